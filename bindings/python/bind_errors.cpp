@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/error.hpp>
+
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+
+namespace masterymap::python {
+namespace {
+
+// Raises `type(message)` with extra attributes set on the instance, so Python users can read
+// `.problems`, `.cycle`, `.line` ... without parsing messages.
+void raise_with(py::handle type, const char* message, const py::dict& attrs) {
+  py::object exc = py::reinterpret_borrow<py::object>(type)(message);
+  for (auto item : attrs) py::setattr(exc, item.first, item.second);
+  PyErr_SetObject(type.ptr(), exc.ptr());
+}
+
+py::list problems_to_python(const std::vector<problem>& problems) {
+  py::list out;
+  for (const auto& p : problems) {
+    py::dict d;
+    d["kind"] = to_string(p.kind);
+    d["ids"] = p.ids;
+    d["message"] = p.message;
+    out.append(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+void bind_errors(py::module_& m) {
+  // Handles live for the life of the interpreter, as pybind11's own registered exceptions do.
+  static py::exception<error> base(m, "Error", PyExc_RuntimeError);
+  static py::exception<validation_error> validation(m, "ValidationError", base.ptr());
+  static py::exception<cycle_error> cycle(m, "CycleError", validation.ptr());
+  static py::exception<unknown_id_error> unknown(m, "UnknownIdError", base.ptr());
+  static py::exception<policy_error> policy(m, "PolicyError", base.ptr());
+  static py::exception<parse_error> parse(m, "ParseError", base.ptr());
+  base.doc() = "Base of every masterymap error (a RuntimeError).";
+  validation.doc() = "Validation found problems; `.problems` lists each (kind, ids, message).";
+  cycle.doc() = "Prerequisite or hierarchy cycles; `.cycle` is the first, in order.";
+  unknown.doc() = "An id is not known; `.id` holds it.";
+  policy.doc() = "A policy is inconsistent; `.problems` lists each with its field path.";
+  parse.doc() = "Malformed input; `.line`, `.column` (1-based, 0 if unknown) and `.row`.";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const cycle_error& e) {
+      py::dict a;
+      a["problems"] = problems_to_python(e.problems());
+      a["cycle"] = e.cycle();
+      py::list cycles;
+      for (const auto& pr : e.problems()) cycles.append(py::cast(pr.ids));
+      a["cycles"] = cycles;
+      raise_with(cycle, e.what(), a);
+    } catch (const validation_error& e) {
+      py::dict a;
+      a["problems"] = problems_to_python(e.problems());
+      raise_with(validation, e.what(), a);
+    } catch (const unknown_id_error& e) {
+      py::dict a;
+      a["id"] = e.id();
+      raise_with(unknown, e.what(), a);
+    } catch (const policy_error& e) {
+      py::dict a;
+      a["problems"] = e.problems();
+      raise_with(policy, e.what(), a);
+    } catch (const parse_error& e) {
+      py::dict a;
+      a["line"] = e.line();
+      a["column"] = e.column();
+      a["row"] = e.row();
+      raise_with(parse, e.what(), a);
+    } catch (const error& e) {
+      base(e.what());
+    }
+  });
+}
+
+}  // namespace masterymap::python

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_PYTHON_BINDINGS_HPP
+#define MASTERYMAP_PYTHON_BINDINGS_HPP
+
+#include <pybind11/pybind11.h>
+
+namespace masterymap::python {
+namespace py = pybind11;
+
+void bind_errors(py::module_& m);
+
+}  // namespace masterymap::python
+
+#endif  // MASTERYMAP_PYTHON_BINDINGS_HPP

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_ERROR_HPP
+#define MASTERYMAP_ERROR_HPP
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <masterymap/config.hpp>
+
+namespace masterymap {
+
+/// Base of every exception this library throws for a domain failure.
+class MASTERYMAP_VISIBLE error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What kind of problem a validation found.
+enum class problem_kind {
+  duplicate_id,      ///< two competencies share an id
+  unknown_id,        ///< a link names an id that is not a competency
+  self_loop,         ///< a competency is its own prerequisite or child
+  duplicate_edge,    ///< the same prerequisite or hierarchy link was added twice
+  prerequisite_cycle,
+  hierarchy_cycle,
+  invalid_value,     ///< a field value is out of its domain (e.g. a NaN minimum level)
+};
+
+/// One problem found by a validation, with the ids involved (for a cycle: in order, first id
+/// repeated at the end, e.g. A -> B -> C -> A).
+struct problem {
+  problem_kind kind;
+  std::vector<std::string> ids;
+  std::string message;
+  friend bool operator==(const problem& a, const problem& b) {
+    return a.kind == b.kind && a.ids == b.ids && a.message == b.message;
+  }
+};
+
+/// The stable text name of a problem kind ("duplicate_id", "prerequisite_cycle", ...).
+[[nodiscard]] MASTERYMAP_API const char* to_string(problem_kind kind) noexcept;
+
+/// A validation found one or more problems; nothing was built or changed.
+class MASTERYMAP_VISIBLE validation_error : public error {
+ public:
+  MASTERYMAP_API explicit validation_error(std::vector<problem> problems);
+  /// Every problem found, in a deterministic order.
+  [[nodiscard]] const std::vector<problem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<problem> problems_;
+};
+
+/// A validation found prerequisite or hierarchy cycles and nothing else.
+/// `cycle()` is the first cycle in order (first id repeated at the end); `problems()` lists all.
+class MASTERYMAP_VISIBLE cycle_error : public validation_error {
+ public:
+  MASTERYMAP_API explicit cycle_error(std::vector<problem> problems);
+  [[nodiscard]] const std::vector<std::string>& cycle() const noexcept {
+    return problems().front().ids;
+  }
+};
+
+/// A competency (or learner, or skill) id is not known.
+class MASTERYMAP_VISIBLE unknown_id_error : public error {
+ public:
+  MASTERYMAP_API explicit unknown_id_error(std::string id, const std::string& what_kind = "competency");
+  [[nodiscard]] const std::string& id() const noexcept { return id_; }
+
+ private:
+  std::string id_;
+};
+
+/// A policy is inconsistent; each problem names the path of the offending field.
+class MASTERYMAP_VISIBLE policy_error : public error {
+ public:
+  MASTERYMAP_API explicit policy_error(std::vector<std::string> problems);
+  [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+/// Input text (JSON, CSV) could not be read. `line()`/`column()` are 1-based, 0 when unknown;
+/// `row()` is the 1-based data row of a table (0 when not a table error).
+class MASTERYMAP_VISIBLE parse_error : public error {
+ public:
+  MASTERYMAP_API parse_error(const std::string& message, std::size_t line, std::size_t column,
+                             std::size_t row = 0);
+  [[nodiscard]] std::size_t line() const noexcept { return line_; }
+  [[nodiscard]] std::size_t column() const noexcept { return column_; }
+  [[nodiscard]] std::size_t row() const noexcept { return row_; }
+
+ private:
+  std::size_t line_;
+  std::size_t column_;
+  std::size_t row_;
+};
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_ERROR_HPP

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Umbrella header: every public header of the library.
+#ifndef MASTERYMAP_MASTERYMAP_HPP
+#define MASTERYMAP_MASTERYMAP_HPP
+
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
+
+#endif  // MASTERYMAP_MASTERYMAP_HPP

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/error.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace masterymap {
+namespace {
+
+std::string summarize(const std::vector<problem>& problems) {
+  if (problems.empty()) return "validation failed";
+  std::string out = problems.size() == 1 ? std::string("1 problem: ")
+                                         : fmt::format("{} problems: ", problems.size());
+  // Bounded so a message about a 10,000-edge mess stays readable; problems() has them all.
+  constexpr std::size_t shown = 20;
+  for (std::size_t i = 0; i < problems.size() && i < shown; ++i) {
+    if (i > 0) out += "; ";
+    out += problems[i].message;
+  }
+  if (problems.size() > shown) out += fmt::format("; ... and {} more", problems.size() - shown);
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(problem_kind kind) noexcept {
+  switch (kind) {
+    case problem_kind::duplicate_id: return "duplicate_id";
+    case problem_kind::unknown_id: return "unknown_id";
+    case problem_kind::self_loop: return "self_loop";
+    case problem_kind::duplicate_edge: return "duplicate_edge";
+    case problem_kind::prerequisite_cycle: return "prerequisite_cycle";
+    case problem_kind::hierarchy_cycle: return "hierarchy_cycle";
+    case problem_kind::invalid_value: return "invalid_value";
+  }
+  return "unknown";
+}
+
+validation_error::validation_error(std::vector<problem> problems)
+    : error(summarize(problems)), problems_(std::move(problems)) {}
+
+cycle_error::cycle_error(std::vector<problem> problems) : validation_error(std::move(problems)) {}
+
+unknown_id_error::unknown_id_error(std::string id, const std::string& what_kind)
+    : error(fmt::format("unknown {} id '{}'", what_kind, id)), id_(std::move(id)) {}
+
+policy_error::policy_error(std::vector<std::string> problems)
+    : error(problems.empty() ? std::string("invalid policy")
+                             : fmt::format("invalid policy: {}", fmt::join(problems, "; "))),
+      problems_(std::move(problems)) {}
+
+parse_error::parse_error(const std::string& message, std::size_t line, std::size_t column,
+                         std::size_t row)
+    : error(message), line_(line), column_(column), row_(row) {}
+
+}  // namespace masterymap
