@@ -94,7 +94,7 @@ struct prerequisite_edge {
 struct dropped_edge {
   std::string prerequisite;
   std::string dependent;
-  std::string reason;  ///< "self_loop" or "cycle: A -> B -> A"
+  std::string reason;  ///< "self_loop", "duplicate" or "cycle: A -> B -> A"
 };
 
 /// Options for `framework_builder::build`.
@@ -103,6 +103,9 @@ struct build_options {
   /// (self-loops, and the back edges of a depth-first search in insertion order) and report
   /// each in `framework::dropped_edges()`. Every other problem still fails the build.
   bool drop_cycle_edges = false;
+  /// Instead of failing on a repeated prerequisite (same pair, any strength) or hierarchy link,
+  /// keep the first and report the others in `framework::dropped_edges()`.
+  bool drop_duplicate_edges = false;
 };
 
 class framework;
