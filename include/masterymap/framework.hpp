@@ -40,6 +40,12 @@ class strength_set {
     for (strength x : s) bits_ = static_cast<std::uint8_t>(bits_ | bit(x));
   }
   [[nodiscard]] static constexpr strength_set all() noexcept { return {}; }
+  /// From a bit mask (bit k = strength k); 0 means none.
+  [[nodiscard]] static constexpr strength_set from_bits(std::uint8_t bits) noexcept {
+    strength_set s;
+    s.bits_ = static_cast<std::uint8_t>(bits & 7U);
+    return s;
+  }
   /// The strengths that gate progress: required and familiar.
   [[nodiscard]] static constexpr strength_set gating() noexcept {
     return {strength::required, strength::familiar};
