@@ -361,6 +361,17 @@ std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency
   }
   p->rank.assign(n, 0);
   for (std::size_t r = 0; r < p->topo.size(); ++r) p->rank[p->topo[r]] = static_cast<index_t>(r);
+  const auto& R = p->rank;
+  p->out_pos = make_csr(
+      n, m, [&](std::size_t k) { return R[E[k].prerequisite]; },
+      [&](std::size_t k) { return R[E[k].dependent]; });
+  p->in_pos = make_csr(
+      n, m, [&](std::size_t k) { return R[E[k].dependent]; },
+      [&](std::size_t k) { return R[E[k].prerequisite]; });
+  for (csr* g : {&p->out_pos, &p->in_pos}) {
+    g->str.resize(m);
+    for (std::size_t k = 0; k < m; ++k) g->str[k] = E[g->edge[k]].strength;
+  }
   p->depth.assign(n, 0);
   for (index_t u : p->topo)
     for (std::uint32_t k = p->out.offset[u]; k < p->out.offset[u + 1]; ++k) {

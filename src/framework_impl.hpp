@@ -32,6 +32,10 @@ struct framework::impl {
   std::vector<std::pair<index_t, index_t>> hierarchy;
   csr children;
   csr parents;
+  // The prerequisite graph again, with vertices numbered by topological position: closure
+  // queries run here, so their visit marks fit a small bitset and come out in learning order.
+  csr out_pos;
+  csr in_pos;
   std::vector<index_t> topo;
   std::vector<index_t> rank;
   std::vector<std::uint32_t> depth;
