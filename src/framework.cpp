@@ -19,53 +19,69 @@ const std::shared_ptr<const framework::impl>& empty_impl() {
   return e;
 }
 
-/// Breadth-first closure from `roots` (indices) over `g`, a CSR in topological-position space,
-/// following only strengths in `filter`. Returns the reached competencies (roots only when
-/// reached from another root) in topological order.
+/// Breadth-first closure from `roots` (indices) over `g` (see packed_graph), following only
+/// strengths in `filter`. Returns the reached competencies (roots only when reached from
+/// another root) in topological order.
 ///
 /// Visit marks are a per-thread bitset over positions (V/8 bytes: 12.5 KB for 100k
 /// competencies, so it stays in cache), cleared through the visited list so a query costs what
 /// it visits; thread_local keeps const queries safe to run concurrently.
-std::vector<index_t> closure(const framework::impl& p, const csr& g,
+std::vector<index_t> closure(const framework::impl& p, const packed_graph& g,
                              const std::vector<index_t>& roots, strength_set filter) {
   const std::size_t n = p.comps.size();
   for (index_t r : roots)
     if (r >= n) throw std::out_of_range(fmt::format("competency index {} >= size {}", r, n));
   thread_local std::vector<std::uint64_t> bits;
-  thread_local std::vector<index_t> queue;
+  thread_local std::vector<std::uint32_t> rows;  // BFS queue: rows of the reached vertices
+  thread_local std::vector<index_t> found;       // their positions, same order
   const std::size_t words = (n + 63) / 64;
   if (bits.size() < words) bits.resize(words, 0);
-  queue.clear();
-  for (index_t r : roots) queue.push_back(p.rank[r]);
-  const std::size_t nroots = queue.size();
+  const std::size_t nroots = roots.size();
+  if (rows.size() < nroots + 64) {
+    rows.resize(nroots + 64);
+    found.resize(nroots + 64);
+  }
+  for (std::size_t k = 0; k < nroots; ++k) rows[k] = g.row[p.rank[roots[k]]];
   const bool all = filter.is_all();
-  const std::uint32_t* off = g.offset.data();
-  const index_t* tgt = g.target.data();
+  const packed_graph::slot* slots = g.slots.data();
   std::uint64_t* b = bits.data();
-  for (std::size_t qi = 0; qi < queue.size(); ++qi) {
-    const index_t u = queue[qi];
-    for (std::uint32_t k = off[u], e = off[u + 1]; k < e; ++k) {
+  // Branch-free inner loop: each neighbour is written at the queue's tail and the tail only
+  // advances when it was new. A visited test mispredicts often on real graphs; this does not.
+  std::size_t head = 0, tail = nroots;
+  while (head < tail) {
+    const std::uint32_t r = rows[head++];
+    const std::uint32_t deg = slots[r].a;
+    if (rows.size() < tail + deg) {
+      rows.resize(2 * (tail + deg));
+      found.resize(rows.size());
+    }
+    std::uint32_t* qr = rows.data();
+    index_t* qf = found.data();
+    for (std::uint32_t k = r + 1; k <= r + deg; ++k) {
       if (!all && !filter.contains(g.str[k])) continue;
-      const index_t w = tgt[k];
+      const index_t w = slots[k].a;
       const std::uint64_t m = std::uint64_t{1} << (w & 63U);
-      if (b[w >> 6] & m) continue;
-      b[w >> 6] |= m;
-      queue.push_back(w);
+      const std::uint64_t word = b[w >> 6];
+      qr[tail] = slots[k].b;
+      qf[tail] = w;
+      tail += (word & m) == 0;
+      b[w >> 6] = word | m;
     }
   }
-  const std::size_t found = queue.size() - nroots;
+  const std::size_t count = tail - nroots;
   std::vector<index_t> out;
-  out.reserve(found);
+  out.reserve(count);
   // Emit in position order: sort the few, or scan the bitset when the result is dense.
-  if (found * 16 < words) {
-    std::sort(queue.begin() + static_cast<std::ptrdiff_t>(nroots), queue.end());
-    for (std::size_t k = nroots; k < queue.size(); ++k) out.push_back(p.topo[queue[k]]);
+  index_t* first = found.data() + nroots;
+  if (count * 16 < words) {
+    std::sort(first, first + count);
+    for (std::size_t k = 0; k < count; ++k) out.push_back(p.topo[first[k]]);
   } else {
     for (std::size_t w = 0; w < words; ++w)
       for (std::uint64_t x = b[w]; x != 0; x &= x - 1)
         out.push_back(p.topo[w * 64 + static_cast<std::size_t>(__builtin_ctzll(x))]);
   }
-  for (std::size_t k = nroots; k < queue.size(); ++k) b[queue[k] >> 6] = 0;
+  for (std::size_t k = 0; k < count; ++k) b[first[k] >> 6] = 0;
   return out;
 }
 
