@@ -6,5 +6,6 @@
 
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
+#include <masterymap/bkt.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP
