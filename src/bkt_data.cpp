@@ -227,6 +227,31 @@ detail::grouping detail::group_by_learner(const dataset& data) {
   return counting_sort(time_order(data), data.learners(), data.learner_count());
 }
 
+detail::grouping detail::learner_runs(const dataset& data) {
+  if (!data.has_order()) {
+    const auto& learner = data.learners();
+    std::vector<bool> seen(data.learner_count(), false);
+    detail::grouping g;
+    g.skill_begin.push_back(0);
+    bool contiguous = true;
+    for (std::size_t i = 0; i < learner.size(); ++i) {
+      if (i > 0 && learner[i] != learner[i - 1]) {
+        if (seen[learner[i]]) {
+          contiguous = false;
+          break;
+        }
+        g.skill_begin.push_back(static_cast<std::uint32_t>(i));
+      }
+      seen[learner[i]] = true;
+    }
+    if (contiguous) {
+      if (!learner.empty()) g.skill_begin.push_back(static_cast<std::uint32_t>(learner.size()));
+      return g;
+    }
+  }
+  return group_by_learner(data);
+}
+
 detail::grouping detail::group_by_skill(const dataset& data) {
   if (data.size() > std::numeric_limits<std::uint32_t>::max())
     throw std::length_error("bkt: more than 2^32 - 1 rows");

@@ -68,6 +68,10 @@ grouping group_by_skill(const dataset& data);
 /// Rows grouped by learner (time order inside): permutation and slice starts.
 grouping group_by_learner(const dataset& data);
 
+/// Runs of rows of one learner each, in time order. When the rows of every learner are already
+/// contiguous (and there is no order key), `rows` is empty (the identity) and no sort is done.
+grouping learner_runs(const dataset& data);
+
 /// Runs `fn(task, worker)` for task in [0, n) on up to `threads` threads (largest tasks first
 /// is the caller's job: tasks are handed out in index order). Rethrows the first exception.
 template <typename Fn>

@@ -118,8 +118,8 @@ struct estep_result {
   double log_likelihood = 0;
   double first = 0;   // sum of P(L_0 | all)
   double from1 = 0;   // sum over non-last steps of P(L_t | all)
-  double xi01 = 0;    // sum of P(L_t = 0, L_t+1 = 1 | all) / T
-  double xi10 = 0;    // sum of P(L_t = 1, L_t+1 = 0 | all) / F
+  double xi01 = 0;    // sum of P(L_t = 0, L_t+1 = 1 | all)
+  double xi10 = 0;    // sum of P(L_t = 1, L_t+1 = 0 | all)
   std::vector<double> gamma;  // per code: sum of P(L_t = 1 | all)
   std::vector<code_entry> table;  // reused between E-steps
 };
@@ -131,12 +131,17 @@ constexpr double tiny = 0x1p-200;
 constexpr double huge = 0x1p+200;
 constexpr double ln_huge = 200.0 * 0.69314718055994530942;
 
-// One E-step over all sequences of a skill. The forward and backward recursions run on
-// unnormalised 2-vectors (multiply-add chains with no division on the critical path) and are
-// rescaled by an exact power of two only when they get small; posteriors are normalised per
-// step, off the dependency chain. `a0`, `a1` are scratch of max_length doubles.
+// One E-step over all sequences of a skill.
+//
+// The forward and backward recursions run on unnormalised 2-vectors: multiply-add chains with
+// no division, rescaled by an exact power of two only when they get small. No per-step
+// normalisation is needed either: sum_i alpha_t(i) beta_t(i) = P(O) is the same at every t, so
+// the posteriors of a run of steps between two rescalings share one normaliser. The backward
+// pass accumulates unnormalised sums and multiplies them by that normaliser once per run.
+// `a` (2 * max_length doubles) and `rescaled` (max_length) are scratch.
 template <bool Multi>
-void estep(const skill_data& sd, const em_params& p, double* a0, double* a1, estep_result& out) {
+void estep(const skill_data& sd, const em_params& p, double* a, std::uint32_t* rescaled,
+           estep_result& out) {
   const std::size_t n_codes = sd.code_count.size();
   out.table.resize(n_codes);
   code_entry* tab = out.table.data();
@@ -155,19 +160,22 @@ void estep(const skill_data& sd, const em_params& p, double* a0, double* a1, est
   out.gamma.assign(n_codes, 0.0);
   double ll = 0, first = 0, from1 = 0, xi01 = 0, xi10 = 0;
   double g_right = 0, g_all = 0;  // non-Multi gamma sums: correct answers, all answers
+  // Likelihoods of weight-1 sequences are multiplied (one log per E-step, not per sequence).
+  double ll_product = 1.0;
+  long ll_exponent = 0;  // in units of 200 bits
   const std::uint32_t* codes = sd.codes.data();
   const std::size_t nseq = sd.weight.size();
   for (std::size_t q = 0; q < nseq; ++q) {
     const std::uint32_t* x = codes + sd.begin[q];
     const std::size_t n = sd.begin[q + 1] - sd.begin[q];
     const double w = sd.weight[q];
-    // Forward: p0, p1 = unnormalised P(L_t = 0/1, o_<t); a0, a1 = with o_t included.
+    // Forward: (p0, p1) = P(L_t = 0/1, o_<t), a[2t], a[2t+1] = with o_t included.
     double p0 = 1.0 - p.prior, p1 = p.prior;
-    int scale = 0;
+    std::size_t n_rescaled = 0;
     for (std::size_t t = 0; t < n; ++t) {
       const code_entry& e = tab[x[t]];
-      a0[t] = p0 * e.e0;
-      a1[t] = p1 * e.e1;
+      a[2 * t] = p0 * e.e0;
+      a[2 * t + 1] = p1 * e.e1;
       const double n0 = e.b00 * p0 + e.b10 * p1;
       const double n1 = e.b01 * p0 + e.b11 * p1;
       p0 = n0;
@@ -175,59 +183,83 @@ void estep(const skill_data& sd, const em_params& p, double* a0, double* a1, est
       if (p0 + p1 < tiny) {
         p0 *= huge;
         p1 *= huge;
-        ++scale;
+        rescaled[n_rescaled++] = static_cast<std::uint32_t>(t);
       }
     }
-    ll += w * (std::log(p0 + p1) - scale * ln_huge);
-    // Backward: m_j = P(o_t | L_t = j) * beta_t(j), unnormalised.
-    double s_first, l_from1 = 0, l_xi01 = 0, l_xi10 = 0, l_right = 0, l_all = 0;
-    {
-      const std::size_t t = n - 1;
-      const double s = a1[t] / (a0[t] + a1[t]);
-      if (Multi) {
-        out.gamma[x[t]] += w * s;
-      } else {
-        l_right += s * static_cast<double>(x[t]);
-        l_all += s;
+    if (w == 1.0) {
+      ll_product *= p0 + p1;
+      ll_exponent += static_cast<long>(n_rescaled);
+      if (ll_product < tiny) {
+        ll_product *= huge;
+        ++ll_exponent;
       }
-      s_first = s;
+    } else {
+      ll += w * (std::log(p0 + p1) - static_cast<double>(n_rescaled) * ln_huge);
+    }
+    // Backward: (m0, m1) = P(o_t | L_t = j) beta_t(j), unnormalised. `u_*` are unnormalised
+    // sums of the current run, flushed with its normaliser `inv`.
+    double inv = 1.0 / (a[2 * (n - 1)] + a[2 * (n - 1) + 1]);
+    double s_from1 = 0, s_right = 0, s_xi01 = 0, s_xi10 = 0;
+    double u_from1 = 0, u_right = 0, u_xi01 = 0, u_xi10 = 0;
+    auto flush = [&] {
+      s_from1 += u_from1 * inv;
+      s_right += u_right * inv;
+      s_xi01 += u_xi01 * inv;
+      s_xi10 += u_xi10 * inv;
+      u_from1 = u_right = u_xi01 = u_xi10 = 0;
+    };
+    const double last = a[2 * (n - 1) + 1] * inv;  // P(L_{n-1} | O)
+    double s_first = last;
+    if (Multi) {
+      out.gamma[x[n - 1]] += w * last;
+    } else {
+      s_right += last * static_cast<double>(x[n - 1]);
     }
     double m0 = tab[x[n - 1]].e0, m1 = tab[x[n - 1]].e1;
+    std::size_t next_rescale = n_rescaled;
     for (std::size_t t = n - 1; t-- > 0;) {
-      const double b0 = omT * m0 + T * m1;  // beta_t
-      const double b1 = F * m0 + omF * m1;
-      const double g1 = a1[t] * b1;
-      const double inv = 1.0 / (a0[t] * b0 + g1);
-      const double s = g1 * inv;
-      l_xi01 += a0[t] * m1 * inv;
-      l_xi10 += a1[t] * m0 * inv;
-      l_from1 += s;
-      if (Multi) {
-        out.gamma[x[t]] += w * s;
-      } else {
-        l_right += s * static_cast<double>(x[t]);
-        l_all += s;
+      if (next_rescale > 0 && rescaled[next_rescale - 1] == t) {
+        // Forward values after t carry one more factor `huge` than a[t].
+        flush();
+        inv *= huge;
+        --next_rescale;
       }
-      s_first = s;
+      const double a0 = a[2 * t], a1 = a[2 * t + 1];
+      const double b1 = F * m0 + omF * m1;  // beta_t(1)
+      const double g1 = a1 * b1;            // P(L_t = 1 | O) / inv
+      u_xi01 += a0 * m1;
+      u_xi10 += a1 * m0;
+      u_from1 += g1;
+      if (Multi) {
+        out.gamma[x[t]] += w * g1 * inv;
+      } else {
+        u_right += g1 * static_cast<double>(x[t]);
+      }
+      if (t == 0) s_first = g1 * inv;
       const code_entry& e = tab[x[t]];
       const double nm0 = e.b00 * m0 + e.b01 * m1;
       const double nm1 = e.b10 * m0 + e.b11 * m1;
       m0 = nm0;
       m1 = nm1;
       if (m0 + m1 < tiny) {
+        // Backward values before t carry one more factor `huge`.
+        flush();
         m0 *= huge;
         m1 *= huge;
+        inv *= tiny;
       }
     }
+    flush();
     first += w * s_first;
-    from1 += w * l_from1;
-    xi01 += w * l_xi01;
-    xi10 += w * l_xi10;
+    from1 += w * s_from1;
+    xi01 += w * s_xi01 * T;
+    xi10 += w * s_xi10 * F;
     if (!Multi) {
-      g_right += w * l_right;
-      g_all += w * l_all;
+      g_right += w * s_right;
+      g_all += w * (s_from1 + last);
     }
   }
+  ll += std::log(ll_product) - static_cast<double>(ll_exponent) * ln_huge;
   if (!Multi) {
     out.gamma[1] = g_right;
     out.gamma[0] = g_all - g_right;
@@ -250,9 +282,9 @@ void mstep(const skill_data& sd, const estep_result& r, const fit_setup& fs, em_
   const double cut = 1e-12;
   if (!fs.fixed.prior && sd.sequences > 0) p.prior = detail::clamp(r.first / sd.sequences, b.prior);
   const double from0 = sd.non_last - r.from1;
-  if (!fs.fixed.learn && from0 > cut) p.learn = detail::clamp(p.learn * r.xi01 / from0, b.learn);
+  if (!fs.fixed.learn && from0 > cut) p.learn = detail::clamp(r.xi01 / from0, b.learn);
   if (fs.forgets && !fs.fixed.forget && r.from1 > cut)
-    p.forget = detail::clamp(p.forget * r.xi10 / r.from1, b.forget);
+    p.forget = detail::clamp(r.xi10 / r.from1, b.forget);
   for (std::size_t c = 0; c < p.guess.size(); ++c) {
     const double s0 = r.gamma[2 * c], s1 = r.gamma[2 * c + 1];
     const double n0 = sd.code_count[2 * c], n1 = sd.code_count[2 * c + 1];
@@ -313,14 +345,14 @@ struct em_run {
 // screened run can be compared with others and later continued without repeating work.
 void run_em(const skill_data& sd, const fit_setup& fs, em_run& run, int budget, std::vector<double>& scratch) {
   const bool multi = fs.options->multigs && sd.classes.size() > 1;
-  double* a0 = scratch.data();
-  double* a1 = scratch.data() + sd.max_length;
+  double* a = scratch.data();
+  auto* rescaled = reinterpret_cast<std::uint32_t*>(scratch.data() + 2 * sd.max_length);
   const double tol = fs.options->tolerance * sd.observations;
   auto evaluate = [&] {
     if (multi) {
-      estep<true>(sd, run.p, a0, a1, run.stats);
+      estep<true>(sd, run.p, a, rescaled, run.stats);
     } else {
-      estep<false>(sd, run.p, a0, a1, run.stats);
+      estep<false>(sd, run.p, a, rescaled, run.stats);
     }
     run.stats_valid = true;
     run.ll = run.stats.log_likelihood;
@@ -353,7 +385,7 @@ skill_params fit_skill(const dataset& data, const detail::grouping& g, std::size
     if (f.slip) fs.fixed.slip = f.slip;
   }
   skill_data sd = prepare(data, g, k, options.multigs);
-  scratch.resize(std::max(scratch.size(), 2 * sd.max_length));
+  scratch.resize(std::max(scratch.size(), 3 * sd.max_length));  // a[2n] + rescaled[n] (as uint32)
   const std::uint64_t skill_seed = detail::mix(options.seed, detail::fnv1a(name));
 
   std::vector<em_run> runs(static_cast<std::size_t>(options.num_fits));

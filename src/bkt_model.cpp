@@ -147,10 +147,11 @@ void model::predict_into(const dataset& data, double* correct_out, double* state
     }
   }
 
-  const detail::grouping g = detail::group_by_learner(data);
+  const detail::grouping g = detail::learner_runs(data);
+  const std::uint32_t* perm = g.rows.empty() ? nullptr : g.rows.data();
   const auto& skill = data.skills();
   const auto& correct = data.correct();
-  const std::size_t nl = data.learner_count();
+  const std::size_t nl = g.skill_begin.empty() ? 0 : g.skill_begin.size() - 1;  // runs
   // Learners in contiguous chunks; each chunk keeps its own per-skill state.
   const std::size_t chunk_rows = 1U << 16;
   std::vector<std::size_t> chunk_begin{0};
@@ -175,7 +176,7 @@ void model::predict_into(const dataset& data, double* correct_out, double* state
     for (std::size_t l = chunk_begin[chunk]; l < chunk_begin[chunk + 1]; ++l) {
       ++generation;
       for (std::uint32_t i = g.skill_begin[l]; i < g.skill_begin[l + 1]; ++i) {
-        const std::uint32_t row = g.rows[i];
+        const std::uint32_t row = perm ? perm[i] : i;
         const std::uint32_t k = skill[row];
         const flat_params& p = fp[k];
         if (stamp[k] != generation) {

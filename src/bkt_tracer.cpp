@@ -60,7 +60,7 @@ class state_table {
     inserted = true;
     return vals_[i];
   }
-  void clear() { rehash(16); }
+  void clear() { rehash(16, true); }
   template <typename Fn>
   void for_each(Fn&& fn) const {
     for (std::size_t i = 0; i < keys_.size(); ++i)

@@ -9,6 +9,7 @@ namespace masterymap::python {
 namespace py = pybind11;
 
 void bind_errors(py::module_& m);
+void bind_bkt(py::module_& m);
 
 }  // namespace masterymap::python
 

@@ -9,4 +9,6 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = MASTERYMAP_VERSION_STRING;
   // First: every other binding raises these.
   masterymap::python::bind_errors(m);
+  // Submodule _core.bkt; after bind_errors (raises ParseError, UnknownIdError).
+  masterymap::python::bind_bkt(m);
 }

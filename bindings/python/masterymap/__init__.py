@@ -22,3 +22,8 @@ __all__ = [
     "PolicyError",
     "ParseError",
 ]
+
+# Bayesian Knowledge Tracing (pyBKT-like API): masterymap.bkt
+from . import bkt  # noqa: E402
+
+__all__ += ["bkt"]

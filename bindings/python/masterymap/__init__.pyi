@@ -21,3 +21,5 @@ class ParseError(Error):
     line: int
     column: int
     row: int
+
+from . import bkt as bkt
