@@ -159,7 +159,7 @@ py::dict metrics_to_dict(const bkt::metrics& m) {
 void bind_bkt(py::module_& parent) {
   py::module_ m = parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
 
-  py::class_<bkt::dataset>(m, "Dataset", R"pbdoc(
+  py::class_<bkt::dataset>(m, "Dataset", py::dynamic_attr(), R"pbdoc(
 A table of responses with dense learner, skill and item-class codes.
 
 Rows keep their input order; within a learner they are chronological unless an order key was

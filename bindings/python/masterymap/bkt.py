@@ -80,8 +80,14 @@ def read_csv(
     if magic == b"\x1f\x8b":
         with gzip.open(path, "rb") as f:
             text = f.read()
-        return _core.parse_csv(text, **args)
-    return _core.read_csv(path, **args)
+        data = _core.parse_csv(text, **args)
+    else:
+        data = _core.read_csv(path, **args)
+    # Remembered so a model fitted on this dataset reads DataFrames with the same columns.
+    data.columns = dict(learner=learner, skill=skill, correct=correct, order=order,
+                        item_class=item_class, multi_skill=multi_skill,
+                        skill_separator=skill_separator)
+    return data
 
 
 def _names(uniques: Any) -> list:
@@ -294,6 +300,8 @@ class Model:
         self._columns = dict(learner=learner, skill=skill, correct=correct, order=order,
                              item_class=item_class, multi_skill=multi_skill,
                              skill_separator=skill_separator)
+        if isinstance(data, Dataset) and isinstance(getattr(data, "columns", None), dict):
+            self._columns = dict(data.columns)
         d = self._data(data, self._columns)
         options = dict(self._options)
         if skills is not None:
@@ -343,15 +351,24 @@ class Model:
         return out.set_index(["skill", "param", "class"])
 
     # -- prediction ------------------------------------------------------------------------
+    def _with(self, columns: Mapping[str, Any]) -> dict:
+        unknown = set(columns) - set(self._columns)
+        if unknown:
+            raise TypeError(f"unexpected arguments {sorted(unknown)}")
+        return {**self._columns, **columns}
+
     def predict(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
-                unknown: str = "average") -> pd.DataFrame:
+                unknown: str = "average", **columns: Any) -> pd.DataFrame:
         """The data with ``correct_predictions`` (P(correct) before each answer) and
         ``state_predictions`` (P(mastered) after it) added.
 
         :param unknown: for skills the model has no parameters for: ``"average"`` (the
             observation-weighted mean parameters), ``"nan"`` or ``"error"``.
+        :param columns: column names (``learner``, ``skill``, ``correct``, ``order``,
+            ``item_class``) if they differ from those used when fitting.
         """
-        d = self._data(data, self._columns)
+        cols = self._with(columns)
+        d = self._data(data, cols)
         pc, st = self.core.predict(d, unknown)
         if isinstance(data, pd.DataFrame):
             src = d.source_row
@@ -359,23 +376,23 @@ class Model:
                 out = data.copy()
             else:  # a multi-skill split duplicated rows
                 out = data.iloc[src].copy()
-                out[self._columns["skill"]] = np.asarray(d.skill_names, dtype=object)[d.skills]
+                out[cols["skill"]] = np.asarray(d.skill_names, dtype=object)[d.skills]
         else:
-            out = frame(d, learner=self._columns["learner"], skill=self._columns["skill"],
-                        correct=self._columns["correct"])
+            out = frame(d, learner=cols["learner"], skill=cols["skill"], correct=cols["correct"])
         out["correct_predictions"] = pc
         out["state_predictions"] = st
         return out
 
     def evaluate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                  metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
-                 unknown: str = "average") -> Any:
+                 unknown: str = "average", **columns: Any) -> Any:
         """Scores predictions on ``data``.
 
         :param metric: ``"auc"``, ``"rmse"``, ``"accuracy"``, ``"log_likelihood"``, a callable
             ``f(y_true, y_pred)``, or a list of these (then a dict is returned).
+        :param columns: column names, as for :meth:`predict`.
         """
-        d = self._data(data, self._columns)
+        d = self._data(data, self._with(columns))
         if isinstance(metric, (list, tuple)):
             return {self._metric_name(m): self._score(d, m, unknown) for m in metric}
         return self._score(d, metric, unknown)
