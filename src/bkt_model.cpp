@@ -95,7 +95,7 @@ std::optional<std::size_t> model::find(std::string_view skill) const {
   return it->second;
 }
 
-const skill_params& model::at(std::string_view skill) const {
+const skill_params& model::at(std::string_view skill) const& {
   auto k = find(skill);
   if (!k) throw unknown_id_error(std::string(skill), "skill");
   return params_[*k];

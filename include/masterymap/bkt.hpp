@@ -246,13 +246,17 @@ class MASTERYMAP_API model {
   ///         or guess/slip sizes that do not match the classes.
   explicit model(std::vector<skill_params> params, bool forgets = false, bool multigs = false);
 
-  [[nodiscard]] const std::vector<skill_params>& params() const noexcept { return params_; }
+  [[nodiscard]] const std::vector<skill_params>& params() const& noexcept { return params_; }
+  /// Deleted: a reference into a temporary model would dangle (`fit(d).params()`).
+  const std::vector<skill_params>& params() && = delete;
   [[nodiscard]] std::size_t size() const noexcept { return params_.size(); }
   [[nodiscard]] bool forgets() const noexcept { return forgets_; }
   [[nodiscard]] bool multigs() const noexcept { return multigs_; }
   [[nodiscard]] std::optional<std::size_t> find(std::string_view skill) const;
   /// \throws masterymap::unknown_id_error
-  [[nodiscard]] const skill_params& at(std::string_view skill) const;
+  [[nodiscard]] const skill_params& at(std::string_view skill) const&;
+  /// Deleted: a reference into a temporary model would dangle (`fit(d).at("a")`).
+  const skill_params& at(std::string_view skill) && = delete;
   /// The observation-weighted mean parameters (used for unknown skills).
   [[nodiscard]] const skill_params& average() const noexcept { return average_; }
 

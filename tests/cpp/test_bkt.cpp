@@ -175,10 +175,12 @@ TEST_CASE("restarts pick the best training likelihood") {
   const auto data = bkt::simulate({make("a", 0.3, 0.15, 0.2, 0.1)}, 400, 12, 9);
   bkt::fit_options o;
   o.num_fits = 1;
-  const double single = bkt::fit(data, o).at("a").log_likelihood;
+  const bkt::model first = bkt::fit(data, o);
+  const double single = first.at("a").log_likelihood;
   o.num_fits = 6;
   o.restarts = bkt::restart_strategy::full;
-  const auto& best = bkt::fit(data, o).at("a");
+  const bkt::model fitted = bkt::fit(data, o);
+  const auto& best = fitted.at("a");
   CHECK(best.log_likelihood >= single - 1e-9);
   CHECK(best.restart >= 0);
   CHECK(best.restart < 6);
