@@ -12,4 +12,6 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_framework(m);
   // after bind_framework: the readers return Framework
   masterymap::python::bind_csv(m);
+  // Submodule _core.bkt; after bind_errors (raises ParseError, UnknownIdError).
+  masterymap::python::bind_bkt(m);
 }

@@ -8,5 +8,6 @@
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/csv.hpp>
+#include <masterymap/bkt.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP

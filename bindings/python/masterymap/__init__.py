@@ -31,3 +31,8 @@ __all__ = [
     "Framework",
     "io",
 ]
+
+# Bayesian Knowledge Tracing (pyBKT-like API): masterymap.bkt
+from . import bkt  # noqa: E402
+
+__all__ += ["bkt"]

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Bindings of masterymap::bkt as the submodule masterymap._core.bkt. The friendly, pandas-aware
+// API is the pure-Python masterymap.bkt (bindings/python/masterymap/bkt.py) built on this.
+#include <masterymap/bkt.hpp>
+
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+
+namespace masterymap::python {
+namespace {
+
+namespace bkt = masterymap::bkt;
+
+template <typename T>
+using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+std::vector<T> to_vector(const carray<T>& a) {
+  if (a.ndim() != 1) throw std::invalid_argument("expected a one-dimensional array");
+  return std::vector<T>(a.data(), a.data() + a.size());
+}
+
+template <typename T>
+py::array_t<T> to_numpy(const std::vector<T>& v) {
+  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
+  if (!v.empty()) std::memcpy(out.mutable_data(), v.data(), v.size() * sizeof(T));
+  return out;
+}
+
+bkt::csv_options csv_from(const std::string& learner, const std::string& skill, const std::string& correct,
+                          const std::string& order, const std::string& item_class, const std::string& delimiter,
+                          const std::string& multi_skill, const std::string& separator) {
+  bkt::csv_options o;
+  o.columns.learner = learner;
+  o.columns.skill = skill;
+  o.columns.correct = correct;
+  o.columns.order = order;
+  o.columns.item_class = item_class;
+  if (delimiter.size() != 1) throw std::invalid_argument("delimiter must be one character");
+  o.delimiter = delimiter[0];
+  o.multi_skill = bkt::parse_multi_skill(multi_skill);
+  o.skill_separator = separator;
+  return o;
+}
+
+bkt::fixed_params fixed_from(const py::dict& d, const std::string& where) {
+  bkt::fixed_params f;
+  for (auto item : d) {
+    const auto key = py::cast<std::string>(item.first);
+    const auto value = py::cast<double>(item.second);
+    if (key == "prior") f.prior = value;
+    else if (key == "learn") f.learn = value;
+    else if (key == "forget") f.forget = value;
+    else if (key == "guess") f.guess = value;
+    else if (key == "slip") f.slip = value;
+    else
+      throw std::invalid_argument("unknown parameter '" + key + "' in fixed" + where +
+                                  " (prior, learn, forget, guess, slip)");
+  }
+  return f;
+}
+
+// Options from a dict (the Python wrapper passes its keyword arguments); unknown keys fail.
+bkt::fit_options options_from(const py::dict& d) {
+  bkt::fit_options o;
+  for (auto item : d) {
+    const auto key = py::cast<std::string>(item.first);
+    py::handle v = item.second;
+    if (v.is_none()) continue;
+    if (key == "num_fits") o.num_fits = py::cast<int>(v);
+    else if (key == "seed") o.seed = py::cast<std::uint64_t>(v);
+    else if (key == "tolerance") o.tolerance = py::cast<double>(v);
+    else if (key == "max_iterations") o.max_iterations = py::cast<int>(v);
+    else if (key == "restarts") o.restarts = bkt::parse_restart_strategy(py::cast<std::string>(v));
+    else if (key == "screen_iterations") o.screen_iterations = py::cast<int>(v);
+    else if (key == "forgets") o.forgets = py::cast<bool>(v);
+    else if (key == "multigs") o.multigs = py::cast<bool>(v);
+    else if (key == "threads") o.threads = py::cast<unsigned>(v);
+    else if (key == "skills") o.skills = py::cast<std::vector<std::string>>(v);
+    else if (key == "bounds") {
+      for (auto b : py::cast<py::dict>(v)) {
+        const auto name = py::cast<std::string>(b.first);
+        const auto [lo, hi] = py::cast<std::pair<double, double>>(b.second);
+        bkt::interval iv{lo, hi};
+        if (name == "prior") o.bounds.prior = iv;
+        else if (name == "learn") o.bounds.learn = iv;
+        else if (name == "forget") o.bounds.forget = iv;
+        else if (name == "guess") o.bounds.guess = iv;
+        else if (name == "slip") o.bounds.slip = iv;
+        else throw std::invalid_argument("unknown parameter '" + name + "' in bounds");
+      }
+    } else if (key == "fixed") {
+      o.fixed = fixed_from(py::cast<py::dict>(v), "");
+    } else if (key == "fixed_skills") {
+      for (auto s : py::cast<py::dict>(v)) {
+        const auto skill = py::cast<std::string>(s.first);
+        o.fixed_skills[skill] = fixed_from(py::cast<py::dict>(s.second), " for skill '" + skill + "'");
+      }
+    } else {
+      throw std::invalid_argument("unknown fit option '" + key + "'");
+    }
+  }
+  return o;
+}
+
+py::dict params_to_dict(const bkt::skill_params& p) {
+  py::dict d;
+  d["skill"] = p.skill;
+  d["prior"] = p.prior;
+  d["learn"] = p.learn;
+  d["forget"] = p.forget;
+  d["classes"] = p.classes;
+  d["guess"] = p.guess;
+  d["slip"] = p.slip;
+  d["log_likelihood"] = p.log_likelihood;
+  d["iterations"] = p.iterations;
+  d["converged"] = p.converged;
+  d["restart"] = p.restart;
+  d["observations"] = p.observations;
+  d["sequences"] = p.sequences;
+  return d;
+}
+
+bkt::skill_params params_from_dict(const py::dict& d) {
+  bkt::skill_params p;
+  p.skill = py::cast<std::string>(d["skill"]);
+  p.prior = py::cast<double>(d["prior"]);
+  p.learn = py::cast<double>(d["learn"]);
+  p.forget = d.contains("forget") ? py::cast<double>(d["forget"]) : 0.0;
+  if (d.contains("classes")) p.classes = py::cast<std::vector<std::string>>(d["classes"]);
+  auto numbers = [](py::handle h) {
+    if (py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h)) return std::vector<double>{py::cast<double>(h)};
+    return py::cast<std::vector<double>>(h);
+  };
+  p.guess = numbers(d["guess"]);
+  p.slip = numbers(d["slip"]);
+  return p;
+}
+
+py::dict metrics_to_dict(const bkt::metrics& m) {
+  py::dict d;
+  d["auc"] = m.auc;
+  d["rmse"] = m.rmse;
+  d["accuracy"] = m.accuracy;
+  d["log_likelihood"] = m.log_likelihood;
+  d["count"] = m.count;
+  return d;
+}
+
+}  // namespace
+
+void bind_bkt(py::module_& parent) {
+  py::module_ m = parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
+
+  py::class_<bkt::dataset>(m, "Dataset", py::dynamic_attr(), R"pbdoc(
+A table of responses with dense learner, skill and item-class codes.
+
+Rows keep their input order; within a learner they are chronological unless an order key was
+given. Build one with :func:`read_csv`, :func:`parse_csv`, :meth:`from_codes` or
+``masterymap.bkt.dataset(df)``.
+)pbdoc")
+      .def(py::init<>())
+      .def_static(
+          "from_codes",
+          [](const carray<std::uint32_t>& learner, std::vector<std::string> learner_names,
+             const carray<std::uint32_t>& skill, std::vector<std::string> skill_names,
+             const carray<std::uint8_t>& correct, const std::optional<carray<double>>& order,
+             const std::optional<carray<std::uint32_t>>& item_class, std::vector<std::string> class_names) {
+            return bkt::dataset::from_codes(to_vector(learner), std::move(learner_names), to_vector(skill),
+                                            std::move(skill_names), to_vector(correct),
+                                            order ? to_vector(*order) : std::vector<double>{},
+                                            item_class ? to_vector(*item_class) : std::vector<std::uint32_t>{},
+                                            std::move(class_names));
+          },
+          py::arg("learner"), py::arg("learner_names"), py::arg("skill"), py::arg("skill_names"),
+          py::arg("correct"), py::arg("order") = py::none(), py::arg("item_class") = py::none(),
+          py::arg("class_names") = std::vector<std::string>{},
+          R"pbdoc(
+Builds a dataset from integer codes (the fast path from numpy / pandas).
+
+:param learner: uint32 code per row, indexing ``learner_names``.
+:param skill: uint32 code per row, indexing ``skill_names``.
+:param correct: 0/1 per row.
+:param order: optional sort key per row (float64).
+:param item_class: optional uint32 code per row, indexing ``class_names`` (for ``multigs``).
+:raises ValueError: on mismatched lengths, codes out of range, non-binary ``correct``, empty or
+    duplicate names.
+)pbdoc")
+      .def("__len__", &bkt::dataset::size)
+      .def_property_readonly("learner_count", &bkt::dataset::learner_count)
+      .def_property_readonly("skill_count", &bkt::dataset::skill_count)
+      .def_property_readonly("has_order", &bkt::dataset::has_order)
+      .def_property_readonly("has_item_class", &bkt::dataset::has_item_class)
+      .def_property_readonly("learners", [](const bkt::dataset& d) { return to_numpy(d.learners()); },
+                             "Learner code of each row (uint32, a copy).")
+      .def_property_readonly("skills", [](const bkt::dataset& d) { return to_numpy(d.skills()); },
+                             "Skill code of each row (uint32, a copy).")
+      .def_property_readonly("correct", [](const bkt::dataset& d) { return to_numpy(d.correct()); },
+                             "0/1 answer of each row (uint8, a copy).")
+      .def_property_readonly("order", [](const bkt::dataset& d) { return to_numpy(d.order()); },
+                             "Order key of each row (float64; empty without one).")
+      .def_property_readonly("item_classes", [](const bkt::dataset& d) { return to_numpy(d.item_classes()); },
+                             "Item-class code of each row (uint32; empty without one).")
+      .def_property_readonly("source_row", [](const bkt::dataset& d) { return to_numpy(d.source_row()); },
+                             "Input row of each row (differs from the identity after a multi-skill split).")
+      .def_property_readonly("learner_names", &bkt::dataset::learner_names)
+      .def_property_readonly("skill_names", &bkt::dataset::skill_names)
+      .def_property_readonly("class_names", &bkt::dataset::class_names)
+      .def(
+          "apply_multi_skill",
+          [](const bkt::dataset& d, const std::string& policy, const std::string& separator) {
+            return d.apply_multi_skill(bkt::parse_multi_skill(policy), separator);
+          },
+          py::arg("policy"), py::arg("separator") = "_",
+          R"pbdoc(
+Applies a multi-skill policy: ``"keep"`` (names as they are), ``"split"`` (a row whose skill
+joins several with ``separator`` counts once per skill) or ``"reject"``.
+
+:raises ParseError: with ``"reject"`` on a joined name (``.row`` is the 1-based data row).
+)pbdoc")
+      .def("select_learners", &bkt::dataset::select_learners, py::arg("keep"),
+           "The rows of the learners whose flag in ``keep`` (one per learner code) is true.")
+      .def("__repr__", [](const bkt::dataset& d) {
+        return "<masterymap.bkt.Dataset: " + std::to_string(d.size()) + " rows, " +
+               std::to_string(d.learner_count()) + " learners, " + std::to_string(d.skill_count()) + " skills>";
+      });
+
+  const char* csv_doc = R"pbdoc(
+Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
+
+:param learner, skill, correct: column names.
+:param order: optional column to sort each learner's rows by ("" = rows are chronological).
+:param item_class: optional column for per-class guess/slip (``multigs``).
+:param multi_skill: ``"keep"``, ``"split"`` or ``"reject"`` for skill names joining several.
+:raises ParseError: with ``.line``, ``.column`` (1-based field) and ``.row`` (1-based data row)
+    for a missing column, a non-binary ``correct``, an empty learner or skill, a bad order value
+    or a short row.
+)pbdoc";
+  m.def(
+      "read_csv",
+      [](const std::string& path, const std::string& learner, const std::string& skill, const std::string& correct,
+         const std::string& order, const std::string& item_class, const std::string& delimiter,
+         const std::string& multi_skill, const std::string& separator) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+        py::gil_scoped_release release;
+        return bkt::read_csv(path, o);
+      },
+      py::arg("path"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
+      py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
+      py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_", csv_doc);
+  m.def(
+      "parse_csv",
+      [](const py::bytes& text, const std::string& learner, const std::string& skill, const std::string& correct,
+         const std::string& order, const std::string& item_class, const std::string& delimiter,
+         const std::string& multi_skill, const std::string& separator) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+        char* buffer = nullptr;
+        py::ssize_t length = 0;
+        if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0) throw py::error_already_set();
+        py::gil_scoped_release release;
+        return bkt::parse_csv(std::string_view(buffer, static_cast<std::size_t>(length)), o);
+      },
+      py::arg("text"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
+      py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
+      py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
+      "As :func:`read_csv`, from bytes in memory (e.g. a decompressed .csv.gz).");
+
+  py::class_<bkt::model>(m, "Model", R"pbdoc(
+A fitted BKT model: prior, learn, forget, guess and slip per skill.
+)pbdoc")
+      .def(py::init<>())
+      .def_static(
+          "from_params",
+          [](const std::vector<py::dict>& params, bool forgets, bool multigs) {
+            std::vector<bkt::skill_params> ps;
+            for (const auto& d : params) ps.push_back(params_from_dict(d));
+            return bkt::model(std::move(ps), forgets, multigs);
+          },
+          py::arg("params"), py::arg("forgets") = false, py::arg("multigs") = false,
+          R"pbdoc(
+A model from given parameters: dicts with ``skill``, ``prior``, ``learn``, optional ``forget``,
+``guess`` and ``slip`` (numbers, or lists with ``classes``).
+
+:raises ValueError: on a probability outside [0, 1], a duplicate skill or mismatched classes.
+)pbdoc")
+      .def("__len__", &bkt::model::size)
+      .def_property_readonly("forgets", &bkt::model::forgets)
+      .def_property_readonly("multigs", &bkt::model::multigs)
+      .def_property_readonly(
+          "skills",
+          [](const bkt::model& mo) {
+            std::vector<std::string> out;
+            for (const auto& p : mo.params()) out.push_back(p.skill);
+            return out;
+          },
+          "Skill names, in fitting order.")
+      .def(
+          "params",
+          [](const bkt::model& mo) {
+            py::list out;
+            for (const auto& p : mo.params()) out.append(params_to_dict(p));
+            return out;
+          },
+          "Parameters and fit diagnostics of every skill, as a list of dicts.")
+      .def(
+          "predict",
+          [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown) {
+            const auto u = bkt::parse_unknown_skill(unknown);
+            py::array_t<double> pc(static_cast<py::ssize_t>(d.size())), st(static_cast<py::ssize_t>(d.size()));
+            double* a = pc.mutable_data();
+            double* b = st.mutable_data();
+            {
+              py::gil_scoped_release release;
+              mo.predict_into(d, a, b, u);
+            }
+            return py::make_tuple(pc, st);
+          },
+          py::arg("data"), py::arg("unknown") = "average",
+          R"pbdoc(
+Per row: P(correct) before the answer and P(mastered) after it, as two float64 arrays.
+
+:param unknown: for skills without parameters: ``"average"`` (mean parameters), ``"nan"`` or
+    ``"error"``.
+:raises UnknownIdError: for an unknown skill with ``unknown="error"``.
+)pbdoc")
+      .def(
+          "evaluate",
+          [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown) {
+            const auto u = bkt::parse_unknown_skill(unknown);
+            bkt::metrics r;
+            {
+              py::gil_scoped_release release;
+              r = mo.evaluate(d, u);
+            }
+            return metrics_to_dict(r);
+          },
+          py::arg("data"), py::arg("unknown") = "average",
+          "AUC, RMSE, accuracy, log-likelihood and row count of the predictions, as a dict.")
+      .def("to_json", &bkt::model::to_json, py::arg("indent") = 2,
+           "Versioned JSON; doubles round-trip exactly.")
+      .def_static("from_json", &bkt::model::from_json, py::arg("text"),
+                  ":raises ParseError: on malformed JSON or a missing or mistyped field.")
+      .def("save", &bkt::model::save, py::arg("path"))
+      .def_static("load", &bkt::model::load, py::arg("path"))
+      .def("__repr__", [](const bkt::model& mo) {
+        return "<masterymap.bkt.Model: " + std::to_string(mo.size()) + " skills" +
+               (mo.forgets() ? ", forgets" : "") + (mo.multigs() ? ", multigs" : "") + ">";
+      });
+
+  m.def(
+      "fit",
+      [](const bkt::dataset& d, const py::dict& options) {
+        const bkt::fit_options o = options_from(options);
+        py::gil_scoped_release release;
+        return bkt::fit(d, o);
+      },
+      py::arg("data"), py::arg("options") = py::dict(),
+      R"pbdoc(
+Fits one BKT model per skill by EM with seeded random restarts, skills in parallel.
+
+:param options: dict with any of ``num_fits``, ``seed``, ``tolerance``, ``max_iterations``,
+    ``restarts`` ("screen"/"full"), ``screen_iterations``, ``forgets``, ``multigs``,
+    ``threads``, ``skills``, ``bounds`` ({param: (lo, hi)}), ``fixed`` ({param: value}),
+    ``fixed_skills`` ({skill: {param: value}}).
+:raises ValueError: on bad options or an empty dataset.
+:raises UnknownIdError: if ``skills`` names a skill not in the data.
+)pbdoc");
+  m.def(
+      "crossvalidate",
+      [](const bkt::dataset& d, const py::dict& options, int folds, std::uint64_t seed) {
+        const bkt::fit_options o = options_from(options);
+        std::vector<bkt::metrics> r;
+        {
+          py::gil_scoped_release release;
+          r = bkt::crossvalidate(d, o, folds, seed);
+        }
+        py::list out;
+        for (const auto& x : r) out.append(metrics_to_dict(x));
+        return out;
+      },
+      py::arg("data"), py::arg("options") = py::dict(), py::arg("folds") = 5, py::arg("seed") = 42,
+      "K-fold cross-validation by learner; one metrics dict per fold.");
+  m.def(
+      "compute_metrics",
+      [](const carray<std::uint8_t>& correct, const carray<double>& predicted) {
+        return metrics_to_dict(bkt::compute_metrics(to_vector(correct), to_vector(predicted)));
+      },
+      py::arg("correct"), py::arg("predicted"),
+      "AUC (ties count one half), RMSE, accuracy and log-likelihood; NaN predictions are skipped.");
+  m.def(
+      "simulate",
+      [](const std::vector<py::dict>& params, std::size_t learners, std::size_t length, std::uint64_t seed) {
+        std::vector<bkt::skill_params> ps;
+        for (const auto& d : params) ps.push_back(params_from_dict(d));
+        py::gil_scoped_release release;
+        return bkt::simulate(ps, learners, length, seed);
+      },
+      py::arg("params"), py::arg("learners"), py::arg("length"), py::arg("seed") = 42,
+      "Simulates ``learners`` learners answering ``length`` questions per skill (deterministic).");
+
+  py::class_<bkt::tracer>(m, "Tracer", R"pbdoc(
+Online knowledge tracing: per-learner P(mastered) per skill, advanced in O(1) per answer.
+)pbdoc")
+      .def(py::init<bkt::model, double>(), py::arg("model"), py::arg("threshold") = 0.95)
+      .def_property_readonly("model", &bkt::tracer::model)
+      .def_property("threshold", &bkt::tracer::threshold, &bkt::tracer::set_threshold,
+                    "Mastered when P(mastered) >= threshold.")
+      .def_property_readonly("learners", &bkt::tracer::learners, "Learner names by index.")
+      .def_property_readonly("tracked_pairs", &bkt::tracer::tracked_pairs)
+      .def("learner_index", &bkt::tracer::learner_index, py::arg("learner"),
+           "Index of a learner, added if new.")
+      .def("skill_index", &bkt::tracer::skill_index, py::arg("skill"),
+           ":raises UnknownIdError: for a skill the model does not know.")
+      .def(
+          "update",
+          [](bkt::tracer& t, const std::string& learner, const std::string& skill, bool correct,
+             const std::string& item_class) { return t.update(learner, skill, correct, item_class); },
+          py::arg("learner"), py::arg("skill"), py::arg("correct"), py::arg("item_class") = "",
+          "Applies one answer; returns the new P(mastered).")
+      .def(
+          "update_batch",
+          [](bkt::tracer& t, const carray<std::uint32_t>& learners, const carray<std::uint32_t>& skills,
+             const carray<std::uint8_t>& correct, bool with_p_correct) -> py::object {
+            const std::size_t n = static_cast<std::size_t>(correct.size());
+            if (static_cast<std::size_t>(learners.size()) != n || static_cast<std::size_t>(skills.size()) != n)
+              throw std::invalid_argument("learners, skills and correct must have the same length");
+            py::array_t<double> mastery(static_cast<py::ssize_t>(n));
+            py::array_t<double> pc(with_p_correct ? static_cast<py::ssize_t>(n) : 0);
+            double* mo = mastery.mutable_data();
+            double* po = with_p_correct ? pc.mutable_data() : nullptr;
+            const std::uint32_t* l = learners.data();
+            const std::uint32_t* s = skills.data();
+            const std::uint8_t* c = correct.data();
+            {
+              py::gil_scoped_release release;
+              t.update_batch(l, s, c, n, mo, po);
+            }
+            if (with_p_correct) return py::make_tuple(mastery, pc);
+            return std::move(mastery);
+          },
+          py::arg("learners"), py::arg("skills"), py::arg("correct"), py::arg("p_correct") = false,
+          R"pbdoc(
+Applies many answers in order, by learner and skill index.
+
+:returns: P(mastered) after each answer (and, with ``p_correct=True``, P(correct) before it).
+:raises IndexError: on an index past the end (nothing is changed).
+)pbdoc")
+      .def("mastery", py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastery, py::const_),
+           py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
+      .def("mastered", py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastered, py::const_),
+           py::arg("learner"), py::arg("skill"))
+      .def(
+          "predict_correct",
+          [](const bkt::tracer& t, const std::string& learner, const std::string& skill) {
+            const auto k = t.skill_index(skill);
+            auto l = t.find_learner(learner);
+            if (!l) {
+              const auto& p = t.model().params()[k];
+              return p.prior * (1.0 - p.mean_slip()) + (1.0 - p.prior) * p.mean_guess();
+            }
+            return t.predict_correct(*l, k);
+          },
+          py::arg("learner"), py::arg("skill"), "P(correct) on the next answer.")
+      .def(
+          "opportunities",
+          [](const bkt::tracer& t, const std::string& learner, const std::string& skill) -> std::uint32_t {
+            const auto k = t.skill_index(skill);
+            auto l = t.find_learner(learner);
+            return l ? t.opportunities(*l, k) : 0;
+          },
+          py::arg("learner"), py::arg("skill"), "Answers seen for the pair.")
+      .def("reset", &bkt::tracer::reset, py::arg("learner"), "Forgets every answer of a learner.")
+      .def("reset_all", &bkt::tracer::reset_all)
+      .def("to_json", &bkt::tracer::to_json, py::arg("indent") = -1,
+           "Versioned JSON of the model, threshold and every state; doubles round-trip.")
+      .def_static("from_json", &bkt::tracer::from_json, py::arg("text"));
+}
+
+}  // namespace masterymap::python

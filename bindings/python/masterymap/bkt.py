@@ -1,0 +1,543 @@
+"""Bayesian Knowledge Tracing with a pyBKT-like API, on masterymap's C++ core.
+
+Fit per-skill BKT models on response logs (a pandas DataFrame or a CSV), predict, evaluate,
+cross-validate, save and load, and trace learners online in O(1) per answer::
+
+    import masterymap as mm
+    data = mm.bkt.read_csv("responses.csv.gz", skill="skill_id")
+    model = mm.bkt.fit(data, forgets=True)
+    model.evaluate(test_df, metric=["auc", "rmse"])
+    model.update("alice", "fractions", True)      # online: returns P(mastered)
+
+Model (pyBKT's): per skill prior P(L0), learn T, forget F (0 unless ``forgets``), guess G and
+slip S; ``correct_predictions`` is P(correct) before each answer, ``state_predictions`` is
+P(mastered) after it (including the learning transition).
+"""
+from __future__ import annotations
+
+import gzip
+import os
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from ._core import bkt as _core
+
+Dataset = _core.Dataset
+Tracer = _core.Tracer
+
+__all__ = [
+    "Dataset",
+    "Model",
+    "Tracer",
+    "crossvalidate",
+    "dataset",
+    "fit",
+    "metrics",
+    "read_csv",
+    "simulate",
+]
+
+_PARAM_NAMES = ("prior", "learn", "forget", "guess", "slip")
+_METRICS = ("auc", "rmse", "accuracy", "log_likelihood")
+
+
+# --- data -------------------------------------------------------------------------------------
+
+def read_csv(
+    path: Union[str, os.PathLike],
+    *,
+    learner: str = "user_id",
+    skill: str = "skill_name",
+    correct: str = "correct",
+    order: Optional[str] = None,
+    item_class: Optional[str] = None,
+    multi_skill: str = "keep",
+    skill_separator: str = "_",
+    delimiter: str = ",",
+) -> Dataset:
+    """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader.
+
+    :param learner, skill, correct: column names (``correct`` holds 0/1).
+    :param order: optional column that orders each learner's answers.
+    :param item_class: optional column for per-class guess/slip (``multigs``), e.g. ``template_id``.
+    :param multi_skill: for a skill name joining several skills with ``skill_separator``
+        (``"A_B"``): ``"keep"`` it as one skill (pyBKT's behaviour, the default), ``"split"`` the
+        row into one row per skill, or ``"reject"`` the file.
+    :returns: a :class:`Dataset` that :func:`fit`, :meth:`Model.predict` and friends accept.
+    :raises ParseError: with ``.line``, ``.column`` and ``.row`` for a missing column, a
+        non-binary ``correct``, an empty learner or skill, or a malformed row.
+    """
+    path = os.fspath(path)
+    args = dict(
+        learner=learner, skill=skill, correct=correct, order=order or "",
+        item_class=item_class or "", delimiter=delimiter, multi_skill=multi_skill,
+        separator=skill_separator,
+    )
+    with open(path, "rb") as f:
+        magic = f.read(2)
+    if magic == b"\x1f\x8b":
+        with gzip.open(path, "rb") as f:
+            text = f.read()
+        data = _core.parse_csv(text, **args)
+    else:
+        data = _core.read_csv(path, **args)
+    # Remembered so a model fitted on this dataset reads DataFrames with the same columns.
+    data.columns = dict(learner=learner, skill=skill, correct=correct, order=order,
+                        item_class=item_class, multi_skill=multi_skill,
+                        skill_separator=skill_separator)
+    return data
+
+
+def _names(uniques: Any) -> list:
+    values = np.asarray(uniques)
+    if values.dtype.kind == "f" and len(values) and np.all(np.mod(values, 1) == 0):
+        values = values.astype(np.int64)
+    return [str(v) for v in values.tolist()]
+
+
+def _dense_int_codes(values: np.ndarray) -> Optional[tuple]:
+    """Codes for small non-negative integer ids through a direct table (no hashing): codes
+    follow ascending id order. None when the ids are not small enough."""
+    if values.dtype.kind not in "iu" or len(values) == 0:
+        return None
+    lo, hi = values.min(), values.max()
+    if lo < 0 or hi > 4 * len(values) + 1024:
+        return None
+    present = np.zeros(int(hi) + 1, dtype=bool)
+    present[values] = True
+    ids = np.cumsum(present, dtype=np.int64) - 1
+    return ids[values].astype(np.uint32), np.flatnonzero(present)
+
+
+def _codes(column: pd.Series, what: str, name: str) -> tuple:
+    dense = _dense_int_codes(column.to_numpy())
+    if dense is not None:
+        return dense[0], [str(v) for v in dense[1].tolist()]
+    codes, uniques = pd.factorize(column, sort=False)
+    if len(codes) and codes.min() < 0:
+        row = int(np.argmax(codes < 0))
+        raise ValueError(f"empty {what} in column '{name}' at row {row}")
+    names = _names(uniques)
+    if any(n == "" for n in names):
+        row = int(np.argmax(column.astype(str).to_numpy() == ""))
+        raise ValueError(f"empty {what} in column '{name}' at row {row}")
+    return codes.astype(np.uint32, copy=False), names
+
+
+def _binary(column: pd.Series, name: str) -> np.ndarray:
+    values = column.to_numpy()
+    if values.dtype == bool:
+        return values.astype(np.uint8)
+    if values.dtype.kind in "iuf":
+        ok = (values == 0) | (values == 1)
+    else:
+        ok = np.array([v in (0, 1) and not isinstance(v, str) for v in values], dtype=bool)
+    if not ok.all():
+        row = int(np.argmax(~ok))
+        raise ValueError(f"column '{name}' must hold 0 or 1; row {row} has {values[row]!r}")
+    return (values == 1).astype(np.uint8)
+
+
+def dataset(
+    df: pd.DataFrame,
+    *,
+    learner: str = "user_id",
+    skill: str = "skill_name",
+    correct: str = "correct",
+    order: Optional[str] = None,
+    item_class: Optional[str] = None,
+    multi_skill: str = "keep",
+    skill_separator: str = "_",
+) -> Dataset:
+    """Converts a DataFrame of responses into a :class:`Dataset` (one pass, no Python loops).
+
+    Rows are taken in order within each learner unless ``order`` names a sort column.
+
+    :raises KeyError: if a named column is missing (the message lists the columns).
+    :raises ValueError: on a non-binary ``correct`` value or an empty learner or skill.
+    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name.
+    """
+    if isinstance(df, Dataset):
+        return df
+    for role, col in (("learner", learner), ("skill", skill), ("correct", correct),
+                      ("order", order), ("item class", item_class)):
+        if col is not None and col not in df.columns:
+            raise KeyError(f"missing {role} column '{col}'; the columns are {list(df.columns)}")
+    lc, ln = _codes(df[learner], "learner", learner)
+    sc, sn = _codes(df[skill], "skill", skill)
+    cc = _binary(df[correct], correct)
+    oc = None
+    if order is not None:
+        oc = pd.to_numeric(df[order], errors="raise").to_numpy(dtype=np.float64)
+    ic, icn = None, []
+    if item_class is not None:
+        ic, icn = _codes(df[item_class], "item class", item_class)
+    d = _core.Dataset.from_codes(lc, ln, sc, sn, cc, oc, ic, icn)
+    if multi_skill != "keep":
+        d = d.apply_multi_skill(multi_skill, skill_separator)
+    return d
+
+
+def frame(data: Dataset, *, learner: str = "user_id", skill: str = "skill_name",
+          correct: str = "correct") -> pd.DataFrame:
+    """A :class:`Dataset` as a DataFrame (names as strings, ``correct`` as 0/1)."""
+    return pd.DataFrame({
+        learner: np.asarray(data.learner_names, dtype=object)[data.learners],
+        skill: np.asarray(data.skill_names, dtype=object)[data.skills],
+        correct: data.correct.astype(np.int64),
+    })
+
+
+def metrics(correct: Sequence[int], predicted: Sequence[float]) -> dict:
+    """AUC (ties count one half), RMSE, accuracy, log-likelihood and count; NaNs are skipped."""
+    return _core.compute_metrics(np.asarray(correct, dtype=np.uint8),
+                                 np.asarray(predicted, dtype=np.float64))
+
+
+def simulate(params: Iterable[Mapping[str, Any]], learners: int, length: int,
+             seed: int = 42) -> pd.DataFrame:
+    """Simulated responses (``user_id, skill_name, correct``) from known parameters.
+
+    Each of ``learners`` learners answers ``length`` questions per skill, skills interleaved at
+    random; deterministic for a seed. ``params`` are dicts with ``skill``, ``prior``, ``learn``,
+    ``guess``, ``slip`` (and optionally ``forget``).
+    """
+    return frame(_core.simulate(list(params), learners, length, seed))
+
+
+# --- model ------------------------------------------------------------------------------------
+
+def _split_fixed(fixed: Optional[Mapping[str, Any]]) -> tuple:
+    """{param: value} applies to every skill; {skill: {param: value}} to one skill."""
+    common, per_skill = {}, {}
+    for key, value in (fixed or {}).items():
+        if isinstance(value, Mapping):
+            per_skill[str(key)] = {k: float(v) for k, v in value.items()}
+        else:
+            common[key] = float(value)
+    return common, per_skill
+
+
+class Model:
+    """A BKT model in pyBKT's style: configure, :meth:`fit`, then predict, evaluate or trace.
+
+    :param num_fits: random restarts per skill (restart 0 starts from a typical point).
+    :param seed: seeds the restarts; results do not depend on the number of threads.
+    :param forgets: also fit a forget probability (often much better on long logs).
+    :param multigs: guess/slip per item class (needs ``item_class`` when fitting).
+    :param tolerance: EM stops when the log-likelihood gain per observation falls below it.
+    :param max_iterations: EM iterations per restart.
+    :param restarts: ``"screen"`` (every restart runs ``screen_iterations`` steps, the best
+        training likelihood continues to convergence) or ``"full"`` (all run to convergence).
+    :param bounds: ``{param: (lo, hi)}``; guess and slip are at most 0.5 by default.
+    :param fixed: ``{param: value}`` for every skill and/or ``{skill: {param: value}}``.
+    :param threads: worker threads (default: all cores).
+    :param threshold: mastery threshold of the online tracer (default 0.95).
+    """
+
+    def __init__(
+        self,
+        *,
+        num_fits: int = 5,
+        seed: int = 42,
+        forgets: bool = False,
+        multigs: bool = False,
+        tolerance: float = 1e-6,
+        max_iterations: int = 300,
+        restarts: str = "screen",
+        screen_iterations: int = 8,
+        bounds: Optional[Mapping[str, tuple]] = None,
+        fixed: Optional[Mapping[str, Any]] = None,
+        threads: Optional[int] = None,
+        threshold: float = 0.95,
+    ) -> None:
+        common, per_skill = _split_fixed(fixed)
+        self._options = dict(
+            num_fits=num_fits, seed=seed, forgets=forgets, multigs=multigs, tolerance=tolerance,
+            max_iterations=max_iterations, restarts=restarts, screen_iterations=screen_iterations,
+            bounds=dict(bounds) if bounds else None, fixed=common, fixed_skills=per_skill,
+            threads=threads,
+        )
+        self._columns: dict = dict(learner="user_id", skill="skill_name", correct="correct",
+                                   order=None, item_class=None, multi_skill="keep",
+                                   skill_separator="_")
+        self._core: Optional[_core.Model] = None
+        self._tracer: Optional[Tracer] = None
+        self.threshold = threshold
+
+    # -- fitting ---------------------------------------------------------------------------
+    def _data(self, data: Any, columns: Mapping[str, Any]) -> Dataset:
+        if isinstance(data, Dataset):
+            return data
+        if isinstance(data, (str, os.PathLike)):
+            return read_csv(data, **columns)
+        return dataset(data, **columns)
+
+    def fit(
+        self,
+        data: Union[pd.DataFrame, Dataset, str, os.PathLike],
+        *,
+        learner: str = "user_id",
+        skill: str = "skill_name",
+        correct: str = "correct",
+        order: Optional[str] = None,
+        item_class: Optional[str] = None,
+        skills: Optional[Union[str, Sequence[str]]] = None,
+        multi_skill: str = "keep",
+        skill_separator: str = "_",
+    ) -> "Model":
+        """Fits every skill (or only ``skills``) on a DataFrame, a :class:`Dataset` or a CSV path.
+
+        The column names are remembered for :meth:`predict` and :meth:`evaluate`. The C++ work
+        runs with the GIL released.
+
+        :raises KeyError: a named column is missing.
+        :raises ValueError: non-binary ``correct``, an empty skill or learner, bad options.
+        :raises UnknownIdError: ``skills`` names a skill not in the data.
+        """
+        self._columns = dict(learner=learner, skill=skill, correct=correct, order=order,
+                             item_class=item_class, multi_skill=multi_skill,
+                             skill_separator=skill_separator)
+        if isinstance(data, Dataset) and isinstance(getattr(data, "columns", None), dict):
+            self._columns = dict(data.columns)
+        d = self._data(data, self._columns)
+        options = dict(self._options)
+        if skills is not None:
+            options["skills"] = [skills] if isinstance(skills, str) else [str(s) for s in skills]
+        self._core = _core.fit(d, options)
+        self._tracer = None
+        return self
+
+    @property
+    def core(self) -> _core.Model:
+        """The underlying C++ model. :raises RuntimeError: if the model is not fitted."""
+        if self._core is None:
+            raise RuntimeError("the model is not fitted; call fit() or load() first")
+        return self._core
+
+    @property
+    def skills(self) -> list:
+        """Fitted skill names."""
+        return self.core.skills
+
+    def params(self, wide: bool = False) -> pd.DataFrame:
+        """Fitted parameters.
+
+        By default pyBKT's layout: index (skill, param, class), one ``value`` column. With
+        ``wide=True``: one row per skill with the parameters and fit diagnostics (guess and
+        slip are averaged over item classes).
+        """
+        rows = self.core.params()
+        if wide:
+            out = pd.DataFrame([{
+                "skill": p["skill"], "prior": p["prior"], "learn": p["learn"],
+                "forget": p["forget"], "guess": float(np.mean(p["guess"])),
+                "slip": float(np.mean(p["slip"])), "log_likelihood": p["log_likelihood"],
+                "iterations": p["iterations"], "converged": p["converged"],
+                "restart": p["restart"], "observations": p["observations"],
+                "sequences": p["sequences"]} for p in rows])
+            return out.set_index("skill")
+        records = []
+        for p in rows:
+            for name in ("prior", "learn", "forget"):
+                records.append((p["skill"], name, "default", p[name]))
+            classes = p["classes"] or ["default"]
+            for name in ("guess", "slip"):
+                for cls, value in zip(classes, p[name]):
+                    records.append((p["skill"], name, cls, value))
+        out = pd.DataFrame(records, columns=["skill", "param", "class", "value"])
+        return out.set_index(["skill", "param", "class"])
+
+    # -- prediction ------------------------------------------------------------------------
+    def _with(self, columns: Mapping[str, Any]) -> dict:
+        unknown = set(columns) - set(self._columns)
+        if unknown:
+            raise TypeError(f"unexpected arguments {sorted(unknown)}")
+        return {**self._columns, **columns}
+
+    def predict(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+                unknown: str = "average", **columns: Any) -> pd.DataFrame:
+        """The data with ``correct_predictions`` (P(correct) before each answer) and
+        ``state_predictions`` (P(mastered) after it) added.
+
+        :param unknown: for skills the model has no parameters for: ``"average"`` (the
+            observation-weighted mean parameters), ``"nan"`` or ``"error"``.
+        :param columns: column names (``learner``, ``skill``, ``correct``, ``order``,
+            ``item_class``) if they differ from those used when fitting.
+        """
+        cols = self._with(columns)
+        d = self._data(data, cols)
+        pc, st = self.core.predict(d, unknown)
+        if isinstance(data, pd.DataFrame):
+            src = d.source_row
+            if len(src) == len(data) and (len(src) == 0 or src[-1] == len(src) - 1):
+                out = data.copy()
+            else:  # a multi-skill split duplicated rows
+                out = data.iloc[src].copy()
+                out[cols["skill"]] = np.asarray(d.skill_names, dtype=object)[d.skills]
+        else:
+            out = frame(d, learner=cols["learner"], skill=cols["skill"], correct=cols["correct"])
+        out["correct_predictions"] = pc
+        out["state_predictions"] = st
+        return out
+
+    def evaluate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+                 metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
+                 unknown: str = "average", **columns: Any) -> Any:
+        """Scores predictions on ``data``.
+
+        :param metric: ``"auc"``, ``"rmse"``, ``"accuracy"``, ``"log_likelihood"``, a callable
+            ``f(y_true, y_pred)``, or a list of these (then a dict is returned).
+        :param columns: column names, as for :meth:`predict`.
+        """
+        d = self._data(data, self._with(columns))
+        if isinstance(metric, (list, tuple)):
+            return {self._metric_name(m): self._score(d, m, unknown) for m in metric}
+        return self._score(d, metric, unknown)
+
+    @staticmethod
+    def _metric_name(m: Any) -> str:
+        return m if isinstance(m, str) else getattr(m, "__name__", repr(m))
+
+    def _score(self, d: Dataset, metric: Any, unknown: str) -> float:
+        if callable(metric):
+            pc, _ = self.core.predict(d, unknown)
+            return metric(d.correct, pc)
+        if metric not in _METRICS:
+            raise ValueError(f"unknown metric {metric!r}; use one of {_METRICS} or a callable")
+        return self.core.evaluate(d, unknown)[metric]
+
+    def crossvalidate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+                      folds: int = 5, seed: Optional[int] = None,
+                      metric: Union[str, Sequence[str]] = "auc", **columns: Any) -> pd.DataFrame:
+        """K-fold cross-validation by learner with this model's options.
+
+        Learners are shuffled with ``seed`` (default: the model's seed) and dealt into folds.
+        :returns: one row per fold with the chosen metric(s) (all four with ``metric="all"``).
+        """
+        if columns:
+            self._columns.update(columns)
+        d = self._data(data, self._columns)
+        rows = _core.crossvalidate(d, self._options, folds,
+                                   self._options["seed"] if seed is None else seed)
+        out = pd.DataFrame(rows)
+        out.index.name = "fold"
+        if metric == "all":
+            return out
+        keep = [metric] if isinstance(metric, str) else list(metric)
+        return out[keep]
+
+    # -- persistence -----------------------------------------------------------------------
+    def to_json(self, indent: int = 2) -> str:
+        """Versioned JSON of the parameters (doubles round-trip exactly)."""
+        return self.core.to_json(indent)
+
+    @classmethod
+    def from_json(cls, text: str, **options: Any) -> "Model":
+        """A model from :meth:`to_json` text. :raises ParseError: on malformed input."""
+        m = cls(**options)
+        m._core = _core.Model.from_json(text)
+        return m
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        """Writes :meth:`to_json` to ``path``."""
+        self.core.save(os.fspath(path))
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike], **options: Any) -> "Model":
+        """Reads a model saved with :meth:`save`. :raises ParseError: on malformed input."""
+        m = cls(**options)
+        m._core = _core.Model.load(os.fspath(path))
+        return m
+
+    # -- online tracing --------------------------------------------------------------------
+    def tracer(self, threshold: Optional[float] = None) -> Tracer:
+        """A new online :class:`Tracer` over this model (mastered when P(L) >= threshold)."""
+        return Tracer(self.core, self.threshold if threshold is None else threshold)
+
+    def _online(self) -> Tracer:
+        if self._tracer is None:
+            self._tracer = self.tracer()
+        return self._tracer
+
+    @property
+    def online(self) -> Tracer:
+        """The model's own online tracer (created on first use)."""
+        return self._online()
+
+    def update(self, learner: Any, skill: Any, correct: Union[bool, int]) -> float:
+        """Online: applies one answer in O(1) and returns the learner's new P(mastered)."""
+        if correct not in (0, 1):
+            raise ValueError(f"correct must be 0 or 1, got {correct!r}")
+        return self._online().update(str(learner), str(skill), bool(correct))
+
+    def update_batch(self, learners: Any, skills: Any, correct: Any,
+                     p_correct: bool = False) -> Any:
+        """Online: applies many answers in order (arrays of names/ids and 0/1).
+
+        :returns: P(mastered) after each answer as a float64 array (and P(correct) before it
+            with ``p_correct=True``).
+        """
+        return update_batch(self._online(), learners, skills, correct, p_correct=p_correct)
+
+    def mastery(self, learner: Any, skill: Any) -> float:
+        """Online: the learner's current P(mastered) of a skill (the prior if unseen)."""
+        return self._online().mastery(str(learner), str(skill))
+
+    def mastered(self, learner: Any, skill: Any) -> bool:
+        """Online: P(mastered) >= threshold."""
+        return self._online().mastered(str(learner), str(skill))
+
+    def __repr__(self) -> str:
+        if self._core is None:
+            return "<masterymap.bkt.Model (not fitted)>"
+        return f"<masterymap.bkt.Model: {len(self._core)} skills>"
+
+
+def _indices(values: Any, lookup: Callable[[str], int]) -> np.ndarray:
+    codes, uniques = pd.factorize(np.asarray(values), sort=False)
+    if len(codes) and codes.min() < 0:
+        raise ValueError(f"missing value at position {int(np.argmax(codes < 0))}")
+    table = np.fromiter((lookup(n) for n in _names(uniques)), dtype=np.uint32, count=len(uniques))
+    return table[codes]
+
+
+def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
+                 p_correct: bool = False) -> Any:
+    """Applies many answers to ``tracer`` in order; learners and skills are names or ids.
+
+    New learners are added; unknown skills raise :class:`~masterymap.UnknownIdError`.
+    :returns: P(mastered) after each answer (and P(correct) before it with ``p_correct=True``).
+    """
+    li = _indices(learners, tracer.learner_index)
+    si = _indices(skills, tracer.skill_index)
+    ci = _binary(pd.Series(np.asarray(correct)), "correct")
+    return tracer.update_batch(li, si, ci, p_correct)
+
+
+def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+        learner: str = "user_id", skill: str = "skill_name", correct: str = "correct",
+        order: Optional[str] = None, item_class: Optional[str] = None,
+        skills: Optional[Union[str, Sequence[str]]] = None, multi_skill: str = "keep",
+        skill_separator: str = "_", forgets: bool = False, multigs: bool = False,
+        num_fits: int = 5, seed: int = 42, **options: Any) -> Model:
+    """Fits a BKT :class:`Model` in one call; see :class:`Model` for the options.
+
+    ``data`` is a DataFrame, a :class:`Dataset` (from :func:`read_csv`) or a CSV path.
+    """
+    model = Model(forgets=forgets, multigs=multigs, num_fits=num_fits, seed=seed, **options)
+    return model.fit(data, learner=learner, skill=skill, correct=correct, order=order,
+                     item_class=item_class, skills=skills, multi_skill=multi_skill,
+                     skill_separator=skill_separator)
+
+
+def crossvalidate(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *, folds: int = 5,
+                  metric: Union[str, Sequence[str]] = "auc", learner: str = "user_id",
+                  skill: str = "skill_name", correct: str = "correct",
+                  order: Optional[str] = None, **options: Any) -> pd.DataFrame:
+    """Cross-validates a BKT model with ``options`` (see :class:`Model`); one row per fold."""
+    model = Model(**options)
+    return model.crossvalidate(data, folds=folds, metric=metric, learner=learner, skill=skill,
+                               correct=correct, order=order)

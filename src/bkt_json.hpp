@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: JSON helpers shared by the BKT model and tracer.
+#ifndef MASTERYMAP_SRC_BKT_JSON_HPP
+#define MASTERYMAP_SRC_BKT_JSON_HPP
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <masterymap/bkt.hpp>
+
+namespace masterymap::bkt::detail {
+
+nlohmann::json model_to_json(const model& m);
+/// \throws masterymap::parse_error naming the JSON path (`path` is the prefix, e.g. "$").
+model model_from_json(const nlohmann::json& j, const std::string& path);
+/// \throws masterymap::parse_error with line and column.
+nlohmann::json parse_json_text(std::string_view text);
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+
+}  // namespace masterymap::bkt::detail
+
+#endif  // MASTERYMAP_SRC_BKT_JSON_HPP
