@@ -9,6 +9,8 @@ namespace masterymap::python {
 namespace py = pybind11;
 
 void bind_errors(py::module_& m);
+void bind_framework(py::module_& m);
+void bind_csv(py::module_& m);
 
 }  // namespace masterymap::python
 

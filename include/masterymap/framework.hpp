@@ -40,6 +40,12 @@ class strength_set {
     for (strength x : s) bits_ = static_cast<std::uint8_t>(bits_ | bit(x));
   }
   [[nodiscard]] static constexpr strength_set all() noexcept { return {}; }
+  /// From a bit mask (bit k = strength k); 0 means none.
+  [[nodiscard]] static constexpr strength_set from_bits(std::uint8_t bits) noexcept {
+    strength_set s;
+    s.bits_ = static_cast<std::uint8_t>(bits & 7U);
+    return s;
+  }
   /// The strengths that gate progress: required and familiar.
   [[nodiscard]] static constexpr strength_set gating() noexcept {
     return {strength::required, strength::familiar};
@@ -94,7 +100,7 @@ struct prerequisite_edge {
 struct dropped_edge {
   std::string prerequisite;
   std::string dependent;
-  std::string reason;  ///< "self_loop" or "cycle: A -> B -> A"
+  std::string reason;  ///< "self_loop", "duplicate" or "cycle: A -> B -> A"
 };
 
 /// Options for `framework_builder::build`.
@@ -103,6 +109,9 @@ struct build_options {
   /// (self-loops, and the back edges of a depth-first search in insertion order) and report
   /// each in `framework::dropped_edges()`. Every other problem still fails the build.
   bool drop_cycle_edges = false;
+  /// Instead of failing on a repeated prerequisite (same pair, any strength) or hierarchy link,
+  /// keep the first and report the others in `framework::dropped_edges()`.
+  bool drop_duplicate_edges = false;
 };
 
 class framework;

@@ -6,5 +6,7 @@
 
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/csv.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP

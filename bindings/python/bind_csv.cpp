@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/csv.hpp>
+
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+
+namespace masterymap::python {
+
+void bind_csv(py::module_& m) {
+  auto io = m.def_submodule("io", "Readers and writers of files (CSV, JSON).");
+  io.def(
+      "read_framework_csv",
+      [](const std::string& edges, const std::optional<std::string>& competencies,
+         const std::string& name, const std::string& prerequisite_column,
+         const std::string& competency_column, const std::optional<std::string>& strength_column,
+         const std::map<std::string, std::string>& strength_values,
+         const std::string& default_strength, const std::string& id_column,
+         const std::string& title_column, const std::string& description_column,
+         const std::string& domain_column, const std::string& level_column,
+         const std::map<std::string, int>& level_values,
+         const std::vector<std::string>& metadata_columns, bool add_missing,
+         bool drop_cycle_edges, bool drop_duplicate_edges) {
+        csv_framework_options o;
+        o.name = name;
+        o.prerequisite_column = prerequisite_column;
+        o.dependent_column = competency_column;
+        o.strength_column = strength_column.value_or("");
+        for (const auto& [k, v] : strength_values) o.strength_values[k] = parse_strength(v);
+        o.default_strength = parse_strength(default_strength);
+        o.id_column = id_column;
+        o.title_column = title_column;
+        o.description_column = description_column;
+        o.domain_column = domain_column;
+        o.level_column = level_column;
+        o.level_values = level_values;
+        o.metadata_columns = metadata_columns;
+        o.add_missing = add_missing;
+        o.build.drop_cycle_edges = drop_cycle_edges;
+        o.build.drop_duplicate_edges = drop_duplicate_edges;
+        py::gil_scoped_release release;
+        return read_framework_csv(edges, competencies.value_or(""), o);
+      },
+      py::arg("edges"), py::arg("competencies") = py::none(), py::kw_only(),
+      py::arg("name") = "", py::arg("prerequisite_column") = "prerequisite",
+      py::arg("competency_column") = "competency", py::arg("strength_column") = py::none(),
+      py::arg("strength_values") = std::map<std::string, std::string>{},
+      py::arg("default_strength") = "required", py::arg("id_column") = "id",
+      py::arg("title_column") = "title", py::arg("description_column") = "description",
+      py::arg("domain_column") = "domain", py::arg("level_column") = "level",
+      py::arg("level_values") = std::map<std::string, int>{},
+      py::arg("metadata_columns") = std::vector<std::string>{}, py::arg("add_missing") = false,
+      py::arg("drop_cycle_edges") = false, py::arg("drop_duplicate_edges") = false,
+      R"pbdoc(
+Reads a framework from an edge-list CSV (one prerequisite per row) and, optionally, a
+competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an optional BOM.
+
+:param edges: path of the edge CSV
+:param competencies: path of the competency CSV; without it every id comes from the edges
+:param prerequisite_column: edge column holding the prerequisite id
+:param competency_column: edge column holding the dependent id
+:param strength_column: optional edge column of strengths
+:param strength_values: map from that column's own values to strength names
+:param level_values: map from non-numeric levels (e.g. ``"K"``) to numbers
+:param add_missing: add ids found only in the edge file as bare competencies
+:param drop_cycle_edges: drop and report self-loops and cycle-closing edges
+:param drop_duplicate_edges: keep the first of repeated edges
+:raises ParseError: with ``.row``, ``.line`` and ``.column``
+:raises CycleError: listing each cycle in order (see ``.problems``)
+:raises ValidationError: for other graph problems
+)pbdoc");
+}
+
+}  // namespace masterymap::python

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/framework.hpp>
+
+#include <limits>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+
+namespace masterymap::python {
+namespace {
+
+using index_array = py::array_t<index_t, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+py::array_t<T> to_numpy(std::vector<T>&& v) {
+  // Moves the vector into a capsule so the array owns it without a copy.
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({heap->size()}, {sizeof(T)}, heap->data(), owner);
+}
+
+strength_set parse_filter(const py::object& s) {
+  if (s.is_none()) return strength_set::all();
+  if (py::isinstance<py::str>(s)) return strength_set{parse_strength(s.cast<std::string>())};
+  unsigned bits = 0;
+  for (auto item : s) bits |= 1U << static_cast<unsigned>(parse_strength(py::cast<std::string>(item)));
+  return strength_set::from_bits(static_cast<std::uint8_t>(bits));
+}
+
+std::vector<std::string> ids_of(const framework& f, const std::vector<index_t>& v) {
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (index_t i : v) out.push_back(f.id_of(i));
+  return out;
+}
+
+index_t resolve(const framework& f, const py::handle& key) {
+  if (py::isinstance<py::str>(key)) return f.index_of(key.cast<std::string>());
+  const auto i = key.cast<long long>();
+  if (i < 0 || static_cast<std::size_t>(i) >= f.size())
+    throw py::index_error("competency index " + std::to_string(i) + " out of range");
+  return static_cast<index_t>(i);
+}
+
+std::vector<index_t> as_indices(const framework& f, const index_array& a) {
+  std::vector<index_t> v(a.data(), a.data() + a.size());
+  for (index_t i : v)
+    if (i >= f.size()) throw py::index_error("competency index " + std::to_string(i) + " out of range");
+  return v;
+}
+
+build_options make_options(bool drop_cycle_edges, bool drop_duplicate_edges) {
+  build_options o;
+  o.drop_cycle_edges = drop_cycle_edges;
+  o.drop_duplicate_edges = drop_duplicate_edges;
+  return o;
+}
+
+std::string competency_repr(const competency& c) {
+  std::string r = "Competency(id=" + py::repr(py::str(c.id)).cast<std::string>();
+  if (!c.title.empty()) r += ", title=" + py::repr(py::str(c.title)).cast<std::string>();
+  if (!c.domain.empty()) r += ", domain=" + py::repr(py::str(c.domain)).cast<std::string>();
+  if (c.level) r += ", level=" + std::to_string(*c.level);
+  if (c.kind != competency_kind::academic) r += ", kind='disposition'";
+  return r + ")";
+}
+
+}  // namespace
+
+void bind_framework(py::module_& m) {
+  py::class_<competency>(m, "Competency", R"pbdoc(
+A competency (learning target, standard, skill) of a framework. Read-only once built.
+
+:ivar id: stable id, e.g. ``"4.NF.B.3"``
+:ivar title: short title
+:ivar description: longer text
+:ivar domain: domain or strand, e.g. ``"NF"``
+:ivar level: grade or learning-map level, or ``None``
+:ivar kind: ``"academic"`` or ``"disposition"``
+:ivar tags: list of tags
+:ivar metadata: dict of free-form string fields
+)pbdoc")
+      .def_readonly("id", &competency::id)
+      .def_readonly("title", &competency::title)
+      .def_readonly("description", &competency::description)
+      .def_readonly("domain", &competency::domain)
+      .def_readonly("level", &competency::level)
+      .def_property_readonly("kind", [](const competency& c) { return to_string(c.kind); })
+      .def_readonly("tags", &competency::tags)
+      .def_readonly("metadata", &competency::metadata)
+      .def("__eq__", [](const competency& a, const competency& b) { return a == b; })
+      .def("__repr__", &competency_repr);
+
+  py::class_<framework_builder>(m, "FrameworkBuilder", R"pbdoc(
+Collects competencies, hierarchy links and prerequisites; :meth:`build` validates them all at
+once and returns an immutable :class:`Framework`.
+
+Nothing is checked while adding, so input can arrive in any order.
+
+>>> b = FrameworkBuilder("Fractions")
+>>> b.add_competency("3.NF.A.1", title="Unit fractions", domain="NF", level=3)  # doctest: +ELLIPSIS
+<...>
+)pbdoc")
+      .def(py::init<std::string>(), py::arg("name") = "", "Starts an empty framework called ``name``.")
+      .def(
+          "add_competency",
+          [](framework_builder& b, std::string id, std::string title, std::string description,
+             std::string domain, std::optional<int> level, const std::string& kind,
+             std::vector<std::string> tags,
+             std::optional<std::map<std::string, std::string>> metadata) -> framework_builder& {
+            competency c;
+            c.id = std::move(id);
+            c.title = std::move(title);
+            c.description = std::move(description);
+            c.domain = std::move(domain);
+            c.level = level;
+            c.kind = parse_competency_kind(kind);
+            c.tags = std::move(tags);
+            if (metadata) c.metadata = std::move(*metadata);
+            return b.add_competency(std::move(c));
+          },
+          py::arg("id"), py::kw_only(), py::arg("title") = "", py::arg("description") = "",
+          py::arg("domain") = "", py::arg("level") = py::none(), py::arg("kind") = "academic",
+          py::arg("tags") = std::vector<std::string>{}, py::arg("metadata") = py::none(),
+          py::return_value_policy::reference_internal, R"pbdoc(
+Adds a competency. Duplicate ids are reported by :meth:`build`.
+
+:param id: stable id
+:param kind: ``"academic"`` (default) or ``"disposition"``
+:returns: this builder, for chaining
+:raises ValueError: on an unknown ``kind``
+)pbdoc")
+      .def("add_child", &framework_builder::add_child, py::arg("parent"), py::arg("child"),
+           py::return_value_policy::reference_internal, R"pbdoc(
+Makes ``child`` a child of ``parent`` in the hierarchy (a child may have several parents).
+
+:returns: this builder
+)pbdoc")
+      .def(
+          "add_prerequisite",
+          [](framework_builder& b, std::string competency, std::string requires_,
+             const std::string& s, std::optional<double> min_level) -> framework_builder& {
+            return b.add_prerequisite(std::move(competency), std::move(requires_), parse_strength(s),
+                                      min_level);
+          },
+          py::arg("competency"), py::arg("requires"), py::arg("strength") = "required",
+          py::arg("min_level") = py::none(), py::return_value_policy::reference_internal,
+          R"pbdoc(
+Says that ``competency`` requires ``requires``.
+
+:param strength: ``"required"`` (must be mastered), ``"familiar"`` (a lower level is enough) or
+    ``"recommended"`` (orders, never gates)
+:param min_level: explicit minimum level of the prerequisite on the policy's scale
+:returns: this builder
+:raises ValueError: on an unknown strength
+)pbdoc")
+      .def_property_readonly("name", &framework_builder::name, "The framework's name.")
+      .def("__len__", &framework_builder::competency_count, "Number of competencies added.")
+      .def(
+          "build",
+          [](const framework_builder& b, bool drop_cycle_edges, bool drop_duplicate_edges) {
+            py::gil_scoped_release release;
+            return b.build(make_options(drop_cycle_edges, drop_duplicate_edges));
+          },
+          py::kw_only(), py::arg("drop_cycle_edges") = false, py::arg("drop_duplicate_edges") = false,
+          R"pbdoc(
+Validates everything at once and freezes. The builder is unchanged and can be built again.
+
+:param drop_cycle_edges: drop self-loops and the edges closing prerequisite cycles instead of
+    failing; they are listed in :attr:`Framework.dropped_edges`
+:param drop_duplicate_edges: keep the first of repeated links instead of failing
+:returns: the immutable :class:`Framework`
+:raises CycleError: when the only problems are cycles (``.cycle`` is the first, in order)
+:raises ValidationError: listing every problem in ``.problems`` (duplicate ids, unknown ids,
+    self-loops, duplicate edges, cycles)
+)pbdoc")
+      .def("__repr__", [](const framework_builder& b) {
+        return "FrameworkBuilder(" + py::repr(py::str(b.name())).cast<std::string>() + ", " +
+               std::to_string(b.competency_count()) + " competencies)";
+      });
+
+  py::class_<framework>(m, "Framework", R"pbdoc(
+An immutable, validated competency framework: competencies with dense indices ``0..len-1``
+(insertion order), a hierarchy and a typed, acyclic prerequisite graph.
+
+Per-call methods take and return ids; the batch methods (:meth:`ancestors`,
+:meth:`descendants`, :meth:`edge_arrays`, ...) take and return numpy index arrays; translate
+with :meth:`index_of` and :meth:`ids_of`. Safe to share between threads.
+)pbdoc")
+      .def(py::init<>(), "An empty framework.")
+      .def_property_readonly("name", &framework::name, "The framework's name.")
+      .def("__len__", &framework::size)
+      .def_property_readonly("edge_count", &framework::edge_count, "Number of prerequisite edges.")
+      .def("__contains__", [](const framework& f, const std::string& id) { return f.contains(id); })
+      .def("__iter__", [](const framework& f) {
+        return py::iter(py::cast(ids_of(f, [&] {
+          std::vector<index_t> all(f.size());
+          for (index_t i = 0; i < f.size(); ++i) all[i] = i;
+          return all;
+        }())));
+      }, "Iterates over the competency ids in index order.")
+      .def("__getitem__", [](const framework& f, const py::object& key) { return f.at(resolve(f, key)); },
+           py::arg("key"), "The :class:`Competency` with this id (or index).")
+      .def("__repr__", [](const framework& f) {
+        return "<Framework " + py::repr(py::str(f.name())).cast<std::string>() + ": " +
+               std::to_string(f.size()) + " competencies, " + std::to_string(f.edge_count()) +
+               " prerequisites>";
+      })
+      .def("__eq__", [](const framework& a, const framework& b) { return a == b; })
+      .def(py::pickle([](const framework& f) { return f.to_json(-1); },
+                      [](const std::string& s) { return framework::from_json(s); }))
+      .def(
+          "index_of",
+          [](const framework& f, const py::object& ids) -> py::object {
+            if (py::isinstance<py::str>(ids)) return py::int_(f.index_of(ids.cast<std::string>()));
+            std::vector<std::string> v = py::cast<std::vector<std::string>>(ids);
+            std::vector<index_t> out(v.size());
+            {
+              py::gil_scoped_release release;
+              for (std::size_t k = 0; k < v.size(); ++k) out[k] = f.index_of(v[k]);
+            }
+            return to_numpy(std::move(out));
+          },
+          py::arg("ids"), R"pbdoc(
+The dense index of an id, or a ``uint32`` numpy array for a sequence of ids.
+
+:raises UnknownIdError: on an unknown id
+)pbdoc")
+      .def(
+          "ids_of",
+          [](const framework& f, const index_array& a) { return ids_of(f, as_indices(f, a)); },
+          py::arg("indices"), "The ids of a sequence (or numpy array) of indices, as a list.")
+      .def("id_of", &framework::id_of, py::arg("index"), "The id at ``index``.")
+      .def(
+          "prerequisites",
+          [](const framework& f, const py::object& id, bool transitive, const py::object& s) {
+            return ids_of(f, f.prerequisites(resolve(f, id), transitive, parse_filter(s)));
+          },
+          py::arg("id"), py::arg("transitive") = false, py::arg("strength") = py::none(), R"pbdoc(
+The direct prerequisites of ``id`` (in insertion order), or with ``transitive`` all of them
+(in learning order).
+
+:param strength: follow only edges of this strength or these strengths (default: all)
+:raises UnknownIdError:
+)pbdoc")
+      .def(
+          "dependents",
+          [](const framework& f, const py::object& id, bool transitive, const py::object& s) {
+            return ids_of(f, f.dependents(resolve(f, id), transitive, parse_filter(s)));
+          },
+          py::arg("id"), py::arg("transitive") = false, py::arg("strength") = py::none(),
+          "The direct (or transitive) dependents of ``id``; see :meth:`prerequisites`.")
+      .def(
+          "ancestors",
+          [](const framework& f, const index_array& roots, const py::object& s) {
+            auto r = as_indices(f, roots);
+            const strength_set filter = parse_filter(s);
+            std::vector<index_t> out;
+            {
+              py::gil_scoped_release release;
+              out = f.ancestors(r, filter);
+            }
+            return to_numpy(std::move(out));
+          },
+          py::arg("indices"), py::arg("strength") = py::none(), R"pbdoc(
+Batch form of ``prerequisites(..., transitive=True)``: the union of the transitive
+prerequisites of every index, as a sorted ``uint32`` array.
+)pbdoc")
+      .def(
+          "descendants",
+          [](const framework& f, const index_array& roots, const py::object& s) {
+            auto r = as_indices(f, roots);
+            const strength_set filter = parse_filter(s);
+            std::vector<index_t> out;
+            {
+              py::gil_scoped_release release;
+              out = f.descendants(r, filter);
+            }
+            return to_numpy(std::move(out));
+          },
+          py::arg("indices"), py::arg("strength") = py::none(),
+          "Batch form of ``dependents(..., transitive=True)``; see :meth:`ancestors`.")
+      .def(
+          "topological_order",
+          [](const framework& f, bool as_indices) -> py::object {
+            if (as_indices) return to_numpy(std::vector<index_t>(f.topological_order()));
+            return py::cast(ids_of(f, f.topological_order()));
+          },
+          py::kw_only(), py::arg("as_indices") = false, R"pbdoc(
+A deterministic learning order: among ready competencies the earliest inserted comes first.
+
+:param as_indices: return a ``uint32`` numpy array instead of ids
+)pbdoc")
+      .def(
+          "depths", [](const framework& f) { return to_numpy(std::vector<std::uint32_t>(f.depths())); },
+          "Per index, the number of edges of the longest prerequisite chain ending there.")
+      .def(
+          "depth", [](const framework& f, const py::object& id) { return f.depths()[resolve(f, id)]; },
+          py::arg("id"), "The length (in edges) of the longest prerequisite chain ending at ``id``.")
+      .def(
+          "longest_chain", [](const framework& f) { return ids_of(f, f.longest_chain()); },
+          "The longest prerequisite chain, first prerequisite first.")
+      .def(
+          "redundant_prerequisites",
+          [](const framework& f, const py::object& s) {
+            const strength_set filter = parse_filter(s);
+            std::vector<prerequisite_edge> red;
+            {
+              py::gil_scoped_release release;
+              red = f.redundant_prerequisites(filter);
+            }
+            std::vector<std::pair<std::string, std::string>> out;
+            for (const auto& e : red) out.emplace_back(f.id_of(e.dependent), f.id_of(e.prerequisite));
+            return out;
+          },
+          py::arg("strength") = py::none(), R"pbdoc(
+Prerequisite edges implied by a longer path (a curriculum lint), as ``(competency, requires)``
+pairs in insertion order.
+)pbdoc")
+      .def(
+          "edges",
+          [](const framework& f) {
+            py::list out;
+            for (const auto& e : f.edges()) {
+              py::dict d;
+              d["competency"] = f.id_of(e.dependent);
+              d["requires"] = f.id_of(e.prerequisite);
+              d["strength"] = to_string(e.strength);
+              d["min_level"] = e.min_level ? py::cast(*e.min_level) : py::none();
+              out.append(d);
+            }
+            return out;
+          },
+          "The prerequisite edges as dicts (competency, requires, strength, min_level).")
+      .def(
+          "edge_arrays",
+          [](const framework& f) {
+            const auto& es = f.edges();
+            std::vector<index_t> pre(es.size()), dep(es.size());
+            std::vector<std::uint8_t> str(es.size());
+            std::vector<double> lvl(es.size());
+            for (std::size_t k = 0; k < es.size(); ++k) {
+              pre[k] = es[k].prerequisite;
+              dep[k] = es[k].dependent;
+              str[k] = static_cast<std::uint8_t>(es[k].strength);
+              lvl[k] = es[k].min_level ? *es[k].min_level : std::numeric_limits<double>::quiet_NaN();
+            }
+            py::dict d;
+            d["requires"] = to_numpy(std::move(pre));
+            d["competency"] = to_numpy(std::move(dep));
+            d["strength"] = to_numpy(std::move(str));
+            d["min_level"] = to_numpy(std::move(lvl));
+            return d;
+          },
+          R"pbdoc(
+The edges as numpy arrays: ``requires`` and ``competency`` (``uint32`` indices), ``strength``
+(``uint8``: 0 required, 1 familiar, 2 recommended) and ``min_level`` (``float64``, NaN = none).
+)pbdoc")
+      .def(
+          "children", [](const framework& f, const py::object& id) { return ids_of(f, f.children(resolve(f, id))); },
+          py::arg("id"), "The hierarchy children of ``id``.")
+      .def(
+          "parents", [](const framework& f, const py::object& id) { return ids_of(f, f.parents(resolve(f, id))); },
+          py::arg("id"), "The hierarchy parents of ``id``.")
+      .def(
+          "hierarchy",
+          [](const framework& f) {
+            std::vector<std::pair<std::string, std::string>> out;
+            for (const auto& [p, c] : f.hierarchy()) out.emplace_back(f.id_of(p), f.id_of(c));
+            return out;
+          },
+          "The hierarchy links as ``(parent, child)`` pairs.")
+      .def("domains", &framework::domains, "Distinct domains in order of first appearance.")
+      .def(
+          "competencies_in",
+          [](const framework& f, const std::string& domain, std::optional<int> level) {
+            return ids_of(f, f.competencies_in(domain, level));
+          },
+          py::arg("domain"), py::arg("level") = py::none(),
+          "The ids of a domain's competencies (optionally of one level).")
+      .def(
+          "subgraph",
+          [](const framework& f, const py::object& ids) {
+            std::vector<index_t> keep;
+            for (auto item : ids) keep.push_back(resolve(f, item));
+            py::gil_scoped_release release;
+            return f.subgraph(keep);
+          },
+          py::arg("ids"), R"pbdoc(
+The framework restricted to ``ids`` (and the edges and links among them), e.g. a goal and its
+ancestors: ``fw.subgraph(fw.prerequisites(goal, transitive=True) + [goal])``.
+)pbdoc")
+      .def_property_readonly(
+          "dropped_edges",
+          [](const framework& f) {
+            py::list out;
+            for (const auto& d : f.dropped_edges()) {
+              py::dict x;
+              x["competency"] = d.dependent;
+              x["requires"] = d.prerequisite;
+              x["reason"] = d.reason;
+              out.append(x);
+            }
+            return out;
+          },
+          "Edges dropped by ``build(drop_cycle_edges=True)``, each with the reason.")
+      .def("to_json", &framework::to_json, py::arg("indent") = 2,
+           "The versioned native JSON text (round-trips exactly); ``indent=-1`` for compact.")
+      .def_static(
+          "from_json",
+          [](const std::string& text, bool drop_cycle_edges, bool drop_duplicate_edges) {
+            py::gil_scoped_release release;
+            return framework::from_json(text, make_options(drop_cycle_edges, drop_duplicate_edges));
+          },
+          py::arg("text"), py::kw_only(), py::arg("drop_cycle_edges") = false,
+          py::arg("drop_duplicate_edges") = false, R"pbdoc(
+Reads the native JSON.
+
+:raises ParseError: with ``.line``/``.column`` for malformed JSON, or the JSON path of a bad field
+:raises ValidationError: for an invalid graph
+)pbdoc")
+      .def("to_dot", &framework::to_dot,
+           "Graphviz DOT text (dashed = familiar, dotted = recommended).");
+}
+
+}  // namespace masterymap::python

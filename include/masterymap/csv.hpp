@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_CSV_HPP
+#define MASTERYMAP_CSV_HPP
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <masterymap/config.hpp>
+#include <masterymap/framework.hpp>
+
+namespace masterymap {
+
+/// How to read a framework from edge-list CSV files (RFC 4180: quoted fields, CRLF or LF line
+/// ends, an optional UTF-8 BOM; the first line names the columns).
+struct csv_framework_options {
+  std::string name;  ///< the framework's name
+
+  // --- the edge file: one prerequisite per row ---
+  std::string prerequisite_column = "prerequisite";
+  std::string dependent_column = "competency";
+  /// Optional column of strengths ("required", "familiar", "recommended"); empty = not used.
+  std::string strength_column;
+  /// Optional map from the strength column's own values to strengths (e.g. Princeton's
+  /// {"coreq_ok": familiar}); values not in the map must be strength names.
+  std::map<std::string, strength> strength_values;
+  strength default_strength = strength::required;
+
+  // --- the optional competency file: one competency per row ---
+  std::string id_column = "id";
+  std::string title_column = "title";              ///< empty or absent column = not used
+  std::string description_column = "description";  ///< empty or absent column = not used
+  std::string domain_column = "domain";            ///< empty or absent column = not used
+  std::string level_column = "level";              ///< empty or absent column = not used
+  /// Non-numeric level values and their numbers (e.g. {"K": 0, "HS": 9}); the raw text is kept
+  /// in metadata under the level column's name.
+  std::map<std::string, int> level_values;
+  /// Extra columns copied into each competency's metadata.
+  std::vector<std::string> metadata_columns;
+  /// Ids that appear only in the edge file: add them as bare competencies (true) or report them
+  /// as unknown ids (false). Without a competency file every id comes from the edges.
+  bool add_missing = false;
+
+  build_options build;  ///< e.g. drop_cycle_edges for real graphs with cycles
+};
+
+/// Reads a framework from an edge-list CSV and, optionally, a competency CSV (empty path = none).
+/// \throws masterymap::parse_error with row, line and column for malformed CSV, a missing
+///         column, or a bad level/strength value.
+/// \throws masterymap::cycle_error / masterymap::validation_error as `framework_builder::build`.
+/// \throws masterymap::error if a file cannot be read.
+[[nodiscard]] MASTERYMAP_API framework read_framework_csv(const std::string& edges_path,
+                                                          const std::string& competencies_path = {},
+                                                          const csv_framework_options& options = {});
+
+/// The same from CSV text already in memory (empty `competencies_csv` = none).
+[[nodiscard]] MASTERYMAP_API framework parse_framework_csv(std::string_view edges_csv,
+                                                           std::string_view competencies_csv = {},
+                                                           const csv_framework_options& options = {});
+
+/// A parsed CSV table: the header and the rows, each with the 1-based line it starts on.
+struct csv_table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> lines;
+  /// Position of column `name`, or -1.
+  [[nodiscard]] MASTERYMAP_API long column(std::string_view name) const noexcept;
+};
+
+/// Parses CSV text strictly: every row must have as many fields as the header.
+/// \throws masterymap::parse_error naming `source`, the row, line and column.
+[[nodiscard]] MASTERYMAP_API csv_table parse_csv(std::string_view text,
+                                                 const std::string& source = "csv");
+
+/// Reads a whole file. \throws masterymap::error if it cannot be read.
+[[nodiscard]] MASTERYMAP_API std::string read_text_file(const std::string& path);
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_CSV_HPP

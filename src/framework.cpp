@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// framework: queries over the frozen graph.
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include <masterymap/framework.hpp>
+
+#include "framework_impl.hpp"
+
+namespace masterymap {
+namespace {
+
+const std::shared_ptr<const framework::impl>& empty_impl() {
+  static const std::shared_ptr<const framework::impl> e =
+      detail::freeze({}, {}, {}, {}, {});
+  return e;
+}
+
+/// Per-thread visit marks. A generation counter makes "clear" O(1), so a query costs what it
+/// visits, not O(V); thread_local keeps const queries safe to run concurrently.
+class visit_marks {
+ public:
+  void start(std::size_t n) {
+    if (stamp_.size() < n) stamp_.resize(n, 0);
+    if (++gen_ == 0) {  // wrapped: reset once every 2^32 queries
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      gen_ = 1;
+    }
+  }
+  bool mark(index_t v) {
+    if (stamp_[v] == gen_) return false;
+    stamp_[v] = gen_;
+    return true;
+  }
+
+ private:
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t gen_ = 0;
+};
+
+visit_marks& marks() {
+  thread_local visit_marks m;
+  return m;
+}
+
+/// Breadth-first closure from `roots` over `g`, following only strengths in `filter`.
+/// Roots are not reported unless reached from another root.
+std::vector<index_t> closure(const csr& g, std::size_t n, const std::vector<index_t>& roots,
+                             strength_set filter) {
+  for (index_t r : roots)
+    if (r >= n) throw std::out_of_range(fmt::format("competency index {} >= size {}", r, n));
+  auto& m = marks();
+  m.start(n);
+  std::vector<index_t> out;
+  std::vector<index_t> frontier(roots);
+  const bool all = filter.is_all();
+  // Roots are expanded but only reported when reached as someone's neighbour.
+  for (std::size_t qi = 0; qi < frontier.size(); ++qi) {
+    const index_t u = frontier[qi];
+    for (std::uint32_t k = g.offset[u]; k < g.offset[u + 1]; ++k) {
+      if (!all && !filter.contains(g.str[k])) continue;
+      const index_t w = g.target[k];
+      if (m.mark(w)) {
+        out.push_back(w);
+        frontier.push_back(w);
+      }
+    }
+  }
+  return out;
+}
+
+void check_index(index_t i, std::size_t n) {
+  if (i >= n) throw std::out_of_range(fmt::format("competency index {} >= size {}", i, n));
+}
+
+}  // namespace
+
+framework::framework() : impl_(empty_impl()) {}
+framework::framework(std::shared_ptr<const impl> p) noexcept : impl_(std::move(p)) {}
+
+const std::string& framework::name() const noexcept { return impl_->name; }
+std::size_t framework::size() const noexcept { return impl_->comps.size(); }
+std::size_t framework::edge_count() const noexcept { return impl_->edges.size(); }
+const std::vector<dropped_edge>& framework::dropped_edges() const noexcept { return impl_->dropped; }
+
+bool framework::contains(std::string_view id) const noexcept { return impl_->index.count(id) != 0; }
+
+std::optional<index_t> framework::find(std::string_view id) const noexcept {
+  auto it = impl_->index.find(id);
+  if (it == impl_->index.end()) return std::nullopt;
+  return it->second;
+}
+
+index_t framework::index_of(std::string_view id) const {
+  auto it = impl_->index.find(id);
+  if (it == impl_->index.end()) throw unknown_id_error(std::string(id));
+  return it->second;
+}
+
+const competency& framework::at(index_t i) const {
+  check_index(i, size());
+  return impl_->comps[i];
+}
+const competency& framework::at(std::string_view id) const { return impl_->comps[index_of(id)]; }
+const std::string& framework::id_of(index_t i) const { return at(i).id; }
+const std::vector<competency>& framework::competencies() const noexcept { return impl_->comps; }
+
+const std::vector<prerequisite_edge>& framework::edges() const noexcept { return impl_->edges; }
+
+std::vector<prerequisite_edge> framework::edges_into(index_t i) const {
+  check_index(i, size());
+  std::vector<prerequisite_edge> out;
+  for (std::uint32_t k = impl_->in.offset[i]; k < impl_->in.offset[i + 1]; ++k)
+    out.push_back(impl_->edges[impl_->in.edge[k]]);
+  return out;
+}
+
+std::vector<prerequisite_edge> framework::edges_out_of(index_t i) const {
+  check_index(i, size());
+  std::vector<prerequisite_edge> out;
+  for (std::uint32_t k = impl_->out.offset[i]; k < impl_->out.offset[i + 1]; ++k)
+    out.push_back(impl_->edges[impl_->out.edge[k]]);
+  return out;
+}
+
+namespace {
+std::vector<index_t> neighbours(const framework::impl& p, const csr& g, index_t i, bool transitive,
+                                strength_set filter) {
+  check_index(i, p.comps.size());
+  if (!transitive) {
+    std::vector<index_t> out;
+    for (std::uint32_t k = g.offset[i]; k < g.offset[i + 1]; ++k)
+      if (filter.contains(g.str[k])) out.push_back(g.target[k]);
+    return out;
+  }
+  std::vector<index_t> out = closure(g, p.comps.size(), {i}, filter);
+  const auto& rank = p.rank;
+  std::sort(out.begin(), out.end(), [&](index_t a, index_t b) { return rank[a] < rank[b]; });
+  return out;
+}
+}  // namespace
+
+std::vector<index_t> framework::prerequisites(index_t i, bool transitive, strength_set filter) const {
+  return neighbours(*impl_, impl_->in, i, transitive, filter);
+}
+
+std::vector<index_t> framework::dependents(index_t i, bool transitive, strength_set filter) const {
+  return neighbours(*impl_, impl_->out, i, transitive, filter);
+}
+
+std::vector<index_t> framework::ancestors(const std::vector<index_t>& roots,
+                                          strength_set filter) const {
+  auto out = closure(impl_->in, size(), roots, filter);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<index_t> framework::descendants(const std::vector<index_t>& roots,
+                                            strength_set filter) const {
+  auto out = closure(impl_->out, size(), roots, filter);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const std::vector<index_t>& framework::topological_order() const noexcept { return impl_->topo; }
+const std::vector<index_t>& framework::topological_rank() const noexcept { return impl_->rank; }
+const std::vector<std::uint32_t>& framework::depths() const noexcept { return impl_->depth; }
+
+std::vector<index_t> framework::longest_chain() const {
+  const auto& p = *impl_;
+  if (p.comps.empty()) return {};
+  index_t end = p.topo.front();
+  for (index_t v : p.topo)
+    if (p.depth[v] > p.depth[end]) end = v;
+  std::vector<index_t> chain{end};
+  // Walk back through the first (insertion-order) prerequisite one level shallower.
+  while (p.depth[chain.back()] > 0) {
+    const index_t v = chain.back();
+    for (std::uint32_t k = p.in.offset[v]; k < p.in.offset[v + 1]; ++k) {
+      const index_t u = p.in.target[k];
+      if (p.depth[u] + 1 == p.depth[v]) {
+        chain.push_back(u);
+        break;
+      }
+    }
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set filter) const {
+  const auto& p = *impl_;
+  const std::size_t n = p.comps.size();
+  if (n == 0 || p.edges.empty()) return {};
+  const bool all = filter.is_all();
+  auto follows = [&](const csr& g, std::uint32_t k) { return all || filter.contains(g.str[k]); };
+  // Only a competency with two or more incoming (followed) edges can be the head of a redundant
+  // edge: the longer path must enter it through another edge. Those are the bit columns, in
+  // topological order; a chain has none, so deep chains cost O(V + E).
+  std::vector<std::int64_t> col_of(n, -1);
+  std::vector<index_t> cols;
+  for (index_t v : p.topo) {
+    std::uint32_t indeg = 0;
+    for (std::uint32_t k = p.in.offset[v]; k < p.in.offset[v + 1] && indeg < 2; ++k)
+      indeg += follows(p.in, k) ? 1 : 0;
+    if (indeg >= 2) {
+      col_of[v] = static_cast<std::int64_t>(cols.size());
+      cols.push_back(v);
+    }
+  }
+  std::vector<bool> redundant(p.edges.size(), false);
+  // reach[u] holds u's strict descendants among the current block of columns; an edge u -> c is
+  // redundant iff c is in the union of the reach sets of u's children. Blocks bound memory to
+  // about 64 MiB whatever the size.
+  const std::size_t ncols = cols.size();
+  const std::size_t max_words_total = (64U << 20) / 8;
+  std::size_t block_words = std::max<std::size_t>(1, max_words_total / n);
+  block_words = std::min(block_words, (ncols + 63) / 64);
+  const std::size_t block_cols = block_words * 64;
+  std::vector<std::uint64_t> reach;
+  std::vector<std::uint64_t> acc(block_words);
+  for (std::size_t lo = 0; lo < ncols; lo += block_cols) {
+    const std::size_t hi = std::min(ncols, lo + block_cols);
+    const index_t last_rank = p.rank[cols[hi - 1]];
+    reach.assign(n * block_words, 0);
+    for (auto it = p.topo.rbegin(); it != p.topo.rend(); ++it) {
+      const index_t u = *it;
+      // Nothing below u can be in a block whose last column comes before u.
+      if (p.rank[u] >= last_rank) continue;
+      std::fill(acc.begin(), acc.end(), 0);
+      const std::uint32_t b = p.out.offset[u], e = p.out.offset[u + 1];
+      for (std::uint32_t k = b; k < e; ++k) {
+        if (!follows(p.out, k)) continue;
+        const std::uint64_t* r = &reach[std::size_t{p.out.target[k]} * block_words];
+        for (std::size_t w = 0; w < block_words; ++w) acc[w] |= r[w];
+      }
+      std::uint64_t* mine = &reach[std::size_t{u} * block_words];
+      for (std::uint32_t k = b; k < e; ++k) {
+        if (!follows(p.out, k)) continue;
+        const std::int64_t col = col_of[p.out.target[k]];
+        if (col < static_cast<std::int64_t>(lo) || col >= static_cast<std::int64_t>(hi)) continue;
+        const auto bit = static_cast<std::size_t>(col) - lo;
+        if ((acc[bit / 64] >> (bit % 64)) & 1U) redundant[p.out.edge[k]] = true;
+        mine[bit / 64] |= std::uint64_t{1} << (bit % 64);
+      }
+      for (std::size_t w = 0; w < block_words; ++w) mine[w] |= acc[w];
+    }
+  }
+  std::vector<prerequisite_edge> out;
+  for (std::size_t k = 0; k < p.edges.size(); ++k)
+    if (redundant[k]) out.push_back(p.edges[k]);
+  return out;
+}
+
+std::vector<index_t> framework::children(index_t i) const {
+  check_index(i, size());
+  const auto& g = impl_->children;
+  return {g.target.begin() + g.offset[i], g.target.begin() + g.offset[i + 1]};
+}
+
+std::vector<index_t> framework::parents(index_t i) const {
+  check_index(i, size());
+  const auto& g = impl_->parents;
+  return {g.target.begin() + g.offset[i], g.target.begin() + g.offset[i + 1]};
+}
+
+const std::vector<std::pair<index_t, index_t>>& framework::hierarchy() const noexcept {
+  return impl_->hierarchy;
+}
+
+std::vector<std::string> framework::domains() const {
+  std::vector<std::string> out;
+  std::unordered_map<std::string_view, bool> seen;
+  for (const auto& c : impl_->comps)
+    if (!c.domain.empty() && seen.emplace(c.domain, true).second) out.push_back(c.domain);
+  return out;
+}
+
+std::vector<index_t> framework::competencies_in(std::string_view domain,
+                                                std::optional<int> level) const {
+  std::vector<index_t> out;
+  const auto& cs = impl_->comps;
+  for (std::size_t i = 0; i < cs.size(); ++i)
+    if (cs[i].domain == domain && (!level || cs[i].level == level))
+      out.push_back(static_cast<index_t>(i));
+  return out;
+}
+
+framework framework::subgraph(const std::vector<index_t>& keep) const {
+  const std::size_t n = size();
+  std::vector<std::int64_t> remap(n, -1);
+  for (index_t i : keep) {
+    check_index(i, n);
+    remap[i] = 0;
+  }
+  std::vector<competency> comps;
+  for (std::size_t i = 0; i < n; ++i)
+    if (remap[i] == 0) {
+      remap[i] = static_cast<std::int64_t>(comps.size());
+      comps.push_back(impl_->comps[i]);
+    }
+  std::vector<std::pair<index_t, index_t>> hier;
+  for (const auto& [a, b] : impl_->hierarchy)
+    if (remap[a] >= 0 && remap[b] >= 0)
+      hier.emplace_back(static_cast<index_t>(remap[a]), static_cast<index_t>(remap[b]));
+  std::vector<prerequisite_edge> edges;
+  for (auto e : impl_->edges)
+    if (remap[e.prerequisite] >= 0 && remap[e.dependent] >= 0) {
+      e.prerequisite = static_cast<index_t>(remap[e.prerequisite]);
+      e.dependent = static_cast<index_t>(remap[e.dependent]);
+      edges.push_back(e);
+    }
+  return framework(detail::freeze(impl_->name, std::move(comps), std::move(hier), std::move(edges), {}));
+}
+
+bool operator==(const framework& a, const framework& b) {
+  return a.impl_->name == b.impl_->name && a.impl_->comps == b.impl_->comps &&
+         a.impl_->hierarchy == b.impl_->hierarchy && a.impl_->edges == b.impl_->edges;
+}
+
+const char* to_string(competency_kind k) noexcept {
+  return k == competency_kind::academic ? "academic" : "disposition";
+}
+
+const char* to_string(strength s) noexcept {
+  switch (s) {
+    case strength::required: return "required";
+    case strength::familiar: return "familiar";
+    case strength::recommended: return "recommended";
+  }
+  return "required";
+}
+
+competency_kind parse_competency_kind(std::string_view text) {
+  if (text == "academic") return competency_kind::academic;
+  if (text == "disposition") return competency_kind::disposition;
+  throw std::invalid_argument(
+      fmt::format("unknown competency kind '{}' (expected academic or disposition)", text));
+}
+
+strength parse_strength(std::string_view text) {
+  if (text == "required") return strength::required;
+  if (text == "familiar") return strength::familiar;
+  if (text == "recommended") return strength::recommended;
+  throw std::invalid_argument(fmt::format(
+      "unknown prerequisite strength '{}' (expected required, familiar or recommended)", text));
+}
+
+std::string to_string(const framework& f) {
+  return fmt::format("framework '{}': {} competencies, {} prerequisites", f.name(), f.size(),
+                     f.edge_count());
+}
+
+}  // namespace masterymap

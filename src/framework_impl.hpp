@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: the frozen representation behind masterymap::framework.
+#ifndef MASTERYMAP_SRC_FRAMEWORK_IMPL_HPP
+#define MASTERYMAP_SRC_FRAMEWORK_IMPL_HPP
+
+#include <masterymap/framework.hpp>
+
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace masterymap {
+
+/// Compressed sparse rows: the neighbours of `v` are `target[offset[v] .. offset[v+1])`, in
+/// insertion order; `edge[k]` is the index of that edge in the framework's edge list.
+struct csr {
+  std::vector<std::uint32_t> offset;  // size V + 1
+  std::vector<index_t> target;
+  std::vector<std::uint32_t> edge;
+  std::vector<strength> str;  // strength of each entry (prerequisite graph only)
+};
+
+struct framework::impl {
+  std::string name;
+  std::vector<competency> comps;
+  // Views into comps[i].id: comps never changes after freezing, so the views stay valid.
+  std::unordered_map<std::string_view, index_t> index;
+  std::vector<prerequisite_edge> edges;
+  csr out;  // prerequisite -> dependents
+  csr in;   // dependent -> prerequisites
+  std::vector<std::pair<index_t, index_t>> hierarchy;
+  csr children;
+  csr parents;
+  std::vector<index_t> topo;
+  std::vector<index_t> rank;
+  std::vector<std::uint32_t> depth;
+  std::vector<dropped_edge> dropped;
+};
+
+namespace detail {
+
+/// Builds the frozen structure from already-validated parts (acyclic, no duplicates).
+std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency> comps,
+                                        std::vector<std::pair<index_t, index_t>> hierarchy,
+                                        std::vector<prerequisite_edge> edges,
+                                        std::vector<dropped_edge> dropped);
+
+/// CSR over `n` vertices from (source, target) pairs given by `src(k)` and `dst(k)` for k < m,
+/// keeping the input order inside each row (counting sort, stable).
+template <typename Src, typename Dst>
+csr make_csr(std::size_t n, std::size_t m, Src src, Dst dst) {
+  csr g;
+  g.offset.assign(n + 1, 0);
+  for (std::size_t k = 0; k < m; ++k) ++g.offset[src(k) + 1];
+  for (std::size_t v = 0; v < n; ++v) g.offset[v + 1] += g.offset[v];
+  g.target.resize(m);
+  g.edge.resize(m);
+  std::vector<std::uint32_t> fill(g.offset.begin(), g.offset.end() - 1);
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::uint32_t pos = fill[src(k)]++;
+    g.target[pos] = dst(k);
+    g.edge[pos] = static_cast<std::uint32_t>(k);
+  }
+  return g;
+}
+
+}  // namespace detail
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_SRC_FRAMEWORK_IMPL_HPP
