@@ -117,7 +117,11 @@ rrollup resolve(const rollup& r, const framework& fw, index_t parent, const std:
                 std::vector<std::string>& problems) {
   rrollup out;
   out.text = to_string(r);
-  const auto desc = descendants_of(fw, parent);
+  // Descendant sets only for explicit ids (a default rollup over a long chain stays linear).
+  bool explicit_ids = false;
+  for (const auto& g : r.groups())
+    for (const auto& it : g.items) explicit_ids = explicit_ids || it.nested < 0;
+  const auto desc = explicit_ids ? descendants_of(fw, parent) : std::unordered_set<index_t>{};
   const auto kids = fw.children(parent);
   for (std::size_t gi = 0; gi < r.groups().size(); ++gi) {
     const auto& g = r.groups()[gi];

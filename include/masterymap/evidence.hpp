@@ -34,6 +34,11 @@ namespace masterymap {
 
 /// One piece of evidence, owning its strings (the convenient, slow form).
 struct evidence {
+  evidence() = default;
+  evidence(std::string learner_, std::string competency_, double time_, double score_,
+           std::string kind_ = "formative", double weight_ = 1.0, std::string source_ = {})
+      : learner(std::move(learner_)), competency(std::move(competency_)), time(time_), score(score_),
+        kind(std::move(kind_)), weight(weight_), source(std::move(source_)) {}
   std::string learner;
   std::string competency;
   double time = 0.0;  ///< seconds since the Unix epoch, or any increasing number

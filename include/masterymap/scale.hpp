@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <masterymap/config.hpp>
@@ -17,6 +18,9 @@ namespace masterymap {
 /// One rating of a proficiency scale: a label, its value on the scale and, optionally, the
 /// smallest raw fraction (0..1) that maps to it (`scale::from_fraction`).
 struct rating {
+  rating() = default;
+  rating(std::string label_, double value_, std::optional<double> cut_ = std::nullopt)
+      : label(std::move(label_)), value(value_), cut(cut_) {}
   std::string label;
   double value = 0.0;
   std::optional<double> cut;  ///< minimum raw fraction; default: value / highest value
