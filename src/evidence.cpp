@@ -698,7 +698,9 @@ void evidence_log::shrink_to_fit() {
 
 void evidence_log::reserve(std::size_t n) {
   impl& d = *impl_;
-  const std::size_t want = d.learner.size() + n;
+  std::size_t want = d.learner.size() + n;
+  // Geometric growth: appending one row at a time stays amortised O(1).
+  if (want > d.learner.capacity()) want = std::max(want, d.learner.capacity() + d.learner.capacity() / 2);
   d.learner.reserve(want);
   d.competency.reserve(want);
   d.time.reserve(want);
