@@ -305,6 +305,8 @@ struct scratch {
   std::vector<std::uint32_t> bucket;
   std::vector<std::uint8_t> done, started;
   std::vector<double> gvalue;
+  std::vector<index_t> merged;
+  std::uint32_t slot = 0;  // index of the worker (rate_all: its output lane)
   explicit scratch(std::size_t n) : cnt(n, 0), pos(n, 0) {}
 };
 
@@ -738,46 +740,90 @@ void write(dense_out out, index_t c, const outcome& o) {
   out.count[c] = o.count;
 }
 
-// Rates a learner whose rows (in insertion order) are rows[0..n). With `csr`, also fills the
-// learner's evidence index (offsets over all competencies, rows in aggregation order).
-void evaluate_learner(const binding& b, std::string_view learner, const std::uint32_t* rows, std::size_t n,
-                      dense_out out, scratch& s, std::vector<std::uint32_t>* offsets,
-                      std::vector<std::uint32_t>* csr_rows) {
-  const std::uint32_t* comp = b.log->competency_codes().data();
+// One event of a learner, gathered once from the log's columns (so per-learner work reads
+// contiguous memory instead of chasing rows across the log).
+struct rec {
+  std::uint32_t learner, comp, row, attr;  // comp: framework index
+  double time;
+  float score;
+};
+
+// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
+// evidence on competencies the framework does not have.
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out) {
+  const evidence_log& log = *b.log;
+  const std::uint32_t* lc = log.learner_codes().data();
+  const std::uint32_t* cc = log.competency_codes().data();
+  const std::uint32_t* ac = log.attribute_codes().data();
+  const double* t = log.times().data();
+  const float* sc = log.scores().data();
+  out.clear();
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t r = rows ? rows[i] : static_cast<std::uint32_t>(i);
+    const std::uint32_t c = b.comp_map[cc[r]];
+    if (c == none32) continue;
+    out.push_back({lc[r], c, r, ac[r], t[r], sc[r]});
+  }
+}
+
+// Stable LSD radix sort of the records by learner (8-bit digits, so every pass streams into
+// 256 buckets), then the start of each learner's records.
+void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start) {
+  std::vector<rec> tmp(r.size());
+  for (unsigned shift = 0; L > 1 && ((L - 1) >> shift) != 0; shift += 8) {
+    std::size_t count[257] = {0};
+    for (const rec& x : r) ++count[((x.learner >> shift) & 255U) + 1];
+    if (std::any_of(count + 1, count + 257, [&](std::size_t c) { return c == r.size(); })) continue;
+    for (int k = 0; k < 256; ++k) count[k + 1] += count[k];
+    for (const rec& x : r) tmp[count[(x.learner >> shift) & 255U]++] = x;
+    r.swap(tmp);
+  }
+  start.assign(L + 1, 0);
+  for (const rec& x : r) ++start[x.learner + 1];
+  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
+}
+
+// Rates a learner from its records r[0..n) (in row order). Leaves the touched competencies in
+// s.touched (ascending). With `offsets`/`csr_rows`, also fills the learner's evidence index
+// (offsets over all competencies, rows in aggregation order).
+void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n, dense_out out,
+                      scratch& s, std::vector<std::uint32_t>* offsets, std::vector<std::uint32_t>* csr_rows) {
   auto& cnt = s.cnt;
   auto& touched = s.touched;
   touched.clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t c = b.comp_map[comp[rows[i]]];
-    if (c == none32) continue;
-    if (cnt[c]++ == 0) touched.push_back(c);
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (cnt[r[i].comp]++ == 0) touched.push_back(r[i].comp);
   std::sort(touched.begin(), touched.end());
   std::uint32_t total = 0;
   for (index_t c : touched) {
     s.pos[c] = total;
     total += cnt[c];
   }
-  std::vector<std::uint32_t>& bucket = csr_rows ? *csr_rows : s.bucket;
+  auto& bucket = s.bucket;
   bucket.resize(total);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t c = b.comp_map[comp[rows[i]]];
-    if (c == none32) continue;
-    bucket[s.pos[c]++] = rows[i];
-  }
+  for (std::size_t i = 0; i < n; ++i) bucket[s.pos[r[i].comp]++] = static_cast<std::uint32_t>(i);
   if (offsets) {
     const std::size_t nc = b.ctx->fw.size();
     offsets->assign(nc + 1, 0);
     for (index_t c : touched) (*offsets)[c + 1] = cnt[c];
     for (std::size_t c = 0; c < nc; ++c) (*offsets)[c + 1] += (*offsets)[c];
+    csr_rows->resize(total);
   }
-  std::uint32_t start = 0;
+  std::uint32_t begin = 0;
+  auto& evs = s.evs;
   for (index_t c : touched) {
     const std::uint32_t k = cnt[c];
-    gather(*b.log, bucket.data() + start, k, s.evs);
-    sort_events(s.evs, bucket.data() + start);
-    write(out, c, rate(b, c, s.evs.data(), k, learner, s, nullptr));
-    start += k;
+    evs.resize(k);
+    for (std::uint32_t j = 0; j < k; ++j) {
+      const rec& x = r[bucket[begin + j]];
+      evs[j] = {x.time, x.score, x.attr, x.row};
+    }
+    if (!std::is_sorted(evs.begin(), evs.end(), ev_less)) std::sort(evs.begin(), evs.end(), ev_less);
+    if (csr_rows)
+      for (std::uint32_t j = 0; j < k; ++j) (*csr_rows)[begin + j] = evs[j].row;
+    write(out, c, rate(b, c, evs.data(), k, learner, s, nullptr));
+    begin += k;
     cnt[c] = 0;
   }
   apply_rollups(b, out, s);
@@ -789,18 +835,6 @@ unsigned thread_count(const evaluate_options& o, std::size_t work) {
   return static_cast<unsigned>(std::min<std::size_t>(t, work));
 }
 
-// Rows of each learner (counting sort by learner code, insertion order kept).
-void group_by_learner(const evidence_log& log, std::vector<std::uint32_t>& start, std::vector<std::uint32_t>& perm) {
-  const std::size_t L = log.learners().size(), n = log.size();
-  const std::uint32_t* lc = log.learner_codes().data();
-  start.assign(L + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) ++start[lc[i] + 1];
-  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
-  std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-  perm.resize(n);
-  for (std::size_t i = 0; i < n; ++i) perm[fill[lc[i]]++] = static_cast<std::uint32_t>(i);
-}
-
 // Runs f(l, scratch&) for learners [0, L) on up to `threads` threads, in contiguous chunks
 // balanced by event count. Each learner's result depends only on its own rows.
 template <typename F>
@@ -808,6 +842,7 @@ void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, u
                        F&& f) {
   if (threads <= 1) {
     scratch s(nc);
+    s.slot = 0;
     for (std::size_t l = 0; l < L; ++l) f(l, s);
     return;
   }
@@ -825,6 +860,7 @@ void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, u
     pool.emplace_back([&, t] {
       try {
         scratch s(nc);
+        s.slot = t;
         for (std::size_t l = bounds[t]; l < bounds[t + 1]; ++l) f(l, s);
       } catch (...) {
         errors[t] = std::current_exception();
@@ -1038,7 +1074,9 @@ learner_state engine::evaluate(const evidence_log& log, std::string_view learner
   }
   binding b(*ctx_, log, st.as_of_, o.probabilities.get());
   scratch s(nc);
-  evaluate_learner(b, learner, rows.data(), rows.size(),
+  std::vector<rec> recs;
+  make_records(b, rows.data(), rows.size(), recs);
+  evaluate_learner(b, learner, recs.data(), recs.size(),
                    {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s, &st.offsets_,
                    &st.rows_);
   return st;
@@ -1047,9 +1085,11 @@ learner_state engine::evaluate(const evidence_log& log, std::string_view learner
 std::vector<learner_state> engine::evaluate_all(const evidence_log& log, const evaluate_options& o) const {
   const std::size_t nc = ctx_->fw.size(), L = log.learners().size();
   const double as_of = default_as_of(log, o);
-  std::vector<std::uint32_t> start, perm;
-  group_by_learner(log, start, perm);
   binding b(*ctx_, log, as_of, o.probabilities.get());
+  std::vector<rec> recs;
+  std::vector<std::uint32_t> start;
+  make_records(b, nullptr, log.size(), recs);
+  partition_by_learner(recs, L, start);
   std::vector<learner_state> out(L);
   parallel_learners(L, start, thread_count(o, L), nc, [&](std::size_t l, scratch& s) {
     learner_state& st = out[l];
@@ -1059,7 +1099,7 @@ std::vector<learner_state> engine::evaluate_all(const evidence_log& log, const e
     st.as_of_ = as_of;
     st.seen_ = log.size();
     init_state_arrays(st.status_, st.score_, st.rating_, st.count_, nc);
-    evaluate_learner(b, st.learner_, perm.data() + start[l], start[l + 1] - start[l],
+    evaluate_learner(b, st.learner_, recs.data() + start[l], start[l + 1] - start[l],
                      {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s, &st.offsets_,
                      &st.rows_);
   });
@@ -1072,20 +1112,71 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
   t.learners = log.learners();
   t.competencies = nc;
   t.as_of = default_as_of(log, o);
-  t.statuses.assign(L * nc, status::not_started);
-  t.scores.assign(L * nc, detail::nan);
-  t.ratings.assign(L * nc, -1);
-  t.evidence_counts.assign(L * nc, 0);
-  std::vector<std::uint32_t> start, perm;
-  group_by_learner(log, start, perm);
   binding b(*ctx_, log, t.as_of, o.probabilities.get());
-  parallel_learners(L, start, thread_count(o, L), nc, [&](std::size_t l, scratch& s) {
-    const std::size_t base = l * nc;
-    evaluate_learner(b, t.learners[l], perm.data() + start[l], start[l + 1] - start[l],
-                     {t.statuses.data() + base, t.scores.data() + base, t.ratings.data() + base,
-                      t.evidence_counts.data() + base},
-                     s, nullptr, nullptr);
+  std::vector<rec> recs;
+  std::vector<std::uint32_t> start;
+  make_records(b, nullptr, log.size(), recs);
+  partition_by_learner(recs, L, start);
+  // Each thread rates a contiguous range of learners into dense scratch arrays, emits the
+  // competencies that are not "not started", and resets what it touched. Concatenating the
+  // per-thread outputs in range order gives the same table for any thread count.
+  const unsigned threads = thread_count(o, L);
+  std::vector<ratings_table> parts(threads);  // one per worker, in learner-range order
+  struct lane {
+    std::vector<status> st;
+    std::vector<double> score;
+    std::vector<std::int8_t> rating;
+    std::vector<std::uint32_t> count;
+  };
+  std::vector<lane> lanes(threads);
+  parallel_learners(L, start, threads, nc, [&](std::size_t l, scratch& s) {
+    lane& ln = lanes[s.slot];
+    if (ln.st.empty()) init_state_arrays(ln.st, ln.score, ln.rating, ln.count, nc);
+    ratings_table& out = parts[s.slot];
+    dense_out d{ln.st.data(), ln.score.data(), ln.rating.data(), ln.count.data()};
+    evaluate_learner(b, t.learners[l], recs.data() + start[l], start[l + 1] - start[l], d, s, nullptr, nullptr);
+    auto emit = [&](index_t c) {
+      if (ln.st[c] != status::not_started || ln.count[c] > 0) {
+        out.learner.push_back(static_cast<std::uint32_t>(l));
+        out.competency.push_back(c);
+        out.statuses.push_back(ln.st[c]);
+        out.scores.push_back(ln.score[c]);
+        out.ratings.push_back(ln.rating[c]);
+        out.evidence_counts.push_back(ln.count[c]);
+      }
+      ln.st[c] = status::not_started;
+      ln.score[c] = detail::nan;
+      ln.rating[c] = -1;
+      ln.count[c] = 0;
+    };
+    const auto& parents = ctx_->rollup_order;
+    if (parents.empty()) {
+      for (index_t c : s.touched) emit(c);
+    } else {
+      // Merge the touched competencies and the rollup parents in index order.
+      s.merged.assign(s.touched.begin(), s.touched.end());
+      s.merged.insert(s.merged.end(), parents.begin(), parents.end());
+      std::sort(s.merged.begin(), s.merged.end());
+      s.merged.erase(std::unique(s.merged.begin(), s.merged.end()), s.merged.end());
+      for (index_t c : s.merged) emit(c);
+    }
   });
+  std::size_t total = 0;
+  for (const auto& p : parts) total += p.learner.size();
+  t.learner.reserve(total);
+  t.competency.reserve(total);
+  t.statuses.reserve(total);
+  t.scores.reserve(total);
+  t.ratings.reserve(total);
+  t.evidence_counts.reserve(total);
+  for (const auto& p : parts) {
+    t.learner.insert(t.learner.end(), p.learner.begin(), p.learner.end());
+    t.competency.insert(t.competency.end(), p.competency.begin(), p.competency.end());
+    t.statuses.insert(t.statuses.end(), p.statuses.begin(), p.statuses.end());
+    t.scores.insert(t.scores.end(), p.scores.begin(), p.scores.end());
+    t.ratings.insert(t.ratings.end(), p.ratings.begin(), p.ratings.end());
+    t.evidence_counts.insert(t.evidence_counts.end(), p.evidence_counts.begin(), p.evidence_counts.end());
+  }
   return t;
 }
 

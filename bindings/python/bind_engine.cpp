@@ -88,17 +88,18 @@ py::dict evidence_dict(const explained_evidence& x) {
 
 py::dict table_dict(ratings_table&& t, const framework& fw) {
   py::dict d;
-  const py::ssize_t L = static_cast<py::ssize_t>(t.learners.size()), N = static_cast<py::ssize_t>(t.competencies);
   std::vector<std::uint8_t> st(t.statuses.size());
   std::memcpy(st.data(), t.statuses.data(), st.size());
   d["learners"] = std::move(t.learners);
   std::vector<std::string> ids;
   for (index_t i = 0; i < fw.size(); ++i) ids.push_back(fw.id_of(i));
   d["competencies"] = ids;
-  d["status"] = move_numpy(std::move(st)).reshape({L, N});
-  d["score"] = move_numpy(std::move(t.scores)).reshape({L, N});
-  d["rating"] = move_numpy(std::move(t.ratings)).reshape({L, N});
-  d["evidence"] = move_numpy(std::move(t.evidence_counts)).reshape({L, N});
+  d["learner"] = move_numpy(std::move(t.learner));
+  d["competency"] = move_numpy(std::move(t.competency));
+  d["status"] = move_numpy(std::move(st));
+  d["score"] = move_numpy(std::move(t.scores));
+  d["rating"] = move_numpy(std::move(t.ratings));
+  d["evidence"] = move_numpy(std::move(t.evidence_counts));
   d["as_of"] = t.as_of;
   return d;
 }

@@ -171,13 +171,17 @@ class MASTERYMAP_API learner_state {
   std::size_t seen_ = 0;
 };
 
-/// Ratings of many learners as dense learner-by-competency tables (row-major: learner l,
-/// competency c at l * competencies + c), without the per-learner evidence index.
+/// Ratings of many learners in long form: one entry per (learner, competency) that is not
+/// `not_started` (or has evidence), ordered by learner, then competency index. The bulk path
+/// keeps no per-learner evidence index, and its size follows the evidence, not
+/// learners x competencies.
 struct ratings_table {
-  std::vector<std::string> learners;  ///< in the log's order of first appearance
-  std::size_t competencies = 0;
+  std::vector<std::string> learners;  ///< every learner of the log, in order of first appearance
+  std::size_t competencies = 0;       ///< the framework's size
+  std::vector<std::uint32_t> learner;  ///< index into `learners`
+  std::vector<index_t> competency;     ///< framework index
   std::vector<status> statuses;
-  std::vector<double> scores;  ///< NaN when absent
+  std::vector<double> scores;        ///< NaN when absent
   std::vector<std::int8_t> ratings;  ///< -1 when absent
   std::vector<std::uint32_t> evidence_counts;
   double as_of = 0.0;
@@ -205,7 +209,7 @@ class MASTERYMAP_API engine {
   /// Every learner of the log, in order of first appearance, in parallel.
   [[nodiscard]] std::vector<learner_state> evaluate_all(const evidence_log& log,
                                                         const evaluate_options& options = {}) const;
-  /// Every learner of the log as dense tables (the bulk path: no per-learner index kept).
+  /// Every learner of the log as a long table (the bulk path: no per-learner index kept).
   [[nodiscard]] ratings_table rate_all(const evidence_log& log, const evaluate_options& options = {}) const;
   /// Brings `state` up to date with rows appended to `log` since it was evaluated. Only the
   /// competencies with new evidence (and the rollups) are recomputed, unless the evaluation

@@ -371,17 +371,31 @@ TEST_SUITE("engine") {
     four.threads = 4;
     const auto t1 = e.rate_all(log, one_thread);
     const auto t4 = e.rate_all(log, four);
+    CHECK(t1.learner == t4.learner);
+    CHECK(t1.competency == t4.competency);
     CHECK(t1.statuses == t4.statuses);
     CHECK(same(t1.scores, t4.scores));
+    CHECK(t1.evidence_counts == t4.evidence_counts);
     const auto all = e.evaluate_all(log, four);
     REQUIRE(all.size() == t1.learners.size());
+    std::size_t started = 0;
     for (std::size_t l = 0; l < all.size(); ++l) {
       const auto single = e.evaluate(log, t1.learners[l]);
       CHECK(single.statuses() == all[l].statuses());
       CHECK(same(single.scores(), all[l].scores()));
-      CHECK(std::vector<status>(t1.statuses.begin() + static_cast<std::ptrdiff_t>(l * fw.size()),
-                                t1.statuses.begin() + static_cast<std::ptrdiff_t>((l + 1) * fw.size())) ==
-            single.statuses());
+      CHECK(single.evidence_counts() == all[l].evidence_counts());
+      for (index_t c = 0; c < fw.size(); ++c)
+        started += single.status(c) != status::not_started || single.evidence_count(c) > 0;
+    }
+    REQUIRE(t1.learner.size() == started);
+    for (std::size_t k = 0; k < t1.learner.size(); ++k) {
+      const auto& st = all[t1.learner[k]];
+      CHECK(st.status(t1.competency[k]) == t1.statuses[k]);
+      CHECK(st.evidence_count(t1.competency[k]) == t1.evidence_counts[k]);
+      CHECK(same({st.scores()[t1.competency[k]]}, {t1.scores[k]}));
+      if (k > 0)
+        CHECK((t1.learner[k - 1] < t1.learner[k] ||
+               (t1.learner[k - 1] == t1.learner[k] && t1.competency[k - 1] < t1.competency[k])));
     }
   }
 

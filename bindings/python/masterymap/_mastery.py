@@ -234,18 +234,27 @@ def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *,
 def _table_frame(t: dict, scale_labels: list, all_rows: bool) -> Any:
     import pandas as pd
 
-    L, N = t["status"].shape
-    status = t["status"].reshape(-1)
-    keep = np.ones(L * N, dtype=bool) if all_rows else status != 0
-    idx = np.flatnonzero(keep)
-    rating = t["rating"].reshape(-1)[idx].astype(np.int64)
+    learner = t["learner"].astype(np.int64)
+    competency = t["competency"].astype(np.int64)
+    status = t["status"].astype(np.int64)
+    score, rating, evidence = t["score"], t["rating"].astype(np.int64), t["evidence"]
+    if all_rows:  # expand to every (learner, competency), not_started where absent
+        L, N = len(t["learners"]), len(t["competencies"])
+        flat = learner * N + competency
+        learner, competency = np.repeat(np.arange(L), N), np.tile(np.arange(N), L)
+        full_status = np.zeros(L * N, dtype=np.int64)
+        full_score = np.full(L * N, np.nan)
+        full_rating = np.full(L * N, -1, dtype=np.int64)
+        full_evidence = np.zeros(L * N, dtype=evidence.dtype)
+        full_status[flat], full_score[flat], full_rating[flat], full_evidence[flat] = status, score, rating, evidence
+        status, score, rating, evidence = full_status, full_score, full_rating, full_evidence
     return pd.DataFrame({
-        "learner": pd.Categorical.from_codes(idx // N, categories=t["learners"]),
-        "competency": pd.Categorical.from_codes(idx % N, categories=t["competencies"]),
-        "status": pd.Categorical.from_codes(status[idx].astype(np.int64), categories=list(STATUSES)),
-        "score": t["score"].reshape(-1)[idx],
+        "learner": pd.Categorical.from_codes(learner, categories=t["learners"]),
+        "competency": pd.Categorical.from_codes(competency, categories=t["competencies"]),
+        "status": pd.Categorical.from_codes(status, categories=list(STATUSES)),
+        "score": score,
         "rating": pd.Categorical.from_codes(rating, categories=scale_labels),
-        "evidence": t["evidence"].reshape(-1)[idx],
+        "evidence": evidence,
     })
 
 
