@@ -8,5 +8,9 @@
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/csv.hpp>
+#include <masterymap/scale.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/engine.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP
