@@ -9,5 +9,9 @@
 #include <masterymap/framework.hpp>
 #include <masterymap/csv.hpp>
 #include <masterymap/bkt.hpp>
+#include <masterymap/scale.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/engine.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_ENGINE_HPP
+#define MASTERYMAP_ENGINE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/policy.hpp>
+
+namespace masterymap {
+
+/// Where a learner stands on one competency.
+enum class status : std::uint8_t {
+  not_started,            ///< no evidence (or, for a rollup, no child started)
+  in_progress,            ///< evidence, but mastery not reached (or conditions unmet)
+  awaiting_confirmation,  ///< reached, but the gatekeeper (e.g. a teacher's check) has not confirmed
+  mastered,
+  exceeded,  ///< mastered at or above the scale's exceeds rating
+  exempt,    ///< exempted by a pre-test
+  expired,   ///< was mastered, but no fresh evidence within the rule's expiry
+};
+/// "not_started", "in_progress", "awaiting_confirmation", "mastered", "exceeded", "exempt",
+/// "expired".
+[[nodiscard]] MASTERYMAP_API const char* to_string(status s) noexcept;
+/// \throws std::invalid_argument on an unknown name.
+[[nodiscard]] MASTERYMAP_API status parse_status(std::string_view name);
+/// Mastered, exceeded or exempt: the statuses that satisfy rollups (and, later, prerequisites).
+[[nodiscard]] constexpr bool is_done(status s) noexcept {
+  return s == status::mastered || s == status::exceeded || s == status::exempt;
+}
+
+/// The hook of `method::bkt`: the posterior probability that `learner` has mastered
+/// `competency`, given the counted scores on it in observation order (empty when unknown).
+/// Implemented by the knowledge-tracing module (masterymap::bkt) or by the user. Called from
+/// the engine's worker threads: implementations must be safe to call concurrently.
+class MASTERYMAP_API probability_source {
+ public:
+  virtual ~probability_source();
+  [[nodiscard]] virtual std::optional<double> probability(std::string_view learner,
+                                                          std::string_view competency,
+                                                          const std::vector<double>& scores) const = 0;
+};
+
+/// Options of an evaluation.
+struct evaluate_options {
+  /// Evaluation time (seconds, like evidence times). Evidence after it is ignored; windows in
+  /// days and expiry count back from it. Default: the latest time in the log, so results depend
+  /// only on the log.
+  std::optional<double> as_of;
+  /// Source of `method::bkt` probabilities (without it, bkt competencies have no value).
+  std::shared_ptr<const probability_source> probabilities;
+  /// Worker threads for many learners: 0 = hardware concurrency. Results do not depend on it.
+  unsigned threads = 0;
+};
+
+/// One piece of evidence in an explanation.
+struct explained_evidence {
+  std::size_t row = 0;  ///< row in the evidence log
+  double time = 0.0;
+  double score = 0.0;
+  std::string kind;
+  double weight = 1.0;
+  std::string source;
+  bool used = false;   ///< counted by the method
+  std::string reason;  ///< why it was ignored ("kind 'self' never counts", ...), or "counted"
+};
+
+/// One item of a parent's rollup in an explanation.
+struct explained_child {
+  std::string id;
+  masterymap::status status = status::not_started;
+  std::optional<double> score;
+  bool done = false;
+};
+
+/// Why a learner has the status they have on one competency (DESIGN decision 7).
+struct explanation {
+  std::string learner;
+  std::string competency;
+  masterymap::status status = status::not_started;
+  std::string decided_by;  ///< "evidence" or "rollup"
+  std::string rule;        ///< the rule, e.g. "decaying_average(w=0.65), min_evidence=2"
+  std::string rule_scope;  ///< "competency", "domain" or "default"
+  std::string method;      ///< "decaying_average(w=0.65)"
+  std::optional<double> value;  ///< the computed value
+  std::optional<std::string> rating;
+  double threshold = 0.0;  ///< the mastery value (bkt: the probability threshold)
+  std::optional<double> exceeds;
+  double as_of = 0.0;
+  std::vector<explained_evidence> evidence;  ///< in aggregation order (time, then row)
+  std::vector<std::string> unmet;            ///< each unmet condition
+  std::vector<std::string> notes;            ///< exemption, held mastery, expiry, precedence
+  std::string rollup;                        ///< the parent's rollup, if any
+  std::vector<explained_child> children;     ///< the rollup's competency items
+  std::string text;                          ///< all of the above, readable
+};
+
+namespace detail {
+struct compiled_policy;
+}  // namespace detail
+
+/// A learner's state on every competency of a framework: dense arrays indexed by framework
+/// index (status, score, rating, evidence count), plus the log rows of the learner's evidence
+/// grouped by competency in aggregation order (for `explain` and incremental `update`).
+class MASTERYMAP_API learner_state {
+ public:
+  learner_state();
+
+  [[nodiscard]] const std::string& learner() const noexcept { return learner_; }
+  /// Number of competencies (the framework's size).
+  [[nodiscard]] std::size_t size() const noexcept { return status_.size(); }
+  [[nodiscard]] const masterymap::framework& framework() const;
+  [[nodiscard]] const masterymap::policy& policy() const;
+
+  [[nodiscard]] masterymap::status status(index_t i) const { return status_.at(i); }
+  /// \throws masterymap::unknown_id_error
+  [[nodiscard]] masterymap::status status(std::string_view id) const;
+  /// The aggregated score (rollup parents: the weighted mean, if that is the rollup).
+  [[nodiscard]] std::optional<double> score(index_t i) const;
+  [[nodiscard]] std::optional<double> score(std::string_view id) const;
+  [[nodiscard]] std::optional<std::size_t> rating_index(index_t i) const;
+  /// Label of the rating on the policy's scale.
+  [[nodiscard]] std::optional<std::string> rating(index_t i) const;
+  [[nodiscard]] std::optional<std::string> rating(std::string_view id) const;
+  /// Pieces of evidence the learner has on competency i (all kinds, up to the evaluation time).
+  [[nodiscard]] std::uint32_t evidence_count(index_t i) const { return count_.at(i); }
+
+  /// Dense columns, indexed by framework index. Scores are NaN and ratings -1 when absent.
+  [[nodiscard]] const std::vector<masterymap::status>& statuses() const noexcept { return status_; }
+  [[nodiscard]] const std::vector<double>& scores() const noexcept { return score_; }
+  [[nodiscard]] const std::vector<std::int8_t>& ratings() const noexcept { return rating_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& evidence_counts() const noexcept { return count_; }
+  /// Indices of the competencies with status `s`, ascending.
+  [[nodiscard]] std::vector<index_t> with_status(masterymap::status s) const;
+
+  /// The evaluation time used.
+  [[nodiscard]] double as_of() const noexcept { return as_of_; }
+  /// Number of log rows seen (the log's size at the last evaluation or update).
+  [[nodiscard]] std::size_t log_position() const noexcept { return seen_; }
+  /// Log rows of the learner's evidence on competency i, in aggregation order.
+  [[nodiscard]] std::vector<std::uint32_t> evidence_rows(index_t i) const;
+
+  /// Why the learner has this status. `log` must be the log (or a later state of it) that was
+  /// evaluated. \throws masterymap::unknown_id_error; std::invalid_argument for another log.
+  [[nodiscard]] explanation explain(index_t i, const evidence_log& log) const;
+  [[nodiscard]] explanation explain(std::string_view id, const evidence_log& log) const;
+
+ private:
+  friend class engine;
+  friend struct detail::compiled_policy;
+  std::shared_ptr<const detail::compiled_policy> ctx_;
+  std::shared_ptr<const probability_source> probabilities_;
+  std::string learner_;
+  std::vector<masterymap::status> status_;
+  std::vector<double> score_;
+  std::vector<std::int8_t> rating_;
+  std::vector<std::uint32_t> count_;
+  std::vector<std::uint32_t> offsets_;  // CSR over framework indices into rows_
+  std::vector<std::uint32_t> rows_;
+  double as_of_ = 0.0;
+  std::size_t seen_ = 0;
+};
+
+/// Ratings of many learners in long form: one entry per (learner, competency) that is not
+/// `not_started` (or has evidence), ordered by learner, then competency index. The bulk path
+/// keeps no per-learner evidence index, and its size follows the evidence, not
+/// learners x competencies.
+struct ratings_table {
+  std::vector<std::string> learners;  ///< every learner of the log, in order of first appearance
+  std::size_t competencies = 0;       ///< the framework's size
+  std::vector<std::uint32_t> learner;  ///< index into `learners`
+  std::vector<index_t> competency;     ///< framework index
+  std::vector<status> statuses;
+  std::vector<double> scores;        ///< NaN when absent
+  std::vector<std::int8_t> ratings;  ///< -1 when absent
+  std::vector<std::uint32_t> evidence_counts;
+  double as_of = 0.0;
+};
+
+/// A framework and a policy compiled together: validated once, then evaluated against any
+/// number of logs and learners. Copies share the compiled form; const methods are thread-safe.
+class MASTERYMAP_API engine {
+ public:
+  /// \throws masterymap::policy_error listing every problem of the policy, on its own and
+  ///         against the framework (unknown ids and domains, rollup items that are not
+  ///         descendants, parents without children).
+  engine(masterymap::framework fw, masterymap::policy p);
+
+  [[nodiscard]] const masterymap::framework& framework() const noexcept;
+  [[nodiscard]] const masterymap::policy& policy() const noexcept;
+  /// Checks for `evidence_log::append` matching this framework and policy: known competency
+  /// ids, scores within the scale's range, the scale's labels as score texts.
+  [[nodiscard]] ingest_checks checks() const;
+
+  /// One learner (a learner without evidence gets an all-not-started state).
+  /// Complexity: O(log size) to find the learner's rows, then O(k log k) for k rows.
+  [[nodiscard]] learner_state evaluate(const evidence_log& log, std::string_view learner,
+                                       const evaluate_options& options = {}) const;
+  /// Every learner of the log, in order of first appearance, in parallel.
+  [[nodiscard]] std::vector<learner_state> evaluate_all(const evidence_log& log,
+                                                        const evaluate_options& options = {}) const;
+  /// Every learner of the log as a long table (the bulk path: no per-learner index kept).
+  [[nodiscard]] ratings_table rate_all(const evidence_log& log, const evaluate_options& options = {}) const;
+  /// Brings `state` up to date with rows appended to `log` since it was evaluated. Only the
+  /// competencies with new evidence (and the rollups) are recomputed, unless the evaluation
+  /// time moved, in which case every competency is recomputed from the retained rows. The result
+  /// equals a full re-evaluation. \throws std::invalid_argument if `state` came from another
+  /// engine's framework.
+  void update(learner_state& state, const evidence_log& log, const evaluate_options& options = {}) const;
+
+ private:
+  std::shared_ptr<const detail::compiled_policy> ctx_;
+};
+
+/// Problems of a policy against a framework (including the policy's own problems), with paths.
+[[nodiscard]] MASTERYMAP_API std::vector<std::string> problems(const policy& p, const framework& fw);
+/// \throws masterymap::policy_error listing every problem.
+MASTERYMAP_API void validate(const policy& p, const framework& fw);
+/// `engine(fw, p).checks()`, without compiling.
+[[nodiscard]] MASTERYMAP_API ingest_checks checks_for(const framework& fw, const policy& p);
+/// `engine(fw, p).evaluate(log, learner, options)`.
+[[nodiscard]] MASTERYMAP_API learner_state evaluate(const framework& fw, const policy& p,
+                                                    const evidence_log& log, std::string_view learner,
+                                                    const evaluate_options& options = {});
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_ENGINE_HPP

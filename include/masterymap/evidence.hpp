@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_EVIDENCE_HPP
+#define MASTERYMAP_EVIDENCE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
+
+namespace masterymap {
+
+/// The evidence kinds every log knows, in code order: pretest, formative, summative,
+/// discussion (a teacher's check), observation, self (self-assessment), transfer.
+[[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();
+
+/// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or date-time ("2024-03-01",
+/// "2024-03-01T09:30", "2024-03-01 09:30:15.5Z", "2024-03-01T09:30:00+02:00"), or of a plain
+/// number ("1709251200", "3.5", taken as is). Empty when the text is neither.
+[[nodiscard]] MASTERYMAP_API std::optional<double> parse_time(std::string_view text) noexcept;
+/// ISO 8601 UTC text ("2024-03-01T09:30:00Z"; fractional seconds when present), or the plain
+/// number when |t| < 1e8 (an ordinal time such as an attempt number, not a date).
+[[nodiscard]] MASTERYMAP_API std::string format_time(double t);
+
+/// One piece of evidence, owning its strings (the convenient, slow form).
+struct evidence {
+  evidence() = default;
+  evidence(std::string learner_, std::string competency_, double time_, double score_,
+           std::string kind_ = "formative", double weight_ = 1.0, std::string source_ = {})
+      : learner(std::move(learner_)), competency(std::move(competency_)), time(time_), score(score_),
+        kind(std::move(kind_)), weight(weight_), source(std::move(source_)) {}
+  std::string learner;
+  std::string competency;
+  double time = 0.0;  ///< seconds since the Unix epoch, or any increasing number
+  double score = 0.0;
+  std::string kind = "formative";
+  double weight = 1.0;
+  std::string source;  ///< who assessed it (optional)
+};
+
+/// A text column of a batch: per-row codes into `names` (the layout of a pandas Categorical or
+/// of `pd.factorize`).
+struct name_column {
+  const std::uint32_t* codes = nullptr;  ///< null: the column is absent
+  std::vector<std::string_view> names;
+};
+
+/// A numeric column: either numbers, or codes into texts to parse (CSV, strings from Python).
+/// For a score, a text may also be a label of the scale given in `ingest_checks::score_labels`.
+struct number_column {
+  const double* values = nullptr;
+  const std::uint32_t* codes = nullptr;
+  std::vector<std::string_view> names;
+  [[nodiscard]] bool present() const noexcept { return values != nullptr || codes != nullptr; }
+};
+
+/// A borrowed, columnar batch of evidence. learner, competency, time and score are required;
+/// kind defaults to "formative", weight to 1, source to "".
+struct evidence_columns {
+  std::size_t size = 0;
+  name_column learner, competency, kind, source;
+  number_column time, score, weight;
+};
+
+/// Checks applied to every row of a batch before anything is stored.
+struct ingest_checks {
+  double min_score = -std::numeric_limits<double>::infinity();  ///< inclusive
+  double max_score = std::numeric_limits<double>::infinity();   ///< inclusive
+  /// When set, a competency id for which it returns false rejects its rows.
+  std::function<bool(std::string_view)> known_competency;
+  /// Labels a score text may use (e.g. the scale's ratings): ("Proficient", 3), ...
+  std::vector<std::pair<std::string, double>> score_labels;
+};
+
+/// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and
+/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch.
+class MASTERYMAP_VISIBLE evidence_error : public validation_error {
+ public:
+  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows);
+  [[nodiscard]] const std::vector<std::size_t>& rows() const noexcept { return rows_; }
+
+ private:
+  std::vector<std::size_t> rows_;
+};
+
+/// Column names for `evidence_log::read_csv`; the knowledge-tracing convention is
+/// {"user_id", "skill_name", "order_id", "correct"}.
+struct csv_columns {
+  std::string learner = "learner";
+  std::string competency = "competency";
+  std::string time = "time";
+  std::string score = "score";
+  std::string kind = "kind";      ///< optional column
+  std::string weight = "weight";  ///< optional column
+  std::string source = "source";  ///< optional column
+};
+
+/// What a stored piece of evidence carries besides learner, competency, time and score. Distinct
+/// (kind, weight, source) triples are interned once, so each event stores one 32-bit index.
+struct evidence_attributes {
+  std::uint8_t kind = 1;  ///< code into `evidence_log::kinds()`
+  float weight = 1.0F;
+  std::uint32_t source = 0;  ///< code into `evidence_log::sources()` (0 = "")
+};
+
+/// Append-only, columnar evidence of many learners.
+///
+/// Each event stores learner (uint32), competency (uint32), time (double), score (float) and an
+/// attribute index (uint32): 24 bytes. Learner, competency, kind and source strings are interned;
+/// the log knows nothing of frameworks or policies (pass `ingest_checks` to validate against them,
+/// or see `masterymap::checks_for` in engine.hpp).
+///
+/// Aggregation order is observation time, ties by insertion order (`seq` = row index).
+/// Every append validates the whole batch first and gives the strong guarantee.
+class MASTERYMAP_API evidence_log {
+ public:
+  evidence_log();
+  /// Also accepts the given custom kinds (besides the built-ins).
+  explicit evidence_log(const std::vector<std::string>& extra_kinds);
+  evidence_log(const evidence_log&);
+  evidence_log(evidence_log&&) noexcept;
+  evidence_log& operator=(const evidence_log&);
+  evidence_log& operator=(evidence_log&&) noexcept;
+  ~evidence_log();
+
+  /// Accepts a custom evidence kind (at most 255 kinds in all). Idempotent.
+  /// \throws std::length_error past 255 kinds; std::invalid_argument on an empty name.
+  void add_kind(std::string_view name);
+  [[nodiscard]] const std::vector<std::string>& kinds() const noexcept;
+  [[nodiscard]] std::optional<std::uint8_t> kind_code(std::string_view name) const noexcept;
+
+  /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
+  void add(const evidence& e, const ingest_checks& checks = {});
+  /// Appends rows. \throws masterymap::evidence_error listing every bad row (log unchanged).
+  void append(const std::vector<evidence>& rows, const ingest_checks& checks = {});
+  /// Appends a columnar batch. \throws masterymap::evidence_error listing every bad row (log
+  /// unchanged); std::invalid_argument if a required column is missing.
+  /// Complexity: O(rows + distinct names).
+  void append(const evidence_columns& batch, const ingest_checks& checks = {});
+
+  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
+  /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
+  ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
+  void append_csv(std::istream& in, const csv_columns& columns = {}, const ingest_checks& checks = {});
+  /// \throws masterymap::parse_error also when the file cannot be opened.
+  void read_csv(const std::string& path, const csv_columns& columns = {}, const ingest_checks& checks = {});
+
+  // --- access --------------------------------------------------------------------------------
+  [[nodiscard]] std::size_t size() const noexcept;
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  /// Raw columns (row i = event i, in insertion order).
+  [[nodiscard]] const std::vector<std::uint32_t>& learner_codes() const noexcept;
+  [[nodiscard]] const std::vector<std::uint32_t>& competency_codes() const noexcept;
+  [[nodiscard]] const std::vector<double>& times() const noexcept;
+  [[nodiscard]] const std::vector<float>& scores() const noexcept;
+  [[nodiscard]] const std::vector<std::uint32_t>& attribute_codes() const noexcept;
+  [[nodiscard]] const std::vector<evidence_attributes>& attributes() const noexcept;
+  /// Interned names, by code.
+  [[nodiscard]] const std::vector<std::string>& learners() const noexcept;
+  [[nodiscard]] const std::vector<std::string>& competencies() const noexcept;
+  [[nodiscard]] const std::vector<std::string>& sources() const noexcept;
+  [[nodiscard]] std::optional<std::uint32_t> learner_code(std::string_view id) const noexcept;
+  [[nodiscard]] std::optional<std::uint32_t> competency_code(std::string_view id) const noexcept;
+  /// Row i as an owning record. \throws std::out_of_range
+  [[nodiscard]] evidence at(std::size_t i) const;
+  /// Latest observation time in the log (NaN when empty).
+  [[nodiscard]] double max_time() const noexcept;
+  /// Bytes held by the per-event columns (capacity), excluding the small interned tables.
+  [[nodiscard]] std::size_t event_bytes() const noexcept;
+  /// Bytes of the interned tables (names and attribute triples).
+  [[nodiscard]] std::size_t table_bytes() const noexcept;
+  /// Releases spare column capacity.
+  void shrink_to_fit();
+  /// Reserves room for `n` more events.
+  void reserve(std::size_t n);
+
+  struct impl;
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+/// "evidence_log: N events, L learners, C competencies".
+[[nodiscard]] MASTERYMAP_API std::string to_string(const evidence_log& log);
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_EVIDENCE_HPP

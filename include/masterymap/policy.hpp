@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_POLICY_HPP
+#define MASTERYMAP_POLICY_HPP
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
+#include <masterymap/scale.hpp>
+
+namespace masterymap {
+
+/// How the scores of one learner on one competency become one value.
+///
+/// s_1..s_n are the counted scores in order of observation time (ties by insertion order).
+/// - `latest`: s_n. `highest`: max s_i. `mean`: the arithmetic mean.
+/// - `weighted_mean`: sum(weight_i * s_i) / sum(weight_i) with the per-evidence weights (no
+///   value when every weight is 0).
+/// - `mode`: the most frequent score; ties go to the score seen most recently.
+/// - `weighted_average(w)` (Canvas "weighted average"): w*s_n + (1-w)*mean(s_1..s_{n-1}); n=1
+///   gives s_1.
+/// - `decaying_average(w)`: D_1 = s_1, D_k = w*s_k + (1-w)*D_{k-1}; the value is D_n.
+/// - `n_mastery(n)` (Canvas): the scores at or above the mastery value; no value until there
+///   are n of them, then their mean.
+/// - `power_law`: least-squares fit of ln s = a + b ln t over attempts t = 1..n, evaluated at
+///   t = n. Scores below 1% of the scale's top value are raised to that floor before taking
+///   logarithms (ln 0 is undefined); the result is clamped to the scale's score range. n=1
+///   gives s_1.
+/// - `bkt(threshold)`: the posterior probability of mastery from knowledge tracing, supplied by
+///   a `probability_source` given to the engine; mastered when it reaches `threshold`.
+/// No method rounds (Canvas rounds to 2 decimals for display; we keep full precision).
+class MASTERYMAP_API method {
+ public:
+  enum class kind : std::uint8_t {
+    latest,
+    highest,
+    mean,
+    weighted_mean,
+    mode,
+    weighted_average,
+    decaying_average,
+    n_mastery,
+    power_law,
+    bkt,
+  };
+
+  [[nodiscard]] static method latest() noexcept { return method(kind::latest); }
+  [[nodiscard]] static method highest() noexcept { return method(kind::highest); }
+  [[nodiscard]] static method mean() noexcept { return method(kind::mean); }
+  [[nodiscard]] static method weighted_mean() noexcept { return method(kind::weighted_mean); }
+  [[nodiscard]] static method mode() noexcept { return method(kind::mode); }
+  /// Not checked here; `policy::validate` reports w outside (0, 1).
+  [[nodiscard]] static method weighted_average(double w = 0.65) noexcept {
+    return method(kind::weighted_average, w);
+  }
+  [[nodiscard]] static method decaying_average(double w = 0.65) noexcept {
+    return method(kind::decaying_average, w);
+  }
+  [[nodiscard]] static method n_mastery(std::uint32_t n = 5) noexcept {
+    return method(kind::n_mastery, 0.0, n);
+  }
+  [[nodiscard]] static method power_law() noexcept { return method(kind::power_law); }
+  [[nodiscard]] static method bkt(double threshold = 0.95) noexcept {
+    return method(kind::bkt, threshold);
+  }
+
+  method() noexcept = default;  ///< latest
+  [[nodiscard]] kind type() const noexcept { return kind_; }
+  /// w of weighted_average / decaying_average.
+  [[nodiscard]] double w() const noexcept { return param_; }
+  /// threshold of bkt.
+  [[nodiscard]] double threshold() const noexcept { return param_; }
+  /// n of n_mastery.
+  [[nodiscard]] std::uint32_t n() const noexcept { return n_; }
+
+  friend bool operator==(const method& a, const method& b) noexcept {
+    return a.kind_ == b.kind_ && a.param_ == b.param_ && a.n_ == b.n_;
+  }
+  friend bool operator!=(const method& a, const method& b) noexcept { return !(a == b); }
+
+ private:
+  explicit method(kind k, double p = 0.0, std::uint32_t n = 0) noexcept : kind_(k), param_(p), n_(n) {}
+  kind kind_ = kind::latest;
+  double param_ = 0.0;
+  std::uint32_t n_ = 0;
+};
+
+/// "decaying_average", "n_mastery", ... (the JSON and Python names).
+[[nodiscard]] MASTERYMAP_API const char* to_string(method::kind k) noexcept;
+/// \throws std::invalid_argument on an unknown name.
+[[nodiscard]] MASTERYMAP_API method::kind parse_method_kind(std::string_view name);
+/// "decaying_average(w=0.65)", "n_mastery(n=5)", "latest".
+[[nodiscard]] MASTERYMAP_API std::string to_string(const method& m);
+
+/// A mastery rule: an aggregation method plus conditions.
+///
+/// Evidence of a kind in `ignore_kinds` never counts (it is listed as ignored); pre-tests
+/// (kind "pretest") count only when `pretest_counts`. The remaining pieces, cut by the window,
+/// are the *counted* evidence the method aggregates. A competency is
+/// - `mastered` when the value reaches the scale's mastery value, at least `min_evidence` pieces
+///   are counted, and every kind of `require_kinds` is confirmed: the latest piece of that kind
+///   scored at or above mastery (the gatekeeper). Until confirmed it is `awaiting_confirmation`.
+/// - `exceeded` when mastered and the value reaches the scale's exceeds rating.
+/// - `exempt` when the highest pre-test reaches `exempt_on_pretest` (a score on the scale) and
+///   every kind of `exempt_confirm_kinds` is confirmed (else `awaiting_confirmation`). Mastery
+///   from evidence takes precedence over exemption.
+/// - `expired` when mastered (or exceeded) but the latest counted piece is older than
+///   `expires_after_days` at the evaluation time.
+/// With `monotonic`, a competency that was mastered at any earlier point of its evidence stays
+/// mastered (ratchet; expiry still applies); otherwise the status is recomputed.
+struct rule {
+  masterymap::method method = masterymap::method::latest();
+  std::uint32_t min_evidence = 1;
+  std::vector<std::string> require_kinds;
+  std::vector<std::string> ignore_kinds;
+  std::optional<std::uint32_t> window_last;  ///< count only the last k pieces
+  std::optional<double> window_days;         ///< count only pieces within d days of the evaluation time
+  std::optional<double> expires_after_days;
+  std::optional<double> exempt_on_pretest;
+  std::vector<std::string> exempt_confirm_kinds;
+  bool pretest_counts = false;
+  bool monotonic = false;
+
+  friend bool operator==(const rule& a, const rule& b) {
+    return a.method == b.method && a.min_evidence == b.min_evidence &&
+           a.require_kinds == b.require_kinds && a.ignore_kinds == b.ignore_kinds &&
+           a.window_last == b.window_last && a.window_days == b.window_days &&
+           a.expires_after_days == b.expires_after_days &&
+           a.exempt_on_pretest == b.exempt_on_pretest &&
+           a.exempt_confirm_kinds == b.exempt_confirm_kinds &&
+           a.pretest_counts == b.pretest_counts && a.monotonic == b.monotonic;
+  }
+  friend bool operator!=(const rule& a, const rule& b) { return !(a == b); }
+};
+
+/// A one-line description of a rule ("decaying_average(w=0.65), min_evidence=2, ...").
+[[nodiscard]] MASTERYMAP_API std::string to_string(const rule& r);
+
+/// How a parent competency's status follows from its children.
+///
+/// A rollup is a tree of groups. Each group has an operator and items; an item is a competency
+/// id or a nested group. A group with no items means "every child of the parent in the
+/// framework". A child counts as *done* when mastered, exceeded or exempt.
+/// - `all_of`: every item done. `any_of`: at least one. `k_of_n(k)`: at least k.
+/// - `points(min_points)`: every required item done and the points of done items sum to at least
+///   `min_points` (Moodle's rule).
+/// - `weighted_mean`: the weighted mean of the items' scores (exempt items left out) reaches
+///   mastery, and every non-exempt item has a score. Items must be competencies or nested
+///   weighted means.
+/// Rollup items must be descendants of the parent in the hierarchy (checked against a framework).
+class MASTERYMAP_API rollup {
+ public:
+  enum class op : std::uint8_t { all_of, any_of, k_of_n, points, weighted_mean };
+  /// One item of a group: a competency (`nested < 0`) or a nested group (index into groups()).
+  struct item {
+    std::string id;
+    std::int32_t nested = -1;
+    double value = 1.0;  ///< points (points) or weight (weighted_mean)
+    bool required = false;
+    friend bool operator==(const item& a, const item& b) {
+      return a.id == b.id && a.nested == b.nested && a.value == b.value && a.required == b.required;
+    }
+  };
+  struct group {
+    op kind = op::all_of;
+    std::uint32_t k = 0;      ///< k_of_n
+    double min_points = 0.0;  ///< points
+    std::vector<item> items;  ///< empty: every child of the parent
+    friend bool operator==(const group& a, const group& b) {
+      return a.kind == b.kind && a.k == b.k && a.min_points == b.min_points && a.items == b.items;
+    }
+  };
+
+  [[nodiscard]] static rollup all_of(std::vector<std::string> ids = {});
+  [[nodiscard]] static rollup any_of(std::vector<std::string> ids = {});
+  [[nodiscard]] static rollup k_of_n(std::uint32_t k, std::vector<std::string> ids = {});
+  /// `points` lists (id, points) pairs; `required` ids must be among them.
+  [[nodiscard]] static rollup points(double min_points,
+                                     std::vector<std::pair<std::string, double>> points = {},
+                                     std::vector<std::string> required = {});
+  /// (id, weight) pairs; empty: every child with weight 1.
+  [[nodiscard]] static rollup weighted_mean(std::vector<std::pair<std::string, double>> weights = {});
+
+  /// Appends a competency item to the top group.
+  rollup& add(std::string id, double value = 1.0, bool required = false);
+  /// Appends a nested group (a copy of `nested`'s tree) to the top group.
+  rollup& add(const rollup& nested);
+
+  /// The groups; groups()[0] is the top group, and nested groups always come after the group
+  /// that holds them (so evaluating from the back never needs recursion).
+  [[nodiscard]] const std::vector<group>& groups() const noexcept { return groups_; }
+  [[nodiscard]] const group& top() const noexcept { return groups_.front(); }
+  /// Builds a rollup from raw groups (JSON reader). \pre nested indices point forward.
+  [[nodiscard]] static rollup from_groups(std::vector<group> groups);
+
+  friend bool operator==(const rollup& a, const rollup& b) { return a.groups_ == b.groups_; }
+  friend bool operator!=(const rollup& a, const rollup& b) { return !(a == b); }
+
+ private:
+  rollup() = default;
+  std::vector<group> groups_;
+};
+
+[[nodiscard]] MASTERYMAP_API const char* to_string(rollup::op o) noexcept;
+/// "all_of(A, B, any_of(C, D))".
+[[nodiscard]] MASTERYMAP_API std::string to_string(const rollup& r);
+
+/// Which status a parent takes when it has a rollup and evidence of its own.
+enum class rollup_precedence : std::uint8_t {
+  rollup,    ///< the rollup decides; the parent's own evidence is listed but not used (default)
+  evidence,  ///< own evidence decides when there is any; otherwise the rollup
+  either,    ///< done when either the rollup or the own evidence says done
+  both,      ///< done only when both say done
+};
+[[nodiscard]] MASTERYMAP_API const char* to_string(rollup_precedence p) noexcept;
+
+/// A school's mastery policy, as data: a scale, a default rule, overrides by domain and by
+/// competency (the most specific wins: competency, then domain, then default), rollups for
+/// parents, and the precedence between a rollup and a parent's own evidence.
+///
+/// Round-trips through JSON (`"format": "masterymap.policy", "version": 1`). A policy knows
+/// nothing of frameworks; `masterymap::validate(policy, framework)` (engine.hpp) checks its ids.
+class MASTERYMAP_API policy {
+ public:
+  explicit policy(masterymap::scale s = scale::four_point(), masterymap::rule default_rule = {},
+                  std::string name = {});
+
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const masterymap::scale& scale() const noexcept { return scale_; }
+  [[nodiscard]] const masterymap::rule& default_rule() const noexcept { return default_rule_; }
+  policy& set_default_rule(masterymap::rule r);
+  /// Rule for every competency of `domain` (unless a competency override applies).
+  policy& override_domain(std::string domain, masterymap::rule r);
+  /// Rule for one competency (wins over its domain's).
+  policy& override_competency(std::string id, masterymap::rule r);
+  /// Rollup of a parent competency.
+  policy& set_rollup(std::string parent, masterymap::rollup r);
+  /// Rollup of every parent (competency with children) that has no rollup of its own.
+  policy& set_default_rollup(std::optional<masterymap::rollup> r);
+  policy& set_precedence(rollup_precedence p) noexcept;
+
+  [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& domain_rules() const noexcept {
+    return domain_rules_;
+  }
+  [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& competency_rules() const noexcept {
+    return competency_rules_;
+  }
+  [[nodiscard]] const std::map<std::string, masterymap::rollup, std::less<>>& rollups() const noexcept {
+    return rollups_;
+  }
+  [[nodiscard]] const std::optional<masterymap::rollup>& default_rollup() const noexcept {
+    return default_rollup_;
+  }
+  [[nodiscard]] rollup_precedence precedence() const noexcept { return precedence_; }
+
+  /// The rule for a competency: its override, else its domain's, else the default.
+  [[nodiscard]] const masterymap::rule& rule_for(std::string_view id, std::string_view domain) const;
+  /// Where `rule_for` found the rule: "competency", "domain" or "default".
+  [[nodiscard]] const char* rule_scope(std::string_view id, std::string_view domain) const;
+  /// Every evidence kind the policy names (required, ignored, confirming), sorted, unique.
+  [[nodiscard]] std::vector<std::string> kinds() const;
+
+  /// Every problem of the policy on its own (w outside (0,1), thresholds off the scale, k > n,
+  /// ...), each prefixed by the path of its field, e.g. `rule.method.w`,
+  /// `overrides.competencies['3.NF.A.1'].window_last`, `rollups['3.NF'].groups[0].k`.
+  [[nodiscard]] std::vector<std::string> problems() const;
+  /// \throws masterymap::policy_error listing every problem.
+  void validate() const;
+
+  [[nodiscard]] std::string to_json(int indent = 2) const;
+  /// \throws masterymap::parse_error (line, column) for malformed JSON;
+  ///         masterymap::policy_error listing every missing or mistyped field and every
+  ///         validation problem, with paths.
+  [[nodiscard]] static policy from_json(std::string_view text);
+
+  friend MASTERYMAP_API bool operator==(const policy& a, const policy& b);
+  friend bool operator!=(const policy& a, const policy& b) { return !(a == b); }
+
+ private:
+  std::string name_;
+  masterymap::scale scale_;
+  masterymap::rule default_rule_;
+  std::map<std::string, masterymap::rule, std::less<>> domain_rules_;
+  std::map<std::string, masterymap::rule, std::less<>> competency_rules_;
+  std::map<std::string, masterymap::rollup, std::less<>> rollups_;
+  std::optional<masterymap::rollup> default_rollup_;
+  rollup_precedence precedence_ = rollup_precedence::rollup;
+};
+
+/// "policy 'name': scale four_point, default decaying_average(w=0.65), 2 overrides, 1 rollup".
+[[nodiscard]] MASTERYMAP_API std::string to_string(const policy& p);
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_POLICY_HPP

@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/evidence.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <istream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace masterymap {
+
+const std::vector<std::string>& builtin_kinds() {
+  static const std::vector<std::string> kinds = {"pretest",     "formative", "summative", "discussion",
+                                                 "observation", "self",      "transfer"};
+  return kinds;
+}
+
+// --- time ----------------------------------------------------------------------------------
+
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
+long long days_from_civil(long long y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) noexcept {
+  z += 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<long long>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<double> parse_number(std::string_view s) noexcept {
+  s = trim(s);
+  if (s.empty()) return std::nullopt;
+  if (s.front() == '+') s.remove_prefix(1);
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::optional<double> parse_time(std::string_view text) noexcept {
+  std::string_view s = trim(text);
+  if (auto n = parse_number(s)) return n;
+  int y = 0, mo = 0, d = 0;
+  if (!(digits(s, 0, 4, y) && s.size() >= 10 && s[4] == '-' && digits(s, 5, 2, mo) && s[7] == '-' &&
+        digits(s, 8, 2, d)))
+    return std::nullopt;
+  static constexpr int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  double t = static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) * 86400.0;
+  std::size_t pos = 10;
+  if (pos == s.size()) return t;
+  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
+  ++pos;
+  int hh = 0, mm = 0, ss = 0;
+  if (!(digits(s, pos, 2, hh) && pos + 2 < s.size() && s[pos + 2] == ':' && digits(s, pos + 3, 2, mm)))
+    return std::nullopt;
+  pos += 5;
+  double frac = 0.0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      std::size_t e = pos + 1;
+      double scale = 0.1;
+      while (e < s.size() && s[e] >= '0' && s[e] <= '9') {
+        frac += scale * (s[e] - '0');
+        scale /= 10;
+        ++e;
+      }
+      if (e == pos + 1) return std::nullopt;
+      pos = e;
+    }
+  }
+  if (hh > 24 || mm > 59 || ss > 60 || (hh == 24 && (mm != 0 || ss != 0))) return std::nullopt;
+  t += hh * 3600.0 + mm * 60.0 + ss + frac;
+  if (pos == s.size()) return t;
+  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return t;
+  if (s[pos] == '+' || s[pos] == '-') {
+    const int sign = s[pos] == '+' ? 1 : -1;
+    int oh = 0, om = 0;
+    if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
+    std::size_t q = pos + 3;
+    if (q < s.size() && s[q] == ':') ++q;
+    if (q < s.size()) {
+      if (!digits(s, q, 2, om)) return std::nullopt;
+      q += 2;
+    }
+    if (q != s.size() || oh > 23 || om > 59) return std::nullopt;
+    return t - sign * (oh * 3600.0 + om * 60.0);
+  }
+  return std::nullopt;
+}
+
+std::string format_time(double t) {
+  if (std::isnan(t)) return "NaN";
+  if (std::fabs(t) < 1e8) return fmt::format("{}", t);
+  const double whole = std::floor(t);
+  const auto secs = static_cast<long long>(whole);
+  long long days = secs / 86400;
+  long long rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  long long y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
+                                (rem / 60) % 60, rem % 60);
+  if (t - whole > 5e-7) out += fmt::format("{:.6f}", t - whole).substr(1);
+  return out + "Z";
+}
+
+// --- errors --------------------------------------------------------------------------------
+
+evidence_error::evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows)
+    : validation_error(std::move(problems)), rows_(std::move(rows)) {}
+
+// --- the log -------------------------------------------------------------------------------
+
+namespace {
+
+struct attr_key {
+  std::uint8_t kind;
+  std::uint32_t weight_bits;
+  std::uint32_t source;
+  bool operator==(const attr_key& o) const noexcept {
+    return kind == o.kind && weight_bits == o.weight_bits && source == o.source;
+  }
+};
+struct attr_hash {
+  std::size_t operator()(const attr_key& k) const noexcept {
+    std::uint64_t x = (static_cast<std::uint64_t>(k.weight_bits) << 32) ^
+                      (static_cast<std::uint64_t>(k.source) << 8) ^ k.kind;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return static_cast<std::size_t>(x);
+  }
+};
+
+std::uint32_t float_bits(float f) noexcept {
+  std::uint32_t b;
+  std::memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+// An interned string table.
+struct table {
+  std::vector<std::string> names;
+  std::unordered_map<std::string, std::uint32_t> index;
+  std::optional<std::uint32_t> find(std::string_view s) const {
+    auto it = index.find(std::string(s));
+    if (it == index.end()) return std::nullopt;
+    return it->second;
+  }
+  std::uint32_t intern(std::string_view s) {
+    auto [it, inserted] = index.emplace(std::string(s), static_cast<std::uint32_t>(names.size()));
+    if (inserted) names.emplace_back(s);
+    return it->second;
+  }
+  std::size_t bytes() const {
+    std::size_t b = names.capacity() * sizeof(std::string) + index.size() * (sizeof(std::string) + 16);
+    for (const auto& n : names) b += n.capacity() > 15 ? n.capacity() : 0;
+    return b;
+  }
+};
+
+// Maps a batch's name table onto codes of `t` without changing `t`: names not yet in the
+// table get provisional codes after its end, in order of first appearance.
+struct staged_names {
+  std::vector<std::uint32_t> code;
+  std::vector<std::string_view> fresh;
+  void stage(const table& t, const std::vector<std::string_view>& names) {
+    code.resize(names.size());
+    std::unordered_map<std::string_view, std::uint32_t> local;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (auto c = t.find(names[j])) {
+        code[j] = *c;
+        continue;
+      }
+      auto [it, inserted] = local.emplace(names[j], static_cast<std::uint32_t>(t.names.size() + fresh.size()));
+      if (inserted) fresh.push_back(names[j]);
+      code[j] = it->second;
+    }
+  }
+  void commit(table& t) const {
+    for (auto n : fresh) t.intern(n);
+  }
+};
+
+}  // namespace
+
+struct evidence_log::impl {
+  std::vector<std::uint32_t> learner, competency, attr;
+  std::vector<double> time;
+  std::vector<float> score;
+  table learners, competencies, sources, kinds;
+  std::vector<evidence_attributes> attrs;
+  std::unordered_map<attr_key, std::uint32_t, attr_hash> attr_index;
+  double max_time = std::numeric_limits<double>::quiet_NaN();
+
+  impl() {
+    for (const auto& k : builtin_kinds()) kinds.intern(k);
+    sources.intern("");
+  }
+
+  std::uint32_t intern_attr(const attr_key& k) {
+    auto [it, inserted] = attr_index.emplace(k, static_cast<std::uint32_t>(attrs.size()));
+    if (inserted) {
+      float w;
+      std::memcpy(&w, &k.weight_bits, sizeof w);
+      attrs.push_back({k.kind, w, k.source});
+    }
+    return it->second;
+  }
+};
+
+evidence_log::evidence_log() : impl_(std::make_unique<impl>()) {}
+evidence_log::evidence_log(const std::vector<std::string>& extra_kinds) : evidence_log() {
+  for (const auto& k : extra_kinds) add_kind(k);
+}
+evidence_log::evidence_log(const evidence_log& o) : impl_(std::make_unique<impl>(*o.impl_)) {}
+evidence_log::evidence_log(evidence_log&&) noexcept = default;
+evidence_log& evidence_log::operator=(const evidence_log& o) {
+  if (this != &o) impl_ = std::make_unique<impl>(*o.impl_);
+  return *this;
+}
+evidence_log& evidence_log::operator=(evidence_log&&) noexcept = default;
+evidence_log::~evidence_log() = default;
+
+void evidence_log::add_kind(std::string_view name) {
+  if (name.empty()) throw std::invalid_argument("an evidence kind needs a name");
+  if (impl_->kinds.find(name)) return;
+  if (impl_->kinds.names.size() >= 255) throw std::length_error("at most 255 evidence kinds");
+  impl_->kinds.intern(name);
+}
+
+const std::vector<std::string>& evidence_log::kinds() const noexcept { return impl_->kinds.names; }
+
+std::optional<std::uint8_t> evidence_log::kind_code(std::string_view name) const noexcept {
+  auto c = impl_->kinds.find(name);
+  if (!c) return std::nullopt;
+  return static_cast<std::uint8_t>(*c);
+}
+
+void evidence_log::add(const evidence& e, const ingest_checks& checks) { append(std::vector<evidence>{e}, checks); }
+
+void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks& checks) {
+  // Factorise the string fields, then take the columnar path.
+  evidence_columns b;
+  b.size = rows.size();
+  std::vector<std::uint32_t> lc(rows.size()), cc(rows.size()), kc(rows.size()), sc(rows.size());
+  std::vector<double> t(rows.size()), s(rows.size()), w(rows.size());
+  std::unordered_map<std::string_view, std::uint32_t> lm, cm, km, sm;
+  auto code = [](std::unordered_map<std::string_view, std::uint32_t>& m, name_column& col,
+                 std::string_view v) {
+    auto [it, inserted] = m.emplace(v, static_cast<std::uint32_t>(col.names.size()));
+    if (inserted) col.names.push_back(v);
+    return it->second;
+  };
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    lc[i] = code(lm, b.learner, rows[i].learner);
+    cc[i] = code(cm, b.competency, rows[i].competency);
+    kc[i] = code(km, b.kind, rows[i].kind);
+    sc[i] = code(sm, b.source, rows[i].source);
+    t[i] = rows[i].time;
+    s[i] = rows[i].score;
+    w[i] = rows[i].weight;
+  }
+  b.learner.codes = lc.data();
+  b.competency.codes = cc.data();
+  b.kind.codes = kc.data();
+  b.source.codes = sc.data();
+  b.time.values = t.data();
+  b.score.values = s.data();
+  b.weight.values = w.data();
+  append(b, checks);
+}
+
+namespace {
+
+// Numbers of a number_column's texts, parsed once per distinct text.
+struct staged_numbers {
+  std::vector<double> value;  // NaN where the text did not parse
+  void stage_times(const number_column& c) {
+    value.resize(c.names.size());
+    for (std::size_t j = 0; j < c.names.size(); ++j)
+      value[j] = parse_time(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+  }
+  void stage_numbers(const number_column& c, const std::vector<std::pair<std::string, double>>* labels) {
+    value.resize(c.names.size());
+    for (std::size_t j = 0; j < c.names.size(); ++j) {
+      double v = std::numeric_limits<double>::quiet_NaN();
+      bool found = false;
+      if (labels)
+        for (const auto& [l, x] : *labels)
+          if (trim(c.names[j]) == l) {
+            v = x;
+            found = true;
+            break;
+          }
+      if (!found) v = parse_number(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+      value[j] = v;
+    }
+  }
+};
+
+}  // namespace
+
+void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
+  if (!b.learner.codes) throw std::invalid_argument("evidence batch: the learner column is required");
+  if (!b.competency.codes) throw std::invalid_argument("evidence batch: the competency column is required");
+  if (!b.time.present()) throw std::invalid_argument("evidence batch: the time column is required");
+  if (!b.score.present()) throw std::invalid_argument("evidence batch: the score column is required");
+  const std::size_t n = b.size;
+  impl& d = *impl_;
+
+  // 1. Stage the name tables (nothing stored yet).
+  staged_names L, C, S;
+  L.stage(d.learners, b.learner.names);
+  C.stage(d.competencies, b.competency.names);
+  if (b.source.codes) S.stage(d.sources, b.source.names);
+  std::vector<std::uint8_t> comp_ok(b.competency.names.size(), 1);
+  if (checks.known_competency)
+    for (std::size_t j = 0; j < b.competency.names.size(); ++j)
+      comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
+  std::vector<std::uint8_t> learner_ok(b.learner.names.size(), 1);
+  for (std::size_t j = 0; j < b.learner.names.size(); ++j) learner_ok[j] = trim(b.learner.names[j]).empty() ? 0 : 1;
+  for (std::size_t j = 0; j < b.competency.names.size(); ++j)
+    if (trim(b.competency.names[j]).empty()) comp_ok[j] = 0;
+  std::vector<int> kind_code(b.kind.names.size(), -1);
+  for (std::size_t j = 0; j < b.kind.names.size(); ++j)
+    if (auto k = d.kinds.find(trim(b.kind.names[j]))) kind_code[j] = static_cast<int>(*k);
+  staged_numbers T, SC, W;
+  if (b.time.codes) T.stage_times(b.time);
+  if (b.score.codes) SC.stage_numbers(b.score, &checks.score_labels);
+  if (b.weight.codes) W.stage_numbers(b.weight, nullptr);
+  const double smin = checks.min_score, smax = checks.max_score;
+
+  auto time_at = [&](std::size_t i) {
+    return b.time.values ? b.time.values[i]
+                         : (b.time.codes[i] < T.value.size() ? T.value[b.time.codes[i]] : std::nan(""));
+  };
+  auto score_at = [&](std::size_t i) {
+    return b.score.values ? b.score.values[i]
+                          : (b.score.codes[i] < SC.value.size() ? SC.value[b.score.codes[i]] : std::nan(""));
+  };
+  auto weight_at = [&](std::size_t i) {
+    if (!b.weight.present()) return 1.0;
+    return b.weight.values ? b.weight.values[i]
+                           : (b.weight.codes[i] < W.value.size() ? W.value[b.weight.codes[i]] : std::nan(""));
+  };
+
+  // 2. Validate every row; collect every problem.
+  std::vector<problem> problems;
+  std::vector<std::size_t> rows;
+  auto bad = [&](std::size_t i, problem_kind k, std::vector<std::string> ids, std::string msg) {
+    problems.push_back({k, std::move(ids), fmt::format("row {}: {}", i, msg)});
+    rows.push_back(i);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
+    const bool fast_ok = lcode < b.learner.names.size() && learner_ok[lcode] && ccode < b.competency.names.size() &&
+                         comp_ok[ccode] && (!b.kind.codes || (b.kind.codes[i] < kind_code.size() &&
+                                                              kind_code[b.kind.codes[i]] >= 0)) &&
+                         (!b.source.codes || b.source.codes[i] < b.source.names.size());
+    const double t = time_at(i), s = score_at(i), w = weight_at(i);
+    if (fast_ok && std::isfinite(t) && s >= smin && s <= smax && std::isfinite(s) && w >= 0 && std::isfinite(w))
+      continue;
+    // Slow path: say exactly what is wrong.
+    if (lcode >= b.learner.names.size()) bad(i, problem_kind::invalid_value, {}, "learner code out of range");
+    else if (!learner_ok[lcode]) bad(i, problem_kind::invalid_value, {}, "missing learner id");
+    if (ccode >= b.competency.names.size()) {
+      bad(i, problem_kind::invalid_value, {}, "competency code out of range");
+    } else if (trim(b.competency.names[ccode]).empty()) {
+      bad(i, problem_kind::invalid_value, {}, "missing competency id");
+    } else if (!comp_ok[ccode]) {
+      std::string id(b.competency.names[ccode]);
+      bad(i, problem_kind::unknown_id, {id}, fmt::format("unknown competency '{}'", id));
+    }
+    if (b.kind.codes) {
+      if (b.kind.codes[i] >= kind_code.size()) {
+        bad(i, problem_kind::invalid_value, {}, "kind code out of range");
+      } else if (kind_code[b.kind.codes[i]] < 0) {
+        std::string k(b.kind.names[b.kind.codes[i]]);
+        bad(i, problem_kind::unknown_id, {k}, fmt::format("unknown kind '{}'", k));
+      }
+    }
+    if (b.source.codes && b.source.codes[i] >= b.source.names.size())
+      bad(i, problem_kind::invalid_value, {}, "source code out of range");
+    if (!std::isfinite(t)) {
+      if (b.time.codes && b.time.codes[i] < b.time.names.size())
+        bad(i, problem_kind::invalid_value, {}, fmt::format("bad time '{}'", b.time.names[b.time.codes[i]]));
+      else
+        bad(i, problem_kind::invalid_value, {}, fmt::format("bad time {}", t));
+    }
+    if (std::isnan(s)) {
+      if (b.score.codes && b.score.codes[i] < b.score.names.size())
+        bad(i, problem_kind::invalid_value, {},
+            fmt::format("bad score '{}' (not a number or a label of the scale)", b.score.names[b.score.codes[i]]));
+      else
+        bad(i, problem_kind::invalid_value, {}, "score is NaN");
+    } else if (!(s >= smin && s <= smax) || !std::isfinite(s)) {
+      bad(i, problem_kind::invalid_value, {}, fmt::format("score {} is outside [{}, {}]", s, smin, smax));
+    }
+    if (std::isnan(w)) {
+      bad(i, problem_kind::invalid_value, {}, "weight is not a number");
+    } else if (w < 0) {
+      bad(i, problem_kind::invalid_value, {}, fmt::format("negative weight {}", w));
+    } else if (!std::isfinite(w)) {
+      bad(i, problem_kind::invalid_value, {}, fmt::format("weight {} is not finite", w));
+    }
+  }
+  if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
+
+  // 3. Commit: nothing below can fail except allocation (done first).
+  const std::size_t old = d.learner.size();
+  reserve(n);  // the only step that may throw; resize below then cannot allocate
+  d.learner.resize(old + n);
+  d.competency.resize(old + n);
+  d.time.resize(old + n);
+  d.score.resize(old + n);
+  d.attr.resize(old + n);
+  L.commit(d.learners);
+  C.commit(d.competencies);
+  S.commit(d.sources);
+  std::uint32_t* lo = d.learner.data() + old;
+  std::uint32_t* co = d.competency.data() + old;
+  double* to = d.time.data() + old;
+  float* so = d.score.data() + old;
+  std::uint32_t* ao = d.attr.data() + old;
+  double tmax = d.max_time;
+  for (std::size_t i = 0; i < n; ++i) {
+    lo[i] = L.code[b.learner.codes[i]];
+    co[i] = C.code[b.competency.codes[i]];
+    const double t = time_at(i);
+    to[i] = t;
+    if (!(t <= tmax)) tmax = t;  // also replaces the initial NaN
+    so[i] = static_cast<float>(score_at(i));
+  }
+  d.max_time = tmax;
+  // Attributes: a per-batch cache for the common case of few (kind, weight, source) triples.
+  const std::uint8_t default_kind = 1;  // formative
+  attr_key last{255, 0, 0};
+  std::uint32_t last_code = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    attr_key k{b.kind.codes ? static_cast<std::uint8_t>(kind_code[b.kind.codes[i]]) : default_kind,
+               float_bits(static_cast<float>(weight_at(i))),
+               b.source.codes ? S.code[b.source.codes[i]] : 0U};
+    if (!(k == last)) {
+      last = k;
+      last_code = d.intern_attr(k);
+    }
+    ao[i] = last_code;
+  }
+}
+
+// --- CSV -----------------------------------------------------------------------------------
+
+namespace {
+
+// Splits CSV text into records of fields (RFC 4180: quotes, doubled quotes, CRLF).
+struct csv_reader {
+  std::string_view text;
+  std::size_t pos = 0;
+  std::size_t line = 1;
+
+  // Reads one record into `fields` (views into text or into `scratch` for unescaped quotes).
+  bool next(std::vector<std::string>& fields, std::size_t& record_line) {
+    fields.clear();
+    if (pos >= text.size()) return false;
+    record_line = line;
+    std::string field;
+    std::size_t col = 1;
+    while (true) {
+      field.clear();
+      if (pos < text.size() && text[pos] == '"') {
+        const std::size_t qline = line, qcol = col;
+        ++pos;
+        while (true) {
+          if (pos >= text.size()) throw parse_error("CSV: unterminated quoted field", qline, qcol);
+          char c = text[pos++];
+          if (c == '"') {
+            if (pos < text.size() && text[pos] == '"') {
+              field += '"';
+              ++pos;
+            } else {
+              break;
+            }
+          } else {
+            if (c == '\n') ++line;
+            field += c;
+          }
+        }
+        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
+          throw parse_error("CSV: unexpected character after a closing quote", line, col);
+      } else {
+        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') field += text[pos++];
+      }
+      fields.push_back(field);
+      ++col;
+      if (pos >= text.size()) return true;
+      if (text[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      if (text[pos] == '\r') ++pos;
+      if (pos < text.size() && text[pos] == '\n') ++pos;
+      ++line;
+      return true;
+    }
+  }
+};
+
+}  // namespace
+
+void evidence_log::append_csv(std::istream& in, const csv_columns& names, const ingest_checks& checks) {
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // BOM
+  csv_reader rd{text};
+  std::vector<std::string> fields;
+  std::size_t record_line = 1;
+  if (!rd.next(fields, record_line)) throw parse_error("CSV: empty input (no header line)", 1, 1);
+  auto find = [&](const std::string& name) -> int {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (trim(fields[i]) == name) return static_cast<int>(i);
+    return -1;
+  };
+  const int il = find(names.learner), ic = find(names.competency), it = find(names.time),
+            is = find(names.score), ik = find(names.kind), iw = find(names.weight), isrc = find(names.source);
+  for (auto [idx, n] : {std::pair{il, &names.learner}, {ic, &names.competency}, {it, &names.time}, {is, &names.score}})
+    if (idx < 0) throw parse_error(fmt::format("CSV: missing column '{}'", *n), 1, 1);
+  const std::size_t width = fields.size();
+
+  // Per used column: codes into distinct texts.
+  struct coded {
+    std::vector<std::uint32_t> codes;
+    std::vector<std::string> texts;
+    std::unordered_map<std::string, std::uint32_t> index;
+    void push(std::string s) {
+      auto [x, inserted] = index.emplace(std::move(s), static_cast<std::uint32_t>(texts.size()));
+      if (inserted) texts.push_back(x->first);
+      codes.push_back(x->second);
+    }
+    std::vector<std::string_view> views() const { return {texts.begin(), texts.end()}; }
+  };
+  coded cl, cc, ct, cs, ck, cw, csrc;
+  std::vector<std::size_t> lines;
+  while (rd.next(fields, record_line)) {
+    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
+    if (fields.size() != width)
+      throw parse_error(fmt::format("CSV: line {} has {} fields, the header has {}", record_line,
+                                    fields.size(), width),
+                        record_line, 1, lines.size() + 1);
+    cl.push(std::string(trim(fields[static_cast<std::size_t>(il)])));
+    cc.push(std::string(trim(fields[static_cast<std::size_t>(ic)])));
+    ct.push(std::move(fields[static_cast<std::size_t>(it)]));
+    cs.push(std::move(fields[static_cast<std::size_t>(is)]));
+    if (ik >= 0) {
+      std::string k(trim(fields[static_cast<std::size_t>(ik)]));
+      ck.push(k.empty() ? std::string("formative") : std::move(k));
+    }
+    if (iw >= 0) {
+      std::string w(trim(fields[static_cast<std::size_t>(iw)]));
+      cw.push(w.empty() ? std::string("1") : std::move(w));
+    }
+    if (isrc >= 0) csrc.push(std::string(trim(fields[static_cast<std::size_t>(isrc)])));
+    lines.push_back(record_line);
+  }
+  evidence_columns b;
+  b.size = lines.size();
+  b.learner = {cl.codes.data(), cl.views()};
+  b.competency = {cc.codes.data(), cc.views()};
+  b.time.codes = ct.codes.data();
+  b.time.names = ct.views();
+  b.score.codes = cs.codes.data();
+  b.score.names = cs.views();
+  if (ik >= 0) b.kind = {ck.codes.data(), ck.views()};
+  if (iw >= 0) {
+    b.weight.codes = cw.codes.data();
+    b.weight.names = cw.views();
+  }
+  if (isrc >= 0) b.source = {csrc.codes.data(), csrc.views()};
+  try {
+    append(b, checks);
+  } catch (const evidence_error& e) {
+    // Same problems, with the file line of each row in the message.
+    std::vector<problem> ps = e.problems();
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      const auto colon = ps[i].message.find(": ");
+      ps[i].message = fmt::format("line {}: {}", lines[e.rows()[i]],
+                                  colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
+    }
+    throw evidence_error(std::move(ps), e.rows());
+  }
+}
+
+void evidence_log::read_csv(const std::string& path, const csv_columns& columns, const ingest_checks& checks) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw parse_error(fmt::format("cannot open '{}'", path), 0, 0);
+  append_csv(in, columns, checks);
+}
+
+// --- access --------------------------------------------------------------------------------
+
+std::size_t evidence_log::size() const noexcept { return impl_->learner.size(); }
+const std::vector<std::uint32_t>& evidence_log::learner_codes() const noexcept { return impl_->learner; }
+const std::vector<std::uint32_t>& evidence_log::competency_codes() const noexcept { return impl_->competency; }
+const std::vector<double>& evidence_log::times() const noexcept { return impl_->time; }
+const std::vector<float>& evidence_log::scores() const noexcept { return impl_->score; }
+const std::vector<std::uint32_t>& evidence_log::attribute_codes() const noexcept { return impl_->attr; }
+const std::vector<evidence_attributes>& evidence_log::attributes() const noexcept { return impl_->attrs; }
+const std::vector<std::string>& evidence_log::learners() const noexcept { return impl_->learners.names; }
+const std::vector<std::string>& evidence_log::competencies() const noexcept { return impl_->competencies.names; }
+const std::vector<std::string>& evidence_log::sources() const noexcept { return impl_->sources.names; }
+std::optional<std::uint32_t> evidence_log::learner_code(std::string_view id) const noexcept {
+  return impl_->learners.find(id);
+}
+std::optional<std::uint32_t> evidence_log::competency_code(std::string_view id) const noexcept {
+  return impl_->competencies.find(id);
+}
+double evidence_log::max_time() const noexcept { return impl_->max_time; }
+
+evidence evidence_log::at(std::size_t i) const {
+  if (i >= size()) throw std::out_of_range(fmt::format("evidence row {} (log has {})", i, size()));
+  const impl& d = *impl_;
+  const auto& a = d.attrs[d.attr[i]];
+  return {d.learners.names[d.learner[i]], d.competencies.names[d.competency[i]], d.time[i],
+          static_cast<double>(d.score[i]),  d.kinds.names[a.kind],                static_cast<double>(a.weight),
+          d.sources.names[a.source]};
+}
+
+std::size_t evidence_log::event_bytes() const noexcept {
+  const impl& d = *impl_;
+  return d.learner.capacity() * 4 + d.competency.capacity() * 4 + d.time.capacity() * 8 +
+         d.score.capacity() * 4 + d.attr.capacity() * 4;
+}
+
+std::size_t evidence_log::table_bytes() const noexcept {
+  const impl& d = *impl_;
+  return d.learners.bytes() + d.competencies.bytes() + d.sources.bytes() + d.kinds.bytes() +
+         d.attrs.capacity() * sizeof(evidence_attributes) + d.attr_index.size() * 32;
+}
+
+void evidence_log::shrink_to_fit() {
+  impl& d = *impl_;
+  d.learner.shrink_to_fit();
+  d.competency.shrink_to_fit();
+  d.time.shrink_to_fit();
+  d.score.shrink_to_fit();
+  d.attr.shrink_to_fit();
+}
+
+void evidence_log::reserve(std::size_t n) {
+  impl& d = *impl_;
+  std::size_t want = d.learner.size() + n;
+  // Geometric growth: appending one row at a time stays amortised O(1).
+  if (want > d.learner.capacity()) want = std::max(want, d.learner.capacity() + d.learner.capacity() / 2);
+  d.learner.reserve(want);
+  d.competency.reserve(want);
+  d.time.reserve(want);
+  d.score.reserve(want);
+  d.attr.reserve(want);
+}
+
+std::string to_string(const evidence_log& log) {
+  return fmt::format("evidence_log: {} events, {} learners, {} competencies", log.size(),
+                     log.learners().size(), log.competencies().size());
+}
+
+}  // namespace masterymap

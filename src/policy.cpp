@@ -1,0 +1,771 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/policy.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+namespace masterymap {
+
+// --- method --------------------------------------------------------------------------------
+
+namespace {
+constexpr std::pair<method::kind, const char*> method_names[] = {
+    {method::kind::latest, "latest"},
+    {method::kind::highest, "highest"},
+    {method::kind::mean, "mean"},
+    {method::kind::weighted_mean, "weighted_mean"},
+    {method::kind::mode, "mode"},
+    {method::kind::weighted_average, "weighted_average"},
+    {method::kind::decaying_average, "decaying_average"},
+    {method::kind::n_mastery, "n_mastery"},
+    {method::kind::power_law, "power_law"},
+    {method::kind::bkt, "bkt"},
+};
+}  // namespace
+
+const char* to_string(method::kind k) noexcept {
+  for (const auto& [kk, name] : method_names)
+    if (kk == k) return name;
+  return "unknown";
+}
+
+method::kind parse_method_kind(std::string_view name) {
+  for (const auto& [kk, n] : method_names)
+    if (name == n) return kk;
+  throw std::invalid_argument(fmt::format("unknown aggregation method '{}'", name));
+}
+
+std::string to_string(const method& m) {
+  switch (m.type()) {
+    case method::kind::weighted_average:
+    case method::kind::decaying_average: return fmt::format("{}(w={})", to_string(m.type()), m.w());
+    case method::kind::n_mastery: return fmt::format("n_mastery(n={})", m.n());
+    case method::kind::bkt: return fmt::format("bkt(threshold={})", m.threshold());
+    default: return to_string(m.type());
+  }
+}
+
+std::string to_string(const rule& r) {
+  std::string out = to_string(r.method);
+  if (r.min_evidence != 1) out += fmt::format(", min_evidence={}", r.min_evidence);
+  if (!r.require_kinds.empty()) out += fmt::format(", require_kinds=[{}]", fmt::join(r.require_kinds, ", "));
+  if (!r.ignore_kinds.empty()) out += fmt::format(", ignore_kinds=[{}]", fmt::join(r.ignore_kinds, ", "));
+  if (r.window_last) out += fmt::format(", window_last={}", *r.window_last);
+  if (r.window_days) out += fmt::format(", window_days={}", *r.window_days);
+  if (r.expires_after_days) out += fmt::format(", expires_after_days={}", *r.expires_after_days);
+  if (r.exempt_on_pretest) out += fmt::format(", exempt_on_pretest={}", *r.exempt_on_pretest);
+  if (!r.exempt_confirm_kinds.empty())
+    out += fmt::format(", exempt_confirm_kinds=[{}]", fmt::join(r.exempt_confirm_kinds, ", "));
+  if (r.pretest_counts) out += ", pretest_counts";
+  if (r.monotonic) out += ", monotonic";
+  return out;
+}
+
+// --- rollup --------------------------------------------------------------------------------
+
+namespace {
+rollup::group make_group(rollup::op o, std::vector<std::string> ids) {
+  rollup::group g;
+  g.kind = o;
+  for (auto& id : ids) g.items.push_back({std::move(id), -1, 1.0, false});
+  return g;
+}
+}  // namespace
+
+rollup rollup::from_groups(std::vector<group> groups) {
+  rollup r;
+  r.groups_ = std::move(groups);
+  if (r.groups_.empty()) r.groups_.push_back(group{});
+  return r;
+}
+
+rollup rollup::all_of(std::vector<std::string> ids) {
+  return from_groups({make_group(op::all_of, std::move(ids))});
+}
+rollup rollup::any_of(std::vector<std::string> ids) {
+  return from_groups({make_group(op::any_of, std::move(ids))});
+}
+rollup rollup::k_of_n(std::uint32_t k, std::vector<std::string> ids) {
+  auto r = from_groups({make_group(op::k_of_n, std::move(ids))});
+  r.groups_[0].k = k;
+  return r;
+}
+rollup rollup::points(double min_points, std::vector<std::pair<std::string, double>> points,
+                      std::vector<std::string> required) {
+  group g;
+  g.kind = op::points;
+  g.min_points = min_points;
+  for (auto& [id, p] : points) {
+    bool req = std::find(required.begin(), required.end(), id) != required.end();
+    g.items.push_back({id, -1, p, req});
+  }
+  // A required id without points is still an item (0 points) so validation can name it.
+  for (auto& id : required) {
+    bool listed = std::any_of(g.items.begin(), g.items.end(), [&](const item& it) { return it.id == id; });
+    if (!listed) g.items.push_back({id, -1, 0.0, true});
+  }
+  return from_groups({std::move(g)});
+}
+rollup rollup::weighted_mean(std::vector<std::pair<std::string, double>> weights) {
+  group g;
+  g.kind = op::weighted_mean;
+  for (auto& [id, w] : weights) g.items.push_back({id, -1, w, false});
+  return from_groups({std::move(g)});
+}
+
+rollup& rollup::add(std::string id, double value, bool required) {
+  groups_[0].items.push_back({std::move(id), -1, value, required});
+  return *this;
+}
+
+rollup& rollup::add(const rollup& nested) {
+  const auto offset = static_cast<std::int32_t>(groups_.size());
+  groups_[0].items.push_back({{}, offset, 1.0, false});
+  for (group g : nested.groups_) {
+    for (item& it : g.items)
+      if (it.nested >= 0) it.nested += offset;
+    groups_.push_back(std::move(g));
+  }
+  return *this;
+}
+
+const char* to_string(rollup::op o) noexcept {
+  switch (o) {
+    case rollup::op::all_of: return "all_of";
+    case rollup::op::any_of: return "any_of";
+    case rollup::op::k_of_n: return "k_of_n";
+    case rollup::op::points: return "points";
+    case rollup::op::weighted_mean: return "weighted_mean";
+  }
+  return "unknown";
+}
+
+namespace {
+std::optional<rollup::op> parse_op(std::string_view s) {
+  for (auto o : {rollup::op::all_of, rollup::op::any_of, rollup::op::k_of_n, rollup::op::points,
+                 rollup::op::weighted_mean})
+    if (s == to_string(o)) return o;
+  return std::nullopt;
+}
+
+std::string group_head(const rollup::group& g) {
+  switch (g.kind) {
+    case rollup::op::k_of_n: return fmt::format("k_of_n(k={}", g.k);
+    case rollup::op::points: return fmt::format("points(min={}", g.min_points);
+    default: return fmt::format("{}(", to_string(g.kind));
+  }
+}
+}  // namespace
+
+std::string to_string(const rollup& r) {
+  // Iterative rendering: a stack of (group, next item) frames.
+  std::string out;
+  struct frame { std::size_t g; std::size_t next; };
+  std::vector<frame> stack{{0, 0}};
+  out += group_head(r.groups()[0]);
+  bool first_in_group = r.groups()[0].kind != rollup::op::k_of_n && r.groups()[0].kind != rollup::op::points;
+  if (r.groups()[0].items.empty()) out += first_in_group ? "children" : ", children";
+  while (!stack.empty()) {
+    frame& f = stack.back();
+    const auto& g = r.groups()[f.g];
+    if (f.next >= g.items.size()) {
+      out += ')';
+      stack.pop_back();
+      first_in_group = false;
+      continue;
+    }
+    const auto& it = g.items[f.next++];
+    if (!first_in_group) out += ", ";
+    first_in_group = false;
+    if (it.nested >= 0) {
+      const auto& ng = r.groups()[static_cast<std::size_t>(it.nested)];
+      out += group_head(ng);
+      first_in_group = ng.kind != rollup::op::k_of_n && ng.kind != rollup::op::points;
+      if (ng.items.empty()) out += first_in_group ? "children" : ", children";
+      stack.push_back({static_cast<std::size_t>(it.nested), 0});
+      continue;
+    }
+    out += it.id;
+    if (g.kind == rollup::op::points) out += fmt::format(":{}{}", it.value, it.required ? "!" : "");
+    if (g.kind == rollup::op::weighted_mean && it.value != 1.0) out += fmt::format("*{}", it.value);
+  }
+  return out;
+}
+
+const char* to_string(rollup_precedence p) noexcept {
+  switch (p) {
+    case rollup_precedence::rollup: return "rollup";
+    case rollup_precedence::evidence: return "evidence";
+    case rollup_precedence::either: return "either";
+    case rollup_precedence::both: return "both";
+  }
+  return "unknown";
+}
+
+// --- policy --------------------------------------------------------------------------------
+
+policy::policy(masterymap::scale s, masterymap::rule default_rule, std::string name)
+    : name_(std::move(name)), scale_(std::move(s)), default_rule_(std::move(default_rule)) {}
+
+policy& policy::set_default_rule(masterymap::rule r) {
+  default_rule_ = std::move(r);
+  return *this;
+}
+policy& policy::override_domain(std::string domain, masterymap::rule r) {
+  domain_rules_[std::move(domain)] = std::move(r);
+  return *this;
+}
+policy& policy::override_competency(std::string id, masterymap::rule r) {
+  competency_rules_[std::move(id)] = std::move(r);
+  return *this;
+}
+policy& policy::set_rollup(std::string parent, masterymap::rollup r) {
+  rollups_.insert_or_assign(std::move(parent), std::move(r));
+  return *this;
+}
+policy& policy::set_default_rollup(std::optional<masterymap::rollup> r) {
+  default_rollup_ = std::move(r);
+  return *this;
+}
+policy& policy::set_precedence(rollup_precedence p) noexcept {
+  precedence_ = p;
+  return *this;
+}
+
+const rule& policy::rule_for(std::string_view id, std::string_view domain) const {
+  if (auto it = competency_rules_.find(id); it != competency_rules_.end()) return it->second;
+  if (auto it = domain_rules_.find(domain); it != domain_rules_.end()) return it->second;
+  return default_rule_;
+}
+
+const char* policy::rule_scope(std::string_view id, std::string_view domain) const {
+  if (competency_rules_.find(id) != competency_rules_.end()) return "competency";
+  if (domain_rules_.find(domain) != domain_rules_.end()) return "domain";
+  return "default";
+}
+
+std::vector<std::string> policy::kinds() const {
+  std::set<std::string> out;
+  auto add = [&](const rule& r) {
+    out.insert(r.require_kinds.begin(), r.require_kinds.end());
+    out.insert(r.ignore_kinds.begin(), r.ignore_kinds.end());
+    out.insert(r.exempt_confirm_kinds.begin(), r.exempt_confirm_kinds.end());
+  };
+  add(default_rule_);
+  for (const auto& [k, r] : domain_rules_) add(r);
+  for (const auto& [k, r] : competency_rules_) add(r);
+  return {out.begin(), out.end()};
+}
+
+namespace {
+
+void rule_problems(const rule& r, const scale& s, const std::string& path,
+                   std::vector<std::string>& out) {
+  const auto& m = r.method;
+  switch (m.type()) {
+    case method::kind::weighted_average:
+    case method::kind::decaying_average:
+      if (!(m.w() > 0.0 && m.w() < 1.0))
+        out.push_back(fmt::format("{}.method.w: {} is outside (0, 1)", path, m.w()));
+      break;
+    case method::kind::n_mastery:
+      if (m.n() < 1) out.push_back(fmt::format("{}.method.n: must be at least 1", path));
+      break;
+    case method::kind::bkt:
+      if (!(m.threshold() > 0.0 && m.threshold() <= 1.0))
+        out.push_back(fmt::format("{}.method.threshold: {} is outside (0, 1]", path, m.threshold()));
+      break;
+    default: break;
+  }
+  if (r.window_last && *r.window_last < 1)
+    out.push_back(fmt::format("{}.window_last: must be at least 1", path));
+  if (r.window_last && r.min_evidence > *r.window_last)
+    out.push_back(fmt::format("{}.min_evidence: {} can never be met with window_last={}", path,
+                              r.min_evidence, *r.window_last));
+  if (r.window_days && !(*r.window_days > 0.0 && std::isfinite(*r.window_days)))
+    out.push_back(fmt::format("{}.window_days: {} is not a positive number of days", path, *r.window_days));
+  if (r.expires_after_days && !(*r.expires_after_days > 0.0 && std::isfinite(*r.expires_after_days)))
+    out.push_back(fmt::format("{}.expires_after_days: {} is not a positive number of days", path,
+                              *r.expires_after_days));
+  if (r.exempt_on_pretest) {
+    const double t = *r.exempt_on_pretest;
+    if (!(t >= s.score_min() && t <= s.score_max()))
+      out.push_back(fmt::format("{}.exempt_on_pretest: {} is off the scale [{}, {}]", path, t,
+                                s.score_min(), s.score_max()));
+  }
+  if (!r.exempt_confirm_kinds.empty() && !r.exempt_on_pretest)
+    out.push_back(fmt::format("{}.exempt_confirm_kinds: set without exempt_on_pretest", path));
+  auto check_kinds = [&](const std::vector<std::string>& ks, const char* field) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < ks.size(); ++i) {
+      if (ks[i].empty()) out.push_back(fmt::format("{}.{}[{}]: empty kind", path, field, i));
+      if (!seen.insert(ks[i]).second)
+        out.push_back(fmt::format("{}.{}[{}]: duplicate kind '{}'", path, field, i, ks[i]));
+    }
+  };
+  check_kinds(r.require_kinds, "require_kinds");
+  check_kinds(r.ignore_kinds, "ignore_kinds");
+  check_kinds(r.exempt_confirm_kinds, "exempt_confirm_kinds");
+  for (const auto& k : r.require_kinds)
+    if (std::find(r.ignore_kinds.begin(), r.ignore_kinds.end(), k) != r.ignore_kinds.end())
+      out.push_back(fmt::format("{}.ignore_kinds: '{}' is also a required kind", path, k));
+}
+
+void rollup_problems(const rollup& r, const std::string& path, std::vector<std::string>& out) {
+  const auto& gs = r.groups();
+  for (std::size_t gi = 0; gi < gs.size(); ++gi) {
+    const auto& g = gs[gi];
+    const std::string gp = fmt::format("{}.groups[{}]", path, gi);
+    std::set<std::string> seen;
+    double total = 0.0;
+    for (std::size_t ii = 0; ii < g.items.size(); ++ii) {
+      const auto& it = g.items[ii];
+      const std::string ip = fmt::format("{}.items[{}]", gp, ii);
+      if (it.nested >= 0) {
+        if (static_cast<std::size_t>(it.nested) <= gi || static_cast<std::size_t>(it.nested) >= gs.size())
+          out.push_back(fmt::format("{}: nested group index {} is invalid", ip, it.nested));
+        else if (g.kind == rollup::op::weighted_mean &&
+                 gs[static_cast<std::size_t>(it.nested)].kind != rollup::op::weighted_mean)
+          out.push_back(fmt::format("{}: a weighted_mean can only nest weighted_mean groups", ip));
+      } else {
+        if (it.id.empty()) out.push_back(fmt::format("{}: empty competency id", ip));
+        if (!seen.insert(it.id).second)
+          out.push_back(fmt::format("{}: duplicate item '{}'", ip, it.id));
+      }
+      if (!std::isfinite(it.value) || it.value < 0)
+        out.push_back(fmt::format("{}.{}: {} is not a non-negative number", ip,
+                                  g.kind == rollup::op::points ? "points" : "weight", it.value));
+      else
+        total += it.value;
+      if (it.required && g.kind != rollup::op::points)
+        out.push_back(fmt::format("{}.required: only points rollups have required items", ip));
+    }
+    if (g.kind == rollup::op::k_of_n) {
+      if (g.k < 1) out.push_back(fmt::format("{}.k: must be at least 1", gp));
+      if (!g.items.empty() && g.k > g.items.size())
+        out.push_back(fmt::format("{}.k: k={} > n={} items", gp, g.k, g.items.size()));
+    }
+    if (g.kind == rollup::op::points) {
+      if (!(g.min_points > 0) || !std::isfinite(g.min_points))
+        out.push_back(fmt::format("{}.min_points: {} must be positive", gp, g.min_points));
+      else if (!g.items.empty() && g.min_points > total + 1e-9)
+        out.push_back(fmt::format("{}.min_points: {} exceeds the {} points available", gp,
+                                  g.min_points, total));
+    }
+    if (g.kind == rollup::op::weighted_mean && !g.items.empty() && !(total > 0))
+      out.push_back(fmt::format("{}: weights sum to 0", gp));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> policy::problems() const {
+  std::vector<std::string> out;
+  rule_problems(default_rule_, scale_, "rule", out);
+  for (const auto& [d, r] : domain_rules_)
+    rule_problems(r, scale_, fmt::format("overrides.domains['{}']", d), out);
+  for (const auto& [id, r] : competency_rules_)
+    rule_problems(r, scale_, fmt::format("overrides.competencies['{}']", id), out);
+  for (const auto& [id, r] : rollups_) rollup_problems(r, fmt::format("rollups['{}']", id), out);
+  if (default_rollup_) {
+    rollup_problems(*default_rollup_, "default_rollup", out);
+    for (const auto& g : default_rollup_->groups())
+      for (std::size_t i = 0; i < g.items.size(); ++i)
+        if (g.items[i].nested < 0)
+          out.push_back(fmt::format("default_rollup: names competency '{}'; a default rollup applies "
+                                    "to every parent and may only use children (no ids)",
+                                    g.items[i].id));
+  }
+  return out;
+}
+
+void policy::validate() const {
+  auto p = problems();
+  if (!p.empty()) throw policy_error(std::move(p));
+}
+
+bool operator==(const policy& a, const policy& b) {
+  return a.name_ == b.name_ && a.scale_ == b.scale_ && a.default_rule_ == b.default_rule_ &&
+         a.domain_rules_ == b.domain_rules_ && a.competency_rules_ == b.competency_rules_ &&
+         a.rollups_ == b.rollups_ && a.default_rollup_ == b.default_rollup_ &&
+         a.precedence_ == b.precedence_;
+}
+
+std::string to_string(const policy& p) {
+  return fmt::format("policy '{}': scale {}, default {}, {} overrides, {} rollups", p.name(),
+                     p.scale().name(), to_string(p.default_rule().method),
+                     p.domain_rules().size() + p.competency_rules().size(), p.rollups().size());
+}
+
+// --- JSON ----------------------------------------------------------------------------------
+
+namespace {
+using json = nlohmann::ordered_json;
+
+json method_to_json(const method& m) {
+  json j = {{"name", to_string(m.type())}};
+  switch (m.type()) {
+    case method::kind::weighted_average:
+    case method::kind::decaying_average: j["w"] = m.w(); break;
+    case method::kind::n_mastery: j["n"] = m.n(); break;
+    case method::kind::bkt: j["threshold"] = m.threshold(); break;
+    default: break;
+  }
+  return j;
+}
+
+json rule_to_json(const rule& r) {
+  json j;
+  j["method"] = method_to_json(r.method);
+  j["min_evidence"] = r.min_evidence;
+  j["require_kinds"] = r.require_kinds;
+  j["ignore_kinds"] = r.ignore_kinds;
+  j["window_last"] = r.window_last ? json(*r.window_last) : json(nullptr);
+  j["window_days"] = r.window_days ? json(*r.window_days) : json(nullptr);
+  j["expires_after_days"] = r.expires_after_days ? json(*r.expires_after_days) : json(nullptr);
+  j["exempt_on_pretest"] = r.exempt_on_pretest ? json(*r.exempt_on_pretest) : json(nullptr);
+  j["exempt_confirm_kinds"] = r.exempt_confirm_kinds;
+  j["pretest_counts"] = r.pretest_counts;
+  j["monotonic"] = r.monotonic;
+  return j;
+}
+
+json rollup_to_json(const rollup& r) {
+  // Flat groups (nested by index): no recursion, and the format mirrors the C++ structure.
+  json groups = json::array();
+  for (const auto& g : r.groups()) {
+    json jg = {{"op", to_string(g.kind)}};
+    if (g.kind == rollup::op::k_of_n) jg["k"] = g.k;
+    if (g.kind == rollup::op::points) jg["min_points"] = g.min_points;
+    json items = json::array();
+    for (const auto& it : g.items) {
+      if (it.nested >= 0) {
+        items.push_back({{"group", it.nested}});
+      } else if (g.kind == rollup::op::points) {
+        items.push_back({{"id", it.id}, {"points", it.value}, {"required", it.required}});
+      } else if (g.kind == rollup::op::weighted_mean) {
+        items.push_back({{"id", it.id}, {"weight", it.value}});
+      } else {
+        items.push_back(it.id);
+      }
+    }
+    jg["items"] = std::move(items);
+    groups.push_back(std::move(jg));
+  }
+  return json{{"groups", std::move(groups)}};
+}
+
+// Reads fields, collecting every problem with its path instead of stopping at the first.
+struct reader {
+  std::vector<std::string>& problems;
+
+  const json* field(const json& obj, const char* key, const std::string& path, bool required) {
+    auto it = obj.find(key);
+    if (it == obj.end() || (it->is_null() && !required)) {
+      if (required) problems.push_back(fmt::format("{}.{}: missing", path, key));
+      return nullptr;
+    }
+    return &*it;
+  }
+  std::optional<double> number(const json& obj, const char* key, const std::string& path, bool required = false) {
+    const json* v = field(obj, key, path, required);
+    if (!v) return std::nullopt;
+    if (!v->is_number()) {
+      problems.push_back(fmt::format("{}.{}: expected a number", path, key));
+      return std::nullopt;
+    }
+    return v->get<double>();
+  }
+  std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path, bool required = false) {
+    const json* v = field(obj, key, path, required);
+    if (!v) return std::nullopt;
+    if (!v->is_number_integer() || v->get<std::int64_t>() < 0 || v->get<std::int64_t>() > 0xFFFFFFFFLL) {
+      problems.push_back(fmt::format("{}.{}: expected a non-negative integer", path, key));
+      return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(v->get<std::int64_t>());
+  }
+  std::optional<bool> boolean(const json& obj, const char* key, const std::string& path) {
+    const json* v = field(obj, key, path, false);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) {
+      problems.push_back(fmt::format("{}.{}: expected true or false", path, key));
+      return std::nullopt;
+    }
+    return v->get<bool>();
+  }
+  std::optional<std::string> string(const json& obj, const char* key, const std::string& path, bool required = false) {
+    const json* v = field(obj, key, path, required);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+      problems.push_back(fmt::format("{}.{}: expected a string", path, key));
+      return std::nullopt;
+    }
+    return v->get<std::string>();
+  }
+  std::vector<std::string> strings(const json& obj, const char* key, const std::string& path) {
+    const json* v = field(obj, key, path, false);
+    std::vector<std::string> out;
+    if (!v) return out;
+    if (!v->is_array()) {
+      problems.push_back(fmt::format("{}.{}: expected a list of strings", path, key));
+      return out;
+    }
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      if (!(*v)[i].is_string())
+        problems.push_back(fmt::format("{}.{}[{}]: expected a string", path, key, i));
+      else
+        out.push_back((*v)[i].get<std::string>());
+    }
+    return out;
+  }
+  bool object(const json& v, const std::string& path) {
+    if (v.is_object()) return true;
+    problems.push_back(fmt::format("{}: expected an object", path));
+    return false;
+  }
+
+  method read_method(const json& jin, const std::string& path) {
+    const json j = jin.is_string() ? json{{"name", jin}} : jin;  // shorthand: "latest"
+    if (!object(j, path)) return method::latest();
+    auto name = string(j, "name", path, true);
+    if (!name) return method::latest();
+    method::kind k;
+    try {
+      k = parse_method_kind(*name);
+    } catch (const std::invalid_argument&) {
+      problems.push_back(fmt::format("{}.name: unknown method '{}'", path, *name));
+      return method::latest();
+    }
+    switch (k) {
+      case method::kind::latest: return method::latest();
+      case method::kind::highest: return method::highest();
+      case method::kind::mean: return method::mean();
+      case method::kind::weighted_mean: return method::weighted_mean();
+      case method::kind::mode: return method::mode();
+      case method::kind::power_law: return method::power_law();
+      case method::kind::weighted_average: return method::weighted_average(number(j, "w", path).value_or(0.65));
+      case method::kind::decaying_average: return method::decaying_average(number(j, "w", path).value_or(0.65));
+      case method::kind::n_mastery: return method::n_mastery(count(j, "n", path).value_or(5));
+      case method::kind::bkt: return method::bkt(number(j, "threshold", path).value_or(0.95));
+    }
+    return method::latest();
+  }
+
+  rule read_rule(const json& j, const std::string& path) {
+    rule r;
+    if (!object(j, path)) return r;
+    if (const json* m = field(j, "method", path, false)) r.method = read_method(*m, path + ".method");
+    if (auto v = count(j, "min_evidence", path)) r.min_evidence = *v;
+    r.require_kinds = strings(j, "require_kinds", path);
+    r.ignore_kinds = strings(j, "ignore_kinds", path);
+    r.window_last = count(j, "window_last", path);
+    r.window_days = number(j, "window_days", path);
+    r.expires_after_days = number(j, "expires_after_days", path);
+    r.exempt_on_pretest = number(j, "exempt_on_pretest", path);
+    r.exempt_confirm_kinds = strings(j, "exempt_confirm_kinds", path);
+    if (auto v = boolean(j, "pretest_counts", path)) r.pretest_counts = *v;
+    if (auto v = boolean(j, "monotonic", path)) r.monotonic = *v;
+    static const std::set<std::string> known = {
+        "method", "min_evidence", "require_kinds", "ignore_kinds", "window_last", "window_days",
+        "expires_after_days", "exempt_on_pretest", "exempt_confirm_kinds", "pretest_counts", "monotonic"};
+    for (const auto& [k, v] : j.items())
+      if (!known.count(k)) problems.push_back(fmt::format("{}.{}: unknown field", path, k));
+    return r;
+  }
+
+  std::optional<rollup> read_rollup(const json& j, const std::string& path) {
+    if (!object(j, path)) return std::nullopt;
+    const json* gs = field(j, "groups", path, true);
+    if (!gs) return std::nullopt;
+    if (!gs->is_array() || gs->empty()) {
+      problems.push_back(fmt::format("{}.groups: expected a non-empty list", path));
+      return std::nullopt;
+    }
+    std::vector<rollup::group> groups;
+    const std::size_t before = problems.size();
+    for (std::size_t gi = 0; gi < gs->size(); ++gi) {
+      const json& jg = (*gs)[gi];
+      const std::string gp = fmt::format("{}.groups[{}]", path, gi);
+      rollup::group g;
+      if (!object(jg, gp)) continue;
+      auto opname = string(jg, "op", gp, true);
+      if (opname) {
+        if (auto o = parse_op(*opname)) g.kind = *o;
+        else problems.push_back(fmt::format("{}.op: unknown rollup operator '{}'", gp, *opname));
+      }
+      if (g.kind == rollup::op::k_of_n) g.k = count(jg, "k", gp, true).value_or(0);
+      if (g.kind == rollup::op::points) g.min_points = number(jg, "min_points", gp, true).value_or(0);
+      if (const json* items = field(jg, "items", gp, false)) {
+        if (!items->is_array()) {
+          problems.push_back(fmt::format("{}.items: expected a list", gp));
+        } else {
+          for (std::size_t ii = 0; ii < items->size(); ++ii) {
+            const json& ji = (*items)[ii];
+            const std::string ip = fmt::format("{}.items[{}]", gp, ii);
+            rollup::item it;
+            if (ji.is_string()) {
+              it.id = ji.get<std::string>();
+            } else if (ji.is_object()) {
+              if (ji.contains("group")) {
+                auto n = count(ji, "group", ip, true);
+                it.nested = n ? static_cast<std::int32_t>(*n) : 0;
+              } else {
+                it.id = string(ji, "id", ip, true).value_or("");
+                if (auto p = number(ji, "points", ip)) it.value = *p;
+                if (auto w = number(ji, "weight", ip)) it.value = *w;
+                if (auto rq = boolean(ji, "required", ip)) it.required = *rq;
+              }
+            } else {
+              problems.push_back(fmt::format("{}: expected an id or an object", ip));
+              continue;
+            }
+            g.items.push_back(std::move(it));
+          }
+        }
+      }
+      groups.push_back(std::move(g));
+    }
+    if (problems.size() != before) return std::nullopt;
+    return rollup::from_groups(std::move(groups));
+  }
+};
+
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+}  // namespace
+
+std::string policy::to_json(int indent) const {
+  json j;
+  j["format"] = "masterymap.policy";
+  j["version"] = 1;
+  j["name"] = name_;
+  json js;
+  js["name"] = scale_.name();
+  json ratings = json::array();
+  for (const auto& r : scale_.ratings()) {
+    json jr = {{"label", r.label}, {"value", r.value}};
+    if (r.cut) jr["cut"] = *r.cut;
+    ratings.push_back(std::move(jr));
+  }
+  js["ratings"] = std::move(ratings);
+  js["mastery"] = scale_.mastery_label();
+  js["exceeds"] = scale_.exceeds_index() ? json(scale_.ratings()[*scale_.exceeds_index()].label) : json(nullptr);
+  js["continuous"] = scale_.continuous();
+  j["scale"] = std::move(js);
+  j["rule"] = rule_to_json(default_rule_);
+  json domains = json::object(), comps = json::object(), rollups = json::object();
+  for (const auto& [d, r] : domain_rules_) domains[d] = rule_to_json(r);
+  for (const auto& [id, r] : competency_rules_) comps[id] = rule_to_json(r);
+  for (const auto& [id, r] : rollups_) rollups[id] = rollup_to_json(r);
+  j["overrides"] = {{"domains", std::move(domains)}, {"competencies", std::move(comps)}};
+  j["rollups"] = std::move(rollups);
+  j["default_rollup"] = default_rollup_ ? rollup_to_json(*default_rollup_) : json(nullptr);
+  j["rollup_precedence"] = to_string(precedence_);
+  return j.dump(indent);
+}
+
+policy policy::from_json(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    auto [line, col] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
+  }
+  std::vector<std::string> problems;
+  reader rd{problems};
+  if (!j.is_object()) throw policy_error({"$: expected a JSON object"});
+  if (auto f = rd.string(j, "format", "$"); f && *f != "masterymap.policy")
+    problems.push_back(fmt::format("$.format: expected 'masterymap.policy', got '{}'", *f));
+  if (auto v = rd.count(j, "version", "$"); v && *v != 1)
+    problems.push_back(fmt::format("$.version: unsupported version {}", *v));
+  std::string name = rd.string(j, "name", "$").value_or("");
+
+  std::optional<masterymap::scale> sc;
+  if (const json* js = rd.field(j, "scale", "$", true); js && rd.object(*js, "scale")) {
+    std::vector<rating> ratings;
+    if (const json* jr = rd.field(*js, "ratings", "scale", true)) {
+      if (!jr->is_array()) problems.push_back("scale.ratings: expected a list");
+      else
+        for (std::size_t i = 0; i < jr->size(); ++i) {
+          const std::string rp = fmt::format("scale.ratings[{}]", i);
+          const json& x = (*jr)[i];
+          if (x.is_array() && x.size() == 2 && x[0].is_string() && x[1].is_number()) {
+            ratings.push_back({x[0].get<std::string>(), x[1].get<double>(), std::nullopt});
+            continue;
+          }
+          if (!rd.object(x, rp)) continue;
+          rating r;
+          r.label = rd.string(x, "label", rp, true).value_or("");
+          r.value = rd.number(x, "value", rp, true).value_or(0);
+          r.cut = rd.number(x, "cut", rp);
+          ratings.push_back(std::move(r));
+        }
+    }
+    auto mastery = rd.string(*js, "mastery", "scale", true);
+    auto exceeds = rd.string(*js, "exceeds", "scale");
+    bool continuous = rd.boolean(*js, "continuous", "scale").value_or(false);
+    std::string sname = rd.string(*js, "name", "scale").value_or("");
+    if (mastery) {
+      try {
+        sc.emplace(std::move(ratings), *mastery, exceeds, continuous, std::move(sname));
+      } catch (const policy_error& e) {
+        problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+      }
+    }
+  }
+  rule def;
+  if (const json* jr = rd.field(j, "rule", "$", false)) def = rd.read_rule(*jr, "rule");
+  policy p(sc ? *sc : scale::four_point(), def, name);
+  if (const json* jo = rd.field(j, "overrides", "$", false); jo && rd.object(*jo, "overrides")) {
+    if (const json* jd = rd.field(*jo, "domains", "overrides", false); jd && rd.object(*jd, "overrides.domains"))
+      for (const auto& [d, r] : jd->items())
+        p.override_domain(d, rd.read_rule(r, fmt::format("overrides.domains['{}']", d)));
+    if (const json* jc = rd.field(*jo, "competencies", "overrides", false);
+        jc && rd.object(*jc, "overrides.competencies"))
+      for (const auto& [id, r] : jc->items())
+        p.override_competency(id, rd.read_rule(r, fmt::format("overrides.competencies['{}']", id)));
+  }
+  if (const json* jr = rd.field(j, "rollups", "$", false); jr && rd.object(*jr, "rollups"))
+    for (const auto& [id, r] : jr->items())
+      if (auto ru = rd.read_rollup(r, fmt::format("rollups['{}']", id))) p.set_rollup(id, std::move(*ru));
+  if (const json* jd = rd.field(j, "default_rollup", "$", false))
+    if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.set_default_rollup(std::move(*ru));
+  if (auto prec = rd.string(j, "rollup_precedence", "$")) {
+    bool found = false;
+    for (auto x : {rollup_precedence::rollup, rollup_precedence::evidence, rollup_precedence::either,
+                   rollup_precedence::both})
+      if (*prec == to_string(x)) {
+        p.set_precedence(x);
+        found = true;
+      }
+    if (!found) problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
+  }
+  if (problems.empty() || sc) {
+    auto more = p.problems();
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
+  if (!problems.empty()) throw policy_error(std::move(problems));
+  return p;
+}
+
+}  // namespace masterymap

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/engine.hpp>
+
+#include <cmath>
+#include <random>
+
+#include <doctest/doctest.h>
+
+using namespace masterymap;
+
+namespace {
+
+constexpr double day = 86400.0;
+
+// A single competency "A".
+framework one() {
+  framework_builder b("one");
+  b.add_competency("A", "A", "N", 1);
+  return b.build();
+}
+
+// The value and status of learner s1 on A for scores in time order under a rule.
+struct result {
+  status st;
+  std::optional<double> value;
+  learner_state state;
+};
+result run(const rule& r, const std::vector<double>& scores, scale sc = scale::four_point(),
+           const std::vector<std::string>& kinds = {}, evaluate_options o = {}) {
+  evidence_log log;
+  for (std::size_t i = 0; i < scores.size(); ++i)
+    log.add({"s1", "A", static_cast<double>(i + 1), scores[i], i < kinds.size() ? kinds[i] : "formative"});
+  engine e(one(), policy(sc, r));
+  auto st = e.evaluate(log, "s1", o);
+  return {st.status(0), st.score(0), st};
+}
+
+rule with(method m) {
+  rule r;
+  r.method = m;
+  return r;
+}
+
+bool same(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+  return true;
+}
+
+// Parent P with children A, B, C; grandparent G over P and D.
+framework family() {
+  framework_builder b("family");
+  b.add_competency("G", "Course", "N").add_competency("P", "Unit", "N");
+  for (const char* id : {"A", "B", "C", "D"}) b.add_competency(id, id, "N");
+  b.add_child("G", "P").add_child("G", "D");
+  b.add_child("P", "A").add_child("P", "B").add_child("P", "C");
+  return b.build();
+}
+
+learner_state rollup_state(const rollup& r, const std::vector<std::pair<std::string, double>>& scores,
+                           rollup_precedence prec = rollup_precedence::rollup) {
+  policy p(scale::four_point(), with(method::latest()));
+  p.set_rollup("P", r);
+  p.set_precedence(prec);
+  evidence_log log;
+  double t = 1;
+  for (const auto& [id, s] : scores) log.add({"s1", id, t++, s});
+  return engine(family(), p).evaluate(log, "s1");
+}
+
+}  // namespace
+
+TEST_SUITE("engine") {
+  TEST_CASE("formulas pinned against hand-computed values") {
+    SUBCASE("latest, highest, mean") {
+      CHECK(run(with(method::latest()), {2, 4, 3}).value == 3);
+      CHECK(run(with(method::highest()), {2, 4, 3}).value == 4);
+      CHECK(run(with(method::mean()), {2, 4, 3}).value == 3);
+    }
+    SUBCASE("Canvas weighted average, w=0.65: 0.65*4 + 0.35*mean(2,3) = 3.475") {
+      CHECK(run(with(method::weighted_average(0.65)), {2, 3, 4}).value == doctest::Approx(3.475).epsilon(1e-12));
+    }
+    SUBCASE("Canvas weighted average with one result is that result") {
+      CHECK(run(with(method::weighted_average(0.65)), {2}).value == 2);
+    }
+    SUBCASE("decaying average, w=0.65: 2, 0.65*3+0.35*2=2.65, 0.65*4+0.35*2.65=3.5275") {
+      auto r = run(with(method::decaying_average(0.65)), {2, 3, 4});
+      CHECK(*r.value == doctest::Approx(3.5275).epsilon(1e-12));
+      CHECK(r.st == status::mastered);
+      CHECK(r.state.rating(0) == "Proficient");
+      CHECK(run(with(method::decaying_average(0.65)), {3}).value == 3);
+    }
+    SUBCASE("n_mastery: no value with fewer than n scores at mastery, then their mean") {
+      auto few = run(with(method::n_mastery(3)), {3, 2, 4});
+      CHECK_FALSE(few.value);
+      CHECK(few.st == status::in_progress);
+      CHECK(run(with(method::n_mastery(3)), {3, 2, 4, 3}).value == doctest::Approx(10.0 / 3));
+    }
+    SUBCASE("power law: ln s = a + b ln t fitted over t=1..n, value at t=n") {
+      CHECK(*run(with(method::power_law()), {1, 2, 4}).value == doctest::Approx(3.7123119937343803));
+      CHECK(*run(with(method::power_law()), {1, 2}).value == doctest::Approx(2.0));  // two points fit exactly
+      CHECK(run(with(method::power_law()), {3}).value == 3);
+      // zeros are raised to 1% of the top value (0.04 on 0..4) before the logarithm
+      CHECK(*run(with(method::power_law()), {0, 1, 2}).value == doctest::Approx(2.723276534299768));
+      // clamped to the scale: a steep trend cannot exceed 4
+      CHECK(*run(with(method::power_law()), {1, 4, 4}).value <= 4.0);
+    }
+    SUBCASE("mode: most frequent, ties to the most recent") {
+      CHECK(run(with(method::mode()), {3, 3, 2}).value == 3);
+      CHECK(run(with(method::mode()), {2, 3, 3, 2}).value == 2);
+    }
+    SUBCASE("weighted mean uses per-evidence weights") {
+      evidence_log log;
+      log.add({"s1", "A", 1, 2, "formative", 1});
+      log.add({"s1", "A", 2, 4, "summative", 3});
+      auto st = engine(one(), policy(scale::four_point(), with(method::weighted_mean()))).evaluate(log, "s1");
+      CHECK(*st.score(0) == doctest::Approx(3.5));
+    }
+  }
+
+  TEST_CASE("aggregation order is observation time, ties by insertion order") {
+    evidence_log log;
+    log.add({"s1", "A", 5, 4});  // entered first, observed last
+    log.add({"s1", "A", 1, 2});
+    log.add({"s1", "A", 3, 1});
+    log.add({"s1", "A", 3, 3});  // same time as the previous row: after it
+    auto st = engine(one(), policy(scale::four_point(), with(method::decaying_average(0.5)))).evaluate(log, "s1");
+    // order 2, 1, 3, 4: D = 2; 1.5; 2.25; 3.125
+    CHECK(*st.score(0) == doctest::Approx(3.125));
+    CHECK(st.evidence_rows(0) == std::vector<std::uint32_t>{1, 2, 3, 0});
+  }
+
+  TEST_CASE("rule conditions") {
+    SUBCASE("min_evidence") {
+      rule r = with(method::latest());
+      r.min_evidence = 2;
+      CHECK(run(r, {4}).st == status::in_progress);
+      CHECK(run(r, {2, 4}).st == status::exceeded);
+    }
+    SUBCASE("required kinds: the gatekeeper") {
+      rule r = with(method::highest());
+      r.require_kinds = {"discussion"};
+      auto waiting = run(r, {4});
+      CHECK(waiting.st == status::awaiting_confirmation);
+      CHECK(run(r, {4, 2}, scale::four_point(), {"formative", "discussion"}).st == status::awaiting_confirmation);
+      CHECK(run(r, {4, 3}, scale::four_point(), {"formative", "discussion"}).st == status::exceeded);
+    }
+    SUBCASE("kinds that never count") {
+      rule r = with(method::latest());
+      r.ignore_kinds = {"self"};
+      auto x = run(r, {2, 4}, scale::four_point(), {"formative", "self"});
+      CHECK(x.value == 2);
+      CHECK(x.st == status::in_progress);
+      auto only_self = run(r, {4}, scale::four_point(), {"self"});
+      CHECK_FALSE(only_self.value);
+      CHECK(only_self.st == status::in_progress);
+    }
+    SUBCASE("window: last k pieces") {
+      rule r = with(method::mean());
+      r.window_last = 2;
+      CHECK(run(r, {1, 3, 3}).value == 3);
+    }
+    SUBCASE("window: last d days") {
+      rule r = with(method::highest());
+      r.window_days = 30;
+      evidence_log log;
+      log.add({"s1", "A", 0 * day, 4});
+      log.add({"s1", "A", 100 * day, 2});
+      auto st = engine(one(), policy(scale::four_point(), r)).evaluate(log, "s1");
+      CHECK(st.score(0) == 2);
+      CHECK(st.status(0) == status::in_progress);
+    }
+    SUBCASE("expiry: mastery lapses without fresh evidence") {
+      rule r = with(method::latest());
+      r.expires_after_days = 180;
+      evidence_log log;
+      log.add({"s1", "A", 0, 3});
+      engine e(one(), policy(scale::four_point(), r));
+      evaluate_options o;
+      o.as_of = 100 * day;
+      CHECK(e.evaluate(log, "s1", o).status(0) == status::mastered);
+      o.as_of = 200 * day;
+      auto st = e.evaluate(log, "s1", o);
+      CHECK(st.status(0) == status::expired);
+      CHECK(st.explain(0, log).text.find("expired") != std::string::npos);
+    }
+    SUBCASE("pre-test exemption, with and without confirmation") {
+      rule r = with(method::latest());
+      r.exempt_on_pretest = 0.8;
+      CHECK(run(r, {0.85}, scale::percent(80), {"pretest"}).st == status::exempt);
+      CHECK(run(r, {0.7}, scale::percent(80), {"pretest"}).st == status::in_progress);
+      r.exempt_confirm_kinds = {"discussion"};
+      r.ignore_kinds = {"discussion"};
+      CHECK(run(r, {0.85}, scale::percent(80), {"pretest"}).st == status::awaiting_confirmation);
+      CHECK(run(r, {0.85, 1.0}, scale::percent(80), {"pretest", "discussion"}).st == status::exempt);
+      // mastery from counted evidence takes precedence over exemption
+      CHECK(run(r, {0.85, 1.0, 0.9}, scale::percent(80), {"pretest", "discussion", "summative"}).st ==
+            status::mastered);
+    }
+    SUBCASE("monotonic vs recomputed") {
+      rule r = with(method::latest());
+      CHECK(run(r, {4, 1}).st == status::in_progress);
+      r.monotonic = true;
+      auto held = run(r, {4, 1});
+      CHECK(held.st == status::mastered);
+      CHECK(held.value == 1);
+      CHECK(held.state.rating(0) == "Proficient");
+    }
+    SUBCASE("bkt: the value comes from a probability source") {
+      struct fixed : probability_source {
+        std::optional<double> probability(std::string_view learner, std::string_view comp,
+                                          const std::vector<double>& scores) const override {
+          if (learner != "s1" || comp != "A") return std::nullopt;
+          return 0.5 + 0.1 * static_cast<double>(scores.size());
+        }
+      };
+      rule r = with(method::bkt(0.95));
+      CHECK_FALSE(run(r, {1, 1}).value);  // no source: no value
+      evaluate_options o;
+      o.probabilities = std::make_shared<fixed>();
+      auto low = run(r, {1, 1, 1}, scale::four_point(), {}, o);
+      CHECK(*low.value == doctest::Approx(0.8));
+      CHECK(low.st == status::in_progress);
+      auto high = run(r, {1, 1, 1, 1, 1}, scale::four_point(), {}, o);
+      CHECK(high.st == status::mastered);
+      CHECK(high.state.rating(0) == "Proficient");
+    }
+  }
+
+  TEST_CASE("rollups") {
+    SUBCASE("all_of (children by default)") {
+      CHECK(rollup_state(rollup::all_of(), {{"A", 3}, {"B", 3}, {"C", 4}}).status("P") == status::mastered);
+      CHECK(rollup_state(rollup::all_of(), {{"A", 3}, {"B", 3}, {"C", 2}}).status("P") == status::in_progress);
+      CHECK(rollup_state(rollup::all_of(), {}).status("P") == status::not_started);
+    }
+    SUBCASE("any_of") {
+      CHECK(rollup_state(rollup::any_of(), {{"A", 1}, {"B", 3}}).status("P") == status::mastered);
+      CHECK(rollup_state(rollup::any_of(), {{"A", 1}}).status("P") == status::in_progress);
+    }
+    SUBCASE("k_of_n") {
+      CHECK(rollup_state(rollup::k_of_n(2), {{"A", 3}, {"B", 3}, {"C", 1}}).status("P") == status::mastered);
+      CHECK(rollup_state(rollup::k_of_n(2), {{"A", 3}, {"C", 1}}).status("P") == status::in_progress);
+    }
+    SUBCASE("points with required children (Moodle)") {
+      auto r = rollup::points(3, {{"A", 2}, {"B", 1}, {"C", 1}}, {"A"});
+      CHECK(rollup_state(r, {{"A", 3}, {"B", 3}}).status("P") == status::mastered);
+      CHECK(rollup_state(r, {{"B", 3}, {"C", 3}}).status("P") == status::in_progress);  // A required
+      CHECK(rollup_state(r, {{"A", 3}}).status("P") == status::in_progress);            // 2 < 3 points
+    }
+    SUBCASE("weighted mean of children") {
+      auto r = rollup::weighted_mean({{"A", 2}, {"B", 1}});
+      auto st = rollup_state(r, {{"A", 4}, {"B", 1}});
+      CHECK(st.status("P") == status::mastered);
+      CHECK(*st.score("P") == doctest::Approx(3.0));
+      CHECK(st.rating("P") == "Proficient");
+      CHECK(rollup_state(r, {{"A", 3}, {"B", 1}}).status("P") == status::in_progress);
+      CHECK(rollup_state(r, {{"A", 4}}).status("P") == status::in_progress);  // B has no score yet
+    }
+    SUBCASE("nested and/or groups (Open edX)") {
+      auto r = rollup::any_of();
+      r.add(rollup::all_of({"A", "B"})).add(rollup::all_of({"A", "C"}));
+      CHECK(rollup_state(r, {{"A", 3}, {"C", 3}}).status("P") == status::mastered);
+      CHECK(rollup_state(r, {{"B", 3}, {"C", 3}}).status("P") == status::in_progress);
+    }
+    SUBCASE("nested hierarchy: the grandparent sees the parent's rolled-up status") {
+      policy p(scale::four_point(), with(method::latest()));
+      p.set_default_rollup(rollup::all_of());
+      evidence_log log;
+      for (const char* id : {"A", "B", "C", "D"}) log.add({"s1", id, 1, 3});
+      auto st = engine(family(), p).evaluate(log, "s1");
+      CHECK(st.status("P") == status::mastered);
+      CHECK(st.status("G") == status::mastered);
+      auto ex = st.explain("G", log);
+      CHECK(ex.decided_by == "rollup");
+      CHECK(ex.children.size() == 2);
+    }
+    SUBCASE("precedence between a rollup and the parent's own evidence") {
+      std::vector<std::pair<std::string, double>> ev = {{"A", 3}, {"P", 4}};
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::rollup).status("P") == status::in_progress);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::evidence).status("P") == status::exceeded);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::either).status("P") == status::exceeded);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::both).status("P") == status::in_progress);
+      std::vector<std::pair<std::string, double>> all = {{"A", 3}, {"B", 3}, {"C", 3}, {"P", 4}};
+      CHECK(is_done(rollup_state(rollup::all_of(), all, rollup_precedence::both).status("P")));
+    }
+    SUBCASE("a 20,000-level hierarchy rolls up without recursion") {
+      framework_builder b("chain");
+      const int n = 20000;
+      for (int i = 0; i < n; ++i) b.add_competency("c" + std::to_string(i));
+      for (int i = 0; i + 1 < n; ++i) b.add_child("c" + std::to_string(i), "c" + std::to_string(i + 1));
+      policy p(scale::four_point(), with(method::latest()));
+      p.set_default_rollup(rollup::all_of());
+      evidence_log log;
+      log.add({"s1", "c" + std::to_string(n - 1), 1, 3});
+      auto st = engine(b.build(), p).evaluate(log, "s1");
+      CHECK(st.status("c0") == status::mastered);
+    }
+  }
+
+  TEST_CASE("policy against a framework: every problem, with paths") {
+    policy p(scale::four_point(), with(method::latest()));
+    p.override_competency("nope", with(method::mean()));
+    p.override_domain("XYZ", with(method::mean()));
+    p.set_rollup("P", rollup::all_of({"A", "D", "ghost"}));
+    p.set_rollup("A", rollup::all_of());
+    p.set_rollup("missing", rollup::all_of());
+    try {
+      engine e(family(), p);
+      FAIL("expected policy_error");
+    } catch (const policy_error& e) {
+      const auto& ps = e.problems();
+      auto has = [&](const std::string& s) {
+        for (const auto& x : ps)
+          if (x.find(s) != std::string::npos) return true;
+        return false;
+      };
+      CHECK(has("overrides.competencies['nope']: unknown competency"));
+      CHECK(has("overrides.domains['XYZ']: no competency has this domain"));
+      CHECK(has("rollups['P'].groups[0].items[1]: 'D' is not a descendant of 'P'"));
+      CHECK(has("rollups['P'].groups[0].items[2]: unknown competency 'ghost'"));
+      CHECK(has("rollups['A'].groups[0].items: 'A' has no children to roll up"));
+      CHECK(has("rollups['missing']: unknown competency"));
+      CHECK(problems(p, family()).size() == ps.size());
+    }
+  }
+
+  TEST_CASE("explain: method, evidence used and ignored with reasons, value, threshold, unmet") {
+    rule r = with(method::decaying_average(0.65));
+    r.require_kinds = {"discussion"};
+    r.ignore_kinds = {"self"};
+    r.min_evidence = 2;
+    evidence_log log;
+    log.add({"s1", "A", 1, 2, "formative", 1, "Ms. Rivera"});
+    log.add({"s1", "A", 2, 4, "self"});
+    log.add({"s1", "A", 3, 4, "summative"});
+    auto st = engine(one(), policy(scale::four_point(), r)).evaluate(log, "s1");
+    CHECK(st.status(0) == status::awaiting_confirmation);
+    auto ex = st.explain("A", log);
+    CHECK(ex.method == "decaying_average(w=0.65)");
+    CHECK(ex.rule_scope == "default");
+    CHECK(ex.threshold == 3);
+    CHECK(*ex.value == doctest::Approx(0.65 * 4 + 0.35 * 2));
+    REQUIRE(ex.evidence.size() == 3);
+    CHECK(ex.evidence[0].used);
+    CHECK(ex.evidence[0].source == "Ms. Rivera");
+    CHECK_FALSE(ex.evidence[1].used);
+    CHECK(ex.evidence[1].reason == "kind 'self' never counts");
+    CHECK(ex.evidence[2].used);
+    REQUIRE(ex.unmet.size() == 1);
+    CHECK(ex.unmet[0] == "gatekeeper: no 'discussion' evidence yet");
+    CHECK(ex.text.find("awaiting_confirmation") != std::string::npos);
+    CHECK(ex.text.find("ignored, kind 'self' never counts") != std::string::npos);
+    MESSAGE(ex.text);
+  }
+
+  TEST_CASE("many learners: parallel, deterministic, equal to one-by-one") {
+    framework fw = family();
+    policy p(scale::four_point(), with(method::decaying_average(0.65)));
+    p.set_default_rollup(rollup::all_of());
+    evidence_log log;
+    std::mt19937 rng(7);
+    const std::vector<std::string> ids = {"A", "B", "C", "D", "P"};
+    for (int i = 0; i < 3000; ++i)
+      log.add({"s" + std::to_string(rng() % 50), ids[rng() % ids.size()], static_cast<double>(rng() % 100),
+               static_cast<double>(1 + rng() % 4)});
+    engine e(fw, p);
+    evaluate_options one_thread, four;
+    one_thread.threads = 1;
+    four.threads = 4;
+    const auto t1 = e.rate_all(log, one_thread);
+    const auto t4 = e.rate_all(log, four);
+    CHECK(t1.learner == t4.learner);
+    CHECK(t1.competency == t4.competency);
+    CHECK(t1.statuses == t4.statuses);
+    CHECK(same(t1.scores, t4.scores));
+    CHECK(t1.evidence_counts == t4.evidence_counts);
+    const auto all = e.evaluate_all(log, four);
+    REQUIRE(all.size() == t1.learners.size());
+    std::size_t started = 0;
+    for (std::size_t l = 0; l < all.size(); ++l) {
+      const auto single = e.evaluate(log, t1.learners[l]);
+      CHECK(single.statuses() == all[l].statuses());
+      CHECK(same(single.scores(), all[l].scores()));
+      CHECK(single.evidence_counts() == all[l].evidence_counts());
+      for (index_t c = 0; c < fw.size(); ++c)
+        started += single.status(c) != status::not_started || single.evidence_count(c) > 0;
+    }
+    REQUIRE(t1.learner.size() == started);
+    for (std::size_t k = 0; k < t1.learner.size(); ++k) {
+      const auto& st = all[t1.learner[k]];
+      CHECK(st.status(t1.competency[k]) == t1.statuses[k]);
+      CHECK(st.evidence_count(t1.competency[k]) == t1.evidence_counts[k]);
+      CHECK(same({st.scores()[t1.competency[k]]}, {t1.scores[k]}));
+      if (k > 0)
+        CHECK((t1.learner[k - 1] < t1.learner[k] ||
+               (t1.learner[k - 1] == t1.learner[k] && t1.competency[k - 1] < t1.competency[k])));
+    }
+  }
+
+  TEST_CASE("incremental update equals full re-evaluation (property test)") {
+    framework fw = family();
+    const std::vector<std::string> ids = {"A", "B", "C", "D", "P", "G"};
+    const std::vector<std::string> kinds = {"formative", "summative", "discussion", "self", "pretest"};
+    std::vector<rule> rules;
+    rules.push_back(with(method::decaying_average(0.65)));
+    {
+      rule r = with(method::latest());
+      r.monotonic = true;
+      r.require_kinds = {"discussion"};
+      r.ignore_kinds = {"self"};
+      rules.push_back(r);
+    }
+    {
+      rule r = with(method::n_mastery(2));
+      r.window_days = 20;
+      r.expires_after_days = 40;
+      r.exempt_on_pretest = 3.5;
+      rules.push_back(r);
+    }
+    {
+      rule r = with(method::power_law());
+      r.window_last = 3;
+      r.min_evidence = 2;
+      rules.push_back(r);
+    }
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      for (bool fixed_time : {false, true}) {
+        policy p(scale::four_point(), rules[ri]);
+        p.set_rollup("P", rollup::k_of_n(2));
+        p.set_rollup("G", rollup::weighted_mean());
+        p.set_precedence(ri % 2 ? rollup_precedence::either : rollup_precedence::rollup);
+        engine e(fw, p);
+        evaluate_options o;
+        if (fixed_time) o.as_of = 60 * day;
+        std::mt19937 rng(static_cast<unsigned>(11 + ri));
+        evidence_log log;
+        auto st = e.evaluate(log, "s1", o);
+        for (int batch = 0; batch < 40; ++batch) {
+          std::vector<evidence> rows;
+          const int n = 1 + static_cast<int>(rng() % 4);
+          for (int k = 0; k < n; ++k) {
+            // Times in a coarse grid so ties occur, sometimes earlier than what is already there.
+            rows.push_back({rng() % 4 ? "s1" : "s2", ids[rng() % ids.size()], static_cast<double>(rng() % 80) * day,
+                            static_cast<double>(rng() % 5), kinds[rng() % kinds.size()]});
+          }
+          log.append(rows);
+          e.update(st, log, o);
+          const auto full = e.evaluate(log, "s1", o);
+          REQUIRE(st.statuses() == full.statuses());
+          REQUIRE(same(st.scores(), full.scores()));
+          REQUIRE(st.ratings() == full.ratings());
+          REQUIRE(st.evidence_counts() == full.evidence_counts());
+          for (index_t c = 0; c < fw.size(); ++c) REQUIRE(st.evidence_rows(c) == full.evidence_rows(c));
+        }
+      }
+    }
+  }
+
+  TEST_CASE("checks_for: framework ids and the scale's range and labels") {
+    engine e(one(), policy(scale::four_point()));
+    evidence_log log;
+    log.add({"s1", "A", 1, 3}, e.checks());
+    CHECK_THROWS_AS(log.add({"s1", "Z", 1, 3}, e.checks()), evidence_error);
+    CHECK_THROWS_AS(log.add({"s1", "A", 1, 5}, e.checks()), evidence_error);
+    CHECK(log.size() == 1);
+  }
+}

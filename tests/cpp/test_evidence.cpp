@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/evidence.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+using namespace masterymap;
+
+TEST_SUITE("evidence") {
+  TEST_CASE("parse_time: ISO 8601 dates, date-times, offsets and plain numbers") {
+    CHECK(parse_time("1970-01-01") == 0.0);
+    CHECK(parse_time("2024-03-01") == 1709251200.0);
+    CHECK(parse_time("2024-03-01T09:30") == 1709251200.0 + 9.5 * 3600);
+    CHECK(parse_time("2024-03-01 09:30:15.5Z") == 1709251200.0 + 9.5 * 3600 + 15.5);
+    CHECK(parse_time("2024-03-01T09:30:00+02:00") == 1709251200.0 + 7.5 * 3600);
+    CHECK(parse_time("2024-03-01T09:30:00-0100") == 1709251200.0 + 10.5 * 3600);
+    CHECK(parse_time(" 42 ") == 42.0);
+    CHECK(parse_time("3.5") == 3.5);
+    CHECK_FALSE(parse_time("2023-02-29"));
+    CHECK_FALSE(parse_time("2024-13-01"));
+    CHECK_FALSE(parse_time("yesterday"));
+    CHECK_FALSE(parse_time(""));
+    CHECK(format_time(1709251200.0) == "2024-03-01T00:00:00Z");
+    CHECK(format_time(1709251200.5) == "2024-03-01T00:00:00.500000Z");
+    CHECK(format_time(3) == "3");
+  }
+
+  TEST_CASE("add and read back; strings are interned; 24 bytes per event") {
+    evidence_log log;
+    log.add({"s1", "A", 10, 3, "formative", 1, "Ms. Rivera"});
+    log.add({"s2", "A", 11, 2.5, "summative", 2, ""});
+    log.add({"s1", "B", 12, 4, "discussion", 1, "Ms. Rivera"});
+    REQUIRE(log.size() == 3);
+    CHECK(log.learners() == std::vector<std::string>{"s1", "s2"});
+    CHECK(log.competencies() == std::vector<std::string>{"A", "B"});
+    CHECK(log.sources() == std::vector<std::string>{"", "Ms. Rivera"});
+    const evidence e = log.at(1);
+    CHECK(e.learner == "s2");
+    CHECK(e.kind == "summative");
+    CHECK(e.weight == 2);
+    CHECK(e.score == 2.5);
+    CHECK(log.at(2).source == "Ms. Rivera");
+    CHECK(log.max_time() == 12);
+    CHECK(log.attributes().size() == 3);
+    log.shrink_to_fit();
+    CHECK(log.event_bytes() == 24 * log.size());
+    CHECK_THROWS_AS((void)log.at(3), std::out_of_range);
+  }
+
+  TEST_CASE("a batch with bad rows is rejected whole, every row listed, log unchanged") {
+    evidence_log log;
+    log.add({"s1", "A", 1, 3});
+    log.add({"s1", "B", 2, 2});
+    ingest_checks checks;
+    checks.min_score = 0;
+    checks.max_score = 4;
+    checks.known_competency = [](std::string_view id) { return id == "A" || id == "B"; };
+    std::vector<evidence> batch = {
+        {"s2", "A", 3, 3},
+        {"s2", "A", 4, std::nan("")},            // NaN score
+        {"s2", "Z", 5, 3},                       // unknown competency
+        {"s2", "B", 6, 3, "quiz"},               // unknown kind
+        {"s2", "B", 7, 3, "formative", -1},      // negative weight
+        {"s3", "B", std::nan(""), 9},            // bad time and out-of-range score
+    };
+    try {
+      log.append(batch, checks);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      CHECK(e.rows() == std::vector<std::size_t>{1, 2, 3, 4, 5, 5});
+      REQUIRE(e.problems().size() == 6);
+      CHECK(e.problems()[0].message == "row 1: score is NaN");
+      CHECK(e.problems()[1].message == "row 2: unknown competency 'Z'");
+      CHECK(e.problems()[1].kind == problem_kind::unknown_id);
+      CHECK(e.problems()[2].message == "row 3: unknown kind 'quiz'");
+      CHECK(e.problems()[3].message == "row 4: negative weight -1");
+      CHECK(e.problems()[4].message == "row 5: bad time nan");
+      CHECK(e.problems()[5].message == "row 5: score 9 is outside [0, 4]");
+      CHECK(dynamic_cast<const validation_error*>(&e) != nullptr);
+    }
+    CHECK(log.size() == 2);
+    CHECK(log.learners() == std::vector<std::string>{"s1"});  // no name interned either
+    CHECK(log.competencies() == std::vector<std::string>{"A", "B"});
+    CHECK(log.max_time() == 2);
+    batch.erase(batch.begin() + 1, batch.end());
+    log.append(batch, checks);
+    CHECK(log.size() == 3);
+  }
+
+  TEST_CASE("custom kinds must be registered") {
+    evidence_log log({"project"});
+    CHECK(log.kind_code("project") == 7);
+    log.add({"s1", "A", 1, 3, "project"});
+    CHECK(log.at(0).kind == "project");
+    CHECK_THROWS_AS(log.add({"s1", "A", 1, 3, "quiz"}), evidence_error);
+    CHECK(log.size() == 1);
+  }
+
+  TEST_CASE("columnar batch with codes, texts for times and score labels") {
+    evidence_log log;
+    const std::uint32_t lc[] = {0, 1, 0};
+    const std::uint32_t cc[] = {0, 0, 1};
+    const std::uint32_t tc[] = {0, 1, 1};
+    const std::uint32_t sc[] = {0, 1, 2};
+    evidence_columns b;
+    b.size = 3;
+    b.learner = {lc, {"s1", "s2"}};
+    b.competency = {cc, {"A", "B"}};
+    b.time.codes = tc;
+    b.time.names = {"2024-01-01", "2024-01-02T08:00"};
+    b.score.codes = sc;
+    b.score.names = {"Proficient", "2.5", "Advanced"};
+    ingest_checks checks;
+    checks.score_labels = {{"Proficient", 3}, {"Advanced", 4}};
+    log.append(b, checks);
+    REQUIRE(log.size() == 3);
+    CHECK(log.at(0).score == 3);
+    CHECK(log.at(1).score == 2.5);
+    CHECK(log.at(2).score == 4);
+    CHECK(log.at(2).time == *parse_time("2024-01-02T08:00"));
+    CHECK(log.at(0).kind == "formative");
+    b.score.names = {"Proficient", "great", "Advanced"};
+    try {
+      log.append(b, checks);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      CHECK(e.rows() == std::vector<std::size_t>{1});
+      CHECK(e.problems()[0].message.find("bad score 'great'") != std::string::npos);
+    }
+    CHECK(log.size() == 3);
+  }
+
+  TEST_CASE("CSV with named columns, quotes, the knowledge-tracing convention, and bad rows") {
+    evidence_log log;
+    std::istringstream in(
+        "learner,competency,time,score,kind,weight,source\n"
+        "s1,A,2024-01-01,3,formative,1,\"Rivera, M.\"\n"
+        "s1,A,2024-01-02,4,discussion,,\n"
+        "s2,B,2024-01-03,2,,2,\n");
+    log.append_csv(in);
+    REQUIRE(log.size() == 3);
+    CHECK(log.at(0).source == "Rivera, M.");
+    CHECK(log.at(1).weight == 1);
+    CHECK(log.at(2).kind == "formative");
+    CHECK(log.at(2).weight == 2);
+
+    csv_columns kt;
+    kt.learner = "user_id";
+    kt.competency = "skill_name";
+    kt.time = "order_id";
+    kt.score = "correct";
+    std::istringstream kti("order_id,user_id,skill_name,correct\n1,u1,Addition,1\n2,u1,Addition,0\n");
+    log.append_csv(kti, kt);
+    CHECK(log.size() == 5);
+    CHECK(log.at(4).score == 0);
+
+    std::istringstream bad("learner,competency,time,score\ns1,A,2024-01-01,3\ns1,A,notatime,x\n");
+    try {
+      log.append_csv(bad);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      CHECK(e.rows() == std::vector<std::size_t>{1, 1});
+      CHECK(e.problems()[0].message == "line 3: bad time 'notatime'");
+    }
+    CHECK(log.size() == 5);
+    std::istringstream ragged("learner,competency,time,score\ns1,A,1\n");
+    try {
+      log.append_csv(ragged);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(e.line() == 2);
+      CHECK(e.row() == 1);
+    }
+    std::istringstream missing("learner,time,score\n");
+    CHECK_THROWS_AS(log.append_csv(missing), parse_error);
+  }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/policy.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include <doctest/doctest.h>
+
+using namespace masterymap;
+
+namespace {
+bool has(const std::vector<std::string>& ps, const std::string& s) {
+  return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return p.find(s) != std::string::npos; });
+}
+
+policy full_policy() {
+  rule def;
+  def.method = method::decaying_average(0.65);
+  def.min_evidence = 2;
+  def.require_kinds = {"discussion"};
+  def.ignore_kinds = {"self"};
+  def.window_last = 5;
+  def.expires_after_days = 365;
+  def.exempt_on_pretest = 3.0;
+  def.exempt_confirm_kinds = {"discussion"};
+  def.monotonic = true;
+  policy p(scale::four_point(), def, "Lincoln High");
+  rule nm;
+  nm.method = method::n_mastery(3);
+  nm.window_days = 90;
+  p.override_domain("NF", nm);
+  rule pl;
+  pl.method = method::power_law();
+  pl.pretest_counts = true;
+  p.override_competency("3.NF.A.1", pl);
+  p.set_rollup("3.NF", rollup::k_of_n(2, {"3.NF.A.1", "3.NF.A.2", "3.NF.A.3"}));
+  p.set_rollup("3.OA", rollup::points(3, {{"A", 2}, {"B", 1}, {"C", 1}}, {"A"}));
+  auto nested = rollup::any_of();
+  nested.add(rollup::all_of({"A7", "A9"})).add(rollup::all_of({"A7", "A10"}));
+  p.set_rollup("POETRY", nested);
+  p.set_rollup("3.MD", rollup::weighted_mean({{"X", 2}, {"Y", 1}}));
+  p.set_default_rollup(rollup::all_of());
+  p.set_precedence(rollup_precedence::either);
+  return p;
+}
+}  // namespace
+
+TEST_SUITE("policy") {
+  TEST_CASE("method names and parameters") {
+    CHECK(to_string(method::decaying_average(0.65)) == "decaying_average(w=0.65)");
+    CHECK(to_string(method::n_mastery(5)) == "n_mastery(n=5)");
+    CHECK(to_string(method::bkt(0.95)) == "bkt(threshold=0.95)");
+    CHECK(to_string(method::latest()) == "latest");
+    CHECK(parse_method_kind("power_law") == method::kind::power_law);
+    CHECK_THROWS_AS((void)parse_method_kind("median"), std::invalid_argument);
+    CHECK(method::weighted_average().w() == 0.65);
+    CHECK(method::n_mastery().n() == 5);
+  }
+
+  TEST_CASE("overrides: the most specific wins") {
+    policy p = full_policy();
+    CHECK(p.rule_for("3.NF.A.1", "NF").method.type() == method::kind::power_law);
+    CHECK(std::string(p.rule_scope("3.NF.A.1", "NF")) == "competency");
+    CHECK(p.rule_for("3.NF.A.2", "NF").method.type() == method::kind::n_mastery);
+    CHECK(std::string(p.rule_scope("3.NF.A.2", "NF")) == "domain");
+    CHECK(p.rule_for("3.OA.A.1", "OA").method.type() == method::kind::decaying_average);
+    CHECK(std::string(p.rule_scope("3.OA.A.1", "OA")) == "default");
+    CHECK(p.kinds() == std::vector<std::string>{"discussion", "self"});
+  }
+
+  TEST_CASE("rollup structure: nested groups come after their holder") {
+    auto r = rollup::any_of();
+    r.add(rollup::all_of({"A7", "A9"})).add(rollup::all_of({"A7", "A10"}));
+    REQUIRE(r.groups().size() == 3);
+    CHECK(r.top().items[0].nested == 1);
+    CHECK(r.top().items[1].nested == 2);
+    CHECK(to_string(r) == "any_of(all_of(A7, A9), all_of(A7, A10))");
+    CHECK(to_string(rollup::k_of_n(2)) == "k_of_n(k=2, children)");
+    CHECK(to_string(rollup::points(3, {{"A", 2}, {"B", 1}}, {"A"})) == "points(min=3, A:2!, B:1)");
+    // Nesting a nested rollup keeps indices consistent.
+    auto outer = rollup::all_of({"Z"});
+    outer.add(r);
+    REQUIRE(outer.groups().size() == 4);
+    CHECK(outer.groups()[1].items[0].nested == 2);
+    CHECK(outer.groups()[1].items[1].nested == 3);
+  }
+
+  TEST_CASE("JSON round trip is exact") {
+    const policy p = full_policy();
+    CHECK(p.problems().empty());
+    const std::string j = p.to_json();
+    const policy q = policy::from_json(j);
+    CHECK(q == p);
+    CHECK(q.to_json() == j);
+    const policy d;
+    CHECK(policy::from_json(d.to_json()) == d);
+    const policy pc(scale::percent(80));
+    CHECK(policy::from_json(pc.to_json()) == pc);
+  }
+
+  TEST_CASE("validation reports every problem at once with field paths") {
+    rule bad;
+    bad.method = method::decaying_average(1.5);
+    bad.window_last = 0;
+    bad.exempt_on_pretest = 9;
+    bad.require_kinds = {"discussion", "discussion"};
+    policy p(scale::four_point(), bad);
+    rule nm;
+    nm.method = method::n_mastery(0);
+    p.override_competency("X", nm);
+    rule wa;
+    wa.method = method::weighted_average(0);
+    wa.window_days = -3;
+    p.override_domain("NF", wa);
+    p.set_rollup("P", rollup::k_of_n(4, {"A", "B", "C"}));
+    p.set_rollup("Q", rollup::points(10, {{"A", 2}, {"B", 1}}));
+    try {
+      p.validate();
+      FAIL("expected policy_error");
+    } catch (const policy_error& e) {
+      const auto& ps = e.problems();
+      CHECK(has(ps, "rule.method.w: 1.5 is outside (0, 1)"));
+      CHECK(has(ps, "rule.window_last: must be at least 1"));
+      CHECK(has(ps, "rule.exempt_on_pretest: 9 is off the scale [0, 4]"));
+      CHECK(has(ps, "rule.require_kinds[1]: duplicate kind 'discussion'"));
+      CHECK(has(ps, "overrides.competencies['X'].method.n: must be at least 1"));
+      CHECK(has(ps, "overrides.domains['NF'].method.w: 0 is outside (0, 1)"));
+      CHECK(has(ps, "overrides.domains['NF'].window_days"));
+      CHECK(has(ps, "rollups['P'].groups[0].k: k=4 > n=3 items"));
+      CHECK(has(ps, "rollups['Q'].groups[0].min_points: 10 exceeds the 3 points available"));
+      CHECK(ps.size() >= 9);
+    }
+  }
+
+  TEST_CASE("from_json: malformed JSON is a parse_error with line and column") {
+    try {
+      (void)policy::from_json("{\n  \"format\": \"masterymap.policy\",\n  \"rule\": {,}\n}");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(e.line() == 3);
+      CHECK(e.column() > 1);
+    }
+  }
+
+  TEST_CASE("from_json: mistyped and unknown fields are all reported with paths") {
+    const char* text = R"({
+      "format": "masterymap.policy", "version": 1,
+      "scale": {"ratings": [["Not Yet", 0], ["Mastery", 0.8]], "mastery": "Mastery", "continuous": true},
+      "rule": {"method": {"name": "median"}, "min_evidence": "two", "colour": "red"},
+      "overrides": {"competencies": {"U1": {"method": "decaying_average", "window_last": -1}}},
+      "rollups": {"C": {"groups": [{"op": "most_of", "items": ["U1"]}]}},
+      "rollup_precedence": "sometimes"
+    })";
+    try {
+      (void)policy::from_json(text);
+      FAIL("expected policy_error");
+    } catch (const policy_error& e) {
+      const auto& ps = e.problems();
+      CHECK(has(ps, "rule.method.name: unknown method 'median'"));
+      CHECK(has(ps, "rule.min_evidence: expected a non-negative integer"));
+      CHECK(has(ps, "rule.colour: unknown field"));
+      CHECK(has(ps, "overrides.competencies['U1'].window_last: expected a non-negative integer"));
+      CHECK(has(ps, "rollups['C'].groups[0].op: unknown rollup operator 'most_of'"));
+      CHECK(has(ps, "$.rollup_precedence: unknown value 'sometimes'"));
+    }
+  }
+
+  TEST_CASE("the bundled school policy file reads and validates") {
+    const std::string path = std::string(MASTERYMAP_EXAMPLE_DATA) + "/policy_four_point.json";
+    std::ifstream in(path);
+    REQUIRE(in.good());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const policy p = policy::from_json(text);
+    CHECK(p.scale().mastery_label() == "Proficient");
+    CHECK(p.default_rule().method == method::decaying_average(0.65));
+    CHECK(policy::from_json(p.to_json()) == p);
+  }
+}
