@@ -12,6 +12,7 @@ void bind_errors(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_bkt(py::module_& m);
+void bind_bkt_source(py::module_& m);
 void bind_scale(py::module_& m);
 void bind_policy(py::module_& m);
 void bind_evidence(py::module_& m);

@@ -21,4 +21,6 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_evidence(m);
   // after bind_evidence: evaluations take an EvidenceLog and return _IngestChecks
   masterymap::python::bind_engine(m);
+  // after bind_bkt and bind_engine: a bkt model as an engine ProbabilitySource
+  masterymap::python::bind_bkt_source(m);
 }

@@ -13,5 +13,6 @@
 #include <masterymap/policy.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/engine.hpp>
+#include <masterymap/bkt_source.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP

@@ -26,6 +26,7 @@ from ._core import bkt as _core
 
 Dataset = _core.Dataset
 Tracer = _core.Tracer
+ModelProbabilities = _core.ModelProbabilities
 
 __all__ = [
     "Dataset",
@@ -316,6 +317,29 @@ class Model:
         if self._core is None:
             raise RuntimeError("the model is not fitted; call fit() or load() first")
         return self._core
+
+    def probability_source(
+        self,
+        *,
+        correct_at: float = 0.5,
+        skill_of: Optional[Mapping[str, str]] = None,
+        unknown_uses_average: bool = False,
+    ) -> "_core.ModelProbabilities":
+        """This model as the probability source of ``Method.bkt`` mastery rules.
+
+        Pass the result as ``probabilities=`` to :func:`masterymap.evaluate`,
+        :func:`masterymap.ratings` or an :class:`masterymap.Engine` evaluation: each competency
+        rated by ``Method.bkt(threshold)`` gets P(mastered) from replaying this model's filter
+        over the learner's counted scores (a score ``>= correct_at`` is a correct answer), so
+        BKT and rule-based ratings can be compared on the same evidence log. Runs in C++.
+
+        :param skill_of: competency id -> skill of this model (default: the same id)
+        :param unknown_uses_average: rate competencies whose skill the model lacks with the
+            average parameters (default: no value)
+        """
+        return _core.ModelProbabilities(self.core, correct_at=correct_at,
+                                        skill_of=dict(skill_of or {}),
+                                        unknown_uses_average=unknown_uses_average)
 
     @property
     def skills(self) -> list:
