@@ -91,6 +91,27 @@ int main(int argc, char** argv) {
     std::printf("\nRedundant prerequisite links (implied by longer paths): %zu, e.g.\n", red.size());
     for (std::size_t k = 0; k < red.size() && k < 3; ++k)
       std::printf("  %s -> %s\n", fw.id_of(red[k].prerequisite).c_str(), fw.id_of(red[k].dependent).c_str());
+
+    // Mastery: a school's policy file, and a few learners' evidence on grade 3-4 fractions.
+    const mm::policy pol = mm::policy::from_json(mm::read_text_file(dir + "/policy_four_point.json"));
+    const mm::engine eng(fw, pol);  // validates the policy against the framework
+    mm::evidence_log log;
+    log.read_csv(dir + "/evidence_demo.csv", {}, eng.checks());
+    std::printf("\nPolicy \"%s\": %zu pieces of evidence for %zu learners\n", pol.name().c_str(),
+                log.size(), log.learners().size());
+    for (const auto& learner : log.learners()) {
+      const mm::learner_state st = eng.evaluate(log, learner);
+      std::printf("  %s:", learner.c_str());
+      for (mm::index_t i = 0; i < st.size(); ++i) {
+        if (st.status(i) == mm::status::not_started) continue;
+        const auto score = st.score(i);
+        std::printf("  %s %s", fw.id_of(i).c_str(), mm::to_string(st.status(i)));
+        if (score) std::printf(" (%.2f, %s)", *score, st.rating(i).value_or("-").c_str());
+      }
+      std::printf("\n");
+    }
+    const mm::learner_state ana = eng.evaluate(log, "ana");
+    std::cout << "\nWhy is ana's 3.NF.A.3 not mastered yet?\n" << ana.explain("3.NF.A.3", log).text << "\n";
   } catch (const mm::error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
