@@ -389,15 +389,22 @@ A deterministic learning order: among ready competencies the earliest inserted c
           "The longest prerequisite chain, first prerequisite first.")
       .def(
           "redundant_prerequisites",
-          [](const framework& f, const py::object& s) {
+          [](const py::object& self, const py::object& s) {
+            const auto& f = self.cast<const framework&>();
             const strength_set filter = parse_filter(s);
             std::vector<prerequisite_edge> red;
             {
               py::gil_scoped_release release;
               red = f.redundant_prerequisites(filter);
             }
-            std::vector<std::pair<std::string, std::string>> out;
-            for (const auto& e : red) out.emplace_back(f.id_of(e.dependent), f.id_of(e.prerequisite));
+            std::vector<index_t> dep, pre;
+            for (const auto& e : red) {
+              dep.push_back(e.dependent);
+              pre.push_back(e.prerequisite);
+            }
+            const py::list d = ids_list(self, dep), p = ids_list(self, pre);
+            py::list out(red.size());
+            for (std::size_t k = 0; k < red.size(); ++k) out[k] = py::make_tuple(d[k], p[k]);
             return out;
           },
           py::arg("strength") = py::none(), R"pbdoc(
