@@ -361,6 +361,32 @@ std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency
   }
   p->rank.assign(n, 0);
   for (std::size_t r = 0; r < p->topo.size(); ++r) p->rank[p->topo[r]] = static_cast<index_t>(r);
+  const auto& R = p->rank;
+  auto pack = [&](const csr& g) {  // g is indexed by competency; the result by position
+    packed_graph pg;
+    pg.row.resize(n);
+    std::uint32_t at = 0;
+    for (std::size_t pos = 0; pos < n; ++pos) {
+      const index_t v = p->topo[pos];
+      pg.row[pos] = at;
+      at += 1 + (g.offset[v + 1] - g.offset[v]);
+    }
+    pg.slots.resize(at);
+    pg.str.resize(at, strength::required);
+    for (std::size_t pos = 0; pos < n; ++pos) {
+      const index_t v = p->topo[pos];
+      std::uint32_t s = pg.row[pos];
+      pg.slots[s++] = {g.offset[v + 1] - g.offset[v], static_cast<std::uint32_t>(pos)};
+      for (std::uint32_t k = g.offset[v]; k < g.offset[v + 1]; ++k, ++s) {
+        const index_t w = R[g.target[k]];
+        pg.slots[s] = {w, pg.row[w]};
+        pg.str[s] = g.str[k];
+      }
+    }
+    return pg;
+  };
+  p->out_pos = pack(p->out);
+  p->in_pos = pack(p->in);
   p->depth.assign(n, 0);
   for (index_t u : p->topo)
     for (std::uint32_t k = p->out.offset[u]; k < p->out.offset[u + 1]; ++k) {

@@ -21,6 +21,20 @@ struct csr {
   std::vector<strength> str;  // strength of each entry (prerequisite graph only)
 };
 
+/// A graph laid out for breadth-first closures, vertices numbered by topological position.
+/// Row v is one header slot {degree, v} followed by one slot per neighbour {position, row of the
+/// neighbour}: reaching a vertex already tells where its row is, so each visited vertex costs
+/// one cache miss instead of two (offset, then targets).
+struct packed_graph {
+  struct slot {
+    std::uint32_t a;  // header: degree;   entry: neighbour's position
+    std::uint32_t b;  // header: position; entry: neighbour's row
+  };
+  std::vector<slot> slots;
+  std::vector<strength> str;       // per slot (headers unused)
+  std::vector<std::uint32_t> row;  // row of each position
+};
+
 struct framework::impl {
   std::string name;
   std::vector<competency> comps;
@@ -32,6 +46,10 @@ struct framework::impl {
   std::vector<std::pair<index_t, index_t>> hierarchy;
   csr children;
   csr parents;
+  // The prerequisite graph again, with vertices numbered by topological position: closure
+  // queries run here, so their visit marks fit a small bitset and come out in learning order.
+  packed_graph out_pos;
+  packed_graph in_pos;
   std::vector<index_t> topo;
   std::vector<index_t> rank;
   std::vector<std::uint32_t> depth;

@@ -37,6 +37,27 @@ std::vector<std::string> ids_of(const framework& f, const std::vector<index_t>& 
   return out;
 }
 
+/// The ids as Python strings, created once per Framework object and kept in its __dict__, so
+/// that returning many ids costs a reference count each instead of a string allocation.
+py::list ids_list(const py::object& self, const std::vector<index_t>& v) {
+  py::object cache = py::getattr(self, "_id_cache", py::none());
+  if (cache.is_none()) {
+    const auto& f = self.cast<const framework&>();
+    py::list all(f.size());
+    for (std::size_t i = 0; i < f.size(); ++i) all[i] = py::str(f.id_of(static_cast<index_t>(i)));
+    py::setattr(self, "_id_cache", all);
+    cache = all;
+  }
+  PyObject* src = cache.ptr();
+  py::list out(v.size());
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    PyObject* item = PyList_GET_ITEM(src, static_cast<Py_ssize_t>(v[k]));
+    Py_INCREF(item);
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(k), item);
+  }
+  return out;
+}
+
 index_t resolve(const framework& f, const py::handle& key) {
   if (py::isinstance<py::str>(key)) return f.index_of(key.cast<std::string>());
   const auto i = key.cast<long long>();
@@ -157,6 +178,59 @@ Says that ``competency`` requires ``requires``.
 :returns: this builder
 :raises ValueError: on an unknown strength
 )pbdoc")
+      .def(
+          "add_competencies",
+          [](framework_builder& b, const std::vector<std::string>& ids,
+             const std::optional<std::vector<std::string>>& titles,
+             const std::optional<std::vector<std::string>>& domains,
+             const std::optional<std::vector<std::optional<int>>>& levels) -> framework_builder& {
+            const std::size_t n = ids.size();
+            if ((titles && titles->size() != n) || (domains && domains->size() != n) ||
+                (levels && levels->size() != n))
+              throw std::invalid_argument("add_competencies: all columns must have the same length");
+            py::gil_scoped_release release;
+            for (std::size_t k = 0; k < n; ++k)
+              b.add_competency(ids[k], titles ? (*titles)[k] : std::string(),
+                               domains ? (*domains)[k] : std::string(),
+                               levels ? (*levels)[k] : std::nullopt);
+            return b;
+          },
+          py::arg("ids"), py::kw_only(), py::arg("titles") = py::none(),
+          py::arg("domains") = py::none(), py::arg("levels") = py::none(),
+          py::return_value_policy::reference_internal, R"pbdoc(
+Batch form of :meth:`add_competency`: equal-length sequences (lists, numpy arrays, pandas
+columns) of ids and, optionally, titles, domains and levels.
+
+:returns: this builder
+:raises ValueError: if the lengths differ
+)pbdoc")
+      .def(
+          "add_prerequisites",
+          [](framework_builder& b, const std::vector<std::string>& competencies,
+             const std::vector<std::string>& requires_, const py::object& s) -> framework_builder& {
+            const std::size_t n = competencies.size();
+            if (requires_.size() != n)
+              throw std::invalid_argument("add_prerequisites: competencies and requires differ in length");
+            std::vector<strength> str;
+            if (py::isinstance<py::str>(s)) {
+              str.assign(n, parse_strength(s.cast<std::string>()));
+            } else {
+              for (auto item : s) str.push_back(parse_strength(py::cast<std::string>(item)));
+              if (str.size() != n)
+                throw std::invalid_argument("add_prerequisites: strength differs in length");
+            }
+            py::gil_scoped_release release;
+            for (std::size_t k = 0; k < n; ++k) b.add_prerequisite(competencies[k], requires_[k], str[k]);
+            return b;
+          },
+          py::arg("competencies"), py::arg("requires"), py::arg("strength") = "required",
+          py::return_value_policy::reference_internal, R"pbdoc(
+Batch form of :meth:`add_prerequisite`: ``competencies[k]`` requires ``requires[k]``.
+
+:param strength: one strength for all, or a sequence of the same length
+:returns: this builder
+:raises ValueError: if the lengths differ or a strength is unknown
+)pbdoc")
       .def_property_readonly("name", &framework_builder::name, "The framework's name.")
       .def("__len__", &framework_builder::competency_count, "Number of competencies added.")
       .def(
@@ -182,7 +256,7 @@ Validates everything at once and freezes. The builder is unchanged and can be bu
                std::to_string(b.competency_count()) + " competencies)";
       });
 
-  py::class_<framework>(m, "Framework", R"pbdoc(
+  py::class_<framework>(m, "Framework", py::dynamic_attr(), R"pbdoc(
 An immutable, validated competency framework: competencies with dense indices ``0..len-1``
 (insertion order), a hierarchy and a typed, acyclic prerequisite graph.
 
@@ -231,13 +305,16 @@ The dense index of an id, or a ``uint32`` numpy array for a sequence of ids.
 )pbdoc")
       .def(
           "ids_of",
-          [](const framework& f, const index_array& a) { return ids_of(f, as_indices(f, a)); },
+          [](const py::object& self, const index_array& a) {
+            return ids_list(self, as_indices(self.cast<const framework&>(), a));
+          },
           py::arg("indices"), "The ids of a sequence (or numpy array) of indices, as a list.")
       .def("id_of", &framework::id_of, py::arg("index"), "The id at ``index``.")
       .def(
           "prerequisites",
-          [](const framework& f, const py::object& id, bool transitive, const py::object& s) {
-            return ids_of(f, f.prerequisites(resolve(f, id), transitive, parse_filter(s)));
+          [](const py::object& self, const py::object& id, bool transitive, const py::object& s) {
+            const auto& f = self.cast<const framework&>();
+            return ids_list(self, f.prerequisites(resolve(f, id), transitive, parse_filter(s)));
           },
           py::arg("id"), py::arg("transitive") = false, py::arg("strength") = py::none(), R"pbdoc(
 The direct prerequisites of ``id`` (in insertion order), or with ``transitive`` all of them
@@ -248,15 +325,21 @@ The direct prerequisites of ``id`` (in insertion order), or with ``transitive`` 
 )pbdoc")
       .def(
           "dependents",
-          [](const framework& f, const py::object& id, bool transitive, const py::object& s) {
-            return ids_of(f, f.dependents(resolve(f, id), transitive, parse_filter(s)));
+          [](const py::object& self, const py::object& id, bool transitive, const py::object& s) {
+            const auto& f = self.cast<const framework&>();
+            return ids_list(self, f.dependents(resolve(f, id), transitive, parse_filter(s)));
           },
           py::arg("id"), py::arg("transitive") = false, py::arg("strength") = py::none(),
           "The direct (or transitive) dependents of ``id``; see :meth:`prerequisites`.")
       .def(
           "ancestors",
-          [](const framework& f, const index_array& roots, const py::object& s) {
-            auto r = as_indices(f, roots);
+          [](const framework& f, const py::object& roots, const py::object& s) {
+            std::vector<index_t> r;
+            if (py::isinstance<py::int_>(roots)) {
+              r.push_back(resolve(f, roots));
+            } else {
+              r = as_indices(f, roots.cast<index_array>());
+            }
             const strength_set filter = parse_filter(s);
             std::vector<index_t> out;
             {
@@ -267,12 +350,18 @@ The direct prerequisites of ``id`` (in insertion order), or with ``transitive`` 
           },
           py::arg("indices"), py::arg("strength") = py::none(), R"pbdoc(
 Batch form of ``prerequisites(..., transitive=True)``: the union of the transitive
-prerequisites of every index, as a sorted ``uint32`` array.
+prerequisites of every index (an int or an array of indices), as a ``uint32`` array in
+topological (learning) order.
 )pbdoc")
       .def(
           "descendants",
-          [](const framework& f, const index_array& roots, const py::object& s) {
-            auto r = as_indices(f, roots);
+          [](const framework& f, const py::object& roots, const py::object& s) {
+            std::vector<index_t> r;
+            if (py::isinstance<py::int_>(roots)) {
+              r.push_back(resolve(f, roots));
+            } else {
+              r = as_indices(f, roots.cast<index_array>());
+            }
             const strength_set filter = parse_filter(s);
             std::vector<index_t> out;
             {

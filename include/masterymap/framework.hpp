@@ -199,15 +199,16 @@ class MASTERYMAP_API framework {
   /// Direct (or, with `transitive`, all) prerequisites of `i`. Direct results come in edge
   /// insertion order; transitive results in topological (learning) order.
   /// Only edges whose strength is in `filter` are followed.
-  /// Complexity: O(k + e) for k results and e visited edges, plus O(k log k) to sort.
+  /// Complexity: O(k + e) for k results and e visited edges, plus O(min(k log k, V / 64)).
   [[nodiscard]] std::vector<index_t> prerequisites(index_t i, bool transitive = false,
                                                    strength_set filter = {}) const;
   /// Direct (or, with `transitive`, all) dependents of `i`, ordered as `prerequisites`.
   [[nodiscard]] std::vector<index_t> dependents(index_t i, bool transitive = false,
                                                 strength_set filter = {}) const;
   /// The union of the transitive prerequisites of every index in `roots` (roots excluded unless
-  /// one is an ancestor of another), sorted ascending by index. The batch form of
+  /// one is an ancestor of another), in topological (learning) order. The batch form of
   /// `prerequisites(i, true)`. \throws std::out_of_range on an index past the end.
+  /// Complexity: O(k + e) for k results and e visited edges, plus O(min(k log k, V / 64)).
   [[nodiscard]] std::vector<index_t> ancestors(const std::vector<index_t>& roots,
                                                strength_set filter = {}) const;
   /// The batch form of `dependents(i, true)`; see `ancestors`.

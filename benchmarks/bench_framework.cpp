@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Framework benchmarks: load + validate, build, closure queries, redundant edges.
+#include <benchmark/benchmark.h>
+
+#include <masterymap/masterymap.hpp>
+
+#include <random>
+#include <string>
+#include <unordered_set>
+
+namespace mm = masterymap;
+
+namespace {
+
+mm::csv_framework_options ccss_options() {
+  mm::csv_framework_options o;
+  o.prerequisite_column = "from_code";
+  o.dependent_column = "to_code";
+  o.id_column = "code";
+  o.title_column = "cluster_name";
+  o.description_column = "text";
+  o.domain_column = "domain";
+  o.level_column = "grade";
+  o.level_values = {{"K", 0}, {"HS", 9}};
+  o.metadata_columns = {"domain_name", "cluster"};
+  return o;
+}
+
+/// n nodes, each requiring its w predecessors: i-w .. i-1 (a "window" graph, dense in
+/// redundant edges).
+mm::framework_builder window_builder(int n, int w) {
+  mm::framework_builder b;
+  for (int i = 0; i < n; ++i) b.add_competency(std::to_string(i));
+  for (int i = 0; i < n; ++i)
+    for (int d = 1; d <= w && d <= i; ++d) b.add_prerequisite(std::to_string(i), std::to_string(i - d));
+  return b;
+}
+
+/// A random DAG on n nodes with m edges (each edge from a lower to a higher hidden rank; the
+/// same generator as benchmarks/bench_framework.py).
+mm::framework_builder random_dag_builder(int n, int m, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  mm::framework_builder b;
+  for (int i = 0; i < n; ++i) b.add_competency(std::to_string(i));
+  std::uniform_int_distribution<int> pick(0, n - 1);
+  std::unordered_set<std::uint64_t> seen;
+  while (static_cast<int>(seen.size()) < m) {
+    int x = pick(rng), y = pick(rng);
+    if (x == y) continue;
+    if (x > y) std::swap(x, y);
+    if (!seen.insert(std::uint64_t(x) << 32 | std::uint64_t(y)).second) continue;
+    b.add_prerequisite(std::to_string(y), std::to_string(x));
+  }
+  return b;
+}
+
+void BM_load_ccss_csv(benchmark::State& state) {
+  const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
+  const std::string edges = mm::read_text_file(dir + "prerequisite_edges.csv");
+  const std::string comps = mm::read_text_file(dir + "standards.csv");
+  const auto o = ccss_options();
+  for (auto _ : state) benchmark::DoNotOptimize(mm::parse_framework_csv(edges, comps, o));
+}
+BENCHMARK(BM_load_ccss_csv)->Unit(benchmark::kMillisecond);
+
+void BM_load_ccss_files(benchmark::State& state) {
+  const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
+  const auto o = ccss_options();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", o));
+}
+BENCHMARK(BM_load_ccss_files)->Unit(benchmark::kMillisecond);
+
+void BM_load_ccss_json(benchmark::State& state) {
+  const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
+  const std::string json =
+      mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", ccss_options())
+          .to_json(-1);
+  for (auto _ : state) benchmark::DoNotOptimize(mm::framework::from_json(json));
+}
+BENCHMARK(BM_load_ccss_json)->Unit(benchmark::kMillisecond);
+
+void BM_build_random_dag(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const auto b = random_dag_builder(n, 4 * n, 1);
+  for (auto _ : state) benchmark::DoNotOptimize(b.build());
+  state.SetComplexityN(n);
+}
+BENCHMARK(BM_build_random_dag)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond)->Complexity();
+
+void BM_build_chain(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  auto b = window_builder(n, 1);
+  for (auto _ : state) benchmark::DoNotOptimize(b.build());
+  state.SetComplexityN(n);
+}
+BENCHMARK(BM_build_chain)->RangeMultiplier(10)->Range(10000, 1000000)->Unit(benchmark::kMillisecond)->Complexity();
+
+void BM_ancestors_100k(benchmark::State& state) {
+  const auto f = random_dag_builder(100000, 400000, 1).build();
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<mm::index_t> pick(0, 99999);
+  std::size_t total = 0;
+  for (auto _ : state) {
+    auto r = f.prerequisites(pick(rng), true);
+    total += r.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["avg_ancestors"] =
+      benchmark::Counter(static_cast<double>(total), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_ancestors_100k)->Unit(benchmark::kMicrosecond);
+
+void BM_redundant_window_10k(benchmark::State& state) {
+  const auto f = window_builder(10000, static_cast<int>(state.range(0))).build();
+  for (auto _ : state) benchmark::DoNotOptimize(f.redundant_prerequisites());
+}
+BENCHMARK(BM_redundant_window_10k)->Arg(5)->Arg(10)->Unit(benchmark::kMillisecond);
+
+void BM_redundant_random_100k(benchmark::State& state) {
+  const auto f = random_dag_builder(100000, 400000, 1).build();
+  for (auto _ : state) benchmark::DoNotOptimize(f.redundant_prerequisites());
+}
+BENCHMARK(BM_redundant_random_100k)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_redundant_ccss(benchmark::State& state) {
+  const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
+  const auto f = mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", ccss_options());
+  for (auto _ : state) benchmark::DoNotOptimize(f.redundant_prerequisites());
+}
+BENCHMARK(BM_redundant_ccss)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

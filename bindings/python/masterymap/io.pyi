@@ -1,0 +1,16 @@
+from typing import Optional, Sequence
+
+from . import Framework
+
+def read_framework_csv(edges: str, competencies: Optional[str] = None, *, name: str = "",
+                       prerequisite_column: str = "prerequisite",
+                       competency_column: str = "competency",
+                       strength_column: Optional[str] = None,
+                       strength_values: dict[str, str] = ..., default_strength: str = "required",
+                       id_column: str = "id", title_column: str = "title",
+                       description_column: str = "description", domain_column: str = "domain",
+                       level_column: str = "level", level_values: dict[str, int] = ...,
+                       metadata_columns: Sequence[str] = (), add_missing: bool = False,
+                       drop_cycle_edges: bool = False,
+                       drop_duplicate_edges: bool = False) -> Framework: ...
+def read_json(path: str, **options: bool) -> Framework: ...
