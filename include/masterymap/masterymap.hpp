@@ -8,5 +8,8 @@
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/csv.hpp>
+#include <masterymap/progression.hpp>
+#include <masterymap/pacing.hpp>
+#include <masterymap/roster.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP
