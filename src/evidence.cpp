@@ -369,6 +369,10 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   if (checks.known_competency)
     for (std::size_t j = 0; j < b.competency.names.size(); ++j)
       comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
+  std::vector<std::uint8_t> learner_ok(b.learner.names.size(), 1);
+  for (std::size_t j = 0; j < b.learner.names.size(); ++j) learner_ok[j] = trim(b.learner.names[j]).empty() ? 0 : 1;
+  for (std::size_t j = 0; j < b.competency.names.size(); ++j)
+    if (trim(b.competency.names[j]).empty()) comp_ok[j] = 0;
   std::vector<int> kind_code(b.kind.names.size(), -1);
   for (std::size_t j = 0; j < b.kind.names.size(); ++j)
     if (auto k = d.kinds.find(trim(b.kind.names[j]))) kind_code[j] = static_cast<int>(*k);
@@ -401,7 +405,7 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   };
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
-    const bool fast_ok = lcode < b.learner.names.size() && ccode < b.competency.names.size() &&
+    const bool fast_ok = lcode < b.learner.names.size() && learner_ok[lcode] && ccode < b.competency.names.size() &&
                          comp_ok[ccode] && (!b.kind.codes || (b.kind.codes[i] < kind_code.size() &&
                                                               kind_code[b.kind.codes[i]] >= 0)) &&
                          (!b.source.codes || b.source.codes[i] < b.source.names.size());
@@ -410,8 +414,11 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
       continue;
     // Slow path: say exactly what is wrong.
     if (lcode >= b.learner.names.size()) bad(i, problem_kind::invalid_value, {}, "learner code out of range");
+    else if (!learner_ok[lcode]) bad(i, problem_kind::invalid_value, {}, "missing learner id");
     if (ccode >= b.competency.names.size()) {
       bad(i, problem_kind::invalid_value, {}, "competency code out of range");
+    } else if (trim(b.competency.names[ccode]).empty()) {
+      bad(i, problem_kind::invalid_value, {}, "missing competency id");
     } else if (!comp_ok[ccode]) {
       std::string id(b.competency.names[ccode]);
       bad(i, problem_kind::unknown_id, {id}, fmt::format("unknown competency '{}'", id));
@@ -691,7 +698,9 @@ void evidence_log::shrink_to_fit() {
 
 void evidence_log::reserve(std::size_t n) {
   impl& d = *impl_;
-  const std::size_t want = d.learner.size() + n;
+  std::size_t want = d.learner.size() + n;
+  // Geometric growth: appending one row at a time stays amortised O(1).
+  if (want > d.learner.capacity()) want = std::max(want, d.learner.capacity() + d.learner.capacity() / 2);
   d.learner.reserve(want);
   d.competency.reserve(want);
   d.time.reserve(want);

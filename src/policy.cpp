@@ -407,7 +407,7 @@ std::string to_string(const policy& p) {
 // --- JSON ----------------------------------------------------------------------------------
 
 namespace {
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json method_to_json(const method& m) {
   json j = {{"name", to_string(m.type())}};
@@ -687,7 +687,7 @@ policy policy::from_json(std::string_view text) {
   json j;
   try {
     j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const nlohmann::json::parse_error& e) {
     auto [line, col] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
     throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
   }

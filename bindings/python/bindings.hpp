@@ -11,6 +11,10 @@ namespace py = pybind11;
 void bind_errors(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
+void bind_scale(py::module_& m);
+void bind_policy(py::module_& m);
+void bind_evidence(py::module_& m);
+void bind_engine(py::module_& m);
 
 }  // namespace masterymap::python
 

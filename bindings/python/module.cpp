@@ -12,4 +12,11 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_framework(m);
   // after bind_framework: the readers return Framework
   masterymap::python::bind_csv(m);
+  masterymap::python::bind_scale(m);
+  // after bind_scale and bind_framework: Policy holds a Scale and validates against a Framework
+  masterymap::python::bind_policy(m);
+  // after bind_errors: EvidenceError derives from ValidationError
+  masterymap::python::bind_evidence(m);
+  // after bind_evidence: evaluations take an EvidenceLog and return _IngestChecks
+  masterymap::python::bind_engine(m);
 }

@@ -14,9 +14,22 @@ from ._core import (  # noqa: F401
     Competency,
     FrameworkBuilder,
     Framework,
+    Scale,
+    Method,
+    Rule,
+    Rollup,
+    Policy,
+    EvidenceLog,
+    EvidenceError,
+    Engine,
+    LearnerState,
+    Explanation,
+    ProbabilitySource,
+    STATUSES,
 )
 from . import _framework  # noqa: F401  (adds to_networkx, edges_frame, ... to Framework)
 from . import io  # noqa: F401
+from ._mastery import evaluate, evaluate_all, ratings  # noqa: F401  (also adds EvidenceLog.extend, ...)
 
 __all__ = [
     "__version__",
@@ -30,4 +43,19 @@ __all__ = [
     "FrameworkBuilder",
     "Framework",
     "io",
+    "Scale",
+    "Method",
+    "Rule",
+    "Rollup",
+    "Policy",
+    "EvidenceLog",
+    "EvidenceError",
+    "Engine",
+    "LearnerState",
+    "Explanation",
+    "ProbabilitySource",
+    "STATUSES",
+    "evaluate",
+    "evaluate_all",
+    "ratings",
 ]

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/engine.hpp>
+
+#include <cstring>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+
+namespace masterymap::python {
+namespace {
+
+template <typename T>
+py::array_t<T> move_numpy(std::vector<T>&& v) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({heap->size()}, {sizeof(T)}, heap->data(), owner);
+}
+
+// A Python callable (learner, competency, scores) -> float | None as the bkt hook. Called from
+// worker threads: takes the GIL for each call.
+class py_probability_source final : public probability_source {
+ public:
+  explicit py_probability_source(py::object fn) : fn_(new py::object(std::move(fn))) {}
+  ~py_probability_source() override {
+    py::gil_scoped_acquire gil;
+    delete fn_;
+  }
+  std::optional<double> probability(std::string_view learner, std::string_view competency,
+                                    const std::vector<double>& scores) const override {
+    py::gil_scoped_acquire gil;
+    try {
+      py::object r = (*fn_)(py::str(learner.data(), learner.size()), py::str(competency.data(), competency.size()),
+                            py::cast(scores));
+      if (r.is_none()) return std::nullopt;
+      return r.cast<double>();
+    } catch (py::error_already_set& e) {
+      // Re-thrown as a plain C++ exception: it may cross threads before the GIL is back.
+      throw std::runtime_error(std::string("probabilities callback failed: ") + e.what());
+    }
+  }
+
+ private:
+  py::object* fn_;
+};
+
+evaluate_options options(const py::object& as_of, const py::object& probabilities, unsigned threads) {
+  evaluate_options o;
+  if (!as_of.is_none()) o.as_of = as_of.cast<double>();
+  if (!probabilities.is_none()) {
+    if (py::isinstance<probability_source>(probabilities))
+      o.probabilities = probabilities.cast<std::shared_ptr<probability_source>>();
+    else
+      o.probabilities = std::make_shared<py_probability_source>(probabilities);
+  }
+  o.threads = threads;
+  return o;
+}
+
+// A learner state plus the log it was evaluated on (explain needs it).
+struct py_state {
+  learner_state st;
+  py::object log;
+};
+
+index_t resolve(const learner_state& s, const py::handle& key) {
+  if (py::isinstance<py::str>(key)) return s.framework().index_of(key.cast<std::string>());
+  const auto i = key.cast<long long>();
+  if (i < 0 || static_cast<std::size_t>(i) >= s.size())
+    throw py::index_error("competency index " + std::to_string(i) + " out of range");
+  return static_cast<index_t>(i);
+}
+
+py::dict evidence_dict(const explained_evidence& x) {
+  py::dict d;
+  d["row"] = x.row;
+  d["time"] = x.time;
+  d["score"] = x.score;
+  d["kind"] = x.kind;
+  d["weight"] = x.weight;
+  d["source"] = x.source;
+  d["used"] = x.used;
+  d["reason"] = x.reason;
+  return d;
+}
+
+py::dict table_dict(ratings_table&& t, const framework& fw) {
+  py::dict d;
+  const py::ssize_t L = static_cast<py::ssize_t>(t.learners.size()), N = static_cast<py::ssize_t>(t.competencies);
+  std::vector<std::uint8_t> st(t.statuses.size());
+  std::memcpy(st.data(), t.statuses.data(), st.size());
+  d["learners"] = std::move(t.learners);
+  std::vector<std::string> ids;
+  for (index_t i = 0; i < fw.size(); ++i) ids.push_back(fw.id_of(i));
+  d["competencies"] = ids;
+  d["status"] = move_numpy(std::move(st)).reshape({L, N});
+  d["score"] = move_numpy(std::move(t.scores)).reshape({L, N});
+  d["rating"] = move_numpy(std::move(t.ratings)).reshape({L, N});
+  d["evidence"] = move_numpy(std::move(t.evidence_counts)).reshape({L, N});
+  d["as_of"] = t.as_of;
+  return d;
+}
+
+}  // namespace
+
+void bind_engine(py::module_& m) {
+  py::class_<probability_source, std::shared_ptr<probability_source>>(m, "ProbabilitySource", R"pbdoc(
+The hook of ``Method.bkt``: the posterior probability of mastery. The knowledge-tracing module
+provides implementations; any Python callable ``f(learner, competency, scores) -> float | None``
+can be passed as ``probabilities=`` instead.
+)pbdoc");
+
+  std::vector<std::string> statuses;
+  for (auto s : {status::not_started, status::in_progress, status::awaiting_confirmation, status::mastered,
+                 status::exceeded, status::exempt, status::expired})
+    statuses.emplace_back(to_string(s));
+  m.attr("STATUSES") = statuses;
+
+  py::class_<explanation>(m, "Explanation", R"pbdoc(
+Why a learner has a status on a competency: the method, each piece of evidence used or ignored
+(with the reason), the computed value, the threshold, each unmet condition, and notes; ``text``
+(also ``str(explanation)``) says all of it in words.
+)pbdoc")
+      .def_readonly("learner", &explanation::learner)
+      .def_readonly("competency", &explanation::competency)
+      .def_property_readonly("status", [](const explanation& e) { return std::string(to_string(e.status)); })
+      .def_readonly("decided_by", &explanation::decided_by, "``'evidence'`` or ``'rollup'``.")
+      .def_readonly("rule", &explanation::rule)
+      .def_readonly("rule_scope", &explanation::rule_scope, "``'competency'``, ``'domain'`` or ``'default'``.")
+      .def_readonly("method", &explanation::method)
+      .def_readonly("value", &explanation::value)
+      .def_readonly("rating", &explanation::rating)
+      .def_readonly("threshold", &explanation::threshold)
+      .def_readonly("exceeds", &explanation::exceeds)
+      .def_readonly("as_of", &explanation::as_of)
+      .def_property_readonly("evidence", [](const explanation& e) {
+        py::list out;
+        for (const auto& x : e.evidence) out.append(evidence_dict(x));
+        return out;
+      }, "Every piece, in aggregation order, as dicts (row, time, score, kind, weight, source, used, reason).")
+      .def_property_readonly("used", [](const explanation& e) {
+        py::list out;
+        for (const auto& x : e.evidence)
+          if (x.used) out.append(evidence_dict(x));
+        return out;
+      })
+      .def_property_readonly("ignored", [](const explanation& e) {
+        py::list out;
+        for (const auto& x : e.evidence)
+          if (!x.used) out.append(evidence_dict(x));
+        return out;
+      })
+      .def_readonly("unmet", &explanation::unmet)
+      .def_readonly("notes", &explanation::notes)
+      .def_readonly("rollup", &explanation::rollup)
+      .def_property_readonly("children", [](const explanation& e) {
+        py::list out;
+        for (const auto& c : e.children) {
+          py::dict d;
+          d["id"] = c.id;
+          d["status"] = to_string(c.status);
+          d["score"] = c.score;
+          d["done"] = c.done;
+          out.append(d);
+        }
+        return out;
+      })
+      .def_readonly("text", &explanation::text)
+      .def("to_dict", [](const py::object& self) {
+        py::dict d;
+        for (const char* k : {"learner", "competency", "status", "decided_by", "rule", "rule_scope", "method", "value",
+                              "rating", "threshold", "exceeds", "as_of", "evidence", "unmet", "notes", "rollup",
+                              "children", "text"})
+          d[k] = self.attr(k);
+        return d;
+      }, "All fields as a plain dict (JSON-ready).")
+      .def("__str__", [](const explanation& e) { return e.text; })
+      .def("__repr__", [](const explanation& e) {
+        return "<Explanation " + e.competency + " for " + e.learner + ": " + to_string(e.status) + ">";
+      });
+
+  py::class_<py_state>(m, "LearnerState", R"pbdoc(
+A learner's state on every competency of a framework: status, score, rating, evidence count;
+and :meth:`explain` for any competency. Statuses: ``not_started``, ``in_progress``,
+``awaiting_confirmation``, ``mastered``, ``exceeded``, ``exempt``, ``expired``.
+
+The arrays (:meth:`status_codes`, :meth:`scores`, ...) are indexed by framework index; status
+codes index :data:`masterymap.STATUSES`.
+)pbdoc")
+      .def_property_readonly("learner", [](const py_state& s) { return s.st.learner(); })
+      .def("__len__", [](const py_state& s) { return s.st.size(); })
+      .def_property_readonly("framework", [](const py_state& s) { return s.st.framework(); })
+      .def_property_readonly("policy", [](const py_state& s) { return s.st.policy(); })
+      .def_property_readonly("as_of", [](const py_state& s) { return s.st.as_of(); })
+      .def_property_readonly("log_position", [](const py_state& s) { return s.st.log_position(); })
+      .def("status", [](const py_state& s, const py::object& id) {
+        return std::string(to_string(s.st.status(resolve(s.st, id))));
+      }, py::arg("id"), "Status name of a competency (id or index).")
+      .def("score", [](const py_state& s, const py::object& id) { return s.st.score(resolve(s.st, id)); },
+           py::arg("id"), "The aggregated score, or ``None``.")
+      .def("rating", [](const py_state& s, const py::object& id) { return s.st.rating(resolve(s.st, id)); },
+           py::arg("id"), "The rating label on the policy's scale, or ``None``.")
+      .def("evidence_count", [](const py_state& s, const py::object& id) {
+        return s.st.evidence_count(resolve(s.st, id));
+      }, py::arg("id"))
+      .def("evidence_rows", [](const py_state& s, const py::object& id) {
+        return move_numpy(s.st.evidence_rows(resolve(s.st, id)));
+      }, py::arg("id"), "Log rows of the evidence on a competency, in aggregation order.")
+      .def("with_status", [](const py_state& s, const std::string& name) {
+        std::vector<std::string> out;
+        for (index_t i : s.st.with_status(parse_status(name))) out.push_back(s.st.framework().id_of(i));
+        return out;
+      }, py::arg("status"), "Ids of the competencies with this status, in index order.")
+      .def("status_codes", [](const py_state& s) {
+        std::vector<std::uint8_t> v(s.st.size());
+        std::memcpy(v.data(), s.st.statuses().data(), v.size());
+        return move_numpy(std::move(v));
+      }, "uint8 array of status codes (see ``masterymap.STATUSES``).")
+      .def("scores", [](const py_state& s) { return move_numpy(std::vector<double>(s.st.scores())); },
+           "float64 array of scores (NaN when absent).")
+      .def("rating_codes", [](const py_state& s) { return move_numpy(std::vector<std::int8_t>(s.st.ratings())); },
+           "int8 array of rating indices on the scale (-1 when absent).")
+      .def("evidence_counts", [](const py_state& s) {
+        return move_numpy(std::vector<std::uint32_t>(s.st.evidence_counts()));
+      })
+      .def("explain", [](const py_state& s, const py::object& id) {
+        const evidence_log& log = s.log.cast<const evidence_log&>();
+        return s.st.explain(resolve(s.st, id), log);
+      }, py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
+      .def("__repr__", [](const py_state& s) {
+        std::size_t done = 0;
+        for (auto x : s.st.statuses()) done += is_done(x);
+        return "<LearnerState " + s.st.learner() + ": " + std::to_string(done) + " of " +
+               std::to_string(s.st.size()) + " done>";
+      });
+
+  py::class_<engine>(m, "Engine", R"pbdoc(
+A framework and a policy compiled together: validated once (``PolicyError`` listing every
+problem, with paths), then evaluated against any log and learner. Thread-safe; evaluations of
+many learners run in parallel and do not depend on the thread count.
+
+Common options: ``as_of`` (evaluation time in seconds; default the latest time in the log),
+``probabilities`` (the source of ``Method.bkt`` values: a :class:`ProbabilitySource` or a
+callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = all cores).
+)pbdoc")
+      .def(py::init<framework, policy>(), py::arg("framework"), py::arg("policy"))
+      .def_property_readonly("framework", &engine::framework)
+      .def_property_readonly("policy", &engine::policy)
+      .def(
+          "evaluate",
+          [](const engine& e, const py::object& log, const std::string& learner, const py::object& as_of,
+             const py::object& probabilities) {
+            const evidence_log& l = log.cast<const evidence_log&>();
+            const evaluate_options o = options(as_of, probabilities, 1);
+            learner_state st;
+            {
+              py::gil_scoped_release release;
+              st = e.evaluate(l, learner, o);
+            }
+            return py_state{std::move(st), log};
+          },
+          py::arg("log"), py::arg("learner"), py::kw_only(), py::arg("as_of") = py::none(),
+          py::arg("probabilities") = py::none(), "The :class:`LearnerState` of one learner.")
+      .def(
+          "evaluate_all",
+          [](const engine& e, const py::object& log, const py::object& as_of, const py::object& probabilities,
+             unsigned threads) {
+            const evidence_log& l = log.cast<const evidence_log&>();
+            const evaluate_options o = options(as_of, probabilities, threads);
+            std::vector<learner_state> states;
+            {
+              py::gil_scoped_release release;
+              states = e.evaluate_all(l, o);
+            }
+            py::dict out;
+            for (auto& st : states) {
+              std::string name = st.learner();
+              out[py::str(name)] = py_state{std::move(st), log};
+            }
+            return out;
+          },
+          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(), py::arg("probabilities") = py::none(),
+          py::arg("threads") = 0, "Every learner of the log: a dict learner -> :class:`LearnerState`.")
+      .def(
+          "_rate_all",
+          [](const engine& e, const evidence_log& log, const py::object& as_of, const py::object& probabilities,
+             unsigned threads) {
+            const evaluate_options o = options(as_of, probabilities, threads);
+            ratings_table t;
+            {
+              py::gil_scoped_release release;
+              t = e.rate_all(log, o);
+            }
+            return table_dict(std::move(t), e.framework());
+          },
+          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(), py::arg("probabilities") = py::none(),
+          py::arg("threads") = 0)
+      .def(
+          "update",
+          [](const engine& e, py_state& s, const py::object& log, const py::object& as_of,
+             const py::object& probabilities) {
+            const evidence_log& l = log.cast<const evidence_log&>();
+            const evaluate_options o = options(as_of, probabilities, 1);
+            {
+              py::gil_scoped_release release;
+              e.update(s.st, l, o);
+            }
+            s.log = log;
+          },
+          py::arg("state"), py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
+          py::arg("probabilities") = py::none(), R"pbdoc(
+Brings ``state`` up to date with the evidence appended to ``log`` since it was evaluated,
+recomputing only what changed. The result equals a full re-evaluation.
+)pbdoc")
+      .def("checks", &engine::checks, "Ingest checks for this framework and policy (internal).")
+      .def("__repr__", [](const engine& e) {
+        return "<Engine " + to_string(e.framework()) + "; " + to_string(e.policy()) + ">";
+      });
+}
+
+}  // namespace masterymap::python

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/engine.hpp>
+#include <masterymap/evidence.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+
+namespace masterymap::python {
+namespace {
+
+using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
+using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+py::array_t<T> copy_numpy(const std::vector<T>& v) {
+  py::array_t<T> a(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+// One column of a batch as handed over by masterymap._evidence: (codes, names) for text,
+// (values,) for numbers, or None.
+struct column_holder {
+  bool has_codes = false, has_values = false;
+  u32_array codes;
+  f64_array values;
+  std::vector<std::string> names;
+  std::vector<std::string_view> views() const { return {names.begin(), names.end()}; }
+};
+
+column_holder take(const py::dict& d, const char* key, std::size_t n) {
+  column_holder h;
+  if (!d.contains(key) || d[key].is_none()) return h;
+  py::tuple t = d[key].cast<py::tuple>();
+  if (t.size() == 2) {
+    h.codes = u32_array::ensure(t[0]);
+    h.has_codes = true;
+    if (!h.codes) throw py::type_error(std::string("column ") + key + ": codes must be an integer array");
+    h.names = t[1].cast<std::vector<std::string>>();
+    if (static_cast<std::size_t>(h.codes.size()) != n)
+      throw py::value_error(std::string("column ") + key + " has the wrong length");
+  } else {
+    h.values = f64_array::ensure(t[0]);
+    h.has_values = true;
+    if (!h.values) throw py::type_error(std::string("column ") + key + ": values must be numeric");
+    if (static_cast<std::size_t>(h.values.size()) != n)
+      throw py::value_error(std::string("column ") + key + " has the wrong length");
+  }
+  return h;
+}
+
+void set_name(name_column& c, const column_holder& h) {
+  if (h.has_codes) {
+    c.codes = h.codes.data();
+    c.names = h.views();
+  }
+}
+void set_number(number_column& c, const column_holder& h) {
+  if (h.has_codes) {
+    c.codes = h.codes.data();
+    c.names = h.views();
+  } else if (h.has_values) {
+    c.values = h.values.data();
+  }
+}
+
+}  // namespace
+
+void bind_evidence(py::module_& m) {
+  static py::exception<evidence_error> evidence_exc(m, "EvidenceError", m.attr("ValidationError").ptr());
+  evidence_exc.doc() =
+      "A batch of evidence was rejected and nothing was stored; `.rows` (0-based) and `.problems` "
+      "list every bad row and reason.";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const evidence_error& e) {
+      py::object exc = py::reinterpret_borrow<py::object>(evidence_exc)(e.what());
+      py::list problems;
+      for (const auto& pr : e.problems()) {
+        py::dict d;
+        d["kind"] = to_string(pr.kind);
+        d["ids"] = pr.ids;
+        d["message"] = pr.message;
+        problems.append(d);
+      }
+      exc.attr("problems") = problems;
+      exc.attr("rows") = e.rows();
+      PyErr_SetObject(evidence_exc.ptr(), exc.ptr());
+    }
+  });
+
+  py::class_<ingest_checks>(m, "_IngestChecks", "Checks applied to each row of a batch (internal).")
+      .def(py::init([](const std::optional<framework>& fw, const std::optional<policy>& p) {
+             ingest_checks c;
+             if (fw && p) return checks_for(*fw, *p);
+             if (fw) {
+               framework f = *fw;
+               c.known_competency = [f](std::string_view id) { return f.contains(id); };
+             }
+             if (p) {
+               c.min_score = p->scale().score_min();
+               c.max_score = p->scale().score_max();
+               for (const auto& r : p->scale().ratings()) c.score_labels.emplace_back(r.label, r.value);
+             }
+             return c;
+           }),
+           py::arg("framework") = py::none(), py::arg("policy") = py::none());
+
+  py::class_<evidence_log>(m, "EvidenceLog", R"pbdoc(
+Append-only, columnar evidence of many learners: (learner, competency, time, score, kind,
+weight, source), with string ids interned; 24 bytes per stored event.
+
+Times are ISO 8601 strings, datetimes (naive ones are taken as UTC) or numbers (seconds since
+the Unix epoch, or any increasing count when no day-based window or expiry is used).
+Aggregation follows observation time, ties by insertion order.
+
+Every batch (:meth:`extend`, :meth:`from_arrays`, :meth:`read_csv`, even :meth:`add`) is
+validated whole first; with ``framework=`` and ``policy=`` also against the framework's ids and
+the scale's range and labels. A bad row rejects the batch with :class:`EvidenceError` listing
+every bad row and reason, and the log is unchanged.
+
+Kinds: pretest, formative, summative, discussion, observation, self, transfer, plus the custom
+kinds given to the constructor (or :meth:`add_kind`).
+)pbdoc")
+      .def(py::init([](const std::optional<std::vector<std::string>>& kinds) {
+             return kinds ? evidence_log(*kinds) : evidence_log();
+           }),
+           py::arg("kinds") = py::none(), "An empty log accepting the built-in kinds plus ``kinds``.")
+      .def("__len__", &evidence_log::size)
+      .def("add_kind", &evidence_log::add_kind, py::arg("name"), "Accepts a custom evidence kind.")
+      .def_property_readonly("kinds", &evidence_log::kinds)
+      .def_property_readonly("learners", &evidence_log::learners, "Learner ids in order of first appearance.")
+      .def_property_readonly("competencies", &evidence_log::competencies)
+      .def_property_readonly("sources", &evidence_log::sources)
+      .def_property_readonly("max_time", &evidence_log::max_time, "Latest observation time (NaN when empty).")
+      .def_property_readonly("event_bytes", &evidence_log::event_bytes,
+                             "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
+      .def_property_readonly("table_bytes", &evidence_log::table_bytes, "Bytes of the interned tables.")
+      .def("shrink_to_fit", &evidence_log::shrink_to_fit)
+      .def("__repr__", [](const evidence_log& l) { return "<" + to_string(l) + ">"; })
+      .def(
+          "_add_row",
+          [](evidence_log& log, const std::string& learner, const std::string& competency, const py::object& score,
+             const py::object& time, const std::string& kind, double weight, const std::string& source,
+             const ingest_checks* checks) {
+            // One row through the columnar path, so it is validated exactly like a batch.
+            const std::uint32_t zero = 0;
+            evidence_columns b;
+            b.size = 1;
+            b.learner = {&zero, {learner}};
+            b.competency = {&zero, {competency}};
+            b.kind = {&zero, {kind}};
+            b.source = {&zero, {source}};
+            double s = 0, t = 0;
+            std::string stext, ttext;
+            if (py::isinstance<py::str>(score)) {
+              stext = score.cast<std::string>();
+              b.score.codes = &zero;
+              b.score.names = {stext};
+            } else {
+              s = score.cast<double>();
+              b.score.values = &s;
+            }
+            if (py::isinstance<py::str>(time)) {
+              ttext = time.cast<std::string>();
+              b.time.codes = &zero;
+              b.time.names = {ttext};
+            } else {
+              t = time.cast<double>();
+              b.time.values = &t;
+            }
+            b.weight.values = &weight;
+            log.append(b, checks ? *checks : ingest_checks{});
+          },
+          py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"), py::arg("kind"),
+          py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
+      .def(
+          "_append_columns",
+          [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks) {
+            evidence_columns b;
+            b.size = n;
+            const column_holder L = take(cols, "learner", n), C = take(cols, "competency", n),
+                                T = take(cols, "time", n), S = take(cols, "score", n), K = take(cols, "kind", n),
+                                W = take(cols, "weight", n), R = take(cols, "source", n);
+            set_name(b.learner, L);
+            set_name(b.competency, C);
+            set_name(b.kind, K);
+            set_name(b.source, R);
+            set_number(b.time, T);
+            set_number(b.score, S);
+            set_number(b.weight, W);
+            const ingest_checks none;
+            py::gil_scoped_release release;
+            log.append(b, checks ? *checks : none);
+          },
+          py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
+      .def(
+          "_append_csv",
+          [](evidence_log& log, const std::string& path, const std::map<std::string, std::string>& names,
+             const ingest_checks* checks) {
+            csv_columns c;
+            for (const auto& [k, v] : names) {
+              if (k == "learner") c.learner = v;
+              else if (k == "competency") c.competency = v;
+              else if (k == "time") c.time = v;
+              else if (k == "score") c.score = v;
+              else if (k == "kind") c.kind = v;
+              else if (k == "weight") c.weight = v;
+              else if (k == "source") c.source = v;
+              else throw py::value_error("unknown column role '" + k + "'");
+            }
+            const ingest_checks none;
+            py::gil_scoped_release release;
+            log.read_csv(path, c, checks ? *checks : none);
+          },
+          py::arg("path"), py::arg("columns"), py::arg("checks").none(true))
+      .def("_columns",
+           [](const evidence_log& log) {
+             py::dict d;
+             d["learner"] = copy_numpy(log.learner_codes());
+             d["competency"] = copy_numpy(log.competency_codes());
+             d["time"] = copy_numpy(log.times());
+             d["score"] = copy_numpy(log.scores());
+             std::vector<std::uint8_t> kind(log.size());
+             std::vector<float> weight(log.size());
+             std::vector<std::uint32_t> source(log.size());
+             const auto& attrs = log.attributes();
+             const auto& ac = log.attribute_codes();
+             for (std::size_t i = 0; i < log.size(); ++i) {
+               kind[i] = attrs[ac[i]].kind;
+               weight[i] = attrs[ac[i]].weight;
+               source[i] = attrs[ac[i]].source;
+             }
+             d["kind"] = copy_numpy(kind);
+             d["weight"] = copy_numpy(weight);
+             d["source"] = copy_numpy(source);
+             return d;
+           })
+      .def(py::pickle(
+          [](const evidence_log& log) {
+            py::dict cols = py::cast(log).attr("_columns")();
+            return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(), cols);
+          },
+          [](const py::tuple& t) {
+            evidence_log log;
+            for (const auto& k : t[0].cast<std::vector<std::string>>()) log.add_kind(k);
+            const auto learners = t[1].cast<std::vector<std::string>>();
+            const auto comps = t[2].cast<std::vector<std::string>>();
+            const auto sources = t[3].cast<std::vector<std::string>>();
+            const auto kinds = t[0].cast<std::vector<std::string>>();
+            py::dict c = t[4].cast<py::dict>();
+            auto lc = u32_array::ensure(c["learner"]), cc = u32_array::ensure(c["competency"]),
+                 sc = u32_array::ensure(c["source"]), kc = u32_array::ensure(c["kind"]);
+            auto tv = f64_array::ensure(c["time"]), sv = f64_array::ensure(c["score"]), wv = f64_array::ensure(c["weight"]);
+            evidence_columns b;
+            b.size = static_cast<std::size_t>(lc.size());
+            b.learner = {lc.data(), {learners.begin(), learners.end()}};
+            b.competency = {cc.data(), {comps.begin(), comps.end()}};
+            b.source = {sc.data(), {sources.begin(), sources.end()}};
+            b.kind = {kc.data(), {kinds.begin(), kinds.end()}};
+            b.time.values = tv.data();
+            b.score.values = sv.data();
+            b.weight.values = wv.data();
+            log.append(b);
+            return log;
+          }));
+}
+
+}  // namespace masterymap::python

@@ -1,0 +1,127 @@
+"""The evidence log: add, extend from DataFrames and arrays, CSV, whole-batch rejection."""
+import datetime as dt
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+
+
+@pytest.fixture
+def fw():
+    b = mm.FrameworkBuilder("f")
+    for c in ["A", "B"]:
+        b.add_competency(c, domain="N")
+    return b.build()
+
+
+def test_add_and_read_back():
+    log = mm.EvidenceLog()
+    log.add("s1", "A", 3, "2024-03-01", kind="summative", weight=2, source="Ms. Rivera")
+    log.add("s1", "A", 2.5, dt.datetime(2024, 3, 2, 9, 30))
+    log.add("s2", "B", 4, dt.date(2024, 3, 3))
+    log.add("s2", "B", 1, 1709251200.0)
+    assert len(log) == 4
+    df = log.to_dataframe()
+    assert list(df.columns) == ["learner", "competency", "time", "score", "kind", "weight", "source"]
+    assert df.time.tolist() == [1709251200.0, 1709251200.0 + 86400 + 9.5 * 3600, 1709251200.0 + 2 * 86400,
+                                1709251200.0]
+    assert df.kind.tolist() == ["summative", "formative", "formative", "formative"]
+    assert df.weight.tolist() == [2, 1, 1, 1]
+    assert df.source.tolist()[0] == "Ms. Rivera"
+    log.shrink_to_fit()
+    assert log.event_bytes == 24 * len(log)
+
+
+def test_extend_dataframe_with_categoricals_datetimes_and_labels(fw):
+    pol = mm.Policy(mm.Scale.four_point())
+    df = pd.DataFrame({
+        "learner": pd.Categorical(["s1", "s2", "s1"]),
+        "competency": ["A", "A", "B"],
+        "score": ["Proficient", "2", "Advanced"],
+        "time": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"], utc=True),
+        "kind": ["formative", "summative", "discussion"],
+    })
+    log = mm.EvidenceLog().extend(df, framework=fw, policy=pol)
+    out = log.to_dataframe()
+    assert out.score.tolist() == [3, 2, 4]
+    assert out.time.iloc[0] == 1704067200.0
+    assert log.learners == ["s1", "s2"]
+
+
+def test_from_arrays_and_renamed_columns():
+    log = mm.EvidenceLog.from_arrays(np.array(["u1", "u2"]), np.array(["X", "Y"]), np.array([1.0, 0.0]),
+                                     np.array([1, 2]))
+    assert len(log) == 2
+    log.extend({"user_id": ["u3"], "skill_name": ["X"], "correct": [1], "order_id": [3]},
+               columns={"learner": "user_id", "competency": "skill_name", "score": "correct", "time": "order_id"})
+    assert len(log) == 3
+
+
+def test_bad_batch_is_rejected_whole_and_the_log_is_unchanged(fw):
+    pol = mm.Policy(mm.Scale.four_point())
+    log = mm.EvidenceLog()
+    log.add("s1", "A", 3, 1)
+    before = log.to_dataframe()
+    bad = pd.DataFrame({
+        "learner": ["s2", "s2", "s2", "s2", "s2", "s2"],
+        "competency": ["A", "Z", "A", "B", "A", "B"],
+        "score": [3, 3, np.nan, 3, 9, 2],
+        "time": ["2024-01-01", "2024-01-01", "2024-01-01", "not a time", "2024-01-01", "2024-01-01"],
+        "kind": ["formative", "formative", "formative", "formative", "quiz", "formative"],
+        "weight": [1, 1, 1, 1, 1, -2],
+    })
+    with pytest.raises(mm.EvidenceError) as e:
+        log.extend(bad, framework=fw, policy=pol)
+    assert isinstance(e.value, mm.ValidationError)
+    assert e.value.rows == [1, 2, 3, 4, 4, 5]
+    messages = [p["message"] for p in e.value.problems]
+    assert messages == [
+        "row 1: unknown competency 'Z'",
+        "row 2: score is NaN",
+        "row 3: bad time 'not a time'",
+        "row 4: unknown kind 'quiz'",
+        "row 4: score 9 is outside [0, 4]",
+        "row 5: negative weight -2",
+    ]
+    assert len(log) == 1
+    assert log.learners == ["s1"]
+    pd.testing.assert_frame_equal(log.to_dataframe(), before)
+    with pytest.raises(mm.EvidenceError):
+        log.add("s1", "A", float("nan"), 2)
+    assert len(log) == 1
+
+
+def test_custom_kinds():
+    log = mm.EvidenceLog(kinds=["project"])
+    log.add("s1", "A", 3, 1, kind="project")
+    assert "project" in log.kinds
+    with pytest.raises(mm.EvidenceError):
+        log.add("s1", "A", 3, 1, kind="quiz")
+
+
+def test_read_csv(tmp_path, fw):
+    path = tmp_path / "ev.csv"
+    path.write_text("user_id,skill_name,order_id,correct\nu1,A,1,1\nu1,B,2,0\n")
+    log = mm.EvidenceLog.read_csv(path, {"learner": "user_id", "competency": "skill_name", "time": "order_id",
+                                         "score": "correct"}, framework=fw)
+    assert len(log) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("learner,competency,time,score\ns1,A,1,3\ns1,Q,x,3\n")
+    with pytest.raises(mm.EvidenceError) as e:
+        log.append_csv(bad, framework=fw)
+    assert e.value.rows == [1, 1]
+    assert e.value.problems[0]["message"] == "line 3: unknown competency 'Q'"
+    assert len(log) == 2
+    with pytest.raises(mm.ParseError):
+        log.append_csv(tmp_path / "missing.csv")
+
+
+def test_pickle():
+    log = mm.EvidenceLog(kinds=["project"])
+    log.add("s1", "A", 3, 1, kind="project", weight=2, source="T")
+    log.add("s2", "B", 1, 2)
+    again = pickle.loads(pickle.dumps(log))
+    pd.testing.assert_frame_equal(again.to_dataframe(), log.to_dataframe())

@@ -1,0 +1,103 @@
+"""Policies: methods, rules, rollups, overrides, validation with paths, JSON and pickle."""
+import pickle
+
+import pytest
+
+import masterymap as mm
+
+
+def full_policy():
+    rule = mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2, require_kinds=["discussion"],
+                   ignore_kinds=["self"], window_last=5, expires_after_days=365, exempt_on_pretest=3.0,
+                   exempt_confirm_kinds=["discussion"], monotonic=True)
+    p = mm.Policy(mm.Scale.four_point(), rule=rule, name="Lincoln")
+    p.override(domain="NF", rule=mm.Rule(method=mm.Method.n_mastery(3), window_days=90))
+    p.override("3.NF.A.1", rule=mm.Rule(method=mm.Method.power_law(), pretest_counts=True))
+    p.rollup("3.NF", mm.Rollup.k_of_n(2, ["3.NF.A.1", "3.NF.A.2", "3.NF.A.3"]))
+    p.rollup("3.OA", mm.Rollup.points(min_points=3, points={"A": 2, "B": 1, "C": 1}, required=["A"]))
+    p.rollup("POETRY", mm.Rollup.any_of(mm.Rollup.all_of(["A7", "A9"]), mm.Rollup.all_of(["A7", "A10"])))
+    p.rollup("3.MD", mm.Rollup.weighted_mean({"X": 2, "Y": 1}))
+    p.default_rollup = mm.Rollup.all_of()
+    p.rollup_precedence = "either"
+    return p
+
+
+def test_methods():
+    assert repr(mm.Method.decaying_average(0.65)) == "Method.decaying_average(w=0.65)"
+    assert mm.Method.n_mastery().n == 5
+    assert mm.Method.bkt().threshold == 0.95
+    assert mm.Method.weighted_average().name == "weighted_average"
+
+
+def test_overrides_most_specific_wins():
+    p = full_policy()
+    assert p.rule_for("3.NF.A.1", "NF").method == mm.Method.power_law()
+    assert p.rule_for("3.NF.A.2", "NF").method == mm.Method.n_mastery(3)
+    assert p.rule_for("3.OA.A.1", "OA").method == mm.Method.decaying_average(0.65)
+    assert p.kinds() == ["discussion", "self"]
+    with pytest.raises(ValueError):
+        p.override(rule=mm.Rule())
+
+
+def test_rollup_shapes():
+    r = mm.Rollup.any_of(mm.Rollup.all_of(["A7", "A9"]), mm.Rollup.all_of(["A7", "A10"]))
+    assert repr(r) == "Rollup.any_of(all_of(A7, A9), all_of(A7, A10))"
+    assert r.groups[0]["items"][0]["group"] == 1
+    assert repr(mm.Rollup.all_of()) == "Rollup.all_of(children)"
+    assert repr(mm.Rollup.all_of("A", "B")) == repr(mm.Rollup.all_of(["A", "B"]))
+
+
+def test_json_and_pickle_round_trip(tmp_path):
+    p = full_policy()
+    assert p.problems() == []
+    q = mm.Policy.from_json(p.to_json())
+    assert q == p and q.to_json() == p.to_json()
+    assert pickle.loads(pickle.dumps(p)) == p
+    path = tmp_path / "policy.json"
+    p.write(path)
+    assert mm.Policy.read(path) == p
+
+
+def test_validation_lists_every_problem_with_paths():
+    p = mm.Policy(rule=mm.Rule(method=mm.Method.decaying_average(1.5), window_last=0, exempt_on_pretest=9))
+    p.override("X", rule=mm.Rule(method=mm.Method.n_mastery(0)))
+    p.rollup("P", mm.Rollup.k_of_n(4, ["A", "B", "C"]))
+    with pytest.raises(mm.PolicyError) as e:
+        p.validate()
+    probs = e.value.problems
+    for expected in ["rule.method.w: 1.5 is outside (0, 1)", "rule.window_last: must be at least 1",
+                     "rule.exempt_on_pretest: 9 is off the scale [0, 4]",
+                     "overrides.competencies['X'].method.n: must be at least 1",
+                     "rollups['P'].groups[0].k: k=4 > n=3 items"]:
+        assert any(expected in x for x in probs), expected
+
+
+def test_validation_against_a_framework():
+    b = mm.FrameworkBuilder("f")
+    for c in ["P", "A", "B"]:
+        b.add_competency(c, domain="N")
+    b.add_child("P", "A")
+    fw = b.build()
+    p = mm.Policy()
+    p.override("nope", rule=mm.Rule())
+    p.rollup("P", mm.Rollup.all_of(["A", "B"]))
+    probs = p.problems(fw)
+    assert any("overrides.competencies['nope']: unknown competency" in x for x in probs)
+    assert any("'B' is not a descendant of 'P'" in x for x in probs)
+    with pytest.raises(mm.PolicyError):
+        mm.Engine(fw, p)
+
+
+def test_json_errors():
+    with pytest.raises(mm.ParseError) as e:
+        mm.Policy.from_json('{\n "rule": {,}\n}')
+    assert e.value.line == 2
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy.from_json('{"scale": {"ratings": [["A", 1]], "mastery": "A"}, "rule": {"method": "median"}}')
+    assert any("rule.method.name: unknown method 'median'" in x for x in e.value.problems)
+
+
+def test_example_policy_file(example_data):
+    p = mm.Policy.read(example_data / "policy_four_point.json")
+    assert p.rule.method == mm.Method.decaying_average(0.65)
+    assert p.scale == mm.Scale.four_point()
