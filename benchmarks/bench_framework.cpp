@@ -9,23 +9,11 @@
 #include <string>
 #include <unordered_set>
 
+#include "../examples/cpp/ccss.hpp"
+
 namespace mm = masterymap;
 
 namespace {
-
-mm::csv_framework_options ccss_options() {
-  mm::csv_framework_options o;
-  o.prerequisite_column = "from_code";
-  o.dependent_column = "to_code";
-  o.id_column = "code";
-  o.title_column = "cluster_name";
-  o.description_column = "text";
-  o.domain_column = "domain";
-  o.level_column = "grade";
-  o.level_values = {{"K", 0}, {"HS", 9}};
-  o.metadata_columns = {"domain_name", "cluster"};
-  return o;
-}
 
 /// n nodes, each requiring its w predecessors: i-w .. i-1 (a "window" graph, dense in
 /// redundant edges).
@@ -59,14 +47,14 @@ void BM_load_ccss_csv(benchmark::State& state) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
   const std::string edges = mm::read_text_file(dir + "prerequisite_edges.csv");
   const std::string comps = mm::read_text_file(dir + "standards.csv");
-  const auto o = ccss_options();
+  const auto o = ccss::options();
   for (auto _ : state) benchmark::DoNotOptimize(mm::parse_framework_csv(edges, comps, o));
 }
 BENCHMARK(BM_load_ccss_csv)->Unit(benchmark::kMillisecond);
 
 void BM_load_ccss_files(benchmark::State& state) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
-  const auto o = ccss_options();
+  const auto o = ccss::options();
   for (auto _ : state)
     benchmark::DoNotOptimize(
         mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", o));
@@ -76,7 +64,7 @@ BENCHMARK(BM_load_ccss_files)->Unit(benchmark::kMillisecond);
 void BM_load_ccss_json(benchmark::State& state) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
   const std::string json =
-      mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", ccss_options())
+      mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", ccss::options())
           .to_json(-1);
   for (auto _ : state) benchmark::DoNotOptimize(mm::framework::from_json(json));
 }
@@ -127,7 +115,7 @@ BENCHMARK(BM_redundant_random_100k)->Unit(benchmark::kMillisecond)->Iterations(1
 
 void BM_redundant_ccss(benchmark::State& state) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
-  const auto f = mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", ccss_options());
+  const auto f = ccss::load(MASTERYMAP_EXAMPLE_DATA);
   for (auto _ : state) benchmark::DoNotOptimize(f.redundant_prerequisites());
 }
 BENCHMARK(BM_redundant_ccss)->Unit(benchmark::kMicrosecond);

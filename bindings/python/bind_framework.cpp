@@ -73,6 +73,25 @@ std::vector<index_t> as_indices(const framework& f, const index_array& a) {
   return v;
 }
 
+/// The batch closures (ancestors / descendants): an int or an index array in, numpy out.
+py::array_t<index_t> batch_closure(const framework& f, const py::object& roots, const py::object& s,
+                                   std::vector<index_t> (framework::*query)(const std::vector<index_t>&,
+                                                                            strength_set) const) {
+  std::vector<index_t> r;
+  if (py::isinstance<py::int_>(roots)) {
+    r.push_back(resolve(f, roots));
+  } else {
+    r = as_indices(f, roots.cast<index_array>());
+  }
+  const strength_set filter = parse_filter(s);
+  std::vector<index_t> out;
+  {
+    py::gil_scoped_release release;
+    out = (f.*query)(r, filter);
+  }
+  return to_numpy(std::move(out));
+}
+
 build_options make_options(bool drop_cycle_edges, bool drop_duplicate_edges) {
   build_options o;
   o.drop_cycle_edges = drop_cycle_edges;
@@ -334,19 +353,7 @@ The direct prerequisites of ``id`` (in insertion order), or with ``transitive`` 
       .def(
           "ancestors",
           [](const framework& f, const py::object& roots, const py::object& s) {
-            std::vector<index_t> r;
-            if (py::isinstance<py::int_>(roots)) {
-              r.push_back(resolve(f, roots));
-            } else {
-              r = as_indices(f, roots.cast<index_array>());
-            }
-            const strength_set filter = parse_filter(s);
-            std::vector<index_t> out;
-            {
-              py::gil_scoped_release release;
-              out = f.ancestors(r, filter);
-            }
-            return to_numpy(std::move(out));
+            return batch_closure(f, roots, s, &framework::ancestors);
           },
           py::arg("indices"), py::arg("strength") = py::none(), R"pbdoc(
 Batch form of ``prerequisites(..., transitive=True)``: the union of the transitive
@@ -356,19 +363,7 @@ topological (learning) order.
       .def(
           "descendants",
           [](const framework& f, const py::object& roots, const py::object& s) {
-            std::vector<index_t> r;
-            if (py::isinstance<py::int_>(roots)) {
-              r.push_back(resolve(f, roots));
-            } else {
-              r = as_indices(f, roots.cast<index_array>());
-            }
-            const strength_set filter = parse_filter(s);
-            std::vector<index_t> out;
-            {
-              py::gil_scoped_release release;
-              out = f.descendants(r, filter);
-            }
-            return to_numpy(std::move(out));
+            return batch_closure(f, roots, s, &framework::descendants);
           },
           py::arg("indices"), py::arg("strength") = py::none(),
           "Batch form of ``dependents(..., transitive=True)``; see :meth:`ancestors`.")

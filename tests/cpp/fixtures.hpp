@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "../../examples/cpp/ccss.hpp"
+
 namespace fixtures {
 
 inline std::string shared_data(const std::string& rel) {
@@ -35,26 +37,8 @@ inline masterymap::framework_builder diamond_builder() {
   return b;
 }
 
-/// Options that read the bundled Common Core coherence map (examples/data/ccss-math).
-inline masterymap::csv_framework_options ccss_options() {
-  masterymap::csv_framework_options o;
-  o.name = "CCSS Math (Coherence Map)";
-  o.prerequisite_column = "from_code";
-  o.dependent_column = "to_code";
-  o.id_column = "code";
-  o.title_column = "cluster_name";
-  o.description_column = "text";
-  o.domain_column = "domain";
-  o.level_column = "grade";
-  o.level_values = {{"K", 0}, {"HS", 9}};
-  o.metadata_columns = {"domain_name", "cluster"};
-  return o;
-}
-
-inline masterymap::framework ccss() {
-  return masterymap::read_framework_csv(example_data("ccss-math/prerequisite_edges.csv"),
-                                        example_data("ccss-math/standards.csv"), ccss_options());
-}
+/// The bundled Common Core coherence map (examples/data/ccss-math).
+inline masterymap::framework ccss() { return ccss::load(MASTERYMAP_EXAMPLE_DATA); }
 
 }  // namespace fixtures
 
