@@ -19,4 +19,10 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_evidence(m);
   // after bind_evidence: evaluations take an EvidenceLog and return _IngestChecks
   masterymap::python::bind_engine(m);
+  // after bind_engine and bind_policy: Progression compiles a framework with a policy
+  masterymap::python::bind_progression(m);
+  // after bind_progression: pacing reads a Progression
+  masterymap::python::bind_pacing(m);
+  // after bind_pacing: Roster.pacing takes a PacePlan
+  masterymap::python::bind_roster(m);
 }
