@@ -48,7 +48,7 @@ def test_one_and_a_half_times_the_pace(fw):
     assert r["actual_rate"] == pytest.approx(6 / 28)
     assert r["needed_rate"] == pytest.approx(20 / 154)
     assert r["projected_finish"] == pytest.approx(today + 20 / (6 / 28) * DAY)
-    assert r["projected_finish_date"].== "2024-05-01T08:00:00Z"
+    assert r["projected_finish_date"] == "2024-05-01T08:00:00Z"
     assert r["remaining"][0] == "P07"
 
 
