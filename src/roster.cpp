@@ -452,9 +452,23 @@ void roster::save(const std::string& path) const {
   w.array(log.scores());
   w.array(log.attribute_codes());
   static_assert(sizeof(status) == 1, "status is one byte");
-  w.array(d.st);
-  w.array(d.sc);
-  w.array(d.rt);
+  // The tables, sparse: only cells that differ from "not started, no score, no rating".
+  std::vector<std::uint64_t> cell;
+  std::vector<std::uint8_t> cst;
+  std::vector<double> csc;
+  std::vector<std::int8_t> crt;
+  for (std::size_t i = 0; i < d.st.size(); ++i)
+    if (d.st[i] != status::not_started || !std::isnan(d.sc[i]) || d.rt[i] != -1) {
+      cell.push_back(i);
+      cst.push_back(static_cast<std::uint8_t>(d.st[i]));
+      csc.push_back(d.sc[i]);
+      crt.push_back(d.rt[i]);
+    }
+  w.pod(static_cast<std::uint64_t>(d.rows.size()));
+  w.array(cell);
+  w.array(cst);
+  w.array(csc);
+  w.array(crt);
   w.out.write(snapshot_end, 8);
   w.out.flush();
   if (!w.out) throw error(fmt::format("roster snapshot: writing '{}' failed", path));
@@ -495,15 +509,18 @@ roster roster::load(const std::string& path, roster_options options) {
   const auto tt = r.array<double>();
   const auto ss = r.array<float>();
   const auto ac = r.array<std::uint32_t>();
-  auto st = r.array<std::uint8_t>();
-  auto sc = r.array<double>();
-  auto rt = r.array<std::int8_t>();
+  const auto nlearners = r.pod<std::uint64_t>();
+  const auto cell = r.array<std::uint64_t>();
+  const auto cst = r.array<std::uint8_t>();
+  const auto csc = r.array<double>();
+  const auto crt = r.array<std::int8_t>();
   char end[8];
   r.bytes(end, 8);
   if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
   const std::size_t rows = lc.size();
   if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows || aw.size() != ak.size() ||
-      as.size() != ak.size() || st.size() != learners.size() * d->n || sc.size() != st.size() || rt.size() != st.size())
+      as.size() != ak.size() || nlearners != learners.size() || cst.size() != cell.size() ||
+      csc.size() != cell.size() || crt.size() != cell.size())
     r.fail("inconsistent sizes");
   // Rebuild the log with the same codes: names in code order, rows in order.
   for (const auto& k : kinds) d->log.add_kind(k);
@@ -532,12 +549,13 @@ roster roster::load(const std::string& path, roster_options options) {
     r.fail(std::string("bad evidence: ") + e.what());
   }
   if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
-  d->st.resize(st.size());
-  std::memcpy(d->st.data(), st.data(), st.size());
-  d->sc = std::move(sc);
-  d->rt = std::move(rt);
-  d->code.resize(d->st.size());
-  d->rows.resize(learners.size());
+  d->grow_tables(learners.size());
+  for (std::size_t k = 0; k < cell.size(); ++k) {
+    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired)) r.fail("bad table cell");
+    d->st[cell[k]] = static_cast<status>(cst[k]);
+    d->sc[cell[k]] = csc[k];
+    d->rt[cell[k]] = crt[k];
+  }
   d->index_rows(0);
   std::vector<std::uint32_t> all(learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
