@@ -17,6 +17,9 @@ void bind_scale(py::module_& m);
 void bind_policy(py::module_& m);
 void bind_evidence(py::module_& m);
 void bind_engine(py::module_& m);
+void bind_progression(py::module_& m);
+void bind_pacing(py::module_& m);
+void bind_roster(py::module_& m);
 
 }  // namespace masterymap::python
 

@@ -23,4 +23,10 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_engine(m);
   // after bind_bkt and bind_engine: a bkt model as an engine ProbabilitySource
   masterymap::python::bind_bkt_source(m);
+  // after bind_engine and bind_policy: Progression compiles a framework with a policy
+  masterymap::python::bind_progression(m);
+  // after bind_progression: pacing reads a Progression
+  masterymap::python::bind_pacing(m);
+  // after bind_pacing: Roster.pacing takes a PacePlan
+  masterymap::python::bind_roster(m);
 }

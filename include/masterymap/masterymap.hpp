@@ -14,5 +14,8 @@
 #include <masterymap/evidence.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/bkt_source.hpp>
+#include <masterymap/progression.hpp>
+#include <masterymap/pacing.hpp>
+#include <masterymap/roster.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP

@@ -30,6 +30,8 @@ from ._core import (  # noqa: F401
 from . import _framework  # noqa: F401  (adds to_networkx, edges_frame, ... to Framework)
 from . import io  # noqa: F401
 from ._mastery import evaluate, evaluate_all, ratings  # noqa: F401  (also adds EvidenceLog.extend, ...)
+from ._core import Progression, PacePlan, Roster  # noqa: F401
+from ._progression import to_seconds  # noqa: F401  (also adds LearnerState.frontier, Roster.ingest, ...)
 
 __all__ = [
     "__version__",
@@ -58,6 +60,10 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "ratings",
+    "Progression",
+    "PacePlan",
+    "Roster",
+    "to_seconds",
 ]
 
 # Bayesian Knowledge Tracing (pyBKT-like API): masterymap.bkt

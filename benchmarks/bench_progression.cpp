@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Progression and roster benchmarks on the CCSS map: frontier recompute for 100k learners,
+// incremental updates, ingest, snapshot/restore.
+#include <benchmark/benchmark.h>
+
+#include <masterymap/masterymap.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+
+namespace mm = masterymap;
+
+namespace {
+
+mm::framework ccss() {
+  mm::csv_framework_options o;
+  o.prerequisite_column = "from_code";
+  o.dependent_column = "to_code";
+  o.id_column = "code";
+  o.domain_column = "domain";
+  o.level_column = "grade";
+  o.level_values = {{"K", 0}, {"HS", 9}};
+  const std::string d = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
+  return mm::read_framework_csv(d + "prerequisite_edges.csv", d + "standards.csv", o);
+}
+
+/// `per_learner` events for each of `learners` learners: mostly mastery of low grades.
+mm::evidence_log synthetic(const mm::framework& fw, std::size_t learners, int per_learner, std::uint32_t seed,
+                           double t0 = 1.7e9) {
+  std::mt19937 rng(seed);
+  std::vector<std::uint32_t> lc, cc;
+  std::vector<double> t, s;
+  std::uniform_int_distribution<int> C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
+  for (std::size_t l = 0; l < learners; ++l)
+    for (int k = 0; k < per_learner; ++k) {
+      lc.push_back(static_cast<std::uint32_t>(l));
+      cc.push_back(static_cast<std::uint32_t>(C(rng)));
+      t.push_back(t0 + static_cast<double>(k) * 3600);
+      s.push_back(S(rng) >= 2 ? 3.0 : 2.0);
+    }
+  std::vector<std::string> names;
+  for (std::size_t l = 0; l < learners; ++l) names.push_back("s" + std::to_string(l));
+  mm::evidence_columns b;
+  b.size = lc.size();
+  b.learner.codes = lc.data();
+  b.learner.names = {names.begin(), names.end()};
+  b.competency.codes = cc.data();
+  for (const auto& c : fw.competencies()) b.competency.names.emplace_back(c.id);
+  b.time.values = t.data();
+  b.score.values = s.data();
+  mm::evidence_log log;
+  log.append(b);
+  return log;
+}
+
+struct big {
+  mm::framework fw = ccss();
+  std::unique_ptr<mm::roster> r;
+  big() {
+    mm::roster_options o;
+    o.threads = 2;
+    r = std::make_unique<mm::roster>(fw, mm::policy(mm::scale::four_point()), o);
+    r->ingest(synthetic(fw, 100000, 40, 1));
+  }
+};
+
+big& roster100k() {
+  static big b;
+  return b;
+}
+
+void BM_frontier_recompute_100k_learners(benchmark::State& state) {
+  auto& b = roster100k();
+  std::vector<std::uint8_t> out(b.r->size() * b.r->competencies());
+  for (auto _ : state) {
+    b.r->frontier_matrix(out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["learners"] = static_cast<double>(b.r->size());
+  state.counters["competencies"] = static_cast<double>(b.r->competencies());
+}
+BENCHMARK(BM_frontier_recompute_100k_learners)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_frontier_one_learner(benchmark::State& state) {
+  auto& b = roster100k();
+  std::vector<std::uint8_t> out(b.r->competencies());
+  std::size_t l = 0;
+  for (auto _ : state) {
+    b.r->progression().frontier_flags(b.r->codes().data() + (l % b.r->size()) * b.r->competencies(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    ++l;
+  }
+}
+BENCHMARK(BM_frontier_one_learner);
+
+// The incremental path: one evidence event changes one competency's status; the learner's
+// frontier is brought up to date in O(out-degree).
+void BM_incremental_update_one_event(benchmark::State& state) {
+  auto& b = roster100k();
+  const auto& prog = b.r->progression();
+  mm::frontier_tracker tr(prog, b.r->view(0));
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> C(0, static_cast<int>(prog.size()) - 1), K(0, 2);
+  std::vector<std::pair<mm::index_t, mm::status>> ev(4096);
+  const mm::status st[] = {mm::status::mastered, mm::status::in_progress, mm::status::not_started};
+  for (auto& e : ev) e = {static_cast<mm::index_t>(C(rng)), st[K(rng)]};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& e = ev[i++ & 4095];
+    tr.set(e.first, e.second, 3.0);
+    benchmark::DoNotOptimize(tr.frontier_size());
+  }
+}
+BENCHMARK(BM_incremental_update_one_event);
+
+// Roster ingest of a batch of new events spread over many existing learners (per event).
+void BM_roster_ingest_batch(benchmark::State& state) {
+  const auto fw = ccss();
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    mm::roster_options o;
+    o.threads = 2;
+    mm::roster r(fw, mm::policy(mm::scale::four_point()), o);
+    r.ingest(synthetic(fw, 10000, 10, 2));
+    mm::evidence_log more = synthetic(fw, 10000, static_cast<int>(batch / 10000), 3, 1.8e9);
+    state.ResumeTiming();
+    r.ingest(more);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(batch));
+}
+BENCHMARK(BM_roster_ingest_batch)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One event for one learner (latency: the learner is re-evaluated from its evidence).
+void BM_roster_ingest_one_event(benchmark::State& state) {
+  auto& b = roster100k();
+  double t = 1.9e9;
+  std::size_t l = 0;
+  for (auto _ : state) {
+    std::vector<mm::evidence> one{{"s" + std::to_string(l++ % 100000), "3.NF.A.1", t, 3.0}};
+    t += 1;
+    b.r->ingest(one);
+  }
+}
+BENCHMARK(BM_roster_ingest_one_event)->Unit(benchmark::kMicrosecond);
+
+void BM_snapshot_save_100k(benchmark::State& state) {
+  auto& b = roster100k();
+  for (auto _ : state) b.r->save("bench_roster.bin");
+  std::FILE* f = std::fopen("bench_roster.bin", "rb");
+  if (f) {
+    std::fseek(f, 0, SEEK_END);
+    state.counters["MB"] = static_cast<double>(std::ftell(f)) / 1e6;
+    std::fclose(f);
+  }
+}
+BENCHMARK(BM_snapshot_save_100k)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_snapshot_restore_100k(benchmark::State& state) {
+  auto& b = roster100k();
+  b.r->save("bench_roster.bin");
+  for (auto _ : state) {
+    mm::roster_options o;
+    o.threads = 2;
+    auto r = mm::roster::load("bench_roster.bin", o);
+    benchmark::DoNotOptimize(r.size());
+  }
+  std::remove("bench_roster.bin");
+}
+BENCHMARK(BM_snapshot_restore_100k)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_gaps_recommend_one_learner(benchmark::State& state) {
+  auto& b = roster100k();
+  std::size_t l = 0;
+  for (auto _ : state) {
+    auto rec = b.r->progression().recommend(b.r->view(l++ % b.r->size()), 5);
+    benchmark::DoNotOptimize(rec.data());
+  }
+}
+BENCHMARK(BM_gaps_recommend_one_learner)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

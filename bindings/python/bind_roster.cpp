@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/roster.hpp>
+
+#include <cmath>
+#include <cstring>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "progression_py.hpp"
+
+namespace masterymap::python {
+namespace {
+
+template <typename T>
+py::array_t<T> to_numpy(std::vector<T>&& v, py::ssize_t rows, py::ssize_t cols) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({rows, cols}, {static_cast<py::ssize_t>(sizeof(T)) * cols, static_cast<py::ssize_t>(sizeof(T))},
+                        heap->data(), owner);
+}
+
+template <typename T>
+py::array_t<T> to_numpy1(std::vector<T>&& v) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))}, heap->data(),
+                        owner);
+}
+
+py::dict summary(const ingest_summary& s) {
+  py::dict d;
+  d["rows"] = s.rows;
+  d["learners_touched"] = s.learners_touched;
+  d["new_learners"] = s.new_learners;
+  d["full"] = s.full;
+  return d;
+}
+
+}  // namespace
+
+void bind_roster(py::module_& m) {
+  py::class_<roster>(m, "Roster", R"pbdoc(
+Many learners against one framework and policy, kept as dense learner x competency tables
+(status, score, rating and a one-byte attainment code per cell).
+
+``ingest`` adds evidence (an :class:`EvidenceLog` or a DataFrame with the evidence columns) and
+re-evaluates only the learners it touches (everyone only when the evaluation time moves under a
+policy with windows in days or expiry), in parallel over learners with the GIL released; the
+tables always equal a full evaluation of everything ingested, whatever the thread count.
+Each call adds the rows it is given: pass new evidence only.
+
+Bulk answers come as DataFrames: :meth:`to_dataframe`, :meth:`frontier`, :meth:`levels`,
+:meth:`pacing`; :meth:`learner` gives one :class:`LearnerState` (with ``explain`` and the
+progression methods). :meth:`save` / :meth:`Roster.load` snapshot the whole roster to a
+versioned binary file; a restored roster answers identically and can keep ingesting.
+Reads are thread-safe while no ingest runs.
+
+:param threads: worker threads (0 = all cores).
+:param as_of: a fixed evaluation time (default: the latest evidence time ingested).
+)pbdoc")
+      .def(py::init([](framework fw, policy p, unsigned threads, const py::object& as_of) {
+             roster_options o;
+             o.threads = threads;
+             if (!as_of.is_none()) o.as_of = to_seconds(as_of);
+             return std::make_unique<roster>(std::move(fw), std::move(p), o);
+           }),
+           py::arg("framework"), py::arg("policy"), py::kw_only(), py::arg("threads") = 0,
+           py::arg("as_of") = py::none())
+      .def(
+          "_ingest_log",
+          [](roster& r, const evidence_log& log) {
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              s = r.ingest(log);
+            }
+            return summary(s);
+          },
+          py::arg("log"))
+      .def_property_readonly("framework", &roster::framework)
+      .def_property_readonly("policy", &roster::policy)
+      .def_property_readonly("log", &roster::log, py::return_value_policy::reference_internal,
+                             "Every piece of evidence ingested (read-only use; grows with each ingest).")
+      .def_property_readonly("as_of", [](const roster& r) -> py::object {
+        return std::isnan(r.as_of()) ? py::object(py::none()) : py::object(py::float_(r.as_of()));
+      }, "The evaluation time of the tables (seconds), None before any evidence.")
+      .def_property_readonly("learners", &roster::learners, "Learner ids, in order of first appearance.")
+      .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
+      .def("__len__", &roster::size)
+      .def("__contains__", [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
+      .def_property_readonly("progression", &roster::progression)
+      .def("status_codes", [](const roster& r) {
+        std::vector<std::uint8_t> v(r.statuses().size());
+        if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
+        return to_numpy(std::move(v), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
+      }, "Status codes (indexing STATUSES), learners x competencies (a copy).")
+      .def("scores", [](const roster& r) {
+        return to_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
+                        static_cast<py::ssize_t>(r.competencies()));
+      }, "Scores (NaN = none), learners x competencies (a copy).")
+      .def("rating_codes", [](const roster& r) {
+        return to_numpy(std::vector<std::int8_t>(r.ratings()), static_cast<py::ssize_t>(r.size()),
+                        static_cast<py::ssize_t>(r.competencies()));
+      }, "Rating indices on the scale (-1 = none), learners x competencies (a copy).")
+      .def("frontier_matrix", [](const roster& r) {
+        std::vector<std::uint8_t> f(r.size() * r.competencies());
+        {
+          py::gil_scoped_release rel;
+          r.frontier_matrix(f.data());
+        }
+        return to_numpy(std::move(f), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
+      }, "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
+      .def("last_evidence", [](const roster& r, const std::string& id) {
+        return to_numpy1(r.last_evidence(r.index_of(id)));
+      }, py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
+      .def(
+          "_levels",
+          [](const roster& r, const std::string& domain) {
+            std::vector<domain_level> ls;
+            {
+              py::gil_scoped_release rel;
+              ls = r.levels(domain);
+            }
+            const std::size_t L = ls.size();
+            std::vector<double> level(L), next(L), progress(L);
+            std::vector<std::int64_t> done(L), total(L), gaps(L);
+            py::list gap_levels, remaining;
+            for (std::size_t i = 0; i < L; ++i) {
+              const auto& x = ls[i];
+              level[i] = x.level ? *x.level : NAN;
+              next[i] = x.next_level ? *x.next_level : NAN;
+              done[i] = static_cast<std::int64_t>(x.next_done);
+              total[i] = static_cast<std::int64_t>(x.next_total);
+              progress[i] = x.next_progress;
+              gaps[i] = static_cast<std::int64_t>(x.gaps.size());
+              gap_levels.append(py::cast(x.gap_levels));
+            }
+            py::dict d;
+            d["level"] = to_numpy1(std::move(level));
+            d["next_level"] = to_numpy1(std::move(next));
+            d["next_done"] = to_numpy1(std::move(done));
+            d["next_total"] = to_numpy1(std::move(total));
+            d["next_progress"] = to_numpy1(std::move(progress));
+            d["gaps"] = to_numpy1(std::move(gaps));
+            d["gap_levels"] = gap_levels;
+            return d;
+          },
+          py::arg("domain"))
+      .def(
+          "_pacing",
+          [](const roster& r, const pace_plan& plan, const py::object& today) {
+            std::optional<double> t;
+            if (!today.is_none()) t = to_seconds(today);
+            std::vector<pace_report> ps;
+            {
+              py::gil_scoped_release rel;
+              ps = r.pacing(plan, t);
+            }
+            const std::size_t L = ps.size();
+            std::vector<std::uint8_t> status(L), complete(L);
+            std::vector<std::int64_t> done(L), total(L);
+            std::vector<double> expected(L), er(L), ar(L), acc(L), need(L), finish(L), ahead(L);
+            for (std::size_t i = 0; i < L; ++i) {
+              const auto& p = ps[i];
+              status[i] = static_cast<std::uint8_t>(p.status);
+              complete[i] = p.complete ? 1 : 0;
+              done[i] = static_cast<std::int64_t>(p.done);
+              total[i] = static_cast<std::int64_t>(p.total);
+              expected[i] = p.expected;
+              er[i] = p.expected_rate;
+              ar[i] = p.actual_rate;
+              acc[i] = p.acceleration;
+              need[i] = p.needed_rate;
+              finish[i] = p.projected_finish.value_or(NAN);
+              ahead[i] = p.days_ahead;
+            }
+            py::dict d;
+            d["status"] = to_numpy1(std::move(status));
+            d["done"] = to_numpy1(std::move(done));
+            d["expected"] = to_numpy1(std::move(expected));
+            d["total"] = to_numpy1(std::move(total));
+            d["complete"] = to_numpy1(std::move(complete));
+            d["expected_rate"] = to_numpy1(std::move(er));
+            d["actual_rate"] = to_numpy1(std::move(ar));
+            d["acceleration"] = to_numpy1(std::move(acc));
+            d["needed_rate"] = to_numpy1(std::move(need));
+            d["projected_finish"] = to_numpy1(std::move(finish));
+            d["days_ahead"] = to_numpy1(std::move(ahead));
+            return d;
+          },
+          py::arg("plan"), py::arg("today") = py::none())
+      .def(
+          "save",
+          [](const roster& r, const py::object& path) {
+            const std::string p = py::str(path);
+            py::gil_scoped_release rel;
+            r.save(p);
+          },
+          py::arg("path"), "Writes the whole roster to a versioned binary snapshot.")
+      .def_static(
+          "load",
+          [](const py::object& path, unsigned threads) {
+            const std::string p = py::str(path);
+            roster_options o;
+            o.threads = threads;
+            std::unique_ptr<roster> out;
+            {
+              py::gil_scoped_release rel;
+              out = std::make_unique<roster>(roster::load(p, o));
+            }
+            return out;
+          },
+          py::arg("path"), py::kw_only(), py::arg("threads") = 0,
+          "Restores a roster written by :meth:`save` (raises ParseError on a bad file).")
+      .def("__repr__", [](const roster& r) {
+        return "<Roster: " + std::to_string(r.size()) + " learners, " + std::to_string(r.competencies()) +
+               " competencies, " + std::to_string(r.log().size()) + " evidence rows>";
+      });
+}
+
+}  // namespace masterymap::python

@@ -1,0 +1,250 @@
+"""Progression on :class:`LearnerState` and the DataFrame side of :class:`Roster`.
+
+The work is done in C++ (``Progression``, ``Roster``); this module attaches the methods named in
+the design (``st.frontier()``, ``st.blocked_by(id)``, ``st.gaps()``, ``st.path_to(goal)``,
+``st.recommend(k)``, ``st.level(domain)``, ``st.pacing(plan)``, ``roster.learner(id)``,
+``roster.to_dataframe()``, ...) and turns the C++ columns into pandas DataFrames.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from ._core import (
+    STATUSES,
+    Engine,
+    EvidenceLog,
+    LearnerState,
+    PacePlan,
+    Progression,
+    Roster,
+    _pacing,
+    _to_seconds,
+)
+
+_PACE_STATUSES = ["on_track", "behind", "ahead"]
+
+
+def _progression(st: LearnerState) -> Progression:
+    return Progression(st.framework, st.policy)
+
+
+def _last_evidence(st: LearnerState) -> np.ndarray:
+    """Latest evidence time per competency, up to the state's evaluation time (NaN = none)."""
+    out = np.full(len(st), np.nan)
+    counts = st.evidence_counts()
+    for i in np.flatnonzero(counts):
+        times = [e["time"] for e in st.explain(int(i)).evidence if e["time"] <= st.as_of]
+        if times:
+            out[i] = max(times)
+    return out
+
+
+def frontier(self: LearnerState) -> list:
+    """Ready to learn: competencies not done whose gating prerequisites are met (framework order).
+
+    ``required`` prerequisites must be done (mastered, exceeded, exempt); ``familiar`` ones at
+    least at the edge's lower level (its ``min_level``, else the scale's lowest rating above the
+    bottom when below mastery, else any evidence); ``recommended`` ones never gate.
+    """
+    return _progression(self).frontier(self.status_codes(), self.scores())
+
+
+def inner_fringe(self: LearnerState) -> list:
+    """Recently learned: done competencies none of whose gating dependents are done yet."""
+    return _progression(self).inner_fringe(self.status_codes(), self.scores())
+
+
+def blocked_by(self: LearnerState, id: Union[str, int]) -> list:
+    """Why ``id`` cannot be started: its unmet prerequisites, transitively, in learning order.
+
+    Each is a dict: id, status, score, needed ("mastered", "started" or a rating label),
+    needed_level, blocks (the dependents it holds back), ready (can start now), distance (steps
+    from ready). Empty when ``id`` is done or ready.
+    """
+    return _progression(self).blocked_by(id, self.status_codes(), self.scores())
+
+
+def gaps(self: LearnerState) -> list:
+    """Unmastered prerequisites under work with evidence, ranked by how much rests on them.
+
+    Each is a dict: id, status, score, domain, level, undermines (the mastered or in-progress
+    competencies that rest on it), ready.
+    """
+    return _progression(self).gaps(self.status_codes(), self.scores())
+
+
+def path_to(self: LearnerState, goal: Union[str, Sequence[str]], rate: Optional[float] = None,
+            per: str = "day") -> dict:
+    """An ordered plan to one or more goals: dict(goals, steps, length, days).
+
+    Steps are the goals not done and their unmet prerequisites (as :meth:`blocked_by`), in a
+    valid learning order that does the nearest-to-ready work first. With ``rate`` competencies
+    per ``per`` ("day" or "week"), ``days`` is the projected duration.
+    """
+    rate_per_day = None
+    if rate is not None:
+        rate_per_day = float(rate) / (7.0 if per == "week" else 1.0)
+        if per not in ("day", "week"):
+            raise ValueError("per must be 'day' or 'week'")
+    return _progression(self).path_to(goal, self.status_codes(), self.scores(), rate_per_day)
+
+
+def recommend(self: LearnerState, k: int = 5, goals: Any = None, **weights: float) -> list:
+    """The top ``k`` of the frontier, each a dict with ``score`` and ``reasons``.
+
+    score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
+    + level_weight / (1 + level - lowest frontier level) + recency_weight * exp(-days since the
+    latest evidence / recency_days) + gap_weight * competencies with evidence it undermines.
+    Defaults: weights 1, goal_weight 2, recency_days 14. Ties go to learning order.
+    """
+    return _progression(self).recommend(k, self.status_codes(), self.scores(), _last_evidence(self),
+                                        self.as_of, goals, **weights)
+
+
+def level(self: LearnerState, domain: str) -> dict:
+    """The learner's level in a domain of a learning map.
+
+    dict(domain, level (the highest level whose competencies are all done, or None), levels,
+    next_level, next_done, next_total, next_progress, next_remaining, gaps (not done below the
+    level), gap_levels).
+    """
+    return _progression(self).level(domain, self.status_codes(), self.scores())
+
+
+def levels(self: LearnerState) -> list:
+    """:meth:`level` for every domain with leveled competencies."""
+    return _progression(self).levels(self.status_codes(), self.scores())
+
+
+def pacing(self: LearnerState, plan: PacePlan, today: Any = None) -> dict:
+    """This learner against a :class:`PacePlan` (``today`` defaults to the evaluation time).
+
+    dict(status, done, expected, total, complete, expected_rate, actual_rate, acceleration,
+    needed_rate, projected_finish, projected_finish_date, days_ahead, remaining, today); rates
+    are per day.
+    """
+    return _pacing(_progression(self), plan, self.status_codes(), self.scores(), _last_evidence(self),
+                   self.as_of, today)
+
+
+for _name, _fn in [("frontier", frontier), ("inner_fringe", inner_fringe), ("blocked_by", blocked_by),
+                   ("gaps", gaps), ("path_to", path_to), ("recommend", recommend), ("level", level),
+                   ("levels", levels), ("pacing", pacing)]:
+    setattr(LearnerState, _name, _fn)
+
+
+# --- Roster ----------------------------------------------------------------------------------
+
+def _ingest(self: Roster, data: Any) -> dict:
+    """Adds evidence: an :class:`EvidenceLog`, or a DataFrame / dict of columns (learner,
+    competency, score, time, and optionally kind, weight, source). Only the learners it touches
+    are re-evaluated. Returns dict(rows, learners_touched, new_learners, full).
+    Raises EvidenceError (listing every bad row) and changes nothing on a bad batch.
+    """
+    if not isinstance(data, EvidenceLog):
+        log = EvidenceLog()
+        log.extend(data)
+        data = log
+    return self._ingest_log(data)
+
+
+def _learner(self: Roster, id: str) -> LearnerState:
+    """One learner's full :class:`LearnerState` (with ``explain`` and the progression methods)."""
+    if id not in self:
+        from ._core import UnknownIdError
+        raise UnknownIdError(f"unknown learner id '{id}'")
+    return Engine(self.framework, self.policy).evaluate(self.log, id, as_of=self.as_of)
+
+
+def _ids(self: Roster) -> list:
+    return list(self.framework)
+
+
+def _to_dataframe(self: Roster, all_competencies: bool = False) -> Any:
+    """Every learner's ratings as one long DataFrame: learner, competency, status, score, rating
+    (categoricals). Only pairs that are not ``not_started`` unless ``all_competencies``."""
+    import pandas as pd
+
+    st = self.status_codes()
+    L, N = st.shape
+    flat = st.reshape(-1)
+    idx = np.arange(L * N) if all_competencies else np.flatnonzero(flat != 0)
+    rating = self.rating_codes().reshape(-1)[idx].astype(np.int64)
+    return pd.DataFrame({
+        "learner": pd.Categorical.from_codes(idx // N, categories=list(self.learners)),
+        "competency": pd.Categorical.from_codes(idx % N, categories=_ids(self)),
+        "status": pd.Categorical.from_codes(flat[idx].astype(np.int64), categories=list(STATUSES)),
+        "score": self.scores().reshape(-1)[idx],
+        "rating": pd.Categorical.from_codes(rating, categories=list(self.policy.scale.labels)),
+    })
+
+
+def _frontier(self: Roster) -> Any:
+    """The frontier of every learner as a DataFrame (learner, competency), computed in C++ in
+    parallel; learners in order, competencies in framework order."""
+    import pandas as pd
+
+    f = self.frontier_matrix()
+    L, N = f.shape
+    idx = np.flatnonzero(f.reshape(-1))
+    return pd.DataFrame({
+        "learner": pd.Categorical.from_codes(idx // N, categories=list(self.learners)),
+        "competency": pd.Categorical.from_codes(idx % N, categories=_ids(self)),
+    })
+
+
+def _levels(self: Roster, domain: Optional[str] = None) -> Any:
+    """Every learner's level per domain as a DataFrame: learner, domain, level (NaN: none),
+    next_level, next_done, next_total, next_progress, gaps (count), gap_levels. One domain, or
+    every domain with leveled competencies."""
+    import pandas as pd
+
+    if domain is None:
+        domains = []
+        for d in self.framework.domains():
+            if any(c.level is not None and c.kind == "academic" for c in
+                   (self.framework[i] for i in self.framework.competencies_in(d))):
+                domains.append(d)
+    else:
+        domains = [domain]
+    frames = []
+    for d in domains:
+        cols = self._levels(d)
+        frame = pd.DataFrame({"learner": list(self.learners), "domain": d})
+        for k, v in cols.items():
+            frame[k] = v
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["learner", "domain", "level", "next_level", "next_done", "next_total",
+                                     "next_progress", "gaps", "gap_levels"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _roster_pacing(self: Roster, plan: PacePlan, today: Any = None) -> Any:
+    """Every learner against a :class:`PacePlan` as a DataFrame (one row per learner): status,
+    done, expected, total, complete, expected_rate, actual_rate, acceleration, needed_rate
+    (per day), projected_finish (seconds; NaN when it cannot be projected), days_ahead."""
+    import pandas as pd
+
+    cols = self._pacing(plan, today)
+    frame = pd.DataFrame({"learner": list(self.learners)})
+    for k, v in cols.items():
+        frame[k] = v
+    frame["status"] = pd.Categorical.from_codes(frame["status"].astype(np.int64), categories=_PACE_STATUSES)
+    frame["complete"] = frame["complete"].astype(bool)
+    return frame
+
+
+Roster.ingest = _ingest
+Roster.learner = _learner
+Roster.to_dataframe = _to_dataframe
+Roster.frontier = _frontier
+Roster.levels = _levels
+Roster.pacing = _roster_pacing
+
+
+def to_seconds(t: Any) -> float:
+    """Seconds since the epoch of a number, an ISO 8601 string, a datetime or a date."""
+    return _to_seconds(t)

