@@ -112,6 +112,56 @@ int main(int argc, char** argv) {
     }
     const mm::learner_state ana = eng.evaluate(log, "ana");
     std::cout << "\nWhy is ana's 3.NF.A.3 not mastered yet?\n" << ana.explain("3.NF.A.3", log).text << "\n";
+
+    // Progression: a whole class in a roster; one learner's frontier, gaps, levels and pace.
+    // Maya has mastered grades K-3 (a formative check and the teacher's discussion on each
+    // standard) except 3.NF.A.1, and has started grade 4 fractions and operations.
+    mm::roster roster(fw, pol);
+    roster.ingest(log);  // ana, ben and cai from the CSV
+    std::vector<mm::evidence> maya;
+    double t = *mm::parse_time("2026-09-01T08:00:00Z");
+    for (const auto& c : fw.competencies()) {
+      const int g = c.level.value_or(99);
+      const bool started_g4 = g == 4 && (c.domain == "NF" || c.domain == "OA");
+      if ((g <= 3 && c.id != "3.NF.A.1") || started_g4) {
+        maya.emplace_back("maya", c.id, t += 3600, 3.0, "formative", 1.0, "Ms. Rivera");
+        if (!started_g4) maya.emplace_back("maya", c.id, t += 600, 3.0, "discussion", 1.0, "Ms. Rivera");
+      }
+    }
+    roster.ingest(maya);
+    const std::size_t l = roster.index_of("maya");
+    const auto last = roster.last_evidence(l);
+    mm::learner_view v = roster.view(l);
+    v.last_evidence = last.data();
+    const mm::progression& prog = roster.progression();
+    std::printf("\nRoster: %zu learners. Maya:\n", roster.learners().size());
+    const auto frontier = prog.frontier(v);
+    std::printf("  ready to learn (%zu):", frontier.size());
+    for (std::size_t k = 0; k < frontier.size() && k < 10; ++k) std::printf(" %s", fw.id_of(frontier[k]).c_str());
+    std::printf("%s\n", frontier.size() > 10 ? " ..." : "");
+    for (const auto& g : prog.gaps(v)) {
+      std::printf("  gap %s undermines %zu:", g.id.c_str(), g.undermines.size());
+      for (std::size_t k = 0; k < g.undermines.size() && k < 6; ++k)
+        std::printf(" %s", fw.id_of(g.undermines[k]).c_str());
+      std::printf("%s\n", g.undermines.size() > 6 ? " ..." : "");
+    }
+    std::printf("  level per domain:");
+    for (const auto& lv : prog.levels(v))
+      if (lv.level) std::printf(" %s=%d", lv.domain.c_str(), *lv.level);
+    std::printf("  (grade levels; K = 0)\n");
+    for (const auto& r : prog.recommend(v, 3)) {
+      std::printf("  next: %s (score %.2f)", r.id.c_str(), r.score);
+      for (const auto& why : r.reasons) std::printf("; %s", why.c_str());
+      std::printf("\n");
+    }
+    mm::pace_plan plan;
+    plan.start = *mm::parse_time("2026-08-25T00:00:00Z");
+    plan.target = *mm::parse_time("2027-06-15T00:00:00Z");
+    for (auto c : fw.competencies_in("NF", 4)) plan.goals.push_back(fw.id_of(c));
+    const auto pace = mm::pacing(prog, v, plan);
+    std::printf("  pace toward grade 4 fractions by 2027-06-15: %s, %zu of %zu done (%.1f expected), "
+                "%.2fx the expected rate\n",
+                mm::to_string(pace.status), pace.done, pace.total, pace.expected, pace.acceleration);
   } catch (const mm::error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
