@@ -6,18 +6,12 @@
 #include <cstdio>
 #include <string>
 
+#include "ccss.hpp"
+
 namespace mm = masterymap;
 
 int main() {
-  mm::csv_framework_options o;
-  o.prerequisite_column = "from_code";
-  o.dependent_column = "to_code";
-  o.id_column = "code";
-  o.domain_column = "domain";
-  o.level_column = "grade";
-  o.level_values = {{"K", 0}, {"HS", 9}};
-  const std::string d = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
-  const mm::framework fw = mm::read_framework_csv(d + "prerequisite_edges.csv", d + "standards.csv", o);
+  const mm::framework fw = ccss::load(MASTERYMAP_EXAMPLE_DATA);
 
   // Evidence: grade 3 fractions and operations mastered, except one standard; some grade 4 work.
   mm::roster roster(fw, mm::policy(mm::scale::four_point()));
