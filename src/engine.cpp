@@ -8,6 +8,7 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -15,6 +16,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "memory_util.hpp"
 
 namespace masterymap {
 
@@ -343,9 +346,16 @@ struct running {
   std::uint32_t k = 0;  // n_mastery: scores at or above mastery
 };
 
-// Adds the next counted score s (with its evidence weight) to r.
-inline void push(running& r, const method_params& p, double s, double weight) noexcept {
-  switch (p.kind) {
+#if defined(__GNUC__)
+#define MASTERYMAP_INLINE inline __attribute__((always_inline))
+#else
+#define MASTERYMAP_INLINE inline
+#endif
+
+// Adds the next counted score s (with its evidence weight) to r; K is p.kind.
+template <method::kind K>
+MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s, double weight) noexcept {
+  switch (K) {
     case method::kind::latest: r.a = s; break;
     case method::kind::highest: r.a = r.n == 0 ? s : std::max(r.a, s); break;
     case method::kind::mean: r.a += s; break;
@@ -378,6 +388,24 @@ inline void push(running& r, const method_params& p, double s, double weight) no
     case method::kind::bkt: break;
   }
   ++r.n;
+}
+
+MASTERYMAP_INLINE void push(running& r, const method_params& p, double s, double weight) noexcept {
+  switch (p.kind) {
+#define MASTERYMAP_PUSH(k) \
+  case method::kind::k: push_k<method::kind::k>(r, p, s, weight); break;
+    MASTERYMAP_PUSH(latest)
+    MASTERYMAP_PUSH(highest)
+    MASTERYMAP_PUSH(mean)
+    MASTERYMAP_PUSH(weighted_mean)
+    MASTERYMAP_PUSH(weighted_average)
+    MASTERYMAP_PUSH(decaying_average)
+    MASTERYMAP_PUSH(n_mastery)
+    MASTERYMAP_PUSH(power_law)
+#undef MASTERYMAP_PUSH
+    case method::kind::mode:
+    case method::kind::bkt: ++r.n; break;
+  }
 }
 
 // The value of the scores pushed into r (empty when the method gives none).
@@ -1203,6 +1231,21 @@ outcome fast_outcome(const acc& x, const scale& sc) {
   return o;
 }
 
+void reserve_table(ratings_table& t, std::size_t n) {
+  t.learner.reserve(n);
+  t.competency.reserve(n);
+  t.statuses.reserve(n);
+  t.scores.reserve(n);
+  t.ratings.reserve(n);
+  t.evidence_counts.reserve(n);
+  detail::advise_huge_pages(t.learner);
+  detail::advise_huge_pages(t.competency);
+  detail::advise_huge_pages(t.statuses);
+  detail::advise_huge_pages(t.scores);
+  detail::advise_huge_pages(t.ratings);
+  detail::advise_huge_pages(t.evidence_counts);
+}
+
 void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
   out.learner.push_back(l);
   out.competency.push_back(c);
@@ -1212,8 +1255,9 @@ void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
   out.evidence_counts.push_back(o.count);
 }
 
-// Rates learner l from events [begin, end) of `src` (in row order) into w.out.
-template <typename Source>
+// Rates learner l from events [begin, end) of `src` (in row order) into w.out. K: the method of
+// every simple rule, or -1 when they differ (dispatch per event).
+template <int K, typename Source>
 void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
                        std::uint32_t l, const std::string& learner, bulk_worker& w) {
   const binding& b = *k.b;
@@ -1250,7 +1294,13 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
       continue;
     }
     x.last_t = t;
-    push(x.run, x.fr->mp, static_cast<double>(s), static_cast<double>(attrs[a].weight));
+    if constexpr (K < 0) {
+      push(x.run, x.fr->mp, static_cast<double>(s), static_cast<double>(attrs[a].weight));
+    } else {
+      constexpr auto kind = static_cast<method::kind>(K);
+      push_k<kind>(x.run, x.fr->mp, static_cast<double>(s),
+                   kind == method::kind::weighted_mean ? static_cast<double>(attrs[a].weight) : 1.0);
+    }
   }
   if (any_general) {
     auto& gen = w.general;
@@ -1434,6 +1484,10 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     if (fr.simple)
       for (const auto& a : attrs) k.all_counted = k.all_counted && (*fr.flags)[a.kind] == 0;
   }
+  // The method of every simple rule, when they share one (the kernel is then specialised).
+  int one_kind = -2;
+  for (const fast_rule& fr : k.rules)
+    if (fr.simple) one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind) ? static_cast<int>(fr.mp.kind) : -1;
   // Rows per learner, and whether the log is already grouped by learner (codes are given in
   // order of first appearance, so a grouped log has non-decreasing learner codes).
   const std::uint32_t* lc = log.learner_codes().data();
@@ -1451,8 +1505,26 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
       bulk_worker w(nc);
       if (!ctx_->rollup_order.empty()) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
-      for (std::size_t l = lb; l < le; ++l)
-        rate_learner_bulk(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), t.learners[l], w);
+      // At most one row per event plus the rollup parents: reserved (virtual memory only) so the
+      // table never reallocates; huge pages make first touch cheap.
+      const std::size_t most = start[le] - start[lb] + (le - lb) * ctx_->rollup_order.size();
+      reserve_table(w.out, most);
+      auto each = [&](auto kernel) {
+        for (std::size_t l = lb; l < le; ++l)
+          kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), t.learners[l], w);
+      };
+      using S = std::decay_t<decltype(src)>;
+      switch (one_kind) {
+        case static_cast<int>(method::kind::latest): each(rate_learner_bulk<0, S>); break;
+        case static_cast<int>(method::kind::highest): each(rate_learner_bulk<1, S>); break;
+        case static_cast<int>(method::kind::mean): each(rate_learner_bulk<2, S>); break;
+        case static_cast<int>(method::kind::weighted_mean): each(rate_learner_bulk<3, S>); break;
+        case static_cast<int>(method::kind::weighted_average): each(rate_learner_bulk<5, S>); break;
+        case static_cast<int>(method::kind::decaying_average): each(rate_learner_bulk<6, S>); break;
+        case static_cast<int>(method::kind::n_mastery): each(rate_learner_bulk<7, S>); break;
+        case static_cast<int>(method::kind::power_law): each(rate_learner_bulk<8, S>); break;
+        default: each(rate_learner_bulk<-1, S>); break;
+      }
       parts[th] = std::move(w.out);
     });
   };
@@ -1466,7 +1538,14 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     run(column_source{cc, &b.comp_map, tm, sco, ac, k.nc});
   } else if (attr_bits + bits_for(nc) <= 32) {
     // One counting-sort pass into 16-byte records, stable (row order kept within a learner).
-    std::unique_ptr<rec16[]> recs(new rec16[n]);
+    // 2 MiB-aligned, so the whole buffer can be backed by huge pages.
+    constexpr std::size_t huge = std::size_t{2} << 20;
+    const std::size_t bytes = (std::max<std::size_t>(n, 1) * sizeof(rec16) + huge - 1) / huge * huge;
+    struct aligned_delete {
+      void operator()(rec16* p) const noexcept { ::operator delete(p, std::align_val_t{std::size_t{2} << 20}); }
+    };
+    std::unique_ptr<rec16[], aligned_delete> recs(static_cast<rec16*>(::operator new(bytes, std::align_val_t{huge})));
+    detail::prefault(recs.get(), n * sizeof(rec16));
     std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
     const std::uint32_t unknown = k.nc;
     for (std::size_t i = 0; i < n; ++i) {
@@ -1488,7 +1567,7 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     };
     run(row_source{column_source{cc, &b.comp_map, tm, sco, ac, k.nc}, rows.data()});
   }
-  if (parts.size() == 1) {
+  if (parts.size() == 1) {  // no copy (the spare capacity was never touched)
     ratings_table& p = parts[0];
     t.learner = std::move(p.learner);
     t.competency = std::move(p.competency);
@@ -1498,14 +1577,14 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     t.evidence_counts = std::move(p.evidence_counts);
     return t;
   }
+  // The exact-size table, concatenating the workers' parts in learner-range order.
   std::size_t total = 0;
   for (const auto& p : parts) total += p.learner.size();
-  t.learner.reserve(total);
-  t.competency.reserve(total);
-  t.statuses.reserve(total);
-  t.scores.reserve(total);
-  t.ratings.reserve(total);
-  t.evidence_counts.reserve(total);
+  reserve_table(t, total);
+  detail::prefault(t.learner.data(), total * sizeof(std::uint32_t));
+  detail::prefault(t.competency.data(), total * sizeof(index_t));
+  detail::prefault(t.scores.data(), total * sizeof(double));
+  detail::prefault(t.evidence_counts.data(), total * sizeof(std::uint32_t));
   for (const auto& p : parts) {
     t.learner.insert(t.learner.end(), p.learner.begin(), p.learner.end());
     t.competency.insert(t.competency.end(), p.competency.begin(), p.competency.end());
