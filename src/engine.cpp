@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <memory>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -13,6 +16,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "memory_util.hpp"
 
 namespace masterymap {
 
@@ -312,6 +317,128 @@ struct scratch {
 
 std::string fmt_num(double x) { return fmt::format("{:.6g}", x); }
 
+// --- running aggregation ------------------------------------------------------------------------
+//
+// Every method but mode and bkt is computed by pushing the counted scores, in aggregation order,
+// into a `running` accumulator. The general path (aggregate) and the bulk fast path (rate_all)
+// share these two functions, so they give bit-identical values.
+
+struct method_params {
+  method::kind kind = method::kind::latest;
+  double w = 0.0;
+  std::uint32_t n = 0;
+  double mastery_at = 0.0;  // sc.mastery_value() - sc.tolerance(), as in scale::reaches_mastery
+  double floor = 0.0;       // power_law: 0.01 * score_max
+  double score_min = 0.0, score_max = 0.0;
+  method_params() = default;
+  method_params(const method& m, const scale& sc)
+      : kind(m.type()), w(m.w()), n(m.n()), mastery_at(sc.mastery_value() - sc.tolerance()),
+        floor(0.01 * sc.score_max()), score_min(sc.score_min()), score_max(sc.score_max()) {}
+};
+
+constexpr bool runs_incrementally(method::kind k) noexcept {
+  return k != method::kind::mode && k != method::kind::bkt;
+}
+
+struct running {
+  double a = 0, b = 0, c = 0, d = 0, first = 0;
+  std::uint32_t n = 0;  // scores pushed
+  std::uint32_t k = 0;  // n_mastery: scores at or above mastery
+};
+
+#if defined(__GNUC__)
+#define MASTERYMAP_INLINE inline __attribute__((always_inline))
+#else
+#define MASTERYMAP_INLINE inline
+#endif
+
+// Adds the next counted score s (with its evidence weight) to r; K is p.kind.
+template <method::kind K>
+MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s, double weight) noexcept {
+  switch (K) {
+    case method::kind::latest: r.a = s; break;
+    case method::kind::highest: r.a = r.n == 0 ? s : std::max(r.a, s); break;
+    case method::kind::mean: r.a += s; break;
+    case method::kind::weighted_mean:
+      r.a += weight;
+      r.b += weight * s;
+      break;
+    case method::kind::weighted_average:  // a = s_1 + ... + s_{n-1}, b = s_n
+      if (r.n > 0) r.a += r.b;
+      r.b = s;
+      break;
+    case method::kind::decaying_average: r.a = r.n == 0 ? s : p.w * s + (1 - p.w) * r.a; break;
+    case method::kind::n_mastery:
+      if (s >= p.mastery_at) {
+        r.a += s;
+        ++r.k;
+      }
+      break;
+    case method::kind::power_law: {
+      if (r.n == 0) r.first = s;
+      const double x = std::log(static_cast<double>(r.n + 1));
+      const double y = std::log(std::max(s, p.floor));
+      r.a += x;
+      r.b += y;
+      r.c += x * x;
+      r.d += x * y;
+      break;
+    }
+    case method::kind::mode:
+    case method::kind::bkt: break;
+  }
+  ++r.n;
+}
+
+MASTERYMAP_INLINE void push(running& r, const method_params& p, double s, double weight) noexcept {
+  switch (p.kind) {
+#define MASTERYMAP_PUSH(k) \
+  case method::kind::k: push_k<method::kind::k>(r, p, s, weight); break;
+    MASTERYMAP_PUSH(latest)
+    MASTERYMAP_PUSH(highest)
+    MASTERYMAP_PUSH(mean)
+    MASTERYMAP_PUSH(weighted_mean)
+    MASTERYMAP_PUSH(weighted_average)
+    MASTERYMAP_PUSH(decaying_average)
+    MASTERYMAP_PUSH(n_mastery)
+    MASTERYMAP_PUSH(power_law)
+#undef MASTERYMAP_PUSH
+    case method::kind::mode:
+    case method::kind::bkt: ++r.n; break;
+  }
+}
+
+// The value of the scores pushed into r (empty when the method gives none).
+inline std::optional<double> value_of(const running& r, const method_params& p) noexcept {
+  if (r.n == 0) return std::nullopt;
+  switch (p.kind) {
+    case method::kind::latest:
+    case method::kind::highest:
+    case method::kind::decaying_average: return r.a;
+    case method::kind::mean: return r.a / static_cast<double>(r.n);
+    case method::kind::weighted_mean:
+      if (!(r.a > 0)) return std::nullopt;
+      return r.b / r.a;
+    case method::kind::weighted_average:
+      if (r.n == 1) return r.b;
+      return p.w * r.b + (1 - p.w) * (r.a / static_cast<double>(r.n - 1));
+    case method::kind::n_mastery:
+      if (r.k < p.n || r.k == 0) return std::nullopt;
+      return r.a / static_cast<double>(r.k);
+    case method::kind::power_law: {
+      if (r.n == 1) return r.first;
+      const double dn = static_cast<double>(r.n);
+      const double b_ = (dn * r.d - r.a * r.b) / (dn * r.c - r.a * r.a);
+      const double a_ = (r.b - b_ * r.a) / dn;
+      const double v = std::exp(a_ + b_ * std::log(dn));
+      return std::min(std::max(v, p.score_min), p.score_max);
+    }
+    case method::kind::mode:
+    case method::kind::bkt: break;
+  }
+  return std::nullopt;
+}
+
 // The value of the counted scores e[kept[..]] under method m.
 std::optional<double> aggregate(const method& m, const scale& sc, const ev* e, const std::vector<std::uint32_t>& kept,
                                 const evidence_attributes* attrs, const binding& b, std::string_view learner,
@@ -319,28 +446,13 @@ std::optional<double> aggregate(const method& m, const scale& sc, const ev* e, c
   const std::size_t n = kept.size();
   if (n == 0) return std::nullopt;
   auto S = [&](std::size_t i) { return static_cast<double>(e[kept[i]].score); };
+  if (runs_incrementally(m.type())) {
+    const method_params p(m, sc);
+    running r;
+    for (std::size_t i = 0; i < n; ++i) push(r, p, S(i), static_cast<double>(attrs[e[kept[i]].attr].weight));
+    return value_of(r, p);
+  }
   switch (m.type()) {
-    case method::kind::latest: return S(n - 1);
-    case method::kind::highest: {
-      double x = S(0);
-      for (std::size_t i = 1; i < n; ++i) x = std::max(x, S(i));
-      return x;
-    }
-    case method::kind::mean: {
-      double sum = 0;
-      for (std::size_t i = 0; i < n; ++i) sum += S(i);
-      return sum / static_cast<double>(n);
-    }
-    case method::kind::weighted_mean: {
-      double sw = 0, sws = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const double w = attrs[e[kept[i]].attr].weight;
-        sw += w;
-        sws += w * S(i);
-      }
-      if (!(sw > 0)) return std::nullopt;
-      return sws / sw;
-    }
     case method::kind::mode: {
       // (value, count, last position); ties go to the value seen most recently.
       double best = S(n - 1);
@@ -361,53 +473,13 @@ std::optional<double> aggregate(const method& m, const scale& sc, const ev* e, c
       }
       return best;
     }
-    case method::kind::weighted_average: {
-      if (n == 1) return S(0);
-      double sum = 0;
-      for (std::size_t i = 0; i + 1 < n; ++i) sum += S(i);
-      return m.w() * S(n - 1) + (1 - m.w()) * (sum / static_cast<double>(n - 1));
-    }
-    case method::kind::decaying_average: {
-      const double w = m.w();
-      double d = S(0);
-      for (std::size_t i = 1; i < n; ++i) d = w * S(i) + (1 - w) * d;
-      return d;
-    }
-    case method::kind::n_mastery: {
-      double sum = 0;
-      std::size_t c = 0;
-      for (std::size_t i = 0; i < n; ++i)
-        if (sc.reaches_mastery(S(i))) {
-          sum += S(i);
-          ++c;
-        }
-      if (c < m.n() || c == 0) return std::nullopt;
-      return sum / static_cast<double>(c);
-    }
-    case method::kind::power_law: {
-      if (n == 1) return S(0);
-      const double floor = 0.01 * sc.score_max();
-      double sx = 0, sy = 0, sxx = 0, sxy = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const double x = std::log(static_cast<double>(i + 1));
-        const double y = std::log(std::max(S(i), floor));
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
-      }
-      const double dn = static_cast<double>(n);
-      const double b_ = (dn * sxy - sx * sy) / (dn * sxx - sx * sx);
-      const double a_ = (sy - b_ * sx) / dn;
-      const double v = std::exp(a_ + b_ * std::log(dn));
-      return std::min(std::max(v, sc.score_min()), sc.score_max());
-    }
     case method::kind::bkt: {
       if (!b.prob) return std::nullopt;
       s.tmp.clear();
       for (std::size_t i = 0; i < n; ++i) s.tmp.push_back(S(i));
       return b.prob->probability(learner, comp_id, s.tmp);
     }
+    default: break;
   }
   return std::nullopt;
 }
@@ -1039,6 +1111,289 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   return ex;
 }
 
+// --- the bulk fast path (rate_all) ---------------------------------------------------------------
+//
+// A rule without window, expiry, gatekeeper, exemption or monotonic holding, whose method runs
+// incrementally (every method but mode and bkt), is rated from running accumulators in one pass
+// over a learner's events in row order: the counted events of one (learner, competency) are in
+// aggregation order (time, then row) as long as their times do not go back. A competency whose
+// counted times go back, or whose rule is not simple, is rated by the general path from its
+// gathered and sorted events. Both paths share `push`/`value_of`, so the values are identical.
+//
+// The learner's events come either straight from the log's columns (when the log is already
+// grouped by learner, i.e. learner codes never decrease) or from one counting-sort pass into
+// 16-byte records (time, score, competency and attribute packed into 32 bits).
+
+namespace {
+
+struct fast_rule {
+  bool simple = false;
+  method_params mp;
+  std::uint32_t min_evidence = 1;
+  const std::array<std::uint8_t, 256>* flags = nullptr;  // an event counts iff (*flags)[kind] == 0
+};
+
+bool is_simple(const rule& r) noexcept {
+  return runs_incrementally(r.method.type()) && r.require_kinds.empty() && !r.window_last && !r.window_days &&
+         !r.expires_after_days && !r.exempt_on_pretest && !r.monotonic;
+}
+
+enum : std::uint8_t { acc_untouched = 0, acc_fast = 1, acc_general = 2 };
+
+// One (learner, competency) being rated.
+struct acc {
+  running run;
+  double last_t = 0;
+  const fast_rule* fr = nullptr;
+  outcome general_out;  // acc_general: the general path's outcome
+  std::uint32_t count = 0;
+  std::uint8_t mode = acc_untouched;
+};
+
+struct rec16 {
+  double time;
+  float score;
+  std::uint32_t key;  // competency << attr_bits | attribute
+};
+static_assert(sizeof(rec16) == 16, "16-byte records");
+
+unsigned bits_for(std::size_t x) noexcept {  // bits needed to store 0..x
+  unsigned b = 0;
+  while (b < 64 && (x >> b) != 0) ++b;
+  return b;
+}
+
+// Events of the log in row order; competency nc = not in the framework.
+struct column_source {
+  const std::uint32_t* comp;
+  const std::vector<std::uint32_t>* comp_map;
+  const double* time;
+  const float* score;
+  const std::uint32_t* attr;
+  std::uint32_t nc;
+  void get(std::size_t i, std::uint32_t& c, double& t, float& s, std::uint32_t& a) const noexcept {
+    const std::uint32_t x = (*comp_map)[comp[i]];
+    c = x == none32 ? nc : x;
+    t = time[i];
+    s = score[i];
+    a = attr[i];
+  }
+};
+
+// Events partitioned by learner, each learner's in row order.
+struct record_source {
+  const rec16* r;
+  unsigned attr_bits;
+  std::uint32_t attr_mask;
+  void get(std::size_t i, std::uint32_t& c, double& t, float& s, std::uint32_t& a) const noexcept {
+    const rec16& x = r[i];
+    c = x.key >> attr_bits;
+    a = x.key & attr_mask;
+    t = x.time;
+    s = x.score;
+  }
+};
+
+struct bulk_context {
+  const binding* b = nullptr;
+  std::vector<fast_rule> rules;  // per distinct rule of the compiled policy
+  bool all_counted = true;       // every attribute of the log counts under every simple rule
+  std::uint32_t nc = 0;
+};
+
+// Per-thread state of the bulk path.
+struct bulk_worker {
+  std::vector<acc> accs;  // by framework index
+  std::vector<index_t> touched;
+  std::vector<std::pair<index_t, ev>> general;
+  std::vector<ev> evs;
+  scratch s;
+  std::vector<status> st;  // dense outputs, only with rollups
+  std::vector<double> score;
+  std::vector<std::int8_t> rating;
+  std::vector<std::uint32_t> count;
+  ratings_table out;
+  explicit bulk_worker(std::size_t nc) : accs(nc), s(nc) {}
+};
+
+outcome fast_outcome(const acc& x, const scale& sc) {
+  outcome o;
+  o.count = x.count;
+  const fast_rule& fr = *x.fr;
+  const std::optional<double> v = value_of(x.run, fr.mp);
+  const bool reached = v && sc.reaches_mastery(*v);
+  const bool enough = x.run.n >= fr.min_evidence;
+  if (v) {
+    o.score = *v;
+    if (auto ri = sc.rating_index(*v)) o.rating = static_cast<std::int8_t>(*ri);
+  }
+  o.st = (reached && enough) ? (sc.reaches_exceeds(*v) ? status::exceeded : status::mastered) : status::in_progress;
+  return o;
+}
+
+void reserve_table(ratings_table& t, std::size_t n) {
+  t.learner.reserve(n);
+  t.competency.reserve(n);
+  t.statuses.reserve(n);
+  t.scores.reserve(n);
+  t.ratings.reserve(n);
+  t.evidence_counts.reserve(n);
+  detail::advise_huge_pages(t.learner);
+  detail::advise_huge_pages(t.competency);
+  detail::advise_huge_pages(t.statuses);
+  detail::advise_huge_pages(t.scores);
+  detail::advise_huge_pages(t.ratings);
+  detail::advise_huge_pages(t.evidence_counts);
+}
+
+void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
+  out.learner.push_back(l);
+  out.competency.push_back(c);
+  out.statuses.push_back(o.st);
+  out.scores.push_back(o.score);
+  out.ratings.push_back(o.rating);
+  out.evidence_counts.push_back(o.count);
+}
+
+// Rates learner l from events [begin, end) of `src` (in row order) into w.out. K: the method of
+// every simple rule, or -1 when they differ (dispatch per event).
+template <int K, typename Source>
+void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
+                       std::uint32_t l, const std::string& learner, bulk_worker& w) {
+  const binding& b = *k.b;
+  const compiled_policy& ctx = *b.ctx;
+  const evidence_attributes* attrs = b.attrs;
+  const double as_of = b.as_of;
+  const std::uint16_t* rule_of = ctx.rule_of.data();
+  acc* accs = w.accs.data();
+  auto& touched = w.touched;
+  touched.clear();
+  bool any_general = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    std::uint32_t c, a;
+    double t;
+    float s;
+    src.get(i, c, t, s, a);
+    if (c == k.nc || t > as_of) continue;
+    acc& x = accs[c];
+    if (x.mode == acc_untouched) {
+      x.fr = &k.rules[rule_of[c]];
+      x.mode = x.fr->simple ? acc_fast : acc_general;
+      any_general = any_general || !x.fr->simple;
+      x.run = running{};
+      x.count = 0;
+      x.last_t = -std::numeric_limits<double>::infinity();
+      touched.push_back(c);
+    }
+    ++x.count;
+    if (x.mode != acc_fast) continue;
+    if (!k.all_counted && (*x.fr->flags)[attrs[a].kind]) continue;
+    if (t < x.last_t) {  // counted times go back: sort this competency's events
+      x.mode = acc_general;
+      any_general = true;
+      continue;
+    }
+    x.last_t = t;
+    if constexpr (K < 0) {
+      push(x.run, x.fr->mp, static_cast<double>(s), static_cast<double>(attrs[a].weight));
+    } else {
+      constexpr auto kind = static_cast<method::kind>(K);
+      push_k<kind>(x.run, x.fr->mp, static_cast<double>(s),
+                   kind == method::kind::weighted_mean ? static_cast<double>(attrs[a].weight) : 1.0);
+    }
+  }
+  if (any_general) {
+    auto& gen = w.general;
+    gen.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      std::uint32_t c, a;
+      double t;
+      float s;
+      src.get(i, c, t, s, a);
+      if (c == k.nc || t > as_of || accs[c].mode != acc_general) continue;
+      gen.push_back({c, ev{t, s, a, static_cast<std::uint32_t>(i)}});
+    }
+    std::sort(gen.begin(), gen.end(), [](const auto& p, const auto& q) {
+      return p.first < q.first || (p.first == q.first && ev_less(p.second, q.second));
+    });
+    for (std::size_t g = 0; g < gen.size();) {
+      const index_t c = gen[g].first;
+      w.evs.clear();
+      for (; g < gen.size() && gen[g].first == c; ++g) w.evs.push_back(gen[g].second);
+      accs[c].general_out = rate(b, c, w.evs.data(), w.evs.size(), learner, w.s, nullptr);
+    }
+  }
+  std::sort(touched.begin(), touched.end());
+  const scale& sc = ctx.pol.scale();
+  auto outcome_of = [&](const acc& x) { return x.mode == acc_fast ? fast_outcome(x, sc) : x.general_out; };
+  if (ctx.rollup_order.empty()) {
+    for (index_t c : touched) {
+      emit(w.out, l, c, outcome_of(accs[c]));
+      accs[c].mode = acc_untouched;
+    }
+    return;
+  }
+  dense_out d{w.st.data(), w.score.data(), w.rating.data(), w.count.data()};
+  for (index_t c : touched) {
+    write(d, c, outcome_of(accs[c]));
+    accs[c].mode = acc_untouched;
+  }
+  apply_rollups(b, d, w.s);
+  // The touched competencies and the rollup parents, in index order.
+  auto& merged = w.s.merged;
+  merged.assign(touched.begin(), touched.end());
+  merged.insert(merged.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  for (index_t c : merged) {
+    if (w.st[c] != status::not_started || w.count[c] > 0)
+      emit(w.out, l, c, outcome{w.st[c], w.score[c], w.rating[c], w.count[c]});
+    w.st[c] = status::not_started;
+    w.score[c] = detail::nan;
+    w.rating[c] = -1;
+    w.count[c] = 0;
+  }
+}
+
+// Runs f(thread, first learner, last learner) on up to `threads` threads over contiguous learner
+// ranges balanced by event count (start: prefix sums of events per learner).
+template <typename F>
+void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, F&& f) {
+  if (threads <= 1) {
+    f(0U, std::size_t{0}, L);
+    return;
+  }
+  std::vector<std::size_t> bounds{0};
+  const double per = static_cast<double>(start[L]) / threads;
+  for (unsigned t = 1; t < threads; ++t) {
+    const auto target = static_cast<std::uint32_t>(per * t);
+    auto it = std::lower_bound(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(L), target);
+    bounds.push_back(std::max(bounds.back(), static_cast<std::size_t>(it - start.begin())));
+  }
+  bounds.push_back(L);
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  for (unsigned t = 1; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      try {
+        f(t, bounds[t], bounds[t + 1]);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  try {
+    f(0U, bounds[0], bounds[1]);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace
+
 // --- engine --------------------------------------------------------------------------------------
 
 engine::engine(masterymap::framework fw, masterymap::policy p) : ctx_(compile(std::move(fw), std::move(p), nullptr)) {}
@@ -1107,68 +1462,129 @@ std::vector<learner_state> engine::evaluate_all(const evidence_log& log, const e
 }
 
 ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& o) const {
-  const std::size_t nc = ctx_->fw.size(), L = log.learners().size();
+  const std::size_t nc = ctx_->fw.size(), L = log.learners().size(), n = log.size();
   ratings_table t;
   t.learners = log.learners();
   t.competencies = nc;
   t.as_of = default_as_of(log, o);
-  binding b(*ctx_, log, t.as_of, o.probabilities.get());
-  std::vector<rec> recs;
-  std::vector<std::uint32_t> start;
-  make_records(b, nullptr, log.size(), recs);
-  partition_by_learner(recs, L, start);
-  // Each thread rates a contiguous range of learners into dense scratch arrays, emits the
-  // competencies that are not "not started", and resets what it touched. Concatenating the
-  // per-thread outputs in range order gives the same table for any thread count.
+  const binding b(*ctx_, log, t.as_of, o.probabilities.get());
+  const scale& sc = ctx_->pol.scale();
+  bulk_context k;
+  k.b = &b;
+  k.nc = static_cast<std::uint32_t>(nc);
+  const auto& attrs = log.attributes();
+  k.rules.resize(ctx_->rules.size());
+  for (std::size_t r = 0; r < ctx_->rules.size(); ++r) {
+    const rule& ru = ctx_->rules[r];
+    fast_rule& fr = k.rules[r];
+    fr.simple = is_simple(ru);
+    fr.mp = method_params(ru.method, sc);
+    fr.min_evidence = ru.min_evidence;
+    fr.flags = &b.rules[r].flags;
+    if (fr.simple)
+      for (const auto& a : attrs) k.all_counted = k.all_counted && (*fr.flags)[a.kind] == 0;
+  }
+  // The method of every simple rule, when they share one (the kernel is then specialised).
+  int one_kind = -2;
+  for (const fast_rule& fr : k.rules)
+    if (fr.simple) one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind) ? static_cast<int>(fr.mp.kind) : -1;
+  // Rows per learner, and whether the log is already grouped by learner (codes are given in
+  // order of first appearance, so a grouped log has non-decreasing learner codes).
+  const std::uint32_t* lc = log.learner_codes().data();
+  std::vector<std::uint32_t> start(L + 1, 0);
+  bool grouped = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    ++start[lc[i] + 1];
+    grouped = grouped && (i == 0 || lc[i - 1] <= lc[i]);
+  }
+  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
+
   const unsigned threads = thread_count(o, L);
   std::vector<ratings_table> parts(threads);  // one per worker, in learner-range order
-  struct lane {
-    std::vector<status> st;
-    std::vector<double> score;
-    std::vector<std::int8_t> rating;
-    std::vector<std::uint32_t> count;
-  };
-  std::vector<lane> lanes(threads);
-  parallel_learners(L, start, threads, nc, [&](std::size_t l, scratch& s) {
-    lane& ln = lanes[s.slot];
-    if (ln.st.empty()) init_state_arrays(ln.st, ln.score, ln.rating, ln.count, nc);
-    ratings_table& out = parts[s.slot];
-    dense_out d{ln.st.data(), ln.score.data(), ln.rating.data(), ln.count.data()};
-    evaluate_learner(b, t.learners[l], recs.data() + start[l], start[l + 1] - start[l], d, s, nullptr, nullptr);
-    auto emit = [&](index_t c) {
-      if (ln.st[c] != status::not_started || ln.count[c] > 0) {
-        out.learner.push_back(static_cast<std::uint32_t>(l));
-        out.competency.push_back(c);
-        out.statuses.push_back(ln.st[c]);
-        out.scores.push_back(ln.score[c]);
-        out.ratings.push_back(ln.rating[c]);
-        out.evidence_counts.push_back(ln.count[c]);
+  auto run = [&](const auto& src) {
+    parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
+      bulk_worker w(nc);
+      if (!ctx_->rollup_order.empty()) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
+      // At most one row per event plus the rollup parents: reserved (virtual memory only) so the
+      // table never reallocates; huge pages make first touch cheap.
+      const std::size_t most = start[le] - start[lb] + (le - lb) * ctx_->rollup_order.size();
+      reserve_table(w.out, most);
+      auto each = [&](auto kernel) {
+        for (std::size_t l = lb; l < le; ++l)
+          kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), t.learners[l], w);
+      };
+      using S = std::decay_t<decltype(src)>;
+      switch (one_kind) {
+        case static_cast<int>(method::kind::latest): each(rate_learner_bulk<0, S>); break;
+        case static_cast<int>(method::kind::highest): each(rate_learner_bulk<1, S>); break;
+        case static_cast<int>(method::kind::mean): each(rate_learner_bulk<2, S>); break;
+        case static_cast<int>(method::kind::weighted_mean): each(rate_learner_bulk<3, S>); break;
+        case static_cast<int>(method::kind::weighted_average): each(rate_learner_bulk<5, S>); break;
+        case static_cast<int>(method::kind::decaying_average): each(rate_learner_bulk<6, S>); break;
+        case static_cast<int>(method::kind::n_mastery): each(rate_learner_bulk<7, S>); break;
+        case static_cast<int>(method::kind::power_law): each(rate_learner_bulk<8, S>); break;
+        default: each(rate_learner_bulk<-1, S>); break;
       }
-      ln.st[c] = status::not_started;
-      ln.score[c] = detail::nan;
-      ln.rating[c] = -1;
-      ln.count[c] = 0;
+      parts[th] = std::move(w.out);
+    });
+  };
+  const std::uint32_t* cc = log.competency_codes().data();
+  const double* tm = log.times().data();
+  const float* sco = log.scores().data();
+  const std::uint32_t* ac = log.attribute_codes().data();
+  const std::uint32_t* cmap = b.comp_map.data();
+  const unsigned attr_bits = attrs.size() <= 1 ? 0U : bits_for(attrs.size() - 1);
+  if (grouped) {
+    run(column_source{cc, &b.comp_map, tm, sco, ac, k.nc});
+  } else if (attr_bits + bits_for(nc) <= 32) {
+    // One counting-sort pass into 16-byte records, stable (row order kept within a learner).
+    // 2 MiB-aligned, so the whole buffer can be backed by huge pages.
+    constexpr std::size_t huge = std::size_t{2} << 20;
+    const std::size_t bytes = (std::max<std::size_t>(n, 1) * sizeof(rec16) + huge - 1) / huge * huge;
+    struct aligned_delete {
+      void operator()(rec16* p) const noexcept { ::operator delete(p, std::align_val_t{std::size_t{2} << 20}); }
     };
-    const auto& parents = ctx_->rollup_order;
-    if (parents.empty()) {
-      for (index_t c : s.touched) emit(c);
-    } else {
-      // Merge the touched competencies and the rollup parents in index order.
-      s.merged.assign(s.touched.begin(), s.touched.end());
-      s.merged.insert(s.merged.end(), parents.begin(), parents.end());
-      std::sort(s.merged.begin(), s.merged.end());
-      s.merged.erase(std::unique(s.merged.begin(), s.merged.end()), s.merged.end());
-      for (index_t c : s.merged) emit(c);
+    std::unique_ptr<rec16[], aligned_delete> recs(static_cast<rec16*>(::operator new(bytes, std::align_val_t{huge})));
+    detail::prefault(recs.get(), n * sizeof(rec16));
+    std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
+    const std::uint32_t unknown = k.nc;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t c = cmap[cc[i]];
+      recs[cursor[lc[i]]++] = {tm[i], sco[i], ((c == none32 ? unknown : c) << attr_bits) | ac[i]};
     }
-  });
+    run(record_source{recs.get(), attr_bits, attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))});
+  } else {
+    // Too many competencies and attributes to pack: gather row indices instead.
+    std::vector<std::uint32_t> rows(n);
+    std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) rows[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
+    struct row_source {
+      column_source cols;
+      const std::uint32_t* rows;
+      void get(std::size_t i, std::uint32_t& c, double& t_, float& s, std::uint32_t& a) const noexcept {
+        cols.get(rows[i], c, t_, s, a);
+      }
+    };
+    run(row_source{column_source{cc, &b.comp_map, tm, sco, ac, k.nc}, rows.data()});
+  }
+  if (parts.size() == 1) {  // no copy (the spare capacity was never touched)
+    ratings_table& p = parts[0];
+    t.learner = std::move(p.learner);
+    t.competency = std::move(p.competency);
+    t.statuses = std::move(p.statuses);
+    t.scores = std::move(p.scores);
+    t.ratings = std::move(p.ratings);
+    t.evidence_counts = std::move(p.evidence_counts);
+    return t;
+  }
+  // The exact-size table, concatenating the workers' parts in learner-range order.
   std::size_t total = 0;
   for (const auto& p : parts) total += p.learner.size();
-  t.learner.reserve(total);
-  t.competency.reserve(total);
-  t.statuses.reserve(total);
-  t.scores.reserve(total);
-  t.ratings.reserve(total);
-  t.evidence_counts.reserve(total);
+  reserve_table(t, total);
+  detail::prefault(t.learner.data(), total * sizeof(std::uint32_t));
+  detail::prefault(t.competency.data(), total * sizeof(index_t));
+  detail::prefault(t.scores.data(), total * sizeof(double));
+  detail::prefault(t.evidence_counts.data(), total * sizeof(std::uint32_t));
   for (const auto& p : parts) {
     t.learner.insert(t.learner.end(), p.learner.begin(), p.learner.end());
     t.competency.insert(t.competency.end(), p.competency.begin(), p.competency.end());

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "memory_util.hpp"
+
 namespace masterymap {
 
 const std::vector<std::string>& builtin_kinds() {
@@ -189,26 +191,57 @@ std::uint32_t float_bits(float f) noexcept {
   return b;
 }
 
-// An interned string table.
-struct table {
-  std::vector<std::string> names;
-  std::unordered_map<std::string, std::uint32_t> index;
-  std::optional<std::uint32_t> find(std::string_view s) const {
-    auto it = index.find(std::string(s));
-    if (it == index.end()) return std::nullopt;
-    return it->second;
+// An interned string table: names by code, and an open-addressing index of codes (looked up by
+// string_view, so finding a name never allocates).
+template <typename Name>
+struct basic_table {
+  std::vector<Name> names;
+  std::vector<std::uint32_t> slots;  // code + 1; 0 = empty; size a power of two
+  static std::size_t hash(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
+  std::optional<std::uint32_t> find(std::string_view s) const noexcept {
+    if (slots.empty()) return std::nullopt;
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t h = hash(s) & mask;; h = (h + 1) & mask) {
+      const std::uint32_t x = slots[h];
+      if (x == 0) return std::nullopt;
+      if (names[x - 1] == s) return x - 1;
+    }
+  }
+  void place(std::uint32_t code) {
+    const std::size_t mask = slots.size() - 1;
+    std::size_t h = hash(names[code]) & mask;
+    while (slots[h] != 0) h = (h + 1) & mask;
+    slots[h] = code + 1;
   }
   std::uint32_t intern(std::string_view s) {
-    auto [it, inserted] = index.emplace(std::string(s), static_cast<std::uint32_t>(names.size()));
-    if (inserted) names.emplace_back(s);
-    return it->second;
+    if (auto c = find(s)) return *c;
+    const auto code = static_cast<std::uint32_t>(names.size());
+    names.emplace_back(s);
+    if ((names.size() + 1) * 2 > slots.size()) {  // keep the load at most 1/2
+      slots.assign(std::max<std::size_t>(16, slots.size() * 2), 0);
+      while ((names.size() + 1) * 2 > slots.size()) slots.assign(slots.size() * 2, 0);
+      for (std::uint32_t c = 0; c < names.size(); ++c) place(c);
+    } else {
+      place(code);
+    }
+    return code;
+  }
+  void reserve(std::size_t n) {
+    names.reserve(n);
+    std::size_t want = 16;
+    while ((n + 1) * 2 > want) want *= 2;
+    if (want > slots.size()) {
+      slots.assign(want, 0);
+      for (std::uint32_t c = 0; c < names.size(); ++c) place(c);
+    }
   }
   std::size_t bytes() const {
-    std::size_t b = names.capacity() * sizeof(std::string) + index.size() * (sizeof(std::string) + 16);
+    std::size_t b = names.capacity() * sizeof(std::string) + slots.capacity() * sizeof(std::uint32_t);
     for (const auto& n : names) b += n.capacity() > 15 ? n.capacity() : 0;
     return b;
   }
 };
+using table = basic_table<std::string>;
 
 // Maps a batch's name table onto codes of `t` without changing `t`: names not yet in the
 // table get provisional codes after its end, in order of first appearance.
@@ -217,18 +250,19 @@ struct staged_names {
   std::vector<std::string_view> fresh;
   void stage(const table& t, const std::vector<std::string_view>& names) {
     code.resize(names.size());
-    std::unordered_map<std::string_view, std::uint32_t> local;
+    basic_table<std::string_view> local;  // the batch's new names, in order of first appearance
     for (std::size_t j = 0; j < names.size(); ++j) {
       if (auto c = t.find(names[j])) {
         code[j] = *c;
         continue;
       }
-      auto [it, inserted] = local.emplace(names[j], static_cast<std::uint32_t>(t.names.size() + fresh.size()));
-      if (inserted) fresh.push_back(names[j]);
-      code[j] = it->second;
+      if (local.names.empty()) local.reserve(names.size() - j);
+      code[j] = static_cast<std::uint32_t>(t.names.size()) + local.intern(names[j]);
     }
+    fresh = std::move(local.names);
   }
   void commit(table& t) const {
+    t.reserve(t.names.size() + fresh.size());
     for (auto n : fresh) t.intern(n);
   }
 };
@@ -352,6 +386,8 @@ struct staged_numbers {
 
 }  // namespace
 
+using detail::append_generated;
+
 void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
   if (!b.learner.codes) throw std::invalid_argument("evidence batch: the learner column is required");
   if (!b.competency.codes) throw std::invalid_argument("evidence batch: the competency column is required");
@@ -396,14 +432,53 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
                            : (b.weight.codes[i] < W.value.size() ? W.value[b.weight.codes[i]] : std::nan(""));
   };
 
-  // 2. Validate every row; collect every problem.
+  // 2. Validate every row; collect every problem. A branch-free pass first (numeric time and
+  // score columns); only a batch with a bad row takes the per-row diagnostic pass below.
   std::vector<problem> problems;
   std::vector<std::size_t> rows;
   auto bad = [&](std::size_t i, problem_kind k, std::vector<std::string> ids, std::string msg) {
     problems.push_back({k, std::move(ids), fmt::format("row {}: {}", i, msg)});
     rows.push_back(i);
   };
-  for (std::size_t i = 0; i < n; ++i) {
+  double tmax = d.max_time;
+  bool all_ok = false;
+  if (b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes) {
+    // ok tables with one extra entry (0) for codes out of range
+    const auto nl = static_cast<std::uint32_t>(b.learner.names.size());
+    const auto ncmp = static_cast<std::uint32_t>(b.competency.names.size());
+    std::vector<std::uint8_t> lok(learner_ok), cok(comp_ok);
+    lok.push_back(0);
+    cok.push_back(0);
+    const std::uint32_t* lc = b.learner.codes;
+    const std::uint32_t* cc = b.competency.codes;
+    const double* tv = b.time.values;
+    const double* sv = b.score.values;
+    const double* wv = b.weight.values;
+    unsigned ok = 1;
+    double hi = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < n; ++i) {
+      const double t = tv[i], s = sv[i];
+      ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) & static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
+            static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(s >= smin) & static_cast<unsigned>(s <= smax) &
+            static_cast<unsigned>(s - s == 0);
+      hi = t > hi ? t : hi;
+    }
+    if (wv)
+      for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(wv[i] >= 0) & static_cast<unsigned>(wv[i] - wv[i] == 0);
+    if (b.kind.codes) {
+      const auto nk = static_cast<std::uint32_t>(kind_code.size());
+      std::vector<std::uint8_t> kok(nk + 1, 0);
+      for (std::uint32_t j = 0; j < nk; ++j) kok[j] = kind_code[j] >= 0;
+      for (std::size_t i = 0; i < n; ++i) ok &= kok[std::min(b.kind.codes[i], nk)];
+    }
+    if (b.source.codes) {
+      const auto ns = static_cast<std::uint32_t>(b.source.names.size());
+      for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(b.source.codes[i] < ns);
+    }
+    all_ok = ok != 0;
+    if (all_ok && n > 0 && !(hi <= tmax)) tmax = hi;  // also replaces the initial NaN
+  }
+  for (std::size_t i = 0; i < n && !all_ok; ++i) {
     const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
     const bool fast_ok = lcode < b.learner.names.size() && learner_ok[lcode] && ccode < b.competency.names.size() &&
                          comp_ok[ccode] && (!b.kind.codes || (b.kind.codes[i] < kind_code.size() &&
@@ -458,46 +533,57 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   }
   if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
 
-  // 3. Commit: nothing below can fail except allocation (done first).
-  const std::size_t old = d.learner.size();
-  reserve(n);  // the only step that may throw; resize below then cannot allocate
-  d.learner.resize(old + n);
-  d.competency.resize(old + n);
-  d.time.resize(old + n);
-  d.score.resize(old + n);
-  d.attr.resize(old + n);
+  // 3. Commit: nothing below can fail except allocation (done first). Columns grow by insert
+  // from generating iterators, so new elements are written once (no zero-filling resize).
+  reserve(n);  // the only step that may throw; the inserts below then cannot allocate
+  detail::prefault(d.learner.data() + d.learner.size(), n * sizeof(std::uint32_t));
+  detail::prefault(d.competency.data() + d.competency.size(), n * sizeof(std::uint32_t));
+  detail::prefault(d.time.data() + d.time.size(), n * sizeof(double));
+  detail::prefault(d.score.data() + d.score.size(), n * sizeof(float));
+  detail::prefault(d.attr.data() + d.attr.size(), n * sizeof(std::uint32_t));
   L.commit(d.learners);
   C.commit(d.competencies);
   S.commit(d.sources);
-  std::uint32_t* lo = d.learner.data() + old;
-  std::uint32_t* co = d.competency.data() + old;
-  double* to = d.time.data() + old;
-  float* so = d.score.data() + old;
-  std::uint32_t* ao = d.attr.data() + old;
-  double tmax = d.max_time;
-  for (std::size_t i = 0; i < n; ++i) {
-    lo[i] = L.code[b.learner.codes[i]];
-    co[i] = C.code[b.competency.codes[i]];
-    const double t = time_at(i);
-    to[i] = t;
-    if (!(t <= tmax)) tmax = t;  // also replaces the initial NaN
-    so[i] = static_cast<float>(score_at(i));
+  const std::uint32_t* lmap = L.code.data();
+  const std::uint32_t* cmap = C.code.data();
+  const std::uint32_t* lcodes = b.learner.codes;
+  const std::uint32_t* ccodes = b.competency.codes;
+  append_generated(d.learner, n, [&](std::size_t i) { return lmap[lcodes[i]]; });
+  append_generated(d.competency, n, [&](std::size_t i) { return cmap[ccodes[i]]; });
+  if (b.time.values) {
+    d.time.insert(d.time.end(), b.time.values, b.time.values + n);
+  } else {
+    append_generated(d.time, n, [&](std::size_t i) { return time_at(i); });
+  }
+  if (b.score.values) {
+    const double* sv = b.score.values;
+    append_generated(d.score, n, [&](std::size_t i) { return static_cast<float>(sv[i]); });
+  } else {
+    append_generated(d.score, n, [&](std::size_t i) { return static_cast<float>(score_at(i)); });
+  }
+  if (!all_ok) {
+    const double* to = d.time.data() + (d.time.size() - n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!(to[i] <= tmax)) tmax = to[i];  // also replaces the initial NaN
   }
   d.max_time = tmax;
   // Attributes: a per-batch cache for the common case of few (kind, weight, source) triples.
   const std::uint8_t default_kind = 1;  // formative
+  if (!b.kind.codes && !b.weight.present() && !b.source.codes) {
+    d.attr.insert(d.attr.end(), n, d.intern_attr({default_kind, float_bits(1.0F), 0U}));
+    return;
+  }
   attr_key last{255, 0, 0};
   std::uint32_t last_code = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  append_generated(d.attr, n, [&](std::size_t i) {
     attr_key k{b.kind.codes ? static_cast<std::uint8_t>(kind_code[b.kind.codes[i]]) : default_kind,
-               float_bits(static_cast<float>(weight_at(i))),
-               b.source.codes ? S.code[b.source.codes[i]] : 0U};
+               float_bits(static_cast<float>(weight_at(i))), b.source.codes ? S.code[b.source.codes[i]] : 0U};
     if (!(k == last)) {
       last = k;
       last_code = d.intern_attr(k);
     }
-    ao[i] = last_code;
-  }
+    return last_code;
+  });
 }
 
 // --- CSV -----------------------------------------------------------------------------------
@@ -699,13 +785,19 @@ void evidence_log::shrink_to_fit() {
 void evidence_log::reserve(std::size_t n) {
   impl& d = *impl_;
   std::size_t want = d.learner.size() + n;
+  if (want <= d.learner.capacity()) return;
   // Geometric growth: appending one row at a time stays amortised O(1).
-  if (want > d.learner.capacity()) want = std::max(want, d.learner.capacity() + d.learner.capacity() / 2);
+  want = std::max(want, d.learner.capacity() + d.learner.capacity() / 2);
   d.learner.reserve(want);
   d.competency.reserve(want);
   d.time.reserve(want);
   d.score.reserve(want);
   d.attr.reserve(want);
+  detail::advise_huge_pages(d.learner);
+  detail::advise_huge_pages(d.competency);
+  detail::advise_huge_pages(d.time);
+  detail::advise_huge_pages(d.score);
+  detail::advise_huge_pages(d.attr);
 }
 
 std::string to_string(const evidence_log& log) {

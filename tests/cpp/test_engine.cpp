@@ -458,6 +458,101 @@ TEST_SUITE("engine") {
     }
   }
 
+  TEST_CASE("bulk fast path equals the general path (property test over random logs)") {
+    // rate_all rates simple rules with running accumulators in row order; evaluate() sorts each
+    // competency's events and applies the rule. They must agree exactly, for every method and
+    // condition, mixed through overrides, with rollups, ties, late (out-of-order) evidence,
+    // evidence after as_of, unknown competencies, grouped and interleaved logs, 1 or 3 threads.
+    framework_builder fb("props");
+    for (const char* id : {"G", "P", "A", "B", "C", "D", "E", "F"}) fb.add_competency(id, id, id[0] < 'D' ? "N" : "M");
+    fb.add_child("G", "P").add_child("G", "D").add_child("P", "A").add_child("P", "B").add_child("P", "C");
+    const framework fw = fb.build();
+    const std::vector<std::string> ids = {"G", "P", "A", "B", "C", "D", "E", "F", "X"};  // X: not in the framework
+    const std::vector<std::string> kinds = {"formative", "summative", "discussion", "self", "pretest"};
+    const std::vector<method> methods = {method::latest(),        method::highest(),
+                                         method::mean(),          method::weighted_mean(),
+                                         method::mode(),          method::weighted_average(0.65),
+                                         method::decaying_average(0.65), method::n_mastery(2),
+                                         method::power_law(),     method::bkt(0.9)};
+    struct by_count : probability_source {
+      std::optional<double> probability(std::string_view, std::string_view,
+                                        const std::vector<double>& scores) const override {
+        if (scores.empty()) return std::nullopt;
+        return 1.0 - 1.0 / (1.0 + static_cast<double>(scores.size()));
+      }
+    };
+    std::mt19937 rng(2024);
+    auto random_rule = [&](const method& m) {
+      rule r = with(m);
+      switch (rng() % 12) {  // mostly simple rules (the fast path), some with conditions
+        case 0: r.ignore_kinds = {"self"}; break;
+        case 1: r.pretest_counts = true; break;
+        case 2: r.min_evidence = 3; break;
+        case 3: r.window_last = 2; break;
+        case 4: r.window_days = 30; break;
+        case 5: r.expires_after_days = 20; break;
+        case 6: r.require_kinds = {"discussion"}; break;
+        case 7: r.exempt_on_pretest = 3; r.exempt_confirm_kinds = {"discussion"}; break;
+        case 8: r.monotonic = true; break;
+        case 9: r.ignore_kinds = {"self", "summative"}; r.min_evidence = 2; break;
+        default: break;
+      }
+      return r;
+    };
+    std::size_t compared = 0;
+    for (int round = 0; round < 60; ++round) {
+      const method m = methods[static_cast<std::size_t>(round) % methods.size()];
+      policy p(scale::four_point(), random_rule(m));
+      if (rng() % 2) p.override_domain("M", random_rule(methods[rng() % methods.size()]));
+      if (rng() % 2) p.override_competency("B", random_rule(methods[rng() % methods.size()]));
+      if (round % 3 == 0) {
+        p.set_rollup("P", rollup::k_of_n(2));
+        p.set_rollup("G", rollup::weighted_mean());
+        p.set_precedence(round % 2 ? rollup_precedence::either : rollup_precedence::rollup);
+      }
+      const engine e(fw, p);
+      std::vector<evidence> rows;
+      const int n = 50 + static_cast<int>(rng() % 400);
+      for (int k = 0; k < n; ++k) {
+        // Times mostly increasing with the row, sometimes much earlier (late grading) or tied.
+        double t = static_cast<double>(k / 3) * day;
+        if (rng() % 5 == 0) t -= static_cast<double>(rng() % 40) * day;
+        static const double weights[] = {1.0, 0.5, 2.0, 0.0};
+        rows.push_back({"s" + std::to_string(rng() % 12), ids[rng() % ids.size()], t,
+                        static_cast<double>(rng() % 5), kinds[rng() % kinds.size()], weights[rng() % 4]});
+      }
+      if (round % 4 == 1)  // grouped by learner: read straight from the columns
+        std::stable_sort(rows.begin(), rows.end(), [](const evidence& a, const evidence& b) { return a.learner < b.learner; });
+      evidence_log log;
+      log.append(rows);
+      evaluate_options o;
+      o.threads = round % 2 ? 3 : 1;
+      o.probabilities = std::make_shared<by_count>();
+      if (round % 5 == 2) o.as_of = static_cast<double>(n / 6) * day;  // some evidence after as_of
+      const ratings_table t = e.rate_all(log, o);
+      std::size_t row = 0;
+      for (std::size_t l = 0; l < t.learners.size(); ++l) {
+        const learner_state st = e.evaluate(log, t.learners[l], o);
+        for (index_t c = 0; c < fw.size(); ++c) {
+          if (st.status(c) == status::not_started && st.evidence_count(c) == 0) continue;
+          REQUIRE(row < t.learner.size());
+          INFO("round ", round, ", learner ", t.learners[l], ", competency ", fw.id_of(c), ", rule ",
+               to_string(p.rule_for(fw.id_of(c), fw.at(c).domain)));
+          CHECK(t.learner[row] == l);
+          CHECK(t.competency[row] == c);
+          CHECK(t.statuses[row] == st.status(c));
+          CHECK(same({t.scores[row]}, {st.scores()[c]}));
+          CHECK(t.ratings[row] == st.ratings()[c]);
+          CHECK(t.evidence_counts[row] == st.evidence_count(c));
+          ++row;
+          ++compared;
+        }
+      }
+      CHECK(row == t.learner.size());
+    }
+    CHECK(compared > 1000);
+  }
+
   TEST_CASE("checks_for: framework ids and the scale's range and labels") {
     engine e(one(), policy(scale::four_point()));
     evidence_log log;

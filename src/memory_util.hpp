@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Internal: helpers for large per-event buffers.
+#ifndef MASTERYMAP_SRC_MEMORY_UTIL_HPP
+#define MASTERYMAP_SRC_MEMORY_UTIL_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <type_traits>
+#include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace masterymap::detail {
+
+/// Asks the kernel to back the 2 MiB-aligned interior of [p, p + bytes) with transparent huge
+/// pages (Linux, THP in "madvise" mode). Touching fresh memory page by page is the dominant
+/// cost of bulk ingest and rating on some virtual machines (~12 us per 4 KiB fault measured);
+/// huge pages make it ~20x cheaper. Purely advisory: errors are ignored, contents unaffected.
+inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  if (p == nullptr || bytes < 2 * huge) return;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
+  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+/// advise_huge_pages, then populates [p, p + bytes) writable in one call (Linux 5.14+
+/// MADV_POPULATE_WRITE): for ranges about to be written in full, this is several times cheaper
+/// than taking the page faults one by one. Only for ranges of at least 256 KiB.
+inline void prefault(const void* p, std::size_t bytes) noexcept {
+#if defined(__linux__)
+  if (p == nullptr || bytes < (std::size_t{256} << 10)) return;
+  advise_huge_pages(p, bytes);
+  constexpr std::uintptr_t page = 4096;
+  const auto begin = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes + page - 1) & ~(page - 1);
+#if defined(MADV_POPULATE_WRITE)
+  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, 23);  // MADV_POPULATE_WRITE
+#endif
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+template <typename T>
+void advise_huge_pages(const std::vector<T>& v) noexcept {
+  advise_huge_pages(v.data(), v.capacity() * sizeof(T));
+}
+
+/// A random-access iterator over f(0), f(1), ...: `v.insert(v.end(), it(0), it(n))` writes each
+/// new element once (a resize would zero-fill first).
+template <typename F>
+class generating_iterator {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = std::decay_t<std::invoke_result_t<const F&, std::size_t>>;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const value_type*;
+  using reference = value_type;
+
+  generating_iterator(const F* f, std::size_t i) noexcept : f_(f), i_(i) {}
+  value_type operator*() const { return (*f_)(i_); }
+  value_type operator[](difference_type k) const { return (*f_)(i_ + static_cast<std::size_t>(k)); }
+  generating_iterator& operator++() noexcept { ++i_; return *this; }
+  generating_iterator operator++(int) noexcept { auto c = *this; ++i_; return c; }
+  generating_iterator& operator--() noexcept { --i_; return *this; }
+  generating_iterator operator--(int) noexcept { auto c = *this; --i_; return c; }
+  generating_iterator& operator+=(difference_type k) noexcept { i_ += static_cast<std::size_t>(k); return *this; }
+  generating_iterator& operator-=(difference_type k) noexcept { i_ -= static_cast<std::size_t>(k); return *this; }
+  friend generating_iterator operator+(generating_iterator a, difference_type k) noexcept { return a += k; }
+  friend generating_iterator operator+(difference_type k, generating_iterator a) noexcept { return a += k; }
+  friend generating_iterator operator-(generating_iterator a, difference_type k) noexcept { return a -= k; }
+  friend difference_type operator-(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+  }
+  friend bool operator==(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ == b.i_; }
+  friend bool operator!=(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ != b.i_; }
+  friend bool operator<(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ < b.i_; }
+  friend bool operator>(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ > b.i_; }
+  friend bool operator<=(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ <= b.i_; }
+  friend bool operator>=(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ >= b.i_; }
+
+ private:
+  const F* f_;
+  std::size_t i_;
+};
+
+/// Appends f(0), ..., f(n - 1) to v, writing each element once.
+template <typename T, typename F>
+void append_generated(std::vector<T>& v, std::size_t n, const F& f) {
+  v.insert(v.end(), generating_iterator<F>(&f, 0), generating_iterator<F>(&f, n));
+}
+
+}  // namespace masterymap::detail
+
+#endif  // MASTERYMAP_SRC_MEMORY_UTIL_HPP
