@@ -90,3 +90,27 @@ agree = float((pairs.rule == pairs.bkt).mean())
 print(f"agreement {agree:.1%}; BKT stricter on {int((pairs.rule & ~pairs.bkt).sum())} pairs, "
       f"looser on {int((~pairs.rule & pairs.bkt).sum())}")
 print(pairs[pairs.rule & ~pairs.bkt].head(5))
+
+# %% The same comparison inside masterymap's rating engine: one evidence log, two policies
+# Each skill becomes a competency; each answer a piece of evidence (score 1/0, in answer order).
+# Policy A rates by BKT (Method.bkt: P(mastered) >= 0.95, probabilities from the fitted model);
+# policy B by a rule (n_mastery(3): three answers at or above 80%, on the percent scale).
+b = mm.FrameworkBuilder("ASSISTments skills")
+b.add_competencies(sorted(model.skills))
+fw = b.build()
+log = mm.EvidenceLog().extend(pd.DataFrame({
+    "learner": test.user_id.astype(str), "competency": test.skill_id.astype(str),
+    "time": np.arange(len(test), dtype=float), "score": test.correct.astype(float)}), framework=fw)
+by_bkt = mm.Policy(mm.Scale.percent(80), rule=mm.Rule(method=mm.Method.bkt(0.95)))
+by_rule = mm.Policy(mm.Scale.percent(80), rule=mm.Rule(method=mm.Method.n_mastery(3)))
+start = time.perf_counter()
+a = mm.ratings(fw, by_bkt, log, probabilities=model.probability_source())
+r = mm.ratings(fw, by_rule, log)
+print(f"\nrated {len(a):,} (learner, skill) pairs twice in {time.perf_counter() - start:.3f} s")
+both = a.merge(r, on=["learner", "competency"], suffixes=("_bkt", "_rule"))
+print(pd.crosstab(both.status_rule.rename("n_mastery(3)"), both.status_bkt.rename("bkt(0.95)")))
+# The engine's BKT value is exactly the tracer's P(L) after the same answers.
+check = both.merge(pairs.reset_index().assign(learner=lambda d: d.user_id.astype(str),
+                                              competency=lambda d: d.skill_id.astype(str)),
+                   on=["learner", "competency"])
+assert np.allclose(check.score_bkt, check.bkt_mastery, rtol=1e-12, atol=1e-12)
