@@ -85,9 +85,10 @@ struct prerequisite_edge {
   index_t prerequisite;
   index_t dependent;
   masterymap::strength strength = masterymap::strength::required;
-  /// Explicit minimum level of the prerequisite (a value on the policy's scale); when absent,
-  /// the strength decides (required = the mastery level, familiar = the scale's lowest
-  /// non-zero level, recommended = none).
+  /// Explicit minimum level of the prerequisite (a value on the policy's scale) for a familiar
+  /// edge; when absent, the strength decides (see masterymap/progression.hpp): required = done
+  /// (mastered, exceeded or exempt), familiar = the scale's lowest rating above the bottom when
+  /// that is below mastery (else any evidence), recommended = never gates.
   std::optional<double> min_level;
 
   friend bool operator==(const prerequisite_edge& a, const prerequisite_edge& b) {
