@@ -7,7 +7,9 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <array>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -99,6 +101,176 @@ bool time_dependent(const policy& p) {
 
 bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
+
+// --- the per-competency O(1) path ------------------------------------------------------------------
+//
+// For a rule whose value and conditions fold event by event (no windows, expiry, monotonic
+// holding; method latest, highest, mean, weighted_mean, weighted_average, decaying_average or
+// n_mastery), one new event that is the newest of its (learner, competency) pair changes only
+// that cell. The roster keeps, per pair, the running state of the engine's formulas, folded in
+// the engine's aggregation order (time, then row) with the same floating-point operations in the
+// same order, so the cell is bit-identical to a full re-evaluation. Everything else (a rule that
+// does not fold, a competency under a rollup, an event older than the pair's newest) falls back
+// to re-evaluating the learner.
+
+constexpr std::size_t max_tracked_kinds = 4;  // require_kinds / exempt_confirm_kinds per rule
+
+bool folds(const rule& r) {
+  switch (r.method.type()) {
+    case method::kind::latest:
+    case method::kind::highest:
+    case method::kind::mean:
+    case method::kind::weighted_mean:
+    case method::kind::weighted_average:
+    case method::kind::decaying_average:
+    case method::kind::n_mastery: break;
+    default: return false;
+  }
+  return !r.window_last && !r.window_days && !r.expires_after_days && !r.monotonic &&
+         r.require_kinds.size() <= max_tracked_kinds && r.exempt_confirm_kinds.size() <= max_tracked_kinds;
+}
+
+// A rule bound to the roster log's kind codes (as the engine binds it to a log).
+struct fast_rule {
+  rule r;
+  std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
+  int pretest = -1;
+  std::array<int, max_tracked_kinds> require{}, confirm{};
+};
+
+// Running state of one (learner, competency) pair over its events up to the evaluation time.
+struct accumulator {
+  std::uint32_t generation = 0;  // the learner's generation it was built in
+  std::uint32_t kept = 0;        // counted events
+  double last_time = -std::numeric_limits<double>::infinity();
+  double latest = nan_v;   // latest counted score
+  double highest = nan_v;
+  double sum = 0;          // mean: all counted; weighted_average: all but the latest
+  double sw = 0, sws = 0;  // weighted_mean
+  double decay = 0;        // decaying_average
+  double nm_sum = 0;       // n_mastery
+  std::uint32_t nm_count = 0;
+  double pre_max = -std::numeric_limits<double>::infinity();
+  std::array<float, max_tracked_kinds> require_last, confirm_last;  // NaN: none yet
+  accumulator() {
+    require_last.fill(std::numeric_limits<float>::quiet_NaN());
+    confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
+  }
+};
+
+// Folds one event (in aggregation order) as engine.cpp's rate_core / aggregate would see it.
+void fold(accumulator& a, const fast_rule& fr, const scale& sc, double time, float score,
+          const evidence_attributes& attr) {
+  const std::uint8_t k = attr.kind;
+  const double S = static_cast<double>(score);
+  if (static_cast<int>(k) == fr.pretest) a.pre_max = std::max(a.pre_max, S);
+  for (std::size_t j = 0; j < fr.r.require_kinds.size(); ++j)
+    if (fr.require[j] == static_cast<int>(k)) a.require_last[j] = score;
+  for (std::size_t j = 0; j < fr.r.exempt_confirm_kinds.size(); ++j)
+    if (fr.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
+  a.last_time = time;
+  if (fr.skip[k]) return;
+  const method& m = fr.r.method;
+  switch (m.type()) {
+    case method::kind::highest: a.highest = a.kept == 0 ? S : std::max(a.highest, S); break;
+    case method::kind::mean: a.sum += S; break;
+    case method::kind::weighted_mean: {
+      const double w = attr.weight;
+      a.sw += w;
+      a.sws += w * S;
+      break;
+    }
+    case method::kind::weighted_average:
+      if (a.kept > 0) a.sum += a.latest;
+      break;
+    case method::kind::decaying_average: {
+      const double w = m.w();
+      a.decay = a.kept == 0 ? S : w * S + (1 - w) * a.decay;
+      break;
+    }
+    case method::kind::n_mastery:
+      if (sc.reaches_mastery(S)) {
+        a.nm_sum += S;
+        ++a.nm_count;
+      }
+      break;
+    default: break;
+  }
+  a.latest = S;
+  ++a.kept;
+}
+
+struct cell_outcome {
+  status st = status::in_progress;
+  double score = nan_v;
+  std::int8_t rating = -1;
+};
+
+// The outcome of a pair with at least one event up to the evaluation time (rate_core's tail).
+cell_outcome outcome_of(const accumulator& a, const fast_rule& fr, const scale& sc) {
+  const rule& r = fr.r;
+  const method& m = r.method;
+  std::optional<double> value;
+  const std::size_t n = a.kept;
+  if (n > 0) switch (m.type()) {
+      case method::kind::latest: value = a.latest; break;
+      case method::kind::highest: value = a.highest; break;
+      case method::kind::mean: value = a.sum / static_cast<double>(n); break;
+      case method::kind::weighted_mean:
+        if (a.sw > 0) value = a.sws / a.sw;
+        break;
+      case method::kind::weighted_average:
+        value = n == 1 ? a.latest : m.w() * a.latest + (1 - m.w()) * (a.sum / static_cast<double>(n - 1));
+        break;
+      case method::kind::decaying_average: value = a.decay; break;
+      case method::kind::n_mastery:
+        if (!(a.nm_count < m.n() || a.nm_count == 0)) value = a.nm_sum / static_cast<double>(a.nm_count);
+        break;
+      default: break;
+    }
+  const double tol = sc.tolerance();
+  const bool reached = value && sc.reaches_mastery(*value);
+  const bool enough = a.kept >= r.min_evidence;
+  auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes, const std::array<float, max_tracked_kinds>& last,
+                       std::size_t count) {
+    for (std::size_t j = 0; j < count; ++j)
+      if (codes[j] < 0 || std::isnan(last[j]) || !(last[j] >= sc.mastery_value() - tol)) return false;
+    return true;
+  };
+  const bool gate = confirmed(fr.require, a.require_last, r.require_kinds.size());
+  const bool exempt_level = r.exempt_on_pretest && a.pre_max >= *r.exempt_on_pretest - tol;
+  const bool exempt_ok = exempt_level && confirmed(fr.confirm, a.confirm_last, r.exempt_confirm_kinds.size());
+  cell_outcome o;
+  if (value) {
+    o.score = *value;
+    if (auto ri = sc.rating_index(*value)) o.rating = static_cast<std::int8_t>(*ri);
+  }
+  if (reached && enough && gate) o.st = sc.reaches_exceeds(*value) ? status::exceeded : status::mastered;
+  else if (exempt_ok) o.st = status::exempt;
+  else if ((reached && enough && !gate) || (exempt_level && !exempt_ok)) o.st = status::awaiting_confirmation;
+  else o.st = status::in_progress;
+  return o;
+}
+
+// Competencies whose status a rollup reads or decides: every rollup parent and everything
+// below it (rollup items are descendants of their parent).
+std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
+  std::vector<std::uint8_t> mark(fw.size(), 0);
+  std::vector<index_t> stack;
+  for (index_t i = 0; i < fw.size(); ++i) {
+    const bool parent = p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty());
+    if (parent) stack.push_back(i);
+  }
+  while (!stack.empty()) {
+    const index_t x = stack.back();
+    stack.pop_back();
+    if (mark[x]) continue;
+    mark[x] = 1;
+    for (index_t c : fw.children(x)) stack.push_back(c);
+  }
+  return mark;
+}
+
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
 struct writer {
@@ -183,11 +355,104 @@ struct roster::impl {
   std::vector<std::uint8_t> code;
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
+  // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
+  std::vector<fast_rule> fast_rules;
+  std::vector<std::int32_t> fast_of;
+  std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
+  std::unordered_map<std::uint64_t, accumulator> acc;  // key: learner << 32 | competency
+  std::vector<std::uint32_t> generation;  // per learner; bumped when re-evaluated in full
 
   impl(masterymap::framework fw, masterymap::policy p, roster_options o)
       : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
         time_dependent(masterymap::time_dependent(eng.policy())), n(eng.framework().size()) {
     for (const auto& k : eng.policy().kinds()) log.add_kind(k);
+    const masterymap::framework& f = eng.framework();
+    const auto rolled = under_rollups(f, eng.policy());
+    fast_of.assign(n, -1);
+    std::vector<rule> distinct;
+    for (index_t c = 0; c < n; ++c) {
+      const rule& r = eng.policy().rule_for(f.id_of(c), f.at(c).domain);
+      if (rolled[c] || !folds(r)) continue;
+      auto it = std::find(distinct.begin(), distinct.end(), r);
+      if (it == distinct.end()) {
+        distinct.push_back(r);
+        fast_rules.push_back({});
+        fast_rules.back().r = r;
+        it = distinct.end() - 1;
+      }
+      fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
+    }
+  }
+
+  // Binds the fast rules to the log's kind codes (again when the log gained kinds).
+  void bind_kinds() {
+    if (bound_kinds == log.kinds().size()) return;
+    bound_kinds = log.kinds().size();
+    auto code_of = [&](const std::string& k) -> int {
+      auto x = log.kind_code(k);
+      return x ? static_cast<int>(*x) : -1;
+    };
+    for (fast_rule& f : fast_rules) {
+      f.skip.fill(0);
+      f.pretest = code_of("pretest");
+      for (const auto& k : f.r.ignore_kinds)
+        if (int x = code_of(k); x >= 0) f.skip[static_cast<std::size_t>(x)] = 1;
+      if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
+      f.require.fill(-1);
+      f.confirm.fill(-1);
+      for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j) f.require[j] = code_of(f.r.require_kinds[j]);
+      for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j) f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
+    }
+  }
+
+  // The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
+  // learner's rows when missing or stale.
+  accumulator& accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
+    const std::uint64_t key = (std::uint64_t{l} << 32) | c;
+    auto [it, inserted] = acc.try_emplace(key);
+    accumulator& a = it->second;
+    if (!inserted && a.generation == generation[l]) return a;
+    a = accumulator{};
+    a.generation = generation[l];
+    const auto& cc = log.competency_codes();
+    const auto& tt = log.times();
+    struct item {
+      double t;
+      std::uint32_t r;
+    };
+    std::vector<item> evs;
+    for (std::uint32_t r : rows[l]) {
+      if (r >= row) break;
+      if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
+    }
+    std::sort(evs.begin(), evs.end(), [](const item& x, const item& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
+    const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
+    const scale& scl = eng.policy().scale();
+    for (const item& e : evs)
+      fold(a, fr, scl, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
+    return a;
+  }
+
+  // Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
+  bool apply_fast(std::uint32_t l, std::uint32_t r) {
+    const index_t c = comp_index[log.competency_codes()[r]];
+    if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
+    const std::int32_t f = fast_of[c];
+    if (f < 0) return false;
+    const double t = log.times()[r];
+    if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
+    accumulator& a = accumulator_of(l, c, r);
+    if (t < a.last_time) return false;  // out of order for this pair
+    const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
+    const scale& scl = eng.policy().scale();
+    fold(a, fr, scl, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
+    const cell_outcome o = outcome_of(a, fr, scl);
+    const std::size_t cell = static_cast<std::size_t>(l) * n + c;
+    st[cell] = o.st;
+    sc[cell] = o.score;
+    rt[cell] = o.rating;
+    code[cell] = prog.code(o.st, o.score);
+    return true;
   }
 
   void grow_tables(std::size_t learners) {
@@ -196,6 +461,7 @@ struct roster::impl {
     rt.resize(learners * n, -1);
     code.resize(learners * n, 0);
     rows.resize(learners);
+    generation.resize(learners, 0);
   }
 
   void index_rows(std::size_t from) {
@@ -220,6 +486,7 @@ struct roster::impl {
   // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
   void reevaluate(const std::vector<std::uint32_t>& learners) {
     if (learners.empty()) return;
+    for (std::uint32_t l : learners) ++generation[l];  // their accumulators are rebuilt on demand
     std::vector<std::uint32_t> pick;
     std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
     std::vector<std::string_view> names;
@@ -288,18 +555,33 @@ struct roster::impl {
     if (time_dependent && !same_time(prev, as_of)) {
       s.full = true;
       for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
-    } else {
-      std::vector<std::uint8_t> mark(learners, 0);
-      const auto& lc = log.learner_codes();
-      for (std::size_t r = old_rows; r < log.size(); ++r)
-        if (!mark[lc[r]]) {
-          mark[lc[r]] = 1;
-          touched.push_back(lc[r]);
-        }
-      std::sort(touched.begin(), touched.end());
+      s.learners_touched = touched.size();
+      reevaluate(touched);
+      return s;
     }
-    s.learners_touched = touched.size();
-    reevaluate(touched);
+    // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
+    // the full path is re-evaluated once, from all its rows, at the end.
+    bind_kinds();
+    std::vector<std::uint8_t> mark(learners, 0);  // 1 touched, 2 needs the full path
+    const auto& lc = log.learner_codes();
+    std::vector<std::uint32_t> slow;
+    for (std::size_t r = old_rows; r < log.size(); ++r) {
+      const std::uint32_t l = lc[r];
+      if (!mark[l]) {
+        mark[l] = 1;
+        ++s.learners_touched;
+      }
+      if (mark[l] == 2) continue;
+      if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+        ++s.fast_rows;
+      } else {
+        mark[l] = 2;
+        slow.push_back(l);
+      }
+    }
+    std::sort(slow.begin(), slow.end());
+    s.learners_reevaluated = slow.size();
+    reevaluate(slow);
     return s;
   }
 
@@ -335,6 +617,21 @@ roster& roster::operator=(roster&&) noexcept = default;
 roster::~roster() = default;
 
 ingest_summary roster::ingest(const evidence_columns& batch) { return impl_->ingest(batch); }
+
+ingest_summary roster::add(std::string_view learner, std::string_view competency, double time, double score,
+                           std::string_view kind, double weight, std::string_view source) {
+  const std::uint32_t zero = 0;
+  evidence_columns b;
+  b.size = 1;
+  b.learner = {&zero, {learner}};
+  b.competency = {&zero, {competency}};
+  b.kind = {&zero, {kind}};
+  b.source = {&zero, {source}};
+  b.time.values = &time;
+  b.score.values = &score;
+  b.weight.values = &weight;
+  return impl_->ingest(b);
+}
 
 ingest_summary roster::ingest(const evidence_log& batch) {
   const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr);
