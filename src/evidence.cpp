@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "huge_pages.hpp"
+
 namespace masterymap {
 
 const std::vector<std::string>& builtin_kinds() {
@@ -701,11 +703,19 @@ void evidence_log::reserve(std::size_t n) {
   std::size_t want = d.learner.size() + n;
   // Geometric growth: appending one row at a time stays amortised O(1).
   if (want > d.learner.capacity()) want = std::max(want, d.learner.capacity() + d.learner.capacity() / 2);
+  const bool grows = want > d.learner.capacity();
   d.learner.reserve(want);
   d.competency.reserve(want);
   d.time.reserve(want);
   d.score.reserve(want);
   d.attr.reserve(want);
+  if (grows) {  // large columns: transparent huge pages before first touch (huge_pages.hpp)
+    detail::advise_huge(d.learner.data(), d.learner.capacity() * sizeof(std::uint32_t));
+    detail::advise_huge(d.competency.data(), d.competency.capacity() * sizeof(std::uint32_t));
+    detail::advise_huge(d.time.data(), d.time.capacity() * sizeof(double));
+    detail::advise_huge(d.score.data(), d.score.capacity() * sizeof(float));
+    detail::advise_huge(d.attr.data(), d.attr.capacity() * sizeof(std::uint32_t));
+  }
 }
 
 std::string to_string(const evidence_log& log) {

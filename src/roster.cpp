@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+
+#include "huge_pages.hpp"
 #include "progression_impl.hpp"
 
 namespace masterymap {
@@ -271,6 +273,38 @@ std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
   return mark;
 }
 
+
+// Grows `v` to `size` elements of `value` (amortised: capacity grows geometrically). Restoring
+// or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
+// faults then dominate: large tables are reserved first, advised to use transparent huge pages,
+// and the part about to be filled is populated by the kernel in parallel (huge_pages.hpp), so
+// the fill runs at memory bandwidth.
+template <typename T>
+void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1) {
+  if (size <= v.size()) return;
+  if (size > v.capacity()) {
+    v.reserve(std::max(size, v.capacity() + v.capacity() / 2));
+    const std::size_t bytes = v.capacity() * sizeof(T);
+    if (bytes >= detail::huge_min_bytes) {
+      detail::advise_huge(v.data(), bytes);
+      const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
+      const std::uintptr_t aligned = (begin + detail::huge_page - 1) & ~(detail::huge_page - 1);
+      const std::uintptr_t from = aligned + ((begin + v.size() * sizeof(T) > aligned)
+                                                 ? ((begin + v.size() * sizeof(T) - aligned + detail::huge_page - 1) &
+                                                    ~(detail::huge_page - 1))
+                                                 : 0);
+      const std::uintptr_t to = (begin + size * sizeof(T)) & ~(detail::huge_page - 1);
+      if (to > from) {
+        const std::size_t chunks = (to - from) / detail::huge_page;
+        detail::parallel_for(chunks, threads, 8, [&](std::size_t b, std::size_t e) {
+          detail::populate_chunks(reinterpret_cast<const void*>(from), b, e);
+        });
+      }
+    }
+  }
+  v.resize(size, value);
+}
+
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
 struct writer {
@@ -317,7 +351,8 @@ struct reader {
   std::vector<T> array() {
     const auto n = pod<std::uint64_t>();
     if (n > remaining / sizeof(T)) fail("truncated");
-    std::vector<T> v(static_cast<std::size_t>(n));
+    std::vector<T> v;
+    grow(v, static_cast<std::size_t>(n), T{}, 0);
     if (n) bytes(v.data(), n * sizeof(T));
     return v;
   }
@@ -456,10 +491,10 @@ struct roster::impl {
   }
 
   void grow_tables(std::size_t learners) {
-    st.resize(learners * n, status::not_started);
-    sc.resize(learners * n, nan_v);
-    rt.resize(learners * n, -1);
-    code.resize(learners * n, 0);
+    grow(st, learners * n, status::not_started, opt.threads);
+    grow(sc, learners * n, nan_v, opt.threads);
+    grow(rt, learners * n, std::int8_t{-1}, opt.threads);
+    grow(code, learners * n, std::uint8_t{0}, opt.threads);
     rows.resize(learners);
     generation.resize(learners, 0);
   }
@@ -471,6 +506,12 @@ struct roster::impl {
       comp_index.push_back(i ? *i : UINT32_MAX);
     }
     const auto& lc = log.learner_codes();
+    if (log.size() - from > rows.size()) {  // a bulk load: size each learner's list once
+      std::vector<std::uint32_t> more(rows.size(), 0);
+      for (std::size_t r = from; r < log.size(); ++r) ++more[lc[r]];
+      for (std::size_t l = 0; l < rows.size(); ++l)
+        if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
+    }
     for (std::size_t r = from; r < log.size(); ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
   }
 
@@ -562,20 +603,42 @@ struct roster::impl {
     // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
     // the full path is re-evaluated once, from all its rows, at the end.
     bind_kinds();
-    std::vector<std::uint8_t> mark(learners, 0);  // 1 touched, 2 needs the full path
+    // A learner with many new rows is re-evaluated in full (in parallel with the others): for
+    // bulk loads that is cheaper than building an accumulator per pair. Both give the same cells.
+    constexpr std::uint32_t bulk_rows = 16;
     const auto& lc = log.learner_codes();
+    // The batch's distinct learners (sorted) and their new-row counts: O(rows log rows), never
+    // O(learners), so one event costs O(1) however large the roster.
+    std::vector<std::uint32_t> who(lc.begin() + static_cast<std::ptrdiff_t>(old_rows), lc.end());
+    std::sort(who.begin(), who.end());
+    std::vector<std::uint32_t> fresh;
+    {
+      std::size_t w = 0;
+      for (std::size_t i = 0; i < who.size();) {
+        std::size_t j = i;
+        while (j < who.size() && who[j] == who[i]) ++j;
+        who[w++] = who[i];
+        fresh.push_back(static_cast<std::uint32_t>(j - i));
+        i = j;
+      }
+      who.resize(w);
+    }
+    s.learners_touched = who.size();
+    std::vector<std::uint8_t> slow_mark(who.size(), 0);
     std::vector<std::uint32_t> slow;
+    for (std::size_t i = 0; i < who.size(); ++i)
+      if (fresh[i] >= bulk_rows) {
+        slow_mark[i] = 1;
+        slow.push_back(who[i]);
+      }
     for (std::size_t r = old_rows; r < log.size(); ++r) {
       const std::uint32_t l = lc[r];
-      if (!mark[l]) {
-        mark[l] = 1;
-        ++s.learners_touched;
-      }
-      if (mark[l] == 2) continue;
+      const std::size_t i = who.size() == 1 ? 0 : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
+      if (slow_mark[i]) continue;
       if (apply_fast(l, static_cast<std::uint32_t>(r))) {
         ++s.fast_rows;
       } else {
-        mark[l] = 2;
+        slow_mark[i] = 1;
         slow.push_back(l);
       }
     }
@@ -812,8 +875,8 @@ roster roster::load(const std::string& path, roster_options options) {
   const auto ak = r.array<std::uint8_t>();
   const auto aw = r.array<float>();
   const auto as = r.array<std::uint32_t>();
-  const auto lc = r.array<std::uint32_t>();
-  const auto cc = r.array<std::uint32_t>();
+  auto lc = r.array<std::uint32_t>();
+  auto cc = r.array<std::uint32_t>();
   const auto tt = r.array<double>();
   const auto ss = r.array<float>();
   const auto ac = r.array<std::uint32_t>();
@@ -833,13 +896,14 @@ roster roster::load(const std::string& path, roster_options options) {
   // Rebuild the log with the same codes: names in code order, rows in order.
   for (const auto& k : kinds) d->log.add_kind(k);
   column_buffer b;
-  b.learner = lc;
-  b.competency = cc;
+  b.learner = std::move(lc);
+  b.competency = std::move(cc);
   b.time_ptr = tt.data();
-  b.score.assign(ss.begin(), ss.end());
-  b.kind.resize(rows);
-  b.source.resize(rows);
-  b.weight.resize(rows);
+  grow(b.score, rows, 0.0, 0);
+  for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
+  grow(b.kind, rows, std::uint32_t{0}, 0);
+  grow(b.source, rows, std::uint32_t{0}, 0);
+  grow(b.weight, rows, 0.0, 0);
   for (std::size_t i = 0; i < rows; ++i) {
     if (ac[i] >= ak.size()) r.fail("attribute code out of range");
     b.kind[i] = ak[ac[i]];
