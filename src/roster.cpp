@@ -9,7 +9,6 @@
 #include <limits>
 #include <array>
 #include <stdexcept>
-#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -142,7 +141,6 @@ struct fast_rule {
 
 // Running state of one (learner, competency) pair over its events up to the evaluation time.
 struct accumulator {
-  std::uint32_t generation = 0;  // the learner's generation it was built in
   std::uint32_t kept = 0;        // counted events
   double last_time = -std::numeric_limits<double>::infinity();
   double latest = nan_v;   // latest counted score
@@ -394,8 +392,19 @@ struct roster::impl {
   std::vector<fast_rule> fast_rules;
   std::vector<std::int32_t> fast_of;
   std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
-  std::unordered_map<std::uint64_t, accumulator> acc;  // key: learner << 32 | competency
-  std::vector<std::uint32_t> generation;  // per learner; bumped when re-evaluated in full
+  // Per learner, the accumulators built so far (a learner touches few competencies: a short
+  // contiguous list is searched faster than a hash map is probed, and costs no node per pair).
+  struct learner_accumulators {
+    std::vector<index_t> comp;
+    std::vector<accumulator> acc;
+  };
+  std::vector<learner_accumulators> acc;
+  struct timed_row {
+    double t;
+    std::uint32_t r;
+  };
+  std::vector<timed_row> scratch_events;  // building an accumulator
+  std::vector<std::uint32_t> log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
 
   impl(masterymap::framework fw, masterymap::policy p, roster_options o)
       : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
@@ -443,29 +452,46 @@ struct roster::impl {
   // The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
   // learner's rows when missing or stale.
   accumulator& accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
-    const std::uint64_t key = (std::uint64_t{l} << 32) | c;
-    auto [it, inserted] = acc.try_emplace(key);
-    accumulator& a = it->second;
-    if (!inserted && a.generation == generation[l]) return a;
-    a = accumulator{};
-    a.generation = generation[l];
+    learner_accumulators& la = acc[l];
+    for (std::size_t i = 0; i < la.comp.size(); ++i)
+      if (la.comp[i] == c) return la.acc[i];
+    la.comp.push_back(c);
+    la.acc.emplace_back();
+    accumulator& a = la.acc.back();
     const auto& cc = log.competency_codes();
     const auto& tt = log.times();
-    struct item {
-      double t;
-      std::uint32_t r;
-    };
-    std::vector<item> evs;
+    auto& evs = scratch_events;
+    evs.clear();
     for (std::uint32_t r : rows[l]) {
       if (r >= row) break;
       if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
     }
-    std::sort(evs.begin(), evs.end(), [](const item& x, const item& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
+    std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
     const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
     const scale& scl = eng.policy().scale();
-    for (const item& e : evs)
+    for (const timed_row& e : evs)
       fold(a, fr, scl, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
     return a;
+  }
+
+  // Starts loading what `apply_fast` will touch for row `r` (the four table cells of its learner
+  // and competency, the learner's accumulators and rows), so that the cache misses of one event
+  // overlap instead of following one another.
+  void prefetch_row(std::size_t r) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    const std::uint32_t l = log.learner_codes()[r];
+    const std::uint32_t c = comp_index[log.competency_codes()[r]];
+    if (c == UINT32_MAX || l >= acc.size()) return;
+    const std::size_t cell = static_cast<std::size_t>(l) * n + c;
+    __builtin_prefetch(st.data() + cell, 1);
+    __builtin_prefetch(sc.data() + cell, 1);
+    __builtin_prefetch(rt.data() + cell, 1);
+    __builtin_prefetch(code.data() + cell, 1);
+    __builtin_prefetch(&acc[l]);
+    __builtin_prefetch(&rows[l]);
+#else
+    (void)r;
+#endif
   }
 
   // Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
@@ -496,7 +522,7 @@ struct roster::impl {
     grow(rt, learners * n, std::int8_t{-1}, opt.threads);
     grow(code, learners * n, std::uint8_t{0}, opt.threads);
     rows.resize(learners);
-    generation.resize(learners, 0);
+    acc.resize(learners);
   }
 
   void index_rows(std::size_t from) {
@@ -527,7 +553,7 @@ struct roster::impl {
   // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
   void reevaluate(const std::vector<std::uint32_t>& learners) {
     if (learners.empty()) return;
-    for (std::uint32_t l : learners) ++generation[l];  // their accumulators are rebuilt on demand
+    for (std::uint32_t l : learners) acc[l] = {};  // their accumulators are rebuilt on demand
     std::vector<std::uint32_t> pick;
     std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
     std::vector<std::string_view> names;
@@ -631,7 +657,10 @@ struct roster::impl {
         slow_mark[i] = 1;
         slow.push_back(who[i]);
       }
+    constexpr std::size_t ahead = 6;
+    for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
     for (std::size_t r = old_rows; r < log.size(); ++r) {
+      if (r + ahead < log.size()) prefetch_row(r + ahead);
       const std::uint32_t l = lc[r];
       const std::size_t i = who.size() == 1 ? 0 : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
       if (slow_mark[i]) continue;
@@ -645,6 +674,69 @@ struct roster::impl {
     std::sort(slow.begin(), slow.end());
     s.learners_reevaluated = slow.size();
     reevaluate(slow);
+    return s;
+  }
+
+  // One event by roster learner index and framework index: no name lookups.
+  ingest_summary add(std::size_t learner, index_t competency, double time, double score, std::string_view kind,
+                     double weight) {
+    if (learner >= rows.size())
+      throw std::out_of_range(fmt::format("learner index {} out of range ({})", learner, rows.size()));
+    if (competency >= n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
+    if (log_comp.size() != n) log_comp.assign(n, UINT32_MAX);
+    std::uint32_t cc = log_comp[competency];
+    if (cc == UINT32_MAX) {
+      if (auto x = log.competency_code(eng.framework().id_of(competency))) cc = log_comp[competency] = *x;
+    }
+    const auto kc = log.kind_code(kind);
+    if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
+      return add(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
+    ingest_summary s;
+    const std::size_t r = log.size();
+    log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
+    return apply_one(s, r, log.learners().size());
+  }
+
+  // One event: `ingest` of a one-row batch without the batch machinery.
+  ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
+                     std::string_view kind, double weight, std::string_view source) {
+    if (!kind.empty() && !log.kind_code(kind)) {
+      const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
+      if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
+    }
+    ingest_summary s;
+    const std::size_t r = log.size(), old_learners = log.learners().size();
+    log.append_row(learner, competency, time, score, kind, weight, source, checks);
+    return apply_one(s, r, old_learners);
+  }
+
+  // The tail of `add`: row `r` was appended; `old_learners` learners existed before.
+  ingest_summary& apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners) {
+    const std::size_t learners = log.learners().size();
+    if (learners != old_learners) grow_tables(learners);
+    if (comp_index.size() == log.competencies().size()) prefetch_row(r);
+    index_rows(r);
+    s.rows = 1;
+    s.new_learners = learners - old_learners;
+    s.learners_touched = 1;
+    const double prev = as_of;
+    as_of = opt.as_of ? *opt.as_of : log.max_time();
+    if (time_dependent && !same_time(prev, as_of)) {
+      s.full = true;
+      std::vector<std::uint32_t> all(learners);
+      for (std::uint32_t l = 0; l < learners; ++l) all[l] = l;
+      s.learners_touched = learners;
+      reevaluate(all);
+      return s;
+    }
+    bind_kinds();
+    const std::uint32_t l = log.learner_codes()[r];
+    if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+      s.fast_rows = 1;
+    } else {
+      s.learners_reevaluated = 1;
+      reevaluate({l});
+    }
     return s;
   }
 
@@ -683,17 +775,12 @@ ingest_summary roster::ingest(const evidence_columns& batch) { return impl_->ing
 
 ingest_summary roster::add(std::string_view learner, std::string_view competency, double time, double score,
                            std::string_view kind, double weight, std::string_view source) {
-  const std::uint32_t zero = 0;
-  evidence_columns b;
-  b.size = 1;
-  b.learner = {&zero, {learner}};
-  b.competency = {&zero, {competency}};
-  b.kind = {&zero, {kind}};
-  b.source = {&zero, {source}};
-  b.time.values = &time;
-  b.score.values = &score;
-  b.weight.values = &weight;
-  return impl_->ingest(b);
+  return impl_->add(learner, competency, time, score, kind, weight, source);
+}
+
+ingest_summary roster::add(std::size_t learner, index_t competency, double time, double score, std::string_view kind,
+                           double weight) {
+  return impl_->add(learner, competency, time, score, kind, weight);
 }
 
 ingest_summary roster::ingest(const evidence_log& batch) {

@@ -88,6 +88,11 @@ class MASTERYMAP_API roster {
   /// \throws masterymap::evidence_error as `ingest`.
   ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
                      std::string_view kind = "formative", double weight = 1.0, std::string_view source = {});
+  /// `add` for a known learner by index (`find`/`index_of`) and a competency by framework index,
+  /// without looking names up (the fastest single-event path). The source is "".
+  /// \throws std::out_of_range for a bad index; masterymap::evidence_error as `ingest`.
+  ingest_summary add(std::size_t learner, index_t competency, double time, double score,
+                     std::string_view kind = "formative", double weight = 1.0);
 
   [[nodiscard]] const masterymap::engine& engine() const noexcept;
   [[nodiscard]] const masterymap::progression& progression() const noexcept;

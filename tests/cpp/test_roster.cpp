@@ -347,11 +347,16 @@ TEST_SUITE("roster") {
               if (std::string(kind) == "portfolio" && i < events / 3) kind = "formative";
               rows.emplace_back("s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng))), when,
                                 S(rng) * 0.5, kind, weights[U(rng) % 4], "");
+              if (U(rng) < 30) rows.back().source = "t1";  // sources go through the by-name paths
             }
             mm::ingest_summary s;
-            if (rows.size() == 1 && U(rng) < 50) {
+            const int how = U(rng);
+            if (rows.size() == 1 && how < 35) {
               const auto& e = rows[0];
               s = ro.add(e.learner, e.competency, e.time, e.score, e.kind, e.weight, e.source);
+            } else if (rows.size() == 1 && how < 70 && ro.find(rows[0].learner)) {
+              const auto& e = rows[0];
+              s = ro.add(*ro.find(e.learner), fw.index_of(e.competency), e.time, e.score, e.kind, e.weight);
             } else {
               s = ro.ingest(rows);
             }
@@ -375,6 +380,46 @@ TEST_SUITE("roster") {
     }
   }
 
+  TEST_CASE("evidence_log::append_row and append_coded store what a one-row batch stores") {
+    mm::evidence_log a, b, c;
+    const auto checks = mm::checks_for(pfix::learning_map(), mm::policy(mm::scale::four_point()));
+    const std::vector<mm::evidence> rows{{"x", "M01.a", 5.0, 3.0, "formative", 1.0, ""},
+                                         {"y", "M01.b", 4.0, 2.5, "summative", 0.5, "t"},
+                                         {"x", "M01.a", 9.0, 1.0, " discussion ", 2.0, "t"}};
+    for (const auto& e : rows) {
+      a.append(std::vector<mm::evidence>{e}, checks);
+      b.append_row(e.learner, e.competency, e.time, e.score, e.kind, e.weight, e.source, checks);
+    }
+    c.append_row("x", "M01.a", 5.0, 3.0, "formative", 1.0, "", checks);
+    c.append_coded(0, 0, 9.0, 2.0, *c.kind_code("pretest"), 1.0, 0, checks);
+    CHECK(c.size() == 2);
+    CHECK(c.at(1).kind == "pretest");
+    CHECK(c.max_time() == 9.0);
+    for (mm::evidence_log* l : {&b}) {
+      REQUIRE(l->size() == a.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto x = a.at(i), y = l->at(i);
+        CHECK(x.learner == y.learner);
+        CHECK(x.competency == y.competency);
+        CHECK(x.time == y.time);
+        CHECK(x.score == y.score);
+        CHECK(x.kind == y.kind);
+        CHECK(x.weight == y.weight);
+        CHECK(x.source == y.source);
+      }
+      CHECK(l->max_time() == a.max_time());
+    }
+    // Errors: as a one-row batch; nothing stored.
+    CHECK_THROWS_AS(b.append_row("x", "nope", 1.0, 3.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 7.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 3.0, "nokind", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row(" ", "M01.a", 1.0, 3.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_coded(0, 0, 1.0, 3.0, 1, -1.0, 0, checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_coded(0, 99, 1.0, 3.0, 1, 1.0, 0, checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_coded(0, 0, std::nan(""), 3.0, 1, 1.0, 0, checks), mm::evidence_error);
+    CHECK(b.size() == 3);
+  }
+
   TEST_CASE("roster::add rejects a bad event like ingest") {
     const mm::framework fw = pfix::learning_map();
     mm::roster ro(fw, mm::policy(mm::scale::four_point()));
@@ -384,6 +429,10 @@ TEST_SUITE("roster") {
     CHECK(ro.statuses()[0] == mm::status::mastered);
     CHECK_THROWS_AS(ro.add("a", "nope", pfix::t0, 3), mm::evidence_error);
     CHECK_THROWS_AS(ro.add("a", "M01.a", pfix::t0, 9), mm::evidence_error);
+    CHECK(ro.log().size() == 1);
+    CHECK_THROWS_AS(ro.add(5, 0, pfix::t0, 3), std::out_of_range);
+    CHECK_THROWS_AS(ro.add(0, 9999, pfix::t0, 3), std::out_of_range);
+    CHECK_THROWS_AS(ro.add(0, 0, pfix::t0, 9), mm::evidence_error);
     CHECK(ro.log().size() == 1);
     // An older event for the same pair takes the full path.
     s = ro.add("a", "M01.a", pfix::t0 - 10, 1);
