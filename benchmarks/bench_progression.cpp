@@ -135,7 +135,8 @@ void BM_roster_ingest_batch(benchmark::State& state) {
 }
 BENCHMARK(BM_roster_ingest_batch)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// One event for one learner (latency: the learner is re-evaluated from its evidence).
+// One event for one learner through `ingest(std::vector<evidence>)` (a temporary log per call;
+// the cell is then updated on the O(1) path).
 void BM_roster_ingest_one_event(benchmark::State& state) {
   auto& b = roster100k();
   double t = 1.9e9;
@@ -175,6 +176,31 @@ void BM_roster_add_one_event(benchmark::State& state) {
   state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
 }
 BENCHMARK(BM_roster_add_one_event)->Unit(benchmark::kNanosecond);
+
+// The same by learner index and framework index (no name lookups): the O(1) cell update.
+void BM_roster_add_one_event_by_index(benchmark::State& state) {
+  auto& b = roster100k();
+  const auto& fw = b.r->framework();
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> L(0, 99999), C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
+  struct one {
+    std::size_t learner;
+    mm::index_t comp;
+    double score;
+  };
+  std::vector<one> ev(1 << 16);
+  for (auto& e : ev)
+    e = {static_cast<std::size_t>(L(rng)), static_cast<mm::index_t>(C(rng)), S(rng) >= 2 ? 3.0 : 2.0};
+  static double t = 2.05e9;  // across runs: every event is the newest of its pair
+  std::size_t i = 0, fast = 0;
+  for (auto _ : state) {
+    const one& e = ev[i++ & 0xFFFF];
+    fast += b.r->add(e.learner, e.comp, t, e.score).fast_rows;
+    t += 1;
+  }
+  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
+}
+BENCHMARK(BM_roster_add_one_event_by_index)->Unit(benchmark::kNanosecond);
 
 // The same updates as one batch (columnar ingest of many single events): time per event.
 void BM_roster_ingest_events_batch(benchmark::State& state) {

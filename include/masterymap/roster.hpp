@@ -60,8 +60,8 @@ struct ingest_summary {
 /// under a time-dependent policy), in parallel over learners; the tables then equal
 /// `engine::rate_all` on the whole log, whatever the thread count. Learners are numbered in order of first appearance.
 ///
-/// Thread safety: const members may be called from any number of threads while no `ingest`
-/// runs. Views and references into the tables stay valid until the next `ingest`.
+/// Thread safety: const members may be called from any number of threads while no `ingest` or
+/// `add` runs. Views and references into the tables stay valid until the next `ingest` or `add`.
 class MASTERYMAP_API roster {
  public:
   /// \throws masterymap::policy_error if the policy does not fit the framework.
