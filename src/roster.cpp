@@ -690,16 +690,26 @@ struct roster::impl {
     }
     const auto kc = log.kind_code(kind);
     if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
-      return add(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
+      return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
     ingest_summary s;
     const std::size_t r = log.size();
     log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
     return apply_one(s, r, log.learners().size());
   }
 
-  // One event: `ingest` of a one-row batch without the batch machinery.
+  // One event by name: a known learner and competency with a known kind take the by-index path
+  // (two name lookups instead of five); anything else goes through the log's one-row append.
   ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
                      std::string_view kind, double weight, std::string_view source) {
+    if (source.empty() && log.kind_code(kind))
+      if (const auto c = eng.framework().find(competency))
+        if (const auto l = log.learner_code(learner)) return add(std::size_t{*l}, *c, time, score, kind, weight);
+    return add_named(learner, competency, time, score, kind, weight, source);
+  }
+
+  // One event: `ingest` of a one-row batch without the batch machinery.
+  ingest_summary add_named(std::string_view learner, std::string_view competency, double time, double score,
+                           std::string_view kind, double weight, std::string_view source) {
     if (!kind.empty() && !log.kind_code(kind)) {
       const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
       if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
