@@ -974,9 +974,9 @@ roster roster::load(const std::string& path, roster_options options) {
   const auto as = r.array<std::uint32_t>();
   auto lc = r.array<std::uint32_t>();
   auto cc = r.array<std::uint32_t>();
-  const auto tt = r.array<double>();
-  const auto ss = r.array<float>();
-  const auto ac = r.array<std::uint32_t>();
+  auto tt = r.array<double>();
+  auto ss = r.array<float>();
+  auto ac = r.array<std::uint32_t>();
   const auto nlearners = r.pod<std::uint64_t>();
   const auto cell = r.array<std::uint64_t>();
   const auto cst = r.array<std::uint8_t>();
@@ -992,30 +992,38 @@ roster roster::load(const std::string& path, roster_options options) {
     r.fail("inconsistent sizes");
   // Rebuild the log with the same codes: names in code order, rows in order.
   for (const auto& k : kinds) d->log.add_kind(k);
-  column_buffer b;
-  b.learner = std::move(lc);
-  b.competency = std::move(cc);
-  b.time_ptr = tt.data();
-  grow(b.score, rows, 0.0, 0);
-  for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
-  grow(b.kind, rows, std::uint32_t{0}, 0);
-  grow(b.source, rows, std::uint32_t{0}, 0);
-  grow(b.weight, rows, 0.0, 0);
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (ac[i] >= ak.size()) r.fail("attribute code out of range");
-    b.kind[i] = ak[ac[i]];
-    b.weight[i] = static_cast<double>(aw[ac[i]]);
-    b.source[i] = as[ac[i]];
-  }
-  b.learner_names = views(learners);
-  b.competency_names = views(comps);
-  b.kind_names = views(kinds);
-  b.source_names = views(sources);
-  try {
-    d->log.reserve(rows);
-    d->log.append(b.columns());
-  } catch (const evidence_error& e) {
-    r.fail(std::string("bad evidence: ") + e.what());
+  {
+    // Scoped, and the read columns released right after: the tables below are then allocated
+    // from memory the process just gave back, which the system has already backed (first-touch
+    // of never-used memory is the dominant cost of a restore on a VM).
+    column_buffer b;
+    b.learner = std::move(lc);
+    b.competency = std::move(cc);
+    b.time_ptr = tt.data();
+    grow(b.score, rows, 0.0, 0);
+    for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
+    std::vector<float>().swap(ss);
+    grow(b.kind, rows, std::uint32_t{0}, 0);
+    grow(b.source, rows, std::uint32_t{0}, 0);
+    grow(b.weight, rows, 0.0, 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (ac[i] >= ak.size()) r.fail("attribute code out of range");
+      b.kind[i] = ak[ac[i]];
+      b.weight[i] = static_cast<double>(aw[ac[i]]);
+      b.source[i] = as[ac[i]];
+    }
+    std::vector<std::uint32_t>().swap(ac);
+    b.learner_names = views(learners);
+    b.competency_names = views(comps);
+    b.kind_names = views(kinds);
+    b.source_names = views(sources);
+    try {
+      d->log.reserve(rows);
+      d->log.append(b.columns());
+    } catch (const evidence_error& e) {
+      r.fail(std::string("bad evidence: ") + e.what());
+    }
+    std::vector<double>().swap(tt);
   }
   if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
   d->grow_tables(learners.size());
