@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 
 namespace mm = masterymap;
 
@@ -134,7 +135,8 @@ void BM_roster_ingest_batch(benchmark::State& state) {
 }
 BENCHMARK(BM_roster_ingest_batch)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// One event for one learner (latency: the learner is re-evaluated from its evidence).
+// One event for one learner through `ingest(std::vector<evidence>)` (a temporary log per call;
+// the cell is then updated on the O(1) path).
 void BM_roster_ingest_one_event(benchmark::State& state) {
   auto& b = roster100k();
   double t = 1.9e9;
@@ -146,6 +148,107 @@ void BM_roster_ingest_one_event(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_roster_ingest_one_event)->Unit(benchmark::kMicrosecond);
+
+// The incremental update at roster level through the single-event API: the event is appended to
+// the log and, on the O(1) path, the learner's status/score/rating/code cell on that competency is
+// updated from a running accumulator (the frontier reads the codes). Events go to random learners
+// and competencies of the 100k roster, newest first per pair; the first event of a pair builds
+// its accumulator from the learner's rows.
+void BM_roster_add_one_event(benchmark::State& state) {
+  auto& b = roster100k();
+  const auto& fw = b.r->framework();
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> L(0, 99999), C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
+  struct one {
+    std::string learner;
+    std::string_view comp;
+    double score;
+  };
+  std::vector<one> ev(1 << 16);
+  for (auto& e : ev) e = {"s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng))), S(rng) >= 2 ? 3.0 : 2.0};
+  static double t = 2.0e9;  // across runs: every event is the newest of its pair
+  std::size_t i = 0, fast = 0;
+  for (auto _ : state) {
+    const one& e = ev[i++ & 0xFFFF];
+    fast += b.r->add(e.learner, e.comp, t, e.score).fast_rows;
+    t += 1;
+  }
+  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
+}
+BENCHMARK(BM_roster_add_one_event)->Unit(benchmark::kNanosecond);
+
+// The same by learner index and framework index (no name lookups): the O(1) cell update.
+void BM_roster_add_one_event_by_index(benchmark::State& state) {
+  auto& b = roster100k();
+  const auto& fw = b.r->framework();
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> L(0, 99999), C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
+  struct one {
+    std::size_t learner;
+    mm::index_t comp;
+    double score;
+  };
+  std::vector<one> ev(1 << 16);
+  for (auto& e : ev)
+    e = {static_cast<std::size_t>(L(rng)), static_cast<mm::index_t>(C(rng)), S(rng) >= 2 ? 3.0 : 2.0};
+  static double t = 2.05e9;  // across runs: every event is the newest of its pair
+  std::size_t i = 0, fast = 0;
+  for (auto _ : state) {
+    const one& e = ev[i++ & 0xFFFF];
+    fast += b.r->add(e.learner, e.comp, t, e.score).fast_rows;
+    t += 1;
+  }
+  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
+}
+BENCHMARK(BM_roster_add_one_event_by_index)->Unit(benchmark::kNanosecond);
+
+// The same updates as one batch (columnar ingest of many single events): time per event.
+void BM_roster_ingest_events_batch(benchmark::State& state) {
+  auto& b = roster100k();
+  const auto& fw = b.r->framework();
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> L(0, 99999), C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
+  std::vector<std::string> names;
+  for (int l = 0; l < 100000; ++l) names.push_back("s" + std::to_string(l));
+  std::vector<std::uint32_t> lc(n), cc(n);
+  std::vector<double> t(n), s(n);
+  static double t0 = 2.1e9;
+  std::size_t fast = 0, rows = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    // The batch's learners factorized (as pd.factorize would): codes into the names it uses.
+    std::vector<std::string_view> used;
+    std::vector<std::int32_t> slot(100000, -1);
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto l = static_cast<std::size_t>(L(rng));
+      if (slot[l] < 0) {
+        slot[l] = static_cast<std::int32_t>(used.size());
+        used.emplace_back(names[l]);
+      }
+      lc[k] = static_cast<std::uint32_t>(slot[l]);
+      cc[k] = static_cast<std::uint32_t>(C(rng));
+      t[k] = t0++;
+      s[k] = S(rng) >= 2 ? 3.0 : 2.0;
+    }
+    mm::evidence_columns bt;
+    bt.size = n;
+    bt.learner.codes = lc.data();
+    bt.learner.names = used;
+    bt.competency.codes = cc.data();
+    for (const auto& c : fw.competencies()) bt.competency.names.emplace_back(c.id);
+    bt.time.values = t.data();
+    bt.score.values = s.data();
+    state.ResumeTiming();
+    auto sum = b.r->ingest(bt);
+    fast += sum.fast_rows;
+    rows += sum.rows;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(rows));
+  state.counters["ns_per_event"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(rows, 1));
+}
+BENCHMARK(BM_roster_ingest_events_batch)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_snapshot_save_100k(benchmark::State& state) {
   auto& b = roster100k();

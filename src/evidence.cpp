@@ -586,6 +586,73 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   });
 }
 
+void evidence_log::append_row(std::string_view learner, std::string_view competency, double time, double score,
+                              std::string_view kind, double weight, std::string_view source,
+                              const ingest_checks& checks) {
+  impl& d = *impl_;
+  // The common case, checked without staging a batch; anything unusual (or wrong) goes through
+  // the columnar path, which stores the row or throws exactly as a one-row batch would.
+  const auto kc = d.kinds.find(trim(kind));
+  const bool ok = kc && !trim(learner).empty() && !trim(competency).empty() && std::isfinite(time) &&
+                  std::isfinite(score) && score >= checks.min_score && score <= checks.max_score &&
+                  std::isfinite(weight) && weight >= 0 &&
+                  (!checks.known_competency || checks.known_competency(competency));
+  if (!ok) {
+    const std::uint32_t zero = 0;
+    evidence_columns b;
+    b.size = 1;
+    b.learner = {&zero, {learner}};
+    b.competency = {&zero, {competency}};
+    b.kind = {&zero, {kind}};
+    b.source = {&zero, {source}};
+    b.time.values = &time;
+    b.score.values = &score;
+    b.weight.values = &weight;
+    append(b, checks);
+    return;
+  }
+  reserve(1);  // may throw; nothing below can fail except interning (allocation)
+  auto code = [](table& t, std::string_view name) {
+    const auto c = t.find(name);  // known names: no node allocated
+    return c ? *c : t.intern(name);
+  };
+  const std::uint32_t lc = code(d.learners, learner);
+  const std::uint32_t cc = code(d.competencies, competency);
+  const std::uint32_t sc = code(d.sources, source);
+  const std::uint32_t ac = d.intern_attr({static_cast<std::uint8_t>(*kc), float_bits(static_cast<float>(weight)), sc});
+  d.learner.push_back(lc);
+  d.competency.push_back(cc);
+  d.time.push_back(time);
+  d.score.push_back(static_cast<float>(score));
+  d.attr.push_back(ac);
+  if (!(time <= d.max_time)) d.max_time = time;
+}
+
+void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency, double time, double score,
+                                std::uint8_t kind, double weight, std::uint32_t source, const ingest_checks& checks) {
+  impl& d = *impl_;
+  const bool ok = learner < d.learners.names.size() && competency < d.competencies.names.size() &&
+                  kind < d.kinds.names.size() && source < d.sources.names.size() && std::isfinite(time) &&
+                  std::isfinite(score) && score >= checks.min_score && score <= checks.max_score &&
+                  std::isfinite(weight) && weight >= 0;
+  if (!ok) {
+    if (learner >= d.learners.names.size() || competency >= d.competencies.names.size() ||
+        kind >= d.kinds.names.size() || source >= d.sources.names.size())
+      throw evidence_error({{problem_kind::invalid_value, {}, "row 0: code out of range"}}, {0});
+    append_row(d.learners.names[learner], d.competencies.names[competency], time, score, d.kinds.names[kind],
+               weight, d.sources.names[source], checks);  // throws with the message of a one-row batch
+    return;
+  }
+  reserve(1);
+  const std::uint32_t ac = d.intern_attr({kind, float_bits(static_cast<float>(weight)), source});
+  d.learner.push_back(learner);
+  d.competency.push_back(competency);
+  d.time.push_back(time);
+  d.score.push_back(static_cast<float>(score));
+  d.attr.push_back(ac);
+  if (!(time <= d.max_time)) d.max_time = time;
+}
+
 // --- CSV -----------------------------------------------------------------------------------
 
 namespace {

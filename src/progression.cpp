@@ -85,6 +85,7 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
     d->all_in_off[i + 1] += d->all_in_off[i];
   }
   d->in_src.resize(d->in_off[n]);
+  d->in_dst.resize(d->in_off[n]);
   d->in_need.resize(d->in_off[n]);
   d->out_dst.resize(d->out_off[n]);
   d->out_need.resize(d->out_off[n]);
@@ -97,6 +98,7 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
     if (e.strength == strength::recommended) continue;
     const std::uint32_t a = pi[e.dependent]++, b = po[e.prerequisite]++;
     d->in_src[a] = e.prerequisite;
+    d->in_dst[a] = e.dependent;
     d->in_need[a] = d->edge_need[k];
     d->out_dst[b] = e.dependent;
     d->out_need[b] = d->edge_need[k];
@@ -268,14 +270,17 @@ std::uint8_t progression::needed_code(const prerequisite_edge& e) const {
 
 void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) const noexcept {
   const auto& d = *d_;
-  const std::uint32_t* off = d.in_off.data();
+  const std::size_t n = d.n;
+  // Branch-free: every flag starts as "not done", then each gating edge (a flat list, grouped
+  // by dependent) clears its dependent's flag when unmet. No data-dependent branches, so the
+  // loop runs at the machine's load throughput (the per-competency inner loops of varying
+  // length cost a branch misprediction per competency).
+  for (std::size_t c = 0; c < n; ++c) out[c] = static_cast<std::uint8_t>(codes[c] != done_code);
+  const std::size_t m = d.in_src.size();
   const std::uint32_t* src = d.in_src.data();
+  const std::uint32_t* dst = d.in_dst.data();
   const std::uint8_t* need = d.in_need.data();
-  for (std::size_t c = 0; c < d.n; ++c) {
-    unsigned ok = codes[c] != done_code;
-    for (std::uint32_t k = off[c]; k < off[c + 1]; ++k) ok &= static_cast<unsigned>(codes[src[k]] >= need[k]);
-    out[c] = static_cast<std::uint8_t>(ok);
-  }
+  for (std::size_t k = 0; k < m; ++k) out[dst[k]] &= static_cast<std::uint8_t>(codes[src[k]] >= need[k]);
 }
 
 void progression::unmet_counts(const std::uint8_t* codes, std::uint16_t* out) const noexcept {

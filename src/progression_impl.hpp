@@ -25,6 +25,7 @@ struct progression_data {
   // Gating edges (required, familiar) as CSR in both directions, with the needed code.
   std::vector<std::uint32_t> in_off, in_src, out_off, out_dst;
   std::vector<std::uint8_t> in_need, out_need;
+  std::vector<std::uint32_t> in_dst;  // dependent of each in-edge (parallel to in_src)
   // Every edge (any strength), into each competency: the order constraints of paths.
   std::vector<std::uint32_t> all_in_off, all_in_src;
   std::vector<std::uint8_t> edge_need;  // per framework edge

@@ -7,11 +7,14 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <array>
 #include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 
+
+#include "huge_pages.hpp"
 #include "progression_impl.hpp"
 
 namespace masterymap {
@@ -99,6 +102,207 @@ bool time_dependent(const policy& p) {
 
 bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
+
+// --- the per-competency O(1) path ------------------------------------------------------------------
+//
+// For a rule whose value and conditions fold event by event (no windows, expiry, monotonic
+// holding; method latest, highest, mean, weighted_mean, weighted_average, decaying_average or
+// n_mastery), one new event that is the newest of its (learner, competency) pair changes only
+// that cell. The roster keeps, per pair, the running state of the engine's formulas, folded in
+// the engine's aggregation order (time, then row) with the same floating-point operations in the
+// same order, so the cell is bit-identical to a full re-evaluation. Everything else (a rule that
+// does not fold, a competency under a rollup, an event older than the pair's newest) falls back
+// to re-evaluating the learner.
+
+constexpr std::size_t max_tracked_kinds = 4;  // require_kinds / exempt_confirm_kinds per rule
+
+bool folds(const rule& r) {
+  switch (r.method.type()) {
+    case method::kind::latest:
+    case method::kind::highest:
+    case method::kind::mean:
+    case method::kind::weighted_mean:
+    case method::kind::weighted_average:
+    case method::kind::decaying_average:
+    case method::kind::n_mastery: break;
+    default: return false;
+  }
+  return !r.window_last && !r.window_days && !r.expires_after_days && !r.monotonic &&
+         r.require_kinds.size() <= max_tracked_kinds && r.exempt_confirm_kinds.size() <= max_tracked_kinds;
+}
+
+// A rule bound to the roster log's kind codes (as the engine binds it to a log).
+struct fast_rule {
+  rule r;
+  std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
+  int pretest = -1;
+  std::array<int, max_tracked_kinds> require{}, confirm{};
+};
+
+// Running state of one (learner, competency) pair over its events up to the evaluation time.
+struct accumulator {
+  std::uint32_t kept = 0;        // counted events
+  double last_time = -std::numeric_limits<double>::infinity();
+  double latest = nan_v;   // latest counted score
+  double highest = nan_v;
+  double sum = 0;          // mean: all counted; weighted_average: all but the latest
+  double sw = 0, sws = 0;  // weighted_mean
+  double decay = 0;        // decaying_average
+  double nm_sum = 0;       // n_mastery
+  std::uint32_t nm_count = 0;
+  double pre_max = -std::numeric_limits<double>::infinity();
+  std::array<float, max_tracked_kinds> require_last, confirm_last;  // NaN: none yet
+  accumulator() {
+    require_last.fill(std::numeric_limits<float>::quiet_NaN());
+    confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
+  }
+};
+
+// Folds one event (in aggregation order) as engine.cpp's rate_core / aggregate would see it.
+void fold(accumulator& a, const fast_rule& fr, const scale& sc, double time, float score,
+          const evidence_attributes& attr) {
+  const std::uint8_t k = attr.kind;
+  const double S = static_cast<double>(score);
+  if (static_cast<int>(k) == fr.pretest) a.pre_max = std::max(a.pre_max, S);
+  for (std::size_t j = 0; j < fr.r.require_kinds.size(); ++j)
+    if (fr.require[j] == static_cast<int>(k)) a.require_last[j] = score;
+  for (std::size_t j = 0; j < fr.r.exempt_confirm_kinds.size(); ++j)
+    if (fr.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
+  a.last_time = time;
+  if (fr.skip[k]) return;
+  const method& m = fr.r.method;
+  switch (m.type()) {
+    case method::kind::highest: a.highest = a.kept == 0 ? S : std::max(a.highest, S); break;
+    case method::kind::mean: a.sum += S; break;
+    case method::kind::weighted_mean: {
+      const double w = attr.weight;
+      a.sw += w;
+      a.sws += w * S;
+      break;
+    }
+    case method::kind::weighted_average:
+      if (a.kept > 0) a.sum += a.latest;
+      break;
+    case method::kind::decaying_average: {
+      const double w = m.w();
+      a.decay = a.kept == 0 ? S : w * S + (1 - w) * a.decay;
+      break;
+    }
+    case method::kind::n_mastery:
+      if (sc.reaches_mastery(S)) {
+        a.nm_sum += S;
+        ++a.nm_count;
+      }
+      break;
+    default: break;
+  }
+  a.latest = S;
+  ++a.kept;
+}
+
+struct cell_outcome {
+  status st = status::in_progress;
+  double score = nan_v;
+  std::int8_t rating = -1;
+};
+
+// The outcome of a pair with at least one event up to the evaluation time (rate_core's tail).
+cell_outcome outcome_of(const accumulator& a, const fast_rule& fr, const scale& sc) {
+  const rule& r = fr.r;
+  const method& m = r.method;
+  std::optional<double> value;
+  const std::size_t n = a.kept;
+  if (n > 0) switch (m.type()) {
+      case method::kind::latest: value = a.latest; break;
+      case method::kind::highest: value = a.highest; break;
+      case method::kind::mean: value = a.sum / static_cast<double>(n); break;
+      case method::kind::weighted_mean:
+        if (a.sw > 0) value = a.sws / a.sw;
+        break;
+      case method::kind::weighted_average:
+        value = n == 1 ? a.latest : m.w() * a.latest + (1 - m.w()) * (a.sum / static_cast<double>(n - 1));
+        break;
+      case method::kind::decaying_average: value = a.decay; break;
+      case method::kind::n_mastery:
+        if (!(a.nm_count < m.n() || a.nm_count == 0)) value = a.nm_sum / static_cast<double>(a.nm_count);
+        break;
+      default: break;
+    }
+  const double tol = sc.tolerance();
+  const bool reached = value && sc.reaches_mastery(*value);
+  const bool enough = a.kept >= r.min_evidence;
+  auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes, const std::array<float, max_tracked_kinds>& last,
+                       std::size_t count) {
+    for (std::size_t j = 0; j < count; ++j)
+      if (codes[j] < 0 || std::isnan(last[j]) || !(last[j] >= sc.mastery_value() - tol)) return false;
+    return true;
+  };
+  const bool gate = confirmed(fr.require, a.require_last, r.require_kinds.size());
+  const bool exempt_level = r.exempt_on_pretest && a.pre_max >= *r.exempt_on_pretest - tol;
+  const bool exempt_ok = exempt_level && confirmed(fr.confirm, a.confirm_last, r.exempt_confirm_kinds.size());
+  cell_outcome o;
+  if (value) {
+    o.score = *value;
+    if (auto ri = sc.rating_index(*value)) o.rating = static_cast<std::int8_t>(*ri);
+  }
+  if (reached && enough && gate) o.st = sc.reaches_exceeds(*value) ? status::exceeded : status::mastered;
+  else if (exempt_ok) o.st = status::exempt;
+  else if ((reached && enough && !gate) || (exempt_level && !exempt_ok)) o.st = status::awaiting_confirmation;
+  else o.st = status::in_progress;
+  return o;
+}
+
+// Competencies whose status a rollup reads or decides: every rollup parent and everything
+// below it (rollup items are descendants of their parent).
+std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
+  std::vector<std::uint8_t> mark(fw.size(), 0);
+  std::vector<index_t> stack;
+  for (index_t i = 0; i < fw.size(); ++i) {
+    const bool parent = p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty());
+    if (parent) stack.push_back(i);
+  }
+  while (!stack.empty()) {
+    const index_t x = stack.back();
+    stack.pop_back();
+    if (mark[x]) continue;
+    mark[x] = 1;
+    for (index_t c : fw.children(x)) stack.push_back(c);
+  }
+  return mark;
+}
+
+
+// Grows `v` to `size` elements of `value` (amortised: capacity grows geometrically). Restoring
+// or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
+// faults then dominate: large tables are reserved first, advised to use transparent huge pages,
+// and the part about to be filled is populated by the kernel in parallel (huge_pages.hpp), so
+// the fill runs at memory bandwidth.
+template <typename T>
+void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1) {
+  if (size <= v.size()) return;
+  if (size > v.capacity()) {
+    v.reserve(std::max(size, v.capacity() + v.capacity() / 2));
+    const std::size_t bytes = v.capacity() * sizeof(T);
+    if (bytes >= detail::huge_min_bytes) {
+      detail::advise_huge(v.data(), bytes);
+      const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
+      const std::uintptr_t aligned = (begin + detail::huge_page - 1) & ~(detail::huge_page - 1);
+      const std::uintptr_t from = aligned + ((begin + v.size() * sizeof(T) > aligned)
+                                                 ? ((begin + v.size() * sizeof(T) - aligned + detail::huge_page - 1) &
+                                                    ~(detail::huge_page - 1))
+                                                 : 0);
+      const std::uintptr_t to = (begin + size * sizeof(T)) & ~(detail::huge_page - 1);
+      if (to > from) {
+        const std::size_t chunks = (to - from) / detail::huge_page;
+        detail::parallel_for(chunks, threads, 8, [&](std::size_t b, std::size_t e) {
+          detail::populate_chunks(reinterpret_cast<const void*>(from), b, e);
+        });
+      }
+    }
+  }
+  v.resize(size, value);
+}
+
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
 struct writer {
@@ -145,7 +349,8 @@ struct reader {
   std::vector<T> array() {
     const auto n = pod<std::uint64_t>();
     if (n > remaining / sizeof(T)) fail("truncated");
-    std::vector<T> v(static_cast<std::size_t>(n));
+    std::vector<T> v;
+    grow(v, static_cast<std::size_t>(n), T{}, 0);
     if (n) bytes(v.data(), n * sizeof(T));
     return v;
   }
@@ -183,19 +388,141 @@ struct roster::impl {
   std::vector<std::uint8_t> code;
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
+  // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
+  std::vector<fast_rule> fast_rules;
+  std::vector<std::int32_t> fast_of;
+  std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
+  // Per learner, the accumulators built so far (a learner touches few competencies: a short
+  // contiguous list is searched faster than a hash map is probed, and costs no node per pair).
+  struct learner_accumulators {
+    std::vector<index_t> comp;
+    std::vector<accumulator> acc;
+  };
+  std::vector<learner_accumulators> acc;
+  struct timed_row {
+    double t;
+    std::uint32_t r;
+  };
+  std::vector<timed_row> scratch_events;  // building an accumulator
+  std::vector<std::uint32_t> log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
 
   impl(masterymap::framework fw, masterymap::policy p, roster_options o)
       : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
         time_dependent(masterymap::time_dependent(eng.policy())), n(eng.framework().size()) {
     for (const auto& k : eng.policy().kinds()) log.add_kind(k);
+    const masterymap::framework& f = eng.framework();
+    const auto rolled = under_rollups(f, eng.policy());
+    fast_of.assign(n, -1);
+    std::vector<rule> distinct;
+    for (index_t c = 0; c < n; ++c) {
+      const rule& r = eng.policy().rule_for(f.id_of(c), f.at(c).domain);
+      if (rolled[c] || !folds(r)) continue;
+      auto it = std::find(distinct.begin(), distinct.end(), r);
+      if (it == distinct.end()) {
+        distinct.push_back(r);
+        fast_rules.push_back({});
+        fast_rules.back().r = r;
+        it = distinct.end() - 1;
+      }
+      fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
+    }
+  }
+
+  // Binds the fast rules to the log's kind codes (again when the log gained kinds).
+  void bind_kinds() {
+    if (bound_kinds == log.kinds().size()) return;
+    bound_kinds = log.kinds().size();
+    auto code_of = [&](const std::string& k) -> int {
+      auto x = log.kind_code(k);
+      return x ? static_cast<int>(*x) : -1;
+    };
+    for (fast_rule& f : fast_rules) {
+      f.skip.fill(0);
+      f.pretest = code_of("pretest");
+      for (const auto& k : f.r.ignore_kinds)
+        if (int x = code_of(k); x >= 0) f.skip[static_cast<std::size_t>(x)] = 1;
+      if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
+      f.require.fill(-1);
+      f.confirm.fill(-1);
+      for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j) f.require[j] = code_of(f.r.require_kinds[j]);
+      for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j) f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
+    }
+  }
+
+  // The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
+  // learner's rows when missing or stale.
+  accumulator& accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
+    learner_accumulators& la = acc[l];
+    for (std::size_t i = 0; i < la.comp.size(); ++i)
+      if (la.comp[i] == c) return la.acc[i];
+    la.comp.push_back(c);
+    la.acc.emplace_back();
+    accumulator& a = la.acc.back();
+    const auto& cc = log.competency_codes();
+    const auto& tt = log.times();
+    auto& evs = scratch_events;
+    evs.clear();
+    for (std::uint32_t r : rows[l]) {
+      if (r >= row) break;
+      if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
+    }
+    std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
+    const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
+    const scale& scl = eng.policy().scale();
+    for (const timed_row& e : evs)
+      fold(a, fr, scl, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
+    return a;
+  }
+
+  // Starts loading what `apply_fast` will touch for row `r` (the four table cells of its learner
+  // and competency, the learner's accumulators and rows), so that the cache misses of one event
+  // overlap instead of following one another.
+  void prefetch_row(std::size_t r) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    const std::uint32_t l = log.learner_codes()[r];
+    const std::uint32_t c = comp_index[log.competency_codes()[r]];
+    if (c == UINT32_MAX || l >= acc.size()) return;
+    const std::size_t cell = static_cast<std::size_t>(l) * n + c;
+    __builtin_prefetch(st.data() + cell, 1);
+    __builtin_prefetch(sc.data() + cell, 1);
+    __builtin_prefetch(rt.data() + cell, 1);
+    __builtin_prefetch(code.data() + cell, 1);
+    __builtin_prefetch(&acc[l]);
+    __builtin_prefetch(&rows[l]);
+#else
+    (void)r;
+#endif
+  }
+
+  // Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
+  bool apply_fast(std::uint32_t l, std::uint32_t r) {
+    const index_t c = comp_index[log.competency_codes()[r]];
+    if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
+    const std::int32_t f = fast_of[c];
+    if (f < 0) return false;
+    const double t = log.times()[r];
+    if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
+    accumulator& a = accumulator_of(l, c, r);
+    if (t < a.last_time) return false;  // out of order for this pair
+    const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
+    const scale& scl = eng.policy().scale();
+    fold(a, fr, scl, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
+    const cell_outcome o = outcome_of(a, fr, scl);
+    const std::size_t cell = static_cast<std::size_t>(l) * n + c;
+    st[cell] = o.st;
+    sc[cell] = o.score;
+    rt[cell] = o.rating;
+    code[cell] = prog.code(o.st, o.score);
+    return true;
   }
 
   void grow_tables(std::size_t learners) {
-    st.resize(learners * n, status::not_started);
-    sc.resize(learners * n, nan_v);
-    rt.resize(learners * n, -1);
-    code.resize(learners * n, 0);
+    grow(st, learners * n, status::not_started, opt.threads);
+    grow(sc, learners * n, nan_v, opt.threads);
+    grow(rt, learners * n, std::int8_t{-1}, opt.threads);
+    grow(code, learners * n, std::uint8_t{0}, opt.threads);
     rows.resize(learners);
+    acc.resize(learners);
   }
 
   void index_rows(std::size_t from) {
@@ -205,6 +532,12 @@ struct roster::impl {
       comp_index.push_back(i ? *i : UINT32_MAX);
     }
     const auto& lc = log.learner_codes();
+    if (log.size() - from > rows.size()) {  // a bulk load: size each learner's list once
+      std::vector<std::uint32_t> more(rows.size(), 0);
+      for (std::size_t r = from; r < log.size(); ++r) ++more[lc[r]];
+      for (std::size_t l = 0; l < rows.size(); ++l)
+        if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
+    }
     for (std::size_t r = from; r < log.size(); ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
   }
 
@@ -220,6 +553,7 @@ struct roster::impl {
   // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
   void reevaluate(const std::vector<std::uint32_t>& learners) {
     if (learners.empty()) return;
+    for (std::uint32_t l : learners) acc[l] = {};  // their accumulators are rebuilt on demand
     std::vector<std::uint32_t> pick;
     std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
     std::vector<std::string_view> names;
@@ -288,18 +622,131 @@ struct roster::impl {
     if (time_dependent && !same_time(prev, as_of)) {
       s.full = true;
       for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
-    } else {
-      std::vector<std::uint8_t> mark(learners, 0);
-      const auto& lc = log.learner_codes();
-      for (std::size_t r = old_rows; r < log.size(); ++r)
-        if (!mark[lc[r]]) {
-          mark[lc[r]] = 1;
-          touched.push_back(lc[r]);
-        }
-      std::sort(touched.begin(), touched.end());
+      s.learners_touched = touched.size();
+      reevaluate(touched);
+      return s;
     }
-    s.learners_touched = touched.size();
-    reevaluate(touched);
+    // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
+    // the full path is re-evaluated once, from all its rows, at the end.
+    bind_kinds();
+    // A learner with many new rows is re-evaluated in full (in parallel with the others): for
+    // bulk loads that is cheaper than building an accumulator per pair. Both give the same cells.
+    constexpr std::uint32_t bulk_rows = 16;
+    const auto& lc = log.learner_codes();
+    // The batch's distinct learners (sorted) and their new-row counts: O(rows log rows), never
+    // O(learners), so one event costs O(1) however large the roster.
+    std::vector<std::uint32_t> who(lc.begin() + static_cast<std::ptrdiff_t>(old_rows), lc.end());
+    std::sort(who.begin(), who.end());
+    std::vector<std::uint32_t> fresh;
+    {
+      std::size_t w = 0;
+      for (std::size_t i = 0; i < who.size();) {
+        std::size_t j = i;
+        while (j < who.size() && who[j] == who[i]) ++j;
+        who[w++] = who[i];
+        fresh.push_back(static_cast<std::uint32_t>(j - i));
+        i = j;
+      }
+      who.resize(w);
+    }
+    s.learners_touched = who.size();
+    std::vector<std::uint8_t> slow_mark(who.size(), 0);
+    std::vector<std::uint32_t> slow;
+    for (std::size_t i = 0; i < who.size(); ++i)
+      if (fresh[i] >= bulk_rows) {
+        slow_mark[i] = 1;
+        slow.push_back(who[i]);
+      }
+    constexpr std::size_t ahead = 6;
+    for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
+    for (std::size_t r = old_rows; r < log.size(); ++r) {
+      if (r + ahead < log.size()) prefetch_row(r + ahead);
+      const std::uint32_t l = lc[r];
+      const std::size_t i = who.size() == 1 ? 0 : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
+      if (slow_mark[i]) continue;
+      if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+        ++s.fast_rows;
+      } else {
+        slow_mark[i] = 1;
+        slow.push_back(l);
+      }
+    }
+    std::sort(slow.begin(), slow.end());
+    s.learners_reevaluated = slow.size();
+    reevaluate(slow);
+    return s;
+  }
+
+  // One event by roster learner index and framework index: no name lookups.
+  ingest_summary add(std::size_t learner, index_t competency, double time, double score, std::string_view kind,
+                     double weight) {
+    if (learner >= rows.size())
+      throw std::out_of_range(fmt::format("learner index {} out of range ({})", learner, rows.size()));
+    if (competency >= n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
+    if (log_comp.size() != n) log_comp.assign(n, UINT32_MAX);
+    std::uint32_t cc = log_comp[competency];
+    if (cc == UINT32_MAX) {
+      if (auto x = log.competency_code(eng.framework().id_of(competency))) cc = log_comp[competency] = *x;
+    }
+    const auto kc = log.kind_code(kind);
+    if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
+      return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
+    ingest_summary s;
+    const std::size_t r = log.size();
+    log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
+    return apply_one(s, r, log.learners().size());
+  }
+
+  // One event by name: a known learner and competency with a known kind take the by-index path
+  // (two name lookups instead of five); anything else goes through the log's one-row append.
+  ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
+                     std::string_view kind, double weight, std::string_view source) {
+    if (source.empty() && log.kind_code(kind))
+      if (const auto c = eng.framework().find(competency))
+        if (const auto l = log.learner_code(learner)) return add(std::size_t{*l}, *c, time, score, kind, weight);
+    return add_named(learner, competency, time, score, kind, weight, source);
+  }
+
+  // One event: `ingest` of a one-row batch without the batch machinery.
+  ingest_summary add_named(std::string_view learner, std::string_view competency, double time, double score,
+                           std::string_view kind, double weight, std::string_view source) {
+    if (!kind.empty() && !log.kind_code(kind)) {
+      const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
+      if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
+    }
+    ingest_summary s;
+    const std::size_t r = log.size(), old_learners = log.learners().size();
+    log.append_row(learner, competency, time, score, kind, weight, source, checks);
+    return apply_one(s, r, old_learners);
+  }
+
+  // The tail of `add`: row `r` was appended; `old_learners` learners existed before.
+  ingest_summary& apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners) {
+    const std::size_t learners = log.learners().size();
+    if (learners != old_learners) grow_tables(learners);
+    if (comp_index.size() == log.competencies().size()) prefetch_row(r);
+    index_rows(r);
+    s.rows = 1;
+    s.new_learners = learners - old_learners;
+    s.learners_touched = 1;
+    const double prev = as_of;
+    as_of = opt.as_of ? *opt.as_of : log.max_time();
+    if (time_dependent && !same_time(prev, as_of)) {
+      s.full = true;
+      std::vector<std::uint32_t> all(learners);
+      for (std::uint32_t l = 0; l < learners; ++l) all[l] = l;
+      s.learners_touched = learners;
+      reevaluate(all);
+      return s;
+    }
+    bind_kinds();
+    const std::uint32_t l = log.learner_codes()[r];
+    if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+      s.fast_rows = 1;
+    } else {
+      s.learners_reevaluated = 1;
+      reevaluate({l});
+    }
     return s;
   }
 
@@ -335,6 +782,16 @@ roster& roster::operator=(roster&&) noexcept = default;
 roster::~roster() = default;
 
 ingest_summary roster::ingest(const evidence_columns& batch) { return impl_->ingest(batch); }
+
+ingest_summary roster::add(std::string_view learner, std::string_view competency, double time, double score,
+                           std::string_view kind, double weight, std::string_view source) {
+  return impl_->add(learner, competency, time, score, kind, weight, source);
+}
+
+ingest_summary roster::add(std::size_t learner, index_t competency, double time, double score, std::string_view kind,
+                           double weight) {
+  return impl_->add(learner, competency, time, score, kind, weight);
+}
 
 ingest_summary roster::ingest(const evidence_log& batch) {
   const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr);
@@ -515,11 +972,11 @@ roster roster::load(const std::string& path, roster_options options) {
   const auto ak = r.array<std::uint8_t>();
   const auto aw = r.array<float>();
   const auto as = r.array<std::uint32_t>();
-  const auto lc = r.array<std::uint32_t>();
-  const auto cc = r.array<std::uint32_t>();
-  const auto tt = r.array<double>();
-  const auto ss = r.array<float>();
-  const auto ac = r.array<std::uint32_t>();
+  auto lc = r.array<std::uint32_t>();
+  auto cc = r.array<std::uint32_t>();
+  auto tt = r.array<double>();
+  auto ss = r.array<float>();
+  auto ac = r.array<std::uint32_t>();
   const auto nlearners = r.pod<std::uint64_t>();
   const auto cell = r.array<std::uint64_t>();
   const auto cst = r.array<std::uint8_t>();
@@ -535,29 +992,38 @@ roster roster::load(const std::string& path, roster_options options) {
     r.fail("inconsistent sizes");
   // Rebuild the log with the same codes: names in code order, rows in order.
   for (const auto& k : kinds) d->log.add_kind(k);
-  column_buffer b;
-  b.learner = lc;
-  b.competency = cc;
-  b.time_ptr = tt.data();
-  b.score.assign(ss.begin(), ss.end());
-  b.kind.resize(rows);
-  b.source.resize(rows);
-  b.weight.resize(rows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (ac[i] >= ak.size()) r.fail("attribute code out of range");
-    b.kind[i] = ak[ac[i]];
-    b.weight[i] = static_cast<double>(aw[ac[i]]);
-    b.source[i] = as[ac[i]];
-  }
-  b.learner_names = views(learners);
-  b.competency_names = views(comps);
-  b.kind_names = views(kinds);
-  b.source_names = views(sources);
-  try {
-    d->log.reserve(rows);
-    d->log.append(b.columns());
-  } catch (const evidence_error& e) {
-    r.fail(std::string("bad evidence: ") + e.what());
+  {
+    // Scoped, and the read columns released right after: the tables below are then allocated
+    // from memory the process just gave back, which the system has already backed (first-touch
+    // of never-used memory is the dominant cost of a restore on a VM).
+    column_buffer b;
+    b.learner = std::move(lc);
+    b.competency = std::move(cc);
+    b.time_ptr = tt.data();
+    grow(b.score, rows, 0.0, 0);
+    for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
+    std::vector<float>().swap(ss);
+    grow(b.kind, rows, std::uint32_t{0}, 0);
+    grow(b.source, rows, std::uint32_t{0}, 0);
+    grow(b.weight, rows, 0.0, 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (ac[i] >= ak.size()) r.fail("attribute code out of range");
+      b.kind[i] = ak[ac[i]];
+      b.weight[i] = static_cast<double>(aw[ac[i]]);
+      b.source[i] = as[ac[i]];
+    }
+    std::vector<std::uint32_t>().swap(ac);
+    b.learner_names = views(learners);
+    b.competency_names = views(comps);
+    b.kind_names = views(kinds);
+    b.source_names = views(sources);
+    try {
+      d->log.reserve(rows);
+      d->log.append(b.columns());
+    } catch (const evidence_error& e) {
+      r.fail(std::string("bad evidence: ") + e.what());
+    }
+    std::vector<double>().swap(tt);
   }
   if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
   d->grow_tables(learners.size());

@@ -36,6 +36,8 @@ py::dict summary(const ingest_summary& s) {
   d["learners_touched"] = s.learners_touched;
   d["new_learners"] = s.new_learners;
   d["full"] = s.full;
+  d["fast_rows"] = s.fast_rows;
+  d["learners_reevaluated"] = s.learners_reevaluated;
   return d;
 }
 

@@ -148,6 +148,21 @@ class MASTERYMAP_API evidence_log {
   /// Complexity: O(rows + distinct names).
   void append(const evidence_columns& batch, const ingest_checks& checks = {});
 
+  /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
+  /// one-row columnar batch, without staging a batch (for event-at-a-time ingestion).
+  /// \throws masterymap::evidence_error (log unchanged).
+  void append_row(std::string_view learner, std::string_view competency, double time, double score,
+                  std::string_view kind = "formative", double weight = 1.0, std::string_view source = {},
+                  const ingest_checks& checks = {});
+
+  /// Appends one piece of evidence by codes into the log's own tables (`learner_codes()` etc.,
+  /// `kind_code`, `sources()`): no name lookups. Competencies are not checked against a
+  /// framework (the codes are the log's own); scores, times and weights are checked as by
+  /// `append`. \throws masterymap::evidence_error (log unchanged), also for a code out of range.
+  void append_coded(std::uint32_t learner, std::uint32_t competency, double time, double score,
+                    std::uint8_t kind = 1, double weight = 1.0, std::uint32_t source = 0,
+                    const ingest_checks& checks = {});
+
   /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
   /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
   ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).

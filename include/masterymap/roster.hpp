@@ -36,8 +36,14 @@ struct roster_options {
 /// What one `roster::ingest` did.
 struct ingest_summary {
   std::size_t rows = 0;              ///< evidence rows added
-  std::size_t learners_touched = 0;  ///< learners re-evaluated
+  std::size_t learners_touched = 0;  ///< learners with new rows (or every learner when `full`)
   std::size_t new_learners = 0;
+  /// Rows applied on the O(1) per-competency path (the cell updated from a running
+  /// accumulator, without re-evaluating the learner).
+  std::size_t fast_rows = 0;
+  /// Learners re-evaluated from all their evidence (a rule or rollup without the O(1) path, or
+  /// an event older than the newest of its learner and competency).
+  std::size_t learners_reevaluated = 0;
   /// Every learner was re-evaluated: the evaluation time moved and the policy has time-dependent
   /// conditions (windows in days, expiry).
   bool full = false;
@@ -48,13 +54,14 @@ struct ingest_summary {
 /// (double, NaN = none), rating (int8, -1 = none) and the progression's attainment code (1
 /// byte). Bulk queries (frontier, levels, pacing of every learner) read these rows directly.
 ///
-/// `ingest` appends evidence to the roster's own log and re-evaluates only the learners it
-/// touches (all of them only when the evaluation time moved under a time-dependent policy), in
-/// parallel over learners; the tables then equal `engine::rate_all` on the whole log, whatever
-/// the thread count. Learners are numbered in order of first appearance.
+/// `ingest` appends evidence to the roster's own log and updates only what it touches: an event
+/// whose rule folds event by event (see `add`) updates its one cell in O(1); other learners it
+/// touches are re-evaluated from their evidence (all of them when the evaluation time moved
+/// under a time-dependent policy), in parallel over learners; the tables then equal
+/// `engine::rate_all` on the whole log, whatever the thread count. Learners are numbered in order of first appearance.
 ///
-/// Thread safety: const members may be called from any number of threads while no `ingest`
-/// runs. Views and references into the tables stay valid until the next `ingest`.
+/// Thread safety: const members may be called from any number of threads while no `ingest` or
+/// `add` runs. Views and references into the tables stay valid until the next `ingest` or `add`.
 class MASTERYMAP_API roster {
  public:
   /// \throws masterymap::policy_error if the policy does not fit the framework.
@@ -72,6 +79,20 @@ class MASTERYMAP_API roster {
   ingest_summary ingest(const evidence_log& batch);
   ingest_summary ingest(const std::vector<evidence>& rows);
   ingest_summary ingest(const evidence_columns& batch);
+  /// Adds one piece of evidence (as `ingest` of one row). When the competency's rule folds event
+  /// by event (method latest, highest, mean, weighted_mean, weighted_average, decaying_average
+  /// or n_mastery; no window, expiry or monotonic holding; not under a rollup) and the event is
+  /// the newest of its (learner, competency) pair, only that cell (status, score, rating,
+  /// attainment code) is updated from a running accumulator: O(1), and bit-identical to a full
+  /// re-evaluation. Otherwise the learner is re-evaluated from its evidence.
+  /// \throws masterymap::evidence_error as `ingest`.
+  ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
+                     std::string_view kind = "formative", double weight = 1.0, std::string_view source = {});
+  /// `add` for a known learner by index (`find`/`index_of`) and a competency by framework index,
+  /// without looking names up (the fastest single-event path). The source is "".
+  /// \throws std::out_of_range for a bad index; masterymap::evidence_error as `ingest`.
+  ingest_summary add(std::size_t learner, index_t competency, double time, double score,
+                     std::string_view kind = "formative", double weight = 1.0);
 
   [[nodiscard]] const masterymap::engine& engine() const noexcept;
   [[nodiscard]] const masterymap::progression& progression() const noexcept;

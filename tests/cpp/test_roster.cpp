@@ -210,3 +210,234 @@ TEST_SUITE("roster") {
     std::remove(path.c_str());
   }
 }
+
+namespace {
+
+// A hierarchy under 10 CCSS-like competencies for rollups: p0 <- {k0, k1, k2}.
+mm::framework small_tree() {
+  mm::framework_builder b("tree");
+  for (int i = 0; i < 12; ++i) b.add_competency("k" + std::to_string(i), "", i < 4 ? "a" : (i < 8 ? "b" : "c"), i % 3);
+  b.add_competency("p0", "", "a", 3);
+  for (int i = 0; i < 3; ++i) b.add_child("p0", "k" + std::to_string(i));
+  for (int i = 0; i + 1 < 12; i += 2) b.add_prerequisite("k" + std::to_string(i), "k" + std::to_string(i + 1));
+  return b.build();
+}
+
+mm::rule with(mm::method m, std::uint32_t min_evidence = 1) {
+  mm::rule r;
+  r.method = m;
+  r.min_evidence = min_evidence;
+  return r;
+}
+
+// Policies covering every folding method and condition, and the fallbacks.
+std::vector<mm::policy> folding_policies(const mm::framework& fw) {
+  std::vector<mm::policy> out;
+  const std::vector<mm::method> methods = {
+      mm::method::latest(),           mm::method::highest(),          mm::method::mean(),
+      mm::method::weighted_mean(),    mm::method::weighted_average(0.65), mm::method::decaying_average(0.7),
+      mm::method::n_mastery(2),       mm::method::mode(),             mm::method::power_law()};
+  for (const auto& m : methods) out.emplace_back(mm::scale::four_point(), with(m));
+  // Conditions, one competency override each (the rest: decaying average).
+  mm::policy p(mm::scale::four_point(), with(mm::method::decaying_average(0.65), 2));
+  std::vector<mm::rule> rules;
+  {
+    mm::rule r = with(mm::method::mean(), 3);
+    r.require_kinds = {"discussion"};
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::latest());
+    r.ignore_kinds = {"summative", "portfolio"};
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::highest());
+    r.exempt_on_pretest = 4.0;
+    r.exempt_confirm_kinds = {"discussion"};
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::weighted_average(0.5), 2);
+    r.pretest_counts = true;
+    r.require_kinds = {"summative", "observation"};
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::n_mastery(1));
+    r.ignore_kinds = {"self"};
+    r.exempt_on_pretest = 3.0;
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::latest());
+    r.window_last = 2;  // fallback
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::mean());
+    r.monotonic = true;  // fallback
+    rules.push_back(r);
+  }
+  {
+    mm::rule r = with(mm::method::weighted_mean());
+    r.require_kinds = {"portfolio"};  // a custom kind the log learns later
+    rules.push_back(r);
+  }
+  for (std::size_t i = 0; i < rules.size() && i < fw.size(); ++i)
+    p.override_competency(fw.id_of(static_cast<mm::index_t>(i * 3 % fw.size())), rules[i]);
+  out.push_back(p);
+  {
+    mm::rule r = with(mm::method::latest());
+    r.expires_after_days = 3.0;  // time-dependent: full re-evaluations
+    mm::policy q(mm::scale::four_point(), with(mm::method::mean()));
+    q.override_competency(fw.id_of(1), r);
+    out.push_back(q);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("roster") {
+  TEST_CASE("the O(1) per-event path equals a full evaluation (random streams, fallbacks included)") {
+    std::mt19937 rng(11);
+    for (int which = 0; which < 2; ++which) {
+      const mm::framework fw = which == 0 ? small_tree() : fixtures::ccss();
+      auto policies = folding_policies(fw);
+      if (which == 0) {
+        mm::policy q(mm::scale::four_point(), with(mm::method::decaying_average(0.6)));
+        q.set_rollup("p0", mm::rollup::all_of());
+        policies.push_back(q);
+        mm::policy w(mm::scale::four_point(), with(mm::method::mean()));
+        w.set_rollup("p0", mm::rollup::weighted_mean());
+        w.set_precedence(mm::rollup_precedence::either);
+        policies.push_back(w);
+      }
+      for (std::size_t pi = 0; pi < policies.size(); ++pi) {
+        for (int fixed = 0; fixed < 2; ++fixed) {
+          CAPTURE(which);
+          CAPTURE(pi);
+          CAPTURE(fixed);
+          const mm::engine eng(fw, policies[pi]);
+          mm::roster_options o;
+          o.threads = 2;
+          if (fixed) o.as_of = pfix::t0 + 300 * 3600.0;
+          mm::roster ro(fw, policies[pi], o);
+          const int learners = which == 0 ? 6 : 20;
+          const int comps = which == 0 ? static_cast<int>(fw.size()) : 25;  // few pairs: long histories
+          std::uniform_int_distribution<int> L(0, learners - 1), C(0, comps - 1), S(0, 8), K(0, 7), U(0, 99);
+          const char* kinds[] = {"formative", "summative", "discussion", "pretest", "self", "observation", "formative",
+                                 "portfolio"};
+          const float weights[] = {1.0F, 0.5F, 2.0F, 0.0F};
+          double t = pfix::t0;
+          std::size_t fast = 0, total = 0;
+          const int events = which == 0 ? 500 : 400;
+          for (int i = 0; i < events;) {
+            // Mostly single events, sometimes a batch; times mostly increasing, with ties and
+            // some events older than the newest of their pair.
+            const int batch = U(rng) < 80 ? 1 : 1 + U(rng) % 12;
+            std::vector<mm::evidence> rows;
+            for (int k = 0; k < batch; ++k, ++i) {
+              const int u = U(rng);
+              if (u < 70) t += 3600.0 * (1 + U(rng) % 5);
+              double when = t;
+              if (u >= 90) when = t - 3600.0 * (1 + U(rng) % 40);
+              const char* kind = kinds[K(rng)];
+              if (std::string(kind) == "portfolio" && i < events / 3) kind = "formative";
+              rows.emplace_back("s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng))), when,
+                                S(rng) * 0.5, kind, weights[U(rng) % 4], "");
+              if (U(rng) < 30) rows.back().source = "t1";  // sources go through the by-name paths
+            }
+            mm::ingest_summary s;
+            const int how = U(rng);
+            if (rows.size() == 1 && how < 35) {
+              const auto& e = rows[0];
+              s = ro.add(e.learner, e.competency, e.time, e.score, e.kind, e.weight, e.source);
+            } else if (rows.size() == 1 && how < 70 && ro.find(rows[0].learner)) {
+              const auto& e = rows[0];
+              s = ro.add(*ro.find(e.learner), fw.index_of(e.competency), e.time, e.score, e.kind, e.weight);
+            } else {
+              s = ro.ingest(rows);
+            }
+            fast += s.fast_rows;
+            total += s.rows;
+            REQUIRE(s.rows == rows.size());
+            mm::evaluate_options eo;
+            eo.as_of = ro.as_of();
+            check_equal_tables(ro, eng.rate_all(ro.log(), eo));
+            std::vector<std::uint8_t> codes(ro.competencies());
+            for (std::size_t l = 0; l < ro.size(); ++l) {
+              const auto v = ro.view(l);
+              ro.progression().encode(v.statuses, v.scores, codes.data());
+              REQUIRE(std::equal(codes.begin(), codes.end(), ro.codes().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
+            }
+          }
+          if (pi < 7) CHECK(fast > total / 2);  // the folding methods take the fast path
+          if (pi == 7 || pi == 8) CHECK(fast == 0);  // mode, power_law
+        }
+      }
+    }
+  }
+
+  TEST_CASE("evidence_log::append_row and append_coded store what a one-row batch stores") {
+    mm::evidence_log a, b, c;
+    const auto checks = mm::checks_for(pfix::learning_map(), mm::policy(mm::scale::four_point()));
+    const std::vector<mm::evidence> rows{{"x", "M01.a", 5.0, 3.0, "formative", 1.0, ""},
+                                         {"y", "M01.b", 4.0, 2.5, "summative", 0.5, "t"},
+                                         {"x", "M01.a", 9.0, 1.0, " discussion ", 2.0, "t"}};
+    for (const auto& e : rows) {
+      a.append(std::vector<mm::evidence>{e}, checks);
+      b.append_row(e.learner, e.competency, e.time, e.score, e.kind, e.weight, e.source, checks);
+    }
+    c.append_row("x", "M01.a", 5.0, 3.0, "formative", 1.0, "", checks);
+    c.append_coded(0, 0, 9.0, 2.0, *c.kind_code("pretest"), 1.0, 0, checks);
+    CHECK(c.size() == 2);
+    CHECK(c.at(1).kind == "pretest");
+    CHECK(c.max_time() == 9.0);
+    for (mm::evidence_log* l : {&b}) {
+      REQUIRE(l->size() == a.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto x = a.at(i), y = l->at(i);
+        CHECK(x.learner == y.learner);
+        CHECK(x.competency == y.competency);
+        CHECK(x.time == y.time);
+        CHECK(x.score == y.score);
+        CHECK(x.kind == y.kind);
+        CHECK(x.weight == y.weight);
+        CHECK(x.source == y.source);
+      }
+      CHECK(l->max_time() == a.max_time());
+    }
+    // Errors: as a one-row batch; nothing stored.
+    CHECK_THROWS_AS(b.append_row("x", "nope", 1.0, 3.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 7.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 3.0, "nokind", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row(" ", "M01.a", 1.0, 3.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_coded(0, 0, 1.0, 3.0, 1, -1.0, 0, checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_coded(0, 99, 1.0, 3.0, 1, 1.0, 0, checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_coded(0, 0, std::nan(""), 3.0, 1, 1.0, 0, checks), mm::evidence_error);
+    CHECK(b.size() == 3);
+  }
+
+  TEST_CASE("roster::add rejects a bad event like ingest") {
+    const mm::framework fw = pfix::learning_map();
+    mm::roster ro(fw, mm::policy(mm::scale::four_point()));
+    auto s = ro.add("a", "M01.a", pfix::t0, 3);
+    CHECK(s.rows == 1);
+    CHECK(s.fast_rows == 1);
+    CHECK(ro.statuses()[0] == mm::status::mastered);
+    CHECK_THROWS_AS(ro.add("a", "nope", pfix::t0, 3), mm::evidence_error);
+    CHECK_THROWS_AS(ro.add("a", "M01.a", pfix::t0, 9), mm::evidence_error);
+    CHECK(ro.log().size() == 1);
+    CHECK_THROWS_AS(ro.add(5, 0, pfix::t0, 3), std::out_of_range);
+    CHECK_THROWS_AS(ro.add(0, 9999, pfix::t0, 3), std::out_of_range);
+    CHECK_THROWS_AS(ro.add(0, 0, pfix::t0, 9), mm::evidence_error);
+    CHECK(ro.log().size() == 1);
+    // An older event for the same pair takes the full path.
+    s = ro.add("a", "M01.a", pfix::t0 - 10, 1);
+    CHECK(s.fast_rows == 0);
+    CHECK(s.learners_reevaluated == 1);
+    CHECK(ro.statuses()[0] == mm::status::mastered);
+  }
+}

@@ -139,8 +139,9 @@ for _name, _fn in [("frontier", frontier), ("inner_fringe", inner_fringe), ("blo
 
 def _ingest(self: Roster, data: Any) -> dict:
     """Adds evidence: an :class:`EvidenceLog`, or a DataFrame / dict of columns (learner,
-    competency, score, time, and optionally kind, weight, source). Only the learners it touches
-    are re-evaluated. Returns dict(rows, learners_touched, new_learners, full).
+    competency, score, time, and optionally kind, weight, source). An event whose rule folds
+    event by event updates its one cell in O(1); other learners it touches are re-evaluated.
+    Returns dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated).
     Raises EvidenceError (listing every bad row) and changes nothing on a bad batch.
     """
     if not isinstance(data, EvidenceLog):
