@@ -52,13 +52,21 @@ def _names(values: Any) -> tuple:
     return codes.astype(np.uint32, copy=False), names
 
 
+def _floats(s: Any) -> np.ndarray:
+    """A numeric Series as float64 without copying when it already is (NaN stays NaN); pandas'
+    nullable dtypes go through ``na_value`` (that path copies and scans for NA)."""
+    if isinstance(s.dtype, np.dtype):
+        return np.asarray(s.to_numpy(), dtype=np.float64)
+    return s.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def _numbers_or_texts(values: Any) -> tuple:
     """(float64 values,) for numeric data, else (codes, texts) for the core to parse."""
     import pandas as pd
 
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
-        return (s.to_numpy(dtype=np.float64, na_value=np.nan),)
+        return (_floats(s),)
     return _names(s.astype(object).where(s.notna(), None))
 
 
@@ -74,7 +82,7 @@ def _times(values: Any) -> tuple:
         ns[s.isna().to_numpy()] = np.nan
         return (ns / 1e9,)
     if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
-        return (s.to_numpy(dtype=np.float64, na_value=np.nan),)
+        return (_floats(s),)
     first = next((v for v in s if v is not None and not (isinstance(v, float) and math.isnan(v))), None)
     if isinstance(first, (_dt.datetime, _dt.date)):
         return (np.array([_time_value(v) for v in s], dtype=np.float64),)
