@@ -54,6 +54,32 @@ inline void prefault(const void* p, std::size_t bytes) noexcept {
 #endif
 }
 
+/// The transparent huge page size, and the smallest block worth advising in the roster.
+constexpr std::size_t huge_page = std::size_t{2} << 20;
+constexpr std::size_t huge_min_bytes = 4 * huge_page;
+
+/// advise_huge_pages for blocks of at least huge_min_bytes.
+inline void advise_huge(const void* p, std::size_t bytes) noexcept {
+  if (bytes >= huge_min_bytes) advise_huge_pages(p, bytes);
+}
+
+/// Populates (maps and zeroes) the 2 MiB chunks [b, e) of the 2 MiB-aligned block at `p`, so
+/// that several threads can take a large block's first-touch cost in parallel.
+inline void populate_chunks(const void* p, std::size_t b, std::size_t e) noexcept {
+#if defined(__linux__)
+  const auto base = reinterpret_cast<std::uintptr_t>(p);
+#if defined(MADV_POPULATE_WRITE)
+  (void)::madvise(reinterpret_cast<void*>(base + b * huge_page), (e - b) * huge_page, MADV_POPULATE_WRITE);
+#else
+  (void)::madvise(reinterpret_cast<void*>(base + b * huge_page), (e - b) * huge_page, 23);
+#endif
+#else
+  (void)p;
+  (void)b;
+  (void)e;
+#endif
+}
+
 template <typename T>
 void advise_huge_pages(const std::vector<T>& v) noexcept {
   advise_huge_pages(v.data(), v.capacity() * sizeof(T));

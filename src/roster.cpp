@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 
-#include "huge_pages.hpp"
+#include "memory_util.hpp"
 #include "progression_impl.hpp"
 
 namespace masterymap {
@@ -275,7 +275,7 @@ std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
 // Grows `v` to `size` elements of `value` (amortised: capacity grows geometrically). Restoring
 // or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
 // faults then dominate: large tables are reserved first, advised to use transparent huge pages,
-// and the part about to be filled is populated by the kernel in parallel (huge_pages.hpp), so
+// and the part about to be filled is populated by the kernel in parallel (memory_util.hpp), so
 // the fill runs at memory bandwidth.
 template <typename T>
 void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1) {
