@@ -12,21 +12,13 @@
 #include <string>
 #include <string_view>
 
+#include "../examples/cpp/ccss.hpp"
+
 namespace mm = masterymap;
 
 namespace {
 
-mm::framework ccss() {
-  mm::csv_framework_options o;
-  o.prerequisite_column = "from_code";
-  o.dependent_column = "to_code";
-  o.id_column = "code";
-  o.domain_column = "domain";
-  o.level_column = "grade";
-  o.level_values = {{"K", 0}, {"HS", 9}};
-  const std::string d = std::string(MASTERYMAP_EXAMPLE_DATA) + "/ccss-math/";
-  return mm::read_framework_csv(d + "prerequisite_edges.csv", d + "standards.csv", o);
-}
+mm::framework ccss() { return ::ccss::load(MASTERYMAP_EXAMPLE_DATA); }
 
 /// `per_learner` events for each of `learners` learners: mostly mastery of low grades.
 mm::evidence_log synthetic(const mm::framework& fw, std::size_t learners, int per_learner, std::uint32_t seed,
