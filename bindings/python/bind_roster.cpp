@@ -82,6 +82,19 @@ Reads are thread-safe while no ingest runs.
             return summary(s);
           },
           py::arg("log"))
+      .def(
+          "_add",
+          [](roster& r, const std::string& learner, const std::string& competency, double time,
+             double score, const std::string& kind, double weight, const std::string& source) {
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              s = r.add(learner, competency, time, score, kind, weight, source);
+            }
+            return summary(s);
+          },
+          py::arg("learner"), py::arg("competency"), py::arg("time"), py::arg("score"),
+          py::arg("kind"), py::arg("weight"), py::arg("source"))
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
       .def_property_readonly("log", &roster::log, py::return_value_policy::reference_internal,

@@ -99,3 +99,26 @@ def test_frames(setup):
     lv = r.levels("OA")
     assert len(lv) == len(r) and set(lv.columns) >= {"learner", "domain", "level", "next_level", "gaps"}
     assert repr(r).startswith("<Roster: ")
+
+
+def test_add_one_event_equals_ingest_of_the_same_rows():
+    b = mm.FrameworkBuilder()
+    for c in ("A", "B"):
+        b.add_competency(c)
+    b.add_prerequisite("B", requires="A")
+    fw = b.build()
+    policy = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.65)))
+    one, bulk = mm.Roster(fw, policy, threads=1), mm.Roster(fw, policy, threads=1)
+    rows = [("s1", "A", 2.0, 1.0), ("s1", "A", 4.0, 2.0), ("s2", "A", 3.0, 3.0), ("s1", "B", 3.0, 4.0),
+            ("s1", "A", 3.0, 5.0)]
+    fast = 0
+    for learner, comp, score, t in rows:
+        fast += one.add(learner, comp, score, t)["fast_rows"]
+    bulk.ingest(pd.DataFrame(rows, columns=["learner", "competency", "score", "time"]))
+    assert fast >= 2  # later events on a known pair take the O(1) path
+    a, c = one.to_dataframe(), bulk.to_dataframe()
+    assert a["status"].astype(str).tolist() == c["status"].astype(str).tolist()
+    assert np.allclose(a["score"].to_numpy(), c["score"].to_numpy(), equal_nan=True, rtol=0, atol=0)
+    assert one.learner("s1").frontier() == bulk.learner("s1").frontier()
+    with pytest.raises(mm.EvidenceError):
+        one.add("s1", "nope", 3.0, 6.0)

@@ -238,7 +238,26 @@ def _roster_pacing(self: Roster, plan: PacePlan, today: Any = None) -> Any:
     return frame
 
 
+def _roster_add(self: Roster, learner: str, competency: str, score: float, time: Any,
+                kind: str = "formative", weight: float = 1.0, source: str = "") -> dict:
+    """Adds one piece of evidence and updates the learner's tables at once.
+
+    For rules that fold event by event (latest, highest, mean, weighted_mean, weighted_average,
+    decaying_average, n_mastery; no window, expiry or monotonic holding; not under a rollup)
+    and an event that is the newest of its (learner, competency), only that cell is updated,
+    in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
+    For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
+
+    :param time: seconds, an ISO 8601 string, a datetime or a date
+    :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
+    :raises EvidenceError: on a bad row (the roster is unchanged)
+    """
+    return self._add(str(learner), str(competency), _to_seconds(time), float(score), str(kind),
+                     float(weight), str(source))
+
+
 Roster.ingest = _ingest
+Roster.add = _roster_add
 Roster.learner = _learner
 Roster.to_dataframe = _to_dataframe
 Roster.frontier = _frontier
