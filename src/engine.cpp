@@ -907,15 +907,12 @@ unsigned thread_count(const evaluate_options& o, std::size_t work) {
   return static_cast<unsigned>(std::min<std::size_t>(t, work));
 }
 
-// Runs f(l, scratch&) for learners [0, L) on up to `threads` threads, in contiguous chunks
-// balanced by event count. Each learner's result depends only on its own rows.
+// Runs f(t, lb, le) on up to `threads` threads (t = 0 on the calling thread) for contiguous
+// learner ranges [lb, le) covering [0, L), balanced by event count (`start` = row offsets).
 template <typename F>
-void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, std::size_t nc,
-                       F&& f) {
+void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, F&& f) {
   if (threads <= 1) {
-    scratch s(nc);
-    s.slot = 0;
-    for (std::size_t l = 0; l < L; ++l) f(l, s);
+    f(0U, std::size_t{0}, L);
     return;
   }
   std::vector<std::size_t> bounds{0};
@@ -928,20 +925,35 @@ void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, u
   bounds.push_back(L);
   std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(threads);
-  for (unsigned t = 0; t < threads; ++t) {
+  for (unsigned t = 1; t < threads; ++t) {
     pool.emplace_back([&, t] {
       try {
-        scratch s(nc);
-        s.slot = t;
-        for (std::size_t l = bounds[t]; l < bounds[t + 1]; ++l) f(l, s);
+        f(t, bounds[t], bounds[t + 1]);
       } catch (...) {
         errors[t] = std::current_exception();
       }
     });
   }
+  try {
+    f(0U, bounds[0], bounds[1]);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
   for (auto& th : pool) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+// Runs f(l, scratch&) for learners [0, L), one scratch per range. Each learner's result
+// depends only on its own rows.
+template <typename F>
+void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, std::size_t nc,
+                       F&& f) {
+  parallel_ranges(L, start, threads, [&](unsigned t, std::size_t lb, std::size_t le) {
+    scratch s(nc);
+    s.slot = t;
+    for (std::size_t l = lb; l < le; ++l) f(l, s);
+  });
 }
 
 }  // namespace
@@ -1357,40 +1369,6 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
 
 // Runs f(thread, first learner, last learner) on up to `threads` threads over contiguous learner
 // ranges balanced by event count (start: prefix sums of events per learner).
-template <typename F>
-void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, F&& f) {
-  if (threads <= 1) {
-    f(0U, std::size_t{0}, L);
-    return;
-  }
-  std::vector<std::size_t> bounds{0};
-  const double per = static_cast<double>(start[L]) / threads;
-  for (unsigned t = 1; t < threads; ++t) {
-    const auto target = static_cast<std::uint32_t>(per * t);
-    auto it = std::lower_bound(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(L), target);
-    bounds.push_back(std::max(bounds.back(), static_cast<std::size_t>(it - start.begin())));
-  }
-  bounds.push_back(L);
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(threads);
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      try {
-        f(t, bounds[t], bounds[t + 1]);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
-  }
-  try {
-    f(0U, bounds[0], bounds[1]);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  for (auto& th : pool) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
 
 }  // namespace
 
