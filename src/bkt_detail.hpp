@@ -15,6 +15,8 @@
 
 #include <masterymap/bkt.hpp>
 
+#include "parallel.hpp"
+
 namespace masterymap::bkt::detail {
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast and good enough to draw starting points
@@ -71,41 +73,6 @@ grouping group_by_learner(const dataset& data);
 /// Runs of rows of one learner each, in time order. When the rows of every learner are already
 /// contiguous (and there is no order key), `rows` is empty (the identity) and no sort is done.
 grouping learner_runs(const dataset& data);
-
-/// Runs `fn(task, worker)` for task in [0, n) on up to `threads` threads (largest tasks first
-/// is the caller's job: tasks are handed out in index order). Rethrows the first exception.
-template <typename Fn>
-void parallel_for(std::size_t n, unsigned threads, Fn&& fn) {
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(i, 0U);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto work = [&](unsigned worker) {
-    for (;;) {
-      std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n) return;
-      try {
-        fn(i, worker);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next.store(n, std::memory_order_relaxed);
-        return;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
-  work(0);
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
 
 /// Internal access to dataset members (for the CSV reader and the transforms).
 struct dataset_access {

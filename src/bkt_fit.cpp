@@ -476,9 +476,9 @@ model fit(const dataset& data, const fit_options& options) {
 
   const detail::grouping g = detail::group_by_skill(data);
   std::vector<skill_params> fitted(data.skill_count());
-  unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+  unsigned threads = masterymap::detail::resolve_threads(options.threads);
   std::vector<std::vector<double>> scratch(threads);
-  detail::parallel_for(by_size.size(), threads, [&](std::size_t i, unsigned worker) {
+  masterymap::detail::parallel_tasks(by_size.size(), threads, [&](std::size_t i, unsigned worker) {
     const std::size_t k = by_size[i];
     fitted[k] = fit_skill(data, g, k, options, scratch[worker]);
   });

@@ -164,7 +164,7 @@ void model::predict_into(const dataset& data, double* correct_out, double* state
   }
   if (chunk_begin.back() != nl) chunk_begin.push_back(nl);
   const unsigned threads = data.size() >= 200000 ? 0U : 1U;
-  detail::parallel_for(chunk_begin.size() - 1, threads, [&](std::size_t chunk, unsigned) {
+  masterymap::detail::parallel_tasks(chunk_begin.size() - 1, threads, [&](std::size_t chunk, unsigned) {
     // The state is kept as the pair (P(L), P(not L)), each updated from positive terms only.
     // Storing P(L) alone saturates at exactly 1.0 after a long run of correct answers (when the
     // true P(not L) drops below 2^-53), and the model then never reacts to wrong answers again:

@@ -18,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include "memory_util.hpp"
+#include "parallel.hpp"
 
 namespace masterymap {
 
@@ -902,7 +903,7 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
 }
 
 unsigned thread_count(const evaluate_options& o, std::size_t work) {
-  unsigned t = o.threads ? o.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned t = detail::resolve_threads(o.threads);
   if (work < 2) return 1;
   return static_cast<unsigned>(std::min<std::size_t>(t, work));
 }
@@ -911,37 +912,15 @@ unsigned thread_count(const evaluate_options& o, std::size_t work) {
 // learner ranges [lb, le) covering [0, L), balanced by event count (`start` = row offsets).
 template <typename F>
 void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, F&& f) {
-  if (threads <= 1) {
-    f(0U, std::size_t{0}, L);
-    return;
-  }
   std::vector<std::size_t> bounds{0};
-  const double per = static_cast<double>(start[L]) / threads;
+  const double per = static_cast<double>(start[L]) / std::max(threads, 1U);
   for (unsigned t = 1; t < threads; ++t) {
     const auto target = static_cast<std::uint32_t>(per * t);
     auto it = std::lower_bound(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(L), target);
     bounds.push_back(std::max(bounds.back(), static_cast<std::size_t>(it - start.begin())));
   }
   bounds.push_back(L);
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(threads);
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      try {
-        f(t, bounds[t], bounds[t + 1]);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
-  }
-  try {
-    f(0U, bounds[0], bounds[1]);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  for (auto& th : pool) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  detail::run_threads(std::max(threads, 1U), [&](unsigned t) { f(t, bounds[t], bounds[t + 1]); });
 }
 
 // Runs f(l, scratch&) for learners [0, L), one scratch per range. Each learner's result
@@ -1206,8 +1185,30 @@ struct record_source {
   }
 };
 
+// The scale's thresholds, precomputed for the bulk path: the same comparisons as
+// scale::rating_index / reaches_mastery / reaches_exceeds (bit-identical), without a call per row.
+struct scale_cuts {
+  std::vector<double> values;  // ascending rating values
+  double tol = 0, mastery = 0, exceeds = 0;
+  bool has_exceeds = false;
+  explicit scale_cuts(const scale& sc) : tol(sc.tolerance()), mastery(sc.mastery_value() - sc.tolerance()) {
+    for (const auto& r : sc.ratings()) values.push_back(r.value);
+    if (auto e = sc.exceeds_value()) {
+      has_exceeds = true;
+      exceeds = *e - tol;
+    }
+  }
+  std::int8_t rating(double v) const noexcept {  // -1: below the lowest rating
+    const double x = v + tol;
+    std::size_t i = 0;
+    while (i < values.size() && !(x < values[i])) ++i;  // first value above x
+    return static_cast<std::int8_t>(static_cast<int>(i) - 1);
+  }
+};
+
 struct bulk_context {
   const binding* b = nullptr;
+  const scale_cuts* cuts = nullptr;
   std::vector<fast_rule> rules;  // per distinct rule of the compiled policy
   bool all_counted = true;       // every attribute of the log counts under every simple rule
   std::uint32_t nc = 0;
@@ -1217,6 +1218,7 @@ struct bulk_context {
 struct bulk_worker {
   std::vector<acc> accs;  // by framework index
   std::vector<index_t> touched;
+  std::vector<std::uint64_t> bits;  // sort_touched's bitmap, all zero between calls
   std::vector<std::pair<index_t, ev>> general;
   std::vector<ev> evs;
   scratch s;
@@ -1225,38 +1227,97 @@ struct bulk_worker {
   std::vector<std::int8_t> rating;
   std::vector<std::uint32_t> count;
   ratings_table out;
-  explicit bulk_worker(std::size_t nc) : accs(nc), s(nc) {}
+  explicit bulk_worker(std::size_t nc) : accs(nc), bits((nc + 63) / 64, 0), s(nc) {}
 };
 
-outcome fast_outcome(const acc& x, const scale& sc) {
+inline std::size_t trailing_zeros(std::uint64_t x) noexcept {  // x != 0
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctzll(x));
+#else
+  std::size_t n = 0;
+  for (; (x & 1) == 0; x >>= 1) ++n;
+  return n;
+#endif
+}
+
+// Sorts a learner's touched competencies (distinct indices below nc): by a bitmap over all nc
+// when that is cheaper than a comparison sort (a few dozen of a few hundred, the usual case).
+void sort_touched(std::vector<index_t>& touched, std::vector<std::uint64_t>& bits, std::size_t nc) {
+  const std::size_t words = (nc + 63) / 64;
+  if (touched.size() < 2) return;
+  if (words > touched.size() * 8) {
+    std::sort(touched.begin(), touched.end());
+    return;
+  }
+  for (index_t c : touched) bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+  std::size_t k = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    for (std::uint64_t x = bits[w]; x != 0; x &= x - 1)
+      touched[k++] = static_cast<index_t>(w * 64 + trailing_zeros(x));
+    bits[w] = 0;
+  }
+}
+
+outcome fast_outcome(const acc& x, const scale_cuts& sc) {
   outcome o;
   o.count = x.count;
   const fast_rule& fr = *x.fr;
   const std::optional<double> v = value_of(x.run, fr.mp);
-  const bool reached = v && sc.reaches_mastery(*v);
-  const bool enough = x.run.n >= fr.min_evidence;
-  if (v) {
+  if (v && !std::isnan(*v)) {
     o.score = *v;
-    if (auto ri = sc.rating_index(*v)) o.rating = static_cast<std::int8_t>(*ri);
+    o.rating = sc.rating(*v);
+    o.st = *v >= sc.mastery && x.run.n >= fr.min_evidence ? (sc.has_exceeds && *v >= sc.exceeds ? status::exceeded : status::mastered)
+                                                          : status::in_progress;
+  } else {
+    if (v) o.score = *v;
+    o.st = status::in_progress;
   }
-  o.st = (reached && enough) ? (sc.reaches_exceeds(*v) ? status::exceeded : status::mastered) : status::in_progress;
   return o;
 }
 
-void reserve_table(ratings_table& t, std::size_t n) {
+void reserve_table(ratings_table& t, std::size_t n) {  // column storage: huge-page backed
   t.learner.reserve(n);
   t.competency.reserve(n);
   t.statuses.reserve(n);
   t.scores.reserve(n);
   t.ratings.reserve(n);
   t.evidence_counts.reserve(n);
-  detail::advise_huge_pages(t.learner);
-  detail::advise_huge_pages(t.competency);
-  detail::advise_huge_pages(t.statuses);
-  detail::advise_huge_pages(t.scores);
-  detail::advise_huge_pages(t.ratings);
-  detail::advise_huge_pages(t.evidence_counts);
 }
+
+// Makes rows [ready, need) of a reserved table writable ahead of the writes, in blocks of at
+// least 64K rows (one populate call per column and block instead of a fault per page).
+void populate_rows(ratings_table& t, std::size_t& ready, std::size_t need) noexcept {
+  if (need <= ready) return;
+  const std::size_t upto = std::min(t.learner.capacity(), std::max(need, ready + (std::size_t{1} << 16)));
+  if (upto <= ready) return;
+  auto pop = [&](const auto& c) {
+    detail::column_populate(c.data() + ready, (upto - ready) * sizeof(*c.data()));
+  };
+  pop(t.learner);
+  pop(t.competency);
+  pop(t.statuses);
+  pop(t.scores);
+  pop(t.ratings);
+  pop(t.evidence_counts);
+  ready = upto;
+}
+
+// An uninitialised scratch array of n trivially copyable T in column storage.
+template <typename T>
+class column_block {
+ public:
+  explicit column_block(std::size_t n)
+      : n_(std::max<std::size_t>(n, 1)), p_(static_cast<T*>(detail::column_allocate(n_ * sizeof(T)))) {}
+  column_block(const column_block&) = delete;
+  column_block& operator=(const column_block&) = delete;
+  ~column_block() { detail::column_deallocate(p_, n_ * sizeof(T)); }
+  T* data() const noexcept { return p_; }
+  void populate(std::size_t b, std::size_t e) const noexcept { detail::column_populate(p_ + b, (e - b) * sizeof(T)); }
+
+ private:
+  std::size_t n_;
+  T* p_;
+};
 
 void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
   out.learner.push_back(l);
@@ -1335,9 +1396,8 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
       accs[c].general_out = rate(b, c, w.evs.data(), w.evs.size(), learner, w.s, nullptr);
     }
   }
-  std::sort(touched.begin(), touched.end());
-  const scale& sc = ctx.pol.scale();
-  auto outcome_of = [&](const acc& x) { return x.mode == acc_fast ? fast_outcome(x, sc) : x.general_out; };
+  sort_touched(touched, w.bits, k.nc);
+  auto outcome_of = [&](const acc& x) { return x.mode == acc_fast ? fast_outcome(x, *k.cuts) : x.general_out; };
   if (ctx.rollup_order.empty()) {
     for (index_t c : touched) {
       emit(w.out, l, c, outcome_of(accs[c]));
@@ -1366,9 +1426,6 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
     w.count[c] = 0;
   }
 }
-
-// Runs f(thread, first learner, last learner) on up to `threads` threads over contiguous learner
-// ranges balanced by event count (start: prefix sums of events per learner).
 
 }  // namespace
 
@@ -1450,6 +1507,8 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
   bulk_context k;
   k.b = &b;
   k.nc = static_cast<std::uint32_t>(nc);
+  const scale_cuts cuts(sc);
+  k.cuts = &cuts;
   const auto& attrs = log.attributes();
   k.rules.resize(ctx_->rules.size());
   for (std::size_t r = 0; r < ctx_->rules.size(); ++r) {
@@ -1466,30 +1525,55 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
   int one_kind = -2;
   for (const fast_rule& fr : k.rules)
     if (fr.simple) one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind) ? static_cast<int>(fr.mp.kind) : -1;
-  // Rows per learner, and whether the log is already grouped by learner (codes are given in
-  // order of first appearance, so a grouped log has non-decreasing learner codes).
+  // Rows per learner (start: prefix sums), and whether the log is already grouped by learner
+  // (codes are given in order of first appearance, so a grouped log has non-decreasing learner
+  // codes). Counted per block of rows in parallel, each block's counts then become that
+  // block's write cursors, so the partition below is stable and parallel too.
   const std::uint32_t* lc = log.learner_codes().data();
-  std::vector<std::uint32_t> start(L + 1, 0);
-  bool grouped = true;
-  for (std::size_t i = 0; i < n; ++i) {
-    ++start[lc[i] + 1];
-    grouped = grouped && (i == 0 || lc[i - 1] <= lc[i]);
-  }
-  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
-
   const unsigned threads = thread_count(o, L);
+  const unsigned pt = n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U;  // partition threads
+  std::vector<std::uint32_t> cursors(std::size_t{pt} * L, 0);
+  std::vector<std::uint8_t> block_grouped(pt, 1);
+  auto block = [&](unsigned th) { return std::pair<std::size_t, std::size_t>{n * th / pt, n * (th + 1) / pt}; };
+  detail::run_threads(pt, [&](unsigned th) {
+    const auto [rb, re] = block(th);
+    std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
+    bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
+    for (std::size_t i = rb; i < re; ++i) {
+      ++cnt[lc[i]];
+      g = g && (i == rb || lc[i - 1] <= lc[i]);
+    }
+    block_grouped[th] = g ? 1 : 0;
+  });
+  std::vector<std::uint32_t> start(L + 1, 0);
+  for (std::size_t l = 0; l < L; ++l) {
+    std::uint32_t at = start[l];
+    for (unsigned th = 0; th < pt; ++th) {
+      const std::uint32_t c = cursors[std::size_t{th} * L + l];
+      cursors[std::size_t{th} * L + l] = at;
+      at += c;
+    }
+    start[l + 1] = at;
+  }
+  const bool grouped = std::all_of(block_grouped.begin(), block_grouped.end(), [](std::uint8_t g) { return g != 0; });
+
+  // Rows a learner can add to the table: one per event plus the rollup parents.
+  const std::size_t nroll = ctx_->rollup_order.size();
   std::vector<ratings_table> parts(threads);  // one per worker, in learner-range order
   auto run = [&](const auto& src) {
     parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
       bulk_worker w(nc);
-      if (!ctx_->rollup_order.empty()) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
-      // At most one row per event plus the rollup parents: reserved (virtual memory only) so the
-      // table never reallocates; huge pages make first touch cheap.
-      const std::size_t most = start[le] - start[lb] + (le - lb) * ctx_->rollup_order.size();
-      reserve_table(w.out, most);
+      if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
+      // Reserved (virtual memory only) so the table never reallocates: the first worker's for
+      // every row of the result (the others' rows are appended to it), the others' for their
+      // own range. Pages are populated in blocks just ahead of the writes.
+      reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
+      std::size_t ready = 0;
       auto each = [&](auto kernel) {
-        for (std::size_t l = lb; l < le; ++l)
+        for (std::size_t l = lb; l < le; ++l) {
+          populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
           kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), t.learners[l], w);
+        }
       };
       using S = std::decay_t<decltype(src)>;
       switch (one_kind) {
@@ -1515,27 +1599,29 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
   if (grouped) {
     run(column_source{cc, &b.comp_map, tm, sco, ac, k.nc});
   } else if (attr_bits + bits_for(nc) <= 32) {
-    // One counting-sort pass into 16-byte records, stable (row order kept within a learner).
-    // 2 MiB-aligned, so the whole buffer can be backed by huge pages.
-    constexpr std::size_t huge = std::size_t{2} << 20;
-    const std::size_t bytes = (std::max<std::size_t>(n, 1) * sizeof(rec16) + huge - 1) / huge * huge;
-    struct aligned_delete {
-      void operator()(rec16* p) const noexcept { ::operator delete(p, std::align_val_t{std::size_t{2} << 20}); }
-    };
-    std::unique_ptr<rec16[], aligned_delete> recs(static_cast<rec16*>(::operator new(bytes, std::align_val_t{huge})));
-    detail::prefault(recs.get(), n * sizeof(rec16));
-    std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
+    // One counting-sort pass into 16-byte records, stable (row order kept within a learner);
+    // each thread populates its share of the buffer, then scatters its block of rows.
+    column_block<rec16> recs(n);
+    detail::run_threads(pt, [&](unsigned th) { recs.populate(n * th / pt, n * (th + 1) / pt); });
     const std::uint32_t unknown = k.nc;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t c = cmap[cc[i]];
-      recs[cursor[lc[i]]++] = {tm[i], sco[i], ((c == none32 ? unknown : c) << attr_bits) | ac[i]};
-    }
-    run(record_source{recs.get(), attr_bits, attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))});
+    detail::run_threads(pt, [&](unsigned th) {
+      const auto [rb, re] = block(th);
+      std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
+      rec16* r = recs.data();
+      for (std::size_t i = rb; i < re; ++i) {
+        const std::uint32_t c = cmap[cc[i]];
+        r[cursor[lc[i]]++] = {tm[i], sco[i], ((c == none32 ? unknown : c) << attr_bits) | ac[i]};
+      }
+    });
+    run(record_source{recs.data(), attr_bits, attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))});
   } else {
     // Too many competencies and attributes to pack: gather row indices instead.
-    std::vector<std::uint32_t> rows(n);
-    std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) rows[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
+    column_block<std::uint32_t> rows(n);
+    detail::run_threads(pt, [&](unsigned th) {
+      const auto [rb, re] = block(th);
+      std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
+      for (std::size_t i = rb; i < re; ++i) rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
+    });
     struct row_source {
       column_source cols;
       const std::uint32_t* rows;
@@ -1545,32 +1631,27 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     };
     run(row_source{column_source{cc, &b.comp_map, tm, sco, ac, k.nc}, rows.data()});
   }
-  if (parts.size() == 1) {  // no copy (the spare capacity was never touched)
-    ratings_table& p = parts[0];
-    t.learner = std::move(p.learner);
-    t.competency = std::move(p.competency);
-    t.statuses = std::move(p.statuses);
-    t.scores = std::move(p.scores);
-    t.ratings = std::move(p.ratings);
-    t.evidence_counts = std::move(p.evidence_counts);
-    return t;
-  }
-  // The exact-size table, concatenating the workers' parts in learner-range order.
+  // The first worker's table (reserved for every row) takes the others' rows, in learner order.
+  ratings_table& all = parts[0];
   std::size_t total = 0;
   for (const auto& p : parts) total += p.learner.size();
-  reserve_table(t, total);
-  detail::prefault(t.learner.data(), total * sizeof(std::uint32_t));
-  detail::prefault(t.competency.data(), total * sizeof(index_t));
-  detail::prefault(t.scores.data(), total * sizeof(double));
-  detail::prefault(t.evidence_counts.data(), total * sizeof(std::uint32_t));
-  for (const auto& p : parts) {
-    t.learner.insert(t.learner.end(), p.learner.begin(), p.learner.end());
-    t.competency.insert(t.competency.end(), p.competency.begin(), p.competency.end());
-    t.statuses.insert(t.statuses.end(), p.statuses.begin(), p.statuses.end());
-    t.scores.insert(t.scores.end(), p.scores.begin(), p.scores.end());
-    t.ratings.insert(t.ratings.end(), p.ratings.begin(), p.ratings.end());
-    t.evidence_counts.insert(t.evidence_counts.end(), p.evidence_counts.begin(), p.evidence_counts.end());
+  std::size_t ready = all.learner.size();
+  populate_rows(all, ready, total);
+  for (std::size_t p = 1; p < parts.size(); ++p) {
+    const ratings_table& x = parts[p];
+    all.learner.insert(all.learner.end(), x.learner.begin(), x.learner.end());
+    all.competency.insert(all.competency.end(), x.competency.begin(), x.competency.end());
+    all.statuses.insert(all.statuses.end(), x.statuses.begin(), x.statuses.end());
+    all.scores.insert(all.scores.end(), x.scores.begin(), x.scores.end());
+    all.ratings.insert(all.ratings.end(), x.ratings.begin(), x.ratings.end());
+    all.evidence_counts.insert(all.evidence_counts.end(), x.evidence_counts.begin(), x.evidence_counts.end());
   }
+  t.learner = std::move(all.learner);
+  t.competency = std::move(all.competency);
+  t.statuses = std::move(all.statuses);
+  t.scores = std::move(all.scores);
+  t.ratings = std::move(all.ratings);
+  t.evidence_counts = std::move(all.evidence_counts);
   return t;
 }
 

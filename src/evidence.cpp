@@ -270,9 +270,9 @@ struct staged_names {
 }  // namespace
 
 struct evidence_log::impl {
-  std::vector<std::uint32_t> learner, competency, attr;
-  std::vector<double> time;
-  std::vector<float> score;
+  column<std::uint32_t> learner, competency, attr;
+  column<double> time;
+  column<float> score;
   table learners, competencies, sources, kinds;
   std::vector<evidence_attributes> attrs;
   std::unordered_map<attr_key, std::uint32_t, attr_hash> attr_index;
@@ -802,11 +802,11 @@ void evidence_log::read_csv(const std::string& path, const csv_columns& columns,
 // --- access --------------------------------------------------------------------------------
 
 std::size_t evidence_log::size() const noexcept { return impl_->learner.size(); }
-const std::vector<std::uint32_t>& evidence_log::learner_codes() const noexcept { return impl_->learner; }
-const std::vector<std::uint32_t>& evidence_log::competency_codes() const noexcept { return impl_->competency; }
-const std::vector<double>& evidence_log::times() const noexcept { return impl_->time; }
-const std::vector<float>& evidence_log::scores() const noexcept { return impl_->score; }
-const std::vector<std::uint32_t>& evidence_log::attribute_codes() const noexcept { return impl_->attr; }
+const column<std::uint32_t>& evidence_log::learner_codes() const noexcept { return impl_->learner; }
+const column<std::uint32_t>& evidence_log::competency_codes() const noexcept { return impl_->competency; }
+const column<double>& evidence_log::times() const noexcept { return impl_->time; }
+const column<float>& evidence_log::scores() const noexcept { return impl_->score; }
+const column<std::uint32_t>& evidence_log::attribute_codes() const noexcept { return impl_->attr; }
 const std::vector<evidence_attributes>& evidence_log::attributes() const noexcept { return impl_->attrs; }
 const std::vector<std::string>& evidence_log::learners() const noexcept { return impl_->learners.names; }
 const std::vector<std::string>& evidence_log::competencies() const noexcept { return impl_->competencies.names; }
@@ -859,12 +859,7 @@ void evidence_log::reserve(std::size_t n) {
   d.competency.reserve(want);
   d.time.reserve(want);
   d.score.reserve(want);
-  d.attr.reserve(want);
-  detail::advise_huge_pages(d.learner);
-  detail::advise_huge_pages(d.competency);
-  detail::advise_huge_pages(d.time);
-  detail::advise_huge_pages(d.score);
-  detail::advise_huge_pages(d.attr);
+  d.attr.reserve(want);  // column storage: huge-page backed (column.hpp)
 }
 
 std::string to_string(const evidence_log& log) {

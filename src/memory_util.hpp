@@ -10,6 +10,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <masterymap/column.hpp>
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -33,25 +35,13 @@ inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 #endif
 }
 
-/// advise_huge_pages, then populates [p, p + bytes) writable in one call (Linux 5.14+
-/// MADV_POPULATE_WRITE): for ranges about to be written in full, this is several times cheaper
-/// than taking the page faults one by one. Only for ranges of at least 256 KiB.
+/// advise_huge_pages, then populates [p, p + bytes) writable in one call (column_populate):
+/// for ranges about to be written in full, several times cheaper than taking the page faults
+/// one by one. Only for ranges of at least 256 KiB.
 inline void prefault(const void* p, std::size_t bytes) noexcept {
-#if defined(__linux__)
   if (p == nullptr || bytes < (std::size_t{256} << 10)) return;
   advise_huge_pages(p, bytes);
-  constexpr std::uintptr_t page = 4096;
-  const auto begin = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes + page - 1) & ~(page - 1);
-#if defined(MADV_POPULATE_WRITE)
-  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, 23);  // MADV_POPULATE_WRITE
-#endif
-#else
-  (void)p;
-  (void)bytes;
-#endif
+  column_populate(p, bytes);
 }
 
 /// The transparent huge page size, and the smallest block worth advising in the roster.
@@ -66,22 +56,11 @@ inline void advise_huge(const void* p, std::size_t bytes) noexcept {
 /// Populates (maps and zeroes) the 2 MiB chunks [b, e) of the 2 MiB-aligned block at `p`, so
 /// that several threads can take a large block's first-touch cost in parallel.
 inline void populate_chunks(const void* p, std::size_t b, std::size_t e) noexcept {
-#if defined(__linux__)
-  const auto base = reinterpret_cast<std::uintptr_t>(p);
-#if defined(MADV_POPULATE_WRITE)
-  (void)::madvise(reinterpret_cast<void*>(base + b * huge_page), (e - b) * huge_page, MADV_POPULATE_WRITE);
-#else
-  (void)::madvise(reinterpret_cast<void*>(base + b * huge_page), (e - b) * huge_page, 23);
-#endif
-#else
-  (void)p;
-  (void)b;
-  (void)e;
-#endif
+  column_populate(static_cast<const char*>(p) + b * huge_page, (e - b) * huge_page);
 }
 
-template <typename T>
-void advise_huge_pages(const std::vector<T>& v) noexcept {
+template <typename T, typename A>
+void advise_huge_pages(const std::vector<T, A>& v) noexcept {
   advise_huge_pages(v.data(), v.capacity() * sizeof(T));
 }
 
@@ -124,8 +103,8 @@ class generating_iterator {
 };
 
 /// Appends f(0), ..., f(n - 1) to v, writing each element once.
-template <typename T, typename F>
-void append_generated(std::vector<T>& v, std::size_t n, const F& f) {
+template <typename T, typename A, typename F>
+void append_generated(std::vector<T, A>& v, std::size_t n, const F& f) {
   v.insert(v.end(), generating_iterator<F>(&f, 0), generating_iterator<F>(&f, n));
 }
 

@@ -6,6 +6,8 @@
 
 #include <masterymap/progression.hpp>
 
+#include "parallel.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -32,36 +34,6 @@ struct progression_data {
   std::vector<std::uint32_t> rank;      // topological rank
   std::vector<std::uint32_t> depth;
 };
-
-/// Runs fn(begin, end) over [0, n) in contiguous chunks on up to `threads` threads (0 = all
-/// cores). Each index is handled once, so results never depend on the thread count. The first
-/// exception thrown by a chunk is rethrown.
-template <typename Fn>
-void parallel_for(std::size_t n, unsigned threads, std::size_t min_chunk, Fn&& fn) {
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  std::size_t t = std::min<std::size_t>(threads, (n + min_chunk - 1) / std::max<std::size_t>(min_chunk, 1));
-  if (t <= 1) {
-    if (n > 0) fn(std::size_t{0}, n);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(t);
-  const std::size_t chunk = (n + t - 1) / t;
-  for (std::size_t k = 0; k < t; ++k) {
-    const std::size_t b = k * chunk, e = std::min(n, b + chunk);
-    if (b >= e) break;
-    pool.emplace_back([&, k, b, e] {
-      try {
-        fn(b, e);
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
 
 }  // namespace masterymap::detail
 

@@ -311,8 +311,8 @@ struct writer {
   void pod(const T& x) {
     out.write(reinterpret_cast<const char*>(&x), sizeof x);
   }
-  template <typename T>
-  void array(const std::vector<T>& v) {
+  template <typename T, typename A>
+  void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
     if (!v.empty()) out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
   }

@@ -12,6 +12,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "numpy_util.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -25,13 +26,6 @@ template <typename T>
 std::vector<T> to_vector(const carray<T>& a) {
   if (a.ndim() != 1) throw std::invalid_argument("expected a one-dimensional array");
   return std::vector<T>(a.data(), a.data() + a.size());
-}
-
-template <typename T>
-py::array_t<T> to_numpy(const std::vector<T>& v) {
-  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-  if (!v.empty()) std::memcpy(out.mutable_data(), v.data(), v.size() * sizeof(T));
-  return out;
 }
 
 bkt::csv_options csv_from(const std::string& learner, const std::string& skill, const std::string& correct,
@@ -198,17 +192,17 @@ Builds a dataset from integer codes (the fast path from numpy / pandas).
       .def_property_readonly("skill_count", &bkt::dataset::skill_count)
       .def_property_readonly("has_order", &bkt::dataset::has_order)
       .def_property_readonly("has_item_class", &bkt::dataset::has_item_class)
-      .def_property_readonly("learners", [](const bkt::dataset& d) { return to_numpy(d.learners()); },
+      .def_property_readonly("learners", [](const bkt::dataset& d) { return copy_numpy(d.learners()); },
                              "Learner code of each row (uint32, a copy).")
-      .def_property_readonly("skills", [](const bkt::dataset& d) { return to_numpy(d.skills()); },
+      .def_property_readonly("skills", [](const bkt::dataset& d) { return copy_numpy(d.skills()); },
                              "Skill code of each row (uint32, a copy).")
-      .def_property_readonly("correct", [](const bkt::dataset& d) { return to_numpy(d.correct()); },
+      .def_property_readonly("correct", [](const bkt::dataset& d) { return copy_numpy(d.correct()); },
                              "0/1 answer of each row (uint8, a copy).")
-      .def_property_readonly("order", [](const bkt::dataset& d) { return to_numpy(d.order()); },
+      .def_property_readonly("order", [](const bkt::dataset& d) { return copy_numpy(d.order()); },
                              "Order key of each row (float64; empty without one).")
-      .def_property_readonly("item_classes", [](const bkt::dataset& d) { return to_numpy(d.item_classes()); },
+      .def_property_readonly("item_classes", [](const bkt::dataset& d) { return copy_numpy(d.item_classes()); },
                              "Item-class code of each row (uint32; empty without one).")
-      .def_property_readonly("source_row", [](const bkt::dataset& d) { return to_numpy(d.source_row()); },
+      .def_property_readonly("source_row", [](const bkt::dataset& d) { return copy_numpy(d.source_row()); },
                              "Input row of each row (differs from the identity after a multi-skill split).")
       .def_property_readonly("learner_names", &bkt::dataset::learner_names)
       .def_property_readonly("skill_names", &bkt::dataset::skill_names)

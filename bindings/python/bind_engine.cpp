@@ -8,16 +8,10 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "numpy_util.hpp"
 
 namespace masterymap::python {
 namespace {
-
-template <typename T>
-py::array_t<T> move_numpy(std::vector<T>&& v) {
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>({heap->size()}, {sizeof(T)}, heap->data(), owner);
-}
 
 // A Python callable (learner, competency, scores) -> float | None as the bkt hook. Called from
 // worker threads: takes the GIL for each call.

@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "numpy_util.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -14,33 +15,75 @@ namespace {
 using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-template <typename T>
-py::array_t<T> copy_numpy(const std::vector<T>& v) {
-  py::array_t<T> a(static_cast<py::ssize_t>(v.size()));
-  std::copy(v.begin(), v.end(), a.mutable_data());
-  return a;
-}
-
-// One column of a batch as handed over by masterymap._evidence: (codes, names) for text,
-// (values,) for numbers, or None.
+// One column of a batch as handed over by masterymap._mastery: (codes, names) for text,
+// (values,) for numbers, or None. Codes may be any integer dtype (pandas' categorical codes are
+// int8/int16/int32, factorize's int64); other than uint32 they are converted here, in column
+// storage, and negative codes (pandas' missing value) become a trailing empty name, which
+// the core rejects as a missing id.
 struct column_holder {
   bool has_codes = false, has_values = false;
-  u32_array codes;
+  py::array codes_array;  // keeps the caller's codes alive when used in place
+  column<std::uint32_t> converted;
+  const std::uint32_t* codes = nullptr;
   f64_array values;
   std::vector<std::string> names;
   std::vector<std::string_view> views() const { return {names.begin(), names.end()}; }
 };
+
+template <typename T>
+void widen_codes(const py::array& a, column_holder& h) {
+  const auto* src = static_cast<const T*>(a.data());
+  const auto n = static_cast<std::size_t>(a.size());
+  const auto missing = static_cast<std::uint32_t>(h.names.size());
+  h.converted.reserve(n);
+  detail::column_populate(h.converted.data(), n * sizeof(std::uint32_t));
+  bool any_missing = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T c = src[i];
+    bool neg = false;
+    if constexpr (std::is_signed_v<T>) neg = c < 0;
+    any_missing = any_missing || neg;
+    // Codes beyond uint32 saturate to an out-of-range code, which validation reports.
+    const auto u = neg ? missing
+                       : static_cast<std::uint32_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(c), ~0U));
+    h.converted.push_back(u);
+  }
+  if (any_missing) h.names.emplace_back();
+  h.codes = h.converted.data();
+}
+
+void take_codes(const py::handle& obj, column_holder& h, const char* key) {
+  py::array a = py::array::ensure(obj, py::array::c_style);
+  if (!a || a.ndim() != 1) throw py::type_error(std::string("column ") + key + ": codes must be a 1-D integer array");
+  const py::dtype dt = a.dtype();
+  const char kind = dt.kind();
+  if (kind != 'i' && kind != 'u') throw py::type_error(std::string("column ") + key + ": codes must be integers");
+  const auto size = dt.itemsize();
+  h.codes_array = a;
+  if (kind == 'u' && size == 4) {
+    h.codes = static_cast<const std::uint32_t*>(a.data());
+    return;
+  }
+  switch (size * (kind == 'i' ? 1 : -1)) {
+    case 1: widen_codes<std::int8_t>(a, h); break;
+    case 2: widen_codes<std::int16_t>(a, h); break;
+    case 4: widen_codes<std::int32_t>(a, h); break;
+    case 8: widen_codes<std::int64_t>(a, h); break;
+    case -1: widen_codes<std::uint8_t>(a, h); break;
+    case -2: widen_codes<std::uint16_t>(a, h); break;
+    default: widen_codes<std::uint64_t>(a, h); break;
+  }
+}
 
 column_holder take(const py::dict& d, const char* key, std::size_t n) {
   column_holder h;
   if (!d.contains(key) || d[key].is_none()) return h;
   py::tuple t = d[key].cast<py::tuple>();
   if (t.size() == 2) {
-    h.codes = u32_array::ensure(t[0]);
-    h.has_codes = true;
-    if (!h.codes) throw py::type_error(std::string("column ") + key + ": codes must be an integer array");
     h.names = t[1].cast<std::vector<std::string>>();
-    if (static_cast<std::size_t>(h.codes.size()) != n)
+    take_codes(t[0], h, key);
+    h.has_codes = true;
+    if (static_cast<std::size_t>(h.codes_array.size()) != n)
       throw py::value_error(std::string("column ") + key + " has the wrong length");
   } else {
     h.values = f64_array::ensure(t[0]);
@@ -54,13 +97,13 @@ column_holder take(const py::dict& d, const char* key, std::size_t n) {
 
 void set_name(name_column& c, const column_holder& h) {
   if (h.has_codes) {
-    c.codes = h.codes.data();
+    c.codes = h.codes;
     c.names = h.views();
   }
 }
 void set_number(number_column& c, const column_holder& h) {
   if (h.has_codes) {
-    c.codes = h.codes.data();
+    c.codes = h.codes;
     c.names = h.views();
   } else if (h.has_values) {
     c.values = h.values.data();

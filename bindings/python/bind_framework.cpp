@@ -8,19 +8,12 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "numpy_util.hpp"
 
 namespace masterymap::python {
 namespace {
 
 using index_array = py::array_t<index_t, py::array::c_style | py::array::forcecast>;
-
-template <typename T>
-py::array_t<T> to_numpy(std::vector<T>&& v) {
-  // Moves the vector into a capsule so the array owns it without a copy.
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>({heap->size()}, {sizeof(T)}, heap->data(), owner);
-}
 
 strength_set parse_filter(const py::object& s) {
   if (s.is_none()) return strength_set::all();
@@ -89,7 +82,7 @@ py::array_t<index_t> batch_closure(const framework& f, const py::object& roots, 
     py::gil_scoped_release release;
     out = (f.*query)(r, filter);
   }
-  return to_numpy(std::move(out));
+  return move_numpy(std::move(out));
 }
 
 build_options make_options(bool drop_cycle_edges, bool drop_duplicate_edges) {
@@ -315,7 +308,7 @@ with :meth:`index_of` and :meth:`ids_of`. Safe to share between threads.
               py::gil_scoped_release release;
               for (std::size_t k = 0; k < v.size(); ++k) out[k] = f.index_of(v[k]);
             }
-            return to_numpy(std::move(out));
+            return move_numpy(std::move(out));
           },
           py::arg("ids"), R"pbdoc(
 The dense index of an id, or a ``uint32`` numpy array for a sequence of ids.
@@ -370,7 +363,7 @@ topological (learning) order.
       .def(
           "topological_order",
           [](const framework& f, bool as_indices) -> py::object {
-            if (as_indices) return to_numpy(std::vector<index_t>(f.topological_order()));
+            if (as_indices) return move_numpy(std::vector<index_t>(f.topological_order()));
             return py::cast(ids_of(f, f.topological_order()));
           },
           py::kw_only(), py::arg("as_indices") = false, R"pbdoc(
@@ -379,7 +372,7 @@ A deterministic learning order: among ready competencies the earliest inserted c
 :param as_indices: return a ``uint32`` numpy array instead of ids
 )pbdoc")
       .def(
-          "depths", [](const framework& f) { return to_numpy(std::vector<std::uint32_t>(f.depths())); },
+          "depths", [](const framework& f) { return move_numpy(std::vector<std::uint32_t>(f.depths())); },
           "Per index, the number of edges of the longest prerequisite chain ending there.")
       .def(
           "depth", [](const framework& f, const py::object& id) { return f.depths()[resolve(f, id)]; },
@@ -440,10 +433,10 @@ pairs in insertion order.
               lvl[k] = es[k].min_level ? *es[k].min_level : std::numeric_limits<double>::quiet_NaN();
             }
             py::dict d;
-            d["requires"] = to_numpy(std::move(pre));
-            d["competency"] = to_numpy(std::move(dep));
-            d["strength"] = to_numpy(std::move(str));
-            d["min_level"] = to_numpy(std::move(lvl));
+            d["requires"] = move_numpy(std::move(pre));
+            d["competency"] = move_numpy(std::move(dep));
+            d["strength"] = move_numpy(std::move(str));
+            d["min_level"] = move_numpy(std::move(lvl));
             return d;
           },
           R"pbdoc(

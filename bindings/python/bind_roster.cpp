@@ -9,26 +9,11 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "numpy_util.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
 namespace {
-
-template <typename T>
-py::array_t<T> to_numpy(std::vector<T>&& v, py::ssize_t rows, py::ssize_t cols) {
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>({rows, cols}, {static_cast<py::ssize_t>(sizeof(T)) * cols, static_cast<py::ssize_t>(sizeof(T))},
-                        heap->data(), owner);
-}
-
-template <typename T>
-py::array_t<T> to_numpy1(std::vector<T>&& v) {
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))}, heap->data(),
-                        owner);
-}
 
 py::dict summary(const ingest_summary& s) {
   py::dict d;
@@ -110,14 +95,14 @@ Reads are thread-safe while no ingest runs.
       .def("status_codes", [](const roster& r) {
         std::vector<std::uint8_t> v(r.statuses().size());
         if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
-        return to_numpy(std::move(v), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
+        return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
       }, "Status codes (indexing STATUSES), learners x competencies (a copy).")
       .def("scores", [](const roster& r) {
-        return to_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
+        return move_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
                         static_cast<py::ssize_t>(r.competencies()));
       }, "Scores (NaN = none), learners x competencies (a copy).")
       .def("rating_codes", [](const roster& r) {
-        return to_numpy(std::vector<std::int8_t>(r.ratings()), static_cast<py::ssize_t>(r.size()),
+        return move_numpy(std::vector<std::int8_t>(r.ratings()), static_cast<py::ssize_t>(r.size()),
                         static_cast<py::ssize_t>(r.competencies()));
       }, "Rating indices on the scale (-1 = none), learners x competencies (a copy).")
       .def("frontier_matrix", [](const roster& r) {
@@ -126,10 +111,10 @@ Reads are thread-safe while no ingest runs.
           py::gil_scoped_release rel;
           r.frontier_matrix(f.data());
         }
-        return to_numpy(std::move(f), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
+        return move_numpy(std::move(f), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
       }, "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
       .def("last_evidence", [](const roster& r, const std::string& id) {
-        return to_numpy1(r.last_evidence(r.index_of(id)));
+        return move_numpy(r.last_evidence(r.index_of(id)));
       }, py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(
           "_levels",
@@ -154,12 +139,12 @@ Reads are thread-safe while no ingest runs.
               gap_levels.append(py::cast(x.gap_levels));
             }
             py::dict d;
-            d["level"] = to_numpy1(std::move(level));
-            d["next_level"] = to_numpy1(std::move(next));
-            d["next_done"] = to_numpy1(std::move(done));
-            d["next_total"] = to_numpy1(std::move(total));
-            d["next_progress"] = to_numpy1(std::move(progress));
-            d["gaps"] = to_numpy1(std::move(gaps));
+            d["level"] = move_numpy(std::move(level));
+            d["next_level"] = move_numpy(std::move(next));
+            d["next_done"] = move_numpy(std::move(done));
+            d["next_total"] = move_numpy(std::move(total));
+            d["next_progress"] = move_numpy(std::move(progress));
+            d["gaps"] = move_numpy(std::move(gaps));
             d["gap_levels"] = gap_levels;
             return d;
           },
@@ -193,17 +178,17 @@ Reads are thread-safe while no ingest runs.
               ahead[i] = p.days_ahead;
             }
             py::dict d;
-            d["status"] = to_numpy1(std::move(status));
-            d["done"] = to_numpy1(std::move(done));
-            d["expected"] = to_numpy1(std::move(expected));
-            d["total"] = to_numpy1(std::move(total));
-            d["complete"] = to_numpy1(std::move(complete));
-            d["expected_rate"] = to_numpy1(std::move(er));
-            d["actual_rate"] = to_numpy1(std::move(ar));
-            d["acceleration"] = to_numpy1(std::move(acc));
-            d["needed_rate"] = to_numpy1(std::move(need));
-            d["projected_finish"] = to_numpy1(std::move(finish));
-            d["days_ahead"] = to_numpy1(std::move(ahead));
+            d["status"] = move_numpy(std::move(status));
+            d["done"] = move_numpy(std::move(done));
+            d["expected"] = move_numpy(std::move(expected));
+            d["total"] = move_numpy(std::move(total));
+            d["complete"] = move_numpy(std::move(complete));
+            d["expected_rate"] = move_numpy(std::move(er));
+            d["actual_rate"] = move_numpy(std::move(ar));
+            d["acceleration"] = move_numpy(std::move(acc));
+            d["needed_rate"] = move_numpy(std::move(need));
+            d["projected_finish"] = move_numpy(std::move(finish));
+            d["days_ahead"] = move_numpy(std::move(ahead));
             return d;
           },
           py::arg("plan"), py::arg("today") = py::none())

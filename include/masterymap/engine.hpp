@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
@@ -178,12 +179,12 @@ class MASTERYMAP_API learner_state {
 struct ratings_table {
   std::vector<std::string> learners;  ///< every learner of the log, in order of first appearance
   std::size_t competencies = 0;       ///< the framework's size
-  std::vector<std::uint32_t> learner;  ///< index into `learners`
-  std::vector<index_t> competency;     ///< framework index
-  std::vector<status> statuses;
-  std::vector<double> scores;        ///< NaN when absent
-  std::vector<std::int8_t> ratings;  ///< -1 when absent
-  std::vector<std::uint32_t> evidence_counts;
+  column<std::uint32_t> learner;  ///< index into `learners`
+  column<index_t> competency;     ///< framework index
+  column<status> statuses;
+  column<double> scores;        ///< NaN when absent
+  column<std::int8_t> ratings;  ///< -1 when absent
+  column<std::uint32_t> evidence_counts;
   double as_of = 0.0;
 };
 

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
 
@@ -174,11 +175,11 @@ class MASTERYMAP_API evidence_log {
   [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
   /// Raw columns (row i = event i, in insertion order).
-  [[nodiscard]] const std::vector<std::uint32_t>& learner_codes() const noexcept;
-  [[nodiscard]] const std::vector<std::uint32_t>& competency_codes() const noexcept;
-  [[nodiscard]] const std::vector<double>& times() const noexcept;
-  [[nodiscard]] const std::vector<float>& scores() const noexcept;
-  [[nodiscard]] const std::vector<std::uint32_t>& attribute_codes() const noexcept;
+  [[nodiscard]] const column<std::uint32_t>& learner_codes() const noexcept;
+  [[nodiscard]] const column<std::uint32_t>& competency_codes() const noexcept;
+  [[nodiscard]] const column<double>& times() const noexcept;
+  [[nodiscard]] const column<float>& scores() const noexcept;
+  [[nodiscard]] const column<std::uint32_t>& attribute_codes() const noexcept;
   [[nodiscard]] const std::vector<evidence_attributes>& attributes() const noexcept;
   /// Interned names, by code.
   [[nodiscard]] const std::vector<std::string>& learners() const noexcept;

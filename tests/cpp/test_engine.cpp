@@ -42,12 +42,14 @@ rule with(method m) {
   return r;
 }
 
-bool same(const std::vector<double>& a, const std::vector<double>& b) {
+template <typename A, typename B>
+bool same(const std::vector<double, A>& a, const std::vector<double, B>& b) {  // NaN == NaN
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
   return true;
 }
+bool same(const std::vector<double>& a, const std::vector<double>& b) { return same<>(a, b); }
 
 // Parent P with children A, B, C; grandparent G over P and D.
 framework family() {

@@ -125,3 +125,35 @@ def test_pickle():
     log.add("s2", "B", 1, 2)
     again = pickle.loads(pickle.dumps(log))
     pd.testing.assert_frame_equal(again.to_dataframe(), log.to_dataframe())
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64])
+def test_extend_takes_codes_of_any_integer_width(fw, dtype):
+    # Categorical codes arrive as int8/int16/..., factorize's as int64: the core widens them.
+    learners = ["s0", "s1", "s2"]
+    codes = np.array([2, 0, 1, 2], dtype=dtype)
+    log = mm.EvidenceLog()
+    log._append_columns(4, {"learner": (codes, learners), "competency": (np.zeros(4, dtype=dtype), ["A"]),
+                            "time": (np.arange(4.0),), "score": (np.array([1.0, 2, 3, 4]),)}, None)
+    assert log.to_dataframe().learner.tolist() == ["s2", "s0", "s1", "s2"]
+
+
+def test_missing_ids_in_categoricals_and_objects_are_reported_by_row(fw):
+    df = pd.DataFrame({
+        "learner": pd.Categorical(["s1", None, "s2", "s1"]),
+        "competency": ["A", "B", None, "A"],
+        "time": [1.0, 2.0, 3.0, 4.0],
+        "score": [1.0, 2.0, 3.0, 4.0],
+    })
+    log = mm.EvidenceLog().extend(df.iloc[:1])
+    with pytest.raises(mm.EvidenceError) as e:
+        log.extend(df, framework=fw)
+    assert e.value.rows == [1, 2]
+    assert "missing learner id" in str(e.value) and "missing competency id" in str(e.value)
+    assert len(log) == 1  # unchanged
+
+
+def test_codes_must_be_integers():
+    with pytest.raises(TypeError, match="integers"):
+        mm.EvidenceLog()._append_columns(1, {"learner": (np.array([0.5]), ["s"]), "competency": (np.array([0]), ["A"]),
+                                             "time": (np.array([1.0]),), "score": (np.array([1.0]),)}, None)

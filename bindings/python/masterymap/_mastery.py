@@ -36,20 +36,16 @@ def _checks(framework: Optional[Framework], policy: Optional[Policy]) -> Optiona
 
 
 def _names(values: Any) -> tuple:
-    """(uint32 codes, list of str names) of a text column (pandas Categorical or anything)."""
+    """(integer codes, list of str names) of a text column (pandas Categorical or anything).
+
+    Codes keep their dtype (the core widens them); -1 marks a missing value."""
     import pandas as pd
 
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy()
-        names = [str(c) for c in s.cat.categories]
-    else:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        names = [str(u) for u in uniques]
-    if (codes < 0).any():  # missing values: an empty name, which the core rejects as missing
-        codes = np.where(codes < 0, len(names), codes)
-        names = names + [""]
-    return codes.astype(np.uint32, copy=False), names
+        return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, [str(u) for u in uniques]
 
 
 def _floats(s: Any) -> np.ndarray:
@@ -242,17 +238,17 @@ def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *,
 def _table_frame(t: dict, scale_labels: list, all_rows: bool) -> Any:
     import pandas as pd
 
-    learner = t["learner"].astype(np.int64)
-    competency = t["competency"].astype(np.int64)
-    status = t["status"].astype(np.int64)
-    score, rating, evidence = t["score"], t["rating"].astype(np.int64), t["evidence"]
+    # Codes go to pandas as they come (uint32/uint8/int8): from_codes narrows them itself, so
+    # widening them first would only copy.
+    learner, competency, status = t["learner"], t["competency"], t["status"]
+    score, rating, evidence = t["score"], t["rating"], t["evidence"]
     if all_rows:  # expand to every (learner, competency), not_started where absent
         L, N = len(t["learners"]), len(t["competencies"])
-        flat = learner * N + competency
+        flat = learner.astype(np.int64) * N + competency
         learner, competency = np.repeat(np.arange(L), N), np.tile(np.arange(N), L)
-        full_status = np.zeros(L * N, dtype=np.int64)
+        full_status = np.zeros(L * N, dtype=status.dtype)
         full_score = np.full(L * N, np.nan)
-        full_rating = np.full(L * N, -1, dtype=np.int64)
+        full_rating = np.full(L * N, -1, dtype=rating.dtype)
         full_evidence = np.zeros(L * N, dtype=evidence.dtype)
         full_status[flat], full_score[flat], full_rating[flat], full_evidence[flat] = status, score, rating, evidence
         status, score, rating, evidence = full_status, full_score, full_rating, full_evidence
@@ -263,7 +259,7 @@ def _table_frame(t: dict, scale_labels: list, all_rows: bool) -> Any:
         "score": score,
         "rating": pd.Categorical.from_codes(rating, categories=scale_labels),
         "evidence": evidence,
-    })
+    }, copy=False)  # the arrays are fresh and ours: no need for pandas to copy them again
 
 
 def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *, as_of: Optional[float] = None,
