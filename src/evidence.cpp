@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "memory_util.hpp"
+#include "parallel.hpp"
 
 namespace masterymap {
 
@@ -388,6 +389,9 @@ struct staged_numbers {
 
 using detail::append_generated;
 
+// Batches of at least this many rows are validated and written on several threads.
+constexpr std::size_t parallel_rows = std::size_t{1} << 18;
+
 void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
   if (!b.learner.codes) throw std::invalid_argument("evidence batch: the learner column is required");
   if (!b.competency.codes) throw std::invalid_argument("evidence batch: the competency column is required");
@@ -454,26 +458,43 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
     const double* tv = b.time.values;
     const double* sv = b.score.values;
     const double* wv = b.weight.values;
+    // Blocks of rows in parallel (a large batch is memory-bound: two cores read it faster).
+    std::vector<unsigned> block_ok;
+    std::vector<double> block_hi;
+    const std::size_t nk = kind_code.size();
+    std::vector<std::uint8_t> kok(nk + 1, 0);
+    for (std::size_t j = 0; j < nk; ++j) kok[j] = kind_code[j] >= 0;
+    const auto nk32 = static_cast<std::uint32_t>(nk);
+    const auto ns = static_cast<std::uint32_t>(b.source.names.size());
+    const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
+    block_ok.assign(blocks, 1);
+    block_hi.assign(blocks, -std::numeric_limits<double>::infinity());
+    detail::run_threads(blocks, [&](unsigned k) {
+      const std::size_t rb = n * k / blocks, re = n * (k + 1) / blocks;
+      unsigned ok = 1;
+      double hi = -std::numeric_limits<double>::infinity();
+      for (std::size_t i = rb; i < re; ++i) {
+        const double t = tv[i], s = sv[i];
+        ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) & static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
+              static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(s >= smin) &
+              static_cast<unsigned>(s <= smax) & static_cast<unsigned>(s - s == 0);
+        hi = t > hi ? t : hi;
+      }
+      if (wv)
+        for (std::size_t i = rb; i < re; ++i)
+          ok &= static_cast<unsigned>(wv[i] >= 0) & static_cast<unsigned>(wv[i] - wv[i] == 0);
+      if (b.kind.codes)
+        for (std::size_t i = rb; i < re; ++i) ok &= kok[std::min(b.kind.codes[i], nk32)];
+      if (b.source.codes)
+        for (std::size_t i = rb; i < re; ++i) ok &= static_cast<unsigned>(b.source.codes[i] < ns);
+      block_ok[k] = ok;
+      block_hi[k] = hi;
+    });
     unsigned ok = 1;
     double hi = -std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double t = tv[i], s = sv[i];
-      ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) & static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
-            static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(s >= smin) & static_cast<unsigned>(s <= smax) &
-            static_cast<unsigned>(s - s == 0);
-      hi = t > hi ? t : hi;
-    }
-    if (wv)
-      for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(wv[i] >= 0) & static_cast<unsigned>(wv[i] - wv[i] == 0);
-    if (b.kind.codes) {
-      const auto nk = static_cast<std::uint32_t>(kind_code.size());
-      std::vector<std::uint8_t> kok(nk + 1, 0);
-      for (std::uint32_t j = 0; j < nk; ++j) kok[j] = kind_code[j] >= 0;
-      for (std::size_t i = 0; i < n; ++i) ok &= kok[std::min(b.kind.codes[i], nk)];
-    }
-    if (b.source.codes) {
-      const auto ns = static_cast<std::uint32_t>(b.source.names.size());
-      for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(b.source.codes[i] < ns);
+    for (unsigned k = 0; k < blocks; ++k) {
+      ok &= block_ok[k];
+      hi = block_hi[k] > hi ? block_hi[k] : hi;
     }
     all_ok = ok != 0;
     if (all_ok && n > 0 && !(hi <= tmax)) tmax = hi;  // also replaces the initial NaN
@@ -536,11 +557,6 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   // 3. Commit: nothing below can fail except allocation (done first). Columns grow by insert
   // from generating iterators, so new elements are written once (no zero-filling resize).
   reserve(n);  // the only step that may throw; the inserts below then cannot allocate
-  detail::prefault(d.learner.data() + d.learner.size(), n * sizeof(std::uint32_t));
-  detail::prefault(d.competency.data() + d.competency.size(), n * sizeof(std::uint32_t));
-  detail::prefault(d.time.data() + d.time.size(), n * sizeof(double));
-  detail::prefault(d.score.data() + d.score.size(), n * sizeof(float));
-  detail::prefault(d.attr.data() + d.attr.size(), n * sizeof(std::uint32_t));
   L.commit(d.learners);
   C.commit(d.competencies);
   S.commit(d.sources);
@@ -548,42 +564,64 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   const std::uint32_t* cmap = C.code.data();
   const std::uint32_t* lcodes = b.learner.codes;
   const std::uint32_t* ccodes = b.competency.codes;
-  append_generated(d.learner, n, [&](std::size_t i) { return lmap[lcodes[i]]; });
-  append_generated(d.competency, n, [&](std::size_t i) { return cmap[ccodes[i]]; });
-  if (b.time.values) {
-    d.time.insert(d.time.end(), b.time.values, b.time.values + n);
-  } else {
-    append_generated(d.time, n, [&](std::size_t i) { return time_at(i); });
-  }
-  if (b.score.values) {
-    const double* sv = b.score.values;
-    append_generated(d.score, n, [&](std::size_t i) { return static_cast<float>(sv[i]); });
-  } else {
-    append_generated(d.score, n, [&](std::size_t i) { return static_cast<float>(score_at(i)); });
-  }
+  // Attributes (kind, weight, source) are interned by the attribute column's task alone, with a
+  // cache of the last triple (batches usually repeat a few).
+  const std::uint8_t default_kind = 1;  // formative
+  const bool one_attr = !b.kind.codes && !b.weight.present() && !b.source.codes;
+  const std::uint32_t default_attr = one_attr ? d.intern_attr({default_kind, float_bits(1.0F), 0U}) : 0U;
+  // The five columns are independent: written as parallel tasks (largest first) for a large
+  // batch, each populating its new range first (one call instead of a fault per page).
+  auto grow = [n](auto& col, auto&& value_at) {
+    detail::prefault(col.data() + col.size(), n * sizeof(*col.data()));
+    append_generated(col, n, value_at);
+  };
+  auto column_task = [&](std::size_t task) {
+    switch (task) {
+      case 0:
+        if (b.time.values) {
+          detail::prefault(d.time.data() + d.time.size(), n * sizeof(double));
+          d.time.insert(d.time.end(), b.time.values, b.time.values + n);
+        } else {
+          grow(d.time, [&](std::size_t i) { return time_at(i); });
+        }
+        break;
+      case 1: grow(d.learner, [&](std::size_t i) { return lmap[lcodes[i]]; }); break;
+      case 2: grow(d.competency, [&](std::size_t i) { return cmap[ccodes[i]]; }); break;
+      case 3:
+        if (b.score.values) {
+          const double* sv = b.score.values;
+          grow(d.score, [&](std::size_t i) { return static_cast<float>(sv[i]); });
+        } else {
+          grow(d.score, [&](std::size_t i) { return static_cast<float>(score_at(i)); });
+        }
+        break;
+      default:
+        if (one_attr) {
+          detail::prefault(d.attr.data() + d.attr.size(), n * sizeof(std::uint32_t));
+          d.attr.insert(d.attr.end(), n, default_attr);
+        } else {
+          attr_key last{255, 0, 0};
+          std::uint32_t last_code = 0;
+          grow(d.attr, [&](std::size_t i) {
+            attr_key k{b.kind.codes ? static_cast<std::uint8_t>(kind_code[b.kind.codes[i]]) : default_kind,
+                       float_bits(static_cast<float>(weight_at(i))), b.source.codes ? S.code[b.source.codes[i]] : 0U};
+            if (!(k == last)) {
+              last = k;
+              last_code = d.intern_attr(k);
+            }
+            return last_code;
+          });
+        }
+        break;
+    }
+  };
+  detail::parallel_tasks(5, n >= parallel_rows ? 0U : 1U, [&](std::size_t task, unsigned) { column_task(task); });
   if (!all_ok) {
     const double* to = d.time.data() + (d.time.size() - n);
     for (std::size_t i = 0; i < n; ++i)
       if (!(to[i] <= tmax)) tmax = to[i];  // also replaces the initial NaN
   }
   d.max_time = tmax;
-  // Attributes: a per-batch cache for the common case of few (kind, weight, source) triples.
-  const std::uint8_t default_kind = 1;  // formative
-  if (!b.kind.codes && !b.weight.present() && !b.source.codes) {
-    d.attr.insert(d.attr.end(), n, d.intern_attr({default_kind, float_bits(1.0F), 0U}));
-    return;
-  }
-  attr_key last{255, 0, 0};
-  std::uint32_t last_code = 0;
-  append_generated(d.attr, n, [&](std::size_t i) {
-    attr_key k{b.kind.codes ? static_cast<std::uint8_t>(kind_code[b.kind.codes[i]]) : default_kind,
-               float_bits(static_cast<float>(weight_at(i))), b.source.codes ? S.code[b.source.codes[i]] : 0U};
-    if (!(k == last)) {
-      last = k;
-      last_code = d.intern_attr(k);
-    }
-    return last_code;
-  });
 }
 
 void evidence_log::append_row(std::string_view learner, std::string_view competency, double time, double score,
