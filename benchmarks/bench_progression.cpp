@@ -11,6 +11,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "../examples/cpp/ccss.hpp"
 
@@ -141,56 +143,51 @@ void BM_roster_ingest_one_event(benchmark::State& state) {
 }
 BENCHMARK(BM_roster_ingest_one_event)->Unit(benchmark::kMicrosecond);
 
-// The incremental update at roster level through the single-event API: the event is appended to
-// the log and, on the O(1) path, the learner's status/score/rating/code cell on that competency is
-// updated from a running accumulator (the frontier reads the codes). Events go to random learners
-// and competencies of the 100k roster, newest first per pair; the first event of a pair builds
-// its accumulator from the learner's rows.
-void BM_roster_add_one_event(benchmark::State& state) {
+// Single events through `roster::add` to random learners and competencies of the 100k roster,
+// newest first per pair (`t` continues across runs); the first event of a pair builds its
+// accumulator from the learner's rows. `key(learner, competency)` gives what `add` is called
+// with: names or indices.
+template <typename Key>
+void add_events(benchmark::State& state, unsigned seed, double& t, Key key) {
   auto& b = roster100k();
   const auto& fw = b.r->framework();
-  std::mt19937 rng(7);
+  std::mt19937 rng(seed);
   std::uniform_int_distribution<int> L(0, 99999), C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
+  using keys = decltype(key(fw, std::size_t{0}, mm::index_t{0}));
   struct one {
-    std::string learner;
-    std::string_view comp;
+    keys k;
     double score;
   };
   std::vector<one> ev(1 << 16);
-  for (auto& e : ev) e = {"s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng))), S(rng) >= 2 ? 3.0 : 2.0};
-  static double t = 2.0e9;  // across runs: every event is the newest of its pair
+  for (auto& e : ev) {
+    const auto l = static_cast<std::size_t>(L(rng));
+    const auto c = static_cast<mm::index_t>(C(rng));
+    e = {key(fw, l, c), S(rng) >= 2 ? 3.0 : 2.0};
+  }
   std::size_t i = 0, fast = 0;
   for (auto _ : state) {
     const one& e = ev[i++ & 0xFFFF];
-    fast += b.r->add(e.learner, e.comp, t, e.score).fast_rows;
+    fast += b.r->add(e.k.first, e.k.second, t, e.score).fast_rows;
     t += 1;
   }
   state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
+}
+
+// The incremental update at roster level through the single-event API: the event is appended to
+// the log and, on the O(1) path, the learner's status/score/rating/code cell on that competency is
+// updated from a running accumulator (the frontier reads the codes).
+void BM_roster_add_one_event(benchmark::State& state) {
+  static double t = 2.0e9;  // across runs: every event is the newest of its pair
+  add_events(state, 7, t, [](const mm::framework& fw, std::size_t l, mm::index_t c) {
+    return std::pair<std::string, std::string_view>{"s" + std::to_string(l), fw.id_of(c)};
+  });
 }
 BENCHMARK(BM_roster_add_one_event)->Unit(benchmark::kNanosecond);
 
 // The same by learner index and framework index (no name lookups): the O(1) cell update.
 void BM_roster_add_one_event_by_index(benchmark::State& state) {
-  auto& b = roster100k();
-  const auto& fw = b.r->framework();
-  std::mt19937 rng(9);
-  std::uniform_int_distribution<int> L(0, 99999), C(0, static_cast<int>(fw.size()) - 1), S(1, 4);
-  struct one {
-    std::size_t learner;
-    mm::index_t comp;
-    double score;
-  };
-  std::vector<one> ev(1 << 16);
-  for (auto& e : ev)
-    e = {static_cast<std::size_t>(L(rng)), static_cast<mm::index_t>(C(rng)), S(rng) >= 2 ? 3.0 : 2.0};
-  static double t = 2.05e9;  // across runs: every event is the newest of its pair
-  std::size_t i = 0, fast = 0;
-  for (auto _ : state) {
-    const one& e = ev[i++ & 0xFFFF];
-    fast += b.r->add(e.learner, e.comp, t, e.score).fast_rows;
-    t += 1;
-  }
-  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
+  static double t = 2.05e9;
+  add_events(state, 9, t, [](const mm::framework&, std::size_t l, mm::index_t c) { return std::pair{l, c}; });
 }
 BENCHMARK(BM_roster_add_one_event_by_index)->Unit(benchmark::kNanosecond);
 

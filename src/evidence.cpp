@@ -284,6 +284,16 @@ struct evidence_log::impl {
     sources.intern("");
   }
 
+  // Stores one validated row (capacity reserved by the caller: cannot throw).
+  void push_row(std::uint32_t l, std::uint32_t c, double t, double s, std::uint32_t a) noexcept {
+    learner.push_back(l);
+    competency.push_back(c);
+    time.push_back(t);
+    score.push_back(static_cast<float>(s));
+    attr.push_back(a);
+    if (!(t <= max_time)) max_time = t;  // also replaces the initial NaN
+  }
+
   std::uint32_t intern_attr(const attr_key& k) {
     auto [it, inserted] = attr_index.emplace(k, static_cast<std::uint32_t>(attrs.size()));
     if (inserted) {
@@ -624,6 +634,28 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   d.max_time = tmax;
 }
 
+namespace {
+const std::uint32_t zero_code = 0;  // the code of every column of a one-row batch
+}  // namespace
+
+evidence_columns evidence_columns::one_row(std::string_view learner, std::string_view competency,
+                                           std::string_view kind, std::string_view source, const double* weight) {
+  evidence_columns b;
+  b.size = 1;
+  b.learner = {&zero_code, {learner}};
+  b.competency = {&zero_code, {competency}};
+  b.kind = {&zero_code, {kind}};
+  b.source = {&zero_code, {source}};
+  b.weight.values = weight;
+  return b;
+}
+
+void evidence_columns::text_value(number_column& column, std::string_view text) {
+  column.values = nullptr;
+  column.codes = &zero_code;
+  column.names = {text};
+}
+
 void evidence_log::append_row(std::string_view learner, std::string_view competency, double time, double score,
                               std::string_view kind, double weight, std::string_view source,
                               const ingest_checks& checks) {
@@ -636,16 +668,9 @@ void evidence_log::append_row(std::string_view learner, std::string_view compete
                   std::isfinite(weight) && weight >= 0 &&
                   (!checks.known_competency || checks.known_competency(competency));
   if (!ok) {
-    const std::uint32_t zero = 0;
-    evidence_columns b;
-    b.size = 1;
-    b.learner = {&zero, {learner}};
-    b.competency = {&zero, {competency}};
-    b.kind = {&zero, {kind}};
-    b.source = {&zero, {source}};
+    evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
     b.time.values = &time;
     b.score.values = &score;
-    b.weight.values = &weight;
     append(b, checks);
     return;
   }
@@ -657,13 +682,7 @@ void evidence_log::append_row(std::string_view learner, std::string_view compete
   const std::uint32_t lc = code(d.learners, learner);
   const std::uint32_t cc = code(d.competencies, competency);
   const std::uint32_t sc = code(d.sources, source);
-  const std::uint32_t ac = d.intern_attr({static_cast<std::uint8_t>(*kc), float_bits(static_cast<float>(weight)), sc});
-  d.learner.push_back(lc);
-  d.competency.push_back(cc);
-  d.time.push_back(time);
-  d.score.push_back(static_cast<float>(score));
-  d.attr.push_back(ac);
-  if (!(time <= d.max_time)) d.max_time = time;
+  d.push_row(lc, cc, time, score, d.intern_attr({static_cast<std::uint8_t>(*kc), float_bits(static_cast<float>(weight)), sc}));
 }
 
 void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency, double time, double score,
@@ -682,13 +701,7 @@ void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency,
     return;
   }
   reserve(1);
-  const std::uint32_t ac = d.intern_attr({kind, float_bits(static_cast<float>(weight)), source});
-  d.learner.push_back(learner);
-  d.competency.push_back(competency);
-  d.time.push_back(time);
-  d.score.push_back(static_cast<float>(score));
-  d.attr.push_back(ac);
-  if (!(time <= d.max_time)) d.max_time = time;
+  d.push_row(learner, competency, time, score, d.intern_attr({kind, float_bits(static_cast<float>(weight)), source}));
 }
 
 // --- CSV -----------------------------------------------------------------------------------

@@ -191,32 +191,23 @@ kinds given to the constructor (or :meth:`add_kind`).
              const py::object& time, const std::string& kind, double weight, const std::string& source,
              const ingest_checks* checks) {
             // One row through the columnar path, so it is validated exactly like a batch.
-            const std::uint32_t zero = 0;
-            evidence_columns b;
-            b.size = 1;
-            b.learner = {&zero, {learner}};
-            b.competency = {&zero, {competency}};
-            b.kind = {&zero, {kind}};
-            b.source = {&zero, {source}};
+            evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
             double s = 0, t = 0;
             std::string stext, ttext;
             if (py::isinstance<py::str>(score)) {
               stext = score.cast<std::string>();
-              b.score.codes = &zero;
-              b.score.names = {stext};
+              evidence_columns::text_value(b.score, stext);
             } else {
               s = score.cast<double>();
               b.score.values = &s;
             }
             if (py::isinstance<py::str>(time)) {
               ttext = time.cast<std::string>();
-              b.time.codes = &zero;
-              b.time.names = {ttext};
+              evidence_columns::text_value(b.time, ttext);
             } else {
               t = time.cast<double>();
               b.time.values = &t;
             }
-            b.weight.values = &weight;
             log.append(b, checks ? *checks : ingest_checks{});
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"), py::arg("kind"),

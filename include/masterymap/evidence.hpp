@@ -71,6 +71,14 @@ struct evidence_columns {
   std::size_t size = 0;
   name_column learner, competency, kind, source;
   number_column time, score, weight;
+
+  /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
+  /// as numbers (`values`) or texts (`text_value`). Everything pointed to must outlive the batch.
+  [[nodiscard]] MASTERYMAP_API static evidence_columns one_row(std::string_view learner, std::string_view competency,
+                                                               std::string_view kind, std::string_view source,
+                                                               const double* weight);
+  /// Points a column of a one-row batch at a text to parse.
+  MASTERYMAP_API static void text_value(number_column& column, std::string_view text);
 };
 
 /// Checks applied to every row of a batch before anything is stored.

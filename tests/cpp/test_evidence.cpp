@@ -177,4 +177,26 @@ TEST_SUITE("evidence") {
     std::istringstream missing("learner,time,score\n");
     CHECK_THROWS_AS(log.append_csv(missing), parse_error);
   }
+
+  TEST_CASE("evidence_columns::one_row: a single row with texts to parse, validated like a batch") {
+    evidence_log log;
+    ingest_checks checks;
+    checks.min_score = 1;
+    checks.max_score = 4;
+    checks.score_labels = {{"Proficient", 3.0}};
+    const double weight = 2.0;
+    evidence_columns b = evidence_columns::one_row("ana", "A", "summative", "Ms. Rivera", &weight);
+    evidence_columns::text_value(b.score, "Proficient");
+    evidence_columns::text_value(b.time, "2024-03-01");
+    log.append(b, checks);
+    REQUIRE(log.size() == 1);
+    CHECK(log.scores()[0] == 3.0F);
+    CHECK(log.times()[0] == 1709251200.0);
+    CHECK(log.attributes()[log.attribute_codes()[0]].weight == 2.0F);
+    evidence_columns bad = evidence_columns::one_row("ana", "A", "summative", "", &weight);
+    evidence_columns::text_value(bad.score, "Great");
+    evidence_columns::text_value(bad.time, "yesterday");
+    CHECK_THROWS_WITH_AS(log.append(bad, checks), doctest::Contains("bad time 'yesterday'"), evidence_error);
+    CHECK(log.size() == 1);
+  }
 }
