@@ -5,6 +5,7 @@
 #define MASTERYMAP_MASTERYMAP_HPP
 
 #include <masterymap/config.hpp>
+#include <masterymap/column.hpp>
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/csv.hpp>
