@@ -157,3 +157,15 @@ def test_codes_must_be_integers():
     with pytest.raises(TypeError, match="integers"):
         mm.EvidenceLog()._append_columns(1, {"learner": (np.array([0.5]), ["s"]), "competency": (np.array([0]), ["A"]),
                                              "time": (np.array([1.0]),), "score": (np.array([1.0]),)}, None)
+
+
+def test_column_cache_limit_round_trips():
+    old = mm.set_column_cache_limit(0)  # returns every kept block to the system
+    try:
+        assert old >= 0
+        log = mm.EvidenceLog().extend({"learner": ["s"] * 300_000, "competency": ["A"] * 300_000,
+                                       "time": np.arange(300_000.0), "score": np.ones(300_000)})
+        assert len(log) == 300_000
+        assert mm.set_column_cache_limit(64 << 20) == 0
+    finally:
+        mm.set_column_cache_limit(old)

@@ -26,6 +26,7 @@ from ._core import (  # noqa: F401
     Explanation,
     ProbabilitySource,
     STATUSES,
+    set_column_cache_limit,
 )
 from . import _framework  # noqa: F401  (adds to_networkx, edges_frame, ... to Framework)
 from . import io  # noqa: F401
@@ -57,6 +58,7 @@ __all__ = [
     "Explanation",
     "ProbabilitySource",
     "STATUSES",
+    "set_column_cache_limit",
     "evaluate",
     "evaluate_all",
     "ratings",

@@ -336,6 +336,10 @@ class Engine:
     def ratings(self, log: EvidenceLog, *, as_of: Optional[float] = None, probabilities: Probabilities = None,
                 threads: int = 0, all_competencies: bool = False) -> Any: ...
 
+def set_column_cache_limit(bytes: int) -> int:
+    """Bytes of freed per-event columns kept for reuse (default 256 MiB); returns the old limit."""
+    ...
+
 def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: str, *,
              as_of: Optional[float] = None, probabilities: Probabilities = None) -> LearnerState: ...
 def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *, as_of: Optional[float] = None,
