@@ -41,8 +41,8 @@ struct block_cache {
         best = i;
     if (best == blocks.size()) return nullptr;
     void* p = blocks[best].first;
-    // The block keeps its mapped size: stash it in the size class of this request by unmapping
-    // the tail it will not use.
+    // A larger block is cut to the requested size (its tail unmapped): deallocate computes the
+    // mapped size from the element count, so it must unmap exactly what stays mapped.
     if (blocks[best].second > size) ::munmap(static_cast<char*>(p) + size, blocks[best].second - size);
     bytes -= blocks[best].second;
     blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(best));
@@ -52,9 +52,13 @@ struct block_cache {
     std::vector<std::pair<void*, std::size_t>> drop;
     {
       std::lock_guard<std::mutex> lock(m);
-      blocks.emplace_back(p, size);
-      bytes += size;
-      drop = trim();
+      if (size > limit) {  // never kept: do not evict the others for it
+        drop.emplace_back(p, size);
+      } else {
+        blocks.emplace_back(p, size);
+        bytes += size;
+        drop = trim();
+      }
     }
     for (auto [q, n] : drop) ::munmap(q, n);  // outside the lock
   }
