@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 
+#include "accumulate.hpp"
 #include "memory_util.hpp"
 #include "progression_impl.hpp"
 
@@ -108,11 +109,11 @@ bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isn
 // For a rule whose value and conditions fold event by event (no windows, expiry, monotonic
 // holding; method latest, highest, mean, weighted_mean, weighted_average, decaying_average or
 // n_mastery), one new event that is the newest of its (learner, competency) pair changes only
-// that cell. The roster keeps, per pair, the running state of the engine's formulas, folded in
-// the engine's aggregation order (time, then row) with the same floating-point operations in the
-// same order, so the cell is bit-identical to a full re-evaluation. Everything else (a rule that
-// does not fold, a competency under a rollup, an event older than the pair's newest) falls back
-// to re-evaluating the learner.
+// that cell. The roster keeps, per pair, the running state of the engine's own formulas
+// (push/value_of of accumulate.hpp), folded in the engine's aggregation order (time, then row),
+// so the cell is bit-identical to a full re-evaluation. Everything else (a rule that does not
+// fold, a competency under a rollup, an event older than the pair's newest) falls back to
+// re-evaluating the learner.
 
 constexpr std::size_t max_tracked_kinds = 4;  // require_kinds / exempt_confirm_kinds per rule
 
@@ -134,6 +135,7 @@ bool folds(const rule& r) {
 // A rule bound to the roster log's kind codes (as the engine binds it to a log).
 struct fast_rule {
   rule r;
+  detail::method_params mp;  // r.method with the policy's scale
   std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
   int pretest = -1;
   std::array<int, max_tracked_kinds> require{}, confirm{};
@@ -141,15 +143,8 @@ struct fast_rule {
 
 // Running state of one (learner, competency) pair over its events up to the evaluation time.
 struct accumulator {
-  std::uint32_t kept = 0;        // counted events
+  detail::running run;  // the method over the counted events (run.n: how many were counted)
   double last_time = -std::numeric_limits<double>::infinity();
-  double latest = nan_v;   // latest counted score
-  double highest = nan_v;
-  double sum = 0;          // mean: all counted; weighted_average: all but the latest
-  double sw = 0, sws = 0;  // weighted_mean
-  double decay = 0;        // decaying_average
-  double nm_sum = 0;       // n_mastery
-  std::uint32_t nm_count = 0;
   double pre_max = -std::numeric_limits<double>::infinity();
   std::array<float, max_tracked_kinds> require_last, confirm_last;  // NaN: none yet
   accumulator() {
@@ -158,9 +153,8 @@ struct accumulator {
   }
 };
 
-// Folds one event (in aggregation order) as engine.cpp's rate_core / aggregate would see it.
-void fold(accumulator& a, const fast_rule& fr, const scale& sc, double time, float score,
-          const evidence_attributes& attr) {
+// Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
+void fold(accumulator& a, const fast_rule& fr, double time, float score, const evidence_attributes& attr) {
   const std::uint8_t k = attr.kind;
   const double S = static_cast<double>(score);
   if (static_cast<int>(k) == fr.pretest) a.pre_max = std::max(a.pre_max, S);
@@ -170,34 +164,7 @@ void fold(accumulator& a, const fast_rule& fr, const scale& sc, double time, flo
     if (fr.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
   a.last_time = time;
   if (fr.skip[k]) return;
-  const method& m = fr.r.method;
-  switch (m.type()) {
-    case method::kind::highest: a.highest = a.kept == 0 ? S : std::max(a.highest, S); break;
-    case method::kind::mean: a.sum += S; break;
-    case method::kind::weighted_mean: {
-      const double w = attr.weight;
-      a.sw += w;
-      a.sws += w * S;
-      break;
-    }
-    case method::kind::weighted_average:
-      if (a.kept > 0) a.sum += a.latest;
-      break;
-    case method::kind::decaying_average: {
-      const double w = m.w();
-      a.decay = a.kept == 0 ? S : w * S + (1 - w) * a.decay;
-      break;
-    }
-    case method::kind::n_mastery:
-      if (sc.reaches_mastery(S)) {
-        a.nm_sum += S;
-        ++a.nm_count;
-      }
-      break;
-    default: break;
-  }
-  a.latest = S;
-  ++a.kept;
+  detail::push(a.run, fr.mp, S, static_cast<double>(attr.weight));
 }
 
 struct cell_outcome {
@@ -209,28 +176,10 @@ struct cell_outcome {
 // The outcome of a pair with at least one event up to the evaluation time (rate_core's tail).
 cell_outcome outcome_of(const accumulator& a, const fast_rule& fr, const scale& sc) {
   const rule& r = fr.r;
-  const method& m = r.method;
-  std::optional<double> value;
-  const std::size_t n = a.kept;
-  if (n > 0) switch (m.type()) {
-      case method::kind::latest: value = a.latest; break;
-      case method::kind::highest: value = a.highest; break;
-      case method::kind::mean: value = a.sum / static_cast<double>(n); break;
-      case method::kind::weighted_mean:
-        if (a.sw > 0) value = a.sws / a.sw;
-        break;
-      case method::kind::weighted_average:
-        value = n == 1 ? a.latest : m.w() * a.latest + (1 - m.w()) * (a.sum / static_cast<double>(n - 1));
-        break;
-      case method::kind::decaying_average: value = a.decay; break;
-      case method::kind::n_mastery:
-        if (!(a.nm_count < m.n() || a.nm_count == 0)) value = a.nm_sum / static_cast<double>(a.nm_count);
-        break;
-      default: break;
-    }
+  const std::optional<double> value = detail::value_of(a.run, fr.mp);
   const double tol = sc.tolerance();
   const bool reached = value && sc.reaches_mastery(*value);
-  const bool enough = a.kept >= r.min_evidence;
+  const bool enough = a.run.n >= r.min_evidence;
   auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes, const std::array<float, max_tracked_kinds>& last,
                        std::size_t count) {
     for (std::size_t j = 0; j < count; ++j)
@@ -422,6 +371,7 @@ struct roster::impl {
         distinct.push_back(r);
         fast_rules.push_back({});
         fast_rules.back().r = r;
+        fast_rules.back().mp = detail::method_params(r.method, eng.policy().scale());
         it = distinct.end() - 1;
       }
       fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
@@ -468,9 +418,8 @@ struct roster::impl {
     }
     std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
     const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
-    const scale& scl = eng.policy().scale();
     for (const timed_row& e : evs)
-      fold(a, fr, scl, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
+      fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
     return a;
   }
 
@@ -506,7 +455,7 @@ struct roster::impl {
     if (t < a.last_time) return false;  // out of order for this pair
     const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
     const scale& scl = eng.policy().scale();
-    fold(a, fr, scl, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
+    fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
     const cell_outcome o = outcome_of(a, fr, scl);
     const std::size_t cell = static_cast<std::size_t>(l) * n + c;
     st[cell] = o.st;

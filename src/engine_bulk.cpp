@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// The engine's bulk fast path: engine::rate_all and its per-learner kernel.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "accumulate.hpp"
+#include "engine_detail.hpp"
+#include "memory_util.hpp"
+
+namespace masterymap::detail {
+
+// --- the bulk fast path (rate_all) ---------------------------------------------------------------
+//
+// A rule without window, expiry, gatekeeper, exemption or monotonic holding, whose method runs
+// incrementally (every method but mode and bkt), is rated from running accumulators in one pass
+// over a learner's events in row order: the counted events of one (learner, competency) are in
+// aggregation order (time, then row) as long as their times do not go back. A competency whose
+// counted times go back, or whose rule is not simple, is rated by the general path from its
+// gathered and sorted events. Both paths share `push`/`value_of` (accumulate.hpp), so the values
+// are identical.
+//
+// The learner's events come either straight from the log's columns (when the log is already
+// grouped by learner, i.e. learner codes never decrease) or from one counting-sort pass into
+// 16-byte records (time, score, competency and attribute packed into 32 bits).
+
+namespace {
+
+struct fast_rule {
+  bool simple = false;
+  method_params mp;
+  std::uint32_t min_evidence = 1;
+  const std::array<std::uint8_t, 256>* flags = nullptr;  // an event counts iff (*flags)[kind] == 0
+};
+
+bool is_simple(const rule& r) noexcept {
+  return runs_incrementally(r.method.type()) && r.require_kinds.empty() && !r.window_last && !r.window_days &&
+         !r.expires_after_days && !r.exempt_on_pretest && !r.monotonic;
+}
+
+enum : std::uint8_t { acc_untouched = 0, acc_fast = 1, acc_general = 2 };
+
+// One (learner, competency) being rated.
+struct acc {
+  running run;
+  double last_t = 0;
+  const fast_rule* fr = nullptr;
+  outcome general_out;  // acc_general: the general path's outcome
+  std::uint32_t count = 0;
+  std::uint8_t mode = acc_untouched;
+};
+
+struct rec16 {
+  double time;
+  float score;
+  std::uint32_t key;  // competency << attr_bits | attribute
+};
+static_assert(sizeof(rec16) == 16, "16-byte records");
+
+unsigned bits_for(std::size_t x) noexcept {  // bits needed to store 0..x
+  unsigned b = 0;
+  while (b < 64 && (x >> b) != 0) ++b;
+  return b;
+}
+
+// Events of the log in row order; competency nc = not in the framework.
+struct column_source {
+  const std::uint32_t* comp;
+  const std::vector<std::uint32_t>* comp_map;
+  const double* time;
+  const float* score;
+  const std::uint32_t* attr;
+  std::uint32_t nc;
+  void get(std::size_t i, std::uint32_t& c, double& t, float& s, std::uint32_t& a) const noexcept {
+    const std::uint32_t x = (*comp_map)[comp[i]];
+    c = x == none32 ? nc : x;
+    t = time[i];
+    s = score[i];
+    a = attr[i];
+  }
+};
+
+// Events partitioned by learner, each learner's in row order.
+struct record_source {
+  const rec16* r;
+  unsigned attr_bits;
+  std::uint32_t attr_mask;
+  void get(std::size_t i, std::uint32_t& c, double& t, float& s, std::uint32_t& a) const noexcept {
+    const rec16& x = r[i];
+    c = x.key >> attr_bits;
+    a = x.key & attr_mask;
+    t = x.time;
+    s = x.score;
+  }
+};
+
+// The scale's thresholds, precomputed for the bulk path: the same comparisons as
+// scale::rating_index / reaches_mastery / reaches_exceeds (bit-identical), without a call per row.
+struct scale_cuts {
+  std::vector<double> values;  // ascending rating values
+  double tol = 0, mastery = 0, exceeds = 0;
+  bool has_exceeds = false;
+  explicit scale_cuts(const scale& sc) : tol(sc.tolerance()), mastery(sc.mastery_value() - sc.tolerance()) {
+    for (const auto& r : sc.ratings()) values.push_back(r.value);
+    if (auto e = sc.exceeds_value()) {
+      has_exceeds = true;
+      exceeds = *e - tol;
+    }
+  }
+  std::int8_t rating(double v) const noexcept {  // -1: below the lowest rating
+    const double x = v + tol;
+    std::size_t i = 0;
+    while (i < values.size() && !(x < values[i])) ++i;  // first value above x
+    return static_cast<std::int8_t>(static_cast<int>(i) - 1);
+  }
+};
+
+struct bulk_context {
+  const binding* b = nullptr;
+  const scale_cuts* cuts = nullptr;
+  std::vector<fast_rule> rules;  // per distinct rule of the compiled policy
+  bool all_counted = true;       // every attribute of the log counts under every simple rule
+  std::uint32_t nc = 0;
+};
+
+// Per-thread state of the bulk path.
+struct bulk_worker {
+  std::vector<acc> accs;  // by framework index
+  std::vector<index_t> touched;
+  std::vector<std::uint64_t> bits;  // sort_touched's bitmap, all zero between calls
+  std::vector<std::pair<index_t, ev>> general;
+  std::vector<ev> evs;
+  scratch s;
+  std::vector<status> st;  // dense outputs, only with rollups
+  std::vector<double> score;
+  std::vector<std::int8_t> rating;
+  std::vector<std::uint32_t> count;
+  ratings_table out;
+  explicit bulk_worker(std::size_t nc) : accs(nc), bits((nc + 63) / 64, 0), s(nc) {}
+};
+
+inline std::size_t trailing_zeros(std::uint64_t x) noexcept {  // x != 0
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctzll(x));
+#else
+  std::size_t n = 0;
+  for (; (x & 1) == 0; x >>= 1) ++n;
+  return n;
+#endif
+}
+
+// Sorts a learner's touched competencies (distinct indices below nc): by a bitmap over all nc
+// when that is cheaper than a comparison sort (a few dozen of a few hundred, the usual case).
+void sort_touched(std::vector<index_t>& touched, std::vector<std::uint64_t>& bits, std::size_t nc) {
+  const std::size_t words = (nc + 63) / 64;
+  if (touched.size() < 2) return;
+  if (words > touched.size() * 8) {
+    std::sort(touched.begin(), touched.end());
+    return;
+  }
+  for (index_t c : touched) bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+  std::size_t k = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    for (std::uint64_t x = bits[w]; x != 0; x &= x - 1)
+      touched[k++] = static_cast<index_t>(w * 64 + trailing_zeros(x));
+    bits[w] = 0;
+  }
+}
+
+outcome fast_outcome(const acc& x, const scale_cuts& sc) {
+  outcome o;
+  o.count = x.count;
+  const fast_rule& fr = *x.fr;
+  const std::optional<double> v = value_of(x.run, fr.mp);
+  if (v && !std::isnan(*v)) {
+    o.score = *v;
+    o.rating = sc.rating(*v);
+    o.st = *v >= sc.mastery && x.run.n >= fr.min_evidence ? (sc.has_exceeds && *v >= sc.exceeds ? status::exceeded : status::mastered)
+                                                          : status::in_progress;
+  } else {
+    if (v) o.score = *v;
+    o.st = status::in_progress;
+  }
+  return o;
+}
+
+void reserve_table(ratings_table& t, std::size_t n) {  // column storage: huge-page backed
+  t.learner.reserve(n);
+  t.competency.reserve(n);
+  t.statuses.reserve(n);
+  t.scores.reserve(n);
+  t.ratings.reserve(n);
+  t.evidence_counts.reserve(n);
+}
+
+// Makes rows [ready, need) of a reserved table writable ahead of the writes, in blocks of at
+// least 64K rows (one populate call per column and block instead of a fault per page).
+void populate_rows(ratings_table& t, std::size_t& ready, std::size_t need) noexcept {
+  if (need <= ready) return;
+  const std::size_t upto = std::min(t.learner.capacity(), std::max(need, ready + (std::size_t{1} << 16)));
+  if (upto <= ready) return;
+  auto pop = [&](const auto& c) {
+    detail::column_populate(c.data() + ready, (upto - ready) * sizeof(*c.data()));
+  };
+  pop(t.learner);
+  pop(t.competency);
+  pop(t.statuses);
+  pop(t.scores);
+  pop(t.ratings);
+  pop(t.evidence_counts);
+  ready = upto;
+}
+
+// An uninitialised scratch array of n trivially copyable T in column storage.
+template <typename T>
+class column_block {
+ public:
+  explicit column_block(std::size_t n)
+      : n_(std::max<std::size_t>(n, 1)), p_(static_cast<T*>(detail::column_allocate(n_ * sizeof(T)))) {}
+  column_block(const column_block&) = delete;
+  column_block& operator=(const column_block&) = delete;
+  ~column_block() { detail::column_deallocate(p_, n_ * sizeof(T)); }
+  T* data() const noexcept { return p_; }
+  void populate(std::size_t b, std::size_t e) const noexcept { detail::column_populate(p_ + b, (e - b) * sizeof(T)); }
+
+ private:
+  std::size_t n_;
+  T* p_;
+};
+
+void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
+  out.learner.push_back(l);
+  out.competency.push_back(c);
+  out.statuses.push_back(o.st);
+  out.scores.push_back(o.score);
+  out.ratings.push_back(o.rating);
+  out.evidence_counts.push_back(o.count);
+}
+
+// Rates learner l from events [begin, end) of `src` (in row order) into w.out. K: the method of
+// every simple rule, or -1 when they differ (dispatch per event).
+template <int K, typename Source>
+void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
+                       std::uint32_t l, const std::string& learner, bulk_worker& w) {
+  const binding& b = *k.b;
+  const compiled_policy& ctx = *b.ctx;
+  const evidence_attributes* attrs = b.attrs;
+  const double as_of = b.as_of;
+  const std::uint16_t* rule_of = ctx.rule_of.data();
+  acc* accs = w.accs.data();
+  auto& touched = w.touched;
+  touched.clear();
+  bool any_general = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    std::uint32_t c, a;
+    double t;
+    float s;
+    src.get(i, c, t, s, a);
+    if (c == k.nc || t > as_of) continue;
+    acc& x = accs[c];
+    if (x.mode == acc_untouched) {
+      x.fr = &k.rules[rule_of[c]];
+      x.mode = x.fr->simple ? acc_fast : acc_general;
+      any_general = any_general || !x.fr->simple;
+      x.run = running{};
+      x.count = 0;
+      x.last_t = -std::numeric_limits<double>::infinity();
+      touched.push_back(c);
+    }
+    ++x.count;
+    if (x.mode != acc_fast) continue;
+    if (!k.all_counted && (*x.fr->flags)[attrs[a].kind]) continue;
+    if (t < x.last_t) {  // counted times go back: sort this competency's events
+      x.mode = acc_general;
+      any_general = true;
+      continue;
+    }
+    x.last_t = t;
+    if constexpr (K < 0) {
+      push(x.run, x.fr->mp, static_cast<double>(s), static_cast<double>(attrs[a].weight));
+    } else {
+      constexpr auto kind = static_cast<method::kind>(K);
+      push_k<kind>(x.run, x.fr->mp, static_cast<double>(s),
+                   kind == method::kind::weighted_mean ? static_cast<double>(attrs[a].weight) : 1.0);
+    }
+  }
+  if (any_general) {
+    auto& gen = w.general;
+    gen.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      std::uint32_t c, a;
+      double t;
+      float s;
+      src.get(i, c, t, s, a);
+      if (c == k.nc || t > as_of || accs[c].mode != acc_general) continue;
+      gen.push_back({c, ev{t, s, a, static_cast<std::uint32_t>(i)}});
+    }
+    std::sort(gen.begin(), gen.end(), [](const auto& p, const auto& q) {
+      return p.first < q.first || (p.first == q.first && ev_less(p.second, q.second));
+    });
+    for (std::size_t g = 0; g < gen.size();) {
+      const index_t c = gen[g].first;
+      w.evs.clear();
+      for (; g < gen.size() && gen[g].first == c; ++g) w.evs.push_back(gen[g].second);
+      accs[c].general_out = rate(b, c, w.evs.data(), w.evs.size(), learner, w.s, nullptr);
+    }
+  }
+  sort_touched(touched, w.bits, k.nc);
+  auto outcome_of = [&](const acc& x) { return x.mode == acc_fast ? fast_outcome(x, *k.cuts) : x.general_out; };
+  if (ctx.rollup_order.empty()) {
+    for (index_t c : touched) {
+      emit(w.out, l, c, outcome_of(accs[c]));
+      accs[c].mode = acc_untouched;
+    }
+    return;
+  }
+  dense_out d{w.st.data(), w.score.data(), w.rating.data(), w.count.data()};
+  for (index_t c : touched) {
+    write(d, c, outcome_of(accs[c]));
+    accs[c].mode = acc_untouched;
+  }
+  apply_rollups(b, d, w.s);
+  // The touched competencies and the rollup parents, in index order.
+  auto& merged = w.s.merged;
+  merged.assign(touched.begin(), touched.end());
+  merged.insert(merged.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  for (index_t c : merged) {
+    if (w.st[c] != status::not_started || w.count[c] > 0)
+      emit(w.out, l, c, outcome{w.st[c], w.score[c], w.rating[c], w.count[c]});
+    w.st[c] = status::not_started;
+    w.score[c] = detail::nan;
+    w.rating[c] = -1;
+    w.count[c] = 0;
+  }
+}
+
+}  // namespace
+
+}  // namespace masterymap::detail
+
+namespace masterymap {
+
+using detail::binding;
+using detail::bits_for;
+using detail::bulk_context;
+using detail::bulk_worker;
+using detail::column_block;
+using detail::column_source;
+using detail::default_as_of;
+using detail::fast_rule;
+using detail::init_state_arrays;
+using detail::is_simple;
+using detail::method_params;
+using detail::none32;
+using detail::parallel_ranges;
+using detail::populate_rows;
+using detail::rate_learner_bulk;
+using detail::rec16;
+using detail::record_source;
+using detail::reserve_table;
+using detail::scale_cuts;
+using detail::thread_count;
+
+ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& o) const {
+  const std::size_t nc = ctx_->fw.size(), L = log.learners().size(), n = log.size();
+  ratings_table t;
+  t.learners = log.learners();
+  t.competencies = nc;
+  t.as_of = default_as_of(log, o);
+  const binding b(*ctx_, log, t.as_of, o.probabilities.get());
+  const scale& sc = ctx_->pol.scale();
+  bulk_context k;
+  k.b = &b;
+  k.nc = static_cast<std::uint32_t>(nc);
+  const scale_cuts cuts(sc);
+  k.cuts = &cuts;
+  const auto& attrs = log.attributes();
+  k.rules.resize(ctx_->rules.size());
+  for (std::size_t r = 0; r < ctx_->rules.size(); ++r) {
+    const rule& ru = ctx_->rules[r];
+    fast_rule& fr = k.rules[r];
+    fr.simple = is_simple(ru);
+    fr.mp = method_params(ru.method, sc);
+    fr.min_evidence = ru.min_evidence;
+    fr.flags = &b.rules[r].flags;
+    if (fr.simple)
+      for (const auto& a : attrs) k.all_counted = k.all_counted && (*fr.flags)[a.kind] == 0;
+  }
+  // The method of every simple rule, when they share one (the kernel is then specialised).
+  int one_kind = -2;
+  for (const fast_rule& fr : k.rules)
+    if (fr.simple) one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind) ? static_cast<int>(fr.mp.kind) : -1;
+  // Rows per learner (start: prefix sums), and whether the log is already grouped by learner
+  // (codes are given in order of first appearance, so a grouped log has non-decreasing learner
+  // codes). Counted per block of rows in parallel, each block's counts then become that
+  // block's write cursors, so the partition below is stable and parallel too.
+  const std::uint32_t* lc = log.learner_codes().data();
+  const unsigned threads = thread_count(o, L);
+  const unsigned pt = n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U;  // partition threads
+  std::vector<std::uint32_t> cursors(std::size_t{pt} * L, 0);
+  std::vector<std::uint8_t> block_grouped(pt, 1);
+  auto block = [&](unsigned th) { return std::pair<std::size_t, std::size_t>{n * th / pt, n * (th + 1) / pt}; };
+  detail::run_threads(pt, [&](unsigned th) {
+    const auto [rb, re] = block(th);
+    std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
+    bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
+    for (std::size_t i = rb; i < re; ++i) {
+      ++cnt[lc[i]];
+      g = g && (i == rb || lc[i - 1] <= lc[i]);
+    }
+    block_grouped[th] = g ? 1 : 0;
+  });
+  std::vector<std::uint32_t> start(L + 1, 0);
+  for (std::size_t l = 0; l < L; ++l) {
+    std::uint32_t at = start[l];
+    for (unsigned th = 0; th < pt; ++th) {
+      const std::uint32_t c = cursors[std::size_t{th} * L + l];
+      cursors[std::size_t{th} * L + l] = at;
+      at += c;
+    }
+    start[l + 1] = at;
+  }
+  const bool grouped = std::all_of(block_grouped.begin(), block_grouped.end(), [](std::uint8_t g) { return g != 0; });
+
+  // Rows a learner can add to the table: one per event plus the rollup parents.
+  const std::size_t nroll = ctx_->rollup_order.size();
+  std::vector<ratings_table> parts(threads);  // one per worker, in learner-range order
+  auto run = [&](const auto& src) {
+    parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
+      bulk_worker w(nc);
+      if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
+      // Reserved (virtual memory only) so the table never reallocates: the first worker's for
+      // every row of the result (the others' rows are appended to it), the others' for their
+      // own range. Pages are populated in blocks just ahead of the writes.
+      reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
+      std::size_t ready = 0;
+      auto each = [&](auto kernel) {
+        for (std::size_t l = lb; l < le; ++l) {
+          populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
+          kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), t.learners[l], w);
+        }
+      };
+      using S = std::decay_t<decltype(src)>;
+      switch (one_kind) {
+        case static_cast<int>(method::kind::latest): each(rate_learner_bulk<0, S>); break;
+        case static_cast<int>(method::kind::highest): each(rate_learner_bulk<1, S>); break;
+        case static_cast<int>(method::kind::mean): each(rate_learner_bulk<2, S>); break;
+        case static_cast<int>(method::kind::weighted_mean): each(rate_learner_bulk<3, S>); break;
+        case static_cast<int>(method::kind::weighted_average): each(rate_learner_bulk<5, S>); break;
+        case static_cast<int>(method::kind::decaying_average): each(rate_learner_bulk<6, S>); break;
+        case static_cast<int>(method::kind::n_mastery): each(rate_learner_bulk<7, S>); break;
+        case static_cast<int>(method::kind::power_law): each(rate_learner_bulk<8, S>); break;
+        default: each(rate_learner_bulk<-1, S>); break;
+      }
+      parts[th] = std::move(w.out);
+    });
+  };
+  const std::uint32_t* cc = log.competency_codes().data();
+  const double* tm = log.times().data();
+  const float* sco = log.scores().data();
+  const std::uint32_t* ac = log.attribute_codes().data();
+  const std::uint32_t* cmap = b.comp_map.data();
+  const unsigned attr_bits = attrs.size() <= 1 ? 0U : bits_for(attrs.size() - 1);
+  if (grouped) {
+    run(column_source{cc, &b.comp_map, tm, sco, ac, k.nc});
+  } else if (attr_bits + bits_for(nc) <= 32) {
+    // One counting-sort pass into 16-byte records, stable (row order kept within a learner);
+    // each thread populates its share of the buffer, then scatters its block of rows.
+    column_block<rec16> recs(n);
+    detail::run_threads(pt, [&](unsigned th) { recs.populate(n * th / pt, n * (th + 1) / pt); });
+    const std::uint32_t unknown = k.nc;
+    detail::run_threads(pt, [&](unsigned th) {
+      const auto [rb, re] = block(th);
+      std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
+      rec16* r = recs.data();
+      for (std::size_t i = rb; i < re; ++i) {
+        const std::uint32_t c = cmap[cc[i]];
+        r[cursor[lc[i]]++] = {tm[i], sco[i], ((c == none32 ? unknown : c) << attr_bits) | ac[i]};
+      }
+    });
+    run(record_source{recs.data(), attr_bits, attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))});
+  } else {
+    // Too many competencies and attributes to pack: gather row indices instead.
+    column_block<std::uint32_t> rows(n);
+    detail::run_threads(pt, [&](unsigned th) {
+      const auto [rb, re] = block(th);
+      std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
+      for (std::size_t i = rb; i < re; ++i) rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
+    });
+    struct row_source {
+      column_source cols;
+      const std::uint32_t* rows;
+      void get(std::size_t i, std::uint32_t& c, double& t_, float& s, std::uint32_t& a) const noexcept {
+        cols.get(rows[i], c, t_, s, a);
+      }
+    };
+    run(row_source{column_source{cc, &b.comp_map, tm, sco, ac, k.nc}, rows.data()});
+  }
+  // The first worker's table (reserved for every row) takes the others' rows, in learner order.
+  ratings_table& all = parts[0];
+  std::size_t total = 0;
+  for (const auto& p : parts) total += p.learner.size();
+  std::size_t ready = all.learner.size();
+  populate_rows(all, ready, total);
+  for (std::size_t p = 1; p < parts.size(); ++p) {
+    const ratings_table& x = parts[p];
+    all.learner.insert(all.learner.end(), x.learner.begin(), x.learner.end());
+    all.competency.insert(all.competency.end(), x.competency.begin(), x.competency.end());
+    all.statuses.insert(all.statuses.end(), x.statuses.begin(), x.statuses.end());
+    all.scores.insert(all.scores.end(), x.scores.begin(), x.scores.end());
+    all.ratings.insert(all.ratings.end(), x.ratings.begin(), x.ratings.end());
+    all.evidence_counts.insert(all.evidence_counts.end(), x.evidence_counts.begin(), x.evidence_counts.end());
+  }
+  t.learner = std::move(all.learner);
+  t.competency = std::move(all.competency);
+  t.statuses = std::move(all.statuses);
+  t.scores = std::move(all.scores);
+  t.ratings = std::move(all.ratings);
+  t.evidence_counts = std::move(all.evidence_counts);
+  return t;
+}
+
+}  // namespace masterymap

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: the compiled form of a policy, and the types and functions the engine's parts share.
+//
+//   engine_compile.cpp  compiling a policy against a framework, binding it to a log
+//   engine_rate.cpp     the general rating path: one competency, rollups, one learner
+//   engine_explain.cpp  learner_state::explain
+//   engine_bulk.cpp     the bulk fast path, engine::rate_all
+//   engine.cpp          the public engine and learner_state
+#ifndef MASTERYMAP_SRC_ENGINE_DETAIL_HPP
+#define MASTERYMAP_SRC_ENGINE_DETAIL_HPP
+
+#include <masterymap/engine.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parallel.hpp"
+
+namespace masterymap::detail {
+
+/// "None" in the 32-bit code maps (a log competency the framework does not have).
+inline constexpr std::uint32_t none32 = std::numeric_limits<std::uint32_t>::max();
+/// Seconds per day: windows and expiry are given in days, evidence times in seconds.
+inline constexpr double day = 86400.0;
+/// "No score" in the dense outputs.
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+// --- the compiled policy (engine_compile.cpp) ---------------------------------------------------
+
+/// A rollup group with ids resolved to framework indices.
+struct rgroup {
+  struct ritem {
+    std::int32_t comp = -1;    // framework index, or -1
+    std::int32_t nested = -1;  // group index, or -1
+    double value = 1.0;
+    bool required = false;
+  };
+  rollup::op kind = rollup::op::all_of;
+  std::uint32_t k = 0;
+  double min_points = 0;
+  std::vector<ritem> items;
+};
+
+/// A rollup with ids resolved to framework indices; groups[0] is the top group.
+struct rrollup {
+  std::vector<rgroup> groups;
+  std::string text;
+};
+
+/// A policy compiled against a framework: shared (immutable) by an engine and its states.
+struct compiled_policy {
+  masterymap::framework fw;
+  masterymap::policy pol;
+  std::vector<rule> rules;               // distinct rules
+  std::vector<std::uint16_t> rule_of;    // per competency
+  std::vector<std::int32_t> rollup_of;   // per competency: index into rollups, or -1
+  std::vector<rrollup> rollups;
+  std::vector<index_t> rollup_order;     // parents with a rollup, children before parents
+};
+
+/// Compiles `pol` against `fw`. \throws policy_error listing every problem; with `report`,
+/// stores the problems there instead and returns null.
+std::shared_ptr<const compiled_policy> compile(framework fw, policy pol, std::vector<std::string>* report);
+
+// --- a compiled policy bound to one log (engine_compile.cpp) ------------------------------------
+
+inline constexpr std::uint8_t flag_ignored = 1;  // kind never counts
+inline constexpr std::uint8_t flag_pretest = 2;  // pre-test, used for exemption only
+
+/// One distinct rule bound to a log's kind codes.
+struct rule_binding {
+  std::array<std::uint8_t, 256> flags{};  // per kind code: flag_ignored | flag_pretest, 0 = counts
+  int pretest = -1;
+  std::vector<int> require, confirm;  // log kind codes (-1: the log has no such kind)
+};
+
+/// A compiled policy bound to one log, an evaluation time and a probability source.
+struct binding {
+  const compiled_policy* ctx = nullptr;
+  const evidence_log* log = nullptr;
+  std::vector<std::uint32_t> comp_map;  // log competency code -> framework index
+  std::vector<rule_binding> rules;
+  const evidence_attributes* attrs = nullptr;
+  double as_of = 0;
+  const probability_source* prob = nullptr;
+
+  binding(const compiled_policy& c, const evidence_log& l, double when, const probability_source* p);
+};
+
+/// The evaluation time: the option, else the log's latest time (infinity for an empty log).
+double default_as_of(const evidence_log& log, const evaluate_options& o);
+
+// --- rating one competency (engine_rate.cpp) ----------------------------------------------------
+
+/// One event of a competency, in the form the rating reads.
+struct ev {
+  double time;
+  float score;
+  std::uint32_t attr;
+  std::uint32_t row;
+};
+
+/// Aggregation order: by time, then by row.
+inline bool ev_less(const ev& a, const ev& b) noexcept {
+  return a.time < b.time || (a.time == b.time && a.row < b.row);
+}
+
+/// The result of rating one competency.
+struct outcome {
+  status st = status::not_started;
+  double score = nan;
+  std::int8_t rating = -1;
+  std::uint32_t count = 0;
+};
+
+/// Why each event counted or not, and what is unmet: collected only when explaining.
+struct trace {
+  std::vector<std::string> reason;  // per event; empty = counted
+  std::vector<std::string> unmet;
+  std::vector<std::string> notes;
+  std::optional<double> value;
+};
+
+/// Working memory of one thread, reused across learners and competencies.
+struct scratch {
+  std::vector<std::uint32_t> kept;
+  std::vector<double> tmp;
+  std::vector<ev> evs;
+  std::vector<std::uint32_t> cnt, pos;  // dense over framework indices, reset after use
+  std::vector<index_t> touched;
+  std::vector<std::uint32_t> bucket;
+  std::vector<std::uint8_t> done, started;
+  std::vector<double> gvalue;
+  std::vector<index_t> merged;
+  std::uint32_t slot = 0;  // index of the worker (rate_all: its output lane)
+  explicit scratch(std::size_t n) : cnt(n, 0), pos(n, 0) {}
+};
+
+/// A number as explanations print it.
+std::string fmt_num(double x);
+
+/// Full rating of competency c from its events e[0..n) (in aggregation order): the rule's
+/// conditions, then monotonic holding, then expiry. With `tr`, also records why.
+outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::string_view learner, scratch& s,
+             trace* tr);
+
+// --- rollups (engine_rate.cpp) ------------------------------------------------------------------
+
+/// Whether a rollup's top group is satisfied or started, and its weighted_mean value.
+struct rollup_result {
+  bool done = false, started = false;
+  double value = nan;
+};
+
+/// Evaluates rollup `ru` over the children's statuses and scores (dense over the framework).
+rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc, scratch& s);
+
+/// The outcome a rollup result gives its parent.
+outcome rollup_outcome(const rrollup& ru, const rollup_result& rr, const scale& sc);
+
+/// Combines a parent's rollup outcome R with its own-evidence outcome E into `out`. Returns
+/// true when the own evidence decided.
+bool combine(rollup_precedence p, const outcome& R, const outcome& E, outcome& out);
+
+// --- evaluating one learner (engine_rate.cpp) ---------------------------------------------------
+
+/// One learner's results, dense over the framework.
+struct dense_out {
+  status* st;
+  double* score;
+  std::int8_t* rating;
+  std::uint32_t* count;
+};
+
+/// Stores o as competency c's result.
+inline void write(dense_out out, index_t c, const outcome& o) {
+  out.st[c] = o.st;
+  out.score[c] = o.score;
+  out.rating[c] = o.rating;
+  out.count[c] = o.count;
+}
+
+/// Sizes dense result arrays to n competencies, all "not started".
+inline void init_state_arrays(std::vector<status>& st, std::vector<double>& sc, std::vector<std::int8_t>& r,
+                              std::vector<std::uint32_t>& c, std::size_t n) {
+  st.assign(n, status::not_started);
+  sc.assign(n, nan);
+  r.assign(n, -1);
+  c.assign(n, 0);
+}
+
+/// The events of the given log rows, in that order.
+void gather(const evidence_log& log, const std::uint32_t* rows, std::size_t n, std::vector<ev>& out);
+
+/// Sorts the gathered events (and `rows` with them) into aggregation order, if needed.
+void sort_events(std::vector<ev>& e, std::uint32_t* rows);
+
+/// Evaluates the rollup parents (children before parents) and combines each with its own
+/// evidence, in place.
+void apply_rollups(const binding& b, dense_out out, scratch& s);
+
+/// One event of a learner, gathered once from the log's columns (so per-learner work reads
+/// contiguous memory instead of chasing rows across the log).
+struct rec {
+  std::uint32_t learner, comp, row, attr;  // comp: framework index
+  double time;
+  float score;
+};
+
+/// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
+/// evidence on competencies the framework does not have.
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out);
+
+/// Stable sort of the records by learner, then the start of each learner's records.
+void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start);
+
+/// Rates a learner from its records r[0..n) (in row order). Leaves the touched competencies in
+/// s.touched (ascending). With `offsets`/`csr_rows`, also fills the learner's evidence index
+/// (offsets over all competencies, rows in aggregation order).
+void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n, dense_out out,
+                      scratch& s, std::vector<std::uint32_t>* offsets, std::vector<std::uint32_t>* csr_rows);
+
+// --- threads -------------------------------------------------------------------------------------
+
+/// Threads for `work` independent items under the options (never more than the items).
+inline unsigned thread_count(const evaluate_options& o, std::size_t work) {
+  const unsigned t = resolve_threads(o.threads);
+  if (work < 2) return 1;
+  return static_cast<unsigned>(std::min<std::size_t>(t, work));
+}
+
+/// Runs f(t, lb, le) on up to `threads` threads (t = 0 on the calling thread) for contiguous
+/// learner ranges [lb, le) covering [0, L), balanced by event count (`start` = row offsets).
+template <typename F>
+void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, F&& f) {
+  std::vector<std::size_t> bounds{0};
+  const double per = static_cast<double>(start[L]) / std::max(threads, 1U);
+  for (unsigned t = 1; t < threads; ++t) {
+    const auto target = static_cast<std::uint32_t>(per * t);
+    auto it = std::lower_bound(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(L), target);
+    bounds.push_back(std::max(bounds.back(), static_cast<std::size_t>(it - start.begin())));
+  }
+  bounds.push_back(L);
+  run_threads(std::max(threads, 1U), [&](unsigned t) { f(t, bounds[t], bounds[t + 1]); });
+}
+
+}  // namespace masterymap::detail
+
+#endif  // MASTERYMAP_SRC_ENGINE_DETAIL_HPP

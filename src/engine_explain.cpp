@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// learner_state::explain: re-rates one competency of an evaluated learner on the general path
+// with a trace, and says in words why it has its status.
+#include <cmath>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "engine_detail.hpp"
+
+namespace masterymap {
+
+using detail::binding;
+using detail::combine;
+using detail::compiled_policy;
+using detail::ev;
+using detail::eval_rollup;
+using detail::fmt_num;
+using detail::gather;
+using detail::outcome;
+using detail::rate;
+using detail::rollup_outcome;
+using detail::rollup_result;
+using detail::rrollup;
+using detail::scratch;
+using detail::trace;
+
+explanation learner_state::explain(std::string_view id, const evidence_log& log) const {
+  return explain(framework().index_of(id), log);
+}
+
+explanation learner_state::explain(index_t i, const evidence_log& log) const {
+  const compiled_policy& ctx = *ctx_;
+  if (i >= status_.size()) throw std::out_of_range("competency index past the end");
+  if (log.size() < seen_) throw std::invalid_argument("explain: this is not the log the state was evaluated on");
+  const auto rows = evidence_rows(i);
+  auto code = log.learner_code(learner_);
+  for (auto r : rows)
+    if (!code || log.learner_codes()[r] != *code)
+      throw std::invalid_argument("explain: this is not the log the state was evaluated on");
+  binding b(ctx, log, as_of_, probabilities_.get());
+  scratch s(0);
+  gather(log, rows.data(), rows.size(), s.evs);
+  trace tr;
+  outcome own = rate(b, i, s.evs.data(), s.evs.size(), learner_, s, &tr);
+  const scale& sc = ctx.pol.scale();
+  const rule& r = ctx.rules[ctx.rule_of[i]];
+  const auto& c = ctx.fw.at(i);
+
+  explanation ex;
+  ex.learner = learner_;
+  ex.competency = c.id;
+  ex.status = status_[i];
+  ex.rule = to_string(r);
+  ex.rule_scope = ctx.pol.rule_scope(c.id, c.domain);
+  ex.method = to_string(r.method);
+  ex.threshold = r.method.type() == method::kind::bkt ? r.method.threshold() : sc.mastery_value();
+  ex.exceeds = sc.exceeds_value();
+  ex.as_of = as_of_;
+  ex.decided_by = "evidence";
+  ex.value = tr.value;
+  ex.unmet = std::move(tr.unmet);
+  ex.notes = std::move(tr.notes);
+  for (std::size_t k = 0; k < s.evs.size(); ++k) {
+    const ev& e = s.evs[k];
+    const auto& a = log.attributes()[e.attr];
+    explained_evidence x;
+    x.row = e.row;
+    x.time = e.time;
+    x.score = e.score;
+    x.kind = log.kinds()[a.kind];
+    x.weight = a.weight;
+    x.source = log.sources()[a.source];
+    x.used = tr.reason[k].empty();
+    x.reason = x.used ? "counted" : tr.reason[k];
+    ex.evidence.push_back(std::move(x));
+  }
+  if (ctx.rollup_of[i] >= 0) {
+    const rrollup& ru = ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])];
+    ex.rollup = ru.text;
+    std::set<std::int32_t> listed;
+    for (const auto& g : ru.groups)
+      for (const auto& it : g.items)
+        if (it.comp >= 0 && listed.insert(it.comp).second) {
+          const auto cc = static_cast<index_t>(it.comp);
+          ex.children.push_back({ctx.fw.id_of(cc), status_[cc], score(cc), is_done(status_[cc])});
+        }
+    scratch s2(0);
+    rollup_result rr = eval_rollup(ru, status_.data(), score_.data(), sc, s2);
+    outcome R = rollup_outcome(ru, rr, sc);
+    outcome res;
+    const bool by_evidence = combine(ctx.pol.precedence(), R, own, res);
+    ex.decided_by = by_evidence ? "evidence" : "rollup";
+    ex.notes.push_back(fmt::format("rollup {} is {} (rollup_precedence: {})", ru.text,
+                                   rr.done ? "satisfied" : "not satisfied", to_string(ctx.pol.precedence())));
+    if (!by_evidence) {
+      ex.unmet.clear();
+      if (!rr.done) ex.unmet.push_back(fmt::format("rollup {} not satisfied", ru.text));
+      if (!std::isnan(rr.value)) ex.value = rr.value;
+      else ex.value.reset();
+      if (!s.evs.empty()) ex.notes.push_back("the competency's own evidence is listed but the rollup decides");
+    }
+  }
+  if (auto rt = rating(i)) ex.rating = *rt;
+
+  // Text.
+  std::string t = fmt::format("{} for learner {}: {}", ex.competency, ex.learner, to_string(ex.status));
+  if (ex.rating) t += fmt::format(" ({})", *ex.rating);
+  t += '\n';
+  t += fmt::format("  rule ({}): {}; mastery at {}", ex.rule_scope, ex.rule, fmt_num(ex.threshold));
+  if (r.method.type() != method::kind::bkt) t += fmt::format(" ({})", sc.mastery_label());
+  t += fmt::format("; evaluated as of {}\n", format_time(ex.as_of));
+  if (!ex.rollup.empty()) {
+    t += fmt::format("  decided by: {} {}\n", ex.decided_by, ex.decided_by == "rollup" ? ex.rollup : "");
+    for (const auto& ch : ex.children)
+      t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id, to_string(ch.status),
+                       ch.score ? fmt::format(" ({})", fmt_num(*ch.score)) : std::string());
+  }
+  t += fmt::format("  value: {}\n", ex.value ? fmt_num(*ex.value) : std::string("none"));
+  std::size_t used = 0;
+  for (const auto& x : ex.evidence) used += x.used;
+  if (!ex.evidence.empty()) {
+    t += fmt::format("  evidence ({} counted of {}, oldest first):\n", used, ex.evidence.size());
+    for (const auto& x : ex.evidence) {
+      t += fmt::format("    {} {} {} {}", x.used ? "+" : "-", format_time(x.time), x.kind, fmt_num(x.score));
+      if (x.weight != 1.0) t += fmt::format(" weight {}", fmt_num(x.weight));
+      if (!x.source.empty()) t += fmt::format(" by {}", x.source);
+      t += fmt::format(" (row {})", x.row);
+      if (!x.used) t += fmt::format(": ignored, {}", x.reason);
+      t += '\n';
+    }
+  } else {
+    t += "  evidence: none\n";
+  }
+  for (const auto& u : ex.unmet) t += fmt::format("  unmet: {}\n", u);
+  for (const auto& n : ex.notes) t += fmt::format("  note: {}\n", n);
+  ex.text = std::move(t);
+  return ex;
+}
+
+}  // namespace masterymap

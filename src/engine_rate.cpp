@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// The engine's general rating path: one competency from its sorted events (rule conditions,
+// aggregation, monotonic holding, expiry), rollups, and one learner from its records.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "accumulate.hpp"
+#include "engine_detail.hpp"
+
+namespace masterymap::detail {
+
+std::string fmt_num(double x) { return fmt::format("{:.6g}", x); }
+
+// --- rating one competency ---------------------------------------------------------------------
+
+namespace {
+
+// The value of the counted scores e[kept[..]] under method m. Every method but mode and bkt
+// runs through push/value_of (accumulate.hpp), as on the bulk path and in the roster.
+std::optional<double> aggregate(const method& m, const scale& sc, const ev* e, const std::vector<std::uint32_t>& kept,
+                                const evidence_attributes* attrs, const binding& b, std::string_view learner,
+                                const std::string& comp_id, scratch& s) {
+  const std::size_t n = kept.size();
+  if (n == 0) return std::nullopt;
+  auto S = [&](std::size_t i) { return static_cast<double>(e[kept[i]].score); };
+  if (runs_incrementally(m.type())) {
+    const method_params p(m, sc);
+    running r;
+    for (std::size_t i = 0; i < n; ++i) push(r, p, S(i), static_cast<double>(attrs[e[kept[i]].attr].weight));
+    return value_of(r, p);
+  }
+  switch (m.type()) {
+    case method::kind::mode: {
+      // (value, count, last position); ties go to the value seen most recently.
+      double best = S(n - 1);
+      std::size_t best_count = 0, best_last = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double v = S(i);
+        std::size_t c = 0, last = 0;
+        for (std::size_t j = 0; j < n; ++j)
+          if (S(j) == v) {
+            ++c;
+            last = j;
+          }
+        if (c > best_count || (c == best_count && last > best_last)) {
+          best = v;
+          best_count = c;
+          best_last = last;
+        }
+      }
+      return best;
+    }
+    case method::kind::bkt: {
+      if (!b.prob) return std::nullopt;
+      s.tmp.clear();
+      for (std::size_t i = 0; i < n; ++i) s.tmp.push_back(S(i));
+      return b.prob->probability(learner, comp_id, s.tmp);
+    }
+    default: break;
+  }
+  return std::nullopt;
+}
+
+// Status of one competency from events e[0..m) (sorted by time, then row), without
+// monotonic holding and expiry (rate() adds those).
+struct core_result {
+  outcome out;
+  double fresh = -std::numeric_limits<double>::infinity();  // latest counted-kind evidence
+};
+
+core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, const ev* e, std::size_t m,
+                      double as_of, std::string_view learner, const std::string& comp_id, scratch& s, trace* tr) {
+  core_result res;
+  res.out.count = static_cast<std::uint32_t>(m);
+  if (m == 0) return res;
+  const scale& sc = b.ctx->pol.scale();
+  const evidence_attributes* attrs = b.attrs;
+  const auto& kinds = b.log->kinds();
+  auto& kept = s.kept;
+  kept.clear();
+  double pre_max = -std::numeric_limits<double>::infinity();
+  const double since = r.window_days ? as_of - *r.window_days * detail::day : -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint8_t k = attrs[e[i].attr].kind;
+    const std::uint8_t f = rb.flags[k];
+    if (static_cast<int>(k) == rb.pretest) pre_max = std::max(pre_max, static_cast<double>(e[i].score));
+    if (f) {
+      if (tr)
+        tr->reason[i] = (f & flag_ignored) ? fmt::format("kind '{}' never counts", kinds[k])
+                                           : std::string("pre-test: used for exemption only");
+      continue;
+    }
+    res.fresh = e[i].time;
+    if (e[i].time < since) {
+      if (tr) tr->reason[i] = fmt::format("outside the window: older than {} days", fmt_num(*r.window_days));
+      continue;
+    }
+    kept.push_back(static_cast<std::uint32_t>(i));
+  }
+  if (r.window_last && kept.size() > *r.window_last) {
+    const std::size_t drop = kept.size() - *r.window_last;
+    if (tr)
+      for (std::size_t j = 0; j < drop; ++j)
+        tr->reason[kept[j]] = fmt::format("outside the window: not among the last {}", *r.window_last);
+    kept.erase(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
+  const std::optional<double> value = aggregate(r.method, sc, e, kept, attrs, b, learner, comp_id, s);
+  const bool is_bkt = r.method.type() == method::kind::bkt;
+  const double tol = sc.tolerance();
+  const bool reached = value && (is_bkt ? *value >= r.method.threshold() - 1e-12 : sc.reaches_mastery(*value));
+  const bool enough = kept.size() >= r.min_evidence;
+  auto confirmed = [&](const std::vector<int>& codes, const std::vector<std::string>& names,
+                       const char* what) {
+    bool ok = true;
+    for (std::size_t j = 0; j < codes.size(); ++j) {
+      int last = -1;
+      if (codes[j] >= 0)
+        for (std::size_t i = m; i-- > 0;)
+          if (attrs[e[i].attr].kind == codes[j]) {
+            last = static_cast<int>(i);
+            break;
+          }
+      if (last < 0) {
+        ok = false;
+        if (tr) tr->unmet.push_back(fmt::format("{}: no '{}' evidence yet", what, names[j]));
+      } else if (!(e[last].score >= sc.mastery_value() - tol)) {
+        ok = false;
+        if (tr)
+          tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})", what,
+                                          names[j], fmt_num(e[last].score), fmt_num(sc.mastery_value())));
+      }
+    }
+    return ok;
+  };
+  const bool gate = confirmed(rb.require, r.require_kinds, "gatekeeper");
+  const bool exempt_level = r.exempt_on_pretest && pre_max >= *r.exempt_on_pretest - tol;
+  const bool exempt_ok = exempt_level && confirmed(rb.confirm, r.exempt_confirm_kinds, "exemption confirmation");
+
+  if (tr) {
+    tr->value = value;
+    if (!value) {
+      if (kept.empty())
+        tr->unmet.push_back("no counted evidence");
+      else if (r.method.type() == method::kind::n_mastery)
+        tr->unmet.push_back(fmt::format("n_mastery: fewer than {} scores at or above mastery", r.method.n()));
+      else if (is_bkt)
+        tr->unmet.push_back("bkt: no probability available (no probability source given)");
+      else
+        tr->unmet.push_back("no value (weights sum to 0)");
+    } else if (!reached) {
+      tr->unmet.push_back(fmt::format("value {} is below the mastery threshold {}", fmt_num(*value),
+                                      fmt_num(is_bkt ? r.method.threshold() : sc.mastery_value())));
+    }
+    if (!enough)
+      tr->unmet.push_back(fmt::format("min_evidence: {} counted, {} needed", kept.size(), r.min_evidence));
+    if (r.exempt_on_pretest) {
+      if (exempt_level)
+        tr->notes.push_back(fmt::format("pre-test {} reaches the exemption level {}", fmt_num(pre_max),
+                                        fmt_num(*r.exempt_on_pretest)));
+      else if (pre_max > -std::numeric_limits<double>::infinity())
+        tr->notes.push_back(fmt::format("pre-test {} is below the exemption level {}", fmt_num(pre_max),
+                                        fmt_num(*r.exempt_on_pretest)));
+    }
+  }
+
+  outcome& o = res.out;
+  if (value) {
+    o.score = *value;
+    if (is_bkt) {
+      o.rating = reached ? static_cast<std::int8_t>(sc.mastery_index()) : std::int8_t{-1};
+    } else if (auto ri = sc.rating_index(*value)) {
+      o.rating = static_cast<std::int8_t>(*ri);
+    }
+  }
+  if (reached && enough && gate) {
+    o.st = (!is_bkt && sc.reaches_exceeds(*value)) ? status::exceeded : status::mastered;
+  } else if (exempt_ok) {
+    o.st = status::exempt;
+  } else if ((reached && enough && !gate) || (exempt_level && !exempt_ok)) {
+    o.st = status::awaiting_confirmation;
+  } else {
+    o.st = status::in_progress;
+  }
+  return res;
+}
+
+}  // namespace
+
+// Full rating of one competency: the core, then monotonic holding, then expiry.
+outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::string_view learner, scratch& s,
+             trace* tr) {
+  const compiled_policy& ctx = *b.ctx;
+  const rule& r = ctx.rules[ctx.rule_of[c]];
+  const rule_binding& rb = b.rules[ctx.rule_of[c]];
+  const std::string& id = ctx.fw.id_of(c);
+  std::size_t m = n;
+  while (m > 0 && e[m - 1].time > b.as_of) --m;
+  if (tr) {
+    tr->reason.assign(n, std::string());
+    for (std::size_t i = m; i < n; ++i) tr->reason[i] = "after the evaluation time";
+  }
+  core_result res = rate_core(b, r, rb, e, m, b.as_of, learner, id, s, tr);
+  outcome o = res.out;
+  const scale& sc = ctx.pol.scale();
+  const auto mi = static_cast<std::int8_t>(sc.mastery_index());
+  if (r.monotonic && o.st != status::mastered && o.st != status::exceeded && m > 1) {
+    // Was it mastered at an earlier point? Evaluate each earlier time boundary, latest first.
+    for (std::size_t j = m - 1; j >= 1; --j) {
+      if (!(e[j - 1].time < e[j].time)) continue;
+      core_result past = rate_core(b, r, rb, e, j, e[j - 1].time, learner, id, s, nullptr);
+      if (past.out.st == status::mastered || past.out.st == status::exceeded) {
+        o.st = status::mastered;
+        o.rating = std::max(o.rating, mi);
+        if (tr) tr->notes.push_back(fmt::format("mastery held (monotonic rule): mastered as of {}",
+                                                format_time(e[j - 1].time)));
+        break;
+      }
+    }
+  }
+  if (r.expires_after_days && (o.st == status::mastered || o.st == status::exceeded) &&
+      b.as_of - res.fresh > *r.expires_after_days * detail::day) {
+    o.st = status::expired;
+    if (tr)
+      tr->unmet.push_back(fmt::format("expired: no fresh evidence since {} (more than {} days before {})",
+                                      format_time(res.fresh), fmt_num(*r.expires_after_days),
+                                      format_time(b.as_of)));
+  }
+  return o;
+}
+
+// --- rollups ---------------------------------------------------------------------------------
+
+rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc, scratch& s) {
+  const std::size_t ng = ru.groups.size();
+  s.done.assign(ng, 0);
+  s.started.assign(ng, 0);
+  s.gvalue.assign(ng, detail::nan);
+  // Nested groups come after their holders: evaluate from the back.
+  for (std::size_t gi = ng; gi-- > 0;) {
+    const rgroup& g = ru.groups[gi];
+    std::size_t done = 0;
+    double points = 0, sw = 0, sws = 0;
+    bool required_ok = true, started = false, all_valued = true;
+    for (const auto& it : g.items) {
+      bool d, st_, exempt = false;
+      double v;
+      if (it.nested >= 0) {
+        const auto k = static_cast<std::size_t>(it.nested);
+        d = s.done[k] != 0;
+        st_ = s.started[k] != 0;
+        v = s.gvalue[k];
+      } else {
+        const auto c = static_cast<std::size_t>(it.comp);
+        d = is_done(st[c]);
+        st_ = st[c] != status::not_started;
+        v = score[c];
+        exempt = st[c] == status::exempt;
+      }
+      started = started || st_;
+      if (d) {
+        ++done;
+        points += it.value;
+      } else if (it.required) {
+        required_ok = false;
+      }
+      if (g.kind == rollup::op::weighted_mean && !exempt) {
+        if (std::isnan(v)) {
+          all_valued = false;
+        } else {
+          sw += it.value;
+          sws += it.value * v;
+        }
+      }
+    }
+    bool ok = false;
+    double value = detail::nan;
+    switch (g.kind) {
+      case rollup::op::all_of: ok = done == g.items.size(); break;
+      case rollup::op::any_of: ok = done >= 1; break;
+      case rollup::op::k_of_n: ok = done >= g.k; break;
+      case rollup::op::points: ok = required_ok && points >= g.min_points - 1e-9; break;
+      case rollup::op::weighted_mean:
+        if (sw > 0) value = sws / sw;
+        ok = all_valued && (sw > 0 ? sc.reaches_mastery(value) : true);
+        break;
+    }
+    s.done[gi] = ok ? 1 : 0;
+    s.started[gi] = started ? 1 : 0;
+    s.gvalue[gi] = value;
+  }
+  return {s.done[0] != 0, s.started[0] != 0, s.gvalue[0]};
+}
+
+outcome rollup_outcome(const rrollup& ru, const rollup_result& rr, const scale& sc) {
+  outcome o;
+  const bool wm = ru.groups[0].kind == rollup::op::weighted_mean;
+  if (rr.done)
+    o.st = (wm && !std::isnan(rr.value) && sc.reaches_exceeds(rr.value)) ? status::exceeded : status::mastered;
+  else
+    o.st = rr.started ? status::in_progress : status::not_started;
+  if (wm && !std::isnan(rr.value)) {
+    o.score = rr.value;
+    if (auto ri = sc.rating_index(rr.value)) o.rating = static_cast<std::int8_t>(*ri);
+  } else if (rr.done) {
+    o.rating = static_cast<std::int8_t>(sc.mastery_index());
+  }
+  return o;
+}
+
+// Combines a parent's rollup outcome R with its own-evidence outcome E. Returns true when the
+// own evidence decided.
+bool combine(rollup_precedence p, const outcome& R, const outcome& E, outcome& out) {
+  const bool own = E.st != status::not_started;
+  switch (p) {
+    case rollup_precedence::rollup: out = R; return false;
+    case rollup_precedence::evidence:
+      if (own) {
+        out = E;
+        return true;
+      }
+      out = R;
+      return false;
+    case rollup_precedence::either:
+      if (is_done(R.st)) { out = R; return false; }
+      if (is_done(E.st) || own) { out = E; return true; }
+      out = R;
+      return false;
+    case rollup_precedence::both:
+      if (is_done(R.st) && is_done(E.st)) { out = E; out.st = status::mastered; return true; }
+      if (!is_done(E.st) && own) { out = E; return true; }
+      out = R;
+      if (own && out.st == status::not_started) out.st = status::in_progress;
+      return false;
+  }
+  out = R;
+  return false;
+}
+
+// --- evaluating one learner ----------------------------------------------------------------
+
+void gather(const evidence_log& log, const std::uint32_t* rows, std::size_t n, std::vector<ev>& out) {
+  const double* t = log.times().data();
+  const float* sc = log.scores().data();
+  const std::uint32_t* a = log.attribute_codes().data();
+  out.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t r = rows[i];
+    out[i] = {t[r], sc[r], a[r], r};
+  }
+}
+
+// Sorts the gathered events (and `rows` with them) into aggregation order, if needed.
+void sort_events(std::vector<ev>& e, std::uint32_t* rows) {
+  if (std::is_sorted(e.begin(), e.end(), ev_less)) return;
+  std::sort(e.begin(), e.end(), ev_less);
+  for (std::size_t i = 0; i < e.size(); ++i) rows[i] = e[i].row;
+}
+
+void apply_rollups(const binding& b, dense_out out, scratch& s) {
+  const compiled_policy& ctx = *b.ctx;
+  const scale& sc = ctx.pol.scale();
+  for (index_t p : ctx.rollup_order) {
+    const rrollup& ru = ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[p])];
+    rollup_result rr = eval_rollup(ru, out.st, out.score, sc, s);
+    outcome R = rollup_outcome(ru, rr, sc);
+    outcome E{out.st[p], out.score[p], out.rating[p], out.count[p]};
+    outcome res;
+    combine(ctx.pol.precedence(), R, E, res);
+    out.st[p] = res.st;
+    out.score[p] = res.score;
+    out.rating[p] = res.rating;
+  }
+}
+
+// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
+// evidence on competencies the framework does not have.
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out) {
+  const evidence_log& log = *b.log;
+  const std::uint32_t* lc = log.learner_codes().data();
+  const std::uint32_t* cc = log.competency_codes().data();
+  const std::uint32_t* ac = log.attribute_codes().data();
+  const double* t = log.times().data();
+  const float* sc = log.scores().data();
+  out.clear();
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t r = rows ? rows[i] : static_cast<std::uint32_t>(i);
+    const std::uint32_t c = b.comp_map[cc[r]];
+    if (c == none32) continue;
+    out.push_back({lc[r], c, r, ac[r], t[r], sc[r]});
+  }
+}
+
+// Stable LSD radix sort of the records by learner (8-bit digits, so every pass streams into
+// 256 buckets), then the start of each learner's records.
+void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start) {
+  std::vector<rec> tmp(r.size());
+  for (unsigned shift = 0; L > 1 && ((L - 1) >> shift) != 0; shift += 8) {
+    std::size_t count[257] = {0};
+    for (const rec& x : r) ++count[((x.learner >> shift) & 255U) + 1];
+    if (std::any_of(count + 1, count + 257, [&](std::size_t c) { return c == r.size(); })) continue;
+    for (int k = 0; k < 256; ++k) count[k + 1] += count[k];
+    for (const rec& x : r) tmp[count[(x.learner >> shift) & 255U]++] = x;
+    r.swap(tmp);
+  }
+  start.assign(L + 1, 0);
+  for (const rec& x : r) ++start[x.learner + 1];
+  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
+}
+
+// Rates a learner from its records r[0..n) (in row order). Leaves the touched competencies in
+// s.touched (ascending). With `offsets`/`csr_rows`, also fills the learner's evidence index
+// (offsets over all competencies, rows in aggregation order).
+void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n, dense_out out,
+                      scratch& s, std::vector<std::uint32_t>* offsets, std::vector<std::uint32_t>* csr_rows) {
+  auto& cnt = s.cnt;
+  auto& touched = s.touched;
+  touched.clear();
+  for (std::size_t i = 0; i < n; ++i)
+    if (cnt[r[i].comp]++ == 0) touched.push_back(r[i].comp);
+  std::sort(touched.begin(), touched.end());
+  std::uint32_t total = 0;
+  for (index_t c : touched) {
+    s.pos[c] = total;
+    total += cnt[c];
+  }
+  auto& bucket = s.bucket;
+  bucket.resize(total);
+  for (std::size_t i = 0; i < n; ++i) bucket[s.pos[r[i].comp]++] = static_cast<std::uint32_t>(i);
+  if (offsets) {
+    const std::size_t nc = b.ctx->fw.size();
+    offsets->assign(nc + 1, 0);
+    for (index_t c : touched) (*offsets)[c + 1] = cnt[c];
+    for (std::size_t c = 0; c < nc; ++c) (*offsets)[c + 1] += (*offsets)[c];
+    csr_rows->resize(total);
+  }
+  std::uint32_t begin = 0;
+  auto& evs = s.evs;
+  for (index_t c : touched) {
+    const std::uint32_t k = cnt[c];
+    evs.resize(k);
+    for (std::uint32_t j = 0; j < k; ++j) {
+      const rec& x = r[bucket[begin + j]];
+      evs[j] = {x.time, x.score, x.attr, x.row};
+    }
+    if (!std::is_sorted(evs.begin(), evs.end(), ev_less)) std::sort(evs.begin(), evs.end(), ev_less);
+    if (csr_rows)
+      for (std::uint32_t j = 0; j < k; ++j) (*csr_rows)[begin + j] = evs[j].row;
+    write(out, c, rate(b, c, evs.data(), k, learner, s, nullptr));
+    begin += k;
+    cnt[c] = 0;
+  }
+  apply_rollups(b, out, s);
+}
+
+}  // namespace masterymap::detail
