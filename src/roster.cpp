@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+// roster: ingest, the per-competency O(1) path, re-evaluation and the queries (the binary
+// snapshot: roster_snapshot.cpp).
 #include <masterymap/roster.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <fstream>
-#include <limits>
 #include <array>
 #include <stdexcept>
 #include <utility>
@@ -15,42 +14,20 @@
 
 
 #include "accumulate.hpp"
-#include "memory_util.hpp"
-#include "progression_impl.hpp"
+#include "parallel.hpp"
+#include "roster_impl.hpp"
 
 namespace masterymap {
 
+using detail::accumulator;
+using detail::column_buffer;
+using detail::fast_rule;
+using detail::grow;
+using detail::max_tracked_kinds;
+using detail::nan_v;
+using detail::views;
+
 namespace {
-
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr std::uint32_t snapshot_version = 1;
-constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
-constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
-
-// Owning buffers behind an evidence_columns batch taken from (rows of) an evidence log.
-struct column_buffer {
-  std::vector<std::uint32_t> learner, competency, kind, source;
-  std::vector<double> time, score, weight;
-  std::vector<std::string_view> learner_names, competency_names, kind_names, source_names;
-  const double* time_ptr = nullptr;
-
-  [[nodiscard]] evidence_columns columns() const {
-    evidence_columns b;
-    b.size = learner.size();
-    b.learner = {learner.data(), learner_names};
-    b.competency = {competency.data(), competency_names};
-    b.kind = {kind.data(), kind_names};
-    b.source = {source.data(), source_names};
-    b.time.values = time_ptr ? time_ptr : time.data();
-    b.score.values = score.data();
-    b.weight.values = weight.data();
-    return b;
-  }
-};
-
-std::vector<std::string_view> views(const std::vector<std::string>& names) {
-  return {names.begin(), names.end()};
-}
 
 // Every row of `log` (rows == nullptr), or the listed rows with learner codes remapped.
 column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
@@ -115,8 +92,6 @@ bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isn
 // fold, a competency under a rollup, an event older than the pair's newest) falls back to
 // re-evaluating the learner.
 
-constexpr std::size_t max_tracked_kinds = 4;  // require_kinds / exempt_confirm_kinds per rule
-
 bool folds(const rule& r) {
   switch (r.method.type()) {
     case method::kind::latest:
@@ -131,27 +106,6 @@ bool folds(const rule& r) {
   return !r.window_last && !r.window_days && !r.expires_after_days && !r.monotonic &&
          r.require_kinds.size() <= max_tracked_kinds && r.exempt_confirm_kinds.size() <= max_tracked_kinds;
 }
-
-// A rule bound to the roster log's kind codes (as the engine binds it to a log).
-struct fast_rule {
-  rule r;
-  detail::method_params mp;  // r.method with the policy's scale
-  std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
-  int pretest = -1;
-  std::array<int, max_tracked_kinds> require{}, confirm{};
-};
-
-// Running state of one (learner, competency) pair over its events up to the evaluation time.
-struct accumulator {
-  detail::running run;  // the method over the counted events (run.n: how many were counted)
-  double last_time = -std::numeric_limits<double>::infinity();
-  double pre_max = -std::numeric_limits<double>::infinity();
-  std::array<float, max_tracked_kinds> require_last, confirm_last;  // NaN: none yet
-  accumulator() {
-    require_last.fill(std::numeric_limits<float>::quiet_NaN());
-    confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
-  }
-};
 
 // Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
 void fold(accumulator& a, const fast_rule& fr, double time, float score, const evidence_attributes& attr) {
@@ -220,508 +174,379 @@ std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
   return mark;
 }
 
-
-// Grows `v` to `size` elements of `value` (amortised: capacity grows geometrically). Restoring
-// or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
-// faults then dominate: large tables are reserved first, advised to use transparent huge pages,
-// and the part about to be filled is populated by the kernel in parallel (memory_util.hpp), so
-// the fill runs at memory bandwidth.
-template <typename T>
-void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1) {
-  if (size <= v.size()) return;
-  if (size > v.capacity()) {
-    v.reserve(std::max(size, v.capacity() + v.capacity() / 2));
-    const std::size_t bytes = v.capacity() * sizeof(T);
-    if (bytes >= detail::huge_min_bytes) {
-      detail::advise_huge(v.data(), bytes);
-      const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-      const std::uintptr_t aligned = (begin + detail::huge_page - 1) & ~(detail::huge_page - 1);
-      const std::uintptr_t from = aligned + ((begin + v.size() * sizeof(T) > aligned)
-                                                 ? ((begin + v.size() * sizeof(T) - aligned + detail::huge_page - 1) &
-                                                    ~(detail::huge_page - 1))
-                                                 : 0);
-      const std::uintptr_t to = (begin + size * sizeof(T)) & ~(detail::huge_page - 1);
-      if (to > from) {
-        const std::size_t chunks = (to - from) / detail::huge_page;
-        detail::parallel_for(chunks, threads, 8, [&](std::size_t b, std::size_t e) {
-          detail::populate_chunks(reinterpret_cast<const void*>(from), b, e);
-        });
-      }
-    }
-  }
-  v.resize(size, value);
-}
-
-// --- binary snapshot helpers ---------------------------------------------------------------------
-
-struct writer {
-  std::ofstream out;
-  template <typename T>
-  void pod(const T& x) {
-    out.write(reinterpret_cast<const char*>(&x), sizeof x);
-  }
-  template <typename T, typename A>
-  void array(const std::vector<T, A>& v) {
-    pod(static_cast<std::uint64_t>(v.size()));
-    if (!v.empty()) out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
-  }
-  void str(const std::string& s) {
-    pod(static_cast<std::uint64_t>(s.size()));
-    out.write(s.data(), static_cast<std::streamsize>(s.size()));
-  }
-  void strings(const std::vector<std::string>& v) {
-    pod(static_cast<std::uint64_t>(v.size()));
-    for (const auto& s : v) str(s);
-  }
-};
-
-struct reader {
-  std::ifstream in;
-  std::string path;
-  std::uint64_t remaining = 0;
-  [[noreturn]] void fail(const std::string& what) const {
-    throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
-  }
-  void bytes(void* p, std::uint64_t n) {
-    if (n > remaining) fail("truncated");
-    in.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
-    if (!in) fail("truncated");
-    remaining -= n;
-  }
-  template <typename T>
-  T pod() {
-    T x;
-    bytes(&x, sizeof x);
-    return x;
-  }
-  template <typename T>
-  std::vector<T> array() {
-    const auto n = pod<std::uint64_t>();
-    if (n > remaining / sizeof(T)) fail("truncated");
-    std::vector<T> v;
-    grow(v, static_cast<std::size_t>(n), T{}, 0);
-    if (n) bytes(v.data(), n * sizeof(T));
-    return v;
-  }
-  std::string str() {
-    const auto n = pod<std::uint64_t>();
-    if (n > remaining) fail("truncated");
-    std::string s(static_cast<std::size_t>(n), '\0');
-    if (n) bytes(s.data(), n);
-    return s;
-  }
-  std::vector<std::string> strings() {
-    const auto n = pod<std::uint64_t>();
-    if (n > remaining / 8) fail("truncated");
-    std::vector<std::string> v;
-    v.reserve(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) v.push_back(str());
-    return v;
-  }
-};
-
 }  // namespace
 
-struct roster::impl {
-  masterymap::engine eng;
-  masterymap::progression prog;
-  roster_options opt;
-  evidence_log log;
-  ingest_checks checks;
-  bool time_dependent = false;
-  std::size_t n = 0;
-  double as_of = nan_v;
-  std::vector<status> st;
-  std::vector<double> sc;
-  std::vector<std::int8_t> rt;
-  std::vector<std::uint8_t> code;
-  std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
-  std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
-  // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
-  std::vector<fast_rule> fast_rules;
-  std::vector<std::int32_t> fast_of;
-  std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
-  // Per learner, the accumulators built so far (a learner touches few competencies: a short
-  // contiguous list is searched faster than a hash map is probed, and costs no node per pair).
-  struct learner_accumulators {
-    std::vector<index_t> comp;
-    std::vector<accumulator> acc;
+// --- roster::impl (the struct: roster_impl.hpp) --------------------------------------------------
+
+roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_options o)
+    : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
+      time_dependent(masterymap::time_dependent(eng.policy())), n(eng.framework().size()) {
+  for (const auto& k : eng.policy().kinds()) log.add_kind(k);
+  const masterymap::framework& f = eng.framework();
+  const auto rolled = under_rollups(f, eng.policy());
+  fast_of.assign(n, -1);
+  std::vector<rule> distinct;
+  for (index_t c = 0; c < n; ++c) {
+    const rule& r = eng.policy().rule_for(f.id_of(c), f.at(c).domain);
+    if (rolled[c] || !folds(r)) continue;
+    auto it = std::find(distinct.begin(), distinct.end(), r);
+    if (it == distinct.end()) {
+      distinct.push_back(r);
+      fast_rules.push_back({});
+      fast_rules.back().r = r;
+      fast_rules.back().mp = detail::method_params(r.method, eng.policy().scale());
+      it = distinct.end() - 1;
+    }
+    fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
+  }
+}
+
+// Binds the fast rules to the log's kind codes (again when the log gained kinds).
+void roster::impl::bind_kinds() {
+  if (bound_kinds == log.kinds().size()) return;
+  bound_kinds = log.kinds().size();
+  auto code_of = [&](const std::string& k) -> int {
+    auto x = log.kind_code(k);
+    return x ? static_cast<int>(*x) : -1;
   };
-  std::vector<learner_accumulators> acc;
-  struct timed_row {
-    double t;
-    std::uint32_t r;
-  };
-  std::vector<timed_row> scratch_events;  // building an accumulator
-  std::vector<std::uint32_t> log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
-
-  impl(masterymap::framework fw, masterymap::policy p, roster_options o)
-      : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
-        time_dependent(masterymap::time_dependent(eng.policy())), n(eng.framework().size()) {
-    for (const auto& k : eng.policy().kinds()) log.add_kind(k);
-    const masterymap::framework& f = eng.framework();
-    const auto rolled = under_rollups(f, eng.policy());
-    fast_of.assign(n, -1);
-    std::vector<rule> distinct;
-    for (index_t c = 0; c < n; ++c) {
-      const rule& r = eng.policy().rule_for(f.id_of(c), f.at(c).domain);
-      if (rolled[c] || !folds(r)) continue;
-      auto it = std::find(distinct.begin(), distinct.end(), r);
-      if (it == distinct.end()) {
-        distinct.push_back(r);
-        fast_rules.push_back({});
-        fast_rules.back().r = r;
-        fast_rules.back().mp = detail::method_params(r.method, eng.policy().scale());
-        it = distinct.end() - 1;
-      }
-      fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
-    }
+  for (fast_rule& f : fast_rules) {
+    f.skip.fill(0);
+    f.pretest = code_of("pretest");
+    for (const auto& k : f.r.ignore_kinds)
+      if (int x = code_of(k); x >= 0) f.skip[static_cast<std::size_t>(x)] = 1;
+    if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
+    f.require.fill(-1);
+    f.confirm.fill(-1);
+    for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j) f.require[j] = code_of(f.r.require_kinds[j]);
+    for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j) f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
   }
+}
 
-  // Binds the fast rules to the log's kind codes (again when the log gained kinds).
-  void bind_kinds() {
-    if (bound_kinds == log.kinds().size()) return;
-    bound_kinds = log.kinds().size();
-    auto code_of = [&](const std::string& k) -> int {
-      auto x = log.kind_code(k);
-      return x ? static_cast<int>(*x) : -1;
-    };
-    for (fast_rule& f : fast_rules) {
-      f.skip.fill(0);
-      f.pretest = code_of("pretest");
-      for (const auto& k : f.r.ignore_kinds)
-        if (int x = code_of(k); x >= 0) f.skip[static_cast<std::size_t>(x)] = 1;
-      if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
-      f.require.fill(-1);
-      f.confirm.fill(-1);
-      for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j) f.require[j] = code_of(f.r.require_kinds[j]);
-      for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j) f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
-    }
+// The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
+// learner's rows when missing or stale.
+accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
+  learner_accumulators& la = acc[l];
+  for (std::size_t i = 0; i < la.comp.size(); ++i)
+    if (la.comp[i] == c) return la.acc[i];
+  la.comp.push_back(c);
+  la.acc.emplace_back();
+  accumulator& a = la.acc.back();
+  const auto& cc = log.competency_codes();
+  const auto& tt = log.times();
+  auto& evs = scratch_events;
+  evs.clear();
+  for (std::uint32_t r : rows[l]) {
+    if (r >= row) break;
+    if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
   }
+  std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
+  const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
+  for (const timed_row& e : evs)
+    fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
+  return a;
+}
 
-  // The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
-  // learner's rows when missing or stale.
-  accumulator& accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
-    learner_accumulators& la = acc[l];
-    for (std::size_t i = 0; i < la.comp.size(); ++i)
-      if (la.comp[i] == c) return la.acc[i];
-    la.comp.push_back(c);
-    la.acc.emplace_back();
-    accumulator& a = la.acc.back();
-    const auto& cc = log.competency_codes();
-    const auto& tt = log.times();
-    auto& evs = scratch_events;
-    evs.clear();
-    for (std::uint32_t r : rows[l]) {
-      if (r >= row) break;
-      if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
-    }
-    std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
-    const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
-    for (const timed_row& e : evs)
-      fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
-    return a;
-  }
-
-  // Starts loading what `apply_fast` will touch for row `r` (the four table cells of its learner
-  // and competency, the learner's accumulators and rows), so that the cache misses of one event
-  // overlap instead of following one another.
-  void prefetch_row(std::size_t r) const noexcept {
+// Starts loading what `apply_fast` will touch for row `r` (the four table cells of its learner
+// and competency, the learner's accumulators and rows), so that the cache misses of one event
+// overlap instead of following one another.
+void roster::impl::prefetch_row(std::size_t r) const noexcept {
 #if defined(__GNUC__) || defined(__clang__)
-    const std::uint32_t l = log.learner_codes()[r];
-    const std::uint32_t c = comp_index[log.competency_codes()[r]];
-    if (c == UINT32_MAX || l >= acc.size()) return;
-    const std::size_t cell = static_cast<std::size_t>(l) * n + c;
-    __builtin_prefetch(st.data() + cell, 1);
-    __builtin_prefetch(sc.data() + cell, 1);
-    __builtin_prefetch(rt.data() + cell, 1);
-    __builtin_prefetch(code.data() + cell, 1);
-    __builtin_prefetch(&acc[l]);
-    __builtin_prefetch(&rows[l]);
+  const std::uint32_t l = log.learner_codes()[r];
+  const std::uint32_t c = comp_index[log.competency_codes()[r]];
+  if (c == UINT32_MAX || l >= acc.size()) return;
+  const std::size_t cell = static_cast<std::size_t>(l) * n + c;
+  __builtin_prefetch(st.data() + cell, 1);
+  __builtin_prefetch(sc.data() + cell, 1);
+  __builtin_prefetch(rt.data() + cell, 1);
+  __builtin_prefetch(code.data() + cell, 1);
+  __builtin_prefetch(&acc[l]);
+  __builtin_prefetch(&rows[l]);
 #else
-    (void)r;
+  (void)r;
 #endif
-  }
+}
 
-  // Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
-  bool apply_fast(std::uint32_t l, std::uint32_t r) {
-    const index_t c = comp_index[log.competency_codes()[r]];
-    if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
-    const std::int32_t f = fast_of[c];
-    if (f < 0) return false;
-    const double t = log.times()[r];
-    if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
-    accumulator& a = accumulator_of(l, c, r);
-    if (t < a.last_time) return false;  // out of order for this pair
-    const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
-    const scale& scl = eng.policy().scale();
-    fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
-    const cell_outcome o = outcome_of(a, fr, scl);
-    const std::size_t cell = static_cast<std::size_t>(l) * n + c;
-    st[cell] = o.st;
-    sc[cell] = o.score;
-    rt[cell] = o.rating;
-    code[cell] = prog.code(o.st, o.score);
-    return true;
-  }
+// Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
+bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
+  const index_t c = comp_index[log.competency_codes()[r]];
+  if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
+  const std::int32_t f = fast_of[c];
+  if (f < 0) return false;
+  const double t = log.times()[r];
+  if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
+  accumulator& a = accumulator_of(l, c, r);
+  if (t < a.last_time) return false;  // out of order for this pair
+  const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
+  const scale& scl = eng.policy().scale();
+  fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
+  const cell_outcome o = outcome_of(a, fr, scl);
+  const std::size_t cell = static_cast<std::size_t>(l) * n + c;
+  st[cell] = o.st;
+  sc[cell] = o.score;
+  rt[cell] = o.rating;
+  code[cell] = prog.code(o.st, o.score);
+  return true;
+}
 
-  void grow_tables(std::size_t learners) {
-    grow(st, learners * n, status::not_started, opt.threads);
-    grow(sc, learners * n, nan_v, opt.threads);
-    grow(rt, learners * n, std::int8_t{-1}, opt.threads);
-    grow(code, learners * n, std::uint8_t{0}, opt.threads);
-    rows.resize(learners);
-    acc.resize(learners);
-  }
+void roster::impl::grow_tables(std::size_t learners) {
+  grow(st, learners * n, status::not_started, opt.threads);
+  grow(sc, learners * n, nan_v, opt.threads);
+  grow(rt, learners * n, std::int8_t{-1}, opt.threads);
+  grow(code, learners * n, std::uint8_t{0}, opt.threads);
+  rows.resize(learners);
+  acc.resize(learners);
+}
 
-  void index_rows(std::size_t from) {
-    const auto& comps = log.competencies();
-    for (std::size_t j = comp_index.size(); j < comps.size(); ++j) {
-      auto i = eng.framework().find(comps[j]);
-      comp_index.push_back(i ? *i : UINT32_MAX);
-    }
-    const auto& lc = log.learner_codes();
-    if (log.size() - from > rows.size()) {  // a bulk load: size each learner's list once
-      std::vector<std::uint32_t> more(rows.size(), 0);
-      for (std::size_t r = from; r < log.size(); ++r) ++more[lc[r]];
-      for (std::size_t l = 0; l < rows.size(); ++l)
-        if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
-    }
-    for (std::size_t r = from; r < log.size(); ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
+void roster::impl::index_rows(std::size_t from) {
+  const auto& comps = log.competencies();
+  for (std::size_t j = comp_index.size(); j < comps.size(); ++j) {
+    auto i = eng.framework().find(comps[j]);
+    comp_index.push_back(i ? *i : UINT32_MAX);
   }
-
-  void encode_rows(const std::vector<std::uint32_t>& learners) {
-    detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        const std::size_t base = static_cast<std::size_t>(learners[i]) * n;
-        prog.encode(st.data() + base, sc.data() + base, code.data() + base);
-      }
-    });
+  const auto& lc = log.learner_codes();
+  if (log.size() - from > rows.size()) {  // a bulk load: size each learner's list once
+    std::vector<std::uint32_t> more(rows.size(), 0);
+    for (std::size_t r = from; r < log.size(); ++r) ++more[lc[r]];
+    for (std::size_t l = 0; l < rows.size(); ++l)
+      if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
   }
+  for (std::size_t r = from; r < log.size(); ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
+}
 
-  // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
-  void reevaluate(const std::vector<std::uint32_t>& learners) {
-    if (learners.empty()) return;
-    for (std::uint32_t l : learners) acc[l] = {};  // their accumulators are rebuilt on demand
-    std::vector<std::uint32_t> pick;
-    std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
-    std::vector<std::string_view> names;
-    names.reserve(learners.size());
-    std::size_t total = 0;
-    for (std::uint32_t l : learners) total += rows[l].size();
-    pick.reserve(total);
-    for (std::size_t i = 0; i < learners.size(); ++i) {
-      remap[learners[i]] = static_cast<std::uint32_t>(i);
-      names.emplace_back(log.learners()[learners[i]]);
-      pick.insert(pick.end(), rows[learners[i]].begin(), rows[learners[i]].end());
+void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners) {
+  detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::size_t base = static_cast<std::size_t>(learners[i]) * n;
+      prog.encode(st.data() + base, sc.data() + base, code.data() + base);
     }
-    evidence_log sub(log.kinds());
-    sub.reserve(pick.size());
-    {
-      const column_buffer buf = columns_of(log, &pick, &remap, &names);
-      sub.append(buf.columns());
-    }
-    evaluate_options eo;
-    eo.as_of = as_of;
-    eo.probabilities = opt.probabilities;
-    eo.threads = learners.size() < 64 ? 1 : opt.threads;
-    ratings_table t = eng.rate_all(sub, eo);
-    if (t.learners.size() != learners.size())
-      throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
-    // The table is long-form (only cells that are not the default): reset each re-evaluated
-    // learner's dense row, scatter the entries (ordered by learner), then re-encode the row.
-    std::vector<std::size_t> first(learners.size() + 1, 0);
-    for (std::uint32_t l : t.learner) ++first[l + 1];
-    for (std::size_t i = 0; i < learners.size(); ++i) first[i + 1] += first[i];
-    detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        const std::size_t dst = static_cast<std::size_t>(learners[i]) * n;
-        std::fill_n(st.begin() + static_cast<std::ptrdiff_t>(dst), n, status::not_started);
-        std::fill_n(sc.begin() + static_cast<std::ptrdiff_t>(dst), n, nan_v);
-        std::fill_n(rt.begin() + static_cast<std::ptrdiff_t>(dst), n, std::int8_t{-1});
-        for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
-          const std::size_t cell = dst + t.competency[k];
-          st[cell] = t.statuses[k];
-          sc[cell] = t.scores[k];
-          rt[cell] = t.ratings[k];
-        }
-        prog.encode(st.data() + dst, sc.data() + dst, code.data() + dst);
-      }
-    });
+  });
+}
+
+// Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
+void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
+  if (learners.empty()) return;
+  for (std::uint32_t l : learners) acc[l] = {};  // their accumulators are rebuilt on demand
+  std::vector<std::uint32_t> pick;
+  std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
+  std::vector<std::string_view> names;
+  names.reserve(learners.size());
+  std::size_t total = 0;
+  for (std::uint32_t l : learners) total += rows[l].size();
+  pick.reserve(total);
+  for (std::size_t i = 0; i < learners.size(); ++i) {
+    remap[learners[i]] = static_cast<std::uint32_t>(i);
+    names.emplace_back(log.learners()[learners[i]]);
+    pick.insert(pick.end(), rows[learners[i]].begin(), rows[learners[i]].end());
   }
+  evidence_log sub(log.kinds());
+  sub.reserve(pick.size());
+  {
+    const column_buffer buf = columns_of(log, &pick, &remap, &names);
+    sub.append(buf.columns());
+  }
+  evaluate_options eo;
+  eo.as_of = as_of;
+  eo.probabilities = opt.probabilities;
+  eo.threads = learners.size() < 64 ? 1 : opt.threads;
+  ratings_table t = eng.rate_all(sub, eo);
+  if (t.learners.size() != learners.size())
+    throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
+  // The table is long-form (only cells that are not the default): reset each re-evaluated
+  // learner's dense row, scatter the entries (ordered by learner), then re-encode the row.
+  std::vector<std::size_t> first(learners.size() + 1, 0);
+  for (std::uint32_t l : t.learner) ++first[l + 1];
+  for (std::size_t i = 0; i < learners.size(); ++i) first[i + 1] += first[i];
+  detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::size_t dst = static_cast<std::size_t>(learners[i]) * n;
+      std::fill_n(st.begin() + static_cast<std::ptrdiff_t>(dst), n, status::not_started);
+      std::fill_n(sc.begin() + static_cast<std::ptrdiff_t>(dst), n, nan_v);
+      std::fill_n(rt.begin() + static_cast<std::ptrdiff_t>(dst), n, std::int8_t{-1});
+      for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
+        const std::size_t cell = dst + t.competency[k];
+        st[cell] = t.statuses[k];
+        sc[cell] = t.scores[k];
+        rt[cell] = t.ratings[k];
+      }
+      prog.encode(st.data() + dst, sc.data() + dst, code.data() + dst);
+    }
+  });
+}
 
-  ingest_summary ingest(const evidence_columns& batch) {
-    ingest_summary s;
-    for (auto k : batch.kind.names)
-      if (!k.empty() && !log.kind_code(k)) {
-        // Accept the batch's custom kinds (trimmed the way the log trims them).
-        const auto b = k.find_first_not_of(" \t"), e = k.find_last_not_of(" \t");
-        if (b != std::string_view::npos) log.add_kind(k.substr(b, e - b + 1));
-      }
-    const std::size_t old_rows = log.size(), old_learners = log.learners().size();
-    log.append(batch, checks);  // strong guarantee: throws before changing anything
-    const std::size_t learners = log.learners().size();
-    grow_tables(learners);
-    index_rows(old_rows);
-    s.rows = log.size() - old_rows;
-    s.new_learners = learners - old_learners;
-    const double prev = as_of;
-    as_of = opt.as_of ? *opt.as_of : log.max_time();
-    std::vector<std::uint32_t> touched;
-    if (time_dependent && !same_time(prev, as_of)) {
-      s.full = true;
-      for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
-      s.learners_touched = touched.size();
-      reevaluate(touched);
-      return s;
+ingest_summary roster::impl::ingest(const evidence_columns& batch) {
+  ingest_summary s;
+  for (auto k : batch.kind.names)
+    if (!k.empty() && !log.kind_code(k)) {
+      // Accept the batch's custom kinds (trimmed the way the log trims them).
+      const auto b = k.find_first_not_of(" \t"), e = k.find_last_not_of(" \t");
+      if (b != std::string_view::npos) log.add_kind(k.substr(b, e - b + 1));
     }
-    // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
-    // the full path is re-evaluated once, from all its rows, at the end.
-    bind_kinds();
-    // A learner with many new rows is re-evaluated in full (in parallel with the others): for
-    // bulk loads that is cheaper than building an accumulator per pair. Both give the same cells.
-    constexpr std::uint32_t bulk_rows = 16;
-    const auto& lc = log.learner_codes();
-    // The batch's distinct learners (sorted) and their new-row counts: O(rows log rows), never
-    // O(learners), so one event costs O(1) however large the roster.
-    std::vector<std::uint32_t> who(lc.begin() + static_cast<std::ptrdiff_t>(old_rows), lc.end());
-    std::sort(who.begin(), who.end());
-    std::vector<std::uint32_t> fresh;
-    {
-      std::size_t w = 0;
-      for (std::size_t i = 0; i < who.size();) {
-        std::size_t j = i;
-        while (j < who.size() && who[j] == who[i]) ++j;
-        who[w++] = who[i];
-        fresh.push_back(static_cast<std::uint32_t>(j - i));
-        i = j;
-      }
-      who.resize(w);
-    }
-    s.learners_touched = who.size();
-    std::vector<std::uint8_t> slow_mark(who.size(), 0);
-    std::vector<std::uint32_t> slow;
-    for (std::size_t i = 0; i < who.size(); ++i)
-      if (fresh[i] >= bulk_rows) {
-        slow_mark[i] = 1;
-        slow.push_back(who[i]);
-      }
-    constexpr std::size_t ahead = 6;
-    for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
-    for (std::size_t r = old_rows; r < log.size(); ++r) {
-      if (r + ahead < log.size()) prefetch_row(r + ahead);
-      const std::uint32_t l = lc[r];
-      const std::size_t i = who.size() == 1 ? 0 : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
-      if (slow_mark[i]) continue;
-      if (apply_fast(l, static_cast<std::uint32_t>(r))) {
-        ++s.fast_rows;
-      } else {
-        slow_mark[i] = 1;
-        slow.push_back(l);
-      }
-    }
-    std::sort(slow.begin(), slow.end());
-    s.learners_reevaluated = slow.size();
-    reevaluate(slow);
+  const std::size_t old_rows = log.size(), old_learners = log.learners().size();
+  log.append(batch, checks);  // strong guarantee: throws before changing anything
+  const std::size_t learners = log.learners().size();
+  grow_tables(learners);
+  index_rows(old_rows);
+  s.rows = log.size() - old_rows;
+  s.new_learners = learners - old_learners;
+  const double prev = as_of;
+  as_of = opt.as_of ? *opt.as_of : log.max_time();
+  std::vector<std::uint32_t> touched;
+  if (time_dependent && !same_time(prev, as_of)) {
+    s.full = true;
+    for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
+    s.learners_touched = touched.size();
+    reevaluate(touched);
     return s;
   }
-
-  // One event by roster learner index and framework index: no name lookups.
-  ingest_summary add(std::size_t learner, index_t competency, double time, double score, std::string_view kind,
-                     double weight) {
-    if (learner >= rows.size())
-      throw std::out_of_range(fmt::format("learner index {} out of range ({})", learner, rows.size()));
-    if (competency >= n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
-    if (log_comp.size() != n) log_comp.assign(n, UINT32_MAX);
-    std::uint32_t cc = log_comp[competency];
-    if (cc == UINT32_MAX) {
-      if (auto x = log.competency_code(eng.framework().id_of(competency))) cc = log_comp[competency] = *x;
+  // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
+  // the full path is re-evaluated once, from all its rows, at the end.
+  bind_kinds();
+  // A learner with many new rows is re-evaluated in full (in parallel with the others): for
+  // bulk loads that is cheaper than building an accumulator per pair. Both give the same cells.
+  constexpr std::uint32_t bulk_rows = 16;
+  const auto& lc = log.learner_codes();
+  // The batch's distinct learners (sorted) and their new-row counts: O(rows log rows), never
+  // O(learners), so one event costs O(1) however large the roster.
+  std::vector<std::uint32_t> who(lc.begin() + static_cast<std::ptrdiff_t>(old_rows), lc.end());
+  std::sort(who.begin(), who.end());
+  std::vector<std::uint32_t> fresh;
+  {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < who.size();) {
+      std::size_t j = i;
+      while (j < who.size() && who[j] == who[i]) ++j;
+      who[w++] = who[i];
+      fresh.push_back(static_cast<std::uint32_t>(j - i));
+      i = j;
     }
-    const auto kc = log.kind_code(kind);
-    if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
-      return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
-    ingest_summary s;
-    const std::size_t r = log.size();
-    log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
-    return apply_one(s, r, log.learners().size());
+    who.resize(w);
   }
-
-  // One event by name: a known learner and competency with a known kind take the by-index path
-  // (two name lookups instead of five); anything else goes through the log's one-row append.
-  ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
-                     std::string_view kind, double weight, std::string_view source) {
-    if (source.empty() && log.kind_code(kind))
-      if (const auto c = eng.framework().find(competency))
-        if (const auto l = log.learner_code(learner)) return add(std::size_t{*l}, *c, time, score, kind, weight);
-    return add_named(learner, competency, time, score, kind, weight, source);
-  }
-
-  // One event: `ingest` of a one-row batch without the batch machinery.
-  ingest_summary add_named(std::string_view learner, std::string_view competency, double time, double score,
-                           std::string_view kind, double weight, std::string_view source) {
-    if (!kind.empty() && !log.kind_code(kind)) {
-      const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
-      if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
+  s.learners_touched = who.size();
+  std::vector<std::uint8_t> slow_mark(who.size(), 0);
+  std::vector<std::uint32_t> slow;
+  for (std::size_t i = 0; i < who.size(); ++i)
+    if (fresh[i] >= bulk_rows) {
+      slow_mark[i] = 1;
+      slow.push_back(who[i]);
     }
-    ingest_summary s;
-    const std::size_t r = log.size(), old_learners = log.learners().size();
-    log.append_row(learner, competency, time, score, kind, weight, source, checks);
-    return apply_one(s, r, old_learners);
-  }
-
-  // The tail of `add`: row `r` was appended; `old_learners` learners existed before.
-  ingest_summary& apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners) {
-    const std::size_t learners = log.learners().size();
-    if (learners != old_learners) grow_tables(learners);
-    if (comp_index.size() == log.competencies().size()) prefetch_row(r);
-    index_rows(r);
-    s.rows = 1;
-    s.new_learners = learners - old_learners;
-    s.learners_touched = 1;
-    const double prev = as_of;
-    as_of = opt.as_of ? *opt.as_of : log.max_time();
-    if (time_dependent && !same_time(prev, as_of)) {
-      s.full = true;
-      std::vector<std::uint32_t> all(learners);
-      for (std::uint32_t l = 0; l < learners; ++l) all[l] = l;
-      s.learners_touched = learners;
-      reevaluate(all);
-      return s;
-    }
-    bind_kinds();
-    const std::uint32_t l = log.learner_codes()[r];
+  constexpr std::size_t ahead = 6;
+  for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
+  for (std::size_t r = old_rows; r < log.size(); ++r) {
+    if (r + ahead < log.size()) prefetch_row(r + ahead);
+    const std::uint32_t l = lc[r];
+    const std::size_t i = who.size() == 1 ? 0 : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
+    if (slow_mark[i]) continue;
     if (apply_fast(l, static_cast<std::uint32_t>(r))) {
-      s.fast_rows = 1;
+      ++s.fast_rows;
     } else {
-      s.learners_reevaluated = 1;
-      reevaluate({l});
+      slow_mark[i] = 1;
+      slow.push_back(l);
     }
+  }
+  std::sort(slow.begin(), slow.end());
+  s.learners_reevaluated = slow.size();
+  reevaluate(slow);
+  return s;
+}
+
+// One event by roster learner index and framework index: no name lookups.
+ingest_summary roster::impl::add(std::size_t learner, index_t competency, double time, double score,
+                                 std::string_view kind, double weight) {
+  if (learner >= rows.size())
+    throw std::out_of_range(fmt::format("learner index {} out of range ({})", learner, rows.size()));
+  if (competency >= n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
+  if (log_comp.size() != n) log_comp.assign(n, UINT32_MAX);
+  std::uint32_t cc = log_comp[competency];
+  if (cc == UINT32_MAX) {
+    if (auto x = log.competency_code(eng.framework().id_of(competency))) cc = log_comp[competency] = *x;
+  }
+  const auto kc = log.kind_code(kind);
+  if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
+    return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
+  ingest_summary s;
+  const std::size_t r = log.size();
+  log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
+  return apply_one(s, r, log.learners().size());
+}
+
+// One event by name: a known learner and competency with a known kind take the by-index path
+// (two name lookups instead of five); anything else goes through the log's one-row append.
+ingest_summary roster::impl::add(std::string_view learner, std::string_view competency, double time, double score,
+                                 std::string_view kind, double weight, std::string_view source) {
+  if (source.empty() && log.kind_code(kind))
+    if (const auto c = eng.framework().find(competency))
+      if (const auto l = log.learner_code(learner)) return add(std::size_t{*l}, *c, time, score, kind, weight);
+  return add_named(learner, competency, time, score, kind, weight, source);
+}
+
+// One event: `ingest` of a one-row batch without the batch machinery.
+ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency, double time,
+                                       double score, std::string_view kind, double weight,
+                                       std::string_view source) {
+  if (!kind.empty() && !log.kind_code(kind)) {
+    const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
+    if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
+  }
+  ingest_summary s;
+  const std::size_t r = log.size(), old_learners = log.learners().size();
+  log.append_row(learner, competency, time, score, kind, weight, source, checks);
+  return apply_one(s, r, old_learners);
+}
+
+// The tail of `add`: row `r` was appended; `old_learners` learners existed before.
+ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners) {
+  const std::size_t learners = log.learners().size();
+  if (learners != old_learners) grow_tables(learners);
+  if (comp_index.size() == log.competencies().size()) prefetch_row(r);
+  index_rows(r);
+  s.rows = 1;
+  s.new_learners = learners - old_learners;
+  s.learners_touched = 1;
+  const double prev = as_of;
+  as_of = opt.as_of ? *opt.as_of : log.max_time();
+  if (time_dependent && !same_time(prev, as_of)) {
+    s.full = true;
+    std::vector<std::uint32_t> all(learners);
+    for (std::uint32_t l = 0; l < learners; ++l) all[l] = l;
+    s.learners_touched = learners;
+    reevaluate(all);
     return s;
   }
-
-  learner_view view(std::size_t l) const {
-    if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
-    learner_view v;
-    v.statuses = st.data() + l * n;
-    v.scores = sc.data() + l * n;
-    v.size = n;
-    v.as_of = as_of;
-    return v;
+  bind_kinds();
+  const std::uint32_t l = log.learner_codes()[r];
+  if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+    s.fast_rows = 1;
+  } else {
+    s.learners_reevaluated = 1;
+    reevaluate({l});
   }
+  return s;
+}
 
-  std::vector<double> last_evidence(std::size_t l) const {
-    if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
-    std::vector<double> out(n, nan_v);
-    const auto& cc = log.competency_codes();
-    const auto& tt = log.times();
-    for (std::uint32_t r : rows[l]) {
-      const std::uint32_t c = comp_index[cc[r]];
-      const double t = tt[r];
-      if (c != UINT32_MAX && t <= as_of && !(t <= out[c])) out[c] = t;
-    }
-    return out;
+learner_view roster::impl::view(std::size_t l) const {
+  if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
+  learner_view v;
+  v.statuses = st.data() + l * n;
+  v.scores = sc.data() + l * n;
+  v.size = n;
+  v.as_of = as_of;
+  return v;
+}
+
+std::vector<double> roster::impl::last_evidence(std::size_t l) const {
+  if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
+  std::vector<double> out(n, nan_v);
+  const auto& cc = log.competency_codes();
+  const auto& tt = log.times();
+  for (std::uint32_t r : rows[l]) {
+    const std::uint32_t c = comp_index[cc[r]];
+    const double t = tt[r];
+    if (c != UINT32_MAX && t <= as_of && !(t <= out[c])) out[c] = t;
   }
-};
+  return out;
+}
+
+// --- roster --------------------------------------------------------------------------------------
 
 roster::roster(masterymap::framework fw, masterymap::policy p, roster_options options)
     : impl_(std::make_unique<impl>(std::move(fw), std::move(p), std::move(options))) {}
@@ -828,165 +653,6 @@ std::vector<pace_report> roster::pacing(const pace_plan& plan, std::optional<dou
     }
   });
   return out;
-}
-
-// --- snapshot ------------------------------------------------------------------------------------
-
-void roster::save(const std::string& path) const {
-  const impl& d = *impl_;
-  writer w;
-  w.out.open(path, std::ios::binary | std::ios::trunc);
-  if (!w.out) throw error(fmt::format("roster snapshot: cannot write '{}'", path));
-  w.out.write(snapshot_magic, 8);
-  w.pod(snapshot_version);
-  w.pod(std::uint32_t{0x01020304});  // byte order
-  w.str(d.eng.framework().to_json(0));
-  w.str(d.eng.policy().to_json(0));
-  w.pod(static_cast<std::uint8_t>(d.opt.as_of ? 1 : 0));
-  w.pod(d.opt.as_of.value_or(nan_v));
-  w.pod(d.as_of);
-  w.pod(static_cast<std::uint64_t>(d.n));
-  const evidence_log& log = d.log;
-  w.strings(log.kinds());
-  w.strings(log.learners());
-  w.strings(log.competencies());
-  w.strings(log.sources());
-  const auto& at = log.attributes();
-  std::vector<std::uint8_t> ak;
-  std::vector<float> aw;
-  std::vector<std::uint32_t> as;
-  for (const auto& a : at) {
-    ak.push_back(a.kind);
-    aw.push_back(a.weight);
-    as.push_back(a.source);
-  }
-  w.array(ak);
-  w.array(aw);
-  w.array(as);
-  w.array(log.learner_codes());
-  w.array(log.competency_codes());
-  w.array(log.times());
-  w.array(log.scores());
-  w.array(log.attribute_codes());
-  static_assert(sizeof(status) == 1, "status is one byte");
-  // The tables, sparse: only cells that differ from "not started, no score, no rating".
-  std::vector<std::uint64_t> cell;
-  std::vector<std::uint8_t> cst;
-  std::vector<double> csc;
-  std::vector<std::int8_t> crt;
-  for (std::size_t i = 0; i < d.st.size(); ++i)
-    if (d.st[i] != status::not_started || !std::isnan(d.sc[i]) || d.rt[i] != -1) {
-      cell.push_back(i);
-      cst.push_back(static_cast<std::uint8_t>(d.st[i]));
-      csc.push_back(d.sc[i]);
-      crt.push_back(d.rt[i]);
-    }
-  w.pod(static_cast<std::uint64_t>(d.rows.size()));
-  w.array(cell);
-  w.array(cst);
-  w.array(csc);
-  w.array(crt);
-  w.out.write(snapshot_end, 8);
-  w.out.flush();
-  if (!w.out) throw error(fmt::format("roster snapshot: writing '{}' failed", path));
-}
-
-roster roster::load(const std::string& path, roster_options options) {
-  reader r;
-  r.path = path;
-  r.in.open(path, std::ios::binary);
-  if (!r.in) throw parse_error(fmt::format("roster snapshot: cannot open '{}'", path), 0, 0);
-  r.in.seekg(0, std::ios::end);
-  r.remaining = static_cast<std::uint64_t>(r.in.tellg());
-  r.in.seekg(0, std::ios::beg);
-  char magic[8];
-  r.bytes(magic, 8);
-  if (std::memcmp(magic, snapshot_magic, 8) != 0) r.fail("not a masterymap roster snapshot");
-  const auto version = r.pod<std::uint32_t>();
-  if (version != snapshot_version)
-    r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
-  if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
-  masterymap::framework fw = masterymap::framework::from_json(r.str());
-  masterymap::policy pol = masterymap::policy::from_json(r.str());
-  const bool fixed = r.pod<std::uint8_t>() != 0;
-  const double fixed_as_of = r.pod<double>();
-  options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
-  auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
-  d->as_of = r.pod<double>();
-  if (r.pod<std::uint64_t>() != d->n) r.fail("the tables do not match the framework");
-  const auto kinds = r.strings();
-  const auto learners = r.strings();
-  const auto comps = r.strings();
-  const auto sources = r.strings();
-  const auto ak = r.array<std::uint8_t>();
-  const auto aw = r.array<float>();
-  const auto as = r.array<std::uint32_t>();
-  auto lc = r.array<std::uint32_t>();
-  auto cc = r.array<std::uint32_t>();
-  auto tt = r.array<double>();
-  auto ss = r.array<float>();
-  auto ac = r.array<std::uint32_t>();
-  const auto nlearners = r.pod<std::uint64_t>();
-  const auto cell = r.array<std::uint64_t>();
-  const auto cst = r.array<std::uint8_t>();
-  const auto csc = r.array<double>();
-  const auto crt = r.array<std::int8_t>();
-  char end[8];
-  r.bytes(end, 8);
-  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
-  const std::size_t rows = lc.size();
-  if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows || aw.size() != ak.size() ||
-      as.size() != ak.size() || nlearners != learners.size() || cst.size() != cell.size() ||
-      csc.size() != cell.size() || crt.size() != cell.size())
-    r.fail("inconsistent sizes");
-  // Rebuild the log with the same codes: names in code order, rows in order.
-  for (const auto& k : kinds) d->log.add_kind(k);
-  {
-    // Scoped, and the read columns released right after: the tables below are then allocated
-    // from memory the process just gave back, which the system has already backed (first-touch
-    // of never-used memory is the dominant cost of a restore on a VM).
-    column_buffer b;
-    b.learner = std::move(lc);
-    b.competency = std::move(cc);
-    b.time_ptr = tt.data();
-    grow(b.score, rows, 0.0, 0);
-    for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
-    std::vector<float>().swap(ss);
-    grow(b.kind, rows, std::uint32_t{0}, 0);
-    grow(b.source, rows, std::uint32_t{0}, 0);
-    grow(b.weight, rows, 0.0, 0);
-    for (std::size_t i = 0; i < rows; ++i) {
-      if (ac[i] >= ak.size()) r.fail("attribute code out of range");
-      b.kind[i] = ak[ac[i]];
-      b.weight[i] = static_cast<double>(aw[ac[i]]);
-      b.source[i] = as[ac[i]];
-    }
-    std::vector<std::uint32_t>().swap(ac);
-    b.learner_names = views(learners);
-    b.competency_names = views(comps);
-    b.kind_names = views(kinds);
-    b.source_names = views(sources);
-    try {
-      d->log.reserve(rows);
-      d->log.append(b.columns());
-    } catch (const evidence_error& e) {
-      r.fail(std::string("bad evidence: ") + e.what());
-    }
-    std::vector<double>().swap(tt);
-  }
-  if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
-  d->grow_tables(learners.size());
-  for (std::size_t k = 0; k < cell.size(); ++k) {
-    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired)) r.fail("bad table cell");
-    d->st[cell[k]] = static_cast<status>(cst[k]);
-    d->sc[cell[k]] = csc[k];
-    d->rt[cell[k]] = crt[k];
-  }
-  d->index_rows(0);
-  std::vector<std::uint32_t> all(learners.size());
-  for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
-  d->encode_rows(all);
-  return roster(std::move(d));
 }
 
 }  // namespace masterymap

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// policy: the native JSON format.
+#include <masterymap/policy.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace masterymap {
+
+namespace {
+using json = nlohmann::ordered_json;
+
+std::optional<rollup::op> parse_op(std::string_view s) {
+  for (auto o : {rollup::op::all_of, rollup::op::any_of, rollup::op::k_of_n, rollup::op::points,
+                 rollup::op::weighted_mean})
+    if (s == to_string(o)) return o;
+  return std::nullopt;
+}
+
+json method_to_json(const method& m) {
+  json j = {{"name", to_string(m.type())}};
+  switch (m.type()) {
+    case method::kind::weighted_average:
+    case method::kind::decaying_average: j["w"] = m.w(); break;
+    case method::kind::n_mastery: j["n"] = m.n(); break;
+    case method::kind::bkt: j["threshold"] = m.threshold(); break;
+    default: break;
+  }
+  return j;
+}
+
+json rule_to_json(const rule& r) {
+  json j;
+  j["method"] = method_to_json(r.method);
+  j["min_evidence"] = r.min_evidence;
+  j["require_kinds"] = r.require_kinds;
+  j["ignore_kinds"] = r.ignore_kinds;
+  j["window_last"] = r.window_last ? json(*r.window_last) : json(nullptr);
+  j["window_days"] = r.window_days ? json(*r.window_days) : json(nullptr);
+  j["expires_after_days"] = r.expires_after_days ? json(*r.expires_after_days) : json(nullptr);
+  j["exempt_on_pretest"] = r.exempt_on_pretest ? json(*r.exempt_on_pretest) : json(nullptr);
+  j["exempt_confirm_kinds"] = r.exempt_confirm_kinds;
+  j["pretest_counts"] = r.pretest_counts;
+  j["monotonic"] = r.monotonic;
+  return j;
+}
+
+json rollup_to_json(const rollup& r) {
+  // Flat groups (nested by index): no recursion, and the format mirrors the C++ structure.
+  json groups = json::array();
+  for (const auto& g : r.groups()) {
+    json jg = {{"op", to_string(g.kind)}};
+    if (g.kind == rollup::op::k_of_n) jg["k"] = g.k;
+    if (g.kind == rollup::op::points) jg["min_points"] = g.min_points;
+    json items = json::array();
+    for (const auto& it : g.items) {
+      if (it.nested >= 0) {
+        items.push_back({{"group", it.nested}});
+      } else if (g.kind == rollup::op::points) {
+        items.push_back({{"id", it.id}, {"points", it.value}, {"required", it.required}});
+      } else if (g.kind == rollup::op::weighted_mean) {
+        items.push_back({{"id", it.id}, {"weight", it.value}});
+      } else {
+        items.push_back(it.id);
+      }
+    }
+    jg["items"] = std::move(items);
+    groups.push_back(std::move(jg));
+  }
+  return json{{"groups", std::move(groups)}};
+}
+
+// Reads fields, collecting every problem with its path instead of stopping at the first.
+struct reader {
+  std::vector<std::string>& problems;
+
+  const json* field(const json& obj, const char* key, const std::string& path, bool required) {
+    auto it = obj.find(key);
+    if (it == obj.end() || (it->is_null() && !required)) {
+      if (required) problems.push_back(fmt::format("{}.{}: missing", path, key));
+      return nullptr;
+    }
+    return &*it;
+  }
+  std::optional<double> number(const json& obj, const char* key, const std::string& path, bool required = false) {
+    const json* v = field(obj, key, path, required);
+    if (!v) return std::nullopt;
+    if (!v->is_number()) {
+      problems.push_back(fmt::format("{}.{}: expected a number", path, key));
+      return std::nullopt;
+    }
+    return v->get<double>();
+  }
+  std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path, bool required = false) {
+    const json* v = field(obj, key, path, required);
+    if (!v) return std::nullopt;
+    if (!v->is_number_integer() || v->get<std::int64_t>() < 0 || v->get<std::int64_t>() > 0xFFFFFFFFLL) {
+      problems.push_back(fmt::format("{}.{}: expected a non-negative integer", path, key));
+      return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(v->get<std::int64_t>());
+  }
+  std::optional<bool> boolean(const json& obj, const char* key, const std::string& path) {
+    const json* v = field(obj, key, path, false);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) {
+      problems.push_back(fmt::format("{}.{}: expected true or false", path, key));
+      return std::nullopt;
+    }
+    return v->get<bool>();
+  }
+  std::optional<std::string> string(const json& obj, const char* key, const std::string& path, bool required = false) {
+    const json* v = field(obj, key, path, required);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+      problems.push_back(fmt::format("{}.{}: expected a string", path, key));
+      return std::nullopt;
+    }
+    return v->get<std::string>();
+  }
+  std::vector<std::string> strings(const json& obj, const char* key, const std::string& path) {
+    const json* v = field(obj, key, path, false);
+    std::vector<std::string> out;
+    if (!v) return out;
+    if (!v->is_array()) {
+      problems.push_back(fmt::format("{}.{}: expected a list of strings", path, key));
+      return out;
+    }
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      if (!(*v)[i].is_string())
+        problems.push_back(fmt::format("{}.{}[{}]: expected a string", path, key, i));
+      else
+        out.push_back((*v)[i].get<std::string>());
+    }
+    return out;
+  }
+  bool object(const json& v, const std::string& path) {
+    if (v.is_object()) return true;
+    problems.push_back(fmt::format("{}: expected an object", path));
+    return false;
+  }
+
+  method read_method(const json& jin, const std::string& path) {
+    const json j = jin.is_string() ? json{{"name", jin}} : jin;  // shorthand: "latest"
+    if (!object(j, path)) return method::latest();
+    auto name = string(j, "name", path, true);
+    if (!name) return method::latest();
+    method::kind k;
+    try {
+      k = parse_method_kind(*name);
+    } catch (const std::invalid_argument&) {
+      problems.push_back(fmt::format("{}.name: unknown method '{}'", path, *name));
+      return method::latest();
+    }
+    switch (k) {
+      case method::kind::latest: return method::latest();
+      case method::kind::highest: return method::highest();
+      case method::kind::mean: return method::mean();
+      case method::kind::weighted_mean: return method::weighted_mean();
+      case method::kind::mode: return method::mode();
+      case method::kind::power_law: return method::power_law();
+      case method::kind::weighted_average: return method::weighted_average(number(j, "w", path).value_or(0.65));
+      case method::kind::decaying_average: return method::decaying_average(number(j, "w", path).value_or(0.65));
+      case method::kind::n_mastery: return method::n_mastery(count(j, "n", path).value_or(5));
+      case method::kind::bkt: return method::bkt(number(j, "threshold", path).value_or(0.95));
+    }
+    return method::latest();
+  }
+
+  rule read_rule(const json& j, const std::string& path) {
+    rule r;
+    if (!object(j, path)) return r;
+    if (const json* m = field(j, "method", path, false)) r.method = read_method(*m, path + ".method");
+    if (auto v = count(j, "min_evidence", path)) r.min_evidence = *v;
+    r.require_kinds = strings(j, "require_kinds", path);
+    r.ignore_kinds = strings(j, "ignore_kinds", path);
+    r.window_last = count(j, "window_last", path);
+    r.window_days = number(j, "window_days", path);
+    r.expires_after_days = number(j, "expires_after_days", path);
+    r.exempt_on_pretest = number(j, "exempt_on_pretest", path);
+    r.exempt_confirm_kinds = strings(j, "exempt_confirm_kinds", path);
+    if (auto v = boolean(j, "pretest_counts", path)) r.pretest_counts = *v;
+    if (auto v = boolean(j, "monotonic", path)) r.monotonic = *v;
+    static const std::set<std::string> known = {
+        "method", "min_evidence", "require_kinds", "ignore_kinds", "window_last", "window_days",
+        "expires_after_days", "exempt_on_pretest", "exempt_confirm_kinds", "pretest_counts", "monotonic"};
+    for (const auto& [k, v] : j.items())
+      if (!known.count(k)) problems.push_back(fmt::format("{}.{}: unknown field", path, k));
+    return r;
+  }
+
+  std::optional<rollup> read_rollup(const json& j, const std::string& path) {
+    if (!object(j, path)) return std::nullopt;
+    const json* gs = field(j, "groups", path, true);
+    if (!gs) return std::nullopt;
+    if (!gs->is_array() || gs->empty()) {
+      problems.push_back(fmt::format("{}.groups: expected a non-empty list", path));
+      return std::nullopt;
+    }
+    std::vector<rollup::group> groups;
+    const std::size_t before = problems.size();
+    for (std::size_t gi = 0; gi < gs->size(); ++gi) {
+      const json& jg = (*gs)[gi];
+      const std::string gp = fmt::format("{}.groups[{}]", path, gi);
+      rollup::group g;
+      if (!object(jg, gp)) continue;
+      auto opname = string(jg, "op", gp, true);
+      if (opname) {
+        if (auto o = parse_op(*opname)) g.kind = *o;
+        else problems.push_back(fmt::format("{}.op: unknown rollup operator '{}'", gp, *opname));
+      }
+      if (g.kind == rollup::op::k_of_n) g.k = count(jg, "k", gp, true).value_or(0);
+      if (g.kind == rollup::op::points) g.min_points = number(jg, "min_points", gp, true).value_or(0);
+      if (const json* items = field(jg, "items", gp, false)) {
+        if (!items->is_array()) {
+          problems.push_back(fmt::format("{}.items: expected a list", gp));
+        } else {
+          for (std::size_t ii = 0; ii < items->size(); ++ii) {
+            const json& ji = (*items)[ii];
+            const std::string ip = fmt::format("{}.items[{}]", gp, ii);
+            rollup::item it;
+            if (ji.is_string()) {
+              it.id = ji.get<std::string>();
+            } else if (ji.is_object()) {
+              if (ji.contains("group")) {
+                auto n = count(ji, "group", ip, true);
+                it.nested = n ? static_cast<std::int32_t>(*n) : 0;
+              } else {
+                it.id = string(ji, "id", ip, true).value_or("");
+                if (auto p = number(ji, "points", ip)) it.value = *p;
+                if (auto w = number(ji, "weight", ip)) it.value = *w;
+                if (auto rq = boolean(ji, "required", ip)) it.required = *rq;
+              }
+            } else {
+              problems.push_back(fmt::format("{}: expected an id or an object", ip));
+              continue;
+            }
+            g.items.push_back(std::move(it));
+          }
+        }
+      }
+      groups.push_back(std::move(g));
+    }
+    if (problems.size() != before) return std::nullopt;
+    return rollup::from_groups(std::move(groups));
+  }
+};
+
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+}  // namespace
+
+std::string policy::to_json(int indent) const {
+  json j;
+  j["format"] = "masterymap.policy";
+  j["version"] = 1;
+  j["name"] = name_;
+  json js;
+  js["name"] = scale_.name();
+  json ratings = json::array();
+  for (const auto& r : scale_.ratings()) {
+    json jr = {{"label", r.label}, {"value", r.value}};
+    if (r.cut) jr["cut"] = *r.cut;
+    ratings.push_back(std::move(jr));
+  }
+  js["ratings"] = std::move(ratings);
+  js["mastery"] = scale_.mastery_label();
+  js["exceeds"] = scale_.exceeds_index() ? json(scale_.ratings()[*scale_.exceeds_index()].label) : json(nullptr);
+  js["continuous"] = scale_.continuous();
+  j["scale"] = std::move(js);
+  j["rule"] = rule_to_json(default_rule_);
+  json domains = json::object(), comps = json::object(), rollups = json::object();
+  for (const auto& [d, r] : domain_rules_) domains[d] = rule_to_json(r);
+  for (const auto& [id, r] : competency_rules_) comps[id] = rule_to_json(r);
+  for (const auto& [id, r] : rollups_) rollups[id] = rollup_to_json(r);
+  j["overrides"] = {{"domains", std::move(domains)}, {"competencies", std::move(comps)}};
+  j["rollups"] = std::move(rollups);
+  j["default_rollup"] = default_rollup_ ? rollup_to_json(*default_rollup_) : json(nullptr);
+  j["rollup_precedence"] = to_string(precedence_);
+  return j.dump(indent);
+}
+
+policy policy::from_json(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    auto [line, col] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
+  }
+  std::vector<std::string> problems;
+  reader rd{problems};
+  if (!j.is_object()) throw policy_error({"$: expected a JSON object"});
+  if (auto f = rd.string(j, "format", "$"); f && *f != "masterymap.policy")
+    problems.push_back(fmt::format("$.format: expected 'masterymap.policy', got '{}'", *f));
+  if (auto v = rd.count(j, "version", "$"); v && *v != 1)
+    problems.push_back(fmt::format("$.version: unsupported version {}", *v));
+  std::string name = rd.string(j, "name", "$").value_or("");
+
+  std::optional<masterymap::scale> sc;
+  if (const json* js = rd.field(j, "scale", "$", true); js && rd.object(*js, "scale")) {
+    std::vector<rating> ratings;
+    if (const json* jr = rd.field(*js, "ratings", "scale", true)) {
+      if (!jr->is_array()) problems.push_back("scale.ratings: expected a list");
+      else
+        for (std::size_t i = 0; i < jr->size(); ++i) {
+          const std::string rp = fmt::format("scale.ratings[{}]", i);
+          const json& x = (*jr)[i];
+          if (x.is_array() && x.size() == 2 && x[0].is_string() && x[1].is_number()) {
+            ratings.push_back({x[0].get<std::string>(), x[1].get<double>(), std::nullopt});
+            continue;
+          }
+          if (!rd.object(x, rp)) continue;
+          rating r;
+          r.label = rd.string(x, "label", rp, true).value_or("");
+          r.value = rd.number(x, "value", rp, true).value_or(0);
+          r.cut = rd.number(x, "cut", rp);
+          ratings.push_back(std::move(r));
+        }
+    }
+    auto mastery = rd.string(*js, "mastery", "scale", true);
+    auto exceeds = rd.string(*js, "exceeds", "scale");
+    bool continuous = rd.boolean(*js, "continuous", "scale").value_or(false);
+    std::string sname = rd.string(*js, "name", "scale").value_or("");
+    if (mastery) {
+      try {
+        sc.emplace(std::move(ratings), *mastery, exceeds, continuous, std::move(sname));
+      } catch (const policy_error& e) {
+        problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+      }
+    }
+  }
+  rule def;
+  if (const json* jr = rd.field(j, "rule", "$", false)) def = rd.read_rule(*jr, "rule");
+  policy p(sc ? *sc : scale::four_point(), def, name);
+  if (const json* jo = rd.field(j, "overrides", "$", false); jo && rd.object(*jo, "overrides")) {
+    if (const json* jd = rd.field(*jo, "domains", "overrides", false); jd && rd.object(*jd, "overrides.domains"))
+      for (const auto& [d, r] : jd->items())
+        p.override_domain(d, rd.read_rule(r, fmt::format("overrides.domains['{}']", d)));
+    if (const json* jc = rd.field(*jo, "competencies", "overrides", false);
+        jc && rd.object(*jc, "overrides.competencies"))
+      for (const auto& [id, r] : jc->items())
+        p.override_competency(id, rd.read_rule(r, fmt::format("overrides.competencies['{}']", id)));
+  }
+  if (const json* jr = rd.field(j, "rollups", "$", false); jr && rd.object(*jr, "rollups"))
+    for (const auto& [id, r] : jr->items())
+      if (auto ru = rd.read_rollup(r, fmt::format("rollups['{}']", id))) p.set_rollup(id, std::move(*ru));
+  if (const json* jd = rd.field(j, "default_rollup", "$", false))
+    if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.set_default_rollup(std::move(*ru));
+  if (auto prec = rd.string(j, "rollup_precedence", "$")) {
+    bool found = false;
+    for (auto x : {rollup_precedence::rollup, rollup_precedence::evidence, rollup_precedence::either,
+                   rollup_precedence::both})
+      if (*prec == to_string(x)) {
+        p.set_precedence(x);
+        found = true;
+      }
+    if (!found) problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
+  }
+  if (problems.empty() || sc) {
+    auto more = p.problems();
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
+  if (!problems.empty()) throw policy_error(std::move(problems));
+  return p;
+}
+
+}  // namespace masterymap

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: the representation behind masterymap::roster, and the helpers its parts share.
+//
+//   roster.cpp           ingest, the per-competency O(1) path, re-evaluation, the queries
+//   roster_snapshot.cpp  the binary snapshot: roster::save, roster::load
+//
+// Includes accumulate.hpp: every file that includes this header must be compiled with
+// -ffp-contract=off (see src/CMakeLists.txt).
+#ifndef MASTERYMAP_SRC_ROSTER_IMPL_HPP
+#define MASTERYMAP_SRC_ROSTER_IMPL_HPP
+
+#include <masterymap/roster.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accumulate.hpp"
+#include "memory_util.hpp"
+#include "parallel.hpp"
+
+namespace masterymap::detail {
+
+/// "No score" in the roster's tables.
+inline constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+
+/// Owning buffers behind an evidence_columns batch taken from (rows of) an evidence log.
+struct column_buffer {
+  std::vector<std::uint32_t> learner, competency, kind, source;
+  std::vector<double> time, score, weight;
+  std::vector<std::string_view> learner_names, competency_names, kind_names, source_names;
+  const double* time_ptr = nullptr;
+
+  [[nodiscard]] evidence_columns columns() const {
+    evidence_columns b;
+    b.size = learner.size();
+    b.learner = {learner.data(), learner_names};
+    b.competency = {competency.data(), competency_names};
+    b.kind = {kind.data(), kind_names};
+    b.source = {source.data(), source_names};
+    b.time.values = time_ptr ? time_ptr : time.data();
+    b.score.values = score.data();
+    b.weight.values = weight.data();
+    return b;
+  }
+};
+
+/// Views of `names` (valid while `names` is neither changed nor destroyed).
+inline std::vector<std::string_view> views(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
+
+/// Grows `v` to `size` elements of `value` (amortised: capacity grows geometrically). Restoring
+/// or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
+/// faults then dominate: large tables are reserved first, advised to use transparent huge pages,
+/// and the part about to be filled is populated by the kernel in parallel (memory_util.hpp), so
+/// the fill runs at memory bandwidth.
+template <typename T>
+void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1) {
+  if (size <= v.size()) return;
+  if (size > v.capacity()) {
+    v.reserve(std::max(size, v.capacity() + v.capacity() / 2));
+    const std::size_t bytes = v.capacity() * sizeof(T);
+    if (bytes >= detail::huge_min_bytes) {
+      detail::advise_huge(v.data(), bytes);
+      const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
+      const std::uintptr_t aligned = (begin + detail::huge_page - 1) & ~(detail::huge_page - 1);
+      const std::uintptr_t from = aligned + ((begin + v.size() * sizeof(T) > aligned)
+                                                 ? ((begin + v.size() * sizeof(T) - aligned + detail::huge_page - 1) &
+                                                    ~(detail::huge_page - 1))
+                                                 : 0);
+      const std::uintptr_t to = (begin + size * sizeof(T)) & ~(detail::huge_page - 1);
+      if (to > from) {
+        const std::size_t chunks = (to - from) / detail::huge_page;
+        detail::parallel_for(chunks, threads, 8, [&](std::size_t b, std::size_t e) {
+          detail::populate_chunks(reinterpret_cast<const void*>(from), b, e);
+        });
+      }
+    }
+  }
+  v.resize(size, value);
+}
+
+// --- the per-competency O(1) path (roster.cpp) ---------------------------------------------------
+
+/// The O(1) path tracks at most this many kinds per list (longer lists take the full path).
+inline constexpr std::size_t max_tracked_kinds = 4;  // require_kinds / exempt_confirm_kinds per rule
+
+/// A rule bound to the roster log's kind codes (as the engine binds it to a log).
+struct fast_rule {
+  rule r;
+  detail::method_params mp;  // r.method with the policy's scale
+  std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
+  int pretest = -1;
+  std::array<int, max_tracked_kinds> require{}, confirm{};
+};
+
+/// Running state of one (learner, competency) pair over its events up to the evaluation time.
+struct accumulator {
+  detail::running run;  // the method over the counted events (run.n: how many were counted)
+  double last_time = -std::numeric_limits<double>::infinity();
+  double pre_max = -std::numeric_limits<double>::infinity();
+  std::array<float, max_tracked_kinds> require_last, confirm_last;  // NaN: none yet
+  accumulator() {
+    require_last.fill(std::numeric_limits<float>::quiet_NaN());
+    confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
+  }
+};
+
+}  // namespace masterymap::detail
+
+namespace masterymap {
+
+/// The state of a roster: the engine and progression, the evidence log, the dense tables
+/// (learner-major, `n` competencies per learner) and the O(1) path's bound rules and
+/// accumulators.
+struct roster::impl {
+  masterymap::engine eng;
+  masterymap::progression prog;
+  roster_options opt;
+  evidence_log log;
+  ingest_checks checks;
+  bool time_dependent = false;
+  std::size_t n = 0;
+  double as_of = detail::nan_v;
+  std::vector<status> st;
+  std::vector<double> sc;
+  std::vector<std::int8_t> rt;
+  std::vector<std::uint8_t> code;
+  std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
+  std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
+  // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
+  std::vector<detail::fast_rule> fast_rules;
+  std::vector<std::int32_t> fast_of;
+  std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
+  // Per learner, the accumulators built so far (a learner touches few competencies: a short
+  // contiguous list is searched faster than a hash map is probed, and costs no node per pair).
+  struct learner_accumulators {
+    std::vector<index_t> comp;
+    std::vector<detail::accumulator> acc;
+  };
+  std::vector<learner_accumulators> acc;
+  struct timed_row {
+    double t;
+    std::uint32_t r;
+  };
+  std::vector<timed_row> scratch_events;  // building an accumulator
+  std::vector<std::uint32_t> log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
+
+  // Member functions, all defined in roster.cpp. Those also called by roster_snapshot.cpp come
+  // first; the others are declared inline, as they were when defined inside the class, so the
+  // compiler keeps inlining the per-event ones (prefetch_row, accumulator_of, ...) into the
+  // ingest loop. roster.cpp is then the only file that may call them.
+
+  /// An empty roster: the engine, the policy's kinds in the log, the O(1) path's rules.
+  impl(masterymap::framework fw, masterymap::policy p, roster_options o);
+  /// Grows the tables (not started, no score, no rating) and the per-learner lists to `learners`.
+  void grow_tables(std::size_t learners);
+  /// Appends log rows from `from` on to their learners' lists (and maps new log competencies).
+  void index_rows(std::size_t from);
+  /// Recomputes the attainment codes of `learners` from their statuses and scores.
+  void encode_rows(const std::vector<std::uint32_t>& learners);
+
+  /// Binds the fast rules to the log's kind codes (again when the log gained kinds).
+  inline void bind_kinds();
+  /// The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
+  /// learner's rows when missing or stale.
+  inline detail::accumulator& accumulator_of(std::uint32_t l, index_t c, std::uint32_t row);
+  /// Starts loading what `apply_fast` will touch for row `r` (the four table cells of its learner
+  /// and competency, the learner's accumulators and rows), so that the cache misses of one event
+  /// overlap instead of following one another.
+  inline void prefetch_row(std::size_t r) const noexcept;
+  /// Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
+  inline bool apply_fast(std::uint32_t l, std::uint32_t r);
+  /// Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
+  inline void reevaluate(const std::vector<std::uint32_t>& learners);
+
+  /// roster::ingest: appends the batch, then updates the touched learners.
+  inline ingest_summary ingest(const evidence_columns& batch);
+  /// One event by roster learner index and framework index: no name lookups.
+  inline ingest_summary add(std::size_t learner, index_t competency, double time, double score,
+                            std::string_view kind, double weight);
+  /// One event by name: a known learner and competency with a known kind take the by-index path
+  /// (two name lookups instead of five); anything else goes through the log's one-row append.
+  inline ingest_summary add(std::string_view learner, std::string_view competency, double time,
+                            double score, std::string_view kind, double weight,
+                            std::string_view source);
+  /// One event: `ingest` of a one-row batch without the batch machinery.
+  inline ingest_summary add_named(std::string_view learner, std::string_view competency,
+                                  double time, double score, std::string_view kind, double weight,
+                                  std::string_view source);
+  /// The tail of `add`: row `r` was appended; `old_learners` learners existed before.
+  inline ingest_summary& apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners);
+
+  /// roster::view. \throws std::out_of_range for a bad learner index.
+  inline learner_view view(std::size_t l) const;
+  /// roster::last_evidence. \throws std::out_of_range for a bad learner index.
+  inline std::vector<double> last_evidence(std::size_t l) const;
+};
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_SRC_ROSTER_IMPL_HPP

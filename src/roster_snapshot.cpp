@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// roster: the binary snapshot (roster::save, roster::load).
+#include <masterymap/roster.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "roster_impl.hpp"
+
+namespace masterymap {
+
+using detail::column_buffer;
+using detail::grow;
+using detail::nan_v;
+using detail::views;
+
+namespace {
+
+constexpr std::uint32_t snapshot_version = 1;
+constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
+constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
+
+// --- binary snapshot helpers ---------------------------------------------------------------------
+
+struct writer {
+  std::ofstream out;
+  template <typename T>
+  void pod(const T& x) {
+    out.write(reinterpret_cast<const char*>(&x), sizeof x);
+  }
+  template <typename T, typename A>
+  void array(const std::vector<T, A>& v) {
+    pod(static_cast<std::uint64_t>(v.size()));
+    if (!v.empty()) out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
+  }
+  void str(const std::string& s) {
+    pod(static_cast<std::uint64_t>(s.size()));
+    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+  }
+  void strings(const std::vector<std::string>& v) {
+    pod(static_cast<std::uint64_t>(v.size()));
+    for (const auto& s : v) str(s);
+  }
+};
+
+struct reader {
+  std::ifstream in;
+  std::string path;
+  std::uint64_t remaining = 0;
+  [[noreturn]] void fail(const std::string& what) const {
+    throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
+  }
+  void bytes(void* p, std::uint64_t n) {
+    if (n > remaining) fail("truncated");
+    in.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
+    if (!in) fail("truncated");
+    remaining -= n;
+  }
+  template <typename T>
+  T pod() {
+    T x;
+    bytes(&x, sizeof x);
+    return x;
+  }
+  template <typename T>
+  std::vector<T> array() {
+    const auto n = pod<std::uint64_t>();
+    if (n > remaining / sizeof(T)) fail("truncated");
+    std::vector<T> v;
+    grow(v, static_cast<std::size_t>(n), T{}, 0);
+    if (n) bytes(v.data(), n * sizeof(T));
+    return v;
+  }
+  std::string str() {
+    const auto n = pod<std::uint64_t>();
+    if (n > remaining) fail("truncated");
+    std::string s(static_cast<std::size_t>(n), '\0');
+    if (n) bytes(s.data(), n);
+    return s;
+  }
+  std::vector<std::string> strings() {
+    const auto n = pod<std::uint64_t>();
+    if (n > remaining / 8) fail("truncated");
+    std::vector<std::string> v;
+    v.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t i = 0; i < n; ++i) v.push_back(str());
+    return v;
+  }
+};
+
+}  // namespace
+
+// --- snapshot ------------------------------------------------------------------------------------
+
+void roster::save(const std::string& path) const {
+  const impl& d = *impl_;
+  writer w;
+  w.out.open(path, std::ios::binary | std::ios::trunc);
+  if (!w.out) throw error(fmt::format("roster snapshot: cannot write '{}'", path));
+  w.out.write(snapshot_magic, 8);
+  w.pod(snapshot_version);
+  w.pod(std::uint32_t{0x01020304});  // byte order
+  w.str(d.eng.framework().to_json(0));
+  w.str(d.eng.policy().to_json(0));
+  w.pod(static_cast<std::uint8_t>(d.opt.as_of ? 1 : 0));
+  w.pod(d.opt.as_of.value_or(nan_v));
+  w.pod(d.as_of);
+  w.pod(static_cast<std::uint64_t>(d.n));
+  const evidence_log& log = d.log;
+  w.strings(log.kinds());
+  w.strings(log.learners());
+  w.strings(log.competencies());
+  w.strings(log.sources());
+  const auto& at = log.attributes();
+  std::vector<std::uint8_t> ak;
+  std::vector<float> aw;
+  std::vector<std::uint32_t> as;
+  for (const auto& a : at) {
+    ak.push_back(a.kind);
+    aw.push_back(a.weight);
+    as.push_back(a.source);
+  }
+  w.array(ak);
+  w.array(aw);
+  w.array(as);
+  w.array(log.learner_codes());
+  w.array(log.competency_codes());
+  w.array(log.times());
+  w.array(log.scores());
+  w.array(log.attribute_codes());
+  static_assert(sizeof(status) == 1, "status is one byte");
+  // The tables, sparse: only cells that differ from "not started, no score, no rating".
+  std::vector<std::uint64_t> cell;
+  std::vector<std::uint8_t> cst;
+  std::vector<double> csc;
+  std::vector<std::int8_t> crt;
+  for (std::size_t i = 0; i < d.st.size(); ++i)
+    if (d.st[i] != status::not_started || !std::isnan(d.sc[i]) || d.rt[i] != -1) {
+      cell.push_back(i);
+      cst.push_back(static_cast<std::uint8_t>(d.st[i]));
+      csc.push_back(d.sc[i]);
+      crt.push_back(d.rt[i]);
+    }
+  w.pod(static_cast<std::uint64_t>(d.rows.size()));
+  w.array(cell);
+  w.array(cst);
+  w.array(csc);
+  w.array(crt);
+  w.out.write(snapshot_end, 8);
+  w.out.flush();
+  if (!w.out) throw error(fmt::format("roster snapshot: writing '{}' failed", path));
+}
+
+roster roster::load(const std::string& path, roster_options options) {
+  reader r;
+  r.path = path;
+  r.in.open(path, std::ios::binary);
+  if (!r.in) throw parse_error(fmt::format("roster snapshot: cannot open '{}'", path), 0, 0);
+  r.in.seekg(0, std::ios::end);
+  r.remaining = static_cast<std::uint64_t>(r.in.tellg());
+  r.in.seekg(0, std::ios::beg);
+  char magic[8];
+  r.bytes(magic, 8);
+  if (std::memcmp(magic, snapshot_magic, 8) != 0) r.fail("not a masterymap roster snapshot");
+  const auto version = r.pod<std::uint32_t>();
+  if (version != snapshot_version)
+    r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
+  if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
+  masterymap::framework fw = masterymap::framework::from_json(r.str());
+  masterymap::policy pol = masterymap::policy::from_json(r.str());
+  const bool fixed = r.pod<std::uint8_t>() != 0;
+  const double fixed_as_of = r.pod<double>();
+  options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
+  auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
+  d->as_of = r.pod<double>();
+  if (r.pod<std::uint64_t>() != d->n) r.fail("the tables do not match the framework");
+  const auto kinds = r.strings();
+  const auto learners = r.strings();
+  const auto comps = r.strings();
+  const auto sources = r.strings();
+  const auto ak = r.array<std::uint8_t>();
+  const auto aw = r.array<float>();
+  const auto as = r.array<std::uint32_t>();
+  auto lc = r.array<std::uint32_t>();
+  auto cc = r.array<std::uint32_t>();
+  auto tt = r.array<double>();
+  auto ss = r.array<float>();
+  auto ac = r.array<std::uint32_t>();
+  const auto nlearners = r.pod<std::uint64_t>();
+  const auto cell = r.array<std::uint64_t>();
+  const auto cst = r.array<std::uint8_t>();
+  const auto csc = r.array<double>();
+  const auto crt = r.array<std::int8_t>();
+  char end[8];
+  r.bytes(end, 8);
+  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  const std::size_t rows = lc.size();
+  if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows || aw.size() != ak.size() ||
+      as.size() != ak.size() || nlearners != learners.size() || cst.size() != cell.size() ||
+      csc.size() != cell.size() || crt.size() != cell.size())
+    r.fail("inconsistent sizes");
+  // Rebuild the log with the same codes: names in code order, rows in order.
+  for (const auto& k : kinds) d->log.add_kind(k);
+  {
+    // Scoped, and the read columns released right after: the tables below are then allocated
+    // from memory the process just gave back, which the system has already backed (first-touch
+    // of never-used memory is the dominant cost of a restore on a VM).
+    column_buffer b;
+    b.learner = std::move(lc);
+    b.competency = std::move(cc);
+    b.time_ptr = tt.data();
+    grow(b.score, rows, 0.0, 0);
+    for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
+    std::vector<float>().swap(ss);
+    grow(b.kind, rows, std::uint32_t{0}, 0);
+    grow(b.source, rows, std::uint32_t{0}, 0);
+    grow(b.weight, rows, 0.0, 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (ac[i] >= ak.size()) r.fail("attribute code out of range");
+      b.kind[i] = ak[ac[i]];
+      b.weight[i] = static_cast<double>(aw[ac[i]]);
+      b.source[i] = as[ac[i]];
+    }
+    std::vector<std::uint32_t>().swap(ac);
+    b.learner_names = views(learners);
+    b.competency_names = views(comps);
+    b.kind_names = views(kinds);
+    b.source_names = views(sources);
+    try {
+      d->log.reserve(rows);
+      d->log.append(b.columns());
+    } catch (const evidence_error& e) {
+      r.fail(std::string("bad evidence: ") + e.what());
+    }
+    std::vector<double>().swap(tt);
+  }
+  if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
+  d->grow_tables(learners.size());
+  for (std::size_t k = 0; k < cell.size(); ++k) {
+    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired)) r.fail("bad table cell");
+    d->st[cell[k]] = static_cast<status>(cst[k]);
+    d->sc[cell[k]] = csc[k];
+    d->rt[cell[k]] = crt[k];
+  }
+  d->index_rows(0);
+  std::vector<std::uint32_t> all(learners.size());
+  for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
+  d->encode_rows(all);
+  return roster(std::move(d));
+}
+
+}  // namespace masterymap
