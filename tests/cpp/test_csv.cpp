@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+#include <masterymap/bkt.hpp>
 #include <masterymap/csv.hpp>
+#include <masterymap/evidence.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <sstream>
+#include <string>
 
 #include "fixtures.hpp"
 
@@ -57,6 +61,148 @@ TEST_SUITE("csv") {
     }
     o.strength_values = {{"hard", strength::required}};
     CHECK(parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o).edge_count() == 2);
+  }
+
+  // The three readers (parse_csv, evidence_log::append_csv, bkt::parse_csv) differ on purpose in
+  // a few edge cases; these pin each one's behaviour and error positions.
+  TEST_CASE("parse_csv: bare CR, quotes across lines, doubled quotes, blank lines, error positions") {
+    auto t = parse_csv("a,b\r1,2\r3,4");  // CR alone ends a record, no trailing newline
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{"1", "2"}, {"3", "4"}});
+    CHECK(t.lines == std::vector<std::size_t>{2, 3});
+    t = parse_csv("\n\r\n\ra,b\n\"x\ny\",\"\"\"\"\n\n\"\"\"\",x\"y\n");  // blank lines before the header
+    CHECK(t.header == std::vector<std::string>{"a", "b"});
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{"x\ny", "\""}, {"\"", "x\"y"}});
+    CHECK(t.lines == std::vector<std::size_t>{5, 8});
+    t = parse_csv("a\n\"\"\n\n");  // a quoted empty field is a record, not a blank line
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{""}});
+    t = parse_csv("a,b\n1,");
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{"1", ""}});
+    try {
+      (void)parse_csv("a,b\n\"x\ny\",1\n2\n", "src");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "src: row 2 (line 4) has 1 fields, the header has 2");
+      CHECK(e.line() == 4);
+      CHECK(e.column() == 1);
+      CHECK(e.row() == 2);
+    }
+    try {
+      (void)parse_csv("a,b\n1,2\n\"x\n\"y,2\n", "src");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "src: unexpected character after a quoted field at line 4, column 2");
+      CHECK(e.line() == 4);
+      CHECK(e.column() == 2);
+      CHECK(e.row() == 2);
+    }
+    try {
+      (void)parse_csv("\xEF\xBB\xBF" "a,b\n1,\"open\nmore\n", "src");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "src: unterminated quoted field starting at line 2, column 3");
+      CHECK(e.line() == 2);
+      CHECK(e.column() == 3);
+      CHECK(e.row() == 1);
+    }
+    try {  // a CR inside quotes is data and does not count as a line, unlike a CR outside quotes
+      (void)parse_csv("a\r\"x\ry\"\r1,2\r");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(e.line() == 3);
+    }
+    CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF\r\n\n", "src"), "src: no header line", parse_error);
+  }
+
+  TEST_CASE("evidence CSV: blank lines, bare CR, quotes across lines; errors give the field number") {
+    evidence_log log;
+    std::istringstream in("\xEF\xBB\xBFlearner,competency,time,score,source\r"
+                          "s1,A,1,2,\"say \"\"x\"\"\"\r\r  \r\"\"\r"
+                          "s2,B,2,3,\"a\r\nb\"\r\n"
+                          "s3,B,3,3,");
+    log.append_csv(in);
+    REQUIRE(log.size() == 3);
+    CHECK(log.at(0).source == "say \"x\"");
+    CHECK(log.at(1).source == "a\r\nb");
+    CHECK(log.at(2).learner == "s3");
+    std::istringstream bad_time("learner,competency,time,score,source\ns1,A,1,2,\"a\nb\"\ns1,A,x,2,\n");
+    try {
+      log.append_csv(bad_time);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      CHECK(e.problems()[0].message == "line 4: bad time 'x'");
+    }
+    std::istringstream ragged("learner,competency,time,score\rs1,A,1,2\r\r  \r\"\"\rs2,B,2\r");
+    try {
+      log.append_csv(ragged);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "CSV: line 6 has 3 fields, the header has 4");
+      CHECK(e.line() == 6);
+      CHECK(e.column() == 1);
+      CHECK(e.row() == 2);
+    }
+    std::istringstream unclosed("learner,competency,time,score\ns1,\"A,1,2\n\n");
+    try {
+      log.append_csv(unclosed);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "CSV: unterminated quoted field");
+      CHECK(e.line() == 2);
+      CHECK(e.column() == 2);  // the field's number in the record, not a character column
+    }
+    std::istringstream after("learner,competency,time,score\ns1,A,\"1\n\"x,2\n");
+    try {
+      log.append_csv(after);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "CSV: unexpected character after a closing quote");
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 3);
+    }
+    std::istringstream bom_only("\xEF\xBB\xBF");
+    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "CSV: empty input (no header line)", parse_error);
+    CHECK(log.size() == 3);
+  }
+
+  TEST_CASE("bkt CSV: a CR is data except before LF or the end, delimiter option, error positions") {
+    auto d = bkt::parse_csv("user_id,skill_name,correct\na\rb,s,1\n\"a\"\r,s\r,0\r");
+    CHECK(d.learner_names() == std::vector<std::string>{"a\rb", "a"});
+    CHECK(d.skill_names() == std::vector<std::string>{"s", "s\r"});
+    bkt::csv_options semi;
+    semi.delimiter = ';';
+    d = bkt::parse_csv("\xEF\xBB\xBFuser_id;skill_name;correct\r\n\"a;b\";\"s \"\"x\"\"\";1\r\n\n"
+                       "\"a;b\";\"s \"\"x\"\"\";0\r\n",
+                       semi);
+    CHECK(d.learner_names() == std::vector<std::string>{"a;b"});
+    CHECK(d.skill_names() == std::vector<std::string>{"s \"x\""});
+    CHECK(d.correct() == std::vector<std::uint8_t>{1, 0});
+    try {
+      (void)bkt::parse_csv("user_id,skill_name,correct\n\"a\nb\",s,1\n\nc,s,2\n");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(e.line() == 5);
+      CHECK(e.column() == 3);
+      CHECK(e.row() == 2);
+    }
+    try {
+      (void)bkt::parse_csv("user_id,skill_name,correct\na,s,1\nb,\"s\n\n");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "line 3: unterminated quoted field");
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 0);
+    }
+    try {
+      (void)bkt::parse_csv("user_id,skill_name,correct\n\"a\n\"b,s,1\n");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "line 3: unexpected character after a quoted field");
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 0);
+    }
+    // A lone CR on the last line is a record of one empty field, not a blank line.
+    CHECK_THROWS_WITH_AS((void)bkt::parse_csv("user_id,skill_name,correct\na,s,1\n\r"),
+                         "line 3: row 2 has 1 fields, expected at least 3", parse_error);
   }
 
   TEST_CASE("the CCSS coherence map: 480 standards, 757 edges, acyclic, chain 30, 154 redundant") {
