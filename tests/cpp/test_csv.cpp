@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "../../src/csv_tokenizer.hpp"
 #include "fixtures.hpp"
 
 using namespace masterymap;
@@ -61,6 +62,103 @@ TEST_SUITE("csv") {
     }
     o.strength_values = {{"hard", strength::required}};
     CHECK(parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o).edge_count() == 2);
+  }
+
+  TEST_CASE("csv_tokenizer: fields, positions, quotes across lines, CRLF, doubled quotes") {
+    using detail::csv_tokenizer;
+    csv_tokenizer<> tok("\xEF\xBB\xBF" "a,\"b\nc\",\"x\"\"y\"\r\n\r\n\"\"\"\"\rlast,");
+    std::vector<std::string_view> f;
+    CHECK(tok.line() == 1);
+    CHECK(tok.column() == 1);  // the BOM is skipped and not counted
+    CHECK_FALSE(tok.skip_blank_line());
+    tok.record(f);
+    CHECK(f == std::vector<std::string_view>{"a", "b\nc", "x\"y"});
+    CHECK(tok.line() == 3);  // one LF inside quotes, then the CRLF
+    CHECK(tok.column() == 1);
+    CHECK(tok.skip_blank_line());
+    CHECK(tok.line() == 4);
+    tok.record(f);
+    CHECK(f == std::vector<std::string_view>{"\""});
+    CHECK(tok.line() == 5);  // a lone CR ends the record
+    tok.record(f);
+    CHECK(f == std::vector<std::string_view>{"last", ""});
+    CHECK(tok.at_end());
+
+    // One field at a time: views into the text unless unescaped into the given scratch.
+    csv_tokenizer<> one("p,\"q\"\"r\"\n");
+    std::string scratch;
+    bool eor = false, escaped = false;
+    const std::string_view p = one.field(eor, scratch, escaped);
+    CHECK((p == "p" && !eor && !escaped));
+    const std::string_view q = one.field(eor, scratch, escaped);
+    CHECK((q == "q\"r" && eor && escaped && q.data() == scratch.data()));
+    CHECK(one.at_end());
+    CHECK(one.line() == 2);
+  }
+
+  TEST_CASE("csv_tokenizer: the delimiter and what a lone CR means") {
+    using detail::csv_line_ends;
+    using detail::csv_tokenizer;
+    std::vector<std::string_view> f;
+    csv_tokenizer<> cr("a\rb\r\n\rc");  // default: CR, CRLF and LF all end records and lines
+    cr.record(f);
+    CHECK(f == std::vector<std::string_view>{"a"});
+    cr.record(f);
+    CHECK(f == std::vector<std::string_view>{"b"});
+    CHECK(cr.skip_blank_line());
+    CHECK(cr.line() == 4);
+    cr.record(f);
+    CHECK(f == std::vector<std::string_view>{"c"});
+
+    // LF only: a CR is dropped before LF, at the end and after a closing quote; else data.
+    csv_tokenizer<csv_line_ends::lf> lf("a\rb;\"q;\"\r;c\r\n\r\n\rd\r", ';');
+    lf.record(f);
+    CHECK(f == std::vector<std::string_view>{"a\rb", "q;", "c"});
+    CHECK(lf.line() == 2);
+    CHECK(lf.skip_blank_line());  // CRLF alone
+    CHECK_FALSE(lf.skip_blank_line());
+    lf.record(f);
+    CHECK(f == std::vector<std::string_view>{"\rd"});
+    CHECK(lf.at_end());
+    CHECK(lf.line() == 3);
+    csv_tokenizer<csv_line_ends::lf> last_cr("x\n\r");
+    last_cr.record(f);
+    CHECK_FALSE(last_cr.skip_blank_line());  // a lone CR is not a line end here
+    last_cr.record(f);
+    CHECK(f == std::vector<std::string_view>{""});
+  }
+
+  TEST_CASE("csv_tokenizer: syntax errors carry line and column; quotes only open a field") {
+    using detail::csv_syntax_error;
+    using detail::csv_tokenizer;
+    std::vector<std::string_view> f;
+    csv_tokenizer<> mid("a\"b,c\"\n");
+    mid.record(f);
+    CHECK(f == std::vector<std::string_view>{"a\"b", "c\""});
+    csv_tokenizer<> unclosed("x\nab,\"c\nd\n");
+    unclosed.record(f);
+    try {
+      unclosed.record(f);
+      FAIL("expected csv_syntax_error");
+    } catch (const csv_syntax_error& e) {
+      CHECK(e.problem == csv_syntax_error::kind::unterminated_quote);
+      CHECK(e.line == 2);  // where the quote opened
+      CHECK(e.column == 4);
+      CHECK(f == std::vector<std::string_view>{"ab"});  // the fields before the bad one
+      CHECK(std::string(e.what()) == "unterminated quoted field");
+    }
+    csv_tokenizer<> after("\"a\nb\"c,d");
+    try {
+      after.record(f);
+      FAIL("expected csv_syntax_error");
+    } catch (const csv_syntax_error& e) {
+      CHECK(e.problem == csv_syntax_error::kind::text_after_quote);
+      CHECK(e.line == 2);  // where the stray character is
+      CHECK(e.column == 3);
+      CHECK(f.empty());
+    }
+    detail::csv_tokenizer<detail::csv_line_ends::lf> quote_cr("\"a\"\rb");
+    CHECK_THROWS_AS(quote_cr.record(f), csv_syntax_error);
   }
 
   // The three readers (parse_csv, evidence_log::append_csv, bkt::parse_csv) differ on purpose in
