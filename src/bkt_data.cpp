@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "bkt_detail.hpp"
+#include "csv_tokenizer.hpp"
 
 namespace masterymap::bkt {
 
@@ -318,81 +319,9 @@ class name_table {
   std::uint32_t last_id_ = 0;
 };
 
-struct csv_cursor {
-  std::string_view text;
-  std::size_t pos = 0;
-  std::size_t line = 1;
-  char delim = ',';
-
-  [[nodiscard]] bool at_end() const noexcept { return pos >= text.size(); }
-
-  // Reads one field; sets `end_of_record` when the field ended the record (or the text).
-  // Quoted fields with doubled quotes are unescaped into `scratch`.
-  std::string_view field(bool& end_of_record, std::string& scratch, bool& escaped) {
-    escaped = false;
-    const std::size_t n = text.size();
-    if (pos < n && text[pos] == '"') {
-      const std::size_t start_line = line;
-      std::size_t i = pos + 1;
-      std::size_t begin = i;
-      scratch.clear();
-      for (;;) {
-        if (i >= n)
-          throw parse_error(fmt::format("line {}: unterminated quoted field", start_line), start_line, 0);
-        char c = text[i];
-        if (c == '"') {
-          if (i + 1 < n && text[i + 1] == '"') {
-            escaped = true;
-            scratch.append(text.data() + begin, i + 1 - begin);
-            i += 2;
-            begin = i;
-            continue;
-          }
-          break;
-        }
-        if (c == '\n') ++line;
-        ++i;
-      }
-      std::string_view v = text.substr(begin, i - begin);
-      if (escaped) {
-        scratch.append(v.data(), v.size());
-        v = scratch;
-      }
-      pos = i + 1;  // past the closing quote
-      if (pos < n && text[pos] == '\r') ++pos;
-      if (pos >= n) {
-        end_of_record = true;
-      } else if (text[pos] == delim) {
-        ++pos;
-        end_of_record = false;
-      } else if (text[pos] == '\n') {
-        ++pos;
-        ++line;
-        end_of_record = true;
-      } else {
-        throw parse_error(fmt::format("line {}: unexpected character after a quoted field", line), line, 0);
-      }
-      return v;
-    }
-    std::size_t i = pos;
-    while (i < n && text[i] != delim && text[i] != '\n') ++i;
-    std::size_t stop = i;
-    if (stop > pos && text[stop - 1] == '\r' && (i >= n || text[i] == '\n')) --stop;
-    std::string_view v = text.substr(pos, stop - pos);
-    if (i >= n) {
-      pos = n;
-      end_of_record = true;
-    } else if (text[i] == '\n') {
-      pos = i + 1;
-      ++line;
-      end_of_record = true;
-    } else {
-      pos = i + 1;
-      end_of_record = false;
-    }
-    return v;
-  }
-};
+using masterymap::detail::csv_line_ends;
+using masterymap::detail::csv_syntax_error;
+using masterymap::detail::csv_tokenizer;
 
 int parse_binary(std::string_view s) {
   if (s == "1" || s == "1.0" || s == "true" || s == "True" || s == "TRUE") return 1;
@@ -402,15 +331,16 @@ int parse_binary(std::string_view s) {
 
 }  // namespace
 
-dataset parse_csv(std::string_view text, const csv_options& options) {
+// A function-try-block: a syntax error anywhere in the text becomes this reader's parse_error.
+dataset parse_csv(std::string_view text, const csv_options& options) try {
   if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f &&
       static_cast<unsigned char>(text[1]) == 0x8b)
     throw parse_error("the input is gzip-compressed; decompress it first (masterymap.bkt.read_csv "
                       "in Python reads .gz files)",
                       1, 0);
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
   const column_names& cols = options.columns;
-  csv_cursor cur{text, 0, 1, options.delimiter};
+  // Only LF ends a record (a CR just before it is dropped; see csv_line_ends). Skips a UTF-8 BOM.
+  csv_tokenizer<csv_line_ends::lf> cur(text, options.delimiter);
   std::string scratch;
   bool escaped = false;
 
@@ -459,13 +389,8 @@ dataset parse_csv(std::string_view text, const csv_options& options) {
   bool esc[n_roles] = {};
   std::string scratches[n_roles];
   while (!cur.at_end()) {
-    const std::size_t line = cur.line;
-    // A blank line (LF or CRLF) is skipped.
-    if (text[cur.pos] == '\n' || (text[cur.pos] == '\r' && cur.pos + 1 < text.size() && text[cur.pos + 1] == '\n')) {
-      cur.pos += text[cur.pos] == '\n' ? 1 : 2;
-      ++cur.line;
-      continue;
-    }
+    if (cur.skip_blank_line()) continue;  // LF or CRLF alone
+    const std::size_t line = cur.line();
     ++row;
     bool eor = false;
     int col = 0;
@@ -521,6 +446,9 @@ dataset parse_csv(std::string_view text, const csv_options& options) {
   if (options.multi_skill != multi_skill::keep)
     return out.apply_multi_skill(options.multi_skill, options.skill_separator);
   return out;
+} catch (const csv_syntax_error& e) {
+  // The line only (column 0), as this reader has always reported syntax errors.
+  throw parse_error(fmt::format("line {}: {}", e.line, e.what()), e.line, 0);
 }
 
 dataset read_csv(const std::string& path, const csv_options& options) {

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "csv_tokenizer.hpp"
+
 namespace masterymap {
 
 long csv_table::column(std::string_view name) const noexcept {
@@ -20,95 +22,33 @@ long csv_table::column(std::string_view name) const noexcept {
 
 csv_table parse_csv(std::string_view text, const std::string& source) {
   csv_table t;
-  std::size_t pos = 0;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // UTF-8 BOM
-  std::size_t line = 1, line_start = pos;
-  std::vector<std::string> record;
-  std::string field;
-  std::size_t record_line = 1;
-  bool any = false;  // the record has content (a blank line is skipped)
-  auto finish_record = [&]() {
-    record.push_back(std::move(field));
-    field.clear();
-    if (any) {
-      if (t.header.empty() && t.rows.empty() && t.lines.empty()) {
-        t.header = std::move(record);
-        t.lines.push_back(0);  // placeholder: header marker, removed below
-      } else {
-        const std::size_t row = t.rows.size() + 1;
-        if (record.size() != t.header.size())
-          throw parse_error(fmt::format("{}: row {} (line {}) has {} fields, the header has {}",
-                                        source, row, record_line, record.size(),
-                                        t.header.size()),
-                            record_line, 1, row);
-        t.rows.push_back(std::move(record));
-        t.lines.push_back(record_line);
-      }
+  detail::csv_tokenizer<> tok(text);  // CR, LF or CRLF end a record; skips a UTF-8 BOM
+  std::vector<std::string_view> fields;
+  while (!tok.at_end()) {
+    if (tok.skip_blank_line()) continue;
+    const std::size_t line = tok.line();
+    const std::size_t row = t.rows.size() + 1;  // (also 1 while reading the header)
+    try {
+      tok.record(fields);
+    } catch (const detail::csv_syntax_error& e) {
+      const bool unclosed = e.problem == detail::csv_syntax_error::kind::unterminated_quote;
+      throw parse_error(fmt::format("{}: {} {} line {}, column {}", source, e.what(),
+                                    unclosed ? "starting at" : "at", e.line, e.column),
+                        e.line, e.column, row);
     }
-    record.clear();
-    any = false;
-  };
-  while (pos < text.size()) {
-    const char c = text[pos];
-    if (!any && field.empty() && record.empty()) record_line = line;
-    if (c == '"' && field.empty()) {
-      // Quoted field: runs to the closing quote; "" is an escaped quote.
-      const std::size_t qline = line, qcol = pos - line_start + 1;
-      ++pos;
-      any = true;
-      bool closed = false;
-      while (pos < text.size()) {
-        const char d = text[pos];
-        if (d == '"') {
-          if (pos + 1 < text.size() && text[pos + 1] == '"') {
-            field += '"';
-            pos += 2;
-            continue;
-          }
-          ++pos;
-          closed = true;
-          break;
-        }
-        if (d == '\n') {
-          ++line;
-          line_start = pos + 1;
-        }
-        field += d;
-        ++pos;
-      }
-      if (!closed)
-        throw parse_error(fmt::format("{}: unterminated quoted field starting at line {}, column {}",
-                                      source, qline, qcol),
-                          qline, qcol, t.rows.size() + 1);
-      if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-        throw parse_error(fmt::format("{}: unexpected character after a quoted field at line {}, "
-                                      "column {}",
-                                      source, line, pos - line_start + 1),
-                          line, pos - line_start + 1, t.rows.size() + 1);
+    std::vector<std::string> record(fields.begin(), fields.end());
+    if (t.header.empty()) {  // the first record that is not a blank line
+      t.header = std::move(record);
       continue;
     }
-    if (c == ',') {
-      record.push_back(std::move(field));
-      field.clear();
-      any = true;
-      ++pos;
-      continue;
-    }
-    if (c == '\r' || c == '\n') {
-      finish_record();
-      if (c == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
-      ++pos;
-      ++line;
-      line_start = pos;
-      continue;
-    }
-    field += c;
-    any = true;
-    ++pos;
+    if (record.size() != t.header.size())
+      throw parse_error(fmt::format("{}: row {} (line {}) has {} fields, the header has {}", source,
+                                    row, line, record.size(), t.header.size()),
+                        line, 1, row);
+    t.rows.push_back(std::move(record));
+    t.lines.push_back(line);
   }
-  if (any || !field.empty() || !record.empty()) finish_record();
   if (t.header.empty()) throw parse_error(fmt::format("{}: no header line", source), 1, 1);
-  t.lines.erase(t.lines.begin());
   return t;
 }
 

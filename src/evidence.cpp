@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <istream>
 #include <iterator>
@@ -15,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "csv_tokenizer.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
 
@@ -706,70 +708,26 @@ void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency,
 
 // --- CSV -----------------------------------------------------------------------------------
 
-namespace {
-
-// Splits CSV text into records of fields (RFC 4180: quotes, doubled quotes, CRLF).
-struct csv_reader {
-  std::string_view text;
-  std::size_t pos = 0;
-  std::size_t line = 1;
-
-  // Reads one record into `fields` (views into text or into `scratch` for unescaped quotes).
-  bool next(std::vector<std::string>& fields, std::size_t& record_line) {
-    fields.clear();
-    if (pos >= text.size()) return false;
-    record_line = line;
-    std::string field;
-    std::size_t col = 1;
-    while (true) {
-      field.clear();
-      if (pos < text.size() && text[pos] == '"') {
-        const std::size_t qline = line, qcol = col;
-        ++pos;
-        while (true) {
-          if (pos >= text.size()) throw parse_error("CSV: unterminated quoted field", qline, qcol);
-          char c = text[pos++];
-          if (c == '"') {
-            if (pos < text.size() && text[pos] == '"') {
-              field += '"';
-              ++pos;
-            } else {
-              break;
-            }
-          } else {
-            if (c == '\n') ++line;
-            field += c;
-          }
-        }
-        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-          throw parse_error("CSV: unexpected character after a closing quote", line, col);
-      } else {
-        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') field += text[pos++];
-      }
-      fields.push_back(field);
-      ++col;
-      if (pos >= text.size()) return true;
-      if (text[pos] == ',') {
-        ++pos;
-        continue;
-      }
-      if (text[pos] == '\r') ++pos;
-      if (pos < text.size() && text[pos] == '\n') ++pos;
-      ++line;
-      return true;
-    }
-  }
-};
-
-}  // namespace
-
 void evidence_log::append_csv(std::istream& in, const csv_columns& names, const ingest_checks& checks) {
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // BOM
-  csv_reader rd{text};
-  std::vector<std::string> fields;
-  std::size_t record_line = 1;
-  if (!rd.next(fields, record_line)) throw parse_error("CSV: empty input (no header line)", 1, 1);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  detail::csv_tokenizer<> tok(text);  // CR, LF or CRLF end a record; skips a UTF-8 BOM
+  std::vector<std::string_view> fields;  // views into text (or the tokenizer's scratch)
+  // Reads one record into `fields` and returns the line it starts on. Syntax errors give the
+  // field's number in the record as their column, as this reader always has.
+  auto next = [&]() -> std::size_t {
+    const std::size_t line = tok.line();
+    try {
+      tok.record(fields);
+    } catch (const detail::csv_syntax_error& e) {
+      throw parse_error(e.problem == detail::csv_syntax_error::kind::unterminated_quote
+                            ? "CSV: unterminated quoted field"
+                            : "CSV: unexpected character after a closing quote",
+                        e.line, fields.size() + 1);
+    }
+    return line;
+  };
+  if (tok.at_end()) throw parse_error("CSV: empty input (no header line)", 1, 1);
+  (void)next();
   auto find = [&](const std::string& name) -> int {
     for (std::size_t i = 0; i < fields.size(); ++i)
       if (trim(fields[i]) == name) return static_cast<int>(i);
@@ -784,52 +742,60 @@ void evidence_log::append_csv(std::istream& in, const csv_columns& names, const 
   // Per used column: codes into distinct texts.
   struct coded {
     std::vector<std::uint32_t> codes;
-    std::vector<std::string> texts;
-    std::unordered_map<std::string, std::uint32_t> index;
-    void push(std::string s) {
-      auto [x, inserted] = index.emplace(std::move(s), static_cast<std::uint32_t>(texts.size()));
-      if (inserted) texts.push_back(x->first);
+    std::vector<std::string_view> texts;  // into `owned`
+    std::unordered_map<std::string_view, std::uint32_t> index;
+    // A copy of each distinct text: a field's view may point into the tokenizer's scratch,
+    // which the next record overwrites. A deque never moves its strings.
+    std::deque<std::string> owned;
+    void push(std::string_view s) {
+      auto x = index.find(s);
+      if (x == index.end()) {
+        const std::string_view kept = owned.emplace_back(s);
+        x = index.emplace(kept, static_cast<std::uint32_t>(texts.size())).first;
+        texts.push_back(kept);
+      }
       codes.push_back(x->second);
     }
-    std::vector<std::string_view> views() const { return {texts.begin(), texts.end()}; }
   };
   coded cl, cc, ct, cs, ck, cw, csrc;
   std::vector<std::size_t> lines;
-  while (rd.next(fields, record_line)) {
+  while (!tok.at_end()) {
+    const std::size_t record_line = next();
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
     if (fields.size() != width)
       throw parse_error(fmt::format("CSV: line {} has {} fields, the header has {}", record_line,
                                     fields.size(), width),
                         record_line, 1, lines.size() + 1);
-    cl.push(std::string(trim(fields[static_cast<std::size_t>(il)])));
-    cc.push(std::string(trim(fields[static_cast<std::size_t>(ic)])));
-    ct.push(std::move(fields[static_cast<std::size_t>(it)]));
-    cs.push(std::move(fields[static_cast<std::size_t>(is)]));
+    auto field = [&](int i) { return fields[static_cast<std::size_t>(i)]; };
+    cl.push(trim(field(il)));
+    cc.push(trim(field(ic)));
+    ct.push(field(it));
+    cs.push(field(is));
     if (ik >= 0) {
-      std::string k(trim(fields[static_cast<std::size_t>(ik)]));
-      ck.push(k.empty() ? std::string("formative") : std::move(k));
+      const std::string_view k = trim(field(ik));
+      ck.push(k.empty() ? std::string_view("formative") : k);
     }
     if (iw >= 0) {
-      std::string w(trim(fields[static_cast<std::size_t>(iw)]));
-      cw.push(w.empty() ? std::string("1") : std::move(w));
+      const std::string_view w = trim(field(iw));
+      cw.push(w.empty() ? std::string_view("1") : w);
     }
-    if (isrc >= 0) csrc.push(std::string(trim(fields[static_cast<std::size_t>(isrc)])));
+    if (isrc >= 0) csrc.push(trim(field(isrc)));
     lines.push_back(record_line);
   }
   evidence_columns b;
   b.size = lines.size();
-  b.learner = {cl.codes.data(), cl.views()};
-  b.competency = {cc.codes.data(), cc.views()};
+  b.learner = {cl.codes.data(), cl.texts};
+  b.competency = {cc.codes.data(), cc.texts};
   b.time.codes = ct.codes.data();
-  b.time.names = ct.views();
+  b.time.names = ct.texts;
   b.score.codes = cs.codes.data();
-  b.score.names = cs.views();
-  if (ik >= 0) b.kind = {ck.codes.data(), ck.views()};
+  b.score.names = cs.texts;
+  if (ik >= 0) b.kind = {ck.codes.data(), ck.texts};
   if (iw >= 0) {
     b.weight.codes = cw.codes.data();
-    b.weight.names = cw.views();
+    b.weight.names = cw.texts;
   }
-  if (isrc >= 0) b.source = {csrc.codes.data(), csrc.views()};
+  if (isrc >= 0) b.source = {csrc.codes.data(), csrc.texts};
   try {
     append(b, checks);
   } catch (const evidence_error& e) {

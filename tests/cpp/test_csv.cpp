@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+#include <masterymap/bkt.hpp>
 #include <masterymap/csv.hpp>
+#include <masterymap/evidence.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <sstream>
+#include <string>
 
+#include "../../src/csv_tokenizer.hpp"
 #include "fixtures.hpp"
 
 using namespace masterymap;
@@ -57,6 +62,245 @@ TEST_SUITE("csv") {
     }
     o.strength_values = {{"hard", strength::required}};
     CHECK(parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o).edge_count() == 2);
+  }
+
+  TEST_CASE("csv_tokenizer: fields, positions, quotes across lines, CRLF, doubled quotes") {
+    using detail::csv_tokenizer;
+    csv_tokenizer<> tok("\xEF\xBB\xBF" "a,\"b\nc\",\"x\"\"y\"\r\n\r\n\"\"\"\"\rlast,");
+    std::vector<std::string_view> f;
+    CHECK(tok.line() == 1);
+    CHECK(tok.column() == 1);  // the BOM is skipped and not counted
+    CHECK_FALSE(tok.skip_blank_line());
+    tok.record(f);
+    CHECK(f == std::vector<std::string_view>{"a", "b\nc", "x\"y"});
+    CHECK(tok.line() == 3);  // one LF inside quotes, then the CRLF
+    CHECK(tok.column() == 1);
+    CHECK(tok.skip_blank_line());
+    CHECK(tok.line() == 4);
+    tok.record(f);
+    CHECK(f == std::vector<std::string_view>{"\""});
+    CHECK(tok.line() == 5);  // a lone CR ends the record
+    tok.record(f);
+    CHECK(f == std::vector<std::string_view>{"last", ""});
+    CHECK(tok.at_end());
+
+    // One field at a time: views into the text unless unescaped into the given scratch.
+    csv_tokenizer<> one("p,\"q\"\"r\"\n");
+    std::string scratch;
+    bool eor = false, escaped = false;
+    const std::string_view p = one.field(eor, scratch, escaped);
+    CHECK((p == "p" && !eor && !escaped));
+    const std::string_view q = one.field(eor, scratch, escaped);
+    CHECK((q == "q\"r" && eor && escaped && q.data() == scratch.data()));
+    CHECK(one.at_end());
+    CHECK(one.line() == 2);
+  }
+
+  TEST_CASE("csv_tokenizer: the delimiter and what a lone CR means") {
+    using detail::csv_line_ends;
+    using detail::csv_tokenizer;
+    std::vector<std::string_view> f;
+    csv_tokenizer<> cr("a\rb\r\n\rc");  // default: CR, CRLF and LF all end records and lines
+    cr.record(f);
+    CHECK(f == std::vector<std::string_view>{"a"});
+    cr.record(f);
+    CHECK(f == std::vector<std::string_view>{"b"});
+    CHECK(cr.skip_blank_line());
+    CHECK(cr.line() == 4);
+    cr.record(f);
+    CHECK(f == std::vector<std::string_view>{"c"});
+
+    // LF only: a CR is dropped before LF, at the end and after a closing quote; else data.
+    csv_tokenizer<csv_line_ends::lf> lf("a\rb;\"q;\"\r;c\r\n\r\n\rd\r", ';');
+    lf.record(f);
+    CHECK(f == std::vector<std::string_view>{"a\rb", "q;", "c"});
+    CHECK(lf.line() == 2);
+    CHECK(lf.skip_blank_line());  // CRLF alone
+    CHECK_FALSE(lf.skip_blank_line());
+    lf.record(f);
+    CHECK(f == std::vector<std::string_view>{"\rd"});
+    CHECK(lf.at_end());
+    CHECK(lf.line() == 3);
+    csv_tokenizer<csv_line_ends::lf> last_cr("x\n\r");
+    last_cr.record(f);
+    CHECK_FALSE(last_cr.skip_blank_line());  // a lone CR is not a line end here
+    last_cr.record(f);
+    CHECK(f == std::vector<std::string_view>{""});
+  }
+
+  TEST_CASE("csv_tokenizer: syntax errors carry line and column; quotes only open a field") {
+    using detail::csv_syntax_error;
+    using detail::csv_tokenizer;
+    std::vector<std::string_view> f;
+    csv_tokenizer<> mid("a\"b,c\"\n");
+    mid.record(f);
+    CHECK(f == std::vector<std::string_view>{"a\"b", "c\""});
+    csv_tokenizer<> unclosed("x\nab,\"c\nd\n");
+    unclosed.record(f);
+    try {
+      unclosed.record(f);
+      FAIL("expected csv_syntax_error");
+    } catch (const csv_syntax_error& e) {
+      CHECK(e.problem == csv_syntax_error::kind::unterminated_quote);
+      CHECK(e.line == 2);  // where the quote opened
+      CHECK(e.column == 4);
+      CHECK(f == std::vector<std::string_view>{"ab"});  // the fields before the bad one
+      CHECK(std::string(e.what()) == "unterminated quoted field");
+    }
+    csv_tokenizer<> after("\"a\nb\"c,d");
+    try {
+      after.record(f);
+      FAIL("expected csv_syntax_error");
+    } catch (const csv_syntax_error& e) {
+      CHECK(e.problem == csv_syntax_error::kind::text_after_quote);
+      CHECK(e.line == 2);  // where the stray character is
+      CHECK(e.column == 3);
+      CHECK(f.empty());
+    }
+    detail::csv_tokenizer<detail::csv_line_ends::lf> quote_cr("\"a\"\rb");
+    CHECK_THROWS_AS(quote_cr.record(f), csv_syntax_error);
+  }
+
+  // The three readers (parse_csv, evidence_log::append_csv, bkt::parse_csv) differ on purpose in
+  // a few edge cases; these pin each one's behaviour and error positions.
+  TEST_CASE("parse_csv: bare CR, quotes across lines, doubled quotes, blank lines, error positions") {
+    auto t = parse_csv("a,b\r1,2\r3,4");  // CR alone ends a record, no trailing newline
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{"1", "2"}, {"3", "4"}});
+    CHECK(t.lines == std::vector<std::size_t>{2, 3});
+    t = parse_csv("\n\r\n\ra,b\n\"x\ny\",\"\"\"\"\n\n\"\"\"\",x\"y\n");  // blank lines before the header
+    CHECK(t.header == std::vector<std::string>{"a", "b"});
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{"x\ny", "\""}, {"\"", "x\"y"}});
+    CHECK(t.lines == std::vector<std::size_t>{5, 8});
+    t = parse_csv("a\n\"\"\n\n");  // a quoted empty field is a record, not a blank line
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{""}});
+    t = parse_csv("a,b\n1,");
+    CHECK(t.rows == std::vector<std::vector<std::string>>{{"1", ""}});
+    try {
+      (void)parse_csv("a,b\n\"x\ny\",1\n2\n", "src");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "src: row 2 (line 4) has 1 fields, the header has 2");
+      CHECK(e.line() == 4);
+      CHECK(e.column() == 1);
+      CHECK(e.row() == 2);
+    }
+    try {
+      (void)parse_csv("a,b\n1,2\n\"x\n\"y,2\n", "src");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "src: unexpected character after a quoted field at line 4, column 2");
+      CHECK(e.line() == 4);
+      CHECK(e.column() == 2);
+      CHECK(e.row() == 2);
+    }
+    try {
+      (void)parse_csv("\xEF\xBB\xBF" "a,b\n1,\"open\nmore\n", "src");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "src: unterminated quoted field starting at line 2, column 3");
+      CHECK(e.line() == 2);
+      CHECK(e.column() == 3);
+      CHECK(e.row() == 1);
+    }
+    try {  // a CR inside quotes is data and does not count as a line, unlike a CR outside quotes
+      (void)parse_csv("a\r\"x\ry\"\r1,2\r");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(e.line() == 3);
+    }
+    CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF\r\n\n", "src"), "src: no header line", parse_error);
+  }
+
+  TEST_CASE("evidence CSV: blank lines, bare CR, quotes across lines; errors give the field number") {
+    evidence_log log;
+    std::istringstream in("\xEF\xBB\xBFlearner,competency,time,score,source\r"
+                          "s1,A,1,2,\"say \"\"x\"\"\"\r\r  \r\"\"\r"
+                          "s2,B,2,3,\"a\r\nb\"\r\n"
+                          "s3,B,3,3,");
+    log.append_csv(in);
+    REQUIRE(log.size() == 3);
+    CHECK(log.at(0).source == "say \"x\"");
+    CHECK(log.at(1).source == "a\r\nb");
+    CHECK(log.at(2).learner == "s3");
+    std::istringstream bad_time("learner,competency,time,score,source\ns1,A,1,2,\"a\nb\"\ns1,A,x,2,\n");
+    try {
+      log.append_csv(bad_time);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      CHECK(e.problems()[0].message == "line 4: bad time 'x'");
+    }
+    std::istringstream ragged("learner,competency,time,score\rs1,A,1,2\r\r  \r\"\"\rs2,B,2\r");
+    try {
+      log.append_csv(ragged);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "CSV: line 6 has 3 fields, the header has 4");
+      CHECK(e.line() == 6);
+      CHECK(e.column() == 1);
+      CHECK(e.row() == 2);
+    }
+    std::istringstream unclosed("learner,competency,time,score\ns1,\"A,1,2\n\n");
+    try {
+      log.append_csv(unclosed);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "CSV: unterminated quoted field");
+      CHECK(e.line() == 2);
+      CHECK(e.column() == 2);  // the field's number in the record, not a character column
+    }
+    std::istringstream after("learner,competency,time,score\ns1,A,\"1\n\"x,2\n");
+    try {
+      log.append_csv(after);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "CSV: unexpected character after a closing quote");
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 3);
+    }
+    std::istringstream bom_only("\xEF\xBB\xBF");
+    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "CSV: empty input (no header line)", parse_error);
+    CHECK(log.size() == 3);
+  }
+
+  TEST_CASE("bkt CSV: a CR is data except before LF or the end, delimiter option, error positions") {
+    auto d = bkt::parse_csv("user_id,skill_name,correct\na\rb,s,1\n\"a\"\r,s\r,0\r");
+    CHECK(d.learner_names() == std::vector<std::string>{"a\rb", "a"});
+    CHECK(d.skill_names() == std::vector<std::string>{"s", "s\r"});
+    bkt::csv_options semi;
+    semi.delimiter = ';';
+    d = bkt::parse_csv("\xEF\xBB\xBFuser_id;skill_name;correct\r\n\"a;b\";\"s \"\"x\"\"\";1\r\n\n"
+                       "\"a;b\";\"s \"\"x\"\"\";0\r\n",
+                       semi);
+    CHECK(d.learner_names() == std::vector<std::string>{"a;b"});
+    CHECK(d.skill_names() == std::vector<std::string>{"s \"x\""});
+    CHECK(d.correct() == std::vector<std::uint8_t>{1, 0});
+    try {
+      (void)bkt::parse_csv("user_id,skill_name,correct\n\"a\nb\",s,1\n\nc,s,2\n");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(e.line() == 5);
+      CHECK(e.column() == 3);
+      CHECK(e.row() == 2);
+    }
+    try {
+      (void)bkt::parse_csv("user_id,skill_name,correct\na,s,1\nb,\"s\n\n");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "line 3: unterminated quoted field");
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 0);
+    }
+    try {
+      (void)bkt::parse_csv("user_id,skill_name,correct\n\"a\n\"b,s,1\n");
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()) == "line 3: unexpected character after a quoted field");
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 0);
+    }
+    // A lone CR on the last line is a record of one empty field, not a blank line.
+    CHECK_THROWS_WITH_AS((void)bkt::parse_csv("user_id,skill_name,correct\na,s,1\n\r"),
+                         "line 3: row 2 has 1 fields, expected at least 3", parse_error);
   }
 
   TEST_CASE("the CCSS coherence map: 480 standards, 757 edges, acyclic, chain 30, 154 redundant") {
