@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,7 @@ std::size_t mapped_size(std::size_t bytes) noexcept { return (bytes + huge - 1) 
 struct block_cache {
   std::mutex m;
   std::vector<std::pair<void*, std::size_t>> blocks;  // (block, mapped size), oldest first
+  std::unordered_map<void*, std::size_t> larger;      // blocks in use that are larger than asked
   std::size_t bytes = 0;
   std::size_t limit = std::size_t{256} << 20;
 
@@ -41,46 +43,55 @@ struct block_cache {
         best = i;
     if (best == blocks.size()) return nullptr;
     void* p = blocks[best].first;
-    // A larger block is cut to the requested size (its tail unmapped): deallocate computes the
-    // mapped size from the element count, so it must unmap exactly what stays mapped.
-    if (blocks[best].second > size) ::munmap(static_cast<char*>(p) + size, blocks[best].second - size);
+    if (blocks[best].second > size) {
+      // A larger block is handed out whole (its pages are backed already) and remembered, since
+      // deallocate derives the size from the element count. Without memory to remember it,
+      // the tail is unmapped instead.
+      try {
+        larger.emplace(p, blocks[best].second);
+      } catch (...) {
+        ::munmap(static_cast<char*>(p) + size, blocks[best].second - size);
+      }
+    }
     bytes -= blocks[best].second;
     blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(best));
     return p;
   }
-  void put(void* p, std::size_t size) {
-    std::vector<std::pair<void*, std::size_t>> drop;
-    {
-      std::lock_guard<std::mutex> lock(m);
-      if (size > limit) {  // never kept: do not evict the others for it
-        drop.emplace_back(p, size);
-      } else {
+  // Keeps a freed block (or unmaps it when it does not fit the limit). Never throws.
+  void put(void* p, std::size_t size) noexcept {
+    std::lock_guard<std::mutex> lock(m);
+    if (auto it = larger.find(p); it != larger.end()) {
+      size = it->second;
+      larger.erase(it);
+    }
+    bool kept = false;
+    if (size <= limit) {
+      try {
         blocks.emplace_back(p, size);
         bytes += size;
-        drop = trim();
+        kept = true;
+      } catch (...) {  // no memory to remember it: unmapped below
       }
     }
-    for (auto [q, n] : drop) ::munmap(q, n);  // outside the lock
+    trim();
+    if (!kept) (void)::munmap(p, size);
   }
-  std::size_t set_limit(std::size_t n) {
-    std::vector<std::pair<void*, std::size_t>> drop;
-    std::size_t old;
-    {
-      std::lock_guard<std::mutex> lock(m);
-      old = limit;
-      limit = n;
-      drop = trim();
-    }
-    for (auto [q, k] : drop) ::munmap(q, k);
+  std::size_t set_limit(std::size_t n) noexcept {
+    std::lock_guard<std::mutex> lock(m);
+    const std::size_t old = limit;
+    limit = n;
+    trim();
     return old;
   }
-  // Removes the oldest blocks until the cache fits its limit; returns them (lock held).
-  std::vector<std::pair<void*, std::size_t>> trim() {
+  // Unmaps the oldest blocks until the cache fits its limit (lock held; munmap is cheap and
+  // this is rare, so it is done in place).
+  void trim() noexcept {
     std::size_t k = 0;
-    for (; bytes > limit; ++k) bytes -= blocks[k].second;
-    std::vector<std::pair<void*, std::size_t>> drop(blocks.begin(), blocks.begin() + static_cast<std::ptrdiff_t>(k));
+    for (; bytes > limit; ++k) {
+      (void)::munmap(blocks[k].first, blocks[k].second);
+      bytes -= blocks[k].second;
+    }
     blocks.erase(blocks.begin(), blocks.begin() + static_cast<std::ptrdiff_t>(k));
-    return drop;
   }
 };
 
@@ -119,11 +130,7 @@ void column_deallocate(void* p, std::size_t bytes) noexcept {
   if (p == nullptr) return;
 #if defined(__linux__)
   if (bytes >= large) {
-    try {
-      cache().put(p, mapped_size(bytes));
-    } catch (...) {  // no memory to remember the block: give it back
-      (void)::munmap(p, mapped_size(bytes));
-    }
+    cache().put(p, mapped_size(bytes));
     return;
   }
 #endif

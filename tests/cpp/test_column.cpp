@@ -30,6 +30,20 @@ TEST_CASE("column: a std::vector whose large blocks are 2 MiB aligned and reused
     again.reserve(n);
     CHECK(again.data() == first);
   }
+  {
+    // A smaller request (at least half the size) takes a larger kept block whole; freed, the
+    // block goes back with its full size.
+    column<std::uint32_t> smaller;
+    smaller.reserve(n * 3 / 4);
+    CHECK(smaller.data() == first);
+  }
+  {
+    column<std::uint32_t> whole;
+    whole.reserve(n);
+    CHECK(whole.data() == first);
+    whole.assign(n, 5U);
+    CHECK(whole[n - 1] == 5U);
+  }
   // Small columns are ordinary allocations; copies compare like vectors.
   column<double> small{1.0, 2.0, 3.0};
   column<double> copy = small;
