@@ -51,6 +51,15 @@ bool same(const std::vector<double, A>& a, const std::vector<double, B>& b) {  /
 }
 bool same(const std::vector<double>& a, const std::vector<double>& b) { return same<>(a, b); }
 
+void check_same_table(const ratings_table& a, const ratings_table& b) {
+  CHECK(a.learner == b.learner);
+  CHECK(a.competency == b.competency);
+  CHECK(a.statuses == b.statuses);
+  CHECK(same(a.scores, b.scores));
+  CHECK(a.ratings == b.ratings);
+  CHECK(a.evidence_counts == b.evidence_counts);
+}
+
 // Parent P with children A, B, C; grandparent G over P and D.
 framework family() {
   framework_builder b("family");
@@ -372,12 +381,7 @@ TEST_SUITE("engine") {
     one_thread.threads = 1;
     four.threads = 4;
     const auto t1 = e.rate_all(log, one_thread);
-    const auto t4 = e.rate_all(log, four);
-    CHECK(t1.learner == t4.learner);
-    CHECK(t1.competency == t4.competency);
-    CHECK(t1.statuses == t4.statuses);
-    CHECK(same(t1.scores, t4.scores));
-    CHECK(t1.evidence_counts == t4.evidence_counts);
+    check_same_table(t1, e.rate_all(log, four));
     const auto all = e.evaluate_all(log, four);
     REQUIRE(all.size() == t1.learners.size());
     std::size_t started = 0;
@@ -439,12 +443,7 @@ TEST_SUITE("engine") {
     one.threads = 1;
     three.threads = 3;
     const auto t1 = e.rate_all(log, one);
-    const auto t3 = e.rate_all(log, three);
-    CHECK(t1.learner == t3.learner);
-    CHECK(t1.competency == t3.competency);
-    CHECK(t1.statuses == t3.statuses);
-    CHECK(same(t1.scores, t3.scores));
-    CHECK(t1.evidence_counts == t3.evidence_counts);
+    check_same_table(t1, e.rate_all(log, three));
     for (std::size_t k = 0; k < t1.learner.size(); k += 97) {  // against the general path
       const auto st = e.evaluate(log, t1.learners[t1.learner[k]]);
       CHECK(st.status(t1.competency[k]) == t1.statuses[k]);
