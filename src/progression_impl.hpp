@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// Private: the compiled form of a progression, and a small parallel-for shared with the roster.
+// Private: the compiled form of a progression and the helpers its two source files share.
 #ifndef MASTERYMAP_SRC_PROGRESSION_IMPL_HPP
 #define MASTERYMAP_SRC_PROGRESSION_IMPL_HPP
 
 #include <masterymap/progression.hpp>
 
+#include <fmt/format.h>
+
 #include "parallel.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -34,6 +39,36 @@ struct progression_data {
   std::vector<std::uint32_t> rank;      // topological rank
   std::vector<std::uint32_t> depth;
 };
+
+// --- helpers shared by progression.cpp (gating, frontier) and progression_plan.cpp (gaps,
+// paths, recommendations, levels) -----------------------------------------------------------
+
+inline void check_view(const progression_data& d, const learner_view& v) {
+  if (v.size != d.n || (d.n > 0 && v.statuses == nullptr))
+    throw std::invalid_argument(
+        fmt::format("progression: the learner view has {} competencies, the framework {}", v.size, d.n));
+}
+
+inline void check_index(const progression_data& d, index_t c) {
+  if (c >= d.n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", c, d.n));
+}
+
+inline std::optional<double> score_at(const learner_view& v, index_t c) {
+  if (!v.scores || std::isnan(v.scores[c])) return std::nullopt;
+  return v.scores[c];
+}
+
+inline bool ready_at(const progression_data& d, const std::uint8_t* codes, index_t c) noexcept {
+  if (codes[c] == progression::done_code) return false;
+  for (std::uint32_t k = d.in_off[c]; k < d.in_off[c + 1]; ++k)
+    if (codes[d.in_src[k]] < d.in_need[k]) return false;
+  return true;
+}
+
+/// The unmet gating closure below `roots` (roots themselves included when `with_roots`), as
+/// blockers in learning order (progression.cpp).
+std::vector<blocker> closure(const progression& p, const learner_view& v, const std::uint8_t* codes,
+                             const std::vector<index_t>& roots, bool with_roots);
 
 }  // namespace masterymap::detail
 

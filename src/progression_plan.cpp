@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// A learner's plan on a progression: gaps, a path to goals, recommendations, levels per domain
+// (the gating itself, codes and the frontier are in progression.cpp).
+#include <masterymap/progression.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "progression_impl.hpp"
+
+namespace masterymap {
+
+namespace {
+constexpr double seconds_per_day = 86400.0;
+}  // namespace
+
+using detail::check_index;
+using detail::check_view;
+using detail::closure;
+using detail::ready_at;
+using detail::score_at;
+
+std::vector<gap> progression::gaps(const learner_view& v) const {
+  check_view(*d_, v);
+  const auto& d = *d_;
+  const std::size_t n = d.n;
+  std::vector<std::uint8_t> codes(n);
+  encode(v.statuses, v.scores, codes.data());
+  const auto& topo = d.fw.topological_order();
+  // Anchors (competencies with evidence), numbered in learning order.
+  std::vector<index_t> anchors;
+  for (index_t x : topo)
+    if (v.statuses[x] != status::not_started) anchors.push_back(x);
+  // Candidates: not done, with at least one unmet gating link out.
+  std::vector<index_t> cand;
+  std::vector<std::uint32_t> slot(n, UINT32_MAX);
+  for (index_t x : topo) {
+    if (codes[x] == done_code) continue;
+    for (std::uint32_t k = d.out_off[x]; k < d.out_off[x + 1]; ++k)
+      if (codes[x] < d.out_need[k]) {
+        slot[x] = static_cast<std::uint32_t>(cand.size());
+        cand.push_back(x);
+        break;
+      }
+  }
+  std::vector<std::vector<index_t>> und(cand.size());
+  // Reachable anchors per vertex, in blocks of 512 anchors (bounded memory: 64 bytes/vertex).
+  constexpr std::size_t W = 8;
+  std::vector<std::uint64_t> reach(n * W);
+  std::vector<std::int32_t> anchor_pos(n, -1);
+  for (std::size_t a = 0; a < anchors.size(); ++a) anchor_pos[anchors[a]] = static_cast<std::int32_t>(a);
+  for (std::size_t base = 0; base < anchors.size() && !cand.empty(); base += W * 64) {
+    std::fill(reach.begin(), reach.end(), 0);
+    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
+      const index_t x = *it;
+      std::uint64_t* rx = &reach[static_cast<std::size_t>(x) * W];
+      const std::int32_t ap = anchor_pos[x];
+      if (ap >= 0 && static_cast<std::size_t>(ap) >= base && static_cast<std::size_t>(ap) < base + W * 64) {
+        const std::size_t bit = static_cast<std::size_t>(ap) - base;
+        rx[bit / 64] |= std::uint64_t{1} << (bit % 64);
+      }
+      for (std::uint32_t k = d.out_off[x]; k < d.out_off[x + 1]; ++k) {
+        const std::uint64_t* ry = &reach[static_cast<std::size_t>(d.out_dst[k]) * W];
+        for (std::size_t w = 0; w < W; ++w) rx[w] |= ry[w];
+      }
+    }
+    for (std::size_t ci = 0; ci < cand.size(); ++ci) {
+      const index_t g = cand[ci];
+      std::uint64_t acc[W] = {};
+      for (std::uint32_t k = d.out_off[g]; k < d.out_off[g + 1]; ++k) {
+        if (codes[g] >= d.out_need[k]) continue;
+        const std::uint64_t* ry = &reach[static_cast<std::size_t>(d.out_dst[k]) * W];
+        for (std::size_t w = 0; w < W; ++w) acc[w] |= ry[w];
+      }
+      for (std::size_t w = 0; w < W; ++w)
+        for (std::uint64_t bits = acc[w]; bits != 0; bits &= bits - 1) {
+          int b = 0;
+          while (((bits >> b) & 1U) == 0) ++b;
+          und[ci].push_back(anchors[base + w * 64 + static_cast<std::size_t>(b)]);
+        }
+    }
+  }
+  std::vector<gap> out;
+  for (std::size_t ci = 0; ci < cand.size(); ++ci) {
+    if (und[ci].empty()) continue;
+    const index_t g = cand[ci];
+    const competency& comp = d.fw.at(g);
+    gap x;
+    x.competency = g;
+    x.id = comp.id;
+    x.status = v.statuses[g];
+    x.score = score_at(v, g);
+    x.domain = comp.domain;
+    x.level = comp.level;
+    x.undermines = std::move(und[ci]);
+    x.ready = ready_at(d, codes.data(), g);
+    out.push_back(std::move(x));
+  }
+  std::stable_sort(out.begin(), out.end(), [&](const gap& a, const gap& b) {
+    if (a.undermines.size() != b.undermines.size()) return a.undermines.size() > b.undermines.size();
+    return d.rank[a.competency] < d.rank[b.competency];
+  });
+  return out;
+}
+
+learning_path progression::path_to(const learner_view& v, const std::vector<index_t>& goals,
+                                   std::optional<double> rate_per_day) const {
+  check_view(*d_, v);
+  for (index_t g : goals) check_index(*d_, g);
+  if (rate_per_day && !(*rate_per_day > 0)) throw std::invalid_argument("path_to: the rate must be positive");
+  const auto& d = *d_;
+  std::vector<std::uint8_t> codes(d.n);
+  encode(v.statuses, v.scores, codes.data());
+  learning_path path;
+  for (index_t g : goals)
+    if (codes[g] != done_code && std::find(path.goals.begin(), path.goals.end(), g) == path.goals.end())
+      path.goals.push_back(g);
+  std::vector<blocker> items = closure(*this, v, codes.data(), path.goals, true);
+  // Kahn's algorithm over every edge among the items, nearest-to-ready first.
+  std::vector<std::int32_t> pos(d.n, -1);
+  for (std::size_t i = 0; i < items.size(); ++i) pos[items[i].competency] = static_cast<std::int32_t>(i);
+  std::vector<std::uint32_t> indeg(items.size(), 0);
+  std::vector<std::vector<std::uint32_t>> succ(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const index_t x = items[i].competency;
+    for (std::uint32_t k = d.all_in_off[x]; k < d.all_in_off[x + 1]; ++k) {
+      const std::int32_t p = pos[d.all_in_src[k]];
+      if (p < 0) continue;
+      ++indeg[i];
+      succ[static_cast<std::size_t>(p)].push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  using key = std::tuple<std::uint32_t, int, std::uint32_t, std::uint32_t>;
+  std::priority_queue<key, std::vector<key>, std::greater<key>> q;
+  auto push = [&](std::uint32_t i) {
+    const blocker& b = items[i];
+    q.emplace(b.distance, b.status == status::not_started ? 1 : 0, d.rank[b.competency], i);
+  };
+  for (std::uint32_t i = 0; i < items.size(); ++i)
+    if (indeg[i] == 0) push(i);
+  while (!q.empty()) {
+    const std::uint32_t i = std::get<3>(q.top());
+    q.pop();
+    path.steps.push_back(items[i]);
+    for (std::uint32_t j : succ[i])
+      if (--indeg[j] == 0) push(j);
+  }
+  if (rate_per_day) path.days = static_cast<double>(path.steps.size()) / *rate_per_day;
+  return path;
+}
+
+std::vector<recommendation> progression::recommend(const learner_view& v, std::size_t k,
+                                                   const recommend_options& o) const {
+  check_view(*d_, v);
+  for (index_t g : o.goals) check_index(*d_, g);
+  const auto& d = *d_;
+  std::vector<std::uint8_t> codes(d.n), flags(d.n);
+  encode(v.statuses, v.scores, codes.data());
+  frontier_flags(codes.data(), flags.data());
+  // Fewest gating links up to a goal (breadth-first, backwards).
+  std::vector<std::uint32_t> gdist(d.n, UINT32_MAX);
+  std::vector<index_t> queue;
+  for (index_t g : o.goals)
+    if (gdist[g] != 0) {
+      gdist[g] = 0;
+      queue.push_back(g);
+    }
+  for (std::size_t h = 0; h < queue.size(); ++h) {
+    const index_t x = queue[h];
+    for (std::uint32_t e = d.in_off[x]; e < d.in_off[x + 1]; ++e)
+      if (gdist[d.in_src[e]] == UINT32_MAX) {
+        gdist[d.in_src[e]] = gdist[x] + 1;
+        queue.push_back(d.in_src[e]);
+      }
+  }
+  auto level_key = [&](index_t c) {
+    const auto& l = d.fw.at(c).level;
+    return l ? static_cast<double>(*l) : static_cast<double>(d.depth[c]);
+  };
+  double lmin = std::numeric_limits<double>::infinity();
+  for (index_t c = 0; c < d.n; ++c)
+    if (flags[c]) lmin = std::min(lmin, level_key(c));
+  const double now = o.as_of.value_or(v.as_of);
+  std::vector<std::vector<index_t>> repairs(d.n);
+  if (o.gap_weight != 0.0)
+    for (auto& g : gaps(v)) repairs[g.competency] = std::move(g.undermines);
+  std::vector<recommendation> all;
+  for (index_t c = 0; c < d.n; ++c) {
+    if (!flags[c]) continue;
+    recommendation r;
+    r.competency = c;
+    r.id = d.fw.id_of(c);
+    r.status = v.statuses[c];
+    r.level = d.fw.at(c).level;
+    for (std::uint32_t e = d.out_off[c]; e < d.out_off[c + 1]; ++e) {
+      const index_t x = d.out_dst[e];
+      if (codes[x] == done_code || flags[x]) continue;
+      bool ok = true;
+      for (std::uint32_t f = d.in_off[x]; f < d.in_off[x + 1] && ok; ++f)
+        ok = (d.in_src[f] == c ? done_code : codes[d.in_src[f]]) >= d.in_need[f];
+      if (ok) r.unlocks.push_back(x);
+    }
+    std::sort(r.unlocks.begin(), r.unlocks.end(), [&](index_t a, index_t b) { return d.rank[a] < d.rank[b]; });
+    r.unlocks.erase(std::unique(r.unlocks.begin(), r.unlocks.end()), r.unlocks.end());
+    double goal = 0.0;
+    if (gdist[c] != UINT32_MAX) {
+      r.goal_distance = gdist[c];
+      goal = 1.0 / (1.0 + gdist[c]);
+    }
+    const double lk = level_key(c);
+    const double lterm = 1.0 / (1.0 + (lk - lmin));
+    double recency = 0.0;
+    if (r.status != status::not_started) {
+      recency = 0.5;
+      if (v.last_evidence && !std::isnan(v.last_evidence[c]) && !std::isnan(now)) {
+        r.days_since_evidence = std::max(0.0, (now - v.last_evidence[c]) / seconds_per_day);
+        recency = std::exp(-*r.days_since_evidence / o.recency_days);
+      }
+    }
+    r.repairs = std::move(repairs[c]);
+    r.score = o.unlock_weight * static_cast<double>(r.unlocks.size()) + o.goal_weight * goal +
+              o.level_weight * lterm + o.recency_weight * recency +
+              o.gap_weight * static_cast<double>(r.repairs.size());
+    // Reasons, most telling first.
+    if (r.goal_distance) {
+      if (*r.goal_distance == 0)
+        r.reasons.push_back("a goal");
+      else
+        r.reasons.push_back(fmt::format("leads to a goal in {} step{}", *r.goal_distance, *r.goal_distance == 1 ? "" : "s"));
+    }
+    if (!r.repairs.empty()) {
+      std::string ids;
+      for (std::size_t i = 0; i < r.repairs.size() && i < 5; ++i) ids += (i ? ", " : "") + d.fw.id_of(r.repairs[i]);
+      if (r.repairs.size() > 5) ids += ", ...";
+      r.reasons.push_back(fmt::format("fills a gap under {}: {}", r.repairs.size(), ids));
+    }
+    if (!r.unlocks.empty()) {
+      std::string ids;
+      for (std::size_t i = 0; i < r.unlocks.size() && i < 5; ++i) ids += (i ? ", " : "") + d.fw.id_of(r.unlocks[i]);
+      if (r.unlocks.size() > 5) ids += ", ...";
+      r.reasons.push_back(fmt::format("unlocks {}: {}", r.unlocks.size(), ids));
+    }
+    if (r.status != status::not_started) {
+      if (r.days_since_evidence)
+        r.reasons.push_back(fmt::format("in progress, last evidence {:.0f} day{} ago", *r.days_since_evidence,
+                                        std::lround(*r.days_since_evidence) == 1 ? "" : "s"));
+      else
+        r.reasons.push_back(fmt::format("{} already", to_string(r.status)));
+    }
+    if (lk <= lmin)
+      r.reasons.push_back(r.level ? fmt::format("lowest open level ({})", *r.level) : std::string("foundational"));
+    else if (r.level)
+      r.reasons.push_back(fmt::format("level {}", *r.level));
+    all.push_back(std::move(r));
+  }
+  std::stable_sort(all.begin(), all.end(), [&](const recommendation& a, const recommendation& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return d.rank[a.competency] < d.rank[b.competency];
+  });
+  if (all.size() > k) all.resize(k);
+  return all;
+}
+
+domain_level progression::level(const learner_view& v, std::string_view domain) const {
+  check_view(*d_, v);
+  const auto& fw = d_->fw;
+  domain_level out;
+  out.domain = std::string(domain);
+  const std::vector<index_t> comps = fw.competencies_in(domain);
+  if (comps.empty()) throw unknown_id_error(std::string(domain), "domain");
+  struct tally {
+    std::size_t done = 0, total = 0;
+  };
+  std::vector<std::pair<int, tally>> per;  // sorted by level
+  auto find = [&](int l) -> tally& {
+    auto it = std::lower_bound(per.begin(), per.end(), l, [](const auto& a, int b) { return a.first < b; });
+    if (it == per.end() || it->first != l) it = per.insert(it, {l, tally{}});
+    return it->second;
+  };
+  std::vector<index_t> counted;
+  for (index_t c : comps) {
+    const competency& comp = fw.at(c);
+    if (!comp.level || comp.kind != competency_kind::academic) continue;
+    tally& t = find(*comp.level);
+    ++t.total;
+    t.done += is_done(v.statuses[c]) ? 1U : 0U;
+    counted.push_back(c);
+  }
+  for (const auto& [l, t] : per) {
+    out.levels.push_back(l);
+    if (t.done == t.total) out.level = l;
+  }
+  for (const auto& [l, t] : per)
+    if (!out.level || l > *out.level) {
+      out.next_level = l;
+      out.next_done = t.done;
+      out.next_total = t.total;
+      out.next_progress = t.total ? static_cast<double>(t.done) / static_cast<double>(t.total) : 0.0;
+      break;
+    }
+  for (index_t c : counted) {
+    const int l = *fw.at(c).level;
+    if (is_done(v.statuses[c])) continue;
+    if (out.next_level && l == *out.next_level) out.next_remaining.push_back(c);
+    if (out.level && l < *out.level) out.gaps.push_back(c);
+  }
+  std::stable_sort(out.gaps.begin(), out.gaps.end(),
+                   [&](index_t a, index_t b) { return *fw.at(a).level < *fw.at(b).level; });
+  for (index_t c : out.gaps)
+    if (out.gap_levels.empty() || out.gap_levels.back() != *fw.at(c).level) out.gap_levels.push_back(*fw.at(c).level);
+  return out;
+}
+
+std::vector<domain_level> progression::levels(const learner_view& v) const {
+  std::vector<domain_level> out;
+  for (const auto& dom : d_->fw.domains()) {
+    bool leveled = false;
+    for (index_t c : d_->fw.competencies_in(dom)) {
+      const auto& comp = d_->fw.at(c);
+      leveled = leveled || (comp.level && comp.kind == competency_kind::academic);
+    }
+    if (leveled) out.push_back(level(v, dom));
+  }
+  return out;
+}
+
+}  // namespace masterymap
