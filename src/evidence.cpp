@@ -3,161 +3,26 @@
 #include <masterymap/evidence.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
-#include <deque>
-#include <fstream>
-#include <istream>
-#include <iterator>
-#include <sstream>
 #include <stdexcept>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
-#include "csv_tokenizer.hpp"
+#include "evidence_impl.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
 
 namespace masterymap {
 
+using detail::parse_number;
+using detail::trim;
+
 const std::vector<std::string>& builtin_kinds() {
   static const std::vector<std::string> kinds = {"pretest",     "formative", "summative", "discussion",
                                                  "observation", "self",      "transfer"};
   return kinds;
-}
-
-// --- time ----------------------------------------------------------------------------------
-
-namespace {
-
-// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
-long long days_from_civil(long long y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) noexcept {
-  z += 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<long long>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  out = v;
-  return true;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<double> parse_number(std::string_view s) noexcept {
-  s = trim(s);
-  if (s.empty()) return std::nullopt;
-  if (s.front() == '+') s.remove_prefix(1);
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-}  // namespace
-
-std::optional<double> parse_time(std::string_view text) noexcept {
-  std::string_view s = trim(text);
-  if (auto n = parse_number(s)) return n;
-  int y = 0, mo = 0, d = 0;
-  if (!(digits(s, 0, 4, y) && s.size() >= 10 && s[4] == '-' && digits(s, 5, 2, mo) && s[7] == '-' &&
-        digits(s, 8, 2, d)))
-    return std::nullopt;
-  static constexpr int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return std::nullopt;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo == 2 && d == 29 && !leap) return std::nullopt;
-  double t = static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) * 86400.0;
-  std::size_t pos = 10;
-  if (pos == s.size()) return t;
-  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
-  ++pos;
-  int hh = 0, mm = 0, ss = 0;
-  if (!(digits(s, pos, 2, hh) && pos + 2 < s.size() && s[pos + 2] == ':' && digits(s, pos + 3, 2, mm)))
-    return std::nullopt;
-  pos += 5;
-  double frac = 0.0;
-  if (pos < s.size() && s[pos] == ':') {
-    if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
-    pos += 3;
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-      std::size_t e = pos + 1;
-      double scale = 0.1;
-      while (e < s.size() && s[e] >= '0' && s[e] <= '9') {
-        frac += scale * (s[e] - '0');
-        scale /= 10;
-        ++e;
-      }
-      if (e == pos + 1) return std::nullopt;
-      pos = e;
-    }
-  }
-  if (hh > 24 || mm > 59 || ss > 60 || (hh == 24 && (mm != 0 || ss != 0))) return std::nullopt;
-  t += hh * 3600.0 + mm * 60.0 + ss + frac;
-  if (pos == s.size()) return t;
-  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return t;
-  if (s[pos] == '+' || s[pos] == '-') {
-    const int sign = s[pos] == '+' ? 1 : -1;
-    int oh = 0, om = 0;
-    if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
-    std::size_t q = pos + 3;
-    if (q < s.size() && s[q] == ':') ++q;
-    if (q < s.size()) {
-      if (!digits(s, q, 2, om)) return std::nullopt;
-      q += 2;
-    }
-    if (q != s.size() || oh > 23 || om > 59) return std::nullopt;
-    return t - sign * (oh * 3600.0 + om * 60.0);
-  }
-  return std::nullopt;
-}
-
-std::string format_time(double t) {
-  if (std::isnan(t)) return "NaN";
-  if (std::fabs(t) < 1e8) return fmt::format("{}", t);
-  const double whole = std::floor(t);
-  const auto secs = static_cast<long long>(whole);
-  long long days = secs / 86400;
-  long long rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  long long y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
-                                (rem / 60) % 60, rem % 60);
-  if (t - whole > 5e-7) out += fmt::format("{:.6f}", t - whole).substr(1);
-  return out + "Z";
 }
 
 // --- errors --------------------------------------------------------------------------------
@@ -704,116 +569,6 @@ void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency,
   }
   reserve(1);
   d.push_row(learner, competency, time, score, d.intern_attr({kind, float_bits(static_cast<float>(weight)), source}));
-}
-
-// --- CSV -----------------------------------------------------------------------------------
-
-void evidence_log::append_csv(std::istream& in, const csv_columns& names, const ingest_checks& checks) {
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  detail::csv_tokenizer<> tok(text);  // CR, LF or CRLF end a record; skips a UTF-8 BOM
-  std::vector<std::string_view> fields;  // views into text (or the tokenizer's scratch)
-  // Reads one record into `fields` and returns the line it starts on. Syntax errors give the
-  // field's number in the record as their column, as this reader always has.
-  auto next = [&]() -> std::size_t {
-    const std::size_t line = tok.line();
-    try {
-      tok.record(fields);
-    } catch (const detail::csv_syntax_error& e) {
-      throw parse_error(e.problem == detail::csv_syntax_error::kind::unterminated_quote
-                            ? "CSV: unterminated quoted field"
-                            : "CSV: unexpected character after a closing quote",
-                        e.line, fields.size() + 1);
-    }
-    return line;
-  };
-  if (tok.at_end()) throw parse_error("CSV: empty input (no header line)", 1, 1);
-  (void)next();
-  auto find = [&](const std::string& name) -> int {
-    for (std::size_t i = 0; i < fields.size(); ++i)
-      if (trim(fields[i]) == name) return static_cast<int>(i);
-    return -1;
-  };
-  const int il = find(names.learner), ic = find(names.competency), it = find(names.time),
-            is = find(names.score), ik = find(names.kind), iw = find(names.weight), isrc = find(names.source);
-  for (auto [idx, n] : {std::pair{il, &names.learner}, {ic, &names.competency}, {it, &names.time}, {is, &names.score}})
-    if (idx < 0) throw parse_error(fmt::format("CSV: missing column '{}'", *n), 1, 1);
-  const std::size_t width = fields.size();
-
-  // Per used column: codes into distinct texts.
-  struct coded {
-    std::vector<std::uint32_t> codes;
-    std::vector<std::string_view> texts;  // into `owned`
-    std::unordered_map<std::string_view, std::uint32_t> index;
-    // A copy of each distinct text: a field's view may point into the tokenizer's scratch,
-    // which the next record overwrites. A deque never moves its strings.
-    std::deque<std::string> owned;
-    void push(std::string_view s) {
-      auto x = index.find(s);
-      if (x == index.end()) {
-        const std::string_view kept = owned.emplace_back(s);
-        x = index.emplace(kept, static_cast<std::uint32_t>(texts.size())).first;
-        texts.push_back(kept);
-      }
-      codes.push_back(x->second);
-    }
-  };
-  coded cl, cc, ct, cs, ck, cw, csrc;
-  std::vector<std::size_t> lines;
-  while (!tok.at_end()) {
-    const std::size_t record_line = next();
-    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
-    if (fields.size() != width)
-      throw parse_error(fmt::format("CSV: line {} has {} fields, the header has {}", record_line,
-                                    fields.size(), width),
-                        record_line, 1, lines.size() + 1);
-    auto field = [&](int i) { return fields[static_cast<std::size_t>(i)]; };
-    cl.push(trim(field(il)));
-    cc.push(trim(field(ic)));
-    ct.push(field(it));
-    cs.push(field(is));
-    if (ik >= 0) {
-      const std::string_view k = trim(field(ik));
-      ck.push(k.empty() ? std::string_view("formative") : k);
-    }
-    if (iw >= 0) {
-      const std::string_view w = trim(field(iw));
-      cw.push(w.empty() ? std::string_view("1") : w);
-    }
-    if (isrc >= 0) csrc.push(trim(field(isrc)));
-    lines.push_back(record_line);
-  }
-  evidence_columns b;
-  b.size = lines.size();
-  b.learner = {cl.codes.data(), cl.texts};
-  b.competency = {cc.codes.data(), cc.texts};
-  b.time.codes = ct.codes.data();
-  b.time.names = ct.texts;
-  b.score.codes = cs.codes.data();
-  b.score.names = cs.texts;
-  if (ik >= 0) b.kind = {ck.codes.data(), ck.texts};
-  if (iw >= 0) {
-    b.weight.codes = cw.codes.data();
-    b.weight.names = cw.texts;
-  }
-  if (isrc >= 0) b.source = {csrc.codes.data(), csrc.texts};
-  try {
-    append(b, checks);
-  } catch (const evidence_error& e) {
-    // Same problems, with the file line of each row in the message.
-    std::vector<problem> ps = e.problems();
-    for (std::size_t i = 0; i < ps.size(); ++i) {
-      const auto colon = ps[i].message.find(": ");
-      ps[i].message = fmt::format("line {}: {}", lines[e.rows()[i]],
-                                  colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
-    }
-    throw evidence_error(std::move(ps), e.rows());
-  }
-}
-
-void evidence_log::read_csv(const std::string& path, const csv_columns& columns, const ingest_checks& checks) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw parse_error(fmt::format("cannot open '{}'", path), 0, 0);
-  append_csv(in, columns, checks);
 }
 
 // --- access --------------------------------------------------------------------------------

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Evidence times: ISO 8601 texts to seconds since the Unix epoch and back.
+#include <masterymap/evidence.hpp>
+
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "evidence_impl.hpp"
+
+namespace masterymap {
+
+using detail::parse_number;
+using detail::trim;
+
+// --- time ----------------------------------------------------------------------------------
+
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
+long long days_from_civil(long long y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) noexcept {
+  z += 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<long long>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<double> parse_time(std::string_view text) noexcept {
+  std::string_view s = trim(text);
+  if (auto n = parse_number(s)) return n;
+  int y = 0, mo = 0, d = 0;
+  if (!(digits(s, 0, 4, y) && s.size() >= 10 && s[4] == '-' && digits(s, 5, 2, mo) && s[7] == '-' &&
+        digits(s, 8, 2, d)))
+    return std::nullopt;
+  static constexpr int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  double t = static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) * 86400.0;
+  std::size_t pos = 10;
+  if (pos == s.size()) return t;
+  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
+  ++pos;
+  int hh = 0, mm = 0, ss = 0;
+  if (!(digits(s, pos, 2, hh) && pos + 2 < s.size() && s[pos + 2] == ':' && digits(s, pos + 3, 2, mm)))
+    return std::nullopt;
+  pos += 5;
+  double frac = 0.0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      std::size_t e = pos + 1;
+      double scale = 0.1;
+      while (e < s.size() && s[e] >= '0' && s[e] <= '9') {
+        frac += scale * (s[e] - '0');
+        scale /= 10;
+        ++e;
+      }
+      if (e == pos + 1) return std::nullopt;
+      pos = e;
+    }
+  }
+  if (hh > 24 || mm > 59 || ss > 60 || (hh == 24 && (mm != 0 || ss != 0))) return std::nullopt;
+  t += hh * 3600.0 + mm * 60.0 + ss + frac;
+  if (pos == s.size()) return t;
+  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return t;
+  if (s[pos] == '+' || s[pos] == '-') {
+    const int sign = s[pos] == '+' ? 1 : -1;
+    int oh = 0, om = 0;
+    if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
+    std::size_t q = pos + 3;
+    if (q < s.size() && s[q] == ':') ++q;
+    if (q < s.size()) {
+      if (!digits(s, q, 2, om)) return std::nullopt;
+      q += 2;
+    }
+    if (q != s.size() || oh > 23 || om > 59) return std::nullopt;
+    return t - sign * (oh * 3600.0 + om * 60.0);
+  }
+  return std::nullopt;
+}
+
+std::string format_time(double t) {
+  if (std::isnan(t)) return "NaN";
+  if (std::fabs(t) < 1e8) return fmt::format("{}", t);
+  const double whole = std::floor(t);
+  const auto secs = static_cast<long long>(whole);
+  long long days = secs / 86400;
+  long long rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  long long y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
+                                (rem / 60) % 60, rem % 60);
+  if (t - whole > 5e-7) out += fmt::format("{:.6f}", t - whole).substr(1);
+  return out + "Z";
+}
+
+}  // namespace masterymap
