@@ -4,10 +4,11 @@
 
 #include <pybind11/stl.h>
 
+#include <vector>
+
 #include "bindings.hpp"
 
 namespace masterymap::python {
-namespace {
 
 // Raises `type(message)` with extra attributes set on the instance, so Python users can read
 // `.problems`, `.cycle`, `.line` ... without parsing messages.
@@ -28,8 +29,6 @@ py::list problems_to_python(const std::vector<problem>& problems) {
   }
   return out;
 }
-
-}  // namespace
 
 void bind_errors(py::module_& m) {
   // Handles live for the life of the interpreter, as pybind11's own registered exceptions do.

@@ -127,18 +127,10 @@ some virtual machines. 0 returns every kept block to the system.
     try {
       if (p) std::rethrow_exception(p);
     } catch (const evidence_error& e) {
-      py::object exc = py::reinterpret_borrow<py::object>(evidence_exc)(e.what());
-      py::list problems;
-      for (const auto& pr : e.problems()) {
-        py::dict d;
-        d["kind"] = to_string(pr.kind);
-        d["ids"] = pr.ids;
-        d["message"] = pr.message;
-        problems.append(d);
-      }
-      exc.attr("problems") = problems;
-      exc.attr("rows") = e.rows();
-      PyErr_SetObject(evidence_exc.ptr(), exc.ptr());
+      py::dict a;
+      a["problems"] = problems_to_python(e.problems());
+      a["rows"] = e.rows();
+      raise_with(evidence_exc, e.what(), a);
     }
   });
 
