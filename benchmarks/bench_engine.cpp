@@ -61,7 +61,13 @@ evidence_columns columns(const dataset& d) {
   return b;
 }
 
-policy decaying() { return policy(scale::four_point(), rule{method::decaying_average(0.65)}); }
+rule rule_of(const method& m) {
+  rule r;
+  r.method = m;
+  return r;
+}
+
+policy decaying() { return policy(scale::four_point(), rule_of(method::decaying_average(0.65))); }
 
 const dataset& data() {
   static const dataset d = make(20000, 1000, 2000000);
@@ -110,7 +116,7 @@ void BM_rate(benchmark::State& state) {
   const method methods[] = {method::decaying_average(0.65), method::latest(), method::mean(),
                             method::n_mastery(3), method::power_law()};
   const method m = methods[state.range(0)];
-  const engine e(d.fw, policy(scale::four_point(), rule{m}));
+  const engine e(d.fw, policy(scale::four_point(), rule_of(m)));
   evidence_log log;
   log.append(columns(d));
   evaluate_options o;

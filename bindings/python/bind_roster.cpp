@@ -130,8 +130,8 @@ Reads are thread-safe while no ingest runs.
             py::list gap_levels, remaining;
             for (std::size_t i = 0; i < L; ++i) {
               const auto& x = ls[i];
-              level[i] = x.level ? *x.level : NAN;
-              next[i] = x.next_level ? *x.next_level : NAN;
+              level[i] = x.level ? static_cast<double>(*x.level) : NAN;
+              next[i] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
               done[i] = static_cast<std::int64_t>(x.next_done);
               total[i] = static_cast<std::int64_t>(x.next_total);
               progress[i] = x.next_progress;

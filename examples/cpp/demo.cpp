@@ -73,22 +73,22 @@ int main(int argc, char** argv) {
       std::cout << fw.id_of(chain[k]) << (k + 1 < chain.size() ? (k % 8 == 7 ? " ->\n  " : " -> ") : "\n");
 
     // A chosen standard.
-    const mm::index_t g = fw.index_of(goal);
-    const auto& gc = fw.at(g);
+    const mm::index_t goal_index = fw.index_of(goal);
+    const auto& gc = fw.at(goal_index);
     std::printf("\n%s (grade %s, depth %u): %s\n", goal.c_str(), grade_of(gc).c_str(),
-                fw.depths()[g], shorten(gc.description, 90).c_str());
+                fw.depths()[goal_index], shorten(gc.description, 90).c_str());
     std::cout << "  direct prerequisites:\n";
-    for (auto p : fw.prerequisites(g))
+    for (auto p : fw.prerequisites(goal_index))
       std::printf("    %-12s %s\n", fw.id_of(p).c_str(), shorten(fw.at(p).description, 70).c_str());
-    const auto all = fw.prerequisites(g, true);
+    const auto all = fw.prerequisites(goal_index, true);
     std::printf("  all %zu prerequisites, in learning order:\n    ", all.size());
     for (std::size_t k = 0; k < all.size(); ++k)
       std::cout << fw.id_of(all[k]) << (k + 1 < all.size() ? (k % 8 == 7 ? ",\n    " : ", ") : "\n");
-    std::printf("  it unlocks %zu later standards\n", fw.dependents(g, true).size());
+    std::printf("  it unlocks %zu later standards\n", fw.dependents(goal_index, true).size());
 
     // A curriculum lint.
     const auto red = fw.redundant_prerequisites();
-    std::printf("\nRedundant prerequisite links (implied by longer paths): %zu, e.g.\n", red.size());
+    std::printf("\nRedundant prerequisite links (implied by longer paths): %zu, e.goal_index.\n", red.size());
     for (std::size_t k = 0; k < red.size() && k < 3; ++k)
       std::printf("  %s -> %s\n", fw.id_of(red[k].prerequisite).c_str(), fw.id_of(red[k].dependent).c_str());
 
