@@ -3,13 +3,12 @@
 // Google Benchmark for masterymap::bkt on the ASSISTments 2009 skill-builder split
 // (../shared/data; research data, read in place). Falls back to simulated data of the same
 // size when the files are absent.
-#include <masterymap/bkt.hpp>
-
-#include <cstdlib>
-#include <string>
-
 #include <benchmark/benchmark.h>
 #include <zlib.h>
+
+#include <cstdlib>
+#include <masterymap/bkt.hpp>
+#include <string>
 
 namespace bkt = masterymap::bkt;
 
@@ -24,11 +23,13 @@ std::string data_dir() {
 const std::string& train_text() {
   static const std::string text = [] {
     std::string out;
-    const std::string path = data_dir() + "/assistments-2009-skill-builder-dkt/builder_train_long.csv.gz";
+    const std::string path =
+        data_dir() + "/assistments-2009-skill-builder-dkt/builder_train_long.csv.gz";
     gzFile f = gzopen(path.c_str(), "rb");
     if (!f) return out;
     char buf[1 << 16];
-    for (int got; (got = gzread(f, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(got));
+    for (int got; (got = gzread(f, buf, sizeof buf)) > 0;)
+      out.append(buf, static_cast<std::size_t>(got));
     gzclose(f);
     return out;
   }();
@@ -108,7 +109,12 @@ void BM_fit_strategy(benchmark::State& state) {
   state.counters["train_auc"] = auc;
   state.SetLabel(bkt::to_string(o.restarts));
 }
-BENCHMARK(BM_fit_strategy)->Args({1, 0})->Args({5, 0})->Args({5, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_fit_strategy)
+    ->Args({1, 0})
+    ->Args({5, 0})
+    ->Args({5, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // EM cost per observation-iteration: one thread, one restart, a fixed number of iterations.
 void BM_em_iteration(benchmark::State& state) {
@@ -122,11 +128,12 @@ void BM_em_iteration(benchmark::State& state) {
   for (auto _ : state) {
     const bkt::model m = bkt::fit(train(), o);
     obs_iterations = 0;
-    for (const auto& p : m.params()) obs_iterations += static_cast<double>(p.observations) * (p.iterations + 1);
+    for (const auto& p : m.params())
+      obs_iterations += static_cast<double>(p.observations) * (p.iterations + 1);
   }
-  state.counters["ns_per_obs_iteration"] = benchmark::Counter(
-      obs_iterations * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_obs_iteration"] =
+      benchmark::Counter(obs_iterations * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_em_iteration)->Arg(50)->Unit(benchmark::kMillisecond);
 
@@ -167,7 +174,8 @@ void BM_tracer_update(benchmark::State& state) {
   for (auto _ : state) {
     t.reset_all();
     double sum = 0;
-    for (std::size_t i = 0; i < e.correct.size(); ++i) sum += t.update(e.learner[i], e.skill[i], e.correct[i] != 0);
+    for (std::size_t i = 0; i < e.correct.size(); ++i)
+      sum += t.update(e.learner[i], e.skill[i], e.correct[i] != 0);
     benchmark::DoNotOptimize(sum);
   }
   state.counters["ns_per_event"] = benchmark::Counter(
@@ -182,7 +190,8 @@ void BM_tracer_update_batch(benchmark::State& state) {
   std::vector<double> mastery(e.correct.size());
   for (auto _ : state) {
     t.reset_all();
-    t.update_batch(e.learner.data(), e.skill.data(), e.correct.data(), e.correct.size(), mastery.data());
+    t.update_batch(e.learner.data(), e.skill.data(), e.correct.data(), e.correct.size(),
+                   mastery.data());
     benchmark::DoNotOptimize(mastery.data());
   }
   state.counters["ns_per_event"] = benchmark::Counter(

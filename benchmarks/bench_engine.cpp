@@ -5,13 +5,12 @@
 // Targets (issue 3): ingest + rate >= 20 million evidence events per second per core for
 // decaying_average; <= 24 bytes per stored event. Run with --benchmark_repetitions=5: the first
 // iterations also pay for first-touch page faults of fresh memory.
-#include <masterymap/engine.hpp>
+#include <benchmark/benchmark.h>
 
+#include <masterymap/engine.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 namespace {
 
@@ -93,10 +92,15 @@ void BM_ingest_and_rate_decaying_average(benchmark::State& state) {
     bytes = log.event_bytes();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.learner.size()));
-  state.counters["bytes_per_event"] = static_cast<double>(bytes) / static_cast<double>(d.learner.size());
+  state.counters["bytes_per_event"] =
+      static_cast<double>(bytes) / static_cast<double>(d.learner.size());
 }
 // items_per_second: per second of process CPU time, i.e. per core.
-BENCHMARK(BM_ingest_and_rate_decaying_average)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+BENCHMARK(BM_ingest_and_rate_decaying_average)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 
 void BM_ingest(benchmark::State& state) {
   const dataset& d = data();

@@ -4,7 +4,6 @@
 #include <benchmark/benchmark.h>
 
 #include <masterymap/masterymap.hpp>
-
 #include <random>
 #include <string>
 #include <unordered_set>
@@ -21,7 +20,8 @@ mm::framework_builder window_builder(int n, int w) {
   mm::framework_builder b;
   for (int i = 0; i < n; ++i) b.add_competency(std::to_string(i));
   for (int i = 0; i < n; ++i)
-    for (int d = 1; d <= w && d <= i; ++d) b.add_prerequisite(std::to_string(i), std::to_string(i - d));
+    for (int d = 1; d <= w && d <= i; ++d)
+      b.add_prerequisite(std::to_string(i), std::to_string(i - d));
   return b;
 }
 
@@ -76,7 +76,11 @@ void BM_build_random_dag(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(b.build());
   state.SetComplexityN(n);
 }
-BENCHMARK(BM_build_random_dag)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond)->Complexity();
+BENCHMARK(BM_build_random_dag)
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
 
 void BM_build_chain(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
@@ -84,7 +88,11 @@ void BM_build_chain(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(b.build());
   state.SetComplexityN(n);
 }
-BENCHMARK(BM_build_chain)->RangeMultiplier(10)->Range(10000, 1000000)->Unit(benchmark::kMillisecond)->Complexity();
+BENCHMARK(BM_build_chain)
+    ->RangeMultiplier(10)
+    ->Range(10000, 1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
 
 void BM_ancestors_100k(benchmark::State& state) {
   const auto f = random_dag_builder(100000, 400000, 1).build();

@@ -4,9 +4,8 @@
 // incremental updates, ingest, snapshot/restore.
 #include <benchmark/benchmark.h>
 
-#include <masterymap/masterymap.hpp>
-
 #include <cstdio>
+#include <masterymap/masterymap.hpp>
 #include <memory>
 #include <random>
 #include <string>
@@ -23,8 +22,8 @@ namespace {
 mm::framework ccss() { return ::ccss::load(MASTERYMAP_EXAMPLE_DATA); }
 
 /// `per_learner` events for each of `learners` learners: mostly mastery of low grades.
-mm::evidence_log synthetic(const mm::framework& fw, std::size_t learners, int per_learner, std::uint32_t seed,
-                           double t0 = 1.7e9) {
+mm::evidence_log synthetic(const mm::framework& fw, std::size_t learners, int per_learner,
+                           std::uint32_t seed, double t0 = 1.7e9) {
   std::mt19937 rng(seed);
   std::vector<std::uint32_t> lc, cc;
   std::vector<double> t, s;
@@ -84,7 +83,8 @@ void BM_frontier_one_learner(benchmark::State& state) {
   std::vector<std::uint8_t> out(b.r->competencies());
   std::size_t l = 0;
   for (auto _ : state) {
-    b.r->progression().frontier_flags(b.r->codes().data() + (l % b.r->size()) * b.r->competencies(), out.data());
+    b.r->progression().frontier_flags(b.r->codes().data() + (l % b.r->size()) * b.r->competencies(),
+                                      out.data());
     benchmark::DoNotOptimize(out.data());
     ++l;
   }
@@ -125,9 +125,14 @@ void BM_roster_ingest_batch(benchmark::State& state) {
     state.ResumeTiming();
     r.ingest(more);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(batch));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(batch));
 }
-BENCHMARK(BM_roster_ingest_batch)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_roster_ingest_batch)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // One event for one learner through `ingest(std::vector<evidence>)` (a temporary log per call;
 // the cell is then updated on the O(1) path).
@@ -170,7 +175,8 @@ void add_events(benchmark::State& state, unsigned seed, double& t, Key key) {
     fast += b.r->add(e.k.first, e.k.second, t, e.score).fast_rows;
     t += 1;
   }
-  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
+  state.counters["fast_share"] =
+      static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(i, 1));
 }
 
 // The incremental update at roster level through the single-event API: the event is appended to
@@ -187,7 +193,9 @@ BENCHMARK(BM_roster_add_one_event)->Unit(benchmark::kNanosecond);
 // The same by learner index and framework index (no name lookups): the O(1) cell update.
 void BM_roster_add_one_event_by_index(benchmark::State& state) {
   static double t = 2.05e9;
-  add_events(state, 9, t, [](const mm::framework&, std::size_t l, mm::index_t c) { return std::pair{l, c}; });
+  add_events(state, 9, t, [](const mm::framework&, std::size_t l, mm::index_t c) {
+    return std::pair{l, c};
+  });
 }
 BENCHMARK(BM_roster_add_one_event_by_index)->Unit(benchmark::kNanosecond);
 
@@ -234,8 +242,10 @@ void BM_roster_ingest_events_batch(benchmark::State& state) {
     rows += sum.rows;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(rows));
-  state.counters["ns_per_event"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  state.counters["fast_share"] = static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(rows, 1));
+  state.counters["ns_per_event"] = benchmark::Counter(
+      static_cast<double>(rows), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["fast_share"] =
+      static_cast<double>(fast) / static_cast<double>(std::max<std::size_t>(rows, 1));
 }
 BENCHMARK(BM_roster_ingest_events_batch)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -14,10 +14,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <optional>
-
 #include <masterymap/policy.hpp>
 #include <masterymap/scale.hpp>
+#include <optional>
 
 namespace masterymap::detail {
 
@@ -31,8 +30,13 @@ struct method_params {
   double score_min = 0.0, score_max = 0.0;
   method_params() = default;
   method_params(const method& m, const scale& sc)
-      : kind(m.type()), w(m.w()), n(m.n()), mastery_at(sc.mastery_value() - sc.tolerance()),
-        floor(0.01 * sc.score_max()), score_min(sc.score_min()), score_max(sc.score_max()) {}
+      : kind(m.type()),
+        w(m.w()),
+        n(m.n()),
+        mastery_at(sc.mastery_value() - sc.tolerance()),
+        floor(0.01 * sc.score_max()),
+        score_min(sc.score_min()),
+        score_max(sc.score_max()) {}
 };
 
 /// Whether the method's value is computed by push/value_of (mode and bkt need all the scores).
@@ -57,11 +61,18 @@ struct running {
 
 /// Adds the next counted score s (with its evidence weight) to r; K is p.kind.
 template <method::kind K>
-MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s, double weight) noexcept {
+MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s,
+                              double weight) noexcept {
   switch (K) {
-    case method::kind::latest: r.a = s; break;
-    case method::kind::highest: r.a = r.n == 0 ? s : std::max(r.a, s); break;
-    case method::kind::mean: r.a += s; break;
+    case method::kind::latest:
+      r.a = s;
+      break;
+    case method::kind::highest:
+      r.a = r.n == 0 ? s : std::max(r.a, s);
+      break;
+    case method::kind::mean:
+      r.a += s;
+      break;
     case method::kind::weighted_mean:
       r.a += weight;
       r.b += weight * s;
@@ -70,7 +81,9 @@ MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s, doub
       if (r.n > 0) r.a += r.b;
       r.b = s;
       break;
-    case method::kind::decaying_average: r.a = r.n == 0 ? s : p.w * s + (1 - p.w) * r.a; break;
+    case method::kind::decaying_average:
+      r.a = r.n == 0 ? s : p.w * s + (1 - p.w) * r.a;
+      break;
     case method::kind::n_mastery:
       if (s >= p.mastery_at) {
         r.a += s;
@@ -88,7 +101,8 @@ MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s, doub
       break;
     }
     case method::kind::mode:
-    case method::kind::bkt: break;
+    case method::kind::bkt:
+      break;
   }
   ++r.n;
 }
@@ -96,8 +110,10 @@ MASTERYMAP_INLINE void push_k(running& r, const method_params& p, double s, doub
 /// push_k with the method chosen at run time (p.kind).
 MASTERYMAP_INLINE void push(running& r, const method_params& p, double s, double weight) noexcept {
   switch (p.kind) {
-#define MASTERYMAP_PUSH(k) \
-  case method::kind::k: push_k<method::kind::k>(r, p, s, weight); break;
+#define MASTERYMAP_PUSH(k)                    \
+  case method::kind::k:                       \
+    push_k<method::kind::k>(r, p, s, weight); \
+    break;
     MASTERYMAP_PUSH(latest)
     MASTERYMAP_PUSH(highest)
     MASTERYMAP_PUSH(mean)
@@ -108,7 +124,9 @@ MASTERYMAP_INLINE void push(running& r, const method_params& p, double s, double
     MASTERYMAP_PUSH(power_law)
 #undef MASTERYMAP_PUSH
     case method::kind::mode:
-    case method::kind::bkt: ++r.n; break;
+    case method::kind::bkt:
+      ++r.n;
+      break;
   }
 }
 
@@ -118,8 +136,10 @@ inline std::optional<double> value_of(const running& r, const method_params& p) 
   switch (p.kind) {
     case method::kind::latest:
     case method::kind::highest:
-    case method::kind::decaying_average: return r.a;
-    case method::kind::mean: return r.a / static_cast<double>(r.n);
+    case method::kind::decaying_average:
+      return r.a;
+    case method::kind::mean:
+      return r.a / static_cast<double>(r.n);
     case method::kind::weighted_mean:
       if (!(r.a > 0)) return std::nullopt;
       return r.b / r.a;
@@ -138,7 +158,8 @@ inline std::optional<double> value_of(const running& r, const method_params& p) 
       return std::min(std::max(v, p.score_min), p.score_max);
     }
     case method::kind::mode:
-    case method::kind::bkt: break;
+    case method::kind::bkt:
+      break;
   }
   return std::nullopt;
 }

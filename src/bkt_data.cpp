@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // BKT response tables: the dataset type, the CSV reader, grouping and simulation.
-#include <masterymap/bkt.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
@@ -11,12 +11,11 @@
 #include <deque>
 #include <fstream>
 #include <limits>
+#include <masterymap/bkt.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "bkt_detail.hpp"
 #include "csv_tokenizer.hpp"
@@ -33,7 +32,8 @@ namespace {
 
 std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& index,
                      std::vector<std::string>& names, std::string_view name) {
-  auto [it, inserted] = index.try_emplace(std::string(name), static_cast<std::uint32_t>(names.size()));
+  auto [it, inserted] =
+      index.try_emplace(std::string(name), static_cast<std::uint32_t>(names.size()));
   if (inserted) names.emplace_back(name);
   return it->second;
 }
@@ -42,7 +42,8 @@ void check_names(const std::vector<std::string>& names, const char* what) {
   std::unordered_map<std::string_view, std::size_t> seen;
   seen.reserve(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i].empty()) throw std::invalid_argument(fmt::format("empty {} name (code {})", what, i));
+    if (names[i].empty())
+      throw std::invalid_argument(fmt::format("empty {} name (code {})", what, i));
     if (!seen.emplace(names[i], i).second)
       throw std::invalid_argument(fmt::format("duplicate {} name '{}'", what, names[i]));
   }
@@ -55,7 +56,8 @@ void detail::dataset_access::reindex(dataset& d) {
                   const std::vector<std::string>& names) {
     index.clear();
     index.reserve(names.size());
-    for (std::size_t i = 0; i < names.size(); ++i) index.emplace(names[i], static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < names.size(); ++i)
+      index.emplace(names[i], static_cast<std::uint32_t>(i));
   };
   build(d.learner_index_, d.learner_names_);
   build(d.skill_index_, d.skill_names_);
@@ -80,7 +82,8 @@ void dataset::add(std::string_view learner, std::string_view skill, bool correct
   source_row_.push_back(source_row_.size());
 }
 
-dataset dataset::from_codes(std::vector<std::uint32_t> learner, std::vector<std::string> learner_names,
+dataset dataset::from_codes(std::vector<std::uint32_t> learner,
+                            std::vector<std::string> learner_names,
                             std::vector<std::uint32_t> skill, std::vector<std::string> skill_names,
                             std::vector<std::uint8_t> correct, std::vector<double> order,
                             std::vector<std::uint32_t> item_class,
@@ -96,14 +99,16 @@ dataset dataset::from_codes(std::vector<std::uint32_t> learner, std::vector<std:
   check_names(class_names, "item class");
   for (std::size_t i = 0; i < n; ++i) {
     if (learner[i] >= learner_names.size())
-      throw std::invalid_argument(fmt::format("row {}: learner code {} out of range", i, learner[i]));
+      throw std::invalid_argument(
+          fmt::format("row {}: learner code {} out of range", i, learner[i]));
     if (skill[i] >= skill_names.size())
       throw std::invalid_argument(fmt::format("row {}: skill code {} out of range", i, skill[i]));
     if (correct[i] > 1)
       throw std::invalid_argument(
           fmt::format("row {}: correct must be 0 or 1, got {}", i, static_cast<int>(correct[i])));
     if (!item_class.empty() && item_class[i] >= class_names.size())
-      throw std::invalid_argument(fmt::format("row {}: item class code {} out of range", i, item_class[i]));
+      throw std::invalid_argument(
+          fmt::format("row {}: item class code {} out of range", i, item_class[i]));
     if (!order.empty() && std::isnan(order[i]))
       throw std::invalid_argument(fmt::format("row {}: order key is NaN", i));
   }
@@ -298,7 +303,8 @@ class name_table {
         v = v * 10 + static_cast<std::uint32_t>(c - '0');
       }
       if (digits && v < max_direct) {
-        if (v >= direct_.size()) direct_.resize(std::max<std::size_t>(v + 1, direct_.size() * 2), npos);
+        if (v >= direct_.size())
+          direct_.resize(std::max<std::size_t>(v + 1, direct_.size() * 2), npos);
         if (direct_[v] == npos) {
           direct_[v] = static_cast<std::uint32_t>(names_.size());
           names_.push_back(s);
@@ -335,9 +341,10 @@ int parse_binary(std::string_view s) {
 dataset parse_csv(std::string_view text, const csv_options& options) try {
   if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f &&
       static_cast<unsigned char>(text[1]) == 0x8b)
-    throw parse_error("the input is gzip-compressed; decompress it first (masterymap.bkt.read_csv "
-                      "in Python reads .gz files)",
-                      1, 0);
+    throw parse_error(
+        "the input is gzip-compressed; decompress it first (masterymap.bkt.read_csv "
+        "in Python reads .gz files)",
+        1, 0);
   const column_names& cols = options.columns;
   // Only LF ends a record (a CR just before it is dropped; see csv_line_ends). Skips a UTF-8 BOM.
   csv_tokenizer<csv_line_ends::lf> cur(text, options.delimiter);
@@ -357,14 +364,16 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
     if (it == header.end()) {
       std::string have;
       for (const auto& h : header) have += (have.empty() ? "'" : ", '") + h + "'";
-      throw parse_error(fmt::format("missing {} column '{}'; the header has {}", role, name, have), 1, 0);
+      throw parse_error(fmt::format("missing {} column '{}'; the header has {}", role, name, have),
+                        1, 0);
     }
     return static_cast<int>(it - header.begin());
   };
   enum { c_learner, c_skill, c_correct, c_order, c_class, n_roles };
-  int where[n_roles] = {find_col(cols.learner, true, "learner"), find_col(cols.skill, true, "skill"),
-                        find_col(cols.correct, true, "correct"), find_col(cols.order, false, "order"),
-                        find_col(cols.item_class, false, "item class")};
+  int where[n_roles] = {
+      find_col(cols.learner, true, "learner"), find_col(cols.skill, true, "skill"),
+      find_col(cols.correct, true, "correct"), find_col(cols.order, false, "order"),
+      find_col(cols.item_class, false, "item class")};
   int last_needed = 0;
   for (int w : where) last_needed = std::max(last_needed, w);
   // role of each needed column (-1 = ignored)
@@ -396,8 +405,8 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
     int col = 0;
     for (; col <= last_needed; ++col) {
       if (eor)
-        throw parse_error(fmt::format("line {}: row {} has {} fields, expected at least {}", line, row,
-                                      col, last_needed + 1),
+        throw parse_error(fmt::format("line {}: row {} has {} fields, expected at least {}", line,
+                                      row, col, last_needed + 1),
                           line, static_cast<std::size_t>(col) + 1, row);
       int r = role[static_cast<std::size_t>(col)];
       if (r >= 0) {
@@ -453,7 +462,8 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
 
 dataset read_csv(const std::string& path, const csv_options& options) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
+  if (!f)
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
   std::string text;
   char buf[1 << 16];
   for (;;) {
@@ -463,7 +473,8 @@ dataset read_csv(const std::string& path, const csv_options& options) {
   }
   const bool bad = std::ferror(f) != 0;
   std::fclose(f);
-  if (bad) throw std::system_error(EIO, std::generic_category(), fmt::format("cannot read '{}'", path));
+  if (bad)
+    throw std::system_error(EIO, std::generic_category(), fmt::format("cannot read '{}'", path));
   return parse_csv(text, options);
 }
 
@@ -480,9 +491,11 @@ dataset simulate(const std::vector<skill_params>& params, std::size_t learners, 
   for (std::size_t l = 0; l < learners; ++l) {
     std::string learner = fmt::format("s{}", l);
     plan.clear();
-    for (std::size_t k = 0; k < params.size(); ++k) plan.insert(plan.end(), length, static_cast<std::uint32_t>(k));
+    for (std::size_t k = 0; k < params.size(); ++k)
+      plan.insert(plan.end(), length, static_cast<std::uint32_t>(k));
     for (std::size_t i = plan.size(); i > 1; --i) std::swap(plan[i - 1], plan[r.below(i)]);
-    for (std::size_t k = 0; k < params.size(); ++k) state[k] = r.uniform() < params[k].prior ? 1.0 : 0.0;
+    for (std::size_t k = 0; k < params.size(); ++k)
+      state[k] = r.uniform() < params[k].prior ? 1.0 : 0.0;
     for (std::uint32_t k : plan) {
       const skill_params& p = params[k];
       std::size_t cls = p.classes.empty() ? 0 : r.below(p.classes.size());
@@ -491,7 +504,8 @@ dataset simulate(const std::vector<skill_params>& params, std::size_t learners, 
       bool correct = known ? r.uniform() >= s : r.uniform() < g;
       std::string_view cname;
       std::string generic = "default";
-      if (any_class) cname = p.classes.empty() ? std::string_view(generic) : std::string_view(p.classes[cls]);
+      if (any_class)
+        cname = p.classes.empty() ? std::string_view(generic) : std::string_view(p.classes[cls]);
       out.add(learner, p.skill, correct, std::nullopt, cname);
       if (known) {
         if (r.uniform() < p.forget) state[k] = 0.0;
@@ -507,26 +521,34 @@ dataset simulate(const std::vector<skill_params>& params, std::size_t learners, 
 
 const char* to_string(multi_skill m) noexcept {
   switch (m) {
-    case multi_skill::keep: return "keep";
-    case multi_skill::split: return "split";
-    case multi_skill::reject: return "reject";
+    case multi_skill::keep:
+      return "keep";
+    case multi_skill::split:
+      return "split";
+    case multi_skill::reject:
+      return "reject";
   }
   return "unknown";
 }
 
 const char* to_string(restart_strategy r) noexcept {
   switch (r) {
-    case restart_strategy::screen: return "screen";
-    case restart_strategy::full: return "full";
+    case restart_strategy::screen:
+      return "screen";
+    case restart_strategy::full:
+      return "full";
   }
   return "unknown";
 }
 
 const char* to_string(unknown_skill u) noexcept {
   switch (u) {
-    case unknown_skill::average: return "average";
-    case unknown_skill::nan: return "nan";
-    case unknown_skill::error: return "error";
+    case unknown_skill::average:
+      return "average";
+    case unknown_skill::nan:
+      return "nan";
+    case unknown_skill::error:
+      return "error";
   }
   return "unknown";
 }
@@ -548,7 +570,8 @@ unknown_skill parse_unknown_skill(std::string_view text) {
   if (text == "average") return unknown_skill::average;
   if (text == "nan") return unknown_skill::nan;
   if (text == "error") return unknown_skill::error;
-  throw std::invalid_argument(fmt::format("unknown unknown_skill '{}' (average, nan, error)", text));
+  throw std::invalid_argument(
+      fmt::format("unknown unknown_skill '{}' (average, nan, error)", text));
 }
 
 }  // namespace masterymap::bkt

@@ -8,12 +8,11 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <masterymap/bkt.hpp>
 #include <mutex>
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <masterymap/bkt.hpp>
 
 #include "parallel.hpp"
 

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // BKT fitting: scaled forward-backward EM per skill, random restarts, skills in parallel.
-#include <masterymap/bkt.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <masterymap/bkt.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "bkt_detail.hpp"
 
@@ -24,14 +23,14 @@ namespace {
 // fitting duplicates once with a weight is exact). Observations are codes 2 * class + correct.
 
 struct skill_data {
-  std::vector<std::uint32_t> codes;   // concatenated distinct sequences
-  std::vector<std::uint32_t> begin;   // sequence starts (size = sequences + 1)
-  std::vector<double> weight;         // multiplicity of each distinct sequence
-  std::vector<double> code_count;     // weighted count of each code
-  std::vector<std::uint32_t> classes; // dataset class id of each local class
-  double observations = 0;            // weighted
-  double sequences = 0;               // weighted
-  double non_last = 0;                // weighted count of steps followed by another step
+  std::vector<std::uint32_t> codes;    // concatenated distinct sequences
+  std::vector<std::uint32_t> begin;    // sequence starts (size = sequences + 1)
+  std::vector<double> weight;          // multiplicity of each distinct sequence
+  std::vector<double> code_count;      // weighted count of each code
+  std::vector<std::uint32_t> classes;  // dataset class id of each local class
+  double observations = 0;             // weighted
+  double sequences = 0;                // weighted
+  double non_last = 0;                 // weighted count of steps followed by another step
   std::size_t max_length = 0;
   std::uint64_t raw_sequences = 0;
 };
@@ -48,7 +47,8 @@ skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k
     std::unordered_map<std::uint32_t, std::uint32_t> local;
     const auto& cls = data.item_classes();
     for (std::size_t i = 0; i < n; ++i) {
-      auto [it, inserted] = local.try_emplace(cls[rows[i]], static_cast<std::uint32_t>(sd.classes.size()));
+      auto [it, inserted] =
+          local.try_emplace(cls[rows[i]], static_cast<std::uint32_t>(sd.classes.size()));
       if (inserted) sd.classes.push_back(cls[rows[i]]);
       local_code[i] = 2 * it->second + correct[rows[i]];
     }
@@ -67,7 +67,8 @@ skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k
     std::size_t j = i + 1;
     while (j < n && learner[rows[j]] == learner[rows[i]]) ++j;
     ++sd.raw_sequences;
-    auto [it, inserted] = seen.try_emplace(all.substr(i, j - i), static_cast<std::uint32_t>(spans.size()));
+    auto [it, inserted] =
+        seen.try_emplace(all.substr(i, j - i), static_cast<std::uint32_t>(spans.size()));
     if (inserted) {
       spans.emplace_back(i, j - i);
       counts.push_back(1.0);
@@ -79,8 +80,9 @@ skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k
   // Longest first: no effect on results, keeps the scratch buffers warm.
   std::vector<std::uint32_t> orderv(spans.size());
   std::iota(orderv.begin(), orderv.end(), 0U);
-  std::stable_sort(orderv.begin(), orderv.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return spans[a].second > spans[b].second; });
+  std::stable_sort(orderv.begin(), orderv.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return spans[a].second > spans[b].second;
+  });
   sd.codes.reserve(n);
   sd.begin.reserve(spans.size() + 1);
   sd.begin.push_back(0);
@@ -116,11 +118,11 @@ struct code_entry {
 
 struct estep_result {
   double log_likelihood = 0;
-  double first = 0;   // sum of P(L_0 | all)
-  double from1 = 0;   // sum over non-last steps of P(L_t | all)
-  double xi01 = 0;    // sum of P(L_t = 0, L_t+1 = 1 | all)
-  double xi10 = 0;    // sum of P(L_t = 1, L_t+1 = 0 | all)
-  std::vector<double> gamma;  // per code: sum of P(L_t = 1 | all)
+  double first = 0;               // sum of P(L_0 | all)
+  double from1 = 0;               // sum over non-last steps of P(L_t | all)
+  double xi01 = 0;                // sum of P(L_t = 0, L_t+1 = 1 | all)
+  double xi10 = 0;                // sum of P(L_t = 1, L_t+1 = 0 | all)
+  std::vector<double> gamma;      // per code: sum of P(L_t = 1 | all)
   std::vector<code_entry> table;  // reused between E-steps
 };
 
@@ -295,7 +297,8 @@ void mstep(const skill_data& sd, const estep_result& r, const fit_setup& fs, em_
   }
 }
 
-em_params initial(const skill_data& sd, const fit_setup& fs, std::uint64_t skill_seed, int restart) {
+em_params initial(const skill_data& sd, const fit_setup& fs, std::uint64_t skill_seed,
+                  int restart) {
   const std::size_t nc = std::max<std::size_t>(1, sd.classes.size());
   em_params p;
   const param_bounds& b = fs.options->bounds;
@@ -320,7 +323,8 @@ em_params initial(const skill_data& sd, const fit_setup& fs, std::uint64_t skill
   }
   p.prior = fs.fixed.prior ? *fs.fixed.prior : detail::clamp(p.prior, b.prior);
   p.learn = fs.fixed.learn ? *fs.fixed.learn : detail::clamp(p.learn, b.learn);
-  p.forget = fs.fixed.forget ? *fs.fixed.forget : (fs.forgets ? detail::clamp(p.forget, b.forget) : 0.0);
+  p.forget =
+      fs.fixed.forget ? *fs.fixed.forget : (fs.forgets ? detail::clamp(p.forget, b.forget) : 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
     p.guess[c] = fs.fixed.guess ? *fs.fixed.guess : detail::clamp(p.guess[c], b.guess);
     p.slip[c] = fs.fixed.slip ? *fs.fixed.slip : detail::clamp(p.slip[c], b.slip);
@@ -343,7 +347,8 @@ struct em_run {
 
 // Runs up to `budget` more M-steps (stopping at convergence) and leaves `run` evaluated, so a
 // screened run can be compared with others and later continued without repeating work.
-void run_em(const skill_data& sd, const fit_setup& fs, em_run& run, int budget, std::vector<double>& scratch) {
+void run_em(const skill_data& sd, const fit_setup& fs, em_run& run, int budget,
+            std::vector<double>& scratch) {
   const bool multi = fs.options->multigs && sd.classes.size() > 1;
   double* a = scratch.data();
   auto* rescaled = reinterpret_cast<std::uint32_t*>(scratch.data() + 2 * sd.max_length);
@@ -424,14 +429,15 @@ skill_params fit_skill(const dataset& data, const detail::grouping& g, std::size
 
 void check_interval(interval b, const char* name) {
   if (!(b.lo >= 0.0 && b.lo <= b.hi && b.hi <= 1.0))
-    throw std::invalid_argument(fmt::format("bounds of {} must satisfy 0 <= lo <= hi <= 1, got [{}, {}]",
-                                            name, b.lo, b.hi));
+    throw std::invalid_argument(fmt::format(
+        "bounds of {} must satisfy 0 <= lo <= hi <= 1, got [{}, {}]", name, b.lo, b.hi));
 }
 
 void check_fixed(const fixed_params& f, const std::string& where) {
   auto one = [&](const std::optional<double>& v, const char* name) {
     if (v && !(*v >= 0.0 && *v <= 1.0))
-      throw std::invalid_argument(fmt::format("fixed {}{} must be in [0, 1], got {}", name, where, *v));
+      throw std::invalid_argument(
+          fmt::format("fixed {}{} must be in [0, 1], got {}", name, where, *v));
   };
   one(f.prior, "prior");
   one(f.learn, "learn");
@@ -445,7 +451,8 @@ void check_fixed(const fixed_params& f, const std::string& where) {
 model fit(const dataset& data, const fit_options& options) {
   if (options.num_fits < 1) throw std::invalid_argument("num_fits must be at least 1");
   if (options.max_iterations < 1) throw std::invalid_argument("max_iterations must be at least 1");
-  if (options.screen_iterations < 1) throw std::invalid_argument("screen_iterations must be at least 1");
+  if (options.screen_iterations < 1)
+    throw std::invalid_argument("screen_iterations must be at least 1");
   if (!(options.tolerance >= 0.0)) throw std::invalid_argument("tolerance must be >= 0");
   check_interval(options.bounds.prior, "prior");
   check_interval(options.bounds.learn, "learn");
@@ -453,7 +460,8 @@ model fit(const dataset& data, const fit_options& options) {
   check_interval(options.bounds.guess, "guess");
   check_interval(options.bounds.slip, "slip");
   check_fixed(options.fixed, "");
-  for (const auto& [skill, f] : options.fixed_skills) check_fixed(f, fmt::format(" (skill '{}')", skill));
+  for (const auto& [skill, f] : options.fixed_skills)
+    check_fixed(f, fmt::format(" (skill '{}')", skill));
   if (options.multigs && !data.has_item_class())
     throw std::invalid_argument("multigs needs an item-class column");
   if (data.empty()) throw std::invalid_argument("cannot fit an empty dataset");
@@ -499,7 +507,8 @@ std::vector<metrics> crossvalidate(const dataset& data, const fit_options& optio
   detail::rng r(seed);
   for (std::size_t i = nl; i > 1; --i) std::swap(perm[i - 1], perm[r.below(i)]);
   std::vector<int> fold_of(nl);
-  for (std::size_t i = 0; i < nl; ++i) fold_of[perm[i]] = static_cast<int>(i % static_cast<std::size_t>(folds));
+  for (std::size_t i = 0; i < nl; ++i)
+    fold_of[perm[i]] = static_cast<int>(i % static_cast<std::size_t>(folds));
   std::vector<metrics> out;
   for (int f = 0; f < folds; ++f) {
     std::vector<bool> train(nl), test(nl);

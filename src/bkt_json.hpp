@@ -4,12 +4,10 @@
 #ifndef MASTERYMAP_SRC_BKT_JSON_HPP
 #define MASTERYMAP_SRC_BKT_JSON_HPP
 
+#include <masterymap/bkt.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
-
-#include <masterymap/bkt.hpp>
 
 namespace masterymap::bkt::detail {
 

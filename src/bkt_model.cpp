@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // BKT model: parameters, prediction (forward filter), metrics and JSON.
-#include <masterymap/bkt.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <masterymap/bkt.hpp>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "bkt_detail.hpp"
 #include "bkt_json.hpp"
@@ -34,7 +33,8 @@ namespace {
 
 void check_probability(double v, const std::string& skill, const char* what) {
   if (!(v >= 0.0 && v <= 1.0))
-    throw std::invalid_argument(fmt::format("skill '{}': {} must be in [0, 1], got {}", skill, what, v));
+    throw std::invalid_argument(
+        fmt::format("skill '{}': {} must be in [0, 1], got {}", skill, what, v));
 }
 
 }  // namespace
@@ -48,8 +48,9 @@ model::model(std::vector<skill_params> params, bool forgets, bool multigs)
     check_probability(p.forget, p.skill, "forget");
     const std::size_t nc = std::max<std::size_t>(1, p.classes.size());
     if (p.guess.size() != nc || p.slip.size() != nc)
-      throw std::invalid_argument(fmt::format("skill '{}': {} guess and {} slip values for {} classes",
-                                              p.skill, p.guess.size(), p.slip.size(), nc));
+      throw std::invalid_argument(
+          fmt::format("skill '{}': {} guess and {} slip values for {} classes", p.skill,
+                      p.guess.size(), p.slip.size(), nc));
     for (double g : p.guess) check_probability(g, p.skill, "guess");
     for (double s : p.slip) check_probability(s, p.skill, "slip");
   }
@@ -66,7 +67,8 @@ void model::index() {
     if (!by_name_.emplace(p.skill, k).second)
       throw std::invalid_argument(fmt::format("duplicate skill '{}'", p.skill));
     for (std::size_t c = 0; c < p.classes.size(); ++c) {
-      auto [it, inserted] = class_ids_.try_emplace(p.classes[c], static_cast<std::uint32_t>(class_ids_.size()));
+      auto [it, inserted] =
+          class_ids_.try_emplace(p.classes[c], static_cast<std::uint32_t>(class_ids_.size()));
       (void)inserted;
       class_local_[k].emplace(it->second, static_cast<std::uint32_t>(c));
     }
@@ -164,54 +166,55 @@ void model::predict_into(const dataset& data, double* correct_out, double* state
   }
   if (chunk_begin.back() != nl) chunk_begin.push_back(nl);
   const unsigned threads = data.size() >= 200000 ? 0U : 1U;
-  masterymap::detail::parallel_tasks(chunk_begin.size() - 1, threads, [&](std::size_t chunk, unsigned) {
-    // The state is kept as the pair (P(L), P(not L)), each updated from positive terms only.
-    // Storing P(L) alone saturates at exactly 1.0 after a long run of correct answers (when the
-    // true P(not L) drops below 2^-53), and the model then never reacts to wrong answers again:
-    // on the ASSISTments split that costs more than 0.01 AUC. With the pair, the small side keeps
-    // its full relative precision, as in the EM's unnormalised forward pass.
-    std::vector<double> learned(ks), unlearned(ks);
-    std::vector<std::uint32_t> stamp(ks, 0);
-    std::uint32_t generation = 0;
-    for (std::size_t l = chunk_begin[chunk]; l < chunk_begin[chunk + 1]; ++l) {
-      ++generation;
-      for (std::uint32_t i = g.skill_begin[l]; i < g.skill_begin[l + 1]; ++i) {
-        const std::uint32_t row = perm ? perm[i] : i;
-        const std::uint32_t k = skill[row];
-        const flat_params& p = fp[k];
-        if (stamp[k] != generation) {
-          stamp[k] = generation;
-          learned[k] = p.prior;
-          unlearned[k] = 1.0 - p.prior;
-        }
-        double gs = p.guess, sl = p.slip;
-        if (classes && model_index[k] >= 0) {
-          const std::int64_t gc = global_class[data.item_classes()[row]];
-          if (gc >= 0) {
-            const auto& local = class_local_[static_cast<std::size_t>(model_index[k])];
-            auto it = local.find(static_cast<std::uint32_t>(gc));
-            if (it != local.end()) {
-              const skill_params& sp = params_[static_cast<std::size_t>(model_index[k])];
-              gs = sp.guess[it->second];
-              sl = sp.slip[it->second];
+  masterymap::detail::parallel_tasks(
+      chunk_begin.size() - 1, threads, [&](std::size_t chunk, unsigned) {
+        // The state is kept as the pair (P(L), P(not L)), each updated from positive terms only.
+        // Storing P(L) alone saturates at exactly 1.0 after a long run of correct answers (when the
+        // true P(not L) drops below 2^-53), and the model then never reacts to wrong answers again:
+        // on the ASSISTments split that costs more than 0.01 AUC. With the pair, the small side
+        // keeps its full relative precision, as in the EM's unnormalised forward pass.
+        std::vector<double> learned(ks), unlearned(ks);
+        std::vector<std::uint32_t> stamp(ks, 0);
+        std::uint32_t generation = 0;
+        for (std::size_t l = chunk_begin[chunk]; l < chunk_begin[chunk + 1]; ++l) {
+          ++generation;
+          for (std::uint32_t i = g.skill_begin[l]; i < g.skill_begin[l + 1]; ++i) {
+            const std::uint32_t row = perm ? perm[i] : i;
+            const std::uint32_t k = skill[row];
+            const flat_params& p = fp[k];
+            if (stamp[k] != generation) {
+              stamp[k] = generation;
+              learned[k] = p.prior;
+              unlearned[k] = 1.0 - p.prior;
             }
+            double gs = p.guess, sl = p.slip;
+            if (classes && model_index[k] >= 0) {
+              const std::int64_t gc = global_class[data.item_classes()[row]];
+              if (gc >= 0) {
+                const auto& local = class_local_[static_cast<std::size_t>(model_index[k])];
+                auto it = local.find(static_cast<std::uint32_t>(gc));
+                if (it != local.end()) {
+                  const skill_params& sp = params_[static_cast<std::size_t>(model_index[k])];
+                  gs = sp.guess[it->second];
+                  sl = sp.slip[it->second];
+                }
+              }
+            }
+            const double pl = learned[k], ul = unlearned[k];
+            const double right = pl * (1.0 - sl), lucky = ul * gs;
+            const double pc = right + lucky;
+            const double a = correct[row] ? right : pl * sl;
+            const double b = correct[row] ? lucky : ul * (1.0 - gs);
+            const double inv = 1.0 / (a + b);
+            const double post = a * inv, post_u = b * inv;
+            const double next = post * (1.0 - p.forget) + post_u * p.learn;
+            learned[k] = next;
+            unlearned[k] = post_u * (1.0 - p.learn) + post * p.forget;
+            if (correct_out) correct_out[row] = pc;
+            if (state_out) state_out[row] = next;
           }
         }
-        const double pl = learned[k], ul = unlearned[k];
-        const double right = pl * (1.0 - sl), lucky = ul * gs;
-        const double pc = right + lucky;
-        const double a = correct[row] ? right : pl * sl;
-        const double b = correct[row] ? lucky : ul * (1.0 - gs);
-        const double inv = 1.0 / (a + b);
-        const double post = a * inv, post_u = b * inv;
-        const double next = post * (1.0 - p.forget) + post_u * p.learn;
-        learned[k] = next;
-        unlearned[k] = post_u * (1.0 - p.learn) + post * p.forget;
-        if (correct_out) correct_out[row] = pc;
-        if (state_out) state_out[row] = next;
-      }
-    }
-  });
+      });
 }
 
 prediction model::predict(const dataset& data, unknown_skill unknown) const {
@@ -228,9 +231,11 @@ metrics model::evaluate(const dataset& data, unknown_skill unknown) const {
   return compute_metrics(data.correct(), pc);
 }
 
-metrics compute_metrics(const std::vector<std::uint8_t>& correct, const std::vector<double>& predicted) {
+metrics compute_metrics(const std::vector<std::uint8_t>& correct,
+                        const std::vector<double>& predicted) {
   if (correct.size() != predicted.size())
-    throw std::invalid_argument(fmt::format("{} answers but {} predictions", correct.size(), predicted.size()));
+    throw std::invalid_argument(
+        fmt::format("{} answers but {} predictions", correct.size(), predicted.size()));
   std::vector<std::pair<double, std::uint8_t>> v;
   v.reserve(correct.size());
   metrics m;
@@ -331,8 +336,8 @@ json model_to_json(const model& m) {
       s["slip"] = p.slip;
     }
     s["fit"] = {{"log_likelihood", p.log_likelihood}, {"iterations", p.iterations},
-                {"converged", p.converged},         {"restart", p.restart},
-                {"observations", p.observations},   {"sequences", p.sequences}};
+                {"converged", p.converged},           {"restart", p.restart},
+                {"observations", p.observations},     {"sequences", p.sequences}};
     skills.push_back(std::move(s));
   }
   j["skills"] = std::move(skills);
@@ -342,9 +347,11 @@ json model_to_json(const model& m) {
 model model_from_json(const json& j, const std::string& path) {
   if (!j.is_object()) json_fail(path, "must be an object");
   const json& format = field(j, "format", path);
-  if (format != "masterymap.bkt.model") json_fail(path + ".format", "must be \"masterymap.bkt.model\"");
+  if (format != "masterymap.bkt.model")
+    json_fail(path + ".format", "must be \"masterymap.bkt.model\"");
   const json& version = field(j, "version", path);
-  if (version != 1) json_fail(path + ".version", fmt::format("{} is not supported (1 is)", version.dump()));
+  if (version != 1)
+    json_fail(path + ".version", fmt::format("{} is not supported (1 is)", version.dump()));
   const bool forgets = j.value("forgets", false);
   const bool multigs = j.value("multigs", false);
   const json& skills = field(j, "skills", path);
@@ -402,14 +409,16 @@ json parse_json_text(std::string_view text) {
         ++column;
       }
     }
-    throw parse_error(fmt::format("malformed JSON at line {}, column {}: {}", line, column, e.what()),
-                      line, column);
+    throw parse_error(
+        fmt::format("malformed JSON at line {}, column {}: {}", line, column, e.what()), line,
+        column);
   }
 }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
+  if (!in)
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -417,9 +426,11 @@ std::string read_file(const std::string& path) {
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", path));
+  if (!out)
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", path));
   out << text;
-  if (!out) throw std::system_error(EIO, std::generic_category(), fmt::format("cannot write '{}'", path));
+  if (!out)
+    throw std::system_error(EIO, std::generic_category(), fmt::format("cannot write '{}'", path));
 }
 
 }  // namespace detail

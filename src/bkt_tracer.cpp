@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // Online BKT: per-learner states in an open-addressing table, O(1) per answer.
-#include <masterymap/bkt.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <masterymap/bkt.hpp>
 #include <stdexcept>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "bkt_detail.hpp"
 #include "bkt_json.hpp"
@@ -142,7 +141,8 @@ struct tracer::impl {
 
   void check(std::uint32_t learner, std::uint32_t skill) const {
     if (learner >= learners.size())
-      throw std::out_of_range(fmt::format("learner index {} (there are {})", learner, learners.size()));
+      throw std::out_of_range(
+          fmt::format("learner index {} (there are {})", learner, learners.size()));
     if (skill >= skills.size())
       throw std::out_of_range(fmt::format("skill index {} (there are {})", skill, skills.size()));
   }
@@ -154,7 +154,8 @@ struct tracer::impl {
   }
 
   // The filter step, exactly as model::predict_into; returns P(correct) before the answer.
-  static double step(pair_state& st, const flat& f, double guess, double slip, bool correct) noexcept {
+  static double step(pair_state& st, const flat& f, double guess, double slip,
+                     bool correct) noexcept {
     const double right = st.p * (1.0 - slip), lucky = st.u * guess;
     const double pc = right + lucky;
     const double a = correct ? right : st.p * slip;
@@ -184,7 +185,8 @@ struct tracer::impl {
 
 tracer::tracer(bkt::model m, double mastery_threshold) {
   if (!(mastery_threshold >= 0.0 && mastery_threshold <= 1.0))
-    throw std::invalid_argument(fmt::format("mastery threshold must be in [0, 1], got {}", mastery_threshold));
+    throw std::invalid_argument(
+        fmt::format("mastery threshold must be in [0, 1], got {}", mastery_threshold));
   impl_ = std::make_unique<impl>(std::move(m), mastery_threshold);
 }
 
@@ -207,8 +209,8 @@ void tracer::set_threshold(double t) {
 
 std::uint32_t tracer::learner_index(std::string_view learner) {
   if (learner.empty()) throw std::invalid_argument("empty learner");
-  auto [it, inserted] =
-      impl_->learner_index.try_emplace(std::string(learner), static_cast<std::uint32_t>(impl_->learners.size()));
+  auto [it, inserted] = impl_->learner_index.try_emplace(
+      std::string(learner), static_cast<std::uint32_t>(impl_->learners.size()));
   if (inserted) impl_->learners.emplace_back(learner);
   return it->second;
 }
@@ -233,7 +235,8 @@ std::optional<std::uint32_t> tracer::find_class(std::string_view item_class) con
   return it->second;
 }
 
-double tracer::update(std::uint32_t learner, std::uint32_t skill, bool correct, std::int64_t item_class) {
+double tracer::update(std::uint32_t learner, std::uint32_t skill, bool correct,
+                      std::int64_t item_class) {
   impl_->check(learner, skill);
   const flat& f = impl_->skills[skill];
   double guess = f.guess, slip = f.slip;
@@ -265,7 +268,8 @@ void tracer::update_batch(const std::uint32_t* learners, const std::uint32_t* sk
   for (std::size_t i = 0; i < n; ++i) {
     if (learners[i] >= nl || skills[i] >= ns) impl_->check(learners[i], skills[i]);
     if (correct[i] > 1)
-      throw std::invalid_argument(fmt::format("event {}: correct must be 0 or 1, got {}", i, int{correct[i]}));
+      throw std::invalid_argument(
+          fmt::format("event {}: correct must be 0 or 1, got {}", i, int{correct[i]}));
   }
   impl& im = *impl_;
   for (std::size_t i = 0; i < n; ++i) {
@@ -276,7 +280,9 @@ void tracer::update_batch(const std::uint32_t* learners, const std::uint32_t* sk
   }
 }
 
-double tracer::mastery(std::uint32_t learner, std::uint32_t skill) const { return impl_->state(learner, skill); }
+double tracer::mastery(std::uint32_t learner, std::uint32_t skill) const {
+  return impl_->state(learner, skill);
+}
 
 double tracer::mastery(std::string_view learner, std::string_view skill) const {
   const std::uint32_t k = skill_index(skill);
@@ -326,8 +332,8 @@ std::string tracer::to_json(int indent) const {
   j["learners"] = impl_->learners;
   std::vector<std::tuple<std::uint32_t, std::uint32_t, double, double, std::uint32_t>> rows;
   impl_->states.for_each([&](std::uint64_t key, const pair_state& s) {
-    rows.emplace_back(static_cast<std::uint32_t>(key >> 32), static_cast<std::uint32_t>(key & 0xffffffffU), s.p,
-                      s.u, s.count);
+    rows.emplace_back(static_cast<std::uint32_t>(key >> 32),
+                      static_cast<std::uint32_t>(key & 0xffffffffU), s.p, s.u, s.count);
   });
   std::sort(rows.begin(), rows.end());
   nlohmann::json states = nlohmann::json::array();
@@ -346,7 +352,8 @@ tracer tracer::from_json(std::string_view text) {
   if (j.value("format", std::string()) != "masterymap.bkt.tracer")
     fail("$.format", "must be \"masterymap.bkt.tracer\"");
   if (j.value("version", 0) != 1) fail("$.version", "must be 1");
-  if (!j.contains("threshold") || !j["threshold"].is_number()) fail("$.threshold", "must be a number");
+  if (!j.contains("threshold") || !j["threshold"].is_number())
+    fail("$.threshold", "must be a number");
   if (!j.contains("model")) fail("$.model", "is missing");
   tracer t(detail::model_from_json(j["model"], "$.model"), j["threshold"].get<double>());
   const auto& learners = j.value("learners", nlohmann::json::array());
@@ -370,7 +377,8 @@ tracer tracer::from_json(std::string_view text) {
     auto k = t.impl_->m.find(s[1].get<std::string>());
     if (!k) fail(path, fmt::format("names unknown skill '{}'", s[1].get<std::string>()));
     const double p = s[2].get<double>(), u = s[3].get<double>();
-    if (!(p >= 0.0 && p <= 1.0 && u >= 0.0 && u <= 1.0)) fail(path, "has a probability outside [0, 1]");
+    if (!(p >= 0.0 && p <= 1.0 && u >= 0.0 && u <= 1.0))
+      fail(path, "has a probability outside [0, 1]");
     bool inserted = false;
     pair_state& st = t.impl_->states.find_or_insert(
         key_of(static_cast<std::uint32_t>(l), static_cast<std::uint32_t>(*k)), inserted);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/column.hpp>
-
 #include <cstdint>
+#include <masterymap/column.hpp>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -111,12 +110,14 @@ void* column_allocate(std::size_t bytes) {
     if (void* p = cache().take(size)) return p;
     // Over-map by one huge page, then unmap the unaligned head and tail: the block starts on
     // a 2 MiB boundary, so every page of it can be a huge page.
-    void* raw = ::mmap(nullptr, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* raw =
+        ::mmap(nullptr, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
     const auto r = reinterpret_cast<std::uintptr_t>(raw);
     const std::uintptr_t a = (r + huge - 1) & ~(huge - 1);
     if (a > r) ::munmap(raw, a - r);
-    if (a + size < r + size + huge) ::munmap(reinterpret_cast<void*>(a + size), r + size + huge - (a + size));
+    if (a + size < r + size + huge)
+      ::munmap(reinterpret_cast<void*>(a + size), r + size + huge - (a + size));
 #if defined(MADV_HUGEPAGE)
     (void)::madvise(reinterpret_cast<void*>(a), size, MADV_HUGEPAGE);
 #endif
@@ -163,7 +164,8 @@ void column_populate(const void* p, std::size_t bytes) noexcept {
 #if defined(MADV_POPULATE_WRITE)
   (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
 #else
-  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, 23);  // MADV_POPULATE_WRITE, Linux 5.14
+  (void)::madvise(reinterpret_cast<void*>(begin), end - begin,
+                  23);  // MADV_POPULATE_WRITE, Linux 5.14
 #endif
 #else
   (void)p;

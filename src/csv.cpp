@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/csv.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <fstream>
+#include <masterymap/csv.hpp>
 #include <sstream>
 #include <unordered_set>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "csv_tokenizer.hpp"
 
@@ -136,9 +135,9 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
     const std::string& d = row[static_cast<std::size_t>(dep)];
     for (const auto* id : {&a, &d}) {
       if (id->empty())
-        throw parse_error(fmt::format("{}: row {} (line {}): empty competency id", src, r + 1,
-                                      t.lines[r]),
-                          t.lines[r], static_cast<std::size_t>(id == &a ? pre : dep) + 1, r + 1);
+        throw parse_error(
+            fmt::format("{}: row {} (line {}): empty competency id", src, r + 1, t.lines[r]),
+            t.lines[r], static_cast<std::size_t>(id == &a ? pre : dep) + 1, r + 1);
       if (add_ids && known.insert(*id).second) b.add_competency(*id);
     }
     strength s = o.default_strength;
@@ -151,8 +150,9 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
         try {
           s = parse_strength(v);
         } catch (const std::invalid_argument& e) {
-          throw parse_error(fmt::format("{}: row {} (line {}): {}", src, r + 1, t.lines[r], e.what()),
-                            t.lines[r], static_cast<std::size_t>(str) + 1, r + 1);
+          throw parse_error(
+              fmt::format("{}: row {} (line {}): {}", src, r + 1, t.lines[r], e.what()), t.lines[r],
+              static_cast<std::size_t>(str) + 1, r + 1);
         }
       }
     }
@@ -164,7 +164,8 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
 framework read_framework_csv(const std::string& edges_path, const std::string& competencies_path,
                              const csv_framework_options& options) {
   const std::string edges = read_text_file(edges_path);
-  const std::string comps = competencies_path.empty() ? std::string() : read_text_file(competencies_path);
+  const std::string comps =
+      competencies_path.empty() ? std::string() : read_text_file(competencies_path);
   return parse_framework_csv(edges, comps, options);
 }
 

@@ -3,14 +3,13 @@
 // The engine: statuses, learner_state's accessors, engine's evaluate / evaluate_all / update,
 // and the free functions. Compiling, rating, explaining and the bulk path are in the other
 // engine_*.cpp files (engine_detail.hpp lists them).
-#include <masterymap/engine.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/engine.hpp>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "engine_detail.hpp"
 
@@ -18,13 +17,20 @@ namespace masterymap {
 
 const char* to_string(status s) noexcept {
   switch (s) {
-    case status::not_started: return "not_started";
-    case status::in_progress: return "in_progress";
-    case status::awaiting_confirmation: return "awaiting_confirmation";
-    case status::mastered: return "mastered";
-    case status::exceeded: return "exceeded";
-    case status::exempt: return "exempt";
-    case status::expired: return "expired";
+    case status::not_started:
+      return "not_started";
+    case status::in_progress:
+      return "in_progress";
+    case status::awaiting_confirmation:
+      return "awaiting_confirmation";
+    case status::mastered:
+      return "mastered";
+    case status::exceeded:
+      return "exceeded";
+    case status::exempt:
+      return "exempt";
+    case status::expired:
+      return "expired";
   }
   return "unknown";
 }
@@ -62,8 +68,8 @@ namespace {
 // Runs f(l, scratch&) for learners [0, L), one scratch per range. Each learner's result
 // depends only on its own rows.
 template <typename F>
-void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, std::size_t nc,
-                       F&& f) {
+void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads,
+                       std::size_t nc, F&& f) {
   parallel_ranges(L, start, threads, [&](unsigned t, std::size_t lb, std::size_t le) {
     scratch s(nc);
     s.slot = t;
@@ -85,13 +91,17 @@ const policy& learner_state::policy() const {
   if (!ctx_) throw std::logic_error("learner_state: not evaluated");
   return ctx_->pol;
 }
-status learner_state::status(std::string_view id) const { return status_.at(framework().index_of(id)); }
+status learner_state::status(std::string_view id) const {
+  return status_.at(framework().index_of(id));
+}
 std::optional<double> learner_state::score(index_t i) const {
   const double v = score_.at(i);
   if (std::isnan(v)) return std::nullopt;
   return v;
 }
-std::optional<double> learner_state::score(std::string_view id) const { return score(framework().index_of(id)); }
+std::optional<double> learner_state::score(std::string_view id) const {
+  return score(framework().index_of(id));
+}
 std::optional<std::size_t> learner_state::rating_index(index_t i) const {
   const auto r = rating_.at(i);
   if (r < 0) return std::nullopt;
@@ -102,7 +112,9 @@ std::optional<std::string> learner_state::rating(index_t i) const {
   if (!r) return std::nullopt;
   return policy().scale().ratings()[*r].label;
 }
-std::optional<std::string> learner_state::rating(std::string_view id) const { return rating(framework().index_of(id)); }
+std::optional<std::string> learner_state::rating(std::string_view id) const {
+  return rating(framework().index_of(id));
+}
 std::vector<index_t> learner_state::with_status(masterymap::status s) const {
   std::vector<index_t> out;
   for (std::size_t i = 0; i < status_.size(); ++i)
@@ -117,7 +129,8 @@ std::vector<std::uint32_t> learner_state::evidence_rows(index_t i) const {
 
 // --- engine --------------------------------------------------------------------------------------
 
-engine::engine(masterymap::framework fw, masterymap::policy p) : ctx_(compile(std::move(fw), std::move(p), nullptr)) {}
+engine::engine(masterymap::framework fw, masterymap::policy p)
+    : ctx_(compile(std::move(fw), std::move(p), nullptr)) {}
 
 const framework& engine::framework() const noexcept { return ctx_->fw; }
 const policy& engine::policy() const noexcept { return ctx_->pol; }
@@ -133,7 +146,8 @@ ingest_checks checks_for(const framework& fw, const policy& p) {
   return c;
 }
 
-learner_state engine::evaluate(const evidence_log& log, std::string_view learner, const evaluate_options& o) const {
+learner_state engine::evaluate(const evidence_log& log, std::string_view learner,
+                               const evaluate_options& o) const {
   const std::size_t nc = ctx_->fw.size();
   learner_state st;
   st.ctx_ = ctx_;
@@ -153,12 +167,13 @@ learner_state engine::evaluate(const evidence_log& log, std::string_view learner
   std::vector<rec> recs;
   make_records(b, rows.data(), rows.size(), recs);
   evaluate_learner(b, learner, recs.data(), recs.size(),
-                   {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s, &st.offsets_,
-                   &st.rows_);
+                   {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s,
+                   &st.offsets_, &st.rows_);
   return st;
 }
 
-std::vector<learner_state> engine::evaluate_all(const evidence_log& log, const evaluate_options& o) const {
+std::vector<learner_state> engine::evaluate_all(const evidence_log& log,
+                                                const evaluate_options& o) const {
   const std::size_t nc = ctx_->fw.size(), L = log.learners().size();
   const double as_of = default_as_of(log, o);
   binding b(*ctx_, log, as_of, o.probabilities.get());
@@ -176,8 +191,8 @@ std::vector<learner_state> engine::evaluate_all(const evidence_log& log, const e
     st.seen_ = log.size();
     init_state_arrays(st.status_, st.score_, st.rating_, st.count_, nc);
     evaluate_learner(b, st.learner_, recs.data() + start[l], start[l + 1] - start[l],
-                     {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s, &st.offsets_,
-                     &st.rows_);
+                     {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s,
+                     &st.offsets_, &st.rows_);
   });
   return out;
 }
@@ -188,7 +203,8 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
   }
   if (st.ctx_ != ctx_ && !(st.ctx_->fw == ctx_->fw && st.ctx_->pol == ctx_->pol))
     throw std::invalid_argument("update: the state was evaluated with another framework or policy");
-  if (log.size() < st.seen_) throw std::invalid_argument("update: the log is shorter than when evaluated");
+  if (log.size() < st.seen_)
+    throw std::invalid_argument("update: the log is shorter than when evaluated");
   const std::size_t nc = ctx_->fw.size();
   const double as_of = default_as_of(log, o);
   const auto code = log.learner_code(st.learner_);
@@ -200,7 +216,8 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
     const std::uint32_t* lc = log.learner_codes().data();
     const std::uint32_t* cc = log.competency_codes().data();
     for (std::size_t i = st.seen_; i < log.size(); ++i)
-      if (lc[i] == *code && b.comp_map[cc[i]] != none32) fresh.push_back(static_cast<std::uint32_t>(i));
+      if (lc[i] == *code && b.comp_map[cc[i]] != none32)
+        fresh.push_back(static_cast<std::uint32_t>(i));
   }
   const bool moved = !(as_of == st.as_of_);
   st.seen_ = log.size();
@@ -215,10 +232,12 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
     if (s.cnt[c]++ == 0) s.touched.push_back(c);
   }
   std::vector<std::uint32_t> offsets(nc + 1, 0);
-  for (std::size_t c = 0; c < nc; ++c) offsets[c + 1] = offsets[c] + (st.offsets_[c + 1] - st.offsets_[c]) + s.cnt[c];
+  for (std::size_t c = 0; c < nc; ++c)
+    offsets[c + 1] = offsets[c] + (st.offsets_[c + 1] - st.offsets_[c]) + s.cnt[c];
   std::vector<std::uint32_t> rows(offsets[nc]);
   for (std::size_t c = 0; c < nc; ++c) {
-    std::copy(st.rows_.begin() + st.offsets_[c], st.rows_.begin() + st.offsets_[c + 1], rows.begin() + offsets[c]);
+    std::copy(st.rows_.begin() + st.offsets_[c], st.rows_.begin() + st.offsets_[c + 1],
+              rows.begin() + offsets[c]);
     s.pos[c] = offsets[c] + (st.offsets_[c + 1] - st.offsets_[c]);
   }
   for (std::uint32_t r : fresh) rows[s.pos[b.comp_map[cc[r]]]++] = r;
@@ -230,7 +249,8 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
   std::vector<index_t> redo;
   if (moved) {
     for (index_t c = 0; c < nc; ++c)
-      if (st.offsets_[c + 1] > st.offsets_[c] || st.status_[c] != status::not_started) redo.push_back(c);
+      if (st.offsets_[c + 1] > st.offsets_[c] || st.status_[c] != status::not_started)
+        redo.push_back(c);
   } else {
     redo = s.touched;
   }
@@ -259,8 +279,8 @@ void validate(const policy& p, const framework& fw) {
   if (!ps.empty()) throw policy_error(std::move(ps));
 }
 
-learner_state evaluate(const framework& fw, const policy& p, const evidence_log& log, std::string_view learner,
-                       const evaluate_options& options) {
+learner_state evaluate(const framework& fw, const policy& p, const evidence_log& log,
+                       std::string_view learner, const evaluate_options& options) {
   return engine(fw, p).evaluate(log, learner, options);
 }
 

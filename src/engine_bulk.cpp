@@ -38,8 +38,8 @@ struct fast_rule {
 };
 
 bool is_simple(const rule& r) noexcept {
-  return runs_incrementally(r.method.type()) && r.require_kinds.empty() && !r.window_last && !r.window_days &&
-         !r.expires_after_days && !r.exempt_on_pretest && !r.monotonic;
+  return runs_incrementally(r.method.type()) && r.require_kinds.empty() && !r.window_last &&
+         !r.window_days && !r.expires_after_days && !r.exempt_on_pretest && !r.monotonic;
 }
 
 enum : std::uint8_t { acc_untouched = 0, acc_fast = 1, acc_general = 2 };
@@ -104,7 +104,8 @@ struct scale_cuts {
   std::vector<double> values;  // ascending rating values
   double tol = 0, mastery = 0, exceeds = 0;
   bool has_exceeds = false;
-  explicit scale_cuts(const scale& sc) : tol(sc.tolerance()), mastery(sc.mastery_value() - sc.tolerance()) {
+  explicit scale_cuts(const scale& sc)
+      : tol(sc.tolerance()), mastery(sc.mastery_value() - sc.tolerance()) {
     for (const auto& r : sc.ratings()) values.push_back(r.value);
     if (auto e = sc.exceeds_value()) {
       has_exceeds = true;
@@ -179,8 +180,9 @@ outcome fast_outcome(const acc& x, const scale_cuts& sc) {
   if (v && !std::isnan(*v)) {
     o.score = *v;
     o.rating = sc.rating(*v);
-    o.st = *v >= sc.mastery && x.run.n >= fr.min_evidence ? (sc.has_exceeds && *v >= sc.exceeds ? status::exceeded : status::mastered)
-                                                          : status::in_progress;
+    o.st = *v >= sc.mastery && x.run.n >= fr.min_evidence
+               ? (sc.has_exceeds && *v >= sc.exceeds ? status::exceeded : status::mastered)
+               : status::in_progress;
   } else {
     if (v) o.score = *v;
     o.st = status::in_progress;
@@ -201,7 +203,8 @@ void reserve_table(ratings_table& t, std::size_t n) {  // column storage: huge-p
 // least 64K rows (one populate call per column and block instead of a fault per page).
 void populate_rows(ratings_table& t, std::size_t& ready, std::size_t need) noexcept {
   if (need <= ready) return;
-  const std::size_t upto = std::min(t.learner.capacity(), std::max(need, ready + (std::size_t{1} << 16)));
+  const std::size_t upto =
+      std::min(t.learner.capacity(), std::max(need, ready + (std::size_t{1} << 16)));
   if (upto <= ready) return;
   auto pop = [&](const auto& c) {
     detail::column_populate(c.data() + ready, (upto - ready) * sizeof(*c.data()));
@@ -220,12 +223,15 @@ template <typename T>
 class column_block {
  public:
   explicit column_block(std::size_t n)
-      : n_(std::max<std::size_t>(n, 1)), p_(static_cast<T*>(detail::column_allocate(n_ * sizeof(T)))) {}
+      : n_(std::max<std::size_t>(n, 1)),
+        p_(static_cast<T*>(detail::column_allocate(n_ * sizeof(T)))) {}
   column_block(const column_block&) = delete;
   column_block& operator=(const column_block&) = delete;
   ~column_block() { detail::column_deallocate(p_, n_ * sizeof(T)); }
   T* data() const noexcept { return p_; }
-  void populate(std::size_t b, std::size_t e) const noexcept { detail::column_populate(p_ + b, (e - b) * sizeof(T)); }
+  void populate(std::size_t b, std::size_t e) const noexcept {
+    detail::column_populate(p_ + b, (e - b) * sizeof(T));
+  }
 
  private:
   std::size_t n_;
@@ -284,8 +290,9 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
       push(x.run, x.fr->mp, static_cast<double>(s), static_cast<double>(attrs[a].weight));
     } else {
       constexpr auto kind = static_cast<method::kind>(K);
-      push_k<kind>(x.run, x.fr->mp, static_cast<double>(s),
-                   kind == method::kind::weighted_mean ? static_cast<double>(attrs[a].weight) : 1.0);
+      push_k<kind>(
+          x.run, x.fr->mp, static_cast<double>(s),
+          kind == method::kind::weighted_mean ? static_cast<double>(attrs[a].weight) : 1.0);
     }
   }
   if (any_general) {
@@ -310,7 +317,9 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
     }
   }
   sort_touched(touched, w.bits, k.nc);
-  auto outcome_of = [&](const acc& x) { return x.mode == acc_fast ? fast_outcome(x, *k.cuts) : x.general_out; };
+  auto outcome_of = [&](const acc& x) {
+    return x.mode == acc_fast ? fast_outcome(x, *k.cuts) : x.general_out;
+  };
   if (ctx.rollup_order.empty()) {
     for (index_t c : touched) {
       emit(w.out, l, c, outcome_of(accs[c]));
@@ -395,17 +404,23 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
   // The method of every simple rule, when they share one (the kernel is then specialised).
   int one_kind = -2;
   for (const fast_rule& fr : k.rules)
-    if (fr.simple) one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind) ? static_cast<int>(fr.mp.kind) : -1;
+    if (fr.simple)
+      one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind)
+                     ? static_cast<int>(fr.mp.kind)
+                     : -1;
   // Rows per learner (start: prefix sums), and whether the log is already grouped by learner
   // (codes are given in order of first appearance, so a grouped log has non-decreasing learner
   // codes). Counted per block of rows in parallel, each block's counts then become that
   // block's write cursors, so the partition below is stable and parallel too.
   const std::uint32_t* lc = log.learner_codes().data();
   const unsigned threads = thread_count(o, L);
-  const unsigned pt = n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U;  // partition threads
+  const unsigned pt =
+      n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U;  // partition threads
   std::vector<std::uint32_t> cursors(std::size_t{pt} * L, 0);
   std::vector<std::uint8_t> block_grouped(pt, 1);
-  auto block = [&](unsigned th) { return std::pair<std::size_t, std::size_t>{n * th / pt, n * (th + 1) / pt}; };
+  auto block = [&](unsigned th) {
+    return std::pair<std::size_t, std::size_t>{n * th / pt, n * (th + 1) / pt};
+  };
   detail::run_threads(pt, [&](unsigned th) {
     const auto [rb, re] = block(th);
     std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
@@ -426,7 +441,8 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     }
     start[l + 1] = at;
   }
-  const bool grouped = std::all_of(block_grouped.begin(), block_grouped.end(), [](std::uint8_t g) { return g != 0; });
+  const bool grouped = std::all_of(block_grouped.begin(), block_grouped.end(),
+                                   [](std::uint8_t g) { return g != 0; });
 
   // Rows a learner can add to the table: one per event plus the rollup parents.
   const std::size_t nroll = ctx_->rollup_order.size();
@@ -448,15 +464,33 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
       };
       using S = std::decay_t<decltype(src)>;
       switch (one_kind) {
-        case static_cast<int>(method::kind::latest): each(rate_learner_bulk<0, S>); break;
-        case static_cast<int>(method::kind::highest): each(rate_learner_bulk<1, S>); break;
-        case static_cast<int>(method::kind::mean): each(rate_learner_bulk<2, S>); break;
-        case static_cast<int>(method::kind::weighted_mean): each(rate_learner_bulk<3, S>); break;
-        case static_cast<int>(method::kind::weighted_average): each(rate_learner_bulk<5, S>); break;
-        case static_cast<int>(method::kind::decaying_average): each(rate_learner_bulk<6, S>); break;
-        case static_cast<int>(method::kind::n_mastery): each(rate_learner_bulk<7, S>); break;
-        case static_cast<int>(method::kind::power_law): each(rate_learner_bulk<8, S>); break;
-        default: each(rate_learner_bulk<-1, S>); break;
+        case static_cast<int>(method::kind::latest):
+          each(rate_learner_bulk<0, S>);
+          break;
+        case static_cast<int>(method::kind::highest):
+          each(rate_learner_bulk<1, S>);
+          break;
+        case static_cast<int>(method::kind::mean):
+          each(rate_learner_bulk<2, S>);
+          break;
+        case static_cast<int>(method::kind::weighted_mean):
+          each(rate_learner_bulk<3, S>);
+          break;
+        case static_cast<int>(method::kind::weighted_average):
+          each(rate_learner_bulk<5, S>);
+          break;
+        case static_cast<int>(method::kind::decaying_average):
+          each(rate_learner_bulk<6, S>);
+          break;
+        case static_cast<int>(method::kind::n_mastery):
+          each(rate_learner_bulk<7, S>);
+          break;
+        case static_cast<int>(method::kind::power_law):
+          each(rate_learner_bulk<8, S>);
+          break;
+        default:
+          each(rate_learner_bulk<-1, S>);
+          break;
       }
       parts[th] = std::move(w.out);
     });
@@ -491,12 +525,14 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     detail::run_threads(pt, [&](unsigned th) {
       const auto [rb, re] = block(th);
       std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
-      for (std::size_t i = rb; i < re; ++i) rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
+      for (std::size_t i = rb; i < re; ++i)
+        rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
     });
     struct row_source {
       column_source cols;
       const std::uint32_t* rows;
-      void get(std::size_t i, std::uint32_t& c, double& t_, float& s, std::uint32_t& a) const noexcept {
+      void get(std::size_t i, std::uint32_t& c, double& t_, float& s,
+               std::uint32_t& a) const noexcept {
         cols.get(rows[i], c, t_, s, a);
       }
     };
@@ -515,7 +551,8 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
     all.statuses.insert(all.statuses.end(), x.statuses.begin(), x.statuses.end());
     all.scores.insert(all.scores.end(), x.scores.begin(), x.scores.end());
     all.ratings.insert(all.ratings.end(), x.ratings.begin(), x.ratings.end());
-    all.evidence_counts.insert(all.evidence_counts.end(), x.evidence_counts.begin(), x.evidence_counts.end());
+    all.evidence_counts.insert(all.evidence_counts.end(), x.evidence_counts.begin(),
+                               x.evidence_counts.end());
   }
   t.learner = std::move(all.learner);
   t.competency = std::move(all.competency);

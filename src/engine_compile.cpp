@@ -2,14 +2,14 @@
 // Copyright 2026 The masterymap authors
 // The engine: compiling a policy against a framework (distinct rules per competency, rollups
 // resolved to framework indices), and binding a compiled policy to one evidence log.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
 #include <unordered_set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "engine_detail.hpp"
 
@@ -69,15 +69,17 @@ rrollup resolve(const rollup& r, const framework& fw, index_t parent, const std:
     rg.min_points = g.min_points;
     if (g.items.empty()) {
       if (kids.empty())
-        problems.push_back(fmt::format("{}.groups[{}].items: '{}' has no children to roll up", path, gi,
-                                       fw.id_of(parent)));
+        problems.push_back(fmt::format("{}.groups[{}].items: '{}' has no children to roll up", path,
+                                       gi, fw.id_of(parent)));
       for (index_t c : kids) rg.items.push_back({static_cast<std::int32_t>(c), -1, 1.0, false});
       if (g.kind == rollup::op::k_of_n && g.k > kids.size() && !kids.empty())
-        problems.push_back(fmt::format("{}.groups[{}].k: k={} > n={} children of '{}'", path, gi, g.k,
-                                       kids.size(), fw.id_of(parent)));
-      if (g.kind == rollup::op::points && g.min_points > static_cast<double>(kids.size()) && !kids.empty())
-        problems.push_back(fmt::format("{}.groups[{}].min_points: {} exceeds the {} points of the children",
-                                       path, gi, g.min_points, kids.size()));
+        problems.push_back(fmt::format("{}.groups[{}].k: k={} > n={} children of '{}'", path, gi,
+                                       g.k, kids.size(), fw.id_of(parent)));
+      if (g.kind == rollup::op::points && g.min_points > static_cast<double>(kids.size()) &&
+          !kids.empty())
+        problems.push_back(
+            fmt::format("{}.groups[{}].min_points: {} exceeds the {} points of the children", path,
+                        gi, g.min_points, kids.size()));
     }
     for (std::size_t ii = 0; ii < g.items.size(); ++ii) {
       const auto& it = g.items[ii];
@@ -85,10 +87,12 @@ rrollup resolve(const rollup& r, const framework& fw, index_t parent, const std:
       if (it.nested < 0) {
         auto idx = fw.find(it.id);
         if (!idx) {
-          problems.push_back(fmt::format("{}.groups[{}].items[{}]: unknown competency '{}'", path, gi, ii, it.id));
+          problems.push_back(
+              fmt::format("{}.groups[{}].items[{}]: unknown competency '{}'", path, gi, ii, it.id));
         } else if (!desc.count(*idx)) {
-          problems.push_back(fmt::format("{}.groups[{}].items[{}]: '{}' is not a descendant of '{}'", path, gi,
-                                         ii, it.id, fw.id_of(parent)));
+          problems.push_back(
+              fmt::format("{}.groups[{}].items[{}]: '{}' is not a descendant of '{}'", path, gi, ii,
+                          it.id, fw.id_of(parent)));
         } else {
           ri.comp = static_cast<std::int32_t>(*idx);
         }
@@ -102,7 +106,8 @@ rrollup resolve(const rollup& r, const framework& fw, index_t parent, const std:
 
 }  // namespace
 
-std::shared_ptr<const compiled_policy> compile(framework fw, policy pol, std::vector<std::string>* report) {
+std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
+                                               std::vector<std::string>* report) {
   auto ctx = std::make_shared<compiled_policy>();
   std::vector<std::string> problems = pol.problems();
   const std::size_t n = fw.size();
@@ -114,7 +119,9 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol, std::ve
     std::set<std::string, std::less<>> domains;
     for (const auto& c : fw.competencies()) domains.insert(c.domain);
     for (const auto& [d, r] : pol.domain_rules())
-      if (!domains.count(d)) problems.push_back(fmt::format("overrides.domains['{}']: no competency has this domain", d));
+      if (!domains.count(d))
+        problems.push_back(
+            fmt::format("overrides.domains['{}']: no competency has this domain", d));
   }
   // Rules per competency (deduplicated so bindings are computed once per distinct rule).
   ctx->rule_of.resize(n);
@@ -123,7 +130,8 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol, std::ve
     const rule& r = pol.rule_for(c.id, c.domain);
     auto it = std::find(ctx->rules.begin(), ctx->rules.end(), r);
     if (it == ctx->rules.end()) {
-      if (ctx->rules.size() >= 0xFFFF) throw policy_error({"overrides: more than 65535 distinct rules"});
+      if (ctx->rules.size() >= 0xFFFF)
+        throw policy_error({"overrides: more than 65535 distinct rules"});
       ctx->rules.push_back(r);
       it = ctx->rules.end() - 1;
     }
@@ -161,7 +169,8 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol, std::ve
 
 // --- binding a compiled policy to one log ----------------------------------------------------
 
-binding::binding(const compiled_policy& c, const evidence_log& l, double when, const probability_source* p)
+binding::binding(const compiled_policy& c, const evidence_log& l, double when,
+                 const probability_source* p)
     : ctx(&c), log(&l), attrs(l.attributes().data()), as_of(when), prob(p) {
   comp_map.resize(l.competencies().size());
   for (std::size_t j = 0; j < comp_map.size(); ++j) {
@@ -177,7 +186,8 @@ binding::binding(const compiled_policy& c, const evidence_log& l, double when, c
     rb.pretest = code("pretest");
     for (const auto& k : r.ignore_kinds)
       if (int x = code(k); x >= 0) rb.flags[static_cast<std::size_t>(x)] |= flag_ignored;
-    if (rb.pretest >= 0 && !r.pretest_counts) rb.flags[static_cast<std::size_t>(rb.pretest)] |= flag_pretest;
+    if (rb.pretest >= 0 && !r.pretest_counts)
+      rb.flags[static_cast<std::size_t>(rb.pretest)] |= flag_pretest;
     for (const auto& k : r.require_kinds) rb.require.push_back(code(k));
     for (const auto& k : r.exempt_confirm_kinds) rb.confirm.push_back(code(k));
     rules.push_back(std::move(rb));

@@ -10,13 +10,12 @@
 #ifndef MASTERYMAP_SRC_ENGINE_DETAIL_HPP
 #define MASTERYMAP_SRC_ENGINE_DETAIL_HPP
 
-#include <masterymap/engine.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <masterymap/engine.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,16 +59,17 @@ struct rrollup {
 struct compiled_policy {
   masterymap::framework fw;
   masterymap::policy pol;
-  std::vector<rule> rules;               // distinct rules
-  std::vector<std::uint16_t> rule_of;    // per competency
-  std::vector<std::int32_t> rollup_of;   // per competency: index into rollups, or -1
+  std::vector<rule> rules;              // distinct rules
+  std::vector<std::uint16_t> rule_of;   // per competency
+  std::vector<std::int32_t> rollup_of;  // per competency: index into rollups, or -1
   std::vector<rrollup> rollups;
-  std::vector<index_t> rollup_order;     // parents with a rollup, children before parents
+  std::vector<index_t> rollup_order;  // parents with a rollup, children before parents
 };
 
 /// Compiles `pol` against `fw`. \throws policy_error listing every problem; with `report`,
 /// stores the problems there instead and returns null.
-std::shared_ptr<const compiled_policy> compile(framework fw, policy pol, std::vector<std::string>* report);
+std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
+                                               std::vector<std::string>* report);
 
 // --- a compiled policy bound to one log (engine_compile.cpp) ------------------------------------
 
@@ -93,7 +93,8 @@ struct binding {
   double as_of = 0;
   const probability_source* prob = nullptr;
 
-  binding(const compiled_policy& c, const evidence_log& l, double when, const probability_source* p);
+  binding(const compiled_policy& c, const evidence_log& l, double when,
+          const probability_source* p);
 };
 
 /// The evaluation time: the option, else the log's latest time (infinity for an empty log).
@@ -150,8 +151,8 @@ std::string fmt_num(double x);
 
 /// Full rating of competency c from its events e[0..n) (in aggregation order): the rule's
 /// conditions, then monotonic holding, then expiry. With `tr`, also records why.
-outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::string_view learner, scratch& s,
-             trace* tr);
+outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::string_view learner,
+             scratch& s, trace* tr);
 
 // --- rollups (engine_rate.cpp) ------------------------------------------------------------------
 
@@ -162,7 +163,8 @@ struct rollup_result {
 };
 
 /// Evaluates rollup `ru` over the children's statuses and scores (dense over the framework).
-rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc, scratch& s);
+rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc,
+                          scratch& s);
 
 /// The outcome a rollup result gives its parent.
 outcome rollup_outcome(const rrollup& ru, const rollup_result& rr, const scale& sc);
@@ -190,8 +192,9 @@ inline void write(dense_out out, index_t c, const outcome& o) {
 }
 
 /// Sizes dense result arrays to n competencies, all "not started".
-inline void init_state_arrays(std::vector<status>& st, std::vector<double>& sc, std::vector<std::int8_t>& r,
-                              std::vector<std::uint32_t>& c, std::size_t n) {
+inline void init_state_arrays(std::vector<status>& st, std::vector<double>& sc,
+                              std::vector<std::int8_t>& r, std::vector<std::uint32_t>& c,
+                              std::size_t n) {
   st.assign(n, status::not_started);
   sc.assign(n, nan);
   r.assign(n, -1);
@@ -199,7 +202,8 @@ inline void init_state_arrays(std::vector<status>& st, std::vector<double>& sc, 
 }
 
 /// The events of the given log rows, in that order.
-void gather(const evidence_log& log, const std::uint32_t* rows, std::size_t n, std::vector<ev>& out);
+void gather(const evidence_log& log, const std::uint32_t* rows, std::size_t n,
+            std::vector<ev>& out);
 
 /// Sorts the gathered events (and `rows` with them) into aggregation order, if needed.
 void sort_events(std::vector<ev>& e, std::uint32_t* rows);
@@ -218,7 +222,8 @@ struct rec {
 
 /// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
 /// evidence on competencies the framework does not have.
-void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out);
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n,
+                  std::vector<rec>& out);
 
 /// Stable sort of the records by learner, then the start of each learner's records.
 void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start);
@@ -226,8 +231,9 @@ void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::u
 /// Rates a learner from its records r[0..n) (in row order). Leaves the touched competencies in
 /// s.touched (ascending). With `offsets`/`csr_rows`, also fills the learner's evidence index
 /// (offsets over all competencies, rows in aggregation order).
-void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n, dense_out out,
-                      scratch& s, std::vector<std::uint32_t>* offsets, std::vector<std::uint32_t>* csr_rows);
+void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n,
+                      dense_out out, scratch& s, std::vector<std::uint32_t>* offsets,
+                      std::vector<std::uint32_t>* csr_rows);
 
 // --- threads -------------------------------------------------------------------------------------
 
@@ -241,12 +247,14 @@ inline unsigned thread_count(const evaluate_options& o, std::size_t work) {
 /// Runs f(t, lb, le) on up to `threads` threads (t = 0 on the calling thread) for contiguous
 /// learner ranges [lb, le) covering [0, L), balanced by event count (`start` = row offsets).
 template <typename F>
-void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads, F&& f) {
+void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads,
+                     F&& f) {
   std::vector<std::size_t> bounds{0};
   const double per = static_cast<double>(start[L]) / std::max(threads, 1U);
   for (unsigned t = 1; t < threads; ++t) {
     const auto target = static_cast<std::uint32_t>(per * t);
-    auto it = std::lower_bound(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(L), target);
+    auto it =
+        std::lower_bound(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(L), target);
     bounds.push_back(std::max(bounds.back(), static_cast<std::size_t>(it - start.begin())));
   }
   bounds.push_back(L);

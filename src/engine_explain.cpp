@@ -2,12 +2,12 @@
 // Copyright 2026 The masterymap authors
 // learner_state::explain: re-rates one competency of an evaluated learner on the general path
 // with a trace, and says in words why it has its status.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <set>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "engine_detail.hpp"
 
@@ -35,7 +35,8 @@ explanation learner_state::explain(std::string_view id, const evidence_log& log)
 explanation learner_state::explain(index_t i, const evidence_log& log) const {
   const compiled_policy& ctx = *ctx_;
   if (i >= status_.size()) throw std::out_of_range("competency index past the end");
-  if (log.size() < seen_) throw std::invalid_argument("explain: this is not the log the state was evaluated on");
+  if (log.size() < seen_)
+    throw std::invalid_argument("explain: this is not the log the state was evaluated on");
   const auto rows = evidence_rows(i);
   auto code = log.learner_code(learner_);
   for (auto r : rows)
@@ -95,26 +96,32 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
     const bool by_evidence = combine(ctx.pol.precedence(), R, own, res);
     ex.decided_by = by_evidence ? "evidence" : "rollup";
     ex.notes.push_back(fmt::format("rollup {} is {} (rollup_precedence: {})", ru.text,
-                                   rr.done ? "satisfied" : "not satisfied", to_string(ctx.pol.precedence())));
+                                   rr.done ? "satisfied" : "not satisfied",
+                                   to_string(ctx.pol.precedence())));
     if (!by_evidence) {
       ex.unmet.clear();
       if (!rr.done) ex.unmet.push_back(fmt::format("rollup {} not satisfied", ru.text));
-      if (!std::isnan(rr.value)) ex.value = rr.value;
-      else ex.value.reset();
-      if (!s.evs.empty()) ex.notes.push_back("the competency's own evidence is listed but the rollup decides");
+      if (!std::isnan(rr.value))
+        ex.value = rr.value;
+      else
+        ex.value.reset();
+      if (!s.evs.empty())
+        ex.notes.push_back("the competency's own evidence is listed but the rollup decides");
     }
   }
   if (auto rt = rating(i)) ex.rating = *rt;
 
   // Text.
-  std::string t = fmt::format("{} for learner {}: {}", ex.competency, ex.learner, to_string(ex.status));
+  std::string t =
+      fmt::format("{} for learner {}: {}", ex.competency, ex.learner, to_string(ex.status));
   if (ex.rating) t += fmt::format(" ({})", *ex.rating);
   t += '\n';
   t += fmt::format("  rule ({}): {}; mastery at {}", ex.rule_scope, ex.rule, fmt_num(ex.threshold));
   if (r.method.type() != method::kind::bkt) t += fmt::format(" ({})", sc.mastery_label());
   t += fmt::format("; evaluated as of {}\n", format_time(ex.as_of));
   if (!ex.rollup.empty()) {
-    t += fmt::format("  decided by: {} {}\n", ex.decided_by, ex.decided_by == "rollup" ? ex.rollup : "");
+    t += fmt::format("  decided by: {} {}\n", ex.decided_by,
+                     ex.decided_by == "rollup" ? ex.rollup : "");
     for (const auto& ch : ex.children)
       t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id, to_string(ch.status),
                        ch.score ? fmt::format(" ({})", fmt_num(*ch.score)) : std::string());
@@ -125,7 +132,8 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   if (!ex.evidence.empty()) {
     t += fmt::format("  evidence ({} counted of {}, oldest first):\n", used, ex.evidence.size());
     for (const auto& x : ex.evidence) {
-      t += fmt::format("    {} {} {} {}", x.used ? "+" : "-", format_time(x.time), x.kind, fmt_num(x.score));
+      t += fmt::format("    {} {} {} {}", x.used ? "+" : "-", format_time(x.time), x.kind,
+                       fmt_num(x.score));
       if (x.weight != 1.0) t += fmt::format(" weight {}", fmt_num(x.weight));
       if (!x.source.empty()) t += fmt::format(" by {}", x.source);
       t += fmt::format(" (row {})", x.row);

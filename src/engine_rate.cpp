@@ -2,11 +2,11 @@
 // Copyright 2026 The masterymap authors
 // The engine's general rating path: one competency from its sorted events (rule conditions,
 // aggregation, monotonic holding, expiry), rollups, and one learner from its records.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "accumulate.hpp"
 #include "engine_detail.hpp"
@@ -21,16 +21,18 @@ namespace {
 
 // The value of the counted scores e[kept[..]] under method m. Every method but mode and bkt
 // runs through push/value_of (accumulate.hpp), as on the bulk path and in the roster.
-std::optional<double> aggregate(const method& m, const scale& sc, const ev* e, const std::vector<std::uint32_t>& kept,
-                                const evidence_attributes* attrs, const binding& b, std::string_view learner,
-                                const std::string& comp_id, scratch& s) {
+std::optional<double> aggregate(const method& m, const scale& sc, const ev* e,
+                                const std::vector<std::uint32_t>& kept,
+                                const evidence_attributes* attrs, const binding& b,
+                                std::string_view learner, const std::string& comp_id, scratch& s) {
   const std::size_t n = kept.size();
   if (n == 0) return std::nullopt;
   auto S = [&](std::size_t i) { return static_cast<double>(e[kept[i]].score); };
   if (runs_incrementally(m.type())) {
     const method_params p(m, sc);
     running r;
-    for (std::size_t i = 0; i < n; ++i) push(r, p, S(i), static_cast<double>(attrs[e[kept[i]].attr].weight));
+    for (std::size_t i = 0; i < n; ++i)
+      push(r, p, S(i), static_cast<double>(attrs[e[kept[i]].attr].weight));
     return value_of(r, p);
   }
   switch (m.type()) {
@@ -60,7 +62,8 @@ std::optional<double> aggregate(const method& m, const scale& sc, const ev* e, c
       for (std::size_t i = 0; i < n; ++i) s.tmp.push_back(S(i));
       return b.prob->probability(learner, comp_id, s.tmp);
     }
-    default: break;
+    default:
+      break;
   }
   return std::nullopt;
 }
@@ -72,8 +75,9 @@ struct core_result {
   double fresh = -std::numeric_limits<double>::infinity();  // latest counted-kind evidence
 };
 
-core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, const ev* e, std::size_t m,
-                      double as_of, std::string_view learner, const std::string& comp_id, scratch& s, trace* tr) {
+core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
+                      std::size_t m, double as_of, std::string_view learner,
+                      const std::string& comp_id, scratch& s, trace* tr) {
   core_result res;
   res.out.count = static_cast<std::uint32_t>(m);
   if (m == 0) return res;
@@ -83,11 +87,13 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
   auto& kept = s.kept;
   kept.clear();
   double pre_max = -std::numeric_limits<double>::infinity();
-  const double since = r.window_days ? as_of - *r.window_days * detail::day : -std::numeric_limits<double>::infinity();
+  const double since = r.window_days ? as_of - *r.window_days * detail::day
+                                     : -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint8_t k = attrs[e[i].attr].kind;
     const std::uint8_t f = rb.flags[k];
-    if (static_cast<int>(k) == rb.pretest) pre_max = std::max(pre_max, static_cast<double>(e[i].score));
+    if (static_cast<int>(k) == rb.pretest)
+      pre_max = std::max(pre_max, static_cast<double>(e[i].score));
     if (f) {
       if (tr)
         tr->reason[i] = (f & flag_ignored) ? fmt::format("kind '{}' never counts", kinds[k])
@@ -96,7 +102,9 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
     }
     res.fresh = e[i].time;
     if (e[i].time < since) {
-      if (tr) tr->reason[i] = fmt::format("outside the window: older than {} days", fmt_num(*r.window_days));
+      if (tr)
+        tr->reason[i] =
+            fmt::format("outside the window: older than {} days", fmt_num(*r.window_days));
       continue;
     }
     kept.push_back(static_cast<std::uint32_t>(i));
@@ -105,13 +113,16 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
     const std::size_t drop = kept.size() - *r.window_last;
     if (tr)
       for (std::size_t j = 0; j < drop; ++j)
-        tr->reason[kept[j]] = fmt::format("outside the window: not among the last {}", *r.window_last);
+        tr->reason[kept[j]] =
+            fmt::format("outside the window: not among the last {}", *r.window_last);
     kept.erase(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(drop));
   }
-  const std::optional<double> value = aggregate(r.method, sc, e, kept, attrs, b, learner, comp_id, s);
+  const std::optional<double> value =
+      aggregate(r.method, sc, e, kept, attrs, b, learner, comp_id, s);
   const bool is_bkt = r.method.type() == method::kind::bkt;
   const double tol = sc.tolerance();
-  const bool reached = value && (is_bkt ? *value >= r.method.threshold() - 1e-12 : sc.reaches_mastery(*value));
+  const bool reached =
+      value && (is_bkt ? *value >= r.method.threshold() - 1e-12 : sc.reaches_mastery(*value));
   const bool enough = kept.size() >= r.min_evidence;
   auto confirmed = [&](const std::vector<int>& codes, const std::vector<std::string>& names,
                        const char* what) {
@@ -130,15 +141,17 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
       } else if (!(e[last].score >= sc.mastery_value() - tol)) {
         ok = false;
         if (tr)
-          tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})", what,
-                                          names[j], fmt_num(e[last].score), fmt_num(sc.mastery_value())));
+          tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})",
+                                          what, names[j], fmt_num(e[last].score),
+                                          fmt_num(sc.mastery_value())));
       }
     }
     return ok;
   };
   const bool gate = confirmed(rb.require, r.require_kinds, "gatekeeper");
   const bool exempt_level = r.exempt_on_pretest && pre_max >= *r.exempt_on_pretest - tol;
-  const bool exempt_ok = exempt_level && confirmed(rb.confirm, r.exempt_confirm_kinds, "exemption confirmation");
+  const bool exempt_ok =
+      exempt_level && confirmed(rb.confirm, r.exempt_confirm_kinds, "exemption confirmation");
 
   if (tr) {
     tr->value = value;
@@ -146,7 +159,8 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
       if (kept.empty())
         tr->unmet.push_back("no counted evidence");
       else if (r.method.type() == method::kind::n_mastery)
-        tr->unmet.push_back(fmt::format("n_mastery: fewer than {} scores at or above mastery", r.method.n()));
+        tr->unmet.push_back(
+            fmt::format("n_mastery: fewer than {} scores at or above mastery", r.method.n()));
       else if (is_bkt)
         tr->unmet.push_back("bkt: no probability available (no probability source given)");
       else
@@ -156,14 +170,15 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
                                       fmt_num(is_bkt ? r.method.threshold() : sc.mastery_value())));
     }
     if (!enough)
-      tr->unmet.push_back(fmt::format("min_evidence: {} counted, {} needed", kept.size(), r.min_evidence));
+      tr->unmet.push_back(
+          fmt::format("min_evidence: {} counted, {} needed", kept.size(), r.min_evidence));
     if (r.exempt_on_pretest) {
       if (exempt_level)
-        tr->notes.push_back(fmt::format("pre-test {} reaches the exemption level {}", fmt_num(pre_max),
-                                        fmt_num(*r.exempt_on_pretest)));
+        tr->notes.push_back(fmt::format("pre-test {} reaches the exemption level {}",
+                                        fmt_num(pre_max), fmt_num(*r.exempt_on_pretest)));
       else if (pre_max > -std::numeric_limits<double>::infinity())
-        tr->notes.push_back(fmt::format("pre-test {} is below the exemption level {}", fmt_num(pre_max),
-                                        fmt_num(*r.exempt_on_pretest)));
+        tr->notes.push_back(fmt::format("pre-test {} is below the exemption level {}",
+                                        fmt_num(pre_max), fmt_num(*r.exempt_on_pretest)));
     }
   }
 
@@ -191,8 +206,8 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
 }  // namespace
 
 // Full rating of one competency: the core, then monotonic holding, then expiry.
-outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::string_view learner, scratch& s,
-             trace* tr) {
+outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::string_view learner,
+             scratch& s, trace* tr) {
   const compiled_policy& ctx = *b.ctx;
   const rule& r = ctx.rules[ctx.rule_of[c]];
   const rule_binding& rb = b.rules[ctx.rule_of[c]];
@@ -215,8 +230,9 @@ outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::strin
       if (past.out.st == status::mastered || past.out.st == status::exceeded) {
         o.st = status::mastered;
         o.rating = std::max(o.rating, mi);
-        if (tr) tr->notes.push_back(fmt::format("mastery held (monotonic rule): mastered as of {}",
-                                                format_time(e[j - 1].time)));
+        if (tr)
+          tr->notes.push_back(fmt::format("mastery held (monotonic rule): mastered as of {}",
+                                          format_time(e[j - 1].time)));
         break;
       }
     }
@@ -225,16 +241,17 @@ outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::strin
       b.as_of - res.fresh > *r.expires_after_days * detail::day) {
     o.st = status::expired;
     if (tr)
-      tr->unmet.push_back(fmt::format("expired: no fresh evidence since {} (more than {} days before {})",
-                                      format_time(res.fresh), fmt_num(*r.expires_after_days),
-                                      format_time(b.as_of)));
+      tr->unmet.push_back(fmt::format(
+          "expired: no fresh evidence since {} (more than {} days before {})",
+          format_time(res.fresh), fmt_num(*r.expires_after_days), format_time(b.as_of)));
   }
   return o;
 }
 
 // --- rollups ---------------------------------------------------------------------------------
 
-rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc, scratch& s) {
+rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc,
+                          scratch& s) {
   const std::size_t ng = ru.groups.size();
   s.done.assign(ng, 0);
   s.started.assign(ng, 0);
@@ -279,10 +296,18 @@ rollup_result eval_rollup(const rrollup& ru, const status* st, const double* sco
     bool ok = false;
     double value = detail::nan;
     switch (g.kind) {
-      case rollup::op::all_of: ok = done == g.items.size(); break;
-      case rollup::op::any_of: ok = done >= 1; break;
-      case rollup::op::k_of_n: ok = done >= g.k; break;
-      case rollup::op::points: ok = required_ok && points >= g.min_points - 1e-9; break;
+      case rollup::op::all_of:
+        ok = done == g.items.size();
+        break;
+      case rollup::op::any_of:
+        ok = done >= 1;
+        break;
+      case rollup::op::k_of_n:
+        ok = done >= g.k;
+        break;
+      case rollup::op::points:
+        ok = required_ok && points >= g.min_points - 1e-9;
+        break;
       case rollup::op::weighted_mean:
         if (sw > 0) value = sws / sw;
         ok = all_valued && (sw > 0 ? sc.reaches_mastery(value) : true);
@@ -299,7 +324,8 @@ outcome rollup_outcome(const rrollup& ru, const rollup_result& rr, const scale& 
   outcome o;
   const bool wm = ru.groups[0].kind == rollup::op::weighted_mean;
   if (rr.done)
-    o.st = (wm && !std::isnan(rr.value) && sc.reaches_exceeds(rr.value)) ? status::exceeded : status::mastered;
+    o.st = (wm && !std::isnan(rr.value) && sc.reaches_exceeds(rr.value)) ? status::exceeded
+                                                                         : status::mastered;
   else
     o.st = rr.started ? status::in_progress : status::not_started;
   if (wm && !std::isnan(rr.value)) {
@@ -316,7 +342,9 @@ outcome rollup_outcome(const rrollup& ru, const rollup_result& rr, const scale& 
 bool combine(rollup_precedence p, const outcome& R, const outcome& E, outcome& out) {
   const bool own = E.st != status::not_started;
   switch (p) {
-    case rollup_precedence::rollup: out = R; return false;
+    case rollup_precedence::rollup:
+      out = R;
+      return false;
     case rollup_precedence::evidence:
       if (own) {
         out = E;
@@ -325,13 +353,26 @@ bool combine(rollup_precedence p, const outcome& R, const outcome& E, outcome& o
       out = R;
       return false;
     case rollup_precedence::either:
-      if (is_done(R.st)) { out = R; return false; }
-      if (is_done(E.st) || own) { out = E; return true; }
+      if (is_done(R.st)) {
+        out = R;
+        return false;
+      }
+      if (is_done(E.st) || own) {
+        out = E;
+        return true;
+      }
       out = R;
       return false;
     case rollup_precedence::both:
-      if (is_done(R.st) && is_done(E.st)) { out = E; out.st = status::mastered; return true; }
-      if (!is_done(E.st) && own) { out = E; return true; }
+      if (is_done(R.st) && is_done(E.st)) {
+        out = E;
+        out.st = status::mastered;
+        return true;
+      }
+      if (!is_done(E.st) && own) {
+        out = E;
+        return true;
+      }
       out = R;
       if (own && out.st == status::not_started) out.st = status::in_progress;
       return false;
@@ -342,7 +383,8 @@ bool combine(rollup_precedence p, const outcome& R, const outcome& E, outcome& o
 
 // --- evaluating one learner ----------------------------------------------------------------
 
-void gather(const evidence_log& log, const std::uint32_t* rows, std::size_t n, std::vector<ev>& out) {
+void gather(const evidence_log& log, const std::uint32_t* rows, std::size_t n,
+            std::vector<ev>& out) {
   const double* t = log.times().data();
   const float* sc = log.scores().data();
   const std::uint32_t* a = log.attribute_codes().data();
@@ -378,7 +420,8 @@ void apply_rollups(const binding& b, dense_out out, scratch& s) {
 
 // Records of the given rows (or of every row when `rows` is null), in row order, leaving out
 // evidence on competencies the framework does not have.
-void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out) {
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n,
+                  std::vector<rec>& out) {
   const evidence_log& log = *b.log;
   const std::uint32_t* lc = log.learner_codes().data();
   const std::uint32_t* cc = log.competency_codes().data();
@@ -415,8 +458,9 @@ void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::u
 // Rates a learner from its records r[0..n) (in row order). Leaves the touched competencies in
 // s.touched (ascending). With `offsets`/`csr_rows`, also fills the learner's evidence index
 // (offsets over all competencies, rows in aggregation order).
-void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n, dense_out out,
-                      scratch& s, std::vector<std::uint32_t>* offsets, std::vector<std::uint32_t>* csr_rows) {
+void evaluate_learner(const binding& b, std::string_view learner, const rec* r, std::size_t n,
+                      dense_out out, scratch& s, std::vector<std::uint32_t>* offsets,
+                      std::vector<std::uint32_t>* csr_rows) {
   auto& cnt = s.cnt;
   auto& touched = s.touched;
   touched.clear();
@@ -447,7 +491,8 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
       const rec& x = r[bucket[begin + j]];
       evs[j] = {x.time, x.score, x.attr, x.row};
     }
-    if (!std::is_sorted(evs.begin(), evs.end(), ev_less)) std::sort(evs.begin(), evs.end(), ev_less);
+    if (!std::is_sorted(evs.begin(), evs.end(), ev_less))
+      std::sort(evs.begin(), evs.end(), ev_less);
     if (csr_rows)
       for (std::uint32_t j = 0; j < k; ++j) (*csr_rows)[begin + j] = evs[j].row;
     write(out, c, rate(b, c, evs.data(), k, learner, s, nullptr));

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/error.hpp>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <masterymap/error.hpp>
 
 namespace masterymap {
 namespace {
@@ -26,13 +26,20 @@ std::string summarize(const std::vector<problem>& problems) {
 
 const char* to_string(problem_kind kind) noexcept {
   switch (kind) {
-    case problem_kind::duplicate_id: return "duplicate_id";
-    case problem_kind::unknown_id: return "unknown_id";
-    case problem_kind::self_loop: return "self_loop";
-    case problem_kind::duplicate_edge: return "duplicate_edge";
-    case problem_kind::prerequisite_cycle: return "prerequisite_cycle";
-    case problem_kind::hierarchy_cycle: return "hierarchy_cycle";
-    case problem_kind::invalid_value: return "invalid_value";
+    case problem_kind::duplicate_id:
+      return "duplicate_id";
+    case problem_kind::unknown_id:
+      return "unknown_id";
+    case problem_kind::self_loop:
+      return "self_loop";
+    case problem_kind::duplicate_edge:
+      return "duplicate_edge";
+    case problem_kind::prerequisite_cycle:
+      return "prerequisite_cycle";
+    case problem_kind::hierarchy_cycle:
+      return "hierarchy_cycle";
+    case problem_kind::invalid_value:
+      return "invalid_value";
   }
   return "unknown";
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/evidence.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <masterymap/evidence.hpp>
 #include <stdexcept>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "evidence_impl.hpp"
 #include "memory_util.hpp"
@@ -20,8 +19,8 @@ using detail::parse_number;
 using detail::trim;
 
 const std::vector<std::string>& builtin_kinds() {
-  static const std::vector<std::string> kinds = {"pretest",     "formative", "summative", "discussion",
-                                                 "observation", "self",      "transfer"};
+  static const std::vector<std::string> kinds = {
+      "pretest", "formative", "summative", "discussion", "observation", "self", "transfer"};
   return kinds;
 }
 
@@ -104,7 +103,8 @@ struct basic_table {
     }
   }
   std::size_t bytes() const {
-    std::size_t b = names.capacity() * sizeof(std::string) + slots.capacity() * sizeof(std::uint32_t);
+    std::size_t b =
+        names.capacity() * sizeof(std::string) + slots.capacity() * sizeof(std::uint32_t);
     for (const auto& n : names) b += n.capacity() > 15 ? n.capacity() : 0;
     return b;
   }
@@ -200,7 +200,9 @@ std::optional<std::uint8_t> evidence_log::kind_code(std::string_view name) const
   return static_cast<std::uint8_t>(*c);
 }
 
-void evidence_log::add(const evidence& e, const ingest_checks& checks) { append(std::vector<evidence>{e}, checks); }
+void evidence_log::add(const evidence& e, const ingest_checks& checks) {
+  append(std::vector<evidence>{e}, checks);
+}
 
 void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks& checks) {
   // Factorise the string fields, then take the columnar path.
@@ -244,7 +246,8 @@ struct staged_numbers {
     for (std::size_t j = 0; j < c.names.size(); ++j)
       value[j] = parse_time(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
   }
-  void stage_numbers(const number_column& c, const std::vector<std::pair<std::string, double>>* labels) {
+  void stage_numbers(const number_column& c,
+                     const std::vector<std::pair<std::string, double>>* labels) {
     value.resize(c.names.size());
     for (std::size_t j = 0; j < c.names.size(); ++j) {
       double v = std::numeric_limits<double>::quiet_NaN();
@@ -270,10 +273,13 @@ using detail::append_generated;
 constexpr std::size_t parallel_rows = std::size_t{1} << 18;
 
 void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
-  if (!b.learner.codes) throw std::invalid_argument("evidence batch: the learner column is required");
-  if (!b.competency.codes) throw std::invalid_argument("evidence batch: the competency column is required");
+  if (!b.learner.codes)
+    throw std::invalid_argument("evidence batch: the learner column is required");
+  if (!b.competency.codes)
+    throw std::invalid_argument("evidence batch: the competency column is required");
   if (!b.time.present()) throw std::invalid_argument("evidence batch: the time column is required");
-  if (!b.score.present()) throw std::invalid_argument("evidence batch: the score column is required");
+  if (!b.score.present())
+    throw std::invalid_argument("evidence batch: the score column is required");
   const std::size_t n = b.size;
   impl& d = *impl_;
 
@@ -287,7 +293,8 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
     for (std::size_t j = 0; j < b.competency.names.size(); ++j)
       comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
   std::vector<std::uint8_t> learner_ok(b.learner.names.size(), 1);
-  for (std::size_t j = 0; j < b.learner.names.size(); ++j) learner_ok[j] = trim(b.learner.names[j]).empty() ? 0 : 1;
+  for (std::size_t j = 0; j < b.learner.names.size(); ++j)
+    learner_ok[j] = trim(b.learner.names[j]).empty() ? 0 : 1;
   for (std::size_t j = 0; j < b.competency.names.size(); ++j)
     if (trim(b.competency.names[j]).empty()) comp_ok[j] = 0;
   std::vector<int> kind_code(b.kind.names.size(), -1);
@@ -300,17 +307,20 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   const double smin = checks.min_score, smax = checks.max_score;
 
   auto time_at = [&](std::size_t i) {
-    return b.time.values ? b.time.values[i]
-                         : (b.time.codes[i] < T.value.size() ? T.value[b.time.codes[i]] : std::nan(""));
+    return b.time.values
+               ? b.time.values[i]
+               : (b.time.codes[i] < T.value.size() ? T.value[b.time.codes[i]] : std::nan(""));
   };
   auto score_at = [&](std::size_t i) {
-    return b.score.values ? b.score.values[i]
-                          : (b.score.codes[i] < SC.value.size() ? SC.value[b.score.codes[i]] : std::nan(""));
+    return b.score.values
+               ? b.score.values[i]
+               : (b.score.codes[i] < SC.value.size() ? SC.value[b.score.codes[i]] : std::nan(""));
   };
   auto weight_at = [&](std::size_t i) {
     if (!b.weight.present()) return 1.0;
-    return b.weight.values ? b.weight.values[i]
-                           : (b.weight.codes[i] < W.value.size() ? W.value[b.weight.codes[i]] : std::nan(""));
+    return b.weight.values
+               ? b.weight.values[i]
+               : (b.weight.codes[i] < W.value.size() ? W.value[b.weight.codes[i]] : std::nan(""));
   };
 
   // 2. Validate every row; collect every problem. A branch-free pass first (numeric time and
@@ -352,7 +362,8 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
       double hi = -std::numeric_limits<double>::infinity();
       for (std::size_t i = rb; i < re; ++i) {
         const double t = tv[i], s = sv[i];
-        ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) & static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
+        ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) &
+              static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
               static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(s >= smin) &
               static_cast<unsigned>(s <= smax) & static_cast<unsigned>(s - s == 0);
         hi = t > hi ? t : hi;
@@ -378,16 +389,20 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   }
   for (std::size_t i = 0; i < n && !all_ok; ++i) {
     const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
-    const bool fast_ok = lcode < b.learner.names.size() && learner_ok[lcode] && ccode < b.competency.names.size() &&
-                         comp_ok[ccode] && (!b.kind.codes || (b.kind.codes[i] < kind_code.size() &&
-                                                              kind_code[b.kind.codes[i]] >= 0)) &&
+    const bool fast_ok = lcode < b.learner.names.size() && learner_ok[lcode] &&
+                         ccode < b.competency.names.size() && comp_ok[ccode] &&
+                         (!b.kind.codes || (b.kind.codes[i] < kind_code.size() &&
+                                            kind_code[b.kind.codes[i]] >= 0)) &&
                          (!b.source.codes || b.source.codes[i] < b.source.names.size());
     const double t = time_at(i), s = score_at(i), w = weight_at(i);
-    if (fast_ok && std::isfinite(t) && s >= smin && s <= smax && std::isfinite(s) && w >= 0 && std::isfinite(w))
+    if (fast_ok && std::isfinite(t) && s >= smin && s <= smax && std::isfinite(s) && w >= 0 &&
+        std::isfinite(w))
       continue;
     // Slow path: say exactly what is wrong.
-    if (lcode >= b.learner.names.size()) bad(i, problem_kind::invalid_value, {}, "learner code out of range");
-    else if (!learner_ok[lcode]) bad(i, problem_kind::invalid_value, {}, "missing learner id");
+    if (lcode >= b.learner.names.size())
+      bad(i, problem_kind::invalid_value, {}, "learner code out of range");
+    else if (!learner_ok[lcode])
+      bad(i, problem_kind::invalid_value, {}, "missing learner id");
     if (ccode >= b.competency.names.size()) {
       bad(i, problem_kind::invalid_value, {}, "competency code out of range");
     } else if (trim(b.competency.names[ccode]).empty()) {
@@ -408,18 +423,21 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
       bad(i, problem_kind::invalid_value, {}, "source code out of range");
     if (!std::isfinite(t)) {
       if (b.time.codes && b.time.codes[i] < b.time.names.size())
-        bad(i, problem_kind::invalid_value, {}, fmt::format("bad time '{}'", b.time.names[b.time.codes[i]]));
+        bad(i, problem_kind::invalid_value, {},
+            fmt::format("bad time '{}'", b.time.names[b.time.codes[i]]));
       else
         bad(i, problem_kind::invalid_value, {}, fmt::format("bad time {}", t));
     }
     if (std::isnan(s)) {
       if (b.score.codes && b.score.codes[i] < b.score.names.size())
         bad(i, problem_kind::invalid_value, {},
-            fmt::format("bad score '{}' (not a number or a label of the scale)", b.score.names[b.score.codes[i]]));
+            fmt::format("bad score '{}' (not a number or a label of the scale)",
+                        b.score.names[b.score.codes[i]]));
       else
         bad(i, problem_kind::invalid_value, {}, "score is NaN");
     } else if (!(s >= smin && s <= smax) || !std::isfinite(s)) {
-      bad(i, problem_kind::invalid_value, {}, fmt::format("score {} is outside [{}, {}]", s, smin, smax));
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("score {} is outside [{}, {}]", s, smin, smax));
     }
     if (std::isnan(w)) {
       bad(i, problem_kind::invalid_value, {}, "weight is not a number");
@@ -445,7 +463,8 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   // cache of the last triple (batches usually repeat a few).
   const std::uint8_t default_kind = 1;  // formative
   const bool one_attr = !b.kind.codes && !b.weight.present() && !b.source.codes;
-  const std::uint32_t default_attr = one_attr ? d.intern_attr({default_kind, float_bits(1.0F), 0U}) : 0U;
+  const std::uint32_t default_attr =
+      one_attr ? d.intern_attr({default_kind, float_bits(1.0F), 0U}) : 0U;
   // The five columns are independent: written as parallel tasks (largest first) for a large
   // batch, each populating its new range first (one call instead of a fault per page).
   auto grow = [n](auto& col, auto&& value_at) {
@@ -462,8 +481,12 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
           grow(d.time, [&](std::size_t i) { return time_at(i); });
         }
         break;
-      case 1: grow(d.learner, [&](std::size_t i) { return lmap[lcodes[i]]; }); break;
-      case 2: grow(d.competency, [&](std::size_t i) { return cmap[ccodes[i]]; }); break;
+      case 1:
+        grow(d.learner, [&](std::size_t i) { return lmap[lcodes[i]]; });
+        break;
+      case 2:
+        grow(d.competency, [&](std::size_t i) { return cmap[ccodes[i]]; });
+        break;
       case 3:
         if (b.score.values) {
           const double* sv = b.score.values;
@@ -480,8 +503,10 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
           attr_key last{255, 0, 0};
           std::uint32_t last_code = 0;
           grow(d.attr, [&](std::size_t i) {
-            attr_key k{b.kind.codes ? static_cast<std::uint8_t>(kind_code[b.kind.codes[i]]) : default_kind,
-                       float_bits(static_cast<float>(weight_at(i))), b.source.codes ? S.code[b.source.codes[i]] : 0U};
+            attr_key k{
+                b.kind.codes ? static_cast<std::uint8_t>(kind_code[b.kind.codes[i]]) : default_kind,
+                float_bits(static_cast<float>(weight_at(i))),
+                b.source.codes ? S.code[b.source.codes[i]] : 0U};
             if (!(k == last)) {
               last = k;
               last_code = d.intern_attr(k);
@@ -492,7 +517,8 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
         break;
     }
   };
-  detail::parallel_tasks(5, n >= parallel_rows ? 0U : 1U, [&](std::size_t task, unsigned) { column_task(task); });
+  detail::parallel_tasks(5, n >= parallel_rows ? 0U : 1U,
+                         [&](std::size_t task, unsigned) { column_task(task); });
   if (!all_ok) {
     const double* to = d.time.data() + (d.time.size() - n);
     for (std::size_t i = 0; i < n; ++i)
@@ -506,7 +532,8 @@ const std::uint32_t zero_code = 0;  // the code of every column of a one-row bat
 }  // namespace
 
 evidence_columns evidence_columns::one_row(std::string_view learner, std::string_view competency,
-                                           std::string_view kind, std::string_view source, const double* weight) {
+                                           std::string_view kind, std::string_view source,
+                                           const double* weight) {
   evidence_columns b;
   b.size = 1;
   b.learner = {&zero_code, {learner}};
@@ -523,16 +550,16 @@ void evidence_columns::text_value(number_column& column, std::string_view text) 
   column.names = {text};
 }
 
-void evidence_log::append_row(std::string_view learner, std::string_view competency, double time, double score,
-                              std::string_view kind, double weight, std::string_view source,
-                              const ingest_checks& checks) {
+void evidence_log::append_row(std::string_view learner, std::string_view competency, double time,
+                              double score, std::string_view kind, double weight,
+                              std::string_view source, const ingest_checks& checks) {
   impl& d = *impl_;
   // The common case, checked without staging a batch; anything unusual (or wrong) goes through
   // the columnar path, which stores the row or throws exactly as a one-row batch would.
   const auto kc = d.kinds.find(trim(kind));
-  const bool ok = kc && !trim(learner).empty() && !trim(competency).empty() && std::isfinite(time) &&
-                  std::isfinite(score) && score >= checks.min_score && score <= checks.max_score &&
-                  std::isfinite(weight) && weight >= 0 &&
+  const bool ok = kc && !trim(learner).empty() && !trim(competency).empty() &&
+                  std::isfinite(time) && std::isfinite(score) && score >= checks.min_score &&
+                  score <= checks.max_score && std::isfinite(weight) && weight >= 0 &&
                   (!checks.known_competency || checks.known_competency(competency));
   if (!ok) {
     evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
@@ -549,40 +576,55 @@ void evidence_log::append_row(std::string_view learner, std::string_view compete
   const std::uint32_t lc = code(d.learners, learner);
   const std::uint32_t cc = code(d.competencies, competency);
   const std::uint32_t sc = code(d.sources, source);
-  d.push_row(lc, cc, time, score, d.intern_attr({static_cast<std::uint8_t>(*kc), float_bits(static_cast<float>(weight)), sc}));
+  d.push_row(
+      lc, cc, time, score,
+      d.intern_attr({static_cast<std::uint8_t>(*kc), float_bits(static_cast<float>(weight)), sc}));
 }
 
-void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency, double time, double score,
-                                std::uint8_t kind, double weight, std::uint32_t source, const ingest_checks& checks) {
+void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency, double time,
+                                double score, std::uint8_t kind, double weight,
+                                std::uint32_t source, const ingest_checks& checks) {
   impl& d = *impl_;
   const bool ok = learner < d.learners.names.size() && competency < d.competencies.names.size() &&
-                  kind < d.kinds.names.size() && source < d.sources.names.size() && std::isfinite(time) &&
-                  std::isfinite(score) && score >= checks.min_score && score <= checks.max_score &&
-                  std::isfinite(weight) && weight >= 0;
+                  kind < d.kinds.names.size() && source < d.sources.names.size() &&
+                  std::isfinite(time) && std::isfinite(score) && score >= checks.min_score &&
+                  score <= checks.max_score && std::isfinite(weight) && weight >= 0;
   if (!ok) {
     if (learner >= d.learners.names.size() || competency >= d.competencies.names.size() ||
         kind >= d.kinds.names.size() || source >= d.sources.names.size())
       throw evidence_error({{problem_kind::invalid_value, {}, "row 0: code out of range"}}, {0});
-    append_row(d.learners.names[learner], d.competencies.names[competency], time, score, d.kinds.names[kind],
-               weight, d.sources.names[source], checks);  // throws with the message of a one-row batch
+    append_row(d.learners.names[learner], d.competencies.names[competency], time, score,
+               d.kinds.names[kind], weight, d.sources.names[source],
+               checks);  // throws with the message of a one-row batch
     return;
   }
   reserve(1);
-  d.push_row(learner, competency, time, score, d.intern_attr({kind, float_bits(static_cast<float>(weight)), source}));
+  d.push_row(learner, competency, time, score,
+             d.intern_attr({kind, float_bits(static_cast<float>(weight)), source}));
 }
 
 // --- access --------------------------------------------------------------------------------
 
 std::size_t evidence_log::size() const noexcept { return impl_->learner.size(); }
 const column<std::uint32_t>& evidence_log::learner_codes() const noexcept { return impl_->learner; }
-const column<std::uint32_t>& evidence_log::competency_codes() const noexcept { return impl_->competency; }
+const column<std::uint32_t>& evidence_log::competency_codes() const noexcept {
+  return impl_->competency;
+}
 const column<double>& evidence_log::times() const noexcept { return impl_->time; }
 const column<float>& evidence_log::scores() const noexcept { return impl_->score; }
 const column<std::uint32_t>& evidence_log::attribute_codes() const noexcept { return impl_->attr; }
-const std::vector<evidence_attributes>& evidence_log::attributes() const noexcept { return impl_->attrs; }
-const std::vector<std::string>& evidence_log::learners() const noexcept { return impl_->learners.names; }
-const std::vector<std::string>& evidence_log::competencies() const noexcept { return impl_->competencies.names; }
-const std::vector<std::string>& evidence_log::sources() const noexcept { return impl_->sources.names; }
+const std::vector<evidence_attributes>& evidence_log::attributes() const noexcept {
+  return impl_->attrs;
+}
+const std::vector<std::string>& evidence_log::learners() const noexcept {
+  return impl_->learners.names;
+}
+const std::vector<std::string>& evidence_log::competencies() const noexcept {
+  return impl_->competencies.names;
+}
+const std::vector<std::string>& evidence_log::sources() const noexcept {
+  return impl_->sources.names;
+}
 std::optional<std::uint32_t> evidence_log::learner_code(std::string_view id) const noexcept {
   return impl_->learners.find(id);
 }
@@ -595,8 +637,12 @@ evidence evidence_log::at(std::size_t i) const {
   if (i >= size()) throw std::out_of_range(fmt::format("evidence row {} (log has {})", i, size()));
   const impl& d = *impl_;
   const auto& a = d.attrs[d.attr[i]];
-  return {d.learners.names[d.learner[i]], d.competencies.names[d.competency[i]], d.time[i],
-          static_cast<double>(d.score[i]),  d.kinds.names[a.kind],                static_cast<double>(a.weight),
+  return {d.learners.names[d.learner[i]],
+          d.competencies.names[d.competency[i]],
+          d.time[i],
+          static_cast<double>(d.score[i]),
+          d.kinds.names[a.kind],
+          static_cast<double>(a.weight),
           d.sources.names[a.source]};
 }
 

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // The evidence log's CSV reader (named columns; parsed whole, then appended as one batch).
-#include <masterymap/evidence.hpp>
+#include <fmt/format.h>
 
 #include <deque>
 #include <fstream>
 #include <istream>
 #include <iterator>
+#include <masterymap/evidence.hpp>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "csv_tokenizer.hpp"
 #include "evidence_impl.hpp"
@@ -23,9 +22,10 @@ using detail::trim;
 
 // --- CSV -----------------------------------------------------------------------------------
 
-void evidence_log::append_csv(std::istream& in, const csv_columns& names, const ingest_checks& checks) {
+void evidence_log::append_csv(std::istream& in, const csv_columns& names,
+                              const ingest_checks& checks) {
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  detail::csv_tokenizer<> tok(text);  // CR, LF or CRLF end a record; skips a UTF-8 BOM
+  detail::csv_tokenizer<> tok(text);     // CR, LF or CRLF end a record; skips a UTF-8 BOM
   std::vector<std::string_view> fields;  // views into text (or the tokenizer's scratch)
   // Reads one record into `fields` and returns the line it starts on. Syntax errors give the
   // field's number in the record as their column, as this reader always has.
@@ -49,8 +49,12 @@ void evidence_log::append_csv(std::istream& in, const csv_columns& names, const 
     return -1;
   };
   const int il = find(names.learner), ic = find(names.competency), it = find(names.time),
-            is = find(names.score), ik = find(names.kind), iw = find(names.weight), isrc = find(names.source);
-  for (auto [idx, n] : {std::pair{il, &names.learner}, {ic, &names.competency}, {it, &names.time}, {is, &names.score}})
+            is = find(names.score), ik = find(names.kind), iw = find(names.weight),
+            isrc = find(names.source);
+  for (auto [idx, n] : {std::pair{il, &names.learner},
+                        {ic, &names.competency},
+                        {it, &names.time},
+                        {is, &names.score}})
     if (idx < 0) throw parse_error(fmt::format("CSV: missing column '{}'", *n), 1, 1);
   const std::size_t width = fields.size();
 
@@ -118,14 +122,16 @@ void evidence_log::append_csv(std::istream& in, const csv_columns& names, const 
     std::vector<problem> ps = e.problems();
     for (std::size_t i = 0; i < ps.size(); ++i) {
       const auto colon = ps[i].message.find(": ");
-      ps[i].message = fmt::format("line {}: {}", lines[e.rows()[i]],
-                                  colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
+      ps[i].message =
+          fmt::format("line {}: {}", lines[e.rows()[i]],
+                      colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
     }
     throw evidence_error(std::move(ps), e.rows());
   }
 }
 
-void evidence_log::read_csv(const std::string& path, const csv_columns& columns, const ingest_checks& checks) {
+void evidence_log::read_csv(const std::string& path, const csv_columns& columns,
+                            const ingest_checks& checks) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw parse_error(fmt::format("cannot open '{}'", path), 0, 0);
   append_csv(in, columns, checks);

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // Evidence times: ISO 8601 texts to seconds since the Unix epoch and back.
-#include <masterymap/evidence.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
+#include <masterymap/evidence.hpp>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "evidence_impl.hpp"
 
@@ -66,13 +65,16 @@ std::optional<double> parse_time(std::string_view text) noexcept {
   if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return std::nullopt;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (mo == 2 && d == 29 && !leap) return std::nullopt;
-  double t = static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) * 86400.0;
+  double t =
+      static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) *
+      86400.0;
   std::size_t pos = 10;
   if (pos == s.size()) return t;
   if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
   ++pos;
   int hh = 0, mm = 0, ss = 0;
-  if (!(digits(s, pos, 2, hh) && pos + 2 < s.size() && s[pos + 2] == ':' && digits(s, pos + 3, 2, mm)))
+  if (!(digits(s, pos, 2, hh) && pos + 2 < s.size() && s[pos + 2] == ':' &&
+        digits(s, pos + 3, 2, mm)))
     return std::nullopt;
   pos += 5;
   double frac = 0.0;

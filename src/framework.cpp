@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // framework: queries over the frozen graph.
-#include <algorithm>
-#include <stdexcept>
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <masterymap/framework.hpp>
+#include <stdexcept>
 
 #include "framework_impl.hpp"
 
@@ -14,8 +13,7 @@ namespace masterymap {
 namespace {
 
 const std::shared_ptr<const framework::impl>& empty_impl() {
-  static const std::shared_ptr<const framework::impl> e =
-      detail::freeze({}, {}, {}, {}, {});
+  static const std::shared_ptr<const framework::impl> e = detail::freeze({}, {}, {}, {}, {});
   return e;
 }
 
@@ -100,7 +98,9 @@ framework::framework(std::shared_ptr<const impl> p) noexcept : impl_(std::move(p
 const std::string& framework::name() const noexcept { return impl_->name; }
 std::size_t framework::size() const noexcept { return impl_->comps.size(); }
 std::size_t framework::edge_count() const noexcept { return impl_->edges.size(); }
-const std::vector<dropped_edge>& framework::dropped_edges() const noexcept { return impl_->dropped; }
+const std::vector<dropped_edge>& framework::dropped_edges() const noexcept {
+  return impl_->dropped;
+}
 
 bool framework::contains(std::string_view id) const noexcept { return impl_->index.count(id) != 0; }
 
@@ -156,7 +156,8 @@ std::vector<index_t> neighbours(const framework::impl& p, const csr& g, index_t 
 }
 }  // namespace
 
-std::vector<index_t> framework::prerequisites(index_t i, bool transitive, strength_set filter) const {
+std::vector<index_t> framework::prerequisites(index_t i, bool transitive,
+                                              strength_set filter) const {
   return neighbours(*impl_, impl_->in, i, transitive, filter);
 }
 
@@ -322,7 +323,8 @@ framework framework::subgraph(const std::vector<index_t>& keep) const {
       e.dependent = static_cast<index_t>(remap[e.dependent]);
       edges.push_back(e);
     }
-  return framework(detail::freeze(impl_->name, std::move(comps), std::move(hier), std::move(edges), {}));
+  return framework(
+      detail::freeze(impl_->name, std::move(comps), std::move(hier), std::move(edges), {}));
 }
 
 bool operator==(const framework& a, const framework& b) {
@@ -336,9 +338,12 @@ const char* to_string(competency_kind k) noexcept {
 
 const char* to_string(strength s) noexcept {
   switch (s) {
-    case strength::required: return "required";
-    case strength::familiar: return "familiar";
-    case strength::recommended: return "recommended";
+    case strength::required:
+      return "required";
+    case strength::familiar:
+      return "familiar";
+    case strength::recommended:
+      return "recommended";
   }
   return "required";
 }

@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // framework_builder: collect, validate everything at once, freeze.
-#include <algorithm>
-#include <cmath>
-#include <functional>
-#include <queue>
-#include <unordered_map>
-#include <unordered_set>
-
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <boost/graph/strong_components.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <cmath>
+#include <functional>
 #include <masterymap/framework.hpp>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "framework_impl.hpp"
 
 namespace masterymap {
 namespace {
 
-std::string arrow_path(const std::vector<std::string>& ids) { return fmt::format("{}", fmt::join(ids, " -> ")); }
+std::string arrow_path(const std::vector<std::string>& ids) {
+  return fmt::format("{}", fmt::join(ids, " -> "));
+}
 
 struct pair_hash {
   std::size_t operator()(const std::pair<index_t, index_t>& p) const noexcept {
@@ -132,13 +133,15 @@ framework framework_builder::build(const build_options& options) const {
   for (std::size_t i = 0; i < n; ++i) {
     const std::string& id = competencies_[i].id;
     if (id.empty()) {
-      problems.push_back({problem_kind::invalid_value, {id},
+      problems.push_back({problem_kind::invalid_value,
+                          {id},
                           fmt::format("competency #{} has an empty id", i + 1)});
       continue;
     }
     auto [it, fresh] = index.emplace(id, static_cast<index_t>(i));
     if (!fresh)
-      problems.push_back({problem_kind::duplicate_id, {id},
+      problems.push_back({problem_kind::duplicate_id,
+                          {id},
                           fmt::format("duplicate competency id '{}' (entries #{} and #{})", id,
                                       it->second + 1, i + 1)});
   }
@@ -157,14 +160,15 @@ framework framework_builder::build(const build_options& options) const {
         std::vector<std::string> unknown;
         if (pi < 0) unknown.push_back(p);
         if (ci < 0 && c != p) unknown.push_back(c);
-        problems.push_back({problem_kind::unknown_id, {p, c},
+        problems.push_back({problem_kind::unknown_id,
+                            {p, c},
                             fmt::format("hierarchy link '{}' -> child '{}': unknown id {}", p, c,
                                         fmt::join(unknown, ", "))});
         continue;
       }
       if (pi == ci) {
-        problems.push_back({problem_kind::self_loop, {p, p},
-                            fmt::format("'{}' is its own child", p)});
+        problems.push_back(
+            {problem_kind::self_loop, {p, p}, fmt::format("'{}' is its own child", p)});
         continue;
       }
       const std::pair<index_t, index_t> key{static_cast<index_t>(pi), static_cast<index_t>(ci)};
@@ -172,7 +176,8 @@ framework framework_builder::build(const build_options& options) const {
         if (options.drop_duplicate_edges) {
           dropped.push_back({p, c, "duplicate hierarchy link"});
         } else {
-          problems.push_back({problem_kind::duplicate_edge, {p, c},
+          problems.push_back({problem_kind::duplicate_edge,
+                              {p, c},
                               fmt::format("hierarchy link '{}' -> child '{}' is repeated", p, c)});
         }
         continue;
@@ -193,24 +198,27 @@ framework framework_builder::build(const build_options& options) const {
         std::vector<std::string> unknown;
         if (fi < 0) unknown.push_back(e.from);
         if (ti < 0 && e.to != e.from) unknown.push_back(e.to);
-        problems.push_back({problem_kind::unknown_id, {e.from, e.to},
+        problems.push_back({problem_kind::unknown_id,
+                            {e.from, e.to},
                             fmt::format("prerequisite '{}' of '{}': unknown id {}", e.from, e.to,
                                         fmt::join(unknown, ", "))});
         continue;
       }
       if (e.min_level && !std::isfinite(*e.min_level)) {
-        problems.push_back({problem_kind::invalid_value, {e.from, e.to},
-                            fmt::format("prerequisite '{}' of '{}': minimum level is not finite",
-                                        e.from, e.to)});
+        problems.push_back(
+            {problem_kind::invalid_value,
+             {e.from, e.to},
+             fmt::format("prerequisite '{}' of '{}': minimum level is not finite", e.from, e.to)});
         continue;
       }
       if (fi == ti) {
         if (options.drop_cycle_edges) {
           dropped.push_back({e.from, e.to, "self_loop"});
         } else {
-          problems.push_back({problem_kind::self_loop, {e.from, e.from},
-                              fmt::format("'{}' is its own prerequisite ({} -> {})", e.from,
-                                          e.from, e.from)});
+          problems.push_back(
+              {problem_kind::self_loop,
+               {e.from, e.from},
+               fmt::format("'{}' is its own prerequisite ({} -> {})", e.from, e.from, e.from)});
         }
         continue;
       }
@@ -219,7 +227,8 @@ framework framework_builder::build(const build_options& options) const {
         if (options.drop_duplicate_edges) {
           dropped.push_back({e.from, e.to, "duplicate"});
         } else {
-          problems.push_back({problem_kind::duplicate_edge, {e.from, e.to},
+          problems.push_back({problem_kind::duplicate_edge,
+                              {e.from, e.to},
                               fmt::format("prerequisite '{}' of '{}' is repeated", e.from, e.to)});
         }
         continue;
@@ -292,15 +301,15 @@ framework framework_builder::build(const build_options& options) const {
     for (const auto& [cyc, members] : find_cycles(n, hierarchy)) {
       std::vector<std::string> ids;
       for (index_t v : cyc) ids.push_back(competencies_[v].id);
-      problems.push_back({problem_kind::hierarchy_cycle, ids,
-                          fmt::format("hierarchy cycle {}", arrow_path(ids))});
+      problems.push_back(
+          {problem_kind::hierarchy_cycle, ids, fmt::format("hierarchy cycle {}", arrow_path(ids))});
     }
   }
 
   if (!problems.empty()) {
     const bool only_cycles = std::all_of(problems.begin(), problems.end(), [](const problem& p) {
-      return p.kind == problem_kind::prerequisite_cycle || p.kind == problem_kind::hierarchy_cycle ||
-             p.kind == problem_kind::self_loop;
+      return p.kind == problem_kind::prerequisite_cycle ||
+             p.kind == problem_kind::hierarchy_cycle || p.kind == problem_kind::self_loop;
     });
     if (only_cycles) throw cycle_error(std::move(problems));
     throw validation_error(std::move(problems));

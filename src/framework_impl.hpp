@@ -5,7 +5,6 @@
 #define MASTERYMAP_SRC_FRAMEWORK_IMPL_HPP
 
 #include <masterymap/framework.hpp>
-
 #include <string_view>
 #include <unordered_map>
 #include <vector>

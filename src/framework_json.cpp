@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // framework: native JSON and DOT.
-#include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
 #include <masterymap/framework.hpp>
+#include <nlohmann/json.hpp>
 
 #include "framework_impl.hpp"
 #include "json_util.hpp"
@@ -38,7 +38,8 @@ std::string framework::to_json(int indent) const {
   }
   doc["competencies"] = std::move(comps);
   json hier = json::array();
-  for (const auto& [p, c] : hierarchy()) hier.push_back({{"parent", id_of(p)}, {"child", id_of(c)}});
+  for (const auto& [p, c] : hierarchy())
+    hier.push_back({{"parent", id_of(p)}, {"child", id_of(c)}});
   doc["hierarchy"] = std::move(hier);
   json pre = json::array();
   for (const auto& e : edges()) {
@@ -80,21 +81,27 @@ framework framework::from_json(std::string_view text, const build_options& optio
     x.metadata = c.get_string_map("metadata");
     b.add_competency(std::move(x));
   });
-  r.for_each("hierarchy", [&](const detail::json_reader& h) {
-    b.add_child(h.get_string("parent"), h.get_string("child"));
-  }, true);
-  r.for_each("prerequisites", [&](const detail::json_reader& e) {
-    const std::string s = e.get_string("strength", "required");
-    strength st;
-    try {
-      st = parse_strength(s);
-    } catch (const std::invalid_argument& ex) {
-      throw parse_error(e.path("strength") + ": " + ex.what(), 0, 0);
-    }
-    std::optional<double> min_level;
-    if (e.has("min_level")) min_level = e.get_double("min_level");
-    b.add_prerequisite(e.get_string("competency"), e.get_string("requires"), st, min_level);
-  }, true);
+  r.for_each(
+      "hierarchy",
+      [&](const detail::json_reader& h) {
+        b.add_child(h.get_string("parent"), h.get_string("child"));
+      },
+      true);
+  r.for_each(
+      "prerequisites",
+      [&](const detail::json_reader& e) {
+        const std::string s = e.get_string("strength", "required");
+        strength st;
+        try {
+          st = parse_strength(s);
+        } catch (const std::invalid_argument& ex) {
+          throw parse_error(e.path("strength") + ": " + ex.what(), 0, 0);
+        }
+        std::optional<double> min_level;
+        if (e.has("min_level")) min_level = e.get_double("min_level");
+        b.add_prerequisite(e.get_string("competency"), e.get_string("requires"), st, min_level);
+      },
+      true);
   return b.build(options);
 }
 

@@ -2,9 +2,9 @@
 // Copyright 2026 The masterymap authors
 #include "json_util.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace masterymap::detail {
 
@@ -27,13 +27,16 @@ nlohmann::json parse_json(std::string_view text) {
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
     if (auto pos = what.find(": "); pos != std::string::npos && what.rfind("[json.", 0) == 0)
       what = what.substr(pos + 2);
-    throw parse_error(fmt::format("JSON syntax error at line {}, column {}: {}", line, column, what),
-                      line, column);
+    throw parse_error(
+        fmt::format("JSON syntax error at line {}, column {}: {}", line, column, what), line,
+        column);
   }
 }
 
-json_reader::json_reader(const nlohmann::json& j, std::string path) : j_(j), path_(std::move(path)) {
-  if (!j_.is_object()) throw parse_error(fmt::format("{}: expected an object", path_.empty() ? "/" : path_), 0, 0);
+json_reader::json_reader(const nlohmann::json& j, std::string path)
+    : j_(j), path_(std::move(path)) {
+  if (!j_.is_object())
+    throw parse_error(fmt::format("{}: expected an object", path_.empty() ? "/" : path_), 0, 0);
 }
 
 bool json_reader::has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
@@ -114,7 +117,8 @@ void json_reader::for_each(const char* key, const std::function<void(const json_
   }
   const auto& v = at(key);
   if (!v.is_array()) fail(key, "expected an array");
-  for (std::size_t i = 0; i < v.size(); ++i) f(json_reader(v[i], fmt::format("{}/{}", path(key), i)));
+  for (std::size_t i = 0; i < v.size(); ++i)
+    f(json_reader(v[i], fmt::format("{}/{}", path(key), i)));
 }
 
 }  // namespace masterymap::detail

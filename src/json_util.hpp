@@ -7,13 +7,11 @@
 
 #include <functional>
 #include <map>
+#include <masterymap/error.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <masterymap/error.hpp>
 
 namespace masterymap::detail {
 

@@ -7,10 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <masterymap/column.hpp>
 #include <type_traits>
 #include <vector>
-
-#include <masterymap/column.hpp>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -78,24 +77,63 @@ class generating_iterator {
   generating_iterator(const F* f, std::size_t i) noexcept : f_(f), i_(i) {}
   value_type operator*() const { return (*f_)(i_); }
   value_type operator[](difference_type k) const { return (*f_)(i_ + static_cast<std::size_t>(k)); }
-  generating_iterator& operator++() noexcept { ++i_; return *this; }
-  generating_iterator operator++(int) noexcept { auto c = *this; ++i_; return c; }
-  generating_iterator& operator--() noexcept { --i_; return *this; }
-  generating_iterator operator--(int) noexcept { auto c = *this; --i_; return c; }
-  generating_iterator& operator+=(difference_type k) noexcept { i_ += static_cast<std::size_t>(k); return *this; }
-  generating_iterator& operator-=(difference_type k) noexcept { i_ -= static_cast<std::size_t>(k); return *this; }
-  friend generating_iterator operator+(generating_iterator a, difference_type k) noexcept { return a += k; }
-  friend generating_iterator operator+(difference_type k, generating_iterator a) noexcept { return a += k; }
-  friend generating_iterator operator-(generating_iterator a, difference_type k) noexcept { return a -= k; }
-  friend difference_type operator-(const generating_iterator& a, const generating_iterator& b) noexcept {
+  generating_iterator& operator++() noexcept {
+    ++i_;
+    return *this;
+  }
+  generating_iterator operator++(int) noexcept {
+    auto c = *this;
+    ++i_;
+    return c;
+  }
+  generating_iterator& operator--() noexcept {
+    --i_;
+    return *this;
+  }
+  generating_iterator operator--(int) noexcept {
+    auto c = *this;
+    --i_;
+    return c;
+  }
+  generating_iterator& operator+=(difference_type k) noexcept {
+    i_ += static_cast<std::size_t>(k);
+    return *this;
+  }
+  generating_iterator& operator-=(difference_type k) noexcept {
+    i_ -= static_cast<std::size_t>(k);
+    return *this;
+  }
+  friend generating_iterator operator+(generating_iterator a, difference_type k) noexcept {
+    return a += k;
+  }
+  friend generating_iterator operator+(difference_type k, generating_iterator a) noexcept {
+    return a += k;
+  }
+  friend generating_iterator operator-(generating_iterator a, difference_type k) noexcept {
+    return a -= k;
+  }
+  friend difference_type operator-(const generating_iterator& a,
+                                   const generating_iterator& b) noexcept {
     return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
   }
-  friend bool operator==(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ == b.i_; }
-  friend bool operator!=(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ != b.i_; }
-  friend bool operator<(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ < b.i_; }
-  friend bool operator>(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ > b.i_; }
-  friend bool operator<=(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ <= b.i_; }
-  friend bool operator>=(const generating_iterator& a, const generating_iterator& b) noexcept { return a.i_ >= b.i_; }
+  friend bool operator==(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return a.i_ == b.i_;
+  }
+  friend bool operator!=(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return a.i_ != b.i_;
+  }
+  friend bool operator<(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return a.i_ < b.i_;
+  }
+  friend bool operator>(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return a.i_ > b.i_;
+  }
+  friend bool operator<=(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return a.i_ <= b.i_;
+  }
+  friend bool operator>=(const generating_iterator& a, const generating_iterator& b) noexcept {
+    return a.i_ >= b.i_;
+  }
 
  private:
   const F* f_;

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/pacing.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <masterymap/pacing.hpp>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace masterymap {
 
@@ -23,11 +22,12 @@ void check_plan(const pace_plan& plan) {
   double prev = plan.start;
   for (const auto& [t, n] : plan.calendar) {
     if (!(t > prev) || !std::isfinite(n) || n < 0)
-      throw std::invalid_argument(
-          fmt::format("pace plan: calendar times must increase after the start, with counts >= 0 (at {})", t));
+      throw std::invalid_argument(fmt::format(
+          "pace plan: calendar times must increase after the start, with counts >= 0 (at {})", t));
     prev = t;
   }
-  if (!(plan.recent_days > 0)) throw std::invalid_argument("pace plan: recent_days must be positive");
+  if (!(plan.recent_days > 0))
+    throw std::invalid_argument("pace plan: recent_days must be positive");
   if (!(plan.tolerance >= 0)) throw std::invalid_argument("pace plan: tolerance must be >= 0");
 }
 }  // namespace
@@ -70,16 +70,20 @@ double expected_done(const pace_plan& plan, std::size_t total, double t) {
     }
     return std::min(n, n0);
   }
-  const double rate = plan.expected_rate ? *plan.expected_rate : n / ((plan.target - plan.start) / day);
+  const double rate =
+      plan.expected_rate ? *plan.expected_rate : n / ((plan.target - plan.start) / day);
   return std::min(n, rate * (t - plan.start) / day);
 }
 
-pace_report pacing(const progression& p, const learner_view& v, const pace_plan& plan, std::optional<double> today) {
+pace_report pacing(const progression& p, const learner_view& v, const pace_plan& plan,
+                   std::optional<double> today) {
   check_plan(plan);
-  if (v.size != p.size() || (v.size > 0 && !v.statuses)) throw std::invalid_argument("pacing: the view does not match");
+  if (v.size != p.size() || (v.size > 0 && !v.statuses))
+    throw std::invalid_argument("pacing: the view does not match");
   pace_report r;
   r.today = today.value_or(v.as_of);
-  if (std::isnan(r.today)) throw std::invalid_argument("pacing: today is unknown (pass it, or evaluate the learner)");
+  if (std::isnan(r.today))
+    throw std::invalid_argument("pacing: today is unknown (pass it, or evaluate the learner)");
   const std::vector<index_t> scope = plan_scope(p.framework(), plan);
   r.total = scope.size();
   const double window_start = std::max(plan.start, r.today - plan.recent_days * day);
@@ -102,10 +106,12 @@ pace_report pacing(const progression& p, const learner_view& v, const pace_plan&
   const double elapsed = (r.today - plan.start) / day;
   if (!plan.calendar.empty() || !plan.expected_rate) {
     // The average expected rate so far (linear plans: the plan's rate).
-    r.expected_rate = elapsed > 0 ? r.expected / elapsed
-                                  : (plan.calendar.empty()
-                                         ? static_cast<double>(r.total) / ((plan.target - plan.start) / day)
-                                         : plan.calendar.front().second / ((plan.calendar.front().first - plan.start) / day));
+    r.expected_rate = elapsed > 0
+                          ? r.expected / elapsed
+                          : (plan.calendar.empty()
+                                 ? static_cast<double>(r.total) / ((plan.target - plan.start) / day)
+                                 : plan.calendar.front().second /
+                                       ((plan.calendar.front().first - plan.start) / day));
   } else {
     r.expected_rate = *plan.expected_rate;
   }
@@ -125,7 +131,8 @@ pace_report pacing(const progression& p, const learner_view& v, const pace_plan&
     r.projected_finish = r.today + left / r.actual_rate * day;
   const double diff = static_cast<double>(r.done) - r.expected;
   const double slack = std::max(0.5, plan.tolerance * r.expected);
-  r.status = diff > slack ? pace_status::ahead : (diff < -slack ? pace_status::behind : pace_status::on_track);
+  r.status = diff > slack ? pace_status::ahead
+                          : (diff < -slack ? pace_status::behind : pace_status::on_track);
   r.days_ahead = r.expected_rate > 0 ? diff / r.expected_rate : 0.0;
   return r;
 }

@@ -48,8 +48,8 @@ void run_threads(unsigned threads, F&& f) {
 /// the thread count.
 template <typename Fn>
 void parallel_for(std::size_t n, unsigned threads, std::size_t min_chunk, Fn&& fn) {
-  const std::size_t t =
-      std::min<std::size_t>(resolve_threads(threads), (n + min_chunk - 1) / std::max<std::size_t>(min_chunk, 1));
+  const std::size_t t = std::min<std::size_t>(
+      resolve_threads(threads), (n + min_chunk - 1) / std::max<std::size_t>(min_chunk, 1));
   if (t <= 1) {
     if (n > 0) fn(std::size_t{0}, n);
     return;

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // policy: methods, rules, rollups, the policy and its validation (JSON: policy_json.cpp).
-#include <masterymap/policy.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/policy.hpp>
 #include <set>
 #include <stdexcept>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 namespace masterymap {
 
@@ -45,18 +44,24 @@ method::kind parse_method_kind(std::string_view name) {
 std::string to_string(const method& m) {
   switch (m.type()) {
     case method::kind::weighted_average:
-    case method::kind::decaying_average: return fmt::format("{}(w={})", to_string(m.type()), m.w());
-    case method::kind::n_mastery: return fmt::format("n_mastery(n={})", m.n());
-    case method::kind::bkt: return fmt::format("bkt(threshold={})", m.threshold());
-    default: return to_string(m.type());
+    case method::kind::decaying_average:
+      return fmt::format("{}(w={})", to_string(m.type()), m.w());
+    case method::kind::n_mastery:
+      return fmt::format("n_mastery(n={})", m.n());
+    case method::kind::bkt:
+      return fmt::format("bkt(threshold={})", m.threshold());
+    default:
+      return to_string(m.type());
   }
 }
 
 std::string to_string(const rule& r) {
   std::string out = to_string(r.method);
   if (r.min_evidence != 1) out += fmt::format(", min_evidence={}", r.min_evidence);
-  if (!r.require_kinds.empty()) out += fmt::format(", require_kinds=[{}]", fmt::join(r.require_kinds, ", "));
-  if (!r.ignore_kinds.empty()) out += fmt::format(", ignore_kinds=[{}]", fmt::join(r.ignore_kinds, ", "));
+  if (!r.require_kinds.empty())
+    out += fmt::format(", require_kinds=[{}]", fmt::join(r.require_kinds, ", "));
+  if (!r.ignore_kinds.empty())
+    out += fmt::format(", ignore_kinds=[{}]", fmt::join(r.ignore_kinds, ", "));
   if (r.window_last) out += fmt::format(", window_last={}", *r.window_last);
   if (r.window_days) out += fmt::format(", window_days={}", *r.window_days);
   if (r.expires_after_days) out += fmt::format(", expires_after_days={}", *r.expires_after_days);
@@ -108,7 +113,8 @@ rollup rollup::points(double min_points, std::vector<std::pair<std::string, doub
   }
   // A required id without points is still an item (0 points) so validation can name it.
   for (auto& id : required) {
-    bool listed = std::any_of(g.items.begin(), g.items.end(), [&](const item& it) { return it.id == id; });
+    bool listed =
+        std::any_of(g.items.begin(), g.items.end(), [&](const item& it) { return it.id == id; });
     if (!listed) g.items.push_back({id, -1, 0.0, true});
   }
   return from_groups({std::move(g)});
@@ -138,11 +144,16 @@ rollup& rollup::add(const rollup& nested) {
 
 const char* to_string(rollup::op o) noexcept {
   switch (o) {
-    case rollup::op::all_of: return "all_of";
-    case rollup::op::any_of: return "any_of";
-    case rollup::op::k_of_n: return "k_of_n";
-    case rollup::op::points: return "points";
-    case rollup::op::weighted_mean: return "weighted_mean";
+    case rollup::op::all_of:
+      return "all_of";
+    case rollup::op::any_of:
+      return "any_of";
+    case rollup::op::k_of_n:
+      return "k_of_n";
+    case rollup::op::points:
+      return "points";
+    case rollup::op::weighted_mean:
+      return "weighted_mean";
   }
   return "unknown";
 }
@@ -150,9 +161,12 @@ const char* to_string(rollup::op o) noexcept {
 namespace {
 std::string group_head(const rollup::group& g) {
   switch (g.kind) {
-    case rollup::op::k_of_n: return fmt::format("k_of_n(k={}", g.k);
-    case rollup::op::points: return fmt::format("points(min={}", g.min_points);
-    default: return fmt::format("{}(", to_string(g.kind));
+    case rollup::op::k_of_n:
+      return fmt::format("k_of_n(k={}", g.k);
+    case rollup::op::points:
+      return fmt::format("points(min={}", g.min_points);
+    default:
+      return fmt::format("{}(", to_string(g.kind));
   }
 }
 }  // namespace
@@ -160,10 +174,14 @@ std::string group_head(const rollup::group& g) {
 std::string to_string(const rollup& r) {
   // Iterative rendering: a stack of (group, next item) frames.
   std::string out;
-  struct frame { std::size_t g; std::size_t next; };
+  struct frame {
+    std::size_t g;
+    std::size_t next;
+  };
   std::vector<frame> stack{{0, 0}};
   out += group_head(r.groups()[0]);
-  bool first_in_group = r.groups()[0].kind != rollup::op::k_of_n && r.groups()[0].kind != rollup::op::points;
+  bool first_in_group =
+      r.groups()[0].kind != rollup::op::k_of_n && r.groups()[0].kind != rollup::op::points;
   if (r.groups()[0].items.empty()) out += first_in_group ? "children" : ", children";
   while (!stack.empty()) {
     frame& f = stack.back();
@@ -194,10 +212,14 @@ std::string to_string(const rollup& r) {
 
 const char* to_string(rollup_precedence p) noexcept {
   switch (p) {
-    case rollup_precedence::rollup: return "rollup";
-    case rollup_precedence::evidence: return "evidence";
-    case rollup_precedence::either: return "either";
-    case rollup_precedence::both: return "both";
+    case rollup_precedence::rollup:
+      return "rollup";
+    case rollup_precedence::evidence:
+      return "evidence";
+    case rollup_precedence::either:
+      return "either";
+    case rollup_precedence::both:
+      return "both";
   }
   return "unknown";
 }
@@ -273,9 +295,11 @@ void rule_problems(const rule& r, const scale& s, const std::string& path,
       break;
     case method::kind::bkt:
       if (!(m.threshold() > 0.0 && m.threshold() <= 1.0))
-        out.push_back(fmt::format("{}.method.threshold: {} is outside (0, 1]", path, m.threshold()));
+        out.push_back(
+            fmt::format("{}.method.threshold: {} is outside (0, 1]", path, m.threshold()));
       break;
-    default: break;
+    default:
+      break;
   }
   if (r.window_last && *r.window_last < 1)
     out.push_back(fmt::format("{}.window_last: must be at least 1", path));
@@ -283,8 +307,10 @@ void rule_problems(const rule& r, const scale& s, const std::string& path,
     out.push_back(fmt::format("{}.min_evidence: {} can never be met with window_last={}", path,
                               r.min_evidence, *r.window_last));
   if (r.window_days && !(*r.window_days > 0.0 && std::isfinite(*r.window_days)))
-    out.push_back(fmt::format("{}.window_days: {} is not a positive number of days", path, *r.window_days));
-  if (r.expires_after_days && !(*r.expires_after_days > 0.0 && std::isfinite(*r.expires_after_days)))
+    out.push_back(
+        fmt::format("{}.window_days: {} is not a positive number of days", path, *r.window_days));
+  if (r.expires_after_days &&
+      !(*r.expires_after_days > 0.0 && std::isfinite(*r.expires_after_days)))
     out.push_back(fmt::format("{}.expires_after_days: {} is not a positive number of days", path,
                               *r.expires_after_days));
   if (r.exempt_on_pretest) {
@@ -322,7 +348,8 @@ void rollup_problems(const rollup& r, const std::string& path, std::vector<std::
       const auto& it = g.items[ii];
       const std::string ip = fmt::format("{}.items[{}]", gp, ii);
       if (it.nested >= 0) {
-        if (static_cast<std::size_t>(it.nested) <= gi || static_cast<std::size_t>(it.nested) >= gs.size())
+        if (static_cast<std::size_t>(it.nested) <= gi ||
+            static_cast<std::size_t>(it.nested) >= gs.size())
           out.push_back(fmt::format("{}: nested group index {} is invalid", ip, it.nested));
         else if (g.kind == rollup::op::weighted_mean &&
                  gs[static_cast<std::size_t>(it.nested)].kind != rollup::op::weighted_mean)
@@ -372,9 +399,10 @@ std::vector<std::string> policy::problems() const {
     for (const auto& g : default_rollup_->groups())
       for (std::size_t i = 0; i < g.items.size(); ++i)
         if (g.items[i].nested < 0)
-          out.push_back(fmt::format("default_rollup: names competency '{}'; a default rollup applies "
-                                    "to every parent and may only use children (no ids)",
-                                    g.items[i].id));
+          out.push_back(
+              fmt::format("default_rollup: names competency '{}'; a default rollup applies "
+                          "to every parent and may only use children (no ids)",
+                          g.items[i].id));
   }
   return out;
 }

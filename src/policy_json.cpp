@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // policy: the native JSON format.
-#include <masterymap/policy.hpp>
+#include <fmt/format.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <masterymap/policy.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -12,9 +14,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace masterymap {
 
@@ -32,10 +31,17 @@ json method_to_json(const method& m) {
   json j = {{"name", to_string(m.type())}};
   switch (m.type()) {
     case method::kind::weighted_average:
-    case method::kind::decaying_average: j["w"] = m.w(); break;
-    case method::kind::n_mastery: j["n"] = m.n(); break;
-    case method::kind::bkt: j["threshold"] = m.threshold(); break;
-    default: break;
+    case method::kind::decaying_average:
+      j["w"] = m.w();
+      break;
+    case method::kind::n_mastery:
+      j["n"] = m.n();
+      break;
+    case method::kind::bkt:
+      j["threshold"] = m.threshold();
+      break;
+    default:
+      break;
   }
   return j;
 }
@@ -93,7 +99,8 @@ struct reader {
     }
     return &*it;
   }
-  std::optional<double> number(const json& obj, const char* key, const std::string& path, bool required = false) {
+  std::optional<double> number(const json& obj, const char* key, const std::string& path,
+                               bool required = false) {
     const json* v = field(obj, key, path, required);
     if (!v) return std::nullopt;
     if (!v->is_number()) {
@@ -102,10 +109,12 @@ struct reader {
     }
     return v->get<double>();
   }
-  std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path, bool required = false) {
+  std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path,
+                                     bool required = false) {
     const json* v = field(obj, key, path, required);
     if (!v) return std::nullopt;
-    if (!v->is_number_integer() || v->get<std::int64_t>() < 0 || v->get<std::int64_t>() > 0xFFFFFFFFLL) {
+    if (!v->is_number_integer() || v->get<std::int64_t>() < 0 ||
+        v->get<std::int64_t>() > 0xFFFFFFFFLL) {
       problems.push_back(fmt::format("{}.{}: expected a non-negative integer", path, key));
       return std::nullopt;
     }
@@ -120,7 +129,8 @@ struct reader {
     }
     return v->get<bool>();
   }
-  std::optional<std::string> string(const json& obj, const char* key, const std::string& path, bool required = false) {
+  std::optional<std::string> string(const json& obj, const char* key, const std::string& path,
+                                    bool required = false) {
     const json* v = field(obj, key, path, required);
     if (!v) return std::nullopt;
     if (!v->is_string()) {
@@ -164,16 +174,26 @@ struct reader {
       return method::latest();
     }
     switch (k) {
-      case method::kind::latest: return method::latest();
-      case method::kind::highest: return method::highest();
-      case method::kind::mean: return method::mean();
-      case method::kind::weighted_mean: return method::weighted_mean();
-      case method::kind::mode: return method::mode();
-      case method::kind::power_law: return method::power_law();
-      case method::kind::weighted_average: return method::weighted_average(number(j, "w", path).value_or(0.65));
-      case method::kind::decaying_average: return method::decaying_average(number(j, "w", path).value_or(0.65));
-      case method::kind::n_mastery: return method::n_mastery(count(j, "n", path).value_or(5));
-      case method::kind::bkt: return method::bkt(number(j, "threshold", path).value_or(0.95));
+      case method::kind::latest:
+        return method::latest();
+      case method::kind::highest:
+        return method::highest();
+      case method::kind::mean:
+        return method::mean();
+      case method::kind::weighted_mean:
+        return method::weighted_mean();
+      case method::kind::mode:
+        return method::mode();
+      case method::kind::power_law:
+        return method::power_law();
+      case method::kind::weighted_average:
+        return method::weighted_average(number(j, "w", path).value_or(0.65));
+      case method::kind::decaying_average:
+        return method::decaying_average(number(j, "w", path).value_or(0.65));
+      case method::kind::n_mastery:
+        return method::n_mastery(count(j, "n", path).value_or(5));
+      case method::kind::bkt:
+        return method::bkt(number(j, "threshold", path).value_or(0.95));
     }
     return method::latest();
   }
@@ -181,7 +201,8 @@ struct reader {
   rule read_rule(const json& j, const std::string& path) {
     rule r;
     if (!object(j, path)) return r;
-    if (const json* m = field(j, "method", path, false)) r.method = read_method(*m, path + ".method");
+    if (const json* m = field(j, "method", path, false))
+      r.method = read_method(*m, path + ".method");
     if (auto v = count(j, "min_evidence", path)) r.min_evidence = *v;
     r.require_kinds = strings(j, "require_kinds", path);
     r.ignore_kinds = strings(j, "ignore_kinds", path);
@@ -192,9 +213,17 @@ struct reader {
     r.exempt_confirm_kinds = strings(j, "exempt_confirm_kinds", path);
     if (auto v = boolean(j, "pretest_counts", path)) r.pretest_counts = *v;
     if (auto v = boolean(j, "monotonic", path)) r.monotonic = *v;
-    static const std::set<std::string> known = {
-        "method", "min_evidence", "require_kinds", "ignore_kinds", "window_last", "window_days",
-        "expires_after_days", "exempt_on_pretest", "exempt_confirm_kinds", "pretest_counts", "monotonic"};
+    static const std::set<std::string> known = {"method",
+                                                "min_evidence",
+                                                "require_kinds",
+                                                "ignore_kinds",
+                                                "window_last",
+                                                "window_days",
+                                                "expires_after_days",
+                                                "exempt_on_pretest",
+                                                "exempt_confirm_kinds",
+                                                "pretest_counts",
+                                                "monotonic"};
     for (const auto& [k, v] : j.items())
       if (!known.count(k)) problems.push_back(fmt::format("{}.{}: unknown field", path, k));
     return r;
@@ -217,11 +246,14 @@ struct reader {
       if (!object(jg, gp)) continue;
       auto opname = string(jg, "op", gp, true);
       if (opname) {
-        if (auto o = parse_op(*opname)) g.kind = *o;
-        else problems.push_back(fmt::format("{}.op: unknown rollup operator '{}'", gp, *opname));
+        if (auto o = parse_op(*opname))
+          g.kind = *o;
+        else
+          problems.push_back(fmt::format("{}.op: unknown rollup operator '{}'", gp, *opname));
       }
       if (g.kind == rollup::op::k_of_n) g.k = count(jg, "k", gp, true).value_or(0);
-      if (g.kind == rollup::op::points) g.min_points = number(jg, "min_points", gp, true).value_or(0);
+      if (g.kind == rollup::op::points)
+        g.min_points = number(jg, "min_points", gp, true).value_or(0);
       if (const json* items = field(jg, "items", gp, false)) {
         if (!items->is_array()) {
           problems.push_back(fmt::format("{}.items: expected a list", gp));
@@ -287,7 +319,8 @@ std::string policy::to_json(int indent) const {
   }
   js["ratings"] = std::move(ratings);
   js["mastery"] = scale_.mastery_label();
-  js["exceeds"] = scale_.exceeds_index() ? json(scale_.ratings()[*scale_.exceeds_index()].label) : json(nullptr);
+  js["exceeds"] = scale_.exceeds_index() ? json(scale_.ratings()[*scale_.exceeds_index()].label)
+                                         : json(nullptr);
   js["continuous"] = scale_.continuous();
   j["scale"] = std::move(js);
   j["rule"] = rule_to_json(default_rule_);
@@ -323,7 +356,8 @@ policy policy::from_json(std::string_view text) {
   if (const json* js = rd.field(j, "scale", "$", true); js && rd.object(*js, "scale")) {
     std::vector<rating> ratings;
     if (const json* jr = rd.field(*js, "ratings", "scale", true)) {
-      if (!jr->is_array()) problems.push_back("scale.ratings: expected a list");
+      if (!jr->is_array())
+        problems.push_back("scale.ratings: expected a list");
       else
         for (std::size_t i = 0; i < jr->size(); ++i) {
           const std::string rp = fmt::format("scale.ratings[{}]", i);
@@ -356,7 +390,8 @@ policy policy::from_json(std::string_view text) {
   if (const json* jr = rd.field(j, "rule", "$", false)) def = rd.read_rule(*jr, "rule");
   policy p(sc ? *sc : scale::four_point(), def, name);
   if (const json* jo = rd.field(j, "overrides", "$", false); jo && rd.object(*jo, "overrides")) {
-    if (const json* jd = rd.field(*jo, "domains", "overrides", false); jd && rd.object(*jd, "overrides.domains"))
+    if (const json* jd = rd.field(*jo, "domains", "overrides", false);
+        jd && rd.object(*jd, "overrides.domains"))
       for (const auto& [d, r] : jd->items())
         p.override_domain(d, rd.read_rule(r, fmt::format("overrides.domains['{}']", d)));
     if (const json* jc = rd.field(*jo, "competencies", "overrides", false);
@@ -366,13 +401,14 @@ policy policy::from_json(std::string_view text) {
   }
   if (const json* jr = rd.field(j, "rollups", "$", false); jr && rd.object(*jr, "rollups"))
     for (const auto& [id, r] : jr->items())
-      if (auto ru = rd.read_rollup(r, fmt::format("rollups['{}']", id))) p.set_rollup(id, std::move(*ru));
+      if (auto ru = rd.read_rollup(r, fmt::format("rollups['{}']", id)))
+        p.set_rollup(id, std::move(*ru));
   if (const json* jd = rd.field(j, "default_rollup", "$", false))
     if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.set_default_rollup(std::move(*ru));
   if (auto prec = rd.string(j, "rollup_precedence", "$")) {
     bool found = false;
-    for (auto x : {rollup_precedence::rollup, rollup_precedence::evidence, rollup_precedence::either,
-                   rollup_precedence::both})
+    for (auto x : {rollup_precedence::rollup, rollup_precedence::evidence,
+                   rollup_precedence::either, rollup_precedence::both})
       if (*prec == to_string(x)) {
         p.set_precedence(x);
         found = true;

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/progression.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/progression.hpp>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "progression_impl.hpp"
 
@@ -48,7 +47,8 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
         if (std::fabs(r.value - lv.first) <= d->tol) label = r.label;
       d->threshold_labels.push_back(std::move(label));
     }
-  if (d->thresholds.size() > 252) throw std::length_error("progression: more than 252 distinct familiar levels");
+  if (d->thresholds.size() > 252)
+    throw std::length_error("progression: more than 252 distinct familiar levels");
   auto need_of = [&](const prerequisite_edge& e) -> std::uint8_t {
     switch (e.strength) {
       case strength::required:
@@ -87,7 +87,8 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
   d->out_dst.resize(d->out_off[n]);
   d->out_need.resize(d->out_off[n]);
   d->all_in_src.resize(d->all_in_off[n]);
-  std::vector<std::uint32_t> pi(d->in_off.begin(), d->in_off.end() - 1), po(d->out_off.begin(), d->out_off.end() - 1),
+  std::vector<std::uint32_t> pi(d->in_off.begin(), d->in_off.end() - 1),
+      po(d->out_off.begin(), d->out_off.end() - 1),
       pa(d->all_in_off.begin(), d->all_in_off.end() - 1);
   for (std::size_t k = 0; k < edges.size(); ++k) {
     const auto& e = edges[k];
@@ -163,7 +164,8 @@ std::vector<blocker> closure(const progression& p, const learner_view& v, const 
     b.status = v.statuses[x];
     b.score = score_at(v, x);
     b.needed = p.code_label(need[x]);
-    if (need[x] >= 2 && need[x] != progression::done_code) b.needed_level = d.thresholds[need[x] - 2u];
+    if (need[x] >= 2 && need[x] != progression::done_code)
+      b.needed_level = d.thresholds[need[x] - 2u];
     auto& bl = blocks[slot[x]];
     std::sort(bl.begin(), bl.end(), by_rank);
     bl.erase(std::unique(bl.begin(), bl.end()), bl.end());
@@ -204,7 +206,8 @@ std::vector<double> last_evidence_times(const learner_state& s, const evidence_l
   const auto& times = log.times();
   for (index_t c = 0; c < s.size(); ++c)
     for (std::uint32_t r : s.evidence_rows(c)) {
-      if (r >= times.size()) throw std::invalid_argument("last_evidence_times: the log is not the state's log");
+      if (r >= times.size())
+        throw std::invalid_argument("last_evidence_times: the log is not the state's log");
       const double t = times[r];
       if (t <= s.as_of() && !(t <= out[c])) out[c] = t;
     }
@@ -213,8 +216,10 @@ std::vector<double> last_evidence_times(const learner_state& s, const evidence_l
 
 // --- progression -------------------------------------------------------------------------------
 
-progression::progression(masterymap::framework fw, const scale& sc) : d_(compile(std::move(fw), sc)) {}
-progression::progression(masterymap::framework fw, const policy& p) : d_(compile(std::move(fw), p.scale())) {}
+progression::progression(masterymap::framework fw, const scale& sc)
+    : d_(compile(std::move(fw), sc)) {}
+progression::progression(masterymap::framework fw, const policy& p)
+    : d_(compile(std::move(fw), p.scale())) {}
 progression::progression(const engine& e) : d_(compile(e.framework(), e.policy().scale())) {}
 
 const framework& progression::framework() const noexcept { return d_->fw; }
@@ -225,11 +230,13 @@ std::uint8_t progression::code(status s, double score) const noexcept {
   if (s == status::not_started) return 0;
   std::uint8_t c = 1;
   const auto& t = d_->thresholds;
-  for (std::size_t k = 0; k < t.size() && score >= t[k] - d_->tol; ++k) c = static_cast<std::uint8_t>(k + 2);
+  for (std::size_t k = 0; k < t.size() && score >= t[k] - d_->tol; ++k)
+    c = static_cast<std::uint8_t>(k + 2);
   return c;
 }
 
-void progression::encode(const status* statuses, const double* scores, std::uint8_t* out) const noexcept {
+void progression::encode(const status* statuses, const double* scores,
+                         std::uint8_t* out) const noexcept {
   const std::size_t n = d_->n;
   if (d_->thresholds.empty() || scores == nullptr) {
     for (std::size_t c = 0; c < n; ++c) out[c] = code(statuses[c], nan_v);
@@ -249,7 +256,8 @@ std::string progression::code_label(std::uint8_t c) const {
 std::uint8_t progression::needed_code(const prerequisite_edge& e) const {
   const auto& edges = d_->fw.edges();
   for (std::size_t k = 0; k < edges.size(); ++k)
-    if (edges[k].prerequisite == e.prerequisite && edges[k].dependent == e.dependent) return d_->edge_need[k];
+    if (edges[k].prerequisite == e.prerequisite && edges[k].dependent == e.dependent)
+      return d_->edge_need[k];
   throw std::invalid_argument("needed_code: no such prerequisite edge");
 }
 
@@ -265,14 +273,16 @@ void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) c
   const std::uint32_t* src = d.in_src.data();
   const std::uint32_t* dst = d.in_dst.data();
   const std::uint8_t* need = d.in_need.data();
-  for (std::size_t k = 0; k < m; ++k) out[dst[k]] &= static_cast<std::uint8_t>(codes[src[k]] >= need[k]);
+  for (std::size_t k = 0; k < m; ++k)
+    out[dst[k]] &= static_cast<std::uint8_t>(codes[src[k]] >= need[k]);
 }
 
 void progression::unmet_counts(const std::uint8_t* codes, std::uint16_t* out) const noexcept {
   const auto& d = *d_;
   for (std::size_t c = 0; c < d.n; ++c) {
     unsigned u = 0;
-    for (std::uint32_t k = d.in_off[c]; k < d.in_off[c + 1]; ++k) u += codes[d.in_src[k]] < d.in_need[k];
+    for (std::uint32_t k = d.in_off[c]; k < d.in_off[c + 1]; ++k)
+      u += codes[d.in_src[k]] < d.in_need[k];
     out[c] = static_cast<std::uint16_t>(std::min(u, 65535U));
   }
 }
@@ -375,8 +385,11 @@ std::vector<index_t> frontier(const learner_state& s) {
 std::vector<blocker> blocked_by(const learner_state& s, std::string_view id) {
   return progression(s.framework(), s.policy()).blocked_by(view_of(s), s.framework().index_of(id));
 }
-std::vector<gap> gaps(const learner_state& s) { return progression(s.framework(), s.policy()).gaps(view_of(s)); }
-learning_path path_to(const learner_state& s, const std::vector<std::string>& goals, std::optional<double> rate_per_day) {
+std::vector<gap> gaps(const learner_state& s) {
+  return progression(s.framework(), s.policy()).gaps(view_of(s));
+}
+learning_path path_to(const learner_state& s, const std::vector<std::string>& goals,
+                      std::optional<double> rate_per_day) {
   std::vector<index_t> g;
   for (const auto& id : goals) g.push_back(s.framework().index_of(id));
   return progression(s.framework(), s.policy()).path_to(view_of(s), g, rate_per_day);

@@ -4,22 +4,21 @@
 #ifndef MASTERYMAP_SRC_PROGRESSION_IMPL_HPP
 #define MASTERYMAP_SRC_PROGRESSION_IMPL_HPP
 
-#include <masterymap/progression.hpp>
-
 #include <fmt/format.h>
-
-#include "parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
-#include <stdexcept>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <masterymap/progression.hpp>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "parallel.hpp"
 
 namespace masterymap::detail {
 
@@ -45,12 +44,13 @@ struct progression_data {
 
 inline void check_view(const progression_data& d, const learner_view& v) {
   if (v.size != d.n || (d.n > 0 && v.statuses == nullptr))
-    throw std::invalid_argument(
-        fmt::format("progression: the learner view has {} competencies, the framework {}", v.size, d.n));
+    throw std::invalid_argument(fmt::format(
+        "progression: the learner view has {} competencies, the framework {}", v.size, d.n));
 }
 
 inline void check_index(const progression_data& d, index_t c) {
-  if (c >= d.n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", c, d.n));
+  if (c >= d.n)
+    throw std::out_of_range(fmt::format("competency index {} out of range ({})", c, d.n));
 }
 
 inline std::optional<double> score_at(const learner_view& v, index_t c) {

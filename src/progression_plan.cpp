@@ -2,16 +2,15 @@
 // Copyright 2026 The masterymap authors
 // A learner's plan on a progression: gaps, a path to goals, recommendations, levels per domain
 // (the gating itself, codes and the frontier are in progression.cpp).
-#include <masterymap/progression.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/progression.hpp>
 #include <queue>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "progression_impl.hpp"
 
@@ -55,14 +54,16 @@ std::vector<gap> progression::gaps(const learner_view& v) const {
   constexpr std::size_t W = 8;
   std::vector<std::uint64_t> reach(n * W);
   std::vector<std::int32_t> anchor_pos(n, -1);
-  for (std::size_t a = 0; a < anchors.size(); ++a) anchor_pos[anchors[a]] = static_cast<std::int32_t>(a);
+  for (std::size_t a = 0; a < anchors.size(); ++a)
+    anchor_pos[anchors[a]] = static_cast<std::int32_t>(a);
   for (std::size_t base = 0; base < anchors.size() && !cand.empty(); base += W * 64) {
     std::fill(reach.begin(), reach.end(), 0);
     for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
       const index_t x = *it;
       std::uint64_t* rx = &reach[static_cast<std::size_t>(x) * W];
       const std::int32_t ap = anchor_pos[x];
-      if (ap >= 0 && static_cast<std::size_t>(ap) >= base && static_cast<std::size_t>(ap) < base + W * 64) {
+      if (ap >= 0 && static_cast<std::size_t>(ap) >= base &&
+          static_cast<std::size_t>(ap) < base + W * 64) {
         const std::size_t bit = static_cast<std::size_t>(ap) - base;
         rx[bit / 64] |= std::uint64_t{1} << (bit % 64);
       }
@@ -104,7 +105,8 @@ std::vector<gap> progression::gaps(const learner_view& v) const {
     out.push_back(std::move(x));
   }
   std::stable_sort(out.begin(), out.end(), [&](const gap& a, const gap& b) {
-    if (a.undermines.size() != b.undermines.size()) return a.undermines.size() > b.undermines.size();
+    if (a.undermines.size() != b.undermines.size())
+      return a.undermines.size() > b.undermines.size();
     return d.rank[a.competency] < d.rank[b.competency];
   });
   return out;
@@ -114,18 +116,21 @@ learning_path progression::path_to(const learner_view& v, const std::vector<inde
                                    std::optional<double> rate_per_day) const {
   check_view(*d_, v);
   for (index_t g : goals) check_index(*d_, g);
-  if (rate_per_day && !(*rate_per_day > 0)) throw std::invalid_argument("path_to: the rate must be positive");
+  if (rate_per_day && !(*rate_per_day > 0))
+    throw std::invalid_argument("path_to: the rate must be positive");
   const auto& d = *d_;
   std::vector<std::uint8_t> codes(d.n);
   encode(v.statuses, v.scores, codes.data());
   learning_path path;
   for (index_t g : goals)
-    if (codes[g] != done_code && std::find(path.goals.begin(), path.goals.end(), g) == path.goals.end())
+    if (codes[g] != done_code &&
+        std::find(path.goals.begin(), path.goals.end(), g) == path.goals.end())
       path.goals.push_back(g);
   std::vector<blocker> items = closure(*this, v, codes.data(), path.goals, true);
   // Kahn's algorithm over every edge among the items, nearest-to-ready first.
   std::vector<std::int32_t> pos(d.n, -1);
-  for (std::size_t i = 0; i < items.size(); ++i) pos[items[i].competency] = static_cast<std::int32_t>(i);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    pos[items[i].competency] = static_cast<std::int32_t>(i);
   std::vector<std::uint32_t> indeg(items.size(), 0);
   std::vector<std::vector<std::uint32_t>> succ(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -207,7 +212,8 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         ok = (d.in_src[f] == c ? done_code : codes[d.in_src[f]]) >= d.in_need[f];
       if (ok) r.unlocks.push_back(x);
     }
-    std::sort(r.unlocks.begin(), r.unlocks.end(), [&](index_t a, index_t b) { return d.rank[a] < d.rank[b]; });
+    std::sort(r.unlocks.begin(), r.unlocks.end(),
+              [&](index_t a, index_t b) { return d.rank[a] < d.rank[b]; });
     r.unlocks.erase(std::unique(r.unlocks.begin(), r.unlocks.end()), r.unlocks.end());
     double goal = 0.0;
     if (gdist[c] != UINT32_MAX) {
@@ -233,29 +239,34 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       if (*r.goal_distance == 0)
         r.reasons.push_back("a goal");
       else
-        r.reasons.push_back(fmt::format("leads to a goal in {} step{}", *r.goal_distance, *r.goal_distance == 1 ? "" : "s"));
+        r.reasons.push_back(fmt::format("leads to a goal in {} step{}", *r.goal_distance,
+                                        *r.goal_distance == 1 ? "" : "s"));
     }
     if (!r.repairs.empty()) {
       std::string ids;
-      for (std::size_t i = 0; i < r.repairs.size() && i < 5; ++i) ids += (i ? ", " : "") + d.fw.id_of(r.repairs[i]);
+      for (std::size_t i = 0; i < r.repairs.size() && i < 5; ++i)
+        ids += (i ? ", " : "") + d.fw.id_of(r.repairs[i]);
       if (r.repairs.size() > 5) ids += ", ...";
       r.reasons.push_back(fmt::format("fills a gap under {}: {}", r.repairs.size(), ids));
     }
     if (!r.unlocks.empty()) {
       std::string ids;
-      for (std::size_t i = 0; i < r.unlocks.size() && i < 5; ++i) ids += (i ? ", " : "") + d.fw.id_of(r.unlocks[i]);
+      for (std::size_t i = 0; i < r.unlocks.size() && i < 5; ++i)
+        ids += (i ? ", " : "") + d.fw.id_of(r.unlocks[i]);
       if (r.unlocks.size() > 5) ids += ", ...";
       r.reasons.push_back(fmt::format("unlocks {}: {}", r.unlocks.size(), ids));
     }
     if (r.status != status::not_started) {
       if (r.days_since_evidence)
-        r.reasons.push_back(fmt::format("in progress, last evidence {:.0f} day{} ago", *r.days_since_evidence,
+        r.reasons.push_back(fmt::format("in progress, last evidence {:.0f} day{} ago",
+                                        *r.days_since_evidence,
                                         std::lround(*r.days_since_evidence) == 1 ? "" : "s"));
       else
         r.reasons.push_back(fmt::format("{} already", to_string(r.status)));
     }
     if (lk <= lmin)
-      r.reasons.push_back(r.level ? fmt::format("lowest open level ({})", *r.level) : std::string("foundational"));
+      r.reasons.push_back(r.level ? fmt::format("lowest open level ({})", *r.level)
+                                  : std::string("foundational"));
     else if (r.level)
       r.reasons.push_back(fmt::format("level {}", *r.level));
     all.push_back(std::move(r));
@@ -280,7 +291,8 @@ domain_level progression::level(const learner_view& v, std::string_view domain) 
   };
   std::vector<std::pair<int, tally>> per;  // sorted by level
   auto find = [&](int l) -> tally& {
-    auto it = std::lower_bound(per.begin(), per.end(), l, [](const auto& a, int b) { return a.first < b; });
+    auto it = std::lower_bound(per.begin(), per.end(), l,
+                               [](const auto& a, int b) { return a.first < b; });
     if (it == per.end() || it->first != l) it = per.insert(it, {l, tally{}});
     return it->second;
   };
@@ -302,7 +314,8 @@ domain_level progression::level(const learner_view& v, std::string_view domain) 
       out.next_level = l;
       out.next_done = t.done;
       out.next_total = t.total;
-      out.next_progress = t.total ? static_cast<double>(t.done) / static_cast<double>(t.total) : 0.0;
+      out.next_progress =
+          t.total ? static_cast<double>(t.done) / static_cast<double>(t.total) : 0.0;
       break;
     }
   for (index_t c : counted) {
@@ -314,7 +327,8 @@ domain_level progression::level(const learner_view& v, std::string_view domain) 
   std::stable_sort(out.gaps.begin(), out.gaps.end(),
                    [&](index_t a, index_t b) { return *fw.at(a).level < *fw.at(b).level; });
   for (index_t c : out.gaps)
-    if (out.gap_levels.empty() || out.gap_levels.back() != *fw.at(c).level) out.gap_levels.push_back(*fw.at(c).level);
+    if (out.gap_levels.empty() || out.gap_levels.back() != *fw.at(c).level)
+      out.gap_levels.push_back(*fw.at(c).level);
   return out;
 }
 

@@ -2,16 +2,14 @@
 // Copyright 2026 The masterymap authors
 // roster: ingest, the per-competency O(1) path, re-evaluation and the queries (the binary
 // snapshot: roster_snapshot.cpp).
-#include <masterymap/roster.hpp>
-
-#include <algorithm>
-#include <cmath>
-#include <array>
-#include <stdexcept>
-#include <utility>
-
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <masterymap/roster.hpp>
+#include <stdexcept>
+#include <utility>
 
 #include "accumulate.hpp"
 #include "parallel.hpp"
@@ -31,7 +29,8 @@ namespace {
 
 // Every row of `log` (rows == nullptr), or the listed rows with learner codes remapped.
 column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
-                         const std::vector<std::uint32_t>* learner_code, const std::vector<std::string_view>* learner_names) {
+                         const std::vector<std::uint32_t>* learner_code,
+                         const std::vector<std::string_view>* learner_names) {
   column_buffer c;
   const std::size_t n = rows ? rows->size() : log.size();
   c.learner.resize(n);
@@ -46,7 +45,8 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
   const auto& ss = log.scores();
   const auto& ac = log.attribute_codes();
   const auto& at = log.attributes();
-  if (rows) c.time.resize(n);
+  if (rows)
+    c.time.resize(n);
   else
     c.time_ptr = tt.data();
   for (std::size_t i = 0; i < n; ++i) {
@@ -67,7 +67,9 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
   return c;
 }
 
-bool time_dependent(const rule& r) { return r.window_days.has_value() || r.expires_after_days.has_value(); }
+bool time_dependent(const rule& r) {
+  return r.window_days.has_value() || r.expires_after_days.has_value();
+}
 
 bool time_dependent(const policy& p) {
   if (time_dependent(p.default_rule())) return true;
@@ -80,8 +82,8 @@ bool time_dependent(const policy& p) {
 
 bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-
-// --- the per-competency O(1) path ------------------------------------------------------------------
+// --- the per-competency O(1) path
+// ------------------------------------------------------------------
 //
 // For a rule whose value and conditions fold event by event (no windows, expiry, monotonic
 // holding; method latest, highest, mean, weighted_mean, weighted_average, decaying_average or
@@ -100,15 +102,19 @@ bool folds(const rule& r) {
     case method::kind::weighted_mean:
     case method::kind::weighted_average:
     case method::kind::decaying_average:
-    case method::kind::n_mastery: break;
-    default: return false;
+    case method::kind::n_mastery:
+      break;
+    default:
+      return false;
   }
   return !r.window_last && !r.window_days && !r.expires_after_days && !r.monotonic &&
-         r.require_kinds.size() <= max_tracked_kinds && r.exempt_confirm_kinds.size() <= max_tracked_kinds;
+         r.require_kinds.size() <= max_tracked_kinds &&
+         r.exempt_confirm_kinds.size() <= max_tracked_kinds;
 }
 
 // Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
-void fold(accumulator& a, const fast_rule& fr, double time, float score, const evidence_attributes& attr) {
+void fold(accumulator& a, const fast_rule& fr, double time, float score,
+          const evidence_attributes& attr) {
   const std::uint8_t k = attr.kind;
   const double S = static_cast<double>(score);
   if (static_cast<int>(k) == fr.pretest) a.pre_max = std::max(a.pre_max, S);
@@ -134,24 +140,30 @@ cell_outcome outcome_of(const accumulator& a, const fast_rule& fr, const scale& 
   const double tol = sc.tolerance();
   const bool reached = value && sc.reaches_mastery(*value);
   const bool enough = a.run.n >= r.min_evidence;
-  auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes, const std::array<float, max_tracked_kinds>& last,
-                       std::size_t count) {
+  auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes,
+                       const std::array<float, max_tracked_kinds>& last, std::size_t count) {
     for (std::size_t j = 0; j < count; ++j)
-      if (codes[j] < 0 || std::isnan(last[j]) || !(last[j] >= sc.mastery_value() - tol)) return false;
+      if (codes[j] < 0 || std::isnan(last[j]) || !(last[j] >= sc.mastery_value() - tol))
+        return false;
     return true;
   };
   const bool gate = confirmed(fr.require, a.require_last, r.require_kinds.size());
   const bool exempt_level = r.exempt_on_pretest && a.pre_max >= *r.exempt_on_pretest - tol;
-  const bool exempt_ok = exempt_level && confirmed(fr.confirm, a.confirm_last, r.exempt_confirm_kinds.size());
+  const bool exempt_ok =
+      exempt_level && confirmed(fr.confirm, a.confirm_last, r.exempt_confirm_kinds.size());
   cell_outcome o;
   if (value) {
     o.score = *value;
     if (auto ri = sc.rating_index(*value)) o.rating = static_cast<std::int8_t>(*ri);
   }
-  if (reached && enough && gate) o.st = sc.reaches_exceeds(*value) ? status::exceeded : status::mastered;
-  else if (exempt_ok) o.st = status::exempt;
-  else if ((reached && enough && !gate) || (exempt_level && !exempt_ok)) o.st = status::awaiting_confirmation;
-  else o.st = status::in_progress;
+  if (reached && enough && gate)
+    o.st = sc.reaches_exceeds(*value) ? status::exceeded : status::mastered;
+  else if (exempt_ok)
+    o.st = status::exempt;
+  else if ((reached && enough && !gate) || (exempt_level && !exempt_ok))
+    o.st = status::awaiting_confirmation;
+  else
+    o.st = status::in_progress;
   return o;
 }
 
@@ -161,7 +173,8 @@ std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
   std::vector<std::uint8_t> mark(fw.size(), 0);
   std::vector<index_t> stack;
   for (index_t i = 0; i < fw.size(); ++i) {
-    const bool parent = p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty());
+    const bool parent =
+        p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty());
     if (parent) stack.push_back(i);
   }
   while (!stack.empty()) {
@@ -179,8 +192,12 @@ std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
 // --- roster::impl (the struct: roster_impl.hpp) --------------------------------------------------
 
 roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_options o)
-    : eng(std::move(fw), std::move(p)), prog(eng), opt(std::move(o)), checks(eng.checks()),
-      time_dependent(masterymap::time_dependent(eng.policy())), n(eng.framework().size()) {
+    : eng(std::move(fw), std::move(p)),
+      prog(eng),
+      opt(std::move(o)),
+      checks(eng.checks()),
+      time_dependent(masterymap::time_dependent(eng.policy())),
+      n(eng.framework().size()) {
   for (const auto& k : eng.policy().kinds()) log.add_kind(k);
   const masterymap::framework& f = eng.framework();
   const auto rolled = under_rollups(f, eng.policy());
@@ -217,8 +234,10 @@ void roster::impl::bind_kinds() {
     if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
     f.require.fill(-1);
     f.confirm.fill(-1);
-    for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j) f.require[j] = code_of(f.r.require_kinds[j]);
-    for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j) f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
+    for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j)
+      f.require[j] = code_of(f.r.require_kinds[j]);
+    for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j)
+      f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
   }
 }
 
@@ -239,7 +258,9 @@ accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint3
     if (r >= row) break;
     if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
   }
-  std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) { return x.t < y.t || (x.t == y.t && x.r < y.r); });
+  std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) {
+    return x.t < y.t || (x.t == y.t && x.r < y.r);
+  });
   const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
   for (const timed_row& e : evs)
     fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
@@ -310,7 +331,8 @@ void roster::impl::index_rows(std::size_t from) {
     for (std::size_t l = 0; l < rows.size(); ++l)
       if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
   }
-  for (std::size_t r = from; r < log.size(); ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
+  for (std::size_t r = from; r < log.size(); ++r)
+    rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
 }
 
 void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners) {
@@ -434,7 +456,10 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   for (std::size_t r = old_rows; r < log.size(); ++r) {
     if (r + ahead < log.size()) prefetch_row(r + ahead);
     const std::uint32_t l = lc[r];
-    const std::size_t i = who.size() == 1 ? 0 : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
+    const std::size_t i =
+        who.size() == 1
+            ? 0
+            : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
     if (slow_mark[i]) continue;
     if (apply_fast(l, static_cast<std::uint32_t>(r))) {
       ++s.fast_rows;
@@ -453,16 +478,20 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
 ingest_summary roster::impl::add(std::size_t learner, index_t competency, double time, double score,
                                  std::string_view kind, double weight) {
   if (learner >= rows.size())
-    throw std::out_of_range(fmt::format("learner index {} out of range ({})", learner, rows.size()));
-  if (competency >= n) throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
+    throw std::out_of_range(
+        fmt::format("learner index {} out of range ({})", learner, rows.size()));
+  if (competency >= n)
+    throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
   if (log_comp.size() != n) log_comp.assign(n, UINT32_MAX);
   std::uint32_t cc = log_comp[competency];
   if (cc == UINT32_MAX) {
-    if (auto x = log.competency_code(eng.framework().id_of(competency))) cc = log_comp[competency] = *x;
+    if (auto x = log.competency_code(eng.framework().id_of(competency)))
+      cc = log_comp[competency] = *x;
   }
   const auto kc = log.kind_code(kind);
   if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
-    return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind, weight, {});
+    return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind,
+                     weight, {});
   ingest_summary s;
   const std::size_t r = log.size();
   log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
@@ -471,18 +500,20 @@ ingest_summary roster::impl::add(std::size_t learner, index_t competency, double
 
 // One event by name: a known learner and competency with a known kind take the by-index path
 // (two name lookups instead of five); anything else goes through the log's one-row append.
-ingest_summary roster::impl::add(std::string_view learner, std::string_view competency, double time, double score,
-                                 std::string_view kind, double weight, std::string_view source) {
+ingest_summary roster::impl::add(std::string_view learner, std::string_view competency, double time,
+                                 double score, std::string_view kind, double weight,
+                                 std::string_view source) {
   if (source.empty() && log.kind_code(kind))
     if (const auto c = eng.framework().find(competency))
-      if (const auto l = log.learner_code(learner)) return add(std::size_t{*l}, *c, time, score, kind, weight);
+      if (const auto l = log.learner_code(learner))
+        return add(std::size_t{*l}, *c, time, score, kind, weight);
   return add_named(learner, competency, time, score, kind, weight, source);
 }
 
 // One event: `ingest` of a one-row batch without the batch machinery.
-ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency, double time,
-                                       double score, std::string_view kind, double weight,
-                                       std::string_view source) {
+ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency,
+                                       double time, double score, std::string_view kind,
+                                       double weight, std::string_view source) {
   if (!kind.empty() && !log.kind_code(kind)) {
     const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
     if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
@@ -494,7 +525,8 @@ ingest_summary roster::impl::add_named(std::string_view learner, std::string_vie
 }
 
 // The tail of `add`: row `r` was appended; `old_learners` learners existed before.
-ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners) {
+ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r,
+                                        std::size_t old_learners) {
   const std::size_t learners = log.learners().size();
   if (learners != old_learners) grow_tables(learners);
   if (comp_index.size() == log.competencies().size()) prefetch_row(r);
@@ -524,7 +556,8 @@ ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r, std::s
 }
 
 learner_view roster::impl::view(std::size_t l) const {
-  if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
+  if (l >= rows.size())
+    throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
   learner_view v;
   v.statuses = st.data() + l * n;
   v.scores = sc.data() + l * n;
@@ -534,7 +567,8 @@ learner_view roster::impl::view(std::size_t l) const {
 }
 
 std::vector<double> roster::impl::last_evidence(std::size_t l) const {
-  if (l >= rows.size()) throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
+  if (l >= rows.size())
+    throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
   std::vector<double> out(n, nan_v);
   const auto& cc = log.competency_codes();
   const auto& tt = log.times();
@@ -557,13 +591,14 @@ roster::~roster() = default;
 
 ingest_summary roster::ingest(const evidence_columns& batch) { return impl_->ingest(batch); }
 
-ingest_summary roster::add(std::string_view learner, std::string_view competency, double time, double score,
-                           std::string_view kind, double weight, std::string_view source) {
+ingest_summary roster::add(std::string_view learner, std::string_view competency, double time,
+                           double score, std::string_view kind, double weight,
+                           std::string_view source) {
   return impl_->add(learner, competency, time, score, kind, weight, source);
 }
 
-ingest_summary roster::add(std::size_t learner, index_t competency, double time, double score, std::string_view kind,
-                           double weight) {
+ingest_summary roster::add(std::size_t learner, index_t competency, double time, double score,
+                           std::string_view kind, double weight) {
   return impl_->add(learner, competency, time, score, kind, weight);
 }
 
@@ -627,12 +662,14 @@ std::vector<std::uint8_t> roster::frontier_matrix() const {
 void roster::frontier_matrix(std::uint8_t* out) const {
   const impl& d = *impl_;
   detail::parallel_for(size(), d.opt.threads, 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t l = b; l < e; ++l) d.prog.frontier_flags(d.code.data() + l * d.n, out + l * d.n);
+    for (std::size_t l = b; l < e; ++l)
+      d.prog.frontier_flags(d.code.data() + l * d.n, out + l * d.n);
   });
 }
 
 std::vector<domain_level> roster::levels(std::string_view domain) const {
-  if (framework().competencies_in(domain).empty()) throw unknown_id_error(std::string(domain), "domain");
+  if (framework().competencies_in(domain).empty())
+    throw unknown_id_error(std::string(domain), "domain");
   std::vector<domain_level> out(size());
   detail::parallel_for(size(), impl_->opt.threads, 1024, [&](std::size_t b, std::size_t e) {
     for (std::size_t l = b; l < e; ++l) out[l] = impl_->prog.level(impl_->view(l), domain);

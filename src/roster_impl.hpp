@@ -10,13 +10,12 @@
 #ifndef MASTERYMAP_SRC_ROSTER_IMPL_HPP
 #define MASTERYMAP_SRC_ROSTER_IMPL_HPP
 
-#include <masterymap/roster.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <masterymap/roster.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,10 +70,11 @@ void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads 
       detail::advise_huge(v.data(), bytes);
       const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
       const std::uintptr_t aligned = (begin + detail::huge_page - 1) & ~(detail::huge_page - 1);
-      const std::uintptr_t from = aligned + ((begin + v.size() * sizeof(T) > aligned)
-                                                 ? ((begin + v.size() * sizeof(T) - aligned + detail::huge_page - 1) &
-                                                    ~(detail::huge_page - 1))
-                                                 : 0);
+      const std::uintptr_t from =
+          aligned + ((begin + v.size() * sizeof(T) > aligned)
+                         ? ((begin + v.size() * sizeof(T) - aligned + detail::huge_page - 1) &
+                            ~(detail::huge_page - 1))
+                         : 0);
       const std::uintptr_t to = (begin + size * sizeof(T)) & ~(detail::huge_page - 1);
       if (to > from) {
         const std::size_t chunks = (to - from) / detail::huge_page;
@@ -90,12 +90,13 @@ void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads 
 // --- the per-competency O(1) path (roster.cpp) ---------------------------------------------------
 
 /// The O(1) path tracks at most this many kinds per list (longer lists take the full path).
-inline constexpr std::size_t max_tracked_kinds = 4;  // require_kinds / exempt_confirm_kinds per rule
+inline constexpr std::size_t max_tracked_kinds =
+    4;  // require_kinds / exempt_confirm_kinds per rule
 
 /// A rule bound to the roster log's kind codes (as the engine binds it to a log).
 struct fast_rule {
   rule r;
-  detail::method_params mp;  // r.method with the policy's scale
+  detail::method_params mp;              // r.method with the policy's scale
   std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
   int pretest = -1;
   std::array<int, max_tracked_kinds> require{}, confirm{};
@@ -151,7 +152,8 @@ struct roster::impl {
     std::uint32_t r;
   };
   std::vector<timed_row> scratch_events;  // building an accumulator
-  std::vector<std::uint32_t> log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
+  std::vector<std::uint32_t>
+      log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
 
   // Member functions, all defined in roster.cpp. Those also called by roster_snapshot.cpp come
   // first; the others are declared inline, as they were when defined inside the class, so the

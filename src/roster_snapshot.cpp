@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // roster: the binary snapshot (roster::save, roster::load).
-#include <masterymap/roster.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <masterymap/roster.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "roster_impl.hpp"
 
@@ -41,7 +40,9 @@ struct writer {
   template <typename T, typename A>
   void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
-    if (!v.empty()) out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
+    if (!v.empty())
+      out.write(reinterpret_cast<const char*>(v.data()),
+                static_cast<std::streamsize>(v.size() * sizeof(T)));
   }
   void str(const std::string& s) {
     pod(static_cast<std::uint64_t>(s.size()));
@@ -205,9 +206,9 @@ roster roster::load(const std::string& path, roster_options options) {
   r.bytes(end, 8);
   if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
   const std::size_t rows = lc.size();
-  if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows || aw.size() != ak.size() ||
-      as.size() != ak.size() || nlearners != learners.size() || cst.size() != cell.size() ||
-      csc.size() != cell.size() || crt.size() != cell.size())
+  if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows ||
+      aw.size() != ak.size() || as.size() != ak.size() || nlearners != learners.size() ||
+      cst.size() != cell.size() || csc.size() != cell.size() || crt.size() != cell.size())
     r.fail("inconsistent sizes");
   // Rebuild the log with the same codes: names in code order, rows in order.
   for (const auto& k : kinds) d->log.add_kind(k);
@@ -244,10 +245,12 @@ roster roster::load(const std::string& path, roster_options options) {
     }
     std::vector<double>().swap(tt);
   }
-  if (d->log.learners() != learners || d->log.competencies() != comps) r.fail("inconsistent name tables");
+  if (d->log.learners() != learners || d->log.competencies() != comps)
+    r.fail("inconsistent name tables");
   d->grow_tables(learners.size());
   for (std::size_t k = 0; k < cell.size(); ++k) {
-    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired)) r.fail("bad table cell");
+    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired))
+      r.fail("bad table cell");
     d->st[cell[k]] = static_cast<status>(cst[k]);
     d->sc[cell[k]] = csc[k];
     d->rt[cell[k]] = crt[k];

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/scale.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/scale.hpp>
 #include <set>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace masterymap {
 
@@ -24,9 +23,11 @@ scale::scale(std::vector<rating> ratings, std::string_view mastery,
       problems.push_back(fmt::format("scale.ratings[{}].label: duplicate label '{}'", i, r.label));
     if (!std::isfinite(r.value)) {
       problems.push_back(fmt::format("scale.ratings[{}].value: not a finite number", i));
-    } else if (i > 0 && std::isfinite(ratings_[i - 1].value) && !(r.value > ratings_[i - 1].value)) {
-      problems.push_back(fmt::format("scale.ratings[{}].value: {} is not above the previous value {}",
-                                     i, r.value, ratings_[i - 1].value));
+    } else if (i > 0 && std::isfinite(ratings_[i - 1].value) &&
+               !(r.value > ratings_[i - 1].value)) {
+      problems.push_back(
+          fmt::format("scale.ratings[{}].value: {} is not above the previous value {}", i, r.value,
+                      ratings_[i - 1].value));
     }
     if (r.cut && !(*r.cut >= 0.0 && *r.cut <= 1.0))
       problems.push_back(fmt::format("scale.ratings[{}].cut: {} is outside [0, 1]", i, *r.cut));
@@ -46,8 +47,8 @@ scale::scale(std::vector<rating> ratings, std::string_view mastery,
     if (!e) {
       problems.push_back(fmt::format("scale.exceeds: '{}' is not a rating of the scale", *exceeds));
     } else if (m && *e <= *m) {
-      problems.push_back(
-          fmt::format("scale.exceeds: '{}' must be above the mastery rating '{}'", *exceeds, mastery));
+      problems.push_back(fmt::format("scale.exceeds: '{}' must be above the mastery rating '{}'",
+                                     *exceeds, mastery));
     } else {
       exceeds_ = e;
     }
@@ -56,7 +57,9 @@ scale::scale(std::vector<rating> ratings, std::string_view mastery,
 }
 
 scale scale::four_point() {
-  return scale({{"Beginning", 1, 0.0}, {"Developing", 2, 0.5}, {"Proficient", 3, 0.75},
+  return scale({{"Beginning", 1, 0.0},
+                {"Developing", 2, 0.5},
+                {"Proficient", 3, 0.75},
                 {"Advanced", 4, 0.9}},
                "Proficient", std::string("Advanced"), false, "four_point");
 }
@@ -70,7 +73,9 @@ scale scale::percent(double threshold) {
 }
 
 scale scale::competent_scale() {
-  return scale({{"Not Yet Competent", 0, 0.0}, {"Competent", 1, 0.7}, {"Beyond Competent", 2, 0.85},
+  return scale({{"Not Yet Competent", 0, 0.0},
+                {"Competent", 1, 0.7},
+                {"Beyond Competent", 2, 0.85},
                 {"Advanced", 3, 0.95}},
                "Competent", std::string("Beyond Competent"), false, "competent");
 }

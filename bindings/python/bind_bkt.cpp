@@ -2,14 +2,13 @@
 // Copyright 2026 The masterymap authors
 // Bindings of masterymap::bkt as the submodule masterymap._core.bkt. The friendly, pandas-aware
 // API is the pure-Python masterymap.bkt (bindings/python/masterymap/bkt.py) built on this.
-#include <masterymap/bkt.hpp>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
 
 #include <cstring>
 #include <limits>
+#include <masterymap/bkt.hpp>
 #include <stdexcept>
-
-#include <pybind11/numpy.h>
-#include <pybind11/stl.h>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -28,8 +27,9 @@ std::vector<T> to_vector(const carray<T>& a) {
   return std::vector<T>(a.data(), a.data() + a.size());
 }
 
-bkt::csv_options csv_from(const std::string& learner, const std::string& skill, const std::string& correct,
-                          const std::string& order, const std::string& item_class, const std::string& delimiter,
+bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
+                          const std::string& correct, const std::string& order,
+                          const std::string& item_class, const std::string& delimiter,
                           const std::string& multi_skill, const std::string& separator) {
   bkt::csv_options o;
   o.columns.learner = learner;
@@ -49,11 +49,16 @@ bkt::fixed_params fixed_from(const py::dict& d, const std::string& where) {
   for (auto item : d) {
     const auto key = py::cast<std::string>(item.first);
     const auto value = py::cast<double>(item.second);
-    if (key == "prior") f.prior = value;
-    else if (key == "learn") f.learn = value;
-    else if (key == "forget") f.forget = value;
-    else if (key == "guess") f.guess = value;
-    else if (key == "slip") f.slip = value;
+    if (key == "prior")
+      f.prior = value;
+    else if (key == "learn")
+      f.learn = value;
+    else if (key == "forget")
+      f.forget = value;
+    else if (key == "guess")
+      f.guess = value;
+    else if (key == "slip")
+      f.slip = value;
     else
       throw std::invalid_argument("unknown parameter '" + key + "' in fixed" + where +
                                   " (prior, learn, forget, guess, slip)");
@@ -68,34 +73,51 @@ bkt::fit_options options_from(const py::dict& d) {
     const auto key = py::cast<std::string>(item.first);
     py::handle v = item.second;
     if (v.is_none()) continue;
-    if (key == "num_fits") o.num_fits = py::cast<int>(v);
-    else if (key == "seed") o.seed = py::cast<std::uint64_t>(v);
-    else if (key == "tolerance") o.tolerance = py::cast<double>(v);
-    else if (key == "max_iterations") o.max_iterations = py::cast<int>(v);
-    else if (key == "restarts") o.restarts = bkt::parse_restart_strategy(py::cast<std::string>(v));
-    else if (key == "screen_iterations") o.screen_iterations = py::cast<int>(v);
-    else if (key == "forgets") o.forgets = py::cast<bool>(v);
-    else if (key == "multigs") o.multigs = py::cast<bool>(v);
-    else if (key == "threads") o.threads = py::cast<unsigned>(v);
-    else if (key == "skills") o.skills = py::cast<std::vector<std::string>>(v);
+    if (key == "num_fits")
+      o.num_fits = py::cast<int>(v);
+    else if (key == "seed")
+      o.seed = py::cast<std::uint64_t>(v);
+    else if (key == "tolerance")
+      o.tolerance = py::cast<double>(v);
+    else if (key == "max_iterations")
+      o.max_iterations = py::cast<int>(v);
+    else if (key == "restarts")
+      o.restarts = bkt::parse_restart_strategy(py::cast<std::string>(v));
+    else if (key == "screen_iterations")
+      o.screen_iterations = py::cast<int>(v);
+    else if (key == "forgets")
+      o.forgets = py::cast<bool>(v);
+    else if (key == "multigs")
+      o.multigs = py::cast<bool>(v);
+    else if (key == "threads")
+      o.threads = py::cast<unsigned>(v);
+    else if (key == "skills")
+      o.skills = py::cast<std::vector<std::string>>(v);
     else if (key == "bounds") {
       for (auto b : py::cast<py::dict>(v)) {
         const auto name = py::cast<std::string>(b.first);
         const auto [lo, hi] = py::cast<std::pair<double, double>>(b.second);
         bkt::interval iv{lo, hi};
-        if (name == "prior") o.bounds.prior = iv;
-        else if (name == "learn") o.bounds.learn = iv;
-        else if (name == "forget") o.bounds.forget = iv;
-        else if (name == "guess") o.bounds.guess = iv;
-        else if (name == "slip") o.bounds.slip = iv;
-        else throw std::invalid_argument("unknown parameter '" + name + "' in bounds");
+        if (name == "prior")
+          o.bounds.prior = iv;
+        else if (name == "learn")
+          o.bounds.learn = iv;
+        else if (name == "forget")
+          o.bounds.forget = iv;
+        else if (name == "guess")
+          o.bounds.guess = iv;
+        else if (name == "slip")
+          o.bounds.slip = iv;
+        else
+          throw std::invalid_argument("unknown parameter '" + name + "' in bounds");
       }
     } else if (key == "fixed") {
       o.fixed = fixed_from(py::cast<py::dict>(v), "");
     } else if (key == "fixed_skills") {
       for (auto s : py::cast<py::dict>(v)) {
         const auto skill = py::cast<std::string>(s.first);
-        o.fixed_skills[skill] = fixed_from(py::cast<py::dict>(s.second), " for skill '" + skill + "'");
+        o.fixed_skills[skill] =
+            fixed_from(py::cast<py::dict>(s.second), " for skill '" + skill + "'");
       }
     } else {
       throw std::invalid_argument("unknown fit option '" + key + "'");
@@ -130,7 +152,8 @@ bkt::skill_params params_from_dict(const py::dict& d) {
   p.forget = d.contains("forget") ? py::cast<double>(d["forget"]) : 0.0;
   if (d.contains("classes")) p.classes = py::cast<std::vector<std::string>>(d["classes"]);
   auto numbers = [](py::handle h) {
-    if (py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h)) return std::vector<double>{py::cast<double>(h)};
+    if (py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h))
+      return std::vector<double>{py::cast<double>(h)};
     return py::cast<std::vector<double>>(h);
   };
   p.guess = numbers(d["guess"]);
@@ -151,7 +174,8 @@ py::dict metrics_to_dict(const bkt::metrics& m) {
 }  // namespace
 
 void bind_bkt(py::module_& parent) {
-  py::module_ m = parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
+  py::module_ m =
+      parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
 
   py::class_<bkt::dataset>(m, "Dataset", py::dynamic_attr(), R"pbdoc(
 A table of responses with dense learner, skill and item-class codes.
@@ -166,12 +190,14 @@ given. Build one with :func:`read_csv`, :func:`parse_csv`, :meth:`from_codes` or
           [](const carray<std::uint32_t>& learner, std::vector<std::string> learner_names,
              const carray<std::uint32_t>& skill, std::vector<std::string> skill_names,
              const carray<std::uint8_t>& correct, const std::optional<carray<double>>& order,
-             const std::optional<carray<std::uint32_t>>& item_class, std::vector<std::string> class_names) {
-            return bkt::dataset::from_codes(to_vector(learner), std::move(learner_names), to_vector(skill),
-                                            std::move(skill_names), to_vector(correct),
-                                            order ? to_vector(*order) : std::vector<double>{},
-                                            item_class ? to_vector(*item_class) : std::vector<std::uint32_t>{},
-                                            std::move(class_names));
+             const std::optional<carray<std::uint32_t>>& item_class,
+             std::vector<std::string> class_names) {
+            return bkt::dataset::from_codes(
+                to_vector(learner), std::move(learner_names), to_vector(skill),
+                std::move(skill_names), to_vector(correct),
+                order ? to_vector(*order) : std::vector<double>{},
+                item_class ? to_vector(*item_class) : std::vector<std::uint32_t>{},
+                std::move(class_names));
           },
           py::arg("learner"), py::arg("learner_names"), py::arg("skill"), py::arg("skill_names"),
           py::arg("correct"), py::arg("order") = py::none(), py::arg("item_class") = py::none(),
@@ -192,18 +218,24 @@ Builds a dataset from integer codes (the fast path from numpy / pandas).
       .def_property_readonly("skill_count", &bkt::dataset::skill_count)
       .def_property_readonly("has_order", &bkt::dataset::has_order)
       .def_property_readonly("has_item_class", &bkt::dataset::has_item_class)
-      .def_property_readonly("learners", [](const bkt::dataset& d) { return copy_numpy(d.learners()); },
-                             "Learner code of each row (uint32, a copy).")
-      .def_property_readonly("skills", [](const bkt::dataset& d) { return copy_numpy(d.skills()); },
-                             "Skill code of each row (uint32, a copy).")
-      .def_property_readonly("correct", [](const bkt::dataset& d) { return copy_numpy(d.correct()); },
-                             "0/1 answer of each row (uint8, a copy).")
-      .def_property_readonly("order", [](const bkt::dataset& d) { return copy_numpy(d.order()); },
-                             "Order key of each row (float64; empty without one).")
-      .def_property_readonly("item_classes", [](const bkt::dataset& d) { return copy_numpy(d.item_classes()); },
-                             "Item-class code of each row (uint32; empty without one).")
-      .def_property_readonly("source_row", [](const bkt::dataset& d) { return copy_numpy(d.source_row()); },
-                             "Input row of each row (differs from the identity after a multi-skill split).")
+      .def_property_readonly(
+          "learners", [](const bkt::dataset& d) { return copy_numpy(d.learners()); },
+          "Learner code of each row (uint32, a copy).")
+      .def_property_readonly(
+          "skills", [](const bkt::dataset& d) { return copy_numpy(d.skills()); },
+          "Skill code of each row (uint32, a copy).")
+      .def_property_readonly(
+          "correct", [](const bkt::dataset& d) { return copy_numpy(d.correct()); },
+          "0/1 answer of each row (uint8, a copy).")
+      .def_property_readonly(
+          "order", [](const bkt::dataset& d) { return copy_numpy(d.order()); },
+          "Order key of each row (float64; empty without one).")
+      .def_property_readonly(
+          "item_classes", [](const bkt::dataset& d) { return copy_numpy(d.item_classes()); },
+          "Item-class code of each row (uint32; empty without one).")
+      .def_property_readonly(
+          "source_row", [](const bkt::dataset& d) { return copy_numpy(d.source_row()); },
+          "Input row of each row (differs from the identity after a multi-skill split).")
       .def_property_readonly("learner_names", &bkt::dataset::learner_names)
       .def_property_readonly("skill_names", &bkt::dataset::skill_names)
       .def_property_readonly("class_names", &bkt::dataset::class_names)
@@ -223,7 +255,8 @@ joins several with ``separator`` counts once per skill) or ``"reject"``.
            "The rows of the learners whose flag in ``keep`` (one per learner code) is true.")
       .def("__repr__", [](const bkt::dataset& d) {
         return "<masterymap.bkt.Dataset: " + std::to_string(d.size()) + " rows, " +
-               std::to_string(d.learner_count()) + " learners, " + std::to_string(d.skill_count()) + " skills>";
+               std::to_string(d.learner_count()) + " learners, " + std::to_string(d.skill_count()) +
+               " skills>";
       });
 
   const char* csv_doc = R"pbdoc(
@@ -239,25 +272,31 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
 )pbdoc";
   m.def(
       "read_csv",
-      [](const std::string& path, const std::string& learner, const std::string& skill, const std::string& correct,
-         const std::string& order, const std::string& item_class, const std::string& delimiter,
-         const std::string& multi_skill, const std::string& separator) {
-        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+      [](const std::string& path, const std::string& learner, const std::string& skill,
+         const std::string& correct, const std::string& order, const std::string& item_class,
+         const std::string& delimiter, const std::string& multi_skill,
+         const std::string& separator) {
+        const auto o =
+            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
         py::gil_scoped_release release;
         return bkt::read_csv(path, o);
       },
       py::arg("path"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
-      py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_", csv_doc);
+      py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
+      csv_doc);
   m.def(
       "parse_csv",
-      [](const py::bytes& text, const std::string& learner, const std::string& skill, const std::string& correct,
-         const std::string& order, const std::string& item_class, const std::string& delimiter,
-         const std::string& multi_skill, const std::string& separator) {
-        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+      [](const py::bytes& text, const std::string& learner, const std::string& skill,
+         const std::string& correct, const std::string& order, const std::string& item_class,
+         const std::string& delimiter, const std::string& multi_skill,
+         const std::string& separator) {
+        const auto o =
+            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
         char* buffer = nullptr;
         py::ssize_t length = 0;
-        if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0) throw py::error_already_set();
+        if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0)
+          throw py::error_already_set();
         py::gil_scoped_release release;
         return bkt::parse_csv(std::string_view(buffer, static_cast<std::size_t>(length)), o);
       },
@@ -307,7 +346,8 @@ A model from given parameters: dicts with ``skill``, ``prior``, ``learn``, optio
           "predict",
           [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown) {
             const auto u = bkt::parse_unknown_skill(unknown);
-            py::array_t<double> pc(static_cast<py::ssize_t>(d.size())), st(static_cast<py::ssize_t>(d.size()));
+            py::array_t<double> pc(static_cast<py::ssize_t>(d.size())),
+                st(static_cast<py::ssize_t>(d.size()));
             double* a = pc.mutable_data();
             double* b = st.mutable_data();
             {
@@ -390,7 +430,8 @@ Fits one BKT model per skill by EM with seeded random restarts, skills in parall
       "AUC (ties count one half), RMSE, accuracy and log-likelihood; NaN predictions are skipped.");
   m.def(
       "simulate",
-      [](const std::vector<py::dict>& params, std::size_t learners, std::size_t length, std::uint64_t seed) {
+      [](const std::vector<py::dict>& params, std::size_t learners, std::size_t length,
+         std::uint64_t seed) {
         std::vector<bkt::skill_params> ps;
         for (const auto& d : params) ps.push_back(params_from_dict(d));
         py::gil_scoped_release release;
@@ -415,15 +456,19 @@ Online knowledge tracing: per-learner P(mastered) per skill, advanced in O(1) pe
       .def(
           "update",
           [](bkt::tracer& t, const std::string& learner, const std::string& skill, bool correct,
-             const std::string& item_class) { return t.update(learner, skill, correct, item_class); },
+             const std::string& item_class) {
+            return t.update(learner, skill, correct, item_class);
+          },
           py::arg("learner"), py::arg("skill"), py::arg("correct"), py::arg("item_class") = "",
           "Applies one answer; returns the new P(mastered).")
       .def(
           "update_batch",
-          [](bkt::tracer& t, const carray<std::uint32_t>& learners, const carray<std::uint32_t>& skills,
-             const carray<std::uint8_t>& correct, bool with_p_correct) -> py::object {
+          [](bkt::tracer& t, const carray<std::uint32_t>& learners,
+             const carray<std::uint32_t>& skills, const carray<std::uint8_t>& correct,
+             bool with_p_correct) -> py::object {
             const std::size_t n = static_cast<std::size_t>(correct.size());
-            if (static_cast<std::size_t>(learners.size()) != n || static_cast<std::size_t>(skills.size()) != n)
+            if (static_cast<std::size_t>(learners.size()) != n ||
+                static_cast<std::size_t>(skills.size()) != n)
               throw std::invalid_argument("learners, skills and correct must have the same length");
             py::array_t<double> mastery(static_cast<py::ssize_t>(n));
             py::array_t<double> pc(with_p_correct ? static_cast<py::ssize_t>(n) : 0);
@@ -446,10 +491,13 @@ Applies many answers in order, by learner and skill index.
 :returns: P(mastered) after each answer (and, with ``p_correct=True``, P(correct) before it).
 :raises IndexError: on an index past the end (nothing is changed).
 )pbdoc")
-      .def("mastery", py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastery, py::const_),
+      .def("mastery",
+           py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastery, py::const_),
            py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
-      .def("mastered", py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastered, py::const_),
-           py::arg("learner"), py::arg("skill"))
+      .def(
+          "mastered",
+          py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastered, py::const_),
+          py::arg("learner"), py::arg("skill"))
       .def(
           "predict_correct",
           [](const bkt::tracer& t, const std::string& learner, const std::string& skill) {
@@ -464,7 +512,8 @@ Applies many answers in order, by learner and skill index.
           py::arg("learner"), py::arg("skill"), "P(correct) on the next answer.")
       .def(
           "opportunities",
-          [](const bkt::tracer& t, const std::string& learner, const std::string& skill) -> std::uint32_t {
+          [](const bkt::tracer& t, const std::string& learner,
+             const std::string& skill) -> std::uint32_t {
             const auto k = t.skill_index(skill);
             auto l = t.find_learner(learner);
             return l ? t.opportunities(*l, k) : 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/bkt_source.hpp>
-
 #include <pybind11/stl.h>
+
+#include <masterymap/bkt_source.hpp>
 
 #include "bindings.hpp"
 

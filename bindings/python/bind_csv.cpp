@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/csv.hpp>
-
 #include <pybind11/stl.h>
+
+#include <masterymap/csv.hpp>
 
 #include "bindings.hpp"
 
@@ -20,8 +20,8 @@ void bind_csv(py::module_& m) {
          const std::string& title_column, const std::string& description_column,
          const std::string& domain_column, const std::string& level_column,
          const std::map<std::string, int>& level_values,
-         const std::vector<std::string>& metadata_columns, bool add_missing,
-         bool drop_cycle_edges, bool drop_duplicate_edges) {
+         const std::vector<std::string>& metadata_columns, bool add_missing, bool drop_cycle_edges,
+         bool drop_duplicate_edges) {
         csv_framework_options o;
         o.name = name;
         o.prerequisite_column = prerequisite_column;
@@ -42,9 +42,9 @@ void bind_csv(py::module_& m) {
         py::gil_scoped_release release;
         return read_framework_csv(edges, competencies.value_or(""), o);
       },
-      py::arg("edges"), py::arg("competencies") = py::none(), py::kw_only(),
-      py::arg("name") = "", py::arg("prerequisite_column") = "prerequisite",
-      py::arg("competency_column") = "competency", py::arg("strength_column") = py::none(),
+      py::arg("edges"), py::arg("competencies") = py::none(), py::kw_only(), py::arg("name") = "",
+      py::arg("prerequisite_column") = "prerequisite", py::arg("competency_column") = "competency",
+      py::arg("strength_column") = py::none(),
       py::arg("strength_values") = std::map<std::string, std::string>{},
       py::arg("default_strength") = "required", py::arg("id_column") = "id",
       py::arg("title_column") = "title", py::arg("description_column") = "description",

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/engine.hpp>
-
-#include <cstring>
-
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <cstring>
+#include <masterymap/engine.hpp>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -26,8 +25,8 @@ class py_probability_source final : public probability_source {
                                     const std::vector<double>& scores) const override {
     py::gil_scoped_acquire gil;
     try {
-      py::object r = (*fn_)(py::str(learner.data(), learner.size()), py::str(competency.data(), competency.size()),
-                            py::cast(scores));
+      py::object r = (*fn_)(py::str(learner.data(), learner.size()),
+                            py::str(competency.data(), competency.size()), py::cast(scores));
       if (r.is_none()) return std::nullopt;
       return r.cast<double>();
     } catch (py::error_already_set& e) {
@@ -40,7 +39,8 @@ class py_probability_source final : public probability_source {
   py::object* fn_;
 };
 
-evaluate_options options(const py::object& as_of, const py::object& probabilities, unsigned threads) {
+evaluate_options options(const py::object& as_of, const py::object& probabilities,
+                         unsigned threads) {
   evaluate_options o;
   if (!as_of.is_none()) o.as_of = as_of.cast<double>();
   if (!probabilities.is_none()) {
@@ -101,15 +101,16 @@ py::dict table_dict(ratings_table&& t, const framework& fw) {
 }  // namespace
 
 void bind_engine(py::module_& m) {
-  py::class_<probability_source, std::shared_ptr<probability_source>>(m, "ProbabilitySource", R"pbdoc(
+  py::class_<probability_source, std::shared_ptr<probability_source>>(m, "ProbabilitySource",
+                                                                      R"pbdoc(
 The hook of ``Method.bkt``: the posterior probability of mastery. The knowledge-tracing module
 provides implementations; any Python callable ``f(learner, competency, scores) -> float | None``
 can be passed as ``probabilities=`` instead.
 )pbdoc");
 
   std::vector<std::string> statuses;
-  for (auto s : {status::not_started, status::in_progress, status::awaiting_confirmation, status::mastered,
-                 status::exceeded, status::exempt, status::expired})
+  for (auto s : {status::not_started, status::in_progress, status::awaiting_confirmation,
+                 status::mastered, status::exceeded, status::exempt, status::expired})
     statuses.emplace_back(to_string(s));
   m.attr("STATUSES") = statuses;
 
@@ -120,60 +121,74 @@ Why a learner has a status on a competency: the method, each piece of evidence u
 )pbdoc")
       .def_readonly("learner", &explanation::learner)
       .def_readonly("competency", &explanation::competency)
-      .def_property_readonly("status", [](const explanation& e) { return std::string(to_string(e.status)); })
+      .def_property_readonly("status",
+                             [](const explanation& e) { return std::string(to_string(e.status)); })
       .def_readonly("decided_by", &explanation::decided_by, "``'evidence'`` or ``'rollup'``.")
       .def_readonly("rule", &explanation::rule)
-      .def_readonly("rule_scope", &explanation::rule_scope, "``'competency'``, ``'domain'`` or ``'default'``.")
+      .def_readonly("rule_scope", &explanation::rule_scope,
+                    "``'competency'``, ``'domain'`` or ``'default'``.")
       .def_readonly("method", &explanation::method)
       .def_readonly("value", &explanation::value)
       .def_readonly("rating", &explanation::rating)
       .def_readonly("threshold", &explanation::threshold)
       .def_readonly("exceeds", &explanation::exceeds)
       .def_readonly("as_of", &explanation::as_of)
-      .def_property_readonly("evidence", [](const explanation& e) {
-        py::list out;
-        for (const auto& x : e.evidence) out.append(evidence_dict(x));
-        return out;
-      }, "Every piece, in aggregation order, as dicts (row, time, score, kind, weight, source, used, reason).")
-      .def_property_readonly("used", [](const explanation& e) {
-        py::list out;
-        for (const auto& x : e.evidence)
-          if (x.used) out.append(evidence_dict(x));
-        return out;
-      })
-      .def_property_readonly("ignored", [](const explanation& e) {
-        py::list out;
-        for (const auto& x : e.evidence)
-          if (!x.used) out.append(evidence_dict(x));
-        return out;
-      })
+      .def_property_readonly(
+          "evidence",
+          [](const explanation& e) {
+            py::list out;
+            for (const auto& x : e.evidence) out.append(evidence_dict(x));
+            return out;
+          },
+          "Every piece, in aggregation order, as dicts (row, time, score, kind, weight, source, "
+          "used, reason).")
+      .def_property_readonly("used",
+                             [](const explanation& e) {
+                               py::list out;
+                               for (const auto& x : e.evidence)
+                                 if (x.used) out.append(evidence_dict(x));
+                               return out;
+                             })
+      .def_property_readonly("ignored",
+                             [](const explanation& e) {
+                               py::list out;
+                               for (const auto& x : e.evidence)
+                                 if (!x.used) out.append(evidence_dict(x));
+                               return out;
+                             })
       .def_readonly("unmet", &explanation::unmet)
       .def_readonly("notes", &explanation::notes)
       .def_readonly("rollup", &explanation::rollup)
-      .def_property_readonly("children", [](const explanation& e) {
-        py::list out;
-        for (const auto& c : e.children) {
-          py::dict d;
-          d["id"] = c.id;
-          d["status"] = to_string(c.status);
-          d["score"] = c.score;
-          d["done"] = c.done;
-          out.append(d);
-        }
-        return out;
-      })
+      .def_property_readonly("children",
+                             [](const explanation& e) {
+                               py::list out;
+                               for (const auto& c : e.children) {
+                                 py::dict d;
+                                 d["id"] = c.id;
+                                 d["status"] = to_string(c.status);
+                                 d["score"] = c.score;
+                                 d["done"] = c.done;
+                                 out.append(d);
+                               }
+                               return out;
+                             })
       .def_readonly("text", &explanation::text)
-      .def("to_dict", [](const py::object& self) {
-        py::dict d;
-        for (const char* k : {"learner", "competency", "status", "decided_by", "rule", "rule_scope", "method", "value",
-                              "rating", "threshold", "exceeds", "as_of", "evidence", "unmet", "notes", "rollup",
-                              "children", "text"})
-          d[k] = self.attr(k);
-        return d;
-      }, "All fields as a plain dict (JSON-ready).")
+      .def(
+          "to_dict",
+          [](const py::object& self) {
+            py::dict d;
+            for (const char* k :
+                 {"learner", "competency", "status", "decided_by", "rule", "rule_scope", "method",
+                  "value", "rating", "threshold", "exceeds", "as_of", "evidence", "unmet", "notes",
+                  "rollup", "children", "text"})
+              d[k] = self.attr(k);
+            return d;
+          },
+          "All fields as a plain dict (JSON-ready).")
       .def("__str__", [](const explanation& e) { return e.text; })
       .def("__repr__", [](const explanation& e) {
-        return "<Explanation " + e.competency + " for " + e.learner + ": " + to_string(e.status) + ">";
+        return "<Explanation " + e.competency + " for " + e.learner + ": " + to_string(e.status) +
+               ">";
       });
 
   py::class_<py_state>(m, "LearnerState", R"pbdoc(
@@ -190,40 +205,68 @@ codes index :data:`masterymap.STATUSES`.
       .def_property_readonly("policy", [](const py_state& s) { return s.st.policy(); })
       .def_property_readonly("as_of", [](const py_state& s) { return s.st.as_of(); })
       .def_property_readonly("log_position", [](const py_state& s) { return s.st.log_position(); })
-      .def("status", [](const py_state& s, const py::object& id) {
-        return std::string(to_string(s.st.status(resolve(s.st, id))));
-      }, py::arg("id"), "Status name of a competency (id or index).")
-      .def("score", [](const py_state& s, const py::object& id) { return s.st.score(resolve(s.st, id)); },
-           py::arg("id"), "The aggregated score, or ``None``.")
-      .def("rating", [](const py_state& s, const py::object& id) { return s.st.rating(resolve(s.st, id)); },
-           py::arg("id"), "The rating label on the policy's scale, or ``None``.")
-      .def("evidence_count", [](const py_state& s, const py::object& id) {
-        return s.st.evidence_count(resolve(s.st, id));
-      }, py::arg("id"))
-      .def("evidence_rows", [](const py_state& s, const py::object& id) {
-        return move_numpy(s.st.evidence_rows(resolve(s.st, id)));
-      }, py::arg("id"), "Log rows of the evidence on a competency, in aggregation order.")
-      .def("with_status", [](const py_state& s, const std::string& name) {
-        std::vector<std::string> out;
-        for (index_t i : s.st.with_status(parse_status(name))) out.push_back(s.st.framework().id_of(i));
-        return out;
-      }, py::arg("status"), "Ids of the competencies with this status, in index order.")
-      .def("status_codes", [](const py_state& s) {
-        std::vector<std::uint8_t> v(s.st.size());
-        std::memcpy(v.data(), s.st.statuses().data(), v.size());
-        return move_numpy(std::move(v));
-      }, "uint8 array of status codes (see ``masterymap.STATUSES``).")
-      .def("scores", [](const py_state& s) { return move_numpy(std::vector<double>(s.st.scores())); },
-           "float64 array of scores (NaN when absent).")
-      .def("rating_codes", [](const py_state& s) { return move_numpy(std::vector<std::int8_t>(s.st.ratings())); },
-           "int8 array of rating indices on the scale (-1 when absent).")
-      .def("evidence_counts", [](const py_state& s) {
-        return move_numpy(std::vector<std::uint32_t>(s.st.evidence_counts()));
-      })
-      .def("explain", [](const py_state& s, const py::object& id) {
-        const evidence_log& log = s.log.cast<const evidence_log&>();
-        return s.st.explain(resolve(s.st, id), log);
-      }, py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
+      .def(
+          "status",
+          [](const py_state& s, const py::object& id) {
+            return std::string(to_string(s.st.status(resolve(s.st, id))));
+          },
+          py::arg("id"), "Status name of a competency (id or index).")
+      .def(
+          "score",
+          [](const py_state& s, const py::object& id) { return s.st.score(resolve(s.st, id)); },
+          py::arg("id"), "The aggregated score, or ``None``.")
+      .def(
+          "rating",
+          [](const py_state& s, const py::object& id) { return s.st.rating(resolve(s.st, id)); },
+          py::arg("id"), "The rating label on the policy's scale, or ``None``.")
+      .def(
+          "evidence_count",
+          [](const py_state& s, const py::object& id) {
+            return s.st.evidence_count(resolve(s.st, id));
+          },
+          py::arg("id"))
+      .def(
+          "evidence_rows",
+          [](const py_state& s, const py::object& id) {
+            return move_numpy(s.st.evidence_rows(resolve(s.st, id)));
+          },
+          py::arg("id"), "Log rows of the evidence on a competency, in aggregation order.")
+      .def(
+          "with_status",
+          [](const py_state& s, const std::string& name) {
+            std::vector<std::string> out;
+            for (index_t i : s.st.with_status(parse_status(name)))
+              out.push_back(s.st.framework().id_of(i));
+            return out;
+          },
+          py::arg("status"), "Ids of the competencies with this status, in index order.")
+      .def(
+          "status_codes",
+          [](const py_state& s) {
+            std::vector<std::uint8_t> v(s.st.size());
+            std::memcpy(v.data(), s.st.statuses().data(), v.size());
+            return move_numpy(std::move(v));
+          },
+          "uint8 array of status codes (see ``masterymap.STATUSES``).")
+      .def(
+          "scores",
+          [](const py_state& s) { return move_numpy(std::vector<double>(s.st.scores())); },
+          "float64 array of scores (NaN when absent).")
+      .def(
+          "rating_codes",
+          [](const py_state& s) { return move_numpy(std::vector<std::int8_t>(s.st.ratings())); },
+          "int8 array of rating indices on the scale (-1 when absent).")
+      .def("evidence_counts",
+           [](const py_state& s) {
+             return move_numpy(std::vector<std::uint32_t>(s.st.evidence_counts()));
+           })
+      .def(
+          "explain",
+          [](const py_state& s, const py::object& id) {
+            const evidence_log& log = s.log.cast<const evidence_log&>();
+            return s.st.explain(resolve(s.st, id), log);
+          },
+          py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
       .def("__repr__", [](const py_state& s) {
         std::size_t done = 0;
         for (auto x : s.st.statuses()) done += is_done(x);
@@ -245,8 +288,8 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
       .def_property_readonly("policy", &engine::policy)
       .def(
           "evaluate",
-          [](const engine& e, const py::object& log, const std::string& learner, const py::object& as_of,
-             const py::object& probabilities) {
+          [](const engine& e, const py::object& log, const std::string& learner,
+             const py::object& as_of, const py::object& probabilities) {
             const evidence_log& l = log.cast<const evidence_log&>();
             const evaluate_options o = options(as_of, probabilities, 1);
             learner_state st;
@@ -260,8 +303,8 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
           py::arg("probabilities") = py::none(), "The :class:`LearnerState` of one learner.")
       .def(
           "evaluate_all",
-          [](const engine& e, const py::object& log, const py::object& as_of, const py::object& probabilities,
-             unsigned threads) {
+          [](const engine& e, const py::object& log, const py::object& as_of,
+             const py::object& probabilities, unsigned threads) {
             const evidence_log& l = log.cast<const evidence_log&>();
             const evaluate_options o = options(as_of, probabilities, threads);
             std::vector<learner_state> states;
@@ -276,12 +319,13 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             }
             return out;
           },
-          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(), py::arg("probabilities") = py::none(),
-          py::arg("threads") = 0, "Every learner of the log: a dict learner -> :class:`LearnerState`.")
+          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
+          py::arg("probabilities") = py::none(), py::arg("threads") = 0,
+          "Every learner of the log: a dict learner -> :class:`LearnerState`.")
       .def(
           "_rate_all",
-          [](const engine& e, const evidence_log& log, const py::object& as_of, const py::object& probabilities,
-             unsigned threads) {
+          [](const engine& e, const evidence_log& log, const py::object& as_of,
+             const py::object& probabilities, unsigned threads) {
             const evaluate_options o = options(as_of, probabilities, threads);
             ratings_table t;
             {
@@ -290,8 +334,8 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             }
             return table_dict(std::move(t), e.framework());
           },
-          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(), py::arg("probabilities") = py::none(),
-          py::arg("threads") = 0)
+          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
+          py::arg("probabilities") = py::none(), py::arg("threads") = 0)
       .def(
           "update",
           [](const engine& e, py_state& s, const py::object& log, const py::object& as_of,

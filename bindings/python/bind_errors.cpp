@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/error.hpp>
-
 #include <pybind11/stl.h>
 
+#include <masterymap/error.hpp>
 #include <vector>
 
 #include "bindings.hpp"

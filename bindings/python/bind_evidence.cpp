@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/engine.hpp>
-#include <masterymap/evidence.hpp>
-
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <masterymap/engine.hpp>
+#include <masterymap/evidence.hpp>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -45,7 +45,8 @@ void widen_codes(const py::array& a, column_holder& h) {
     any_missing = any_missing || neg;
     // Codes beyond uint32 saturate to an out-of-range code, which validation reports.
     const auto u = neg ? missing
-                       : static_cast<std::uint32_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(c), ~0U));
+                       : static_cast<std::uint32_t>(
+                             std::min<std::uint64_t>(static_cast<std::uint64_t>(c), ~0U));
     h.converted.push_back(u);
   }
   if (any_missing) h.names.emplace_back();
@@ -54,10 +55,12 @@ void widen_codes(const py::array& a, column_holder& h) {
 
 void take_codes(const py::handle& obj, column_holder& h, const char* key) {
   py::array a = py::array::ensure(obj, py::array::c_style);
-  if (!a || a.ndim() != 1) throw py::type_error(std::string("column ") + key + ": codes must be a 1-D integer array");
+  if (!a || a.ndim() != 1)
+    throw py::type_error(std::string("column ") + key + ": codes must be a 1-D integer array");
   const py::dtype dt = a.dtype();
   const char kind = dt.kind();
-  if (kind != 'i' && kind != 'u') throw py::type_error(std::string("column ") + key + ": codes must be integers");
+  if (kind != 'i' && kind != 'u')
+    throw py::type_error(std::string("column ") + key + ": codes must be integers");
   const auto size = dt.itemsize();
   h.codes_array = a;
   if (kind == 'u' && size == 4) {
@@ -65,13 +68,27 @@ void take_codes(const py::handle& obj, column_holder& h, const char* key) {
     return;
   }
   switch (size * (kind == 'i' ? 1 : -1)) {
-    case 1: widen_codes<std::int8_t>(a, h); break;
-    case 2: widen_codes<std::int16_t>(a, h); break;
-    case 4: widen_codes<std::int32_t>(a, h); break;
-    case 8: widen_codes<std::int64_t>(a, h); break;
-    case -1: widen_codes<std::uint8_t>(a, h); break;
-    case -2: widen_codes<std::uint16_t>(a, h); break;
-    default: widen_codes<std::uint64_t>(a, h); break;
+    case 1:
+      widen_codes<std::int8_t>(a, h);
+      break;
+    case 2:
+      widen_codes<std::int16_t>(a, h);
+      break;
+    case 4:
+      widen_codes<std::int32_t>(a, h);
+      break;
+    case 8:
+      widen_codes<std::int64_t>(a, h);
+      break;
+    case -1:
+      widen_codes<std::uint8_t>(a, h);
+      break;
+    case -2:
+      widen_codes<std::uint16_t>(a, h);
+      break;
+    default:
+      widen_codes<std::uint64_t>(a, h);
+      break;
   }
 }
 
@@ -119,7 +136,8 @@ least 1 MiB) are kept for reuse, and returns the previous limit (default 256 MiB
 memory that is already mapped spares a page fault per 4 KiB page, which dominates bulk work on
 some virtual machines. 0 returns every kept block to the system.
 )pbdoc");
-  static py::exception<evidence_error> evidence_exc(m, "EvidenceError", m.attr("ValidationError").ptr());
+  static py::exception<evidence_error> evidence_exc(m, "EvidenceError",
+                                                    m.attr("ValidationError").ptr());
   evidence_exc.doc() =
       "A batch of evidence was rejected and nothing was stored; `.rows` (0-based) and `.problems` "
       "list every bad row and reason.";
@@ -145,7 +163,8 @@ some virtual machines. 0 returns every kept block to the system.
              if (p) {
                c.min_score = p->scale().score_min();
                c.max_score = p->scale().score_max();
-               for (const auto& r : p->scale().ratings()) c.score_labels.emplace_back(r.label, r.value);
+               for (const auto& r : p->scale().ratings())
+                 c.score_labels.emplace_back(r.label, r.value);
              }
              return c;
            }),
@@ -170,26 +189,32 @@ kinds given to the constructor (or :meth:`add_kind`).
       .def(py::init([](const std::optional<std::vector<std::string>>& kinds) {
              return kinds ? evidence_log(*kinds) : evidence_log();
            }),
-           py::arg("kinds") = py::none(), "An empty log accepting the built-in kinds plus ``kinds``.")
+           py::arg("kinds") = py::none(),
+           "An empty log accepting the built-in kinds plus ``kinds``.")
       .def("__len__", &evidence_log::size)
       .def("add_kind", &evidence_log::add_kind, py::arg("name"), "Accepts a custom evidence kind.")
       .def_property_readonly("kinds", &evidence_log::kinds)
-      .def_property_readonly("learners", &evidence_log::learners, "Learner ids in order of first appearance.")
+      .def_property_readonly("learners", &evidence_log::learners,
+                             "Learner ids in order of first appearance.")
       .def_property_readonly("competencies", &evidence_log::competencies)
       .def_property_readonly("sources", &evidence_log::sources)
-      .def_property_readonly("max_time", &evidence_log::max_time, "Latest observation time (NaN when empty).")
-      .def_property_readonly("event_bytes", &evidence_log::event_bytes,
-                             "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
-      .def_property_readonly("table_bytes", &evidence_log::table_bytes, "Bytes of the interned tables.")
+      .def_property_readonly("max_time", &evidence_log::max_time,
+                             "Latest observation time (NaN when empty).")
+      .def_property_readonly(
+          "event_bytes", &evidence_log::event_bytes,
+          "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
+      .def_property_readonly("table_bytes", &evidence_log::table_bytes,
+                             "Bytes of the interned tables.")
       .def("shrink_to_fit", &evidence_log::shrink_to_fit)
       .def("__repr__", [](const evidence_log& l) { return "<" + to_string(l) + ">"; })
       .def(
           "_add_row",
-          [](evidence_log& log, const std::string& learner, const std::string& competency, const py::object& score,
-             const py::object& time, const std::string& kind, double weight, const std::string& source,
-             const ingest_checks* checks) {
+          [](evidence_log& log, const std::string& learner, const std::string& competency,
+             const py::object& score, const py::object& time, const std::string& kind,
+             double weight, const std::string& source, const ingest_checks* checks) {
             // One row through the columnar path, so it is validated exactly like a batch.
-            evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
+            evidence_columns b =
+                evidence_columns::one_row(learner, competency, kind, source, &weight);
             double s = 0, t = 0;
             std::string stext, ttext;
             if (py::isinstance<py::str>(score)) {
@@ -208,16 +233,17 @@ kinds given to the constructor (or :meth:`add_kind`).
             }
             log.append(b, checks ? *checks : ingest_checks{});
           },
-          py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"), py::arg("kind"),
-          py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
+          py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
+          py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
       .def(
           "_append_columns",
           [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks) {
             evidence_columns b;
             b.size = n;
             const column_holder L = take(cols, "learner", n), C = take(cols, "competency", n),
-                                T = take(cols, "time", n), S = take(cols, "score", n), K = take(cols, "kind", n),
-                                W = take(cols, "weight", n), R = take(cols, "source", n);
+                                T = take(cols, "time", n), S = take(cols, "score", n),
+                                K = take(cols, "kind", n), W = take(cols, "weight", n),
+                                R = take(cols, "source", n);
             set_name(b.learner, L);
             set_name(b.competency, C);
             set_name(b.kind, K);
@@ -232,18 +258,26 @@ kinds given to the constructor (or :meth:`add_kind`).
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
       .def(
           "_append_csv",
-          [](evidence_log& log, const std::string& path, const std::map<std::string, std::string>& names,
-             const ingest_checks* checks) {
+          [](evidence_log& log, const std::string& path,
+             const std::map<std::string, std::string>& names, const ingest_checks* checks) {
             csv_columns c;
             for (const auto& [k, v] : names) {
-              if (k == "learner") c.learner = v;
-              else if (k == "competency") c.competency = v;
-              else if (k == "time") c.time = v;
-              else if (k == "score") c.score = v;
-              else if (k == "kind") c.kind = v;
-              else if (k == "weight") c.weight = v;
-              else if (k == "source") c.source = v;
-              else throw py::value_error("unknown column role '" + k + "'");
+              if (k == "learner")
+                c.learner = v;
+              else if (k == "competency")
+                c.competency = v;
+              else if (k == "time")
+                c.time = v;
+              else if (k == "score")
+                c.score = v;
+              else if (k == "kind")
+                c.kind = v;
+              else if (k == "weight")
+                c.weight = v;
+              else if (k == "source")
+                c.source = v;
+              else
+                throw py::value_error("unknown column role '" + k + "'");
             }
             const ingest_checks none;
             py::gil_scoped_release release;
@@ -275,7 +309,8 @@ kinds given to the constructor (or :meth:`add_kind`).
       .def(py::pickle(
           [](const evidence_log& log) {
             py::dict cols = py::cast(log).attr("_columns")();
-            return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(), cols);
+            return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
+                                  cols);
           },
           [](const py::tuple& t) {
             evidence_log log;
@@ -287,7 +322,8 @@ kinds given to the constructor (or :meth:`add_kind`).
             py::dict c = t[4].cast<py::dict>();
             auto lc = u32_array::ensure(c["learner"]), cc = u32_array::ensure(c["competency"]),
                  sc = u32_array::ensure(c["source"]), kc = u32_array::ensure(c["kind"]);
-            auto tv = f64_array::ensure(c["time"]), sv = f64_array::ensure(c["score"]), wv = f64_array::ensure(c["weight"]);
+            auto tv = f64_array::ensure(c["time"]), sv = f64_array::ensure(c["score"]),
+                 wv = f64_array::ensure(c["weight"]);
             evidence_columns b;
             b.size = static_cast<std::size_t>(lc.size());
             b.learner = {lc.data(), {learners.begin(), learners.end()}};

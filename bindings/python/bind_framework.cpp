@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/framework.hpp>
-
-#include <limits>
-
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <limits>
+#include <masterymap/framework.hpp>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -19,7 +18,8 @@ strength_set parse_filter(const py::object& s) {
   if (s.is_none()) return strength_set::all();
   if (py::isinstance<py::str>(s)) return strength_set{parse_strength(s.cast<std::string>())};
   unsigned bits = 0;
-  for (auto item : s) bits |= 1U << static_cast<unsigned>(parse_strength(py::cast<std::string>(item)));
+  for (auto item : s)
+    bits |= 1U << static_cast<unsigned>(parse_strength(py::cast<std::string>(item)));
   return strength_set::from_bits(static_cast<std::uint8_t>(bits));
 }
 
@@ -62,14 +62,15 @@ index_t resolve(const framework& f, const py::handle& key) {
 std::vector<index_t> as_indices(const framework& f, const index_array& a) {
   std::vector<index_t> v(a.data(), a.data() + a.size());
   for (index_t i : v)
-    if (i >= f.size()) throw py::index_error("competency index " + std::to_string(i) + " out of range");
+    if (i >= f.size())
+      throw py::index_error("competency index " + std::to_string(i) + " out of range");
   return v;
 }
 
 /// The batch closures (ancestors / descendants): an int or an index array in, numpy out.
-py::array_t<index_t> batch_closure(const framework& f, const py::object& roots, const py::object& s,
-                                   std::vector<index_t> (framework::*query)(const std::vector<index_t>&,
-                                                                            strength_set) const) {
+py::array_t<index_t> batch_closure(
+    const framework& f, const py::object& roots, const py::object& s,
+    std::vector<index_t> (framework::*query)(const std::vector<index_t>&, strength_set) const) {
   std::vector<index_t> r;
   if (py::isinstance<py::int_>(roots)) {
     r.push_back(resolve(f, roots));
@@ -137,7 +138,8 @@ Nothing is checked while adding, so input can arrive in any order.
 >>> b.add_competency("3.NF.A.1", title="Unit fractions", domain="NF", level=3)  # doctest: +ELLIPSIS
 <...>
 )pbdoc")
-      .def(py::init<std::string>(), py::arg("name") = "", "Starts an empty framework called ``name``.")
+      .def(py::init<std::string>(), py::arg("name") = "",
+           "Starts an empty framework called ``name``.")
       .def(
           "add_competency",
           [](framework_builder& b, std::string id, std::string title, std::string description,
@@ -176,8 +178,8 @@ Makes ``child`` a child of ``parent`` in the hierarchy (a child may have several
           "add_prerequisite",
           [](framework_builder& b, std::string competency, std::string requires_,
              const std::string& s, std::optional<double> min_level) -> framework_builder& {
-            return b.add_prerequisite(std::move(competency), std::move(requires_), parse_strength(s),
-                                      min_level);
+            return b.add_prerequisite(std::move(competency), std::move(requires_),
+                                      parse_strength(s), min_level);
           },
           py::arg("competency"), py::arg("requires"), py::arg("strength") = "required",
           py::arg("min_level") = py::none(), py::return_value_policy::reference_internal,
@@ -199,7 +201,8 @@ Says that ``competency`` requires ``requires``.
             const std::size_t n = ids.size();
             if ((titles && titles->size() != n) || (domains && domains->size() != n) ||
                 (levels && levels->size() != n))
-              throw std::invalid_argument("add_competencies: all columns must have the same length");
+              throw std::invalid_argument(
+                  "add_competencies: all columns must have the same length");
             py::gil_scoped_release release;
             for (std::size_t k = 0; k < n; ++k)
               b.add_competency(ids[k], titles ? (*titles)[k] : std::string(),
@@ -222,7 +225,8 @@ columns) of ids and, optionally, titles, domains and levels.
              const std::vector<std::string>& requires_, const py::object& s) -> framework_builder& {
             const std::size_t n = competencies.size();
             if (requires_.size() != n)
-              throw std::invalid_argument("add_prerequisites: competencies and requires differ in length");
+              throw std::invalid_argument(
+                  "add_prerequisites: competencies and requires differ in length");
             std::vector<strength> str;
             if (py::isinstance<py::str>(s)) {
               str.assign(n, parse_strength(s.cast<std::string>()));
@@ -232,7 +236,8 @@ columns) of ids and, optionally, titles, domains and levels.
                 throw std::invalid_argument("add_prerequisites: strength differs in length");
             }
             py::gil_scoped_release release;
-            for (std::size_t k = 0; k < n; ++k) b.add_prerequisite(competencies[k], requires_[k], str[k]);
+            for (std::size_t k = 0; k < n; ++k)
+              b.add_prerequisite(competencies[k], requires_[k], str[k]);
             return b;
           },
           py::arg("competencies"), py::arg("requires"), py::arg("strength") = "required",
@@ -251,7 +256,8 @@ Batch form of :meth:`add_prerequisite`: ``competencies[k]`` requires ``requires[
             py::gil_scoped_release release;
             return b.build(make_options(drop_cycle_edges, drop_duplicate_edges));
           },
-          py::kw_only(), py::arg("drop_cycle_edges") = false, py::arg("drop_duplicate_edges") = false,
+          py::kw_only(), py::arg("drop_cycle_edges") = false,
+          py::arg("drop_duplicate_edges") = false,
           R"pbdoc(
 Validates everything at once and freezes. The builder is unchanged and can be built again.
 
@@ -281,20 +287,26 @@ with :meth:`index_of` and :meth:`ids_of`. Safe to share between threads.
       .def("__len__", &framework::size)
       .def_property_readonly("edge_count", &framework::edge_count, "Number of prerequisite edges.")
       .def("__contains__", [](const framework& f, const std::string& id) { return f.contains(id); })
-      .def("__iter__", [](const framework& f) {
-        return py::iter(py::cast(ids_of(f, [&] {
-          std::vector<index_t> all(f.size());
-          for (index_t i = 0; i < f.size(); ++i) all[i] = i;
-          return all;
-        }())));
-      }, "Iterates over the competency ids in index order.")
-      .def("__getitem__", [](const framework& f, const py::object& key) { return f.at(resolve(f, key)); },
-           py::arg("key"), "The :class:`Competency` with this id (or index).")
-      .def("__repr__", [](const framework& f) {
-        return "<Framework " + py::repr(py::str(f.name())).cast<std::string>() + ": " +
-               std::to_string(f.size()) + " competencies, " + std::to_string(f.edge_count()) +
-               " prerequisites>";
-      })
+      .def(
+          "__iter__",
+          [](const framework& f) {
+            return py::iter(py::cast(ids_of(f, [&] {
+              std::vector<index_t> all(f.size());
+              for (index_t i = 0; i < f.size(); ++i) all[i] = i;
+              return all;
+            }())));
+          },
+          "Iterates over the competency ids in index order.")
+      .def(
+          "__getitem__",
+          [](const framework& f, const py::object& key) { return f.at(resolve(f, key)); },
+          py::arg("key"), "The :class:`Competency` with this id (or index).")
+      .def("__repr__",
+           [](const framework& f) {
+             return "<Framework " + py::repr(py::str(f.name())).cast<std::string>() + ": " +
+                    std::to_string(f.size()) + " competencies, " + std::to_string(f.edge_count()) +
+                    " prerequisites>";
+           })
       .def("__eq__", [](const framework& a, const framework& b) { return a == b; })
       .def(py::pickle([](const framework& f) { return f.to_json(-1); },
                       [](const std::string& s) { return framework::from_json(s); }))
@@ -372,11 +384,14 @@ A deterministic learning order: among ready competencies the earliest inserted c
 :param as_indices: return a ``uint32`` numpy array instead of ids
 )pbdoc")
       .def(
-          "depths", [](const framework& f) { return move_numpy(std::vector<std::uint32_t>(f.depths())); },
+          "depths",
+          [](const framework& f) { return move_numpy(std::vector<std::uint32_t>(f.depths())); },
           "Per index, the number of edges of the longest prerequisite chain ending there.")
       .def(
-          "depth", [](const framework& f, const py::object& id) { return f.depths()[resolve(f, id)]; },
-          py::arg("id"), "The length (in edges) of the longest prerequisite chain ending at ``id``.")
+          "depth",
+          [](const framework& f, const py::object& id) { return f.depths()[resolve(f, id)]; },
+          py::arg("id"),
+          "The length (in edges) of the longest prerequisite chain ending at ``id``.")
       .def(
           "longest_chain", [](const framework& f) { return ids_of(f, f.longest_chain()); },
           "The longest prerequisite chain, first prerequisite first.")
@@ -430,7 +445,8 @@ pairs in insertion order.
               pre[k] = es[k].prerequisite;
               dep[k] = es[k].dependent;
               str[k] = static_cast<std::uint8_t>(es[k].strength);
-              lvl[k] = es[k].min_level ? *es[k].min_level : std::numeric_limits<double>::quiet_NaN();
+              lvl[k] =
+                  es[k].min_level ? *es[k].min_level : std::numeric_limits<double>::quiet_NaN();
             }
             py::dict d;
             d["requires"] = move_numpy(std::move(pre));
@@ -444,10 +460,16 @@ The edges as numpy arrays: ``requires`` and ``competency`` (``uint32`` indices),
 (``uint8``: 0 required, 1 familiar, 2 recommended) and ``min_level`` (``float64``, NaN = none).
 )pbdoc")
       .def(
-          "children", [](const framework& f, const py::object& id) { return ids_of(f, f.children(resolve(f, id))); },
+          "children",
+          [](const framework& f, const py::object& id) {
+            return ids_of(f, f.children(resolve(f, id)));
+          },
           py::arg("id"), "The hierarchy children of ``id``.")
       .def(
-          "parents", [](const framework& f, const py::object& id) { return ids_of(f, f.parents(resolve(f, id))); },
+          "parents",
+          [](const framework& f, const py::object& id) {
+            return ids_of(f, f.parents(resolve(f, id)));
+          },
           py::arg("id"), "The hierarchy parents of ``id``.")
       .def(
           "hierarchy",

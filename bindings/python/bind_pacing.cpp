@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/evidence.hpp>
-#include <masterymap/pacing.hpp>
+#include <pybind11/stl.h>
 
 #include <cmath>
-
-#include <pybind11/stl.h>
+#include <masterymap/evidence.hpp>
+#include <masterymap/pacing.hpp>
 
 #include "bindings.hpp"
 #include "progression_py.hpp"
@@ -15,7 +14,9 @@ namespace masterymap::python {
 double to_seconds(const py::handle& t) {
   if (py::isinstance<py::str>(t)) {
     auto s = parse_time(t.cast<std::string>());
-    if (!s) throw py::value_error("not a time: '" + t.cast<std::string>() + "' (use ISO 8601 or seconds)");
+    if (!s)
+      throw py::value_error("not a time: '" + t.cast<std::string>() +
+                            "' (use ISO 8601 or seconds)");
     return *s;
   }
   if (py::isinstance<py::bool_>(t)) throw py::type_error("a time cannot be a bool");
@@ -39,9 +40,9 @@ py::dict pace_dict(const framework& fw, const pace_report& r) {
   d["acceleration"] = r.acceleration;
   d["needed_rate"] = r.needed_rate;
   d["projected_finish"] = opt_score(r.projected_finish);
-  d["projected_finish_date"] =
-      r.projected_finish && std::isfinite(*r.projected_finish) ? py::object(py::str(format_time(*r.projected_finish)))
-                                                                : py::object(py::none());
+  d["projected_finish_date"] = r.projected_finish && std::isfinite(*r.projected_finish)
+                                   ? py::object(py::str(format_time(*r.projected_finish)))
+                                   : py::object(py::none());
   d["days_ahead"] = r.days_ahead;
   d["remaining"] = id_list(fw, r.remaining);
   return d;
@@ -65,9 +66,10 @@ expected, total, expected_rate, actual_rate, acceleration (1.5 for a learner goi
 expected pace), needed_rate, projected_finish (seconds) and projected_finish_date, days_ahead,
 remaining. Rates are per day.
 )pbdoc")
-      .def(py::init([](const py::object& start, const py::object& target_date, const py::object& goals,
-                       const py::object& rate, const std::string& per, const py::object& calendar,
-                       bool include_prerequisites, double recent_days, double tolerance) {
+      .def(py::init([](const py::object& start, const py::object& target_date,
+                       const py::object& goals, const py::object& rate, const std::string& per,
+                       const py::object& calendar, bool include_prerequisites, double recent_days,
+                       double tolerance) {
              pace_plan p;
              p.start = to_seconds(start);
              p.target = to_seconds(target_date);
@@ -84,29 +86,37 @@ remaining. Rates are per day.
              if (!calendar.is_none())
                for (auto item : calendar) {
                  auto pair = item.cast<py::sequence>();
-                 if (pair.size() != 2) throw py::value_error("calendar entries are (date, cumulative count)");
+                 if (pair.size() != 2)
+                   throw py::value_error("calendar entries are (date, cumulative count)");
                  p.calendar.emplace_back(to_seconds(pair[0]), pair[1].cast<double>());
                }
              p.include_prerequisites = include_prerequisites;
              p.recent_days = recent_days;
              p.tolerance = tolerance;
-             if (!(p.target > p.start)) throw py::value_error("PacePlan: the target date must come after the start");
+             if (!(p.target > p.start))
+               throw py::value_error("PacePlan: the target date must come after the start");
              return p;
            }),
            py::arg("start"), py::arg("target_date"), py::arg("goals"), py::arg("rate") = py::none(),
-           py::arg("per") = "day", py::arg("calendar") = py::none(), py::arg("include_prerequisites") = false,
-           py::arg("recent_days") = 28.0, py::arg("tolerance") = 0.1)
+           py::arg("per") = "day", py::arg("calendar") = py::none(),
+           py::arg("include_prerequisites") = false, py::arg("recent_days") = 28.0,
+           py::arg("tolerance") = 0.1)
       .def_readonly("start", &pace_plan::start, "Seconds since the epoch.")
       .def_readonly("target_date", &pace_plan::target, "Seconds since the epoch.")
       .def_readonly("goals", &pace_plan::goals)
-      .def_readonly("rate", &pace_plan::expected_rate, "Expected competencies per day (None: calendar or linear).")
+      .def_readonly("rate", &pace_plan::expected_rate,
+                    "Expected competencies per day (None: calendar or linear).")
       .def_readonly("calendar", &pace_plan::calendar)
       .def_readonly("include_prerequisites", &pace_plan::include_prerequisites)
       .def_readonly("recent_days", &pace_plan::recent_days)
       .def_readonly("tolerance", &pace_plan::tolerance)
-      .def("expected_done", [](const pace_plan& p, std::size_t total, const py::object& t) {
-        return expected_done(p, total, to_seconds(t));
-      }, py::arg("total"), py::arg("when"), "Expected count done at a time, for a plan of ``total`` competencies.")
+      .def(
+          "expected_done",
+          [](const pace_plan& p, std::size_t total, const py::object& t) {
+            return expected_done(p, total, to_seconds(t));
+          },
+          py::arg("total"), py::arg("when"),
+          "Expected count done at a time, for a plan of ``total`` competencies.")
       .def("__repr__", [](const pace_plan& p) {
         return "<PacePlan " + format_time(p.start) + " -> " + format_time(p.target) + ", " +
                std::to_string(p.goals.size()) + " goals>";
@@ -122,8 +132,10 @@ remaining. Rates are per day.
         return pace_dict(p.framework(), pacing(p, a.v, plan, t));
       },
       py::arg("progression"), py::arg("plan"), py::arg("statuses"), py::arg("scores") = py::none(),
-      py::arg("last_evidence") = py::none(), py::arg("as_of") = py::none(), py::arg("today") = py::none());
-  m.def("_to_seconds", [](const py::object& t) { return to_seconds(t); }, py::arg("time"));
+      py::arg("last_evidence") = py::none(), py::arg("as_of") = py::none(),
+      py::arg("today") = py::none());
+  m.def(
+      "_to_seconds", [](const py::object& t) { return to_seconds(t); }, py::arg("time"));
 }
 
 }  // namespace masterymap::python

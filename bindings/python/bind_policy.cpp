@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+#include <pybind11/stl.h>
+
 #include <masterymap/engine.hpp>
 #include <masterymap/policy.hpp>
-
-#include <pybind11/stl.h>
 
 #include "bindings.hpp"
 
@@ -14,7 +14,8 @@ rollup_precedence parse_precedence(const std::string& s) {
   for (auto p : {rollup_precedence::rollup, rollup_precedence::evidence, rollup_precedence::either,
                  rollup_precedence::both})
     if (s == to_string(p)) return p;
-  throw py::value_error("rollup_precedence must be 'rollup', 'evidence', 'either' or 'both', not '" + s + "'");
+  throw py::value_error(
+      "rollup_precedence must be 'rollup', 'evidence', 'either' or 'both', not '" + s + "'");
 }
 
 // Adds the operands of a Python rollup call: ids, lists of ids, nested Rollups.
@@ -27,8 +28,10 @@ void add_items(rollup& r, const py::args& args, const py::object& ids) {
     } else if (x.is_none()) {
     } else {
       for (auto y : x) {
-        if (py::isinstance<rollup>(y)) r.add(y.cast<const rollup&>());
-        else r.add(py::cast<std::string>(y));
+        if (py::isinstance<rollup>(y))
+          r.add(y.cast<const rollup&>());
+        else
+          r.add(py::cast<std::string>(y));
       }
     }
   };
@@ -40,7 +43,8 @@ std::vector<std::pair<std::string, double>> pairs(const py::object& o) {
   std::vector<std::pair<std::string, double>> out;
   if (o.is_none()) return out;
   if (py::isinstance<py::dict>(o)) {
-    for (auto kv : o.cast<py::dict>()) out.emplace_back(kv.first.cast<std::string>(), kv.second.cast<double>());
+    for (auto kv : o.cast<py::dict>())
+      out.emplace_back(kv.first.cast<std::string>(), kv.second.cast<double>());
     return out;
   }
   return o.cast<std::vector<std::pair<std::string, double>>>();
@@ -73,7 +77,8 @@ scores in order of observation time (ties by insertion order); nothing is rounde
       .def_static("n_mastery", &method::n_mastery, py::arg("n") = 5)
       .def_static("power_law", &method::power_law)
       .def_static("bkt", &method::bkt, py::arg("threshold") = 0.95)
-      .def_property_readonly("name", [](const method& x) { return std::string(to_string(x.type())); })
+      .def_property_readonly("name",
+                             [](const method& x) { return std::string(to_string(x.type())); })
       .def_property_readonly("w", &method::w)
       .def_property_readonly("n", &method::n)
       .def_property_readonly("threshold", &method::threshold)
@@ -97,31 +102,34 @@ A mastery rule: an aggregation method plus conditions.
 :param pretest_counts: pre-tests also count toward the rating (default: exemption only).
 :param monotonic: once mastered, stays mastered (else recomputed).
 )pbdoc")
-      .def(py::init([](method meth, std::uint32_t min_evidence, std::vector<std::string> require_kinds,
-                       std::vector<std::string> ignore_kinds, std::optional<std::uint32_t> window_last,
-                       std::optional<double> window_days, std::optional<double> expires_after_days,
-                       std::optional<double> exempt_on_pretest, std::vector<std::string> exempt_confirm_kinds,
-                       bool pretest_counts, bool monotonic) {
-             rule r;
-             r.method = meth;
-             r.min_evidence = min_evidence;
-             r.require_kinds = std::move(require_kinds);
-             r.ignore_kinds = std::move(ignore_kinds);
-             r.window_last = window_last;
-             r.window_days = window_days;
-             r.expires_after_days = expires_after_days;
-             r.exempt_on_pretest = exempt_on_pretest;
-             r.exempt_confirm_kinds = std::move(exempt_confirm_kinds);
-             r.pretest_counts = pretest_counts;
-             r.monotonic = monotonic;
-             return r;
-           }),
+      .def(py::init(
+               [](method meth, std::uint32_t min_evidence, std::vector<std::string> require_kinds,
+                  std::vector<std::string> ignore_kinds, std::optional<std::uint32_t> window_last,
+                  std::optional<double> window_days, std::optional<double> expires_after_days,
+                  std::optional<double> exempt_on_pretest,
+                  std::vector<std::string> exempt_confirm_kinds, bool pretest_counts,
+                  bool monotonic) {
+                 rule r;
+                 r.method = meth;
+                 r.min_evidence = min_evidence;
+                 r.require_kinds = std::move(require_kinds);
+                 r.ignore_kinds = std::move(ignore_kinds);
+                 r.window_last = window_last;
+                 r.window_days = window_days;
+                 r.expires_after_days = expires_after_days;
+                 r.exempt_on_pretest = exempt_on_pretest;
+                 r.exempt_confirm_kinds = std::move(exempt_confirm_kinds);
+                 r.pretest_counts = pretest_counts;
+                 r.monotonic = monotonic;
+                 return r;
+               }),
            py::arg("method") = method::latest(), py::arg("min_evidence") = 1,
-           py::arg("require_kinds") = std::vector<std::string>{}, py::arg("ignore_kinds") = std::vector<std::string>{},
+           py::arg("require_kinds") = std::vector<std::string>{},
+           py::arg("ignore_kinds") = std::vector<std::string>{},
            py::arg("window_last") = py::none(), py::arg("window_days") = py::none(),
            py::arg("expires_after_days") = py::none(), py::arg("exempt_on_pretest") = py::none(),
-           py::arg("exempt_confirm_kinds") = std::vector<std::string>{}, py::arg("pretest_counts") = false,
-           py::arg("monotonic") = false)
+           py::arg("exempt_confirm_kinds") = std::vector<std::string>{},
+           py::arg("pretest_counts") = false, py::arg("monotonic") = false)
       .def_readwrite("method", &rule::method)
       .def_readwrite("min_evidence", &rule::min_evidence)
       .def_readwrite("require_kinds", &rule::require_kinds)
@@ -147,49 +155,70 @@ done when mastered, exceeded or exempt.
 >>> mm.Rollup.weighted_mean({"A": 2, "B": 1})
 >>> mm.Rollup.any_of(mm.Rollup.all_of(["A7", "A9"]), mm.Rollup.all_of(["A7", "A10"]))
 )pbdoc")
-      .def_static("all_of", [](const py::args& a, const py::object& ids) {
-        auto r = rollup::all_of();
-        add_items(r, a, ids);
-        return r;
-      }, py::arg("ids") = py::none(), "Every item done.")
-      .def_static("any_of", [](const py::args& a, const py::object& ids) {
-        auto r = rollup::any_of();
-        add_items(r, a, ids);
-        return r;
-      }, py::arg("ids") = py::none(), "At least one item done.")
-      .def_static("k_of_n", [](std::uint32_t k, const py::args& a, const py::object& ids) {
-        auto r = rollup::k_of_n(k);
-        add_items(r, a, ids);
-        return r;
-      }, py::arg("k"), py::arg("ids") = py::none(), "At least k items done.")
-      .def_static("points", [](double min_points, const py::object& points, std::vector<std::string> required) {
-        return rollup::points(min_points, pairs(points), std::move(required));
-      }, py::arg("min_points"), py::arg("points") = py::none(), py::arg("required") = std::vector<std::string>{},
-         "Every required item done and the points of done items reach ``min_points`` (Moodle's rule).")
-      .def_static("weighted_mean", [](const py::object& weights) { return rollup::weighted_mean(pairs(weights)); },
-                  py::arg("weights") = py::none(),
-                  "The weighted mean of the items' scores (exempt items left out) reaches mastery.")
-      .def_property_readonly("groups", [](const rollup& r) {
-        py::list out;
-        for (const auto& g : r.groups()) {
-          py::dict d;
-          d["op"] = to_string(g.kind);
-          d["k"] = g.k;
-          d["min_points"] = g.min_points;
-          py::list items;
-          for (const auto& it : g.items) {
-            py::dict x;
-            if (it.nested >= 0) x["group"] = it.nested;
-            else x["id"] = it.id;
-            x["value"] = it.value;
-            x["required"] = it.required;
-            items.append(x);
-          }
-          d["items"] = items;
-          out.append(d);
-        }
-        return out;
-      }, "The groups as dicts (group 0 is the top).")
+      .def_static(
+          "all_of",
+          [](const py::args& a, const py::object& ids) {
+            auto r = rollup::all_of();
+            add_items(r, a, ids);
+            return r;
+          },
+          py::arg("ids") = py::none(), "Every item done.")
+      .def_static(
+          "any_of",
+          [](const py::args& a, const py::object& ids) {
+            auto r = rollup::any_of();
+            add_items(r, a, ids);
+            return r;
+          },
+          py::arg("ids") = py::none(), "At least one item done.")
+      .def_static(
+          "k_of_n",
+          [](std::uint32_t k, const py::args& a, const py::object& ids) {
+            auto r = rollup::k_of_n(k);
+            add_items(r, a, ids);
+            return r;
+          },
+          py::arg("k"), py::arg("ids") = py::none(), "At least k items done.")
+      .def_static(
+          "points",
+          [](double min_points, const py::object& points, std::vector<std::string> required) {
+            return rollup::points(min_points, pairs(points), std::move(required));
+          },
+          py::arg("min_points"), py::arg("points") = py::none(),
+          py::arg("required") = std::vector<std::string>{},
+          "Every required item done and the points of done items reach ``min_points`` (Moodle's "
+          "rule).")
+      .def_static(
+          "weighted_mean",
+          [](const py::object& weights) { return rollup::weighted_mean(pairs(weights)); },
+          py::arg("weights") = py::none(),
+          "The weighted mean of the items' scores (exempt items left out) reaches mastery.")
+      .def_property_readonly(
+          "groups",
+          [](const rollup& r) {
+            py::list out;
+            for (const auto& g : r.groups()) {
+              py::dict d;
+              d["op"] = to_string(g.kind);
+              d["k"] = g.k;
+              d["min_points"] = g.min_points;
+              py::list items;
+              for (const auto& it : g.items) {
+                py::dict x;
+                if (it.nested >= 0)
+                  x["group"] = it.nested;
+                else
+                  x["id"] = it.id;
+                x["value"] = it.value;
+                x["required"] = it.required;
+                items.append(x);
+              }
+              d["items"] = items;
+              out.append(d);
+            }
+            return out;
+          },
+          "The groups as dicts (group 0 is the top).")
       .def("__eq__", [](const rollup& a, const rollup& b) { return a == b; })
       .def("__repr__", [](const rollup& r) { return "Rollup." + to_string(r); });
 
@@ -206,7 +235,8 @@ Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles.
 >>> policy.override(domain="NF", rule=mm.Rule(require_kinds=["discussion"]))
 >>> policy.rollup("3.NF", mm.Rollup.k_of_n(2))
 )pbdoc")
-      .def(py::init([](std::optional<scale> s, std::optional<rule> r, std::string name, const std::string& prec) {
+      .def(py::init([](std::optional<scale> s, std::optional<rule> r, std::string name,
+                       const std::string& prec) {
              policy p(s ? *s : scale::four_point(), r ? *r : rule{}, std::move(name));
              p.set_precedence(parse_precedence(prec));
              return p;
@@ -218,51 +248,73 @@ Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles.
       .def_property("rule", &policy::default_rule, &policy::set_default_rule, "The default rule.")
       .def(
           "override",
-          [](policy& p, std::optional<std::string> id, std::optional<std::string> domain, const rule& r) -> policy& {
+          [](policy& p, std::optional<std::string> id, std::optional<std::string> domain,
+             const rule& r) -> policy& {
             if (id.has_value() == domain.has_value())
               throw py::value_error("override: give either a competency id or domain=...");
-            if (id) p.override_competency(*id, r);
-            else p.override_domain(*domain, r);
+            if (id)
+              p.override_competency(*id, r);
+            else
+              p.override_domain(*domain, r);
             return p;
           },
-          py::arg("id") = py::none(), py::kw_only(), py::arg("domain") = py::none(), py::arg("rule"),
-          py::return_value_policy::reference_internal,
+          py::arg("id") = py::none(), py::kw_only(), py::arg("domain") = py::none(),
+          py::arg("rule"), py::return_value_policy::reference_internal,
           "Overrides the rule of one competency, or (``domain=``) of a domain. Returns the policy.")
       .def(
           "rollup",
-          [](policy& p, std::string parent, const rollup& r) -> policy& { return p.set_rollup(std::move(parent), r); },
+          [](policy& p, std::string parent, const rollup& r) -> policy& {
+            return p.set_rollup(std::move(parent), r);
+          },
           py::arg("parent"), py::arg("rollup"), py::return_value_policy::reference_internal,
           "Sets the rollup of a parent competency. Returns the policy.")
-      .def_property("default_rollup", &policy::default_rollup, &policy::set_default_rollup,
-                    "Rollup of every parent without its own (``None``: parents use their own evidence).")
       .def_property(
-          "rollup_precedence", [](const policy& p) { return std::string(to_string(p.precedence())); },
+          "default_rollup", &policy::default_rollup, &policy::set_default_rollup,
+          "Rollup of every parent without its own (``None``: parents use their own evidence).")
+      .def_property(
+          "rollup_precedence",
+          [](const policy& p) { return std::string(to_string(p.precedence())); },
           [](policy& p, const std::string& s) { p.set_precedence(parse_precedence(s)); })
-      .def_property_readonly("domain_rules", [](const policy& p) {
-        return std::map<std::string, rule>(p.domain_rules().begin(), p.domain_rules().end());
-      })
-      .def_property_readonly("competency_rules", [](const policy& p) {
-        return std::map<std::string, rule>(p.competency_rules().begin(), p.competency_rules().end());
-      })
-      .def_property_readonly("rollups", [](const policy& p) {
-        return std::map<std::string, rollup>(p.rollups().begin(), p.rollups().end());
-      })
-      .def("rule_for", [](const policy& p, const std::string& id, const std::string& domain) { return p.rule_for(id, domain); },
-           py::arg("id"), py::arg("domain") = "", "The rule that applies (competency, then domain, then default).")
+      .def_property_readonly("domain_rules",
+                             [](const policy& p) {
+                               return std::map<std::string, rule>(p.domain_rules().begin(),
+                                                                  p.domain_rules().end());
+                             })
+      .def_property_readonly("competency_rules",
+                             [](const policy& p) {
+                               return std::map<std::string, rule>(p.competency_rules().begin(),
+                                                                  p.competency_rules().end());
+                             })
+      .def_property_readonly("rollups",
+                             [](const policy& p) {
+                               return std::map<std::string, rollup>(p.rollups().begin(),
+                                                                    p.rollups().end());
+                             })
+      .def(
+          "rule_for",
+          [](const policy& p, const std::string& id, const std::string& domain) {
+            return p.rule_for(id, domain);
+          },
+          py::arg("id"), py::arg("domain") = "",
+          "The rule that applies (competency, then domain, then default).")
       .def("kinds", &policy::kinds, "Every evidence kind the policy names.")
       .def(
           "problems",
           [](const policy& p, const std::optional<framework>& fw) {
             return fw ? masterymap::problems(p, *fw) : p.problems();
           },
-          py::arg("framework") = py::none(), "Every problem, with field paths (also against a framework).")
+          py::arg("framework") = py::none(),
+          "Every problem, with field paths (also against a framework).")
       .def(
           "validate",
           [](const policy& p, const std::optional<framework>& fw) {
-            if (fw) masterymap::validate(p, *fw);
-            else p.validate();
+            if (fw)
+              masterymap::validate(p, *fw);
+            else
+              p.validate();
           },
-          py::arg("framework") = py::none(), ":raises PolicyError: listing every problem with its field path.")
+          py::arg("framework") = py::none(),
+          ":raises PolicyError: listing every problem with its field path.")
       .def("to_json", &policy::to_json, py::arg("indent") = 2,
            "Versioned JSON (``\"format\": \"masterymap.policy\"``).")
       .def_static("from_json", &policy::from_json, py::arg("text"), R"pbdoc(

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/progression.hpp>
-
-#include <cmath>
-
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <cmath>
+#include <masterymap/progression.hpp>
 
 #include "bindings.hpp"
 #include "progression_py.hpp"
@@ -20,21 +19,26 @@ view_args::view_args(const progression& p, const py::object& statuses, const py:
   v.statuses = reinterpret_cast<const status*>(st.data());
   v.size = p.size();
   for (std::size_t i = 0; i < p.size(); ++i)
-    if (st.data()[i] > static_cast<std::uint8_t>(status::expired)) throw py::value_error("statuses: bad status code");
+    if (st.data()[i] > static_cast<std::uint8_t>(status::expired))
+      throw py::value_error("statuses: bad status code");
   if (!scores.is_none()) {
     sc = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(scores);
-    if (!sc || static_cast<std::size_t>(sc.size()) != p.size()) throw py::value_error("scores: wrong length");
+    if (!sc || static_cast<std::size_t>(sc.size()) != p.size())
+      throw py::value_error("scores: wrong length");
     v.scores = sc.data();
   }
   if (!last_evidence.is_none()) {
     le = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(last_evidence);
-    if (!le || static_cast<std::size_t>(le.size()) != p.size()) throw py::value_error("last_evidence: wrong length");
+    if (!le || static_cast<std::size_t>(le.size()) != p.size())
+      throw py::value_error("last_evidence: wrong length");
     v.last_evidence = le.data();
   }
   if (!as_of.is_none()) v.as_of = as_of.cast<double>();
 }
 
-py::object opt_score(const std::optional<double>& x) { return x ? py::object(py::float_(*x)) : py::object(py::none()); }
+py::object opt_score(const std::optional<double>& x) {
+  return x ? py::object(py::float_(*x)) : py::object(py::none());
+}
 
 py::list id_list(const framework& fw, const std::vector<index_t>& v) {
   py::list out;
@@ -124,7 +128,8 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
           "Recently learned: done, and no gating dependent done yet.")
       .def(
           "blocked_by",
-          [](const progression& p, const py::object& id, const py::object& st, const py::object& sc) {
+          [](const progression& p, const py::object& id, const py::object& st,
+             const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
             const index_t t = indices(p.framework(), id).at(0);
             std::vector<blocker> bs;
@@ -165,8 +170,8 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
           "Unmastered prerequisites under work with evidence, most undermining first (dicts).")
       .def(
           "path_to",
-          [](const progression& p, const py::object& goals, const py::object& st, const py::object& sc,
-             std::optional<double> rate_per_day) {
+          [](const progression& p, const py::object& goals, const py::object& st,
+             const py::object& sc, std::optional<double> rate_per_day) {
             view_args a(p, st, sc, py::none(), py::none());
             const auto g = indices(p.framework(), goals);
             learning_path lp;
@@ -183,13 +188,15 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
             d["days"] = opt_score(lp.days);
             return d;
           },
-          py::arg("goals"), py::arg("statuses"), py::arg("scores") = py::none(), py::arg("rate_per_day") = py::none(),
+          py::arg("goals"), py::arg("statuses"), py::arg("scores") = py::none(),
+          py::arg("rate_per_day") = py::none(),
           "An ordered plan to the goals: dict(goals, steps, length, days).")
       .def(
           "recommend",
-          [](const progression& p, std::size_t k, const py::object& st, const py::object& sc, const py::object& le,
-             const py::object& as_of, const py::object& goals, double unlock_weight, double goal_weight,
-             double level_weight, double recency_weight, double gap_weight, double recency_days) {
+          [](const progression& p, std::size_t k, const py::object& st, const py::object& sc,
+             const py::object& le, const py::object& as_of, const py::object& goals,
+             double unlock_weight, double goal_weight, double level_weight, double recency_weight,
+             double gap_weight, double recency_days) {
             view_args a(p, st, sc, le, as_of);
             recommend_options o;
             o.goals = indices(p.framework(), goals);
@@ -213,17 +220,20 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
               d["reasons"] = x.reasons;
               d["unlocks"] = id_list(p.framework(), x.unlocks);
               d["repairs"] = id_list(p.framework(), x.repairs);
-              d["goal_distance"] = x.goal_distance ? py::object(py::int_(*x.goal_distance)) : py::object(py::none());
+              d["goal_distance"] =
+                  x.goal_distance ? py::object(py::int_(*x.goal_distance)) : py::object(py::none());
               d["level"] = x.level ? py::object(py::int_(*x.level)) : py::object(py::none());
               d["days_since_evidence"] = opt_score(x.days_since_evidence);
               out.append(d);
             }
             return out;
           },
-          py::arg("k"), py::arg("statuses"), py::arg("scores") = py::none(), py::arg("last_evidence") = py::none(),
-          py::arg("as_of") = py::none(), py::arg("goals") = py::none(), py::arg("unlock_weight") = 1.0,
-          py::arg("goal_weight") = 2.0, py::arg("level_weight") = 1.0, py::arg("recency_weight") = 1.0,
-          py::arg("gap_weight") = 1.0, py::arg("recency_days") = 14.0,
+          py::arg("k"), py::arg("statuses"), py::arg("scores") = py::none(),
+          py::arg("last_evidence") = py::none(), py::arg("as_of") = py::none(),
+          py::arg("goals") = py::none(), py::arg("unlock_weight") = 1.0,
+          py::arg("goal_weight") = 2.0, py::arg("level_weight") = 1.0,
+          py::arg("recency_weight") = 1.0, py::arg("gap_weight") = 1.0,
+          py::arg("recency_days") = 14.0,
           R"pbdoc(The top ``k`` of the frontier, each a dict with its score and reasons.
 
 score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
@@ -232,7 +242,8 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
 + gap_weight * competencies with evidence it undermines. Ties go to learning order.)pbdoc")
       .def(
           "level",
-          [](const progression& p, const std::string& domain, const py::object& st, const py::object& sc) {
+          [](const progression& p, const std::string& domain, const py::object& st,
+             const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
             return level_dict(p.framework(), p.level(a.v, domain));
           },
@@ -246,7 +257,8 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
             for (const auto& l : p.levels(a.v)) out.append(level_dict(p.framework(), l));
             return out;
           },
-          py::arg("statuses"), py::arg("scores") = py::none(), "``level`` for every leveled domain.")
+          py::arg("statuses"), py::arg("scores") = py::none(),
+          "``level`` for every leveled domain.")
       .def("code_label", &progression::code_label, py::arg("code"),
            "Text of an attainment code: 'mastered', 'started', or a rating label.")
       .def("__repr__", [](const progression& p) {

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/roster.hpp>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
 
 #include <cmath>
 #include <cstring>
-
-#include <pybind11/numpy.h>
-#include <pybind11/stl.h>
+#include <masterymap/roster.hpp>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -82,40 +81,65 @@ Reads are thread-safe while no ingest runs.
           py::arg("kind"), py::arg("weight"), py::arg("source"))
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
-      .def_property_readonly("log", &roster::log, py::return_value_policy::reference_internal,
-                             "Every piece of evidence ingested (read-only use; grows with each ingest).")
-      .def_property_readonly("as_of", [](const roster& r) -> py::object {
-        return std::isnan(r.as_of()) ? py::object(py::none()) : py::object(py::float_(r.as_of()));
-      }, "The evaluation time of the tables (seconds), None before any evidence.")
-      .def_property_readonly("learners", &roster::learners, "Learner ids, in order of first appearance.")
+      .def_property_readonly(
+          "log", &roster::log, py::return_value_policy::reference_internal,
+          "Every piece of evidence ingested (read-only use; grows with each ingest).")
+      .def_property_readonly(
+          "as_of",
+          [](const roster& r) -> py::object {
+            return std::isnan(r.as_of()) ? py::object(py::none())
+                                         : py::object(py::float_(r.as_of()));
+          },
+          "The evaluation time of the tables (seconds), None before any evidence.")
+      .def_property_readonly("learners", &roster::learners,
+                             "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
       .def("__len__", &roster::size)
-      .def("__contains__", [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
+      .def("__contains__",
+           [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
       .def_property_readonly("progression", &roster::progression)
-      .def("status_codes", [](const roster& r) {
-        std::vector<std::uint8_t> v(r.statuses().size());
-        if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
-        return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
-      }, "Status codes (indexing STATUSES), learners x competencies (a copy).")
-      .def("scores", [](const roster& r) {
-        return move_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
-                        static_cast<py::ssize_t>(r.competencies()));
-      }, "Scores (NaN = none), learners x competencies (a copy).")
-      .def("rating_codes", [](const roster& r) {
-        return move_numpy(std::vector<std::int8_t>(r.ratings()), static_cast<py::ssize_t>(r.size()),
-                        static_cast<py::ssize_t>(r.competencies()));
-      }, "Rating indices on the scale (-1 = none), learners x competencies (a copy).")
-      .def("frontier_matrix", [](const roster& r) {
-        std::vector<std::uint8_t> f(r.size() * r.competencies());
-        {
-          py::gil_scoped_release rel;
-          r.frontier_matrix(f.data());
-        }
-        return move_numpy(std::move(f), static_cast<py::ssize_t>(r.size()), static_cast<py::ssize_t>(r.competencies()));
-      }, "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
-      .def("last_evidence", [](const roster& r, const std::string& id) {
-        return move_numpy(r.last_evidence(r.index_of(id)));
-      }, py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
+      .def(
+          "status_codes",
+          [](const roster& r) {
+            std::vector<std::uint8_t> v(r.statuses().size());
+            if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
+            return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()),
+                              static_cast<py::ssize_t>(r.competencies()));
+          },
+          "Status codes (indexing STATUSES), learners x competencies (a copy).")
+      .def(
+          "scores",
+          [](const roster& r) {
+            return move_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
+                              static_cast<py::ssize_t>(r.competencies()));
+          },
+          "Scores (NaN = none), learners x competencies (a copy).")
+      .def(
+          "rating_codes",
+          [](const roster& r) {
+            return move_numpy(std::vector<std::int8_t>(r.ratings()),
+                              static_cast<py::ssize_t>(r.size()),
+                              static_cast<py::ssize_t>(r.competencies()));
+          },
+          "Rating indices on the scale (-1 = none), learners x competencies (a copy).")
+      .def(
+          "frontier_matrix",
+          [](const roster& r) {
+            std::vector<std::uint8_t> f(r.size() * r.competencies());
+            {
+              py::gil_scoped_release rel;
+              r.frontier_matrix(f.data());
+            }
+            return move_numpy(std::move(f), static_cast<py::ssize_t>(r.size()),
+                              static_cast<py::ssize_t>(r.competencies()));
+          },
+          "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
+      .def(
+          "last_evidence",
+          [](const roster& r, const std::string& id) {
+            return move_numpy(r.last_evidence(r.index_of(id)));
+          },
+          py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(
           "_levels",
           [](const roster& r, const std::string& domain) {
@@ -216,8 +240,9 @@ Reads are thread-safe while no ingest runs.
           py::arg("path"), py::kw_only(), py::arg("threads") = 0,
           "Restores a roster written by :meth:`save` (raises ParseError on a bad file).")
       .def("__repr__", [](const roster& r) {
-        return "<Roster: " + std::to_string(r.size()) + " learners, " + std::to_string(r.competencies()) +
-               " competencies, " + std::to_string(r.log().size()) + " evidence rows>";
+        return "<Roster: " + std::to_string(r.size()) + " learners, " +
+               std::to_string(r.competencies()) + " competencies, " +
+               std::to_string(r.log().size()) + " evidence rows>";
       });
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/scale.hpp>
-
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <masterymap/scale.hpp>
 
 #include "bindings.hpp"
 
@@ -41,13 +41,15 @@ small tolerance (``tolerance``), because evidence scores are stored as 32-bit fl
            py::arg("ratings"), py::arg("mastery"), py::arg("exceeds") = py::none(),
            py::arg("continuous") = false, py::arg("name") = "")
       .def_static("four_point", &scale::four_point,
-                  "1 Beginning, 2 Developing, 3 Proficient, 4 Advanced; mastery Proficient, exceeds Advanced.")
+                  "1 Beginning, 2 Developing, 3 Proficient, 4 Advanced; mastery Proficient, "
+                  "exceeds Advanced.")
       .def_static("percent", &scale::percent, py::arg("threshold") = 80.0, R"pbdoc(
 A continuous scale of fractions with mastery at ``threshold / 100``: scores are raw fractions
 in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
 )pbdoc")
-      .def_static("competent_scale", &scale::competent_scale,
-                  "Not Yet Competent 0 / Competent 1 / Beyond Competent 2 / Advanced 3; mastery Competent.")
+      .def_static(
+          "competent_scale", &scale::competent_scale,
+          "Not Yet Competent 0 / Competent 1 / Beyond Competent 2 / Advanced 3; mastery Competent.")
       .def_static("letter", &scale::letter, "F 0, D 1, C 2, B 3, A 4; mastery C, exceeds A.")
       .def_property_readonly("name", &scale::name)
       .def_property_readonly(
@@ -58,11 +60,12 @@ in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
             return out;
           },
           "The ``(label, value)`` pairs, ascending.")
-      .def_property_readonly("labels", [](const scale& s) {
-        std::vector<std::string> out;
-        for (const auto& r : s.ratings()) out.push_back(r.label);
-        return out;
-      })
+      .def_property_readonly("labels",
+                             [](const scale& s) {
+                               std::vector<std::string> out;
+                               for (const auto& r : s.ratings()) out.push_back(r.label);
+                               return out;
+                             })
       .def_property_readonly("mastery", &scale::mastery_label, "Label of the mastery rating.")
       .def_property_readonly("mastery_value", &scale::mastery_value)
       .def_property_readonly(
@@ -74,13 +77,15 @@ in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
           "Label of the exceeds rating, or ``None``.")
       .def_property_readonly("exceeds_value", &scale::exceeds_value)
       .def_property_readonly("continuous", &scale::continuous)
-      .def_property_readonly("score_range",
-                             [](const scale& s) { return std::make_pair(s.score_min(), s.score_max()); },
-                             "``(min, max)`` a score may take.")
+      .def_property_readonly(
+          "score_range",
+          [](const scale& s) { return std::make_pair(s.score_min(), s.score_max()); },
+          "``(min, max)`` a score may take.")
       .def_property_readonly("tolerance", &scale::tolerance)
       .def("label_of", &scale::label_of, py::arg("score"),
            "Label of the highest rating at or below ``score`` (``None`` below the lowest).")
-      .def("value_of", &scale::value_of, py::arg("label"), "Value of a rating label (``None`` if unknown).")
+      .def("value_of", &scale::value_of, py::arg("label"),
+           "Value of a rating label (``None`` if unknown).")
       .def("reaches_mastery", &scale::reaches_mastery, py::arg("score"))
       .def(
           "from_fraction",

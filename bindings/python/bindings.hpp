@@ -3,11 +3,10 @@
 #ifndef MASTERYMAP_PYTHON_BINDINGS_HPP
 #define MASTERYMAP_PYTHON_BINDINGS_HPP
 
-#include <vector>
+#include <pybind11/pybind11.h>
 
 #include <masterymap/error.hpp>
-
-#include <pybind11/pybind11.h>
+#include <vector>
 
 namespace masterymap::python {
 namespace py = pybind11;

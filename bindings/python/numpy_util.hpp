@@ -4,12 +4,12 @@
 #ifndef MASTERYMAP_PYTHON_NUMPY_UTIL_HPP
 #define MASTERYMAP_PYTHON_NUMPY_UTIL_HPP
 
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
 #include <cstring>
 #include <utility>
 #include <vector>
-
-#include <pybind11/numpy.h>
-#include <pybind11/pybind11.h>
 
 namespace masterymap::python {
 namespace py = pybind11;
@@ -21,8 +21,8 @@ template <typename T, typename A>
 py::array_t<T> move_numpy(std::vector<T, A>&& v) {
   auto* heap = new std::vector<T, A>(std::move(v));
   py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
-  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
-                        heap->data(), owner);
+  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())},
+                        {static_cast<py::ssize_t>(sizeof(T))}, heap->data(), owner);
 }
 
 /// A C-ordered rows x cols array taking over `v` (size rows * cols) without copying.
@@ -30,8 +30,10 @@ template <typename T, typename A>
 py::array_t<T> move_numpy(std::vector<T, A>&& v, py::ssize_t rows, py::ssize_t cols) {
   auto* heap = new std::vector<T, A>(std::move(v));
   py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
-  return py::array_t<T>({rows, cols}, {static_cast<py::ssize_t>(sizeof(T)) * cols, static_cast<py::ssize_t>(sizeof(T))},
-                        heap->data(), owner);
+  return py::array_t<T>(
+      {rows, cols},
+      {static_cast<py::ssize_t>(sizeof(T)) * cols, static_cast<py::ssize_t>(sizeof(T))},
+      heap->data(), owner);
 }
 
 /// A 1-D array with a copy of `v` (for data the C++ object keeps).

@@ -4,12 +4,11 @@
 #ifndef MASTERYMAP_PYTHON_PROGRESSION_PY_HPP
 #define MASTERYMAP_PYTHON_PROGRESSION_PY_HPP
 
-#include <masterymap/pacing.hpp>
-#include <masterymap/progression.hpp>
-
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <masterymap/pacing.hpp>
+#include <masterymap/progression.hpp>
 #include <optional>
 #include <vector>
 

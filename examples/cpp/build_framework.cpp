@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // Build a small framework in code, see validation at work, and query it.
-#include <masterymap/masterymap.hpp>
-
 #include <iostream>
+#include <masterymap/masterymap.hpp>
 
 namespace mm = masterymap;
 

@@ -6,7 +6,6 @@
 #define MASTERYMAP_EXAMPLES_CCSS_HPP
 
 #include <masterymap/csv.hpp>
-
 #include <string>
 
 namespace ccss {

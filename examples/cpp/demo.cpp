@@ -4,13 +4,12 @@
 // curriculum team wants to see first.
 //
 //   masterymap_demo [data-dir] [standard]
-#include <masterymap/masterymap.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <masterymap/masterymap.hpp>
 #include <string>
 #include <vector>
 
@@ -43,11 +42,14 @@ int main(int argc, char** argv) {
     for (int k = 0; k < 7; ++k) {
       const auto t0 = std::chrono::steady_clock::now();
       (void)ccss::load(dir);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("CSV read + validate: %.2f ms (median of 7); acyclic, so every standard has a "
-                "learning order\n\n", ms[3]);
+    std::printf(
+        "CSV read + validate: %.2f ms (median of 7); acyclic, so every standard has a "
+        "learning order\n\n",
+        ms[3]);
 
     // Domains and grades.
     std::cout << "Domains (standards per grade):\n";
@@ -62,7 +64,8 @@ int main(int argc, char** argv) {
         name = c.metadata.count("domain_name") ? c.metadata.at("domain_name") : "";
       }
       std::string grades;
-      for (const auto& [lvl, g] : per_grade) grades += " " + g.first + ":" + std::to_string(g.second);
+      for (const auto& [lvl, g] : per_grade)
+        grades += " " + g.first + ":" + std::to_string(g.second);
       std::printf("  %-8s %-40s%s\n", d.c_str(), shorten(name, 40).c_str(), grades.c_str());
     }
 
@@ -70,7 +73,8 @@ int main(int argc, char** argv) {
     const auto chain = fw.longest_chain();
     std::printf("\nLongest prerequisite chain: %zu edges\n  ", chain.size() - 1);
     for (std::size_t k = 0; k < chain.size(); ++k)
-      std::cout << fw.id_of(chain[k]) << (k + 1 < chain.size() ? (k % 8 == 7 ? " ->\n  " : " -> ") : "\n");
+      std::cout << fw.id_of(chain[k])
+                << (k + 1 < chain.size() ? (k % 8 == 7 ? " ->\n  " : " -> ") : "\n");
 
     // A chosen standard.
     const mm::index_t goal_index = fw.index_of(goal);
@@ -83,17 +87,21 @@ int main(int argc, char** argv) {
     const auto all = fw.prerequisites(goal_index, true);
     std::printf("  all %zu prerequisites, in learning order:\n    ", all.size());
     for (std::size_t k = 0; k < all.size(); ++k)
-      std::cout << fw.id_of(all[k]) << (k + 1 < all.size() ? (k % 8 == 7 ? ",\n    " : ", ") : "\n");
+      std::cout << fw.id_of(all[k])
+                << (k + 1 < all.size() ? (k % 8 == 7 ? ",\n    " : ", ") : "\n");
     std::printf("  it unlocks %zu later standards\n", fw.dependents(goal_index, true).size());
 
     // A curriculum lint.
     const auto red = fw.redundant_prerequisites();
-    std::printf("\nRedundant prerequisite links (implied by longer paths): %zu, e.goal_index.\n", red.size());
+    std::printf("\nRedundant prerequisite links (implied by longer paths): %zu, e.goal_index.\n",
+                red.size());
     for (std::size_t k = 0; k < red.size() && k < 3; ++k)
-      std::printf("  %s -> %s\n", fw.id_of(red[k].prerequisite).c_str(), fw.id_of(red[k].dependent).c_str());
+      std::printf("  %s -> %s\n", fw.id_of(red[k].prerequisite).c_str(),
+                  fw.id_of(red[k].dependent).c_str());
 
     // Mastery: a school's policy file, and a few learners' evidence on grade 3-4 fractions.
-    const mm::policy pol = mm::policy::from_json(mm::read_text_file(dir + "/policy_four_point.json"));
+    const mm::policy pol =
+        mm::policy::from_json(mm::read_text_file(dir + "/policy_four_point.json"));
     const mm::engine eng(fw, pol);  // validates the policy against the framework
     mm::evidence_log log;
     log.read_csv(dir + "/evidence_demo.csv", {}, eng.checks());
@@ -111,7 +119,8 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     const mm::learner_state ana = eng.evaluate(log, "ana");
-    std::cout << "\nWhy is ana's 3.NF.A.3 not mastered yet?\n" << ana.explain("3.NF.A.3", log).text << "\n";
+    std::cout << "\nWhy is ana's 3.NF.A.3 not mastered yet?\n"
+              << ana.explain("3.NF.A.3", log).text << "\n";
 
     // Progression: a whole class in a roster; one learner's frontier, gaps, levels and pace.
     // Maya has mastered grades K-3 (a formative check and the teacher's discussion on each
@@ -125,7 +134,8 @@ int main(int argc, char** argv) {
       const bool started_g4 = g == 4 && (c.domain == "NF" || c.domain == "OA");
       if ((g <= 3 && c.id != "3.NF.A.1") || started_g4) {
         maya.emplace_back("maya", c.id, t += 3600, 3.0, "formative", 1.0, "Ms. Rivera");
-        if (!started_g4) maya.emplace_back("maya", c.id, t += 600, 3.0, "discussion", 1.0, "Ms. Rivera");
+        if (!started_g4)
+          maya.emplace_back("maya", c.id, t += 600, 3.0, "discussion", 1.0, "Ms. Rivera");
       }
     }
     roster.ingest(maya);
@@ -137,7 +147,8 @@ int main(int argc, char** argv) {
     std::printf("\nRoster: %zu learners. Maya:\n", roster.learners().size());
     const auto frontier = prog.frontier(v);
     std::printf("  ready to learn (%zu):", frontier.size());
-    for (std::size_t k = 0; k < frontier.size() && k < 10; ++k) std::printf(" %s", fw.id_of(frontier[k]).c_str());
+    for (std::size_t k = 0; k < frontier.size() && k < 10; ++k)
+      std::printf(" %s", fw.id_of(frontier[k]).c_str());
     std::printf("%s\n", frontier.size() > 10 ? " ..." : "");
     for (const auto& g : prog.gaps(v)) {
       std::printf("  gap %s undermines %zu:", g.id.c_str(), g.undermines.size());
@@ -159,9 +170,10 @@ int main(int argc, char** argv) {
     plan.target = *mm::parse_time("2027-06-15T00:00:00Z");
     for (auto c : fw.competencies_in("NF", 4)) plan.goals.push_back(fw.id_of(c));
     const auto pace = mm::pacing(prog, v, plan);
-    std::printf("  pace toward grade 4 fractions by 2027-06-15: %s, %zu of %zu done (%.1f expected), "
-                "%.2fx the expected rate\n",
-                mm::to_string(pace.status), pace.done, pace.total, pace.expected, pace.acceleration);
+    std::printf(
+        "  pace toward grade 4 fractions by 2027-06-15: %s, %zu of %zu done (%.1f expected), "
+        "%.2fx the expected rate\n",
+        mm::to_string(pace.status), pace.done, pace.total, pace.expected, pace.acceleration);
   } catch (const mm::error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

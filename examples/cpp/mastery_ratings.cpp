@@ -2,12 +2,11 @@
 // Copyright 2026 The masterymap authors
 // Mastery ratings for a few learners on a small framework, under a school's policy file;
 // prints the ratings and one explanation.
-#include <masterymap/engine.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <masterymap/engine.hpp>
 #include <string>
 
 #ifndef MASTERYMAP_EXAMPLE_DATA
@@ -51,12 +50,19 @@ int main() {
   const ratings_table r = eng.rate_all(log);
   std::cout << to_string(log) << "\n\nlearner  competency  status                  score  rating\n";
   for (std::size_t k = 0; k < r.learner.size(); ++k) {
-    const auto rating = r.ratings[k] >= 0 ? pol.scale().ratings()[static_cast<std::size_t>(r.ratings[k])].label : "";
-    std::cout << r.learners[r.learner[k]] << (r.learners[r.learner[k]].size() < 8 ? std::string(8 - r.learners[r.learner[k]].size(), ' ') : "")
-              << " " << fw.id_of(r.competency[k]) << std::string(12 - fw.id_of(r.competency[k]).size(), ' ')
-              << to_string(r.statuses[k]) << std::string(24 - std::string(to_string(r.statuses[k])).size(), ' ')
-              << (std::isnan(r.scores[k]) ? std::string("-") : std::to_string(r.scores[k]).substr(0, 5)) << "  "
-              << rating << "\n";
+    const auto rating = r.ratings[k] >= 0
+                            ? pol.scale().ratings()[static_cast<std::size_t>(r.ratings[k])].label
+                            : "";
+    std::cout << r.learners[r.learner[k]]
+              << (r.learners[r.learner[k]].size() < 8
+                      ? std::string(8 - r.learners[r.learner[k]].size(), ' ')
+                      : "")
+              << " " << fw.id_of(r.competency[k])
+              << std::string(12 - fw.id_of(r.competency[k]).size(), ' ') << to_string(r.statuses[k])
+              << std::string(24 - std::string(to_string(r.statuses[k])).size(), ' ')
+              << (std::isnan(r.scores[k]) ? std::string("-")
+                                          : std::to_string(r.scores[k]).substr(0, 5))
+              << "  " << rating << "\n";
   }
   std::cout << "\n" << eng.evaluate(log, "ana").explain("3.NF.A.1", log).text;
   return 0;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // A learner on the Common Core map: frontier, gaps, level per domain, recommendations and pace.
-#include <masterymap/masterymap.hpp>
-
 #include <cstdio>
+#include <masterymap/masterymap.hpp>
 #include <string>
 
 #include "ccss.hpp"
@@ -20,7 +19,8 @@ int main() {
   for (const auto& c : fw.competencies()) {
     const int g = c.level.value_or(99);
     if (g <= 3 && c.id != "3.NF.A.1") ev.emplace_back("maya", c.id, t += 3600, 3.0);
-    if (g == 4 && (c.domain == "NF" || c.domain == "OA")) ev.emplace_back("maya", c.id, t += 3600, 3.0);
+    if (g == 4 && (c.domain == "NF" || c.domain == "OA"))
+      ev.emplace_back("maya", c.id, t += 3600, 3.0);
   }
   roster.ingest(ev);
   const std::size_t l = roster.index_of("maya");
@@ -42,8 +42,9 @@ int main() {
   for (const auto& lv : prog.levels(v))
     if (lv.level || lv.next_done > 0)
       std::printf("domain %-4s level %s, next %s: %zu/%zu\n", lv.domain.c_str(),
-                lv.level ? std::to_string(*lv.level).c_str() : "-",
-                lv.next_level ? std::to_string(*lv.next_level).c_str() : "-", lv.next_done, lv.next_total);
+                  lv.level ? std::to_string(*lv.level).c_str() : "-",
+                  lv.next_level ? std::to_string(*lv.next_level).c_str() : "-", lv.next_done,
+                  lv.next_total);
   for (const auto& r : prog.recommend(v, 3)) {
     std::printf("next: %s (score %.2f)", r.id.c_str(), r.score);
     for (const auto& why : r.reasons) std::printf("; %s", why.c_str());
@@ -55,7 +56,7 @@ int main() {
   for (auto c : fw.competencies_in("NF", 4)) plan.goals.push_back(fw.id_of(c));
   for (auto c : fw.competencies_in("NF", 5)) plan.goals.push_back(fw.id_of(c));
   const auto pace = mm::pacing(prog, v, plan);
-  std::printf("pace: %s, %zu of %zu done (%.1f expected), %.2fx the expected rate\n", mm::to_string(pace.status),
-              pace.done, pace.total, pace.expected, pace.acceleration);
+  std::printf("pace: %s, %zu of %zu done (%.1f expected), %.2fx the expected rate\n",
+              mm::to_string(pace.status), pace.done, pace.total, pace.expected, pace.acceleration);
   return 0;
 }

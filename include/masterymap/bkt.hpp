@@ -6,15 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <masterymap/config.hpp>
-#include <masterymap/error.hpp>
 
 /// Bayesian Knowledge Tracing (Corbett & Anderson 1995): a two-state hidden Markov model per
 /// skill, fitted by expectation-maximisation, with batch prediction and an O(1) online tracer.
@@ -39,8 +38,9 @@ struct column_names {
   std::string learner = "user_id";
   std::string skill = "skill_name";
   std::string correct = "correct";
-  std::string order;       ///< optional: sort key of the responses (rows are chronological if empty)
-  std::string item_class;  ///< optional: item class for per-class guess/slip (`multigs`), e.g. "template_id"
+  std::string order;  ///< optional: sort key of the responses (rows are chronological if empty)
+  std::string item_class;  ///< optional: item class for per-class guess/slip (`multigs`), e.g.
+                           ///< "template_id"
 };
 
 /// Options of `read_csv` / `parse_csv`.
@@ -74,20 +74,18 @@ class MASTERYMAP_API dataset {
   /// `item_class` may be empty. Codes must index the name lists.
   /// \throws std::invalid_argument on mismatched lengths, codes out of range, non-binary
   ///         `correct` values, empty names or duplicate names.
-  [[nodiscard]] static dataset from_codes(std::vector<std::uint32_t> learner,
-                                          std::vector<std::string> learner_names,
-                                          std::vector<std::uint32_t> skill,
-                                          std::vector<std::string> skill_names,
-                                          std::vector<std::uint8_t> correct,
-                                          std::vector<double> order = {},
-                                          std::vector<std::uint32_t> item_class = {},
-                                          std::vector<std::string> class_names = {});
+  [[nodiscard]] static dataset from_codes(
+      std::vector<std::uint32_t> learner, std::vector<std::string> learner_names,
+      std::vector<std::uint32_t> skill, std::vector<std::string> skill_names,
+      std::vector<std::uint8_t> correct, std::vector<double> order = {},
+      std::vector<std::uint32_t> item_class = {}, std::vector<std::string> class_names = {});
 
   /// Applies a multi-skill policy to the skill names. With `split`, a row whose skill name
   /// contains `separator` becomes one row per part (`source_row()` maps rows back).
   /// \throws masterymap::parse_error (row = 1-based data row) with `reject` on a joined name,
   ///         std::invalid_argument if `separator` is empty.
-  [[nodiscard]] dataset apply_multi_skill(multi_skill policy, std::string_view separator = "_") const;
+  [[nodiscard]] dataset apply_multi_skill(multi_skill policy,
+                                          std::string_view separator = "_") const;
 
   /// The rows of the learners for which `keep[learner]` is true (used by cross-validation).
   [[nodiscard]] dataset select_learners(const std::vector<bool>& keep) const;
@@ -105,12 +103,22 @@ class MASTERYMAP_API dataset {
   /// Empty when there is no order key.
   [[nodiscard]] const std::vector<double>& order() const noexcept { return order_; }
   /// Empty when there is no item-class column.
-  [[nodiscard]] const std::vector<std::uint32_t>& item_classes() const noexcept { return item_class_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& item_classes() const noexcept {
+    return item_class_;
+  }
   /// For each row, the index of the input row it came from (identity unless skills were split).
-  [[nodiscard]] const std::vector<std::uint64_t>& source_row() const noexcept { return source_row_; }
-  [[nodiscard]] const std::vector<std::string>& learner_names() const noexcept { return learner_names_; }
-  [[nodiscard]] const std::vector<std::string>& skill_names() const noexcept { return skill_names_; }
-  [[nodiscard]] const std::vector<std::string>& class_names() const noexcept { return class_names_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& source_row() const noexcept {
+    return source_row_;
+  }
+  [[nodiscard]] const std::vector<std::string>& learner_names() const noexcept {
+    return learner_names_;
+  }
+  [[nodiscard]] const std::vector<std::string>& skill_names() const noexcept {
+    return skill_names_;
+  }
+  [[nodiscard]] const std::vector<std::string>& class_names() const noexcept {
+    return class_names_;
+  }
 
  private:
   friend struct detail::dataset_access;
@@ -130,9 +138,11 @@ class MASTERYMAP_API dataset {
 ///         (decompress it first, or use Python's `masterymap.bkt.read_csv`, which does).
 /// \throws std::system_error if the file cannot be read.
 /// Complexity: O(bytes); numeric ids are interned through a direct table, others by hashing.
-[[nodiscard]] MASTERYMAP_API dataset read_csv(const std::string& path, const csv_options& options = {});
+[[nodiscard]] MASTERYMAP_API dataset read_csv(const std::string& path,
+                                              const csv_options& options = {});
 /// As `read_csv`, from text in memory.
-[[nodiscard]] MASTERYMAP_API dataset parse_csv(std::string_view text, const csv_options& options = {});
+[[nodiscard]] MASTERYMAP_API dataset parse_csv(std::string_view text,
+                                               const csv_options& options = {});
 
 // --- parameters and fitting -------------------------------------------------------------------
 
@@ -196,19 +206,19 @@ enum class restart_strategy : std::uint8_t {
 
 /// Options of `fit`.
 struct fit_options {
-  int num_fits = 5;            ///< restarts per skill (restart 0 starts from a fixed, typical point)
-  std::uint64_t seed = 42;     ///< seeds the restarts; results do not depend on `threads`
-  double tolerance = 1e-6;     ///< stop when the log-likelihood gain per observation falls below
-  int max_iterations = 300;    ///< EM iterations per restart (after screening, for `screen`)
+  int num_fits = 5;          ///< restarts per skill (restart 0 starts from a fixed, typical point)
+  std::uint64_t seed = 42;   ///< seeds the restarts; results do not depend on `threads`
+  double tolerance = 1e-6;   ///< stop when the log-likelihood gain per observation falls below
+  int max_iterations = 300;  ///< EM iterations per restart (after screening, for `screen`)
   restart_strategy restarts = restart_strategy::screen;
   int screen_iterations = 8;
-  bool forgets = false;        ///< fit `forget` (otherwise it is 0)
-  bool multigs = false;        ///< guess/slip per item class (needs an item-class column)
+  bool forgets = false;  ///< fit `forget` (otherwise it is 0)
+  bool multigs = false;  ///< guess/slip per item class (needs an item-class column)
   param_bounds bounds;
-  fixed_params fixed;                                 ///< for every skill
-  std::map<std::string, fixed_params> fixed_skills;   ///< per skill (wins over `fixed`)
-  std::vector<std::string> skills;  ///< fit only these skills (empty = all)
-  unsigned threads = 0;             ///< 0 = std::thread::hardware_concurrency()
+  fixed_params fixed;                                ///< for every skill
+  std::map<std::string, fixed_params> fixed_skills;  ///< per skill (wins over `fixed`)
+  std::vector<std::string> skills;                   ///< fit only these skills (empty = all)
+  unsigned threads = 0;                              ///< 0 = std::thread::hardware_concurrency()
 };
 
 /// What predicting does with a skill the model has no parameters for.
@@ -226,7 +236,7 @@ struct prediction {
 
 /// Quality metrics of predictions against 0/1 answers (rows with a NaN prediction are skipped).
 struct metrics {
-  double auc = 0.0;             ///< area under the ROC curve (ties count one half)
+  double auc = 0.0;  ///< area under the ROC curve (ties count one half)
   double rmse = 0.0;
   double accuracy = 0.0;        ///< prediction >= 0.5 taken as "correct"
   double log_likelihood = 0.0;  ///< sum of log P(observed answer)
@@ -263,12 +273,14 @@ class MASTERYMAP_API model {
   /// Per row: P(correct) before each answer and P(mastered) after it.
   /// \throws masterymap::unknown_id_error for an unknown skill with `unknown_skill::error`.
   /// Complexity: O(rows + learners + skills).
-  [[nodiscard]] prediction predict(const dataset& data, unknown_skill unknown = unknown_skill::average) const;
+  [[nodiscard]] prediction predict(const dataset& data,
+                                   unknown_skill unknown = unknown_skill::average) const;
   /// As `predict`, into caller buffers of `data.size()` doubles (either may be null).
   void predict_into(const dataset& data, double* correct_out, double* state_out,
                     unknown_skill unknown = unknown_skill::average) const;
   /// Predicts and scores against the dataset's answers.
-  [[nodiscard]] metrics evaluate(const dataset& data, unknown_skill unknown = unknown_skill::average) const;
+  [[nodiscard]] metrics evaluate(const dataset& data,
+                                 unknown_skill unknown = unknown_skill::average) const;
 
   /// Versioned JSON (`"format": "masterymap.bkt.model", "version": 1`); doubles round-trip.
   [[nodiscard]] std::string to_json(int indent = 2) const;
@@ -286,7 +298,7 @@ class MASTERYMAP_API model {
   bool forgets_ = false;
   bool multigs_ = false;
   std::unordered_map<std::string, std::size_t> by_name_;
-  std::unordered_map<std::string, std::uint32_t> class_ids_;          // all classes of all skills
+  std::unordered_map<std::string, std::uint32_t> class_ids_;  // all classes of all skills
   std::vector<std::unordered_map<std::uint32_t, std::uint32_t>> class_local_;  // per skill
   friend class tracer;
 };
@@ -304,7 +316,8 @@ class MASTERYMAP_API model {
 /// \throws std::invalid_argument if `folds < 2` or there are fewer learners than folds.
 [[nodiscard]] MASTERYMAP_API std::vector<metrics> crossvalidate(const dataset& data,
                                                                 const fit_options& options = {},
-                                                                int folds = 5, std::uint64_t seed = 42);
+                                                                int folds = 5,
+                                                                std::uint64_t seed = 42);
 
 /// Simulates responses: `learners` learners answer `length` questions on every skill of
 /// `params` (skills interleaved at random). Deterministic for a seed. With item classes, each
@@ -346,7 +359,8 @@ class MASTERYMAP_API tracer {
   /// Advances the state with one answer and returns the new P(mastered).
   /// `item_class` (from `find_class`) picks per-class guess/slip; -1 uses the skill's mean.
   /// \throws std::out_of_range on a learner or skill index past the end.
-  double update(std::uint32_t learner, std::uint32_t skill, bool correct, std::int64_t item_class = -1);
+  double update(std::uint32_t learner, std::uint32_t skill, bool correct,
+                std::int64_t item_class = -1);
   /// By name; a new learner is added. \throws masterymap::unknown_id_error for an unknown skill.
   double update(std::string_view learner, std::string_view skill, bool correct,
                 std::string_view item_class = {});
@@ -370,7 +384,8 @@ class MASTERYMAP_API tracer {
   /// Number of (learner, skill) pairs with at least one answer.
   [[nodiscard]] std::size_t tracked_pairs() const noexcept;
 
-  /// Forgets every answer of a learner (the learner stays known). \throws masterymap::unknown_id_error
+  /// Forgets every answer of a learner (the learner stays known). \throws
+  /// masterymap::unknown_id_error
   void reset(std::string_view learner);
   /// Forgets every answer of every learner.
   void reset_all();

@@ -4,14 +4,13 @@
 #define MASTERYMAP_BKT_SOURCE_HPP
 
 #include <map>
+#include <masterymap/bkt.hpp>
+#include <masterymap/config.hpp>
+#include <masterymap/engine.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <masterymap/bkt.hpp>
-#include <masterymap/config.hpp>
-#include <masterymap/engine.hpp>
 
 namespace masterymap::bkt {
 

@@ -5,10 +5,9 @@
 #define MASTERYMAP_COLUMN_HPP
 
 #include <cstddef>
+#include <masterymap/config.hpp>
 #include <new>
 #include <vector>
-
-#include <masterymap/config.hpp>
 
 namespace masterymap {
 
@@ -39,7 +38,8 @@ struct column_allocator {
   using value_type = T;
   column_allocator() noexcept = default;
   template <typename U>
-  column_allocator(const column_allocator<U>& /*other*/) noexcept {}  // NOLINT(google-explicit-constructor)
+  column_allocator(const column_allocator<U>& /*other*/) noexcept {
+  }  // NOLINT(google-explicit-constructor)
   [[nodiscard]] T* allocate(std::size_t n) {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     return static_cast<T*>(detail::column_allocate(n * sizeof(T)));

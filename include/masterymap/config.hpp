@@ -11,21 +11,21 @@
 // Symbols that must stay visible with -fvisibility=hidden (exception types, so they can be
 // caught across shared-object boundaries; fmt's FMT_SO_VISIBILITY does the same).
 #if defined(_WIN32)
-#  define MASTERYMAP_VISIBLE
+#define MASTERYMAP_VISIBLE
 #else
-#  define MASTERYMAP_VISIBLE __attribute__((visibility("default")))
+#define MASTERYMAP_VISIBLE __attribute__((visibility("default")))
 #endif
 
 #if defined(_WIN32) && defined(MASTERYMAP_SHARED)
-#  if defined(MASTERYMAP_LIB_EXPORT)
-#    define MASTERYMAP_API __declspec(dllexport)
-#  else
-#    define MASTERYMAP_API __declspec(dllimport)
-#  endif
-#elif defined(MASTERYMAP_LIB_EXPORT)
-#  define MASTERYMAP_API MASTERYMAP_VISIBLE
+#if defined(MASTERYMAP_LIB_EXPORT)
+#define MASTERYMAP_API __declspec(dllexport)
 #else
-#  define MASTERYMAP_API
+#define MASTERYMAP_API __declspec(dllimport)
+#endif
+#elif defined(MASTERYMAP_LIB_EXPORT)
+#define MASTERYMAP_API MASTERYMAP_VISIBLE
+#else
+#define MASTERYMAP_API
 #endif
 
 #endif  // MASTERYMAP_CONFIG_HPP

@@ -4,12 +4,11 @@
 #define MASTERYMAP_CSV_HPP
 
 #include <map>
+#include <masterymap/config.hpp>
+#include <masterymap/framework.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <masterymap/config.hpp>
-#include <masterymap/framework.hpp>
 
 namespace masterymap {
 
@@ -51,14 +50,14 @@ struct csv_framework_options {
 ///         column, or a bad level/strength value.
 /// \throws masterymap::cycle_error / masterymap::validation_error as `framework_builder::build`.
 /// \throws masterymap::error if a file cannot be read.
-[[nodiscard]] MASTERYMAP_API framework read_framework_csv(const std::string& edges_path,
-                                                          const std::string& competencies_path = {},
-                                                          const csv_framework_options& options = {});
+[[nodiscard]] MASTERYMAP_API framework
+read_framework_csv(const std::string& edges_path, const std::string& competencies_path = {},
+                   const csv_framework_options& options = {});
 
 /// The same from CSV text already in memory (empty `competencies_csv` = none).
-[[nodiscard]] MASTERYMAP_API framework parse_framework_csv(std::string_view edges_csv,
-                                                           std::string_view competencies_csv = {},
-                                                           const csv_framework_options& options = {});
+[[nodiscard]] MASTERYMAP_API framework
+parse_framework_csv(std::string_view edges_csv, std::string_view competencies_csv = {},
+                    const csv_framework_options& options = {});
 
 /// A parsed CSV table: the header and the rows, each with the 1-based line it starts on.
 struct csv_table {

@@ -5,18 +5,17 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/policy.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace masterymap {
 
@@ -24,7 +23,8 @@ namespace masterymap {
 enum class status : std::uint8_t {
   not_started,            ///< no evidence (or, for a rollup, no child started)
   in_progress,            ///< evidence, but mastery not reached (or conditions unmet)
-  awaiting_confirmation,  ///< reached, but the gatekeeper (e.g. a teacher's check) has not confirmed
+  awaiting_confirmation,  ///< reached, but the gatekeeper (e.g. a teacher's check) has not
+                          ///< confirmed
   mastered,
   exceeded,  ///< mastered at or above the scale's exceeds rating
   exempt,    ///< exempted by a pre-test
@@ -47,9 +47,9 @@ enum class status : std::uint8_t {
 class MASTERYMAP_API probability_source {
  public:
   virtual ~probability_source();
-  [[nodiscard]] virtual std::optional<double> probability(std::string_view learner,
-                                                          std::string_view competency,
-                                                          const std::vector<double>& scores) const = 0;
+  [[nodiscard]] virtual std::optional<double> probability(
+      std::string_view learner, std::string_view competency,
+      const std::vector<double>& scores) const = 0;
 };
 
 /// Options of an evaluation.
@@ -89,10 +89,10 @@ struct explanation {
   std::string learner;
   std::string competency;
   masterymap::status status = status::not_started;
-  std::string decided_by;  ///< "evidence" or "rollup"
-  std::string rule;        ///< the rule, e.g. "decaying_average(w=0.65), min_evidence=2"
-  std::string rule_scope;  ///< "competency", "domain" or "default"
-  std::string method;      ///< "decaying_average(w=0.65)"
+  std::string decided_by;       ///< "evidence" or "rollup"
+  std::string rule;             ///< the rule, e.g. "decaying_average(w=0.65), min_evidence=2"
+  std::string rule_scope;       ///< "competency", "domain" or "default"
+  std::string method;           ///< "decaying_average(w=0.65)"
   std::optional<double> value;  ///< the computed value
   std::optional<std::string> rating;
   double threshold = 0.0;  ///< the mastery value (bkt: the probability threshold)
@@ -140,7 +140,9 @@ class MASTERYMAP_API learner_state {
   [[nodiscard]] const std::vector<masterymap::status>& statuses() const noexcept { return status_; }
   [[nodiscard]] const std::vector<double>& scores() const noexcept { return score_; }
   [[nodiscard]] const std::vector<std::int8_t>& ratings() const noexcept { return rating_; }
-  [[nodiscard]] const std::vector<std::uint32_t>& evidence_counts() const noexcept { return count_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& evidence_counts() const noexcept {
+    return count_;
+  }
   /// Indices of the competencies with status `s`, ascending.
   [[nodiscard]] std::vector<index_t> with_status(masterymap::status s) const;
 
@@ -179,8 +181,8 @@ class MASTERYMAP_API learner_state {
 struct ratings_table {
   std::vector<std::string> learners;  ///< every learner of the log, in order of first appearance
   std::size_t competencies = 0;       ///< the framework's size
-  column<std::uint32_t> learner;  ///< index into `learners`
-  column<index_t> competency;     ///< framework index
+  column<std::uint32_t> learner;      ///< index into `learners`
+  column<index_t> competency;         ///< framework index
   column<status> statuses;
   column<double> scores;        ///< NaN when absent
   column<std::int8_t> ratings;  ///< -1 when absent
@@ -211,27 +213,31 @@ class MASTERYMAP_API engine {
   [[nodiscard]] std::vector<learner_state> evaluate_all(const evidence_log& log,
                                                         const evaluate_options& options = {}) const;
   /// Every learner of the log as a long table (the bulk path: no per-learner index kept).
-  [[nodiscard]] ratings_table rate_all(const evidence_log& log, const evaluate_options& options = {}) const;
+  [[nodiscard]] ratings_table rate_all(const evidence_log& log,
+                                       const evaluate_options& options = {}) const;
   /// Brings `state` up to date with rows appended to `log` since it was evaluated. Only the
   /// competencies with new evidence (and the rollups) are recomputed, unless the evaluation
   /// time moved, in which case every competency is recomputed from the retained rows. The result
   /// equals a full re-evaluation. \throws std::invalid_argument if `state` came from another
   /// engine's framework.
-  void update(learner_state& state, const evidence_log& log, const evaluate_options& options = {}) const;
+  void update(learner_state& state, const evidence_log& log,
+              const evaluate_options& options = {}) const;
 
  private:
   std::shared_ptr<const detail::compiled_policy> ctx_;
 };
 
 /// Problems of a policy against a framework (including the policy's own problems), with paths.
-[[nodiscard]] MASTERYMAP_API std::vector<std::string> problems(const policy& p, const framework& fw);
+[[nodiscard]] MASTERYMAP_API std::vector<std::string> problems(const policy& p,
+                                                               const framework& fw);
 /// \throws masterymap::policy_error listing every problem.
 MASTERYMAP_API void validate(const policy& p, const framework& fw);
 /// `engine(fw, p).checks()`, without compiling.
 [[nodiscard]] MASTERYMAP_API ingest_checks checks_for(const framework& fw, const policy& p);
 /// `engine(fw, p).evaluate(log, learner, options)`.
 [[nodiscard]] MASTERYMAP_API learner_state evaluate(const framework& fw, const policy& p,
-                                                    const evidence_log& log, std::string_view learner,
+                                                    const evidence_log& log,
+                                                    std::string_view learner,
                                                     const evaluate_options& options = {});
 
 }  // namespace masterymap

@@ -4,11 +4,10 @@
 #define MASTERYMAP_ERROR_HPP
 
 #include <cstddef>
+#include <masterymap/config.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <masterymap/config.hpp>
 
 namespace masterymap {
 
@@ -20,13 +19,13 @@ class MASTERYMAP_VISIBLE error : public std::runtime_error {
 
 /// What kind of problem a validation found.
 enum class problem_kind {
-  duplicate_id,      ///< two competencies share an id
-  unknown_id,        ///< a link names an id that is not a competency
-  self_loop,         ///< a competency is its own prerequisite or child
-  duplicate_edge,    ///< the same prerequisite or hierarchy link was added twice
+  duplicate_id,    ///< two competencies share an id
+  unknown_id,      ///< a link names an id that is not a competency
+  self_loop,       ///< a competency is its own prerequisite or child
+  duplicate_edge,  ///< the same prerequisite or hierarchy link was added twice
   prerequisite_cycle,
   hierarchy_cycle,
-  invalid_value,     ///< a field value is out of its domain (e.g. a NaN minimum level)
+  invalid_value,  ///< a field value is out of its domain (e.g. a NaN minimum level)
 };
 
 /// One problem found by a validation, with the ids involved (for a cycle: in order, first id
@@ -67,7 +66,8 @@ class MASTERYMAP_VISIBLE cycle_error : public validation_error {
 /// A competency (or learner, or skill) id is not known.
 class MASTERYMAP_VISIBLE unknown_id_error : public error {
  public:
-  MASTERYMAP_API explicit unknown_id_error(std::string id, const std::string& what_kind = "competency");
+  MASTERYMAP_API explicit unknown_id_error(std::string id,
+                                           const std::string& what_kind = "competency");
   [[nodiscard]] const std::string& id() const noexcept { return id_; }
 
  private:

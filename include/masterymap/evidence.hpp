@@ -8,16 +8,15 @@
 #include <functional>
 #include <iosfwd>
 #include <limits>
+#include <masterymap/column.hpp>
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <masterymap/column.hpp>
-#include <masterymap/config.hpp>
-#include <masterymap/error.hpp>
 
 namespace masterymap {
 
@@ -38,8 +37,13 @@ struct evidence {
   evidence() = default;
   evidence(std::string learner_, std::string competency_, double time_, double score_,
            std::string kind_ = "formative", double weight_ = 1.0, std::string source_ = {})
-      : learner(std::move(learner_)), competency(std::move(competency_)), time(time_), score(score_),
-        kind(std::move(kind_)), weight(weight_), source(std::move(source_)) {}
+      : learner(std::move(learner_)),
+        competency(std::move(competency_)),
+        time(time_),
+        score(score_),
+        kind(std::move(kind_)),
+        weight(weight_),
+        source(std::move(source_)) {}
   std::string learner;
   std::string competency;
   double time = 0.0;  ///< seconds since the Unix epoch, or any increasing number
@@ -74,8 +78,10 @@ struct evidence_columns {
 
   /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
   /// as numbers (`values`) or texts (`text_value`). Everything pointed to must outlive the batch.
-  [[nodiscard]] MASTERYMAP_API static evidence_columns one_row(std::string_view learner, std::string_view competency,
-                                                               std::string_view kind, std::string_view source,
+  [[nodiscard]] MASTERYMAP_API static evidence_columns one_row(std::string_view learner,
+                                                               std::string_view competency,
+                                                               std::string_view kind,
+                                                               std::string_view source,
                                                                const double* weight);
   /// Points a column of a one-row batch at a text to parse.
   MASTERYMAP_API static void text_value(number_column& column, std::string_view text);
@@ -161,8 +167,8 @@ class MASTERYMAP_API evidence_log {
   /// one-row columnar batch, without staging a batch (for event-at-a-time ingestion).
   /// \throws masterymap::evidence_error (log unchanged).
   void append_row(std::string_view learner, std::string_view competency, double time, double score,
-                  std::string_view kind = "formative", double weight = 1.0, std::string_view source = {},
-                  const ingest_checks& checks = {});
+                  std::string_view kind = "formative", double weight = 1.0,
+                  std::string_view source = {}, const ingest_checks& checks = {});
 
   /// Appends one piece of evidence by codes into the log's own tables (`learner_codes()` etc.,
   /// `kind_code`, `sources()`): no name lookups. Competencies are not checked against a
@@ -175,9 +181,11 @@ class MASTERYMAP_API evidence_log {
   /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
   /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
   ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
-  void append_csv(std::istream& in, const csv_columns& columns = {}, const ingest_checks& checks = {});
+  void append_csv(std::istream& in, const csv_columns& columns = {},
+                  const ingest_checks& checks = {});
   /// \throws masterymap::parse_error also when the file cannot be opened.
-  void read_csv(const std::string& path, const csv_columns& columns = {}, const ingest_checks& checks = {});
+  void read_csv(const std::string& path, const csv_columns& columns = {},
+                const ingest_checks& checks = {});
 
   // --- access --------------------------------------------------------------------------------
   [[nodiscard]] std::size_t size() const noexcept;

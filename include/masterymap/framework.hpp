@@ -6,15 +6,14 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <masterymap/config.hpp>
-#include <masterymap/error.hpp>
 
 namespace masterymap {
 
@@ -63,11 +62,11 @@ class strength_set {
 
 /// One competency (learning target, standard, skill).
 struct competency {
-  std::string id;           ///< stable id, e.g. "4.NF.B.3"
+  std::string id;  ///< stable id, e.g. "4.NF.B.3"
   std::string title;
   std::string description;
-  std::string domain;       ///< domain or strand, e.g. "NF"
-  std::optional<int> level; ///< grade or learning-map level
+  std::string domain;        ///< domain or strand, e.g. "NF"
+  std::optional<int> level;  ///< grade or learning-map level
   competency_kind kind = competency_kind::academic;
   std::vector<std::string> tags;
   std::map<std::string, std::string> metadata;  ///< free-form, e.g. {"grade": "K"}
@@ -229,7 +228,8 @@ class MASTERYMAP_API framework {
   /// Edges implied by a longer path (a curriculum lint: the transitive-reduction complement),
   /// in insertion order. Only edges with strength in `filter` are considered.
   /// Complexity: O(V * E / 64) bit operations, in column blocks bounding memory to ~64 MiB.
-  [[nodiscard]] std::vector<prerequisite_edge> redundant_prerequisites(strength_set filter = {}) const;
+  [[nodiscard]] std::vector<prerequisite_edge> redundant_prerequisites(
+      strength_set filter = {}) const;
 
   // --- hierarchy and grouping ---------------------------------------------------------------
   [[nodiscard]] std::vector<index_t> children(index_t i) const;
@@ -250,7 +250,8 @@ class MASTERYMAP_API framework {
   [[nodiscard]] std::string to_json(int indent = 2) const;
   /// \throws masterymap::parse_error with line/column for malformed JSON, or with the JSON path
   ///         of a missing or mistyped field; masterymap::validation_error for an invalid graph.
-  [[nodiscard]] static framework from_json(std::string_view text, const build_options& options = {});
+  [[nodiscard]] static framework from_json(std::string_view text,
+                                           const build_options& options = {});
   /// Graphviz DOT: prerequisite -> dependent, dashed for familiar, dotted for recommended.
   [[nodiscard]] std::string to_dot() const;
 

@@ -4,19 +4,19 @@
 #ifndef MASTERYMAP_MASTERYMAP_HPP
 #define MASTERYMAP_MASTERYMAP_HPP
 
-#include <masterymap/config.hpp>
-#include <masterymap/column.hpp>
-#include <masterymap/error.hpp>
-#include <masterymap/framework.hpp>
-#include <masterymap/csv.hpp>
 #include <masterymap/bkt.hpp>
-#include <masterymap/scale.hpp>
-#include <masterymap/policy.hpp>
-#include <masterymap/evidence.hpp>
-#include <masterymap/engine.hpp>
 #include <masterymap/bkt_source.hpp>
-#include <masterymap/progression.hpp>
+#include <masterymap/column.hpp>
+#include <masterymap/config.hpp>
+#include <masterymap/csv.hpp>
+#include <masterymap/engine.hpp>
+#include <masterymap/error.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
 #include <masterymap/pacing.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/progression.hpp>
 #include <masterymap/roster.hpp>
+#include <masterymap/scale.hpp>
 
 #endif  // MASTERYMAP_MASTERYMAP_HPP

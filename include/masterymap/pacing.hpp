@@ -5,14 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <masterymap/config.hpp>
+#include <masterymap/progression.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <masterymap/config.hpp>
-#include <masterymap/progression.hpp>
 
 namespace masterymap {
 
@@ -47,9 +46,9 @@ enum class pace_status : std::uint8_t { on_track, behind, ahead };
 struct pace_report {
   pace_status status = pace_status::on_track;
   double today = 0.0;
-  std::size_t total = 0;   ///< competencies in the plan
-  std::size_t done = 0;    ///< done (mastered, exceeded, exempt) as of today
-  double expected = 0.0;   ///< expected done by today
+  std::size_t total = 0;  ///< competencies in the plan
+  std::size_t done = 0;   ///< done (mastered, exceeded, exempt) as of today
+  double expected = 0.0;  ///< expected done by today
   bool complete = false;
   /// Expected competencies per day so far: expected / days since start (the plan's rate when
   /// linear).
@@ -74,12 +73,15 @@ struct pace_report {
 /// \throws std::invalid_argument if target <= start, the rate is not positive, the calendar is
 ///         not increasing in time, or today is unknown (NaN);
 ///         masterymap::unknown_id_error for an unknown goal.
-[[nodiscard]] MASTERYMAP_API pace_report pacing(const progression& p, const learner_view& v, const pace_plan& plan,
+[[nodiscard]] MASTERYMAP_API pace_report pacing(const progression& p, const learner_view& v,
+                                                const pace_plan& plan,
                                                 std::optional<double> today = std::nullopt);
 /// The plan's competencies (goals, plus prerequisites when asked), in learning order.
-[[nodiscard]] MASTERYMAP_API std::vector<index_t> plan_scope(const framework& fw, const pace_plan& plan);
+[[nodiscard]] MASTERYMAP_API std::vector<index_t> plan_scope(const framework& fw,
+                                                             const pace_plan& plan);
 /// The expected count at time t (see `pace_plan`) for a plan of `total` competencies.
-[[nodiscard]] MASTERYMAP_API double expected_done(const pace_plan& plan, std::size_t total, double t);
+[[nodiscard]] MASTERYMAP_API double expected_done(const pace_plan& plan, std::size_t total,
+                                                  double t);
 
 }  // namespace masterymap
 

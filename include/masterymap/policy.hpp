@@ -5,15 +5,14 @@
 
 #include <cstdint>
 #include <map>
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
+#include <masterymap/scale.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <masterymap/config.hpp>
-#include <masterymap/error.hpp>
-#include <masterymap/scale.hpp>
 
 namespace masterymap {
 
@@ -86,7 +85,8 @@ class MASTERYMAP_API method {
   friend bool operator!=(const method& a, const method& b) noexcept { return !(a == b); }
 
  private:
-  explicit method(kind k, double p = 0.0, std::uint32_t n = 0) noexcept : kind_(k), param_(p), n_(n) {}
+  explicit method(kind k, double p = 0.0, std::uint32_t n = 0) noexcept
+      : kind_(k), param_(p), n_(n) {}
   kind kind_ = kind::latest;
   double param_ = 0.0;
   std::uint32_t n_ = 0;
@@ -121,7 +121,7 @@ struct rule {
   std::vector<std::string> require_kinds;
   std::vector<std::string> ignore_kinds;
   std::optional<std::uint32_t> window_last;  ///< count only the last k pieces
-  std::optional<double> window_days;         ///< count only pieces within d days of the evaluation time
+  std::optional<double> window_days;  ///< count only pieces within d days of the evaluation time
   std::optional<double> expires_after_days;
   std::optional<double> exempt_on_pretest;
   std::vector<std::string> exempt_confirm_kinds;
@@ -186,7 +186,8 @@ class MASTERYMAP_API rollup {
                                      std::vector<std::pair<std::string, double>> points = {},
                                      std::vector<std::string> required = {});
   /// (id, weight) pairs; empty: every child with weight 1.
-  [[nodiscard]] static rollup weighted_mean(std::vector<std::pair<std::string, double>> weights = {});
+  [[nodiscard]] static rollup weighted_mean(
+      std::vector<std::pair<std::string, double>> weights = {});
 
   /// Appends a competency item to the top group.
   rollup& add(std::string id, double value = 1.0, bool required = false);
@@ -246,13 +247,16 @@ class MASTERYMAP_API policy {
   policy& set_default_rollup(std::optional<masterymap::rollup> r);
   policy& set_precedence(rollup_precedence p) noexcept;
 
-  [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& domain_rules() const noexcept {
+  [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& domain_rules()
+      const noexcept {
     return domain_rules_;
   }
-  [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& competency_rules() const noexcept {
+  [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& competency_rules()
+      const noexcept {
     return competency_rules_;
   }
-  [[nodiscard]] const std::map<std::string, masterymap::rollup, std::less<>>& rollups() const noexcept {
+  [[nodiscard]] const std::map<std::string, masterymap::rollup, std::less<>>& rollups()
+      const noexcept {
     return rollups_;
   }
   [[nodiscard]] const std::optional<masterymap::rollup>& default_rollup() const noexcept {
@@ -261,7 +265,8 @@ class MASTERYMAP_API policy {
   [[nodiscard]] rollup_precedence precedence() const noexcept { return precedence_; }
 
   /// The rule for a competency: its override, else its domain's, else the default.
-  [[nodiscard]] const masterymap::rule& rule_for(std::string_view id, std::string_view domain) const;
+  [[nodiscard]] const masterymap::rule& rule_for(std::string_view id,
+                                                 std::string_view domain) const;
   /// Where `rule_for` found the rule: "competency", "domain" or "default".
   [[nodiscard]] const char* rule_scope(std::string_view id, std::string_view domain) const;
   /// Every evidence kind the policy names (required, ignored, confirming), sorted, unique.

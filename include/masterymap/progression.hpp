@@ -6,18 +6,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <masterymap/config.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/policy.hpp>
 #include <masterymap/scale.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace masterymap {
 
@@ -141,15 +140,15 @@ struct recommendation {
 /// necessarily every level below it: a learner can be at level 6 with gaps at levels 3-5.
 struct domain_level {
   std::string domain;
-  std::vector<int> levels;  ///< the domain's levels, ascending
-  std::optional<int> level;  ///< empty: no level complete
+  std::vector<int> levels;        ///< the domain's levels, ascending
+  std::optional<int> level;       ///< empty: no level complete
   std::optional<int> next_level;  ///< the first level above `level` (the lowest when none)
   std::size_t next_done = 0;
   std::size_t next_total = 0;
-  double next_progress = 0.0;  ///< next_done / next_total (0 without a next level)
+  double next_progress = 0.0;           ///< next_done / next_total (0 without a next level)
   std::vector<index_t> next_remaining;  ///< not done in the next level, by index
-  std::vector<index_t> gaps;  ///< not done at levels below `level`, by level then index
-  std::vector<int> gap_levels;  ///< the distinct levels of `gaps`, ascending
+  std::vector<index_t> gaps;            ///< not done at levels below `level`, by level then index
+  std::vector<int> gap_levels;          ///< the distinct levels of `gaps`, ascending
 };
 
 namespace detail {
@@ -183,7 +182,8 @@ class MASTERYMAP_API progression {
   /// The attainment code of one competency.
   [[nodiscard]] std::uint8_t code(masterymap::status s, double score) const noexcept;
   /// Codes of a whole learner into `out` (size() bytes). Without scores, NaN is assumed.
-  void encode(const masterymap::status* statuses, const double* scores, std::uint8_t* out) const noexcept;
+  void encode(const masterymap::status* statuses, const double* scores,
+              std::uint8_t* out) const noexcept;
   /// Text of a needed code: "mastered", "started" or a rating label / number.
   [[nodiscard]] std::string code_label(std::uint8_t code) const;
   /// The needed code of a prerequisite edge (0 for recommended edges: always met).
@@ -241,7 +241,8 @@ class MASTERYMAP_API frontier_tracker {
  public:
   frontier_tracker(const progression& p, const learner_view& v);
   /// Records a new status (and score) of competency `c`; updates the frontier.
-  void set(index_t c, masterymap::status s, double score = std::numeric_limits<double>::quiet_NaN());
+  void set(index_t c, masterymap::status s,
+           double score = std::numeric_limits<double>::quiet_NaN());
   [[nodiscard]] bool on_frontier(index_t c) const noexcept {
     return code_[c] != progression::done_code && unmet_[c] == 0;
   }
@@ -260,10 +261,12 @@ class MASTERYMAP_API frontier_tracker {
 /// Convenience forms on an engine state (each compiles a `progression`: O(V + E); keep a
 /// `progression` for repeated queries).
 [[nodiscard]] MASTERYMAP_API std::vector<index_t> frontier(const learner_state& s);
-[[nodiscard]] MASTERYMAP_API std::vector<blocker> blocked_by(const learner_state& s, std::string_view id);
+[[nodiscard]] MASTERYMAP_API std::vector<blocker> blocked_by(const learner_state& s,
+                                                             std::string_view id);
 [[nodiscard]] MASTERYMAP_API std::vector<gap> gaps(const learner_state& s);
-[[nodiscard]] MASTERYMAP_API learning_path path_to(const learner_state& s, const std::vector<std::string>& goals,
-                                                   std::optional<double> rate_per_day = std::nullopt);
+[[nodiscard]] MASTERYMAP_API learning_path
+path_to(const learner_state& s, const std::vector<std::string>& goals,
+        std::optional<double> rate_per_day = std::nullopt);
 [[nodiscard]] MASTERYMAP_API domain_level level(const learner_state& s, std::string_view domain);
 
 }  // namespace masterymap

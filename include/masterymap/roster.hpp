@@ -5,12 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <masterymap/config.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
@@ -18,6 +12,11 @@
 #include <masterymap/pacing.hpp>
 #include <masterymap/policy.hpp>
 #include <masterymap/progression.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace masterymap {
 
@@ -58,7 +57,8 @@ struct ingest_summary {
 /// whose rule folds event by event (see `add`) updates its one cell in O(1); other learners it
 /// touches are re-evaluated from their evidence (all of them when the evaluation time moved
 /// under a time-dependent policy), in parallel over learners; the tables then equal
-/// `engine::rate_all` on the whole log, whatever the thread count. Learners are numbered in order of first appearance.
+/// `engine::rate_all` on the whole log, whatever the thread count. Learners are numbered in order
+/// of first appearance.
 ///
 /// Thread safety: const members may be called from any number of threads while no `ingest` or
 /// `add` runs. Views and references into the tables stay valid until the next `ingest` or `add`.
@@ -86,8 +86,9 @@ class MASTERYMAP_API roster {
   /// attainment code) is updated from a running accumulator: O(1), and bit-identical to a full
   /// re-evaluation. Otherwise the learner is re-evaluated from its evidence.
   /// \throws masterymap::evidence_error as `ingest`.
-  ingest_summary add(std::string_view learner, std::string_view competency, double time, double score,
-                     std::string_view kind = "formative", double weight = 1.0, std::string_view source = {});
+  ingest_summary add(std::string_view learner, std::string_view competency, double time,
+                     double score, std::string_view kind = "formative", double weight = 1.0,
+                     std::string_view source = {});
   /// `add` for a known learner by index (`find`/`index_of`) and a competency by framework index,
   /// without looking names up (the fastest single-event path). The source is "".
   /// \throws std::out_of_range for a bad index; masterymap::evidence_error as `ingest`.

@@ -4,14 +4,13 @@
 #define MASTERYMAP_SCALE_HPP
 
 #include <cstddef>
+#include <masterymap/config.hpp>
+#include <masterymap/error.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <masterymap/config.hpp>
-#include <masterymap/error.hpp>
 
 namespace masterymap {
 
@@ -70,7 +69,9 @@ class MASTERYMAP_API scale {
   [[nodiscard]] std::optional<std::size_t> exceeds_index() const noexcept { return exceeds_; }
   [[nodiscard]] double mastery_value() const noexcept { return ratings_[mastery_].value; }
   [[nodiscard]] std::optional<double> exceeds_value() const noexcept;
-  [[nodiscard]] const std::string& mastery_label() const noexcept { return ratings_[mastery_].label; }
+  [[nodiscard]] const std::string& mastery_label() const noexcept {
+    return ratings_[mastery_].label;
+  }
   /// Lowest and highest rating values.
   [[nodiscard]] double min_value() const noexcept { return ratings_.front().value; }
   [[nodiscard]] double max_value() const noexcept { return ratings_.back().value; }

@@ -4,10 +4,9 @@
 #ifndef MASTERYMAP_TESTS_FIXTURES_HPP
 #define MASTERYMAP_TESTS_FIXTURES_HPP
 
+#include <fstream>
 #include <masterymap/csv.hpp>
 #include <masterymap/framework.hpp>
-
-#include <fstream>
 #include <string>
 
 #include "../../examples/cpp/ccss.hpp"

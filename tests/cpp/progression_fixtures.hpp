@@ -5,12 +5,11 @@
 #ifndef MASTERYMAP_TESTS_PROGRESSION_FIXTURES_HPP
 #define MASTERYMAP_TESTS_PROGRESSION_FIXTURES_HPP
 
-#include <masterymap/engine.hpp>
-#include <masterymap/progression.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <masterymap/engine.hpp>
+#include <masterymap/progression.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -32,12 +31,15 @@ inline mm::framework learning_map() {
   mm::framework_builder b("learning map");
   for (char d : {'M', 'R'})
     for (int l = 1; l <= 13; ++l)
-      for (char s : {'a', 'b', 'c'}) b.add_competency(code(d, l, s), "", d == 'M' ? "math" : "reading", l);
+      for (char s : {'a', 'b', 'c'})
+        b.add_competency(code(d, l, s), "", d == 'M' ? "math" : "reading", l);
   for (char d : {'M', 'R'})
     for (int l = 2; l <= 13; ++l) {
       for (char s : {'a', 'b', 'c'}) b.add_prerequisite(code(d, l, s), code(d, l - 1, s));
-      if (d == 'R') b.add_prerequisite(code(d, l, 'b'), code(d, l - 1, 'a'), mm::strength::familiar);
-      if (d == 'M') b.add_prerequisite(code(d, l, 'c'), code(d, l - 1, 'a'), mm::strength::recommended);
+      if (d == 'R')
+        b.add_prerequisite(code(d, l, 'b'), code(d, l - 1, 'a'), mm::strength::familiar);
+      if (d == 'M')
+        b.add_prerequisite(code(d, l, 'c'), code(d, l - 1, 'a'), mm::strength::recommended);
     }
   return b.build();
 }
@@ -69,15 +71,19 @@ inline mm::evidence_log scenario_log() {
 /// A random DAG (edges only from lower to higher index) with random strengths and min levels.
 inline mm::framework random_dag(std::mt19937& rng, int n, double p) {
   mm::framework_builder b("random");
-  for (int i = 0; i < n; ++i) b.add_competency("c" + std::to_string(i), "", i % 3 == 0 ? "x" : "y", i % 5);
+  for (int i = 0; i < n; ++i)
+    b.add_competency("c" + std::to_string(i), "", i % 3 == 0 ? "x" : "y", i % 5);
   std::uniform_real_distribution<double> u(0, 1);
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < j; ++i)
       if (u(rng) < p) {
         const double r = u(rng);
-        const mm::strength s = r < 0.6 ? mm::strength::required : (r < 0.85 ? mm::strength::familiar : mm::strength::recommended);
+        const mm::strength s =
+            r < 0.6 ? mm::strength::required
+                    : (r < 0.85 ? mm::strength::familiar : mm::strength::recommended);
         std::optional<double> ml;
-        if (s == mm::strength::familiar && u(rng) < 0.4) ml = 1.0 + std::floor(u(rng) * 3);  // 1, 2 or 3
+        if (s == mm::strength::familiar && u(rng) < 0.4)
+          ml = 1.0 + std::floor(u(rng) * 3);  // 1, 2 or 3
         b.add_prerequisite("c" + std::to_string(j), "c" + std::to_string(i), s, ml);
       }
   return b.build();
@@ -102,7 +108,8 @@ inline random_learner random_state(std::mt19937& rng, std::size_t n) {
   std::uniform_real_distribution<double> u(0, 4);
   for (std::size_t i = 0; i < n; ++i) {
     int k = s(rng);
-    mm::status x = k < 3 ? mm::status::not_started : (k < 6 ? mm::status::mastered : static_cast<mm::status>(k - 5));
+    mm::status x = k < 3 ? mm::status::not_started
+                         : (k < 6 ? mm::status::mastered : static_cast<mm::status>(k - 5));
     if (k == 9) x = mm::status::exempt;
     r.st.push_back(x);
     r.sc.push_back(x == mm::status::not_started ? std::nan("") : std::round(u(rng) * 2) / 2);
@@ -134,7 +141,8 @@ inline std::vector<mm::index_t> brute_frontier(const mm::framework& fw, const ra
 }
 
 /// Every competency from which `target` is reached through unmet gating links (recursion-free).
-inline std::vector<mm::index_t> brute_blocked(const mm::framework& fw, const random_learner& L, mm::index_t target) {
+inline std::vector<mm::index_t> brute_blocked(const mm::framework& fw, const random_learner& L,
+                                              mm::index_t target) {
   std::vector<mm::index_t> out;
   if (mm::is_done(L.st[target])) return out;
   std::vector<char> seen(fw.size(), 0);
@@ -154,8 +162,8 @@ inline std::vector<mm::index_t> brute_blocked(const mm::framework& fw, const ran
 }
 
 /// Gaps: (gap, undermined competencies with evidence in learning order), in any order.
-inline std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> brute_gaps(const mm::framework& fw,
-                                                                                const random_learner& L) {
+inline std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> brute_gaps(
+    const mm::framework& fw, const random_learner& L) {
   std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> out;
   for (mm::index_t g = 0; g < fw.size(); ++g) {
     if (mm::is_done(L.st[g])) continue;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/bkt_source.hpp>
-
 #include <doctest/doctest.h>
 
+#include <masterymap/bkt_source.hpp>
 #include <memory>
 
 using namespace masterymap;
@@ -32,13 +31,15 @@ TEST_SUITE("bkt_source") {
     bkt::tracer t(m);
     const std::vector<double> scores{1, 0, 1, 1, 1, 0, 1};
     for (double s : scores) (void)t.update("s1", "A", s >= 0.5);
-    CHECK(*src.probability("s1", "A", scores) == doctest::Approx(t.mastery("s1", "A")).epsilon(1e-15));
+    CHECK(*src.probability("s1", "A", scores) ==
+          doctest::Approx(t.mastery("s1", "A")).epsilon(1e-15));
     CHECK(*src.probability("s1", "A", {}) == doctest::Approx(0.2));
     // One step by hand: correct answer from the prior.
     const double post = 0.2 * 0.9 / (0.2 * 0.9 + 0.8 * 0.2);
     CHECK(*src.probability("s1", "A", {1.0}) == doctest::Approx(post + (1 - post) * 0.3));
     for (double s : scores) (void)t.update("s1", "B", s >= 0.5);
-    CHECK(*src.probability("s1", "B", scores) == doctest::Approx(t.mastery("s1", "B")).epsilon(1e-15));
+    CHECK(*src.probability("s1", "B", scores) ==
+          doctest::Approx(t.mastery("s1", "B")).epsilon(1e-15));
     CHECK_FALSE(src.probability("s1", "Z", {1.0}));
     bkt::source_options o;
     o.skill_of = {{"Z", "B"}};

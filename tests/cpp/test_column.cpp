@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/column.hpp>
+#include <doctest/doctest.h>
 
 #include <cstdint>
+#include <masterymap/column.hpp>
 #include <numeric>
-
-#include <doctest/doctest.h>
 
 using masterymap::column;
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
-#include <masterymap/evidence.hpp>
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <masterymap/bkt.hpp>
+#include <masterymap/csv.hpp>
+#include <masterymap/evidence.hpp>
 #include <sstream>
 #include <string>
 
@@ -61,12 +60,15 @@ TEST_SUITE("csv") {
       CHECK(e.column() == 3);
     }
     o.strength_values = {{"hard", strength::required}};
-    CHECK(parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o).edge_count() == 2);
+    CHECK(parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o)
+              .edge_count() == 2);
   }
 
   TEST_CASE("csv_tokenizer: fields, positions, quotes across lines, CRLF, doubled quotes") {
     using detail::csv_tokenizer;
-    csv_tokenizer<> tok("\xEF\xBB\xBF" "a,\"b\nc\",\"x\"\"y\"\r\n\r\n\"\"\"\"\rlast,");
+    csv_tokenizer<> tok(
+        "\xEF\xBB\xBF"
+        "a,\"b\nc\",\"x\"\"y\"\r\n\r\n\"\"\"\"\rlast,");
     std::vector<std::string_view> f;
     CHECK(tok.line() == 1);
     CHECK(tok.column() == 1);  // the BOM is skipped and not counted
@@ -163,11 +165,13 @@ TEST_SUITE("csv") {
 
   // The three readers (parse_csv, evidence_log::append_csv, bkt::parse_csv) differ on purpose in
   // a few edge cases; these pin each one's behaviour and error positions.
-  TEST_CASE("parse_csv: bare CR, quotes across lines, doubled quotes, blank lines, error positions") {
+  TEST_CASE(
+      "parse_csv: bare CR, quotes across lines, doubled quotes, blank lines, error positions") {
     auto t = parse_csv("a,b\r1,2\r3,4");  // CR alone ends a record, no trailing newline
     CHECK(t.rows == std::vector<std::vector<std::string>>{{"1", "2"}, {"3", "4"}});
     CHECK(t.lines == std::vector<std::size_t>{2, 3});
-    t = parse_csv("\n\r\n\ra,b\n\"x\ny\",\"\"\"\"\n\n\"\"\"\",x\"y\n");  // blank lines before the header
+    t = parse_csv(
+        "\n\r\n\ra,b\n\"x\ny\",\"\"\"\"\n\n\"\"\"\",x\"y\n");  // blank lines before the header
     CHECK(t.header == std::vector<std::string>{"a", "b"});
     CHECK(t.rows == std::vector<std::vector<std::string>>{{"x\ny", "\""}, {"\"", "x\"y"}});
     CHECK(t.lines == std::vector<std::size_t>{5, 8});
@@ -188,13 +192,17 @@ TEST_SUITE("csv") {
       (void)parse_csv("a,b\n1,2\n\"x\n\"y,2\n", "src");
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(std::string(e.what()) == "src: unexpected character after a quoted field at line 4, column 2");
+      CHECK(std::string(e.what()) ==
+            "src: unexpected character after a quoted field at line 4, column 2");
       CHECK(e.line() == 4);
       CHECK(e.column() == 2);
       CHECK(e.row() == 2);
     }
     try {
-      (void)parse_csv("\xEF\xBB\xBF" "a,b\n1,\"open\nmore\n", "src");
+      (void)parse_csv(
+          "\xEF\xBB\xBF"
+          "a,b\n1,\"open\nmore\n",
+          "src");
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(std::string(e.what()) == "src: unterminated quoted field starting at line 2, column 3");
@@ -208,21 +216,25 @@ TEST_SUITE("csv") {
     } catch (const parse_error& e) {
       CHECK(e.line() == 3);
     }
-    CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF\r\n\n", "src"), "src: no header line", parse_error);
+    CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF\r\n\n", "src"), "src: no header line",
+                         parse_error);
   }
 
-  TEST_CASE("evidence CSV: blank lines, bare CR, quotes across lines; errors give the field number") {
+  TEST_CASE(
+      "evidence CSV: blank lines, bare CR, quotes across lines; errors give the field number") {
     evidence_log log;
-    std::istringstream in("\xEF\xBB\xBFlearner,competency,time,score,source\r"
-                          "s1,A,1,2,\"say \"\"x\"\"\"\r\r  \r\"\"\r"
-                          "s2,B,2,3,\"a\r\nb\"\r\n"
-                          "s3,B,3,3,");
+    std::istringstream in(
+        "\xEF\xBB\xBFlearner,competency,time,score,source\r"
+        "s1,A,1,2,\"say \"\"x\"\"\"\r\r  \r\"\"\r"
+        "s2,B,2,3,\"a\r\nb\"\r\n"
+        "s3,B,3,3,");
     log.append_csv(in);
     REQUIRE(log.size() == 3);
     CHECK(log.at(0).source == "say \"x\"");
     CHECK(log.at(1).source == "a\r\nb");
     CHECK(log.at(2).learner == "s3");
-    std::istringstream bad_time("learner,competency,time,score,source\ns1,A,1,2,\"a\nb\"\ns1,A,x,2,\n");
+    std::istringstream bad_time(
+        "learner,competency,time,score,source\ns1,A,1,2,\"a\nb\"\ns1,A,x,2,\n");
     try {
       log.append_csv(bad_time);
       FAIL("expected evidence_error");
@@ -258,19 +270,22 @@ TEST_SUITE("csv") {
       CHECK(e.column() == 3);
     }
     std::istringstream bom_only("\xEF\xBB\xBF");
-    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "CSV: empty input (no header line)", parse_error);
+    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "CSV: empty input (no header line)",
+                         parse_error);
     CHECK(log.size() == 3);
   }
 
-  TEST_CASE("bkt CSV: a CR is data except before LF or the end, delimiter option, error positions") {
+  TEST_CASE(
+      "bkt CSV: a CR is data except before LF or the end, delimiter option, error positions") {
     auto d = bkt::parse_csv("user_id,skill_name,correct\na\rb,s,1\n\"a\"\r,s\r,0\r");
     CHECK(d.learner_names() == std::vector<std::string>{"a\rb", "a"});
     CHECK(d.skill_names() == std::vector<std::string>{"s", "s\r"});
     bkt::csv_options semi;
     semi.delimiter = ';';
-    d = bkt::parse_csv("\xEF\xBB\xBFuser_id;skill_name;correct\r\n\"a;b\";\"s \"\"x\"\"\";1\r\n\n"
-                       "\"a;b\";\"s \"\"x\"\"\";0\r\n",
-                       semi);
+    d = bkt::parse_csv(
+        "\xEF\xBB\xBFuser_id;skill_name;correct\r\n\"a;b\";\"s \"\"x\"\"\";1\r\n\n"
+        "\"a;b\";\"s \"\"x\"\"\";0\r\n",
+        semi);
     CHECK(d.learner_names() == std::vector<std::string>{"a;b"});
     CHECK(d.skill_names() == std::vector<std::string>{"s \"x\""});
     CHECK(d.correct() == std::vector<std::uint8_t>{1, 0});
@@ -319,7 +334,8 @@ TEST_SUITE("csv") {
   }
 
   TEST_CASE("Junyi and Princeton: cycles reported with members, or dropped on request") {
-    if (!fixtures::exists(fixtures::shared_data("junyi-knowledge-map/prerequisite_edges.csv"))) return;
+    if (!fixtures::exists(fixtures::shared_data("junyi-knowledge-map/prerequisite_edges.csv")))
+      return;
     csv_framework_options junyi;
     junyi.dependent_column = "exercise";
     const std::string jpath = fixtures::shared_data("junyi-knowledge-map/prerequisite_edges.csv");
@@ -350,7 +366,8 @@ TEST_SUITE("csv") {
 
     csv_framework_options pr;
     pr.dependent_column = "course";
-    const std::string ppath = fixtures::shared_data("princeton-course-prereqs/prerequisite_edges.csv");
+    const std::string ppath =
+        fixtures::shared_data("princeton-course-prereqs/prerequisite_edges.csv");
     try {
       (void)read_framework_csv(ppath, {}, pr);
       FAIL("expected a cycle error");

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/engine.hpp>
+#include <doctest/doctest.h>
 
 #include <cmath>
+#include <masterymap/engine.hpp>
 #include <random>
-
-#include <doctest/doctest.h>
 
 using namespace masterymap;
 
@@ -30,7 +29,8 @@ result run(const rule& r, const std::vector<double>& scores, scale sc = scale::f
            const std::vector<std::string>& kinds = {}, evaluate_options o = {}) {
   evidence_log log;
   for (std::size_t i = 0; i < scores.size(); ++i)
-    log.add({"s1", "A", static_cast<double>(i + 1), scores[i], i < kinds.size() ? kinds[i] : "formative"});
+    log.add({"s1", "A", static_cast<double>(i + 1), scores[i],
+             i < kinds.size() ? kinds[i] : "formative"});
   engine e(one(), policy(sc, r));
   auto st = e.evaluate(log, "s1", o);
   return {st.status(0), st.score(0), st};
@@ -70,7 +70,8 @@ framework family() {
   return b.build();
 }
 
-learner_state rollup_state(const rollup& r, const std::vector<std::pair<std::string, double>>& scores,
+learner_state rollup_state(const rollup& r,
+                           const std::vector<std::pair<std::string, double>>& scores,
                            rollup_precedence prec = rollup_precedence::rollup) {
   policy p(scale::four_point(), with(method::latest()));
   p.set_rollup("P", r);
@@ -91,7 +92,8 @@ TEST_SUITE("engine") {
       CHECK(run(with(method::mean()), {2, 4, 3}).value == 3);
     }
     SUBCASE("Canvas weighted average, w=0.65: 0.65*4 + 0.35*mean(2,3) = 3.475") {
-      CHECK(run(with(method::weighted_average(0.65)), {2, 3, 4}).value == doctest::Approx(3.475).epsilon(1e-12));
+      CHECK(run(with(method::weighted_average(0.65)), {2, 3, 4}).value ==
+            doctest::Approx(3.475).epsilon(1e-12));
     }
     SUBCASE("Canvas weighted average with one result is that result") {
       CHECK(run(with(method::weighted_average(0.65)), {2}).value == 2);
@@ -110,8 +112,10 @@ TEST_SUITE("engine") {
       CHECK(run(with(method::n_mastery(3)), {3, 2, 4, 3}).value == doctest::Approx(10.0 / 3));
     }
     SUBCASE("power law: ln s = a + b ln t fitted over t=1..n, value at t=n") {
-      CHECK(*run(with(method::power_law()), {1, 2, 4}).value == doctest::Approx(3.7123119937343803));
-      CHECK(*run(with(method::power_law()), {1, 2}).value == doctest::Approx(2.0));  // two points fit exactly
+      CHECK(*run(with(method::power_law()), {1, 2, 4}).value ==
+            doctest::Approx(3.7123119937343803));
+      CHECK(*run(with(method::power_law()), {1, 2}).value ==
+            doctest::Approx(2.0));  // two points fit exactly
       CHECK(run(with(method::power_law()), {3}).value == 3);
       // zeros are raised to 1% of the top value (0.04 on 0..4) before the logarithm
       CHECK(*run(with(method::power_law()), {0, 1, 2}).value == doctest::Approx(2.723276534299768));
@@ -126,7 +130,8 @@ TEST_SUITE("engine") {
       evidence_log log;
       log.add({"s1", "A", 1, 2, "formative", 1});
       log.add({"s1", "A", 2, 4, "summative", 3});
-      auto st = engine(one(), policy(scale::four_point(), with(method::weighted_mean()))).evaluate(log, "s1");
+      auto st = engine(one(), policy(scale::four_point(), with(method::weighted_mean())))
+                    .evaluate(log, "s1");
       CHECK(*st.score(0) == doctest::Approx(3.5));
     }
   }
@@ -137,7 +142,8 @@ TEST_SUITE("engine") {
     log.add({"s1", "A", 1, 2});
     log.add({"s1", "A", 3, 1});
     log.add({"s1", "A", 3, 3});  // same time as the previous row: after it
-    auto st = engine(one(), policy(scale::four_point(), with(method::decaying_average(0.5)))).evaluate(log, "s1");
+    auto st = engine(one(), policy(scale::four_point(), with(method::decaying_average(0.5))))
+                  .evaluate(log, "s1");
     // order 2, 1, 3, 4: D = 2; 1.5; 2.25; 3.125
     CHECK(*st.score(0) == doctest::Approx(3.125));
     CHECK(st.evidence_rows(0) == std::vector<std::uint32_t>{1, 2, 3, 0});
@@ -155,8 +161,10 @@ TEST_SUITE("engine") {
       r.require_kinds = {"discussion"};
       auto waiting = run(r, {4});
       CHECK(waiting.st == status::awaiting_confirmation);
-      CHECK(run(r, {4, 2}, scale::four_point(), {"formative", "discussion"}).st == status::awaiting_confirmation);
-      CHECK(run(r, {4, 3}, scale::four_point(), {"formative", "discussion"}).st == status::exceeded);
+      CHECK(run(r, {4, 2}, scale::four_point(), {"formative", "discussion"}).st ==
+            status::awaiting_confirmation);
+      CHECK(run(r, {4, 3}, scale::four_point(), {"formative", "discussion"}).st ==
+            status::exceeded);
     }
     SUBCASE("kinds that never count") {
       rule r = with(method::latest());
@@ -205,10 +213,12 @@ TEST_SUITE("engine") {
       r.exempt_confirm_kinds = {"discussion"};
       r.ignore_kinds = {"discussion"};
       CHECK(run(r, {0.85}, scale::percent(80), {"pretest"}).st == status::awaiting_confirmation);
-      CHECK(run(r, {0.85, 1.0}, scale::percent(80), {"pretest", "discussion"}).st == status::exempt);
+      CHECK(run(r, {0.85, 1.0}, scale::percent(80), {"pretest", "discussion"}).st ==
+            status::exempt);
       // mastery from counted evidence takes precedence over exemption
-      CHECK(run(r, {0.85, 1.0, 0.9}, scale::percent(80), {"pretest", "discussion", "summative"}).st ==
-            status::mastered);
+      CHECK(
+          run(r, {0.85, 1.0, 0.9}, scale::percent(80), {"pretest", "discussion", "summative"}).st ==
+          status::mastered);
     }
     SUBCASE("monotonic vs recomputed") {
       rule r = with(method::latest());
@@ -242,8 +252,10 @@ TEST_SUITE("engine") {
 
   TEST_CASE("rollups") {
     SUBCASE("all_of (children by default)") {
-      CHECK(rollup_state(rollup::all_of(), {{"A", 3}, {"B", 3}, {"C", 4}}).status("P") == status::mastered);
-      CHECK(rollup_state(rollup::all_of(), {{"A", 3}, {"B", 3}, {"C", 2}}).status("P") == status::in_progress);
+      CHECK(rollup_state(rollup::all_of(), {{"A", 3}, {"B", 3}, {"C", 4}}).status("P") ==
+            status::mastered);
+      CHECK(rollup_state(rollup::all_of(), {{"A", 3}, {"B", 3}, {"C", 2}}).status("P") ==
+            status::in_progress);
       CHECK(rollup_state(rollup::all_of(), {}).status("P") == status::not_started);
     }
     SUBCASE("any_of") {
@@ -251,14 +263,17 @@ TEST_SUITE("engine") {
       CHECK(rollup_state(rollup::any_of(), {{"A", 1}}).status("P") == status::in_progress);
     }
     SUBCASE("k_of_n") {
-      CHECK(rollup_state(rollup::k_of_n(2), {{"A", 3}, {"B", 3}, {"C", 1}}).status("P") == status::mastered);
-      CHECK(rollup_state(rollup::k_of_n(2), {{"A", 3}, {"C", 1}}).status("P") == status::in_progress);
+      CHECK(rollup_state(rollup::k_of_n(2), {{"A", 3}, {"B", 3}, {"C", 1}}).status("P") ==
+            status::mastered);
+      CHECK(rollup_state(rollup::k_of_n(2), {{"A", 3}, {"C", 1}}).status("P") ==
+            status::in_progress);
     }
     SUBCASE("points with required children (Moodle)") {
       auto r = rollup::points(3, {{"A", 2}, {"B", 1}, {"C", 1}}, {"A"});
       CHECK(rollup_state(r, {{"A", 3}, {"B", 3}}).status("P") == status::mastered);
-      CHECK(rollup_state(r, {{"B", 3}, {"C", 3}}).status("P") == status::in_progress);  // A required
-      CHECK(rollup_state(r, {{"A", 3}}).status("P") == status::in_progress);            // 2 < 3 points
+      CHECK(rollup_state(r, {{"B", 3}, {"C", 3}}).status("P") ==
+            status::in_progress);                                             // A required
+      CHECK(rollup_state(r, {{"A", 3}}).status("P") == status::in_progress);  // 2 < 3 points
     }
     SUBCASE("weighted mean of children") {
       auto r = rollup::weighted_mean({{"A", 2}, {"B", 1}});
@@ -289,10 +304,14 @@ TEST_SUITE("engine") {
     }
     SUBCASE("precedence between a rollup and the parent's own evidence") {
       std::vector<std::pair<std::string, double>> ev = {{"A", 3}, {"P", 4}};
-      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::rollup).status("P") == status::in_progress);
-      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::evidence).status("P") == status::exceeded);
-      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::either).status("P") == status::exceeded);
-      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::both).status("P") == status::in_progress);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::rollup).status("P") ==
+            status::in_progress);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::evidence).status("P") ==
+            status::exceeded);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::either).status("P") ==
+            status::exceeded);
+      CHECK(rollup_state(rollup::all_of(), ev, rollup_precedence::both).status("P") ==
+            status::in_progress);
       std::vector<std::pair<std::string, double>> all = {{"A", 3}, {"B", 3}, {"C", 3}, {"P", 4}};
       CHECK(is_done(rollup_state(rollup::all_of(), all, rollup_precedence::both).status("P")));
     }
@@ -300,7 +319,8 @@ TEST_SUITE("engine") {
       framework_builder b("chain");
       const int n = 20000;
       for (int i = 0; i < n; ++i) b.add_competency("c" + std::to_string(i));
-      for (int i = 0; i + 1 < n; ++i) b.add_child("c" + std::to_string(i), "c" + std::to_string(i + 1));
+      for (int i = 0; i + 1 < n; ++i)
+        b.add_child("c" + std::to_string(i), "c" + std::to_string(i + 1));
       policy p(scale::four_point(), with(method::latest()));
       p.set_default_rollup(rollup::all_of());
       evidence_log log;
@@ -374,8 +394,8 @@ TEST_SUITE("engine") {
     std::mt19937 rng(7);
     const std::vector<std::string> ids = {"A", "B", "C", "D", "P"};
     for (int i = 0; i < 3000; ++i)
-      log.add({"s" + std::to_string(rng() % 50), ids[rng() % ids.size()], static_cast<double>(rng() % 100),
-               static_cast<double>(1 + rng() % 4)});
+      log.add({"s" + std::to_string(rng() % 50), ids[rng() % ids.size()],
+               static_cast<double>(rng() % 100), static_cast<double>(1 + rng() % 4)});
     engine e(fw, p);
     evaluate_options one_thread, four;
     one_thread.threads = 1;
@@ -464,7 +484,8 @@ TEST_SUITE("engine") {
   TEST_CASE("incremental update equals full re-evaluation (property test)") {
     framework fw = family();
     const std::vector<std::string> ids = {"A", "B", "C", "D", "P", "G"};
-    const std::vector<std::string> kinds = {"formative", "summative", "discussion", "self", "pretest"};
+    const std::vector<std::string> kinds = {"formative", "summative", "discussion", "self",
+                                            "pretest"};
     std::vector<rule> rules;
     rules.push_back(with(method::decaying_average(0.65)));
     {
@@ -504,8 +525,9 @@ TEST_SUITE("engine") {
           const int n = 1 + static_cast<int>(rng() % 4);
           for (int k = 0; k < n; ++k) {
             // Times in a coarse grid so ties occur, sometimes earlier than what is already there.
-            rows.push_back({rng() % 4 ? "s1" : "s2", ids[rng() % ids.size()], static_cast<double>(rng() % 80) * day,
-                            static_cast<double>(rng() % 5), kinds[rng() % kinds.size()]});
+            rows.push_back({rng() % 4 ? "s1" : "s2", ids[rng() % ids.size()],
+                            static_cast<double>(rng() % 80) * day, static_cast<double>(rng() % 5),
+                            kinds[rng() % kinds.size()]});
           }
           log.append(rows);
           e.update(st, log, o);
@@ -514,7 +536,8 @@ TEST_SUITE("engine") {
           REQUIRE(same(st.scores(), full.scores()));
           REQUIRE(st.ratings() == full.ratings());
           REQUIRE(st.evidence_counts() == full.evidence_counts());
-          for (index_t c = 0; c < fw.size(); ++c) REQUIRE(st.evidence_rows(c) == full.evidence_rows(c));
+          for (index_t c = 0; c < fw.size(); ++c)
+            REQUIRE(st.evidence_rows(c) == full.evidence_rows(c));
         }
       }
     }
@@ -526,16 +549,25 @@ TEST_SUITE("engine") {
     // condition, mixed through overrides, with rollups, ties, late (out-of-order) evidence,
     // evidence after as_of, unknown competencies, grouped and interleaved logs, 1 or 3 threads.
     framework_builder fb("props");
-    for (const char* id : {"G", "P", "A", "B", "C", "D", "E", "F"}) fb.add_competency(id, id, id[0] < 'D' ? "N" : "M");
-    fb.add_child("G", "P").add_child("G", "D").add_child("P", "A").add_child("P", "B").add_child("P", "C");
+    for (const char* id : {"G", "P", "A", "B", "C", "D", "E", "F"})
+      fb.add_competency(id, id, id[0] < 'D' ? "N" : "M");
+    fb.add_child("G", "P").add_child("G", "D").add_child("P", "A").add_child("P", "B").add_child(
+        "P", "C");
     const framework fw = fb.build();
-    const std::vector<std::string> ids = {"G", "P", "A", "B", "C", "D", "E", "F", "X"};  // X: not in the framework
-    const std::vector<std::string> kinds = {"formative", "summative", "discussion", "self", "pretest"};
-    const std::vector<method> methods = {method::latest(),        method::highest(),
-                                         method::mean(),          method::weighted_mean(),
-                                         method::mode(),          method::weighted_average(0.65),
-                                         method::decaying_average(0.65), method::n_mastery(2),
-                                         method::power_law(),     method::bkt(0.9)};
+    const std::vector<std::string> ids = {"G", "P", "A", "B", "C",
+                                          "D", "E", "F", "X"};  // X: not in the framework
+    const std::vector<std::string> kinds = {"formative", "summative", "discussion", "self",
+                                            "pretest"};
+    const std::vector<method> methods = {method::latest(),
+                                         method::highest(),
+                                         method::mean(),
+                                         method::weighted_mean(),
+                                         method::mode(),
+                                         method::weighted_average(0.65),
+                                         method::decaying_average(0.65),
+                                         method::n_mastery(2),
+                                         method::power_law(),
+                                         method::bkt(0.9)};
     struct by_count : probability_source {
       std::optional<double> probability(std::string_view, std::string_view,
                                         const std::vector<double>& scores) const override {
@@ -547,17 +579,40 @@ TEST_SUITE("engine") {
     auto random_rule = [&](const method& m) {
       rule r = with(m);
       switch (rng() % 12) {  // mostly simple rules (the fast path), some with conditions
-        case 0: r.ignore_kinds = {"self"}; break;
-        case 1: r.pretest_counts = true; break;
-        case 2: r.min_evidence = 3; break;
-        case 3: r.window_last = 2; break;
-        case 4: r.window_days = 30; break;
-        case 5: r.expires_after_days = 20; break;
-        case 6: r.require_kinds = {"discussion"}; break;
-        case 7: r.exempt_on_pretest = 3; r.exempt_confirm_kinds = {"discussion"}; break;
-        case 8: r.monotonic = true; break;
-        case 9: r.ignore_kinds = {"self", "summative"}; r.min_evidence = 2; break;
-        default: break;
+        case 0:
+          r.ignore_kinds = {"self"};
+          break;
+        case 1:
+          r.pretest_counts = true;
+          break;
+        case 2:
+          r.min_evidence = 3;
+          break;
+        case 3:
+          r.window_last = 2;
+          break;
+        case 4:
+          r.window_days = 30;
+          break;
+        case 5:
+          r.expires_after_days = 20;
+          break;
+        case 6:
+          r.require_kinds = {"discussion"};
+          break;
+        case 7:
+          r.exempt_on_pretest = 3;
+          r.exempt_confirm_kinds = {"discussion"};
+          break;
+        case 8:
+          r.monotonic = true;
+          break;
+        case 9:
+          r.ignore_kinds = {"self", "summative"};
+          r.min_evidence = 2;
+          break;
+        default:
+          break;
       }
       return r;
     };
@@ -581,10 +636,13 @@ TEST_SUITE("engine") {
         if (rng() % 5 == 0) t -= static_cast<double>(rng() % 40) * day;
         static const double weights[] = {1.0, 0.5, 2.0, 0.0};
         rows.push_back({"s" + std::to_string(rng() % 12), ids[rng() % ids.size()], t,
-                        static_cast<double>(rng() % 5), kinds[rng() % kinds.size()], weights[rng() % 4]});
+                        static_cast<double>(rng() % 5), kinds[rng() % kinds.size()],
+                        weights[rng() % 4]});
       }
       if (round % 4 == 1)  // grouped by learner: read straight from the columns
-        std::stable_sort(rows.begin(), rows.end(), [](const evidence& a, const evidence& b) { return a.learner < b.learner; });
+        std::stable_sort(rows.begin(), rows.end(), [](const evidence& a, const evidence& b) {
+          return a.learner < b.learner;
+        });
       evidence_log log;
       log.append(rows);
       evaluate_options o;
@@ -598,8 +656,8 @@ TEST_SUITE("engine") {
         for (index_t c = 0; c < fw.size(); ++c) {
           if (st.status(c) == status::not_started && st.evidence_count(c) == 0) continue;
           REQUIRE(row < t.learner.size());
-          INFO("round ", round, ", learner ", t.learners[l], ", competency ", fw.id_of(c), ", rule ",
-               to_string(p.rule_for(fw.id_of(c), fw.at(c).domain)));
+          INFO("round ", round, ", learner ", t.learners[l], ", competency ", fw.id_of(c),
+               ", rule ", to_string(p.rule_for(fw.id_of(c), fw.at(c).domain)));
           CHECK(t.learner[row] == l);
           CHECK(t.competency[row] == c);
           CHECK(t.statuses[row] == st.status(c));

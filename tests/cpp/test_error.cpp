@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/error.hpp>
-
 #include <doctest/doctest.h>
+
+#include <masterymap/error.hpp>
 
 using namespace masterymap;
 

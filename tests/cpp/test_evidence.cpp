@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/evidence.hpp>
+#include <doctest/doctest.h>
 
 #include <cmath>
+#include <masterymap/evidence.hpp>
 #include <sstream>
-
-#include <doctest/doctest.h>
 
 using namespace masterymap;
 
@@ -60,11 +59,11 @@ TEST_SUITE("evidence") {
     checks.known_competency = [](std::string_view id) { return id == "A" || id == "B"; };
     std::vector<evidence> batch = {
         {"s2", "A", 3, 3},
-        {"s2", "A", 4, std::nan("")},            // NaN score
-        {"s2", "Z", 5, 3},                       // unknown competency
-        {"s2", "B", 6, 3, "quiz"},               // unknown kind
-        {"s2", "B", 7, 3, "formative", -1},      // negative weight
-        {"s3", "B", std::nan(""), 9},            // bad time and out-of-range score
+        {"s2", "A", 4, std::nan("")},        // NaN score
+        {"s2", "Z", 5, 3},                   // unknown competency
+        {"s2", "B", 6, 3, "quiz"},           // unknown kind
+        {"s2", "B", 7, 3, "formative", -1},  // negative weight
+        {"s3", "B", std::nan(""), 9},        // bad time and out-of-range score
     };
     try {
       log.append(batch, checks);
@@ -152,7 +151,8 @@ TEST_SUITE("evidence") {
     kt.competency = "skill_name";
     kt.time = "order_id";
     kt.score = "correct";
-    std::istringstream kti("order_id,user_id,skill_name,correct\n1,u1,Addition,1\n2,u1,Addition,0\n");
+    std::istringstream kti(
+        "order_id,user_id,skill_name,correct\n1,u1,Addition,1\n2,u1,Addition,0\n");
     log.append_csv(kti, kt);
     CHECK(log.size() == 5);
     CHECK(log.at(4).score == 0);
@@ -196,7 +196,8 @@ TEST_SUITE("evidence") {
     evidence_columns bad = evidence_columns::one_row("ana", "A", "summative", "", &weight);
     evidence_columns::text_value(bad.score, "Great");
     evidence_columns::text_value(bad.time, "yesterday");
-    CHECK_THROWS_WITH_AS(log.append(bad, checks), doctest::Contains("bad time 'yesterday'"), evidence_error);
+    CHECK_THROWS_WITH_AS(log.append(bad, checks), doctest::Contains("bad time 'yesterday'"),
+                         evidence_error);
     CHECK(log.size() == 1);
   }
 }

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/framework.hpp>
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <masterymap/framework.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -37,7 +36,7 @@ TEST_SUITE("framework") {
     CHECK(f.at("C").title == "Measure");
 
     const index_t D = f.index_of("D"), A = f.index_of("A");
-    CHECK(ids(f, f.prerequisites(D)) == sv{"B", "C", "A"});  // insertion order
+    CHECK(ids(f, f.prerequisites(D)) == sv{"B", "C", "A"});        // insertion order
     CHECK(ids(f, f.prerequisites(D, true)) == sv{"A", "B", "C"});  // learning order
     CHECK(ids(f, f.prerequisites(D, false, strength_set::gating())) == sv{"B", "A"});
     CHECK(ids(f, f.prerequisites(D, true, {strength::required})) == sv{"A", "B"});
@@ -180,7 +179,8 @@ TEST_SUITE("framework") {
 
   TEST_CASE("malformed JSON gives parse_error with line and column or the field path") {
     try {
-      (void)framework::from_json("{\n  \"format\": \"masterymap.framework\",\n  \"version\": 1,,\n}");
+      (void)framework::from_json(
+          "{\n  \"format\": \"masterymap.framework\",\n  \"version\": 1,,\n}");
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(e.line() == 3);
@@ -194,9 +194,9 @@ TEST_SUITE("framework") {
       CHECK(std::string(e.what()).find("/competencies/1/id") != std::string::npos);
     }
     CHECK_THROWS_AS((void)framework::from_json(R"({"format":"other","version":1})"), parse_error);
-    CHECK_THROWS_AS(
-        (void)framework::from_json(R"({"format":"masterymap.framework","version":7,"competencies":[]})"),
-        parse_error);
+    CHECK_THROWS_AS((void)framework::from_json(
+                        R"({"format":"masterymap.framework","version":7,"competencies":[]})"),
+                    parse_error);
     CHECK_THROWS_AS((void)framework::from_json(
                         R"({"format":"masterymap.framework","version":1,"competencies":[{"id":"A"}],
                             "prerequisites":[{"competency":"A","requires":"A"}]})"),
@@ -215,7 +215,8 @@ TEST_SUITE("framework") {
     constexpr index_t n = 1'000'000;
     framework_builder b;
     for (index_t i = 0; i < n; ++i) b.add_competency("c" + std::to_string(i));
-    for (index_t i = 1; i < n; ++i) b.add_prerequisite("c" + std::to_string(i), "c" + std::to_string(i - 1));
+    for (index_t i = 1; i < n; ++i)
+      b.add_prerequisite("c" + std::to_string(i), "c" + std::to_string(i - 1));
     const framework f = b.build();
     CHECK(f.topological_order().front() == 0);
     CHECK(f.topological_order().back() == n - 1);

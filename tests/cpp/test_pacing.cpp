@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/pacing.hpp>
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <masterymap/pacing.hpp>
 
 namespace mm = masterymap;
 
@@ -179,7 +178,8 @@ TEST_SUITE("pacing") {
       bad = plan;
       bad.calendar = {{plan.start + 10 * day, 1}, {plan.start + 5 * day, 2}};
       CHECK_THROWS_AS((void)mm::pacing(prog, L.view(), bad, plan.start), std::invalid_argument);
-      CHECK_THROWS_AS((void)mm::pacing(prog, L.view(), plan), std::invalid_argument);  // today unknown
+      CHECK_THROWS_AS((void)mm::pacing(prog, L.view(), plan),
+                      std::invalid_argument);  // today unknown
       const auto r = mm::pacing(prog, L.view(), plan, plan.target + day);
       CHECK(std::isnan(r.needed_rate));
       CHECK(r.status == mm::pace_status::behind);

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/policy.hpp>
+#include <doctest/doctest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
-
-#include <doctest/doctest.h>
+#include <masterymap/policy.hpp>
 
 using namespace masterymap;
 
 namespace {
 bool has(const std::vector<std::string>& ps, const std::string& s) {
-  return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return p.find(s) != std::string::npos; });
+  return std::any_of(ps.begin(), ps.end(),
+                     [&](const std::string& p) { return p.find(s) != std::string::npos; });
 }
 
 policy full_policy() {

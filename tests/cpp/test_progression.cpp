@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/progression.hpp>
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <masterymap/progression.hpp>
 #include <random>
 #include <set>
 
@@ -79,9 +78,11 @@ TEST_SUITE("progression") {
       CHECK(ids(fw, prog.frontier(vb)) ==
             S{"M03.b", "M04.c", "M05.a", "M07.a", "M07.b", "M07.c", "R01.a", "R01.b", "R01.c"});
       CHECK(ids(fw, mm::frontier(ben)) == ids(fw, prog.frontier(vb)));
-      CHECK(ids(fw, prog.inner_fringe(va)) == S{"M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"});
+      CHECK(ids(fw, prog.inner_fringe(va)) ==
+            S{"M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"});
       // ben: M02.b's only dependent M03.b is not done; M03.a's dependent M04.a is done.
-      CHECK(ids(fw, prog.inner_fringe(vb)) == S{"M02.b", "M03.c", "M04.a", "M06.a", "M06.b", "M06.c"});
+      CHECK(ids(fw, prog.inner_fringe(vb)) ==
+            S{"M02.b", "M03.c", "M04.a", "M06.a", "M06.b", "M06.c"});
     }
     SUBCASE("gaps, ranked by what rests on them") {
       CHECK(prog.gaps(va).empty());
@@ -150,8 +151,8 @@ TEST_SUITE("progression") {
     b.add_prerequisite("C", "A", mm::strength::familiar, 3.0);
     b.add_prerequisite("D", "A", mm::strength::recommended);
     const mm::framework fw = b.build();
-    std::vector<mm::status> st{mm::status::in_progress, mm::status::not_started, mm::status::not_started,
-                               mm::status::not_started};
+    std::vector<mm::status> st{mm::status::in_progress, mm::status::not_started,
+                               mm::status::not_started, mm::status::not_started};
     std::vector<double> sc{1.0, NAN, NAN, NAN};
     mm::learner_view v;
     v.statuses = st.data();
@@ -203,12 +204,15 @@ TEST_SUITE("progression") {
         std::sort(g2.begin(), g2.end());
         REQUIRE(g2 == want);
         // Paths: every step's prerequisites inside the path come first.
-        std::vector<mm::index_t> goals{static_cast<mm::index_t>(fw.size() - 1), static_cast<mm::index_t>(fw.size() / 2)};
+        std::vector<mm::index_t> goals{static_cast<mm::index_t>(fw.size() - 1),
+                                       static_cast<mm::index_t>(fw.size() / 2)};
         auto path = prog.path_to(v, goals);
         std::vector<int> pos(fw.size(), -1);
-        for (std::size_t i = 0; i < path.steps.size(); ++i) pos[path.steps[i].competency] = static_cast<int>(i);
+        for (std::size_t i = 0; i < path.steps.size(); ++i)
+          pos[path.steps[i].competency] = static_cast<int>(i);
         for (const auto& e : fw.edges())
-          if (pos[e.prerequisite] >= 0 && pos[e.dependent] >= 0) REQUIRE(pos[e.prerequisite] < pos[e.dependent]);
+          if (pos[e.prerequisite] >= 0 && pos[e.dependent] >= 0)
+            REQUIRE(pos[e.prerequisite] < pos[e.dependent]);
         std::set<mm::index_t> expect;
         for (auto gi : goals)
           if (!mm::is_done(L.st[gi])) {

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/roster.hpp>
-
 #include <doctest/doctest.h>
-
-#include <limits>
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
+#include <masterymap/roster.hpp>
 #include <random>
 
 #include "fixtures.hpp"
@@ -19,9 +17,10 @@ namespace mm = masterymap;
 
 namespace {
 
-std::vector<mm::evidence> random_events(std::mt19937& rng, const mm::framework& fw, int learners, int n, double t0,
-                                        bool with_custom_kind = false) {
-  std::uniform_int_distribution<int> L(0, learners - 1), C(0, static_cast<int>(fw.size()) - 1), S(1, 4), K(0, 3);
+std::vector<mm::evidence> random_events(std::mt19937& rng, const mm::framework& fw, int learners,
+                                        int n, double t0, bool with_custom_kind = false) {
+  std::uniform_int_distribution<int> L(0, learners - 1), C(0, static_cast<int>(fw.size()) - 1),
+      S(1, 4), K(0, 3);
   std::vector<mm::evidence> out;
   for (int i = 0; i < n; ++i) {
     const char* kinds[] = {"formative", "summative", "discussion", "pretest"};
@@ -59,7 +58,8 @@ void check_same_roster(const mm::roster& a, const mm::roster& b) {
   REQUIRE(a.statuses() == b.statuses());
   REQUIRE(a.ratings() == b.ratings());
   REQUIRE(a.codes() == b.codes());
-  for (std::size_t i = 0; i < a.scores().size(); ++i) REQUIRE(same_double(a.scores()[i], b.scores()[i]));
+  for (std::size_t i = 0; i < a.scores().size(); ++i)
+    REQUIRE(same_double(a.scores()[i], b.scores()[i]));
   REQUIRE(same_double(a.as_of(), b.as_of()));
   REQUIRE(a.frontier_matrix() == b.frontier_matrix());
   REQUIRE(a.log().size() == b.log().size());
@@ -88,7 +88,8 @@ TEST_SUITE("roster") {
     std::size_t pos = 0;
     std::uniform_int_distribution<int> chunk(1, 900);
     while (pos < events.size()) {
-      const std::size_t n = std::min<std::size_t>(events.size() - pos, static_cast<std::size_t>(chunk(rng)));
+      const std::size_t n =
+          std::min<std::size_t>(events.size() - pos, static_cast<std::size_t>(chunk(rng)));
       std::vector<mm::evidence> batch(events.begin() + static_cast<std::ptrdiff_t>(pos),
                                       events.begin() + static_cast<std::ptrdiff_t>(pos + n));
       auto s = one.ingest(batch);
@@ -106,7 +107,8 @@ TEST_SUITE("roster") {
     // learner(): the full engine state equals the row.
     const auto st = one.learner("s7");
     const auto l = one.index_of("s7");
-    for (mm::index_t c = 0; c < fw.size(); ++c) REQUIRE(st.status(c) == one.statuses()[l * fw.size() + c]);
+    for (mm::index_t c = 0; c < fw.size(); ++c)
+      REQUIRE(st.status(c) == one.statuses()[l * fw.size() + c]);
     CHECK_THROWS_AS((void)one.learner("nobody"), mm::unknown_id_error);
     // frontier matrix rows equal the per-learner frontier.
     const auto fm = one.frontier_matrix();
@@ -141,7 +143,8 @@ TEST_SUITE("roster") {
     const mm::framework fw = pfix::learning_map();
     mm::roster ro(fw, mm::policy(mm::scale::four_point()));
     ro.ingest(std::vector<mm::evidence>{{"a", "M01.a", pfix::t0, 3}});
-    std::vector<mm::evidence> bad{{"a", "M01.b", pfix::t0, 3}, {"z", "nope", pfix::t0, 3}, {"a", "M01.c", pfix::t0, 9}};
+    std::vector<mm::evidence> bad{
+        {"a", "M01.b", pfix::t0, 3}, {"z", "nope", pfix::t0, 3}, {"a", "M01.c", pfix::t0, 9}};
     try {
       ro.ingest(bad);
       FAIL("expected an evidence_error");
@@ -195,9 +198,7 @@ TEST_SUITE("roster") {
     back.ingest(rest);
     check_same_roster(ro, back);
     // Errors: not a snapshot, truncated.
-    {
-      std::ofstream(path, std::ios::binary) << "hello";
-    }
+    { std::ofstream(path, std::ios::binary) << "hello"; }
     CHECK_THROWS_AS((void)mm::roster::load(path), mm::parse_error);
     ro.save(path);
     {
@@ -216,10 +217,12 @@ namespace {
 // A hierarchy under 10 CCSS-like competencies for rollups: p0 <- {k0, k1, k2}.
 mm::framework small_tree() {
   mm::framework_builder b("tree");
-  for (int i = 0; i < 12; ++i) b.add_competency("k" + std::to_string(i), "", i < 4 ? "a" : (i < 8 ? "b" : "c"), i % 3);
+  for (int i = 0; i < 12; ++i)
+    b.add_competency("k" + std::to_string(i), "", i < 4 ? "a" : (i < 8 ? "b" : "c"), i % 3);
   b.add_competency("p0", "", "a", 3);
   for (int i = 0; i < 3; ++i) b.add_child("p0", "k" + std::to_string(i));
-  for (int i = 0; i + 1 < 12; i += 2) b.add_prerequisite("k" + std::to_string(i), "k" + std::to_string(i + 1));
+  for (int i = 0; i + 1 < 12; i += 2)
+    b.add_prerequisite("k" + std::to_string(i), "k" + std::to_string(i + 1));
   return b.build();
 }
 
@@ -233,10 +236,15 @@ mm::rule with(mm::method m, std::uint32_t min_evidence = 1) {
 // Policies covering every folding method and condition, and the fallbacks.
 std::vector<mm::policy> folding_policies(const mm::framework& fw) {
   std::vector<mm::policy> out;
-  const std::vector<mm::method> methods = {
-      mm::method::latest(),           mm::method::highest(),          mm::method::mean(),
-      mm::method::weighted_mean(),    mm::method::weighted_average(0.65), mm::method::decaying_average(0.7),
-      mm::method::n_mastery(2),       mm::method::mode(),             mm::method::power_law()};
+  const std::vector<mm::method> methods = {mm::method::latest(),
+                                           mm::method::highest(),
+                                           mm::method::mean(),
+                                           mm::method::weighted_mean(),
+                                           mm::method::weighted_average(0.65),
+                                           mm::method::decaying_average(0.7),
+                                           mm::method::n_mastery(2),
+                                           mm::method::mode(),
+                                           mm::method::power_law()};
   for (const auto& m : methods) out.emplace_back(mm::scale::four_point(), with(m));
   // Conditions, one competency override each (the rest: decaying average).
   mm::policy p(mm::scale::four_point(), with(mm::method::decaying_average(0.65), 2));
@@ -300,7 +308,8 @@ std::vector<mm::policy> folding_policies(const mm::framework& fw) {
 }  // namespace
 
 TEST_SUITE("roster") {
-  TEST_CASE("the O(1) per-event path equals a full evaluation (random streams, fallbacks included)") {
+  TEST_CASE(
+      "the O(1) per-event path equals a full evaluation (random streams, fallbacks included)") {
     std::mt19937 rng(11);
     for (int which = 0; which < 2; ++which) {
       const mm::framework fw = which == 0 ? small_tree() : fixtures::ccss();
@@ -325,10 +334,12 @@ TEST_SUITE("roster") {
           if (fixed) o.as_of = pfix::t0 + 300 * 3600.0;
           mm::roster ro(fw, policies[pi], o);
           const int learners = which == 0 ? 6 : 20;
-          const int comps = which == 0 ? static_cast<int>(fw.size()) : 25;  // few pairs: long histories
-          std::uniform_int_distribution<int> L(0, learners - 1), C(0, comps - 1), S(0, 8), K(0, 7), U(0, 99);
-          const char* kinds[] = {"formative", "summative", "discussion", "pretest", "self", "observation", "formative",
-                                 "portfolio"};
+          const int comps =
+              which == 0 ? static_cast<int>(fw.size()) : 25;  // few pairs: long histories
+          std::uniform_int_distribution<int> L(0, learners - 1), C(0, comps - 1), S(0, 8), K(0, 7),
+              U(0, 99);
+          const char* kinds[] = {"formative", "summative",   "discussion", "pretest",
+                                 "self",      "observation", "formative",  "portfolio"};
           const float weights[] = {1.0F, 0.5F, 2.0F, 0.0F};
           double t = pfix::t0;
           std::size_t fast = 0, total = 0;
@@ -345,8 +356,9 @@ TEST_SUITE("roster") {
               if (u >= 90) when = t - 3600.0 * (1 + U(rng) % 40);
               const char* kind = kinds[K(rng)];
               if (std::string(kind) == "portfolio" && i < events / 3) kind = "formative";
-              rows.emplace_back("s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng))), when,
-                                S(rng) * 0.5, kind, weights[U(rng) % 4], "");
+              rows.emplace_back("s" + std::to_string(L(rng)),
+                                fw.id_of(static_cast<mm::index_t>(C(rng))), when, S(rng) * 0.5,
+                                kind, weights[U(rng) % 4], "");
               if (U(rng) < 30) rows.back().source = "t1";  // sources go through the by-name paths
             }
             mm::ingest_summary s;
@@ -356,7 +368,8 @@ TEST_SUITE("roster") {
               s = ro.add(e.learner, e.competency, e.time, e.score, e.kind, e.weight, e.source);
             } else if (rows.size() == 1 && how < 70 && ro.find(rows[0].learner)) {
               const auto& e = rows[0];
-              s = ro.add(*ro.find(e.learner), fw.index_of(e.competency), e.time, e.score, e.kind, e.weight);
+              s = ro.add(*ro.find(e.learner), fw.index_of(e.competency), e.time, e.score, e.kind,
+                         e.weight);
             } else {
               s = ro.ingest(rows);
             }
@@ -370,10 +383,12 @@ TEST_SUITE("roster") {
             for (std::size_t l = 0; l < ro.size(); ++l) {
               const auto v = ro.view(l);
               ro.progression().encode(v.statuses, v.scores, codes.data());
-              REQUIRE(std::equal(codes.begin(), codes.end(), ro.codes().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
+              REQUIRE(std::equal(
+                  codes.begin(), codes.end(),
+                  ro.codes().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
             }
           }
-          if (pi < 7) CHECK(fast > total / 2);  // the folding methods take the fast path
+          if (pi < 7) CHECK(fast > total / 2);       // the folding methods take the fast path
           if (pi == 7 || pi == 8) CHECK(fast == 0);  // mode, power_law
         }
       }
@@ -410,10 +425,14 @@ TEST_SUITE("roster") {
       CHECK(l->max_time() == a.max_time());
     }
     // Errors: as a one-row batch; nothing stored.
-    CHECK_THROWS_AS(b.append_row("x", "nope", 1.0, 3.0, "formative", 1.0, "", checks), mm::evidence_error);
-    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 7.0, "formative", 1.0, "", checks), mm::evidence_error);
-    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 3.0, "nokind", 1.0, "", checks), mm::evidence_error);
-    CHECK_THROWS_AS(b.append_row(" ", "M01.a", 1.0, 3.0, "formative", 1.0, "", checks), mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "nope", 1.0, 3.0, "formative", 1.0, "", checks),
+                    mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 7.0, "formative", 1.0, "", checks),
+                    mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row("x", "M01.a", 1.0, 3.0, "nokind", 1.0, "", checks),
+                    mm::evidence_error);
+    CHECK_THROWS_AS(b.append_row(" ", "M01.a", 1.0, 3.0, "formative", 1.0, "", checks),
+                    mm::evidence_error);
     CHECK_THROWS_AS(b.append_coded(0, 0, 1.0, 3.0, 1, -1.0, 0, checks), mm::evidence_error);
     CHECK_THROWS_AS(b.append_coded(0, 99, 1.0, 3.0, 1, 1.0, 0, checks), mm::evidence_error);
     CHECK_THROWS_AS(b.append_coded(0, 0, std::nan(""), 3.0, 1, 1.0, 0, checks), mm::evidence_error);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#include <masterymap/scale.hpp>
-
 #include <doctest/doctest.h>
+
+#include <masterymap/scale.hpp>
 
 using namespace masterymap;
 

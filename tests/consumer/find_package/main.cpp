@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // A downstream program on C++17: the public headers must compile without Boost or fmt.
-#include <masterymap/masterymap.hpp>
-
 #include <iostream>
+#include <masterymap/masterymap.hpp>
 
 int main() {
   masterymap::framework_builder b("consumer");
