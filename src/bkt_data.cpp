@@ -19,6 +19,7 @@
 
 #include "bkt_detail.hpp"
 #include "csv_tokenizer.hpp"
+#include "file_util.hpp"
 
 namespace masterymap::bkt {
 
@@ -461,20 +462,7 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
 }
 
 dataset read_csv(const std::string& path, const csv_options& options) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f)
-    throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
-  std::string text;
-  char buf[1 << 16];
-  for (;;) {
-    std::size_t got = std::fread(buf, 1, sizeof buf, f);
-    text.append(buf, got);
-    if (got < sizeof buf) break;
-  }
-  const bool bad = std::ferror(f) != 0;
-  std::fclose(f);
-  if (bad)
-    throw std::system_error(EIO, std::generic_category(), fmt::format("cannot read '{}'", path));
+  const std::string text = masterymap::detail::read_file(path, "BKT data CSV");
   return parse_csv(text, options);
 }
 

@@ -16,8 +16,6 @@ nlohmann::json model_to_json(const model& m);
 model model_from_json(const nlohmann::json& j, const std::string& path);
 /// \throws masterymap::parse_error with line and column.
 nlohmann::json parse_json_text(std::string_view text);
-std::string read_file(const std::string& path);
-void write_file(const std::string& path, const std::string& text);
 
 }  // namespace masterymap::bkt::detail
 

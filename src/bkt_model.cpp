@@ -16,6 +16,7 @@
 
 #include "bkt_detail.hpp"
 #include "bkt_json.hpp"
+#include "file_util.hpp"
 
 namespace masterymap::bkt {
 
@@ -415,24 +416,6 @@ json parse_json_text(std::string_view text) {
   }
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out)
-    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", path));
-  out << text;
-  if (!out)
-    throw std::system_error(EIO, std::generic_category(), fmt::format("cannot write '{}'", path));
-}
-
 }  // namespace detail
 
 std::string model::to_json(int indent) const { return detail::model_to_json(*this).dump(indent); }
@@ -441,8 +424,12 @@ model model::from_json(std::string_view text) {
   return detail::model_from_json(detail::parse_json_text(text), "$");
 }
 
-void model::save(const std::string& path) const { detail::write_file(path, to_json()); }
+void model::save(const std::string& path) const {
+  masterymap::detail::write_file(path, to_json(), "BKT model");
+}
 
-model model::load(const std::string& path) { return from_json(detail::read_file(path)); }
+model model::load(const std::string& path) {
+  return from_json(masterymap::detail::read_file(path, "BKT model"));
+}
 
 }  // namespace masterymap::bkt

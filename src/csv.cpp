@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "csv_tokenizer.hpp"
+#include "file_util.hpp"
 
 namespace masterymap {
 
@@ -49,14 +50,6 @@ csv_table parse_csv(std::string_view text, const std::string& source) {
   }
   if (t.header.empty()) throw parse_error(fmt::format("{}: no header line", source), 1, 1);
   return t;
-}
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw error(fmt::format("cannot open '{}'", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 namespace {
@@ -161,11 +154,14 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
   return b.build(o.build);
 }
 
+std::string read_text_file(const std::string& path) { return detail::read_file(path, "file"); }
+
 framework read_framework_csv(const std::string& edges_path, const std::string& competencies_path,
                              const csv_framework_options& options) {
-  const std::string edges = read_text_file(edges_path);
-  const std::string comps =
-      competencies_path.empty() ? std::string() : read_text_file(competencies_path);
+  const std::string edges = detail::read_file(edges_path, "edges CSV");
+  const std::string comps = competencies_path.empty()
+                                ? std::string()
+                                : detail::read_file(competencies_path, "competencies CSV");
   return parse_framework_csv(edges, comps, options);
 }
 

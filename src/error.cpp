@@ -61,4 +61,10 @@ parse_error::parse_error(const std::string& message, std::size_t line, std::size
                          std::size_t row)
     : error(message), line_(line), column_(column), row_(row) {}
 
+file_error::file_error(std::string path, std::error_code code, std::string action)
+    : error(fmt::format("{} '{}': {}", action, path, code.message())),
+      path_(std::move(path)),
+      code_(code),
+      action_(std::move(action)) {}
+
 }  // namespace masterymap

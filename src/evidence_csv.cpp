@@ -15,6 +15,7 @@
 
 #include "csv_tokenizer.hpp"
 #include "evidence_impl.hpp"
+#include "file_util.hpp"
 
 namespace masterymap {
 
@@ -132,8 +133,8 @@ void evidence_log::append_csv(std::istream& in, const csv_columns& names,
 
 void evidence_log::read_csv(const std::string& path, const csv_columns& columns,
                             const ingest_checks& checks) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw parse_error(fmt::format("cannot open '{}'", path), 0, 0);
+  std::ifstream in;
+  detail::open_input(in, path, "evidence CSV");
   append_csv(in, columns, checks);
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "file_util.hpp"
 #include "roster_impl.hpp"
 
 namespace masterymap {
@@ -106,8 +107,7 @@ struct reader {
 void roster::save(const std::string& path) const {
   const impl& d = *impl_;
   writer w;
-  w.out.open(path, std::ios::binary | std::ios::trunc);
-  if (!w.out) throw error(fmt::format("roster snapshot: cannot write '{}'", path));
+  detail::open_output(w.out, path, "roster snapshot");
   w.out.write(snapshot_magic, 8);
   w.pod(snapshot_version);
   w.pod(std::uint32_t{0x01020304});  // byte order
@@ -159,14 +159,13 @@ void roster::save(const std::string& path) const {
   w.array(crt);
   w.out.write(snapshot_end, 8);
   w.out.flush();
-  if (!w.out) throw error(fmt::format("roster snapshot: writing '{}' failed", path));
+  if (!w.out) detail::throw_file_error(path, "cannot write", "roster snapshot");
 }
 
 roster roster::load(const std::string& path, roster_options options) {
   reader r;
   r.path = path;
-  r.in.open(path, std::ios::binary);
-  if (!r.in) throw parse_error(fmt::format("roster snapshot: cannot open '{}'", path), 0, 0);
+  detail::open_input(r.in, path, "roster snapshot");
   r.in.seekg(0, std::ios::end);
   r.remaining = static_cast<std::uint64_t>(r.in.tellg());
   r.in.seekg(0, std::ios::beg);

@@ -37,6 +37,26 @@ void bind_errors(py::module_& m) {
   static py::exception<unknown_id_error> unknown(m, "UnknownIdError", base.ptr());
   static py::exception<policy_error> policy(m, "PolicyError", base.ptr());
   static py::exception<parse_error> parse(m, "ParseError", base.ptr());
+  // FileError is an Error and an OSError, MissingFileError also a FileNotFoundError, so callers
+  // can catch the library's class or Python's. Two bases: made with PyErr_NewException, which
+  // py::exception cannot do.
+  const auto new_exception = [](const char* name, const char* doc, py::handle a, py::handle b) {
+    const py::tuple bases = py::make_tuple(a, b);
+    PyObject* type = PyErr_NewExceptionWithDoc(name, doc, bases.ptr(), nullptr);
+    if (type == nullptr) throw py::error_already_set();
+    return py::handle(type);  // kept for the life of the interpreter, like `base`
+  };
+  static py::handle file = new_exception(
+      "masterymap._core.FileError",
+      "A file could not be opened, read or written (every reader and writer raises it). "
+      "An Error and an OSError: `.filename`, `.errno` and `.strerror` are set.",
+      base, PyExc_OSError);
+  static py::handle missing_file =
+      new_exception("masterymap._core.MissingFileError",
+                    "The file does not exist: a FileError and a FileNotFoundError.", file,
+                    PyExc_FileNotFoundError);
+  m.attr("FileError") = file;
+  m.attr("MissingFileError") = missing_file;
   base.doc() = "Base of every masterymap error (a RuntimeError).";
   validation.doc() = "Validation found problems; `.problems` lists each (kind, ids, message).";
   cycle.doc() = "Prerequisite or hierarchy cycles; `.cycle` is the first, in order.";
@@ -73,6 +93,12 @@ void bind_errors(py::module_& m) {
       a["column"] = e.column();
       a["row"] = e.row();
       raise_with(parse, e.what(), a);
+    } catch (const file_error& e) {
+      py::dict a;
+      a["errno"] = e.code().value();
+      a["strerror"] = e.action() + ": " + e.code().message();
+      a["filename"] = e.path();
+      raise_with(e.missing() ? missing_file : file, e.what(), a);
     } catch (const error& e) {
       base(e.what());
     }

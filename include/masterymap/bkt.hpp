@@ -136,7 +136,7 @@ class MASTERYMAP_API dataset {
 ///         missing column, a non-binary `correct`, an empty learner or skill, a bad order value,
 ///         an unterminated quote or a short row. A gzip file is rejected with a clear message
 ///         (decompress it first, or use Python's `masterymap.bkt.read_csv`, which does).
-/// \throws std::system_error if the file cannot be read.
+/// \throws masterymap::file_error if the file cannot be read.
 /// Complexity: O(bytes); numeric ids are interned through a direct table, others by hashing.
 [[nodiscard]] MASTERYMAP_API dataset read_csv(const std::string& path,
                                               const csv_options& options = {});
@@ -286,9 +286,9 @@ class MASTERYMAP_API model {
   [[nodiscard]] std::string to_json(int indent = 2) const;
   /// \throws masterymap::parse_error on malformed JSON or a missing or mistyped field.
   [[nodiscard]] static model from_json(std::string_view text);
-  /// \throws std::system_error if the file cannot be written.
+  /// \throws masterymap::file_error if the file cannot be written.
   void save(const std::string& path) const;
-  /// \throws std::system_error, masterymap::parse_error
+  /// \throws masterymap::file_error, masterymap::parse_error
   [[nodiscard]] static model load(const std::string& path);
 
  private:

@@ -49,7 +49,7 @@ struct csv_framework_options {
 /// \throws masterymap::parse_error with row, line and column for malformed CSV, a missing
 ///         column, or a bad level/strength value.
 /// \throws masterymap::cycle_error / masterymap::validation_error as `framework_builder::build`.
-/// \throws masterymap::error if a file cannot be read.
+/// \throws masterymap::file_error if a file cannot be read.
 [[nodiscard]] MASTERYMAP_API framework
 read_framework_csv(const std::string& edges_path, const std::string& competencies_path = {},
                    const csv_framework_options& options = {});
@@ -73,7 +73,7 @@ struct csv_table {
 [[nodiscard]] MASTERYMAP_API csv_table parse_csv(std::string_view text,
                                                  const std::string& source = "csv");
 
-/// Reads a whole file. \throws masterymap::error if it cannot be read.
+/// Reads a whole file. \throws masterymap::file_error if it cannot be read.
 [[nodiscard]] MASTERYMAP_API std::string read_text_file(const std::string& path);
 
 }  // namespace masterymap

@@ -7,6 +7,7 @@
 #include <masterymap/config.hpp>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace masterymap {
@@ -98,6 +99,29 @@ class MASTERYMAP_VISIBLE parse_error : public error {
   std::size_t line_;
   std::size_t column_;
   std::size_t row_;
+};
+
+/// A file could not be opened, read or written: every reader and writer of the library throws
+/// this one class (framework CSV, evidence CSV, BKT data and models, roster snapshots), so a
+/// caller catches one type. `path()` names the file, `code()` holds the system's reason and
+/// `missing()` tells a file that does not exist from one that cannot be read.
+/// `what()` reads "<action> '<path>': <reason>", e.g.
+/// "cannot open evidence CSV '/data/log.csv': No such file or directory".
+class MASTERYMAP_VISIBLE file_error : public error {
+ public:
+  MASTERYMAP_API file_error(std::string path, std::error_code code, std::string action);
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] std::error_code code() const noexcept { return code_; }
+  /// What failed, without the path ("cannot open evidence CSV").
+  [[nodiscard]] const std::string& action() const noexcept { return action_; }
+  [[nodiscard]] bool missing() const noexcept {
+    return code_ == std::errc::no_such_file_or_directory;
+  }
+
+ private:
+  std::string path_;
+  std::error_code code_;
+  std::string action_;
 };
 
 }  // namespace masterymap

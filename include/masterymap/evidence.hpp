@@ -183,7 +183,7 @@ class MASTERYMAP_API evidence_log {
   ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
   void append_csv(std::istream& in, const csv_columns& columns = {},
                   const ingest_checks& checks = {});
-  /// \throws masterymap::parse_error also when the file cannot be opened.
+  /// \throws masterymap::file_error when the file cannot be opened.
   void read_csv(const std::string& path, const csv_columns& columns = {},
                 const ingest_checks& checks = {});
 

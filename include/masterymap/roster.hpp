@@ -139,12 +139,12 @@ class MASTERYMAP_API roster {
                                                 std::optional<double> today = std::nullopt) const;
 
   /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file.
-  /// \throws masterymap::error if the file cannot be written.
+  /// \throws masterymap::file_error if the file cannot be written.
   void save(const std::string& path) const;
   /// Restores a roster written by `save`; its answers are identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
-  ///         version, or truncated.
+  ///         version, or truncated; masterymap::file_error if it cannot be opened.
   [[nodiscard]] static roster load(const std::string& path, roster_options options = {});
 
   struct impl;

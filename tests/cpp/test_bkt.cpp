@@ -413,7 +413,7 @@ TEST_SUITE("bkt") {
       CHECK_THROWS_WITH_AS((void)bkt::parse_csv(std::string("\x1f\x8b\x08", 3)),
                            doctest::Contains("gzip"), masterymap::parse_error);
       CHECK_THROWS_AS((void)bkt::parse_csv(""), masterymap::parse_error);
-      CHECK_THROWS_AS((void)bkt::read_csv("/nonexistent/file.csv"), std::system_error);
+      CHECK_THROWS_AS((void)bkt::read_csv("/nonexistent/file.csv"), masterymap::file_error);
     }
     SUBCASE("multi-skill rows") {
       const std::string text = "user_id,skill_name,correct\na,x_y,1\na,y,0\n";

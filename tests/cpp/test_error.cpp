@@ -32,3 +32,57 @@ TEST_SUITE("error") {
     CHECK(std::string(to_string(problem_kind::hierarchy_cycle)) == "hierarchy_cycle");
   }
 }
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <masterymap/bkt.hpp>
+#include <masterymap/csv.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/roster.hpp>
+#include <utility>
+
+TEST_SUITE("error") {
+  TEST_CASE("every reader and writer fails on a missing or unreadable file with file_error") {
+    const std::string missing = "/nonexistent-masterymap-dir/file";
+    namespace fs = std::filesystem;
+    const fs::path dir_path = fs::temp_directory_path() / "masterymap-test-error-files";
+    fs::create_directories(dir_path);
+    const std::string dir = dir_path.string();
+    const fs::path edges = dir_path / "edges.csv";  // a readable edges file for the second path
+    {
+      std::ofstream out(edges);
+      out << "prerequisite,dependent\nA,B\n";
+    }
+    const std::vector<std::pair<const char*, std::function<void(const std::string&)>>> readers = {
+        {"framework CSV", [](const std::string& p) { (void)read_framework_csv(p); }},
+        {"competencies CSV",
+         [&](const std::string& p) { (void)read_framework_csv(edges.string(), p); }},
+        {"evidence CSV", [](const std::string& p) { evidence_log().read_csv(p); }},
+        {"BKT data CSV", [](const std::string& p) { (void)bkt::read_csv(p); }},
+        {"BKT model", [](const std::string& p) { (void)bkt::model::load(p); }},
+        {"roster snapshot", [](const std::string& p) { (void)roster::load(p); }},
+    };
+    for (const auto& [what, read] : readers) {
+      CAPTURE(what);
+      try {
+        read(missing);
+        FAIL("no exception");
+      } catch (const file_error& e) {
+        CHECK(e.path() == missing);
+        CHECK(e.missing());
+        CHECK(std::string(e.what()).find(missing) != std::string::npos);
+      }
+      try {
+        read(dir);  // a directory is not a readable file
+        FAIL("no exception");
+      } catch (const file_error& e) {
+        CHECK(e.path() == dir);
+        CHECK_FALSE(e.missing());
+      }
+    }
+    // Writers: a file in a directory that does not exist.
+    CHECK_THROWS_AS(bkt::model().save(missing), file_error);
+    fs::remove_all(dir_path);
+  }
+}

@@ -207,7 +207,7 @@ TEST_SUITE("roster") {
       std::ofstream(path, std::ios::binary | std::ios::trunc) << all.substr(0, all.size() / 2);
     }
     CHECK_THROWS_AS((void)mm::roster::load(path), mm::parse_error);
-    CHECK_THROWS_AS((void)mm::roster::load("/nonexistent/dir/x.bin"), mm::parse_error);
+    CHECK_THROWS_AS((void)mm::roster::load("/nonexistent/dir/x.bin"), mm::file_error);
     std::remove(path.c_str());
   }
 }

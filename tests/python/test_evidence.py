@@ -115,7 +115,7 @@ def test_read_csv(tmp_path, fw):
     assert e.value.rows == [1, 1]
     assert e.value.problems[0]["message"] == "line 3: unknown competency 'Q'"
     assert len(log) == 2
-    with pytest.raises(mm.ParseError):
+    with pytest.raises(mm.MissingFileError):
         log.append_csv(tmp_path / "missing.csv")
 
 

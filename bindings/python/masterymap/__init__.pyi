@@ -31,6 +31,9 @@ class ParseError(Error):
     column: int
     row: int
 
+class FileError(Error, OSError): ...
+class MissingFileError(FileError, FileNotFoundError): ...
+
 class Competency:
     @property
     def id(self) -> str: ...
