@@ -26,7 +26,7 @@ def timed(label, fn, repeat=3):
         t = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - t)
-    print(f"{label:48s} {best * 1e3:10.1f} ms")
+    print(f"{label:48s} {best * 1e3:10.3f} ms")
     return out, best
 
 
@@ -59,6 +59,7 @@ def main(learners=100_000, per_learner=40):
     one.add(learner="s1", competency="3.NF.A.1", score=3, time=1.9e9)
     timed("ingest one event", lambda: roster.ingest(one), repeat=5)
     st = roster.learner("s1")
+    timed("learner('s1').frontier()", st.frontier, repeat=3)
     timed("learner('s1').recommend(5)", lambda: st.recommend(5), repeat=3)
     with tempfile.TemporaryDirectory() as d:
         path = pathlib.Path(d) / "roster.bin"

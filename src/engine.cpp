@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "engine_detail.hpp"
+#include "progression_cache.hpp"
 
 namespace masterymap {
 
@@ -126,11 +127,18 @@ std::vector<std::uint32_t> learner_state::evidence_rows(index_t i) const {
   if (offsets_.empty()) return {};
   return {rows_.begin() + offsets_[i], rows_.begin() + offsets_[i + 1]};
 }
+std::pair<const std::uint32_t*, const std::uint32_t*> learner_state::evidence_row_range(
+    index_t i) const {
+  if (i >= status_.size()) throw std::out_of_range("competency index past the end");
+  if (offsets_.empty()) return {nullptr, nullptr};
+  return {rows_.data() + offsets_[i], rows_.data() + offsets_[i + 1]};
+}
 
 // --- engine --------------------------------------------------------------------------------------
 
 engine::engine(masterymap::framework fw, masterymap::policy p)
-    : ctx_(compile(std::move(fw), std::move(p), nullptr)) {}
+    : ctx_(compile(std::move(fw), std::move(p), nullptr)),
+      progression_(std::make_shared<detail::progression_cache>()) {}
 
 const framework& engine::framework() const noexcept { return ctx_->fw; }
 const policy& engine::policy() const noexcept { return ctx_->pol; }
@@ -151,6 +159,7 @@ learner_state engine::evaluate(const evidence_log& log, std::string_view learner
   const std::size_t nc = ctx_->fw.size();
   learner_state st;
   st.ctx_ = ctx_;
+  st.progression_ = progression_;
   st.probabilities_ = o.probabilities;
   st.learner_ = std::string(learner);
   st.as_of_ = default_as_of(log, o);
@@ -185,6 +194,7 @@ std::vector<learner_state> engine::evaluate_all(const evidence_log& log,
   parallel_learners(L, start, thread_count(o, L), nc, [&](std::size_t l, scratch& s) {
     learner_state& st = out[l];
     st.ctx_ = ctx_;
+    st.progression_ = progression_;
     st.probabilities_ = o.probabilities;
     st.learner_ = log.learners()[l];
     st.as_of_ = as_of;

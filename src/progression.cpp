@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "progression_cache.hpp"
 #include "progression_impl.hpp"
 
 namespace masterymap {
@@ -204,14 +205,36 @@ learner_view view_of(const learner_state& s) noexcept {
 std::vector<double> last_evidence_times(const learner_state& s, const evidence_log& log) {
   std::vector<double> out(s.size(), nan_v);
   const auto& times = log.times();
-  for (index_t c = 0; c < s.size(); ++c)
-    for (std::uint32_t r : s.evidence_rows(c)) {
+  const auto& counts = s.evidence_counts();
+  for (index_t c = 0; c < s.size(); ++c) {
+    if (counts[c] == 0) continue;  // no evidence up to the evaluation time
+    const auto [first, last] = s.evidence_row_range(c);
+    for (const std::uint32_t* it = first; it != last; ++it) {
+      const std::uint32_t r = *it;
       if (r >= times.size())
         throw std::invalid_argument("last_evidence_times: the log is not the state's log");
       const double t = times[r];
       if (t <= s.as_of() && !(t <= out[c])) out[c] = t;
     }
+  }
   return out;
+}
+
+// The lazily compiled progression of an engine and of the states it evaluates.
+namespace {
+const progression& cached(detail::progression_cache* slot, const framework& fw, const policy& p) {
+  if (!slot) throw std::logic_error("learner_state: not evaluated");
+  std::call_once(slot->once, [&] { slot->value = std::make_shared<const progression>(fw, p); });
+  return *slot->value;
+}
+}  // namespace
+
+const progression& engine::progression() const {
+  return cached(progression_.get(), framework(), policy());
+}
+const progression& learner_state::progression() const {
+  if (!ctx_) throw std::logic_error("learner_state: not evaluated");
+  return cached(progression_.get(), framework(), policy());
 }
 
 // --- progression -------------------------------------------------------------------------------
@@ -380,22 +403,20 @@ std::vector<index_t> frontier_tracker::frontier() const {
 // --- convenience ---------------------------------------------------------------------------------
 
 std::vector<index_t> frontier(const learner_state& s) {
-  return progression(s.framework(), s.policy()).frontier(view_of(s));
+  return s.progression().frontier(view_of(s));
 }
 std::vector<blocker> blocked_by(const learner_state& s, std::string_view id) {
-  return progression(s.framework(), s.policy()).blocked_by(view_of(s), s.framework().index_of(id));
+  return s.progression().blocked_by(view_of(s), s.framework().index_of(id));
 }
-std::vector<gap> gaps(const learner_state& s) {
-  return progression(s.framework(), s.policy()).gaps(view_of(s));
-}
+std::vector<gap> gaps(const learner_state& s) { return s.progression().gaps(view_of(s)); }
 learning_path path_to(const learner_state& s, const std::vector<std::string>& goals,
                       std::optional<double> rate_per_day) {
   std::vector<index_t> g;
   for (const auto& id : goals) g.push_back(s.framework().index_of(id));
-  return progression(s.framework(), s.policy()).path_to(view_of(s), g, rate_per_day);
+  return s.progression().path_to(view_of(s), g, rate_per_day);
 }
 domain_level level(const learner_state& s, std::string_view domain) {
-  return progression(s.framework(), s.policy()).level(view_of(s), domain);
+  return s.progression().level(view_of(s), domain);
 }
 
 }  // namespace masterymap

@@ -26,12 +26,38 @@ using detail::closure;
 using detail::ready_at;
 using detail::score_at;
 
-std::vector<gap> progression::gaps(const learner_view& v) const {
-  check_view(*d_, v);
-  const auto& d = *d_;
+namespace {
+
+/// Index of the lowest set bit of a non-zero word.
+inline unsigned lowest_bit(std::uint64_t bits) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_ctzll(bits));
+#else
+  unsigned b = 0;
+  while (((bits >> b) & 1U) == 0) ++b;
+  return b;
+#endif
+}
+
+/// Number of set bits.
+inline std::size_t bit_count(std::uint64_t bits) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_popcountll(bits));
+#else
+  std::size_t c = 0;
+  for (; bits != 0; bits &= bits - 1) ++c;
+  return c;
+#endif
+}
+
+/// The gaps before ranking: each competency not done that fails a gating link into a chain
+/// reaching competencies with evidence (the anchors), with those anchors in learning order;
+/// in learning order of the gaps. With `only`, just the gaps where only[c] != 0.
+std::vector<std::pair<index_t, std::vector<index_t>>> undermined(const detail::progression_data& d,
+                                                                 const learner_view& v,
+                                                                 const std::uint8_t* codes,
+                                                                 const std::uint8_t* only) {
   const std::size_t n = d.n;
-  std::vector<std::uint8_t> codes(n);
-  encode(v.statuses, v.scores, codes.data());
   const auto& topo = d.fw.topological_order();
   // Anchors (competencies with evidence), numbered in learning order.
   std::vector<index_t> anchors;
@@ -39,19 +65,19 @@ std::vector<gap> progression::gaps(const learner_view& v) const {
     if (v.statuses[x] != status::not_started) anchors.push_back(x);
   // Candidates: not done, with at least one unmet gating link out.
   std::vector<index_t> cand;
-  std::vector<std::uint32_t> slot(n, UINT32_MAX);
   for (index_t x : topo) {
-    if (codes[x] == done_code) continue;
+    if (codes[x] == progression::done_code || (only && !only[x])) continue;
     for (std::uint32_t k = d.out_off[x]; k < d.out_off[x + 1]; ++k)
       if (codes[x] < d.out_need[k]) {
-        slot[x] = static_cast<std::uint32_t>(cand.size());
         cand.push_back(x);
         break;
       }
   }
   std::vector<std::vector<index_t>> und(cand.size());
-  // Reachable anchors per vertex, in blocks of 512 anchors (bounded memory: 64 bytes/vertex).
-  constexpr std::size_t W = 8;
+  // Reachable anchors per vertex as bit sets of W words, in blocks of W * 64 anchors (W <= 8:
+  // bounded memory, 64 bytes/vertex).
+  constexpr std::size_t max_words = 8;
+  const std::size_t W = std::min(max_words, (anchors.size() + 63) / 64);
   std::vector<std::uint64_t> reach(n * W);
   std::vector<std::int32_t> anchor_pos(n, -1);
   for (std::size_t a = 0; a < anchors.size(); ++a)
@@ -74,24 +100,35 @@ std::vector<gap> progression::gaps(const learner_view& v) const {
     }
     for (std::size_t ci = 0; ci < cand.size(); ++ci) {
       const index_t g = cand[ci];
-      std::uint64_t acc[W] = {};
+      std::uint64_t acc[max_words] = {};
       for (std::uint32_t k = d.out_off[g]; k < d.out_off[g + 1]; ++k) {
         if (codes[g] >= d.out_need[k]) continue;
         const std::uint64_t* ry = &reach[static_cast<std::size_t>(d.out_dst[k]) * W];
         for (std::size_t w = 0; w < W; ++w) acc[w] |= ry[w];
       }
+      std::size_t found = 0;
+      for (std::size_t w = 0; w < W; ++w) found += bit_count(acc[w]);
+      und[ci].reserve(und[ci].size() + found);
       for (std::size_t w = 0; w < W; ++w)
-        for (std::uint64_t bits = acc[w]; bits != 0; bits &= bits - 1) {
-          int b = 0;
-          while (((bits >> b) & 1U) == 0) ++b;
-          und[ci].push_back(anchors[base + w * 64 + static_cast<std::size_t>(b)]);
-        }
+        for (std::uint64_t bits = acc[w]; bits != 0; bits &= bits - 1)
+          und[ci].push_back(anchors[base + w * 64 + lowest_bit(bits)]);
     }
   }
+  std::vector<std::pair<index_t, std::vector<index_t>>> out;
+  for (std::size_t ci = 0; ci < cand.size(); ++ci)
+    if (!und[ci].empty()) out.emplace_back(cand[ci], std::move(und[ci]));
+  return out;
+}
+
+}  // namespace
+
+std::vector<gap> progression::gaps(const learner_view& v) const {
+  check_view(*d_, v);
+  const auto& d = *d_;
+  std::vector<std::uint8_t> codes(d.n);
+  encode(v.statuses, v.scores, codes.data());
   std::vector<gap> out;
-  for (std::size_t ci = 0; ci < cand.size(); ++ci) {
-    if (und[ci].empty()) continue;
-    const index_t g = cand[ci];
+  for (auto& [g, und] : undermined(d, v, codes.data(), nullptr)) {
     const competency& comp = d.fw.at(g);
     gap x;
     x.competency = g;
@@ -100,7 +137,7 @@ std::vector<gap> progression::gaps(const learner_view& v) const {
     x.score = score_at(v, g);
     x.domain = comp.domain;
     x.level = comp.level;
-    x.undermines = std::move(und[ci]);
+    x.undermines = std::move(und);
     x.ready = ready_at(d, codes.data(), g);
     out.push_back(std::move(x));
   }
@@ -193,47 +230,85 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   for (index_t c = 0; c < d.n; ++c)
     if (flags[c]) lmin = std::min(lmin, level_key(c));
   const double now = o.as_of.value_or(v.as_of);
-  std::vector<std::vector<index_t>> repairs(d.n);
-  if (o.gap_weight != 0.0)
-    for (auto& g : gaps(v)) repairs[g.competency] = std::move(g.undermines);
-  std::vector<recommendation> all;
-  for (index_t c = 0; c < d.n; ++c) {
-    if (!flags[c]) continue;
-    recommendation r;
-    r.competency = c;
-    r.id = d.fw.id_of(c);
-    r.status = v.statuses[c];
-    r.level = d.fw.at(c).level;
+  // The gaps on the frontier and what they undermine (repairs), looked up by competency.
+  std::vector<std::pair<index_t, std::vector<index_t>>> gap_list;
+  if (o.gap_weight != 0.0) gap_list = undermined(d, v, codes.data(), flags.data());
+  std::vector<std::uint32_t> gap_of(gap_list.empty() ? 0 : d.n, UINT32_MAX);
+  for (std::size_t i = 0; i < gap_list.size(); ++i)
+    gap_of[gap_list[i].first] = static_cast<std::uint32_t>(i);
+  auto repairs = [&](index_t c) -> std::vector<index_t>* {
+    return gap_of.empty() || gap_of[c] == UINT32_MAX ? nullptr : &gap_list[gap_of[c]].second;
+  };
+  // The not-done dependents of c that would join the frontier if c were done.
+  auto unlocked = [&](index_t c, auto&& emit) {
     for (std::uint32_t e = d.out_off[c]; e < d.out_off[c + 1]; ++e) {
       const index_t x = d.out_dst[e];
       if (codes[x] == done_code || flags[x]) continue;
       bool ok = true;
       for (std::uint32_t f = d.in_off[x]; f < d.in_off[x + 1] && ok; ++f)
         ok = (d.in_src[f] == c ? done_code : codes[d.in_src[f]]) >= d.in_need[f];
-      if (ok) r.unlocks.push_back(x);
+      if (ok) emit(x);
     }
+  };
+  auto days_since = [&](index_t c) -> std::optional<double> {
+    if (v.last_evidence && !std::isnan(v.last_evidence[c]) && !std::isnan(now))
+      return std::max(0.0, (now - v.last_evidence[c]) / seconds_per_day);
+    return std::nullopt;
+  };
+  // First every frontier competency's score alone (no strings, no lists); the full
+  // recommendation, with its reasons, only for the top k.
+  struct scored {
+    index_t c;
+    double score;
+  };
+  std::vector<scored> ranked;
+  std::vector<index_t> seen_by(d.n, UINT32_MAX);  // dedups unlocks reached by parallel edges
+  for (index_t c = 0; c < d.n; ++c) {
+    if (!flags[c]) continue;
+    std::size_t unlocks = 0;
+    unlocked(c, [&](index_t x) {
+      if (seen_by[x] != c) {
+        seen_by[x] = c;
+        ++unlocks;
+      }
+    });
+    const double goal = gdist[c] != UINT32_MAX ? 1.0 / (1.0 + gdist[c]) : 0.0;
+    const double lterm = 1.0 / (1.0 + (level_key(c) - lmin));
+    double recency = 0.0;
+    if (v.statuses[c] != status::not_started) {
+      const auto days = days_since(c);
+      recency = days ? std::exp(-*days / o.recency_days) : 0.5;
+    }
+    const double score = o.unlock_weight * static_cast<double>(unlocks) + o.goal_weight * goal +
+                         o.level_weight * lterm + o.recency_weight * recency +
+                         o.gap_weight * static_cast<double>(repairs(c) ? repairs(c)->size() : 0);
+    ranked.push_back({c, score});
+  }
+  const auto better = [&](const scored& a, const scored& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return d.rank[a.c] < d.rank[b.c];
+  };
+  const std::size_t top = std::min(k, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(top), ranked.end(),
+                    better);
+  std::vector<recommendation> all;
+  all.reserve(top);
+  for (std::size_t i = 0; i < top; ++i) {
+    const index_t c = ranked[i].c;
+    recommendation r;
+    r.competency = c;
+    r.id = d.fw.id_of(c);
+    r.score = ranked[i].score;
+    r.status = v.statuses[c];
+    r.level = d.fw.at(c).level;
+    unlocked(c, [&](index_t x) { r.unlocks.push_back(x); });
     std::sort(r.unlocks.begin(), r.unlocks.end(),
               [&](index_t a, index_t b) { return d.rank[a] < d.rank[b]; });
     r.unlocks.erase(std::unique(r.unlocks.begin(), r.unlocks.end()), r.unlocks.end());
-    double goal = 0.0;
-    if (gdist[c] != UINT32_MAX) {
-      r.goal_distance = gdist[c];
-      goal = 1.0 / (1.0 + gdist[c]);
-    }
+    if (gdist[c] != UINT32_MAX) r.goal_distance = gdist[c];
     const double lk = level_key(c);
-    const double lterm = 1.0 / (1.0 + (lk - lmin));
-    double recency = 0.0;
-    if (r.status != status::not_started) {
-      recency = 0.5;
-      if (v.last_evidence && !std::isnan(v.last_evidence[c]) && !std::isnan(now)) {
-        r.days_since_evidence = std::max(0.0, (now - v.last_evidence[c]) / seconds_per_day);
-        recency = std::exp(-*r.days_since_evidence / o.recency_days);
-      }
-    }
-    r.repairs = std::move(repairs[c]);
-    r.score = o.unlock_weight * static_cast<double>(r.unlocks.size()) + o.goal_weight * goal +
-              o.level_weight * lterm + o.recency_weight * recency +
-              o.gap_weight * static_cast<double>(r.repairs.size());
+    if (r.status != status::not_started) r.days_since_evidence = days_since(c);
+    if (auto* rep = repairs(c)) r.repairs = std::move(*rep);
     // Reasons, most telling first.
     if (r.goal_distance) {
       if (*r.goal_distance == 0)
@@ -244,15 +319,15 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
     }
     if (!r.repairs.empty()) {
       std::string ids;
-      for (std::size_t i = 0; i < r.repairs.size() && i < 5; ++i)
-        ids += (i ? ", " : "") + d.fw.id_of(r.repairs[i]);
+      for (std::size_t j = 0; j < r.repairs.size() && j < 5; ++j)
+        ids += (j ? ", " : "") + d.fw.id_of(r.repairs[j]);
       if (r.repairs.size() > 5) ids += ", ...";
       r.reasons.push_back(fmt::format("fills a gap under {}: {}", r.repairs.size(), ids));
     }
     if (!r.unlocks.empty()) {
       std::string ids;
-      for (std::size_t i = 0; i < r.unlocks.size() && i < 5; ++i)
-        ids += (i ? ", " : "") + d.fw.id_of(r.unlocks[i]);
+      for (std::size_t j = 0; j < r.unlocks.size() && j < 5; ++j)
+        ids += (j ? ", " : "") + d.fw.id_of(r.unlocks[j]);
       if (r.unlocks.size() > 5) ids += ", ...";
       r.reasons.push_back(fmt::format("unlocks {}: {}", r.unlocks.size(), ids));
     }
@@ -271,11 +346,6 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       r.reasons.push_back(fmt::format("level {}", *r.level));
     all.push_back(std::move(r));
   }
-  std::stable_sort(all.begin(), all.end(), [&](const recommendation& a, const recommendation& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return d.rank[a.competency] < d.rank[b.competency];
-  });
-  if (all.size() > k) all.resize(k);
   return all;
 }
 

@@ -7,6 +7,7 @@
 #include <masterymap/engine.hpp>
 
 #include "bindings.hpp"
+#include "engine_py.hpp"
 #include "numpy_util.hpp"
 
 namespace masterymap::python {
@@ -43,28 +44,9 @@ evaluate_options options(const py::object& as_of, const py::object& probabilitie
                          unsigned threads) {
   evaluate_options o;
   if (!as_of.is_none()) o.as_of = as_of.cast<double>();
-  if (!probabilities.is_none()) {
-    if (py::isinstance<probability_source>(probabilities))
-      o.probabilities = probabilities.cast<std::shared_ptr<probability_source>>();
-    else
-      o.probabilities = std::make_shared<py_probability_source>(probabilities);
-  }
+  o.probabilities = to_probability_source(probabilities);
   o.threads = threads;
   return o;
-}
-
-// A learner state plus the log it was evaluated on (explain needs it).
-struct py_state {
-  learner_state st;
-  py::object log;
-};
-
-index_t resolve(const learner_state& s, const py::handle& key) {
-  if (py::isinstance<py::str>(key)) return s.framework().index_of(key.cast<std::string>());
-  const auto i = key.cast<long long>();
-  if (i < 0 || static_cast<std::size_t>(i) >= s.size())
-    throw py::index_error("competency index " + std::to_string(i) + " out of range");
-  return static_cast<index_t>(i);
 }
 
 py::dict evidence_dict(const explained_evidence& x) {
@@ -99,6 +81,21 @@ py::dict table_dict(ratings_table&& t, const framework& fw) {
 }
 
 }  // namespace
+
+std::shared_ptr<const probability_source> to_probability_source(const py::object& probabilities) {
+  if (probabilities.is_none()) return nullptr;
+  if (py::isinstance<probability_source>(probabilities))
+    return probabilities.cast<std::shared_ptr<probability_source>>();
+  return std::make_shared<py_probability_source>(probabilities);
+}
+
+index_t resolve(const learner_state& s, const py::handle& key) {
+  if (py::isinstance<py::str>(key)) return s.framework().index_of(key.cast<std::string>());
+  const auto i = key.cast<long long>();
+  if (i < 0 || static_cast<std::size_t>(i) >= s.size())
+    throw py::index_error("competency index " + std::to_string(i) + " out of range");
+  return static_cast<index_t>(i);
+}
 
 void bind_engine(py::module_& m) {
   py::class_<probability_source, std::shared_ptr<probability_source>>(m, "ProbabilitySource",
@@ -263,8 +260,7 @@ codes index :data:`masterymap.STATUSES`.
       .def(
           "explain",
           [](const py_state& s, const py::object& id) {
-            const evidence_log& log = s.log.cast<const evidence_log&>();
-            return s.st.explain(resolve(s.st, id), log);
+            return s.st.explain(resolve(s.st, id), s.evidence());
           },
           py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
       .def("__repr__", [](const py_state& s) {

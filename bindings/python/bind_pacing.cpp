@@ -7,6 +7,7 @@
 #include <masterymap/pacing.hpp>
 
 #include "bindings.hpp"
+#include "engine_py.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
@@ -27,26 +28,17 @@ double to_seconds(const py::handle& t) {
   return v.cast<double>();
 }
 
-py::dict pace_dict(const framework& fw, const pace_report& r) {
-  py::dict d;
-  d["status"] = to_string(r.status);
-  d["today"] = r.today;
-  d["total"] = r.total;
-  d["done"] = r.done;
-  d["expected"] = r.expected;
-  d["complete"] = r.complete;
-  d["expected_rate"] = r.expected_rate;
-  d["actual_rate"] = r.actual_rate;
-  d["acceleration"] = r.acceleration;
-  d["needed_rate"] = r.needed_rate;
-  d["projected_finish"] = opt_score(r.projected_finish);
-  d["projected_finish_date"] = r.projected_finish && std::isfinite(*r.projected_finish)
-                                   ? py::object(py::str(format_time(*r.projected_finish)))
-                                   : py::object(py::none());
-  d["days_ahead"] = r.days_ahead;
-  d["remaining"] = id_list(fw, r.remaining);
-  return d;
+namespace {
+
+using py_pace = named<pace_report>;
+
+py::object finish_date(const pace_report& r) {
+  return r.projected_finish && std::isfinite(*r.projected_finish)
+             ? py::object(py::str(format_time(*r.projected_finish)))
+             : py::object(py::none());
 }
+
+}  // namespace
 
 void bind_pacing(py::module_& m) {
   py::class_<pace_plan>(m, "PacePlan", R"pbdoc(
@@ -61,10 +53,10 @@ The pace is ``rate`` competencies per ``per`` ("day" or "week"), or a ``calendar
 :param recent_days: the learner's recent rate counts what was done in this many days.
 :param tolerance: on track while ``|done - expected| <= max(0.5, tolerance * expected)``.
 
-``state.pacing(plan)`` returns a dict: status (``on_track``/``behind``/``ahead``), done,
-expected, total, expected_rate, actual_rate, acceleration (1.5 for a learner going 1.5x the
-expected pace), needed_rate, projected_finish (seconds) and projected_finish_date, days_ahead,
-remaining. Rates are per day.
+``state.pacing(plan)`` returns a :class:`PaceReport`: status (``on_track``/``behind``/``ahead``),
+done, expected, total, expected_rate, actual_rate, acceleration (1.5 for a learner going 1.5x
+the expected pace), needed_rate, projected_finish (seconds) and projected_finish_date,
+days_ahead, remaining, today. Rates are per day.
 )pbdoc")
       .def(py::init([](const py::object& start, const py::object& target_date,
                        const py::object& goals, const py::object& rate, const std::string& per,
@@ -122,6 +114,40 @@ remaining. Rates are per day.
                std::to_string(p.goals.size()) + " goals>";
       });
 
+  py::class_<py_pace> report(m, "PaceReport", R"pbdoc(
+A learner against a :class:`PacePlan` (:meth:`LearnerState.pacing`): ``status``
+(``on_track``, ``behind``, ``ahead``), ``done`` of ``total`` with ``expected`` done by
+``today`` (seconds), ``complete``; rates per day: ``expected_rate``, ``actual_rate`` (recent),
+``acceleration`` (actual / expected), ``needed_rate`` (to finish on time; NaN once the target
+has passed with work left); ``projected_finish`` (seconds, None at rate 0) and
+``projected_finish_date`` (ISO 8601), ``days_ahead`` (negative: behind), ``remaining`` (ids
+not done, in learning order).
+)pbdoc");
+  report.def_property_readonly("status", [](const py_pace& r) { return to_string(r.value.status); })
+      .def_property_readonly("done", [](const py_pace& r) { return r.value.done; })
+      .def_property_readonly("expected", [](const py_pace& r) { return r.value.expected; })
+      .def_property_readonly("total", [](const py_pace& r) { return r.value.total; })
+      .def_property_readonly("complete", [](const py_pace& r) { return r.value.complete; })
+      .def_property_readonly("expected_rate",
+                             [](const py_pace& r) { return r.value.expected_rate; })
+      .def_property_readonly("actual_rate", [](const py_pace& r) { return r.value.actual_rate; })
+      .def_property_readonly("acceleration", [](const py_pace& r) { return r.value.acceleration; })
+      .def_property_readonly("needed_rate", [](const py_pace& r) { return r.value.needed_rate; })
+      .def_property_readonly("projected_finish",
+                             [](const py_pace& r) { return r.value.projected_finish; })
+      .def_property_readonly("projected_finish_date",
+                             [](const py_pace& r) { return finish_date(r.value); })
+      .def_property_readonly("days_ahead", [](const py_pace& r) { return r.value.days_ahead; })
+      .def_property_readonly("remaining",
+                             [](const py_pace& r) { return id_list(r.fw, r.value.remaining); })
+      .def_property_readonly("today", [](const py_pace& r) { return r.value.today; });
+  add_result_methods(report, "PaceReport",
+                     {"status", "today", "total", "done", "expected", "complete", "expected_rate",
+                      "actual_rate", "acceleration", "needed_rate", "projected_finish",
+                      "projected_finish_date", "days_ahead", "remaining"},
+                     {"status", "done", "total", "expected", "acceleration", "days_ahead",
+                      "projected_finish_date"});
+
   m.def(
       "_pacing",
       [](const progression& p, const pace_plan& plan, const py::object& st, const py::object& sc,
@@ -129,11 +155,33 @@ remaining. Rates are per day.
         view_args a(p, st, sc, le, as_of);
         std::optional<double> t;
         if (!today.is_none()) t = to_seconds(today);
-        return pace_dict(p.framework(), pacing(p, a.v, plan, t));
+        return py_pace{pacing(p, a.v, plan, t), p.framework()};
       },
       py::arg("progression"), py::arg("plan"), py::arg("statuses"), py::arg("scores") = py::none(),
       py::arg("last_evidence") = py::none(), py::arg("as_of") = py::none(),
       py::arg("today") = py::none());
+
+  // LearnerState.pacing (the class is defined in bind_engine).
+  py::class_<py_state>(m.attr("LearnerState"))
+      .def(
+          "pacing",
+          [](const py_state& s, const pace_plan& plan, const py::object& today) {
+            std::optional<double> t;
+            if (!today.is_none()) t = to_seconds(today);
+            const progression& p = s.st.progression();
+            const std::vector<double> last = last_evidence_times(s.st, s.evidence());
+            learner_view v = view_of(s.st);
+            v.last_evidence = last.data();
+            return py_pace{pacing(p, v, plan, t), p.framework()};
+          },
+          py::arg("plan"), py::arg("today") = py::none(),
+          R"pbdoc(This learner against a :class:`PacePlan`: a :class:`PaceReport` (``today``
+defaults to the evaluation time; a time in seconds, an ISO 8601 string, a datetime or a date).
+
+status, done, expected, total, complete, expected_rate, actual_rate, acceleration,
+needed_rate, projected_finish, projected_finish_date, days_ahead, remaining, today; rates are
+per day.)pbdoc");
+
   m.def(
       "_to_seconds", [](const py::object& t) { return to_seconds(t); }, py::arg("time"));
 }

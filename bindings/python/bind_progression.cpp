@@ -5,8 +5,13 @@
 
 #include <cmath>
 #include <masterymap/progression.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bindings.hpp"
+#include "engine_py.hpp"
+#include "numpy_util.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
@@ -41,38 +46,57 @@ py::object opt_score(const std::optional<double>& x) {
 }
 
 py::list id_list(const framework& fw, const std::vector<index_t>& v) {
-  py::list out;
-  for (index_t i : v) out.append(fw.id_of(i));
+  py::list out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = py::str(fw.id_of(v[i]));
   return out;
 }
 
-py::dict blocker_dict(const framework& fw, const blocker& b) {
+py::dict fields_dict(const py::handle& self, const std::vector<const char*>& keys) {
   py::dict d;
-  d["id"] = b.id;
-  d["status"] = to_string(b.status);
-  d["score"] = opt_score(b.score);
-  d["needed"] = b.needed;
-  d["needed_level"] = opt_score(b.needed_level);
-  d["blocks"] = id_list(fw, b.blocks);
-  d["ready"] = b.ready;
-  d["distance"] = b.distance;
+  for (const char* k : keys) {
+    py::object x = self.attr(k);
+    if (py::isinstance<py::list>(x) && py::len(x) > 0 && py::hasattr(x[py::int_(0)], "to_dict")) {
+      py::list items;
+      for (auto item : x) items.append(item.attr("to_dict")());
+      x = items;
+    }
+    d[k] = x;
+  }
   return d;
 }
 
-py::dict level_dict(const framework& fw, const domain_level& l) {
-  py::dict d;
-  d["domain"] = l.domain;
-  d["level"] = l.level ? py::object(py::int_(*l.level)) : py::object(py::none());
-  d["levels"] = l.levels;
-  d["next_level"] = l.next_level ? py::object(py::int_(*l.next_level)) : py::object(py::none());
-  d["next_done"] = l.next_done;
-  d["next_total"] = l.next_total;
-  d["next_progress"] = l.next_progress;
-  d["next_remaining"] = id_list(fw, l.next_remaining);
-  d["gaps"] = id_list(fw, l.gaps);
-  d["gap_levels"] = l.gap_levels;
-  return d;
+std::string fields_repr(const py::handle& self, const char* type,
+                        const std::vector<const char*>& keys) {
+  std::string out = std::string(type) + "(";
+  bool first = true;
+  for (const char* k : keys) {
+    py::object x = self.attr(k);
+    if (py::isinstance<py::float_>(x) && std::isfinite(x.cast<double>()))
+      x = py::module_::import("builtins").attr("round")(x, 4);
+    out += (first ? "" : ", ") + std::string(k) + "=" + py::repr(x).cast<std::string>();
+    first = false;
+  }
+  return out + ")";
 }
+
+bool fields_equal(const py::handle& a, const py::handle& b, const std::vector<const char*>& keys) {
+  for (const char* k : keys) {
+    py::object x = a.attr(k), y = b.attr(k);
+    if (py::isinstance<py::float_>(x) && py::isinstance<py::float_>(y) &&
+        std::isnan(x.cast<double>()) && std::isnan(y.cast<double>()))
+      continue;
+    if (!x.equal(y)) return false;
+  }
+  return true;
+}
+
+namespace {
+
+using py_blocker = named<blocker>;
+using py_gap = named<gap>;
+using py_path = named<learning_path>;
+using py_recommendation = named<recommendation>;
+using py_level = named<domain_level>;
 
 std::vector<index_t> indices(const framework& fw, const py::object& ids) {
   std::vector<index_t> out;
@@ -87,7 +111,173 @@ std::vector<index_t> indices(const framework& fw, const py::object& ids) {
   return out;
 }
 
+/// Each result with the framework, as a Python list.
+template <typename T>
+py::list wrap_all(const framework& fw, std::vector<T>&& xs) {
+  py::list out(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) out[i] = py::cast(named<T>{std::move(xs[i]), fw});
+  return out;
+}
+
+py::object opt_int(const std::optional<int>& x) {
+  return x ? py::object(py::int_(*x)) : py::object(py::none());
+}
+
+/// recommend's options from its keyword weights (unknown names: TypeError).
+recommend_options weights_of(const framework& fw, const py::object& goals, const py::kwargs& kw) {
+  recommend_options o;
+  o.goals = indices(fw, goals);
+  for (auto item : kw) {
+    const std::string k = py::str(item.first);
+    const double x = item.second.cast<double>();
+    if (k == "unlock_weight")
+      o.unlock_weight = x;
+    else if (k == "goal_weight")
+      o.goal_weight = x;
+    else if (k == "level_weight")
+      o.level_weight = x;
+    else if (k == "recency_weight")
+      o.recency_weight = x;
+    else if (k == "gap_weight")
+      o.gap_weight = x;
+    else if (k == "recency_days")
+      o.recency_days = x;
+    else
+      throw py::type_error("recommend() got an unexpected keyword argument '" + k + "'");
+  }
+  return o;
+}
+
+/// A rate in competencies per `per` ("day" or "week") as per day; None stays None.
+std::optional<double> rate_per_day(const py::object& rate, const std::string& per) {
+  if (rate.is_none()) return std::nullopt;
+  if (per != "day" && per != "week") throw py::value_error("per must be 'day' or 'week'");
+  return rate.cast<double>() / (per == "week" ? 7.0 : 1.0);
+}
+
+}  // namespace
+
 void bind_progression(py::module_& m) {
+  // --- result types --------------------------------------------------------------------------
+  py::class_<py_blocker> blocker_cls(m, "Blocker", R"pbdoc(
+An unmet prerequisite (:meth:`LearnerState.blocked_by`), or a step of a :class:`LearningPath`.
+
+``needed`` is the level it must reach (``"mastered"``, ``"started"`` or a rating label such as
+``"Developing"``), ``needed_level`` that level's value on the scale (None for mastered and
+started); ``blocks`` the dependents it holds back; ``ready`` whether it can be started now;
+``distance`` the steps from ready (0 when ready).
+)pbdoc");
+  blocker_cls.def_property_readonly("id", [](const py_blocker& b) { return b.value.id; })
+      .def_property_readonly("status",
+                             [](const py_blocker& b) { return to_string(b.value.status); })
+      .def_property_readonly("score", [](const py_blocker& b) { return b.value.score; })
+      .def_property_readonly("needed", [](const py_blocker& b) { return b.value.needed; })
+      .def_property_readonly("needed_level",
+                             [](const py_blocker& b) { return b.value.needed_level; })
+      .def_property_readonly("blocks",
+                             [](const py_blocker& b) { return id_list(b.fw, b.value.blocks); })
+      .def_property_readonly("ready", [](const py_blocker& b) { return b.value.ready; })
+      .def_property_readonly("distance", [](const py_blocker& b) { return b.value.distance; });
+  add_result_methods(
+      blocker_cls, "Blocker",
+      {"id", "status", "score", "needed", "needed_level", "blocks", "ready", "distance"},
+      {"id", "status", "needed", "distance", "ready", "blocks"});
+
+  py::class_<py_gap> gap_cls(m, "Gap", R"pbdoc(
+A hole (:meth:`LearnerState.gaps`): an unmastered prerequisite under competencies the learner
+has mastered or is working on. ``undermines`` lists those competencies (learning order);
+``ready`` says it can be repaired right away.
+)pbdoc");
+  gap_cls.def_property_readonly("id", [](const py_gap& g) { return g.value.id; })
+      .def_property_readonly("status", [](const py_gap& g) { return to_string(g.value.status); })
+      .def_property_readonly("score", [](const py_gap& g) { return g.value.score; })
+      .def_property_readonly("domain", [](const py_gap& g) { return g.value.domain; })
+      .def_property_readonly("level", [](const py_gap& g) { return opt_int(g.value.level); })
+      .def_property_readonly("undermines",
+                             [](const py_gap& g) { return id_list(g.fw, g.value.undermines); })
+      .def_property_readonly("ready", [](const py_gap& g) { return g.value.ready; });
+  add_result_methods(gap_cls, "Gap",
+                     {"id", "status", "score", "domain", "level", "undermines", "ready"},
+                     {"id", "status", "undermines", "ready"});
+
+  py::class_<py_path> path_cls(m, "LearningPath", R"pbdoc(
+An ordered plan to one or more goals (:meth:`LearnerState.path_to`): ``goals`` (those not done
+yet), ``steps`` (:class:`Blocker` objects in a valid learning order, nearest-to-ready work
+first), ``length`` (number of steps) and ``days`` (projected duration at the given rate, or
+None). ``to_dict()`` gives the steps as dicts.
+)pbdoc");
+  path_cls
+      .def_property_readonly("goals", [](const py_path& p) { return id_list(p.fw, p.value.goals); })
+      .def_property_readonly(
+          "steps",
+          [](const py_path& p) { return wrap_all(p.fw, std::vector<blocker>(p.value.steps)); })
+      .def_property_readonly("length", [](const py_path& p) { return p.value.length(); })
+      .def_property_readonly("days", [](const py_path& p) { return p.value.days; })
+      .def_property_readonly(
+          "ids",
+          [](const py_path& p) {
+            py::list out(p.value.steps.size());
+            for (std::size_t i = 0; i < p.value.steps.size(); ++i)
+              out[i] = py::str(p.value.steps[i].id);
+            return out;
+          },
+          "The ids of the steps, in order.")
+      .def("__len__", [](const py_path& p) { return p.value.length(); });
+  add_result_methods(path_cls, "LearningPath", {"goals", "steps", "length", "days"},
+                     {"goals", "length", "days", "ids"});
+
+  py::class_<py_recommendation> rec_cls(m, "Recommendation", R"pbdoc(
+One ranked pick of :meth:`LearnerState.recommend`: ``score`` and the ``reasons`` behind it, the
+competencies it ``unlocks`` (would bring onto the frontier) and ``repairs`` (when it is a gap:
+the competencies with evidence it undermines), ``goal_distance`` (links to the nearest goal),
+``level``, ``days_since_evidence`` and ``status``.
+)pbdoc");
+  rec_cls.def_property_readonly("id", [](const py_recommendation& r) { return r.value.id; })
+      .def_property_readonly("score", [](const py_recommendation& r) { return r.value.score; })
+      .def_property_readonly("status",
+                             [](const py_recommendation& r) { return to_string(r.value.status); })
+      .def_property_readonly("reasons", [](const py_recommendation& r) { return r.value.reasons; })
+      .def_property_readonly(
+          "unlocks", [](const py_recommendation& r) { return id_list(r.fw, r.value.unlocks); })
+      .def_property_readonly(
+          "repairs", [](const py_recommendation& r) { return id_list(r.fw, r.value.repairs); })
+      .def_property_readonly("goal_distance",
+                             [](const py_recommendation& r) { return r.value.goal_distance; })
+      .def_property_readonly("level",
+                             [](const py_recommendation& r) { return opt_int(r.value.level); })
+      .def_property_readonly("days_since_evidence", [](const py_recommendation& r) {
+        return r.value.days_since_evidence;
+      });
+  add_result_methods(rec_cls, "Recommendation",
+                     {"id", "score", "status", "reasons", "unlocks", "repairs", "goal_distance",
+                      "level", "days_since_evidence"},
+                     {"id", "score", "reasons"});
+
+  py::class_<py_level> level_cls(m, "DomainLevel", R"pbdoc(
+Where a learner stands in one domain of a learning map (:meth:`LearnerState.level`): ``level``
+is the highest level whose competencies are all done (None: none), ``levels`` the domain's
+levels; ``next_level`` with ``next_done`` of ``next_total`` done (``next_progress``) and
+``next_remaining``; ``gaps`` are not done below ``level`` (at ``gap_levels``).
+)pbdoc");
+  level_cls.def_property_readonly("domain", [](const py_level& l) { return l.value.domain; })
+      .def_property_readonly("level", [](const py_level& l) { return opt_int(l.value.level); })
+      .def_property_readonly("levels", [](const py_level& l) { return l.value.levels; })
+      .def_property_readonly("next_level",
+                             [](const py_level& l) { return opt_int(l.value.next_level); })
+      .def_property_readonly("next_done", [](const py_level& l) { return l.value.next_done; })
+      .def_property_readonly("next_total", [](const py_level& l) { return l.value.next_total; })
+      .def_property_readonly("next_progress",
+                             [](const py_level& l) { return l.value.next_progress; })
+      .def_property_readonly(
+          "next_remaining", [](const py_level& l) { return id_list(l.fw, l.value.next_remaining); })
+      .def_property_readonly("gaps", [](const py_level& l) { return id_list(l.fw, l.value.gaps); })
+      .def_property_readonly("gap_levels", [](const py_level& l) { return l.value.gap_levels; });
+  add_result_methods(level_cls, "DomainLevel",
+                     {"domain", "level", "levels", "next_level", "next_done", "next_total",
+                      "next_progress", "next_remaining", "gaps", "gap_levels"},
+                     {"domain", "level", "next_level", "next_done", "next_total", "gaps"});
+
+  // --- Progression ---------------------------------------------------------------------------
   py::class_<progression>(m, "Progression", R"pbdoc(
 A framework's prerequisite graph compiled for progression queries under a policy's scale.
 
@@ -137,12 +327,10 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
               py::gil_scoped_release r;
               bs = p.blocked_by(a.v, t);
             }
-            py::list out;
-            for (const auto& b : bs) out.append(blocker_dict(p.framework(), b));
-            return out;
+            return wrap_all(p.framework(), std::move(bs));
           },
           py::arg("id"), py::arg("statuses"), py::arg("scores") = py::none(),
-          "The unmet prerequisites of ``id``, transitively, in learning order (dicts).")
+          "The unmet prerequisites of ``id``, transitively, in learning order (Blockers).")
       .def(
           "gaps",
           [](const progression& p, const py::object& st, const py::object& sc) {
@@ -152,45 +340,25 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
               py::gil_scoped_release r;
               gs = p.gaps(a.v);
             }
-            py::list out;
-            for (const auto& g : gs) {
-              py::dict d;
-              d["id"] = g.id;
-              d["status"] = to_string(g.status);
-              d["score"] = opt_score(g.score);
-              d["domain"] = g.domain;
-              d["level"] = g.level ? py::object(py::int_(*g.level)) : py::object(py::none());
-              d["undermines"] = id_list(p.framework(), g.undermines);
-              d["ready"] = g.ready;
-              out.append(d);
-            }
-            return out;
+            return wrap_all(p.framework(), std::move(gs));
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
-          "Unmastered prerequisites under work with evidence, most undermining first (dicts).")
+          "Unmastered prerequisites under work with evidence, most undermining first (Gaps).")
       .def(
           "path_to",
           [](const progression& p, const py::object& goals, const py::object& st,
-             const py::object& sc, std::optional<double> rate_per_day) {
+             const py::object& sc, std::optional<double> rate) {
             view_args a(p, st, sc, py::none(), py::none());
             const auto g = indices(p.framework(), goals);
             learning_path lp;
             {
               py::gil_scoped_release r;
-              lp = p.path_to(a.v, g, rate_per_day);
+              lp = p.path_to(a.v, g, rate);
             }
-            py::list steps;
-            for (const auto& b : lp.steps) steps.append(blocker_dict(p.framework(), b));
-            py::dict d;
-            d["goals"] = id_list(p.framework(), lp.goals);
-            d["steps"] = steps;
-            d["length"] = lp.length();
-            d["days"] = opt_score(lp.days);
-            return d;
+            return py_path{std::move(lp), p.framework()};
           },
           py::arg("goals"), py::arg("statuses"), py::arg("scores") = py::none(),
-          py::arg("rate_per_day") = py::none(),
-          "An ordered plan to the goals: dict(goals, steps, length, days).")
+          py::arg("rate_per_day") = py::none(), "An ordered plan to the goals (a LearningPath).")
       .def(
           "recommend",
           [](const progression& p, std::size_t k, const py::object& st, const py::object& sc,
@@ -211,22 +379,7 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
               py::gil_scoped_release r;
               rs = p.recommend(a.v, k, o);
             }
-            py::list out;
-            for (const auto& x : rs) {
-              py::dict d;
-              d["id"] = x.id;
-              d["score"] = x.score;
-              d["status"] = to_string(x.status);
-              d["reasons"] = x.reasons;
-              d["unlocks"] = id_list(p.framework(), x.unlocks);
-              d["repairs"] = id_list(p.framework(), x.repairs);
-              d["goal_distance"] =
-                  x.goal_distance ? py::object(py::int_(*x.goal_distance)) : py::object(py::none());
-              d["level"] = x.level ? py::object(py::int_(*x.level)) : py::object(py::none());
-              d["days_since_evidence"] = opt_score(x.days_since_evidence);
-              out.append(d);
-            }
-            return out;
+            return wrap_all(p.framework(), std::move(rs));
           },
           py::arg("k"), py::arg("statuses"), py::arg("scores") = py::none(),
           py::arg("last_evidence") = py::none(), py::arg("as_of") = py::none(),
@@ -234,7 +387,7 @@ The methods here take one learner's dense columns: ``statuses`` (uint8 codes ind
           py::arg("goal_weight") = 2.0, py::arg("level_weight") = 1.0,
           py::arg("recency_weight") = 1.0, py::arg("gap_weight") = 1.0,
           py::arg("recency_days") = 14.0,
-          R"pbdoc(The top ``k`` of the frontier, each a dict with its score and reasons.
+          R"pbdoc(The top ``k`` of the frontier as Recommendations (score and reasons).
 
 score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
 + level_weight / (1 + level - lowest frontier level) + recency_weight * exp(-days since the
@@ -245,17 +398,15 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
           [](const progression& p, const std::string& domain, const py::object& st,
              const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
-            return level_dict(p.framework(), p.level(a.v, domain));
+            return py_level{p.level(a.v, domain), p.framework()};
           },
           py::arg("domain"), py::arg("statuses"), py::arg("scores") = py::none(),
-          "The learner's level in a domain of a learning map (dict).")
+          "The learner's level in a domain of a learning map (a DomainLevel).")
       .def(
           "levels",
           [](const progression& p, const py::object& st, const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
-            py::list out;
-            for (const auto& l : p.levels(a.v)) out.append(level_dict(p.framework(), l));
-            return out;
+            return wrap_all(p.framework(), p.levels(a.v));
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
           "``level`` for every leveled domain.")
@@ -264,6 +415,110 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
       .def("__repr__", [](const progression& p) {
         return "<Progression of " + std::to_string(p.size()) + " competencies>";
       });
+
+  // --- LearnerState's progression methods (the class is defined in bind_engine) -------------
+  // Each runs on the engine's cached Progression (compiled once per engine, on first use) and
+  // the state's own columns; the GIL is held (Engine.update may change the state otherwise).
+  py::class_<py_state> state(m.attr("LearnerState"));
+  state
+      .def_property_readonly(
+          "progression", [](const py_state& s) { return s.st.progression(); },
+          "The compiled :class:`Progression` these methods use (built once per engine, on first "
+          "use, and shared by every state it evaluates).")
+      .def(
+          "last_evidence_times",
+          [](const py_state& s) { return move_numpy(last_evidence_times(s.st, s.evidence())); },
+          "float64 array: the time of the latest evidence on each competency at or before the "
+          "evaluation time (NaN = none).")
+      .def(
+          "frontier",
+          [](const py_state& s) {
+            const progression& p = s.st.progression();
+            return id_list(p.framework(), p.frontier(view_of(s.st)));
+          },
+          R"pbdoc(Ready to learn: competencies not done whose gating prerequisites are met
+(framework order).
+
+``required`` prerequisites must be done (mastered, exceeded, exempt); ``familiar`` ones at
+least at the edge's lower level (its ``min_level``, else the scale's lowest rating above the
+bottom when below mastery, else any evidence); ``recommended`` ones never gate.)pbdoc")
+      .def(
+          "inner_fringe",
+          [](const py_state& s) {
+            const progression& p = s.st.progression();
+            return id_list(p.framework(), p.inner_fringe(view_of(s.st)));
+          },
+          "Recently learned: done competencies none of whose gating dependents are done yet.")
+      .def(
+          "blocked_by",
+          [](const py_state& s, const py::object& id) {
+            const progression& p = s.st.progression();
+            return wrap_all(p.framework(), p.blocked_by(view_of(s.st), resolve(s.st, id)));
+          },
+          py::arg("id"), R"pbdoc(Why ``id`` cannot be started: its unmet prerequisites,
+transitively, in learning order, as :class:`Blocker` objects (id, status, score, needed,
+needed_level, blocks, ready, distance). Empty when ``id`` is done or ready.)pbdoc")
+      .def(
+          "gaps",
+          [](const py_state& s) {
+            const progression& p = s.st.progression();
+            return wrap_all(p.framework(), p.gaps(view_of(s.st)));
+          },
+          R"pbdoc(Unmastered prerequisites under work with evidence, ranked by how much rests
+on them, as :class:`Gap` objects (id, status, score, domain, level, undermines, ready).)pbdoc")
+      .def(
+          "path_to",
+          [](const py_state& s, const py::object& goal, const py::object& rate,
+             const std::string& per) {
+            const progression& p = s.st.progression();
+            const auto r = rate_per_day(rate, per);
+            return py_path{p.path_to(view_of(s.st), indices(p.framework(), goal), r),
+                           p.framework()};
+          },
+          py::arg("goal"), py::arg("rate") = py::none(), py::arg("per") = "day",
+          R"pbdoc(An ordered plan to one or more goals: a :class:`LearningPath` (goals, steps,
+length, days).
+
+Steps are the goals not done and their unmet prerequisites (as :meth:`blocked_by`), in a valid
+learning order that does the nearest-to-ready work first. With ``rate`` competencies per
+``per`` ("day" or "week"), ``days`` is the projected duration.)pbdoc")
+      .def(
+          "recommend",
+          [](const py_state& s, std::size_t k, const py::object& goals, const py::kwargs& kw) {
+            const progression& p = s.st.progression();
+            const recommend_options o = weights_of(p.framework(), goals, kw);
+            const std::vector<double> last = last_evidence_times(s.st, s.evidence());
+            learner_view v = view_of(s.st);
+            v.last_evidence = last.data();
+            return wrap_all(p.framework(), p.recommend(v, k, o));
+          },
+          py::arg("k") = 5, py::arg("goals") = py::none(),
+          R"pbdoc(The top ``k`` of the frontier as :class:`Recommendation` objects, each with
+``score`` and ``reasons``.
+
+score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
++ level_weight / (1 + level - lowest frontier level) + recency_weight * exp(-days since the
+latest evidence / recency_days) + gap_weight * competencies with evidence it undermines.
+Defaults: weights 1, goal_weight 2, recency_days 14 (keyword arguments unlock_weight,
+goal_weight, level_weight, recency_weight, gap_weight, recency_days). Ties go to learning
+order.)pbdoc")
+      .def(
+          "level",
+          [](const py_state& s, const std::string& domain) {
+            const progression& p = s.st.progression();
+            return py_level{p.level(view_of(s.st), domain), p.framework()};
+          },
+          py::arg("domain"), R"pbdoc(The learner's level in a domain of a learning map: a
+:class:`DomainLevel` (domain, level (the highest level whose competencies are all done, or
+None), levels, next_level, next_done, next_total, next_progress, next_remaining, gaps (not done
+below the level), gap_levels).)pbdoc")
+      .def(
+          "levels",
+          [](const py_state& s) {
+            const progression& p = s.st.progression();
+            return wrap_all(p.framework(), p.levels(view_of(s.st)));
+          },
+          ":meth:`level` for every domain with leveled competencies.");
 }
 
 }  // namespace masterymap::python

@@ -8,6 +8,7 @@
 #include <masterymap/roster.hpp>
 
 #include "bindings.hpp"
+#include "engine_py.hpp"
 #include "numpy_util.hpp"
 #include "progression_py.hpp"
 
@@ -40,21 +41,25 @@ Each call adds the rows it is given: pass new evidence only.
 
 Bulk answers come as DataFrames: :meth:`to_dataframe`, :meth:`frontier`, :meth:`levels`,
 :meth:`pacing`; :meth:`learner` gives one :class:`LearnerState` (with ``explain`` and the
-progression methods). :meth:`save` / :meth:`Roster.load` snapshot the whole roster to a
+progression methods), equal to the learner's row. :meth:`save` / :meth:`Roster.load` snapshot the whole roster to a
 versioned binary file; a restored roster answers identically and can keep ingesting.
 Reads are thread-safe while no ingest runs.
 
 :param threads: worker threads (0 = all cores).
 :param as_of: a fixed evaluation time (default: the latest evidence time ingested).
+:param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or a
+    callable ``f(learner, competency, scores) -> float | None``), as for :class:`Engine`.
 )pbdoc")
-      .def(py::init([](framework fw, policy p, unsigned threads, const py::object& as_of) {
+      .def(py::init([](framework fw, policy p, unsigned threads, const py::object& as_of,
+                       const py::object& probabilities) {
              roster_options o;
              o.threads = threads;
              if (!as_of.is_none()) o.as_of = to_seconds(as_of);
+             o.probabilities = to_probability_source(probabilities);
              return std::make_unique<roster>(std::move(fw), std::move(p), o);
            }),
            py::arg("framework"), py::arg("policy"), py::kw_only(), py::arg("threads") = 0,
-           py::arg("as_of") = py::none())
+           py::arg("as_of") = py::none(), py::arg("probabilities") = py::none())
       .def(
           "_ingest_log",
           [](roster& r, const evidence_log& log) {
@@ -134,6 +139,25 @@ Reads are thread-safe while no ingest runs.
                               static_cast<py::ssize_t>(r.competencies()));
           },
           "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
+      .def(
+          "learner",
+          [](const py::object& self, const std::string& id) {
+            const roster& r = self.cast<const roster&>();
+            learner_state st;
+            {
+              py::gil_scoped_release rel;
+              st = r.learner(id);
+            }
+            py::object log = py::cast(&r.log(), py::return_value_policy::reference_internal, self);
+            return py_state{std::move(st), std::move(log)};
+          },
+          py::arg("id"), R"pbdoc(
+One learner's full :class:`LearnerState` (with ``explain`` and the progression methods),
+evaluated by the roster's engine with its evaluation time and probability source: equal to the
+learner's row of the tables.
+
+:raises UnknownIdError: for a learner the roster has no evidence of.
+)pbdoc")
       .def(
           "last_evidence",
           [](const roster& r, const std::string& id) {
@@ -226,10 +250,11 @@ Reads are thread-safe while no ingest runs.
           py::arg("path"), "Writes the whole roster to a versioned binary snapshot.")
       .def_static(
           "load",
-          [](const py::object& path, unsigned threads) {
+          [](const py::object& path, unsigned threads, const py::object& probabilities) {
             const std::string p = py::str(path);
             roster_options o;
             o.threads = threads;
+            o.probabilities = to_probability_source(probabilities);
             std::unique_ptr<roster> out;
             {
               py::gil_scoped_release rel;
@@ -238,7 +263,9 @@ Reads are thread-safe while no ingest runs.
             return out;
           },
           py::arg("path"), py::kw_only(), py::arg("threads") = 0,
-          "Restores a roster written by :meth:`save` (raises ParseError on a bad file).")
+          py::arg("probabilities") = py::none(),
+          "Restores a roster written by :meth:`save` (raises ParseError on a bad file); "
+          "``probabilities`` as for the constructor.")
       .def("__repr__", [](const roster& r) {
         return "<Roster: " + std::to_string(r.size()) + " learners, " +
                std::to_string(r.competencies()) + " competencies, " +

@@ -32,14 +32,14 @@ st = roster.learner("maya")
 
 print("frontier:", st.frontier()[:8], "...")
 for g in st.gaps():
-    print(f"gap {g['id']} undermines {len(g['undermines'])}: {', '.join(g['undermines'])}")
-for lv in [x for x in st.levels() if x["level"] is not None]:
-    print(f"domain {lv['domain']:4} level {lv['level']}, next {lv['next_level']}: "
-          f"{lv['next_done']}/{lv['next_total']}")
+    print(f"gap {g.id} undermines {len(g.undermines)}: {', '.join(g.undermines)}")
+for lv in [x for x in st.levels() if x.level is not None]:
+    print(f"domain {lv.domain:4} level {lv.level}, next {lv.next_level}: "
+          f"{lv.next_done}/{lv.next_total}")
 for r in st.recommend(3):
-    print(f"next: {r['id']} (score {r['score']:.2f}); " + "; ".join(r["reasons"]))
+    print(f"next: {r.id} (score {r.score:.2f}); " + "; ".join(r.reasons))
 plan = mm.PacePlan("2024-09-01", "2025-06-15", fw.competencies_in("NF", 4) + fw.competencies_in("NF", 5))
 pace = st.pacing(plan)
-print(f"pace: {pace['status']}, {pace['done']} of {pace['total']} done ({pace['expected']:.1f} expected), "
-      f"{pace['acceleration']:.2f}x the expected rate, projected finish {pace['projected_finish_date']}")
+print(f"pace: {pace.status}, {pace.done} of {pace.total} done ({pace.expected:.1f} expected), "
+      f"{pace.acceleration:.2f}x the expected rate, projected finish {pace.projected_finish_date}")
 print(roster.levels().head())

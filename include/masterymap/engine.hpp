@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace masterymap {
@@ -106,8 +107,11 @@ struct explanation {
   std::string text;                          ///< all of the above, readable
 };
 
+class progression;  // progression.hpp
+
 namespace detail {
 struct compiled_policy;
+struct progression_cache;  // src/progression_cache.hpp
 }  // namespace detail
 
 /// A learner's state on every competency of a framework: dense arrays indexed by framework
@@ -122,6 +126,10 @@ class MASTERYMAP_API learner_state {
   [[nodiscard]] std::size_t size() const noexcept { return status_.size(); }
   [[nodiscard]] const masterymap::framework& framework() const;
   [[nodiscard]] const masterymap::policy& policy() const;
+  /// The framework's prerequisite graph compiled for progression queries under the policy's
+  /// scale, built on first use and shared with the engine that evaluated the state (and every
+  /// state it evaluated). Thread-safe. \throws std::logic_error on a state never evaluated.
+  [[nodiscard]] const masterymap::progression& progression() const;
 
   [[nodiscard]] masterymap::status status(index_t i) const { return status_.at(i); }
   /// \throws masterymap::unknown_id_error
@@ -152,6 +160,9 @@ class MASTERYMAP_API learner_state {
   [[nodiscard]] std::size_t log_position() const noexcept { return seen_; }
   /// Log rows of the learner's evidence on competency i, in aggregation order.
   [[nodiscard]] std::vector<std::uint32_t> evidence_rows(index_t i) const;
+  /// `evidence_rows(i)` without a copy: [first, last), valid until the state changes.
+  [[nodiscard]] std::pair<const std::uint32_t*, const std::uint32_t*> evidence_row_range(
+      index_t i) const;
 
   /// Why the learner has this status. `log` must be the log (or a later state of it) that was
   /// evaluated. \throws masterymap::unknown_id_error; std::invalid_argument for another log.
@@ -162,6 +173,7 @@ class MASTERYMAP_API learner_state {
   friend class engine;
   friend struct detail::compiled_policy;
   std::shared_ptr<const detail::compiled_policy> ctx_;
+  std::shared_ptr<detail::progression_cache> progression_;  // set with ctx_
   std::shared_ptr<const probability_source> probabilities_;
   std::string learner_;
   std::vector<masterymap::status> status_;
@@ -201,6 +213,9 @@ class MASTERYMAP_API engine {
 
   [[nodiscard]] const masterymap::framework& framework() const noexcept;
   [[nodiscard]] const masterymap::policy& policy() const noexcept;
+  /// The framework compiled for progression queries under the policy's scale: built on first
+  /// use, then shared by the engine's copies and the states it evaluates. Thread-safe.
+  [[nodiscard]] const masterymap::progression& progression() const;
   /// Checks for `evidence_log::append` matching this framework and policy: known competency
   /// ids, scores within the scale's range, the scale's labels as score texts.
   [[nodiscard]] ingest_checks checks() const;
@@ -225,6 +240,7 @@ class MASTERYMAP_API engine {
 
  private:
   std::shared_ptr<const detail::compiled_policy> ctx_;
+  std::shared_ptr<detail::progression_cache> progression_;
 };
 
 /// Problems of a policy against a framework (including the policy's own problems), with paths.

@@ -258,8 +258,8 @@ class MASTERYMAP_API frontier_tracker {
   std::size_t count_ = 0;
 };
 
-/// Convenience forms on an engine state (each compiles a `progression`: O(V + E); keep a
-/// `progression` for repeated queries).
+/// Convenience forms on an engine state, on its cached `learner_state::progression()` (compiled
+/// once per engine, on first use).
 [[nodiscard]] MASTERYMAP_API std::vector<index_t> frontier(const learner_state& s);
 [[nodiscard]] MASTERYMAP_API std::vector<blocker> blocked_by(const learner_state& s,
                                                              std::string_view id);

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <masterymap/progression.hpp>
 #include <random>
 #include <set>
@@ -144,6 +146,57 @@ TEST_SUITE("progression") {
       auto r2 = prog.path_to(va, {fw.index_of("M06.a"), fw.index_of("M05.b")});
       CHECK(ids_of(r2.steps) == S{"M04.a", "M04.b", "M05.a", "M05.b", "M06.a"});
       CHECK_THROWS_AS((void)prog.path_to(va, {0}, 0.0), std::invalid_argument);
+    }
+  }
+
+  TEST_CASE("the engine's cached progression and the evidence times of a state") {
+    const mm::framework fw = pfix::learning_map();
+    const mm::engine eng(fw, mm::policy(mm::scale::four_point()));
+    const mm::evidence_log log = pfix::scenario_log();
+    const mm::learner_state ana = eng.evaluate(log, "ana");
+    const std::vector<mm::learner_state> all = eng.evaluate_all(log);
+    SUBCASE("one progression per engine, built once, shared by its states and copies") {
+      const mm::progression& p = eng.progression();
+      CHECK(&ana.progression() == &p);
+      for (const auto& st : all) CHECK(&st.progression() == &p);
+      const mm::engine copy = eng;
+      CHECK(&copy.progression() == &p);
+      const mm::learner_state moved_from_copy = ana;
+      CHECK(&moved_from_copy.progression() == &p);
+      const mm::engine other(fw, mm::policy(mm::scale::four_point()));
+      CHECK(&other.progression() != &p);
+      CHECK(p.frontier(mm::view_of(ana)) ==
+            mm::progression(fw, mm::policy(mm::scale::four_point())).frontier(mm::view_of(ana)));
+      CHECK(mm::frontier(ana) == p.frontier(mm::view_of(ana)));
+      CHECK_THROWS_AS((void)mm::learner_state().progression(), std::logic_error);
+    }
+    SUBCASE("evidence_row_range is evidence_rows without a copy") {
+      for (mm::index_t c = 0; c < ana.size(); ++c) {
+        const auto [first, last] = ana.evidence_row_range(c);
+        CHECK(std::vector<std::uint32_t>(first, last) == ana.evidence_rows(c));
+      }
+      CHECK_THROWS_AS((void)ana.evidence_row_range(static_cast<mm::index_t>(ana.size())),
+                      std::out_of_range);
+    }
+    SUBCASE("last_evidence_times: the latest time up to as_of, NaN without evidence") {
+      mm::evaluate_options o;
+      o.as_of = pfix::t0 + 5 * 3600;  // the first six pieces of ana's evidence
+      const mm::learner_state early = eng.evaluate(log, "ana", o);
+      const auto t = mm::last_evidence_times(early, log);
+      REQUIRE(t.size() == fw.size());
+      std::size_t dated = 0;
+      for (mm::index_t c = 0; c < fw.size(); ++c) {
+        double want = std::numeric_limits<double>::quiet_NaN();
+        for (std::uint32_t r : early.evidence_rows(c))
+          if (log.times()[r] <= *o.as_of && !(log.times()[r] <= want)) want = log.times()[r];
+        if (std::isnan(want)) {
+          CHECK(std::isnan(t[c]));
+        } else {
+          CHECK(t[c] == want);
+          ++dated;
+        }
+      }
+      CHECK(dated == 6);
     }
   }
 

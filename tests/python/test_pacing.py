@@ -41,15 +41,15 @@ def test_one_and_a_half_times_the_pace(fw):
     start, today = mm.to_seconds("2024-01-01"), mm.to_seconds("2024-01-29")
     st = learner_state(fw, 6, start, today)
     r = st.pacing(p, today="2024-01-29")
-    assert r["status"] == "ahead"
-    assert r["done"] == 6 and r["total"] == 26
-    assert r["expected"] == pytest.approx(4.0)
-    assert r["acceleration"] == pytest.approx(1.5)
-    assert r["actual_rate"] == pytest.approx(6 / 28)
-    assert r["needed_rate"] == pytest.approx(20 / 154)
-    assert r["projected_finish"] == pytest.approx(today + 20 / (6 / 28) * DAY)
-    assert r["projected_finish_date"] == "2024-05-01T08:00:00Z"
-    assert r["remaining"][0] == "P07"
+    assert r.status == "ahead"
+    assert r.done == 6 and r.total == 26
+    assert r.expected == pytest.approx(4.0)
+    assert r.acceleration == pytest.approx(1.5)
+    assert r.actual_rate == pytest.approx(6 / 28)
+    assert r.needed_rate == pytest.approx(20 / 154)
+    assert r.projected_finish == pytest.approx(today + 20 / (6 / 28) * DAY)
+    assert r.projected_finish_date == "2024-05-01T08:00:00Z"
+    assert r.remaining[0] == "P07"
 
 
 @pytest.mark.parametrize("done,status,acc", [(4, "on_track", 1.0), (2, "behind", 0.5), (6, "ahead", 1.5)])
@@ -58,9 +58,9 @@ def test_status(fw, done, status, acc):
     start, today = mm.to_seconds("2024-01-01"), mm.to_seconds(dt.datetime(2024, 1, 29))
     st = learner_state(fw, done, start, today)
     r = st.pacing(p)  # today = the learner's evaluation time (the latest evidence)
-    assert r["today"] == today
-    assert r["status"] == status
-    assert r["acceleration"] == pytest.approx(acc)
+    assert r.today == today
+    assert r.status == status
+    assert r.acceleration == pytest.approx(acc)
 
 
 def test_linear_default_and_calendar(fw):
@@ -72,8 +72,8 @@ def test_linear_default_and_calendar(fw):
     assert cal.expected_done(26, "2024-01-22") == pytest.approx(3.5)
     st = learner_state(fw, 6, mm.to_seconds("2024-01-01"), mm.to_seconds("2024-01-29"))
     r = st.pacing(cal)
-    assert r["status"] == "on_track"
-    assert r["acceleration"] == pytest.approx(1.0)
+    assert r.status == "on_track"
+    assert r.acceleration == pytest.approx(1.0)
 
 
 def test_plan_errors(fw):
@@ -101,3 +101,21 @@ def test_roster_pacing_frame(fw):
     assert list(df.learner) == ["slow", "even", "fast"]
     assert list(df.status) == ["behind", "on_track", "ahead"]
     assert list(df.acceleration) == pytest.approx([0.5, 1.0, 1.5])
+
+
+def test_pace_report_object(fw):
+    p = plan(fw, rate=1, per="week")
+    st = learner_state(fw, 6, mm.to_seconds("2024-01-01"), mm.to_seconds("2024-01-29"))
+    r = st.pacing(p, today="2024-01-29")
+    assert type(r).__name__ == "PaceReport"
+    d = r.to_dict()
+    assert list(d) == ["status", "today", "total", "done", "expected", "complete", "expected_rate", "actual_rate",
+                       "acceleration", "needed_rate", "projected_finish", "projected_finish_date", "days_ahead",
+                       "remaining"]
+    assert d["status"] == "ahead" and d["done"] == 6 and d["remaining"] == [f"P{i:02d}" for i in range(7, 27)]
+    assert all(d[k] == getattr(r, k) for k in d)
+    assert repr(r) == ("PaceReport(status='ahead', done=6, total=26, expected=4.0, acceleration=1.5, days_ahead=14.0, "
+                       "projected_finish_date='2024-05-01T08:00:00Z')")
+    assert r == st.pacing(p, today=dt.date(2024, 1, 29)) and r != st.pacing(p, today="2024-02-05")
+    import pandas as pd
+    assert list(pd.DataFrame([r.to_dict()]).columns) == list(d)

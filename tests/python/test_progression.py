@@ -68,15 +68,15 @@ def scenario():
 
 def test_learning_map_levels(scenario):
     fw, roster, ana, ben = scenario
-    assert ana.level("math")["level"] == 3
-    assert ana.level("reading")["level"] == 1
+    assert ana.level("math").level == 3
+    assert ana.level("reading").level == 1
     m = ben.level("math")
-    assert m["level"] == 6
-    assert m["gaps"] == ["M03.b", "M04.c", "M05.a"]
-    assert m["gap_levels"] == [3, 4, 5]
-    assert m["next_level"] == 7 and m["next_progress"] == 0.0
-    assert ben.level("reading")["level"] is None
-    assert [d["domain"] for d in ben.levels()] == ["math", "reading"]
+    assert m.level == 6
+    assert m.gaps == ["M03.b", "M04.c", "M05.a"]
+    assert m.gap_levels == [3, 4, 5]
+    assert m.next_level == 7 and m.next_progress == 0.0
+    assert ben.level("reading").level is None
+    assert [d.domain for d in ben.levels()] == ["math", "reading"]
     with pytest.raises(mm.UnknownIdError):
         ben.level("science")
     lv = roster.levels("math")
@@ -90,17 +90,17 @@ def test_learning_map_gaps_frontier_recommendations(scenario):
     assert ben.frontier() == ["M03.b", "M04.c", "M05.a", "M07.a", "M07.b", "M07.c", "R01.a", "R01.b", "R01.c"]
     assert ana.gaps() == []
     g = ben.gaps()
-    assert [x["id"] for x in g] == ["M03.b", "M04.c", "M05.a"]
-    assert g[0]["undermines"] == ["M04.b", "M05.b", "M06.b"]
-    assert g[1]["undermines"] == ["M05.c", "M06.c"]
+    assert [x.id for x in g] == ["M03.b", "M04.c", "M05.a"]
+    assert g[0].undermines == ["M04.b", "M05.b", "M06.b"]
+    assert g[1].undermines == ["M05.c", "M06.c"]
     ra = ana.recommend(5)
-    assert [r["id"] for r in ra] == ["M04.a", "R02.a", "R02.c", "M04.b", "M04.c"]
-    assert ra[0]["score"] == pytest.approx(1 + 1 / 3 + math.exp(-(15 / 24) / 14))
+    assert [r.id for r in ra] == ["M04.a", "R02.a", "R02.c", "M04.b", "M04.c"]
+    assert ra[0].score == pytest.approx(1 + 1 / 3 + math.exp(-(15 / 24) / 14))
     rb = ben.recommend(5)
-    assert [r["id"] for r in rb] == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
-    assert rb[0]["reasons"][0] == "fills a gap under 3: M04.b, M05.b, M06.b"
-    assert rb[0]["score"] == pytest.approx(3 + 1 / 3)
-    assert ben.recommend(1, goals=["M09.b"])[0]["goal_distance"] == 6
+    assert [r.id for r in rb] == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
+    assert rb[0].reasons[0] == "fills a gap under 3: M04.b, M05.b, M06.b"
+    assert rb[0].score == pytest.approx(3 + 1 / 3)
+    assert ben.recommend(1, goals=["M09.b"])[0].goal_distance == 6
     assert ana.inner_fringe() == ["M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"]
     # the roster's frontier frame agrees with each learner's
     fr = roster.frontier()
@@ -110,14 +110,14 @@ def test_learning_map_gaps_frontier_recommendations(scenario):
 def test_learning_map_blocked_by_and_paths(scenario):
     fw, roster, ana, ben = scenario
     b = ana.blocked_by("R04.b")
-    assert [x["id"] for x in b] == ["R02.a", "R02.b", "R03.a", "R03.b"]
-    assert [x["needed"] for x in b] == ["mastered", "mastered", "Developing", "mastered"]
-    assert b[2]["needed_level"] == 2.0
+    assert [x.id for x in b] == ["R02.a", "R02.b", "R03.a", "R03.b"]
+    assert [x.needed for x in b] == ["mastered", "mastered", "Developing", "mastered"]
+    assert b[2].needed_level == 2.0
     assert ana.blocked_by("M04.b") == []
     p = ana.path_to(["M06.a", "M05.b"], rate=2, per="week")
-    assert [s["id"] for s in p["steps"]] == ["M04.a", "M04.b", "M05.a", "M05.b", "M06.a"]
-    assert p["length"] == 5 and p["days"] == pytest.approx(17.5)
-    assert [s["id"] for s in ben.path_to("M08.a")["steps"]] == ["M07.a", "M08.a"]
+    assert [s.id for s in p.steps] == ["M04.a", "M04.b", "M05.a", "M05.b", "M06.a"]
+    assert p.length == 5 and p.days == pytest.approx(17.5)
+    assert [s.id for s in ben.path_to("M08.a").steps] == ["M07.a", "M08.a"]
 
 
 def _brute(fw, st, sc):
@@ -184,10 +184,10 @@ def test_random_dags_against_networkx():
             for t in fw:
                 want = [] if list(fw).index(t) in done else [
                     c for c in fw.topological_order() if c in nx.ancestors(unmet, t)]
-                assert [x["id"] for x in prog.blocked_by(t, st, sc)] == want
+                assert [x.id for x in prog.blocked_by(t, st, sc)] == want
             got = prog.gaps(st, sc)
-            assert {x["id"]: set(x["undermines"]) for x in got} == gaps
-            assert [len(x["undermines"]) for x in got] == sorted((len(x["undermines"]) for x in got), reverse=True)
+            assert {x.id: set(x.undermines) for x in got} == gaps
+            assert [len(x.undermines) for x in got] == sorted((len(x.undermines) for x in got), reverse=True)
 
 
 def test_ccss_synthetic_learners(shared_data):
@@ -211,7 +211,177 @@ def test_ccss_synthetic_learners(shared_data):
         st = roster.learner(name)
         assert list(fr[fr.learner == name].competency) == st.frontier()
         rec = st.recommend(5)
-        assert len(rec) == 5 and all(r["reasons"] for r in rec)
-        assert all(r["id"] in st.frontier() for r in rec)
+        assert len(rec) == 5 and all(r.reasons for r in rec)
+        assert all(r.id in st.frontier() for r in rec)
     lv = roster.levels()
     assert set(lv.domain) >= {"OA", "NBT"}
+
+
+# --- typed results, the cached progression, evidence times -----------------------------------
+
+BLOCKER_KEYS = ["id", "status", "score", "needed", "needed_level", "blocks", "ready", "distance"]
+
+
+def test_result_objects_attributes_repr_to_dict(scenario):
+    import pandas as pd
+
+    fw, roster, ana, ben = scenario
+    rb = ben.recommend(5)
+    r = rb[0]
+    assert type(r).__name__ == "Recommendation"
+    assert repr(r) == ("Recommendation(id='M03.b', score=3.3333, reasons=['fills a gap under 3: M04.b, M05.b, "
+                       "M06.b', 'level 3'])")
+    d = r.to_dict()
+    assert list(d) == ["id", "score", "status", "reasons", "unlocks", "repairs", "goal_distance", "level",
+                       "days_since_evidence"]
+    assert d == {"id": "M03.b", "score": r.score, "status": "not_started", "reasons": r.reasons,
+                 "unlocks": [], "repairs": ["M04.b", "M05.b", "M06.b"], "goal_distance": None, "level": 3,
+                 "days_since_evidence": None}
+    frame = pd.DataFrame([x.to_dict() for x in rb])
+    assert list(frame.id) == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
+    assert rb == ben.recommend(5) and rb != ana.recommend(5) and r != r.to_dict()
+    with pytest.raises(AttributeError):
+        r.score = 0.0
+
+    g = ben.gaps()[0]
+    assert type(g).__name__ == "Gap"
+    assert g.to_dict() == {"id": "M03.b", "status": "not_started", "score": None, "domain": "math", "level": 3,
+                           "undermines": ["M04.b", "M05.b", "M06.b"], "ready": True}
+    assert repr(g) == "Gap(id='M03.b', status='not_started', undermines=['M04.b', 'M05.b', 'M06.b'], ready=True)"
+
+    b = ana.blocked_by("R04.b")
+    assert type(b[0]).__name__ == "Blocker"
+    assert list(b[2].to_dict()) == BLOCKER_KEYS
+    assert b[2].to_dict() == {"id": "R03.a", "status": "not_started", "score": None, "needed": "Developing",
+                              "needed_level": 2.0, "blocks": ["R04.b"], "ready": False, "distance": 1}
+    assert repr(b[2]) == ("Blocker(id='R03.a', status='not_started', needed='Developing', distance=1, "
+                          "ready=False, blocks=['R04.b'])")
+    assert ana.blocked_by(fw.index_of("R04.b")) == b  # by framework index as well
+
+    p = ana.path_to(["M06.a", "M05.b"], rate=2, per="week")
+    assert type(p).__name__ == "LearningPath" and len(p) == 5
+    assert p.ids == ["M04.a", "M04.b", "M05.a", "M05.b", "M06.a"]
+    pd_ = p.to_dict()
+    assert list(pd_) == ["goals", "steps", "length", "days"]
+    assert pd_["goals"] == ["M06.a", "M05.b"] and pd_["length"] == 5 and pd_["days"] == pytest.approx(17.5)
+    assert [s["id"] for s in pd_["steps"]] == p.ids and all(list(s) == BLOCKER_KEYS for s in pd_["steps"])
+    assert pd_["steps"][0] == p.steps[0].to_dict()
+    assert repr(p) == ("LearningPath(goals=['M06.a', 'M05.b'], length=5, days=17.5, "
+                       "ids=['M04.a', 'M04.b', 'M05.a', 'M05.b', 'M06.a'])")
+    assert p == ana.path_to(["M06.a", "M05.b"], rate=2, per="week") and p != ana.path_to(["M06.a", "M05.b"])
+
+    m = ben.level("math")
+    assert type(m).__name__ == "DomainLevel"
+    assert m.to_dict() == {"domain": "math", "level": 6, "levels": list(range(1, 14)), "next_level": 7,
+                           "next_done": 0, "next_total": 3, "next_progress": 0.0,
+                           "next_remaining": ["M07.a", "M07.b", "M07.c"], "gaps": ["M03.b", "M04.c", "M05.a"],
+                           "gap_levels": [3, 4, 5]}
+    assert repr(m) == ("DomainLevel(domain='math', level=6, next_level=7, next_done=0, next_total=3, "
+                       "gaps=['M03.b', 'M04.c', 'M05.a'])")
+    assert ben.levels()[0] == m and ana.level("math") != m
+
+
+def test_method_arguments(scenario):
+    fw, roster, ana, ben = scenario
+    assert [r.id for r in ana.recommend()] == [r.id for r in ana.recommend(5)]  # k defaults to 5
+    assert len(ana.recommend(2)) == 2 and ana.recommend(0) == []
+    with pytest.raises(TypeError):
+        ana.recommend(3, unlock_wieght=2.0)
+    # the weights: only unlocks count
+    only = ben.recommend(3, unlock_weight=1.0, goal_weight=0.0, level_weight=0.0, recency_weight=0.0,
+                         gap_weight=0.0)
+    assert all(r.score == len(r.unlocks) for r in only)
+    with pytest.raises(ValueError):
+        ana.path_to("M06.a", rate=1, per="month")
+    with pytest.raises(ValueError):
+        ana.path_to("M06.a", rate=0)
+    assert ana.path_to("M06.a", per="month").days is None  # per only matters with a rate
+    with pytest.raises(mm.UnknownIdError):
+        ana.blocked_by("nope")
+    with pytest.raises(IndexError):
+        ana.blocked_by(10_000)
+
+
+def _reference_last_evidence(st):
+    out = np.full(len(st), np.nan)
+    for i in range(len(st)):
+        times = [e["time"] for e in st.explain(i).evidence if e["time"] <= st.as_of]
+        if times:
+            out[i] = max(times)
+    return out
+
+
+def test_last_evidence_times_against_explain(example_data):
+    fw = load_ccss(example_data)
+    rng = np.random.default_rng(11)
+    ids = list(fw)
+    log = mm.EvidenceLog()
+    for _ in range(3000):  # times out of order, several pieces per competency, some after as_of
+        log.add(learner=f"s{rng.integers(0, 6)}", competency=ids[rng.integers(0, 120)],
+                score=float(rng.integers(1, 5)), time=T0 + float(rng.integers(0, 10_000)) * 60,
+                kind=str(rng.choice(["formative", "summative", "self"])))
+    eng = mm.Engine(fw, mm.Policy(mm.Scale.four_point()))
+    for name in ("s0", "s3", "s5", "nobody"):
+        for as_of in (None, T0 + 5000 * 60):
+            st = eng.evaluate(log, name, as_of=as_of)
+            got = st.last_evidence_times()
+            assert got.dtype == np.float64 and got.shape == (len(fw),)
+            np.testing.assert_array_equal(got, _reference_last_evidence(st))
+            if name != "nobody":
+                assert np.isfinite(got).sum() > 10
+
+
+def _two_scale_framework():
+    b = mm.FrameworkBuilder("two")
+    for c in ("A", "B", "C"):
+        b.add_competency(c, domain="d", level=1 if c == "A" else 2)
+    b.add_prerequisite("B", requires="A", strength="familiar")
+    b.add_prerequisite("C", requires="A")
+    return b.build()
+
+
+def test_cached_progression_same_answers_and_separate_per_policy():
+    fw = _two_scale_framework()
+    log = mm.EvidenceLog()
+    log.add(learner="s", competency="A", score=1, time=T0)
+    # four-point: a familiar prerequisite needs Developing (2); three ratings whose lowest above the
+    # bottom is the mastery rating: any evidence ("started") is enough.
+    four = mm.Engine(fw, mm.Policy(mm.Scale.four_point()))
+    three = mm.Engine(fw, mm.Policy(mm.Scale([("Beginning", 1.0), ("Proficient", 3.0), ("Advanced", 4.0)],
+                                             mastery="Proficient")))
+    s4, s3 = four.evaluate(log, "s"), three.evaluate(log, "s")
+    want4, want3 = ["A"], ["A", "B"]
+    first = (s4.recommend(), s3.recommend(), s4.blocked_by("B"), s3.blocked_by("C"))
+    for _ in range(200):  # interleaved: each state keeps its own engine's progression
+        assert s4.frontier() == want4 and s3.frontier() == want3
+        assert (s4.recommend(), s3.recommend(), s4.blocked_by("B"), s3.blocked_by("C")) == first
+    assert [x.needed for x in s4.blocked_by("B")] == ["Developing"]
+    assert s3.blocked_by("B") == []
+    # a fresh (uncached) Progression agrees, and states of one engine agree with each other
+    for eng, st in ((four, s4), (three, s3)):
+        fresh = mm.Progression(fw, eng.policy)
+        assert fresh.frontier(st.status_codes(), st.scores()) == st.frontier()
+        assert fresh.gaps(st.status_codes(), st.scores()) == st.gaps()
+        assert eng.evaluate(log, "s").recommend() == st.recommend()
+        assert len(st.progression) == len(fw)
+    # many threads on a fresh engine: the progression is built once, answers agree
+    from concurrent.futures import ThreadPoolExecutor
+
+    eng = mm.Engine(fw, mm.Policy(mm.Scale.four_point()))
+    states = [eng.evaluate(log, "s") for _ in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda st: (st.frontier(), st.recommend()), states))
+    assert all(g == got[0] for g in got) and got[0][0] == want4
+
+
+def test_cached_progression_follows_update():
+    fw = _two_scale_framework()
+    log = mm.EvidenceLog()
+    log.add(learner="s", competency="A", score=1, time=T0)
+    eng = mm.Engine(fw, mm.Policy(mm.Scale.four_point()))
+    st = eng.evaluate(log, "s")
+    assert st.frontier() == ["A"]
+    log.add(learner="s", competency="A", score=3, time=T0 + 60)
+    eng.update(st, log)
+    assert st.frontier() == ["B", "C"]
+    assert st.last_evidence_times()[0] == T0 + 60

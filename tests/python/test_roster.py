@@ -122,3 +122,38 @@ def test_add_one_event_equals_ingest_of_the_same_rows():
     assert one.learner("s1").frontier() == bulk.learner("s1").frontier()
     with pytest.raises(mm.EvidenceError):
         one.add("s1", "nope", 3.0, 6.0)
+
+
+def test_learner_keeps_the_probability_source(tmp_path):
+    b = mm.FrameworkBuilder()
+    for c in ("A", "B"):
+        b.add_competency(c)
+    b.add_prerequisite("B", requires="A")
+    fw = b.build()
+    pol = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.bkt(0.9)))
+
+    def probability(learner, competency, scores):
+        return min(1.0, 0.25 * len(scores))
+
+    r = mm.Roster(fw, pol, threads=1, probabilities=probability)
+    r.ingest(pd.DataFrame({"learner": ["s1"] * 5 + ["s2"], "competency": ["A"] * 4 + ["B", "A"],
+                           "score": [1.0, 2.0, 3.0, 3.0, 2.0, 3.0], "time": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]}))
+    table = r.to_dataframe(all_competencies=True)
+    for row, name in enumerate(r.learners):
+        st = r.learner(name)
+        np.testing.assert_array_equal(st.status_codes(), r.status_codes()[row])
+        np.testing.assert_array_equal(st.scores(), r.scores()[row])
+        mine = table[table.learner == name]
+        assert [st.status(c) for c in fw] == mine.status.astype(str).tolist()
+        assert st.as_of == r.as_of
+    s1 = r.learner("s1")
+    assert s1.status("A") == "mastered" and s1.score("A") == 1.0  # from the source (4 scores)
+    assert s1.frontier() == ["B"]
+    assert r.learner("s2").score("A") == 0.25
+    # a restored roster takes a source too
+    r.save(tmp_path / "r.bin")
+    back = mm.Roster.load(tmp_path / "r.bin", probabilities=probability)
+    assert back.learner("s1").status("A") == "mastered"
+    np.testing.assert_array_equal(back.learner("s1").scores(), s1.scores())
+    with pytest.raises(mm.UnknownIdError):
+        r.learner("nobody")
