@@ -28,7 +28,7 @@ def timed(label, fn, repeat=3):
 
 def main(learners=100_000, per_learner=40):
     fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                                  prerequisite_column="from_code", competency_column="to_code", id_column="code",
+                                  prerequisite_column="from_code", dependent_column="to_code", id_column="code",
                                   domain_column="domain", level_column="grade", level_values={"K": 0, "HS": 9})
     rng = np.random.default_rng(1)
     n = learners * per_learner

@@ -1,9 +1,12 @@
-"""Progression on :class:`LearnerState` and the DataFrame side of :class:`Roster`.
+"""PENDING C++ BINDING -- the one place where methods are still attached to bound types.
 
-The work is done in C++ (``Progression``, ``Roster``); this module attaches the methods named in
-the design (``st.frontier()``, ``st.blocked_by(id)``, ``st.gaps()``, ``st.path_to(goal)``,
-``st.recommend(k)``, ``st.level(domain)``, ``st.pacing(plan)``, ``roster.learner(id)``,
-``roster.to_dataframe()``, ...) and turns the C++ columns into pandas DataFrames.
+The nine progression methods of :class:`LearnerState` (``frontier``, ``inner_fringe``,
+``blocked_by``, ``gaps``, ``path_to``, ``recommend``, ``level``, ``levels``, ``pacing``) and
+``Roster.learner`` are being bound directly in C++ with typed results (bind_engine.cpp,
+bind_progression.cpp, bind_roster.cpp, bind_pacing.cpp). Until that lands they are attached
+here, unchanged in behaviour; that change deletes this module (and its import in
+``masterymap/__init__.py``) and the matching exemption list ``PENDING_CPP`` in
+tests/python/test_package.py. Nothing else may attach attributes to a ``_core`` type.
 """
 from __future__ import annotations
 
@@ -12,18 +15,14 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from ._core import (
-    STATUSES,
     Engine,
-    EvidenceLog,
     LearnerState,
     PacePlan,
     Progression,
     Roster,
+    UnknownIdError,
     _pacing,
-    _to_seconds,
 )
-
-_PACE_STATUSES = ["on_track", "behind", "ahead"]
 
 
 def _progression(st: LearnerState) -> Progression:
@@ -48,12 +47,12 @@ def frontier(self: LearnerState) -> list:
     least at the edge's lower level (its ``min_level``, else the scale's lowest rating above the
     bottom when below mastery, else any evidence); ``recommended`` ones never gate.
     """
-    return _progression(self).frontier(self.status_codes(), self.scores())
+    return _progression(self).frontier(self.statuses(), self.scores())
 
 
 def inner_fringe(self: LearnerState) -> list:
     """Recently learned: done competencies none of whose gating dependents are done yet."""
-    return _progression(self).inner_fringe(self.status_codes(), self.scores())
+    return _progression(self).inner_fringe(self.statuses(), self.scores())
 
 
 def blocked_by(self: LearnerState, id: Union[str, int]) -> list:
@@ -63,7 +62,7 @@ def blocked_by(self: LearnerState, id: Union[str, int]) -> list:
     needed_level, blocks (the dependents it holds back), ready (can start now), distance (steps
     from ready). Empty when ``id`` is done or ready.
     """
-    return _progression(self).blocked_by(id, self.status_codes(), self.scores())
+    return _progression(self).blocked_by(id, self.statuses(), self.scores())
 
 
 def gaps(self: LearnerState) -> list:
@@ -72,7 +71,7 @@ def gaps(self: LearnerState) -> list:
     Each is a dict: id, status, score, domain, level, undermines (the mastered or in-progress
     competencies that rest on it), ready.
     """
-    return _progression(self).gaps(self.status_codes(), self.scores())
+    return _progression(self).gaps(self.statuses(), self.scores())
 
 
 def path_to(self: LearnerState, goal: Union[str, Sequence[str]], rate: Optional[float] = None,
@@ -88,7 +87,7 @@ def path_to(self: LearnerState, goal: Union[str, Sequence[str]], rate: Optional[
         rate_per_day = float(rate) / (7.0 if per == "week" else 1.0)
         if per not in ("day", "week"):
             raise ValueError("per must be 'day' or 'week'")
-    return _progression(self).path_to(goal, self.status_codes(), self.scores(), rate_per_day)
+    return _progression(self).path_to(goal, self.statuses(), self.scores(), rate_per_day)
 
 
 def recommend(self: LearnerState, k: int = 5, goals: Any = None, **weights: float) -> list:
@@ -99,7 +98,7 @@ def recommend(self: LearnerState, k: int = 5, goals: Any = None, **weights: floa
     latest evidence / recency_days) + gap_weight * competencies with evidence it undermines.
     Defaults: weights 1, goal_weight 2, recency_days 14. Ties go to learning order.
     """
-    return _progression(self).recommend(k, self.status_codes(), self.scores(), _last_evidence(self),
+    return _progression(self).recommend(k, self.statuses(), self.scores(), _last_evidence(self),
                                         self.as_of, goals, **weights)
 
 
@@ -110,12 +109,12 @@ def level(self: LearnerState, domain: str) -> dict:
     next_level, next_done, next_total, next_progress, next_remaining, gaps (not done below the
     level), gap_levels).
     """
-    return _progression(self).level(domain, self.status_codes(), self.scores())
+    return _progression(self).level(domain, self.statuses(), self.scores())
 
 
 def levels(self: LearnerState) -> list:
     """:meth:`level` for every domain with leveled competencies."""
-    return _progression(self).levels(self.status_codes(), self.scores())
+    return _progression(self).levels(self.statuses(), self.scores())
 
 
 def pacing(self: LearnerState, plan: PacePlan, today: Any = None) -> dict:
@@ -125,146 +124,23 @@ def pacing(self: LearnerState, plan: PacePlan, today: Any = None) -> dict:
     needed_rate, projected_finish, projected_finish_date, days_ahead, remaining, today); rates
     are per day.
     """
-    return _pacing(_progression(self), plan, self.status_codes(), self.scores(), _last_evidence(self),
+    return _pacing(_progression(self), plan, self.statuses(), self.scores(), _last_evidence(self),
                    self.as_of, today)
 
+
+# --- Roster ---------------------------------------------------------------------------------
+
+def _learner(self: Roster, id: str) -> LearnerState:
+    """One learner's full :class:`LearnerState` (with ``explain`` and the progression methods)."""
+    if id not in self:
+        raise UnknownIdError(f"unknown learner id '{id}'")
+    return Engine(self.framework, self.policy).evaluate(self.log, id, as_of=self.as_of)
+
+
+# --- the attachments (the only ones in the package; see the module docstring) -----------------
 
 for _name, _fn in [("frontier", frontier), ("inner_fringe", inner_fringe), ("blocked_by", blocked_by),
                    ("gaps", gaps), ("path_to", path_to), ("recommend", recommend), ("level", level),
                    ("levels", levels), ("pacing", pacing)]:
     setattr(LearnerState, _name, _fn)
-
-
-# --- Roster ----------------------------------------------------------------------------------
-
-def _ingest(self: Roster, data: Any) -> dict:
-    """Adds evidence: an :class:`EvidenceLog`, or a DataFrame / dict of columns (learner,
-    competency, score, time, and optionally kind, weight, source). An event whose rule folds
-    event by event updates its one cell in O(1); other learners it touches are re-evaluated.
-    Returns dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated).
-    Raises EvidenceError (listing every bad row) and changes nothing on a bad batch.
-    """
-    if not isinstance(data, EvidenceLog):
-        log = EvidenceLog()
-        log.extend(data)
-        data = log
-    return self._ingest_log(data)
-
-
-def _learner(self: Roster, id: str) -> LearnerState:
-    """One learner's full :class:`LearnerState` (with ``explain`` and the progression methods)."""
-    if id not in self:
-        from ._core import UnknownIdError
-        raise UnknownIdError(f"unknown learner id '{id}'")
-    return Engine(self.framework, self.policy).evaluate(self.log, id, as_of=self.as_of)
-
-
-def _ids(self: Roster) -> list:
-    return list(self.framework)
-
-
-def _to_dataframe(self: Roster, all_competencies: bool = False) -> Any:
-    """Every learner's ratings as one long DataFrame: learner, competency, status, score, rating
-    (categoricals). Only pairs that are not ``not_started`` unless ``all_competencies``."""
-    import pandas as pd
-
-    st = self.status_codes()
-    L, N = st.shape
-    flat = st.reshape(-1)
-    idx = np.arange(L * N) if all_competencies else np.flatnonzero(flat != 0)
-    rating = self.rating_codes().reshape(-1)[idx].astype(np.int64)
-    return pd.DataFrame({
-        "learner": pd.Categorical.from_codes(idx // N, categories=list(self.learners)),
-        "competency": pd.Categorical.from_codes(idx % N, categories=_ids(self)),
-        "status": pd.Categorical.from_codes(flat[idx].astype(np.int64), categories=list(STATUSES)),
-        "score": self.scores().reshape(-1)[idx],
-        "rating": pd.Categorical.from_codes(rating, categories=list(self.policy.scale.labels)),
-    })
-
-
-def _frontier(self: Roster) -> Any:
-    """The frontier of every learner as a DataFrame (learner, competency), computed in C++ in
-    parallel; learners in order, competencies in framework order."""
-    import pandas as pd
-
-    f = self.frontier_matrix()
-    L, N = f.shape
-    idx = np.flatnonzero(f.reshape(-1))
-    return pd.DataFrame({
-        "learner": pd.Categorical.from_codes(idx // N, categories=list(self.learners)),
-        "competency": pd.Categorical.from_codes(idx % N, categories=_ids(self)),
-    })
-
-
-def _levels(self: Roster, domain: Optional[str] = None) -> Any:
-    """Every learner's level per domain as a DataFrame: learner, domain, level (NaN: none),
-    next_level, next_done, next_total, next_progress, gaps (count), gap_levels. One domain, or
-    every domain with leveled competencies."""
-    import pandas as pd
-
-    if domain is None:
-        domains = []
-        for d in self.framework.domains():
-            if any(c.level is not None and c.kind == "academic" for c in
-                   (self.framework[i] for i in self.framework.competencies_in(d))):
-                domains.append(d)
-    else:
-        domains = [domain]
-    frames = []
-    for d in domains:
-        cols = self._levels(d)
-        frame = pd.DataFrame({"learner": list(self.learners), "domain": d})
-        for k, v in cols.items():
-            frame[k] = v
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=["learner", "domain", "level", "next_level", "next_done", "next_total",
-                                     "next_progress", "gaps", "gap_levels"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _roster_pacing(self: Roster, plan: PacePlan, today: Any = None) -> Any:
-    """Every learner against a :class:`PacePlan` as a DataFrame (one row per learner): status,
-    done, expected, total, complete, expected_rate, actual_rate, acceleration, needed_rate
-    (per day), projected_finish (seconds; NaN when it cannot be projected), days_ahead."""
-    import pandas as pd
-
-    cols = self._pacing(plan, today)
-    frame = pd.DataFrame({"learner": list(self.learners)})
-    for k, v in cols.items():
-        frame[k] = v
-    frame["status"] = pd.Categorical.from_codes(frame["status"].astype(np.int64), categories=_PACE_STATUSES)
-    frame["complete"] = frame["complete"].astype(bool)
-    return frame
-
-
-def _roster_add(self: Roster, learner: str, competency: str, score: float, time: Any,
-                kind: str = "formative", weight: float = 1.0, source: str = "") -> dict:
-    """Adds one piece of evidence and updates the learner's tables at once.
-
-    For rules that fold event by event (latest, highest, mean, weighted_mean, weighted_average,
-    decaying_average, n_mastery; no window, expiry or monotonic holding; not under a rollup)
-    and an event that is the newest of its (learner, competency), only that cell is updated,
-    in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
-    For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
-
-    :param time: seconds, an ISO 8601 string, a datetime or a date
-    :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
-    :raises EvidenceError: on a bad row (the roster is unchanged)
-    """
-    return self._add(str(learner), str(competency), _to_seconds(time), float(score), str(kind),
-                     float(weight), str(source))
-
-
-Roster.ingest = _ingest
-Roster.add = _roster_add
 Roster.learner = _learner
-Roster.to_dataframe = _to_dataframe
-Roster.frontier = _frontier
-Roster.levels = _levels
-Roster.pacing = _roster_pacing
-
-
-def to_seconds(t: Any) -> float:
-    """Seconds since the epoch of a number, an ISO 8601 string, a datetime or a date."""
-    return _to_seconds(t)
