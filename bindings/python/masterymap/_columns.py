@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd

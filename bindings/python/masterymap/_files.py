@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import errno as _errno
 import os
-from typing import Iterator, Union
+from collections.abc import Iterator
+from typing import Union
 
 from ._core import FileError, MissingFileError
 

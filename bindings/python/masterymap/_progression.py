@@ -10,7 +10,8 @@ tests/python/test_package.py. Nothing else may attach attributes to a ``_core`` 
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -143,4 +144,4 @@ for _name, _fn in [("frontier", frontier), ("inner_fringe", inner_fringe), ("blo
                    ("gaps", gaps), ("path_to", path_to), ("recommend", recommend), ("level", level),
                    ("levels", levels), ("pacing", pacing)]:
     setattr(LearnerState, _name, _fn)
-Roster.learner = _learner
+setattr(Roster, "learner", _learner)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import gzip
 import os
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -371,7 +372,7 @@ class Model:
                 "restart": p["restart"], "observations": p["observations"],
                 "sequences": p["sequences"]} for p in rows])
             return out.set_index("skill")
-        records = []
+        records: list = []
         for p in rows:
             classes = p["classes"] or ["default"]
             for name in PARAMS:

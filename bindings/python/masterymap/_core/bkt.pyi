@@ -4,7 +4,9 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import numpy as np
 import numpy.typing as npt
 
-class Dataset:
+from . import _pybind11_type
+
+class Dataset(metaclass=_pybind11_type):
     """Responses in columns: learner, skill, correct (0/1), optional order and item class."""
     def __init__(self) -> None: ...
     @staticmethod
@@ -45,7 +47,7 @@ class Dataset:
     def apply_multi_skill(self, policy: str, separator: str = ...) -> Dataset: ...
     def select_learners(self, keep: Sequence[bool]) -> Dataset: ...
 
-class Model:
+class Model(metaclass=_pybind11_type):
     """Fitted per-skill BKT parameters (the C++ model; masterymap.bkt.Model wraps it)."""
     def __init__(self) -> None: ...
     @staticmethod
@@ -69,7 +71,7 @@ class Model:
     @staticmethod
     def load(path: str) -> Model: ...
 
-class Tracer:
+class Tracer(metaclass=_pybind11_type):
     """Online knowledge tracing: O(1) per answer."""
     def __init__(self, model: Model, threshold: float = ...) -> None: ...
     @property
@@ -97,7 +99,7 @@ class Tracer:
     @staticmethod
     def from_json(text: str) -> Tracer: ...
 
-class ModelProbabilities:
+class ModelProbabilities(metaclass=_pybind11_type):
     """A fitted BKT model as the probability source of ``Method.bkt`` rules."""
     def __init__(self, model: Model, *, correct_at: float = ...,
                  skill_of: Mapping[str, str] = ..., unknown_uses_average: bool = ...) -> None: ...
