@@ -110,7 +110,7 @@ def read_csv(
     return data
 
 
-def _codes(column: pd.Series, what: str, name: str) -> tuple:
+def _categories(column: pd.Series, what: str, name: str) -> tuple:
     """(uint32 indices, names) of a learner/skill/item-class column through
     :func:`masterymap._columns.categories` (unused categories dropped, since every skill must
     have answers).
@@ -159,16 +159,16 @@ def dataset(
                       ("order", order), ("item class", item_class)):
         if col is not None and col not in df.columns:
             raise KeyError(f"missing {role} column '{col}'; the columns are {list(df.columns)}")
-    lc, ln = _codes(df[learner], "learner", learner)
-    sc, sn = _codes(df[skill], "skill", skill)
+    lc, ln = _categories(df[learner], "learner", learner)
+    sc, sn = _categories(df[skill], "skill", skill)
     cc = _columns.binary(df[correct], correct)
     oc = None
     if order is not None:
         oc = pd.to_numeric(df[order], errors="raise").to_numpy(dtype=np.float64)
     ic, icn = None, []
     if item_class is not None:
-        ic, icn = _codes(df[item_class], "item class", item_class)
-    d = _core.Dataset.from_codes(lc, ln, sc, sn, cc, oc, ic, icn)
+        ic, icn = _categories(df[item_class], "item class", item_class)
+    d = _core.Dataset.from_indices(lc, ln, sc, sn, cc, oc, ic, icn)
     if multi_skill != "keep":
         d = d.apply_multi_skill(multi_skill, skill_separator)
     return d

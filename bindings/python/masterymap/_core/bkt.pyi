@@ -10,7 +10,7 @@ class Dataset(metaclass=_pybind11_type):
     """Responses in columns: learner, skill, correct (0/1), optional order and item class."""
     def __init__(self) -> None: ...
     @staticmethod
-    def from_codes(
+    def from_indices(
         learner: npt.ArrayLike, learner_names: Sequence[str], skill: npt.ArrayLike,
         skill_names: Sequence[str], correct: npt.ArrayLike, order: Optional[npt.ArrayLike] = ...,
         item_class: Optional[npt.ArrayLike] = ..., class_names: Sequence[str] = ...,
