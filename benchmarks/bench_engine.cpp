@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// Ingest + rate throughput of the mastery engine (DESIGN decision 9: batch first).
+// Ingest + rate throughput of the mastery engine, called in batches (one call per million
+// events, not a million calls).
 //
-// Targets (issue 3): ingest + rate >= 20 million evidence events per second per core for
+// Targets: ingest + rate >= 20 million evidence events per second per core for
 // decaying_average; <= 24 bytes per stored event. Run with --benchmark_repetitions=5: the first
 // iterations also pay for first-touch page faults of fresh memory.
 #include <benchmark/benchmark.h>

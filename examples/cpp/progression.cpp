@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // A learner on the Common Core map: frontier, gaps, level per domain, recommendations and pace.
+// The map is third-party data read in place from ../shared/data/ccss-math-coherence-map
+// ($MASTERYMAP_SHARED_DATA moves it); without it the example says so and does nothing.
 #include <cstdio>
 #include <masterymap/masterymap.hpp>
 #include <string>
@@ -10,7 +12,11 @@
 namespace mm = masterymap;
 
 int main() {
-  const mm::framework fw = ccss::load(MASTERYMAP_EXAMPLE_DATA);
+  if (!ccss::available()) {
+    std::printf("SKIPPED: %s is absent\n", ccss::default_dir().c_str());
+    return 0;
+  }
+  const mm::framework fw = ccss::load();
 
   // Evidence: grade 3 fractions and operations mastered, except one standard; some grade 4 work.
   mm::roster roster(fw, mm::policy(mm::scale::four_point()));

@@ -24,7 +24,7 @@ here = pathlib.Path(__file__).resolve()
 data_dir = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", here.parents[3] / "shared" / "data"))
 split = data_dir / "assistments-2009-skill-builder-dkt"
 if not (split / "builder_train_long.csv.gz").exists():
-    print(f"ASSISTments split not found under {split}; nothing to do.")
+    print(f"SKIPPED: {split / 'builder_train_long.csv.gz'} is absent")
     sys.exit(0)
 
 # %% Fit on the train split (CSV read included), with forgetting

@@ -1,15 +1,24 @@
-"""A tour of the framework API from Python, on the bundled Common Core map.
+"""A tour of the framework API from Python, on the Common Core map (read from ../shared/data).
 
 Run from the repository root after building:
     PYTHONPATH=build/python /usr/bin/python3 examples/python/framework_tour.py
 """
+import os
 import pathlib
+import sys
 
 import numpy as np
 
 import masterymap as mm
 
-DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "ccss-math"
+# The Common Core map is third-party data, read in place from ../shared/data (next to the
+# repository; MASTERYMAP_SHARED_DATA moves it).
+SHARED = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA",
+                                     pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"))
+DATA = SHARED / "ccss-math-coherence-map"
+if not (DATA / "standards.csv").exists():
+    print(f"SKIPPED: {DATA} is absent")
+    sys.exit(0)
 
 fw = mm.io.read_framework_csv(
     str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// Shared by the progression, pacing and roster tests: the scenario-3 learning map, random
+// Shared by the progression, pacing and roster tests: a 13-level learning map, random
 // DAGs with random mastery, and brute-force references.
 #ifndef MASTERYMAP_TESTS_PROGRESSION_FIXTURES_HPP
 #define MASTERYMAP_TESTS_PROGRESSION_FIXTURES_HPP
@@ -24,7 +24,7 @@ inline std::string code(char domain, int level, char strand) {
   return buf;
 }
 
-/// DOMAIN.md scenario 3: a learning map of 13 levels in two domains ("math" M, "reading" R),
+/// A learning map of 13 levels in two domains ("math" M, "reading" R),
 /// three strands a, b, c per level. X(L).s requires X(L-1).s; R(L).b is also familiar with
 /// R(L-1).a; M(L).c is recommended after M(L-1).a.
 inline mm::framework learning_map() {

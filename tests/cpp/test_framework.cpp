@@ -130,7 +130,7 @@ TEST_SUITE("framework") {
     CHECK(b.competency_count() == 4);  // the builder is unchanged
   }
 
-  TEST_CASE("cycles are named in order; drop_cycle_edges drops and reports them") {
+  TEST_CASE("cycles are named in order, drop_cycle_edges drops and reports them") {
     framework_builder b;
     for (auto id : {"A", "B", "C", "D"}) b.add_competency(id);
     // A -> B -> C -> A, and D depends on C.

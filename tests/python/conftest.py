@@ -20,7 +20,7 @@ def shared_data() -> pathlib.Path:
     """The research data sets next to the repository (../shared/data)."""
     path = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
     if not path.is_dir():
-        pytest.skip("../shared/data is not available")
+        pytest.skip(f"{path} is absent")
     return path
 
 

@@ -1,4 +1,6 @@
 """Loaders shared by the Python tests."""
+import pytest
+
 import masterymap as mm
 
 CCSS_OPTIONS = dict(
@@ -15,8 +17,15 @@ CCSS_OPTIONS = dict(
 )
 
 
-def load_ccss(example_data):
-    """The bundled Common Core coherence map."""
-    d = example_data / "ccss-math"
+def require(path):
+    """`path` when it exists; otherwise the test is skipped ("<path> is absent")."""
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+def load_ccss(shared_data):
+    """The Common Core coherence map (third-party data, read in place from ../shared/data)."""
+    d = require(shared_data / "ccss-math-coherence-map")
     return mm.io.read_framework_csv(str(d / "prerequisite_edges.csv"), str(d / "standards.csv"),
                                     **CCSS_OPTIONS)

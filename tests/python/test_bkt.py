@@ -227,7 +227,7 @@ def test_assistments_split(shared_data):
     train_path = folder / "builder_train_long.csv.gz"
     test_path = folder / "builder_test_long.csv.gz"
     if not train_path.exists() or not test_path.exists():
-        pytest.skip("ASSISTments split not available")
+        pytest.skip(f"{folder} (the ASSISTments split) is absent")
     start = time.perf_counter()
     train = bkt.read_csv(train_path, skill="skill_id")
     model = bkt.fit(train, forgets=True)

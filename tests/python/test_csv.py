@@ -1,13 +1,13 @@
-"""CSV framework reader, on the bundled CCSS map and the real graphs with cycles."""
+"""CSV framework reader, on the CCSS map and the real graphs with cycles (../shared/data)."""
 import networkx as nx
 import pytest
 
 import masterymap as mm
-from helpers import load_ccss
+from helpers import load_ccss, require
 
 
-def test_ccss_map(example_data):
-    fw = load_ccss(example_data)
+def test_ccss_map(shared_data):
+    fw = load_ccss(shared_data)
     assert len(fw) == 480 and fw.edge_count == 757
     assert len(fw.topological_order()) == 480
     assert len(fw.longest_chain()) - 1 == 30
@@ -21,7 +21,7 @@ def test_ccss_map(example_data):
 
 
 def test_junyi_cycles_reported_or_dropped(shared_data):
-    path = str(shared_data / "junyi-knowledge-map" / "prerequisite_edges.csv")
+    path = str(require(shared_data / "junyi-knowledge-map" / "prerequisite_edges.csv"))
     with pytest.raises(mm.ValidationError) as info:
         mm.io.read_framework_csv(path, dependent_column="exercise")
     problems = info.value.problems
@@ -38,7 +38,7 @@ def test_junyi_cycles_reported_or_dropped(shared_data):
 
 
 def test_princeton_cycles(shared_data):
-    path = str(shared_data / "princeton-course-prereqs" / "prerequisite_edges.csv")
+    path = str(require(shared_data / "princeton-course-prereqs" / "prerequisite_edges.csv"))
     with pytest.raises(mm.CycleError) as info:
         mm.io.read_framework_csv(path, dependent_column="course")
     assert len(info.value.cycles) == 3

@@ -1,5 +1,5 @@
-"""Evaluation: formulas, conditions, rollups, explanations, DOMAIN.md scenarios 1 and 2, bulk and
-incremental paths."""
+"""Evaluation: formulas, conditions, rollups, explanations, the four-point and the percent-with-
+pretest school scenarios, bulk and incremental paths."""
 import math
 import random
 
@@ -117,8 +117,9 @@ def test_nested_hierarchy_and_precedence():
         assert mm.evaluate(family(), pol, log2, "s1").status("P") == expected, prec
 
 
-def test_scenario_1_four_point_decaying_average_every_target_at_3():
-    """DOMAIN.md scenario 1: a 0-4 scale, every learning target must reach 3, decaying average."""
+def test_four_point_decaying_average_every_target_at_3():
+    """A school uses a 0-4 scale; every learning target must reach 3 before the learner
+    progresses; the decaying average of the evidence decides the rating."""
     b = mm.FrameworkBuilder("Grade 3 fractions")
     b.add_competency("3.NF", title="Fractions", domain="NF", level=3)
     for t in ["3.NF.A.1", "3.NF.A.2", "3.NF.A.3"]:
@@ -152,9 +153,9 @@ def test_scenario_1_four_point_decaying_average_every_target_at_3():
     assert st.status("3.NF") == "mastered"
 
 
-def test_scenario_2_percent_with_pretest_exemption_confirmed_by_teacher():
-    """DOMAIN.md scenario 2: 80% on each unit; a pre-test at 80%+ exempts a unit, but only after a
-    teacher's discussion-based check confirms it."""
+def test_percent_with_pretest_exemption_confirmed_by_teacher():
+    """A course requires 80% or better on each unit; a pre-test at 80% or better exempts the
+    learner from the unit, but only after a teacher's discussion-based check confirms it."""
     b = mm.FrameworkBuilder("Algebra I")
     b.add_competency("ALG", title="Algebra I")
     for u in ["U1", "U2", "U3"]:

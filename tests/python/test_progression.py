@@ -1,4 +1,5 @@
-"""Progression on a learner: scenario 3 of DOMAIN.md, random DAGs against networkx, CCSS."""
+"""Progression on a learner: a 13-level learning map with two learners, random DAGs against
+networkx, CCSS."""
 import math
 import random
 
@@ -56,13 +57,16 @@ def scenario_log():
 
 @pytest.fixture(scope="module")
 def scenario():
+    """A learning map of 13 levels per domain. One learner (ana) is at level 3 in math and level 1
+    in reading; another (ben) is at level 6 in math with gaps at levels 3, 4 and 5. The library
+    reports both correctly, lists the gaps, and proposes next steps."""
     fw = learning_map()
     roster = mm.Roster(fw, mm.Policy(mm.Scale.four_point()))
     roster.ingest(scenario_log())
     return fw, roster, roster.learner("ana"), roster.learner("ben")
 
 
-def test_scenario3_levels(scenario):
+def test_learning_map_levels(scenario):
     fw, roster, ana, ben = scenario
     assert ana.level("math")["level"] == 3
     assert ana.level("reading")["level"] == 1
@@ -80,7 +84,7 @@ def test_scenario3_levels(scenario):
     assert list(lv["gaps"]) == [0, 3]
 
 
-def test_scenario3_gaps_frontier_recommendations(scenario):
+def test_learning_map_gaps_frontier_recommendations(scenario):
     fw, roster, ana, ben = scenario
     assert ana.frontier() == ["M04.a", "M04.b", "M04.c", "R02.a", "R02.b", "R02.c"]
     assert ben.frontier() == ["M03.b", "M04.c", "M05.a", "M07.a", "M07.b", "M07.c", "R01.a", "R01.b", "R01.c"]
@@ -103,7 +107,7 @@ def test_scenario3_gaps_frontier_recommendations(scenario):
     assert list(fr[fr.learner == "ben"].competency) == ben.frontier()
 
 
-def test_scenario3_blocked_by_and_paths(scenario):
+def test_learning_map_blocked_by_and_paths(scenario):
     fw, roster, ana, ben = scenario
     b = ana.blocked_by("R04.b")
     assert [x["id"] for x in b] == ["R02.a", "R02.b", "R03.a", "R03.b"]
@@ -186,8 +190,8 @@ def test_random_dags_against_networkx():
             assert [len(x["undermines"]) for x in got] == sorted((len(x["undermines"]) for x in got), reverse=True)
 
 
-def test_ccss_synthetic_learners(example_data):
-    fw = load_ccss(example_data)
+def test_ccss_synthetic_learners(shared_data):
+    fw = load_ccss(shared_data)
     pol = mm.Policy(mm.Scale.four_point())
     rng = np.random.default_rng(3)
     rows = []
