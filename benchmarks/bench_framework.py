@@ -80,7 +80,7 @@ def ccss_rows(pd):
     def load_ours():
         return mm.io.read_framework_csv(
             str(CCSS / "prerequisite_edges.csv"), str(CCSS / "standards.csv"),
-            prerequisite_column="from_code", competency_column="to_code", id_column="code",
+            prerequisite_column="from_code", dependent_column="to_code", id_column="code",
             title_column="cluster_name", description_column="text", domain_column="domain",
             level_column="grade", level_values={"K": 0, "HS": 9})
 

@@ -35,7 +35,7 @@ def main(learners=100_000, per_learner=40):
         print(f"SKIPPED: {DATA} is absent")
         return
     fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                                  prerequisite_column="from_code", competency_column="to_code", id_column="code",
+                                  prerequisite_column="from_code", dependent_column="to_code", id_column="code",
                                   domain_column="domain", level_column="grade", level_values={"K": 0, "HS": 9})
     rng = np.random.default_rng(1)
     n = learners * per_learner

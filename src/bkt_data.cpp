@@ -83,12 +83,13 @@ void dataset::add(std::string_view learner, std::string_view skill, bool correct
   source_row_.push_back(source_row_.size());
 }
 
-dataset dataset::from_codes(std::vector<std::uint32_t> learner,
-                            std::vector<std::string> learner_names,
-                            std::vector<std::uint32_t> skill, std::vector<std::string> skill_names,
-                            std::vector<std::uint8_t> correct, std::vector<double> order,
-                            std::vector<std::uint32_t> item_class,
-                            std::vector<std::string> class_names) {
+dataset dataset::from_indices(std::vector<std::uint32_t> learner,
+                              std::vector<std::string> learner_names,
+                              std::vector<std::uint32_t> skill,
+                              std::vector<std::string> skill_names,
+                              std::vector<std::uint8_t> correct, std::vector<double> order,
+                              std::vector<std::uint32_t> item_class,
+                              std::vector<std::string> class_names) {
   const std::size_t n = correct.size();
   if (learner.size() != n || skill.size() != n || (!order.empty() && order.size() != n) ||
       (!item_class.empty() && item_class.size() != n))

@@ -156,6 +156,10 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
 
 std::string read_text_file(const std::string& path) { return detail::read_file(path, "file"); }
 
+void write_text_file(const std::string& path, const std::string& text) {
+  detail::write_file(path, text, "file");
+}
+
 framework read_framework_csv(const std::string& edges_path, const std::string& competencies_path,
                              const csv_framework_options& options) {
   const std::string edges = detail::read_file(edges_path, "edges CSV");

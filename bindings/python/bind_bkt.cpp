@@ -178,21 +178,21 @@ void bind_bkt(py::module_& parent) {
       parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
 
   py::class_<bkt::dataset>(m, "Dataset", py::dynamic_attr(), R"pbdoc(
-A table of responses with dense learner, skill and item-class codes.
+A table of responses: learner, skill and item-class indices into name lists, 0/1 correct.
 
 Rows keep their input order; within a learner they are chronological unless an order key was
-given. Build one with :func:`read_csv`, :func:`parse_csv`, :meth:`from_codes` or
+given. Build one with :func:`read_csv`, :func:`parse_csv`, :meth:`from_indices` or
 ``masterymap.bkt.dataset(df)``.
 )pbdoc")
       .def(py::init<>())
       .def_static(
-          "from_codes",
+          "from_indices",
           [](const carray<std::uint32_t>& learner, std::vector<std::string> learner_names,
              const carray<std::uint32_t>& skill, std::vector<std::string> skill_names,
              const carray<std::uint8_t>& correct, const std::optional<carray<double>>& order,
              const std::optional<carray<std::uint32_t>>& item_class,
              std::vector<std::string> class_names) {
-            return bkt::dataset::from_codes(
+            return bkt::dataset::from_indices(
                 to_vector(learner), std::move(learner_names), to_vector(skill),
                 std::move(skill_names), to_vector(correct),
                 order ? to_vector(*order) : std::vector<double>{},

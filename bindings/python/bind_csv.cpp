@@ -14,7 +14,7 @@ void bind_csv(py::module_& m) {
       "read_framework_csv",
       [](const std::string& edges, const std::optional<std::string>& competencies,
          const std::string& name, const std::string& prerequisite_column,
-         const std::string& competency_column, const std::optional<std::string>& strength_column,
+         const std::string& dependent_column, const std::optional<std::string>& strength_column,
          const std::map<std::string, std::string>& strength_values,
          const std::string& default_strength, const std::string& id_column,
          const std::string& title_column, const std::string& description_column,
@@ -25,7 +25,7 @@ void bind_csv(py::module_& m) {
         csv_framework_options o;
         o.name = name;
         o.prerequisite_column = prerequisite_column;
-        o.dependent_column = competency_column;
+        o.dependent_column = dependent_column;
         o.strength_column = strength_column.value_or("");
         for (const auto& [k, v] : strength_values) o.strength_values[k] = parse_strength(v);
         o.default_strength = parse_strength(default_strength);
@@ -43,7 +43,7 @@ void bind_csv(py::module_& m) {
         return read_framework_csv(edges, competencies.value_or(""), o);
       },
       py::arg("edges"), py::arg("competencies") = py::none(), py::kw_only(), py::arg("name") = "",
-      py::arg("prerequisite_column") = "prerequisite", py::arg("competency_column") = "competency",
+      py::arg("prerequisite_column") = "prerequisite", py::arg("dependent_column") = "dependent",
       py::arg("strength_column") = py::none(),
       py::arg("strength_values") = std::map<std::string, std::string>{},
       py::arg("default_strength") = "required", py::arg("id_column") = "id",
@@ -58,8 +58,10 @@ competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an option
 
 :param edges: path of the edge CSV
 :param competencies: path of the competency CSV; without it every id comes from the edges
-:param prerequisite_column: edge column holding the prerequisite id
-:param competency_column: edge column holding the dependent id
+:param prerequisite_column: edge column holding the prerequisite id (``prerequisite``)
+:param dependent_column: edge column holding the dependent id, the competency that requires
+    the prerequisite (``dependent``; the header ``competency`` of earlier versions is not read
+    by default: pass ``dependent_column="competency"`` for such files)
 :param strength_column: optional edge column of strengths
 :param strength_values: map from that column's own values to strength names
 :param level_values: map from non-numeric levels (e.g. ``"K"``) to numbers
@@ -69,6 +71,8 @@ competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an option
 :raises ParseError: with ``.row``, ``.line`` and ``.column``
 :raises CycleError: listing each cycle in order (see ``.problems``)
 :raises ValidationError: for other graph problems
+:raises MissingFileError: a file does not exist (``.filename`` holds its path)
+:raises FileError: a file cannot be read
 )pbdoc");
 }
 

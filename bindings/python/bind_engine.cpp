@@ -193,8 +193,8 @@ A learner's state on every competency of a framework: status, score, rating, evi
 and :meth:`explain` for any competency. Statuses: ``not_started``, ``in_progress``,
 ``awaiting_confirmation``, ``mastered``, ``exceeded``, ``exempt``, ``expired``.
 
-The arrays (:meth:`status_codes`, :meth:`scores`, ...) are indexed by framework index; status
-codes index :data:`masterymap.STATUSES`.
+The arrays (:meth:`statuses`, :meth:`scores`, ...) are indexed by framework index; statuses
+are indices into :data:`masterymap.STATUSES`, ratings indices into the scale's labels.
 )pbdoc")
       .def_property_readonly("learner", [](const py_state& s) { return s.st.learner(); })
       .def("__len__", [](const py_state& s) { return s.st.size(); })
@@ -238,25 +238,34 @@ codes index :data:`masterymap.STATUSES`.
           },
           py::arg("status"), "Ids of the competencies with this status, in index order.")
       .def(
-          "status_codes",
+          "statuses",
           [](const py_state& s) {
             std::vector<std::uint8_t> v(s.st.size());
             std::memcpy(v.data(), s.st.statuses().data(), v.size());
             return move_numpy(std::move(v));
           },
-          "uint8 array of status codes (see ``masterymap.STATUSES``).")
+          "uint8 array of statuses, indices into ``masterymap.STATUSES``.")
       .def(
           "scores",
           [](const py_state& s) { return move_numpy(std::vector<double>(s.st.scores())); },
           "float64 array of scores (NaN when absent).")
       .def(
-          "rating_codes",
+          "ratings",
           [](const py_state& s) { return move_numpy(std::vector<std::int8_t>(s.st.ratings())); },
           "int8 array of rating indices on the scale (-1 when absent).")
       .def("evidence_counts",
            [](const py_state& s) {
              return move_numpy(std::vector<std::uint32_t>(s.st.evidence_counts()));
            })
+      .def(
+          "to_dataframe",
+          [](const py::object& self) {
+            return call_python("masterymap._frames", "state_frame", self);
+          },
+          R"pbdoc(
+This learner's state as a pandas DataFrame indexed by competency id (framework order):
+``status`` and ``rating`` (categoricals), ``score`` (float64, NaN = none), ``evidence`` (count).
+)pbdoc")
       .def(
           "explain",
           [](const py_state& s, const py::object& id) {
@@ -319,7 +328,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
           py::arg("probabilities") = py::none(), py::arg("threads") = 0,
           "Every learner of the log: a dict learner -> :class:`LearnerState`.")
       .def(
-          "_rate_all",
+          "_ratings",
           [](const engine& e, const evidence_log& log, const py::object& as_of,
              const py::object& probabilities, unsigned threads) {
             const evaluate_options o = options(as_of, probabilities, threads);
@@ -332,6 +341,23 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
           },
           py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
           py::arg("probabilities") = py::none(), py::arg("threads") = 0)
+      .def(
+          "ratings",
+          [](const py::object& self, const py::object& log, const py::object& as_of,
+             const py::object& probabilities, unsigned threads, bool all_competencies) {
+            return call_python("masterymap._frames", "engine_ratings", self, log, as_of,
+                               probabilities, threads, all_competencies);
+          },
+          py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
+          py::arg("probabilities") = py::none(), py::arg("threads") = 0,
+          py::arg("all_competencies") = false, R"pbdoc(
+Ratings of every learner of the log as one long pandas DataFrame (the bulk path), computed in
+C++ in parallel with the GIL released.
+
+Columns: ``learner``, ``competency``, ``status``, ``rating`` (categoricals; rating NaN when
+absent), ``score`` (float64), ``evidence`` (count). One row per (learner, competency) that is
+not ``not_started``, or every pair with ``all_competencies=True``.
+)pbdoc")
       .def(
           "update",
           [](const engine& e, py_state& s, const py::object& log, const py::object& as_of,

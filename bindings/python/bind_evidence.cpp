@@ -15,7 +15,7 @@ namespace {
 using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-// One column of a batch as handed over by masterymap._mastery: (codes, names) for text,
+// One column of a batch as handed over by masterymap._columns: (indices, names) for text,
 // (values,) for numbers, or None. Codes may be any integer dtype (pandas' categorical codes are
 // int8/int16/int32, factorize's int64); other than uint32 they are converted here, in column
 // storage, and negative codes (pandas' missing value) become a trailing empty name, which
@@ -207,6 +207,109 @@ kinds given to the constructor (or :meth:`add_kind`).
                              "Bytes of the interned tables.")
       .def("shrink_to_fit", &evidence_log::shrink_to_fit)
       .def("__repr__", [](const evidence_log& l) { return "<" + to_string(l) + ">"; })
+      // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
+      // masterymap._frames (one conversion module each way for every ingest path).
+      .def(
+          "extend",
+          [](const py::object& self, const py::object& data, const py::object& framework,
+             const py::object& policy, const py::object& columns) {
+            return call_python("masterymap._columns", "extend", self, data, framework, policy,
+                               columns);
+          },
+          py::arg("data"), py::kw_only(), py::arg("framework") = py::none(),
+          py::arg("policy") = py::none(), py::arg("columns") = py::none(), R"pbdoc(
+Appends a batch: a pandas DataFrame or a mapping of equal-length arrays (N rows).
+
+Columns: ``learner``, ``competency``, ``time``, ``score`` and optionally ``kind``, ``weight``,
+``source`` (rename with ``columns={"learner": "user_id", ...}``). Text columns may be
+categorical. Times may be numbers (seconds), datetime64 (tz-aware or UTC), datetimes or ISO
+8601 strings; scores numbers or, with ``policy=``, labels of its scale.
+
+With ``framework=`` unknown competencies are rejected; with ``policy=`` scores outside the
+scale's range. The whole batch is validated first.
+
+:returns: the log (for chaining)
+:raises ValueError: a required column is missing or the columns differ in length
+:raises EvidenceError: listing every bad row (0-based) and reason; the log is unchanged
+)pbdoc")
+      .def_static(
+          "from_arrays",
+          [](const py::object& learner, const py::object& competency, const py::object& score,
+             const py::object& time, const py::object& kind, const py::object& weight,
+             const py::object& source, const py::object& kinds, const py::object& framework,
+             const py::object& policy) {
+            return call_python("masterymap._columns", "from_arrays", learner, competency, score,
+                               time, kind, weight, source, kinds, framework, policy);
+          },
+          py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
+          py::arg("kind") = py::none(), py::arg("weight") = py::none(),
+          py::arg("source") = py::none(), py::kw_only(), py::arg("kinds") = py::none(),
+          py::arg("framework") = py::none(), py::arg("policy") = py::none(), R"pbdoc(
+A new log (accepting the built-in kinds plus ``kinds``) from numpy arrays or sequences of one
+length N; see :meth:`extend` for the values and the errors raised.
+)pbdoc")
+      .def(
+          "add",
+          [](const py::object& self, const py::object& learner, const py::object& competency,
+             const py::object& score, const py::object& time, const py::object& kind,
+             const py::object& weight, const py::object& source, const py::object& framework,
+             const py::object& policy) {
+            return call_python("masterymap._columns", "add", self, learner, competency, score, time,
+                               kind, weight, source, framework, policy);
+          },
+          py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
+          py::arg("kind") = "formative", py::arg("weight") = 1.0, py::arg("source") = "",
+          py::kw_only(), py::arg("framework") = py::none(), py::arg("policy") = py::none(),
+          R"pbdoc(
+Appends one piece of evidence, validated like a batch of one.
+
+:param score: a number or, with ``policy=``, a label of its scale
+:param time: seconds, an ISO 8601 string, a datetime (naive = UTC) or a date
+:returns: the log (for chaining)
+:raises EvidenceError: the row is bad; the log is unchanged
+)pbdoc")
+      .def(
+          "append_csv",
+          [](const py::object& self, const py::object& path, const py::object& columns,
+             const py::object& framework, const py::object& policy) {
+            return call_python("masterymap._columns", "append_csv", self, path, columns, framework,
+                               policy);
+          },
+          py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
+          py::arg("framework") = py::none(), py::arg("policy") = py::none(), R"pbdoc(
+Appends the rows of a CSV file with a header line naming the columns (parsed in C++, GIL
+released).
+
+``columns`` maps roles to column names, e.g. the knowledge-tracing convention
+``{"learner": "user_id", "competency": "skill_name", "time": "order_id", "score": "correct"}``.
+
+:returns: the log (for chaining)
+:raises MissingFileError: the file does not exist (``.filename`` holds the path)
+:raises FileError: it cannot be read
+:raises ParseError: malformed CSV or a missing column (with line)
+:raises EvidenceError: bad values (rows 0-based; messages give file lines); the log is unchanged
+)pbdoc")
+      .def_static(
+          "read_csv",
+          [](const py::object& path, const py::object& columns, const py::object& kinds,
+             const py::object& framework, const py::object& policy) {
+            return call_python("masterymap._columns", "read_csv", path, columns, kinds, framework,
+                               policy);
+          },
+          py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
+          py::arg("kinds") = py::none(), py::arg("framework") = py::none(),
+          py::arg("policy") = py::none(),
+          "A new log from a CSV file (see :meth:`append_csv` for the columns and errors).")
+      .def(
+          "to_dataframe",
+          [](const py::object& self) {
+            return call_python("masterymap._frames", "evidence_frame", self);
+          },
+          R"pbdoc(
+The log as a pandas DataFrame, one row per event in insertion order: ``learner``,
+``competency``, ``kind``, ``source`` (categoricals), ``time`` (float64 seconds), ``score`` and
+``weight`` (float64).
+)pbdoc")
       .def(
           "_add_row",
           [](evidence_log& log, const std::string& learner, const std::string& competency,

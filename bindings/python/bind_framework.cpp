@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <limits>
+#include <masterymap/csv.hpp>
 #include <masterymap/framework.hpp>
 
 #include "bindings.hpp"
@@ -416,8 +417,8 @@ A deterministic learning order: among ready competencies the earliest inserted c
             return out;
           },
           py::arg("strength") = py::none(), R"pbdoc(
-Prerequisite edges implied by a longer path (a curriculum lint), as ``(competency, requires)``
-pairs in insertion order.
+Prerequisite edges implied by a longer path (a curriculum lint), as ``(dependent, prerequisite)``
+id pairs in insertion order.
 )pbdoc")
       .def(
           "edges",
@@ -425,15 +426,19 @@ pairs in insertion order.
             py::list out;
             for (const auto& e : f.edges()) {
               py::dict d;
-              d["competency"] = f.id_of(e.dependent);
-              d["requires"] = f.id_of(e.prerequisite);
+              d["prerequisite"] = f.id_of(e.prerequisite);
+              d["dependent"] = f.id_of(e.dependent);
               d["strength"] = to_string(e.strength);
               d["min_level"] = e.min_level ? py::cast(*e.min_level) : py::none();
               out.append(d);
             }
             return out;
           },
-          "The prerequisite edges as dicts (competency, requires, strength, min_level).")
+          R"pbdoc(
+The prerequisite edges in insertion order, as dicts: ``prerequisite`` and ``dependent`` (ids;
+the dependent requires the prerequisite), ``strength`` (``"required"``, ``"familiar"`` or
+``"recommended"``) and ``min_level`` (float or ``None``).
+)pbdoc")
       .def(
           "edge_arrays",
           [](const framework& f) {
@@ -449,14 +454,15 @@ pairs in insertion order.
                   es[k].min_level ? *es[k].min_level : std::numeric_limits<double>::quiet_NaN();
             }
             py::dict d;
-            d["requires"] = move_numpy(std::move(pre));
-            d["competency"] = move_numpy(std::move(dep));
+            d["prerequisite"] = move_numpy(std::move(pre));
+            d["dependent"] = move_numpy(std::move(dep));
             d["strength"] = move_numpy(std::move(str));
             d["min_level"] = move_numpy(std::move(lvl));
             return d;
           },
           R"pbdoc(
-The edges as numpy arrays: ``requires`` and ``competency`` (``uint32`` indices), ``strength``
+The edges as numpy arrays of one length E: ``prerequisite`` and ``dependent`` (``uint32``
+framework indices), ``strength``
 (``uint8``: 0 required, 1 familiar, 2 recommended) and ``min_level`` (``float64``, NaN = none).
 )pbdoc")
       .def(
@@ -505,14 +511,15 @@ ancestors: ``fw.subgraph(fw.prerequisites(goal, transitive=True) + [goal])``.
             py::list out;
             for (const auto& d : f.dropped_edges()) {
               py::dict x;
-              x["competency"] = d.dependent;
-              x["requires"] = d.prerequisite;
+              x["prerequisite"] = d.prerequisite;
+              x["dependent"] = d.dependent;
               x["reason"] = d.reason;
               out.append(x);
             }
             return out;
           },
-          "Edges dropped by ``build(drop_cycle_edges=True)``, each with the reason.")
+          "Edges dropped by ``build(drop_cycle_edges=True)``: dicts of ``prerequisite``, "
+          "``dependent`` (ids) and ``reason``.")
       .def("to_json", &framework::to_json, py::arg("indent") = 2,
            "The versioned native JSON text (round-trips exactly); ``indent=-1`` for compact.")
       .def_static(
@@ -527,6 +534,65 @@ Reads the native JSON.
 
 :raises ParseError: with ``.line``/``.column`` for malformed JSON, or the JSON path of a bad field
 :raises ValidationError: for an invalid graph
+)pbdoc")
+      .def_static(
+          "read_json",
+          [](const py::object& path, bool drop_cycle_edges, bool drop_duplicate_edges) {
+            const std::string p = py::str(path);
+            py::gil_scoped_release release;
+            return framework::from_json(read_text_file(p),
+                                        make_options(drop_cycle_edges, drop_duplicate_edges));
+          },
+          py::arg("path"), py::kw_only(), py::arg("drop_cycle_edges") = false,
+          py::arg("drop_duplicate_edges") = false, R"pbdoc(
+Reads a native JSON file (``str`` or path-like; see :meth:`from_json`).
+
+:raises MissingFileError: the file does not exist (``.filename`` holds the path)
+:raises FileError: it cannot be read
+:raises ParseError: malformed JSON or a bad field
+:raises ValidationError: an invalid graph
+)pbdoc")
+      .def(
+          "write_json",
+          [](const framework& f, const py::object& path, int indent) {
+            const std::string p = py::str(path);
+            py::gil_scoped_release release;
+            write_text_file(p, f.to_json(indent));
+          },
+          py::arg("path"), py::arg("indent") = 2, R"pbdoc(
+Writes :meth:`to_json` text to ``path`` (``str`` or path-like), replacing the file.
+
+:raises FileError: the file cannot be written
+)pbdoc")
+      .def(
+          "to_networkx",
+          [](const py::object& self) {
+            return call_python("masterymap._frames", "framework_graph", self);
+          },
+          R"pbdoc(
+The prerequisite graph as a ``networkx.DiGraph`` (needs networkx).
+
+Edges point from prerequisite to dependent and carry ``strength`` (and ``min_level`` when
+set); nodes carry the competency fields (title, description, domain, level, kind, tags,
+metadata). The hierarchy is the graph attribute ``hierarchy``: ``(parent, child)`` pairs.
+)pbdoc")
+      .def(
+          "edges_frame",
+          [](const py::object& self) {
+            return call_python("masterymap._frames", "edges_frame", self);
+          },
+          R"pbdoc(
+The prerequisite edges as a pandas DataFrame with columns ``prerequisite``, ``dependent``,
+``strength``, ``min_level`` (one row per edge, as :meth:`edges`).
+)pbdoc")
+      .def(
+          "competencies_frame",
+          [](const py::object& self) {
+            return call_python("masterymap._frames", "competencies_frame", self);
+          },
+          R"pbdoc(
+The competencies as a pandas DataFrame, one row per competency in index order: ``id``,
+``title``, ``description``, ``domain``, ``level``, ``kind``, ``depth``.
 )pbdoc")
       .def("to_dot", &framework::to_dot,
            "Graphviz DOT text (dashed = familiar, dotted = recommended).");

@@ -23,7 +23,7 @@ double to_seconds(const py::handle& t) {
   if (py::isinstance<py::bool_>(t)) throw py::type_error("a time cannot be a bool");
   if (py::isinstance<py::int_>(t) || py::isinstance<py::float_>(t)) return t.cast<double>();
   // datetime, date, numpy.datetime64, pandas.Timestamp: the evidence log's convention.
-  py::object v = py::module_::import("masterymap._mastery").attr("_time_value")(t);
+  py::object v = py::module_::import("masterymap._columns").attr("time_value")(t);
   if (py::isinstance<py::str>(v)) return to_seconds(v);
   return v.cast<double>();
 }

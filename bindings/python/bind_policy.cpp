@@ -2,6 +2,7 @@
 // Copyright 2026 The masterymap authors
 #include <pybind11/stl.h>
 
+#include <masterymap/csv.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/policy.hpp>
 
@@ -320,6 +321,33 @@ Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles.
       .def_static("from_json", &policy::from_json, py::arg("text"), R"pbdoc(
 :raises ParseError: for malformed JSON (with line and column)
 :raises PolicyError: listing every missing, mistyped or invalid field with its path
+)pbdoc")
+      .def_static(
+          "read",
+          [](const py::object& path) {
+            const std::string p = py::str(path);
+            py::gil_scoped_release release;
+            return policy::from_json(read_text_file(p));
+          },
+          py::arg("path"), R"pbdoc(
+Reads a policy JSON file (``str`` or path-like; see :meth:`from_json`).
+
+:raises MissingFileError: the file does not exist (``.filename`` holds the path)
+:raises FileError: it cannot be read
+:raises ParseError: malformed JSON (with line and column)
+:raises PolicyError: listing every missing, mistyped or invalid field with its path
+)pbdoc")
+      .def(
+          "write",
+          [](const policy& pol, const py::object& path, int indent) {
+            const std::string p = py::str(path);
+            py::gil_scoped_release release;
+            write_text_file(p, pol.to_json(indent) + "\n");
+          },
+          py::arg("path"), py::arg("indent") = 2, R"pbdoc(
+Writes :meth:`to_json` text and a newline to ``path``, replacing the file.
+
+:raises FileError: the file cannot be written
 )pbdoc")
       .def("__eq__", [](const policy& a, const policy& b) { return a == b; })
       .def("__repr__", [](const policy& p) { return "<" + to_string(p) + ">"; })

@@ -84,6 +84,86 @@ Reads are thread-safe while no ingest runs.
           },
           py::arg("learner"), py::arg("competency"), py::arg("time"), py::arg("score"),
           py::arg("kind"), py::arg("weight"), py::arg("source"))
+      // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
+      // masterymap._frames.
+      .def(
+          "ingest",
+          [](const py::object& self, const py::object& data) {
+            return call_python("masterymap._columns", "roster_ingest", self, data);
+          },
+          py::arg("data"), R"pbdoc(
+Adds evidence: an :class:`EvidenceLog`, or a DataFrame / mapping of columns (learner,
+competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend``). An
+event whose rule folds event by event updates its one cell in O(1); other learners it touches
+are re-evaluated.
+
+:returns: dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated)
+:raises EvidenceError: listing every bad row; the roster is unchanged
+)pbdoc")
+      .def(
+          "add",
+          [](const py::object& self, const py::object& learner, const py::object& competency,
+             const py::object& score, const py::object& time, const py::object& kind,
+             const py::object& weight, const py::object& source) {
+            return call_python("masterymap._columns", "roster_add", self, learner, competency,
+                               score, time, kind, weight, source);
+          },
+          py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
+          py::arg("kind") = "formative", py::arg("weight") = 1.0, py::arg("source") = "",
+          R"pbdoc(
+Adds one piece of evidence and updates the learner's tables at once.
+
+For rules that fold event by event (latest, highest, mean, weighted_mean, weighted_average,
+decaying_average, n_mastery; no window, expiry or monotonic holding; not under a rollup)
+and an event that is the newest of its (learner, competency), only that cell is updated,
+in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
+For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
+
+:param time: seconds, an ISO 8601 string, a datetime or a date
+:returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
+:raises EvidenceError: on a bad row (the roster is unchanged)
+)pbdoc")
+      .def(
+          "to_dataframe",
+          [](const py::object& self, bool all_competencies) {
+            return call_python("masterymap._frames", "roster_frame", self, all_competencies);
+          },
+          py::arg("all_competencies") = false, R"pbdoc(
+Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``, ``status``,
+``rating`` (categoricals), ``score`` (float64). Only pairs that are not ``not_started`` unless
+``all_competencies``.
+)pbdoc")
+      .def(
+          "frontier",
+          [](const py::object& self) {
+            return call_python("masterymap._frames", "roster_frontier", self);
+          },
+          R"pbdoc(
+The frontier of every learner as a pandas DataFrame (``learner``, ``competency``
+categoricals), computed in C++ in parallel; learners in order, competencies in framework order.
+)pbdoc")
+      .def(
+          "levels",
+          [](const py::object& self, const py::object& domain) {
+            return call_python("masterymap._frames", "roster_levels", self, domain);
+          },
+          py::arg("domain") = py::none(), R"pbdoc(
+Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
+(NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gaps`` (count),
+``gap_levels``. One domain, or every domain with leveled academic competencies.
+)pbdoc")
+      .def(
+          "pacing",
+          [](const py::object& self, const py::object& plan, const py::object& today) {
+            return call_python("masterymap._frames", "roster_pacing", self, plan, today);
+          },
+          py::arg("plan"), py::arg("today") = py::none(), R"pbdoc(
+Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
+``status`` (categorical on_track/behind/ahead), ``done``, ``expected``, ``total``, ``complete``
+(bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
+``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
+``today`` defaults to the roster's evaluation time.
+)pbdoc")
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
       .def_property_readonly(
@@ -104,14 +184,14 @@ Reads are thread-safe while no ingest runs.
            [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
       .def_property_readonly("progression", &roster::progression)
       .def(
-          "status_codes",
+          "statuses",
           [](const roster& r) {
             std::vector<std::uint8_t> v(r.statuses().size());
             if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
             return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
-          "Status codes (indexing STATUSES), learners x competencies (a copy).")
+          "uint8 statuses (indices into STATUSES), learners x competencies (a copy).")
       .def(
           "scores",
           [](const roster& r) {
@@ -120,13 +200,14 @@ Reads are thread-safe while no ingest runs.
           },
           "Scores (NaN = none), learners x competencies (a copy).")
       .def(
-          "rating_codes",
+          "ratings",
           [](const roster& r) {
             return move_numpy(std::vector<std::int8_t>(r.ratings()),
                               static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
-          "Rating indices on the scale (-1 = none), learners x competencies (a copy).")
+          "int8 ratings (indices into the scale's labels, -1 = none), learners x competencies "
+          "(a copy).")
       .def(
           "frontier_matrix",
           [](const roster& r) {

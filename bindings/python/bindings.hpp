@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <masterymap/error.hpp>
+#include <utility>
 #include <vector>
 
 namespace masterymap::python {
@@ -17,6 +18,15 @@ void bind_errors(py::module_& m);
 void raise_with(py::handle type, const char* message, const py::dict& attrs);
 /// A problem list as Python dicts (kind, ids, message).
 py::list problems_to_python(const std::vector<problem>& problems);
+/// Calls `masterymap.<module>.<function>(args...)`: the package's pure-Python conversions
+/// (`_columns`: pandas/numpy in, `_frames`: DataFrames out), imported on first use. Bound
+/// methods that only convert data delegate to them, so no Python code is attached to a bound
+/// type after import.
+template <typename... Args>
+py::object call_python(const char* module, const char* function, Args&&... args) {
+  return py::module_::import(module).attr(function)(std::forward<Args>(args)...);
+}
+
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_bkt(py::module_& m);

@@ -46,7 +46,7 @@ print("test without forgets:", {k: round(v, 4) for k, v in
 # %% Parameters: pyBKT's layout, and one row per skill
 print(model.params().head(10))
 wide = model.params(wide=True).sort_values("observations", ascending=False)
-print(wide[["prior", "learn", "forget", "guess", "slip", "iterations", "observations"]].head(8)
+print(wide[["prior", "learns", "guesses", "slips", "forgets", "iterations", "observations"]].head(8)
       .round(3))
 
 # %% Online: trace one learner answer by answer (O(1) per answer)

@@ -22,7 +22,7 @@ if not (DATA / "standards.csv").exists():
 
 fw = mm.io.read_framework_csv(
     str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-    name="CCSS Math", prerequisite_column="from_code", competency_column="to_code",
+    name="CCSS Math", prerequisite_column="from_code", dependent_column="to_code",
     id_column="code", title_column="cluster_name", description_column="text",
     domain_column="domain", level_column="grade", level_values={"K": 0, "HS": 9},
     metadata_columns=["domain_name"])

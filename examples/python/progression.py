@@ -14,7 +14,7 @@ if not (DATA / "standards.csv").exists():
     print(f"SKIPPED: {DATA} is absent")
     sys.exit(0)
 fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                              prerequisite_column="from_code", competency_column="to_code", id_column="code",
+                              prerequisite_column="from_code", dependent_column="to_code", id_column="code",
                               domain_column="domain", level_column="grade", level_values={"K": 0, "HS": 9})
 
 log = mm.EvidenceLog()

@@ -70,11 +70,11 @@ class MASTERYMAP_API dataset {
   void add(std::string_view learner, std::string_view skill, bool correct,
            std::optional<double> order = std::nullopt, std::string_view item_class = {});
 
-  /// Builds a dataset from codes (the fast path from numpy / pandas). `order` and
-  /// `item_class` may be empty. Codes must index the name lists.
-  /// \throws std::invalid_argument on mismatched lengths, codes out of range, non-binary
+  /// Builds a dataset from index columns into name lists (the fast path from numpy / pandas).
+  /// `order` and `item_class` may be empty. Every index must be a position in its name list.
+  /// \throws std::invalid_argument on mismatched lengths, indices out of range, non-binary
   ///         `correct` values, empty names or duplicate names.
-  [[nodiscard]] static dataset from_codes(
+  [[nodiscard]] static dataset from_indices(
       std::vector<std::uint32_t> learner, std::vector<std::string> learner_names,
       std::vector<std::uint32_t> skill, std::vector<std::string> skill_names,
       std::vector<std::uint8_t> correct, std::vector<double> order = {},

@@ -19,7 +19,7 @@ struct csv_framework_options {
 
   // --- the edge file: one prerequisite per row ---
   std::string prerequisite_column = "prerequisite";
-  std::string dependent_column = "competency";
+  std::string dependent_column = "dependent";
   /// Optional column of strengths ("required", "familiar", "recommended"); empty = not used.
   std::string strength_column;
   /// Optional map from the strength column's own values to strengths (e.g. Princeton's
@@ -75,6 +75,8 @@ struct csv_table {
 
 /// Reads a whole file. \throws masterymap::file_error if it cannot be read.
 [[nodiscard]] MASTERYMAP_API std::string read_text_file(const std::string& path);
+/// Replaces a file's content with `text`. \throws masterymap::file_error if it cannot be written.
+MASTERYMAP_API void write_text_file(const std::string& path, const std::string& text);
 
 }  // namespace masterymap
 

@@ -446,16 +446,16 @@ TEST_SUITE("bkt") {
   }
 
   TEST_CASE("datasets from codes are validated") {
-    CHECK_NOTHROW((void)bkt::dataset::from_codes({0, 1}, {"a", "b"}, {0, 0}, {"s"}, {1, 0}));
-    CHECK_THROWS_AS((void)bkt::dataset::from_codes({0, 1}, {"a", "b"}, {0, 0}, {"s"}, {1, 2}),
+    CHECK_NOTHROW((void)bkt::dataset::from_indices({0, 1}, {"a", "b"}, {0, 0}, {"s"}, {1, 0}));
+    CHECK_THROWS_AS((void)bkt::dataset::from_indices({0, 1}, {"a", "b"}, {0, 0}, {"s"}, {1, 2}),
                     std::invalid_argument);
-    CHECK_THROWS_AS((void)bkt::dataset::from_codes({0, 2}, {"a", "b"}, {0, 0}, {"s"}, {1, 0}),
+    CHECK_THROWS_AS((void)bkt::dataset::from_indices({0, 2}, {"a", "b"}, {0, 0}, {"s"}, {1, 0}),
                     std::invalid_argument);
-    CHECK_THROWS_AS((void)bkt::dataset::from_codes({0}, {"a"}, {0}, {""}, {1}),
+    CHECK_THROWS_AS((void)bkt::dataset::from_indices({0}, {"a"}, {0}, {""}, {1}),
                     std::invalid_argument);
-    CHECK_THROWS_AS((void)bkt::dataset::from_codes({0}, {"a", "a"}, {0}, {"s"}, {1}),
+    CHECK_THROWS_AS((void)bkt::dataset::from_indices({0}, {"a", "a"}, {0}, {"s"}, {1}),
                     std::invalid_argument);
-    CHECK_THROWS_AS((void)bkt::dataset::from_codes({0}, {"a"}, {0, 0}, {"s"}, {1}),
+    CHECK_THROWS_AS((void)bkt::dataset::from_indices({0}, {"a"}, {0, 0}, {"s"}, {1}),
                     std::invalid_argument);
     bkt::dataset d;
     CHECK_THROWS_AS(d.add("", "s", true), std::invalid_argument);

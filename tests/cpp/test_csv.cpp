@@ -51,16 +51,22 @@ TEST_SUITE("csv") {
     } catch (const parse_error& e) {
       CHECK(std::string(e.what()).find("missing column 'prerequisite'") != std::string::npos);
     }
+    try {  // the dependent column is "dependent"; the old default header "competency" is not read
+      (void)parse_framework_csv("prerequisite,competency\nA,B\n", {}, o);
+      FAIL("expected parse_error");
+    } catch (const parse_error& e) {
+      CHECK(std::string(e.what()).find("missing column 'dependent'") != std::string::npos);
+    }
     o.strength_column = "s";
     try {
-      (void)parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o);
+      (void)parse_framework_csv("prerequisite,dependent,s\nA,B,required\nB,C,hard\n", {}, o);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(e.row() == 2);
       CHECK(e.column() == 3);
     }
     o.strength_values = {{"hard", strength::required}};
-    CHECK(parse_framework_csv("prerequisite,competency,s\nA,B,required\nB,C,hard\n", {}, o)
+    CHECK(parse_framework_csv("prerequisite,dependent,s\nA,B,required\nB,C,hard\n", {}, o)
               .edge_count() == 2);
   }
 

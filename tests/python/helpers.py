@@ -6,7 +6,7 @@ import masterymap as mm
 CCSS_OPTIONS = dict(
     name="CCSS Math (Coherence Map)",
     prerequisite_column="from_code",
-    competency_column="to_code",
+    dependent_column="to_code",
     id_column="code",
     title_column="cluster_name",
     description_column="text",

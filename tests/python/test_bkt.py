@@ -12,8 +12,8 @@ import masterymap as mm
 bkt = mm.bkt
 
 TRUTH = [
-    dict(skill="a", prior=0.3, learn=0.15, guess=0.2, slip=0.1),
-    dict(skill="b", prior=0.6, learn=0.05, guess=0.25, slip=0.15),
+    dict(skill="a", prior=0.3, learns=0.15, guesses=0.2, slips=0.1),
+    dict(skill="b", prior=0.6, learns=0.05, guesses=0.25, slips=0.15),
 ]
 
 
@@ -48,15 +48,15 @@ def test_em_recovers_simulated_parameters(seed):
     for t in TRUTH:
         p = params.loc[t["skill"]]
         assert abs(p.prior - t["prior"]) < 0.05
-        assert abs(p.learn - t["learn"]) < 0.03
-        assert abs(p.guess - t["guess"]) < 0.03
-        assert abs(p.slip - t["slip"]) < 0.03
-        assert p.forget == 0.0
+        assert abs(p.learns - t["learns"]) < 0.03
+        assert abs(p.guesses - t["guesses"]) < 0.03
+        assert abs(p.slips - t["slips"]) < 0.03
+        assert p.forgets == 0.0
         assert p.converged
 
 
 def test_fit_is_deterministic_across_threads():
-    df = bkt.simulate(TRUTH + [dict(skill="c", prior=0.5, learn=0.3, guess=0.1, slip=0.2)],
+    df = bkt.simulate(TRUTH + [dict(skill="c", prior=0.5, learns=0.3, guesses=0.1, slips=0.2)],
                       learners=200, length=12, seed=4)
     one = bkt.fit(df, threads=1).to_json()
     assert bkt.fit(df, threads=1).to_json() == one
@@ -69,10 +69,10 @@ def test_params_layout_like_pybkt():
     p = model.params()
     assert p.index.names == ["skill", "param", "class"]
     assert list(p.columns) == ["value"]
-    assert set(p.loc["a"].index.get_level_values("param")) == {"prior", "learn", "forget",
-                                                               "guess", "slip"}
+    assert set(p.loc["a"].index.get_level_values("param")) == {"prior", "learns", "guesses",
+                                                               "slips", "forgets"}
     wide = model.params(wide=True)
-    assert {"prior", "learn", "forget", "guess", "slip", "log_likelihood", "iterations"} <= set(
+    assert {"prior", "learns", "guesses", "slips", "forgets", "log_likelihood", "iterations"} <= set(
         wide.columns)
     assert model.skills == ["a", "b"]
 
@@ -202,11 +202,11 @@ def test_order_column_and_unknown_skills():
 
 def test_fixed_parameters_and_bounds():
     df = bkt.simulate(TRUTH, 200, 10, seed=6)
-    model = bkt.fit(df, fixed={"learn": 0.2, "b": {"prior": 0.9}}, bounds={"slip": (0.0, 0.05)})
+    model = bkt.fit(df, fixed={"learns": 0.2, "b": {"prior": 0.9}}, bounds={"slips": (0.0, 0.05)})
     p = model.params(wide=True)
-    assert (p.learn == 0.2).all()
+    assert (p.learns == 0.2).all()
     assert p.loc["b", "prior"] == 0.9 and p.loc["a", "prior"] != 0.9
-    assert (p.slip <= 0.05).all()
+    assert (p.slips <= 0.05).all()
 
 
 def test_multigs_item_classes():
@@ -214,8 +214,8 @@ def test_multigs_item_classes():
                        "correct": [0, 1, 1, 1] * 50, "template": ["t1", "t2"] * 100})
     model = bkt.fit(df, item_class="template", multigs=True)
     p = model.params().reset_index()
-    assert set(p[p.param == "guess"]["class"]) == {"t1", "t2"}
-    guess = p[p.param == "guess"].set_index("class").value
+    assert set(p[p.param == "guesses"]["class"]) == {"t1", "t2"}
+    guess = p[p.param == "guesses"].set_index("class").value
     assert guess["t2"] > guess["t1"]  # t2 answers are always right
     with pytest.raises(ValueError, match="item-class"):
         bkt.fit(df, multigs=True)
@@ -242,4 +242,4 @@ def test_assistments_split(shared_data):
     assert elapsed < 5.0
     # Every skill converged or hit the iteration cap with bounded guess and slip.
     params = model.params(wide=True)
-    assert (params.guess <= 0.5).all() and (params.slip <= 0.5).all()
+    assert (params.guesses <= 0.5).all() and (params.slips <= 0.5).all()

@@ -6,7 +6,7 @@ import masterymap as mm
 
 
 def fitted_model():
-    df = mm.bkt.simulate([dict(skill="A", prior=0.2, learn=0.3, guess=0.2, slip=0.1)],
+    df = mm.bkt.simulate([dict(skill="A", prior=0.2, learns=0.3, guesses=0.2, slips=0.1)],
                          learners=200, length=12, seed=3)
     return mm.bkt.fit(df, learner="user_id", skill="skill_name", correct="correct", seed=1)
 

@@ -23,7 +23,7 @@ def test_ccss_map(shared_data):
 def test_junyi_cycles_reported_or_dropped(shared_data):
     path = str(require(shared_data / "junyi-knowledge-map" / "prerequisite_edges.csv"))
     with pytest.raises(mm.ValidationError) as info:
-        mm.io.read_framework_csv(path, competency_column="exercise")
+        mm.io.read_framework_csv(path, dependent_column="exercise")
     problems = info.value.problems
     cycles = [p for p in problems if p["kind"] == "prerequisite_cycle"]
     assert len(cycles) == 1 and cycles[0]["ids"][0] == cycles[0]["ids"][-1]
@@ -31,7 +31,7 @@ def test_junyi_cycles_reported_or_dropped(shared_data):
     assert sorted(p["ids"][0] for p in problems if p["kind"] == "self_loop") == [
         "number_sense_length_l1", "proportions_1"]
     assert sum(p["kind"] == "duplicate_edge" for p in problems) == 7
-    fw = mm.io.read_framework_csv(path, competency_column="exercise", drop_cycle_edges=True,
+    fw = mm.io.read_framework_csv(path, dependent_column="exercise", drop_cycle_edges=True,
                                   drop_duplicate_edges=True)
     assert fw.edge_count + len(fw.dropped_edges) == 988
     assert nx.is_directed_acyclic_graph(fw.to_networkx())
@@ -40,11 +40,11 @@ def test_junyi_cycles_reported_or_dropped(shared_data):
 def test_princeton_cycles(shared_data):
     path = str(require(shared_data / "princeton-course-prereqs" / "prerequisite_edges.csv"))
     with pytest.raises(mm.CycleError) as info:
-        mm.io.read_framework_csv(path, competency_column="course")
+        mm.io.read_framework_csv(path, dependent_column="course")
     assert len(info.value.cycles) == 3
     assert any(len(c) == 3 for c in info.value.cycles)  # the mutual pair X -> Y -> X
     fw = mm.io.read_framework_csv(
-        path, competency_column="course", strength_column="kind", drop_cycle_edges=True,
+        path, dependent_column="course", strength_column="kind", drop_cycle_edges=True,
         strength_values={"prereq": "required", "coreq_ok": "familiar", "at_least": "required",
                          "wildcard_or_unparsed": "recommended"})
     assert fw.edge_count + len(fw.dropped_edges) == 2503
@@ -53,7 +53,7 @@ def test_princeton_cycles(shared_data):
 
 def test_malformed_csv(tmp_path):
     p = tmp_path / "bad.csv"
-    p.write_text("prerequisite,competency\nA,B\nB\n")
+    p.write_text("prerequisite,dependent\nA,B\nB\n")
     with pytest.raises(mm.ParseError) as info:
         mm.io.read_framework_csv(str(p))
     assert (info.value.row, info.value.line) == (2, 3)

@@ -235,9 +235,9 @@ def test_incremental_update_equals_full_evaluation():
         log.extend(random_log(rng, rng.randrange(1, 5), learners=2))
         eng.update(st, log)
         full = eng.evaluate(log, "s1")
-        np.testing.assert_array_equal(st.status_codes(), full.status_codes())
+        np.testing.assert_array_equal(st.statuses(), full.statuses())
         np.testing.assert_array_equal(st.scores(), full.scores())
-        np.testing.assert_array_equal(st.rating_codes(), full.rating_codes())
+        np.testing.assert_array_equal(st.ratings(), full.ratings())
         np.testing.assert_array_equal(st.evidence_counts(), full.evidence_counts())
     assert st.log_position == len(log)
 
@@ -250,7 +250,7 @@ def test_learner_state_views():
     df = st.to_dataframe()
     assert df.loc["A", "status"] == "mastered" and df.loc["A", "rating"] == "Proficient"
     assert st.with_status("mastered") == ["A"]
-    assert mm.STATUSES[st.status_codes()[0]] == "mastered"
+    assert mm.STATUSES[st.statuses()[0]] == "mastered"
     ex = st.explain("A").to_dict()
     assert ex["evidence"][0]["source"] == "T" and ex["evidence"][0]["used"]
     assert st.status(0) == "mastered"

@@ -66,7 +66,7 @@ def test_batch_forms_with_numpy():
     assert fw.ancestors(idx).tolist() == [0]
     assert fw.ids_of(fw.descendants(np.array([0]))) == ["B", "C", "D"]
     arrays = fw.edge_arrays()
-    assert arrays["requires"].tolist() == [0, 0, 1, 2, 0]
+    assert arrays["prerequisite"].tolist() == [0, 0, 1, 2, 0]
     assert arrays["strength"].tolist() == [0, 1, 0, 2, 0]
     assert np.isnan(arrays["min_level"]).all()
     assert fw.topological_order(as_indices=True).tolist() == [0, 1, 2, 3]
@@ -112,7 +112,7 @@ def test_cycle_error_names_the_cycle_in_order_and_drop_option():
     assert "A -> B -> C -> A" in str(info.value)
     fw = b.build(drop_cycle_edges=True)
     assert fw.dropped_edges == [
-        {"competency": "A", "requires": "C", "reason": "cycle: A -> B -> C -> A"}]
+        {"prerequisite": "C", "dependent": "A", "reason": "cycle: A -> B -> C -> A"}]
     assert fw.edge_count == 3
 
 
@@ -146,7 +146,7 @@ def test_to_dot_and_frames():
     dot = fw.to_dot()
     assert '"A" -> "C" [style=dashed];' in dot
     df = fw.edges_frame()
-    assert list(df.columns) == ["competency", "requires", "strength", "min_level"]
+    assert list(df.columns) == ["prerequisite", "dependent", "strength", "min_level"]
     assert len(df) == 5
     cf = fw.competencies_frame()
     assert cf["depth"].tolist() == [0, 1, 1, 2]

@@ -360,8 +360,8 @@ def test_cached_progression_same_answers_and_separate_per_policy():
     # a fresh (uncached) Progression agrees, and states of one engine agree with each other
     for eng, st in ((four, s4), (three, s3)):
         fresh = mm.Progression(fw, eng.policy)
-        assert fresh.frontier(st.status_codes(), st.scores()) == st.frontier()
-        assert fresh.gaps(st.status_codes(), st.scores()) == st.gaps()
+        assert fresh.frontier(st.statuses(), st.scores()) == st.frontier()
+        assert fresh.gaps(st.statuses(), st.scores()) == st.gaps()
         assert eng.evaluate(log, "s").recommend() == st.recommend()
         assert len(st.progression) == len(fw)
     # many threads on a fresh engine: the progression is built once, answers agree

@@ -47,7 +47,7 @@ def test_incremental_equals_full(setup):
     full = mm.ratings(fw, pol, whole)
     mine = r1.to_dataframe()
     frame_equal(mine, full.drop(columns=["evidence"]))
-    np.testing.assert_array_equal(r1.status_codes(), r3.status_codes())
+    np.testing.assert_array_equal(r1.statuses(), r3.statuses())
     np.testing.assert_array_equal(r1.scores(), r3.scores())
     np.testing.assert_array_equal(r1.frontier_matrix(), r3.frontier_matrix())
     assert len(r1) == df.learner.nunique()
@@ -141,7 +141,7 @@ def test_learner_keeps_the_probability_source(tmp_path):
     table = r.to_dataframe(all_competencies=True)
     for row, name in enumerate(r.learners):
         st = r.learner(name)
-        np.testing.assert_array_equal(st.status_codes(), r.status_codes()[row])
+        np.testing.assert_array_equal(st.statuses(), r.statuses()[row])
         np.testing.assert_array_equal(st.scores(), r.scores()[row])
         mine = table[table.learner == name]
         assert [st.status(c) for c in fw] == mine.status.astype(str).tolist()

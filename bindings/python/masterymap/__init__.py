@@ -1,40 +1,51 @@
 """masterymap: competency-based progression as a prerequisite graph with mastery rules.
 
-The C++ core lives in :mod:`masterymap._core`; this package re-exports it with a few
-pure-Python conveniences on top (pandas and networkx views).
+The compiled module :mod:`masterymap._core` holds the bound C++ types; this package has one
+module per concept, each re-exporting the bound types unchanged (or, for ``bkt.Model``,
+wrapping one): :mod:`~masterymap.framework`, :mod:`~masterymap.scale`,
+:mod:`~masterymap.policy`, :mod:`~masterymap.evidence`, :mod:`~masterymap.engine`,
+:mod:`~masterymap.progression`, :mod:`~masterymap.pacing`, :mod:`~masterymap.roster`,
+:mod:`~masterymap.bkt`, :mod:`~masterymap.io`. Every public name is also available here.
+Methods that convert to or from pandas are bound in C++ and call the two conversion modules
+``_columns`` (data in) and ``_frames`` (DataFrames out). numpy and pandas are required.
 """
-from ._core import (  # noqa: F401
-    __version__,
-    Error,
-    ValidationError,
+from ._core import (
     CycleError,
-    UnknownIdError,
-    PolicyError,
-    ParseError,
+    Error,
     FileError,
     MissingFileError,
-    Competency,
-    FrameworkBuilder,
-    Framework,
-    Scale,
-    Method,
-    Rule,
-    Rollup,
-    Policy,
-    EvidenceLog,
-    EvidenceError,
-    Engine,
-    LearnerState,
-    Explanation,
-    ProbabilitySource,
-    STATUSES,
-    set_column_cache_limit,
+    ParseError,
+    PolicyError,
+    UnknownIdError,
+    ValidationError,
+    __version__,
 )
-from . import _framework  # noqa: F401  (adds to_networkx, edges_frame, ... to Framework)
-from . import io  # noqa: F401
-from ._mastery import evaluate, evaluate_all, ratings  # noqa: F401  (also adds EvidenceLog.extend, ...)
-from ._core import Progression, PacePlan, Roster  # noqa: F401
-from ._progression import to_seconds  # noqa: F401  (also adds LearnerState.frontier, Roster.ingest, ...)
+from . import bkt, io
+from .engine import (
+    STATUSES,
+    Engine,
+    Explanation,
+    LearnerState,
+    ProbabilitySource,
+    evaluate,
+    evaluate_all,
+    ratings,
+)
+from .evidence import EvidenceError, EvidenceLog, set_column_cache_limit
+from .framework import Competency, Framework, FrameworkBuilder
+from .pacing import PacePlan, PaceReport, to_seconds
+from .policy import Method, Policy, Rollup, Rule
+from .progression import (
+    Blocker,
+    DomainLevel,
+    Gap,
+    LearningPath,
+    Progression,
+    Recommendation,
+)
+from .roster import Roster
+from .scale import Scale
+
 
 __all__ = [
     "__version__",
@@ -67,12 +78,14 @@ __all__ = [
     "evaluate_all",
     "ratings",
     "Progression",
+    "Blocker",
+    "Gap",
+    "LearningPath",
+    "Recommendation",
+    "DomainLevel",
+    "PaceReport",
     "PacePlan",
     "Roster",
     "to_seconds",
+    "bkt",
 ]
-
-# Bayesian Knowledge Tracing (pyBKT-like API): masterymap.bkt
-from . import bkt  # noqa: E402
-
-__all__ += ["bkt"]

@@ -9,20 +9,26 @@ cross-validate, save and load, and trace learners online in O(1) per answer::
     model.evaluate(test_df, metric=["auc", "rmse"])
     model.update("alice", "fractions", True)      # online: returns P(mastered)
 
-Model (pyBKT's): per skill prior P(L0), learn T, forget F (0 unless ``forgets``), guess G and
-slip S; ``correct_predictions`` is P(correct) before each answer, ``state_predictions`` is
-P(mastered) after it (including the learning transition).
+Model (pyBKT's, with pyBKT's parameter names): per skill ``prior`` P(L0), ``learns`` T,
+``forgets`` F (0 unless ``forgets=True``), ``guesses`` G and ``slips`` S (per item class with
+``multigs``); ``correct_predictions`` is P(correct) before each answer, ``state_predictions``
+is P(mastered) after it (including the learning transition). The same names are used by
+:meth:`Model.params`, ``fixed=``, ``bounds=`` and :func:`simulate`. (The model's JSON file,
+:meth:`Model.to_json`, keeps its own field names ``learn``, ``guess``, ``slip``, ``forget``.)
 """
 from __future__ import annotations
 
 import gzip
 import os
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
 
+from . import _columns
 from ._core import bkt as _core
+from ._files import file_errors
 
 Dataset = _core.Dataset
 Tracer = _core.Tracer
@@ -40,7 +46,18 @@ __all__ = [
     "simulate",
 ]
 
-_PARAM_NAMES = ("prior", "learn", "forget", "guess", "slip")
+#: pyBKT's parameter names, in pyBKT's order, and the C++ core's name for each.
+PARAMS = ("prior", "learns", "guesses", "slips", "forgets")
+_CORE_NAME = {"prior": "prior", "learns": "learn", "guesses": "guess", "slips": "slip",
+              "forgets": "forget"}
+
+
+def _core_name(param: str, where: str) -> str:
+    """The core's name of a pyBKT parameter name. :raises ValueError: an unknown name."""
+    try:
+        return _CORE_NAME[param]
+    except KeyError:
+        raise ValueError(f"unknown parameter {param!r} in {where}; use one of {PARAMS}") from None
 _METRICS = ("auc", "rmse", "accuracy", "log_likelihood")
 
 
@@ -69,6 +86,8 @@ def read_csv(
     :returns: a :class:`Dataset` that :func:`fit`, :meth:`Model.predict` and friends accept.
     :raises ParseError: with ``.line``, ``.column`` and ``.row`` for a missing column, a
         non-binary ``correct``, an empty learner or skill, or a malformed row.
+    :raises MissingFileError: the file does not exist (``.filename`` holds the path).
+    :raises FileError: it cannot be read (a directory, no permission, a corrupt gzip stream).
     """
     path = os.fspath(path)
     args = dict(
@@ -76,11 +95,11 @@ def read_csv(
         item_class=item_class or "", delimiter=delimiter, multi_skill=multi_skill,
         separator=skill_separator,
     )
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        with gzip.open(path, "rb") as f:
-            text = f.read()
+    with file_errors(path, "BKT CSV"):
+        with open(path, "rb") as f:
+            magic = f.read(2)
+            text = gzip.decompress(magic + f.read()) if magic == b"\x1f\x8b" else None
+    if text is not None:
         data = _core.parse_csv(text, **args)
     else:
         data = _core.read_csv(path, **args)
@@ -91,54 +110,28 @@ def read_csv(
     return data
 
 
-def _names(uniques: Any) -> list:
-    values = np.asarray(uniques)
-    if values.dtype.kind == "f" and len(values) and np.all(np.mod(values, 1) == 0):
-        values = values.astype(np.int64)
-    return [str(v) for v in values.tolist()]
+def _categories(column: pd.Series, what: str, name: str) -> tuple:
+    """(uint32 indices, names) of a learner/skill/item-class column through
+    :func:`masterymap._columns.categories` (unused categories dropped, since every skill must
+    have answers).
 
-
-def _dense_int_codes(values: np.ndarray) -> Optional[tuple]:
-    """Codes for small non-negative integer ids through a direct table (no hashing): codes
-    follow ascending id order. None when the ids are not small enough."""
-    if values.dtype.kind not in "iu" or len(values) == 0:
-        return None
-    lo, hi = values.min(), values.max()
-    if lo < 0 or hi > 4 * len(values) + 1024:
-        return None
-    present = np.zeros(int(hi) + 1, dtype=bool)
-    present[values] = True
-    ids = np.cumsum(present, dtype=np.int64) - 1
-    return ids[values].astype(np.uint32), np.flatnonzero(present)
-
-
-def _codes(column: pd.Series, what: str, name: str) -> tuple:
-    dense = _dense_int_codes(column.to_numpy())
-    if dense is not None:
-        return dense[0], [str(v) for v in dense[1].tolist()]
-    codes, uniques = pd.factorize(column, sort=False)
-    if len(codes) and codes.min() < 0:
-        row = int(np.argmax(codes < 0))
+    :raises ValueError: naming the column and row of a missing or empty value.
+    """
+    indices, names = _columns.categories(column)
+    if len(indices) and indices.min() < 0:
+        row = int(np.argmax(indices < 0))
         raise ValueError(f"empty {what} in column '{name}' at row {row}")
-    names = _names(uniques)
     if any(n == "" for n in names):
-        row = int(np.argmax(column.astype(str).to_numpy() == ""))
+        empty = names.index("")
+        row = int(np.argmax(np.asarray(indices) == empty))
         raise ValueError(f"empty {what} in column '{name}' at row {row}")
-    return codes.astype(np.uint32, copy=False), names
-
-
-def _binary(column: pd.Series, name: str) -> np.ndarray:
-    values = column.to_numpy()
-    if values.dtype == bool:
-        return values.astype(np.uint8)
-    if values.dtype.kind in "iuf":
-        ok = (values == 0) | (values == 1)
-    else:
-        ok = np.array([v in (0, 1) and not isinstance(v, str) for v in values], dtype=bool)
-    if not ok.all():
-        row = int(np.argmax(~ok))
-        raise ValueError(f"column '{name}' must hold 0 or 1; row {row} has {values[row]!r}")
-    return (values == 1).astype(np.uint8)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        used = np.bincount(indices.astype(np.int64), minlength=len(names)) > 0
+        if not used.all():
+            remap = np.cumsum(used, dtype=np.int64) - 1
+            indices = remap[indices]
+            names = [n for n, u in zip(names, used) if u]
+    return np.asarray(indices).astype(np.uint32, copy=False), names
 
 
 def dataset(
@@ -166,16 +159,16 @@ def dataset(
                       ("order", order), ("item class", item_class)):
         if col is not None and col not in df.columns:
             raise KeyError(f"missing {role} column '{col}'; the columns are {list(df.columns)}")
-    lc, ln = _codes(df[learner], "learner", learner)
-    sc, sn = _codes(df[skill], "skill", skill)
-    cc = _binary(df[correct], correct)
+    lc, ln = _categories(df[learner], "learner", learner)
+    sc, sn = _categories(df[skill], "skill", skill)
+    cc = _columns.binary(df[correct], correct)
     oc = None
     if order is not None:
         oc = pd.to_numeric(df[order], errors="raise").to_numpy(dtype=np.float64)
     ic, icn = None, []
     if item_class is not None:
-        ic, icn = _codes(df[item_class], "item class", item_class)
-    d = _core.Dataset.from_codes(lc, ln, sc, sn, cc, oc, ic, icn)
+        ic, icn = _categories(df[item_class], "item class", item_class)
+    d = _core.Dataset.from_indices(lc, ln, sc, sn, cc, oc, ic, icn)
     if multi_skill != "keep":
         d = d.apply_multi_skill(multi_skill, skill_separator)
     return d
@@ -203,21 +196,27 @@ def simulate(params: Iterable[Mapping[str, Any]], learners: int, length: int,
 
     Each of ``learners`` learners answers ``length`` questions per skill, skills interleaved at
     random; deterministic for a seed. ``params`` are dicts with ``skill``, ``prior``, ``learn``,
-    ``guess``, ``slip`` (and optionally ``forget``).
+    ``guesses``, ``slips`` (and optionally ``forgets``), as :meth:`Model.params` names them;
+    ``guesses`` and ``slips`` are numbers.
+
+    :raises ValueError: an unknown parameter name.
     """
-    return frame(_core.simulate(list(params), learners, length, seed))
+    rows = [{(k if k == "skill" else _core_name(k, "simulate params")): v for k, v in p.items()}
+            for p in params]
+    return frame(_core.simulate(rows, learners, length, seed))
 
 
 # --- model ------------------------------------------------------------------------------------
 
 def _split_fixed(fixed: Optional[Mapping[str, Any]]) -> tuple:
-    """{param: value} applies to every skill; {skill: {param: value}} to one skill."""
+    """{param: value} applies to every skill; {skill: {param: value}} to one skill (pyBKT's
+    parameter names, translated to the core's). :raises ValueError: an unknown name."""
     common, per_skill = {}, {}
     for key, value in (fixed or {}).items():
         if isinstance(value, Mapping):
-            per_skill[str(key)] = {k: float(v) for k, v in value.items()}
+            per_skill[str(key)] = {_core_name(k, "fixed"): float(v) for k, v in value.items()}
         else:
-            common[key] = float(value)
+            common[_core_name(key, "fixed")] = float(value)
     return common, per_skill
 
 
@@ -232,8 +231,11 @@ class Model:
     :param max_iterations: EM iterations per restart.
     :param restarts: ``"screen"`` (every restart runs ``screen_iterations`` steps, the best
         training likelihood continues to convergence) or ``"full"`` (all run to convergence).
-    :param bounds: ``{param: (lo, hi)}``; guess and slip are at most 0.5 by default.
-    :param fixed: ``{param: value}`` for every skill and/or ``{skill: {param: value}}``.
+    :param bounds: ``{param: (lo, hi)}`` with pyBKT's names (``prior``, ``learns``,
+        ``guesses``, ``slips``, ``forgets``); guesses and slips are at most 0.5 by default.
+    :param fixed: ``{param: value}`` for every skill and/or ``{skill: {param: value}}``, with
+        the same names.
+    :raises ValueError: an unknown parameter name in ``bounds`` or ``fixed``.
     :param threads: worker threads (default: all cores).
     :param threshold: mastery threshold of the online tracer (default 0.95).
     """
@@ -258,7 +260,8 @@ class Model:
         self._options = dict(
             num_fits=num_fits, seed=seed, forgets=forgets, multigs=multigs, tolerance=tolerance,
             max_iterations=max_iterations, restarts=restarts, screen_iterations=screen_iterations,
-            bounds=dict(bounds) if bounds else None, fixed=common, fixed_skills=per_skill,
+            bounds={_core_name(k, "bounds"): v for k, v in bounds.items()} if bounds else None,
+            fixed=common, fixed_skills=per_skill,
             threads=threads,
         )
         self._columns: dict = dict(learner="user_id", skill="skill_name", correct="correct",
@@ -347,30 +350,37 @@ class Model:
         return self.core.skills
 
     def params(self, wide: bool = False) -> pd.DataFrame:
-        """Fitted parameters.
+        """Fitted parameters with pyBKT's names: ``prior``, ``learns``, ``guesses``, ``slips``,
+        ``forgets``.
 
-        By default pyBKT's layout: index (skill, param, class), one ``value`` column. With
-        ``wide=True``: one row per skill with the parameters and fit diagnostics (guess and
-        slip are averaged over item classes).
+        By default pyBKT's layout: a MultiIndex (skill, param, class) and one ``value`` column;
+        ``class`` is ``"default"`` except for guesses and slips fitted per item class
+        (``multigs``). With ``wide=True``: one row per skill (index ``skill``) with the five
+        parameters (guesses and slips averaged over item classes) and the fit diagnostics
+        ``log_likelihood``, ``iterations``, ``converged``, ``restart``, ``observations``,
+        ``sequences``.
+
+        :raises RuntimeError: if the model is not fitted.
         """
         rows = self.core.params()
         if wide:
             out = pd.DataFrame([{
-                "skill": p["skill"], "prior": p["prior"], "learn": p["learn"],
-                "forget": p["forget"], "guess": float(np.mean(p["guess"])),
-                "slip": float(np.mean(p["slip"])), "log_likelihood": p["log_likelihood"],
+                "skill": p["skill"], "prior": p["prior"], "learns": p["learn"],
+                "guesses": float(np.mean(p["guess"])), "slips": float(np.mean(p["slip"])),
+                "forgets": p["forget"], "log_likelihood": p["log_likelihood"],
                 "iterations": p["iterations"], "converged": p["converged"],
                 "restart": p["restart"], "observations": p["observations"],
                 "sequences": p["sequences"]} for p in rows])
             return out.set_index("skill")
-        records = []
+        records: list = []
         for p in rows:
-            for name in ("prior", "learn", "forget"):
-                records.append((p["skill"], name, "default", p[name]))
             classes = p["classes"] or ["default"]
-            for name in ("guess", "slip"):
-                for cls, value in zip(classes, p[name]):
-                    records.append((p["skill"], name, cls, value))
+            for name in PARAMS:
+                value = p[_CORE_NAME[name]]
+                if name in ("guesses", "slips"):
+                    records.extend((p["skill"], name, cls, v) for cls, v in zip(classes, value))
+                else:
+                    records.append((p["skill"], name, "default", value))
         out = pd.DataFrame(records, columns=["skill", "param", "class", "value"])
         return out.set_index(["skill", "param", "class"])
 
@@ -521,10 +531,14 @@ class Model:
 
 
 def _indices(values: Any, lookup: Callable[[str], int]) -> np.ndarray:
-    codes, uniques = pd.factorize(np.asarray(values), sort=False)
+    """Tracer indices of names or ids (converted with :func:`masterymap._columns.categories`).
+
+    :raises ValueError: at the first missing value.
+    """
+    codes, names = _columns.categories(np.asarray(values))
     if len(codes) and codes.min() < 0:
         raise ValueError(f"missing value at position {int(np.argmax(codes < 0))}")
-    table = np.fromiter((lookup(n) for n in _names(uniques)), dtype=np.uint32, count=len(uniques))
+    table = np.fromiter((lookup(n) for n in names), dtype=np.uint32, count=len(names))
     return table[codes]
 
 
@@ -537,7 +551,7 @@ def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
     """
     li = _indices(learners, tracer.learner_index)
     si = _indices(skills, tracer.skill_index)
-    ci = _binary(pd.Series(np.asarray(correct)), "correct")
+    ci = _columns.binary(np.asarray(correct), "correct")
     return tracer.update_batch(li, si, ci, p_correct)
 
 

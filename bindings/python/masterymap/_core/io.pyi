@@ -1,10 +1,11 @@
+"""Stubs of masterymap._core.io: the C++ file readers."""
 from typing import Optional, Sequence
 
 from . import Framework
 
 def read_framework_csv(edges: str, competencies: Optional[str] = None, *, name: str = "",
                        prerequisite_column: str = "prerequisite",
-                       competency_column: str = "competency",
+                       dependent_column: str = "dependent",
                        strength_column: Optional[str] = None,
                        strength_values: dict[str, str] = ..., default_strength: str = "required",
                        id_column: str = "id", title_column: str = "title",
@@ -13,4 +14,3 @@ def read_framework_csv(edges: str, competencies: Optional[str] = None, *, name: 
                        metadata_columns: Sequence[str] = (), add_missing: bool = False,
                        drop_cycle_edges: bool = False,
                        drop_duplicate_edges: bool = False) -> Framework: ...
-def read_json(path: str, **options: bool) -> Framework: ...

@@ -1,0 +1,182 @@
+"""The one conversion from the C++ core's columns to pandas DataFrames (and networkx graphs).
+
+The bound methods that return DataFrames (``EvidenceLog.to_dataframe``,
+``LearnerState.to_dataframe``, ``Engine.ratings``, ``Roster.to_dataframe`` ...) are defined in
+C++ and call the functions here, so the bound types stay unchanged. Categorical values
+(statuses, ratings, ids) become pandas categoricals; their integer indices never leave this
+module.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+PACE_STATUSES = ["on_track", "behind", "ahead"]
+EDGE_COLUMNS = ["prerequisite", "dependent", "strength", "min_level"]
+LEVEL_COLUMNS = ["learner", "domain", "level", "next_level", "next_done", "next_total",
+                 "next_progress", "gaps", "gap_levels"]
+
+
+def _categorical(indices: np.ndarray, labels: List[str]) -> pd.Categorical:
+    # Indices go to pandas as they come (uint32/uint8/int8): from_codes narrows them itself,
+    # so widening them first would only copy.
+    return pd.Categorical.from_codes(indices, categories=labels)
+
+
+# --- framework --------------------------------------------------------------------------------
+
+def framework_graph(fw: _core.Framework) -> Any:
+    """``Framework.to_networkx`` (see its docstring)."""
+    import networkx as nx  # optional dependency: only this method needs it
+
+    g = nx.DiGraph(name=fw.name, hierarchy=fw.hierarchy())
+    for cid in fw:
+        c = fw[cid]
+        g.add_node(cid, title=c.title, description=c.description, domain=c.domain,
+                   level=c.level, kind=c.kind, tags=list(c.tags), metadata=dict(c.metadata))
+    for e in fw.edges():
+        attrs = {"strength": e["strength"]}
+        if e["min_level"] is not None:
+            attrs["min_level"] = e["min_level"]
+        g.add_edge(e["prerequisite"], e["dependent"], **attrs)
+    return g
+
+
+def edges_frame(fw: _core.Framework) -> pd.DataFrame:
+    """``Framework.edges_frame`` (see its docstring)."""
+    return pd.DataFrame(fw.edges(), columns=EDGE_COLUMNS)
+
+
+def competencies_frame(fw: _core.Framework) -> pd.DataFrame:
+    """``Framework.competencies_frame`` (see its docstring)."""
+    rows = []
+    for cid in fw:
+        c = fw[cid]
+        rows.append({"id": c.id, "title": c.title, "description": c.description,
+                     "domain": c.domain, "level": c.level, "kind": c.kind,
+                     "depth": fw.depth(cid)})
+    return pd.DataFrame(rows, columns=["id", "title", "description", "domain", "level", "kind",
+                                       "depth"])
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
+    """``EvidenceLog.to_dataframe`` (see its docstring)."""
+    c = log._columns()
+    return pd.DataFrame({
+        "learner": _categorical(c["learner"].astype(np.int64), list(log.learners)),
+        "competency": _categorical(c["competency"].astype(np.int64), list(log.competencies)),
+        "time": c["time"],
+        "score": c["score"].astype(np.float64),
+        "kind": _categorical(c["kind"].astype(np.int64), list(log.kinds)),
+        "weight": c["weight"].astype(np.float64),
+        "source": _categorical(c["source"].astype(np.int64), list(log.sources)),
+    })
+
+
+# --- engine -----------------------------------------------------------------------------------
+
+def ratings_frame(t: Dict[str, Any], scale_labels: List[str], all_rows: bool) -> pd.DataFrame:
+    """The long ratings table of ``Engine._ratings`` as a DataFrame (see ``Engine.ratings``)."""
+    learner, competency, status = t["learner"], t["competency"], t["status"]
+    score, rating, evidence = t["score"], t["rating"], t["evidence"]
+    if all_rows:  # expand to every (learner, competency), not_started where absent
+        L, N = len(t["learners"]), len(t["competencies"])
+        flat = learner.astype(np.int64) * N + competency
+        learner, competency = np.repeat(np.arange(L), N), np.tile(np.arange(N), L)
+        full_status = np.zeros(L * N, dtype=status.dtype)
+        full_score = np.full(L * N, np.nan)
+        full_rating = np.full(L * N, -1, dtype=rating.dtype)
+        full_evidence = np.zeros(L * N, dtype=evidence.dtype)
+        full_status[flat], full_score[flat] = status, score
+        full_rating[flat], full_evidence[flat] = rating, evidence
+        status, score, rating, evidence = full_status, full_score, full_rating, full_evidence
+    return pd.DataFrame({
+        "learner": _categorical(learner, t["learners"]),
+        "competency": _categorical(competency, t["competencies"]),
+        "status": _categorical(status, list(_core.STATUSES)),
+        "score": score,
+        "rating": _categorical(rating, scale_labels),
+        "evidence": evidence,
+    }, copy=False)  # the arrays are fresh and ours: no need for pandas to copy them again
+
+
+def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional[float],
+                   probabilities: Any, threads: int, all_competencies: bool) -> pd.DataFrame:
+    """``Engine.ratings`` (see its docstring)."""
+    t = engine._ratings(log, as_of=as_of, probabilities=probabilities, threads=threads)
+    return ratings_frame(t, list(engine.policy.scale.labels), all_competencies)
+
+
+def state_frame(st: _core.LearnerState) -> pd.DataFrame:
+    """``LearnerState.to_dataframe`` (see its docstring)."""
+    return pd.DataFrame({
+        "status": _categorical(st.statuses().astype(np.int64), list(_core.STATUSES)),
+        "score": st.scores(),
+        "rating": _categorical(st.ratings().astype(np.int64), list(st.policy.scale.labels)),
+        "evidence": st.evidence_counts(),
+    }, index=pd.Index(list(st.framework), name="competency"))
+
+
+# --- roster -----------------------------------------------------------------------------------
+
+def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
+    """``Roster.to_dataframe`` (see its docstring)."""
+    st = r.statuses()
+    L, N = st.shape
+    flat = st.reshape(-1)
+    idx = np.arange(L * N) if all_competencies else np.flatnonzero(flat != 0)
+    return pd.DataFrame({
+        "learner": _categorical(idx // N, list(r.learners)),
+        "competency": _categorical(idx % N, list(r.framework)),
+        "status": _categorical(flat[idx].astype(np.int64), list(_core.STATUSES)),
+        "score": r.scores().reshape(-1)[idx],
+        "rating": _categorical(r.ratings().reshape(-1)[idx].astype(np.int64),
+                               list(r.policy.scale.labels)),
+    })
+
+
+def roster_frontier(r: _core.Roster) -> pd.DataFrame:
+    """``Roster.frontier`` (see its docstring)."""
+    f = r.frontier_matrix()
+    L, N = f.shape
+    idx = np.flatnonzero(f.reshape(-1))
+    return pd.DataFrame({
+        "learner": _categorical(idx // N, list(r.learners)),
+        "competency": _categorical(idx % N, list(r.framework)),
+    })
+
+
+def roster_levels(r: _core.Roster, domain: Optional[str]) -> pd.DataFrame:
+    """``Roster.levels`` (see its docstring)."""
+    fw = r.framework
+    if domain is None:
+        domains = [d for d in fw.domains()
+                   if any(c.level is not None and c.kind == "academic"
+                          for c in (fw[i] for i in fw.competencies_in(d)))]
+    else:
+        domains = [domain]
+    frames = []
+    for d in domains:
+        frame = pd.DataFrame({"learner": list(r.learners), "domain": d})
+        for k, v in r._levels(d).items():
+            frame[k] = v
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=LEVEL_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any) -> pd.DataFrame:
+    """``Roster.pacing`` (see its docstring)."""
+    frame = pd.DataFrame({"learner": list(r.learners)})
+    for k, v in r._pacing(plan, today).items():
+        frame[k] = v
+    frame["status"] = _categorical(frame["status"].astype(np.int64), PACE_STATUSES)
+    frame["complete"] = frame["complete"].astype(bool)
+    return frame

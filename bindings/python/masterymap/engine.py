@@ -1,0 +1,63 @@
+"""The engine: a framework and a policy compiled together, rating learners from evidence.
+
+The bound C++ types (:class:`Engine`, :class:`LearnerState`, :class:`Explanation`,
+:class:`ProbabilitySource`, :data:`STATUSES`), re-exported unchanged, and three one-call
+helpers. ``Engine.ratings`` and ``LearnerState.to_dataframe`` build DataFrames through
+:mod:`masterymap._frames`.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pandas as pd
+
+from ._core import (
+    STATUSES,
+    Engine,
+    EvidenceLog,
+    Explanation,
+    Framework,
+    LearnerState,
+    Policy,
+    ProbabilitySource,
+)
+
+__all__ = ["Engine", "Explanation", "LearnerState", "ProbabilitySource", "STATUSES",
+           "evaluate", "evaluate_all", "ratings"]
+
+
+def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: str, *,
+             as_of: Optional[float] = None, probabilities: Any = None) -> LearnerState:
+    """The :class:`LearnerState` of one learner (``Engine(framework, policy).evaluate``).
+
+    :param as_of: evaluation time in seconds (default: the latest time in the log)
+    :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or
+        a callable ``f(learner, competency, scores) -> float | None``)
+    :raises PolicyError: the policy does not fit the framework
+    """
+    return Engine(framework, policy).evaluate(log, learner, as_of=as_of,
+                                              probabilities=probabilities)
+
+
+def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *,
+                 as_of: Optional[float] = None, probabilities: Any = None,
+                 threads: int = 0) -> Dict[str, LearnerState]:
+    """Every learner of the log, in parallel (``threads``: 0 = all cores): a dict learner id ->
+    :class:`LearnerState`. Options as :func:`evaluate`."""
+    return Engine(framework, policy).evaluate_all(log, as_of=as_of, probabilities=probabilities,
+                                                  threads=threads)
+
+
+def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
+            as_of: Optional[float] = None, probabilities: Any = None, threads: int = 0,
+            all_competencies: bool = False, engine: Optional[Engine] = None) -> pd.DataFrame:
+    """Ratings of every learner of the log as one long DataFrame (the bulk path).
+
+    Columns: ``learner``, ``competency``, ``status``, ``rating`` (categoricals; rating NaN when
+    absent), ``score`` (float64), ``evidence`` (count). Only (learner, competency) pairs that
+    are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
+    GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`.
+    """
+    eng = engine if engine is not None else Engine(framework, policy)
+    return eng.ratings(log, as_of=as_of, probabilities=probabilities, threads=threads,
+                       all_competencies=all_competencies)
