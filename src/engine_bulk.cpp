@@ -9,20 +9,21 @@
 #include <utility>
 
 #include "accumulate.hpp"
+#include "decision.hpp"
 #include "engine_detail.hpp"
 #include "memory_util.hpp"
 
 namespace masterymap::detail {
 
-// --- the bulk fast path (rate_all) ---------------------------------------------------------------
+// --- the bulk fast path (engine::ratings) -------------------------------------------------------
 //
-// A rule without window, expiry, gatekeeper, exemption or monotonic holding, whose method runs
-// incrementally (every method but mode and bkt), is rated from running accumulators in one pass
-// over a learner's events in row order: the counted events of one (learner, competency) are in
+// A rule of fold_form::value (decision.hpp: a running method; no window, expiry, gatekeeper,
+// exemption or monotonic holding) is rated from running accumulators in one pass over a
+// learner's events in row order: the counted events of one (learner, competency) are in
 // aggregation order (time, then row) as long as their times do not go back. A competency whose
-// counted times go back, or whose rule is not simple, is rated by the general path from its
-// gathered and sorted events. Both paths share `push`/`value_of` (accumulate.hpp), so the values
-// are identical.
+// counted times go back, or whose rule is of another form, is rated by the general path from its
+// gathered and sorted events. Both paths share `push`/`value_of` (accumulate.hpp) and
+// `decide_status` (decision.hpp), so the outcomes are identical.
 //
 // The learner's events come either straight from the log's columns (when the log is already
 // grouped by learner, i.e. learner codes never decrease) or from one counting-sort pass into
@@ -30,25 +31,13 @@ namespace masterymap::detail {
 
 namespace {
 
-struct fast_rule {
-  bool simple = false;
-  method_params mp;
-  std::uint32_t min_evidence = 1;
-  const std::array<std::uint8_t, 256>* flags = nullptr;  // an event counts iff (*flags)[kind] == 0
-};
-
-bool is_simple(const rule& r) noexcept {
-  return runs_incrementally(r.method.type()) && r.require_kinds.empty() && !r.window_last &&
-         !r.window_days && !r.expires_after_days && !r.exempt_on_pretest && !r.monotonic;
-}
-
 enum : std::uint8_t { acc_untouched = 0, acc_fast = 1, acc_general = 2 };
 
 // One (learner, competency) being rated.
 struct acc {
   running run;
   double last_t = 0;
-  const fast_rule* fr = nullptr;
+  const folding_rule* fr = nullptr;
   outcome general_out;  // acc_general: the general path's outcome
   std::uint32_t count = 0;
   std::uint8_t mode = acc_untouched;
@@ -123,8 +112,8 @@ struct scale_cuts {
 struct bulk_context {
   const binding* b = nullptr;
   const scale_cuts* cuts = nullptr;
-  std::vector<fast_rule> rules;  // per distinct rule of the compiled policy
-  bool all_counted = true;       // every attribute of the log counts under every simple rule
+  std::vector<folding_rule> rules;  // per distinct rule of the compiled policy
+  bool all_counted = true;          // every attribute of the log counts under every kernel rule
   std::uint32_t nc = 0;
 };
 
@@ -172,21 +161,22 @@ void sort_touched(std::vector<index_t>& touched, std::vector<std::uint64_t>& bit
   }
 }
 
+// The outcome of a kernel rule (fold_form::value: no gatekeepers, no exemption).
 outcome fast_outcome(const acc& x, const scale_cuts& sc) {
   outcome o;
   o.count = x.count;
-  const fast_rule& fr = *x.fr;
-  const std::optional<double> v = value_of(x.run, fr.mp);
+  const std::optional<double> v = value_of(x.run, x.fr->mp);
+  rule_conditions cond;
   if (v && !std::isnan(*v)) {
     o.score = *v;
     o.rating = sc.rating(*v);
-    o.st = *v >= sc.mastery && x.run.n >= fr.min_evidence
-               ? (sc.has_exceeds && *v >= sc.exceeds ? status::exceeded : status::mastered)
-               : status::in_progress;
-  } else {
-    if (v) o.score = *v;
-    o.st = status::in_progress;
+    cond.reached = *v >= sc.mastery;
+    cond.exceeds = sc.has_exceeds && *v >= sc.exceeds;
+  } else if (v) {
+    o.score = *v;
   }
+  cond.enough = x.run.n >= x.fr->r.min_evidence;
+  o.st = decide_status(cond);
   return o;
 }
 
@@ -248,7 +238,7 @@ void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
 }
 
 // Rates learner l from events [begin, end) of `src` (in row order) into w.out. K: the method of
-// every simple rule, or -1 when they differ (dispatch per event).
+// every kernel rule, or -1 when they differ (dispatch per event).
 template <int K, typename Source>
 void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
                        std::uint32_t l, const std::string& learner, bulk_worker& w) {
@@ -270,8 +260,9 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
     acc& x = accs[c];
     if (x.mode == acc_untouched) {
       x.fr = &k.rules[rule_of[c]];
-      x.mode = x.fr->simple ? acc_fast : acc_general;
-      any_general = any_general || !x.fr->simple;
+      const bool kernel = x.fr->form == fold_form::value;
+      x.mode = kernel ? acc_fast : acc_general;
+      any_general = any_general || !kernel;
       x.run = running{};
       x.count = 0;
       x.last_t = -std::numeric_limits<double>::infinity();
@@ -279,7 +270,7 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
     }
     ++x.count;
     if (x.mode != acc_fast) continue;
-    if (!k.all_counted && (*x.fr->flags)[attrs[a].kind]) continue;
+    if (!k.all_counted && x.fr->skips(attrs[a].kind)) continue;
     if (t < x.last_t) {  // counted times go back: sort this competency's events
       x.mode = acc_general;
       any_general = true;
@@ -362,10 +353,9 @@ using detail::bulk_worker;
 using detail::column_block;
 using detail::column_source;
 using detail::default_as_of;
-using detail::fast_rule;
+using detail::fold_form;
+using detail::folding_rule;
 using detail::init_state_arrays;
-using detail::is_simple;
-using detail::method_params;
 using detail::none32;
 using detail::parallel_ranges;
 using detail::populate_rows;
@@ -390,21 +380,16 @@ ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& 
   const scale_cuts cuts(sc);
   k.cuts = &cuts;
   const auto& attrs = log.attributes();
-  k.rules.resize(ctx_->rules.size());
+  k.rules.reserve(ctx_->rules.size());
   for (std::size_t r = 0; r < ctx_->rules.size(); ++r) {
-    const rule& ru = ctx_->rules[r];
-    fast_rule& fr = k.rules[r];
-    fr.simple = is_simple(ru);
-    fr.mp = method_params(ru.method, sc);
-    fr.min_evidence = ru.min_evidence;
-    fr.flags = &b.rules[r].flags;
-    if (fr.simple)
-      for (const auto& a : attrs) k.all_counted = k.all_counted && (*fr.flags)[a.kind] == 0;
+    const folding_rule& fr = k.rules.emplace_back(ctx_->rules[r], sc, b.rules[r]);
+    if (fr.form == fold_form::value)
+      for (const auto& a : attrs) k.all_counted = k.all_counted && !fr.skips(a.kind);
   }
-  // The method of every simple rule, when they share one (the kernel is then specialised).
+  // The method of every kernel rule, when they share one (the kernel is then specialised).
   int one_kind = -2;
-  for (const fast_rule& fr : k.rules)
-    if (fr.simple)
+  for (const folding_rule& fr : k.rules)
+    if (fr.form == fold_form::value)
       one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind)
                      ? static_cast<int>(fr.mp.kind)
                      : -1;

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "accumulate.hpp"
+#include "decision.hpp"
 #include "engine_detail.hpp"
 
 namespace masterymap::detail {
@@ -120,38 +121,37 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
   const std::optional<double> value =
       aggregate(r.method, sc, e, kept, attrs, b, learner, comp_id, s);
   const bool is_bkt = r.method.type() == method::kind::bkt;
-  const double tol = sc.tolerance();
-  const bool reached =
+  rule_conditions cond;
+  cond.reached =
       value && (is_bkt ? *value >= r.method.threshold() - 1e-12 : sc.reaches_mastery(*value));
-  const bool enough = kept.size() >= r.min_evidence;
-  auto confirmed = [&](const std::vector<int>& codes, const std::vector<std::string>& names,
-                       const char* what) {
-    bool ok = true;
-    for (std::size_t j = 0; j < codes.size(); ++j) {
-      int last = -1;
-      if (codes[j] >= 0)
-        for (std::size_t i = m; i-- > 0;)
-          if (attrs[e[i].attr].kind == codes[j]) {
-            last = static_cast<int>(i);
-            break;
-          }
-      if (last < 0) {
-        ok = false;
-        if (tr) tr->unmet.push_back(fmt::format("{}: no '{}' evidence yet", what, names[j]));
-      } else if (!(e[last].score >= sc.mastery_value() - tol)) {
-        ok = false;
-        if (tr)
-          tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})",
-                                          what, names[j], fmt_num(e[last].score),
-                                          fmt_num(sc.mastery_value())));
-      }
-    }
-    return ok;
+  cond.exceeds = value && !is_bkt && sc.reaches_exceeds(*value);
+  cond.enough = kept.size() >= r.min_evidence;
+  // The latest score of kind code `code` up to the evaluation time (NaN: none).
+  auto latest = [&](int code) {
+    if (code >= 0)
+      for (std::size_t i = m; i-- > 0;)
+        if (attrs[e[i].attr].kind == code) return static_cast<double>(e[i].score);
+    return nan;
   };
-  const bool gate = confirmed(rb.require, r.require_kinds, "gatekeeper");
-  const bool exempt_level = r.exempt_on_pretest && pre_max >= *r.exempt_on_pretest - tol;
-  const bool exempt_ok =
-      exempt_level && confirmed(rb.confirm, r.exempt_confirm_kinds, "exemption confirmation");
+  auto unmet = [&](const char* what, const std::vector<std::string>& names) {
+    return [&, what](std::size_t j, double x) {
+      if (!tr) return;
+      if (std::isnan(x))
+        tr->unmet.push_back(fmt::format("{}: no '{}' evidence yet", what, names[j]));
+      else
+        tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})",
+                                        what, names[j], fmt_num(x), fmt_num(sc.mastery_value())));
+    };
+  };
+  cond.confirmed = all_confirmed(
+      sc, rb.require.size(), [&](std::size_t j) { return latest(rb.require[j]); },
+      unmet("gatekeeper", r.require_kinds));
+  cond.exempt_level = reaches_exemption(r, pre_max, sc);
+  cond.exempt_confirmed =
+      cond.exempt_level &&
+      all_confirmed(
+          sc, rb.confirm.size(), [&](std::size_t j) { return latest(rb.confirm[j]); },
+          unmet("exemption confirmation", r.exempt_confirm_kinds));
 
   if (tr) {
     tr->value = value;
@@ -165,15 +165,15 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
         tr->unmet.push_back("bkt: no probability available (no probability source given)");
       else
         tr->unmet.push_back("no value (weights sum to 0)");
-    } else if (!reached) {
+    } else if (!cond.reached) {
       tr->unmet.push_back(fmt::format("value {} is below the mastery threshold {}", fmt_num(*value),
                                       fmt_num(is_bkt ? r.method.threshold() : sc.mastery_value())));
     }
-    if (!enough)
+    if (!cond.enough)
       tr->unmet.push_back(
           fmt::format("min_evidence: {} counted, {} needed", kept.size(), r.min_evidence));
     if (r.exempt_on_pretest) {
-      if (exempt_level)
+      if (cond.exempt_level)
         tr->notes.push_back(fmt::format("pre-test {} reaches the exemption level {}",
                                         fmt_num(pre_max), fmt_num(*r.exempt_on_pretest)));
       else if (pre_max > -std::numeric_limits<double>::infinity())
@@ -186,20 +186,12 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
   if (value) {
     o.score = *value;
     if (is_bkt) {
-      o.rating = reached ? static_cast<std::int8_t>(sc.mastery_index()) : std::int8_t{-1};
+      o.rating = cond.reached ? static_cast<std::int8_t>(sc.mastery_index()) : std::int8_t{-1};
     } else if (auto ri = sc.rating_index(*value)) {
       o.rating = static_cast<std::int8_t>(*ri);
     }
   }
-  if (reached && enough && gate) {
-    o.st = (!is_bkt && sc.reaches_exceeds(*value)) ? status::exceeded : status::mastered;
-  } else if (exempt_ok) {
-    o.st = status::exempt;
-  } else if ((reached && enough && !gate) || (exempt_level && !exempt_ok)) {
-    o.st = status::awaiting_confirmation;
-  } else {
-    o.st = status::in_progress;
-  }
+  o.st = decide_status(cond);
   return res;
 }
 

@@ -18,11 +18,16 @@
 namespace masterymap {
 
 using detail::accumulator;
+using detail::all_confirmed;
 using detail::column_buffer;
-using detail::fast_rule;
+using detail::decide_status;
+using detail::fold_form;
+using detail::fold_form_of;
+using detail::folding_rule;
 using detail::grow;
-using detail::max_tracked_kinds;
 using detail::nan_v;
+using detail::reaches_exemption;
+using detail::rule_conditions;
 using detail::views;
 
 namespace {
@@ -82,48 +87,34 @@ bool time_dependent(const policy& p) {
 
 bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-// --- the per-competency O(1) path
-// ------------------------------------------------------------------
+// --- the per-competency O(1) path ---------------------------------------------------------------
 //
-// For a rule whose value and conditions fold event by event (no windows, expiry, monotonic
-// holding; method latest, highest, mean, weighted_mean, weighted_average, decaying_average or
-// n_mastery), one new event that is the newest of its (learner, competency) pair changes only
-// that cell. The roster keeps, per pair, the running state of the engine's own formulas
-// (push/value_of of accumulate.hpp), folded in the engine's aggregation order (time, then row),
-// so the cell is bit-identical to a full re-evaluation. Everything else (a rule that does not
-// fold, a competency under a rollup, an event older than the pair's newest) falls back to
-// re-evaluating the learner.
-
+// For a rule whose value and conditions fold event by event (decision.hpp, fold_form_of), one
+// new event that is the newest of its (learner, competency) pair changes only that cell. The
+// roster keeps, per pair, the running state of the engine's own formulas (push/value_of of
+// accumulate.hpp), folded in the engine's aggregation order (time, then row), and decides the
+// status with the engine's decide_status, so the cell is bit-identical to a full
+// re-evaluation. Everything else (a rule that does not fold, a competency under a rollup, an
+// event older than the pair's newest) falls back to re-evaluating the learner.
+//
+// power_law stays on the full path: ingest_summary reports its events as re-evaluated, which
+// tests/cpp/test_roster.cpp pins, although its running form would give the same cells.
 bool folds(const rule& r) {
-  switch (r.method.type()) {
-    case method::kind::latest:
-    case method::kind::highest:
-    case method::kind::mean:
-    case method::kind::weighted_mean:
-    case method::kind::weighted_average:
-    case method::kind::decaying_average:
-    case method::kind::n_mastery:
-      break;
-    default:
-      return false;
-  }
-  return !r.window_last && !r.window_days && !r.expires_after_days && !r.monotonic &&
-         r.require_kinds.size() <= max_tracked_kinds &&
-         r.exempt_confirm_kinds.size() <= max_tracked_kinds;
+  return fold_form_of(r) != fold_form::none && r.method.type() != method::kind::power_law;
 }
 
 // Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
-void fold(accumulator& a, const fast_rule& fr, double time, float score,
+void fold(accumulator& a, const folding_rule& fr, double time, float score,
           const evidence_attributes& attr) {
   const std::uint8_t k = attr.kind;
   const double S = static_cast<double>(score);
-  if (static_cast<int>(k) == fr.pretest) a.pre_max = std::max(a.pre_max, S);
-  for (std::size_t j = 0; j < fr.r.require_kinds.size(); ++j)
-    if (fr.require[j] == static_cast<int>(k)) a.require_last[j] = score;
-  for (std::size_t j = 0; j < fr.r.exempt_confirm_kinds.size(); ++j)
-    if (fr.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
+  if (static_cast<int>(k) == fr.kinds.pretest) a.pre_max = std::max(a.pre_max, S);
+  for (std::size_t j = 0; j < fr.kinds.require.size(); ++j)
+    if (fr.kinds.require[j] == static_cast<int>(k)) a.require_last[j] = score;
+  for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
+    if (fr.kinds.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
   a.last_time = time;
-  if (fr.skip[k]) return;
+  if (fr.skips(k)) return;
   detail::push(a.run, fr.mp, S, static_cast<double>(attr.weight));
 }
 
@@ -134,36 +125,28 @@ struct cell_outcome {
 };
 
 // The outcome of a pair with at least one event up to the evaluation time (rate_core's tail).
-cell_outcome outcome_of(const accumulator& a, const fast_rule& fr, const scale& sc) {
-  const rule& r = fr.r;
+cell_outcome outcome_of(const accumulator& a, const folding_rule& fr, const scale& sc) {
   const std::optional<double> value = detail::value_of(a.run, fr.mp);
-  const double tol = sc.tolerance();
-  const bool reached = value && sc.reaches_mastery(*value);
-  const bool enough = a.run.n >= r.min_evidence;
-  auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes,
-                       const std::array<float, max_tracked_kinds>& last, std::size_t count) {
-    for (std::size_t j = 0; j < count; ++j)
-      if (codes[j] < 0 || std::isnan(last[j]) || !(last[j] >= sc.mastery_value() - tol))
-        return false;
-    return true;
-  };
-  const bool gate = confirmed(fr.require, a.require_last, r.require_kinds.size());
-  const bool exempt_level = r.exempt_on_pretest && a.pre_max >= *r.exempt_on_pretest - tol;
-  const bool exempt_ok =
-      exempt_level && confirmed(fr.confirm, a.confirm_last, r.exempt_confirm_kinds.size());
+  auto ignore = [](std::size_t, double) {};
+  rule_conditions cond;
+  cond.reached = value && sc.reaches_mastery(*value);
+  cond.exceeds = value && sc.reaches_exceeds(*value);
+  cond.enough = a.run.n >= fr.r.min_evidence;
+  cond.confirmed = all_confirmed(
+      sc, fr.kinds.require.size(),
+      [&](std::size_t j) { return static_cast<double>(a.require_last[j]); }, ignore);
+  cond.exempt_level = reaches_exemption(fr.r, a.pre_max, sc);
+  cond.exempt_confirmed =
+      cond.exempt_level &&
+      all_confirmed(
+          sc, fr.kinds.confirm.size(),
+          [&](std::size_t j) { return static_cast<double>(a.confirm_last[j]); }, ignore);
   cell_outcome o;
   if (value) {
     o.score = *value;
     if (auto ri = sc.rating_index(*value)) o.rating = static_cast<std::int8_t>(*ri);
   }
-  if (reached && enough && gate)
-    o.st = sc.reaches_exceeds(*value) ? status::exceeded : status::mastered;
-  else if (exempt_ok)
-    o.st = status::exempt;
-  else if ((reached && enough && !gate) || (exempt_level && !exempt_ok))
-    o.st = status::awaiting_confirmation;
-  else
-    o.st = status::in_progress;
+  o.st = decide_status(cond);
   return o;
 }
 
@@ -209,9 +192,7 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
     auto it = std::find(distinct.begin(), distinct.end(), r);
     if (it == distinct.end()) {
       distinct.push_back(r);
-      fast_rules.push_back({});
-      fast_rules.back().r = r;
-      fast_rules.back().mp = detail::method_params(r.method, eng.policy().scale());
+      fast_rules.emplace_back(r, eng.policy().scale(), detail::rule_binding{});
       it = distinct.end() - 1;
     }
     fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
@@ -222,23 +203,7 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
 void roster::impl::bind_kinds() {
   if (bound_kinds == log.kinds().size()) return;
   bound_kinds = log.kinds().size();
-  auto code_of = [&](const std::string& k) -> int {
-    auto x = log.kind_code(k);
-    return x ? static_cast<int>(*x) : -1;
-  };
-  for (fast_rule& f : fast_rules) {
-    f.skip.fill(0);
-    f.pretest = code_of("pretest");
-    for (const auto& k : f.r.ignore_kinds)
-      if (int x = code_of(k); x >= 0) f.skip[static_cast<std::size_t>(x)] = 1;
-    if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
-    f.require.fill(-1);
-    f.confirm.fill(-1);
-    for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j)
-      f.require[j] = code_of(f.r.require_kinds[j]);
-    for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j)
-      f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
-  }
+  for (folding_rule& f : fast_rules) f.kinds = detail::bind_rule(f.r, log);
 }
 
 // The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
@@ -261,7 +226,7 @@ accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint3
   std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) {
     return x.t < y.t || (x.t == y.t && x.r < y.r);
   });
-  const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
+  const folding_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
   for (const timed_row& e : evs)
     fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
   return a;
@@ -297,7 +262,7 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
   accumulator& a = accumulator_of(l, c, r);
   if (t < a.last_time) return false;  // out of order for this pair
-  const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
+  const folding_rule& fr = fast_rules[static_cast<std::size_t>(f)];
   const scale& scl = eng.policy().scale();
   fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
   const cell_outcome o = outcome_of(a, fr, scl);
