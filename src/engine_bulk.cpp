@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// The engine's bulk fast path: engine::rate_all and its per-learner kernel.
+// The engine's bulk fast path: engine::ratings and its per-learner kernel.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -366,7 +366,7 @@ using detail::reserve_table;
 using detail::scale_cuts;
 using detail::thread_count;
 
-ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& o) const {
+ratings_table engine::ratings(const evidence_log& log, const evaluate_options& o) const {
   const std::size_t nc = ctx_->fw.size(), L = log.learners().size(), n = log.size();
   ratings_table t;
   t.learners = log.learners();

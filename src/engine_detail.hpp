@@ -145,7 +145,7 @@ struct scratch {
   std::vector<std::uint8_t> done, started;
   std::vector<double> gvalue;
   std::vector<index_t> merged;
-  std::uint32_t slot = 0;  // index of the worker (rate_all: its output lane)
+  std::uint32_t slot = 0;  // index of the worker (engine::ratings: its output lane)
   explicit scratch(std::size_t n) : cnt(n, 0), pos(n, 0) {}
 };
 

@@ -335,7 +335,7 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   eo.as_of = as_of;
   eo.probabilities = opt.probabilities;
   eo.threads = learners.size() < 64 ? 1 : opt.threads;
-  ratings_table t = eng.rate_all(sub, eo);
+  ratings_table t = eng.ratings(sub, eo);
   if (t.learners.size() != learners.size())
     throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
   // The table is long-form (only cells that are not the default): reset each re-evaluated

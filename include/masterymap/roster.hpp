@@ -26,7 +26,7 @@ struct roster_options {
   /// depend on it.
   unsigned threads = 0;
   /// A fixed evaluation time. Default: the latest evidence time ingested so far (as
-  /// `engine::rate_all` on the whole log).
+  /// `engine::ratings` on the whole log).
   std::optional<double> as_of;
   /// Source of `method::bkt` probabilities.
   std::shared_ptr<const probability_source> probabilities;
@@ -57,7 +57,7 @@ struct ingest_summary {
 /// whose rule folds event by event (see `add`) updates its one cell in O(1); other learners it
 /// touches are re-evaluated from their evidence (all of them when the evaluation time moved
 /// under a time-dependent policy), in parallel over learners; the tables then equal
-/// `engine::rate_all` on the whole log, whatever the thread count. Learners are numbered in order
+/// `engine::ratings` on the whole log, whatever the thread count. Learners are numbered in order
 /// of first appearance.
 ///
 /// Thread safety: const members may be called from any number of threads while no `ingest` or
