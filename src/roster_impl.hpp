@@ -107,26 +107,26 @@ struct accumulator {
 namespace masterymap {
 
 /// The state of a roster: the engine and progression, the evidence log, the dense tables
-/// (learner-major, `n` competencies per learner) and the O(1) path's bound rules and
+/// (learner-major, `competencies` cells per learner) and the O(1) path's bound rules and
 /// accumulators.
 struct roster::impl {
-  masterymap::engine eng;
-  masterymap::progression prog;
-  roster_options opt;
+  masterymap::engine engine;
+  masterymap::progression progression;
+  roster_options options;
   evidence_log log;
   ingest_checks checks;
   bool time_dependent = false;
-  std::size_t n = 0;
+  std::size_t competencies = 0;
   double as_of = detail::nan_v;
-  std::vector<status> st;
-  std::vector<double> sc;
-  std::vector<std::int8_t> rt;
-  std::vector<std::uint8_t> code;
+  std::vector<status> statuses;
+  std::vector<double> scores;
+  std::vector<std::int8_t> ratings;
+  std::vector<std::uint8_t> codes;
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
   // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
-  std::vector<detail::folding_rule> fast_rules;
-  std::vector<std::int32_t> fast_of;
+  std::vector<detail::folding_rule> folding_rules;
+  std::vector<std::int32_t> folding_rule_of;
   std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
   // Per learner, the accumulators built so far (a learner touches few competencies: a short
   // contiguous list is searched faster than a hash map is probed, and costs no node per pair).
@@ -134,7 +134,7 @@ struct roster::impl {
     std::vector<index_t> comp;
     std::vector<detail::accumulator> acc;
   };
-  std::vector<learner_accumulators> acc;
+  std::vector<learner_accumulators> accumulators;
   struct timed_row {
     double t;
     std::uint32_t r;

@@ -111,12 +111,12 @@ void roster::save(const std::string& path) const {
   w.out.write(snapshot_magic, 8);
   w.pod(snapshot_version);
   w.pod(std::uint32_t{0x01020304});  // byte order
-  w.str(d.eng.framework().to_json(0));
-  w.str(d.eng.policy().to_json(0));
-  w.pod(static_cast<std::uint8_t>(d.opt.as_of ? 1 : 0));
-  w.pod(d.opt.as_of.value_or(nan_v));
+  w.str(d.engine.framework().to_json(0));
+  w.str(d.engine.policy().to_json(0));
+  w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
+  w.pod(d.options.as_of.value_or(nan_v));
   w.pod(d.as_of);
-  w.pod(static_cast<std::uint64_t>(d.n));
+  w.pod(static_cast<std::uint64_t>(d.competencies));
   const evidence_log& log = d.log;
   w.strings(log.kinds());
   w.strings(log.learners());
@@ -145,12 +145,12 @@ void roster::save(const std::string& path) const {
   std::vector<std::uint8_t> cst;
   std::vector<double> csc;
   std::vector<std::int8_t> crt;
-  for (std::size_t i = 0; i < d.st.size(); ++i)
-    if (d.st[i] != status::not_started || !std::isnan(d.sc[i]) || d.rt[i] != -1) {
+  for (std::size_t i = 0; i < d.statuses.size(); ++i)
+    if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) || d.ratings[i] != -1) {
       cell.push_back(i);
-      cst.push_back(static_cast<std::uint8_t>(d.st[i]));
-      csc.push_back(d.sc[i]);
-      crt.push_back(d.rt[i]);
+      cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
+      csc.push_back(d.scores[i]);
+      crt.push_back(d.ratings[i]);
     }
   w.pod(static_cast<std::uint64_t>(d.rows.size()));
   w.array(cell);
@@ -184,7 +184,7 @@ roster roster::load(const std::string& path, roster_options options) {
   options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
   auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
   d->as_of = r.pod<double>();
-  if (r.pod<std::uint64_t>() != d->n) r.fail("the tables do not match the framework");
+  if (r.pod<std::uint64_t>() != d->competencies) r.fail("the tables do not match the framework");
   const auto kinds = r.strings();
   const auto learners = r.strings();
   const auto comps = r.strings();
@@ -249,11 +249,11 @@ roster roster::load(const std::string& path, roster_options options) {
     r.fail("inconsistent name tables");
   d->grow_tables(learners.size());
   for (std::size_t k = 0; k < cell.size(); ++k) {
-    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired))
+    if (cell[k] >= d->statuses.size() || cst[k] > static_cast<std::uint8_t>(status::expired))
       r.fail("bad table cell");
-    d->st[cell[k]] = static_cast<status>(cst[k]);
-    d->sc[cell[k]] = csc[k];
-    d->rt[cell[k]] = crt[k];
+    d->statuses[cell[k]] = static_cast<status>(cst[k]);
+    d->scores[cell[k]] = csc[k];
+    d->ratings[cell[k]] = crt[k];
   }
   d->index_rows(0);
   std::vector<std::uint32_t> all(learners.size());
