@@ -7,6 +7,7 @@
 #include <masterymap/framework.hpp>
 #include <stdexcept>
 
+#include "enum_names.hpp"
 #include "framework_impl.hpp"
 
 namespace masterymap {
@@ -332,33 +333,28 @@ bool operator==(const framework& a, const framework& b) {
          a.impl_->hierarchy == b.impl_->hierarchy && a.impl_->edges == b.impl_->edges;
 }
 
-const char* to_string(competency_kind k) noexcept {
-  return k == competency_kind::academic ? "academic" : "disposition";
-}
+namespace {
+constexpr detail::enum_names<competency_kind, 2> competency_kind_names{
+    {{{competency_kind::academic, "academic"}, {competency_kind::disposition, "disposition"}}},
+    "disposition"};
+constexpr detail::enum_names<strength, 3> strength_names{{{{strength::required, "required"},
+                                                           {strength::familiar, "familiar"},
+                                                           {strength::recommended, "recommended"}}},
+                                                         "required"};
+}  // namespace
 
-const char* to_string(strength s) noexcept {
-  switch (s) {
-    case strength::required:
-      return "required";
-    case strength::familiar:
-      return "familiar";
-    case strength::recommended:
-      return "recommended";
-  }
-  return "required";
-}
+const char* to_string(competency_kind k) noexcept { return competency_kind_names.name(k); }
+
+const char* to_string(strength s) noexcept { return strength_names.name(s); }
 
 competency_kind parse_competency_kind(std::string_view text) {
-  if (text == "academic") return competency_kind::academic;
-  if (text == "disposition") return competency_kind::disposition;
+  if (auto k = competency_kind_names.parse(text)) return *k;
   throw std::invalid_argument(
       fmt::format("unknown competency kind '{}' (expected academic or disposition)", text));
 }
 
 strength parse_strength(std::string_view text) {
-  if (text == "required") return strength::required;
-  if (text == "familiar") return strength::familiar;
-  if (text == "recommended") return strength::recommended;
+  if (auto x = strength_names.parse(text)) return *x;
   throw std::invalid_argument(fmt::format(
       "unknown prerequisite strength '{}' (expected required, familiar or recommended)", text));
 }

@@ -15,17 +15,12 @@
 #include <utility>
 #include <vector>
 
+#include "policy_names.hpp"
+
 namespace masterymap {
 
 namespace {
 using json = nlohmann::ordered_json;
-
-std::optional<rollup::op> parse_op(std::string_view s) {
-  for (auto o : {rollup::op::all_of, rollup::op::any_of, rollup::op::k_of_n, rollup::op::points,
-                 rollup::op::weighted_mean})
-    if (s == to_string(o)) return o;
-  return std::nullopt;
-}
 
 json method_to_json(const method& m) {
   json j = {{"name", to_string(m.type())}};
@@ -246,7 +241,7 @@ struct reader {
       if (!object(jg, gp)) continue;
       auto opname = string(jg, "op", gp, true);
       if (opname) {
-        if (auto o = parse_op(*opname))
+        if (auto o = detail::rollup_op_names.parse(*opname))
           g.kind = *o;
         else
           problems.push_back(fmt::format("{}.op: unknown rollup operator '{}'", gp, *opname));
@@ -406,14 +401,10 @@ policy policy::from_json(std::string_view text) {
   if (const json* jd = rd.field(j, "default_rollup", "$", false))
     if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.set_default_rollup(std::move(*ru));
   if (auto prec = rd.string(j, "rollup_precedence", "$")) {
-    bool found = false;
-    for (auto x : {rollup_precedence::rollup, rollup_precedence::evidence,
-                   rollup_precedence::either, rollup_precedence::both})
-      if (*prec == to_string(x)) {
-        p.set_precedence(x);
-        found = true;
-      }
-    if (!found) problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
+    if (auto x = detail::precedence_names.parse(*prec))
+      p.set_precedence(*x);
+    else
+      problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
   }
   if (problems.empty() || sc) {
     auto more = p.problems();
