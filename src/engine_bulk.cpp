@@ -180,13 +180,28 @@ outcome fast_outcome(const acc& x, const scale_cuts& sc) {
   return o;
 }
 
+// Calls f(column) on each of the table's six row columns, or f(column of a, same column of b).
+template <typename F>
+void each_column(ratings_table& t, F&& f) {
+  f(t.learner);
+  f(t.competency);
+  f(t.statuses);
+  f(t.scores);
+  f(t.ratings);
+  f(t.evidence_counts);
+}
+template <typename F>
+void each_column(ratings_table& a, ratings_table& b, F&& f) {
+  f(a.learner, b.learner);
+  f(a.competency, b.competency);
+  f(a.statuses, b.statuses);
+  f(a.scores, b.scores);
+  f(a.ratings, b.ratings);
+  f(a.evidence_counts, b.evidence_counts);
+}
+
 void reserve_table(ratings_table& t, std::size_t n) {  // column storage: huge-page backed
-  t.learner.reserve(n);
-  t.competency.reserve(n);
-  t.statuses.reserve(n);
-  t.scores.reserve(n);
-  t.ratings.reserve(n);
-  t.evidence_counts.reserve(n);
+  each_column(t, [n](auto& c) { c.reserve(n); });
 }
 
 // Makes rows [ready, need) of a reserved table writable ahead of the writes, in blocks of at
@@ -196,15 +211,9 @@ void populate_rows(ratings_table& t, std::size_t& ready, std::size_t need) noexc
   const std::size_t upto =
       std::min(t.learner.capacity(), std::max(need, ready + (std::size_t{1} << 16)));
   if (upto <= ready) return;
-  auto pop = [&](const auto& c) {
+  each_column(t, [&](const auto& c) {
     detail::column_populate(c.data() + ready, (upto - ready) * sizeof(*c.data()));
-  };
-  pop(t.learner);
-  pop(t.competency);
-  pop(t.statuses);
-  pop(t.scores);
-  pop(t.ratings);
-  pop(t.evidence_counts);
+  });
   ready = upto;
 }
 
@@ -438,38 +447,26 @@ struct learner_partition {
   std::uint32_t* cursor(unsigned th) { return cursors.data() + std::size_t{th} * L; }
 };
 
-// Runs `each(kernel)` with the kernel specialised for `one_kind` (kernel_method).
-template <typename Source, typename Each>
-void with_kernel(int one_kind, Each&& each) {
-  switch (one_kind) {
-    case static_cast<int>(method::kind::latest):
-      each(rate_learner_bulk<0, Source>);
-      break;
-    case static_cast<int>(method::kind::highest):
-      each(rate_learner_bulk<1, Source>);
-      break;
-    case static_cast<int>(method::kind::mean):
-      each(rate_learner_bulk<2, Source>);
-      break;
-    case static_cast<int>(method::kind::weighted_mean):
-      each(rate_learner_bulk<3, Source>);
-      break;
-    case static_cast<int>(method::kind::weighted_average):
-      each(rate_learner_bulk<5, Source>);
-      break;
-    case static_cast<int>(method::kind::decaying_average):
-      each(rate_learner_bulk<6, Source>);
-      break;
-    case static_cast<int>(method::kind::n_mastery):
-      each(rate_learner_bulk<7, Source>);
-      break;
-    case static_cast<int>(method::kind::power_law):
-      each(rate_learner_bulk<8, Source>);
-      break;
-    default:
-      each(rate_learner_bulk<-1, Source>);
-      break;
-  }
+template <typename Source>
+using kernel_t = void (*)(const bulk_context&, const Source&, std::size_t, std::size_t,
+                          std::uint32_t, const std::string&, bulk_worker&);
+
+// The kernel specialised for method K, when K runs incrementally (kernel rules only have such
+// methods); else the kernel that dispatches per event.
+template <typename Source, int K>
+constexpr kernel_t<Source> specialised() {
+  if constexpr (runs_incrementally(static_cast<method::kind>(K)))
+    return rate_learner_bulk<K, Source>;
+  else
+    return rate_learner_bulk<-1, Source>;
+}
+
+// The kernel for `one_kind` (kernel_method: one method shared by every kernel rule, or -1).
+template <typename Source, int... K>
+kernel_t<Source> kernel_for(int one_kind, std::integer_sequence<int, K...>) {
+  constexpr kernel_t<Source> kernels[] = {specialised<Source, K>()...};
+  return one_kind >= 0 && one_kind < static_cast<int>(sizeof...(K)) ? kernels[one_kind]
+                                                                    : rate_learner_bulk<-1, Source>;
 }
 
 // Rates every learner from `src` (learner l's events at [start[l], start[l + 1])) on `threads`
@@ -491,12 +488,12 @@ void rate_learners(const bulk_context& k, const Source& src,
     // range. Pages are populated in blocks just ahead of the writes.
     reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
     std::size_t ready = 0;
-    with_kernel<Source>(one_kind, [&](auto kernel) {
-      for (std::size_t l = lb; l < le; ++l) {
-        populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
-        kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), learners[l], w);
-      }
-    });
+    const kernel_t<Source> kernel = kernel_for<Source>(
+        one_kind, std::make_integer_sequence<int, static_cast<int>(method::kind::bkt) + 1>{});
+    for (std::size_t l = lb; l < le; ++l) {
+      populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
+      kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), learners[l], w);
+    }
     parts[th] = std::move(w.out);
   });
 }
@@ -509,22 +506,10 @@ void merge_parts(std::vector<ratings_table>& parts, ratings_table& t) {
   for (const auto& p : parts) total += p.learner.size();
   std::size_t ready = all.learner.size();
   populate_rows(all, ready, total);
-  for (std::size_t p = 1; p < parts.size(); ++p) {
-    const ratings_table& x = parts[p];
-    all.learner.insert(all.learner.end(), x.learner.begin(), x.learner.end());
-    all.competency.insert(all.competency.end(), x.competency.begin(), x.competency.end());
-    all.statuses.insert(all.statuses.end(), x.statuses.begin(), x.statuses.end());
-    all.scores.insert(all.scores.end(), x.scores.begin(), x.scores.end());
-    all.ratings.insert(all.ratings.end(), x.ratings.begin(), x.ratings.end());
-    all.evidence_counts.insert(all.evidence_counts.end(), x.evidence_counts.begin(),
-                               x.evidence_counts.end());
-  }
-  t.learner = std::move(all.learner);
-  t.competency = std::move(all.competency);
-  t.statuses = std::move(all.statuses);
-  t.scores = std::move(all.scores);
-  t.ratings = std::move(all.ratings);
-  t.evidence_counts = std::move(all.evidence_counts);
+  for (std::size_t p = 1; p < parts.size(); ++p)
+    each_column(all, parts[p],
+                [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); });
+  each_column(t, all, [](auto& to, auto& from) { to = std::move(from); });
 }
 
 // A log's rows gathered by learner through a list of row indices.
