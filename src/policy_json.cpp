@@ -94,45 +94,39 @@ struct reader {
     }
     return &*it;
   }
-  std::optional<double> number(const json& obj, const char* key, const std::string& path,
-                               bool required = false) {
+  // obj[key] as a T when `fits` accepts it; else a problem saying it expected `expected`.
+  template <typename T, typename Fits>
+  std::optional<T> typed(const json& obj, const char* key, const std::string& path, bool required,
+                         Fits&& fits, const char* expected) {
     const json* v = field(obj, key, path, required);
     if (!v) return std::nullopt;
-    if (!v->is_number()) {
-      problems.push_back(fmt::format("{}.{}: expected a number", path, key));
+    if (!fits(*v)) {
+      problems.push_back(fmt::format("{}.{}: expected {}", path, key, expected));
       return std::nullopt;
     }
-    return v->get<double>();
+    return v->get<T>();
+  }
+  std::optional<double> number(const json& obj, const char* key, const std::string& path,
+                               bool required = false) {
+    return typed<double>(
+        obj, key, path, required, [](const json& v) { return v.is_number(); }, "a number");
   }
   std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path,
                                      bool required = false) {
-    const json* v = field(obj, key, path, required);
-    if (!v) return std::nullopt;
-    if (!v->is_number_integer() || v->get<std::int64_t>() < 0 ||
-        v->get<std::int64_t>() > 0xFFFFFFFFLL) {
-      problems.push_back(fmt::format("{}.{}: expected a non-negative integer", path, key));
-      return std::nullopt;
-    }
-    return static_cast<std::uint32_t>(v->get<std::int64_t>());
+    auto fits = [](const json& v) {
+      return v.is_number_integer() && v.get<std::int64_t>() >= 0 &&
+             v.get<std::int64_t>() <= 0xFFFFFFFFLL;
+    };
+    return typed<std::uint32_t>(obj, key, path, required, fits, "a non-negative integer");
   }
   std::optional<bool> boolean(const json& obj, const char* key, const std::string& path) {
-    const json* v = field(obj, key, path, false);
-    if (!v) return std::nullopt;
-    if (!v->is_boolean()) {
-      problems.push_back(fmt::format("{}.{}: expected true or false", path, key));
-      return std::nullopt;
-    }
-    return v->get<bool>();
+    return typed<bool>(
+        obj, key, path, false, [](const json& v) { return v.is_boolean(); }, "true or false");
   }
   std::optional<std::string> string(const json& obj, const char* key, const std::string& path,
                                     bool required = false) {
-    const json* v = field(obj, key, path, required);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) {
-      problems.push_back(fmt::format("{}.{}: expected a string", path, key));
-      return std::nullopt;
-    }
-    return v->get<std::string>();
+    return typed<std::string>(
+        obj, key, path, required, [](const json& v) { return v.is_string(); }, "a string");
   }
   std::vector<std::string> strings(const json& obj, const char* key, const std::string& path) {
     const json* v = field(obj, key, path, false);
