@@ -16,6 +16,7 @@
 
 #include "bkt_detail.hpp"
 #include "bkt_json.hpp"
+#include "json_util.hpp"
 
 namespace masterymap::bkt {
 
@@ -437,17 +438,7 @@ json parse_json_text(std::string_view text) {
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
-    // Byte offset -> line and column.
-    const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < at; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+    const auto [line, column] = masterymap::detail::error_position(text, e);
     throw parse_error(
         fmt::format("malformed JSON at line {}, column {}: {}", line, column, e.what()), line,
         column);
