@@ -127,20 +127,26 @@ const std::vector<competency>& framework::competencies() const noexcept { return
 
 const std::vector<prerequisite_edge>& framework::edges() const noexcept { return impl_->edges; }
 
+namespace {
+// The edges that adjacency `adj` lists for competency i, in its order.
+std::vector<prerequisite_edge> edges_listed(const csr& adj,
+                                            const std::vector<prerequisite_edge>& edges,
+                                            index_t i) {
+  std::vector<prerequisite_edge> out;
+  for (std::uint32_t k = adj.offset[i]; k < adj.offset[i + 1]; ++k)
+    out.push_back(edges[adj.edge[k]]);
+  return out;
+}
+}  // namespace
+
 std::vector<prerequisite_edge> framework::edges_into(index_t i) const {
   check_index(i, size());
-  std::vector<prerequisite_edge> out;
-  for (std::uint32_t k = impl_->in.offset[i]; k < impl_->in.offset[i + 1]; ++k)
-    out.push_back(impl_->edges[impl_->in.edge[k]]);
-  return out;
+  return edges_listed(impl_->in, impl_->edges, i);
 }
 
 std::vector<prerequisite_edge> framework::edges_out_of(index_t i) const {
   check_index(i, size());
-  std::vector<prerequisite_edge> out;
-  for (std::uint32_t k = impl_->out.offset[i]; k < impl_->out.offset[i + 1]; ++k)
-    out.push_back(impl_->edges[impl_->out.edge[k]]);
-  return out;
+  return edges_listed(impl_->out, impl_->edges, i);
 }
 
 namespace {
