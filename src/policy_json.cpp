@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "json_util.hpp"
 #include "policy_names.hpp"
 
 namespace masterymap {
@@ -278,19 +279,6 @@ struct reader {
   }
 };
 
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t byte) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 }  // namespace
 
 std::string policy::to_json(int indent) const {
@@ -329,7 +317,7 @@ policy policy::from_json(std::string_view text) {
   try {
     j = json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    auto [line, col] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    auto [line, col] = detail::error_position(text, e);
     throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
   }
   std::vector<std::string> problems;
