@@ -88,7 +88,7 @@ void BM_ingest_and_rate_decaying_average(benchmark::State& state) {
   for (auto _ : state) {
     evidence_log log;
     log.append(columns(d), checks);
-    auto t = e.rate_all(log, o);
+    auto t = e.ratings(log, o);
     benchmark::DoNotOptimize(t.scores.data());
     bytes = log.event_bytes();
   }
@@ -127,7 +127,7 @@ void BM_rate(benchmark::State& state) {
   evaluate_options o;
   o.threads = 1;
   for (auto _ : state) {
-    auto t = e.rate_all(log, o);
+    auto t = e.ratings(log, o);
     benchmark::DoNotOptimize(t.scores.data());
   }
   state.SetLabel(to_string(m));

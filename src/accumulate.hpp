@@ -4,10 +4,10 @@
 //
 // Every method but mode and bkt is computed by pushing the counted scores, in aggregation order,
 // into a `running` accumulator. The engine's general path (aggregate), its bulk fast path
-// (rate_all) and the roster's O(1) path all share `push`/`value_of`, so they give bit-identical
-// values. Every file that includes this header must be compiled with -ffp-contract=off (see
-// src/CMakeLists.txt): an FMA contraction that one call site gets and another does not would
-// break that.
+// (engine::ratings) and the roster's O(1) path all share `push`/`value_of`, so they give
+// bit-identical values. Every file that includes this header must be compiled with
+// -ffp-contract=off (see src/CMakeLists.txt): an FMA contraction that one call site gets and
+// another does not would break that.
 #ifndef MASTERYMAP_SRC_ACCUMULATE_HPP
 #define MASTERYMAP_SRC_ACCUMULATE_HPP
 

@@ -19,6 +19,7 @@
 
 #include "bkt_detail.hpp"
 #include "csv_tokenizer.hpp"
+#include "enum_names.hpp"
 #include "file_util.hpp"
 
 namespace masterymap::bkt {
@@ -508,57 +509,35 @@ dataset simulate(const std::vector<skill_params>& params, std::size_t learners, 
 
 // --- names ------------------------------------------------------------------------------------
 
-const char* to_string(multi_skill m) noexcept {
-  switch (m) {
-    case multi_skill::keep:
-      return "keep";
-    case multi_skill::split:
-      return "split";
-    case multi_skill::reject:
-      return "reject";
-  }
-  return "unknown";
-}
+namespace {
+constexpr masterymap::detail::enum_names<multi_skill, 3> multi_skill_names{
+    {{{multi_skill::keep, "keep"},
+      {multi_skill::split, "split"},
+      {multi_skill::reject, "reject"}}}};
+constexpr masterymap::detail::enum_names<restart_strategy, 2> restart_names{
+    {{{restart_strategy::screen, "screen"}, {restart_strategy::full, "full"}}}};
+constexpr masterymap::detail::enum_names<unknown_skill, 3> unknown_skill_names{
+    {{{unknown_skill::average, "average"},
+      {unknown_skill::nan, "nan"},
+      {unknown_skill::error, "error"}}}};
+}  // namespace
 
-const char* to_string(restart_strategy r) noexcept {
-  switch (r) {
-    case restart_strategy::screen:
-      return "screen";
-    case restart_strategy::full:
-      return "full";
-  }
-  return "unknown";
-}
-
-const char* to_string(unknown_skill u) noexcept {
-  switch (u) {
-    case unknown_skill::average:
-      return "average";
-    case unknown_skill::nan:
-      return "nan";
-    case unknown_skill::error:
-      return "error";
-  }
-  return "unknown";
-}
+const char* to_string(multi_skill m) noexcept { return multi_skill_names.name(m); }
+const char* to_string(restart_strategy r) noexcept { return restart_names.name(r); }
+const char* to_string(unknown_skill u) noexcept { return unknown_skill_names.name(u); }
 
 multi_skill parse_multi_skill(std::string_view text) {
-  if (text == "keep") return multi_skill::keep;
-  if (text == "split") return multi_skill::split;
-  if (text == "reject") return multi_skill::reject;
+  if (auto m = multi_skill_names.parse(text)) return *m;
   throw std::invalid_argument(fmt::format("unknown multi_skill '{}' (keep, split, reject)", text));
 }
 
 restart_strategy parse_restart_strategy(std::string_view text) {
-  if (text == "screen") return restart_strategy::screen;
-  if (text == "full") return restart_strategy::full;
+  if (auto r = restart_names.parse(text)) return *r;
   throw std::invalid_argument(fmt::format("unknown restart strategy '{}' (screen, full)", text));
 }
 
 unknown_skill parse_unknown_skill(std::string_view text) {
-  if (text == "average") return unknown_skill::average;
-  if (text == "nan") return unknown_skill::nan;
-  if (text == "error") return unknown_skill::error;
+  if (auto u = unknown_skill_names.parse(text)) return *u;
   throw std::invalid_argument(
       fmt::format("unknown unknown_skill '{}' (average, nan, error)", text));
 }

@@ -133,6 +133,145 @@ constexpr double tiny = 0x1p-200;
 constexpr double huge = 0x1p+200;
 constexpr double ln_huge = 200.0 * 0.69314718055994530942;
 
+// The emission and transition products of every code (guess and slip of its class, right or
+// wrong), so the recursions below are multiply-add chains.
+void fill_emissions(const em_params& p, std::size_t n_codes, code_entry* tab) {
+  const double T = p.learn, F = p.forget, omT = 1.0 - T, omF = 1.0 - F;
+  for (std::size_t c = 0; c < n_codes; ++c) {
+    const double g = p.guess[c / 2], s = p.slip[c / 2];
+    const bool right = (c & 1U) != 0;
+    code_entry& e = tab[c];
+    e.e0 = right ? g : 1.0 - g;
+    e.e1 = right ? 1.0 - s : s;
+    e.b00 = e.e0 * omT;
+    e.b01 = e.e0 * T;
+    e.b10 = e.e1 * F;
+    e.b11 = e.e1 * omF;
+  }
+}
+
+// The log-likelihood of the sequences seen so far: the likelihoods of weight-1 sequences are
+// multiplied (one log per E-step, not per sequence), the others added as weighted logs.
+struct likelihood_sum {
+  double ll = 0;
+  double product = 1.0;
+  long exponent = 0;  // of `product`, in units of 200 bits
+  void add(double w, double likelihood, std::size_t n_rescaled) {
+    if (w == 1.0) {
+      product *= likelihood;
+      exponent += static_cast<long>(n_rescaled);
+      if (product < tiny) {
+        product *= huge;
+        ++exponent;
+      }
+    } else {
+      ll += w * (std::log(likelihood) - static_cast<double>(n_rescaled) * ln_huge);
+    }
+  }
+  double total() const {
+    return ll + (std::log(product) - static_cast<double>(exponent) * ln_huge);
+  }
+};
+
+// The forward pass over one sequence x[0..n): (p0, p1) = P(L_t = 0/1, o_<t), and a[2t],
+// a[2t+1] the same with o_t included. Rescaled by `huge` when small; the steps where that
+// happened are stored in `rescaled`. Returns P(O) (rescaled) and the number of rescalings.
+std::pair<double, std::size_t> forward(const code_entry* tab, const std::uint32_t* x, std::size_t n,
+                                       double prior, double* a, std::uint32_t* rescaled) {
+  double p0 = 1.0 - prior, p1 = prior;
+  std::size_t n_rescaled = 0;
+  for (std::size_t t = 0; t < n; ++t) {
+    const code_entry& e = tab[x[t]];
+    a[2 * t] = p0 * e.e0;
+    a[2 * t + 1] = p1 * e.e1;
+    const double n0 = e.b00 * p0 + e.b10 * p1;
+    const double n1 = e.b01 * p0 + e.b11 * p1;
+    p0 = n0;
+    p1 = n1;
+    if (p0 + p1 < tiny) {
+      p0 *= huge;
+      p1 *= huge;
+      rescaled[n_rescaled++] = static_cast<std::uint32_t>(t);
+    }
+  }
+  return {p0 + p1, n_rescaled};
+}
+
+// The posterior sums of one sequence (normalised, before its weight and the transition
+// probabilities are applied).
+struct sequence_sums {
+  double first;  // P(L_0 | O)
+  double from1;  // over the non-last steps, P(L_t | O)
+  double right;  // over the steps, P(L_t | O) where the answer is right (single class only)
+  double xi01;   // over the non-last steps, P(L_t = 0, L_t+1 = 1 | O) / T
+  double xi10;   // over the non-last steps, P(L_t = 1, L_t+1 = 0 | O) / F
+  double last;   // P(L_{n-1} | O)
+};
+
+// The backward pass over one sequence x[0..n), after `forward` filled a and rescaled[0..
+// n_rescaled): (m0, m1) = P(o_t | L_t = j) beta_t(j), unnormalised. `u_*` are unnormalised sums
+// of the current run between two rescalings, flushed with its normaliser `inv`. With Multi, adds
+// w * P(L_t | O) to gamma per code.
+template <bool Multi>
+sequence_sums backward(const code_entry* tab, const std::uint32_t* x, std::size_t n,
+                       const double* a, const std::uint32_t* rescaled, std::size_t n_rescaled,
+                       const em_params& p, double w, std::vector<double>& gamma) {
+  const double F = p.forget, omF = 1.0 - F;
+  double inv = 1.0 / (a[2 * (n - 1)] + a[2 * (n - 1) + 1]);
+  double s_from1 = 0, s_right = 0, s_xi01 = 0, s_xi10 = 0;
+  double u_from1 = 0, u_right = 0, u_xi01 = 0, u_xi10 = 0;
+  auto flush = [&] {
+    s_from1 += u_from1 * inv;
+    s_right += u_right * inv;
+    s_xi01 += u_xi01 * inv;
+    s_xi10 += u_xi10 * inv;
+    u_from1 = u_right = u_xi01 = u_xi10 = 0;
+  };
+  const double last = a[2 * (n - 1) + 1] * inv;  // P(L_{n-1} | O)
+  double s_first = last;
+  if (Multi) {
+    gamma[x[n - 1]] += w * last;
+  } else {
+    s_right += last * static_cast<double>(x[n - 1]);
+  }
+  double m0 = tab[x[n - 1]].e0, m1 = tab[x[n - 1]].e1;
+  std::size_t next_rescale = n_rescaled;
+  for (std::size_t t = n - 1; t-- > 0;) {
+    if (next_rescale > 0 && rescaled[next_rescale - 1] == t) {
+      // Forward values after t carry one more factor `huge` than a[t].
+      flush();
+      inv *= huge;
+      --next_rescale;
+    }
+    const double a0 = a[2 * t], a1 = a[2 * t + 1];
+    const double b1 = F * m0 + omF * m1;  // beta_t(1)
+    const double g1 = a1 * b1;            // P(L_t = 1 | O) / inv
+    u_xi01 += a0 * m1;
+    u_xi10 += a1 * m0;
+    u_from1 += g1;
+    if (Multi) {
+      gamma[x[t]] += w * g1 * inv;
+    } else {
+      u_right += g1 * static_cast<double>(x[t]);
+    }
+    if (t == 0) s_first = g1 * inv;
+    const code_entry& e = tab[x[t]];
+    const double nm0 = e.b00 * m0 + e.b01 * m1;
+    const double nm1 = e.b10 * m0 + e.b11 * m1;
+    m0 = nm0;
+    m1 = nm1;
+    if (m0 + m1 < tiny) {
+      // Backward values before t carry one more factor `huge`.
+      flush();
+      m0 *= huge;
+      m1 *= huge;
+      inv *= tiny;
+    }
+  }
+  flush();
+  return {s_first, s_from1, s_right, s_xi01, s_xi10, last};
+}
+
 // One E-step over all sequences of a skill.
 //
 // The forward and backward recursions run on unnormalised 2-vectors: multiply-add chains with
@@ -146,127 +285,36 @@ void estep(const skill_data& sd, const em_params& p, double* a, std::uint32_t* r
            estep_result& out) {
   const std::size_t n_codes = sd.code_count.size();
   out.table.resize(n_codes);
-  code_entry* tab = out.table.data();
-  const double T = p.learn, F = p.forget, omT = 1.0 - T, omF = 1.0 - F;
-  for (std::size_t c = 0; c < n_codes; ++c) {
-    const double g = p.guess[c / 2], s = p.slip[c / 2];
-    const bool right = (c & 1U) != 0;
-    code_entry& e = tab[c];
-    e.e0 = right ? g : 1.0 - g;
-    e.e1 = right ? 1.0 - s : s;
-    e.b00 = e.e0 * omT;
-    e.b01 = e.e0 * T;
-    e.b10 = e.e1 * F;
-    e.b11 = e.e1 * omF;
-  }
+  const code_entry* tab = out.table.data();
+  fill_emissions(p, n_codes, out.table.data());
   out.gamma.assign(n_codes, 0.0);
-  double ll = 0, first = 0, from1 = 0, xi01 = 0, xi10 = 0;
+  const double T = p.learn, F = p.forget;
+  double first = 0, from1 = 0, xi01 = 0, xi10 = 0;
   double g_right = 0, g_all = 0;  // non-Multi gamma sums: correct answers, all answers
-  // Likelihoods of weight-1 sequences are multiplied (one log per E-step, not per sequence).
-  double ll_product = 1.0;
-  long ll_exponent = 0;  // in units of 200 bits
+  likelihood_sum ll;
   const std::uint32_t* codes = sd.codes.data();
   const std::size_t nseq = sd.weight.size();
   for (std::size_t q = 0; q < nseq; ++q) {
     const std::uint32_t* x = codes + sd.begin[q];
     const std::size_t n = sd.begin[q + 1] - sd.begin[q];
     const double w = sd.weight[q];
-    // Forward: (p0, p1) = P(L_t = 0/1, o_<t), a[2t], a[2t+1] = with o_t included.
-    double p0 = 1.0 - p.prior, p1 = p.prior;
-    std::size_t n_rescaled = 0;
-    for (std::size_t t = 0; t < n; ++t) {
-      const code_entry& e = tab[x[t]];
-      a[2 * t] = p0 * e.e0;
-      a[2 * t + 1] = p1 * e.e1;
-      const double n0 = e.b00 * p0 + e.b10 * p1;
-      const double n1 = e.b01 * p0 + e.b11 * p1;
-      p0 = n0;
-      p1 = n1;
-      if (p0 + p1 < tiny) {
-        p0 *= huge;
-        p1 *= huge;
-        rescaled[n_rescaled++] = static_cast<std::uint32_t>(t);
-      }
-    }
-    if (w == 1.0) {
-      ll_product *= p0 + p1;
-      ll_exponent += static_cast<long>(n_rescaled);
-      if (ll_product < tiny) {
-        ll_product *= huge;
-        ++ll_exponent;
-      }
-    } else {
-      ll += w * (std::log(p0 + p1) - static_cast<double>(n_rescaled) * ln_huge);
-    }
-    // Backward: (m0, m1) = P(o_t | L_t = j) beta_t(j), unnormalised. `u_*` are unnormalised
-    // sums of the current run, flushed with its normaliser `inv`.
-    double inv = 1.0 / (a[2 * (n - 1)] + a[2 * (n - 1) + 1]);
-    double s_from1 = 0, s_right = 0, s_xi01 = 0, s_xi10 = 0;
-    double u_from1 = 0, u_right = 0, u_xi01 = 0, u_xi10 = 0;
-    auto flush = [&] {
-      s_from1 += u_from1 * inv;
-      s_right += u_right * inv;
-      s_xi01 += u_xi01 * inv;
-      s_xi10 += u_xi10 * inv;
-      u_from1 = u_right = u_xi01 = u_xi10 = 0;
-    };
-    const double last = a[2 * (n - 1) + 1] * inv;  // P(L_{n-1} | O)
-    double s_first = last;
-    if (Multi) {
-      out.gamma[x[n - 1]] += w * last;
-    } else {
-      s_right += last * static_cast<double>(x[n - 1]);
-    }
-    double m0 = tab[x[n - 1]].e0, m1 = tab[x[n - 1]].e1;
-    std::size_t next_rescale = n_rescaled;
-    for (std::size_t t = n - 1; t-- > 0;) {
-      if (next_rescale > 0 && rescaled[next_rescale - 1] == t) {
-        // Forward values after t carry one more factor `huge` than a[t].
-        flush();
-        inv *= huge;
-        --next_rescale;
-      }
-      const double a0 = a[2 * t], a1 = a[2 * t + 1];
-      const double b1 = F * m0 + omF * m1;  // beta_t(1)
-      const double g1 = a1 * b1;            // P(L_t = 1 | O) / inv
-      u_xi01 += a0 * m1;
-      u_xi10 += a1 * m0;
-      u_from1 += g1;
-      if (Multi) {
-        out.gamma[x[t]] += w * g1 * inv;
-      } else {
-        u_right += g1 * static_cast<double>(x[t]);
-      }
-      if (t == 0) s_first = g1 * inv;
-      const code_entry& e = tab[x[t]];
-      const double nm0 = e.b00 * m0 + e.b01 * m1;
-      const double nm1 = e.b10 * m0 + e.b11 * m1;
-      m0 = nm0;
-      m1 = nm1;
-      if (m0 + m1 < tiny) {
-        // Backward values before t carry one more factor `huge`.
-        flush();
-        m0 *= huge;
-        m1 *= huge;
-        inv *= tiny;
-      }
-    }
-    flush();
-    first += w * s_first;
-    from1 += w * s_from1;
-    xi01 += w * s_xi01 * T;
-    xi10 += w * s_xi10 * F;
+    const auto [likelihood, n_rescaled] = forward(tab, x, n, p.prior, a, rescaled);
+    ll.add(w, likelihood, n_rescaled);
+    const sequence_sums s = backward<Multi>(tab, x, n, a, rescaled, n_rescaled, p, w, out.gamma);
+    first += w * s.first;
+    from1 += w * s.from1;
+    xi01 += w * s.xi01 * T;
+    xi10 += w * s.xi10 * F;
     if (!Multi) {
-      g_right += w * s_right;
-      g_all += w * (s_from1 + last);
+      g_right += w * s.right;
+      g_all += w * (s.from1 + s.last);
     }
   }
-  ll += std::log(ll_product) - static_cast<double>(ll_exponent) * ln_huge;
   if (!Multi) {
     out.gamma[1] = g_right;
     out.gamma[0] = g_all - g_right;
   }
-  out.log_likelihood = ll;
+  out.log_likelihood = ll.total();
   out.first = first;
   out.from1 = from1;
   out.xi01 = xi01;

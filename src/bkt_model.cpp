@@ -17,6 +17,7 @@
 #include "bkt_detail.hpp"
 #include "bkt_json.hpp"
 #include "file_util.hpp"
+#include "json_util.hpp"
 
 namespace masterymap::bkt {
 
@@ -113,49 +114,43 @@ struct flat_params {
   bool valid;
 };
 
-}  // namespace
+// The model's parameters of each skill of the dataset (only skills with rows are looked up),
+// and the model's index of each (-1: not in the model).
+struct skill_lookup {
+  std::vector<flat_params> fp;
+  std::vector<std::int64_t> model_index;
+};
 
-void model::predict_into(const dataset& data, double* correct_out, double* state_out,
-                         unknown_skill unknown) const {
+// \throws unknown_id_error for a skill the model lacks, under unknown_skill::error.
+skill_lookup lookup_skills(const model& m, const dataset& data, unknown_skill unknown) {
   const std::size_t ks = data.skill_count();
-  // Model parameters of each dataset skill (only skills with rows are checked).
   std::vector<bool> used(ks, false);
   for (std::uint32_t s : data.skills()) used[s] = true;
-  std::vector<flat_params> fp(ks);
-  std::vector<std::int64_t> model_index(ks, -1);
+  skill_lookup out{std::vector<flat_params>(ks), std::vector<std::int64_t>(ks, -1)};
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < ks; ++k) {
     if (!used[k]) continue;
-    auto m = find(data.skill_names()[k]);
+    auto mi = m.find(data.skill_names()[k]);
     const skill_params* p = nullptr;
-    if (m) {
-      p = &params_[*m];
-      model_index[k] = static_cast<std::int64_t>(*m);
+    if (mi) {
+      p = &m.params()[*mi];
+      out.model_index[k] = static_cast<std::int64_t>(*mi);
     } else if (unknown == unknown_skill::error) {
       throw unknown_id_error(data.skill_names()[k], "skill");
     } else if (unknown == unknown_skill::average) {
-      p = &average_;
+      p = &m.average();
     }
-    fp[k] = p ? flat_params{p->prior, p->learn, p->forget, p->mean_guess(), p->mean_slip(), true}
-              : flat_params{nan, nan, nan, nan, nan, false};
+    out.fp[k] =
+        p ? flat_params{p->prior, p->learn, p->forget, p->mean_guess(), p->mean_slip(), true}
+          : flat_params{nan, nan, nan, nan, nan, false};
   }
-  // Per-class guess/slip: map dataset classes to the model's global class ids.
-  const bool classes = multigs_ && data.has_item_class() && !class_ids_.empty();
-  std::vector<std::int64_t> global_class;
-  if (classes) {
-    global_class.assign(data.class_names().size(), -1);
-    for (std::size_t c = 0; c < data.class_names().size(); ++c) {
-      auto it = class_ids_.find(data.class_names()[c]);
-      if (it != class_ids_.end()) global_class[c] = it->second;
-    }
-  }
+  return out;
+}
 
-  const detail::grouping g = detail::learner_runs(data);
-  const std::uint32_t* perm = g.rows.empty() ? nullptr : g.rows.data();
-  const auto& skill = data.skills();
-  const auto& correct = data.correct();
+// Learner runs in contiguous chunks of about 64K rows: chunk c is runs [result[c],
+// result[c + 1]).
+std::vector<std::size_t> learner_chunks(const detail::grouping& g) {
   const std::size_t nl = g.skill_begin.empty() ? 0 : g.skill_begin.size() - 1;  // runs
-  // Learners in contiguous chunks; each chunk keeps its own per-skill state.
   const std::size_t chunk_rows = 1U << 16;
   std::vector<std::size_t> chunk_begin{0};
   for (std::size_t l = 0, acc = 0; l < nl; ++l) {
@@ -166,55 +161,100 @@ void model::predict_into(const dataset& data, double* correct_out, double* state
     }
   }
   if (chunk_begin.back() != nl) chunk_begin.push_back(nl);
+  return chunk_begin;
+}
+
+// What tracing a chunk of learners reads.
+struct trace_inputs {
+  const dataset& data;
+  const detail::grouping& g;
+  const skill_lookup& skills;
+  bool classes;                                   // per-class guess/slip
+  const std::vector<std::int64_t>& global_class;  // dataset class -> the model's class id
+  const std::vector<skill_params>& params;        // the model's
+  const std::vector<std::unordered_map<std::uint32_t, std::uint32_t>>& class_local;
+};
+
+// Traces learner runs [lb, le), writing each row's P(correct) and posterior P(L).
+void trace_learners(const trace_inputs& in, std::size_t lb, std::size_t le, double* correct_out,
+                    double* state_out) {
+  const std::size_t ks = in.data.skill_count();
+  const detail::grouping& g = in.g;
+  const std::uint32_t* perm = g.rows.empty() ? nullptr : g.rows.data();
+  const auto& skill = in.data.skills();
+  const auto& correct = in.data.correct();
+  const auto& fp = in.skills.fp;
+  const auto& model_index = in.skills.model_index;
+  // The state is kept as the pair (P(L), P(not L)), each updated from positive terms only.
+  // Storing P(L) alone saturates at exactly 1.0 after a long run of correct answers (when the
+  // true P(not L) drops below 2^-53), and the model then never reacts to wrong answers again:
+  // on the ASSISTments split that costs more than 0.01 AUC. With the pair, the small side
+  // keeps its full relative precision, as in the EM's unnormalised forward pass.
+  std::vector<double> learned(ks), unlearned(ks);
+  std::vector<std::uint32_t> stamp(ks, 0);
+  std::uint32_t generation = 0;
+  for (std::size_t l = lb; l < le; ++l) {
+    ++generation;
+    for (std::uint32_t i = g.skill_begin[l]; i < g.skill_begin[l + 1]; ++i) {
+      const std::uint32_t row = perm ? perm[i] : i;
+      const std::uint32_t k = skill[row];
+      const flat_params& p = fp[k];
+      if (stamp[k] != generation) {
+        stamp[k] = generation;
+        learned[k] = p.prior;
+        unlearned[k] = 1.0 - p.prior;
+      }
+      double gs = p.guess, sl = p.slip;
+      if (in.classes && model_index[k] >= 0) {
+        const std::int64_t gc = in.global_class[in.data.item_classes()[row]];
+        if (gc >= 0) {
+          const auto& local = in.class_local[static_cast<std::size_t>(model_index[k])];
+          auto it = local.find(static_cast<std::uint32_t>(gc));
+          if (it != local.end()) {
+            const skill_params& sp = in.params[static_cast<std::size_t>(model_index[k])];
+            gs = sp.guess[it->second];
+            sl = sp.slip[it->second];
+          }
+        }
+      }
+      const double pl = learned[k], ul = unlearned[k];
+      const double right = pl * (1.0 - sl), lucky = ul * gs;
+      const double pc = right + lucky;
+      const double a = correct[row] ? right : pl * sl;
+      const double b = correct[row] ? lucky : ul * (1.0 - gs);
+      const double inv = 1.0 / (a + b);
+      const double post = a * inv, post_u = b * inv;
+      const double next = post * (1.0 - p.forget) + post_u * p.learn;
+      learned[k] = next;
+      unlearned[k] = post_u * (1.0 - p.learn) + post * p.forget;
+      if (correct_out) correct_out[row] = pc;
+      if (state_out) state_out[row] = next;
+    }
+  }
+}
+
+}  // namespace
+
+void model::predict_into(const dataset& data, double* correct_out, double* state_out,
+                         unknown_skill unknown) const {
+  const skill_lookup skills = lookup_skills(*this, data, unknown);
+  // Per-class guess/slip: map dataset classes to the model's global class ids.
+  const bool classes = multigs_ && data.has_item_class() && !class_ids_.empty();
+  std::vector<std::int64_t> global_class;
+  if (classes) {
+    global_class.assign(data.class_names().size(), -1);
+    for (std::size_t c = 0; c < data.class_names().size(); ++c) {
+      auto it = class_ids_.find(data.class_names()[c]);
+      if (it != class_ids_.end()) global_class[c] = it->second;
+    }
+  }
+  const detail::grouping g = detail::learner_runs(data);
+  const trace_inputs in{data, g, skills, classes, global_class, params_, class_local_};
+  const std::vector<std::size_t> chunk_begin = learner_chunks(g);
   const unsigned threads = data.size() >= 200000 ? 0U : 1U;
   masterymap::detail::parallel_tasks(
       chunk_begin.size() - 1, threads, [&](std::size_t chunk, unsigned) {
-        // The state is kept as the pair (P(L), P(not L)), each updated from positive terms only.
-        // Storing P(L) alone saturates at exactly 1.0 after a long run of correct answers (when the
-        // true P(not L) drops below 2^-53), and the model then never reacts to wrong answers again:
-        // on the ASSISTments split that costs more than 0.01 AUC. With the pair, the small side
-        // keeps its full relative precision, as in the EM's unnormalised forward pass.
-        std::vector<double> learned(ks), unlearned(ks);
-        std::vector<std::uint32_t> stamp(ks, 0);
-        std::uint32_t generation = 0;
-        for (std::size_t l = chunk_begin[chunk]; l < chunk_begin[chunk + 1]; ++l) {
-          ++generation;
-          for (std::uint32_t i = g.skill_begin[l]; i < g.skill_begin[l + 1]; ++i) {
-            const std::uint32_t row = perm ? perm[i] : i;
-            const std::uint32_t k = skill[row];
-            const flat_params& p = fp[k];
-            if (stamp[k] != generation) {
-              stamp[k] = generation;
-              learned[k] = p.prior;
-              unlearned[k] = 1.0 - p.prior;
-            }
-            double gs = p.guess, sl = p.slip;
-            if (classes && model_index[k] >= 0) {
-              const std::int64_t gc = global_class[data.item_classes()[row]];
-              if (gc >= 0) {
-                const auto& local = class_local_[static_cast<std::size_t>(model_index[k])];
-                auto it = local.find(static_cast<std::uint32_t>(gc));
-                if (it != local.end()) {
-                  const skill_params& sp = params_[static_cast<std::size_t>(model_index[k])];
-                  gs = sp.guess[it->second];
-                  sl = sp.slip[it->second];
-                }
-              }
-            }
-            const double pl = learned[k], ul = unlearned[k];
-            const double right = pl * (1.0 - sl), lucky = ul * gs;
-            const double pc = right + lucky;
-            const double a = correct[row] ? right : pl * sl;
-            const double b = correct[row] ? lucky : ul * (1.0 - gs);
-            const double inv = 1.0 / (a + b);
-            const double post = a * inv, post_u = b * inv;
-            const double next = post * (1.0 - p.forget) + post_u * p.learn;
-            learned[k] = next;
-            unlearned[k] = post_u * (1.0 - p.learn) + post * p.forget;
-            if (correct_out) correct_out[row] = pc;
-            if (state_out) state_out[row] = next;
-          }
-        }
+        trace_learners(in, chunk_begin[chunk], chunk_begin[chunk + 1], correct_out, state_out);
       });
 }
 
@@ -399,17 +439,7 @@ json parse_json_text(std::string_view text) {
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
-    // Byte offset -> line and column.
-    const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < at; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+    const auto [line, column] = masterymap::detail::error_position(text, e);
     throw parse_error(
         fmt::format("malformed JSON at line {}, column {}: {}", line, column, e.what()), line,
         column);

@@ -12,34 +12,26 @@
 #include <utility>
 
 #include "engine_detail.hpp"
+#include "enum_names.hpp"
 #include "progression_cache.hpp"
 
 namespace masterymap {
 
-const char* to_string(status s) noexcept {
-  switch (s) {
-    case status::not_started:
-      return "not_started";
-    case status::in_progress:
-      return "in_progress";
-    case status::awaiting_confirmation:
-      return "awaiting_confirmation";
-    case status::mastered:
-      return "mastered";
-    case status::exceeded:
-      return "exceeded";
-    case status::exempt:
-      return "exempt";
-    case status::expired:
-      return "expired";
-  }
-  return "unknown";
-}
+namespace {
+constexpr detail::enum_names<status, 7> status_names{
+    {{{status::not_started, "not_started"},
+      {status::in_progress, "in_progress"},
+      {status::awaiting_confirmation, "awaiting_confirmation"},
+      {status::mastered, "mastered"},
+      {status::exceeded, "exceeded"},
+      {status::exempt, "exempt"},
+      {status::expired, "expired"}}}};
+}  // namespace
+
+const char* to_string(status s) noexcept { return status_names.name(s); }
 
 status parse_status(std::string_view name) {
-  for (auto s : {status::not_started, status::in_progress, status::awaiting_confirmation,
-                 status::mastered, status::exceeded, status::exempt, status::expired})
-    if (name == to_string(s)) return s;
+  if (auto s = status_names.parse(name)) return *s;
   throw std::invalid_argument(fmt::format("unknown status '{}'", name));
 }
 

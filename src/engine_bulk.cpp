@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// The engine's bulk fast path: engine::rate_all and its per-learner kernel.
+// The engine's bulk fast path: engine::ratings and its per-learner kernel.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,20 +9,21 @@
 #include <utility>
 
 #include "accumulate.hpp"
+#include "decision.hpp"
 #include "engine_detail.hpp"
 #include "memory_util.hpp"
 
 namespace masterymap::detail {
 
-// --- the bulk fast path (rate_all) ---------------------------------------------------------------
+// --- the bulk fast path (engine::ratings) -------------------------------------------------------
 //
-// A rule without window, expiry, gatekeeper, exemption or monotonic holding, whose method runs
-// incrementally (every method but mode and bkt), is rated from running accumulators in one pass
-// over a learner's events in row order: the counted events of one (learner, competency) are in
+// A rule of fold_form::value (decision.hpp: a running method; no window, expiry, gatekeeper,
+// exemption or monotonic holding) is rated from running accumulators in one pass over a
+// learner's events in row order: the counted events of one (learner, competency) are in
 // aggregation order (time, then row) as long as their times do not go back. A competency whose
-// counted times go back, or whose rule is not simple, is rated by the general path from its
-// gathered and sorted events. Both paths share `push`/`value_of` (accumulate.hpp), so the values
-// are identical.
+// counted times go back, or whose rule is of another form, is rated by the general path from its
+// gathered and sorted events. Both paths share `push`/`value_of` (accumulate.hpp) and
+// `decide_status` (decision.hpp), so the outcomes are identical.
 //
 // The learner's events come either straight from the log's columns (when the log is already
 // grouped by learner, i.e. learner codes never decrease) or from one counting-sort pass into
@@ -30,25 +31,13 @@ namespace masterymap::detail {
 
 namespace {
 
-struct fast_rule {
-  bool simple = false;
-  method_params mp;
-  std::uint32_t min_evidence = 1;
-  const std::array<std::uint8_t, 256>* flags = nullptr;  // an event counts iff (*flags)[kind] == 0
-};
-
-bool is_simple(const rule& r) noexcept {
-  return runs_incrementally(r.method.type()) && r.require_kinds.empty() && !r.window_last &&
-         !r.window_days && !r.expires_after_days && !r.exempt_on_pretest && !r.monotonic;
-}
-
 enum : std::uint8_t { acc_untouched = 0, acc_fast = 1, acc_general = 2 };
 
 // One (learner, competency) being rated.
 struct acc {
   running run;
   double last_t = 0;
-  const fast_rule* fr = nullptr;
+  const folding_rule* fr = nullptr;
   outcome general_out;  // acc_general: the general path's outcome
   std::uint32_t count = 0;
   std::uint8_t mode = acc_untouched;
@@ -123,8 +112,8 @@ struct scale_cuts {
 struct bulk_context {
   const binding* b = nullptr;
   const scale_cuts* cuts = nullptr;
-  std::vector<fast_rule> rules;  // per distinct rule of the compiled policy
-  bool all_counted = true;       // every attribute of the log counts under every simple rule
+  std::vector<folding_rule> rules;  // per distinct rule of the compiled policy
+  bool all_counted = true;          // every attribute of the log counts under every kernel rule
   std::uint32_t nc = 0;
 };
 
@@ -172,31 +161,47 @@ void sort_touched(std::vector<index_t>& touched, std::vector<std::uint64_t>& bit
   }
 }
 
+// The outcome of a kernel rule (fold_form::value: no gatekeepers, no exemption).
 outcome fast_outcome(const acc& x, const scale_cuts& sc) {
   outcome o;
   o.count = x.count;
-  const fast_rule& fr = *x.fr;
-  const std::optional<double> v = value_of(x.run, fr.mp);
+  const std::optional<double> v = value_of(x.run, x.fr->mp);
+  rule_conditions cond;
   if (v && !std::isnan(*v)) {
     o.score = *v;
     o.rating = sc.rating(*v);
-    o.st = *v >= sc.mastery && x.run.n >= fr.min_evidence
-               ? (sc.has_exceeds && *v >= sc.exceeds ? status::exceeded : status::mastered)
-               : status::in_progress;
-  } else {
-    if (v) o.score = *v;
-    o.st = status::in_progress;
+    cond.reached = *v >= sc.mastery;
+    cond.exceeds = sc.has_exceeds && *v >= sc.exceeds;
+  } else if (v) {
+    o.score = *v;
   }
+  cond.enough = x.run.n >= x.fr->r.min_evidence;
+  o.st = decide_status(cond);
   return o;
 }
 
+// Calls f(column) on each of the table's six row columns, or f(column of a, same column of b).
+template <typename F>
+void each_column(ratings_table& t, F&& f) {
+  f(t.learner);
+  f(t.competency);
+  f(t.statuses);
+  f(t.scores);
+  f(t.ratings);
+  f(t.evidence_counts);
+}
+template <typename F>
+void each_column(ratings_table& a, ratings_table& b, F&& f) {
+  f(a.learner, b.learner);
+  f(a.competency, b.competency);
+  f(a.statuses, b.statuses);
+  f(a.scores, b.scores);
+  f(a.ratings, b.ratings);
+  f(a.evidence_counts, b.evidence_counts);
+}
+
 void reserve_table(ratings_table& t, std::size_t n) {  // column storage: huge-page backed
-  t.learner.reserve(n);
-  t.competency.reserve(n);
-  t.statuses.reserve(n);
-  t.scores.reserve(n);
-  t.ratings.reserve(n);
-  t.evidence_counts.reserve(n);
+  each_column(t, [n](auto& c) { c.reserve(n); });
 }
 
 // Makes rows [ready, need) of a reserved table writable ahead of the writes, in blocks of at
@@ -206,15 +211,9 @@ void populate_rows(ratings_table& t, std::size_t& ready, std::size_t need) noexc
   const std::size_t upto =
       std::min(t.learner.capacity(), std::max(need, ready + (std::size_t{1} << 16)));
   if (upto <= ready) return;
-  auto pop = [&](const auto& c) {
+  each_column(t, [&](const auto& c) {
     detail::column_populate(c.data() + ready, (upto - ready) * sizeof(*c.data()));
-  };
-  pop(t.learner);
-  pop(t.competency);
-  pop(t.statuses);
-  pop(t.scores);
-  pop(t.ratings);
-  pop(t.evidence_counts);
+  });
   ready = upto;
 }
 
@@ -247,16 +246,18 @@ void emit(ratings_table& out, std::uint32_t l, index_t c, const outcome& o) {
   out.evidence_counts.push_back(o.count);
 }
 
-// Rates learner l from events [begin, end) of `src` (in row order) into w.out. K: the method of
-// every simple rule, or -1 when they differ (dispatch per event).
+// Pass 1 over learner l's events [begin, end) of `src`: folds every event of a kernel rule into
+// its competency's accumulator, and marks the competencies the general path must rate (another
+// rule form, or counted times that go back). Leaves the touched competencies in w.touched.
+// Returns whether any competency needs the general path. K: the method of every kernel rule,
+// or -1 when they differ (dispatch per event).
 template <int K, typename Source>
-void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
-                       std::uint32_t l, const std::string& learner, bulk_worker& w) {
+bool fold_events(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
+                 bulk_worker& w) {
   const binding& b = *k.b;
-  const compiled_policy& ctx = *b.ctx;
   const evidence_attributes* attrs = b.attrs;
   const double as_of = b.as_of;
-  const std::uint16_t* rule_of = ctx.rule_of.data();
+  const std::uint16_t* rule_of = b.ctx->rule_of.data();
   acc* accs = w.accs.data();
   auto& touched = w.touched;
   touched.clear();
@@ -270,8 +271,9 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
     acc& x = accs[c];
     if (x.mode == acc_untouched) {
       x.fr = &k.rules[rule_of[c]];
-      x.mode = x.fr->simple ? acc_fast : acc_general;
-      any_general = any_general || !x.fr->simple;
+      const bool kernel = x.fr->form == fold_form::value;
+      x.mode = kernel ? acc_fast : acc_general;
+      any_general = any_general || !kernel;
       x.run = running{};
       x.count = 0;
       x.last_t = -std::numeric_limits<double>::infinity();
@@ -279,7 +281,7 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
     }
     ++x.count;
     if (x.mode != acc_fast) continue;
-    if (!k.all_counted && (*x.fr->flags)[attrs[a].kind]) continue;
+    if (!k.all_counted && x.fr->skips(attrs[a].kind)) continue;
     if (t < x.last_t) {  // counted times go back: sort this competency's events
       x.mode = acc_general;
       any_general = true;
@@ -295,47 +297,55 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
           kind == method::kind::weighted_mean ? static_cast<double>(attrs[a].weight) : 1.0);
     }
   }
-  if (any_general) {
-    auto& gen = w.general;
-    gen.clear();
-    for (std::size_t i = begin; i < end; ++i) {
-      std::uint32_t c, a;
-      double t;
-      float s;
-      src.get(i, c, t, s, a);
-      if (c == k.nc || t > as_of || accs[c].mode != acc_general) continue;
-      gen.push_back({c, ev{t, s, a, static_cast<std::uint32_t>(i)}});
-    }
-    std::sort(gen.begin(), gen.end(), [](const auto& p, const auto& q) {
-      return p.first < q.first || (p.first == q.first && ev_less(p.second, q.second));
-    });
-    for (std::size_t g = 0; g < gen.size();) {
-      const index_t c = gen[g].first;
-      w.evs.clear();
-      for (; g < gen.size() && gen[g].first == c; ++g) w.evs.push_back(gen[g].second);
-      accs[c].general_out = rate(b, c, w.evs.data(), w.evs.size(), learner, w.s, nullptr);
-    }
+  return any_general;
+}
+
+// Pass 2, for the competencies fold_events left to the general path: gathers their events,
+// sorts them into aggregation order and rates each competency.
+template <typename Source>
+void rate_general(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
+                  const std::string& learner, bulk_worker& w) {
+  const binding& b = *k.b;
+  auto& gen = w.general;
+  gen.clear();
+  for (std::size_t i = begin; i < end; ++i) {
+    std::uint32_t c, a;
+    double t;
+    float s;
+    src.get(i, c, t, s, a);
+    if (c == k.nc || t > b.as_of || w.accs[c].mode != acc_general) continue;
+    gen.push_back({c, ev{t, s, a, static_cast<std::uint32_t>(i)}});
   }
-  sort_touched(touched, w.bits, k.nc);
-  auto outcome_of = [&](const acc& x) {
-    return x.mode == acc_fast ? fast_outcome(x, *k.cuts) : x.general_out;
-  };
-  if (ctx.rollup_order.empty()) {
-    for (index_t c : touched) {
-      emit(w.out, l, c, outcome_of(accs[c]));
-      accs[c].mode = acc_untouched;
-    }
-    return;
+  std::sort(gen.begin(), gen.end(), [](const auto& p, const auto& q) {
+    return p.first < q.first || (p.first == q.first && ev_less(p.second, q.second));
+  });
+  for (std::size_t g = 0; g < gen.size();) {
+    const index_t c = gen[g].first;
+    w.evs.clear();
+    for (; g < gen.size() && gen[g].first == c; ++g) w.evs.push_back(gen[g].second);
+    w.accs[c].general_out = rate(b, c, w.evs.data(), w.evs.size(), learner, w.s, nullptr);
   }
+}
+
+// The outcome of a touched competency, from whichever path rated it.
+outcome outcome_of(const acc& x, const scale_cuts& cuts) {
+  return x.mode == acc_fast ? fast_outcome(x, cuts) : x.general_out;
+}
+
+// Emits learner l's rows when the policy has rollups: the touched competencies' outcomes go
+// into the dense arrays, the rollups are applied, and every touched competency and rollup
+// parent that is started (or has evidence) is emitted, in index order; the arrays are reset.
+void emit_with_rollups(const bulk_context& k, std::uint32_t l, bulk_worker& w) {
+  const binding& b = *k.b;
+  const compiled_policy& ctx = *b.ctx;
   dense_out d{w.st.data(), w.score.data(), w.rating.data(), w.count.data()};
-  for (index_t c : touched) {
-    write(d, c, outcome_of(accs[c]));
-    accs[c].mode = acc_untouched;
+  for (index_t c : w.touched) {
+    write(d, c, outcome_of(w.accs[c], *k.cuts));
+    w.accs[c].mode = acc_untouched;
   }
   apply_rollups(b, d, w.s);
-  // The touched competencies and the rollup parents, in index order.
   auto& merged = w.s.merged;
-  merged.assign(touched.begin(), touched.end());
+  merged.assign(w.touched.begin(), w.touched.end());
   merged.insert(merged.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
   std::sort(merged.begin(), merged.end());
   merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
@@ -349,217 +359,236 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
   }
 }
 
+// Rates learner l from events [begin, end) of `src` (in row order) into w.out.
+template <int K, typename Source>
+void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t begin, std::size_t end,
+                       std::uint32_t l, const std::string& learner, bulk_worker& w) {
+  if (fold_events<K>(k, src, begin, end, w)) rate_general(k, src, begin, end, learner, w);
+  sort_touched(w.touched, w.bits, k.nc);
+  if (!k.b->ctx->rollup_order.empty()) {
+    emit_with_rollups(k, l, w);
+    return;
+  }
+  for (index_t c : w.touched) {
+    emit(w.out, l, c, outcome_of(w.accs[c], *k.cuts));
+    w.accs[c].mode = acc_untouched;
+  }
+}
+
+// The folding rules of the compiled policy bound to the log, and whether every attribute of the
+// log counts under every kernel rule (then the kernel skips the per-event kind test).
+void bind_rules(bulk_context& k, const compiled_policy& ctx, const scale& sc,
+                const std::vector<evidence_attributes>& attrs) {
+  k.rules.reserve(ctx.rules.size());
+  for (std::size_t r = 0; r < ctx.rules.size(); ++r) {
+    const folding_rule& fr = k.rules.emplace_back(ctx.rules[r], sc, k.b->rules[r]);
+    if (fr.form == fold_form::value)
+      for (const auto& a : attrs) k.all_counted = k.all_counted && !fr.skips(a.kind);
+  }
+}
+
+// The method of every kernel rule when they share one (the kernel is then specialised for it),
+// else -1.
+int kernel_method(const bulk_context& k) {
+  int one_kind = -2;
+  for (const folding_rule& fr : k.rules)
+    if (fr.form == fold_form::value)
+      one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind)
+                     ? static_cast<int>(fr.mp.kind)
+                     : -1;
+  return one_kind;
+}
+
+// Rows per learner (start: prefix sums), and whether the log is already grouped by learner
+// (codes are given in order of first appearance, so a grouped log has non-decreasing learner
+// codes). Counted per block of rows in parallel; each block's counts then become that block's
+// write cursors, so a partition by learner is stable and parallel too.
+struct learner_partition {
+  std::size_t n = 0, L = 0;
+  unsigned pt = 1;                     // partition threads, one block of rows each
+  std::vector<std::uint32_t> cursors;  // per block and learner: where its next row goes
+  std::vector<std::uint32_t> start;    // per learner: its first row in the partition
+  bool grouped = true;
+
+  learner_partition(const std::uint32_t* lc, std::size_t rows, std::size_t learners,
+                    unsigned threads)
+      : n(rows),
+        L(learners),
+        pt(n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U),
+        cursors(std::size_t{pt} * L, 0),
+        start(L + 1, 0) {
+    std::vector<std::uint8_t> block_grouped(pt, 1);
+    run_threads(pt, [&](unsigned th) {
+      const auto [rb, re] = block(th);
+      std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
+      bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
+      for (std::size_t i = rb; i < re; ++i) {
+        ++cnt[lc[i]];
+        g = g && (i == rb || lc[i - 1] <= lc[i]);
+      }
+      block_grouped[th] = g ? 1 : 0;
+    });
+    for (std::size_t l = 0; l < L; ++l) {
+      std::uint32_t at = start[l];
+      for (unsigned th = 0; th < pt; ++th) {
+        const std::uint32_t c = cursors[std::size_t{th} * L + l];
+        cursors[std::size_t{th} * L + l] = at;
+        at += c;
+      }
+      start[l + 1] = at;
+    }
+    grouped = std::all_of(block_grouped.begin(), block_grouped.end(),
+                          [](std::uint8_t g) { return g != 0; });
+  }
+  // Block th of the rows: [first, last).
+  std::pair<std::size_t, std::size_t> block(unsigned th) const {
+    return {n * th / pt, n * (th + 1) / pt};
+  }
+  std::uint32_t* cursor(unsigned th) { return cursors.data() + std::size_t{th} * L; }
+};
+
+template <typename Source>
+using kernel_t = void (*)(const bulk_context&, const Source&, std::size_t, std::size_t,
+                          std::uint32_t, const std::string&, bulk_worker&);
+
+// The kernel specialised for method K, when K runs incrementally (kernel rules only have such
+// methods); else the kernel that dispatches per event.
+template <typename Source, int K>
+constexpr kernel_t<Source> specialised() {
+  if constexpr (runs_incrementally(static_cast<method::kind>(K)))
+    return rate_learner_bulk<K, Source>;
+  else
+    return rate_learner_bulk<-1, Source>;
+}
+
+// The kernel for `one_kind` (kernel_method: one method shared by every kernel rule, or -1).
+template <typename Source, int... K>
+kernel_t<Source> kernel_for(int one_kind, std::integer_sequence<int, K...>) {
+  constexpr kernel_t<Source> kernels[] = {specialised<Source, K>()...};
+  return one_kind >= 0 && one_kind < static_cast<int>(sizeof...(K)) ? kernels[one_kind]
+                                                                    : rate_learner_bulk<-1, Source>;
+}
+
+// Rates every learner from `src` (learner l's events at [start[l], start[l + 1])) on `threads`
+// workers, each into its own table; parts[t] holds worker t's rows, in learner order.
+template <typename Source>
+void rate_learners(const bulk_context& k, const Source& src,
+                   const std::vector<std::uint32_t>& start,
+                   const std::vector<std::string>& learners, unsigned threads, int one_kind,
+                   std::vector<ratings_table>& parts) {
+  const std::size_t nc = k.nc, L = learners.size(), n = start[L];
+  // Rows a learner can add to the table: one per event plus the rollup parents.
+  const std::size_t nroll = k.b->ctx->rollup_order.size();
+  parts.resize(threads);
+  parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
+    bulk_worker w(nc);
+    if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
+    // Reserved (virtual memory only) so the table never reallocates: the first worker's for
+    // every row of the result (the others' rows are appended to it), the others' for their own
+    // range. Pages are populated in blocks just ahead of the writes.
+    reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
+    std::size_t ready = 0;
+    const kernel_t<Source> kernel = kernel_for<Source>(
+        one_kind, std::make_integer_sequence<int, static_cast<int>(method::kind::bkt) + 1>{});
+    for (std::size_t l = lb; l < le; ++l) {
+      populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
+      kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), learners[l], w);
+    }
+    parts[th] = std::move(w.out);
+  });
+}
+
+// Moves the workers' tables into `t`: the first worker's table (reserved for every row) takes
+// the others' rows, in learner order.
+void merge_parts(std::vector<ratings_table>& parts, ratings_table& t) {
+  ratings_table& all = parts[0];
+  std::size_t total = 0;
+  for (const auto& p : parts) total += p.learner.size();
+  std::size_t ready = all.learner.size();
+  populate_rows(all, ready, total);
+  for (std::size_t p = 1; p < parts.size(); ++p)
+    each_column(all, parts[p],
+                [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); });
+  each_column(t, all, [](auto& to, auto& from) { to = std::move(from); });
+}
+
+// A log's rows gathered by learner through a list of row indices.
+struct row_source {
+  column_source cols;
+  const std::uint32_t* rows;
+  void get(std::size_t i, std::uint32_t& c, double& t, float& s, std::uint32_t& a) const noexcept {
+    cols.get(rows[i], c, t, s, a);
+  }
+};
+
 }  // namespace
 
 }  // namespace masterymap::detail
 
 namespace masterymap {
 
-using detail::binding;
-using detail::bits_for;
-using detail::bulk_context;
-using detail::bulk_worker;
-using detail::column_block;
-using detail::column_source;
-using detail::default_as_of;
-using detail::fast_rule;
-using detail::init_state_arrays;
-using detail::is_simple;
-using detail::method_params;
-using detail::none32;
-using detail::parallel_ranges;
-using detail::populate_rows;
-using detail::rate_learner_bulk;
-using detail::rec16;
-using detail::record_source;
-using detail::reserve_table;
-using detail::scale_cuts;
-using detail::thread_count;
-
-ratings_table engine::rate_all(const evidence_log& log, const evaluate_options& o) const {
+ratings_table engine::ratings(const evidence_log& log, const evaluate_options& o) const {
+  using namespace detail;
   const std::size_t nc = ctx_->fw.size(), L = log.learners().size(), n = log.size();
   ratings_table t;
   t.learners = log.learners();
   t.competencies = nc;
   t.as_of = default_as_of(log, o);
   const binding b(*ctx_, log, t.as_of, o.probabilities.get());
-  const scale& sc = ctx_->pol.scale();
+  const scale_cuts cuts(ctx_->pol.scale());
   bulk_context k;
   k.b = &b;
   k.nc = static_cast<std::uint32_t>(nc);
-  const scale_cuts cuts(sc);
   k.cuts = &cuts;
   const auto& attrs = log.attributes();
-  k.rules.resize(ctx_->rules.size());
-  for (std::size_t r = 0; r < ctx_->rules.size(); ++r) {
-    const rule& ru = ctx_->rules[r];
-    fast_rule& fr = k.rules[r];
-    fr.simple = is_simple(ru);
-    fr.mp = method_params(ru.method, sc);
-    fr.min_evidence = ru.min_evidence;
-    fr.flags = &b.rules[r].flags;
-    if (fr.simple)
-      for (const auto& a : attrs) k.all_counted = k.all_counted && (*fr.flags)[a.kind] == 0;
-  }
-  // The method of every simple rule, when they share one (the kernel is then specialised).
-  int one_kind = -2;
-  for (const fast_rule& fr : k.rules)
-    if (fr.simple)
-      one_kind = one_kind == -2 || one_kind == static_cast<int>(fr.mp.kind)
-                     ? static_cast<int>(fr.mp.kind)
-                     : -1;
-  // Rows per learner (start: prefix sums), and whether the log is already grouped by learner
-  // (codes are given in order of first appearance, so a grouped log has non-decreasing learner
-  // codes). Counted per block of rows in parallel, each block's counts then become that
-  // block's write cursors, so the partition below is stable and parallel too.
+  bind_rules(k, *ctx_, ctx_->pol.scale(), attrs);
+  const int one_kind = kernel_method(k);
   const std::uint32_t* lc = log.learner_codes().data();
   const unsigned threads = thread_count(o, L);
-  const unsigned pt =
-      n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U;  // partition threads
-  std::vector<std::uint32_t> cursors(std::size_t{pt} * L, 0);
-  std::vector<std::uint8_t> block_grouped(pt, 1);
-  auto block = [&](unsigned th) {
-    return std::pair<std::size_t, std::size_t>{n * th / pt, n * (th + 1) / pt};
-  };
-  detail::run_threads(pt, [&](unsigned th) {
-    const auto [rb, re] = block(th);
-    std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
-    bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
-    for (std::size_t i = rb; i < re; ++i) {
-      ++cnt[lc[i]];
-      g = g && (i == rb || lc[i - 1] <= lc[i]);
-    }
-    block_grouped[th] = g ? 1 : 0;
-  });
-  std::vector<std::uint32_t> start(L + 1, 0);
-  for (std::size_t l = 0; l < L; ++l) {
-    std::uint32_t at = start[l];
-    for (unsigned th = 0; th < pt; ++th) {
-      const std::uint32_t c = cursors[std::size_t{th} * L + l];
-      cursors[std::size_t{th} * L + l] = at;
-      at += c;
-    }
-    start[l + 1] = at;
-  }
-  const bool grouped = std::all_of(block_grouped.begin(), block_grouped.end(),
-                                   [](std::uint8_t g) { return g != 0; });
-
-  // Rows a learner can add to the table: one per event plus the rollup parents.
-  const std::size_t nroll = ctx_->rollup_order.size();
-  std::vector<ratings_table> parts(threads);  // one per worker, in learner-range order
-  auto run = [&](const auto& src) {
-    parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
-      bulk_worker w(nc);
-      if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
-      // Reserved (virtual memory only) so the table never reallocates: the first worker's for
-      // every row of the result (the others' rows are appended to it), the others' for their
-      // own range. Pages are populated in blocks just ahead of the writes.
-      reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
-      std::size_t ready = 0;
-      auto each = [&](auto kernel) {
-        for (std::size_t l = lb; l < le; ++l) {
-          populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
-          kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), t.learners[l], w);
-        }
-      };
-      using S = std::decay_t<decltype(src)>;
-      switch (one_kind) {
-        case static_cast<int>(method::kind::latest):
-          each(rate_learner_bulk<0, S>);
-          break;
-        case static_cast<int>(method::kind::highest):
-          each(rate_learner_bulk<1, S>);
-          break;
-        case static_cast<int>(method::kind::mean):
-          each(rate_learner_bulk<2, S>);
-          break;
-        case static_cast<int>(method::kind::weighted_mean):
-          each(rate_learner_bulk<3, S>);
-          break;
-        case static_cast<int>(method::kind::weighted_average):
-          each(rate_learner_bulk<5, S>);
-          break;
-        case static_cast<int>(method::kind::decaying_average):
-          each(rate_learner_bulk<6, S>);
-          break;
-        case static_cast<int>(method::kind::n_mastery):
-          each(rate_learner_bulk<7, S>);
-          break;
-        case static_cast<int>(method::kind::power_law):
-          each(rate_learner_bulk<8, S>);
-          break;
-        default:
-          each(rate_learner_bulk<-1, S>);
-          break;
-      }
-      parts[th] = std::move(w.out);
-    });
-  };
-  const std::uint32_t* cc = log.competency_codes().data();
-  const double* tm = log.times().data();
-  const float* sco = log.scores().data();
-  const std::uint32_t* ac = log.attribute_codes().data();
-  const std::uint32_t* cmap = b.comp_map.data();
+  learner_partition part(lc, n, L, threads);
+  std::vector<ratings_table> parts;
+  const column_source cols{
+      log.competency_codes().data(), &b.comp_map, log.times().data(), log.scores().data(),
+      log.attribute_codes().data(),  k.nc};
   const unsigned attr_bits = attrs.size() <= 1 ? 0U : bits_for(attrs.size() - 1);
-  if (grouped) {
-    run(column_source{cc, &b.comp_map, tm, sco, ac, k.nc});
+  if (part.grouped) {
+    rate_learners(k, cols, part.start, t.learners, threads, one_kind, parts);
   } else if (attr_bits + bits_for(nc) <= 32) {
     // One counting-sort pass into 16-byte records, stable (row order kept within a learner);
     // each thread populates its share of the buffer, then scatters its block of rows.
     column_block<rec16> recs(n);
-    detail::run_threads(pt, [&](unsigned th) { recs.populate(n * th / pt, n * (th + 1) / pt); });
-    const std::uint32_t unknown = k.nc;
-    detail::run_threads(pt, [&](unsigned th) {
-      const auto [rb, re] = block(th);
-      std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
+    run_threads(part.pt, [&](unsigned th) {
+      const auto [rb, re] = part.block(th);
+      recs.populate(rb, re);
+    });
+    run_threads(part.pt, [&](unsigned th) {
+      const auto [rb, re] = part.block(th);
+      std::uint32_t* cursor = part.cursor(th);
       rec16* r = recs.data();
       for (std::size_t i = rb; i < re; ++i) {
-        const std::uint32_t c = cmap[cc[i]];
-        r[cursor[lc[i]]++] = {tm[i], sco[i], ((c == none32 ? unknown : c) << attr_bits) | ac[i]};
+        std::uint32_t c, a;
+        double tm;
+        float sc;
+        cols.get(i, c, tm, sc, a);
+        r[cursor[lc[i]]++] = {tm, sc, (c << attr_bits) | a};
       }
     });
-    run(record_source{recs.data(), attr_bits, attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))});
+    const record_source src{recs.data(), attr_bits,
+                            attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))};
+    rate_learners(k, src, part.start, t.learners, threads, one_kind, parts);
   } else {
     // Too many competencies and attributes to pack: gather row indices instead.
     column_block<std::uint32_t> rows(n);
-    detail::run_threads(pt, [&](unsigned th) {
-      const auto [rb, re] = block(th);
-      std::uint32_t* cursor = cursors.data() + std::size_t{th} * L;
+    run_threads(part.pt, [&](unsigned th) {
+      const auto [rb, re] = part.block(th);
+      std::uint32_t* cursor = part.cursor(th);
       for (std::size_t i = rb; i < re; ++i)
         rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
     });
-    struct row_source {
-      column_source cols;
-      const std::uint32_t* rows;
-      void get(std::size_t i, std::uint32_t& c, double& t_, float& s,
-               std::uint32_t& a) const noexcept {
-        cols.get(rows[i], c, t_, s, a);
-      }
-    };
-    run(row_source{column_source{cc, &b.comp_map, tm, sco, ac, k.nc}, rows.data()});
+    rate_learners(k, row_source{cols, rows.data()}, part.start, t.learners, threads, one_kind,
+                  parts);
   }
-  // The first worker's table (reserved for every row) takes the others' rows, in learner order.
-  ratings_table& all = parts[0];
-  std::size_t total = 0;
-  for (const auto& p : parts) total += p.learner.size();
-  std::size_t ready = all.learner.size();
-  populate_rows(all, ready, total);
-  for (std::size_t p = 1; p < parts.size(); ++p) {
-    const ratings_table& x = parts[p];
-    all.learner.insert(all.learner.end(), x.learner.begin(), x.learner.end());
-    all.competency.insert(all.competency.end(), x.competency.begin(), x.competency.end());
-    all.statuses.insert(all.statuses.end(), x.statuses.begin(), x.statuses.end());
-    all.scores.insert(all.scores.end(), x.scores.begin(), x.scores.end());
-    all.ratings.insert(all.ratings.end(), x.ratings.begin(), x.ratings.end());
-    all.evidence_counts.insert(all.evidence_counts.end(), x.evidence_counts.begin(),
-                               x.evidence_counts.end());
-  }
-  t.learner = std::move(all.learner);
-  t.competency = std::move(all.competency);
-  t.statuses = std::move(all.statuses);
-  t.scores = std::move(all.scores);
-  t.ratings = std::move(all.ratings);
-  t.evidence_counts = std::move(all.evidence_counts);
+  merge_parts(parts, t);
   return t;
 }
 

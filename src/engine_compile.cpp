@@ -169,6 +169,22 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
 
 // --- binding a compiled policy to one log ----------------------------------------------------
 
+rule_binding bind_rule(const rule& r, const evidence_log& log) {
+  auto code = [&](const std::string& k) -> int {
+    auto x = log.kind_code(k);
+    return x ? static_cast<int>(*x) : -1;
+  };
+  rule_binding rb;
+  rb.pretest = code("pretest");
+  for (const auto& k : r.ignore_kinds)
+    if (int x = code(k); x >= 0) rb.flags[static_cast<std::size_t>(x)] |= flag_ignored;
+  if (rb.pretest >= 0 && !r.pretest_counts)
+    rb.flags[static_cast<std::size_t>(rb.pretest)] |= flag_pretest;
+  for (const auto& k : r.require_kinds) rb.require.push_back(code(k));
+  for (const auto& k : r.exempt_confirm_kinds) rb.confirm.push_back(code(k));
+  return rb;
+}
+
 binding::binding(const compiled_policy& c, const evidence_log& l, double when,
                  const probability_source* p)
     : ctx(&c), log(&l), attrs(l.attributes().data()), as_of(when), prob(p) {
@@ -177,21 +193,8 @@ binding::binding(const compiled_policy& c, const evidence_log& l, double when,
     auto idx = c.fw.find(l.competencies()[j]);
     comp_map[j] = idx ? *idx : none32;
   }
-  auto code = [&](const std::string& k) -> int {
-    auto x = l.kind_code(k);
-    return x ? static_cast<int>(*x) : -1;
-  };
-  for (const rule& r : c.rules) {
-    rule_binding rb;
-    rb.pretest = code("pretest");
-    for (const auto& k : r.ignore_kinds)
-      if (int x = code(k); x >= 0) rb.flags[static_cast<std::size_t>(x)] |= flag_ignored;
-    if (rb.pretest >= 0 && !r.pretest_counts)
-      rb.flags[static_cast<std::size_t>(rb.pretest)] |= flag_pretest;
-    for (const auto& k : r.require_kinds) rb.require.push_back(code(k));
-    for (const auto& k : r.exempt_confirm_kinds) rb.confirm.push_back(code(k));
-    rules.push_back(std::move(rb));
-  }
+  rules.reserve(c.rules.size());
+  for (const rule& r : c.rules) rules.push_back(bind_rule(r, l));
 }
 
 double default_as_of(const evidence_log& log, const evaluate_options& o) {

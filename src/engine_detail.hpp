@@ -5,7 +5,7 @@
 //   engine_compile.cpp  compiling a policy against a framework, binding it to a log
 //   engine_rate.cpp     the general rating path: one competency, rollups, one learner
 //   engine_explain.cpp  learner_state::explain
-//   engine_bulk.cpp     the bulk fast path, engine::rate_all
+//   engine_bulk.cpp     the bulk fast path, engine::ratings
 //   engine.cpp          the public engine and learner_state
 #ifndef MASTERYMAP_SRC_ENGINE_DETAIL_HPP
 #define MASTERYMAP_SRC_ENGINE_DETAIL_HPP
@@ -83,6 +83,9 @@ struct rule_binding {
   std::vector<int> require, confirm;  // log kind codes (-1: the log has no such kind)
 };
 
+/// Rule r's kinds bound to the log's kind codes.
+rule_binding bind_rule(const rule& r, const evidence_log& log);
+
 /// A compiled policy bound to one log, an evaluation time and a probability source.
 struct binding {
   const compiled_policy* ctx = nullptr;
@@ -142,7 +145,7 @@ struct scratch {
   std::vector<std::uint8_t> done, started;
   std::vector<double> gvalue;
   std::vector<index_t> merged;
-  std::uint32_t slot = 0;  // index of the worker (rate_all: its output lane)
+  std::uint32_t slot = 0;  // index of the worker (engine::ratings: its output lane)
   explicit scratch(std::size_t n) : cnt(n, 0), pos(n, 0) {}
 };
 

@@ -28,6 +28,105 @@ using detail::rrollup;
 using detail::scratch;
 using detail::trace;
 
+namespace {
+
+// The learner's evidence on the competency, in aggregation order, with why each piece counted
+// or not.
+std::vector<explained_evidence> explained_events(const evidence_log& log,
+                                                 const std::vector<ev>& evs, const trace& tr) {
+  std::vector<explained_evidence> out;
+  for (std::size_t k = 0; k < evs.size(); ++k) {
+    const ev& e = evs[k];
+    const auto& a = log.attributes()[e.attr];
+    explained_evidence x;
+    x.row = e.row;
+    x.time = e.time;
+    x.score = e.score;
+    x.kind = log.kinds()[a.kind];
+    x.weight = a.weight;
+    x.source = log.sources()[a.source];
+    x.used = tr.reason[k].empty();
+    x.reason = x.used ? "counted" : tr.reason[k];
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+// Adds a rollup parent's rollup to `ex`: its competency items, whether the rollup or the own
+// evidence (outcome `own`) decided under the policy's precedence, and, when the rollup did, its
+// value and unmet condition instead of the evidence's.
+void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner_state& st,
+                    const outcome& own, bool has_evidence, explanation& ex) {
+  const scale& sc = ctx.pol.scale();
+  ex.rollup = ru.text;
+  std::set<std::int32_t> listed;
+  for (const auto& g : ru.groups)
+    for (const auto& it : g.items)
+      if (it.comp >= 0 && listed.insert(it.comp).second) {
+        const auto cc = static_cast<index_t>(it.comp);
+        ex.children.push_back(
+            {ctx.fw.id_of(cc), st.status(cc), st.score(cc), is_done(st.status(cc))});
+      }
+  scratch s(0);
+  rollup_result rr = eval_rollup(ru, st.statuses().data(), st.scores().data(), sc, s);
+  outcome R = rollup_outcome(ru, rr, sc);
+  outcome res;
+  const bool by_evidence = combine(ctx.pol.precedence(), R, own, res);
+  ex.decided_by = by_evidence ? "evidence" : "rollup";
+  ex.notes.push_back(fmt::format("rollup {} is {} (rollup_precedence: {})", ru.text,
+                                 rr.done ? "satisfied" : "not satisfied",
+                                 to_string(ctx.pol.precedence())));
+  if (by_evidence) return;
+  ex.unmet.clear();
+  if (!rr.done) ex.unmet.push_back(fmt::format("rollup {} not satisfied", ru.text));
+  if (!std::isnan(rr.value))
+    ex.value = rr.value;
+  else
+    ex.value.reset();
+  if (has_evidence)
+    ex.notes.push_back("the competency's own evidence is listed but the rollup decides");
+}
+
+// The explanation in words (explanation::text).
+std::string explanation_text(const explanation& ex, const rule& r, const scale& sc) {
+  std::string t =
+      fmt::format("{} for learner {}: {}", ex.competency, ex.learner, to_string(ex.status));
+  if (ex.rating) t += fmt::format(" ({})", *ex.rating);
+  t += '\n';
+  t += fmt::format("  rule ({}): {}; mastery at {}", ex.rule_scope, ex.rule, fmt_num(ex.threshold));
+  if (r.method.type() != method::kind::bkt) t += fmt::format(" ({})", sc.mastery_label());
+  t += fmt::format("; evaluated as of {}\n", format_time(ex.as_of));
+  if (!ex.rollup.empty()) {
+    t += fmt::format("  decided by: {} {}\n", ex.decided_by,
+                     ex.decided_by == "rollup" ? ex.rollup : "");
+    for (const auto& ch : ex.children)
+      t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id, to_string(ch.status),
+                       ch.score ? fmt::format(" ({})", fmt_num(*ch.score)) : std::string());
+  }
+  t += fmt::format("  value: {}\n", ex.value ? fmt_num(*ex.value) : std::string("none"));
+  std::size_t used = 0;
+  for (const auto& x : ex.evidence) used += x.used;
+  if (!ex.evidence.empty()) {
+    t += fmt::format("  evidence ({} counted of {}, oldest first):\n", used, ex.evidence.size());
+    for (const auto& x : ex.evidence) {
+      t += fmt::format("    {} {} {} {}", x.used ? "+" : "-", format_time(x.time), x.kind,
+                       fmt_num(x.score));
+      if (x.weight != 1.0) t += fmt::format(" weight {}", fmt_num(x.weight));
+      if (!x.source.empty()) t += fmt::format(" by {}", x.source);
+      t += fmt::format(" (row {})", x.row);
+      if (!x.used) t += fmt::format(": ignored, {}", x.reason);
+      t += '\n';
+    }
+  } else {
+    t += "  evidence: none\n";
+  }
+  for (const auto& u : ex.unmet) t += fmt::format("  unmet: {}\n", u);
+  for (const auto& n : ex.notes) t += fmt::format("  note: {}\n", n);
+  return t;
+}
+
+}  // namespace
+
 explanation learner_state::explain(std::string_view id, const evidence_log& log) const {
   return explain(framework().index_of(id), log);
 }
@@ -65,87 +164,12 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   ex.value = tr.value;
   ex.unmet = std::move(tr.unmet);
   ex.notes = std::move(tr.notes);
-  for (std::size_t k = 0; k < s.evs.size(); ++k) {
-    const ev& e = s.evs[k];
-    const auto& a = log.attributes()[e.attr];
-    explained_evidence x;
-    x.row = e.row;
-    x.time = e.time;
-    x.score = e.score;
-    x.kind = log.kinds()[a.kind];
-    x.weight = a.weight;
-    x.source = log.sources()[a.source];
-    x.used = tr.reason[k].empty();
-    x.reason = x.used ? "counted" : tr.reason[k];
-    ex.evidence.push_back(std::move(x));
-  }
-  if (ctx.rollup_of[i] >= 0) {
-    const rrollup& ru = ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])];
-    ex.rollup = ru.text;
-    std::set<std::int32_t> listed;
-    for (const auto& g : ru.groups)
-      for (const auto& it : g.items)
-        if (it.comp >= 0 && listed.insert(it.comp).second) {
-          const auto cc = static_cast<index_t>(it.comp);
-          ex.children.push_back({ctx.fw.id_of(cc), status_[cc], score(cc), is_done(status_[cc])});
-        }
-    scratch s2(0);
-    rollup_result rr = eval_rollup(ru, status_.data(), score_.data(), sc, s2);
-    outcome R = rollup_outcome(ru, rr, sc);
-    outcome res;
-    const bool by_evidence = combine(ctx.pol.precedence(), R, own, res);
-    ex.decided_by = by_evidence ? "evidence" : "rollup";
-    ex.notes.push_back(fmt::format("rollup {} is {} (rollup_precedence: {})", ru.text,
-                                   rr.done ? "satisfied" : "not satisfied",
-                                   to_string(ctx.pol.precedence())));
-    if (!by_evidence) {
-      ex.unmet.clear();
-      if (!rr.done) ex.unmet.push_back(fmt::format("rollup {} not satisfied", ru.text));
-      if (!std::isnan(rr.value))
-        ex.value = rr.value;
-      else
-        ex.value.reset();
-      if (!s.evs.empty())
-        ex.notes.push_back("the competency's own evidence is listed but the rollup decides");
-    }
-  }
+  ex.evidence = explained_events(log, s.evs, tr);
+  if (ctx.rollup_of[i] >= 0)
+    explain_rollup(ctx, ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])], *this, own,
+                   !s.evs.empty(), ex);
   if (auto rt = rating(i)) ex.rating = *rt;
-
-  // Text.
-  std::string t =
-      fmt::format("{} for learner {}: {}", ex.competency, ex.learner, to_string(ex.status));
-  if (ex.rating) t += fmt::format(" ({})", *ex.rating);
-  t += '\n';
-  t += fmt::format("  rule ({}): {}; mastery at {}", ex.rule_scope, ex.rule, fmt_num(ex.threshold));
-  if (r.method.type() != method::kind::bkt) t += fmt::format(" ({})", sc.mastery_label());
-  t += fmt::format("; evaluated as of {}\n", format_time(ex.as_of));
-  if (!ex.rollup.empty()) {
-    t += fmt::format("  decided by: {} {}\n", ex.decided_by,
-                     ex.decided_by == "rollup" ? ex.rollup : "");
-    for (const auto& ch : ex.children)
-      t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id, to_string(ch.status),
-                       ch.score ? fmt::format(" ({})", fmt_num(*ch.score)) : std::string());
-  }
-  t += fmt::format("  value: {}\n", ex.value ? fmt_num(*ex.value) : std::string("none"));
-  std::size_t used = 0;
-  for (const auto& x : ex.evidence) used += x.used;
-  if (!ex.evidence.empty()) {
-    t += fmt::format("  evidence ({} counted of {}, oldest first):\n", used, ex.evidence.size());
-    for (const auto& x : ex.evidence) {
-      t += fmt::format("    {} {} {} {}", x.used ? "+" : "-", format_time(x.time), x.kind,
-                       fmt_num(x.score));
-      if (x.weight != 1.0) t += fmt::format(" weight {}", fmt_num(x.weight));
-      if (!x.source.empty()) t += fmt::format(" by {}", x.source);
-      t += fmt::format(" (row {})", x.row);
-      if (!x.used) t += fmt::format(": ignored, {}", x.reason);
-      t += '\n';
-    }
-  } else {
-    t += "  evidence: none\n";
-  }
-  for (const auto& u : ex.unmet) t += fmt::format("  unmet: {}\n", u);
-  for (const auto& n : ex.notes) t += fmt::format("  note: {}\n", n);
-  ex.text = std::move(t);
+  ex.text = explanation_text(ex, r, sc);
   return ex;
 }
 

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "accumulate.hpp"
+#include "decision.hpp"
 #include "engine_detail.hpp"
 
 namespace masterymap::detail {
@@ -68,39 +69,37 @@ std::optional<double> aggregate(const method& m, const scale& sc, const ev* e,
   return std::nullopt;
 }
 
-// Status of one competency from events e[0..m) (sorted by time, then row), without
-// monotonic holding and expiry (rate() adds those).
-struct core_result {
-  outcome out;
-  double fresh = -std::numeric_limits<double>::infinity();  // latest counted-kind evidence
+// The events of a competency that count, and what the others tell: the best pre-test score and
+// the time of the latest counted-kind evidence.
+struct counted_events {
+  double pre_max = -std::numeric_limits<double>::infinity();
+  double fresh = -std::numeric_limits<double>::infinity();
 };
 
-core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
-                      std::size_t m, double as_of, std::string_view learner,
-                      const std::string& comp_id, scratch& s, trace* tr) {
-  core_result res;
-  res.out.count = static_cast<std::uint32_t>(m);
-  if (m == 0) return res;
-  const scale& sc = b.ctx->pol.scale();
+// Selects into s.kept the events of e[0..m) that count under rule r at `as_of`: not of an
+// ignored kind or a pre-test used for exemption only, inside the window. With `tr`, records why
+// each other event does not count.
+counted_events select_counted(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
+                              std::size_t m, double as_of, scratch& s, trace* tr) {
+  counted_events out;
   const evidence_attributes* attrs = b.attrs;
   const auto& kinds = b.log->kinds();
   auto& kept = s.kept;
   kept.clear();
-  double pre_max = -std::numeric_limits<double>::infinity();
   const double since = r.window_days ? as_of - *r.window_days * detail::day
                                      : -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint8_t k = attrs[e[i].attr].kind;
     const std::uint8_t f = rb.flags[k];
     if (static_cast<int>(k) == rb.pretest)
-      pre_max = std::max(pre_max, static_cast<double>(e[i].score));
+      out.pre_max = std::max(out.pre_max, static_cast<double>(e[i].score));
     if (f) {
       if (tr)
         tr->reason[i] = (f & flag_ignored) ? fmt::format("kind '{}' never counts", kinds[k])
                                            : std::string("pre-test: used for exemption only");
       continue;
     }
-    res.fresh = e[i].time;
+    out.fresh = e[i].time;
     if (e[i].time < since) {
       if (tr)
         tr->reason[i] =
@@ -117,89 +116,113 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
             fmt::format("outside the window: not among the last {}", *r.window_last);
     kept.erase(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(drop));
   }
-  const std::optional<double> value =
-      aggregate(r.method, sc, e, kept, attrs, b, learner, comp_id, s);
+  return out;
+}
+
+// The rule's conditions over events e[0..m), `value` being the counted scores' value. With
+// `tr`, records each gatekeeper or exemption confirmation that is missing.
+rule_conditions conditions_of(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
+                              std::size_t m, const std::optional<double>& value,
+                              std::size_t counted, double pre_max, trace* tr) {
+  const scale& sc = b.ctx->pol.scale();
+  const evidence_attributes* attrs = b.attrs;
   const bool is_bkt = r.method.type() == method::kind::bkt;
-  const double tol = sc.tolerance();
-  const bool reached =
+  rule_conditions cond;
+  cond.reached =
       value && (is_bkt ? *value >= r.method.threshold() - 1e-12 : sc.reaches_mastery(*value));
-  const bool enough = kept.size() >= r.min_evidence;
-  auto confirmed = [&](const std::vector<int>& codes, const std::vector<std::string>& names,
-                       const char* what) {
-    bool ok = true;
-    for (std::size_t j = 0; j < codes.size(); ++j) {
-      int last = -1;
-      if (codes[j] >= 0)
-        for (std::size_t i = m; i-- > 0;)
-          if (attrs[e[i].attr].kind == codes[j]) {
-            last = static_cast<int>(i);
-            break;
-          }
-      if (last < 0) {
-        ok = false;
-        if (tr) tr->unmet.push_back(fmt::format("{}: no '{}' evidence yet", what, names[j]));
-      } else if (!(e[last].score >= sc.mastery_value() - tol)) {
-        ok = false;
-        if (tr)
-          tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})",
-                                          what, names[j], fmt_num(e[last].score),
-                                          fmt_num(sc.mastery_value())));
-      }
-    }
-    return ok;
+  cond.exceeds = value && !is_bkt && sc.reaches_exceeds(*value);
+  cond.enough = counted >= r.min_evidence;
+  // The latest score of kind code `code` up to the evaluation time (NaN: none).
+  auto latest = [&](int code) {
+    if (code >= 0)
+      for (std::size_t i = m; i-- > 0;)
+        if (attrs[e[i].attr].kind == code) return static_cast<double>(e[i].score);
+    return nan;
   };
-  const bool gate = confirmed(rb.require, r.require_kinds, "gatekeeper");
-  const bool exempt_level = r.exempt_on_pretest && pre_max >= *r.exempt_on_pretest - tol;
-  const bool exempt_ok =
-      exempt_level && confirmed(rb.confirm, r.exempt_confirm_kinds, "exemption confirmation");
-
-  if (tr) {
-    tr->value = value;
-    if (!value) {
-      if (kept.empty())
-        tr->unmet.push_back("no counted evidence");
-      else if (r.method.type() == method::kind::n_mastery)
-        tr->unmet.push_back(
-            fmt::format("n_mastery: fewer than {} scores at or above mastery", r.method.n()));
-      else if (is_bkt)
-        tr->unmet.push_back("bkt: no probability available (no probability source given)");
+  auto unmet = [&](const char* what, const std::vector<std::string>& names) {
+    return [&, what](std::size_t j, double x) {
+      if (!tr) return;
+      if (std::isnan(x))
+        tr->unmet.push_back(fmt::format("{}: no '{}' evidence yet", what, names[j]));
       else
-        tr->unmet.push_back("no value (weights sum to 0)");
-    } else if (!reached) {
-      tr->unmet.push_back(fmt::format("value {} is below the mastery threshold {}", fmt_num(*value),
-                                      fmt_num(is_bkt ? r.method.threshold() : sc.mastery_value())));
-    }
-    if (!enough)
-      tr->unmet.push_back(
-          fmt::format("min_evidence: {} counted, {} needed", kept.size(), r.min_evidence));
-    if (r.exempt_on_pretest) {
-      if (exempt_level)
-        tr->notes.push_back(fmt::format("pre-test {} reaches the exemption level {}",
-                                        fmt_num(pre_max), fmt_num(*r.exempt_on_pretest)));
-      else if (pre_max > -std::numeric_limits<double>::infinity())
-        tr->notes.push_back(fmt::format("pre-test {} is below the exemption level {}",
-                                        fmt_num(pre_max), fmt_num(*r.exempt_on_pretest)));
-    }
-  }
+        tr->unmet.push_back(fmt::format("{}: the latest '{}' evidence ({}) is below mastery ({})",
+                                        what, names[j], fmt_num(x), fmt_num(sc.mastery_value())));
+    };
+  };
+  cond.confirmed = all_confirmed(
+      sc, rb.require.size(), [&](std::size_t j) { return latest(rb.require[j]); },
+      unmet("gatekeeper", r.require_kinds));
+  cond.exempt_level = reaches_exemption(r, pre_max, sc);
+  cond.exempt_confirmed =
+      cond.exempt_level &&
+      all_confirmed(
+          sc, rb.confirm.size(), [&](std::size_t j) { return latest(rb.confirm[j]); },
+          unmet("exemption confirmation", r.exempt_confirm_kinds));
+  return cond;
+}
 
+// Records in `tr` why the value, the amount of evidence or the pre-test fall short.
+void explain_conditions(const rule& r, const scale& sc, const std::optional<double>& value,
+                        std::size_t counted, double pre_max, const rule_conditions& cond,
+                        trace& tr) {
+  const bool is_bkt = r.method.type() == method::kind::bkt;
+  tr.value = value;
+  if (!value) {
+    if (counted == 0)
+      tr.unmet.push_back("no counted evidence");
+    else if (r.method.type() == method::kind::n_mastery)
+      tr.unmet.push_back(
+          fmt::format("n_mastery: fewer than {} scores at or above mastery", r.method.n()));
+    else if (is_bkt)
+      tr.unmet.push_back("bkt: no probability available (no probability source given)");
+    else
+      tr.unmet.push_back("no value (weights sum to 0)");
+  } else if (!cond.reached) {
+    tr.unmet.push_back(fmt::format("value {} is below the mastery threshold {}", fmt_num(*value),
+                                   fmt_num(is_bkt ? r.method.threshold() : sc.mastery_value())));
+  }
+  if (!cond.enough)
+    tr.unmet.push_back(fmt::format("min_evidence: {} counted, {} needed", counted, r.min_evidence));
+  if (r.exempt_on_pretest) {
+    if (cond.exempt_level)
+      tr.notes.push_back(fmt::format("pre-test {} reaches the exemption level {}", fmt_num(pre_max),
+                                     fmt_num(*r.exempt_on_pretest)));
+    else if (pre_max > -std::numeric_limits<double>::infinity())
+      tr.notes.push_back(fmt::format("pre-test {} is below the exemption level {}",
+                                     fmt_num(pre_max), fmt_num(*r.exempt_on_pretest)));
+  }
+}
+
+// Status of one competency from events e[0..m) (sorted by time, then row), without
+// monotonic holding and expiry (rate() adds those).
+struct core_result {
+  outcome out;
+  double fresh = -std::numeric_limits<double>::infinity();  // latest counted-kind evidence
+};
+
+core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
+                      std::size_t m, double as_of, std::string_view learner,
+                      const std::string& comp_id, scratch& s, trace* tr) {
+  core_result res;
+  res.out.count = static_cast<std::uint32_t>(m);
+  if (m == 0) return res;
+  const scale& sc = b.ctx->pol.scale();
+  const counted_events ce = select_counted(b, r, rb, e, m, as_of, s, tr);
+  res.fresh = ce.fresh;
+  const std::optional<double> value =
+      aggregate(r.method, sc, e, s.kept, b.attrs, b, learner, comp_id, s);
+  const rule_conditions cond = conditions_of(b, r, rb, e, m, value, s.kept.size(), ce.pre_max, tr);
+  if (tr) explain_conditions(r, sc, value, s.kept.size(), ce.pre_max, cond, *tr);
   outcome& o = res.out;
   if (value) {
     o.score = *value;
-    if (is_bkt) {
-      o.rating = reached ? static_cast<std::int8_t>(sc.mastery_index()) : std::int8_t{-1};
+    if (r.method.type() == method::kind::bkt) {
+      o.rating = cond.reached ? static_cast<std::int8_t>(sc.mastery_index()) : std::int8_t{-1};
     } else if (auto ri = sc.rating_index(*value)) {
       o.rating = static_cast<std::int8_t>(*ri);
     }
   }
-  if (reached && enough && gate) {
-    o.st = (!is_bkt && sc.reaches_exceeds(*value)) ? status::exceeded : status::mastered;
-  } else if (exempt_ok) {
-    o.st = status::exempt;
-  } else if ((reached && enough && !gate) || (exempt_level && !exempt_ok)) {
-    o.st = status::awaiting_confirmation;
-  } else {
-    o.st = status::in_progress;
-  }
+  o.st = decide_status(cond);
   return res;
 }
 

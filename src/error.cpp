@@ -5,6 +5,8 @@
 
 #include <masterymap/error.hpp>
 
+#include "enum_names.hpp"
+
 namespace masterymap {
 namespace {
 
@@ -24,25 +26,18 @@ std::string summarize(const std::vector<problem>& problems) {
 
 }  // namespace
 
-const char* to_string(problem_kind kind) noexcept {
-  switch (kind) {
-    case problem_kind::duplicate_id:
-      return "duplicate_id";
-    case problem_kind::unknown_id:
-      return "unknown_id";
-    case problem_kind::self_loop:
-      return "self_loop";
-    case problem_kind::duplicate_edge:
-      return "duplicate_edge";
-    case problem_kind::prerequisite_cycle:
-      return "prerequisite_cycle";
-    case problem_kind::hierarchy_cycle:
-      return "hierarchy_cycle";
-    case problem_kind::invalid_value:
-      return "invalid_value";
-  }
-  return "unknown";
-}
+namespace {
+constexpr detail::enum_names<problem_kind, 7> problem_kind_names{
+    {{{problem_kind::duplicate_id, "duplicate_id"},
+      {problem_kind::unknown_id, "unknown_id"},
+      {problem_kind::self_loop, "self_loop"},
+      {problem_kind::duplicate_edge, "duplicate_edge"},
+      {problem_kind::prerequisite_cycle, "prerequisite_cycle"},
+      {problem_kind::hierarchy_cycle, "hierarchy_cycle"},
+      {problem_kind::invalid_value, "invalid_value"}}}};
+}  // namespace
+
+const char* to_string(problem_kind kind) noexcept { return problem_kind_names.name(kind); }
 
 validation_error::validation_error(std::vector<problem> problems)
     : error(summarize(problems)), problems_(std::move(problems)) {}

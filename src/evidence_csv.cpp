@@ -23,14 +23,16 @@ using detail::trim;
 
 // --- CSV -----------------------------------------------------------------------------------
 
-void evidence_log::append_csv(std::istream& in, const csv_columns& names,
-                              const ingest_checks& checks) {
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  detail::csv_tokenizer<> tok(text);     // CR, LF or CRLF end a record; skips a UTF-8 BOM
-  std::vector<std::string_view> fields;  // views into text (or the tokenizer's scratch)
+namespace {
+
+// A CSV text, record by record.
+struct record_reader {
+  detail::csv_tokenizer<> tok;           // CR, LF or CRLF end a record; skips a UTF-8 BOM
+  std::vector<std::string_view> fields;  // views into the text (or the tokenizer's scratch)
+  explicit record_reader(const std::string& text) : tok(text) {}
   // Reads one record into `fields` and returns the line it starts on. Syntax errors give the
   // field's number in the record as their column, as this reader always has.
-  auto next = [&]() -> std::size_t {
+  std::size_t next() {
     const std::size_t line = tok.line();
     try {
       tok.record(fields);
@@ -41,93 +43,133 @@ void evidence_log::append_csv(std::istream& in, const csv_columns& names,
                         e.line, fields.size() + 1);
     }
     return line;
-  };
-  if (tok.at_end()) throw parse_error("CSV: empty input (no header line)", 1, 1);
-  (void)next();
+  }
+};
+
+// Where the named columns stand in the header (-1: absent), and how many fields it has.
+struct column_positions {
+  int learner, competency, time, score, kind, weight, source;
+  std::size_t width;
+};
+
+// Reads the header. \throws parse_error for an empty input or a missing required column.
+column_positions read_header(record_reader& r, const csv_columns& names) {
+  if (r.tok.at_end()) throw parse_error("CSV: empty input (no header line)", 1, 1);
+  (void)r.next();
   auto find = [&](const std::string& name) -> int {
-    for (std::size_t i = 0; i < fields.size(); ++i)
-      if (trim(fields[i]) == name) return static_cast<int>(i);
+    for (std::size_t i = 0; i < r.fields.size(); ++i)
+      if (trim(r.fields[i]) == name) return static_cast<int>(i);
     return -1;
   };
-  const int il = find(names.learner), ic = find(names.competency), it = find(names.time),
-            is = find(names.score), ik = find(names.kind), iw = find(names.weight),
-            isrc = find(names.source);
-  for (auto [idx, n] : {std::pair{il, &names.learner},
-                        {ic, &names.competency},
-                        {it, &names.time},
-                        {is, &names.score}})
+  const column_positions at{find(names.learner), find(names.competency), find(names.time),
+                            find(names.score),   find(names.kind),       find(names.weight),
+                            find(names.source),  r.fields.size()};
+  for (auto [idx, n] : {std::pair{at.learner, &names.learner},
+                        {at.competency, &names.competency},
+                        {at.time, &names.time},
+                        {at.score, &names.score}})
     if (idx < 0) throw parse_error(fmt::format("CSV: missing column '{}'", *n), 1, 1);
-  const std::size_t width = fields.size();
+  return at;
+}
 
-  // Per used column: codes into distinct texts.
-  struct coded {
-    std::vector<std::uint32_t> codes;
-    std::vector<std::string_view> texts;  // into `owned`
-    std::unordered_map<std::string_view, std::uint32_t> index;
-    // A copy of each distinct text: a field's view may point into the tokenizer's scratch,
-    // which the next record overwrites. A deque never moves its strings.
-    std::deque<std::string> owned;
-    void push(std::string_view s) {
-      auto x = index.find(s);
-      if (x == index.end()) {
-        const std::string_view kept = owned.emplace_back(s);
-        x = index.emplace(kept, static_cast<std::uint32_t>(texts.size())).first;
-        texts.push_back(kept);
-      }
-      codes.push_back(x->second);
+// One column: codes into its distinct texts.
+struct coded {
+  std::vector<std::uint32_t> codes;
+  std::vector<std::string_view> texts;  // into `owned`
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  // A copy of each distinct text: a field's view may point into the tokenizer's scratch,
+  // which the next record overwrites. A deque never moves its strings.
+  std::deque<std::string> owned;
+  void push(std::string_view s) {
+    auto x = index.find(s);
+    if (x == index.end()) {
+      const std::string_view kept = owned.emplace_back(s);
+      x = index.emplace(kept, static_cast<std::uint32_t>(texts.size())).first;
+      texts.push_back(kept);
     }
-  };
-  coded cl, cc, ct, cs, ck, cw, csrc;
+    codes.push_back(x->second);
+  }
+};
+
+// The records of a CSV, coded per used column, with the line each starts on.
+struct coded_records {
+  coded learner, competency, time, score, kind, weight, source;
   std::vector<std::size_t> lines;
-  while (!tok.at_end()) {
-    const std::size_t record_line = next();
-    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
-    if (fields.size() != width)
-      throw parse_error(fmt::format("CSV: line {} has {} fields, the header has {}", record_line,
-                                    fields.size(), width),
-                        record_line, 1, lines.size() + 1);
-    auto field = [&](int i) { return fields[static_cast<std::size_t>(i)]; };
-    cl.push(trim(field(il)));
-    cc.push(trim(field(ic)));
-    ct.push(field(it));
-    cs.push(field(is));
-    if (ik >= 0) {
-      const std::string_view k = trim(field(ik));
-      ck.push(k.empty() ? std::string_view("formative") : k);
+
+  // Reads every record after the header (blank lines skipped). \throws parse_error for a
+  // record whose width is not the header's.
+  void read(record_reader& r, const column_positions& at) {
+    while (!r.tok.at_end()) {
+      const std::size_t record_line = r.next();
+      const auto& fields = r.fields;
+      if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
+      if (fields.size() != at.width)
+        throw parse_error(fmt::format("CSV: line {} has {} fields, the header has {}", record_line,
+                                      fields.size(), at.width),
+                          record_line, 1, lines.size() + 1);
+      auto field = [&](int i) { return fields[static_cast<std::size_t>(i)]; };
+      learner.push(trim(field(at.learner)));
+      competency.push(trim(field(at.competency)));
+      time.push(field(at.time));
+      score.push(field(at.score));
+      if (at.kind >= 0) {
+        const std::string_view k = trim(field(at.kind));
+        kind.push(k.empty() ? std::string_view("formative") : k);
+      }
+      if (at.weight >= 0) {
+        const std::string_view w = trim(field(at.weight));
+        weight.push(w.empty() ? std::string_view("1") : w);
+      }
+      if (at.source >= 0) source.push(trim(field(at.source)));
+      lines.push_back(record_line);
     }
-    if (iw >= 0) {
-      const std::string_view w = trim(field(iw));
-      cw.push(w.empty() ? std::string_view("1") : w);
+  }
+
+  // The records as a batch (views into this).
+  evidence_columns columns(const column_positions& at) const {
+    evidence_columns b;
+    b.size = lines.size();
+    b.learner = {learner.codes.data(), learner.texts};
+    b.competency = {competency.codes.data(), competency.texts};
+    b.time.codes = time.codes.data();
+    b.time.names = time.texts;
+    b.score.codes = score.codes.data();
+    b.score.names = score.texts;
+    if (at.kind >= 0) b.kind = {kind.codes.data(), kind.texts};
+    if (at.weight >= 0) {
+      b.weight.codes = weight.codes.data();
+      b.weight.names = weight.texts;
     }
-    if (isrc >= 0) csrc.push(trim(field(isrc)));
-    lines.push_back(record_line);
+    if (at.source >= 0) b.source = {source.codes.data(), source.texts};
+    return b;
   }
-  evidence_columns b;
-  b.size = lines.size();
-  b.learner = {cl.codes.data(), cl.texts};
-  b.competency = {cc.codes.data(), cc.texts};
-  b.time.codes = ct.codes.data();
-  b.time.names = ct.texts;
-  b.score.codes = cs.codes.data();
-  b.score.names = cs.texts;
-  if (ik >= 0) b.kind = {ck.codes.data(), ck.texts};
-  if (iw >= 0) {
-    b.weight.codes = cw.codes.data();
-    b.weight.names = cw.texts;
+};
+
+// The same problems, with the file line of each row in the message.
+evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t>& lines) {
+  std::vector<problem> ps = e.problems();
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    const auto colon = ps[i].message.find(": ");
+    ps[i].message =
+        fmt::format("line {}: {}", lines[e.rows()[i]],
+                    colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
   }
-  if (isrc >= 0) b.source = {csrc.codes.data(), csrc.texts};
+  return evidence_error(std::move(ps), e.rows());
+}
+
+}  // namespace
+
+void evidence_log::append_csv(std::istream& in, const csv_columns& names,
+                              const ingest_checks& checks) {
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  record_reader reader(text);
+  const column_positions at = read_header(reader, names);
+  coded_records records;
+  records.read(reader, at);
   try {
-    append(b, checks);
+    append(records.columns(at), checks);
   } catch (const evidence_error& e) {
-    // Same problems, with the file line of each row in the message.
-    std::vector<problem> ps = e.problems();
-    for (std::size_t i = 0; i < ps.size(); ++i) {
-      const auto colon = ps[i].message.find(": ");
-      ps[i].message =
-          fmt::format("line {}: {}", lines[e.rows()[i]],
-                      colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
-    }
-    throw evidence_error(std::move(ps), e.rows());
+    throw with_lines(e, records.lines);
   }
 }
 

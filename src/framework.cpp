@@ -7,6 +7,7 @@
 #include <masterymap/framework.hpp>
 #include <stdexcept>
 
+#include "enum_names.hpp"
 #include "framework_impl.hpp"
 
 namespace masterymap {
@@ -126,20 +127,26 @@ const std::vector<competency>& framework::competencies() const noexcept { return
 
 const std::vector<prerequisite_edge>& framework::edges() const noexcept { return impl_->edges; }
 
+namespace {
+// The edges that adjacency `adj` lists for competency i, in its order.
+std::vector<prerequisite_edge> edges_listed(const csr& adj,
+                                            const std::vector<prerequisite_edge>& edges,
+                                            index_t i) {
+  std::vector<prerequisite_edge> out;
+  for (std::uint32_t k = adj.offset[i]; k < adj.offset[i + 1]; ++k)
+    out.push_back(edges[adj.edge[k]]);
+  return out;
+}
+}  // namespace
+
 std::vector<prerequisite_edge> framework::edges_into(index_t i) const {
   check_index(i, size());
-  std::vector<prerequisite_edge> out;
-  for (std::uint32_t k = impl_->in.offset[i]; k < impl_->in.offset[i + 1]; ++k)
-    out.push_back(impl_->edges[impl_->in.edge[k]]);
-  return out;
+  return edges_listed(impl_->in, impl_->edges, i);
 }
 
 std::vector<prerequisite_edge> framework::edges_out_of(index_t i) const {
   check_index(i, size());
-  std::vector<prerequisite_edge> out;
-  for (std::uint32_t k = impl_->out.offset[i]; k < impl_->out.offset[i + 1]; ++k)
-    out.push_back(impl_->edges[impl_->out.edge[k]]);
-  return out;
+  return edges_listed(impl_->out, impl_->edges, i);
 }
 
 namespace {
@@ -332,33 +339,28 @@ bool operator==(const framework& a, const framework& b) {
          a.impl_->hierarchy == b.impl_->hierarchy && a.impl_->edges == b.impl_->edges;
 }
 
-const char* to_string(competency_kind k) noexcept {
-  return k == competency_kind::academic ? "academic" : "disposition";
-}
+namespace {
+constexpr detail::enum_names<competency_kind, 2> competency_kind_names{
+    {{{competency_kind::academic, "academic"}, {competency_kind::disposition, "disposition"}}},
+    "disposition"};
+constexpr detail::enum_names<strength, 3> strength_names{{{{strength::required, "required"},
+                                                           {strength::familiar, "familiar"},
+                                                           {strength::recommended, "recommended"}}},
+                                                         "required"};
+}  // namespace
 
-const char* to_string(strength s) noexcept {
-  switch (s) {
-    case strength::required:
-      return "required";
-    case strength::familiar:
-      return "familiar";
-    case strength::recommended:
-      return "recommended";
-  }
-  return "required";
-}
+const char* to_string(competency_kind k) noexcept { return competency_kind_names.name(k); }
+
+const char* to_string(strength s) noexcept { return strength_names.name(s); }
 
 competency_kind parse_competency_kind(std::string_view text) {
-  if (text == "academic") return competency_kind::academic;
-  if (text == "disposition") return competency_kind::disposition;
+  if (auto k = competency_kind_names.parse(text)) return *k;
   throw std::invalid_argument(
       fmt::format("unknown competency kind '{}' (expected academic or disposition)", text));
 }
 
 strength parse_strength(std::string_view text) {
-  if (text == "required") return strength::required;
-  if (text == "familiar") return strength::familiar;
-  if (text == "recommended") return strength::recommended;
+  if (auto x = strength_names.parse(text)) return *x;
   throw std::invalid_argument(fmt::format(
       "unknown prerequisite strength '{}' (expected required, familiar or recommended)", text));
 }

@@ -122,200 +122,241 @@ framework_builder& framework_builder::add_prerequisite(std::string dependent,
   return *this;
 }
 
-framework framework_builder::build(const build_options& options) const {
+namespace {
+
+// What building collects: every problem, the edges dropped under the options, and the index
+// of the competency ids.
+struct build_state {
+  const build_options& options;
+  const std::vector<competency>& comps;
   std::vector<problem> problems;
   std::vector<dropped_edge> dropped;
-  const std::size_t n = competencies_.size();
-
-  // 1. ids
   std::unordered_map<std::string_view, index_t> index;
-  index.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string& id = competencies_[i].id;
-    if (id.empty()) {
-      problems.push_back({problem_kind::invalid_value,
-                          {id},
-                          fmt::format("competency #{} has an empty id", i + 1)});
-      continue;
-    }
-    auto [it, fresh] = index.emplace(id, static_cast<index_t>(i));
-    if (!fresh)
-      problems.push_back({problem_kind::duplicate_id,
-                          {id},
-                          fmt::format("duplicate competency id '{}' (entries #{} and #{})", id,
-                                      it->second + 1, i + 1)});
-  }
-  auto lookup = [&](const std::string& id) -> std::int64_t {
+
+  // The index of `id`, or -1.
+  std::int64_t lookup(const std::string& id) const {
     auto it = index.find(id);
     return it == index.end() ? -1 : static_cast<std::int64_t>(it->second);
-  };
+  }
+};
 
-  // 2. hierarchy links
+// 1. ids: indexes them, reporting empty and duplicate ones.
+void index_ids(build_state& b) {
+  const std::size_t n = b.comps.size();
+  b.index.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& id = b.comps[i].id;
+    if (id.empty()) {
+      b.problems.push_back({problem_kind::invalid_value,
+                            {id},
+                            fmt::format("competency #{} has an empty id", i + 1)});
+      continue;
+    }
+    auto [it, fresh] = b.index.emplace(id, static_cast<index_t>(i));
+    if (!fresh)
+      b.problems.push_back({problem_kind::duplicate_id,
+                            {id},
+                            fmt::format("duplicate competency id '{}' (entries #{} and #{})", id,
+                                        it->second + 1, i + 1)});
+  }
+}
+
+// 2. hierarchy links, resolved to (parent, child) indices; unknown ids, self-links and repeats
+// are problems (repeats dropped under the options).
+std::vector<std::pair<index_t, index_t>> resolve_hierarchy(
+    build_state& b, const std::vector<std::pair<std::string, std::string>>& links) {
   std::vector<std::pair<index_t, index_t>> hierarchy;
-  {
-    std::unordered_set<std::pair<index_t, index_t>, pair_hash> seen;
-    for (const auto& [p, c] : hierarchy_) {
-      const auto pi = lookup(p), ci = lookup(c);
-      if (pi < 0 || ci < 0) {
-        std::vector<std::string> unknown;
-        if (pi < 0) unknown.push_back(p);
-        if (ci < 0 && c != p) unknown.push_back(c);
-        problems.push_back({problem_kind::unknown_id,
+  std::unordered_set<std::pair<index_t, index_t>, pair_hash> seen;
+  for (const auto& [p, c] : links) {
+    const auto pi = b.lookup(p), ci = b.lookup(c);
+    if (pi < 0 || ci < 0) {
+      std::vector<std::string> unknown;
+      if (pi < 0) unknown.push_back(p);
+      if (ci < 0 && c != p) unknown.push_back(c);
+      b.problems.push_back({problem_kind::unknown_id,
                             {p, c},
                             fmt::format("hierarchy link '{}' -> child '{}': unknown id {}", p, c,
                                         fmt::join(unknown, ", "))});
-        continue;
-      }
-      if (pi == ci) {
-        problems.push_back(
-            {problem_kind::self_loop, {p, p}, fmt::format("'{}' is its own child", p)});
-        continue;
-      }
-      const std::pair<index_t, index_t> key{static_cast<index_t>(pi), static_cast<index_t>(ci)};
-      if (!seen.insert(key).second) {
-        if (options.drop_duplicate_edges) {
-          dropped.push_back({p, c, "duplicate hierarchy link"});
-        } else {
-          problems.push_back({problem_kind::duplicate_edge,
+      continue;
+    }
+    if (pi == ci) {
+      b.problems.push_back(
+          {problem_kind::self_loop, {p, p}, fmt::format("'{}' is its own child", p)});
+      continue;
+    }
+    const std::pair<index_t, index_t> key{static_cast<index_t>(pi), static_cast<index_t>(ci)};
+    if (!seen.insert(key).second) {
+      if (b.options.drop_duplicate_edges) {
+        b.dropped.push_back({p, c, "duplicate hierarchy link"});
+      } else {
+        b.problems.push_back({problem_kind::duplicate_edge,
                               {p, c},
                               fmt::format("hierarchy link '{}' -> child '{}' is repeated", p, c)});
-        }
-        continue;
       }
-      hierarchy.push_back(key);
+      continue;
     }
+    hierarchy.push_back(key);
   }
+  return hierarchy;
+}
 
-  // 3. prerequisite edges
+// 3. prerequisite edges, resolved to indices; unknown ids, non-finite levels, self-loops and
+// repeats are problems (self-loops and repeats dropped under the options).
+template <typename Raw>
+std::vector<prerequisite_edge> resolve_prerequisites(build_state& b, const std::vector<Raw>& raw) {
   std::vector<prerequisite_edge> edges;
-  std::vector<std::string_view> edge_pre_id, edge_dep_id;
-  {
-    std::unordered_set<std::pair<index_t, index_t>, pair_hash> seen;
-    seen.reserve(prerequisites_.size() * 2);
-    for (const auto& e : prerequisites_) {
-      const auto fi = lookup(e.from), ti = lookup(e.to);
-      if (fi < 0 || ti < 0) {
-        std::vector<std::string> unknown;
-        if (fi < 0) unknown.push_back(e.from);
-        if (ti < 0 && e.to != e.from) unknown.push_back(e.to);
-        problems.push_back({problem_kind::unknown_id,
+  std::unordered_set<std::pair<index_t, index_t>, pair_hash> seen;
+  seen.reserve(raw.size() * 2);
+  for (const auto& e : raw) {
+    const auto fi = b.lookup(e.from), ti = b.lookup(e.to);
+    if (fi < 0 || ti < 0) {
+      std::vector<std::string> unknown;
+      if (fi < 0) unknown.push_back(e.from);
+      if (ti < 0 && e.to != e.from) unknown.push_back(e.to);
+      b.problems.push_back({problem_kind::unknown_id,
                             {e.from, e.to},
                             fmt::format("prerequisite '{}' of '{}': unknown id {}", e.from, e.to,
                                         fmt::join(unknown, ", "))});
-        continue;
+      continue;
+    }
+    if (e.min_level && !std::isfinite(*e.min_level)) {
+      b.problems.push_back(
+          {problem_kind::invalid_value,
+           {e.from, e.to},
+           fmt::format("prerequisite '{}' of '{}': minimum level is not finite", e.from, e.to)});
+      continue;
+    }
+    if (fi == ti) {
+      if (b.options.drop_cycle_edges) {
+        b.dropped.push_back({e.from, e.to, "self_loop"});
+      } else {
+        b.problems.push_back(
+            {problem_kind::self_loop,
+             {e.from, e.from},
+             fmt::format("'{}' is its own prerequisite ({} -> {})", e.from, e.from, e.from)});
       }
-      if (e.min_level && !std::isfinite(*e.min_level)) {
-        problems.push_back(
-            {problem_kind::invalid_value,
-             {e.from, e.to},
-             fmt::format("prerequisite '{}' of '{}': minimum level is not finite", e.from, e.to)});
-        continue;
-      }
-      if (fi == ti) {
-        if (options.drop_cycle_edges) {
-          dropped.push_back({e.from, e.to, "self_loop"});
-        } else {
-          problems.push_back(
-              {problem_kind::self_loop,
-               {e.from, e.from},
-               fmt::format("'{}' is its own prerequisite ({} -> {})", e.from, e.from, e.from)});
-        }
-        continue;
-      }
-      const std::pair<index_t, index_t> key{static_cast<index_t>(fi), static_cast<index_t>(ti)};
-      if (!seen.insert(key).second) {
-        if (options.drop_duplicate_edges) {
-          dropped.push_back({e.from, e.to, "duplicate"});
-        } else {
-          problems.push_back({problem_kind::duplicate_edge,
+      continue;
+    }
+    const std::pair<index_t, index_t> key{static_cast<index_t>(fi), static_cast<index_t>(ti)};
+    if (!seen.insert(key).second) {
+      if (b.options.drop_duplicate_edges) {
+        b.dropped.push_back({e.from, e.to, "duplicate"});
+      } else {
+        b.problems.push_back({problem_kind::duplicate_edge,
                               {e.from, e.to},
                               fmt::format("prerequisite '{}' of '{}' is repeated", e.from, e.to)});
-        }
+      }
+      continue;
+    }
+    edges.push_back({key.first, key.second, e.s, e.min_level});
+  }
+  return edges;
+}
+
+// 4a. Drops every prerequisite edge that closes a cycle: an iterative DFS in insertion order,
+// each back edge dropped (and recorded with its cycle).
+void drop_cycle_edges(build_state& b, const std::vector<std::pair<index_t, index_t>>& pairs,
+                      std::vector<prerequisite_edge>& edges) {
+  const std::size_t n = b.comps.size();
+  const csr adj = detail::make_csr(
+      n, pairs.size(), [&](std::size_t k) { return pairs[k].first; },
+      [&](std::size_t k) { return pairs[k].second; });
+  std::vector<std::uint8_t> color(n, 0);  // 0 new, 1 on the stack, 2 done
+  std::vector<std::uint32_t> stack_pos(n, 0);
+  std::vector<std::pair<index_t, std::uint32_t>> stack;  // (vertex, next adjacency slot)
+  std::vector<bool> drop(edges.size(), false);
+  for (index_t root = 0; root < n; ++root) {
+    if (color[root] != 0) continue;
+    stack.emplace_back(root, adj.offset[root]);
+    color[root] = 1;
+    stack_pos[root] = 0;
+    while (!stack.empty()) {
+      auto& [u, k] = stack.back();
+      if (k == adj.offset[u + 1]) {
+        color[u] = 2;
+        stack.pop_back();
         continue;
       }
-      edges.push_back({key.first, key.second, e.s, e.min_level});
-    }
-  }
-
-  // 4. cycles
-  {
-    std::vector<std::pair<index_t, index_t>> pairs;
-    pairs.reserve(edges.size());
-    for (const auto& e : edges) pairs.emplace_back(e.prerequisite, e.dependent);
-    if (options.drop_cycle_edges) {
-      // Iterative DFS in insertion order; every back edge closes a cycle and is dropped.
-      const csr adj = detail::make_csr(
-          n, pairs.size(), [&](std::size_t k) { return pairs[k].first; },
-          [&](std::size_t k) { return pairs[k].second; });
-      std::vector<std::uint8_t> color(n, 0);  // 0 new, 1 on the stack, 2 done
-      std::vector<std::uint32_t> stack_pos(n, 0);
-      std::vector<std::pair<index_t, std::uint32_t>> stack;  // (vertex, next adjacency slot)
-      std::vector<bool> drop(edges.size(), false);
-      for (index_t root = 0; root < n; ++root) {
-        if (color[root] != 0) continue;
-        stack.emplace_back(root, adj.offset[root]);
-        color[root] = 1;
-        stack_pos[root] = 0;
-        while (!stack.empty()) {
-          auto& [u, k] = stack.back();
-          if (k == adj.offset[u + 1]) {
-            color[u] = 2;
-            stack.pop_back();
-            continue;
-          }
-          const std::uint32_t slot = k++;
-          const index_t w = adj.target[slot];
-          if (color[w] == 0) {
-            color[w] = 1;
-            stack_pos[w] = static_cast<std::uint32_t>(stack.size());
-            stack.emplace_back(w, adj.offset[w]);
-          } else if (color[w] == 1) {
-            drop[adj.edge[slot]] = true;
-            std::vector<std::string> cyc;
-            for (std::size_t s = stack_pos[w]; s < stack.size(); ++s)
-              cyc.push_back(competencies_[stack[s].first].id);
-            cyc.push_back(competencies_[w].id);
-            const auto& e = edges[adj.edge[slot]];
-            dropped.push_back({competencies_[e.prerequisite].id, competencies_[e.dependent].id,
-                               "cycle: " + arrow_path(cyc)});
-          }
-        }
-      }
-      std::vector<prerequisite_edge> kept;
-      kept.reserve(edges.size());
-      for (std::size_t k = 0; k < edges.size(); ++k)
-        if (!drop[k]) kept.push_back(edges[k]);
-      edges = std::move(kept);
-    } else {
-      for (const auto& [cyc, members] : find_cycles(n, pairs)) {
-        std::vector<std::string> ids, names;
-        for (index_t v : cyc) ids.push_back(competencies_[v].id);
-        for (index_t v : members) names.push_back(competencies_[v].id);
-        std::string msg = fmt::format("prerequisite cycle {}", arrow_path(ids));
-        if (members.size() + 1 > cyc.size())
-          msg += fmt::format(" (within a group of {} mutually dependent competencies: {})",
-                             members.size(), fmt::join(names, ", "));
-        problems.push_back({problem_kind::prerequisite_cycle, std::move(ids), std::move(msg)});
+      const std::uint32_t slot = k++;
+      const index_t w = adj.target[slot];
+      if (color[w] == 0) {
+        color[w] = 1;
+        stack_pos[w] = static_cast<std::uint32_t>(stack.size());
+        stack.emplace_back(w, adj.offset[w]);
+      } else if (color[w] == 1) {
+        drop[adj.edge[slot]] = true;
+        std::vector<std::string> cyc;
+        for (std::size_t s = stack_pos[w]; s < stack.size(); ++s)
+          cyc.push_back(b.comps[stack[s].first].id);
+        cyc.push_back(b.comps[w].id);
+        const auto& e = edges[adj.edge[slot]];
+        b.dropped.push_back(
+            {b.comps[e.prerequisite].id, b.comps[e.dependent].id, "cycle: " + arrow_path(cyc)});
       }
     }
-    for (const auto& [cyc, members] : find_cycles(n, hierarchy)) {
-      std::vector<std::string> ids;
-      for (index_t v : cyc) ids.push_back(competencies_[v].id);
-      problems.push_back(
-          {problem_kind::hierarchy_cycle, ids, fmt::format("hierarchy cycle {}", arrow_path(ids))});
+  }
+  std::vector<prerequisite_edge> kept;
+  kept.reserve(edges.size());
+  for (std::size_t k = 0; k < edges.size(); ++k)
+    if (!drop[k]) kept.push_back(edges[k]);
+  edges = std::move(kept);
+}
+
+// The ids of the competencies `v`, in order.
+std::vector<std::string> ids_of(const build_state& b, const std::vector<index_t>& v) {
+  std::vector<std::string> ids;
+  for (index_t x : v) ids.push_back(b.comps[x].id);
+  return ids;
+}
+
+// 4. cycles: prerequisite cycles dropped or reported (under the options), hierarchy cycles
+// reported.
+void handle_cycles(build_state& b, const std::vector<std::pair<index_t, index_t>>& hierarchy,
+                   std::vector<prerequisite_edge>& edges) {
+  const std::size_t n = b.comps.size();
+  std::vector<std::pair<index_t, index_t>> pairs;
+  pairs.reserve(edges.size());
+  for (const auto& e : edges) pairs.emplace_back(e.prerequisite, e.dependent);
+  if (b.options.drop_cycle_edges) {
+    drop_cycle_edges(b, pairs, edges);
+  } else {
+    for (const auto& [cyc, members] : find_cycles(n, pairs)) {
+      std::vector<std::string> ids = ids_of(b, cyc), names = ids_of(b, members);
+      std::string msg = fmt::format("prerequisite cycle {}", arrow_path(ids));
+      if (members.size() + 1 > cyc.size())
+        msg += fmt::format(" (within a group of {} mutually dependent competencies: {})",
+                           members.size(), fmt::join(names, ", "));
+      b.problems.push_back({problem_kind::prerequisite_cycle, std::move(ids), std::move(msg)});
     }
   }
-
-  if (!problems.empty()) {
-    const bool only_cycles = std::all_of(problems.begin(), problems.end(), [](const problem& p) {
-      return p.kind == problem_kind::prerequisite_cycle ||
-             p.kind == problem_kind::hierarchy_cycle || p.kind == problem_kind::self_loop;
-    });
-    if (only_cycles) throw cycle_error(std::move(problems));
-    throw validation_error(std::move(problems));
+  for (const auto& [cyc, members] : find_cycles(n, hierarchy)) {
+    std::vector<std::string> ids = ids_of(b, cyc);
+    b.problems.push_back(
+        {problem_kind::hierarchy_cycle, ids, fmt::format("hierarchy cycle {}", arrow_path(ids))});
   }
+}
+
+// \throws cycle_error when every problem is a cycle or a self-loop, else validation_error.
+[[noreturn]] void throw_problems(std::vector<problem> problems) {
+  const bool only_cycles = std::all_of(problems.begin(), problems.end(), [](const problem& p) {
+    return p.kind == problem_kind::prerequisite_cycle || p.kind == problem_kind::hierarchy_cycle ||
+           p.kind == problem_kind::self_loop;
+  });
+  if (only_cycles) throw cycle_error(std::move(problems));
+  throw validation_error(std::move(problems));
+}
+
+}  // namespace
+
+framework framework_builder::build(const build_options& options) const {
+  build_state b{options, competencies_, {}, {}, {}};
+  index_ids(b);
+  std::vector<std::pair<index_t, index_t>> hierarchy = resolve_hierarchy(b, hierarchy_);
+  std::vector<prerequisite_edge> edges = resolve_prerequisites(b, prerequisites_);
+  handle_cycles(b, hierarchy, edges);
+  if (!b.problems.empty()) throw_problems(std::move(b.problems));
   return framework(detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
-                                  std::move(dropped)));
+                                  std::move(b.dropped)));
 }
 
 namespace detail {

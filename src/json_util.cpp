@@ -4,25 +4,32 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace masterymap::detail {
+
+std::pair<std::size_t, std::size_t> error_position(std::string_view text,
+                                                   const nlohmann::json::parse_error& e) noexcept {
+  // e.byte is the 1-based offset of the failing character.
+  std::size_t line = 1, column = 1;
+  const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
 
 nlohmann::json parse_json(std::string_view text) {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is the 1-based offset of the failing character; turn it into line/column.
-    std::size_t line = 1, column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+    const auto [line, column] = error_position(text, e);
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
     if (auto pos = what.find(": "); pos != std::string::npos && what.rfind("[json.", 0) == 0)

@@ -11,12 +11,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace masterymap::detail {
 
 /// Parses `text`; a syntax error becomes parse_error with 1-based line and column.
 nlohmann::json parse_json(std::string_view text);
+
+/// The 1-based line and column in `text` of the character a syntax error `e` points at.
+std::pair<std::size_t, std::size_t> error_position(std::string_view text,
+                                                   const nlohmann::json::parse_error& e) noexcept;
 
 /// Typed access to one JSON object; every failure names the JSON path (e.g. /competencies/3/id).
 class json_reader {

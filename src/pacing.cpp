@@ -8,6 +8,8 @@
 #include <masterymap/pacing.hpp>
 #include <stdexcept>
 
+#include "enum_names.hpp"
+
 namespace masterymap {
 
 namespace {
@@ -32,17 +34,15 @@ void check_plan(const pace_plan& plan) {
 }
 }  // namespace
 
-const char* to_string(pace_status s) noexcept {
-  switch (s) {
-    case pace_status::on_track:
-      return "on_track";
-    case pace_status::behind:
-      return "behind";
-    case pace_status::ahead:
-      return "ahead";
-  }
-  return "?";
-}
+namespace {
+constexpr detail::enum_names<pace_status, 3> pace_status_names{
+    {{{pace_status::on_track, "on_track"},
+      {pace_status::behind, "behind"},
+      {pace_status::ahead, "ahead"}}},
+    "?"};
+}  // namespace
+
+const char* to_string(pace_status s) noexcept { return pace_status_names.name(s); }
 
 std::vector<index_t> plan_scope(const framework& fw, const pace_plan& plan) {
   std::vector<index_t> goals;

@@ -10,34 +10,31 @@
 #include <set>
 #include <stdexcept>
 
+#include "enum_names.hpp"
+#include "policy_names.hpp"
+
 namespace masterymap {
 
 // --- method --------------------------------------------------------------------------------
 
 namespace {
-constexpr std::pair<method::kind, const char*> method_names[] = {
-    {method::kind::latest, "latest"},
-    {method::kind::highest, "highest"},
-    {method::kind::mean, "mean"},
-    {method::kind::weighted_mean, "weighted_mean"},
-    {method::kind::mode, "mode"},
-    {method::kind::weighted_average, "weighted_average"},
-    {method::kind::decaying_average, "decaying_average"},
-    {method::kind::n_mastery, "n_mastery"},
-    {method::kind::power_law, "power_law"},
-    {method::kind::bkt, "bkt"},
-};
+constexpr detail::enum_names<method::kind, 10> method_names{
+    {{{method::kind::latest, "latest"},
+      {method::kind::highest, "highest"},
+      {method::kind::mean, "mean"},
+      {method::kind::weighted_mean, "weighted_mean"},
+      {method::kind::mode, "mode"},
+      {method::kind::weighted_average, "weighted_average"},
+      {method::kind::decaying_average, "decaying_average"},
+      {method::kind::n_mastery, "n_mastery"},
+      {method::kind::power_law, "power_law"},
+      {method::kind::bkt, "bkt"}}}};
 }  // namespace
 
-const char* to_string(method::kind k) noexcept {
-  for (const auto& [kk, name] : method_names)
-    if (kk == k) return name;
-  return "unknown";
-}
+const char* to_string(method::kind k) noexcept { return method_names.name(k); }
 
 method::kind parse_method_kind(std::string_view name) {
-  for (const auto& [kk, n] : method_names)
-    if (name == n) return kk;
+  if (auto k = method_names.parse(name)) return *k;
   throw std::invalid_argument(fmt::format("unknown aggregation method '{}'", name));
 }
 
@@ -142,21 +139,7 @@ rollup& rollup::add(const rollup& nested) {
   return *this;
 }
 
-const char* to_string(rollup::op o) noexcept {
-  switch (o) {
-    case rollup::op::all_of:
-      return "all_of";
-    case rollup::op::any_of:
-      return "any_of";
-    case rollup::op::k_of_n:
-      return "k_of_n";
-    case rollup::op::points:
-      return "points";
-    case rollup::op::weighted_mean:
-      return "weighted_mean";
-  }
-  return "unknown";
-}
+const char* to_string(rollup::op o) noexcept { return detail::rollup_op_names.name(o); }
 
 namespace {
 std::string group_head(const rollup::group& g) {
@@ -210,19 +193,7 @@ std::string to_string(const rollup& r) {
   return out;
 }
 
-const char* to_string(rollup_precedence p) noexcept {
-  switch (p) {
-    case rollup_precedence::rollup:
-      return "rollup";
-    case rollup_precedence::evidence:
-      return "evidence";
-    case rollup_precedence::either:
-      return "either";
-    case rollup_precedence::both:
-      return "both";
-  }
-  return "unknown";
-}
+const char* to_string(rollup_precedence p) noexcept { return detail::precedence_names.name(p); }
 
 // --- policy --------------------------------------------------------------------------------
 

@@ -15,17 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "json_util.hpp"
+#include "policy_names.hpp"
+
 namespace masterymap {
 
 namespace {
 using json = nlohmann::ordered_json;
-
-std::optional<rollup::op> parse_op(std::string_view s) {
-  for (auto o : {rollup::op::all_of, rollup::op::any_of, rollup::op::k_of_n, rollup::op::points,
-                 rollup::op::weighted_mean})
-    if (s == to_string(o)) return o;
-  return std::nullopt;
-}
 
 json method_to_json(const method& m) {
   json j = {{"name", to_string(m.type())}};
@@ -99,45 +95,39 @@ struct reader {
     }
     return &*it;
   }
-  std::optional<double> number(const json& obj, const char* key, const std::string& path,
-                               bool required = false) {
+  // obj[key] as a T when `fits` accepts it; else a problem saying it expected `expected`.
+  template <typename T, typename Fits>
+  std::optional<T> typed(const json& obj, const char* key, const std::string& path, bool required,
+                         Fits&& fits, const char* expected) {
     const json* v = field(obj, key, path, required);
     if (!v) return std::nullopt;
-    if (!v->is_number()) {
-      problems.push_back(fmt::format("{}.{}: expected a number", path, key));
+    if (!fits(*v)) {
+      problems.push_back(fmt::format("{}.{}: expected {}", path, key, expected));
       return std::nullopt;
     }
-    return v->get<double>();
+    return v->get<T>();
+  }
+  std::optional<double> number(const json& obj, const char* key, const std::string& path,
+                               bool required = false) {
+    return typed<double>(
+        obj, key, path, required, [](const json& v) { return v.is_number(); }, "a number");
   }
   std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path,
                                      bool required = false) {
-    const json* v = field(obj, key, path, required);
-    if (!v) return std::nullopt;
-    if (!v->is_number_integer() || v->get<std::int64_t>() < 0 ||
-        v->get<std::int64_t>() > 0xFFFFFFFFLL) {
-      problems.push_back(fmt::format("{}.{}: expected a non-negative integer", path, key));
-      return std::nullopt;
-    }
-    return static_cast<std::uint32_t>(v->get<std::int64_t>());
+    auto fits = [](const json& v) {
+      return v.is_number_integer() && v.get<std::int64_t>() >= 0 &&
+             v.get<std::int64_t>() <= 0xFFFFFFFFLL;
+    };
+    return typed<std::uint32_t>(obj, key, path, required, fits, "a non-negative integer");
   }
   std::optional<bool> boolean(const json& obj, const char* key, const std::string& path) {
-    const json* v = field(obj, key, path, false);
-    if (!v) return std::nullopt;
-    if (!v->is_boolean()) {
-      problems.push_back(fmt::format("{}.{}: expected true or false", path, key));
-      return std::nullopt;
-    }
-    return v->get<bool>();
+    return typed<bool>(
+        obj, key, path, false, [](const json& v) { return v.is_boolean(); }, "true or false");
   }
   std::optional<std::string> string(const json& obj, const char* key, const std::string& path,
                                     bool required = false) {
-    const json* v = field(obj, key, path, required);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) {
-      problems.push_back(fmt::format("{}.{}: expected a string", path, key));
-      return std::nullopt;
-    }
-    return v->get<std::string>();
+    return typed<std::string>(
+        obj, key, path, required, [](const json& v) { return v.is_string(); }, "a string");
   }
   std::vector<std::string> strings(const json& obj, const char* key, const std::string& path) {
     const json* v = field(obj, key, path, false);
@@ -246,7 +236,7 @@ struct reader {
       if (!object(jg, gp)) continue;
       auto opname = string(jg, "op", gp, true);
       if (opname) {
-        if (auto o = parse_op(*opname))
+        if (auto o = detail::rollup_op_names.parse(*opname))
           g.kind = *o;
         else
           problems.push_back(fmt::format("{}.op: unknown rollup operator '{}'", gp, *opname));
@@ -289,19 +279,6 @@ struct reader {
   }
 };
 
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t byte) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 }  // namespace
 
 std::string policy::to_json(int indent) const {
@@ -340,7 +317,7 @@ policy policy::from_json(std::string_view text) {
   try {
     j = json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    auto [line, col] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    auto [line, col] = detail::error_position(text, e);
     throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
   }
   std::vector<std::string> problems;
@@ -406,14 +383,10 @@ policy policy::from_json(std::string_view text) {
   if (const json* jd = rd.field(j, "default_rollup", "$", false))
     if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.set_default_rollup(std::move(*ru));
   if (auto prec = rd.string(j, "rollup_precedence", "$")) {
-    bool found = false;
-    for (auto x : {rollup_precedence::rollup, rollup_precedence::evidence,
-                   rollup_precedence::either, rollup_precedence::both})
-      if (*prec == to_string(x)) {
-        p.set_precedence(x);
-        found = true;
-      }
-    if (!found) problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
+    if (auto x = detail::precedence_names.parse(*prec))
+      p.set_precedence(*x);
+    else
+      problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
   }
   if (problems.empty() || sc) {
     auto more = p.problems();

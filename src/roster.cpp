@@ -18,11 +18,16 @@
 namespace masterymap {
 
 using detail::accumulator;
+using detail::all_confirmed;
 using detail::column_buffer;
-using detail::fast_rule;
+using detail::decide_status;
+using detail::fold_form;
+using detail::fold_form_of;
+using detail::folding_rule;
 using detail::grow;
-using detail::max_tracked_kinds;
 using detail::nan_v;
+using detail::reaches_exemption;
+using detail::rule_conditions;
 using detail::views;
 
 namespace {
@@ -82,48 +87,34 @@ bool time_dependent(const policy& p) {
 
 bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-// --- the per-competency O(1) path
-// ------------------------------------------------------------------
+// --- the per-competency O(1) path ---------------------------------------------------------------
 //
-// For a rule whose value and conditions fold event by event (no windows, expiry, monotonic
-// holding; method latest, highest, mean, weighted_mean, weighted_average, decaying_average or
-// n_mastery), one new event that is the newest of its (learner, competency) pair changes only
-// that cell. The roster keeps, per pair, the running state of the engine's own formulas
-// (push/value_of of accumulate.hpp), folded in the engine's aggregation order (time, then row),
-// so the cell is bit-identical to a full re-evaluation. Everything else (a rule that does not
-// fold, a competency under a rollup, an event older than the pair's newest) falls back to
-// re-evaluating the learner.
-
+// For a rule whose value and conditions fold event by event (decision.hpp, fold_form_of), one
+// new event that is the newest of its (learner, competency) pair changes only that cell. The
+// roster keeps, per pair, the running state of the engine's own formulas (push/value_of of
+// accumulate.hpp), folded in the engine's aggregation order (time, then row), and decides the
+// status with the engine's decide_status, so the cell is bit-identical to a full
+// re-evaluation. Everything else (a rule that does not fold, a competency under a rollup, an
+// event older than the pair's newest) falls back to re-evaluating the learner.
+//
+// power_law stays on the full path: ingest_summary reports its events as re-evaluated, which
+// tests/cpp/test_roster.cpp pins, although its running form would give the same cells.
 bool folds(const rule& r) {
-  switch (r.method.type()) {
-    case method::kind::latest:
-    case method::kind::highest:
-    case method::kind::mean:
-    case method::kind::weighted_mean:
-    case method::kind::weighted_average:
-    case method::kind::decaying_average:
-    case method::kind::n_mastery:
-      break;
-    default:
-      return false;
-  }
-  return !r.window_last && !r.window_days && !r.expires_after_days && !r.monotonic &&
-         r.require_kinds.size() <= max_tracked_kinds &&
-         r.exempt_confirm_kinds.size() <= max_tracked_kinds;
+  return fold_form_of(r) != fold_form::none && r.method.type() != method::kind::power_law;
 }
 
 // Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
-void fold(accumulator& a, const fast_rule& fr, double time, float score,
+void fold(accumulator& a, const folding_rule& fr, double time, float score,
           const evidence_attributes& attr) {
   const std::uint8_t k = attr.kind;
   const double S = static_cast<double>(score);
-  if (static_cast<int>(k) == fr.pretest) a.pre_max = std::max(a.pre_max, S);
-  for (std::size_t j = 0; j < fr.r.require_kinds.size(); ++j)
-    if (fr.require[j] == static_cast<int>(k)) a.require_last[j] = score;
-  for (std::size_t j = 0; j < fr.r.exempt_confirm_kinds.size(); ++j)
-    if (fr.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
+  if (static_cast<int>(k) == fr.kinds.pretest) a.pre_max = std::max(a.pre_max, S);
+  for (std::size_t j = 0; j < fr.kinds.require.size(); ++j)
+    if (fr.kinds.require[j] == static_cast<int>(k)) a.require_last[j] = score;
+  for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
+    if (fr.kinds.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
   a.last_time = time;
-  if (fr.skip[k]) return;
+  if (fr.skips(k)) return;
   detail::push(a.run, fr.mp, S, static_cast<double>(attr.weight));
 }
 
@@ -134,36 +125,28 @@ struct cell_outcome {
 };
 
 // The outcome of a pair with at least one event up to the evaluation time (rate_core's tail).
-cell_outcome outcome_of(const accumulator& a, const fast_rule& fr, const scale& sc) {
-  const rule& r = fr.r;
+cell_outcome outcome_of(const accumulator& a, const folding_rule& fr, const scale& sc) {
   const std::optional<double> value = detail::value_of(a.run, fr.mp);
-  const double tol = sc.tolerance();
-  const bool reached = value && sc.reaches_mastery(*value);
-  const bool enough = a.run.n >= r.min_evidence;
-  auto confirmed = [&](const std::array<int, max_tracked_kinds>& codes,
-                       const std::array<float, max_tracked_kinds>& last, std::size_t count) {
-    for (std::size_t j = 0; j < count; ++j)
-      if (codes[j] < 0 || std::isnan(last[j]) || !(last[j] >= sc.mastery_value() - tol))
-        return false;
-    return true;
-  };
-  const bool gate = confirmed(fr.require, a.require_last, r.require_kinds.size());
-  const bool exempt_level = r.exempt_on_pretest && a.pre_max >= *r.exempt_on_pretest - tol;
-  const bool exempt_ok =
-      exempt_level && confirmed(fr.confirm, a.confirm_last, r.exempt_confirm_kinds.size());
+  auto ignore = [](std::size_t, double) {};
+  rule_conditions cond;
+  cond.reached = value && sc.reaches_mastery(*value);
+  cond.exceeds = value && sc.reaches_exceeds(*value);
+  cond.enough = a.run.n >= fr.r.min_evidence;
+  cond.confirmed = all_confirmed(
+      sc, fr.kinds.require.size(),
+      [&](std::size_t j) { return static_cast<double>(a.require_last[j]); }, ignore);
+  cond.exempt_level = reaches_exemption(fr.r, a.pre_max, sc);
+  cond.exempt_confirmed =
+      cond.exempt_level &&
+      all_confirmed(
+          sc, fr.kinds.confirm.size(),
+          [&](std::size_t j) { return static_cast<double>(a.confirm_last[j]); }, ignore);
   cell_outcome o;
   if (value) {
     o.score = *value;
     if (auto ri = sc.rating_index(*value)) o.rating = static_cast<std::int8_t>(*ri);
   }
-  if (reached && enough && gate)
-    o.st = sc.reaches_exceeds(*value) ? status::exceeded : status::mastered;
-  else if (exempt_ok)
-    o.st = status::exempt;
-  else if ((reached && enough && !gate) || (exempt_level && !exempt_ok))
-    o.st = status::awaiting_confirmation;
-  else
-    o.st = status::in_progress;
+  o.st = decide_status(cond);
   return o;
 }
 
@@ -192,29 +175,27 @@ std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
 // --- roster::impl (the struct: roster_impl.hpp) --------------------------------------------------
 
 roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_options o)
-    : eng(std::move(fw), std::move(p)),
-      prog(eng),
-      opt(std::move(o)),
-      checks(eng.checks()),
-      time_dependent(masterymap::time_dependent(eng.policy())),
-      n(eng.framework().size()) {
-  for (const auto& k : eng.policy().kinds()) log.add_kind(k);
-  const masterymap::framework& f = eng.framework();
-  const auto rolled = under_rollups(f, eng.policy());
-  fast_of.assign(n, -1);
+    : engine(std::move(fw), std::move(p)),
+      progression(engine),
+      options(std::move(o)),
+      checks(engine.checks()),
+      time_dependent(masterymap::time_dependent(engine.policy())),
+      competencies(engine.framework().size()) {
+  for (const auto& k : engine.policy().kinds()) log.add_kind(k);
+  const masterymap::framework& f = engine.framework();
+  const auto rolled = under_rollups(f, engine.policy());
+  folding_rule_of.assign(competencies, -1);
   std::vector<rule> distinct;
-  for (index_t c = 0; c < n; ++c) {
-    const rule& r = eng.policy().rule_for(f.id_of(c), f.at(c).domain);
+  for (index_t c = 0; c < competencies; ++c) {
+    const rule& r = engine.policy().rule_for(f.id_of(c), f.at(c).domain);
     if (rolled[c] || !folds(r)) continue;
     auto it = std::find(distinct.begin(), distinct.end(), r);
     if (it == distinct.end()) {
       distinct.push_back(r);
-      fast_rules.push_back({});
-      fast_rules.back().r = r;
-      fast_rules.back().mp = detail::method_params(r.method, eng.policy().scale());
+      folding_rules.emplace_back(r, engine.policy().scale(), detail::rule_binding{});
       it = distinct.end() - 1;
     }
-    fast_of[c] = static_cast<std::int32_t>(it - distinct.begin());
+    folding_rule_of[c] = static_cast<std::int32_t>(it - distinct.begin());
   }
 }
 
@@ -222,29 +203,13 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
 void roster::impl::bind_kinds() {
   if (bound_kinds == log.kinds().size()) return;
   bound_kinds = log.kinds().size();
-  auto code_of = [&](const std::string& k) -> int {
-    auto x = log.kind_code(k);
-    return x ? static_cast<int>(*x) : -1;
-  };
-  for (fast_rule& f : fast_rules) {
-    f.skip.fill(0);
-    f.pretest = code_of("pretest");
-    for (const auto& k : f.r.ignore_kinds)
-      if (int x = code_of(k); x >= 0) f.skip[static_cast<std::size_t>(x)] = 1;
-    if (f.pretest >= 0 && !f.r.pretest_counts) f.skip[static_cast<std::size_t>(f.pretest)] = 1;
-    f.require.fill(-1);
-    f.confirm.fill(-1);
-    for (std::size_t j = 0; j < f.r.require_kinds.size(); ++j)
-      f.require[j] = code_of(f.r.require_kinds[j]);
-    for (std::size_t j = 0; j < f.r.exempt_confirm_kinds.size(); ++j)
-      f.confirm[j] = code_of(f.r.exempt_confirm_kinds[j]);
-  }
+  for (folding_rule& f : folding_rules) f.kinds = detail::bind_rule(f.r, log);
 }
 
 // The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
 // learner's rows when missing or stale.
 accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
-  learner_accumulators& la = acc[l];
+  learner_accumulators& la = accumulators[l];
   for (std::size_t i = 0; i < la.comp.size(); ++i)
     if (la.comp[i] == c) return la.acc[i];
   la.comp.push_back(c);
@@ -261,7 +226,7 @@ accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint3
   std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) {
     return x.t < y.t || (x.t == y.t && x.r < y.r);
   });
-  const fast_rule& fr = fast_rules[static_cast<std::size_t>(fast_of[c])];
+  const folding_rule& fr = folding_rules[static_cast<std::size_t>(folding_rule_of[c])];
   for (const timed_row& e : evs)
     fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
   return a;
@@ -274,13 +239,13 @@ void roster::impl::prefetch_row(std::size_t r) const noexcept {
 #if defined(__GNUC__) || defined(__clang__)
   const std::uint32_t l = log.learner_codes()[r];
   const std::uint32_t c = comp_index[log.competency_codes()[r]];
-  if (c == UINT32_MAX || l >= acc.size()) return;
-  const std::size_t cell = static_cast<std::size_t>(l) * n + c;
-  __builtin_prefetch(st.data() + cell, 1);
-  __builtin_prefetch(sc.data() + cell, 1);
-  __builtin_prefetch(rt.data() + cell, 1);
-  __builtin_prefetch(code.data() + cell, 1);
-  __builtin_prefetch(&acc[l]);
+  if (c == UINT32_MAX || l >= accumulators.size()) return;
+  const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
+  __builtin_prefetch(statuses.data() + cell, 1);
+  __builtin_prefetch(scores.data() + cell, 1);
+  __builtin_prefetch(ratings.data() + cell, 1);
+  __builtin_prefetch(codes.data() + cell, 1);
+  __builtin_prefetch(&accumulators[l]);
   __builtin_prefetch(&rows[l]);
 #else
   (void)r;
@@ -291,37 +256,37 @@ void roster::impl::prefetch_row(std::size_t r) const noexcept {
 bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   const index_t c = comp_index[log.competency_codes()[r]];
   if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
-  const std::int32_t f = fast_of[c];
+  const std::int32_t f = folding_rule_of[c];
   if (f < 0) return false;
   const double t = log.times()[r];
   if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
   accumulator& a = accumulator_of(l, c, r);
   if (t < a.last_time) return false;  // out of order for this pair
-  const fast_rule& fr = fast_rules[static_cast<std::size_t>(f)];
-  const scale& scl = eng.policy().scale();
+  const folding_rule& fr = folding_rules[static_cast<std::size_t>(f)];
+  const scale& sc = engine.policy().scale();
   fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
-  const cell_outcome o = outcome_of(a, fr, scl);
-  const std::size_t cell = static_cast<std::size_t>(l) * n + c;
-  st[cell] = o.st;
-  sc[cell] = o.score;
-  rt[cell] = o.rating;
-  code[cell] = prog.code(o.st, o.score);
+  const cell_outcome o = outcome_of(a, fr, sc);
+  const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
+  statuses[cell] = o.st;
+  scores[cell] = o.score;
+  ratings[cell] = o.rating;
+  codes[cell] = progression.code(o.st, o.score);
   return true;
 }
 
 void roster::impl::grow_tables(std::size_t learners) {
-  grow(st, learners * n, status::not_started, opt.threads);
-  grow(sc, learners * n, nan_v, opt.threads);
-  grow(rt, learners * n, std::int8_t{-1}, opt.threads);
-  grow(code, learners * n, std::uint8_t{0}, opt.threads);
+  grow(statuses, learners * competencies, status::not_started, options.threads);
+  grow(scores, learners * competencies, nan_v, options.threads);
+  grow(ratings, learners * competencies, std::int8_t{-1}, options.threads);
+  grow(codes, learners * competencies, std::uint8_t{0}, options.threads);
   rows.resize(learners);
-  acc.resize(learners);
+  accumulators.resize(learners);
 }
 
 void roster::impl::index_rows(std::size_t from) {
   const auto& comps = log.competencies();
   for (std::size_t j = comp_index.size(); j < comps.size(); ++j) {
-    auto i = eng.framework().find(comps[j]);
+    auto i = engine.framework().find(comps[j]);
     comp_index.push_back(i ? *i : UINT32_MAX);
   }
   const auto& lc = log.learner_codes();
@@ -336,10 +301,10 @@ void roster::impl::index_rows(std::size_t from) {
 }
 
 void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners) {
-  detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
+  detail::parallel_for(learners.size(), options.threads, 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      const std::size_t base = static_cast<std::size_t>(learners[i]) * n;
-      prog.encode(st.data() + base, sc.data() + base, code.data() + base);
+      const std::size_t base = static_cast<std::size_t>(learners[i]) * competencies;
+      progression.encode(statuses.data() + base, scores.data() + base, codes.data() + base);
     }
   });
 }
@@ -347,7 +312,8 @@ void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners) {
 // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
 void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   if (learners.empty()) return;
-  for (std::uint32_t l : learners) acc[l] = {};  // their accumulators are rebuilt on demand
+  for (std::uint32_t l : learners)
+    accumulators[l] = {};  // their accumulators are rebuilt on demand
   std::vector<std::uint32_t> pick;
   std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
   std::vector<std::string_view> names;
@@ -368,9 +334,9 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   }
   evaluate_options eo;
   eo.as_of = as_of;
-  eo.probabilities = opt.probabilities;
-  eo.threads = learners.size() < 64 ? 1 : opt.threads;
-  ratings_table t = eng.rate_all(sub, eo);
+  eo.probabilities = options.probabilities;
+  eo.threads = learners.size() < 64 ? 1 : options.threads;
+  ratings_table t = engine.ratings(sub, eo);
   if (t.learners.size() != learners.size())
     throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
   // The table is long-form (only cells that are not the default): reset each re-evaluated
@@ -378,19 +344,21 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   std::vector<std::size_t> first(learners.size() + 1, 0);
   for (std::uint32_t l : t.learner) ++first[l + 1];
   for (std::size_t i = 0; i < learners.size(); ++i) first[i + 1] += first[i];
-  detail::parallel_for(learners.size(), opt.threads, 4096, [&](std::size_t b, std::size_t e) {
+  detail::parallel_for(learners.size(), options.threads, 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      const std::size_t dst = static_cast<std::size_t>(learners[i]) * n;
-      std::fill_n(st.begin() + static_cast<std::ptrdiff_t>(dst), n, status::not_started);
-      std::fill_n(sc.begin() + static_cast<std::ptrdiff_t>(dst), n, nan_v);
-      std::fill_n(rt.begin() + static_cast<std::ptrdiff_t>(dst), n, std::int8_t{-1});
+      const std::size_t dst = static_cast<std::size_t>(learners[i]) * competencies;
+      std::fill_n(statuses.begin() + static_cast<std::ptrdiff_t>(dst), competencies,
+                  status::not_started);
+      std::fill_n(scores.begin() + static_cast<std::ptrdiff_t>(dst), competencies, nan_v);
+      std::fill_n(ratings.begin() + static_cast<std::ptrdiff_t>(dst), competencies,
+                  std::int8_t{-1});
       for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
         const std::size_t cell = dst + t.competency[k];
-        st[cell] = t.statuses[k];
-        sc[cell] = t.scores[k];
-        rt[cell] = t.ratings[k];
+        statuses[cell] = t.statuses[k];
+        scores[cell] = t.scores[k];
+        ratings[cell] = t.ratings[k];
       }
-      prog.encode(st.data() + dst, sc.data() + dst, code.data() + dst);
+      progression.encode(statuses.data() + dst, scores.data() + dst, codes.data() + dst);
     }
   });
 }
@@ -411,7 +379,7 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   s.rows = log.size() - old_rows;
   s.new_learners = learners - old_learners;
   const double prev = as_of;
-  as_of = opt.as_of ? *opt.as_of : log.max_time();
+  as_of = options.as_of ? *options.as_of : log.max_time();
   std::vector<std::uint32_t> touched;
   if (time_dependent && !same_time(prev, as_of)) {
     s.full = true;
@@ -480,18 +448,19 @@ ingest_summary roster::impl::add(std::size_t learner, index_t competency, double
   if (learner >= rows.size())
     throw std::out_of_range(
         fmt::format("learner index {} out of range ({})", learner, rows.size()));
-  if (competency >= n)
-    throw std::out_of_range(fmt::format("competency index {} out of range ({})", competency, n));
-  if (log_comp.size() != n) log_comp.assign(n, UINT32_MAX);
+  if (competency >= competencies)
+    throw std::out_of_range(
+        fmt::format("competency index {} out of range ({})", competency, competencies));
+  if (log_comp.size() != competencies) log_comp.assign(competencies, UINT32_MAX);
   std::uint32_t cc = log_comp[competency];
   if (cc == UINT32_MAX) {
-    if (auto x = log.competency_code(eng.framework().id_of(competency)))
+    if (auto x = log.competency_code(engine.framework().id_of(competency)))
       cc = log_comp[competency] = *x;
   }
   const auto kc = log.kind_code(kind);
   if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
-    return add_named(log.learners()[learner], eng.framework().id_of(competency), time, score, kind,
-                     weight, {});
+    return add_named(log.learners()[learner], engine.framework().id_of(competency), time, score,
+                     kind, weight, {});
   ingest_summary s;
   const std::size_t r = log.size();
   log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
@@ -504,7 +473,7 @@ ingest_summary roster::impl::add(std::string_view learner, std::string_view comp
                                  double score, std::string_view kind, double weight,
                                  std::string_view source) {
   if (source.empty() && log.kind_code(kind))
-    if (const auto c = eng.framework().find(competency))
+    if (const auto c = engine.framework().find(competency))
       if (const auto l = log.learner_code(learner))
         return add(std::size_t{*l}, *c, time, score, kind, weight);
   return add_named(learner, competency, time, score, kind, weight, source);
@@ -535,7 +504,7 @@ ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r,
   s.new_learners = learners - old_learners;
   s.learners_touched = 1;
   const double prev = as_of;
-  as_of = opt.as_of ? *opt.as_of : log.max_time();
+  as_of = options.as_of ? *options.as_of : log.max_time();
   if (time_dependent && !same_time(prev, as_of)) {
     s.full = true;
     std::vector<std::uint32_t> all(learners);
@@ -559,9 +528,9 @@ learner_view roster::impl::view(std::size_t l) const {
   if (l >= rows.size())
     throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
   learner_view v;
-  v.statuses = st.data() + l * n;
-  v.scores = sc.data() + l * n;
-  v.size = n;
+  v.statuses = statuses.data() + l * competencies;
+  v.scores = scores.data() + l * competencies;
+  v.size = competencies;
   v.as_of = as_of;
   return v;
 }
@@ -569,7 +538,7 @@ learner_view roster::impl::view(std::size_t l) const {
 std::vector<double> roster::impl::last_evidence(std::size_t l) const {
   if (l >= rows.size())
     throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
-  std::vector<double> out(n, nan_v);
+  std::vector<double> out(competencies, nan_v);
   const auto& cc = log.competency_codes();
   const auto& tt = log.times();
   for (std::uint32_t r : rows[l]) {
@@ -615,15 +584,15 @@ ingest_summary roster::ingest(const std::vector<evidence>& rows) {
   return ingest(tmp);
 }
 
-const engine& roster::engine() const noexcept { return impl_->eng; }
-const progression& roster::progression() const noexcept { return impl_->prog; }
-const framework& roster::framework() const noexcept { return impl_->eng.framework(); }
-const policy& roster::policy() const noexcept { return impl_->eng.policy(); }
-const roster_options& roster::options() const noexcept { return impl_->opt; }
+const engine& roster::engine() const noexcept { return impl_->engine; }
+const progression& roster::progression() const noexcept { return impl_->progression; }
+const framework& roster::framework() const noexcept { return impl_->engine.framework(); }
+const policy& roster::policy() const noexcept { return impl_->engine.policy(); }
+const roster_options& roster::options() const noexcept { return impl_->options; }
 const evidence_log& roster::log() const noexcept { return impl_->log; }
 double roster::as_of() const noexcept { return impl_->as_of; }
 std::size_t roster::size() const noexcept { return impl_->rows.size(); }
-std::size_t roster::competencies() const noexcept { return impl_->n; }
+std::size_t roster::competencies() const noexcept { return impl_->competencies; }
 const std::vector<std::string>& roster::learners() const noexcept { return impl_->log.learners(); }
 std::optional<std::size_t> roster::find(std::string_view learner) const noexcept {
   auto c = impl_->log.learner_code(learner);
@@ -643,15 +612,15 @@ learner_state roster::learner(std::string_view id) const {
   (void)index_of(id);
   evaluate_options o;
   o.as_of = impl_->as_of;
-  o.probabilities = impl_->opt.probabilities;
+  o.probabilities = impl_->options.probabilities;
   o.threads = 1;
-  return impl_->eng.evaluate(impl_->log, id, o);
+  return impl_->engine.evaluate(impl_->log, id, o);
 }
 
-const std::vector<status>& roster::statuses() const noexcept { return impl_->st; }
-const std::vector<double>& roster::scores() const noexcept { return impl_->sc; }
-const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->rt; }
-const std::vector<std::uint8_t>& roster::codes() const noexcept { return impl_->code; }
+const std::vector<status>& roster::statuses() const noexcept { return impl_->statuses; }
+const std::vector<double>& roster::scores() const noexcept { return impl_->scores; }
+const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->ratings; }
+const std::vector<std::uint8_t>& roster::codes() const noexcept { return impl_->codes; }
 
 std::vector<std::uint8_t> roster::frontier_matrix() const {
   std::vector<std::uint8_t> out(size() * competencies());
@@ -661,9 +630,9 @@ std::vector<std::uint8_t> roster::frontier_matrix() const {
 
 void roster::frontier_matrix(std::uint8_t* out) const {
   const impl& d = *impl_;
-  detail::parallel_for(size(), d.opt.threads, 1024, [&](std::size_t b, std::size_t e) {
+  detail::parallel_for(size(), d.options.threads, 1024, [&](std::size_t b, std::size_t e) {
     for (std::size_t l = b; l < e; ++l)
-      d.prog.frontier_flags(d.code.data() + l * d.n, out + l * d.n);
+      d.progression.frontier_flags(d.codes.data() + l * d.competencies, out + l * d.competencies);
   });
 }
 
@@ -671,8 +640,8 @@ std::vector<domain_level> roster::levels(std::string_view domain) const {
   if (framework().competencies_in(domain).empty())
     throw unknown_id_error(std::string(domain), "domain");
   std::vector<domain_level> out(size());
-  detail::parallel_for(size(), impl_->opt.threads, 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t l = b; l < e; ++l) out[l] = impl_->prog.level(impl_->view(l), domain);
+  detail::parallel_for(size(), impl_->options.threads, 1024, [&](std::size_t b, std::size_t e) {
+    for (std::size_t l = b; l < e; ++l) out[l] = impl_->progression.level(impl_->view(l), domain);
   });
   return out;
 }
@@ -681,12 +650,12 @@ std::vector<pace_report> roster::pacing(const pace_plan& plan, std::optional<dou
   (void)plan_scope(framework(), plan);  // unknown goals throw here, on the calling thread
   std::vector<pace_report> out(size());
   const double when = today.value_or(impl_->as_of);
-  detail::parallel_for(size(), impl_->opt.threads, 256, [&](std::size_t b, std::size_t e) {
+  detail::parallel_for(size(), impl_->options.threads, 256, [&](std::size_t b, std::size_t e) {
     for (std::size_t l = b; l < e; ++l) {
       const std::vector<double> last = impl_->last_evidence(l);
       learner_view v = impl_->view(l);
       v.last_evidence = last.data();
-      out[l] = masterymap::pacing(impl_->prog, v, plan, when);
+      out[l] = masterymap::pacing(impl_->progression, v, plan, when);
     }
   });
   return out;

@@ -5,8 +5,8 @@
 //   roster.cpp           ingest, the per-competency O(1) path, re-evaluation, the queries
 //   roster_snapshot.cpp  the binary snapshot: roster::save, roster::load
 //
-// Includes accumulate.hpp: every file that includes this header must be compiled with
-// -ffp-contract=off (see src/CMakeLists.txt).
+// Includes accumulate.hpp (through decision.hpp): every file that includes this header must be
+// compiled with -ffp-contract=off (see src/CMakeLists.txt).
 #ifndef MASTERYMAP_SRC_ROSTER_IMPL_HPP
 #define MASTERYMAP_SRC_ROSTER_IMPL_HPP
 
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "accumulate.hpp"
+#include "decision.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
 
@@ -89,19 +90,6 @@ void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads 
 
 // --- the per-competency O(1) path (roster.cpp) ---------------------------------------------------
 
-/// The O(1) path tracks at most this many kinds per list (longer lists take the full path).
-inline constexpr std::size_t max_tracked_kinds =
-    4;  // require_kinds / exempt_confirm_kinds per rule
-
-/// A rule bound to the roster log's kind codes (as the engine binds it to a log).
-struct fast_rule {
-  rule r;
-  detail::method_params mp;              // r.method with the policy's scale
-  std::array<std::uint8_t, 256> skip{};  // the kind never counts (ignored, or a pre-test)
-  int pretest = -1;
-  std::array<int, max_tracked_kinds> require{}, confirm{};
-};
-
 /// Running state of one (learner, competency) pair over its events up to the evaluation time.
 struct accumulator {
   detail::running run;  // the method over the counted events (run.n: how many were counted)
@@ -119,26 +107,26 @@ struct accumulator {
 namespace masterymap {
 
 /// The state of a roster: the engine and progression, the evidence log, the dense tables
-/// (learner-major, `n` competencies per learner) and the O(1) path's bound rules and
+/// (learner-major, `competencies` cells per learner) and the O(1) path's bound rules and
 /// accumulators.
 struct roster::impl {
-  masterymap::engine eng;
-  masterymap::progression prog;
-  roster_options opt;
+  masterymap::engine engine;
+  masterymap::progression progression;
+  roster_options options;
   evidence_log log;
   ingest_checks checks;
   bool time_dependent = false;
-  std::size_t n = 0;
+  std::size_t competencies = 0;
   double as_of = detail::nan_v;
-  std::vector<status> st;
-  std::vector<double> sc;
-  std::vector<std::int8_t> rt;
-  std::vector<std::uint8_t> code;
+  std::vector<status> statuses;
+  std::vector<double> scores;
+  std::vector<std::int8_t> ratings;
+  std::vector<std::uint8_t> codes;
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
   // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
-  std::vector<detail::fast_rule> fast_rules;
-  std::vector<std::int32_t> fast_of;
+  std::vector<detail::folding_rule> folding_rules;
+  std::vector<std::int32_t> folding_rule_of;
   std::size_t bound_kinds = 0;  // log kinds the fast rules are bound to
   // Per learner, the accumulators built so far (a learner touches few competencies: a short
   // contiguous list is searched faster than a hash map is probed, and costs no node per pair).
@@ -146,7 +134,7 @@ struct roster::impl {
     std::vector<index_t> comp;
     std::vector<detail::accumulator> acc;
   };
-  std::vector<learner_accumulators> acc;
+  std::vector<learner_accumulators> accumulators;
   struct timed_row {
     double t;
     std::uint32_t r;

@@ -111,12 +111,12 @@ void roster::save(const std::string& path) const {
   w.out.write(snapshot_magic, 8);
   w.pod(snapshot_version);
   w.pod(std::uint32_t{0x01020304});  // byte order
-  w.str(d.eng.framework().to_json(0));
-  w.str(d.eng.policy().to_json(0));
-  w.pod(static_cast<std::uint8_t>(d.opt.as_of ? 1 : 0));
-  w.pod(d.opt.as_of.value_or(nan_v));
+  w.str(d.engine.framework().to_json(0));
+  w.str(d.engine.policy().to_json(0));
+  w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
+  w.pod(d.options.as_of.value_or(nan_v));
   w.pod(d.as_of);
-  w.pod(static_cast<std::uint64_t>(d.n));
+  w.pod(static_cast<std::uint64_t>(d.competencies));
   const evidence_log& log = d.log;
   w.strings(log.kinds());
   w.strings(log.learners());
@@ -145,12 +145,12 @@ void roster::save(const std::string& path) const {
   std::vector<std::uint8_t> cst;
   std::vector<double> csc;
   std::vector<std::int8_t> crt;
-  for (std::size_t i = 0; i < d.st.size(); ++i)
-    if (d.st[i] != status::not_started || !std::isnan(d.sc[i]) || d.rt[i] != -1) {
+  for (std::size_t i = 0; i < d.statuses.size(); ++i)
+    if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) || d.ratings[i] != -1) {
       cell.push_back(i);
-      cst.push_back(static_cast<std::uint8_t>(d.st[i]));
-      csc.push_back(d.sc[i]);
-      crt.push_back(d.rt[i]);
+      cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
+      csc.push_back(d.scores[i]);
+      crt.push_back(d.ratings[i]);
     }
   w.pod(static_cast<std::uint64_t>(d.rows.size()));
   w.array(cell);
@@ -162,8 +162,10 @@ void roster::save(const std::string& path) const {
   if (!w.out) detail::throw_file_error(path, "cannot write", "roster snapshot");
 }
 
-roster roster::load(const std::string& path, roster_options options) {
-  reader r;
+namespace {
+
+// Opens a snapshot and checks its header (magic, version, byte order).
+void open_snapshot(reader& r, const std::string& path) {
   r.path = path;
   detail::open_input(r.in, path, "roster snapshot");
   r.in.seekg(0, std::ios::end);
@@ -176,6 +178,104 @@ roster roster::load(const std::string& path, roster_options options) {
   if (version != snapshot_version)
     r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
   if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
+}
+
+// The evidence log as saved: names in code order, attribute triples, the row columns.
+struct saved_log {
+  std::vector<std::string> kinds, learners, comps, sources;
+  std::vector<std::uint8_t> ak;
+  std::vector<float> aw;
+  std::vector<std::uint32_t> as;
+  std::vector<std::uint32_t> lc, cc;
+  std::vector<double> tt;
+  std::vector<float> ss;
+  std::vector<std::uint32_t> ac;
+  void read(reader& r) {
+    kinds = r.strings();
+    learners = r.strings();
+    comps = r.strings();
+    sources = r.strings();
+    ak = r.array<std::uint8_t>();
+    aw = r.array<float>();
+    as = r.array<std::uint32_t>();
+    lc = r.array<std::uint32_t>();
+    cc = r.array<std::uint32_t>();
+    tt = r.array<double>();
+    ss = r.array<float>();
+    ac = r.array<std::uint32_t>();
+  }
+};
+
+// The table cells as saved: those that differ from "not started, no score, no rating".
+struct saved_cells {
+  std::uint64_t learners = 0;
+  std::vector<std::uint64_t> cell;
+  std::vector<std::uint8_t> st;
+  std::vector<double> score;
+  std::vector<std::int8_t> rating;
+  void read(reader& r) {
+    learners = r.pod<std::uint64_t>();
+    cell = r.array<std::uint64_t>();
+    st = r.array<std::uint8_t>();
+    score = r.array<double>();
+    rating = r.array<std::int8_t>();
+  }
+};
+
+// Rebuilds the log with the same codes: names in code order, rows in order. The saved columns
+// are released as soon as they are copied: the tables restored next are then allocated from
+// memory the process just gave back, which the system has already backed (first-touch of
+// never-used memory is the dominant cost of a restore on a VM).
+void restore_log(roster::impl& d, reader& r, saved_log& s) {
+  const std::size_t rows = s.lc.size();
+  for (const auto& k : s.kinds) d.log.add_kind(k);
+  column_buffer b;
+  b.learner = std::move(s.lc);
+  b.competency = std::move(s.cc);
+  b.time_ptr = s.tt.data();
+  grow(b.score, rows, 0.0, 0);
+  for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(s.ss[i]);
+  std::vector<float>().swap(s.ss);
+  grow(b.kind, rows, std::uint32_t{0}, 0);
+  grow(b.source, rows, std::uint32_t{0}, 0);
+  grow(b.weight, rows, 0.0, 0);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (s.ac[i] >= s.ak.size()) r.fail("attribute code out of range");
+    b.kind[i] = s.ak[s.ac[i]];
+    b.weight[i] = static_cast<double>(s.aw[s.ac[i]]);
+    b.source[i] = s.as[s.ac[i]];
+  }
+  std::vector<std::uint32_t>().swap(s.ac);
+  b.learner_names = views(s.learners);
+  b.competency_names = views(s.comps);
+  b.kind_names = views(s.kinds);
+  b.source_names = views(s.sources);
+  try {
+    d.log.reserve(rows);
+    d.log.append(b.columns());
+  } catch (const evidence_error& e) {
+    r.fail(std::string("bad evidence: ") + e.what());
+  }
+  std::vector<double>().swap(s.tt);
+}
+
+// Sizes the tables to `learners` and writes the saved cells into them.
+void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t learners) {
+  d.grow_tables(learners);
+  for (std::size_t k = 0; k < c.cell.size(); ++k) {
+    if (c.cell[k] >= d.statuses.size() || c.st[k] > static_cast<std::uint8_t>(status::expired))
+      r.fail("bad table cell");
+    d.statuses[c.cell[k]] = static_cast<status>(c.st[k]);
+    d.scores[c.cell[k]] = c.score[k];
+    d.ratings[c.cell[k]] = c.rating[k];
+  }
+}
+
+}  // namespace
+
+roster roster::load(const std::string& path, roster_options options) {
+  reader r;
+  open_snapshot(r, path);
   masterymap::framework fw = masterymap::framework::from_json(r.str());
   masterymap::policy pol = masterymap::policy::from_json(r.str());
   const bool fixed = r.pod<std::uint8_t>() != 0;
@@ -183,79 +283,26 @@ roster roster::load(const std::string& path, roster_options options) {
   options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
   auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
   d->as_of = r.pod<double>();
-  if (r.pod<std::uint64_t>() != d->n) r.fail("the tables do not match the framework");
-  const auto kinds = r.strings();
-  const auto learners = r.strings();
-  const auto comps = r.strings();
-  const auto sources = r.strings();
-  const auto ak = r.array<std::uint8_t>();
-  const auto aw = r.array<float>();
-  const auto as = r.array<std::uint32_t>();
-  auto lc = r.array<std::uint32_t>();
-  auto cc = r.array<std::uint32_t>();
-  auto tt = r.array<double>();
-  auto ss = r.array<float>();
-  auto ac = r.array<std::uint32_t>();
-  const auto nlearners = r.pod<std::uint64_t>();
-  const auto cell = r.array<std::uint64_t>();
-  const auto cst = r.array<std::uint8_t>();
-  const auto csc = r.array<double>();
-  const auto crt = r.array<std::int8_t>();
+  if (r.pod<std::uint64_t>() != d->competencies) r.fail("the tables do not match the framework");
+  saved_log log;
+  log.read(r);
+  saved_cells cells;
+  cells.read(r);
   char end[8];
   r.bytes(end, 8);
   if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
-  const std::size_t rows = lc.size();
-  if (cc.size() != rows || tt.size() != rows || ss.size() != rows || ac.size() != rows ||
-      aw.size() != ak.size() || as.size() != ak.size() || nlearners != learners.size() ||
-      cst.size() != cell.size() || csc.size() != cell.size() || crt.size() != cell.size())
+  const std::size_t rows = log.lc.size();
+  if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
+      log.ac.size() != rows || log.aw.size() != log.ak.size() || log.as.size() != log.ak.size() ||
+      cells.learners != log.learners.size() || cells.st.size() != cells.cell.size() ||
+      cells.score.size() != cells.cell.size() || cells.rating.size() != cells.cell.size())
     r.fail("inconsistent sizes");
-  // Rebuild the log with the same codes: names in code order, rows in order.
-  for (const auto& k : kinds) d->log.add_kind(k);
-  {
-    // Scoped, and the read columns released right after: the tables below are then allocated
-    // from memory the process just gave back, which the system has already backed (first-touch
-    // of never-used memory is the dominant cost of a restore on a VM).
-    column_buffer b;
-    b.learner = std::move(lc);
-    b.competency = std::move(cc);
-    b.time_ptr = tt.data();
-    grow(b.score, rows, 0.0, 0);
-    for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(ss[i]);
-    std::vector<float>().swap(ss);
-    grow(b.kind, rows, std::uint32_t{0}, 0);
-    grow(b.source, rows, std::uint32_t{0}, 0);
-    grow(b.weight, rows, 0.0, 0);
-    for (std::size_t i = 0; i < rows; ++i) {
-      if (ac[i] >= ak.size()) r.fail("attribute code out of range");
-      b.kind[i] = ak[ac[i]];
-      b.weight[i] = static_cast<double>(aw[ac[i]]);
-      b.source[i] = as[ac[i]];
-    }
-    std::vector<std::uint32_t>().swap(ac);
-    b.learner_names = views(learners);
-    b.competency_names = views(comps);
-    b.kind_names = views(kinds);
-    b.source_names = views(sources);
-    try {
-      d->log.reserve(rows);
-      d->log.append(b.columns());
-    } catch (const evidence_error& e) {
-      r.fail(std::string("bad evidence: ") + e.what());
-    }
-    std::vector<double>().swap(tt);
-  }
-  if (d->log.learners() != learners || d->log.competencies() != comps)
+  restore_log(*d, r, log);
+  if (d->log.learners() != log.learners || d->log.competencies() != log.comps)
     r.fail("inconsistent name tables");
-  d->grow_tables(learners.size());
-  for (std::size_t k = 0; k < cell.size(); ++k) {
-    if (cell[k] >= d->st.size() || cst[k] > static_cast<std::uint8_t>(status::expired))
-      r.fail("bad table cell");
-    d->st[cell[k]] = static_cast<status>(cst[k]);
-    d->sc[cell[k]] = csc[k];
-    d->rt[cell[k]] = crt[k];
-  }
+  restore_cells(*d, r, cells, log.learners.size());
   d->index_rows(0);
-  std::vector<std::uint32_t> all(learners.size());
+  std::vector<std::uint32_t> all(log.learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
   d->encode_rows(all);
   return roster(std::move(d));

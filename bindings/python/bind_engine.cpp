@@ -335,7 +335,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             ratings_table t;
             {
               py::gil_scoped_release release;
-              t = e.rate_all(log, o);
+              t = e.ratings(log, o);
             }
             return table_dict(std::move(t), e.framework());
           },

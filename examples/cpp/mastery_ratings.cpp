@@ -47,7 +47,7 @@ int main() {
               {"ben", "3.OA.A.1", t("2024-09-10"), 4, "summative"}},
              checks);
 
-  const ratings_table r = eng.rate_all(log);
+  const ratings_table r = eng.ratings(log);
   std::cout << to_string(log) << "\n\nlearner  competency  status                  score  rating\n";
   for (std::size_t k = 0; k < r.learner.size(); ++k) {
     const auto rating = r.ratings[k] >= 0

@@ -85,7 +85,7 @@ struct explained_child {
   bool done = false;
 };
 
-/// Why a learner has the status they have on one competency (DESIGN decision 7).
+/// Why a learner has the status they have on one competency.
 struct explanation {
   std::string learner;
   std::string competency;
@@ -227,9 +227,11 @@ class MASTERYMAP_API engine {
   /// Every learner of the log, in order of first appearance, in parallel.
   [[nodiscard]] std::vector<learner_state> evaluate_all(const evidence_log& log,
                                                         const evaluate_options& options = {}) const;
-  /// Every learner of the log as a long table (the bulk path: no per-learner index kept).
-  [[nodiscard]] ratings_table rate_all(const evidence_log& log,
-                                       const evaluate_options& options = {}) const;
+  /// Every learner of the log as a long table (the bulk path: no per-learner index kept), in
+  /// parallel over learners; equal to `evaluate` of each learner. Complexity: O(rows) for rules
+  /// that fold event by event, O(k log k) for the k rows of a competency under any other rule.
+  [[nodiscard]] ratings_table ratings(const evidence_log& log,
+                                      const evaluate_options& options = {}) const;
   /// Brings `state` up to date with rows appended to `log` since it was evaluated. Only the
   /// competencies with new evidence (and the rollups) are recomputed, unless the evaluation
   /// time moved, in which case every competency is recomputed from the retained rows. The result

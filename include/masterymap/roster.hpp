@@ -26,7 +26,7 @@ struct roster_options {
   /// depend on it.
   unsigned threads = 0;
   /// A fixed evaluation time. Default: the latest evidence time ingested so far (as
-  /// `engine::rate_all` on the whole log).
+  /// `engine::ratings` on the whole log).
   std::optional<double> as_of;
   /// Source of `method::bkt` probabilities.
   std::shared_ptr<const probability_source> probabilities;
@@ -57,7 +57,7 @@ struct ingest_summary {
 /// whose rule folds event by event (see `add`) updates its one cell in O(1); other learners it
 /// touches are re-evaluated from their evidence (all of them when the evaluation time moved
 /// under a time-dependent policy), in parallel over learners; the tables then equal
-/// `engine::rate_all` on the whole log, whatever the thread count. Learners are numbered in order
+/// `engine::ratings` on the whole log, whatever the thread count. Learners are numbered in order
 /// of first appearance.
 ///
 /// Thread safety: const members may be called from any number of threads while no `ingest` or
@@ -81,7 +81,8 @@ class MASTERYMAP_API roster {
   ingest_summary ingest(const evidence_columns& batch);
   /// Adds one piece of evidence (as `ingest` of one row). When the competency's rule folds event
   /// by event (method latest, highest, mean, weighted_mean, weighted_average, decaying_average
-  /// or n_mastery; no window, expiry or monotonic holding; not under a rollup) and the event is
+  /// or n_mastery; no window, expiry or monotonic holding; at most four gatekeeper and four
+  /// exemption-confirmation kinds; not under a rollup) and the event is
   /// the newest of its (learner, competency) pair, only that cell (status, score, rating,
   /// attainment code) is updated from a running accumulator: O(1), and bit-identical to a full
   /// re-evaluation. Otherwise the learner is re-evaluated from its evidence.

@@ -400,8 +400,8 @@ TEST_SUITE("engine") {
     evaluate_options one_thread, four;
     one_thread.threads = 1;
     four.threads = 4;
-    const auto t1 = e.rate_all(log, one_thread);
-    check_same_table(t1, e.rate_all(log, four));
+    const auto t1 = e.ratings(log, one_thread);
+    check_same_table(t1, e.ratings(log, four));
     const auto all = e.evaluate_all(log, four);
     REQUIRE(all.size() == t1.learners.size());
     std::size_t started = 0;
@@ -462,8 +462,8 @@ TEST_SUITE("engine") {
     evaluate_options one, three;
     one.threads = 1;
     three.threads = 3;
-    const auto t1 = e.rate_all(log, one);
-    check_same_table(t1, e.rate_all(log, three));
+    const auto t1 = e.ratings(log, one);
+    check_same_table(t1, e.ratings(log, three));
     for (std::size_t k = 0; k < t1.learner.size(); k += 97) {  // against the general path
       const auto st = e.evaluate(log, t1.learners[t1.learner[k]]);
       CHECK(st.status(t1.competency[k]) == t1.statuses[k]);
@@ -544,8 +544,8 @@ TEST_SUITE("engine") {
   }
 
   TEST_CASE("bulk fast path equals the general path (property test over random logs)") {
-    // rate_all rates simple rules with running accumulators in row order; evaluate() sorts each
-    // competency's events and applies the rule. They must agree exactly, for every method and
+    // engine::ratings rates simple rules with running accumulators in row order; evaluate() sorts
+    // each competency's events and applies the rule. They must agree exactly, for every method and
     // condition, mixed through overrides, with rollups, ties, late (out-of-order) evidence,
     // evidence after as_of, unknown competencies, grouped and interleaved logs, 1 or 3 threads.
     framework_builder fb("props");
@@ -649,7 +649,7 @@ TEST_SUITE("engine") {
       o.threads = round % 2 ? 3 : 1;
       o.probabilities = std::make_shared<by_count>();
       if (round % 5 == 2) o.as_of = static_cast<double>(n / 6) * day;  // some evidence after as_of
-      const ratings_table t = e.rate_all(log, o);
+      const ratings_table t = e.ratings(log, o);
       std::size_t row = 0;
       for (std::size_t l = 0; l < t.learners.size(); ++l) {
         const learner_state st = e.evaluate(log, t.learners[l], o);

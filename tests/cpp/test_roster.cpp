@@ -36,7 +36,7 @@ bool same_double(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0
 
 void check_equal_tables(const mm::roster& r, const mm::ratings_table& t) {
   REQUIRE(r.learners() == t.learners);
-  // rate_all's table is long-form: expand it to the roster's dense learners x competencies.
+  // engine::ratings' table is long-form: expand it to the roster's dense learners x competencies.
   const std::size_t n = t.competencies, cells = t.learners.size() * n;
   std::vector<mm::status> st(cells, mm::status::not_started);
   std::vector<double> sc(cells, std::numeric_limits<double>::quiet_NaN());
@@ -101,7 +101,7 @@ TEST_SUITE("roster") {
       pos += n;
       mm::evaluate_options eo;
       eo.as_of = one.as_of();
-      check_equal_tables(one, eng.rate_all(one.log(), eo));
+      check_equal_tables(one, eng.ratings(one.log(), eo));
     }
     check_same_roster(one, many);
     CHECK(one.size() == 150);
@@ -137,7 +137,7 @@ TEST_SUITE("roster") {
     CHECK(ro.statuses()[ro.index_of("b") * fw.size()] == mm::status::expired);
     mm::evaluate_options eo;
     eo.as_of = ro.as_of();
-    check_equal_tables(ro, eng.rate_all(ro.log(), eo));
+    check_equal_tables(ro, eng.ratings(ro.log(), eo));
   }
 
   TEST_CASE("a bad batch is rejected whole") {
@@ -382,7 +382,7 @@ TEST_SUITE("roster") {
             REQUIRE(s.rows == rows.size());
             mm::evaluate_options eo;
             eo.as_of = ro.as_of();
-            check_equal_tables(ro, eng.rate_all(ro.log(), eo));
+            check_equal_tables(ro, eng.ratings(ro.log(), eo));
             std::vector<std::uint8_t> codes(ro.competencies());
             for (std::size_t l = 0; l < ro.size(); ++l) {
               const auto v = ro.view(l);

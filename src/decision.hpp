@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: the decisions every rating path shares.
+//
+// A competency is rated by three paths: the general one (engine_rate.cpp: any rule, from the
+// sorted events), the bulk kernel (engine_bulk.cpp: one pass over a learner's events with
+// running accumulators) and the roster's O(1) path (roster.cpp: one running accumulator per
+// learner and competency, updated per new event). They must agree to the bit, so the choices
+// they all make live here once: which rules the running paths may take (`fold_form_of`), the
+// rule in the form they read (`folding_rule`), when confirming evidence confirms
+// (`all_confirmed`), when a pre-test exempts (`reaches_exemption`) and the status the
+// conditions give (`decide_status`). Inline, so the bulk kernel pays no call per competency.
+#ifndef MASTERYMAP_SRC_DECISION_HPP
+#define MASTERYMAP_SRC_DECISION_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <masterymap/engine.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/scale.hpp>
+#include <utility>
+
+#include "accumulate.hpp"
+#include "engine_detail.hpp"
+
+namespace masterymap::detail {
+
+// --- which rules fold event by event ------------------------------------------------------------
+
+/// A running accumulator keeps the latest score of at most this many confirming kinds per list
+/// (require_kinds, exempt_confirm_kinds): fixed arrays keep it small and free of allocations.
+inline constexpr std::size_t max_tracked_kinds = 4;
+
+/// How much of a rule's rating a running accumulator can carry, event by event in aggregation
+/// order (time, then row).
+enum class fold_form : std::uint8_t {
+  /// Needs all the events at once: the method is mode or bkt (its value is not a running
+  /// formula), a window (an event leaves it as later ones arrive), expiry or monotonic holding
+  /// (they depend on the evaluation time and on past states), or a list of confirming kinds
+  /// longer than max_tracked_kinds.
+  none,
+  /// The status follows from the running value and the number of counted scores alone: no
+  /// gatekeeper kinds and no pre-test exemption.
+  value,
+  /// Also needs, per confirming kind, its latest score, and the best pre-test score: both fold
+  /// (a maximum, a last value), so an accumulator can track them.
+  conditions,
+};
+
+/// The one predicate of incremental eligibility. The bulk kernel takes `value` rules (its
+/// accumulators carry no confirming kinds); the roster's O(1) path takes `value` and
+/// `conditions`.
+inline fold_form fold_form_of(const rule& r) noexcept {
+  if (!runs_incrementally(r.method.type()) || r.window_last || r.window_days ||
+      r.expires_after_days || r.monotonic || r.require_kinds.size() > max_tracked_kinds ||
+      r.exempt_confirm_kinds.size() > max_tracked_kinds)
+    return fold_form::none;
+  if (r.require_kinds.empty() && !r.exempt_on_pretest) return fold_form::value;
+  return fold_form::conditions;
+}
+
+/// A rule in the form the running paths read: its method with the policy's scale, and its
+/// kinds bound to one log's kind codes.
+struct folding_rule {
+  rule r;
+  method_params mp;
+  rule_binding kinds;
+  fold_form form = fold_form::none;
+  folding_rule() = default;
+  folding_rule(const rule& ru, const scale& sc, rule_binding b)
+      : r(ru), mp(ru.method, sc), kinds(std::move(b)), form(fold_form_of(ru)) {}
+  /// Whether an event of kind code k is left out of the value (ignored, or a pre-test that
+  /// does not count).
+  [[nodiscard]] bool skips(std::uint8_t k) const noexcept { return kinds.flags[k] != 0; }
+};
+
+// --- the conditions and the status they give ----------------------------------------------------
+
+/// Whether every one of `count` confirming kinds confirms: its latest score (latest(j), NaN when
+/// the learner has none) reaches mastery on the scale. unmet(j, latest) is called for each kind
+/// that does not, so the general path can say why.
+template <typename Latest, typename Unmet>
+inline bool all_confirmed(const scale& sc, std::size_t count, Latest&& latest, Unmet&& unmet) {
+  bool ok = true;
+  for (std::size_t j = 0; j < count; ++j) {
+    const double x = latest(j);
+    if (!sc.reaches_mastery(x)) {  // false for NaN: no evidence of the kind yet
+      ok = false;
+      unmet(j, x);
+    }
+  }
+  return ok;
+}
+
+/// Whether the best pre-test score reaches the rule's exemption level (within the scale's
+/// tolerance); false when the rule exempts on no pre-test or there is none (-infinity).
+inline bool reaches_exemption(const rule& r, double pre_max, const scale& sc) noexcept {
+  return r.exempt_on_pretest && pre_max >= *r.exempt_on_pretest - sc.tolerance();
+}
+
+/// The rule's conditions for one competency, each evaluated by the path that rates it.
+struct rule_conditions {
+  bool reached = false;           ///< the value reaches mastery (bkt: the probability threshold)
+  bool exceeds = false;           ///< the value reaches the scale's exceeds rating (never bkt)
+  bool enough = false;            ///< at least min_evidence counted scores
+  bool confirmed = true;          ///< every gatekeeper kind confirms
+  bool exempt_level = false;      ///< reaches_exemption
+  bool exempt_confirmed = false;  ///< exempt_level, and every exemption-confirmation kind confirms
+};
+
+/// The status of a competency with evidence up to the evaluation time, before monotonic holding
+/// and expiry: mastered (exceeded) when the value, the amount of evidence and the gatekeepers
+/// all agree; else exempt by a confirmed pre-test; awaiting confirmation when only a gatekeeper
+/// or an exemption confirmation is missing; else in progress.
+constexpr status decide_status(const rule_conditions& c) noexcept {
+  if (c.reached && c.enough && c.confirmed) return c.exceeds ? status::exceeded : status::mastered;
+  if (c.exempt_confirmed) return status::exempt;
+  if ((c.reached && c.enough) || c.exempt_level) return status::awaiting_confirmation;
+  return status::in_progress;
+}
+
+}  // namespace masterymap::detail
+
+#endif  // MASTERYMAP_SRC_DECISION_HPP
