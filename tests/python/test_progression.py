@@ -311,8 +311,8 @@ def _reference_last_evidence(st):
     return out
 
 
-def test_last_evidence_times_against_explain(example_data):
-    fw = load_ccss(example_data)
+def test_last_evidence_times_against_explain(shared_data):
+    fw = load_ccss(shared_data)
     rng = np.random.default_rng(11)
     ids = list(fw)
     log = mm.EvidenceLog()
