@@ -96,12 +96,7 @@ bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isn
 // status with the engine's decide_status, so the cell is bit-identical to a full
 // re-evaluation. Everything else (a rule that does not fold, a competency under a rollup, an
 // event older than the pair's newest) falls back to re-evaluating the learner.
-//
-// power_law stays on the full path: ingest_summary reports its events as re-evaluated, which
-// tests/cpp/test_roster.cpp pins, although its running form would give the same cells.
-bool folds(const rule& r) {
-  return fold_form_of(r) != fold_form::none && r.method.type() != method::kind::power_law;
-}
+bool folds(const rule& r) { return fold_form_of(r) != fold_form::none; }
 
 // Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
 void fold(accumulator& a, const folding_rule& fr, double time, float score,

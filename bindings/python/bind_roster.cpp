@@ -114,7 +114,8 @@ are re-evaluated.
 Adds one piece of evidence and updates the learner's tables at once.
 
 For rules that fold event by event (latest, highest, mean, weighted_mean, weighted_average,
-decaying_average, n_mastery; no window, expiry or monotonic holding; not under a rollup)
+decaying_average, n_mastery, power_law; not mode or bkt; no window, expiry or monotonic
+holding; at most four gatekeeper and four exemption-confirmation kinds; not under a rollup)
 and an event that is the newest of its (learner, competency), only that cell is updated,
 in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
 For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).

@@ -80,13 +80,12 @@ class MASTERYMAP_API roster {
   ingest_summary ingest(const std::vector<evidence>& rows);
   ingest_summary ingest(const evidence_columns& batch);
   /// Adds one piece of evidence (as `ingest` of one row). When the competency's rule folds event
-  /// by event (method latest, highest, mean, weighted_mean, weighted_average, decaying_average
-  /// or n_mastery; no window, expiry or monotonic holding; at most four gatekeeper and four
-  /// exemption-confirmation kinds; not under a rollup) and the event is
-  /// the newest of its (learner, competency) pair, only that cell (status, score, rating,
-  /// attainment code) is updated from a running accumulator: O(1), and bit-identical to a full
-  /// re-evaluation. Otherwise the learner is re-evaluated from its evidence.
-  /// \throws masterymap::evidence_error as `ingest`.
+  /// by event (method latest, highest, mean, weighted_mean, weighted_average, decaying_average,
+  /// n_mastery or power_law; no window, expiry or monotonic holding; at most four gatekeeper and
+  /// four exemption-confirmation kinds; not under a rollup) and the event is the newest of its
+  /// (learner, competency) pair, only that cell (status, score, rating, attainment code) is updated
+  /// from a running accumulator: O(1), and bit-identical to a full re-evaluation. Otherwise the
+  /// learner is re-evaluated from its evidence. \throws masterymap::evidence_error as `ingest`.
   ingest_summary add(std::string_view learner, std::string_view competency, double time,
                      double score, std::string_view kind = "formative", double weight = 1.0,
                      std::string_view source = {});
