@@ -93,8 +93,8 @@ void BM_frontier_one_learner(benchmark::State& state) {
   std::vector<std::uint8_t> out(b.r->competencies());
   std::size_t l = 0;
   for (auto _ : state) {
-    b.r->progression().frontier_flags(b.r->codes().data() + (l % b.r->size()) * b.r->competencies(),
-                                      out.data());
+    b.r->progression().frontier_flags(
+        b.r->attainments().data() + (l % b.r->size()) * b.r->competencies(), out.data());
     benchmark::DoNotOptimize(out.data());
     ++l;
   }

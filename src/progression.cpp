@@ -164,7 +164,7 @@ std::vector<blocker> closure(const progression& p, const learner_view& v, const 
     b.id = d.fw.id_of(x);
     b.status = v.statuses[x];
     b.score = score_at(v, x);
-    b.needed = p.code_label(need[x]);
+    b.needed = p.attainment_label(need[x]);
     if (need[x] >= 2 && need[x] != progression::done_code)
       b.needed_level = d.thresholds[need[x] - 2u];
     auto& bl = blocks[slot[x]];
@@ -248,7 +248,7 @@ progression::progression(const engine& e) : d_(compile(e.framework(), e.policy()
 const framework& progression::framework() const noexcept { return d_->fw; }
 std::size_t progression::size() const noexcept { return d_->n; }
 
-std::uint8_t progression::code(status s, double score) const noexcept {
+std::uint8_t progression::attainment(status s, double score) const noexcept {
   if (is_done(s)) return done_code;
   if (s == status::not_started) return 0;
   std::uint8_t c = 1;
@@ -262,13 +262,13 @@ void progression::encode(const status* statuses, const double* scores,
                          std::uint8_t* out) const noexcept {
   const std::size_t n = d_->n;
   if (d_->thresholds.empty() || scores == nullptr) {
-    for (std::size_t c = 0; c < n; ++c) out[c] = code(statuses[c], nan_v);
+    for (std::size_t c = 0; c < n; ++c) out[c] = attainment(statuses[c], nan_v);
     return;
   }
-  for (std::size_t c = 0; c < n; ++c) out[c] = code(statuses[c], scores[c]);
+  for (std::size_t c = 0; c < n; ++c) out[c] = attainment(statuses[c], scores[c]);
 }
 
-std::string progression::code_label(std::uint8_t c) const {
+std::string progression::attainment_label(std::uint8_t c) const {
   if (c == done_code) return "mastered";
   if (c == 0) return "none";
   if (c == 1) return "started";
@@ -276,12 +276,12 @@ std::string progression::code_label(std::uint8_t c) const {
   return k < d_->threshold_labels.size() ? d_->threshold_labels[k] : fmt::format("level {}", c);
 }
 
-std::uint8_t progression::needed_code(const prerequisite_edge& e) const {
+std::uint8_t progression::needed_attainment(const prerequisite_edge& e) const {
   const auto& edges = d_->fw.edges();
   for (std::size_t k = 0; k < edges.size(); ++k)
     if (edges[k].prerequisite == e.prerequisite && edges[k].dependent == e.dependent)
       return d_->edge_need[k];
-  throw std::invalid_argument("needed_code: no such prerequisite edge");
+  throw std::invalid_argument("needed_attainment: no such prerequisite edge");
 }
 
 void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) const noexcept {
@@ -313,10 +313,10 @@ void progression::unmet_counts(const std::uint8_t* codes, std::uint16_t* out) co
 bool progression::on_frontier(const learner_view& v, index_t c) const {
   check_view(*d_, v);
   check_index(*d_, c);
-  if (code(v.statuses[c], score_at(v, c).value_or(nan_v)) == done_code) return false;
+  if (attainment(v.statuses[c], score_at(v, c).value_or(nan_v)) == done_code) return false;
   for (std::uint32_t k = d_->in_off[c]; k < d_->in_off[c + 1]; ++k) {
     const index_t q = d_->in_src[k];
-    if (code(v.statuses[q], score_at(v, q).value_or(nan_v)) < d_->in_need[k]) return false;
+    if (attainment(v.statuses[q], score_at(v, q).value_or(nan_v)) < d_->in_need[k]) return false;
   }
   return true;
 }
@@ -371,7 +371,7 @@ frontier_tracker::frontier_tracker(const progression& p, const learner_view& v) 
 void frontier_tracker::set(index_t c, status s, double score) {
   const auto& d = p_.data();
   check_index(d, c);
-  const std::uint8_t old = code_[c], now = p_.code(s, score);
+  const std::uint8_t old = code_[c], now = p_.attainment(s, score);
   if (old == now) return;
   const bool was = on_frontier(c);
   code_[c] = now;

@@ -265,7 +265,7 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   statuses[cell] = o.st;
   scores[cell] = o.score;
   ratings[cell] = o.rating;
-  codes[cell] = progression.code(o.st, o.score);
+  codes[cell] = progression.attainment(o.st, o.score);
   return true;
 }
 
@@ -615,7 +615,7 @@ learner_state roster::learner(std::string_view id) const {
 const std::vector<status>& roster::statuses() const noexcept { return impl_->statuses; }
 const std::vector<double>& roster::scores() const noexcept { return impl_->scores; }
 const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->ratings; }
-const std::vector<std::uint8_t>& roster::codes() const noexcept { return impl_->codes; }
+const std::vector<std::uint8_t>& roster::attainments() const noexcept { return impl_->codes; }
 
 std::vector<std::uint8_t> roster::frontier_matrix() const {
   std::vector<std::uint8_t> out(size() * competencies());

@@ -410,8 +410,9 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
           "``level`` for every leveled domain.")
-      .def("code_label", &progression::code_label, py::arg("code"),
-           "Text of an attainment code: 'mastered', 'started', or a rating label.")
+      .def("attainment_label", &progression::attainment_label, py::arg("attainment"),
+           "Text of an attainment (0 not started, 1 started, k + 2 at the k-th rating threshold, "
+           "255 done): 'mastered', 'started', or a rating label.")
       .def("__repr__", [](const progression& p) {
         return "<Progression of " + std::to_string(p.size()) + " competencies>";
       });

@@ -178,16 +178,19 @@ class MASTERYMAP_API progression {
   [[nodiscard]] const masterymap::framework& framework() const noexcept;
   [[nodiscard]] std::size_t size() const noexcept;
 
-  // --- attainment codes ---------------------------------------------------------------------
-  /// The attainment code of one competency.
-  [[nodiscard]] std::uint8_t code(masterymap::status s, double score) const noexcept;
-  /// Codes of a whole learner into `out` (size() bytes). Without scores, NaN is assumed.
+  // --- attainments ---------------------------------------------------------------------------
+  /// The attainment of one competency: one byte that orders how far a learner is on it (0 = not
+  /// started, 1 = started, k + 2 = score at or above the scale's k-th threshold, `done_code` =
+  /// mastered, exceeded or exempt), so that a prerequisite's gate is one comparison with its
+  /// needed attainment.
+  [[nodiscard]] std::uint8_t attainment(masterymap::status s, double score) const noexcept;
+  /// Attainments of a whole learner into `out` (size() bytes). Without scores, NaN is assumed.
   void encode(const masterymap::status* statuses, const double* scores,
               std::uint8_t* out) const noexcept;
-  /// Text of a needed code: "mastered", "started" or a rating label / number.
-  [[nodiscard]] std::string code_label(std::uint8_t code) const;
-  /// The needed code of a prerequisite edge (0 for recommended edges: always met).
-  [[nodiscard]] std::uint8_t needed_code(const prerequisite_edge& e) const;
+  /// Text of a needed attainment: "mastered", "started" or a rating label / number.
+  [[nodiscard]] std::string attainment_label(std::uint8_t code) const;
+  /// The needed attainment of a prerequisite edge (0 for recommended edges: always met).
+  [[nodiscard]] std::uint8_t needed_attainment(const prerequisite_edge& e) const;
 
   // --- one learner --------------------------------------------------------------------------
   /// \throws std::invalid_argument if the view's size is not the framework's size.
@@ -249,7 +252,7 @@ class MASTERYMAP_API frontier_tracker {
   [[nodiscard]] std::size_t frontier_size() const noexcept { return count_; }
   /// Ascending by index. Complexity: O(V).
   [[nodiscard]] std::vector<index_t> frontier() const;
-  [[nodiscard]] const std::vector<std::uint8_t>& codes() const noexcept { return code_; }
+  [[nodiscard]] const std::vector<std::uint8_t>& attainments() const noexcept { return code_; }
 
  private:
   progression p_;

@@ -125,7 +125,7 @@ class MASTERYMAP_API roster {
   [[nodiscard]] const std::vector<status>& statuses() const noexcept;
   [[nodiscard]] const std::vector<double>& scores() const noexcept;
   [[nodiscard]] const std::vector<std::int8_t>& ratings() const noexcept;
-  [[nodiscard]] const std::vector<std::uint8_t>& codes() const noexcept;
+  [[nodiscard]] const std::vector<std::uint8_t>& attainments() const noexcept;
 
   /// Frontier flags of every learner (size() x competencies(), 1 = on the frontier), computed
   /// in parallel from the attainment codes. Complexity: O(L * (V + E)) byte operations.

@@ -221,8 +221,8 @@ TEST_SUITE("progression") {
     sc[0] = 3.0;  // Proficient score but not mastered (e.g. a missing teacher check)
     st[0] = mm::status::awaiting_confirmation;
     CHECK(ids(fw, four.frontier(v)) == S{"A", "B", "C", "D"});
-    CHECK(four.code_label(2) == "Developing");
-    CHECK(four.code_label(3) == "Proficient");
+    CHECK(four.attainment_label(2) == "Developing");
+    CHECK(four.attainment_label(3) == "Proficient");
     // A percent scale has no rating between the bottom and mastery: familiar = started.
     const mm::progression pct(fw, mm::scale::percent(80));
     sc[0] = 0.1;

@@ -57,7 +57,7 @@ void check_same_roster(const mm::roster& a, const mm::roster& b) {
   REQUIRE(a.learners() == b.learners());
   REQUIRE(a.statuses() == b.statuses());
   REQUIRE(a.ratings() == b.ratings());
-  REQUIRE(a.codes() == b.codes());
+  REQUIRE(a.attainments() == b.attainments());
   for (std::size_t i = 0; i < a.scores().size(); ++i)
     REQUIRE(same_double(a.scores()[i], b.scores()[i]));
   REQUIRE(same_double(a.as_of(), b.as_of()));
@@ -389,7 +389,7 @@ TEST_SUITE("roster") {
               ro.progression().encode(v.statuses, v.scores, codes.data());
               REQUIRE(std::equal(
                   codes.begin(), codes.end(),
-                  ro.codes().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
+                  ro.attainments().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
             }
           }
           // The folding methods (power_law included) take the fast path; mode does not fold.
