@@ -239,7 +239,7 @@ void roster::impl::prefetch_row(std::size_t r) const noexcept {
   __builtin_prefetch(statuses.data() + cell, 1);
   __builtin_prefetch(scores.data() + cell, 1);
   __builtin_prefetch(ratings.data() + cell, 1);
-  __builtin_prefetch(codes.data() + cell, 1);
+  __builtin_prefetch(attainments.data() + cell, 1);
   __builtin_prefetch(&accumulators[l]);
   __builtin_prefetch(&rows[l]);
 #else
@@ -265,7 +265,7 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   statuses[cell] = o.st;
   scores[cell] = o.score;
   ratings[cell] = o.rating;
-  codes[cell] = progression.attainment(o.st, o.score);
+  attainments[cell] = progression.attainment(o.st, o.score);
   return true;
 }
 
@@ -273,7 +273,7 @@ void roster::impl::grow_tables(std::size_t learners) {
   grow(statuses, learners * competencies, status::not_started, options.threads);
   grow(scores, learners * competencies, nan_v, options.threads);
   grow(ratings, learners * competencies, std::int8_t{-1}, options.threads);
-  grow(codes, learners * competencies, std::uint8_t{0}, options.threads);
+  grow(attainments, learners * competencies, std::uint8_t{0}, options.threads);
   rows.resize(learners);
   accumulators.resize(learners);
 }
@@ -299,7 +299,7 @@ void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners) {
   detail::parallel_for(learners.size(), options.threads, 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const std::size_t base = static_cast<std::size_t>(learners[i]) * competencies;
-      progression.encode(statuses.data() + base, scores.data() + base, codes.data() + base);
+      progression.encode(statuses.data() + base, scores.data() + base, attainments.data() + base);
     }
   });
 }
@@ -353,7 +353,7 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
         scores[cell] = t.scores[k];
         ratings[cell] = t.ratings[k];
       }
-      progression.encode(statuses.data() + dst, scores.data() + dst, codes.data() + dst);
+      progression.encode(statuses.data() + dst, scores.data() + dst, attainments.data() + dst);
     }
   });
 }
@@ -615,7 +615,7 @@ learner_state roster::learner(std::string_view id) const {
 const std::vector<status>& roster::statuses() const noexcept { return impl_->statuses; }
 const std::vector<double>& roster::scores() const noexcept { return impl_->scores; }
 const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->ratings; }
-const std::vector<std::uint8_t>& roster::attainments() const noexcept { return impl_->codes; }
+const std::vector<std::uint8_t>& roster::attainments() const noexcept { return impl_->attainments; }
 
 std::vector<std::uint8_t> roster::frontier_matrix() const {
   std::vector<std::uint8_t> out(size() * competencies());
@@ -627,7 +627,8 @@ void roster::frontier_matrix(std::uint8_t* out) const {
   const impl& d = *impl_;
   detail::parallel_for(size(), d.options.threads, 1024, [&](std::size_t b, std::size_t e) {
     for (std::size_t l = b; l < e; ++l)
-      d.progression.frontier_flags(d.codes.data() + l * d.competencies, out + l * d.competencies);
+      d.progression.frontier_flags(d.attainments.data() + l * d.competencies,
+                                   out + l * d.competencies);
   });
 }
 

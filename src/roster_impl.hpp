@@ -121,7 +121,7 @@ struct roster::impl {
   std::vector<status> statuses;
   std::vector<double> scores;
   std::vector<std::int8_t> ratings;
-  std::vector<std::uint8_t> codes;
+  std::vector<std::uint8_t> attainments;
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
   // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
@@ -154,7 +154,7 @@ struct roster::impl {
   void grow_tables(std::size_t learners);
   /// Appends log rows from `from` on to their learners' lists (and maps new log competencies).
   void index_rows(std::size_t from);
-  /// Recomputes the attainment codes of `learners` from their statuses and scores.
+  /// Recomputes the attainments of `learners` from their statuses and scores.
   void encode_rows(const std::vector<std::uint32_t>& learners);
 
   /// Binds the fast rules to the log's kind codes (again when the log gained kinds).
