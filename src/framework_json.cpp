@@ -15,7 +15,9 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* format_name = "masterymap.framework";
-constexpr int format_version = 1;
+// Version 2 names an edge's ends `prerequisite` and `dependent`, the words of the C++ and
+// Python APIs and of the edge CSV; version 1 (`requires` and `competency`) is still read.
+constexpr int format_version = 2;
 }  // namespace
 
 std::string framework::to_json(int indent) const {
@@ -43,8 +45,8 @@ std::string framework::to_json(int indent) const {
   doc["hierarchy"] = std::move(hier);
   json pre = json::array();
   for (const auto& e : edges()) {
-    json j{{"competency", id_of(e.dependent)},
-           {"requires", id_of(e.prerequisite)},
+    json j{{"prerequisite", id_of(e.prerequisite)},
+           {"dependent", id_of(e.dependent)},
            {"strength", masterymap::to_string(e.strength)}};
     if (e.min_level) j["min_level"] = *e.min_level;
     pre.push_back(std::move(j));
@@ -59,8 +61,8 @@ framework framework::from_json(std::string_view text, const build_options& optio
   if (r.get_string("format") != format_name)
     throw parse_error(fmt::format("/format: expected \"{}\"", format_name), 0, 0);
   const auto version = r.get_int("version");
-  if (version != format_version)
-    throw parse_error(fmt::format("/version: unsupported version {} (this library reads {})",
+  if (version != 1 && version != format_version)
+    throw parse_error(fmt::format("/version: unsupported version {} (this library reads 1 and {})",
                                   version, format_version),
                       0, 0);
   framework_builder b(r.get_string("name", ""));
@@ -99,7 +101,11 @@ framework framework::from_json(std::string_view text, const build_options& optio
         }
         std::optional<double> min_level;
         if (e.has("min_level")) min_level = e.get_double("min_level");
-        b.add_prerequisite(e.get_string("competency"), e.get_string("requires"), st, min_level);
+        if (version == 1)
+          b.add_prerequisite(e.get_string("competency"), e.get_string("requires"), st, min_level);
+        else
+          b.add_prerequisite(e.get_string("dependent"), e.get_string("prerequisite"), st,
+                             min_level);
       },
       true);
   return b.build(options);

@@ -601,7 +601,9 @@ std::size_t roster::index_of(std::string_view learner) const {
 }
 
 learner_view roster::view(std::size_t l) const { return impl_->view(l); }
-std::vector<double> roster::last_evidence(std::size_t l) const { return impl_->last_evidence(l); }
+std::vector<double> roster::last_evidence_times(std::size_t l) const {
+  return impl_->last_evidence(l);
+}
 
 learner_state roster::learner(std::string_view id) const {
   (void)index_of(id);

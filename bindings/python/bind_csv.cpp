@@ -12,9 +12,9 @@ void bind_csv(py::module_& m) {
   auto io = m.def_submodule("io", "Readers and writers of files (CSV, JSON).");
   io.def(
       "read_framework_csv",
-      [](const std::string& edges, const std::optional<std::string>& competencies,
-         const std::string& name, const std::string& prerequisite_column,
-         const std::string& dependent_column, const std::optional<std::string>& strength_column,
+      [](const py::object& edges_path, const py::object& competencies_path, const std::string& name,
+         const std::string& prerequisite_column, const std::string& dependent_column,
+         const std::optional<std::string>& strength_column,
          const std::map<std::string, std::string>& strength_values,
          const std::string& default_strength, const std::string& id_column,
          const std::string& title_column, const std::string& description_column,
@@ -22,6 +22,10 @@ void bind_csv(py::module_& m) {
          const std::map<std::string, int>& level_values,
          const std::vector<std::string>& metadata_columns, bool add_missing, bool drop_cycle_edges,
          bool drop_duplicate_edges) {
+        // Paths as str or os.PathLike (pathlib.Path), like every other reader.
+        const std::string edges = py::str(edges_path);
+        const std::string competencies =
+            competencies_path.is_none() ? std::string() : std::string(py::str(competencies_path));
         csv_framework_options o;
         o.name = name;
         o.prerequisite_column = prerequisite_column;
@@ -40,7 +44,7 @@ void bind_csv(py::module_& m) {
         o.build.drop_cycle_edges = drop_cycle_edges;
         o.build.drop_duplicate_edges = drop_duplicate_edges;
         py::gil_scoped_release release;
-        return read_framework_csv(edges, competencies.value_or(""), o);
+        return read_framework_csv(edges, competencies, o);
       },
       py::arg("edges"), py::arg("competencies") = py::none(), py::kw_only(), py::arg("name") = "",
       py::arg("prerequisite_column") = "prerequisite", py::arg("dependent_column") = "dependent",
@@ -56,8 +60,8 @@ void bind_csv(py::module_& m) {
 Reads a framework from an edge-list CSV (one prerequisite per row) and, optionally, a
 competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an optional BOM.
 
-:param edges: path of the edge CSV
-:param competencies: path of the competency CSV; without it every id comes from the edges
+:param edges: path of the edge CSV (str or os.PathLike)
+:param competencies: path of the competency CSV (str or os.PathLike); without it every id comes from the edges
 :param prerequisite_column: edge column holding the prerequisite id (``prerequisite``)
 :param dependent_column: edge column holding the dependent id, the competency that requires
     the prerequisite (``dependent``; the header ``competency`` of earlier versions is not read

@@ -354,9 +354,9 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
 Ratings of every learner of the log as one long pandas DataFrame (the bulk path), computed in
 C++ in parallel with the GIL released.
 
-Columns: ``learner``, ``competency``, ``status``, ``rating`` (categoricals; rating NaN when
-absent), ``score`` (float64), ``evidence`` (count). One row per (learner, competency) that is
-not ``not_started``, or every pair with ``all_competencies=True``.
+Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score`` (float64),
+``rating`` (categorical; NaN when absent), ``evidence`` (count). One row per (learner,
+competency) that is not ``not_started``, or every pair with ``all_competencies=True``.
 )pbdoc")
       .def(
           "update",

@@ -177,15 +177,16 @@ Makes ``child`` a child of ``parent`` in the hierarchy (a child may have several
 )pbdoc")
       .def(
           "add_prerequisite",
-          [](framework_builder& b, std::string competency, std::string requires_,
+          [](framework_builder& b, std::string dependent, std::string prerequisite,
              const std::string& s, std::optional<double> min_level) -> framework_builder& {
-            return b.add_prerequisite(std::move(competency), std::move(requires_),
+            return b.add_prerequisite(std::move(dependent), std::move(prerequisite),
                                       parse_strength(s), min_level);
           },
-          py::arg("competency"), py::arg("requires"), py::arg("strength") = "required",
+          py::arg("dependent"), py::arg("prerequisite"), py::arg("strength") = "required",
           py::arg("min_level") = py::none(), py::return_value_policy::reference_internal,
           R"pbdoc(
-Says that ``competency`` requires ``requires``.
+Says that ``dependent`` requires ``prerequisite``: ``add_prerequisite("4.NF.B.3",
+prerequisite="3.NF.A.1")``.
 
 :param strength: ``"required"`` (must be mastered), ``"familiar"`` (a lower level is enough) or
     ``"recommended"`` (orders, never gates)
@@ -222,12 +223,13 @@ columns) of ids and, optionally, titles, domains and levels.
 )pbdoc")
       .def(
           "add_prerequisites",
-          [](framework_builder& b, const std::vector<std::string>& competencies,
-             const std::vector<std::string>& requires_, const py::object& s) -> framework_builder& {
-            const std::size_t n = competencies.size();
-            if (requires_.size() != n)
+          [](framework_builder& b, const std::vector<std::string>& dependents,
+             const std::vector<std::string>& prerequisites,
+             const py::object& s) -> framework_builder& {
+            const std::size_t n = dependents.size();
+            if (prerequisites.size() != n)
               throw std::invalid_argument(
-                  "add_prerequisites: competencies and requires differ in length");
+                  "add_prerequisites: dependents and prerequisites differ in length");
             std::vector<strength> str;
             if (py::isinstance<py::str>(s)) {
               str.assign(n, parse_strength(s.cast<std::string>()));
@@ -238,12 +240,12 @@ columns) of ids and, optionally, titles, domains and levels.
             }
             py::gil_scoped_release release;
             for (std::size_t k = 0; k < n; ++k)
-              b.add_prerequisite(competencies[k], requires_[k], str[k]);
+              b.add_prerequisite(dependents[k], prerequisites[k], str[k]);
             return b;
           },
-          py::arg("competencies"), py::arg("requires"), py::arg("strength") = "required",
+          py::arg("dependents"), py::arg("prerequisites"), py::arg("strength") = "required",
           py::return_value_policy::reference_internal, R"pbdoc(
-Batch form of :meth:`add_prerequisite`: ``competencies[k]`` requires ``requires[k]``.
+Batch form of :meth:`add_prerequisite`: ``dependents[k]`` requires ``prerequisites[k]``.
 
 :param strength: one strength for all, or a sequence of the same length
 :returns: this builder

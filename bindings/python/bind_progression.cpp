@@ -73,7 +73,20 @@ std::string fields_repr(const py::handle& self, const char* type,
     py::object x = self.attr(k);
     if (py::isinstance<py::float_>(x) && std::isfinite(x.cast<double>()))
       x = py::module_::import("builtins").attr("round")(x, 4);
-    out += (first ? "" : ", ") + std::string(k) + "=" + py::repr(x).cast<std::string>();
+    std::string text;
+    // A long list (a path to a grade-8 goal has 100+ ids) would drown the repr: its first few
+    // items and the count; the attribute has them all.
+    constexpr std::size_t shown = 8;
+    if (py::isinstance<py::list>(x) && py::len(x) > shown) {
+      const auto items = x.cast<py::list>();
+      text = "[";
+      for (std::size_t i = 0; i < shown; ++i)
+        text += (i ? ", " : "") + py::repr(items[i]).cast<std::string>();
+      text += ", ... (" + std::to_string(py::len(x)) + " in all)]";
+    } else {
+      text = py::repr(x).cast<std::string>();
+    }
+    out += (first ? "" : ", ") + std::string(k) + "=" + text;
     first = false;
   }
   return out + ")";
@@ -98,16 +111,25 @@ using py_path = named<learning_path>;
 using py_recommendation = named<recommendation>;
 using py_level = named<domain_level>;
 
+// One id or framework index, or a sequence of them (ids and indices may mix).
+index_t index_of_one(const framework& fw, const py::handle& h) {
+  if (py::isinstance<py::str>(h)) return fw.index_of(h.cast<std::string>());
+  if (!py::isinstance<py::int_>(h) || py::isinstance<py::bool_>(h))
+    throw py::type_error("expected a competency id (str) or framework index (int), got " +
+                         std::string(py::str(py::type::of(h).attr("__name__"))));
+  const auto i = h.cast<long long>();
+  if (i < 0 || static_cast<unsigned long long>(i) >= fw.size())
+    throw py::index_error("framework index " + std::to_string(i) + " out of range [0, " +
+                          std::to_string(fw.size()) + ")");
+  return static_cast<index_t>(i);
+}
+
 std::vector<index_t> indices(const framework& fw, const py::object& ids) {
   std::vector<index_t> out;
   if (ids.is_none()) return out;
-  if (py::isinstance<py::str>(ids)) return {fw.index_of(ids.cast<std::string>())};
-  for (auto h : ids) {
-    if (py::isinstance<py::str>(h))
-      out.push_back(fw.index_of(h.cast<std::string>()));
-    else
-      out.push_back(h.cast<index_t>());
-  }
+  if (py::isinstance<py::str>(ids) || !py::isinstance<py::iterable>(ids))
+    return {index_of_one(fw, ids)};
+  for (auto h : ids) out.push_back(index_of_one(fw, h));
   return out;
 }
 
@@ -469,14 +491,14 @@ needed_level, blocks, ready, distance). Empty when ``id`` is done or ready.)pbdo
 on them, as :class:`Gap` objects (id, status, score, domain, level, undermines, ready).)pbdoc")
       .def(
           "path_to",
-          [](const py_state& s, const py::object& goal, const py::object& rate,
+          [](const py_state& s, const py::object& goals, const py::object& rate,
              const std::string& per) {
             const progression& p = s.st.progression();
             const auto r = rate_per_day(rate, per);
-            return py_path{p.path_to(view_of(s.st), indices(p.framework(), goal), r),
+            return py_path{p.path_to(view_of(s.st), indices(p.framework(), goals), r),
                            p.framework()};
           },
-          py::arg("goal"), py::arg("rate") = py::none(), py::arg("per") = "day",
+          py::arg("goals"), py::arg("rate") = py::none(), py::arg("per") = "day",
           R"pbdoc(An ordered plan to one or more goals: a :class:`LearningPath` (goals, steps,
 length, days).
 

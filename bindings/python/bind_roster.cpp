@@ -93,7 +93,8 @@ Reads are thread-safe while no ingest runs.
           },
           py::arg("data"), R"pbdoc(
 Adds evidence: an :class:`EvidenceLog`, or a DataFrame / mapping of columns (learner,
-competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend``). An
+competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend`` with
+the roster's framework and policy, so scores may be labels of its scale). An
 event whose rule folds event by event updates its one cell in O(1); other learners it touches
 are re-evaluated.
 
@@ -120,9 +121,11 @@ and an event that is the newest of its (learner, competency), only that cell is 
 in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
 For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 
+:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``)
 :param time: seconds, an ISO 8601 string, a datetime or a date
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
 :raises EvidenceError: on a bad row (the roster is unchanged)
+:raises ValueError: a text score that is not a label of the scale
 )pbdoc")
       .def(
           "to_dataframe",
@@ -150,8 +153,8 @@ categoricals), computed in C++ in parallel; learners in order, competencies in f
           },
           py::arg("domain") = py::none(), R"pbdoc(
 Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
-(NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gaps`` (count),
-``gap_levels``. One domain, or every domain with leveled academic competencies.
+(NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gap_count``
+(competencies not done below the level; ``DomainLevel.gaps`` lists them), ``gap_levels``. One domain, or every domain with leveled academic competencies.
 )pbdoc")
       .def(
           "pacing",
@@ -241,9 +244,9 @@ learner's row of the tables.
 :raises UnknownIdError: for a learner the roster has no evidence of.
 )pbdoc")
       .def(
-          "last_evidence",
+          "last_evidence_times",
           [](const roster& r, const std::string& id) {
-            return move_numpy(r.last_evidence(r.index_of(id)));
+            return move_numpy(r.last_evidence_times(r.index_of(id)));
           },
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(
@@ -274,7 +277,7 @@ learner's row of the tables.
             d["next_done"] = move_numpy(std::move(done));
             d["next_total"] = move_numpy(std::move(total));
             d["next_progress"] = move_numpy(std::move(progress));
-            d["gaps"] = move_numpy(std::move(gaps));
+            d["gap_count"] = move_numpy(std::move(gaps));
             d["gap_levels"] = gap_levels;
             return d;
           },

@@ -96,6 +96,15 @@ demo_data bundled_data(const std::string& why) {
 
 int main(int argc, char** argv) {
   const std::string arg = argc > 1 ? argv[1] : "";
+  if (arg == "--help" || arg == "-h") {
+    std::cout << "usage: masterymap_demo [ccss-dir | --bundled] [competency]\n"
+                 "  ccss-dir    the Common Core coherence map's folder (default: "
+              << ccss::default_dir()
+              << " when present)\n"
+                 "  --bundled   the project's sample map (fractions and number sense, grades 3-5)\n"
+                 "  competency  the standard whose prerequisites are shown\n";
+    return 0;
+  }
   demo_data d;
   if (arg == "--bundled") {
     d = bundled_data("asked for with --bundled");
@@ -216,7 +225,7 @@ int main(int argc, char** argv) {
       roster.ingest(maya);
     }
     const std::size_t l = roster.index_of(d.focus);
-    const auto last = roster.last_evidence(l);
+    const auto last = roster.last_evidence_times(l);
     mm::learner_view v = roster.view(l);
     v.last_evidence = last.data();
     const mm::progression& prog = roster.progression();

@@ -30,7 +30,7 @@ int main() {
   }
   roster.ingest(ev);
   const std::size_t l = roster.index_of("maya");
-  const auto last = roster.last_evidence(l);
+  const auto last = roster.last_evidence_times(l);
   mm::learner_view v = roster.view(l);
   v.last_evidence = last.data();
   const mm::progression& prog = roster.progression();

@@ -21,7 +21,7 @@ b.add_competency("3.OA.A.1", title="Interpret products", domain="OA", level=3)
 b.add_competency("3.OA.A.3", title="Multiply and divide within 100", domain="OA", level=3)
 for parent, child in [("3.NF", "3.NF.A.1"), ("3.NF", "3.NF.A.2"), ("3.OA", "3.OA.A.1"), ("3.OA", "3.OA.A.3")]:
     b.add_child(parent, child)
-b.add_prerequisite("3.NF.A.2", requires="3.NF.A.1")
+b.add_prerequisite("3.NF.A.2", prerequisite="3.NF.A.1")
 fw = b.build()
 
 # The school's policy: 4-point scale, decaying average (w=0.65), at least 2 pieces of evidence,

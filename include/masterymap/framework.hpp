@@ -246,7 +246,9 @@ class MASTERYMAP_API framework {
   [[nodiscard]] framework subgraph(const std::vector<index_t>& keep) const;
 
   // --- formats ------------------------------------------------------------------------------
-  /// Versioned native JSON (`"format": "masterymap.framework", "version": 1`); round-trips exactly.
+  /// Versioned native JSON (`"format": "masterymap.framework", "version": 2`, edges as
+  /// `{"prerequisite", "dependent", "strength", "min_level"}`); round-trips exactly.
+  /// `from_json` also reads version 1, whose edges say `requires` and `competency`.
   [[nodiscard]] std::string to_json(int indent = 2) const;
   /// \throws masterymap::parse_error with line/column for malformed JSON, or with the JSON path
   ///         of a missing or mistyped field; masterymap::validation_error for an invalid graph.

@@ -117,7 +117,7 @@ class MASTERYMAP_API roster {
   [[nodiscard]] learner_view view(std::size_t l) const;
   /// Latest evidence time per competency of learner `l` (NaN where none), up to `as_of()`.
   /// Complexity: O(rows of the learner).
-  [[nodiscard]] std::vector<double> last_evidence(std::size_t l) const;
+  [[nodiscard]] std::vector<double> last_evidence_times(std::size_t l) const;
   /// The full engine state of a learner (with `explain` against `log()`); equal to the roster's
   /// row. Complexity: O(log size). \throws masterymap::unknown_id_error
   [[nodiscard]] learner_state learner(std::string_view id) const;

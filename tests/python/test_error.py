@@ -62,3 +62,17 @@ def test_writers_raise_file_error(tmp_path):
         with pytest.raises(mm.FileError) as info:
             write()
         assert info.value.filename == target
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_every_reader_takes_a_pathlib_path(reader, tmp_path):
+    """The same missing file given as a pathlib.Path: the same error, never a TypeError."""
+    edges = tmp_path / "edges.csv"
+    edges.write_text("prerequisite,dependent\nA,B\n")
+    missing = tmp_path / "missing"
+    call = READERS[reader]
+    if reader == "BKT CSV .gz":
+        call = lambda p, d: mm.bkt.read_csv(p.with_name(p.name + ".gz"))  # noqa: E731
+    with pytest.raises(mm.MissingFileError) as info:
+        call(missing, {"edges": edges})
+    assert info.value.filename.startswith(str(missing))

@@ -15,11 +15,11 @@ def diamond():
     b.add_competency("B", title="Add", domain="N", level=2)
     b.add_competency("C", title="Measure", domain="M", level=2)
     b.add_competency("D", title="Multiply", domain="N", level=3)
-    b.add_prerequisite("B", requires="A")
-    b.add_prerequisite("C", requires="A", strength="familiar")
-    b.add_prerequisite("D", requires="B")
-    b.add_prerequisite("D", requires="C", strength="recommended")
-    b.add_prerequisite("D", requires="A")
+    b.add_prerequisite("B", prerequisite="A")
+    b.add_prerequisite("C", prerequisite="A", strength="familiar")
+    b.add_prerequisite("D", prerequisite="B")
+    b.add_prerequisite("D", prerequisite="C", strength="recommended")
+    b.add_prerequisite("D", prerequisite="A")
     return b
 
 
@@ -89,8 +89,8 @@ def test_hierarchy_with_two_parents():
 def test_validation_reports_everything():
     b = mm.FrameworkBuilder()
     b.add_competency("A").add_competency("B").add_competency("A").add_competency("C")
-    b.add_prerequisite("B", requires="A").add_prerequisite("B", requires="A")
-    b.add_prerequisite("C", requires="C").add_prerequisite("B", requires="Q")
+    b.add_prerequisite("B", prerequisite="A").add_prerequisite("B", prerequisite="A")
+    b.add_prerequisite("C", prerequisite="C").add_prerequisite("B", prerequisite="Q")
     with pytest.raises(mm.ValidationError) as info:
         b.build()
     assert not isinstance(info.value, mm.CycleError)
@@ -104,8 +104,8 @@ def test_cycle_error_names_the_cycle_in_order_and_drop_option():
     b = mm.FrameworkBuilder()
     for c in "ABCD":
         b.add_competency(c)
-    b.add_prerequisite("B", requires="A").add_prerequisite("C", requires="B")
-    b.add_prerequisite("A", requires="C").add_prerequisite("D", requires="C")
+    b.add_prerequisite("B", prerequisite="A").add_prerequisite("C", prerequisite="B")
+    b.add_prerequisite("A", prerequisite="C").add_prerequisite("D", prerequisite="C")
     with pytest.raises(mm.CycleError) as info:
         b.build()
     assert info.value.cycle == ["A", "B", "C", "A"]
@@ -120,7 +120,7 @@ def test_json_round_trip_and_pickle(tmp_path):
     b = diamond()
     b.add_competency("H", title='Habits "of" work', kind="disposition", tags=["sel"],
                      metadata={"grade": "K"})
-    b.add_prerequisite("H", requires="D", strength="familiar", min_level=2.5)
+    b.add_prerequisite("H", prerequisite="D", strength="familiar", min_level=2.5)
     fw = b.build()
     text = fw.to_json()
     again = mm.Framework.from_json(text)
@@ -169,7 +169,7 @@ def random_dag(rng, n, m):
     g = nx.DiGraph()
     g.add_nodes_from(f"v{i}" for i in range(n))
     for x, y in sorted(edges, key=lambda e: rng.random()):
-        b.add_prerequisite(f"v{y}", requires=f"v{x}")
+        b.add_prerequisite(f"v{y}", prerequisite=f"v{x}")
         g.add_edge(f"v{x}", f"v{y}")
     return b.build(), g
 
@@ -201,7 +201,7 @@ def test_deep_chain_from_python():
     for i in range(n):
         b.add_competency(str(i))
     for i in range(1, n):
-        b.add_prerequisite(str(i), requires=str(i - 1))
+        b.add_prerequisite(str(i), prerequisite=str(i - 1))
     fw = b.build()
     assert len(fw.longest_chain()) == n
     assert len(fw.ancestors(np.array([n - 1]))) == n - 1

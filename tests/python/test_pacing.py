@@ -13,7 +13,7 @@ def course():
     for i in range(1, 27):
         b.add_competency(f"P{i:02d}", domain="math", level=(i - 1) // 4 + 1)
         if i > 1:
-            b.add_prerequisite(f"P{i:02d}", requires=f"P{i - 1:02d}")
+            b.add_prerequisite(f"P{i:02d}", prerequisite=f"P{i - 1:02d}")
     return b.build()
 
 

@@ -96,7 +96,7 @@ def test_public_objects_are_the_bound_types():
     b = mm.FrameworkBuilder("t")
     b.add_competency("A")
     b.add_competency("B")
-    b.add_prerequisite("B", requires="A")
+    b.add_prerequisite("B", prerequisite="A")
     fw = b.build()
     assert isinstance(fw, mm.Framework) and isinstance(fw, mm.framework.Framework)
     policy = mm.Policy(mm.Scale.four_point())

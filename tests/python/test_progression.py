@@ -25,11 +25,11 @@ def learning_map():
     for d in "MR":
         for lv in range(2, 14):
             for s in "abc":
-                b.add_prerequisite(code(d, lv, s), requires=code(d, lv - 1, s))
+                b.add_prerequisite(code(d, lv, s), prerequisite=code(d, lv - 1, s))
             if d == "R":
-                b.add_prerequisite(code(d, lv, "b"), requires=code(d, lv - 1, "a"), strength="familiar")
+                b.add_prerequisite(code(d, lv, "b"), prerequisite=code(d, lv - 1, "a"), strength="familiar")
             else:
-                b.add_prerequisite(code(d, lv, "c"), requires=code(d, lv - 1, "a"), strength="recommended")
+                b.add_prerequisite(code(d, lv, "c"), prerequisite=code(d, lv - 1, "a"), strength="recommended")
     return b.build()
 
 
@@ -81,7 +81,7 @@ def test_learning_map_levels(scenario):
         ben.level("science")
     lv = roster.levels("math")
     assert list(lv["level"]) == [3, 6]
-    assert list(lv["gaps"]) == [0, 3]
+    assert list(lv["gap_count"]) == [0, 3]
 
 
 def test_learning_map_gaps_frontier_recommendations(scenario):
@@ -173,7 +173,7 @@ def test_random_dags_against_networkx():
                     r = rng.random()
                     s = "required" if r < 0.6 else ("familiar" if r < 0.85 else "recommended")
                     ml = float(rng.choice([1, 2, 3])) if s == "familiar" and rng.random() < 0.4 else None
-                    b.add_prerequisite(f"c{j}", requires=f"c{i}", strength=s, min_level=ml)
+                    b.add_prerequisite(f"c{j}", prerequisite=f"c{i}", strength=s, min_level=ml)
         fw = b.build()
         prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
         for _ in range(4):
@@ -335,8 +335,8 @@ def _two_scale_framework():
     b = mm.FrameworkBuilder("two")
     for c in ("A", "B", "C"):
         b.add_competency(c, domain="d", level=1 if c == "A" else 2)
-    b.add_prerequisite("B", requires="A", strength="familiar")
-    b.add_prerequisite("C", requires="A")
+    b.add_prerequisite("B", prerequisite="A", strength="familiar")
+    b.add_prerequisite("C", prerequisite="A")
     return b.build()
 
 
@@ -385,3 +385,25 @@ def test_cached_progression_follows_update():
     eng.update(st, log)
     assert st.frontier() == ["B", "C"]
     assert st.last_evidence_times()[0] == T0 + 60
+
+
+def test_goals_as_one_id_one_index_or_a_sequence(scenario):
+    fw, roster, ana, ben = scenario
+    goal = "M05.a"
+    index = fw.index_of(goal)
+    assert ben.path_to(index) == ben.path_to(goal) == ben.path_to([goal]) == ben.path_to([index])
+    assert ben.recommend(goals=index) == ben.recommend(goals=goal)
+    with pytest.raises(IndexError, match="framework index 100000 out of range"):
+        ben.path_to(100000)
+    with pytest.raises(TypeError, match="competency id .str. or framework index .int., got float"):
+        ben.path_to(3.5)
+
+
+def test_long_lists_are_shortened_in_repr_only(scenario):
+    fw, roster, ana, ben = scenario
+    path = ana.path_to(list(fw)[-1])
+    assert len(path.ids) > 8
+    text = repr(path)
+    shown = ", ".join(repr(i) for i in path.ids[:8])
+    assert f"ids=[{shown}, ... ({len(path.ids)} in all)]" in text
+    assert len(path.to_dict()["steps"]) == len(path.steps) == len(path.ids)

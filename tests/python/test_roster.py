@@ -97,7 +97,7 @@ def test_frames(setup):
     assert list(f.columns) == ["learner", "competency"]
     assert len(f) == int(r.frontier_matrix().sum())
     lv = r.levels("OA")
-    assert len(lv) == len(r) and set(lv.columns) >= {"learner", "domain", "level", "next_level", "gaps"}
+    assert len(lv) == len(r) and set(lv.columns) >= {"learner", "domain", "level", "next_level", "gap_count"}
     assert repr(r).startswith("<Roster: ")
 
 
@@ -105,7 +105,7 @@ def test_add_one_event_equals_ingest_of_the_same_rows():
     b = mm.FrameworkBuilder()
     for c in ("A", "B"):
         b.add_competency(c)
-    b.add_prerequisite("B", requires="A")
+    b.add_prerequisite("B", prerequisite="A")
     fw = b.build()
     policy = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.65)))
     one, bulk = mm.Roster(fw, policy, threads=1), mm.Roster(fw, policy, threads=1)
@@ -128,7 +128,7 @@ def test_learner_keeps_the_probability_source(tmp_path):
     b = mm.FrameworkBuilder()
     for c in ("A", "B"):
         b.add_competency(c)
-    b.add_prerequisite("B", requires="A")
+    b.add_prerequisite("B", prerequisite="A")
     fw = b.build()
     pol = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.bkt(0.9)))
 
@@ -157,3 +157,27 @@ def test_learner_keeps_the_probability_source(tmp_path):
     np.testing.assert_array_equal(back.learner("s1").scores(), s1.scores())
     with pytest.raises(mm.UnknownIdError):
         r.learner("nobody")
+
+
+def test_labels_of_the_roster_scale_are_scores():
+    """Roster.ingest and Roster.add take labels of the policy's scale, as EvidenceLog.extend
+    does with policy=: the same events as numbers and as labels give the same tables."""
+    b = mm.FrameworkBuilder()
+    for c in ("A", "B"):
+        b.add_competency(c)
+    fw = b.build()
+    policy = mm.Policy(mm.Scale.four_point())
+    labels, numbers = mm.Roster(fw, policy), mm.Roster(fw, policy)
+    labels.ingest(pd.DataFrame({"learner": ["s1", "s2"], "competency": ["A", "B"],
+                                "score": ["Proficient", "Beginning"], "time": [1.0, 2.0]}))
+    numbers.ingest(pd.DataFrame({"learner": ["s1", "s2"], "competency": ["A", "B"],
+                                 "score": [3.0, 1.0], "time": [1.0, 2.0]}))
+    labels.add("s1", "B", "Advanced", 3.0)
+    numbers.add("s1", "B", 4.0, 3.0)
+    pd.testing.assert_frame_equal(labels.to_dataframe(), numbers.to_dataframe())
+    with pytest.raises(ValueError, match="'Great' is neither a number nor a label"):
+        labels.add("s1", "A", "Great", 4.0)
+    with pytest.raises(mm.EvidenceError):
+        labels.ingest(pd.DataFrame({"learner": ["s1"], "competency": ["A"], "score": ["Great"],
+                                    "time": [5.0]}))
+    pd.testing.assert_frame_equal(labels.to_dataframe(), numbers.to_dataframe())  # unchanged

@@ -268,14 +268,22 @@ def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]
 
 
 def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:
-    """``Roster.ingest``: an EvidenceLog as is, anything else through :func:`extend`."""
+    """``Roster.ingest``: an EvidenceLog as is, anything else through :func:`extend` with the
+    roster's framework and policy (so scores may be labels of its scale, as in
+    ``EvidenceLog.extend(..., policy=)``)."""
     if not isinstance(data, _core.EvidenceLog):
-        data = extend(_core.EvidenceLog(), data)
+        data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy)
     return roster._ingest_log(data)
 
 
-def roster_add(roster: _core.Roster, learner: str, competency: str, score: float, time: Any,
+def roster_add(roster: _core.Roster, learner: str, competency: str, score: Any, time: Any,
                kind: str = "formative", weight: float = 1.0, source: str = "") -> Dict[str, Any]:
-    """``Roster.add`` (see its docstring)."""
+    """``Roster.add`` (see its docstring); a text score is a label of the roster's scale."""
+    if isinstance(score, str):
+        value = roster.policy.scale.value_of(score)
+        if value is None:
+            raise ValueError(f"score {score!r} is neither a number nor a label of the roster's "
+                             f"scale {list(roster.policy.scale.labels)}")
+        score = value
     return roster._add(str(learner), str(competency), _core._to_seconds(time), float(score),
                        str(kind), float(weight), str(source))

@@ -18,7 +18,7 @@ from . import _core
 PACE_STATUSES = ["on_track", "behind", "ahead"]
 EDGE_COLUMNS = ["prerequisite", "dependent", "strength", "min_level"]
 LEVEL_COLUMNS = ["learner", "domain", "level", "next_level", "next_done", "next_total",
-                 "next_progress", "gaps", "gap_levels"]
+                 "next_progress", "gap_count", "gap_levels"]
 
 
 def _categorical(indices: np.ndarray, labels: List[str]) -> pd.Categorical:

@@ -41,9 +41,11 @@ __all__ = [
     "crossvalidate",
     "dataset",
     "fit",
+    "frame",
     "metrics",
     "read_csv",
     "simulate",
+    "update_batch",
 ]
 
 #: pyBKT's parameter names, in pyBKT's order, and the C++ core's name for each.
@@ -195,14 +197,19 @@ def simulate(params: Iterable[Mapping[str, Any]], learners: int, length: int,
     """Simulated responses (``user_id, skill_name, correct``) from known parameters.
 
     Each of ``learners`` learners answers ``length`` questions per skill, skills interleaved at
-    random; deterministic for a seed. ``params`` are dicts with ``skill``, ``prior``, ``learn``,
+    random; deterministic for a seed. ``params`` are dicts with ``skill``, ``prior``, ``learns``,
     ``guesses``, ``slips`` (and optionally ``forgets``), as :meth:`Model.params` names them;
     ``guesses`` and ``slips`` are numbers.
 
-    :raises ValueError: an unknown parameter name.
+    :raises ValueError: an unknown parameter name or a missing ``skill``.
     """
-    rows = [{(k if k == "skill" else _core_name(k, "simulate params")): v for k, v in p.items()}
-            for p in params]
+    rows = []
+    for i, p in enumerate(params):
+        if "skill" not in p:
+            raise ValueError(f"simulate params[{i}] has no 'skill'; each needs skill, prior, "
+                             f"learns, guesses, slips")
+        rows.append({(k if k == "skill" else _core_name(k, "simulate params")): v
+                     for k, v in p.items()})
     return frame(_core.simulate(rows, learners, length, seed))
 
 

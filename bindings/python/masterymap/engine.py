@@ -53,9 +53,9 @@ def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
             all_competencies: bool = False, engine: Optional[Engine] = None) -> pd.DataFrame:
     """Ratings of every learner of the log as one long DataFrame (the bulk path).
 
-    Columns: ``learner``, ``competency``, ``status``, ``rating`` (categoricals; rating NaN when
-    absent), ``score`` (float64), ``evidence`` (count). Only (learner, competency) pairs that
-    are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
+    Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score``
+    (float64), ``rating`` (categorical; NaN when absent), ``evidence`` (count). Only (learner,
+    competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
     GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`.
     """
     eng = engine if engine is not None else Engine(framework, policy)

@@ -1,9 +1,10 @@
 """Stubs of masterymap._core.io: the C++ file readers."""
-from typing import Optional, Sequence
+import os
+from typing import Optional, Sequence, Union
 
 from . import Framework
 
-def read_framework_csv(edges: str, competencies: Optional[str] = None, *, name: str = "",
+def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Union[str, "os.PathLike[str]", None] = None, *, name: str = "",
                        prerequisite_column: str = "prerequisite",
                        dependent_column: str = "dependent",
                        strength_column: Optional[str] = None,
