@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// Private: text helpers shared by the evidence log's parts (evidence.cpp, evidence_time.cpp,
-// evidence_csv.cpp).
+// Private: the evidence log's storage (interned name tables, the five event columns) and the
+// text helpers shared by its parts: evidence.cpp (construction, single rows, access),
+// evidence_batch.cpp (columnar batches), evidence_time.cpp, evidence_csv.cpp.
 #ifndef MASTERYMAP_SRC_EVIDENCE_IMPL_HPP
 #define MASTERYMAP_SRC_EVIDENCE_IMPL_HPP
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <masterymap/column.hpp>
+#include <masterymap/evidence.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
+#include <vector>
 
 namespace masterymap::detail {
 
@@ -32,6 +42,126 @@ inline std::optional<double> parse_number(std::string_view s) noexcept {
   return v;
 }
 
+// The attributes of an event (kind, weight, source) are interned as one triple: logs repeat a
+// handful of them, so each event stores one 4-byte code instead of three fields.
+struct attr_key {
+  std::uint8_t kind;
+  std::uint32_t weight_bits;
+  std::uint32_t source;
+  bool operator==(const attr_key& o) const noexcept {
+    return kind == o.kind && weight_bits == o.weight_bits && source == o.source;
+  }
+};
+struct attr_hash {
+  std::size_t operator()(const attr_key& k) const noexcept {
+    std::uint64_t x = (static_cast<std::uint64_t>(k.weight_bits) << 32) ^
+                      (static_cast<std::uint64_t>(k.source) << 8) ^ k.kind;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return static_cast<std::size_t>(x);
+  }
+};
+
+// The bits of a weight, so equal weights hash and compare exactly.
+inline std::uint32_t float_bits(float f) noexcept {
+  std::uint32_t b;
+  std::memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+// An interned string table: names by code, and an open-addressing index of codes (looked up by
+// string_view, so finding a name never allocates).
+template <typename Name>
+struct basic_table {
+  std::vector<Name> names;
+  std::vector<std::uint32_t> slots;  // code + 1; 0 = empty; size a power of two
+  static std::size_t hash(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
+  std::optional<std::uint32_t> find(std::string_view s) const noexcept {
+    if (slots.empty()) return std::nullopt;
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t h = hash(s) & mask;; h = (h + 1) & mask) {
+      const std::uint32_t x = slots[h];
+      if (x == 0) return std::nullopt;
+      if (names[x - 1] == s) return x - 1;
+    }
+  }
+  void place(std::uint32_t code) {
+    const std::size_t mask = slots.size() - 1;
+    std::size_t h = hash(names[code]) & mask;
+    while (slots[h] != 0) h = (h + 1) & mask;
+    slots[h] = code + 1;
+  }
+  std::uint32_t intern(std::string_view s) {
+    if (auto c = find(s)) return *c;
+    const auto code = static_cast<std::uint32_t>(names.size());
+    names.emplace_back(s);
+    if ((names.size() + 1) * 2 > slots.size()) {  // keep the load at most 1/2
+      slots.assign(std::max<std::size_t>(16, slots.size() * 2), 0);
+      while ((names.size() + 1) * 2 > slots.size()) slots.assign(slots.size() * 2, 0);
+      for (std::uint32_t c = 0; c < names.size(); ++c) place(c);
+    } else {
+      place(code);
+    }
+    return code;
+  }
+  void reserve(std::size_t n) {
+    names.reserve(n);
+    std::size_t want = 16;
+    while ((n + 1) * 2 > want) want *= 2;
+    if (want > slots.size()) {
+      slots.assign(want, 0);
+      for (std::uint32_t c = 0; c < names.size(); ++c) place(c);
+    }
+  }
+  std::size_t bytes() const {
+    std::size_t b =
+        names.capacity() * sizeof(std::string) + slots.capacity() * sizeof(std::uint32_t);
+    for (const auto& n : names) b += n.capacity() > 15 ? n.capacity() : 0;
+    return b;
+  }
+};
+using table = basic_table<std::string>;
+
 }  // namespace masterymap::detail
+
+namespace masterymap {
+
+struct evidence_log::impl {
+  column<std::uint32_t> learner, competency, attr;
+  column<double> time;
+  column<float> score;
+  detail::table learners, competencies, sources, kinds;
+  std::vector<evidence_attributes> attrs;
+  std::unordered_map<detail::attr_key, std::uint32_t, detail::attr_hash> attr_index;
+  double max_time = std::numeric_limits<double>::quiet_NaN();
+
+  impl() {
+    for (const auto& k : builtin_kinds()) kinds.intern(k);
+    sources.intern("");
+  }
+
+  // Stores one validated row (capacity reserved by the caller: cannot throw).
+  void push_row(std::uint32_t l, std::uint32_t c, double t, double s, std::uint32_t a) noexcept {
+    learner.push_back(l);
+    competency.push_back(c);
+    time.push_back(t);
+    score.push_back(static_cast<float>(s));
+    attr.push_back(a);
+    if (!(t <= max_time)) max_time = t;  // also replaces the initial NaN
+  }
+
+  std::uint32_t intern_attr(const detail::attr_key& k) {
+    auto [it, inserted] = attr_index.emplace(k, static_cast<std::uint32_t>(attrs.size()));
+    if (inserted) {
+      float w;
+      std::memcpy(&w, &k.weight_bits, sizeof w);
+      attrs.push_back({k.kind, w, k.source});
+    }
+    return it->second;
+  }
+};
+
+}  // namespace masterymap
 
 #endif  // MASTERYMAP_SRC_EVIDENCE_IMPL_HPP

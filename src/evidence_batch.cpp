@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// The evidence log's columnar batches: a batch is staged against the log's tables, validated
+// as a whole (every bad row listed) and only then committed, so a bad batch changes nothing.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <masterymap/evidence.hpp>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "evidence_impl.hpp"
+#include "memory_util.hpp"
+#include "parallel.hpp"
+
+namespace masterymap {
+
+using detail::attr_key;
+using detail::float_bits;
+using detail::parse_number;
+using detail::trim;
+
+namespace {
+
+// Maps a batch's name table onto codes of `t` without changing `t`: names not yet in the
+// table get provisional codes after its end, in order of first appearance.
+struct staged_names {
+  std::vector<std::uint32_t> code;
+  std::vector<std::string_view> fresh;
+  void stage(const detail::table& t, const std::vector<std::string_view>& names) {
+    code.resize(names.size());
+    detail::basic_table<std::string_view>
+        local;  // the batch's new names, in order of first appearance
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (auto c = t.find(names[j])) {
+        code[j] = *c;
+        continue;
+      }
+      if (local.names.empty()) local.reserve(names.size() - j);
+      code[j] = static_cast<std::uint32_t>(t.names.size()) + local.intern(names[j]);
+    }
+    fresh = std::move(local.names);
+  }
+  void commit(detail::table& t) const {
+    t.reserve(t.names.size() + fresh.size());
+    for (auto n : fresh) t.intern(n);
+  }
+};
+
+}  // namespace
+
+void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks& checks) {
+  // Factorise the string fields, then take the columnar path.
+  evidence_columns b;
+  b.size = rows.size();
+  std::vector<std::uint32_t> lc(rows.size()), cc(rows.size()), kc(rows.size()), sc(rows.size());
+  std::vector<double> t(rows.size()), s(rows.size()), w(rows.size());
+  std::unordered_map<std::string_view, std::uint32_t> lm, cm, km, sm;
+  auto code = [](std::unordered_map<std::string_view, std::uint32_t>& m, name_column& col,
+                 std::string_view v) {
+    auto [it, inserted] = m.emplace(v, static_cast<std::uint32_t>(col.names.size()));
+    if (inserted) col.names.push_back(v);
+    return it->second;
+  };
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    lc[i] = code(lm, b.learner, rows[i].learner);
+    cc[i] = code(cm, b.competency, rows[i].competency);
+    kc[i] = code(km, b.kind, rows[i].kind);
+    sc[i] = code(sm, b.source, rows[i].source);
+    t[i] = rows[i].time;
+    s[i] = rows[i].score;
+    w[i] = rows[i].weight;
+  }
+  b.learner.codes = lc.data();
+  b.competency.codes = cc.data();
+  b.kind.codes = kc.data();
+  b.source.codes = sc.data();
+  b.time.values = t.data();
+  b.score.values = s.data();
+  b.weight.values = w.data();
+  append(b, checks);
+}
+
+namespace {
+
+// Numbers of a number_column's texts, parsed once per distinct text.
+struct staged_numbers {
+  std::vector<double> value;  // NaN where the text did not parse
+  void stage_times(const number_column& c) {
+    value.resize(c.names.size());
+    for (std::size_t j = 0; j < c.names.size(); ++j)
+      value[j] = parse_time(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+  }
+  void stage_numbers(const number_column& c,
+                     const std::vector<std::pair<std::string, double>>* labels) {
+    value.resize(c.names.size());
+    for (std::size_t j = 0; j < c.names.size(); ++j) {
+      double v = std::numeric_limits<double>::quiet_NaN();
+      bool found = false;
+      if (labels)
+        for (const auto& [l, x] : *labels)
+          if (trim(c.names[j]) == l) {
+            v = x;
+            found = true;
+            break;
+          }
+      if (!found) v = parse_number(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+      value[j] = v;
+    }
+  }
+};
+
+// Batches of at least this many rows are validated and written on several threads.
+constexpr std::size_t parallel_rows = std::size_t{1} << 18;
+
+// A batch mapped onto the log's tables without changing them: its names (new ones with
+// provisional codes), which of its learner, competency and kind names are acceptable, and the
+// numbers of its text columns.
+struct staged_batch {
+  const evidence_columns& b;
+  staged_names L, C, S;
+  std::vector<std::uint8_t> learner_ok, comp_ok;
+  std::vector<int> kind_code;  // per kind name of the batch: the log's code, -1 = unknown
+  staged_numbers T, SC, W;
+  double smin, smax;
+
+  staged_batch(const evidence_log::impl& d, const evidence_columns& batch,
+               const ingest_checks& checks)
+      : b(batch),
+        learner_ok(b.learner.names.size(), 1),
+        comp_ok(b.competency.names.size(), 1),
+        kind_code(b.kind.names.size(), -1),
+        smin(checks.min_score),
+        smax(checks.max_score) {
+    L.stage(d.learners, b.learner.names);
+    C.stage(d.competencies, b.competency.names);
+    if (b.source.codes) S.stage(d.sources, b.source.names);
+    if (checks.known_competency)
+      for (std::size_t j = 0; j < b.competency.names.size(); ++j)
+        comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
+    for (std::size_t j = 0; j < b.learner.names.size(); ++j)
+      learner_ok[j] = trim(b.learner.names[j]).empty() ? 0 : 1;
+    for (std::size_t j = 0; j < b.competency.names.size(); ++j)
+      if (trim(b.competency.names[j]).empty()) comp_ok[j] = 0;
+    for (std::size_t j = 0; j < b.kind.names.size(); ++j)
+      if (auto k = d.kinds.find(trim(b.kind.names[j]))) kind_code[j] = static_cast<int>(*k);
+    if (b.time.codes) T.stage_times(b.time);
+    if (b.score.codes) SC.stage_numbers(b.score, &checks.score_labels);
+    if (b.weight.codes) W.stage_numbers(b.weight, nullptr);
+  }
+
+  double time_at(std::size_t i) const {
+    return b.time.values
+               ? b.time.values[i]
+               : (b.time.codes[i] < T.value.size() ? T.value[b.time.codes[i]] : std::nan(""));
+  }
+  double score_at(std::size_t i) const {
+    return b.score.values
+               ? b.score.values[i]
+               : (b.score.codes[i] < SC.value.size() ? SC.value[b.score.codes[i]] : std::nan(""));
+  }
+  double weight_at(std::size_t i) const {
+    if (!b.weight.present()) return 1.0;
+    return b.weight.values
+               ? b.weight.values[i]
+               : (b.weight.codes[i] < W.value.size() ? W.value[b.weight.codes[i]] : std::nan(""));
+  }
+};
+
+void require_columns(const evidence_columns& b) {
+  if (!b.learner.codes)
+    throw std::invalid_argument("evidence batch: the learner column is required");
+  if (!b.competency.codes)
+    throw std::invalid_argument("evidence batch: the competency column is required");
+  if (!b.time.present()) throw std::invalid_argument("evidence batch: the time column is required");
+  if (!b.score.present())
+    throw std::invalid_argument("evidence batch: the score column is required");
+}
+
+// Whether every row of a batch with numeric time and score columns is valid, in one
+// branch-free pass (blocks of rows in parallel: a large batch is memory-bound, and two cores
+// read it faster). Raises `tmax` to the batch's latest time when they are. False, without a
+// verdict, for text time, score or weight columns.
+bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax) {
+  const evidence_columns& b = s.b;
+  if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes))
+    return false;
+  // ok tables with one extra entry (0) for codes out of range
+  const auto nl = static_cast<std::uint32_t>(b.learner.names.size());
+  const auto ncmp = static_cast<std::uint32_t>(b.competency.names.size());
+  std::vector<std::uint8_t> lok(s.learner_ok), cok(s.comp_ok);
+  lok.push_back(0);
+  cok.push_back(0);
+  const std::size_t nk = s.kind_code.size();
+  std::vector<std::uint8_t> kok(nk + 1, 0);
+  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0;
+  const auto nk32 = static_cast<std::uint32_t>(nk);
+  const auto ns = static_cast<std::uint32_t>(b.source.names.size());
+  const std::uint32_t* lc = b.learner.codes;
+  const std::uint32_t* cc = b.competency.codes;
+  const double* tv = b.time.values;
+  const double* sv = b.score.values;
+  const double* wv = b.weight.values;
+  const double smin = s.smin, smax = s.smax;
+  const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
+  std::vector<unsigned> block_ok(blocks, 1);
+  std::vector<double> block_hi(blocks, -std::numeric_limits<double>::infinity());
+  detail::run_threads(blocks, [&](unsigned k) {
+    const std::size_t rb = n * k / blocks, re = n * (k + 1) / blocks;
+    unsigned ok = 1;
+    double hi = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = rb; i < re; ++i) {
+      const double t = tv[i], sc = sv[i];
+      ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) &
+            static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) & static_cast<unsigned>(t - t == 0) &
+            static_cast<unsigned>(sc >= smin) & static_cast<unsigned>(sc <= smax) &
+            static_cast<unsigned>(sc - sc == 0);
+      hi = t > hi ? t : hi;
+    }
+    if (wv)
+      for (std::size_t i = rb; i < re; ++i)
+        ok &= static_cast<unsigned>(wv[i] >= 0) & static_cast<unsigned>(wv[i] - wv[i] == 0);
+    if (b.kind.codes)
+      for (std::size_t i = rb; i < re; ++i) ok &= kok[std::min(b.kind.codes[i], nk32)];
+    if (b.source.codes)
+      for (std::size_t i = rb; i < re; ++i) ok &= static_cast<unsigned>(b.source.codes[i] < ns);
+    block_ok[k] = ok;
+    block_hi[k] = hi;
+  });
+  unsigned ok = 1;
+  double hi = -std::numeric_limits<double>::infinity();
+  for (unsigned k = 0; k < blocks; ++k) {
+    ok &= block_ok[k];
+    hi = block_hi[k] > hi ? block_hi[k] : hi;
+  }
+  if (ok && n > 0 && !(hi <= tmax)) tmax = hi;  // also replaces the initial NaN
+  return ok != 0;
+}
+
+// Validates every row, saying exactly what is wrong with each bad one. \throws evidence_error
+// listing every problem.
+void check_rows(const staged_batch& s, std::size_t n) {
+  const evidence_columns& b = s.b;
+  std::vector<problem> problems;
+  std::vector<std::size_t> rows;
+  auto bad = [&](std::size_t i, problem_kind k, std::vector<std::string> ids, std::string msg) {
+    problems.push_back({k, std::move(ids), fmt::format("row {}: {}", i, msg)});
+    rows.push_back(i);
+  };
+  const double smin = s.smin, smax = s.smax;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
+    const bool fast_ok = lcode < b.learner.names.size() && s.learner_ok[lcode] &&
+                         ccode < b.competency.names.size() && s.comp_ok[ccode] &&
+                         (!b.kind.codes || (b.kind.codes[i] < s.kind_code.size() &&
+                                            s.kind_code[b.kind.codes[i]] >= 0)) &&
+                         (!b.source.codes || b.source.codes[i] < b.source.names.size());
+    const double t = s.time_at(i), sc = s.score_at(i), w = s.weight_at(i);
+    if (fast_ok && std::isfinite(t) && sc >= smin && sc <= smax && std::isfinite(sc) && w >= 0 &&
+        std::isfinite(w))
+      continue;
+    if (lcode >= b.learner.names.size())
+      bad(i, problem_kind::invalid_value, {}, "learner code out of range");
+    else if (!s.learner_ok[lcode])
+      bad(i, problem_kind::invalid_value, {}, "missing learner id");
+    if (ccode >= b.competency.names.size()) {
+      bad(i, problem_kind::invalid_value, {}, "competency code out of range");
+    } else if (trim(b.competency.names[ccode]).empty()) {
+      bad(i, problem_kind::invalid_value, {}, "missing competency id");
+    } else if (!s.comp_ok[ccode]) {
+      std::string id(b.competency.names[ccode]);
+      bad(i, problem_kind::unknown_id, {id}, fmt::format("unknown competency '{}'", id));
+    }
+    if (b.kind.codes) {
+      if (b.kind.codes[i] >= s.kind_code.size()) {
+        bad(i, problem_kind::invalid_value, {}, "kind code out of range");
+      } else if (s.kind_code[b.kind.codes[i]] < 0) {
+        std::string k(b.kind.names[b.kind.codes[i]]);
+        bad(i, problem_kind::unknown_id, {k}, fmt::format("unknown kind '{}'", k));
+      }
+    }
+    if (b.source.codes && b.source.codes[i] >= b.source.names.size())
+      bad(i, problem_kind::invalid_value, {}, "source code out of range");
+    if (!std::isfinite(t)) {
+      if (b.time.codes && b.time.codes[i] < b.time.names.size())
+        bad(i, problem_kind::invalid_value, {},
+            fmt::format("bad time '{}'", b.time.names[b.time.codes[i]]));
+      else
+        bad(i, problem_kind::invalid_value, {}, fmt::format("bad time {}", t));
+    }
+    if (std::isnan(sc)) {
+      if (b.score.codes && b.score.codes[i] < b.score.names.size())
+        bad(i, problem_kind::invalid_value, {},
+            fmt::format("bad score '{}' (not a number or a label of the scale)",
+                        b.score.names[b.score.codes[i]]));
+      else
+        bad(i, problem_kind::invalid_value, {}, "score is NaN");
+    } else if (!(sc >= smin && sc <= smax) || !std::isfinite(sc)) {
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("score {} is outside [{}, {}]", sc, smin, smax));
+    }
+    if (std::isnan(w)) {
+      bad(i, problem_kind::invalid_value, {}, "weight is not a number");
+    } else if (w < 0) {
+      bad(i, problem_kind::invalid_value, {}, fmt::format("negative weight {}", w));
+    } else if (!std::isfinite(w)) {
+      bad(i, problem_kind::invalid_value, {}, fmt::format("weight {} is not finite", w));
+    }
+  }
+  if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
+}
+
+// Appends the validated rows to the five columns (room reserved, the names committed: cannot
+// fail). The columns are independent: written as parallel tasks (largest first) for a large
+// batch, each populating its new range first (one call instead of a fault per page), and grown
+// by insert from generating iterators, so new elements are written once (no zero-filling
+// resize).
+void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n) {
+  using detail::append_generated;
+  const evidence_columns& b = s.b;
+  const std::uint32_t* lmap = s.L.code.data();
+  const std::uint32_t* cmap = s.C.code.data();
+  const std::uint32_t* lcodes = b.learner.codes;
+  const std::uint32_t* ccodes = b.competency.codes;
+  // Attributes (kind, weight, source) are interned by the attribute column's task alone, with a
+  // cache of the last triple (batches usually repeat a few).
+  const std::uint8_t default_kind = 1;  // formative
+  const bool one_attr = !b.kind.codes && !b.weight.present() && !b.source.codes;
+  const std::uint32_t default_attr =
+      one_attr ? d.intern_attr({default_kind, float_bits(1.0F), 0U}) : 0U;
+  auto grow = [n](auto& col, auto&& value_at) {
+    detail::prefault(col.data() + col.size(), n * sizeof(*col.data()));
+    append_generated(col, n, value_at);
+  };
+  auto column_task = [&](std::size_t task) {
+    switch (task) {
+      case 0:
+        if (b.time.values) {
+          detail::prefault(d.time.data() + d.time.size(), n * sizeof(double));
+          d.time.insert(d.time.end(), b.time.values, b.time.values + n);
+        } else {
+          grow(d.time, [&](std::size_t i) { return s.time_at(i); });
+        }
+        break;
+      case 1:
+        grow(d.learner, [&](std::size_t i) { return lmap[lcodes[i]]; });
+        break;
+      case 2:
+        grow(d.competency, [&](std::size_t i) { return cmap[ccodes[i]]; });
+        break;
+      case 3:
+        if (b.score.values) {
+          const double* sv = b.score.values;
+          grow(d.score, [&](std::size_t i) { return static_cast<float>(sv[i]); });
+        } else {
+          grow(d.score, [&](std::size_t i) { return static_cast<float>(s.score_at(i)); });
+        }
+        break;
+      default:
+        if (one_attr) {
+          detail::prefault(d.attr.data() + d.attr.size(), n * sizeof(std::uint32_t));
+          d.attr.insert(d.attr.end(), n, default_attr);
+        } else {
+          attr_key last{255, 0, 0};
+          std::uint32_t last_code = 0;
+          grow(d.attr, [&](std::size_t i) {
+            attr_key k{b.kind.codes ? static_cast<std::uint8_t>(s.kind_code[b.kind.codes[i]])
+                                    : default_kind,
+                       float_bits(static_cast<float>(s.weight_at(i))),
+                       b.source.codes ? s.S.code[b.source.codes[i]] : 0U};
+            if (!(k == last)) {
+              last = k;
+              last_code = d.intern_attr(k);
+            }
+            return last_code;
+          });
+        }
+        break;
+    }
+  };
+  detail::parallel_tasks(5, n >= parallel_rows ? 0U : 1U,
+                         [&](std::size_t task, unsigned) { column_task(task); });
+}
+
+}  // namespace
+
+void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
+  require_columns(b);
+  const std::size_t n = b.size;
+  impl& d = *impl_;
+  // 1. Stage the batch against the tables (nothing stored yet).
+  const staged_batch s(d, b, checks);
+  // 2. Validate every row. The branch-free pass decides for most batches; only a batch it
+  // cannot clear takes the per-row diagnostic pass, which throws listing every problem.
+  double tmax = d.max_time;
+  const bool all_ok = all_rows_valid(s, n, tmax);
+  if (!all_ok) check_rows(s, n);
+  // 3. Commit: nothing below can fail except allocation, done first.
+  reserve(n);
+  s.L.commit(d.learners);
+  s.C.commit(d.competencies);
+  s.S.commit(d.sources);
+  write_columns(d, s, n);
+  if (!all_ok) {
+    const double* to = d.time.data() + (d.time.size() - n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!(to[i] <= tmax)) tmax = to[i];  // also replaces the initial NaN
+  }
+  d.max_time = tmax;
+}
+
+namespace {
+const std::uint32_t zero_code = 0;  // the code of every column of a one-row batch
+}  // namespace
+
+evidence_columns evidence_columns::one_row(std::string_view learner, std::string_view competency,
+                                           std::string_view kind, std::string_view source,
+                                           const double* weight) {
+  evidence_columns b;
+  b.size = 1;
+  b.learner = {&zero_code, {learner}};
+  b.competency = {&zero_code, {competency}};
+  b.kind = {&zero_code, {kind}};
+  b.source = {&zero_code, {source}};
+  b.weight.values = weight;
+  return b;
+}
+
+void evidence_columns::text_value(number_column& column, std::string_view text) {
+  column.values = nullptr;
+  column.codes = &zero_code;
+  column.names = {text};
+}
+
+}  // namespace masterymap
