@@ -10,22 +10,16 @@ MASTERYMAP_SHARED_DATA to point elsewhere). Run:
     PYTHONPATH=build/python /usr/bin/python3 examples/python/bkt_assistments.py
 """
 # %% Setup
-import os
-import pathlib
-import sys
 import time
 
 import numpy as np
 import pandas as pd
 
 import masterymap as mm
+from shared_data import SHARED, require
 
-here = pathlib.Path(__file__).resolve()
-data_dir = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", here.parents[3] / "shared" / "data"))
-split = data_dir / "assistments-2009-skill-builder-dkt"
-if not (split / "builder_train_long.csv.gz").exists():
-    print(f"SKIPPED: {split / 'builder_train_long.csv.gz'} is absent")
-    sys.exit(0)
+split = SHARED / "assistments-2009-skill-builder-dkt"
+require(split / "builder_train_long.csv.gz")
 
 # %% Fit on the train split (CSV read included), with forgetting
 start = time.perf_counter()

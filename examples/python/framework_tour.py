@@ -3,29 +3,14 @@
 Run from the repository root after building:
     PYTHONPATH=build/python /usr/bin/python3 examples/python/framework_tour.py
 """
-import os
-import pathlib
-import sys
-
 import numpy as np
 
 import masterymap as mm
+from shared_data import read_ccss
 
-# The Common Core map is third-party data, read in place from ../shared/data (next to the
-# repository; MASTERYMAP_SHARED_DATA moves it).
-SHARED = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA",
-                                     pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"))
-DATA = SHARED / "ccss-math-coherence-map"
-if not (DATA / "standards.csv").exists():
-    print(f"SKIPPED: {DATA} is absent")
-    sys.exit(0)
-
-fw = mm.io.read_framework_csv(
-    str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-    name="CCSS Math", prerequisite_column="from_code", dependent_column="to_code",
-    id_column="code", title_column="cluster_name", description_column="text",
-    domain_column="domain", level_column="grade", level_values={"K": 0, "HS": 9},
-    metadata_columns=["domain_name"])
+# The Common Core map is third-party data, read in place from ../shared/data.
+fw = read_ccss(name="CCSS Math", title_column="cluster_name", description_column="text",
+               metadata_columns=["domain_name"])
 print(fw)
 
 # Per-call queries speak ids ...

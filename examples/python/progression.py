@@ -1,21 +1,9 @@
 """A learner on the Common Core map: frontier, gaps, level per domain, recommendations, pace."""
-import os
-import pathlib
-import sys
-
 import masterymap as mm
+from shared_data import read_ccss
 
-# The Common Core map is third-party data, read in place from ../shared/data (next to the
-# repository; MASTERYMAP_SHARED_DATA moves it).
-SHARED = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA",
-                                     pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"))
-DATA = SHARED / "ccss-math-coherence-map"
-if not (DATA / "standards.csv").exists():
-    print(f"SKIPPED: {DATA} is absent")
-    sys.exit(0)
-fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                              prerequisite_column="from_code", dependent_column="to_code", id_column="code",
-                              domain_column="domain", level_column="grade", level_values={"K": 0, "HS": 9})
+# The Common Core map is third-party data, read in place from ../shared/data.
+fw = read_ccss()
 
 log = mm.EvidenceLog()
 t = mm.to_seconds("2024-09-02")
