@@ -11,21 +11,18 @@
 #include <masterymap/bkt.hpp>
 #include <string>
 
+#include "../examples/cpp/ccss.hpp"
+
 namespace bkt = masterymap::bkt;
 
 namespace {
-
-std::string data_dir() {
-  if (const char* d = std::getenv("MASTERYMAP_SHARED_DATA")) return d;
-  return MASTERYMAP_SHARED_DATA;
-}
 
 // The decompressed CSV text, or "" when the file is missing.
 const std::string& train_text() {
   static const std::string text = [] {
     std::string out;
     const std::string path =
-        data_dir() + "/assistments-2009-skill-builder-dkt/builder_train_long.csv.gz";
+        ccss::shared_data_dir() + "/assistments-2009-skill-builder-dkt/builder_train_long.csv.gz";
     gzFile f = gzopen(path.c_str(), "rb");
     if (!f) return out;
     char buf[1 << 16];
@@ -50,7 +47,7 @@ const bkt::dataset& train() {
     std::fprintf(stderr,
                  "note: %s/assistments-2009-skill-builder-dkt is absent; timing synthetic data "
                  "of the same shape instead\n",
-                 data_dir().c_str());
+                 ccss::shared_data_dir().c_str());
     // Same shape as the split: ~3,400 learners x 120 skills x ~1 answer each.
     std::vector<bkt::skill_params> ps;
     for (int k = 0; k < 120; ++k) {

@@ -39,10 +39,25 @@ void open_output(std::ofstream& out, const std::string& path, const char* what) 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream in;
   open_input(in, path, what);
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Sized once from the file's length, read in place: a data file of hundreds of MB is held
+  // once, not twice (a stream buffer and its copy). Streams without a length (a pipe) fall
+  // back to reading to the end.
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size >= 0) {
+    in.seekg(0, std::ios::beg);
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    if (in.gcount() != size) throw_file_error(path, "cannot read", what);
+  } else {
+    in.clear();
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
   if (in.bad()) throw_file_error(path, "cannot read", what);
-  return ss.str();
+  return text;
 }
 
 void write_file(const std::string& path, const std::string& text, const char* what) {

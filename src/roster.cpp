@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "accumulate.hpp"
+#include "evidence_impl.hpp"
 #include "parallel.hpp"
 #include "roster_impl.hpp"
 
@@ -358,14 +359,19 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   });
 }
 
+namespace {
+// A roster accepts any kind its events name (a school's own kinds need no set-up): a new one is
+// added to the log, trimmed as the log trims names when it looks kinds up.
+void accept_kind(evidence_log& log, std::string_view kind) {
+  if (kind.empty() || log.kind_code(kind)) return;
+  const auto k = detail::trim(kind);
+  if (!k.empty() && !log.kind_code(k)) log.add_kind(k);
+}
+}  // namespace
+
 ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   ingest_summary s;
-  for (auto k : batch.kind.names)
-    if (!k.empty() && !log.kind_code(k)) {
-      // Accept the batch's custom kinds (trimmed the way the log trims them).
-      const auto b = k.find_first_not_of(" \t"), e = k.find_last_not_of(" \t");
-      if (b != std::string_view::npos) log.add_kind(k.substr(b, e - b + 1));
-    }
+  for (auto k : batch.kind.names) accept_kind(log, k);
   const std::size_t old_rows = log.size(), old_learners = log.learners().size();
   log.append(batch, checks);  // strong guarantee: throws before changing anything
   const std::size_t learners = log.learners().size();
@@ -478,10 +484,7 @@ ingest_summary roster::impl::add(std::string_view learner, std::string_view comp
 ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency,
                                        double time, double score, std::string_view kind,
                                        double weight, std::string_view source) {
-  if (!kind.empty() && !log.kind_code(kind)) {
-    const auto b = kind.find_first_not_of(" \t"), e = kind.find_last_not_of(" \t");
-    if (b != std::string_view::npos) log.add_kind(kind.substr(b, e - b + 1));
-  }
+  accept_kind(log, kind);
   ingest_summary s;
   const std::size_t r = log.size(), old_learners = log.learners().size();
   log.append_row(learner, competency, time, score, kind, weight, source, checks);

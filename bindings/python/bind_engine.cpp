@@ -90,11 +90,7 @@ std::shared_ptr<const probability_source> to_probability_source(const py::object
 }
 
 index_t resolve(const learner_state& s, const py::handle& key) {
-  if (py::isinstance<py::str>(key)) return s.framework().index_of(key.cast<std::string>());
-  const auto i = key.cast<long long>();
-  if (i < 0 || static_cast<std::size_t>(i) >= s.size())
-    throw py::index_error("competency index " + std::to_string(i) + " out of range");
-  return static_cast<index_t>(i);
+  return resolve(s.framework(), key);
 }
 
 void bind_engine(py::module_& m) {

@@ -404,9 +404,9 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
                weight[i] = attrs[ac[i]].weight;
                source[i] = attrs[ac[i]].source;
              }
-             d["kind"] = copy_numpy(kind);
-             d["weight"] = copy_numpy(weight);
-             d["source"] = copy_numpy(source);
+             d["kind"] = move_numpy(std::move(kind));
+             d["weight"] = move_numpy(std::move(weight));
+             d["source"] = move_numpy(std::move(source));
              return d;
            })
       .def(py::pickle(

@@ -52,14 +52,6 @@ py::list ids_list(const py::object& self, const std::vector<index_t>& v) {
   return out;
 }
 
-index_t resolve(const framework& f, const py::handle& key) {
-  if (py::isinstance<py::str>(key)) return f.index_of(key.cast<std::string>());
-  const auto i = key.cast<long long>();
-  if (i < 0 || static_cast<std::size_t>(i) >= f.size())
-    throw py::index_error("competency index " + std::to_string(i) + " out of range");
-  return static_cast<index_t>(i);
-}
-
 std::vector<index_t> as_indices(const framework& f, const index_array& a) {
   std::vector<index_t> v(a.data(), a.data() + a.size());
   for (index_t i : v)
@@ -104,6 +96,18 @@ std::string competency_repr(const competency& c) {
 }
 
 }  // namespace
+
+index_t resolve(const framework& f, const py::handle& key) {
+  if (py::isinstance<py::str>(key)) return f.index_of(key.cast<std::string>());
+  if (py::isinstance<py::bool_>(key) || !PyIndex_Check(key.ptr()))
+    throw py::type_error("expected a competency id (str) or framework index (int), got " +
+                         std::string(py::str(py::type::of(key).attr("__name__"))));
+  const auto i = key.cast<long long>();
+  if (i < 0 || static_cast<unsigned long long>(i) >= f.size())
+    throw py::index_error("framework index " + std::to_string(i) + " out of range [0, " +
+                          std::to_string(f.size()) + ")");
+  return static_cast<index_t>(i);
+}
 
 void bind_framework(py::module_& m) {
   py::class_<competency>(m, "Competency", R"pbdoc(
@@ -540,7 +544,7 @@ Reads the native JSON.
       .def_static(
           "read_json",
           [](const py::object& path, bool drop_cycle_edges, bool drop_duplicate_edges) {
-            const std::string p = py::str(path);
+            const std::string p = fs_path(path);
             py::gil_scoped_release release;
             return framework::from_json(read_text_file(p),
                                         make_options(drop_cycle_edges, drop_duplicate_edges));
@@ -557,7 +561,7 @@ Reads a native JSON file (``str`` or path-like; see :meth:`from_json`).
       .def(
           "write_json",
           [](const framework& f, const py::object& path, int indent) {
-            const std::string p = py::str(path);
+            const std::string p = fs_path(path);
             py::gil_scoped_release release;
             write_text_file(p, f.to_json(indent));
           },

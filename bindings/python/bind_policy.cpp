@@ -325,7 +325,7 @@ Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles.
       .def_static(
           "read",
           [](const py::object& path) {
-            const std::string p = py::str(path);
+            const std::string p = fs_path(path);
             py::gil_scoped_release release;
             return policy::from_json(read_text_file(p));
           },
@@ -340,7 +340,7 @@ Reads a policy JSON file (``str`` or path-like; see :meth:`from_json`).
       .def(
           "write",
           [](const policy& pol, const py::object& path, int indent) {
-            const std::string p = py::str(path);
+            const std::string p = fs_path(path);
             py::gil_scoped_release release;
             write_text_file(p, pol.to_json(indent) + "\n");
           },

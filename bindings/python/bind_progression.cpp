@@ -112,24 +112,11 @@ using py_recommendation = named<recommendation>;
 using py_level = named<domain_level>;
 
 // One id or framework index, or a sequence of them (ids and indices may mix).
-index_t index_of_one(const framework& fw, const py::handle& h) {
-  if (py::isinstance<py::str>(h)) return fw.index_of(h.cast<std::string>());
-  if (!py::isinstance<py::int_>(h) || py::isinstance<py::bool_>(h))
-    throw py::type_error("expected a competency id (str) or framework index (int), got " +
-                         std::string(py::str(py::type::of(h).attr("__name__"))));
-  const auto i = h.cast<long long>();
-  if (i < 0 || static_cast<unsigned long long>(i) >= fw.size())
-    throw py::index_error("framework index " + std::to_string(i) + " out of range [0, " +
-                          std::to_string(fw.size()) + ")");
-  return static_cast<index_t>(i);
-}
-
 std::vector<index_t> indices(const framework& fw, const py::object& ids) {
   std::vector<index_t> out;
   if (ids.is_none()) return out;
-  if (py::isinstance<py::str>(ids) || !py::isinstance<py::iterable>(ids))
-    return {index_of_one(fw, ids)};
-  for (auto h : ids) out.push_back(index_of_one(fw, h));
+  if (py::isinstance<py::str>(ids) || !py::isinstance<py::iterable>(ids)) return {resolve(fw, ids)};
+  for (auto h : ids) out.push_back(resolve(fw, h));
   return out;
 }
 

@@ -71,19 +71,6 @@ Reads are thread-safe while no ingest runs.
             return summary(s);
           },
           py::arg("log"))
-      .def(
-          "_add",
-          [](roster& r, const std::string& learner, const std::string& competency, double time,
-             double score, const std::string& kind, double weight, const std::string& source) {
-            ingest_summary s;
-            {
-              py::gil_scoped_release rel;
-              s = r.add(learner, competency, time, score, kind, weight, source);
-            }
-            return summary(s);
-          },
-          py::arg("learner"), py::arg("competency"), py::arg("time"), py::arg("score"),
-          py::arg("kind"), py::arg("weight"), py::arg("source"))
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames.
       .def(
@@ -103,11 +90,35 @@ are re-evaluated.
 )pbdoc")
       .def(
           "add",
-          [](const py::object& self, const py::object& learner, const py::object& competency,
+          // Bound here rather than through masterymap._columns: one event is the O(1) path,
+          // and a round trip through Python would cost more than the update itself.
+          [](roster& r, const py::object& learner, const py::object& competency,
              const py::object& score, const py::object& time, const py::object& kind,
              const py::object& weight, const py::object& source) {
-            return call_python("masterymap._columns", "roster_add", self, learner, competency,
-                               score, time, kind, weight, source);
+            double value = 0;
+            if (py::isinstance<py::str>(score)) {
+              const auto v = r.policy().scale().value_of(score.cast<std::string>());
+              if (!v) {
+                py::list labels;
+                for (const auto& x : r.policy().scale().ratings()) labels.append(x.label);
+                throw py::value_error("score " + std::string(py::repr(score)) +
+                                      " is neither a number nor a label of the roster's scale " +
+                                      std::string(py::repr(labels)));
+              }
+              value = *v;
+            } else {
+              value = py::float_(score).cast<double>();
+            }
+            const double t = to_seconds(time);
+            const double w = py::float_(weight).cast<double>();
+            const std::string l = py::str(learner), c = py::str(competency), k = py::str(kind),
+                              src = py::str(source);
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              s = r.add(l, c, t, value, k, w, src);
+            }
+            return summary(s);
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
           py::arg("kind") = "formative", py::arg("weight") = 1.0, py::arg("source") = "",
@@ -328,7 +339,7 @@ learner's row of the tables.
       .def(
           "save",
           [](const roster& r, const py::object& path) {
-            const std::string p = py::str(path);
+            const std::string p = fs_path(path);
             py::gil_scoped_release rel;
             r.save(p);
           },
@@ -336,7 +347,7 @@ learner's row of the tables.
       .def_static(
           "load",
           [](const py::object& path, unsigned threads, const py::object& probabilities) {
-            const std::string p = py::str(path);
+            const std::string p = fs_path(path);
             roster_options o;
             o.threads = threads;
             o.probabilities = to_probability_source(probabilities);

@@ -6,6 +6,8 @@
 #include <pybind11/pybind11.h>
 
 #include <masterymap/error.hpp>
+#include <masterymap/framework.hpp>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -25,6 +27,20 @@ py::list problems_to_python(const std::vector<problem>& problems);
 template <typename... Args>
 py::object call_python(const char* module, const char* function, Args&&... args) {
   return py::module_::import(module).attr(function)(std::forward<Args>(args)...);
+}
+
+/// A competency given as its id (str) or framework index (any integer with `__index__`, numpy's
+/// included; not bool). \throws UnknownIdError for an unknown id, IndexError out of range,
+/// TypeError for anything else (bind_framework.cpp).
+index_t resolve(const framework& f, const py::handle& key);
+
+/// A path given as str or os.PathLike (pathlib.Path), as `os.fspath` reads it.
+/// \throws TypeError for anything else (bytes paths are not supported).
+inline std::string fs_path(const py::handle& path) {
+  auto p = py::reinterpret_steal<py::object>(PyOS_FSPath(path.ptr()));
+  if (!p) throw py::error_already_set();
+  if (!py::isinstance<py::str>(p)) throw py::type_error("a path must be str or os.PathLike[str]");
+  return p.cast<std::string>();
 }
 
 void bind_framework(py::module_& m);

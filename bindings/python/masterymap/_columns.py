@@ -1,8 +1,8 @@
 """The one conversion from pandas/numpy data to the columns the C++ core takes.
 
-Every ingest path uses these functions: evidence (``EvidenceLog.extend``, ``add``,
-``from_arrays``, ``Roster.ingest``, ``Roster.add``) and knowledge tracing (``bkt.dataset``,
-``Model.update_batch``). One function per conversion, the same behaviour everywhere:
+Every batch ingest path uses these functions: evidence (``EvidenceLog.extend``, ``add``,
+``from_arrays``, ``Roster.ingest``) and knowledge tracing (``bkt.dataset``,
+``Model.update_batch``); one event of ``Roster.add`` is converted in C++. One function per conversion, the same behaviour everywhere:
 
 - :func:`categories`: a text/id column as (indices, names). Pandas categoricals keep their
   categories (no hashing); small non-negative integer ids go through a direct table; anything
@@ -102,6 +102,11 @@ def numbers_or_texts(values: Any) -> Column:
     s = series(values)
     if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
         return (floats(s),)
+    return _texts(s)
+
+
+def _texts(s: pd.Series) -> Tuple[np.ndarray, List[str]]:
+    """A column of texts (missing values as None) as (indices, names) for the core to parse."""
     return categories(s.astype(object).where(s.notna(), None))
 
 
@@ -145,7 +150,7 @@ def times(values: Any) -> Column:
                  None)
     if isinstance(first, (_dt.datetime, _dt.date)):
         return (np.array([time_value(v) for v in s], dtype=np.float64),)
-    return categories(s.astype(object).where(s.notna(), None))
+    return _texts(s)
 
 
 def binary(values: Any, name: str) -> np.ndarray:
@@ -275,15 +280,3 @@ def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:
         data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy)
     return roster._ingest_log(data)
 
-
-def roster_add(roster: _core.Roster, learner: str, competency: str, score: Any, time: Any,
-               kind: str = "formative", weight: float = 1.0, source: str = "") -> Dict[str, Any]:
-    """``Roster.add`` (see its docstring); a text score is a label of the roster's scale."""
-    if isinstance(score, str):
-        value = roster.policy.scale.value_of(score)
-        if value is None:
-            raise ValueError(f"score {score!r} is neither a number nor a label of the roster's "
-                             f"scale {list(roster.policy.scale.labels)}")
-        score = value
-    return roster._add(str(learner), str(competency), _core._to_seconds(time), float(score),
-                       str(kind), float(weight), str(source))

@@ -69,13 +69,13 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
     """``EvidenceLog.to_dataframe`` (see its docstring)."""
     c = log._columns()
     return pd.DataFrame({
-        "learner": _categorical(c["learner"].astype(np.int64), list(log.learners)),
-        "competency": _categorical(c["competency"].astype(np.int64), list(log.competencies)),
+        "learner": _categorical(c["learner"], list(log.learners)),
+        "competency": _categorical(c["competency"], list(log.competencies)),
         "time": c["time"],
         "score": c["score"].astype(np.float64),
-        "kind": _categorical(c["kind"].astype(np.int64), list(log.kinds)),
+        "kind": _categorical(c["kind"], list(log.kinds)),
         "weight": c["weight"].astype(np.float64),
-        "source": _categorical(c["source"].astype(np.int64), list(log.sources)),
+        "source": _categorical(c["source"], list(log.sources)),
     })
 
 
@@ -116,9 +116,9 @@ def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional
 def state_frame(st: _core.LearnerState) -> pd.DataFrame:
     """``LearnerState.to_dataframe`` (see its docstring)."""
     return pd.DataFrame({
-        "status": _categorical(st.statuses().astype(np.int64), list(_core.STATUSES)),
+        "status": _categorical(st.statuses(), list(_core.STATUSES)),
         "score": st.scores(),
-        "rating": _categorical(st.ratings().astype(np.int64), list(st.policy.scale.labels)),
+        "rating": _categorical(st.ratings(), list(st.policy.scale.labels)),
         "evidence": st.evidence_counts(),
     }, index=pd.Index(list(st.framework), name="competency"))
 
@@ -134,10 +134,9 @@ def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
     return pd.DataFrame({
         "learner": _categorical(idx // N, list(r.learners)),
         "competency": _categorical(idx % N, list(r.framework)),
-        "status": _categorical(flat[idx].astype(np.int64), list(_core.STATUSES)),
+        "status": _categorical(flat[idx], list(_core.STATUSES)),
         "score": r.scores().reshape(-1)[idx],
-        "rating": _categorical(r.ratings().reshape(-1)[idx].astype(np.int64),
-                               list(r.policy.scale.labels)),
+        "rating": _categorical(r.ratings().reshape(-1)[idx], list(r.policy.scale.labels)),
     })
 
 
