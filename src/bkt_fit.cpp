@@ -13,6 +13,8 @@
 #include <unordered_map>
 
 #include "bkt_detail.hpp"
+#include "parallel.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap::bkt {
 namespace {
@@ -21,6 +23,9 @@ namespace {
 // Per-skill training data: the distinct learner sequences of the skill, each with its
 // multiplicity (EM's sufficient statistics only depend on the multiset of sequences, so
 // fitting duplicates once with a weight is exact). Observations are codes 2 * class + correct.
+
+// Rows (or observations) between two cancellation checks: well under a millisecond of work.
+constexpr std::size_t check_rows = std::size_t{1} << 16;
 
 struct skill_data {
   std::vector<std::uint32_t> codes;    // concatenated distinct sequences
@@ -35,7 +40,8 @@ struct skill_data {
   std::uint64_t raw_sequences = 0;
 };
 
-skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k, bool multigs) {
+skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k, bool multigs,
+                   masterymap::detail::meter& m) {
   skill_data sd;
   const std::uint32_t* rows = g.rows.data() + g.skill_begin[k];
   const std::size_t n = g.skill_begin[k + 1] - g.skill_begin[k];
@@ -63,7 +69,12 @@ skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // distinct sequences in local_code
   std::vector<double> counts;
   const std::u32string_view all(reinterpret_cast<const char32_t*>(local_code.data()), n);
+  std::size_t next_check = check_rows;
   for (std::size_t i = 0; i < n;) {
+    if (i >= next_check) {
+      m.check();
+      next_check = i + check_rows;
+    }
     std::size_t j = i + 1;
     while (j < n && learner[rows[j]] == learner[rows[i]]) ++j;
     ++sd.raw_sequences;
@@ -282,7 +293,7 @@ sequence_sums backward(const code_entry* tab, const std::uint32_t* x, std::size_
 // `a` (2 * max_length doubles) and `rescaled` (max_length) are scratch.
 template <bool Multi>
 void estep(const skill_data& sd, const em_params& p, double* a, std::uint32_t* rescaled,
-           estep_result& out) {
+           estep_result& out, masterymap::detail::meter& m) {
   const std::size_t n_codes = sd.code_count.size();
   out.table.resize(n_codes);
   const code_entry* tab = out.table.data();
@@ -294,7 +305,12 @@ void estep(const skill_data& sd, const em_params& p, double* a, std::uint32_t* r
   likelihood_sum ll;
   const std::uint32_t* codes = sd.codes.data();
   const std::size_t nseq = sd.weight.size();
+  std::size_t next_check = check_rows;
   for (std::size_t q = 0; q < nseq; ++q) {
+    if (sd.begin[q] >= next_check) {
+      m.check();
+      next_check = sd.begin[q] + check_rows;
+    }
     const std::uint32_t* x = codes + sd.begin[q];
     const std::size_t n = sd.begin[q + 1] - sd.begin[q];
     const double w = sd.weight[q];
@@ -325,6 +341,25 @@ struct fit_setup {
   const fit_options* options;
   fixed_params fixed;
   bool forgets;
+};
+
+// A skill's share of a fit's progress: `rows` units per E-step, up to `allowed` E-steps (the
+// most its restarts may take); what convergence leaves unused is added when the skill is done.
+struct skill_progress {
+  masterymap::detail::meter* m;
+  std::uint64_t rows;
+  std::uint64_t allowed;
+  std::uint64_t used = 0;
+  void estep_done() {
+    if (used < allowed) {
+      ++used;
+      m->advance(rows);
+    }
+  }
+  void skill_done() {
+    m->advance(rows * (allowed - used));
+    used = allowed;
+  }
 };
 
 void mstep(const skill_data& sd, const estep_result& r, const fit_setup& fs, em_params& p) {
@@ -396,17 +431,18 @@ struct em_run {
 // Runs up to `budget` more M-steps (stopping at convergence) and leaves `run` evaluated, so a
 // screened run can be compared with others and later continued without repeating work.
 void run_em(const skill_data& sd, const fit_setup& fs, em_run& run, int budget,
-            std::vector<double>& scratch) {
+            std::vector<double>& scratch, skill_progress& sp) {
   const bool multi = fs.options->multigs && sd.classes.size() > 1;
   double* a = scratch.data();
   auto* rescaled = reinterpret_cast<std::uint32_t*>(scratch.data() + 2 * sd.max_length);
   const double tol = fs.options->tolerance * sd.observations;
   auto evaluate = [&] {
     if (multi) {
-      estep<true>(sd, run.p, a, rescaled, run.stats);
+      estep<true>(sd, run.p, a, rescaled, run.stats, *sp.m);
     } else {
-      estep<false>(sd, run.p, a, rescaled, run.stats);
+      estep<false>(sd, run.p, a, rescaled, run.stats, *sp.m);
     }
+    sp.estep_done();
     run.stats_valid = true;
     run.ll = run.stats.log_likelihood;
     if (run.has_prev && run.ll - run.ll_prev < tol) run.converged = true;
@@ -425,8 +461,18 @@ void run_em(const skill_data& sd, const fit_setup& fs, em_run& run, int budget,
   if (!run.stats_valid) evaluate();
 }
 
+// E-steps a skill may take: every restart's first run (evaluated once more at its end), then,
+// when screening, the best one's continuation.
+std::uint64_t esteps_allowed(const fit_options& o) {
+  const bool screen = o.restarts == restart_strategy::screen && o.num_fits > 1;
+  const auto first = static_cast<std::uint64_t>(screen ? o.screen_iterations : o.max_iterations);
+  return static_cast<std::uint64_t>(o.num_fits) * (first + 1) +
+         (screen ? static_cast<std::uint64_t>(o.max_iterations) + 1 : 0);
+}
+
 skill_params fit_skill(const dataset& data, const detail::grouping& g, std::size_t k,
-                       const fit_options& options, std::vector<double>& scratch) {
+                       const fit_options& options, std::vector<double>& scratch,
+                       skill_progress& sp) {
   const std::string& name = data.skill_names()[k];
   fit_setup fs{&options, options.fixed, options.forgets};
   if (auto it = options.fixed_skills.find(name); it != options.fixed_skills.end()) {
@@ -437,7 +483,7 @@ skill_params fit_skill(const dataset& data, const detail::grouping& g, std::size
     if (f.guess) fs.fixed.guess = f.guess;
     if (f.slip) fs.fixed.slip = f.slip;
   }
-  skill_data sd = prepare(data, g, k, options.multigs);
+  skill_data sd = prepare(data, g, k, options.multigs, *sp.m);
   scratch.resize(std::max(scratch.size(), 3 * sd.max_length));  // a[2n] + rescaled[n] (as uint32)
   const std::uint64_t skill_seed = detail::mix(options.seed, detail::fnv1a(name));
 
@@ -447,13 +493,15 @@ skill_params fit_skill(const dataset& data, const detail::grouping& g, std::size
   for (int i = 0; i < options.num_fits; ++i) {
     em_run& run = runs[static_cast<std::size_t>(i)];
     run.p = initial(sd, fs, skill_seed, i);
-    run_em(sd, fs, run, first_budget, scratch);
+    run_em(sd, fs, run, first_budget, scratch, sp);
   }
   // The best training log-likelihood wins; ties go to the earliest restart.
   std::size_t best = 0;
   for (std::size_t i = 1; i < runs.size(); ++i)
     if (runs[i].ll > runs[best].ll) best = i;
-  if (screen && !runs[best].converged) run_em(sd, fs, runs[best], options.max_iterations, scratch);
+  if (screen && !runs[best].converged)
+    run_em(sd, fs, runs[best], options.max_iterations, scratch, sp);
+  sp.skill_done();
 
   const em_run& run = runs[best];
   skill_params out;
@@ -496,7 +544,7 @@ void check_fixed(const fixed_params& f, const std::string& where) {
 
 }  // namespace
 
-model fit(const dataset& data, const fit_options& options) {
+model fit(const dataset& data, const fit_options& options, const progress& progress) {
   if (options.num_fits < 1) throw std::invalid_argument("num_fits must be at least 1");
   if (options.max_iterations < 1) throw std::invalid_argument("max_iterations must be at least 1");
   if (options.screen_iterations < 1)
@@ -530,22 +578,36 @@ model fit(const dataset& data, const fit_options& options) {
   std::stable_sort(by_size.begin(), by_size.end(),
                    [&](std::size_t a, std::size_t b) { return rows_of[a] > rows_of[b]; });
 
-  const detail::grouping g = detail::group_by_skill(data);
-  std::vector<skill_params> fitted(data.skill_count());
-  unsigned threads = masterymap::detail::resolve_threads(options.threads);
-  std::vector<std::vector<double>> scratch(threads);
-  masterymap::detail::parallel_tasks(by_size.size(), threads, [&](std::size_t i, unsigned worker) {
-    const std::size_t k = by_size[i];
-    fitted[k] = fit_skill(data, g, k, options, scratch[worker]);
+  // Progress: rows x E-steps allowed, per skill (skill_progress).
+  const std::uint64_t allowed = esteps_allowed(options);
+  std::uint64_t total = 0;
+  for (std::size_t k : todo) total += rows_of[k] * allowed;
+  masterymap::detail::meter m(progress, total);
+  return m.run([&] {
+    const detail::grouping g = detail::group_by_skill(data);
+    m.check();
+    std::vector<skill_params> fitted(data.skill_count());
+    unsigned threads = masterymap::detail::resolve_threads(options.threads);
+    std::vector<std::vector<double>> scratch(threads);
+    masterymap::detail::parallel_tasks(
+        by_size.size(), threads,
+        [&](std::size_t i, unsigned worker) {
+          const std::size_t k = by_size[i];
+          skill_progress sp{&m, rows_of[k], allowed};
+          fitted[k] = fit_skill(data, g, k, options, scratch[worker], sp);
+        },
+        &m);
+    std::vector<skill_params> out;
+    out.reserve(todo.size());
+    for (std::size_t k : todo) out.push_back(std::move(fitted[k]));
+    model result(std::move(out), options.forgets, options.multigs);
+    m.finish();
+    return result;
   });
-  std::vector<skill_params> out;
-  out.reserve(todo.size());
-  for (std::size_t k : todo) out.push_back(std::move(fitted[k]));
-  return model(std::move(out), options.forgets, options.multigs);
 }
 
 std::vector<metrics> crossvalidate(const dataset& data, const fit_options& options, int folds,
-                                   std::uint64_t seed) {
+                                   std::uint64_t seed, const progress& progress) {
   if (folds < 2) throw std::invalid_argument("crossvalidate needs at least 2 folds");
   const std::size_t nl = data.learner_count();
   if (nl < static_cast<std::size_t>(folds))
@@ -557,6 +619,10 @@ std::vector<metrics> crossvalidate(const dataset& data, const fit_options& optio
   std::vector<int> fold_of(nl);
   for (std::size_t i = 0; i < nl; ++i)
     fold_of[perm[i]] = static_cast<int>(i % static_cast<std::size_t>(folds));
+  // Progress: fold_units per fold, shared in proportion by its fit's progress.
+  constexpr std::uint64_t fold_units = 1000;
+  const auto total = static_cast<std::uint64_t>(folds) * fold_units;
+  std::uint64_t reported = 0;  // the fold fits' reports keep `done` monotone across folds
   std::vector<metrics> out;
   for (int f = 0; f < folds; ++f) {
     std::vector<bool> train(nl), test(nl);
@@ -566,9 +632,21 @@ std::vector<metrics> crossvalidate(const dataset& data, const fit_options& optio
     }
     const dataset train_set = data.select_learners(train);
     const dataset test_set = data.select_learners(test);
-    const model m = fit(train_set, options);
+    masterymap::progress fold_progress;
+    fold_progress.interval = progress.interval;
+    if (progress) {
+      const auto base = static_cast<std::uint64_t>(f) * fold_units;
+      fold_progress.report = [&, base](std::uint64_t done, std::uint64_t fold_total) {
+        // The fold's last report (done == fold_total) is held back until the fold is scored.
+        const std::uint64_t part = fold_total == 0 ? 0 : done * fold_units / fold_total;
+        reported = std::max(reported, base + std::min(part, fold_units - 1));
+        progress.report(reported, total);
+      };
+    }
+    const model m = fit(train_set, options, fold_progress);
     out.push_back(m.evaluate(test_set));
   }
+  if (progress) progress.report(total, total);
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "progress_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -390,12 +391,14 @@ Per row: P(correct) before the answer and P(mastered) after it, as two float64 a
 
   m.def(
       "fit",
-      [](const bkt::dataset& d, const py::dict& options) {
+      [](const bkt::dataset& d, const py::dict& options, const py::object& progress) {
         const bkt::fit_options o = options_from(options);
+        const auto hook = python_progress(progress);
         py::gil_scoped_release release;
-        return bkt::fit(d, o);
+        return bkt::fit(d, o, hook);
       },
-      py::arg("data"), py::arg("options") = py::dict(),
+      py::arg("data"), py::arg("options") = py::dict(), py::kw_only(),
+      py::arg("progress") = py::none(),
       R"pbdoc(
 Fits one BKT model per skill by EM with seeded random restarts, skills in parallel.
 
@@ -405,22 +408,29 @@ Fits one BKT model per skill by EM with seeded random restarts, skills in parall
     ``fixed_skills`` ({skill: {param: value}}).
 :raises ValueError: on bad options or an empty dataset.
 :raises UnknownIdError: if ``skills`` names a skill not in the data.
+:param progress: ``progress(done, total)``, called about every 50 ms and once at the end, in
+    rows x EM iterations (each skill up to the most its restarts may take); raising from it
+    cancels the fit. Ctrl-C raises ``KeyboardInterrupt`` within about 0.1 s.
 )pbdoc");
   m.def(
       "crossvalidate",
-      [](const bkt::dataset& d, const py::dict& options, int folds, std::uint64_t seed) {
+      [](const bkt::dataset& d, const py::dict& options, int folds, std::uint64_t seed,
+         const py::object& progress) {
         const bkt::fit_options o = options_from(options);
+        const auto hook = python_progress(progress);
         std::vector<bkt::metrics> r;
         {
           py::gil_scoped_release release;
-          r = bkt::crossvalidate(d, o, folds, seed);
+          r = bkt::crossvalidate(d, o, folds, seed, hook);
         }
         py::list out;
         for (const auto& x : r) out.append(metrics_to_dict(x));
         return out;
       },
       py::arg("data"), py::arg("options") = py::dict(), py::arg("folds") = 5, py::arg("seed") = 42,
-      "K-fold cross-validation by learner; one metrics dict per fold.");
+      py::kw_only(), py::arg("progress") = py::none(),
+      "K-fold cross-validation by learner; one metrics dict per fold. ``progress(done, total)``: "
+      "1000 units per fold.");
   m.def(
       "compute_metrics",
       [](const carray<std::uint8_t>& correct, const carray<double>& predicted) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
+#include <masterymap/progress.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -309,15 +310,21 @@ class MASTERYMAP_API model {
 /// \throws std::invalid_argument on bad options (`num_fits < 1`, an interval outside [0, 1],
 ///         a fixed value outside its bounds, `multigs` without item classes) or an empty dataset.
 /// \throws masterymap::unknown_id_error if `options.skills` names a skill not in the data.
-[[nodiscard]] MASTERYMAP_API model fit(const dataset& data, const fit_options& options = {});
+/// Progress (progress.hpp) in rows x EM iterations: each skill counts its rows once per E-step
+/// up to the most its restarts may take; a skill that converges early jumps to that allowance.
+/// Cancelling returns no model.
+[[nodiscard]] MASTERYMAP_API model fit(const dataset& data, const fit_options& options = {},
+                                       const progress& progress = {});
 
 /// K-fold cross-validation by learner: learners are shuffled with `seed` and dealt into
 /// `folds` folds; each fold is scored by a model fitted on the others. One result per fold.
 /// \throws std::invalid_argument if `folds < 2` or there are fewer learners than folds.
+/// Progress in thousandths of a fold: 1000 per fold, shared by its fit's progress.
 [[nodiscard]] MASTERYMAP_API std::vector<metrics> crossvalidate(const dataset& data,
                                                                 const fit_options& options = {},
                                                                 int folds = 5,
-                                                                std::uint64_t seed = 42);
+                                                                std::uint64_t seed = 42,
+                                                                const progress& progress = {});
 
 /// Simulates responses: `learners` learners answer `length` questions on every skill of
 /// `params` (skills interleaved at random). Deterministic for a seed. With item classes, each

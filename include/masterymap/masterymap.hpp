@@ -15,6 +15,7 @@
 #include <masterymap/framework.hpp>
 #include <masterymap/pacing.hpp>
 #include <masterymap/policy.hpp>
+#include <masterymap/progress.hpp>
 #include <masterymap/progression.hpp>
 #include <masterymap/roster.hpp>
 #include <masterymap/scale.hpp>

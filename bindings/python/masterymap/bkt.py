@@ -298,27 +298,32 @@ class Model:
         skills: Optional[Union[str, Sequence[str]]] = None,
         multi_skill: str = "keep",
         skill_separator: str = "_",
+        progress: Optional[Callable[[int, int], object]] = None,
     ) -> "Model":
         """Fits every skill (or only ``skills``) on a DataFrame, a :class:`Dataset` or a CSV path.
 
         The column names are remembered for :meth:`predict` and :meth:`evaluate`. The C++ work
-        runs with the GIL released.
+        runs with the GIL released. All or nothing: if the fit fails or is cancelled (Ctrl-C
+        raises ``KeyboardInterrupt`` within about 0.1 s), the model is unchanged.
 
+        :param progress: ``progress(done, total)``, called about every 50 ms and once with
+            ``done == total`` at the end, in rows x EM iterations (each skill up to the most
+            its restarts may take); raising from it cancels the fit.
         :raises KeyError: a named column is missing.
         :raises ValueError: non-binary ``correct``, an empty skill or learner, bad options.
         :raises UnknownIdError: ``skills`` names a skill not in the data.
         """
-        self._columns = dict(learner=learner, skill=skill, correct=correct, order=order,
-                             item_class=item_class, multi_skill=multi_skill,
-                             skill_separator=skill_separator)
+        columns = dict(learner=learner, skill=skill, correct=correct, order=order,
+                       item_class=item_class, multi_skill=multi_skill,
+                       skill_separator=skill_separator)
         if isinstance(data, Dataset) and isinstance(getattr(data, "columns", None), dict):
-            self._columns = dict(data.columns)
-        d = self._data(data, self._columns)
+            columns = dict(data.columns)
+        d = self._data(data, columns)
         options = dict(self._options)
         if skills is not None:
             options["skills"] = [skills] if isinstance(skills, str) else [str(s) for s in skills]
-        self._core = _core.fit(d, options)
-        self._tracer = None
+        fitted = _core.fit(d, options, progress=progress)
+        self._columns, self._core, self._tracer = columns, fitted, None
         return self
 
     @property
@@ -452,17 +457,22 @@ class Model:
 
     def crossvalidate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                       folds: int = 5, seed: Optional[int] = None,
-                      metric: Union[str, Sequence[str]] = "auc", **columns: Any) -> pd.DataFrame:
+                      metric: Union[str, Sequence[str]] = "auc",
+                      progress: Optional[Callable[[int, int], object]] = None,
+                      **columns: Any) -> pd.DataFrame:
         """K-fold cross-validation by learner with this model's options.
 
         Learners are shuffled with ``seed`` (default: the model's seed) and dealt into folds.
+
+        :param progress: ``progress(done, total)``, 1000 units per fold (see :meth:`fit`).
         :returns: one row per fold with the chosen metric(s) (all four with ``metric="all"``).
         """
         if columns:
             self._columns.update(columns)
         d = self._data(data, self._columns)
         rows = _core.crossvalidate(d, self._options, folds,
-                                   self._options["seed"] if seed is None else seed)
+                                   self._options["seed"] if seed is None else seed,
+                                   progress=progress)
         out = pd.DataFrame(rows)
         out.index.name = "fold"
         if metric == "all":
@@ -567,22 +577,26 @@ def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
         order: Optional[str] = None, item_class: Optional[str] = None,
         skills: Optional[Union[str, Sequence[str]]] = None, multi_skill: str = "keep",
         skill_separator: str = "_", forgets: bool = False, multigs: bool = False,
-        num_fits: int = 5, seed: int = 42, **options: Any) -> Model:
-    """Fits a BKT :class:`Model` in one call; see :class:`Model` for the options.
+        num_fits: int = 5, seed: int = 42,
+        progress: Optional[Callable[[int, int], object]] = None, **options: Any) -> Model:
+    """Fits a BKT :class:`Model` in one call; see :class:`Model` for the options and
+    :meth:`Model.fit` for ``progress``.
 
     ``data`` is a DataFrame, a :class:`Dataset` (from :func:`read_csv`) or a CSV path.
     """
     model = Model(forgets=forgets, multigs=multigs, num_fits=num_fits, seed=seed, **options)
     return model.fit(data, learner=learner, skill=skill, correct=correct, order=order,
                      item_class=item_class, skills=skills, multi_skill=multi_skill,
-                     skill_separator=skill_separator)
+                     skill_separator=skill_separator, progress=progress)
 
 
 def crossvalidate(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *, folds: int = 5,
                   metric: Union[str, Sequence[str]] = "auc", learner: str = "user_id",
                   skill: str = "skill_name", correct: str = "correct",
-                  order: Optional[str] = None, **options: Any) -> pd.DataFrame:
+                  order: Optional[str] = None,
+                  progress: Optional[Callable[[int, int], object]] = None,
+                  **options: Any) -> pd.DataFrame:
     """Cross-validates a BKT model with ``options`` (see :class:`Model`); one row per fold."""
     model = Model(**options)
     return model.crossvalidate(data, folds=folds, metric=metric, learner=learner, skill=skill,
-                               correct=correct, order=order)
+                               correct=correct, order=order, progress=progress)

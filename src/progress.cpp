@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// The reporting side of a long call's meter (progress_meter.hpp).
+#include <algorithm>
+
+#include "progress_meter.hpp"
+
+namespace masterymap::detail {
+
+void meter::report_now(clock::time_point now) {
+  next_ = now + hook_->interval;
+  // Monotone and at most `total`, whatever order the workers' adds arrived in.
+  reported_ = std::max(reported_, std::min(done_.load(std::memory_order_relaxed), total_));
+  try {
+    hook_->report(reported_, total_);
+  } catch (...) {
+    error_ = std::current_exception();
+    stop_.store(true, std::memory_order_relaxed);
+    throw stop_request{};
+  }
+}
+
+void meter::finish() {
+  if (hook_ == nullptr) return;
+  if (stop_.load(std::memory_order_relaxed)) throw stop_request{};
+  done_.store(total_, std::memory_order_relaxed);
+  report_now(clock::now());
+}
+
+meter::clock::duration meter::wait_poll() noexcept {
+  if (hook_ == nullptr || stopped()) return hook_ ? hook_->interval : clock::duration::zero();
+  const auto now = clock::now();
+  if (now >= next_) {
+    try {
+      report_now(now);
+    } catch (const stop_request&) {
+      return hook_->interval;
+    }
+  }
+  return next_ - clock::now();
+}
+
+void meter::rethrow() const {
+  if (error_) std::rethrow_exception(error_);
+  throw cancelled();  // a stop without a recorded exception: cannot happen, but stay an error
+}
+
+}  // namespace masterymap::detail
