@@ -21,6 +21,7 @@
 #include "csv_tokenizer.hpp"
 #include "enum_names.hpp"
 #include "file_util.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap::bkt {
 
@@ -340,8 +341,12 @@ int parse_binary(std::string_view s) {
 
 }  // namespace
 
-// A function-try-block: a syntax error anywhere in the text becomes this reader's parse_error.
-dataset parse_csv(std::string_view text, const csv_options& options) try {
+namespace {
+
+// parse_csv's work, checking `m` every few thousand rows (progress: bytes read). A
+// function-try-block: a syntax error anywhere in the text becomes this reader's parse_error.
+dataset parse_metered(std::string_view text, const csv_options& options,
+                      masterymap::detail::meter& m) try {
   if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f &&
       static_cast<unsigned char>(text[1]) == 0x8b)
     throw parse_error(
@@ -397,13 +402,17 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
   C.reserve(guess_rows);
 
   std::size_t row = 0;
+  std::size_t counted = 0;  // bytes passed to the meter
   std::string_view vals[n_roles];
   bool esc[n_roles] = {};
   std::string scratches[n_roles];
   while (!cur.at_end()) {
     if (cur.skip_blank_line()) continue;  // LF or CRLF alone
     const std::size_t line = cur.line();
-    ++row;
+    if ((++row & 4095U) == 0) {
+      m.advance(cur.offset() - counted);
+      counted = cur.offset();
+    }
     bool eor = false;
     int col = 0;
     for (; col <= last_needed; ++col) {
@@ -455,17 +464,26 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
   src.resize(C.size());
   std::iota(src.begin(), src.end(), std::uint64_t{0});
   dataset_access::reindex(out);
+  m.check();
   if (options.multi_skill != multi_skill::keep)
-    return out.apply_multi_skill(options.multi_skill, options.skill_separator);
+    out = out.apply_multi_skill(options.multi_skill, options.skill_separator);
+  m.finish();
   return out;
 } catch (const csv_syntax_error& e) {
   // The line only (column 0), as this reader has always reported syntax errors.
   throw parse_error(fmt::format("line {}: {}", e.line, e.what()), e.line, 0);
 }
 
-dataset read_csv(const std::string& path, const csv_options& options) {
+}  // namespace
+
+dataset parse_csv(std::string_view text, const csv_options& options, const progress& progress) {
+  masterymap::detail::meter m(progress, text.size());
+  return m.run([&] { return parse_metered(text, options, m); });
+}
+
+dataset read_csv(const std::string& path, const csv_options& options, const progress& progress) {
   const std::string text = masterymap::detail::read_file(path, "BKT data CSV");
-  return parse_csv(text, options);
+  return parse_csv(text, options, progress);
 }
 
 // --- simulation -------------------------------------------------------------------------------

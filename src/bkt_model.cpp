@@ -236,8 +236,10 @@ void trace_learners(const trace_inputs& in, std::size_t lb, std::size_t le, doub
 }  // namespace
 
 void model::predict_into(const dataset& data, double* correct_out, double* state_out,
-                         unknown_skill unknown) const {
+                         unknown_skill unknown, const progress& progress) const {
   const skill_lookup skills = lookup_skills(*this, data, unknown);
+  // Progress: rows traced.
+  masterymap::detail::meter m(progress, data.size());
   // Per-class guess/slip: map dataset classes to the model's global class ids.
   const bool classes = multigs_ && data.has_item_class() && !class_ids_.empty();
   std::vector<std::int64_t> global_class;
@@ -252,23 +254,31 @@ void model::predict_into(const dataset& data, double* correct_out, double* state
   const trace_inputs in{data, g, skills, classes, global_class, params_, class_local_};
   const std::vector<std::size_t> chunk_begin = learner_chunks(g);
   const unsigned threads = data.size() >= 200000 ? 0U : 1U;
-  masterymap::detail::parallel_tasks(
-      chunk_begin.size() - 1, threads, [&](std::size_t chunk, unsigned) {
-        trace_learners(in, chunk_begin[chunk], chunk_begin[chunk + 1], correct_out, state_out);
-      });
+  m.run([&] {
+    masterymap::detail::parallel_tasks(
+        chunk_begin.size() - 1, threads,
+        [&](std::size_t chunk, unsigned) {
+          trace_learners(in, chunk_begin[chunk], chunk_begin[chunk + 1], correct_out, state_out);
+          m.advance(g.skill_begin[chunk_begin[chunk + 1]] - g.skill_begin[chunk_begin[chunk]]);
+        },
+        &m);
+    m.finish();
+  });
 }
 
-prediction model::predict(const dataset& data, unknown_skill unknown) const {
+prediction model::predict(const dataset& data, unknown_skill unknown,
+                          const progress& progress) const {
   prediction out;
   out.correct.resize(data.size());
   out.state.resize(data.size());
-  predict_into(data, out.correct.data(), out.state.data(), unknown);
+  predict_into(data, out.correct.data(), out.state.data(), unknown, progress);
   return out;
 }
 
-metrics model::evaluate(const dataset& data, unknown_skill unknown) const {
+metrics model::evaluate(const dataset& data, unknown_skill unknown,
+                        const progress& progress) const {
   std::vector<double> pc(data.size());
-  predict_into(data, pc.data(), nullptr, unknown);
+  predict_into(data, pc.data(), nullptr, unknown, progress);
   return compute_metrics(data.correct(), pc);
 }
 

@@ -72,6 +72,8 @@ class csv_tokenizer {
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
   /// 1-based byte column of the next character.
   [[nodiscard]] std::size_t column() const noexcept { return pos_ - line_start_ + 1; }
+  /// Bytes of the text read so far (after a BOM): a reader's progress.
+  [[nodiscard]] std::size_t offset() const noexcept { return pos_; }
 
   /// At a record's start: consumes an empty line (its line end alone) and returns true, or
   /// returns false and reads nothing. With csv_line_ends::lf a lone CR is not a line end.

@@ -60,14 +60,23 @@ namespace {
 
 // Runs f(l, scratch&) for learners [0, L), one scratch per range. Each learner's result
 // depends only on its own rows.
+// Progress: each learner counts its rows + 1 on `m`.
 template <typename F>
 void parallel_learners(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads,
-                       std::size_t nc, F&& f) {
-  parallel_ranges(L, start, threads, [&](unsigned t, std::size_t lb, std::size_t le) {
-    scratch s(nc);
-    s.slot = t;
-    for (std::size_t l = lb; l < le; ++l) f(l, s);
-  });
+                       std::size_t nc, detail::meter& m, F&& f) {
+  parallel_ranges(
+      L, start, threads,
+      [&](unsigned t, std::size_t lb, std::size_t le) {
+        scratch s(nc);
+        s.slot = t;
+        detail::meter_ticks ticks(m, detail::check_block);
+        for (std::size_t l = lb; l < le; ++l) {
+          f(l, s);
+          ticks.add(start[l + 1] - start[l] + 1);
+        }
+        ticks.flush();
+      },
+      &m);
 }
 
 }  // namespace
@@ -173,30 +182,34 @@ learner_state engine::evaluate(const evidence_log& log, std::string_view learner
   return st;
 }
 
-std::vector<learner_state> engine::evaluate_all(const evidence_log& log,
-                                                const evaluate_options& o) const {
+std::vector<learner_state> engine::evaluate_all(const evidence_log& log, const evaluate_options& o,
+                                                const masterymap::progress& progress) const {
   const std::size_t nc = ctx_->fw.size(), L = log.learners().size();
-  const double as_of = default_as_of(log, o);
-  binding b(*ctx_, log, as_of, o.probabilities.get());
-  std::vector<rec> recs;
-  std::vector<std::uint32_t> start;
-  make_records(b, nullptr, log.size(), recs);
-  partition_by_learner(recs, L, start);
-  std::vector<learner_state> out(L);
-  parallel_learners(L, start, thread_count(o, L), nc, [&](std::size_t l, scratch& s) {
-    learner_state& st = out[l];
-    st.ctx_ = ctx_;
-    st.progression_ = progression_;
-    st.probabilities_ = o.probabilities;
-    st.learner_ = log.learners()[l];
-    st.as_of_ = as_of;
-    st.seen_ = log.size();
-    init_state_arrays(st.status_, st.score_, st.rating_, st.count_, nc);
-    evaluate_learner(b, st.learner_, recs.data() + start[l], start[l + 1] - start[l],
-                     {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s,
-                     &st.offsets_, &st.rows_);
+  detail::meter m(progress, log.size() + L);
+  return m.run([&] {
+    const double as_of = default_as_of(log, o);
+    binding b(*ctx_, log, as_of, o.probabilities.get());
+    std::vector<rec> recs;
+    std::vector<std::uint32_t> start;
+    make_records(b, nullptr, log.size(), recs, &m);
+    partition_by_learner(recs, L, start, &m);
+    std::vector<learner_state> out(L);
+    parallel_learners(L, start, thread_count(o, L), nc, m, [&](std::size_t l, scratch& s) {
+      learner_state& st = out[l];
+      st.ctx_ = ctx_;
+      st.progression_ = progression_;
+      st.probabilities_ = o.probabilities;
+      st.learner_ = log.learners()[l];
+      st.as_of_ = as_of;
+      st.seen_ = log.size();
+      init_state_arrays(st.status_, st.score_, st.rating_, st.count_, nc);
+      evaluate_learner(b, st.learner_, recs.data() + start[l], start[l + 1] - start[l],
+                       {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()},
+                       s, &st.offsets_, &st.rows_);
+    });
+    m.finish();
+    return out;
   });
-  return out;
 }
 
 void engine::update(learner_state& st, const evidence_log& log, const evaluate_options& o) const {

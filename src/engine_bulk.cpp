@@ -12,6 +12,7 @@
 #include "decision.hpp"
 #include "engine_detail.hpp"
 #include "memory_util.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap::detail {
 
@@ -228,8 +229,10 @@ class column_block {
   column_block& operator=(const column_block&) = delete;
   ~column_block() { detail::column_deallocate(p_, n_ * sizeof(T)); }
   T* data() const noexcept { return p_; }
-  void populate(std::size_t b, std::size_t e) const noexcept {
-    detail::column_populate(p_ + b, (e - b) * sizeof(T));
+  // In blocks, checking `m` between them. \throws stop_request once cancelled.
+  void populate(std::size_t b, std::size_t e, meter& m) const {
+    for_blocks(b, e, check_block, &m,
+               [&](std::size_t x, std::size_t y) { column_populate(p_ + x, (y - x) * sizeof(T)); });
   }
 
  private:
@@ -411,23 +414,28 @@ struct learner_partition {
   bool grouped = true;
 
   learner_partition(const std::uint32_t* lc, std::size_t rows, std::size_t learners,
-                    unsigned threads)
+                    unsigned threads, meter& m)
       : n(rows),
         L(learners),
         pt(n >= (std::size_t{1} << 16) && L <= n / 4 ? threads : 1U),
         cursors(std::size_t{pt} * L, 0),
         start(L + 1, 0) {
     std::vector<std::uint8_t> block_grouped(pt, 1);
-    run_threads(pt, [&](unsigned th) {
-      const auto [rb, re] = block(th);
-      std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
-      bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
-      for (std::size_t i = rb; i < re; ++i) {
-        ++cnt[lc[i]];
-        g = g && (i == rb || lc[i - 1] <= lc[i]);
-      }
-      block_grouped[th] = g ? 1 : 0;
-    });
+    run_threads(
+        pt,
+        [&](unsigned th) {
+          const auto [rb, re] = block(th);
+          std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
+          bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
+          for_blocks(rb, re, check_block, &m, [&](std::size_t x, std::size_t y) {
+            for (std::size_t i = x; i < y; ++i) {
+              ++cnt[lc[i]];
+              g = g && (i == rb || lc[i - 1] <= lc[i]);
+            }
+          });
+          block_grouped[th] = g ? 1 : 0;
+        },
+        &m);
     for (std::size_t l = 0; l < L; ++l) {
       std::uint32_t at = start[l];
       for (unsigned th = 0; th < pt; ++th) {
@@ -475,40 +483,49 @@ template <typename Source>
 void rate_learners(const bulk_context& k, const Source& src,
                    const std::vector<std::uint32_t>& start,
                    const std::vector<std::string>& learners, unsigned threads, int one_kind,
-                   std::vector<ratings_table>& parts) {
+                   std::vector<ratings_table>& parts, meter& m) {
   const std::size_t nc = k.nc, L = learners.size(), n = start[L];
   // Rows a learner can add to the table: one per event plus the rollup parents.
   const std::size_t nroll = k.b->ctx->rollup_order.size();
   parts.resize(threads);
-  parallel_ranges(L, start, threads, [&](unsigned th, std::size_t lb, std::size_t le) {
-    bulk_worker w(nc);
-    if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
-    // Reserved (virtual memory only) so the table never reallocates: the first worker's for
-    // every row of the result (the others' rows are appended to it), the others' for their own
-    // range. Pages are populated in blocks just ahead of the writes.
-    reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
-    std::size_t ready = 0;
-    const kernel_t<Source> kernel = kernel_for<Source>(
-        one_kind, std::make_integer_sequence<int, static_cast<int>(method::kind::bkt) + 1>{});
-    for (std::size_t l = lb; l < le; ++l) {
-      populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
-      kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), learners[l], w);
-    }
-    parts[th] = std::move(w.out);
-  });
+  parallel_ranges(
+      L, start, threads,
+      [&](unsigned th, std::size_t lb, std::size_t le) {
+        bulk_worker w(nc);
+        if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
+        // Reserved (virtual memory only) so the table never reallocates: the first worker's for
+        // every row of the result (the others' rows are appended to it), the others' for their own
+        // range. Pages are populated in blocks just ahead of the writes.
+        reserve_table(w.out, th == 0 ? n + L * nroll : start[le] - start[lb] + (le - lb) * nroll);
+        std::size_t ready = 0;
+        const kernel_t<Source> kernel = kernel_for<Source>(
+            one_kind, std::make_integer_sequence<int, static_cast<int>(method::kind::bkt) + 1>{});
+        meter_ticks ticks(m, check_block);
+        for (std::size_t l = lb; l < le; ++l) {
+          populate_rows(w.out, ready, w.out.learner.size() + (start[l + 1] - start[l]) + nroll);
+          kernel(k, src, start[l], start[l + 1], static_cast<std::uint32_t>(l), learners[l], w);
+          ticks.add(start[l + 1] - start[l] + 1);
+        }
+        ticks.flush();
+        parts[th] = std::move(w.out);
+      },
+      &m);
 }
 
 // Moves the workers' tables into `t`: the first worker's table (reserved for every row) takes
 // the others' rows, in learner order.
-void merge_parts(std::vector<ratings_table>& parts, ratings_table& t) {
+// In blocks of rows, checking `m` between them.
+void merge_parts(std::vector<ratings_table>& parts, ratings_table& t, meter& m) {
   ratings_table& all = parts[0];
-  std::size_t total = 0;
-  for (const auto& p : parts) total += p.learner.size();
   std::size_t ready = all.learner.size();
-  populate_rows(all, ready, total);
   for (std::size_t p = 1; p < parts.size(); ++p)
-    each_column(all, parts[p],
-                [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); });
+    for_blocks(0, parts[p].learner.size(), check_block, &m, [&](std::size_t b, std::size_t e) {
+      populate_rows(all, ready, all.learner.size() + (e - b));
+      each_column(all, parts[p], [b, e](auto& to, const auto& from) {
+        to.insert(to.end(), from.begin() + static_cast<std::ptrdiff_t>(b),
+                  from.begin() + static_cast<std::ptrdiff_t>(e));
+      });
+    });
   each_column(t, all, [](auto& to, auto& from) { to = std::move(from); });
 }
 
@@ -527,69 +544,88 @@ struct row_source {
 
 namespace masterymap {
 
-ratings_table engine::ratings(const evidence_log& log, const evaluate_options& o) const {
+ratings_table engine::ratings(const evidence_log& log, const evaluate_options& o,
+                              const masterymap::progress& progress) const {
   using namespace detail;
   const std::size_t nc = ctx_->fw.size(), L = log.learners().size(), n = log.size();
-  ratings_table t;
-  t.learners = log.learners();
-  t.competencies = nc;
-  t.as_of = default_as_of(log, o);
-  const binding b(*ctx_, log, t.as_of, o.probabilities.get());
-  const scale_cuts cuts(ctx_->pol.scale());
-  bulk_context k;
-  k.b = &b;
-  k.nc = static_cast<std::uint32_t>(nc);
-  k.cuts = &cuts;
-  const auto& attrs = log.attributes();
-  bind_rules(k, *ctx_, ctx_->pol.scale(), attrs);
-  const int one_kind = kernel_method(k);
-  const std::uint32_t* lc = log.learner_codes().data();
-  const unsigned threads = thread_count(o, L);
-  learner_partition part(lc, n, L, threads);
-  std::vector<ratings_table> parts;
-  const column_source cols{
-      log.competency_codes().data(), &b.comp_map, log.times().data(), log.scores().data(),
-      log.attribute_codes().data(),  k.nc};
-  const unsigned attr_bits = attrs.size() <= 1 ? 0U : bits_for(attrs.size() - 1);
-  if (part.grouped) {
-    rate_learners(k, cols, part.start, t.learners, threads, one_kind, parts);
-  } else if (attr_bits + bits_for(nc) <= 32) {
-    // One counting-sort pass into 16-byte records, stable (row order kept within a learner);
-    // each thread populates its share of the buffer, then scatters its block of rows.
-    column_block<rec16> recs(n);
-    run_threads(part.pt, [&](unsigned th) {
-      const auto [rb, re] = part.block(th);
-      recs.populate(rb, re);
-    });
-    run_threads(part.pt, [&](unsigned th) {
-      const auto [rb, re] = part.block(th);
-      std::uint32_t* cursor = part.cursor(th);
-      rec16* r = recs.data();
-      for (std::size_t i = rb; i < re; ++i) {
-        std::uint32_t c, a;
-        double tm;
-        float sc;
-        cols.get(i, c, tm, sc, a);
-        r[cursor[lc[i]]++] = {tm, sc, (c << attr_bits) | a};
-      }
-    });
-    const record_source src{recs.data(), attr_bits,
-                            attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))};
-    rate_learners(k, src, part.start, t.learners, threads, one_kind, parts);
-  } else {
-    // Too many competencies and attributes to pack: gather row indices instead.
-    column_block<std::uint32_t> rows(n);
-    run_threads(part.pt, [&](unsigned th) {
-      const auto [rb, re] = part.block(th);
-      std::uint32_t* cursor = part.cursor(th);
-      for (std::size_t i = rb; i < re; ++i)
-        rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
-    });
-    rate_learners(k, row_source{cols, rows.data()}, part.start, t.learners, threads, one_kind,
-                  parts);
-  }
-  merge_parts(parts, t);
-  return t;
+  // Progress: one unit per row and one per learner, counted as learners are rated.
+  meter m(progress, n + L);
+  return m.run([&] {
+    ratings_table t;
+    t.learners = log.learners();
+    t.competencies = nc;
+    t.as_of = default_as_of(log, o);
+    const binding b(*ctx_, log, t.as_of, o.probabilities.get());
+    const scale_cuts cuts(ctx_->pol.scale());
+    bulk_context k;
+    k.b = &b;
+    k.nc = static_cast<std::uint32_t>(nc);
+    k.cuts = &cuts;
+    const auto& attrs = log.attributes();
+    bind_rules(k, *ctx_, ctx_->pol.scale(), attrs);
+    const int one_kind = kernel_method(k);
+    const std::uint32_t* lc = log.learner_codes().data();
+    const unsigned threads = thread_count(o, L);
+    learner_partition part(lc, n, L, threads, m);
+    std::vector<ratings_table> parts;
+    const column_source cols{
+        log.competency_codes().data(), &b.comp_map, log.times().data(), log.scores().data(),
+        log.attribute_codes().data(),  k.nc};
+    const unsigned attr_bits = attrs.size() <= 1 ? 0U : bits_for(attrs.size() - 1);
+    if (part.grouped) {
+      rate_learners(k, cols, part.start, t.learners, threads, one_kind, parts, m);
+    } else if (attr_bits + bits_for(nc) <= 32) {
+      // One counting-sort pass into 16-byte records, stable (row order kept within a learner);
+      // each thread populates its share of the buffer, then scatters its block of rows.
+      column_block<rec16> recs(n);
+      run_threads(
+          part.pt,
+          [&](unsigned th) {
+            const auto [rb, re] = part.block(th);
+            recs.populate(rb, re, m);
+          },
+          &m);
+      run_threads(
+          part.pt,
+          [&](unsigned th) {
+            const auto [rb, re] = part.block(th);
+            std::uint32_t* cursor = part.cursor(th);
+            rec16* r = recs.data();
+            for_blocks(rb, re, check_block, &m, [&](std::size_t x, std::size_t y) {
+              for (std::size_t i = x; i < y; ++i) {
+                std::uint32_t c, a;
+                double tm;
+                float sc;
+                cols.get(i, c, tm, sc, a);
+                r[cursor[lc[i]]++] = {tm, sc, (c << attr_bits) | a};
+              }
+            });
+          },
+          &m);
+      const record_source src{recs.data(), attr_bits,
+                              attr_bits == 0 ? 0U : (~0U >> (32 - attr_bits))};
+      rate_learners(k, src, part.start, t.learners, threads, one_kind, parts, m);
+    } else {
+      // Too many competencies and attributes to pack: gather row indices instead.
+      column_block<std::uint32_t> rows(n);
+      run_threads(
+          part.pt,
+          [&](unsigned th) {
+            const auto [rb, re] = part.block(th);
+            std::uint32_t* cursor = part.cursor(th);
+            for_blocks(rb, re, check_block, &m, [&](std::size_t x, std::size_t y) {
+              for (std::size_t i = x; i < y; ++i)
+                rows.data()[cursor[lc[i]]++] = static_cast<std::uint32_t>(i);
+            });
+          },
+          &m);
+      rate_learners(k, row_source{cols, rows.data()}, part.start, t.learners, threads, one_kind,
+                    parts, m);
+    }
+    merge_parts(parts, t, m);
+    m.finish();
+    return t;
+  });
 }
 
 }  // namespace masterymap

@@ -224,12 +224,14 @@ struct rec {
 };
 
 /// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
-/// evidence on competencies the framework does not have.
-void make_records(const binding& b, const std::uint32_t* rows, std::size_t n,
-                  std::vector<rec>& out);
+/// evidence on competencies the framework does not have. Checks `m` (if any) between blocks.
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out,
+                  meter* m = nullptr);
 
-/// Stable sort of the records by learner, then the start of each learner's records.
-void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start);
+/// Stable sort of the records by learner, then the start of each learner's records. Checks `m`
+/// (if any) between blocks.
+void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start,
+                          meter* m = nullptr);
 
 /// Rates a learner from its records r[0..n) (in row order). Leaves the touched competencies in
 /// s.touched (ascending). With `offsets`/`csr_rows`, also fills the learner's evidence index
@@ -249,9 +251,10 @@ inline unsigned thread_count(const evaluate_options& o, std::size_t work) {
 
 /// Runs f(t, lb, le) on up to `threads` threads (t = 0 on the calling thread) for contiguous
 /// learner ranges [lb, le) covering [0, L), balanced by event count (`start` = row offsets).
+/// `m`: as for run_threads.
 template <typename F>
 void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, unsigned threads,
-                     F&& f) {
+                     F&& f, meter* m = nullptr) {
   std::vector<std::size_t> bounds{0};
   const double per = static_cast<double>(start[L]) / std::max(threads, 1U);
   for (unsigned t = 1; t < threads; ++t) {
@@ -261,7 +264,8 @@ void parallel_ranges(std::size_t L, const std::vector<std::uint32_t>& start, uns
     bounds.push_back(std::max(bounds.back(), static_cast<std::size_t>(it - start.begin())));
   }
   bounds.push_back(L);
-  run_threads(std::max(threads, 1U), [&](unsigned t) { f(t, bounds[t], bounds[t + 1]); });
+  run_threads(
+      std::max(threads, 1U), [&](unsigned t) { f(t, bounds[t], bounds[t + 1]); }, m);
 }
 
 }  // namespace masterymap::detail

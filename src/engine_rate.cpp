@@ -443,8 +443,8 @@ void apply_rollups(const binding& b, dense_out out, scratch& s) {
 
 // Records of the given rows (or of every row when `rows` is null), in row order, leaving out
 // evidence on competencies the framework does not have.
-void make_records(const binding& b, const std::uint32_t* rows, std::size_t n,
-                  std::vector<rec>& out) {
+void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out,
+                  meter* m) {
   const evidence_log& log = *b.log;
   const std::uint32_t* lc = log.learner_codes().data();
   const std::uint32_t* cc = log.competency_codes().data();
@@ -453,24 +453,32 @@ void make_records(const binding& b, const std::uint32_t* rows, std::size_t n,
   const float* sc = log.scores().data();
   out.clear();
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t r = rows ? rows[i] : static_cast<std::uint32_t>(i);
-    const std::uint32_t c = b.comp_map[cc[r]];
-    if (c == none32) continue;
-    out.push_back({lc[r], c, r, ac[r], t[r], sc[r]});
-  }
+  for_blocks(0, n, check_block, m, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      const std::uint32_t r = rows ? rows[i] : static_cast<std::uint32_t>(i);
+      const std::uint32_t c = b.comp_map[cc[r]];
+      if (c == none32) continue;
+      out.push_back({lc[r], c, r, ac[r], t[r], sc[r]});
+    }
+  });
 }
 
 // Stable LSD radix sort of the records by learner (8-bit digits, so every pass streams into
 // 256 buckets), then the start of each learner's records.
-void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start) {
+void partition_by_learner(std::vector<rec>& r, std::size_t L, std::vector<std::uint32_t>& start,
+                          meter* m) {
   std::vector<rec> tmp(r.size());
   for (unsigned shift = 0; L > 1 && ((L - 1) >> shift) != 0; shift += 8) {
     std::size_t count[257] = {0};
-    for (const rec& x : r) ++count[((x.learner >> shift) & 255U) + 1];
+    for_blocks(0, r.size(), check_block, m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) ++count[((r[i].learner >> shift) & 255U) + 1];
+    });
     if (std::any_of(count + 1, count + 257, [&](std::size_t c) { return c == r.size(); })) continue;
     for (int k = 0; k < 256; ++k) count[k + 1] += count[k];
-    for (const rec& x : r) tmp[count[(x.learner >> shift) & 255U]++] = x;
+    for_blocks(0, r.size(), check_block, m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i)
+        tmp[count[(r[i].learner >> shift) & 255U]++] = r[i];
+    });
     r.swap(tmp);
   }
   start.assign(L + 1, 0);

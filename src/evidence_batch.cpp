@@ -14,11 +14,15 @@
 #include "evidence_impl.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap {
 
 using detail::attr_key;
+using detail::check_block;
 using detail::float_bits;
+using detail::for_blocks;
+using detail::meter;
 using detail::parse_number;
 using detail::trim;
 
@@ -29,18 +33,20 @@ namespace {
 struct staged_names {
   std::vector<std::uint32_t> code;
   std::vector<std::string_view> fresh;
-  void stage(const detail::table& t, const std::vector<std::string_view>& names) {
+  void stage(const detail::table& t, const std::vector<std::string_view>& names, meter& m) {
     code.resize(names.size());
     detail::basic_table<std::string_view>
         local;  // the batch's new names, in order of first appearance
-    for (std::size_t j = 0; j < names.size(); ++j) {
-      if (auto c = t.find(names[j])) {
-        code[j] = *c;
-        continue;
+    for_blocks(0, names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t j = first; j < last; ++j) {
+        if (auto c = t.find(names[j])) {
+          code[j] = *c;
+          continue;
+        }
+        if (local.names.empty()) local.reserve(names.size() - j);
+        code[j] = static_cast<std::uint32_t>(t.names.size()) + local.intern(names[j]);
       }
-      if (local.names.empty()) local.reserve(names.size() - j);
-      code[j] = static_cast<std::uint32_t>(t.names.size()) + local.intern(names[j]);
-    }
+    });
     fresh = std::move(local.names);
   }
   void commit(detail::table& t) const {
@@ -88,27 +94,31 @@ namespace {
 // Numbers of a number_column's texts, parsed once per distinct text.
 struct staged_numbers {
   std::vector<double> value;  // NaN where the text did not parse
-  void stage_times(const number_column& c) {
+  void stage_times(const number_column& c, meter& m) {
     value.resize(c.names.size());
-    for (std::size_t j = 0; j < c.names.size(); ++j)
-      value[j] = parse_time(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+    for_blocks(0, c.names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t j = first; j < last; ++j)
+        value[j] = parse_time(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+    });
   }
   void stage_numbers(const number_column& c,
-                     const std::vector<std::pair<std::string, double>>* labels) {
+                     const std::vector<std::pair<std::string, double>>* labels, meter& m) {
     value.resize(c.names.size());
-    for (std::size_t j = 0; j < c.names.size(); ++j) {
-      double v = std::numeric_limits<double>::quiet_NaN();
-      bool found = false;
-      if (labels)
-        for (const auto& [l, x] : *labels)
-          if (trim(c.names[j]) == l) {
-            v = x;
-            found = true;
-            break;
-          }
-      if (!found) v = parse_number(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
-      value[j] = v;
-    }
+    for_blocks(0, c.names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t j = first; j < last; ++j) {
+        double v = std::numeric_limits<double>::quiet_NaN();
+        bool found = false;
+        if (labels)
+          for (const auto& [l, x] : *labels)
+            if (trim(c.names[j]) == l) {
+              v = x;
+              found = true;
+              break;
+            }
+        if (!found) v = parse_number(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
+        value[j] = v;
+      }
+    });
   }
 };
 
@@ -127,16 +137,16 @@ struct staged_batch {
   double smin, smax;
 
   staged_batch(const evidence_log::impl& d, const evidence_columns& batch,
-               const ingest_checks& checks)
+               const ingest_checks& checks, meter& m)
       : b(batch),
         learner_ok(b.learner.names.size(), 1),
         comp_ok(b.competency.names.size(), 1),
         kind_code(b.kind.names.size(), -1),
         smin(checks.min_score),
         smax(checks.max_score) {
-    L.stage(d.learners, b.learner.names);
-    C.stage(d.competencies, b.competency.names);
-    if (b.source.codes) S.stage(d.sources, b.source.names);
+    L.stage(d.learners, b.learner.names, m);
+    C.stage(d.competencies, b.competency.names, m);
+    if (b.source.codes) S.stage(d.sources, b.source.names, m);
     if (checks.known_competency)
       for (std::size_t j = 0; j < b.competency.names.size(); ++j)
         comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
@@ -146,9 +156,9 @@ struct staged_batch {
       if (trim(b.competency.names[j]).empty()) comp_ok[j] = 0;
     for (std::size_t j = 0; j < b.kind.names.size(); ++j)
       if (auto k = d.kinds.find(trim(b.kind.names[j]))) kind_code[j] = static_cast<int>(*k);
-    if (b.time.codes) T.stage_times(b.time);
-    if (b.score.codes) SC.stage_numbers(b.score, &checks.score_labels);
-    if (b.weight.codes) W.stage_numbers(b.weight, nullptr);
+    if (b.time.codes) T.stage_times(b.time, m);
+    if (b.score.codes) SC.stage_numbers(b.score, &checks.score_labels, m);
+    if (b.weight.codes) W.stage_numbers(b.weight, nullptr, m);
   }
 
   double time_at(std::size_t i) const {
@@ -183,7 +193,7 @@ void require_columns(const evidence_columns& b) {
 // branch-free pass (blocks of rows in parallel: a large batch is memory-bound, and two cores
 // read it faster). Raises `tmax` to the batch's latest time when they are. False, without a
 // verdict, for text time, score or weight columns.
-bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax) {
+bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m) {
   const evidence_columns& b = s.b;
   if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes))
     return false;
@@ -207,28 +217,39 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax) {
   const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
   std::vector<unsigned> block_ok(blocks, 1);
   std::vector<double> block_hi(blocks, -std::numeric_limits<double>::infinity());
-  detail::run_threads(blocks, [&](unsigned k) {
-    const std::size_t rb = n * k / blocks, re = n * (k + 1) / blocks;
-    unsigned ok = 1;
-    double hi = -std::numeric_limits<double>::infinity();
-    for (std::size_t i = rb; i < re; ++i) {
-      const double t = tv[i], sc = sv[i];
-      ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) &
-            static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) & static_cast<unsigned>(t - t == 0) &
-            static_cast<unsigned>(sc >= smin) & static_cast<unsigned>(sc <= smax) &
-            static_cast<unsigned>(sc - sc == 0);
-      hi = t > hi ? t : hi;
-    }
-    if (wv)
-      for (std::size_t i = rb; i < re; ++i)
-        ok &= static_cast<unsigned>(wv[i] >= 0) & static_cast<unsigned>(wv[i] - wv[i] == 0);
-    if (b.kind.codes)
-      for (std::size_t i = rb; i < re; ++i) ok &= kok[std::min(b.kind.codes[i], nk32)];
-    if (b.source.codes)
-      for (std::size_t i = rb; i < re; ++i) ok &= static_cast<unsigned>(b.source.codes[i] < ns);
-    block_ok[k] = ok;
-    block_hi[k] = hi;
-  });
+  detail::run_threads(
+      blocks,
+      [&](unsigned k) {
+        unsigned ok = 1;
+        double hi = -std::numeric_limits<double>::infinity();
+        // Blocks of rows between two progress checks (each pass stays a tight loop).
+        for_blocks(n * k / blocks, n * (k + 1) / blocks, 4 * check_block, nullptr,
+                   [&](std::size_t rb, std::size_t re) {
+                     for (std::size_t i = rb; i < re; ++i) {
+                       const double t = tv[i], sc = sv[i];
+                       ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) &
+                             static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
+                             static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(sc >= smin) &
+                             static_cast<unsigned>(sc <= smax) &
+                             static_cast<unsigned>(sc - sc == 0);
+                       hi = t > hi ? t : hi;
+                     }
+                     if (wv)
+                       for (std::size_t i = rb; i < re; ++i)
+                         ok &= static_cast<unsigned>(wv[i] >= 0) &
+                               static_cast<unsigned>(wv[i] - wv[i] == 0);
+                     if (b.kind.codes)
+                       for (std::size_t i = rb; i < re; ++i)
+                         ok &= kok[std::min(b.kind.codes[i], nk32)];
+                     if (b.source.codes)
+                       for (std::size_t i = rb; i < re; ++i)
+                         ok &= static_cast<unsigned>(b.source.codes[i] < ns);
+                     m.advance(re - rb);
+                   });
+        block_ok[k] = ok;
+        block_hi[k] = hi;
+      },
+      &m);
   unsigned ok = 1;
   double hi = -std::numeric_limits<double>::infinity();
   for (unsigned k = 0; k < blocks; ++k) {
@@ -241,7 +262,7 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax) {
 
 // Validates every row, saying exactly what is wrong with each bad one. \throws evidence_error
 // listing every problem.
-void check_rows(const staged_batch& s, std::size_t n) {
+void check_rows(const staged_batch& s, std::size_t n, meter& m) {
   const evidence_columns& b = s.b;
   std::vector<problem> problems;
   std::vector<std::size_t> rows;
@@ -251,6 +272,7 @@ void check_rows(const staged_batch& s, std::size_t n) {
   };
   const double smin = s.smin, smax = s.smax;
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & (check_block - 1)) == check_block - 1) m.advance(check_block);
     const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
     const bool fast_ok = lcode < b.learner.names.size() && s.learner_ok[lcode] &&
                          ccode < b.competency.names.size() && s.comp_ok[ccode] &&
@@ -314,10 +336,11 @@ void check_rows(const staged_batch& s, std::size_t n) {
 
 // Appends the validated rows to the five columns (room reserved, the names committed: cannot
 // fail). The columns are independent: written as parallel tasks (largest first) for a large
-// batch, each populating its new range first (one call instead of a fault per page), and grown
-// by insert from generating iterators, so new elements are written once (no zero-filling
-// resize).
-void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n) {
+// batch, each populating its new range ahead of the writes (one call per block instead of a
+// fault per page), and grown by insert from generating iterators, so new elements are written
+// once (no zero-filling resize). In blocks of rows, checking `m` between them (progress: the
+// time column's rows); a cancelled write is truncated away by the caller.
+void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, meter& m) {
   using detail::append_generated;
   const evidence_columns& b = s.b;
   const std::uint32_t* lmap = s.L.code.data();
@@ -330,18 +353,29 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n) 
   const bool one_attr = !b.kind.codes && !b.weight.present() && !b.source.codes;
   const std::uint32_t default_attr =
       one_attr ? d.intern_attr({default_kind, float_bits(1.0F), 0U}) : 0U;
-  auto grow = [n](auto& col, auto&& value_at) {
-    detail::prefault(col.data() + col.size(), n * sizeof(*col.data()));
-    append_generated(col, n, value_at);
+  constexpr std::size_t block = std::size_t{1} << 18;
+  auto grow = [n, &m](auto& col, auto&& value_at, bool counted = false) {
+    detail::advise_huge_pages(col.data() + col.size(), n * sizeof(*col.data()));
+    for_blocks(0, n, block, &m, [&](std::size_t first, std::size_t last) {
+      detail::column_populate(col.data() + col.size(), (last - first) * sizeof(*col.data()));
+      append_generated(col, last - first, [&](std::size_t i) { return value_at(first + i); });
+      if (counted) m.advance(last - first);
+    });
   };
   auto column_task = [&](std::size_t task) {
     switch (task) {
       case 0:
         if (b.time.values) {
-          detail::prefault(d.time.data() + d.time.size(), n * sizeof(double));
-          d.time.insert(d.time.end(), b.time.values, b.time.values + n);
+          const double* tv = b.time.values;
+          detail::advise_huge_pages(d.time.data() + d.time.size(), n * sizeof(double));
+          for_blocks(0, n, block, &m, [&](std::size_t first, std::size_t last) {
+            detail::column_populate(d.time.data() + d.time.size(), (last - first) * sizeof(double));
+            d.time.insert(d.time.end(), tv + first, tv + last);
+            m.advance(last - first);
+          });
         } else {
-          grow(d.time, [&](std::size_t i) { return s.time_at(i); });
+          grow(
+              d.time, [&](std::size_t i) { return s.time_at(i); }, true);
         }
         break;
       case 1:
@@ -360,8 +394,7 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n) 
         break;
       default:
         if (one_attr) {
-          detail::prefault(d.attr.data() + d.attr.size(), n * sizeof(std::uint32_t));
-          d.attr.insert(d.attr.end(), n, default_attr);
+          grow(d.attr, [&](std::size_t) { return default_attr; });
         } else {
           attr_key last{255, 0, 0};
           std::uint32_t last_code = 0;
@@ -380,35 +413,48 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n) 
         break;
     }
   };
-  detail::parallel_tasks(5, n >= parallel_rows ? 0U : 1U,
-                         [&](std::size_t task, unsigned) { column_task(task); });
+  detail::parallel_tasks(
+      5, n >= parallel_rows ? 0U : 1U, [&](std::size_t task, unsigned) { column_task(task); }, &m);
 }
 
 }  // namespace
 
-void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
+void evidence_log::append(const evidence_columns& b, const ingest_checks& checks,
+                          const progress& progress) {
   require_columns(b);
-  const std::size_t n = b.size;
-  impl& d = *impl_;
-  // 1. Stage the batch against the tables (nothing stored yet).
-  const staged_batch s(d, b, checks);
-  // 2. Validate every row. The branch-free pass decides for most batches; only a batch it
-  // cannot clear takes the per-row diagnostic pass, which throws listing every problem.
-  double tmax = d.max_time;
-  const bool all_ok = all_rows_valid(s, n, tmax);
-  if (!all_ok) check_rows(s, n);
-  // 3. Commit: nothing below can fail except allocation, done first.
-  reserve(n);
-  s.L.commit(d.learners);
-  s.C.commit(d.competencies);
-  s.S.commit(d.sources);
-  write_columns(d, s, n);
-  if (!all_ok) {
-    const double* to = d.time.data() + (d.time.size() - n);
-    for (std::size_t i = 0; i < n; ++i)
-      if (!(to[i] <= tmax)) tmax = to[i];  // also replaces the initial NaN
-  }
-  d.max_time = tmax;
+  // Progress: rows validated, then rows written.
+  meter m(progress, 2 * static_cast<std::uint64_t>(b.size));
+  m.run([&] {
+    const std::size_t n = b.size;
+    impl& d = *impl_;
+    // 1. Stage the batch against the tables (nothing stored yet).
+    const staged_batch s(d, b, checks, m);
+    // 2. Validate every row. The branch-free pass decides for most batches; only a batch it
+    // cannot clear takes the per-row diagnostic pass, which throws listing every problem.
+    double tmax = d.max_time;
+    const bool all_ok = all_rows_valid(s, n, tmax, m);
+    if (!all_ok) check_rows(s, n, m);
+    // 3. Commit: nothing below can fail except allocation, done first, and a cancellation, which
+    // truncates the log back to where it was.
+    const impl::mark before = d.get_mark();
+    try {
+      reserve(n);
+      s.L.commit(d.learners);
+      s.C.commit(d.competencies);
+      s.S.commit(d.sources);
+      write_columns(d, s, n, m);
+      if (!all_ok) {
+        const double* to = d.time.data() + (d.time.size() - n);
+        for (std::size_t i = 0; i < n; ++i)
+          if (!(to[i] <= tmax)) tmax = to[i];  // also replaces the initial NaN
+      }
+      d.max_time = tmax;
+      m.finish();
+    } catch (...) {
+      d.truncate(before);
+      throw;
+    }
+  });
 }
 
 namespace {

@@ -16,6 +16,7 @@
 #include "csv_tokenizer.hpp"
 #include "evidence_impl.hpp"
 #include "file_util.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap {
 
@@ -96,10 +97,16 @@ struct coded_records {
   coded learner, competency, time, score, kind, weight, source;
   std::vector<std::size_t> lines;
 
-  // Reads every record after the header (blank lines skipped). \throws parse_error for a
-  // record whose width is not the header's.
-  void read(record_reader& r, const column_positions& at) {
+  // Reads every record after the header (blank lines skipped), passing the bytes read to `m`
+  // every few thousand records. \throws parse_error for a record whose width is not the
+  // header's.
+  void read(record_reader& r, const column_positions& at, detail::meter& m) {
+    std::size_t counted = 0;
     while (!r.tok.at_end()) {
+      if ((lines.size() & 4095U) == 4095U) {
+        m.advance(r.tok.offset() - counted);
+        counted = r.tok.offset();
+      }
       const std::size_t record_line = r.next();
       const auto& fields = r.fields;
       if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
@@ -160,24 +167,28 @@ evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t
 }  // namespace
 
 void evidence_log::append_csv(std::istream& in, const csv_columns& names,
-                              const ingest_checks& checks) {
+                              const ingest_checks& checks, const progress& progress) {
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  record_reader reader(text);
-  const column_positions at = read_header(reader, names);
+  // Progress: the text's bytes twice, parsed then validated (the batch's rows mapped on them).
+  detail::meter m(progress, 2 * static_cast<std::uint64_t>(text.size()));
   coded_records records;
-  records.read(reader, at);
-  try {
-    append(records.columns(at), checks);
-  } catch (const evidence_error& e) {
-    throw with_lines(e, records.lines);
-  }
+  m.run([&] {
+    record_reader reader(text);
+    const column_positions at = read_header(reader, names);
+    records.read(reader, at, m);
+    try {
+      append(records.columns(at), checks, m.nested(text.size(), 2 * text.size()));
+    } catch (const evidence_error& e) {
+      throw with_lines(e, records.lines);
+    }
+  });
 }
 
 void evidence_log::read_csv(const std::string& path, const csv_columns& columns,
-                            const ingest_checks& checks) {
+                            const ingest_checks& checks, const progress& progress) {
   std::ifstream in;
   detail::open_input(in, path, "evidence CSV");
-  append_csv(in, columns, checks);
+  append_csv(in, columns, checks, progress);
 }
 
 }  // namespace masterymap

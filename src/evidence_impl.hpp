@@ -105,6 +105,13 @@ struct basic_table {
     }
     return code;
   }
+  /// Forgets the names from code `n` on (a cancelled batch's).
+  void truncate(std::size_t n) {
+    if (n >= names.size()) return;
+    names.erase(names.begin() + static_cast<std::ptrdiff_t>(n), names.end());
+    std::fill(slots.begin(), slots.end(), 0U);
+    for (std::uint32_t c = 0; c < names.size(); ++c) place(c);
+  }
   void reserve(std::size_t n) {
     names.reserve(n);
     std::size_t want = 16;
@@ -151,6 +158,39 @@ struct evidence_log::impl {
     if (!(t <= max_time)) max_time = t;  // also replaces the initial NaN
   }
 
+  /// The sizes of everything an append grows, so a cancelled append can be undone.
+  struct mark {
+    std::size_t rows, learners, competencies, sources, kinds, attrs;
+    double max_time;
+  };
+  [[nodiscard]] mark get_mark() const noexcept {
+    return {learner.size(),
+            learners.names.size(),
+            competencies.names.size(),
+            sources.names.size(),
+            kinds.names.size(),
+            attrs.size(),
+            max_time};
+  }
+  /// Drops every row, name and attribute added since `m` (capacity is kept).
+  void truncate(const mark& m) {
+    learner.resize(m.rows);
+    competency.resize(m.rows);
+    time.resize(m.rows);
+    score.resize(m.rows);
+    attr.resize(m.rows);
+    learners.truncate(m.learners);
+    competencies.truncate(m.competencies);
+    sources.truncate(m.sources);
+    kinds.truncate(m.kinds);
+    if (attrs.size() > m.attrs) {
+      attrs.resize(m.attrs);
+      for (auto it = attr_index.begin(); it != attr_index.end();)
+        it = it->second >= m.attrs ? attr_index.erase(it) : std::next(it);
+    }
+    max_time = m.max_time;
+  }
+
   std::uint32_t intern_attr(const detail::attr_key& k) {
     auto [it, inserted] = attr_index.emplace(k, static_cast<std::uint32_t>(attrs.size()));
     if (inserted) {
@@ -161,6 +201,13 @@ struct evidence_log::impl {
     return it->second;
   }
 };
+
+namespace detail {
+/// The storage of a log, for the library's own parts (a roster undoing a cancelled ingest).
+struct evidence_access {
+  static evidence_log::impl& of(evidence_log& log) noexcept { return *log.impl_; }
+};
+}  // namespace detail
 
 }  // namespace masterymap
 

@@ -27,6 +27,22 @@ void meter::finish() {
   report_now(clock::now());
 }
 
+progress meter::nested(std::uint64_t from, std::uint64_t to) {
+  progress p;
+  if (hook_ == nullptr) return p;
+  p.interval = hook_->interval;
+  p.report = [this, from, to](std::uint64_t d, std::uint64_t t) {
+    const double share =
+        t == 0 ? 1.0 : static_cast<double>(std::min(d, t)) / static_cast<double>(t);
+    const auto x = from + static_cast<std::uint64_t>(share * static_cast<double>(to - from));
+    done_.store(std::max(done_.load(std::memory_order_relaxed), x), std::memory_order_relaxed);
+    reported_ = std::max(reported_, std::min(x, total_));
+    next_ = clock::now() + hook_->interval;
+    hook_->report(reported_, total_);
+  };
+  return p;
+}
+
 meter::clock::duration meter::wait_poll() noexcept {
   if (hook_ == nullptr || stopped()) return hook_ ? hook_->interval : clock::duration::zero();
   const auto now = clock::now();

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <masterymap/progress.hpp>
@@ -64,6 +65,12 @@ class meter {
     }
   }
 
+  /// A hook for a nested long call made on the calling thread (with no worker of this call
+  /// running): its reports (d, t) are passed on as from + (to - from) * d / t, through this
+  /// meter's report, and what that throws cancels the nested call and propagates. Empty when
+  /// this meter is inactive. The meter must outlive the hook.
+  [[nodiscard]] progress nested(std::uint64_t from, std::uint64_t to);
+
   /// For the calling thread while it waits for workers: reports when due, recording a
   /// cancellation instead of throwing. Returns how long it may wait until the next report.
   clock::duration wait_poll() noexcept;
@@ -116,6 +123,20 @@ class meter_ticks {
   std::uint64_t step_;
   std::uint64_t pending_ = 0;
 };
+
+/// Items of a pass between two checks: a fraction of a millisecond of simple work per row.
+inline constexpr std::size_t check_block = std::size_t{1} << 16;
+
+/// Runs f(b, e) over [first, last) in blocks of `block` items, checking `m` (if any) after each.
+/// \throws stop_request once cancelled.
+template <typename F>
+void for_blocks(std::size_t first, std::size_t last, std::size_t block, meter* m, F&& f) {
+  for (std::size_t b = first; b < last; b += block) {
+    const std::size_t e = last - b < block ? last : b + block;
+    f(b, e);
+    if (m != nullptr) m->check();
+  }
+}
 
 }  // namespace masterymap::detail
 

@@ -14,17 +14,20 @@
 #include "accumulate.hpp"
 #include "evidence_impl.hpp"
 #include "parallel.hpp"
+#include "progress_meter.hpp"
 #include "roster_impl.hpp"
 
 namespace masterymap {
 
 using detail::accumulator;
 using detail::all_confirmed;
+using detail::check_block;
 using detail::column_buffer;
 using detail::decide_status;
 using detail::fold_form;
 using detail::fold_form_of;
 using detail::folding_rule;
+using detail::for_blocks;
 using detail::grow;
 using detail::nan_v;
 using detail::reaches_exemption;
@@ -34,17 +37,19 @@ using detail::views;
 namespace {
 
 // Every row of `log` (rows == nullptr), or the listed rows with learner codes remapped.
+// Checks `m` (if any) between blocks of rows.
 column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
                          const std::vector<std::uint32_t>* learner_code,
-                         const std::vector<std::string_view>* learner_names) {
+                         const std::vector<std::string_view>* learner_names,
+                         detail::meter* m = nullptr) {
   column_buffer c;
   const std::size_t n = rows ? rows->size() : log.size();
-  c.learner.resize(n);
-  c.competency.resize(n);
-  c.kind.resize(n);
-  c.source.resize(n);
-  c.score.resize(n);
-  c.weight.resize(n);
+  grow(c.learner, n, 0U, 0, m);
+  grow(c.competency, n, 0U, 0, m);
+  grow(c.kind, n, 0U, 0, m);
+  grow(c.source, n, 0U, 0, m);
+  grow(c.score, n, 0.0, 0, m);
+  grow(c.weight, n, 0.0, 0, m);
   const auto& lc = log.learner_codes();
   const auto& cc = log.competency_codes();
   const auto& tt = log.times();
@@ -52,20 +57,22 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
   const auto& ac = log.attribute_codes();
   const auto& at = log.attributes();
   if (rows)
-    c.time.resize(n);
+    grow(c.time, n, 0.0, 0, m);
   else
     c.time_ptr = tt.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t r = rows ? (*rows)[i] : i;
-    c.learner[i] = learner_code ? (*learner_code)[lc[r]] : lc[r];
-    c.competency[i] = cc[r];
-    if (rows) c.time[i] = tt[r];
-    c.score[i] = static_cast<double>(ss[r]);
-    const evidence_attributes& a = at[ac[r]];
-    c.kind[i] = a.kind;
-    c.weight[i] = static_cast<double>(a.weight);
-    c.source[i] = a.source;
-  }
+  for_blocks(0, n, check_block, m, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      const std::size_t r = rows ? (*rows)[i] : i;
+      c.learner[i] = learner_code ? (*learner_code)[lc[r]] : lc[r];
+      c.competency[i] = cc[r];
+      if (rows) c.time[i] = tt[r];
+      c.score[i] = static_cast<double>(ss[r]);
+      const evidence_attributes& a = at[ac[r]];
+      c.kind[i] = a.kind;
+      c.weight[i] = static_cast<double>(a.weight);
+      c.source[i] = a.source;
+    }
+  });
   c.learner_names = learner_names ? *learner_names : views(log.learners());
   c.competency_names = views(log.competencies());
   c.kind_names = views(log.kinds());
@@ -270,16 +277,16 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   return true;
 }
 
-void roster::impl::grow_tables(std::size_t learners) {
-  grow(statuses, learners * competencies, status::not_started, options.threads);
-  grow(scores, learners * competencies, nan_v, options.threads);
-  grow(ratings, learners * competencies, std::int8_t{-1}, options.threads);
-  grow(attainments, learners * competencies, std::uint8_t{0}, options.threads);
+void roster::impl::grow_tables(std::size_t learners, detail::meter* m) {
+  grow(statuses, learners * competencies, status::not_started, options.threads, m);
+  grow(scores, learners * competencies, nan_v, options.threads, m);
+  grow(ratings, learners * competencies, std::int8_t{-1}, options.threads, m);
+  grow(attainments, learners * competencies, std::uint8_t{0}, options.threads, m);
   rows.resize(learners);
   accumulators.resize(learners);
 }
 
-void roster::impl::index_rows(std::size_t from) {
+void roster::impl::index_rows(std::size_t from, detail::meter* m) {
   const auto& comps = log.competencies();
   for (std::size_t j = comp_index.size(); j < comps.size(); ++j) {
     auto i = engine.framework().find(comps[j]);
@@ -292,24 +299,36 @@ void roster::impl::index_rows(std::size_t from) {
     for (std::size_t l = 0; l < rows.size(); ++l)
       if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
   }
-  for (std::size_t r = from; r < log.size(); ++r)
-    rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
+  for_blocks(from, log.size(), check_block, m, [&](std::size_t first, std::size_t last) {
+    for (std::size_t r = first; r < last; ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
+  });
 }
 
-void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners) {
-  detail::parallel_for(learners.size(), options.threads, 4096, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      const std::size_t base = static_cast<std::size_t>(learners[i]) * competencies;
-      progression.encode(statuses.data() + base, scores.data() + base, attainments.data() + base);
-    }
-  });
+void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners, detail::meter* m) {
+  detail::parallel_for(
+      learners.size(), options.threads, 4096,
+      [&](std::size_t b, std::size_t e) {
+        for_blocks(b, e, 1024, m, [&](std::size_t first, std::size_t last) {
+          for (std::size_t i = first; i < last; ++i) {
+            const std::size_t base = static_cast<std::size_t>(learners[i]) * competencies;
+            progression.encode(statuses.data() + base, scores.data() + base,
+                               attainments.data() + base);
+          }
+        });
+      },
+      m);
 }
 
 // Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
 void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   if (learners.empty()) return;
-  for (std::uint32_t l : learners)
-    accumulators[l] = {};  // their accumulators are rebuilt on demand
+  write_rows(learners, rate(learners, nullptr, 0, 0), static_cast<std::size_t>(-1));
+}
+
+ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, detail::meter* m,
+                                 std::uint64_t from, std::uint64_t to) const {
+  detail::meter none{progress{}};
+  detail::meter& mm = m != nullptr ? *m : none;
   std::vector<std::uint32_t> pick;
   std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
   std::vector<std::string_view> names;
@@ -322,25 +341,74 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
     names.emplace_back(log.learners()[learners[i]]);
     pick.insert(pick.end(), rows[learners[i]].begin(), rows[learners[i]].end());
   }
+  mm.check();
   evidence_log sub(log.kinds());
   sub.reserve(pick.size());
+  const std::uint64_t mid = from + (to - from) / 3;
   {
-    const column_buffer buf = columns_of(log, &pick, &remap, &names);
-    sub.append(buf.columns());
+    const column_buffer buf = columns_of(log, &pick, &remap, &names, &mm);
+    sub.append(buf.columns(), {}, mm.nested(from, mid));
   }
   evaluate_options eo;
   eo.as_of = as_of;
   eo.probabilities = options.probabilities;
   eo.threads = learners.size() < 64 ? 1 : options.threads;
-  ratings_table t = engine.ratings(sub, eo);
+  ratings_table t = engine.ratings(sub, eo, mm.nested(mid, to));
   if (t.learners.size() != learners.size())
     throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
+  return t;
+}
+
+namespace {
+// Where each learner's entries start in a long-form table of `learners` learners (+ the end).
+std::vector<std::size_t> entry_starts(const ratings_table& t, std::size_t learners) {
+  std::vector<std::size_t> first(learners + 1, 0);
+  for (std::uint32_t l : t.learner) ++first[l + 1];
+  for (std::size_t i = 0; i < learners; ++i) first[i + 1] += first[i];
+  return first;
+}
+}  // namespace
+
+void roster::impl::write_new_rows(const std::vector<std::uint32_t>& learners,
+                                  const ratings_table& t, std::size_t first_new, detail::meter* m) {
+  // The rows of learners new to the roster still hold the defaults the tables grew with (and
+  // their attainment, 0): only the entries of the long-form table are written.
+  const auto k0 = static_cast<std::size_t>(
+      std::lower_bound(learners.begin(), learners.end(), first_new) - learners.begin());
+  if (k0 == learners.size()) return;
+  for (std::size_t i = k0; i < learners.size(); ++i)
+    accumulators[learners[i]] = {};  // the O(1) path may have started some: rebuilt on demand
+  const std::vector<std::size_t> first = entry_starts(t, learners.size());
+  detail::parallel_for(
+      learners.size() - k0, options.threads, 4096,
+      [&](std::size_t b, std::size_t e) {
+        for_blocks(k0 + b, k0 + e, 1024, m, [&](std::size_t ib, std::size_t ie) {
+          for (std::size_t i = ib; i < ie; ++i) {
+            const std::size_t dst = static_cast<std::size_t>(learners[i]) * competencies;
+            for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
+              const std::size_t cell = dst + t.competency[k];
+              statuses[cell] = t.statuses[k];
+              scores[cell] = t.scores[k];
+              ratings[cell] = t.ratings[k];
+              attainments[cell] = progression.attainment(t.statuses[k], t.scores[k]);
+            }
+          }
+        });
+      },
+      m);
+}
+
+void roster::impl::write_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                              std::size_t first_new) {
+  // Learners from first_new on: written by write_new_rows.
+  const auto k0 = static_cast<std::size_t>(
+      std::lower_bound(learners.begin(), learners.end(), first_new) - learners.begin());
+  for (std::size_t i = 0; i < k0; ++i)
+    accumulators[learners[i]] = {};  // their accumulators are rebuilt on demand
   // The table is long-form (only cells that are not the default): reset each re-evaluated
   // learner's dense row, scatter the entries (ordered by learner), then re-encode the row.
-  std::vector<std::size_t> first(learners.size() + 1, 0);
-  for (std::uint32_t l : t.learner) ++first[l + 1];
-  for (std::size_t i = 0; i < learners.size(); ++i) first[i + 1] += first[i];
-  detail::parallel_for(learners.size(), options.threads, 4096, [&](std::size_t b, std::size_t e) {
+  const std::vector<std::size_t> first = entry_starts(t, learners.size());
+  detail::parallel_for(k0, options.threads, 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const std::size_t dst = static_cast<std::size_t>(learners[i]) * competencies;
       std::fill_n(statuses.begin() + static_cast<std::ptrdiff_t>(dst), competencies,
@@ -369,14 +437,102 @@ void accept_kind(evidence_log& log, std::string_view kind) {
 }
 }  // namespace
 
-ingest_summary roster::impl::ingest(const evidence_columns& batch) {
+namespace {
+
+// The distinct learners of log rows [from, to) in ascending order, with their row counts:
+// O(rows log rows) by sorting, so one event costs O(1) however large the roster, or, for a
+// batch that is large next to the roster, O(rows + learners) by counting (checking `m`).
+void batch_learners(const std::uint32_t* lc, std::size_t from, std::size_t to, std::size_t learners,
+                    std::vector<std::uint32_t>& who, std::vector<std::uint32_t>& fresh,
+                    detail::meter& m) {
+  const std::size_t n = to - from;
+  if (n >= 4096 && n >= learners / 8) {
+    std::vector<std::uint32_t> count(learners, 0);
+    for_blocks(from, to, check_block, &m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t r = first; r < last; ++r) ++count[lc[r]];
+    });
+    for (std::uint32_t l = 0; l < learners; ++l)
+      if (count[l] != 0) {
+        who.push_back(l);
+        fresh.push_back(count[l]);
+      }
+    return;
+  }
+  who.assign(lc + from, lc + to);
+  std::sort(who.begin(), who.end());
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < who.size();) {
+    std::size_t j = i;
+    while (j < who.size() && who[j] == who[i]) ++j;
+    who[w++] = who[i];
+    fresh.push_back(static_cast<std::uint32_t>(j - i));
+    i = j;
+  }
+  who.resize(w);
+}
+
+}  // namespace
+
+ingest_summary roster::impl::ingest(const evidence_columns& batch, const progress& progress) {
+  detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size));
+  detail::ingest_undo u;
+  u.log = detail::evidence_access::of(log).get_mark();
+  u.learners = rows.size();
+  u.comp_index = comp_index.size();
+  u.as_of = as_of;
+  try {
+    return m.run([&] { return ingest_steps(batch, m, u); });
+  } catch (...) {
+    if (!u.committed) undo_ingest(u);
+    throw;
+  }
+}
+
+void roster::impl::undo_ingest(const detail::ingest_undo& u) {
+  // Cells the O(1) path wrote, newest first.
+  for (auto it = u.cells.rbegin(); it != u.cells.rend(); ++it) {
+    statuses[it->cell] = it->st;
+    scores[it->cell] = it->score;
+    ratings[it->cell] = it->rating;
+    attainments[it->cell] = it->attainment;
+  }
+  // The row lists of learners with new rows (appended at their ends), and their accumulators:
+  // caches, rebuilt from the log on demand.
+  const auto& lc = log.learner_codes();
+  for (std::size_t r = u.log.rows; r < log.size(); ++r) {
+    const std::uint32_t l = lc[r];
+    if (l >= u.learners || l >= rows.size()) continue;
+    auto& v = rows[l];
+    while (!v.empty() && v.back() >= u.log.rows) v.pop_back();
+    accumulators[l] = {};
+  }
+  // The new learners' table rows and lists (capacity is kept).
+  const std::size_t cells = u.learners * competencies;
+  if (statuses.size() > cells) statuses.resize(cells);
+  if (scores.size() > cells) scores.resize(cells);
+  if (ratings.size() > cells) ratings.resize(cells);
+  if (attainments.size() > cells) attainments.resize(cells);
+  if (rows.size() > u.learners) rows.resize(u.learners);
+  if (accumulators.size() > u.learners) accumulators.resize(u.learners);
+  // The log and what is derived from its codes.
+  if (comp_index.size() > u.comp_index) comp_index.resize(u.comp_index);
+  for (auto& c : log_comp)
+    if (c != UINT32_MAX && c >= u.log.competencies) c = UINT32_MAX;
+  detail::evidence_access::of(log).truncate(u.log);
+  bound_kinds = static_cast<std::size_t>(-1);  // rebind the fast rules on the next event
+  as_of = u.as_of;
+}
+
+ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail::meter& m,
+                                          detail::ingest_undo& u) {
   ingest_summary s;
+  const std::uint64_t n = batch.size;  // progress: [0, n) validate, [n, 2n) apply, [2n, 3n) rate
   for (auto k : batch.kind.names) accept_kind(log, k);
   const std::size_t old_rows = log.size(), old_learners = log.learners().size();
-  log.append(batch, checks);  // strong guarantee: throws before changing anything
+  log.append(batch, checks, m.nested(0, n));  // strong guarantee: throws before changing anything
   const std::size_t learners = log.learners().size();
-  grow_tables(learners);
-  index_rows(old_rows);
+  grow_tables(learners, &m);
+  index_rows(old_rows, &m);
   s.rows = log.size() - old_rows;
   s.new_learners = learners - old_learners;
   const double prev = as_of;
@@ -386,7 +542,11 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
     s.full = true;
     for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
     s.learners_touched = touched.size();
-    reevaluate(touched);
+    const ratings_table t = rate(touched, &m, 2 * n, 3 * n);
+    write_new_rows(touched, t, u.learners, &m);
+    m.finish();
+    u.committed = true;
+    write_rows(touched, t, u.learners);
     return s;
   }
   // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
@@ -396,22 +556,9 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   // bulk loads that is cheaper than building an accumulator per pair. Both give the same cells.
   constexpr std::uint32_t bulk_rows = 16;
   const auto& lc = log.learner_codes();
-  // The batch's distinct learners (sorted) and their new-row counts: O(rows log rows), never
-  // O(learners), so one event costs O(1) however large the roster.
-  std::vector<std::uint32_t> who(lc.begin() + static_cast<std::ptrdiff_t>(old_rows), lc.end());
-  std::sort(who.begin(), who.end());
-  std::vector<std::uint32_t> fresh;
-  {
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < who.size();) {
-      std::size_t j = i;
-      while (j < who.size() && who[j] == who[i]) ++j;
-      who[w++] = who[i];
-      fresh.push_back(static_cast<std::uint32_t>(j - i));
-      i = j;
-    }
-    who.resize(w);
-  }
+  const auto& cc = log.competency_codes();
+  std::vector<std::uint32_t> who, fresh;  // the batch's distinct learners, their new rows
+  batch_learners(lc.data(), old_rows, log.size(), learners, who, fresh, m);
   s.learners_touched = who.size();
   std::vector<std::uint8_t> slow_mark(who.size(), 0);
   std::vector<std::uint32_t> slow;
@@ -423,6 +570,7 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   constexpr std::size_t ahead = 6;
   for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
   for (std::size_t r = old_rows; r < log.size(); ++r) {
+    if (((r - old_rows) & (check_block - 1)) == check_block - 1) m.advance(check_block);
     if (r + ahead < log.size()) prefetch_row(r + ahead);
     const std::uint32_t l = lc[r];
     const std::size_t i =
@@ -430,6 +578,11 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
             ? 0
             : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
     if (slow_mark[i]) continue;
+    // The cell the O(1) path may write, as it is (undone if the ingest is cancelled).
+    if (const std::uint32_t c = comp_index[cc[r]]; c != UINT32_MAX) {
+      const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
+      u.cells.push_back({cell, scores[cell], statuses[cell], ratings[cell], attainments[cell]});
+    }
     if (apply_fast(l, static_cast<std::uint32_t>(r))) {
       ++s.fast_rows;
     } else {
@@ -439,7 +592,14 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   }
   std::sort(slow.begin(), slow.end());
   s.learners_reevaluated = slow.size();
-  reevaluate(slow);
+  ratings_table t;
+  if (!slow.empty()) {
+    t = rate(slow, &m, 2 * n, 3 * n);
+    write_new_rows(slow, t, u.learners, &m);
+  }
+  m.finish();
+  u.committed = true;
+  if (!slow.empty()) write_rows(slow, t, u.learners);
   return s;
 }
 
@@ -556,7 +716,9 @@ roster::roster(roster&&) noexcept = default;
 roster& roster::operator=(roster&&) noexcept = default;
 roster::~roster() = default;
 
-ingest_summary roster::ingest(const evidence_columns& batch) { return impl_->ingest(batch); }
+ingest_summary roster::ingest(const evidence_columns& batch, const progress& progress) {
+  return impl_->ingest(batch, progress);
+}
 
 ingest_summary roster::add(std::string_view learner, std::string_view competency, double time,
                            double score, std::string_view kind, double weight,
@@ -569,17 +731,21 @@ ingest_summary roster::add(std::size_t learner, index_t competency, double time,
   return impl_->add(learner, competency, time, score, kind, weight);
 }
 
-ingest_summary roster::ingest(const evidence_log& batch) {
-  const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr);
-  return impl_->ingest(buf.columns());
+ingest_summary roster::ingest(const evidence_log& batch, const progress& progress) {
+  // The copy of the batch's columns is checked too; the ingest reports as itself.
+  detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size()));
+  return m.run([&] {
+    const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr, &m);
+    return impl_->ingest(buf.columns(), m.nested(0, m.total()));
+  });
 }
 
-ingest_summary roster::ingest(const std::vector<evidence>& rows) {
+ingest_summary roster::ingest(const std::vector<evidence>& rows, const progress& progress) {
   evidence_log tmp;
   for (const auto& e : rows)
     if (!e.kind.empty() && !tmp.kind_code(e.kind)) tmp.add_kind(e.kind);
   tmp.append(rows);  // row problems are reported again, against the framework, by the roster
-  return ingest(tmp);
+  return ingest(tmp, progress);
 }
 
 const engine& roster::engine() const noexcept { return impl_->engine; }
@@ -622,42 +788,60 @@ const std::vector<double>& roster::scores() const noexcept { return impl_->score
 const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->ratings; }
 const std::vector<std::uint8_t>& roster::attainments() const noexcept { return impl_->attainments; }
 
-std::vector<std::uint8_t> roster::frontier_matrix() const {
+std::vector<std::uint8_t> roster::frontier_matrix(const progress& progress) const {
   std::vector<std::uint8_t> out(size() * competencies());
-  frontier_matrix(out.data());
+  frontier_matrix(out.data(), progress);
   return out;
 }
 
-void roster::frontier_matrix(std::uint8_t* out) const {
+namespace {
+// Runs f(l) for every learner in parallel; progress: learners done.
+template <typename F>
+void each_learner(std::size_t learners, unsigned threads, std::size_t min_chunk,
+                  const progress& progress, F&& f) {
+  detail::meter m(progress, learners);
+  m.run([&] {
+    detail::parallel_for(
+        learners, threads, min_chunk,
+        [&](std::size_t b, std::size_t e) {
+          for_blocks(b, e, 256, &m, [&](std::size_t first, std::size_t last) {
+            for (std::size_t l = first; l < last; ++l) f(l);
+            m.advance(last - first);
+          });
+        },
+        &m);
+    m.finish();
+  });
+}
+}  // namespace
+
+void roster::frontier_matrix(std::uint8_t* out, const progress& progress) const {
   const impl& d = *impl_;
-  detail::parallel_for(size(), d.options.threads, 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t l = b; l < e; ++l)
-      d.progression.frontier_flags(d.attainments.data() + l * d.competencies,
-                                   out + l * d.competencies);
+  each_learner(size(), d.options.threads, 1024, progress, [&](std::size_t l) {
+    d.progression.frontier_flags(d.attainments.data() + l * d.competencies,
+                                 out + l * d.competencies);
   });
 }
 
-std::vector<domain_level> roster::levels(std::string_view domain) const {
+std::vector<domain_level> roster::levels(std::string_view domain, const progress& progress) const {
   if (framework().competencies_in(domain).empty())
     throw unknown_id_error(std::string(domain), "domain");
   std::vector<domain_level> out(size());
-  detail::parallel_for(size(), impl_->options.threads, 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t l = b; l < e; ++l) out[l] = impl_->progression.level(impl_->view(l), domain);
-  });
+  each_learner(size(), impl_->options.threads, 1024, progress,
+               [&](std::size_t l) { out[l] = impl_->progression.level(impl_->view(l), domain); });
   return out;
 }
 
-std::vector<pace_report> roster::pacing(const pace_plan& plan, std::optional<double> today) const {
+std::vector<pace_report> roster::pacing(const pace_plan& plan, std::optional<double> today,
+                                        const progress& progress) const {
   (void)plan_scope(framework(), plan);  // unknown goals throw here, on the calling thread
   std::vector<pace_report> out(size());
   const double when = today.value_or(impl_->as_of);
-  detail::parallel_for(size(), impl_->options.threads, 256, [&](std::size_t b, std::size_t e) {
-    for (std::size_t l = b; l < e; ++l) {
-      const std::vector<double> last = impl_->last_evidence(l);
-      learner_view v = impl_->view(l);
-      v.last_evidence = last.data();
-      out[l] = masterymap::pacing(impl_->progression, v, plan, when);
-    }
+  each_learner(size(), impl_->options.threads, 256, progress, [&](std::size_t l) {
+    const std::vector<double> last = impl_->last_evidence(l);
+    learner_view v = impl_->view(l);
+    v.last_evidence = last.data();
+    out[l] = masterymap::pacing(impl_->progression, v, plan, when);
   });
   return out;
 }

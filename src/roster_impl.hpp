@@ -22,8 +22,10 @@
 
 #include "accumulate.hpp"
 #include "decision.hpp"
+#include "evidence_impl.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap::detail {
 
@@ -60,9 +62,11 @@ inline std::vector<std::string_view> views(const std::vector<std::string>& names
 /// or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
 /// faults then dominate: large tables are reserved first, advised to use transparent huge pages,
 /// and the part about to be filled is populated by the kernel in parallel (memory_util.hpp), so
-/// the fill runs at memory bandwidth.
+/// the fill runs at memory bandwidth. With a meter, populates and fills in blocks, checking it
+/// between them (a cancelled grow leaves `v` longer; the caller shrinks it back).
 template <typename T>
-void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1) {
+void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads = 1,
+          meter* m = nullptr) {
   if (size <= v.size()) return;
   if (size > v.capacity()) {
     v.reserve(std::max(size, v.capacity() + v.capacity() / 2));
@@ -79,13 +83,23 @@ void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads 
       const std::uintptr_t to = (begin + size * sizeof(T)) & ~(detail::huge_page - 1);
       if (to > from) {
         const std::size_t chunks = (to - from) / detail::huge_page;
-        detail::parallel_for(chunks, threads, 8, [&](std::size_t b, std::size_t e) {
-          detail::populate_chunks(reinterpret_cast<const void*>(from), b, e);
-        });
+        detail::parallel_for(
+            chunks, threads, 8,
+            [&](std::size_t b, std::size_t e) {
+              for_blocks(b, e, 1, m, [&](std::size_t x, std::size_t y) {
+                detail::populate_chunks(reinterpret_cast<const void*>(from), x, y);
+              });
+            },
+            m);
       }
     }
   }
-  v.resize(size, value);
+  if (m == nullptr) {
+    v.resize(size, value);
+    return;
+  }
+  for_blocks(v.size(), size, huge_page / sizeof(T), m,
+             [&](std::size_t, std::size_t e) { v.resize(e, value); });
 }
 
 // --- the per-competency O(1) path (roster.cpp) ---------------------------------------------------
@@ -100,6 +114,28 @@ struct accumulator {
     require_last.fill(std::numeric_limits<float>::quiet_NaN());
     confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
   }
+};
+
+/// A table cell as it was before an ingest wrote it on the O(1) path.
+struct cell_before {
+  std::size_t cell;
+  double score;
+  status st;
+  std::int8_t rating;
+  std::uint8_t attainment;
+};
+
+/// What `roster::impl::ingest` changes before it commits, kept so that a cancelled or failed
+/// ingest leaves the roster exactly as it was: the log's sizes, the roster's learners, the
+/// log competencies mapped and the evaluation time; the cells the O(1) path wrote, in order;
+/// and whether the commit (writing re-evaluated rows, which nothing may interrupt) has begun.
+struct ingest_undo {
+  evidence_log::impl::mark log{};
+  std::size_t learners = 0;
+  std::size_t comp_index = 0;
+  double as_of = 0;
+  std::vector<cell_before> cells;
+  bool committed = false;
 };
 
 }  // namespace masterymap::detail
@@ -151,11 +187,13 @@ struct roster::impl {
   /// An empty roster: the engine, the policy's kinds in the log, the O(1) path's rules.
   impl(masterymap::framework fw, masterymap::policy p, roster_options o);
   /// Grows the tables (not started, no score, no rating) and the per-learner lists to `learners`.
-  void grow_tables(std::size_t learners);
+  /// Checks `m` (if any) between blocks.
+  void grow_tables(std::size_t learners, detail::meter* m = nullptr);
   /// Appends log rows from `from` on to their learners' lists (and maps new log competencies).
-  void index_rows(std::size_t from);
+  /// Checks `m` (if any) between blocks.
+  void index_rows(std::size_t from, detail::meter* m = nullptr);
   /// Recomputes the attainments of `learners` from their statuses and scores.
-  void encode_rows(const std::vector<std::uint32_t>& learners);
+  void encode_rows(const std::vector<std::uint32_t>& learners, detail::meter* m = nullptr);
 
   /// Binds the fast rules to the log's kind codes (again when the log gained kinds).
   inline void bind_kinds();
@@ -170,9 +208,28 @@ struct roster::impl {
   inline bool apply_fast(std::uint32_t l, std::uint32_t r);
   /// Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
   inline void reevaluate(const std::vector<std::uint32_t>& learners);
+  /// The ratings of `learners` (ascending log learner codes) from their full evidence at the
+  /// current as_of, without changing the roster. Progress on `m` from `from` to `to`.
+  inline ratings_table rate(const std::vector<std::uint32_t>& learners, detail::meter* m,
+                            std::uint64_t from, std::uint64_t to) const;
+  /// Writes `t` (from `rate(learners)`) into the rows of the learners before `first_new` and
+  /// drops their accumulators (the commit of an ingest: not interrupted).
+  inline void write_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                         std::size_t first_new);
+  /// Writes `t` into the rows of the learners from `first_new` on: rows the tables grew with in
+  /// this ingest, still at their defaults (undone by shrinking the tables). Checks `m`.
+  inline void write_new_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                             std::size_t first_new, detail::meter* m);
 
-  /// roster::ingest: appends the batch, then updates the touched learners.
-  inline ingest_summary ingest(const evidence_columns& batch);
+  /// roster::ingest: appends the batch, then updates the touched learners; a cancelled or failed
+  /// ingest is undone. Progress: the batch's rows, counted three times (validated, applied,
+  /// re-evaluated).
+  inline ingest_summary ingest(const evidence_columns& batch, const progress& progress);
+  /// ingest's steps, recording in `u` what they change.
+  inline ingest_summary ingest_steps(const evidence_columns& batch, detail::meter& m,
+                                     detail::ingest_undo& u);
+  /// Undoes what an ingest recorded in `u` (before its commit).
+  inline void undo_ingest(const detail::ingest_undo& u);
   /// One event by roster learner index and framework index: no name lookups.
   inline ingest_summary add(std::size_t learner, index_t competency, double time, double score,
                             std::string_view kind, double weight);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "file_util.hpp"
+#include "progress_meter.hpp"
 #include "roster_impl.hpp"
 
 namespace masterymap {
@@ -32,8 +33,12 @@ constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
 
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
+// Large arrays are written and read in slices, each passed to the meter (progress, Ctrl-C).
+constexpr std::uint64_t slice = std::uint64_t{1} << 20;
+
 struct writer {
   std::ofstream out;
+  detail::meter* m = nullptr;  // progress: bytes of the log's columns written
   template <typename T>
   void pod(const T& x) {
     out.write(reinterpret_cast<const char*>(&x), sizeof x);
@@ -41,9 +46,13 @@ struct writer {
   template <typename T, typename A>
   void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
-    if (!v.empty())
-      out.write(reinterpret_cast<const char*>(v.data()),
-                static_cast<std::streamsize>(v.size() * sizeof(T)));
+    const auto* p = reinterpret_cast<const char*>(v.data());
+    for (std::uint64_t done = 0, n = v.size() * sizeof(T); done < n;) {
+      const std::uint64_t k = std::min(slice, n - done);
+      out.write(p + done, static_cast<std::streamsize>(k));
+      done += k;
+      if (m != nullptr) m->advance(k);
+    }
   }
   void str(const std::string& s) {
     pod(static_cast<std::uint64_t>(s.size()));
@@ -59,13 +68,20 @@ struct reader {
   std::ifstream in;
   std::string path;
   std::uint64_t remaining = 0;
+  detail::meter* m = nullptr;  // progress: bytes read
   [[noreturn]] void fail(const std::string& what) const {
     throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
   }
   void bytes(void* p, std::uint64_t n) {
     if (n > remaining) fail("truncated");
-    in.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
-    if (!in) fail("truncated");
+    char* out = static_cast<char*>(p);
+    for (std::uint64_t done = 0; done < n;) {
+      const std::uint64_t k = std::min(slice, n - done);
+      in.read(out + done, static_cast<std::streamsize>(k));
+      if (!in) fail("truncated");
+      done += k;
+      if (m != nullptr) m->advance(k);
+    }
     remaining -= n;
   }
   template <typename T>
@@ -79,7 +95,7 @@ struct reader {
     const auto n = pod<std::uint64_t>();
     if (n > remaining / sizeof(T)) fail("truncated");
     std::vector<T> v;
-    grow(v, static_cast<std::size_t>(n), T{}, 0);
+    grow(v, static_cast<std::size_t>(n), T{}, 0, m);
     if (n) bytes(v.data(), n * sizeof(T));
     return v;
   }
@@ -104,8 +120,11 @@ struct reader {
 
 // --- snapshot ------------------------------------------------------------------------------------
 
-void roster::save(const std::string& path) const {
-  const impl& d = *impl_;
+namespace {
+
+// roster::save's work. Progress on `m`: bytes of the log's columns (24 per row) and of the
+// tables (11 per cell) read.
+void write_snapshot(const roster::impl& d, const std::string& path, detail::meter& m) {
   writer w;
   detail::open_output(w.out, path, "roster snapshot");
   w.out.write(snapshot_magic, 8);
@@ -134,32 +153,48 @@ void roster::save(const std::string& path) const {
   w.array(ak);
   w.array(aw);
   w.array(as);
+  w.m = &m;
   w.array(log.learner_codes());
   w.array(log.competency_codes());
   w.array(log.times());
   w.array(log.scores());
   w.array(log.attribute_codes());
+  w.m = nullptr;  // the sparse cells below are counted as the tables are scanned
   static_assert(sizeof(status) == 1, "status is one byte");
   // The tables, sparse: only cells that differ from "not started, no score, no rating".
   std::vector<std::uint64_t> cell;
   std::vector<std::uint8_t> cst;
   std::vector<double> csc;
   std::vector<std::int8_t> crt;
-  for (std::size_t i = 0; i < d.statuses.size(); ++i)
-    if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) || d.ratings[i] != -1) {
-      cell.push_back(i);
-      cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
-      csc.push_back(d.scores[i]);
-      crt.push_back(d.ratings[i]);
-    }
+  detail::for_blocks(0, d.statuses.size(), detail::check_block, &m,
+                     [&](std::size_t b, std::size_t e) {
+                       for (std::size_t i = b; i < e; ++i)
+                         if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) ||
+                             d.ratings[i] != -1) {
+                           cell.push_back(i);
+                           cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
+                           csc.push_back(d.scores[i]);
+                           crt.push_back(d.ratings[i]);
+                         }
+                       m.advance(11 * (e - b));
+                     });
   w.pod(static_cast<std::uint64_t>(d.rows.size()));
   w.array(cell);
   w.array(cst);
   w.array(csc);
   w.array(crt);
+  m.finish();
   w.out.write(snapshot_end, 8);
   w.out.flush();
   if (!w.out) detail::throw_file_error(path, "cannot write", "roster snapshot");
+}
+
+}  // namespace
+
+void roster::save(const std::string& path, const progress& progress) const {
+  detail::meter m(progress, 24 * static_cast<std::uint64_t>(impl_->log.size()) +
+                                11 * static_cast<std::uint64_t>(impl_->statuses.size()));
+  m.run([&] { write_snapshot(*impl_, path, m); });
 }
 
 namespace {
@@ -226,19 +261,19 @@ struct saved_cells {
 // are released as soon as they are copied: the tables restored next are then allocated from
 // memory the process just gave back, which the system has already backed (first-touch of
 // never-used memory is the dominant cost of a restore on a VM).
-void restore_log(roster::impl& d, reader& r, saved_log& s) {
+void restore_log(roster::impl& d, reader& r, saved_log& s, const progress& append_progress) {
   const std::size_t rows = s.lc.size();
   for (const auto& k : s.kinds) d.log.add_kind(k);
   column_buffer b;
   b.learner = std::move(s.lc);
   b.competency = std::move(s.cc);
   b.time_ptr = s.tt.data();
-  grow(b.score, rows, 0.0, 0);
+  grow(b.score, rows, 0.0, 0, r.m);
   for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(s.ss[i]);
   std::vector<float>().swap(s.ss);
-  grow(b.kind, rows, std::uint32_t{0}, 0);
-  grow(b.source, rows, std::uint32_t{0}, 0);
-  grow(b.weight, rows, 0.0, 0);
+  grow(b.kind, rows, std::uint32_t{0}, 0, r.m);
+  grow(b.source, rows, std::uint32_t{0}, 0, r.m);
+  grow(b.weight, rows, 0.0, 0, r.m);
   for (std::size_t i = 0; i < rows; ++i) {
     if (s.ac[i] >= s.ak.size()) r.fail("attribute code out of range");
     b.kind[i] = s.ak[s.ac[i]];
@@ -252,7 +287,7 @@ void restore_log(roster::impl& d, reader& r, saved_log& s) {
   b.source_names = views(s.sources);
   try {
     d.log.reserve(rows);
-    d.log.append(b.columns());
+    d.log.append(b.columns(), {}, append_progress);
   } catch (const evidence_error& e) {
     r.fail(std::string("bad evidence: ") + e.what());
   }
@@ -260,8 +295,9 @@ void restore_log(roster::impl& d, reader& r, saved_log& s) {
 }
 
 // Sizes the tables to `learners` and writes the saved cells into them.
-void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t learners) {
-  d.grow_tables(learners);
+void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t learners,
+                   detail::meter& m) {
+  d.grow_tables(learners, &m);
   for (std::size_t k = 0; k < c.cell.size(); ++k) {
     if (c.cell[k] >= d.statuses.size() || c.st[k] > static_cast<std::uint8_t>(status::expired))
       r.fail("bad table cell");
@@ -271,17 +307,16 @@ void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t
   }
 }
 
-}  // namespace
-
-roster roster::load(const std::string& path, roster_options options) {
-  reader r;
-  open_snapshot(r, path);
+// roster::load's work, after the header. Progress on `m`: the file's bytes twice, read then
+// restored.
+std::unique_ptr<roster::impl> read_snapshot(reader& r, roster_options options, detail::meter& m) {
+  r.m = &m;
   masterymap::framework fw = masterymap::framework::from_json(r.str());
   masterymap::policy pol = masterymap::policy::from_json(r.str());
   const bool fixed = r.pod<std::uint8_t>() != 0;
   const double fixed_as_of = r.pod<double>();
   options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
-  auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
+  auto d = std::make_unique<roster::impl>(std::move(fw), std::move(pol), std::move(options));
   d->as_of = r.pod<double>();
   if (r.pod<std::uint64_t>() != d->competencies) r.fail("the tables do not match the framework");
   saved_log log;
@@ -297,15 +332,26 @@ roster roster::load(const std::string& path, roster_options options) {
       cells.learners != log.learners.size() || cells.st.size() != cells.cell.size() ||
       cells.score.size() != cells.cell.size() || cells.rating.size() != cells.cell.size())
     r.fail("inconsistent sizes");
-  restore_log(*d, r, log);
+  const std::uint64_t bytes = m.total() / 2;
+  restore_log(*d, r, log, m.nested(bytes, bytes + bytes / 2));
   if (d->log.learners() != log.learners || d->log.competencies() != log.comps)
     r.fail("inconsistent name tables");
-  restore_cells(*d, r, cells, log.learners.size());
-  d->index_rows(0);
+  restore_cells(*d, r, cells, log.learners.size(), m);
+  d->index_rows(0, &m);
   std::vector<std::uint32_t> all(log.learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
-  d->encode_rows(all);
-  return roster(std::move(d));
+  d->encode_rows(all, &m);
+  m.finish();
+  return d;
+}
+
+}  // namespace
+
+roster roster::load(const std::string& path, roster_options options, const progress& progress) {
+  reader r;
+  open_snapshot(r, path);
+  detail::meter m(progress, 2 * r.remaining);
+  return roster(m.run([&] { return read_snapshot(r, std::move(options), m); }));
 }
 
 }  // namespace masterymap

@@ -275,35 +275,38 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
       "read_csv",
       [](const std::string& path, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
-         const std::string& delimiter, const std::string& multi_skill,
-         const std::string& separator) {
+         const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
+         const py::object& progress) {
         const auto o =
             csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+        const auto hook = python_progress(progress);
         py::gil_scoped_release release;
-        return bkt::read_csv(path, o);
+        return bkt::read_csv(path, o, hook);
       },
       py::arg("path"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      csv_doc);
+      py::kw_only(), py::arg("progress") = py::none(), csv_doc);
   m.def(
       "parse_csv",
       [](const py::bytes& text, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
-         const std::string& delimiter, const std::string& multi_skill,
-         const std::string& separator) {
+         const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
+         const py::object& progress) {
         const auto o =
             csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
         char* buffer = nullptr;
         py::ssize_t length = 0;
         if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0)
           throw py::error_already_set();
+        const auto hook = python_progress(progress);
         py::gil_scoped_release release;
-        return bkt::parse_csv(std::string_view(buffer, static_cast<std::size_t>(length)), o);
+        return bkt::parse_csv(std::string_view(buffer, static_cast<std::size_t>(length)), o, hook);
       },
       py::arg("text"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
+      py::kw_only(), py::arg("progress") = py::none(),
       "As :func:`read_csv`, from bytes in memory (e.g. a decompressed .csv.gz).");
 
   py::class_<bkt::model>(m, "Model", R"pbdoc(
@@ -345,38 +348,45 @@ A model from given parameters: dicts with ``skill``, ``prior``, ``learn``, optio
           "Parameters and fit diagnostics of every skill, as a list of dicts.")
       .def(
           "predict",
-          [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown) {
+          [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown,
+             const py::object& progress) {
             const auto u = bkt::parse_unknown_skill(unknown);
             py::array_t<double> pc(static_cast<py::ssize_t>(d.size())),
                 st(static_cast<py::ssize_t>(d.size()));
             double* a = pc.mutable_data();
             double* b = st.mutable_data();
+            const auto hook = python_progress(progress);
             {
               py::gil_scoped_release release;
-              mo.predict_into(d, a, b, u);
+              mo.predict_into(d, a, b, u, hook);
             }
             return py::make_tuple(pc, st);
           },
-          py::arg("data"), py::arg("unknown") = "average",
+          py::arg("data"), py::arg("unknown") = "average", py::kw_only(),
+          py::arg("progress") = py::none(),
           R"pbdoc(
 Per row: P(correct) before the answer and P(mastered) after it, as two float64 arrays.
 
 :param unknown: for skills without parameters: ``"average"`` (mean parameters), ``"nan"`` or
     ``"error"``.
+:param progress: ``progress(done, total)`` in rows traced; raising from it, or Ctrl-C, cancels.
 :raises UnknownIdError: for an unknown skill with ``unknown="error"``.
 )pbdoc")
       .def(
           "evaluate",
-          [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown) {
+          [](const bkt::model& mo, const bkt::dataset& d, const std::string& unknown,
+             const py::object& progress) {
             const auto u = bkt::parse_unknown_skill(unknown);
+            const auto hook = python_progress(progress);
             bkt::metrics r;
             {
               py::gil_scoped_release release;
-              r = mo.evaluate(d, u);
+              r = mo.evaluate(d, u, hook);
             }
             return metrics_to_dict(r);
           },
-          py::arg("data"), py::arg("unknown") = "average",
+          py::arg("data"), py::arg("unknown") = "average", py::kw_only(),
+          py::arg("progress") = py::none(),
           "AUC, RMSE, accuracy, log-likelihood and row count of the predictions, as a dict.")
       .def("to_json", &bkt::model::to_json, py::arg("indent") = 2,
            "Versioned JSON; doubles round-trip exactly.")

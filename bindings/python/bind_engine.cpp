@@ -9,6 +9,7 @@
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "progress_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -305,13 +306,14 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
       .def(
           "evaluate_all",
           [](const engine& e, const py::object& log, const py::object& as_of,
-             const py::object& probabilities, unsigned threads) {
+             const py::object& probabilities, unsigned threads, const py::object& progress) {
             const evidence_log& l = log.cast<const evidence_log&>();
             const evaluate_options o = options(as_of, probabilities, threads);
+            const auto hook = python_progress(progress);
             std::vector<learner_state> states;
             {
               py::gil_scoped_release release;
-              states = e.evaluate_all(l, o);
+              states = e.evaluate_all(l, o, hook);
             }
             py::dict out;
             for (auto& st : states) {
@@ -322,33 +324,40 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
           },
           py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
           py::arg("probabilities") = py::none(), py::arg("threads") = 0,
-          "Every learner of the log: a dict learner -> :class:`LearnerState`.")
+          py::arg("progress") = py::none(),
+          "Every learner of the log: a dict learner -> :class:`LearnerState`. ``progress(done, "
+          "total)``: rows + learners, as :meth:`ratings`.")
       .def(
           "_ratings",
           [](const engine& e, const evidence_log& log, const py::object& as_of,
-             const py::object& probabilities, unsigned threads) {
+             const py::object& probabilities, unsigned threads, const py::object& progress) {
             const evaluate_options o = options(as_of, probabilities, threads);
+            const auto hook = python_progress(progress);
             ratings_table t;
             {
               py::gil_scoped_release release;
-              t = e.ratings(log, o);
+              t = e.ratings(log, o, hook);
             }
             return table_dict(std::move(t), e.framework());
           },
           py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
-          py::arg("probabilities") = py::none(), py::arg("threads") = 0)
+          py::arg("probabilities") = py::none(), py::arg("threads") = 0,
+          py::arg("progress") = py::none())
       .def(
           "ratings",
           [](const py::object& self, const py::object& log, const py::object& as_of,
-             const py::object& probabilities, unsigned threads, bool all_competencies) {
+             const py::object& probabilities, unsigned threads, bool all_competencies,
+             const py::object& progress) {
             return call_python("masterymap._frames", "engine_ratings", self, log, as_of,
-                               probabilities, threads, all_competencies);
+                               probabilities, threads, all_competencies, progress);
           },
           py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),
           py::arg("probabilities") = py::none(), py::arg("threads") = 0,
-          py::arg("all_competencies") = false, R"pbdoc(
+          py::arg("all_competencies") = false, py::arg("progress") = py::none(), R"pbdoc(
 Ratings of every learner of the log as one long pandas DataFrame (the bulk path), computed in
-C++ in parallel with the GIL released.
+C++ in parallel with the GIL released. Ctrl-C raises ``KeyboardInterrupt`` within about 0.1 s;
+``progress(done, total)`` is called about every 50 ms and once with ``done == total``, in
+rows + learners of the log; raising from it cancels the call.
 
 Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score`` (float64),
 ``rating`` (categorical; NaN when absent), ``evidence`` (count). One row per (learner,

@@ -8,6 +8,7 @@
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "progress_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -212,12 +213,13 @@ kinds given to the constructor (or :meth:`add_kind`).
       .def(
           "extend",
           [](const py::object& self, const py::object& data, const py::object& framework,
-             const py::object& policy, const py::object& columns) {
+             const py::object& policy, const py::object& columns, const py::object& progress) {
             return call_python("masterymap._columns", "extend", self, data, framework, policy,
-                               columns);
+                               columns, progress);
           },
           py::arg("data"), py::kw_only(), py::arg("framework") = py::none(),
-          py::arg("policy") = py::none(), py::arg("columns") = py::none(), R"pbdoc(
+          py::arg("policy") = py::none(), py::arg("columns") = py::none(),
+          py::arg("progress") = py::none(), R"pbdoc(
 Appends a batch: a pandas DataFrame or a mapping of equal-length arrays (N rows).
 
 Columns: ``learner``, ``competency``, ``time``, ``score`` and optionally ``kind``, ``weight``,
@@ -228,6 +230,11 @@ categorical. Times may be numbers (seconds), datetime64 (tz-aware or UTC), datet
 With ``framework=`` unknown competencies are rejected; with ``policy=`` scores outside the
 scale's range. The whole batch is validated first.
 
+All or nothing: a bad batch or a cancellation (Ctrl-C raises ``KeyboardInterrupt`` within
+about 0.1 s) leaves the log unchanged.
+
+:param progress: ``progress(done, total)``, rows validated, called about every 50 ms and once
+    with ``done == total`` (before the rows are stored); raising from it cancels.
 :returns: the log (for chaining)
 :raises ValueError: a required column is missing or the columns differ in length
 :raises EvidenceError: listing every bad row (0-based) and reason; the log is unchanged
@@ -271,18 +278,21 @@ Appends one piece of evidence, validated like a batch of one.
       .def(
           "append_csv",
           [](const py::object& self, const py::object& path, const py::object& columns,
-             const py::object& framework, const py::object& policy) {
+             const py::object& framework, const py::object& policy, const py::object& progress) {
             return call_python("masterymap._columns", "append_csv", self, path, columns, framework,
-                               policy);
+                               policy, progress);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
-          py::arg("framework") = py::none(), py::arg("policy") = py::none(), R"pbdoc(
+          py::arg("framework") = py::none(), py::arg("policy") = py::none(),
+          py::arg("progress") = py::none(), R"pbdoc(
 Appends the rows of a CSV file with a header line naming the columns (parsed in C++, GIL
 released).
 
 ``columns`` maps roles to column names, e.g. the knowledge-tracing convention
 ``{"learner": "user_id", "competency": "skill_name", "time": "order_id", "score": "correct"}``.
 
+:param progress: ``progress(done, total)``: the file's bytes, counted twice (parsed, then
+    validated); raising from it, or Ctrl-C, cancels and leaves the log unchanged.
 :returns: the log (for chaining)
 :raises MissingFileError: the file does not exist (``.filename`` holds the path)
 :raises FileError: it cannot be read
@@ -292,13 +302,13 @@ released).
       .def_static(
           "read_csv",
           [](const py::object& path, const py::object& columns, const py::object& kinds,
-             const py::object& framework, const py::object& policy) {
+             const py::object& framework, const py::object& policy, const py::object& progress) {
             return call_python("masterymap._columns", "read_csv", path, columns, kinds, framework,
-                               policy);
+                               policy, progress);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
           py::arg("kinds") = py::none(), py::arg("framework") = py::none(),
-          py::arg("policy") = py::none(),
+          py::arg("policy") = py::none(), py::arg("progress") = py::none(),
           "A new log from a CSV file (see :meth:`append_csv` for the columns and errors).")
       .def(
           "to_dataframe",
@@ -340,7 +350,8 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
           py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
       .def(
           "_append_columns",
-          [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks) {
+          [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks,
+             const py::object& progress) {
             evidence_columns b;
             b.size = n;
             const column_holder L = take(cols, "learner", n), C = take(cols, "competency", n),
@@ -355,14 +366,17 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             set_number(b.score, S);
             set_number(b.weight, W);
             const ingest_checks none;
+            const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            log.append(b, checks ? *checks : none);
+            log.append(b, checks ? *checks : none, hook);
           },
-          py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
+          py::arg("n"), py::arg("columns"), py::arg("checks").none(true), py::kw_only(),
+          py::arg("progress") = py::none())
       .def(
           "_append_csv",
           [](evidence_log& log, const std::string& path,
-             const std::map<std::string, std::string>& names, const ingest_checks* checks) {
+             const std::map<std::string, std::string>& names, const ingest_checks* checks,
+             const py::object& progress) {
             csv_columns c;
             for (const auto& [k, v] : names) {
               if (k == "learner")
@@ -383,10 +397,12 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
                 throw py::value_error("unknown column role '" + k + "'");
             }
             const ingest_checks none;
+            const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            log.read_csv(path, c, checks ? *checks : none);
+            log.read_csv(path, c, checks ? *checks : none, hook);
           },
-          py::arg("path"), py::arg("columns"), py::arg("checks").none(true))
+          py::arg("path"), py::arg("columns"), py::arg("checks").none(true), py::kw_only(),
+          py::arg("progress") = py::none())
       .def("_columns",
            [](const evidence_log& log) {
              py::dict d;

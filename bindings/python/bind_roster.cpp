@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "progress_py.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
@@ -62,29 +63,36 @@ Reads are thread-safe while no ingest runs.
            py::arg("as_of") = py::none(), py::arg("probabilities") = py::none())
       .def(
           "_ingest_log",
-          [](roster& r, const evidence_log& log) {
+          [](roster& r, const evidence_log& log, const py::object& progress) {
+            const auto hook = python_progress(progress);
             ingest_summary s;
             {
               py::gil_scoped_release rel;
-              s = r.ingest(log);
+              s = r.ingest(log, hook);
             }
             return summary(s);
           },
-          py::arg("log"))
+          py::arg("log"), py::kw_only(), py::arg("progress") = py::none())
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames.
       .def(
           "ingest",
-          [](const py::object& self, const py::object& data) {
-            return call_python("masterymap._columns", "roster_ingest", self, data);
+          [](const py::object& self, const py::object& data, const py::object& progress) {
+            return call_python("masterymap._columns", "roster_ingest", self, data, progress);
           },
-          py::arg("data"), R"pbdoc(
+          py::arg("data"), py::kw_only(), py::arg("progress") = py::none(), R"pbdoc(
 Adds evidence: an :class:`EvidenceLog`, or a DataFrame / mapping of columns (learner,
 competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend`` with
 the roster's framework and policy, so scores may be labels of its scale). An
 event whose rule folds event by event updates its one cell in O(1); other learners it touches
 are re-evaluated.
 
+All or nothing: a bad batch, an error or a cancellation (Ctrl-C raises ``KeyboardInterrupt``
+within about 0.1 s) leaves the roster exactly as it was.
+
+:param progress: ``progress(done, total)``, called about every 50 ms and once with
+    ``done == total``; ``total`` is 3 x the batch's rows (validated, applied, re-evaluated).
+    Raising from it cancels the ingest.
 :returns: dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated)
 :raises EvidenceError: listing every bad row; the roster is unchanged
 )pbdoc")
@@ -150,34 +158,40 @@ Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency`
 )pbdoc")
       .def(
           "frontier",
-          [](const py::object& self) {
-            return call_python("masterymap._frames", "roster_frontier", self);
+          [](const py::object& self, const py::object& progress) {
+            return call_python("masterymap._frames", "roster_frontier", self, progress);
           },
-          R"pbdoc(
+          py::kw_only(), py::arg("progress") = py::none(), R"pbdoc(
 The frontier of every learner as a pandas DataFrame (``learner``, ``competency``
 categoricals), computed in C++ in parallel; learners in order, competencies in framework order.
+``progress(done, total)``: learners (raising from it, or Ctrl-C, cancels).
 )pbdoc")
       .def(
           "levels",
-          [](const py::object& self, const py::object& domain) {
-            return call_python("masterymap._frames", "roster_levels", self, domain);
+          [](const py::object& self, const py::object& domain, const py::object& progress) {
+            return call_python("masterymap._frames", "roster_levels", self, domain, progress);
           },
-          py::arg("domain") = py::none(), R"pbdoc(
+          py::arg("domain") = py::none(), py::kw_only(), py::arg("progress") = py::none(),
+          R"pbdoc(
 Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
 (NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gap_count``
 (competencies not done below the level; ``DomainLevel.gaps`` lists them), ``gap_levels``. One domain, or every domain with leveled academic competencies.
+``progress(done, total)``: learners x domains (raising from it, or Ctrl-C, cancels).
 )pbdoc")
       .def(
           "pacing",
-          [](const py::object& self, const py::object& plan, const py::object& today) {
-            return call_python("masterymap._frames", "roster_pacing", self, plan, today);
+          [](const py::object& self, const py::object& plan, const py::object& today,
+             const py::object& progress) {
+            return call_python("masterymap._frames", "roster_pacing", self, plan, today, progress);
           },
-          py::arg("plan"), py::arg("today") = py::none(), R"pbdoc(
+          py::arg("plan"), py::arg("today") = py::none(), py::kw_only(),
+          py::arg("progress") = py::none(), R"pbdoc(
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
 ``status`` (categorical on_track/behind/ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
 ``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
-``today`` defaults to the roster's evaluation time.
+``today`` defaults to the roster's evaluation time. ``progress(done, total)``: learners
+(raising from it, or Ctrl-C, cancels).
 )pbdoc")
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
@@ -225,16 +239,19 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
           "(a copy).")
       .def(
           "frontier_matrix",
-          [](const roster& r) {
+          [](const roster& r, const py::object& progress) {
+            const auto hook = python_progress(progress);
             std::vector<std::uint8_t> f(r.size() * r.competencies());
             {
               py::gil_scoped_release rel;
-              r.frontier_matrix(f.data());
+              r.frontier_matrix(f.data(), hook);
             }
             return move_numpy(std::move(f), static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
-          "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
+          py::kw_only(), py::arg("progress") = py::none(),
+          "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel. "
+          "``progress(done, total)``: learners.")
       .def(
           "learner",
           [](const py::object& self, const std::string& id) {
@@ -262,14 +279,15 @@ learner's row of the tables.
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(
           "_levels",
-          [](const roster& r, const std::string& domain) {
+          [](const roster& r, const std::string& domain, const py::object& progress) {
+            const auto hook = python_progress(progress);
             std::vector<domain_level> ls;
             {
               py::gil_scoped_release rel;
-              ls = r.levels(domain);
+              ls = r.levels(domain, hook);
             }
             const std::size_t L = ls.size();
-            std::vector<double> level(L), next(L), progress(L);
+            std::vector<double> level(L), next(L), next_progress(L);
             std::vector<std::int64_t> done(L), total(L), gaps(L);
             py::list gap_levels, remaining;
             for (std::size_t i = 0; i < L; ++i) {
@@ -278,7 +296,7 @@ learner's row of the tables.
               next[i] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
               done[i] = static_cast<std::int64_t>(x.next_done);
               total[i] = static_cast<std::int64_t>(x.next_total);
-              progress[i] = x.next_progress;
+              next_progress[i] = x.next_progress;
               gaps[i] = static_cast<std::int64_t>(x.gaps.size());
               gap_levels.append(py::cast(x.gap_levels));
             }
@@ -287,21 +305,23 @@ learner's row of the tables.
             d["next_level"] = move_numpy(std::move(next));
             d["next_done"] = move_numpy(std::move(done));
             d["next_total"] = move_numpy(std::move(total));
-            d["next_progress"] = move_numpy(std::move(progress));
+            d["next_progress"] = move_numpy(std::move(next_progress));
             d["gap_count"] = move_numpy(std::move(gaps));
             d["gap_levels"] = gap_levels;
             return d;
           },
-          py::arg("domain"))
+          py::arg("domain"), py::kw_only(), py::arg("progress") = py::none())
       .def(
           "_pacing",
-          [](const roster& r, const pace_plan& plan, const py::object& today) {
+          [](const roster& r, const pace_plan& plan, const py::object& today,
+             const py::object& progress) {
             std::optional<double> t;
             if (!today.is_none()) t = to_seconds(today);
+            const auto hook = python_progress(progress);
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;
-              ps = r.pacing(plan, t);
+              ps = r.pacing(plan, t, hook);
             }
             const std::size_t L = ps.size();
             std::vector<std::uint8_t> status(L), complete(L);
@@ -335,33 +355,40 @@ learner's row of the tables.
             d["days_ahead"] = move_numpy(std::move(ahead));
             return d;
           },
-          py::arg("plan"), py::arg("today") = py::none())
+          py::arg("plan"), py::arg("today") = py::none(), py::kw_only(),
+          py::arg("progress") = py::none())
       .def(
           "save",
-          [](const roster& r, const py::object& path) {
+          [](const roster& r, const py::object& path, const py::object& progress) {
             const std::string p = fs_path(path);
+            const auto hook = python_progress(progress);
             py::gil_scoped_release rel;
-            r.save(p);
+            r.save(p, hook);
           },
-          py::arg("path"), "Writes the whole roster to a versioned binary snapshot.")
+          py::arg("path"), py::kw_only(), py::arg("progress") = py::none(),
+          "Writes the whole roster to a versioned binary snapshot. ``progress(done, total)``: "
+          "bytes of the evidence columns and tables read; raising from it (or Ctrl-C) cancels.")
       .def_static(
           "load",
-          [](const py::object& path, unsigned threads, const py::object& probabilities) {
+          [](const py::object& path, unsigned threads, const py::object& probabilities,
+             const py::object& progress) {
             const std::string p = fs_path(path);
             roster_options o;
             o.threads = threads;
             o.probabilities = to_probability_source(probabilities);
+            const auto hook = python_progress(progress);
             std::unique_ptr<roster> out;
             {
               py::gil_scoped_release rel;
-              out = std::make_unique<roster>(roster::load(p, o));
+              out = std::make_unique<roster>(roster::load(p, o, hook));
             }
             return out;
           },
           py::arg("path"), py::kw_only(), py::arg("threads") = 0,
-          py::arg("probabilities") = py::none(),
+          py::arg("probabilities") = py::none(), py::arg("progress") = py::none(),
           "Restores a roster written by :meth:`save` (raises ParseError on a bad file); "
-          "``probabilities`` as for the constructor.")
+          "``probabilities`` as for the constructor. ``progress(done, total)``: the file's "
+          "bytes, counted twice (read, then restored); raising from it (or Ctrl-C) cancels.")
       .def("__repr__", [](const roster& r) {
         return "<Roster: " + std::to_string(r.size()) + " learners, " +
                std::to_string(r.competencies()) + " competencies, " +

@@ -139,11 +139,14 @@ class MASTERYMAP_API dataset {
 ///         (decompress it first, or use Python's `masterymap.bkt.read_csv`, which does).
 /// \throws masterymap::file_error if the file cannot be read.
 /// Complexity: O(bytes); numeric ids are interned through a direct table, others by hashing.
+/// Progress (progress.hpp) in bytes parsed.
 [[nodiscard]] MASTERYMAP_API dataset read_csv(const std::string& path,
-                                              const csv_options& options = {});
+                                              const csv_options& options = {},
+                                              const progress& progress = {});
 /// As `read_csv`, from text in memory.
 [[nodiscard]] MASTERYMAP_API dataset parse_csv(std::string_view text,
-                                               const csv_options& options = {});
+                                               const csv_options& options = {},
+                                               const progress& progress = {});
 
 // --- parameters and fitting -------------------------------------------------------------------
 
@@ -273,15 +276,19 @@ class MASTERYMAP_API model {
 
   /// Per row: P(correct) before each answer and P(mastered) after it.
   /// \throws masterymap::unknown_id_error for an unknown skill with `unknown_skill::error`.
-  /// Complexity: O(rows + learners + skills).
+  /// Complexity: O(rows + learners + skills). Progress (progress.hpp) in rows traced.
   [[nodiscard]] prediction predict(const dataset& data,
-                                   unknown_skill unknown = unknown_skill::average) const;
-  /// As `predict`, into caller buffers of `data.size()` doubles (either may be null).
+                                   unknown_skill unknown = unknown_skill::average,
+                                   const progress& progress = {}) const;
+  /// As `predict`, into caller buffers of `data.size()` doubles (either may be null; a
+  /// cancelled call leaves them partly written).
   void predict_into(const dataset& data, double* correct_out, double* state_out,
-                    unknown_skill unknown = unknown_skill::average) const;
-  /// Predicts and scores against the dataset's answers.
+                    unknown_skill unknown = unknown_skill::average,
+                    const progress& progress = {}) const;
+  /// Predicts and scores against the dataset's answers (progress: the prediction's).
   [[nodiscard]] metrics evaluate(const dataset& data,
-                                 unknown_skill unknown = unknown_skill::average) const;
+                                 unknown_skill unknown = unknown_skill::average,
+                                 const progress& progress = {}) const;
 
   /// Versioned JSON (`"format": "masterymap.bkt.model", "version": 1`); doubles round-trip.
   [[nodiscard]] std::string to_json(int indent = 2) const;

@@ -11,6 +11,7 @@
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/policy.hpp>
+#include <masterymap/progress.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -225,13 +226,16 @@ class MASTERYMAP_API engine {
   [[nodiscard]] learner_state evaluate(const evidence_log& log, std::string_view learner,
                                        const evaluate_options& options = {}) const;
   /// Every learner of the log, in order of first appearance, in parallel.
+  /// Progress (progress.hpp) in rows + learners, counted as learners are evaluated.
   [[nodiscard]] std::vector<learner_state> evaluate_all(const evidence_log& log,
-                                                        const evaluate_options& options = {}) const;
+                                                        const evaluate_options& options = {},
+                                                        const progress& progress = {}) const;
   /// Every learner of the log as a long table (the bulk path: no per-learner index kept), in
   /// parallel over learners; equal to `evaluate` of each learner. Complexity: O(rows) for rules
   /// that fold event by event, O(k log k) for the k rows of a competency under any other rule.
-  [[nodiscard]] ratings_table ratings(const evidence_log& log,
-                                      const evaluate_options& options = {}) const;
+  /// Progress (progress.hpp) in rows + learners (the log's), counted as learners are rated.
+  [[nodiscard]] ratings_table ratings(const evidence_log& log, const evaluate_options& options = {},
+                                      const progress& progress = {}) const;
   /// Brings `state` up to date with rows appended to `log` since it was evaluated. Only the
   /// competencies with new evidence (and the rollups) are recomputed, unless the evaluation
   /// time moved, in which case every competency is recomputed from the retained rows. The result

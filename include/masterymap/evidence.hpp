@@ -11,6 +11,7 @@
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
+#include <masterymap/progress.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,6 +109,10 @@ class MASTERYMAP_VISIBLE evidence_error : public validation_error {
   std::vector<std::size_t> rows_;
 };
 
+namespace detail {
+struct evidence_access;  // src/evidence_impl.hpp
+}  // namespace detail
+
 /// Column names for `evidence_log::read_csv`; the knowledge-tracing convention is
 /// {"user_id", "skill_name", "order_id", "correct"}.
 struct csv_columns {
@@ -161,7 +166,9 @@ class MASTERYMAP_API evidence_log {
   /// Appends a columnar batch. \throws masterymap::evidence_error listing every bad row (log
   /// unchanged); std::invalid_argument if a required column is missing.
   /// Complexity: O(rows + distinct names).
-  void append(const evidence_columns& batch, const ingest_checks& checks = {});
+  /// Progress (progress.hpp) in rows validated; cancelling leaves the log unchanged.
+  void append(const evidence_columns& batch, const ingest_checks& checks = {},
+              const progress& progress = {});
 
   /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
   /// one-row columnar batch, without staging a batch (for event-at-a-time ingestion).
@@ -181,11 +188,12 @@ class MASTERYMAP_API evidence_log {
   /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
   /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
   ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
+  /// Progress (progress.hpp) in bytes of the text, counted twice: parsed, then validated.
   void append_csv(std::istream& in, const csv_columns& columns = {},
-                  const ingest_checks& checks = {});
+                  const ingest_checks& checks = {}, const progress& progress = {});
   /// \throws masterymap::file_error when the file cannot be opened.
   void read_csv(const std::string& path, const csv_columns& columns = {},
-                const ingest_checks& checks = {});
+                const ingest_checks& checks = {}, const progress& progress = {});
 
   // --- access --------------------------------------------------------------------------------
   [[nodiscard]] std::size_t size() const noexcept;
@@ -219,6 +227,7 @@ class MASTERYMAP_API evidence_log {
   struct impl;
 
  private:
+  friend struct detail::evidence_access;
   std::unique_ptr<impl> impl_;
 };
 

@@ -11,6 +11,7 @@
 #include <masterymap/framework.hpp>
 #include <masterymap/pacing.hpp>
 #include <masterymap/policy.hpp>
+#include <masterymap/progress.hpp>
 #include <masterymap/progression.hpp>
 #include <memory>
 #include <optional>
@@ -76,9 +77,12 @@ class MASTERYMAP_API roster {
   /// changes). Custom evidence kinds of the batch are accepted.
   /// \throws masterymap::evidence_error listing every bad row (unknown competency, score off
   ///         the scale, ...).
-  ingest_summary ingest(const evidence_log& batch);
-  ingest_summary ingest(const std::vector<evidence>& rows);
-  ingest_summary ingest(const evidence_columns& batch);
+  /// Progress (progress.hpp) in rows of the batch, counted three times: validated, applied,
+  /// re-evaluated. Cancelling (or any failure) leaves the roster exactly as it was; only the
+  /// final write of re-evaluated learners' rows, after the last report, is not interrupted.
+  ingest_summary ingest(const evidence_log& batch, const progress& progress = {});
+  ingest_summary ingest(const std::vector<evidence>& rows, const progress& progress = {});
+  ingest_summary ingest(const evidence_columns& batch, const progress& progress = {});
   /// Adds one piece of evidence (as `ingest` of one row). When the competency's rule folds event
   /// by event (method latest, highest, mean, weighted_mean, weighted_average, decaying_average,
   /// n_mastery or power_law; no window, expiry or monotonic holding; at most four gatekeeper and
@@ -129,23 +133,30 @@ class MASTERYMAP_API roster {
 
   /// Frontier flags of every learner (size() x competencies(), 1 = on the frontier), computed
   /// in parallel from the attainment codes. Complexity: O(L * (V + E)) byte operations.
-  [[nodiscard]] std::vector<std::uint8_t> frontier_matrix() const;
+  /// Progress (progress.hpp), here and in `levels` and `pacing`: learners done.
+  [[nodiscard]] std::vector<std::uint8_t> frontier_matrix(const progress& progress = {}) const;
   /// Writes the frontier flags into `out` (size() * competencies() bytes), without allocating.
-  void frontier_matrix(std::uint8_t* out) const;
+  void frontier_matrix(std::uint8_t* out, const progress& progress = {}) const;
   /// `progression::level` of every learner in `domain`.
-  [[nodiscard]] std::vector<domain_level> levels(std::string_view domain) const;
+  [[nodiscard]] std::vector<domain_level> levels(std::string_view domain,
+                                                 const progress& progress = {}) const;
   /// `pacing` of every learner (with their evidence times); `today` defaults to `as_of()`.
   [[nodiscard]] std::vector<pace_report> pacing(const pace_plan& plan,
-                                                std::optional<double> today = std::nullopt) const;
+                                                std::optional<double> today = std::nullopt,
+                                                const progress& progress = {}) const;
 
   /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file.
   /// \throws masterymap::file_error if the file cannot be written.
-  void save(const std::string& path) const;
+  /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) and of the tables
+  /// (11 per cell) read to write the file.
+  void save(const std::string& path, const progress& progress = {}) const;
   /// Restores a roster written by `save`; its answers are identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
   ///         version, or truncated; masterymap::file_error if it cannot be opened.
-  [[nodiscard]] static roster load(const std::string& path, roster_options options = {});
+  /// Progress (progress.hpp) in bytes of the file, counted twice: read, then restored.
+  [[nodiscard]] static roster load(const std::string& path, roster_options options = {},
+                                   const progress& progress = {});
 
   struct impl;
 

@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _progress
 
 #: (indices, names) of a text column, or (float64 values,) of a numeric one.
 Column = Union[Tuple[np.ndarray, List[str]], Tuple[np.ndarray]]
@@ -226,10 +226,11 @@ def evidence_batch(data: Any, columns: Optional[Mapping[str, str]]) -> Tuple[int
 
 def extend(log: _core.EvidenceLog, data: Any, framework: Optional[_core.Framework] = None,
            policy: Optional[_core.Policy] = None,
-           columns: Optional[Mapping[str, str]] = None) -> _core.EvidenceLog:
+           columns: Optional[Mapping[str, str]] = None,
+           progress: _progress.Progress = None) -> _core.EvidenceLog:
     """``EvidenceLog.extend`` (see its docstring)."""
     n, batch = evidence_batch(data, columns)
-    log._append_columns(n, batch, checks(framework, policy))
+    log._append_columns(n, batch, checks(framework, policy), progress=progress)
     return log
 
 
@@ -259,24 +260,31 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
 def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
                columns: Optional[Mapping[str, str]] = None,
                framework: Optional[_core.Framework] = None,
-               policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
+               policy: Optional[_core.Policy] = None,
+               progress: _progress.Progress = None) -> _core.EvidenceLog:
     """``EvidenceLog.append_csv`` (see its docstring)."""
-    log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy))
+    log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy),
+                    progress=progress)
     return log
 
 
 def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]] = None,
              kinds: Optional[List[str]] = None, framework: Optional[_core.Framework] = None,
-             policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
+             policy: Optional[_core.Policy] = None,
+             progress: _progress.Progress = None) -> _core.EvidenceLog:
     """``EvidenceLog.read_csv`` (see its docstring)."""
-    return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy)
+    return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy, progress)
 
 
-def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:
+def roster_ingest(roster: _core.Roster, data: Any,
+                  progress: _progress.Progress = None) -> Dict[str, Any]:
     """``Roster.ingest``: an EvidenceLog as is, anything else through :func:`extend` with the
     roster's framework and policy (so scores may be labels of its scale, as in
-    ``EvidenceLog.extend(..., policy=)``)."""
+    ``EvidenceLog.extend(..., policy=)``). Progress: 3 x rows, the conversion taking the first
+    sixth."""
     if not isinstance(data, _core.EvidenceLog):
-        data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy)
-    return roster._ingest_log(data)
-
+        n = len(evidence_columns(data, None)["learner"]) if progress is not None else 0
+        data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy,
+                      progress=_progress.span(progress, 0, n // 2, 3 * n))
+        progress = _progress.span(progress, n // 2, 3 * n, 3 * n)
+    return roster._ingest_log(data, progress=progress)

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _progress
 
 PACE_STATUSES = ["on_track", "behind", "ahead"]
 EDGE_COLUMNS = ["prerequisite", "dependent", "strength", "min_level"]
@@ -107,9 +107,11 @@ def ratings_frame(t: Dict[str, Any], scale_labels: List[str], all_rows: bool) ->
 
 
 def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional[float],
-                   probabilities: Any, threads: int, all_competencies: bool) -> pd.DataFrame:
+                   probabilities: Any, threads: int, all_competencies: bool,
+                   progress: Any = None) -> pd.DataFrame:
     """``Engine.ratings`` (see its docstring)."""
-    t = engine._ratings(log, as_of=as_of, probabilities=probabilities, threads=threads)
+    t = engine._ratings(log, as_of=as_of, probabilities=probabilities, threads=threads,
+                        progress=progress)
     return ratings_frame(t, list(engine.policy.scale.labels), all_competencies)
 
 
@@ -140,9 +142,9 @@ def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
     })
 
 
-def roster_frontier(r: _core.Roster) -> pd.DataFrame:
+def roster_frontier(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
     """``Roster.frontier`` (see its docstring)."""
-    f = r.frontier_matrix()
+    f = r.frontier_matrix(progress=progress)
     L, N = f.shape
     idx = np.flatnonzero(f.reshape(-1))
     return pd.DataFrame({
@@ -151,7 +153,7 @@ def roster_frontier(r: _core.Roster) -> pd.DataFrame:
     })
 
 
-def roster_levels(r: _core.Roster, domain: Optional[str]) -> pd.DataFrame:
+def roster_levels(r: _core.Roster, domain: Optional[str], progress: Any = None) -> pd.DataFrame:
     """``Roster.levels`` (see its docstring)."""
     fw = r.framework
     if domain is None:
@@ -161,9 +163,10 @@ def roster_levels(r: _core.Roster, domain: Optional[str]) -> pd.DataFrame:
     else:
         domains = [domain]
     frames = []
-    for d in domains:
+    for i, d in enumerate(domains):
         frame = pd.DataFrame({"learner": list(r.learners), "domain": d})
-        for k, v in r._levels(d).items():
+        part = _progress.span(progress, i * len(r), (i + 1) * len(r), len(domains) * len(r))
+        for k, v in r._levels(d, progress=part).items():
             frame[k] = v
         frames.append(frame)
     if not frames:
@@ -171,10 +174,11 @@ def roster_levels(r: _core.Roster, domain: Optional[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any) -> pd.DataFrame:
+def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any,
+                  progress: Any = None) -> pd.DataFrame:
     """``Roster.pacing`` (see its docstring)."""
     frame = pd.DataFrame({"learner": list(r.learners)})
-    for k, v in r._pacing(plan, today).items():
+    for k, v in r._pacing(plan, today, progress=progress).items():
         frame[k] = v
     frame["status"] = _categorical(frame["status"].astype(np.int64), PACE_STATUSES)
     frame["complete"] = frame["complete"].astype(bool)

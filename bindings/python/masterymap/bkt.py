@@ -76,6 +76,7 @@ def read_csv(
     multi_skill: str = "keep",
     skill_separator: str = "_",
     delimiter: str = ",",
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> Dataset:
     """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader.
 
@@ -85,6 +86,8 @@ def read_csv(
     :param multi_skill: for a skill name joining several skills with ``skill_separator``
         (``"A_B"``): ``"keep"`` it as one skill (pyBKT's behaviour, the default), ``"split"`` the
         row into one row per skill, or ``"reject"`` the file.
+    :param progress: ``progress(done, total)`` in bytes of (uncompressed) text parsed, called
+        about every 50 ms and once with ``done == total``; raising from it, or Ctrl-C, cancels.
     :returns: a :class:`Dataset` that :func:`fit`, :meth:`Model.predict` and friends accept.
     :raises ParseError: with ``.line``, ``.column`` and ``.row`` for a missing column, a
         non-binary ``correct``, an empty learner or skill, or a malformed row.
@@ -102,9 +105,9 @@ def read_csv(
             magic = f.read(2)
             text = gzip.decompress(magic + f.read()) if magic == b"\x1f\x8b" else None
     if text is not None:
-        data = _core.parse_csv(text, **args)
+        data = _core.parse_csv(text, **args, progress=progress)
     else:
-        data = _core.read_csv(path, **args)
+        data = _core.read_csv(path, **args, progress=progress)
     # Remembered so a model fitted on this dataset reads DataFrames with the same columns.
     data.columns = dict(learner=learner, skill=skill, correct=correct, order=order,
                         item_class=item_class, multi_skill=multi_skill,
@@ -404,7 +407,9 @@ class Model:
         return {**self._columns, **columns}
 
     def predict(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
-                unknown: str = "average", **columns: Any) -> pd.DataFrame:
+                unknown: str = "average",
+                progress: Optional[Callable[[int, int], object]] = None,
+                **columns: Any) -> pd.DataFrame:
         """The data with ``correct_predictions`` (P(correct) before each answer) and
         ``state_predictions`` (P(mastered) after it) added.
 
@@ -412,10 +417,12 @@ class Model:
             observation-weighted mean parameters), ``"nan"`` or ``"error"``.
         :param columns: column names (``learner``, ``skill``, ``correct``, ``order``,
             ``item_class``) if they differ from those used when fitting.
+        :param progress: ``progress(done, total)`` in rows traced, called about every 50 ms and
+            once with ``done == total``; raising from it, or Ctrl-C, cancels.
         """
         cols = self._with(columns)
         d = self._data(data, cols)
-        pc, st = self.core.predict(d, unknown)
+        pc, st = self.core.predict(d, unknown, progress=progress)
         if isinstance(data, pd.DataFrame):
             src = d.source_row
             if len(src) == len(data) and (len(src) == 0 or src[-1] == len(src) - 1):
@@ -431,29 +438,32 @@ class Model:
 
     def evaluate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                  metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
-                 unknown: str = "average", **columns: Any) -> Any:
+                 unknown: str = "average",
+                 progress: Optional[Callable[[int, int], object]] = None,
+                 **columns: Any) -> Any:
         """Scores predictions on ``data``.
 
         :param metric: ``"auc"``, ``"rmse"``, ``"accuracy"``, ``"log_likelihood"``, a callable
             ``f(y_true, y_pred)``, or a list of these (then a dict is returned).
         :param columns: column names, as for :meth:`predict`.
+        :param progress: as for :meth:`predict` (rows traced, per metric).
         """
         d = self._data(data, self._with(columns))
         if isinstance(metric, (list, tuple)):
-            return {self._metric_name(m): self._score(d, m, unknown) for m in metric}
-        return self._score(d, metric, unknown)
+            return {self._metric_name(m): self._score(d, m, unknown, progress) for m in metric}
+        return self._score(d, metric, unknown, progress)
 
     @staticmethod
     def _metric_name(m: Any) -> str:
         return m if isinstance(m, str) else getattr(m, "__name__", repr(m))
 
-    def _score(self, d: Dataset, metric: Any, unknown: str) -> float:
+    def _score(self, d: Dataset, metric: Any, unknown: str, progress: Any = None) -> float:
         if callable(metric):
-            pc, _ = self.core.predict(d, unknown)
+            pc, _ = self.core.predict(d, unknown, progress=progress)
             return metric(d.correct, pc)
         if metric not in _METRICS:
             raise ValueError(f"unknown metric {metric!r}; use one of {_METRICS} or a callable")
-        return self.core.evaluate(d, unknown)[metric]
+        return self.core.evaluate(d, unknown, progress=progress)[metric]
 
     def crossvalidate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                       folds: int = 5, seed: Optional[int] = None,

@@ -7,7 +7,7 @@ helpers. ``Engine.ratings`` and ``LearnerState.to_dataframe`` build DataFrames t
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 import pandas as pd
 
@@ -41,23 +41,27 @@ def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: st
 
 def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *,
                  as_of: Optional[float] = None, probabilities: Any = None,
-                 threads: int = 0) -> Dict[str, LearnerState]:
+                 threads: int = 0,
+                 progress: Optional[Callable[[int, int], object]] = None) -> Dict[str, LearnerState]:
     """Every learner of the log, in parallel (``threads``: 0 = all cores): a dict learner id ->
-    :class:`LearnerState`. Options as :func:`evaluate`."""
+    :class:`LearnerState`. Options as :func:`evaluate`; ``progress`` as :func:`ratings`."""
     return Engine(framework, policy).evaluate_all(log, as_of=as_of, probabilities=probabilities,
-                                                  threads=threads)
+                                                  threads=threads, progress=progress)
 
 
 def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
             as_of: Optional[float] = None, probabilities: Any = None, threads: int = 0,
-            all_competencies: bool = False, engine: Optional[Engine] = None) -> pd.DataFrame:
+            all_competencies: bool = False, engine: Optional[Engine] = None,
+            progress: Optional[Callable[[int, int], object]] = None) -> pd.DataFrame:
     """Ratings of every learner of the log as one long DataFrame (the bulk path).
 
     Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score``
     (float64), ``rating`` (categorical; NaN when absent), ``evidence`` (count). Only (learner,
     competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
-    GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`.
+    GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`. Ctrl-C raises
+    ``KeyboardInterrupt`` within about 0.1 s; ``progress(done, total)`` is called about every
+    50 ms and once with ``done == total`` (rows + learners of the log); raising from it cancels.
     """
     eng = engine if engine is not None else Engine(framework, policy)
     return eng.ratings(log, as_of=as_of, probabilities=probabilities, threads=threads,
-                       all_competencies=all_competencies)
+                       all_competencies=all_competencies, progress=progress)
