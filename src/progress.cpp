@@ -11,6 +11,7 @@ void meter::report_now(clock::time_point now) {
   next_ = now + hook_->interval;
   // Monotone and at most `total`, whatever order the workers' adds arrived in.
   reported_ = std::max(reported_, std::min(done_.load(std::memory_order_relaxed), total_));
+  finished_ = reported_ == total_;
   try {
     hook_->report(reported_, total_);
   } catch (...) {
@@ -23,6 +24,7 @@ void meter::report_now(clock::time_point now) {
 void meter::finish() {
   if (hook_ == nullptr) return;
   if (stop_.load(std::memory_order_relaxed)) throw stop_request{};
+  if (finished_) return;
   done_.store(total_, std::memory_order_relaxed);
   report_now(clock::now());
 }
@@ -37,6 +39,7 @@ progress meter::nested(std::uint64_t from, std::uint64_t to) {
     const auto x = from + static_cast<std::uint64_t>(share * static_cast<double>(to - from));
     done_.store(std::max(done_.load(std::memory_order_relaxed), x), std::memory_order_relaxed);
     reported_ = std::max(reported_, std::min(x, total_));
+    finished_ = reported_ == total_;
     next_ = clock::now() + hook_->interval;
     hook_->report(reported_, total_);
   };
@@ -44,16 +47,19 @@ progress meter::nested(std::uint64_t from, std::uint64_t to) {
 }
 
 meter::clock::duration meter::wait_poll() noexcept {
-  if (hook_ == nullptr || stopped()) return hook_ ? hook_->interval : clock::duration::zero();
+  // At least a millisecond between two waits, so a zero interval does not spin.
+  constexpr clock::duration least = std::chrono::milliseconds(1);
+  if (hook_ == nullptr) return least;
+  if (stopped()) return std::max<clock::duration>(least, hook_->interval);
   const auto now = clock::now();
   if (now >= next_) {
     try {
       report_now(now);
     } catch (const stop_request&) {
-      return hook_->interval;
+      return std::max<clock::duration>(least, hook_->interval);
     }
   }
-  return next_ - clock::now();
+  return std::max<clock::duration>(least, next_ - clock::now());
 }
 
 void meter::rethrow() const {

@@ -52,7 +52,8 @@ class meter {
   void check() {
     if (hook_ != nullptr) poll();
   }
-  /// The last report, done == total (calling thread). \throws stop_request if it throws.
+  /// The last report, done == total (calling thread), unless a nested call has made it.
+  /// \throws stop_request if it throws.
   void finish();
 
   /// Runs f() and turns a stop_request into the exception that caused it.
@@ -93,6 +94,7 @@ class meter {
   std::atomic<std::uint64_t> done_{0};
   std::uint64_t total_;
   std::uint64_t reported_ = 0;  // the last `done` reported (calling thread only)
+  bool finished_ = false;       // a report with done == total was made
   std::atomic<bool> stop_{false};
   std::exception_ptr error_;  // written and read on the calling thread only
   std::thread::id owner_;

@@ -37,19 +37,19 @@ using detail::views;
 namespace {
 
 // Every row of `log` (rows == nullptr), or the listed rows with learner codes remapped.
-// Checks `m` (if any) between blocks of rows.
+// Checks `m` (if any) between blocks of rows; large buffers are populated on `threads`.
 column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
                          const std::vector<std::uint32_t>* learner_code,
                          const std::vector<std::string_view>* learner_names,
-                         detail::meter* m = nullptr) {
+                         detail::meter* m = nullptr, unsigned threads = 1) {
   column_buffer c;
   const std::size_t n = rows ? rows->size() : log.size();
-  grow(c.learner, n, 0U, 0, m);
-  grow(c.competency, n, 0U, 0, m);
-  grow(c.kind, n, 0U, 0, m);
-  grow(c.source, n, 0U, 0, m);
-  grow(c.score, n, 0.0, 0, m);
-  grow(c.weight, n, 0.0, 0, m);
+  grow(c.learner, n, 0U, threads, m);
+  grow(c.competency, n, 0U, threads, m);
+  grow(c.kind, n, 0U, threads, m);
+  grow(c.source, n, 0U, threads, m);
+  grow(c.score, n, 0.0, threads, m);
+  grow(c.weight, n, 0.0, threads, m);
   const auto& lc = log.learner_codes();
   const auto& cc = log.competency_codes();
   const auto& tt = log.times();
@@ -57,7 +57,7 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
   const auto& ac = log.attribute_codes();
   const auto& at = log.attributes();
   if (rows)
-    grow(c.time, n, 0.0, 0, m);
+    grow(c.time, n, 0.0, threads, m);
   else
     c.time_ptr = tt.data();
   for_blocks(0, n, check_block, m, [&](std::size_t first, std::size_t last) {
@@ -346,7 +346,7 @@ ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, det
   sub.reserve(pick.size());
   const std::uint64_t mid = from + (to - from) / 3;
   {
-    const column_buffer buf = columns_of(log, &pick, &remap, &names, &mm);
+    const column_buffer buf = columns_of(log, &pick, &remap, &names, &mm, options.threads);
     sub.append(buf.columns(), {}, mm.nested(from, mid));
   }
   evaluate_options eo;
@@ -735,7 +735,8 @@ ingest_summary roster::ingest(const evidence_log& batch, const progress& progres
   // The copy of the batch's columns is checked too; the ingest reports as itself.
   detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size()));
   return m.run([&] {
-    const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr, &m);
+    const column_buffer buf =
+        columns_of(batch, nullptr, nullptr, nullptr, &m, impl_->options.threads);
     return impl_->ingest(buf.columns(), m.nested(0, m.total()));
   });
 }
