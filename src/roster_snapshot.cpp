@@ -350,7 +350,9 @@ std::unique_ptr<roster::impl> read_snapshot(reader& r, roster_options options, d
 roster roster::load(const std::string& path, roster_options options, const progress& progress) {
   reader r;
   open_snapshot(r, path);
-  detail::meter m(progress, 2 * r.remaining);
+  const auto header = static_cast<std::uint64_t>(r.in.tellg());  // read, not yet counted
+  detail::meter m(progress, 2 * (header + r.remaining));
+  m.advance(header);
   return roster(m.run([&] { return read_snapshot(r, std::move(options), m); }));
 }
 
