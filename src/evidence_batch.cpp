@@ -357,7 +357,7 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
   auto grow = [n, &m](auto& col, auto&& value_at, bool counted = false) {
     detail::advise_huge_pages(col.data() + col.size(), n * sizeof(*col.data()));
     for_blocks(0, n, block, &m, [&](std::size_t first, std::size_t last) {
-      detail::column_populate(col.data() + col.size(), (last - first) * sizeof(*col.data()));
+      detail::prefault(col.data() + col.size(), (last - first) * sizeof(*col.data()));
       append_generated(col, last - first, [&](std::size_t i) { return value_at(first + i); });
       if (counted) m.advance(last - first);
     });
@@ -369,7 +369,7 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
           const double* tv = b.time.values;
           detail::advise_huge_pages(d.time.data() + d.time.size(), n * sizeof(double));
           for_blocks(0, n, block, &m, [&](std::size_t first, std::size_t last) {
-            detail::column_populate(d.time.data() + d.time.size(), (last - first) * sizeof(double));
+            detail::prefault(d.time.data() + d.time.size(), (last - first) * sizeof(double));
             d.time.insert(d.time.end(), tv + first, tv + last);
             m.advance(last - first);
           });

@@ -9,6 +9,7 @@
 
 #include "enum_names.hpp"
 #include "framework_impl.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap {
 namespace {
@@ -208,10 +209,10 @@ std::vector<index_t> framework::longest_chain() const {
   return chain;
 }
 
-std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set filter) const {
+std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set filter,
+                                                                  const progress& progress) const {
   const auto& p = *impl_;
   const std::size_t n = p.comps.size();
-  if (n == 0 || p.edges.empty()) return {};
   const bool all = filter.is_all();
   auto follows = [&](const csr& g, std::uint32_t k) { return all || filter.contains(g.str[k]); };
   // Only a competency with two or more incoming (followed) edges can be the head of a redundant
@@ -228,44 +229,54 @@ std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set f
       cols.push_back(v);
     }
   }
+  if (n == 0 || p.edges.empty()) cols.clear();
   std::vector<bool> redundant(p.edges.size(), false);
   // reach[u] holds u's strict descendants among the current block of columns; an edge u -> c is
   // redundant iff c is in the union of the reach sets of u's children. Blocks bound memory to
   // about 64 MiB whatever the size.
   const std::size_t ncols = cols.size();
   const std::size_t max_words_total = (64U << 20) / 8;
-  std::size_t block_words = std::max<std::size_t>(1, max_words_total / n);
-  block_words = std::min(block_words, (ncols + 63) / 64);
+  // (At least one word, so that an empty map or one without columns still reports its end.)
+  std::size_t block_words = max_words_total / std::max<std::size_t>(1, n);
+  block_words = std::max<std::size_t>(1, std::min(block_words, (ncols + 63) / 64));
   const std::size_t block_cols = block_words * 64;
+  // Progress: competencies visited, once per block of columns.
+  detail::meter m(progress, n * ((ncols + block_cols - 1) / block_cols));
   std::vector<std::uint64_t> reach;
   std::vector<std::uint64_t> acc(block_words);
-  for (std::size_t lo = 0; lo < ncols; lo += block_cols) {
-    const std::size_t hi = std::min(ncols, lo + block_cols);
-    const index_t last_rank = p.rank[cols[hi - 1]];
-    reach.assign(n * block_words, 0);
-    for (auto it = p.topo.rbegin(); it != p.topo.rend(); ++it) {
-      const index_t u = *it;
-      // Nothing below u can be in a block whose last column comes before u.
-      if (p.rank[u] >= last_rank) continue;
-      std::fill(acc.begin(), acc.end(), 0);
-      const std::uint32_t b = p.out.offset[u], e = p.out.offset[u + 1];
-      for (std::uint32_t k = b; k < e; ++k) {
-        if (!follows(p.out, k)) continue;
-        const std::uint64_t* r = &reach[std::size_t{p.out.target[k]} * block_words];
-        for (std::size_t w = 0; w < block_words; ++w) acc[w] |= r[w];
+  m.run([&] {
+    for (std::size_t lo = 0; lo < ncols; lo += block_cols) {
+      const std::size_t hi = std::min(ncols, lo + block_cols);
+      const index_t last_rank = p.rank[cols[hi - 1]];
+      reach.assign(n * block_words, 0);
+      detail::meter_ticks ticks(m, 4096);
+      for (auto it = p.topo.rbegin(); it != p.topo.rend(); ++it) {
+        ticks.add(1);
+        const index_t u = *it;
+        // Nothing below u can be in a block whose last column comes before u.
+        if (p.rank[u] >= last_rank) continue;
+        std::fill(acc.begin(), acc.end(), 0);
+        const std::uint32_t b = p.out.offset[u], e = p.out.offset[u + 1];
+        for (std::uint32_t k = b; k < e; ++k) {
+          if (!follows(p.out, k)) continue;
+          const std::uint64_t* r = &reach[std::size_t{p.out.target[k]} * block_words];
+          for (std::size_t w = 0; w < block_words; ++w) acc[w] |= r[w];
+        }
+        std::uint64_t* mine = &reach[std::size_t{u} * block_words];
+        for (std::uint32_t k = b; k < e; ++k) {
+          if (!follows(p.out, k)) continue;
+          const std::int64_t col = col_of[p.out.target[k]];
+          if (col < static_cast<std::int64_t>(lo) || col >= static_cast<std::int64_t>(hi)) continue;
+          const auto bit = static_cast<std::size_t>(col) - lo;
+          if ((acc[bit / 64] >> (bit % 64)) & 1U) redundant[p.out.edge[k]] = true;
+          mine[bit / 64] |= std::uint64_t{1} << (bit % 64);
+        }
+        for (std::size_t w = 0; w < block_words; ++w) mine[w] |= acc[w];
       }
-      std::uint64_t* mine = &reach[std::size_t{u} * block_words];
-      for (std::uint32_t k = b; k < e; ++k) {
-        if (!follows(p.out, k)) continue;
-        const std::int64_t col = col_of[p.out.target[k]];
-        if (col < static_cast<std::int64_t>(lo) || col >= static_cast<std::int64_t>(hi)) continue;
-        const auto bit = static_cast<std::size_t>(col) - lo;
-        if ((acc[bit / 64] >> (bit % 64)) & 1U) redundant[p.out.edge[k]] = true;
-        mine[bit / 64] |= std::uint64_t{1} << (bit % 64);
-      }
-      for (std::size_t w = 0; w < block_words; ++w) mine[w] |= acc[w];
+      ticks.flush();
     }
-  }
+    m.finish();
+  });
   std::vector<prerequisite_edge> out;
   for (std::size_t k = 0; k < p.edges.size(); ++k)
     if (redundant[k]) out.push_back(p.edges[k]);

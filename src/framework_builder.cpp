@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "framework_impl.hpp"
+#include "progress_meter.hpp"
 
 namespace masterymap {
 namespace {
@@ -129,6 +130,7 @@ namespace {
 struct build_state {
   const build_options& options;
   const std::vector<competency>& comps;
+  detail::meter& m;  // progress: competencies, hierarchy links and prerequisites resolved
   std::vector<problem> problems;
   std::vector<dropped_edge> dropped;
   std::unordered_map<std::string_view, index_t> index;
@@ -145,6 +147,8 @@ void index_ids(build_state& b) {
   const std::size_t n = b.comps.size();
   b.index.reserve(n * 2);
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & (detail::check_block - 1)) == detail::check_block - 1)
+      b.m.advance(detail::check_block);
     const std::string& id = b.comps[i].id;
     if (id.empty()) {
       b.problems.push_back({problem_kind::invalid_value,
@@ -167,7 +171,9 @@ std::vector<std::pair<index_t, index_t>> resolve_hierarchy(
     build_state& b, const std::vector<std::pair<std::string, std::string>>& links) {
   std::vector<std::pair<index_t, index_t>> hierarchy;
   std::unordered_set<std::pair<index_t, index_t>, pair_hash> seen;
+  detail::meter_ticks ticks(b.m, detail::check_block);
   for (const auto& [p, c] : links) {
+    ticks.add(1);
     const auto pi = b.lookup(p), ci = b.lookup(c);
     if (pi < 0 || ci < 0) {
       std::vector<std::string> unknown;
@@ -207,7 +213,9 @@ std::vector<prerequisite_edge> resolve_prerequisites(build_state& b, const std::
   std::vector<prerequisite_edge> edges;
   std::unordered_set<std::pair<index_t, index_t>, pair_hash> seen;
   seen.reserve(raw.size() * 2);
+  detail::meter_ticks ticks(b.m, detail::check_block);
   for (const auto& e : raw) {
+    ticks.add(1);
     const auto fi = b.lookup(e.from), ti = b.lookup(e.to);
     if (fi < 0 || ti < 0) {
       std::vector<std::string> unknown;
@@ -348,15 +356,22 @@ void handle_cycles(build_state& b, const std::vector<std::pair<index_t, index_t>
 
 }  // namespace
 
-framework framework_builder::build(const build_options& options) const {
-  build_state b{options, competencies_, {}, {}, {}};
-  index_ids(b);
-  std::vector<std::pair<index_t, index_t>> hierarchy = resolve_hierarchy(b, hierarchy_);
-  std::vector<prerequisite_edge> edges = resolve_prerequisites(b, prerequisites_);
-  handle_cycles(b, hierarchy, edges);
-  if (!b.problems.empty()) throw_problems(std::move(b.problems));
-  return framework(detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
-                                  std::move(b.dropped)));
+framework framework_builder::build(const build_options& options, const progress& progress) const {
+  // Progress: competencies + hierarchy links + prerequisites, resolved then frozen.
+  detail::meter m(progress, 2 * (competencies_.size() + hierarchy_.size() + prerequisites_.size()));
+  return m.run([&] {
+    build_state b{options, competencies_, m, {}, {}, {}};
+    index_ids(b);
+    std::vector<std::pair<index_t, index_t>> hierarchy = resolve_hierarchy(b, hierarchy_);
+    std::vector<prerequisite_edge> edges = resolve_prerequisites(b, prerequisites_);
+    m.check();
+    handle_cycles(b, hierarchy, edges);
+    if (!b.problems.empty()) throw_problems(std::move(b.problems));
+    framework out(detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
+                                 std::move(b.dropped), &m));
+    m.finish();
+    return out;
+  });
 }
 
 namespace detail {
@@ -364,7 +379,7 @@ namespace detail {
 std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency> comps,
                                         std::vector<std::pair<index_t, index_t>> hierarchy,
                                         std::vector<prerequisite_edge> edges,
-                                        std::vector<dropped_edge> dropped) {
+                                        std::vector<dropped_edge> dropped, meter* progress) {
   auto p = std::make_shared<framework::impl>();
   p->name = std::move(name);
   p->comps = std::move(comps);
@@ -373,7 +388,10 @@ std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency
   p->dropped = std::move(dropped);
   const std::size_t n = p->comps.size(), m = p->edges.size();
   p->index.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) p->index.emplace(p->comps[i].id, static_cast<index_t>(i));
+  for_blocks(0, n, check_block, progress, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) p->index.emplace(p->comps[i].id, static_cast<index_t>(i));
+    if (progress != nullptr) progress->advance(e - b);
+  });
 
   const auto& E = p->edges;
   p->out = make_csr(
@@ -393,6 +411,7 @@ std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency
   p->parents = make_csr(
       n, H.size(), [&](std::size_t k) { return H[k].second; },
       [&](std::size_t k) { return H[k].first; });
+  if (progress != nullptr) progress->advance(H.size() + p->edges.size());
 
   // Kahn's algorithm with a min-heap on the index: among ready competencies the earliest
   // inserted goes first, so the order is deterministic and stable under insertion order.
@@ -405,6 +424,7 @@ std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency
   while (!ready.empty()) {
     const index_t u = ready.top();
     ready.pop();
+    if (progress != nullptr && (p->topo.size() & (check_block - 1)) == 0) progress->check();
     p->topo.push_back(u);
     for (std::uint32_t k = p->out.offset[u]; k < p->out.offset[u + 1]; ++k)
       if (--indeg[p->out.target[k]] == 0) ready.push(p->out.target[k]);
@@ -436,7 +456,9 @@ std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency
     return pg;
   };
   p->out_pos = pack(p->out);
+  if (progress != nullptr) progress->check();
   p->in_pos = pack(p->in);
+  if (progress != nullptr) progress->check();
   p->depth.assign(n, 0);
   for (index_t u : p->topo)
     for (std::uint32_t k = p->out.offset[u]; k < p->out.offset[u + 1]; ++k) {

@@ -57,11 +57,14 @@ struct framework::impl {
 
 namespace detail {
 
-/// Builds the frozen structure from already-validated parts (acyclic, no duplicates).
+class meter;  // progress_meter.hpp
+
+/// Builds the frozen structure from already-validated parts (acyclic, no duplicates). Counts
+/// competencies, then hierarchy links and edges, on `m` (if any), checking it as it goes.
 std::shared_ptr<framework::impl> freeze(std::string name, std::vector<competency> comps,
                                         std::vector<std::pair<index_t, index_t>> hierarchy,
                                         std::vector<prerequisite_edge> edges,
-                                        std::vector<dropped_edge> dropped);
+                                        std::vector<dropped_edge> dropped, meter* m = nullptr);
 
 /// CSR over `n` vertices from (source, target) pairs given by `src(k)` and `dst(k)` for k < m,
 /// keeping the input order inside each row (counting sort, stable).

@@ -2,13 +2,24 @@
 // Copyright 2026 The masterymap authors
 // The reporting side of a long call's meter (progress_meter.hpp).
 #include <algorithm>
+#include <ctime>
 
 #include "progress_meter.hpp"
 
 namespace masterymap::detail {
 
-void meter::report_now(clock::time_point now) {
-  next_ = now + hook_->interval;
+meter::clock::time_point meter::now() noexcept {
+#if defined(__linux__) && defined(CLOCK_MONOTONIC_COARSE)
+  timespec ts{};
+  if (::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+    return clock::time_point(std::chrono::duration_cast<clock::duration>(
+        std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+#endif
+  return clock::now();
+}
+
+void meter::report_now(clock::time_point t) {
+  next_ = t + hook_->interval;
   // Monotone and at most `total`, whatever order the workers' adds arrived in.
   reported_ = std::max(reported_, std::min(done_.load(std::memory_order_relaxed), total_));
   finished_ = reported_ == total_;
@@ -21,17 +32,15 @@ void meter::report_now(clock::time_point now) {
   }
 }
 
-void meter::finish() {
-  if (hook_ == nullptr) return;
+void meter::finish_active() {
   if (stop_.load(std::memory_order_relaxed)) throw stop_request{};
   if (finished_) return;
   done_.store(total_, std::memory_order_relaxed);
-  report_now(clock::now());
+  report_now(now());
 }
 
-progress meter::nested(std::uint64_t from, std::uint64_t to) {
+progress meter::nested_active(std::uint64_t from, std::uint64_t to) {
   progress p;
-  if (hook_ == nullptr) return p;
   p.interval = hook_->interval;
   p.report = [this, from, to](std::uint64_t d, std::uint64_t t) {
     const double share =
@@ -40,7 +49,7 @@ progress meter::nested(std::uint64_t from, std::uint64_t to) {
     done_.store(std::max(done_.load(std::memory_order_relaxed), x), std::memory_order_relaxed);
     reported_ = std::max(reported_, std::min(x, total_));
     finished_ = reported_ == total_;
-    next_ = clock::now() + hook_->interval;
+    next_ = now() + hook_->interval;
     hook_->report(reported_, total_);
   };
   return p;
@@ -51,15 +60,15 @@ meter::clock::duration meter::wait_poll() noexcept {
   constexpr clock::duration least = std::chrono::milliseconds(1);
   if (hook_ == nullptr) return least;
   if (stopped()) return std::max<clock::duration>(least, hook_->interval);
-  const auto now = clock::now();
-  if (now >= next_) {
+  const auto t = now();
+  if (t >= next_) {
     try {
-      report_now(now);
+      report_now(t);
     } catch (const stop_request&) {
       return std::max<clock::duration>(least, hook_->interval);
     }
   }
-  return std::max<clock::duration>(least, next_ - clock::now());
+  return std::max<clock::duration>(least, next_ - now());
 }
 
 void meter::rethrow() const {

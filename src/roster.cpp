@@ -44,12 +44,19 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
                          detail::meter* m = nullptr, unsigned threads = 1) {
   column_buffer c;
   const std::size_t n = rows ? rows->size() : log.size();
-  grow(c.learner, n, 0U, threads, m);
-  grow(c.competency, n, 0U, threads, m);
-  grow(c.kind, n, 0U, threads, m);
-  grow(c.source, n, 0U, threads, m);
-  grow(c.score, n, 0.0, threads, m);
-  grow(c.weight, n, 0.0, threads, m);
+  // Large buffers: populated and filled in checked blocks; small ones as they always were.
+  auto size = [&](auto& v, auto zero) {
+    if (n * sizeof(zero) >= detail::huge_min_bytes)
+      grow(v, n, zero, threads, m);
+    else
+      v.resize(n);
+  };
+  size(c.learner, 0U);
+  size(c.competency, 0U);
+  size(c.kind, 0U);
+  size(c.source, 0U);
+  size(c.score, 0.0);
+  size(c.weight, 0.0);
   const auto& lc = log.learner_codes();
   const auto& cc = log.competency_codes();
   const auto& tt = log.times();
@@ -57,7 +64,7 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
   const auto& ac = log.attribute_codes();
   const auto& at = log.attributes();
   if (rows)
-    grow(c.time, n, 0.0, threads, m);
+    size(c.time, 0.0);
   else
     c.time_ptr = tt.data();
   for_blocks(0, n, check_block, m, [&](std::size_t first, std::size_t last) {
@@ -475,11 +482,11 @@ void batch_learners(const std::uint32_t* lc, std::size_t from, std::size_t to, s
 
 ingest_summary roster::impl::ingest(const evidence_columns& batch, const progress& progress) {
   detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size));
-  detail::ingest_undo u;
-  u.log = detail::evidence_access::of(log).get_mark();
-  u.learners = rows.size();
-  u.comp_index = comp_index.size();
-  u.as_of = as_of;
+  undo_cells.clear();
+  if (undo_cells.capacity() > (std::size_t{1} << 20))
+    std::vector<detail::cell_before>().swap(undo_cells);
+  detail::ingest_undo u{detail::evidence_access::of(log).get_mark(), rows.size(), comp_index.size(),
+                        as_of, undo_cells};
   try {
     return m.run([&] { return ingest_steps(batch, m, u); });
   } catch (...) {

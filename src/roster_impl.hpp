@@ -94,7 +94,7 @@ void grow(std::vector<T>& v, std::size_t size, const T& value, unsigned threads 
       }
     }
   }
-  if (m == nullptr) {
+  if (m == nullptr || (size - v.size()) * sizeof(T) < huge_min_bytes) {
     v.resize(size, value);
     return;
   }
@@ -127,14 +127,15 @@ struct cell_before {
 
 /// What `roster::impl::ingest` changes before it commits, kept so that a cancelled or failed
 /// ingest leaves the roster exactly as it was: the log's sizes, the roster's learners, the
-/// log competencies mapped and the evaluation time; the cells the O(1) path wrote, in order;
-/// and whether the commit (writing re-evaluated rows, which nothing may interrupt) has begun.
+/// log competencies mapped and the evaluation time; the cells the O(1) path wrote, in order
+/// (in `cells`, the roster's scratch list: one event allocates nothing); and whether the commit
+/// (writing re-evaluated rows, which nothing may interrupt) has begun.
 struct ingest_undo {
   evidence_log::impl::mark log{};
   std::size_t learners = 0;
   std::size_t comp_index = 0;
   double as_of = 0;
-  std::vector<cell_before> cells;
+  std::vector<cell_before>& cells;
   bool committed = false;
 };
 
@@ -175,7 +176,8 @@ struct roster::impl {
     double t;
     std::uint32_t r;
   };
-  std::vector<timed_row> scratch_events;  // building an accumulator
+  std::vector<timed_row> scratch_events;        // building an accumulator
+  std::vector<detail::cell_before> undo_cells;  // ingest_undo::cells
   std::vector<std::uint32_t>
       log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
 

@@ -352,8 +352,10 @@ roster roster::load(const std::string& path, roster_options options, const progr
   open_snapshot(r, path);
   const auto header = static_cast<std::uint64_t>(r.in.tellg());  // read, not yet counted
   detail::meter m(progress, 2 * (header + r.remaining));
-  m.advance(header);
-  return roster(m.run([&] { return read_snapshot(r, std::move(options), m); }));
+  return roster(m.run([&] {
+    m.advance(header);
+    return read_snapshot(r, std::move(options), m);
+  }));
 }
 
 }  // namespace masterymap

@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "progress_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -259,18 +260,22 @@ Batch form of :meth:`add_prerequisite`: ``dependents[k]`` requires ``prerequisit
       .def("__len__", &framework_builder::competency_count, "Number of competencies added.")
       .def(
           "build",
-          [](const framework_builder& b, bool drop_cycle_edges, bool drop_duplicate_edges) {
+          [](const framework_builder& b, bool drop_cycle_edges, bool drop_duplicate_edges,
+             const py::object& progress) {
+            const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            return b.build(make_options(drop_cycle_edges, drop_duplicate_edges));
+            return b.build(make_options(drop_cycle_edges, drop_duplicate_edges), hook);
           },
           py::kw_only(), py::arg("drop_cycle_edges") = false,
-          py::arg("drop_duplicate_edges") = false,
+          py::arg("drop_duplicate_edges") = false, py::arg("progress") = py::none(),
           R"pbdoc(
 Validates everything at once and freezes. The builder is unchanged and can be built again.
 
 :param drop_cycle_edges: drop self-loops and the edges closing prerequisite cycles instead of
     failing; they are listed in :attr:`Framework.dropped_edges`
 :param drop_duplicate_edges: keep the first of repeated links instead of failing
+:param progress: ``progress(done, total)``: competencies + links + prerequisites, counted twice
+    (resolved, then frozen); raising from it, or Ctrl-C, cancels (the builder is unchanged)
 :returns: the immutable :class:`Framework`
 :raises CycleError: when the only problems are cycles (``.cycle`` is the first, in order)
 :raises ValidationError: listing every problem in ``.problems`` (duplicate ids, unknown ids,
@@ -404,13 +409,14 @@ A deterministic learning order: among ready competencies the earliest inserted c
           "The longest prerequisite chain, first prerequisite first.")
       .def(
           "redundant_prerequisites",
-          [](const py::object& self, const py::object& s) {
+          [](const py::object& self, const py::object& s, const py::object& progress) {
             const auto& f = self.cast<const framework&>();
             const strength_set filter = parse_filter(s);
+            const auto hook = python_progress(progress);
             std::vector<prerequisite_edge> red;
             {
               py::gil_scoped_release release;
-              red = f.redundant_prerequisites(filter);
+              red = f.redundant_prerequisites(filter, hook);
             }
             std::vector<index_t> dep, pre;
             for (const auto& e : red) {
@@ -422,9 +428,11 @@ A deterministic learning order: among ready competencies the earliest inserted c
             for (std::size_t k = 0; k < red.size(); ++k) out[k] = py::make_tuple(d[k], p[k]);
             return out;
           },
-          py::arg("strength") = py::none(), R"pbdoc(
+          py::arg("strength") = py::none(), py::kw_only(), py::arg("progress") = py::none(),
+          R"pbdoc(
 Prerequisite edges implied by a longer path (a curriculum lint), as ``(dependent, prerequisite)``
-id pairs in insertion order.
+id pairs in insertion order. ``progress(done, total)``: competencies visited (once per block of
+columns); raising from it, or Ctrl-C, cancels.
 )pbdoc")
       .def(
           "edges",

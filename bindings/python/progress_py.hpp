@@ -14,6 +14,9 @@
 namespace masterymap::python {
 namespace py = pybind11;
 
+/// How often a long call made from Python reports (checks for Ctrl-C, calls `progress`).
+inline constexpr std::chrono::milliseconds report_interval{50};
+
 /// Reports of a long call, while the GIL is released: about every 50 ms, on the calling thread,
 /// the hook takes the GIL, runs Python's signal handlers (so Ctrl-C raises KeyboardInterrupt in
 /// the middle of the call) and calls `callback(done, total)` if one is given. An exception from
@@ -27,9 +30,14 @@ inline progress python_progress(const py::object& callback) {
     throw py::type_error("progress must be None or a callable progress(done, total), got " +
                          std::string(py::str(py::type::handle_of(callback).attr("__name__"))));
   progress p;
-  p.interval = std::chrono::milliseconds(50);
+  p.interval = report_interval;
   PyObject* cb = callback.is_none() ? nullptr : callback.ptr();
-  p.report = [cb](std::uint64_t done, std::uint64_t total) {
+  // Without a callback, a call shorter than the interval takes no GIL at all: its reports (the
+  // last one, those of nested calls) could only check signals, which Python does on return.
+  // (Two words of state: std::function keeps them without allocating.)
+  const auto start = std::chrono::steady_clock::now();
+  p.report = [cb, start](std::uint64_t done, std::uint64_t total) {
+    if (cb == nullptr && std::chrono::steady_clock::now() - start < report_interval) return;
     const py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     if (cb != nullptr) {

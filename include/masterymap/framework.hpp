@@ -8,6 +8,7 @@
 #include <map>
 #include <masterymap/config.hpp>
 #include <masterymap/error.hpp>
+#include <masterymap/progress.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -143,8 +144,10 @@ class MASTERYMAP_API framework_builder {
   /// \throws masterymap::cycle_error if the only problems are cycles (each named in order).
   /// \throws masterymap::validation_error listing every problem: duplicate ids, unknown ids,
   ///         self-loops, duplicate edges, prerequisite and hierarchy cycles.
-  /// Complexity: O((V + E) log V).
-  [[nodiscard]] framework build(const build_options& options = {}) const;
+  /// Complexity: O((V + E) log V). Progress (progress.hpp) in competencies + hierarchy links +
+  /// prerequisites, counted twice (resolved, then frozen).
+  [[nodiscard]] framework build(const build_options& options = {},
+                                const progress& progress = {}) const;
 
  private:
   struct raw_edge {
@@ -228,8 +231,9 @@ class MASTERYMAP_API framework {
   /// Edges implied by a longer path (a curriculum lint: the transitive-reduction complement),
   /// in insertion order. Only edges with strength in `filter` are considered.
   /// Complexity: O(V * E / 64) bit operations, in column blocks bounding memory to ~64 MiB.
+  /// Progress (progress.hpp) in competencies visited, once per block of columns.
   [[nodiscard]] std::vector<prerequisite_edge> redundant_prerequisites(
-      strength_set filter = {}) const;
+      strength_set filter = {}, const progress& progress = {}) const;
 
   // --- hierarchy and grouping ---------------------------------------------------------------
   [[nodiscard]] std::vector<index_t> children(index_t i) const;

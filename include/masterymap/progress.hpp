@@ -17,7 +17,8 @@ namespace masterymap {
 /// (default: none): `bkt::fit`, `bkt::crossvalidate`, `bkt::model::predict` / `predict_into` /
 /// `evaluate`, `bkt::read_csv` / `parse_csv`, `evidence_log::append` of a batch, `append_csv`,
 /// `read_csv`, `engine::ratings`, `engine::evaluate_all`, `roster::ingest`, `roster::save`,
-/// `roster::load`, `roster::frontier_matrix`, `roster::levels` and `roster::pacing`.
+/// `roster::load`, `roster::frontier_matrix`, `roster::levels`, `roster::pacing`,
+/// `framework_builder::build` and `framework::redundant_prerequisites`.
 ///
 /// While the call works, `report(done, total)` is called on the calling thread (never on a
 /// worker thread, never concurrently), about once per `interval` and at most once per

@@ -444,12 +444,13 @@ TEST_SUITE("cancel") {
     const mm::bkt::dataset d = mm::bkt::simulate(ps, 4000, 60, 3);
     mm::bkt::fit_options o;
     o.num_fits = 4;
-    o.max_iterations = 2000;  // tolerance 0: many seconds of work
+    o.max_iterations = 2000;  // tolerance 0: seconds of work (a skill's EM may still converge)
     o.tolerance = 0;
     o.threads = 2;
     std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> last{0};
+    std::uint64_t total = 0;
     mm::progress p;  // the default interval (50 ms); cancelled from another thread via a flag
-    std::uint64_t last = 0, total = 0;
     p.report = [&](std::uint64_t done, std::uint64_t t) {
       last = done;
       total = t;
@@ -458,16 +459,50 @@ TEST_SUITE("cancel") {
     using clock = std::chrono::steady_clock;
     clock::time_point asked;
     std::thread canceller([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      // Ask once the fit is under way (its first report), as a user pressing Ctrl-C would.
+      while (last.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       asked = clock::now();
       stop = true;
     });
     CHECK_THROWS_WITH_AS((void)mm::bkt::fit(d, o, p), "stop requested", mm::cancelled);
     const auto latency = clock::now() - asked;
     canceller.join();
-    CHECK(last < total / 2);  // well before the end
+    CHECK(last.load() < total);  // before the end
     // ~50 ms (one interval) on an idle machine; generous for two shared, noisy cores.
     CHECK(latency < std::chrono::milliseconds(1000));
+  }
+
+  TEST_CASE("framework build and redundant_prerequisites report and cancel") {
+    // A layered map: 60k competencies, each with three prerequisites in the layer before.
+    mm::framework_builder b("big");
+    const int layers = 60, width = 1000;
+    std::mt19937 rng(10);
+    std::uniform_int_distribution<int> pick(0, width - 1);
+    for (int l = 0; l < layers; ++l)
+      for (int i = 0; i < width; ++i) {
+        const std::string id = "c" + std::to_string(l * width + i);
+        b.add_competency(id);
+        if (l > 0)
+          for (int k = 0; k < 3; ++k) {
+            const int from = (l - 1) * width + (i + k * 7) % width;
+            b.add_prerequisite(id, "c" + std::to_string(from));
+          }
+        if (l > 1) b.add_prerequisite(id, "c" + std::to_string((l - 2) * width + pick(rng)));
+      }
+    recorder build;
+    const mm::framework fw = b.build({}, build.hook());
+    check_reports(build);
+    for (double f : {0.0, 0.5, 1.0}) {
+      recorder stop = recorder::stopping_at(f);
+      CHECK_THROWS_AS((void)b.build({}, stop.hook()), mm::cancelled);
+    }
+    CHECK(b.build() == fw);  // the builder is unchanged
+    recorder red;
+    const auto redundant = fw.redundant_prerequisites({}, red.hook());
+    check_reports(red);
+    CHECK(redundant == fw.redundant_prerequisites());
+    recorder stop = recorder::stopping_at(0.0);
+    CHECK_THROWS_AS((void)fw.redundant_prerequisites({}, stop.hook()), mm::cancelled);
   }
 
   TEST_CASE("roster save, load and the bulk queries report and cancel") {

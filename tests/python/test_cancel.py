@@ -305,6 +305,18 @@ def test_progress_of_every_long_call(big, big_roster, responses, tmp_path):
                                         300, 20, 3), folds=3, progress=rec)
     rec.check(3000)
 
+    b = mm.FrameworkBuilder("layers")  # 40 layers of 1000, two prerequisites in the layer before
+    b.add_competencies([f"c{i}" for i in range(40_000)])
+    for i in range(1000, 40_000):
+        b.add_prerequisite(f"c{i}", f"c{i - 1000}")
+        b.add_prerequisite(f"c{i}", f"c{(i // 1000 - 1) * 1000 + (i * 7 + 1) % 1000}")
+    rec = Recorder()
+    layered = b.build(progress=rec, drop_duplicate_edges=True)
+    rec.check()
+    rec = Recorder()
+    layered.redundant_prerequisites(progress=rec)
+    rec.check()
+
     bkt_csv = tmp_path / "responses.csv"
     pd.DataFrame({"user_id": np.arange(200_000) % 997, "skill_name": np.arange(200_000) % 7,
                   "correct": np.arange(200_000) % 3 == 0}).astype(int).to_csv(bkt_csv, index=False)

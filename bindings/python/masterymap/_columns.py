@@ -230,7 +230,10 @@ def extend(log: _core.EvidenceLog, data: Any, framework: Optional[_core.Framewor
            progress: _progress.Progress = None) -> _core.EvidenceLog:
     """``EvidenceLog.extend`` (see its docstring)."""
     n, batch = evidence_batch(data, columns)
-    log._append_columns(n, batch, checks(framework, policy), progress=progress)
+    if progress is None:  # (a keyword argument costs a microsecond per call in pybind11)
+        log._append_columns(n, batch, checks(framework, policy))
+    else:
+        log._append_columns(n, batch, checks(framework, policy), progress=progress)
     return log
 
 
@@ -287,4 +290,6 @@ def roster_ingest(roster: _core.Roster, data: Any,
         data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy,
                       progress=_progress.span(progress, 0, n // 2, 3 * n))
         progress = _progress.span(progress, n // 2, 3 * n, 3 * n)
+    if progress is None:  # (a keyword argument costs a microsecond per call in pybind11)
+        return roster._ingest_log(data)
     return roster._ingest_log(data, progress=progress)

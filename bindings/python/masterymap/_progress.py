@@ -16,8 +16,9 @@ def span(progress: Progress, lo: int, hi: int, total: int) -> Progress:
     sub_total`` out of ``total`` (None when ``progress`` is None)."""
     if progress is None:
         return None
+    outer: Callable[[int, int], object] = progress  # (narrowed for the closure)
 
     def report(done: int, sub_total: int) -> None:
-        progress(lo + (hi - lo) * done // sub_total if sub_total else hi, total)
+        outer(lo + (hi - lo) * done // sub_total if sub_total else hi, total)
 
     return report
