@@ -34,6 +34,10 @@ py::object call_python(const char* module, const char* function, Args&&... args)
 /// TypeError for anything else (bind_framework.cpp).
 index_t resolve(const framework& f, const py::handle& key);
 
+/// A hash of a framework consistent with its `==` (bind_framework.cpp): Framework.__hash__,
+/// and the hash of the immutable types built on one (Engine, Progression).
+std::size_t framework_hash(const framework& f);
+
 /// A path given as str or os.PathLike (pathlib.Path), as `os.fspath` reads it.
 /// \throws TypeError for anything else (bytes paths are not supported).
 inline std::string fs_path(const py::handle& path) {
