@@ -145,11 +145,10 @@ framework_builder framework_builder::from_json(std::string_view text) {
         }
         std::optional<double> min_level;
         if (e.has("min_level")) min_level = e.get_double("min_level");
-        if (version == 1)
-          b.add_prerequisite(e.get_string("competency"), e.get_string("requires"), st, min_level);
-        else
-          b.add_prerequisite(e.get_string("dependent"), e.get_string("prerequisite"), st,
-                             min_level);
+        // One field at a time, so a missing one is named in a fixed order (dependent first).
+        std::string dependent = e.get_string(version == 1 ? "competency" : "dependent");
+        std::string prerequisite = e.get_string(version == 1 ? "requires" : "prerequisite");
+        b.add_prerequisite(std::move(dependent), std::move(prerequisite), st, min_level);
       },
       true);
   r.for_each(
