@@ -449,15 +449,25 @@ Online knowledge tracing: per-learner P(mastered) per skill, advanced in O(1) pe
                     "Mastered when P(mastered) >= threshold.")
       .def_property_readonly("learners", &bkt::tracer::learners, "Learner names by index.")
       .def_property_readonly("tracked_pairs", &bkt::tracer::tracked_pairs)
-      .def("learner_index", &bkt::tracer::learner_index, py::arg("learner"),
-           "Index of a learner, added if new.")
-      .def("skill_index", &bkt::tracer::skill_index, py::arg("skill"),
-           ":raises UnknownIdError: for a skill the model does not know.")
+      // Learners and skills are ids in any form (1, np.int64(1), 1.0 and "1" are one id).
+      .def(
+          "learner_index",
+          [](bkt::tracer& t, const py::object& learner) {
+            return t.learner_index(id_text(learner, "learner"));
+          },
+          py::arg("learner"), "Index of a learner, added if new.")
+      .def(
+          "skill_index",
+          [](const bkt::tracer& t, const py::object& skill) {
+            return t.skill_index(id_text(skill, "skill"));
+          },
+          py::arg("skill"), ":raises UnknownIdError: for a skill the model does not know.")
       .def(
           "update",
-          [](bkt::tracer& t, const std::string& learner, const std::string& skill, bool correct,
+          [](bkt::tracer& t, const py::object& learner, const py::object& skill, bool correct,
              const std::string& item_class) {
-            return t.update(learner, skill, correct, item_class);
+            return t.update(id_text(learner, "learner"), id_text(skill, "skill"), correct,
+                            item_class);
           },
           py::arg("learner"), py::arg("skill"), py::arg("correct"), py::arg("item_class") = "",
           "Applies one answer; returns the new P(mastered).")
@@ -491,18 +501,23 @@ Applies many answers in order, by learner and skill index.
 :returns: P(mastered) after each answer (and, with ``p_correct=True``, P(correct) before it).
 :raises IndexError: on an index past the end (nothing is changed).
 )pbdoc")
-      .def("mastery",
-           py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastery, py::const_),
-           py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
+      .def(
+          "mastery",
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            return t.mastery(id_text(learner, "learner"), id_text(skill, "skill"));
+          },
+          py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
       .def(
           "mastered",
-          py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastered, py::const_),
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            return t.mastered(id_text(learner, "learner"), id_text(skill, "skill"));
+          },
           py::arg("learner"), py::arg("skill"))
       .def(
           "predict_correct",
-          [](const bkt::tracer& t, const std::string& learner, const std::string& skill) {
-            const auto k = t.skill_index(skill);
-            auto l = t.find_learner(learner);
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            const auto k = t.skill_index(id_text(skill, "skill"));
+            auto l = t.find_learner(id_text(learner, "learner"));
             if (!l) {
               const auto& p = t.model().params()[k];
               return p.prior * (1.0 - p.mean_slip()) + (1.0 - p.prior) * p.mean_guess();
@@ -512,14 +527,17 @@ Applies many answers in order, by learner and skill index.
           py::arg("learner"), py::arg("skill"), "P(correct) on the next answer.")
       .def(
           "opportunities",
-          [](const bkt::tracer& t, const std::string& learner,
-             const std::string& skill) -> std::uint32_t {
-            const auto k = t.skill_index(skill);
-            auto l = t.find_learner(learner);
+          [](const bkt::tracer& t, const py::object& learner,
+             const py::object& skill) -> std::uint32_t {
+            const auto k = t.skill_index(id_text(skill, "skill"));
+            auto l = t.find_learner(id_text(learner, "learner"));
             return l ? t.opportunities(*l, k) : 0;
           },
           py::arg("learner"), py::arg("skill"), "Answers seen for the pair.")
-      .def("reset", &bkt::tracer::reset, py::arg("learner"), "Forgets every answer of a learner.")
+      .def(
+          "reset",
+          [](bkt::tracer& t, const py::object& learner) { t.reset(id_text(learner, "learner")); },
+          py::arg("learner"), "Forgets every answer of a learner.")
       .def("reset_all", &bkt::tracer::reset_all)
       .def("to_json", &bkt::tracer::to_json, py::arg("indent") = -1,
            "Versioned JSON of the model, threshold and every state; doubles round-trip.")

@@ -289,9 +289,10 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
       .def_property_readonly("policy", &engine::policy)
       .def(
           "evaluate",
-          [](const engine& e, const py::object& log, const std::string& learner,
+          [](const engine& e, const py::object& log, const py::object& learner_id,
              const py::object& as_of, const py::object& probabilities) {
             const evidence_log& l = log.cast<const evidence_log&>();
+            const std::string learner = id_text(learner_id, "learner");
             const evaluate_options o = options(as_of, probabilities, 1);
             learner_state st;
             {

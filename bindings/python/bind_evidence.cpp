@@ -6,6 +6,7 @@
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 
+#include "batch_py.hpp"
 #include "bindings.hpp"
 #include "numpy_util.hpp"
 
@@ -14,24 +15,12 @@ namespace {
 
 using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using holder = py_evidence_batch::holder;
 
-// One column of a batch as handed over by masterymap._columns: (indices, names) for text,
-// (values,) for numbers, or None. Codes may be any integer dtype (pandas' categorical codes are
-// int8/int16/int32, factorize's int64); other than uint32 they are converted here, in column
-// storage, and negative codes (pandas' missing value) become a trailing empty name, which
-// the core rejects as a missing id.
-struct column_holder {
-  bool has_codes = false, has_values = false;
-  py::array codes_array;  // keeps the caller's codes alive when used in place
-  column<std::uint32_t> converted;
-  const std::uint32_t* codes = nullptr;
-  f64_array values;
-  std::vector<std::string> names;
-  std::vector<std::string_view> views() const { return {names.begin(), names.end()}; }
-};
-
+// Indices of another integer dtype than uint32 (pandas' categorical codes are int8/int16/
+// int32, factorize's int64), converted in column storage.
 template <typename T>
-void widen_codes(const py::array& a, column_holder& h) {
+void widen_codes(const py::array& a, holder& h) {
   const auto* src = static_cast<const T*>(a.data());
   const auto n = static_cast<std::size_t>(a.size());
   const auto missing = static_cast<std::uint32_t>(h.names.size());
@@ -53,7 +42,7 @@ void widen_codes(const py::array& a, column_holder& h) {
   h.codes = h.converted.data();
 }
 
-void take_codes(const py::handle& obj, column_holder& h, const char* key) {
+void take_codes(const py::handle& obj, holder& h, const char* key) {
   py::array a = py::array::ensure(obj, py::array::c_style);
   if (!a || a.ndim() != 1)
     throw py::type_error(std::string("column ") + key + ": codes must be a 1-D integer array");
@@ -92,16 +81,26 @@ void take_codes(const py::handle& obj, column_holder& h, const char* key) {
   }
 }
 
-column_holder take(const py::dict& d, const char* key, std::size_t n) {
-  column_holder h;
-  if (!d.contains(key) || d[key].is_none()) return h;
+void take(const py::dict& d, const char* key, std::size_t n, holder& h) {
+  if (!d.contains(key) || d[key].is_none()) return;
   py::tuple t = d[key].cast<py::tuple>();
-  if (t.size() == 2) {
+  if (t.size() == 2 || t.size() == 3) {
     h.names = t[1].cast<std::vector<std::string>>();
     take_codes(t[0], h, key);
     h.has_codes = true;
     if (static_cast<std::size_t>(h.codes_array.size()) != n)
       throw py::value_error(std::string("column ") + key + " has the wrong length");
+    if (t.size() == 3 && py::len(t[2]) > 0) {
+      h.reasons.resize(h.names.size());
+      for (const auto& [k, v] : t[2].cast<py::dict>()) {
+        const auto j = k.cast<std::size_t>();
+        if (j >= h.reasons.size())
+          throw py::value_error(std::string("column ") + key + ": reason for no name");
+        h.reasons[j] = v.cast<std::string>();
+      }
+      h.reason_views.assign(h.reasons.begin(), h.reasons.end());
+    }
+    h.name_views.assign(h.names.begin(), h.names.end());
   } else {
     h.values = f64_array::ensure(t[0]);
     h.has_values = true;
@@ -109,25 +108,71 @@ column_holder take(const py::dict& d, const char* key, std::size_t n) {
     if (static_cast<std::size_t>(h.values.size()) != n)
       throw py::value_error(std::string("column ") + key + " has the wrong length");
   }
-  return h;
 }
 
-void set_name(name_column& c, const column_holder& h) {
+void set_name(name_column& c, const holder& h) {
   if (h.has_codes) {
     c.codes = h.codes;
-    c.names = h.views();
+    c.names = h.name_views;
   }
 }
-void set_number(number_column& c, const column_holder& h) {
+void set_number(number_column& c, const holder& h) {
   if (h.has_codes) {
     c.codes = h.codes;
-    c.names = h.views();
+    c.names = h.name_views;
   } else if (h.has_values) {
     c.values = h.values.data();
   }
 }
 
 }  // namespace
+
+std::string id_text(const py::handle& value, const char* what, std::string& problem) {
+  problem.clear();
+  PyObject* v = value.ptr();
+  if (PyUnicode_Check(v)) return value.cast<std::string>();  // str and numpy's str_
+  if (PyIndex_Check(v) && !PyBool_Check(v)) {                // int and numpy's integers (not bool)
+    if (PyObject* i = PyNumber_Index(v)) return py::str(py::reinterpret_steal<py::object>(i));
+    PyErr_Clear();  // numpy's bool_ declines to be an index: decided in Python below
+  }
+  const py::tuple r = call_python("masterymap._columns", "id_scalar", value, what);
+  problem = r[1].cast<std::string>();
+  return r[0].cast<std::string>();
+}
+
+std::string id_text(const py::handle& value, const char* what) {
+  std::string problem;
+  std::string text = id_text(value, what, problem);
+  if (!problem.empty()) throw py::value_error(problem);
+  return text;
+}
+
+void throw_if_bad_row(const std::string& text, const std::string& problem) {
+  if (problem.empty()) return;
+  std::vector<std::string> ids;
+  if (!text.empty()) ids.push_back(text);  // as the batch path names a rejected id
+  throw evidence_error({{problem_kind::invalid_value, std::move(ids), "row 0: " + problem}}, {0});
+}
+
+py_evidence_batch::py_evidence_batch(std::size_t n, const py::dict& cols) {
+  batch_.size = n;
+  take(cols, "learner", n, learner_);
+  take(cols, "competency", n, competency_);
+  take(cols, "time", n, time_);
+  take(cols, "score", n, score_);
+  take(cols, "kind", n, kind_);
+  take(cols, "weight", n, weight_);
+  take(cols, "source", n, source_);
+  set_name(batch_.learner, learner_);
+  set_name(batch_.competency, competency_);
+  set_name(batch_.kind, kind_);
+  set_name(batch_.source, source_);
+  set_number(batch_.time, time_);
+  set_number(batch_.score, score_);
+  set_number(batch_.weight, weight_);
+  batch_.learner_rejected = learner_.reason_views;
+  batch_.competency_rejected = competency_.reason_views;
+}
 
 void bind_evidence(py::module_& m) {
   m.def("set_column_cache_limit", &set_column_cache_limit, py::arg("bytes"), R"pbdoc(
@@ -314,10 +359,13 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
           "_add_row",
           [](evidence_log& log, const std::string& learner, const std::string& competency,
              const py::object& score, const py::object& time, const std::string& kind,
-             double weight, const std::string& source, const ingest_checks* checks) {
+             double weight, const std::string& source, const ingest_checks* checks,
+             const std::string& learner_problem, const std::string& competency_problem) {
             // One row through the columnar path, so it is validated exactly like a batch.
             evidence_columns b =
                 evidence_columns::one_row(learner, competency, kind, source, &weight);
+            if (!learner_problem.empty()) b.learner_rejected = {learner_problem};
+            if (!competency_problem.empty()) b.competency_rejected = {competency_problem};
             double s = 0, t = 0;
             std::string stext, ttext;
             if (py::isinstance<py::str>(score)) {
@@ -337,26 +385,15 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             log.append(b, checks ? *checks : ingest_checks{});
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
-          py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
+          py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true),
+          py::arg("learner_problem") = "", py::arg("competency_problem") = "")
       .def(
           "_append_columns",
           [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks) {
-            evidence_columns b;
-            b.size = n;
-            const column_holder L = take(cols, "learner", n), C = take(cols, "competency", n),
-                                T = take(cols, "time", n), S = take(cols, "score", n),
-                                K = take(cols, "kind", n), W = take(cols, "weight", n),
-                                R = take(cols, "source", n);
-            set_name(b.learner, L);
-            set_name(b.competency, C);
-            set_name(b.kind, K);
-            set_name(b.source, R);
-            set_number(b.time, T);
-            set_number(b.score, S);
-            set_number(b.weight, W);
+            const py_evidence_batch batch(n, cols);
             const ingest_checks none;
             py::gil_scoped_release release;
-            log.append(b, checks ? *checks : none);
+            log.append(batch.columns(), checks ? *checks : none);
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
       .def(

@@ -5,8 +5,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <masterymap/roster.hpp>
 
+#include "batch_py.hpp"
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
@@ -14,6 +16,16 @@
 
 namespace masterymap::python {
 namespace {
+
+// A score or weight of one event: a number, or NaN for a missing value (None, pd.NA), which
+// validation reports on its row as the batch path does.
+double number(const py::object& v) {
+  if (PyObject* f = PyNumber_Float(v.ptr())) return py::reinterpret_steal<py::float_>(f);
+  py::error_already_set e;  // not a number: None and pd.NA are missing, anything else an error
+  if (v.is_none() || std::string(py::str(py::type::of(v).attr("__name__"))) == "NAType")
+    return std::numeric_limits<double>::quiet_NaN();
+  throw e;
+}
 
 py::dict summary(const ingest_summary& s) {
   py::dict d;
@@ -71,6 +83,20 @@ Reads are thread-safe while no ingest runs.
             return summary(s);
           },
           py::arg("log"))
+      .def(
+          "_ingest_columns",
+          [](roster& r, std::size_t n, const py::dict& cols) {
+            // Straight from the converted columns to the roster's validation: the problems of a
+            // batch are those EvidenceLog.extend(framework=, policy=) lists, all at once.
+            const py_evidence_batch batch(n, cols);
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              s = r.ingest(batch.columns());
+            }
+            return summary(s);
+          },
+          py::arg("n"), py::arg("columns"))
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames.
       .def(
@@ -107,12 +133,16 @@ are re-evaluated.
               }
               value = *v;
             } else {
-              value = py::float_(score).cast<double>();
+              value = number(score);
             }
             const double t = to_seconds(time);
-            const double w = py::float_(weight).cast<double>();
-            const std::string l = py::str(learner), c = py::str(competency), k = py::str(kind),
-                              src = py::str(source);
+            const double w = number(weight);
+            std::string learner_problem, competency_problem;
+            const std::string l = id_text(learner, "learner", learner_problem),
+                              c = id_text(competency, "competency", competency_problem),
+                              k = py::str(kind), src = py::str(source);
+            throw_if_bad_row(l, learner_problem);
+            throw_if_bad_row(c, competency_problem);
             ingest_summary s;
             {
               py::gil_scoped_release rel;
@@ -195,8 +225,14 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
                              "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
       .def("__len__", &roster::size)
-      .def("__contains__",
-           [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
+      .def(
+          "__contains__",
+          [](const roster& r, const py::object& id) {
+            std::string problem;
+            const std::string text = id_text(id, "learner", problem);
+            return problem.empty() && r.find(text).has_value();
+          },
+          py::arg("id"))
       .def_property_readonly("progression", &roster::progression)
       .def(
           "statuses",
@@ -237,8 +273,9 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
           "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
       .def(
           "learner",
-          [](const py::object& self, const std::string& id) {
+          [](const py::object& self, const py::object& learner) {
             const roster& r = self.cast<const roster&>();
+            const std::string id = id_text(learner, "learner");
             learner_state st;
             {
               py::gil_scoped_release rel;
@@ -256,8 +293,8 @@ learner's row of the tables.
 )pbdoc")
       .def(
           "last_evidence_times",
-          [](const roster& r, const std::string& id) {
-            return move_numpy(r.last_evidence_times(r.index_of(id)));
+          [](const roster& r, const py::object& learner) {
+            return move_numpy(r.last_evidence_times(r.index_of(id_text(learner, "learner"))));
           },
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(

@@ -56,7 +56,7 @@ struct evidence {
 /// A text column of a batch: per-row codes into `names` (the layout of a pandas Categorical or
 /// of `pd.factorize`).
 struct name_column {
-  const std::uint32_t* codes = nullptr;  ///< null: the column is absent
+  const std::uint32_t* codes = nullptr;  ///< null: the column is absent (allowed when size is 0)
   std::vector<std::string_view> names;
 };
 
@@ -69,12 +69,18 @@ struct number_column {
   [[nodiscard]] bool present() const noexcept { return values != nullptr || codes != nullptr; }
 };
 
-/// A borrowed, columnar batch of evidence. learner, competency, time and score are required;
-/// kind defaults to "formative", weight to 1, source to "".
+/// A borrowed, columnar batch of evidence. learner, competency, time and score are required
+/// (unless `size` is 0: an empty batch is a no-op, whatever its columns); kind defaults to
+/// "formative", weight to 1, source to "".
 struct evidence_columns {
   std::size_t size = 0;
   name_column learner, competency, kind, source;
   number_column time, score, weight;
+  /// Empty, or one entry per name of `learner` (`competency`): a non-empty text rejects every
+  /// row that uses the name, with that text as the problem's message after "row i: " (e.g.
+  /// "non-integral learner id 1.5"). For converters that find an id invalid before it becomes
+  /// text (a float column of ids), so the batch still reports every problem at once.
+  std::vector<std::string_view> learner_rejected, competency_rejected;
 
   /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
   /// as numbers (`values`) or texts (`text_value`). Everything pointed to must outlive the batch.
@@ -95,6 +101,10 @@ struct ingest_checks {
   std::function<bool(std::string_view)> known_competency;
   /// Labels a score text may use (e.g. the scale's ratings): ("Proficient", 3), ...
   std::vector<std::pair<std::string, double>> score_labels;
+  /// Accept kinds the log does not know yet (non-empty names, up to 255 kinds in all): they are
+  /// added with the batch, so a rejected batch adds none. Otherwise an unknown kind rejects its
+  /// rows. (A roster takes any kind its events name.)
+  bool accept_new_kinds = false;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and
@@ -156,11 +166,12 @@ class MASTERYMAP_API evidence_log {
 
   /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
   void add(const evidence& e, const ingest_checks& checks = {});
-  /// Appends rows. \throws masterymap::evidence_error listing every bad row (log unchanged).
+  /// Appends rows (none: a no-op). \throws masterymap::evidence_error listing every bad row (log
+  /// unchanged).
   void append(const std::vector<evidence>& rows, const ingest_checks& checks = {});
-  /// Appends a columnar batch. \throws masterymap::evidence_error listing every bad row (log
-  /// unchanged); std::invalid_argument if a required column is missing.
-  /// Complexity: O(rows + distinct names).
+  /// Appends a columnar batch; a batch of 0 rows is a no-op. \throws masterymap::evidence_error
+  /// listing every bad row (log unchanged); std::invalid_argument if a required column is
+  /// missing from a non-empty batch. Complexity: O(rows + distinct names).
   void append(const evidence_columns& batch, const ingest_checks& checks = {});
 
   /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
