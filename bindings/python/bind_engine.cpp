@@ -260,7 +260,8 @@ are indices into :data:`masterymap.STATUSES`, ratings indices into the scale's l
           },
           R"pbdoc(
 This learner's state as a pandas DataFrame indexed by competency id (framework order):
-``status`` and ``rating`` (categoricals), ``score`` (float64, NaN = none), ``evidence`` (count).
+``status`` and ``rating`` (ordered categoricals: statuses in the order of ``STATUSES``, ratings
+in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
 )pbdoc")
       .def(
           "explain",
@@ -351,8 +352,9 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
 Ratings of every learner of the log as one long pandas DataFrame (the bulk path), computed in
 C++ in parallel with the GIL released.
 
-Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score`` (float64),
-``rating`` (categorical; NaN when absent), ``evidence`` (count). One row per (learner,
+Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered categorical
+in the order of ``STATUSES``), ``score`` (float64), ``rating`` (ordered categorical of the
+scale's labels, lowest first; NaN when absent), ``evidence`` (count). One row per (learner,
 competency) that is not ``not_started``, or every pair with ``all_competencies=True``.
 )pbdoc")
       .def(

@@ -263,18 +263,25 @@ kinds given to the constructor (or :meth:`add_kind`).
           },
           py::arg("data"), py::kw_only(), py::arg("framework") = py::none(),
           py::arg("policy") = py::none(), py::arg("columns") = py::none(), R"pbdoc(
-Appends a batch: a pandas DataFrame or a mapping of equal-length arrays (N rows).
+Appends a batch: a pandas DataFrame, a mapping of equal-length arrays or a list of records
+(dicts, one per row; a row without an optional key takes its default) of N rows. No rows
+(``[]``, an empty frame, a header-only file) is a no-op.
 
 Columns: ``learner``, ``competency``, ``time``, ``score`` and optionally ``kind``, ``weight``,
 ``source`` (rename with ``columns={"learner": "user_id", ...}``). Text columns may be
-categorical. Times may be numbers (seconds), datetime64 (tz-aware or UTC), datetimes or ISO
-8601 strings; scores numbers or, with ``policy=``, labels of its scale.
+categorical. Ids have one text whatever their type: ``1``, ``np.int64(1)``, ``1.0`` (a float64
+column, as pandas makes one with a missing value) and ``"1"`` are all the id ``"1"``; a missing
+id, a non-integral number (``1.5``) or a boolean is a bad row. Times may be numbers (seconds),
+datetime64 (tz-aware or UTC), datetimes or ISO 8601 strings; scores numbers or, with
+``policy=``, labels of its scale (without it a label is a bad row that says to pass the
+policy). A missing value in a numeric column (NaN, pandas' NA) is a bad row.
 
 With ``framework=`` unknown competencies are rejected; with ``policy=`` scores outside the
 scale's range. The whole batch is validated first.
 
 :returns: the log (for chaining)
 :raises ValueError: a required column is missing or the columns differ in length
+:raises TypeError: ``data`` is neither a DataFrame, a mapping nor a list of records
 :raises EvidenceError: listing every bad row (0-based) and reason; the log is unchanged
 )pbdoc")
       .def_static(
@@ -308,6 +315,8 @@ length N; see :meth:`extend` for the values and the errors raised.
           R"pbdoc(
 Appends one piece of evidence, validated like a batch of one.
 
+:param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
+    id; a missing, non-integral or boolean id is a bad row)
 :param score: a number or, with ``policy=``, a label of its scale
 :param time: seconds, an ISO 8601 string, a datetime (naive = UTC) or a date
 :returns: the log (for chaining)

@@ -105,14 +105,16 @@ Reads are thread-safe while no ingest runs.
             return call_python("masterymap._columns", "roster_ingest", self, data);
           },
           py::arg("data"), R"pbdoc(
-Adds evidence: an :class:`EvidenceLog`, or a DataFrame / mapping of columns (learner,
-competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend`` with
-the roster's framework and policy, so scores may be labels of its scale). An
-event whose rule folds event by event updates its one cell in O(1); other learners it touches
-are re-evaluated.
+Adds evidence: an :class:`EvidenceLog`, or a DataFrame, mapping of columns or list of records
+(learner, competency, score, time, and optionally kind, weight, source) converted as by
+``EvidenceLog.extend`` and validated against the roster's framework and policy: scores may be
+labels of its scale, any kind is accepted, and a bad batch lists exactly the problems
+``EvidenceLog.extend(data, framework=, policy=)`` lists. No rows is a no-op (a summary of 0
+rows). An event whose rule folds event by event updates its one cell in O(1); other learners
+it touches are re-evaluated.
 
 :returns: dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated)
-:raises EvidenceError: listing every bad row; the roster is unchanged
+:raises EvidenceError: listing every bad row; the roster is unchanged (kinds included)
 )pbdoc")
       .def(
           "add",
@@ -162,7 +164,10 @@ and an event that is the newest of its (learner, competency), only that cell is 
 in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
 For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 
-:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``)
+:param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
+    id; a missing, non-integral or boolean id is a bad row)
+:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``);
+    None or pd.NA is a bad row
 :param time: seconds, an ISO 8601 string, a datetime or a date
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
 :raises EvidenceError: on a bad row (the roster is unchanged)
@@ -174,9 +179,12 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
             return call_python("masterymap._frames", "roster_frame", self, all_competencies);
           },
           py::arg("all_competencies") = false, R"pbdoc(
-Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``, ``status``,
-``rating`` (categoricals), ``score`` (float64). Only pairs that are not ``not_started`` unless
-``all_competencies``.
+Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``
+(categoricals), ``status`` (ordered categorical in the order of ``STATUSES``), ``score``
+(float64), ``rating`` (ordered categorical of the scale's labels, lowest first, so ``rating >=
+"Proficient"`` and ``.max()`` work). Only pairs that are not ``not_started`` unless
+``all_competencies``. The learner column is the same categorical (the roster's learners) in
+every roster frame.
 )pbdoc")
       .def(
           "frontier",
@@ -193,7 +201,7 @@ categoricals), computed in C++ in parallel; learners in order, competencies in f
             return call_python("masterymap._frames", "roster_levels", self, domain);
           },
           py::arg("domain") = py::none(), R"pbdoc(
-Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
+Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical), ``domain``, ``level``
 (NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gap_count``
 (competencies not done below the level; ``DomainLevel.gaps`` lists them), ``gap_levels``. One domain, or every domain with leveled academic competencies.
 )pbdoc")
@@ -204,7 +212,7 @@ Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``,
           },
           py::arg("plan"), py::arg("today") = py::none(), R"pbdoc(
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
-``status`` (categorical on_track/behind/ahead), ``done``, ``expected``, ``total``, ``complete``
+``status`` (ordered categorical behind < on_track < ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
 ``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
 ``today`` defaults to the roster's evaluation time.

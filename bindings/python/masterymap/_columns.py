@@ -2,13 +2,19 @@
 
 Every batch ingest path uses these functions: evidence (``EvidenceLog.extend``, ``add``,
 ``from_arrays``, ``Roster.ingest``) and knowledge tracing (``bkt.dataset``,
-``Model.update_batch``); one event of ``Roster.add`` is converted in C++. One function per conversion, the same behaviour everywhere:
+``Model.update_batch``); one event of ``Roster.add`` (and every id lookup bound in C++) goes
+through the same id rules in C++ (``id_text`` in the bindings, falling back on
+:func:`id_scalar`). One function per conversion, the same behaviour everywhere:
 
-- :func:`categories`: a text/id column as (indices, names). Pandas categoricals keep their
+- :func:`table`: a DataFrame, a mapping of arrays or a list of records (dicts); ``[]`` is a
+  batch of no rows.
+- :func:`ids`: an id column as (indices, names, rejected), vectorised: one canonical text per
+  id whatever its type (see the notes before :func:`id_scalar`); categoricals keep their
   categories (no hashing); small non-negative integer ids go through a direct table; anything
   else through :func:`pandas.factorize`. Names are in order of first appearance (the
-  categories' order for a categorical); a missing value has index -1.
-- :func:`names`: the text of id values (integral floats such as ``3.0`` read ``"3"``).
+  categories' order for a categorical); a missing value has index -1; ``rejected`` gives the
+  reason of each name that is not an id. :func:`id_rows` lists the rows of those.
+- :func:`categories`: :func:`ids` for free text (kinds, sources).
 - :func:`floats`, :func:`numbers_or_texts`, :func:`times`, :func:`time_value`, :func:`binary`.
 
 The C++ bindings call the evidence functions of this module from the bound methods
@@ -119,9 +125,14 @@ def _int_ids(values: np.ndarray) -> Tuple[np.ndarray, List[str]]:
     """Integer ids (a numpy integer array) as (indices, decimal texts)."""
     dense = _dense_ints(values)
     if dense is not None:
-        return dense[0], dense[1].astype(str).tolist()
+        return dense[0], _digits(dense[1])
     indices, uniques = pd.factorize(values, sort=False)
-    return indices, uniques.astype(str).tolist()
+    return indices, _digits(uniques)
+
+
+def _digits(ints: np.ndarray) -> List[str]:
+    """Decimal texts of integers (faster than ``astype(str)`` through Python ints)."""
+    return [str(v) for v in ints.tolist()]
 
 
 def _with_missing(indices: np.ndarray, missing: np.ndarray) -> np.ndarray:
@@ -151,7 +162,7 @@ def _float_ids(a: np.ndarray, what: str) -> Ids:
         indices, names = _int_ids(ints)
         return (_with_missing(indices, missing) if any_missing else indices), names, {}
     indices, uniques = pd.factorize(a, sort=False, use_na_sentinel=True)
-    names, rejected = _unique_ids(uniques, what)
+    names, rejected, _ = _unique_ids(uniques, what)  # distinct floats: distinct names
     return indices, names, rejected
 
 
@@ -164,25 +175,27 @@ def _bool_ids(s: pd.Series, what: str) -> Ids:
     return indices, names, {i: id_scalar(v, what)[1] for i, v in enumerate((False, True))}
 
 
-def _unique_ids(uniques: Any, what: str) -> Tuple[List[str], Dict[int, str]]:
-    """(names, rejected) of distinct values without missing ones (categories, factorize's
-    uniques); names may repeat (1 and "1"): see :func:`_dedupe`."""
+def _unique_ids(uniques: Any, what: str) -> Tuple[List[str], Dict[int, str], bool]:
+    """(names, rejected, distinct) of distinct values without missing ones (categories,
+    factorize's uniques). Integers, floats and texts give distinct names; values of mixed types
+    may not (1 and "1"): then ``distinct`` is false, for :func:`_dedupe`."""
     u = np.asarray(uniques)
     if u.dtype.kind in "iu":
-        return u.astype(str).tolist(), {}
+        return _digits(u), {}, True
     if u.dtype.kind == "O" and pd.api.types.infer_dtype(u, skipna=False) == "string":
-        return u.tolist(), {}
+        return u.tolist(), {}, True
     names, rejected = [], {}
     for i, v in enumerate(u.tolist()):
         text, problem = id_scalar(v, what)
         names.append(text)
         if problem:
             rejected[i] = problem
-    return names, rejected
+    return names, rejected, u.dtype.kind == "f"
 
 
 def _dedupe(indices: np.ndarray, names: List[str], rejected: Dict[int, str]) -> Ids:
-    """Merges names that came out equal (1 and "1" are one id)."""
+    """Merges names that came out equal (1 and "1" are one id). Distinct integers or texts give
+    distinct names, so only values of mixed types can need it (one pass over the names)."""
     first: Dict[str, int] = {}
     remap = np.fromiter((first.setdefault(n, len(first)) for n in names), dtype=np.int64,
                         count=len(names))
@@ -222,7 +235,7 @@ def _object_ids(a: np.ndarray, what: str) -> Ids:
     # Mixed types: hashing merges equal values (1, 1.0 and also True), then each distinct value
     # is converted; booleans are kept apart from the integers they equal.
     indices, uniques = pd.factorize(a, sort=False, use_na_sentinel=True)
-    names, rejected = _unique_ids(uniques, what)
+    names, rejected, _ = _unique_ids(uniques, what)
     if any(isinstance(v, (bool, np.bool_, int, float, np.number)) for v in uniques.tolist()):
         is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in a), dtype=bool,
                               count=len(a))
@@ -245,8 +258,9 @@ def ids(values: Any, what: str = "id") -> Ids:
     s = series(values)
     dt = s.dtype
     if isinstance(dt, pd.CategoricalDtype):
-        names, rejected = _unique_ids(s.cat.categories, what)
-        return _dedupe(s.cat.codes.to_numpy(), names, rejected)
+        names, rejected, distinct = _unique_ids(s.cat.categories, what)
+        codes = s.cat.codes.to_numpy()
+        return (codes, names, rejected) if distinct else _dedupe(codes, names, rejected)
     if pd.api.types.is_bool_dtype(dt):
         return _bool_ids(s, what)
     if isinstance(dt, np.dtype):
@@ -273,17 +287,20 @@ def ids(values: Any, what: str = "id") -> Ids:
 def id_rows(column: Ids, what: str, missing: Optional[str] = None,
             empty: Optional[str] = None) -> List[Tuple[int, str]]:
     """(row, reason) of every row whose value is not an id: missing (index -1; reason
-    ``missing``, default "missing <what> id"), empty text (``empty``, default "empty <what>
+    ``missing``, default "missing <what> id"), the empty text (``empty``, default "empty <what>
     id") or rejected; vectorised over the rows."""
     missing = missing or f"missing {what} id"
     empty = empty or f"empty {what} id"
     indices, names, rejected = column
+    indices = np.asarray(indices)
+    blank = [i for i, n in enumerate(names) if n == ""] if "" in names else []
+    if not rejected and not blank and (len(indices) == 0 or indices.min() >= 0):
+        return []  # the common case: one pass over the names, one over the indices
     bad = np.zeros(len(names) + 1, dtype=bool)  # the extra last entry: index -1, missing
     bad[-1] = True
-    for i, n in enumerate(names):
-        if i in rejected or n.strip() == "":
-            bad[i] = True
-    rows = np.flatnonzero(bad[np.asarray(indices)])
+    bad[blank] = True
+    bad[list(rejected)] = True
+    rows = np.flatnonzero(bad[indices])
     out = []
     for r in rows.tolist():
         i = int(indices[r])
@@ -385,7 +402,10 @@ def binary(values: Any, name: str) -> np.ndarray:
     s = series(values)
     if s.dtype == bool:
         return s.to_numpy().astype(np.uint8)
-    if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf":
+        v = s.to_numpy()
+        ok = (v == 0) | (v == 1)
+    elif pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
         v = s.to_numpy(dtype=np.float64, na_value=np.nan)  # NA -> NaN, which is not 0 or 1
         ok = (v == 0) | (v == 1)
     else:
