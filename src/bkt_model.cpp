@@ -445,12 +445,13 @@ std::string model::to_json(int indent) const { return detail::model_to_json(*thi
 
 namespace {
 
-// The checksum a saved model carries: the CRC-32 of the compact JSON of every other field.
+// The checksum a saved model carries: XXH3-64 of the compact JSON of every other field.
 // Over the parsed document, not the file's bytes, so it survives re-indenting and names the
 // model's content: a flipped digit, key or letter changes it (or breaks the JSON).
-std::string checksum_of(const json& j) {
+std::string model_checksum(const json& j) {
   const std::string compact = j.dump();
-  return fmt::format("crc32:{:08x}", masterymap::detail::crc32(compact.data(), compact.size()));
+  return fmt::format("xxh3:{:016x}",
+                     masterymap::detail::checksum_of(compact.data(), compact.size()));
 }
 
 }  // namespace
@@ -460,11 +461,12 @@ model model::from_json(std::string_view text) {
   if (j.is_object() && j.contains("checksum")) {
     const json given = j["checksum"];
     j.erase("checksum");
-    if (!given.is_string() || given.get<std::string>() != checksum_of(j))
+    if (!given.is_string() || given.get<std::string>() != model_checksum(j))
       throw parse_error(
           fmt::format("bkt model JSON: checksum mismatch (the file is corrupt; saved {}, content "
                       "{})",
-                      given.is_string() ? given.get<std::string>() : given.dump(), checksum_of(j)),
+                      given.is_string() ? given.get<std::string>() : given.dump(),
+                      model_checksum(j)),
           0, 0);
   }
   return detail::model_from_json(j, "$");
@@ -472,7 +474,7 @@ model model::from_json(std::string_view text) {
 
 void model::save(const std::string& path) const {
   json j = detail::model_to_json(*this);
-  j["checksum"] = checksum_of(j);
+  j["checksum"] = model_checksum(j);
   masterymap::detail::write_file(path, j.dump(2), "BKT model");
 }
 

@@ -8,6 +8,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+// xxHash compiled in from its header (XXH_INLINE_ALL): no library to link, for us or for
+// the users of an installed static libmasterymap.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -15,6 +20,7 @@
 #include <filesystem>
 #include <limits>
 #include <masterymap/error.hpp>
+#include <new>
 #include <sstream>
 #include <system_error>
 
@@ -133,9 +139,23 @@ std::string read_data_file(const std::string& path, const char* what) {
   return bytes;
 }
 
-std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) noexcept {
-  return static_cast<std::uint32_t>(
-      ::crc32_z(crc, static_cast<const Bytef*>(data), static_cast<z_size_t>(size)));
+checksum::checksum() : state_(XXH3_createState()) {
+  if (state_ == nullptr) throw std::bad_alloc();
+  XXH3_64bits_reset(static_cast<XXH3_state_t*>(state_));
+}
+
+checksum::~checksum() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
+
+void checksum::update(const void* data, std::size_t size) noexcept {
+  (void)XXH3_64bits_update(static_cast<XXH3_state_t*>(state_), data, size);
+}
+
+std::uint64_t checksum::digest() const noexcept {
+  return XXH3_64bits_digest(static_cast<const XXH3_state_t*>(state_));
+}
+
+std::uint64_t checksum_of(const void* data, std::size_t size) noexcept {
+  return XXH3_64bits(data, size);
 }
 
 void write_file(const std::string& path, std::string_view text, const char* what) {

@@ -32,9 +32,24 @@ std::string read_data_file(const std::string& path, const char* what);
 /// \throws file_error when it cannot be written; `path` is then unchanged.
 void write_file(const std::string& path, std::string_view text, const char* what);
 
-/// The CRC-32 (zlib's, as gzip and PNG use) of `size` bytes, continuing from `crc` (0 to start).
-[[nodiscard]] std::uint32_t crc32(const void* data, std::size_t size,
-                                  std::uint32_t crc = 0) noexcept;
+/// The checksum of the files the library writes (roster snapshots, saved models): XXH3-64 of
+/// xxHash, fed piece by piece. Not zlib's CRC-32: XXH3 checksums a 167 MB snapshot about three
+/// times as fast on the same machine (measured), which keeps the load's added cost small.
+class checksum {
+ public:
+  checksum();
+  checksum(const checksum&) = delete;
+  checksum& operator=(const checksum&) = delete;
+  ~checksum();
+  void update(const void* data, std::size_t size) noexcept;
+  [[nodiscard]] std::uint64_t digest() const noexcept;
+
+ private:
+  void* state_;  // an XXH3_state_t, kept out of this header
+};
+
+/// The checksum of `size` bytes at once.
+[[nodiscard]] std::uint64_t checksum_of(const void* data, std::size_t size) noexcept;
 
 /// A file written atomically. The bytes go to a new temporary file in the target's folder;
 /// commit() flushes them to disk (fsync), renames the temporary file over the target and syncs

@@ -29,8 +29,8 @@ using detail::views;
 
 namespace {
 
-// Version 2 adds the CRC-32 of everything before it after the end marker; version 1 (no
-// checksum) is still read.
+// Version 2 adds the checksum (XXH3-64) of everything before it after the end marker; version 1
+// (no checksum) is still read.
 constexpr std::uint32_t snapshot_version = 2;
 constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
@@ -42,10 +42,10 @@ constexpr const char* checksum_failure = "corrupt: checksum mismatch";
 
 struct writer {
   detail::atomic_file out;
-  std::uint32_t crc = 0;
+  detail::checksum sum;
   explicit writer(const std::string& path) : out(path, snapshot_what) {}
   void bytes(const void* p, std::size_t n) {
-    crc = detail::crc32(p, n, crc);
+    sum.update(p, n);
     out.write(p, n);
   }
   template <typename T>
@@ -73,8 +73,8 @@ struct reader {
   std::uint64_t size = 0;
   std::uint64_t remaining = 0;
   std::uint32_t version = 0;
-  std::uint32_t crc = 0;  // of every byte read so far
-  std::string reason;     // of the last failure, without the file's name
+  detail::checksum sum;  // of every byte read so far
+  std::string reason;    // of the last failure, without the file's name
   [[noreturn]] void fail(const std::string& what) {
     reason = what;
     throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
@@ -82,13 +82,13 @@ struct reader {
   void bytes(void* p, std::uint64_t n) {
     if (n > remaining) fail("truncated");
     // In slices, each checksummed while it is still in the cache.
-    constexpr std::uint64_t slice = std::uint64_t{1} << 20;
+    constexpr std::uint64_t slice = std::uint64_t{1} << 18;
     char* out = static_cast<char*>(p);
     for (std::uint64_t done = 0; done < n;) {
       const std::uint64_t k = std::min(slice, n - done);
       in.read(out + done, static_cast<std::streamsize>(k));
       if (!in) fail("truncated");
-      crc = detail::crc32(out + done, static_cast<std::size_t>(k), crc);
+      sum.update(out + done, static_cast<std::size_t>(k));
       done += k;
     }
     remaining -= n;
@@ -199,8 +199,8 @@ void roster::save(const std::string& path) const {
   w.array(csc);
   w.array(crt);
   w.bytes(snapshot_end, 8);
-  const std::uint32_t crc = w.crc;
-  w.out.write(&crc, sizeof crc);
+  const std::uint64_t digest = w.sum.digest();
+  w.out.write(&digest, sizeof digest);
   w.out.commit();
 }
 
@@ -328,8 +328,8 @@ void read_end(reader& r) {
   r.bytes(end, 8);
   if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
   if (r.version >= 2) {
-    const std::uint32_t computed = r.crc;
-    if (r.pod<std::uint32_t>() != computed) r.fail(checksum_failure);
+    const std::uint64_t computed = r.sum.digest();
+    if (r.pod<std::uint64_t>() != computed) r.fail(checksum_failure);
   }
   if (r.remaining != 0) r.fail(fmt::format("{} bytes after the end marker", r.remaining));
 }
@@ -337,19 +337,20 @@ void read_end(reader& r) {
 // Whether a version-2 file's stored checksum disagrees with its content (read again from the
 // start): after another error, tells a corrupt file from one this library cannot read.
 bool checksum_mismatch(const reader& r) {
-  if (r.version < 2 || r.size < 4) return false;
+  constexpr std::uint64_t digest_size = sizeof(std::uint64_t);
+  if (r.version < 2 || r.size < digest_size) return false;
   std::ifstream in(r.path, std::ios::binary);
   std::vector<char> buffer(std::size_t{1} << 20);
-  std::uint32_t crc = 0;
-  for (std::uint64_t left = r.size - 4; left > 0;) {
+  detail::checksum sum;
+  for (std::uint64_t left = r.size - digest_size; left > 0;) {
     const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
     if (!in.read(buffer.data(), static_cast<std::streamsize>(k))) return true;
-    crc = detail::crc32(buffer.data(), k, crc);
+    sum.update(buffer.data(), k);
     left -= k;
   }
-  std::uint32_t stored = 0;
+  std::uint64_t stored = 0;
   if (!in.read(reinterpret_cast<char*>(&stored), sizeof stored)) return true;
-  return stored != crc;
+  return stored != sum.digest();
 }
 
 // The roster a snapshot holds; every check of the content on the way.

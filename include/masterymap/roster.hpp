@@ -139,10 +139,10 @@ class MASTERYMAP_API roster {
                                                 std::optional<double> today = std::nullopt) const;
 
   /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file
-  /// (version 2) ending in a CRC-32 of its content. Written atomically: to a temporary file in
-  /// the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves the
-  /// previous file intact. An empty roster saves and loads back.
-  /// \throws masterymap::file_error if the file cannot be written (`path` is then unchanged);
+  /// (version 2) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
+  /// file in the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves
+  /// the previous file intact. An empty roster saves and loads back. \throws masterymap::file_error
+  /// if the file cannot be written (`path` is then unchanged);
   ///         std::invalid_argument if a name (learner, competency, kind, source) is not UTF-8.
   void save(const std::string& path) const;
   /// Restores a roster written by `save` (version 2, or version 1 of earlier releases, which

@@ -178,10 +178,10 @@ TEST_SUITE("roster snapshot") {
     std::uint32_t version = 0;
     std::memcpy(&version, bytes.data() + 8, 4);
     CHECK(version == 2);
-    // Version 2 is version 1 and a CRC-32 after the end marker.
+    // Version 2 is version 1 and a 64-bit checksum after the end marker.
     version = 1;
     std::memcpy(bytes.data() + 8, &version, 4);
-    bytes.resize(bytes.size() - 4);
+    bytes.resize(bytes.size() - 8);
     spit(file.path(), bytes);
     CHECK(same_roster(ro, mm::roster::load(file.path())));
     version = 3;
@@ -284,7 +284,7 @@ TEST_SUITE("bkt model file") {
     const fixtures::temp_file file("model.json");
     m.save(file.path());
     const std::string text = slurp(file.path());
-    CHECK(text.find("\"checksum\": \"crc32:") != std::string::npos);
+    CHECK(text.find("\"checksum\": \"xxh3:") != std::string::npos);
     CHECK(mm::bkt::model::load(file.path()).to_json() == m.to_json());
     // A changed value (0.25 -> 0.35): well-formed JSON, a different model: refused.
     std::string changed = text;

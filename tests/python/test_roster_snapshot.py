@@ -112,7 +112,7 @@ def test_saved_model_bit_flips_are_parse_errors_or_the_same_model(model, tmp_pat
     path = tmp_path / "m.json"
     model.save(path)
     data = path.read_bytes()
-    assert b'"checksum": "crc32:' in data
+    assert b'"checksum": "xxh3:' in data
     original = bkt.Model.load(path).to_json()
     assert original == model.to_json()
     rng = random.Random(11)
