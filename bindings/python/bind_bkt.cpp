@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <masterymap/bkt.hpp>
+#include <masterymap/encoding.hpp>
 #include <stdexcept>
 
 #include "bindings.hpp"
@@ -30,7 +31,8 @@ std::vector<T> to_vector(const carray<T>& a) {
 bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
                           const std::string& correct, const std::string& order,
                           const std::string& item_class, const std::string& delimiter,
-                          const std::string& multi_skill, const std::string& separator) {
+                          const std::string& multi_skill, const std::string& separator,
+                          const std::string& encoding) {
   bkt::csv_options o;
   o.columns.learner = learner;
   o.columns.skill = skill;
@@ -41,6 +43,7 @@ bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
   o.delimiter = delimiter[0];
   o.multi_skill = bkt::parse_multi_skill(multi_skill);
   o.skill_separator = separator;
+  o.encoding = parse_text_encoding(encoding);
   return o;
 }
 
@@ -249,7 +252,8 @@ Builds a dataset from integer codes (the fast path from numpy / pandas).
 Applies a multi-skill policy: ``"keep"`` (names as they are), ``"split"`` (a row whose skill
 joins several with ``separator`` counts once per skill) or ``"reject"``.
 
-:raises ParseError: with ``"reject"`` on a joined name (``.row`` is the 1-based data row).
+:raises ParseError: with ``"reject"`` on a joined name, with ``"split"`` on a name with an empty
+    part (``.row`` is the 0-based row).
 )pbdoc")
       .def("select_learners", &bkt::dataset::select_learners, py::arg("keep"),
            "The rows of the learners whose flag in ``keep`` (one per learner code) is true.")
@@ -260,39 +264,41 @@ joins several with ``separator`` counts once per skill) or ``"reject"``.
       });
 
   const char* csv_doc = R"pbdoc(
-Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
+Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first; a .csv.gz file is
+decompressed).
 
 :param learner, skill, correct: column names.
 :param order: optional column to sort each learner's rows by ("" = rows are chronological).
 :param item_class: optional column for per-class guess/slip (``multigs``).
 :param multi_skill: ``"keep"``, ``"split"`` or ``"reject"`` for skill names joining several.
-:raises ParseError: with ``.line``, ``.column`` (1-based field) and ``.row`` (1-based data row)
-    for a missing column, a non-binary ``correct``, an empty learner or skill, a bad order value
-    or a short row.
+:param encoding: ``"utf-8"`` (checked; a BOM is skipped), ``"latin-1"`` or ``"cp1252"``.
+:raises ParseError: with ``.line``, ``.column`` (1-based position in the file) and ``.row``
+    (0-based data row) for a non-binary ``correct``, an empty learner or skill, a bad order
+    value, invalid UTF-8 or a short row; for a missing column (line 1) or compressed input.
 )pbdoc";
   m.def(
       "read_csv",
       [](const std::string& path, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
-         const std::string& delimiter, const std::string& multi_skill,
-         const std::string& separator) {
-        const auto o =
-            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+         const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
+         const std::string& encoding) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill,
+                                separator, encoding);
         py::gil_scoped_release release;
         return bkt::read_csv(path, o);
       },
       py::arg("path"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      csv_doc);
+      py::arg("encoding") = "utf-8", csv_doc);
   m.def(
       "parse_csv",
       [](const py::bytes& text, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
-         const std::string& delimiter, const std::string& multi_skill,
-         const std::string& separator) {
-        const auto o =
-            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+         const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
+         const std::string& encoding) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill,
+                                separator, encoding);
         char* buffer = nullptr;
         py::ssize_t length = 0;
         if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0)
@@ -303,7 +309,8 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
       py::arg("text"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      "As :func:`read_csv`, from bytes in memory (e.g. a decompressed .csv.gz).");
+      py::arg("encoding") = "utf-8",
+      "As :func:`read_csv`, from bytes in memory (decompressed: gzip input is a ParseError).");
 
   py::class_<bkt::model>(m, "Model", R"pbdoc(
 A fitted BKT model: prior, learn, forget, guess and slip per skill.

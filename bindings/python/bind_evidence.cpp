@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <masterymap/encoding.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 
@@ -185,14 +186,23 @@ some virtual machines. 0 returns every kept block to the system.
                                                     m.attr("ValidationError").ptr());
   evidence_exc.doc() =
       "A batch of evidence was rejected and nothing was stored; `.rows` (0-based) and `.problems` "
-      "list every bad row and reason.";
+      "list every bad row and reason; `.lines` (1-based) the file line of each row of a CSV "
+      "(None for other batches).";
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const evidence_error& e) {
       py::dict a;
-      a["problems"] = problems_to_python(e.problems());
+      // Each problem also names its row and (read from a file) line, as ParseError does.
+      py::list problems = problems_to_python(e.problems());
+      for (std::size_t i = 0; i < e.problems().size(); ++i) {
+        py::dict d = problems[i];
+        d["row"] = i < e.rows().size() ? py::cast(e.rows()[i]) : py::none();
+        d["line"] = i < e.lines().size() ? py::cast(e.lines()[i]) : py::none();
+      }
+      a["problems"] = problems;
       a["rows"] = e.rows();
+      a["lines"] = e.lines().empty() ? py::object(py::none()) : py::cast(e.lines());
       raise_with(evidence_exc, e.what(), a);
     }
   });
@@ -325,14 +335,16 @@ Appends one piece of evidence, validated like a batch of one.
       .def(
           "append_csv",
           [](const py::object& self, const py::object& path, const py::object& columns,
-             const py::object& framework, const py::object& policy) {
+             const py::object& framework, const py::object& policy, const py::object& encoding) {
             return call_python("masterymap._columns", "append_csv", self, path, columns, framework,
-                               policy);
+                               policy, encoding);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
-          py::arg("framework") = py::none(), py::arg("policy") = py::none(), R"pbdoc(
+          py::arg("framework") = py::none(), py::arg("policy") = py::none(),
+          py::arg("encoding") = "utf-8", R"pbdoc(
 Appends the rows of a CSV file with a header line naming the columns (parsed in C++, GIL
-released).
+released). A gzip-compressed file (``.csv.gz``) is decompressed; the file is UTF-8 (checked,
+a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
 
 ``columns`` maps roles to column names, e.g. the knowledge-tracing convention
 ``{"learner": "user_id", "competency": "skill_name", "time": "order_id", "score": "correct"}``.
@@ -340,19 +352,21 @@ released).
 :returns: the log (for chaining)
 :raises MissingFileError: the file does not exist (``.filename`` holds the path)
 :raises FileError: it cannot be read
-:raises ParseError: malformed CSV or a missing column (with line)
-:raises EvidenceError: bad values (rows 0-based; messages give file lines); the log is unchanged
+:raises ParseError: malformed CSV, invalid UTF-8, another compression or a missing column
+    (``.line``/``.column`` 1-based, ``.row`` the 0-based data row where one applies)
+:raises EvidenceError: bad values (``.rows`` 0-based data rows, ``.lines`` their file lines);
+    the log is unchanged
 )pbdoc")
       .def_static(
           "read_csv",
           [](const py::object& path, const py::object& columns, const py::object& kinds,
-             const py::object& framework, const py::object& policy) {
+             const py::object& framework, const py::object& policy, const py::object& encoding) {
             return call_python("masterymap._columns", "read_csv", path, columns, kinds, framework,
-                               policy);
+                               policy, encoding);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
           py::arg("kinds") = py::none(), py::arg("framework") = py::none(),
-          py::arg("policy") = py::none(),
+          py::arg("policy") = py::none(), py::arg("encoding") = "utf-8",
           "A new log from a CSV file (see :meth:`append_csv` for the columns and errors).")
       .def(
           "to_dataframe",
@@ -408,8 +422,10 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
       .def(
           "_append_csv",
           [](evidence_log& log, const std::string& path,
-             const std::map<std::string, std::string>& names, const ingest_checks* checks) {
+             const std::map<std::string, std::string>& names, const ingest_checks* checks,
+             const std::string& encoding) {
             csv_columns c;
+            c.encoding = parse_text_encoding(encoding);
             for (const auto& [k, v] : names) {
               if (k == "learner")
                 c.learner = v;
@@ -432,7 +448,8 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             py::gil_scoped_release release;
             log.read_csv(path, c, checks ? *checks : none);
           },
-          py::arg("path"), py::arg("columns"), py::arg("checks").none(true))
+          py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
+          py::arg("encoding") = "utf-8")
       .def("_columns",
            [](const evidence_log& log) {
              py::dict d;

@@ -10,6 +10,7 @@
 #include <limits>
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
@@ -108,18 +109,23 @@ struct ingest_checks {
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and
-/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch.
+/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch (for a CSV file: the data
+/// row, the header not counted). A batch read from a file also has `lines()[i]`, the 1-based
+/// line that row starts on (empty for other batches).
 class MASTERYMAP_VISIBLE evidence_error : public validation_error {
  public:
-  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows);
+  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows,
+                                std::vector<std::size_t> lines = {});
   [[nodiscard]] const std::vector<std::size_t>& rows() const noexcept { return rows_; }
+  [[nodiscard]] const std::vector<std::size_t>& lines() const noexcept { return lines_; }
 
  private:
   std::vector<std::size_t> rows_;
+  std::vector<std::size_t> lines_;
 };
 
-/// Column names for `evidence_log::read_csv`; the knowledge-tracing convention is
-/// {"user_id", "skill_name", "order_id", "correct"}.
+/// How `evidence_log::read_csv` reads a CSV: the column names (the knowledge-tracing convention
+/// is {"user_id", "skill_name", "order_id", "correct"}) and the text encoding.
 struct csv_columns {
   std::string learner = "learner";
   std::string competency = "competency";
@@ -128,6 +134,9 @@ struct csv_columns {
   std::string kind = "kind";      ///< optional column
   std::string weight = "weight";  ///< optional column
   std::string source = "source";  ///< optional column
+  /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
+  /// transcoded to UTF-8.
+  text_encoding encoding = text_encoding::utf8;
 };
 
 /// What a stored piece of evidence carries besides learner, competency, time and score. Distinct
@@ -189,12 +198,15 @@ class MASTERYMAP_API evidence_log {
                     std::uint8_t kind = 1, double weight = 1.0, std::uint32_t source = 0,
                     const ingest_checks& checks = {});
 
-  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
-  /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
-  ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
+  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting; UTF-8 with an
+  /// optional BOM, or `columns.encoding`).
+  /// \throws masterymap::parse_error (line, column, and the 0-based data row where one applies)
+  ///         for malformed CSV, invalid UTF-8, compressed input or a missing column;
+  ///         masterymap::evidence_error for bad values (0-based data rows and their lines).
   void append_csv(std::istream& in, const csv_columns& columns = {},
                   const ingest_checks& checks = {});
-  /// \throws masterymap::file_error when the file cannot be opened.
+  /// As append_csv, from a file; a gzip-compressed file (.csv.gz) is decompressed.
+  /// \throws masterymap::file_error when the file cannot be opened or read.
   void read_csv(const std::string& path, const csv_columns& columns = {},
                 const ingest_checks& checks = {});
 

@@ -558,17 +558,19 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
 def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
                columns: Optional[Mapping[str, str]] = None,
                framework: Optional[_core.Framework] = None,
-               policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
-    """``EvidenceLog.append_csv`` (see its docstring)."""
-    log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy))
+               policy: Optional[_core.Policy] = None,
+               encoding: str = "utf-8") -> _core.EvidenceLog:
+    """``EvidenceLog.append_csv`` (see its docstring); the C++ reader decompresses .gz."""
+    log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy), encoding)
     return log
 
 
 def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]] = None,
              kinds: Optional[List[str]] = None, framework: Optional[_core.Framework] = None,
-             policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
+             policy: Optional[_core.Policy] = None,
+             encoding: str = "utf-8") -> _core.EvidenceLog:
     """``EvidenceLog.read_csv`` (see its docstring)."""
-    return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy)
+    return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy, encoding)
 
 
 def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:

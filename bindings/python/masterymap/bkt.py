@@ -18,7 +18,6 @@ is P(mastered) after it (including the learning transition). The same names are 
 """
 from __future__ import annotations
 
-import gzip
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Callable, Optional, Union
@@ -28,7 +27,6 @@ import pandas as pd
 
 from . import _columns
 from ._core import bkt as _core
-from ._files import file_errors
 
 Dataset = _core.Dataset
 Tracer = _core.Tracer
@@ -76,8 +74,9 @@ def read_csv(
     multi_skill: str = "keep",
     skill_separator: str = "_",
     delimiter: str = ",",
+    encoding: str = "utf-8",
 ) -> Dataset:
-    """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader.
+    """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader (GIL released).
 
     :param learner, skill, correct: column names (``correct`` holds 0/1).
     :param order: optional column that orders each learner's answers.
@@ -85,26 +84,21 @@ def read_csv(
     :param multi_skill: for a skill name joining several skills with ``skill_separator``
         (``"A_B"``): ``"keep"`` it as one skill (pyBKT's behaviour, the default), ``"split"`` the
         row into one row per skill, or ``"reject"`` the file.
+    :param encoding: ``"utf-8"`` (checked; a BOM is skipped), ``"latin-1"`` or ``"cp1252"``
+        (transcoded to UTF-8), e.g. for old exports.
     :returns: a :class:`Dataset` that :func:`fit`, :meth:`Model.predict` and friends accept.
-    :raises ParseError: with ``.line``, ``.column`` and ``.row`` for a missing column, a
-        non-binary ``correct``, an empty learner or skill, or a malformed row.
+    :raises ParseError: with ``.line`` and ``.column`` (1-based position in the file) and ``.row``
+        (0-based data row) for a non-binary ``correct``, an empty learner or skill, a malformed
+        row or invalid UTF-8; for a missing column, a corrupt gzip stream or another compression.
     :raises MissingFileError: the file does not exist (``.filename`` holds the path).
-    :raises FileError: it cannot be read (a directory, no permission, a corrupt gzip stream).
+    :raises FileError: it cannot be read (a directory, no permission).
     """
-    path = os.fspath(path)
-    args = dict(
+    data = _core.read_csv(
+        os.fspath(path),
         learner=learner, skill=skill, correct=correct, order=order or "",
         item_class=item_class or "", delimiter=delimiter, multi_skill=multi_skill,
-        separator=skill_separator,
+        separator=skill_separator, encoding=encoding,
     )
-    with file_errors(path, "BKT CSV"):
-        with open(path, "rb") as f:
-            magic = f.read(2)
-            text = gzip.decompress(magic + f.read()) if magic == b"\x1f\x8b" else None
-    if text is not None:
-        data = _core.parse_csv(text, **args)
-    else:
-        data = _core.read_csv(path, **args)
     # Remembered so a model fitted on this dataset reads DataFrames with the same columns.
     data.columns = dict(learner=learner, skill=skill, correct=correct, order=order,
                         item_class=item_class, multi_skill=multi_skill,
@@ -200,7 +194,8 @@ def dataset(
     :raises KeyError: if a named column is missing (the message lists the columns).
     :raises ValueError: on a non-binary ``correct`` value, or an empty, missing, non-integral or
         boolean learner or skill id (every bad row listed).
-    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name.
+    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name, with ``"split"`` on
+        a name with an empty part (``.row`` is the 0-based row).
     """
     if isinstance(df, Dataset):
         return df

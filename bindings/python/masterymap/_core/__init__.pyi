@@ -40,9 +40,9 @@ class PolicyError(Error):
     problems: list[str]
 
 class ParseError(Error):
-    line: int
-    column: int
-    row: int
+    line: Optional[int]    # 1-based position in the file; None when unknown or not a file
+    column: Optional[int]  # in characters
+    row: Optional[int]     # 0-based data row of a table; None when not about a row
 
 class FileError(Error, OSError): ...
 class MissingFileError(FileError, FileNotFoundError): ...
@@ -148,6 +148,7 @@ _TimeLike = Union[float, int, str, Any]  # seconds, ISO 8601 text, datetime/date
 
 class EvidenceError(ValidationError):
     rows: list[int]
+    lines: Optional[list[int]]  # the file line of each row of a CSV batch, else None
 
 class Scale(metaclass=_pybind11_type):
     def __init__(self, ratings: Sequence[tuple], mastery: str, exceeds: Optional[str] = None,
@@ -313,9 +314,11 @@ class EvidenceLog(metaclass=_pybind11_type):
                     framework: Optional[Framework] = None, policy: Optional[Policy] = None) -> "EvidenceLog": ...
     @staticmethod
     def read_csv(path: Any, columns: Optional[Mapping[str, str]] = None, *, kinds: Optional[Sequence[str]] = None,
-                 framework: Optional[Framework] = None, policy: Optional[Policy] = None) -> "EvidenceLog": ...
+                 framework: Optional[Framework] = None, policy: Optional[Policy] = None,
+                 encoding: str = "utf-8") -> "EvidenceLog": ...
     def append_csv(self, path: Any, columns: Optional[Mapping[str, str]] = None, *,
-                   framework: Optional[Framework] = None, policy: Optional[Policy] = None) -> "EvidenceLog": ...
+                   framework: Optional[Framework] = None, policy: Optional[Policy] = None,
+                   encoding: str = "utf-8") -> "EvidenceLog": ...
     def to_dataframe(self) -> pd.DataFrame: ...
     # private: the columnar paths behind add/extend/append_csv (masterymap._columns)
     def _add_row(self, learner: str, competency: str, score: Union[float, str],
@@ -325,7 +328,7 @@ class EvidenceLog(metaclass=_pybind11_type):
     def _append_columns(self, n: int, columns: Mapping[str, Any],
                         checks: Optional[_IngestChecks]) -> None: ...
     def _append_csv(self, path: str, columns: Mapping[str, str],
-                    checks: Optional[_IngestChecks]) -> None: ...
+                    checks: Optional[_IngestChecks], encoding: str = "utf-8") -> None: ...
     def _columns(self) -> dict[str, np.ndarray]: ...
 
 class _IngestChecks(metaclass=_pybind11_type):
