@@ -100,7 +100,7 @@ std::string framework_builder::to_json(int indent) const {
 }
 
 framework_builder framework_builder::from_json(std::string_view text) {
-  const json doc = detail::parse_json(text);
+  const json doc = detail::parse_json(text, "framework JSON");
   detail::json_reader r(doc, "");
   if (r.get_string("format") != format_name)
     throw parse_error(fmt::format("/format: expected \"{}\"", format_name), 0, 0);

@@ -316,13 +316,7 @@ namespace {
 
 // The policy of a JSON text; with `check`, also every problem of `policy::problems`.
 policy read_policy(std::string_view text, bool check) {
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    auto [line, col] = detail::error_position(text, e);
-    throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
-  }
+  const json j = detail::parse_json(text, "policy JSON");
   std::vector<std::string> problems;
   reader rd{problems};
   if (!j.is_object()) throw policy_error({"$: expected a JSON object"});

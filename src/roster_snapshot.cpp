@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // roster: the binary snapshot (roster::save, roster::load), to a file or to bytes in memory
-// (roster::to_bytes, roster::from_bytes: the same format).
+// (roster::to_bytes, roster::from_bytes: the same format); and roster equality.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -11,10 +12,12 @@
 #include <masterymap/roster.hpp>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "encoding_detail.hpp"
 #include "file_util.hpp"
 #include "memory_util.hpp"
 #include "roster_impl.hpp"
@@ -28,37 +31,51 @@ using detail::views;
 
 namespace {
 
-constexpr std::uint32_t snapshot_version = 1;
+// Version 2 adds the checksum (XXH3-64) of everything before it after the end marker; version 1
+// (no checksum) is still read.
+constexpr std::uint32_t snapshot_version = 2;
+constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
 constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
+constexpr const char* snapshot_what = "roster snapshot";
+constexpr const char* checksum_failure = "corrupt: checksum mismatch";
 
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
-// Writes to a file, or (with `mem` set) appends to a string, or (with `count` set) only counts.
+// Writes a file (atomically), or appends to a string in memory, or only counts the bytes.
 struct writer {
-  std::ofstream out;
+  std::optional<detail::atomic_file> out;
   std::string* mem = nullptr;
   std::size_t* count = nullptr;
-  void write(const char* p, std::size_t n) {
+  detail::checksum sum;
+  explicit writer(const std::string& path) { out.emplace(path, snapshot_what); }
+  explicit writer(std::string& to) : mem(&to) {}
+  explicit writer(std::size_t& n) : count(&n) {}
+  // Bytes that are not checksummed (the checksum itself).
+  void raw(const void* p, std::size_t n) {
     if (count)
       *count += n;
     else if (mem)
-      mem->append(p, n);
+      mem->append(static_cast<const char*>(p), n);
     else
-      out.write(p, static_cast<std::streamsize>(n));
+      out->write(p, n);
+  }
+  void bytes(const void* p, std::size_t n) {
+    if (!count) sum.update(p, n);
+    raw(p, n);
   }
   template <typename T>
   void pod(const T& x) {
-    write(reinterpret_cast<const char*>(&x), sizeof x);
+    bytes(&x, sizeof x);
   }
   template <typename T, typename A>
   void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
-    if (!v.empty()) write(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
   }
   void str(const std::string& s) {
     pod(static_cast<std::uint64_t>(s.size()));
-    write(s.data(), s.size());
+    bytes(s.data(), s.size());
   }
   void strings(const std::vector<std::string>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
@@ -70,21 +87,40 @@ struct writer {
 struct reader {
   std::ifstream in;
   std::string_view mem;
+  std::string_view all;  // the whole of `mem`
   bool from_memory = false;
-  std::string path;  // empty for bytes in memory
+  std::string path;  // of a file
+  std::uint64_t size = 0;
   std::uint64_t remaining = 0;
-  [[noreturn]] void fail(const std::string& what) const {
-    if (from_memory) throw parse_error(fmt::format("roster snapshot (bytes): {}", what), 0, 0);
-    throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
+  std::uint32_t version = 0;
+  detail::checksum sum;  // of every byte read so far
+  std::string reason;    // of the last failure, without the file's name
+  [[noreturn]] void fail(const std::string& what) {
+    reason = what;
+    throw parse_error(fmt::format("{}: {}", name(), what), 0, 0);
+  }
+  [[nodiscard]] std::string name() const {
+    return from_memory ? std::string("roster snapshot (bytes)")
+                       : fmt::format("roster snapshot '{}'", path);
   }
   void bytes(void* p, std::uint64_t n) {
     if (n > remaining) fail("truncated");
     if (from_memory) {
       if (n) std::memcpy(p, mem.data(), static_cast<std::size_t>(n));
+      sum.update(mem.data(), static_cast<std::size_t>(n));
       mem.remove_prefix(static_cast<std::size_t>(n));
-    } else {
-      in.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
+      remaining -= n;
+      return;
+    }
+    // In slices, each checksummed while it is still in the cache.
+    constexpr std::uint64_t slice = std::uint64_t{1} << 18;
+    char* out = static_cast<char*>(p);
+    for (std::uint64_t done = 0; done < n;) {
+      const std::uint64_t k = std::min(slice, n - done);
+      in.read(out + done, static_cast<std::streamsize>(k));
       if (!in) fail("truncated");
+      sum.update(out + done, static_cast<std::size_t>(k));
+      done += k;
     }
     remaining -= n;
   }
@@ -110,15 +146,28 @@ struct reader {
     if (n) bytes(s.data(), n);
     return s;
   }
-  std::vector<std::string> strings() {
+  // Names: UTF-8, as everything the library hands out.
+  std::vector<std::string> strings(const char* what) {
     const auto n = pod<std::uint64_t>();
     if (n > remaining / 8) fail("truncated");
     std::vector<std::string> v;
     v.reserve(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) v.push_back(str());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      v.push_back(str());
+      if (!detail::is_utf8(v.back())) fail(fmt::format("{} name #{} is not valid UTF-8", what, i));
+    }
     return v;
   }
 };
+
+// The names a snapshot stores must read back: refused before anything is written.
+void check_names(const std::vector<std::string>& names, const char* what) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (const std::size_t at = detail::find_invalid_utf8(names[i]); at != detail::npos)
+      throw std::invalid_argument(fmt::format(
+          "roster snapshot: {} name #{} is not valid UTF-8 (byte 0x{:02X} at offset {})", what, i,
+          static_cast<unsigned>(static_cast<unsigned char>(names[i][at])), at));
+}
 
 }  // namespace
 
@@ -138,9 +187,15 @@ struct snapshot_parts {
   std::vector<double> csc;
   std::vector<std::int8_t> crt;
 
-  explicit snapshot_parts(const roster::impl& d)
-      : framework(d.engine.framework().to_json(0)), policy(d.engine.policy().to_json(0)) {
-    for (const auto& a : d.log.attributes()) {
+  explicit snapshot_parts(const roster::impl& d) {
+    const evidence_log& log = d.log;
+    check_names(log.kinds(), "kind");
+    check_names(log.learners(), "learner");
+    check_names(log.competencies(), "competency");
+    check_names(log.sources(), "source");
+    framework = d.engine.framework().to_json(0);
+    policy = d.engine.policy().to_json(0);
+    for (const auto& a : log.attributes()) {
       ak.push_back(a.kind);
       aw.push_back(a.weight);
       as.push_back(a.source);
@@ -156,8 +211,10 @@ struct snapshot_parts {
   }
 };
 
+// The whole snapshot, checksum included.
 void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
-  w.write(snapshot_magic, 8);
+  const evidence_log& log = d.log;
+  w.bytes(snapshot_magic, 8);
   w.pod(snapshot_version);
   w.pod(std::uint32_t{0x01020304});  // byte order
   w.str(p.framework);
@@ -166,7 +223,6 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   w.pod(d.options.as_of.value_or(nan_v));
   w.pod(d.as_of);
   w.pod(static_cast<std::uint64_t>(d.competencies));
-  const evidence_log& log = d.log;
   w.strings(log.kinds());
   w.strings(log.learners());
   w.strings(log.competencies());
@@ -184,18 +240,18 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   w.array(p.cst);
   w.array(p.csc);
   w.array(p.crt);
-  w.write(snapshot_end, 8);
+  w.bytes(snapshot_end, 8);
+  const std::uint64_t digest = w.sum.digest();
+  w.raw(&digest, sizeof digest);
 }
 
 }  // namespace
 
 void roster::save(const std::string& path) const {
   const snapshot_parts parts(*impl_);
-  writer w;
-  detail::open_output(w.out, path, "roster snapshot");
+  writer w(path);
   write_snapshot(*impl_, parts, w);
-  w.out.flush();
-  if (!w.out) detail::throw_file_error(path, "cannot write", "roster snapshot");
+  w.out->commit();
 }
 
 std::string roster::to_bytes() const {
@@ -204,14 +260,12 @@ std::string roster::to_bytes() const {
   // a page fault per 4 KiB twice over, which made to_bytes three times slower than save.
   const snapshot_parts parts(*impl_);
   std::size_t size = 0;
-  writer counter;
-  counter.count = &size;
+  writer counter(size);
   write_snapshot(*impl_, parts, counter);
   std::string out;
   out.reserve(size);
   detail::prefault(out.data(), size);
-  writer w;
-  w.mem = &out;
+  writer w(out);
   write_snapshot(*impl_, parts, w);
   return out;
 }
@@ -221,20 +275,21 @@ namespace {
 // Opens a snapshot file.
 void open_snapshot(reader& r, const std::string& path) {
   r.path = path;
-  detail::open_input(r.in, path, "roster snapshot");
+  detail::open_input(r.in, path, snapshot_what);
   r.in.seekg(0, std::ios::end);
-  r.remaining = static_cast<std::uint64_t>(r.in.tellg());
+  r.size = r.remaining = static_cast<std::uint64_t>(r.in.tellg());
   r.in.seekg(0, std::ios::beg);
 }
 
-// Checks the header (magic, version, byte order).
+// Checks the header: magic, version, byte order.
 void check_header(reader& r) {
   char magic[8];
   r.bytes(magic, 8);
   if (std::memcmp(magic, snapshot_magic, 8) != 0) r.fail("not a masterymap roster snapshot");
-  const auto version = r.pod<std::uint32_t>();
-  if (version != snapshot_version)
-    r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
+  r.version = r.pod<std::uint32_t>();
+  if (r.version < oldest_version || r.version > snapshot_version)
+    r.fail(fmt::format("version {} (this library reads versions {} to {})", r.version,
+                       oldest_version, snapshot_version));
   if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
 }
 
@@ -249,10 +304,10 @@ struct saved_log {
   std::vector<float> ss;
   std::vector<std::uint32_t> ac;
   void read(reader& r) {
-    kinds = r.strings();
-    learners = r.strings();
-    comps = r.strings();
-    sources = r.strings();
+    kinds = r.strings("kind");
+    learners = r.strings("learner");
+    comps = r.strings("competency");
+    sources = r.strings("source");
     ak = r.array<std::uint8_t>();
     aw = r.array<float>();
     as = r.array<std::uint32_t>();
@@ -308,11 +363,14 @@ void restore_log(roster::impl& d, reader& r, saved_log& s) {
   b.competency_names = views(s.comps);
   b.kind_names = views(s.kinds);
   b.source_names = views(s.sources);
-  try {
-    d.log.reserve(rows);
-    if (rows > 0) d.log.append(b.columns());  // an empty roster's snapshot (no batch to add)
-  } catch (const evidence_error& e) {
-    r.fail(std::string("bad evidence: ") + e.what());
+  // An empty roster (a new school's first snapshot) has no rows to append.
+  if (rows > 0) {
+    try {
+      d.log.reserve(rows);
+      d.log.append(b.columns());
+    } catch (const evidence_error& e) {
+      r.fail(std::string("bad evidence: ") + e.what());
+    }
   }
   std::vector<double>().swap(s.tt);
 }
@@ -329,8 +387,51 @@ void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t
   }
 }
 
-std::unique_ptr<roster::impl> load_snapshot(reader& r, roster_options options) {
-  check_header(r);
+}  // namespace
+
+namespace {
+
+// The end of a snapshot: the end marker, then (version 2) the checksum of everything before
+// it and nothing more.
+void read_end(reader& r) {
+  char end[8];
+  r.bytes(end, 8);
+  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  if (r.version >= 2) {
+    const std::uint64_t computed = r.sum.digest();
+    if (r.pod<std::uint64_t>() != computed) r.fail(checksum_failure);
+  }
+  if (r.remaining != 0) r.fail(fmt::format("{} bytes after the end marker", r.remaining));
+}
+
+// Whether a version-2 file's stored checksum disagrees with its content (read again from the
+// start): after another error, tells a corrupt file from one this library cannot read.
+bool checksum_mismatch(const reader& r) {
+  constexpr std::uint64_t digest_size = sizeof(std::uint64_t);
+  if (r.version < 2 || r.size < digest_size) return false;
+  if (r.from_memory) {
+    detail::checksum sum;
+    sum.update(r.all.data(), r.all.size() - digest_size);
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, r.all.data() + r.all.size() - digest_size, digest_size);
+    return stored != sum.digest();
+  }
+  std::ifstream in(r.path, std::ios::binary);
+  std::vector<char> buffer(std::size_t{1} << 20);
+  detail::checksum sum;
+  for (std::uint64_t left = r.size - digest_size; left > 0;) {
+    const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+    if (!in.read(buffer.data(), static_cast<std::streamsize>(k))) return true;
+    sum.update(buffer.data(), k);
+    left -= k;
+  }
+  std::uint64_t stored = 0;
+  if (!in.read(reinterpret_cast<char*>(&stored), sizeof stored)) return true;
+  return stored != sum.digest();
+}
+
+// The roster a snapshot holds; every check of the content on the way.
+std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   masterymap::framework fw = masterymap::framework::from_json(r.str());
   masterymap::policy pol = masterymap::policy::from_json(r.str());
   const bool fixed = r.pod<std::uint8_t>() != 0;
@@ -343,9 +444,7 @@ std::unique_ptr<roster::impl> load_snapshot(reader& r, roster_options options) {
   log.read(r);
   saved_cells cells;
   cells.read(r);
-  char end[8];
-  r.bytes(end, 8);
-  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  read_end(r);  // the checksum is checked before anything is built from the rows
   const std::size_t rows = log.lc.size();
   if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
       log.ac.size() != rows || log.aw.size() != log.ak.size() || log.as.size() != log.ak.size() ||
@@ -365,10 +464,48 @@ std::unique_ptr<roster::impl> load_snapshot(reader& r, roster_options options) {
 
 }  // namespace
 
+namespace {
+
+// The roster a snapshot holds (`r` opened on it); whatever a damaged snapshot makes the readers
+// say (truncated, a JSON error, a cycle in a flipped framework, an impossible policy), the caller
+// gets a parse_error naming it; when a version-2 snapshot's checksum disagrees, one that says it
+// is corrupt, with the reason.
+std::unique_ptr<roster::impl> load_from(reader& r, roster_options options) {
+  const auto corrupt_or = [&](const std::string& what) {
+    if (checksum_mismatch(r))
+      return parse_error(fmt::format("{}: {} ({})", r.name(), checksum_failure, what), 0, 0);
+    return parse_error(fmt::format("{}: {}", r.name(), what), 0, 0);
+  };
+  try {
+    check_header(r);
+    return restore(r, std::move(options));
+  } catch (const parse_error& e) {
+    if (r.reason == checksum_failure) throw;
+    if (!r.reason.empty()) throw corrupt_or(r.reason);
+    throw corrupt_or(e.what());
+  } catch (const file_error&) {
+    throw;
+  } catch (const error& e) {  // validation_error, policy_error, unknown_id_error, ...
+    throw corrupt_or(e.what());
+  } catch (const std::logic_error& e) {  // invalid_argument, out_of_range, length_error
+    throw corrupt_or(e.what());
+  }
+}
+
+}  // namespace
+
 roster roster::load(const std::string& path, roster_options options) {
   reader r;
   open_snapshot(r, path);
-  return roster(load_snapshot(r, std::move(options)));
+  return roster(load_from(r, std::move(options)));
+}
+
+roster roster::from_bytes(std::string_view bytes, roster_options options) {
+  reader r;
+  r.from_memory = true;
+  r.mem = r.all = bytes;
+  r.size = r.remaining = bytes.size();
+  return roster(load_from(r, std::move(options)));
 }
 
 bool operator==(const roster& a, const roster& b) {
@@ -377,21 +514,11 @@ bool operator==(const roster& a, const roster& b) {
   const roster::impl& y = *b.impl_;
   if (x.competencies != y.competencies || x.statuses != y.statuses || x.ratings != y.ratings ||
       !detail::same_value(x.as_of, y.as_of) ||
-      x.options.as_of.has_value() != y.options.as_of.has_value() ||
-      (x.options.as_of && !detail::same_value(*x.options.as_of, *y.options.as_of)) ||
-      x.scores.size() != y.scores.size())
+      !detail::same_value(x.options.as_of, y.options.as_of) || x.scores.size() != y.scores.size())
     return false;
   for (std::size_t i = 0; i < x.scores.size(); ++i)
     if (!detail::same_value(x.scores[i], y.scores[i])) return false;
   return x.log == y.log && x.engine == y.engine;
-}
-
-roster roster::from_bytes(std::string_view bytes, roster_options options) {
-  reader r;
-  r.from_memory = true;
-  r.mem = bytes;
-  r.remaining = bytes.size();
-  return roster(load_snapshot(r, std::move(options)));
 }
 
 }  // namespace masterymap

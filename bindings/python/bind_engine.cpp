@@ -357,7 +357,8 @@ engine); unhashable (:meth:`Engine.update` changes it).
           },
           R"pbdoc(
 This learner's state as a pandas DataFrame indexed by competency id (framework order):
-``status`` and ``rating`` (categoricals), ``score`` (float64, NaN = none), ``evidence`` (count).
+``status`` and ``rating`` (ordered categoricals: statuses in the order of ``STATUSES``, ratings
+in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
 )pbdoc")
       .def(
           "explain",
@@ -414,10 +415,11 @@ and pickles (as its framework and policy, compiled again when unpickled).
       .def_property_readonly("policy", &engine::policy)
       .def(
           "evaluate",
-          [](const py::object& self, const py::object& log, const std::string& learner,
+          [](const py::object& self, const py::object& log, const py::object& learner_id,
              const py::object& as_of, const py::object& probabilities) {
             const engine& e = self.cast<const engine&>();
             const evidence_log& l = log.cast<const evidence_log&>();
+            const std::string learner = id_text(learner_id, "learner");
             const evaluate_options o = options(as_of, probabilities, 1);
             learner_state st;
             {
@@ -477,8 +479,9 @@ and pickles (as its framework and policy, compiled again when unpickled).
 Ratings of every learner of the log as one long pandas DataFrame (the bulk path), computed in
 C++ in parallel with the GIL released.
 
-Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score`` (float64),
-``rating`` (categorical; NaN when absent), ``evidence`` (count). One row per (learner,
+Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered categorical
+in the order of ``STATUSES``), ``score`` (float64), ``rating`` (ordered categorical of the
+scale's labels, lowest first; NaN when absent), ``evidence`` (count). One row per (learner,
 competency) that is not ``not_started``, or every pair with ``all_competencies=True``.
 )pbdoc")
       .def(

@@ -5,8 +5,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <masterymap/roster.hpp>
 
+#include "batch_py.hpp"
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
@@ -15,6 +17,16 @@
 
 namespace masterymap::python {
 namespace {
+
+// A score or weight of one event: a number, or NaN for a missing value (None, pd.NA), which
+// validation reports on its row as the batch path does.
+double number(const py::object& v) {
+  if (PyObject* f = PyNumber_Float(v.ptr())) return py::reinterpret_steal<py::float_>(f);
+  py::error_already_set e;  // not a number: None and pd.NA are missing, anything else an error
+  if (v.is_none() || std::string(py::str(py::type::of(v).attr("__name__"))) == "NAType")
+    return std::numeric_limits<double>::quiet_NaN();
+  throw e;
+}
 
 py::dict summary(const ingest_summary& s) {
   py::dict d;
@@ -78,6 +90,20 @@ probability source); unhashable (it grows).
             return summary(s);
           },
           py::arg("log"))
+      .def(
+          "_ingest_columns",
+          [](roster& r, std::size_t n, const py::dict& cols) {
+            // Straight from the converted columns to the roster's validation: the problems of a
+            // batch are those EvidenceLog.extend(framework=, policy=) lists, all at once.
+            const py_evidence_batch batch(n, cols);
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              s = r.ingest(batch.columns());
+            }
+            return summary(s);
+          },
+          py::arg("n"), py::arg("columns"))
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames.
       .def(
@@ -86,14 +112,16 @@ probability source); unhashable (it grows).
             return call_python("masterymap._columns", "roster_ingest", self, data);
           },
           py::arg("data"), R"pbdoc(
-Adds evidence: an :class:`EvidenceLog`, or a DataFrame / mapping of columns (learner,
-competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend`` with
-the roster's framework and policy, so scores may be labels of its scale). An
-event whose rule folds event by event updates its one cell in O(1); other learners it touches
-are re-evaluated.
+Adds evidence: an :class:`EvidenceLog`, or a DataFrame, mapping of columns or list of records
+(learner, competency, score, time, and optionally kind, weight, source) converted as by
+``EvidenceLog.extend`` and validated against the roster's framework and policy: scores may be
+labels of its scale, any kind is accepted, and a bad batch lists exactly the problems
+``EvidenceLog.extend(data, framework=, policy=)`` lists. No rows is a no-op (a summary of 0
+rows). An event whose rule folds event by event updates its one cell in O(1); other learners
+it touches are re-evaluated.
 
 :returns: dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated)
-:raises EvidenceError: listing every bad row; the roster is unchanged
+:raises EvidenceError: listing every bad row; the roster is unchanged (kinds included)
 )pbdoc")
       .def(
           "add",
@@ -114,12 +142,16 @@ are re-evaluated.
               }
               value = *v;
             } else {
-              value = py::float_(score).cast<double>();
+              value = number(score);
             }
             const double t = to_seconds(time);
-            const double w = py::float_(weight).cast<double>();
-            const std::string l = py::str(learner), c = py::str(competency), k = py::str(kind),
-                              src = py::str(source);
+            const double w = number(weight);
+            std::string learner_problem, competency_problem;
+            const std::string l = id_text(learner, "learner", learner_problem),
+                              c = id_text(competency, "competency", competency_problem),
+                              k = py::str(kind), src = py::str(source);
+            throw_if_bad_row(l, learner_problem);
+            throw_if_bad_row(c, competency_problem);
             ingest_summary s;
             {
               py::gil_scoped_release rel;
@@ -139,7 +171,10 @@ and an event that is the newest of its (learner, competency), only that cell is 
 in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
 For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 
-:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``)
+:param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
+    id; a missing, non-integral or boolean id is a bad row)
+:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``);
+    None or pd.NA is a bad row
 :param time: seconds, an ISO 8601 string, a datetime or a date
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
 :raises EvidenceError: on a bad row (the roster is unchanged)
@@ -151,9 +186,12 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
             return call_python("masterymap._frames", "roster_frame", self, all_competencies);
           },
           py::arg("all_competencies") = false, R"pbdoc(
-Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``, ``status``,
-``rating`` (categoricals), ``score`` (float64). Only pairs that are not ``not_started`` unless
-``all_competencies``.
+Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``
+(categoricals), ``status`` (ordered categorical in the order of ``STATUSES``), ``score``
+(float64), ``rating`` (ordered categorical of the scale's labels, lowest first, so ``rating >=
+"Proficient"`` and ``.max()`` work). Only pairs that are not ``not_started`` unless
+``all_competencies``. The learner column is the same categorical (the roster's learners) in
+every roster frame.
 )pbdoc")
       .def(
           "frontier",
@@ -170,7 +208,7 @@ categoricals), computed in C++ in parallel; learners in order, competencies in f
             return call_python("masterymap._frames", "roster_levels", self, domain);
           },
           py::arg("domain") = py::none(), R"pbdoc(
-Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
+Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical), ``domain``, ``level``
 (NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gap_count``
 (competencies not done below the level; ``DomainLevel.gaps`` lists them), ``gap_levels``. One domain, or every domain with leveled academic competencies.
 )pbdoc")
@@ -181,7 +219,7 @@ Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``,
           },
           py::arg("plan"), py::arg("today") = py::none(), R"pbdoc(
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
-``status`` (categorical on_track/behind/ahead), ``done``, ``expected``, ``total``, ``complete``
+``status`` (ordered categorical behind < on_track < ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
 ``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
 ``today`` defaults to the roster's evaluation time.
@@ -202,8 +240,14 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
                              "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
       .def("__len__", &roster::size)
-      .def("__contains__",
-           [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
+      .def(
+          "__contains__",
+          [](const roster& r, const py::object& id) {
+            std::string problem;
+            const std::string text = id_text(id, "learner", problem);
+            return problem.empty() && r.find(text).has_value();
+          },
+          py::arg("id"))
       .def_property_readonly("progression", &roster::progression)
       .def(
           "statuses",
@@ -244,8 +288,9 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
           "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
       .def(
           "learner",
-          [](const py::object& self, const std::string& id) {
+          [](const py::object& self, const py::object& learner) {
             const roster& r = self.cast<const roster&>();
+            const std::string id = id_text(learner, "learner");
             learner_state st;
             {
               py::gil_scoped_release rel;
@@ -263,8 +308,8 @@ learner's row of the tables.
 )pbdoc")
       .def(
           "last_evidence_times",
-          [](const roster& r, const std::string& id) {
-            return move_numpy(r.last_evidence_times(r.index_of(id)));
+          [](const roster& r, const py::object& learner) {
+            return move_numpy(r.last_evidence_times(r.index_of(id_text(learner, "learner"))));
           },
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(

@@ -37,6 +37,18 @@ index_t resolve(const framework& f, const py::handle& key);
 /// A hash of a framework consistent with its `==` (bind_framework.cpp): Framework.__hash__,
 /// and the hash of the immutable types built on one (Engine, Progression).
 std::size_t framework_hash(const framework& f);
+/// The one text of an id (learner, competency, skill) given as any Python value, as
+/// `masterymap._columns.id_scalar` defines it: a str as is; an integer (Python or numpy) or an
+/// integral float as its decimal digits, so 1, np.int64(1) and 1.0 are all "1". `problem` gets
+/// the reason when the value is not an id ("missing learner id", "non-integral learner id
+/// 1.5", "boolean learner id True ..."), else "". str and int take no Python call
+/// (bind_evidence.cpp).
+std::string id_text(const py::handle& value, const char* what, std::string& problem);
+/// As above. \throws ValueError with the reason when the value is not an id.
+std::string id_text(const py::handle& value, const char* what);
+/// \throws masterymap::evidence_error for row 0 of a one-row batch, as the batch path reports
+/// an id that is not one, when `problem` (from `id_text`, with `text`) is not empty.
+void throw_if_bad_row(const std::string& text, const std::string& problem);
 
 /// A path given as str or os.PathLike (pathlib.Path), as `os.fspath` reads it.
 /// \throws TypeError for anything else (bytes paths are not supported).

@@ -10,6 +10,7 @@
 #include <limits>
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
@@ -56,7 +57,7 @@ struct evidence {
 /// A text column of a batch: per-row codes into `names` (the layout of a pandas Categorical or
 /// of `pd.factorize`).
 struct name_column {
-  const std::uint32_t* codes = nullptr;  ///< null: the column is absent
+  const std::uint32_t* codes = nullptr;  ///< null: the column is absent (allowed when size is 0)
   std::vector<std::string_view> names;
 };
 
@@ -69,12 +70,18 @@ struct number_column {
   [[nodiscard]] bool present() const noexcept { return values != nullptr || codes != nullptr; }
 };
 
-/// A borrowed, columnar batch of evidence. learner, competency, time and score are required;
-/// kind defaults to "formative", weight to 1, source to "".
+/// A borrowed, columnar batch of evidence. learner, competency, time and score are required
+/// (unless `size` is 0: an empty batch is a no-op, whatever its columns); kind defaults to
+/// "formative", weight to 1, source to "".
 struct evidence_columns {
   std::size_t size = 0;
   name_column learner, competency, kind, source;
   number_column time, score, weight;
+  /// Empty, or one entry per name of `learner` (`competency`): a non-empty text rejects every
+  /// row that uses the name, with that text as the problem's message after "row i: " (e.g.
+  /// "non-integral learner id 1.5"). For converters that find an id invalid before it becomes
+  /// text (a float column of ids), so the batch still reports every problem at once.
+  std::vector<std::string_view> learner_rejected, competency_rejected;
 
   /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
   /// as numbers (`values`) or texts (`text_value`). Everything pointed to must outlive the batch.
@@ -95,21 +102,30 @@ struct ingest_checks {
   std::function<bool(std::string_view)> known_competency;
   /// Labels a score text may use (e.g. the scale's ratings): ("Proficient", 3), ...
   std::vector<std::pair<std::string, double>> score_labels;
+  /// Accept kinds the log does not know yet (non-empty names, up to 255 kinds in all): they are
+  /// added with the batch, so a rejected batch adds none. Otherwise an unknown kind rejects its
+  /// rows. (A roster takes any kind its events name.)
+  bool accept_new_kinds = false;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and
-/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch.
+/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch (for a CSV file: the data
+/// row, the header not counted). A batch read from a file also has `lines()[i]`, the 1-based
+/// line that row starts on (empty for other batches).
 class MASTERYMAP_VISIBLE evidence_error : public validation_error {
  public:
-  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows);
+  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows,
+                                std::vector<std::size_t> lines = {});
   [[nodiscard]] const std::vector<std::size_t>& rows() const noexcept { return rows_; }
+  [[nodiscard]] const std::vector<std::size_t>& lines() const noexcept { return lines_; }
 
  private:
   std::vector<std::size_t> rows_;
+  std::vector<std::size_t> lines_;
 };
 
-/// Column names for `evidence_log::read_csv`; the knowledge-tracing convention is
-/// {"user_id", "skill_name", "order_id", "correct"}.
+/// How `evidence_log::read_csv` reads a CSV: the column names (the knowledge-tracing convention
+/// is {"user_id", "skill_name", "order_id", "correct"}) and the text encoding.
 struct csv_columns {
   std::string learner = "learner";
   std::string competency = "competency";
@@ -118,6 +134,9 @@ struct csv_columns {
   std::string kind = "kind";      ///< optional column
   std::string weight = "weight";  ///< optional column
   std::string source = "source";  ///< optional column
+  /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
+  /// transcoded to UTF-8.
+  text_encoding encoding = text_encoding::utf8;
 };
 
 /// What a stored piece of evidence carries besides learner, competency, time and score. Distinct
@@ -156,11 +175,12 @@ class MASTERYMAP_API evidence_log {
 
   /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
   void add(const evidence& e, const ingest_checks& checks = {});
-  /// Appends rows. \throws masterymap::evidence_error listing every bad row (log unchanged).
+  /// Appends rows (none: a no-op). \throws masterymap::evidence_error listing every bad row (log
+  /// unchanged).
   void append(const std::vector<evidence>& rows, const ingest_checks& checks = {});
-  /// Appends a columnar batch. \throws masterymap::evidence_error listing every bad row (log
-  /// unchanged); std::invalid_argument if a required column is missing.
-  /// Complexity: O(rows + distinct names).
+  /// Appends a columnar batch; a batch of 0 rows is a no-op. \throws masterymap::evidence_error
+  /// listing every bad row (log unchanged); std::invalid_argument if a required column is
+  /// missing from a non-empty batch. Complexity: O(rows + distinct names).
   void append(const evidence_columns& batch, const ingest_checks& checks = {});
 
   /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
@@ -178,12 +198,15 @@ class MASTERYMAP_API evidence_log {
                     std::uint8_t kind = 1, double weight = 1.0, std::uint32_t source = 0,
                     const ingest_checks& checks = {});
 
-  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
-  /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
-  ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
+  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting; UTF-8 with an
+  /// optional BOM, or `columns.encoding`).
+  /// \throws masterymap::parse_error (line, column, and the 0-based data row where one applies)
+  ///         for malformed CSV, invalid UTF-8, compressed input or a missing column;
+  ///         masterymap::evidence_error for bad values (0-based data rows and their lines).
   void append_csv(std::istream& in, const csv_columns& columns = {},
                   const ingest_checks& checks = {});
-  /// \throws masterymap::file_error when the file cannot be opened.
+  /// As append_csv, from a file; a gzip-compressed file (.csv.gz) is decompressed.
+  /// \throws masterymap::file_error when the file cannot be opened or read.
   void read_csv(const std::string& path, const csv_columns& columns = {},
                 const ingest_checks& checks = {});
 

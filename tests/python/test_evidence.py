@@ -113,7 +113,9 @@ def test_read_csv(tmp_path, fw):
     with pytest.raises(mm.EvidenceError) as e:
         log.append_csv(bad, framework=fw)
     assert e.value.rows == [1, 1]
-    assert e.value.problems[0]["message"] == "line 3: unknown competency 'Q'"
+    assert e.value.lines == [3, 3]
+    assert e.value.problems[0]["message"] == "row 1 (line 3): unknown competency 'Q'"
+    assert (e.value.problems[0]["row"], e.value.problems[0]["line"]) == (1, 3)
     assert len(log) == 2
     with pytest.raises(mm.MissingFileError):
         log.append_csv(tmp_path / "missing.csv")

@@ -53,8 +53,9 @@ def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
             all_competencies: bool = False, engine: Optional[Engine] = None) -> pd.DataFrame:
     """Ratings of every learner of the log as one long DataFrame (the bulk path).
 
-    Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score``
-    (float64), ``rating`` (categorical; NaN when absent), ``evidence`` (count). Only (learner,
+    Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered
+    categorical in the order of :data:`STATUSES`), ``score`` (float64), ``rating`` (ordered
+    categorical of the scale's labels, lowest first; NaN when absent), ``evidence`` (count). Only (learner,
     competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
     GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`.
     """
