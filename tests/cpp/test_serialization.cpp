@@ -208,6 +208,12 @@ TEST_SUITE("serialization") {
     CHECK(back == r);
     CHECK(back.frontier_matrix() == r.frontier_matrix());
     check_every_truncation(bytes, [](std::string_view b) { return mm::roster::from_bytes(b); });
+    // A flipped bit anywhere is caught (by the checksum at the latest).
+    for (std::size_t at = 0; at < bytes.size(); at += 7) {
+      std::string flipped = bytes;
+      flipped[at] = static_cast<char>(flipped[at] ^ 0x20);
+      CHECK_THROWS_AS((void)mm::roster::from_bytes(flipped), mm::parse_error);
+    }
     // Another policy, or a fixed evaluation time, makes another roster.
     mm::roster other(fw, mm::policy(mm::scale::four_point()));
     other.ingest(small_log());

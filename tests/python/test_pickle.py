@@ -540,6 +540,11 @@ def test_bad_states_are_errors_not_wrong_objects():
     roster_state = plain_roster().__getstate__()
     with pytest.raises(mm.ParseError):
         mm.Roster.__new__(mm.Roster).__setstate__((roster_state[0][:100],) + roster_state[1:])
+    flipped = roster_state[0].copy()
+    flipped[len(flipped) // 2] ^= 0x20
+    with pytest.raises(mm.ParseError, match="checksum"):
+        mm.Roster.__new__(mm.Roster).__setstate__((flipped,) + roster_state[1:])
+    assert mm.Roster.from_bytes(plain_roster().to_bytes()) == plain_roster()
 
 
 # --- processes -----------------------------------------------------------------------------------
