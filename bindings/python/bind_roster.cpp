@@ -46,7 +46,9 @@ versioned binary file; a restored roster answers identically and can keep ingest
 Reads are thread-safe while no ingest runs.
 
 :param threads: worker threads (0 = all cores).
-:param as_of: a fixed evaluation time (default: the latest evidence time ingested).
+:param as_of: a fixed evaluation time (default: the latest evidence time ingested): seconds since
+    the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a pandas Timestamp or a
+    numpy datetime64, as every time argument.
 :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or a
     callable ``f(learner, competency, scores) -> float | None``), as for :class:`Engine`.
 )pbdoc")
@@ -54,7 +56,7 @@ Reads are thread-safe while no ingest runs.
                        const py::object& probabilities) {
              roster_options o;
              o.threads = threads;
-             if (!as_of.is_none()) o.as_of = to_seconds(as_of);
+             if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
              o.probabilities = to_probability_source(probabilities);
              return std::make_unique<roster>(std::move(fw), std::move(p), o);
            }),
@@ -109,7 +111,7 @@ are re-evaluated.
             } else {
               value = py::float_(score).cast<double>();
             }
-            const double t = to_seconds(time);
+            const double t = to_seconds(time, "time", true);
             const double w = py::float_(weight).cast<double>();
             const std::string l = py::str(learner), c = py::str(competency), k = py::str(kind),
                               src = py::str(source);
@@ -133,10 +135,12 @@ in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-e
 For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 
 :param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``)
-:param time: seconds, an ISO 8601 string, a datetime or a date
+:param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a
+    pandas Timestamp or a numpy datetime64
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
-:raises EvidenceError: on a bad row (the roster is unchanged)
+:raises EvidenceError: on a bad row, e.g. a missing time (the roster is unchanged)
 :raises ValueError: a text score that is not a label of the scale
+:raises ParseError: a text time that is not ISO 8601; TypeError: ``time`` is not a time
 )pbdoc")
       .def(
           "to_dataframe",
@@ -176,8 +180,9 @@ Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``,
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
 ``status`` (categorical on_track/behind/ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
-``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
-``today`` defaults to the roster's evaluation time.
+``projected_finish`` (``datetime64[ns, UTC]``; NaT when it cannot be projected),
+``days_ahead``. ``today`` (any time: seconds, ISO 8601, datetime, date, Timestamp,
+datetime64) defaults to the roster's evaluation time.
 )pbdoc")
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
@@ -190,7 +195,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
             return std::isnan(r.as_of()) ? py::object(py::none())
                                          : py::object(py::float_(r.as_of()));
           },
-          "The evaluation time of the tables (seconds), None before any evidence.")
+          "The evaluation time of the tables (seconds since the epoch), None before any evidence.")
       .def_property_readonly("learners", &roster::learners,
                              "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
@@ -297,7 +302,7 @@ learner's row of the tables.
           "_pacing",
           [](const roster& r, const pace_plan& plan, const py::object& today) {
             std::optional<double> t;
-            if (!today.is_none()) t = to_seconds(today);
+            if (!today.is_none()) t = to_seconds(today, "today");
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;

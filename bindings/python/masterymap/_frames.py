@@ -4,7 +4,8 @@ The bound methods that return DataFrames (``EvidenceLog.to_dataframe``,
 ``LearnerState.to_dataframe``, ``Engine.ratings``, ``Roster.to_dataframe`` ...) are defined in
 C++ and call the functions here, so the bound types stay unchanged. Categorical values
 (statuses, ratings, ids) become pandas categoricals; their integer indices never leave this
-module.
+module. Times become ``datetime64[ns, UTC]`` columns (NaT where there is none), converted
+from the core's float seconds at microsecond resolution by :func:`datetimes`.
 """
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ def _categorical(indices: np.ndarray, labels: List[str]) -> pd.Categorical:
     # Indices go to pandas as they come (uint32/uint8/int8): from_codes narrows them itself,
     # so widening them first would only copy.
     return pd.Categorical.from_codes(indices, categories=labels)
+
+
+def datetimes(seconds: np.ndarray, name: str) -> pd.DatetimeIndex:
+    """float64 seconds since the epoch as ``datetime64[ns, UTC]`` values, to the microsecond
+    (NaN -> NaT), for a DataFrame column.
+
+    :raises ValueError: naming the column and the first row outside datetime64[ns]
+        (1677-09-21 to 2262-04-11)
+    """
+    ns = _core._seconds_to_nanos(seconds, name)
+    return pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC")
 
 
 # --- framework --------------------------------------------------------------------------------
@@ -71,7 +83,7 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
     return pd.DataFrame({
         "learner": _categorical(c["learner"], list(log.learners)),
         "competency": _categorical(c["competency"], list(log.competencies)),
-        "time": c["time"],
+        "time": datetimes(c["time"], "time"),
         "score": c["score"].astype(np.float64),
         "kind": _categorical(c["kind"], list(log.kinds)),
         "weight": c["weight"].astype(np.float64),
@@ -106,7 +118,7 @@ def ratings_frame(t: Dict[str, Any], scale_labels: List[str], all_rows: bool) ->
     }, copy=False)  # the arrays are fresh and ours: no need for pandas to copy them again
 
 
-def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional[float],
+def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Any,
                    probabilities: Any, threads: int, all_competencies: bool) -> pd.DataFrame:
     """``Engine.ratings`` (see its docstring)."""
     t = engine._ratings(log, as_of=as_of, probabilities=probabilities, threads=threads)
@@ -178,4 +190,5 @@ def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any) -> pd.DataF
         frame[k] = v
     frame["status"] = _categorical(frame["status"].astype(np.int64), PACE_STATUSES)
     frame["complete"] = frame["complete"].astype(bool)
+    frame["projected_finish"] = datetimes(frame["projected_finish"].to_numpy(), "projected_finish")
     return frame

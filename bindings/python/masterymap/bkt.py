@@ -149,11 +149,13 @@ def dataset(
 ) -> Dataset:
     """Converts a DataFrame of responses into a :class:`Dataset` (one pass, no Python loops).
 
-    Rows are taken in order within each learner unless ``order`` names a sort column.
+    Rows are taken in order within each learner unless ``order`` names a sort column (numbers,
+    datetime64, datetimes or ISO 8601 strings; sorted as seconds since the epoch).
 
     :raises KeyError: if a named column is missing (the message lists the columns).
     :raises ValueError: on a non-binary ``correct`` value or an empty learner or skill.
-    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name.
+    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name, or a text in the
+        ``order`` column that is not a time.
     """
     if isinstance(df, Dataset):
         return df
@@ -166,7 +168,8 @@ def dataset(
     cc = _columns.binary(df[correct], correct)
     oc = None
     if order is not None:
-        oc = pd.to_numeric(df[order], errors="raise").to_numpy(dtype=np.float64)
+        # Numbers, datetime64, datetimes or ISO 8601 strings: sorted as seconds.
+        oc = _columns.seconds(df[order], order)
     ic, icn = None, []
     if item_class is not None:
         ic, icn = _categories(df[item_class], "item class", item_class)
