@@ -263,7 +263,8 @@ joins several with ``separator`` counts once per skill) or ``"reject"``.
 Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
 
 :param learner, skill, correct: column names.
-:param order: optional column to sort each learner's rows by ("" = rows are chronological).
+:param order: optional column to sort each learner's rows by: numbers or ISO 8601 times (""
+    = rows are chronological).
 :param item_class: optional column for per-class guess/slip (``multigs``).
 :param multi_skill: ``"keep"``, ``"split"`` or ``"reject"`` for skill names joining several.
 :raises ParseError: with ``.line``, ``.column`` (1-based field) and ``.row`` (1-based data row)

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <masterymap/bkt.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/pacing.hpp>
@@ -142,5 +143,19 @@ TEST_SUITE("evidence_time") {
     } catch (const std::invalid_argument& e) {
       CHECK(contains(e.what(), "(at 1970-01-01T12:00:00Z)"));
     }
+  }
+
+  TEST_CASE("a BKT order column reads numbers and ISO 8601 times with the one parser") {
+    const bkt::dataset d = bkt::parse_csv(
+        "user_id,skill_name,correct,when\n"
+        "a,s,1,2024-01-03\n"
+        "a,s,0,2024-01-01T00:00:00.5+00:00\n"
+        "a,s,1,3\n",
+        bkt::csv_options{{"user_id", "skill_name", "correct", "when", ""}});
+    CHECK(d.order() == std::vector<double>{*parse_time("2024-01-03"), 1704067200.5, 3.0});
+    CHECK_THROWS_WITH_AS(
+        (void)bkt::parse_csv("user_id,skill_name,correct,when\na,s,1,soon\n",
+                             bkt::csv_options{{"user_id", "skill_name", "correct", "when", ""}}),
+        doctest::Contains("order must be a number or an ISO 8601 time, got 'soon'"), parse_error);
   }
 }

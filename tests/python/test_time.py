@@ -457,7 +457,7 @@ def test_last_evidence_arrays_accept_times(setup):
         st.progression.recommend(3, st.statuses(), st.scores(), last_evidence=["x"] * len(secs))
 
 
-def test_bkt_order_column_accepts_times():
+def test_bkt_order_column_accepts_times(tmp_path):
     df = pd.DataFrame({"user_id": ["a", "a", "a", "b"], "skill_name": ["s"] * 4,
                        "correct": [1, 0, 1, 1],
                        "when": pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02",
@@ -467,3 +467,7 @@ def test_bkt_order_column_accepts_times():
     for col in (df.when, df.when.dt.tz_convert("Europe/Paris"), df.when.dt.strftime("%Y-%m-%d")):
         d = mm.bkt.dataset(df.assign(when=col), order="when")
         assert np.array_equal(d.order, ref.order)
+    # The C++ CSV reader: the same parser.
+    path = tmp_path / "r.csv"
+    df.assign(when=df.when.dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_csv(path, index=False)
+    assert np.array_equal(mm.bkt.read_csv(path, order="when").order, ref.order)

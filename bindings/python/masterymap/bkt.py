@@ -80,7 +80,8 @@ def read_csv(
     """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader.
 
     :param learner, skill, correct: column names (``correct`` holds 0/1).
-    :param order: optional column that orders each learner's answers.
+    :param order: optional column that orders each learner's answers (numbers or ISO 8601
+        times).
     :param item_class: optional column for per-class guess/slip (``multigs``), e.g. ``template_id``.
     :param multi_skill: for a skill name joining several skills with ``skill_separator``
         (``"A_B"``): ``"keep"`` it as one skill (pyBKT's behaviour, the default), ``"split"`` the
