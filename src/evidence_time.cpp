@@ -129,14 +129,17 @@ std::string format_time(double t) {
   // Beyond about 285,000 years the calendar arithmetic would overflow: the number, with its
   // unit.
   if (std::fabs(t) >= 9e12) return fmt::format("{} s", t);
-  // To the microsecond, the resolution of every time conversion. t - floor(t) is exact, so
-  // the microseconds are those nearest the double itself.
-  const double whole = std::floor(t);
-  auto secs = static_cast<long long>(whole);
-  auto frac = static_cast<long long>(std::llround((t - whole) * 1e6));
-  if (frac == 1000000) {
-    frac = 0;
-    ++secs;
+  // To the microsecond, the resolution of every time conversion: the microseconds nearest
+  // the double itself (t - trunc(t) is exact; ties away from zero), as the bindings'
+  // conversion to datetime64 (bind_time.cpp).
+  const auto whole = static_cast<long long>(t);
+  const double part = (t - static_cast<double>(whole)) * 1e6;
+  const long long micros = whole * 1000000 + static_cast<long long>(part + (part < 0 ? -0.5 : 0.5));
+  long long secs = micros / 1000000;
+  long long frac = micros % 1000000;
+  if (frac < 0) {
+    frac += 1000000;
+    --secs;
   }
   long long days = secs / 86400;
   long long rem = secs % 86400;

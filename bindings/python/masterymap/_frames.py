@@ -28,15 +28,23 @@ def _categorical(indices: np.ndarray, labels: List[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(indices, categories=labels)
 
 
-def datetimes(seconds: np.ndarray, name: str) -> pd.DatetimeIndex:
-    """float64 seconds since the epoch as ``datetime64[ns, UTC]`` values, to the microsecond
+_UTC = pd.DatetimeTZDtype(tz="UTC")
+# pandas before 2.2 wraps int64 nanoseconds as a tz-aware array without a copy; later versions
+# deprecate that constructor (then: localize, one more pass).
+_WRAP_DATETIMES = tuple(int(x) for x in pd.__version__.split(".")[:2]) < (2, 2)
+
+
+def datetimes(seconds: np.ndarray, name: str) -> pd.api.extensions.ExtensionArray:
+    """float64 seconds since the epoch as a ``datetime64[ns, UTC]`` array, to the microsecond
     (NaN -> NaT), for a DataFrame column.
 
     :raises ValueError: naming the column and the first row outside datetime64[ns]
         (1677-09-21 to 2262-04-11)
     """
-    ns = _core._seconds_to_nanos(seconds, name)
-    return pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC")
+    ns = _core._seconds_to_nanos(seconds, name).view("M8[ns]")
+    if _WRAP_DATETIMES:
+        return pd.arrays.DatetimeArray(ns, dtype=_UTC)
+    return pd.DatetimeIndex(ns).tz_localize("UTC").array
 
 
 # --- framework --------------------------------------------------------------------------------
@@ -88,7 +96,7 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
         "kind": _categorical(c["kind"], list(log.kinds)),
         "weight": c["weight"].astype(np.float64),
         "source": _categorical(c["source"], list(log.sources)),
-    })
+    }, copy=False)  # the arrays are fresh and ours: a copy would only fault in more pages
 
 
 # --- engine -----------------------------------------------------------------------------------
