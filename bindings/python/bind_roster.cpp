@@ -58,7 +58,9 @@ versioned binary file; a restored roster answers identically and can keep ingest
 Reads are thread-safe while no ingest runs.
 
 :param threads: worker threads (0 = all cores).
-:param as_of: a fixed evaluation time (default: the latest evidence time ingested).
+:param as_of: a fixed evaluation time (default: the latest evidence time ingested): seconds since
+    the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a pandas Timestamp or a
+    numpy datetime64, as every time argument.
 :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or a
     callable ``f(learner, competency, scores) -> float | None``), as for :class:`Engine`.
 )pbdoc")
@@ -66,7 +68,7 @@ Reads are thread-safe while no ingest runs.
                        const py::object& probabilities) {
              roster_options o;
              o.threads = threads;
-             if (!as_of.is_none()) o.as_of = to_seconds(as_of);
+             if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
              o.probabilities = to_probability_source(probabilities);
              return std::make_unique<roster>(std::move(fw), std::move(p), o);
            }),
@@ -137,7 +139,7 @@ it touches are re-evaluated.
             } else {
               value = number(score);
             }
-            const double t = to_seconds(time);
+            const double t = to_seconds(time, "time", true);
             const double w = number(weight);
             std::string learner_problem, competency_problem;
             const std::string l = id_text(learner, "learner", learner_problem),
@@ -168,10 +170,12 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
     id; a missing, non-integral or boolean id is a bad row)
 :param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``);
     None or pd.NA is a bad row
-:param time: seconds, an ISO 8601 string, a datetime or a date
+:param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a
+    pandas Timestamp or a numpy datetime64
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
-:raises EvidenceError: on a bad row (the roster is unchanged)
+:raises EvidenceError: on a bad row, e.g. a missing time (the roster is unchanged)
 :raises ValueError: a text score that is not a label of the scale
+:raises ParseError: a text time that is not ISO 8601; TypeError: ``time`` is not a time
 )pbdoc")
       .def(
           "to_dataframe",
@@ -214,8 +218,9 @@ Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
 ``status`` (ordered categorical behind < on_track < ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
-``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
-``today`` defaults to the roster's evaluation time.
+``projected_finish`` (``datetime64[ns, UTC]``; NaT when it cannot be projected),
+``days_ahead``. ``today`` (any time: seconds, ISO 8601, datetime, date, Timestamp,
+datetime64) defaults to the roster's evaluation time.
 )pbdoc")
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
@@ -228,7 +233,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
             return std::isnan(r.as_of()) ? py::object(py::none())
                                          : py::object(py::float_(r.as_of()));
           },
-          "The evaluation time of the tables (seconds), None before any evidence.")
+          "The evaluation time of the tables (seconds since the epoch), None before any evidence.")
       .def_property_readonly("learners", &roster::learners,
                              "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
@@ -342,7 +347,7 @@ learner's row of the tables.
           "_pacing",
           [](const roster& r, const pace_plan& plan, const py::object& today) {
             std::optional<double> t;
-            if (!today.is_none()) t = to_seconds(today);
+            if (!today.is_none()) t = to_seconds(today, "today");
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;
