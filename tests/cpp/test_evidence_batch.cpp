@@ -173,7 +173,7 @@ TEST_SUITE("evidence_batch") {
     CHECK(r.as_of() == 0.5);
   }
 
-  TEST_CASE("a roster takes new kinds with the batch; a rejected batch adds none") {
+  TEST_CASE("a roster takes new kinds with the batch, and a rejected batch adds none") {
     mm::roster r(two_competencies(), mm::policy(mm::scale::four_point()));
     const auto kinds = r.log().kinds();
     CHECK_THROWS_AS(r.ingest(std::vector<mm::evidence>{{"s", "X", 1, 3, "essay"}}),

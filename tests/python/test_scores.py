@@ -66,7 +66,7 @@ def test_a_label_without_a_scale_says_to_pass_the_policy(tmp_path):
         mm.EvidenceLog.from_arrays(["s"], ["A"], ["Proficient"], [1.0])
     path = tmp_path / "labels.csv"
     frame(["Proficient"]).to_csv(path, index=False)
-    with pytest.raises(mm.EvidenceError, match="line 2: " + hint):
+    with pytest.raises(mm.EvidenceError, match=r"row 0 \(line 2\): " + hint):
         mm.EvidenceLog.read_csv(path)
     # with the scale, an unknown label says what it is not
     with pytest.raises(mm.EvidenceError, match=r"bad score 'Great' \(not a number or a label of the scale\)"):

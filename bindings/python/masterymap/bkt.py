@@ -30,6 +30,10 @@ from ._core import bkt as _core
 
 Dataset = _core.Dataset
 Tracer = _core.Tracer
+#: Responses: a DataFrame, a mapping of columns, a list of records (dicts), a :class:`Dataset`
+#: or the path of a CSV file.
+_Data = Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]], "_core.Dataset", str,
+              os.PathLike]
 ModelProbabilities = _core.ModelProbabilities
 
 __all__ = [
@@ -174,7 +178,7 @@ def _restore(names: Sequence[str], dtype: Any) -> Any:
 
 
 def dataset(
-    df: pd.DataFrame,
+    df: Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]]],
     *,
     learner: str = "user_id",
     skill: str = "skill_name",
@@ -339,7 +343,7 @@ class Model:
 
     def fit(
         self,
-        data: Union[pd.DataFrame, Dataset, str, os.PathLike],
+        data: _Data,
         *,
         learner: str = "user_id",
         skill: str = "skill_name",
@@ -473,7 +477,7 @@ class Model:
             raise TypeError(f"unexpected arguments {sorted(unknown)}")
         return {**self._columns, **columns}
 
-    def predict(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+    def predict(self, data: _Data, *,
                 unknown: str = "average", **columns: Any) -> pd.DataFrame:
         """The data with ``correct_predictions`` (P(correct) before each answer) and
         ``state_predictions`` (P(mastered) after it) added.
@@ -506,7 +510,7 @@ class Model:
         out["state_predictions"] = st
         return out
 
-    def evaluate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+    def evaluate(self, data: _Data, *,
                  metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
                  unknown: str = "average", **columns: Any) -> Any:
         """Scores predictions on ``data``.
@@ -532,7 +536,7 @@ class Model:
             raise ValueError(f"unknown metric {metric!r}; use one of {_METRICS} or a callable")
         return self.core.evaluate(d, unknown)[metric]
 
-    def crossvalidate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+    def crossvalidate(self, data: _Data, *,
                       folds: int = 5, seed: Optional[int] = None,
                       metric: Union[str, Sequence[str]] = "auc", **columns: Any) -> pd.DataFrame:
         """K-fold cross-validation by learner with this model's options.
@@ -648,7 +652,7 @@ def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
     return tracer.update_batch(li, si, ci, p_correct)
 
 
-def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+def fit(data: _Data, *,
         learner: str = "user_id", skill: str = "skill_name", correct: str = "correct",
         order: Optional[str] = None, item_class: Optional[str] = None,
         skills: Optional[Union[str, Sequence[str]]] = None, multi_skill: str = "keep",
@@ -664,7 +668,7 @@ def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                      skill_separator=skill_separator)
 
 
-def crossvalidate(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *, folds: int = 5,
+def crossvalidate(data: _Data, *, folds: int = 5,
                   metric: Union[str, Sequence[str]] = "auc", learner: str = "user_id",
                   skill: str = "skill_name", correct: str = "correct",
                   order: Optional[str] = None, **options: Any) -> pd.DataFrame:
