@@ -139,7 +139,19 @@ it touches are re-evaluated.
             } else {
               value = number(score);
             }
-            const double t = to_seconds(time, "time", true);
+            // A text that is not a time is a bad row, as in a batch of one (EvidenceLog.add).
+            double t = 0;
+            std::string time_problem;
+            if (py::isinstance<py::str>(time)) {
+              const std::string text = time.cast<std::string>();
+              const auto parsed = parse_time(text);
+              if (parsed)
+                t = *parsed;
+              else
+                time_problem = "bad time '" + text + "'";
+            } else {
+              t = to_seconds(time, "time", true);
+            }
             const double w = number(weight);
             std::string learner_problem, competency_problem;
             const std::string l = id_text(learner, "learner", learner_problem),
@@ -147,6 +159,7 @@ it touches are re-evaluated.
                               k = py::str(kind), src = py::str(source);
             throw_if_bad_row(l, learner_problem);
             throw_if_bad_row(c, competency_problem);
+            throw_if_bad_row({}, time_problem);
             ingest_summary s;
             {
               py::gil_scoped_release rel;
@@ -173,9 +186,9 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 :param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a
     pandas Timestamp or a numpy datetime64
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
-:raises EvidenceError: on a bad row, e.g. a missing time (the roster is unchanged)
+:raises EvidenceError: on a bad row, e.g. a missing time or a text that is not one (the roster is unchanged)
 :raises ValueError: a text score that is not a label of the scale
-:raises ParseError: a text time that is not ISO 8601; TypeError: ``time`` is not a time
+:raises TypeError: ``time`` is not a time (e.g. a list or a bool)
 )pbdoc")
       .def(
           "to_dataframe",

@@ -371,7 +371,7 @@ BAD_TYPES = [None, True, [2024], {"t": 1}, dt.timedelta(days=1), np.timedelta64(
 def time_calls(setup):
     """(parameter name, call taking one time, evidence?) for every public time argument; an
     evidence time (EvidenceLog.add, Roster.add) takes None, NaN and NaT as a missing time (a bad
-    row), and EvidenceLog.add a bad text too, as a batch of one."""
+    row), and a bad text too, as a batch of one."""
     fw, pol, log = setup
     eng = mm.Engine(fw, pol)
     st = eng.evaluate(log, "ana")
@@ -415,7 +415,9 @@ def test_wrong_types_are_type_errors_naming_the_parameter(setup):
 
 def test_unparsable_strings_are_parse_errors_naming_the_parameter(setup):
     calls = time_calls(setup)
-    for name, call, evidence in calls[:-1]:  # EvidenceLog.add: a bad row (below)
+    for name, call, evidence in calls:
+        if evidence:
+            continue  # EvidenceLog.add and Roster.add: a bad row, as a batch of one (below)
         with pytest.raises(mm.ParseError, match=f"^{name}: 'next tuesday' is not a time"):
             call("next tuesday")
 
@@ -439,6 +441,8 @@ def test_single_evidence_with_bad_times(setup):
             mm.Roster(fw, pol).add("a", "A", 3, bad)
     with pytest.raises(mm.EvidenceError, match="row 0: bad time 'next tuesday'"):
         log.add("a", "A", 3, "next tuesday")
+    with pytest.raises(mm.EvidenceError, match="row 0: bad time 'next tuesday'"):
+        mm.Roster(fw, pol).add("a", "A", 3, "next tuesday")
     assert len(log) == 0
 
 

@@ -423,7 +423,8 @@ def times(values: Any, name: str = "time") -> Column:
     if kind in ("string", "empty"):
         return _texts(s)
     if kind in ("integer", "floating", "mixed-integer-float"):
-        return (floats(s.astype(np.float64)),)
+        # numbers with None/NaN/pd.NA among them: missing -> NaN, which the core reports by row
+        return (s.where(s.notna(), np.nan).to_numpy(dtype=np.float64),)
     if kind in ("datetime", "datetime64", "date"):
         try:
             return (_core._nanos_to_seconds(_nanoseconds(pd.to_datetime(s, utc=True))),)
