@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include <fstream>
 #include <limits>
 #include <masterymap/bkt.hpp>
+#include <masterymap/evidence.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <system_error>
@@ -530,12 +530,12 @@ dataset parse_rows(const masterymap::detail::utf8_input& in, const csv_options& 
     S.push_back(si);
     C.push_back(static_cast<std::uint8_t>(c));
     if (where[c_order] >= 0) {
+      // A number or a time (the evidence log's one parser: ISO 8601 sorts as seconds).
       std::string_view v = vals[c_order];
-      double d = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-      if (ec != std::errc() || p != v.data() + v.size() || std::isnan(d))
-        fail(c_order, fmt::format("order must be a number, got '{}'", v));
-      O.push_back(d);
+      const std::optional<double> d = parse_time(v);
+      if (!d || std::isnan(*d))
+        fail(c_order, fmt::format("order must be a number or an ISO 8601 time, got '{}'", v));
+      O.push_back(*d);
     }
     if (where[c_class] >= 0) I.push_back(name_of(classes, c_class, "item class"));
   }

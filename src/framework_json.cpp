@@ -145,9 +145,10 @@ framework_builder framework_builder::from_json(std::string_view text) {
         }
         std::optional<double> min_level;
         if (e.has("min_level")) min_level = e.get_double("min_level");
-        // One field at a time, so a missing one is named in a fixed order (dependent first).
-        std::string dependent = e.get_string(version == 1 ? "competency" : "dependent");
+        // One field at a time, so that a missing one is named in a fixed order whatever the
+        // compiler's argument order (prerequisite first).
         std::string prerequisite = e.get_string(version == 1 ? "requires" : "prerequisite");
+        std::string dependent = e.get_string(version == 1 ? "competency" : "dependent");
         b.add_prerequisite(std::move(dependent), std::move(prerequisite), st, min_level);
       },
       true);

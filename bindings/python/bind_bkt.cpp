@@ -302,7 +302,8 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first; a .c
 decompressed).
 
 :param learner, skill, correct: column names.
-:param order: optional column to sort each learner's rows by ("" = rows are chronological).
+:param order: optional column to sort each learner's rows by: numbers or ISO 8601 times (""
+    = rows are chronological).
 :param item_class: optional column for per-class guess/slip (``multigs``).
 :param multi_skill: ``"keep"``, ``"split"`` or ``"reject"`` for skill names joining several.
 :param encoding: ``"utf-8"`` (checked; a BOM is skipped), ``"latin-1"`` or ``"cp1252"``.

@@ -45,7 +45,7 @@ class py_probability_source final : public probability_source {
 evaluate_options options(const py::object& as_of, const py::object& probabilities,
                          unsigned threads) {
   evaluate_options o;
-  if (!as_of.is_none()) o.as_of = as_of.cast<double>();
+  if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
   o.probabilities = to_probability_source(probabilities);
   o.threads = threads;
   return o;
@@ -198,6 +198,9 @@ Why a learner has a status on a competency: the method, each piece of evidence u
 (with the reason), the computed value, the threshold, each unmet condition, and notes; ``text``
 (also ``str(explanation)``) says all of it in words.
 
+Times (``as_of``, each evidence dict's ``time``) are float seconds since the Unix epoch, as in
+``to_dict()`` (JSON-ready); ``text`` prints every time as an ISO 8601 UTC date.
+
 Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
 )pbdoc");
   explanation_cls.def_readonly("learner", &explanation::learner)
@@ -213,7 +216,8 @@ Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
       .def_readonly("rating", &explanation::rating)
       .def_readonly("threshold", &explanation::threshold)
       .def_readonly("exceeds", &explanation::exceeds)
-      .def_readonly("as_of", &explanation::as_of)
+      .def_readonly("as_of", &explanation::as_of,
+                    "The evaluation time, seconds since the epoch (inf: an empty log).")
       .def_property_readonly(
           "evidence",
           [](const explanation& e) {
@@ -293,7 +297,9 @@ engine); unhashable (:meth:`Engine.update` changes it).
       .def("__len__", [](const py_state& s) { return s.st.size(); })
       .def_property_readonly("framework", [](const py_state& s) { return s.st.framework(); })
       .def_property_readonly("policy", [](const py_state& s) { return s.st.policy(); })
-      .def_property_readonly("as_of", [](const py_state& s) { return s.st.as_of(); })
+      .def_property_readonly(
+          "as_of", [](const py_state& s) { return s.st.as_of(); },
+          "The evaluation time, seconds since the epoch (float; inf when the log was empty).")
       .def_property_readonly("log_position", [](const py_state& s) { return s.st.log_position(); })
       .def(
           "status",
@@ -403,7 +409,9 @@ A framework and a policy compiled together: validated once (``PolicyError`` list
 problem, with paths), then evaluated against any log and learner. Thread-safe; evaluations of
 many learners run in parallel and do not depend on the thread count.
 
-Common options: ``as_of`` (evaluation time in seconds; default the latest time in the log),
+Common options: ``as_of`` (evaluation time: seconds since the epoch, an ISO 8601 string, a
+datetime (naive = UTC), a date, a pandas Timestamp or a numpy datetime64; default the latest
+time in the log; ``TypeError`` for another type, ``ParseError`` for a text that is not a time),
 ``probabilities`` (the source of ``Method.bkt`` values: a :class:`ProbabilitySource` or a
 callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = all cores).
 

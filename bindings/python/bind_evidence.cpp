@@ -253,8 +253,11 @@ some virtual machines. 0 returns every kept block to the system.
 Append-only, columnar evidence of many learners: (learner, competency, time, score, kind,
 weight, source), with string ids interned; 24 bytes per stored event.
 
-Times are ISO 8601 strings, datetimes (naive ones are taken as UTC) or numbers (seconds since
-the Unix epoch, or any increasing count when no day-based window or expiry is used).
+Times are ISO 8601 strings, datetimes (naive ones are taken as UTC), dates (midnight UTC),
+pandas Timestamps, numpy datetime64 or numbers (seconds since the Unix epoch, or any increasing
+count when no day-based window or expiry is used; such counts print as dates in 1970). They
+are stored as float64 seconds, to the microsecond; :meth:`to_dataframe` gives them back as
+``datetime64[ns, UTC]``.
 Aggregation follows observation time, ties by insertion order.
 
 Every batch (:meth:`extend`, :meth:`from_arrays`, :meth:`read_csv`, even :meth:`add`) is
@@ -283,7 +286,7 @@ unhashable (it grows).
       .def_property_readonly("competencies", &evidence_log::competencies)
       .def_property_readonly("sources", &evidence_log::sources)
       .def_property_readonly("max_time", &evidence_log::max_time,
-                             "Latest observation time (NaN when empty).")
+                             "Latest observation time, seconds since the epoch (NaN when empty).")
       .def_property_readonly(
           "event_bytes", &evidence_log::event_bytes,
           "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
@@ -310,17 +313,19 @@ Columns: ``learner``, ``competency``, ``time``, ``score`` and optionally ``kind`
 ``source`` (rename with ``columns={"learner": "user_id", ...}``). Text columns may be
 categorical. Ids have one text whatever their type: ``1``, ``np.int64(1)``, ``1.0`` (a float64
 column, as pandas makes one with a missing value) and ``"1"`` are all the id ``"1"``; a missing
-id, a non-integral number (``1.5``) or a boolean is a bad row. Times may be numbers (seconds),
-datetime64 (tz-aware or UTC), datetimes or ISO 8601 strings; scores numbers or, with
-``policy=``, labels of its scale (without it a label is a bad row that says to pass the
-policy). A missing value in a numeric column (NaN, pandas' NA) is a bad row.
+id, a non-integral number (``1.5``) or a boolean is a bad row. Times may be numbers (seconds
+since the epoch), datetime64 (naive = UTC, or tz-aware), datetimes, dates, Timestamps or ISO 8601
+strings (a bad one is a bad row); scores numbers or, with ``policy=``, labels of its scale
+(without it a label is a bad row that says to pass the policy). A missing value in a numeric
+column (NaN, pandas' NA) is a bad row.
 
 With ``framework=`` unknown competencies are rejected; with ``policy=`` scores outside the
 scale's range. The whole batch is validated first.
 
 :returns: the log (for chaining)
 :raises ValueError: a required column is missing or the columns differ in length
-:raises TypeError: ``data`` is neither a DataFrame, a mapping nor a list of records
+:raises TypeError: ``data`` is neither a DataFrame, a mapping nor a list of records; a boolean
+    or timedelta time column
 :raises EvidenceError: listing every bad row (0-based) and reason; the log is unchanged
 )pbdoc")
       .def_static(
@@ -357,9 +362,12 @@ Appends one piece of evidence, validated like a batch of one.
 :param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
     id; a missing, non-integral or boolean id is a bad row)
 :param score: a number or, with ``policy=``, a label of its scale
-:param time: seconds, an ISO 8601 string, a datetime (naive = UTC) or a date
+:param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date
+    (midnight UTC), a pandas Timestamp or a numpy datetime64
 :returns: the log (for chaining)
-:raises EvidenceError: the row is bad; the log is unchanged
+:raises EvidenceError: the row is bad (a text that is not a time, a missing time ...); the log
+    is unchanged
+:raises TypeError: ``time`` is not a time (e.g. a list or a bool)
 )pbdoc")
       .def(
           "append_csv",
@@ -404,8 +412,10 @@ a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
           },
           R"pbdoc(
 The log as a pandas DataFrame, one row per event in insertion order: ``learner``,
-``competency``, ``kind``, ``source`` (categoricals), ``time`` (float64 seconds), ``score`` and
-``weight`` (float64).
+``competency``, ``kind``, ``source`` (categoricals), ``time`` (``datetime64[ns, UTC]``, to the
+microsecond), ``score`` and ``weight`` (float64).
+
+:raises ValueError: a time outside datetime64[ns] (1677-09-21 to 2262-04-11), naming the row
 )pbdoc")
       .def(
           "_add_row",
@@ -431,7 +441,8 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
               ttext = time.cast<std::string>();
               evidence_columns::text_value(b.time, ttext);
             } else {
-              t = time.cast<double>();
+              // A missing time (None, NaN, NaT) is left to the row check, as in a batch.
+              t = to_seconds(time, "time", true);
               b.time.values = &t;
             }
             log.append(b, checks ? *checks : ingest_checks{});

@@ -64,7 +64,9 @@ its snapshot, a numpy byte array: out of band with pickle protocol 5, plus its t
 probability source); unhashable (it grows).
 
 :param threads: worker threads (0 = all cores).
-:param as_of: a fixed evaluation time (default: the latest evidence time ingested).
+:param as_of: a fixed evaluation time (default: the latest evidence time ingested): seconds since
+    the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a pandas Timestamp or a
+    numpy datetime64, as every time argument.
 :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or a
     callable ``f(learner, competency, scores) -> float | None``), as for :class:`Engine`.
 )pbdoc");
@@ -73,7 +75,7 @@ probability source); unhashable (it grows).
                        const py::object& probabilities) {
              roster_options o;
              o.threads = threads;
-             if (!as_of.is_none()) o.as_of = to_seconds(as_of);
+             if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
              o.probabilities = to_probability_source(probabilities);
              return std::make_unique<roster>(std::move(fw), std::move(p), o);
            }),
@@ -144,7 +146,19 @@ it touches are re-evaluated.
             } else {
               value = number(score);
             }
-            const double t = to_seconds(time);
+            // A text that is not a time is a bad row, as in a batch of one (EvidenceLog.add).
+            double t = 0;
+            std::string time_problem;
+            if (py::isinstance<py::str>(time)) {
+              const std::string text = time.cast<std::string>();
+              const auto parsed = parse_time(text);
+              if (parsed)
+                t = *parsed;
+              else
+                time_problem = "bad time '" + text + "'";
+            } else {
+              t = to_seconds(time, "time", true);
+            }
             const double w = number(weight);
             std::string learner_problem, competency_problem;
             const std::string l = id_text(learner, "learner", learner_problem),
@@ -152,6 +166,7 @@ it touches are re-evaluated.
                               k = py::str(kind), src = py::str(source);
             throw_if_bad_row(l, learner_problem);
             throw_if_bad_row(c, competency_problem);
+            throw_if_bad_row({}, time_problem);
             ingest_summary s;
             {
               py::gil_scoped_release rel;
@@ -175,10 +190,12 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
     id; a missing, non-integral or boolean id is a bad row)
 :param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``);
     None or pd.NA is a bad row
-:param time: seconds, an ISO 8601 string, a datetime or a date
+:param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a
+    pandas Timestamp or a numpy datetime64
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
-:raises EvidenceError: on a bad row (the roster is unchanged)
+:raises EvidenceError: on a bad row, e.g. a missing time or a text that is not one (the roster is unchanged)
 :raises ValueError: a text score that is not a label of the scale
+:raises TypeError: ``time`` is not a time (e.g. a list or a bool)
 )pbdoc")
       .def(
           "to_dataframe",
@@ -221,8 +238,9 @@ Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
 ``status`` (ordered categorical behind < on_track < ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
-``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
-``today`` defaults to the roster's evaluation time.
+``projected_finish`` (``datetime64[ns, UTC]``; NaT when it cannot be projected),
+``days_ahead``. ``today`` (any time: seconds, ISO 8601, datetime, date, Timestamp,
+datetime64) defaults to the roster's evaluation time.
 )pbdoc")
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
@@ -235,7 +253,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
             return std::isnan(r.as_of()) ? py::object(py::none())
                                          : py::object(py::float_(r.as_of()));
           },
-          "The evaluation time of the tables (seconds), None before any evidence.")
+          "The evaluation time of the tables (seconds since the epoch), None before any evidence.")
       .def_property_readonly("learners", &roster::learners,
                              "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
@@ -349,7 +367,7 @@ learner's row of the tables.
           "_pacing",
           [](const roster& r, const pace_plan& plan, const py::object& today) {
             std::optional<double> t;
-            if (!today.is_none()) t = to_seconds(today);
+            if (!today.is_none()) t = to_seconds(today, "today");
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;

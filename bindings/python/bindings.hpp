@@ -59,6 +59,17 @@ inline std::string fs_path(const py::handle& path) {
   return p.cast<std::string>();
 }
 
+/// Seconds since the Unix epoch (UTC) of a time argument: a number (seconds, as is; not bool),
+/// an ISO 8601 string (core `parse_time`), a datetime (naive = UTC, aware converted), a date
+/// (midnight UTC), a pandas.Timestamp or a numpy.datetime64 (any unit). Every conversion keeps
+/// microseconds exactly (the double nearest the microsecond). `name` is the parameter, named
+/// in every error. With `missing_ok`, None, NaN, NaT and infinities give NaN or the infinity
+/// (an evidence time the core then validates with its row).
+/// \throws TypeError for another type; ParseError for a string that is not a time; ValueError
+///         for a missing or infinite time unless `missing_ok` (bind_time.cpp).
+double to_seconds(const py::handle& t, const char* name, bool missing_ok = false);
+
+void bind_time(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_bkt(py::module_& m);

@@ -96,8 +96,6 @@ void add_result_methods(py::class_<named<T>>& cls, const char* type,
             return from_state(t[0].cast<py::tuple>(), t[1]);
           }));
 }
-/// Seconds from a number, an ISO 8601 string, a datetime/date or a pandas Timestamp.
-double to_seconds(const py::handle& t);
 
 }  // namespace masterymap::python
 

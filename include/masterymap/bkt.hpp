@@ -39,7 +39,9 @@ struct column_names {
   std::string learner = "user_id";
   std::string skill = "skill_name";
   std::string correct = "correct";
-  std::string order;  ///< optional: sort key of the responses (rows are chronological if empty)
+  /// optional: sort key of the responses, a number or an ISO 8601 time (rows are chronological
+  /// if empty)
+  std::string order;
   std::string item_class;  ///< optional: item class for per-class guess/slip (`multigs`), e.g.
                            ///< "template_id"
 };

@@ -26,11 +26,17 @@ namespace masterymap {
 [[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();
 
 /// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or date-time ("2024-03-01",
-/// "2024-03-01T09:30", "2024-03-01 09:30:15.5Z", "2024-03-01T09:30:00+02:00"), or of a plain
-/// number ("1709251200", "3.5", taken as is). Empty when the text is neither.
+/// "2024-03-01T09:30", "2024-03-01 09:30:15.5Z", "2024-03-01T09:30:00+02:00"; no offset =
+/// UTC), or of a plain number ("1709251200", "3.5", taken as is). Fractions of a second are
+/// kept to the microsecond (rounded half up), so the result is the double nearest the
+/// microsecond, as for every other time conversion of the library. Empty when the text is
+/// neither.
 [[nodiscard]] MASTERYMAP_API std::optional<double> parse_time(std::string_view text) noexcept;
-/// ISO 8601 UTC text ("2024-03-01T09:30:00Z"; fractional seconds when present), or the plain
-/// number when |t| < 1e8 (an ordinal time such as an attempt number, not a date).
+/// ISO 8601 UTC text of seconds since the epoch, to the microsecond ("2024-03-01T09:30:00Z",
+/// "2024-03-01T09:30:00.500000Z"). Every time is printed as a date, small ones included
+/// (3 -> "1970-01-01T00:00:03Z"); years outside 0000-9999 get a sign ("+12024-..."). "NaN",
+/// "+inf", "-inf" for non-finite values; beyond about 285,000 years the number ("10000000000000
+/// s").
 [[nodiscard]] MASTERYMAP_API std::string format_time(double t);
 
 /// One piece of evidence, owning its strings (the convenient, slow form).

@@ -30,7 +30,7 @@ TEST_SUITE("evidence") {
     CHECK_FALSE(parse_time(""));
     CHECK(format_time(1709251200.0) == "2024-03-01T00:00:00Z");
     CHECK(format_time(1709251200.5) == "2024-03-01T00:00:00.500000Z");
-    CHECK(format_time(3) == "3");
+    CHECK(format_time(3) == "1970-01-01T00:00:03Z");  // a time is a time (issue 10)
   }
 
   TEST_CASE("add and read back, strings are interned, 24 bytes per event") {

@@ -275,7 +275,7 @@ TEST_SUITE("roster snapshot") {
 }
 
 TEST_SUITE("bkt model file") {
-  TEST_CASE("a saved model carries a checksum of its content; damage is a parse_error") {
+  TEST_CASE("a saved model carries a checksum of its content, damage is a parse_error") {
     mm::bkt::skill_params a, b;
     a.skill = "fractions";
     b.skill = "ratios";

@@ -15,18 +15,22 @@ through the same id rules in C++ (``id_text`` in the bindings, falling back on
   categories' order for a categorical); a missing value has index -1; ``rejected`` gives the
   reason of each name that is not an id. :func:`id_rows` lists the rows of those.
 - :func:`categories`: :func:`ids` for free text (kinds, sources).
-- :func:`floats`, :func:`numbers_or_texts`, :func:`times`, :func:`time_value`, :func:`binary`.
+- :func:`floats`, :func:`numbers_or_texts`, :func:`binary`.
+- :func:`times`, :func:`seconds`: time columns. One time argument is converted in C++
+  (``_core._to_seconds``, the same conversion as every ``as_of=``/``today=``/``time=``), ISO
+  8601 texts by the core's one parser; datetime-like columns are converted whole (numpy and
+  pandas, no loop over rows). Every path keeps microseconds exactly: a time given as a number,
+  a string, a datetime, a Timestamp or a datetime64 gives the same float64 seconds.
 
 The C++ bindings call the evidence functions of this module from the bound methods
 (``EvidenceLog.extend`` ...), so the bound types stay unchanged Python classes.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import os
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union, cast
 
 import numpy as np
 import pandas as pd
@@ -350,47 +354,99 @@ def _texts(s: pd.Series) -> Tuple[np.ndarray, List[str]]:
     return indices, [v if isinstance(v, str) else str(v) for v in uniques.tolist()]
 
 
-def time_value(t: Any) -> Union[float, str]:
-    """One time as seconds since the epoch (datetimes; naive ones are UTC; dates at midnight
-    UTC; numpy datetime64; pandas Timestamp), NaN for None, or a string left for the core to
-    parse as ISO 8601."""
-    if t is None:
-        return float("nan")
-    if isinstance(t, str):
-        return t
-    if isinstance(t, _dt.datetime):
-        if t.tzinfo is None:
-            t = t.replace(tzinfo=_dt.timezone.utc)
-        return t.timestamp()
-    if isinstance(t, _dt.date):
-        return _dt.datetime(t.year, t.month, t.day, tzinfo=_dt.timezone.utc).timestamp()
-    if isinstance(t, np.datetime64):
-        return float(t.astype("datetime64[ns]").astype(np.int64)) / 1e9
-    if hasattr(t, "timestamp"):  # pandas Timestamp
-        return time_value(t.to_pydatetime())
-    return float(t)
+def _time_series(values: Any) -> pd.Series:
+    """A time column as a Series; a plain list or tuple as objects, each value then read as it
+    is (pandas would otherwise guess datetimes from strings, with a warning)."""
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, (list, tuple)):
+        return pd.Series(values, dtype=object)
+    return pd.Series(values)
 
 
-def times(values: Any) -> Column:
-    """A time column as (float64 seconds since the epoch,) or (indices, ISO 8601 texts).
+def _nanoseconds(s: pd.Series) -> np.ndarray:
+    """int64 nanoseconds since the epoch (UTC) of a datetime64 Series, naive or tz-aware (NaT:
+    int64 min), without a copy where pandas allows."""
+    v = s.values  # numpy datetime64, tz-aware data converted to UTC
+    if not (isinstance(v, np.ndarray) and v.dtype == np.dtype("M8[ns]")):
+        v = np.asarray(s.dt.tz_convert("UTC").dt.tz_localize(None) if s.dt.tz is not None else s,
+                       dtype="M8[ns]")
+    return v.view(np.int64)
 
-    datetime64 columns (tz-aware ones converted to UTC, NaT -> NaN) and numbers give seconds;
-    Python datetimes/dates go through :func:`time_value`; anything else is text for the core.
+
+def _time_text(v: Any) -> Optional[str]:
+    """One value of a mixed time column as text for the core's parser: strings as they are,
+    other times as their seconds (``repr`` of a float reads back exactly), missing as None,
+    anything else as its text (which the core then reports with its row)."""
+    if isinstance(v, str):
+        return v
+    try:
+        t = _core._to_seconds(v, "time", True)
+    except (TypeError, ValueError, OverflowError):
+        return str(v)
+    return None if math.isnan(t) else repr(t)
+
+
+def times(values: Any, name: str = "time") -> Column:
+    """A time column as (float64 seconds since the epoch,) or (indices, texts) for the core's
+    ISO 8601 parser (which rejects the batch listing every bad row).
+
+    - datetime64 columns, naive (= UTC) or tz-aware (converted), NaT -> NaN: converted whole
+      in C++, rounded to the microsecond like every time conversion;
+    - numbers: seconds as they are; booleans are a TypeError (they are no times);
+    - objects: all strings -> texts for the core; all datetimes, dates, Timestamps or
+      datetime64 -> converted whole (:func:`pandas.to_datetime`, UTC); all numbers -> floats;
+      a mix -> each value as text (the one per-row loop, for columns pandas cannot type);
+    - categoricals: their categories converted once, then taken by code.
+
+    :raises TypeError: a boolean or timedelta column, naming ``name``
     """
-    s = series(values)
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        if getattr(s.dt, "tz", None) is not None:
-            s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        ns = s.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
-        ns[s.isna().to_numpy()] = np.nan
-        return (ns / 1e9,)
-    if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
+    s = _time_series(values)
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        col = times(pd.Series(s.cat.categories, dtype=s.cat.categories.dtype), name)
+        if len(col) == 1:
+            out = col[0][codes]
+            out[codes < 0] = np.nan
+            return (out,)
+        indices, texts = cast(Tuple[np.ndarray, List[str]], col)
+        return (np.where(codes >= 0, indices[codes], -1), texts)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return (_core._nanos_to_seconds(_nanoseconds(s)),)
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise TypeError(f"column {name!r}: {dtype} values are not times (expected seconds, "
+                        "datetime64, datetimes or ISO 8601 strings)")
+    if pd.api.types.is_numeric_dtype(dtype):
         return (floats(s),)
-    first = next((v for v in s if v is not None and not (isinstance(v, float) and math.isnan(v))),
-                 None)
-    if isinstance(first, (_dt.datetime, _dt.date)):
-        return (np.array([time_value(v) for v in s], dtype=np.float64),)
-    return _texts(s)
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("string", "empty"):
+        return _texts(s)
+    if kind in ("integer", "floating", "mixed-integer-float"):
+        # numbers with None/NaN/pd.NA among them: missing -> NaN, which the core reports by row
+        return (s.where(s.notna(), np.nan).to_numpy(dtype=np.float64),)
+    if kind in ("datetime", "datetime64", "date"):
+        try:
+            return (_core._nanos_to_seconds(_nanoseconds(pd.to_datetime(s, utc=True))),)
+        except (ValueError, OverflowError):  # outside datetime64[ns]: value by value below
+            pass
+    return _texts(s.map(_time_text, na_action="ignore"))
+
+
+def seconds(values: Any, name: str = "time") -> np.ndarray:
+    """A time column as float64 seconds since the epoch (NaN where missing), texts parsed here:
+    for arguments that are arrays of times (``last_evidence=``, a BKT ``order`` column).
+
+    :raises ParseError: a text that is not a time, naming ``name``
+    :raises TypeError: a boolean or timedelta column, naming ``name``
+    """
+    col = times(values, name)
+    if len(col) == 1:
+        return np.asarray(col[0], dtype=np.float64)
+    indices, texts = cast(Tuple[np.ndarray, List[str]], col)
+    parsed = np.array([_core._to_seconds(t, name, True) for t in texts] + [np.nan],
+                      dtype=np.float64)
+    return parsed[np.where(indices >= 0, indices, len(texts))]
 
 
 def binary(values: Any, name: str) -> np.ndarray:
@@ -504,7 +560,7 @@ def evidence_batch(data: Any, columns: Optional[Mapping[str, str]]) -> Tuple[int
     batch: Dict[str, Any] = {
         "learner": ids(cols["learner"], "learner"),
         "competency": ids(cols["competency"], "competency"),
-        "time": times(cols["time"]),
+        "time": times(cols["time"], columns.get("time", "time") if columns else "time"),
         "score": numbers_or_texts(cols["score"]),
     }
     if "kind" in cols:
@@ -549,9 +605,9 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
     """``EvidenceLog.add`` (see its docstring)."""
     learner_text, learner_problem = id_scalar(learner, "learner")
     competency_text, competency_problem = id_scalar(competency, "competency")
-    log._add_row(learner_text, competency_text, number(score), time_value(time), kind,
-                 number(weight), source, checks(framework, policy), learner_problem,
-                 competency_problem)
+    # The time goes to C++ as it is (``to_seconds``: the one conversion of a time argument).
+    log._add_row(learner_text, competency_text, number(score), time, kind, number(weight),
+                 source, checks(framework, policy), learner_problem, competency_problem)
     return log
 
 

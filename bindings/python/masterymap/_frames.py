@@ -14,6 +14,9 @@ module. One dtype per kind of column, in every frame:
 - ``learner`` and ``competency``: unordered categoricals of the ids' canonical texts (learners
   in order of first appearance, competencies in framework order); the same categories in every
   frame of one roster.
+
+Times become ``datetime64[ns, UTC]`` columns (NaT where there is none), converted
+from the core's float seconds at microsecond resolution by :func:`datetimes`.
 """
 from __future__ import annotations
 
@@ -51,6 +54,25 @@ def _ratings(indices: np.ndarray, scale_labels: List[str]) -> pd.Categorical:
 def _learners(count: int, learners: List[str]) -> pd.Categorical:
     """Learners 0..count-1 (one row each) as the learner categorical."""
     return _categorical(np.arange(count, dtype=np.uint32), learners)
+
+
+_UTC = pd.DatetimeTZDtype(tz="UTC")
+# pandas before 2.2 wraps int64 nanoseconds as a tz-aware array without a copy; later versions
+# deprecate that constructor (then: localize, one more pass).
+_WRAP_DATETIMES = tuple(int(x) for x in pd.__version__.split(".")[:2]) < (2, 2)
+
+
+def datetimes(seconds: np.ndarray, name: str) -> pd.api.extensions.ExtensionArray:
+    """float64 seconds since the epoch as a ``datetime64[ns, UTC]`` array, to the microsecond
+    (NaN -> NaT), for a DataFrame column.
+
+    :raises ValueError: naming the column and the first row outside datetime64[ns]
+        (1677-09-21 to 2262-04-11)
+    """
+    ns = _core._seconds_to_nanos(seconds, name).view("M8[ns]")
+    if _WRAP_DATETIMES:
+        return pd.arrays.DatetimeArray(ns, dtype=_UTC)
+    return pd.DatetimeIndex(ns).tz_localize("UTC").array
 
 
 # --- framework --------------------------------------------------------------------------------
@@ -97,12 +119,12 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
     return pd.DataFrame({
         "learner": _categorical(c["learner"], list(log.learners)),
         "competency": _categorical(c["competency"], list(log.competencies)),
-        "time": c["time"],
+        "time": datetimes(c["time"], "time"),
         "score": c["score"].astype(np.float64),
         "kind": _categorical(c["kind"], list(log.kinds)),
         "weight": c["weight"].astype(np.float64),
         "source": _categorical(c["source"], list(log.sources)),
-    })
+    }, copy=False)  # the arrays are fresh and ours: a copy would only fault in more pages
 
 
 # --- engine -----------------------------------------------------------------------------------
@@ -132,7 +154,7 @@ def ratings_frame(t: Dict[str, Any], scale_labels: List[str], all_rows: bool) ->
     }, copy=False)  # the arrays are fresh and ours: no need for pandas to copy them again
 
 
-def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional[float],
+def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Any,
                    probabilities: Any, threads: int, all_competencies: bool) -> pd.DataFrame:
     """``Engine.ratings`` (see its docstring)."""
     t = engine._ratings(log, as_of=as_of, probabilities=probabilities, threads=threads)
@@ -210,4 +232,5 @@ def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any) -> pd.DataF
     frame["status"] = _categorical(to_order[frame["status"].to_numpy(dtype=np.int64)],
                                    PACE_ORDER, ordered=True)
     frame["complete"] = frame["complete"].astype(bool)
+    frame["projected_finish"] = datetimes(frame["projected_finish"].to_numpy(), "projected_finish")
     return frame

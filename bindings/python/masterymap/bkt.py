@@ -83,7 +83,8 @@ def read_csv(
     """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader (GIL released).
 
     :param learner, skill, correct: column names (``correct`` holds 0/1).
-    :param order: optional column that orders each learner's answers.
+    :param order: optional column that orders each learner's answers (numbers or ISO 8601
+        times).
     :param item_class: optional column for per-class guess/slip (``multigs``), e.g. ``template_id``.
     :param multi_skill: for a skill name joining several skills with ``skill_separator``
         (``"A_B"``): ``"keep"`` it as one skill (pyBKT's behaviour, the default), ``"split"`` the
@@ -189,7 +190,8 @@ def dataset(
 ) -> Dataset:
     """Converts a DataFrame of responses into a :class:`Dataset` (one pass, no Python loops).
 
-    Rows are taken in order within each learner unless ``order`` names a sort column.
+    Rows are taken in order within each learner unless ``order`` names a sort column (numbers,
+    datetime64, datetimes or ISO 8601 strings; sorted as seconds since the epoch).
 
     ``df`` may also be a mapping of columns or a list of records (dicts). Learner and skill ids
     have one text whatever their type (1, np.int64(1) and 1.0 are the skill "1"). No rows give
@@ -199,7 +201,8 @@ def dataset(
     :raises ValueError: on a non-binary ``correct`` value, or an empty, missing, non-integral or
         boolean learner or skill id (every bad row listed).
     :raises ParseError: with ``multi_skill="reject"`` on a joined skill name, with ``"split"`` on
-        a name with an empty part (``.row`` is the 0-based row).
+        a name with an empty part (``.row`` is the 0-based row), or a text in the ``order``
+        column that is not a time.
     """
     if isinstance(df, Dataset):
         return df
@@ -215,7 +218,8 @@ def dataset(
     cc = _columns.binary(df[correct], correct)
     oc = None
     if order is not None:
-        oc = _columns.floats(pd.to_numeric(df[order], errors="raise"))  # NA -> NaN, reported
+        # Numbers, datetime64, datetimes or ISO 8601 strings: sorted as seconds.
+        oc = _columns.seconds(df[order], order)
     ic, icn = None, []
     if item_class is not None:
         ic, icn = _categories(df[item_class], "item class", item_class)
