@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -12,13 +11,16 @@
 #include <fstream>
 #include <limits>
 #include <masterymap/bkt.hpp>
+#include <masterymap/evidence.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
 
+#include "binary_io.hpp"
 #include "bkt_detail.hpp"
 #include "csv_tokenizer.hpp"
+#include "encoding_detail.hpp"
 #include "enum_names.hpp"
 #include "file_util.hpp"
 #include "progress_meter.hpp"
@@ -39,6 +41,25 @@ std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& index,
       index.try_emplace(std::string(name), static_cast<std::uint32_t>(names.size()));
   if (inserted) names.emplace_back(name);
   return it->second;
+}
+
+// The problem with a skill name under a multi-skill policy ("" = none): a joined name under
+// reject, an empty part under split.
+std::string multi_skill_problem(std::string_view name, multi_skill policy,
+                                std::string_view separator) {
+  if (policy == multi_skill::keep || name.find(separator) == std::string_view::npos) return {};
+  if (policy == multi_skill::reject)
+    return fmt::format(
+        "skill '{}' joins several skills (separator '{}'); split it or use "
+        "multi_skill 'split'",
+        name, separator);
+  for (std::size_t start = 0;;) {
+    const std::size_t pos = name.find(separator, start);
+    if (pos == start || (pos == std::string_view::npos && start == name.size()))
+      return fmt::format("skill '{}' has an empty part (separator '{}')", name, separator);
+    if (pos == std::string_view::npos) return {};
+    start = pos + separator.size();
+  }
 }
 
 void check_names(const std::vector<std::string>& names, const char* what) {
@@ -131,6 +152,53 @@ dataset dataset::from_indices(std::vector<std::uint32_t> learner,
   return d;
 }
 
+namespace {
+constexpr char dataset_magic[9] = "MMBKTDS1";
+constexpr std::uint32_t dataset_version = 1;
+}  // namespace
+
+std::string dataset::to_bytes() const {
+  masterymap::detail::byte_writer w;
+  w.out.reserve(64 + correct_.size() * 17 + item_class_.size() * 4 + order_.size() * 8);
+  w.header(dataset_magic, dataset_version);
+  w.array(learner_);
+  w.array(skill_);
+  w.array(correct_);
+  w.array(order_);
+  w.array(item_class_);
+  w.array(source_row_);
+  w.strings(learner_names_);
+  w.strings(skill_names_);
+  w.strings(class_names_);
+  return std::move(w.out);
+}
+
+dataset dataset::from_bytes(std::string_view bytes) {
+  masterymap::detail::byte_reader r{bytes, "bkt dataset"};
+  r.header(dataset_magic, dataset_version);
+  auto learner = r.array<std::uint32_t>();
+  auto skill = r.array<std::uint32_t>();
+  auto correct = r.array<std::uint8_t>();
+  auto order = r.array<double>();
+  auto item_class = r.array<std::uint32_t>();
+  auto source_row = r.array<std::uint64_t>();
+  auto learner_names = r.strings();
+  auto skill_names = r.strings();
+  auto class_names = r.strings();
+  r.finish();
+  if (source_row.size() != correct.size()) r.fail("column lengths differ");
+  try {
+    // The checks of from_indices, so a restored dataset holds what any dataset may hold.
+    dataset d = from_indices(std::move(learner), std::move(learner_names), std::move(skill),
+                             std::move(skill_names), std::move(correct), std::move(order),
+                             std::move(item_class), std::move(class_names));
+    d.source_row_ = std::move(source_row);
+    return d;
+  } catch (const std::invalid_argument& e) {
+    r.fail(e.what());
+  }
+}
+
 dataset dataset::apply_multi_skill(multi_skill policy, std::string_view separator) const {
   if (policy == multi_skill::keep) return *this;
   if (separator.empty()) throw std::invalid_argument("empty skill separator");
@@ -143,21 +211,19 @@ dataset dataset::apply_multi_skill(multi_skill policy, std::string_view separato
       parts[k].push_back(intern(out.skill_index_, out.skill_names_, name));
       continue;
     }
-    if (policy == multi_skill::reject) {
-      // Report the first row that uses the joined name.
+    if (const std::string problem = multi_skill_problem(name, policy, separator);
+        !problem.empty()) {
+      // Named at the first row that uses the name, as the input counts rows.
       auto it = std::find(skill_.begin(), skill_.end(), static_cast<std::uint32_t>(k));
-      std::size_t row = it == skill_.end() ? 0 : static_cast<std::size_t>(it - skill_.begin());
-      throw parse_error(fmt::format("row {}: skill '{}' joins several skills (separator '{}'); "
-                                    "split it or use multi_skill 'split'",
-                                    source_row_[row] + 1, name, separator),
-                        0, 0, source_row_[row] + 1);
+      const std::size_t first =
+          it == skill_.end() ? 0 : static_cast<std::size_t>(it - skill_.begin());
+      const std::size_t row = source_row_.empty() ? first : source_row_[first];
+      throw parse_error(fmt::format("row {}: {}", row, problem), 0, 0, row);
     }
     std::size_t start = 0;
     for (;;) {
       std::size_t pos = name.find(separator, start);
       std::string_view part = name.substr(start, pos == std::string_view::npos ? pos : pos - start);
-      if (part.empty())
-        throw std::invalid_argument(fmt::format("skill '{}' has an empty part", name));
       std::uint32_t id = intern(out.skill_index_, out.skill_names_, part);
       if (std::find(parts[k].begin(), parts[k].end(), id) == parts[k].end()) parts[k].push_back(id);
       if (pos == std::string_view::npos) break;
@@ -343,26 +409,29 @@ int parse_binary(std::string_view s) {
 
 namespace {
 
-// parse_csv's work, checking `m` every few thousand rows (progress: bytes read). A
-// function-try-block: a syntax error anywhere in the text becomes this reader's parse_error.
-dataset parse_metered(std::string_view text, const csv_options& options,
-                      masterymap::detail::meter& m) try {
-  if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f &&
-      static_cast<unsigned char>(text[1]) == 0x8b)
-    throw parse_error(
-        "the input is gzip-compressed; decompress it first (masterymap.bkt.read_csv "
-        "in Python reads .gz files)",
-        1, 0);
+constexpr const char* csv_source = "BKT CSV";
+
+// The rows of a decoded CSV text. `row` is the data row being read (none: the header), so the
+// caller can name it in a syntax error. Checks `m` every few thousand rows (progress: bytes).
+dataset parse_rows(const masterymap::detail::utf8_input& in, const csv_options& options,
+                   std::optional<std::size_t>& row, masterymap::detail::meter& m) {
+  const std::string_view text = in.text;
   const column_names& cols = options.columns;
-  // Only LF ends a record (a CR just before it is dropped; see csv_line_ends). Skips a UTF-8 BOM.
+  if (options.multi_skill != multi_skill::keep && options.skill_separator.empty())
+    throw std::invalid_argument("empty skill separator");
+  // Only LF ends a record (a CR just before it is dropped; see csv_line_ends).
   csv_tokenizer<csv_line_ends::lf> cur(text, options.delimiter);
   std::string scratch;
   bool escaped = false;
 
   // Header.
-  if (cur.at_end()) throw parse_error("empty input: no header row", 1, 0);
+  if (cur.at_end())
+    throw parse_error(fmt::format("{}: empty input: no header row", csv_source), 1, 0);
   std::vector<std::string> header;
   for (bool eor = false; !eor;) header.emplace_back(cur.field(eor, scratch, escaped));
+  if (in.invalid < cur.position())
+    throw masterymap::detail::utf8_error(text, in.invalid, std::nullopt, csv_source,
+                                         masterymap::detail::encoding_hint, false);
   auto find_col = [&](const std::string& name, bool required, const char* role) -> int {
     if (name.empty()) {
       if (required) throw std::invalid_argument(fmt::format("the {} column name is empty", role));
@@ -372,7 +441,8 @@ dataset parse_metered(std::string_view text, const csv_options& options,
     if (it == header.end()) {
       std::string have;
       for (const auto& h : header) have += (have.empty() ? "'" : ", '") + h + "'";
-      throw parse_error(fmt::format("missing {} column '{}'; the header has {}", role, name, have),
+      throw parse_error(fmt::format("{}: missing {} column '{}'; the header has {}", csv_source,
+                                    role, name, have),
                         1, 0);
     }
     return static_cast<int>(it - header.begin());
@@ -390,6 +460,7 @@ dataset parse_metered(std::string_view text, const csv_options& options,
     if (where[r] >= 0) role[static_cast<std::size_t>(where[r])] = r;
 
   name_table learners, skills, classes;
+  std::uint32_t skills_checked = 0;  // skill names already checked against the policy
   dataset out;
   auto& L = dataset_access::learner(out);
   auto& S = dataset_access::skill(out);
@@ -401,25 +472,27 @@ dataset parse_metered(std::string_view text, const csv_options& options,
   S.reserve(guess_rows);
   C.reserve(guess_rows);
 
-  std::size_t row = 0;
   std::size_t counted = 0;  // bytes passed to the meter
   std::string_view vals[n_roles];
   bool esc[n_roles] = {};
   std::string scratches[n_roles];
+  std::size_t next_row = 0;
   while (!cur.at_end()) {
     if (cur.skip_blank_line()) continue;  // LF or CRLF alone
     const std::size_t line = cur.line();
-    if ((++row & 4095U) == 0) {
-      m.advance(cur.offset() - counted);
-      counted = cur.offset();
+    if ((next_row & 4095U) == 4095U) {
+      m.advance(cur.position() - counted);
+      counted = cur.position();
     }
+    const std::size_t start = cur.position();
+    row = next_row++;
     bool eor = false;
     int col = 0;
     for (; col <= last_needed; ++col) {
       if (eor)
-        throw parse_error(fmt::format("line {}: row {} has {} fields, expected at least {}", line,
-                                      row, col, last_needed + 1),
-                          line, static_cast<std::size_t>(col) + 1, row);
+        throw parse_error(fmt::format("{}: row {} (line {}) has {} fields, expected at least {}",
+                                      csv_source, *row, line, col, last_needed + 1),
+                          line, 1, row);
       int r = role[static_cast<std::size_t>(col)];
       if (r >= 0) {
         vals[r] = cur.field(eor, scratches[r], esc[r]);
@@ -428,11 +501,20 @@ dataset parse_metered(std::string_view text, const csv_options& options,
       }
     }
     while (!eor) (void)cur.field(eor, scratch, escaped);
+    // A bad byte before the end of this record: one compare per record on the fast path.
+    if (in.invalid < cur.position())
+      throw masterymap::detail::utf8_error(text, in.invalid, row, csv_source,
+                                           masterymap::detail::encoding_hint, false);
 
+    // Out of the loop's way: the field's position is found again only for the error.
     auto fail = [&](int r, const std::string& what) {
-      throw parse_error(fmt::format("line {}, column {} ('{}'), row {}: {}", line, where[r] + 1,
-                                    header[static_cast<std::size_t>(where[r])], row, what),
-                        line, static_cast<std::size_t>(where[r]) + 1, row);
+      const std::size_t at = masterymap::detail::field_offset<csv_line_ends::lf>(
+          text, start, static_cast<std::size_t>(where[r]), options.delimiter);
+      const auto pos = masterymap::detail::position_of(text, at, false);
+      throw parse_error(
+          fmt::format("{}: row {} (line {}, column {}), column '{}': {}", csv_source, *row,
+                      pos.line, pos.column, header[static_cast<std::size_t>(where[r])], what),
+          pos.line, pos.column, row);
     };
     auto name_of = [&](name_table& t, int r, const char* what) -> std::uint32_t {
       std::string_view v = vals[r];
@@ -442,21 +524,28 @@ dataset parse_metered(std::string_view text, const csv_options& options,
     };
     std::uint32_t li = name_of(learners, c_learner, "learner");
     std::uint32_t si = name_of(skills, c_skill, "skill");
+    if (si >= skills_checked) {  // a new skill name (codes are given in order)
+      skills_checked = si + 1;
+      const std::string problem =
+          multi_skill_problem(vals[c_skill], options.multi_skill, options.skill_separator);
+      if (!problem.empty()) fail(c_skill, problem);
+    }
     int c = parse_binary(vals[c_correct]);
     if (c < 0) fail(c_correct, fmt::format("correct must be 0 or 1, got '{}'", vals[c_correct]));
     L.push_back(li);
     S.push_back(si);
     C.push_back(static_cast<std::uint8_t>(c));
     if (where[c_order] >= 0) {
+      // A number or a time (the evidence log's one parser: ISO 8601 sorts as seconds).
       std::string_view v = vals[c_order];
-      double d = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-      if (ec != std::errc() || p != v.data() + v.size() || std::isnan(d))
-        fail(c_order, fmt::format("order must be a number, got '{}'", v));
-      O.push_back(d);
+      const std::optional<double> d = parse_time(v);
+      if (!d || std::isnan(*d))
+        fail(c_order, fmt::format("order must be a number or an ISO 8601 time, got '{}'", v));
+      O.push_back(*d);
     }
     if (where[c_class] >= 0) I.push_back(name_of(classes, c_class, "item class"));
   }
+  row.reset();
   dataset_access::learner_names(out) = learners.names();
   dataset_access::skill_names(out) = skills.names();
   dataset_access::class_names(out) = classes.names();
@@ -469,20 +558,29 @@ dataset parse_metered(std::string_view text, const csv_options& options,
     out = out.apply_multi_skill(options.multi_skill, options.skill_separator);
   m.finish();
   return out;
-} catch (const csv_syntax_error& e) {
-  // The line only (column 0), as this reader has always reported syntax errors.
-  throw parse_error(fmt::format("line {}: {}", e.line, e.what()), e.line, 0);
 }
 
 }  // namespace
 
-dataset parse_csv(std::string_view text, const csv_options& options, const progress& progress) {
-  masterymap::detail::meter m(progress, text.size());
-  return m.run([&] { return parse_metered(text, options, m); });
+dataset parse_csv(std::string_view bytes, const csv_options& options, const progress& progress) {
+  masterymap::detail::utf8_input in;
+  masterymap::detail::decode_input(bytes, options.encoding, csv_source, in);
+  masterymap::detail::meter m(progress, in.text.size());
+  std::optional<std::size_t> row;
+  return m.run([&] {
+    try {
+      return parse_rows(in, options, row, m);
+    } catch (const csv_syntax_error& e) {
+      const auto at = masterymap::detail::position_of(in.text, e.offset, false);
+      throw parse_error(
+          fmt::format("{}: {} at line {}, column {}", csv_source, e.what(), at.line, at.column),
+          at.line, at.column, row);
+    }
+  });
 }
 
 dataset read_csv(const std::string& path, const csv_options& options, const progress& progress) {
-  const std::string text = masterymap::detail::read_file(path, "BKT data CSV");
+  const std::string text = masterymap::detail::read_data_file(path, "BKT data CSV");
   return parse_csv(text, options, progress);
 }
 

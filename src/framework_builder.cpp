@@ -360,7 +360,7 @@ framework framework_builder::build(const build_options& options, const progress&
   // Progress: competencies + hierarchy links + prerequisites, resolved then frozen.
   detail::meter m(progress, 2 * (competencies_.size() + hierarchy_.size() + prerequisites_.size()));
   return m.run([&] {
-    build_state b{options, competencies_, m, {}, {}, {}};
+    build_state b{options, competencies_, m, {}, dropped_, {}};
     index_ids(b);
     std::vector<std::pair<index_t, index_t>> hierarchy = resolve_hierarchy(b, hierarchy_);
     std::vector<prerequisite_edge> edges = resolve_prerequisites(b, prerequisites_);

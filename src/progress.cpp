@@ -50,7 +50,13 @@ progress meter::nested_active(std::uint64_t from, std::uint64_t to) {
     reported_ = std::max(reported_, std::min(x, total_));
     finished_ = reported_ == total_;
     next_ = now() + hook_->interval;
-    hook_->report(reported_, total_);
+    try {
+      hook_->report(reported_, total_);
+    } catch (...) {  // this call is cancelled too (stopped(), whatever the nested call does)
+      error_ = std::current_exception();
+      stop_.store(true, std::memory_order_relaxed);
+      throw;
+    }
   };
   return p;
 }

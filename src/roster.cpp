@@ -191,6 +191,8 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
       competencies(engine.framework().size()) {
+  // A roster takes any kind its events name (a school's own kinds need no set-up).
+  checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
   const masterymap::framework& f = engine.framework();
   const auto rolled = under_rollups(f, engine.policy());
@@ -435,16 +437,6 @@ void roster::impl::write_rows(const std::vector<std::uint32_t>& learners, const 
 }
 
 namespace {
-// A roster accepts any kind its events name (a school's own kinds need no set-up): a new one is
-// added to the log, trimmed as the log trims names when it looks kinds up.
-void accept_kind(evidence_log& log, std::string_view kind) {
-  if (kind.empty() || log.kind_code(kind)) return;
-  const auto k = detail::trim(kind);
-  if (!k.empty() && !log.kind_code(k)) log.add_kind(k);
-}
-}  // namespace
-
-namespace {
 
 // The distinct learners of log rows [from, to) in ascending order, with their row counts:
 // O(rows log rows) by sorting, so one event costs O(1) however large the roster, or, for a
@@ -534,7 +526,10 @@ ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail:
                                           detail::ingest_undo& u) {
   ingest_summary s;
   const std::uint64_t n = batch.size;  // progress: [0, n) validate, [n, 2n) apply, [2n, 3n) rate
-  for (auto k : batch.kind.names) accept_kind(log, k);
+  if (batch.size == 0) {               // an empty batch changes nothing
+    m.finish();
+    return s;
+  }
   const std::size_t old_rows = log.size(), old_learners = log.learners().size();
   log.append(batch, checks, m.nested(0, n));  // strong guarantee: throws before changing anything
   const std::size_t learners = log.learners().size();
@@ -651,7 +646,6 @@ ingest_summary roster::impl::add(std::string_view learner, std::string_view comp
 ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency,
                                        double time, double score, std::string_view kind,
                                        double weight, std::string_view source) {
-  accept_kind(log, kind);
   ingest_summary s;
   const std::size_t r = log.size(), old_learners = log.learners().size();
   log.append_row(learner, competency, time, score, kind, weight, source, checks);
@@ -749,11 +743,10 @@ ingest_summary roster::ingest(const evidence_log& batch, const progress& progres
 }
 
 ingest_summary roster::ingest(const std::vector<evidence>& rows, const progress& progress) {
-  evidence_log tmp;
-  for (const auto& e : rows)
-    if (!e.kind.empty() && !tmp.kind_code(e.kind)) tmp.add_kind(e.kind);
-  tmp.append(rows);  // row problems are reported again, against the framework, by the roster
-  return ingest(tmp, progress);
+  // Straight to the columnar path, so every problem of every row (the log's own checks and the
+  // framework's and scale's) is reported at once, as for a columnar batch.
+  const detail::record_batch batch(rows);
+  return impl_->ingest(batch.columns, progress);
 }
 
 const engine& roster::engine() const noexcept { return impl_->engine; }

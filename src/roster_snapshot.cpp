@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// roster: the binary snapshot (roster::save, roster::load).
+// roster: the binary snapshot (roster::save, roster::load), to a file or to bytes in memory
+// (roster::to_bytes, roster::from_bytes: the same format); and roster equality.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -10,11 +12,14 @@
 #include <masterymap/roster.hpp>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "encoding_detail.hpp"
 #include "file_util.hpp"
+#include "memory_util.hpp"
 #include "progress_meter.hpp"
 #include "roster_impl.hpp"
 
@@ -27,36 +32,67 @@ using detail::views;
 
 namespace {
 
-constexpr std::uint32_t snapshot_version = 1;
+// Version 2 adds the checksum (XXH3-64) of everything before it after the end marker; version 1
+// (no checksum) is still read.
+constexpr std::uint32_t snapshot_version = 2;
+constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
 constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
+constexpr const char* snapshot_what = "roster snapshot";
+constexpr const char* checksum_failure = "corrupt: checksum mismatch";
 
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
-// Large arrays are written and read in slices, each passed to the meter (progress, Ctrl-C).
-constexpr std::uint64_t slice = std::uint64_t{1} << 20;
+// Large arrays are written and read in slices, each checksummed while it is still in the cache
+// and passed to the meter (progress, Ctrl-C).
+constexpr std::uint64_t slice = std::uint64_t{1} << 18;
 
+// Writes a file (atomically), or appends to a string in memory, or only counts the bytes.
 struct writer {
-  std::ofstream out;
-  detail::meter* m = nullptr;  // progress: bytes of the log's columns written
+  std::optional<detail::atomic_file> out;
+  std::string* mem = nullptr;
+  std::size_t* count = nullptr;
+  detail::checksum sum;
+  detail::meter* m = nullptr;  // progress: bytes of the arrays written while `metered`
+  bool metered = false;
+  explicit writer(const std::string& path) { out.emplace(path, snapshot_what); }
+  explicit writer(std::string& to) : mem(&to) {}
+  explicit writer(std::size_t& n) : count(&n) {}
+  // Bytes that are not checksummed (the checksum itself).
+  void raw(const void* p, std::size_t n) {
+    if (count)
+      *count += n;
+    else if (mem)
+      mem->append(static_cast<const char*>(p), n);
+    else
+      out->write(p, n);
+  }
+  void bytes(const void* p, std::size_t n) {
+    if (!count) sum.update(p, n);
+    raw(p, n);
+  }
   template <typename T>
   void pod(const T& x) {
-    out.write(reinterpret_cast<const char*>(&x), sizeof x);
+    bytes(&x, sizeof x);
   }
   template <typename T, typename A>
   void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
+    if (m == nullptr || !metered) {
+      if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
+      return;
+    }
     const auto* p = reinterpret_cast<const char*>(v.data());
-    for (std::uint64_t done = 0, n = v.size() * sizeof(T); done < n;) {
-      const std::uint64_t k = std::min(slice, n - done);
-      out.write(p + done, static_cast<std::streamsize>(k));
+    for (std::size_t done = 0, n = v.size() * sizeof(T); done < n;) {
+      const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(slice, n - done));
+      bytes(p + done, k);
       done += k;
-      if (m != nullptr) m->advance(k);
+      m->advance(k);
     }
   }
   void str(const std::string& s) {
     pod(static_cast<std::uint64_t>(s.size()));
-    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+    bytes(s.data(), s.size());
   }
   void strings(const std::vector<std::string>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
@@ -64,21 +100,43 @@ struct writer {
   }
 };
 
+// Reads a file, or (with `from_memory`) the bytes of `mem`.
 struct reader {
   std::ifstream in;
-  std::string path;
+  std::string_view mem;
+  std::string_view all;  // the whole of `mem`
+  bool from_memory = false;
+  std::string path;  // of a file
+  std::uint64_t size = 0;
   std::uint64_t remaining = 0;
+  std::uint32_t version = 0;
+  detail::checksum sum;        // of every byte read so far
+  std::string reason;          // of the last failure, without the file's name
   detail::meter* m = nullptr;  // progress: bytes read
-  [[noreturn]] void fail(const std::string& what) const {
-    throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
+  [[noreturn]] void fail(const std::string& what) {
+    reason = what;
+    throw parse_error(fmt::format("{}: {}", name(), what), 0, 0);
+  }
+  [[nodiscard]] std::string name() const {
+    return from_memory ? std::string("roster snapshot (bytes)")
+                       : fmt::format("roster snapshot '{}'", path);
   }
   void bytes(void* p, std::uint64_t n) {
     if (n > remaining) fail("truncated");
+    if (from_memory) {
+      if (n) std::memcpy(p, mem.data(), static_cast<std::size_t>(n));
+      sum.update(mem.data(), static_cast<std::size_t>(n));
+      mem.remove_prefix(static_cast<std::size_t>(n));
+      remaining -= n;
+      if (m != nullptr) m->advance(n);
+      return;
+    }
     char* out = static_cast<char*>(p);
     for (std::uint64_t done = 0; done < n;) {
       const std::uint64_t k = std::min(slice, n - done);
       in.read(out + done, static_cast<std::streamsize>(k));
       if (!in) fail("truncated");
+      sum.update(out + done, static_cast<std::size_t>(k));
       done += k;
       if (m != nullptr) m->advance(k);
     }
@@ -106,15 +164,28 @@ struct reader {
     if (n) bytes(s.data(), n);
     return s;
   }
-  std::vector<std::string> strings() {
+  // Names: UTF-8, as everything the library hands out.
+  std::vector<std::string> strings(const char* what) {
     const auto n = pod<std::uint64_t>();
     if (n > remaining / 8) fail("truncated");
     std::vector<std::string> v;
     v.reserve(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) v.push_back(str());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      v.push_back(str());
+      if (!detail::is_utf8(v.back())) fail(fmt::format("{} name #{} is not valid UTF-8", what, i));
+    }
     return v;
   }
 };
+
+// The names a snapshot stores must read back: refused before anything is written.
+void check_names(const std::vector<std::string>& names, const char* what) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (const std::size_t at = detail::find_invalid_utf8(names[i]); at != detail::npos)
+      throw std::invalid_argument(fmt::format(
+          "roster snapshot: {} name #{} is not valid UTF-8 (byte 0x{:02X} at offset {})", what, i,
+          static_cast<unsigned>(static_cast<unsigned char>(names[i][at])), at));
+}
 
 }  // namespace
 
@@ -122,96 +193,137 @@ struct reader {
 
 namespace {
 
-// roster::save's work. Progress on `m`: bytes of the log's columns (24 per row) and of the
-// tables (11 per cell) read.
-void write_snapshot(const roster::impl& d, const std::string& path, detail::meter& m) {
-  writer w;
-  detail::open_output(w.out, path, "roster snapshot");
-  w.out.write(snapshot_magic, 8);
-  w.pod(snapshot_version);
-  w.pod(std::uint32_t{0x01020304});  // byte order
-  w.str(d.engine.framework().to_json(0));
-  w.str(d.engine.policy().to_json(0));
-  w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
-  w.pod(d.options.as_of.value_or(nan_v));
-  w.pod(d.as_of);
-  w.pod(static_cast<std::uint64_t>(d.competencies));
-  const evidence_log& log = d.log;
-  w.strings(log.kinds());
-  w.strings(log.learners());
-  w.strings(log.competencies());
-  w.strings(log.sources());
-  const auto& at = log.attributes();
-  std::vector<std::uint8_t> ak;
+// What a snapshot holds besides the roster's own columns, computed once per write.
+struct snapshot_parts {
+  std::string framework, policy;
+  std::vector<std::uint8_t> ak;  // the attribute triples (kind, weight, source) as columns
   std::vector<float> aw;
   std::vector<std::uint32_t> as;
-  for (const auto& a : at) {
-    ak.push_back(a.kind);
-    aw.push_back(a.weight);
-    as.push_back(a.source);
-  }
-  w.array(ak);
-  w.array(aw);
-  w.array(as);
-  w.m = &m;
-  w.array(log.learner_codes());
-  w.array(log.competency_codes());
-  w.array(log.times());
-  w.array(log.scores());
-  w.array(log.attribute_codes());
-  w.m = nullptr;  // the sparse cells below are counted as the tables are scanned
-  static_assert(sizeof(status) == 1, "status is one byte");
   // The tables, sparse: only cells that differ from "not started, no score, no rating".
   std::vector<std::uint64_t> cell;
   std::vector<std::uint8_t> cst;
   std::vector<double> csc;
   std::vector<std::int8_t> crt;
-  detail::for_blocks(0, d.statuses.size(), detail::check_block, &m,
-                     [&](std::size_t b, std::size_t e) {
-                       for (std::size_t i = b; i < e; ++i)
-                         if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) ||
-                             d.ratings[i] != -1) {
-                           cell.push_back(i);
-                           cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
-                           csc.push_back(d.scores[i]);
-                           crt.push_back(d.ratings[i]);
-                         }
-                       m.advance(11 * (e - b));
-                     });
+
+  // Progress on `m` (if any): 11 units per table cell scanned.
+  explicit snapshot_parts(const roster::impl& d, detail::meter* m = nullptr) {
+    const evidence_log& log = d.log;
+    check_names(log.kinds(), "kind");
+    check_names(log.learners(), "learner");
+    check_names(log.competencies(), "competency");
+    check_names(log.sources(), "source");
+    framework = d.engine.framework().to_json(0);
+    policy = d.engine.policy().to_json(0);
+    for (const auto& a : log.attributes()) {
+      ak.push_back(a.kind);
+      aw.push_back(a.weight);
+      as.push_back(a.source);
+    }
+    static_assert(sizeof(status) == 1, "status is one byte");
+    detail::for_blocks(0, d.statuses.size(), detail::check_block, m,
+                       [&](std::size_t b, std::size_t e) {
+                         for (std::size_t i = b; i < e; ++i)
+                           if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) ||
+                               d.ratings[i] != -1) {
+                             cell.push_back(i);
+                             cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
+                             csc.push_back(d.scores[i]);
+                             crt.push_back(d.ratings[i]);
+                           }
+                         if (m != nullptr) m->advance(11 * (e - b));
+                       });
+  }
+};
+
+// The whole snapshot, checksum included.
+void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
+  const evidence_log& log = d.log;
+  w.bytes(snapshot_magic, 8);
+  w.pod(snapshot_version);
+  w.pod(std::uint32_t{0x01020304});  // byte order
+  w.str(p.framework);
+  w.str(p.policy);
+  w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
+  w.pod(d.options.as_of.value_or(nan_v));
+  w.pod(d.as_of);
+  w.pod(static_cast<std::uint64_t>(d.competencies));
+  w.strings(log.kinds());
+  w.strings(log.learners());
+  w.strings(log.competencies());
+  w.strings(log.sources());
+  w.array(p.ak);
+  w.array(p.aw);
+  w.array(p.as);
+  w.metered = true;  // the log's columns: 24 bytes a row
+  w.array(log.learner_codes());
+  w.array(log.competency_codes());
+  w.array(log.times());
+  w.array(log.scores());
+  w.array(log.attribute_codes());
+  w.metered = false;
   w.pod(static_cast<std::uint64_t>(d.rows.size()));
-  w.array(cell);
-  w.array(cst);
-  w.array(csc);
-  w.array(crt);
-  m.finish();
-  w.out.write(snapshot_end, 8);
-  w.out.flush();
-  if (!w.out) detail::throw_file_error(path, "cannot write", "roster snapshot");
+  w.array(p.cell);
+  w.array(p.cst);
+  w.array(p.csc);
+  w.array(p.crt);
+  w.bytes(snapshot_end, 8);
+  const std::uint64_t digest = w.sum.digest();
+  w.raw(&digest, sizeof digest);
 }
 
 }  // namespace
 
 void roster::save(const std::string& path, const progress& progress) const {
+  // Progress: bytes of the log's columns (24 a row) written and of the tables (11 a cell)
+  // scanned. The last report comes before the rename: cancelled, the previous file stays.
   detail::meter m(progress, 24 * static_cast<std::uint64_t>(impl_->log.size()) +
                                 11 * static_cast<std::uint64_t>(impl_->statuses.size()));
-  m.run([&] { write_snapshot(*impl_, path, m); });
+  m.run([&] {
+    const snapshot_parts parts(*impl_, &m);
+    writer w(path);
+    w.m = &m;
+    write_snapshot(*impl_, parts, w);
+    m.finish();
+    w.out->commit();
+  });
+}
+
+std::string roster::to_bytes() const {
+  // Sized first (a counting pass over the parts), and the buffer mapped in one call (huge pages
+  // where possible): growing a string of hundreds of megabytes by doubling copies it and takes
+  // a page fault per 4 KiB twice over, which made to_bytes three times slower than save.
+  const snapshot_parts parts(*impl_);
+  std::size_t size = 0;
+  writer counter(size);
+  write_snapshot(*impl_, parts, counter);
+  std::string out;
+  out.reserve(size);
+  detail::prefault(out.data(), size);
+  writer w(out);
+  write_snapshot(*impl_, parts, w);
+  return out;
 }
 
 namespace {
 
-// Opens a snapshot and checks its header (magic, version, byte order).
+// Opens a snapshot file.
 void open_snapshot(reader& r, const std::string& path) {
   r.path = path;
-  detail::open_input(r.in, path, "roster snapshot");
+  detail::open_input(r.in, path, snapshot_what);
   r.in.seekg(0, std::ios::end);
-  r.remaining = static_cast<std::uint64_t>(r.in.tellg());
+  r.size = r.remaining = static_cast<std::uint64_t>(r.in.tellg());
   r.in.seekg(0, std::ios::beg);
+}
+
+// Checks the header: magic, version, byte order.
+void check_header(reader& r) {
   char magic[8];
   r.bytes(magic, 8);
   if (std::memcmp(magic, snapshot_magic, 8) != 0) r.fail("not a masterymap roster snapshot");
-  const auto version = r.pod<std::uint32_t>();
-  if (version != snapshot_version)
-    r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
+  r.version = r.pod<std::uint32_t>();
+  if (r.version < oldest_version || r.version > snapshot_version)
+    r.fail(fmt::format("version {} (this library reads versions {} to {})", r.version,
+                       oldest_version, snapshot_version));
   if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
 }
 
@@ -226,10 +338,10 @@ struct saved_log {
   std::vector<float> ss;
   std::vector<std::uint32_t> ac;
   void read(reader& r) {
-    kinds = r.strings();
-    learners = r.strings();
-    comps = r.strings();
-    sources = r.strings();
+    kinds = r.strings("kind");
+    learners = r.strings("learner");
+    comps = r.strings("competency");
+    sources = r.strings("source");
     ak = r.array<std::uint8_t>();
     aw = r.array<float>();
     as = r.array<std::uint32_t>();
@@ -285,19 +397,22 @@ void restore_log(roster::impl& d, reader& r, saved_log& s, const progress& appen
   b.competency_names = views(s.comps);
   b.kind_names = views(s.kinds);
   b.source_names = views(s.sources);
-  try {
-    d.log.reserve(rows);
-    d.log.append(b.columns(), {}, append_progress);
-  } catch (const evidence_error& e) {
-    r.fail(std::string("bad evidence: ") + e.what());
+  // An empty roster (a new school's first snapshot) has no rows to append.
+  if (rows > 0) {
+    try {
+      d.log.reserve(rows);
+      d.log.append(b.columns(), {}, append_progress);
+    } catch (const evidence_error& e) {
+      r.fail(std::string("bad evidence: ") + e.what());
+    }
   }
   std::vector<double>().swap(s.tt);
 }
 
 // Sizes the tables to `learners` and writes the saved cells into them.
 void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t learners,
-                   detail::meter& m) {
-  d.grow_tables(learners, &m);
+                   detail::meter* m) {
+  d.grow_tables(learners, m);
   for (std::size_t k = 0; k < c.cell.size(); ++k) {
     if (c.cell[k] >= d.statuses.size() || c.st[k] > static_cast<std::uint8_t>(status::expired))
       r.fail("bad table cell");
@@ -307,10 +422,52 @@ void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t
   }
 }
 
-// roster::load's work, after the header. Progress on `m`: the file's bytes twice, read then
-// restored.
-std::unique_ptr<roster::impl> read_snapshot(reader& r, roster_options options, detail::meter& m) {
-  r.m = &m;
+}  // namespace
+
+namespace {
+
+// The end of a snapshot: the end marker, then (version 2) the checksum of everything before
+// it and nothing more.
+void read_end(reader& r) {
+  char end[8];
+  r.bytes(end, 8);
+  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  if (r.version >= 2) {
+    const std::uint64_t computed = r.sum.digest();
+    if (r.pod<std::uint64_t>() != computed) r.fail(checksum_failure);
+  }
+  if (r.remaining != 0) r.fail(fmt::format("{} bytes after the end marker", r.remaining));
+}
+
+// Whether a version-2 file's stored checksum disagrees with its content (read again from the
+// start): after another error, tells a corrupt file from one this library cannot read.
+bool checksum_mismatch(const reader& r) {
+  constexpr std::uint64_t digest_size = sizeof(std::uint64_t);
+  if (r.version < 2 || r.size < digest_size) return false;
+  if (r.from_memory) {
+    detail::checksum sum;
+    sum.update(r.all.data(), r.all.size() - digest_size);
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, r.all.data() + r.all.size() - digest_size, digest_size);
+    return stored != sum.digest();
+  }
+  std::ifstream in(r.path, std::ios::binary);
+  std::vector<char> buffer(std::size_t{1} << 20);
+  detail::checksum sum;
+  for (std::uint64_t left = r.size - digest_size; left > 0;) {
+    const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+    if (!in.read(buffer.data(), static_cast<std::streamsize>(k))) return true;
+    sum.update(buffer.data(), k);
+    left -= k;
+  }
+  std::uint64_t stored = 0;
+  if (!in.read(reinterpret_cast<char*>(&stored), sizeof stored)) return true;
+  return stored != sum.digest();
+}
+
+// The roster a snapshot holds; every check of the content on the way. Progress on `r.m` (if
+// any): the snapshot's bytes twice, read then restored.
+std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   masterymap::framework fw = masterymap::framework::from_json(r.str());
   masterymap::policy pol = masterymap::policy::from_json(r.str());
   const bool fixed = r.pod<std::uint8_t>() != 0;
@@ -323,26 +480,57 @@ std::unique_ptr<roster::impl> read_snapshot(reader& r, roster_options options, d
   log.read(r);
   saved_cells cells;
   cells.read(r);
-  char end[8];
-  r.bytes(end, 8);
-  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  read_end(r);  // the checksum is checked before anything is built from the rows
   const std::size_t rows = log.lc.size();
   if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
       log.ac.size() != rows || log.aw.size() != log.ak.size() || log.as.size() != log.ak.size() ||
       cells.learners != log.learners.size() || cells.st.size() != cells.cell.size() ||
       cells.score.size() != cells.cell.size() || cells.rating.size() != cells.cell.size())
     r.fail("inconsistent sizes");
-  const std::uint64_t bytes = m.total() / 2;
-  restore_log(*d, r, log, m.nested(bytes, bytes + bytes / 2));
+  const std::uint64_t half = r.size;
+  restore_log(*d, r, log, r.m != nullptr ? r.m->nested(half, half + half / 2) : progress{});
   if (d->log.learners() != log.learners || d->log.competencies() != log.comps)
     r.fail("inconsistent name tables");
-  restore_cells(*d, r, cells, log.learners.size(), m);
-  d->index_rows(0, &m);
+  restore_cells(*d, r, cells, log.learners.size(), r.m);
+  d->index_rows(0, r.m);
   std::vector<std::uint32_t> all(log.learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
-  d->encode_rows(all, &m);
-  m.finish();
+  d->encode_rows(all, r.m);
+  if (r.m != nullptr) r.m->finish();
   return d;
+}
+
+}  // namespace
+
+namespace {
+
+// The roster a snapshot holds (`r` opened on it); whatever a damaged snapshot makes the readers
+// say (truncated, a JSON error, a cycle in a flipped framework, an impossible policy), the caller
+// gets a parse_error naming it; when a version-2 snapshot's checksum disagrees, one that says it
+// is corrupt, with the reason. A cancellation (progress) passes through as it is.
+std::unique_ptr<roster::impl> load_from(reader& r, roster_options options) {
+  const auto cancelled = [&] { return r.m != nullptr && r.m->stopped(); };
+  const auto corrupt_or = [&](const std::string& what) {
+    if (checksum_mismatch(r))
+      return parse_error(fmt::format("{}: {} ({})", r.name(), checksum_failure, what), 0, 0);
+    return parse_error(fmt::format("{}: {}", r.name(), what), 0, 0);
+  };
+  try {
+    check_header(r);
+    return restore(r, std::move(options));
+  } catch (const parse_error& e) {
+    if (r.reason == checksum_failure || cancelled()) throw;
+    if (!r.reason.empty()) throw corrupt_or(r.reason);
+    throw corrupt_or(e.what());
+  } catch (const file_error&) {
+    throw;
+  } catch (const error& e) {  // validation_error, policy_error, unknown_id_error, ...
+    if (cancelled()) throw;
+    throw corrupt_or(e.what());
+  } catch (const std::logic_error& e) {  // invalid_argument, out_of_range, length_error
+    if (cancelled()) throw;
+    throw corrupt_or(e.what());
+  }
 }
 
 }  // namespace
@@ -350,12 +538,30 @@ std::unique_ptr<roster::impl> read_snapshot(reader& r, roster_options options, d
 roster roster::load(const std::string& path, roster_options options, const progress& progress) {
   reader r;
   open_snapshot(r, path);
-  const auto header = static_cast<std::uint64_t>(r.in.tellg());  // read, not yet counted
-  detail::meter m(progress, 2 * (header + r.remaining));
-  return roster(m.run([&] {
-    m.advance(header);
-    return read_snapshot(r, std::move(options), m);
-  }));
+  detail::meter m(progress, 2 * r.size);
+  r.m = m.active() ? &m : nullptr;
+  return roster(m.run([&] { return load_from(r, std::move(options)); }));
+}
+
+roster roster::from_bytes(std::string_view bytes, roster_options options) {
+  reader r;
+  r.from_memory = true;
+  r.mem = r.all = bytes;
+  r.size = r.remaining = bytes.size();
+  return roster(load_from(r, std::move(options)));
+}
+
+bool operator==(const roster& a, const roster& b) {
+  if (&a == &b) return true;
+  const roster::impl& x = *a.impl_;
+  const roster::impl& y = *b.impl_;
+  if (x.competencies != y.competencies || x.statuses != y.statuses || x.ratings != y.ratings ||
+      !detail::same_value(x.as_of, y.as_of) ||
+      !detail::same_value(x.options.as_of, y.options.as_of) || x.scores.size() != y.scores.size())
+    return false;
+  for (std::size_t i = 0; i < x.scores.size(); ++i)
+    if (!detail::same_value(x.scores[i], y.scores[i])) return false;
+  return x.log == y.log && x.engine == y.engine;
 }
 
 }  // namespace masterymap

@@ -8,10 +8,12 @@
 #include <cstring>
 #include <limits>
 #include <masterymap/bkt.hpp>
+#include <masterymap/encoding.hpp>
 #include <stdexcept>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "pickle_py.hpp"
 #include "progress_py.hpp"
 
 namespace masterymap::python {
@@ -31,7 +33,8 @@ std::vector<T> to_vector(const carray<T>& a) {
 bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
                           const std::string& correct, const std::string& order,
                           const std::string& item_class, const std::string& delimiter,
-                          const std::string& multi_skill, const std::string& separator) {
+                          const std::string& multi_skill, const std::string& separator,
+                          const std::string& encoding) {
   bkt::csv_options o;
   o.columns.learner = learner;
   o.columns.skill = skill;
@@ -42,6 +45,7 @@ bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
   o.delimiter = delimiter[0];
   o.multi_skill = bkt::parse_multi_skill(multi_skill);
   o.skill_separator = separator;
+  o.encoding = parse_text_encoding(encoding);
   return o;
 }
 
@@ -178,14 +182,18 @@ void bind_bkt(py::module_& parent) {
   py::module_ m =
       parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
 
-  py::class_<bkt::dataset>(m, "Dataset", py::dynamic_attr(), R"pbdoc(
+  py::class_<bkt::dataset> dataset_cls(m, "Dataset", py::dynamic_attr(), R"pbdoc(
 A table of responses: learner, skill and item-class indices into name lists, 0/1 correct.
 
 Rows keep their input order; within a learner they are chronological unless an order key was
 given. Build one with :func:`read_csv`, :func:`parse_csv`, :meth:`from_indices` or
 ``masterymap.bkt.dataset(df)``.
-)pbdoc")
-      .def(py::init<>())
+
+Compares by its rows and names; copies and pickles (a compact binary form as a numpy byte
+array, out of band with pickle protocol 5), with its attributes (``columns``); unhashable (a
+data table, like a numpy array).
+)pbdoc");
+  dataset_cls.def(py::init<>())
       .def_static(
           "from_indices",
           [](const carray<std::uint32_t>& learner, std::vector<std::string> learner_names,
@@ -250,7 +258,8 @@ Builds a dataset from integer codes (the fast path from numpy / pandas).
 Applies a multi-skill policy: ``"keep"`` (names as they are), ``"split"`` (a row whose skill
 joins several with ``separator`` counts once per skill) or ``"reject"``.
 
-:raises ParseError: with ``"reject"`` on a joined name (``.row`` is the 1-based data row).
+:raises ParseError: with ``"reject"`` on a joined name, with ``"split"`` on a name with an empty
+    part (``.row`` is the 0-based row).
 )pbdoc")
       .def("select_learners", &bkt::dataset::select_learners, py::arg("keep"),
            "The rows of the learners whose flag in ``keep`` (one per learner code) is true.")
@@ -259,26 +268,58 @@ joins several with ``separator`` counts once per skill) or ``"reject"``.
                std::to_string(d.learner_count()) + " learners, " + std::to_string(d.skill_count()) +
                " skills>";
       });
+  def_equality(dataset_cls);
+  dataset_cls
+      .def("__copy__",
+           [](const py::object& self) {
+             py::object c = py::cast(bkt::dataset(self.cast<const bkt::dataset&>()));
+             c.attr("__dict__").attr("update")(self.attr("__dict__"));
+             return c;
+           })
+      .def(
+          "__deepcopy__",
+          [](const py::object& self, const py::dict& memo) {
+            py::object c = py::cast(bkt::dataset(self.cast<const bkt::dataset&>()));
+            c.attr("__dict__")
+                .attr("update")(
+                    py::module_::import("copy").attr("deepcopy")(self.attr("__dict__"), memo));
+            return c;
+          },
+          py::arg("memo"))
+      .def(py::pickle(
+          [](const py::object& self) {
+            const auto& d = self.cast<const bkt::dataset&>();
+            return py::make_tuple(bytes_array(d.to_bytes()), self.attr("__dict__"));
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 2) throw py::value_error("not the state of a pickled Dataset");
+            py::buffer_info keep;
+            const std::string_view bytes = buffer_view(t[0], keep);
+            return std::make_pair(bkt::dataset::from_bytes(bytes), t[1].cast<py::dict>());
+          }));
 
   const char* csv_doc = R"pbdoc(
-Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
+Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first; a .csv.gz file is
+decompressed).
 
 :param learner, skill, correct: column names.
-:param order: optional column to sort each learner's rows by ("" = rows are chronological).
+:param order: optional column to sort each learner's rows by: numbers or ISO 8601 times (""
+    = rows are chronological).
 :param item_class: optional column for per-class guess/slip (``multigs``).
 :param multi_skill: ``"keep"``, ``"split"`` or ``"reject"`` for skill names joining several.
-:raises ParseError: with ``.line``, ``.column`` (1-based field) and ``.row`` (1-based data row)
-    for a missing column, a non-binary ``correct``, an empty learner or skill, a bad order value
-    or a short row.
+:param encoding: ``"utf-8"`` (checked; a BOM is skipped), ``"latin-1"`` or ``"cp1252"``.
+:raises ParseError: with ``.line``, ``.column`` (1-based position in the file) and ``.row``
+    (0-based data row) for a non-binary ``correct``, an empty learner or skill, a bad order
+    value, invalid UTF-8 or a short row; for a missing column (line 1) or compressed input.
 )pbdoc";
   m.def(
       "read_csv",
       [](const std::string& path, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
          const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
-         const py::object& progress) {
-        const auto o =
-            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+         const std::string& encoding, const py::object& progress) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill,
+                                separator, encoding);
         const auto hook = python_progress(progress);
         py::gil_scoped_release release;
         return bkt::read_csv(path, o, hook);
@@ -286,15 +327,15 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
       py::arg("path"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      py::kw_only(), py::arg("progress") = py::none(), csv_doc);
+      py::arg("encoding") = "utf-8", py::kw_only(), py::arg("progress") = py::none(), csv_doc);
   m.def(
       "parse_csv",
       [](const py::bytes& text, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
          const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
-         const py::object& progress) {
-        const auto o =
-            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+         const std::string& encoding, const py::object& progress) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill,
+                                separator, encoding);
         char* buffer = nullptr;
         py::ssize_t length = 0;
         if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0)
@@ -306,13 +347,16 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
       py::arg("text"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      py::kw_only(), py::arg("progress") = py::none(),
-      "As :func:`read_csv`, from bytes in memory (e.g. a decompressed .csv.gz).");
+      py::arg("encoding") = "utf-8", py::kw_only(), py::arg("progress") = py::none(),
+      "As :func:`read_csv`, from bytes in memory (decompressed: gzip input is a ParseError).");
 
-  py::class_<bkt::model>(m, "Model", R"pbdoc(
+  py::class_<bkt::model> model_cls(m, "Model", R"pbdoc(
 A fitted BKT model: prior, learn, forget, guess and slip per skill.
-)pbdoc")
-      .def(py::init<>())
+
+Immutable: compares by value (parameters and fit diagnostics), hashes, copies and pickles (as
+its JSON).
+)pbdoc");
+  model_cls.def(py::init<>())
       .def_static(
           "from_params",
           [](const std::vector<py::dict>& params, bool forgets, bool multigs) {
@@ -398,6 +442,13 @@ Per row: P(correct) before the answer and P(mastered) after it, as two float64 a
         return "<masterymap.bkt.Model: " + std::to_string(mo.size()) + " skills" +
                (mo.forgets() ? ", forgets" : "") + (mo.multigs() ? ", multigs" : "") + ">";
       });
+  def_equality(model_cls);
+  def_copy(model_cls);
+  model_cls
+      .def(py::pickle([](const bkt::model& mo) { return mo.to_json(-1); },
+                      [](const std::string& s) { return bkt::model::from_json(s); }))
+      .def("__hash__",
+           [](const bkt::model& mo) { return std::hash<std::string>{}(mo.to_json(-1)); });
 
   m.def(
       "fit",
@@ -460,24 +511,37 @@ Fits one BKT model per skill by EM with seeded random restarts, skills in parall
       py::arg("params"), py::arg("learners"), py::arg("length"), py::arg("seed") = 42,
       "Simulates ``learners`` learners answering ``length`` questions per skill (deterministic).");
 
-  py::class_<bkt::tracer>(m, "Tracer", R"pbdoc(
+  py::class_<bkt::tracer> tracer_cls(m, "Tracer", R"pbdoc(
 Online knowledge tracing: per-learner P(mastered) per skill, advanced in O(1) per answer.
-)pbdoc")
-      .def(py::init<bkt::model, double>(), py::arg("model"), py::arg("threshold") = 0.95)
+
+Compares by value (model, threshold, learners, every tracked state), copies (an independent
+tracer) and pickles (as its JSON); unhashable (it changes with each answer).
+)pbdoc");
+  tracer_cls.def(py::init<bkt::model, double>(), py::arg("model"), py::arg("threshold") = 0.95)
       .def_property_readonly("model", &bkt::tracer::model)
       .def_property("threshold", &bkt::tracer::threshold, &bkt::tracer::set_threshold,
                     "Mastered when P(mastered) >= threshold.")
       .def_property_readonly("learners", &bkt::tracer::learners, "Learner names by index.")
       .def_property_readonly("tracked_pairs", &bkt::tracer::tracked_pairs)
-      .def("learner_index", &bkt::tracer::learner_index, py::arg("learner"),
-           "Index of a learner, added if new.")
-      .def("skill_index", &bkt::tracer::skill_index, py::arg("skill"),
-           ":raises UnknownIdError: for a skill the model does not know.")
+      // Learners and skills are ids in any form (1, np.int64(1), 1.0 and "1" are one id).
+      .def(
+          "learner_index",
+          [](bkt::tracer& t, const py::object& learner) {
+            return t.learner_index(id_text(learner, "learner"));
+          },
+          py::arg("learner"), "Index of a learner, added if new.")
+      .def(
+          "skill_index",
+          [](const bkt::tracer& t, const py::object& skill) {
+            return t.skill_index(id_text(skill, "skill"));
+          },
+          py::arg("skill"), ":raises UnknownIdError: for a skill the model does not know.")
       .def(
           "update",
-          [](bkt::tracer& t, const std::string& learner, const std::string& skill, bool correct,
+          [](bkt::tracer& t, const py::object& learner, const py::object& skill, bool correct,
              const std::string& item_class) {
-            return t.update(learner, skill, correct, item_class);
+            return t.update(id_text(learner, "learner"), id_text(skill, "skill"), correct,
+                            item_class);
           },
           py::arg("learner"), py::arg("skill"), py::arg("correct"), py::arg("item_class") = "",
           "Applies one answer; returns the new P(mastered).")
@@ -511,18 +575,23 @@ Applies many answers in order, by learner and skill index.
 :returns: P(mastered) after each answer (and, with ``p_correct=True``, P(correct) before it).
 :raises IndexError: on an index past the end (nothing is changed).
 )pbdoc")
-      .def("mastery",
-           py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastery, py::const_),
-           py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
+      .def(
+          "mastery",
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            return t.mastery(id_text(learner, "learner"), id_text(skill, "skill"));
+          },
+          py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
       .def(
           "mastered",
-          py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastered, py::const_),
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            return t.mastered(id_text(learner, "learner"), id_text(skill, "skill"));
+          },
           py::arg("learner"), py::arg("skill"))
       .def(
           "predict_correct",
-          [](const bkt::tracer& t, const std::string& learner, const std::string& skill) {
-            const auto k = t.skill_index(skill);
-            auto l = t.find_learner(learner);
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            const auto k = t.skill_index(id_text(skill, "skill"));
+            auto l = t.find_learner(id_text(learner, "learner"));
             if (!l) {
               const auto& p = t.model().params()[k];
               return p.prior * (1.0 - p.mean_slip()) + (1.0 - p.prior) * p.mean_guess();
@@ -532,18 +601,25 @@ Applies many answers in order, by learner and skill index.
           py::arg("learner"), py::arg("skill"), "P(correct) on the next answer.")
       .def(
           "opportunities",
-          [](const bkt::tracer& t, const std::string& learner,
-             const std::string& skill) -> std::uint32_t {
-            const auto k = t.skill_index(skill);
-            auto l = t.find_learner(learner);
+          [](const bkt::tracer& t, const py::object& learner,
+             const py::object& skill) -> std::uint32_t {
+            const auto k = t.skill_index(id_text(skill, "skill"));
+            auto l = t.find_learner(id_text(learner, "learner"));
             return l ? t.opportunities(*l, k) : 0;
           },
           py::arg("learner"), py::arg("skill"), "Answers seen for the pair.")
-      .def("reset", &bkt::tracer::reset, py::arg("learner"), "Forgets every answer of a learner.")
+      .def(
+          "reset",
+          [](bkt::tracer& t, const py::object& learner) { t.reset(id_text(learner, "learner")); },
+          py::arg("learner"), "Forgets every answer of a learner.")
       .def("reset_all", &bkt::tracer::reset_all)
       .def("to_json", &bkt::tracer::to_json, py::arg("indent") = -1,
            "Versioned JSON of the model, threshold and every state; doubles round-trip.")
       .def_static("from_json", &bkt::tracer::from_json, py::arg("text"));
+  def_equality(tracer_cls);
+  def_copy(tracer_cls);
+  tracer_cls.def(py::pickle([](const bkt::tracer& t) { return t.to_json(-1); },
+                            [](const std::string& s) { return bkt::tracer::from_json(s); }));
 }
 
 }  // namespace masterymap::python

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <masterymap/config.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/error.hpp>
 #include <masterymap/progress.hpp>
 #include <memory>
@@ -39,7 +40,9 @@ struct column_names {
   std::string learner = "user_id";
   std::string skill = "skill_name";
   std::string correct = "correct";
-  std::string order;  ///< optional: sort key of the responses (rows are chronological if empty)
+  /// optional: sort key of the responses, a number or an ISO 8601 time (rows are chronological
+  /// if empty)
+  std::string order;
   std::string item_class;  ///< optional: item class for per-class guess/slip (`multigs`), e.g.
                            ///< "template_id"
 };
@@ -50,6 +53,9 @@ struct csv_options {
   char delimiter = ',';
   bkt::multi_skill multi_skill = multi_skill::keep;
   std::string skill_separator = "_";
+  /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
+  /// transcoded to UTF-8.
+  text_encoding encoding = text_encoding::utf8;
 };
 
 namespace detail {
@@ -83,13 +89,31 @@ class MASTERYMAP_API dataset {
 
   /// Applies a multi-skill policy to the skill names. With `split`, a row whose skill name
   /// contains `separator` becomes one row per part (`source_row()` maps rows back).
-  /// \throws masterymap::parse_error (row = 1-based data row) with `reject` on a joined name,
+  /// \throws masterymap::parse_error (row = the 0-based source row) with `reject` on a joined
+  ///         name or, with `split`, a name with an empty part ("a__b");
   ///         std::invalid_argument if `separator` is empty.
   [[nodiscard]] dataset apply_multi_skill(multi_skill policy,
                                           std::string_view separator = "_") const;
 
   /// The rows of the learners for which `keep[learner]` is true (used by cross-validation).
   [[nodiscard]] dataset select_learners(const std::vector<bool>& keep) const;
+
+  /// Every column and name list in a compact binary form (to send a dataset to another
+  /// process). Complexity: O(rows + names).
+  [[nodiscard]] std::string to_bytes() const;
+  /// A dataset from `to_bytes`, equal to the one written.
+  /// \throws masterymap::parse_error for bytes that are not a dataset or are truncated, or for
+  ///         inconsistent columns (lengths, codes out of range, non-binary answers).
+  [[nodiscard]] static dataset from_bytes(std::string_view bytes);
+
+  /// The same rows (codes, answers, order keys, item classes, source rows) and name lists.
+  friend bool operator==(const dataset& a, const dataset& b) {
+    return a.learner_ == b.learner_ && a.skill_ == b.skill_ && a.correct_ == b.correct_ &&
+           a.order_ == b.order_ && a.item_class_ == b.item_class_ &&
+           a.source_row_ == b.source_row_ && a.learner_names_ == b.learner_names_ &&
+           a.skill_names_ == b.skill_names_ && a.class_names_ == b.class_names_;
+  }
+  friend bool operator!=(const dataset& a, const dataset& b) { return !(a == b); }
 
   [[nodiscard]] std::size_t size() const noexcept { return correct_.size(); }
   [[nodiscard]] bool empty() const noexcept { return correct_.empty(); }
@@ -131,12 +155,14 @@ class MASTERYMAP_API dataset {
   std::unordered_map<std::string, std::uint32_t> learner_index_, skill_index_, class_index_;
 };
 
-/// Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header row first).
+/// Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header row first; UTF-8 with
+/// an optional BOM, or `options.encoding`). A gzip-compressed file (.csv.gz) is decompressed.
 /// `correct` must be 0 or 1 (also accepted: 0.0, 1.0, true, false).
-/// \throws masterymap::parse_error with line, column (1-based field number) and data row for a
-///         missing column, a non-binary `correct`, an empty learner or skill, a bad order value,
-///         an unterminated quote or a short row. A gzip file is rejected with a clear message
-///         (decompress it first, or use Python's `masterymap.bkt.read_csv`, which does).
+/// \throws masterymap::parse_error with line and column (1-based position in the file) and the
+///         0-based data row for a non-binary `correct`, an empty learner or skill, a bad order
+///         value, a joined skill name under multi_skill reject (or an empty part under split),
+///         an unterminated quote, invalid UTF-8 or a short row; with line 1 for a missing
+///         column; for other compressed input (and gzip given to parse_csv).
 /// \throws masterymap::file_error if the file cannot be read.
 /// Complexity: O(bytes); numeric ids are interned through a direct table, others by hashing.
 /// Progress (progress.hpp) in bytes parsed.
@@ -173,6 +199,23 @@ struct MASTERYMAP_API skill_params {
   /// Mean guess and slip over the classes (the values used for an unseen class).
   [[nodiscard]] double mean_guess() const noexcept;
   [[nodiscard]] double mean_slip() const noexcept;
+
+  /// Every parameter and diagnostic equal (NaN equal to NaN).
+  friend bool operator==(const skill_params& a, const skill_params& b) {
+    const auto same = [](const std::vector<double>& x, const std::vector<double>& y) {
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (!masterymap::detail::same_value(x[i], y[i])) return false;
+      return true;
+    };
+    using masterymap::detail::same_value;
+    return a.skill == b.skill && same_value(a.prior, b.prior) && same_value(a.learn, b.learn) &&
+           same_value(a.forget, b.forget) && a.classes == b.classes && same(a.guess, b.guess) &&
+           same(a.slip, b.slip) && same_value(a.log_likelihood, b.log_likelihood) &&
+           a.iterations == b.iterations && a.converged == b.converged && a.restart == b.restart &&
+           a.observations == b.observations && a.sequences == b.sequences;
+  }
+  friend bool operator!=(const skill_params& a, const skill_params& b) { return !(a == b); }
 };
 
 /// Parameters to hold fixed during fitting (pyBKT's `coef_` + `fixed`). With `multigs`, a fixed
@@ -299,6 +342,12 @@ class MASTERYMAP_API model {
   /// \throws masterymap::file_error, masterymap::parse_error
   [[nodiscard]] static model load(const std::string& path);
 
+  /// The same parameters (with their diagnostics), in the same order, and the same options.
+  friend bool operator==(const model& a, const model& b) {
+    return a.params_ == b.params_ && a.forgets_ == b.forgets_ && a.multigs_ == b.multigs_;
+  }
+  friend bool operator!=(const model& a, const model& b) { return !(a == b); }
+
  private:
   void index();
   std::vector<skill_params> params_;
@@ -408,6 +457,10 @@ class MASTERYMAP_API tracer {
   [[nodiscard]] std::string to_json(int indent = -1) const;
   /// \throws masterymap::parse_error
   [[nodiscard]] static tracer from_json(std::string_view text);
+
+  /// The same model, threshold, learners (in index order) and state of every tracked pair.
+  friend MASTERYMAP_API bool operator==(const tracer& a, const tracer& b);
+  friend bool operator!=(const tracer& a, const tracer& b) { return !(a == b); }
 
   struct impl;
 

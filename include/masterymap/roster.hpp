@@ -145,18 +145,38 @@ class MASTERYMAP_API roster {
                                                 std::optional<double> today = std::nullopt,
                                                 const progress& progress = {}) const;
 
-  /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file.
-  /// \throws masterymap::file_error if the file cannot be written.
-  /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) and of the tables
-  /// (11 per cell) read to write the file.
+  /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file
+  /// (version 2) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
+  /// file in the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves
+  /// the previous file intact. An empty roster saves and loads back. \throws masterymap::file_error
+  /// if the file cannot be written (`path` is then unchanged);
+  ///         std::invalid_argument if a name (learner, competency, kind, source) is not UTF-8.
+  /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) written and of the
+  /// tables (11 per cell) scanned; cancelled, the previous file is left as it was.
   void save(const std::string& path, const progress& progress = {}) const;
-  /// Restores a roster written by `save`; its answers are identical. `options.threads` and
+  /// Restores a roster written by `save` (version 2, or version 1 of earlier releases, which
+  /// has no checksum); its answers are identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
-  ///         version, or truncated; masterymap::file_error if it cannot be opened.
+  ///         version, truncated or corrupt (a checksum mismatch, bad UTF-8 in a name, or any
+  ///         inconsistency), never a roster that differs from the one saved;
+  ///         masterymap::file_error if it cannot be opened.
   /// Progress (progress.hpp) in bytes of the file, counted twice: read, then restored.
   [[nodiscard]] static roster load(const std::string& path, roster_options options = {},
                                    const progress& progress = {});
+  /// The snapshot `save` writes (checksum included), as bytes in memory: to send a roster to
+  /// another process. \throws std::invalid_argument as `save`.
+  [[nodiscard]] std::string to_bytes() const;
+  /// Restores a roster from `to_bytes` (or a snapshot file's content), as `load`.
+  /// \throws masterymap::parse_error for bytes that are not a roster snapshot, of another
+  ///         version, truncated or corrupt.
+  [[nodiscard]] static roster from_bytes(std::string_view bytes, roster_options options = {});
+
+  /// The same framework, policy and fixed evaluation time, equal logs, the same evaluation
+  /// time and tables (NaN scores equal). Threads and the probability source are not compared.
+  /// Complexity: O(rows + learners x competencies).
+  friend MASTERYMAP_API bool operator==(const roster& a, const roster& b);
+  friend bool operator!=(const roster& a, const roster& b) { return !(a == b); }
 
   struct impl;
 

@@ -260,7 +260,7 @@ void sweep_ingest(mm::roster& r, mm::roster& ref, const batch& b) {
 }  // namespace
 
 TEST_SUITE("cancel") {
-  TEST_CASE("an empty hook costs nothing and reports nothing; the default call is unchanged") {
+  TEST_CASE("an empty hook costs nothing and reports nothing, the default call is unchanged") {
     const mm::framework fw = make_framework(50);
     std::mt19937 rng(1);
     const batch b(rng, 20000, 500, 0, 50, 1.7e9);
@@ -299,7 +299,7 @@ TEST_SUITE("cancel") {
     log_state(ref).check_same(log);
   }
 
-  TEST_CASE("evidence_log::append_csv: bytes parsed then validated; a cancel changes nothing") {
+  TEST_CASE("evidence_log::append_csv: bytes parsed then validated, a cancel changes nothing") {
     std::ostringstream csv;
     csv << "learner,competency,time,score,kind\n";
     std::mt19937 rng(3);
