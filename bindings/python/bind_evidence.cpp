@@ -327,8 +327,9 @@ scale's range. The whole batch is validated first.
 All or nothing: a bad batch or a cancellation (Ctrl-C raises ``KeyboardInterrupt`` within
 about 0.1 s) leaves the log unchanged.
 
-:param progress: ``progress(done, total)``, rows validated, called about every 50 ms and once
-    with ``done == total`` (before the rows are stored); raising from it cancels.
+:param progress: ``progress(done, total)`` in rows, counted twice (validated, then written),
+    called about every 50 ms and once with ``done == total`` (before the append is final);
+    raising from it cancels.
 :returns: the log (for chaining)
 :raises ValueError: a required column is missing or the columns differ in length
 :raises TypeError: ``data`` is neither a DataFrame, a mapping nor a list of records; a boolean

@@ -653,4 +653,3 @@ def roster_ingest(roster: _core.Roster, data: Any,
     if progress is None:
         return roster._ingest_columns(n, batch)
     return roster._ingest_columns(n, batch, progress=progress)
-
