@@ -5,6 +5,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <exception>
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <string>
@@ -42,6 +43,35 @@ inline std::string fs_path(const py::handle& path) {
   if (!py::isinstance<py::str>(p)) throw py::type_error("a path must be str or os.PathLike[str]");
   return p.cast<std::string>();
 }
+
+/// A wrong type found by a binding's own conversion (inside a container, an options dict, an
+/// `object` parameter): raised as the TypeError "<function>: <what> must be <accepts>, got
+/// <type> <value>", the function's name added by guard_arguments (arguments.cpp).
+class argument_error : public std::exception {
+ public:
+  /// `what`: the parameter, with the path to an element (`"ratings[2][1]"`); `accepts`: "an
+  /// int", "a number", "an EvidenceLog", ...
+  argument_error(std::string what, const char* accepts, const py::handle& got);
+  [[nodiscard]] const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
+/// `value` as a T, or an argument_error (for None too, where T is a reference).
+template <typename T>
+T cast_arg(const py::handle& value, std::string what, const char* accepts) {
+  try {
+    return value.cast<T>();
+  } catch (const py::cast_error&) {
+  } catch (const py::reference_cast_error&) {
+  }
+  throw argument_error(std::move(what), accepts, value);
+}
+
+/// Last in module init: every bound function reports wrong argument types as a TypeError
+/// naming the function, the parameter and what it accepts (arguments.cpp).
+void guard_arguments(py::module_& m);
 
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
