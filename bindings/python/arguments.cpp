@@ -218,6 +218,15 @@ argument_error::argument_error(std::string what, const char* accepts, const py::
     : message_(std::move(what) + " must be " + accepts + ", got " +
                std::string(py::str(call_python("masterymap._arguments", "describe", got)))) {}
 
+std::string fs_path(const py::handle& path, const char* what) {
+  if (!py::isinstance<py::str>(path) && !py::hasattr(path, "__fspath__"))
+    throw argument_error(what, "a str or os.PathLike", path);
+  auto p = py::reinterpret_steal<py::object>(PyOS_FSPath(path.ptr()));
+  if (!p) throw py::error_already_set();
+  if (!py::isinstance<py::str>(p)) throw argument_error(what, "a str or os.PathLike[str]", path);
+  return p.cast<std::string>();
+}
+
 void guard_arguments(py::module_& m) {
   const py::cpp_function probe([] {});
   pybind11_dispatcher = PyCFunction_GET_FUNCTION(probe.ptr());

@@ -86,6 +86,11 @@ std::shared_ptr<const probability_source> to_probability_source(const py::object
   if (probabilities.is_none()) return nullptr;
   if (py::isinstance<probability_source>(probabilities))
     return probabilities.cast<std::shared_ptr<probability_source>>();
+  if (!PyCallable_Check(probabilities.ptr()))
+    throw argument_error("probabilities",
+                         "None, a ProbabilitySource or a callable (learner, competency, scores) "
+                         "-> float | None",
+                         probabilities);
   return std::make_shared<py_probability_source>(probabilities);
 }
 
@@ -291,7 +296,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
           "evaluate",
           [](const engine& e, const py::object& log, const std::string& learner,
              const py::object& as_of, const py::object& probabilities) {
-            const evidence_log& l = log.cast<const evidence_log&>();
+            const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const evaluate_options o = options(as_of, probabilities, 1);
             learner_state st;
             {
@@ -306,7 +311,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
           "evaluate_all",
           [](const engine& e, const py::object& log, const py::object& as_of,
              const py::object& probabilities, unsigned threads) {
-            const evidence_log& l = log.cast<const evidence_log&>();
+            const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const evaluate_options o = options(as_of, probabilities, threads);
             std::vector<learner_state> states;
             {
@@ -358,7 +363,7 @@ competency) that is not ``not_started``, or every pair with ``all_competencies=T
           "update",
           [](const engine& e, py_state& s, const py::object& log, const py::object& as_of,
              const py::object& probabilities) {
-            const evidence_log& l = log.cast<const evidence_log&>();
+            const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const evaluate_options o = options(as_of, probabilities, 1);
             {
               py::gil_scoped_release release;

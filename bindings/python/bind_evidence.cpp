@@ -324,7 +324,7 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
               stext = score.cast<std::string>();
               evidence_columns::text_value(b.score, stext);
             } else {
-              s = score.cast<double>();
+              s = number_arg(score, "score", "a number or a label of the scale");
               b.score.values = &s;
             }
             if (py::isinstance<py::str>(time)) {

@@ -21,34 +21,46 @@ rollup_precedence parse_precedence(const std::string& s) {
 
 // Adds the operands of a Python rollup call: ids, lists of ids, nested Rollups.
 void add_items(rollup& r, const py::args& args, const py::object& ids) {
-  auto add_one = [&](const py::handle& x) {
+  const char* accepts = "a competency id, a Rollup or a list of them";
+  auto add_one = [&](const py::handle& x, const std::string& what) {
     if (py::isinstance<py::str>(x)) {
       r.add(x.cast<std::string>());
     } else if (py::isinstance<rollup>(x)) {
       r.add(x.cast<const rollup&>());
     } else if (x.is_none()) {
-    } else {
+    } else if (py::isinstance<py::iterable>(x)) {
+      std::size_t i = 0;
       for (auto y : x) {
+        const std::string at = what + "[" + std::to_string(i++) + "]";
         if (py::isinstance<rollup>(y))
           r.add(y.cast<const rollup&>());
         else
-          r.add(py::cast<std::string>(y));
+          r.add(cast_arg<std::string>(y, at, "a competency id (str) or a Rollup"));
       }
+    } else {
+      throw argument_error(what, accepts, x);
     }
   };
-  for (auto a : args) add_one(a);
-  if (!ids.is_none()) add_one(ids);
+  std::size_t i = 0;
+  for (auto a : args) add_one(a, "items[" + std::to_string(i++) + "]");
+  if (!ids.is_none()) add_one(ids, "ids");
 }
 
-std::vector<std::pair<std::string, double>> pairs(const py::object& o) {
+// (id, number) pairs from a dict or a list of pairs; `what` names the parameter in errors.
+std::vector<std::pair<std::string, double>> pairs(const py::object& o, const char* what) {
   std::vector<std::pair<std::string, double>> out;
   if (o.is_none()) return out;
   if (py::isinstance<py::dict>(o)) {
-    for (auto kv : o.cast<py::dict>())
-      out.emplace_back(kv.first.cast<std::string>(), kv.second.cast<double>());
+    for (auto kv : o.cast<py::dict>()) {
+      const auto id =
+          cast_arg<std::string>(kv.first, std::string(what) + " key", "a competency id (str)");
+      out.emplace_back(
+          id, cast_arg<double>(kv.second, std::string(what) + "['" + id + "']", "a number"));
+    }
     return out;
   }
-  return o.cast<std::vector<std::pair<std::string, double>>>();
+  return cast_arg<std::vector<std::pair<std::string, double>>>(
+      o, what, "None, a dict of id to number or a list of (id, number) pairs");
 }
 
 }  // namespace
@@ -183,7 +195,7 @@ done when mastered, exceeded or exempt.
       .def_static(
           "points",
           [](double min_points, const py::object& points, std::vector<std::string> required) {
-            return rollup::points(min_points, pairs(points), std::move(required));
+            return rollup::points(min_points, pairs(points, "points"), std::move(required));
           },
           py::arg("min_points"), py::arg("points") = py::none(),
           py::arg("required") = std::vector<std::string>{},
@@ -191,7 +203,9 @@ done when mastered, exceeded or exempt.
           "rule).")
       .def_static(
           "weighted_mean",
-          [](const py::object& weights) { return rollup::weighted_mean(pairs(weights)); },
+          [](const py::object& weights) {
+            return rollup::weighted_mean(pairs(weights, "weights"));
+          },
           py::arg("weights") = py::none(),
           "The weighted mean of the items' scores (exempt items left out) reaches mastery.")
       .def_property_readonly(

@@ -107,12 +107,12 @@ are re-evaluated.
               }
               value = *v;
             } else {
-              value = py::float_(score).cast<double>();
+              value = number_arg(score, "score", "a number or a label of the roster's scale");
             }
             const double t = to_seconds(time);
-            const double w = py::float_(weight).cast<double>();
-            const std::string l = py::str(learner), c = py::str(competency), k = py::str(kind),
-                              src = py::str(source);
+            const double w = number_arg(weight, "weight");
+            const std::string l = py::str(learner), c = py::str(competency),
+                              k = text_arg(kind, "kind"), src = text_arg(source, "source");
             ingest_summary s;
             {
               py::gil_scoped_release rel;

@@ -1,19 +1,31 @@
-"""Why a call into the C++ core was rejected: one TypeError message naming the function, the
-parameter and what it accepts.
+"""Wrong argument types: one TypeError message naming the function, the parameter and what it
+accepts, for the bound C++ functions and the package's Python functions alike.
 
-Called by the compiled module only after a call failed with pybind11's own wording (no
-overload matched, or a value inside an argument could not be converted; see
-``bindings/python/arguments.cpp``). It reads the overloads' signatures (the text pybind11
-writes into docstrings, e.g. ``(self: masterymap._core.Rule, min_evidence: int = 1) -> None``),
-binds the call's arguments to the parameters as Python would, and checks each argument against
-its annotation with the rules of pybind11's type casters. Nothing here runs on a successful
-call.
+- :func:`explain` is called by the compiled module only after a call failed with pybind11's
+  own wording (no overload matched, or a value inside an argument could not be converted; see
+  ``bindings/python/arguments.cpp``). It reads the overloads' signatures (the text pybind11
+  writes into docstrings, e.g. ``(self: masterymap._core.Rule, min_evidence: int = 1) ->
+  None``), binds the call's arguments to the parameters as Python would, and checks each
+  argument against its annotation with the rules of pybind11's type casters. Nothing of it runs
+  on a successful call.
+- :func:`checked` decorates the package's Python functions: their arguments are checked
+  against their annotations before each call.
+- :func:`describe` shows a wrong value in a message (``str 'x'``, ``None``, ``Wrong``).
 """
 from __future__ import annotations
 
 import ast
+import collections.abc
+import functools
 import importlib
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+import inspect
+import numbers
+import os
+import types
+import typing
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
 
 _POSITIONAL_ONLY, _POSITIONAL, _VAR_POSITIONAL, _KEYWORD_ONLY, _VAR_KEYWORD = range(5)
 
@@ -184,14 +196,14 @@ def _bind(params: List[_Param], args: Sequence[Any],
         bound[p.name] = (p, value)
     by_name = {p.name: p for p in params if p.kind in (_POSITIONAL, _KEYWORD_ONLY)}
     for key, value in kwargs.items():
-        p = by_name.get(key)
-        if p is None:
+        named = by_name.get(key)
+        if named is None:
             if var_keyword:
                 continue
             raise _ArityError(f"got an unexpected keyword argument '{key}'")
         if key in bound:
             raise _ArityError(f"got multiple values for argument '{key}'")
-        bound[key] = (p, value)
+        bound[key] = (named, value)
     missing = [p.name for p in params
                if p.kind in (_POSITIONAL_ONLY, _POSITIONAL, _KEYWORD_ONLY)
                and not p.default and p.name not in bound]
@@ -350,6 +362,13 @@ def _bare(t: _Type) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+def require(ok: bool, function: str, name: str, accepts: str, value: Any) -> None:
+    """Raises the TypeError "<function>: <name> must be <accepts>, got <value>" unless ``ok``
+    (for checks by hand where a decorator would cost too much per call)."""
+    if not ok:
+        raise TypeError(f"{function}: {name} must be {accepts}, got {describe(value)}")
+
+
 def describe(value: Any) -> str:
     """A value for a message: its type and, for plain data, its repr ("str 'x'", "None")."""
     if value is None:
@@ -418,15 +437,24 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
         except _ArityError as e:
             arity = arity or str(e)
             continue
-        problems = []
+        problems, maybe = [], []
         for p, value in bound:
             if p.type is None:
                 continue
             m = _mismatch(p.type, value)
             if m is not None:
                 path, expected = m
-                problems.append(f"{p.name}{path} must be {accepts(expected)}, got "
-                                f"{describe(_element(value, path))}")
+                text = (f"{p.name}{path} must be {accepts(expected)}, got "
+                        f"{describe(_element(value, path))}")
+                # None for a bound class may be accepted (a pointer parameter) or not (a
+                # reference): blamed only when nothing else is wrong, and never for a failed
+                # conversion inside the body (the arguments themselves were accepted then).
+                if value is None and "." in expected.name:
+                    maybe.append(text)
+                else:
+                    problems.append(text)
+        if not problems and failure == "arguments":
+            problems = maybe
         candidates.append((len(problems), problems, bound))
     forms = " or ".join(f"{display[:-2] if display.endswith('()') else display}"
                         f"{_clean(s, m)}" for s, m, _ in overloads)
@@ -461,3 +489,156 @@ def _element(value: Any, path: str) -> Any:
     except Exception:  # a path into something that cannot be indexed again
         return value
     return value
+
+
+# --- the package's own Python functions --------------------------------------------------------
+
+def checked(display: Any = None) -> Any:
+    """Decorator: before each call, checks the arguments given against the function's
+    annotations and raises TypeError "<function>: <parameter> must be <what it accepts>, got
+    <value>" (unknown keywords and missing arguments too, naming the function).
+
+    For the package's Python functions that do real work per call (fitting, reading, batches);
+    the check costs a few microseconds. ``display`` names the function in messages (default:
+    ``<module>.<qualified name>()``, ``bkt.Model()`` for a constructor). Annotations it cannot
+    resolve, ``Any`` and ``self`` are not checked.
+    """
+    def decorate(f: Any) -> Any:
+        sig = inspect.signature(f)
+        if isinstance(display, str):
+            name = display
+        else:
+            module = f.__module__.rpartition(".")[2]
+            qual = f.__qualname__[:-len(".__init__")] if f.__qualname__.endswith(".__init__") \
+                else f.__qualname__
+            name = f"{module}.{qual}()"
+        hints: Dict[str, Any] = {}
+        resolved = []
+
+        def resolve() -> None:
+            for p in sig.parameters.values():
+                if p.name in ("self", "cls") or p.annotation is p.empty:
+                    continue
+                ann = p.annotation
+                try:
+                    for _ in range(2):  # a quoted annotation is a string within the string
+                        if isinstance(ann, str):
+                            ann = eval(ann, f.__globals__)  # the module's own annotation text
+                except Exception:  # a name only a type checker knows: not checked
+                    continue
+                hints[p.name] = ann
+            resolved.append(True)
+
+        @functools.wraps(f)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not resolved:
+                resolve()
+            try:
+                bound = sig.bind(*args, **kwargs)
+            except TypeError as e:
+                raise TypeError(f"{name} {e}") from None
+            for pname, value in bound.arguments.items():
+                hint = hints.get(pname)
+                if hint is None:
+                    continue
+                values = value.items() if sig.parameters[pname].kind is \
+                    inspect.Parameter.VAR_KEYWORD else [(pname, value)]
+                for key, v in values:
+                    m = _hint_mismatch(hint, v)
+                    if m is not None:
+                        path, expected = m
+                        raise TypeError(f"{name}: {key}{path} must be {expected}, got "
+                                        f"{describe(_element(v, path))}")
+            return f(*args, **kwargs)
+
+        return call
+
+    return decorate(display) if callable(display) else decorate
+
+
+# typing.Union, and the type of `X | Y` (Python 3.10 on)
+_UNIONS = (Union, getattr(types, "UnionType", Union))
+
+
+def _hint_mismatch(hint: Any, v: Any) -> Optional[Tuple[str, str]]:
+    """None when ``v`` fits the type hint; else (path to the offending element, what the hint
+    at that place accepts, in words)."""
+    if hint is Any or hint is object:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in _UNIONS:
+        if any(_hint_mismatch(a, v) is None for a in args):
+            return None
+        words = [_hint_accepts(a) for a in args if a is not type(None)]
+        return ("", " or ".join((["None"] if type(None) in args else []) + words))
+    if hint is type(None):
+        return None if v is None else ("", "None")
+    if hint is bool:
+        return None if isinstance(v, (bool, int, np.bool_, np.integer)) else ("", "a bool")
+    if hint is int:
+        return None if isinstance(v, (int, np.integer)) else ("", "an int")
+    if hint is float:
+        return None if isinstance(v, numbers.Real) else ("", "a number")
+    if hint is str:
+        return None if isinstance(v, str) else ("", "a str")
+    if origin in (collections.abc.Mapping, dict):
+        if not isinstance(v, collections.abc.Mapping):
+            return ("", _hint_accepts(hint))
+        if len(args) == 2:
+            for key, value in v.items():
+                m = _hint_mismatch(args[0], key)
+                if m is not None:
+                    return (f" key {key!r}", m[1])
+                m = _hint_mismatch(args[1], value)
+                if m is not None:
+                    return (f"[{key!r}]{m[0]}", m[1])
+        return None
+    if origin in (collections.abc.Sequence, list, collections.abc.Iterable):
+        if isinstance(v, (str, bytes, collections.abc.Mapping)) or not (
+                hasattr(v, "__iter__") and (origin is collections.abc.Iterable
+                                            or hasattr(v, "__len__"))):
+            return ("", _hint_accepts(hint))
+        if args and isinstance(v, (list, tuple)):
+            for i, x in enumerate(v):
+                m = _hint_mismatch(args[0], x)
+                if m is not None:
+                    return (f"[{i}]{m[0]}", m[1])
+        return None
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return None if callable(v) else ("", "a callable")
+    if hint is tuple or origin is tuple:
+        return None if isinstance(v, (tuple, list)) else ("", "a tuple")
+    cls = origin if isinstance(origin, type) else hint
+    if isinstance(cls, type):
+        return None if isinstance(v, cls) else ("", _hint_accepts(hint))
+    return None  # a hint these rules do not know: not checked
+
+
+def _hint_accepts(hint: Any) -> str:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in _UNIONS:
+        return " or ".join(_hint_accepts(a) for a in args)
+    if hint is type(None):
+        return "None"
+    simple = {bool: "a bool", int: "an int", float: "a number", str: "a str",
+              tuple: "a tuple", object: "any object"}
+    if hint in simple:
+        return simple[hint]
+    if origin in (collections.abc.Mapping, dict):
+        return "a mapping" + (f" of {_plain(args[0])} to {_plain(args[1])}" if args else "")
+    if origin in (collections.abc.Sequence, list):
+        return "a sequence" + (f" of {_plain(args[0])}" if args else "")
+    if origin is collections.abc.Iterable:
+        return "an iterable" + (f" of {_plain(args[0])}" if args else "")
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return "a callable"
+    cls = origin if isinstance(origin, type) else hint
+    if isinstance(cls, type):
+        name = "os.PathLike" if cls is os.PathLike else cls.__name__
+        return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    return str(hint)
+
+
+def _plain(hint: Any) -> str:
+    words = _hint_accepts(hint)
+    return words.split(" ", 1)[1] if words.startswith(("a ", "an ")) else words

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import numbers
 import os
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from ._arguments import checked, require
 
 #: (indices, names) of a text column, or (float64 values,) of a numeric one.
 Column = Union[Tuple[np.ndarray, List[str]], Tuple[np.ndarray]]
@@ -224,7 +226,14 @@ def evidence_batch(data: Any, columns: Optional[Mapping[str, str]]) -> Tuple[int
     return n, batch
 
 
-def extend(log: _core.EvidenceLog, data: Any, framework: Optional[_core.Framework] = None,
+#: What a batch of evidence may be: a DataFrame or a mapping of role -> column.
+Table = Union[pd.DataFrame, Mapping[str, Any]]
+#: A column of a batch: a list, tuple, numpy array, pandas Series or Categorical.
+Values = Sequence[Any]
+
+
+@checked("EvidenceLog.extend()")
+def extend(log: _core.EvidenceLog, data: Table, framework: Optional[_core.Framework] = None,
            policy: Optional[_core.Policy] = None,
            columns: Optional[Mapping[str, str]] = None) -> _core.EvidenceLog:
     """``EvidenceLog.extend`` (see its docstring)."""
@@ -233,8 +242,10 @@ def extend(log: _core.EvidenceLog, data: Any, framework: Optional[_core.Framewor
     return log
 
 
-def from_arrays(learner: Any, competency: Any, score: Any, time: Any, kind: Any = None,
-                weight: Any = None, source: Any = None, kinds: Optional[List[str]] = None,
+@checked("EvidenceLog.from_arrays()")
+def from_arrays(learner: Values, competency: Values, score: Values, time: Values,
+                kind: Optional[Values] = None, weight: Optional[Values] = None,
+                source: Optional[Values] = None, kinds: Optional[List[str]] = None,
                 framework: Optional[_core.Framework] = None,
                 policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
     """``EvidenceLog.from_arrays`` (see its docstring)."""
@@ -251,11 +262,23 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
         framework: Optional[_core.Framework] = None,
         policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
     """``EvidenceLog.add`` (see its docstring)."""
+    # By hand, not @checked: one event per call.
+    where = "EvidenceLog.add()"
+    require(isinstance(kind, str), where, "kind", "a str", kind)
+    require(isinstance(source, str), where, "source", "a str", source)
+    require(isinstance(weight, (str, numbers.Real)), where, "weight", "a number", weight)
+    require(isinstance(score, (str, numbers.Real)), where, "score",
+            "a number or a label of the scale", score)
+    require(framework is None or isinstance(framework, _core.Framework), where, "framework",
+            "None or a Framework", framework)
+    require(policy is None or isinstance(policy, _core.Policy), where, "policy",
+            "None or a Policy", policy)
     log._add_row(learner, competency, score, time_value(time), kind, float(weight), source,
                  checks(framework, policy))
     return log
 
 
+@checked("EvidenceLog.append_csv()")
 def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
                columns: Optional[Mapping[str, str]] = None,
                framework: Optional[_core.Framework] = None,
@@ -265,6 +288,7 @@ def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
     return log
 
 
+@checked("EvidenceLog.read_csv()")
 def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]] = None,
              kinds: Optional[List[str]] = None, framework: Optional[_core.Framework] = None,
              policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
@@ -272,11 +296,12 @@ def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]
     return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy)
 
 
-def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:
+@checked("Roster.ingest()")
+def roster_ingest(roster: _core.Roster, data: Union[_core.EvidenceLog, Table]) -> Dict[str, Any]:
     """``Roster.ingest``: an EvidenceLog as is, anything else through :func:`extend` with the
     roster's framework and policy (so scores may be labels of its scale, as in
     ``EvidenceLog.extend(..., policy=)``)."""
-    if not isinstance(data, _core.EvidenceLog):
-        data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy)
-    return roster._ingest_log(data)
+    log = data if isinstance(data, _core.EvidenceLog) else \
+        extend(_core.EvidenceLog(), data, roster.framework, roster.policy)
+    return roster._ingest_log(log)
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns
+from ._arguments import checked, require
 from ._core import bkt as _core
 from ._files import file_errors
 
@@ -65,6 +66,7 @@ _METRICS = ("auc", "rmse", "accuracy", "log_likelihood")
 
 # --- data -------------------------------------------------------------------------------------
 
+@checked
 def read_csv(
     path: Union[str, os.PathLike],
     *,
@@ -136,6 +138,7 @@ def _categories(column: pd.Series, what: str, name: str) -> tuple:
     return np.asarray(indices).astype(np.uint32, copy=False), names
 
 
+@checked
 def dataset(
     df: pd.DataFrame,
     *,
@@ -176,6 +179,7 @@ def dataset(
     return d
 
 
+@checked
 def frame(data: Dataset, *, learner: str = "user_id", skill: str = "skill_name",
           correct: str = "correct") -> pd.DataFrame:
     """A :class:`Dataset` as a DataFrame (names as strings, ``correct`` as 0/1)."""
@@ -186,12 +190,14 @@ def frame(data: Dataset, *, learner: str = "user_id", skill: str = "skill_name",
     })
 
 
+@checked
 def metrics(correct: Sequence[int], predicted: Sequence[float]) -> dict:
     """AUC (ties count one half), RMSE, accuracy, log-likelihood and count; NaNs are skipped."""
     return _core.compute_metrics(np.asarray(correct, dtype=np.uint8),
                                  np.asarray(predicted, dtype=np.float64))
 
 
+@checked
 def simulate(params: Iterable[Mapping[str, Any]], learners: int, length: int,
              seed: int = 42) -> pd.DataFrame:
     """Simulated responses (``user_id, skill_name, correct``) from known parameters.
@@ -221,8 +227,13 @@ def _split_fixed(fixed: Optional[Mapping[str, Any]]) -> tuple:
     common, per_skill = {}, {}
     for key, value in (fixed or {}).items():
         if isinstance(value, Mapping):
+            for k, v in value.items():
+                require(isinstance(v, (int, float, np.number)), "bkt.Model()",
+                        f"fixed[{key!r}][{k!r}]", "a number", v)
             per_skill[str(key)] = {_core_name(k, "fixed"): float(v) for k, v in value.items()}
         else:
+            require(isinstance(value, (int, float, np.number)), "bkt.Model()",
+                    f"fixed[{key!r}]", "a number or a dict of parameter to number", value)
             common[_core_name(key, "fixed")] = float(value)
     return common, per_skill
 
@@ -247,6 +258,7 @@ class Model:
     :param threshold: mastery threshold of the online tracer (default 0.95).
     """
 
+    @checked
     def __init__(
         self,
         *,
@@ -274,6 +286,10 @@ class Model:
         self._columns: dict = dict(learner="user_id", skill="skill_name", correct="correct",
                                    order=None, item_class=None, multi_skill="keep",
                                    skill_separator="_")
+        # Bad values fail here, not at fit time (the core's own checks of fit options).
+        _core.check_options(self._options)
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"mastery threshold must be in [0, 1], got {threshold}")
         self._core: Optional[_core.Model] = None
         self._tracer: Optional[Tracer] = None
         self.threshold = threshold
@@ -286,6 +302,7 @@ class Model:
             return read_csv(data, **columns)
         return dataset(data, **columns)
 
+    @checked
     def fit(
         self,
         data: Union[pd.DataFrame, Dataset, str, os.PathLike],
@@ -328,6 +345,7 @@ class Model:
             raise RuntimeError("the model is not fitted; call fit() or load() first")
         return self._core
 
+    @checked
     def probability_source(
         self,
         *,
@@ -356,6 +374,7 @@ class Model:
         """Fitted skill names."""
         return self.core.skills
 
+    @checked
     def params(self, wide: bool = False) -> pd.DataFrame:
         """Fitted parameters with pyBKT's names: ``prior``, ``learns``, ``guesses``, ``slips``,
         ``forgets``.
@@ -398,6 +417,7 @@ class Model:
             raise TypeError(f"unexpected arguments {sorted(unknown)}")
         return {**self._columns, **columns}
 
+    @checked
     def predict(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                 unknown: str = "average", **columns: Any) -> pd.DataFrame:
         """The data with ``correct_predictions`` (P(correct) before each answer) and
@@ -424,6 +444,7 @@ class Model:
         out["state_predictions"] = st
         return out
 
+    @checked
     def evaluate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                  metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
                  unknown: str = "average", **columns: Any) -> Any:
@@ -450,6 +471,7 @@ class Model:
             raise ValueError(f"unknown metric {metric!r}; use one of {_METRICS} or a callable")
         return self.core.evaluate(d, unknown)[metric]
 
+    @checked
     def crossvalidate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                       folds: int = 5, seed: Optional[int] = None,
                       metric: Union[str, Sequence[str]] = "auc", **columns: Any) -> pd.DataFrame:
@@ -471,22 +493,26 @@ class Model:
         return out[keep]
 
     # -- persistence -----------------------------------------------------------------------
+    @checked
     def to_json(self, indent: int = 2) -> str:
         """Versioned JSON of the parameters (doubles round-trip exactly)."""
         return self.core.to_json(indent)
 
     @classmethod
+    @checked
     def from_json(cls, text: str, **options: Any) -> "Model":
         """A model from :meth:`to_json` text. :raises ParseError: on malformed input."""
         m = cls(**options)
         m._core = _core.Model.from_json(text)
         return m
 
+    @checked
     def save(self, path: Union[str, os.PathLike]) -> None:
         """Writes :meth:`to_json` to ``path``."""
         self.core.save(os.fspath(path))
 
     @classmethod
+    @checked
     def load(cls, path: Union[str, os.PathLike], **options: Any) -> "Model":
         """Reads a model saved with :meth:`save`. :raises ParseError: on malformed input."""
         m = cls(**options)
@@ -494,6 +520,7 @@ class Model:
         return m
 
     # -- online tracing --------------------------------------------------------------------
+    @checked
     def tracer(self, threshold: Optional[float] = None) -> Tracer:
         """A new online :class:`Tracer` over this model (mastered when P(L) >= threshold)."""
         return Tracer(self.core, self.threshold if threshold is None else threshold)
@@ -510,12 +537,16 @@ class Model:
 
     def update(self, learner: Any, skill: Any, correct: Union[bool, int]) -> float:
         """Online: applies one answer in O(1) and returns the learner's new P(mastered)."""
+        # Checked by hand, not @checked: one answer per call.
+        require(isinstance(correct, (int, np.integer, np.bool_)), "bkt.Model.update()",
+                "correct", "0 or 1 (an int or a bool)", correct)
         if correct not in (0, 1):
             raise ValueError(f"correct must be 0 or 1, got {correct!r}")
         return self._online().update(str(learner), str(skill), bool(correct))
 
-    def update_batch(self, learners: Any, skills: Any, correct: Any,
-                     p_correct: bool = False) -> Any:
+    @checked
+    def update_batch(self, learners: Sequence[Any], skills: Sequence[Any],
+                     correct: Sequence[Any], p_correct: bool = False) -> Any:
         """Online: applies many answers in order (arrays of names/ids and 0/1).
 
         :returns: P(mastered) after each answer as a float64 array (and P(correct) before it
@@ -549,8 +580,9 @@ def _indices(values: Any, lookup: Callable[[str], int]) -> np.ndarray:
     return table[codes]
 
 
-def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
-                 p_correct: bool = False) -> Any:
+@checked
+def update_batch(tracer: Tracer, learners: Sequence[Any], skills: Sequence[Any],
+                 correct: Sequence[Any], p_correct: bool = False) -> Any:
     """Applies many answers to ``tracer`` in order; learners and skills are names or ids.
 
     New learners are added; unknown skills raise :class:`~masterymap.UnknownIdError`.
@@ -562,6 +594,7 @@ def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
     return tracer.update_batch(li, si, ci, p_correct)
 
 
+@checked
 def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
         learner: str = "user_id", skill: str = "skill_name", correct: str = "correct",
         order: Optional[str] = None, item_class: Optional[str] = None,
@@ -578,6 +611,7 @@ def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                      skill_separator=skill_separator)
 
 
+@checked
 def crossvalidate(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *, folds: int = 5,
                   metric: Union[str, Sequence[str]] = "auc", learner: str = "user_id",
                   skill: str = "skill_name", correct: str = "correct",
