@@ -177,6 +177,8 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
       competencies(engine.framework().size()) {
+  // A bkt rule without a source fails here, not at the first ingest.
+  detail::require_probability_source(bkt_rules(engine.policy()), options.probabilities.get());
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
   const masterymap::framework& f = engine.framework();
   const auto rolled = under_rollups(f, engine.policy());
@@ -326,7 +328,7 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   sub.reserve(pick.size());
   {
     const column_buffer buf = columns_of(log, &pick, &remap, &names);
-    sub.append(buf.columns());
+    sub.append_unchecked(buf.columns());  // the roster's own log, checked when ingested
   }
   evaluate_options eo;
   eo.as_of = as_of;
@@ -578,7 +580,8 @@ ingest_summary roster::ingest(const std::vector<evidence>& rows) {
   evidence_log tmp;
   for (const auto& e : rows)
     if (!e.kind.empty() && !tmp.kind_code(e.kind)) tmp.add_kind(e.kind);
-  tmp.append(rows);  // row problems are reported again, against the framework, by the roster
+  // Unchecked here: the roster checks every row against its framework and policy.
+  tmp.append_unchecked(rows);
   return ingest(tmp);
 }
 

@@ -252,7 +252,7 @@ void restore_log(roster::impl& d, reader& r, saved_log& s) {
   b.source_names = views(s.sources);
   try {
     d.log.reserve(rows);
-    d.log.append(b.columns());
+    d.log.append_unchecked(b.columns());  // as saved: checked when it was ingested
   } catch (const evidence_error& e) {
     r.fail(std::string("bad evidence: ") + e.what());
   }

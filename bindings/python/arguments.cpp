@@ -137,7 +137,11 @@ PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noex
                                            kwargs ? py::reinterpret_borrow<py::object>(kwargs)
                                                   : py::object(py::dict()),
                                            f == failure::arguments ? "arguments" : "conversion");
-    PyErr_SetObject(PyExc_TypeError, text.ptr());
+    // A message for a TypeError, or a ValueError to raise as it is (an int out of range).
+    if (py::isinstance<py::str>(text))
+      PyErr_SetObject(PyExc_TypeError, text.ptr());
+    else
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(text.ptr())), text.ptr());
     return nullptr;
   } catch (py::error_already_set& e) {
     // The explanation itself failed (masterymap._arguments not importable?): say so, without

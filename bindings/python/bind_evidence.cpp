@@ -334,7 +334,11 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
               t = time.cast<double>();
               b.time.values = &t;
             }
-            log.append(b, checks ? *checks : ingest_checks{});
+            // Without framework= or policy=, only the log's own checks (Python's default).
+            if (checks)
+              log.append(b, *checks);
+            else
+              log.append_unchecked(b);
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
           py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
@@ -354,9 +358,11 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             set_number(b.time, T);
             set_number(b.score, S);
             set_number(b.weight, W);
-            const ingest_checks none;
             py::gil_scoped_release release;
-            log.append(b, checks ? *checks : none);
+            if (checks)
+              log.append(b, *checks);
+            else
+              log.append_unchecked(b);
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
       .def(
@@ -382,9 +388,11 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
               else
                 throw py::value_error("unknown column role '" + k + "'");
             }
-            const ingest_checks none;
             py::gil_scoped_release release;
-            log.read_csv(path, c, checks ? *checks : none);
+            if (checks)
+              log.read_csv(path, c, *checks);
+            else
+              log.read_csv_unchecked(path, c);
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true))
       .def("_columns",
@@ -436,7 +444,7 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             b.time.values = tv.data();
             b.score.values = sv.data();
             b.weight.values = wv.data();
-            log.append(b);
+            log.append_unchecked(b);  // a pickled log: checked when it was built
             return log;
           }));
 }

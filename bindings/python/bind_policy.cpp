@@ -2,6 +2,7 @@
 // Copyright 2026 The masterymap authors
 #include <pybind11/stl.h>
 
+#include <limits>
 #include <masterymap/csv.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/policy.hpp>
@@ -63,6 +64,30 @@ std::vector<std::pair<std::string, double>> pairs(const py::object& o, const cha
       o, what, "None, a dict of id to number or a list of (id, number) pairs");
 }
 
+// A count (min_evidence, window_last, n, k) from a Python int: negative or too large numbers are
+// problems of the policy (PolicyError with the field's path), not a TypeError.
+std::uint32_t count_of(std::int64_t v, const std::string& path, std::vector<std::string>& problems,
+                       const char* must = "a count from 0 to 4294967295") {
+  if (v < 0 || v > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max())) {
+    problems.push_back(path + ": " + std::to_string(v) + " is not " + must);
+    return 0;
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+std::uint32_t count_or_throw(std::int64_t v, const std::string& path, const char* must) {
+  std::vector<std::string> problems;
+  const auto n = count_of(v, path, problems, must);
+  if (!problems.empty()) throw policy_error(std::move(problems));
+  return n;
+}
+
+// A rollup built by a Python call, checked whole (its items are all given at once).
+rollup checked(rollup r) {
+  validate(r);
+  return r;
+}
+
 }  // namespace
 
 void bind_policy(py::module_& m) {
@@ -87,7 +112,12 @@ scores in order of observation time (ties by insertion order); nothing is rounde
       .def_static("mode", &method::mode)
       .def_static("weighted_average", &method::weighted_average, py::arg("w") = 0.65)
       .def_static("decaying_average", &method::decaying_average, py::arg("w") = 0.65)
-      .def_static("n_mastery", &method::n_mastery, py::arg("n") = 5)
+      .def_static(
+          "n_mastery",
+          [](std::int64_t n) {
+            return method::n_mastery(count_or_throw(n, "method.n", "at least 1"));
+          },
+          py::arg("n") = 5)
       .def_static("power_law", &method::power_law)
       .def_static("bkt", &method::bkt, py::arg("threshold") = 0.95)
       .def_property_readonly("name",
@@ -114,26 +144,34 @@ A mastery rule: an aggregation method plus conditions.
     ``awaiting_confirmation``).
 :param pretest_counts: pre-tests also count toward the rating (default: exemption only).
 :param monotonic: once mastered, stays mastered (else recomputed).
+:raises PolicyError: listing every problem (a negative count, ``window_days <= 0``, a kind both
+    required and ignored, ...) with paths such as ``rule.window_days``; whether
+    ``exempt_on_pretest`` is on the scale is checked when the rule joins a :class:`Policy`.
 )pbdoc")
       .def(py::init(
-               [](method meth, std::uint32_t min_evidence, std::vector<std::string> require_kinds,
-                  std::vector<std::string> ignore_kinds, std::optional<std::uint32_t> window_last,
+               [](method meth, std::int64_t min_evidence, std::vector<std::string> require_kinds,
+                  std::vector<std::string> ignore_kinds, std::optional<std::int64_t> window_last,
                   std::optional<double> window_days, std::optional<double> expires_after_days,
                   std::optional<double> exempt_on_pretest,
                   std::vector<std::string> exempt_confirm_kinds, bool pretest_counts,
                   bool monotonic) {
+                 std::vector<std::string> bad;
                  rule r;
                  r.method = meth;
-                 r.min_evidence = min_evidence;
+                 r.min_evidence = count_of(min_evidence, "rule.min_evidence", bad);
                  r.require_kinds = std::move(require_kinds);
                  r.ignore_kinds = std::move(ignore_kinds);
-                 r.window_last = window_last;
+                 if (window_last)
+                   r.window_last = count_of(*window_last, "rule.window_last", bad, "at least 1");
                  r.window_days = window_days;
                  r.expires_after_days = expires_after_days;
                  r.exempt_on_pretest = exempt_on_pretest;
                  r.exempt_confirm_kinds = std::move(exempt_confirm_kinds);
                  r.pretest_counts = pretest_counts;
                  r.monotonic = monotonic;
+                 // Every problem of the rule at once (those of its scale when it joins a policy).
+                 for (auto& p : problems(r)) bad.push_back(std::move(p));
+                 if (!bad.empty()) throw policy_error(std::move(bad));
                  return r;
                }),
            py::arg("method") = method::latest(), py::arg("min_evidence") = 1,
@@ -173,7 +211,7 @@ done when mastered, exceeded or exempt.
           [](const py::args& a, const py::object& ids) {
             auto r = rollup::all_of();
             add_items(r, a, ids);
-            return r;
+            return checked(std::move(r));
           },
           py::arg("ids") = py::none(), "Every item done.")
       .def_static(
@@ -181,21 +219,22 @@ done when mastered, exceeded or exempt.
           [](const py::args& a, const py::object& ids) {
             auto r = rollup::any_of();
             add_items(r, a, ids);
-            return r;
+            return checked(std::move(r));
           },
           py::arg("ids") = py::none(), "At least one item done.")
       .def_static(
           "k_of_n",
-          [](std::uint32_t k, const py::args& a, const py::object& ids) {
-            auto r = rollup::k_of_n(k);
+          [](std::int64_t k, const py::args& a, const py::object& ids) {
+            auto r = rollup::k_of_n(count_or_throw(k, "rollup.k", "at least 1"));
             add_items(r, a, ids);
-            return r;
+            return checked(std::move(r));
           },
           py::arg("k"), py::arg("ids") = py::none(), "At least k items done.")
       .def_static(
           "points",
           [](double min_points, const py::object& points, std::vector<std::string> required) {
-            return rollup::points(min_points, pairs(points, "points"), std::move(required));
+            return checked(
+                rollup::points(min_points, pairs(points, "points"), std::move(required)));
           },
           py::arg("min_points"), py::arg("points") = py::none(),
           py::arg("required") = std::vector<std::string>{},
@@ -204,7 +243,7 @@ done when mastered, exceeded or exempt.
       .def_static(
           "weighted_mean",
           [](const py::object& weights) {
-            return rollup::weighted_mean(pairs(weights, "weights"));
+            return checked(rollup::weighted_mean(pairs(weights, "weights")));
           },
           py::arg("weights") = py::none(),
           "The weighted mean of the items' scores (exempt items left out) reaches mastery.")

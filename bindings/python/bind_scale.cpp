@@ -54,6 +54,9 @@ small tolerance (``tolerance``), because evidence scores are stored as 32-bit fl
       .def_static("percent", &scale::percent, py::arg("threshold") = 80.0, R"pbdoc(
 A continuous scale of fractions with mastery at ``threshold / 100``: scores are raw fractions
 in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
+
+:raises PolicyError: unless 1 <= threshold <= 100 (``percent(0.8)`` is a fraction where a
+    percent is expected: use ``percent(80)``)
 )pbdoc")
       .def_static(
           "competent_scale", &scale::competent_scale,

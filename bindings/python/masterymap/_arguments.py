@@ -400,8 +400,9 @@ def _clean(signature: str, is_method: bool) -> str:
 # --- the message ------------------------------------------------------------------------------
 
 def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, Dict[str, str]]],
-            args: Sequence[Any], kwargs: Dict[str, Any], failure: str) -> str:
-    """The message of the TypeError that replaces pybind11's.
+            args: Sequence[Any], kwargs: Dict[str, Any], failure: str) -> Any:
+    """The message of the TypeError that replaces pybind11's (or a ValueError to raise instead,
+    for an int out of the range of its C++ type).
 
     :param display: the function as users call it: ``"Rule()"``, ``"Roster.add()"``, or
         ``"Rule.min_evidence"`` for a property (then ``accessor``).
@@ -411,6 +412,8 @@ def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, D
     """
     try:
         return _explain(display, accessor, overloads, list(args), dict(kwargs), failure)
+    except ValueError as e:  # the call's problem is a value, not a type
+        return e
     except Exception as e:  # never hide the call's problem behind a bug here
         return f"{display}: wrong argument types ({type(e).__name__} while explaining: {e})"
 
@@ -424,6 +427,10 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
             m = _mismatch(params[-1].type, value)
             if m is not None:
                 return f"{display} must be {accepts(m[1])}, got {describe(value)}"
+            if _int_annotated(params[-1].type) and isinstance(value, int) \
+                    and (value < 0 or value >= 2**63):
+                raise ValueError(f"{display} is out of range: {value}"
+                                 + (" (it must not be negative)" if value < 0 else ""))
         return f"{display}: cannot be set to {describe(value)}"
     arity: Optional[str] = None
     candidates = []
@@ -466,16 +473,22 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
     count, problems, bound = candidates[0]
     if count:
         return f"{display}: " + "; ".join(problems)
-    # No argument breaks its annotation: a number out of the range of its C++ type (an
-    # unsigned count given a negative number), or a value inside a container.
+    # No argument breaks its annotation: an int out of the range of its C++ type (a count given
+    # a negative number), which is a wrong value, not a wrong type.
     for p, value in bound:
-        if p.type is not None and p.type.name in ("int", "Optional") and isinstance(value, int) \
-                and not isinstance(value, bool) and (value < 0 or value >= 2**63):
-            return f"{display}: {p.name} must be a non-negative int, got {describe(value)}"
+        if failure == "arguments" and p.type is not None and _int_annotated(p.type) \
+                and isinstance(value, int) and not isinstance(value, bool) \
+                and (value < 0 or value >= 2**63):
+            raise ValueError(f"{display}: {p.name} is out of range: {value}"
+                             + (" (it must not be negative)" if value < 0 else ""))
     given = ", ".join(describe(a) for a in (args[1:] if overloads[0][1] else args))
     what = "a value inside an argument could not be converted" if failure == "conversion" \
         else "the arguments do not match"
     return f"{display}: {what}; it takes {forms} (given: {given or 'no arguments'})"
+
+
+def _int_annotated(t: _Type) -> bool:
+    return t.name == "int" or (t.name == "Optional" and bool(t.args) and t.args[0].name == "int")
 
 
 def _element(value: Any, path: str) -> Any:
