@@ -293,7 +293,7 @@ void rule_problems(const rule& r, const scale* s, const std::string& path,
   check_kinds(r.require_kinds, "require_kinds");
   check_kinds(r.ignore_kinds, "ignore_kinds");
   check_kinds(r.exempt_confirm_kinds, "exempt_confirm_kinds");
-  for (const auto& k : r.require_kinds)
+  for (const auto& k : std::set<std::string>(r.require_kinds.begin(), r.require_kinds.end()))
     if (std::find(r.ignore_kinds.begin(), r.ignore_kinds.end(), k) != r.ignore_kinds.end())
       out.push_back(fmt::format("{}.ignore_kinds: '{}' is also a required kind", path, k));
 }
