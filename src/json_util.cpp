@@ -7,25 +7,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "encoding_detail.hpp"
+
 namespace masterymap::detail {
 
 std::pair<std::size_t, std::size_t> error_position(std::string_view text,
                                                    const nlohmann::json::parse_error& e) noexcept {
   // e.byte is the 1-based offset of the failing character.
-  std::size_t line = 1, column = 1;
-  const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-  for (std::size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
+  const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+  return {at.line, at.column};
 }
 
-nlohmann::json parse_json(std::string_view text) {
+nlohmann::json parse_json(std::string_view bytes, const char* source) {
+  // Checked first: nlohmann also rejects bad UTF-8, but its message quotes the bad bytes, which
+  // no caller (Python least) can print.
+  const std::string_view text = checked_utf8(bytes, source, "JSON text is UTF-8");
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
@@ -35,7 +31,7 @@ nlohmann::json parse_json(std::string_view text) {
     if (auto pos = what.find(": "); pos != std::string::npos && what.rfind("[json.", 0) == 0)
       what = what.substr(pos + 2);
     throw parse_error(
-        fmt::format("JSON syntax error at line {}, column {}: {}", line, column, what), line,
+        fmt::format("{}: syntax error at line {}, column {}: {}", source, line, column, what), line,
         column);
   }
 }

@@ -16,10 +16,12 @@
 
 namespace masterymap::detail {
 
-/// Parses `text`; a syntax error becomes parse_error with 1-based line and column.
-nlohmann::json parse_json(std::string_view text);
+/// Parses `text` (UTF-8, an optional BOM): invalid UTF-8 and syntax errors become parse_error
+/// with 1-based line and column, the message starting with `source` ("policy JSON").
+nlohmann::json parse_json(std::string_view text, const char* source = "JSON");
 
-/// The 1-based line and column in `text` of the character a syntax error `e` points at.
+/// The 1-based line and column (in characters) in `text` of the character a syntax error `e`
+/// points at.
 std::pair<std::size_t, std::size_t> error_position(std::string_view text,
                                                    const nlohmann::json::parse_error& e) noexcept;
 

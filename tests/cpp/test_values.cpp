@@ -133,7 +133,7 @@ TEST_SUITE("values") {
     CHECK(p.problems().empty());
   }
 
-  TEST_CASE("a rollup's numbers are checked when it is made; how they fit, when it is whole") {
+  TEST_CASE("a rollup's numbers are checked when it is made, how they fit when it is whole") {
     CHECK(policy_problems([] { (void)rollup::k_of_n(0); }) ==
           problems_t{"rollup.k: must be at least 1"});
     CHECK(policy_problems([] { (void)rollup::points(0); }) ==
@@ -189,7 +189,9 @@ TEST_SUITE("values") {
     CHECK(invalid([&] { validate(p); }) == "pace plan: tolerance must be a number >= 0, got -0.5");
     p = plan;
     p.target = p.start;
-    CHECK(invalid([&] { validate(p); }) == "pace plan: the target date must come after the start");
+    CHECK(invalid([&] { validate(p); }) ==
+          "pace plan: the target date (1970-01-01T00:00:00Z) must come after the start "
+          "(1970-01-01T00:00:00Z)");
     p = plan;
     p.calendar = {{86400 * 10, 1}, {86400 * 5, 2}};
     CHECK(!invalid([&] { validate(p); }).empty());
@@ -269,7 +271,7 @@ TEST_SUITE("policy JSON") {
 }
 
 TEST_SUITE("evidence checks") {
-  TEST_CASE("appends check against the framework and scale; unchecked appends are named") {
+  TEST_CASE("appends check against the framework and scale, unchecked appends are named") {
     const framework fw = two();
     const engine eng(fw, policy{});
     const ingest_checks checks = eng.checks();

@@ -579,6 +579,9 @@ def _hint_mismatch(hint: Any, v: Any) -> Optional[Tuple[str, str]]:
     if hint is Any or hint is object:
         return None
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:  # Annotated[T, "what T accepts, in words"]
+        m = _hint_mismatch(args[0], v)
+        return None if m is None else (m[0], _hint_accepts(hint) if not m[0] else m[1])
     if origin in _UNIONS:
         if any(_hint_mismatch(a, v) is None for a in args):
             return None
@@ -629,6 +632,9 @@ def _hint_mismatch(hint: Any, v: Any) -> Optional[Tuple[str, str]]:
 
 def _hint_accepts(hint: Any) -> str:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:
+        words = [a for a in args[1:] if isinstance(a, str)]
+        return words[0] if words else _hint_accepts(args[0])
     if origin in _UNIONS:
         return " or ".join(_hint_accepts(a) for a in args)
     if hint is type(None):
@@ -638,11 +644,12 @@ def _hint_accepts(hint: Any) -> str:
     if hint in simple:
         return simple[hint]
     if origin in (collections.abc.Mapping, dict):
-        return "a mapping" + (f" of {_plain(args[0])} to {_plain(args[1])}" if args else "")
+        return "a mapping" + (f" of {_plain(args[0])} to {_plain(args[1])}"
+                              if args and args[1] is not Any else "")
     if origin in (collections.abc.Sequence, list):
-        return "a sequence" + (f" of {_plain(args[0])}" if args else "")
+        return "a sequence" + (f" of {_plain(args[0])}" if args and args[0] is not Any else "")
     if origin is collections.abc.Iterable:
-        return "an iterable" + (f" of {_plain(args[0])}" if args else "")
+        return "an iterable" + (f" of {_plain(args[0])}" if args and args[0] is not Any else "")
     if origin is collections.abc.Callable or hint is collections.abc.Callable:
         return "a callable"
     cls = origin if isinstance(origin, type) else hint
