@@ -337,6 +337,8 @@ MASTERYMAP_API void validate(const fit_options& options);
 /// Simulates responses: `learners` learners answer `length` questions on every skill of
 /// `params` (skills interleaved at random). Deterministic for a seed. With item classes, each
 /// answer draws its class uniformly.
+/// \throws std::invalid_argument for parameters a `model` refuses (a probability outside
+///         [0, 1], a duplicate or empty skill, guess/slip sizes that do not match the classes).
 [[nodiscard]] MASTERYMAP_API dataset simulate(const std::vector<skill_params>& params,
                                               std::size_t learners, std::size_t length,
                                               std::uint64_t seed);

@@ -232,6 +232,14 @@ TEST_SUITE("values") {
     o = {};
     o.fixed.prior = 1.5;
     CHECK(invalid([&] { bkt::validate(o); }) == "fixed prior must be in [0, 1], got 1.5");
+    bkt::skill_params p;
+    p.skill = "A";
+    p.prior = 1.5;
+    p.guess = {0.2};
+    p.slip = {0.1};
+    CHECK(invalid([&] { (void)bkt::simulate({p}, 2, 3, 42); }) ==
+          "skill 'A': prior must be in [0, 1], got 1.5");
+    CHECK_THROWS_AS((void)bkt::model({p}), std::invalid_argument);
     bkt::source_options so;
     so.correct_at = nan_v;
     CHECK_THROWS_AS(bkt::model_probabilities(bkt::model{}, so), std::invalid_argument);

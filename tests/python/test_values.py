@@ -87,6 +87,12 @@ def test_a_policy_stays_as_it_was_when_a_rule_or_rollup_is_refused():
     (lambda: mm.bkt.Model(fixed={"prior": 1.5}), "fixed prior must be in [0, 1], got 1.5"),
     (lambda: mm.bkt.Model(threshold=1.5), "mastery threshold must be in [0, 1], got 1.5"),
     (lambda: mm.bkt.Model(restarts="sometimes"), "sometimes"),
+    (lambda: mm.bkt.simulate([dict(skill="A", prior=0.2, learns=0.1, guesses=2, slips=0.1)], 2, 3),
+     "skill 'A': guess must be in [0, 1], got 2"),
+    (lambda: mm.bkt.Tracer(mm.bkt.Model.from_json(
+        mm.bkt.fit(pd.DataFrame({"user_id": ["u1", "u1", "u2", "u2"], "skill_name": "A",
+                                 "correct": [0, 1, 1, 0]}), num_fits=1).to_json()).core, 1.5),
+     "mastery threshold must be in [0, 1], got 1.5"),
 ])
 def test_a_bad_option_is_a_value_error_when_it_is_given(make, message):
     with pytest.raises(ValueError) as e:
