@@ -97,6 +97,8 @@ std::string display_of(const py::detail::function_record* rec, bool& accessor) {
 // a new reference to return instead of failing (NotImplemented for a comparison with an
 // unrelated type), or nullptr to fail with the (possibly replaced) error.
 PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noexcept {
+  // Consumed by the innermost failed call, whatever its error: never left for a later one.
+  const bool pending = std::exchange(argument_error_pending, false);
   if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_RuntimeError))
     return nullptr;
   PyObject *type = nullptr, *value = nullptr, *trace = nullptr;
@@ -118,9 +120,8 @@ PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noex
     bool accessor = false;
     const std::string display = display_of(rec, accessor);
     const std::string message = py::str(value_);
-    if (type == PyExc_TypeError && argument_error_pending) {
+    if (type == PyExc_TypeError && pending) {
       // A binding's own check (argument_error): the message lacks only the function's name.
-      argument_error_pending = false;
       PyErr_SetString(PyExc_TypeError, (display + ": " + message).c_str());
       return nullptr;
     }

@@ -296,7 +296,8 @@ Common options: ``as_of`` (evaluation time: seconds since the epoch, an ISO 8601
 datetime (naive = UTC), a date, a pandas Timestamp or a numpy datetime64; default the latest
 time in the log; ``TypeError`` for another type, ``ParseError`` for a text that is not a time),
 ``probabilities`` (the source of ``Method.bkt`` values: a :class:`ProbabilitySource` or a
-callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = all cores).
+callable ``f(learner, competency, scores) -> float | None``; required when the policy has a bkt
+rule, else every evaluation raises :class:`PolicyError`), ``threads`` (0 = all cores).
 )pbdoc")
       .def(py::init<framework, policy>(), py::arg("framework"), py::arg("policy"))
       .def_property_readonly("framework", &engine::framework)

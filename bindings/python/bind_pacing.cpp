@@ -40,6 +40,8 @@ The pace is ``rate`` competencies per ``per`` ("day" or "week"), or a ``calendar
 :param include_prerequisites: also count the goals' gating prerequisites (transitively).
 :param recent_days: the learner's recent rate counts what was done in this many days.
 :param tolerance: on track while ``|done - expected| <= max(0.5, tolerance * expected)``.
+:raises ValueError: when the plan is made: a target not after the start, a rate that is not
+    positive, calendar dates not increasing, ``recent_days <= 0``, ``tolerance < 0``.
 
 ``state.pacing(plan)`` returns a :class:`PaceReport`: status (``on_track``/``behind``/``ahead``),
 done, expected, total, expected_rate, actual_rate, acceleration (1.5 for a learner going 1.5x

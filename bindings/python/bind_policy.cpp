@@ -103,7 +103,11 @@ scores in order of observation time (ties by insertion order); nothing is rounde
 - ``power_law()``: least squares of ln s = a + b ln t over t = 1..n, value at t = n; scores below
   1% of the scale's top are raised to that floor; clamped to the scale;
 - ``bkt(threshold=0.95)``: P(mastered) from a probability source given to the evaluation
-  (``probabilities=``); mastered when it reaches ``threshold``.
+  (``probabilities=``, required: evaluating a policy with a bkt rule without one is a
+  :class:`PolicyError`); mastered when it reaches ``threshold``.
+
+A parameter out of range is a :class:`PolicyError` when the method is made (``w`` in (0, 1),
+``n >= 1``, ``threshold`` in (0, 1]).
 )pbdoc")
       .def_static("latest", &method::latest)
       .def_static("highest", &method::highest)
@@ -205,6 +209,10 @@ done when mastered, exceeded or exempt.
 >>> mm.Rollup.points(min_points=3, points={"A": 2, "B": 1}, required=["A"])   # Moodle
 >>> mm.Rollup.weighted_mean({"A": 2, "B": 1})
 >>> mm.Rollup.any_of(mm.Rollup.all_of(["A7", "A9"]), mm.Rollup.all_of(["A7", "A10"]))
+
+Each factory raises :class:`PolicyError` listing every problem of the rollup it makes (``k < 1``
+or ``k`` above the items, non-positive ``min_points`` or more than the items' points, negative
+points or weights, duplicate items).
 )pbdoc")
       .def_static(
           "all_of",
@@ -282,7 +290,10 @@ competency (most specific wins: competency, domain, default), rollups for parent
 decides when a parent has both a rollup and its own evidence (``rollup_precedence``:
 ``"rollup"`` (default), ``"evidence"``, ``"either"``, ``"both"``).
 
-Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles.
+Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles. A rule or rollup is
+checked when it is given (the constructor, :meth:`override`, :meth:`rollup`, the ``rule`` and
+``default_rollup`` setters raise :class:`PolicyError` with field paths such as
+``overrides.domains['NF'].window_days``, and leave the policy unchanged).
 
 >>> policy = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.65)))
 >>> policy.override("3.NF.A.1", rule=mm.Rule(method=mm.Method.highest()))
