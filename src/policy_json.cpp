@@ -98,6 +98,9 @@ std::string join(const std::string& path, const char* key) {
 struct detail::policy_json_reader {
   std::vector<std::string>& problems;
 
+  // The policy of a JSON text; with `check`, also every problem of `policy::problems`.
+  static policy read(std::string_view text, bool check);
+
   const json* field(const json& obj, const char* key, const std::string& path, bool required) {
     auto it = obj.find(key);
     if (it == obj.end() || (it->is_null() && !required)) {
@@ -311,7 +314,7 @@ std::string policy::to_json(int indent) const {
   return j.dump(indent);
 }
 
-policy policy::from_json(std::string_view text) {
+policy detail::policy_json_reader::read(std::string_view text, bool check) {
   const json j = detail::parse_json(text, "policy JSON");
   std::vector<std::string> problems;
   detail::policy_json_reader rd{problems};
@@ -384,10 +387,20 @@ policy policy::from_json(std::string_view text) {
     else
       problems.push_back(fmt::format("rollup_precedence: unknown value '{}'", *prec));
   }
-  auto more = detail::policy_problems(p, sc ? &p.scale_ : nullptr);
-  problems.insert(problems.end(), more.begin(), more.end());
+  if (check) {
+    auto more = detail::policy_problems(p, sc ? &p.scale_ : nullptr);
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
   if (!problems.empty()) throw policy_error(std::move(problems));
   return p;
+}
+
+policy policy::from_json(std::string_view text) {
+  return detail::policy_json_reader::read(text, true);
+}
+
+policy policy::from_json_unvalidated(std::string_view text) {
+  return detail::policy_json_reader::read(text, false);
 }
 
 }  // namespace masterymap

@@ -10,6 +10,7 @@
 #include "batch_py.hpp"
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -126,6 +127,29 @@ void set_number(number_column& c, const holder& h) {
   }
 }
 
+// The log's columns as numpy arrays (copies), with kind, weight and source per row.
+py::dict columns_of(const evidence_log& log) {
+  py::dict d;
+  d["learner"] = copy_numpy(log.learner_codes());
+  d["competency"] = copy_numpy(log.competency_codes());
+  d["time"] = copy_numpy(log.times());
+  d["score"] = copy_numpy(log.scores());
+  std::vector<std::uint8_t> kind(log.size());
+  std::vector<float> weight(log.size());
+  std::vector<std::uint32_t> source(log.size());
+  const auto& attrs = log.attributes();
+  const auto& ac = log.attribute_codes();
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    kind[i] = attrs[ac[i]].kind;
+    weight[i] = attrs[ac[i]].weight;
+    source[i] = attrs[ac[i]].source;
+  }
+  d["kind"] = move_numpy(std::move(kind));
+  d["weight"] = move_numpy(std::move(weight));
+  d["source"] = move_numpy(std::move(source));
+  return d;
+}
+
 }  // namespace
 
 std::string id_text(const py::handle& value, const char* what, std::string& problem) {
@@ -225,7 +249,7 @@ some virtual machines. 0 returns every kept block to the system.
            }),
            py::arg("framework") = py::none(), py::arg("policy") = py::none());
 
-  py::class_<evidence_log>(m, "EvidenceLog", R"pbdoc(
+  py::class_<evidence_log> log_cls(m, "EvidenceLog", R"pbdoc(
 Append-only, columnar evidence of many learners: (learner, competency, time, score, kind,
 weight, source), with string ids interned; 24 bytes per stored event.
 
@@ -243,7 +267,12 @@ every bad row and reason, and the log is unchanged.
 
 Kinds: pretest, formative, summative, discussion, observation, self, transfer, plus the custom
 kinds given to the constructor (or :meth:`add_kind`).
-)pbdoc")
+
+Compares by content (the same names in the same order and the same rows), copies (an
+independent log) and pickles (its columns as numpy arrays: out of band with pickle protocol 5);
+unhashable (it grows).
+)pbdoc");
+  log_cls
       .def(py::init([](const std::optional<std::vector<std::string>>& kinds) {
              return kinds ? evidence_log(*kinds) : evidence_log();
            }),
@@ -470,33 +499,11 @@ microsecond), ``score`` and ``weight`` (float64).
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
           py::arg("encoding") = "utf-8")
-      .def("_columns",
-           [](const evidence_log& log) {
-             py::dict d;
-             d["learner"] = copy_numpy(log.learner_codes());
-             d["competency"] = copy_numpy(log.competency_codes());
-             d["time"] = copy_numpy(log.times());
-             d["score"] = copy_numpy(log.scores());
-             std::vector<std::uint8_t> kind(log.size());
-             std::vector<float> weight(log.size());
-             std::vector<std::uint32_t> source(log.size());
-             const auto& attrs = log.attributes();
-             const auto& ac = log.attribute_codes();
-             for (std::size_t i = 0; i < log.size(); ++i) {
-               kind[i] = attrs[ac[i]].kind;
-               weight[i] = attrs[ac[i]].weight;
-               source[i] = attrs[ac[i]].source;
-             }
-             d["kind"] = move_numpy(std::move(kind));
-             d["weight"] = move_numpy(std::move(weight));
-             d["source"] = move_numpy(std::move(source));
-             return d;
-           })
+      .def("_columns", &columns_of)
       .def(py::pickle(
           [](const evidence_log& log) {
-            py::dict cols = py::cast(log).attr("_columns")();
             return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
-                                  cols);
+                                  columns_of(log));
           },
           [](const py::tuple& t) {
             evidence_log log;
@@ -522,6 +529,8 @@ microsecond), ``score`` and ``weight`` (float64).
             log.append_unchecked(b);  // a pickled log: checked when it was built
             return log;
           }));
+  def_equality(log_cls);
+  def_copy(log_cls);
 }
 
 }  // namespace masterymap::python
