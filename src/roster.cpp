@@ -356,7 +356,8 @@ ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, det
   const std::uint64_t mid = from + (to - from) / 3;
   {
     const column_buffer buf = columns_of(log, &pick, &remap, &names, &mm, options.threads);
-    sub.append(buf.columns(), {}, mm.nested(from, mid));
+    // The roster's own log, checked when ingested.
+    sub.append_unchecked(buf.columns(), mm.nested(from, mid));
   }
   evaluate_options eo;
   eo.as_of = as_of;
@@ -711,7 +712,11 @@ std::vector<double> roster::impl::last_evidence(std::size_t l) const {
 // --- roster --------------------------------------------------------------------------------------
 
 roster::roster(masterymap::framework fw, masterymap::policy p, roster_options options)
-    : impl_(std::make_unique<impl>(std::move(fw), std::move(p), std::move(options))) {}
+    : impl_(std::make_unique<impl>(std::move(fw), std::move(p), std::move(options))) {
+  // A bkt rule without a source fails here, not at the first ingest.
+  detail::require_probability_source(bkt_rules(impl_->engine.policy()),
+                                     impl_->options.probabilities.get());
+}
 roster::roster(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
 roster::roster(roster&&) noexcept = default;
 roster& roster::operator=(roster&&) noexcept = default;

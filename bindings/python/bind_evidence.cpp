@@ -447,7 +447,7 @@ microsecond), ``score`` and ``weight`` (float64).
               stext = score.cast<std::string>();
               evidence_columns::text_value(b.score, stext);
             } else {
-              s = score.cast<double>();
+              s = number_arg(score, "score", "a number or a label of the scale");
               b.score.values = &s;
             }
             if (py::isinstance<py::str>(time)) {
@@ -458,7 +458,11 @@ microsecond), ``score`` and ``weight`` (float64).
               t = to_seconds(time, "time", true);
               b.time.values = &t;
             }
-            log.append(b, checks ? *checks : ingest_checks{});
+            // Without framework= or policy=, only the log's own checks (Python's default).
+            if (checks)
+              log.append(b, *checks);
+            else
+              log.append_unchecked(b);
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
           py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true),
@@ -468,10 +472,13 @@ microsecond), ``score`` and ``weight`` (float64).
           [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks,
              const py::object& progress) {
             const py_evidence_batch batch(n, cols);
-            const ingest_checks none;
             const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            log.append(batch.columns(), checks ? *checks : none, hook);
+            // Without framework= or policy=, only the log's own checks (Python's default).
+            if (checks)
+              log.append(batch.columns(), *checks, hook);
+            else
+              log.append_unchecked(batch.columns(), hook);
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true), py::kw_only(),
           py::arg("progress") = py::none())
@@ -500,10 +507,12 @@ microsecond), ``score`` and ``weight`` (float64).
               else
                 throw py::value_error("unknown column role '" + k + "'");
             }
-            const ingest_checks none;
             const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            log.read_csv(path, c, checks ? *checks : none, hook);
+            if (checks)
+              log.read_csv(path, c, *checks, hook);
+            else
+              log.read_csv_unchecked(path, c, hook);
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
           py::arg("encoding") = "utf-8", py::kw_only(), py::arg("progress") = py::none())
@@ -534,7 +543,7 @@ microsecond), ``score`` and ``weight`` (float64).
             b.time.values = tv.data();
             b.score.values = sv.data();
             b.weight.values = wv.data();
-            if (b.size > 0) log.append(b);
+            log.append_unchecked(b);  // a pickled log: checked when it was built
             return log;
           }));
   def_equality(log_cls);

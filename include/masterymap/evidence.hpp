@@ -166,7 +166,8 @@ struct evidence_attributes {
 /// or see `masterymap::checks_for` in engine.hpp).
 ///
 /// Aggregation order is observation time, ties by insertion order (`seq` = row index).
-/// Every append validates the whole batch first and gives the strong guarantee.
+/// Every append validates the whole batch first and gives the strong guarantee; appending
+/// without the checks of a framework and scale is explicit (`append_unchecked` ...).
 class MASTERYMAP_API evidence_log {
  public:
   evidence_log();
@@ -184,33 +185,46 @@ class MASTERYMAP_API evidence_log {
   [[nodiscard]] const std::vector<std::string>& kinds() const noexcept;
   [[nodiscard]] std::optional<std::uint8_t> kind_code(std::string_view name) const noexcept;
 
+  // Every append checks its rows against `checks`: the framework's competencies, the scale's
+  // score range and labels (`engine::checks()`, `checks_for(framework, policy)`), so a score
+  // off the scale (or a time and a score given the wrong way round) is rejected. The
+  // `*_unchecked` forms skip those checks on purpose, for evidence already known to be good:
+  // they keep only the log's own checks (non-empty ids, finite time and score, a known kind, a
+  // weight >= 0).
+
   /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
-  void add(const evidence& e, const ingest_checks& checks = {});
+  void add(const evidence& e, const ingest_checks& checks);
+  /// `add` without checks against a framework or scale (see above).
+  void add_unchecked(const evidence& e);
   /// Appends rows (none: a no-op). \throws masterymap::evidence_error listing every bad row (log
   /// unchanged).
-  void append(const std::vector<evidence>& rows, const ingest_checks& checks = {});
+  void append(const std::vector<evidence>& rows, const ingest_checks& checks);
+  /// `append` without checks against a framework or scale (see above).
+  void append_unchecked(const std::vector<evidence>& rows);
   /// Appends a columnar batch; a batch of 0 rows is a no-op. \throws masterymap::evidence_error
   /// listing every bad row (log unchanged); std::invalid_argument if a required column is
   /// missing from a non-empty batch. Complexity: O(rows + distinct names).
   /// Progress (progress.hpp) in rows, counted twice: validated, then written; cancelling leaves
   /// the log unchanged.
-  void append(const evidence_columns& batch, const ingest_checks& checks = {},
+  void append(const evidence_columns& batch, const ingest_checks& checks,
               const progress& progress = {});
+  /// `append` without checks against a framework or scale (see above).
+  void append_unchecked(const evidence_columns& batch, const progress& progress = {});
 
   /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
   /// one-row columnar batch, without staging a batch (for event-at-a-time ingestion).
   /// \throws masterymap::evidence_error (log unchanged).
   void append_row(std::string_view learner, std::string_view competency, double time, double score,
-                  std::string_view kind = "formative", double weight = 1.0,
-                  std::string_view source = {}, const ingest_checks& checks = {});
+                  std::string_view kind, double weight, std::string_view source,
+                  const ingest_checks& checks);
 
   /// Appends one piece of evidence by codes into the log's own tables (`learner_codes()` etc.,
   /// `kind_code`, `sources()`): no name lookups. Competencies are not checked against a
   /// framework (the codes are the log's own); scores, times and weights are checked as by
   /// `append`. \throws masterymap::evidence_error (log unchanged), also for a code out of range.
   void append_coded(std::uint32_t learner, std::uint32_t competency, double time, double score,
-                    std::uint8_t kind = 1, double weight = 1.0, std::uint32_t source = 0,
-                    const ingest_checks& checks = {});
+                    std::uint8_t kind, double weight, std::uint32_t source,
+                    const ingest_checks& checks);
 
   /// Appends the rows of a CSV text with a header line (RFC 4180 quoting; UTF-8 with an
   /// optional BOM, or `columns.encoding`).
@@ -218,12 +232,18 @@ class MASTERYMAP_API evidence_log {
   ///         for malformed CSV, invalid UTF-8, compressed input or a missing column;
   ///         masterymap::evidence_error for bad values (0-based data rows and their lines).
   /// Progress (progress.hpp) in bytes of the text, counted twice: parsed, then validated.
-  void append_csv(std::istream& in, const csv_columns& columns = {},
-                  const ingest_checks& checks = {}, const progress& progress = {});
+  void append_csv(std::istream& in, const csv_columns& columns, const ingest_checks& checks,
+                  const progress& progress = {});
+  /// `append_csv` without checks against a framework or scale (see above).
+  void append_csv_unchecked(std::istream& in, const csv_columns& columns = {},
+                            const progress& progress = {});
   /// As append_csv, from a file; a gzip-compressed file (.csv.gz) is decompressed.
   /// \throws masterymap::file_error when the file cannot be opened or read.
-  void read_csv(const std::string& path, const csv_columns& columns = {},
-                const ingest_checks& checks = {}, const progress& progress = {});
+  void read_csv(const std::string& path, const csv_columns& columns, const ingest_checks& checks,
+                const progress& progress = {});
+  /// `read_csv` without checks against a framework or scale (see above).
+  void read_csv_unchecked(const std::string& path, const csv_columns& columns = {},
+                          const progress& progress = {});
 
   // --- access --------------------------------------------------------------------------------
   [[nodiscard]] std::size_t size() const noexcept;

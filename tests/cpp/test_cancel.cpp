@@ -265,7 +265,7 @@ TEST_SUITE("cancel") {
     std::mt19937 rng(1);
     const batch b(rng, 20000, 500, 0, 50, 1.7e9);
     mm::evidence_log a, c;
-    a.append(b.columns());
+    a.append_unchecked(b.columns());
     c.append(b.columns(), {}, mm::progress{});
     log_state(a).check_same(c);
   }
@@ -282,8 +282,8 @@ TEST_SUITE("cancel") {
     mm::evidence_log log, ref;
     log.add_kind("portfolio");
     ref.add_kind("portfolio");
-    log.append(first.columns());
-    ref.append(first.columns());
+    log.append_unchecked(first.columns());
+    ref.append_unchecked(first.columns());
     const log_state before(log);
     recorder count;
     ref.append(second.columns(), {}, count.hook());
@@ -295,7 +295,7 @@ TEST_SUITE("cancel") {
       CHECK_THROWS_AS(log.append(second.columns(), {}, stop.hook()), mm::cancelled);
       before.check_same(log);
     }
-    log.append(second.columns());
+    log.append_unchecked(second.columns());
     log_state(ref).check_same(log);
   }
 
@@ -372,7 +372,7 @@ TEST_SUITE("cancel") {
     std::mt19937 rng(7);
     const batch b(rng, 300000, 5000, 0, 80, 1.7e9);
     mm::evidence_log log;
-    log.append(b.columns());
+    log.append_unchecked(b.columns());
     const mm::engine eng(fw, folding_policy());
     for (unsigned threads : {1U, 2U}) {
       CAPTURE(threads);
