@@ -212,6 +212,7 @@ def roster_levels(r: _core.Roster, domain: Optional[str], progress: Any = None) 
         domains = [domain]
     learners = list(r.learners)
     frames = []
+    _progress.check(progress)  # (also when there is no domain to report on)
     for i, d in enumerate(domains):
         frame = pd.DataFrame({"learner": _learners(len(learners), learners), "domain": d})
         part = _progress.span(progress, i * len(r), (i + 1) * len(r), len(domains) * len(r))

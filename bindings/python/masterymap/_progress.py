@@ -6,9 +6,17 @@ A long call takes ``progress=``: a callable ``progress(done, total)`` (see the R
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 Progress = Optional[Callable[[int, int], object]]
+
+
+def check(progress: Any) -> None:
+    """A TypeError unless ``progress`` is None or callable (worded as the compiled calls word
+    it, progress_py.hpp)."""
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be None or a callable progress(done, total), got "
+                        + type(progress).__name__)
 
 
 def span(progress: Progress, lo: int, hi: int, total: int) -> Progress:
@@ -16,6 +24,7 @@ def span(progress: Progress, lo: int, hi: int, total: int) -> Progress:
     sub_total`` out of ``total`` (None when ``progress`` is None)."""
     if progress is None:
         return None
+    check(progress)
     outer: Callable[[int, int], object] = progress  # (narrowed for the closure)
 
     def report(done: int, sub_total: int) -> None:
