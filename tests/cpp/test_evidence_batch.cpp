@@ -219,10 +219,9 @@ TEST_SUITE("evidence_batch") {
   TEST_CASE("a score text without labels says to pass the scale") {
     mm::evidence_log log;
     const std::string proficient = "Proficient", empty;
+    const double w = 1, t = 1;  // outlive the batches, which point at them
     auto one = [&](const std::string& text) {
-      const double w = 1;
       mm::evidence_columns b = mm::evidence_columns::one_row("s", "A", "formative", "", &w);
-      const double t = 1;
       b.time.values = &t;
       mm::evidence_columns::text_value(b.score, text);
       return b;
