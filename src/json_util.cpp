@@ -25,9 +25,37 @@ std::pair<std::size_t, std::size_t> error_position(std::string_view text,
   return {line, column};
 }
 
+parse_error number_overflow(std::string_view text, const nlohmann::json::out_of_range& e) {
+  // nlohmann says "number overflow parsing '1e999'" without a position: find the number.
+  const std::string what = e.what();
+  const auto open = what.find('\''), close = what.rfind('\'');
+  const std::string number =
+      open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+  std::size_t line = 0, column = 0;
+  if (const auto at = number.empty() ? std::string_view::npos : text.find(number);
+      at != std::string_view::npos) {
+    line = 1;
+    column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+  }
+  return parse_error(
+      fmt::format("JSON number out of range at line {}, column {}: {} does not fit a double", line,
+                  column, number),
+      line, column);
+}
+
 nlohmann::json parse_json(std::string_view text) {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw number_overflow(text, e);
   } catch (const nlohmann::json::parse_error& e) {
     const auto [line, column] = error_position(text, e);
     std::string what = e.what();

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Regression tests for what the fuzz targets (tests/fuzz) found: each case is a crashing input,
+// cut down by hand to the part that mattered, with the behaviour it must have now.
+#include <doctest/doctest.h>
+
+#include <masterymap/bkt.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/policy.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mm = masterymap;
+namespace bkt = masterymap::bkt;
+
+namespace {
+
+std::string model_json(const std::string& skill_extra, const std::string& top_extra = "") {
+  return R"({"format": "masterymap.bkt.model", "version": 1)" + top_extra +
+         R"(, "skills": [{"skill": "a", "prior": 0.3, "learn": 0.2, "forget": 0, "guess": 0.1,
+           "slip": 0.1)" +
+         skill_extra + "}]}";
+}
+
+std::string tracer_json(const std::string& format, const std::string& version,
+                        const std::string& threshold, const std::string& states = "[]") {
+  return R"({"format": )" + format + R"(, "version": )" + version + R"(, "threshold": )" +
+         threshold + R"(, "model": )" + model_json("") + R"(, "learners": ["u"], "states": )" +
+         states + "}";
+}
+
+}  // namespace
+
+TEST_SUITE("fuzz") {
+  TEST_CASE("JSON: a number too large for a double is a parse_error with its position") {
+    // fuzz_bkt_model_json: nlohmann's out_of_range 406 ("number overflow parsing '1e5865'")
+    // escaped every JSON reader.
+    try {
+      (void)bkt::model::from_json(model_json(R"(, "fit": {"log_likelihood": 1e5865})"));
+      FAIL("expected a parse_error");
+    } catch (const mm::parse_error& e) {
+      CHECK(std::string(e.what()).find("1e5865") != std::string::npos);
+      CHECK(e.line() == 2);
+    }
+    CHECK_THROWS_AS((void)mm::framework::from_json(
+                        R"({"format": "masterymap.framework", "version": 2e999999})"),
+                    mm::parse_error);
+    CHECK_THROWS_AS((void)mm::policy::from_json(R"({"format": "masterymap.policy",
+      "version": 1, "rule": {"min_evidence": -1e400}})"),
+                    mm::parse_error);
+    CHECK_THROWS_AS((void)bkt::tracer::from_json(R"({"threshold": 1E+99999})"), mm::parse_error);
+  }
+
+  TEST_CASE("bkt model JSON: fit diagnostics and flags of the wrong type or range") {
+    // fuzz_bkt_model_json: "observations": 1.22222e+101 was converted to uint64 (undefined
+    // behaviour, UBSan: float-cast-overflow); a string or a bool where a number is expected
+    // threw nlohmann's type_error.
+    for (const char* fit :
+         {R"("observations": 1.22222e+101)", R"("observations": -1)", R"("iterations": "7")",
+          R"("iterations": 3000000000)", R"("restart": 1.5)", R"("converged": 1)",
+          R"("log_likelihood": "x")", R"("sequences": true)"}) {
+      CAPTURE(fit);
+      CHECK_THROWS_AS(
+          (void)bkt::model::from_json(model_json(std::string(", \"fit\": {") + fit + "}")),
+          mm::parse_error);
+    }
+    CHECK_THROWS_AS((void)bkt::model::from_json(model_json("", R"(, "forgets": "yes")")),
+                    mm::parse_error);
+    CHECK_THROWS_AS((void)bkt::model::from_json(model_json("", R"(, "multigs": 0)")),
+                    mm::parse_error);
+    // In range, every field is read as written.
+    const bkt::model m = bkt::model::from_json(model_json(
+        R"(, "fit": {"observations": 18446744073709551615, "iterations": -3, "restart": 2,
+            "converged": true, "log_likelihood": -1.5, "sequences": 4})"));
+    const bkt::skill_params& p = m.at("a");
+    CHECK(p.observations == 18446744073709551615ULL);
+    CHECK(p.iterations == -3);
+    CHECK(p.restart == 2);
+    CHECK(p.converged);
+    CHECK(p.log_likelihood == -1.5);
+    CHECK(p.sequences == 4);
+  }
+
+  TEST_CASE("bkt tracer JSON: fields of the wrong type or range are parse_errors") {
+    // fuzz_bkt_model_json: a non-string format or a non-integer version threw nlohmann's
+    // type_error; a threshold outside [0, 1] threw std::invalid_argument; a count past 2^32 - 1
+    // was silently cut to 32 bits.
+    const std::string ok =
+        tracer_json(R"("masterymap.bkt.tracer")", "1", "0.9", R"([[0, "a", 0.5, 0.5, 3]])");
+    CHECK(bkt::tracer::from_json(ok).opportunities(0, 0) == 3);
+    for (const std::string& bad :
+         {tracer_json("7", "1", "0.9"), tracer_json(R"("masterymap.bkt.tracer")", R"("1")", "0.9"),
+          tracer_json(R"("masterymap.bkt.tracer")", "1e300", "0.9"),
+          tracer_json(R"("masterymap.bkt.tracer")", "1", "2"),
+          tracer_json(R"("masterymap.bkt.tracer")", "1", "-0.5"),
+          tracer_json(R"("masterymap.bkt.tracer")", "1", "0.9",
+                      R"([[0, "a", 0.5, 0.5, 4294967296]])")}) {
+      CAPTURE(bad);
+      CHECK_THROWS_AS((void)bkt::tracer::from_json(bad), mm::parse_error);
+    }
+  }
+
+  TEST_CASE("evidence: a score or weight beyond the float range is rejected, not stored as inf") {
+    // fuzz_evidence_csv: "1e39" passed as a finite score and was stored as an infinite 32-bit
+    // float, which the log then could not read back (the round trip failed).
+    mm::evidence_log log;
+    log.append_row("ana", "A", 1.0, 2.0);
+    for (const char* row :
+         {"ben,A,2,1e39,formative,1", "ben,A,2,-3.5e38,formative,1", "ben,A,2,1,formative,1e39"}) {
+      CAPTURE(row);
+      std::istringstream in(std::string("learner,competency,time,score,kind,weight\n") + row +
+                            "\n");
+      try {
+        log.append_csv(in);
+        FAIL("expected an evidence_error");
+      } catch (const mm::evidence_error& e) {
+        REQUIRE(e.rows().size() == 1);
+        CHECK(e.rows()[0] == 0);
+        CHECK(std::string(e.what()).find("too large to store") != std::string::npos);
+      }
+    }
+    CHECK_THROWS_AS(log.append_row("ben", "A", 2.0, 1e39), mm::evidence_error);
+    CHECK_THROWS_AS(log.append_row("ben", "A", 2.0, 1.0, "formative", 4e38), mm::evidence_error);
+    CHECK_THROWS_AS(log.append(std::vector<mm::evidence>{{"ben", "A", 2.0, -1e300}}),
+                    mm::evidence_error);
+    CHECK(log.size() == 1);  // nothing was stored
+    // The largest float is still a score.
+    log.append_row("ben", "A", 2.0, 3.4028234663852886e38);
+    CHECK(log.size() == 2);
+  }
+}
