@@ -69,7 +69,8 @@ struct pace_report {
   std::vector<index_t> remaining;  ///< plan competencies not done, in learning order
 };
 
-/// Checks and compares a learner with a plan. `today` defaults to the view's `as_of`.
+/// Checks and compares a learner with a plan. `today` defaults to the view's `as_of`. A pure
+/// function of its arguments (safe to call from any number of threads; `pace_plan` is a value).
 /// \throws std::invalid_argument if target <= start, the rate is not positive, the calendar is
 ///         not increasing in time, or today is unknown (NaN);
 ///         masterymap::unknown_id_error for an unknown goal.

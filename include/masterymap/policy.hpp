@@ -228,6 +228,10 @@ enum class rollup_precedence : std::uint8_t {
 ///
 /// Round-trips through JSON (`"format": "masterymap.policy", "version": 1`). A policy knows
 /// nothing of frameworks; `masterymap::validate(policy, framework)` (engine.hpp) checks its ids.
+///
+/// Thread safety: a value without caches: const members may be called from any number of
+/// threads at once; the setters (`set_*`, `override_*`) need exclusive access. Engines and
+/// rosters keep their own copy, so changing a policy never affects them.
 class MASTERYMAP_API policy {
  public:
   explicit policy(masterymap::scale s = scale::four_point(), masterymap::rule default_rule = {},
