@@ -9,9 +9,12 @@
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 
 namespace masterymap::python {
 namespace {
+
+constexpr const char* log_type = "EvidenceLog";
 
 // A Python callable (learner, competency, scores) -> float | None as the bkt hook. Called from
 // worker threads: takes the GIL for each call.
@@ -24,6 +27,7 @@ class py_probability_source final : public probability_source {
   }
   std::optional<double> probability(std::string_view learner, std::string_view competency,
                                     const std::vector<double>& scores) const override {
+    const in_callback callback;  // it must not wait for a lock the caller may hold
     py::gil_scoped_acquire gil;
     try {
       py::object r = (*fn_)(py::str(learner.data(), learner.size()),
@@ -265,6 +269,7 @@ This learner's state as a pandas DataFrame indexed by competency id (framework o
       .def(
           "explain",
           [](const py_state& s, const py::object& id) {
+            const read_lock lock(&s.evidence(), log_type);
             return s.st.explain(resolve(s.st, id), s.evidence());
           },
           py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
@@ -296,6 +301,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             learner_state st;
             {
               py::gil_scoped_release release;
+              const read_lock lock(&l, log_type);
               st = e.evaluate(l, learner, o);
             }
             return py_state{std::move(st), log};
@@ -311,6 +317,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             std::vector<learner_state> states;
             {
               py::gil_scoped_release release;
+              const read_lock lock(&l, log_type);
               states = e.evaluate_all(l, o);
             }
             py::dict out;
@@ -331,6 +338,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             ratings_table t;
             {
               py::gil_scoped_release release;
+              const read_lock lock(&log, log_type);
               t = e.ratings(log, o);
             }
             return table_dict(std::move(t), e.framework());
@@ -360,10 +368,11 @@ competency) that is not ``not_started``, or every pair with ``all_competencies=T
              const py::object& probabilities) {
             const evidence_log& l = log.cast<const evidence_log&>();
             const evaluate_options o = options(as_of, probabilities, 1);
-            {
-              py::gil_scoped_release release;
-              e.update(s.st, l, o);
-            }
+            // With the GIL held: a LearnerState is changed only here, and every other method of
+            // it holds the GIL throughout, so none can see it half updated. The log may be
+            // changed with the GIL released (Roster.ingest, EvidenceLog.extend): held for reading.
+            const read_lock lock(&l, log_type);
+            e.update(s.st, l, o);
             s.log = log;
           },
           py::arg("state"), py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),

@@ -3,14 +3,28 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <functional>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
+#include <type_traits>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 
 namespace masterymap::python {
 namespace {
+
+constexpr const char* log_type = "EvidenceLog";
+
+// A bound accessor of the log: its value copied under the log's read lock (object_lock.hpp).
+template <typename Get>
+auto reading(Get get) {
+  return [get](const evidence_log& l) {
+    const read_lock lock(&l, log_type);
+    return std::decay_t<std::invoke_result_t<Get, const evidence_log&>>(std::invoke(get, l));
+  };
+}
 
 using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
@@ -185,28 +199,48 @@ every bad row and reason, and the log is unchanged.
 
 Kinds: pretest, formative, summative, discussion, observation, self, transfer, plus the custom
 kinds given to the constructor (or :meth:`add_kind`).
+
+Thread-safe: any number of Python threads may read a log at once; a change (:meth:`extend`,
+:meth:`add`, :meth:`append_csv`, :meth:`add_kind`, or a :class:`Roster` ingesting into its own
+log) waits until no other call uses it, and other calls wait for it, with the GIL released.
 )pbdoc")
       .def(py::init([](const std::optional<std::vector<std::string>>& kinds) {
              return kinds ? evidence_log(*kinds) : evidence_log();
            }),
            py::arg("kinds") = py::none(),
            "An empty log accepting the built-in kinds plus ``kinds``.")
-      .def("__len__", &evidence_log::size)
-      .def("add_kind", &evidence_log::add_kind, py::arg("name"), "Accepts a custom evidence kind.")
-      .def_property_readonly("kinds", &evidence_log::kinds)
-      .def_property_readonly("learners", &evidence_log::learners,
+      // A log is changed with the GIL released (and a roster changes its own log so): every
+      // method holds the log's lock (object_lock.hpp), and values are copied under it.
+      .def("__len__", reading(&evidence_log::size))
+      .def(
+          "add_kind",
+          [](evidence_log& l, std::string_view name) {
+            const write_lock lock(&l, log_type);
+            l.add_kind(name);
+          },
+          py::arg("name"), "Accepts a custom evidence kind.")
+      .def_property_readonly("kinds", reading(&evidence_log::kinds))
+      .def_property_readonly("learners", reading(&evidence_log::learners),
                              "Learner ids in order of first appearance.")
-      .def_property_readonly("competencies", &evidence_log::competencies)
-      .def_property_readonly("sources", &evidence_log::sources)
-      .def_property_readonly("max_time", &evidence_log::max_time,
+      .def_property_readonly("competencies", reading(&evidence_log::competencies))
+      .def_property_readonly("sources", reading(&evidence_log::sources))
+      .def_property_readonly("max_time", reading(&evidence_log::max_time),
                              "Latest observation time (NaN when empty).")
       .def_property_readonly(
-          "event_bytes", &evidence_log::event_bytes,
+          "event_bytes", reading(&evidence_log::event_bytes),
           "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
-      .def_property_readonly("table_bytes", &evidence_log::table_bytes,
+      .def_property_readonly("table_bytes", reading(&evidence_log::table_bytes),
                              "Bytes of the interned tables.")
-      .def("shrink_to_fit", &evidence_log::shrink_to_fit)
-      .def("__repr__", [](const evidence_log& l) { return "<" + to_string(l) + ">"; })
+      .def("shrink_to_fit",
+           [](evidence_log& l) {
+             const write_lock lock(&l, log_type);
+             l.shrink_to_fit();
+           })
+      .def("__repr__",
+           [](const evidence_log& l) {
+             const read_lock lock(&l, log_type);
+             return "<" + to_string(l) + ">";
+           })
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames (one conversion module each way for every ingest path).
       .def(
@@ -303,6 +337,7 @@ released).
       .def(
           "to_dataframe",
           [](const py::object& self) {
+            const read_lock lock(&self.cast<const evidence_log&>(), log_type);
             return call_python("masterymap._frames", "evidence_frame", self);
           },
           R"pbdoc(
@@ -334,6 +369,7 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
               t = time.cast<double>();
               b.time.values = &t;
             }
+            const write_lock lock(&log, log_type);
             log.append(b, checks ? *checks : ingest_checks{});
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
@@ -356,6 +392,7 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             set_number(b.weight, W);
             const ingest_checks none;
             py::gil_scoped_release release;
+            const write_lock lock(&log, log_type);
             log.append(b, checks ? *checks : none);
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
@@ -384,11 +421,13 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             }
             const ingest_checks none;
             py::gil_scoped_release release;
+            const write_lock lock(&log, log_type);
             log.read_csv(path, c, checks ? *checks : none);
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true))
       .def("_columns",
            [](const evidence_log& log) {
+             const read_lock lock(&log, log_type);
              py::dict d;
              d["learner"] = copy_numpy(log.learner_codes());
              d["competency"] = copy_numpy(log.competency_codes());
@@ -411,6 +450,7 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
            })
       .def(py::pickle(
           [](const evidence_log& log) {
+            const read_lock lock(&log, log_type);
             py::dict cols = py::cast(log).attr("_columns")();
             return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
                                   cols);

@@ -6,14 +6,48 @@
 #include <cmath>
 #include <cstring>
 #include <masterymap/roster.hpp>
+#include <stdexcept>
 
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
 namespace {
+
+constexpr const char* roster_type = "Roster";
+constexpr const char* log_type = "EvidenceLog";
+
+// A roster is changed with the GIL released: every method holds its lock (object_lock.hpp).
+// A change holds the roster and its own log (Python reads it as `Roster.log`) for writing, and
+// the log of a batch for reading.
+class roster_change {
+ public:
+  explicit roster_change(const roster& r, const evidence_log* batch = nullptr)
+      : locks_{{&r, roster_type, true},
+               {&r.log(), log_type, true},
+               {not_own_log(r, batch), log_type, false}} {}
+
+ private:
+  static const evidence_log* not_own_log(const roster& r, const evidence_log* batch) {
+    if (batch == &r.log())
+      throw std::invalid_argument(
+          "Roster.ingest: the batch is the roster's own log (ingest new evidence only)");
+    return batch;
+  }
+  lock_set locks_;
+};
+
+// For a method that reads the roster through several calls (the DataFrame builders): one read
+// for the whole method, so that it sees one state.
+template <typename... Args>
+py::object read_through_python(const py::object& self, const char* module, const char* function,
+                               Args&&... args) {
+  const read_lock lock(&self.cast<const roster&>(), roster_type);
+  return call_python(module, function, self, std::forward<Args>(args)...);
+}
 
 py::dict summary(const ingest_summary& s) {
   py::dict d;
@@ -43,7 +77,9 @@ Bulk answers come as DataFrames: :meth:`to_dataframe`, :meth:`frontier`, :meth:`
 :meth:`pacing`; :meth:`learner` gives one :class:`LearnerState` (with ``explain`` and the
 progression methods), equal to the learner's row. :meth:`save` / :meth:`Roster.load` snapshot the whole roster to a
 versioned binary file; a restored roster answers identically and can keep ingesting.
-Reads are thread-safe while no ingest runs.
+Thread-safe: any number of Python threads may read a roster at once; ``ingest`` and ``add``
+wait until no other call uses it (and other calls wait for them), each with the GIL released
+while it waits.
 
 :param threads: worker threads (0 = all cores).
 :param as_of: a fixed evaluation time (default: the latest evidence time ingested).
@@ -66,6 +102,7 @@ Reads are thread-safe while no ingest runs.
             ingest_summary s;
             {
               py::gil_scoped_release rel;
+              const roster_change change(r, &log);
               s = r.ingest(log);
             }
             return summary(s);
@@ -116,6 +153,7 @@ are re-evaluated.
             ingest_summary s;
             {
               py::gil_scoped_release rel;
+              const roster_change change(r);
               s = r.add(l, c, t, value, k, w, src);
             }
             return summary(s);
@@ -141,7 +179,8 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
       .def(
           "to_dataframe",
           [](const py::object& self, bool all_competencies) {
-            return call_python("masterymap._frames", "roster_frame", self, all_competencies);
+            return read_through_python(self, "masterymap._frames", "roster_frame",
+                                       all_competencies);
           },
           py::arg("all_competencies") = false, R"pbdoc(
 Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``, ``status``,
@@ -151,7 +190,7 @@ Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency`
       .def(
           "frontier",
           [](const py::object& self) {
-            return call_python("masterymap._frames", "roster_frontier", self);
+            return read_through_python(self, "masterymap._frames", "roster_frontier");
           },
           R"pbdoc(
 The frontier of every learner as a pandas DataFrame (``learner``, ``competency``
@@ -160,7 +199,7 @@ categoricals), computed in C++ in parallel; learners in order, competencies in f
       .def(
           "levels",
           [](const py::object& self, const py::object& domain) {
-            return call_python("masterymap._frames", "roster_levels", self, domain);
+            return read_through_python(self, "masterymap._frames", "roster_levels", domain);
           },
           py::arg("domain") = py::none(), R"pbdoc(
 Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
@@ -170,7 +209,7 @@ Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``,
       .def(
           "pacing",
           [](const py::object& self, const py::object& plan, const py::object& today) {
-            return call_python("masterymap._frames", "roster_pacing", self, plan, today);
+            return read_through_python(self, "masterymap._frames", "roster_pacing", plan, today);
           },
           py::arg("plan"), py::arg("today") = py::none(), R"pbdoc(
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
@@ -187,20 +226,34 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
       .def_property_readonly(
           "as_of",
           [](const roster& r) -> py::object {
+            const read_lock lock(&r, roster_type);
             return std::isnan(r.as_of()) ? py::object(py::none())
                                          : py::object(py::float_(r.as_of()));
           },
           "The evaluation time of the tables (seconds), None before any evidence.")
-      .def_property_readonly("learners", &roster::learners,
-                             "Learner ids, in order of first appearance.")
+      .def_property_readonly(
+          "learners",
+          [](const roster& r) {
+            const read_lock lock(&r, roster_type);
+            return r.learners();  // a copy, made under the lock
+          },
+          "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
-      .def("__len__", &roster::size)
+      .def("__len__",
+           [](const roster& r) {
+             const read_lock lock(&r, roster_type);
+             return r.size();
+           })
       .def("__contains__",
-           [](const roster& r, const std::string& id) { return r.find(id).has_value(); })
+           [](const roster& r, const std::string& id) {
+             const read_lock lock(&r, roster_type);
+             return r.find(id).has_value();
+           })
       .def_property_readonly("progression", &roster::progression)
       .def(
           "statuses",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             std::vector<std::uint8_t> v(r.statuses().size());
             if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
             return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()),
@@ -210,6 +263,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
       .def(
           "scores",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             return move_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
@@ -217,6 +271,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
       .def(
           "ratings",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             return move_numpy(std::vector<std::int8_t>(r.ratings()),
                               static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
@@ -226,6 +281,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
       .def(
           "frontier_matrix",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             std::vector<std::uint8_t> f(r.size() * r.competencies());
             {
               py::gil_scoped_release rel;
@@ -239,6 +295,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
           "learner",
           [](const py::object& self, const std::string& id) {
             const roster& r = self.cast<const roster&>();
+            const read_lock lock(&r, roster_type);
             learner_state st;
             {
               py::gil_scoped_release rel;
@@ -257,12 +314,14 @@ learner's row of the tables.
       .def(
           "last_evidence_times",
           [](const roster& r, const std::string& id) {
+            const read_lock lock(&r, roster_type);
             return move_numpy(r.last_evidence_times(r.index_of(id)));
           },
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(
           "_levels",
           [](const roster& r, const std::string& domain) {
+            const read_lock lock(&r, roster_type);
             std::vector<domain_level> ls;
             {
               py::gil_scoped_release rel;
@@ -301,6 +360,7 @@ learner's row of the tables.
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;
+              const read_lock lock(&r, roster_type);
               ps = r.pacing(plan, t);
             }
             const std::size_t L = ps.size();
@@ -341,6 +401,7 @@ learner's row of the tables.
           [](const roster& r, const py::object& path) {
             const std::string p = fs_path(path);
             py::gil_scoped_release rel;
+            const read_lock lock(&r, roster_type);
             r.save(p);
           },
           py::arg("path"), "Writes the whole roster to a versioned binary snapshot.")
@@ -363,6 +424,7 @@ learner's row of the tables.
           "Restores a roster written by :meth:`save` (raises ParseError on a bad file); "
           "``probabilities`` as for the constructor.")
       .def("__repr__", [](const roster& r) {
+        const read_lock lock(&r, roster_type);
         return "<Roster: " + std::to_string(r.size()) + " learners, " +
                std::to_string(r.competencies()) + " competencies, " +
                std::to_string(r.log().size()) + " evidence rows>";
