@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include <fstream>
 #include <limits>
 #include <masterymap/bkt.hpp>
+#include <masterymap/evidence.hpp>
 #include <numeric>
 #include <stdexcept>
 #include <system_error>
@@ -19,6 +19,7 @@
 
 #include "bkt_detail.hpp"
 #include "csv_tokenizer.hpp"
+#include "encoding_detail.hpp"
 #include "enum_names.hpp"
 #include "file_util.hpp"
 
@@ -38,6 +39,25 @@ std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& index,
       index.try_emplace(std::string(name), static_cast<std::uint32_t>(names.size()));
   if (inserted) names.emplace_back(name);
   return it->second;
+}
+
+// The problem with a skill name under a multi-skill policy ("" = none): a joined name under
+// reject, an empty part under split.
+std::string multi_skill_problem(std::string_view name, multi_skill policy,
+                                std::string_view separator) {
+  if (policy == multi_skill::keep || name.find(separator) == std::string_view::npos) return {};
+  if (policy == multi_skill::reject)
+    return fmt::format(
+        "skill '{}' joins several skills (separator '{}'); split it or use "
+        "multi_skill 'split'",
+        name, separator);
+  for (std::size_t start = 0;;) {
+    const std::size_t pos = name.find(separator, start);
+    if (pos == start || (pos == std::string_view::npos && start == name.size()))
+      return fmt::format("skill '{}' has an empty part (separator '{}')", name, separator);
+    if (pos == std::string_view::npos) return {};
+    start = pos + separator.size();
+  }
 }
 
 void check_names(const std::vector<std::string>& names, const char* what) {
@@ -142,21 +162,19 @@ dataset dataset::apply_multi_skill(multi_skill policy, std::string_view separato
       parts[k].push_back(intern(out.skill_index_, out.skill_names_, name));
       continue;
     }
-    if (policy == multi_skill::reject) {
-      // Report the first row that uses the joined name.
+    if (const std::string problem = multi_skill_problem(name, policy, separator);
+        !problem.empty()) {
+      // Named at the first row that uses the name, as the input counts rows.
       auto it = std::find(skill_.begin(), skill_.end(), static_cast<std::uint32_t>(k));
-      std::size_t row = it == skill_.end() ? 0 : static_cast<std::size_t>(it - skill_.begin());
-      throw parse_error(fmt::format("row {}: skill '{}' joins several skills (separator '{}'); "
-                                    "split it or use multi_skill 'split'",
-                                    source_row_[row] + 1, name, separator),
-                        0, 0, source_row_[row] + 1);
+      const std::size_t first =
+          it == skill_.end() ? 0 : static_cast<std::size_t>(it - skill_.begin());
+      const std::size_t row = source_row_.empty() ? first : source_row_[first];
+      throw parse_error(fmt::format("row {}: {}", row, problem), 0, 0, row);
     }
     std::size_t start = 0;
     for (;;) {
       std::size_t pos = name.find(separator, start);
       std::string_view part = name.substr(start, pos == std::string_view::npos ? pos : pos - start);
-      if (part.empty())
-        throw std::invalid_argument(fmt::format("skill '{}' has an empty part", name));
       std::uint32_t id = intern(out.skill_index_, out.skill_names_, part);
       if (std::find(parts[k].begin(), parts[k].end(), id) == parts[k].end()) parts[k].push_back(id);
       if (pos == std::string_view::npos) break;
@@ -340,24 +358,31 @@ int parse_binary(std::string_view s) {
 
 }  // namespace
 
-// A function-try-block: a syntax error anywhere in the text becomes this reader's parse_error.
-dataset parse_csv(std::string_view text, const csv_options& options) try {
-  if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f &&
-      static_cast<unsigned char>(text[1]) == 0x8b)
-    throw parse_error(
-        "the input is gzip-compressed; decompress it first (masterymap.bkt.read_csv "
-        "in Python reads .gz files)",
-        1, 0);
+namespace {
+
+constexpr const char* csv_source = "BKT CSV";
+
+// The rows of a decoded CSV text. `row` is the data row being read (none: the header), so the
+// caller can name it in a syntax error.
+dataset parse_rows(const masterymap::detail::utf8_input& in, const csv_options& options,
+                   std::optional<std::size_t>& row) {
+  const std::string_view text = in.text;
   const column_names& cols = options.columns;
-  // Only LF ends a record (a CR just before it is dropped; see csv_line_ends). Skips a UTF-8 BOM.
+  if (options.multi_skill != multi_skill::keep && options.skill_separator.empty())
+    throw std::invalid_argument("empty skill separator");
+  // Only LF ends a record (a CR just before it is dropped; see csv_line_ends).
   csv_tokenizer<csv_line_ends::lf> cur(text, options.delimiter);
   std::string scratch;
   bool escaped = false;
 
   // Header.
-  if (cur.at_end()) throw parse_error("empty input: no header row", 1, 0);
+  if (cur.at_end())
+    throw parse_error(fmt::format("{}: empty input: no header row", csv_source), 1, 0);
   std::vector<std::string> header;
   for (bool eor = false; !eor;) header.emplace_back(cur.field(eor, scratch, escaped));
+  if (in.invalid < cur.position())
+    throw masterymap::detail::utf8_error(text, in.invalid, std::nullopt, csv_source,
+                                         masterymap::detail::encoding_hint, false);
   auto find_col = [&](const std::string& name, bool required, const char* role) -> int {
     if (name.empty()) {
       if (required) throw std::invalid_argument(fmt::format("the {} column name is empty", role));
@@ -367,7 +392,8 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
     if (it == header.end()) {
       std::string have;
       for (const auto& h : header) have += (have.empty() ? "'" : ", '") + h + "'";
-      throw parse_error(fmt::format("missing {} column '{}'; the header has {}", role, name, have),
+      throw parse_error(fmt::format("{}: missing {} column '{}'; the header has {}", csv_source,
+                                    role, name, have),
                         1, 0);
     }
     return static_cast<int>(it - header.begin());
@@ -385,6 +411,7 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
     if (where[r] >= 0) role[static_cast<std::size_t>(where[r])] = r;
 
   name_table learners, skills, classes;
+  std::uint32_t skills_checked = 0;  // skill names already checked against the policy
   dataset out;
   auto& L = dataset_access::learner(out);
   auto& S = dataset_access::skill(out);
@@ -396,21 +423,22 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
   S.reserve(guess_rows);
   C.reserve(guess_rows);
 
-  std::size_t row = 0;
   std::string_view vals[n_roles];
   bool esc[n_roles] = {};
   std::string scratches[n_roles];
+  std::size_t next_row = 0;
   while (!cur.at_end()) {
     if (cur.skip_blank_line()) continue;  // LF or CRLF alone
     const std::size_t line = cur.line();
-    ++row;
+    const std::size_t start = cur.position();
+    row = next_row++;
     bool eor = false;
     int col = 0;
     for (; col <= last_needed; ++col) {
       if (eor)
-        throw parse_error(fmt::format("line {}: row {} has {} fields, expected at least {}", line,
-                                      row, col, last_needed + 1),
-                          line, static_cast<std::size_t>(col) + 1, row);
+        throw parse_error(fmt::format("{}: row {} (line {}) has {} fields, expected at least {}",
+                                      csv_source, *row, line, col, last_needed + 1),
+                          line, 1, row);
       int r = role[static_cast<std::size_t>(col)];
       if (r >= 0) {
         vals[r] = cur.field(eor, scratches[r], esc[r]);
@@ -419,11 +447,20 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
       }
     }
     while (!eor) (void)cur.field(eor, scratch, escaped);
+    // A bad byte before the end of this record: one compare per record on the fast path.
+    if (in.invalid < cur.position())
+      throw masterymap::detail::utf8_error(text, in.invalid, row, csv_source,
+                                           masterymap::detail::encoding_hint, false);
 
+    // Out of the loop's way: the field's position is found again only for the error.
     auto fail = [&](int r, const std::string& what) {
-      throw parse_error(fmt::format("line {}, column {} ('{}'), row {}: {}", line, where[r] + 1,
-                                    header[static_cast<std::size_t>(where[r])], row, what),
-                        line, static_cast<std::size_t>(where[r]) + 1, row);
+      const std::size_t at = masterymap::detail::field_offset<csv_line_ends::lf>(
+          text, start, static_cast<std::size_t>(where[r]), options.delimiter);
+      const auto pos = masterymap::detail::position_of(text, at, false);
+      throw parse_error(
+          fmt::format("{}: row {} (line {}, column {}), column '{}': {}", csv_source, *row,
+                      pos.line, pos.column, header[static_cast<std::size_t>(where[r])], what),
+          pos.line, pos.column, row);
     };
     auto name_of = [&](name_table& t, int r, const char* what) -> std::uint32_t {
       std::string_view v = vals[r];
@@ -433,21 +470,28 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
     };
     std::uint32_t li = name_of(learners, c_learner, "learner");
     std::uint32_t si = name_of(skills, c_skill, "skill");
+    if (si >= skills_checked) {  // a new skill name (codes are given in order)
+      skills_checked = si + 1;
+      const std::string problem =
+          multi_skill_problem(vals[c_skill], options.multi_skill, options.skill_separator);
+      if (!problem.empty()) fail(c_skill, problem);
+    }
     int c = parse_binary(vals[c_correct]);
     if (c < 0) fail(c_correct, fmt::format("correct must be 0 or 1, got '{}'", vals[c_correct]));
     L.push_back(li);
     S.push_back(si);
     C.push_back(static_cast<std::uint8_t>(c));
     if (where[c_order] >= 0) {
+      // A number or a time (the evidence log's one parser: ISO 8601 sorts as seconds).
       std::string_view v = vals[c_order];
-      double d = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-      if (ec != std::errc() || p != v.data() + v.size() || std::isnan(d))
-        fail(c_order, fmt::format("order must be a number, got '{}'", v));
-      O.push_back(d);
+      const std::optional<double> d = parse_time(v);
+      if (!d || std::isnan(*d))
+        fail(c_order, fmt::format("order must be a number or an ISO 8601 time, got '{}'", v));
+      O.push_back(*d);
     }
     if (where[c_class] >= 0) I.push_back(name_of(classes, c_class, "item class"));
   }
+  row.reset();
   dataset_access::learner_names(out) = learners.names();
   dataset_access::skill_names(out) = skills.names();
   dataset_access::class_names(out) = classes.names();
@@ -458,13 +502,26 @@ dataset parse_csv(std::string_view text, const csv_options& options) try {
   if (options.multi_skill != multi_skill::keep)
     return out.apply_multi_skill(options.multi_skill, options.skill_separator);
   return out;
-} catch (const csv_syntax_error& e) {
-  // The line only (column 0), as this reader has always reported syntax errors.
-  throw parse_error(fmt::format("line {}: {}", e.line, e.what()), e.line, 0);
+}
+
+}  // namespace
+
+dataset parse_csv(std::string_view bytes, const csv_options& options) {
+  masterymap::detail::utf8_input in;
+  masterymap::detail::decode_input(bytes, options.encoding, csv_source, in);
+  std::optional<std::size_t> row;
+  try {
+    return parse_rows(in, options, row);
+  } catch (const csv_syntax_error& e) {
+    const auto at = masterymap::detail::position_of(in.text, e.offset, false);
+    throw parse_error(
+        fmt::format("{}: {} at line {}, column {}", csv_source, e.what(), at.line, at.column),
+        at.line, at.column, row);
+  }
 }
 
 dataset read_csv(const std::string& path, const csv_options& options) {
-  const std::string text = masterymap::detail::read_file(path, "BKT data CSV");
+  const std::string text = masterymap::detail::read_data_file(path, "BKT data CSV");
   return parse_csv(text, options);
 }
 

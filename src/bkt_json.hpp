@@ -15,7 +15,7 @@ nlohmann::json model_to_json(const model& m);
 /// \throws masterymap::parse_error naming the JSON path (`path` is the prefix, e.g. "$").
 model model_from_json(const nlohmann::json& j, const std::string& path);
 /// \throws masterymap::parse_error with line and column.
-nlohmann::json parse_json_text(std::string_view text);
+nlohmann::json parse_json_text(std::string_view text, const char* source = "bkt model JSON");
 
 }  // namespace masterymap::bkt::detail
 

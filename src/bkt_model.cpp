@@ -465,29 +465,47 @@ model model_from_json(const json& j, const std::string& path) {
   }
 }
 
-json parse_json_text(std::string_view text) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::out_of_range& e) {
-    throw masterymap::detail::number_overflow(text, e);
-  } catch (const json::parse_error& e) {
-    const auto [line, column] = masterymap::detail::error_position(text, e);
-    throw parse_error(
-        fmt::format("malformed JSON at line {}, column {}: {}", line, column, e.what()), line,
-        column);
-  }
+json parse_json_text(std::string_view text, const char* source) {
+  return masterymap::detail::parse_json(text, source);
 }
 
 }  // namespace detail
 
 std::string model::to_json(int indent) const { return detail::model_to_json(*this).dump(indent); }
 
+namespace {
+
+// The checksum a saved model carries: XXH3-64 of the compact JSON of every other field.
+// Over the parsed document, not the file's bytes, so it survives re-indenting and names the
+// model's content: a flipped digit, key or letter changes it (or breaks the JSON).
+std::string model_checksum(const json& j) {
+  const std::string compact = j.dump();
+  return fmt::format("xxh3:{:016x}",
+                     masterymap::detail::checksum_of(compact.data(), compact.size()));
+}
+
+}  // namespace
+
 model model::from_json(std::string_view text) {
-  return detail::model_from_json(detail::parse_json_text(text), "$");
+  json j = detail::parse_json_text(text);
+  if (j.is_object() && j.contains("checksum")) {
+    const json given = j["checksum"];
+    j.erase("checksum");
+    if (!given.is_string() || given.get<std::string>() != model_checksum(j))
+      throw parse_error(
+          fmt::format("bkt model JSON: checksum mismatch (the file is corrupt; saved {}, content "
+                      "{})",
+                      given.is_string() ? given.get<std::string>() : given.dump(),
+                      model_checksum(j)),
+          0, 0);
+  }
+  return detail::model_from_json(j, "$");
 }
 
 void model::save(const std::string& path) const {
-  masterymap::detail::write_file(path, to_json(), "BKT model");
+  json j = detail::model_to_json(*this);
+  j["checksum"] = model_checksum(j);
+  masterymap::detail::write_file(path, j.dump(2), "BKT model");
 }
 
 model model::load(const std::string& path) {

@@ -344,7 +344,7 @@ std::string tracer::to_json(int indent) const {
 }
 
 tracer tracer::from_json(std::string_view text) {
-  const nlohmann::json j = detail::parse_json_text(text);
+  const nlohmann::json j = detail::parse_json_text(text, "bkt tracer JSON");
   auto fail = [](const std::string& path, const std::string& what) -> void {
     throw parse_error(fmt::format("bkt tracer JSON: {} {}", path, what), 0, 0);
   };

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "csv_tokenizer.hpp"
+#include "encoding_detail.hpp"
 #include "file_util.hpp"
 
 namespace masterymap {
@@ -20,33 +21,74 @@ long csv_table::column(std::string_view name) const noexcept {
   return -1;
 }
 
-csv_table parse_csv(std::string_view text, const std::string& source) {
+namespace {
+
+// The character column of offsets on one line, counted on from the last offset asked for (the
+// fields of a record come in order): linear in the record, not in fields x record.
+class column_counter {
+ public:
+  explicit column_counter(std::string_view text) : text_(text) {}
+  std::size_t column(std::size_t line_start, std::size_t offset) {
+    if (line_start != line_start_ || offset < offset_) {
+      line_start_ = offset_ = line_start;
+      column_ = 1;
+    }
+    for (; offset_ < offset; ++offset_)
+      if ((static_cast<unsigned char>(text_[offset_]) & 0xC0) != 0x80) ++column_;
+    return column_;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t line_start_ = 0, offset_ = 0, column_ = 1;
+};
+
+}  // namespace
+
+csv_table parse_csv(std::string_view bytes, const std::string& source, text_encoding encoding) {
+  detail::utf8_input in;
+  detail::decode_input(bytes, encoding, source.c_str(), in);
+  const std::string_view text = in.text;
   csv_table t;
-  detail::csv_tokenizer<> tok(text);  // CR, LF or CRLF end a record; skips a UTF-8 BOM
-  std::vector<std::string_view> fields;
+  detail::csv_tokenizer<> tok(text);  // CR, LF or CRLF end a record
+  column_counter columns(text);
+  std::vector<file_position> where;
+  std::vector<std::string> record;
+  std::string scratch;
   while (!tok.at_end()) {
     if (tok.skip_blank_line()) continue;
     const std::size_t line = tok.line();
-    const std::size_t row = t.rows.size() + 1;  // (also 1 while reading the header)
+    const bool header = t.header.empty();
+    const std::optional<std::size_t> row =
+        header ? std::nullopt : std::optional<std::size_t>(t.rows.size());
+    record.clear();
+    where.clear();
     try {
-      tok.record(fields);
+      for (bool end_of_record = false, escaped = false; !end_of_record;) {
+        where.push_back({tok.line(), columns.column(tok.line_start(), tok.position())});
+        record.emplace_back(tok.field(end_of_record, scratch, escaped));
+      }
     } catch (const detail::csv_syntax_error& e) {
       const bool unclosed = e.problem == detail::csv_syntax_error::kind::unterminated_quote;
+      const auto at = detail::position_of(text, e.offset);
       throw parse_error(fmt::format("{}: {} {} line {}, column {}", source, e.what(),
-                                    unclosed ? "starting at" : "at", e.line, e.column),
-                        e.line, e.column, row);
+                                    unclosed ? "starting at" : "at", at.line, at.column),
+                        at.line, at.column, row);
     }
-    std::vector<std::string> record(fields.begin(), fields.end());
-    if (t.header.empty()) {  // the first record that is not a blank line
-      t.header = std::move(record);
+    // A bad byte before the end of this record: reported with the record's row.
+    if (in.invalid < tok.position())
+      throw detail::utf8_error(text, in.invalid, row, source, detail::encoding_hint);
+    if (header) {  // the first record that is not a blank line
+      t.header = record;
       continue;
     }
     if (record.size() != t.header.size())
       throw parse_error(fmt::format("{}: row {} (line {}) has {} fields, the header has {}", source,
-                                    row, line, record.size(), t.header.size()),
+                                    *row, line, record.size(), t.header.size()),
                         line, 1, row);
-    t.rows.push_back(std::move(record));
+    t.rows.push_back(record);
     t.lines.push_back(line);
+    t.positions.push_back(where);
   }
   if (t.header.empty()) throw parse_error(fmt::format("{}: no header line", source), 1, 1);
   return t;
@@ -67,6 +109,15 @@ long optional_column(const csv_table& t, const std::string& name) {
   return name.empty() ? -1 : t.column(name);
 }
 
+// A bad value in field `c` of row `r`: "<source>: row R (line L, column C): <what>".
+[[noreturn]] void fail(const csv_table& t, std::size_t r, long c, const std::string& source,
+                       const std::string& what) {
+  const file_position at = t.positions[r][static_cast<std::size_t>(c)];
+  throw parse_error(
+      fmt::format("{}: row {} (line {}, column {}): {}", source, r, at.line, at.column, what),
+      at.line, at.column, r);
+}
+
 }  // namespace
 
 framework parse_framework_csv(std::string_view edges_csv, std::string_view competencies_csv,
@@ -76,7 +127,7 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
   const bool have_competencies = !competencies_csv.empty();
   if (have_competencies) {
     const std::string src = "competencies";
-    const csv_table t = parse_csv(competencies_csv, src);
+    const csv_table t = parse_csv(competencies_csv, src, o.encoding);
     const long id = require_column(t, o.id_column, src);
     const long title = optional_column(t, o.title_column);
     const long desc = optional_column(t, o.description_column);
@@ -102,10 +153,9 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
             int v = 0;
             auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
             if (ec != std::errc() || p != text.data() + text.size())
-              throw parse_error(fmt::format("{}: row {} (line {}), column '{}': level '{}' is not "
-                                            "an integer and not in level_values",
-                                            src, r + 1, t.lines[r], o.level_column, text),
-                                t.lines[r], static_cast<std::size_t>(lev) + 1, r + 1);
+              fail(t, r, lev, src,
+                   fmt::format("column '{}': level '{}' is not an integer and not in level_values",
+                               o.level_column, text));
             c.level = v;
           }
         }
@@ -117,7 +167,7 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
     }
   }
   const std::string src = "edges";
-  const csv_table t = parse_csv(edges_csv, src);
+  const csv_table t = parse_csv(edges_csv, src, o.encoding);
   const long pre = require_column(t, o.prerequisite_column, src);
   const long dep = require_column(t, o.dependent_column, src);
   const long str = o.strength_column.empty() ? -1 : require_column(t, o.strength_column, src);
@@ -127,10 +177,7 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
     const std::string& a = row[static_cast<std::size_t>(pre)];
     const std::string& d = row[static_cast<std::size_t>(dep)];
     for (const auto* id : {&a, &d}) {
-      if (id->empty())
-        throw parse_error(
-            fmt::format("{}: row {} (line {}): empty competency id", src, r + 1, t.lines[r]),
-            t.lines[r], static_cast<std::size_t>(id == &a ? pre : dep) + 1, r + 1);
+      if (id->empty()) fail(t, r, id == &a ? pre : dep, src, "empty competency id");
       if (add_ids && known.insert(*id).second) b.add_competency(*id);
     }
     strength s = o.default_strength;
@@ -143,9 +190,7 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
         try {
           s = parse_strength(v);
         } catch (const std::invalid_argument& e) {
-          throw parse_error(
-              fmt::format("{}: row {} (line {}): {}", src, r + 1, t.lines[r], e.what()), t.lines[r],
-              static_cast<std::size_t>(str) + 1, r + 1);
+          fail(t, r, str, src, e.what());
         }
       }
     }
@@ -162,10 +207,10 @@ void write_text_file(const std::string& path, const std::string& text) {
 
 framework read_framework_csv(const std::string& edges_path, const std::string& competencies_path,
                              const csv_framework_options& options) {
-  const std::string edges = detail::read_file(edges_path, "edges CSV");
+  const std::string edges = detail::read_data_file(edges_path, "edges CSV");
   const std::string comps = competencies_path.empty()
                                 ? std::string()
-                                : detail::read_file(competencies_path, "competencies CSV");
+                                : detail::read_data_file(competencies_path, "competencies CSV");
   return parse_framework_csv(edges, comps, options);
 }
 

@@ -25,18 +25,22 @@ class csv_syntax_error : public std::runtime_error {
     unterminated_quote,  ///< the text ends inside a quoted field
     text_after_quote,    ///< a closing quote is followed by neither a delimiter nor a line end
   };
-  csv_syntax_error(kind k, std::size_t at_line, std::size_t at_column)
+  csv_syntax_error(kind k, std::size_t at_line, std::size_t at_column, std::size_t at_offset)
       : std::runtime_error(k == kind::unterminated_quote
                                ? "unterminated quoted field"
                                : "unexpected character after a quoted field"),
         problem(k),
         line(at_line),
-        column(at_column) {}
+        column(at_column),
+        offset(at_offset) {}
   kind problem;
   /// 1-based: of the opening quote (unterminated_quote) or of the offending character.
   std::size_t line;
   /// 1-based byte column on that line.
   std::size_t column;
+  /// Offset of that character in the tokenizer's text (readers turn it into a line and a
+  /// character column with position_of).
+  std::size_t offset;
 };
 
 /// What ends a record (and a line) outside quotes. A compile-time choice: each reader has one,
@@ -66,12 +70,22 @@ class csv_tokenizer {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
   }
 
+  /// Moves to `offset` (a record's start; for re-reading, so lines are not counted from there).
+  void seek(std::size_t offset) noexcept {
+    pos_ = offset;
+    line_start_ = offset;
+  }
+
   /// Whether all of the text has been read.
   [[nodiscard]] bool at_end() const noexcept { return pos_ >= text_.size(); }
   /// 1-based line of the next character: at a record's start, the line the record starts on.
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
   /// 1-based byte column of the next character.
   [[nodiscard]] std::size_t column() const noexcept { return pos_ - line_start_ + 1; }
+  /// Offset of the next character in the text (after a skipped BOM).
+  [[nodiscard]] std::size_t position() const noexcept { return pos_; }
+  /// Offset of the first character of the current line.
+  [[nodiscard]] std::size_t line_start() const noexcept { return line_start_; }
 
   /// At a record's start: consumes an empty line (its line end alone) and returns true, or
   /// returns false and reads nothing. With csv_line_ends::lf a lone CR is not a line end.
@@ -145,14 +159,14 @@ class csv_tokenizer {
  private:
   std::string_view quoted_field(bool& end_of_record, std::string& scratch, bool& escaped) {
     const std::size_t n = text_.size();
-    const std::size_t quote_line = line_, quote_column = column();
+    const std::size_t quote_line = line_, quote_column = column(), quote_offset = pos_;
     std::size_t i = pos_ + 1;
     std::size_t begin = i;  // start of the text not yet copied to scratch
     scratch.clear();
     for (;;) {
       if (i >= n)
-        throw csv_syntax_error(csv_syntax_error::kind::unterminated_quote, quote_line,
-                               quote_column);
+        throw csv_syntax_error(csv_syntax_error::kind::unterminated_quote, quote_line, quote_column,
+                               quote_offset);
       const char c = text_[i];
       if (c == '"') {
         if (i + 1 < n && text_[i + 1] == '"') {
@@ -186,7 +200,7 @@ class csv_tokenizer {
       end_line();
       end_of_record = true;
     } else {
-      throw csv_syntax_error(csv_syntax_error::kind::text_after_quote, line_, column());
+      throw csv_syntax_error(csv_syntax_error::kind::text_after_quote, line_, column(), pos_);
     }
     return v;
   }
@@ -206,6 +220,22 @@ class csv_tokenizer {
   char delim_;
   std::deque<std::string> scratch_;  // record()'s per-field unescape buffers
 };
+
+/// Offset in `text` of field `index` (0-based) of the record that starts at `record_start`: it
+/// re-reads the record, so readers keep one offset per record, not per field, and pay for the
+/// field's position only when they report an error in it. The record must have been read
+/// without a syntax error up to that field.
+template <csv_line_ends line_ends>
+[[nodiscard]] std::size_t field_offset(std::string_view text, std::size_t record_start,
+                                       std::size_t index, char delimiter = ',') {
+  csv_tokenizer<line_ends> tok(text, delimiter);
+  tok.seek(record_start);
+  std::string scratch;
+  bool end_of_record = false, escaped = false;
+  for (std::size_t i = 0; i < index && !end_of_record; ++i)
+    (void)tok.field(end_of_record, scratch, escaped);
+  return tok.position();
+}
 
 }  // namespace masterymap::detail
 

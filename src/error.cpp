@@ -53,7 +53,7 @@ policy_error::policy_error(std::vector<std::string> problems)
       problems_(std::move(problems)) {}
 
 parse_error::parse_error(const std::string& message, std::size_t line, std::size_t column,
-                         std::size_t row)
+                         std::optional<std::size_t> row)
     : error(message), line_(line), column_(column), row_(row) {}
 
 file_error::file_error(std::string path, std::error_code code, std::string action)

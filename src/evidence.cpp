@@ -23,8 +23,9 @@ const std::vector<std::string>& builtin_kinds() {
 
 // --- errors --------------------------------------------------------------------------------
 
-evidence_error::evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows)
-    : validation_error(std::move(problems)), rows_(std::move(rows)) {}
+evidence_error::evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows,
+                               std::vector<std::size_t> lines)
+    : validation_error(std::move(problems)), rows_(std::move(rows)), lines_(std::move(lines)) {}
 
 // --- the log -------------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <masterymap/evidence.hpp>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "evidence_impl.hpp"
 #include "memory_util.hpp"
@@ -52,38 +51,16 @@ struct staged_names {
 }  // namespace
 
 void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks& checks) {
-  // Factorise the string fields, then take the columnar path.
-  evidence_columns b;
-  b.size = rows.size();
-  std::vector<std::uint32_t> lc(rows.size()), cc(rows.size()), kc(rows.size()), sc(rows.size());
-  std::vector<double> t(rows.size()), s(rows.size()), w(rows.size());
-  std::unordered_map<std::string_view, std::uint32_t> lm, cm, km, sm;
-  auto code = [](std::unordered_map<std::string_view, std::uint32_t>& m, name_column& col,
-                 std::string_view v) {
-    auto [it, inserted] = m.emplace(v, static_cast<std::uint32_t>(col.names.size()));
-    if (inserted) col.names.push_back(v);
-    return it->second;
-  };
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    lc[i] = code(lm, b.learner, rows[i].learner);
-    cc[i] = code(cm, b.competency, rows[i].competency);
-    kc[i] = code(km, b.kind, rows[i].kind);
-    sc[i] = code(sm, b.source, rows[i].source);
-    t[i] = rows[i].time;
-    s[i] = rows[i].score;
-    w[i] = rows[i].weight;
-  }
-  b.learner.codes = lc.data();
-  b.competency.codes = cc.data();
-  b.kind.codes = kc.data();
-  b.source.codes = sc.data();
-  b.time.values = t.data();
-  b.score.values = s.data();
-  b.weight.values = w.data();
-  append(b, checks);
+  const detail::record_batch batch(rows);
+  append(batch.columns, checks);
 }
 
 namespace {
+
+// The caller's reason for rejecting name `j` of a column ("" when none).
+std::string_view rejected(const std::vector<std::string_view>& reasons, std::size_t j) noexcept {
+  return j < reasons.size() ? reasons[j] : std::string_view{};
+}
 
 // Numbers of a number_column's texts, parsed once per distinct text.
 struct staged_numbers {
@@ -112,6 +89,9 @@ struct staged_numbers {
   }
 };
 
+// Kinds are stored in one byte.
+constexpr std::size_t max_kinds = 255;
+
 // Batches of at least this many rows are validated and written on several threads.
 constexpr std::size_t parallel_rows = std::size_t{1} << 18;
 
@@ -122,9 +102,13 @@ struct staged_batch {
   const evidence_columns& b;
   staged_names L, C, S;
   std::vector<std::uint8_t> learner_ok, comp_ok;
-  std::vector<int> kind_code;  // per kind name of the batch: the log's code, -1 = unknown
+  // per kind name of the batch: the log's code (provisional for a new kind), -1 = unknown,
+  // -2 = a new kind past the 255th
+  std::vector<int> kind_code;
+  std::vector<std::string_view> new_kinds;  // added on commit (checks.accept_new_kinds)
   staged_numbers T, SC, W;
   double smin, smax;
+  bool labels;  // score texts may be labels of a scale
 
   staged_batch(const evidence_log::impl& d, const evidence_columns& batch,
                const ingest_checks& checks)
@@ -133,7 +117,8 @@ struct staged_batch {
         comp_ok(b.competency.names.size(), 1),
         kind_code(b.kind.names.size(), -1),
         smin(checks.min_score),
-        smax(checks.max_score) {
+        smax(checks.max_score),
+        labels(!checks.score_labels.empty()) {
     L.stage(d.learners, b.learner.names);
     C.stage(d.competencies, b.competency.names);
     if (b.source.codes) S.stage(d.sources, b.source.names);
@@ -141,11 +126,26 @@ struct staged_batch {
       for (std::size_t j = 0; j < b.competency.names.size(); ++j)
         comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
     for (std::size_t j = 0; j < b.learner.names.size(); ++j)
-      learner_ok[j] = trim(b.learner.names[j]).empty() ? 0 : 1;
+      learner_ok[j] =
+          trim(b.learner.names[j]).empty() || !rejected(b.learner_rejected, j).empty() ? 0 : 1;
     for (std::size_t j = 0; j < b.competency.names.size(); ++j)
-      if (trim(b.competency.names[j]).empty()) comp_ok[j] = 0;
-    for (std::size_t j = 0; j < b.kind.names.size(); ++j)
-      if (auto k = d.kinds.find(trim(b.kind.names[j]))) kind_code[j] = static_cast<int>(*k);
+      if (trim(b.competency.names[j]).empty() || !rejected(b.competency_rejected, j).empty())
+        comp_ok[j] = 0;
+    for (std::size_t j = 0; j < b.kind.names.size(); ++j) {
+      const std::string_view name = trim(b.kind.names[j]);
+      if (auto k = d.kinds.find(name)) {
+        kind_code[j] = static_cast<int>(*k);
+      } else if (checks.accept_new_kinds && !name.empty()) {
+        const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
+        const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
+        if (code >= max_kinds) {
+          kind_code[j] = -2;
+        } else {
+          kind_code[j] = static_cast<int>(code);
+          if (at == new_kinds.end()) new_kinds.push_back(name);
+        }
+      }
+    }
     if (b.time.codes) T.stage_times(b.time);
     if (b.score.codes) SC.stage_numbers(b.score, &checks.score_labels);
     if (b.weight.codes) W.stage_numbers(b.weight, nullptr);
@@ -264,10 +264,15 @@ void check_rows(const staged_batch& s, std::size_t n) {
       continue;
     if (lcode >= b.learner.names.size())
       bad(i, problem_kind::invalid_value, {}, "learner code out of range");
+    else if (const auto why = rejected(b.learner_rejected, lcode); !why.empty())
+      bad(i, problem_kind::invalid_value, {std::string(b.learner.names[lcode])}, std::string(why));
     else if (!s.learner_ok[lcode])
       bad(i, problem_kind::invalid_value, {}, "missing learner id");
     if (ccode >= b.competency.names.size()) {
       bad(i, problem_kind::invalid_value, {}, "competency code out of range");
+    } else if (const auto why = rejected(b.competency_rejected, ccode); !why.empty()) {
+      bad(i, problem_kind::invalid_value, {std::string(b.competency.names[ccode])},
+          std::string(why));
     } else if (trim(b.competency.names[ccode]).empty()) {
       bad(i, problem_kind::invalid_value, {}, "missing competency id");
     } else if (!s.comp_ok[ccode]) {
@@ -277,6 +282,10 @@ void check_rows(const staged_batch& s, std::size_t n) {
     if (b.kind.codes) {
       if (b.kind.codes[i] >= s.kind_code.size()) {
         bad(i, problem_kind::invalid_value, {}, "kind code out of range");
+      } else if (s.kind_code[b.kind.codes[i]] == -2) {
+        std::string k(trim(b.kind.names[b.kind.codes[i]]));
+        bad(i, problem_kind::invalid_value, {k},
+            fmt::format("kind '{}' is one too many (at most {} kinds)", k, max_kinds));
       } else if (s.kind_code[b.kind.codes[i]] < 0) {
         std::string k(b.kind.names[b.kind.codes[i]]);
         bad(i, problem_kind::unknown_id, {k}, fmt::format("unknown kind '{}'", k));
@@ -292,12 +301,21 @@ void check_rows(const staged_batch& s, std::size_t n) {
         bad(i, problem_kind::invalid_value, {}, fmt::format("bad time {}", t));
     }
     if (std::isnan(sc)) {
-      if (b.score.codes && b.score.codes[i] < b.score.names.size())
-        bad(i, problem_kind::invalid_value, {},
-            fmt::format("bad score '{}' (not a number or a label of the scale)",
-                        b.score.names[b.score.codes[i]]));
-      else
+      if (b.score.codes && b.score.codes[i] < b.score.names.size()) {
+        const std::string_view text = b.score.names[b.score.codes[i]];
+        if (trim(text).empty())
+          bad(i, problem_kind::invalid_value, {}, "missing score");
+        else if (s.labels)
+          bad(i, problem_kind::invalid_value, {},
+              fmt::format("bad score '{}' (not a number or a label of the scale)", text));
+        else  // a label, most likely, given without the scale that defines it
+          bad(i, problem_kind::invalid_value, {},
+              fmt::format("bad score '{}' (not a number; to use the labels of a scale, pass "
+                          "its policy: policy= in Python, ingest_checks::score_labels in C++)",
+                          text));
+      } else {
         bad(i, problem_kind::invalid_value, {}, "score is NaN");
+      }
     } else if (!(sc >= smin && sc <= smax) || !std::isfinite(sc)) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} is outside [{}, {}]", sc, smin, smax));
@@ -394,6 +412,7 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n) 
 }  // namespace
 
 void evidence_log::append(const evidence_columns& b, const ingest_checks& checks) {
+  if (b.size == 0) return;  // an empty batch (e.g. a header-only file) is a no-op
   require_columns(b);
   const std::size_t n = b.size;
   impl& d = *impl_;
@@ -409,6 +428,7 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
   s.L.commit(d.learners);
   s.C.commit(d.competencies);
   s.S.commit(d.sources);
+  for (const auto k : s.new_kinds) d.kinds.intern(k);
   write_columns(d, s, n);
   if (!all_ok) {
     const double* to = d.time.data() + (d.time.size() - n);

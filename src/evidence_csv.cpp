@@ -8,12 +8,14 @@
 #include <istream>
 #include <iterator>
 #include <masterymap/evidence.hpp>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "csv_tokenizer.hpp"
+#include "encoding_detail.hpp"
 #include "evidence_impl.hpp"
 #include "file_util.hpp"
 
@@ -25,23 +27,31 @@ using detail::trim;
 
 namespace {
 
-// A CSV text, record by record.
+// A CSV text (UTF-8, without a BOM), record by record.
 struct record_reader {
-  detail::csv_tokenizer<> tok;           // CR, LF or CRLF end a record; skips a UTF-8 BOM
+  std::string_view text;
+  std::size_t invalid;                   // first invalid UTF-8 byte (npos: none)
+  detail::csv_tokenizer<> tok;           // CR, LF or CRLF end a record
   std::vector<std::string_view> fields;  // views into the text (or the tokenizer's scratch)
-  explicit record_reader(const std::string& text) : tok(text) {}
-  // Reads one record into `fields` and returns the line it starts on. Syntax errors give the
-  // field's number in the record as their column, as this reader always has.
-  std::size_t next() {
+  std::size_t start = 0;                 // offset of the record just read
+  static constexpr const char* source = "evidence CSV";
+  explicit record_reader(const detail::utf8_input& in)
+      : text(in.text), invalid(in.invalid), tok(in.text) {}
+  // Reads one record into `fields` and returns the line it starts on; `row` is its data row
+  // (none for the header), for the errors in it.
+  std::size_t next(std::optional<std::size_t> row) {
     const std::size_t line = tok.line();
+    start = tok.position();
     try {
       tok.record(fields);
     } catch (const detail::csv_syntax_error& e) {
-      throw parse_error(e.problem == detail::csv_syntax_error::kind::unterminated_quote
-                            ? "CSV: unterminated quoted field"
-                            : "CSV: unexpected character after a closing quote",
-                        e.line, fields.size() + 1);
+      const auto at = detail::position_of(text, e.offset);
+      throw parse_error(
+          fmt::format("{}: {} at line {}, column {}", source, e.what(), at.line, at.column),
+          at.line, at.column, row);
     }
+    if (invalid < tok.position())
+      throw detail::utf8_error(text, invalid, row, source, detail::encoding_hint);
     return line;
   }
 };
@@ -54,8 +64,9 @@ struct column_positions {
 
 // Reads the header. \throws parse_error for an empty input or a missing required column.
 column_positions read_header(record_reader& r, const csv_columns& names) {
-  if (r.tok.at_end()) throw parse_error("CSV: empty input (no header line)", 1, 1);
-  (void)r.next();
+  if (r.tok.at_end())
+    throw parse_error(fmt::format("{}: empty input (no header line)", record_reader::source), 1, 1);
+  (void)r.next(std::nullopt);
   auto find = [&](const std::string& name) -> int {
     for (std::size_t i = 0; i < r.fields.size(); ++i)
       if (trim(r.fields[i]) == name) return static_cast<int>(i);
@@ -68,7 +79,8 @@ column_positions read_header(record_reader& r, const csv_columns& names) {
                         {at.competency, &names.competency},
                         {at.time, &names.time},
                         {at.score, &names.score}})
-    if (idx < 0) throw parse_error(fmt::format("CSV: missing column '{}'", *n), 1, 1);
+    if (idx < 0)
+      throw parse_error(fmt::format("{}: missing column '{}'", record_reader::source, *n), 1, 1);
   return at;
 }
 
@@ -100,13 +112,15 @@ struct coded_records {
   // record whose width is not the header's.
   void read(record_reader& r, const column_positions& at) {
     while (!r.tok.at_end()) {
-      const std::size_t record_line = r.next();
+      const std::size_t row = lines.size();
+      const std::size_t record_line = r.next(row);
       const auto& fields = r.fields;
       if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
       if (fields.size() != at.width)
-        throw parse_error(fmt::format("CSV: line {} has {} fields, the header has {}", record_line,
-                                      fields.size(), at.width),
-                          record_line, 1, lines.size() + 1);
+        throw parse_error(
+            fmt::format("{}: row {} (line {}) has {} fields, the header has {}",
+                        record_reader::source, row, record_line, fields.size(), at.width),
+            record_line, 1, row);
       auto field = [&](int i) { return fields[static_cast<std::size_t>(i)]; };
       learner.push(trim(field(at.learner)));
       competency.push(trim(field(at.competency)));
@@ -145,16 +159,34 @@ struct coded_records {
   }
 };
 
-// The same problems, with the file line of each row in the message.
-evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t>& lines) {
+// The same problems, with the file line of each row: "row R (line L): <reason>".
+evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t>& record_lines) {
   std::vector<problem> ps = e.problems();
+  std::vector<std::size_t> lines(ps.size());
   for (std::size_t i = 0; i < ps.size(); ++i) {
+    const std::size_t row = e.rows()[i];
+    lines[i] = record_lines[row];
     const auto colon = ps[i].message.find(": ");
     ps[i].message =
-        fmt::format("line {}: {}", lines[e.rows()[i]],
+        fmt::format("row {} (line {}): {}", row, lines[i],
                     colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
   }
-  return evidence_error(std::move(ps), e.rows());
+  return evidence_error(std::move(ps), e.rows(), std::move(lines));
+}
+
+void append_text(evidence_log& log, std::string_view bytes, const csv_columns& names,
+                 const ingest_checks& checks) {
+  detail::utf8_input text;
+  detail::decode_input(bytes, names.encoding, record_reader::source, text);
+  record_reader reader(text);
+  const column_positions at = read_header(reader, names);
+  coded_records records;
+  records.read(reader, at);
+  try {
+    log.append(records.columns(at), checks);
+  } catch (const evidence_error& e) {
+    throw with_lines(e, records.lines);
+  }
 }
 
 }  // namespace
@@ -162,22 +194,12 @@ evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t
 void evidence_log::append_csv(std::istream& in, const csv_columns& names,
                               const ingest_checks& checks) {
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  record_reader reader(text);
-  const column_positions at = read_header(reader, names);
-  coded_records records;
-  records.read(reader, at);
-  try {
-    append(records.columns(at), checks);
-  } catch (const evidence_error& e) {
-    throw with_lines(e, records.lines);
-  }
+  append_text(*this, text, names, checks);
 }
 
 void evidence_log::read_csv(const std::string& path, const csv_columns& columns,
                             const ingest_checks& checks) {
-  std::ifstream in;
-  detail::open_input(in, path, "evidence CSV");
-  append_csv(in, columns, checks);
+  append_text(*this, detail::read_data_file(path, "evidence CSV"), columns, checks);
 }
 
 }  // namespace masterymap

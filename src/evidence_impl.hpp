@@ -130,6 +130,51 @@ struct basic_table {
 };
 using table = basic_table<std::string>;
 
+/// Owning-record evidence as a columnar batch (string fields factorised; views into `rows`,
+/// which must outlive it): the one conversion of `evidence_log::append(rows)` and
+/// `roster::ingest(rows)`, so both validate (and report) exactly as a columnar batch does.
+struct record_batch {
+  std::vector<std::uint32_t> lc, cc, kc, sc;
+  std::vector<double> t, s, w;
+  evidence_columns columns;
+
+  explicit record_batch(const std::vector<evidence>& rows)
+      : lc(rows.size()),
+        cc(rows.size()),
+        kc(rows.size()),
+        sc(rows.size()),
+        t(rows.size()),
+        s(rows.size()),
+        w(rows.size()) {
+    columns.size = rows.size();
+    std::unordered_map<std::string_view, std::uint32_t> lm, cm, km, sm;
+    auto code = [](std::unordered_map<std::string_view, std::uint32_t>& m, name_column& col,
+                   std::string_view v) {
+      auto [it, inserted] = m.emplace(v, static_cast<std::uint32_t>(col.names.size()));
+      if (inserted) col.names.push_back(v);
+      return it->second;
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      lc[i] = code(lm, columns.learner, rows[i].learner);
+      cc[i] = code(cm, columns.competency, rows[i].competency);
+      kc[i] = code(km, columns.kind, rows[i].kind);
+      sc[i] = code(sm, columns.source, rows[i].source);
+      t[i] = rows[i].time;
+      s[i] = rows[i].score;
+      w[i] = rows[i].weight;
+    }
+    columns.learner.codes = lc.data();
+    columns.competency.codes = cc.data();
+    columns.kind.codes = kc.data();
+    columns.source.codes = sc.data();
+    columns.time.values = t.data();
+    columns.score.values = s.data();
+    columns.weight.values = w.data();
+  }
+  record_batch(const record_batch&) = delete;  // `columns` points into this object
+  record_batch& operator=(const record_batch&) = delete;
+};
+
 }  // namespace masterymap::detail
 
 namespace masterymap {

@@ -65,11 +65,13 @@ std::optional<double> parse_time(std::string_view text) noexcept {
   if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1]) return std::nullopt;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (mo == 2 && d == 29 && !leap) return std::nullopt;
-  double t =
-      static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) *
-      86400.0;
+  // Whole seconds and microseconds as integers, divided once at the end: the result is the
+  // double nearest the microsecond, exactly as for a datetime or a datetime64 column.
+  long long secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400;
+  long long micros = 0;
+  const auto result = [&] { return static_cast<double>(secs * 1000000 + micros) / 1e6; };
   std::size_t pos = 10;
-  if (pos == s.size()) return t;
+  if (pos == s.size()) return result();
   if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
   ++pos;
   int hh = 0, mm = 0, ss = 0;
@@ -77,26 +79,31 @@ std::optional<double> parse_time(std::string_view text) noexcept {
         digits(s, pos + 3, 2, mm)))
     return std::nullopt;
   pos += 5;
-  double frac = 0.0;
   if (pos < s.size() && s[pos] == ':') {
     if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
     pos += 3;
     if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      // Digits past the sixth round the microseconds (half up on the seventh).
       std::size_t e = pos + 1;
-      double scale = 0.1;
+      int n = 0;
       while (e < s.size() && s[e] >= '0' && s[e] <= '9') {
-        frac += scale * (s[e] - '0');
-        scale /= 10;
+        if (n < 6)
+          micros = micros * 10 + (s[e] - '0');
+        else if (n == 6 && s[e] >= '5')
+          micros += 1;  // at most 1000000: carries into the seconds below
+        ++n;
         ++e;
       }
-      if (e == pos + 1) return std::nullopt;
+      if (n == 0) return std::nullopt;
+      for (int k = n; k < 6; ++k) micros *= 10;
       pos = e;
     }
   }
-  if (hh > 24 || mm > 59 || ss > 60 || (hh == 24 && (mm != 0 || ss != 0))) return std::nullopt;
-  t += hh * 3600.0 + mm * 60.0 + ss + frac;
-  if (pos == s.size()) return t;
-  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return t;
+  if (hh > 24 || mm > 59 || ss > 60 || (hh == 24 && (mm != 0 || ss != 0 || micros != 0)))
+    return std::nullopt;
+  secs += hh * 3600LL + mm * 60LL + ss;
+  if (pos == s.size()) return result();
+  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return result();
   if (s[pos] == '+' || s[pos] == '-') {
     const int sign = s[pos] == '+' ? 1 : -1;
     int oh = 0, om = 0;
@@ -108,16 +115,32 @@ std::optional<double> parse_time(std::string_view text) noexcept {
       q += 2;
     }
     if (q != s.size() || oh > 23 || om > 59) return std::nullopt;
-    return t - sign * (oh * 3600.0 + om * 60.0);
+    secs -= sign * (oh * 3600LL + om * 60LL);
+    return result();
   }
   return std::nullopt;
 }
 
 std::string format_time(double t) {
+  // Every finite time is a date: no magnitude decides that a number is "not a date" (times
+  // near 1970, such as attempt numbers, print as 1970-01-01T00:00:03Z).
   if (std::isnan(t)) return "NaN";
-  if (std::fabs(t) < 1e8) return fmt::format("{}", t);
-  const double whole = std::floor(t);
-  const auto secs = static_cast<long long>(whole);
+  if (std::isinf(t)) return t > 0 ? "+inf" : "-inf";
+  // Beyond about 285,000 years the calendar arithmetic would overflow: the number, with its
+  // unit.
+  if (std::fabs(t) >= 9e12) return fmt::format("{} s", t);
+  // To the microsecond, the resolution of every time conversion: the microseconds nearest
+  // the double itself (t - trunc(t) is exact; ties away from zero), as the bindings'
+  // conversion to datetime64 (bind_time.cpp).
+  const auto whole = static_cast<long long>(t);
+  const double part = (t - static_cast<double>(whole)) * 1e6;
+  const long long micros = whole * 1000000 + static_cast<long long>(part + (part < 0 ? -0.5 : 0.5));
+  long long secs = micros / 1000000;
+  long long frac = micros % 1000000;
+  if (frac < 0) {
+    frac += 1000000;
+    --secs;
+  }
   long long days = secs / 86400;
   long long rem = secs % 86400;
   if (rem < 0) {
@@ -127,9 +150,10 @@ std::string format_time(double t) {
   long long y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
-                                (rem / 60) % 60, rem % 60);
-  if (t - whole > 5e-7) out += fmt::format("{:.6f}", t - whole).substr(1);
+  // ISO 8601 needs four-digit years; years outside 0000-9999 get a sign (expanded format).
+  std::string out = y >= 0 && y <= 9999 ? fmt::format("{:04}", y) : fmt::format("{:+05}", y);
+  out += fmt::format("-{:02}-{:02}T{:02}:{:02}:{:02}", m, d, rem / 3600, (rem / 60) % 60, rem % 60);
+  if (frac != 0) out += fmt::format(".{:06}", frac);
   return out + "Z";
 }
 

@@ -56,7 +56,7 @@ std::string framework::to_json(int indent) const {
 }
 
 framework framework::from_json(std::string_view text, const build_options& options) {
-  const json doc = detail::parse_json(text);
+  const json doc = detail::parse_json(text, "framework JSON");
   detail::json_reader r(doc, "");
   if (r.get_string("format") != format_name)
     throw parse_error(fmt::format("/format: expected \"{}\"", format_name), 0, 0);

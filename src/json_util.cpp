@@ -7,25 +7,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "encoding_detail.hpp"
+
 namespace masterymap::detail {
 
 std::pair<std::size_t, std::size_t> error_position(std::string_view text,
                                                    const nlohmann::json::parse_error& e) noexcept {
   // e.byte is the 1-based offset of the failing character.
-  std::size_t line = 1, column = 1;
-  const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-  for (std::size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
+  const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+  return {at.line, at.column};
 }
 
-parse_error number_overflow(std::string_view text, const nlohmann::json::out_of_range& e) {
+parse_error number_overflow(std::string_view text, const nlohmann::json::out_of_range& e,
+                            const char* source) {
   // nlohmann says "number overflow parsing '1e999'" without a position: find the number.
   const std::string what = e.what();
   const auto open = what.find('\''), close = what.rfind('\'');
@@ -34,28 +28,24 @@ parse_error number_overflow(std::string_view text, const nlohmann::json::out_of_
   std::size_t line = 0, column = 0;
   if (const auto at = number.empty() ? std::string_view::npos : text.find(number);
       at != std::string_view::npos) {
-    line = 1;
-    column = 1;
-    for (std::size_t i = 0; i < at; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+    const auto p = position_of(text, at);
+    line = p.line;
+    column = p.column;
   }
-  return parse_error(
-      fmt::format("JSON number out of range at line {}, column {}: {} does not fit a double", line,
-                  column, number),
-      line, column);
+  return parse_error(fmt::format("{}: number out of range at line {}, column {}: {} does not fit "
+                                 "a double",
+                                 source, line, column, number),
+                     line, column);
 }
 
-nlohmann::json parse_json(std::string_view text) {
+nlohmann::json parse_json(std::string_view bytes, const char* source) {
+  // Checked first: nlohmann also rejects bad UTF-8, but its message quotes the bad bytes, which
+  // no caller (Python least) can print.
+  const std::string_view text = checked_utf8(bytes, source, "JSON text is UTF-8");
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::out_of_range& e) {
-    throw number_overflow(text, e);
+    throw number_overflow(text, e, source);
   } catch (const nlohmann::json::parse_error& e) {
     const auto [line, column] = error_position(text, e);
     std::string what = e.what();
@@ -63,7 +53,7 @@ nlohmann::json parse_json(std::string_view text) {
     if (auto pos = what.find(": "); pos != std::string::npos && what.rfind("[json.", 0) == 0)
       what = what.substr(pos + 2);
     throw parse_error(
-        fmt::format("JSON syntax error at line {}, column {}: {}", line, column, what), line,
+        fmt::format("{}: syntax error at line {}, column {}: {}", source, line, column, what), line,
         column);
   }
 }

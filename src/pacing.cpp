@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <masterymap/evidence.hpp>
 #include <masterymap/pacing.hpp>
 #include <stdexcept>
 
@@ -18,14 +19,17 @@ constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 void check_plan(const pace_plan& plan) {
   if (!(std::isfinite(plan.start) && std::isfinite(plan.target) && plan.target > plan.start))
-    throw std::invalid_argument("pace plan: the target date must come after the start");
+    throw std::invalid_argument(
+        fmt::format("pace plan: the target date ({}) must come after the start ({})",
+                    format_time(plan.target), format_time(plan.start)));
   if (plan.expected_rate && !(*plan.expected_rate > 0 && std::isfinite(*plan.expected_rate)))
     throw std::invalid_argument("pace plan: the expected rate must be positive");
   double prev = plan.start;
   for (const auto& [t, n] : plan.calendar) {
     if (!(t > prev) || !std::isfinite(n) || n < 0)
       throw std::invalid_argument(fmt::format(
-          "pace plan: calendar times must increase after the start, with counts >= 0 (at {})", t));
+          "pace plan: calendar times must increase after the start, with counts >= 0 (at {})",
+          format_time(t)));
     prev = t;
   }
   if (!(plan.recent_days > 0))

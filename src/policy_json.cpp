@@ -313,15 +313,7 @@ std::string policy::to_json(int indent) const {
 }
 
 policy policy::from_json(std::string_view text) {
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::out_of_range& e) {
-    throw detail::number_overflow(text, e);
-  } catch (const nlohmann::json::parse_error& e) {
-    auto [line, col] = detail::error_position(text, e);
-    throw parse_error(fmt::format("policy JSON: {}", e.what()), line, col);
-  }
+  const json j = detail::parse_json(text, "policy JSON");
   std::vector<std::string> problems;
   reader rd{problems};
   if (!j.is_object()) throw policy_error({"$: expected a JSON object"});

@@ -177,6 +177,8 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
       competencies(engine.framework().size()) {
+  // A roster takes any kind its events name (a school's own kinds need no set-up).
+  checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
   const masterymap::framework& f = engine.framework();
   const auto rolled = under_rollups(f, engine.policy());
@@ -359,19 +361,9 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   });
 }
 
-namespace {
-// A roster accepts any kind its events name (a school's own kinds need no set-up): a new one is
-// added to the log, trimmed as the log trims names when it looks kinds up.
-void accept_kind(evidence_log& log, std::string_view kind) {
-  if (kind.empty() || log.kind_code(kind)) return;
-  const auto k = detail::trim(kind);
-  if (!k.empty() && !log.kind_code(k)) log.add_kind(k);
-}
-}  // namespace
-
 ingest_summary roster::impl::ingest(const evidence_columns& batch) {
   ingest_summary s;
-  for (auto k : batch.kind.names) accept_kind(log, k);
+  if (batch.size == 0) return s;  // an empty batch changes nothing
   const std::size_t old_rows = log.size(), old_learners = log.learners().size();
   log.append(batch, checks);  // strong guarantee: throws before changing anything
   const std::size_t learners = log.learners().size();
@@ -484,7 +476,6 @@ ingest_summary roster::impl::add(std::string_view learner, std::string_view comp
 ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency,
                                        double time, double score, std::string_view kind,
                                        double weight, std::string_view source) {
-  accept_kind(log, kind);
   ingest_summary s;
   const std::size_t r = log.size(), old_learners = log.learners().size();
   log.append_row(learner, competency, time, score, kind, weight, source, checks);
@@ -575,11 +566,10 @@ ingest_summary roster::ingest(const evidence_log& batch) {
 }
 
 ingest_summary roster::ingest(const std::vector<evidence>& rows) {
-  evidence_log tmp;
-  for (const auto& e : rows)
-    if (!e.kind.empty() && !tmp.kind_code(e.kind)) tmp.add_kind(e.kind);
-  tmp.append(rows);  // row problems are reported again, against the framework, by the roster
-  return ingest(tmp);
+  // Straight to the columnar path, so every problem of every row (the log's own checks and the
+  // framework's and scale's) is reported at once, as for a columnar batch.
+  const detail::record_batch batch(rows);
+  return impl_->ingest(batch.columns);
 }
 
 const engine& roster::engine() const noexcept { return impl_->engine; }

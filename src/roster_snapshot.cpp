@@ -3,6 +3,7 @@
 // roster: the binary snapshot (roster::save, roster::load).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -10,10 +11,12 @@
 #include <masterymap/roster.hpp>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "encoding_detail.hpp"
 #include "file_util.hpp"
 #include "roster_impl.hpp"
 
@@ -26,28 +29,37 @@ using detail::views;
 
 namespace {
 
-constexpr std::uint32_t snapshot_version = 1;
+// Version 2 adds the checksum (XXH3-64) of everything before it after the end marker; version 1
+// (no checksum) is still read.
+constexpr std::uint32_t snapshot_version = 2;
+constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
 constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
+constexpr const char* snapshot_what = "roster snapshot";
+constexpr const char* checksum_failure = "corrupt: checksum mismatch";
 
 // --- binary snapshot helpers ---------------------------------------------------------------------
 
 struct writer {
-  std::ofstream out;
+  detail::atomic_file out;
+  detail::checksum sum;
+  explicit writer(const std::string& path) : out(path, snapshot_what) {}
+  void bytes(const void* p, std::size_t n) {
+    sum.update(p, n);
+    out.write(p, n);
+  }
   template <typename T>
   void pod(const T& x) {
-    out.write(reinterpret_cast<const char*>(&x), sizeof x);
+    bytes(&x, sizeof x);
   }
   template <typename T, typename A>
   void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
-    if (!v.empty())
-      out.write(reinterpret_cast<const char*>(v.data()),
-                static_cast<std::streamsize>(v.size() * sizeof(T)));
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
   }
   void str(const std::string& s) {
     pod(static_cast<std::uint64_t>(s.size()));
-    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+    bytes(s.data(), s.size());
   }
   void strings(const std::vector<std::string>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
@@ -58,14 +70,27 @@ struct writer {
 struct reader {
   std::ifstream in;
   std::string path;
+  std::uint64_t size = 0;
   std::uint64_t remaining = 0;
-  [[noreturn]] void fail(const std::string& what) const {
+  std::uint32_t version = 0;
+  detail::checksum sum;  // of every byte read so far
+  std::string reason;    // of the last failure, without the file's name
+  [[noreturn]] void fail(const std::string& what) {
+    reason = what;
     throw parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
   }
   void bytes(void* p, std::uint64_t n) {
     if (n > remaining) fail("truncated");
-    in.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
-    if (!in) fail("truncated");
+    // In slices, each checksummed while it is still in the cache.
+    constexpr std::uint64_t slice = std::uint64_t{1} << 18;
+    char* out = static_cast<char*>(p);
+    for (std::uint64_t done = 0; done < n;) {
+      const std::uint64_t k = std::min(slice, n - done);
+      in.read(out + done, static_cast<std::streamsize>(k));
+      if (!in) fail("truncated");
+      sum.update(out + done, static_cast<std::size_t>(k));
+      done += k;
+    }
     remaining -= n;
   }
   template <typename T>
@@ -90,15 +115,28 @@ struct reader {
     if (n) bytes(s.data(), n);
     return s;
   }
-  std::vector<std::string> strings() {
+  // Names: UTF-8, as everything the library hands out.
+  std::vector<std::string> strings(const char* what) {
     const auto n = pod<std::uint64_t>();
     if (n > remaining / 8) fail("truncated");
     std::vector<std::string> v;
     v.reserve(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) v.push_back(str());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      v.push_back(str());
+      if (!detail::is_utf8(v.back())) fail(fmt::format("{} name #{} is not valid UTF-8", what, i));
+    }
     return v;
   }
 };
+
+// The names a snapshot stores must read back: refused before anything is written.
+void check_names(const std::vector<std::string>& names, const char* what) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (const std::size_t at = detail::find_invalid_utf8(names[i]); at != detail::npos)
+      throw std::invalid_argument(fmt::format(
+          "roster snapshot: {} name #{} is not valid UTF-8 (byte 0x{:02X} at offset {})", what, i,
+          static_cast<unsigned>(static_cast<unsigned char>(names[i][at])), at));
+}
 
 }  // namespace
 
@@ -106,9 +144,13 @@ struct reader {
 
 void roster::save(const std::string& path) const {
   const impl& d = *impl_;
-  writer w;
-  detail::open_output(w.out, path, "roster snapshot");
-  w.out.write(snapshot_magic, 8);
+  const evidence_log& log = d.log;
+  check_names(log.kinds(), "kind");
+  check_names(log.learners(), "learner");
+  check_names(log.competencies(), "competency");
+  check_names(log.sources(), "source");
+  writer w(path);
+  w.bytes(snapshot_magic, 8);
   w.pod(snapshot_version);
   w.pod(std::uint32_t{0x01020304});  // byte order
   w.str(d.engine.framework().to_json(0));
@@ -117,7 +159,6 @@ void roster::save(const std::string& path) const {
   w.pod(d.options.as_of.value_or(nan_v));
   w.pod(d.as_of);
   w.pod(static_cast<std::uint64_t>(d.competencies));
-  const evidence_log& log = d.log;
   w.strings(log.kinds());
   w.strings(log.learners());
   w.strings(log.competencies());
@@ -157,9 +198,10 @@ void roster::save(const std::string& path) const {
   w.array(cst);
   w.array(csc);
   w.array(crt);
-  w.out.write(snapshot_end, 8);
-  w.out.flush();
-  if (!w.out) detail::throw_file_error(path, "cannot write", "roster snapshot");
+  w.bytes(snapshot_end, 8);
+  const std::uint64_t digest = w.sum.digest();
+  w.out.write(&digest, sizeof digest);
+  w.out.commit();
 }
 
 namespace {
@@ -167,16 +209,17 @@ namespace {
 // Opens a snapshot and checks its header (magic, version, byte order).
 void open_snapshot(reader& r, const std::string& path) {
   r.path = path;
-  detail::open_input(r.in, path, "roster snapshot");
+  detail::open_input(r.in, path, snapshot_what);
   r.in.seekg(0, std::ios::end);
-  r.remaining = static_cast<std::uint64_t>(r.in.tellg());
+  r.size = r.remaining = static_cast<std::uint64_t>(r.in.tellg());
   r.in.seekg(0, std::ios::beg);
   char magic[8];
   r.bytes(magic, 8);
   if (std::memcmp(magic, snapshot_magic, 8) != 0) r.fail("not a masterymap roster snapshot");
-  const auto version = r.pod<std::uint32_t>();
-  if (version != snapshot_version)
-    r.fail(fmt::format("version {} (this library reads version {})", version, snapshot_version));
+  r.version = r.pod<std::uint32_t>();
+  if (r.version < oldest_version || r.version > snapshot_version)
+    r.fail(fmt::format("version {} (this library reads versions {} to {})", r.version,
+                       oldest_version, snapshot_version));
   if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
 }
 
@@ -191,10 +234,10 @@ struct saved_log {
   std::vector<float> ss;
   std::vector<std::uint32_t> ac;
   void read(reader& r) {
-    kinds = r.strings();
-    learners = r.strings();
-    comps = r.strings();
-    sources = r.strings();
+    kinds = r.strings("kind");
+    learners = r.strings("learner");
+    comps = r.strings("competency");
+    sources = r.strings("source");
     ak = r.array<std::uint8_t>();
     aw = r.array<float>();
     as = r.array<std::uint32_t>();
@@ -250,11 +293,14 @@ void restore_log(roster::impl& d, reader& r, saved_log& s) {
   b.competency_names = views(s.comps);
   b.kind_names = views(s.kinds);
   b.source_names = views(s.sources);
-  try {
-    d.log.reserve(rows);
-    d.log.append(b.columns());
-  } catch (const evidence_error& e) {
-    r.fail(std::string("bad evidence: ") + e.what());
+  // An empty roster (a new school's first snapshot) has no rows to append.
+  if (rows > 0) {
+    try {
+      d.log.reserve(rows);
+      d.log.append(b.columns());
+    } catch (const evidence_error& e) {
+      r.fail(std::string("bad evidence: ") + e.what());
+    }
   }
   std::vector<double>().swap(s.tt);
 }
@@ -273,24 +319,55 @@ void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t
 
 }  // namespace
 
-roster roster::load(const std::string& path, roster_options options) {
-  reader r;
-  open_snapshot(r, path);
+namespace {
+
+// The end of a snapshot: the end marker, then (version 2) the checksum of everything before
+// it and nothing more.
+void read_end(reader& r) {
+  char end[8];
+  r.bytes(end, 8);
+  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  if (r.version >= 2) {
+    const std::uint64_t computed = r.sum.digest();
+    if (r.pod<std::uint64_t>() != computed) r.fail(checksum_failure);
+  }
+  if (r.remaining != 0) r.fail(fmt::format("{} bytes after the end marker", r.remaining));
+}
+
+// Whether a version-2 file's stored checksum disagrees with its content (read again from the
+// start): after another error, tells a corrupt file from one this library cannot read.
+bool checksum_mismatch(const reader& r) {
+  constexpr std::uint64_t digest_size = sizeof(std::uint64_t);
+  if (r.version < 2 || r.size < digest_size) return false;
+  std::ifstream in(r.path, std::ios::binary);
+  std::vector<char> buffer(std::size_t{1} << 20);
+  detail::checksum sum;
+  for (std::uint64_t left = r.size - digest_size; left > 0;) {
+    const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+    if (!in.read(buffer.data(), static_cast<std::streamsize>(k))) return true;
+    sum.update(buffer.data(), k);
+    left -= k;
+  }
+  std::uint64_t stored = 0;
+  if (!in.read(reinterpret_cast<char*>(&stored), sizeof stored)) return true;
+  return stored != sum.digest();
+}
+
+// The roster a snapshot holds; every check of the content on the way.
+std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   masterymap::framework fw = masterymap::framework::from_json(r.str());
   masterymap::policy pol = masterymap::policy::from_json(r.str());
   const bool fixed = r.pod<std::uint8_t>() != 0;
   const double fixed_as_of = r.pod<double>();
   options.as_of = fixed ? std::optional<double>(fixed_as_of) : std::nullopt;
-  auto d = std::make_unique<impl>(std::move(fw), std::move(pol), std::move(options));
+  auto d = std::make_unique<roster::impl>(std::move(fw), std::move(pol), std::move(options));
   d->as_of = r.pod<double>();
   if (r.pod<std::uint64_t>() != d->competencies) r.fail("the tables do not match the framework");
   saved_log log;
   log.read(r);
   saved_cells cells;
   cells.read(r);
-  char end[8];
-  r.bytes(end, 8);
-  if (std::memcmp(end, snapshot_end, 8) != 0) r.fail("corrupt end marker");
+  read_end(r);  // the checksum is checked before anything is built from the rows
   const std::size_t rows = log.lc.size();
   if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
       log.ac.size() != rows || log.aw.size() != log.ak.size() || log.as.size() != log.ak.size() ||
@@ -305,7 +382,36 @@ roster roster::load(const std::string& path, roster_options options) {
   std::vector<std::uint32_t> all(log.learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
   d->encode_rows(all);
-  return roster(std::move(d));
+  return d;
+}
+
+}  // namespace
+
+roster roster::load(const std::string& path, roster_options options) {
+  reader r;
+  open_snapshot(r, path);
+  // Whatever a damaged file makes the readers say (truncated, a JSON error, a cycle in a
+  // flipped framework, an impossible policy), the caller gets a parse_error naming the file;
+  // when a version-2 file's checksum disagrees, one that says it is corrupt, with the reason.
+  const auto corrupt_or = [&](const std::string& what) {
+    if (checksum_mismatch(r))
+      return parse_error(fmt::format("roster snapshot '{}': {} ({})", path, checksum_failure, what),
+                         0, 0);
+    return parse_error(fmt::format("roster snapshot '{}': {}", path, what), 0, 0);
+  };
+  try {
+    return roster(restore(r, std::move(options)));
+  } catch (const parse_error& e) {
+    if (r.reason == checksum_failure) throw;
+    if (!r.reason.empty()) throw corrupt_or(r.reason);
+    throw corrupt_or(e.what());
+  } catch (const file_error&) {
+    throw;
+  } catch (const error& e) {  // validation_error, policy_error, unknown_id_error, ...
+    throw corrupt_or(e.what());
+  } catch (const std::logic_error& e) {  // invalid_argument, out_of_range, length_error
+    throw corrupt_or(e.what());
+  }
 }
 
 }  // namespace masterymap

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <masterymap/bkt.hpp>
+#include <masterymap/encoding.hpp>
 #include <stdexcept>
 
 #include "bindings.hpp"
@@ -30,7 +31,8 @@ std::vector<T> to_vector(const carray<T>& a) {
 bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
                           const std::string& correct, const std::string& order,
                           const std::string& item_class, const std::string& delimiter,
-                          const std::string& multi_skill, const std::string& separator) {
+                          const std::string& multi_skill, const std::string& separator,
+                          const std::string& encoding) {
   bkt::csv_options o;
   o.columns.learner = learner;
   o.columns.skill = skill;
@@ -41,6 +43,7 @@ bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
   o.delimiter = delimiter[0];
   o.multi_skill = bkt::parse_multi_skill(multi_skill);
   o.skill_separator = separator;
+  o.encoding = parse_text_encoding(encoding);
   return o;
 }
 
@@ -249,7 +252,8 @@ Builds a dataset from integer codes (the fast path from numpy / pandas).
 Applies a multi-skill policy: ``"keep"`` (names as they are), ``"split"`` (a row whose skill
 joins several with ``separator`` counts once per skill) or ``"reject"``.
 
-:raises ParseError: with ``"reject"`` on a joined name (``.row`` is the 1-based data row).
+:raises ParseError: with ``"reject"`` on a joined name, with ``"split"`` on a name with an empty
+    part (``.row`` is the 0-based row).
 )pbdoc")
       .def("select_learners", &bkt::dataset::select_learners, py::arg("keep"),
            "The rows of the learners whose flag in ``keep`` (one per learner code) is true.")
@@ -260,39 +264,42 @@ joins several with ``separator`` counts once per skill) or ``"reject"``.
       });
 
   const char* csv_doc = R"pbdoc(
-Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
+Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first; a .csv.gz file is
+decompressed).
 
 :param learner, skill, correct: column names.
-:param order: optional column to sort each learner's rows by ("" = rows are chronological).
+:param order: optional column to sort each learner's rows by: numbers or ISO 8601 times (""
+    = rows are chronological).
 :param item_class: optional column for per-class guess/slip (``multigs``).
 :param multi_skill: ``"keep"``, ``"split"`` or ``"reject"`` for skill names joining several.
-:raises ParseError: with ``.line``, ``.column`` (1-based field) and ``.row`` (1-based data row)
-    for a missing column, a non-binary ``correct``, an empty learner or skill, a bad order value
-    or a short row.
+:param encoding: ``"utf-8"`` (checked; a BOM is skipped), ``"latin-1"`` or ``"cp1252"``.
+:raises ParseError: with ``.line``, ``.column`` (1-based position in the file) and ``.row``
+    (0-based data row) for a non-binary ``correct``, an empty learner or skill, a bad order
+    value, invalid UTF-8 or a short row; for a missing column (line 1) or compressed input.
 )pbdoc";
   m.def(
       "read_csv",
       [](const std::string& path, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
-         const std::string& delimiter, const std::string& multi_skill,
-         const std::string& separator) {
-        const auto o =
-            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+         const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
+         const std::string& encoding) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill,
+                                separator, encoding);
         py::gil_scoped_release release;
         return bkt::read_csv(path, o);
       },
       py::arg("path"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      csv_doc);
+      py::arg("encoding") = "utf-8", csv_doc);
   m.def(
       "parse_csv",
       [](const py::bytes& text, const std::string& learner, const std::string& skill,
          const std::string& correct, const std::string& order, const std::string& item_class,
-         const std::string& delimiter, const std::string& multi_skill,
-         const std::string& separator) {
-        const auto o =
-            csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill, separator);
+         const std::string& delimiter, const std::string& multi_skill, const std::string& separator,
+         const std::string& encoding) {
+        const auto o = csv_from(learner, skill, correct, order, item_class, delimiter, multi_skill,
+                                separator, encoding);
         char* buffer = nullptr;
         py::ssize_t length = 0;
         if (PYBIND11_BYTES_AS_STRING_AND_SIZE(text.ptr(), &buffer, &length) != 0)
@@ -303,7 +310,8 @@ Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first).
       py::arg("text"), py::arg("learner") = "user_id", py::arg("skill") = "skill_name",
       py::arg("correct") = "correct", py::arg("order") = "", py::arg("item_class") = "",
       py::arg("delimiter") = ",", py::arg("multi_skill") = "keep", py::arg("separator") = "_",
-      "As :func:`read_csv`, from bytes in memory (e.g. a decompressed .csv.gz).");
+      py::arg("encoding") = "utf-8",
+      "As :func:`read_csv`, from bytes in memory (decompressed: gzip input is a ParseError).");
 
   py::class_<bkt::model>(m, "Model", R"pbdoc(
 A fitted BKT model: prior, learn, forget, guess and slip per skill.
@@ -449,15 +457,25 @@ Online knowledge tracing: per-learner P(mastered) per skill, advanced in O(1) pe
                     "Mastered when P(mastered) >= threshold.")
       .def_property_readonly("learners", &bkt::tracer::learners, "Learner names by index.")
       .def_property_readonly("tracked_pairs", &bkt::tracer::tracked_pairs)
-      .def("learner_index", &bkt::tracer::learner_index, py::arg("learner"),
-           "Index of a learner, added if new.")
-      .def("skill_index", &bkt::tracer::skill_index, py::arg("skill"),
-           ":raises UnknownIdError: for a skill the model does not know.")
+      // Learners and skills are ids in any form (1, np.int64(1), 1.0 and "1" are one id).
+      .def(
+          "learner_index",
+          [](bkt::tracer& t, const py::object& learner) {
+            return t.learner_index(id_text(learner, "learner"));
+          },
+          py::arg("learner"), "Index of a learner, added if new.")
+      .def(
+          "skill_index",
+          [](const bkt::tracer& t, const py::object& skill) {
+            return t.skill_index(id_text(skill, "skill"));
+          },
+          py::arg("skill"), ":raises UnknownIdError: for a skill the model does not know.")
       .def(
           "update",
-          [](bkt::tracer& t, const std::string& learner, const std::string& skill, bool correct,
+          [](bkt::tracer& t, const py::object& learner, const py::object& skill, bool correct,
              const std::string& item_class) {
-            return t.update(learner, skill, correct, item_class);
+            return t.update(id_text(learner, "learner"), id_text(skill, "skill"), correct,
+                            item_class);
           },
           py::arg("learner"), py::arg("skill"), py::arg("correct"), py::arg("item_class") = "",
           "Applies one answer; returns the new P(mastered).")
@@ -490,18 +508,23 @@ Applies many answers in order, by learner and skill index.
 :returns: P(mastered) after each answer (and, with ``p_correct=True``, P(correct) before it).
 :raises IndexError: on an index past the end (nothing is changed).
 )pbdoc")
-      .def("mastery",
-           py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastery, py::const_),
-           py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
+      .def(
+          "mastery",
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            return t.mastery(id_text(learner, "learner"), id_text(skill, "skill"));
+          },
+          py::arg("learner"), py::arg("skill"), "P(mastered) now (the prior before any answer).")
       .def(
           "mastered",
-          py::overload_cast<std::string_view, std::string_view>(&bkt::tracer::mastered, py::const_),
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            return t.mastered(id_text(learner, "learner"), id_text(skill, "skill"));
+          },
           py::arg("learner"), py::arg("skill"))
       .def(
           "predict_correct",
-          [](const bkt::tracer& t, const std::string& learner, const std::string& skill) {
-            const auto k = t.skill_index(skill);
-            auto l = t.find_learner(learner);
+          [](const bkt::tracer& t, const py::object& learner, const py::object& skill) {
+            const auto k = t.skill_index(id_text(skill, "skill"));
+            auto l = t.find_learner(id_text(learner, "learner"));
             if (!l) {
               const auto& p = t.model().params()[k];
               return p.prior * (1.0 - p.mean_slip()) + (1.0 - p.prior) * p.mean_guess();
@@ -511,14 +534,17 @@ Applies many answers in order, by learner and skill index.
           py::arg("learner"), py::arg("skill"), "P(correct) on the next answer.")
       .def(
           "opportunities",
-          [](const bkt::tracer& t, const std::string& learner,
-             const std::string& skill) -> std::uint32_t {
-            const auto k = t.skill_index(skill);
-            auto l = t.find_learner(learner);
+          [](const bkt::tracer& t, const py::object& learner,
+             const py::object& skill) -> std::uint32_t {
+            const auto k = t.skill_index(id_text(skill, "skill"));
+            auto l = t.find_learner(id_text(learner, "learner"));
             return l ? t.opportunities(*l, k) : 0;
           },
           py::arg("learner"), py::arg("skill"), "Answers seen for the pair.")
-      .def("reset", &bkt::tracer::reset, py::arg("learner"), "Forgets every answer of a learner.")
+      .def(
+          "reset",
+          [](bkt::tracer& t, const py::object& learner) { t.reset(id_text(learner, "learner")); },
+          py::arg("learner"), "Forgets every answer of a learner.")
       .def("reset_all", &bkt::tracer::reset_all)
       .def("to_json", &bkt::tracer::to_json, py::arg("indent") = -1,
            "Versioned JSON of the model, threshold and every state; doubles round-trip.")

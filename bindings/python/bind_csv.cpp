@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <masterymap/csv.hpp>
+#include <masterymap/encoding.hpp>
 
 #include "bindings.hpp"
 
@@ -21,7 +22,7 @@ void bind_csv(py::module_& m) {
          const std::string& domain_column, const std::string& level_column,
          const std::map<std::string, int>& level_values,
          const std::vector<std::string>& metadata_columns, bool add_missing, bool drop_cycle_edges,
-         bool drop_duplicate_edges) {
+         bool drop_duplicate_edges, const std::string& encoding) {
         // Paths as str or os.PathLike (pathlib.Path), like every other reader.
         const std::string edges = fs_path(edges_path);
         const std::string competencies =
@@ -43,6 +44,7 @@ void bind_csv(py::module_& m) {
         o.add_missing = add_missing;
         o.build.drop_cycle_edges = drop_cycle_edges;
         o.build.drop_duplicate_edges = drop_duplicate_edges;
+        o.encoding = parse_text_encoding(encoding);
         py::gil_scoped_release release;
         return read_framework_csv(edges, competencies, o);
       },
@@ -56,9 +58,11 @@ void bind_csv(py::module_& m) {
       py::arg("level_values") = std::map<std::string, int>{},
       py::arg("metadata_columns") = std::vector<std::string>{}, py::arg("add_missing") = false,
       py::arg("drop_cycle_edges") = false, py::arg("drop_duplicate_edges") = false,
+      py::arg("encoding") = "utf-8",
       R"pbdoc(
 Reads a framework from an edge-list CSV (one prerequisite per row) and, optionally, a
-competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an optional BOM.
+competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an optional BOM; a
+.csv.gz file is decompressed.
 
 :param edges: path of the edge CSV (str or os.PathLike)
 :param competencies: path of the competency CSV (str or os.PathLike); without it every id comes from the edges
@@ -72,7 +76,9 @@ competency CSV (one competency per row). RFC 4180 quoting, CRLF or LF, an option
 :param add_missing: add ids found only in the edge file as bare competencies
 :param drop_cycle_edges: drop and report self-loops and cycle-closing edges
 :param drop_duplicate_edges: keep the first of repeated edges
-:raises ParseError: with ``.row``, ``.line`` and ``.column``
+:param encoding: ``"utf-8"`` (checked), ``"latin-1"`` or ``"cp1252"`` (transcoded)
+:raises ParseError: with ``.row`` (0-based data row), ``.line`` and ``.column`` (1-based
+    position in the file) for malformed CSV, invalid UTF-8 or a bad value
 :raises CycleError: listing each cycle in order (see ``.problems``)
 :raises ValidationError: for other graph problems
 :raises MissingFileError: a file does not exist (``.filename`` holds its path)

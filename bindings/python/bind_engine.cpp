@@ -47,7 +47,7 @@ class py_probability_source final : public probability_source {
 evaluate_options options(const py::object& as_of, const py::object& probabilities,
                          unsigned threads) {
   evaluate_options o;
-  if (!as_of.is_none()) o.as_of = as_of.cast<double>();
+  if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
   o.probabilities = to_probability_source(probabilities);
   o.threads = threads;
   return o;
@@ -115,6 +115,9 @@ can be passed as ``probabilities=`` instead.
 Why a learner has a status on a competency: the method, each piece of evidence used or ignored
 (with the reason), the computed value, the threshold, each unmet condition, and notes; ``text``
 (also ``str(explanation)``) says all of it in words.
+
+Times (``as_of``, each evidence dict's ``time``) are float seconds since the Unix epoch, as in
+``to_dict()`` (JSON-ready); ``text`` prints every time as an ISO 8601 UTC date.
 )pbdoc")
       .def_readonly("learner", &explanation::learner)
       .def_readonly("competency", &explanation::competency)
@@ -129,7 +132,8 @@ Why a learner has a status on a competency: the method, each piece of evidence u
       .def_readonly("rating", &explanation::rating)
       .def_readonly("threshold", &explanation::threshold)
       .def_readonly("exceeds", &explanation::exceeds)
-      .def_readonly("as_of", &explanation::as_of)
+      .def_readonly("as_of", &explanation::as_of,
+                    "The evaluation time, seconds since the epoch (inf: an empty log).")
       .def_property_readonly(
           "evidence",
           [](const explanation& e) {
@@ -200,7 +204,9 @@ are indices into :data:`masterymap.STATUSES`, ratings indices into the scale's l
       .def("__len__", [](const py_state& s) { return s.st.size(); })
       .def_property_readonly("framework", [](const py_state& s) { return s.st.framework(); })
       .def_property_readonly("policy", [](const py_state& s) { return s.st.policy(); })
-      .def_property_readonly("as_of", [](const py_state& s) { return s.st.as_of(); })
+      .def_property_readonly(
+          "as_of", [](const py_state& s) { return s.st.as_of(); },
+          "The evaluation time, seconds since the epoch (float; inf when the log was empty).")
       .def_property_readonly("log_position", [](const py_state& s) { return s.st.log_position(); })
       .def(
           "status",
@@ -264,7 +270,8 @@ are indices into :data:`masterymap.STATUSES`, ratings indices into the scale's l
           },
           R"pbdoc(
 This learner's state as a pandas DataFrame indexed by competency id (framework order):
-``status`` and ``rating`` (categoricals), ``score`` (float64, NaN = none), ``evidence`` (count).
+``status`` and ``rating`` (ordered categoricals: statuses in the order of ``STATUSES``, ratings
+in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
 )pbdoc")
       .def(
           "explain",
@@ -285,7 +292,9 @@ A framework and a policy compiled together: validated once (``PolicyError`` list
 problem, with paths), then evaluated against any log and learner. Thread-safe; evaluations of
 many learners run in parallel and do not depend on the thread count.
 
-Common options: ``as_of`` (evaluation time in seconds; default the latest time in the log),
+Common options: ``as_of`` (evaluation time: seconds since the epoch, an ISO 8601 string, a
+datetime (naive = UTC), a date, a pandas Timestamp or a numpy datetime64; default the latest
+time in the log; ``TypeError`` for another type, ``ParseError`` for a text that is not a time),
 ``probabilities`` (the source of ``Method.bkt`` values: a :class:`ProbabilitySource` or a
 callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = all cores).
 )pbdoc")
@@ -294,9 +303,10 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
       .def_property_readonly("policy", &engine::policy)
       .def(
           "evaluate",
-          [](const engine& e, const py::object& log, const std::string& learner,
+          [](const engine& e, const py::object& log, const py::object& learner_id,
              const py::object& as_of, const py::object& probabilities) {
             const evidence_log& l = log.cast<const evidence_log&>();
+            const std::string learner = id_text(learner_id, "learner");
             const evaluate_options o = options(as_of, probabilities, 1);
             learner_state st;
             {
@@ -358,8 +368,9 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
 Ratings of every learner of the log as one long pandas DataFrame (the bulk path), computed in
 C++ in parallel with the GIL released.
 
-Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score`` (float64),
-``rating`` (categorical; NaN when absent), ``evidence`` (count). One row per (learner,
+Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered categorical
+in the order of ``STATUSES``), ``score`` (float64), ``rating`` (ordered categorical of the
+scale's labels, lowest first; NaN when absent), ``evidence`` (count). One row per (learner,
 competency) that is not ``not_started``, or every pair with ``all_competencies=True``.
 )pbdoc")
       .def(

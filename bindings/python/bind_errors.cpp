@@ -62,7 +62,10 @@ void bind_errors(py::module_& m) {
   cycle.doc() = "Prerequisite or hierarchy cycles; `.cycle` is the first, in order.";
   unknown.doc() = "An id is not known; `.id` holds it.";
   policy.doc() = "A policy is inconsistent; `.problems` lists each with its field path.";
-  parse.doc() = "Malformed input; `.line`, `.column` (1-based, 0 if unknown) and `.row`.";
+  parse.doc() =
+      "Malformed input. `.line` and `.column`: the 1-based position in the file (the column "
+      "counts characters; None when unknown or not from a file); `.row`: the 0-based data row "
+      "of a table, the header not counted (None when not about a row).";
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -89,9 +92,12 @@ void bind_errors(py::module_& m) {
       raise_with(policy, e.what(), a);
     } catch (const parse_error& e) {
       py::dict a;
-      a["line"] = e.line();
-      a["column"] = e.column();
-      a["row"] = e.row();
+      const auto known = [](std::size_t v) {
+        return v == 0 ? py::object(py::none()) : py::object(py::int_(v));
+      };
+      a["line"] = known(e.line());
+      a["column"] = known(e.column());
+      a["row"] = e.row() ? py::object(py::int_(*e.row())) : py::object(py::none());
       raise_with(parse, e.what(), a);
     } catch (const file_error& e) {
       py::dict a;

@@ -4,10 +4,12 @@
 #include <pybind11/stl.h>
 
 #include <functional>
+#include <masterymap/encoding.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 #include <type_traits>
 
+#include "batch_py.hpp"
 #include "bindings.hpp"
 #include "numpy_util.hpp"
 #include "object_lock.hpp"
@@ -28,24 +30,12 @@ auto reading(Get get) {
 
 using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using holder = py_evidence_batch::holder;
 
-// One column of a batch as handed over by masterymap._columns: (indices, names) for text,
-// (values,) for numbers, or None. Codes may be any integer dtype (pandas' categorical codes are
-// int8/int16/int32, factorize's int64); other than uint32 they are converted here, in column
-// storage, and negative codes (pandas' missing value) become a trailing empty name, which
-// the core rejects as a missing id.
-struct column_holder {
-  bool has_codes = false, has_values = false;
-  py::array codes_array;  // keeps the caller's codes alive when used in place
-  column<std::uint32_t> converted;
-  const std::uint32_t* codes = nullptr;
-  f64_array values;
-  std::vector<std::string> names;
-  std::vector<std::string_view> views() const { return {names.begin(), names.end()}; }
-};
-
+// Indices of another integer dtype than uint32 (pandas' categorical codes are int8/int16/
+// int32, factorize's int64), converted in column storage.
 template <typename T>
-void widen_codes(const py::array& a, column_holder& h) {
+void widen_codes(const py::array& a, holder& h) {
   const auto* src = static_cast<const T*>(a.data());
   const auto n = static_cast<std::size_t>(a.size());
   const auto missing = static_cast<std::uint32_t>(h.names.size());
@@ -67,7 +57,7 @@ void widen_codes(const py::array& a, column_holder& h) {
   h.codes = h.converted.data();
 }
 
-void take_codes(const py::handle& obj, column_holder& h, const char* key) {
+void take_codes(const py::handle& obj, holder& h, const char* key) {
   py::array a = py::array::ensure(obj, py::array::c_style);
   if (!a || a.ndim() != 1)
     throw py::type_error(std::string("column ") + key + ": codes must be a 1-D integer array");
@@ -106,16 +96,26 @@ void take_codes(const py::handle& obj, column_holder& h, const char* key) {
   }
 }
 
-column_holder take(const py::dict& d, const char* key, std::size_t n) {
-  column_holder h;
-  if (!d.contains(key) || d[key].is_none()) return h;
+void take(const py::dict& d, const char* key, std::size_t n, holder& h) {
+  if (!d.contains(key) || d[key].is_none()) return;
   py::tuple t = d[key].cast<py::tuple>();
-  if (t.size() == 2) {
+  if (t.size() == 2 || t.size() == 3) {
     h.names = t[1].cast<std::vector<std::string>>();
     take_codes(t[0], h, key);
     h.has_codes = true;
     if (static_cast<std::size_t>(h.codes_array.size()) != n)
       throw py::value_error(std::string("column ") + key + " has the wrong length");
+    if (t.size() == 3 && py::len(t[2]) > 0) {
+      h.reasons.resize(h.names.size());
+      for (const auto& [k, v] : t[2].cast<py::dict>()) {
+        const auto j = k.cast<std::size_t>();
+        if (j >= h.reasons.size())
+          throw py::value_error(std::string("column ") + key + ": reason for no name");
+        h.reasons[j] = v.cast<std::string>();
+      }
+      h.reason_views.assign(h.reasons.begin(), h.reasons.end());
+    }
+    h.name_views.assign(h.names.begin(), h.names.end());
   } else {
     h.values = f64_array::ensure(t[0]);
     h.has_values = true;
@@ -123,25 +123,71 @@ column_holder take(const py::dict& d, const char* key, std::size_t n) {
     if (static_cast<std::size_t>(h.values.size()) != n)
       throw py::value_error(std::string("column ") + key + " has the wrong length");
   }
-  return h;
 }
 
-void set_name(name_column& c, const column_holder& h) {
+void set_name(name_column& c, const holder& h) {
   if (h.has_codes) {
     c.codes = h.codes;
-    c.names = h.views();
+    c.names = h.name_views;
   }
 }
-void set_number(number_column& c, const column_holder& h) {
+void set_number(number_column& c, const holder& h) {
   if (h.has_codes) {
     c.codes = h.codes;
-    c.names = h.views();
+    c.names = h.name_views;
   } else if (h.has_values) {
     c.values = h.values.data();
   }
 }
 
 }  // namespace
+
+std::string id_text(const py::handle& value, const char* what, std::string& problem) {
+  problem.clear();
+  PyObject* v = value.ptr();
+  if (PyUnicode_Check(v)) return value.cast<std::string>();  // str and numpy's str_
+  if (PyIndex_Check(v) && !PyBool_Check(v)) {                // int and numpy's integers (not bool)
+    if (PyObject* i = PyNumber_Index(v)) return py::str(py::reinterpret_steal<py::object>(i));
+    PyErr_Clear();  // numpy's bool_ declines to be an index: decided in Python below
+  }
+  const py::tuple r = call_python("masterymap._columns", "id_scalar", value, what);
+  problem = r[1].cast<std::string>();
+  return r[0].cast<std::string>();
+}
+
+std::string id_text(const py::handle& value, const char* what) {
+  std::string problem;
+  std::string text = id_text(value, what, problem);
+  if (!problem.empty()) throw py::value_error(problem);
+  return text;
+}
+
+void throw_if_bad_row(const std::string& text, const std::string& problem) {
+  if (problem.empty()) return;
+  std::vector<std::string> ids;
+  if (!text.empty()) ids.push_back(text);  // as the batch path names a rejected id
+  throw evidence_error({{problem_kind::invalid_value, std::move(ids), "row 0: " + problem}}, {0});
+}
+
+py_evidence_batch::py_evidence_batch(std::size_t n, const py::dict& cols) {
+  batch_.size = n;
+  take(cols, "learner", n, learner_);
+  take(cols, "competency", n, competency_);
+  take(cols, "time", n, time_);
+  take(cols, "score", n, score_);
+  take(cols, "kind", n, kind_);
+  take(cols, "weight", n, weight_);
+  take(cols, "source", n, source_);
+  set_name(batch_.learner, learner_);
+  set_name(batch_.competency, competency_);
+  set_name(batch_.kind, kind_);
+  set_name(batch_.source, source_);
+  set_number(batch_.time, time_);
+  set_number(batch_.score, score_);
+  set_number(batch_.weight, weight_);
+  batch_.learner_rejected = learner_.reason_views;
+  batch_.competency_rejected = competency_.reason_views;
+}
 
 void bind_evidence(py::module_& m) {
   m.def("set_column_cache_limit", &set_column_cache_limit, py::arg("bytes"), R"pbdoc(
@@ -154,14 +200,23 @@ some virtual machines. 0 returns every kept block to the system.
                                                     m.attr("ValidationError").ptr());
   evidence_exc.doc() =
       "A batch of evidence was rejected and nothing was stored; `.rows` (0-based) and `.problems` "
-      "list every bad row and reason.";
+      "list every bad row and reason; `.lines` (1-based) the file line of each row of a CSV "
+      "(None for other batches).";
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const evidence_error& e) {
       py::dict a;
-      a["problems"] = problems_to_python(e.problems());
+      // Each problem also names its row and (read from a file) line, as ParseError does.
+      py::list problems = problems_to_python(e.problems());
+      for (std::size_t i = 0; i < e.problems().size(); ++i) {
+        py::dict d = problems[i];
+        d["row"] = i < e.rows().size() ? py::cast(e.rows()[i]) : py::none();
+        d["line"] = i < e.lines().size() ? py::cast(e.lines()[i]) : py::none();
+      }
+      a["problems"] = problems;
       a["rows"] = e.rows();
+      a["lines"] = e.lines().empty() ? py::object(py::none()) : py::cast(e.lines());
       raise_with(evidence_exc, e.what(), a);
     }
   });
@@ -188,8 +243,11 @@ some virtual machines. 0 returns every kept block to the system.
 Append-only, columnar evidence of many learners: (learner, competency, time, score, kind,
 weight, source), with string ids interned; 24 bytes per stored event.
 
-Times are ISO 8601 strings, datetimes (naive ones are taken as UTC) or numbers (seconds since
-the Unix epoch, or any increasing count when no day-based window or expiry is used).
+Times are ISO 8601 strings, datetimes (naive ones are taken as UTC), dates (midnight UTC),
+pandas Timestamps, numpy datetime64 or numbers (seconds since the Unix epoch, or any increasing
+count when no day-based window or expiry is used; such counts print as dates in 1970). They
+are stored as float64 seconds, to the microsecond; :meth:`to_dataframe` gives them back as
+``datetime64[ns, UTC]``.
 Aggregation follows observation time, ties by insertion order.
 
 Every batch (:meth:`extend`, :meth:`from_arrays`, :meth:`read_csv`, even :meth:`add`) is
@@ -225,7 +283,7 @@ log) waits until no other call uses it, and other calls wait for it, with the GI
       .def_property_readonly("competencies", reading(&evidence_log::competencies))
       .def_property_readonly("sources", reading(&evidence_log::sources))
       .def_property_readonly("max_time", reading(&evidence_log::max_time),
-                             "Latest observation time (NaN when empty).")
+                             "Latest observation time, seconds since the epoch (NaN when empty).")
       .def_property_readonly(
           "event_bytes", reading(&evidence_log::event_bytes),
           "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
@@ -252,18 +310,27 @@ log) waits until no other call uses it, and other calls wait for it, with the GI
           },
           py::arg("data"), py::kw_only(), py::arg("framework") = py::none(),
           py::arg("policy") = py::none(), py::arg("columns") = py::none(), R"pbdoc(
-Appends a batch: a pandas DataFrame or a mapping of equal-length arrays (N rows).
+Appends a batch: a pandas DataFrame, a mapping of equal-length arrays or a list of records
+(dicts, one per row; a row without an optional key takes its default) of N rows. No rows
+(``[]``, an empty frame, a header-only file) is a no-op.
 
 Columns: ``learner``, ``competency``, ``time``, ``score`` and optionally ``kind``, ``weight``,
 ``source`` (rename with ``columns={"learner": "user_id", ...}``). Text columns may be
-categorical. Times may be numbers (seconds), datetime64 (tz-aware or UTC), datetimes or ISO
-8601 strings; scores numbers or, with ``policy=``, labels of its scale.
+categorical. Ids have one text whatever their type: ``1``, ``np.int64(1)``, ``1.0`` (a float64
+column, as pandas makes one with a missing value) and ``"1"`` are all the id ``"1"``; a missing
+id, a non-integral number (``1.5``) or a boolean is a bad row. Times may be numbers (seconds
+since the epoch), datetime64 (naive = UTC, or tz-aware), datetimes, dates, Timestamps or ISO 8601
+strings (a bad one is a bad row); scores numbers or, with ``policy=``, labels of its scale
+(without it a label is a bad row that says to pass the policy). A missing value in a numeric
+column (NaN, pandas' NA) is a bad row.
 
 With ``framework=`` unknown competencies are rejected; with ``policy=`` scores outside the
 scale's range. The whole batch is validated first.
 
 :returns: the log (for chaining)
 :raises ValueError: a required column is missing or the columns differ in length
+:raises TypeError: ``data`` is neither a DataFrame, a mapping nor a list of records; a boolean
+    or timedelta time column
 :raises EvidenceError: listing every bad row (0-based) and reason; the log is unchanged
 )pbdoc")
       .def_static(
@@ -297,22 +364,29 @@ length N; see :meth:`extend` for the values and the errors raised.
           R"pbdoc(
 Appends one piece of evidence, validated like a batch of one.
 
+:param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
+    id; a missing, non-integral or boolean id is a bad row)
 :param score: a number or, with ``policy=``, a label of its scale
-:param time: seconds, an ISO 8601 string, a datetime (naive = UTC) or a date
+:param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date
+    (midnight UTC), a pandas Timestamp or a numpy datetime64
 :returns: the log (for chaining)
-:raises EvidenceError: the row is bad; the log is unchanged
+:raises EvidenceError: the row is bad (a text that is not a time, a missing time ...); the log
+    is unchanged
+:raises TypeError: ``time`` is not a time (e.g. a list or a bool)
 )pbdoc")
       .def(
           "append_csv",
           [](const py::object& self, const py::object& path, const py::object& columns,
-             const py::object& framework, const py::object& policy) {
+             const py::object& framework, const py::object& policy, const py::object& encoding) {
             return call_python("masterymap._columns", "append_csv", self, path, columns, framework,
-                               policy);
+                               policy, encoding);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
-          py::arg("framework") = py::none(), py::arg("policy") = py::none(), R"pbdoc(
+          py::arg("framework") = py::none(), py::arg("policy") = py::none(),
+          py::arg("encoding") = "utf-8", R"pbdoc(
 Appends the rows of a CSV file with a header line naming the columns (parsed in C++, GIL
-released).
+released). A gzip-compressed file (``.csv.gz``) is decompressed; the file is UTF-8 (checked,
+a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
 
 ``columns`` maps roles to column names, e.g. the knowledge-tracing convention
 ``{"learner": "user_id", "competency": "skill_name", "time": "order_id", "score": "correct"}``.
@@ -320,19 +394,21 @@ released).
 :returns: the log (for chaining)
 :raises MissingFileError: the file does not exist (``.filename`` holds the path)
 :raises FileError: it cannot be read
-:raises ParseError: malformed CSV or a missing column (with line)
-:raises EvidenceError: bad values (rows 0-based; messages give file lines); the log is unchanged
+:raises ParseError: malformed CSV, invalid UTF-8, another compression or a missing column
+    (``.line``/``.column`` 1-based, ``.row`` the 0-based data row where one applies)
+:raises EvidenceError: bad values (``.rows`` 0-based data rows, ``.lines`` their file lines);
+    the log is unchanged
 )pbdoc")
       .def_static(
           "read_csv",
           [](const py::object& path, const py::object& columns, const py::object& kinds,
-             const py::object& framework, const py::object& policy) {
+             const py::object& framework, const py::object& policy, const py::object& encoding) {
             return call_python("masterymap._columns", "read_csv", path, columns, kinds, framework,
-                               policy);
+                               policy, encoding);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
           py::arg("kinds") = py::none(), py::arg("framework") = py::none(),
-          py::arg("policy") = py::none(),
+          py::arg("policy") = py::none(), py::arg("encoding") = "utf-8",
           "A new log from a CSV file (see :meth:`append_csv` for the columns and errors).")
       .def(
           "to_dataframe",
@@ -342,17 +418,22 @@ released).
           },
           R"pbdoc(
 The log as a pandas DataFrame, one row per event in insertion order: ``learner``,
-``competency``, ``kind``, ``source`` (categoricals), ``time`` (float64 seconds), ``score`` and
-``weight`` (float64).
+``competency``, ``kind``, ``source`` (categoricals), ``time`` (``datetime64[ns, UTC]``, to the
+microsecond), ``score`` and ``weight`` (float64).
+
+:raises ValueError: a time outside datetime64[ns] (1677-09-21 to 2262-04-11), naming the row
 )pbdoc")
       .def(
           "_add_row",
           [](evidence_log& log, const std::string& learner, const std::string& competency,
              const py::object& score, const py::object& time, const std::string& kind,
-             double weight, const std::string& source, const ingest_checks* checks) {
+             double weight, const std::string& source, const ingest_checks* checks,
+             const std::string& learner_problem, const std::string& competency_problem) {
             // One row through the columnar path, so it is validated exactly like a batch.
             evidence_columns b =
                 evidence_columns::one_row(learner, competency, kind, source, &weight);
+            if (!learner_problem.empty()) b.learner_rejected = {learner_problem};
+            if (!competency_problem.empty()) b.competency_rejected = {competency_problem};
             double s = 0, t = 0;
             std::string stext, ttext;
             if (py::isinstance<py::str>(score)) {
@@ -366,41 +447,33 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
               ttext = time.cast<std::string>();
               evidence_columns::text_value(b.time, ttext);
             } else {
-              t = time.cast<double>();
+              // A missing time (None, NaN, NaT) is left to the row check, as in a batch.
+              t = to_seconds(time, "time", true);
               b.time.values = &t;
             }
             const write_lock lock(&log, log_type);
             log.append(b, checks ? *checks : ingest_checks{});
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
-          py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true))
+          py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true),
+          py::arg("learner_problem") = "", py::arg("competency_problem") = "")
       .def(
           "_append_columns",
           [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks) {
-            evidence_columns b;
-            b.size = n;
-            const column_holder L = take(cols, "learner", n), C = take(cols, "competency", n),
-                                T = take(cols, "time", n), S = take(cols, "score", n),
-                                K = take(cols, "kind", n), W = take(cols, "weight", n),
-                                R = take(cols, "source", n);
-            set_name(b.learner, L);
-            set_name(b.competency, C);
-            set_name(b.kind, K);
-            set_name(b.source, R);
-            set_number(b.time, T);
-            set_number(b.score, S);
-            set_number(b.weight, W);
+            const py_evidence_batch batch(n, cols);
             const ingest_checks none;
             py::gil_scoped_release release;
             const write_lock lock(&log, log_type);
-            log.append(b, checks ? *checks : none);
+            log.append(batch.columns(), checks ? *checks : none);
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
       .def(
           "_append_csv",
           [](evidence_log& log, const std::string& path,
-             const std::map<std::string, std::string>& names, const ingest_checks* checks) {
+             const std::map<std::string, std::string>& names, const ingest_checks* checks,
+             const std::string& encoding) {
             csv_columns c;
+            c.encoding = parse_text_encoding(encoding);
             for (const auto& [k, v] : names) {
               if (k == "learner")
                 c.learner = v;
@@ -424,7 +497,8 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
             const write_lock lock(&log, log_type);
             log.read_csv(path, c, checks ? *checks : none);
           },
-          py::arg("path"), py::arg("columns"), py::arg("checks").none(true))
+          py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
+          py::arg("encoding") = "utf-8")
       .def("_columns",
            [](const evidence_log& log) {
              const read_lock lock(&log, log_type);

@@ -13,22 +13,6 @@
 
 namespace masterymap::python {
 
-double to_seconds(const py::handle& t) {
-  if (py::isinstance<py::str>(t)) {
-    auto s = parse_time(t.cast<std::string>());
-    if (!s)
-      throw py::value_error("not a time: '" + t.cast<std::string>() +
-                            "' (use ISO 8601 or seconds)");
-    return *s;
-  }
-  if (py::isinstance<py::bool_>(t)) throw py::type_error("a time cannot be a bool");
-  if (py::isinstance<py::int_>(t) || py::isinstance<py::float_>(t)) return t.cast<double>();
-  // datetime, date, numpy.datetime64, pandas.Timestamp: the evidence log's convention.
-  py::object v = py::module_::import("masterymap._columns").attr("time_value")(t);
-  if (py::isinstance<py::str>(v)) return to_seconds(v);
-  return v.cast<double>();
-}
-
 namespace {
 
 using py_pace = named<pace_report>;
@@ -45,7 +29,11 @@ void bind_pacing(py::module_& m) {
   py::class_<pace_plan>(m, "PacePlan", R"pbdoc(
 A pacing plan: which competencies to finish, from ``start``, by ``target_date``, at what pace.
 
-Times are seconds, ISO 8601 strings ("2024-09-01"), datetimes or dates (like evidence times).
+Times (``start``, ``target_date``, calendar dates, ``today``) are any time, like evidence
+times: seconds since the epoch, ISO 8601 strings ("2024-09-01"), datetimes (naive = UTC),
+dates (midnight UTC), pandas Timestamps or numpy datetime64 (TypeError for another type,
+ParseError for a text that is not a time). The attributes give them back as float seconds
+since the epoch; ``repr`` prints them as dates.
 The pace is ``rate`` competencies per ``per`` ("day" or "week"), or a ``calendar`` of
 ``(date, cumulative count)`` milestones, or (neither) linear from start to target.
 
@@ -56,7 +44,8 @@ The pace is ``rate`` competencies per ``per`` ("day" or "week"), or a ``calendar
 
 ``state.pacing(plan)`` returns a :class:`PaceReport`: status (``on_track``/``behind``/``ahead``),
 done, expected, total, expected_rate, actual_rate, acceleration (1.5 for a learner going 1.5x
-the expected pace), needed_rate, projected_finish (seconds) and projected_finish_date,
+the expected pace), needed_rate, projected_finish (seconds since the epoch) and
+projected_finish_date (ISO 8601),
 days_ahead, remaining, today. Rates are per day.
 )pbdoc")
       .def(py::init([](const py::object& start, const py::object& target_date,
@@ -64,8 +53,8 @@ days_ahead, remaining, today. Rates are per day.
                        const py::object& calendar, bool include_prerequisites, double recent_days,
                        double tolerance) {
              pace_plan p;
-             p.start = to_seconds(start);
-             p.target = to_seconds(target_date);
+             p.start = to_seconds(start, "start");
+             p.target = to_seconds(target_date, "target_date");
              if (py::isinstance<py::str>(goals))
                p.goals.push_back(goals.cast<std::string>());
              else
@@ -81,21 +70,22 @@ days_ahead, remaining, today. Rates are per day.
                  auto pair = item.cast<py::sequence>();
                  if (pair.size() != 2)
                    throw py::value_error("calendar entries are (date, cumulative count)");
-                 p.calendar.emplace_back(to_seconds(pair[0]), pair[1].cast<double>());
+                 p.calendar.emplace_back(to_seconds(pair[0], "calendar"), pair[1].cast<double>());
                }
              p.include_prerequisites = include_prerequisites;
              p.recent_days = recent_days;
              p.tolerance = tolerance;
              if (!(p.target > p.start))
-               throw py::value_error("PacePlan: the target date must come after the start");
+               throw py::value_error("PacePlan: the target date (" + format_time(p.target) +
+                                     ") must come after the start (" + format_time(p.start) + ")");
              return p;
            }),
            py::arg("start"), py::arg("target_date"), py::arg("goals"), py::arg("rate") = py::none(),
            py::arg("per") = "day", py::arg("calendar") = py::none(),
            py::arg("include_prerequisites") = false, py::arg("recent_days") = 28.0,
            py::arg("tolerance") = 0.1)
-      .def_readonly("start", &pace_plan::start, "Seconds since the epoch.")
-      .def_readonly("target_date", &pace_plan::target, "Seconds since the epoch.")
+      .def_readonly("start", &pace_plan::start, "Seconds since the epoch (float).")
+      .def_readonly("target_date", &pace_plan::target, "Seconds since the epoch (float).")
       .def_readonly("goals", &pace_plan::goals)
       .def_readonly("rate", &pace_plan::expected_rate,
                     "Expected competencies per day (None: calendar or linear).")
@@ -106,7 +96,7 @@ days_ahead, remaining, today. Rates are per day.
       .def(
           "expected_done",
           [](const pace_plan& p, std::size_t total, const py::object& t) {
-            return expected_done(p, total, to_seconds(t));
+            return expected_done(p, total, to_seconds(t, "when"));
           },
           py::arg("total"), py::arg("when"),
           "Expected count done at a time, for a plan of ``total`` competencies.")
@@ -118,11 +108,14 @@ days_ahead, remaining, today. Rates are per day.
   py::class_<py_pace> report(m, "PaceReport", R"pbdoc(
 A learner against a :class:`PacePlan` (:meth:`LearnerState.pacing`): ``status``
 (``on_track``, ``behind``, ``ahead``), ``done`` of ``total`` with ``expected`` done by
-``today`` (seconds), ``complete``; rates per day: ``expected_rate``, ``actual_rate`` (recent),
+``today`` (seconds since the epoch), ``complete``; rates per day: ``expected_rate``, ``actual_rate`` (recent),
 ``acceleration`` (actual / expected), ``needed_rate`` (to finish on time; NaN once the target
-has passed with work left); ``projected_finish`` (seconds, None at rate 0) and
-``projected_finish_date`` (ISO 8601), ``days_ahead`` (negative: behind), ``remaining`` (ids
+has passed with work left); ``projected_finish`` (seconds since the epoch, None at rate 0)
+and ``projected_finish_date`` (the same time as ISO 8601 UTC text), ``days_ahead`` (negative: behind), ``remaining`` (ids
 not done, in learning order).
+
+Times are float seconds since the Unix epoch, in the attributes and in ``to_dict()`` (JSON-ready);
+``Roster.pacing`` gives ``projected_finish`` as a ``datetime64[ns, UTC]`` column.
 )pbdoc");
   report.def_property_readonly("status", [](const py_pace& r) { return to_string(r.value.status); })
       .def_property_readonly("done", [](const py_pace& r) { return r.value.done; })
@@ -155,7 +148,7 @@ not done, in learning order).
          const py::object& le, const py::object& as_of, const py::object& today) {
         view_args a(p, st, sc, le, as_of);
         std::optional<double> t;
-        if (!today.is_none()) t = to_seconds(today);
+        if (!today.is_none()) t = to_seconds(today, "today");
         return py_pace{pacing(p, a.v, plan, t), p.framework()};
       },
       py::arg("progression"), py::arg("plan"), py::arg("statuses"), py::arg("scores") = py::none(),
@@ -168,7 +161,7 @@ not done, in learning order).
           "pacing",
           [](const py_state& s, const pace_plan& plan, const py::object& today) {
             std::optional<double> t;
-            if (!today.is_none()) t = to_seconds(today);
+            if (!today.is_none()) t = to_seconds(today, "today");
             const progression& p = s.st.progression();
             const std::vector<double> last = [&] {
               const read_lock lock(&s.evidence(), "EvidenceLog");
@@ -180,14 +173,12 @@ not done, in learning order).
           },
           py::arg("plan"), py::arg("today") = py::none(),
           R"pbdoc(This learner against a :class:`PacePlan`: a :class:`PaceReport` (``today``
-defaults to the evaluation time; a time in seconds, an ISO 8601 string, a datetime or a date).
+defaults to the evaluation time; seconds since the epoch, an ISO 8601 string, a datetime (naive
+= UTC), a date, a pandas Timestamp or a numpy datetime64).
 
 status, done, expected, total, complete, expected_rate, actual_rate, acceleration,
 needed_rate, projected_finish, projected_finish_date, days_ahead, remaining, today; rates are
 per day.)pbdoc");
-
-  m.def(
-      "_to_seconds", [](const py::object& t) { return to_seconds(t); }, py::arg("time"));
 }
 
 }  // namespace masterymap::python

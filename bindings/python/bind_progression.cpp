@@ -34,12 +34,19 @@ view_args::view_args(const progression& p, const py::object& statuses, const py:
     v.scores = sc.data();
   }
   if (!last_evidence.is_none()) {
-    le = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(last_evidence);
+    // Times of any form (datetime64, datetimes, ISO strings) through the one column conversion;
+    // a float64 array as is.
+    const bool seconds =
+        py::isinstance<py::array>(last_evidence) &&
+        py::array(py::reinterpret_borrow<py::array>(last_evidence)).dtype().kind() == 'f';
+    le = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
+        seconds ? last_evidence
+                : call_python("masterymap._columns", "seconds", last_evidence, "last_evidence"));
     if (!le || static_cast<std::size_t>(le.size()) != p.size())
       throw py::value_error("last_evidence: wrong length");
     v.last_evidence = le.data();
   }
-  if (!as_of.is_none()) v.as_of = as_of.cast<double>();
+  if (!as_of.is_none()) v.as_of = to_seconds(as_of, "as_of");
 }
 
 py::object opt_score(const std::optional<double>& x) {

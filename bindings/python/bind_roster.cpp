@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <masterymap/roster.hpp>
 #include <stdexcept>
 
+#include "batch_py.hpp"
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
@@ -49,6 +51,16 @@ py::object read_through_python(const py::object& self, const char* module, const
   return call_python(module, function, self, std::forward<Args>(args)...);
 }
 
+// A score or weight of one event: a number, or NaN for a missing value (None, pd.NA), which
+// validation reports on its row as the batch path does.
+double number(const py::object& v) {
+  if (PyObject* f = PyNumber_Float(v.ptr())) return py::reinterpret_steal<py::float_>(f);
+  py::error_already_set e;  // not a number: None and pd.NA are missing, anything else an error
+  if (v.is_none() || std::string(py::str(py::type::of(v).attr("__name__"))) == "NAType")
+    return std::numeric_limits<double>::quiet_NaN();
+  throw e;
+}
+
 py::dict summary(const ingest_summary& s) {
   py::dict d;
   d["rows"] = s.rows;
@@ -82,7 +94,9 @@ wait until no other call uses it (and other calls wait for them), each with the 
 while it waits.
 
 :param threads: worker threads (0 = all cores).
-:param as_of: a fixed evaluation time (default: the latest evidence time ingested).
+:param as_of: a fixed evaluation time (default: the latest evidence time ingested): seconds since
+    the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a pandas Timestamp or a
+    numpy datetime64, as every time argument.
 :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or a
     callable ``f(learner, competency, scores) -> float | None``), as for :class:`Engine`.
 )pbdoc")
@@ -90,7 +104,7 @@ while it waits.
                        const py::object& probabilities) {
              roster_options o;
              o.threads = threads;
-             if (!as_of.is_none()) o.as_of = to_seconds(as_of);
+             if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
              o.probabilities = to_probability_source(probabilities);
              return std::make_unique<roster>(std::move(fw), std::move(p), o);
            }),
@@ -108,6 +122,21 @@ while it waits.
             return summary(s);
           },
           py::arg("log"))
+      .def(
+          "_ingest_columns",
+          [](roster& r, std::size_t n, const py::dict& cols) {
+            // Straight from the converted columns to the roster's validation: the problems of a
+            // batch are those EvidenceLog.extend(framework=, policy=) lists, all at once.
+            const py_evidence_batch batch(n, cols);
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              const roster_change change(r);
+              s = r.ingest(batch.columns());
+            }
+            return summary(s);
+          },
+          py::arg("n"), py::arg("columns"))
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames.
       .def(
@@ -116,14 +145,16 @@ while it waits.
             return call_python("masterymap._columns", "roster_ingest", self, data);
           },
           py::arg("data"), R"pbdoc(
-Adds evidence: an :class:`EvidenceLog`, or a DataFrame / mapping of columns (learner,
-competency, score, time, and optionally kind, weight, source; as ``EvidenceLog.extend`` with
-the roster's framework and policy, so scores may be labels of its scale). An
-event whose rule folds event by event updates its one cell in O(1); other learners it touches
-are re-evaluated.
+Adds evidence: an :class:`EvidenceLog`, or a DataFrame, mapping of columns or list of records
+(learner, competency, score, time, and optionally kind, weight, source) converted as by
+``EvidenceLog.extend`` and validated against the roster's framework and policy: scores may be
+labels of its scale, any kind is accepted, and a bad batch lists exactly the problems
+``EvidenceLog.extend(data, framework=, policy=)`` lists. No rows is a no-op (a summary of 0
+rows). An event whose rule folds event by event updates its one cell in O(1); other learners
+it touches are re-evaluated.
 
 :returns: dict(rows, learners_touched, new_learners, full, fast_rows, learners_reevaluated)
-:raises EvidenceError: listing every bad row; the roster is unchanged
+:raises EvidenceError: listing every bad row; the roster is unchanged (kinds included)
 )pbdoc")
       .def(
           "add",
@@ -144,12 +175,29 @@ are re-evaluated.
               }
               value = *v;
             } else {
-              value = py::float_(score).cast<double>();
+              value = number(score);
             }
-            const double t = to_seconds(time);
-            const double w = py::float_(weight).cast<double>();
-            const std::string l = py::str(learner), c = py::str(competency), k = py::str(kind),
-                              src = py::str(source);
+            // A text that is not a time is a bad row, as in a batch of one (EvidenceLog.add).
+            double t = 0;
+            std::string time_problem;
+            if (py::isinstance<py::str>(time)) {
+              const std::string text = time.cast<std::string>();
+              const auto parsed = parse_time(text);
+              if (parsed)
+                t = *parsed;
+              else
+                time_problem = "bad time '" + text + "'";
+            } else {
+              t = to_seconds(time, "time", true);
+            }
+            const double w = number(weight);
+            std::string learner_problem, competency_problem;
+            const std::string l = id_text(learner, "learner", learner_problem),
+                              c = id_text(competency, "competency", competency_problem),
+                              k = py::str(kind), src = py::str(source);
+            throw_if_bad_row(l, learner_problem);
+            throw_if_bad_row(c, competency_problem);
+            throw_if_bad_row({}, time_problem);
             ingest_summary s;
             {
               py::gil_scoped_release rel;
@@ -170,11 +218,16 @@ and an event that is the newest of its (learner, competency), only that cell is 
 in O(1) and bit-identical to a full re-evaluation; otherwise the learner is re-evaluated.
 For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 
-:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``)
-:param time: seconds, an ISO 8601 string, a datetime or a date
+:param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
+    id; a missing, non-integral or boolean id is a bad row)
+:param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``);
+    None or pd.NA is a bad row
+:param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a
+    pandas Timestamp or a numpy datetime64
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)
-:raises EvidenceError: on a bad row (the roster is unchanged)
+:raises EvidenceError: on a bad row, e.g. a missing time or a text that is not one (the roster is unchanged)
 :raises ValueError: a text score that is not a label of the scale
+:raises TypeError: ``time`` is not a time (e.g. a list or a bool)
 )pbdoc")
       .def(
           "to_dataframe",
@@ -183,9 +236,12 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
                                        all_competencies);
           },
           py::arg("all_competencies") = false, R"pbdoc(
-Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``, ``status``,
-``rating`` (categoricals), ``score`` (float64). Only pairs that are not ``not_started`` unless
-``all_competencies``.
+Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``
+(categoricals), ``status`` (ordered categorical in the order of ``STATUSES``), ``score``
+(float64), ``rating`` (ordered categorical of the scale's labels, lowest first, so ``rating >=
+"Proficient"`` and ``.max()`` work). Only pairs that are not ``not_started`` unless
+``all_competencies``. The learner column is the same categorical (the roster's learners) in
+every roster frame.
 )pbdoc")
       .def(
           "frontier",
@@ -202,7 +258,7 @@ categoricals), computed in C++ in parallel; learners in order, competencies in f
             return read_through_python(self, "masterymap._frames", "roster_levels", domain);
           },
           py::arg("domain") = py::none(), R"pbdoc(
-Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``, ``level``
+Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical), ``domain``, ``level``
 (NaN: none), ``next_level``, ``next_done``, ``next_total``, ``next_progress``, ``gap_count``
 (competencies not done below the level; ``DomainLevel.gaps`` lists them), ``gap_levels``. One domain, or every domain with leveled academic competencies.
 )pbdoc")
@@ -213,10 +269,11 @@ Every learner's level per domain as a pandas DataFrame: ``learner``, ``domain``,
           },
           py::arg("plan"), py::arg("today") = py::none(), R"pbdoc(
 Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per learner:
-``status`` (categorical on_track/behind/ahead), ``done``, ``expected``, ``total``, ``complete``
+``status`` (ordered categorical behind < on_track < ahead), ``done``, ``expected``, ``total``, ``complete``
 (bool), ``expected_rate``, ``actual_rate``, ``acceleration``, ``needed_rate`` (per day),
-``projected_finish`` (seconds; NaN when it cannot be projected), ``days_ahead``.
-``today`` defaults to the roster's evaluation time.
+``projected_finish`` (``datetime64[ns, UTC]``; NaT when it cannot be projected),
+``days_ahead``. ``today`` (any time: seconds, ISO 8601, datetime, date, Timestamp,
+datetime64) defaults to the roster's evaluation time.
 )pbdoc")
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
@@ -230,7 +287,7 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
             return std::isnan(r.as_of()) ? py::object(py::none())
                                          : py::object(py::float_(r.as_of()));
           },
-          "The evaluation time of the tables (seconds), None before any evidence.")
+          "The evaluation time of the tables (seconds since the epoch), None before any evidence.")
       .def_property_readonly(
           "learners",
           [](const roster& r) {
@@ -244,11 +301,15 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
              const read_lock lock(&r, roster_type);
              return r.size();
            })
-      .def("__contains__",
-           [](const roster& r, const std::string& id) {
-             const read_lock lock(&r, roster_type);
-             return r.find(id).has_value();
-           })
+      .def(
+          "__contains__",
+          [](const roster& r, const py::object& id) {
+            std::string problem;
+            const std::string text = id_text(id, "learner", problem);
+            const read_lock lock(&r, roster_type);
+            return problem.empty() && r.find(text).has_value();
+          },
+          py::arg("id"))
       .def_property_readonly("progression", &roster::progression)
       .def(
           "statuses",
@@ -293,8 +354,9 @@ Every learner against a :class:`PacePlan` as a pandas DataFrame, one row per lea
           "Frontier flags (1 = ready to learn), learners x competencies, computed in parallel.")
       .def(
           "learner",
-          [](const py::object& self, const std::string& id) {
+          [](const py::object& self, const py::object& learner) {
             const roster& r = self.cast<const roster&>();
+            const std::string id = id_text(learner, "learner");
             const read_lock lock(&r, roster_type);
             learner_state st;
             {
@@ -313,7 +375,8 @@ learner's row of the tables.
 )pbdoc")
       .def(
           "last_evidence_times",
-          [](const roster& r, const std::string& id) {
+          [](const roster& r, const py::object& learner) {
+            const std::string id = id_text(learner, "learner");
             const read_lock lock(&r, roster_type);
             return move_numpy(r.last_evidence_times(r.index_of(id)));
           },
@@ -356,7 +419,7 @@ learner's row of the tables.
           "_pacing",
           [](const roster& r, const pace_plan& plan, const py::object& today) {
             std::optional<double> t;
-            if (!today.is_none()) t = to_seconds(today);
+            if (!today.is_none()) t = to_seconds(today, "today");
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;

@@ -34,6 +34,19 @@ py::object call_python(const char* module, const char* function, Args&&... args)
 /// TypeError for anything else (bind_framework.cpp).
 index_t resolve(const framework& f, const py::handle& key);
 
+/// The one text of an id (learner, competency, skill) given as any Python value, as
+/// `masterymap._columns.id_scalar` defines it: a str as is; an integer (Python or numpy) or an
+/// integral float as its decimal digits, so 1, np.int64(1) and 1.0 are all "1". `problem` gets
+/// the reason when the value is not an id ("missing learner id", "non-integral learner id
+/// 1.5", "boolean learner id True ..."), else "". str and int take no Python call
+/// (bind_evidence.cpp).
+std::string id_text(const py::handle& value, const char* what, std::string& problem);
+/// As above. \throws ValueError with the reason when the value is not an id.
+std::string id_text(const py::handle& value, const char* what);
+/// \throws masterymap::evidence_error for row 0 of a one-row batch, as the batch path reports
+/// an id that is not one, when `problem` (from `id_text`, with `text`) is not empty.
+void throw_if_bad_row(const std::string& text, const std::string& problem);
+
 /// A path given as str or os.PathLike (pathlib.Path), as `os.fspath` reads it.
 /// \throws TypeError for anything else (bytes paths are not supported).
 inline std::string fs_path(const py::handle& path) {
@@ -43,6 +56,17 @@ inline std::string fs_path(const py::handle& path) {
   return p.cast<std::string>();
 }
 
+/// Seconds since the Unix epoch (UTC) of a time argument: a number (seconds, as is; not bool),
+/// an ISO 8601 string (core `parse_time`), a datetime (naive = UTC, aware converted), a date
+/// (midnight UTC), a pandas.Timestamp or a numpy.datetime64 (any unit). Every conversion keeps
+/// microseconds exactly (the double nearest the microsecond). `name` is the parameter, named
+/// in every error. With `missing_ok`, None, NaN, NaT and infinities give NaN or the infinity
+/// (an evidence time the core then validates with its row).
+/// \throws TypeError for another type; ParseError for a string that is not a time; ValueError
+///         for a missing or infinite time unless `missing_ok` (bind_time.cpp).
+double to_seconds(const py::handle& t, const char* name, bool missing_ok = false);
+
+void bind_time(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_bkt(py::module_& m);

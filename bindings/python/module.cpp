@@ -9,6 +9,8 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = MASTERYMAP_VERSION_STRING;
   // First: every other binding raises these.
   masterymap::python::bind_errors(m);
+  // after bind_errors: time arguments raise ParseError
+  masterymap::python::bind_time(m);
   masterymap::python::bind_framework(m);
   // after bind_framework: the readers return Framework
   masterymap::python::bind_csv(m);

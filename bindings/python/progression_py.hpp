@@ -64,8 +64,6 @@ void add_result_methods(py::class_<T>& cls, const char* type, std::vector<const 
            })
       .attr("__hash__") = py::none();
 }
-/// Seconds from a number, an ISO 8601 string, a datetime/date or a pandas Timestamp.
-double to_seconds(const py::handle& t);
 
 }  // namespace masterymap::python
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <masterymap/config.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
@@ -38,7 +39,9 @@ struct column_names {
   std::string learner = "user_id";
   std::string skill = "skill_name";
   std::string correct = "correct";
-  std::string order;  ///< optional: sort key of the responses (rows are chronological if empty)
+  /// optional: sort key of the responses, a number or an ISO 8601 time (rows are chronological
+  /// if empty)
+  std::string order;
   std::string item_class;  ///< optional: item class for per-class guess/slip (`multigs`), e.g.
                            ///< "template_id"
 };
@@ -49,6 +52,9 @@ struct csv_options {
   char delimiter = ',';
   bkt::multi_skill multi_skill = multi_skill::keep;
   std::string skill_separator = "_";
+  /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
+  /// transcoded to UTF-8.
+  text_encoding encoding = text_encoding::utf8;
 };
 
 namespace detail {
@@ -85,7 +91,8 @@ class MASTERYMAP_API dataset {
 
   /// Applies a multi-skill policy to the skill names. With `split`, a row whose skill name
   /// contains `separator` becomes one row per part (`source_row()` maps rows back).
-  /// \throws masterymap::parse_error (row = 1-based data row) with `reject` on a joined name,
+  /// \throws masterymap::parse_error (row = the 0-based source row) with `reject` on a joined
+  ///         name or, with `split`, a name with an empty part ("a__b");
   ///         std::invalid_argument if `separator` is empty.
   [[nodiscard]] dataset apply_multi_skill(multi_skill policy,
                                           std::string_view separator = "_") const;
@@ -133,12 +140,14 @@ class MASTERYMAP_API dataset {
   std::unordered_map<std::string, std::uint32_t> learner_index_, skill_index_, class_index_;
 };
 
-/// Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header row first).
+/// Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header row first; UTF-8 with
+/// an optional BOM, or `options.encoding`). A gzip-compressed file (.csv.gz) is decompressed.
 /// `correct` must be 0 or 1 (also accepted: 0.0, 1.0, true, false).
-/// \throws masterymap::parse_error with line, column (1-based field number) and data row for a
-///         missing column, a non-binary `correct`, an empty learner or skill, a bad order value,
-///         an unterminated quote or a short row. A gzip file is rejected with a clear message
-///         (decompress it first, or use Python's `masterymap.bkt.read_csv`, which does).
+/// \throws masterymap::parse_error with line and column (1-based position in the file) and the
+///         0-based data row for a non-binary `correct`, an empty learner or skill, a bad order
+///         value, a joined skill name under multi_skill reject (or an empty part under split),
+///         an unterminated quote, invalid UTF-8 or a short row; with line 1 for a missing
+///         column; for other compressed input (and gzip given to parse_csv).
 /// \throws masterymap::file_error if the file cannot be read.
 /// Complexity: O(bytes); numeric ids are interned through a direct table, others by hashing.
 [[nodiscard]] MASTERYMAP_API dataset read_csv(const std::string& path,

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <masterymap/config.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/framework.hpp>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ namespace masterymap {
 /// ends, an optional UTF-8 BOM; the first line names the columns).
 struct csv_framework_options {
   std::string name;  ///< the framework's name
+  /// The files' encoding: UTF-8 is checked (a bad byte is a parse_error with its position),
+  /// Latin-1 and cp1252 are transcoded to UTF-8.
+  text_encoding encoding = text_encoding::utf8;
 
   // --- the edge file: one prerequisite per row ---
   std::string prerequisite_column = "prerequisite";
@@ -46,8 +50,10 @@ struct csv_framework_options {
 };
 
 /// Reads a framework from an edge-list CSV and, optionally, a competency CSV (empty path = none).
-/// \throws masterymap::parse_error with row, line and column for malformed CSV, a missing
-///         column, or a bad level/strength value.
+/// A gzip-compressed file (.csv.gz) is decompressed.
+/// \throws masterymap::parse_error with row (0-based data row), line and column (1-based) for
+///         malformed CSV, invalid UTF-8, a bad level/strength value or an empty id; with line 1
+///         for a missing column; a file compressed otherwise than with gzip.
 /// \throws masterymap::cycle_error / masterymap::validation_error as `framework_builder::build`.
 /// \throws masterymap::file_error if a file cannot be read.
 [[nodiscard]] MASTERYMAP_API framework
@@ -59,23 +65,36 @@ read_framework_csv(const std::string& edges_path, const std::string& competencie
 parse_framework_csv(std::string_view edges_csv, std::string_view competencies_csv = {},
                     const csv_framework_options& options = {});
 
+/// A 1-based position in a text file: the line, and the column counted in characters.
+struct file_position {
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
 /// A parsed CSV table: the header and the rows, each with the 1-based line it starts on.
 struct csv_table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> lines;
+  /// Where each field of each row starts (the shape of `rows`), for errors about a value.
+  std::vector<std::vector<file_position>> positions;
   /// Position of column `name`, or -1.
   [[nodiscard]] MASTERYMAP_API long column(std::string_view name) const noexcept;
 };
 
-/// Parses CSV text strictly: every row must have as many fields as the header.
-/// \throws masterymap::parse_error naming `source`, the row, line and column.
+/// Parses CSV text strictly: every row must have as many fields as the header. UTF-8 (a BOM is
+/// skipped) or, with `encoding`, Latin-1/cp1252 transcoded to UTF-8.
+/// \throws masterymap::parse_error naming `source`, the row (0-based data row), line and column
+///         (1-based) of a syntax error, a short or long row or invalid UTF-8.
 [[nodiscard]] MASTERYMAP_API csv_table parse_csv(std::string_view text,
-                                                 const std::string& source = "csv");
+                                                 const std::string& source = "csv",
+                                                 text_encoding encoding = text_encoding::utf8);
 
 /// Reads a whole file. \throws masterymap::file_error if it cannot be read.
 [[nodiscard]] MASTERYMAP_API std::string read_text_file(const std::string& path);
-/// Replaces a file's content with `text`. \throws masterymap::file_error if it cannot be written.
+/// Replaces a file's content with `text` atomically: written to a temporary file in the same
+/// folder, flushed to disk, then renamed over `path`, so a crash leaves the old file or the
+/// new one, never a mix. \throws masterymap::file_error if it cannot be written.
 MASTERYMAP_API void write_text_file(const std::string& path, const std::string& text);
 
 }  // namespace masterymap

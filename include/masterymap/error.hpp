@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <masterymap/config.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -85,20 +86,23 @@ class MASTERYMAP_VISIBLE policy_error : public error {
   std::vector<std::string> problems_;
 };
 
-/// Input text (JSON, CSV) could not be read. `line()`/`column()` are 1-based, 0 when unknown;
-/// `row()` is the 1-based data row of a table (0 when not a table error).
+/// Input (JSON, CSV, a snapshot, a table's values) could not be read. One location convention
+/// across every reader: `line()` and `column()` are the 1-based position in the file (0 when
+/// unknown or not from a file; the column counts characters, as editors do); `row()` is the
+/// 0-based data row of a table, the header not counted (empty when the error is not about a
+/// row), so it indexes the rows as a DataFrame of the file would.
 class MASTERYMAP_VISIBLE parse_error : public error {
  public:
   MASTERYMAP_API parse_error(const std::string& message, std::size_t line, std::size_t column,
-                             std::size_t row = 0);
+                             std::optional<std::size_t> row = std::nullopt);
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
   [[nodiscard]] std::size_t column() const noexcept { return column_; }
-  [[nodiscard]] std::size_t row() const noexcept { return row_; }
+  [[nodiscard]] std::optional<std::size_t> row() const noexcept { return row_; }
 
  private:
   std::size_t line_;
   std::size_t column_;
-  std::size_t row_;
+  std::optional<std::size_t> row_;
 };
 
 /// A file could not be opened, read or written: every reader and writer of the library throws

@@ -10,6 +10,7 @@
 #include <limits>
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/error.hpp>
 #include <memory>
 #include <optional>
@@ -25,11 +26,17 @@ namespace masterymap {
 [[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();
 
 /// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or date-time ("2024-03-01",
-/// "2024-03-01T09:30", "2024-03-01 09:30:15.5Z", "2024-03-01T09:30:00+02:00"), or of a plain
-/// number ("1709251200", "3.5", taken as is). Empty when the text is neither.
+/// "2024-03-01T09:30", "2024-03-01 09:30:15.5Z", "2024-03-01T09:30:00+02:00"; no offset =
+/// UTC), or of a plain number ("1709251200", "3.5", taken as is). Fractions of a second are
+/// kept to the microsecond (rounded half up), so the result is the double nearest the
+/// microsecond, as for every other time conversion of the library. Empty when the text is
+/// neither.
 [[nodiscard]] MASTERYMAP_API std::optional<double> parse_time(std::string_view text) noexcept;
-/// ISO 8601 UTC text ("2024-03-01T09:30:00Z"; fractional seconds when present), or the plain
-/// number when |t| < 1e8 (an ordinal time such as an attempt number, not a date).
+/// ISO 8601 UTC text of seconds since the epoch, to the microsecond ("2024-03-01T09:30:00Z",
+/// "2024-03-01T09:30:00.500000Z"). Every time is printed as a date, small ones included
+/// (3 -> "1970-01-01T00:00:03Z"); years outside 0000-9999 get a sign ("+12024-..."). "NaN",
+/// "+inf", "-inf" for non-finite values; beyond about 285,000 years the number ("10000000000000
+/// s").
 [[nodiscard]] MASTERYMAP_API std::string format_time(double t);
 
 /// One piece of evidence, owning its strings (the convenient, slow form).
@@ -56,7 +63,7 @@ struct evidence {
 /// A text column of a batch: per-row codes into `names` (the layout of a pandas Categorical or
 /// of `pd.factorize`).
 struct name_column {
-  const std::uint32_t* codes = nullptr;  ///< null: the column is absent
+  const std::uint32_t* codes = nullptr;  ///< null: the column is absent (allowed when size is 0)
   std::vector<std::string_view> names;
 };
 
@@ -69,12 +76,18 @@ struct number_column {
   [[nodiscard]] bool present() const noexcept { return values != nullptr || codes != nullptr; }
 };
 
-/// A borrowed, columnar batch of evidence. learner, competency, time and score are required;
-/// kind defaults to "formative", weight to 1, source to "".
+/// A borrowed, columnar batch of evidence. learner, competency, time and score are required
+/// (unless `size` is 0: an empty batch is a no-op, whatever its columns); kind defaults to
+/// "formative", weight to 1, source to "".
 struct evidence_columns {
   std::size_t size = 0;
   name_column learner, competency, kind, source;
   number_column time, score, weight;
+  /// Empty, or one entry per name of `learner` (`competency`): a non-empty text rejects every
+  /// row that uses the name, with that text as the problem's message after "row i: " (e.g.
+  /// "non-integral learner id 1.5"). For converters that find an id invalid before it becomes
+  /// text (a float column of ids), so the batch still reports every problem at once.
+  std::vector<std::string_view> learner_rejected, competency_rejected;
 
   /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
   /// as numbers (`values`) or texts (`text_value`). Everything pointed to must outlive the batch.
@@ -95,21 +108,30 @@ struct ingest_checks {
   std::function<bool(std::string_view)> known_competency;
   /// Labels a score text may use (e.g. the scale's ratings): ("Proficient", 3), ...
   std::vector<std::pair<std::string, double>> score_labels;
+  /// Accept kinds the log does not know yet (non-empty names, up to 255 kinds in all): they are
+  /// added with the batch, so a rejected batch adds none. Otherwise an unknown kind rejects its
+  /// rows. (A roster takes any kind its events name.)
+  bool accept_new_kinds = false;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and
-/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch.
+/// `rows()[i]` is the 0-based row of `problems()[i]` within the batch (for a CSV file: the data
+/// row, the header not counted). A batch read from a file also has `lines()[i]`, the 1-based
+/// line that row starts on (empty for other batches).
 class MASTERYMAP_VISIBLE evidence_error : public validation_error {
  public:
-  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows);
+  MASTERYMAP_API evidence_error(std::vector<problem> problems, std::vector<std::size_t> rows,
+                                std::vector<std::size_t> lines = {});
   [[nodiscard]] const std::vector<std::size_t>& rows() const noexcept { return rows_; }
+  [[nodiscard]] const std::vector<std::size_t>& lines() const noexcept { return lines_; }
 
  private:
   std::vector<std::size_t> rows_;
+  std::vector<std::size_t> lines_;
 };
 
-/// Column names for `evidence_log::read_csv`; the knowledge-tracing convention is
-/// {"user_id", "skill_name", "order_id", "correct"}.
+/// How `evidence_log::read_csv` reads a CSV: the column names (the knowledge-tracing convention
+/// is {"user_id", "skill_name", "order_id", "correct"}) and the text encoding.
 struct csv_columns {
   std::string learner = "learner";
   std::string competency = "competency";
@@ -118,6 +140,9 @@ struct csv_columns {
   std::string kind = "kind";      ///< optional column
   std::string weight = "weight";  ///< optional column
   std::string source = "source";  ///< optional column
+  /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
+  /// transcoded to UTF-8.
+  text_encoding encoding = text_encoding::utf8;
 };
 
 /// What a stored piece of evidence carries besides learner, competency, time and score. Distinct
@@ -162,11 +187,12 @@ class MASTERYMAP_API evidence_log {
 
   /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
   void add(const evidence& e, const ingest_checks& checks = {});
-  /// Appends rows. \throws masterymap::evidence_error listing every bad row (log unchanged).
+  /// Appends rows (none: a no-op). \throws masterymap::evidence_error listing every bad row (log
+  /// unchanged).
   void append(const std::vector<evidence>& rows, const ingest_checks& checks = {});
-  /// Appends a columnar batch. \throws masterymap::evidence_error listing every bad row (log
-  /// unchanged); std::invalid_argument if a required column is missing.
-  /// Complexity: O(rows + distinct names).
+  /// Appends a columnar batch; a batch of 0 rows is a no-op. \throws masterymap::evidence_error
+  /// listing every bad row (log unchanged); std::invalid_argument if a required column is
+  /// missing from a non-empty batch. Complexity: O(rows + distinct names).
   void append(const evidence_columns& batch, const ingest_checks& checks = {});
 
   /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
@@ -184,12 +210,15 @@ class MASTERYMAP_API evidence_log {
                     std::uint8_t kind = 1, double weight = 1.0, std::uint32_t source = 0,
                     const ingest_checks& checks = {});
 
-  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting).
-  /// \throws masterymap::parse_error (line, column) for malformed CSV or a missing column;
-  ///         masterymap::evidence_error for bad values (rows 0-based, messages give file lines).
+  /// Appends the rows of a CSV text with a header line (RFC 4180 quoting; UTF-8 with an
+  /// optional BOM, or `columns.encoding`).
+  /// \throws masterymap::parse_error (line, column, and the 0-based data row where one applies)
+  ///         for malformed CSV, invalid UTF-8, compressed input or a missing column;
+  ///         masterymap::evidence_error for bad values (0-based data rows and their lines).
   void append_csv(std::istream& in, const csv_columns& columns = {},
                   const ingest_checks& checks = {});
-  /// \throws masterymap::file_error when the file cannot be opened.
+  /// As append_csv, from a file; a gzip-compressed file (.csv.gz) is decompressed.
+  /// \throws masterymap::file_error when the file cannot be opened or read.
   void read_csv(const std::string& path, const csv_columns& columns = {},
                 const ingest_checks& checks = {});
 

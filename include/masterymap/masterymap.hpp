@@ -9,6 +9,7 @@
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
 #include <masterymap/csv.hpp>
+#include <masterymap/encoding.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>

@@ -144,13 +144,20 @@ class MASTERYMAP_API roster {
   [[nodiscard]] std::vector<pace_report> pacing(const pace_plan& plan,
                                                 std::optional<double> today = std::nullopt) const;
 
-  /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file.
-  /// \throws masterymap::file_error if the file cannot be written.
+  /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file
+  /// (version 2) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
+  /// file in the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves
+  /// the previous file intact. An empty roster saves and loads back. \throws masterymap::file_error
+  /// if the file cannot be written (`path` is then unchanged);
+  ///         std::invalid_argument if a name (learner, competency, kind, source) is not UTF-8.
   void save(const std::string& path) const;
-  /// Restores a roster written by `save`; its answers are identical. `options.threads` and
+  /// Restores a roster written by `save` (version 2, or version 1 of earlier releases, which
+  /// has no checksum); its answers are identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
-  ///         version, or truncated; masterymap::file_error if it cannot be opened.
+  ///         version, truncated or corrupt (a checksum mismatch, bad UTF-8 in a name, or any
+  ///         inconsistency), never a roster that differs from the one saved;
+  ///         masterymap::file_error if it cannot be opened.
   [[nodiscard]] static roster load(const std::string& path, roster_options options = {});
 
   struct impl;

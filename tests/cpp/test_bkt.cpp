@@ -391,17 +391,20 @@ TEST_SUITE("bkt") {
         (void)bkt::parse_csv("user_id,skill_name,correct\r\na,s,1\r\na,s,2\r\n");
         FAIL("expected a parse_error");
       } catch (const masterymap::parse_error& e) {
+        // line and column: the field's position in the file; row: the 0-based data row.
         CHECK(e.line() == 3);
-        CHECK(e.column() == 3);
-        CHECK(e.row() == 2);
-        CHECK(std::string(e.what()).find("correct must be 0 or 1, got '2'") != std::string::npos);
+        CHECK(e.column() == 5);
+        CHECK(e.row() == 1);
+        CHECK(std::string(e.what()) ==
+              "BKT CSV: row 1 (line 3, column 5), column 'correct': correct must be 0 or 1, got "
+              "'2'");
       }
       try {
         (void)bkt::parse_csv("user_id,skill_name,correct\na,,1\n");
         FAIL("expected a parse_error");
       } catch (const masterymap::parse_error& e) {
-        CHECK(e.column() == 2);
-        CHECK(e.row() == 1);
+        CHECK(e.column() == 3);
+        CHECK(e.row() == 0);
         CHECK(std::string(e.what()).find("empty skill") != std::string::npos);
       }
       CHECK_THROWS_WITH_AS((void)bkt::parse_csv("user_id,skill,correct\na,s,1\n"),
@@ -430,7 +433,27 @@ TEST_SUITE("bkt") {
         (void)bkt::parse_csv(text, o);
         FAIL("expected a parse_error");
       } catch (const masterymap::parse_error& e) {
+        CHECK(e.row() == 0);  // found while reading, with its position
+        CHECK(e.line() == 2);
+        CHECK(e.column() == 3);
+      }
+      // The same from a dataset built from codes (a DataFrame): the row, no file position.
+      const auto kept = bkt::parse_csv(text);
+      try {
+        (void)kept.apply_multi_skill(bkt::multi_skill::reject, "_");
+        FAIL("expected a parse_error");
+      } catch (const masterymap::parse_error& e) {
+        CHECK(e.row() == 0);
+        CHECK(e.line() == 0);
+      }
+      o.multi_skill = bkt::multi_skill::split;
+      try {  // an empty part is a parse_error too, not a plain invalid_argument
+        (void)bkt::parse_csv("user_id,skill_name,correct\na,x,1\na,x__y,1\n", o);
+        FAIL("expected a parse_error");
+      } catch (const masterymap::parse_error& e) {
         CHECK(e.row() == 1);
+        CHECK(e.line() == 3);
+        CHECK(std::string(e.what()).find("has an empty part") != std::string::npos);
       }
     }
     SUBCASE("read_csv reads a file") {
@@ -483,28 +506,31 @@ TEST_SUITE("bkt") {
       FAIL("expected parse_error");
     } catch (const masterymap::parse_error& e) {
       CHECK(e.line() == 5);
-      CHECK(e.column() == 3);
-      CHECK(e.row() == 2);
+      CHECK(e.column() == 5);
+      CHECK(e.row() == 1);
     }
     try {
       (void)bkt::parse_csv("user_id,skill_name,correct\na,s,1\nb,\"s\n\n");
       FAIL("expected parse_error");
     } catch (const masterymap::parse_error& e) {
-      CHECK(std::string(e.what()) == "line 3: unterminated quoted field");
+      CHECK(std::string(e.what()) == "BKT CSV: unterminated quoted field at line 3, column 3");
       CHECK(e.line() == 3);
-      CHECK(e.column() == 0);
+      CHECK(e.column() == 3);
+      CHECK(e.row() == 1);
     }
     try {
       (void)bkt::parse_csv("user_id,skill_name,correct\n\"a\n\"b,s,1\n");
       FAIL("expected parse_error");
     } catch (const masterymap::parse_error& e) {
-      CHECK(std::string(e.what()) == "line 3: unexpected character after a quoted field");
+      CHECK(std::string(e.what()) ==
+            "BKT CSV: unexpected character after a quoted field at line 3, column 2");
       CHECK(e.line() == 3);
-      CHECK(e.column() == 0);
+      CHECK(e.column() == 2);
+      CHECK(e.row() == 0);
     }
     // A lone CR on the last line is a record of one empty field, not a blank line.
     CHECK_THROWS_WITH_AS((void)bkt::parse_csv("user_id,skill_name,correct\na,s,1\n\r"),
-                         "line 3: row 2 has 1 fields, expected at least 3",
+                         "BKT CSV: row 1 (line 3) has 1 fields, expected at least 3",
                          masterymap::parse_error);
   }
 }  // TEST_SUITE

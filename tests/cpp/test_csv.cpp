@@ -31,9 +31,9 @@ TEST_SUITE("csv") {
       (void)parse_csv("a,b\n1,2\n3\n", "edges");
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(e.row() == 2);
+      CHECK(e.row() == 1);  // 0-based data row
       CHECK(e.line() == 3);
-      CHECK(std::string(e.what()).find("row 2") != std::string::npos);
+      CHECK(std::string(e.what()).find("row 1 (line 3)") != std::string::npos);
     }
     try {
       (void)parse_csv("a,b\n1,\"open\n", "edges");
@@ -62,8 +62,10 @@ TEST_SUITE("csv") {
       (void)parse_framework_csv("prerequisite,dependent,s\nA,B,required\nB,C,hard\n", {}, o);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(e.row() == 2);
-      CHECK(e.column() == 3);
+      CHECK(e.row() == 1);
+      CHECK(e.line() == 3);
+      CHECK(e.column() == 5);  // where "hard" starts on its line
+      CHECK(std::string(e.what()).find("edges: row 1 (line 3, column 5): ") == 0);
     }
     o.strength_values = {{"hard", strength::required}};
     CHECK(parse_framework_csv("prerequisite,dependent,s\nA,B,required\nB,C,hard\n", {}, o)
@@ -190,10 +192,10 @@ TEST_SUITE("csv") {
       (void)parse_csv("a,b\n\"x\ny\",1\n2\n", "src");
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(std::string(e.what()) == "src: row 2 (line 4) has 1 fields, the header has 2");
+      CHECK(std::string(e.what()) == "src: row 1 (line 4) has 1 fields, the header has 2");
       CHECK(e.line() == 4);
       CHECK(e.column() == 1);
-      CHECK(e.row() == 2);
+      CHECK(e.row() == 1);
     }
     try {
       (void)parse_csv("a,b\n1,2\n\"x\n\"y,2\n", "src");
@@ -203,7 +205,7 @@ TEST_SUITE("csv") {
             "src: unexpected character after a quoted field at line 4, column 2");
       CHECK(e.line() == 4);
       CHECK(e.column() == 2);
-      CHECK(e.row() == 2);
+      CHECK(e.row() == 1);
     }
     try {
       (void)parse_csv(
@@ -215,7 +217,7 @@ TEST_SUITE("csv") {
       CHECK(std::string(e.what()) == "src: unterminated quoted field starting at line 2, column 3");
       CHECK(e.line() == 2);
       CHECK(e.column() == 3);
-      CHECK(e.row() == 1);
+      CHECK(e.row() == 0);
     }
     try {  // a CR inside quotes is data and does not count as a line, unlike a CR outside quotes
       (void)parse_csv("a\r\"x\ry\"\r1,2\r");

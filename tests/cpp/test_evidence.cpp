@@ -30,7 +30,7 @@ TEST_SUITE("evidence") {
     CHECK_FALSE(parse_time(""));
     CHECK(format_time(1709251200.0) == "2024-03-01T00:00:00Z");
     CHECK(format_time(1709251200.5) == "2024-03-01T00:00:00.500000Z");
-    CHECK(format_time(3) == "3");
+    CHECK(format_time(3) == "1970-01-01T00:00:03Z");  // a time is a time (issue 10)
   }
 
   TEST_CASE("add and read back, strings are interned, 24 bytes per event") {
@@ -169,7 +169,8 @@ TEST_SUITE("evidence") {
       FAIL("expected evidence_error");
     } catch (const evidence_error& e) {
       CHECK(e.rows() == std::vector<std::size_t>{1, 1});
-      CHECK(e.problems()[0].message == "line 3: bad time 'notatime'");
+      CHECK(e.lines() == std::vector<std::size_t>{3, 3});
+      CHECK(e.problems()[0].message == "row 1 (line 3): bad time 'notatime'");
     }
     CHECK(log.size() == 5);
     std::istringstream ragged("learner,competency,time,score\ns1,A,1\n");
@@ -178,7 +179,7 @@ TEST_SUITE("evidence") {
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(e.line() == 2);
-      CHECK(e.row() == 1);
+      CHECK(e.row() == 0);
     }
     std::istringstream missing("learner,time,score\n");
     CHECK_THROWS_AS(log.append_csv(missing), parse_error);
@@ -253,8 +254,7 @@ TEST_SUITE("evidence") {
 
   // The CSV readers (parse_csv in test_csv.cpp, evidence_log::append_csv here, bkt::parse_csv in
   // test_bkt.cpp) differ on purpose in a few edge cases; this pins the evidence reader's.
-  TEST_CASE(
-      "evidence CSV: blank lines, bare CR, quotes across lines, errors give the field number") {
+  TEST_CASE("evidence CSV: blank lines, bare CR, quotes across lines, errors give file positions") {
     evidence_log log;
     std::istringstream in(
         "\xEF\xBB\xBFlearner,competency,time,score,source\r"
@@ -272,38 +272,42 @@ TEST_SUITE("evidence") {
       log.append_csv(bad_time);
       FAIL("expected evidence_error");
     } catch (const evidence_error& e) {
-      CHECK(e.problems()[0].message == "line 4: bad time 'x'");
+      CHECK(e.problems()[0].message == "row 1 (line 4): bad time 'x'");
+      CHECK(e.lines() == std::vector<std::size_t>{4});
     }
     std::istringstream ragged("learner,competency,time,score\rs1,A,1,2\r\r  \r\"\"\rs2,B,2\r");
     try {
       log.append_csv(ragged);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(std::string(e.what()) == "CSV: line 6 has 3 fields, the header has 4");
+      CHECK(std::string(e.what()) == "evidence CSV: row 1 (line 6) has 3 fields, the header has 4");
       CHECK(e.line() == 6);
       CHECK(e.column() == 1);
-      CHECK(e.row() == 2);
+      CHECK(e.row() == 1);
     }
     std::istringstream unclosed("learner,competency,time,score\ns1,\"A,1,2\n\n");
     try {
       log.append_csv(unclosed);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(std::string(e.what()) == "CSV: unterminated quoted field");
+      CHECK(std::string(e.what()) == "evidence CSV: unterminated quoted field at line 2, column 4");
       CHECK(e.line() == 2);
-      CHECK(e.column() == 2);  // the field's number in the record, not a character column
+      CHECK(e.column() == 4);  // the opening quote's position on its line
+      CHECK(e.row() == 0);
     }
     std::istringstream after("learner,competency,time,score\ns1,A,\"1\n\"x,2\n");
     try {
       log.append_csv(after);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
-      CHECK(std::string(e.what()) == "CSV: unexpected character after a closing quote");
+      CHECK(std::string(e.what()) ==
+            "evidence CSV: unexpected character after a quoted field at line 3, column 2");
       CHECK(e.line() == 3);
-      CHECK(e.column() == 3);
+      CHECK(e.column() == 2);
+      CHECK(e.row() == 0);
     }
     std::istringstream bom_only("\xEF\xBB\xBF");
-    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "CSV: empty input (no header line)",
+    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "evidence CSV: empty input (no header line)",
                          parse_error);
     CHECK(log.size() == 3);
   }

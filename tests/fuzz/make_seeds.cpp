@@ -8,6 +8,7 @@
 // the repository. A data set that is absent is skipped with a note.
 //
 // Usage: fuzz_seeds <out> [shared-data-dir] [examples-data-dir]
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -365,7 +366,7 @@ void model_seeds() {
 
 // --- roster snapshots --------------------------------------------------------------------------
 
-// A snapshot as saved and, when it carries a checksum (version 2: a CRC-32 after the end
+// A snapshot as saved and, when it carries a checksum (version 2: a 64-bit XXH3 after the end
 // marker), also as version 1 without it, which the reader still accepts: random mutations of a
 // checksummed file almost never get past the checksum, those of the version 1 form reach the
 // parser behind it.
@@ -377,7 +378,7 @@ void snapshot_seed(const std::string& name, const mm::roster& r) {
   seed("roster_snapshot", name, bytes);
   if (bytes.size() > 16 && bytes[8] == 2 && bytes[9] == 0 && bytes[10] == 0 && bytes[11] == 0) {
     bytes[8] = 1;
-    bytes.resize(bytes.size() - 4);
+    bytes.resize(bytes.size() - sizeof(std::uint64_t));
     seed("roster_snapshot", name + "_v1", bytes);
   }
 }

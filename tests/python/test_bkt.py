@@ -151,7 +151,8 @@ def test_bad_input_gives_clear_errors(tmp_path):
     path.write_bytes(b"user_id,skill_name,correct\r\na,s,1\r\na,s,yes\r\n")
     with pytest.raises(mm.ParseError) as err:
         bkt.read_csv(path)
-    assert (err.value.line, err.value.column, err.value.row) == (3, 3, 2)
+    # line and column: where "yes" stands in the file; row: the 0-based data row.
+    assert (err.value.line, err.value.column, err.value.row) == (3, 5, 1)
     path.write_bytes(b"user_id,skill,correct\na,s,1\n")
     with pytest.raises(mm.ParseError, match="missing skill column 'skill_name'"):
         bkt.read_csv(path)

@@ -56,7 +56,7 @@ def test_malformed_csv(tmp_path):
     p.write_text("prerequisite,dependent\nA,B\nB\n")
     with pytest.raises(mm.ParseError) as info:
         mm.io.read_framework_csv(str(p))
-    assert (info.value.row, info.value.line) == (2, 3)
+    assert (info.value.row, info.value.line) == (1, 3)  # 0-based data row, 1-based line
     p.write_text("from,to\nA,B\n")
     with pytest.raises(mm.ParseError, match="missing column 'prerequisite'"):
         mm.io.read_framework_csv(str(p))

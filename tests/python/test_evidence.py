@@ -26,8 +26,10 @@ def test_add_and_read_back():
     assert len(log) == 4
     df = log.to_dataframe()
     assert list(df.columns) == ["learner", "competency", "time", "score", "kind", "weight", "source"]
-    assert df.time.tolist() == [1709251200.0, 1709251200.0 + 86400 + 9.5 * 3600, 1709251200.0 + 2 * 86400,
-                                1709251200.0]
+    # Times come back as datetime64[ns, UTC] (issue 10; they were float seconds before).
+    assert str(df.time.dtype) == "datetime64[ns, UTC]"
+    assert df.time.tolist() == [pd.Timestamp(t, unit="s", tz="UTC") for t in [
+        1709251200.0, 1709251200.0 + 86400 + 9.5 * 3600, 1709251200.0 + 2 * 86400, 1709251200.0]]
     assert df.kind.tolist() == ["summative", "formative", "formative", "formative"]
     assert df.weight.tolist() == [2, 1, 1, 1]
     assert df.source.tolist()[0] == "Ms. Rivera"
@@ -47,7 +49,7 @@ def test_extend_dataframe_with_categoricals_datetimes_and_labels(fw):
     log = mm.EvidenceLog().extend(df, framework=fw, policy=pol)
     out = log.to_dataframe()
     assert out.score.tolist() == [3, 2, 4]
-    assert out.time.iloc[0] == 1704067200.0
+    assert out.time.iloc[0] == pd.Timestamp(1704067200.0, unit="s", tz="UTC")
     assert log.learners == ["s1", "s2"]
 
 
@@ -113,7 +115,9 @@ def test_read_csv(tmp_path, fw):
     with pytest.raises(mm.EvidenceError) as e:
         log.append_csv(bad, framework=fw)
     assert e.value.rows == [1, 1]
-    assert e.value.problems[0]["message"] == "line 3: unknown competency 'Q'"
+    assert e.value.lines == [3, 3]
+    assert e.value.problems[0]["message"] == "row 1 (line 3): unknown competency 'Q'"
+    assert (e.value.problems[0]["row"], e.value.problems[0]["line"]) == (1, 3)
     assert len(log) == 2
     with pytest.raises(mm.MissingFileError):
         log.append_csv(tmp_path / "missing.csv")

@@ -79,7 +79,9 @@ def test_linear_default_and_calendar(fw):
 def test_plan_errors(fw):
     with pytest.raises(ValueError):
         mm.PacePlan("2024-02-01", "2024-01-01", ["P01"])
-    with pytest.raises(ValueError):
+    # A text that is not a time is the library's ParseError naming the parameter (issue 10;
+    # it was a ValueError).
+    with pytest.raises(mm.ParseError, match="^start: 'not a date' is not a time"):
         mm.PacePlan("not a date", "2024-01-01", ["P01"])
     with pytest.raises(ValueError):
         mm.PacePlan("2024-01-01", "2024-02-01", ["P01"], rate=1, per="month")

@@ -2,25 +2,35 @@
 
 Every batch ingest path uses these functions: evidence (``EvidenceLog.extend``, ``add``,
 ``from_arrays``, ``Roster.ingest``) and knowledge tracing (``bkt.dataset``,
-``Model.update_batch``); one event of ``Roster.add`` is converted in C++. One function per conversion, the same behaviour everywhere:
+``Model.update_batch``); one event of ``Roster.add`` (and every id lookup bound in C++) goes
+through the same id rules in C++ (``id_text`` in the bindings, falling back on
+:func:`id_scalar`). One function per conversion, the same behaviour everywhere:
 
-- :func:`categories`: a text/id column as (indices, names). Pandas categoricals keep their
+- :func:`table`: a DataFrame, a mapping of arrays or a list of records (dicts); ``[]`` is a
+  batch of no rows.
+- :func:`ids`: an id column as (indices, names, rejected), vectorised: one canonical text per
+  id whatever its type (see the notes before :func:`id_scalar`); categoricals keep their
   categories (no hashing); small non-negative integer ids go through a direct table; anything
   else through :func:`pandas.factorize`. Names are in order of first appearance (the
-  categories' order for a categorical); a missing value has index -1.
-- :func:`names`: the text of id values (integral floats such as ``3.0`` read ``"3"``).
-- :func:`floats`, :func:`numbers_or_texts`, :func:`times`, :func:`time_value`, :func:`binary`.
+  categories' order for a categorical); a missing value has index -1; ``rejected`` gives the
+  reason of each name that is not an id. :func:`id_rows` lists the rows of those.
+- :func:`categories`: :func:`ids` for free text (kinds, sources).
+- :func:`floats`, :func:`numbers_or_texts`, :func:`binary`.
+- :func:`times`, :func:`seconds`: time columns. One time argument is converted in C++
+  (``_core._to_seconds``, the same conversion as every ``as_of=``/``today=``/``time=``), ISO
+  8601 texts by the core's one parser; datetime-like columns are converted whole (numpy and
+  pandas, no loop over rows). Every path keeps microseconds exactly: a time given as a number,
+  a string, a datetime, a Timestamp or a datetime64 gives the same float64 seconds.
 
 The C++ bindings call the evidence functions of this module from the bound methods
 (``EvidenceLog.extend`` ...), so the bound types stay unchanged Python classes.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import os
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union, cast
 
 import numpy as np
 import pandas as pd
@@ -32,22 +42,67 @@ Column = Union[Tuple[np.ndarray, List[str]], Tuple[np.ndarray]]
 
 ROLES = ("learner", "competency", "time", "score", "kind", "weight", "source")
 REQUIRED = ("learner", "competency", "time", "score")
+#: The optional roles and the value a row without one takes.
+OPTIONAL = {"kind": "formative", "weight": 1.0, "source": ""}
 
 
 # --- one conversion per kind of column ---------------------------------------------------------
 
 def series(values: Any) -> pd.Series:
-    """``values`` as a pandas Series (a Series is returned as is, without copying)."""
-    return values if isinstance(values, pd.Series) else pd.Series(values)
+    """``values`` as a pandas Series (a Series is returned as is, without copying; an empty
+    sequence becomes an empty object Series rather than pandas' float64 default)."""
+    if isinstance(values, pd.Series):
+        return values
+    if not hasattr(values, "dtype") and len(values) == 0:
+        return pd.Series([], dtype=object)
+    return pd.Series(values)
 
 
-def names(values: Any) -> List[str]:
-    """The text of each id value: ``str(v)``, except that integral floats read as integers
-    (``3.0`` -> ``"3"``, as ids that went through a float column)."""
-    a = np.asarray(values)
-    if a.dtype.kind == "f" and len(a) and np.all(np.mod(a, 1) == 0):
-        a = a.astype(np.int64)
-    return [str(v) for v in a.tolist()]
+# --- ids ---------------------------------------------------------------------------------------
+#
+# An id (learner, competency, skill) has one text whatever its Python, numpy or pandas type:
+# text is itself; integers (Python, numpy, nullable Int64, integral floats such as 1.0 in a
+# float64 column that pandas made for a missing value) are their decimal digits, so 1,
+# np.int64(1) and 1.0 are all "1". A missing value (None, NaN, pd.NA, NaT), a float that is
+# not an integer (1.5, inf) and a boolean (True would alias 1 under Python's equality, and is
+# more likely a wrong column than an id) are not ids: the conversion keeps them apart so the
+# caller can report every such row.
+
+#: (indices, names, rejected): per-row indices into names (-1 = missing; any integer dtype),
+#: each name once, and {name index: reason} for names that are not ids.
+Ids = Tuple[np.ndarray, List[str], Dict[int, str]]
+
+
+def id_scalar(value: Any, what: str = "id") -> Tuple[str, str]:
+    """(text, problem) of one id value: ``problem`` is "" for an id, else the reason ("missing
+    learner id", "non-integral learner id 1.5", "boolean learner id True ...")."""
+    if isinstance(value, str):
+        return value, ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value)), f"boolean {what} id {bool(value)} (an id is text or an integer)"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)), ""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "", f"missing {what} id"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if math.isnan(v):
+            return "", f"missing {what} id"
+        if math.isfinite(v) and v.is_integer():
+            return str(int(v)), ""
+        return repr(v), f"non-integral {what} id {v!r}"
+    return str(value), ""
+
+
+def id_text(value: Any, what: str = "id") -> str:
+    """The canonical text of one id (see :func:`id_scalar`).
+
+    :raises ValueError: the value is missing, a non-integral number or a boolean.
+    """
+    text, problem = id_scalar(value, what)
+    if problem:
+        raise ValueError(problem)
+    return text
 
 
 def _dense_ints(values: np.ndarray) -> Optional[Tuple[np.ndarray, np.ndarray]]:
@@ -70,21 +125,208 @@ def _dense_ints(values: np.ndarray) -> Optional[Tuple[np.ndarray, np.ndarray]]:
     return rank[values], ids
 
 
-def categories(values: Any) -> Tuple[np.ndarray, List[str]]:
-    """A text or id column as (integer indices, names).
-
-    Indices keep their dtype where possible (the core widens them); -1 marks a missing value.
-    Categoricals keep every category, in the categories' order; otherwise names are in order
-    of first appearance.
-    """
-    s = series(values)
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(), names(s.cat.categories)
-    dense = _dense_ints(s.to_numpy())
+def _int_ids(values: np.ndarray) -> Tuple[np.ndarray, List[str]]:
+    """Integer ids (a numpy integer array) as (indices, decimal texts)."""
+    dense = _dense_ints(values)
     if dense is not None:
-        return dense[0], names(dense[1])
-    indices, uniques = pd.factorize(s, sort=False, use_na_sentinel=True)
-    return indices, names(uniques)
+        return dense[0], _digits(dense[1])
+    indices, uniques = pd.factorize(values, sort=False)
+    return indices, _digits(uniques)
+
+
+def _digits(ints: np.ndarray) -> List[str]:
+    """Decimal texts of integers (faster than ``astype(str)`` through Python ints)."""
+    return [str(v) for v in ints.tolist()]
+
+
+def _with_missing(indices: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """``indices`` with -1 where ``missing`` (a boolean mask), widened to a signed dtype."""
+    out = indices.astype(np.int64)
+    out[missing] = -1
+    return out
+
+
+def _missing_filled(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """``values`` with missing entries replaced by the first present one (so the fill adds no
+    name of its own); ``missing`` must not be all true."""
+    out = values.copy()
+    out[missing] = values[np.argmin(missing)]
+    return out
+
+
+def _float_ids(a: np.ndarray, what: str) -> Ids:
+    """Ids in a float64 array: integral values as integers, NaN missing, others rejected."""
+    missing = np.isnan(a)
+    any_missing = bool(missing.any())
+    if any_missing and missing.all():
+        return np.full(len(a), -1, dtype=np.int64), [], {}
+    present = a[~missing] if any_missing else a
+    if bool(((present == np.trunc(present)) & (np.abs(present) < 2.0 ** 63)).all()):
+        ints = (_missing_filled(a, missing) if any_missing else a).astype(np.int64)
+        indices, names = _int_ids(ints)
+        return (_with_missing(indices, missing) if any_missing else indices), names, {}
+    indices, uniques = pd.factorize(a, sort=False, use_na_sentinel=True)
+    names, rejected, _ = _unique_ids(uniques, what)  # distinct floats: distinct names
+    return indices, names, rejected
+
+
+def _bool_ids(s: pd.Series, what: str) -> Ids:
+    """A boolean column: every value rejected (see the module notes), missing ones missing."""
+    missing = s.isna().to_numpy()
+    indices = s.to_numpy(dtype=bool, na_value=False).astype(np.int64)
+    indices[missing] = -1
+    names = ["False", "True"]
+    return indices, names, {i: id_scalar(v, what)[1] for i, v in enumerate((False, True))}
+
+
+def _unique_ids(uniques: Any, what: str) -> Tuple[List[str], Dict[int, str], bool]:
+    """(names, rejected, distinct) of distinct values without missing ones (categories,
+    factorize's uniques). Integers, floats and texts give distinct names; values of mixed types
+    may not (1 and "1"): then ``distinct`` is false, for :func:`_dedupe`."""
+    u = np.asarray(uniques)
+    if u.dtype.kind in "iu":
+        return _digits(u), {}, True
+    if u.dtype.kind == "O" and pd.api.types.infer_dtype(u, skipna=False) == "string":
+        return u.tolist(), {}, True
+    names, rejected = [], {}
+    for i, v in enumerate(u.tolist()):
+        text, problem = id_scalar(v, what)
+        names.append(text)
+        if problem:
+            rejected[i] = problem
+    return names, rejected, u.dtype.kind == "f"
+
+
+def _dedupe(indices: np.ndarray, names: List[str], rejected: Dict[int, str]) -> Ids:
+    """Merges names that came out equal (1 and "1" are one id). Distinct integers or texts give
+    distinct names, so only values of mixed types can need it (one pass over the names)."""
+    first: Dict[str, int] = {}
+    remap = np.fromiter((first.setdefault(n, len(first)) for n in names), dtype=np.int64,
+                        count=len(names))
+    if len(first) == len(names):
+        return indices, names, rejected
+    merged = {int(remap[i]): why for i, why in rejected.items()}
+    indices = np.asarray(indices, dtype=np.int64)
+    return np.where(indices >= 0, remap[np.maximum(indices, 0)], -1), list(first), merged
+
+
+def _object_ids(a: np.ndarray, what: str) -> Ids:
+    """Ids in an object array (text, Python numbers, mixtures, missing values)."""
+    if len(a) and isinstance(a[0], str):  # most likely all text: one hash pass decides
+        indices, uniques = pd.factorize(a, sort=False, use_na_sentinel=True)
+        if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+            return indices, uniques.tolist(), {}
+        kind = "mixed"
+    else:
+        kind = pd.api.types.infer_dtype(a, skipna=True)
+    if kind in ("integer", "floating", "mixed-integer-float", "empty"):
+        missing = pd.isna(a)
+        if missing.all():
+            return np.full(len(a), -1, dtype=np.int64), [], {}
+        filled = _missing_filled(a, missing) if missing.any() else a
+        if kind == "integer":
+            try:
+                indices, names = _int_ids(filled.astype(np.int64))
+                return _with_missing(indices, missing) if missing.any() else indices, names, {}
+            except OverflowError:  # beyond int64: taken one by one below
+                pass
+        else:
+            floats_ = filled.astype(np.float64)
+            floats_[missing] = np.nan
+            return _float_ids(floats_, what)
+    if kind == "boolean":
+        return _bool_ids(pd.Series(a, dtype="boolean"), what)
+    # Mixed types: hashing merges equal values (1, 1.0 and also True), then each distinct value
+    # is converted; booleans are kept apart from the integers they equal.
+    indices, uniques = pd.factorize(a, sort=False, use_na_sentinel=True)
+    names, rejected, _ = _unique_ids(uniques, what)
+    if any(isinstance(v, (bool, np.bool_, int, float, np.number)) for v in uniques.tolist()):
+        is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in a), dtype=bool,
+                              count=len(a))
+        if is_bool.any():
+            indices = np.asarray(indices, dtype=np.int64)
+            for value in (False, True):
+                rows = is_bool & (a == value)
+                if rows.any():
+                    indices[rows] = len(names)
+                    rejected[len(names)] = id_scalar(value, what)[1]
+                    names.append(str(value))
+    return _dedupe(indices, names, rejected)
+
+
+def ids(values: Any, what: str = "id") -> Ids:
+    """An id column as (indices, names, rejected) in one vectorised pass: see the notes above
+    for the canonical text. Categoricals keep their categories' order (unused ones included);
+    otherwise names are in order of first appearance. Small non-negative integer ids go through
+    a direct table (no hashing)."""
+    s = series(values)
+    dt = s.dtype
+    if isinstance(dt, pd.CategoricalDtype):
+        names, rejected, distinct = _unique_ids(s.cat.categories, what)
+        codes = s.cat.codes.to_numpy()
+        return (codes, names, rejected) if distinct else _dedupe(codes, names, rejected)
+    if pd.api.types.is_bool_dtype(dt):
+        return _bool_ids(s, what)
+    if isinstance(dt, np.dtype):
+        if dt.kind in "iu":
+            indices, names = _int_ids(s.to_numpy())
+            return indices, names, {}
+        if dt.kind == "f":
+            return _float_ids(s.to_numpy().astype(np.float64, copy=False), what)
+        if dt.kind == "O":
+            return _object_ids(s.to_numpy(), what)
+    elif pd.api.types.is_integer_dtype(dt):  # pandas' nullable Int64, UInt8, ...
+        missing = s.isna().to_numpy()
+        if missing.all():
+            return np.full(len(s), -1, dtype=np.int64), [], {}
+        fill = s[~missing].iloc[0] if missing.any() else 0
+        as_np = np.uint64 if str(dt).startswith("U") else np.int64
+        indices, names = _int_ids(s.to_numpy(dtype=as_np, na_value=fill))
+        return (_with_missing(indices, missing) if missing.any() else indices), names, {}
+    elif pd.api.types.is_float_dtype(dt):  # Float64
+        return _float_ids(s.to_numpy(dtype=np.float64, na_value=np.nan), what)
+    return _object_ids(s.to_numpy(dtype=object), what)
+
+
+def id_rows(column: Ids, what: str, missing: Optional[str] = None,
+            empty: Optional[str] = None) -> List[Tuple[int, str]]:
+    """(row, reason) of every row whose value is not an id: missing (index -1; reason
+    ``missing``, default "missing <what> id"), the empty text (``empty``, default "empty <what>
+    id") or rejected; vectorised over the rows."""
+    missing = missing or f"missing {what} id"
+    empty = empty or f"empty {what} id"
+    indices, names, rejected = column
+    indices = np.asarray(indices)
+    blank = [i for i, n in enumerate(names) if n == ""] if "" in names else []
+    if not rejected and not blank and (len(indices) == 0 or indices.min() >= 0):
+        return []  # the common case: one pass over the names, one over the indices
+    bad = np.zeros(len(names) + 1, dtype=bool)  # the extra last entry: index -1, missing
+    bad[-1] = True
+    bad[blank] = True
+    bad[list(rejected)] = True
+    rows = np.flatnonzero(bad[indices])
+    out = []
+    for r in rows.tolist():
+        i = int(indices[r])
+        out.append((r, rejected[i] if i in rejected else missing if i < 0 else empty))
+    return out
+
+
+def categories(values: Any) -> Tuple[np.ndarray, List[str]]:
+    """A column of texts or id-like values as (indices, names): :func:`ids` without the
+    rejection of values that are not ids (for kinds and sources, which are free text)."""
+    indices, names, _ = ids(values)
+    return indices, names
+
+
+def number(value: Any) -> Any:
+    """One score or weight: a missing value (None, pd.NA, NaN) as NaN, which the core reports
+    on its row; a text as is (a label or a number to parse); anything else as a float."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA:
+        return math.nan
+    return float(value)
 
 
 def floats(values: Any) -> np.ndarray:
@@ -106,68 +348,139 @@ def numbers_or_texts(values: Any) -> Column:
 
 
 def _texts(s: pd.Series) -> Tuple[np.ndarray, List[str]]:
-    """A column of texts (missing values as None) as (indices, names) for the core to parse."""
-    return categories(s.astype(object).where(s.notna(), None))
+    """A column of texts to parse (numbers, times, labels) as (indices, names); a missing value
+    has index -1 (the core reports it)."""
+    indices, uniques = pd.factorize(s.to_numpy(dtype=object), sort=False, use_na_sentinel=True)
+    return indices, [v if isinstance(v, str) else str(v) for v in uniques.tolist()]
 
 
-def time_value(t: Any) -> Union[float, str]:
-    """One time as seconds since the epoch (datetimes; naive ones are UTC; dates at midnight
-    UTC; numpy datetime64; pandas Timestamp), NaN for None, or a string left for the core to
-    parse as ISO 8601."""
-    if t is None:
-        return float("nan")
-    if isinstance(t, str):
-        return t
-    if isinstance(t, _dt.datetime):
-        if t.tzinfo is None:
-            t = t.replace(tzinfo=_dt.timezone.utc)
-        return t.timestamp()
-    if isinstance(t, _dt.date):
-        return _dt.datetime(t.year, t.month, t.day, tzinfo=_dt.timezone.utc).timestamp()
-    if isinstance(t, np.datetime64):
-        return float(t.astype("datetime64[ns]").astype(np.int64)) / 1e9
-    if hasattr(t, "timestamp"):  # pandas Timestamp
-        return time_value(t.to_pydatetime())
-    return float(t)
+def _time_series(values: Any) -> pd.Series:
+    """A time column as a Series; a plain list or tuple as objects, each value then read as it
+    is (pandas would otherwise guess datetimes from strings, with a warning)."""
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, (list, tuple)):
+        return pd.Series(values, dtype=object)
+    return pd.Series(values)
 
 
-def times(values: Any) -> Column:
-    """A time column as (float64 seconds since the epoch,) or (indices, ISO 8601 texts).
+def _nanoseconds(s: pd.Series) -> np.ndarray:
+    """int64 nanoseconds since the epoch (UTC) of a datetime64 Series, naive or tz-aware (NaT:
+    int64 min), without a copy where pandas allows."""
+    v = s.values  # numpy datetime64, tz-aware data converted to UTC
+    if not (isinstance(v, np.ndarray) and v.dtype == np.dtype("M8[ns]")):
+        v = np.asarray(s.dt.tz_convert("UTC").dt.tz_localize(None) if s.dt.tz is not None else s,
+                       dtype="M8[ns]")
+    return v.view(np.int64)
 
-    datetime64 columns (tz-aware ones converted to UTC, NaT -> NaN) and numbers give seconds;
-    Python datetimes/dates go through :func:`time_value`; anything else is text for the core.
+
+def _time_text(v: Any) -> Optional[str]:
+    """One value of a mixed time column as text for the core's parser: strings as they are,
+    other times as their seconds (``repr`` of a float reads back exactly), missing as None,
+    anything else as its text (which the core then reports with its row)."""
+    if isinstance(v, str):
+        return v
+    try:
+        t = _core._to_seconds(v, "time", True)
+    except (TypeError, ValueError, OverflowError):
+        return str(v)
+    return None if math.isnan(t) else repr(t)
+
+
+def times(values: Any, name: str = "time") -> Column:
+    """A time column as (float64 seconds since the epoch,) or (indices, texts) for the core's
+    ISO 8601 parser (which rejects the batch listing every bad row).
+
+    - datetime64 columns, naive (= UTC) or tz-aware (converted), NaT -> NaN: converted whole
+      in C++, rounded to the microsecond like every time conversion;
+    - numbers: seconds as they are; booleans are a TypeError (they are no times);
+    - objects: all strings -> texts for the core; all datetimes, dates, Timestamps or
+      datetime64 -> converted whole (:func:`pandas.to_datetime`, UTC); all numbers -> floats;
+      a mix -> each value as text (the one per-row loop, for columns pandas cannot type);
+    - categoricals: their categories converted once, then taken by code.
+
+    :raises TypeError: a boolean or timedelta column, naming ``name``
     """
-    s = series(values)
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        if getattr(s.dt, "tz", None) is not None:
-            s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        ns = s.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
-        ns[s.isna().to_numpy()] = np.nan
-        return (ns / 1e9,)
-    if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
+    s = _time_series(values)
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        col = times(pd.Series(s.cat.categories, dtype=s.cat.categories.dtype), name)
+        if len(col) == 1:
+            out = col[0][codes]
+            out[codes < 0] = np.nan
+            return (out,)
+        indices, texts = cast(Tuple[np.ndarray, List[str]], col)
+        return (np.where(codes >= 0, indices[codes], -1), texts)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return (_core._nanos_to_seconds(_nanoseconds(s)),)
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise TypeError(f"column {name!r}: {dtype} values are not times (expected seconds, "
+                        "datetime64, datetimes or ISO 8601 strings)")
+    if pd.api.types.is_numeric_dtype(dtype):
         return (floats(s),)
-    first = next((v for v in s if v is not None and not (isinstance(v, float) and math.isnan(v))),
-                 None)
-    if isinstance(first, (_dt.datetime, _dt.date)):
-        return (np.array([time_value(v) for v in s], dtype=np.float64),)
-    return _texts(s)
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("string", "empty"):
+        return _texts(s)
+    if kind in ("integer", "floating", "mixed-integer-float"):
+        # numbers with None/NaN/pd.NA among them: missing -> NaN, which the core reports by row
+        return (s.where(s.notna(), np.nan).to_numpy(dtype=np.float64),)
+    if kind in ("datetime", "datetime64", "date"):
+        try:
+            return (_core._nanos_to_seconds(_nanoseconds(pd.to_datetime(s, utc=True))),)
+        except (ValueError, OverflowError):  # outside datetime64[ns]: value by value below
+            pass
+    return _texts(s.map(_time_text, na_action="ignore"))
+
+
+def seconds(values: Any, name: str = "time") -> np.ndarray:
+    """A time column as float64 seconds since the epoch (NaN where missing), texts parsed here:
+    for arguments that are arrays of times (``last_evidence=``, a BKT ``order`` column).
+
+    :raises ParseError: a text that is not a time, naming ``name``
+    :raises TypeError: a boolean or timedelta column, naming ``name``
+    """
+    col = times(values, name)
+    if len(col) == 1:
+        return np.asarray(col[0], dtype=np.float64)
+    indices, texts = cast(Tuple[np.ndarray, List[str]], col)
+    parsed = np.array([_core._to_seconds(t, name, True) for t in texts] + [np.nan],
+                      dtype=np.float64)
+    return parsed[np.where(indices >= 0, indices, len(texts))]
 
 
 def binary(values: Any, name: str) -> np.ndarray:
-    """A 0/1 (or boolean) column as uint8.
+    """A 0/1 (or boolean) column as uint8; pandas' nullable Int64/boolean/Float64 too.
 
-    :raises ValueError: naming the column and the first row that is not 0 or 1.
+    :raises ValueError: naming the column and every row (0-based) that is not 0 or 1, a missing
+        value (NaN, None, pd.NA) included.
     """
-    v = series(values).to_numpy()
-    if v.dtype == bool:
-        return v.astype(np.uint8)
-    if v.dtype.kind in "iuf":
+    s = series(values)
+    if s.dtype == bool:
+        return s.to_numpy().astype(np.uint8)
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf":
+        v = s.to_numpy()
+        ok = (v == 0) | (v == 1)
+    elif pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
+        v = s.to_numpy(dtype=np.float64, na_value=np.nan)  # NA -> NaN, which is not 0 or 1
         ok = (v == 0) | (v == 1)
     else:
-        ok = np.array([x in (0, 1) and not isinstance(x, str) for x in v], dtype=bool)
+        v = s.to_numpy(dtype=object)
+
+        def is01(x: Any) -> bool:
+            if isinstance(x, str) or x is None or x is pd.NA:
+                return False
+            try:
+                return bool(x == 0 or x == 1)
+            except (TypeError, ValueError):
+                return False
+
+        ok = np.fromiter((is01(x) for x in v), dtype=bool, count=len(v))
     if not ok.all():
-        row = int(np.argmax(~ok))
-        raise ValueError(f"column '{name}' must hold 0 or 1; row {row} has {v[row]!r}")
+        bad = np.flatnonzero(~ok)
+        shown = "; ".join(f"row {r} has {s.iloc[r]!r}" for r in bad[:20].tolist())
+        more = f"; ... and {len(bad) - 20} more" if len(bad) > 20 else ""
+        raise ValueError(f"column '{name}' must hold 0 or 1; {shown}{more}")
     return (v == 1).astype(np.uint8)
 
 
@@ -181,8 +494,39 @@ def checks(framework: Optional[_core.Framework],
     return _core._IngestChecks(framework, policy)
 
 
+def table(data: Any, defaults: Optional[Mapping[str, Any]] = None) -> Any:
+    """A DataFrame or a mapping of equal-length arrays as is; a sequence of records (dicts, one
+    per row) as a DataFrame; an empty sequence as an empty mapping (a batch of no rows).
+
+    A key some records lack is a missing value in theirs, except a key of ``defaults``
+    (optional columns), which takes its default there, as an absent column would.
+
+    :raises TypeError: for anything else.
+    """
+    if hasattr(data, "columns") or isinstance(data, Mapping):
+        return data
+    if isinstance(data, (list, tuple)):
+        if len(data) == 0:
+            return {}
+        if all(isinstance(r, Mapping) for r in data):
+            if defaults:
+                keys = set().union(*data)
+                fill = {k: v for k, v in defaults.items() if k in keys}
+                if fill:
+                    data = [{**fill, **r} for r in data]
+            return pd.DataFrame.from_records(data)
+    raise TypeError(f"expected a pandas DataFrame, a mapping of column name -> array or a list "
+                    f"of records (dicts), not {type(data).__name__}")
+
+
+def rows_of(data: Any) -> Optional[int]:
+    """The number of rows of a table (:func:`table`) that has no columns at all, else None."""
+    keys = list(data.columns) if hasattr(data, "columns") else list(data.keys())
+    return None if keys else len(data) if hasattr(data, "columns") else 0
+
+
 def evidence_columns(data: Any, columns: Optional[Mapping[str, str]]) -> Dict[str, Any]:
-    """Role -> column data, from a DataFrame or a mapping of arrays.
+    """Role -> column data, from a DataFrame or a mapping of arrays (see :func:`table`).
 
     :raises ValueError: a required role (learner, competency, time, score) has no column.
     """
@@ -201,14 +545,22 @@ def evidence_columns(data: Any, columns: Optional[Mapping[str, str]]) -> Dict[st
 def evidence_batch(data: Any, columns: Optional[Mapping[str, str]]) -> Tuple[int, Dict[str, Any]]:
     """(rows, role -> converted column) of an evidence batch, for ``EvidenceLog._append_columns``.
 
+    Ids are converted by :func:`ids`; values that are not ids (missing, non-integral, boolean)
+    go to the core with their reasons, which reports them with every other bad row. A table with
+    no columns and no rows (``[]``, ``{}``, ``pd.DataFrame()``) is a batch of 0 rows.
+
     :raises ValueError: a missing required column, or columns of different lengths.
     """
+    rename = dict(columns or {})
+    data = table(data, {rename.get(role, role): value for role, value in OPTIONAL.items()})
+    if rows_of(data) == 0:
+        return 0, {}
     cols = evidence_columns(data, columns)
     n = len(cols["learner"])
     batch: Dict[str, Any] = {
-        "learner": categories(cols["learner"]),
-        "competency": categories(cols["competency"]),
-        "time": times(cols["time"]),
+        "learner": ids(cols["learner"], "learner"),
+        "competency": ids(cols["competency"], "competency"),
+        "time": times(cols["time"], columns.get("time", "time") if columns else "time"),
         "score": numbers_or_texts(cols["score"]),
     }
     if "kind" in cols:
@@ -251,32 +603,39 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
         framework: Optional[_core.Framework] = None,
         policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
     """``EvidenceLog.add`` (see its docstring)."""
-    log._add_row(learner, competency, score, time_value(time), kind, float(weight), source,
-                 checks(framework, policy))
+    learner_text, learner_problem = id_scalar(learner, "learner")
+    competency_text, competency_problem = id_scalar(competency, "competency")
+    # The time goes to C++ as it is (``to_seconds``: the one conversion of a time argument).
+    log._add_row(learner_text, competency_text, number(score), time, kind, number(weight),
+                 source, checks(framework, policy), learner_problem, competency_problem)
     return log
 
 
 def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
                columns: Optional[Mapping[str, str]] = None,
                framework: Optional[_core.Framework] = None,
-               policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
-    """``EvidenceLog.append_csv`` (see its docstring)."""
-    log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy))
+               policy: Optional[_core.Policy] = None,
+               encoding: str = "utf-8") -> _core.EvidenceLog:
+    """``EvidenceLog.append_csv`` (see its docstring); the C++ reader decompresses .gz."""
+    log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy), encoding)
     return log
 
 
 def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]] = None,
              kinds: Optional[List[str]] = None, framework: Optional[_core.Framework] = None,
-             policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
+             policy: Optional[_core.Policy] = None,
+             encoding: str = "utf-8") -> _core.EvidenceLog:
     """``EvidenceLog.read_csv`` (see its docstring)."""
-    return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy)
+    return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy, encoding)
 
 
 def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:
-    """``Roster.ingest``: an EvidenceLog as is, anything else through :func:`extend` with the
-    roster's framework and policy (so scores may be labels of its scale, as in
-    ``EvidenceLog.extend(..., policy=)``)."""
-    if not isinstance(data, _core.EvidenceLog):
-        data = extend(_core.EvidenceLog(), data, roster.framework, roster.policy)
-    return roster._ingest_log(data)
+    """``Roster.ingest``: an EvidenceLog as is; anything else converted as by :func:`extend`
+    and validated by the roster against its framework and policy (so scores may be labels of
+    its scale, and the same batch reports the same problems as ``EvidenceLog.extend(...,
+    framework=, policy=)``)."""
+    if isinstance(data, _core.EvidenceLog):
+        return roster._ingest_log(data)
+    n, batch = evidence_batch(data, None)
+    return roster._ingest_columns(n, batch)
 

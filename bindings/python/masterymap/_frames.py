@@ -4,7 +4,19 @@ The bound methods that return DataFrames (``EvidenceLog.to_dataframe``,
 ``LearnerState.to_dataframe``, ``Engine.ratings``, ``Roster.to_dataframe`` ...) are defined in
 C++ and call the functions here, so the bound types stay unchanged. Categorical values
 (statuses, ratings, ids) become pandas categoricals; their integer indices never leave this
-module.
+module. One dtype per kind of column, in every frame:
+
+- ``status``: an ordered categorical in the order of :data:`STATUSES` (not_started <
+  in_progress < awaiting_confirmation < mastered < exceeded < exempt < expired); a pacing
+  ``status`` is ordered behind < on_track < ahead;
+- ``rating``: an ordered categorical of the scale's labels, lowest first, so
+  ``tab.rating >= "Proficient"`` and ``tab.rating.max()`` work (NaN: no rating);
+- ``learner`` and ``competency``: unordered categoricals of the ids' canonical texts (learners
+  in order of first appearance, competencies in framework order); the same categories in every
+  frame of one roster.
+
+Times become ``datetime64[ns, UTC]`` columns (NaT where there is none), converted
+from the core's float seconds at microsecond resolution by :func:`datetimes`.
 """
 from __future__ import annotations
 
@@ -15,16 +27,52 @@ import pandas as pd
 
 from . import _core
 
-PACE_STATUSES = ["on_track", "behind", "ahead"]
+PACE_STATUSES = ["on_track", "behind", "ahead"]  # the core's codes
+#: Pace statuses from worst to best: the order of the ordered categorical.
+PACE_ORDER = ["behind", "on_track", "ahead"]
 EDGE_COLUMNS = ["prerequisite", "dependent", "strength", "min_level"]
 LEVEL_COLUMNS = ["learner", "domain", "level", "next_level", "next_done", "next_total",
                  "next_progress", "gap_count", "gap_levels"]
 
 
-def _categorical(indices: np.ndarray, labels: List[str]) -> pd.Categorical:
+def _categorical(indices: np.ndarray, labels: List[str], ordered: bool = False) -> pd.Categorical:
     # Indices go to pandas as they come (uint32/uint8/int8): from_codes narrows them itself,
     # so widening them first would only copy.
-    return pd.Categorical.from_codes(indices, categories=labels)
+    return pd.Categorical.from_codes(indices, categories=labels, ordered=ordered)
+
+
+def _statuses(indices: np.ndarray) -> pd.Categorical:
+    """Status codes as the ordered categorical of :data:`STATUSES`."""
+    return _categorical(indices, list(_core.STATUSES), ordered=True)
+
+
+def _ratings(indices: np.ndarray, scale_labels: List[str]) -> pd.Categorical:
+    """Rating indices (-1 = none) as the ordered categorical of the scale's labels."""
+    return _categorical(indices, scale_labels, ordered=True)
+
+
+def _learners(count: int, learners: List[str]) -> pd.Categorical:
+    """Learners 0..count-1 (one row each) as the learner categorical."""
+    return _categorical(np.arange(count, dtype=np.uint32), learners)
+
+
+_UTC = pd.DatetimeTZDtype(tz="UTC")
+# pandas before 2.2 wraps int64 nanoseconds as a tz-aware array without a copy; later versions
+# deprecate that constructor (then: localize, one more pass).
+_WRAP_DATETIMES = tuple(int(x) for x in pd.__version__.split(".")[:2]) < (2, 2)
+
+
+def datetimes(seconds: np.ndarray, name: str) -> pd.api.extensions.ExtensionArray:
+    """float64 seconds since the epoch as a ``datetime64[ns, UTC]`` array, to the microsecond
+    (NaN -> NaT), for a DataFrame column.
+
+    :raises ValueError: naming the column and the first row outside datetime64[ns]
+        (1677-09-21 to 2262-04-11)
+    """
+    ns = _core._seconds_to_nanos(seconds, name).view("M8[ns]")
+    if _WRAP_DATETIMES:
+        return pd.arrays.DatetimeArray(ns, dtype=_UTC)
+    return pd.DatetimeIndex(ns).tz_localize("UTC").array
 
 
 # --- framework --------------------------------------------------------------------------------
@@ -71,12 +119,12 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
     return pd.DataFrame({
         "learner": _categorical(c["learner"], list(log.learners)),
         "competency": _categorical(c["competency"], list(log.competencies)),
-        "time": c["time"],
+        "time": datetimes(c["time"], "time"),
         "score": c["score"].astype(np.float64),
         "kind": _categorical(c["kind"], list(log.kinds)),
         "weight": c["weight"].astype(np.float64),
         "source": _categorical(c["source"], list(log.sources)),
-    })
+    }, copy=False)  # the arrays are fresh and ours: a copy would only fault in more pages
 
 
 # --- engine -----------------------------------------------------------------------------------
@@ -99,14 +147,14 @@ def ratings_frame(t: Dict[str, Any], scale_labels: List[str], all_rows: bool) ->
     return pd.DataFrame({
         "learner": _categorical(learner, t["learners"]),
         "competency": _categorical(competency, t["competencies"]),
-        "status": _categorical(status, list(_core.STATUSES)),
+        "status": _statuses(status),
         "score": score,
-        "rating": _categorical(rating, scale_labels),
+        "rating": _ratings(rating, scale_labels),
         "evidence": evidence,
     }, copy=False)  # the arrays are fresh and ours: no need for pandas to copy them again
 
 
-def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional[float],
+def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Any,
                    probabilities: Any, threads: int, all_competencies: bool) -> pd.DataFrame:
     """``Engine.ratings`` (see its docstring)."""
     t = engine._ratings(log, as_of=as_of, probabilities=probabilities, threads=threads)
@@ -116,9 +164,9 @@ def engine_ratings(engine: _core.Engine, log: _core.EvidenceLog, as_of: Optional
 def state_frame(st: _core.LearnerState) -> pd.DataFrame:
     """``LearnerState.to_dataframe`` (see its docstring)."""
     return pd.DataFrame({
-        "status": _categorical(st.statuses(), list(_core.STATUSES)),
+        "status": _statuses(st.statuses()),
         "score": st.scores(),
-        "rating": _categorical(st.ratings(), list(st.policy.scale.labels)),
+        "rating": _ratings(st.ratings(), list(st.policy.scale.labels)),
         "evidence": st.evidence_counts(),
     }, index=pd.Index(list(st.framework), name="competency"))
 
@@ -134,9 +182,9 @@ def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
     return pd.DataFrame({
         "learner": _categorical(idx // N, list(r.learners)),
         "competency": _categorical(idx % N, list(r.framework)),
-        "status": _categorical(flat[idx], list(_core.STATUSES)),
+        "status": _statuses(flat[idx]),
         "score": r.scores().reshape(-1)[idx],
-        "rating": _categorical(r.ratings().reshape(-1)[idx], list(r.policy.scale.labels)),
+        "rating": _ratings(r.ratings().reshape(-1)[idx], list(r.policy.scale.labels)),
     })
 
 
@@ -160,22 +208,29 @@ def roster_levels(r: _core.Roster, domain: Optional[str]) -> pd.DataFrame:
                           for c in (fw[i] for i in fw.competencies_in(d)))]
     else:
         domains = [domain]
+    learners = list(r.learners)
     frames = []
     for d in domains:
-        frame = pd.DataFrame({"learner": list(r.learners), "domain": d})
+        frame = pd.DataFrame({"learner": _learners(len(learners), learners), "domain": d})
         for k, v in r._levels(d).items():
             frame[k] = v
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=LEVEL_COLUMNS)
+        frame = pd.DataFrame(columns=LEVEL_COLUMNS)
+        frame["learner"] = _learners(0, learners)
+        return frame
     return pd.concat(frames, ignore_index=True)
 
 
 def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any) -> pd.DataFrame:
     """``Roster.pacing`` (see its docstring)."""
-    frame = pd.DataFrame({"learner": list(r.learners)})
+    learners = list(r.learners)
+    frame = pd.DataFrame({"learner": _learners(len(learners), learners)})
     for k, v in r._pacing(plan, today).items():
         frame[k] = v
-    frame["status"] = _categorical(frame["status"].astype(np.int64), PACE_STATUSES)
+    to_order = np.array([PACE_ORDER.index(x) for x in PACE_STATUSES], dtype=np.int8)
+    frame["status"] = _categorical(to_order[frame["status"].to_numpy(dtype=np.int64)],
+                                   PACE_ORDER, ordered=True)
     frame["complete"] = frame["complete"].astype(bool)
+    frame["projected_finish"] = datetimes(frame["projected_finish"].to_numpy(), "projected_finish")
     return frame

@@ -18,7 +18,6 @@ is P(mastered) after it (including the learning transition). The same names are 
 """
 from __future__ import annotations
 
-import gzip
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Callable, Optional, Union
@@ -28,10 +27,13 @@ import pandas as pd
 
 from . import _columns
 from ._core import bkt as _core
-from ._files import file_errors
 
 Dataset = _core.Dataset
 Tracer = _core.Tracer
+#: Responses: a DataFrame, a mapping of columns, a list of records (dicts), a :class:`Dataset`
+#: or the path of a CSV file.
+_Data = Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]], "_core.Dataset", str,
+              os.PathLike]
 ModelProbabilities = _core.ModelProbabilities
 
 __all__ = [
@@ -76,35 +78,32 @@ def read_csv(
     multi_skill: str = "keep",
     skill_separator: str = "_",
     delimiter: str = ",",
+    encoding: str = "utf-8",
 ) -> Dataset:
-    """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader.
+    """Reads a response CSV (``.csv`` or ``.csv.gz``) with the fast C++ reader (GIL released).
 
     :param learner, skill, correct: column names (``correct`` holds 0/1).
-    :param order: optional column that orders each learner's answers.
+    :param order: optional column that orders each learner's answers (numbers or ISO 8601
+        times).
     :param item_class: optional column for per-class guess/slip (``multigs``), e.g. ``template_id``.
     :param multi_skill: for a skill name joining several skills with ``skill_separator``
         (``"A_B"``): ``"keep"`` it as one skill (pyBKT's behaviour, the default), ``"split"`` the
         row into one row per skill, or ``"reject"`` the file.
+    :param encoding: ``"utf-8"`` (checked; a BOM is skipped), ``"latin-1"`` or ``"cp1252"``
+        (transcoded to UTF-8), e.g. for old exports.
     :returns: a :class:`Dataset` that :func:`fit`, :meth:`Model.predict` and friends accept.
-    :raises ParseError: with ``.line``, ``.column`` and ``.row`` for a missing column, a
-        non-binary ``correct``, an empty learner or skill, or a malformed row.
+    :raises ParseError: with ``.line`` and ``.column`` (1-based position in the file) and ``.row``
+        (0-based data row) for a non-binary ``correct``, an empty learner or skill, a malformed
+        row or invalid UTF-8; for a missing column, a corrupt gzip stream or another compression.
     :raises MissingFileError: the file does not exist (``.filename`` holds the path).
-    :raises FileError: it cannot be read (a directory, no permission, a corrupt gzip stream).
+    :raises FileError: it cannot be read (a directory, no permission).
     """
-    path = os.fspath(path)
-    args = dict(
+    data = _core.read_csv(
+        os.fspath(path),
         learner=learner, skill=skill, correct=correct, order=order or "",
         item_class=item_class or "", delimiter=delimiter, multi_skill=multi_skill,
-        separator=skill_separator,
+        separator=skill_separator, encoding=encoding,
     )
-    with file_errors(path, "BKT CSV"):
-        with open(path, "rb") as f:
-            magic = f.read(2)
-            text = gzip.decompress(magic + f.read()) if magic == b"\x1f\x8b" else None
-    if text is not None:
-        data = _core.parse_csv(text, **args)
-    else:
-        data = _core.read_csv(path, **args)
     # Remembered so a model fitted on this dataset reads DataFrames with the same columns.
     data.columns = dict(learner=learner, skill=skill, correct=correct, order=order,
                         item_class=item_class, multi_skill=multi_skill,
@@ -112,23 +111,29 @@ def read_csv(
     return data
 
 
+#: Id problems listed in one error before "... and N more".
+_MAX_LISTED = 20
+
+
 def _categories(column: pd.Series, what: str, name: str) -> tuple:
     """(uint32 indices, names) of a learner/skill/item-class column through
-    :func:`masterymap._columns.categories` (unused categories dropped, since every skill must
-    have answers).
+    :func:`masterymap._columns.ids` (ids in their one canonical text: 1, 1.0 and "1" are one
+    id; unused categories dropped, since every skill must have answers).
 
-    :raises ValueError: naming the column and row of a missing or empty value.
+    :raises ValueError: naming the column and every row (0-based) of a missing or empty value, a
+        non-integral number or a boolean.
     """
-    indices, names = _columns.categories(column)
-    if len(indices) and indices.min() < 0:
-        row = int(np.argmax(indices < 0))
-        raise ValueError(f"empty {what} in column '{name}' at row {row}")
-    if any(n == "" for n in names):
-        empty = names.index("")
-        row = int(np.argmax(np.asarray(indices) == empty))
-        raise ValueError(f"empty {what} in column '{name}' at row {row}")
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        used = np.bincount(indices.astype(np.int64), minlength=len(names)) > 0
+    col = _columns.ids(column, what)
+    problems = _columns.id_rows(col, what, missing=f"empty {what} (missing value)",
+                                empty=f"empty {what}")
+    if problems:
+        listed = "; ".join(f"row {r}: {why}" for r, why in problems[:_MAX_LISTED])
+        more = f"; ... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+        raise ValueError(f"bad {what} ids in column '{name}' ({len(problems)} rows): "
+                         f"{listed}{more}")
+    indices, names, _ = col
+    if len(names) and len(indices) and isinstance(column.dtype, pd.CategoricalDtype):
+        used = np.bincount(np.asarray(indices, dtype=np.int64), minlength=len(names)) > 0
         if not used.all():
             remap = np.cumsum(used, dtype=np.int64) - 1
             indices = remap[indices]
@@ -136,8 +141,44 @@ def _categories(column: pd.Series, what: str, name: str) -> tuple:
     return np.asarray(indices).astype(np.uint32, copy=False), names
 
 
+def _frame(data: Any) -> pd.DataFrame:
+    """A DataFrame, a mapping of columns or a list of records (dicts) as a DataFrame.
+
+    :raises TypeError: for anything else.
+    """
+    if isinstance(data, pd.DataFrame):
+        return data
+    data = _columns.table(data)
+    return data if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
+
+
+def _empty_responses(learner: str, skill: str, correct: str) -> pd.DataFrame:
+    """A response table with no rows (for a batch given as ``[]`` or ``{}``)."""
+    return pd.DataFrame({learner: pd.Series([], dtype=object), skill: pd.Series([], dtype=object),
+                         correct: pd.Series([], dtype=np.int64)})
+
+
+def _id_dtype(column: pd.Series) -> Any:
+    """The dtype ids of ``column`` come back in (a categorical's categories' dtype)."""
+    dtype = column.dtype
+    return dtype.categories.dtype if isinstance(dtype, pd.CategoricalDtype) else dtype
+
+
+def _restore(names: Sequence[str], dtype: Any) -> Any:
+    """Canonical id texts back in the dtype they came in (integers for an integer column, so
+    results merge and ``.map`` with the input); texts when there is no dtype or they do not
+    convert."""
+    if dtype is None or not (pd.api.types.is_integer_dtype(dtype)
+                             or pd.api.types.is_float_dtype(dtype)):
+        return pd.Index(list(names), dtype=object)
+    try:
+        return pd.Index(pd.to_numeric(pd.Index(list(names), dtype=object))).astype(dtype)
+    except (ValueError, TypeError, OverflowError):
+        return pd.Index(list(names), dtype=object)
+
+
 def dataset(
-    df: pd.DataFrame,
+    df: Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]]],
     *,
     learner: str = "user_id",
     skill: str = "skill_name",
@@ -149,14 +190,25 @@ def dataset(
 ) -> Dataset:
     """Converts a DataFrame of responses into a :class:`Dataset` (one pass, no Python loops).
 
-    Rows are taken in order within each learner unless ``order`` names a sort column.
+    Rows are taken in order within each learner unless ``order`` names a sort column (numbers,
+    datetime64, datetimes or ISO 8601 strings; sorted as seconds since the epoch).
+
+    ``df`` may also be a mapping of columns or a list of records (dicts). Learner and skill ids
+    have one text whatever their type (1, np.int64(1) and 1.0 are the skill "1"). No rows give
+    an empty dataset.
 
     :raises KeyError: if a named column is missing (the message lists the columns).
-    :raises ValueError: on a non-binary ``correct`` value or an empty learner or skill.
-    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name.
+    :raises ValueError: on a non-binary ``correct`` value, or an empty, missing, non-integral or
+        boolean learner or skill id (every bad row listed).
+    :raises ParseError: with ``multi_skill="reject"`` on a joined skill name, with ``"split"`` on
+        a name with an empty part (``.row`` is the 0-based row), or a text in the ``order``
+        column that is not a time.
     """
     if isinstance(df, Dataset):
         return df
+    df = _frame(df)
+    if len(df.columns) == 0 and len(df) == 0:  # [] or {}: no rows, and so no columns either
+        df = _empty_responses(learner, skill, correct)
     for role, col in (("learner", learner), ("skill", skill), ("correct", correct),
                       ("order", order), ("item class", item_class)):
         if col is not None and col not in df.columns:
@@ -166,7 +218,8 @@ def dataset(
     cc = _columns.binary(df[correct], correct)
     oc = None
     if order is not None:
-        oc = pd.to_numeric(df[order], errors="raise").to_numpy(dtype=np.float64)
+        # Numbers, datetime64, datetimes or ISO 8601 strings: sorted as seconds.
+        oc = _columns.seconds(df[order], order)
     ic, icn = None, []
     if item_class is not None:
         ic, icn = _categories(df[item_class], "item class", item_class)
@@ -221,7 +274,7 @@ def _split_fixed(fixed: Optional[Mapping[str, Any]]) -> tuple:
     common, per_skill = {}, {}
     for key, value in (fixed or {}).items():
         if isinstance(value, Mapping):
-            per_skill[str(key)] = {_core_name(k, "fixed"): float(v) for k, v in value.items()}
+            per_skill[_columns.id_text(key, "skill")] = {_core_name(k, "fixed"): float(v) for k, v in value.items()}
         else:
             common[_core_name(key, "fixed")] = float(value)
     return common, per_skill
@@ -276,6 +329,8 @@ class Model:
                                    skill_separator="_")
         self._core: Optional[_core.Model] = None
         self._tracer: Optional[Tracer] = None
+        #: dtypes of the learner and skill columns fitted on (None: texts), for results
+        self._id_dtypes: dict = {"learner": None, "skill": None}
         self.threshold = threshold
 
     # -- fitting ---------------------------------------------------------------------------
@@ -284,11 +339,11 @@ class Model:
             return data
         if isinstance(data, (str, os.PathLike)):
             return read_csv(data, **columns)
-        return dataset(data, **columns)
+        return dataset(_frame(data), **columns)
 
     def fit(
         self,
-        data: Union[pd.DataFrame, Dataset, str, os.PathLike],
+        data: _Data,
         *,
         learner: str = "user_id",
         skill: str = "skill_name",
@@ -304,8 +359,14 @@ class Model:
         The column names are remembered for :meth:`predict` and :meth:`evaluate`. The C++ work
         runs with the GIL released.
 
+        ``data`` may also be a mapping of columns or a list of records (dicts). Skill (and
+        learner) ids keep the dtype they came in: with an int64 skill column, :meth:`params`
+        and :attr:`skills` give int64 skills, so they merge and ``.map`` with the data (a
+        :class:`Dataset` or a CSV gives texts).
+
         :raises KeyError: a named column is missing.
-        :raises ValueError: non-binary ``correct``, an empty skill or learner, bad options.
+        :raises ValueError: non-binary ``correct``, a bad skill or learner id, bad options, or
+            no data at all ("cannot fit an empty dataset": there is nothing to estimate).
         :raises UnknownIdError: ``skills`` names a skill not in the data.
         """
         self._columns = dict(learner=learner, skill=skill, correct=correct, order=order,
@@ -313,12 +374,20 @@ class Model:
                              skill_separator=skill_separator)
         if isinstance(data, Dataset) and isinstance(getattr(data, "columns", None), dict):
             self._columns = dict(data.columns)
+        if not isinstance(data, (Dataset, str, os.PathLike)):
+            data = _frame(data)
         d = self._data(data, self._columns)
         options = dict(self._options)
         if skills is not None:
-            options["skills"] = [skills] if isinstance(skills, str) else [str(s) for s in skills]
+            options["skills"] = ([_columns.id_text(skills, "skill")]
+                                 if isinstance(skills, (str, int, np.integer))
+                                 else [_columns.id_text(s, "skill") for s in skills])
         self._core = _core.fit(d, options)
         self._tracer = None
+        self._id_dtypes = {"learner": None, "skill": None}
+        if isinstance(data, pd.DataFrame) and self._columns.get("multi_skill") != "split":
+            self._id_dtypes = {"learner": _id_dtype(data[self._columns["learner"]]),
+                               "skill": _id_dtype(data[self._columns["skill"]])}
         return self
 
     @property
@@ -347,14 +416,19 @@ class Model:
         :param unknown_uses_average: rate competencies whose skill the model lacks with the
             average parameters (default: no value)
         """
-        return _core.ModelProbabilities(self.core, correct_at=correct_at,
-                                        skill_of=dict(skill_of or {}),
+        skill_of = {_columns.id_text(k, "competency"): _columns.id_text(v, "skill")
+                    for k, v in (skill_of or {}).items()}
+        return _core.ModelProbabilities(self.core, correct_at=correct_at, skill_of=skill_of,
                                         unknown_uses_average=unknown_uses_average)
 
     @property
     def skills(self) -> list:
-        """Fitted skill names."""
-        return self.core.skills
+        """Fitted skills, in the dtype of the skill column fitted on (texts for a
+        :class:`Dataset`, a CSV or a loaded model)."""
+        return self._skill_index(self.core.skills).tolist()
+
+    def _skill_index(self, names: Sequence[str]) -> pd.Index:
+        return _restore(names, self._id_dtypes.get("skill"))
 
     def params(self, wide: bool = False) -> pd.DataFrame:
         """Fitted parameters with pyBKT's names: ``prior``, ``learns``, ``guesses``, ``slips``,
@@ -377,7 +451,11 @@ class Model:
                 "forgets": p["forget"], "log_likelihood": p["log_likelihood"],
                 "iterations": p["iterations"], "converged": p["converged"],
                 "restart": p["restart"], "observations": p["observations"],
-                "sequences": p["sequences"]} for p in rows])
+                "sequences": p["sequences"]} for p in rows],
+                columns=["skill", "prior", "learns", "guesses", "slips", "forgets",
+                         "log_likelihood", "iterations", "converged", "restart", "observations",
+                         "sequences"])
+            out["skill"] = self._skill_index(out["skill"].tolist())
             return out.set_index("skill")
         records: list = []
         for p in rows:
@@ -389,6 +467,7 @@ class Model:
                 else:
                     records.append((p["skill"], name, "default", value))
         out = pd.DataFrame(records, columns=["skill", "param", "class", "value"])
+        out["skill"] = self._skill_index(out["skill"].tolist())
         return out.set_index(["skill", "param", "class"])
 
     # -- prediction ------------------------------------------------------------------------
@@ -398,7 +477,7 @@ class Model:
             raise TypeError(f"unexpected arguments {sorted(unknown)}")
         return {**self._columns, **columns}
 
-    def predict(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+    def predict(self, data: _Data, *,
                 unknown: str = "average", **columns: Any) -> pd.DataFrame:
         """The data with ``correct_predictions`` (P(correct) before each answer) and
         ``state_predictions`` (P(mastered) after it) added.
@@ -407,8 +486,15 @@ class Model:
             observation-weighted mean parameters), ``"nan"`` or ``"error"``.
         :param columns: column names (``learner``, ``skill``, ``correct``, ``order``,
             ``item_class``) if they differ from those used when fitting.
+
+        ``data`` may also be a mapping of columns or a list of records (dicts). No rows give an
+        empty frame with the same columns (the predictions as float64).
         """
         cols = self._with(columns)
+        if not isinstance(data, (Dataset, str, os.PathLike)):
+            data = _frame(data)
+            if len(data.columns) == 0 and len(data) == 0:
+                data = _empty_responses(cols["learner"], cols["skill"], cols["correct"])
         d = self._data(data, cols)
         pc, st = self.core.predict(d, unknown)
         if isinstance(data, pd.DataFrame):
@@ -424,7 +510,7 @@ class Model:
         out["state_predictions"] = st
         return out
 
-    def evaluate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+    def evaluate(self, data: _Data, *,
                  metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
                  unknown: str = "average", **columns: Any) -> Any:
         """Scores predictions on ``data``.
@@ -450,7 +536,7 @@ class Model:
             raise ValueError(f"unknown metric {metric!r}; use one of {_METRICS} or a callable")
         return self.core.evaluate(d, unknown)[metric]
 
-    def crossvalidate(self, data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+    def crossvalidate(self, data: _Data, *,
                       folds: int = 5, seed: Optional[int] = None,
                       metric: Union[str, Sequence[str]] = "auc", **columns: Any) -> pd.DataFrame:
         """K-fold cross-validation by learner with this model's options.
@@ -510,9 +596,10 @@ class Model:
 
     def update(self, learner: Any, skill: Any, correct: Union[bool, int]) -> float:
         """Online: applies one answer in O(1) and returns the learner's new P(mastered)."""
-        if correct not in (0, 1):
+        if isinstance(correct, str) or correct is None or correct is pd.NA \
+                or correct not in (0, 1):
             raise ValueError(f"correct must be 0 or 1, got {correct!r}")
-        return self._online().update(str(learner), str(skill), bool(correct))
+        return self._online().update(learner, skill, bool(correct))
 
     def update_batch(self, learners: Any, skills: Any, correct: Any,
                      p_correct: bool = False) -> Any:
@@ -525,11 +612,11 @@ class Model:
 
     def mastery(self, learner: Any, skill: Any) -> float:
         """Online: the learner's current P(mastered) of a skill (the prior if unseen)."""
-        return self._online().mastery(str(learner), str(skill))
+        return self._online().mastery(learner, skill)
 
     def mastered(self, learner: Any, skill: Any) -> bool:
         """Online: P(mastered) >= threshold."""
-        return self._online().mastered(str(learner), str(skill))
+        return self._online().mastered(learner, skill)
 
     def __repr__(self) -> str:
         if self._core is None:
@@ -537,14 +624,17 @@ class Model:
         return f"<masterymap.bkt.Model: {len(self._core)} skills>"
 
 
-def _indices(values: Any, lookup: Callable[[str], int]) -> np.ndarray:
-    """Tracer indices of names or ids (converted with :func:`masterymap._columns.categories`).
+def _indices(values: Any, lookup: Callable[[str], int], what: str) -> np.ndarray:
+    """Tracer indices of names or ids (converted with :func:`masterymap._columns.ids`).
 
-    :raises ValueError: at the first missing value.
+    :raises ValueError: listing every position of a value that is not an id.
     """
-    codes, names = _columns.categories(np.asarray(values))
-    if len(codes) and codes.min() < 0:
-        raise ValueError(f"missing value at position {int(np.argmax(codes < 0))}")
+    col = _columns.ids(values if isinstance(values, pd.Series) else np.asarray(values), what)
+    problems = _columns.id_rows(col, what)
+    if problems:
+        listed = "; ".join(f"position {r}: {why}" for r, why in problems[:_MAX_LISTED])
+        raise ValueError(f"bad {what}s ({len(problems)}): {listed}")
+    codes, names, _ = col
     table = np.fromiter((lookup(n) for n in names), dtype=np.uint32, count=len(names))
     return table[codes]
 
@@ -556,13 +646,13 @@ def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
     New learners are added; unknown skills raise :class:`~masterymap.UnknownIdError`.
     :returns: P(mastered) after each answer (and P(correct) before it with ``p_correct=True``).
     """
-    li = _indices(learners, tracer.learner_index)
-    si = _indices(skills, tracer.skill_index)
+    li = _indices(learners, tracer.learner_index, "learner")
+    si = _indices(skills, tracer.skill_index, "skill")
     ci = _columns.binary(np.asarray(correct), "correct")
     return tracer.update_batch(li, si, ci, p_correct)
 
 
-def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
+def fit(data: _Data, *,
         learner: str = "user_id", skill: str = "skill_name", correct: str = "correct",
         order: Optional[str] = None, item_class: Optional[str] = None,
         skills: Optional[Union[str, Sequence[str]]] = None, multi_skill: str = "keep",
@@ -578,7 +668,7 @@ def fit(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *,
                      skill_separator=skill_separator)
 
 
-def crossvalidate(data: Union[pd.DataFrame, Dataset, str, os.PathLike], *, folds: int = 5,
+def crossvalidate(data: _Data, *, folds: int = 5,
                   metric: Union[str, Sequence[str]] = "auc", learner: str = "user_id",
                   skill: str = "skill_name", correct: str = "correct",
                   order: Optional[str] = None, **options: Any) -> pd.DataFrame:

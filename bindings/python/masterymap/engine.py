@@ -27,10 +27,13 @@ __all__ = ["Engine", "Explanation", "LearnerState", "ProbabilitySource", "STATUS
 
 
 def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: str, *,
-             as_of: Optional[float] = None, probabilities: Any = None) -> LearnerState:
+             as_of: Any = None, probabilities: Any = None) -> LearnerState:
     """The :class:`LearnerState` of one learner (``Engine(framework, policy).evaluate``).
 
-    :param as_of: evaluation time in seconds (default: the latest time in the log)
+    :param as_of: evaluation time (default: the latest time in the log): seconds since the
+        epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a pandas Timestamp or a
+        numpy datetime64
+    :raises TypeError: ``as_of`` is not a time; ParseError: a text that is not a time
     :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or
         a callable ``f(learner, competency, scores) -> float | None``)
     :raises PolicyError: the policy does not fit the framework
@@ -40,7 +43,7 @@ def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: st
 
 
 def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *,
-                 as_of: Optional[float] = None, probabilities: Any = None,
+                 as_of: Any = None, probabilities: Any = None,
                  threads: int = 0) -> Dict[str, LearnerState]:
     """Every learner of the log, in parallel (``threads``: 0 = all cores): a dict learner id ->
     :class:`LearnerState`. Options as :func:`evaluate`."""
@@ -49,12 +52,13 @@ def evaluate_all(framework: Framework, policy: Policy, log: EvidenceLog, *,
 
 
 def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
-            as_of: Optional[float] = None, probabilities: Any = None, threads: int = 0,
+            as_of: Any = None, probabilities: Any = None, threads: int = 0,
             all_competencies: bool = False, engine: Optional[Engine] = None) -> pd.DataFrame:
     """Ratings of every learner of the log as one long DataFrame (the bulk path).
 
-    Columns, in order: ``learner``, ``competency``, ``status`` (categoricals), ``score``
-    (float64), ``rating`` (categorical; NaN when absent), ``evidence`` (count). Only (learner,
+    Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered
+    categorical in the order of :data:`STATUSES`), ``score`` (float64), ``rating`` (ordered
+    categorical of the scale's labels, lowest first; NaN when absent), ``evidence`` (count). Only (learner,
     competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
     GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`.
     """

@@ -14,4 +14,5 @@ def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Unio
                        level_column: str = "level", level_values: dict[str, int] = ...,
                        metadata_columns: Sequence[str] = (), add_missing: bool = False,
                        drop_cycle_edges: bool = False,
-                       drop_duplicate_edges: bool = False) -> Framework: ...
+                       drop_duplicate_edges: bool = False,
+                       encoding: str = "utf-8") -> Framework: ...

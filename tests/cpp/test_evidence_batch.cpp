@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Columnar batches at the edges: empty batches, ids a converter rejected, every problem of a
+// batch at once on every ingest path (log and roster), custom kinds, labels without a scale.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <masterymap/engine.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/roster.hpp>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mm = masterymap;
+
+namespace {
+
+mm::framework two_competencies() {
+  mm::framework_builder b("two");
+  b.add_competency("A").add_competency("B");
+  b.add_prerequisite("B", "A");
+  return b.build();
+}
+
+std::vector<std::string> messages(const mm::evidence_error& e) {
+  std::vector<std::string> out;
+  for (const auto& p : e.problems()) out.push_back(p.message);
+  return out;
+}
+
+// Several rows, each with a different fault (the first is good).
+std::vector<mm::evidence> faulty_rows() {
+  const double nan = std::nan("");
+  return {
+      {"s1", "A", 1, 3},                   // good
+      {"s2", "X", 2, 3},                   // unknown competency
+      {"", "A", 3, 2},                     // missing learner
+      {"s3", "A", nan, 2},                 // bad time
+      {"s4", "B", 5, 9},                   // score off the scale
+      {"s5", "A", 6, nan},                 // NaN score
+      {"s6", "A", 7, 2, "summative", -1},  // negative weight
+      {"s7", "", 8, 2},                    // missing competency
+  };
+}
+
+const std::vector<std::string> faulty_messages = {
+    "row 1: unknown competency 'X'",    "row 2: missing learner id", "row 3: bad time nan",
+    "row 4: score 9 is outside [0, 4]", "row 5: score is NaN",       "row 6: negative weight -1",
+    "row 7: missing competency id"};
+
+}  // namespace
+
+TEST_SUITE("evidence_batch") {
+  TEST_CASE("a batch of no rows is a no-op, whatever its columns") {
+    mm::evidence_log log;
+    log.add({"s", "A", 1, 3});
+    mm::evidence_columns none;  // no columns at all (null pointers, as empty vectors give)
+    CHECK_NOTHROW(log.append(none));
+    std::vector<std::uint32_t> codes;
+    std::vector<double> values;
+    mm::evidence_columns empty;
+    empty.learner = {codes.data(), {}};
+    empty.competency = {codes.data(), {}};
+    empty.time.values = values.data();
+    empty.score.values = values.data();
+    CHECK_NOTHROW(
+        log.append(empty, mm::checks_for(two_competencies(), mm::policy(mm::scale::four_point()))));
+    CHECK_NOTHROW(log.append(std::vector<mm::evidence>{}));
+    std::istringstream header("learner,competency,time,score\n");
+    CHECK_NOTHROW(log.append_csv(header));
+    CHECK(log.size() == 1);
+    CHECK(log.learners() == std::vector<std::string>{"s"});
+    // a non-empty batch still needs its columns
+    mm::evidence_columns one;
+    one.size = 1;
+    CHECK_THROWS_AS(log.append(one), std::invalid_argument);
+  }
+
+  TEST_CASE("an empty batch is a no-op on a roster") {
+    mm::roster r(two_competencies(), mm::policy(mm::scale::four_point()));
+    const mm::ingest_summary s = r.ingest(mm::evidence_columns{});
+    CHECK(s.rows == 0);
+    CHECK(s.learners_touched == 0);
+    CHECK(r.size() == 0);
+    CHECK(std::isnan(r.as_of()));
+    CHECK(r.ingest(std::vector<mm::evidence>{}).rows == 0);
+    CHECK(r.ingest(mm::evidence_log{}).rows == 0);
+    r.ingest(std::vector<mm::evidence>{{"s", "A", 1, 3}});
+    const auto before = r.statuses();
+    CHECK(r.ingest(mm::evidence_columns{}).rows == 0);
+    CHECK(r.statuses() == before);
+    CHECK(r.as_of() == 1);
+  }
+
+  TEST_CASE("ids a converter rejected are reported on their rows with every other problem") {
+    // e.g. Python's 1.5 in a float column of learner ids: the converter keeps it apart, with
+    // its reason, so the batch still lists every problem at once
+    const std::vector<std::uint32_t> learner = {0, 1, 0, 2}, competency = {0, 0, 1, 0};
+    const std::vector<double> time = {1, 2, 3, 4}, score = {3, 9, 3, 3};
+    mm::evidence_columns b;
+    b.size = 4;
+    b.learner = {learner.data(), {"7", "1.5", "2.5"}};
+    b.competency = {competency.data(), {"A", "0.5"}};
+    b.time.values = time.data();
+    b.score.values = score.data();
+    b.learner_rejected = {"", "non-integral learner id 1.5", "non-integral learner id 2.5"};
+    b.competency_rejected = {"", "non-integral competency id 0.5"};
+    mm::evidence_log log;
+    try {
+      log.append(b, mm::checks_for(two_competencies(), mm::policy(mm::scale::four_point())));
+      FAIL("expected evidence_error");
+    } catch (const mm::evidence_error& e) {
+      CHECK(messages(e) == std::vector<std::string>{"row 1: non-integral learner id 1.5",
+                                                    "row 1: score 9 is outside [0, 4]",
+                                                    "row 2: non-integral competency id 0.5",
+                                                    "row 3: non-integral learner id 2.5"});
+      CHECK(e.rows() == std::vector<std::size_t>{1, 1, 2, 3});
+      CHECK(e.problems()[0].ids == std::vector<std::string>{"1.5"});
+    }
+    CHECK(log.size() == 0);
+    CHECK(log.learners().empty());
+    // without them the same names are plain ids
+    b.learner_rejected.clear();
+    b.competency_rejected.clear();
+    const std::vector<double> ok_scores = {3, 3, 3, 3};
+    b.score.values = ok_scores.data();
+    log.append(b);
+    CHECK(log.learners() == std::vector<std::string>{"7", "1.5", "2.5"});
+  }
+
+  TEST_CASE("roster::ingest of rows lists every problem the log lists, and changes nothing") {
+    const mm::framework fw = two_competencies();
+    const mm::policy pol(mm::scale::four_point());
+    const auto rows = faulty_rows();
+    std::vector<std::string> by_log, by_roster;
+    std::vector<std::size_t> log_rows, roster_rows;
+    mm::evidence_log log;
+    try {
+      log.append(rows, mm::checks_for(fw, pol));
+    } catch (const mm::evidence_error& e) {
+      by_log = messages(e);
+      log_rows = e.rows();
+    }
+    CHECK(by_log == faulty_messages);
+    mm::roster r(fw, pol);
+    r.ingest(std::vector<mm::evidence>{{"s0", "A", 0.5, 2}});
+    const auto statuses = r.statuses();
+    try {
+      r.ingest(rows);
+    } catch (const mm::evidence_error& e) {
+      by_roster = messages(e);
+      roster_rows = e.rows();
+    }
+    CHECK(by_roster == by_log);
+    CHECK(roster_rows == log_rows);
+    // the same batch as columns and as a log (validated against the roster on ingest)
+    mm::evidence_log unchecked;
+    unchecked.append(
+        std::vector<mm::evidence>{{"a", "A", 1, 3}, {"b", "X", 2, 3}, {"c", "B", 3, 7}});
+    try {
+      r.ingest(unchecked);
+      FAIL("expected evidence_error");
+    } catch (const mm::evidence_error& e) {
+      CHECK(messages(e) == std::vector<std::string>{"row 1: unknown competency 'X'",
+                                                    "row 2: score 7 is outside [0, 4]"});
+    }
+    CHECK(r.size() == 1);
+    CHECK(r.log().size() == 1);
+    CHECK(r.statuses() == statuses);
+    CHECK(r.as_of() == 0.5);
+  }
+
+  TEST_CASE("a roster takes new kinds with the batch, and a rejected batch adds none") {
+    mm::roster r(two_competencies(), mm::policy(mm::scale::four_point()));
+    const auto kinds = r.log().kinds();
+    CHECK_THROWS_AS(r.ingest(std::vector<mm::evidence>{{"s", "X", 1, 3, "essay"}}),
+                    mm::evidence_error);
+    CHECK_THROWS_AS(r.add("s", "X", 1, 3, "quiz"), mm::evidence_error);
+    CHECK(r.log().kinds() == kinds);
+    r.ingest(std::vector<mm::evidence>{{"s", "A", 1, 3, "essay"}, {"s", "B", 2, 3, " essay "}});
+    r.add("s", "A", 3, 3, "quiz");
+    auto want = kinds;
+    want.emplace_back("essay");
+    want.emplace_back("quiz");
+    CHECK(r.log().kinds() == want);
+    // a log without accept_new_kinds rejects them
+    mm::evidence_log log;
+    CHECK_THROWS_WITH_AS(log.add({"s", "A", 1, 3, "essay"}),
+                         doctest::Contains("unknown kind 'essay'"), mm::evidence_error);
+    mm::ingest_checks accept;
+    accept.accept_new_kinds = true;
+    log.add({"s", "A", 1, 3, "essay"}, accept);
+    CHECK(log.kind_code("essay").has_value());
+  }
+
+  TEST_CASE("kinds past the 255th are reported, not wrapped") {
+    mm::evidence_log log;
+    mm::ingest_checks accept;
+    accept.accept_new_kinds = true;
+    std::vector<mm::evidence> rows;
+    for (std::size_t k = log.kinds().size(); k < 256; ++k)
+      rows.push_back({"s", "A", static_cast<double>(k), 1, "k" + std::to_string(k)});
+    try {
+      log.append(rows, accept);
+      FAIL("expected evidence_error");
+    } catch (const mm::evidence_error& e) {
+      REQUIRE(e.problems().size() == 1);
+      CHECK(e.problems()[0].message == "row " + std::to_string(rows.size() - 1) +
+                                           ": kind 'k255' is one too many (at most 255 kinds)");
+    }
+    rows.pop_back();
+    log.append(rows, accept);
+    CHECK(log.kinds().size() == 255);
+  }
+
+  TEST_CASE("a score text without labels says to pass the scale") {
+    mm::evidence_log log;
+    const std::string proficient = "Proficient", empty;
+    auto one = [&](const std::string& text) {
+      const double w = 1;
+      mm::evidence_columns b = mm::evidence_columns::one_row("s", "A", "formative", "", &w);
+      const double t = 1;
+      b.time.values = &t;
+      mm::evidence_columns::text_value(b.score, text);
+      return b;
+    };
+    CHECK_THROWS_WITH_AS(log.append(one(proficient)),
+                         "1 problem: row 0: bad score 'Proficient' (not a number; to use the "
+                         "labels of a scale, pass its policy: policy= in Python, "
+                         "ingest_checks::score_labels in C++)",
+                         mm::evidence_error);
+    CHECK_THROWS_WITH_AS(log.append(one(empty)), "1 problem: row 0: missing score",
+                         mm::evidence_error);
+    const mm::ingest_checks labels =
+        mm::checks_for(two_competencies(), mm::policy(mm::scale::four_point()));
+    log.append(one(proficient), labels);
+    CHECK(log.scores()[0] == 3.0F);
+    CHECK_THROWS_WITH_AS(log.append(one("Great"), labels),
+                         doctest::Contains("bad score 'Great' (not a number or a label of the "
+                                           "scale)"),
+                         mm::evidence_error);
+  }
+}

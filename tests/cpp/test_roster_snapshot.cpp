@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Failure safety of the files the library writes: roster snapshots and saved BKT models carry
+// a checksum and are written atomically; a truncated or corrupted file is a parse_error, never a
+// crash or a silently different roster.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <masterymap/bkt.hpp>
+#include <masterymap/csv.hpp>
+#include <masterymap/roster.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fixtures.hpp"
+
+namespace mm = masterymap;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A new file each time: rewriting a file in place makes ext4 flush it to disk on close
+// (its replace-by-truncate heuristic), which made these loops I/O bound.
+void spit(const std::string& path, const std::string& bytes) {
+  std::remove(path.c_str());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+bool same_double(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// The same roster: learners, tables and evidence, bit for bit.
+bool same_roster(const mm::roster& a, const mm::roster& b) {
+  if (a.learners() != b.learners() || a.statuses() != b.statuses() || a.ratings() != b.ratings() ||
+      a.log().size() != b.log().size() || !same_double(a.as_of(), b.as_of()) ||
+      !(a.framework() == b.framework()) || !(a.policy() == b.policy()))
+    return false;
+  for (std::size_t i = 0; i < a.scores().size(); ++i)
+    if (!same_double(a.scores()[i], b.scores()[i])) return false;
+  for (std::size_t i = 0; i < a.log().size(); ++i) {
+    const auto x = a.log().at(i), y = b.log().at(i);
+    if (x.learner != y.learner || x.competency != y.competency || x.time != y.time ||
+        x.score != y.score || x.kind != y.kind || x.source != y.source || x.weight != y.weight)
+      return false;
+  }
+  return true;
+}
+
+mm::policy small_policy() {
+  mm::rule r;
+  r.method = mm::method::decaying_average(0.65);
+  r.min_evidence = 2;
+  return mm::policy(mm::scale::four_point(), r);
+}
+
+// A small roster: the diamond framework, three learners, a dozen events of two kinds.
+mm::roster small_roster() {
+  mm::roster ro(fixtures::diamond_builder().build(), small_policy());
+  std::vector<mm::evidence> ev;
+  const char* comps[] = {"A", "B", "C", "D"};
+  for (int i = 0; i < 12; ++i) {
+    mm::evidence e;
+    e.learner = "s" + std::to_string(i % 3);
+    e.competency = comps[i % 4];
+    e.time = 1.7e9 + 3600.0 * i;
+    e.score = 1 + i % 4;
+    e.kind = i % 5 == 0 ? "summative" : "formative";
+    e.source = i % 2 == 0 ? "quiz" : "";
+    ev.push_back(e);
+  }
+  ro.ingest(ev);
+  return ro;
+}
+
+// The files in `dir` (to see that no temporary file is left behind).
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A folder of its own, removed at the end.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("masterymap_test_dir_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("roster snapshot") {
+  TEST_CASE("a small snapshot: every truncation point is a parse_error") {
+    const mm::roster ro = small_roster();
+    const fixtures::temp_file file("small.bin");
+    ro.save(file.path());
+    const std::string bytes = slurp(file.path());
+    REQUIRE(bytes.size() > 100);
+    CHECK(same_roster(ro, mm::roster::load(file.path())));
+    const fixtures::temp_file cut("cut.bin");
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+      spit(cut.path(), bytes.substr(0, n));
+      CAPTURE(n);
+      CHECK_THROWS_AS((void)mm::roster::load(cut.path()), mm::parse_error);
+    }
+    // One byte too many is damage too.
+    spit(cut.path(), bytes + '\0');
+    CHECK_THROWS_AS((void)mm::roster::load(cut.path()), mm::parse_error);
+  }
+
+  TEST_CASE("thousands of random bit flips: each a parse_error naming the damage") {
+    const mm::roster ro = small_roster();
+    const fixtures::temp_file file("flip.bin");
+    ro.save(file.path());
+    const std::string bytes = slurp(file.path());
+    std::mt19937 rng(2026);
+    const fixtures::temp_file bad("flipped.bin");
+    int checksum_named = 0;
+    constexpr int flips = 3000;
+    for (int k = 0; k < flips; ++k) {
+      std::string damaged = bytes;
+      const std::size_t at = rng() % damaged.size();
+      damaged[at] = static_cast<char>(damaged[at] ^ (1 << (rng() % 8)));
+      spit(bad.path(), damaged);
+      CAPTURE(at);
+      try {
+        (void)mm::roster::load(bad.path());
+        FAIL("a flipped bit was not noticed");
+      } catch (const mm::parse_error& e) {
+        // Past the header (magic, version, byte order) every flip is a checksum mismatch.
+        if (std::string(e.what()).find("checksum mismatch") != std::string::npos)
+          ++checksum_named;
+        else
+          CHECK(at < 16);
+      }
+    }
+    CHECK(checksum_named > flips * 9 / 10);
+    // Many bytes at once (a torn write, a bad sector).
+    for (int k = 0; k < 300; ++k) {
+      std::string damaged = bytes;
+      const std::size_t at = rng() % damaged.size();
+      for (std::size_t i = at; i < std::min(damaged.size(), at + 1 + rng() % 64); ++i)
+        damaged[i] = static_cast<char>(rng());
+      if (damaged == bytes) continue;
+      spit(bad.path(), damaged);
+      CHECK_THROWS_AS((void)mm::roster::load(bad.path()), mm::parse_error);
+    }
+  }
+
+  TEST_CASE("version 1 snapshots (no checksum) still load") {
+    const mm::roster ro = small_roster();
+    const fixtures::temp_file file("v2.bin");
+    ro.save(file.path());
+    std::string bytes = slurp(file.path());
+    std::uint32_t version = 0;
+    std::memcpy(&version, bytes.data() + 8, 4);
+    CHECK(version == 2);
+    // Version 2 is version 1 and a 64-bit checksum after the end marker.
+    version = 1;
+    std::memcpy(bytes.data() + 8, &version, 4);
+    bytes.resize(bytes.size() - 8);
+    spit(file.path(), bytes);
+    CHECK(same_roster(ro, mm::roster::load(file.path())));
+    version = 3;
+    std::memcpy(bytes.data() + 8, &version, 4);
+    spit(file.path(), bytes);
+    CHECK_THROWS_WITH_AS((void)mm::roster::load(file.path()),
+                         doctest::Contains("reads versions 1 to 2"), mm::parse_error);
+  }
+
+  TEST_CASE("an empty roster's snapshot loads back: a new school's first snapshot") {
+    const mm::roster empty(fixtures::diamond_builder().build(), small_policy());
+    const fixtures::temp_file file("empty.bin");
+    empty.save(file.path());
+    mm::roster back = mm::roster::load(file.path());
+    CHECK(back.size() == 0);
+    CHECK(same_roster(empty, back));
+    // ... and goes on as a new roster does.
+    mm::roster fresh(fixtures::diamond_builder().build(), small_policy());
+    const mm::roster full = small_roster();
+    std::vector<mm::evidence> rows;
+    for (std::size_t i = 0; i < full.log().size(); ++i) rows.push_back(full.log().at(i));
+    fresh.ingest(rows);
+    back.ingest(rows);
+    CHECK(same_roster(fresh, back));
+  }
+
+  TEST_CASE("saves are atomic: a failed save leaves the previous file and no temporary file") {
+    const temp_dir dir;
+    const std::string path = (dir.path / "roster.bin").string();
+    const mm::roster ro = small_roster();
+    ro.save(path);
+    const std::string before = slurp(path);
+    CHECK(files_in(dir.path) == std::vector<std::string>{"roster.bin"});
+
+    // A disk that fills up mid-save: writes past a size limit fail with EFBIG.
+    const mm::roster big = [] {
+      mm::roster r(fixtures::diamond_builder().build(), small_policy());
+      std::vector<mm::evidence> ev;
+      for (int i = 0; i < 20000; ++i)
+        ev.emplace_back("learner" + std::to_string(i % 500), std::string(1, "ABCD"[i % 4]), 1e9 + i,
+                        2.0);
+      r.ingest(ev);
+      return r;
+    }();
+    struct rlimit old {};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    const auto old_handler = signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old;
+    small.rlim_cur = 64 * 1024;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    bool failed = false;
+    try {
+      big.save(path);
+    } catch (const mm::file_error& e) {
+      failed = true;
+      CHECK(e.path() == path);
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, old_handler);
+    CHECK(failed);
+    CHECK(slurp(path) == before);
+    CHECK(same_roster(ro, mm::roster::load(path)));
+    CHECK(files_in(dir.path) == std::vector<std::string>{"roster.bin"});
+
+    // A name that would not load back is refused before anything is written.
+    mm::roster latin(fixtures::diamond_builder().build(), small_policy());
+    latin.ingest(std::vector<mm::evidence>{mm::evidence("Jos\xE9", "A", 1e9, 3.0)});
+    CHECK_THROWS_WITH_AS(latin.save(path), doctest::Contains("learner name #0 is not valid UTF-8"),
+                         std::invalid_argument);
+    CHECK(slurp(path) == before);
+
+    // A save replaces the file whole and keeps its permissions and a symbolic link to it.
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    const std::string link = (dir.path / "latest.bin").string();
+    fs::create_symlink(path, link);
+    big.save(link);
+    CHECK(fs::is_symlink(link));
+    CHECK(same_roster(big, mm::roster::load(path)));
+    CHECK((fs::status(path).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+    CHECK(files_in(dir.path) == std::vector<std::string>{"latest.bin", "roster.bin"});
+
+    // The text writers go the same way.
+    const std::string text = (dir.path / "policy.json").string();
+    mm::write_text_file(text, "first");
+    mm::write_text_file(text, "second");
+    CHECK(mm::read_text_file(text) == "second");
+    CHECK_THROWS_AS(mm::write_text_file((dir.path / "no" / "x.json").string(), "x"),
+                    mm::file_error);
+  }
+}
+
+TEST_SUITE("bkt model file") {
+  TEST_CASE("a saved model carries a checksum of its content, damage is a parse_error") {
+    mm::bkt::skill_params a, b;
+    a.skill = "fractions";
+    b.skill = "ratios";
+    b.prior = 0.25;
+    const mm::bkt::model m({a, b});
+    const fixtures::temp_file file("model.json");
+    m.save(file.path());
+    const std::string text = slurp(file.path());
+    CHECK(text.find("\"checksum\": \"xxh3:") != std::string::npos);
+    CHECK(mm::bkt::model::load(file.path()).to_json() == m.to_json());
+    // A changed value (0.25 -> 0.35): well-formed JSON, a different model: refused.
+    std::string changed = text;
+    changed.replace(changed.find("0.25"), 4, "0.35");
+    spit(file.path(), changed);
+    CHECK_THROWS_WITH_AS((void)mm::bkt::model::load(file.path()),
+                         doctest::Contains("checksum mismatch"), mm::parse_error);
+    // Re-indented: the same content, still accepted; without a checksum (to_json, hand-written
+    // files) the model is read as before.
+    CHECK(mm::bkt::model::from_json(m.to_json(-1)).to_json() == m.to_json());
+    // Every truncation point.
+    for (std::size_t n = 0; n < text.size(); ++n) {
+      CAPTURE(n);
+      CHECK_THROWS_AS((void)mm::bkt::model::from_json(text.substr(0, n)), mm::parse_error);
+    }
+  }
+}
