@@ -17,6 +17,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "binary_io.hpp"
 #include "bkt_detail.hpp"
 #include "csv_tokenizer.hpp"
 #include "encoding_detail.hpp"
@@ -148,6 +149,53 @@ dataset dataset::from_indices(std::vector<std::uint32_t> learner,
   std::iota(d.source_row_.begin(), d.source_row_.end(), std::uint64_t{0});
   dataset_access::reindex(d);
   return d;
+}
+
+namespace {
+constexpr char dataset_magic[9] = "MMBKTDS1";
+constexpr std::uint32_t dataset_version = 1;
+}  // namespace
+
+std::string dataset::to_bytes() const {
+  masterymap::detail::byte_writer w;
+  w.out.reserve(64 + correct_.size() * 17 + item_class_.size() * 4 + order_.size() * 8);
+  w.header(dataset_magic, dataset_version);
+  w.array(learner_);
+  w.array(skill_);
+  w.array(correct_);
+  w.array(order_);
+  w.array(item_class_);
+  w.array(source_row_);
+  w.strings(learner_names_);
+  w.strings(skill_names_);
+  w.strings(class_names_);
+  return std::move(w.out);
+}
+
+dataset dataset::from_bytes(std::string_view bytes) {
+  masterymap::detail::byte_reader r{bytes, "bkt dataset"};
+  r.header(dataset_magic, dataset_version);
+  auto learner = r.array<std::uint32_t>();
+  auto skill = r.array<std::uint32_t>();
+  auto correct = r.array<std::uint8_t>();
+  auto order = r.array<double>();
+  auto item_class = r.array<std::uint32_t>();
+  auto source_row = r.array<std::uint64_t>();
+  auto learner_names = r.strings();
+  auto skill_names = r.strings();
+  auto class_names = r.strings();
+  r.finish();
+  if (source_row.size() != correct.size()) r.fail("column lengths differ");
+  try {
+    // The checks of from_indices, so a restored dataset holds what any dataset may hold.
+    dataset d = from_indices(std::move(learner), std::move(learner_names), std::move(skill),
+                             std::move(skill_names), std::move(correct), std::move(order),
+                             std::move(item_class), std::move(class_names));
+    d.source_row_ = std::move(source_row);
+    return d;
+  } catch (const std::invalid_argument& e) {
+    r.fail(e.what());
+  }
 }
 
 dataset dataset::apply_multi_skill(multi_skill policy, std::string_view separator) const {

@@ -323,6 +323,20 @@ void tracer::reset(std::string_view learner) {
 
 void tracer::reset_all() { impl_->states.clear(); }
 
+bool operator==(const tracer& a, const tracer& b) {
+  const tracer::impl& x = *a.impl_;
+  const tracer::impl& y = *b.impl_;
+  if (x.threshold != y.threshold || x.m != y.m || x.learners != y.learners ||
+      x.states.size() != y.states.size())
+    return false;
+  bool same = true;
+  x.states.for_each([&](std::uint64_t key, const pair_state& s) {
+    const pair_state* t = same ? y.states.find(key) : nullptr;
+    same = t && t->p == s.p && t->u == s.u && t->count == s.count;
+  });
+  return same;
+}
+
 std::string tracer::to_json(int indent) const {
   nlohmann::json j;
   j["format"] = "masterymap.bkt.tracer";

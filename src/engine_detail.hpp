@@ -7,6 +7,7 @@
 //   engine_explain.cpp  learner_state::explain
 //   engine_bulk.cpp     the bulk fast path, engine::ratings
 //   engine.cpp          the public engine and learner_state
+//   engine_serialize.cpp  equality of engines, states and explanations; a state's bytes
 #ifndef MASTERYMAP_SRC_ENGINE_DETAIL_HPP
 #define MASTERYMAP_SRC_ENGINE_DETAIL_HPP
 

@@ -196,4 +196,26 @@ std::string to_string(const evidence_log& log) {
                      log.learners().size(), log.competencies().size());
 }
 
+bool operator==(const evidence_log& a, const evidence_log& b) {
+  if (&a == &b) return true;
+  if (a.size() != b.size() || a.kinds() != b.kinds() || a.learners() != b.learners() ||
+      a.competencies() != b.competencies() || a.sources() != b.sources() ||
+      a.learner_codes() != b.learner_codes() || a.competency_codes() != b.competency_codes() ||
+      a.times() != b.times() || a.scores() != b.scores())
+    return false;
+  // Attribute codes index each log's own table of (kind, weight, source) triples, whose order
+  // depends on how the rows arrived: compare the triples.
+  const auto& ta = a.attributes();
+  const auto& tb = b.attributes();
+  const auto* ca = a.attribute_codes().data();
+  const auto* cb = b.attribute_codes().data();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const evidence_attributes& x = ta[ca[i]];
+    const evidence_attributes& y = tb[cb[i]];
+    if (x.kind != y.kind || float_bits(x.weight) != float_bits(y.weight) || x.source != y.source)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace masterymap

@@ -349,7 +349,7 @@ void handle_cycles(build_state& b, const std::vector<std::pair<index_t, index_t>
 }  // namespace
 
 framework framework_builder::build(const build_options& options) const {
-  build_state b{options, competencies_, {}, {}, {}};
+  build_state b{options, competencies_, {}, dropped_, {}};
   index_ids(b);
   std::vector<std::pair<index_t, index_t>> hierarchy = resolve_hierarchy(b, hierarchy_);
   std::vector<prerequisite_edge> edges = resolve_prerequisites(b, prerequisites_);

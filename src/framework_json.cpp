@@ -20,13 +20,26 @@ constexpr const char* format_name = "masterymap.framework";
 constexpr int format_version = 2;
 }  // namespace
 
-std::string framework::to_json(int indent) const {
+namespace {
+
+// One prerequisite by ids, as both writers hold it.
+struct id_edge {
+  const std::string& prerequisite;
+  const std::string& dependent;
+  strength s;
+  std::optional<double> min_level;
+};
+
+// The document both `to_json`s write: a framework's content, or a builder's before checks.
+json document(const std::string& name, const std::vector<competency>& comps,
+              const std::vector<std::pair<const std::string*, const std::string*>>& hierarchy,
+              const std::vector<id_edge>& edges, const std::vector<dropped_edge>& dropped) {
   json doc;
   doc["format"] = format_name;
   doc["version"] = format_version;
-  doc["name"] = name();
-  json comps = json::array();
-  for (const auto& c : competencies()) {
+  doc["name"] = name;
+  json cs = json::array();
+  for (const auto& c : comps) {
     json j;
     j["id"] = c.id;
     j["title"] = c.title;
@@ -36,26 +49,57 @@ std::string framework::to_json(int indent) const {
     j["kind"] = masterymap::to_string(c.kind);
     if (!c.tags.empty()) j["tags"] = c.tags;
     if (!c.metadata.empty()) j["metadata"] = c.metadata;
-    comps.push_back(std::move(j));
+    cs.push_back(std::move(j));
   }
-  doc["competencies"] = std::move(comps);
+  doc["competencies"] = std::move(cs);
   json hier = json::array();
-  for (const auto& [p, c] : hierarchy())
-    hier.push_back({{"parent", id_of(p)}, {"child", id_of(c)}});
+  for (const auto& [p, c] : hierarchy) hier.push_back({{"parent", *p}, {"child", *c}});
   doc["hierarchy"] = std::move(hier);
   json pre = json::array();
-  for (const auto& e : edges()) {
-    json j{{"prerequisite", id_of(e.prerequisite)},
-           {"dependent", id_of(e.dependent)},
-           {"strength", masterymap::to_string(e.strength)}};
+  for (const auto& e : edges) {
+    json j{{"prerequisite", e.prerequisite},
+           {"dependent", e.dependent},
+           {"strength", masterymap::to_string(e.s)}};
     if (e.min_level) j["min_level"] = *e.min_level;
     pre.push_back(std::move(j));
   }
   doc["prerequisites"] = std::move(pre);
-  return doc.dump(indent < 0 ? -1 : indent);
+  // Only when there are any: what a build with drop options removed, so that the report
+  // survives a round trip (pickling, a saved copy); readers that predate it ignore the field.
+  if (!dropped.empty()) {
+    json dr = json::array();
+    for (const auto& d : dropped)
+      dr.push_back(
+          {{"prerequisite", d.prerequisite}, {"dependent", d.dependent}, {"reason", d.reason}});
+    doc["dropped_edges"] = std::move(dr);
+  }
+  return doc;
 }
 
-framework framework::from_json(std::string_view text, const build_options& options) {
+}  // namespace
+
+std::string framework::to_json(int indent) const {
+  std::vector<std::pair<const std::string*, const std::string*>> hier;
+  hier.reserve(hierarchy().size());
+  for (const auto& [p, c] : hierarchy()) hier.emplace_back(&id_of(p), &id_of(c));
+  std::vector<id_edge> es;
+  es.reserve(edges().size());
+  for (const auto& e : edges())
+    es.push_back({id_of(e.prerequisite), id_of(e.dependent), e.strength, e.min_level});
+  return document(name(), competencies(), hier, es, dropped_edges()).dump(indent < 0 ? -1 : indent);
+}
+
+std::string framework_builder::to_json(int indent) const {
+  std::vector<std::pair<const std::string*, const std::string*>> hier;
+  hier.reserve(hierarchy_.size());
+  for (const auto& [p, c] : hierarchy_) hier.emplace_back(&p, &c);
+  std::vector<id_edge> es;
+  es.reserve(prerequisites_.size());
+  for (const auto& e : prerequisites_) es.push_back({e.from, e.to, e.s, e.min_level});
+  return document(name_, competencies_, hier, es, dropped_).dump(indent < 0 ? -1 : indent);
+}
+
+framework_builder framework_builder::from_json(std::string_view text) {
   const json doc = detail::parse_json(text, "framework JSON");
   detail::json_reader r(doc, "");
   if (r.get_string("format") != format_name)
@@ -101,14 +145,25 @@ framework framework::from_json(std::string_view text, const build_options& optio
         }
         std::optional<double> min_level;
         if (e.has("min_level")) min_level = e.get_double("min_level");
-        if (version == 1)
-          b.add_prerequisite(e.get_string("competency"), e.get_string("requires"), st, min_level);
-        else
-          b.add_prerequisite(e.get_string("dependent"), e.get_string("prerequisite"), st,
-                             min_level);
+        // One field at a time, so that a missing one is named in a fixed order whatever the
+        // compiler's argument order (prerequisite first).
+        std::string prerequisite = e.get_string(version == 1 ? "requires" : "prerequisite");
+        std::string dependent = e.get_string(version == 1 ? "competency" : "dependent");
+        b.add_prerequisite(std::move(dependent), std::move(prerequisite), st, min_level);
       },
       true);
-  return b.build(options);
+  r.for_each(
+      "dropped_edges",
+      [&](const detail::json_reader& e) {
+        b.dropped_.push_back(
+            {e.get_string("prerequisite"), e.get_string("dependent"), e.get_string("reason")});
+      },
+      true);
+  return b;
+}
+
+framework framework::from_json(std::string_view text, const build_options& options) {
+  return framework_builder::from_json(text).build(options);
 }
 
 namespace {

@@ -312,7 +312,10 @@ std::string policy::to_json(int indent) const {
   return j.dump(indent);
 }
 
-policy policy::from_json(std::string_view text) {
+namespace {
+
+// The policy of a JSON text; with `check`, also every problem of `policy::problems`.
+policy read_policy(std::string_view text, bool check) {
   const json j = detail::parse_json(text, "policy JSON");
   std::vector<std::string> problems;
   reader rd{problems};
@@ -382,12 +385,18 @@ policy policy::from_json(std::string_view text) {
     else
       problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
   }
-  if (problems.empty() || sc) {
+  if (check && (problems.empty() || sc)) {
     auto more = p.problems();
     problems.insert(problems.end(), more.begin(), more.end());
   }
   if (!problems.empty()) throw policy_error(std::move(problems));
   return p;
 }
+
+}  // namespace
+
+policy policy::from_json(std::string_view text) { return read_policy(text, true); }
+
+policy policy::from_json_unvalidated(std::string_view text) { return read_policy(text, false); }
 
 }  // namespace masterymap

@@ -18,8 +18,7 @@ namespace {
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 std::shared_ptr<const detail::progression_data> compile(framework fw, const scale& sc) {
-  auto d = std::make_shared<detail::progression_data>();
-  d->fw = std::move(fw);
+  auto d = std::make_shared<detail::progression_data>(std::move(fw), sc);
   const framework& f = d->fw;
   const std::size_t n = f.size();
   d->n = n;
@@ -239,13 +238,18 @@ const progression& learner_state::progression() const {
 
 // --- progression -------------------------------------------------------------------------------
 
-progression::progression(masterymap::framework fw, const scale& sc)
+progression::progression(masterymap::framework fw, const masterymap::scale& sc)
     : d_(compile(std::move(fw), sc)) {}
 progression::progression(masterymap::framework fw, const policy& p)
     : d_(compile(std::move(fw), p.scale())) {}
 progression::progression(const engine& e) : d_(compile(e.framework(), e.policy().scale())) {}
 
 const framework& progression::framework() const noexcept { return d_->fw; }
+const masterymap::scale& progression::scale() const noexcept { return d_->sc; }
+
+bool operator==(const progression& a, const progression& b) {
+  return a.d_ == b.d_ || (a.d_->fw == b.d_->fw && a.d_->sc == b.d_->sc);
+}
 std::size_t progression::size() const noexcept { return d_->n; }
 
 std::uint8_t progression::attainment(status s, double score) const noexcept {

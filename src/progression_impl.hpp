@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "parallel.hpp"
@@ -23,7 +24,10 @@
 namespace masterymap::detail {
 
 struct progression_data {
+  progression_data(masterymap::framework f, masterymap::scale s)
+      : fw(std::move(f)), sc(std::move(s)) {}
   masterymap::framework fw;
+  masterymap::scale sc;  // what it was compiled against (`progression::scale`, equality)
   std::size_t n = 0;
   double tol = 0.0;
   std::vector<double> thresholds;  // familiar levels, ascending: code 2 + k

@@ -3,7 +3,8 @@
 // Private: the representation behind masterymap::roster, and the helpers its parts share.
 //
 //   roster.cpp           ingest, the per-competency O(1) path, re-evaluation, the queries
-//   roster_snapshot.cpp  the binary snapshot: roster::save, roster::load
+//   roster_snapshot.cpp  the binary snapshot: roster::save, roster::load, to_bytes, from_bytes;
+//                        and roster equality
 //
 // Includes accumulate.hpp (through decision.hpp): every file that includes this header must be
 // compiled with -ffp-contract=off (see src/CMakeLists.txt).

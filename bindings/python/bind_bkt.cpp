@@ -13,6 +13,7 @@
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -180,14 +181,18 @@ void bind_bkt(py::module_& parent) {
   py::module_ m =
       parent.def_submodule("bkt", "Bayesian Knowledge Tracing core (see masterymap.bkt).");
 
-  py::class_<bkt::dataset>(m, "Dataset", py::dynamic_attr(), R"pbdoc(
+  py::class_<bkt::dataset> dataset_cls(m, "Dataset", py::dynamic_attr(), R"pbdoc(
 A table of responses: learner, skill and item-class indices into name lists, 0/1 correct.
 
 Rows keep their input order; within a learner they are chronological unless an order key was
 given. Build one with :func:`read_csv`, :func:`parse_csv`, :meth:`from_indices` or
 ``masterymap.bkt.dataset(df)``.
-)pbdoc")
-      .def(py::init<>())
+
+Compares by its rows and names; copies and pickles (a compact binary form as a numpy byte
+array, out of band with pickle protocol 5), with its attributes (``columns``); unhashable (a
+data table, like a numpy array).
+)pbdoc");
+  dataset_cls.def(py::init<>())
       .def_static(
           "from_indices",
           [](const carray<std::uint32_t>& learner, std::vector<std::string> learner_names,
@@ -262,6 +267,35 @@ joins several with ``separator`` counts once per skill) or ``"reject"``.
                std::to_string(d.learner_count()) + " learners, " + std::to_string(d.skill_count()) +
                " skills>";
       });
+  def_equality(dataset_cls);
+  dataset_cls
+      .def("__copy__",
+           [](const py::object& self) {
+             py::object c = py::cast(bkt::dataset(self.cast<const bkt::dataset&>()));
+             c.attr("__dict__").attr("update")(self.attr("__dict__"));
+             return c;
+           })
+      .def(
+          "__deepcopy__",
+          [](const py::object& self, const py::dict& memo) {
+            py::object c = py::cast(bkt::dataset(self.cast<const bkt::dataset&>()));
+            c.attr("__dict__")
+                .attr("update")(
+                    py::module_::import("copy").attr("deepcopy")(self.attr("__dict__"), memo));
+            return c;
+          },
+          py::arg("memo"))
+      .def(py::pickle(
+          [](const py::object& self) {
+            const auto& d = self.cast<const bkt::dataset&>();
+            return py::make_tuple(bytes_array(d.to_bytes()), self.attr("__dict__"));
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 2) throw py::value_error("not the state of a pickled Dataset");
+            py::buffer_info keep;
+            const std::string_view bytes = buffer_view(t[0], keep);
+            return std::make_pair(bkt::dataset::from_bytes(bytes), t[1].cast<py::dict>());
+          }));
 
   const char* csv_doc = R"pbdoc(
 Reads a response CSV (RFC 4180 quoting, LF or CRLF line ends, header first; a .csv.gz file is
@@ -313,10 +347,13 @@ decompressed).
       py::arg("encoding") = "utf-8",
       "As :func:`read_csv`, from bytes in memory (decompressed: gzip input is a ParseError).");
 
-  py::class_<bkt::model>(m, "Model", R"pbdoc(
+  py::class_<bkt::model> model_cls(m, "Model", R"pbdoc(
 A fitted BKT model: prior, learn, forget, guess and slip per skill.
-)pbdoc")
-      .def(py::init<>())
+
+Immutable: compares by value (parameters and fit diagnostics), hashes, copies and pickles (as
+its JSON).
+)pbdoc");
+  model_cls.def(py::init<>())
       .def_static(
           "from_params",
           [](const std::vector<py::dict>& params, bool forgets, bool multigs) {
@@ -395,6 +432,13 @@ Per row: P(correct) before the answer and P(mastered) after it, as two float64 a
         return "<masterymap.bkt.Model: " + std::to_string(mo.size()) + " skills" +
                (mo.forgets() ? ", forgets" : "") + (mo.multigs() ? ", multigs" : "") + ">";
       });
+  def_equality(model_cls);
+  def_copy(model_cls);
+  model_cls
+      .def(py::pickle([](const bkt::model& mo) { return mo.to_json(-1); },
+                      [](const std::string& s) { return bkt::model::from_json(s); }))
+      .def("__hash__",
+           [](const bkt::model& mo) { return std::hash<std::string>{}(mo.to_json(-1)); });
 
   m.def(
       "fit",
@@ -448,10 +492,13 @@ Fits one BKT model per skill by EM with seeded random restarts, skills in parall
       py::arg("params"), py::arg("learners"), py::arg("length"), py::arg("seed") = 42,
       "Simulates ``learners`` learners answering ``length`` questions per skill (deterministic).");
 
-  py::class_<bkt::tracer>(m, "Tracer", R"pbdoc(
+  py::class_<bkt::tracer> tracer_cls(m, "Tracer", R"pbdoc(
 Online knowledge tracing: per-learner P(mastered) per skill, advanced in O(1) per answer.
-)pbdoc")
-      .def(py::init<bkt::model, double>(), py::arg("model"), py::arg("threshold") = 0.95)
+
+Compares by value (model, threshold, learners, every tracked state), copies (an independent
+tracer) and pickles (as its JSON); unhashable (it changes with each answer).
+)pbdoc");
+  tracer_cls.def(py::init<bkt::model, double>(), py::arg("model"), py::arg("threshold") = 0.95)
       .def_property_readonly("model", &bkt::tracer::model)
       .def_property("threshold", &bkt::tracer::threshold, &bkt::tracer::set_threshold,
                     "Mastered when P(mastered) >= threshold.")
@@ -549,6 +596,10 @@ Applies many answers in order, by learner and skill index.
       .def("to_json", &bkt::tracer::to_json, py::arg("indent") = -1,
            "Versioned JSON of the model, threshold and every state; doubles round-trip.")
       .def_static("from_json", &bkt::tracer::from_json, py::arg("text"));
+  def_equality(tracer_cls);
+  def_copy(tracer_cls);
+  tracer_cls.def(py::pickle([](const bkt::tracer& t) { return t.to_json(-1); },
+                            [](const std::string& s) { return bkt::tracer::from_json(s); }));
 }
 
 }  // namespace masterymap::python

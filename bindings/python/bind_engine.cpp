@@ -10,6 +10,7 @@
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
 #include "object_lock.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -39,6 +40,7 @@ class py_probability_source final : public probability_source {
       throw std::runtime_error(std::string("probabilities callback failed: ") + e.what());
     }
   }
+  [[nodiscard]] const py::object& function() const { return *fn_; }
 
  private:
   py::object* fn_;
@@ -84,7 +86,102 @@ py::dict table_dict(ratings_table&& t, const framework& fw) {
   return d;
 }
 
+// --- pickled states --------------------------------------------------------------------------
+
+py::tuple explanation_state(const explanation& e) {
+  py::list evidence, children;
+  for (const auto& x : e.evidence)
+    evidence.append(
+        py::make_tuple(x.row, x.time, x.score, x.kind, x.weight, x.source, x.used, x.reason));
+  for (const auto& c : e.children)
+    children.append(py::make_tuple(c.id, static_cast<int>(c.status), c.score, c.done));
+  return py::make_tuple(e.learner, e.competency, static_cast<int>(e.status), e.decided_by, e.rule,
+                        e.rule_scope, e.method, e.value, e.rating, e.threshold, e.exceeds, e.as_of,
+                        evidence, e.unmet, e.notes, e.rollup, children, e.text);
+}
+
+status status_of(const py::handle& code) {
+  const int c = code.cast<int>();
+  if (c < 0 || c > static_cast<int>(status::expired))
+    throw py::value_error("status code " + std::to_string(c) + " out of range");
+  return static_cast<status>(c);
+}
+
+explanation explanation_from_state(const py::tuple& t) {
+  if (t.size() != 18) throw py::value_error("not the state of a pickled Explanation");
+  explanation e;
+  e.learner = t[0].cast<std::string>();
+  e.competency = t[1].cast<std::string>();
+  e.status = status_of(t[2]);
+  e.decided_by = t[3].cast<std::string>();
+  e.rule = t[4].cast<std::string>();
+  e.rule_scope = t[5].cast<std::string>();
+  e.method = t[6].cast<std::string>();
+  e.value = t[7].cast<std::optional<double>>();
+  e.rating = t[8].cast<std::optional<std::string>>();
+  e.threshold = t[9].cast<double>();
+  e.exceeds = t[10].cast<std::optional<double>>();
+  e.as_of = t[11].cast<double>();
+  for (auto h : t[12].cast<py::list>()) {
+    const auto x = h.cast<py::tuple>();
+    e.evidence.push_back({x[0].cast<std::size_t>(), x[1].cast<double>(), x[2].cast<double>(),
+                          x[3].cast<std::string>(), x[4].cast<double>(), x[5].cast<std::string>(),
+                          x[6].cast<bool>(), x[7].cast<std::string>()});
+  }
+  e.unmet = t[13].cast<std::vector<std::string>>();
+  e.notes = t[14].cast<std::vector<std::string>>();
+  e.rollup = t[15].cast<std::string>();
+  for (auto h : t[16].cast<py::list>()) {
+    const auto x = h.cast<py::tuple>();
+    e.children.push_back({x[0].cast<std::string>(), status_of(x[1]),
+                          x[2].cast<std::optional<double>>(), x[3].cast<bool>()});
+  }
+  e.text = t[17].cast<std::string>();
+  return e;
+}
+
+// A LearnerState: its engine (one object for every state of that engine, so pickled once),
+// its own data as bytes (learner_state::to_bytes), its log and its probability source.
+py::tuple state_state(const py_state& s) {
+  return py::make_tuple(s.engine, bytes_array(s.st.to_bytes()), s.log,
+                        probability_object(s.st.probabilities()));
+}
+
+// Equal states over equal evidence; both logs are held for reading (another thread may be
+// extending either).
+bool same_state(const py_state& a, const py_state& b) {
+  if (!(a.st == b.st)) return false;
+  if (a.log.is(b.log)) return true;
+  const evidence_log &x = a.evidence(), &y = b.evidence();
+  const lock_set locks{{&x, log_type, false}, {&x == &y ? nullptr : &y, log_type, false}};
+  return x == y;
+}
+
+py_state state_from_state(const py::tuple& t) {
+  if (t.size() != 4) throw py::value_error("not the state of a pickled LearnerState");
+  const engine& e = t[0].cast<const engine&>();
+  const evidence_log& log = t[2].cast<const evidence_log&>();
+  const read_lock lock(&log, log_type);
+  py::buffer_info keep;
+  const std::string_view bytes = buffer_view(t[1], keep);
+  learner_state st = e.state_from_bytes(bytes, to_probability_source(t[3]));
+  if (log.size() < st.log_position())
+    throw py::value_error("the pickled LearnerState's log is shorter than when it was evaluated");
+  return py_state{std::move(st), t[2], t[0]};
+}
+
 }  // namespace
+
+py::object engine_object(const engine& e) {
+  return shared_python(&e.framework(), [&e] { return py::cast(e); });
+}
+
+py::object probability_object(const std::shared_ptr<const probability_source>& source) {
+  if (!source) return py::none();
+  if (const auto* f = dynamic_cast<const py_probability_source*>(source.get()))
+    return f->function();
+  return py::cast(std::const_pointer_cast<probability_source>(source));
+}
 
 std::shared_ptr<const probability_source> to_probability_source(const py::object& probabilities) {
   if (probabilities.is_none()) return nullptr;
@@ -111,15 +208,17 @@ can be passed as ``probabilities=`` instead.
     statuses.emplace_back(to_string(s));
   m.attr("STATUSES") = statuses;
 
-  py::class_<explanation>(m, "Explanation", R"pbdoc(
+  py::class_<explanation> explanation_cls(m, "Explanation", R"pbdoc(
 Why a learner has a status on a competency: the method, each piece of evidence used or ignored
 (with the reason), the computed value, the threshold, each unmet condition, and notes; ``text``
 (also ``str(explanation)``) says all of it in words.
 
 Times (``as_of``, each evidence dict's ``time``) are float seconds since the Unix epoch, as in
 ``to_dict()`` (JSON-ready); ``text`` prints every time as an ISO 8601 UTC date.
-)pbdoc")
-      .def_readonly("learner", &explanation::learner)
+
+Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
+)pbdoc");
+  explanation_cls.def_readonly("learner", &explanation::learner)
       .def_readonly("competency", &explanation::competency)
       .def_property_readonly("status",
                              [](const explanation& e) { return std::string(to_string(e.status)); })
@@ -191,16 +290,25 @@ Times (``as_of``, each evidence dict's ``time``) are float seconds since the Uni
         return "<Explanation " + e.competency + " for " + e.learner + ": " + to_string(e.status) +
                ">";
       });
+  def_equality(explanation_cls);
+  def_copy(explanation_cls);
+  explanation_cls.def(py::pickle(&explanation_state, &explanation_from_state))
+      .def("__hash__", [](const explanation& e) { return frozen_hash(explanation_state(e)); });
 
-  py::class_<py_state>(m, "LearnerState", R"pbdoc(
+  py::class_<py_state> state_cls(m, "LearnerState", R"pbdoc(
 A learner's state on every competency of a framework: status, score, rating, evidence count;
 and :meth:`explain` for any competency. Statuses: ``not_started``, ``in_progress``,
 ``awaiting_confirmation``, ``mastered``, ``exceeded``, ``exempt``, ``expired``.
 
 The arrays (:meth:`statuses`, :meth:`scores`, ...) are indexed by framework index; statuses
 are indices into :data:`masterymap.STATUSES`, ratings indices into the scale's labels.
-)pbdoc")
-      .def_property_readonly("learner", [](const py_state& s) { return s.st.learner(); })
+
+Compares by value (engine, learner, evaluation time, columns, evidence index, and an equal
+log); copies (``copy.copy`` shares the log, ``copy.deepcopy`` copies it) and pickles (with its
+engine, log and probability source; the states of one engine pickled together share one
+engine); unhashable (:meth:`Engine.update` changes it).
+)pbdoc");
+  state_cls.def_property_readonly("learner", [](const py_state& s) { return s.st.learner(); })
       .def("__len__", [](const py_state& s) { return s.st.size(); })
       .def_property_readonly("framework", [](const py_state& s) { return s.st.framework(); })
       .def_property_readonly("policy", [](const py_state& s) { return s.st.policy(); })
@@ -280,14 +388,33 @@ in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
             return s.st.explain(resolve(s.st, id), s.evidence());
           },
           py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
-      .def("__repr__", [](const py_state& s) {
-        std::size_t done = 0;
-        for (auto x : s.st.statuses()) done += is_done(x);
-        return "<LearnerState " + s.st.learner() + ": " + std::to_string(done) + " of " +
-               std::to_string(s.st.size()) + " done>";
-      });
+      .def("__repr__",
+           [](const py_state& s) {
+             std::size_t done = 0;
+             for (auto x : s.st.statuses()) done += is_done(x);
+             return "<LearnerState " + s.st.learner() + ": " + std::to_string(done) + " of " +
+                    std::to_string(s.st.size()) + " done>";
+           })
+      .def(
+          "__eq__", [](const py_state& a, const py_state& b) { return same_state(a, b); },
+          py::is_operator())
+      .def(
+          "__ne__", [](const py_state& a, const py_state& b) { return !same_state(a, b); },
+          py::is_operator())
+      .def("__copy__",
+           [](const py_state& s) {
+             return py_state{s.st, s.log, s.engine};
+           })
+      .def(
+          "__deepcopy__",
+          [](const py_state& s, const py::dict& memo) {
+            py::object log = py::module_::import("copy").attr("deepcopy")(s.log, memo);
+            return py_state{s.st, std::move(log), s.engine};
+          },
+          py::arg("memo"))
+      .def(py::pickle(&state_state, &state_from_state));
 
-  py::class_<engine>(m, "Engine", R"pbdoc(
+  py::class_<engine> engine_cls(m, "Engine", R"pbdoc(
 A framework and a policy compiled together: validated once (``PolicyError`` listing every
 problem, with paths), then evaluated against any log and learner. Thread-safe; evaluations of
 many learners run in parallel and do not depend on the thread count.
@@ -297,14 +424,18 @@ datetime (naive = UTC), a date, a pandas Timestamp or a numpy datetime64; defaul
 time in the log; ``TypeError`` for another type, ``ParseError`` for a text that is not a time),
 ``probabilities`` (the source of ``Method.bkt`` values: a :class:`ProbabilitySource` or a
 callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = all cores).
-)pbdoc")
-      .def(py::init<framework, policy>(), py::arg("framework"), py::arg("policy"))
+
+Immutable: compares by its framework and policy, hashes, copies (sharing the compiled form)
+and pickles (as its framework and policy, compiled again when unpickled).
+)pbdoc");
+  engine_cls.def(py::init<framework, policy>(), py::arg("framework"), py::arg("policy"))
       .def_property_readonly("framework", &engine::framework)
       .def_property_readonly("policy", &engine::policy)
       .def(
           "evaluate",
-          [](const engine& e, const py::object& log, const py::object& learner_id,
+          [](const py::object& self, const py::object& log, const py::object& learner_id,
              const py::object& as_of, const py::object& probabilities) {
+            const engine& e = self.cast<const engine&>();
             const evidence_log& l = log.cast<const evidence_log&>();
             const std::string learner = id_text(learner_id, "learner");
             const evaluate_options o = options(as_of, probabilities, 1);
@@ -314,14 +445,15 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
               const read_lock lock(&l, log_type);
               st = e.evaluate(l, learner, o);
             }
-            return py_state{std::move(st), log};
+            return py_state{std::move(st), log, self};
           },
           py::arg("log"), py::arg("learner"), py::kw_only(), py::arg("as_of") = py::none(),
           py::arg("probabilities") = py::none(), "The :class:`LearnerState` of one learner.")
       .def(
           "evaluate_all",
-          [](const engine& e, const py::object& log, const py::object& as_of,
+          [](const py::object& self, const py::object& log, const py::object& as_of,
              const py::object& probabilities, unsigned threads) {
+            const engine& e = self.cast<const engine&>();
             const evidence_log& l = log.cast<const evidence_log&>();
             const evaluate_options o = options(as_of, probabilities, threads);
             std::vector<learner_state> states;
@@ -333,7 +465,7 @@ callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = a
             py::dict out;
             for (auto& st : states) {
               std::string name = st.learner();
-              out[py::str(name)] = py_state{std::move(st), log};
+              out[py::str(name)] = py_state{std::move(st), log, self};
             }
             return out;
           },
@@ -395,6 +527,16 @@ recomputing only what changed. The result equals a full re-evaluation.
       .def("__repr__", [](const engine& e) {
         return "<Engine " + to_string(e.framework()) + "; " + to_string(e.policy()) + ">";
       });
+  def_equality(engine_cls);
+  def_copy(engine_cls);
+  engine_cls
+      .def(py::pickle([](const engine& e) { return py::make_tuple(e.framework(), e.policy()); },
+                      [](const py::tuple& t) {
+                        if (t.size() != 2)
+                          throw py::value_error("not the state of a pickled Engine");
+                        return engine(t[0].cast<framework>(), t[1].cast<policy>());
+                      }))
+      .def("__hash__", [](const engine& e) { return framework_hash(e.framework()); });
 }
 
 }  // namespace masterymap::python

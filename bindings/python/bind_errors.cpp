@@ -57,6 +57,17 @@ void bind_errors(py::module_& m) {
                     PyExc_FileNotFoundError);
   m.attr("FileError") = file;
   m.attr("MissingFileError") = missing_file;
+  // OSError pickles errno, strerror and filename only when it was built from them; a FileError
+  // is built from its message, so it says itself what to restore (multiprocessing sends a
+  // worker's exception back pickled). BaseException.__setstate__ sets the attributes back.
+  file.attr("__reduce__") = py::cpp_function(
+      [](const py::handle& self) {
+        py::dict state;
+        if (py::hasattr(self, "__dict__")) state.attr("update")(self.attr("__dict__"));
+        for (const char* k : {"errno", "strerror", "filename"}) state[k] = self.attr(k);
+        return py::make_tuple(py::type::of(self), self.attr("args"), state);
+      },
+      py::is_method(file), py::name("__reduce__"));
   base.doc() = "Base of every masterymap error (a RuntimeError).";
   validation.doc() = "Validation found problems; `.problems` lists each (kind, ids, message).";
   cycle.doc() = "Prerequisite or hierarchy cycles; `.cycle` is the first, in order.";

@@ -13,6 +13,7 @@
 #include "bindings.hpp"
 #include "numpy_util.hpp"
 #include "object_lock.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -140,6 +141,29 @@ void set_number(number_column& c, const holder& h) {
   }
 }
 
+// The log's columns as numpy arrays (copies), with kind, weight and source per row.
+py::dict columns_of(const evidence_log& log) {
+  py::dict d;
+  d["learner"] = copy_numpy(log.learner_codes());
+  d["competency"] = copy_numpy(log.competency_codes());
+  d["time"] = copy_numpy(log.times());
+  d["score"] = copy_numpy(log.scores());
+  std::vector<std::uint8_t> kind(log.size());
+  std::vector<float> weight(log.size());
+  std::vector<std::uint32_t> source(log.size());
+  const auto& attrs = log.attributes();
+  const auto& ac = log.attribute_codes();
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    kind[i] = attrs[ac[i]].kind;
+    weight[i] = attrs[ac[i]].weight;
+    source[i] = attrs[ac[i]].source;
+  }
+  d["kind"] = move_numpy(std::move(kind));
+  d["weight"] = move_numpy(std::move(weight));
+  d["source"] = move_numpy(std::move(source));
+  return d;
+}
+
 }  // namespace
 
 std::string id_text(const py::handle& value, const char* what, std::string& problem) {
@@ -239,7 +263,7 @@ some virtual machines. 0 returns every kept block to the system.
            }),
            py::arg("framework") = py::none(), py::arg("policy") = py::none());
 
-  py::class_<evidence_log>(m, "EvidenceLog", R"pbdoc(
+  py::class_<evidence_log> log_cls(m, "EvidenceLog", R"pbdoc(
 Append-only, columnar evidence of many learners: (learner, competency, time, score, kind,
 weight, source), with string ids interned; 24 bytes per stored event.
 
@@ -258,10 +282,15 @@ every bad row and reason, and the log is unchanged.
 Kinds: pretest, formative, summative, discussion, observation, self, transfer, plus the custom
 kinds given to the constructor (or :meth:`add_kind`).
 
+Compares by content (the same names in the same order and the same rows), copies (an
+independent log) and pickles (its columns as numpy arrays: out of band with pickle protocol 5);
+unhashable (it grows).
+
 Thread-safe: any number of Python threads may read a log at once; a change (:meth:`extend`,
 :meth:`add`, :meth:`append_csv`, :meth:`add_kind`, or a :class:`Roster` ingesting into its own
 log) waits until no other call uses it, and other calls wait for it, with the GIL released.
-)pbdoc")
+)pbdoc");
+  log_cls
       .def(py::init([](const std::optional<std::vector<std::string>>& kinds) {
              return kinds ? evidence_log(*kinds) : evidence_log();
            }),
@@ -502,32 +531,13 @@ microsecond), ``score`` and ``weight`` (float64).
       .def("_columns",
            [](const evidence_log& log) {
              const read_lock lock(&log, log_type);
-             py::dict d;
-             d["learner"] = copy_numpy(log.learner_codes());
-             d["competency"] = copy_numpy(log.competency_codes());
-             d["time"] = copy_numpy(log.times());
-             d["score"] = copy_numpy(log.scores());
-             std::vector<std::uint8_t> kind(log.size());
-             std::vector<float> weight(log.size());
-             std::vector<std::uint32_t> source(log.size());
-             const auto& attrs = log.attributes();
-             const auto& ac = log.attribute_codes();
-             for (std::size_t i = 0; i < log.size(); ++i) {
-               kind[i] = attrs[ac[i]].kind;
-               weight[i] = attrs[ac[i]].weight;
-               source[i] = attrs[ac[i]].source;
-             }
-             d["kind"] = move_numpy(std::move(kind));
-             d["weight"] = move_numpy(std::move(weight));
-             d["source"] = move_numpy(std::move(source));
-             return d;
+             return columns_of(log);
            })
       .def(py::pickle(
           [](const evidence_log& log) {
             const read_lock lock(&log, log_type);
-            py::dict cols = py::cast(log).attr("_columns")();
             return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
-                                  cols);
+                                  columns_of(log));
           },
           [](const py::tuple& t) {
             evidence_log log;
@@ -550,9 +560,28 @@ microsecond), ``score`` and ``weight`` (float64).
             b.time.values = tv.data();
             b.score.values = sv.data();
             b.weight.values = wv.data();
-            log.append(b);
+            if (b.size > 0) log.append(b);
             return log;
           }));
+  // As def_equality and def_copy, holding the logs for reading (another thread may be extending
+  // one).
+  const auto equal = [](const evidence_log& a, const evidence_log& b) {
+    const lock_set locks{{&a, log_type, false}, {&a == &b ? nullptr : &b, log_type, false}};
+    return a == b;
+  };
+  const auto copy = [](const evidence_log& l) {
+    const read_lock lock(&l, log_type);
+    return evidence_log(l);
+  };
+  log_cls.def("__eq__", equal, py::is_operator())
+      .def(
+          "__ne__", [equal](const evidence_log& a, const evidence_log& b) { return !equal(a, b); },
+          py::is_operator())
+      .def("__copy__", copy)
+      .def(
+          "__deepcopy__",
+          [copy](const evidence_log& l, const py::dict& /*memo*/) { return copy(l); },
+          py::arg("memo"));
 }
 
 }  // namespace masterymap::python

@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -95,7 +96,40 @@ std::string competency_repr(const competency& c) {
   return r + ")";
 }
 
+// A pickled Competency: its fields.
+py::tuple competency_state(const competency& c) {
+  return py::make_tuple(c.id, c.title, c.description, c.domain, c.level, to_string(c.kind), c.tags,
+                        c.metadata);
+}
+
+competency competency_from_state(const py::tuple& t) {
+  if (t.size() != 8) throw py::value_error("not the state of a pickled Competency");
+  competency c;
+  c.id = t[0].cast<std::string>();
+  c.title = t[1].cast<std::string>();
+  c.description = t[2].cast<std::string>();
+  c.domain = t[3].cast<std::string>();
+  c.level = t[4].cast<std::optional<int>>();
+  c.kind = parse_competency_kind(t[5].cast<std::string>());
+  c.tags = t[6].cast<std::vector<std::string>>();
+  c.metadata = t[7].cast<std::map<std::string, std::string>>();
+  return c;
+}
+
 }  // namespace
+
+// Hash of what operator== compares (a part of it: equal frameworks hash equal), computed from
+// the fields rather than the JSON text, which also lists dropped edges.
+std::size_t framework_hash(const framework& f) {
+  std::size_t h = std::hash<std::string>{}(f.name());
+  const auto mix = [&h](std::size_t x) { h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  for (const auto& c : f.competencies()) mix(std::hash<std::string>{}(c.id));
+  for (const auto& e : f.edges())
+    mix((std::size_t{e.prerequisite} << 32) ^ (std::size_t{e.dependent} << 2) ^
+        static_cast<std::size_t>(e.strength));
+  for (const auto& [p, c] : f.hierarchy()) mix((std::size_t{p} << 32) ^ c);
+  return h;
+}
 
 index_t resolve(const framework& f, const py::handle& key) {
   if (py::isinstance<py::str>(key)) return f.index_of(key.cast<std::string>());
@@ -110,7 +144,7 @@ index_t resolve(const framework& f, const py::handle& key) {
 }
 
 void bind_framework(py::module_& m) {
-  py::class_<competency>(m, "Competency", R"pbdoc(
+  py::class_<competency> competency_cls(m, "Competency", R"pbdoc(
 A competency (learning target, standard, skill) of a framework. Read-only once built.
 
 :ivar id: stable id, e.g. ``"4.NF.B.3"``
@@ -121,8 +155,10 @@ A competency (learning target, standard, skill) of a framework. Read-only once b
 :ivar kind: ``"academic"`` or ``"disposition"``
 :ivar tags: list of tags
 :ivar metadata: dict of free-form string fields
-)pbdoc")
-      .def_readonly("id", &competency::id)
+
+Immutable: compares by value, hashes, copies and pickles.
+)pbdoc");
+  competency_cls.def_readonly("id", &competency::id)
       .def_readonly("title", &competency::title)
       .def_readonly("description", &competency::description)
       .def_readonly("domain", &competency::domain)
@@ -130,19 +166,24 @@ A competency (learning target, standard, skill) of a framework. Read-only once b
       .def_property_readonly("kind", [](const competency& c) { return to_string(c.kind); })
       .def_readonly("tags", &competency::tags)
       .def_readonly("metadata", &competency::metadata)
-      .def("__eq__", [](const competency& a, const competency& b) { return a == b; })
       .def("__repr__", &competency_repr);
+  def_equality(competency_cls);
+  def_copy(competency_cls);
+  competency_cls.def(py::pickle(&competency_state, &competency_from_state))
+      .def("__hash__", [](const competency& c) { return frozen_hash(competency_state(c)); });
 
-  py::class_<framework_builder>(m, "FrameworkBuilder", R"pbdoc(
+  py::class_<framework_builder> builder_cls(m, "FrameworkBuilder", R"pbdoc(
 Collects competencies, hierarchy links and prerequisites; :meth:`build` validates them all at
 once and returns an immutable :class:`Framework`.
 
-Nothing is checked while adding, so input can arrive in any order.
+Nothing is checked while adding, so input can arrive in any order. Compares by what was added,
+copies and pickles (as unchecked framework JSON); unhashable (it grows).
 
 >>> b = FrameworkBuilder("Fractions")
 >>> b.add_competency("3.NF.A.1", title="Unit fractions", domain="NF", level=3)  # doctest: +ELLIPSIS
 <...>
-)pbdoc")
+)pbdoc");
+  builder_cls
       .def(py::init<std::string>(), py::arg("name") = "",
            "Starts an empty framework called ``name``.")
       .def(
@@ -280,16 +321,23 @@ Validates everything at once and freezes. The builder is unchanged and can be bu
         return "FrameworkBuilder(" + py::repr(py::str(b.name())).cast<std::string>() + ", " +
                std::to_string(b.competency_count()) + " competencies)";
       });
+  def_equality(builder_cls);
+  def_copy(builder_cls);
+  builder_cls.def(py::pickle([](const framework_builder& b) { return b.to_json(-1); },
+                             [](const std::string& s) { return framework_builder::from_json(s); }));
 
-  py::class_<framework>(m, "Framework", py::dynamic_attr(), R"pbdoc(
+  py::class_<framework> framework_cls(m, "Framework", py::dynamic_attr(), R"pbdoc(
 An immutable, validated competency framework: competencies with dense indices ``0..len-1``
 (insertion order), a hierarchy and a typed, acyclic prerequisite graph.
 
 Per-call methods take and return ids; the batch methods (:meth:`ancestors`,
 :meth:`descendants`, :meth:`edge_arrays`, ...) take and return numpy index arrays; translate
 with :meth:`index_of` and :meth:`ids_of`. Safe to share between threads.
-)pbdoc")
-      .def(py::init<>(), "An empty framework.")
+
+Immutable: compares by value (name, competencies, hierarchy, prerequisites), hashes, copies
+(sharing its frozen data) and pickles (as its JSON, dropped edges included).
+)pbdoc");
+  framework_cls.def(py::init<>(), "An empty framework.")
       .def_property_readonly("name", &framework::name, "The framework's name.")
       .def("__len__", &framework::size)
       .def_property_readonly("edge_count", &framework::edge_count, "Number of prerequisite edges.")
@@ -314,9 +362,18 @@ with :meth:`index_of` and :meth:`ids_of`. Safe to share between threads.
                     std::to_string(f.size()) + " competencies, " + std::to_string(f.edge_count()) +
                     " prerequisites>";
            })
-      .def("__eq__", [](const framework& a, const framework& b) { return a == b; })
       .def(py::pickle([](const framework& f) { return f.to_json(-1); },
                       [](const std::string& s) { return framework::from_json(s); }))
+      .def("__hash__", [](const framework& f) { return framework_hash(f); })
+      .def("__copy__", [](const framework& f) { return f; })
+      .def(
+          "__deepcopy__", [](const framework& f, const py::dict&) { return f; }, py::arg("memo"))
+      .def(
+          "__eq__", [](const framework& a, const framework& b) { return a == b; },
+          py::is_operator())
+      .def(
+          "__ne__", [](const framework& a, const framework& b) { return !(a == b); },
+          py::is_operator())
       .def(
           "index_of",
           [](const framework& f, const py::object& ids) -> py::object {

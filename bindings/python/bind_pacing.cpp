@@ -9,6 +9,7 @@
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "object_lock.hpp"
+#include "pickle_py.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
@@ -23,10 +24,58 @@ py::object finish_date(const pace_report& r) {
              : py::object(py::none());
 }
 
+py::tuple plan_state(const pace_plan& p) {
+  return py::make_tuple(p.start, p.target, p.goals, p.include_prerequisites, p.expected_rate,
+                        p.calendar, p.recent_days, p.tolerance);
+}
+
+pace_plan plan_from_state(const py::tuple& t) {
+  if (t.size() != 8) throw py::value_error("not the state of a pickled PacePlan");
+  pace_plan p;
+  p.start = t[0].cast<double>();
+  p.target = t[1].cast<double>();
+  p.goals = t[2].cast<std::vector<std::string>>();
+  p.include_prerequisites = t[3].cast<bool>();
+  p.expected_rate = t[4].cast<std::optional<double>>();
+  p.calendar = t[5].cast<std::vector<std::pair<double, double>>>();
+  p.recent_days = t[6].cast<double>();
+  p.tolerance = t[7].cast<double>();
+  return p;
+}
+
+py::tuple report_state(const pace_report& r) {
+  return py::make_tuple(static_cast<int>(r.status), r.today, r.total, r.done, r.expected,
+                        r.complete, r.expected_rate, r.actual_rate, r.acceleration, r.needed_rate,
+                        r.projected_finish, r.days_ahead, r.remaining);
+}
+
+py_pace report_from_state(const py::tuple& t, const py::handle& fw) {
+  if (t.size() != 13) throw py::value_error("not the state of a pickled PaceReport");
+  pace_report r;
+  const int st = t[0].cast<int>();
+  if (st < 0 || st > static_cast<int>(pace_status::ahead))
+    throw py::value_error("pace status code " + std::to_string(st) + " out of range");
+  r.status = static_cast<pace_status>(st);
+  r.today = t[1].cast<double>();
+  r.total = t[2].cast<std::size_t>();
+  r.done = t[3].cast<std::size_t>();
+  r.expected = t[4].cast<double>();
+  r.complete = t[5].cast<bool>();
+  r.expected_rate = t[6].cast<double>();
+  r.actual_rate = t[7].cast<double>();
+  r.acceleration = t[8].cast<double>();
+  r.needed_rate = t[9].cast<double>();
+  r.projected_finish = t[10].cast<std::optional<double>>();
+  r.days_ahead = t[11].cast<double>();
+  r.remaining = t[12].cast<std::vector<index_t>>();
+  framework f = result_framework(fw, r.remaining);
+  return py_pace{std::move(r), std::move(f)};
+}
+
 }  // namespace
 
 void bind_pacing(py::module_& m) {
-  py::class_<pace_plan>(m, "PacePlan", R"pbdoc(
+  py::class_<pace_plan> plan_cls(m, "PacePlan", R"pbdoc(
 A pacing plan: which competencies to finish, from ``start``, by ``target_date``, at what pace.
 
 Times (``start``, ``target_date``, calendar dates, ``today``) are any time, like evidence
@@ -47,7 +96,10 @@ done, expected, total, expected_rate, actual_rate, acceleration (1.5 for a learn
 the expected pace), needed_rate, projected_finish (seconds since the epoch) and
 projected_finish_date (ISO 8601),
 days_ahead, remaining, today. Rates are per day.
-)pbdoc")
+
+Immutable: compares by value, hashes, copies and pickles.
+)pbdoc");
+  plan_cls
       .def(py::init([](const py::object& start, const py::object& target_date,
                        const py::object& goals, const py::object& rate, const std::string& per,
                        const py::object& calendar, bool include_prerequisites, double recent_days,
@@ -104,6 +156,11 @@ days_ahead, remaining, today. Rates are per day.
         return "<PacePlan " + format_time(p.start) + " -> " + format_time(p.target) + ", " +
                std::to_string(p.goals.size()) + " goals>";
       });
+  def_equality(plan_cls);
+  def_copy(plan_cls);
+  plan_cls.def(py::pickle(&plan_state, &plan_from_state)).def("__hash__", [](const pace_plan& p) {
+    return frozen_hash(plan_state(p));
+  });
 
   py::class_<py_pace> report(m, "PaceReport", R"pbdoc(
 A learner against a :class:`PacePlan` (:meth:`LearnerState.pacing`): ``status``
@@ -140,7 +197,8 @@ Times are float seconds since the Unix epoch, in the attributes and in ``to_dict
                       "actual_rate", "acceleration", "needed_rate", "projected_finish",
                       "projected_finish_date", "days_ahead", "remaining"},
                      {"status", "done", "total", "expected", "acceleration", "days_ahead",
-                      "projected_finish_date"});
+                      "projected_finish_date"},
+                     &report_state, &report_from_state);
 
   m.def(
       "_pacing",

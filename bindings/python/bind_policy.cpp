@@ -7,6 +7,7 @@
 #include <masterymap/policy.hpp>
 
 #include "bindings.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 namespace {
@@ -51,10 +52,115 @@ std::vector<std::pair<std::string, double>> pairs(const py::object& o) {
   return o.cast<std::vector<std::pair<std::string, double>>>();
 }
 
+// Pickled states: the fields as a tuple (what the factories and the constructor take).
+
+py::tuple method_state(const method& x) {
+  return py::make_tuple(to_string(x.type()), x.w(), x.n());
+}
+
+method method_from_state(const py::tuple& t) {
+  if (t.size() != 3) throw py::value_error("not the state of a pickled Method");
+  const double p = t[1].cast<double>();
+  switch (parse_method_kind(t[0].cast<std::string>())) {
+    case method::kind::latest:
+      return method::latest();
+    case method::kind::highest:
+      return method::highest();
+    case method::kind::mean:
+      return method::mean();
+    case method::kind::weighted_mean:
+      return method::weighted_mean();
+    case method::kind::mode:
+      return method::mode();
+    case method::kind::weighted_average:
+      return method::weighted_average(p);
+    case method::kind::decaying_average:
+      return method::decaying_average(p);
+    case method::kind::n_mastery:
+      return method::n_mastery(t[2].cast<std::uint32_t>());
+    case method::kind::power_law:
+      return method::power_law();
+    case method::kind::bkt:
+      return method::bkt(p);
+  }
+  throw py::value_error("not the state of a pickled Method");
+}
+
+py::tuple rule_state(const rule& r) {
+  return py::make_tuple(r.method, r.min_evidence, r.require_kinds, r.ignore_kinds, r.window_last,
+                        r.window_days, r.expires_after_days, r.exempt_on_pretest,
+                        r.exempt_confirm_kinds, r.pretest_counts, r.monotonic);
+}
+
+rule rule_from_state(const py::tuple& t) {
+  if (t.size() != 11) throw py::value_error("not the state of a pickled Rule");
+  rule r;
+  r.method = t[0].cast<method>();
+  r.min_evidence = t[1].cast<std::uint32_t>();
+  r.require_kinds = t[2].cast<std::vector<std::string>>();
+  r.ignore_kinds = t[3].cast<std::vector<std::string>>();
+  r.window_last = t[4].cast<std::optional<std::uint32_t>>();
+  r.window_days = t[5].cast<std::optional<double>>();
+  r.expires_after_days = t[6].cast<std::optional<double>>();
+  r.exempt_on_pretest = t[7].cast<std::optional<double>>();
+  r.exempt_confirm_kinds = t[8].cast<std::vector<std::string>>();
+  r.pretest_counts = t[9].cast<bool>();
+  r.monotonic = t[10].cast<bool>();
+  return r;
+}
+
+// The groups as (op, k, min_points, items), each item (id, nested group, value, required).
+py::list rollup_state(const rollup& r) {
+  py::list out;
+  for (const auto& g : r.groups()) {
+    py::list items;
+    for (const auto& it : g.items)
+      items.append(py::make_tuple(it.id, it.nested, it.value, it.required));
+    out.append(py::make_tuple(to_string(g.kind), g.k, g.min_points, items));
+  }
+  return out;
+}
+
+rollup rollup_from_state(const py::list& groups) {
+  std::vector<rollup::group> gs;
+  for (auto h : groups) {
+    const auto t = h.cast<py::tuple>();
+    if (t.size() != 4) throw py::value_error("not the state of a pickled Rollup");
+    rollup::group g;
+    const auto op = t[0].cast<std::string>();
+    bool known = false;
+    for (auto o : {rollup::op::all_of, rollup::op::any_of, rollup::op::k_of_n, rollup::op::points,
+                   rollup::op::weighted_mean})
+      if (op == to_string(o)) {
+        g.kind = o;
+        known = true;
+      }
+    if (!known) throw py::value_error("not the state of a pickled Rollup: operator '" + op + "'");
+    g.k = t[1].cast<std::uint32_t>();
+    g.min_points = t[2].cast<double>();
+    for (auto ih : t[3].cast<py::list>()) {
+      const auto it = ih.cast<py::tuple>();
+      rollup::item x;
+      x.id = it[0].cast<std::string>();
+      x.nested = it[1].cast<std::int32_t>();
+      x.value = it[2].cast<double>();
+      x.required = it[3].cast<bool>();
+      // Nested groups come after the group that holds them (rollup::groups()).
+      if (x.nested >= 0 && (static_cast<std::size_t>(x.nested) <= gs.size() ||
+                            static_cast<std::size_t>(x.nested) >= py::len(groups)))
+        throw py::value_error("not the state of a pickled Rollup: nested group out of order");
+      g.items.push_back(std::move(x));
+    }
+    gs.push_back(std::move(g));
+  }
+  if (gs.empty()) throw py::value_error("not the state of a pickled Rollup: no groups");
+  return rollup::from_groups(std::move(gs));
+}
+
 }  // namespace
 
 void bind_policy(py::module_& m) {
-  py::class_<method>(m, "Method", R"pbdoc(
+  py::class_<method> method_cls(m, "Method", R"pbdoc(
 How the scores of one learner on one competency become one value. s_1..s_n are the counted
 scores in order of observation time (ties by insertion order); nothing is rounded.
 
@@ -67,8 +173,10 @@ scores in order of observation time (ties by insertion order); nothing is rounde
   1% of the scale's top are raised to that floor; clamped to the scale;
 - ``bkt(threshold=0.95)``: P(mastered) from a probability source given to the evaluation
   (``probabilities=``); mastered when it reaches ``threshold``.
-)pbdoc")
-      .def_static("latest", &method::latest)
+
+Immutable: compares by value, hashes, copies and pickles.
+)pbdoc");
+  method_cls.def_static("latest", &method::latest)
       .def_static("highest", &method::highest)
       .def_static("mean", &method::mean)
       .def_static("weighted_mean", &method::weighted_mean)
@@ -83,10 +191,13 @@ scores in order of observation time (ties by insertion order); nothing is rounde
       .def_property_readonly("w", &method::w)
       .def_property_readonly("n", &method::n)
       .def_property_readonly("threshold", &method::threshold)
-      .def("__eq__", [](const method& a, const method& b) { return a == b; })
       .def("__repr__", [](const method& x) { return "Method." + to_string(x); });
+  def_equality(method_cls);
+  def_copy(method_cls);
+  method_cls.def(py::pickle(&method_state, &method_from_state))
+      .def("__hash__", [](const method& x) { return frozen_hash(method_state(x)); });
 
-  py::class_<rule>(m, "Rule", R"pbdoc(
+  py::class_<rule> rule_cls(m, "Rule", R"pbdoc(
 A mastery rule: an aggregation method plus conditions.
 
 :param method: a :class:`Method` (default ``Method.latest()``).
@@ -102,7 +213,10 @@ A mastery rule: an aggregation method plus conditions.
     ``awaiting_confirmation``).
 :param pretest_counts: pre-tests also count toward the rating (default: exemption only).
 :param monotonic: once mastered, stays mastered (else recomputed).
-)pbdoc")
+
+Compares by value, copies and pickles; unhashable (its fields can be set).
+)pbdoc");
+  rule_cls
       .def(py::init(
                [](method meth, std::uint32_t min_evidence, std::vector<std::string> require_kinds,
                   std::vector<std::string> ignore_kinds, std::optional<std::uint32_t> window_last,
@@ -142,10 +256,12 @@ A mastery rule: an aggregation method plus conditions.
       .def_readwrite("exempt_confirm_kinds", &rule::exempt_confirm_kinds)
       .def_readwrite("pretest_counts", &rule::pretest_counts)
       .def_readwrite("monotonic", &rule::monotonic)
-      .def("__eq__", [](const rule& a, const rule& b) { return a == b; })
       .def("__repr__", [](const rule& r) { return "<Rule " + to_string(r) + ">"; });
+  def_equality(rule_cls);
+  def_copy(rule_cls);
+  rule_cls.def(py::pickle(&rule_state, &rule_from_state));
 
-  py::class_<rollup>(m, "Rollup", R"pbdoc(
+  py::class_<rollup> rollup_cls(m, "Rollup", R"pbdoc(
 How a parent competency's status follows from its children. Items are competency ids, lists of
 ids, or nested :class:`Rollup` groups; no items means "every child of the parent". A child is
 done when mastered, exceeded or exempt.
@@ -155,7 +271,10 @@ done when mastered, exceeded or exempt.
 >>> mm.Rollup.points(min_points=3, points={"A": 2, "B": 1}, required=["A"])   # Moodle
 >>> mm.Rollup.weighted_mean({"A": 2, "B": 1})
 >>> mm.Rollup.any_of(mm.Rollup.all_of(["A7", "A9"]), mm.Rollup.all_of(["A7", "A10"]))
-)pbdoc")
+
+Immutable: compares by value, hashes, copies and pickles.
+)pbdoc");
+  rollup_cls
       .def_static(
           "all_of",
           [](const py::args& a, const py::object& ids) {
@@ -220,22 +339,27 @@ done when mastered, exceeded or exempt.
             return out;
           },
           "The groups as dicts (group 0 is the top).")
-      .def("__eq__", [](const rollup& a, const rollup& b) { return a == b; })
       .def("__repr__", [](const rollup& r) { return "Rollup." + to_string(r); });
+  def_equality(rollup_cls);
+  def_copy(rollup_cls);
+  rollup_cls.def(py::pickle(&rollup_state, &rollup_from_state))
+      .def("__hash__", [](const rollup& r) { return frozen_hash(rollup_state(r)); });
 
-  py::class_<policy>(m, "Policy", R"pbdoc(
+  py::class_<policy> policy_cls(m, "Policy", R"pbdoc(
 A school's mastery policy, as data: a scale, a default rule, overrides by domain and by
 competency (most specific wins: competency, domain, default), rollups for parents, and which
 decides when a parent has both a rollup and its own evidence (``rollup_precedence``:
 ``"rollup"`` (default), ``"evidence"``, ``"either"``, ``"both"``).
 
-Round-trips through JSON (:meth:`to_json`, :meth:`from_json`) and pickles.
+Round-trips through JSON (:meth:`to_json`, :meth:`from_json`); compares by value, copies and
+pickles (through that JSON, also while it has problems); unhashable (it can be changed).
 
 >>> policy = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.65)))
 >>> policy.override("3.NF.A.1", rule=mm.Rule(method=mm.Method.highest()))
 >>> policy.override(domain="NF", rule=mm.Rule(require_kinds=["discussion"]))
 >>> policy.rollup("3.NF", mm.Rollup.k_of_n(2))
-)pbdoc")
+)pbdoc");
+  policy_cls
       .def(py::init([](std::optional<scale> s, std::optional<rule> r, std::string name,
                        const std::string& prec) {
              policy p(s ? *s : scale::four_point(), r ? *r : rule{}, std::move(name));
@@ -349,10 +473,11 @@ Writes :meth:`to_json` text and a newline to ``path``, replacing the file.
 
 :raises FileError: the file cannot be written
 )pbdoc")
-      .def("__eq__", [](const policy& a, const policy& b) { return a == b; })
       .def("__repr__", [](const policy& p) { return "<" + to_string(p) + ">"; })
       .def(py::pickle([](const policy& p) { return p.to_json(-1); },
-                      [](const std::string& s) { return policy::from_json(s); }));
+                      [](const std::string& s) { return policy::from_json_unvalidated(s); }));
+  def_equality(policy_cls);
+  def_copy(policy_cls);
 }
 
 }  // namespace masterymap::python

@@ -13,6 +13,7 @@
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
 #include "object_lock.hpp"
+#include "pickle_py.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
@@ -111,6 +112,19 @@ bool fields_equal(const py::handle& a, const py::handle& b, const std::vector<co
   return true;
 }
 
+py::object framework_object(const framework& fw) {
+  return shared_python(&fw.competencies(), [&fw] { return py::cast(fw); });
+}
+
+framework result_framework(const py::handle& fw, const std::vector<index_t>& indices) {
+  framework f = fw.cast<framework>();
+  for (index_t i : indices)
+    if (i >= f.size())
+      throw py::value_error("a pickled result names competency index " + std::to_string(i) +
+                            " of a framework of " + std::to_string(f.size()));
+  return f;
+}
+
 namespace {
 
 using py_blocker = named<blocker>;
@@ -165,6 +179,139 @@ recommend_options weights_of(const framework& fw, const py::object& goals, const
   return o;
 }
 
+// --- pickled results: each C++ record's fields as a tuple --------------------------------------
+
+status status_code(const py::handle& code) {
+  const int c = code.cast<int>();
+  if (c < 0 || c > static_cast<int>(status::expired))
+    throw py::value_error("status code " + std::to_string(c) + " out of range");
+  return static_cast<status>(c);
+}
+
+void append(std::vector<index_t>& to, const std::vector<index_t>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+py::tuple blocker_state(const blocker& b) {
+  return py::make_tuple(b.competency, b.id, static_cast<int>(b.status), b.score, b.needed,
+                        b.needed_level, b.blocks, b.ready, b.distance);
+}
+
+blocker blocker_from(const py::tuple& t) {
+  if (t.size() != 9) throw py::value_error("not the state of a pickled Blocker");
+  blocker b;
+  b.competency = t[0].cast<index_t>();
+  b.id = t[1].cast<std::string>();
+  b.status = status_code(t[2]);
+  b.score = t[3].cast<std::optional<double>>();
+  b.needed = t[4].cast<std::string>();
+  b.needed_level = t[5].cast<std::optional<double>>();
+  b.blocks = t[6].cast<std::vector<index_t>>();
+  b.ready = t[7].cast<bool>();
+  b.distance = t[8].cast<std::uint32_t>();
+  return b;
+}
+
+py_blocker blocker_from_state(const py::tuple& t, const py::handle& fw) {
+  blocker b = blocker_from(t);
+  std::vector<index_t> used{b.competency};
+  append(used, b.blocks);
+  framework f = result_framework(fw, used);
+  return py_blocker{std::move(b), std::move(f)};
+}
+
+py::tuple gap_state(const gap& g) {
+  return py::make_tuple(g.competency, g.id, static_cast<int>(g.status), g.score, g.domain, g.level,
+                        g.undermines, g.ready);
+}
+
+py_gap gap_from_state(const py::tuple& t, const py::handle& fw) {
+  if (t.size() != 8) throw py::value_error("not the state of a pickled Gap");
+  gap g;
+  g.competency = t[0].cast<index_t>();
+  g.id = t[1].cast<std::string>();
+  g.status = status_code(t[2]);
+  g.score = t[3].cast<std::optional<double>>();
+  g.domain = t[4].cast<std::string>();
+  g.level = t[5].cast<std::optional<int>>();
+  g.undermines = t[6].cast<std::vector<index_t>>();
+  g.ready = t[7].cast<bool>();
+  std::vector<index_t> used{g.competency};
+  append(used, g.undermines);
+  framework f = result_framework(fw, used);
+  return py_gap{std::move(g), std::move(f)};
+}
+
+py::tuple path_state(const learning_path& p) {
+  py::list steps;
+  for (const auto& b : p.steps) steps.append(blocker_state(b));
+  return py::make_tuple(p.goals, steps, p.days);
+}
+
+py_path path_from_state(const py::tuple& t, const py::handle& fw) {
+  if (t.size() != 3) throw py::value_error("not the state of a pickled LearningPath");
+  learning_path p;
+  p.goals = t[0].cast<std::vector<index_t>>();
+  std::vector<index_t> used = p.goals;
+  for (auto h : t[1].cast<py::list>()) {
+    p.steps.push_back(blocker_from(h.cast<py::tuple>()));
+    used.push_back(p.steps.back().competency);
+    append(used, p.steps.back().blocks);
+  }
+  p.days = t[2].cast<std::optional<double>>();
+  framework f = result_framework(fw, used);
+  return py_path{std::move(p), std::move(f)};
+}
+
+py::tuple recommendation_state(const recommendation& r) {
+  return py::make_tuple(r.competency, r.id, r.score, r.unlocks, r.repairs, r.goal_distance, r.level,
+                        r.days_since_evidence, static_cast<int>(r.status), r.reasons);
+}
+
+py_recommendation recommendation_from_state(const py::tuple& t, const py::handle& fw) {
+  if (t.size() != 10) throw py::value_error("not the state of a pickled Recommendation");
+  recommendation r;
+  r.competency = t[0].cast<index_t>();
+  r.id = t[1].cast<std::string>();
+  r.score = t[2].cast<double>();
+  r.unlocks = t[3].cast<std::vector<index_t>>();
+  r.repairs = t[4].cast<std::vector<index_t>>();
+  r.goal_distance = t[5].cast<std::optional<std::uint32_t>>();
+  r.level = t[6].cast<std::optional<int>>();
+  r.days_since_evidence = t[7].cast<std::optional<double>>();
+  r.status = status_code(t[8]);
+  r.reasons = t[9].cast<std::vector<std::string>>();
+  std::vector<index_t> used{r.competency};
+  append(used, r.unlocks);
+  append(used, r.repairs);
+  framework f = result_framework(fw, used);
+  return py_recommendation{std::move(r), std::move(f)};
+}
+
+py::tuple level_state(const domain_level& l) {
+  return py::make_tuple(l.domain, l.levels, l.level, l.next_level, l.next_done, l.next_total,
+                        l.next_progress, l.next_remaining, l.gaps, l.gap_levels);
+}
+
+py_level level_from_state(const py::tuple& t, const py::handle& fw) {
+  if (t.size() != 10) throw py::value_error("not the state of a pickled DomainLevel");
+  domain_level l;
+  l.domain = t[0].cast<std::string>();
+  l.levels = t[1].cast<std::vector<int>>();
+  l.level = t[2].cast<std::optional<int>>();
+  l.next_level = t[3].cast<std::optional<int>>();
+  l.next_done = t[4].cast<std::size_t>();
+  l.next_total = t[5].cast<std::size_t>();
+  l.next_progress = t[6].cast<double>();
+  l.next_remaining = t[7].cast<std::vector<index_t>>();
+  l.gaps = t[8].cast<std::vector<index_t>>();
+  l.gap_levels = t[9].cast<std::vector<int>>();
+  std::vector<index_t> used = l.next_remaining;
+  append(used, l.gaps);
+  framework f = result_framework(fw, used);
+  return py_level{std::move(l), std::move(f)};
+}
+
 /// A rate in competencies per `per` ("day" or "week") as per day; None stays None.
 std::optional<double> rate_per_day(const py::object& rate, const std::string& per) {
   if (rate.is_none()) return std::nullopt;
@@ -198,7 +345,8 @@ started); ``blocks`` the dependents it holds back; ``ready`` whether it can be s
   add_result_methods(
       blocker_cls, "Blocker",
       {"id", "status", "score", "needed", "needed_level", "blocks", "ready", "distance"},
-      {"id", "status", "needed", "distance", "ready", "blocks"});
+      {"id", "status", "needed", "distance", "ready", "blocks"}, &blocker_state,
+      &blocker_from_state);
 
   py::class_<py_gap> gap_cls(m, "Gap", R"pbdoc(
 A hole (:meth:`LearnerState.gaps`): an unmastered prerequisite under competencies the learner
@@ -215,7 +363,7 @@ has mastered or is working on. ``undermines`` lists those competencies (learning
       .def_property_readonly("ready", [](const py_gap& g) { return g.value.ready; });
   add_result_methods(gap_cls, "Gap",
                      {"id", "status", "score", "domain", "level", "undermines", "ready"},
-                     {"id", "status", "undermines", "ready"});
+                     {"id", "status", "undermines", "ready"}, &gap_state, &gap_from_state);
 
   py::class_<py_path> path_cls(m, "LearningPath", R"pbdoc(
 An ordered plan to one or more goals (:meth:`LearnerState.path_to`): ``goals`` (those not done
@@ -241,7 +389,7 @@ None). ``to_dict()`` gives the steps as dicts.
           "The ids of the steps, in order.")
       .def("__len__", [](const py_path& p) { return p.value.length(); });
   add_result_methods(path_cls, "LearningPath", {"goals", "steps", "length", "days"},
-                     {"goals", "length", "days", "ids"});
+                     {"goals", "length", "days", "ids"}, &path_state, &path_from_state);
 
   py::class_<py_recommendation> rec_cls(m, "Recommendation", R"pbdoc(
 One ranked pick of :meth:`LearnerState.recommend`: ``score`` and the ``reasons`` behind it, the
@@ -268,7 +416,7 @@ the competencies with evidence it undermines), ``goal_distance`` (links to the n
   add_result_methods(rec_cls, "Recommendation",
                      {"id", "score", "status", "reasons", "unlocks", "repairs", "goal_distance",
                       "level", "days_since_evidence"},
-                     {"id", "score", "reasons"});
+                     {"id", "score", "reasons"}, &recommendation_state, &recommendation_from_state);
 
   py::class_<py_level> level_cls(m, "DomainLevel", R"pbdoc(
 Where a learner stands in one domain of a learning map (:meth:`LearnerState.level`): ``level``
@@ -292,10 +440,11 @@ levels; ``next_level`` with ``next_done`` of ``next_total`` done (``next_progres
   add_result_methods(level_cls, "DomainLevel",
                      {"domain", "level", "levels", "next_level", "next_done", "next_total",
                       "next_progress", "next_remaining", "gaps", "gap_levels"},
-                     {"domain", "level", "next_level", "next_done", "next_total", "gaps"});
+                     {"domain", "level", "next_level", "next_done", "next_total", "gaps"},
+                     &level_state, &level_from_state);
 
   // --- Progression ---------------------------------------------------------------------------
-  py::class_<progression>(m, "Progression", R"pbdoc(
+  py::class_<progression> progression_cls(m, "Progression", R"pbdoc(
 A framework's prerequisite graph compiled for progression queries under a policy's scale.
 
 Gating: a ``required`` prerequisite is met when it is done (mastered, exceeded or exempt); a
@@ -308,8 +457,11 @@ Usually reached through :class:`LearnerState` (``st.frontier()``, ...) and :clas
 The methods here take one learner's dense columns: ``statuses`` (uint8 codes indexing
 :data:`STATUSES`), ``scores`` (float, NaN = none), optionally ``last_evidence`` (seconds) and
 ``as_of``; results name competencies by id.
-)pbdoc")
-      .def(py::init<framework, const policy&>(), py::arg("framework"), py::arg("policy"))
+
+Immutable: compares by its framework and scale, hashes, copies and pickles (compiled again when
+unpickled).
+)pbdoc");
+  progression_cls.def(py::init<framework, const policy&>(), py::arg("framework"), py::arg("policy"))
       .def_property_readonly("framework", &progression::framework)
       .def("__len__", &progression::size)
       .def(
@@ -432,6 +584,19 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
            "255 done): 'mastered', 'started', or a rating label.")
       .def("__repr__", [](const progression& p) {
         return "<Progression of " + std::to_string(p.size()) + " competencies>";
+      });
+  def_equality(progression_cls);
+  def_copy(progression_cls);
+  progression_cls
+      .def(py::pickle([](const progression& p) { return py::make_tuple(p.framework(), p.scale()); },
+                      [](const py::tuple& t) {
+                        if (t.size() != 2)
+                          throw py::value_error("not the state of a pickled Progression");
+                        return progression(t[0].cast<framework>(), t[1].cast<scale>());
+                      }))
+      .def("__hash__", [](const progression& p) {
+        return framework_hash(p.framework()) ^
+               static_cast<std::size_t>(py::hash(py::cast(p.scale())));
       });
 
   // --- LearnerState's progression methods (the class is defined in bind_engine) -------------

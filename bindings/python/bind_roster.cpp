@@ -14,6 +14,7 @@
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
 #include "object_lock.hpp"
+#include "pickle_py.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
@@ -75,7 +76,7 @@ py::dict summary(const ingest_summary& s) {
 }  // namespace
 
 void bind_roster(py::module_& m) {
-  py::class_<roster>(m, "Roster", R"pbdoc(
+  py::class_<roster> roster_cls(m, "Roster", R"pbdoc(
 Many learners against one framework and policy, kept as dense learner x competency tables
 (status, score, rating and a one-byte attainment code per cell).
 
@@ -93,13 +94,19 @@ Thread-safe: any number of Python threads may read a roster at once; ``ingest`` 
 wait until no other call uses it (and other calls wait for them), each with the GIL released
 while it waits.
 
+Compares by value (framework, policy, fixed evaluation time, evidence, tables), copies (an
+independent roster; ``copy.deepcopy`` also copies a Python probability source) and pickles (as
+its snapshot, a numpy byte array: out of band with pickle protocol 5, plus its thread count and
+probability source); unhashable (it grows).
+
 :param threads: worker threads (0 = all cores).
 :param as_of: a fixed evaluation time (default: the latest evidence time ingested): seconds since
     the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a pandas Timestamp or a
     numpy datetime64, as every time argument.
 :param probabilities: the source of ``Method.bkt`` values (a :class:`ProbabilitySource` or a
     callable ``f(learner, competency, scores) -> float | None``), as for :class:`Engine`.
-)pbdoc")
+)pbdoc");
+  roster_cls
       .def(py::init([](framework fw, policy p, unsigned threads, const py::object& as_of,
                        const py::object& probabilities) {
              roster_options o;
@@ -364,7 +371,7 @@ datetime64) defaults to the roster's evaluation time.
               st = r.learner(id);
             }
             py::object log = py::cast(&r.log(), py::return_value_policy::reference_internal, self);
-            return py_state{std::move(st), std::move(log)};
+            return py_state{std::move(st), std::move(log), engine_object(r.engine())};
           },
           py::arg("id"), R"pbdoc(
 One learner's full :class:`LearnerState` (with ``explain`` and the progression methods),
@@ -486,12 +493,89 @@ learner's row of the tables.
           py::arg("probabilities") = py::none(),
           "Restores a roster written by :meth:`save` (raises ParseError on a bad file); "
           "``probabilities`` as for the constructor.")
+      .def(
+          "to_bytes",
+          [](const roster& r) {
+            const read_lock lock(&r, roster_type);
+            std::string b;
+            {
+              py::gil_scoped_release rel;
+              b = r.to_bytes();
+            }
+            return py::bytes(b);
+          },
+          "The snapshot :meth:`save` writes, as bytes.")
+      .def_static(
+          "from_bytes",
+          [](const py::object& data, unsigned threads, const py::object& probabilities) {
+            roster_options o;
+            o.threads = threads;
+            o.probabilities = to_probability_source(probabilities);
+            py::buffer_info keep;
+            const std::string_view bytes = buffer_view(data, keep);
+            std::unique_ptr<roster> out;
+            {
+              py::gil_scoped_release rel;
+              out = std::make_unique<roster>(roster::from_bytes(bytes, o));
+            }
+            return out;
+          },
+          py::arg("data"), py::kw_only(), py::arg("threads") = 0,
+          py::arg("probabilities") = py::none(),
+          "Restores a roster from :meth:`to_bytes` (bytes or any buffer), as :meth:`load` "
+          "(raises ParseError on bad bytes).")
       .def("__repr__", [](const roster& r) {
         const read_lock lock(&r, roster_type);
         return "<Roster: " + std::to_string(r.size()) + " learners, " +
                std::to_string(r.competencies()) + " competencies, " +
                std::to_string(r.log().size()) + " evidence rows>";
       });
+  // As def_equality, holding both rosters for reading (another thread may be ingesting).
+  const auto equal = [](const roster& a, const roster& b) {
+    const lock_set locks{{&a, roster_type, false}, {&a == &b ? nullptr : &b, roster_type, false}};
+    return a == b;
+  };
+  roster_cls.def("__eq__", equal, py::is_operator())
+      .def(
+          "__ne__", [equal](const roster& a, const roster& b) { return !equal(a, b); },
+          py::is_operator());
+  // A roster is not copyable in C++ (it is large): copies go through its snapshot in memory.
+  const auto copy_of = [](const roster& r, roster_options o) {
+    const read_lock lock(&r, roster_type);
+    py::gil_scoped_release rel;
+    return roster::from_bytes(r.to_bytes(), std::move(o));
+  };
+  roster_cls.def("__copy__", [copy_of](const roster& r) { return copy_of(r, r.options()); })
+      .def(
+          "__deepcopy__",
+          [copy_of](const roster& r, const py::dict& memo) {
+            roster_options o = r.options();
+            o.probabilities = to_probability_source(py::module_::import("copy").attr("deepcopy")(
+                probability_object(o.probabilities), memo));
+            return copy_of(r, std::move(o));
+          },
+          py::arg("memo"));
+  roster_cls.def(py::pickle(
+      [](const roster& r) {
+        const read_lock lock(&r, roster_type);
+        std::string b;
+        {
+          py::gil_scoped_release rel;
+          b = r.to_bytes();
+        }
+        return py::make_tuple(bytes_array(std::move(b)), r.options().threads,
+                              probability_object(r.options().probabilities));
+      },
+      [](const py::tuple& t) {
+        if (t.size() != 3) throw py::value_error("not the state of a pickled Roster");
+        roster_options o;
+        o.threads = t[1].cast<unsigned>();
+        o.probabilities = to_probability_source(t[2]);
+        py::buffer_info keep;
+        const std::string_view bytes = buffer_view(t[0], keep);
+        py::gil_scoped_release rel;
+        return roster::from_bytes(bytes, o);
+      }));
 }
 
 }  // namespace masterymap::python

@@ -6,11 +6,38 @@
 #include <masterymap/scale.hpp>
 
 #include "bindings.hpp"
+#include "pickle_py.hpp"
 
 namespace masterymap::python {
 
+namespace {
+
+// The state of a pickled Scale: (ratings as (label, value, cut), mastery, exceeds, continuous,
+// name), the constructor's arguments.
+py::tuple scale_state(const scale& s) {
+  py::list ratings;
+  for (const auto& r : s.ratings()) ratings.append(py::make_tuple(r.label, r.value, r.cut));
+  std::optional<std::string> exceeds;
+  if (s.exceeds_index()) exceeds = s.ratings()[*s.exceeds_index()].label;
+  return py::make_tuple(ratings, s.mastery_label(), exceeds, s.continuous(), s.name());
+}
+
+scale scale_from_state(const py::tuple& t) {
+  if (t.size() != 5) throw py::value_error("not the state of a pickled Scale");
+  std::vector<rating> rs;
+  for (auto r : t[0].cast<py::list>()) {
+    const auto x = r.cast<py::tuple>();
+    rs.emplace_back(x[0].cast<std::string>(), x[1].cast<double>(),
+                    x[2].cast<std::optional<double>>());
+  }
+  return scale(std::move(rs), t[1].cast<std::string>(), t[2].cast<std::optional<std::string>>(),
+               t[3].cast<bool>(), t[4].cast<std::string>());
+}
+
+}  // namespace
+
 void bind_scale(py::module_& m) {
-  py::class_<scale>(m, "Scale", R"pbdoc(
+  py::class_<scale> cls(m, "Scale", R"pbdoc(
 An ordered proficiency scale with one rating marked as mastery and, optionally, one as
 "exceeds".
 
@@ -24,22 +51,24 @@ small tolerance (``tolerance``), because evidence scores are stored as 32-bit fl
 :param continuous: scores may take any value in the range (like :meth:`percent`).
 :raises PolicyError: listing every problem (duplicate labels, values not ascending, ...).
 
+Immutable: compares by value, hashes, copies and pickles.
+
 >>> mm.Scale([("Attempted", 0.0), ("Familiar", 0.7), ("Proficient", 1.0)], mastery="Proficient")
-)pbdoc")
-      .def(py::init([](const std::vector<py::tuple>& ratings, const std::string& mastery,
-                       std::optional<std::string> exceeds, bool continuous, std::string name) {
-             std::vector<rating> rs;
-             for (const auto& t : ratings) {
-               if (t.size() < 2 || t.size() > 3)
-                 throw py::value_error("a rating is (label, value) or (label, value, cut)");
-               rating r(t[0].cast<std::string>(), t[1].cast<double>());
-               if (t.size() == 3 && !t[2].is_none()) r.cut = t[2].cast<double>();
-               rs.push_back(std::move(r));
-             }
-             return scale(std::move(rs), mastery, std::move(exceeds), continuous, std::move(name));
-           }),
-           py::arg("ratings"), py::arg("mastery"), py::arg("exceeds") = py::none(),
-           py::arg("continuous") = false, py::arg("name") = "")
+)pbdoc");
+  cls.def(py::init([](const std::vector<py::tuple>& ratings, const std::string& mastery,
+                      std::optional<std::string> exceeds, bool continuous, std::string name) {
+            std::vector<rating> rs;
+            for (const auto& t : ratings) {
+              if (t.size() < 2 || t.size() > 3)
+                throw py::value_error("a rating is (label, value) or (label, value, cut)");
+              rating r(t[0].cast<std::string>(), t[1].cast<double>());
+              if (t.size() == 3 && !t[2].is_none()) r.cut = t[2].cast<double>();
+              rs.push_back(std::move(r));
+            }
+            return scale(std::move(rs), mastery, std::move(exceeds), continuous, std::move(name));
+          }),
+          py::arg("ratings"), py::arg("mastery"), py::arg("exceeds") = py::none(),
+          py::arg("continuous") = false, py::arg("name") = "")
       .def_static("four_point", &scale::four_point,
                   "1 Beginning, 2 Developing, 3 Proficient, 4 Advanced; mastery Proficient, "
                   "exceeds Advanced.")
@@ -108,8 +137,12 @@ whose cut is at or below the fraction.
 :raises ValueError: for NaN or values outside [0, 1]
 )pbdoc")
       .def("__len__", &scale::size)
-      .def("__eq__", [](const scale& a, const scale& b) { return a == b; })
       .def("__repr__", [](const scale& s) { return "<" + to_string(s) + ">"; });
+  def_equality(cls);
+  def_copy(cls);
+  cls.def(py::pickle(&scale_state, &scale_from_state)).def("__hash__", [](const scale& s) {
+    return frozen_hash(scale_state(s));
+  });
 }
 
 }  // namespace masterymap::python

@@ -34,6 +34,9 @@ py::object call_python(const char* module, const char* function, Args&&... args)
 /// TypeError for anything else (bind_framework.cpp).
 index_t resolve(const framework& f, const py::handle& key);
 
+/// A hash of a framework consistent with its `==` (bind_framework.cpp): Framework.__hash__,
+/// and the hash of the immutable types built on one (Engine, Progression).
+std::size_t framework_hash(const framework& f);
 /// The one text of an id (learner, competency, skill) given as any Python value, as
 /// `masterymap._columns.id_scalar` defines it: a str as is; an integer (Python or numpy) or an
 /// integral float as its decimal digits, so 1, np.int64(1) and 1.0 are all "1". `problem` gets

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "pickle_py.hpp"
+
 namespace masterymap::python {
 namespace py = pybind11;
 
@@ -46,11 +48,22 @@ std::string fields_repr(const py::handle& self, const char* type,
 /// Every attribute in `keys` equal (NaN equal to NaN).
 bool fields_equal(const py::handle& a, const py::handle& b, const std::vector<const char*>& keys);
 
-/// `to_dict()` (exactly `dict_keys`), `__repr__` (`repr_keys`) and `__eq__` (over `dict_keys`)
-/// of a result type.
-template <typename T>
-void add_result_methods(py::class_<T>& cls, const char* type, std::vector<const char*> dict_keys,
-                        std::vector<const char*> repr_keys) {
+/// The Python Framework of a result: one object per framework (shared_python), so that a
+/// list of results pickles its framework once.
+py::object framework_object(const framework& fw);
+
+/// The framework of a pickled result (checked against the competency indices in it).
+framework result_framework(const py::handle& fw, const std::vector<index_t>& indices);
+
+/// `to_dict()` (exactly `dict_keys`), `__repr__` (`repr_keys`), `__eq__`/`__ne__` (over
+/// `dict_keys`, NaN equal to NaN: results compare by the ids they show), `__hash__` (of the
+/// same fields: results are immutable), copying (they hold nothing mutable) and pickling
+/// (`state`: the C++ record's fields as a tuple; `from_state` makes the record back).
+template <typename T, typename State, typename FromState>
+void add_result_methods(py::class_<named<T>>& cls, const char* type,
+                        std::vector<const char*> dict_keys, std::vector<const char*> repr_keys,
+                        State state, FromState from_state) {
+  using N = named<T>;
   cls.def(
          "to_dict", [dict_keys](const py::object& self) { return fields_dict(self, dict_keys); },
          "The fields as a plain dict (the keys of the former dict results).")
@@ -58,11 +71,30 @@ void add_result_methods(py::class_<T>& cls, const char* type, std::vector<const 
            [type, repr_keys](const py::object& self) { return fields_repr(self, type, repr_keys); })
       .def("__eq__",
            [dict_keys](const py::object& self, const py::object& other) -> py::object {
-             if (!py::isinstance<T>(other))
+             if (!py::isinstance<N>(other))
                return py::reinterpret_borrow<py::object>(Py_NotImplemented);
              return py::bool_(fields_equal(self, other, dict_keys));
            })
-      .attr("__hash__") = py::none();
+      .def("__ne__",
+           [dict_keys](const py::object& self, const py::object& other) -> py::object {
+             if (!py::isinstance<N>(other))
+               return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+             return py::bool_(!fields_equal(self, other, dict_keys));
+           })
+      .def(
+          "__hash__",
+          [dict_keys](const py::object& self) { return frozen_hash(fields_dict(self, dict_keys)); })
+      .def("__copy__", [](const N& x) { return N(x); })
+      .def(
+          "__deepcopy__", [](const N& x, const py::dict& /*memo*/) { return N(x); },
+          py::arg("memo"))
+      .def(py::pickle(
+          [state](const N& x) { return py::make_tuple(state(x.value), framework_object(x.fw)); },
+          [from_state, type](const py::tuple& t) {
+            if (t.size() != 2)
+              throw py::value_error(std::string("not the state of a pickled ") + type);
+            return from_state(t[0].cast<py::tuple>(), t[1]);
+          }));
 }
 
 }  // namespace masterymap::python

@@ -100,6 +100,23 @@ class MASTERYMAP_API dataset {
   /// The rows of the learners for which `keep[learner]` is true (used by cross-validation).
   [[nodiscard]] dataset select_learners(const std::vector<bool>& keep) const;
 
+  /// Every column and name list in a compact binary form (to send a dataset to another
+  /// process). Complexity: O(rows + names).
+  [[nodiscard]] std::string to_bytes() const;
+  /// A dataset from `to_bytes`, equal to the one written.
+  /// \throws masterymap::parse_error for bytes that are not a dataset or are truncated, or for
+  ///         inconsistent columns (lengths, codes out of range, non-binary answers).
+  [[nodiscard]] static dataset from_bytes(std::string_view bytes);
+
+  /// The same rows (codes, answers, order keys, item classes, source rows) and name lists.
+  friend bool operator==(const dataset& a, const dataset& b) {
+    return a.learner_ == b.learner_ && a.skill_ == b.skill_ && a.correct_ == b.correct_ &&
+           a.order_ == b.order_ && a.item_class_ == b.item_class_ &&
+           a.source_row_ == b.source_row_ && a.learner_names_ == b.learner_names_ &&
+           a.skill_names_ == b.skill_names_ && a.class_names_ == b.class_names_;
+  }
+  friend bool operator!=(const dataset& a, const dataset& b) { return !(a == b); }
+
   [[nodiscard]] std::size_t size() const noexcept { return correct_.size(); }
   [[nodiscard]] bool empty() const noexcept { return correct_.empty(); }
   [[nodiscard]] std::size_t learner_count() const noexcept { return learner_names_.size(); }
@@ -181,6 +198,23 @@ struct MASTERYMAP_API skill_params {
   /// Mean guess and slip over the classes (the values used for an unseen class).
   [[nodiscard]] double mean_guess() const noexcept;
   [[nodiscard]] double mean_slip() const noexcept;
+
+  /// Every parameter and diagnostic equal (NaN equal to NaN).
+  friend bool operator==(const skill_params& a, const skill_params& b) {
+    const auto same = [](const std::vector<double>& x, const std::vector<double>& y) {
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (!masterymap::detail::same_value(x[i], y[i])) return false;
+      return true;
+    };
+    using masterymap::detail::same_value;
+    return a.skill == b.skill && same_value(a.prior, b.prior) && same_value(a.learn, b.learn) &&
+           same_value(a.forget, b.forget) && a.classes == b.classes && same(a.guess, b.guess) &&
+           same(a.slip, b.slip) && same_value(a.log_likelihood, b.log_likelihood) &&
+           a.iterations == b.iterations && a.converged == b.converged && a.restart == b.restart &&
+           a.observations == b.observations && a.sequences == b.sequences;
+  }
+  friend bool operator!=(const skill_params& a, const skill_params& b) { return !(a == b); }
 };
 
 /// Parameters to hold fixed during fitting (pyBKT's `coef_` + `fixed`). With `multigs`, a fixed
@@ -306,6 +340,12 @@ class MASTERYMAP_API model {
   /// \throws masterymap::file_error, masterymap::parse_error
   [[nodiscard]] static model load(const std::string& path);
 
+  /// The same parameters (with their diagnostics), in the same order, and the same options.
+  friend bool operator==(const model& a, const model& b) {
+    return a.params_ == b.params_ && a.forgets_ == b.forgets_ && a.multigs_ == b.multigs_;
+  }
+  friend bool operator!=(const model& a, const model& b) { return !(a == b); }
+
  private:
   void index();
   std::vector<skill_params> params_;
@@ -416,6 +456,10 @@ class MASTERYMAP_API tracer {
   [[nodiscard]] std::string to_json(int indent = -1) const;
   /// \throws masterymap::parse_error
   [[nodiscard]] static tracer from_json(std::string_view text);
+
+  /// The same model, threshold, learners (in index order) and state of every tracked pair.
+  friend MASTERYMAP_API bool operator==(const tracer& a, const tracer& b);
+  friend bool operator!=(const tracer& a, const tracer& b) { return !(a == b); }
 
   struct impl;
 

@@ -24,6 +24,12 @@ struct source_options {
   /// A competency whose skill the model does not know: no probability (the rating is then
   /// "no value", status in_progress), or the model's average parameters.
   bool unknown_uses_average = false;
+
+  friend bool operator==(const source_options& a, const source_options& b) {
+    return a.correct_at == b.correct_at && a.skill_of == b.skill_of &&
+           a.unknown_uses_average == b.unknown_uses_average;
+  }
+  friend bool operator!=(const source_options& a, const source_options& b) { return !(a == b); }
 };
 
 /// The bridge between knowledge tracing and mastery rules: a `probability_source` that replays
@@ -38,6 +44,14 @@ class MASTERYMAP_API model_probabilities final : public probability_source {
                                                   const std::vector<double>& scores) const override;
   [[nodiscard]] const bkt::model& model() const noexcept { return model_; }
   [[nodiscard]] const source_options& options() const noexcept { return options_; }
+
+  /// The same model and options (so the same probabilities).
+  friend bool operator==(const model_probabilities& a, const model_probabilities& b) {
+    return a.model_ == b.model_ && a.options_ == b.options_;
+  }
+  friend bool operator!=(const model_probabilities& a, const model_probabilities& b) {
+    return !(a == b);
+  }
 
  private:
   bkt::model model_;

@@ -28,4 +28,17 @@
 #define MASTERYMAP_API
 #endif
 
+namespace masterymap::detail {
+/// Equality of two values where NaN means "none": equal, or both NaN. The `operator==` of the
+/// records that hold optional numbers as NaN (tables, results) compare with it.
+constexpr bool same_value(double a, double b) noexcept {
+  return a == b || (a != a && b != b);  // NOLINT(misc-redundant-expression): NaN test
+}
+/// `same_value` of optional numbers: both empty, or both set to the same value.
+template <typename Optional>
+constexpr bool same_value(const Optional& a, const Optional& b) noexcept {
+  return a.has_value() == b.has_value() && (!a || same_value(*a, *b));
+}
+}  // namespace masterymap::detail
+
 #endif  // MASTERYMAP_CONFIG_HPP

@@ -75,6 +75,17 @@ struct explained_evidence {
   std::string source;
   bool used = false;   ///< counted by the method
   std::string reason;  ///< why it was ignored ("kind 'self' never counts", ...), or "counted"
+
+  /// Every field equal (NaN equal to NaN).
+  friend bool operator==(const explained_evidence& a, const explained_evidence& b) {
+    return a.row == b.row && detail::same_value(a.time, b.time) &&
+           detail::same_value(a.score, b.score) && a.kind == b.kind &&
+           detail::same_value(a.weight, b.weight) && a.source == b.source && a.used == b.used &&
+           a.reason == b.reason;
+  }
+  friend bool operator!=(const explained_evidence& a, const explained_evidence& b) {
+    return !(a == b);
+  }
 };
 
 /// One item of a parent's rollup in an explanation.
@@ -83,6 +94,11 @@ struct explained_child {
   masterymap::status status = status::not_started;
   std::optional<double> score;
   bool done = false;
+
+  friend bool operator==(const explained_child& a, const explained_child& b) {
+    return a.id == b.id && a.status == b.status && a.score == b.score && a.done == b.done;
+  }
+  friend bool operator!=(const explained_child& a, const explained_child& b) { return !(a == b); }
 };
 
 /// Why a learner has the status they have on one competency.
@@ -105,6 +121,10 @@ struct explanation {
   std::string rollup;                        ///< the parent's rollup, if any
   std::vector<explained_child> children;     ///< the rollup's competency items
   std::string text;                          ///< all of the above, readable
+
+  /// Every field equal (NaN equal to NaN).
+  friend MASTERYMAP_API bool operator==(const explanation& a, const explanation& b);
+  friend bool operator!=(const explanation& a, const explanation& b) { return !(a == b); }
 };
 
 class progression;  // progression.hpp
@@ -172,6 +192,23 @@ class MASTERYMAP_API learner_state {
   /// evaluated. \throws masterymap::unknown_id_error; std::invalid_argument for another log.
   [[nodiscard]] explanation explain(index_t i, const evidence_log& log) const;
   [[nodiscard]] explanation explain(std::string_view id, const evidence_log& log) const;
+
+  /// The probability source of the evaluation (used again by `explain`); may be null.
+  [[nodiscard]] const std::shared_ptr<const probability_source>& probabilities() const noexcept {
+    return probabilities_;
+  }
+
+  /// The state's own data in a compact binary form: learner, evaluation time, log position, the
+  /// dense columns and the evidence index. Not the framework and policy (restore with
+  /// `engine::state_from_bytes` of an equal engine), nor the probability source, nor the log.
+  /// Complexity: O(size() + rows of the learner).
+  [[nodiscard]] std::string to_bytes() const;
+
+  /// Same framework and policy (compared only when the engines differ), learner, evaluation
+  /// time, log position, columns (NaN scores equal) and evidence index. The probability
+  /// source is not compared.
+  friend MASTERYMAP_API bool operator==(const learner_state& a, const learner_state& b);
+  friend bool operator!=(const learner_state& a, const learner_state& b) { return !(a == b); }
 
  private:
   friend class engine;
@@ -252,6 +289,20 @@ class MASTERYMAP_API engine {
   /// engine's framework.
   void update(learner_state& state, const evidence_log& log,
               const evaluate_options& options = {}) const;
+
+  /// A state written by `learner_state::to_bytes` (of an equal engine), restored on this
+  /// engine with `probabilities` as its probability source: equal to the state written, and
+  /// `update` and `explain` continue from it (against the same log, or a later state of it).
+  /// \throws masterymap::parse_error for bytes that are not a state, are truncated, or do not
+  ///         fit this engine (another framework size, a status or rating out of range, a
+  ///         broken evidence index).
+  [[nodiscard]] learner_state state_from_bytes(
+      std::string_view bytes,
+      std::shared_ptr<const probability_source> probabilities = nullptr) const;
+
+  /// Same framework and policy (engines compiled from equal inputs are equal).
+  friend MASTERYMAP_API bool operator==(const engine& a, const engine& b);
+  friend bool operator!=(const engine& a, const engine& b) { return !(a == b); }
 
  private:
   std::shared_ptr<const detail::compiled_policy> ctx_;

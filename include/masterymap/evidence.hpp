@@ -251,6 +251,12 @@ class MASTERYMAP_API evidence_log {
   /// Reserves room for `n` more events.
   void reserve(std::size_t n);
 
+  /// The same kinds, interned names in the same code order (learners, competencies, sources)
+  /// and the same rows in the same order (learner, competency, time, score, kind, weight,
+  /// source). Complexity: O(rows + names).
+  friend MASTERYMAP_API bool operator==(const evidence_log& a, const evidence_log& b);
+  friend bool operator!=(const evidence_log& a, const evidence_log& b) { return !(a == b); }
+
   struct impl;
 
  private:

@@ -101,6 +101,11 @@ struct dropped_edge {
   std::string prerequisite;
   std::string dependent;
   std::string reason;  ///< "self_loop", "duplicate" or "cycle: A -> B -> A"
+
+  friend bool operator==(const dropped_edge& a, const dropped_edge& b) {
+    return a.prerequisite == b.prerequisite && a.dependent == b.dependent && a.reason == b.reason;
+  }
+  friend bool operator!=(const dropped_edge& a, const dropped_edge& b) { return !(a == b); }
 };
 
 /// Options for `framework_builder::build`.
@@ -149,16 +154,38 @@ class MASTERYMAP_API framework_builder {
   /// Complexity: O((V + E) log V).
   [[nodiscard]] framework build(const build_options& options = {}) const;
 
+  /// What was added so far, unchecked, in the framework JSON format (`framework::to_json`):
+  /// `framework::from_json` of it builds what `build()` would.
+  [[nodiscard]] std::string to_json(int indent = 2) const;
+  /// A builder holding the competencies and links of a framework JSON text, not yet checked
+  /// (`build` does that). Edges listed as dropped (`dropped_edges`) are reported by the built
+  /// framework first. \throws masterymap::parse_error as `framework::from_json`.
+  [[nodiscard]] static framework_builder from_json(std::string_view text);
+
+  /// The same name, and the same competencies, links and dropped edges in the same order.
+  friend bool operator==(const framework_builder& a, const framework_builder& b) {
+    return a.name_ == b.name_ && a.competencies_ == b.competencies_ &&
+           a.hierarchy_ == b.hierarchy_ && a.prerequisites_ == b.prerequisites_ &&
+           a.dropped_ == b.dropped_;
+  }
+  friend bool operator!=(const framework_builder& a, const framework_builder& b) {
+    return !(a == b);
+  }
+
  private:
   struct raw_edge {
     std::string from, to;  // from = prerequisite (or parent), to = dependent (or child)
     strength s;
     std::optional<double> min_level;
+    friend bool operator==(const raw_edge& a, const raw_edge& b) {
+      return a.from == b.from && a.to == b.to && a.s == b.s && a.min_level == b.min_level;
+    }
   };
   std::string name_;
   std::vector<competency> competencies_;
   std::vector<std::pair<std::string, std::string>> hierarchy_;  // (parent, child)
   std::vector<raw_edge> prerequisites_;
+  std::vector<dropped_edge> dropped_;  // by an earlier build (read from JSON)
 };
 
 /// An immutable, validated competency framework: competencies with dense indices, a hierarchy
@@ -253,7 +280,8 @@ class MASTERYMAP_API framework {
 
   // --- formats ------------------------------------------------------------------------------
   /// Versioned native JSON (`"format": "masterymap.framework", "version": 2`, edges as
-  /// `{"prerequisite", "dependent", "strength", "min_level"}`); round-trips exactly.
+  /// `{"prerequisite", "dependent", "strength", "min_level"}`, and `dropped_edges` when a build
+  /// dropped any); round-trips exactly, the dropped edges included.
   /// `from_json` also reads version 1, whose edges say `requires` and `competency`.
   [[nodiscard]] std::string to_json(int indent = 2) const;
   /// \throws masterymap::parse_error with line/column for malformed JSON, or with the JSON path

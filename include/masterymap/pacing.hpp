@@ -36,6 +36,14 @@ struct pace_plan {
   double recent_days = 28.0;
   /// On track while |done - expected| <= max(0.5, tolerance * expected).
   double tolerance = 0.1;
+
+  friend bool operator==(const pace_plan& a, const pace_plan& b) {
+    return a.start == b.start && a.target == b.target && a.goals == b.goals &&
+           a.include_prerequisites == b.include_prerequisites &&
+           a.expected_rate == b.expected_rate && a.calendar == b.calendar &&
+           a.recent_days == b.recent_days && a.tolerance == b.tolerance;
+  }
+  friend bool operator!=(const pace_plan& a, const pace_plan& b) { return !(a == b); }
 };
 
 enum class pace_status : std::uint8_t { on_track, behind, ahead };
@@ -67,6 +75,19 @@ struct pace_report {
   /// Days ahead (+) or behind (-) of the expected curve: (done - expected) / expected_rate.
   double days_ahead = 0.0;
   std::vector<index_t> remaining;  ///< plan competencies not done, in learning order
+
+  /// Every field equal (NaN equal to NaN).
+  friend bool operator==(const pace_report& a, const pace_report& b) {
+    using detail::same_value;
+    return a.status == b.status && same_value(a.today, b.today) && a.total == b.total &&
+           a.done == b.done && same_value(a.expected, b.expected) && a.complete == b.complete &&
+           same_value(a.expected_rate, b.expected_rate) &&
+           same_value(a.actual_rate, b.actual_rate) && same_value(a.acceleration, b.acceleration) &&
+           same_value(a.needed_rate, b.needed_rate) &&
+           same_value(a.projected_finish, b.projected_finish) &&
+           same_value(a.days_ahead, b.days_ahead) && a.remaining == b.remaining;
+  }
+  friend bool operator!=(const pace_report& a, const pace_report& b) { return !(a == b); }
 };
 
 /// Checks and compares a learner with a plan. `today` defaults to the view's `as_of`. A pure

@@ -288,6 +288,11 @@ class MASTERYMAP_API policy {
   ///         masterymap::policy_error listing every missing or mistyped field and every
   ///         validation problem, with paths.
   [[nodiscard]] static policy from_json(std::string_view text);
+  /// As `from_json`, without `validate()`: reads back exactly what `to_json` wrote, also a
+  /// policy whose rules have problems (a policy under construction, sent to another process).
+  /// \throws masterymap::parse_error, masterymap::policy_error for malformed JSON and missing
+  ///         or mistyped fields only.
+  [[nodiscard]] static policy from_json_unvalidated(std::string_view text);
 
   friend MASTERYMAP_API bool operator==(const policy& a, const policy& b);
   friend bool operator!=(const policy& a, const policy& b) { return !(a == b); }

@@ -61,6 +61,15 @@ struct blocker {
   bool ready = false;
   /// Steps from ready: 0 when ready, else 1 + the largest distance of its unmet prerequisites.
   std::uint32_t distance = 0;
+
+  /// Every field equal (NaN equal to NaN), as for every result record of this header.
+  friend bool operator==(const blocker& a, const blocker& b) {
+    return a.competency == b.competency && a.id == b.id && a.status == b.status &&
+           detail::same_value(a.score, b.score) && a.needed == b.needed &&
+           detail::same_value(a.needed_level, b.needed_level) && a.blocks == b.blocks &&
+           a.ready == b.ready && a.distance == b.distance;
+  }
+  friend bool operator!=(const blocker& a, const blocker& b) { return !(a == b); }
 };
 
 /// A hole: an unmastered prerequisite lying under competencies the learner has mastered or is
@@ -77,6 +86,13 @@ struct gap {
   std::vector<index_t> undermines;
   /// On the frontier (it can be repaired right away).
   bool ready = false;
+
+  friend bool operator==(const gap& a, const gap& b) {
+    return a.competency == b.competency && a.id == b.id && a.status == b.status &&
+           detail::same_value(a.score, b.score) && a.domain == b.domain && a.level == b.level &&
+           a.undermines == b.undermines && a.ready == b.ready;
+  }
+  friend bool operator!=(const gap& a, const gap& b) { return !(a == b); }
 };
 
 /// An ordered plan towards one or more goals (`progression::path_to`).
@@ -86,6 +102,11 @@ struct learning_path {
   [[nodiscard]] std::size_t length() const noexcept { return steps.size(); }
   /// Projected duration in days at the given pace (`length / rate_per_day`).
   std::optional<double> days;
+
+  friend bool operator==(const learning_path& a, const learning_path& b) {
+    return a.goals == b.goals && a.steps == b.steps && detail::same_value(a.days, b.days);
+  }
+  friend bool operator!=(const learning_path& a, const learning_path& b) { return !(a == b); }
 };
 
 /// Weights and inputs of `progression::recommend`.
@@ -130,6 +151,14 @@ struct recommendation {
   std::optional<double> days_since_evidence;
   masterymap::status status = status::not_started;
   std::vector<std::string> reasons;  ///< e.g. "unlocks 3: 4.NF.B.3, 4.NF.B.4, 5.NF.A.1"
+
+  friend bool operator==(const recommendation& a, const recommendation& b) {
+    return a.competency == b.competency && a.id == b.id && detail::same_value(a.score, b.score) &&
+           a.unlocks == b.unlocks && a.repairs == b.repairs && a.goal_distance == b.goal_distance &&
+           a.level == b.level && detail::same_value(a.days_since_evidence, b.days_since_evidence) &&
+           a.status == b.status && a.reasons == b.reasons;
+  }
+  friend bool operator!=(const recommendation& a, const recommendation& b) { return !(a == b); }
 };
 
 /// Where a learner stands in one domain of a learning map (`progression::level`).
@@ -149,6 +178,14 @@ struct domain_level {
   std::vector<index_t> next_remaining;  ///< not done in the next level, by index
   std::vector<index_t> gaps;            ///< not done at levels below `level`, by level then index
   std::vector<int> gap_levels;          ///< the distinct levels of `gaps`, ascending
+
+  friend bool operator==(const domain_level& a, const domain_level& b) {
+    return a.domain == b.domain && a.levels == b.levels && a.level == b.level &&
+           a.next_level == b.next_level && a.next_done == b.next_done &&
+           a.next_total == b.next_total && detail::same_value(a.next_progress, b.next_progress) &&
+           a.next_remaining == b.next_remaining && a.gaps == b.gaps && a.gap_levels == b.gap_levels;
+  }
+  friend bool operator!=(const domain_level& a, const domain_level& b) { return !(a == b); }
 };
 
 namespace detail {
@@ -180,7 +217,13 @@ class MASTERYMAP_API progression {
   explicit progression(const engine& e);
 
   [[nodiscard]] const masterymap::framework& framework() const noexcept;
+  /// The scale it was compiled against (the policy's, for the policy and engine forms).
+  [[nodiscard]] const masterymap::scale& scale() const noexcept;
   [[nodiscard]] std::size_t size() const noexcept;
+
+  /// Compiled from equal frameworks and scales (so every answer is the same).
+  friend MASTERYMAP_API bool operator==(const progression& a, const progression& b);
+  friend bool operator!=(const progression& a, const progression& b) { return !(a == b); }
 
   // --- attainments ---------------------------------------------------------------------------
   /// The attainment of one competency: one byte that orders how far a learner is on it (0 = not

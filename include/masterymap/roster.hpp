@@ -159,6 +159,19 @@ class MASTERYMAP_API roster {
   ///         inconsistency), never a roster that differs from the one saved;
   ///         masterymap::file_error if it cannot be opened.
   [[nodiscard]] static roster load(const std::string& path, roster_options options = {});
+  /// The snapshot `save` writes (checksum included), as bytes in memory: to send a roster to
+  /// another process. \throws std::invalid_argument as `save`.
+  [[nodiscard]] std::string to_bytes() const;
+  /// Restores a roster from `to_bytes` (or a snapshot file's content), as `load`.
+  /// \throws masterymap::parse_error for bytes that are not a roster snapshot, of another
+  ///         version, truncated or corrupt.
+  [[nodiscard]] static roster from_bytes(std::string_view bytes, roster_options options = {});
+
+  /// The same framework, policy and fixed evaluation time, equal logs, the same evaluation
+  /// time and tables (NaN scores equal). Threads and the probability source are not compared.
+  /// Complexity: O(rows + learners x competencies).
+  friend MASTERYMAP_API bool operator==(const roster& a, const roster& b);
+  friend bool operator!=(const roster& a, const roster& b) { return !(a == b); }
 
   struct impl;
 

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <masterymap/bkt.hpp>
+#include <masterymap/csv.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/policy.hpp>
@@ -129,5 +130,51 @@ TEST_SUITE("fuzz") {
     // The largest float is still a score.
     log.append_row("ben", "A", 2.0, 3.4028234663852886e38);
     CHECK(log.size() == 2);
+  }
+  TEST_CASE(
+      "framework CSV: a lead byte past U+10FFFF is a parse_error, not a name to_json rejects") {
+    // fuzz_framework_csv (Junyi layout): the id "\xF6\x8C\x9A\x93..." (a four-byte form of a
+    // code point past U+10FFFF) was accepted, and writing the framework as JSON then threw
+    // nlohmann's type_error 316. Every such byte is now refused where it is read.
+    mm::csv_framework_options o;
+    o.name = "fuzz";
+    o.dependent_column = "exercise";
+    o.add_missing = true;
+    o.build.drop_cycle_edges = true;
+    o.build.drop_duplicate_edges = true;
+    for (const char* bad : {"\xF6\x8C\x9A\x93_x", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
+                            "\xC0\xAF", "\xED\xA0\x80", "\x8C"}) {
+      CAPTURE(bad);
+      const std::string edges =
+          std::string("prerequisite,exercise\r\nangles_1,angles_2\r\n") + bad + ",angles_2\r\n";
+      try {
+        (void)mm::parse_framework_csv(edges, {}, o);
+        FAIL("expected a parse_error");
+      } catch (const mm::parse_error& e) {
+        CHECK(e.line() == 3);
+        CHECK(e.column() == 1);
+      }
+    }
+    // The same file with valid multi-byte names (and a BOM inside a field) reads and writes.
+    const mm::framework f = mm::parse_framework_csv(
+        "prerequisite,exercise\r\n\xE7\x89\xA9\xE7\xB7\x9A,angles_2\r\n\xEF\xBB\xBFx,angles_2\r\n",
+        {}, o);
+    CHECK(f.size() == 3);
+    CHECK(mm::framework::from_json(f.to_json()) == f);
+  }
+
+  TEST_CASE(
+      "bkt CSV: a header-only file is an empty dataset, a named order column still required") {
+    // fuzz_bkt_csv: the target wrote a table without rows back without its order and item class
+    // columns, and reading that failed. The library was right (a column the options name is
+    // required even when no row needs it); the target writes the header in full now.
+    bkt::csv_options o;
+    o.columns.order = "order_id";
+    o.columns.item_class = "template_id";
+    const bkt::dataset d =
+        bkt::parse_csv("user_id,skill_name,correct,order_id,template_id,t3\n", o);
+    CHECK(d.empty());
+    CHECK(d.size() == 0);
+    CHECK_THROWS_AS((void)bkt::parse_csv("user_id,skill_name,correct\n", o), mm::parse_error);
   }
 }

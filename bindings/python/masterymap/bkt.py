@@ -283,6 +283,8 @@ def _split_fixed(fixed: Optional[Mapping[str, Any]]) -> tuple:
 class Model:
     """A BKT model in pyBKT's style: configure, :meth:`fit`, then predict, evaluate or trace.
 
+    Compares by value, copies and pickles (with its online tracer); unhashable.
+
     :param num_fits: random restarts per skill (restart 0 starts from a typical point).
     :param seed: seeds the restarts; results do not depend on the number of threads.
     :param forgets: also fit a forget probability (often much better on long logs).
@@ -617,6 +619,19 @@ class Model:
     def mastered(self, learner: Any, skill: Any) -> bool:
         """Online: P(mastered) >= threshold."""
         return self._online().mastered(learner, skill)
+
+    # -- objects that travel ---------------------------------------------------------------
+    # Pickling and copying use the default protocol: every attribute (options, column names,
+    # the core model, the online tracer) pickles and copies itself.
+    def __eq__(self, other: object) -> bool:
+        """Equal options, column names, threshold, fitted parameters and online states."""
+        if not isinstance(other, Model):
+            return NotImplemented
+        return (self._options == other._options and self._columns == other._columns
+                and self.threshold == other.threshold and self._core == other._core
+                and self._tracer == other._tracer)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: fit() and update() change it
 
     def __repr__(self) -> str:
         if self._core is None:
