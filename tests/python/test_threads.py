@@ -279,3 +279,52 @@ def test_ingesting_a_rosters_own_log_is_an_error(fractions):
     with pytest.raises(ValueError, match="own log"):
         roster.ingest(roster.log)
     assert len(roster.log) == 20
+
+
+def test_copies_pickles_and_comparisons_during_changes(fractions):
+    """Copying, pickling and comparing a Roster or an EvidenceLog (and a LearnerState over a log
+    being extended) hold the objects like every other read: each copy is one whole state."""
+    import copy
+    import pickle
+
+    fw, pol = fractions
+    parts = batches(fw, n=8, rows=1500, seed=11)
+    roster = mm.Roster(fw, pol, threads=2)
+    log = mm.EvidenceLog()
+    log.extend(parts[0], framework=fw, policy=pol)
+    state = mm.Engine(fw, pol).evaluate(log, "s1")
+    prefixes, total = {0}, 0
+    for p in parts:
+        total += len(p)
+        prefixes.add(total)
+    stop = threading.Event()
+
+    def writer():
+        try:
+            wait_for(readers)
+            for p in parts:
+                roster.ingest(p)
+                log.extend(p, framework=fw, policy=pol)
+        finally:
+            stop.set()
+
+    def roster_copies():
+        a, b = copy.copy(roster), pickle.loads(pickle.dumps(roster))
+        c = mm.Roster.from_bytes(roster.to_bytes())
+        assert a == a and roster == roster  # noqa: PLR0124 - one object on both sides
+        return len(a.log), len(b.log), len(c.log)
+
+    def log_copies():
+        a, b = copy.deepcopy(log), pickle.loads(pickle.dumps(log))
+        return len(a), len(b), a == log, state == state
+
+    readers = [Recorder(roster_copies, stop), Recorder(log_copies, stop)]
+    run([threading.Thread(target=writer)] + [threading.Thread(target=r) for r in readers])
+    for r in readers:
+        assert r.errors == [], r.errors
+    for sizes in readers[0].results:
+        assert set(sizes) <= prefixes  # each copy is of a whole state
+    for a, b, _, same in readers[1].results:
+        assert a - len(parts[0]) in prefixes and b - len(parts[0]) in prefixes and same
+    assert roster == pickle.loads(pickle.dumps(roster))
+    assert copy.copy(log) == log
