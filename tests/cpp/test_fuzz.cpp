@@ -177,4 +177,56 @@ TEST_SUITE("fuzz") {
     CHECK(d.size() == 0);
     CHECK_THROWS_AS((void)bkt::parse_csv("user_id,skill_name,correct\n", o), mm::parse_error);
   }
+  TEST_CASE("policy JSON: an item's weight or points survive the round trip or are refused") {
+    // fuzz_policy_json: {"op": "k_of_n", "items": [{"id": "A", "weight": 2}]} was read with the
+    // weight (which k_of_n ignores) and written without it, so the policy read back differed.
+    // Worse, a nested group's points and weight (which points and weighted_mean do use) were
+    // never written: a round trip changed the results. Now a value the operator ignores is a
+    // policy_error naming the item, and nested groups keep theirs.
+    const std::string head = mm::policy().to_json(-1);
+    const auto with_rollup = [&](const std::string& rollup) {
+      return head.substr(0, head.size() - 1) + R"(,"rollups":{"Q":)" + rollup + "}}";
+    };
+    for (const char* op : {R"("all_of")", R"("any_of")", R"("k_of_n","k":1)"}) {
+      CAPTURE(op);
+      try {
+        (void)mm::policy::from_json(with_rollup(std::string(R"({"groups":[{"op":)") + op +
+                                                R"(,"items":[{"id":"A","weight":2.0},"B"]}]})"));
+        FAIL("expected a policy_error");
+      } catch (const mm::policy_error& e) {
+        CHECK(std::string(e.what()).find("rollups['Q'].groups[0].items[0].weight") !=
+              std::string::npos);
+      }
+      // A weight of 1 (the default) says nothing: accepted.
+      (void)mm::policy::from_json(with_rollup(std::string(R"({"groups":[{"op":)") + op +
+                                              R"(,"items":[{"id":"A","weight":1.0},"B"]}]})"));
+    }
+    mm::rollup::group top;
+    top.kind = mm::rollup::op::all_of;
+    top.items.push_back({"A", -1, 3.0, false});
+    mm::policy bad;
+    bad.set_rollup("Q", mm::rollup::from_groups({top}));
+    CHECK(bad.problems().size() == 1);
+
+    // Nested groups in points and weighted_mean groups keep their points, required and weight.
+    mm::rollup::group points, mean, inner_any, inner_mean;
+    points.kind = mm::rollup::op::points;
+    points.min_points = 4;
+    points.items = {{"A", -1, 1.0, false}, {"", 1, 3.0, true}};
+    inner_any.kind = mm::rollup::op::any_of;
+    inner_any.items = {{"B", -1, 1.0, false}, {"C", -1, 1.0, false}};
+    mean.kind = mm::rollup::op::weighted_mean;
+    mean.items = {{"A", -1, 1.0, false}, {"", 1, 2.5, false}};
+    inner_mean.kind = mm::rollup::op::weighted_mean;
+    inner_mean.items = {{"B", -1, 1.0, false}, {"C", -1, 4.0, false}};
+    mm::policy p;
+    p.set_rollup("P", mm::rollup::from_groups({points, inner_any}));
+    p.set_rollup("M", mm::rollup::from_groups({mean, inner_mean}));
+    REQUIRE(p.problems().empty());
+    const mm::policy again = mm::policy::from_json(p.to_json());
+    CHECK(again == p);
+    CHECK(again.to_json() == p.to_json());
+    CHECK(p.to_json(-1).find(R"({"group":1,"points":3.0,"required":true})") != std::string::npos);
+    CHECK(p.to_json(-1).find(R"({"group":1,"weight":2.5})") != std::string::npos);
+  }
 }
