@@ -123,7 +123,7 @@ void BM_rate(benchmark::State& state) {
   const method m = methods[state.range(0)];
   const engine e(d.fw, policy(scale::four_point(), rule_of(m)));
   evidence_log log;
-  log.append(columns(d));
+  log.append_unchecked(columns(d));
   evaluate_options o;
   o.threads = 1;
   for (auto _ : state) {
@@ -140,13 +140,13 @@ void BM_update_one_learner(benchmark::State& state) {
   const dataset& d = data();
   const engine e(d.fw, decaying());
   evidence_log log;
-  log.append(columns(d));
+  log.append_unchecked(columns(d));
   evaluate_options o;
   o.as_of = 3e9;  // fixed, so only the touched competency is recomputed
   learner_state st = e.evaluate(log, "s1", o);
   double t = 2e9;
   for (auto _ : state) {
-    log.add({"s1", "C7", t, 3});
+    log.add_unchecked({"s1", "C7", t, 3});
     t += 1;
     e.update(st, log, o);
   }
@@ -157,7 +157,7 @@ void BM_full_evaluate_one_learner(benchmark::State& state) {
   const dataset& d = data();
   const engine e(d.fw, decaying());
   evidence_log log;
-  log.append(columns(d));
+  log.append_unchecked(columns(d));
   for (auto _ : state) benchmark::DoNotOptimize(e.evaluate(log, "s1").scores().data());
 }
 BENCHMARK(BM_full_evaluate_one_learner)->Unit(benchmark::kMicrosecond);

@@ -56,7 +56,7 @@ mm::evidence_log synthetic(const mm::framework& fw, std::size_t learners, int pe
   b.time.values = t.data();
   b.score.values = s.data();
   mm::evidence_log log;
-  log.append(b);
+  log.append_unchecked(b);
   return log;
 }
 

@@ -577,6 +577,7 @@ dataset read_csv(const std::string& path, const csv_options& options) {
 
 dataset simulate(const std::vector<skill_params>& params, std::size_t learners, std::size_t length,
                  std::uint64_t seed) {
+  (void)model(params);  // the checks of a model's parameters: probabilities in [0, 1], ...
   dataset out;
   detail::rng r(seed);
   std::vector<std::uint32_t> plan;

@@ -496,12 +496,19 @@ void check_fixed(const fixed_params& f, const std::string& where) {
 
 }  // namespace
 
-model fit(const dataset& data, const fit_options& options) {
-  if (options.num_fits < 1) throw std::invalid_argument("num_fits must be at least 1");
-  if (options.max_iterations < 1) throw std::invalid_argument("max_iterations must be at least 1");
+void validate(const fit_options& options) {
+  if (options.num_fits < 1)
+    throw std::invalid_argument(
+        fmt::format("num_fits must be at least 1, got {}", options.num_fits));
+  if (options.max_iterations < 1)
+    throw std::invalid_argument(
+        fmt::format("max_iterations must be at least 1, got {}", options.max_iterations));
   if (options.screen_iterations < 1)
-    throw std::invalid_argument("screen_iterations must be at least 1");
-  if (!(options.tolerance >= 0.0)) throw std::invalid_argument("tolerance must be >= 0");
+    throw std::invalid_argument(
+        fmt::format("screen_iterations must be at least 1, got {}", options.screen_iterations));
+  if (!(options.tolerance >= 0.0 && std::isfinite(options.tolerance)))
+    throw std::invalid_argument(
+        fmt::format("tolerance must be a finite number >= 0, got {}", options.tolerance));
   check_interval(options.bounds.prior, "prior");
   check_interval(options.bounds.learn, "learn");
   check_interval(options.bounds.forget, "forget");
@@ -510,6 +517,10 @@ model fit(const dataset& data, const fit_options& options) {
   check_fixed(options.fixed, "");
   for (const auto& [skill, f] : options.fixed_skills)
     check_fixed(f, fmt::format(" (skill '{}')", skill));
+}
+
+model fit(const dataset& data, const fit_options& options) {
+  validate(options);
   if (options.multigs && !data.has_item_class())
     throw std::invalid_argument("multigs needs an item-class column");
   if (data.empty()) throw std::invalid_argument("cannot fit an empty dataset");
@@ -546,6 +557,7 @@ model fit(const dataset& data, const fit_options& options) {
 
 std::vector<metrics> crossvalidate(const dataset& data, const fit_options& options, int folds,
                                    std::uint64_t seed) {
+  validate(options);
   if (folds < 2) throw std::invalid_argument("crossvalidate needs at least 2 folds");
   const std::size_t nl = data.learner_count();
   if (nl < static_cast<std::size_t>(folds))

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+#include <cmath>
 #include <masterymap/bkt_source.hpp>
+#include <stdexcept>
 
 namespace masterymap::bkt {
 
 model_probabilities::model_probabilities(bkt::model m, source_options options)
-    : model_(std::move(m)), options_(std::move(options)) {}
+    : model_(std::move(m)), options_(std::move(options)) {
+  if (!std::isfinite(options_.correct_at))
+    throw std::invalid_argument("model_probabilities: correct_at must be a finite number");
+}
 
 std::optional<double> model_probabilities::probability(std::string_view /*learner*/,
                                                        std::string_view competency,

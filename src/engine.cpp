@@ -137,6 +137,17 @@ const policy& engine::policy() const noexcept { return ctx_->pol; }
 
 ingest_checks engine::checks() const { return checks_for(ctx_->fw, ctx_->pol); }
 
+std::vector<std::string> bkt_rules(const policy& p) {
+  std::vector<std::string> out;
+  auto is_bkt = [](const rule& r) { return r.method.type() == method::kind::bkt; };
+  if (is_bkt(p.default_rule())) out.emplace_back("rule");
+  for (const auto& [d, r] : p.domain_rules())
+    if (is_bkt(r)) out.push_back("overrides.domains['" + d + "']");
+  for (const auto& [id, r] : p.competency_rules())
+    if (is_bkt(r)) out.push_back("overrides.competencies['" + id + "']");
+  return out;
+}
+
 ingest_checks checks_for(const framework& fw, const policy& p) {
   ingest_checks c;
   c.min_score = p.scale().score_min();

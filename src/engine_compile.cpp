@@ -162,9 +162,23 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
   if (!problems.empty()) throw policy_error(std::move(problems));
   for (index_t i : hierarchy_post_order(fw))
     if (ctx->rollup_of[i] >= 0) ctx->rollup_order.push_back(i);
+  ctx->bkt_rules = masterymap::bkt_rules(pol);
   ctx->fw = std::move(fw);
   ctx->pol = std::move(pol);
   return ctx;
+}
+
+void require_probability_source(const std::vector<std::string>& bkt_rules,
+                                const probability_source* p) {
+  if (p != nullptr || bkt_rules.empty()) return;
+  std::vector<std::string> problems;
+  for (const auto& path : bkt_rules)
+    problems.push_back(fmt::format(
+        "{}.method: bkt needs a probability source; none was given (pass probabilities=, e.g. a "
+        "fitted bkt model's probability_source(); in C++ evaluate_options::probabilities or "
+        "roster_options::probabilities)",
+        path));
+  throw policy_error(std::move(problems));
 }
 
 // --- binding a compiled policy to one log ----------------------------------------------------
@@ -188,6 +202,7 @@ rule_binding bind_rule(const rule& r, const evidence_log& log) {
 binding::binding(const compiled_policy& c, const evidence_log& l, double when,
                  const probability_source* p)
     : ctx(&c), log(&l), attrs(l.attributes().data()), as_of(when), prob(p) {
+  require_probability_source(c.bkt_rules, p);
   comp_map.resize(l.competencies().size());
   for (std::size_t j = 0; j < comp_map.size(); ++j) {
     auto idx = c.fw.find(l.competencies()[j]);

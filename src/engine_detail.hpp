@@ -64,8 +64,14 @@ struct compiled_policy {
   std::vector<std::uint16_t> rule_of;   // per competency
   std::vector<std::int32_t> rollup_of;  // per competency: index into rollups, or -1
   std::vector<rrollup> rollups;
-  std::vector<index_t> rollup_order;  // parents with a rollup, children before parents
+  std::vector<index_t> rollup_order;   // parents with a rollup, children before parents
+  std::vector<std::string> bkt_rules;  // paths of the rules that need a probability source
 };
+
+/// \throws policy_error when `bkt_rules` (see masterymap::bkt_rules) is not empty and `p` is
+/// null: the message says how to pass a probability source.
+void require_probability_source(const std::vector<std::string>& bkt_rules,
+                                const probability_source* p);
 
 /// Compiles `pol` against `fw`. \throws policy_error listing every problem; with `report`,
 /// stores the problems there instead and returns null.

@@ -57,8 +57,27 @@ std::optional<std::uint8_t> evidence_log::kind_code(std::string_view name) const
   return static_cast<std::uint8_t>(*c);
 }
 
+namespace {
+// The checks of the *_unchecked appends: none beyond the log's own.
+const ingest_checks& no_checks() {
+  static const ingest_checks none;
+  return none;
+}
+}  // namespace
+
 void evidence_log::add(const evidence& e, const ingest_checks& checks) {
   append(std::vector<evidence>{e}, checks);
+}
+void evidence_log::add_unchecked(const evidence& e) { add(e, no_checks()); }
+void evidence_log::append_unchecked(const std::vector<evidence>& rows) {
+  append(rows, no_checks());
+}
+void evidence_log::append_unchecked(const evidence_columns& batch) { append(batch, no_checks()); }
+void evidence_log::append_csv_unchecked(std::istream& in, const csv_columns& columns) {
+  append_csv(in, columns, no_checks());
+}
+void evidence_log::read_csv_unchecked(const std::string& path, const csv_columns& columns) {
+  read_csv(path, columns, no_checks());
 }
 
 void evidence_log::append_row(std::string_view learner, std::string_view competency, double time,

@@ -16,27 +16,31 @@ namespace masterymap {
 namespace {
 constexpr double day = 86400.0;
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
 
-void check_plan(const pace_plan& plan) {
+void validate(const pace_plan& plan) {
   if (!(std::isfinite(plan.start) && std::isfinite(plan.target) && plan.target > plan.start))
     throw std::invalid_argument(
         fmt::format("pace plan: the target date ({}) must come after the start ({})",
                     format_time(plan.target), format_time(plan.start)));
   if (plan.expected_rate && !(*plan.expected_rate > 0 && std::isfinite(*plan.expected_rate)))
-    throw std::invalid_argument("pace plan: the expected rate must be positive");
+    throw std::invalid_argument(fmt::format(
+        "pace plan: the expected rate must be a positive number, got {}", *plan.expected_rate));
   double prev = plan.start;
   for (const auto& [t, n] : plan.calendar) {
-    if (!(t > prev) || !std::isfinite(n) || n < 0)
+    if (!(t > prev) || !std::isfinite(t) || !std::isfinite(n) || n < 0)
       throw std::invalid_argument(fmt::format(
           "pace plan: calendar times must increase after the start, with counts >= 0 (at {})",
           format_time(t)));
     prev = t;
   }
-  if (!(plan.recent_days > 0))
-    throw std::invalid_argument("pace plan: recent_days must be positive");
-  if (!(plan.tolerance >= 0)) throw std::invalid_argument("pace plan: tolerance must be >= 0");
+  if (!(plan.recent_days > 0 && std::isfinite(plan.recent_days)))
+    throw std::invalid_argument(
+        fmt::format("pace plan: recent_days must be a positive number, got {}", plan.recent_days));
+  if (!(plan.tolerance >= 0 && std::isfinite(plan.tolerance)))
+    throw std::invalid_argument(
+        fmt::format("pace plan: tolerance must be a number >= 0, got {}", plan.tolerance));
 }
-}  // namespace
 
 namespace {
 constexpr detail::enum_names<pace_status, 3> pace_status_names{
@@ -81,7 +85,7 @@ double expected_done(const pace_plan& plan, std::size_t total, double t) {
 
 pace_report pacing(const progression& p, const learner_view& v, const pace_plan& plan,
                    std::optional<double> today) {
-  check_plan(plan);
+  validate(plan);
   if (v.size != p.size() || (v.size > 0 && !v.statuses))
     throw std::invalid_argument("pacing: the view does not match");
   pace_report r;

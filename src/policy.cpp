@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "enum_names.hpp"
+#include "policy_check.hpp"
 #include "policy_names.hpp"
 
 namespace masterymap {
@@ -37,6 +38,40 @@ method::kind parse_method_kind(std::string_view name) {
   if (auto k = method_names.parse(name)) return *k;
   throw std::invalid_argument(fmt::format("unknown aggregation method '{}'", name));
 }
+
+namespace {
+
+// The problem of a method's parameter, without a path ("w: 1.5 is outside (0, 1)"), if any.
+std::optional<std::string> parameter_problem(const method& m) {
+  switch (m.type()) {
+    case method::kind::weighted_average:
+    case method::kind::decaying_average:
+      if (!(m.w() > 0.0 && m.w() < 1.0)) return fmt::format("w: {} is outside (0, 1)", m.w());
+      break;
+    case method::kind::n_mastery:
+      if (m.n() < 1) return std::string("n: must be at least 1");
+      break;
+    case method::kind::bkt:
+      if (!(m.threshold() > 0.0 && m.threshold() <= 1.0))
+        return fmt::format("threshold: {} is outside (0, 1]", m.threshold());
+      break;
+    default:
+      break;
+  }
+  return std::nullopt;
+}
+
+method checked(const method& m) {
+  if (auto p = parameter_problem(m)) throw policy_error({"method." + *p});
+  return m;
+}
+
+}  // namespace
+
+method method::weighted_average(double w) { return checked(method(kind::weighted_average, w)); }
+method method::decaying_average(double w) { return checked(method(kind::decaying_average, w)); }
+method method::n_mastery(std::uint32_t n) { return checked(method(kind::n_mastery, 0.0, n)); }
+method method::bkt(double threshold) { return checked(method(kind::bkt, threshold)); }
 
 std::string to_string(const method& m) {
   switch (m.type()) {
@@ -95,12 +130,21 @@ rollup rollup::any_of(std::vector<std::string> ids) {
   return from_groups({make_group(op::any_of, std::move(ids))});
 }
 rollup rollup::k_of_n(std::uint32_t k, std::vector<std::string> ids) {
+  if (k < 1) throw policy_error({"rollup.k: must be at least 1"});
   auto r = from_groups({make_group(op::k_of_n, std::move(ids))});
   r.groups_[0].k = k;
   return r;
 }
 rollup rollup::points(double min_points, std::vector<std::pair<std::string, double>> points,
                       std::vector<std::string> required) {
+  std::vector<std::string> problems;
+  if (!(min_points > 0) || !std::isfinite(min_points))
+    problems.push_back(fmt::format("rollup.min_points: {} must be positive", min_points));
+  for (const auto& [id, p] : points)
+    if (!std::isfinite(p) || p < 0)
+      problems.push_back(
+          fmt::format("rollup.points['{}']: {} is not a non-negative number", id, p));
+  if (!problems.empty()) throw policy_error(std::move(problems));
   group g;
   g.kind = op::points;
   g.min_points = min_points;
@@ -117,6 +161,18 @@ rollup rollup::points(double min_points, std::vector<std::pair<std::string, doub
   return from_groups({std::move(g)});
 }
 rollup rollup::weighted_mean(std::vector<std::pair<std::string, double>> weights) {
+  std::vector<std::string> problems;
+  double total = 0.0;
+  for (const auto& [id, w] : weights) {
+    if (!std::isfinite(w) || w < 0)
+      problems.push_back(
+          fmt::format("rollup.weights['{}']: {} is not a non-negative number", id, w));
+    else
+      total += w;
+  }
+  if (!weights.empty() && problems.empty() && !(total > 0))
+    problems.emplace_back("rollup.weights: weights sum to 0");
+  if (!problems.empty()) throw policy_error(std::move(problems));
   group g;
   g.kind = op::weighted_mean;
   for (auto& [id, w] : weights) g.items.push_back({id, -1, w, false});
@@ -195,83 +251,15 @@ std::string to_string(const rollup& r) {
 
 const char* to_string(rollup_precedence p) noexcept { return detail::precedence_names.name(p); }
 
-// --- policy --------------------------------------------------------------------------------
-
-policy::policy(masterymap::scale s, masterymap::rule default_rule, std::string name)
-    : name_(std::move(name)), scale_(std::move(s)), default_rule_(std::move(default_rule)) {}
-
-policy& policy::set_default_rule(masterymap::rule r) {
-  default_rule_ = std::move(r);
-  return *this;
-}
-policy& policy::override_domain(std::string domain, masterymap::rule r) {
-  domain_rules_[std::move(domain)] = std::move(r);
-  return *this;
-}
-policy& policy::override_competency(std::string id, masterymap::rule r) {
-  competency_rules_[std::move(id)] = std::move(r);
-  return *this;
-}
-policy& policy::set_rollup(std::string parent, masterymap::rollup r) {
-  rollups_.insert_or_assign(std::move(parent), std::move(r));
-  return *this;
-}
-policy& policy::set_default_rollup(std::optional<masterymap::rollup> r) {
-  default_rollup_ = std::move(r);
-  return *this;
-}
-policy& policy::set_precedence(rollup_precedence p) noexcept {
-  precedence_ = p;
-  return *this;
-}
-
-const rule& policy::rule_for(std::string_view id, std::string_view domain) const {
-  if (auto it = competency_rules_.find(id); it != competency_rules_.end()) return it->second;
-  if (auto it = domain_rules_.find(domain); it != domain_rules_.end()) return it->second;
-  return default_rule_;
-}
-
-const char* policy::rule_scope(std::string_view id, std::string_view domain) const {
-  if (competency_rules_.find(id) != competency_rules_.end()) return "competency";
-  if (domain_rules_.find(domain) != domain_rules_.end()) return "domain";
-  return "default";
-}
-
-std::vector<std::string> policy::kinds() const {
-  std::set<std::string> out;
-  auto add = [&](const rule& r) {
-    out.insert(r.require_kinds.begin(), r.require_kinds.end());
-    out.insert(r.ignore_kinds.begin(), r.ignore_kinds.end());
-    out.insert(r.exempt_confirm_kinds.begin(), r.exempt_confirm_kinds.end());
-  };
-  add(default_rule_);
-  for (const auto& [k, r] : domain_rules_) add(r);
-  for (const auto& [k, r] : competency_rules_) add(r);
-  return {out.begin(), out.end()};
-}
+// --- checks ---------------------------------------------------------------------------
 
 namespace {
 
-void rule_problems(const rule& r, const scale& s, const std::string& path,
+// `s` null: the scale is unknown (a policy JSON without a valid scale), so exempt_on_pretest is
+// not compared with it.
+void rule_problems(const rule& r, const scale* s, const std::string& path,
                    std::vector<std::string>& out) {
-  const auto& m = r.method;
-  switch (m.type()) {
-    case method::kind::weighted_average:
-    case method::kind::decaying_average:
-      if (!(m.w() > 0.0 && m.w() < 1.0))
-        out.push_back(fmt::format("{}.method.w: {} is outside (0, 1)", path, m.w()));
-      break;
-    case method::kind::n_mastery:
-      if (m.n() < 1) out.push_back(fmt::format("{}.method.n: must be at least 1", path));
-      break;
-    case method::kind::bkt:
-      if (!(m.threshold() > 0.0 && m.threshold() <= 1.0))
-        out.push_back(
-            fmt::format("{}.method.threshold: {} is outside (0, 1]", path, m.threshold()));
-      break;
-    default:
-      break;
-  }
+  if (auto p = parameter_problem(r.method)) out.push_back(fmt::format("{}.method.{}", path, *p));
   if (r.window_last && *r.window_last < 1)
     out.push_back(fmt::format("{}.window_last: must be at least 1", path));
   if (r.window_last && r.min_evidence > *r.window_last)
@@ -286,9 +274,11 @@ void rule_problems(const rule& r, const scale& s, const std::string& path,
                               *r.expires_after_days));
   if (r.exempt_on_pretest) {
     const double t = *r.exempt_on_pretest;
-    if (!(t >= s.score_min() && t <= s.score_max()))
+    if (!std::isfinite(t))
+      out.push_back(fmt::format("{}.exempt_on_pretest: {} is not a number", path, t));
+    else if (s && !(t >= s->score_min() && t <= s->score_max()))
       out.push_back(fmt::format("{}.exempt_on_pretest: {} is off the scale [{}, {}]", path, t,
-                                s.score_min(), s.score_max()));
+                                s->score_min(), s->score_max()));
   }
   if (!r.exempt_confirm_kinds.empty() && !r.exempt_on_pretest)
     out.push_back(fmt::format("{}.exempt_confirm_kinds: set without exempt_on_pretest", path));
@@ -303,7 +293,7 @@ void rule_problems(const rule& r, const scale& s, const std::string& path,
   check_kinds(r.require_kinds, "require_kinds");
   check_kinds(r.ignore_kinds, "ignore_kinds");
   check_kinds(r.exempt_confirm_kinds, "exempt_confirm_kinds");
-  for (const auto& k : r.require_kinds)
+  for (const auto& k : std::set<std::string>(r.require_kinds.begin(), r.require_kinds.end()))
     if (std::find(r.ignore_kinds.begin(), r.ignore_kinds.end(), k) != r.ignore_kinds.end())
       out.push_back(fmt::format("{}.ignore_kinds: '{}' is also a required kind", path, k));
 }
@@ -361,27 +351,134 @@ void rollup_problems(const rollup& r, const std::string& path, std::vector<std::
   }
 }
 
+void default_rollup_problems(const rollup& r, std::vector<std::string>& out) {
+  rollup_problems(r, "default_rollup", out);
+  for (const auto& g : r.groups())
+    for (std::size_t i = 0; i < g.items.size(); ++i)
+      if (g.items[i].nested < 0)
+        out.push_back(
+            fmt::format("default_rollup: names competency '{}'; a default rollup applies "
+                        "to every parent and may only use children (no ids)",
+                        g.items[i].id));
+}
+
+void throw_if_any(std::vector<std::string> problems) {
+  if (!problems.empty()) throw policy_error(std::move(problems));
+}
+
 }  // namespace
 
-std::vector<std::string> policy::problems() const {
+// --- policy --------------------------------------------------------------------------------
+
+namespace {
+// A rule about to be set at `path` of a policy with scale `s`. \throws policy_error.
+void check_rule(const rule& r, const scale& s, const std::string& path) {
   std::vector<std::string> out;
-  rule_problems(default_rule_, scale_, "rule", out);
-  for (const auto& [d, r] : domain_rules_)
-    rule_problems(r, scale_, fmt::format("overrides.domains['{}']", d), out);
-  for (const auto& [id, r] : competency_rules_)
-    rule_problems(r, scale_, fmt::format("overrides.competencies['{}']", id), out);
-  for (const auto& [id, r] : rollups_) rollup_problems(r, fmt::format("rollups['{}']", id), out);
-  if (default_rollup_) {
-    rollup_problems(*default_rollup_, "default_rollup", out);
-    for (const auto& g : default_rollup_->groups())
-      for (std::size_t i = 0; i < g.items.size(); ++i)
-        if (g.items[i].nested < 0)
-          out.push_back(
-              fmt::format("default_rollup: names competency '{}'; a default rollup applies "
-                          "to every parent and may only use children (no ids)",
-                          g.items[i].id));
+  rule_problems(r, &s, path, out);
+  throw_if_any(std::move(out));
+}
+}  // namespace
+
+policy::policy(masterymap::scale s, masterymap::rule default_rule, std::string name)
+    : name_(std::move(name)), scale_(std::move(s)), default_rule_(std::move(default_rule)) {
+  check_rule(default_rule_, scale_, "rule");
+}
+
+policy& policy::set_default_rule(masterymap::rule r) {
+  check_rule(r, scale_, "rule");
+  default_rule_ = std::move(r);
+  return *this;
+}
+policy& policy::override_domain(std::string domain, masterymap::rule r) {
+  check_rule(r, scale_, fmt::format("overrides.domains['{}']", domain));
+  domain_rules_[std::move(domain)] = std::move(r);
+  return *this;
+}
+policy& policy::override_competency(std::string id, masterymap::rule r) {
+  check_rule(r, scale_, fmt::format("overrides.competencies['{}']", id));
+  competency_rules_[std::move(id)] = std::move(r);
+  return *this;
+}
+policy& policy::set_rollup(std::string parent, masterymap::rollup r) {
+  std::vector<std::string> out;
+  rollup_problems(r, fmt::format("rollups['{}']", parent), out);
+  throw_if_any(std::move(out));
+  rollups_.insert_or_assign(std::move(parent), std::move(r));
+  return *this;
+}
+policy& policy::set_default_rollup(std::optional<masterymap::rollup> r) {
+  if (r) {
+    std::vector<std::string> out;
+    default_rollup_problems(*r, out);
+    throw_if_any(std::move(out));
   }
+  default_rollup_ = std::move(r);
+  return *this;
+}
+policy& policy::set_precedence(rollup_precedence p) noexcept {
+  precedence_ = p;
+  return *this;
+}
+
+const rule& policy::rule_for(std::string_view id, std::string_view domain) const {
+  if (auto it = competency_rules_.find(id); it != competency_rules_.end()) return it->second;
+  if (auto it = domain_rules_.find(domain); it != domain_rules_.end()) return it->second;
+  return default_rule_;
+}
+
+const char* policy::rule_scope(std::string_view id, std::string_view domain) const {
+  if (competency_rules_.find(id) != competency_rules_.end()) return "competency";
+  if (domain_rules_.find(domain) != domain_rules_.end()) return "domain";
+  return "default";
+}
+
+std::vector<std::string> policy::kinds() const {
+  std::set<std::string> out;
+  auto add = [&](const rule& r) {
+    out.insert(r.require_kinds.begin(), r.require_kinds.end());
+    out.insert(r.ignore_kinds.begin(), r.ignore_kinds.end());
+    out.insert(r.exempt_confirm_kinds.begin(), r.exempt_confirm_kinds.end());
+  };
+  add(default_rule_);
+  for (const auto& [k, r] : domain_rules_) add(r);
+  for (const auto& [k, r] : competency_rules_) add(r);
+  return {out.begin(), out.end()};
+}
+
+std::vector<std::string> problems(const rule& r, std::string_view path) {
+  std::vector<std::string> out;
+  rule_problems(r, nullptr, std::string(path), out);
   return out;
+}
+
+void validate(const rule& r) { throw_if_any(problems(r)); }
+
+std::vector<std::string> problems(const rollup& r, std::string_view path) {
+  std::vector<std::string> out;
+  rollup_problems(r, std::string(path), out);
+  return out;
+}
+
+void validate(const rollup& r) { throw_if_any(problems(r)); }
+
+namespace detail {
+
+std::vector<std::string> policy_problems(const policy& p, const scale* s) {
+  std::vector<std::string> out;
+  rule_problems(p.default_rule(), s, "rule", out);
+  for (const auto& [d, r] : p.domain_rules())
+    rule_problems(r, s, fmt::format("overrides.domains['{}']", d), out);
+  for (const auto& [id, r] : p.competency_rules())
+    rule_problems(r, s, fmt::format("overrides.competencies['{}']", id), out);
+  for (const auto& [id, r] : p.rollups()) rollup_problems(r, fmt::format("rollups['{}']", id), out);
+  if (p.default_rollup()) default_rollup_problems(*p.default_rollup(), out);
+  return out;
+}
+
+}  // namespace detail
+
+std::vector<std::string> policy::problems() const {
+  return detail::policy_problems(*this, &scale_);
 }
 
 void policy::validate() const {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "json_util.hpp"
+#include "policy_check.hpp"
 #include "policy_names.hpp"
 
 namespace masterymap {
@@ -89,14 +90,27 @@ json rollup_to_json(const rollup& r) {
   return json{{"groups", std::move(groups)}};
 }
 
-// Reads fields, collecting every problem with its path instead of stopping at the first.
-struct reader {
+// A field's path: "scale.ratings", or "format" for a field of the document itself (path "").
+std::string join(const std::string& path, const char* key) {
+  return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+}
+
+}  // namespace
+
+// Reads fields, collecting every problem with its path instead of stopping at the first. Values
+// are read unchecked (a method's parameter, a rule's numbers) and every problem is reported at
+// the end by the policy's own checks, in the same path style ("rule.method.w", "scale.ratings[2]
+// .value", "rollups['3.NF'].groups[0].k", "rollup_precedence").
+struct detail::policy_json_reader {
   std::vector<std::string>& problems;
+
+  // The policy of a JSON text; with `check`, also every problem of `policy::problems`.
+  static policy read(std::string_view text, bool check);
 
   const json* field(const json& obj, const char* key, const std::string& path, bool required) {
     auto it = obj.find(key);
     if (it == obj.end() || (it->is_null() && !required)) {
-      if (required) problems.push_back(fmt::format("{}.{}: missing", path, key));
+      if (required) problems.push_back(fmt::format("{}: missing", join(path, key)));
       return nullptr;
     }
     return &*it;
@@ -108,7 +122,7 @@ struct reader {
     const json* v = field(obj, key, path, required);
     if (!v) return std::nullopt;
     if (!fits(*v)) {
-      problems.push_back(fmt::format("{}.{}: expected {}", path, key, expected));
+      problems.push_back(fmt::format("{}: expected {}", join(path, key), expected));
       return std::nullopt;
     }
     return v->get<T>();
@@ -140,12 +154,12 @@ struct reader {
     std::vector<std::string> out;
     if (!v) return out;
     if (!v->is_array()) {
-      problems.push_back(fmt::format("{}.{}: expected a list of strings", path, key));
+      problems.push_back(fmt::format("{}: expected a list of strings", join(path, key)));
       return out;
     }
     for (std::size_t i = 0; i < v->size(); ++i) {
       if (!(*v)[i].is_string())
-        problems.push_back(fmt::format("{}.{}[{}]: expected a string", path, key, i));
+        problems.push_back(fmt::format("{}[{}]: expected a string", join(path, key), i));
       else
         out.push_back((*v)[i].get<std::string>());
     }
@@ -153,7 +167,7 @@ struct reader {
   }
   bool object(const json& v, const std::string& path) {
     if (v.is_object()) return true;
-    problems.push_back(fmt::format("{}: expected an object", path));
+    problems.push_back(fmt::format("{}: expected an object", path.empty() ? "$" : path));
     return false;
   }
 
@@ -169,29 +183,18 @@ struct reader {
       problems.push_back(fmt::format("{}.name: unknown method '{}'", path, *name));
       return method::latest();
     }
+    // Unchecked: a parameter out of range is reported with the rule's other problems.
     switch (k) {
-      case method::kind::latest:
-        return method::latest();
-      case method::kind::highest:
-        return method::highest();
-      case method::kind::mean:
-        return method::mean();
-      case method::kind::weighted_mean:
-        return method::weighted_mean();
-      case method::kind::mode:
-        return method::mode();
-      case method::kind::power_law:
-        return method::power_law();
       case method::kind::weighted_average:
-        return method::weighted_average(number(j, "w", path).value_or(0.65));
       case method::kind::decaying_average:
-        return method::decaying_average(number(j, "w", path).value_or(0.65));
+        return method(k, number(j, "w", path).value_or(0.65));
       case method::kind::n_mastery:
-        return method::n_mastery(count(j, "n", path).value_or(5));
+        return method(k, 0.0, count(j, "n", path).value_or(5));
       case method::kind::bkt:
-        return method::bkt(number(j, "threshold", path).value_or(0.95));
+        return method(k, number(j, "threshold", path).value_or(0.95));
+      default:
+        return method(k);
     }
-    return method::latest();
   }
 
   rule read_rule(const json& j, const std::string& path) {
@@ -221,7 +224,8 @@ struct reader {
                                                 "pretest_counts",
                                                 "monotonic"};
     for (const auto& [k, v] : j.items())
-      if (!known.count(k)) problems.push_back(fmt::format("{}.{}: unknown field", path, k));
+      if (!known.count(k))
+        problems.push_back(fmt::format("{}: unknown field", join(path, k.c_str())));
     return r;
   }
 
@@ -287,8 +291,6 @@ struct reader {
   }
 };
 
-}  // namespace
-
 std::string policy::to_json(int indent) const {
   json j;
   j["format"] = "masterymap.policy";
@@ -320,26 +322,23 @@ std::string policy::to_json(int indent) const {
   return j.dump(indent);
 }
 
-namespace {
-
-// The policy of a JSON text; with `check`, also every problem of `policy::problems`.
-policy read_policy(std::string_view text, bool check) {
+policy detail::policy_json_reader::read(std::string_view text, bool check) {
   const json j = detail::parse_json(text, "policy JSON");
   std::vector<std::string> problems;
-  reader rd{problems};
+  detail::policy_json_reader rd{problems};
   if (!j.is_object()) throw policy_error({"$: expected a JSON object"});
-  if (auto f = rd.string(j, "format", "$"); f && *f != "masterymap.policy")
-    problems.push_back(fmt::format("$.format: expected 'masterymap.policy', got '{}'", *f));
-  if (auto v = rd.count(j, "version", "$"); v && *v != 1)
-    problems.push_back(fmt::format("$.version: unsupported version {}", *v));
-  std::string name = rd.string(j, "name", "$").value_or("");
+  if (auto f = rd.string(j, "format", ""); f && *f != "masterymap.policy")
+    problems.push_back(fmt::format("format: expected 'masterymap.policy', got '{}'", *f));
+  if (auto v = rd.count(j, "version", ""); v && *v != 1)
+    problems.push_back(fmt::format("version: unsupported version {}", *v));
+  std::string name = rd.string(j, "name", "").value_or("");
 
   std::optional<masterymap::scale> sc;
-  if (const json* js = rd.field(j, "scale", "$", true); js && rd.object(*js, "scale")) {
+  if (const json* js = rd.field(j, "scale", "", true); js && rd.object(*js, "scale")) {
     std::vector<rating> ratings;
     if (const json* jr = rd.field(*js, "ratings", "scale", true)) {
       if (!jr->is_array())
-        problems.push_back("scale.ratings: expected a list");
+        problems.emplace_back("scale.ratings: expected a list");
       else
         for (std::size_t i = 0; i < jr->size(); ++i) {
           const std::string rp = fmt::format("scale.ratings[{}]", i);
@@ -368,43 +367,48 @@ policy read_policy(std::string_view text, bool check) {
       }
     }
   }
-  rule def;
-  if (const json* jr = rd.field(j, "rule", "$", false)) def = rd.read_rule(*jr, "rule");
-  policy p(sc ? *sc : scale::four_point(), def, name);
-  if (const json* jo = rd.field(j, "overrides", "$", false); jo && rd.object(*jo, "overrides")) {
+  // Everything below is read even when the scale is missing or bad, so one pass reports every
+  // problem; values are stored unchecked and checked together at the end.
+  policy p;
+  if (sc) p.scale_ = *sc;
+  p.name_ = std::move(name);
+  if (const json* jr = rd.field(j, "rule", "", false)) p.default_rule_ = rd.read_rule(*jr, "rule");
+  if (const json* jo = rd.field(j, "overrides", "", false); jo && rd.object(*jo, "overrides")) {
     if (const json* jd = rd.field(*jo, "domains", "overrides", false);
         jd && rd.object(*jd, "overrides.domains"))
       for (const auto& [d, r] : jd->items())
-        p.override_domain(d, rd.read_rule(r, fmt::format("overrides.domains['{}']", d)));
+        p.domain_rules_[d] = rd.read_rule(r, fmt::format("overrides.domains['{}']", d));
     if (const json* jc = rd.field(*jo, "competencies", "overrides", false);
         jc && rd.object(*jc, "overrides.competencies"))
       for (const auto& [id, r] : jc->items())
-        p.override_competency(id, rd.read_rule(r, fmt::format("overrides.competencies['{}']", id)));
+        p.competency_rules_[id] = rd.read_rule(r, fmt::format("overrides.competencies['{}']", id));
   }
-  if (const json* jr = rd.field(j, "rollups", "$", false); jr && rd.object(*jr, "rollups"))
+  if (const json* jr = rd.field(j, "rollups", "", false); jr && rd.object(*jr, "rollups"))
     for (const auto& [id, r] : jr->items())
       if (auto ru = rd.read_rollup(r, fmt::format("rollups['{}']", id)))
-        p.set_rollup(id, std::move(*ru));
-  if (const json* jd = rd.field(j, "default_rollup", "$", false))
-    if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.set_default_rollup(std::move(*ru));
-  if (auto prec = rd.string(j, "rollup_precedence", "$")) {
+        p.rollups_.insert_or_assign(id, std::move(*ru));
+  if (const json* jd = rd.field(j, "default_rollup", "", false))
+    if (auto ru = rd.read_rollup(*jd, "default_rollup")) p.default_rollup_ = std::move(*ru);
+  if (auto prec = rd.string(j, "rollup_precedence", "")) {
     if (auto x = detail::precedence_names.parse(*prec))
-      p.set_precedence(*x);
+      p.precedence_ = *x;
     else
-      problems.push_back(fmt::format("$.rollup_precedence: unknown value '{}'", *prec));
+      problems.push_back(fmt::format("rollup_precedence: unknown value '{}'", *prec));
   }
-  if (check && (problems.empty() || sc)) {
-    auto more = p.problems();
+  if (check) {
+    auto more = detail::policy_problems(p, sc ? &p.scale_ : nullptr);
     problems.insert(problems.end(), more.begin(), more.end());
   }
   if (!problems.empty()) throw policy_error(std::move(problems));
   return p;
 }
 
-}  // namespace
+policy policy::from_json(std::string_view text) {
+  return detail::policy_json_reader::read(text, true);
+}
 
-policy policy::from_json(std::string_view text) { return read_policy(text, true); }
-
-policy policy::from_json_unvalidated(std::string_view text) { return read_policy(text, false); }
+policy policy::from_json_unvalidated(std::string_view text) {
+  return detail::policy_json_reader::read(text, false);
+}
 
 }  // namespace masterymap

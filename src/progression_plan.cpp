@@ -153,8 +153,9 @@ learning_path progression::path_to(const learner_view& v, const std::vector<inde
                                    std::optional<double> rate_per_day) const {
   check_view(*d_, v);
   for (index_t g : goals) check_index(*d_, g);
-  if (rate_per_day && !(*rate_per_day > 0))
-    throw std::invalid_argument("path_to: the rate must be positive");
+  if (rate_per_day && !(*rate_per_day > 0 && std::isfinite(*rate_per_day)))
+    throw std::invalid_argument(
+        fmt::format("path_to: the rate must be a positive number, got {}", *rate_per_day));
   const auto& d = *d_;
   std::vector<std::uint8_t> codes(d.n);
   encode(v.statuses, v.scores, codes.data());
@@ -198,10 +199,26 @@ learning_path progression::path_to(const learner_view& v, const std::vector<inde
   return path;
 }
 
+void validate(const recommend_options& o) {
+  for (const auto& [name, w] : {std::pair<const char*, double>{"unlock_weight", o.unlock_weight},
+                                {"goal_weight", o.goal_weight},
+                                {"level_weight", o.level_weight},
+                                {"recency_weight", o.recency_weight},
+                                {"gap_weight", o.gap_weight}})
+    if (!std::isfinite(w))
+      throw std::invalid_argument(
+          fmt::format("recommend: {} must be a finite number, got {}", name, w));
+  if (!(o.recency_days > 0 && std::isfinite(o.recency_days)))
+    throw std::invalid_argument(fmt::format(
+        "recommend: recency_days must be a positive number of days, got {}", o.recency_days));
+  if (o.as_of && std::isnan(*o.as_of)) throw std::invalid_argument("recommend: as_of is NaN");
+}
+
 std::vector<recommendation> progression::recommend(const learner_view& v, std::size_t k,
                                                    const recommend_options& o) const {
   check_view(*d_, v);
   for (index_t g : o.goals) check_index(*d_, g);
+  validate(o);
   const auto& d = *d_;
   std::vector<std::uint8_t> codes(d.n), flags(d.n);
   encode(v.statuses, v.scores, codes.data());

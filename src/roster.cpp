@@ -328,7 +328,7 @@ void roster::impl::reevaluate(const std::vector<std::uint32_t>& learners) {
   sub.reserve(pick.size());
   {
     const column_buffer buf = columns_of(log, &pick, &remap, &names);
-    sub.append(buf.columns());
+    sub.append_unchecked(buf.columns());  // the roster's own log, checked when ingested
   }
   evaluate_options eo;
   eo.as_of = as_of;
@@ -541,7 +541,11 @@ std::vector<double> roster::impl::last_evidence(std::size_t l) const {
 // --- roster --------------------------------------------------------------------------------------
 
 roster::roster(masterymap::framework fw, masterymap::policy p, roster_options options)
-    : impl_(std::make_unique<impl>(std::move(fw), std::move(p), std::move(options))) {}
+    : impl_(std::make_unique<impl>(std::move(fw), std::move(p), std::move(options))) {
+  // A bkt rule without a source fails here, not at the first ingest.
+  detail::require_probability_source(bkt_rules(impl_->engine.policy()),
+                                     impl_->options.probabilities.get());
+}
 roster::roster(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
 roster::roster(roster&&) noexcept = default;
 roster& roster::operator=(roster&&) noexcept = default;

@@ -367,7 +367,7 @@ void restore_log(roster::impl& d, reader& r, saved_log& s) {
   if (rows > 0) {
     try {
       d.log.reserve(rows);
-      d.log.append(b.columns());
+      d.log.append_unchecked(b.columns());  // as saved: checked when it was ingested
     } catch (const evidence_error& e) {
       r.fail(std::string("bad evidence: ") + e.what());
     }
@@ -476,9 +476,10 @@ std::unique_ptr<roster::impl> load_from(reader& r, roster_options options) {
       return parse_error(fmt::format("{}: {} ({})", r.name(), checksum_failure, what), 0, 0);
     return parse_error(fmt::format("{}: {}", r.name(), what), 0, 0);
   };
+  std::unique_ptr<roster::impl> restored;
   try {
     check_header(r);
-    return restore(r, std::move(options));
+    restored = restore(r, std::move(options));
   } catch (const parse_error& e) {
     if (r.reason == checksum_failure) throw;
     if (!r.reason.empty()) throw corrupt_or(r.reason);
@@ -490,6 +491,10 @@ std::unique_ptr<roster::impl> load_from(reader& r, roster_options options) {
   } catch (const std::logic_error& e) {  // invalid_argument, out_of_range, length_error
     throw corrupt_or(e.what());
   }
+  // Not damage: the caller's options lack the probability source the policy needs.
+  detail::require_probability_source(bkt_rules(restored->engine.policy()),
+                                     restored->options.probabilities.get());
+  return restored;
 }
 
 }  // namespace

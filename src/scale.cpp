@@ -65,8 +65,15 @@ scale scale::four_point() {
 }
 
 scale scale::percent(double threshold) {
-  if (!(threshold > 0.0 && threshold <= 100.0))
-    throw policy_error({fmt::format("scale.percent: threshold {} is outside (0, 100]", threshold)});
+  // A percent: percent(0.8) is a fraction given by mistake (mastery at 0.008 would make nearly
+  // every score mastery), so thresholds below 1 are refused with a hint.
+  if (threshold > 0.0 && threshold < 1.0)
+    throw policy_error({fmt::format(
+        "scale.percent: threshold {} looks like a fraction; the threshold is a percent in "
+        "[1, 100] (percent({}) for {}%)",
+        threshold, threshold * 100, threshold * 100)});
+  if (!(threshold >= 1.0 && threshold <= 100.0))
+    throw policy_error({fmt::format("scale.percent: threshold {} is outside [1, 100]", threshold)});
   const double t = threshold / 100.0;
   return scale({{"Not Yet", 0.0, 0.0}, {"Mastery", t, t}}, "Mastery", std::nullopt, true,
                fmt::format("percent({})", threshold));

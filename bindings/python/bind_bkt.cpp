@@ -48,11 +48,18 @@ bkt::csv_options csv_from(const std::string& learner, const std::string& skill,
   return o;
 }
 
-bkt::fixed_params fixed_from(const py::dict& d, const std::string& where) {
+// `d[key]` for error messages: "options['bounds']['prior']".
+std::string item_path(const std::string& d, const std::string& key) {
+  return d + "['" + key + "']";
+}
+
+bkt::fixed_params fixed_from(const py::handle& h, const std::string& path,
+                             const std::string& where) {
+  const auto d = cast_arg<py::dict>(h, path, "a dict of parameter name to number");
   bkt::fixed_params f;
   for (auto item : d) {
-    const auto key = py::cast<std::string>(item.first);
-    const auto value = py::cast<double>(item.second);
+    const auto key = cast_arg<std::string>(item.first, path + " key", "a parameter name (str)");
+    const auto value = cast_arg<double>(item.second, item_path(path, key), "a number");
     if (key == "prior")
       f.prior = value;
     else if (key == "learn")
@@ -74,33 +81,35 @@ bkt::fixed_params fixed_from(const py::dict& d, const std::string& where) {
 bkt::fit_options options_from(const py::dict& d) {
   bkt::fit_options o;
   for (auto item : d) {
-    const auto key = py::cast<std::string>(item.first);
+    const auto key = cast_arg<std::string>(item.first, "options key", "an option name (str)");
+    const std::string path = item_path("options", key);
     py::handle v = item.second;
     if (v.is_none()) continue;
     if (key == "num_fits")
-      o.num_fits = py::cast<int>(v);
+      o.num_fits = cast_arg<int>(v, path, "an int");
     else if (key == "seed")
-      o.seed = py::cast<std::uint64_t>(v);
+      o.seed = cast_arg<std::uint64_t>(v, path, "a non-negative int");
     else if (key == "tolerance")
-      o.tolerance = py::cast<double>(v);
+      o.tolerance = cast_arg<double>(v, path, "a number");
     else if (key == "max_iterations")
-      o.max_iterations = py::cast<int>(v);
+      o.max_iterations = cast_arg<int>(v, path, "an int");
     else if (key == "restarts")
-      o.restarts = bkt::parse_restart_strategy(py::cast<std::string>(v));
+      o.restarts = bkt::parse_restart_strategy(cast_arg<std::string>(v, path, "a str"));
     else if (key == "screen_iterations")
-      o.screen_iterations = py::cast<int>(v);
+      o.screen_iterations = cast_arg<int>(v, path, "an int");
     else if (key == "forgets")
-      o.forgets = py::cast<bool>(v);
+      o.forgets = cast_arg<bool>(v, path, "a bool");
     else if (key == "multigs")
-      o.multigs = py::cast<bool>(v);
+      o.multigs = cast_arg<bool>(v, path, "a bool");
     else if (key == "threads")
-      o.threads = py::cast<unsigned>(v);
+      o.threads = cast_arg<unsigned>(v, path, "None or a non-negative int");
     else if (key == "skills")
-      o.skills = py::cast<std::vector<std::string>>(v);
+      o.skills = cast_arg<std::vector<std::string>>(v, path, "a list of skill names");
     else if (key == "bounds") {
-      for (auto b : py::cast<py::dict>(v)) {
-        const auto name = py::cast<std::string>(b.first);
-        const auto [lo, hi] = py::cast<std::pair<double, double>>(b.second);
+      for (auto b : cast_arg<py::dict>(v, path, "a dict of parameter name to (lo, hi)")) {
+        const auto name = cast_arg<std::string>(b.first, path + " key", "a parameter name");
+        const auto [lo, hi] =
+            cast_arg<std::pair<double, double>>(b.second, item_path(path, name), "a (lo, hi) pair");
         bkt::interval iv{lo, hi};
         if (name == "prior")
           o.bounds.prior = iv;
@@ -116,12 +125,12 @@ bkt::fit_options options_from(const py::dict& d) {
           throw std::invalid_argument("unknown parameter '" + name + "' in bounds");
       }
     } else if (key == "fixed") {
-      o.fixed = fixed_from(py::cast<py::dict>(v), "");
+      o.fixed = fixed_from(v, path, "");
     } else if (key == "fixed_skills") {
-      for (auto s : py::cast<py::dict>(v)) {
-        const auto skill = py::cast<std::string>(s.first);
+      for (auto s : cast_arg<py::dict>(v, path, "a dict of skill to a dict of parameters")) {
+        const auto skill = cast_arg<std::string>(s.first, path + " key", "a skill name (str)");
         o.fixed_skills[skill] =
-            fixed_from(py::cast<py::dict>(s.second), " for skill '" + skill + "'");
+            fixed_from(s.second, item_path(path, skill), " for skill '" + skill + "'");
       }
     } else {
       throw std::invalid_argument("unknown fit option '" + key + "'");
@@ -148,20 +157,34 @@ py::dict params_to_dict(const bkt::skill_params& p) {
   return d;
 }
 
-bkt::skill_params params_from_dict(const py::dict& d) {
-  bkt::skill_params p;
-  p.skill = py::cast<std::string>(d["skill"]);
-  p.prior = py::cast<double>(d["prior"]);
-  p.learn = py::cast<double>(d["learn"]);
-  p.forget = d.contains("forget") ? py::cast<double>(d["forget"]) : 0.0;
-  if (d.contains("classes")) p.classes = py::cast<std::vector<std::string>>(d["classes"]);
-  auto numbers = [](py::handle h) {
-    if (py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h))
-      return std::vector<double>{py::cast<double>(h)};
-    return py::cast<std::vector<double>>(h);
+// One skill's parameters from a dict; `path` names it in errors ("params[2]").
+bkt::skill_params params_from_dict(const py::handle& h, const std::string& path) {
+  const auto d = cast_arg<py::dict>(h, path, "a dict of skill parameters");
+  auto get = [&](const char* key) -> py::object {
+    if (!d.contains(key))
+      throw std::invalid_argument(path + " has no '" + key +
+                                  "' (each needs skill, prior, learn, guess, slip)");
+    return d[key];
   };
-  p.guess = numbers(d["guess"]);
-  p.slip = numbers(d["slip"]);
+  bkt::skill_params p;
+  p.skill = cast_arg<std::string>(get("skill"), item_path(path, "skill"), "a str");
+  p.prior = cast_arg<double>(get("prior"), item_path(path, "prior"), "a number");
+  p.learn = cast_arg<double>(get("learn"), item_path(path, "learn"), "a number");
+  p.forget = d.contains("forget")
+                 ? cast_arg<double>(d["forget"], item_path(path, "forget"), "a number")
+                 : 0.0;
+  if (d.contains("classes"))
+    p.classes = cast_arg<std::vector<std::string>>(d["classes"], item_path(path, "classes"),
+                                                   "a list of item-class names");
+  auto numbers = [&](const char* key) {
+    py::object x = get(key);
+    if (py::isinstance<py::float_>(x) || py::isinstance<py::int_>(x))
+      return std::vector<double>{x.cast<double>()};
+    return cast_arg<std::vector<double>>(x, item_path(path, key),
+                                         "a number or a list of numbers (one per item class)");
+  };
+  p.guess = numbers("guess");
+  p.slip = numbers("slip");
   return p;
 }
 
@@ -358,7 +381,8 @@ its JSON).
           "from_params",
           [](const std::vector<py::dict>& params, bool forgets, bool multigs) {
             std::vector<bkt::skill_params> ps;
-            for (const auto& d : params) ps.push_back(params_from_dict(d));
+            for (std::size_t i = 0; i < params.size(); ++i)
+              ps.push_back(params_from_dict(params[i], "params[" + std::to_string(i) + "]"));
             return bkt::model(std::move(ps), forgets, multigs);
           },
           py::arg("params"), py::arg("forgets") = false, py::arg("multigs") = false,
@@ -459,6 +483,14 @@ Fits one BKT model per skill by EM with seeded random restarts, skills in parall
 :raises UnknownIdError: if ``skills`` names a skill not in the data.
 )pbdoc");
   m.def(
+      "check_options", [](const py::dict& options) { bkt::validate(options_from(options)); },
+      py::arg("options"), R"pbdoc(
+Checks fit options (the dict :func:`fit` takes) without fitting, so a model's options fail when
+it is configured rather than when it is fitted.
+
+:raises ValueError: naming the first bad option.
+)pbdoc");
+  m.def(
       "crossvalidate",
       [](const bkt::dataset& d, const py::dict& options, int folds, std::uint64_t seed) {
         const bkt::fit_options o = options_from(options);
@@ -485,7 +517,8 @@ Fits one BKT model per skill by EM with seeded random restarts, skills in parall
       [](const std::vector<py::dict>& params, std::size_t learners, std::size_t length,
          std::uint64_t seed) {
         std::vector<bkt::skill_params> ps;
-        for (const auto& d : params) ps.push_back(params_from_dict(d));
+        for (std::size_t i = 0; i < params.size(); ++i)
+          ps.push_back(params_from_dict(params[i], "params[" + std::to_string(i) + "]"));
         py::gil_scoped_release release;
         return bkt::simulate(ps, learners, length, seed);
       },

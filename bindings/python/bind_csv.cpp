@@ -24,9 +24,10 @@ void bind_csv(py::module_& m) {
          const std::vector<std::string>& metadata_columns, bool add_missing, bool drop_cycle_edges,
          bool drop_duplicate_edges, const std::string& encoding) {
         // Paths as str or os.PathLike (pathlib.Path), like every other reader.
-        const std::string edges = fs_path(edges_path);
-        const std::string competencies =
-            competencies_path.is_none() ? std::string() : fs_path(competencies_path);
+        const std::string edges = fs_path(edges_path, "edges");
+        const std::string competencies = competencies_path.is_none()
+                                             ? std::string()
+                                             : fs_path(competencies_path, "competencies");
         csv_framework_options o;
         o.name = name;
         o.prerequisite_column = prerequisite_column;

@@ -187,6 +187,11 @@ std::shared_ptr<const probability_source> to_probability_source(const py::object
   if (probabilities.is_none()) return nullptr;
   if (py::isinstance<probability_source>(probabilities))
     return probabilities.cast<std::shared_ptr<probability_source>>();
+  if (!PyCallable_Check(probabilities.ptr()))
+    throw argument_error("probabilities",
+                         "None, a ProbabilitySource or a callable (learner, competency, scores) "
+                         "-> float | None",
+                         probabilities);
   return std::make_shared<py_probability_source>(probabilities);
 }
 
@@ -423,7 +428,8 @@ Common options: ``as_of`` (evaluation time: seconds since the epoch, an ISO 8601
 datetime (naive = UTC), a date, a pandas Timestamp or a numpy datetime64; default the latest
 time in the log; ``TypeError`` for another type, ``ParseError`` for a text that is not a time),
 ``probabilities`` (the source of ``Method.bkt`` values: a :class:`ProbabilitySource` or a
-callable ``f(learner, competency, scores) -> float | None``), ``threads`` (0 = all cores).
+callable ``f(learner, competency, scores) -> float | None``; required when the policy has a bkt
+rule, else every evaluation raises :class:`PolicyError`), ``threads`` (0 = all cores).
 
 Immutable: compares by its framework and policy, hashes, copies (sharing the compiled form)
 and pickles (as its framework and policy, compiled again when unpickled).
@@ -436,7 +442,7 @@ and pickles (as its framework and policy, compiled again when unpickled).
           [](const py::object& self, const py::object& log, const py::object& learner_id,
              const py::object& as_of, const py::object& probabilities) {
             const engine& e = self.cast<const engine&>();
-            const evidence_log& l = log.cast<const evidence_log&>();
+            const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const std::string learner = id_text(learner_id, "learner");
             const evaluate_options o = options(as_of, probabilities, 1);
             learner_state st;
@@ -454,7 +460,7 @@ and pickles (as its framework and policy, compiled again when unpickled).
           [](const py::object& self, const py::object& log, const py::object& as_of,
              const py::object& probabilities, unsigned threads) {
             const engine& e = self.cast<const engine&>();
-            const evidence_log& l = log.cast<const evidence_log&>();
+            const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const evaluate_options o = options(as_of, probabilities, threads);
             std::vector<learner_state> states;
             {
@@ -509,7 +515,7 @@ competency) that is not ``not_started``, or every pair with ``all_competencies=T
           "update",
           [](const engine& e, py_state& s, const py::object& log, const py::object& as_of,
              const py::object& probabilities) {
-            const evidence_log& l = log.cast<const evidence_log&>();
+            const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const evaluate_options o = options(as_of, probabilities, 1);
             // With the GIL held: a LearnerState is changed only here, and every other method of
             // it holds the GIL throughout, so none can see it half updated. The log may be

@@ -469,7 +469,7 @@ microsecond), ``score`` and ``weight`` (float64).
               stext = score.cast<std::string>();
               evidence_columns::text_value(b.score, stext);
             } else {
-              s = score.cast<double>();
+              s = number_arg(score, "score", "a number or a label of the scale");
               b.score.values = &s;
             }
             if (py::isinstance<py::str>(time)) {
@@ -481,7 +481,11 @@ microsecond), ``score`` and ``weight`` (float64).
               b.time.values = &t;
             }
             const write_lock lock(&log, log_type);
-            log.append(b, checks ? *checks : ingest_checks{});
+            // Without framework= or policy=, only the log's own checks (Python's default).
+            if (checks)
+              log.append(b, *checks);
+            else
+              log.append_unchecked(b);
           },
           py::arg("learner"), py::arg("competency"), py::arg("score"), py::arg("time"),
           py::arg("kind"), py::arg("weight"), py::arg("source"), py::arg("checks").none(true),
@@ -490,10 +494,13 @@ microsecond), ``score`` and ``weight`` (float64).
           "_append_columns",
           [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks) {
             const py_evidence_batch batch(n, cols);
-            const ingest_checks none;
             py::gil_scoped_release release;
             const write_lock lock(&log, log_type);
-            log.append(batch.columns(), checks ? *checks : none);
+            // Without framework= or policy=, only the log's own checks (Python's default).
+            if (checks)
+              log.append(batch.columns(), *checks);
+            else
+              log.append_unchecked(batch.columns());
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true))
       .def(
@@ -521,10 +528,12 @@ microsecond), ``score`` and ``weight`` (float64).
               else
                 throw py::value_error("unknown column role '" + k + "'");
             }
-            const ingest_checks none;
             py::gil_scoped_release release;
             const write_lock lock(&log, log_type);
-            log.read_csv(path, c, checks ? *checks : none);
+            if (checks)
+              log.read_csv(path, c, *checks);
+            else
+              log.read_csv_unchecked(path, c);
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
           py::arg("encoding") = "utf-8")
@@ -560,7 +569,7 @@ microsecond), ``score`` and ``weight`` (float64).
             b.time.values = tv.data();
             b.score.values = sv.data();
             b.weight.values = wv.data();
-            if (b.size > 0) log.append(b);
+            log.append_unchecked(b);  // a pickled log: checked when it was built
             return log;
           }));
   // As def_equality and def_copy, holding the logs for reading (another thread may be extending

@@ -19,9 +19,15 @@ using index_array = py::array_t<index_t, py::array::c_style | py::array::forceca
 strength_set parse_filter(const py::object& s) {
   if (s.is_none()) return strength_set::all();
   if (py::isinstance<py::str>(s)) return strength_set{parse_strength(s.cast<std::string>())};
+  if (!py::isinstance<py::iterable>(s))
+    throw argument_error("strength", "None, a strength name or a list of them", s);
   unsigned bits = 0;
-  for (auto item : s)
-    bits |= 1U << static_cast<unsigned>(parse_strength(py::cast<std::string>(item)));
+  std::size_t i = 0;
+  for (auto item : s) {
+    const auto name = cast_arg<std::string>(item, "strength[" + std::to_string(i++) + "]",
+                                            "a strength name (str)");
+    bits |= 1U << static_cast<unsigned>(parse_strength(name));
+  }
   return strength_set::from_bits(static_cast<std::uint8_t>(bits));
 }
 
@@ -69,7 +75,7 @@ py::array_t<index_t> batch_closure(
   if (py::isinstance<py::int_>(roots)) {
     r.push_back(resolve(f, roots));
   } else {
-    r = as_indices(f, roots.cast<index_array>());
+    r = as_indices(f, cast_arg<index_array>(roots, "indices", "an int or an array of indices"));
   }
   const strength_set filter = parse_filter(s);
   std::vector<index_t> out;
@@ -131,11 +137,10 @@ std::size_t framework_hash(const framework& f) {
   return h;
 }
 
-index_t resolve(const framework& f, const py::handle& key) {
+index_t resolve(const framework& f, const py::handle& key, const std::string& what) {
   if (py::isinstance<py::str>(key)) return f.index_of(key.cast<std::string>());
   if (py::isinstance<py::bool_>(key) || !PyIndex_Check(key.ptr()))
-    throw py::type_error("expected a competency id (str) or framework index (int), got " +
-                         std::string(py::str(py::type::of(key).attr("__name__"))));
+    throw argument_error(what, "a competency id (str) or framework index (int)", key);
   const auto i = key.cast<long long>();
   if (i < 0 || static_cast<unsigned long long>(i) >= f.size())
     throw py::index_error("framework index " + std::to_string(i) + " out of range [0, " +
@@ -279,7 +284,12 @@ columns) of ids and, optionally, titles, domains and levels.
             if (py::isinstance<py::str>(s)) {
               str.assign(n, parse_strength(s.cast<std::string>()));
             } else {
-              for (auto item : s) str.push_back(parse_strength(py::cast<std::string>(item)));
+              if (!py::isinstance<py::iterable>(s))
+                throw argument_error("strength", "a strength name or a list of them", s);
+              for (auto item : s)
+                str.push_back(parse_strength(
+                    cast_arg<std::string>(item, "strength[" + std::to_string(str.size()) + "]",
+                                          "a strength name (str)")));
               if (str.size() != n)
                 throw std::invalid_argument("add_prerequisites: strength differs in length");
             }
@@ -354,7 +364,7 @@ Immutable: compares by value (name, competencies, hierarchy, prerequisites), has
           "Iterates over the competency ids in index order.")
       .def(
           "__getitem__",
-          [](const framework& f, const py::object& key) { return f.at(resolve(f, key)); },
+          [](const framework& f, const py::object& key) { return f.at(resolve(f, key, "key")); },
           py::arg("key"), "The :class:`Competency` with this id (or index).")
       .def("__repr__",
            [](const framework& f) {
@@ -378,7 +388,7 @@ Immutable: compares by value (name, competencies, hierarchy, prerequisites), has
           "index_of",
           [](const framework& f, const py::object& ids) -> py::object {
             if (py::isinstance<py::str>(ids)) return py::int_(f.index_of(ids.cast<std::string>()));
-            std::vector<std::string> v = py::cast<std::vector<std::string>>(ids);
+            const auto v = cast_arg<std::vector<std::string>>(ids, "ids", "an id or a list of ids");
             std::vector<index_t> out(v.size());
             {
               py::gil_scoped_release release;
@@ -559,8 +569,11 @@ framework indices), ``strength``
       .def(
           "subgraph",
           [](const framework& f, const py::object& ids) {
+            if (!py::isinstance<py::iterable>(ids) || py::isinstance<py::str>(ids))
+              throw argument_error("ids", "a list of competency ids or indices", ids);
             std::vector<index_t> keep;
-            for (auto item : ids) keep.push_back(resolve(f, item));
+            for (auto item : ids)
+              keep.push_back(resolve(f, item, "ids[" + std::to_string(keep.size()) + "]"));
             py::gil_scoped_release release;
             return f.subgraph(keep);
           },

@@ -90,6 +90,8 @@ The pace is ``rate`` competencies per ``per`` ("day" or "week"), or a ``calendar
 :param include_prerequisites: also count the goals' gating prerequisites (transitively).
 :param recent_days: the learner's recent rate counts what was done in this many days.
 :param tolerance: on track while ``|done - expected| <= max(0.5, tolerance * expected)``.
+:raises ValueError: when the plan is made: a target not after the start, a rate that is not
+    positive, calendar dates not increasing, ``recent_days <= 0``, ``tolerance < 0``.
 
 ``state.pacing(plan)`` returns a :class:`PaceReport`: status (``on_track``/``behind``/``ahead``),
 done, expected, total, expected_rate, actual_rate, acceleration (1.5 for a learner going 1.5x
@@ -110,26 +112,38 @@ Immutable: compares by value, hashes, copies and pickles.
              if (py::isinstance<py::str>(goals))
                p.goals.push_back(goals.cast<std::string>());
              else
-               p.goals = goals.cast<std::vector<std::string>>();
+               p.goals = cast_arg<std::vector<std::string>>(
+                   goals, "goals", "a competency id (str) or a list of ids");
              double unit = 1.0;
              if (per == "week")
                unit = 7.0;
              else if (per != "day")
-               throw py::value_error("per must be 'day' or 'week'");
-             if (!rate.is_none()) p.expected_rate = rate.cast<double>() / unit;
-             if (!calendar.is_none())
+               throw py::value_error("per must be 'day' or 'week', not '" + per + "'");
+             if (!rate.is_none())
+               p.expected_rate =
+                   cast_arg<double>(rate, "rate", "None or a number of competencies per `per`") /
+                   unit;
+             if (!calendar.is_none()) {
+               if (!py::isinstance<py::iterable>(calendar) || py::isinstance<py::str>(calendar))
+                 throw argument_error("calendar", "a list of (date, cumulative count) pairs",
+                                      calendar);
                for (auto item : calendar) {
-                 auto pair = item.cast<py::sequence>();
-                 if (pair.size() != 2)
-                   throw py::value_error("calendar entries are (date, cumulative count)");
-                 p.calendar.emplace_back(to_seconds(pair[0], "calendar"), pair[1].cast<double>());
+                 const std::string at = "calendar[" + std::to_string(p.calendar.size()) + "]";
+                 if (!py::isinstance<py::sequence>(item) || py::isinstance<py::str>(item) ||
+                     py::len(item) != 2)
+                   throw argument_error(at, "a (date, cumulative count) pair", item);
+                 auto pair = py::reinterpret_borrow<py::sequence>(item);
+                 p.calendar.emplace_back(to_seconds(pair[0], "calendar"),
+                                         cast_arg<double>(pair[1], at + "[1]", "a number"));
                }
+             }
              p.include_prerequisites = include_prerequisites;
              p.recent_days = recent_days;
              p.tolerance = tolerance;
              if (!(p.target > p.start))
                throw py::value_error("PacePlan: the target date (" + format_time(p.target) +
                                      ") must come after the start (" + format_time(p.start) + ")");
+             validate(p);
              return p;
            }),
            py::arg("start"), py::arg("target_date"), py::arg("goals"), py::arg("rate") = py::none(),

@@ -2,6 +2,7 @@
 // Copyright 2026 The masterymap authors
 #include <pybind11/stl.h>
 
+#include <limits>
 #include <masterymap/csv.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/policy.hpp>
@@ -22,34 +23,70 @@ rollup_precedence parse_precedence(const std::string& s) {
 
 // Adds the operands of a Python rollup call: ids, lists of ids, nested Rollups.
 void add_items(rollup& r, const py::args& args, const py::object& ids) {
-  auto add_one = [&](const py::handle& x) {
+  const char* accepts = "a competency id, a Rollup or a list of them";
+  auto add_one = [&](const py::handle& x, const std::string& what) {
     if (py::isinstance<py::str>(x)) {
       r.add(x.cast<std::string>());
     } else if (py::isinstance<rollup>(x)) {
       r.add(x.cast<const rollup&>());
     } else if (x.is_none()) {
-    } else {
+    } else if (py::isinstance<py::iterable>(x)) {
+      std::size_t i = 0;
       for (auto y : x) {
+        const std::string at = what + "[" + std::to_string(i++) + "]";
         if (py::isinstance<rollup>(y))
           r.add(y.cast<const rollup&>());
         else
-          r.add(py::cast<std::string>(y));
+          r.add(cast_arg<std::string>(y, at, "a competency id (str) or a Rollup"));
       }
+    } else {
+      throw argument_error(what, accepts, x);
     }
   };
-  for (auto a : args) add_one(a);
-  if (!ids.is_none()) add_one(ids);
+  std::size_t i = 0;
+  for (auto a : args) add_one(a, "items[" + std::to_string(i++) + "]");
+  if (!ids.is_none()) add_one(ids, "ids");
 }
 
-std::vector<std::pair<std::string, double>> pairs(const py::object& o) {
+// (id, number) pairs from a dict or a list of pairs; `what` names the parameter in errors.
+std::vector<std::pair<std::string, double>> pairs(const py::object& o, const char* what) {
   std::vector<std::pair<std::string, double>> out;
   if (o.is_none()) return out;
   if (py::isinstance<py::dict>(o)) {
-    for (auto kv : o.cast<py::dict>())
-      out.emplace_back(kv.first.cast<std::string>(), kv.second.cast<double>());
+    for (auto kv : o.cast<py::dict>()) {
+      const auto id =
+          cast_arg<std::string>(kv.first, std::string(what) + " key", "a competency id (str)");
+      out.emplace_back(
+          id, cast_arg<double>(kv.second, std::string(what) + "['" + id + "']", "a number"));
+    }
     return out;
   }
-  return o.cast<std::vector<std::pair<std::string, double>>>();
+  return cast_arg<std::vector<std::pair<std::string, double>>>(
+      o, what, "None, a dict of id to number or a list of (id, number) pairs");
+}
+
+// A count (min_evidence, window_last, n, k) from a Python int: negative or too large numbers are
+// problems of the policy (PolicyError with the field's path), not a TypeError.
+std::uint32_t count_of(std::int64_t v, const std::string& path, std::vector<std::string>& problems,
+                       const char* must = "a count from 0 to 4294967295") {
+  if (v < 0 || v > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max())) {
+    problems.push_back(path + ": " + std::to_string(v) + " is not " + must);
+    return 0;
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+std::uint32_t count_or_throw(std::int64_t v, const std::string& path, const char* must) {
+  std::vector<std::string> problems;
+  const auto n = count_of(v, path, problems, must);
+  if (!problems.empty()) throw policy_error(std::move(problems));
+  return n;
+}
+
+// A rollup built by a Python call, checked whole (its items are all given at once).
+rollup checked(rollup r) {
+  validate(r);
+  return r;
 }
 
 // Pickled states: the fields as a tuple (what the factories and the constructor take).
@@ -172,7 +209,11 @@ scores in order of observation time (ties by insertion order); nothing is rounde
 - ``power_law()``: least squares of ln s = a + b ln t over t = 1..n, value at t = n; scores below
   1% of the scale's top are raised to that floor; clamped to the scale;
 - ``bkt(threshold=0.95)``: P(mastered) from a probability source given to the evaluation
-  (``probabilities=``); mastered when it reaches ``threshold``.
+  (``probabilities=``, required: evaluating a policy with a bkt rule without one is a
+  :class:`PolicyError`); mastered when it reaches ``threshold``.
+
+A parameter out of range is a :class:`PolicyError` when the method is made (``w`` in (0, 1),
+``n >= 1``, ``threshold`` in (0, 1]).
 
 Immutable: compares by value, hashes, copies and pickles.
 )pbdoc");
@@ -183,7 +224,12 @@ Immutable: compares by value, hashes, copies and pickles.
       .def_static("mode", &method::mode)
       .def_static("weighted_average", &method::weighted_average, py::arg("w") = 0.65)
       .def_static("decaying_average", &method::decaying_average, py::arg("w") = 0.65)
-      .def_static("n_mastery", &method::n_mastery, py::arg("n") = 5)
+      .def_static(
+          "n_mastery",
+          [](std::int64_t n) {
+            return method::n_mastery(count_or_throw(n, "method.n", "at least 1"));
+          },
+          py::arg("n") = 5)
       .def_static("power_law", &method::power_law)
       .def_static("bkt", &method::bkt, py::arg("threshold") = 0.95)
       .def_property_readonly("name",
@@ -213,29 +259,37 @@ A mastery rule: an aggregation method plus conditions.
     ``awaiting_confirmation``).
 :param pretest_counts: pre-tests also count toward the rating (default: exemption only).
 :param monotonic: once mastered, stays mastered (else recomputed).
+:raises PolicyError: listing every problem (a negative count, ``window_days <= 0``, a kind both
+    required and ignored, ...) with paths such as ``rule.window_days``; whether
+    ``exempt_on_pretest`` is on the scale is checked when the rule joins a :class:`Policy`.
 
 Compares by value, copies and pickles; unhashable (its fields can be set).
 )pbdoc");
   rule_cls
       .def(py::init(
-               [](method meth, std::uint32_t min_evidence, std::vector<std::string> require_kinds,
-                  std::vector<std::string> ignore_kinds, std::optional<std::uint32_t> window_last,
+               [](method meth, std::int64_t min_evidence, std::vector<std::string> require_kinds,
+                  std::vector<std::string> ignore_kinds, std::optional<std::int64_t> window_last,
                   std::optional<double> window_days, std::optional<double> expires_after_days,
                   std::optional<double> exempt_on_pretest,
                   std::vector<std::string> exempt_confirm_kinds, bool pretest_counts,
                   bool monotonic) {
+                 std::vector<std::string> bad;
                  rule r;
                  r.method = meth;
-                 r.min_evidence = min_evidence;
+                 r.min_evidence = count_of(min_evidence, "rule.min_evidence", bad);
                  r.require_kinds = std::move(require_kinds);
                  r.ignore_kinds = std::move(ignore_kinds);
-                 r.window_last = window_last;
+                 if (window_last)
+                   r.window_last = count_of(*window_last, "rule.window_last", bad, "at least 1");
                  r.window_days = window_days;
                  r.expires_after_days = expires_after_days;
                  r.exempt_on_pretest = exempt_on_pretest;
                  r.exempt_confirm_kinds = std::move(exempt_confirm_kinds);
                  r.pretest_counts = pretest_counts;
                  r.monotonic = monotonic;
+                 // Every problem of the rule at once (those of its scale when it joins a policy).
+                 for (auto& p : problems(r)) bad.push_back(std::move(p));
+                 if (!bad.empty()) throw policy_error(std::move(bad));
                  return r;
                }),
            py::arg("method") = method::latest(), py::arg("min_evidence") = 1,
@@ -272,6 +326,10 @@ done when mastered, exceeded or exempt.
 >>> mm.Rollup.weighted_mean({"A": 2, "B": 1})
 >>> mm.Rollup.any_of(mm.Rollup.all_of(["A7", "A9"]), mm.Rollup.all_of(["A7", "A10"]))
 
+Each factory raises :class:`PolicyError` listing every problem of the rollup it makes (``k < 1``
+or ``k`` above the items, non-positive ``min_points`` or more than the items' points, negative
+points or weights, duplicate items).
+
 Immutable: compares by value, hashes, copies and pickles.
 )pbdoc");
   rollup_cls
@@ -280,7 +338,7 @@ Immutable: compares by value, hashes, copies and pickles.
           [](const py::args& a, const py::object& ids) {
             auto r = rollup::all_of();
             add_items(r, a, ids);
-            return r;
+            return checked(std::move(r));
           },
           py::arg("ids") = py::none(), "Every item done.")
       .def_static(
@@ -288,21 +346,22 @@ Immutable: compares by value, hashes, copies and pickles.
           [](const py::args& a, const py::object& ids) {
             auto r = rollup::any_of();
             add_items(r, a, ids);
-            return r;
+            return checked(std::move(r));
           },
           py::arg("ids") = py::none(), "At least one item done.")
       .def_static(
           "k_of_n",
-          [](std::uint32_t k, const py::args& a, const py::object& ids) {
-            auto r = rollup::k_of_n(k);
+          [](std::int64_t k, const py::args& a, const py::object& ids) {
+            auto r = rollup::k_of_n(count_or_throw(k, "rollup.k", "at least 1"));
             add_items(r, a, ids);
-            return r;
+            return checked(std::move(r));
           },
           py::arg("k"), py::arg("ids") = py::none(), "At least k items done.")
       .def_static(
           "points",
           [](double min_points, const py::object& points, std::vector<std::string> required) {
-            return rollup::points(min_points, pairs(points), std::move(required));
+            return checked(
+                rollup::points(min_points, pairs(points, "points"), std::move(required)));
           },
           py::arg("min_points"), py::arg("points") = py::none(),
           py::arg("required") = std::vector<std::string>{},
@@ -310,7 +369,9 @@ Immutable: compares by value, hashes, copies and pickles.
           "rule).")
       .def_static(
           "weighted_mean",
-          [](const py::object& weights) { return rollup::weighted_mean(pairs(weights)); },
+          [](const py::object& weights) {
+            return checked(rollup::weighted_mean(pairs(weights, "weights")));
+          },
           py::arg("weights") = py::none(),
           "The weighted mean of the items' scores (exempt items left out) reaches mastery.")
       .def_property_readonly(
@@ -352,7 +413,10 @@ decides when a parent has both a rollup and its own evidence (``rollup_precedenc
 ``"rollup"`` (default), ``"evidence"``, ``"either"``, ``"both"``).
 
 Round-trips through JSON (:meth:`to_json`, :meth:`from_json`); compares by value, copies and
-pickles (through that JSON, also while it has problems); unhashable (it can be changed).
+pickles (through that JSON, also while it has problems); unhashable (it can be changed). A rule
+or rollup is checked when it is given (the constructor, :meth:`override`, :meth:`rollup`, the
+``rule`` and ``default_rollup`` setters raise :class:`PolicyError` with field paths such as
+``overrides.domains['NF'].window_days``, and leave the policy unchanged).
 
 >>> policy = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.65)))
 >>> policy.override("3.NF.A.1", rule=mm.Rule(method=mm.Method.highest()))

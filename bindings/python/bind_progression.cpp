@@ -21,7 +21,8 @@ namespace masterymap::python {
 view_args::view_args(const progression& p, const py::object& statuses, const py::object& scores,
                      const py::object& last_evidence, const py::object& as_of) {
   st = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(statuses);
-  if (!st || static_cast<std::size_t>(st.size()) != p.size())
+  if (!st) throw argument_error("statuses", "an array of status codes", statuses);
+  if (static_cast<std::size_t>(st.size()) != p.size())
     throw py::value_error("statuses: expected " + std::to_string(p.size()) + " status codes");
   v.statuses = reinterpret_cast<const status*>(st.data());
   v.size = p.size();
@@ -30,11 +31,14 @@ view_args::view_args(const progression& p, const py::object& statuses, const py:
       throw py::value_error("statuses: bad status code");
   if (!scores.is_none()) {
     sc = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(scores);
-    if (!sc || static_cast<std::size_t>(sc.size()) != p.size())
+    if (!sc) throw argument_error("scores", "None or an array of numbers", scores);
+    if (static_cast<std::size_t>(sc.size()) != p.size())
       throw py::value_error("scores: wrong length");
     v.scores = sc.data();
   }
   if (!last_evidence.is_none()) {
+    if (!py::hasattr(last_evidence, "__len__") || py::isinstance<py::str>(last_evidence))
+      throw argument_error("last_evidence", "None or an array of times", last_evidence);
     // Times of any form (datetime64, datetimes, ISO strings) through the one column conversion;
     // a float64 array as is.
     const bool seconds =
@@ -43,7 +47,8 @@ view_args::view_args(const progression& p, const py::object& statuses, const py:
     le = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
         seconds ? last_evidence
                 : call_python("masterymap._columns", "seconds", last_evidence, "last_evidence"));
-    if (!le || static_cast<std::size_t>(le.size()) != p.size())
+    if (!le) throw argument_error("last_evidence", "None or an array of times", last_evidence);
+    if (static_cast<std::size_t>(le.size()) != p.size())
       throw py::value_error("last_evidence: wrong length");
     v.last_evidence = le.data();
   }
@@ -133,12 +138,15 @@ using py_path = named<learning_path>;
 using py_recommendation = named<recommendation>;
 using py_level = named<domain_level>;
 
-// One id or framework index, or a sequence of them (ids and indices may mix).
-std::vector<index_t> indices(const framework& fw, const py::object& ids) {
+// One id or framework index, or a sequence of them (ids and indices may mix); `what` names the
+// parameter in errors.
+std::vector<index_t> indices(const framework& fw, const py::object& ids,
+                             const std::string& what = "goals") {
   std::vector<index_t> out;
   if (ids.is_none()) return out;
-  if (py::isinstance<py::str>(ids) || !py::isinstance<py::iterable>(ids)) return {resolve(fw, ids)};
-  for (auto h : ids) out.push_back(resolve(fw, h));
+  if (py::isinstance<py::str>(ids) || !py::isinstance<py::iterable>(ids))
+    return {resolve(fw, ids, what)};
+  for (auto h : ids) out.push_back(resolve(fw, h, what + "[" + std::to_string(out.size()) + "]"));
   return out;
 }
 
@@ -160,7 +168,7 @@ recommend_options weights_of(const framework& fw, const py::object& goals, const
   o.goals = indices(fw, goals);
   for (auto item : kw) {
     const std::string k = py::str(item.first);
-    const double x = item.second.cast<double>();
+    const auto x = cast_arg<double>(item.second, k, "a number");
     if (k == "unlock_weight")
       o.unlock_weight = x;
     else if (k == "goal_weight")
@@ -316,7 +324,8 @@ py_level level_from_state(const py::tuple& t, const py::handle& fw) {
 std::optional<double> rate_per_day(const py::object& rate, const std::string& per) {
   if (rate.is_none()) return std::nullopt;
   if (per != "day" && per != "week") throw py::value_error("per must be 'day' or 'week'");
-  return rate.cast<double>() / (per == "week" ? 7.0 : 1.0);
+  return cast_arg<double>(rate, "rate", "None or a number of competencies per day or week") /
+         (per == "week" ? 7.0 : 1.0);
 }
 
 }  // namespace
@@ -490,7 +499,7 @@ unpickled).
           [](const progression& p, const py::object& id, const py::object& st,
              const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
-            const index_t t = indices(p.framework(), id).at(0);
+            const index_t t = indices(p.framework(), id, "id").at(0);
             std::vector<blocker> bs;
             {
               py::gil_scoped_release r;

@@ -54,11 +54,13 @@ py::object read_through_python(const py::object& self, const char* module, const
 
 // A score or weight of one event: a number, or NaN for a missing value (None, pd.NA), which
 // validation reports on its row as the batch path does.
-double number(const py::object& v) {
+// `what` and `accepts` name the parameter in the TypeError for a value of another type.
+double number(const py::object& v, const char* what, const char* accepts = "a number") {
   if (PyObject* f = PyNumber_Float(v.ptr())) return py::reinterpret_steal<py::float_>(f);
   py::error_already_set e;  // not a number: None and pd.NA are missing, anything else an error
   if (v.is_none() || std::string(py::str(py::type::of(v).attr("__name__"))) == "NAType")
     return std::numeric_limits<double>::quiet_NaN();
+  if (e.matches(PyExc_TypeError)) throw argument_error(what, accepts, v);
   throw e;
 }
 
@@ -182,7 +184,7 @@ it touches are re-evaluated.
               }
               value = *v;
             } else {
-              value = number(score);
+              value = number(score, "score", "a number or a label of the roster's scale");
             }
             // A text that is not a time is a bad row, as in a batch of one (EvidenceLog.add).
             double t = 0;
@@ -197,11 +199,11 @@ it touches are re-evaluated.
             } else {
               t = to_seconds(time, "time", true);
             }
-            const double w = number(weight);
+            const double w = number(weight, "weight");
             std::string learner_problem, competency_problem;
             const std::string l = id_text(learner, "learner", learner_problem),
                               c = id_text(competency, "competency", competency_problem),
-                              k = py::str(kind), src = py::str(source);
+                              k = text_arg(kind, "kind"), src = text_arg(source, "source");
             throw_if_bad_row(l, learner_problem);
             throw_if_bad_row(c, competency_problem);
             throw_if_bad_row({}, time_problem);
@@ -512,7 +514,7 @@ learner's row of the tables.
             o.threads = threads;
             o.probabilities = to_probability_source(probabilities);
             py::buffer_info keep;
-            const std::string_view bytes = buffer_view(data, keep);
+            const std::string_view bytes = buffer_view(data, keep, "data");
             std::unique_ptr<roster> out;
             {
               py::gil_scoped_release rel;

@@ -55,14 +55,22 @@ Immutable: compares by value, hashes, copies and pickles.
 
 >>> mm.Scale([("Attempted", 0.0), ("Familiar", 0.7), ("Proficient", 1.0)], mastery="Proficient")
 )pbdoc");
-  cls.def(py::init([](const std::vector<py::tuple>& ratings, const std::string& mastery,
+  cls.def(py::init([](const py::object& ratings, const std::string& mastery,
                       std::optional<std::string> exceeds, bool continuous, std::string name) {
+            const char* pair = "a (label, value) or (label, value, cut) tuple";
+            if (!py::isinstance<py::sequence>(ratings) || py::isinstance<py::str>(ratings))
+              throw argument_error("ratings", "a list of (label, value) tuples", ratings);
             std::vector<rating> rs;
-            for (const auto& t : ratings) {
-              if (t.size() < 2 || t.size() > 3)
-                throw py::value_error("a rating is (label, value) or (label, value, cut)");
-              rating r(t[0].cast<std::string>(), t[1].cast<double>());
-              if (t.size() == 3 && !t[2].is_none()) r.cut = t[2].cast<double>();
+            for (auto item : ratings) {
+              const std::string at = "ratings[" + std::to_string(rs.size()) + "]";
+              if (!py::isinstance<py::sequence>(item) || py::isinstance<py::str>(item))
+                throw argument_error(at, pair, item);
+              const auto t = py::reinterpret_borrow<py::sequence>(item);
+              if (t.size() < 2 || t.size() > 3) throw argument_error(at, pair, item);
+              rating r(cast_arg<std::string>(t[0], at + "[0]", "a label (str)"),
+                       cast_arg<double>(t[1], at + "[1]", "a number"));
+              if (t.size() == 3 && !t[2].is_none())
+                r.cut = cast_arg<double>(t[2], at + "[2]", "None or a number in [0, 1]");
               rs.push_back(std::move(r));
             }
             return scale(std::move(rs), mastery, std::move(exceeds), continuous, std::move(name));
@@ -75,6 +83,9 @@ Immutable: compares by value, hashes, copies and pickles.
       .def_static("percent", &scale::percent, py::arg("threshold") = 80.0, R"pbdoc(
 A continuous scale of fractions with mastery at ``threshold / 100``: scores are raw fractions
 in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
+
+:raises PolicyError: unless 1 <= threshold <= 100 (``percent(0.8)`` is a fraction where a
+    percent is expected: use ``percent(80)``)
 )pbdoc")
       .def_static(
           "competent_scale", &scale::competent_scale,
@@ -122,7 +133,7 @@ in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
             if (py::isinstance<py::float_>(x) || py::isinstance<py::int_>(x))
               return py::float_(s.from_fraction(x.cast<double>()));
             auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(x);
-            if (!a) throw py::type_error("from_fraction takes a number or an array of numbers");
+            if (!a) throw argument_error("fraction", "a number or an array of numbers", x);
             py::array_t<double> out(a.size());
             const double* in = a.data();
             double* o = out.mutable_data();

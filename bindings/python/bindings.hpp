@@ -5,6 +5,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <exception>
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <string>
@@ -29,10 +30,39 @@ py::object call_python(const char* module, const char* function, Args&&... args)
   return py::module_::import(module).attr(function)(std::forward<Args>(args)...);
 }
 
+/// A wrong type found by a binding's own conversion (inside a container, an options dict, an
+/// `object` parameter): raised as the TypeError "<function>: <what> must be <accepts>, got
+/// <type> <value>", the function's name added by guard_arguments (arguments.cpp).
+class argument_error : public std::exception {
+ public:
+  /// `what`: the parameter, with the path to an element (`"ratings[2][1]"`); `accepts`: "an
+  /// int", "a number", "an EvidenceLog", ...
+  argument_error(std::string what, const char* accepts, const py::handle& got);
+  [[nodiscard]] const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
+/// `value` as a T, or an argument_error (for None too, where T is a reference; and where T is
+/// a Python type such as an array, whose construction failed with TypeError or ValueError).
+template <typename T>
+T cast_arg(const py::handle& value, std::string what, const char* accepts) {
+  try {
+    return value.cast<T>();
+  } catch (const py::cast_error&) {
+  } catch (const py::reference_cast_error&) {
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_TypeError) && !e.matches(PyExc_ValueError)) throw;
+  }
+  throw argument_error(std::move(what), accepts, value);
+}
+
 /// A competency given as its id (str) or framework index (any integer with `__index__`, numpy's
 /// included; not bool). \throws UnknownIdError for an unknown id, IndexError out of range,
-/// TypeError for anything else (bind_framework.cpp).
-index_t resolve(const framework& f, const py::handle& key);
+/// argument_error (a TypeError naming the parameter `what`) for anything else
+/// (bind_framework.cpp).
+index_t resolve(const framework& f, const py::handle& key, const std::string& what = "id");
 
 /// A hash of a framework consistent with its `==` (bind_framework.cpp): Framework.__hash__,
 /// and the hash of the immutable types built on one (Engine, Progression).
@@ -51,13 +81,30 @@ std::string id_text(const py::handle& value, const char* what);
 void throw_if_bad_row(const std::string& text, const std::string& problem);
 
 /// A path given as str or os.PathLike (pathlib.Path), as `os.fspath` reads it.
-/// \throws TypeError for anything else (bytes paths are not supported).
-inline std::string fs_path(const py::handle& path) {
-  auto p = py::reinterpret_steal<py::object>(PyOS_FSPath(path.ptr()));
-  if (!p) throw py::error_already_set();
-  if (!py::isinstance<py::str>(p)) throw py::type_error("a path must be str or os.PathLike[str]");
-  return p.cast<std::string>();
+/// \throws argument_error naming the parameter `what` for anything else (bytes paths are not
+///         supported).
+std::string fs_path(const py::handle& path, const char* what = "path");
+
+/// A number (float, int, numpy scalar, anything with `__float__` or `__index__`) as a double,
+/// or an argument_error naming `what` (cheap: for per-event calls).
+inline double number_arg(const py::handle& x, const char* what, const char* accepts = "a number") {
+  const double v = PyFloat_AsDouble(x.ptr());
+  if (v == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    throw argument_error(what, accepts, x);
+  }
+  return v;
 }
+
+/// A str as UTF-8, or an argument_error naming `what`.
+inline std::string text_arg(const py::handle& x, const char* what, const char* accepts = "a str") {
+  if (!PyUnicode_Check(x.ptr())) throw argument_error(what, accepts, x);
+  return x.cast<std::string>();
+}
+
+/// Last in module init: every bound function reports wrong argument types as a TypeError
+/// naming the function, the parameter and what it accepts (arguments.cpp).
+void guard_arguments(py::module_& m);
 
 /// Seconds since the Unix epoch (UTC) of a time argument: a number (seconds, as is; not bool),
 /// an ISO 8601 string (core `parse_time`), a datetime (naive = UTC, aware converted), a date

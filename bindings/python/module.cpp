@@ -31,4 +31,6 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_pacing(m);
   // after bind_pacing: Roster.pacing takes a PacePlan
   masterymap::python::bind_roster(m);
+  // Last: walks every function bound above.
+  masterymap::python::guard_arguments(m);
 }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "bindings.hpp"
+
 namespace masterymap::python {
 
 py::array_t<std::uint8_t> bytes_array(std::string&& bytes) {
@@ -15,10 +17,10 @@ py::array_t<std::uint8_t> bytes_array(std::string&& bytes) {
                                    reinterpret_cast<const std::uint8_t*>(heap->data()), owner);
 }
 
-std::string_view buffer_view(const py::handle& obj, py::buffer_info& keep) {
+std::string_view buffer_view(const py::handle& obj, py::buffer_info& keep, const char* what) {
   if (!PyObject_CheckBuffer(obj.ptr()))
-    throw py::type_error("expected the bytes of a pickled state, got " +
-                         std::string(py::str(py::type::of(obj).attr("__name__"))));
+    throw argument_error(
+        what, "bytes (or a bytes-like object: bytearray, memoryview, a uint8 array)", obj);
   keep = py::reinterpret_borrow<py::buffer>(obj).request();
   const py::ssize_t n = keep.size * keep.itemsize;
   if (keep.ndim > 1 || (keep.ndim == 1 && keep.strides[0] != keep.itemsize))

@@ -51,8 +51,10 @@ py::array_t<std::uint8_t> bytes_array(std::string&& bytes);
 
 /// The bytes of a state: anything with the buffer protocol (the array from `bytes_array`,
 /// bytes, bytearray, memoryview). `keep` keeps the buffer alive while the view is used.
-/// \throws TypeError for anything else, ValueError for a non-contiguous buffer.
-std::string_view buffer_view(const py::handle& obj, py::buffer_info& keep);
+/// \throws TypeError naming the parameter `what` for anything else, ValueError for a
+/// non-contiguous buffer.
+std::string_view buffer_view(const py::handle& obj, py::buffer_info& keep,
+                             const char* what = "state");
 
 /// One Python object per live C++ object, so that pickling many objects that share a part (the
 /// learner states of one engine, the results over one framework) writes the part once: the

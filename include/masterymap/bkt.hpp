@@ -358,6 +358,12 @@ class MASTERYMAP_API model {
   friend class tracer;
 };
 
+/// Checks fit options on their own (what `fit` checks before reading the data): `num_fits`,
+/// `max_iterations` and `screen_iterations` at least 1, `tolerance` finite and >= 0, bounds
+/// 0 <= lo <= hi <= 1, fixed values in [0, 1].
+/// \throws std::invalid_argument naming the first bad option.
+MASTERYMAP_API void validate(const fit_options& options);
+
 /// Fits one BKT model per skill by EM (scaled forward-backward / Baum-Welch) with seeded random
 /// restarts. Identical learner-skill sequences are fitted once with a weight (exact).
 /// Skills are fitted in parallel; the result does not depend on the number of threads. Reads
@@ -378,6 +384,8 @@ class MASTERYMAP_API model {
 /// Simulates responses: `learners` learners answer `length` questions on every skill of
 /// `params` (skills interleaved at random). Deterministic for a seed. With item classes, each
 /// answer draws its class uniformly.
+/// \throws std::invalid_argument for parameters a `model` refuses (a probability outside
+///         [0, 1], a duplicate or empty skill, guess/slip sizes that do not match the classes).
 [[nodiscard]] MASTERYMAP_API dataset simulate(const std::vector<skill_params>& params,
                                               std::size_t learners, std::size_t length,
                                               std::uint64_t seed);

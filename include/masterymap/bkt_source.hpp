@@ -38,6 +38,7 @@ struct source_options {
 /// same answers reports. Immutable, so safe for the engine's worker threads.
 class MASTERYMAP_API model_probabilities final : public probability_source {
  public:
+  /// \throws std::invalid_argument if `options.correct_at` is not a finite number.
   explicit model_probabilities(bkt::model m, source_options options = {});
   [[nodiscard]] std::optional<double> probability(std::string_view learner,
                                                   std::string_view competency,

@@ -53,13 +53,19 @@ class MASTERYMAP_API probability_source {
       const std::vector<double>& scores) const = 0;
 };
 
+/// The field paths of the policy's rules that rate with `method::bkt` ("rule",
+/// "overrides.domains['NF']", ...). A policy with any cannot be evaluated without a
+/// `probability_source` (evaluations, the bulk ratings and rosters throw policy_error).
+[[nodiscard]] MASTERYMAP_API std::vector<std::string> bkt_rules(const policy& p);
+
 /// Options of an evaluation.
 struct evaluate_options {
   /// Evaluation time (seconds, like evidence times). Evidence after it is ignored; windows in
   /// days and expiry count back from it. Default: the latest time in the log, so results depend
   /// only on the log.
   std::optional<double> as_of;
-  /// Source of `method::bkt` probabilities (without it, bkt competencies have no value).
+  /// Source of `method::bkt` probabilities: required when the policy has a bkt rule (see
+  /// `bkt_rules`; evaluating without it throws policy_error).
   std::shared_ptr<const probability_source> probabilities;
   /// Worker threads for many learners: 0 = hardware concurrency. Results do not depend on it.
   unsigned threads = 0;
@@ -269,6 +275,9 @@ class MASTERYMAP_API engine {
   /// Checks for `evidence_log::append` matching this framework and policy: known competency
   /// ids, scores within the scale's range, the scale's labels as score texts.
   [[nodiscard]] ingest_checks checks() const;
+
+  // Every evaluation throws masterymap::policy_error when the policy has a bkt rule and
+  // `options.probabilities` is null.
 
   /// One learner (a learner without evidence gets an all-not-started state).
   /// Complexity: O(log size) to find the learner's rows, then O(k log k) for k rows.

@@ -161,11 +161,13 @@ struct evidence_attributes {
 /// or see `masterymap::checks_for` in engine.hpp).
 ///
 /// Aggregation order is observation time, ties by insertion order (`seq` = row index).
-/// Every append validates the whole batch first and gives the strong guarantee.
+/// Every append validates the whole batch first and gives the strong guarantee; appending
+/// without the checks of a framework and scale is explicit (`append_unchecked` ...).
 ///
 /// Thread safety: const members may be called from any number of threads at once while nothing
-/// changes the log. `add`, `append`, `append_row`, `append_coded`, `append_csv`, `read_csv`,
-/// `add_kind`, `reserve`, `shrink_to_fit` and assignment change it and need exclusive access
+/// changes the log. `add`, `append`, `append_row`, `append_coded`, `append_csv`, `read_csv` (and
+/// their `*_unchecked` forms), `add_kind`, `reserve`, `shrink_to_fit` and assignment change it
+/// and need exclusive access
 /// (they may move the columns: references and column views taken before are then invalid).
 /// Large batches are validated and written on internal worker threads.
 class MASTERYMAP_API evidence_log {
@@ -185,42 +187,57 @@ class MASTERYMAP_API evidence_log {
   [[nodiscard]] const std::vector<std::string>& kinds() const noexcept;
   [[nodiscard]] std::optional<std::uint8_t> kind_code(std::string_view name) const noexcept;
 
+  // Every append checks its rows against `checks`: the framework's competencies, the scale's
+  // score range and labels (`engine::checks()`, `checks_for(framework, policy)`), so a score
+  // off the scale (or a time and a score given the wrong way round) is rejected. The
+  // `*_unchecked` forms skip those checks on purpose, for evidence already known to be good:
+  // they keep only the log's own checks (non-empty ids, finite time and score, a known kind, a
+  // weight >= 0).
+
   /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
-  void add(const evidence& e, const ingest_checks& checks = {});
+  void add(const evidence& e, const ingest_checks& checks);
+  /// `add` without checks against a framework or scale (see above).
+  void add_unchecked(const evidence& e);
   /// Appends rows (none: a no-op). \throws masterymap::evidence_error listing every bad row (log
   /// unchanged).
-  void append(const std::vector<evidence>& rows, const ingest_checks& checks = {});
+  void append(const std::vector<evidence>& rows, const ingest_checks& checks);
+  /// `append` without checks against a framework or scale (see above).
+  void append_unchecked(const std::vector<evidence>& rows);
   /// Appends a columnar batch; a batch of 0 rows is a no-op. \throws masterymap::evidence_error
   /// listing every bad row (log unchanged); std::invalid_argument if a required column is
   /// missing from a non-empty batch. Complexity: O(rows + distinct names).
-  void append(const evidence_columns& batch, const ingest_checks& checks = {});
+  void append(const evidence_columns& batch, const ingest_checks& checks);
+  /// `append` without checks against a framework or scale (see above).
+  void append_unchecked(const evidence_columns& batch);
 
   /// Appends one piece of evidence given by parts: the same result (and the same errors) as a
   /// one-row columnar batch, without staging a batch (for event-at-a-time ingestion).
   /// \throws masterymap::evidence_error (log unchanged).
   void append_row(std::string_view learner, std::string_view competency, double time, double score,
-                  std::string_view kind = "formative", double weight = 1.0,
-                  std::string_view source = {}, const ingest_checks& checks = {});
+                  std::string_view kind, double weight, std::string_view source,
+                  const ingest_checks& checks);
 
   /// Appends one piece of evidence by codes into the log's own tables (`learner_codes()` etc.,
   /// `kind_code`, `sources()`): no name lookups. Competencies are not checked against a
   /// framework (the codes are the log's own); scores, times and weights are checked as by
   /// `append`. \throws masterymap::evidence_error (log unchanged), also for a code out of range.
   void append_coded(std::uint32_t learner, std::uint32_t competency, double time, double score,
-                    std::uint8_t kind = 1, double weight = 1.0, std::uint32_t source = 0,
-                    const ingest_checks& checks = {});
+                    std::uint8_t kind, double weight, std::uint32_t source,
+                    const ingest_checks& checks);
 
   /// Appends the rows of a CSV text with a header line (RFC 4180 quoting; UTF-8 with an
   /// optional BOM, or `columns.encoding`).
   /// \throws masterymap::parse_error (line, column, and the 0-based data row where one applies)
   ///         for malformed CSV, invalid UTF-8, compressed input or a missing column;
   ///         masterymap::evidence_error for bad values (0-based data rows and their lines).
-  void append_csv(std::istream& in, const csv_columns& columns = {},
-                  const ingest_checks& checks = {});
+  void append_csv(std::istream& in, const csv_columns& columns, const ingest_checks& checks);
+  /// `append_csv` without checks against a framework or scale (see above).
+  void append_csv_unchecked(std::istream& in, const csv_columns& columns = {});
   /// As append_csv, from a file; a gzip-compressed file (.csv.gz) is decompressed.
   /// \throws masterymap::file_error when the file cannot be opened or read.
-  void read_csv(const std::string& path, const csv_columns& columns = {},
-                const ingest_checks& checks = {});
+  void read_csv(const std::string& path, const csv_columns& columns, const ingest_checks& checks);
+  /// `read_csv` without checks against a framework or scale (see above).
+  void read_csv_unchecked(const std::string& path, const csv_columns& columns = {});
 
   // --- access --------------------------------------------------------------------------------
   [[nodiscard]] std::size_t size() const noexcept;

@@ -90,6 +90,11 @@ struct pace_report {
   friend bool operator!=(const pace_report& a, const pace_report& b) { return !(a == b); }
 };
 
+/// Checks a plan on its own: a finite start before the target, a positive finite rate, calendar
+/// times increasing after the start with counts >= 0, positive `recent_days`, `tolerance` >= 0.
+/// \throws std::invalid_argument naming the first problem.
+MASTERYMAP_API void validate(const pace_plan& plan);
+
 /// Checks and compares a learner with a plan. `today` defaults to the view's `as_of`. A pure
 /// function of its arguments (safe to call from any number of threads; `pace_plan` is a value).
 /// \throws std::invalid_argument if target <= start, the rate is not positive, the calendar is

@@ -16,6 +16,10 @@
 
 namespace masterymap {
 
+namespace detail {
+struct policy_json_reader;  // src/policy_json.cpp: reads unchecked values, then reports them all
+}  // namespace detail
+
 /// How the scores of one learner on one competency become one value.
 ///
 /// s_1..s_n are the counted scores in order of observation time (ties by insertion order).
@@ -55,20 +59,15 @@ class MASTERYMAP_API method {
   [[nodiscard]] static method mean() noexcept { return method(kind::mean); }
   [[nodiscard]] static method weighted_mean() noexcept { return method(kind::weighted_mean); }
   [[nodiscard]] static method mode() noexcept { return method(kind::mode); }
-  /// Not checked here; `policy::validate` reports w outside (0, 1).
-  [[nodiscard]] static method weighted_average(double w = 0.65) noexcept {
-    return method(kind::weighted_average, w);
-  }
-  [[nodiscard]] static method decaying_average(double w = 0.65) noexcept {
-    return method(kind::decaying_average, w);
-  }
-  [[nodiscard]] static method n_mastery(std::uint32_t n = 5) noexcept {
-    return method(kind::n_mastery, 0.0, n);
-  }
+  /// \throws masterymap::policy_error unless 0 < w < 1 ("method.w: 1.5 is outside (0, 1)").
+  [[nodiscard]] static method weighted_average(double w = 0.65);
+  /// \throws masterymap::policy_error unless 0 < w < 1.
+  [[nodiscard]] static method decaying_average(double w = 0.65);
+  /// \throws masterymap::policy_error unless n >= 1.
+  [[nodiscard]] static method n_mastery(std::uint32_t n = 5);
   [[nodiscard]] static method power_law() noexcept { return method(kind::power_law); }
-  [[nodiscard]] static method bkt(double threshold = 0.95) noexcept {
-    return method(kind::bkt, threshold);
-  }
+  /// \throws masterymap::policy_error unless 0 < threshold <= 1.
+  [[nodiscard]] static method bkt(double threshold = 0.95);
 
   method() noexcept = default;  ///< latest
   [[nodiscard]] kind type() const noexcept { return kind_; }
@@ -85,6 +84,7 @@ class MASTERYMAP_API method {
   friend bool operator!=(const method& a, const method& b) noexcept { return !(a == b); }
 
  private:
+  friend struct detail::policy_json_reader;
   explicit method(kind k, double p = 0.0, std::uint32_t n = 0) noexcept
       : kind_(k), param_(p), n_(n) {}
   kind kind_ = kind::latest;
@@ -143,6 +143,16 @@ struct rule {
 /// A one-line description of a rule ("decaying_average(w=0.65), min_evidence=2, ...").
 [[nodiscard]] MASTERYMAP_API std::string to_string(const rule& r);
 
+/// Every problem of a rule on its own, each prefixed by `path` and the field's name
+/// ("rule.window_days: -3 is not a positive number of days"): method parameters, window_last and
+/// window_days, expires_after_days, min_evidence against window_last, empty or duplicate kinds,
+/// a kind both required and ignored, exemption confirmations without exemption. Whether
+/// `exempt_on_pretest` is on the scale is checked where the scale is known (`policy`).
+[[nodiscard]] MASTERYMAP_API std::vector<std::string> problems(const rule& r,
+                                                               std::string_view path = "rule");
+/// \throws masterymap::policy_error listing every problem of `problems(r)`.
+MASTERYMAP_API void validate(const rule& r);
+
 /// How a parent competency's status follows from its children.
 ///
 /// A rollup is a tree of groups. Each group has an operator and items; an item is a competency
@@ -178,14 +188,21 @@ class MASTERYMAP_API rollup {
     }
   };
 
+  // The factories check their own numbers (policy_error with paths such as "rollup.k"); how
+  // they fit together once every item is added (k > n, more points needed than available) is
+  // checked by `problems(const rollup&)` and when the rollup is set on a policy.
   [[nodiscard]] static rollup all_of(std::vector<std::string> ids = {});
   [[nodiscard]] static rollup any_of(std::vector<std::string> ids = {});
+  /// \throws masterymap::policy_error unless k >= 1.
   [[nodiscard]] static rollup k_of_n(std::uint32_t k, std::vector<std::string> ids = {});
   /// `points` lists (id, points) pairs; `required` ids must be among them.
+  /// \throws masterymap::policy_error unless min_points is positive and every item's points
+  ///         are a finite number >= 0.
   [[nodiscard]] static rollup points(double min_points,
                                      std::vector<std::pair<std::string, double>> points = {},
                                      std::vector<std::string> required = {});
   /// (id, weight) pairs; empty: every child with weight 1.
+  /// \throws masterymap::policy_error unless every weight is a finite number >= 0, not all 0.
   [[nodiscard]] static rollup weighted_mean(
       std::vector<std::pair<std::string, double>> weights = {});
 
@@ -213,6 +230,15 @@ class MASTERYMAP_API rollup {
 /// "all_of(A, B, any_of(C, D))".
 [[nodiscard]] MASTERYMAP_API std::string to_string(const rollup& r);
 
+/// Every problem of a rollup on its own, prefixed by `path` ("rollup.groups[0].k: k=4 > n=3
+/// items"): k, points and weights, duplicate or empty items, nested groups. Whether the items
+/// are descendants of the parent is checked against a framework (`masterymap::problems(policy,
+/// framework)`).
+[[nodiscard]] MASTERYMAP_API std::vector<std::string> problems(const rollup& r,
+                                                               std::string_view path = "rollup");
+/// \throws masterymap::policy_error listing every problem of `problems(r)`.
+MASTERYMAP_API void validate(const rollup& r);
+
 /// Which status a parent takes when it has a rollup and evidence of its own.
 enum class rollup_precedence : std::uint8_t {
   rollup,    ///< the rollup decides; the parent's own evidence is listed but not used (default)
@@ -229,25 +255,35 @@ enum class rollup_precedence : std::uint8_t {
 /// Round-trips through JSON (`"format": "masterymap.policy", "version": 1`). A policy knows
 /// nothing of frameworks; `masterymap::validate(policy, framework)` (engine.hpp) checks its ids.
 ///
+/// Every rule and rollup is checked when it is given (constructor and setters throw
+/// masterymap::policy_error listing every problem, with paths such as
+/// `overrides.domains['NF'].window_days`, and leave the policy unchanged); what needs a framework
+/// is checked by `masterymap::validate(policy, framework)` and by `engine`.
+///
 /// Thread safety: a value without caches: const members may be called from any number of
 /// threads at once; the setters (`set_*`, `override_*`) need exclusive access. Engines and
 /// rosters keep their own copy, so changing a policy never affects them.
 class MASTERYMAP_API policy {
  public:
+  /// \throws masterymap::policy_error for a bad default rule (paths `rule.<field>`).
   explicit policy(masterymap::scale s = scale::four_point(), masterymap::rule default_rule = {},
                   std::string name = {});
 
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const masterymap::scale& scale() const noexcept { return scale_; }
   [[nodiscard]] const masterymap::rule& default_rule() const noexcept { return default_rule_; }
+  /// \throws masterymap::policy_error for a bad rule (`rule.<field>`).
   policy& set_default_rule(masterymap::rule r);
   /// Rule for every competency of `domain` (unless a competency override applies).
+  /// \throws masterymap::policy_error for a bad rule (`overrides.domains['<domain>'].<field>`).
   policy& override_domain(std::string domain, masterymap::rule r);
   /// Rule for one competency (wins over its domain's).
+  /// \throws masterymap::policy_error for a bad rule (`overrides.competencies['<id>'].<field>`).
   policy& override_competency(std::string id, masterymap::rule r);
-  /// Rollup of a parent competency.
+  /// Rollup of a parent competency. \throws masterymap::policy_error for a bad rollup.
   policy& set_rollup(std::string parent, masterymap::rollup r);
   /// Rollup of every parent (competency with children) that has no rollup of its own.
+  /// \throws masterymap::policy_error for a bad rollup or one that names competencies.
   policy& set_default_rollup(std::optional<masterymap::rollup> r);
   policy& set_precedence(rollup_precedence p) noexcept;
 
@@ -278,7 +314,8 @@ class MASTERYMAP_API policy {
 
   /// Every problem of the policy on its own (w outside (0,1), thresholds off the scale, k > n,
   /// ...), each prefixed by the path of its field, e.g. `rule.method.w`,
-  /// `overrides.competencies['3.NF.A.1'].window_last`, `rollups['3.NF'].groups[0].k`.
+  /// `overrides.competencies['3.NF.A.1'].window_last`, `rollups['3.NF'].groups[0].k`. Empty for
+  /// a policy built through the checked constructor and setters.
   [[nodiscard]] std::vector<std::string> problems() const;
   /// \throws masterymap::policy_error listing every problem.
   void validate() const;
@@ -298,6 +335,7 @@ class MASTERYMAP_API policy {
   friend bool operator!=(const policy& a, const policy& b) { return !(a == b); }
 
  private:
+  friend struct detail::policy_json_reader;
   std::string name_;
   masterymap::scale scale_;
   masterymap::rule default_rule_;

@@ -139,6 +139,10 @@ struct recommend_options {
   std::optional<double> as_of;
 };
 
+/// Checks recommend options on their own: finite weights, a positive finite `recency_days`.
+/// \throws std::invalid_argument naming the option (`progression::recommend` checks too).
+MASTERYMAP_API void validate(const recommend_options& o);
+
 /// One ranked pick of `progression::recommend`, with the reasons.
 struct recommendation {
   index_t competency = 0;

@@ -28,7 +28,8 @@ struct roster_options {
   /// A fixed evaluation time. Default: the latest evidence time ingested so far (as
   /// `engine::ratings` on the whole log).
   std::optional<double> as_of;
-  /// Source of `method::bkt` probabilities.
+  /// Source of `method::bkt` probabilities: required when the policy has a bkt rule (the
+  /// roster's constructor and `load` throw policy_error without it).
   std::shared_ptr<const probability_source> probabilities;
 };
 

@@ -55,7 +55,8 @@ class MASTERYMAP_API scale {
   [[nodiscard]] static scale four_point();
   /// A continuous scale of fractions: "Not Yet" (0) and "Mastery" (threshold/100). Scores are raw
   /// fractions in [0, 1]; `percent(80)` makes 0.85 a mastery score.
-  /// \throws masterymap::policy_error unless 0 < threshold <= 100.
+  /// \throws masterymap::policy_error unless 1 <= threshold <= 100 (`percent(0.8)`, a fraction
+  ///         where a percent is expected, says so).
   [[nodiscard]] static scale percent(double threshold = 80.0);
   /// 0 Not Yet Competent, 1 Competent, 2 Beyond Competent, 3 Advanced; mastery Competent,
   /// exceeds Beyond Competent. Cuts 0, 0.7, 0.85, 0.95.

@@ -65,7 +65,7 @@ TEST_SUITE("bkt_source") {
     for (int k = 0; k < 8; ++k) rows.emplace_back("s1", "A", k, 1.0);
     rows.emplace_back("s1", "B", 0, 1.0);
     rows.emplace_back("s1", "B", 1, 0.0);
-    log.append(rows);
+    log.append_unchecked(rows);
     evaluate_options o;
     o.probabilities = std::make_shared<bkt::model_probabilities>(two_skill_model());
     const learner_state st = evaluate(fw, p, log, "s1", o);

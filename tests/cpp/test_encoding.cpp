@@ -242,7 +242,7 @@ TEST_SUITE("encoding") {
     SUBCASE("evidence CSV") {
       mm::evidence_log log;
       std::istringstream in("learner,competency,time,score\ns1,A,1,1\ns2,Caf\xE9,2,1\n");
-      const auto e = error_of([&] { log.append_csv(in); });
+      const auto e = error_of([&] { log.append_csv_unchecked(in); });
       CHECK(e.line() == 3);
       CHECK(e.column() == 7);
       CHECK(e.row() == 1);
@@ -250,7 +250,7 @@ TEST_SUITE("encoding") {
       mm::csv_columns latin;
       latin.encoding = mm::text_encoding::latin1;
       std::istringstream again("learner,competency,time,score\ns1,A,1,1\ns2,Caf\xE9,2,1\n");
-      log.append_csv(again, latin);
+      log.append_csv_unchecked(again, latin);
       CHECK(log.competencies().at(1) == "Caf\xC3\xA9");
     }
     SUBCASE("BKT CSV") {
@@ -286,7 +286,7 @@ TEST_SUITE("encoding") {
     CHECK(mm::parse_csv(bom + "id\nA\n").header == std::vector<std::string>{"id"});
     mm::evidence_log log;
     std::istringstream in(bom + "learner,competency,time,score\ns1,A,1,1\n");
-    log.append_csv(in);
+    log.append_csv_unchecked(in);
     CHECK(log.size() == 1);
     CHECK(mm::bkt::parse_csv(bom + "user_id,skill_name,correct\na,s,1\n").size() == 1);
     const mm::framework fw = mm::parse_framework_csv("prerequisite,dependent\nA,B\n");
@@ -309,7 +309,7 @@ TEST_SUITE("encoding") {
                          mm::parse_error);
     mm::evidence_log log;
     std::istringstream in("BZh91AY&SY....");
-    CHECK_THROWS_WITH_AS(log.append_csv(in), doctest::Contains("bzip2-compressed"),
+    CHECK_THROWS_WITH_AS(log.append_csv_unchecked(in), doctest::Contains("bzip2-compressed"),
                          mm::parse_error);
     CHECK_THROWS_WITH_AS((void)mm::framework::from_json("\x28\xb5\x2f\xfd...."),
                          doctest::Contains("zstd-compressed"), mm::parse_error);

@@ -29,8 +29,8 @@ result run(const rule& r, const std::vector<double>& scores, scale sc = scale::f
            const std::vector<std::string>& kinds = {}, evaluate_options o = {}) {
   evidence_log log;
   for (std::size_t i = 0; i < scores.size(); ++i)
-    log.add({"s1", "A", static_cast<double>(i + 1), scores[i],
-             i < kinds.size() ? kinds[i] : "formative"});
+    log.add_unchecked({"s1", "A", static_cast<double>(i + 1), scores[i],
+                       i < kinds.size() ? kinds[i] : "formative"});
   engine e(one(), policy(sc, r));
   auto st = e.evaluate(log, "s1", o);
   return {st.status(0), st.score(0), st};
@@ -78,7 +78,7 @@ learner_state rollup_state(const rollup& r,
   p.set_precedence(prec);
   evidence_log log;
   double t = 1;
-  for (const auto& [id, s] : scores) log.add({"s1", id, t++, s});
+  for (const auto& [id, s] : scores) log.add_unchecked({"s1", id, t++, s});
   return engine(family(), p).evaluate(log, "s1");
 }
 
@@ -128,8 +128,8 @@ TEST_SUITE("engine") {
     }
     SUBCASE("weighted mean uses per-evidence weights") {
       evidence_log log;
-      log.add({"s1", "A", 1, 2, "formative", 1});
-      log.add({"s1", "A", 2, 4, "summative", 3});
+      log.add_unchecked({"s1", "A", 1, 2, "formative", 1});
+      log.add_unchecked({"s1", "A", 2, 4, "summative", 3});
       auto st = engine(one(), policy(scale::four_point(), with(method::weighted_mean())))
                     .evaluate(log, "s1");
       CHECK(*st.score(0) == doctest::Approx(3.5));
@@ -138,10 +138,10 @@ TEST_SUITE("engine") {
 
   TEST_CASE("aggregation order is observation time, ties by insertion order") {
     evidence_log log;
-    log.add({"s1", "A", 5, 4});  // entered first, observed last
-    log.add({"s1", "A", 1, 2});
-    log.add({"s1", "A", 3, 1});
-    log.add({"s1", "A", 3, 3});  // same time as the previous row: after it
+    log.add_unchecked({"s1", "A", 5, 4});  // entered first, observed last
+    log.add_unchecked({"s1", "A", 1, 2});
+    log.add_unchecked({"s1", "A", 3, 1});
+    log.add_unchecked({"s1", "A", 3, 3});  // same time as the previous row: after it
     auto st = engine(one(), policy(scale::four_point(), with(method::decaying_average(0.5))))
                   .evaluate(log, "s1");
     // order 2, 1, 3, 4: D = 2; 1.5; 2.25; 3.125
@@ -185,8 +185,8 @@ TEST_SUITE("engine") {
       rule r = with(method::highest());
       r.window_days = 30;
       evidence_log log;
-      log.add({"s1", "A", 0 * day, 4});
-      log.add({"s1", "A", 100 * day, 2});
+      log.add_unchecked({"s1", "A", 0 * day, 4});
+      log.add_unchecked({"s1", "A", 100 * day, 2});
       auto st = engine(one(), policy(scale::four_point(), r)).evaluate(log, "s1");
       CHECK(st.score(0) == 2);
       CHECK(st.status(0) == status::in_progress);
@@ -195,7 +195,7 @@ TEST_SUITE("engine") {
       rule r = with(method::latest());
       r.expires_after_days = 180;
       evidence_log log;
-      log.add({"s1", "A", 0, 3});
+      log.add_unchecked({"s1", "A", 0, 3});
       engine e(one(), policy(scale::four_point(), r));
       evaluate_options o;
       o.as_of = 100 * day;
@@ -238,7 +238,8 @@ TEST_SUITE("engine") {
         }
       };
       rule r = with(method::bkt(0.95));
-      CHECK_FALSE(run(r, {1, 1}).value);  // no source: no value
+      // No source: an error (it used to rate every pair in_progress, silently).
+      CHECK_THROWS_AS((void)run(r, {1, 1}), policy_error);
       evaluate_options o;
       o.probabilities = std::make_shared<fixed>();
       auto low = run(r, {1, 1, 1}, scale::four_point(), {}, o);
@@ -294,7 +295,7 @@ TEST_SUITE("engine") {
       policy p(scale::four_point(), with(method::latest()));
       p.set_default_rollup(rollup::all_of());
       evidence_log log;
-      for (const char* id : {"A", "B", "C", "D"}) log.add({"s1", id, 1, 3});
+      for (const char* id : {"A", "B", "C", "D"}) log.add_unchecked({"s1", id, 1, 3});
       auto st = engine(family(), p).evaluate(log, "s1");
       CHECK(st.status("P") == status::mastered);
       CHECK(st.status("G") == status::mastered);
@@ -324,7 +325,7 @@ TEST_SUITE("engine") {
       policy p(scale::four_point(), with(method::latest()));
       p.set_default_rollup(rollup::all_of());
       evidence_log log;
-      log.add({"s1", "c" + std::to_string(n - 1), 1, 3});
+      log.add_unchecked({"s1", "c" + std::to_string(n - 1), 1, 3});
       auto st = engine(b.build(), p).evaluate(log, "s1");
       CHECK(st.status("c0") == status::mastered);
     }
@@ -363,9 +364,9 @@ TEST_SUITE("engine") {
     r.ignore_kinds = {"self"};
     r.min_evidence = 2;
     evidence_log log;
-    log.add({"s1", "A", 1, 2, "formative", 1, "Ms. Rivera"});
-    log.add({"s1", "A", 2, 4, "self"});
-    log.add({"s1", "A", 3, 4, "summative"});
+    log.add_unchecked({"s1", "A", 1, 2, "formative", 1, "Ms. Rivera"});
+    log.add_unchecked({"s1", "A", 2, 4, "self"});
+    log.add_unchecked({"s1", "A", 3, 4, "summative"});
     auto st = engine(one(), policy(scale::four_point(), r)).evaluate(log, "s1");
     CHECK(st.status(0) == status::awaiting_confirmation);
     auto ex = st.explain("A", log);
@@ -394,8 +395,8 @@ TEST_SUITE("engine") {
     std::mt19937 rng(7);
     const std::vector<std::string> ids = {"A", "B", "C", "D", "P"};
     for (int i = 0; i < 3000; ++i)
-      log.add({"s" + std::to_string(rng() % 50), ids[rng() % ids.size()],
-               static_cast<double>(rng() % 100), static_cast<double>(1 + rng() % 4)});
+      log.add_unchecked({"s" + std::to_string(rng() % 50), ids[rng() % ids.size()],
+                         static_cast<double>(rng() % 100), static_cast<double>(1 + rng() % 4)});
     engine e(fw, p);
     evaluate_options one_thread, four;
     one_thread.threads = 1;
@@ -529,7 +530,7 @@ TEST_SUITE("engine") {
                             static_cast<double>(rng() % 80) * day, static_cast<double>(rng() % 5),
                             kinds[rng() % kinds.size()]});
           }
-          log.append(rows);
+          log.append_unchecked(rows);
           e.update(st, log, o);
           const auto full = e.evaluate(log, "s1", o);
           REQUIRE(st.statuses() == full.statuses());
@@ -644,7 +645,7 @@ TEST_SUITE("engine") {
           return a.learner < b.learner;
         });
       evidence_log log;
-      log.append(rows);
+      log.append_unchecked(rows);
       evaluate_options o;
       o.threads = round % 2 ? 3 : 1;
       o.probabilities = std::make_shared<by_count>();

@@ -35,9 +35,9 @@ TEST_SUITE("evidence") {
 
   TEST_CASE("add and read back, strings are interned, 24 bytes per event") {
     evidence_log log;
-    log.add({"s1", "A", 10, 3, "formative", 1, "Ms. Rivera"});
-    log.add({"s2", "A", 11, 2.5, "summative", 2, ""});
-    log.add({"s1", "B", 12, 4, "discussion", 1, "Ms. Rivera"});
+    log.add_unchecked({"s1", "A", 10, 3, "formative", 1, "Ms. Rivera"});
+    log.add_unchecked({"s2", "A", 11, 2.5, "summative", 2, ""});
+    log.add_unchecked({"s1", "B", 12, 4, "discussion", 1, "Ms. Rivera"});
     REQUIRE(log.size() == 3);
     CHECK(log.learners() == std::vector<std::string>{"s1", "s2"});
     CHECK(log.competencies() == std::vector<std::string>{"A", "B"});
@@ -57,8 +57,8 @@ TEST_SUITE("evidence") {
 
   TEST_CASE("a batch with bad rows is rejected whole, every row listed, log unchanged") {
     evidence_log log;
-    log.add({"s1", "A", 1, 3});
-    log.add({"s1", "B", 2, 2});
+    log.add_unchecked({"s1", "A", 1, 3});
+    log.add_unchecked({"s1", "B", 2, 2});
     ingest_checks checks;
     checks.min_score = 0;
     checks.max_score = 4;
@@ -98,9 +98,9 @@ TEST_SUITE("evidence") {
   TEST_CASE("custom kinds must be registered") {
     evidence_log log({"project"});
     CHECK(log.kind_code("project") == 7);
-    log.add({"s1", "A", 1, 3, "project"});
+    log.add_unchecked({"s1", "A", 1, 3, "project"});
     CHECK(log.at(0).kind == "project");
-    CHECK_THROWS_AS(log.add({"s1", "A", 1, 3, "quiz"}), evidence_error);
+    CHECK_THROWS_AS(log.add_unchecked({"s1", "A", 1, 3, "quiz"}), evidence_error);
     CHECK(log.size() == 1);
   }
 
@@ -145,7 +145,7 @@ TEST_SUITE("evidence") {
         "s1,A,2024-01-01,3,formative,1,\"Rivera, M.\"\n"
         "s1,A,2024-01-02,4,discussion,,\n"
         "s2,B,2024-01-03,2,,2,\n");
-    log.append_csv(in);
+    log.append_csv_unchecked(in);
     REQUIRE(log.size() == 3);
     CHECK(log.at(0).source == "Rivera, M.");
     CHECK(log.at(1).weight == 1);
@@ -159,13 +159,13 @@ TEST_SUITE("evidence") {
     kt.score = "correct";
     std::istringstream kti(
         "order_id,user_id,skill_name,correct\n1,u1,Addition,1\n2,u1,Addition,0\n");
-    log.append_csv(kti, kt);
+    log.append_csv_unchecked(kti, kt);
     CHECK(log.size() == 5);
     CHECK(log.at(4).score == 0);
 
     std::istringstream bad("learner,competency,time,score\ns1,A,2024-01-01,3\ns1,A,notatime,x\n");
     try {
-      log.append_csv(bad);
+      log.append_csv_unchecked(bad);
       FAIL("expected evidence_error");
     } catch (const evidence_error& e) {
       CHECK(e.rows() == std::vector<std::size_t>{1, 1});
@@ -175,14 +175,14 @@ TEST_SUITE("evidence") {
     CHECK(log.size() == 5);
     std::istringstream ragged("learner,competency,time,score\ns1,A,1\n");
     try {
-      log.append_csv(ragged);
+      log.append_csv_unchecked(ragged);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(e.line() == 2);
       CHECK(e.row() == 0);
     }
     std::istringstream missing("learner,time,score\n");
-    CHECK_THROWS_AS(log.append_csv(missing), parse_error);
+    CHECK_THROWS_AS(log.append_csv_unchecked(missing), parse_error);
   }
 
   TEST_CASE("evidence_columns::one_row: a single row with texts to parse, validated like a batch") {
@@ -261,7 +261,7 @@ TEST_SUITE("evidence") {
         "s1,A,1,2,\"say \"\"x\"\"\"\r\r  \r\"\"\r"
         "s2,B,2,3,\"a\r\nb\"\r\n"
         "s3,B,3,3,");
-    log.append_csv(in);
+    log.append_csv_unchecked(in);
     REQUIRE(log.size() == 3);
     CHECK(log.at(0).source == "say \"x\"");
     CHECK(log.at(1).source == "a\r\nb");
@@ -269,7 +269,7 @@ TEST_SUITE("evidence") {
     std::istringstream bad_time(
         "learner,competency,time,score,source\ns1,A,1,2,\"a\nb\"\ns1,A,x,2,\n");
     try {
-      log.append_csv(bad_time);
+      log.append_csv_unchecked(bad_time);
       FAIL("expected evidence_error");
     } catch (const evidence_error& e) {
       CHECK(e.problems()[0].message == "row 1 (line 4): bad time 'x'");
@@ -277,7 +277,7 @@ TEST_SUITE("evidence") {
     }
     std::istringstream ragged("learner,competency,time,score\rs1,A,1,2\r\r  \r\"\"\rs2,B,2\r");
     try {
-      log.append_csv(ragged);
+      log.append_csv_unchecked(ragged);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(std::string(e.what()) == "evidence CSV: row 1 (line 6) has 3 fields, the header has 4");
@@ -287,7 +287,7 @@ TEST_SUITE("evidence") {
     }
     std::istringstream unclosed("learner,competency,time,score\ns1,\"A,1,2\n\n");
     try {
-      log.append_csv(unclosed);
+      log.append_csv_unchecked(unclosed);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(std::string(e.what()) == "evidence CSV: unterminated quoted field at line 2, column 4");
@@ -297,7 +297,7 @@ TEST_SUITE("evidence") {
     }
     std::istringstream after("learner,competency,time,score\ns1,A,\"1\n\"x,2\n");
     try {
-      log.append_csv(after);
+      log.append_csv_unchecked(after);
       FAIL("expected parse_error");
     } catch (const parse_error& e) {
       CHECK(std::string(e.what()) ==
@@ -307,8 +307,8 @@ TEST_SUITE("evidence") {
       CHECK(e.row() == 0);
     }
     std::istringstream bom_only("\xEF\xBB\xBF");
-    CHECK_THROWS_WITH_AS(log.append_csv(bom_only), "evidence CSV: empty input (no header line)",
-                         parse_error);
+    CHECK_THROWS_WITH_AS(log.append_csv_unchecked(bom_only),
+                         "evidence CSV: empty input (no header line)", parse_error);
     CHECK(log.size() == 3);
   }
 }

@@ -56,9 +56,9 @@ const std::vector<std::string> faulty_messages = {
 TEST_SUITE("evidence_batch") {
   TEST_CASE("a batch of no rows is a no-op, whatever its columns") {
     mm::evidence_log log;
-    log.add({"s", "A", 1, 3});
+    log.add_unchecked({"s", "A", 1, 3});
     mm::evidence_columns none;  // no columns at all (null pointers, as empty vectors give)
-    CHECK_NOTHROW(log.append(none));
+    CHECK_NOTHROW(log.append_unchecked(none));
     std::vector<std::uint32_t> codes;
     std::vector<double> values;
     mm::evidence_columns empty;
@@ -68,15 +68,15 @@ TEST_SUITE("evidence_batch") {
     empty.score.values = values.data();
     CHECK_NOTHROW(
         log.append(empty, mm::checks_for(two_competencies(), mm::policy(mm::scale::four_point()))));
-    CHECK_NOTHROW(log.append(std::vector<mm::evidence>{}));
+    CHECK_NOTHROW(log.append_unchecked(std::vector<mm::evidence>{}));
     std::istringstream header("learner,competency,time,score\n");
-    CHECK_NOTHROW(log.append_csv(header));
+    CHECK_NOTHROW(log.append_csv_unchecked(header));
     CHECK(log.size() == 1);
     CHECK(log.learners() == std::vector<std::string>{"s"});
     // a non-empty batch still needs its columns
     mm::evidence_columns one;
     one.size = 1;
-    CHECK_THROWS_AS(log.append(one), std::invalid_argument);
+    CHECK_THROWS_AS(log.append_unchecked(one), std::invalid_argument);
   }
 
   TEST_CASE("an empty batch is a no-op on a roster") {
@@ -127,7 +127,7 @@ TEST_SUITE("evidence_batch") {
     b.competency_rejected.clear();
     const std::vector<double> ok_scores = {3, 3, 3, 3};
     b.score.values = ok_scores.data();
-    log.append(b);
+    log.append_unchecked(b);
     CHECK(log.learners() == std::vector<std::string>{"7", "1.5", "2.5"});
   }
 
@@ -158,7 +158,7 @@ TEST_SUITE("evidence_batch") {
     CHECK(roster_rows == log_rows);
     // the same batch as columns and as a log (validated against the roster on ingest)
     mm::evidence_log unchecked;
-    unchecked.append(
+    unchecked.append_unchecked(
         std::vector<mm::evidence>{{"a", "A", 1, 3}, {"b", "X", 2, 3}, {"c", "B", 3, 7}});
     try {
       r.ingest(unchecked);
@@ -188,7 +188,7 @@ TEST_SUITE("evidence_batch") {
     CHECK(r.log().kinds() == want);
     // a log without accept_new_kinds rejects them
     mm::evidence_log log;
-    CHECK_THROWS_WITH_AS(log.add({"s", "A", 1, 3, "essay"}),
+    CHECK_THROWS_WITH_AS(log.add_unchecked({"s", "A", 1, 3, "essay"}),
                          doctest::Contains("unknown kind 'essay'"), mm::evidence_error);
     mm::ingest_checks accept;
     accept.accept_new_kinds = true;
@@ -227,12 +227,12 @@ TEST_SUITE("evidence_batch") {
       mm::evidence_columns::text_value(b.score, text);
       return b;
     };
-    CHECK_THROWS_WITH_AS(log.append(one(proficient)),
+    CHECK_THROWS_WITH_AS(log.append_unchecked(one(proficient)),
                          "1 problem: row 0: bad score 'Proficient' (not a number; to use the "
                          "labels of a scale, pass its policy: policy= in Python, "
                          "ingest_checks::score_labels in C++)",
                          mm::evidence_error);
-    CHECK_THROWS_WITH_AS(log.append(one(empty)), "1 problem: row 0: missing score",
+    CHECK_THROWS_WITH_AS(log.append_unchecked(one(empty)), "1 problem: row 0: missing score",
                          mm::evidence_error);
     const mm::ingest_checks labels =
         mm::checks_for(two_competencies(), mm::policy(mm::scale::four_point()));

@@ -103,8 +103,8 @@ TEST_SUITE("evidence_time") {
     b.add_competency("A", "A", "N", 1);
     const framework fw = b.build();
     evidence_log log;
-    log.add({"s1", "A", 5, 3});
-    log.add({"s1", "A", 7.5, 4});
+    log.add_unchecked({"s1", "A", 5, 3});
+    log.add_unchecked({"s1", "A", 7.5, 4});
     const engine e(fw, policy(scale::four_point(), rule{}));
     const learner_state st = e.evaluate(log, "s1");
     const explanation ex = st.explain("A", log);

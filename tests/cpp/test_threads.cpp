@@ -179,7 +179,7 @@ TEST_SUITE("threads") {
   TEST_CASE("threads: engine evaluations from many threads, one progression, shared by copies") {
     const mm::framework fw = make_framework(120);
     mm::evidence_log log;
-    log.append(make_events(fw, 40, 2000, 1));
+    log.append_unchecked(make_events(fw, 40, 2000, 1));
     const mm::engine e(fw, make_policy());
     std::vector<mm::learner_state> expected;
     for (const auto& l : log.learners()) expected.push_back(e.evaluate(log, l));
@@ -211,7 +211,7 @@ TEST_SUITE("threads") {
   TEST_CASE("threads: engine ratings and evaluate_all on workers equal one thread") {
     const mm::framework fw = make_framework(80);
     mm::evidence_log log;
-    log.append(make_events(fw, 60, 3000, 2));
+    log.append_unchecked(make_events(fw, 60, 3000, 2));
     const mm::engine e(fw, make_policy());
     mm::evaluate_options one, four;
     one.threads = 1;
@@ -281,7 +281,7 @@ TEST_SUITE("threads") {
     b.time.values = time.data();
     b.score.values = score.data();
     mm::evidence_log log;
-    log.append(b);
+    log.append_unchecked(b);
     REQUIRE(log.size() == n);
     // Concurrent readers of the log, then independent logs built and dropped on every thread
     // (their columns come from, and return to, the shared block cache).
@@ -289,7 +289,7 @@ TEST_SUITE("threads") {
     on_threads([&](unsigned t) {
       const mm::evidence e = log.at(n - 1 - t);
       mm::evidence_log own;
-      own.append(b);
+      own.append_unchecked(b);
       ok[t] = e.learner == lnames[(n - 1 - t) % 1000] && own.size() == n &&
                       own.scores()[t] == log.scores()[t] &&
                       log.learner_code("s" + std::to_string(t)) == t
@@ -351,7 +351,7 @@ TEST_SUITE("threads") {
     r.method = mm::method::bkt(0.9);
     const mm::policy p(mm::scale::four_point(), r, "bkt");
     mm::evidence_log log;
-    log.append(make_events(fw, 30, 1500, 4));
+    log.append_unchecked(make_events(fw, 30, 1500, 4));
     const mm::engine e(fw, p);
     mm::evaluate_options one, four;
     one.threads = 1;

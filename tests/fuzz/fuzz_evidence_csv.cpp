@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const masterymap::ingest_checks k = checks(choice);
   evidence_log log;
   prepare(log, choice);
-  if ((choice & 8) != 0) log.append_row("ana", "A", 1.0, 2.0, "summative", 0.5, "Ms. R");
+  if ((choice & 8) != 0) log.append_row("ana", "A", 1.0, 2.0, "summative", 0.5, "Ms. R", k);
   const evidence_log before = log;
   std::istringstream in(text);
   if (!fuzz::parses([&] { log.append_csv(in, columns(choice), k); })) {

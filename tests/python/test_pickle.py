@@ -172,8 +172,9 @@ SAMPLES = {
                 lambda: mm.Rollup.any_of(mm.Rollup.all_of(["A", "B"]),
                                          mm.Rollup.weighted_mean({"C": 2.0}))],
     mm.Policy: [lambda: copy.deepcopy(POLICY),
-                # A policy with problems (w outside (0, 1)) is a valid object and travels too.
-                lambda: mm.Policy(rule=mm.Rule(method=mm.Method.weighted_average(1.5)))],
+                # (A policy with problems can no longer be built: Method.weighted_average(1.5) is
+                # a PolicyError when made; C++ tests the JSON that carries one.)
+                lambda: mm.Policy(rule=mm.Rule(method=mm.Method.weighted_average(0.9)))],
     mm.EvidenceLog: [lambda: copy.deepcopy(LOG), mm.EvidenceLog,
                      lambda: mm.EvidenceLog(kinds=["portfolio"]).add("x", "A", 1.0, 2.0,
                                                                      kind="portfolio")],

@@ -1,4 +1,5 @@
 """Policies: methods, rules, rollups, overrides, validation with paths, JSON and pickle."""
+import json
 import pickle
 
 import pytest
@@ -59,11 +60,18 @@ def test_json_and_pickle_round_trip(tmp_path):
 
 
 def test_validation_lists_every_problem_with_paths():
-    p = mm.Policy(rule=mm.Rule(method=mm.Method.decaying_average(1.5), window_last=0, exempt_on_pretest=9))
-    p.override("X", rule=mm.Rule(method=mm.Method.n_mastery(0)))
-    p.rollup("P", mm.Rollup.k_of_n(4, ["A", "B", "C"]))
+    # Bad values fail where they are given (tests/python/test_values.py); read from JSON, every
+    # problem of the policy is listed at once.
+    text = json.dumps({
+        "scale": {"ratings": [["Beginning", 1], ["Developing", 2], ["Proficient", 3],
+                              ["Advanced", 4]], "mastery": "Proficient", "exceeds": "Advanced"},
+        "rule": {"method": {"name": "decaying_average", "w": 1.5}, "window_last": 0,
+                 "exempt_on_pretest": 9},
+        "overrides": {"competencies": {"X": {"method": {"name": "n_mastery", "n": 0}}}},
+        "rollups": {"P": {"groups": [{"op": "k_of_n", "k": 4, "items": ["A", "B", "C"]}]}},
+    })
     with pytest.raises(mm.PolicyError) as e:
-        p.validate()
+        mm.Policy.from_json(text)
     probs = e.value.problems
     for expected in ["rule.method.w: 1.5 is outside (0, 1)", "rule.window_last: must be at least 1",
                      "rule.exempt_on_pretest: 9 is off the scale [0, 4]",

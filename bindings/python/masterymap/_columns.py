@@ -28,14 +28,16 @@ The C++ bindings call the evidence functions of this module from the bound metho
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Tuple, Union, cast
+from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Union, cast
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from ._arguments import checked, require
 
 #: (indices, names) of a text column, or (float64 values,) of a numeric one.
 Column = Union[Tuple[np.ndarray, List[str]], Tuple[np.ndarray]]
@@ -576,7 +578,17 @@ def evidence_batch(data: Any, columns: Optional[Mapping[str, str]]) -> Tuple[int
     return n, batch
 
 
-def extend(log: _core.EvidenceLog, data: Any, framework: Optional[_core.Framework] = None,
+#: What a batch of evidence may be: a DataFrame, a mapping of role -> column or a list of
+#: records (see :func:`table`).
+_Table = Annotated[Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]]],
+                  "a pandas DataFrame, a mapping of column name -> array or a list of records "
+                  "(dicts)"]
+#: A column of a batch: a list, tuple, numpy array, pandas Series or Categorical.
+_Values = Annotated[Sequence[Any], "an array or a list of values (a column)"]
+
+
+@checked("EvidenceLog.extend()")
+def extend(log: _core.EvidenceLog, data: _Table, framework: Optional[_core.Framework] = None,
            policy: Optional[_core.Policy] = None,
            columns: Optional[Mapping[str, str]] = None) -> _core.EvidenceLog:
     """``EvidenceLog.extend`` (see its docstring)."""
@@ -585,8 +597,10 @@ def extend(log: _core.EvidenceLog, data: Any, framework: Optional[_core.Framewor
     return log
 
 
-def from_arrays(learner: Any, competency: Any, score: Any, time: Any, kind: Any = None,
-                weight: Any = None, source: Any = None, kinds: Optional[List[str]] = None,
+@checked("EvidenceLog.from_arrays()")
+def from_arrays(learner: _Values, competency: _Values, score: _Values, time: _Values,
+                kind: Optional[_Values] = None, weight: Optional[_Values] = None,
+                source: Optional[_Values] = None, kinds: Optional[List[str]] = None,
                 framework: Optional[_core.Framework] = None,
                 policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
     """``EvidenceLog.from_arrays`` (see its docstring)."""
@@ -603,6 +617,17 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
         framework: Optional[_core.Framework] = None,
         policy: Optional[_core.Policy] = None) -> _core.EvidenceLog:
     """``EvidenceLog.add`` (see its docstring)."""
+    # Types checked by hand, not @checked: one event per call.
+    where = "EvidenceLog.add()"
+    require(isinstance(kind, str), where, "kind", "a str", kind)
+    require(isinstance(source, str), where, "source", "a str", source)
+    for name, value in (("score", score), ("weight", weight)):
+        require(isinstance(value, (str, numbers.Real)) or value is None or value is pd.NA, where,
+                name, "a number" + (" or a label of the scale" if name == "score" else ""), value)
+    require(framework is None or isinstance(framework, _core.Framework), where, "framework",
+            "None or a Framework", framework)
+    require(policy is None or isinstance(policy, _core.Policy), where, "policy",
+            "None or a Policy", policy)
     learner_text, learner_problem = id_scalar(learner, "learner")
     competency_text, competency_problem = id_scalar(competency, "competency")
     # The time goes to C++ as it is (``to_seconds``: the one conversion of a time argument).
@@ -611,6 +636,7 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
     return log
 
 
+@checked("EvidenceLog.append_csv()")
 def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
                columns: Optional[Mapping[str, str]] = None,
                framework: Optional[_core.Framework] = None,
@@ -621,6 +647,7 @@ def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
     return log
 
 
+@checked("EvidenceLog.read_csv()")
 def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]] = None,
              kinds: Optional[List[str]] = None, framework: Optional[_core.Framework] = None,
              policy: Optional[_core.Policy] = None,
@@ -629,7 +656,8 @@ def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]
     return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy, encoding)
 
 
-def roster_ingest(roster: _core.Roster, data: Any) -> Dict[str, Any]:
+@checked("Roster.ingest()")
+def roster_ingest(roster: _core.Roster, data: Union[_core.EvidenceLog, _Table]) -> Dict[str, Any]:
     """``Roster.ingest``: an EvidenceLog as is; anything else converted as by :func:`extend`
     and validated by the roster against its framework and policy (so scores may be labels of
     its scale, and the same batch reports the same problems as ``EvidenceLog.extend(...,

@@ -20,20 +20,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Callable, Optional, Union
+from typing import Annotated, Any, Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _columns
+from ._arguments import checked, require
 from ._core import bkt as _core
 
 Dataset = _core.Dataset
 Tracer = _core.Tracer
 #: Responses: a DataFrame, a mapping of columns, a list of records (dicts), a :class:`Dataset`
 #: or the path of a CSV file.
-_Data = Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]], "_core.Dataset", str,
-              os.PathLike]
+_Data = Annotated[Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]], Dataset,
+                        str, os.PathLike],
+                  "a DataFrame, a mapping of columns, a list of records, a Dataset or a CSV path"]
 ModelProbabilities = _core.ModelProbabilities
 
 __all__ = [
@@ -67,6 +69,7 @@ _METRICS = ("auc", "rmse", "accuracy", "log_likelihood")
 
 # --- data -------------------------------------------------------------------------------------
 
+@checked
 def read_csv(
     path: Union[str, os.PathLike],
     *,
@@ -177,6 +180,7 @@ def _restore(names: Sequence[str], dtype: Any) -> Any:
         return pd.Index(list(names), dtype=object)
 
 
+@checked
 def dataset(
     df: Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, Any]]],
     *,
@@ -229,6 +233,7 @@ def dataset(
     return d
 
 
+@checked
 def frame(data: Dataset, *, learner: str = "user_id", skill: str = "skill_name",
           correct: str = "correct") -> pd.DataFrame:
     """A :class:`Dataset` as a DataFrame (names as strings, ``correct`` as 0/1)."""
@@ -239,12 +244,14 @@ def frame(data: Dataset, *, learner: str = "user_id", skill: str = "skill_name",
     })
 
 
+@checked
 def metrics(correct: Sequence[int], predicted: Sequence[float]) -> dict:
     """AUC (ties count one half), RMSE, accuracy, log-likelihood and count; NaNs are skipped."""
     return _core.compute_metrics(np.asarray(correct, dtype=np.uint8),
                                  np.asarray(predicted, dtype=np.float64))
 
 
+@checked
 def simulate(params: Iterable[Mapping[str, Any]], learners: int, length: int,
              seed: int = 42) -> pd.DataFrame:
     """Simulated responses (``user_id, skill_name, correct``) from known parameters.
@@ -268,14 +275,20 @@ def simulate(params: Iterable[Mapping[str, Any]], learners: int, length: int,
 
 # --- model ------------------------------------------------------------------------------------
 
-def _split_fixed(fixed: Optional[Mapping[str, Any]]) -> tuple:
+def _split_fixed(fixed: Optional[Mapping[Any, Any]]) -> tuple:
     """{param: value} applies to every skill; {skill: {param: value}} to one skill (pyBKT's
     parameter names, translated to the core's). :raises ValueError: an unknown name."""
     common, per_skill = {}, {}
     for key, value in (fixed or {}).items():
         if isinstance(value, Mapping):
-            per_skill[_columns.id_text(key, "skill")] = {_core_name(k, "fixed"): float(v) for k, v in value.items()}
+            for k, v in value.items():
+                require(isinstance(v, (int, float, np.number)), "bkt.Model()",
+                        f"fixed[{key!r}][{k!r}]", "a number", v)
+            per_skill[_columns.id_text(key, "skill")] = {_core_name(k, "fixed"): float(v)
+                                                         for k, v in value.items()}
         else:
+            require(isinstance(value, (int, float, np.number)), "bkt.Model()",
+                    f"fixed[{key!r}]", "a number or a dict of parameter to number", value)
             common[_core_name(key, "fixed")] = float(value)
     return common, per_skill
 
@@ -302,6 +315,7 @@ class Model:
     :param threshold: mastery threshold of the online tracer (default 0.95).
     """
 
+    @checked
     def __init__(
         self,
         *,
@@ -314,7 +328,7 @@ class Model:
         restarts: str = "screen",
         screen_iterations: int = 8,
         bounds: Optional[Mapping[str, tuple]] = None,
-        fixed: Optional[Mapping[str, Any]] = None,
+        fixed: Optional[Mapping[Any, Any]] = None,
         threads: Optional[int] = None,
         threshold: float = 0.95,
     ) -> None:
@@ -329,6 +343,10 @@ class Model:
         self._columns: dict = dict(learner="user_id", skill="skill_name", correct="correct",
                                    order=None, item_class=None, multi_skill="keep",
                                    skill_separator="_")
+        # Bad values fail here, not at fit time (the core's own checks of fit options).
+        _core.check_options(self._options)
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"mastery threshold must be in [0, 1], got {threshold}")
         self._core: Optional[_core.Model] = None
         self._tracer: Optional[Tracer] = None
         #: dtypes of the learner and skill columns fitted on (None: texts), for results
@@ -343,6 +361,7 @@ class Model:
             return read_csv(data, **columns)
         return dataset(_frame(data), **columns)
 
+    @checked
     def fit(
         self,
         data: _Data,
@@ -352,7 +371,7 @@ class Model:
         correct: str = "correct",
         order: Optional[str] = None,
         item_class: Optional[str] = None,
-        skills: Optional[Union[str, Sequence[str]]] = None,
+        skills: Optional[Union[str, int, Sequence[Any]]] = None,
         multi_skill: str = "keep",
         skill_separator: str = "_",
     ) -> "Model":
@@ -399,11 +418,12 @@ class Model:
             raise RuntimeError("the model is not fitted; call fit() or load() first")
         return self._core
 
+    @checked
     def probability_source(
         self,
         *,
         correct_at: float = 0.5,
-        skill_of: Optional[Mapping[str, str]] = None,
+        skill_of: Optional[Mapping[Any, Any]] = None,
         unknown_uses_average: bool = False,
     ) -> "_core.ModelProbabilities":
         """This model as the probability source of ``Method.bkt`` mastery rules.
@@ -432,6 +452,7 @@ class Model:
     def _skill_index(self, names: Sequence[str]) -> pd.Index:
         return _restore(names, self._id_dtypes.get("skill"))
 
+    @checked
     def params(self, wide: bool = False) -> pd.DataFrame:
         """Fitted parameters with pyBKT's names: ``prior``, ``learns``, ``guesses``, ``slips``,
         ``forgets``.
@@ -479,6 +500,7 @@ class Model:
             raise TypeError(f"unexpected arguments {sorted(unknown)}")
         return {**self._columns, **columns}
 
+    @checked
     def predict(self, data: _Data, *,
                 unknown: str = "average", **columns: Any) -> pd.DataFrame:
         """The data with ``correct_predictions`` (P(correct) before each answer) and
@@ -512,6 +534,7 @@ class Model:
         out["state_predictions"] = st
         return out
 
+    @checked
     def evaluate(self, data: _Data, *,
                  metric: Union[str, Callable, Sequence[Union[str, Callable]]] = "auc",
                  unknown: str = "average", **columns: Any) -> Any:
@@ -538,6 +561,7 @@ class Model:
             raise ValueError(f"unknown metric {metric!r}; use one of {_METRICS} or a callable")
         return self.core.evaluate(d, unknown)[metric]
 
+    @checked
     def crossvalidate(self, data: _Data, *,
                       folds: int = 5, seed: Optional[int] = None,
                       metric: Union[str, Sequence[str]] = "auc", **columns: Any) -> pd.DataFrame:
@@ -559,22 +583,26 @@ class Model:
         return out[keep]
 
     # -- persistence -----------------------------------------------------------------------
+    @checked
     def to_json(self, indent: int = 2) -> str:
         """Versioned JSON of the parameters (doubles round-trip exactly)."""
         return self.core.to_json(indent)
 
     @classmethod
+    @checked
     def from_json(cls, text: str, **options: Any) -> "Model":
         """A model from :meth:`to_json` text. :raises ParseError: on malformed input."""
         m = cls(**options)
         m._core = _core.Model.from_json(text)
         return m
 
+    @checked
     def save(self, path: Union[str, os.PathLike]) -> None:
         """Writes :meth:`to_json` to ``path``."""
         self.core.save(os.fspath(path))
 
     @classmethod
+    @checked
     def load(cls, path: Union[str, os.PathLike], **options: Any) -> "Model":
         """Reads a model saved with :meth:`save`. :raises ParseError: on malformed input."""
         m = cls(**options)
@@ -582,6 +610,7 @@ class Model:
         return m
 
     # -- online tracing --------------------------------------------------------------------
+    @checked
     def tracer(self, threshold: Optional[float] = None) -> Tracer:
         """A new online :class:`Tracer` over this model (mastered when P(L) >= threshold)."""
         return Tracer(self.core, self.threshold if threshold is None else threshold)
@@ -598,13 +627,17 @@ class Model:
 
     def update(self, learner: Any, skill: Any, correct: Union[bool, int]) -> float:
         """Online: applies one answer in O(1) and returns the learner's new P(mastered)."""
-        if isinstance(correct, str) or correct is None or correct is pd.NA \
-                or correct not in (0, 1):
+        # The type checked by hand, not @checked: one answer per call.
+        require(isinstance(correct, (int, np.integer, np.bool_)) or correct is None
+                or correct is pd.NA, "bkt.Model.update()", "correct", "0 or 1 (an int or a bool)",
+                correct)
+        if correct is None or correct is pd.NA or correct not in (0, 1):
             raise ValueError(f"correct must be 0 or 1, got {correct!r}")
         return self._online().update(learner, skill, bool(correct))
 
-    def update_batch(self, learners: Any, skills: Any, correct: Any,
-                     p_correct: bool = False) -> Any:
+    @checked
+    def update_batch(self, learners: Sequence[Any], skills: Sequence[Any],
+                     correct: Sequence[Any], p_correct: bool = False) -> Any:
         """Online: applies many answers in order (arrays of names/ids and 0/1).
 
         :returns: P(mastered) after each answer as a float64 array (and P(correct) before it
@@ -654,8 +687,9 @@ def _indices(values: Any, lookup: Callable[[str], int], what: str) -> np.ndarray
     return table[codes]
 
 
-def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
-                 p_correct: bool = False) -> Any:
+@checked
+def update_batch(tracer: Tracer, learners: Sequence[Any], skills: Sequence[Any],
+                 correct: Sequence[Any], p_correct: bool = False) -> Any:
     """Applies many answers to ``tracer`` in order; learners and skills are names or ids.
 
     New learners are added; unknown skills raise :class:`~masterymap.UnknownIdError`.
@@ -667,10 +701,11 @@ def update_batch(tracer: Tracer, learners: Any, skills: Any, correct: Any,
     return tracer.update_batch(li, si, ci, p_correct)
 
 
+@checked
 def fit(data: _Data, *,
         learner: str = "user_id", skill: str = "skill_name", correct: str = "correct",
         order: Optional[str] = None, item_class: Optional[str] = None,
-        skills: Optional[Union[str, Sequence[str]]] = None, multi_skill: str = "keep",
+        skills: Optional[Union[str, int, Sequence[Any]]] = None, multi_skill: str = "keep",
         skill_separator: str = "_", forgets: bool = False, multigs: bool = False,
         num_fits: int = 5, seed: int = 42, **options: Any) -> Model:
     """Fits a BKT :class:`Model` in one call; see :class:`Model` for the options.
@@ -683,6 +718,7 @@ def fit(data: _Data, *,
                      skill_separator=skill_separator)
 
 
+@checked
 def crossvalidate(data: _Data, *, folds: int = 5,
                   metric: Union[str, Sequence[str]] = "auc", learner: str = "user_id",
                   skill: str = "skill_name", correct: str = "correct",

@@ -11,6 +11,7 @@ from typing import Any, Dict, Optional
 
 import pandas as pd
 
+from ._arguments import require
 from ._core import (
     STATUSES,
     Engine,
@@ -26,7 +27,7 @@ __all__ = ["Engine", "Explanation", "LearnerState", "ProbabilitySource", "STATUS
            "evaluate", "evaluate_all", "ratings"]
 
 
-def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: str, *,
+def evaluate(framework: Framework, policy: Policy, log: EvidenceLog, learner: Any, *,
              as_of: Any = None, probabilities: Any = None) -> LearnerState:
     """The :class:`LearnerState` of one learner (``Engine(framework, policy).evaluate``).
 
@@ -62,6 +63,8 @@ def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
     competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
     GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`.
     """
+    require(engine is None or isinstance(engine, Engine), "ratings()", "engine",
+            "None or an Engine", engine)
     eng = engine if engine is not None else Engine(framework, policy)
     return eng.ratings(log, as_of=as_of, probabilities=probabilities, threads=threads,
                        all_competencies=all_competencies)

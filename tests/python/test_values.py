@@ -1,0 +1,198 @@
+"""Wrong values fail where they are given, with the library's errors (PolicyError for policies,
+ValueError for plans and options); a policy JSON reports every problem in one pass; a bkt rule
+needs a probability source on every evaluation path."""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+
+
+def framework():
+    b = mm.FrameworkBuilder("values")
+    b.add_competency("A", domain="D", level=1)
+    b.add_competency("B", domain="D", level=2)
+    b.add_prerequisite("B", "A")
+    return b.build()
+
+
+@pytest.mark.parametrize("make, problems", [
+    (lambda: mm.Rule(min_evidence=-1),
+     ["rule.min_evidence: -1 is not a count from 0 to 4294967295"]),
+    (lambda: mm.Rule(window_last=0, window_days=0, expires_after_days=-1),
+     ["rule.window_last: must be at least 1",
+      "rule.min_evidence: 1 can never be met with window_last=0",
+      "rule.window_days: 0 is not a positive number of days",
+      "rule.expires_after_days: -1 is not a positive number of days"]),
+    (lambda: mm.Rule(require_kinds=["self"], ignore_kinds=["self"]),
+     ["rule.ignore_kinds: 'self' is also a required kind"]),
+    (lambda: mm.Rule(window_days=math.nan), ["rule.window_days: nan is not a positive number of days"]),
+    (lambda: mm.Method.decaying_average(1.5), ["method.w: 1.5 is outside (0, 1)"]),
+    (lambda: mm.Method.weighted_average(0), ["method.w: 0 is outside (0, 1)"]),
+    (lambda: mm.Method.n_mastery(0), ["method.n: must be at least 1"]),
+    (lambda: mm.Method.n_mastery(-2), ["method.n: -2 is not at least 1"]),
+    (lambda: mm.Method.bkt(1.5), ["method.threshold: 1.5 is outside (0, 1]"]),
+    (lambda: mm.Scale.percent(0.8),
+     ["scale.percent: threshold 0.8 looks like a fraction; the threshold is a percent in [1, 100] "
+      "(percent(80) for 80%)"]),
+    (lambda: mm.Scale.percent(150), ["scale.percent: threshold 150 is outside [1, 100]"]),
+    (lambda: mm.Rollup.k_of_n(0), ["rollup.k: must be at least 1"]),
+    (lambda: mm.Rollup.k_of_n(4, ["A", "B", "C"]), ["rollup.groups[0].k: k=4 > n=3 items"]),
+    (lambda: mm.Rollup.points(0), ["rollup.min_points: 0 must be positive"]),
+    (lambda: mm.Rollup.points(5, {"A": 2, "B": 1}),
+     ["rollup.groups[0].min_points: 5 exceeds the 3 points available"]),
+    (lambda: mm.Rollup.points(2, {"A": -1}), ["rollup.points['A']: -1 is not a non-negative number"]),
+    (lambda: mm.Rollup.weighted_mean({"A": 0, "B": 0}), ["rollup.weights: weights sum to 0"]),
+    (lambda: mm.Rollup.all_of(["A", "A"]), ["rollup.groups[0].items[1]: duplicate item 'A'"]),
+    (lambda: mm.Policy(rule=mm.Rule(exempt_on_pretest=9)),
+     ["rule.exempt_on_pretest: 9 is off the scale [0, 4]"]),
+])
+def test_a_bad_value_is_a_policy_error_where_it_is_given(make, problems):
+    with pytest.raises(mm.PolicyError) as e:
+        make()
+    assert e.value.problems == problems
+
+
+def test_a_policy_stays_as_it_was_when_a_rule_or_rollup_is_refused():
+    p = mm.Policy()
+    before = p.to_json()
+    off_scale = mm.Rule(exempt_on_pretest=9)  # fine alone; off the policy's 1-4 scale
+    with pytest.raises(mm.PolicyError) as e:
+        p.override("A", rule=off_scale)
+    assert e.value.problems == ["overrides.competencies['A'].exempt_on_pretest: 9 is off the "
+                                "scale [0, 4]"]
+    with pytest.raises(mm.PolicyError):
+        p.override(domain="D", rule=off_scale)
+    with pytest.raises(mm.PolicyError):
+        p.rule = off_scale
+    with pytest.raises(mm.PolicyError):
+        p.default_rollup = mm.Rollup.all_of(["A"])
+    assert p.to_json() == before
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: mm.PacePlan("2024-09-01", "2025-06-01", ["A"], rate=-1),
+     "pace plan: the expected rate must be a positive number, got -1"),
+    (lambda: mm.PacePlan("2024-09-01", "2025-06-01", ["A"], recent_days=0),
+     "pace plan: recent_days must be a positive number, got 0"),
+    (lambda: mm.PacePlan("2024-09-01", "2025-06-01", ["A"], tolerance=-1),
+     "pace plan: tolerance must be a number >= 0, got -1"),
+    (lambda: mm.bkt.Model(num_fits=0), "num_fits must be at least 1, got 0"),
+    (lambda: mm.bkt.Model(tolerance=-1), "tolerance must be a finite number >= 0, got -1"),
+    (lambda: mm.bkt.Model(bounds={"guesses": (0.6, 0.4)}),
+     "bounds of guess must satisfy 0 <= lo <= hi <= 1, got [0.6, 0.4]"),
+    (lambda: mm.bkt.Model(fixed={"prior": 1.5}), "fixed prior must be in [0, 1], got 1.5"),
+    (lambda: mm.bkt.Model(threshold=1.5), "mastery threshold must be in [0, 1], got 1.5"),
+    (lambda: mm.bkt.Model(restarts="sometimes"), "sometimes"),
+    (lambda: mm.bkt.simulate([dict(skill="A", prior=0.2, learns=0.1, guesses=2, slips=0.1)], 2, 3),
+     "skill 'A': guess must be in [0, 1], got 2"),
+    (lambda: mm.bkt.Tracer(mm.bkt.Model.from_json(
+        mm.bkt.fit(pd.DataFrame({"user_id": ["u1", "u1", "u2", "u2"], "skill_name": "A",
+                                 "correct": [0, 1, 1, 0]}), num_fits=1).to_json()).core, 1.5),
+     "mastery threshold must be in [0, 1], got 1.5"),
+])
+def test_a_bad_option_is_a_value_error_when_it_is_given(make, message):
+    with pytest.raises(ValueError) as e:
+        make()
+    assert message in str(e.value)
+
+
+def test_recommendation_and_path_options_are_checked():
+    fw = framework()
+    log = mm.EvidenceLog()
+    log.add("s1", "A", 3, "2024-09-02")
+    st = mm.Engine(fw, mm.Policy()).evaluate(log, "s1")
+    with pytest.raises(ValueError, match="recency_days must be a positive number of days, got 0"):
+        st.recommend(recency_days=0)
+    with pytest.raises(ValueError, match="goal_weight must be a finite number, got inf"):
+        st.recommend(goal_weight=math.inf)
+    with pytest.raises(ValueError, match="the rate must be a positive number, got -1"):
+        st.path_to("B", rate=-1)
+
+
+def test_a_negative_count_is_a_value_error_naming_the_parameter():
+    fw = framework()
+    with pytest.raises(ValueError, match=r"^Roster\(\): threads is out of range: -1 \(it must "
+                                         r"not be negative\)$"):
+        mm.Roster(fw, mm.Policy(), threads=-1)
+    with pytest.raises(ValueError, match=r"^Rule.min_evidence is out of range: -1"):
+        mm.Rule().min_evidence = -1
+
+
+def test_policy_json_reports_every_problem_in_one_pass_with_one_path_style():
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy.from_json(json.dumps({"rule": {"method": {"name": "decaying_average", "w": 1.5}}}))
+    assert e.value.problems == ["scale: missing", "rule.method.w: 1.5 is outside (0, 1)"]
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy.from_json(json.dumps({"format": "x", "rollup_precedence": "sometimes",
+                                        "scale": {"ratings": [["A", 1]], "mastery": "A"},
+                                        "rule": {"min_evidence": "two"}}))
+    assert e.value.problems == ["format: expected 'masterymap.policy', got 'x'",
+                                "rule.min_evidence: expected a non-negative integer",
+                                "rollup_precedence: unknown value 'sometimes'"]
+
+
+# --- a bkt rule needs a probability source ------------------------------------------------------
+
+def bkt_policy():
+    p = mm.Policy()
+    p.override("B", rule=mm.Rule(method=mm.Method.bkt(0.9)))
+    return p
+
+
+def half(learner, competency, scores):
+    return 0.5
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw, p, log: mm.evaluate(fw, p, log, "s1"),
+    lambda fw, p, log: mm.evaluate_all(fw, p, log),
+    lambda fw, p, log: mm.ratings(fw, p, log),
+    lambda fw, p, log: mm.Engine(fw, p).evaluate(log, "s1"),
+    lambda fw, p, log: mm.Engine(fw, p).update(
+        mm.Engine(fw, p).evaluate(log, "s1", probabilities=half), log),
+    lambda fw, p, log: mm.Roster(fw, p),
+], ids=["evaluate", "evaluate_all", "ratings", "Engine.evaluate", "Engine.update", "Roster"])
+def test_a_bkt_rule_without_a_probability_source_is_an_error(call):
+    fw, p = framework(), bkt_policy()
+    log = mm.EvidenceLog()
+    log.add("s1", "B", 3, "2024-09-02")
+    with pytest.raises(mm.PolicyError) as e:
+        call(fw, p, log)
+    (problem,) = e.value.problems
+    assert problem.startswith("overrides.competencies['B'].method: bkt needs a probability source")
+    assert "probabilities=" in problem
+
+
+def test_a_bkt_rule_with_a_probability_source_rates(tmp_path):
+    fw, p = framework(), bkt_policy()
+    log = mm.EvidenceLog()
+    log.add("s1", "B", 3, "2024-09-02")
+    assert mm.evaluate(fw, p, log, "s1", probabilities=half).score("B") == 0.5
+    assert list(mm.ratings(fw, p, log, probabilities=half).score) == [0.5]
+    roster = mm.Roster(fw, p, probabilities=half)
+    roster.ingest(log)
+    roster.save(tmp_path / "r.bin")
+    with pytest.raises(mm.PolicyError, match="probabilities="):
+        mm.Roster.load(tmp_path / "r.bin")
+    assert len(mm.Roster.load(tmp_path / "r.bin", probabilities=half)) == 1
+
+
+def test_a_probability_source_must_be_callable():
+    fw = framework()
+    log = mm.EvidenceLog()
+    log.add("s1", "B", 3, "2024-09-02")
+    with pytest.raises(TypeError, match=r"^Engine.evaluate\(\): probabilities must be None, a "
+                                        r"ProbabilitySource or a callable"):
+        mm.Engine(fw, bkt_policy()).evaluate(log, "s1", probabilities=0.5)
+
+
+def test_bkt_model_probabilities_check_correct_at():
+    df = pd.DataFrame({"user_id": np.repeat(["u1", "u2"], 4), "skill_name": "A",
+                       "correct": [0, 1, 1, 1, 1, 0, 1, 1]})
+    model = mm.bkt.fit(df, num_fits=1)
+    with pytest.raises(ValueError, match="correct_at must be a finite number"):
+        model.probability_source(correct_at=math.nan)
