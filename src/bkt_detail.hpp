@@ -43,8 +43,8 @@ class rng {
 /// FNV-1a: a stable hash of a name, so per-skill seeds do not depend on skill order.
 inline std::uint64_t fnv1a(std::string_view s) noexcept {
   std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ULL;
   }
   return h;

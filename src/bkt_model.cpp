@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <type_traits>
 
 #include "bkt_detail.hpp"
 #include "bkt_json.hpp"
@@ -361,6 +362,34 @@ std::vector<double> numbers(const json& j, const char* key, const std::string& p
   return out;
 }
 
+// An optional field of type T (a bool, an integer type or double): `fallback` when absent;
+// otherwise the field must have that type, and an integer must fit T (nlohmann's own conversion
+// would throw its type_error, or convert an out-of-range float with undefined behaviour).
+template <typename T>
+T optional_value(const json& j, const char* key, const std::string& path, T fallback) {
+  const auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!it->is_boolean()) json_fail(path + "." + key, "must be true or false");
+    return it->template get<bool>();
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!it->is_number()) json_fail(path + "." + key, "must be a number");
+    return it->template get<T>();
+  } else {
+    const bool fits = it->is_number_unsigned()
+                          ? it->template get<std::uint64_t>() <=
+                                static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                          : it->is_number_integer() && std::is_signed_v<T> &&
+                                it->template get<std::int64_t>() >=
+                                    static_cast<std::int64_t>(std::numeric_limits<T>::min());
+    if (!fits)
+      json_fail(path + "." + key,
+                fmt::format("must be an integer from {} to {}", std::numeric_limits<T>::min(),
+                            std::numeric_limits<T>::max()));
+    return it->template get<T>();
+  }
+}
+
 }  // namespace
 
 namespace detail {
@@ -403,8 +432,8 @@ model model_from_json(const json& j, const std::string& path) {
   const json& version = field(j, "version", path);
   if (version != 1)
     json_fail(path + ".version", fmt::format("{} is not supported (1 is)", version.dump()));
-  const bool forgets = j.value("forgets", false);
-  const bool multigs = j.value("multigs", false);
+  const bool forgets = optional_value(j, "forgets", path, false);
+  const bool multigs = optional_value(j, "multigs", path, false);
   const json& skills = field(j, "skills", path);
   if (!skills.is_array()) json_fail(path + ".skills", "must be an array");
   std::vector<skill_params> params;
@@ -429,12 +458,13 @@ model model_from_json(const json& j, const std::string& path) {
       }
     }
     if (auto f = s.find("fit"); f != s.end() && f->is_object()) {
-      p.log_likelihood = f->value("log_likelihood", 0.0);
-      p.iterations = f->value("iterations", 0);
-      p.converged = f->value("converged", false);
-      p.restart = f->value("restart", 0);
-      p.observations = f->value("observations", std::uint64_t{0});
-      p.sequences = f->value("sequences", std::uint64_t{0});
+      const std::string fp = sp + ".fit";
+      p.log_likelihood = optional_value(*f, "log_likelihood", fp, 0.0);
+      p.iterations = optional_value(*f, "iterations", fp, 0);
+      p.converged = optional_value(*f, "converged", fp, false);
+      p.restart = optional_value(*f, "restart", fp, 0);
+      p.observations = optional_value(*f, "observations", fp, std::uint64_t{0});
+      p.sequences = optional_value(*f, "sequences", fp, std::uint64_t{0});
     }
     params.push_back(std::move(p));
   }

@@ -363,13 +363,16 @@ tracer tracer::from_json(std::string_view text) {
     throw parse_error(fmt::format("bkt tracer JSON: {} {}", path, what), 0, 0);
   };
   if (!j.is_object()) fail("$", "must be an object");
-  if (j.value("format", std::string()) != "masterymap.bkt.tracer")
+  // Compared as JSON values: a field of another type is a mismatch, not a type error.
+  if (j.find("format") == j.end() || j["format"] != "masterymap.bkt.tracer")
     fail("$.format", "must be \"masterymap.bkt.tracer\"");
-  if (j.value("version", 0) != 1) fail("$.version", "must be 1");
+  if (j.find("version") == j.end() || j["version"] != 1) fail("$.version", "must be 1");
   if (!j.contains("threshold") || !j["threshold"].is_number())
     fail("$.threshold", "must be a number");
+  const double threshold = j["threshold"].get<double>();
+  if (!(threshold >= 0.0 && threshold <= 1.0)) fail("$.threshold", "must be in [0, 1]");
   if (!j.contains("model")) fail("$.model", "is missing");
-  tracer t(detail::model_from_json(j["model"], "$.model"), j["threshold"].get<double>());
+  tracer t(detail::model_from_json(j["model"], "$.model"), threshold);
   const auto& learners = j.value("learners", nlohmann::json::array());
   if (!learners.is_array()) fail("$.learners", "must be an array");
   for (std::size_t i = 0; i < learners.size(); ++i) {
@@ -386,6 +389,8 @@ tracer tracer::from_json(std::string_view text) {
     if (!s.is_array() || s.size() != 5 || !s[0].is_number_unsigned() || !s[1].is_string() ||
         !s[2].is_number() || !s[3].is_number() || !s[4].is_number_unsigned())
       fail(path, "must be [learner index, skill, P(L), P(not L), count]");
+    if (s[4].get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max())
+      fail(path, "has a count past 2^32 - 1");
     const auto l = s[0].get<std::uint64_t>();
     if (l >= t.impl_->learners.size()) fail(path, "has a learner index out of range");
     auto k = t.impl_->m.find(s[1].get<std::string>());

@@ -92,8 +92,8 @@ void evidence_log::append_row(std::string_view learner, std::string_view compete
   // the columnar path, which stores the row or throws exactly as a one-row batch would.
   const auto kc = d.kinds.find(trim(kind));
   const bool ok = kc && !trim(learner).empty() && !trim(competency).empty() &&
-                  std::isfinite(time) && std::isfinite(score) && score >= checks.min_score &&
-                  score <= checks.max_score && std::isfinite(weight) && weight >= 0 &&
+                  std::isfinite(time) && detail::storable(score) && score >= checks.min_score &&
+                  score <= checks.max_score && detail::storable(weight) && weight >= 0 &&
                   (!checks.known_competency || checks.known_competency(competency));
   if (!ok) {
     evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
@@ -121,8 +121,8 @@ void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency,
   impl& d = *impl_;
   const bool ok = learner < d.learners.names.size() && competency < d.competencies.names.size() &&
                   kind < d.kinds.names.size() && source < d.sources.names.size() &&
-                  std::isfinite(time) && std::isfinite(score) && score >= checks.min_score &&
-                  score <= checks.max_score && std::isfinite(weight) && weight >= 0;
+                  std::isfinite(time) && detail::storable(score) && score >= checks.min_score &&
+                  score <= checks.max_score && detail::storable(weight) && weight >= 0;
   if (!ok) {
     if (learner >= d.learners.names.size() || competency >= d.competencies.names.size() ||
         kind >= d.kinds.names.size() || source >= d.sources.names.size())

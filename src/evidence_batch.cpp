@@ -214,6 +214,7 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   const double* sv = b.score.values;
   const double* wv = b.weight.values;
   const double smin = s.smin, smax = s.smax;
+  constexpr double fmax = std::numeric_limits<float>::max();  // detail::storable, inlined
   const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
   std::vector<unsigned> block_ok(blocks, 1);
   std::vector<double> block_hi(blocks, -std::numeric_limits<double>::infinity());
@@ -231,13 +232,13 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
                              static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
                              static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(sc >= smin) &
                              static_cast<unsigned>(sc <= smax) &
-                             static_cast<unsigned>(sc - sc == 0);
+                             static_cast<unsigned>(sc >= -fmax) & static_cast<unsigned>(sc <= fmax);
                        hi = t > hi ? t : hi;
                      }
                      if (wv)
                        for (std::size_t i = rb; i < re; ++i)
                          ok &= static_cast<unsigned>(wv[i] >= 0) &
-                               static_cast<unsigned>(wv[i] - wv[i] == 0);
+                               static_cast<unsigned>(wv[i] <= fmax);
                      if (b.kind.codes)
                        for (std::size_t i = rb; i < re; ++i)
                          ok &= kok[std::min(b.kind.codes[i], nk32)];
@@ -280,8 +281,8 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
                                             s.kind_code[b.kind.codes[i]] >= 0)) &&
                          (!b.source.codes || b.source.codes[i] < b.source.names.size());
     const double t = s.time_at(i), sc = s.score_at(i), w = s.weight_at(i);
-    if (fast_ok && std::isfinite(t) && sc >= smin && sc <= smax && std::isfinite(sc) && w >= 0 &&
-        std::isfinite(w))
+    if (fast_ok && std::isfinite(t) && sc >= smin && sc <= smax && detail::storable(sc) && w >= 0 &&
+        detail::storable(w))
       continue;
     if (lcode >= b.learner.names.size())
       bad(i, problem_kind::invalid_value, {}, "learner code out of range");
@@ -340,6 +341,9 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
     } else if (!(sc >= smin && sc <= smax) || !std::isfinite(sc)) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} is outside [{}, {}]", sc, smin, smax));
+    } else if (!detail::storable(sc)) {
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("score {} is too large to store (scores are 32-bit floats)", sc));
     }
     if (std::isnan(w)) {
       bad(i, problem_kind::invalid_value, {}, "weight is not a number");
@@ -347,6 +351,9 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
       bad(i, problem_kind::invalid_value, {}, fmt::format("negative weight {}", w));
     } else if (!std::isfinite(w)) {
       bad(i, problem_kind::invalid_value, {}, fmt::format("weight {} is not finite", w));
+    } else if (!detail::storable(w)) {
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("weight {} is too large to store (weights are 32-bit floats)", w));
     }
   }
   if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));

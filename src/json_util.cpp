@@ -18,12 +18,34 @@ std::pair<std::size_t, std::size_t> error_position(std::string_view text,
   return {at.line, at.column};
 }
 
+parse_error number_overflow(std::string_view text, const nlohmann::json::out_of_range& e,
+                            const char* source) {
+  // nlohmann says "number overflow parsing '1e999'" without a position: find the number.
+  const std::string what = e.what();
+  const auto open = what.find('\''), close = what.rfind('\'');
+  const std::string number =
+      open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+  std::size_t line = 0, column = 0;
+  if (const auto at = number.empty() ? std::string_view::npos : text.find(number);
+      at != std::string_view::npos) {
+    const auto p = position_of(text, at);
+    line = p.line;
+    column = p.column;
+  }
+  return parse_error(fmt::format("{}: number out of range at line {}, column {}: {} does not fit "
+                                 "a double",
+                                 source, line, column, number),
+                     line, column);
+}
+
 nlohmann::json parse_json(std::string_view bytes, const char* source) {
   // Checked first: nlohmann also rejects bad UTF-8, but its message quotes the bad bytes, which
   // no caller (Python least) can print.
   const std::string_view text = checked_utf8(bytes, source, "JSON text is UTF-8");
   try {
     return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw number_overflow(text, e, source);
   } catch (const nlohmann::json::parse_error& e) {
     const auto [line, column] = error_position(text, e);
     std::string what = e.what();

@@ -20,6 +20,11 @@ namespace masterymap::detail {
 /// with 1-based line and column, the message starting with `source` ("policy JSON").
 nlohmann::json parse_json(std::string_view text, const char* source = "JSON");
 
+/// The parse_error for a number too large for a double (nlohmann's out_of_range 406, thrown
+/// while parsing), with the number's line and column in `text`; the message starts with `source`.
+parse_error number_overflow(std::string_view text, const nlohmann::json::out_of_range& e,
+                            const char* source);
+
 /// The 1-based line and column (in characters) in `text` of the character a syntax error `e`
 /// points at.
 std::pair<std::size_t, std::size_t> error_position(std::string_view text,

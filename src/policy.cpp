@@ -323,6 +323,12 @@ void rollup_problems(const rollup& r, const std::string& path, std::vector<std::
       if (!std::isfinite(it.value) || it.value < 0)
         out.push_back(fmt::format("{}.{}: {} is not a non-negative number", ip,
                                   g.kind == rollup::op::points ? "points" : "weight", it.value));
+      else if (it.value != 1.0 && g.kind != rollup::op::points &&
+               g.kind != rollup::op::weighted_mean)
+        out.push_back(
+            fmt::format("{}.weight: {} would be ignored: only points and weighted_mean "
+                        "rollups give their items a value",
+                        ip, it.value));
       else
         total += it.value;
       if (it.required && g.kind != rollup::op::points)

@@ -68,7 +68,13 @@ json rollup_to_json(const rollup& r) {
     if (g.kind == rollup::op::points) jg["min_points"] = g.min_points;
     json items = json::array();
     for (const auto& it : g.items) {
-      if (it.nested >= 0) {
+      // A nested group's points and weight count as a competency's do (engine_rate.cpp), so
+      // they are written too: dropping them would change the results after a round trip.
+      if (it.nested >= 0 && g.kind == rollup::op::points) {
+        items.push_back({{"group", it.nested}, {"points", it.value}, {"required", it.required}});
+      } else if (it.nested >= 0 && g.kind == rollup::op::weighted_mean) {
+        items.push_back({{"group", it.nested}, {"weight", it.value}});
+      } else if (it.nested >= 0) {
         items.push_back({{"group", it.nested}});
       } else if (g.kind == rollup::op::points) {
         items.push_back({{"id", it.id}, {"points", it.value}, {"required", it.required}});
@@ -264,10 +270,12 @@ struct detail::policy_json_reader {
                 it.nested = n ? static_cast<std::int32_t>(*n) : 0;
               } else {
                 it.id = string(ji, "id", ip, true).value_or("");
-                if (auto p = number(ji, "points", ip)) it.value = *p;
-                if (auto w = number(ji, "weight", ip)) it.value = *w;
-                if (auto rq = boolean(ji, "required", ip)) it.required = *rq;
               }
+              // Validation (rollup_problems) refuses a value or `required` that the group's
+              // operator would ignore.
+              if (auto p = number(ji, "points", ip)) it.value = *p;
+              if (auto w = number(ji, "weight", ip)) it.value = *w;
+              if (auto rq = boolean(ji, "required", ip)) it.required = *rq;
             } else {
               problems.push_back(fmt::format("{}: expected an id or an object", ip));
               continue;

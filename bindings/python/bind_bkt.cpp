@@ -594,10 +594,9 @@ tracer) and pickles (as its JSON); unhashable (it changes with each answer).
             const std::uint32_t* l = learners.data();
             const std::uint32_t* s = skills.data();
             const std::uint8_t* c = correct.data();
-            {
-              py::gil_scoped_release release;
-              t.update_batch(l, s, c, n, mo, po);
-            }
+            // With the GIL held (O(1) per answer): every Tracer method holds the GIL throughout,
+            // so another Python thread never sees a tracer half updated.
+            t.update_batch(l, s, c, n, mo, po);
             if (with_p_correct) return py::make_tuple(mastery, pc);
             return std::move(mastery);
           },

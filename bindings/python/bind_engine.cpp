@@ -9,11 +9,14 @@
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 #include "pickle_py.hpp"
 #include "progress_py.hpp"
 
 namespace masterymap::python {
 namespace {
+
+constexpr const char* log_type = "EvidenceLog";
 
 // A Python callable (learner, competency, scores) -> float | None as the bkt hook. Called from
 // worker threads: takes the GIL for each call.
@@ -26,6 +29,7 @@ class py_probability_source final : public probability_source {
   }
   std::optional<double> probability(std::string_view learner, std::string_view competency,
                                     const std::vector<double>& scores) const override {
+    const in_callback callback;  // it must not wait for a lock the caller may hold
     py::gil_scoped_acquire gil;
     try {
       py::object r = (*fn_)(py::str(learner.data(), learner.size()),
@@ -144,10 +148,21 @@ py::tuple state_state(const py_state& s) {
                         probability_object(s.st.probabilities()));
 }
 
+// Equal states over equal evidence; both logs are held for reading (another thread may be
+// extending either).
+bool same_state(const py_state& a, const py_state& b) {
+  if (!(a.st == b.st)) return false;
+  if (a.log.is(b.log)) return true;
+  const evidence_log &x = a.evidence(), &y = b.evidence();
+  const lock_set locks{{&x, log_type, false}, {&x == &y ? nullptr : &y, log_type, false}};
+  return x == y;
+}
+
 py_state state_from_state(const py::tuple& t) {
   if (t.size() != 4) throw py::value_error("not the state of a pickled LearnerState");
   const engine& e = t[0].cast<const engine&>();
   const evidence_log& log = t[2].cast<const evidence_log&>();
+  const read_lock lock(&log, log_type);
   py::buffer_info keep;
   const std::string_view bytes = buffer_view(t[1], keep);
   learner_state st = e.state_from_bytes(bytes, to_probability_source(t[3]));
@@ -375,6 +390,7 @@ in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
       .def(
           "explain",
           [](const py_state& s, const py::object& id) {
+            const read_lock lock(&s.evidence(), log_type);
             return s.st.explain(resolve(s.st, id), s.evidence());
           },
           py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
@@ -386,16 +402,10 @@ in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
                     std::to_string(s.st.size()) + " done>";
            })
       .def(
-          "__eq__",
-          [](const py_state& a, const py_state& b) {
-            return a.st == b.st && (a.log.is(b.log) || a.evidence() == b.evidence());
-          },
+          "__eq__", [](const py_state& a, const py_state& b) { return same_state(a, b); },
           py::is_operator())
       .def(
-          "__ne__",
-          [](const py_state& a, const py_state& b) {
-            return !(a.st == b.st && (a.log.is(b.log) || a.evidence() == b.evidence()));
-          },
+          "__ne__", [](const py_state& a, const py_state& b) { return !same_state(a, b); },
           py::is_operator())
       .def("__copy__",
            [](const py_state& s) {
@@ -439,6 +449,7 @@ and pickles (as its framework and policy, compiled again when unpickled).
             learner_state st;
             {
               py::gil_scoped_release release;
+              const read_lock lock(&l, log_type);
               st = e.evaluate(l, learner, o);
             }
             return py_state{std::move(st), log, self};
@@ -456,6 +467,7 @@ and pickles (as its framework and policy, compiled again when unpickled).
             std::vector<learner_state> states;
             {
               py::gil_scoped_release release;
+              const read_lock lock(&l, log_type);
               states = e.evaluate_all(l, o, hook);
             }
             py::dict out;
@@ -479,6 +491,7 @@ and pickles (as its framework and policy, compiled again when unpickled).
             ratings_table t;
             {
               py::gil_scoped_release release;
+              const read_lock lock(&log, log_type);
               t = e.ratings(log, o, hook);
             }
             return table_dict(std::move(t), e.framework());
@@ -513,10 +526,11 @@ competency) that is not ``not_started``, or every pair with ``all_competencies=T
              const py::object& probabilities) {
             const auto& l = cast_arg<const evidence_log&>(log, "log", "an EvidenceLog");
             const evaluate_options o = options(as_of, probabilities, 1);
-            {
-              py::gil_scoped_release release;
-              e.update(s.st, l, o);
-            }
+            // With the GIL held: a LearnerState is changed only here, and every other method of
+            // it holds the GIL throughout, so none can see it half updated. The log may be
+            // changed with the GIL released (Roster.ingest, EvidenceLog.extend): held for reading.
+            const read_lock lock(&l, log_type);
+            e.update(s.st, l, o);
             s.log = log;
           },
           py::arg("state"), py::arg("log"), py::kw_only(), py::arg("as_of") = py::none(),

@@ -3,18 +3,32 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <functional>
 #include <masterymap/encoding.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
+#include <type_traits>
 
 #include "batch_py.hpp"
 #include "bindings.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 #include "pickle_py.hpp"
 #include "progress_py.hpp"
 
 namespace masterymap::python {
 namespace {
+
+constexpr const char* log_type = "EvidenceLog";
+
+// A bound accessor of the log: its value copied under the log's read lock (object_lock.hpp).
+template <typename Get>
+auto reading(Get get) {
+  return [get](const evidence_log& l) {
+    const read_lock lock(&l, log_type);
+    return std::decay_t<std::invoke_result_t<Get, const evidence_log&>>(std::invoke(get, l));
+  };
+}
 
 using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
@@ -272,6 +286,10 @@ kinds given to the constructor (or :meth:`add_kind`).
 Compares by content (the same names in the same order and the same rows), copies (an
 independent log) and pickles (its columns as numpy arrays: out of band with pickle protocol 5);
 unhashable (it grows).
+
+Thread-safe: any number of Python threads may read a log at once; a change (:meth:`extend`,
+:meth:`add`, :meth:`append_csv`, :meth:`add_kind`, or a :class:`Roster` ingesting into its own
+log) waits until no other call uses it, and other calls wait for it, with the GIL released.
 )pbdoc");
   log_cls
       .def(py::init([](const std::optional<std::vector<std::string>>& kinds) {
@@ -279,22 +297,38 @@ unhashable (it grows).
            }),
            py::arg("kinds") = py::none(),
            "An empty log accepting the built-in kinds plus ``kinds``.")
-      .def("__len__", &evidence_log::size)
-      .def("add_kind", &evidence_log::add_kind, py::arg("name"), "Accepts a custom evidence kind.")
-      .def_property_readonly("kinds", &evidence_log::kinds)
-      .def_property_readonly("learners", &evidence_log::learners,
+      // A log is changed with the GIL released (and a roster changes its own log so): every
+      // method holds the log's lock (object_lock.hpp), and values are copied under it.
+      .def("__len__", reading(&evidence_log::size))
+      .def(
+          "add_kind",
+          [](evidence_log& l, std::string_view name) {
+            const write_lock lock(&l, log_type);
+            l.add_kind(name);
+          },
+          py::arg("name"), "Accepts a custom evidence kind.")
+      .def_property_readonly("kinds", reading(&evidence_log::kinds))
+      .def_property_readonly("learners", reading(&evidence_log::learners),
                              "Learner ids in order of first appearance.")
-      .def_property_readonly("competencies", &evidence_log::competencies)
-      .def_property_readonly("sources", &evidence_log::sources)
-      .def_property_readonly("max_time", &evidence_log::max_time,
+      .def_property_readonly("competencies", reading(&evidence_log::competencies))
+      .def_property_readonly("sources", reading(&evidence_log::sources))
+      .def_property_readonly("max_time", reading(&evidence_log::max_time),
                              "Latest observation time, seconds since the epoch (NaN when empty).")
       .def_property_readonly(
-          "event_bytes", &evidence_log::event_bytes,
+          "event_bytes", reading(&evidence_log::event_bytes),
           "Bytes held by the per-event columns (24 per event after shrink_to_fit).")
-      .def_property_readonly("table_bytes", &evidence_log::table_bytes,
+      .def_property_readonly("table_bytes", reading(&evidence_log::table_bytes),
                              "Bytes of the interned tables.")
-      .def("shrink_to_fit", &evidence_log::shrink_to_fit)
-      .def("__repr__", [](const evidence_log& l) { return "<" + to_string(l) + ">"; })
+      .def("shrink_to_fit",
+           [](evidence_log& l) {
+             const write_lock lock(&l, log_type);
+             l.shrink_to_fit();
+           })
+      .def("__repr__",
+           [](const evidence_log& l) {
+             const read_lock lock(&l, log_type);
+             return "<" + to_string(l) + ">";
+           })
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames (one conversion module each way for every ingest path).
       .def(
@@ -421,6 +455,7 @@ a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
       .def(
           "to_dataframe",
           [](const py::object& self) {
+            const read_lock lock(&self.cast<const evidence_log&>(), log_type);
             return call_python("masterymap._frames", "evidence_frame", self);
           },
           R"pbdoc(
@@ -458,6 +493,7 @@ microsecond), ``score`` and ``weight`` (float64).
               t = to_seconds(time, "time", true);
               b.time.values = &t;
             }
+            const write_lock lock(&log, log_type);
             // Without framework= or policy=, only the log's own checks (Python's default).
             if (checks)
               log.append(b, *checks);
@@ -474,6 +510,7 @@ microsecond), ``score`` and ``weight`` (float64).
             const py_evidence_batch batch(n, cols);
             const auto hook = python_progress(progress);
             py::gil_scoped_release release;
+            const write_lock lock(&log, log_type);
             // Without framework= or policy=, only the log's own checks (Python's default).
             if (checks)
               log.append(batch.columns(), *checks, hook);
@@ -509,6 +546,7 @@ microsecond), ``score`` and ``weight`` (float64).
             }
             const auto hook = python_progress(progress);
             py::gil_scoped_release release;
+            const write_lock lock(&log, log_type);
             if (checks)
               log.read_csv(path, c, *checks, hook);
             else
@@ -516,9 +554,14 @@ microsecond), ``score`` and ``weight`` (float64).
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
           py::arg("encoding") = "utf-8", py::kw_only(), py::arg("progress") = py::none())
-      .def("_columns", &columns_of)
+      .def("_columns",
+           [](const evidence_log& log) {
+             const read_lock lock(&log, log_type);
+             return columns_of(log);
+           })
       .def(py::pickle(
           [](const evidence_log& log) {
+            const read_lock lock(&log, log_type);
             return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
                                   columns_of(log));
           },
@@ -546,8 +589,25 @@ microsecond), ``score`` and ``weight`` (float64).
             log.append_unchecked(b);  // a pickled log: checked when it was built
             return log;
           }));
-  def_equality(log_cls);
-  def_copy(log_cls);
+  // As def_equality and def_copy, holding the logs for reading (another thread may be extending
+  // one).
+  const auto equal = [](const evidence_log& a, const evidence_log& b) {
+    const lock_set locks{{&a, log_type, false}, {&a == &b ? nullptr : &b, log_type, false}};
+    return a == b;
+  };
+  const auto copy = [](const evidence_log& l) {
+    const read_lock lock(&l, log_type);
+    return evidence_log(l);
+  };
+  log_cls.def("__eq__", equal, py::is_operator())
+      .def(
+          "__ne__", [equal](const evidence_log& a, const evidence_log& b) { return !equal(a, b); },
+          py::is_operator())
+      .def("__copy__", copy)
+      .def(
+          "__deepcopy__",
+          [copy](const evidence_log& l, const py::dict& /*memo*/) { return copy(l); },
+          py::arg("memo"));
 }
 
 }  // namespace masterymap::python

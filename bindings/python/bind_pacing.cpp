@@ -8,6 +8,7 @@
 
 #include "bindings.hpp"
 #include "engine_py.hpp"
+#include "object_lock.hpp"
 #include "pickle_py.hpp"
 #include "progression_py.hpp"
 
@@ -234,7 +235,10 @@ Times are float seconds since the Unix epoch, in the attributes and in ``to_dict
             std::optional<double> t;
             if (!today.is_none()) t = to_seconds(today, "today");
             const progression& p = s.st.progression();
-            const std::vector<double> last = last_evidence_times(s.st, s.evidence());
+            const std::vector<double> last = [&] {
+              const read_lock lock(&s.evidence(), "EvidenceLog");
+              return last_evidence_times(s.st, s.evidence());
+            }();
             learner_view v = view_of(s.st);
             v.last_evidence = last.data();
             return py_pace{pacing(p, v, plan, t), p.framework()};

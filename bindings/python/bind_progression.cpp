@@ -12,6 +12,7 @@
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 #include "pickle_py.hpp"
 #include "progression_py.hpp"
 
@@ -618,7 +619,10 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
           "use, and shared by every state it evaluates).")
       .def(
           "last_evidence_times",
-          [](const py_state& s) { return move_numpy(last_evidence_times(s.st, s.evidence())); },
+          [](const py_state& s) {
+            const read_lock lock(&s.evidence(), "EvidenceLog");
+            return move_numpy(last_evidence_times(s.st, s.evidence()));
+          },
           "float64 array: the time of the latest evidence on each competency at or before the "
           "evaluation time (NaN = none).")
       .def(
@@ -678,7 +682,10 @@ learning order that does the nearest-to-ready work first. With ``rate`` competen
           [](const py_state& s, std::size_t k, const py::object& goals, const py::kwargs& kw) {
             const progression& p = s.st.progression();
             const recommend_options o = weights_of(p.framework(), goals, kw);
-            const std::vector<double> last = last_evidence_times(s.st, s.evidence());
+            const std::vector<double> last = [&] {
+              const read_lock lock(&s.evidence(), "EvidenceLog");
+              return last_evidence_times(s.st, s.evidence());
+            }();
             learner_view v = view_of(s.st);
             v.last_evidence = last.data();
             return wrap_all(p.framework(), p.recommend(v, k, o));

@@ -7,17 +7,51 @@
 #include <cstring>
 #include <limits>
 #include <masterymap/roster.hpp>
+#include <stdexcept>
 
 #include "batch_py.hpp"
 #include "bindings.hpp"
 #include "engine_py.hpp"
 #include "numpy_util.hpp"
+#include "object_lock.hpp"
 #include "pickle_py.hpp"
 #include "progress_py.hpp"
 #include "progression_py.hpp"
 
 namespace masterymap::python {
 namespace {
+
+constexpr const char* roster_type = "Roster";
+constexpr const char* log_type = "EvidenceLog";
+
+// A roster is changed with the GIL released: every method holds its lock (object_lock.hpp).
+// A change holds the roster and its own log (Python reads it as `Roster.log`) for writing, and
+// the log of a batch for reading.
+class roster_change {
+ public:
+  explicit roster_change(const roster& r, const evidence_log* batch = nullptr)
+      : locks_{{&r, roster_type, true},
+               {&r.log(), log_type, true},
+               {not_own_log(r, batch), log_type, false}} {}
+
+ private:
+  static const evidence_log* not_own_log(const roster& r, const evidence_log* batch) {
+    if (batch == &r.log())
+      throw std::invalid_argument(
+          "Roster.ingest: the batch is the roster's own log (ingest new evidence only)");
+    return batch;
+  }
+  lock_set locks_;
+};
+
+// For a method that reads the roster through several calls (the DataFrame builders): one read
+// for the whole method, so that it sees one state.
+template <typename... Args>
+py::object read_through_python(const py::object& self, const char* module, const char* function,
+                               Args&&... args) {
+  const read_lock lock(&self.cast<const roster&>(), roster_type);
+  return call_python(module, function, self, std::forward<Args>(args)...);
+}
 
 // A score or weight of one event: a number, or NaN for a missing value (None, pd.NA), which
 // validation reports on its row as the batch path does.
@@ -59,7 +93,9 @@ Bulk answers come as DataFrames: :meth:`to_dataframe`, :meth:`frontier`, :meth:`
 :meth:`pacing`; :meth:`learner` gives one :class:`LearnerState` (with ``explain`` and the
 progression methods), equal to the learner's row. :meth:`save` / :meth:`Roster.load` snapshot the whole roster to a
 versioned binary file; a restored roster answers identically and can keep ingesting.
-Reads are thread-safe while no ingest runs.
+Thread-safe: any number of Python threads may read a roster at once; ``ingest`` and ``add``
+wait until no other call uses it (and other calls wait for them), each with the GIL released
+while it waits.
 
 Compares by value (framework, policy, fixed evaluation time, evidence, tables), copies (an
 independent roster; ``copy.deepcopy`` also copies a Python probability source) and pickles (as
@@ -91,6 +127,7 @@ probability source); unhashable (it grows).
             ingest_summary s;
             {
               py::gil_scoped_release rel;
+              const roster_change change(r, &log);
               s = r.ingest(log, hook);
             }
             return summary(s);
@@ -106,6 +143,7 @@ probability source); unhashable (it grows).
             ingest_summary s;
             {
               py::gil_scoped_release rel;
+              const roster_change change(r);
               s = r.ingest(batch.columns(), hook);
             }
             return summary(s);
@@ -181,6 +219,7 @@ within about 0.1 s) leaves the roster exactly as it was.
             ingest_summary s;
             {
               py::gil_scoped_release rel;
+              const roster_change change(r);
               s = r.add(l, c, t, value, k, w, src);
             }
             return summary(s);
@@ -211,7 +250,8 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
       .def(
           "to_dataframe",
           [](const py::object& self, bool all_competencies) {
-            return call_python("masterymap._frames", "roster_frame", self, all_competencies);
+            return read_through_python(self, "masterymap._frames", "roster_frame",
+                                       all_competencies);
           },
           py::arg("all_competencies") = false, R"pbdoc(
 Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``
@@ -224,7 +264,7 @@ every roster frame.
       .def(
           "frontier",
           [](const py::object& self, const py::object& progress) {
-            return call_python("masterymap._frames", "roster_frontier", self, progress);
+            return read_through_python(self, "masterymap._frames", "roster_frontier", progress);
           },
           py::kw_only(), py::arg("progress") = py::none(), R"pbdoc(
 The frontier of every learner as a pandas DataFrame (``learner``, ``competency``
@@ -234,7 +274,8 @@ categoricals), computed in C++ in parallel; learners in order, competencies in f
       .def(
           "levels",
           [](const py::object& self, const py::object& domain, const py::object& progress) {
-            return call_python("masterymap._frames", "roster_levels", self, domain, progress);
+            return read_through_python(self, "masterymap._frames", "roster_levels", domain,
+                                       progress);
           },
           py::arg("domain") = py::none(), py::kw_only(), py::arg("progress") = py::none(),
           R"pbdoc(
@@ -247,7 +288,8 @@ Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical
           "pacing",
           [](const py::object& self, const py::object& plan, const py::object& today,
              const py::object& progress) {
-            return call_python("masterymap._frames", "roster_pacing", self, plan, today, progress);
+            return read_through_python(self, "masterymap._frames", "roster_pacing", plan, today,
+                                       progress);
           },
           py::arg("plan"), py::arg("today") = py::none(), py::kw_only(),
           py::arg("progress") = py::none(), R"pbdoc(
@@ -267,19 +309,30 @@ datetime64) defaults to the roster's evaluation time.
       .def_property_readonly(
           "as_of",
           [](const roster& r) -> py::object {
+            const read_lock lock(&r, roster_type);
             return std::isnan(r.as_of()) ? py::object(py::none())
                                          : py::object(py::float_(r.as_of()));
           },
           "The evaluation time of the tables (seconds since the epoch), None before any evidence.")
-      .def_property_readonly("learners", &roster::learners,
-                             "Learner ids, in order of first appearance.")
+      .def_property_readonly(
+          "learners",
+          [](const roster& r) {
+            const read_lock lock(&r, roster_type);
+            return r.learners();  // a copy, made under the lock
+          },
+          "Learner ids, in order of first appearance.")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
-      .def("__len__", &roster::size)
+      .def("__len__",
+           [](const roster& r) {
+             const read_lock lock(&r, roster_type);
+             return r.size();
+           })
       .def(
           "__contains__",
           [](const roster& r, const py::object& id) {
             std::string problem;
             const std::string text = id_text(id, "learner", problem);
+            const read_lock lock(&r, roster_type);
             return problem.empty() && r.find(text).has_value();
           },
           py::arg("id"))
@@ -287,6 +340,7 @@ datetime64) defaults to the roster's evaluation time.
       .def(
           "statuses",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             std::vector<std::uint8_t> v(r.statuses().size());
             if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
             return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()),
@@ -296,6 +350,7 @@ datetime64) defaults to the roster's evaluation time.
       .def(
           "scores",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             return move_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
@@ -303,6 +358,7 @@ datetime64) defaults to the roster's evaluation time.
       .def(
           "ratings",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             return move_numpy(std::vector<std::int8_t>(r.ratings()),
                               static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
@@ -313,6 +369,7 @@ datetime64) defaults to the roster's evaluation time.
           "frontier_matrix",
           [](const roster& r, const py::object& progress) {
             const auto hook = python_progress(progress);
+            const read_lock lock(&r, roster_type);
             std::vector<std::uint8_t> f(r.size() * r.competencies());
             {
               py::gil_scoped_release rel;
@@ -329,6 +386,7 @@ datetime64) defaults to the roster's evaluation time.
           [](const py::object& self, const py::object& learner) {
             const roster& r = self.cast<const roster&>();
             const std::string id = id_text(learner, "learner");
+            const read_lock lock(&r, roster_type);
             learner_state st;
             {
               py::gil_scoped_release rel;
@@ -347,13 +405,16 @@ learner's row of the tables.
       .def(
           "last_evidence_times",
           [](const roster& r, const py::object& learner) {
-            return move_numpy(r.last_evidence_times(r.index_of(id_text(learner, "learner"))));
+            const std::string id = id_text(learner, "learner");
+            const read_lock lock(&r, roster_type);
+            return move_numpy(r.last_evidence_times(r.index_of(id)));
           },
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def(
           "_levels",
           [](const roster& r, const std::string& domain, const py::object& progress) {
             const auto hook = python_progress(progress);
+            const read_lock lock(&r, roster_type);
             std::vector<domain_level> ls;
             {
               py::gil_scoped_release rel;
@@ -394,6 +455,7 @@ learner's row of the tables.
             std::vector<pace_report> ps;
             {
               py::gil_scoped_release rel;
+              const read_lock lock(&r, roster_type);
               ps = r.pacing(plan, t, hook);
             }
             const std::size_t L = ps.size();
@@ -436,6 +498,7 @@ learner's row of the tables.
             const std::string p = fs_path(path);
             const auto hook = python_progress(progress);
             py::gil_scoped_release rel;
+            const read_lock lock(&r, roster_type);
             r.save(p, hook);
           },
           py::arg("path"), py::kw_only(), py::arg("progress") = py::none(),
@@ -465,6 +528,7 @@ learner's row of the tables.
       .def(
           "to_bytes",
           [](const roster& r) {
+            const read_lock lock(&r, roster_type);
             std::string b;
             {
               py::gil_scoped_release rel;
@@ -493,13 +557,23 @@ learner's row of the tables.
           "Restores a roster from :meth:`to_bytes` (bytes or any buffer), as :meth:`load` "
           "(raises ParseError on bad bytes).")
       .def("__repr__", [](const roster& r) {
+        const read_lock lock(&r, roster_type);
         return "<Roster: " + std::to_string(r.size()) + " learners, " +
                std::to_string(r.competencies()) + " competencies, " +
                std::to_string(r.log().size()) + " evidence rows>";
       });
-  def_equality(roster_cls);
+  // As def_equality, holding both rosters for reading (another thread may be ingesting).
+  const auto equal = [](const roster& a, const roster& b) {
+    const lock_set locks{{&a, roster_type, false}, {&a == &b ? nullptr : &b, roster_type, false}};
+    return a == b;
+  };
+  roster_cls.def("__eq__", equal, py::is_operator())
+      .def(
+          "__ne__", [equal](const roster& a, const roster& b) { return !equal(a, b); },
+          py::is_operator());
   // A roster is not copyable in C++ (it is large): copies go through its snapshot in memory.
   const auto copy_of = [](const roster& r, roster_options o) {
+    const read_lock lock(&r, roster_type);
     py::gil_scoped_release rel;
     return roster::from_bytes(r.to_bytes(), std::move(o));
   };
@@ -515,6 +589,7 @@ learner's row of the tables.
           py::arg("memo"));
   roster_cls.def(py::pickle(
       [](const roster& r) {
+        const read_lock lock(&r, roster_type);
         std::string b;
         {
           py::gil_scoped_release rel;

@@ -67,6 +67,9 @@ struct dataset_access;
 /// Rows keep their input order; within a learner they are taken as chronological unless an
 /// order key is given (then rows are sorted by it, stably). Names are interned: `learner(i)` is
 /// an index into `learner_names()`.
+///
+/// Thread safety: a value: const members may be called from any number of threads at once
+/// (`fit`, `predict` and `crossvalidate` only read it); `add` needs exclusive access.
 class MASTERYMAP_API dataset {
  public:
   dataset();
@@ -295,6 +298,9 @@ struct metrics {
                                                      const std::vector<double>& predicted);
 
 /// A fitted BKT model: parameters per skill. Cheap to copy (parameters only).
+///
+/// Thread safety: immutable once built (assignment aside): every member is const and may be
+/// called from any number of threads at once.
 class MASTERYMAP_API model {
  public:
   model() = default;
@@ -368,7 +374,8 @@ MASTERYMAP_API void validate(const fit_options& options);
 
 /// Fits one BKT model per skill by EM (scaled forward-backward / Baum-Welch) with seeded random
 /// restarts. Identical learner-skill sequences are fitted once with a weight (exact).
-/// Skills are fitted in parallel; the result does not depend on the number of threads.
+/// Skills are fitted in parallel; the result does not depend on the number of threads. Reads
+/// `data` only: several fits may run at once on the same dataset.
 /// \throws std::invalid_argument on bad options (`num_fits < 1`, an interval outside [0, 1],
 ///         a fixed value outside its bounds, `multigs` without item classes) or an empty dataset.
 /// \throws masterymap::unknown_id_error if `options.skills` names a skill not in the data.
@@ -404,6 +411,12 @@ MASTERYMAP_API void validate(const fit_options& options);
 /// The state of a (learner, skill) pair is P(L) for the next opportunity: the model prior
 /// until the first answer, then the filtered and transitioned probability, exactly the
 /// `state` column `model::predict` gives for a replay of the same answers.
+///
+/// Thread safety: const members (`mastery`, `predict_correct`, `find_learner`, `to_json`, ...)
+/// may be called from any number of threads at once while nothing changes the tracer;
+/// `update`, `update_batch`, `learner_index` (which adds a new learner), `reset`, `reset_all`
+/// and `set_threshold` change it and need exclusive access. Tracers are independent: one per
+/// thread needs no locking.
 class MASTERYMAP_API tracer {
  public:
   /// \throws std::invalid_argument if `mastery_threshold` is not in [0, 1].

@@ -144,6 +144,10 @@ struct progression_cache;  // src/progression_cache.hpp
 /// A learner's state on every competency of a framework: dense arrays indexed by framework
 /// index (status, score, rating, evidence count), plus the log rows of the learner's evidence
 /// grouped by competency in aggregation order (for `explain` and incremental `update`).
+///
+/// Thread safety: a value: const members (`progression()` and `explain` included) may be called
+/// from any number of threads at once; `engine::update` changes the state and needs exclusive
+/// access to it. `explain` reads the log: nothing may append to it during the call.
 class MASTERYMAP_API learner_state {
  public:
   learner_state();
@@ -247,7 +251,16 @@ struct ratings_table {
 };
 
 /// A framework and a policy compiled together: validated once, then evaluated against any
-/// number of logs and learners. Copies share the compiled form; const methods are thread-safe.
+/// number of logs and learners. Copies share the compiled form.
+///
+/// Thread safety: every member is const and may be called from any number of threads at once,
+/// on one engine or on its copies. The one internal cache, the progression compiled on first
+/// use (`progression()`, also reached through `learner_state::progression()` and the
+/// progression convenience functions), is built once under std::call_once, whichever thread asks
+/// first, and then shared read-only. `update` changes only the state it is given. The log given
+/// to `evaluate`, `evaluate_all`, `ratings` or `update` is only read, but nothing may append to
+/// it during the call. `evaluate_all` and `ratings` run their own worker threads (see
+/// `evaluate_options::threads`), which call the `probability_source` concurrently.
 class MASTERYMAP_API engine {
  public:
   /// \throws masterymap::policy_error listing every problem of the policy, on its own and

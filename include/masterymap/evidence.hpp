@@ -168,6 +168,13 @@ struct evidence_attributes {
 /// Aggregation order is observation time, ties by insertion order (`seq` = row index).
 /// Every append validates the whole batch first and gives the strong guarantee; appending
 /// without the checks of a framework and scale is explicit (`append_unchecked` ...).
+///
+/// Thread safety: const members may be called from any number of threads at once while nothing
+/// changes the log. `add`, `append`, `append_row`, `append_coded`, `append_csv`, `read_csv` (and
+/// their `*_unchecked` forms), `add_kind`, `reserve`, `shrink_to_fit` and assignment change it
+/// and need exclusive access
+/// (they may move the columns: references and column views taken before are then invalid).
+/// Large batches are validated and written on internal worker threads.
 class MASTERYMAP_API evidence_log {
  public:
   evidence_log();

@@ -126,6 +126,9 @@ class framework;
 ///
 /// Nothing is checked while adding (so input can arrive in any order); `build()` reports every
 /// problem together.
+///
+/// Thread safety: as a standard container: const members (`build` included) may run
+/// concurrently; the `add_*` calls need exclusive access.
 class MASTERYMAP_API framework_builder {
  public:
   explicit framework_builder(std::string name = {});
@@ -191,8 +194,11 @@ class MASTERYMAP_API framework_builder {
 /// An immutable, validated competency framework: competencies with dense indices, a hierarchy
 /// and a typed, acyclic prerequisite graph (CSR adjacency in both directions).
 ///
-/// Copies share the same frozen data, so copying is cheap and a framework may be read from any
-/// number of threads without locks.
+/// Copies share the same frozen data, so copying is cheap.
+///
+/// Thread safety: immutable. Every member is const and may be called from any number of threads
+/// at once, on one framework or on copies, without locks (the graph queries keep their scratch
+/// space per thread).
 class MASTERYMAP_API framework {
  public:
   /// An empty framework.

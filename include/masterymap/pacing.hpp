@@ -95,7 +95,8 @@ struct pace_report {
 /// \throws std::invalid_argument naming the first problem.
 MASTERYMAP_API void validate(const pace_plan& plan);
 
-/// Checks and compares a learner with a plan. `today` defaults to the view's `as_of`.
+/// Checks and compares a learner with a plan. `today` defaults to the view's `as_of`. A pure
+/// function of its arguments (safe to call from any number of threads; `pace_plan` is a value).
 /// \throws std::invalid_argument if target <= start, the rate is not positive, the calendar is
 ///         not increasing in time, or today is unknown (NaN);
 ///         masterymap::unknown_id_error for an unknown goal.

@@ -259,6 +259,10 @@ enum class rollup_precedence : std::uint8_t {
 /// masterymap::policy_error listing every problem, with paths such as
 /// `overrides.domains['NF'].window_days`, and leave the policy unchanged); what needs a framework
 /// is checked by `masterymap::validate(policy, framework)` and by `engine`.
+///
+/// Thread safety: a value without caches: const members may be called from any number of
+/// threads at once; the setters (`set_*`, `override_*`) need exclusive access. Engines and
+/// rosters keep their own copy, so changing a policy never affects them.
 class MASTERYMAP_API policy {
  public:
   /// \throws masterymap::policy_error for a bad default rule (paths `rule.<field>`).

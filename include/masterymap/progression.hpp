@@ -207,7 +207,11 @@ struct progression_data;
 ///
 /// Per learner, each competency gets an 8-bit *attainment code* (0 = not started, 1 = started,
 /// 1 + k = the k-th familiar level reached, 255 = done) and each gating edge a needed code, so
-/// every gating test is one byte comparison. Immutable and cheap to copy; thread-safe.
+/// every gating test is one byte comparison. Immutable and cheap to copy.
+///
+/// Thread safety: immutable: every member is const and may be called from any number of threads
+/// at once, on one progression or on copies (they share the compiled data). The views passed in
+/// are only read.
 class MASTERYMAP_API progression {
  public:
   static constexpr std::uint8_t done_code = 255;
@@ -287,6 +291,8 @@ class MASTERYMAP_API progression {
 
 /// One learner's frontier kept up to date as single competencies change: O(out-degree) per
 /// change, without recomputing the learner (the incremental path).
+///
+/// Thread safety: a value: const members may run concurrently; `set` needs exclusive access.
 class MASTERYMAP_API frontier_tracker {
  public:
   frontier_tracker(const progression& p, const learner_view& v);

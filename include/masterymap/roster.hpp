@@ -62,8 +62,14 @@ struct ingest_summary {
 /// `engine::ratings` on the whole log, whatever the thread count. Learners are numbered in order
 /// of first appearance.
 ///
-/// Thread safety: const members may be called from any number of threads while no `ingest` or
-/// `add` runs. Views and references into the tables stay valid until the next `ingest` or `add`.
+/// Thread safety: const members (the queries, `learner`, `save`, the tables) may be called from
+/// any number of threads at once while no `ingest` or `add` runs; `ingest`, `add` and move
+/// assignment change the roster and need exclusive access. Const members only read (the one lazy
+/// cache, the engine's progression reached through `learner(...).progression()`, is built under
+/// std::call_once). Views, references into the tables and `log()` stay valid until the next
+/// change. `ingest`, `frontier_matrix`, `levels` and `pacing` run their own worker threads
+/// (`roster_options::threads`), which call the `probability_source` concurrently. (From Python,
+/// the binding serialises changes with reads; see the README.)
 class MASTERYMAP_API roster {
  public:
   /// \throws masterymap::policy_error if the policy does not fit the framework.

@@ -38,6 +38,8 @@ struct rating {
 /// 0.7 must still count as 0.7). A *continuous* scale (e.g. `percent`) takes any value in its
 /// range as a score; on a discrete scale scores are usually rating values, but any number in
 /// range is accepted (averages are not whole numbers).
+///
+/// Thread safety: an immutable value: every member is const and may run concurrently.
 class MASTERYMAP_API scale {
  public:
   /// Ratings strictly ascending by value, unique non-empty labels; `mastery` (and `exceeds`, if
