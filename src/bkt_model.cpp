@@ -430,8 +430,8 @@ model model_from_json(const json& j, const std::string& path) {
   if (format != "masterymap.bkt.model")
     json_fail(path + ".format", "must be \"masterymap.bkt.model\"");
   const json& version = field(j, "version", path);
-  if (version != 1)
-    json_fail(path + ".version", fmt::format("{} is not supported (1 is)", version.dump()));
+  if (version != 1 && version != 2)
+    json_fail(path + ".version", fmt::format("{} is not supported (1 and 2 are)", version.dump()));
   const bool forgets = optional_value(j, "forgets", path, false);
   const bool multigs = optional_value(j, "multigs", path, false);
   const json& skills = field(j, "skills", path);
@@ -481,8 +481,6 @@ json parse_json_text(std::string_view text, const char* source) {
 
 }  // namespace detail
 
-std::string model::to_json(int indent) const { return detail::model_to_json(*this).dump(indent); }
-
 namespace {
 
 // The checksum a saved model carries: XXH3-64 of the compact JSON of every other field.
@@ -494,11 +492,35 @@ std::string model_checksum(const json& j) {
                      masterymap::detail::checksum_of(compact.data(), compact.size()));
 }
 
+// Version 2: the model's JSON, the caller's extra object and the checksum over both.
+json checksummed(const model& m, std::string_view extra) {
+  json j = detail::model_to_json(m);
+  j["version"] = 2;
+  if (!extra.empty()) {
+    json x = detail::parse_json_text(extra, "bkt model extra");
+    if (!x.is_object()) throw parse_error("bkt model JSON: extra must be a JSON object", 0, 0);
+    j["extra"] = std::move(x);
+  }
+  j["checksum"] = model_checksum(j);
+  return j;
+}
+
 }  // namespace
 
-model model::from_json(std::string_view text) {
+std::string model::to_json(int indent, std::string_view extra) const {
+  return checksummed(*this, extra).dump(indent);
+}
+
+model model::from_json(std::string_view text, std::string* extra) {
   json j = detail::parse_json_text(text);
-  if (j.is_object() && j.contains("checksum")) {
+  // Version 2 says it carries a checksum: one missing or renamed is damage, not an older file.
+  const bool required = j.is_object() && j.contains("version") && j["version"] != 1;
+  if (j.is_object() && (j.contains("checksum") || required)) {
+    if (!j.contains("checksum"))
+      throw parse_error(
+          "bkt model JSON: the checksum is missing (a version-2 model carries one; "
+          "the file is damaged or was edited)",
+          0, 0);
     const json given = j["checksum"];
     j.erase("checksum");
     if (!given.is_string() || given.get<std::string>() != model_checksum(j))
@@ -509,17 +531,21 @@ model model::from_json(std::string_view text) {
                       model_checksum(j)),
           0, 0);
   }
+  if (extra) extra->clear();
+  if (j.is_object() && j.contains("extra")) {
+    if (!j["extra"].is_object())
+      throw parse_error("bkt model JSON: $.extra must be an object", 0, 0);
+    if (extra) *extra = j["extra"].dump();
+  }
   return detail::model_from_json(j, "$");
 }
 
-void model::save(const std::string& path) const {
-  json j = detail::model_to_json(*this);
-  j["checksum"] = model_checksum(j);
-  masterymap::detail::write_file(path, j.dump(2), "BKT model");
+void model::save(const std::string& path, std::string_view extra) const {
+  masterymap::detail::write_file(path, checksummed(*this, extra).dump(2), "BKT model");
 }
 
-model model::load(const std::string& path) {
-  return from_json(masterymap::detail::read_file(path, "BKT model"));
+model model::load(const std::string& path, std::string* extra) {
+  return from_json(masterymap::detail::read_file(path, "BKT model"), extra);
 }
 
 }  // namespace masterymap::bkt

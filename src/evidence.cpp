@@ -84,6 +84,20 @@ void evidence_log::read_csv_unchecked(const std::string& path, const csv_columns
   read_csv(path, columns, no_checks(), progress);
 }
 
+namespace {
+
+// A time, score and weight the log can hold and give back, as the batch check requires
+// (evidence_batch.cpp): times within datetime64[ns], scores and weights within float32 (weights
+// not negative). Anything else goes to the batch check, which names the problem.
+bool storable(double time, double score, double weight) noexcept {
+  constexpr double min_time = -9223372036.0, max_time = 9223372036.0,
+                   max_stored = 3.4028234663852886e38;
+  return time >= min_time && time <= max_time && score >= -max_stored && score <= max_stored &&
+         weight >= 0 && weight <= max_stored;
+}
+
+}  // namespace
+
 void evidence_log::append_row(std::string_view learner, std::string_view competency, double time,
                               double score, std::string_view kind, double weight,
                               std::string_view source, const ingest_checks& checks) {
@@ -92,8 +106,8 @@ void evidence_log::append_row(std::string_view learner, std::string_view compete
   // the columnar path, which stores the row or throws exactly as a one-row batch would.
   const auto kc = d.kinds.find(trim(kind));
   const bool ok = kc && !trim(learner).empty() && !trim(competency).empty() &&
-                  std::isfinite(time) && detail::storable(score) && score >= checks.min_score &&
-                  score <= checks.max_score && detail::storable(weight) && weight >= 0 &&
+                  storable(time, score, weight) && score >= checks.min_score &&
+                  score <= checks.max_score &&
                   (!checks.known_competency || checks.known_competency(competency));
   if (!ok) {
     evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
@@ -121,8 +135,8 @@ void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency,
   impl& d = *impl_;
   const bool ok = learner < d.learners.names.size() && competency < d.competencies.names.size() &&
                   kind < d.kinds.names.size() && source < d.sources.names.size() &&
-                  std::isfinite(time) && detail::storable(score) && score >= checks.min_score &&
-                  score <= checks.max_score && detail::storable(weight) && weight >= 0;
+                  storable(time, score, weight) && score >= checks.min_score &&
+                  score <= checks.max_score;
   if (!ok) {
     if (learner >= d.learners.names.size() || competency >= d.competencies.names.size() ||
         kind >= d.kinds.names.size() || source >= d.sources.names.size())

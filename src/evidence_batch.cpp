@@ -105,6 +105,36 @@ constexpr std::size_t max_kinds = 255;
 // Batches of at least this many rows are validated and written on several threads.
 constexpr std::size_t parallel_rows = std::size_t{1} << 18;
 
+// What the log can hold and give back: times within datetime64[ns] (1677-09-21 to 2262-04-11,
+// whole seconds inside it, so every stored time converts to a DataFrame), scores and weights
+// within float32 (stored in 4 bytes; beyond, they would become infinite).
+constexpr double min_time = -9223372036.0, max_time = 9223372036.0;
+constexpr double max_stored = 3.4028234663852886e38;  // FLT_MAX
+
+// Why a time that is no number of seconds in range is bad (the row check's message).
+std::string time_problem(double t) {
+  if (std::isnan(t)) return "missing time";
+  if (!std::isfinite(t)) return fmt::format("time is infinite ({})", t);
+  std::string why = fmt::format(
+      "time {} is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
+      "seconds since the epoch)",
+      t, min_time, max_time);
+  if (t / 1000 >= min_time && t / 1000 <= max_time)
+    why += "; it looks like milliseconds since the epoch: divide by 1000";
+  return why;
+}
+
+// An 8-digit text that is a valid date in ISO 8601's basic form ("20240910"): parse_time
+// refuses it (seconds or a date?), and the message says what to write.
+bool basic_date(std::string_view s) {
+  s = trim(s);
+  if (s.size() != 8 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  const int mo = (s[4] - '0') * 10 + (s[5] - '0'), d = (s[6] - '0') * 10 + (s[7] - '0');
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+}
+
 // A batch mapped onto the log's tables without changing them: its names (new ones with
 // provisional codes), which of its learner, competency and kind names are acceptable, and the
 // numbers of its text columns.
@@ -214,7 +244,6 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   const double* sv = b.score.values;
   const double* wv = b.weight.values;
   const double smin = s.smin, smax = s.smax;
-  constexpr double fmax = std::numeric_limits<float>::max();  // detail::storable, inlined
   const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
   std::vector<unsigned> block_ok(blocks, 1);
   std::vector<double> block_hi(blocks, -std::numeric_limits<double>::infinity());
@@ -230,15 +259,17 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
                        const double t = tv[i], sc = sv[i];
                        ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) &
                              static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
-                             static_cast<unsigned>(t - t == 0) & static_cast<unsigned>(sc >= smin) &
-                             static_cast<unsigned>(sc <= smax) &
-                             static_cast<unsigned>(sc >= -fmax) & static_cast<unsigned>(sc <= fmax);
+                             static_cast<unsigned>(t >= min_time) &
+                             static_cast<unsigned>(t <= max_time) &
+                             static_cast<unsigned>(sc >= smin) & static_cast<unsigned>(sc <= smax) &
+                             static_cast<unsigned>(sc >= -max_stored) &
+                             static_cast<unsigned>(sc <= max_stored);
                        hi = t > hi ? t : hi;
                      }
                      if (wv)
                        for (std::size_t i = rb; i < re; ++i)
                          ok &= static_cast<unsigned>(wv[i] >= 0) &
-                               static_cast<unsigned>(wv[i] <= fmax);
+                               static_cast<unsigned>(wv[i] <= max_stored);
                      if (b.kind.codes)
                        for (std::size_t i = rb; i < re; ++i)
                          ok &= kok[std::min(b.kind.codes[i], nk32)];
@@ -281,8 +312,8 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
                                             s.kind_code[b.kind.codes[i]] >= 0)) &&
                          (!b.source.codes || b.source.codes[i] < b.source.names.size());
     const double t = s.time_at(i), sc = s.score_at(i), w = s.weight_at(i);
-    if (fast_ok && std::isfinite(t) && sc >= smin && sc <= smax && detail::storable(sc) && w >= 0 &&
-        detail::storable(w))
+    if (fast_ok && t >= min_time && t <= max_time && sc >= smin && sc <= smax &&
+        std::fabs(sc) <= max_stored && w >= 0 && w <= max_stored)
       continue;
     if (lcode >= b.learner.names.size())
       bad(i, problem_kind::invalid_value, {}, "learner code out of range");
@@ -315,12 +346,20 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
     }
     if (b.source.codes && b.source.codes[i] >= b.source.names.size())
       bad(i, problem_kind::invalid_value, {}, "source code out of range");
-    if (!std::isfinite(t)) {
-      if (b.time.codes && b.time.codes[i] < b.time.names.size())
+    if (!std::isfinite(t) && b.time.codes && b.time.codes[i] < b.time.names.size()) {
+      const std::string_view text = b.time.names[b.time.codes[i]];
+      if (trim(text).empty())
+        bad(i, problem_kind::invalid_value, {}, "missing time");
+      else if (basic_date(text))
         bad(i, problem_kind::invalid_value, {},
-            fmt::format("bad time '{}'", b.time.names[b.time.codes[i]]));
+            fmt::format("bad time '{}' (ambiguous: a date in ISO 8601's basic form or seconds? "
+                        "write {}-{}-{} for the date, or a number for seconds)",
+                        text, trim(text).substr(0, 4), trim(text).substr(4, 2),
+                        trim(text).substr(6, 2)));
       else
-        bad(i, problem_kind::invalid_value, {}, fmt::format("bad time {}", t));
+        bad(i, problem_kind::invalid_value, {}, fmt::format("bad time '{}'", text));
+    } else if (!(t >= min_time && t <= max_time)) {
+      bad(i, problem_kind::invalid_value, {}, time_problem(t));
     }
     if (std::isnan(sc)) {
       if (b.score.codes && b.score.codes[i] < b.score.names.size()) {
@@ -336,14 +375,16 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
                           "its policy: policy= in Python, ingest_checks::score_labels in C++)",
                           text));
       } else {
-        bad(i, problem_kind::invalid_value, {}, "score is NaN");
+        bad(i, problem_kind::invalid_value, {}, "missing score");
       }
-    } else if (!(sc >= smin && sc <= smax) || !std::isfinite(sc)) {
+    } else if (std::isinf(sc)) {
+      bad(i, problem_kind::invalid_value, {}, fmt::format("score is infinite ({})", sc));
+    } else if (std::fabs(sc) > max_stored) {
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("score {} is too large to store (at most {} in magnitude)", sc, max_stored));
+    } else if (!(sc >= smin && sc <= smax)) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} is outside [{}, {}]", sc, smin, smax));
-    } else if (!detail::storable(sc)) {
-      bad(i, problem_kind::invalid_value, {},
-          fmt::format("score {} is too large to store (scores are 32-bit floats)", sc));
     }
     if (std::isnan(w)) {
       bad(i, problem_kind::invalid_value, {}, "weight is not a number");
@@ -351,9 +392,9 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
       bad(i, problem_kind::invalid_value, {}, fmt::format("negative weight {}", w));
     } else if (!std::isfinite(w)) {
       bad(i, problem_kind::invalid_value, {}, fmt::format("weight {} is not finite", w));
-    } else if (!detail::storable(w)) {
+    } else if (w > max_stored) {
       bad(i, problem_kind::invalid_value, {},
-          fmt::format("weight {} is too large to store (weights are 32-bit floats)", w));
+          fmt::format("weight {} is too large to store (at most {})", w, max_stored));
     }
   }
   if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));

@@ -63,13 +63,6 @@ struct attr_hash {
   }
 };
 
-/// Whether a score or weight can be stored: the log keeps them as 32-bit floats, and a finite
-/// double beyond the float range (|x| > 3.4e38) would silently become infinite.
-inline bool storable(double x) noexcept {
-  constexpr double limit = std::numeric_limits<float>::max();
-  return x >= -limit && x <= limit;  // false for NaN and infinities too
-}
-
 // The bits of a weight, so equal weights hash and compare exactly.
 inline std::uint32_t float_bits(float f) noexcept {
   std::uint32_t b;

@@ -3,6 +3,7 @@
 // Evidence times: ISO 8601 texts to seconds since the Unix epoch and back.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <masterymap/evidence.hpp>
 #include <string>
@@ -56,6 +57,13 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexce
 
 std::optional<double> parse_time(std::string_view text) noexcept {
   std::string_view s = trim(text);
+  // Eight digits that form a date ("20240910") are ISO 8601's basic form as much as seconds:
+  // neither is assumed (the row check and to_seconds say what to write instead).
+  if (s.size() == 8 &&
+      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    const int mo = (s[4] - '0') * 10 + (s[5] - '0'), d = (s[6] - '0') * 10 + (s[7] - '0');
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31) return std::nullopt;
+  }
   if (auto n = parse_number(s)) return n;
   int y = 0, mo = 0, d = 0;
   if (!(digits(s, 0, 4, y) && s.size() >= 10 && s[4] == '-' && digits(s, 5, 2, mo) && s[7] == '-' &&

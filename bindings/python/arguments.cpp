@@ -83,14 +83,34 @@ py::list describe_overloads(const py::detail::function_record* rec) {
   return out;
 }
 
+// A private core function is called by a public wrapper of the package: a message names the
+// function users called ("EvidenceLog.add()", not "EvidenceLog._add_row()").
+std::string public_name(std::string display) {
+  static const std::pair<const char*, const char*> wrappers[] = {
+      {"EvidenceLog._add_row()", "EvidenceLog.add()"},
+      {"EvidenceLog._append_columns()", "EvidenceLog.extend()"},
+      {"Roster._ingest_log()", "Roster.ingest()"},
+      {"Roster._ingest_columns()", "Roster.ingest()"},
+      {"bkt.Model._read_json()", "bkt.Model.from_json()"},
+      {"bkt.Model._read_file()", "bkt.Model.load()"},
+      {"_pacing()", "LearnerState.pacing()"},
+      {"_to_seconds()", "to_seconds()"}};
+  for (const auto& [from, to] : wrappers)
+    if (display == from) return to;
+  // Otherwise the private name's public twin: "Roster._pacing()" -> "Roster.pacing()".
+  const auto at = display.find("._");
+  if (at != std::string::npos && display.compare(at, 3, ".__") != 0) display.erase(at + 1, 1);
+  return display;
+}
+
 std::string display_of(const py::detail::function_record* rec, bool& accessor) {
   auto it = names().find(rec);
   if (it != names().end()) {
     accessor = it->second.accessor;
-    return it->second.text;
+    return public_name(it->second.text);
   }
   accessor = false;
-  return std::string(rec->name) + "()";
+  return public_name(std::string(rec->name) + "()");
 }
 
 // Replaces the pending error of a failed call of `self` when it is pybind11's wording. Returns

@@ -199,6 +199,22 @@ py::dict metrics_to_dict(const bkt::metrics& m) {
   return d;
 }
 
+// One answer's correctness as Model.update checks it: a bool (numpy's too) or an int 0 or 1;
+// a float (0.1, NaN) is no answer, and 2 or -1 is not 0 or 1.
+bool correct_arg(const py::handle& x) {
+  if (PyBool_Check(x.ptr())) return x.ptr() == Py_True;
+  if (std::strcmp(Py_TYPE(x.ptr())->tp_name, "numpy.bool_") == 0)
+    return PyObject_IsTrue(x.ptr()) == 1;
+  if (!PyIndex_Check(x.ptr())) throw argument_error("correct", "0 or 1 (an int or a bool)", x);
+  const auto i = py::reinterpret_steal<py::object>(PyNumber_Index(x.ptr()));
+  if (!i) throw py::error_already_set();
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+  if (overflow != 0 || (v != 0 && v != 1))
+    throw py::value_error("correct must be 0 or 1, got " + std::string(py::repr(x)));
+  return v == 1;
+}
+
 }  // namespace
 
 void bind_bkt(py::module_& parent) {
@@ -456,12 +472,33 @@ Per row: P(correct) before the answer and P(mastered) after it, as two float64 a
           py::arg("data"), py::arg("unknown") = "average", py::kw_only(),
           py::arg("progress") = py::none(),
           "AUC, RMSE, accuracy, log-likelihood and row count of the predictions, as a dict.")
-      .def("to_json", &bkt::model::to_json, py::arg("indent") = 2,
-           "Versioned JSON; doubles round-trip exactly.")
-      .def_static("from_json", &bkt::model::from_json, py::arg("text"),
-                  ":raises ParseError: on malformed JSON or a missing or mistyped field.")
-      .def("save", &bkt::model::save, py::arg("path"))
-      .def_static("load", &bkt::model::load, py::arg("path"))
+      .def("to_json", &bkt::model::to_json, py::arg("indent") = 2, py::arg("extra") = "",
+           "Versioned JSON with a checksum (what save writes); doubles round-trip exactly. "
+           "``extra``: a JSON object's text kept with the model.")
+      .def_static(
+          "from_json", [](std::string_view text) { return bkt::model::from_json(text); },
+          py::arg("text"),
+          ":raises ParseError: on malformed JSON, a missing or mistyped field, or a checksum "
+          "that is missing (version 2) or does not match.")
+      .def("save", &bkt::model::save, py::arg("path"), py::arg("extra") = "")
+      .def_static(
+          "load", [](const std::string& path) { return bkt::model::load(path); }, py::arg("path"))
+      .def_static(
+          "_read_json",
+          [](std::string_view text) {
+            std::string extra;
+            auto mo = bkt::model::from_json(text, &extra);
+            return py::make_tuple(std::move(mo), extra);
+          },
+          py::arg("text"), "(model, extra object's text) of to_json text (internal).")
+      .def_static(
+          "_read_file",
+          [](const std::string& path) {
+            std::string extra;
+            auto mo = bkt::model::load(path, &extra);
+            return py::make_tuple(std::move(mo), extra);
+          },
+          py::arg("path"), "(model, extra object's text) of a saved model (internal).")
       .def("__repr__", [](const bkt::model& mo) {
         return "<masterymap.bkt.Model: " + std::to_string(mo.size()) + " skills" +
                (mo.forgets() ? ", forgets" : "") + (mo.multigs() ? ", multigs" : "") + ">";
@@ -571,13 +608,19 @@ tracer) and pickles (as its JSON); unhashable (it changes with each answer).
           py::arg("skill"), ":raises UnknownIdError: for a skill the model does not know.")
       .def(
           "update",
-          [](bkt::tracer& t, const py::object& learner, const py::object& skill, bool correct,
-             const std::string& item_class) {
-            return t.update(id_text(learner, "learner"), id_text(skill, "skill"), correct,
-                            item_class);
+          [](bkt::tracer& t, const py::object& learner, const py::object& skill,
+             const py::object& correct, const std::string& item_class) {
+            return t.update(id_text(learner, "learner"), id_text(skill, "skill"),
+                            correct_arg(correct), item_class);
           },
           py::arg("learner"), py::arg("skill"), py::arg("correct"), py::arg("item_class") = "",
-          "Applies one answer; returns the new P(mastered).")
+          R"pbdoc(
+Applies one answer; returns the new P(mastered).
+
+:param correct: 0 or 1 (an int, numpy's too, or a bool)
+:raises TypeError: ``correct`` is not an int or a bool (0.5, NaN, "no")
+:raises ValueError: ``correct`` is an int other than 0 or 1
+)pbdoc")
       .def(
           "update_batch",
           [](bkt::tracer& t, const carray<std::uint32_t>& learners,

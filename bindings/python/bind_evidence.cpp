@@ -249,7 +249,13 @@ some virtual machines. 0 returns every kept block to the system.
   py::class_<ingest_checks>(m, "_IngestChecks", "Checks applied to each row of a batch (internal).")
       .def(py::init([](const std::optional<framework>& fw, const std::optional<policy>& p) {
              ingest_checks c;
-             if (fw && p) return checks_for(*fw, *p);
+             // With both, a batch is checked as Roster.ingest checks it (the same problems;
+             // new kinds are added with the batch, as a roster takes any kind).
+             if (fw && p) {
+               c = checks_for(*fw, *p);
+               c.accept_new_kinds = true;
+               return c;
+             }
              if (fw) {
                framework f = *fw;
                c.known_competency = [f](std::string_view id) { return f.contains(id); };

@@ -144,7 +144,9 @@ std::vector<index_t> indices(const framework& fw, const py::object& ids,
                              const std::string& what = "goals") {
   std::vector<index_t> out;
   if (ids.is_none()) return out;
-  if (py::isinstance<py::str>(ids) || !py::isinstance<py::iterable>(ids))
+  // bytes are no list of ids (each byte would be read as an index)
+  if (py::isinstance<py::str>(ids) || PyBytes_Check(ids.ptr()) || PyByteArray_Check(ids.ptr()) ||
+      !py::isinstance<py::iterable>(ids))
     return {resolve(fw, ids, what)};
   for (auto h : ids) out.push_back(resolve(fw, h, what + "[" + std::to_string(out.size()) + "]"));
   return out;

@@ -57,6 +57,8 @@ py::object read_through_python(const py::object& self, const char* module, const
 // validation reports on its row as the batch path does.
 // `what` and `accepts` name the parameter in the TypeError for a value of another type.
 double number(const py::object& v, const char* what, const char* accepts = "a number") {
+  // A text is no number here (PyNumber_Float would parse it, or fail naming nothing).
+  if (PyUnicode_Check(v.ptr())) throw argument_error(what, accepts, v);
   if (PyObject* f = PyNumber_Float(v.ptr())) return py::reinterpret_steal<py::float_>(f);
   py::error_already_set e;  // not a number: None and pd.NA are missing, anything else an error
   if (v.is_none() || std::string(py::str(py::type::of(v).attr("__name__"))) == "NAType")

@@ -6,6 +6,7 @@
 // After pybind11 (Python.h): the datetime C API.
 #include <datetime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -120,6 +121,14 @@ double to_seconds(const py::handle& t, const char* name, bool missing_ok) {
   } else if (PyUnicode_Check(t.ptr())) {
     const std::string text = t.cast<std::string>();
     const auto parsed = parse_time(text);
+    if (!parsed && text.size() == 8 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      throw parse_error(std::string(name) + ": '" + text +
+                            "' is ambiguous (a date in ISO 8601's basic form, or seconds?); "
+                            "write the date as '" +
+                            text.substr(0, 4) + "-" + text.substr(4, 2) + "-" + text.substr(6, 2) +
+                            "', or seconds as a number",
+                        0, 0);
     if (!parsed)
       throw parse_error(std::string(name) + ": '" + text +
                             "' is not a time (ISO 8601 such as '2024-09-01', "

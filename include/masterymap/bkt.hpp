@@ -339,14 +339,23 @@ class MASTERYMAP_API model {
                                  unknown_skill unknown = unknown_skill::average,
                                  const progress& progress = {}) const;
 
-  /// Versioned JSON (`"format": "masterymap.bkt.model", "version": 1`); doubles round-trip.
-  [[nodiscard]] std::string to_json(int indent = 2) const;
-  /// \throws masterymap::parse_error on malformed JSON or a missing or mistyped field.
-  [[nodiscard]] static model from_json(std::string_view text);
+  /// Versioned JSON (`"format": "masterymap.bkt.model", "version": 2`) with a `"checksum"`
+  /// (XXH3-64 of the other fields), the same text `save` writes; doubles round-trip. `extra`,
+  /// when not empty, is the text of a JSON object kept under `"extra"` (and in the checksum):
+  /// what a caller knows beyond the parameters (the Python package's column names and id
+  /// dtypes), which `from_json` gives back.
+  /// \throws masterymap::parse_error when `extra` is not a JSON object.
+  [[nodiscard]] std::string to_json(int indent = 2, std::string_view extra = {}) const;
+  /// Reads version 2 (its checksum required and checked) and version 1 (a checksum checked
+  /// when present). `extra`, when not null, receives the `"extra"` object's text ("" if none).
+  /// \throws masterymap::parse_error on malformed JSON, a missing or mistyped field, or a
+  ///         version-2 document whose checksum is missing or does not match its content.
+  [[nodiscard]] static model from_json(std::string_view text, std::string* extra = nullptr);
+  /// Writes `to_json(2, extra)` atomically.
   /// \throws masterymap::file_error if the file cannot be written.
-  void save(const std::string& path) const;
-  /// \throws masterymap::file_error, masterymap::parse_error
-  [[nodiscard]] static model load(const std::string& path);
+  void save(const std::string& path, std::string_view extra = {}) const;
+  /// \throws masterymap::file_error, masterymap::parse_error (see `from_json`)
+  [[nodiscard]] static model load(const std::string& path, std::string* extra = nullptr);
 
   /// The same parameters (with their diagnostics), in the same order, and the same options.
   friend bool operator==(const model& a, const model& b) {

@@ -31,7 +31,8 @@ namespace masterymap {
 /// UTC), or of a plain number ("1709251200", "3.5", taken as is). Fractions of a second are
 /// kept to the microsecond (rounded half up), so the result is the double nearest the
 /// microsecond, as for every other time conversion of the library. Empty when the text is
-/// neither.
+/// neither, and for eight digits that form a date ("20240910": ISO 8601's basic form or
+/// seconds? neither is assumed).
 [[nodiscard]] MASTERYMAP_API std::optional<double> parse_time(std::string_view text) noexcept;
 /// ISO 8601 UTC text of seconds since the epoch, to the microsecond ("2024-03-01T09:30:00Z",
 /// "2024-03-01T09:30:00.500000Z"). Every time is printed as a date, small ones included

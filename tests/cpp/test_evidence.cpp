@@ -77,12 +77,12 @@ TEST_SUITE("evidence") {
     } catch (const evidence_error& e) {
       CHECK(e.rows() == std::vector<std::size_t>{1, 2, 3, 4, 5, 5});
       REQUIRE(e.problems().size() == 6);
-      CHECK(e.problems()[0].message == "row 1: score is NaN");
+      CHECK(e.problems()[0].message == "row 1: missing score");
       CHECK(e.problems()[1].message == "row 2: unknown competency 'Z'");
       CHECK(e.problems()[1].kind == problem_kind::unknown_id);
       CHECK(e.problems()[2].message == "row 3: unknown kind 'quiz'");
       CHECK(e.problems()[3].message == "row 4: negative weight -1");
-      CHECK(e.problems()[4].message == "row 5: bad time nan");
+      CHECK(e.problems()[4].message == "row 5: missing time");
       CHECK(e.problems()[5].message == "row 5: score 9 is outside [0, 4]");
       CHECK(dynamic_cast<const validation_error*>(&e) != nullptr);
     }

@@ -47,8 +47,8 @@ std::vector<mm::evidence> faulty_rows() {
 }
 
 const std::vector<std::string> faulty_messages = {
-    "row 1: unknown competency 'X'",    "row 2: missing learner id", "row 3: bad time nan",
-    "row 4: score 9 is outside [0, 4]", "row 5: score is NaN",       "row 6: negative weight -1",
+    "row 1: unknown competency 'X'",    "row 2: missing learner id", "row 3: missing time",
+    "row 4: score 9 is outside [0, 4]", "row 5: missing score",      "row 6: negative weight -1",
     "row 7: missing competency id"};
 
 }  // namespace

@@ -137,6 +137,16 @@ def test_saved_model_bit_flips_are_parse_errors_or_the_same_model(model, tmp_pat
 
 
 def test_model_json_without_checksum_still_reads(model):
-    """to_json text (and hand-written or older files) carries no checksum and is read as before."""
-    assert "checksum" not in model.to_json()
-    assert bkt.Model.from_json(model.to_json()).to_json() == model.to_json()
+    """Version 1 (older files, hand-written text) carries no checksum and is read as before;
+    version 2 (what to_json and save write now) must carry one."""
+    import json
+    v2 = json.loads(model.to_json())
+    assert v2["version"] == 2 and "checksum" in v2
+    v1 = {k: v for k, v in v2.items() if k not in ("checksum", "extra")}
+    v1["version"] = 1
+    back = bkt.Model.from_json(json.dumps(v1))
+    pd.testing.assert_frame_equal(back.params(), bkt.Model.from_json(model.to_json()).params()
+                                  .astype(back.params().dtypes.to_dict()))
+    del v2["checksum"]
+    with pytest.raises(mm.ParseError, match="checksum"):
+        bkt.Model.from_json(json.dumps(v2))

@@ -105,12 +105,12 @@ def test_missing_values_in_nullable_columns_name_their_rows(fw, dtype, values, r
 
 def test_one_missing_score_or_weight(fw):
     for missing in (None, pd.NA, np.nan):
-        with pytest.raises(mm.EvidenceError, match="row 0: score is NaN"):
+        with pytest.raises(mm.EvidenceError, match="row 0: missing score"):
             mm.EvidenceLog().add("s", "A", missing, 1.0)
         with pytest.raises(mm.EvidenceError, match="row 0: weight is not a number"):
             mm.EvidenceLog().add("s", "A", 2.0, 1.0, weight=missing)
         r = mm.Roster(fw, POLICY)
-        with pytest.raises(mm.EvidenceError, match="row 0: score is NaN"):
+        with pytest.raises(mm.EvidenceError, match="row 0: missing score"):
             r.add("s", "A", missing, 1.0)
         with pytest.raises(mm.EvidenceError, match="row 0: weight is not a number"):
             r.add("s", "A", 2.0, 1.0, weight=missing)

@@ -86,6 +86,9 @@ def id_scalar(value: Any, what: str = "id") -> Tuple[str, str]:
         return str(int(value)), ""
     if value is None or value is pd.NA or value is pd.NaT:
         return "", f"missing {what} id"
+    if isinstance(value, (bytes, bytearray, np.bytes_)):
+        return repr(bytes(value)), (f"bytes {what} id {bytes(value)!r} (an id is text or an "
+                                    "integer; decode the bytes)")
     if isinstance(value, (float, np.floating)):
         v = float(value)
         if math.isnan(v):
@@ -416,7 +419,8 @@ def times(values: Any, name: str = "time") -> Column:
         return (np.where(codes >= 0, indices[codes], -1), texts)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return (_core._nanos_to_seconds(_nanoseconds(s)),)
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype) \
+            or isinstance(dtype, pd.PeriodDtype):
         raise TypeError(f"column {name!r}: {dtype} values are not times (expected seconds, "
                         "datetime64, datetimes or ISO 8601 strings)")
     if pd.api.types.is_numeric_dtype(dtype):
@@ -534,11 +538,19 @@ def evidence_columns(data: Any, columns: Optional[Mapping[str, str]]) -> Dict[st
     """
     rename = dict(columns or {})
     keys = set(data.columns) if hasattr(data, "columns") else set(data.keys())
+    duplicated = set(data.columns[data.columns.duplicated()]) if hasattr(data, "columns") \
+        else set()
     out = {}
     for role in ROLES:
         col = rename.get(role, role)
         if col in keys:
-            out[role] = data[col]
+            if col in duplicated:
+                raise ValueError(f"duplicate column {col!r} (the batch has more than one)")
+            value = data[col]
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+                raise TypeError(f"column {col!r} must be an array or a list (a column of "
+                                f"values), not {type(value).__name__}")
+            out[role] = value
         elif role in REQUIRED:
             raise ValueError(f"evidence needs a {role!r} column (looked for {col!r})")
     return out
@@ -587,6 +599,49 @@ _Table = Annotated[Union[pd.DataFrame, Mapping[str, Any], Sequence[Mapping[str, 
 _Values = Annotated[Sequence[Any], "an array or a list of values (a column)"]
 
 
+def _bad_text(text: str) -> Optional[str]:
+    """Why ``text`` cannot go to the core (a lone surrogate, as a file decoded with
+    ``errors="surrogateescape"`` leaves for each byte that is not UTF-8), or None."""
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError as e:
+        return (f"not valid text (lone surrogate {text[e.start]!r} at position {e.start}; was a "
+                "file decoded with surrogateescape? pass encoding=)")
+
+
+def text_rows(batch: Mapping[str, Any], columns: Optional[Mapping[str, str]] = None,
+              limit: int = 20) -> List[str]:
+    """"row <r>, column '<name>': <why>" of each row of a converted batch whose text is not
+    valid (see :func:`_bad_text`), for the failure path only (the fast conversion failed)."""
+    rename = dict(columns or {})
+    out: List[str] = []
+    for role, col in batch.items():
+        if len(col) != 2 and role not in ("learner", "competency"):
+            continue
+        indices, names = col[0], col[1]
+        bad = {i: why for i, n in enumerate(names)
+               if isinstance(n, str) and (why := _bad_text(n)) is not None}
+        if not bad:
+            continue
+        codes = np.asarray(indices)
+        for r in np.flatnonzero(np.isin(codes, list(bad))).tolist():
+            out.append(f"row {r}, column {rename.get(role, role)!r}: {bad[int(codes[r])]}")
+    out.sort(key=lambda m: int(m.split(",", 1)[0][4:]))
+    if len(out) > limit:
+        out = out[:limit] + [f"... and {len(out) - limit} more"]
+    return out
+
+
+def _raise_bad_text(batch: Mapping[str, Any], columns: Optional[Mapping[str, str]]) -> None:
+    """After a failed conversion of a batch into the core: a ValueError naming every row with
+    text that is not valid, when that was the cause (the caller re-raises otherwise)."""
+    rows = text_rows(batch, columns)
+    if rows:
+        raise ValueError(f"{len(rows)} bad row{'s' if len(rows) > 1 else ''}: "
+                         + "; ".join(rows)) from None
+
+
 @checked("EvidenceLog.extend()")
 def extend(log: _core.EvidenceLog, data: _Table, framework: Optional[_core.Framework] = None,
            policy: Optional[_core.Policy] = None,
@@ -594,10 +649,14 @@ def extend(log: _core.EvidenceLog, data: _Table, framework: Optional[_core.Frame
            progress: _progress.Progress = None) -> _core.EvidenceLog:
     """``EvidenceLog.extend`` (see its docstring)."""
     n, batch = evidence_batch(data, columns)
-    if progress is None:  # (a keyword argument costs a microsecond per call in pybind11)
-        log._append_columns(n, batch, checks(framework, policy))
-    else:
-        log._append_columns(n, batch, checks(framework, policy), progress=progress)
+    try:
+        if progress is None:  # (a keyword argument costs a microsecond per call in pybind11)
+            log._append_columns(n, batch, checks(framework, policy))
+        else:
+            log._append_columns(n, batch, checks(framework, policy), progress=progress)
+    except TypeError:
+        _raise_bad_text(batch, columns)
+        raise
     return log
 
 
@@ -625,9 +684,11 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
     where = "EvidenceLog.add()"
     require(isinstance(kind, str), where, "kind", "a str", kind)
     require(isinstance(source, str), where, "source", "a str", source)
-    for name, value in (("score", score), ("weight", weight)):
-        require(isinstance(value, (str, numbers.Real)) or value is None or value is pd.NA, where,
-                name, "a number" + (" or a label of the scale" if name == "score" else ""), value)
+    require(isinstance(score, (str, numbers.Real)) or score is None or score is pd.NA, where,
+            "score", "a number or a label of the scale", score)
+    # None and pd.NA are missing values: a bad row (as in a batch), not a wrong type
+    require((isinstance(weight, numbers.Real) and not isinstance(weight, bool)) or weight is None
+            or weight is pd.NA, where, "weight", "a number", weight)
     require(framework is None or isinstance(framework, _core.Framework), where, "framework",
             "None or a Framework", framework)
     require(policy is None or isinstance(policy, _core.Policy), where, "policy",
@@ -635,8 +696,17 @@ def add(log: _core.EvidenceLog, learner: str, competency: str, score: Any, time:
     learner_text, learner_problem = id_scalar(learner, "learner")
     competency_text, competency_problem = id_scalar(competency, "competency")
     # The time goes to C++ as it is (``to_seconds``: the one conversion of a time argument).
-    log._add_row(learner_text, competency_text, number(score), time, kind, number(weight),
-                 source, checks(framework, policy), learner_problem, competency_problem)
+    try:
+        log._add_row(learner_text, competency_text, number(score), time, kind, number(weight),
+                     source, checks(framework, policy), learner_problem, competency_problem)
+    except TypeError:
+        for name, value in (("learner", learner_text), ("competency", competency_text),
+                            ("kind", kind), ("source", source), ("score", score),
+                            ("time", time)):
+            why = _bad_text(value) if isinstance(value, str) else None
+            if why is not None:
+                raise ValueError(f"{where}: {name}: {why}") from None
+        raise
     return log
 
 
@@ -678,6 +748,10 @@ def roster_ingest(roster: _core.Roster, data: Union[_core.EvidenceLog, _Table],
             return roster._ingest_log(data)
         return roster._ingest_log(data, progress=progress)
     n, batch = evidence_batch(data, None)
-    if progress is None:
-        return roster._ingest_columns(n, batch)
-    return roster._ingest_columns(n, batch, progress=progress)
+    try:
+        if progress is None:
+            return roster._ingest_columns(n, batch)
+        return roster._ingest_columns(n, batch, progress=progress)
+    except TypeError:
+        _raise_bad_text(batch, None)
+        raise

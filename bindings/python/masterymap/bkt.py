@@ -18,6 +18,7 @@ is P(mastered) after it (including the learning transition). The same names are 
 """
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Callable, Dict, Optional, Union
@@ -27,6 +28,7 @@ import pandas as pd
 
 from . import _columns
 from ._arguments import checked, require
+from ._core import ParseError
 from ._core import bkt as _core
 
 Dataset = _core.Dataset
@@ -339,7 +341,8 @@ class Model:
         self._options = dict(
             num_fits=num_fits, seed=seed, forgets=forgets, multigs=multigs, tolerance=tolerance,
             max_iterations=max_iterations, restarts=restarts, screen_iterations=screen_iterations,
-            bounds={_core_name(k, "bounds"): v for k, v in bounds.items()} if bounds else None,
+            bounds={_core_name(k, "bounds"): tuple(v) if isinstance(v, list) else v
+                    for k, v in bounds.items()} if bounds else None,
             fixed=common, fixed_skills=per_skill,
             threads=threads,
         )
@@ -606,30 +609,83 @@ class Model:
         return out[keep]
 
     # -- persistence -----------------------------------------------------------------------
+    def _extra(self) -> str:
+        """What the Python model knows beyond the parameters, as a JSON object's text: its
+        options, threshold, column names and the dtypes of the ids fitted on (so a model read
+        back gives results in the same dtypes and compares equal)."""
+        # threads is how a fit runs on this machine, not what the model is: not stored
+        options = {k: v for k, v in self._options.items() if k != "threads"}
+        if options.get("bounds"):
+            options["bounds"] = {k: list(v) for k, v in options["bounds"].items()}
+        dtypes = {k: (None if v is None else str(v)) for k, v in self._id_dtypes.items()}
+        return json.dumps({"python": {"options": options, "threshold": self.threshold,
+                                      "columns": self._columns, "id_dtypes": dtypes}})
+
+    def _restore_extra(self, text: str, options: Mapping[str, Any]) -> None:
+        """Takes back :meth:`_extra` (older files carry none: defaults stay); options given to
+        :meth:`from_json`/:meth:`load` win over the stored ones."""
+        if not text:
+            return
+        extra = json.loads(text).get("python")
+        if not isinstance(extra, dict):
+            return
+        try:
+            if not options:
+                stored = dict(extra.get("options") or {})
+                if stored.get("bounds"):
+                    stored["bounds"] = {k: tuple(v) for k, v in stored["bounds"].items()}
+                stored["threads"] = self._options["threads"]
+                if set(stored) == set(self._options):
+                    self._options = stored
+                self.threshold = float(extra.get("threshold", self.threshold))
+            columns = extra.get("columns")
+            if isinstance(columns, dict) and set(columns) == set(self._columns):
+                self._columns = dict(columns)
+            dtypes = extra.get("id_dtypes") or {}
+            self._id_dtypes = {k: (None if dtypes.get(k) is None
+                                   else pd.api.types.pandas_dtype(dtypes[k]))
+                               for k in ("learner", "skill")}
+        except (TypeError, ValueError, AttributeError) as e:
+            raise ParseError(f"bkt model JSON: $.extra.python is not what Model.to_json "
+                             f"writes ({e})") from None
+
     @checked
     def to_json(self, indent: int = 2) -> str:
-        """Versioned JSON of the parameters (doubles round-trip exactly)."""
-        return self.core.to_json(indent)
+        """Versioned JSON of the parameters (doubles round-trip exactly), with the model's
+        options, threshold, column names and id dtypes, and a checksum (the text :meth:`save`
+        writes). The online tracer's states are not included (pickle the model, or save
+        :meth:`Tracer.to_json`)."""
+        return self.core.to_json(indent, self._extra())
 
     @classmethod
     @checked
     def from_json(cls, text: str, **options: Any) -> "Model":
-        """A model from :meth:`to_json` text. :raises ParseError: on malformed input."""
+        """A model from :meth:`to_json` text: equal to the model written (its online states
+        aside); ``options`` replace the stored options. Older files (version 1) are read too.
+
+        :raises ParseError: on malformed input, or a checksum that is missing (version 2) or
+            does not match the content.
+        """
         m = cls(**options)
-        m._core = _core.Model.from_json(text)
+        m._core, extra = _core.Model._read_json(text)
+        m._restore_extra(extra, options)
         return m
 
     @checked
     def save(self, path: Union[str, os.PathLike]) -> None:
-        """Writes :meth:`to_json` to ``path``."""
-        self.core.save(os.fspath(path))
+        """Writes :meth:`to_json` to ``path`` atomically."""
+        self.core.save(os.fspath(path), self._extra())
 
     @classmethod
     @checked
     def load(cls, path: Union[str, os.PathLike], **options: Any) -> "Model":
-        """Reads a model saved with :meth:`save`. :raises ParseError: on malformed input."""
+        """Reads a model saved with :meth:`save` (see :meth:`from_json`).
+
+        :raises ParseError: on malformed input or a missing or wrong checksum (version 2).
+        """
         m = cls(**options)
-        m._core = _core.Model.load(os.fspath(path))
+        m._core, extra = _core.Model._read_file(os.fspath(path))
+        m._restore_extra(extra, options)
         return m
 
     # -- online tracing --------------------------------------------------------------------
@@ -651,10 +707,9 @@ class Model:
     def update(self, learner: Any, skill: Any, correct: Union[bool, int]) -> float:
         """Online: applies one answer in O(1) and returns the learner's new P(mastered)."""
         # The type checked by hand, not @checked: one answer per call.
-        require(isinstance(correct, (int, np.integer, np.bool_)) or correct is None
-                or correct is pd.NA, "bkt.Model.update()", "correct", "0 or 1 (an int or a bool)",
-                correct)
-        if correct is None or correct is pd.NA or correct not in (0, 1):
+        require(isinstance(correct, (int, np.integer, np.bool_)), "bkt.Model.update()", "correct",
+                "0 or 1 (an int or a bool)", correct)
+        if correct not in (0, 1):
             raise ValueError(f"correct must be 0 or 1, got {correct!r}")
         return self._online().update(learner, skill, bool(correct))
 
@@ -680,10 +735,15 @@ class Model:
     # Pickling and copying use the default protocol: every attribute (options, column names,
     # the core model, the online tracer) pickles and copies itself.
     def __eq__(self, other: object) -> bool:
-        """Equal options, column names, threshold, fitted parameters and online states."""
+        """Equal options (but ``threads``: how a fit runs, not what it gives), column names,
+        threshold, fitted parameters and online states."""
         if not isinstance(other, Model):
             return NotImplemented
-        return (self._options == other._options and self._columns == other._columns
+
+        def what(m: "Model") -> dict:
+            return {k: v for k, v in m._options.items() if k != "threads"}
+
+        return (what(self) == what(other) and self._columns == other._columns
                 and self.threshold == other.threshold and self._core == other._core
                 and self._tracer == other._tracer)
 
