@@ -3,6 +3,7 @@
 // policy: the native JSON format.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <masterymap/policy.hpp>
@@ -107,6 +108,16 @@ struct detail::policy_json_reader {
   // The policy of a JSON text; with `check`, also every problem of `policy::problems`.
   static policy read(std::string_view text, bool check);
 
+  // Reports every key of `obj` outside `known`: a misspelt key ("domdins") would otherwise drop
+  // what is under it without a word.
+  void only(const json& obj, std::initializer_list<std::string_view> known,
+            const std::string& path) {
+    if (!obj.is_object()) return;
+    for (const auto& [k, v] : obj.items())
+      if (std::find(known.begin(), known.end(), std::string_view(k)) == known.end())
+        problems.push_back(fmt::format("{}: unknown field", join(path, k.c_str())));
+  }
+
   const json* field(const json& obj, const char* key, const std::string& path, bool required) {
     auto it = obj.find(key);
     if (it == obj.end() || (it->is_null() && !required)) {
@@ -174,6 +185,7 @@ struct detail::policy_json_reader {
   method read_method(const json& jin, const std::string& path) {
     const json j = jin.is_string() ? json{{"name", jin}} : jin;  // shorthand: "latest"
     if (!object(j, path)) return method::latest();
+    only(j, {"name", "w", "n", "threshold"}, path);
     auto name = string(j, "name", path, true);
     if (!name) return method::latest();
     method::kind k;
@@ -231,6 +243,7 @@ struct detail::policy_json_reader {
 
   std::optional<rollup> read_rollup(const json& j, const std::string& path) {
     if (!object(j, path)) return std::nullopt;
+    only(j, {"groups"}, path);
     const json* gs = field(j, "groups", path, true);
     if (!gs) return std::nullopt;
     if (!gs->is_array() || gs->empty()) {
@@ -244,6 +257,7 @@ struct detail::policy_json_reader {
       const std::string gp = fmt::format("{}.groups[{}]", path, gi);
       rollup::group g;
       if (!object(jg, gp)) continue;
+      only(jg, {"op", "k", "min_points", "items"}, gp);
       auto opname = string(jg, "op", gp, true);
       if (opname) {
         if (auto o = detail::rollup_op_names.parse(*opname))
@@ -265,6 +279,7 @@ struct detail::policy_json_reader {
             if (ji.is_string()) {
               it.id = ji.get<std::string>();
             } else if (ji.is_object()) {
+              only(ji, {"id", "group", "points", "weight", "required"}, ip);
               if (ji.contains("group")) {
                 auto n = count(ji, "group", ip, true);
                 it.nested = n ? static_cast<std::int32_t>(*n) : 0;
@@ -327,6 +342,10 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
   std::vector<std::string> problems;
   detail::policy_json_reader rd{problems};
   if (!j.is_object()) throw policy_error({"$: expected a JSON object"});
+  rd.only(j,
+          {"format", "version", "name", "scale", "rule", "overrides", "rollups", "default_rollup",
+           "rollup_precedence"},
+          "");
   if (auto f = rd.string(j, "format", ""); f && *f != "masterymap.policy")
     problems.push_back(fmt::format("format: expected 'masterymap.policy', got '{}'", *f));
   if (auto v = rd.count(j, "version", ""); v && *v != 1)
@@ -335,6 +354,7 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
 
   std::optional<masterymap::scale> sc;
   if (const json* js = rd.field(j, "scale", "", true); js && rd.object(*js, "scale")) {
+    rd.only(*js, {"name", "ratings", "mastery", "exceeds", "continuous"}, "scale");
     std::vector<rating> ratings;
     if (const json* jr = rd.field(*js, "ratings", "scale", true)) {
       if (!jr->is_array())
@@ -348,6 +368,7 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
             continue;
           }
           if (!rd.object(x, rp)) continue;
+          rd.only(x, {"label", "value", "cut"}, rp);
           rating r;
           r.label = rd.string(x, "label", rp, true).value_or("");
           r.value = rd.number(x, "value", rp, true).value_or(0);
@@ -374,6 +395,7 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
   p.name_ = std::move(name);
   if (const json* jr = rd.field(j, "rule", "", false)) p.default_rule_ = rd.read_rule(*jr, "rule");
   if (const json* jo = rd.field(j, "overrides", "", false); jo && rd.object(*jo, "overrides")) {
+    rd.only(*jo, {"domains", "competencies"}, "overrides");
     if (const json* jd = rd.field(*jo, "domains", "overrides", false);
         jd && rd.object(*jd, "overrides.domains"))
       for (const auto& [d, r] : jd->items())

@@ -303,3 +303,28 @@ def test_messages_name_public_functions_and_parameters():
     with pytest.raises(mm.EvidenceError, match=r"bytes learner id b'1' \(an id is text or an "
                                                r"integer"):
         mm.EvidenceLog().add(b"1", "a", score=1, time=0)
+
+
+# --- policy JSON: a misspelt key is reported, not dropped with what is under it ----------------
+
+def test_policy_json_reports_unknown_keys_at_every_level():
+    import json as _json
+    good = mm.Policy(mm.Scale.four_point(), rule=mm.Rule(method=mm.Method.decaying_average(0.6)))
+    good.override(domain="NF", rule=mm.Rule(min_evidence=2))
+    good.rollup("U", mm.Rollup.points(3, {"A": 2, "B": 1}, ["A"]))
+    d = _json.loads(good.to_json())
+    assert mm.Policy.from_json(_json.dumps(d)) == good  # what to_json writes reads back
+    d["overrides"]["domdins"] = d["overrides"].pop("domains")
+    d["rollup_precedence "] = "rollup"
+    d["scale"]["mastry"] = "Proficient"
+    d["scale"]["ratings"][0]["lable"] = "x"
+    d["rule"]["method"]["ww"] = 0.5
+    d["rollups"]["U"]["groups"][0]["itmes"] = []
+    d["rollups"]["U"]["groups"][0]["items"][0]["pionts"] = 2
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy.from_json(_json.dumps(d))
+    text = str(e.value)
+    for path in ("overrides.domdins", "rollup_precedence ", "scale.mastry", "scale.ratings[0].lable",
+                 "rule.method.ww", "rollups['U'].groups[0].itmes",
+                 "rollups['U'].groups[0].items[0].pionts"):
+        assert f"{path}: unknown field" in text, (path, text)
