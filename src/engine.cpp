@@ -18,14 +18,15 @@
 namespace masterymap {
 
 namespace {
-constexpr detail::enum_names<status, 7> status_names{
+constexpr detail::enum_names<status, 8> status_names{
     {{{status::not_started, "not_started"},
       {status::in_progress, "in_progress"},
       {status::awaiting_confirmation, "awaiting_confirmation"},
       {status::mastered, "mastered"},
       {status::exceeded, "exceeded"},
       {status::exempt, "exempt"},
-      {status::expired, "expired"}}}};
+      {status::expired, "expired"},
+      {status::inferred, "inferred"}}}};
 }  // namespace
 
 const char* to_string(status s) noexcept { return status_names.name(s); }
@@ -241,14 +242,29 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
   if (code) {
     const std::uint32_t* lc = log.learner_codes().data();
     const std::uint32_t* cc = log.competency_codes().data();
+    const auto* attrs = log.attributes().data();
+    const std::uint32_t* ac = log.attribute_codes().data();
     for (std::size_t i = st.seen_; i < log.size(); ++i)
-      if (lc[i] == *code && b.comp_map[cc[i]] != none32)
+      if (lc[i] == *code && b.comp_map[cc[i]] != none32 &&
+          !(b.any_placement && static_cast<int>(attrs[ac[i]].kind) == b.placement_kind))
         fresh.push_back(static_cast<std::uint32_t>(i));
   }
   const bool moved = !(as_of == st.as_of_);
+  // A new placement changes the inference only: recompute it (placement rows never rate).
+  bool placed = false;
+  if (code && b.any_placement) {
+    const std::uint32_t* lc = log.learner_codes().data();
+    const std::uint32_t* ac = log.attribute_codes().data();
+    const auto* attrs = log.attributes().data();
+    for (std::size_t i = st.seen_; i < log.size(); ++i)
+      placed =
+          placed || (lc[i] == *code && static_cast<int>(attrs[ac[i]].kind) == b.placement_kind);
+  }
   st.seen_ = log.size();
   st.probabilities_ = o.probabilities;
-  if (fresh.empty() && !moved) return;
+  if (fresh.empty() && !moved && !placed) return;
+  // Inference is recomputed from the new statuses (below).
+  detail::clear_inferred(st.status_.data(), nc);
   // Merge the new rows into the evidence index.
   if (st.offsets_.size() != nc + 1) st.offsets_.assign(nc + 1, 0);
   const std::uint32_t* cc = log.competency_codes().data();
@@ -292,6 +308,21 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
   }
   for (index_t c : s.touched) s.cnt[c] = 0;
   apply_rollups(b, out, s);
+  if (b.infers()) {
+    // Placements are not in the evidence index (they never rate): read from the log.
+    s.placements.clear();
+    if (code && b.any_placement) {
+      const auto* attrs = log.attributes().data();
+      const std::uint32_t* ac = log.attribute_codes().data();
+      const std::uint32_t* lc = log.learner_codes().data();
+      const double* t = log.times().data();
+      for (std::size_t r = 0; r < log.size(); ++r)
+        if (lc[r] == *code && static_cast<int>(attrs[ac[r]].kind) == b.placement_kind &&
+            t[r] <= as_of && cc[r] < b.comp_map.size() && b.comp_map[cc[r]] != none32)
+          s.placements.push_back({t[r], static_cast<std::uint32_t>(r), b.comp_map[cc[r]]});
+    }
+    detail::apply_inference(b, st.status_.data(), nullptr, s, nullptr);
+  }
 }
 
 std::vector<std::string> problems(const policy& p, const framework& fw) {

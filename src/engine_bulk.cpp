@@ -271,6 +271,8 @@ bool fold_events(const bulk_context& k, const Source& src, std::size_t begin, st
     float s;
     src.get(i, c, t, s, a);
     if (c == k.nc || t > as_of) continue;
+    if (k.b->any_placement && static_cast<int>(attrs[a].kind) == k.b->placement_kind)
+      continue;  // placements never rate (rate_learner_bulk collects them)
     acc& x = accs[c];
     if (x.mode == acc_untouched) {
       x.fr = &k.rules[rule_of[c]];
@@ -317,6 +319,7 @@ void rate_general(const bulk_context& k, const Source& src, std::size_t begin, s
     float s;
     src.get(i, c, t, s, a);
     if (c == k.nc || t > b.as_of || w.accs[c].mode != acc_general) continue;
+    if (b.any_placement && static_cast<int>(b.attrs[a].kind) == b.placement_kind) continue;
     gen.push_back({c, ev{t, s, a, static_cast<std::uint32_t>(i)}});
   }
   std::sort(gen.begin(), gen.end(), [](const auto& p, const auto& q) {
@@ -338,6 +341,7 @@ outcome outcome_of(const acc& x, const scale_cuts& cuts) {
 // Emits learner l's rows when the policy has rollups: the touched competencies' outcomes go
 // into the dense arrays, the rollups are applied, and every touched competency and rollup
 // parent that is started (or has evidence) is emitted, in index order; the arrays are reset.
+// With inference, the inferred competencies are emitted too (placements: w.s.placements).
 void emit_with_rollups(const bulk_context& k, std::uint32_t l, bulk_worker& w) {
   const binding& b = *k.b;
   const compiled_policy& ctx = *b.ctx;
@@ -346,10 +350,15 @@ void emit_with_rollups(const bulk_context& k, std::uint32_t l, bulk_worker& w) {
     write(d, c, outcome_of(w.accs[c], *k.cuts));
     w.accs[c].mode = acc_untouched;
   }
-  apply_rollups(b, d, w.s);
+  if (!ctx.rollup_order.empty()) apply_rollups(b, d, w.s);
   auto& merged = w.s.merged;
   merged.assign(w.touched.begin(), w.touched.end());
   merged.insert(merged.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
+  if (b.infers()) {
+    w.s.inferred.clear();
+    apply_inference(b, w.st.data(), &w.touched, w.s, &w.s.inferred);
+    merged.insert(merged.end(), w.s.inferred.begin(), w.s.inferred.end());
+  }
   std::sort(merged.begin(), merged.end());
   merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
   for (index_t c : merged) {
@@ -368,7 +377,20 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
                        std::uint32_t l, const std::string& learner, bulk_worker& w) {
   if (fold_events<K>(k, src, begin, end, w)) rate_general(k, src, begin, end, learner, w);
   sort_touched(w.touched, w.bits, k.nc);
-  if (!k.b->ctx->rollup_order.empty()) {
+  if (k.b->infers()) {
+    w.s.placements.clear();
+    if (k.b->any_placement)
+      for (std::size_t i = begin; i < end; ++i) {
+        std::uint32_t c, a;
+        double t;
+        float s;
+        src.get(i, c, t, s, a);
+        if (c != k.nc && t <= k.b->as_of &&
+            static_cast<int>(k.b->attrs[a].kind) == k.b->placement_kind)
+          w.s.placements.push_back({t, static_cast<std::uint32_t>(i), c});
+      }
+  }
+  if (!k.b->ctx->rollup_order.empty() || k.b->infers()) {
     emit_with_rollups(k, l, w);
     return;
   }
@@ -486,13 +508,15 @@ void rate_learners(const bulk_context& k, const Source& src,
                    std::vector<ratings_table>& parts, meter& m) {
   const std::size_t nc = k.nc, L = learners.size(), n = start[L];
   // Rows a learner can add to the table: one per event plus the rollup parents.
-  const std::size_t nroll = k.b->ctx->rollup_order.size();
+  // With inference, inferred competencies (no evidence) are emitted too: a few rows are reserved
+  // for them (the table's columns grow past the reservation when a learner infers more).
+  const std::size_t nroll = k.b->ctx->rollup_order.size() + (k.b->infers() ? 16 : 0);
   parts.resize(threads);
   parallel_ranges(
       L, start, threads,
       [&](unsigned th, std::size_t lb, std::size_t le) {
         bulk_worker w(nc);
-        if (nroll) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
+        if (nroll || k.b->infers()) init_state_arrays(w.st, w.score, w.rating, w.count, nc);
         // Reserved (virtual memory only) so the table never reallocates: the first worker's for
         // every row of the result (the others' rows are appended to it), the others' for their own
         // range. Pages are populated in blocks just ahead of the writes.

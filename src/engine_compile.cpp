@@ -163,6 +163,7 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
   for (index_t i : hierarchy_post_order(fw))
     if (ctx->rollup_of[i] >= 0) ctx->rollup_order.push_back(i);
   ctx->bkt_rules = masterymap::bkt_rules(pol);
+  ctx->inference = make_inference_graph(fw, pol.infer_prerequisites());
   ctx->fw = std::move(fw);
   ctx->pol = std::move(pol);
   return ctx;
@@ -190,6 +191,8 @@ rule_binding bind_rule(const rule& r, const evidence_log& log) {
   };
   rule_binding rb;
   rb.pretest = code("pretest");
+  // Placement evidence never rates the competency it names (it places the learner in a domain).
+  if (int x = code("placement"); x >= 0) rb.flags[static_cast<std::size_t>(x)] |= flag_ignored;
   for (const auto& k : r.ignore_kinds)
     if (int x = code(k); x >= 0) rb.flags[static_cast<std::size_t>(x)] |= flag_ignored;
   if (rb.pretest >= 0 && !r.pretest_counts)
@@ -210,6 +213,11 @@ binding::binding(const compiled_policy& c, const evidence_log& l, double when,
   }
   rules.reserve(c.rules.size());
   for (const rule& r : c.rules) rules.push_back(bind_rule(r, l));
+  if (auto k = l.kind_code("placement")) {
+    placement_kind = static_cast<int>(*k);
+    for (const auto& a : l.attributes())
+      if (a.kind == *k) any_placement = true;
+  }
 }
 
 double default_as_of(const evidence_log& log, const evaluate_options& o) {

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "inference.hpp"
 #include "parallel.hpp"
 
 namespace masterymap::detail {
@@ -66,6 +67,7 @@ struct compiled_policy {
   std::vector<rrollup> rollups;
   std::vector<index_t> rollup_order;   // parents with a rollup, children before parents
   std::vector<std::string> bkt_rules;  // paths of the rules that need a probability source
+  inference_graph inference;           // the policy's infer_prerequisites over the framework
 };
 
 /// \throws policy_error when `bkt_rules` (see masterymap::bkt_rules) is not empty and `p` is
@@ -102,6 +104,10 @@ struct binding {
   const evidence_attributes* attrs = nullptr;
   double as_of = 0;
   const probability_source* prob = nullptr;
+  int placement_kind = -1;     // the log's code of kind "placement" (-1: none)
+  bool any_placement = false;  // an attribute of the log has kind "placement"
+  /// Whether inference can change anything: links carry it, or the log has placements.
+  [[nodiscard]] bool infers() const noexcept { return ctx->inference.links() || any_placement; }
 
   binding(const compiled_policy& c, const evidence_log& l, double when,
           const probability_source* p);
@@ -152,6 +158,9 @@ struct scratch {
   std::vector<std::uint8_t> done, started;
   std::vector<double> gvalue;
   std::vector<index_t> merged;
+  std::vector<placement> placements;
+  std::vector<index_t> cand, inferred;
+  infer_scratch inf;
   std::uint32_t slot = 0;  // index of the worker (engine::ratings: its output lane)
   explicit scratch(std::size_t n) : cnt(n, 0), pos(n, 0) {}
 };
@@ -221,6 +230,12 @@ void sort_events(std::vector<ev>& e, std::uint32_t* rows);
 /// Evaluates the rollup parents (children before parents) and combines each with its own
 /// evidence, in place.
 void apply_rollups(const binding& b, dense_out out, scratch& s);
+
+/// Applies inferred mastery to one learner's dense statuses (after the rules and rollups):
+/// seeds from the earned competencies among `touched` and the rollup parents (all of them when
+/// `touched` is null), placements from `s.placements`. Appends what it infers to `added`.
+void apply_inference(const binding& b, status* st, const std::vector<index_t>* touched, scratch& s,
+                     std::vector<index_t>* added);
 
 /// One event of a learner, gathered once from the log's columns (so per-learner work reads
 /// contiguous memory instead of chasing rows across the log).

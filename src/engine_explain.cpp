@@ -65,7 +65,7 @@ void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner
       if (it.comp >= 0 && listed.insert(it.comp).second) {
         const auto cc = static_cast<index_t>(it.comp);
         ex.children.push_back(
-            {ctx.fw.id_of(cc), st.status(cc), st.score(cc), is_done(st.status(cc))});
+            {ctx.fw.id_of(cc), st.status(cc), st.score(cc), is_earned(st.status(cc))});
       }
   scratch s(0);
   rollup_result rr = eval_rollup(ru, st.statuses().data(), st.scores().data(), sc, s);
@@ -85,6 +85,48 @@ void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner
     ex.value.reset();
   if (has_evidence)
     ex.notes.push_back("the competency's own evidence is listed but the rollup decides");
+}
+
+// What an inferred competency rests on: the earned competencies it is inferred from, and the
+// placements that reach it.
+void explain_inference(const compiled_policy& ctx, const learner_state& st, const evidence_log& log,
+                       index_t i, explanation& ex) {
+  // Placements never rate, so they are not in the evidence index: read from the log.
+  std::vector<detail::placement> ps;
+  const auto k = log.kind_code("placement");
+  const auto who = log.learner_code(st.learner());
+  if (k && who) {
+    const auto* attrs = log.attributes().data();
+    const std::uint32_t* ac = log.attribute_codes().data();
+    const std::uint32_t* lc = log.learner_codes().data();
+    const std::uint32_t* cc = log.competency_codes().data();
+    const double* t = log.times().data();
+    for (std::size_t r = 0; r < st.log_position(); ++r)
+      if (lc[r] == *who && attrs[ac[r]].kind == *k && t[r] <= st.as_of())
+        if (auto c = ctx.fw.find(log.competencies()[cc[r]]))
+          ps.push_back({t[r], static_cast<std::uint32_t>(r), *c});
+  }
+  constexpr std::size_t cap = 5;
+  const detail::inference_basis basis =
+      detail::basis_of(ctx.inference, st.statuses().data(), i, ps.data(), ps.size(), cap);
+  ex.decided_by = "inference";
+  for (index_t c : basis.from) ex.inferred_from.push_back(ctx.fw.id_of(c));
+  if (!basis.from.empty()) {
+    std::string list;
+    for (const auto& id : ex.inferred_from) list += (list.empty() ? "" : ", ") + id;
+    if (basis.more) list += fmt::format(" and {} more", basis.more);
+    ex.notes.push_back(fmt::format("inferred from mastery of {} (infer_prerequisites: {})", list,
+                                   to_string(ctx.pol.infer_prerequisites())));
+  }
+  for (std::size_t j : basis.placements) {
+    const auto& p = ps[j];
+    const auto& c = ctx.fw.at(p.comp);
+    ex.notes.push_back(
+        fmt::format("placed at level {} in {} on {} (row {}): everything below it "
+                    "in {} is inferred",
+                    c.level ? *c.level : 0, c.domain, format_time(p.time), p.row, c.domain));
+  }
+  ex.unmet.clear();
 }
 
 // The explanation in words (explanation::text).
@@ -168,6 +210,7 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   if (ctx.rollup_of[i] >= 0)
     explain_rollup(ctx, ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])], *this, own,
                    !s.evs.empty(), ex);
+  if (status_[i] == masterymap::status::inferred) explain_inference(ctx, *this, log, i, ex);
   if (auto rt = rating(i)) ex.rating = *rt;
   ex.text = explanation_text(ex, r, sc);
   return ex;

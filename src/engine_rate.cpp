@@ -95,7 +95,10 @@ counted_events select_counted(const binding& b, const rule& r, const rule_bindin
       out.pre_max = std::max(out.pre_max, static_cast<double>(e[i].score));
     if (f) {
       if (tr)
-        tr->reason[i] = (f & flag_ignored) ? fmt::format("kind '{}' never counts", kinds[k])
+        tr->reason[i] = (f & flag_ignored) ? (kinds[k] == "placement"
+                                                  ? std::string("placement: places the learner "
+                                                                "in the domain, never rates")
+                                                  : fmt::format("kind '{}' never counts", kinds[k]))
                                            : std::string("pre-test: used for exemption only");
       continue;
     }
@@ -295,8 +298,8 @@ rollup_result eval_rollup(const rrollup& ru, const status* st, const double* sco
         v = s.gvalue[k];
       } else {
         const auto c = static_cast<std::size_t>(it.comp);
-        d = is_done(st[c]);
-        st_ = st[c] != status::not_started;
+        d = is_earned(st[c]);  // inferred children never make a rollup done
+        st_ = st[c] != status::not_started && st[c] != status::inferred;
         v = score[c];
         exempt = st[c] == status::exempt;
       }
@@ -441,6 +444,23 @@ void apply_rollups(const binding& b, dense_out out, scratch& s) {
   }
 }
 
+void apply_inference(const binding& b, status* st, const std::vector<index_t>* touched, scratch& s,
+                     std::vector<index_t>* added) {
+  const compiled_policy& ctx = *b.ctx;
+  if (!touched) {
+    infer(ctx.inference, st, nullptr, 0, s.placements.data(), s.placements.size(), s.inf, added);
+    return;
+  }
+  const std::vector<index_t>* cand = touched;
+  if (!ctx.rollup_order.empty()) {
+    s.cand.assign(touched->begin(), touched->end());
+    s.cand.insert(s.cand.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
+    cand = &s.cand;
+  }
+  infer(ctx.inference, st, cand->data(), cand->size(), s.placements.data(), s.placements.size(),
+        s.inf, added);
+}
+
 // Records of the given rows (or of every row when `rows` is null), in row order, leaving out
 // evidence on competencies the framework does not have.
 void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out,
@@ -495,8 +515,18 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
   auto& cnt = s.cnt;
   auto& touched = s.touched;
   touched.clear();
-  for (std::size_t i = 0; i < n; ++i)
+  // Placement evidence never rates its competency: it is set aside (s.placements).
+  s.placements.clear();
+  auto placing = [&](const rec& x) {
+    return b.any_placement && static_cast<int>(b.attrs[x.attr].kind) == b.placement_kind;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (placing(r[i])) {
+      if (r[i].time <= b.as_of) s.placements.push_back({r[i].time, r[i].row, r[i].comp});
+      continue;
+    }
     if (cnt[r[i].comp]++ == 0) touched.push_back(r[i].comp);
+  }
   std::sort(touched.begin(), touched.end());
   std::uint32_t total = 0;
   for (index_t c : touched) {
@@ -505,7 +535,8 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
   }
   auto& bucket = s.bucket;
   bucket.resize(total);
-  for (std::size_t i = 0; i < n; ++i) bucket[s.pos[r[i].comp]++] = static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!placing(r[i])) bucket[s.pos[r[i].comp]++] = static_cast<std::uint32_t>(i);
   if (offsets) {
     const std::size_t nc = b.ctx->fw.size();
     offsets->assign(nc + 1, 0);
@@ -531,6 +562,7 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
     cnt[c] = 0;
   }
   apply_rollups(b, out, s);
+  if (b.infers()) apply_inference(b, out.st, &touched, s, nullptr);
 }
 
 }  // namespace masterymap::detail

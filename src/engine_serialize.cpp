@@ -66,7 +66,8 @@ bool operator==(const explanation& a, const explanation& b) {
          a.method == b.method && same_value(a.value, b.value) && a.rating == b.rating &&
          same_value(a.threshold, b.threshold) && same_value(a.exceeds, b.exceeds) &&
          same_value(a.as_of, b.as_of) && a.evidence == b.evidence && a.unmet == b.unmet &&
-         a.notes == b.notes && a.rollup == b.rollup && a.children == b.children && a.text == b.text;
+         a.notes == b.notes && a.rollup == b.rollup && a.children == b.children &&
+         a.inferred_from == b.inferred_from && a.text == b.text;
 }
 
 std::string learner_state::to_bytes() const {
@@ -109,7 +110,7 @@ learner_state engine::state_from_bytes(
                        st.status_.size(), n));
   const auto ratings = static_cast<int>(ctx_->pol.scale().size());
   for (std::size_t i = 0; i < n; ++i) {
-    if (static_cast<std::uint8_t>(st.status_[i]) > static_cast<std::uint8_t>(status::expired))
+    if (static_cast<std::uint8_t>(st.status_[i]) > static_cast<std::uint8_t>(status::inferred))
       r.fail(fmt::format("competency {}: status code {} out of range", i,
                          static_cast<int>(st.status_[i])));
     if (st.rating_[i] < -1 || st.rating_[i] >= ratings)

@@ -16,8 +16,9 @@ using detail::float_bits;
 using detail::trim;
 
 const std::vector<std::string>& builtin_kinds() {
-  static const std::vector<std::string> kinds = {
-      "pretest", "formative", "summative", "discussion", "observation", "self", "transfer"};
+  static const std::vector<std::string> kinds = {"pretest",    "formative",   "summative",
+                                                 "discussion", "observation", "self",
+                                                 "transfer",   "placement"};
   return kinds;
 }
 

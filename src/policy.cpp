@@ -250,6 +250,7 @@ std::string to_string(const rollup& r) {
 }
 
 const char* to_string(rollup_precedence p) noexcept { return detail::precedence_names.name(p); }
+const char* to_string(infer_prerequisites p) noexcept { return detail::infer_names.name(p); }
 
 // --- checks ---------------------------------------------------------------------------
 
@@ -419,6 +420,10 @@ policy& policy::set_precedence(rollup_precedence p) noexcept {
   precedence_ = p;
   return *this;
 }
+policy& policy::set_infer_prerequisites(masterymap::infer_prerequisites p) noexcept {
+  infer_ = p;
+  return *this;
+}
 
 const rule& policy::rule_for(std::string_view id, std::string_view domain) const {
   if (auto it = competency_rules_.find(id); it != competency_rules_.end()) return it->second;
@@ -490,7 +495,7 @@ bool operator==(const policy& a, const policy& b) {
   return a.name_ == b.name_ && a.scale_ == b.scale_ && a.default_rule_ == b.default_rule_ &&
          a.domain_rules_ == b.domain_rules_ && a.competency_rules_ == b.competency_rules_ &&
          a.rollups_ == b.rollups_ && a.default_rollup_ == b.default_rollup_ &&
-         a.precedence_ == b.precedence_;
+         a.precedence_ == b.precedence_ && a.infer_ == b.infer_;
 }
 
 std::string to_string(const policy& p) {

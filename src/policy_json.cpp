@@ -334,6 +334,7 @@ std::string policy::to_json(int indent) const {
   j["rollups"] = std::move(rollups);
   j["default_rollup"] = default_rollup_ ? rollup_to_json(*default_rollup_) : json(nullptr);
   j["rollup_precedence"] = to_string(precedence_);
+  j["infer_prerequisites"] = to_string(infer_);
   return j.dump(indent);
 }
 
@@ -416,6 +417,15 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
       p.precedence_ = *x;
     else
       problems.push_back(fmt::format("rollup_precedence: unknown value '{}'", *prec));
+  }
+  // Absent in policies written before the option existed: the default (required).
+  if (auto inf = rd.string(j, "infer_prerequisites", "")) {
+    if (auto x = detail::infer_names.parse(*inf))
+      p.infer_ = *x;
+    else
+      problems.push_back(fmt::format(
+          "infer_prerequisites: unknown value '{}' (expected 'none', 'required' or 'gating')",
+          *inf));
   }
   if (check) {
     auto more = detail::policy_problems(p, sc ? &p.scale_ : nullptr);

@@ -22,6 +22,10 @@ inline constexpr enum_names<rollup_precedence, 4> precedence_names{
       {rollup_precedence::evidence, "evidence"},
       {rollup_precedence::either, "either"},
       {rollup_precedence::both, "both"}}}};
+inline constexpr enum_names<infer_prerequisites, 3> infer_names{
+    {{{infer_prerequisites::none, "none"},
+      {infer_prerequisites::required, "required"},
+      {infer_prerequisites::gating, "gating"}}}};
 
 }  // namespace masterymap::detail
 

@@ -190,7 +190,9 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       options(std::move(o)),
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
-      competencies(engine.framework().size()) {
+      competencies(engine.framework().size()),
+      inference(
+          detail::make_inference_graph(engine.framework(), engine.policy().infer_prerequisites())) {
   // A roster takes any kind its events name (a school's own kinds need no set-up).
   checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
@@ -269,7 +271,7 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   const index_t c = comp_index[log.competency_codes()[r]];
   if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
   const std::int32_t f = folding_rule_of[c];
-  if (f < 0) return false;
+  if (f < 0 || placed[l]) return false;  // placements: the learner is re-evaluated
   const double t = log.times()[r];
   if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
   accumulator& a = accumulator_of(l, c, r);
@@ -279,11 +281,32 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
   const cell_outcome o = outcome_of(a, fr, sc);
   const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
-  statuses[cell] = o.st;
+  const status old = statuses[cell];
+  // Evidence that counts for nothing leaves an inferred competency inferred.
+  const status now = o.st == status::not_started && old == status::inferred ? old : o.st;
+  statuses[cell] = now;
   scores[cell] = o.score;
   ratings[cell] = o.rating;
-  attainments[cell] = progression.attainment(o.st, o.score);
+  attainments[cell] = progression.attainment(now, o.score);
+  // The inference walk, only when the cell moved between the classes inference reads (earned,
+  // contrary, neither): one byte comparison otherwise.
+  auto cls = [](status s) { return is_earned(s) ? 1 : detail::is_contrary(s) ? 2 : 0; };
+  if (inference.links() && cls(old) != cls(now)) reinfer(l);
   return true;
+}
+
+void roster::impl::reinfer(std::uint32_t l) {
+  const std::size_t base = static_cast<std::size_t>(l) * competencies;
+  status* st = statuses.data() + base;
+  detail::clear_inferred(st, competencies);
+  detail::infer(inference, st, nullptr, 0, nullptr, 0, infer_work, nullptr);
+  progression.encode(st, scores.data() + base, attainments.data() + base);
+}
+
+void roster::impl::reevaluate_all() {
+  std::vector<std::uint32_t> all(log.learners().size());
+  for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
+  reevaluate(all);
 }
 
 void roster::impl::grow_tables(std::size_t learners, detail::meter* m) {
@@ -293,6 +316,7 @@ void roster::impl::grow_tables(std::size_t learners, detail::meter* m) {
   grow(attainments, learners * competencies, std::uint8_t{0}, options.threads, m);
   rows.resize(learners);
   accumulators.resize(learners);
+  placed.resize(learners, 0);
 }
 
 void roster::impl::index_rows(std::size_t from, detail::meter* m) {
@@ -311,6 +335,15 @@ void roster::impl::index_rows(std::size_t from, detail::meter* m) {
   for_blocks(from, log.size(), check_block, m, [&](std::size_t first, std::size_t last) {
     for (std::size_t r = first; r < last; ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
   });
+  if (auto k = log.kind_code("placement")) {
+    // (A cancelled ingest may leave a learner flagged: the flag only sends it down the full
+    // re-evaluation path, which gives the same answer.)
+    placed.resize(rows.size(), 0);
+    const auto& ac = log.attribute_codes();
+    const auto& attrs = log.attributes();
+    for (std::size_t r = from; r < log.size(); ++r)
+      if (attrs[ac[r]].kind == *k) placed[lc[r]] = 1;
+  }
 }
 
 void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners, detail::meter* m) {

@@ -24,6 +24,7 @@
 #include "accumulate.hpp"
 #include "decision.hpp"
 #include "evidence_impl.hpp"
+#include "inference.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
 #include "progress_meter.hpp"
@@ -181,6 +182,18 @@ struct roster::impl {
   std::vector<detail::cell_before> undo_cells;  // ingest_undo::cells
   std::vector<std::uint32_t>
       log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
+  // Inferred mastery: the links of the policy's infer_prerequisites, per learner whether it has
+  // placement evidence (such a learner's inference is recomputed from its evidence).
+  detail::inference_graph inference;
+  std::vector<std::uint8_t> placed;
+  detail::infer_scratch infer_work;
+
+  /// Recomputes learner l's inferred statuses (and their attainments) from its other statuses:
+  /// the inference walk of the O(1) path when a cell changes between not earned and earned or
+  /// contrary. Learners with placements are re-evaluated instead. O(V + E) worst case.
+  inline void reinfer(std::uint32_t l);
+  /// Re-evaluates every learner (a snapshot from before inferred mastery: version < 3).
+  void reevaluate_all();
 
   // Member functions, all defined in roster.cpp. Those also called by roster_snapshot.cpp come
   // first; the others are declared inline, as they were when defined inside the class, so the

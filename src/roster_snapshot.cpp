@@ -34,7 +34,9 @@ namespace {
 
 // Version 2 adds the checksum (XXH3-64) of everything before it after the end marker; version 1
 // (no checksum) is still read.
-constexpr std::uint32_t snapshot_version = 2;
+// Version 3: the policy has infer_prerequisites and the tables hold inferred statuses; a roster
+// of version 1 or 2 is re-evaluated on load (its tables were computed without inference).
+constexpr std::uint32_t snapshot_version = 3;
 constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
 constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
@@ -415,7 +417,7 @@ void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t
                    detail::meter* m) {
   d.grow_tables(learners, m);
   for (std::size_t k = 0; k < c.cell.size(); ++k) {
-    if (c.cell[k] >= d.statuses.size() || c.st[k] > static_cast<std::uint8_t>(status::expired))
+    if (c.cell[k] >= d.statuses.size() || c.st[k] > static_cast<std::uint8_t>(status::inferred))
       r.fail("bad table cell");
     d.statuses[c.cell[k]] = static_cast<status>(c.st[k]);
     d.scores[c.cell[k]] = c.score[k];
@@ -497,6 +499,7 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   std::vector<std::uint32_t> all(log.learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
   d->encode_rows(all, r.m);
+  if (r.version < 3) d->reevaluate_all();
   if (r.m != nullptr) r.m->finish();
   return d;
 }

@@ -98,18 +98,20 @@ py::tuple explanation_state(const explanation& e) {
     children.append(py::make_tuple(c.id, static_cast<int>(c.status), c.score, c.done));
   return py::make_tuple(e.learner, e.competency, static_cast<int>(e.status), e.decided_by, e.rule,
                         e.rule_scope, e.method, e.value, e.rating, e.threshold, e.exceeds, e.as_of,
-                        evidence, e.unmet, e.notes, e.rollup, children, e.text);
+                        evidence, e.unmet, e.notes, e.rollup, children, e.text, e.inferred_from);
 }
 
 status status_of(const py::handle& code) {
   const int c = code.cast<int>();
-  if (c < 0 || c > static_cast<int>(status::expired))
+  if (c < 0 || c > static_cast<int>(status::inferred))
     throw py::value_error("status code " + std::to_string(c) + " out of range");
   return static_cast<status>(c);
 }
 
 explanation explanation_from_state(const py::tuple& t) {
-  if (t.size() != 18) throw py::value_error("not the state of a pickled Explanation");
+  // 19 items; 18 in pickles from before inferred mastery (no inferred_from).
+  if (t.size() != 18 && t.size() != 19)
+    throw py::value_error("not the state of a pickled Explanation");
   explanation e;
   e.learner = t[0].cast<std::string>();
   e.competency = t[1].cast<std::string>();
@@ -138,6 +140,7 @@ explanation explanation_from_state(const py::tuple& t) {
                           x[2].cast<std::optional<double>>(), x[3].cast<bool>()});
   }
   e.text = t[17].cast<std::string>();
+  if (t.size() == 19) e.inferred_from = t[18].cast<std::vector<std::string>>();
   return e;
 }
 
@@ -209,10 +212,27 @@ can be passed as ``probabilities=`` instead.
 )pbdoc");
 
   std::vector<std::string> statuses;
-  for (auto s : {status::not_started, status::in_progress, status::awaiting_confirmation,
-                 status::mastered, status::exceeded, status::exempt, status::expired})
+  for (auto s :
+       {status::not_started, status::in_progress, status::awaiting_confirmation, status::mastered,
+        status::exceeded, status::exempt, status::expired, status::inferred})
     statuses.emplace_back(to_string(s));
+  // Indexed by the core's codes (`inferred` is the last code, added after the others).
   m.attr("STATUSES") = statuses;
+  // Learning order: the order of the ordered status categorical in every DataFrame.
+  std::vector<std::string> order(statuses.size());
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    order[static_cast<std::size_t>(status_rank(static_cast<status>(i)))] = statuses[i];
+  m.attr("STATUS_ORDER") = order;
+  m.def(
+      "is_earned", [](const std::string& s) { return is_earned(parse_status(s)); },
+      py::arg("status"),
+      R"pbdoc(Whether a status is an earned achievement (``mastered``, ``exceeded``, ``exempt``):
+what may be exported as earned. ``inferred`` is never earned. Raises ValueError for an unknown
+status.)pbdoc");
+  m.def(
+      "is_met", [](const std::string& s) { return is_done(parse_status(s)); }, py::arg("status"),
+      R"pbdoc(Whether a status counts as met for prerequisites (gates, frontier, paths, levels):
+earned or ``inferred``. Raises ValueError for an unknown status.)pbdoc");
 
   py::class_<explanation> explanation_cls(m, "Explanation", R"pbdoc(
 Why a learner has a status on a competency: the method, each piece of evidence used or ignored
@@ -265,6 +285,9 @@ Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
       .def_readonly("unmet", &explanation::unmet)
       .def_readonly("notes", &explanation::notes)
       .def_readonly("rollup", &explanation::rollup)
+      .def_readonly("inferred_from", &explanation::inferred_from,
+                    "When ``inferred``: the ids of the earned competencies the inference rests "
+                    "on (nearest first, at most 5); placements are in ``notes``.")
       .def_property_readonly("children",
                              [](const explanation& e) {
                                py::list out;
@@ -286,7 +309,7 @@ Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
             for (const char* k :
                  {"learner", "competency", "status", "decided_by", "rule", "rule_scope", "method",
                   "value", "rating", "threshold", "exceeds", "as_of", "evidence", "unmet", "notes",
-                  "rollup", "children", "text"})
+                  "rollup", "children", "inferred_from", "text"})
               d[k] = self.attr(k);
             return d;
           },
@@ -304,7 +327,8 @@ Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
   py::class_<py_state> state_cls(m, "LearnerState", R"pbdoc(
 A learner's state on every competency of a framework: status, score, rating, evidence count;
 and :meth:`explain` for any competency. Statuses: ``not_started``, ``in_progress``,
-``awaiting_confirmation``, ``mastered``, ``exceeded``, ``exempt``, ``expired``.
+``awaiting_confirmation``, ``mastered``, ``exceeded``, ``exempt``, ``expired``, ``inferred``
+(no evidence of its own, known by inference: see ``Policy.infer_prerequisites``).
 
 The arrays (:meth:`statuses`, :meth:`scores`, ...) are indexed by framework index; statuses
 are indices into :data:`masterymap.STATUSES`, ratings indices into the scale's labels.

@@ -286,7 +286,9 @@ validated whole first; with ``framework=`` and ``policy=`` also against the fram
 the scale's range and labels. A bad row rejects the batch with :class:`EvidenceError` listing
 every bad row and reason, and the log is unchanged.
 
-Kinds: pretest, formative, summative, discussion, observation, self, transfer, plus the custom
+Kinds: pretest, formative, summative, discussion, observation, self, transfer, placement (a
+placement or diagnostic result: places the learner at the competency's level in its domain,
+never rates it), plus the custom
 kinds given to the constructor (or :meth:`add_kind`).
 
 Compares by content (the same names in the same order and the same rows), copies (an

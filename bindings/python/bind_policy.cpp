@@ -21,6 +21,14 @@ rollup_precedence parse_precedence(const std::string& s) {
       "rollup_precedence must be 'rollup', 'evidence', 'either' or 'both', not '" + s + "'");
 }
 
+infer_prerequisites parse_infer(const std::string& s) {
+  for (auto p :
+       {infer_prerequisites::none, infer_prerequisites::required, infer_prerequisites::gating})
+    if (s == to_string(p)) return p;
+  throw py::value_error("infer_prerequisites must be 'none', 'required' or 'gating', not '" + s +
+                        "'");
+}
+
 // Adds the operands of a Python rollup call: ids, lists of ids, nested Rollups.
 void add_items(rollup& r, const py::args& args, const py::object& ids) {
   const char* accepts = "a competency id, a Rollup or a list of them";
@@ -412,6 +420,14 @@ competency (most specific wins: competency, domain, default), rollups for parent
 decides when a parent has both a rollup and its own evidence (``rollup_precedence``:
 ``"rollup"`` (default), ``"evidence"``, ``"either"``, ``"both"``).
 
+``infer_prerequisites`` (``"none"``, ``"required"`` (default), ``"gating"``): which prerequisite
+links carry inferred mastery (Knowledge Space Theory's surmise relation, as ALEKS uses it). A
+competency with no counted evidence that lies under earned work (mastered, exceeded, exempt)
+through such links, or below a placement (evidence of kind ``"placement"`` on a competency
+places the learner at its level in its domain), gets the status ``inferred``: met for gates,
+frontier, paths and levels, never earned. Contrary evidence (status ``in_progress``,
+``awaiting_confirmation`` or ``expired``) wins and stops the inference there.
+
 Round-trips through JSON (:meth:`to_json`, :meth:`from_json`); compares by value, copies and
 pickles (through that JSON, also while it has problems); unhashable (it can be changed). A rule
 or rollup is checked when it is given (the constructor, :meth:`override`, :meth:`rollup`, the
@@ -425,13 +441,14 @@ or rollup is checked when it is given (the constructor, :meth:`override`, :meth:
 )pbdoc");
   policy_cls
       .def(py::init([](std::optional<scale> s, std::optional<rule> r, std::string name,
-                       const std::string& prec) {
+                       const std::string& prec, const std::string& infer) {
              policy p(s ? *s : scale::four_point(), r ? *r : rule{}, std::move(name));
              p.set_precedence(parse_precedence(prec));
+             p.set_infer_prerequisites(parse_infer(infer));
              return p;
            }),
            py::arg("scale") = py::none(), py::arg("rule") = py::none(), py::arg("name") = "",
-           py::arg("rollup_precedence") = "rollup")
+           py::arg("rollup_precedence") = "rollup", py::arg("infer_prerequisites") = "required")
       .def_property_readonly("name", &policy::name)
       .def_property_readonly("scale", &policy::scale)
       .def_property("rule", &policy::default_rule, &policy::set_default_rule, "The default rule.")
@@ -464,6 +481,12 @@ or rollup is checked when it is given (the constructor, :meth:`override`, :meth:
           "rollup_precedence",
           [](const policy& p) { return std::string(to_string(p.precedence())); },
           [](policy& p, const std::string& s) { p.set_precedence(parse_precedence(s)); })
+      .def_property(
+          "infer_prerequisites",
+          [](const policy& p) { return std::string(to_string(p.infer_prerequisites())); },
+          [](policy& p, const std::string& s) { p.set_infer_prerequisites(parse_infer(s)); },
+          "Which links carry inferred mastery: 'none', 'required' (default) or 'gating' "
+          "(required and familiar). Placements apply with every value.")
       .def_property_readonly("domain_rules",
                              [](const policy& p) {
                                return std::map<std::string, rule>(p.domain_rules().begin(),

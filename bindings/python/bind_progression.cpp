@@ -27,7 +27,7 @@ view_args::view_args(const progression& p, const py::object& statuses, const py:
   v.statuses = reinterpret_cast<const status*>(st.data());
   v.size = p.size();
   for (std::size_t i = 0; i < p.size(); ++i)
-    if (st.data()[i] > static_cast<std::uint8_t>(status::expired))
+    if (st.data()[i] > static_cast<std::uint8_t>(status::inferred))
       throw py::value_error("statuses: bad status code");
   if (!scores.is_none()) {
     sc = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(scores);
@@ -193,7 +193,7 @@ recommend_options weights_of(const framework& fw, const py::object& goals, const
 
 status status_code(const py::handle& code) {
   const int c = code.cast<int>();
-  if (c < 0 || c > static_cast<int>(status::expired))
+  if (c < 0 || c > static_cast<int>(status::inferred))
     throw py::value_error("status code " + std::to_string(c) + " out of range");
   return static_cast<status>(c);
 }

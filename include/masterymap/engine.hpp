@@ -31,15 +31,34 @@ enum class status : std::uint8_t {
   exceeded,  ///< mastered at or above the scale's exceeds rating
   exempt,    ///< exempted by a pre-test
   expired,   ///< was mastered, but no fresh evidence within the rule's expiry
+  /// No evidence of its own, but known by inference (KST's surmise relation, as ALEKS uses it):
+  /// a gating prerequisite of earned work, or below a placement (see `infer_prerequisites` in
+  /// policy.hpp). Counts as met for gates, frontier, paths and levels; never earned. Last in
+  /// the enum so that the codes of the older statuses (and the bytes that store them) do not
+  /// change; in learning order it sits between awaiting_confirmation and mastered.
+  inferred,
 };
 /// "not_started", "in_progress", "awaiting_confirmation", "mastered", "exceeded", "exempt",
-/// "expired".
+/// "expired", "inferred".
 [[nodiscard]] MASTERYMAP_API const char* to_string(status s) noexcept;
 /// \throws std::invalid_argument on an unknown name.
 [[nodiscard]] MASTERYMAP_API status parse_status(std::string_view name);
-/// Mastered, exceeded or exempt: the statuses that satisfy rollups (and, later, prerequisites).
-[[nodiscard]] constexpr bool is_done(status s) noexcept {
+/// Mastered, exceeded or exempt: an earned achievement (what a transcript or badge export may
+/// list), what satisfies rollups, and what inference starts from. Never `inferred`.
+[[nodiscard]] constexpr bool is_earned(status s) noexcept {
   return s == status::mastered || s == status::exceeded || s == status::exempt;
+}
+/// Earned or inferred: what counts as met for prerequisites (gates, frontier, paths, levels,
+/// pacing). `inferred` is met but not earned.
+[[nodiscard]] constexpr bool is_done(status s) noexcept {
+  return is_earned(s) || s == status::inferred;
+}
+/// The position of a status in learning order (not_started 0, in_progress 1,
+/// awaiting_confirmation 2, inferred 3, mastered 4, exceeded 5, exempt 6, expired 7): the order
+/// of the Python categorical.
+[[nodiscard]] constexpr int status_rank(status s) noexcept {
+  constexpr int rank[] = {0, 1, 2, 4, 5, 6, 7, 3};
+  return rank[static_cast<int>(s)];
 }
 
 /// The hook of `method::bkt`: the posterior probability that `learner` has mastered
@@ -113,7 +132,7 @@ struct explanation {
   std::string learner;
   std::string competency;
   masterymap::status status = status::not_started;
-  std::string decided_by;       ///< "evidence" or "rollup"
+  std::string decided_by;       ///< "evidence", "rollup" or "inference"
   std::string rule;             ///< the rule, e.g. "decaying_average(w=0.65), min_evidence=2"
   std::string rule_scope;       ///< "competency", "domain" or "default"
   std::string method;           ///< "decaying_average(w=0.65)"
@@ -127,7 +146,12 @@ struct explanation {
   std::vector<std::string> notes;            ///< exemption, held mastery, expiry, precedence
   std::string rollup;                        ///< the parent's rollup, if any
   std::vector<explained_child> children;     ///< the rollup's competency items
-  std::string text;                          ///< all of the above, readable
+  /// When `inferred`: the earned competencies the inference rests on (nearest first through
+  /// the chosen links, at most 5; `notes` says how many more), and each placement that reaches
+  /// it is a note ("placed at level 4 in NF on 2024-09-03 (row 12)"). `decided_by` is then
+  /// "inference".
+  std::vector<std::string> inferred_from;
+  std::string text;  ///< all of the above, readable
 
   /// Every field equal (NaN equal to NaN).
   friend MASTERYMAP_API bool operator==(const explanation& a, const explanation& b);

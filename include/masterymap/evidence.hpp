@@ -23,7 +23,9 @@
 namespace masterymap {
 
 /// The evidence kinds every log knows, in code order: pretest, formative, summative,
-/// discussion (a teacher's check), observation, self (self-assessment), transfer.
+/// discussion (a teacher's check), observation, self (self-assessment), transfer, placement
+/// (a placement or diagnostic result: places the learner at the competency's level in its
+/// domain and never rates it; see `infer_prerequisites` in policy.hpp).
 [[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();
 
 /// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or date-time ("2024-03-01",

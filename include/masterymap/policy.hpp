@@ -248,6 +248,37 @@ enum class rollup_precedence : std::uint8_t {
 };
 [[nodiscard]] MASTERYMAP_API const char* to_string(rollup_precedence p) noexcept;
 
+/// Which prerequisite links carry inferred mastery (Knowledge Space Theory's surmise relation,
+/// as ALEKS uses it): mastery of a competency is evidence that its gating prerequisites are
+/// known.
+///
+/// The rule (engine.cpp's evaluation, the bulk ratings and the roster apply it alike, after the
+/// rules and rollups): let E be the earned competencies (status mastered, exceeded or exempt),
+/// P the competencies placed (below a placement, see below) and X the competencies with
+/// *contrary evidence*: counted evidence that leaves them short of done, i.e. status
+/// in_progress, awaiting_confirmation or expired. The inferred set is S \ E, where S is the
+/// smallest set that contains E and P \ X and is closed under the chosen links: if y is in S and
+/// x is a prerequisite of y through a chosen link and x is not in X, then x is in S. So
+/// contrary evidence always wins (x keeps its real status, and is a real gap), inference never
+/// passes through a competency with contrary evidence (it reaches what is below one only by
+/// another route), and adding mastery never removes an inference. Inferred competencies are
+/// not_started ones (no counted evidence); rollups are computed on earned statuses before
+/// inference (a parent is not made done by inferred children), but a rollup parent can itself be
+/// inferred through a link or a placement.
+///
+/// Placement: evidence of kind "placement" on competency c (the score is not used) places the
+/// learner at c's level in c's domain: every academic competency of that domain with a level
+/// below c's is in P. The latest placement per domain (by time, then row) at or before the
+/// evaluation time counts. Placement evidence never counts towards a rating (the competency
+/// stays not_started unless other evidence rates it). Placement applies with every option,
+/// `none` included; the option decides only which links carry inference onwards.
+enum class infer_prerequisites : std::uint8_t {
+  none,      ///< no inference through links (placements still apply)
+  required,  ///< through `required` links (default)
+  gating,    ///< through `required` and `familiar` links (every link that gates)
+};
+[[nodiscard]] MASTERYMAP_API const char* to_string(infer_prerequisites p) noexcept;
+
 /// A school's mastery policy, as data: a scale, a default rule, overrides by domain and by
 /// competency (the most specific wins: competency, then domain, then default), rollups for
 /// parents, and the precedence between a rollup and a parent's own evidence.
@@ -286,6 +317,8 @@ class MASTERYMAP_API policy {
   /// \throws masterymap::policy_error for a bad rollup or one that names competencies.
   policy& set_default_rollup(std::optional<masterymap::rollup> r);
   policy& set_precedence(rollup_precedence p) noexcept;
+  /// Which links carry inferred mastery (see `infer_prerequisites`); default `required`.
+  policy& set_infer_prerequisites(masterymap::infer_prerequisites p) noexcept;
 
   [[nodiscard]] const std::map<std::string, masterymap::rule, std::less<>>& domain_rules()
       const noexcept {
@@ -303,6 +336,9 @@ class MASTERYMAP_API policy {
     return default_rollup_;
   }
   [[nodiscard]] rollup_precedence precedence() const noexcept { return precedence_; }
+  [[nodiscard]] masterymap::infer_prerequisites infer_prerequisites() const noexcept {
+    return infer_;
+  }
 
   /// The rule for a competency: its override, else its domain's, else the default.
   [[nodiscard]] const masterymap::rule& rule_for(std::string_view id,
@@ -344,6 +380,7 @@ class MASTERYMAP_API policy {
   std::map<std::string, masterymap::rollup, std::less<>> rollups_;
   std::optional<masterymap::rollup> default_rollup_;
   rollup_precedence precedence_ = rollup_precedence::rollup;
+  masterymap::infer_prerequisites infer_ = infer_prerequisites::required;
 };
 
 /// "policy 'name': scale four_point, default decaying_average(w=0.65), 2 overrides, 1 rollup".

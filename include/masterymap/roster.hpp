@@ -95,7 +95,10 @@ class MASTERYMAP_API roster {
   /// n_mastery or power_law; no window, expiry or monotonic holding; at most four gatekeeper and
   /// four exemption-confirmation kinds; not under a rollup) and the event is the newest of its
   /// (learner, competency) pair, only that cell (status, score, rating, attainment code) is updated
-  /// from a running accumulator: O(1), and bit-identical to a full re-evaluation. Otherwise the
+  /// from a running accumulator: O(1), and bit-identical to a full re-evaluation. When that
+  /// cell moves between earned, contrary evidence and neither (see `infer_prerequisites`), the
+  /// learner's inferred statuses are recomputed from its row: the inference walk, O(V + E).
+  /// A learner with placement evidence takes the full path. Otherwise the
   /// learner is re-evaluated from its evidence. \throws masterymap::evidence_error as `ingest`.
   ingest_summary add(std::string_view learner, std::string_view competency, double time,
                      double score, std::string_view kind = "formative", double weight = 1.0,
@@ -153,7 +156,7 @@ class MASTERYMAP_API roster {
                                                 const progress& progress = {}) const;
 
   /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file
-  /// (version 2) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
+  /// (version 3) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
   /// file in the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves
   /// the previous file intact. An empty roster saves and loads back. \throws masterymap::file_error
   /// if the file cannot be written (`path` is then unchanged);
@@ -161,8 +164,9 @@ class MASTERYMAP_API roster {
   /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) written and of the
   /// tables (11 per cell) scanned; cancelled, the previous file is left as it was.
   void save(const std::string& path, const progress& progress = {}) const;
-  /// Restores a roster written by `save` (version 2, or version 1 of earlier releases, which
-  /// has no checksum); its answers are identical. `options.threads` and
+  /// Restores a roster written by `save` (version 3; or version 2, or version 1 without a
+  /// checksum, of earlier releases: their tables were computed without inferred mastery, so
+  /// every learner is re-evaluated on load); its answers are identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
   ///         version, truncated or corrupt (a checksum mismatch, bad UTF-8 in a name, or any

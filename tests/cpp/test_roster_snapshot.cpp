@@ -172,23 +172,24 @@ TEST_SUITE("roster snapshot") {
 
   TEST_CASE("version 1 snapshots (no checksum) still load") {
     const mm::roster ro = small_roster();
-    const fixtures::temp_file file("v2.bin");
+    const fixtures::temp_file file("v3.bin");
     ro.save(file.path());
     std::string bytes = slurp(file.path());
     std::uint32_t version = 0;
     std::memcpy(&version, bytes.data() + 8, 4);
-    CHECK(version == 2);
-    // Version 2 is version 1 and a 64-bit checksum after the end marker.
+    CHECK(version == 3);  // 3: inferred statuses in the tables, infer_prerequisites in the policy
+    // Version 2 is version 1 and a 64-bit checksum after the end marker (and version 3 is
+    // version 2 read with inferred mastery: older ones are re-evaluated on load).
     version = 1;
     std::memcpy(bytes.data() + 8, &version, 4);
     bytes.resize(bytes.size() - 8);
     spit(file.path(), bytes);
     CHECK(same_roster(ro, mm::roster::load(file.path())));
-    version = 3;
+    version = 4;
     std::memcpy(bytes.data() + 8, &version, 4);
     spit(file.path(), bytes);
     CHECK_THROWS_WITH_AS((void)mm::roster::load(file.path()),
-                         doctest::Contains("reads versions 1 to 2"), mm::parse_error);
+                         doctest::Contains("reads versions 1 to 3"), mm::parse_error);
   }
 
   TEST_CASE("an empty roster's snapshot loads back: a new school's first snapshot") {

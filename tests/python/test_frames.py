@@ -46,7 +46,7 @@ def test_statuses_and_ratings_are_ordered_categoricals(setup):
     for name, frame in status_frames(setup).items():
         status, rating = frame["status"].dtype, frame["rating"].dtype
         assert isinstance(status, pd.CategoricalDtype) and status.ordered, name
-        assert list(status.categories) == list(mm.STATUSES), name
+        assert list(status.categories) == list(mm.STATUS_ORDER), name  # learning order
         assert isinstance(rating, pd.CategoricalDtype) and rating.ordered, name
         assert list(rating.categories) == LABELS, name
 

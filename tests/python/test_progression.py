@@ -61,7 +61,8 @@ def scenario():
     in reading; another (ben) is at level 6 in math with gaps at levels 3, 4 and 5. The library
     reports both correctly, lists the gaps, and proposes next steps."""
     fw = learning_map()
-    roster = mm.Roster(fw, mm.Policy(mm.Scale.four_point()))
+    # Without inferred mastery: ben's holes (no evidence) stay gaps (test_inference.py infers them).
+    roster = mm.Roster(fw, mm.Policy(mm.Scale.four_point(), infer_prerequisites="none"))
     roster.ingest(scenario_log())
     return fw, roster, roster.learner("ana"), roster.learner("ben")
 

@@ -173,7 +173,8 @@ class World:
         b.add_prerequisite("B", "A")
         self.builder = b
         self.framework = fw = b.build()
-        self.policy = policy = mm.Policy(mm.Scale.four_point())
+        # Without inferred mastery, so that a learner can have a gap (a hole with no evidence).
+        self.policy = policy = mm.Policy(mm.Scale.four_point(), infer_prerequisites="none")
         self.log = log = mm.EvidenceLog()
         log.add("s1", "A", 3, "2024-09-02")
         log.add("s1", "B", 2, "2024-09-03")

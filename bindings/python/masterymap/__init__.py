@@ -22,6 +22,7 @@ from ._core import (
 )
 from . import bkt, io
 from .engine import (
+    STATUS_ORDER,
     STATUSES,
     Engine,
     Explanation,
@@ -29,6 +30,8 @@ from .engine import (
     ProbabilitySource,
     evaluate,
     evaluate_all,
+    is_earned,
+    is_met,
     ratings,
 )
 from .evidence import EvidenceError, EvidenceLog, set_column_cache_limit
@@ -73,6 +76,9 @@ __all__ = [
     "Explanation",
     "ProbabilitySource",
     "STATUSES",
+    "STATUS_ORDER",
+    "is_earned",
+    "is_met",
     "set_column_cache_limit",
     "evaluate",
     "evaluate_all",

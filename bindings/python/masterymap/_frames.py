@@ -6,8 +6,9 @@ C++ and call the functions here, so the bound types stay unchanged. Categorical 
 (statuses, ratings, ids) become pandas categoricals; their integer indices never leave this
 module. One dtype per kind of column, in every frame:
 
-- ``status``: an ordered categorical in the order of :data:`STATUSES` (not_started <
-  in_progress < awaiting_confirmation < mastered < exceeded < exempt < expired); a pacing
+- ``status``: an ordered categorical in learning order, :data:`STATUS_ORDER` (not_started <
+  in_progress < awaiting_confirmation < inferred < mastered < exceeded < exempt < expired;
+  :data:`STATUSES` lists the core's codes, ``inferred`` last); a pacing
   ``status`` is ordered behind < on_track < ahead;
 - ``rating``: an ordered categorical of the scale's labels, lowest first, so
   ``tab.rating >= "Proficient"`` and ``tab.rating.max()`` work (NaN: no rating);
@@ -41,9 +42,13 @@ def _categorical(indices: np.ndarray, labels: List[str], ordered: bool = False) 
     return pd.Categorical.from_codes(indices, categories=labels, ordered=ordered)
 
 
+# The core's status code -> its position in STATUS_ORDER.
+_STATUS_RANK = np.array([list(_core.STATUS_ORDER).index(s) for s in _core.STATUSES], dtype=np.int8)
+
+
 def _statuses(indices: np.ndarray) -> pd.Categorical:
-    """Status codes as the ordered categorical of :data:`STATUSES`."""
-    return _categorical(indices, list(_core.STATUSES), ordered=True)
+    """Status codes as the ordered categorical of :data:`STATUS_ORDER` (learning order)."""
+    return _categorical(_STATUS_RANK[indices], list(_core.STATUS_ORDER), ordered=True)
 
 
 def _ratings(indices: np.ndarray, scale_labels: List[str]) -> pd.Categorical:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ._arguments import require
 from ._core import (
+    STATUS_ORDER,
     STATUSES,
     Engine,
     EvidenceLog,
@@ -21,9 +22,12 @@ from ._core import (
     LearnerState,
     Policy,
     ProbabilitySource,
+    is_earned,
+    is_met,
 )
 
 __all__ = ["Engine", "Explanation", "LearnerState", "ProbabilitySource", "STATUSES",
+           "STATUS_ORDER", "is_earned", "is_met",
            "evaluate", "evaluate_all", "ratings"]
 
 

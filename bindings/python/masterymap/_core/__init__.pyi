@@ -166,7 +166,10 @@ class Framework(metaclass=_pybind11_type):
 # --- mastery: scales, policies, evidence, evaluation -------------------------------------------
 
 STATUSES: list[str]
-_Status = str  # "not_started", "in_progress", "awaiting_confirmation", "mastered", "exceeded", "exempt", "expired"
+STATUS_ORDER: list[str]
+_Status = str  # "not_started", "in_progress", "awaiting_confirmation", "mastered", "exceeded", "exempt", "expired", "inferred"
+def is_earned(status: str) -> bool: ...
+def is_met(status: str) -> bool: ...
 # A time argument: seconds since the Unix epoch (a number), ISO 8601 text, a datetime (naive = UTC;
 # pandas.Timestamp is one), a date (midnight UTC) or a numpy datetime64.
 _TimeLike = Union[float, int, str, datetime.date, np.datetime64, np.number[Any]]
@@ -306,7 +309,7 @@ class Rollup(metaclass=_pybind11_type):
 
 class Policy(metaclass=_pybind11_type):
     def __init__(self, scale: Optional[Scale] = None, rule: Optional[Rule] = None, name: str = "",
-                 rollup_precedence: str = "rollup") -> None: ...
+                 rollup_precedence: str = "rollup", infer_prerequisites: str = "required") -> None: ...
     @property
     def name(self) -> str: ...
     @property
@@ -314,6 +317,7 @@ class Policy(metaclass=_pybind11_type):
     rule: Rule
     default_rollup: Optional[Rollup]
     rollup_precedence: str
+    infer_prerequisites: str
     @property
     def domain_rules(self) -> dict[str, Rule]: ...
     @property
@@ -440,6 +444,8 @@ class Explanation(metaclass=_pybind11_type):
     def rollup(self) -> str: ...
     @property
     def children(self) -> list[dict[str, Any]]: ...
+    @property
+    def inferred_from(self) -> list[str]: ...
     @property
     def text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: inferred mastery (the rule is documented at masterymap::infer_prerequisites in
+// policy.hpp). One walk shared by the engine's evaluation, its bulk ratings, explain and the
+// roster.
+#ifndef MASTERYMAP_SRC_INFERENCE_HPP
+#define MASTERYMAP_SRC_INFERENCE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <masterymap/engine.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/policy.hpp>
+#include <string>
+#include <vector>
+
+namespace masterymap::detail {
+
+/// A placement read from the evidence: the learner is placed at `comp`'s level in its domain.
+struct placement {
+  double time = 0;
+  std::uint32_t row = 0;
+  index_t comp = 0;
+};
+
+/// The links that carry inference and the domain levels placements read, compiled once per
+/// engine.
+struct inference_graph {
+  masterymap::infer_prerequisites mode = infer_prerequisites::required;
+  std::vector<std::uint32_t> off;  // CSR: the chosen prerequisites of c are pre[off[c]..off[c+1])
+  std::vector<index_t> pre;
+  std::vector<std::uint32_t> doff;  // CSR: the dependents through chosen links (for explain)
+  std::vector<index_t> dep;
+  std::vector<std::int32_t> domain_of;               // per competency: domain code, -1 = no level
+  std::vector<int> level_of;                         // per competency (valid when domain_of >= 0)
+  std::vector<std::vector<index_t>> domain_members;  // per domain code: leveled academic members
+  std::vector<std::string> domain_names;
+
+  /// Whether links carry inference (an option other than none, and at least one chosen link).
+  [[nodiscard]] bool links() const noexcept { return !pre.empty(); }
+};
+
+/// Compiles the chosen links and the domain levels of `fw`.
+inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode);
+
+/// Whether a status is contrary evidence (counted evidence short of done).
+constexpr bool is_contrary(status s) noexcept {
+  return s == status::in_progress || s == status::awaiting_confirmation || s == status::expired;
+}
+
+/// Working memory of `infer`.
+struct infer_scratch {
+  std::vector<index_t> stack;
+  std::vector<std::int32_t> best;  // per domain: index into the placements, -1 = none
+  std::vector<std::int32_t> used;  // domains with a placement
+};
+
+/// Marks `inferred` (in place) every not_started competency of `st` that the rule infers.
+/// Seeds are the earned competencies among `candidates` (the competencies that may be earned:
+/// those with evidence and the rollup parents; null = scan all) and the placed competencies.
+/// Appends the newly inferred competencies to `added` when given. `st` must hold no `inferred`
+/// on entry. Complexity: O(candidates + placements + the inferred set's in-edges).
+void infer(const inference_graph& g, status* st, const index_t* candidates, std::size_t nc,
+           const placement* p, std::size_t np, infer_scratch& s, std::vector<index_t>* added);
+
+/// Resets every `inferred` of st[0..n) to not_started.
+inline void clear_inferred(status* st, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i)
+    if (st[i] == status::inferred) st[i] = status::not_started;
+}
+
+/// What an inferred competency rests on, for explain: the earned competencies it is inferred
+/// from (nearest first, through chosen links over inferred competencies), and the placements
+/// that reach it (as "placed at level L in D"). At most `cap` ids; `more` counts the rest.
+struct inference_basis {
+  std::vector<index_t> from;
+  std::size_t more = 0;
+  std::vector<std::size_t> placements;  // indices into the placements given
+};
+inference_basis basis_of(const inference_graph& g, const status* st, index_t c, const placement* p,
+                         std::size_t np, std::size_t cap);
+
+}  // namespace masterymap::detail
+
+#endif  // MASTERYMAP_SRC_INFERENCE_HPP

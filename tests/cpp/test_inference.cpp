@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Inferred mastery and placement (policy.hpp, infer_prerequisites): against a brute-force
+// closure on random DAGs and random evidence, through every path (evaluate, evaluate_all,
+// ratings, update, roster ingest and add), and on the Common Core map.
+#include <doctest/doctest.h>
+
+#include <masterymap/engine.hpp>
+#include <masterymap/progression.hpp>
+#include <masterymap/roster.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fixtures.hpp"
+#include "progression_fixtures.hpp"
+
+namespace mm = masterymap;
+
+namespace {
+
+constexpr double t0 = pfix::t0;
+
+bool carries(mm::infer_prerequisites mode, mm::strength s) {
+  if (mode == mm::infer_prerequisites::none) return false;
+  if (s == mm::strength::required) return true;
+  return mode == mm::infer_prerequisites::gating && s == mm::strength::familiar;
+}
+
+// What each competency's own evidence says (the independent input of the reference).
+enum class own { none, earned, contrary };
+
+// The reference, from the definition: S = the smallest set containing E (earned) and P \ X
+// (placed, without contrary evidence), closed under "y in S, x a chosen-link prerequisite of y,
+// x not in X => x in S"; inferred = S \ E. Computed as a fixed point over all edges.
+std::vector<bool> reference(const mm::framework& fw, mm::infer_prerequisites mode,
+                            const std::vector<own>& o, const std::vector<bool>& placed) {
+  const std::size_t n = fw.size();
+  std::vector<bool> S(n, false);
+  for (std::size_t c = 0; c < n; ++c)
+    S[c] = o[c] == own::earned || (placed[c] && o[c] != own::contrary);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& e : fw.edges())
+      if (carries(mode, e.strength) && S[e.dependent] && !S[e.prerequisite] &&
+          o[e.prerequisite] != own::contrary) {
+        S[e.prerequisite] = true;
+        changed = true;
+      }
+  }
+  std::vector<bool> inferred(n);
+  for (std::size_t c = 0; c < n; ++c) inferred[c] = S[c] && o[c] != own::earned;
+  return inferred;
+}
+
+struct instance {
+  mm::framework fw;
+  std::vector<own> o;
+  std::vector<bool> placed;
+  mm::evidence_log log;
+};
+
+// A random DAG and one learner's random evidence: per competency nothing, a Proficient score
+// (earned), a Beginning score (contrary), or a self-report (not counted, but in progress); and
+// with `placements`, a placement in some domains (the latest per domain counts).
+instance random_instance(std::mt19937& rng, int n, double p, bool placements) {
+  instance I{pfix::random_dag(rng, n, p), {}, {}, mm::evidence_log{}};
+  std::uniform_int_distribution<int> k(0, 19);
+  double t = t0;
+  for (int c = 0; c < n; ++c) {
+    const int x = k(rng);
+    const std::string id = "c" + std::to_string(c);
+    if (x < 4) {
+      I.o.push_back(own::earned);
+      I.log.add_unchecked(mm::evidence("ana", id, t, 3));
+    } else if (x < 7) {
+      I.o.push_back(own::contrary);
+      I.log.add_unchecked(mm::evidence("ana", id, t, 1));
+    } else if (x < 9) {
+      // A self-report does not count, but it is evidence on file short of done: the
+      // competency shows in_progress and keeps that status (contrary).
+      I.o.push_back(own::contrary);
+      I.log.add_unchecked(mm::evidence("ana", id, t, 4, "self"));
+    } else {
+      I.o.push_back(own::none);
+    }
+    t += 60;
+  }
+  I.placed.assign(static_cast<std::size_t>(n), false);
+  if (placements) {
+    // random_dag: domain "x" for c % 3 == 0, else "y"; level c % 5.
+    for (int d = 0; d < 2; ++d) {
+      if (k(rng) < 8) continue;
+      int level = 0;
+      for (int rep = 0; rep < 2; ++rep) {  // two placements: the later one counts
+        int c = static_cast<int>(rng() % static_cast<unsigned>(n));
+        while ((c % 3 == 0) != (d == 0)) c = (c + 1) % n;
+        I.log.add_unchecked(mm::evidence("ana", "c" + std::to_string(c), t, 1, "placement"));
+        t += 60;
+        level = c % 5;
+      }
+      for (int c = 0; c < n; ++c)
+        if ((c % 3 == 0) == (d == 0) && c % 5 < level) I.placed[static_cast<std::size_t>(c)] = true;
+    }
+  }
+  return I;
+}
+
+void check_state(const mm::framework& fw, const std::vector<mm::status>& st,
+                 const std::vector<bool>& want, const std::vector<own>& o) {
+  for (mm::index_t c = 0; c < fw.size(); ++c) {
+    INFO("competency ", fw.id_of(c), " status ", std::string(mm::to_string(st[c])));
+    CHECK((st[c] == mm::status::inferred) == want[c]);
+    if (o[c] == own::contrary) CHECK(st[c] == mm::status::in_progress);  // contrary wins
+    if (o[c] == own::earned) CHECK(mm::is_earned(st[c]));
+  }
+}
+
+// The default rule, with self-reports ignored (they never count).
+mm::policy policy_with(mm::infer_prerequisites mode) {
+  mm::rule r;
+  r.ignore_kinds = {"self"};
+  mm::policy p(mm::scale::four_point(), r);
+  p.set_infer_prerequisites(mode);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("inference: the inferred set is the brute-force closure on random DAGs") {
+  std::mt19937 rng(1107);
+  for (int trial = 0; trial < 60; ++trial) {
+    const bool placements = trial % 2 == 1;
+    instance I = random_instance(rng, 8 + trial % 25, 0.15 + 0.01 * (trial % 10), placements);
+    for (auto mode : {mm::infer_prerequisites::none, mm::infer_prerequisites::required,
+                      mm::infer_prerequisites::gating}) {
+      INFO("trial ", trial, " mode ", mm::to_string(mode));
+      const auto want = reference(I.fw, mode, I.o, I.placed);
+      mm::engine e(I.fw, policy_with(mode));
+      const auto st = e.evaluate(I.log, "ana");
+      check_state(I.fw, st.statuses(), want, I.o);
+      // The bulk table equals the state, inferred rows included.
+      const auto tab = e.ratings(I.log);
+      std::vector<mm::status> bulk(I.fw.size(), mm::status::not_started);
+      for (std::size_t k = 0; k < tab.competency.size(); ++k)
+        bulk[tab.competency[k]] = tab.statuses[k];
+      CHECK(bulk == st.statuses());
+      CHECK(e.evaluate_all(I.log)[0].statuses() == st.statuses());
+      // Incremental: the state of the first half, updated with the rest, equals the whole.
+      mm::evidence_log half;
+      for (std::size_t r = 0; r < I.log.size() / 2; ++r) half.add_unchecked(I.log.at(r));
+      mm::evaluate_options at;
+      at.as_of = I.log.max_time();
+      auto inc = e.evaluate(half, "ana", at);
+      mm::evidence_log whole = half;
+      for (std::size_t r = I.log.size() / 2; r < I.log.size(); ++r)
+        whole.add_unchecked(I.log.at(r));
+      e.update(inc, whole, at);
+      CHECK(inc.statuses() == e.evaluate(whole, "ana", at).statuses());
+      // The attainment of an inferred competency is done: met for every gate.
+      const auto& prog = e.progression();
+      for (mm::index_t c = 0; c < I.fw.size(); ++c)
+        if (st.statuses()[c] == mm::status::inferred)
+          CHECK(prog.attainment(mm::status::inferred, std::nan("")) == mm::progression::done_code);
+    }
+  }
+}
+
+TEST_CASE(
+    "inference: adding mastery never removes an inference and contrary evidence always wins") {
+  std::mt19937 rng(42);
+  for (int trial = 0; trial < 40; ++trial) {
+    instance I = random_instance(rng, 20, 0.2, trial % 2 == 0);
+    mm::engine e(I.fw, policy_with(mm::infer_prerequisites::required));
+    const auto before = e.evaluate(I.log, "ana").statuses();
+    const double t = I.log.max_time() + 60;
+    SUBCASE("mastery added") {
+      for (mm::index_t c = 0; c < I.fw.size(); ++c) {
+        if (I.o[c] == own::contrary) continue;
+        mm::evidence_log more = I.log;
+        more.add_unchecked(mm::evidence("ana", I.fw.id_of(c), t, 3));
+        const auto after = e.evaluate(more, "ana").statuses();
+        for (mm::index_t x = 0; x < I.fw.size(); ++x)
+          if (before[x] == mm::status::inferred)
+            CHECK((after[x] == mm::status::inferred || mm::is_earned(after[x])));
+      }
+    }
+    SUBCASE("contrary evidence on an inferred competency") {
+      for (mm::index_t c = 0; c < I.fw.size(); ++c) {
+        if (before[c] != mm::status::inferred) continue;
+        mm::evidence_log more = I.log;
+        more.add_unchecked(mm::evidence("ana", I.fw.id_of(c), t, 1));
+        auto o = I.o;
+        o[c] = own::contrary;
+        const auto after = e.evaluate(more, "ana").statuses();
+        CHECK(after[c] == mm::status::in_progress);
+        check_state(I.fw, after, reference(I.fw, mm::infer_prerequisites::required, o, I.placed),
+                    o);
+      }
+    }
+  }
+}
+
+TEST_CASE("inference: roster ingest and one-event adds equal a full re-evaluation") {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 12; ++trial) {
+    // Several learners, their events fed one at a time in a random order of learners.
+    const auto fw = pfix::random_dag(rng, 30, 0.15);
+    const auto mode =
+        trial % 3 == 0 ? mm::infer_prerequisites::gating : mm::infer_prerequisites::required;
+    std::vector<mm::evidence> rows;
+    std::uniform_int_distribution<int> k(0, 9);
+    double t = t0;
+    for (int i = 0; i < 300; ++i) {
+      const std::string who = "L" + std::to_string(k(rng) % 4);
+      const int c = static_cast<int>(rng() % 30);
+      const int x = k(rng);
+      const double score = x < 5 ? 3 : (x < 8 ? 1 : 4);
+      std::string kind = "formative";
+      if (trial % 4 == 1 && x == 9 && i % 7 == 0) kind = "placement";
+      rows.emplace_back(who, "c" + std::to_string(c), t, score, kind);
+      t += 60;
+    }
+    mm::roster one(fw, policy_with(mode)), bulk(fw, policy_with(mode));
+    mm::evidence_log log;
+    std::size_t fast = 0;
+    for (const auto& r : rows) {
+      fast += one.add(r.learner, r.competency, r.time, r.score, r.kind).fast_rows;
+      log.add_unchecked(r);
+    }
+    (void)bulk.ingest(rows);
+    CHECK(fast > 0);  // the O(1) path was taken (and the inference walk with it)
+    mm::engine e(fw, policy_with(mode));
+    for (std::size_t l = 0; l < one.size(); ++l) {
+      const auto st = e.evaluate(log, one.learners()[l]);
+      INFO("trial ", trial, " learner ", one.learners()[l]);
+      std::vector<mm::status> a(one.view(l).statuses, one.view(l).statuses + fw.size());
+      const auto bi = bulk.index_of(one.learners()[l]);
+      std::vector<mm::status> b(bulk.view(bi).statuses, bulk.view(bi).statuses + fw.size());
+      CHECK(a == st.statuses());
+      CHECK(b == st.statuses());
+      // The attainment codes follow: inferred is done.
+      for (mm::index_t c = 0; c < fw.size(); ++c)
+        CHECK(one.attainments()[l * fw.size() + c] ==
+              one.progression().attainment(a[c], one.scores()[l * fw.size() + c]));
+    }
+    // A snapshot keeps the inferred statuses.
+    CHECK(mm::roster::from_bytes(one.to_bytes()) == one);
+  }
+}
+
+TEST_CASE("inference: explain says what it rests on, and placement is explained") {
+  mm::framework_builder b("f");
+  b.add_competency("A", "", "NF", 3);
+  b.add_competency("B", "", "NF", 4);
+  b.add_competency("C", "", "NF", 4);
+  b.add_competency("D", "", "NF", 5);
+  b.add_prerequisite("B", "A");
+  b.add_prerequisite("C", "A");
+  const auto fw = b.build();
+  mm::evidence_log log;
+  log.add_unchecked(mm::evidence("ana", "B", t0, 3));
+  log.add_unchecked(mm::evidence("ana", "C", t0 + 1, 4));
+  mm::engine e(fw, mm::policy{});
+  auto st = e.evaluate(log, "ana");
+  CHECK(st.status("A") == mm::status::inferred);
+  CHECK(mm::is_done(mm::status::inferred));
+  CHECK_FALSE(mm::is_earned(mm::status::inferred));
+  auto ex = st.explain("A", log);
+  CHECK(ex.decided_by == "inference");
+  CHECK(ex.inferred_from == std::vector<std::string>{"B", "C"});
+  CHECK(ex.text.find("inferred from mastery of B, C") != std::string::npos);
+  // The frontier skips it; the progression treats it as met.
+  CHECK(mm::frontier(st) == std::vector<mm::index_t>{3});
+  // Contrary evidence wins.
+  log.add_unchecked(mm::evidence("ana", "A", t0 + 2, 1));
+  st = e.evaluate(log, "ana");
+  CHECK(st.status("A") == mm::status::in_progress);
+  // Placement at D's level (5) in NF: everything below it in NF is inferred, contrary
+  // evidence still wins; the placement row does not rate D.
+  mm::evidence_log p;
+  p.add_unchecked(mm::evidence("ben", "D", t0, 1, "placement"));
+  p.add_unchecked(mm::evidence("ben", "C", t0, 2));
+  st = e.evaluate(p, "ben");
+  CHECK(st.status("A") == mm::status::inferred);
+  CHECK(st.status("B") == mm::status::inferred);
+  CHECK(st.status("C") == mm::status::in_progress);
+  CHECK(st.status("D") == mm::status::not_started);
+  ex = st.explain("B", p);
+  CHECK(ex.text.find("placed at level 5 in NF on 2024-01-01") != std::string::npos);
+  CHECK(st.explain("D", p).evidence.empty());  // placement rows never rate
+  // With none, links carry nothing but placements still apply.
+  mm::engine none(fw, policy_with(mm::infer_prerequisites::none));
+  CHECK(none.evaluate(log, "ana").status("A") == mm::status::in_progress);
+  CHECK(none.evaluate(p, "ben").status("B") == mm::status::inferred);
+}
+
+TEST_CASE("inference: the policy option round-trips through JSON, old JSON reads the default") {
+  mm::policy p;
+  CHECK(p.infer_prerequisites() == mm::infer_prerequisites::required);
+  p.set_infer_prerequisites(mm::infer_prerequisites::gating);
+  const auto j = p.to_json();
+  CHECK(j.find("\"infer_prerequisites\": \"gating\"") != std::string::npos);
+  CHECK(mm::policy::from_json(j) == p);
+  std::string old = j;
+  old.replace(old.find("\"infer_prerequisites\": \"gating\""),
+              std::string("\"infer_prerequisites\": \"gating\"").size(), "\"x_unused\": 0");
+  CHECK(mm::policy::from_json(old).infer_prerequisites() == mm::infer_prerequisites::required);
+  std::string bad = j;
+  bad.replace(bad.find("\"gating\""), 8, "\"all\"");
+  CHECK_THROWS_AS((void)mm::policy::from_json(bad), mm::policy_error);
+}
+
+TEST_CASE("inference: a grade-4 learner on the Common Core map") {
+  if (!fixtures::have_ccss()) return;
+  const auto fw = fixtures::ccss();
+  mm::policy pol;
+  pol.set_infer_prerequisites(mm::infer_prerequisites::gating);
+  mm::engine e(fw, pol);
+  std::vector<own> o(fw.size(), own::none);
+  mm::evidence_log log;
+  for (mm::index_t c = 0; c < fw.size(); ++c)
+    if (fw.at(c).level == 3) {
+      log.add_unchecked(mm::evidence("maya", fw.id_of(c), t0, 3));
+      o[c] = own::earned;
+    }
+  const std::vector<bool> no_placement(fw.size(), false);
+  auto want = reference(fw, mm::infer_prerequisites::gating, o, no_placement);
+  auto st = e.evaluate(log, "maya");
+  check_state(fw, st.statuses(), want, o);
+  std::size_t inferred = 0;
+  for (mm::index_t c = 0; c < fw.size(); ++c)
+    if (want[c]) {
+      ++inferred;
+      CHECK(fw.at(c).level.value_or(99) < 3);  // K-2 under grade 3
+    }
+  MESSAGE("CCSS: ", inferred, " K-2 standards inferred from grade 3");
+  CHECK(inferred > 20);
+  // A Beginning score on 3.NF.A.1: exactly it (and what only it reached) stops being met.
+  if (fw.contains("3.NF.A.1")) {
+    const auto c = fw.index_of("3.NF.A.1");
+    log.add_unchecked(mm::evidence("maya", "3.NF.A.1", t0 + 60, 1));
+    o[c] = own::contrary;
+    const auto want2 = reference(fw, mm::infer_prerequisites::gating, o, no_placement);
+    const auto st2 = e.evaluate(log, "maya");
+    check_state(fw, st2.statuses(), want2, o);
+    CHECK(st2.statuses()[c] == mm::status::in_progress);
+    CHECK_FALSE(mm::is_done(st2.statuses()[c]));
+    std::vector<std::string> lost;
+    for (mm::index_t x = 0; x < fw.size(); ++x)
+      if (mm::is_done(st.statuses()[x]) && !mm::is_done(st2.statuses()[x]))
+        lost.push_back(fw.id_of(x));
+    // 3.NF.A.1 first; anything else lost was inferred only through it (its prerequisites).
+    REQUIRE_FALSE(lost.empty());
+    CHECK(std::find(lost.begin(), lost.end(), "3.NF.A.1") != lost.end());
+    const auto below = fw.prerequisites(c, true);
+    for (const auto& id : lost)
+      if (id != "3.NF.A.1")
+        CHECK(std::find(below.begin(), below.end(), fw.index_of(id)) != below.end());
+    std::string list;
+    for (const auto& id : lost) list += id + " ";
+    MESSAGE("a Beginning score on 3.NF.A.1 makes these not met: ", list);
+  }
+}
