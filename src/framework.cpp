@@ -208,10 +208,12 @@ std::vector<index_t> framework::longest_chain() const {
   return chain;
 }
 
-std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set filter) const {
-  const auto& p = *impl_;
+namespace {
+// Marks in `redundant` the edges of strength `only` implied by a longer path over the edges
+// whose strength is in `filter` (framework::redundant_prerequisites, one strength tier).
+void mark_redundant(const framework::impl& p, strength_set filter, strength only,
+                    std::vector<bool>& redundant) {
   const std::size_t n = p.comps.size();
-  if (n == 0 || p.edges.empty()) return {};
   const bool all = filter.is_all();
   auto follows = [&](const csr& g, std::uint32_t k) { return all || filter.contains(g.str[k]); };
   // Only a competency with two or more incoming (followed) edges can be the head of a redundant
@@ -228,7 +230,6 @@ std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set f
       cols.push_back(v);
     }
   }
-  std::vector<bool> redundant(p.edges.size(), false);
   // reach[u] holds u's strict descendants among the current block of columns; an edge u -> c is
   // redundant iff c is in the union of the reach sets of u's children. Blocks bound memory to
   // about 64 MiB whatever the size.
@@ -260,11 +261,32 @@ std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set f
         const std::int64_t col = col_of[p.out.target[k]];
         if (col < static_cast<std::int64_t>(lo) || col >= static_cast<std::int64_t>(hi)) continue;
         const auto bit = static_cast<std::size_t>(col) - lo;
-        if ((acc[bit / 64] >> (bit % 64)) & 1U) redundant[p.out.edge[k]] = true;
+        if (((acc[bit / 64] >> (bit % 64)) & 1U) != 0 && p.out.str[k] == only)
+          redundant[p.out.edge[k]] = true;
         mine[bit / 64] |= std::uint64_t{1} << (bit % 64);
       }
       for (std::size_t w = 0; w < block_words; ++w) mine[w] |= acc[w];
     }
+  }
+}
+}  // namespace
+
+std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set filter) const {
+  const auto& p = *impl_;
+  const std::size_t n = p.comps.size();
+  if (n == 0 || p.edges.empty()) return {};
+  std::vector<bool> redundant(p.edges.size(), false);
+  // One pass per strength tier (required, familiar, recommended: strongest first): an edge of
+  // strength s is implied only by a longer path whose every link is at least as strong as s and
+  // in `filter` (a path through a recommended edge never implies a required or familiar one:
+  // recommended never gates; a familiar link does not imply a required one).
+  std::uint8_t tier_bits = 0;
+  for (const strength s : {strength::required, strength::familiar, strength::recommended}) {
+    tier_bits = static_cast<std::uint8_t>(tier_bits | (1U << static_cast<unsigned>(s)));
+    if (!filter.contains(s)) continue;
+    bool any = false;
+    for (const auto& e : p.edges) any = any || e.strength == s;
+    if (any) mark_redundant(p, strength_set::from_bits(filter.bits() & tier_bits), s, redundant);
   }
   std::vector<prerequisite_edge> out;
   for (std::size_t k = 0; k < p.edges.size(); ++k)

@@ -491,7 +491,9 @@ A deterministic learning order: among ready competencies the earliest inserted c
           },
           py::arg("strength") = py::none(), R"pbdoc(
 Prerequisite edges implied by a longer path (a curriculum lint), as ``(dependent, prerequisite)``
-id pairs in insertion order.
+id pairs in insertion order. Only a path whose every link is at least as strong implies an edge
+(required > familiar > recommended): a path through a recommended link never implies a required
+or familiar edge (recommended never gates).
 )pbdoc")
       .def(
           "edges",

@@ -100,16 +100,34 @@ TEST_SUITE("progression") {
       CHECK(g[0].level == 3);
     }
     SUBCASE("recommendations") {
+      // Issue 11: the level term weighs the distance from the learner's working level (the
+      // highest level with evidence in the domain), no longer "lowest open level first" (the
+      // old expectations put ana's reading level 2 ahead of her math level 4 work).
+      // ana: working level math 4 (M04.a in progress), reading 1. M04.* score level 1, R02.* 1/2.
       auto ra = prog.recommend(va, 5);
-      CHECK(ids_of(ra) == S{"M04.a", "R02.a", "R02.c", "M04.b", "M04.c"});
+      CHECK(ids_of(ra) == S{"M04.a", "M04.b", "M04.c", "R02.a", "R02.c"});
       CHECK(ra[0].days_since_evidence.has_value());
-      CHECK(ra[0].score == doctest::Approx(1 + 1.0 / 3 + std::exp(-(15.0 / 24) / 14)));
-      CHECK(ra[1].score == doctest::Approx(2.0));
-      auto rb = prog.recommend(vb, 5);
-      CHECK(ids_of(rb) == S{"M03.b", "M04.c", "R01.a", "R01.c", "M05.a"});
-      CHECK(rb[0].score == doctest::Approx(3 + 1.0 / 3));
+      CHECK(ra[0].score == doctest::Approx(1 + 1.0 + std::exp(-(15.0 / 24) / 14)));
+      CHECK(ra[1].score == doctest::Approx(2.0));  // unlocks M05.b, at the working level
+      CHECK(ra[3].score == doctest::Approx(1.5));  // unlocks R03.a, one level above
+      CHECK(ra[1].reasons.back() == "at the learner's working level (4) in math");
+      CHECK(ra[3].reasons.back() == "1 level above the learner's working level (1) in reading");
+      // ben: working level math 6; no reading evidence, so reading takes 6 too.
+      auto rb = prog.recommend(vb, 9);
+      CHECK(ids_of(rb) ==
+            S{"M03.b", "M04.c", "M05.a", "M07.a", "M07.b", "M07.c", "R01.a", "R01.c", "R01.b"});
+      CHECK(rb[0].score == doctest::Approx(3 + 1.0 / 4));  // repairs 3, 3 levels below
       CHECK(rb[0].reasons.front() == "fills a gap under 3: M04.b, M05.b, M06.b");
-      CHECK(rb[4].score == doctest::Approx(1.2));
+      CHECK(rb[1].score == doctest::Approx(2 + 1.0 / 3));  // repairs 2, 2 below
+      CHECK(rb[2].score == doctest::Approx(1 + 1.0 / 2));  // repairs 1, 1 below
+      CHECK(rb[3].score == doctest::Approx(1 + 1.0 / 2));  // unlocks M08.a, 1 above
+      // Reading level 1: not evidenced, 5 levels below, nothing done rests on it: last, with
+      // the reason, although R01.a unlocks more than M07.c.
+      CHECK(rb[6].score == doctest::Approx(1 + 1.0 / 6));
+      CHECK(rb[6].score < rb[5].score + 1);
+      CHECK(rb[6].reasons.front() ==
+            "not yet evidenced, 5 levels below the learner's working level (6) in reading; "
+            "consider a placement");
       // With a goal, the path towards it wins.
       mm::recommend_options o;
       o.goals = {fw.index_of("M09.b")};
@@ -234,7 +252,7 @@ TEST_SUITE("progression") {
     CHECK(ids(fw, pct.frontier(v)) == S{"B", "C", "D"});
   }
 
-  TEST_CASE("random DAGs: frontier, blocked_by and gaps equal brute force") {
+  TEST_CASE("random DAGs: frontier, blocked_by, blockers and gaps equal brute force") {
     std::mt19937 rng(20260401);
     for (int round = 0; round < 60; ++round) {
       const int n = 5 + round % 40;
@@ -248,6 +266,11 @@ TEST_SUITE("progression") {
           std::vector<mm::index_t> got;
           for (const auto& x : prog.blocked_by(v, t)) got.push_back(x.competency);
           REQUIRE(got == pfix::brute_blocked(fw, L, t));
+        }
+        {
+          std::vector<mm::index_t> got_b;
+          for (const auto& x : prog.blockers(v)) got_b.push_back(x.competency);
+          REQUIRE(got_b == pfix::brute_blockers(fw, L));
         }
         auto want = pfix::brute_gaps(fw, L);
         auto got = prog.gaps(v);

@@ -93,13 +93,21 @@ def test_learning_map_gaps_frontier_recommendations(scenario):
     assert [x.id for x in g] == ["M03.b", "M04.c", "M05.a"]
     assert g[0].undermines == ["M04.b", "M05.b", "M06.b"]
     assert g[1].undermines == ["M05.c", "M06.c"]
+    # issue 11: the level term is the distance from the working level (ana: math 4, reading 1),
+    # no longer "lowest open level first" (which put ana's reading level 2 ahead)
     ra = ana.recommend(5)
-    assert [r.id for r in ra] == ["M04.a", "R02.a", "R02.c", "M04.b", "M04.c"]
-    assert ra[0].score == pytest.approx(1 + 1 / 3 + math.exp(-(15 / 24) / 14))
-    rb = ben.recommend(5)
-    assert [r.id for r in rb] == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
+    assert [r.id for r in ra] == ["M04.a", "M04.b", "M04.c", "R02.a", "R02.c"]
+    assert ra[0].score == pytest.approx(1 + 1 + math.exp(-(15 / 24) / 14))
+    assert ra[3].reasons[-1] == "1 level above the learner's working level (1) in reading"
+    rb = ben.recommend(9)
+    assert [r.id for r in rb] == ["M03.b", "M04.c", "M05.a", "M07.a", "M07.b", "M07.c", "R01.a", "R01.c", "R01.b"]
     assert rb[0].reasons[0] == "fills a gap under 3: M04.b, M05.b, M06.b"
-    assert rb[0].score == pytest.approx(3 + 1 / 3)
+    assert rb[0].score == pytest.approx(3 + 1 / 4)
+    # ben has no reading evidence: level 1 reading is 5 below his working level 6, ranked last
+    assert rb[6].reasons[0] == ("not yet evidenced, 5 levels below the learner's working level (6) in "
+                                "reading; consider a placement")
+    assert rb[6].score == pytest.approx(1 + 1 / 6) and rb[6].score < rb[5].score + 1
+    assert ana.blockers() == [] and [b.id for b in ben.blockers()] == []
     assert ben.recommend(1, goals=["M09.b"])[0].goal_distance == 6
     assert ana.inner_fringe() == ["M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"]
     # the roster's frontier frame agrees with each learner's
@@ -147,7 +155,8 @@ def _brute(fw, st, sc):
         if not met(u, v, data):
             unmet.add_edge(u, v)
     frontier = [c for i, c in enumerate(ids) if i not in done and unmet.in_degree(c) == 0]
-    anchors = {c for i, c in enumerate(ids) if mm.STATUSES[st[i]] != "not_started"}
+    # issue 11: a gap is a hole under done work; work in progress anchors none
+    anchors = {c for i, c in enumerate(ids) if i in done}
     gaps = {}
     for i, c in enumerate(ids):
         if i in done:
@@ -187,6 +196,9 @@ def test_random_dags_against_networkx():
                 assert [x.id for x in prog.blocked_by(t, st, sc)] == want
             got = prog.gaps(st, sc)
             assert {x.id: set(x.undermines) for x in got} == gaps
+            working = [c for i, c in enumerate(fw) if i not in done and mm.STATUSES[st[i]] != "not_started"]
+            want_b = set().union(*(nx.ancestors(unmet, c) for c in working)) if working else set()
+            assert [x.id for x in prog.blockers(st, sc)] == [c for c in fw.topological_order() if c in want_b]
             assert [len(x.undermines) for x in got] == sorted((len(x.undermines) for x in got), reverse=True)
 
 
@@ -229,8 +241,8 @@ def test_result_objects_attributes_repr_to_dict(scenario):
     rb = ben.recommend(5)
     r = rb[0]
     assert type(r).__name__ == "Recommendation"
-    assert repr(r) == ("Recommendation(id='M03.b', score=3.3333, reasons=['fills a gap under 3: M04.b, M05.b, "
-                       "M06.b', 'level 3'])")
+    assert repr(r) == ("Recommendation(id='M03.b', score=3.25, reasons=['fills a gap under 3: M04.b, M05.b, "
+                       "M06.b', \"3 levels below the learner's working level (6) in math\"])")
     d = r.to_dict()
     assert list(d) == ["id", "score", "status", "reasons", "unlocks", "repairs", "goal_distance", "level",
                        "days_since_evidence"]
@@ -238,7 +250,7 @@ def test_result_objects_attributes_repr_to_dict(scenario):
                  "unlocks": [], "repairs": ["M04.b", "M05.b", "M06.b"], "goal_distance": None, "level": 3,
                  "days_since_evidence": None}
     frame = pd.DataFrame([x.to_dict() for x in rb])
-    assert list(frame.id) == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
+    assert list(frame.id) == ["M03.b", "M04.c", "M05.a", "M07.a", "M07.b"]
     assert rb == ben.recommend(5) and rb != ana.recommend(5) and r != r.to_dict()
     with pytest.raises(AttributeError):
         r.score = 0.0
