@@ -299,8 +299,7 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   const double now = o.as_of.value_or(v.as_of);
   // The gaps on the frontier and what they undermine (repairs), looked up by competency.
   std::vector<std::pair<index_t, std::vector<index_t>>> gap_list;
-  // (also with gap_weight 0: a gap is never ranked as below-level work)
-  gap_list = undermined(d, codes.data(), flags.data());
+  if (o.gap_weight != 0.0) gap_list = undermined(d, codes.data(), flags.data());
   std::vector<std::uint32_t> gap_of(gap_list.empty() ? 0 : d.n, UINT32_MAX);
   for (std::size_t i = 0; i < gap_list.size(); ++i)
     gap_of[gap_list[i].first] = static_cast<std::uint32_t>(i);
@@ -333,7 +332,7 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   struct scored {
     index_t c;
     double score;
-    bool below;  // below the working level, no evidence, not a gap, no goal: ranked last
+    bool below;  // below the working level, no evidence, no goal: ranked last
   };
   std::vector<scored> ranked;
   std::vector<index_t> seen_by(d.n, UINT32_MAX);  // dedups unlocks reached by parallel edges
@@ -360,7 +359,7 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                          o.level_weight * lterm + o.recency_weight * recency +
                          o.gap_weight * static_cast<double>(fills);
     const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
-                       v.statuses[c] == status::not_started && fills == 0 && gdist[c] == UINT32_MAX;
+                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
     ranked.push_back({c, score, below});
   }
   const auto better = [&](const scored& a, const scored& b) {

@@ -608,7 +608,8 @@ score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
 undated, 0 when not started) + gap_weight * done competencies it undermines. The working level
 is the highest level with evidence in the domain (else in any domain); without leveled
 evidence the level term is 1 / (1 + level - lowest frontier level). Work below the working
-level with no evidence that is no gap and leads to no goal is ranked after everything else,
+level with no evidence that leads to no goal (even a gap: mastery above it is evidence it is
+known) is ranked after everything else,
 with the reason "not yet evidenced, N levels below ...; consider a placement". Ties go to
 learning order.)pbdoc")
       .def(
@@ -755,7 +756,8 @@ score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
 + gap_weight * done competencies it undermines. The working level is the highest level with
 evidence in the domain (else in any domain); without leveled evidence the level term is
 1 / (1 + level - lowest frontier level), foundations first. Work below the working level with
-no evidence, that is no gap and leads to no goal, is ranked after everything else with the
+no evidence that leads to no goal (even a gap without evidence) is ranked after everything
+else with the
 reason "not yet evidenced, N levels below the learner's working level (W) in D; consider a
 placement". Rollup parents are never recommended. Defaults: weights 1, goal_weight 2,
 recency_days 14 (keyword arguments unlock_weight, goal_weight, level_weight, recency_weight,

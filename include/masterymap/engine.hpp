@@ -36,6 +36,11 @@ enum class status : std::uint8_t {
 [[nodiscard]] MASTERYMAP_API const char* to_string(status s) noexcept;
 /// \throws std::invalid_argument on an unknown name.
 [[nodiscard]] MASTERYMAP_API status parse_status(std::string_view name);
+/// The status in words for a teacher, for text that prints a rating next to it: "not started",
+/// "in progress", "ready for the teacher's check" (awaiting_confirmation: the evidence reaches
+/// mastery, the gatekeeper has not confirmed it: not done), "mastered", "exceeded", "exempt",
+/// "expired".
+[[nodiscard]] MASTERYMAP_API const char* status_text(status s) noexcept;
 /// Mastered, exceeded or exempt: the statuses that satisfy rollups (and, later, prerequisites).
 [[nodiscard]] constexpr bool is_done(status s) noexcept {
   return s == status::mastered || s == status::exceeded || s == status::exempt;

@@ -135,12 +135,14 @@ struct learning_path {
 ///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
 ///   is in flight.
 /// Ranking: first every competency that is not *below level* — a leveled competency below the
-/// working level W with no evidence, that is not a gap and leads to no goal — by score; then
-/// the below-level ones, by score, each with the reason "not yet evidenced, N levels below the
-/// learner's working level (W) in D; consider a placement". So work far below the learner's
-/// level that nothing done rests on is never recommended ahead of work at the learner's level
-/// (the map cannot tell whether it is known or a hole: a placement or diagnostic settles it),
-/// while real gaps still come first through repairs. Ties go to learning order.
+/// working level W with no evidence at all that leads to no goal — by score; then the
+/// below-level ones, by score, each with the reason "not yet evidenced, N levels below the
+/// learner's working level (W) in D; consider a placement" first. So unevidenced work below the
+/// learner's level is never recommended ahead of work at the learner's level, even when it lies
+/// under done work (a gap without evidence: mastery of the work above it is evidence that it is
+/// known — KST's surmise relation — and a placement or a quick check settles it), while a gap
+/// with evidence (in progress, a score below mastery) still comes first through repairs. Ties
+/// go to learning order.
 /// Rationale: ALEKS and KST recommend from the outer fringe of the learner's knowledge state,
 /// where the learner works; a 4th grader with only this year's evidence on file would otherwise
 /// be sent to kindergarten. Defaults: unlock 1, goal 2, level 1, recency 1, gap 1, 14 days.
