@@ -501,3 +501,60 @@ TEST_SUITE("progression: advice a teacher can trust (issue 11)") {
     }
   }
 }
+
+TEST_SUITE("progression: the 4th grader on the CCSS map (issue 11)") {
+  // Every grade-3 standard mastered, nothing earlier on file; grade-4 NF and OA in progress.
+  TEST_CASE("CCSS: a 4th grader with this year's evidence only") {
+    if (!fixtures::have_ccss()) {
+      MESSAGE("skipped: the CCSS coherence map (../shared/data) is absent");
+      return;
+    }
+    const mm::framework fw = fixtures::ccss();
+    const mm::progression prog(fw, mm::scale::four_point());
+    pfix::random_learner L;
+    for (mm::index_t c = 0; c < fw.size(); ++c) {
+      const auto& comp = fw.at(c);
+      const int g = comp.level.value_or(99);
+      const bool g4 = g == 4 && (comp.domain == "NF" || comp.domain == "OA");
+      L.st.push_back(g == 3 ? mm::status::mastered
+                            : (g4 ? mm::status::in_progress : mm::status::not_started));
+      L.sc.push_back(g == 3 ? 3.0 : (g4 ? 2.0 : NAN));
+    }
+    const auto v = L.view();
+    const auto low = [&](mm::index_t c) { return fw.at(c).level.value_or(99) <= 2; };
+    // The top recommendations are not K-2 standards.
+    const auto rec = prog.recommend(v, 10);
+    REQUIRE(rec.size() == 10);
+    for (const auto& r : rec) CHECK_MESSAGE(!low(r.competency), r.id);
+    // Every K-2 standard that is recommended at all comes after all other work, and says why.
+    const auto f = prog.frontier(v);
+    const auto all = prog.recommend(v, f.size());
+    bool seen_low = false;
+    std::size_t low_on_frontier = 0;
+    for (const auto& r : all) {
+      if (low(r.competency)) {
+        seen_low = true;
+        ++low_on_frontier;
+        CHECK(r.reasons.front().rfind("not yet evidenced, ", 0) == 0);
+        CHECK(r.reasons.front().find("consider a placement") != std::string::npos);
+      } else {
+        CHECK_MESSAGE(!seen_low, r.id);  // no work at or above grade 3 after a K-2 standard
+      }
+    }
+    // No in-progress prerequisite is a gap: gaps rest on done work only.
+    const auto gaps = prog.gaps(v);
+    for (const auto& g : gaps) {
+      CHECK(L.st[g.competency] != mm::status::in_progress);
+      for (auto u : g.undermines) CHECK(mm::is_done(L.st[u]));
+    }
+    // What blocks the grade-4 work in progress is listed as blockers.
+    for (const auto& b : prog.blockers(v))
+      for (auto x : b.blocks) CHECK((L.st[x] == mm::status::in_progress || !mm::is_done(L.st[x])));
+    std::size_t k2 = 0;
+    for (mm::index_t c = 0; c < fw.size(); ++c) k2 += low(c) ? 1U : 0U;
+    MESSAGE("CCSS 4th grader: ", gaps.size(), " gaps (all K-2, under mastered grade-3 work), ",
+            prog.blockers(v).size(), " blockers, ", low_on_frontier, " of ", k2,
+            " K-2 standards on a frontier of ", f.size(), " (ranked last, 'consider a placement')");
+    CHECK(low_on_frontier == static_cast<std::size_t>(std::count_if(f.begin(), f.end(), low)));
+  }
+}

@@ -1,6 +1,7 @@
 """Progression on a learner: a 13-level learning map with two learners, random DAGs against
 networkx, CCSS."""
 import math
+import pickle
 import random
 
 import networkx as nx
@@ -421,3 +422,113 @@ def test_long_lists_are_shortened_in_repr_only(scenario):
     shown = ", ".join(repr(i) for i in path.ids[:8])
     assert f"ids=[{shown}, ... ({len(path.ids)} in all)]" in text
     assert len(path.to_dict()["steps"]) == len(path.steps) == len(path.ids)
+
+
+# --- issue 11: gaps vs blockers, learning targets, level-aware recommendations ------------------
+
+def test_gaps_are_holes_under_done_work_and_blockers_hold_back_work_in_progress():
+    b = mm.FrameworkBuilder()
+    for c in "ABCEF":
+        b.add_competency(c)
+    b.add_prerequisite("B", prerequisite="A")
+    b.add_prerequisite("C", prerequisite="B")
+    b.add_prerequisite("F", prerequisite="E")
+    fw = b.build()
+    prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+    code = {s: i for i, s in enumerate(mm.STATUSES)}
+    st = np.array([code[s] for s in ["not_started", "mastered", "in_progress", "not_started", "in_progress"]],
+                  dtype=np.uint8)
+    sc = np.array([np.nan, 3, 2, np.nan, 1])
+    g = prog.gaps(st, sc)
+    assert [(x.id, x.undermines) for x in g] == [("A", ["B"])]
+    bl = prog.blockers(st, sc)
+    assert [(x.id, x.blocks, x.ready) for x in bl] == [("E", ["F"], True)]
+    st[1] = code["in_progress"]
+    assert prog.gaps(st, sc) == [] and [x.id for x in prog.blockers(st, sc)] == ["A", "B", "E"]
+
+
+def test_rollup_parents_are_not_learning_targets():
+    b = mm.FrameworkBuilder()
+    for c in ["UNIT1", "OA.1", "OA.2", "UNIT2", "OA.3"]:
+        b.add_competency(c)
+    for p, c in [("UNIT1", "OA.1"), ("UNIT1", "OA.2"), ("UNIT2", "OA.3")]:
+        b.add_child(p, c)
+    b.add_prerequisite("OA.2", prerequisite="OA.1")
+    b.add_prerequisite("UNIT2", prerequisite="UNIT1")
+    fw = b.build()
+    pol = mm.Policy(mm.Scale.four_point())
+    pol.rollup("UNIT1", mm.Rollup.all_of())
+    pol.rollup("UNIT2", mm.Rollup.all_of())
+    st = mm.evaluate(fw, pol, mm.EvidenceLog(), "new")
+    assert st.frontier() == ["OA.1", "OA.3"]  # before issue 11: ['UNIT1', 'OA.1', 'OA.3']
+    assert [r.id for r in st.recommend(5)] == ["OA.1", "OA.3"]
+    p = st.path_to("UNIT2")
+    assert p.goals == ["UNIT2"] and p.ids == ["OA.1", "OA.2", "OA.3"]
+    prog = st.progression
+    assert not prog.is_learning_target("UNIT1") and prog.is_learning_target("OA.1")
+    assert prog.rollups() == {"UNIT1": ["OA.1", "OA.2"], "UNIT2": ["OA.3"]}
+    assert pickle.loads(pickle.dumps(prog)) == prog
+    assert prog != mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+
+
+def test_a_gatekeeper_gates_exemption_too():
+    rule = mm.Rule(method=mm.Method.latest(), exempt_on_pretest=0.8, require_kinds=["discussion"],
+                   min_evidence=2)
+    pol = mm.Policy(mm.Scale.percent(80), rule=rule)
+    b = mm.FrameworkBuilder()
+    b.add_competency("A")
+    fw = b.build()
+    log = mm.EvidenceLog().add("s", "A", 0.9, 1, kind="pretest")
+    st = mm.evaluate(fw, pol, log, "s")
+    assert st.status("A") == "awaiting_confirmation"  # before issue 11: exempt
+    assert "ready for the teacher's check" in st.explain("A").text
+    assert "ready for the teacher's check" in repr(st.explain("A"))
+    log.add("s", "A", 1.0, 2, kind="discussion")
+    assert mm.evaluate(fw, pol, log, "s").status("A") == "exempt"  # one counted piece < 2
+    pol1 = mm.Policy(mm.Scale.percent(80), rule=mm.Rule(method=mm.Method.latest(), exempt_on_pretest=0.8,
+                                                        require_kinds=["discussion"]))
+    assert mm.evaluate(fw, pol1, log, "s").status("A") == "mastered"  # the check masters on its own
+    roster = mm.Roster(fw, pol)
+    roster.ingest(log)
+    assert roster.learner("s").status("A") == "exempt"
+
+
+def test_redundancy_lint_keeps_strength_tiers():
+    def red(ab, bc, ac):
+        b = mm.FrameworkBuilder()
+        for c in "ABC":
+            b.add_competency(c)
+        b.add_prerequisite("B", prerequisite="A", strength=ab)
+        b.add_prerequisite("C", prerequisite="B", strength=bc)
+        b.add_prerequisite("C", prerequisite="A", strength=ac)
+        return b.build().redundant_prerequisites()
+    assert red("required", "required", "required") == [("C", "A")]
+    assert red("required", "recommended", "required") == []  # recommended never gates
+    assert red("required", "familiar", "required") == []
+    assert red("required", "required", "recommended") == [("C", "A")]
+
+
+def test_ccss_fourth_grader_with_this_years_evidence_only(shared_data):
+    fw = load_ccss(shared_data)
+    code = {s: i for i, s in enumerate(mm.STATUSES)}
+    ids = list(fw)
+    st = np.zeros(len(ids), dtype=np.uint8)
+    sc = np.full(len(ids), np.nan)
+    for i, c in enumerate(ids):
+        comp = fw[c]
+        if comp.level == 3:
+            st[i], sc[i] = code["mastered"], 3.0
+        elif comp.level == 4 and comp.domain in ("NF", "OA"):
+            st[i], sc[i] = code["in_progress"], 2.0
+    prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+    low = {c for c in ids if fw[c].level is not None and fw[c].level <= 2}
+    top = prog.recommend(10, st, sc)
+    assert not {r.id for r in top} & low
+    frontier = prog.frontier(st, sc)
+    ranked = prog.recommend(len(frontier), st, sc)
+    first_low = next(i for i, r in enumerate(ranked) if r.id in low)
+    assert all(r.id in low for r in ranked[first_low:])
+    assert all(r.reasons[0].startswith("not yet evidenced, ") for r in ranked[first_low:])
+    done = {c for i, c in enumerate(ids) if mm.STATUSES[st[i]] == "mastered"}
+    for g in prog.gaps(st, sc):
+        assert mm.STATUSES[st[ids.index(g.id)]] != "in_progress" and set(g.undermines) <= done
