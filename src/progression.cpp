@@ -155,6 +155,15 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
   d->part.resize(d->part_off[n]);
   for (const auto& [parent, parts] : rollups)
     std::copy(parts.begin(), parts.end(), d->part.begin() + d->part_off[parent]);
+  d->flat_src = d->in_src;
+  d->flat_dst = d->in_dst;
+  d->flat_need = d->in_need;
+  for (index_t i = 0; i < n; ++i)
+    if (!d->target[i]) {
+      d->flat_src.push_back(i);
+      d->flat_dst.push_back(i);
+      d->flat_need.push_back(progression::done_code);
+    }
   // Domains and levels.
   d->domain_of.resize(n);
   d->level_of.resize(n);
@@ -391,13 +400,12 @@ void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) c
   // by dependent) clears its dependent's flag when unmet. No data-dependent branches, so the
   // loop runs at the machine's load throughput (the per-competency inner loops of varying
   // length cost a branch misprediction per competency).
-  const std::uint8_t* target = d.target.data();
-  for (std::size_t c = 0; c < n; ++c)
-    out[c] = static_cast<std::uint8_t>(codes[c] != done_code) & target[c];
-  const std::size_t m = d.in_src.size();
-  const std::uint32_t* src = d.in_src.data();
-  const std::uint32_t* dst = d.in_dst.data();
-  const std::uint8_t* need = d.in_need.data();
+  for (std::size_t c = 0; c < n; ++c) out[c] = static_cast<std::uint8_t>(codes[c] != done_code);
+  // The flat list holds a never-met self-edge per rollup parent: not a learning target.
+  const std::size_t m = d.flat_src.size();
+  const std::uint32_t* src = d.flat_src.data();
+  const std::uint32_t* dst = d.flat_dst.data();
+  const std::uint8_t* need = d.flat_need.data();
   for (std::size_t k = 0; k < m; ++k)
     out[dst[k]] &= static_cast<std::uint8_t>(codes[src[k]] >= need[k]);
 }

@@ -45,6 +45,11 @@ struct progression_data {
   // Learning targets: 1, rollup parents 0; the parts of each rollup parent as CSR (empty for a
   // target).
   std::vector<std::uint8_t> target;
+  // The flat gating-edge list of frontier_flags: the in-edges plus, per rollup parent, a
+  // self-edge needing done_code (never met while it is not done), so the bulk loop masks rollup
+  // parents at no cost per competency.
+  std::vector<std::uint32_t> flat_src, flat_dst;
+  std::vector<std::uint8_t> flat_need;
   std::vector<std::uint32_t> part_off, part;
   // Per competency: its domain's number (domain_names) and level (no_level when none), for
   // recommend's working levels.
