@@ -278,9 +278,8 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   constexpr int no_level = detail::progression_data::no_level;
   std::vector<int> working(d.domain_names.size(), no_level);
   int overall = no_level;
-  for (index_t c = 0; c < d.n; ++c) {
-    const int l = d.level_of[c];
-    if (l == no_level || v.statuses[c] == status::not_started) continue;
+  for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
+    const int l = v.statuses[c] != status::not_started ? d.level_of[c] : no_level;
     int& w = working[d.domain_of[c]];
     w = std::max(w, l);
     overall = std::max(overall, l);
