@@ -686,7 +686,7 @@ TEST_SUITE("engine") {
 }
 
 TEST_SUITE("engine: gates that cannot be bypassed (issue 11)") {
-  TEST_CASE("a gatekeeper kind gates exemption too; the check then gives exempt or mastered") {
+  TEST_CASE("a gatekeeper kind gates exemption too, and the check then gives exempt or mastered") {
     rule r = with(method::latest());
     r.exempt_on_pretest = 0.8;
     r.require_kinds = {"discussion"};

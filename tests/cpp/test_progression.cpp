@@ -384,7 +384,8 @@ TEST_SUITE("progression") {
 TEST_SUITE("progression: advice a teacher can trust (issue 11)") {
   // A -> B -> C and E -> F, all required. B is mastered over an unstarted A (a hole under done
   // work); C is in progress and ready (B is done); F is in progress over an unstarted E.
-  TEST_CASE("a gap is a hole under done work; unmet prerequisites of work in progress block it") {
+  TEST_CASE(
+      "a gap is a hole under done work, while unmet prerequisites of work in progress block it") {
     mm::framework_builder b;
     for (auto id : {"A", "B", "C", "E", "F"}) b.add_competency(id);
     b.add_prerequisite("B", "A").add_prerequisite("C", "B").add_prerequisite("F", "E");
