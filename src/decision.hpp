@@ -110,11 +110,13 @@ struct rule_conditions {
 
 /// The status of a competency with evidence up to the evaluation time, before monotonic holding
 /// and expiry: mastered (exceeded) when the value, the amount of evidence and the gatekeepers
-/// all agree; else exempt by a confirmed pre-test; awaiting confirmation when only a gatekeeper
-/// or an exemption confirmation is missing; else in progress.
+/// all agree; else exempt by a pre-test confirmed by every gatekeeper kind (a gatekeeper gates
+/// every route to done, exemption included) and every exemption-confirmation kind; awaiting
+/// confirmation when only a gatekeeper or an exemption confirmation is missing; else in
+/// progress.
 constexpr status decide_status(const rule_conditions& c) noexcept {
   if (c.reached && c.enough && c.confirmed) return c.exceeds ? status::exceeded : status::mastered;
-  if (c.exempt_confirmed) return status::exempt;
+  if (c.exempt_confirmed && c.confirmed) return status::exempt;
   if ((c.reached && c.enough) || c.exempt_level) return status::awaiting_confirmation;
   return status::in_progress;
 }

@@ -31,6 +31,28 @@ constexpr detail::enum_names<status, 8> status_names{
 
 const char* to_string(status s) noexcept { return status_names.name(s); }
 
+const char* status_text(status s) noexcept {
+  switch (s) {
+    case status::not_started:
+      return "not started";
+    case status::in_progress:
+      return "in progress";
+    case status::awaiting_confirmation:
+      return "ready for the teacher's check";
+    case status::inferred:
+      return "inferred";
+    case status::mastered:
+      return "mastered";
+    case status::exceeded:
+      return "exceeded";
+    case status::exempt:
+      return "exempt";
+    case status::expired:
+      return "expired";
+  }
+  return "?";
+}
+
 status parse_status(std::string_view name) {
   if (auto s = status_names.parse(name)) return *s;
   throw std::invalid_argument(fmt::format("unknown status '{}'", name));

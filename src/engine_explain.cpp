@@ -133,7 +133,14 @@ void explain_inference(const compiled_policy& ctx, const learner_state& st, cons
 std::string explanation_text(const explanation& ex, const rule& r, const scale& sc) {
   std::string t =
       fmt::format("{} for learner {}: {}", ex.competency, ex.learner, to_string(ex.status));
-  if (ex.rating) t += fmt::format(" ({})", *ex.rating);
+  // A rating next to awaiting_confirmation reads as done; say what it is.
+  if (ex.status == status::awaiting_confirmation)
+    t += fmt::format(
+        ", {}{}", status_text(ex.status),
+        ex.rating ? fmt::format(" (the evidence is at {}; not done until confirmed)", *ex.rating)
+                  : std::string(" (not done until confirmed)"));
+  else if (ex.rating)
+    t += fmt::format(" ({})", *ex.rating);
   t += '\n';
   t += fmt::format("  rule ({}): {}; mastery at {}", ex.rule_scope, ex.rule, fmt_num(ex.threshold));
   if (r.method.type() != method::kind::bkt) t += fmt::format(" ({})", sc.mastery_label());
@@ -142,7 +149,10 @@ std::string explanation_text(const explanation& ex, const rule& r, const scale& 
     t += fmt::format("  decided by: {} {}\n", ex.decided_by,
                      ex.decided_by == "rollup" ? ex.rollup : "");
     for (const auto& ch : ex.children)
-      t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id, to_string(ch.status),
+      t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id,
+                       ch.status == status::awaiting_confirmation
+                           ? fmt::format("{}, {}", to_string(ch.status), status_text(ch.status))
+                           : std::string(to_string(ch.status)),
                        ch.score ? fmt::format(" ({})", fmt_num(*ch.score)) : std::string());
   }
   t += fmt::format("  value: {}\n", ex.value ? fmt_num(*ex.value) : std::string("none"));

@@ -209,72 +209,118 @@ std::vector<index_t> framework::longest_chain() const {
   return chain;
 }
 
+namespace {
+
+// One strength tier of framework::redundant_prerequisites: the edges of strength `only` that a
+// longer path over the edges whose strength is in `filter` implies.
+struct redundancy_tier {
+  strength_set filter;
+  strength only;
+  // Only a competency with two or more incoming (followed) edges can be the head of a redundant
+  // edge: the longer path must enter it through another edge. Those are the bit columns, in
+  // topological order; a chain has none, so deep chains cost O(V + E).
+  std::vector<std::int64_t> col_of;
+  std::vector<index_t> cols;
+  std::size_t block_words = 1;
+
+  bool follows(const csr& g, std::uint32_t k) const {
+    return filter.is_all() || filter.contains(g.str[k]);
+  }
+  [[nodiscard]] std::size_t blocks() const {
+    return (cols.size() + block_words * 64 - 1) / (block_words * 64);
+  }
+};
+
+redundancy_tier plan_tier(const framework::impl& p, strength_set filter, strength only) {
+  const std::size_t n = p.comps.size();
+  redundancy_tier t{filter, only, std::vector<std::int64_t>(n, -1), {}, 1};
+  for (index_t v : p.topo) {
+    std::uint32_t indeg = 0;
+    for (std::uint32_t k = p.in.offset[v]; k < p.in.offset[v + 1] && indeg < 2; ++k)
+      indeg += t.follows(p.in, k) ? 1 : 0;
+    if (indeg >= 2) {
+      t.col_of[v] = static_cast<std::int64_t>(t.cols.size());
+      t.cols.push_back(v);
+    }
+  }
+  // Blocks bound memory to about 64 MiB whatever the size (at least one word).
+  const std::size_t max_words_total = (64U << 20) / 8;
+  t.block_words = max_words_total / std::max<std::size_t>(1, n);
+  t.block_words = std::max<std::size_t>(1, std::min(t.block_words, (t.cols.size() + 63) / 64));
+  return t;
+}
+
+// reach[u] holds u's strict descendants among the current block of columns; an edge u -> c of
+// strength `only` is redundant iff c is in the union of the reach sets of u's children.
+// Progress: competencies visited, once per block of columns.
+void mark_redundant(const framework::impl& p, const redundancy_tier& t,
+                    std::vector<bool>& redundant, detail::meter& m) {
+  const std::size_t n = p.comps.size();
+  const std::size_t ncols = t.cols.size();
+  const std::size_t block_words = t.block_words;
+  const std::size_t block_cols = block_words * 64;
+  std::vector<std::uint64_t> reach;
+  std::vector<std::uint64_t> acc(block_words);
+  for (std::size_t lo = 0; lo < ncols; lo += block_cols) {
+    const std::size_t hi = std::min(ncols, lo + block_cols);
+    const index_t last_rank = p.rank[t.cols[hi - 1]];
+    reach.assign(n * block_words, 0);
+    detail::meter_ticks ticks(m, 4096);
+    for (auto it = p.topo.rbegin(); it != p.topo.rend(); ++it) {
+      ticks.add(1);
+      const index_t u = *it;
+      // Nothing below u can be in a block whose last column comes before u.
+      if (p.rank[u] >= last_rank) continue;
+      std::fill(acc.begin(), acc.end(), 0);
+      const std::uint32_t b = p.out.offset[u], e = p.out.offset[u + 1];
+      for (std::uint32_t k = b; k < e; ++k) {
+        if (!t.follows(p.out, k)) continue;
+        const std::uint64_t* r = &reach[std::size_t{p.out.target[k]} * block_words];
+        for (std::size_t w = 0; w < block_words; ++w) acc[w] |= r[w];
+      }
+      std::uint64_t* mine = &reach[std::size_t{u} * block_words];
+      for (std::uint32_t k = b; k < e; ++k) {
+        if (!t.follows(p.out, k)) continue;
+        const std::int64_t col = t.col_of[p.out.target[k]];
+        if (col < static_cast<std::int64_t>(lo) || col >= static_cast<std::int64_t>(hi)) continue;
+        const auto bit = static_cast<std::size_t>(col) - lo;
+        if (((acc[bit / 64] >> (bit % 64)) & 1U) != 0 && p.out.str[k] == t.only)
+          redundant[p.out.edge[k]] = true;
+        mine[bit / 64] |= std::uint64_t{1} << (bit % 64);
+      }
+      for (std::size_t w = 0; w < block_words; ++w) mine[w] |= acc[w];
+    }
+    ticks.flush();
+  }
+}
+
+}  // namespace
+
 std::vector<prerequisite_edge> framework::redundant_prerequisites(strength_set filter,
                                                                   const progress& progress) const {
   const auto& p = *impl_;
   const std::size_t n = p.comps.size();
-  const bool all = filter.is_all();
-  auto follows = [&](const csr& g, std::uint32_t k) { return all || filter.contains(g.str[k]); };
-  // Only a competency with two or more incoming (followed) edges can be the head of a redundant
-  // edge: the longer path must enter it through another edge. Those are the bit columns, in
-  // topological order; a chain has none, so deep chains cost O(V + E).
-  std::vector<std::int64_t> col_of(n, -1);
-  std::vector<index_t> cols;
-  for (index_t v : p.topo) {
-    std::uint32_t indeg = 0;
-    for (std::uint32_t k = p.in.offset[v]; k < p.in.offset[v + 1] && indeg < 2; ++k)
-      indeg += follows(p.in, k) ? 1 : 0;
-    if (indeg >= 2) {
-      col_of[v] = static_cast<std::int64_t>(cols.size());
-      cols.push_back(v);
+  // One pass per strength tier (required, familiar, recommended: strongest first): an edge of
+  // strength s is implied only by a longer path whose every link is at least as strong as s and
+  // in `filter` (a path through a recommended edge never implies a required or familiar one:
+  // recommended never gates; a familiar link does not imply a required one).
+  std::vector<redundancy_tier> tiers;
+  if (n != 0 && !p.edges.empty()) {
+    std::uint8_t tier_bits = 0;
+    for (const strength s : {strength::required, strength::familiar, strength::recommended}) {
+      tier_bits = static_cast<std::uint8_t>(tier_bits | (1U << static_cast<unsigned>(s)));
+      if (!filter.contains(s)) continue;
+      bool any = false;
+      for (const auto& e : p.edges) any = any || e.strength == s;
+      if (any) tiers.push_back(plan_tier(p, strength_set::from_bits(filter.bits() & tier_bits), s));
     }
   }
-  if (n == 0 || p.edges.empty()) cols.clear();
+  std::uint64_t total = 0;
+  for (const auto& t : tiers) total += n * t.blocks();
+  detail::meter m(progress, total);
   std::vector<bool> redundant(p.edges.size(), false);
-  // reach[u] holds u's strict descendants among the current block of columns; an edge u -> c is
-  // redundant iff c is in the union of the reach sets of u's children. Blocks bound memory to
-  // about 64 MiB whatever the size.
-  const std::size_t ncols = cols.size();
-  const std::size_t max_words_total = (64U << 20) / 8;
-  // (At least one word, so that an empty map or one without columns still reports its end.)
-  std::size_t block_words = max_words_total / std::max<std::size_t>(1, n);
-  block_words = std::max<std::size_t>(1, std::min(block_words, (ncols + 63) / 64));
-  const std::size_t block_cols = block_words * 64;
-  // Progress: competencies visited, once per block of columns.
-  detail::meter m(progress, n * ((ncols + block_cols - 1) / block_cols));
-  std::vector<std::uint64_t> reach;
-  std::vector<std::uint64_t> acc(block_words);
   m.run([&] {
-    for (std::size_t lo = 0; lo < ncols; lo += block_cols) {
-      const std::size_t hi = std::min(ncols, lo + block_cols);
-      const index_t last_rank = p.rank[cols[hi - 1]];
-      reach.assign(n * block_words, 0);
-      detail::meter_ticks ticks(m, 4096);
-      for (auto it = p.topo.rbegin(); it != p.topo.rend(); ++it) {
-        ticks.add(1);
-        const index_t u = *it;
-        // Nothing below u can be in a block whose last column comes before u.
-        if (p.rank[u] >= last_rank) continue;
-        std::fill(acc.begin(), acc.end(), 0);
-        const std::uint32_t b = p.out.offset[u], e = p.out.offset[u + 1];
-        for (std::uint32_t k = b; k < e; ++k) {
-          if (!follows(p.out, k)) continue;
-          const std::uint64_t* r = &reach[std::size_t{p.out.target[k]} * block_words];
-          for (std::size_t w = 0; w < block_words; ++w) acc[w] |= r[w];
-        }
-        std::uint64_t* mine = &reach[std::size_t{u} * block_words];
-        for (std::uint32_t k = b; k < e; ++k) {
-          if (!follows(p.out, k)) continue;
-          const std::int64_t col = col_of[p.out.target[k]];
-          if (col < static_cast<std::int64_t>(lo) || col >= static_cast<std::int64_t>(hi)) continue;
-          const auto bit = static_cast<std::size_t>(col) - lo;
-          if ((acc[bit / 64] >> (bit % 64)) & 1U) redundant[p.out.edge[k]] = true;
-          mine[bit / 64] |= std::uint64_t{1} << (bit % 64);
-        }
-        for (std::size_t w = 0; w < block_words; ++w) mine[w] |= acc[w];
-      }
-      ticks.flush();
-    }
+    for (const auto& t : tiers) mark_redundant(p, t, redundant, m);
     m.finish();
   });
   std::vector<prerequisite_edge> out;

@@ -17,7 +17,41 @@ namespace {
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-std::shared_ptr<const detail::progression_data> compile(framework fw, const scale& sc) {
+using rollup_list = std::vector<std::pair<index_t, std::vector<index_t>>>;
+
+// The rollup parents of a policy over a framework, each with its parts: the competency items
+// of its rollup (every group, nested ones included), or the children for a group without
+// items. Ids the framework does not know are skipped (the engine reports them).
+rollup_list rollups_of(const framework& fw, const policy& p) {
+  rollup_list out;
+  auto parts_of = [&](index_t parent, const rollup& r) {
+    std::vector<index_t> parts;
+    for (const auto& g : r.groups()) {
+      if (g.items.empty()) {
+        const auto kids = fw.children(parent);
+        parts.insert(parts.end(), kids.begin(), kids.end());
+      }
+      for (const auto& it : g.items)
+        if (it.nested < 0)
+          if (auto i = fw.find(it.id)) parts.push_back(*i);
+    }
+    std::sort(parts.begin(), parts.end());
+    parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+    parts.erase(std::remove(parts.begin(), parts.end(), parent), parts.end());
+    return parts;
+  };
+  for (index_t i = 0; i < fw.size(); ++i) {
+    auto it = p.rollups().find(fw.id_of(i));
+    if (it != p.rollups().end())
+      out.emplace_back(i, parts_of(i, it->second));
+    else if (p.default_rollup() && !fw.children(i).empty())
+      out.emplace_back(i, parts_of(i, *p.default_rollup()));
+  }
+  return out;
+}
+
+std::shared_ptr<const detail::progression_data> compile(framework fw, const scale& sc,
+                                                        rollup_list rollups) {
   auto d = std::make_shared<detail::progression_data>(std::move(fw), sc);
   const framework& f = d->fw;
   const std::size_t n = f.size();
@@ -103,6 +137,45 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
   }
   d->rank.assign(f.topological_rank().begin(), f.topological_rank().end());
   d->depth = f.depths();
+  // Learning targets and the parts of rollup parents.
+  d->target.assign(n, 1);
+  std::sort(rollups.begin(), rollups.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  d->part_off.assign(n + 1, 0);
+  for (const auto& [parent, parts] : rollups) {
+    if (parent >= n)
+      throw std::out_of_range(fmt::format("rollup parent index {} out of range ({})", parent, n));
+    for (index_t x : parts)
+      if (x >= n)
+        throw std::out_of_range(fmt::format("rollup part index {} out of range ({})", x, n));
+    d->target[parent] = 0;
+    d->part_off[parent + 1] = static_cast<std::uint32_t>(parts.size());
+  }
+  for (std::size_t i = 0; i < n; ++i) d->part_off[i + 1] += d->part_off[i];
+  d->part.resize(d->part_off[n]);
+  for (const auto& [parent, parts] : rollups)
+    std::copy(parts.begin(), parts.end(), d->part.begin() + d->part_off[parent]);
+  d->flat_src = d->in_src;
+  d->flat_dst = d->in_dst;
+  d->flat_need = d->in_need;
+  for (index_t i = 0; i < n; ++i)
+    if (!d->target[i]) {
+      d->flat_src.push_back(i);
+      d->flat_dst.push_back(i);
+      d->flat_need.push_back(progression::done_code);
+    }
+  // Domains and levels.
+  d->domain_of.resize(n);
+  d->level_of.resize(n);
+  for (index_t i = 0; i < n; ++i) {
+    const competency& c = f.at(i);
+    auto it = std::find(d->domain_names.begin(), d->domain_names.end(), c.domain);
+    d->domain_of[i] = static_cast<std::uint32_t>(it - d->domain_names.begin());
+    if (it == d->domain_names.end()) d->domain_names.push_back(c.domain);
+    d->level_of[i] = c.level && c.kind == competency_kind::academic
+                         ? *c.level
+                         : detail::progression_data::no_level;
+  }
   return d;
 }
 
@@ -111,9 +184,11 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
 namespace detail {
 
 // The unmet gating closure below `roots` (roots themselves included when `with_roots`), as
-// blockers in learning order. Iterative (explicit stack): depth never recurses.
+// blockers in learning order; with `expand_rollups`, a rollup parent in it brings its parts not
+// done (and theirs). Iterative (explicit stack): depth never recurses.
 std::vector<blocker> closure(const progression& p, const learner_view& v, const std::uint8_t* codes,
-                             const std::vector<index_t>& roots, bool with_roots) {
+                             const std::vector<index_t>& roots, bool with_roots,
+                             bool expand_rollups) {
   const auto& d = p.data();
   std::vector<std::uint8_t> need(d.n, 0), in_set(d.n, 0);
   std::vector<std::vector<index_t>> blocks;  // by slot
@@ -141,6 +216,14 @@ std::vector<blocker> closure(const progression& p, const learner_view& v, const 
       need[q] = std::max(need[q], d.in_need[k]);
       blocks[slot[q]].push_back(x);
     }
+    if (expand_rollups && !d.target[x])
+      for (std::uint32_t k = d.part_off[x]; k < d.part_off[x + 1]; ++k) {
+        const index_t q = d.part[k];
+        if (codes[q] == progression::done_code) continue;
+        if (!in_set[q]) add(q);
+        need[q] = progression::done_code;
+        blocks[slot[q]].push_back(x);
+      }
   }
   std::vector<std::uint8_t> is_root(d.n, 0);
   if (!with_roots)
@@ -239,16 +322,38 @@ const progression& learner_state::progression() const {
 // --- progression -------------------------------------------------------------------------------
 
 progression::progression(masterymap::framework fw, const masterymap::scale& sc)
-    : d_(compile(std::move(fw), sc)) {}
-progression::progression(masterymap::framework fw, const policy& p)
-    : d_(compile(std::move(fw), p.scale())) {}
-progression::progression(const engine& e) : d_(compile(e.framework(), e.policy().scale())) {}
+    : d_(compile(std::move(fw), sc, {})) {}
+progression::progression(masterymap::framework fw, const policy& p) {
+  rollup_list r = rollups_of(fw, p);
+  d_ = compile(std::move(fw), p.scale(), std::move(r));
+}
+progression::progression(const engine& e)
+    : d_(compile(e.framework(), e.policy().scale(), rollups_of(e.framework(), e.policy()))) {}
+progression::progression(masterymap::framework fw, const masterymap::scale& sc,
+                         std::vector<std::pair<index_t, std::vector<index_t>>> rollups)
+    : d_(compile(std::move(fw), sc, std::move(rollups))) {}
+
+bool progression::is_learning_target(index_t c) const {
+  check_index(*d_, c);
+  return d_->target[c] != 0;
+}
+
+std::vector<std::pair<index_t, std::vector<index_t>>> progression::rollups() const {
+  std::vector<std::pair<index_t, std::vector<index_t>>> out;
+  for (index_t c = 0; c < d_->n; ++c)
+    if (!d_->target[c])
+      out.emplace_back(c, std::vector<index_t>(d_->part.begin() + d_->part_off[c],
+                                               d_->part.begin() + d_->part_off[c + 1]));
+  return out;
+}
 
 const framework& progression::framework() const noexcept { return d_->fw; }
 const masterymap::scale& progression::scale() const noexcept { return d_->sc; }
 
 bool operator==(const progression& a, const progression& b) {
-  return a.d_ == b.d_ || (a.d_->fw == b.d_->fw && a.d_->sc == b.d_->sc);
+  return a.d_ == b.d_ ||
+         (a.d_->fw == b.d_->fw && a.d_->sc == b.d_->sc && a.d_->target == b.d_->target &&
+          a.d_->part_off == b.d_->part_off && a.d_->part == b.d_->part);
 }
 std::size_t progression::size() const noexcept { return d_->n; }
 
@@ -296,10 +401,11 @@ void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) c
   // loop runs at the machine's load throughput (the per-competency inner loops of varying
   // length cost a branch misprediction per competency).
   for (std::size_t c = 0; c < n; ++c) out[c] = static_cast<std::uint8_t>(codes[c] != done_code);
-  const std::size_t m = d.in_src.size();
-  const std::uint32_t* src = d.in_src.data();
-  const std::uint32_t* dst = d.in_dst.data();
-  const std::uint8_t* need = d.in_need.data();
+  // The flat list holds a never-met self-edge per rollup parent: not a learning target.
+  const std::size_t m = d.flat_src.size();
+  const std::uint32_t* src = d.flat_src.data();
+  const std::uint32_t* dst = d.flat_dst.data();
+  const std::uint8_t* need = d.flat_need.data();
   for (std::size_t k = 0; k < m; ++k)
     out[dst[k]] &= static_cast<std::uint8_t>(codes[src[k]] >= need[k]);
 }
@@ -317,6 +423,7 @@ void progression::unmet_counts(const std::uint8_t* codes, std::uint16_t* out) co
 bool progression::on_frontier(const learner_view& v, index_t c) const {
   check_view(*d_, v);
   check_index(*d_, c);
+  if (!d_->target[c]) return false;
   if (attainment(v.statuses[c], score_at(v, c).value_or(nan_v)) == done_code) return false;
   for (std::uint32_t k = d_->in_off[c]; k < d_->in_off[c + 1]; ++k) {
     const index_t q = d_->in_src[k];
@@ -351,6 +458,16 @@ std::vector<index_t> progression::inner_fringe(const learner_view& v) const {
   return out;
 }
 
+std::vector<blocker> progression::blockers(const learner_view& v) const {
+  check_view(*d_, v);
+  std::vector<std::uint8_t> codes(d_->n);
+  encode(v.statuses, v.scores, codes.data());
+  std::vector<index_t> roots;
+  for (index_t c : d_->fw.topological_order())
+    if (detail::in_progress_at(v, codes.data(), c)) roots.push_back(c);
+  return closure(*this, v, codes.data(), roots, false);
+}
+
 std::vector<blocker> progression::blocked_by(const learner_view& v, index_t target) const {
   check_view(*d_, v);
   check_index(*d_, target);
@@ -369,6 +486,10 @@ frontier_tracker::frontier_tracker(const progression& p, const learner_view& v) 
   unmet_.resize(n);
   p.encode(v.statuses, v.scores, code_.data());
   p.unmet_counts(code_.data(), unmet_.data());
+  // A rollup parent is never on the frontier: one extra unmet count that no change clears.
+  for (index_t c = 0; c < n; ++c)
+    if (!p.data().target[c] && unmet_[c] < 65535U)
+      unmet_[c] = static_cast<std::uint16_t>(unmet_[c] + 1U);
   for (index_t c = 0; c < n; ++c) count_ += on_frontier(c) ? 1U : 0U;
 }
 
@@ -413,6 +534,9 @@ std::vector<blocker> blocked_by(const learner_state& s, std::string_view id) {
   return s.progression().blocked_by(view_of(s), s.framework().index_of(id));
 }
 std::vector<gap> gaps(const learner_state& s) { return s.progression().gaps(view_of(s)); }
+std::vector<blocker> blockers(const learner_state& s) {
+  return s.progression().blockers(view_of(s));
+}
 learning_path path_to(const learner_state& s, const std::vector<std::string>& goals,
                       std::optional<double> rate_per_day) {
   std::vector<index_t> g;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <masterymap/progression.hpp>
 #include <optional>
 #include <stdexcept>
@@ -41,6 +42,21 @@ struct progression_data {
   std::vector<std::uint8_t> edge_need;  // per framework edge
   std::vector<std::uint32_t> rank;      // topological rank
   std::vector<std::uint32_t> depth;
+  // Learning targets: 1, rollup parents 0; the parts of each rollup parent as CSR (empty for a
+  // target).
+  std::vector<std::uint8_t> target;
+  // The flat gating-edge list of frontier_flags: the in-edges plus, per rollup parent, a
+  // self-edge needing done_code (never met while it is not done), so the bulk loop masks rollup
+  // parents at no cost per competency.
+  std::vector<std::uint32_t> flat_src, flat_dst;
+  std::vector<std::uint8_t> flat_need;
+  std::vector<std::uint32_t> part_off, part;
+  // Per competency: its domain's number (domain_names) and level (no_level when none), for
+  // recommend's working levels.
+  static constexpr int no_level = std::numeric_limits<int>::min();
+  std::vector<std::uint32_t> domain_of;
+  std::vector<std::string> domain_names;
+  std::vector<int> level_of;
 };
 
 // --- helpers shared by progression.cpp (gating, frontier) and progression_plan.cpp (gaps,
@@ -62,17 +78,26 @@ inline std::optional<double> score_at(const learner_view& v, index_t c) {
   return v.scores[c];
 }
 
+/// Work not done with evidence: in progress, awaiting confirmation, expired (the roots of
+/// `progression::blockers`). "Done" is asked of the attainment code only (done_code), the one
+/// predicate of met work.
+inline bool in_progress_at(const learner_view& v, const std::uint8_t* codes, index_t c) noexcept {
+  return codes[c] != progression::done_code && v.statuses[c] != status::not_started;
+}
+
 inline bool ready_at(const progression_data& d, const std::uint8_t* codes, index_t c) noexcept {
-  if (codes[c] == progression::done_code) return false;
+  if (codes[c] == progression::done_code || !d.target[c]) return false;
   for (std::uint32_t k = d.in_off[c]; k < d.in_off[c + 1]; ++k)
     if (codes[d.in_src[k]] < d.in_need[k]) return false;
   return true;
 }
 
 /// The unmet gating closure below `roots` (roots themselves included when `with_roots`), as
-/// blockers in learning order (progression.cpp).
+/// blockers in learning order; with `expand_rollups`, a rollup parent in it also brings its
+/// parts not done (progression.cpp).
 std::vector<blocker> closure(const progression& p, const learner_view& v, const std::uint8_t* codes,
-                             const std::vector<index_t>& roots, bool with_roots);
+                             const std::vector<index_t>& roots, bool with_roots,
+                             bool expand_rollups = false);
 
 }  // namespace masterymap::detail
 

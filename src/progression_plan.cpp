@@ -51,18 +51,19 @@ inline std::size_t bit_count(std::uint64_t bits) noexcept {
 }
 
 /// The gaps before ranking: each competency not done that fails a gating link into a chain
-/// reaching competencies with evidence (the anchors), with those anchors in learning order;
-/// in learning order of the gaps. With `only`, just the gaps where only[c] != 0.
+/// reaching done competencies (the anchors), with those anchors in learning order; in learning
+/// order of the gaps. With `only`, just the gaps where only[c] != 0.
 std::vector<std::pair<index_t, std::vector<index_t>>> undermined(const detail::progression_data& d,
-                                                                 const learner_view& v,
                                                                  const std::uint8_t* codes,
                                                                  const std::uint8_t* only) {
   const std::size_t n = d.n;
   const auto& topo = d.fw.topological_order();
-  // Anchors (competencies with evidence), numbered in learning order.
+  // Anchors (done competencies: the one predicate of met work, the attainment code), numbered
+  // in learning order. Work only in progress anchors no gap: its unmet prerequisites block it
+  // (progression::blockers).
   std::vector<index_t> anchors;
   for (index_t x : topo)
-    if (v.statuses[x] != status::not_started) anchors.push_back(x);
+    if (codes[x] == progression::done_code) anchors.push_back(x);
   // Candidates: not done, with at least one unmet gating link out.
   std::vector<index_t> cand;
   for (index_t x : topo) {
@@ -128,7 +129,7 @@ std::vector<gap> progression::gaps(const learner_view& v) const {
   std::vector<std::uint8_t> codes(d.n);
   encode(v.statuses, v.scores, codes.data());
   std::vector<gap> out;
-  for (auto& [g, und] : undermined(d, v, codes.data(), nullptr)) {
+  for (auto& [g, und] : undermined(d, codes.data(), nullptr)) {
     const competency& comp = d.fw.at(g);
     gap x;
     x.competency = g;
@@ -164,37 +165,70 @@ learning_path progression::path_to(const learner_view& v, const std::vector<inde
     if (codes[g] != done_code &&
         std::find(path.goals.begin(), path.goals.end(), g) == path.goals.end())
       path.goals.push_back(g);
-  std::vector<blocker> items = closure(*this, v, codes.data(), path.goals, true);
-  // Kahn's algorithm over every edge among the items, nearest-to-ready first.
+  std::vector<blocker> items = closure(*this, v, codes.data(), path.goals, true, true);
+  // Kahn's algorithm over every edge among the items, nearest-to-ready first. A rollup parent
+  // is two nodes, an entry (after its prerequisites, before its parts) and an exit (after its
+  // parts, before its dependents), and is not a step itself.
+  const std::size_t m = items.size();
   std::vector<std::int32_t> pos(d.n, -1);
-  for (std::size_t i = 0; i < items.size(); ++i)
-    pos[items[i].competency] = static_cast<std::int32_t>(i);
-  std::vector<std::uint32_t> indeg(items.size(), 0);
-  std::vector<std::vector<std::uint32_t>> succ(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  for (std::size_t i = 0; i < m; ++i) pos[items[i].competency] = static_cast<std::int32_t>(i);
+  std::vector<std::uint32_t> exit_of(m);
+  std::uint32_t nodes = static_cast<std::uint32_t>(m);
+  for (std::size_t i = 0; i < m; ++i)
+    exit_of[i] = d.target[items[i].competency] ? static_cast<std::uint32_t>(i) : nodes++;
+  std::vector<std::uint32_t> indeg(nodes, 0);
+  std::vector<std::vector<std::uint32_t>> succ(nodes);
+  auto link = [&](std::uint32_t from, std::uint32_t to) {
+    ++indeg[to];
+    succ[from].push_back(to);
+  };
+  for (std::size_t i = 0; i < m; ++i) {
     const index_t x = items[i].competency;
+    const auto in = static_cast<std::uint32_t>(i);
     for (std::uint32_t k = d.all_in_off[x]; k < d.all_in_off[x + 1]; ++k) {
       const std::int32_t p = pos[d.all_in_src[k]];
-      if (p < 0) continue;
-      ++indeg[i];
-      succ[static_cast<std::size_t>(p)].push_back(static_cast<std::uint32_t>(i));
+      if (p >= 0) link(exit_of[static_cast<std::size_t>(p)], in);
+    }
+    if (!d.target[x]) {
+      bool any = false;
+      for (std::uint32_t k = d.part_off[x]; k < d.part_off[x + 1]; ++k) {
+        const std::int32_t p = pos[d.part[k]];
+        if (p < 0) continue;
+        link(in, static_cast<std::uint32_t>(p));
+        link(exit_of[static_cast<std::size_t>(p)], exit_of[i]);
+        any = true;
+      }
+      if (!any) link(in, exit_of[i]);
     }
   }
   using key = std::tuple<std::uint32_t, int, std::uint32_t, std::uint32_t>;
   std::priority_queue<key, std::vector<key>, std::greater<key>> q;
-  auto push = [&](std::uint32_t i) {
-    const blocker& b = items[i];
-    q.emplace(b.distance, b.status == status::not_started ? 1 : 0, d.rank[b.competency], i);
+  auto push = [&](std::uint32_t node) {
+    const blocker& b = items[node < m ? node : 0];
+    if (node >= m) {  // an exit: no step, free to go at once
+      q.emplace(0, 0, 0, node);
+      return;
+    }
+    q.emplace(b.distance, b.status == status::not_started ? 1 : 0, d.rank[b.competency], node);
   };
-  for (std::uint32_t i = 0; i < items.size(); ++i)
+  for (std::uint32_t i = 0; i < nodes; ++i)
     if (indeg[i] == 0) push(i);
+  std::vector<std::uint8_t> emitted(m, 0);
   while (!q.empty()) {
     const std::uint32_t i = std::get<3>(q.top());
     q.pop();
-    path.steps.push_back(items[i]);
+    if (i < m && d.target[items[i].competency]) {
+      path.steps.push_back(items[i]);
+      emitted[i] = 1;
+    }
     for (std::uint32_t j : succ[i])
       if (--indeg[j] == 0) push(j);
   }
+  // A part that is also a prerequisite of its own parent makes a cycle of the two-node form:
+  // whatever it held back follows in learning order.
+  for (std::size_t i = 0; i < m; ++i)
+    if (!emitted[i] && d.target[items[i].competency] && indeg[i] != 0)
+      path.steps.push_back(items[i]);
   if (rate_per_day) path.days = static_cast<double>(path.steps.size()) / *rate_per_day;
   return path;
 }
@@ -239,17 +273,32 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         queue.push_back(d.in_src[e]);
       }
   }
+  // The learner's working level per domain: the highest level with evidence in it; a domain
+  // without evidence takes the highest over all domains (none: no leveled evidence at all).
+  constexpr int no_level = detail::progression_data::no_level;
+  std::vector<int> working(d.domain_names.size(), no_level);
+  int overall = no_level;
+  for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
+    const int l = v.statuses[c] != status::not_started ? d.level_of[c] : no_level;
+    int& w = working[d.domain_of[c]];
+    w = std::max(w, l);
+    overall = std::max(overall, l);
+  }
+  for (int& w : working)
+    if (w == no_level) w = overall;
+  auto working_at = [&](index_t c) { return working[d.domain_of[c]]; };
+  auto leveled = [&](index_t c) { return d.level_of[c] != no_level && working_at(c) != no_level; };
   auto level_key = [&](index_t c) {
-    const auto& l = d.fw.at(c).level;
-    return l ? static_cast<double>(*l) : static_cast<double>(d.depth[c]);
+    const int l = d.level_of[c];
+    return l != no_level ? static_cast<double>(l) : static_cast<double>(d.depth[c]);
   };
   double lmin = std::numeric_limits<double>::infinity();
   for (index_t c = 0; c < d.n; ++c)
-    if (flags[c]) lmin = std::min(lmin, level_key(c));
+    if (flags[c] && !leveled(c)) lmin = std::min(lmin, level_key(c));
   const double now = o.as_of.value_or(v.as_of);
   // The gaps on the frontier and what they undermine (repairs), looked up by competency.
   std::vector<std::pair<index_t, std::vector<index_t>>> gap_list;
-  if (o.gap_weight != 0.0) gap_list = undermined(d, v, codes.data(), flags.data());
+  if (o.gap_weight != 0.0) gap_list = undermined(d, codes.data(), flags.data());
   std::vector<std::uint32_t> gap_of(gap_list.empty() ? 0 : d.n, UINT32_MAX);
   for (std::size_t i = 0; i < gap_list.size(); ++i)
     gap_of[gap_list[i].first] = static_cast<std::uint32_t>(i);
@@ -272,11 +321,17 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       return std::max(0.0, (now - v.last_evidence[c]) / seconds_per_day);
     return std::nullopt;
   };
+  auto levels_text = [](int n) { return fmt::format("{} level{}", n, n == 1 ? "" : "s"); };
+  auto in_domain = [&](index_t c) {
+    const std::string& dom = d.domain_names[d.domain_of[c]];
+    return dom.empty() ? std::string() : fmt::format(" in {}", dom);
+  };
   // First every frontier competency's score alone (no strings, no lists); the full
   // recommendation, with its reasons, only for the top k.
   struct scored {
     index_t c;
     double score;
+    bool below;  // below the working level, no evidence, no goal: ranked last
   };
   std::vector<scored> ranked;
   std::vector<index_t> seen_by(d.n, UINT32_MAX);  // dedups unlocks reached by parallel edges
@@ -290,18 +345,24 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       }
     });
     const double goal = gdist[c] != UINT32_MAX ? 1.0 / (1.0 + gdist[c]) : 0.0;
-    const double lterm = 1.0 / (1.0 + (level_key(c) - lmin));
+    const double lterm =
+        leveled(c) ? 1.0 / (1.0 + std::abs(static_cast<double>(d.level_of[c] - working_at(c))))
+                   : 1.0 / (1.0 + (level_key(c) - lmin));
     double recency = 0.0;
     if (v.statuses[c] != status::not_started) {
       const auto days = days_since(c);
       recency = days ? std::exp(-*days / o.recency_days) : 0.5;
     }
+    const std::size_t fills = repairs(c) ? repairs(c)->size() : 0;
     const double score = o.unlock_weight * static_cast<double>(unlocks) + o.goal_weight * goal +
                          o.level_weight * lterm + o.recency_weight * recency +
-                         o.gap_weight * static_cast<double>(repairs(c) ? repairs(c)->size() : 0);
-    ranked.push_back({c, score});
+                         o.gap_weight * static_cast<double>(fills);
+    const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
+                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
+    ranked.push_back({c, score, below});
   }
   const auto better = [&](const scored& a, const scored& b) {
+    if (a.below != b.below) return b.below;
     if (a.score != b.score) return a.score > b.score;
     return d.rank[a.c] < d.rank[b.c];
   };
@@ -324,6 +385,11 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
     r.unlocks.erase(std::unique(r.unlocks.begin(), r.unlocks.end()), r.unlocks.end());
     if (gdist[c] != UINT32_MAX) r.goal_distance = gdist[c];
     const double lk = level_key(c);
+    const bool below = ranked[i].below;
+    if (below)
+      r.reasons.push_back(fmt::format(
+          "not yet evidenced, {} below the learner's working level ({}){}; consider a placement",
+          levels_text(working_at(c) - d.level_of[c]), working_at(c), in_domain(c)));
     if (r.status != status::not_started) r.days_since_evidence = days_since(c);
     if (auto* rep = repairs(c)) r.repairs = std::move(*rep);
     // Reasons, most telling first.
@@ -356,11 +422,25 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       else
         r.reasons.push_back(fmt::format("{} already", to_string(r.status)));
     }
-    if (lk <= lmin)
+    if (below) {
+      // said first
+    } else if (leveled(c)) {
+      const int diff = d.level_of[c] - working_at(c);
+      if (diff == 0)
+        r.reasons.push_back(
+            fmt::format("at the learner's working level ({}){}", working_at(c), in_domain(c)));
+      else
+        r.reasons.push_back(fmt::format("{} {} the learner's working level ({}){}",
+                                        levels_text(std::abs(diff)), diff > 0 ? "above" : "below",
+                                        working_at(c), in_domain(c)));
+    } else if (lk <= lmin) {
       r.reasons.push_back(r.level ? fmt::format("lowest open level ({})", *r.level)
                                   : std::string("foundational"));
-    else if (r.level)
+    } else if (r.level) {
       r.reasons.push_back(fmt::format("level {}", *r.level));
+    } else {
+      r.reasons.push_back(fmt::format("depth {} in the prerequisite graph", d.depth[c]));
+    }
     all.push_back(std::move(r));
   }
   return all;

@@ -316,8 +316,10 @@ Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
           "All fields as a plain dict (JSON-ready).")
       .def("__str__", [](const explanation& e) { return e.text; })
       .def("__repr__", [](const explanation& e) {
-        return "<Explanation " + e.competency + " for " + e.learner + ": " + to_string(e.status) +
-               ">";
+        std::string st = to_string(e.status);
+        if (e.status == status::awaiting_confirmation)
+          st += std::string(" (") + status_text(e.status) + ")";
+        return "<Explanation " + e.competency + " for " + e.learner + ": " + st + ">";
       });
   def_equality(explanation_cls);
   def_copy(explanation_cls);

@@ -589,8 +589,10 @@ A deterministic learning order: among ready competencies the earliest inserted c
           py::arg("strength") = py::none(), py::kw_only(), py::arg("progress") = py::none(),
           R"pbdoc(
 Prerequisite edges implied by a longer path (a curriculum lint), as ``(dependent, prerequisite)``
-id pairs in insertion order. ``progress(done, total)``: competencies visited (once per block of
-columns); raising from it, or Ctrl-C, cancels.
+id pairs in insertion order. Only a path whose every link is at least as strong implies an edge
+(required > familiar > recommended): a path through a recommended link never implies a required
+or familiar edge (recommended never gates). ``progress(done, total)``: competencies visited
+(once per strength tier and block of columns); raising from it, or Ctrl-C, cancels.
 )pbdoc")
       .def(
           "edges",

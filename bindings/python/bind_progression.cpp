@@ -335,7 +335,8 @@ std::optional<double> rate_per_day(const py::object& rate, const std::string& pe
 void bind_progression(py::module_& m) {
   // --- result types --------------------------------------------------------------------------
   py::class_<py_blocker> blocker_cls(m, "Blocker", R"pbdoc(
-An unmet prerequisite (:meth:`LearnerState.blocked_by`), or a step of a :class:`LearningPath`.
+An unmet prerequisite (:meth:`LearnerState.blocked_by`, :meth:`LearnerState.blockers`), or a
+step of a :class:`LearningPath`.
 
 ``needed`` is the level it must reach (``"mastered"``, ``"started"`` or a rating label such as
 ``"Developing"``), ``needed_level`` that level's value on the scale (None for mastered and
@@ -360,9 +361,10 @@ started); ``blocks`` the dependents it holds back; ``ready`` whether it can be s
       &blocker_from_state);
 
   py::class_<py_gap> gap_cls(m, "Gap", R"pbdoc(
-A hole (:meth:`LearnerState.gaps`): an unmastered prerequisite under competencies the learner
-has mastered or is working on. ``undermines`` lists those competencies (learning order);
-``ready`` says it can be repaired right away.
+A hole under done work (:meth:`LearnerState.gaps`): a gating prerequisite not met under
+competencies that are done (mastered, exceeded, exempt). ``undermines`` lists those done
+competencies (learning order); ``ready`` says it can be repaired right away. Unmet
+prerequisites of work only in progress are not gaps: :meth:`LearnerState.blockers` lists them.
 )pbdoc");
   gap_cls.def_property_readonly("id", [](const py_gap& g) { return g.value.id; })
       .def_property_readonly("status", [](const py_gap& g) { return to_string(g.value.status); })
@@ -405,7 +407,7 @@ None). ``to_dict()`` gives the steps as dicts.
   py::class_<py_recommendation> rec_cls(m, "Recommendation", R"pbdoc(
 One ranked pick of :meth:`LearnerState.recommend`: ``score`` and the ``reasons`` behind it, the
 competencies it ``unlocks`` (would bring onto the frontier) and ``repairs`` (when it is a gap:
-the competencies with evidence it undermines), ``goal_distance`` (links to the nearest goal),
+the done competencies it undermines), ``goal_distance`` (links to the nearest goal),
 ``level``, ``days_since_evidence`` and ``status``.
 )pbdoc");
   rec_cls.def_property_readonly("id", [](const py_recommendation& r) { return r.value.id; })
@@ -464,17 +466,37 @@ Gating: a ``required`` prerequisite is met when it is done (mastered, exceeded o
 ``Developing`` on the four-point scale — else any evidence: "started"). ``recommended`` never
 gates; it only orders paths.
 
+Learning targets: a parent with a rollup in the policy is not a learning target (it is done
+when its rollup holds): ``frontier``, ``recommend`` and the steps of ``path_to`` never list it
+(``rollups`` gives each rollup parent with its parts; ``is_learning_target`` asks one).
+
 Usually reached through :class:`LearnerState` (``st.frontier()``, ...) and :class:`Roster`.
 The methods here take one learner's dense columns: ``statuses`` (uint8 codes indexing
 :data:`STATUSES`), ``scores`` (float, NaN = none), optionally ``last_evidence`` (seconds) and
 ``as_of``; results name competencies by id.
 
-Immutable: compares by its framework and scale, hashes, copies and pickles (compiled again when
-unpickled).
+Immutable: compares by its framework, scale and rollup parents, hashes, copies and pickles
+(compiled again when unpickled).
 )pbdoc");
   progression_cls.def(py::init<framework, const policy&>(), py::arg("framework"), py::arg("policy"))
       .def_property_readonly("framework", &progression::framework)
       .def("__len__", &progression::size)
+      .def(
+          "is_learning_target",
+          [](const progression& p, const py::object& id) {
+            return p.is_learning_target(indices(p.framework(), id, "id").at(0));
+          },
+          py::arg("id"), "Whether ``id`` is a learning target (not a parent with a rollup).")
+      .def(
+          "rollups",
+          [](const progression& p) {
+            py::dict out;
+            for (const auto& [parent, parts] : p.rollups())
+              out[py::str(p.framework().id_of(parent))] = id_list(p.framework(), parts);
+            return out;
+          },
+          "The rollup parents, each with its parts (the competencies its rollup reads), as a dict "
+          "of id to list of ids, in framework order.")
       .def(
           "frontier",
           [](const progression& p, const py::object& st, const py::object& sc) {
@@ -523,7 +545,21 @@ unpickled).
             return wrap_all(p.framework(), std::move(gs));
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
-          "Unmastered prerequisites under work with evidence, most undermining first (Gaps).")
+          "Gating prerequisites not met under done work, most undermining first (Gaps).")
+      .def(
+          "blockers",
+          [](const progression& p, const py::object& st, const py::object& sc) {
+            view_args a(p, st, sc, py::none(), py::none());
+            std::vector<blocker> bs;
+            {
+              py::gil_scoped_release r;
+              bs = p.blockers(a.v);
+            }
+            return wrap_all(p.framework(), std::move(bs));
+          },
+          py::arg("statuses"), py::arg("scores") = py::none(),
+          "What blocks current work: the unmet prerequisites, transitively, of every competency "
+          "in progress (evidence, not done), in learning order (Blockers).")
       .def(
           "path_to",
           [](const progression& p, const py::object& goals, const py::object& st,
@@ -570,9 +606,15 @@ unpickled).
           R"pbdoc(The top ``k`` of the frontier as Recommendations (score and reasons).
 
 score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
-+ level_weight / (1 + level - lowest frontier level) + recency_weight * exp(-days since the
-latest evidence / recency_days) (0.5 when started but undated, 0 when not started)
-+ gap_weight * competencies with evidence it undermines. Ties go to learning order.)pbdoc")
++ level_weight / (1 + |level - the learner's working level in its domain|)
++ recency_weight * exp(-days since the latest evidence / recency_days) (0.5 when started but
+undated, 0 when not started) + gap_weight * done competencies it undermines. The working level
+is the highest level with evidence in the domain (else in any domain); without leveled
+evidence the level term is 1 / (1 + level - lowest frontier level). Work below the working
+level with no evidence that leads to no goal (even a gap: mastery above it is evidence it is
+known) is ranked after everything else,
+with the reason "not yet evidenced, N levels below ...; consider a placement". Ties go to
+learning order.)pbdoc")
       .def(
           "level",
           [](const progression& p, const std::string& domain, const py::object& st,
@@ -599,12 +641,20 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
   def_equality(progression_cls);
   def_copy(progression_cls);
   progression_cls
-      .def(py::pickle([](const progression& p) { return py::make_tuple(p.framework(), p.scale()); },
-                      [](const py::tuple& t) {
-                        if (t.size() != 2)
-                          throw py::value_error("not the state of a pickled Progression");
-                        return progression(t[0].cast<framework>(), t[1].cast<scale>());
-                      }))
+      .def(py::pickle(
+          [](const progression& p) {
+            return py::make_tuple(p.framework(), p.scale(), p.rollups());
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 3) throw py::value_error("not the state of a pickled Progression");
+            try {
+              return progression(
+                  t[0].cast<framework>(), t[1].cast<scale>(),
+                  t[2].cast<std::vector<std::pair<index_t, std::vector<index_t>>>>());
+            } catch (const std::out_of_range& e) {
+              throw py::value_error(std::string("a pickled Progression: ") + e.what());
+            }
+          }))
       .def("__hash__", [](const progression& p) {
         return framework_hash(p.framework()) ^
                static_cast<std::size_t>(py::hash(py::cast(p.scale())));
@@ -633,8 +683,8 @@ latest evidence / recency_days) (0.5 when started but undated, 0 when not starte
             const progression& p = s.st.progression();
             return id_list(p.framework(), p.frontier(view_of(s.st)));
           },
-          R"pbdoc(Ready to learn: competencies not done whose gating prerequisites are met
-(framework order).
+          R"pbdoc(Ready to learn: learning targets (never a parent with a rollup) not done
+whose gating prerequisites are met (framework order).
 
 ``required`` prerequisites must be done (mastered, exceeded, exempt); ``familiar`` ones at
 least at the edge's lower level (its ``min_level``, else the scale's lowest rating above the
@@ -661,8 +711,20 @@ needed_level, blocks, ready, distance). Empty when ``id`` is done or ready.)pbdo
             const progression& p = s.st.progression();
             return wrap_all(p.framework(), p.gaps(view_of(s.st)));
           },
-          R"pbdoc(Unmastered prerequisites under work with evidence, ranked by how much rests
-on them, as :class:`Gap` objects (id, status, score, domain, level, undermines, ready).)pbdoc")
+          R"pbdoc(Holes under done work: gating prerequisites not met under competencies that
+are done (mastered, exceeded, exempt), ranked by how much rests on them, as :class:`Gap`
+objects (id, status, score, domain, level, undermines, ready). Unmet prerequisites of work only
+in progress are not gaps: see :meth:`blockers`.)pbdoc")
+      .def(
+          "blockers",
+          [](const py_state& s) {
+            const progression& p = s.st.progression();
+            return wrap_all(p.framework(), p.blockers(view_of(s.st)));
+          },
+          R"pbdoc(What blocks current work: the unmet gating prerequisites, transitively, of
+every competency in progress (evidence but not done: in_progress, awaiting_confirmation,
+expired), in learning order, as :class:`Blocker` objects; ``blocks`` names the work each holds
+back. A prerequisite can be both a gap and a blocker.)pbdoc")
       .def(
           "path_to",
           [](const py_state& s, const py::object& goals, const py::object& rate,
@@ -677,7 +739,8 @@ on them, as :class:`Gap` objects (id, status, score, domain, level, undermines, 
 length, days).
 
 Steps are the goals not done and their unmet prerequisites (as :meth:`blocked_by`), in a valid
-learning order that does the nearest-to-ready work first. With ``rate`` competencies per
+learning order that does the nearest-to-ready work first. Steps are learning targets: a parent
+with a rollup (a goal or a prerequisite) is replaced by its parts not done. With ``rate`` competencies per
 ``per`` ("day" or "week"), ``days`` is the projected duration.)pbdoc")
       .def(
           "recommend",
@@ -697,11 +760,17 @@ learning order that does the nearest-to-ready work first. With ``rate`` competen
 ``score`` and ``reasons``.
 
 score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
-+ level_weight / (1 + level - lowest frontier level) + recency_weight * exp(-days since the
-latest evidence / recency_days) + gap_weight * competencies with evidence it undermines.
-Defaults: weights 1, goal_weight 2, recency_days 14 (keyword arguments unlock_weight,
-goal_weight, level_weight, recency_weight, gap_weight, recency_days). Ties go to learning
-order.)pbdoc")
++ level_weight / (1 + |level - the learner's working level in its domain|)
++ recency_weight * exp(-days since the latest evidence / recency_days)
++ gap_weight * done competencies it undermines. The working level is the highest level with
+evidence in the domain (else in any domain); without leveled evidence the level term is
+1 / (1 + level - lowest frontier level), foundations first. Work below the working level with
+no evidence that leads to no goal (even a gap without evidence) is ranked after everything
+else with the
+reason "not yet evidenced, N levels below the learner's working level (W) in D; consider a
+placement". Rollup parents are never recommended. Defaults: weights 1, goal_weight 2,
+recency_days 14 (keyword arguments unlock_weight, goal_weight, level_weight, recency_weight,
+gap_weight, recency_days). Ties go to learning order.)pbdoc")
       .def(
           "level",
           [](const py_state& s, const std::string& domain) {

@@ -196,8 +196,12 @@ int main(int argc, char** argv) {
       for (mm::index_t i = 0; i < st.size(); ++i) {
         if (st.status(i) == mm::status::not_started) continue;
         const auto score = st.score(i);
-        std::printf("  %s %s", fw.id_of(i).c_str(), mm::to_string(st.status(i)));
-        if (score) std::printf(" (%.2f, %s)", *score, st.rating(i).value_or("-").c_str());
+        // A rating next to awaiting_confirmation reads as done: say what it is.
+        const bool waiting = st.status(i) == mm::status::awaiting_confirmation;
+        std::printf("  %s %s", fw.id_of(i).c_str(), mm::status_text(st.status(i)));
+        if (score)
+          std::printf(" (%s%.2f, %s)", waiting ? "evidence at " : "", *score,
+                      st.rating(i).value_or("-").c_str());
       }
       std::printf("\n");
     }
@@ -231,12 +235,8 @@ int main(int argc, char** argv) {
     const mm::progression& prog = roster.progression();
     std::printf("\nRoster: %zu learners. %s:\n", roster.learners().size(),
                 capitalized(d.focus).c_str());
-    // Units (competencies with children) follow from their rollup: list learning targets only.
-    const auto is_target = [&fw](mm::index_t i) { return fw.children(i).empty(); };
-    const auto ready = prog.frontier(v);
-    std::vector<mm::index_t> frontier;
-    for (auto i : ready)
-      if (is_target(i)) frontier.push_back(i);
+    // Units with a rollup are not learning targets: the frontier and recommendations skip them.
+    const auto frontier = prog.frontier(v);
     std::printf("  ready to learn (%zu):", frontier.size());
     for (std::size_t k = 0; k < frontier.size() && k < 10; ++k)
       std::printf(" %s", fw.id_of(frontier[k]).c_str());
@@ -247,14 +247,17 @@ int main(int argc, char** argv) {
         std::printf(" %s", fw.id_of(g.undermines[k]).c_str());
       std::printf("%s\n", g.undermines.size() > 6 ? " ..." : "");
     }
+    // Unmet prerequisites of work only in progress are not gaps: they block current work.
+    const auto blocking = prog.blockers(v);
+    std::printf("  blocks current work (%zu):", blocking.size());
+    for (std::size_t k = 0; k < blocking.size() && k < 6; ++k)
+      std::printf(" %s", blocking[k].id.c_str());
+    std::printf("%s\n", blocking.size() > 6 ? " ..." : "");
     std::printf("  level per domain:");
     for (const auto& lv : prog.levels(v))
       if (lv.level) std::printf(" %s=%d", lv.domain.c_str(), *lv.level);
     std::printf("  %s\n", d.levels_note.c_str());
-    std::size_t shown = 0;
-    for (const auto& r : prog.recommend(v, ready.size())) {
-      if (!is_target(r.competency)) continue;
-      if (shown++ == 3) break;
+    for (const auto& r : prog.recommend(v, 3)) {
       std::printf("  next: %s (score %.2f)", r.id.c_str(), r.score);
       for (const auto& reason : r.reasons) std::printf("; %s", reason.c_str());
       std::printf("\n");

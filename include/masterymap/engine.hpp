@@ -43,6 +43,11 @@ enum class status : std::uint8_t {
 [[nodiscard]] MASTERYMAP_API const char* to_string(status s) noexcept;
 /// \throws std::invalid_argument on an unknown name.
 [[nodiscard]] MASTERYMAP_API status parse_status(std::string_view name);
+/// The status in words for a teacher, for text that prints a rating next to it: "not started",
+/// "in progress", "ready for the teacher's check" (awaiting_confirmation: the evidence reaches
+/// mastery, the gatekeeper has not confirmed it: not done), "inferred", "mastered", "exceeded",
+/// "exempt", "expired".
+[[nodiscard]] MASTERYMAP_API const char* status_text(status s) noexcept;
 /// Mastered, exceeded or exempt: an earned achievement (what a transcript or badge export may
 /// list), what satisfies rollups, and what inference starts from. Never `inferred`.
 [[nodiscard]] constexpr bool is_earned(status s) noexcept {

@@ -262,7 +262,10 @@ class MASTERYMAP_API framework {
   /// chain that ends earliest in topological order. Empty for an empty framework.
   [[nodiscard]] std::vector<index_t> longest_chain() const;
   /// Edges implied by a longer path (a curriculum lint: the transitive-reduction complement),
-  /// in insertion order. Only edges with strength in `filter` are considered.
+  /// in insertion order. Only edges with strength in `filter` are considered. An edge is implied
+  /// only by a path whose every link is at least as strong (required > familiar > recommended):
+  /// a path through a recommended link never implies a required or familiar edge (recommended
+  /// never gates), and a path through a familiar link never implies a required edge.
   /// Complexity: O(V * E / 64) bit operations, in column blocks bounding memory to ~64 MiB.
   /// Progress (progress.hpp) in competencies visited, once per block of columns.
   [[nodiscard]] std::vector<prerequisite_edge> redundant_prerequisites(

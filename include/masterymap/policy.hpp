@@ -108,9 +108,15 @@ class MASTERYMAP_API method {
 ///   are counted, and every kind of `require_kinds` is confirmed: the latest piece of that kind
 ///   scored at or above mastery (the gatekeeper). Until confirmed it is `awaiting_confirmation`.
 /// - `exceeded` when mastered and the value reaches the scale's exceeds rating.
-/// - `exempt` when the highest pre-test reaches `exempt_on_pretest` (a score on the scale) and
-///   every kind of `exempt_confirm_kinds` is confirmed (else `awaiting_confirmation`). Mastery
-///   from evidence takes precedence over exemption.
+/// - `exempt` when the highest pre-test reaches `exempt_on_pretest` (a score on the scale),
+///   every kind of `require_kinds` is confirmed (a gatekeeper gates every route to done,
+///   exemption included) and every kind of `exempt_confirm_kinds` (kinds that confirm an
+///   exemption only) is confirmed; until then `awaiting_confirmation`. Mastery from evidence
+///   takes precedence over exemption: the confirming check is itself counted evidence (unless
+///   its kind is ignored), so when the counted evidence alone reaches mastery with
+///   `min_evidence` pieces the learner is `mastered`, otherwise `exempt`. Example: pre-test 90%
+///   with require_kinds=[discussion] is `awaiting_confirmation`; a discussion at mastery then
+///   gives `mastered` with min_evidence=1 and `exempt` with min_evidence=2.
 /// - `expired` when mastered (or exceeded) but the latest counted piece is older than
 ///   `expires_after_days` at the evaluation time.
 /// With `monotonic`, a competency that was mastered at any earlier point of its evidence stays

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace masterymap {
@@ -43,7 +44,8 @@ struct learner_view {
 [[nodiscard]] MASTERYMAP_API std::vector<double> last_evidence_times(const learner_state& s,
                                                                      const evidence_log& log);
 
-/// An unmet prerequisite of `progression::blocked_by`, or a step of `progression::path_to`.
+/// An unmet prerequisite of `progression::blocked_by` and `progression::blockers`, or a step of
+/// `progression::path_to`.
 struct blocker {
   index_t competency = 0;
   std::string id;
@@ -54,8 +56,8 @@ struct blocker {
   std::string needed;
   /// The value of `needed` on the scale; empty for "mastered" and "started".
   std::optional<double> needed_level;
-  /// Its direct dependents within the query (and the target or goals) that it holds back,
-  /// in learning order.
+  /// Its direct dependents within the query (and the target, goals or in-progress work) that it
+  /// holds back, in learning order.
   std::vector<index_t> blocks;
   /// On the frontier: every gating prerequisite is met, so it can be started now.
   bool ready = false;
@@ -72,8 +74,9 @@ struct blocker {
   friend bool operator!=(const blocker& a, const blocker& b) { return !(a == b); }
 };
 
-/// A hole: an unmastered prerequisite lying under competencies the learner has mastered or is
-/// working on (`progression::gaps`).
+/// A hole under done work (`progression::gaps`): a gating prerequisite not met under
+/// competencies that are done (mastered, exceeded, exempt). Unmet prerequisites of work that is
+/// only in progress are not gaps: they block current work (`progression::blockers`).
 struct gap {
   index_t competency = 0;
   std::string id;
@@ -81,8 +84,8 @@ struct gap {
   std::optional<double> score;
   std::string domain;
   std::optional<int> level;
-  /// The competencies with evidence (mastered, exempt, or in progress) that rest on it through
-  /// a chain of gating prerequisites whose first link it fails, in learning order.
+  /// The done competencies (mastered, exceeded, exempt) that rest on it through a chain of
+  /// gating prerequisites whose first link it fails, in learning order.
   std::vector<index_t> undermines;
   /// On the frontier (it can be repaired right away).
   bool ready = false;
@@ -111,22 +114,38 @@ struct learning_path {
 
 /// Weights and inputs of `progression::recommend`.
 ///
-/// Each frontier competency c gets
+/// Each frontier competency c (a learning target: never a rollup parent) gets
 ///   score = unlock_weight * unlocks(c) + goal_weight * goal(c) + level_weight * level(c)
 ///         + recency_weight * recency(c) + gap_weight * repairs(c)
 /// where
 /// - unlocks(c): how many not-done competencies would join the frontier if c were mastered;
-/// - repairs(c): when c is a gap (`progression::gaps`), how many competencies with evidence it
+/// - repairs(c): when c is a gap (`progression::gaps`), how many done competencies it
 ///   undermines: holes under mastered work come first;
 /// - goal(c) = 1 / (1 + d), d = the fewest gating links from c up to a goal (c a goal: d = 0);
 ///   0 without goals or when c leads to none;
-/// - level(c) = 1 / (1 + (L(c) - L_min)), L = the competency's level (its depth in the
-///   prerequisite graph when it has none), L_min = the lowest on the frontier: fill in
-///   foundations first;
+/// - level(c) weighs the learner's level, not "lowest first". The learner's *working level* W
+///   in a domain is the highest `competency::level` of the domain's competencies with evidence
+///   (any status but not_started); in a domain without evidence, the highest such level over
+///   all domains. Then level(c) = 1 / (1 + |L(c) - W|) for a leveled competency: work at the
+///   learner's level scores 1, one level above or below 1/2. Only when the learner has no
+///   leveled evidence at all (or c has no level) does the old foundations-first term apply:
+///   1 / (1 + (K(c) - K_min)), K = the level (else the depth in the prerequisite graph),
+///   K_min = the lowest K on the frontier (a new learner starts at the foundations);
 /// - recency(c) = exp(-days since the latest evidence on c / recency_days) for a competency
 ///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
 ///   is in flight.
-/// Ties go to learning order.
+/// Ranking: first every competency that is not *below level* — a leveled competency below the
+/// working level W with no evidence at all that leads to no goal — by score; then the
+/// below-level ones, by score, each with the reason "not yet evidenced, N levels below the
+/// learner's working level (W) in D; consider a placement" first. So unevidenced work below the
+/// learner's level is never recommended ahead of work at the learner's level, even when it lies
+/// under done work (a gap without evidence: mastery of the work above it is evidence that it is
+/// known — KST's surmise relation — and a placement or a quick check settles it), while a gap
+/// with evidence (in progress, a score below mastery) still comes first through repairs. Ties
+/// go to learning order.
+/// Rationale: ALEKS and KST recommend from the outer fringe of the learner's knowledge state,
+/// where the learner works; a 4th grader with only this year's evidence on file would otherwise
+/// be sent to kindergarten. Defaults: unlock 1, goal 2, level 1, recency 1, gap 1, 14 days.
 struct recommend_options {
   std::vector<index_t> goals;
   double unlock_weight = 1.0;
@@ -149,12 +168,16 @@ struct recommendation {
   std::string id;
   double score = 0.0;
   std::vector<index_t> unlocks;  ///< competencies it would bring onto the frontier
-  std::vector<index_t> repairs;  ///< when a gap: the competencies with evidence it undermines
+  std::vector<index_t> repairs;  ///< when a gap: the done competencies it undermines
   std::optional<std::uint32_t> goal_distance;
   std::optional<int> level;
   std::optional<double> days_since_evidence;
   masterymap::status status = status::not_started;
-  std::vector<std::string> reasons;  ///< e.g. "unlocks 3: 4.NF.B.3, 4.NF.B.4, 5.NF.A.1"
+  /// Why, most telling first: e.g. "fills a gap under 2: 4.NF.A.1, 4.NF.B.3", "a goal",
+  /// "unlocks 3: 4.NF.B.3, 4.NF.B.4, 5.NF.A.1", "in progress, last evidence 3 days ago", "at the
+  /// learner's working level (4) in NF", or, for below-level work, "not yet evidenced, 2 levels
+  /// below the learner's working level (3) in MD; consider a placement". Never empty.
+  std::vector<std::string> reasons;
 
   friend bool operator==(const recommendation& a, const recommendation& b) {
     return a.competency == b.competency && a.id == b.id && detail::same_value(a.score, b.score) &&
@@ -198,6 +221,12 @@ struct progression_data;
 
 /// The prerequisite graph compiled for progression queries against one proficiency scale.
 ///
+/// Learning targets: a parent with a rollup (compiled from a policy: a parent named in its
+/// rollups, or any competency with children when it has a default rollup) is not a learning
+/// target: it is done when its rollup holds. `frontier`, `recommend` and `path_to`'s steps list
+/// learning targets only (a rollup parent may be a goal of `path_to`: its parts are the work).
+/// A progression compiled from a scale alone knows no rollups: every competency is a target.
+///
 /// Gating: a `required` prerequisite is met when it is done (mastered, exceeded or exempt);
 /// a `familiar` one when it is done or its score reaches the edge's lower level — the edge's
 /// `min_level` if set, else the scale's lowest rating above the bottom when that lies below the
@@ -217,15 +246,26 @@ class MASTERYMAP_API progression {
   static constexpr std::uint8_t done_code = 255;
 
   progression(masterymap::framework fw, const masterymap::scale& sc);
+  /// With the policy's scale and rollup parents (explicit rollups naming unknown ids are
+  /// ignored here; the engine reports them).
   progression(masterymap::framework fw, const masterymap::policy& p);
   explicit progression(const engine& e);
+  /// With explicit rollup parents: each (parent, its parts), the parts being the competencies
+  /// its rollup reads. \throws std::out_of_range on an index past the end.
+  progression(masterymap::framework fw, const masterymap::scale& sc,
+              std::vector<std::pair<index_t, std::vector<index_t>>> rollups);
 
   [[nodiscard]] const masterymap::framework& framework() const noexcept;
   /// The scale it was compiled against (the policy's, for the policy and engine forms).
   [[nodiscard]] const masterymap::scale& scale() const noexcept;
   [[nodiscard]] std::size_t size() const noexcept;
+  /// Whether `c` is a learning target (not a rollup parent). \throws std::out_of_range
+  [[nodiscard]] bool is_learning_target(index_t c) const;
+  /// The rollup parents, each with its parts (the competencies its rollup reads: the items it
+  /// names, or the children for a group without items), ascending by parent index.
+  [[nodiscard]] std::vector<std::pair<index_t, std::vector<index_t>>> rollups() const;
 
-  /// Compiled from equal frameworks and scales (so every answer is the same).
+  /// Compiled from equal frameworks, scales and rollup parents (so every answer is the same).
   friend MASTERYMAP_API bool operator==(const progression& a, const progression& b);
   friend bool operator!=(const progression& a, const progression& b) { return !(a == b); }
 
@@ -246,7 +286,7 @@ class MASTERYMAP_API progression {
   // --- one learner --------------------------------------------------------------------------
   /// \throws std::invalid_argument if the view's size is not the framework's size.
   [[nodiscard]] bool on_frontier(const learner_view& v, index_t c) const;
-  /// The ready-to-learn frontier (KST's outer fringe): competencies not done whose gating
+  /// The ready-to-learn frontier (KST's outer fringe): learning targets not done whose gating
   /// prerequisites are all met, ascending by index. Complexity: O(V + E).
   [[nodiscard]] std::vector<index_t> frontier(const learner_view& v) const;
   /// The inner fringe ("recently learned"): done competencies none of whose gating dependents
@@ -256,14 +296,24 @@ class MASTERYMAP_API progression {
   /// unmet links only), in learning order. Empty when `target` is done or ready.
   /// \throws std::out_of_range on a bad index.
   [[nodiscard]] std::vector<blocker> blocked_by(const learner_view& v, index_t target) const;
-  /// The gaps, ranked by how much rests on them (most undermined first; ties in learning order).
-  /// Complexity: O(E * A / 64) for A competencies with evidence.
+  /// The gaps: gating prerequisites not met under done work (see `gap`), ranked by how much
+  /// rests on them (most undermined first; ties in learning order).
+  /// Complexity: O(E * A / 64) for A done competencies.
   [[nodiscard]] std::vector<gap> gaps(const learner_view& v) const;
+  /// What blocks current work: the unmet gating prerequisites, transitively (through unmet
+  /// links, as `blocked_by`), of every competency in progress (evidence but not done:
+  /// in_progress, awaiting_confirmation, expired), in learning order; `blocks` names the work
+  /// each holds back. A prerequisite may be both a gap (under done work) and a blocker.
+  /// Complexity: O(V + E).
+  [[nodiscard]] std::vector<blocker> blockers(const learner_view& v) const;
   /// What must be done to reach the goals: the goals not done and, transitively, their unmet
   /// gating prerequisites (as `blocked_by`), ordered so that every prerequisite (of any
   /// strength) comes first and, among what is free to go, the nearest to ready (smallest
-  /// `distance`, then already started, then learning order). With `rate_per_day`
-  /// (competencies per day), `days` = length / rate.
+  /// `distance`, then already started, then learning order). Steps are learning targets: a
+  /// rollup parent (a goal or a prerequisite) is replaced by its parts not done (all of them,
+  /// even for a k-of-n rollup: the teacher picks) with their unmet prerequisites; the parent's
+  /// own prerequisites come before its parts, and its parts before its dependents. With
+  /// `rate_per_day` (competencies per day), `days` = length / rate.
   /// \throws std::out_of_range on a bad index; std::invalid_argument on a rate <= 0.
   [[nodiscard]] learning_path path_to(const learner_view& v, const std::vector<index_t>& goals,
                                       std::optional<double> rate_per_day = std::nullopt) const;
@@ -277,7 +327,8 @@ class MASTERYMAP_API progression {
   [[nodiscard]] std::vector<domain_level> levels(const learner_view& v) const;
 
   // --- bulk ---------------------------------------------------------------------------------
-  /// Frontier flags from attainment codes: out[c] = 1 on the frontier, else 0. No allocation.
+  /// Frontier flags from attainment codes: out[c] = 1 on the frontier (a learning target, not
+  /// done, every gating prerequisite met), else 0. No allocation.
   /// Complexity: O(V + E) byte operations.
   void frontier_flags(const std::uint8_t* codes, std::uint8_t* out) const noexcept;
   /// Number of unmet gating prerequisites of every competency (the state of `frontier_tracker`).
@@ -320,6 +371,7 @@ class MASTERYMAP_API frontier_tracker {
 [[nodiscard]] MASTERYMAP_API std::vector<blocker> blocked_by(const learner_state& s,
                                                              std::string_view id);
 [[nodiscard]] MASTERYMAP_API std::vector<gap> gaps(const learner_state& s);
+[[nodiscard]] MASTERYMAP_API std::vector<blocker> blockers(const learner_state& s);
 [[nodiscard]] MASTERYMAP_API learning_path
 path_to(const learner_state& s, const std::vector<std::string>& goals,
         std::optional<double> rate_per_day = std::nullopt);

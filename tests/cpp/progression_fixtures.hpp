@@ -161,7 +161,8 @@ inline std::vector<mm::index_t> brute_blocked(const mm::framework& fw, const ran
   return out;
 }
 
-/// Gaps: (gap, undermined competencies with evidence in learning order), in any order.
+/// Gaps: (gap, undermined done competencies in learning order), in any order. A gap is a hole
+/// under done work: only done competencies anchor it (issue 11; before, any evidence did).
 inline std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> brute_gaps(
     const mm::framework& fw, const random_learner& L) {
   std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> out;
@@ -185,9 +186,22 @@ inline std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> brute_gaps(
     }
     std::vector<mm::index_t> und;
     for (mm::index_t i : fw.topological_order())
-      if (seen[i] && L.st[i] != mm::status::not_started) und.push_back(i);
+      if (seen[i] && mm::is_done(L.st[i])) und.push_back(i);
     if (!und.empty()) out.emplace_back(g, und);
   }
+  return out;
+}
+
+/// Blockers: the union of brute_blocked over the work in progress (evidence, not done), in
+/// learning order.
+inline std::vector<mm::index_t> brute_blockers(const mm::framework& fw, const random_learner& L) {
+  std::vector<char> in(fw.size(), 0);
+  for (mm::index_t c = 0; c < fw.size(); ++c)
+    if (!mm::is_done(L.st[c]) && L.st[c] != mm::status::not_started)
+      for (auto x : brute_blocked(fw, L, c)) in[x] = 1;
+  std::vector<mm::index_t> out;
+  for (mm::index_t i : fw.topological_order())
+    if (in[i]) out.push_back(i);
   return out;
 }
 

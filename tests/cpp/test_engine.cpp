@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <masterymap/engine.hpp>
+#include <masterymap/roster.hpp>
 #include <random>
 
 using namespace masterymap;
@@ -681,5 +682,79 @@ TEST_SUITE("engine") {
     CHECK_THROWS_AS(log.add({"s1", "Z", 1, 3}, e.checks()), evidence_error);
     CHECK_THROWS_AS(log.add({"s1", "A", 1, 5}, e.checks()), evidence_error);
     CHECK(log.size() == 1);
+  }
+}
+
+TEST_SUITE("engine: gates that cannot be bypassed (issue 11)") {
+  TEST_CASE("a gatekeeper kind gates exemption too, and the check then gives exempt or mastered") {
+    rule r = with(method::latest());
+    r.exempt_on_pretest = 0.8;
+    r.require_kinds = {"discussion"};
+    const scale pct = scale::percent(80);
+    // Before issue 11 the pre-test alone gave `exempt`.
+    CHECK(run(r, {0.9}, pct, {"pretest"}).st == status::awaiting_confirmation);
+    // The check counts as evidence: with min_evidence 1 it masters on its own ...
+    CHECK(run(r, {0.9, 1.0}, pct, {"pretest", "discussion"}).st == status::mastered);
+    // ... with min_evidence 2 it does not, and the confirmed pre-test exempts.
+    r.min_evidence = 2;
+    CHECK(run(r, {0.9, 1.0}, pct, {"pretest", "discussion"}).st == status::exempt);
+    // A check below mastery confirms nothing.
+    CHECK(run(r, {0.9, 0.5}, pct, {"pretest", "discussion"}).st == status::awaiting_confirmation);
+    // exempt_confirm_kinds add kinds for exemption only.
+    r.exempt_confirm_kinds = {"observation"};
+    r.min_evidence = 3;
+    CHECK(run(r, {0.9, 1.0}, pct, {"pretest", "discussion"}).st == status::awaiting_confirmation);
+    CHECK(run(r, {0.9, 1.0, 0.9}, pct, {"pretest", "discussion", "observation"}).st ==
+          status::exempt);
+    CHECK(run(r, {0.9, 0.9}, pct, {"pretest", "observation"}).st ==
+          status::awaiting_confirmation);  // the gatekeeper is still missing
+    auto res = run(r, {0.9, 0.9}, pct, {"pretest", "observation"});
+    const auto text = res.state
+                          .explain(0,
+                                   [] {
+                                     evidence_log log;
+                                     log.add_unchecked({"s1", "A", 1.0, 0.9, "pretest"});
+                                     log.add_unchecked({"s1", "A", 2.0, 0.9, "observation"});
+                                     return log;
+                                   }())
+                          .text;
+    CHECK(text.find("gatekeeper: no 'discussion' evidence yet") != std::string::npos);
+    CHECK(text.find("ready for the teacher's check") != std::string::npos);
+  }
+
+  TEST_CASE("engine, bulk evaluation and the roster's O(1) path agree on gated exemption") {
+    framework_builder b;
+    for (auto id : {"A", "B", "C"}) b.add_competency(id);
+    const framework fw = b.build();
+    rule r = with(method::decaying_average(0.6));
+    r.exempt_on_pretest = 3.0;
+    r.require_kinds = {"discussion"};
+    r.exempt_confirm_kinds = {"observation"};
+    r.min_evidence = 2;
+    const policy pol(scale::four_point(), r);
+    const engine e(fw, pol);
+    std::mt19937 rng(111);
+    const char* kinds[] = {"pretest", "discussion", "observation", "formative"};
+    roster ro(fw, pol);
+    evidence_log log;
+    for (int k = 0; k < 400; ++k) {
+      const evidence ev("s" + std::to_string(rng() % 5), fw.id_of(static_cast<index_t>(rng() % 3)),
+                        k, static_cast<double>(rng() % 5), kinds[rng() % 4]);
+      log.add_unchecked(ev);
+      ro.add(ev.learner, ev.competency, ev.time, ev.score, ev.kind);  // the O(1) path
+    }
+    const auto all = e.evaluate_all(log);
+    std::size_t exempt = 0, waiting = 0;
+    for (const auto& st : all) {
+      const auto one = e.evaluate(log, st.learner());
+      CHECK(st.statuses() == one.statuses());
+      const auto l = ro.index_of(st.learner());
+      for (index_t c = 0; c < 3; ++c) {
+        CHECK(ro.view(l).statuses[c] == st.status(c));
+        exempt += st.status(c) == status::exempt;
+        waiting += st.status(c) == status::awaiting_confirmation;
+      }
+    }
+    CHECK(exempt + waiting > 0);
   }
 }

@@ -84,6 +84,69 @@ TEST_SUITE("framework") {
     CHECK(framework().redundant_prerequisites().empty());
   }
 
+  TEST_CASE("redundant prerequisites: only a path of links at least as strong implies an edge") {
+    // A -> B -> C, and A -> C, with the strengths of the three edges varied.
+    auto red = [](strength ab, strength bc, strength ac) {
+      framework_builder b;
+      b.add_competency("A").add_competency("B").add_competency("C");
+      b.add_prerequisite("B", "A", ab)
+          .add_prerequisite("C", "B", bc)
+          .add_prerequisite("C", "A", ac);
+      return b.build().redundant_prerequisites().size();
+    };
+    using s = strength;
+    CHECK(red(s::required, s::required, s::required) == 1);
+    // Issue 11: a path through a recommended link never implies a required edge.
+    CHECK(red(s::required, s::recommended, s::required) == 0);
+    CHECK(red(s::recommended, s::required, s::required) == 0);
+    CHECK(red(s::required, s::recommended, s::familiar) == 0);
+    CHECK(red(s::required, s::familiar, s::required) == 0);  // familiar does not imply required
+    CHECK(red(s::familiar, s::required, s::familiar) == 1);
+    CHECK(red(s::required, s::required, s::familiar) == 1);
+    CHECK(red(s::recommended, s::recommended, s::recommended) == 1);
+    CHECK(red(s::recommended, s::familiar, s::recommended) == 1);
+  }
+
+  TEST_CASE("redundant prerequisites with mixed strengths equal a tiered brute force") {
+    std::mt19937 rng(1101);
+    for (int trial = 0; trial < 20; ++trial) {
+      const int n = 30;
+      framework_builder b;
+      for (int i = 0; i < n; ++i) b.add_competency("v" + std::to_string(i));
+      // strength rank: required 0 (strongest), familiar 1, recommended 2
+      std::vector<std::vector<int>> st(n, std::vector<int>(n, -1));
+      for (int k = 0; k < 80; ++k) {
+        const int x = static_cast<int>(rng() % n), y = static_cast<int>(rng() % n);
+        if (x >= y || st[x][y] >= 0) continue;
+        st[x][y] = static_cast<int>(rng() % 3);
+        b.add_prerequisite("v" + std::to_string(y), "v" + std::to_string(x),
+                           static_cast<strength>(st[x][y]));
+      }
+      const framework f = b.build();
+      std::size_t want = 0;
+      for (int tier = 0; tier < 3; ++tier) {
+        // reach over links of rank <= tier
+        std::vector<std::vector<bool>> reach(n, std::vector<bool>(n, false));
+        for (int i = 0; i < n; ++i)
+          for (int j = 0; j < n; ++j) reach[i][j] = st[i][j] >= 0 && st[i][j] <= tier;
+        for (int k = 0; k < n; ++k)
+          for (int i = 0; i < n; ++i)
+            if (reach[i][k])
+              for (int j = 0; j < n; ++j)
+                if (reach[k][j]) reach[i][j] = true;
+        for (int x = 0; x < n; ++x)
+          for (int y = 0; y < n; ++y)
+            if (st[x][y] == tier)
+              for (int z = 0; z < n; ++z)
+                if (z != x && z != y && reach[x][z] && reach[z][y]) {
+                  ++want;
+                  break;
+                }
+      }
+      CHECK(f.redundant_prerequisites().size() == want);
+    }
+  }
+
   TEST_CASE("hierarchy, domains and subgraph") {
     framework_builder b = fixtures::diamond_builder();
     b.add_competency("N", "Number", "N").add_child("N", "A").add_child("N", "B");

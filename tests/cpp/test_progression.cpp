@@ -104,16 +104,52 @@ TEST_SUITE("progression") {
       CHECK(g[0].level == 3);
     }
     SUBCASE("recommendations") {
+      // Issue 11: the level term weighs the distance from the learner's working level (the
+      // highest level with evidence in the domain), no longer "lowest open level first" (the
+      // old expectations put ana's reading level 2 ahead of her math level 4 work).
+      // ana: working level math 4 (M04.a in progress), reading 1. M04.* score level 1, R02.* 1/2.
       auto ra = prog.recommend(va, 5);
-      CHECK(ids_of(ra) == S{"M04.a", "R02.a", "R02.c", "M04.b", "M04.c"});
+      CHECK(ids_of(ra) == S{"M04.a", "M04.b", "M04.c", "R02.a", "R02.c"});
       CHECK(ra[0].days_since_evidence.has_value());
-      CHECK(ra[0].score == doctest::Approx(1 + 1.0 / 3 + std::exp(-(15.0 / 24) / 14)));
-      CHECK(ra[1].score == doctest::Approx(2.0));
-      auto rb = prog.recommend(vb, 5);
-      CHECK(ids_of(rb) == S{"M03.b", "M04.c", "R01.a", "R01.c", "M05.a"});
-      CHECK(rb[0].score == doctest::Approx(3 + 1.0 / 3));
-      CHECK(rb[0].reasons.front() == "fills a gap under 3: M04.b, M05.b, M06.b");
-      CHECK(rb[4].score == doctest::Approx(1.2));
+      CHECK(ra[0].score == doctest::Approx(1 + 1.0 + std::exp(-(15.0 / 24) / 14)));
+      CHECK(ra[1].score == doctest::Approx(2.0));  // unlocks M05.b, at the working level
+      CHECK(ra[3].score == doctest::Approx(1.5));  // unlocks R03.a, one level above
+      CHECK(ra[1].reasons.back() == "at the learner's working level (4) in math");
+      CHECK(ra[3].reasons.back() == "1 level above the learner's working level (1) in reading");
+      // ben: working level math 6; no reading evidence, so reading takes 6 too. His holes at
+      // levels 3-5 have no evidence under mastered work: below-level work, ranked after his
+      // level-7 work with a placement reason (the old expectations put them first).
+      auto rb = prog.recommend(vb, 9);
+      CHECK(ids_of(rb) ==
+            S{"M07.a", "M07.b", "M07.c", "M03.b", "M04.c", "M05.a", "R01.a", "R01.c", "R01.b"});
+      CHECK(rb[0].score == doctest::Approx(1 + 1.0 / 2));  // unlocks M08.a, 1 level above
+      CHECK(rb[0].reasons.back() == "1 level above the learner's working level (6) in math");
+      CHECK(rb[3].score == doctest::Approx(3 + 1.0 / 4));  // repairs 3, 3 levels below
+      CHECK(rb[3].reasons.front() ==
+            "not yet evidenced, 3 levels below the learner's working level (6) in math; "
+            "consider a placement");
+      CHECK(rb[3].reasons[1] == "fills a gap under 3: M04.b, M05.b, M06.b");
+      CHECK(rb[4].score == doctest::Approx(2 + 1.0 / 3));  // repairs 2, 2 below
+      CHECK(rb[5].score == doctest::Approx(1 + 1.0 / 2));  // repairs 1, 1 below
+      CHECK(rb[6].score == doctest::Approx(1 + 1.0 / 6));  // unlocks R02.a, 5 below
+      CHECK(rb[6].reasons.front() ==
+            "not yet evidenced, 5 levels below the learner's working level (6) in reading; "
+            "consider a placement");
+      // Evidence below mastery on a hole makes it a real gap: repaired first.
+      {
+        std::vector<mm::status> st(vb.statuses, vb.statuses + vb.size);
+        std::vector<double> sc(vb.scores, vb.scores + vb.size);
+        st[fw.index_of("M03.b")] = mm::status::in_progress;
+        sc[fw.index_of("M03.b")] = 1.0;
+        mm::learner_view w = vb;
+        w.statuses = st.data();
+        w.scores = sc.data();
+        auto rw = prog.recommend(w, 2);
+        CHECK(rw[0].id == "M03.b");
+        // repairs 3, 3 levels below, started without an evidence time (recency 0.5)
+        CHECK(rw[0].score == doctest::Approx(3 + 1.0 / 4 + 0.5));
+        CHECK(rw[0].reasons.front() == "fills a gap under 3: M04.b, M05.b, M06.b");
+      }
       // With a goal, the path towards it wins.
       mm::recommend_options o;
       o.goals = {fw.index_of("M09.b")};
@@ -238,7 +274,7 @@ TEST_SUITE("progression") {
     CHECK(ids(fw, pct.frontier(v)) == S{"B", "C", "D"});
   }
 
-  TEST_CASE("random DAGs: frontier, blocked_by and gaps equal brute force") {
+  TEST_CASE("random DAGs: frontier, blocked_by, blockers and gaps equal brute force") {
     std::mt19937 rng(20260401);
     for (int round = 0; round < 60; ++round) {
       const int n = 5 + round % 40;
@@ -252,6 +288,11 @@ TEST_SUITE("progression") {
           std::vector<mm::index_t> got;
           for (const auto& x : prog.blocked_by(v, t)) got.push_back(x.competency);
           REQUIRE(got == pfix::brute_blocked(fw, L, t));
+        }
+        {
+          std::vector<mm::index_t> got_b;
+          for (const auto& x : prog.blockers(v)) got_b.push_back(x.competency);
+          REQUIRE(got_b == pfix::brute_blockers(fw, L));
         }
         auto want = pfix::brute_gaps(fw, L);
         auto got = prog.gaps(v);
@@ -341,5 +382,184 @@ TEST_SUITE("progression") {
     auto p = prog.path_to(v, {goal}, 1.0 / 7);
     CHECK(p.steps.back().id == "8.EE.C.8");
     CHECK(*p.days == doctest::Approx(7.0 * static_cast<double>(p.length())));
+  }
+}
+
+TEST_SUITE("progression: advice a teacher can trust (issue 11)") {
+  // A -> B -> C and E -> F, all required. B is mastered over an unstarted A (a hole under done
+  // work); C is in progress and ready (B is done); F is in progress over an unstarted E.
+  TEST_CASE(
+      "a gap is a hole under done work, while unmet prerequisites of work in progress block it") {
+    mm::framework_builder b;
+    for (auto id : {"A", "B", "C", "E", "F"}) b.add_competency(id);
+    b.add_prerequisite("B", "A").add_prerequisite("C", "B").add_prerequisite("F", "E");
+    const mm::framework fw = b.build();
+    const mm::progression prog(fw, mm::scale::four_point());
+    pfix::random_learner L;
+    L.st = {mm::status::not_started, mm::status::mastered, mm::status::in_progress,
+            mm::status::not_started, mm::status::in_progress};
+    L.sc = {NAN, 3.0, 2.0, NAN, 1.0};
+    const auto v = L.view();
+    const auto g = prog.gaps(v);
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].id == "A");
+    CHECK(ids(fw, g[0].undermines) == S{"B"});  // C is only in progress: not undermined
+    const auto bl = prog.blockers(v);
+    REQUIRE(bl.size() == 1);
+    CHECK(bl[0].id == "E");
+    CHECK(ids(fw, bl[0].blocks) == S{"F"});
+    CHECK(bl[0].ready);
+    CHECK(bl[0].needed == "mastered");
+    // In progress on both sides: B in progress, so A blocks B and is no gap.
+    L.st[1] = mm::status::in_progress;
+    CHECK(prog.gaps(L.view()).empty());
+    CHECK(ids_of(prog.blockers(L.view())) == S{"A", "B", "E"});  // B blocks C, A blocks B
+    // Awaiting the teacher's check is not done: it anchors no gap either.
+    L.st[1] = mm::status::awaiting_confirmation;
+    CHECK(prog.gaps(L.view()).empty());
+  }
+
+  // UNIT1 = {OA.1, OA.2}, UNIT2 = {OA.3}; OA.1 -> OA.2 and UNIT1 -> UNIT2 required; every parent
+  // rolls up (default rollup all_of).
+  TEST_CASE("a rollup parent is not a learning target: frontier, tracker, recommend, path_to") {
+    mm::framework_builder b;
+    for (auto id : {"UNIT1", "OA.1", "OA.2", "UNIT2", "OA.3"}) b.add_competency(id);
+    b.add_child("UNIT1", "OA.1").add_child("UNIT1", "OA.2").add_child("UNIT2", "OA.3");
+    b.add_prerequisite("OA.2", "OA.1").add_prerequisite("UNIT2", "UNIT1");
+    const mm::framework fw = b.build();
+    mm::policy pol(mm::scale::four_point());
+    pol.set_default_rollup(mm::rollup::all_of());
+    const mm::progression prog(fw, pol);
+    CHECK_FALSE(prog.is_learning_target(fw.index_of("UNIT1")));
+    CHECK(prog.is_learning_target(fw.index_of("OA.1")));
+    REQUIRE(prog.rollups().size() == 2);
+    CHECK(ids(fw, prog.rollups()[0].second) == S{"OA.1", "OA.2"});
+    pfix::random_learner L;
+    L.st.assign(5, mm::status::not_started);
+    L.sc.assign(5, NAN);
+    // A new learner: before issue 11 the frontier started with the unit itself.
+    CHECK(ids(fw, prog.frontier(L.view())) == S{"OA.1", "OA.3"});
+    CHECK(ids_of(prog.recommend(L.view(), 5)) == S{"OA.1", "OA.3"});
+    mm::frontier_tracker tr(prog, L.view());
+    CHECK(tr.frontier() == prog.frontier(L.view()));
+    // A goal that is a rollup parent: its parts, and the parts of the parent it requires, in
+    // order (UNIT1's parts before UNIT2's).
+    const auto p = prog.path_to(L.view(), {fw.index_of("UNIT2")});
+    CHECK(ids(fw, p.goals) == S{"UNIT2"});
+    CHECK(ids_of(p.steps) == S{"OA.1", "OA.2", "OA.3"});
+    // Done parts leave the path; the rollup decides UNIT1 (the engine's status).
+    L.st[1] = L.st[2] = L.st[0] = mm::status::mastered;
+    tr.set(1, mm::status::mastered, 3.0);
+    tr.set(2, mm::status::mastered, 3.0);
+    tr.set(0, mm::status::mastered, 3.0);
+    CHECK(ids(fw, prog.frontier(L.view())) == S{"OA.3"});
+    CHECK(tr.frontier() == prog.frontier(L.view()));
+    CHECK(ids_of(prog.path_to(L.view(), {fw.index_of("UNIT2")}).steps) == S{"OA.3"});
+    // Compiled from a scale alone there are no rollups: every competency is a target.
+    const mm::progression plain(fw, mm::scale::four_point());
+    L.st.assign(5, mm::status::not_started);
+    CHECK(ids(fw, plain.frontier(L.view())) == S{"UNIT1", "OA.1", "OA.3"});
+    CHECK(plain != prog);
+    CHECK(mm::progression(fw, mm::scale::four_point(), prog.rollups()) == prog);
+    CHECK_THROWS_AS(mm::progression(fw, mm::scale::four_point(), {{7, {}}}), std::out_of_range);
+    // The bulk flags agree.
+    std::vector<std::uint8_t> codes(5), flags(5);
+    prog.encode(L.st.data(), L.sc.data(), codes.data());
+    prog.frontier_flags(codes.data(), flags.data());
+    CHECK(flags == std::vector<std::uint8_t>{0, 1, 0, 0, 1});
+  }
+
+  TEST_CASE("random DAGs with rollup parents: frontier, tracker and paths list targets only") {
+    std::mt19937 rng(1111);
+    for (int round = 0; round < 30; ++round) {
+      const int n = 8 + round % 20;
+      const mm::framework fw = pfix::random_dag(rng, n, 0.15);
+      // Random rollup parents over random parts (any competency, as a policy may name them).
+      std::vector<std::pair<mm::index_t, std::vector<mm::index_t>>> rollups;
+      std::vector<char> target(fw.size(), 1);
+      for (mm::index_t c = 0; c < fw.size(); ++c)
+        if (rng() % 5 == 0) {
+          std::vector<mm::index_t> parts;
+          for (int k = 0; k < 3; ++k) {
+            const auto x = static_cast<mm::index_t>(rng() % fw.size());
+            if (x != c) parts.push_back(x);
+          }
+          rollups.emplace_back(c, parts);
+          target[c] = 0;
+        }
+      const mm::progression prog(fw, mm::scale::four_point(), rollups);
+      for (int k = 0; k < 4; ++k) {
+        auto L = pfix::random_state(rng, fw.size());
+        std::vector<mm::index_t> want;
+        for (auto c : pfix::brute_frontier(fw, L))
+          if (target[c]) want.push_back(c);
+        REQUIRE(prog.frontier(L.view()) == want);
+        mm::frontier_tracker tr(prog, L.view());
+        const auto c = static_cast<mm::index_t>(rng() % fw.size());
+        L.st[c] = mm::status::mastered;
+        tr.set(c, mm::status::mastered, 3.0);
+        REQUIRE(tr.frontier() == prog.frontier(L.view()));
+        for (const auto& r : prog.recommend(L.view(), fw.size())) REQUIRE(target[r.competency]);
+        const auto p = prog.path_to(L.view(), {static_cast<mm::index_t>(fw.size() - 1)});
+        for (const auto& s : p.steps) REQUIRE(target[s.competency]);
+      }
+    }
+  }
+}
+
+TEST_SUITE("progression: the 4th grader on the CCSS map (issue 11)") {
+  // Every grade-3 standard mastered, nothing earlier on file; grade-4 NF and OA in progress.
+  TEST_CASE("CCSS: a 4th grader with this year's evidence only") {
+    if (!fixtures::have_ccss()) {
+      MESSAGE("skipped: the CCSS coherence map (../shared/data) is absent");
+      return;
+    }
+    const mm::framework fw = fixtures::ccss();
+    const mm::progression prog(fw, mm::scale::four_point());
+    pfix::random_learner L;
+    for (mm::index_t c = 0; c < fw.size(); ++c) {
+      const auto& comp = fw.at(c);
+      const int g = comp.level.value_or(99);
+      const bool g4 = g == 4 && (comp.domain == "NF" || comp.domain == "OA");
+      L.st.push_back(g == 3 ? mm::status::mastered
+                            : (g4 ? mm::status::in_progress : mm::status::not_started));
+      L.sc.push_back(g == 3 ? 3.0 : (g4 ? 2.0 : NAN));
+    }
+    const auto v = L.view();
+    const auto low = [&](mm::index_t c) { return fw.at(c).level.value_or(99) <= 2; };
+    // The top recommendations are not K-2 standards.
+    const auto rec = prog.recommend(v, 10);
+    REQUIRE(rec.size() == 10);
+    for (const auto& r : rec) CHECK_MESSAGE(!low(r.competency), r.id);
+    // Every K-2 standard that is recommended at all comes after all other work, and says why.
+    const auto f = prog.frontier(v);
+    const auto all = prog.recommend(v, f.size());
+    bool seen_low = false;
+    std::size_t low_on_frontier = 0;
+    for (const auto& r : all) {
+      if (low(r.competency)) {
+        seen_low = true;
+        ++low_on_frontier;
+        CHECK(r.reasons.front().rfind("not yet evidenced, ", 0) == 0);
+        CHECK(r.reasons.front().find("consider a placement") != std::string::npos);
+      } else {
+        CHECK_MESSAGE(!seen_low, r.id);  // no work at or above grade 3 after a K-2 standard
+      }
+    }
+    // No in-progress prerequisite is a gap: gaps rest on done work only.
+    const auto gaps = prog.gaps(v);
+    for (const auto& g : gaps) {
+      CHECK(L.st[g.competency] != mm::status::in_progress);
+      for (auto u : g.undermines) CHECK(mm::is_done(L.st[u]));
+    }
+    // What blocks the grade-4 work in progress is listed as blockers.
+    for (const auto& b : prog.blockers(v))
+      for (auto x : b.blocks) CHECK((L.st[x] == mm::status::in_progress || !mm::is_done(L.st[x])));
+    std::size_t k2 = 0;
+    for (mm::index_t c = 0; c < fw.size(); ++c) k2 += low(c) ? 1U : 0U;
+    MESSAGE("CCSS 4th grader: ", gaps.size(), " gaps (all K-2, under mastered grade-3 work), ",
+            prog.blockers(v).size(), " blockers, ", low_on_frontier, " of ", k2,
+            " K-2 standards on a frontier of ", f.size(), " (ranked last, 'consider a placement')");
+    CHECK(low_on_frontier == static_cast<std::size_t>(std::count_if(f.begin(), f.end(), low)));
   }
 }

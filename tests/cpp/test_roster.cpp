@@ -283,6 +283,14 @@ std::vector<mm::policy> folding_policies(const mm::framework& fw) {
     rules.push_back(r);
   }
   {
+    // Issue 11: a gatekeeper gates exemption too (pre-test, gatekeeper and confirmation kinds).
+    mm::rule r = with(mm::method::decaying_average(0.6), 2);
+    r.exempt_on_pretest = 3.0;
+    r.require_kinds = {"discussion"};
+    r.exempt_confirm_kinds = {"observation"};
+    rules.push_back(r);
+  }
+  {
     mm::rule r = with(mm::method::latest());
     r.window_last = 2;  // fallback
     rules.push_back(r);

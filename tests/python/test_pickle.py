@@ -186,8 +186,10 @@ SAMPLES = {
     mm.Progression: [lambda: STATE.progression,
                      lambda: mm.Progression(FW, mm.Policy(mm.Scale.letter()))],
     mm.Blocker: [lambda: STATE.blocked_by("N3b")[0]],
+    # N3a mastered (n_mastery(2): two pieces), N2a only in progress: a gap under done work
     mm.Gap: [lambda: mm.Engine(FW, POLICY).evaluate(
-        mm.EvidenceLog().add("g", "N2a", 4, T0).add("g", "N3a", 4, T0 + 1), "g").gaps()[0]],
+        mm.EvidenceLog().add("g", "N2a", 4, T0).add("g", "N3a", 4, T0 + 1).add("g", "N3a", 4, T0 + 2),
+        "g").gaps()[0]],
     mm.LearningPath: [lambda: STATE.path_to(["N3a", "N3b"], rate=2, per="week")],
     mm.Recommendation: [lambda: STATE.recommend(k=2)[0]],
     mm.DomainLevel: [lambda: STATE.level("N")],

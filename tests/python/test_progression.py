@@ -1,6 +1,7 @@
 """Progression on a learner: a 13-level learning map with two learners, random DAGs against
 networkx, CCSS."""
 import math
+import pickle
 import random
 
 import networkx as nx
@@ -94,13 +95,23 @@ def test_learning_map_gaps_frontier_recommendations(scenario):
     assert [x.id for x in g] == ["M03.b", "M04.c", "M05.a"]
     assert g[0].undermines == ["M04.b", "M05.b", "M06.b"]
     assert g[1].undermines == ["M05.c", "M06.c"]
+    # issue 11: the level term is the distance from the working level (ana: math 4, reading 1),
+    # no longer "lowest open level first" (which put ana's reading level 2 ahead)
     ra = ana.recommend(5)
-    assert [r.id for r in ra] == ["M04.a", "R02.a", "R02.c", "M04.b", "M04.c"]
-    assert ra[0].score == pytest.approx(1 + 1 / 3 + math.exp(-(15 / 24) / 14))
-    rb = ben.recommend(5)
-    assert [r.id for r in rb] == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
-    assert rb[0].reasons[0] == "fills a gap under 3: M04.b, M05.b, M06.b"
-    assert rb[0].score == pytest.approx(3 + 1 / 3)
+    assert [r.id for r in ra] == ["M04.a", "M04.b", "M04.c", "R02.a", "R02.c"]
+    assert ra[0].score == pytest.approx(1 + 1 + math.exp(-(15 / 24) / 14))
+    assert ra[3].reasons[-1] == "1 level above the learner's working level (1) in reading"
+    # ben's holes at levels 3-5 have no evidence under mastered level-6 work: below-level, ranked
+    # after his level-7 work with a placement reason (before issue 11 they came first)
+    rb = ben.recommend(9)
+    assert [r.id for r in rb] == ["M07.a", "M07.b", "M07.c", "M03.b", "M04.c", "M05.a", "R01.a", "R01.c", "R01.b"]
+    assert rb[3].reasons[:2] == ["not yet evidenced, 3 levels below the learner's working level (6) in math; "
+                                 "consider a placement", "fills a gap under 3: M04.b, M05.b, M06.b"]
+    assert rb[3].score == pytest.approx(3 + 1 / 4)
+    assert rb[6].reasons[0] == ("not yet evidenced, 5 levels below the learner's working level (6) in "
+                                "reading; consider a placement")
+    assert rb[6].score == pytest.approx(1 + 1 / 6)
+    assert ana.blockers() == [] and [b.id for b in ben.blockers()] == []
     assert ben.recommend(1, goals=["M09.b"])[0].goal_distance == 6
     assert ana.inner_fringe() == ["M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"]
     # the roster's frontier frame agrees with each learner's
@@ -148,7 +159,8 @@ def _brute(fw, st, sc):
         if not met(u, v, data):
             unmet.add_edge(u, v)
     frontier = [c for i, c in enumerate(ids) if i not in done and unmet.in_degree(c) == 0]
-    anchors = {c for i, c in enumerate(ids) if mm.STATUSES[st[i]] != "not_started"}
+    # issue 11: a gap is a hole under done work; work in progress anchors none
+    anchors = {c for i, c in enumerate(ids) if i in done}
     gaps = {}
     for i, c in enumerate(ids):
         if i in done:
@@ -188,6 +200,9 @@ def test_random_dags_against_networkx():
                 assert [x.id for x in prog.blocked_by(t, st, sc)] == want
             got = prog.gaps(st, sc)
             assert {x.id: set(x.undermines) for x in got} == gaps
+            working = [c for i, c in enumerate(fw) if i not in done and mm.STATUSES[st[i]] != "not_started"]
+            want_b = set().union(*(nx.ancestors(unmet, c) for c in working)) if working else set()
+            assert [x.id for x in prog.blockers(st, sc)] == [c for c in fw.topological_order() if c in want_b]
             assert [len(x.undermines) for x in got] == sorted((len(x.undermines) for x in got), reverse=True)
 
 
@@ -230,16 +245,16 @@ def test_result_objects_attributes_repr_to_dict(scenario):
     rb = ben.recommend(5)
     r = rb[0]
     assert type(r).__name__ == "Recommendation"
-    assert repr(r) == ("Recommendation(id='M03.b', score=3.3333, reasons=['fills a gap under 3: M04.b, M05.b, "
-                       "M06.b', 'level 3'])")
-    d = r.to_dict()
+    assert repr(r) == ("Recommendation(id='M07.a', score=1.5, reasons=['unlocks 1: M08.a', \"1 level above the "
+                       "learner's working level (6) in math\"])")
+    d = rb[3].to_dict()
     assert list(d) == ["id", "score", "status", "reasons", "unlocks", "repairs", "goal_distance", "level",
                        "days_since_evidence"]
-    assert d == {"id": "M03.b", "score": r.score, "status": "not_started", "reasons": r.reasons,
+    assert d == {"id": "M03.b", "score": rb[3].score, "status": "not_started", "reasons": rb[3].reasons,
                  "unlocks": [], "repairs": ["M04.b", "M05.b", "M06.b"], "goal_distance": None, "level": 3,
                  "days_since_evidence": None}
     frame = pd.DataFrame([x.to_dict() for x in rb])
-    assert list(frame.id) == ["M03.b", "M04.c", "R01.a", "R01.c", "M05.a"]
+    assert list(frame.id) == ["M07.a", "M07.b", "M07.c", "M03.b", "M04.c"]
     assert rb == ben.recommend(5) and rb != ana.recommend(5) and r != r.to_dict()
     with pytest.raises(AttributeError):
         r.score = 0.0
@@ -408,3 +423,113 @@ def test_long_lists_are_shortened_in_repr_only(scenario):
     shown = ", ".join(repr(i) for i in path.ids[:8])
     assert f"ids=[{shown}, ... ({len(path.ids)} in all)]" in text
     assert len(path.to_dict()["steps"]) == len(path.steps) == len(path.ids)
+
+
+# --- issue 11: gaps vs blockers, learning targets, level-aware recommendations ------------------
+
+def test_gaps_are_holes_under_done_work_and_blockers_hold_back_work_in_progress():
+    b = mm.FrameworkBuilder()
+    for c in "ABCEF":
+        b.add_competency(c)
+    b.add_prerequisite("B", prerequisite="A")
+    b.add_prerequisite("C", prerequisite="B")
+    b.add_prerequisite("F", prerequisite="E")
+    fw = b.build()
+    prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+    code = {s: i for i, s in enumerate(mm.STATUSES)}
+    st = np.array([code[s] for s in ["not_started", "mastered", "in_progress", "not_started", "in_progress"]],
+                  dtype=np.uint8)
+    sc = np.array([np.nan, 3, 2, np.nan, 1])
+    g = prog.gaps(st, sc)
+    assert [(x.id, x.undermines) for x in g] == [("A", ["B"])]
+    bl = prog.blockers(st, sc)
+    assert [(x.id, x.blocks, x.ready) for x in bl] == [("E", ["F"], True)]
+    st[1] = code["in_progress"]
+    assert prog.gaps(st, sc) == [] and [x.id for x in prog.blockers(st, sc)] == ["A", "B", "E"]
+
+
+def test_rollup_parents_are_not_learning_targets():
+    b = mm.FrameworkBuilder()
+    for c in ["UNIT1", "OA.1", "OA.2", "UNIT2", "OA.3"]:
+        b.add_competency(c)
+    for p, c in [("UNIT1", "OA.1"), ("UNIT1", "OA.2"), ("UNIT2", "OA.3")]:
+        b.add_child(p, c)
+    b.add_prerequisite("OA.2", prerequisite="OA.1")
+    b.add_prerequisite("UNIT2", prerequisite="UNIT1")
+    fw = b.build()
+    pol = mm.Policy(mm.Scale.four_point())
+    pol.rollup("UNIT1", mm.Rollup.all_of())
+    pol.rollup("UNIT2", mm.Rollup.all_of())
+    st = mm.evaluate(fw, pol, mm.EvidenceLog(), "new")
+    assert st.frontier() == ["OA.1", "OA.3"]  # before issue 11: ['UNIT1', 'OA.1', 'OA.3']
+    assert [r.id for r in st.recommend(5)] == ["OA.1", "OA.3"]
+    p = st.path_to("UNIT2")
+    assert p.goals == ["UNIT2"] and p.ids == ["OA.1", "OA.2", "OA.3"]
+    prog = st.progression
+    assert not prog.is_learning_target("UNIT1") and prog.is_learning_target("OA.1")
+    assert prog.rollups() == {"UNIT1": ["OA.1", "OA.2"], "UNIT2": ["OA.3"]}
+    assert pickle.loads(pickle.dumps(prog)) == prog
+    assert prog != mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+
+
+def test_a_gatekeeper_gates_exemption_too():
+    rule = mm.Rule(method=mm.Method.latest(), exempt_on_pretest=0.8, require_kinds=["discussion"],
+                   min_evidence=2)
+    pol = mm.Policy(mm.Scale.percent(80), rule=rule)
+    b = mm.FrameworkBuilder()
+    b.add_competency("A")
+    fw = b.build()
+    log = mm.EvidenceLog().add("s", "A", 0.9, 1, kind="pretest")
+    st = mm.evaluate(fw, pol, log, "s")
+    assert st.status("A") == "awaiting_confirmation"  # before issue 11: exempt
+    assert "ready for the teacher's check" in st.explain("A").text
+    assert "ready for the teacher's check" in repr(st.explain("A"))
+    log.add("s", "A", 1.0, 2, kind="discussion")
+    assert mm.evaluate(fw, pol, log, "s").status("A") == "exempt"  # one counted piece < 2
+    pol1 = mm.Policy(mm.Scale.percent(80), rule=mm.Rule(method=mm.Method.latest(), exempt_on_pretest=0.8,
+                                                        require_kinds=["discussion"]))
+    assert mm.evaluate(fw, pol1, log, "s").status("A") == "mastered"  # the check masters on its own
+    roster = mm.Roster(fw, pol)
+    roster.ingest(log)
+    assert roster.learner("s").status("A") == "exempt"
+
+
+def test_redundancy_lint_keeps_strength_tiers():
+    def red(ab, bc, ac):
+        b = mm.FrameworkBuilder()
+        for c in "ABC":
+            b.add_competency(c)
+        b.add_prerequisite("B", prerequisite="A", strength=ab)
+        b.add_prerequisite("C", prerequisite="B", strength=bc)
+        b.add_prerequisite("C", prerequisite="A", strength=ac)
+        return b.build().redundant_prerequisites()
+    assert red("required", "required", "required") == [("C", "A")]
+    assert red("required", "recommended", "required") == []  # recommended never gates
+    assert red("required", "familiar", "required") == []
+    assert red("required", "required", "recommended") == [("C", "A")]
+
+
+def test_ccss_fourth_grader_with_this_years_evidence_only(shared_data):
+    fw = load_ccss(shared_data)
+    code = {s: i for i, s in enumerate(mm.STATUSES)}
+    ids = list(fw)
+    st = np.zeros(len(ids), dtype=np.uint8)
+    sc = np.full(len(ids), np.nan)
+    for i, c in enumerate(ids):
+        comp = fw[c]
+        if comp.level == 3:
+            st[i], sc[i] = code["mastered"], 3.0
+        elif comp.level == 4 and comp.domain in ("NF", "OA"):
+            st[i], sc[i] = code["in_progress"], 2.0
+    prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+    low = {c for c in ids if fw[c].level is not None and fw[c].level <= 2}
+    top = prog.recommend(10, st, sc)
+    assert not {r.id for r in top} & low
+    frontier = prog.frontier(st, sc)
+    ranked = prog.recommend(len(frontier), st, sc)
+    first_low = next(i for i, r in enumerate(ranked) if r.id in low)
+    assert all(r.id in low for r in ranked[first_low:])
+    assert all(r.reasons[0].startswith("not yet evidenced, ") for r in ranked[first_low:])
+    done = {c for i, c in enumerate(ids) if mm.STATUSES[st[i]] == "mastered"}
+    for g in prog.gaps(st, sc):
+        assert mm.STATUSES[st[ids.index(g.id)]] != "in_progress" and set(g.undermines) <= done
