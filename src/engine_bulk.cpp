@@ -446,7 +446,9 @@ struct learner_partition {
     run_threads(
         pt,
         [&](unsigned th) {
-          const auto [rb, re] = block(th);
+          // (Not a structured binding: C++17 lets no lambda capture one, and clang enforces it.)
+          const auto range = block(th);
+          const std::size_t rb = range.first, re = range.second;
           std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
           bool g = rb == 0 || rb >= re || lc[rb - 1] <= lc[rb];
           for_blocks(rb, re, check_block, &m, [&](std::size_t x, std::size_t y) {

@@ -116,10 +116,12 @@ std::string time_problem(double t) {
   if (std::isnan(t)) return "missing time";
   if (!std::isfinite(t)) return fmt::format("time is infinite ({})", t);
   std::string why = fmt::format(
-      "time {} is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
+      "time {} ({}) is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
       "seconds since the epoch)",
-      t, min_time, max_time);
-  if (t / 1000 >= min_time && t / 1000 <= max_time)
+      t, format_time(t), min_time, max_time);
+  // Milliseconds of a date in range are at least 1e11 away from 0 (the hint is only for those:
+  // a date in year 3000 is out of range, not milliseconds).
+  if (std::fabs(t) >= 1e11 && t / 1000 >= min_time && t / 1000 <= max_time)
     why += "; it looks like milliseconds since the epoch: divide by 1000";
   return why;
 }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <masterymap/csv.hpp>
 #include <masterymap/framework.hpp>
+#include <sstream>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -62,12 +63,12 @@ py::list ids_list(const py::object& self, const std::vector<index_t>& v) {
   return out;
 }
 
-std::vector<index_t> as_indices(const framework& f, const index_array& a) {
-  std::vector<index_t> v(a.data(), a.data() + a.size());
-  for (index_t i : v)
-    if (i >= f.size())
-      throw py::index_error("competency index " + std::to_string(i) + " out of range");
-  return v;
+// An integral double as text without a fraction ("-1", "1e+20" past 64 bits).
+std::string fmt_index(double v) {
+  if (std::fabs(v) < 9e18) return std::to_string(static_cast<long long>(v));
+  std::ostringstream o;
+  o << v;
+  return o.str();
 }
 
 /// Framework indices given as an int or an array (list, numpy) of them. Integer dtypes as they
@@ -86,6 +87,14 @@ std::vector<index_t> index_vector(const framework& f, const py::handle& x, const
   }
   if (!a) throw argument_error(what, accepts, x);
   const char kind = a.dtype().kind();
+  if (kind != 'f' && kind != 'i' && kind != 'u') throw argument_error(what, accepts, x);
+  // Every value checked before the cast to 32 bits, which would wrap 2**32 + 1 to 1.
+  const auto n = static_cast<double>(f.size());
+  const auto out_of_range = [&](const std::string& v) {
+    return py::index_error(std::string(what) + ": " +
+                           (v[0] == '-' ? "negative index " : "framework index ") + v +
+                           " out of range [0, " + std::to_string(f.size()) + ")");
+  };
   if (kind == 'f') {
     const auto d = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
     for (py::ssize_t k = 0; k < d.size(); ++k) {
@@ -93,20 +102,22 @@ std::vector<index_t> index_vector(const framework& f, const py::handle& x, const
       if (!(std::isfinite(v) && v == std::trunc(v)))
         throw argument_error(std::string(what) + "[" + std::to_string(k) + "]",
                              "an integer (an index; a float only when integral)", py::float_(v));
-      if (v < 0) throw py::index_error(std::string(what) + ": negative index " + std::to_string(v));
+      if (v < 0 || v >= n) throw out_of_range(fmt_index(v));
     }
-  } else if (kind != 'i' && kind != 'u') {
-    throw argument_error(what, accepts, x);
   } else if (kind == 'i') {
     const auto d = py::array_t<long long, py::array::c_style | py::array::forcecast>::ensure(a);
     for (py::ssize_t k = 0; k < d.size(); ++k)
-      if (d.data()[k] < 0)
-        throw py::index_error(std::string(what) + ": negative index " +
-                              std::to_string(d.data()[k]));
+      if (d.data()[k] < 0 || static_cast<unsigned long long>(d.data()[k]) >= f.size())
+        throw out_of_range(std::to_string(d.data()[k]));
+  } else {
+    const auto d =
+        py::array_t<unsigned long long, py::array::c_style | py::array::forcecast>::ensure(a);
+    for (py::ssize_t k = 0; k < d.size(); ++k)
+      if (d.data()[k] >= f.size()) throw out_of_range(std::to_string(d.data()[k]));
   }
   const auto idx = index_array::ensure(a);
   if (!idx) throw argument_error(what, accepts, x);
-  return as_indices(f, idx);
+  return std::vector<index_t>(idx.data(), idx.data() + idx.size());
 }
 
 /// The batch closures (ancestors / descendants): an int or an index array in, numpy out.

@@ -43,9 +43,14 @@ TEST_SUITE("boundary_edges") {
             log.append(std::vector<mm::evidence>{{"s", "A", t, score, "formative", weight}}, none);
         });
       };
-      CHECK(add(1704099600000.0, 3)
-                .find("row 0: time 1704099600000 is outside the range of "
-                      "datetime64[ns]") == 0);
+      CHECK(add(1704099600000.0, 3).find("row 0: time 1704099600000 (") == 0);
+      CHECK(add(1704099600000.0, 3).find("is outside the range of datetime64[ns]") !=
+            std::string::npos);
+      // A date out of range (year 3000) is shown as a date, without the milliseconds hint.
+      CHECK(add(32503680000.0, 3) ==
+            "row 0: time 32503680000 (3000-01-01T00:00:00Z) is outside the range of "
+            "datetime64[ns] (1677-09-21 to 2262-04-11, -9223372036 to 9223372036 seconds since "
+            "the epoch)");
       CHECK(add(1704099600000.0, 3)
                 .find("looks like milliseconds since the epoch: divide by "
                       "1000") != std::string::npos);

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "ccss.hpp"  // examples/cpp: the map's column options
 #include "fuzz_util.hpp"
 
 using masterymap::csv_framework_options;
@@ -30,15 +31,8 @@ csv_framework_options layout(std::uint8_t choice) {
       o.metadata_columns = {"note"};
       break;
     case 1:  // the Common Core coherence map (examples/cpp/ccss.hpp)
-      o.prerequisite_column = "from_code";
-      o.dependent_column = "to_code";
-      o.id_column = "code";
-      o.title_column = "cluster_name";
-      o.description_column = "text";
-      o.domain_column = "domain";
-      o.level_column = "grade";
-      o.level_values = {{"K", 0}, {"HS", 9}};
-      o.metadata_columns = {"domain_name", "cluster"};
+      o = ccss::options();
+      o.name = "fuzz";
       break;
     case 2:  // Junyi: cycles and duplicates dropped
       o.dependent_column = "exercise";

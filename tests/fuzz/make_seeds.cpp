@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "ccss.hpp"  // examples/cpp: the map's column options
 #include "fuzz_util.hpp"
 
 namespace fs = std::filesystem;
@@ -146,17 +147,7 @@ void framework_seeds() {
     std::set<std::string> ids;
     for (const auto& row : e.rows) ids.insert({row[2], row[3]});
     seed(c, "ccss", 1, head(edges, 26) + '\0' + select_rows(mm::parse_csv(standards), "code", ids));
-    mm::csv_framework_options o;
-    o.prerequisite_column = "from_code";
-    o.dependent_column = "to_code";
-    o.id_column = "code";
-    o.title_column = "cluster_name";
-    o.description_column = "text";
-    o.domain_column = "domain";
-    o.level_column = "grade";
-    o.level_values = {{"K", 0}, {"HS", 9}};
-    o.metadata_columns = {"domain_name", "cluster"};
-    const mm::framework f = mm::parse_framework_csv(edges, standards, o);
+    const mm::framework f = mm::parse_framework_csv(edges, standards, ccss::options());
     seed(t, "ccss_first30.json", first(f, 30).to_json(0));
     seed(t, "ccss_grade3.json", f.subgraph(f.competencies_in("NF", 3)).to_json(2));
   }

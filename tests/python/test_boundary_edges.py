@@ -1,6 +1,7 @@
 """Edges of the boundary found by a fresh user's try-out: numbers as competency keys, index
 arrays, a BKT model's JSON, Tracer.update's answer, kinds on both ingest paths, values the log
 cannot hold, basic-form dates, lone surrogates and messages that named internal functions."""
+import datetime as dt
 import json
 import math
 import os
@@ -220,7 +221,8 @@ def test_scores_beyond_float32_and_times_beyond_datetime64ns_are_bad_rows():
          "outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, -9223372036 to "
          "9223372036 seconds since the epoch); it looks like milliseconds since the epoch: "
          "divide by 1000"),
-        (rows(time=[1e300], score=[3]), "row 0: time 1e+300 is outside the range"),
+        (rows(time=[1e300], score=[3]), "row 0: time 1e+300 (1e+300 s) is outside the range"),
+
         (rows(time=[math.nan], score=[3]), "row 0: missing time"),
         (rows(time=[None], score=[3]), "row 0: missing time"),
         (rows(time=pd.to_datetime([None]), score=[3]), "row 0: missing time"),
@@ -234,6 +236,12 @@ def test_scores_beyond_float32_and_times_beyond_datetime64ns_are_bad_rows():
         assert len(log) == 0
         log.extend(rows(time=[1], score=[1e-50]))  # tiny: stored as 0, fine
         log.to_dataframe()  # never broken by a stored value
+    # a date out of range is no millisecond count: it shows as a date, without that hint
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.EvidenceLog().extend(
+            rows(time=[dt.datetime(3000, 1, 1, tzinfo=dt.timezone.utc)], score=[3]))
+    assert "row 0: time 32503680000 (3000-01-01T00:00:00Z) is outside the range" in str(e.value)
+    assert "milliseconds" not in str(e.value)
     with pytest.raises(mm.EvidenceError, match="missing time"):
         mm.EvidenceLog().add("x", "a", score=3, time=None)
     with pytest.raises(mm.EvidenceError, match="missing score"):
@@ -328,3 +336,30 @@ def test_policy_json_reports_unknown_keys_at_every_level():
                  "rule.method.ww", "rollups['U'].groups[0].itmes",
                  "rollups['U'].groups[0].items[0].pionts"):
         assert f"{path}: unknown field" in text, (path, text)
+
+
+def test_a_datetime64_array_out_of_the_ns_range_is_a_bad_row_not_a_pandas_error():
+    batch = {"learner": ["x", "x"], "competency": ["a", "a"], "score": [3, 3],
+             "time": np.array(["3000-01-01", "2024-09-10"], dtype="datetime64[s]")}
+    log = mm.EvidenceLog()
+    with pytest.raises(mm.EvidenceError, match=r"row 0: time 32503680000 \(3000-01-01T00:00:00Z\)"):
+        log.extend(batch)
+    assert len(log) == 0
+    batch["time"] = np.array(["2024-09-10T08:00:00.123456", "NaT"], dtype="datetime64[us]")
+    with pytest.raises(mm.EvidenceError, match="row 1: missing time"):
+        log.extend(batch)
+    batch["time"] = np.array(["2024-09-10T08:00:00.123456", "2024-09-11"], dtype="datetime64[us]")
+    log.extend(batch)
+    assert log._columns()["time"].tolist() == [
+        pd.Timestamp("2024-09-10T08:00:00.123456", tz="UTC").timestamp(),
+        pd.Timestamp("2024-09-11", tz="UTC").timestamp()]
+
+
+def test_indices_of_2_to_the_32_and_beyond_are_out_of_range_not_wrapped():
+    fw = framework(["a", "b", "c"])
+    for bad in (2**32 + 1, np.array([2**32]), np.array([2**32 + 1], dtype=np.uint64),
+                np.array([1e20]), [3]):
+        for call in (fw.ids_of, fw.ancestors, fw.descendants):
+            with pytest.raises(IndexError, match="out of range"):
+                call(bad)
+    assert fw.ids_of(np.array([2, 0], dtype=np.uint64)) == ["c", "a"]

@@ -406,6 +406,14 @@ def times(values: Any, name: str = "time") -> Column:
 
     :raises TypeError: a boolean or timedelta column, naming ``name``
     """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M" \
+            and np.datetime_data(values.dtype)[0] in ("Y", "M", "W", "D", "h", "m", "s", "ms", "us"):
+        # Exact in microseconds, and without pandas, which would convert to datetime64[ns] and
+        # fail on a date outside 1677-2262 instead of letting the core report its row.
+        micros = values.astype("datetime64[us]").astype(np.int64)
+        out = micros.astype(np.float64) / 1e6
+        out[np.isnat(values)] = np.nan
+        return (out,)
     s = _time_series(values)
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
