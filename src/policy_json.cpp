@@ -345,7 +345,7 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
   if (!j.is_object()) throw policy_error({"$: expected a JSON object"});
   rd.only(j,
           {"format", "version", "name", "scale", "rule", "overrides", "rollups", "default_rollup",
-           "rollup_precedence"},
+           "rollup_precedence", "infer_prerequisites"},
           "");
   if (auto f = rd.string(j, "format", ""); f && *f != "masterymap.policy")
     problems.push_back(fmt::format("format: expected 'masterymap.policy', got '{}'", *f));
