@@ -297,6 +297,9 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
 
 void roster::impl::reinfer(std::uint32_t l) {
   const std::size_t base = static_cast<std::size_t>(l) * competencies;
+  if (journal)  // inside an ingest: the whole row, as the walk may change any of its cells
+    for (std::size_t cell = base; cell < base + competencies; ++cell)
+      journal->push_back({cell, scores[cell], statuses[cell], ratings[cell], attainments[cell]});
   status* st = statuses.data() + base;
   detail::clear_inferred(st, competencies);
   detail::infer(inference, st, nullptr, 0, nullptr, 0, infer_work, nullptr);
@@ -513,6 +516,10 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch, const progres
     std::vector<detail::cell_before>().swap(undo_cells);
   detail::ingest_undo u{detail::evidence_access::of(log).get_mark(), rows.size(), comp_index.size(),
                         as_of, undo_cells};
+  struct journal_scope {
+    std::vector<detail::cell_before>*& j;
+    ~journal_scope() { j = nullptr; }
+  } scope{journal = &undo_cells};
   try {
     return m.run([&] { return ingest_steps(batch, m, u); });
   } catch (...) {

@@ -180,6 +180,8 @@ struct roster::impl {
   };
   std::vector<timed_row> scratch_events;        // building an accumulator
   std::vector<detail::cell_before> undo_cells;  // ingest_undo::cells
+  // While an ingest runs: where `reinfer` records the row it rewrites (it may be undone).
+  std::vector<detail::cell_before>* journal = nullptr;
   std::vector<std::uint32_t>
       log_comp;  // framework index -> log competency code (UINT32_MAX: none yet)
   // Inferred mastery: the links of the policy's infer_prerequisites, per learner whether it has
