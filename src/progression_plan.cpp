@@ -273,16 +273,23 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         queue.push_back(d.in_src[e]);
       }
   }
-  // The learner's working level per domain: the highest level with evidence in it; a domain
-  // without evidence takes the highest over all domains (none: no leveled evidence at all).
+  // The learner's working level per domain: the highest level with the learner's own evidence
+  // in it (an inferred status is not work done in its domain: a 4th grader's counting standards,
+  // inferred from grade-3 work, do not put her at kindergarten in counting); a domain without
+  // evidence takes the highest over all domains. Only a learner with no leveled evidence of
+  // its own (inferred statuses alone, e.g. from a placement) is placed by its inferred statuses.
   constexpr int no_level = detail::progression_data::no_level;
   std::vector<int> working(d.domain_names.size(), no_level);
   int overall = no_level;
-  for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
-    const int l = v.statuses[c] != status::not_started ? d.level_of[c] : no_level;
-    int& w = working[d.domain_of[c]];
-    w = std::max(w, l);
-    overall = std::max(overall, l);
+  for (int pass = 0; pass < 2 && overall == no_level; ++pass) {
+    const status skip = pass == 0 ? status::inferred : status::not_started;
+    for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
+      const status s = v.statuses[c];
+      const int l = s != status::not_started && s != skip ? d.level_of[c] : no_level;
+      int& w = working[d.domain_of[c]];
+      w = std::max(w, l);
+      overall = std::max(overall, l);
+    }
   }
   for (int& w : working)
     if (w == no_level) w = overall;

@@ -124,13 +124,16 @@ struct learning_path {
 /// - goal(c) = 1 / (1 + d), d = the fewest gating links from c up to a goal (c a goal: d = 0);
 ///   0 without goals or when c leads to none;
 /// - level(c) weighs the learner's level, not "lowest first". The learner's *working level* W
-///   in a domain is the highest `competency::level` of the domain's competencies with evidence
-///   (any status but not_started); in a domain without evidence, the highest such level over
-///   all domains. Then level(c) = 1 / (1 + |L(c) - W|) for a leveled competency: work at the
-///   learner's level scores 1, one level above or below 1/2. Only when the learner has no
-///   leveled evidence at all (or c has no level) does the old foundations-first term apply:
-///   1 / (1 + (K(c) - K_min)), K = the level (else the depth in the prerequisite graph),
-///   K_min = the lowest K on the frontier (a new learner starts at the foundations);
+///   in a domain is the highest `competency::level` of the domain's competencies with the
+///   learner's own evidence (any status but not_started and inferred: what is inferred from work
+///   in one domain does not place the learner low in another); in a domain without evidence,
+///   the highest such level over all domains. A learner whose only leveled statuses are
+///   inferred (e.g. a placement alone) gets its working levels from them. Then level(c) = 1 / (1 +
+///   |L(c) - W|) for a leveled competency: work at the learner's level scores 1, one level above or
+///   below 1/2. Only when the learner has no leveled evidence at all (or c has no level) does the
+///   old foundations-first term apply: 1 / (1 + (K(c) - K_min)), K = the level (else the depth in
+///   the prerequisite graph), K_min = the lowest K on the frontier (a new learner starts at the
+///   foundations);
 /// - recency(c) = exp(-days since the latest evidence on c / recency_days) for a competency
 ///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
 ///   is in flight.
