@@ -233,6 +233,18 @@ status.)pbdoc");
       "is_met", [](const std::string& s) { return is_done(parse_status(s)); }, py::arg("status"),
       R"pbdoc(Whether a status counts as met for prerequisites (gates, frontier, paths, levels):
 earned or ``inferred``. Raises ValueError for an unknown status.)pbdoc");
+  m.def(
+      "status_text", [](const std::string& s) { return std::string(status_text(parse_status(s))); },
+      py::arg("status"),
+      R"pbdoc(The status in words for a teacher, for text that prints a rating next to it:
+``"not started"``, ``"in progress"``, ``"ready for the teacher's check"``
+(``awaiting_confirmation``: the evidence reaches mastery, the gatekeeper has not confirmed it;
+not met), ``"inferred"``, ``"mastered"``, ``"exceeded"``, ``"exempt"``, ``"expired"``.
+
+>>> status_text("awaiting_confirmation")
+"ready for the teacher's check"
+
+Raises ValueError for an unknown status.)pbdoc");
 
   py::class_<explanation> explanation_cls(m, "Explanation", R"pbdoc(
 Why a learner has a status on a competency: the method, each piece of evidence used or ignored

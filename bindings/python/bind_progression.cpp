@@ -6,6 +6,7 @@
 #include <cmath>
 #include <masterymap/progression.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -100,6 +101,10 @@ std::string fields_repr(const py::handle& self, const char* type,
     } else {
       text = py::repr(x).cast<std::string>();
     }
+    // A status printed next to a score says what awaiting_confirmation is.
+    if (std::string_view(k) == "status" && py::isinstance<py::str>(x) &&
+        x.cast<std::string>() == to_string(status::awaiting_confirmation))
+      text += std::string(" (") + status_text(status::awaiting_confirmation) + ")";
     out += (first ? "" : ", ") + std::string(k) + "=" + text;
     first = false;
   }
@@ -609,7 +614,8 @@ score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
 + level_weight / (1 + |level - the learner's working level in its domain|)
 + recency_weight * exp(-days since the latest evidence / recency_days) (0.5 when started but
 undated, 0 when not started) + gap_weight * done competencies it undermines. The working level
-is the highest level with evidence in the domain (else in any domain); without leveled
+is the highest level with the learner's own evidence in the domain (an inferred status does
+not count unless nothing else is leveled; else the highest in any domain); without leveled
 evidence the level term is 1 / (1 + level - lowest frontier level). Work below the working
 level with no evidence that leads to no goal (even a gap: mastery above it is evidence it is
 known) is ranked after everything else,
@@ -763,7 +769,8 @@ score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
 + level_weight / (1 + |level - the learner's working level in its domain|)
 + recency_weight * exp(-days since the latest evidence / recency_days)
 + gap_weight * done competencies it undermines. The working level is the highest level with
-evidence in the domain (else in any domain); without leveled evidence the level term is
+the learner's own evidence in the domain (an inferred status does not count unless nothing
+else is leveled; else the highest in any domain); without leveled evidence the level term is
 1 / (1 + level - lowest frontier level), foundations first. Work below the working level with
 no evidence that leads to no goal (even a gap without evidence) is ranked after everything
 else with the

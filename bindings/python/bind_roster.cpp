@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -67,6 +68,99 @@ double number(const py::object& v, const char* what, const char* accepts = "a nu
   throw e;
 }
 
+// The ids of a framework as Python strings, made once per call (rows share them).
+std::vector<py::object> id_objects(const framework& fw) {
+  std::vector<py::object> ids;
+  ids.reserve(fw.size());
+  for (index_t c = 0; c < fw.size(); ++c) ids.emplace_back(py::str(fw.id_of(c)));
+  return ids;
+}
+
+py::list id_list(const std::vector<py::object>& ids, const std::vector<index_t>& cs) {
+  py::list out(cs.size());
+  for (std::size_t i = 0; i < cs.size(); ++i) out[i] = ids[cs[i]];
+  return out;
+}
+
+// The long columns of Roster.gaps: one row per (learner, gap), learners in order.
+py::dict gap_columns(const roster& r, const std::vector<std::vector<gap>>& gs) {
+  std::size_t n = 0;
+  for (const auto& g : gs) n += g.size();
+  const auto& fw = r.framework();
+  const std::vector<std::string> domains = fw.domains();
+  std::vector<std::uint32_t> learner(n), competency(n), domain(n);
+  std::vector<std::uint8_t> st(n), ready(n);
+  std::vector<double> score(n), level(n);
+  py::list undermines(n);
+  const auto ids = id_objects(fw);
+  std::size_t k = 0;
+  for (std::size_t l = 0; l < gs.size(); ++l)
+    for (const auto& g : gs[l]) {
+      learner[k] = static_cast<std::uint32_t>(l);
+      competency[k] = g.competency;
+      st[k] = static_cast<std::uint8_t>(g.status);
+      score[k] = g.score.value_or(NAN);
+      domain[k] = static_cast<std::uint32_t>(std::find(domains.begin(), domains.end(), g.domain) -
+                                             domains.begin());
+      level[k] = g.level ? static_cast<double>(*g.level) : NAN;
+      undermines[k] = id_list(ids, g.undermines);
+      ready[k] = g.ready ? 1 : 0;
+      ++k;
+    }
+  py::dict d;
+  d["learner"] = move_numpy(std::move(learner));
+  d["competency"] = move_numpy(std::move(competency));
+  d["status"] = move_numpy(std::move(st));
+  d["score"] = move_numpy(std::move(score));
+  d["domain"] = move_numpy(std::move(domain));
+  d["domains"] = domains;
+  d["level"] = move_numpy(std::move(level));
+  d["undermines"] = undermines;
+  d["ready"] = move_numpy(std::move(ready));
+  return d;
+}
+
+// The long columns of Roster.blockers: one row per (learner, blocker), learners in order.
+py::dict blocker_columns(const roster& r, const std::vector<std::vector<blocker>>& bs) {
+  std::size_t n = 0;
+  for (const auto& b : bs) n += b.size();
+  const auto& fw = r.framework();
+  std::vector<std::uint32_t> learner(n), competency(n), distance(n), needed(n);
+  std::vector<std::uint8_t> st(n), ready(n);
+  std::vector<double> score(n), needed_level(n);
+  std::vector<std::string> needed_labels;
+  py::list blocks(n);
+  const auto ids = id_objects(fw);
+  std::size_t k = 0;
+  for (std::size_t l = 0; l < bs.size(); ++l)
+    for (const auto& b : bs[l]) {
+      learner[k] = static_cast<std::uint32_t>(l);
+      competency[k] = b.competency;
+      st[k] = static_cast<std::uint8_t>(b.status);
+      score[k] = b.score.value_or(NAN);
+      auto it = std::find(needed_labels.begin(), needed_labels.end(), b.needed);
+      if (it == needed_labels.end()) it = needed_labels.insert(needed_labels.end(), b.needed);
+      needed[k] = static_cast<std::uint32_t>(it - needed_labels.begin());
+      needed_level[k] = b.needed_level.value_or(NAN);
+      blocks[k] = id_list(ids, b.blocks);
+      ready[k] = b.ready ? 1 : 0;
+      distance[k] = b.distance;
+      ++k;
+    }
+  py::dict d;
+  d["learner"] = move_numpy(std::move(learner));
+  d["competency"] = move_numpy(std::move(competency));
+  d["status"] = move_numpy(std::move(st));
+  d["score"] = move_numpy(std::move(score));
+  d["needed"] = move_numpy(std::move(needed));
+  d["needed_labels"] = needed_labels;
+  d["needed_level"] = move_numpy(std::move(needed_level));
+  d["blocks"] = blocks;
+  d["ready"] = move_numpy(std::move(ready));
+  d["distance"] = move_numpy(std::move(distance));
+  return d;
+}
+
 py::dict summary(const ingest_summary& s) {
   py::dict d;
   d["rows"] = s.rows;
@@ -92,7 +186,7 @@ tables always equal a full evaluation of everything ingested, whatever the threa
 Each call adds the rows it is given: pass new evidence only.
 
 Bulk answers come as DataFrames: :meth:`to_dataframe`, :meth:`frontier`, :meth:`levels`,
-:meth:`pacing`; :meth:`learner` gives one :class:`LearnerState` (with ``explain`` and the
+:meth:`gaps`, :meth:`blockers`, :meth:`pacing`; :meth:`learner` gives one :class:`LearnerState` (with ``explain`` and the
 progression methods), equal to the learner's row. :meth:`save` / :meth:`Roster.load` snapshot the whole roster to a
 versioned binary file; a restored roster answers identically and can keep ingesting.
 Thread-safe: any number of Python threads may read a roster at once; ``ingest`` and ``add``
@@ -287,6 +381,37 @@ Every learner's level per domain as a pandas DataFrame: ``learner`` (categorical
 ``progress(done, total)``: learners x domains (raising from it, or Ctrl-C, cancels).
 )pbdoc")
       .def(
+          "gaps",
+          [](const py::object& self, const py::object& progress) {
+            return read_through_python(self, "masterymap._frames", "roster_gaps", progress);
+          },
+          py::kw_only(), py::arg("progress") = py::none(), R"pbdoc(
+The gaps of every learner (holes under done work: ``LearnerState.gaps``) as one long pandas
+DataFrame, one row per (learner, gap): ``learner``, ``competency`` (categoricals), ``status``
+(ordered categorical), ``score`` (NaN: none), ``domain`` (categorical), ``level`` (NaN: none),
+``undermines`` (list of the done competencies' ids that rest on it, in learning order),
+``ready`` (bool: on the frontier). Learners in order; each learner's rows as its
+``learner(id).gaps()`` (most undermined first). Computed in C++ in parallel over learners
+(the roster's threads) with the GIL released: O(learners x (V + E x A / 64)) for A done
+competencies per learner. ``progress(done, total)``: learners (raising from it, or Ctrl-C,
+cancels).
+)pbdoc")
+      .def(
+          "blockers",
+          [](const py::object& self, const py::object& progress) {
+            return read_through_python(self, "masterymap._frames", "roster_blockers", progress);
+          },
+          py::kw_only(), py::arg("progress") = py::none(), R"pbdoc(
+What blocks every learner's work in progress (``LearnerState.blockers``) as one long pandas
+DataFrame, one row per (learner, blocker): ``learner``, ``competency`` (categoricals),
+``status`` (ordered categorical), ``score`` (NaN: none), ``needed`` (categorical: "mastered",
+"started" or a rating label), ``needed_level`` (NaN for "mastered"/"started"), ``blocks`` (list
+of the ids it holds back, in learning order), ``ready`` (bool), ``distance`` (steps from ready).
+Learners in order; each learner's rows as its ``learner(id).blockers()`` (learning order).
+Computed in C++ in parallel over learners with the GIL released: O(learners x (V + E)).
+``progress(done, total)``: learners (raising from it, or Ctrl-C, cancels).
+)pbdoc")
+      .def(
           "pacing",
           [](const py::object& self, const py::object& plan, const py::object& today,
              const py::object& progress) {
@@ -447,6 +572,32 @@ learner's row of the tables.
             return d;
           },
           py::arg("domain"), py::kw_only(), py::arg("progress") = py::none())
+      .def(
+          "_gaps",
+          [](const roster& r, const py::object& progress) {
+            const auto hook = python_progress(progress);
+            const read_lock lock(&r, roster_type);
+            std::vector<std::vector<gap>> gs;
+            {
+              py::gil_scoped_release rel;
+              gs = r.gaps(hook);
+            }
+            return gap_columns(r, gs);
+          },
+          py::kw_only(), py::arg("progress") = py::none())
+      .def(
+          "_blockers",
+          [](const roster& r, const py::object& progress) {
+            const auto hook = python_progress(progress);
+            const read_lock lock(&r, roster_type);
+            std::vector<std::vector<blocker>> bs;
+            {
+              py::gil_scoped_release rel;
+              bs = r.blockers(hook);
+            }
+            return blocker_columns(r, bs);
+          },
+          py::kw_only(), py::arg("progress") = py::none())
       .def(
           "_pacing",
           [](const roster& r, const pace_plan& plan, const py::object& today,

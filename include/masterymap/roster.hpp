@@ -67,9 +67,9 @@ struct ingest_summary {
 /// assignment change the roster and need exclusive access. Const members only read (the one lazy
 /// cache, the engine's progression reached through `learner(...).progression()`, is built under
 /// std::call_once). Views, references into the tables and `log()` stay valid until the next
-/// change. `ingest`, `frontier_matrix`, `levels` and `pacing` run their own worker threads
-/// (`roster_options::threads`), which call the `probability_source` concurrently. (From Python,
-/// the binding serialises changes with reads; see the README.)
+/// change. `ingest`, `frontier_matrix`, `levels`, `gaps`, `blockers` and `pacing` run their
+/// own worker threads (`roster_options::threads`); `ingest`'s call the `probability_source`
+/// concurrently. (From Python, the binding serialises changes with reads; see the README.)
 class MASTERYMAP_API roster {
  public:
   /// \throws masterymap::policy_error if the policy does not fit the framework.
@@ -150,6 +150,15 @@ class MASTERYMAP_API roster {
   /// `progression::level` of every learner in `domain`.
   [[nodiscard]] std::vector<domain_level> levels(std::string_view domain,
                                                  const progress& progress = {}) const;
+  /// `progression::gaps` of every learner (out[l] for learner l: the holes under its done
+  /// work, most undermined first), computed in parallel from the tables (roster_advice.cpp).
+  /// Complexity: O(L * (V + E * A / 64)) for A done competencies per learner; memory: the
+  /// results plus O(V) per thread. Progress (progress.hpp): learners done.
+  [[nodiscard]] std::vector<std::vector<gap>> gaps(const progress& progress = {}) const;
+  /// `progression::blockers` of every learner (out[l] for learner l: the unmet prerequisites
+  /// holding back its work in progress, in learning order), in parallel.
+  /// Complexity: O(L * (V + E)). Progress: learners done.
+  [[nodiscard]] std::vector<std::vector<blocker>> blockers(const progress& progress = {}) const;
   /// `pacing` of every learner (with their evidence times); `today` defaults to `as_of()`.
   [[nodiscard]] std::vector<pace_report> pacing(const pace_plan& plan,
                                                 std::optional<double> today = std::nullopt,

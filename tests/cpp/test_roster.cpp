@@ -2,6 +2,8 @@
 // Copyright 2026 The masterymap authors
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +11,8 @@
 #include <limits>
 #include <masterymap/roster.hpp>
 #include <random>
+#include <utility>
+#include <vector>
 
 #include "fixtures.hpp"
 #include "progression_fixtures.hpp"
@@ -431,4 +435,116 @@ TEST_SUITE("roster") {
     CHECK(s.learners_reevaluated == 1);
     CHECK(ro.statuses()[0] == mm::status::mastered);
   }
+}
+
+// Roster-wide gaps and blockers (roster_advice.cpp) against the oracle: each learner's own
+// `gaps` / `blockers` on its full engine state (roster::learner), on random rosters with
+// inference on, whatever the thread count; progress and cancel as the other bulk queries.
+TEST_CASE("roster: gaps and blockers of every learner equal each learner's own") {
+  std::mt19937 rng(1111);
+  std::size_t rows_gaps = 0, rows_blockers = 0;
+  for (int trial = 0; trial < 6; ++trial) {
+    const auto fw = pfix::random_dag(rng, 40, 0.12);
+    mm::policy pol(mm::scale::four_point());
+    pol.set_infer_prerequisites(trial % 2 ? mm::infer_prerequisites::gating
+                                          : mm::infer_prerequisites::required);
+    std::vector<mm::roster> rs;
+    for (unsigned threads : {1U, 3U}) {
+      mm::roster_options o;
+      o.threads = threads;
+      rs.emplace_back(fw, pol, o);
+    }
+    // Learners with a little or much evidence: Beginning/Developing scores (in progress) and
+    // Proficient/Advanced ones (mastered), so both holes and blocked work occur.
+    const auto events = random_events(rng, fw, 60, 900, 1.7e9);
+    for (auto& r : rs) (void)r.ingest(events);
+    const auto g1 = rs[0].gaps(), g3 = rs[1].gaps();
+    const auto b1 = rs[0].blockers(), b3 = rs[1].blockers();
+    REQUIRE(g1.size() == rs[0].size());
+    REQUIRE(b1.size() == rs[0].size());
+    CHECK(g1 == g3);
+    CHECK(b1 == b3);
+    for (std::size_t l = 0; l < rs[0].size(); ++l) {
+      const auto st = rs[0].learner(rs[0].learners()[l]);
+      INFO("trial ", trial, " learner ", rs[0].learners()[l]);
+      CHECK(g1[l] == mm::gaps(st));
+      CHECK(b1[l] == mm::blockers(st));
+      rows_gaps += g1[l].size();
+      rows_blockers += b1[l].size();
+    }
+  }
+  CHECK(rows_gaps > 0);
+  CHECK(rows_blockers > 0);
+  // An empty roster: no rows.
+  mm::roster empty(pfix::random_dag(rng, 5, 0.3), mm::policy{});
+  CHECK(empty.gaps().empty());
+  CHECK(empty.blockers().empty());
+}
+
+TEST_CASE("roster: gaps and blockers report progress in learners and can be cancelled") {
+  std::mt19937 rng(2222);
+  const auto fw = pfix::random_dag(rng, 30, 0.15);
+  mm::roster_options o;
+  o.threads = 2;
+  mm::roster r(fw, mm::policy(mm::scale::four_point()), o);
+  (void)r.ingest(random_events(rng, fw, 3000, 20000, 1.7e9));
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  mm::progress p;
+  p.interval = std::chrono::milliseconds(0);
+  p.report = [&](std::uint64_t d, std::uint64_t t) { calls.emplace_back(d, t); };
+  const auto g = r.gaps(p);
+  REQUIRE_FALSE(calls.empty());
+  CHECK(calls.back() == std::make_pair<std::uint64_t, std::uint64_t>(r.size(), r.size()));
+  for (std::size_t i = 1; i < calls.size(); ++i) CHECK(calls[i - 1].first <= calls[i].first);
+  CHECK(g == r.gaps());
+  calls.clear();
+  CHECK(r.blockers(p) == r.blockers());
+  CHECK(calls.back().first == r.size());
+  mm::progress stop;
+  stop.interval = std::chrono::milliseconds(0);
+  stop.report = [](std::uint64_t, std::uint64_t) { throw mm::cancelled(); };
+  CHECK_THROWS_AS((void)r.gaps(stop), mm::cancelled);
+  CHECK_THROWS_AS((void)r.blockers(stop), mm::cancelled);
+}
+
+// The Common Core acceptance learners as a roster: the roster-wide answers equal each
+// learner's own, and say what the issue expects (no gaps for the learner with this year's
+// evidence only; the Beginning score on 3.NF.A.1 is a gap; grade-4 work in progress blocked).
+TEST_CASE("roster: gaps and blockers of the Common Core 4th graders") {
+  if (!fixtures::have_ccss()) return;
+  const auto fw = fixtures::ccss();
+  mm::roster r(fw, mm::policy{});
+  std::vector<mm::evidence> ev;
+  const double t = 1.7e9;
+  for (mm::index_t c = 0; c < fw.size(); ++c) {
+    const auto& comp = fw.at(c);
+    if (comp.level == 3)
+      for (const char* who : {"maya", "noah", "omar"}) ev.emplace_back(who, comp.id, t, 3);
+    if (comp.level == 4 && (comp.domain == "NF" || comp.domain == "OA"))
+      ev.emplace_back("omar", comp.id, t + 10, 2);
+  }
+  ev.emplace_back("noah", "3.NF.A.1", t + 60, 1);
+  ev.emplace_back("omar", "3.NF.A.1", t + 60, 1);
+  (void)r.ingest(ev);
+  const auto g = r.gaps();
+  const auto b = r.blockers();
+  for (std::size_t l = 0; l < r.size(); ++l) {
+    const auto st = r.learner(r.learners()[l]);
+    CHECK(g[l] == mm::gaps(st));
+    CHECK(b[l] == mm::blockers(st));
+  }
+  const auto maya = r.index_of("maya"), noah = r.index_of("noah"), omar = r.index_of("omar");
+  CHECK(g[maya].empty());
+  CHECK(b[maya].empty());
+  REQUIRE_FALSE(g[noah].empty());
+  CHECK(std::any_of(g[noah].begin(), g[noah].end(),
+                    [](const mm::gap& x) { return x.id == "3.NF.A.1"; }));
+  // Her only work in progress is 3.NF.A.1 itself: what blocks it are gaps too.
+  for (const auto& x : b[noah])
+    CHECK(std::any_of(g[noah].begin(), g[noah].end(),
+                      [&](const mm::gap& y) { return y.competency == x.competency; }));
+  CHECK_FALSE(b[omar].empty());
+  MESSAGE("CCSS roster: gaps ", g[maya].size(), "/", g[noah].size(), "/", g[omar].size(),
+          ", blockers ", b[maya].size(), "/", b[noah].size(), "/", b[omar].size(),
+          " (maya, noah, omar)");
 }

@@ -533,3 +533,128 @@ def test_ccss_fourth_grader_with_this_years_evidence_only(shared_data):
     done = {c for i, c in enumerate(ids) if mm.STATUSES[st[i]] == "mastered"}
     for g in prog.gaps(st, sc):
         assert mm.STATUSES[st[ids.index(g.id)]] != "in_progress" and set(g.undermines) <= done
+
+
+def test_status_text_says_what_awaiting_confirmation_is():
+    words = {"not_started": "not started", "in_progress": "in progress",
+             "awaiting_confirmation": "ready for the teacher's check", "mastered": "mastered",
+             "exceeded": "exceeded", "exempt": "exempt", "expired": "expired",
+             "inferred": "inferred"}
+    assert {s: mm.status_text(s) for s in mm.STATUSES} == words
+    assert mm.status_text.__doc__ and "teacher's check" in mm.status_text.__doc__
+    with pytest.raises(ValueError, match="bogus"):
+        mm.status_text("bogus")
+    with pytest.raises(TypeError, match="status"):
+        mm.status_text(3)
+    # Every repr that prints a status next to a score says it in words.
+    b = mm.FrameworkBuilder()
+    for c in "AB":
+        b.add_competency(c)
+    b.add_prerequisite("B", prerequisite="A")
+    fw = b.build()
+    prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+    code = {s: i for i, s in enumerate(mm.STATUSES)}
+    st = np.array([code["awaiting_confirmation"], code["mastered"]], dtype=np.uint8)
+    sc = np.array([4.0, 3.0])
+    [blocker] = prog.blocked_by("B", np.array([st[0], 0], dtype=np.uint8), sc)
+    assert "status='awaiting_confirmation' (ready for the teacher's check)" in repr(blocker)
+    [gap] = prog.gaps(st, sc)
+    assert "(ready for the teacher's check)" in repr(gap)
+    assert "(ready for the teacher's check)" not in repr(prog.gaps(
+        np.array([code["in_progress"], code["mastered"]], dtype=np.uint8), sc)[0])
+
+
+# --- issue 11: roster-wide gaps and blockers as DataFrames -----------------------------------------
+
+def _gap_rows(roster):
+    """The oracle: each learner's own LearnerState.gaps(), concatenated in learner order."""
+    return [(who, g.id, g.status, g.score, g.domain, g.level, list(g.undermines), g.ready)
+            for who in roster.learners for g in roster.learner(who).gaps()]
+
+
+def _blocker_rows(roster):
+    return [(who, b.id, b.status, b.score, b.needed, b.needed_level, list(b.blocks), b.ready,
+             b.distance)
+            for who in roster.learners for b in roster.learner(who).blockers()]
+
+
+def _frame_rows(frame, ints=()):
+    def value(k, v):
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        if k in ints and v is not None:
+            return int(v)
+        return v.item() if hasattr(v, "item") else v
+    return [tuple(value(k, v) for k, v in zip(frame.columns, row))
+            for row in frame.itertuples(index=False)]
+
+
+def _check_roster_advice(roster):
+    g = roster.gaps()
+    assert list(g.columns) == ["learner", "competency", "status", "score", "domain", "level",
+                               "undermines", "ready"]
+    assert list(g.learner.cat.categories) == list(roster.learners)
+    assert list(g.competency.cat.categories) == list(roster.framework)
+    assert g.status.cat.ordered and list(g.status.cat.categories) == mm.STATUS_ORDER
+    assert g.ready.dtype == bool and g.score.dtype == np.float64
+    assert _frame_rows(g, ints=("level",)) == _gap_rows(roster)
+    b = roster.blockers()
+    assert list(b.columns) == ["learner", "competency", "status", "score", "needed",
+                               "needed_level", "blocks", "ready", "distance"]
+    assert b.distance.dtype == np.int64 and b.ready.dtype == bool
+    assert _frame_rows(b) == _blocker_rows(roster)
+    return g, b
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_roster_gaps_and_blockers_equal_each_learners_own(seed):
+    rng = random.Random(seed)
+    b = mm.FrameworkBuilder("random")
+    n = 30
+    for i in range(n):
+        b.add_competency(f"c{i}", domain="x" if i % 3 else "y", level=i % 4)
+    for j in range(n):
+        for i in range(j):
+            if rng.random() < 0.12:
+                b.add_prerequisite(f"c{j}", f"c{i}",
+                                   rng.choice(["required", "required", "familiar", "recommended"]))
+    fw = b.build()
+    pol = mm.Policy(mm.Scale.four_point(), infer_prerequisites=["none", "required", "gating"][seed % 3])
+    roster = mm.Roster(fw, pol, threads=1 + seed % 3)
+    log = mm.EvidenceLog()
+    for k in range(600):
+        log.add(f"s{rng.randrange(40)}", f"c{rng.randrange(n)}", rng.choice([1, 2, 3, 3, 4]),
+                T0 + 60 * k)
+    roster.ingest(log)
+    g, bl = _check_roster_advice(roster)
+    assert len(g) > 0 and len(bl) > 0
+    seen = []
+    roster.gaps(progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(roster), len(roster))
+    with pytest.raises(KeyboardInterrupt):
+        roster.blockers(progress=lambda done, total: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(TypeError, match="progress"):
+        roster.gaps(progress=3)
+    empty = mm.Roster(fw, pol)
+    assert len(empty.gaps()) == 0 and len(empty.blockers()) == 0
+    assert list(empty.gaps().columns) == list(g.columns)
+
+
+def test_roster_gaps_and_blockers_of_the_common_core_fourth_graders(shared_data):
+    fw = load_ccss(shared_data)
+    roster = mm.Roster(fw, mm.Policy(mm.Scale.four_point()))
+    log = mm.EvidenceLog()
+    for c in fw:
+        comp = fw[c]
+        if comp.level == 3:
+            for who in ("maya", "noah", "omar"):
+                log.add(who, c, 3, T0)
+        if comp.level == 4 and comp.domain in ("NF", "OA"):
+            log.add("omar", c, 2, T0 + 10)
+    log.add("noah", "3.NF.A.1", 1, T0 + 60).add("omar", "3.NF.A.1", 1, T0 + 60)
+    roster.ingest(log)
+    g, b = _check_roster_advice(roster)
+    per = g.groupby("learner", observed=False).size()
+    assert per["maya"] == 0 and per["noah"] > 0
+    assert "3.NF.A.1" in set(g[g.learner == "noah"].competency)
+    assert (b.learner == "omar").sum() > 0

@@ -33,6 +33,7 @@ from .engine import (
     is_earned,
     is_met,
     ratings,
+    status_text,
 )
 from .evidence import EvidenceError, EvidenceLog, set_column_cache_limit
 from .framework import Competency, Framework, FrameworkBuilder
@@ -79,6 +80,7 @@ __all__ = [
     "STATUS_ORDER",
     "is_earned",
     "is_met",
+    "status_text",
     "set_column_cache_limit",
     "evaluate",
     "evaluate_all",

@@ -231,6 +231,43 @@ def roster_levels(r: _core.Roster, domain: Optional[str], progress: Any = None) 
     return pd.concat(frames, ignore_index=True)
 
 
+GAP_COLUMNS = ["learner", "competency", "status", "score", "domain", "level", "undermines",
+               "ready"]
+BLOCKER_COLUMNS = ["learner", "competency", "status", "score", "needed", "needed_level", "blocks",
+                   "ready", "distance"]
+
+
+def roster_gaps(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
+    """``Roster.gaps`` (see its docstring)."""
+    d = r._gaps(progress=progress)
+    return pd.DataFrame({
+        "learner": _categorical(d["learner"], list(r.learners)),
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "status": _statuses(d["status"]),
+        "score": d["score"],
+        "domain": _categorical(d["domain"], list(d["domains"])),
+        "level": d["level"],
+        "undermines": pd.Series(d["undermines"], dtype=object),
+        "ready": d["ready"].astype(bool),
+    }, columns=GAP_COLUMNS)
+
+
+def roster_blockers(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
+    """``Roster.blockers`` (see its docstring)."""
+    d = r._blockers(progress=progress)
+    return pd.DataFrame({
+        "learner": _categorical(d["learner"], list(r.learners)),
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "status": _statuses(d["status"]),
+        "score": d["score"],
+        "needed": _categorical(d["needed"], list(d["needed_labels"])),
+        "needed_level": d["needed_level"],
+        "blocks": pd.Series(d["blocks"], dtype=object),
+        "ready": d["ready"].astype(bool),
+        "distance": d["distance"].astype(np.int64),
+    }, columns=BLOCKER_COLUMNS)
+
+
 def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any,
                   progress: Any = None) -> pd.DataFrame:
     """``Roster.pacing`` (see its docstring)."""

@@ -24,10 +24,11 @@ from ._core import (
     ProbabilitySource,
     is_earned,
     is_met,
+    status_text,
 )
 
 __all__ = ["Engine", "Explanation", "LearnerState", "ProbabilitySource", "STATUSES",
-           "STATUS_ORDER", "is_earned", "is_met",
+           "STATUS_ORDER", "is_earned", "is_met", "status_text",
            "evaluate", "evaluate_all", "ratings"]
 
 
