@@ -15,6 +15,17 @@ bool has(const std::vector<std::string>& ps, const std::string& s) {
                      [&](const std::string& p) { return p.find(s) != std::string::npos; });
 }
 
+// The problems policy::from_json reports for `text`; fails the test when it does not throw.
+std::vector<std::string> problems_of(const char* text) {
+  try {
+    (void)policy::from_json(text);
+  } catch (const policy_error& e) {
+    return e.problems();
+  }
+  FAIL("expected policy_error");
+  return {};
+}
+
 policy full_policy() {
   rule def;
   def.method = method::decaying_average(0.65);
@@ -117,22 +128,17 @@ TEST_SUITE("policy") {
         "Q": {"groups": [{"op": "points", "min_points": 10,
                           "items": [{"id": "A", "points": 2}, {"id": "B", "points": 1}]}]}}
     })";
-    try {
-      (void)policy::from_json(text);
-      FAIL("expected policy_error");
-    } catch (const policy_error& e) {
-      const auto& ps = e.problems();
-      CHECK(has(ps, "rule.method.w: 1.5 is outside (0, 1)"));
-      CHECK(has(ps, "rule.window_last: must be at least 1"));
-      CHECK(has(ps, "rule.exempt_on_pretest: 9 is off the scale [0, 4]"));
-      CHECK(has(ps, "rule.require_kinds[1]: duplicate kind 'discussion'"));
-      CHECK(has(ps, "overrides.competencies['X'].method.n: must be at least 1"));
-      CHECK(has(ps, "overrides.domains['NF'].method.w: 0 is outside (0, 1)"));
-      CHECK(has(ps, "overrides.domains['NF'].window_days"));
-      CHECK(has(ps, "rollups['P'].groups[0].k: k=4 > n=3 items"));
-      CHECK(has(ps, "rollups['Q'].groups[0].min_points: 10 exceeds the 3 points available"));
-      CHECK(ps.size() == 10);
-    }
+    const auto ps = problems_of(text);
+    CHECK(has(ps, "rule.method.w: 1.5 is outside (0, 1)"));
+    CHECK(has(ps, "rule.window_last: must be at least 1"));
+    CHECK(has(ps, "rule.exempt_on_pretest: 9 is off the scale [0, 4]"));
+    CHECK(has(ps, "rule.require_kinds[1]: duplicate kind 'discussion'"));
+    CHECK(has(ps, "overrides.competencies['X'].method.n: must be at least 1"));
+    CHECK(has(ps, "overrides.domains['NF'].method.w: 0 is outside (0, 1)"));
+    CHECK(has(ps, "overrides.domains['NF'].window_days"));
+    CHECK(has(ps, "rollups['P'].groups[0].k: k=4 > n=3 items"));
+    CHECK(has(ps, "rollups['Q'].groups[0].min_points: 10 exceeds the 3 points available"));
+    CHECK(ps.size() == 10);
   }
 
   TEST_CASE("from_json: malformed JSON is a parse_error with line and column") {
@@ -154,18 +160,13 @@ TEST_SUITE("policy") {
       "rollups": {"C": {"groups": [{"op": "most_of", "items": ["U1"]}]}},
       "rollup_precedence": "sometimes"
     })";
-    try {
-      (void)policy::from_json(text);
-      FAIL("expected policy_error");
-    } catch (const policy_error& e) {
-      const auto& ps = e.problems();
-      CHECK(has(ps, "rule.method.name: unknown method 'median'"));
-      CHECK(has(ps, "rule.min_evidence: expected a non-negative integer"));
-      CHECK(has(ps, "rule.colour: unknown field"));
-      CHECK(has(ps, "overrides.competencies['U1'].window_last: expected a non-negative integer"));
-      CHECK(has(ps, "rollups['C'].groups[0].op: unknown rollup operator 'most_of'"));
-      CHECK(has(ps, "rollup_precedence: unknown value 'sometimes'"));
-    }
+    const auto ps = problems_of(text);
+    CHECK(has(ps, "rule.method.name: unknown method 'median'"));
+    CHECK(has(ps, "rule.min_evidence: expected a non-negative integer"));
+    CHECK(has(ps, "rule.colour: unknown field"));
+    CHECK(has(ps, "overrides.competencies['U1'].window_last: expected a non-negative integer"));
+    CHECK(has(ps, "rollups['C'].groups[0].op: unknown rollup operator 'most_of'"));
+    CHECK(has(ps, "rollup_precedence: unknown value 'sometimes'"));
   }
 
   TEST_CASE("the bundled school policy file reads and validates") {

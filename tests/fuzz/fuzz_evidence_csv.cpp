@@ -64,19 +64,6 @@ std::string write_csv(const evidence_log& log) {
   return out;
 }
 
-bool same_rows(const evidence_log& a, const evidence_log& b) {
-  if (a.size() != b.size() || a.learners() != b.learners() || a.competencies() != b.competencies())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const masterymap::evidence x = a.at(i), y = b.at(i);
-    if (x.learner != y.learner || x.competency != y.competency || !fuzz::same(x.time, y.time) ||
-        !fuzz::same(x.score, y.score) || x.kind != y.kind || !fuzz::same(x.weight, y.weight) ||
-        x.source != y.source)
-      return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -90,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const evidence_log before = log;
   std::istringstream in(text);
   if (!fuzz::parses([&] { log.append_csv(in, columns(choice), k); })) {
-    FUZZ_CHECK(same_rows(log, before));  // a rejected batch changes nothing
+    FUZZ_CHECK(fuzz::same_rows(log, before));  // a rejected batch changes nothing
     return 0;
   }
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -101,6 +88,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   prepare(again, choice);
   std::istringstream written(write_csv(log));
   FUZZ_CHECK(fuzz::parses([&] { again.append_csv(written, {}, k); }));
-  FUZZ_CHECK(same_rows(again, log));
+  FUZZ_CHECK(fuzz::same_rows(again, log));
   return 0;
 }

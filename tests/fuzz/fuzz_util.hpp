@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <masterymap/error.hpp>
+#include <masterymap/evidence.hpp>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -90,6 +91,21 @@ inline bool same(const std::vector<double>& a, const std::vector<double>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (!same(a[i], b[i])) return false;
+  return true;
+}
+
+/// Two logs with the same rows in the same order, bit for bit (NaN equals NaN), and the same
+/// learner and competency names.
+inline bool same_rows(const masterymap::evidence_log& a, const masterymap::evidence_log& b) {
+  if (a.size() != b.size() || a.learners() != b.learners() || a.competencies() != b.competencies())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const masterymap::evidence x = a.at(i), y = b.at(i);
+    if (x.learner != y.learner || x.competency != y.competency || !same(x.time, y.time) ||
+        !same(x.score, y.score) || x.kind != y.kind || !same(x.weight, y.weight) ||
+        x.source != y.source)
+      return false;
+  }
   return true;
 }
 

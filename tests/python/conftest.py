@@ -28,3 +28,16 @@ def shared_data() -> pathlib.Path:
 def example_data() -> pathlib.Path:
     """The data bundled with the project (examples/data)."""
     return pathlib.Path(os.environ.get("MASTERYMAP_EXAMPLE_DATA", ROOT / "examples" / "data"))
+
+
+@pytest.fixture(scope="module")
+def fw():
+    """Two competencies, B requiring A: the framework of the batch and boundary tests (a module
+    with its own ``fw`` fixture uses that instead)."""
+    import masterymap as mm
+
+    b = mm.FrameworkBuilder()
+    for c in ("A", "B"):
+        b.add_competency(c)
+    b.add_prerequisite("B", prerequisite="A")
+    return b.build()

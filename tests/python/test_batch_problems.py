@@ -9,15 +9,6 @@ import masterymap as mm
 POLICY = mm.Policy(mm.Scale.four_point())
 
 
-@pytest.fixture(scope="module")
-def fw():
-    b = mm.FrameworkBuilder()
-    for c in ("A", "B"):
-        b.add_competency(c)
-    b.add_prerequisite("B", prerequisite="A")
-    return b.build()
-
-
 def faulty():
     """A batch with one good row and a different fault (or two) in each other row."""
     return pd.DataFrame({

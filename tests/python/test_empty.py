@@ -12,15 +12,6 @@ POLICY = mm.Policy(mm.Scale.four_point())
 COLUMNS = ["learner", "competency", "score", "time"]
 
 
-@pytest.fixture(scope="module")
-def fw():
-    b = mm.FrameworkBuilder()
-    for c in ("A", "B"):
-        b.add_competency(c)
-    b.add_prerequisite("B", prerequisite="A")
-    return b.build()
-
-
 def empty_batches():
     """Every form of a batch with no rows."""
     typed = pd.DataFrame({"learner": pd.Series([], dtype=object),

@@ -10,14 +10,6 @@ import masterymap as mm
 POLICY = mm.Policy(mm.Scale.four_point())
 
 
-@pytest.fixture(scope="module")
-def fw():
-    b = mm.FrameworkBuilder()
-    for c in ("A", "B"):
-        b.add_competency(c)
-    return b.build()
-
-
 def frame(scores, **extra):
     n = len(scores)
     return pd.DataFrame({"learner": [f"s{i}" for i in range(n)], "competency": ["A"] * n,

@@ -80,6 +80,23 @@ def wait_for(readers):
         assert r.started.wait(120)
 
 
+def feed(parts, readers, stop, *steps):
+    """A writer thread's work: once every reader is under way, applies each step to each part in
+    turn; sets `stop` at the end (also on failure, so the readers end)."""
+    try:
+        wait_for(readers)
+        for p in parts:
+            for step in steps:
+                step(p)
+    finally:
+        stop.set()
+
+
+def prefix_sizes(parts):
+    """The sizes a log fed with `parts` passes through: 0 and each running total."""
+    return {0, *np.cumsum([len(p) for p in parts]).tolist()}
+
+
 def test_roster_reads_during_ingest_see_whole_batches(fractions):
     fw, pol = fractions
     parts = batches(fw, rows=3000)
@@ -96,14 +113,6 @@ def test_roster_reads_during_ingest_see_whole_batches(fractions):
     roster = mm.Roster(fw, pol, threads=2)
     stop = threading.Event()
 
-    def writer():
-        try:
-            wait_for(readers)
-            for p in parts:
-                roster.ingest(p)
-        finally:
-            stop.set()
-
     def learner_rows():
         name = roster.learners[0] if len(roster) else None
         return None if name is None else roster.learner(name).to_dataframe().shape
@@ -113,7 +122,8 @@ def test_roster_reads_during_ingest_see_whole_batches(fractions):
                Recorder(lambda: len(roster.log), stop),
                Recorder(learner_rows, stop),
                Recorder(lambda: (roster.statuses().shape, roster.frontier_matrix().shape), stop)]
-    run([threading.Thread(target=writer)] + [threading.Thread(target=r) for r in readers])
+    writer = threading.Thread(target=feed, args=(parts, readers, stop, roster.ingest))
+    run([writer] + [threading.Thread(target=r) for r in readers])
 
     for r in readers:
         assert r.errors == [], r.errors
@@ -182,20 +192,8 @@ def test_log_extend_with_concurrent_readers_and_engine(fractions):
     parts = batches(fw, n=10, seed=7)
     log = mm.EvidenceLog()
     engine = mm.Engine(fw, pol)
-    prefixes = {0}
-    total = 0
-    for p in parts:
-        total += len(p)
-        prefixes.add(total)
+    prefixes = prefix_sizes(parts)
     stop = threading.Event()
-
-    def writer():
-        try:
-            wait_for(readers)
-            for p in parts:
-                log.extend(p, framework=fw, policy=pol)
-        finally:
-            stop.set()
 
     def frame_size():
         frame = log.to_dataframe()
@@ -209,14 +207,16 @@ def test_log_extend_with_concurrent_readers_and_engine(fractions):
 
     readers = [Recorder(frame_size, stop), Recorder(lambda: len(log), stop),
                Recorder(evaluate, stop)]
-    run([threading.Thread(target=writer)] + [threading.Thread(target=r) for r in readers])
+    extend = lambda p: log.extend(p, framework=fw, policy=pol)  # noqa: E731
+    run([threading.Thread(target=feed, args=(parts, readers, stop, extend))]
+        + [threading.Thread(target=r) for r in readers])
     for r in readers:
         assert r.errors == [], r.errors
     assert set(readers[0].results) <= prefixes
     assert set(readers[1].results) <= prefixes
     for n, position in readers[2].results:
         assert n <= position and position in prefixes  # each evaluation saw one whole log
-    assert len(log) == total
+    assert len(log) == sum(len(p) for p in parts)
 
 
 def test_tracer_batch_updates_and_reads_from_threads():
@@ -293,20 +293,8 @@ def test_copies_pickles_and_comparisons_during_changes(fractions):
     log = mm.EvidenceLog()
     log.extend(parts[0], framework=fw, policy=pol)
     state = mm.Engine(fw, pol).evaluate(log, "s1")
-    prefixes, total = {0}, 0
-    for p in parts:
-        total += len(p)
-        prefixes.add(total)
+    prefixes = prefix_sizes(parts)
     stop = threading.Event()
-
-    def writer():
-        try:
-            wait_for(readers)
-            for p in parts:
-                roster.ingest(p)
-                log.extend(p, framework=fw, policy=pol)
-        finally:
-            stop.set()
 
     def roster_copies():
         a, b = copy.copy(roster), pickle.loads(pickle.dumps(roster))
@@ -319,7 +307,9 @@ def test_copies_pickles_and_comparisons_during_changes(fractions):
         return len(a), len(b), a == log, state == state
 
     readers = [Recorder(roster_copies, stop), Recorder(log_copies, stop)]
-    run([threading.Thread(target=writer)] + [threading.Thread(target=r) for r in readers])
+    extend = lambda p: log.extend(p, framework=fw, policy=pol)  # noqa: E731
+    run([threading.Thread(target=feed, args=(parts, readers, stop, roster.ingest, extend))]
+        + [threading.Thread(target=r) for r in readers])
     for r in readers:
         assert r.errors == [], r.errors
     for sizes in readers[0].results:
