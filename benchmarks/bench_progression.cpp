@@ -115,6 +115,37 @@ void BM_frontier_one_learner(benchmark::State& state) {
 }
 BENCHMARK(BM_frontier_one_learner);
 
+// Roster-wide gaps and blockers (roster::gaps / roster::blockers) of the 100k learners, on the
+// roster's 2 threads, under the default infer_prerequisites. Counters: rows (gaps or blockers
+// over all learners) and learners with at least one.
+void BM_roster_gaps_100k_learners(benchmark::State& state) {
+  auto& b = roster100k();
+  std::size_t rows = 0, with = 0;
+  for (auto _ : state) {
+    const auto g = b.r->gaps();
+    rows = with = 0;
+    for (const auto& x : g) rows += x.size(), with += !x.empty();
+    benchmark::DoNotOptimize(rows);
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["learners_with"] = static_cast<double>(with);
+}
+BENCHMARK(BM_roster_gaps_100k_learners)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_roster_blockers_100k_learners(benchmark::State& state) {
+  auto& b = roster100k();
+  std::size_t rows = 0, with = 0;
+  for (auto _ : state) {
+    const auto g = b.r->blockers();
+    rows = with = 0;
+    for (const auto& x : g) rows += x.size(), with += !x.empty();
+    benchmark::DoNotOptimize(rows);
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["learners_with"] = static_cast<double>(with);
+}
+BENCHMARK(BM_roster_blockers_100k_learners)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The incremental path: one evidence event changes one competency's status; the learner's
 // frontier is brought up to date in O(out-degree).
 void BM_incremental_update_one_event(benchmark::State& state) {

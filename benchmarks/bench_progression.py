@@ -1,4 +1,5 @@
-"""Progression and roster from Python: ingest, frontier of every learner, snapshot/restore.
+"""Progression and roster from Python: ingest, frontier, gaps and blockers of every learner,
+snapshot/restore.
 
 Run: PYTHONPATH=<build>/python /usr/bin/python3 benchmarks/bench_progression.py [learners]
 """
@@ -55,6 +56,8 @@ def main(learners=100_000, per_learner=40):
     timed("frontier_matrix (all learners)", roster.frontier_matrix)
     timed("frontier() DataFrame (all learners)", roster.frontier, repeat=1)
     timed("levels('NF') DataFrame", lambda: roster.levels("NF"), repeat=1)
+    timed("gaps() DataFrame (all learners)", roster.gaps, repeat=1)
+    timed("blockers() DataFrame (all learners)", roster.blockers, repeat=1)
     one = mm.EvidenceLog()
     one.add(learner="s1", competency="3.NF.A.1", score=3, time=1.9e9)
     timed("ingest one event", lambda: roster.ingest(one), repeat=5)
