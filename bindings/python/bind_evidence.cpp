@@ -175,7 +175,7 @@ std::string id_text(const py::handle& value, const char* what, std::string& prob
     if (PyObject* i = PyNumber_Index(v)) return py::str(py::reinterpret_steal<py::object>(i));
     PyErr_Clear();  // numpy's bool_ declines to be an index: decided in Python below
   }
-  const py::tuple r = call_python("masterymap._columns", "id_scalar", value, what);
+  const py::tuple r = call_python("masterymap._ids", "id_scalar", value, what);
   problem = r[1].cast<std::string>();
   return r[0].cast<std::string>();
 }

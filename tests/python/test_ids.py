@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import masterymap as mm
-from masterymap import _columns, bkt
+from masterymap import _ids, bkt
 
 
 def two_competencies(*ids):
@@ -43,7 +43,7 @@ def batch(learner, competency=None, score=None, time=None):
     np.array([np.int64(1), 2, np.float64(1.0)], dtype=object),
 ])
 def test_one_text_per_id_whatever_the_type(values):
-    indices, names, rejected = _columns.ids(values, "learner")
+    indices, names, rejected = _ids.ids(values, "learner")
     assert rejected == {}
     assert [names[i] for i in np.asarray(indices)] == ["1", "2", "1"]
     assert sorted(names) == ["1", "2"]  # each id once
@@ -52,13 +52,13 @@ def test_one_text_per_id_whatever_the_type(values):
 def test_large_and_negative_integers_are_their_digits():
     for values, want in (([-3, 7], ["-3", "7"]), ([2 ** 40, 5], [str(2 ** 40), "5"]),
                          ([2 ** 64, 1], [str(2 ** 64), "1"]), ([-2.0, 1e15], ["-2", "1000000000000000"])):
-        indices, names, _ = _columns.ids(values, "learner")
+        indices, names, _ = _ids.ids(values, "learner")
         assert [names[i] for i in np.asarray(indices)] == want
 
 
 def test_values_that_are_not_ids_are_kept_apart_with_their_rows():
-    col = _columns.ids(np.array([1.5, None, "", "a", True, 2.0, np.nan], dtype=object), "skill")
-    assert _columns.id_rows(col, "skill") == [
+    col = _ids.ids(np.array([1.5, None, "", "a", True, 2.0, np.nan], dtype=object), "skill")
+    assert _ids.id_rows(col, "skill") == [
         (0, "non-integral skill id 1.5"),
         (1, "missing skill id"),
         (2, "empty skill id"),
@@ -69,19 +69,19 @@ def test_values_that_are_not_ids_are_kept_apart_with_their_rows():
                          (pd.array([True, None], dtype="boolean"), [0, 1]),
                          (pd.array(["a", None], dtype="string"), [1]),
                          (pd.Categorical(["a", None, "b"]), [1]), ([float("inf"), 1.0], [0])):
-        assert [r for r, _ in _columns.id_rows(_columns.ids(values, "x"), "x")] == rows, values
+        assert [r for r, _ in _ids.id_rows(_ids.ids(values, "x"), "x")] == rows, values
 
 
 def test_scalar_ids():
     for v in (1, np.int64(1), np.uint16(1), 1.0, np.float32(1.0), "1"):
-        assert _columns.id_scalar(v, "learner") == ("1", "")
-    assert _columns.id_scalar(1.5, "learner")[1] == "non-integral learner id 1.5"
+        assert _ids.id_scalar(v, "learner") == ("1", "")
+    assert _ids.id_scalar(1.5, "learner")[1] == "non-integral learner id 1.5"
     for v in (None, np.nan, pd.NA, pd.NaT):
-        assert _columns.id_scalar(v, "learner") == ("", "missing learner id")
-    assert _columns.id_scalar(True, "learner")[1].startswith("boolean learner id True")
-    assert _columns.id_scalar(np.bool_(False), "learner")[1].startswith("boolean learner id False")
+        assert _ids.id_scalar(v, "learner") == ("", "missing learner id")
+    assert _ids.id_scalar(True, "learner")[1].startswith("boolean learner id True")
+    assert _ids.id_scalar(np.bool_(False), "learner")[1].startswith("boolean learner id False")
     with pytest.raises(ValueError, match="non-integral skill id 2.5"):
-        _columns.id_text(2.5, "skill")
+        _ids.id_text(2.5, "skill")
 
 
 # --- the evidence paths ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns
+from . import _columns, _ids
 from ._arguments import checked
 from ._core import bkt as _core
 
@@ -71,14 +71,14 @@ _MAX_LISTED = 20
 
 def _categories(column: pd.Series, what: str, name: str) -> tuple:
     """(uint32 indices, names) of a learner/skill/item-class column through
-    :func:`masterymap._columns.ids` (ids in their one canonical text: 1, 1.0 and "1" are one
+    :func:`masterymap._ids.ids` (ids in their one canonical text: 1, 1.0 and "1" are one
     id; unused categories dropped, since every skill must have answers).
 
     :raises ValueError: naming the column and every row (0-based) of a missing or empty value, a
         non-integral number or a boolean.
     """
-    col = _columns.ids(column, what)
-    problems = _columns.id_rows(col, what, missing=f"empty {what} (missing value)",
+    col = _ids.ids(column, what)
+    problems = _ids.id_rows(col, what, missing=f"empty {what} (missing value)",
                                 empty=f"empty {what}")
     if problems:
         listed = "; ".join(f"row {r}: {why}" for r, why in problems[:_MAX_LISTED])

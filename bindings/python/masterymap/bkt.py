@@ -26,7 +26,7 @@ from typing import Annotated, Any, Callable, Dict, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns
+from . import _columns, _ids
 from ._arguments import checked, require
 from ._core import ParseError
 from ._core import bkt as _core
@@ -111,7 +111,7 @@ def _split_fixed(fixed: Optional[Mapping[Any, Any]]) -> tuple:
             for k, v in value.items():
                 require(isinstance(v, (int, float, np.number)), "bkt.Model()",
                         f"fixed[{key!r}][{k!r}]", "a number", v)
-            per_skill[_columns.id_text(key, "skill")] = {_core_name(k, "fixed"): float(v)
+            per_skill[_ids.id_text(key, "skill")] = {_core_name(k, "fixed"): float(v)
                                                          for k, v in value.items()}
         else:
             require(isinstance(value, (int, float, np.number)), "bkt.Model()",
@@ -234,9 +234,9 @@ class Model:
         d = self._data(data, columns)
         options = dict(self._options)
         if skills is not None:
-            options["skills"] = ([_columns.id_text(skills, "skill")]
+            options["skills"] = ([_ids.id_text(skills, "skill")]
                                  if isinstance(skills, (str, int, np.integer))
-                                 else [_columns.id_text(s, "skill") for s in skills])
+                                 else [_ids.id_text(s, "skill") for s in skills])
         fitted = _core.fit(d, options, progress=progress)
         # Nothing is assigned until the fit has succeeded: a failed or cancelled fit leaves the
         # model as it was.
@@ -274,7 +274,7 @@ class Model:
         :param unknown_uses_average: rate competencies whose skill the model lacks with the
             average parameters (default: no value)
         """
-        skill_of = {_columns.id_text(k, "competency"): _columns.id_text(v, "skill")
+        skill_of = {_ids.id_text(k, "competency"): _ids.id_text(v, "skill")
                     for k, v in (skill_of or {}).items()}
         return _core.ModelProbabilities(self.core, correct_at=correct_at, skill_of=skill_of,
                                         unknown_uses_average=unknown_uses_average)
@@ -578,12 +578,12 @@ class Model:
 
 
 def _indices(values: Any, lookup: Callable[[str], int], what: str) -> np.ndarray:
-    """Tracer indices of names or ids (converted with :func:`masterymap._columns.ids`).
+    """Tracer indices of names or ids (converted with :func:`masterymap._ids.ids`).
 
     :raises ValueError: listing every position of a value that is not an id.
     """
-    col = _columns.ids(values if isinstance(values, pd.Series) else np.asarray(values), what)
-    problems = _columns.id_rows(col, what)
+    col = _ids.ids(values if isinstance(values, pd.Series) else np.asarray(values), what)
+    problems = _ids.id_rows(col, what)
     if problems:
         listed = "; ".join(f"position {r}: {why}" for r, why in problems[:_MAX_LISTED])
         raise ValueError(f"bad {what}s ({len(problems)}): {listed}")
