@@ -60,24 +60,33 @@ mm::evidence_log synthetic(const mm::framework& fw, std::size_t learners, int pe
   return log;
 }
 
+/// 100k learners with 40 events each on the CCSS map, under the default policy with
+/// `infer_prerequisites` set to `mode` (the default is `required`).
 struct big {
   mm::framework fw = ccss();
   std::unique_ptr<mm::roster> r;
-  big() {
+  explicit big(mm::infer_prerequisites mode) {
     mm::roster_options o;
     o.threads = 2;
-    r = std::make_unique<mm::roster>(fw, mm::policy(mm::scale::four_point()), o);
+    mm::policy p(mm::scale::four_point());
+    p.set_infer_prerequisites(mode);
+    r = std::make_unique<mm::roster>(fw, p, o);
     r->ingest(synthetic(fw, 100000, 40, 1));
   }
 };
 
-big& roster100k() {
-  static big b;
-  return b;
+big& roster100k(mm::infer_prerequisites mode = mm::infer_prerequisites::required) {
+  static std::unique_ptr<big> b[3];
+  auto& slot = b[static_cast<int>(mode)];
+  if (!slot) slot = std::make_unique<big>(mode);
+  return *slot;
 }
 
+// Arg: the policy's infer_prerequisites (0 none: the library before inferred mastery, 1
+// required: the default, 2 gating). Inference changes the attainment codes the frontier reads,
+// not the frontier's work.
 void BM_frontier_recompute_100k_learners(benchmark::State& state) {
-  auto& b = roster100k();
+  auto& b = roster100k(static_cast<mm::infer_prerequisites>(state.range(0)));
   std::vector<std::uint8_t> out(b.r->size() * b.r->competencies());
   for (auto _ : state) {
     b.r->frontier_matrix(out.data());
@@ -86,7 +95,12 @@ void BM_frontier_recompute_100k_learners(benchmark::State& state) {
   state.counters["learners"] = static_cast<double>(b.r->size());
   state.counters["competencies"] = static_cast<double>(b.r->competencies());
 }
-BENCHMARK(BM_frontier_recompute_100k_learners)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_frontier_recompute_100k_learners)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_frontier_one_learner(benchmark::State& state) {
   auto& b = roster100k();
@@ -208,6 +222,66 @@ void BM_roster_add_one_event_by_index(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_roster_add_one_event_by_index)->Unit(benchmark::kNanosecond);
+
+// One event on the O(1) path that leaves the cell's class for inference as it was (earned stays
+// earned: a mastered cell gets another mastery score under the `latest` method): no inference
+// walk. Counter `still_mastered`: the share of the event cells mastered afterwards (1: no event
+// changed a mastery).
+void BM_roster_add_keeps_mastery(benchmark::State& state) {
+  auto& b = roster100k();
+  const std::size_t n = b.r->competencies();
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<std::size_t> cell(0, b.r->statuses().size() - 1);
+  std::vector<std::pair<std::size_t, mm::index_t>> ev;
+  while (ev.size() < (1u << 16))
+    if (const std::size_t x = cell(rng); b.r->statuses()[x] == mm::status::mastered)
+      ev.emplace_back(x / n, static_cast<mm::index_t>(x % n));
+  static double t = 2.2e9;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& e = ev[i++ & 0xFFFF];
+    b.r->add(e.first, e.second, t, 3.0);
+    t += 1;
+  }
+  std::size_t kept = 0;
+  for (const auto& e : ev) kept += b.r->statuses()[e.first * n + e.second] == mm::status::mastered;
+  state.counters["still_mastered"] = static_cast<double>(kept) / static_cast<double>(ev.size());
+}
+BENCHMARK(BM_roster_add_keeps_mastery)->Unit(benchmark::kNanosecond);
+
+// One event that changes a mastery: each event on a mastered cell scores 2 (in progress, so
+// contrary evidence), the next on the same cell 3 (mastered again); every event walks the
+// learner's inference (`infer_prerequisites` = Arg, as in the frontier benchmark; with 0 the
+// walk is skipped, which gives its cost by difference).
+void BM_roster_add_changes_mastery(benchmark::State& state) {
+  auto& b = roster100k(static_cast<mm::infer_prerequisites>(state.range(0)));
+  const std::size_t n = b.r->competencies();
+  std::mt19937 rng(13);
+  std::uniform_int_distribution<std::size_t> cell(0, b.r->statuses().size() - 1);
+  std::vector<std::pair<std::size_t, mm::index_t>> ev;
+  while (ev.size() < (1u << 15))
+    if (const std::size_t x = cell(rng); b.r->statuses()[x] == mm::status::mastered)
+      ev.emplace_back(x / n, static_cast<mm::index_t>(x % n));
+  static double t = 2.3e9;
+  std::size_t i = 0, flipped = 0;
+  for (auto _ : state) {
+    const std::size_t k = i++;
+    const auto& e = ev[(k >> 1) & 0x7FFF];
+    const double score = (k & 1) ? 3.0 : 2.0;
+    b.r->add(e.first, e.second, t, score);
+    t += 1;
+    flipped += b.r->statuses()[e.first * n + e.second] ==
+               ((k & 1) ? mm::status::mastered : mm::status::in_progress);
+  }
+  if (i & 1) {  // leave the last cell mastered, as it was
+    const auto& e = ev[((i - 1) >> 1) & 0x7FFF];
+    b.r->add(e.first, e.second, t, 3.0);
+    t += 1;
+  }
+  state.counters["changed_share"] =
+      static_cast<double>(flipped) / static_cast<double>(std::max<std::size_t>(i, 1));
+}
+BENCHMARK(BM_roster_add_changes_mastery)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kNanosecond);
 
 // The same updates as one batch (columnar ingest of many single events): time per event.
 void BM_roster_ingest_events_batch(benchmark::State& state) {

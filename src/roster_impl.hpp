@@ -197,10 +197,11 @@ struct roster::impl {
   /// Re-evaluates every learner (a snapshot from before inferred mastery: version < 3).
   void reevaluate_all();
 
-  // Member functions, all defined in roster.cpp. Those also called by roster_snapshot.cpp come
-  // first; the others are declared inline, as they were when defined inside the class, so the
-  // compiler keeps inlining the per-event ones (prefetch_row, accumulator_of, ...) into the
-  // ingest loop. roster.cpp is then the only file that may call them.
+  // Member functions. Those called across files are declared plainly (defined in roster.cpp,
+  // called by roster_ingest.cpp and roster_snapshot.cpp). The per-event ones are declared
+  // inline, as they were when defined inside the class, so the compiler keeps inlining them
+  // (prefetch_row, accumulator_of, ...) into the ingest loop: each is defined in, and may only
+  // be called from, one file (roster_ingest.cpp, or roster.cpp for view and last_evidence).
 
   /// An empty roster: the engine, the policy's kinds in the log, the O(1) path's rules.
   impl(masterymap::framework fw, masterymap::policy p, roster_options o);
@@ -225,24 +226,24 @@ struct roster::impl {
   /// Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
   inline bool apply_fast(std::uint32_t l, std::uint32_t r);
   /// Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.
-  inline void reevaluate(const std::vector<std::uint32_t>& learners);
+  void reevaluate(const std::vector<std::uint32_t>& learners);
   /// The ratings of `learners` (ascending log learner codes) from their full evidence at the
   /// current as_of, without changing the roster. Progress on `m` from `from` to `to`.
-  inline ratings_table rate(const std::vector<std::uint32_t>& learners, detail::meter* m,
-                            std::uint64_t from, std::uint64_t to) const;
+  ratings_table rate(const std::vector<std::uint32_t>& learners, detail::meter* m,
+                     std::uint64_t from, std::uint64_t to) const;
   /// Writes `t` (from `rate(learners)`) into the rows of the learners before `first_new` and
   /// drops their accumulators (the commit of an ingest: not interrupted).
-  inline void write_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
-                         std::size_t first_new);
+  void write_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                  std::size_t first_new);
   /// Writes `t` into the rows of the learners from `first_new` on: rows the tables grew with in
   /// this ingest, still at their defaults (undone by shrinking the tables). Checks `m`.
-  inline void write_new_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
-                             std::size_t first_new, detail::meter* m);
+  void write_new_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                      std::size_t first_new, detail::meter* m);
 
   /// roster::ingest: appends the batch, then updates the touched learners; a cancelled or failed
   /// ingest is undone. Progress: the batch's rows, counted three times (validated, applied,
   /// re-evaluated).
-  inline ingest_summary ingest(const evidence_columns& batch, const progress& progress);
+  ingest_summary ingest(const evidence_columns& batch, const progress& progress);
   /// ingest's steps, recording in `u` what they change.
   inline ingest_summary ingest_steps(const evidence_columns& batch, detail::meter& m,
                                      detail::ingest_undo& u);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "binary_io.hpp"
 #include "encoding_detail.hpp"
 #include "file_util.hpp"
 #include "memory_util.hpp"
@@ -50,7 +51,7 @@ constexpr const char* checksum_failure = "corrupt: checksum mismatch";
 constexpr std::uint64_t slice = std::uint64_t{1} << 18;
 
 // Writes a file (atomically), or appends to a string in memory, or only counts the bytes.
-struct writer {
+struct writer : detail::value_writer<writer> {
   std::optional<detail::atomic_file> out;
   std::string* mem = nullptr;
   std::size_t* count = nullptr;
@@ -73,10 +74,7 @@ struct writer {
     if (!count) sum.update(p, n);
     raw(p, n);
   }
-  template <typename T>
-  void pod(const T& x) {
-    bytes(&x, sizeof x);
-  }
+  // The base's array, advancing the meter slice by slice on large arrays.
   template <typename T, typename A>
   void array(const std::vector<T, A>& v) {
     pod(static_cast<std::uint64_t>(v.size()));
@@ -92,18 +90,10 @@ struct writer {
       m->advance(k);
     }
   }
-  void str(const std::string& s) {
-    pod(static_cast<std::uint64_t>(s.size()));
-    bytes(s.data(), s.size());
-  }
-  void strings(const std::vector<std::string>& v) {
-    pod(static_cast<std::uint64_t>(v.size()));
-    for (const auto& s : v) str(s);
-  }
 };
 
 // Reads a file, or (with `from_memory`) the bytes of `mem`.
-struct reader {
+struct reader : detail::value_reader<reader> {
   std::ifstream in;
   std::string_view mem;
   std::string_view all;  // the whole of `mem`
@@ -144,27 +134,13 @@ struct reader {
     }
     remaining -= n;
   }
+  [[nodiscard]] std::uint64_t left() const noexcept { return remaining; }
+  // Large arrays are zeroed in parallel, checking the meter.
   template <typename T>
-  T pod() {
-    T x;
-    bytes(&x, sizeof x);
-    return x;
-  }
-  template <typename T>
-  std::vector<T> array() {
-    const auto n = pod<std::uint64_t>();
-    if (n > remaining / sizeof(T)) fail("truncated");
+  std::vector<T> vector_of(std::size_t n) {
     std::vector<T> v;
-    grow(v, static_cast<std::size_t>(n), T{}, 0, m);
-    if (n) bytes(v.data(), n * sizeof(T));
+    grow(v, n, T{}, 0, m);
     return v;
-  }
-  std::string str() {
-    const auto n = pod<std::uint64_t>();
-    if (n > remaining) fail("truncated");
-    std::string s(static_cast<std::size_t>(n), '\0');
-    if (n) bytes(s.data(), n);
-    return s;
   }
   // Names: UTF-8, as everything the library hands out.
   std::vector<std::string> strings(const char* what) {
@@ -242,7 +218,7 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   const evidence_log& log = d.log;
   w.bytes(snapshot_magic, 8);
   w.pod(snapshot_version);
-  w.pod(std::uint32_t{0x01020304});  // byte order
+  w.pod(detail::byte_order_mark);
   w.str(p.framework);
   w.str(p.policy);
   w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
@@ -326,7 +302,8 @@ void check_header(reader& r) {
   if (r.version < oldest_version || r.version > snapshot_version)
     r.fail(fmt::format("version {} (this library reads versions {} to {})", r.version,
                        oldest_version, snapshot_version));
-  if (r.pod<std::uint32_t>() != 0x01020304) r.fail("written on a machine of another byte order");
+  if (r.pod<std::uint32_t>() != detail::byte_order_mark)
+    r.fail("written on a machine of another byte order");
 }
 
 // The evidence log as saved: names in code order, attribute triples, the row columns.

@@ -61,8 +61,14 @@ T cast_arg(const py::handle& value, std::string what, const char* accepts) {
 /// A competency given as its id (str) or framework index (any integer with `__index__`, numpy's
 /// included; not bool). \throws UnknownIdError for an unknown id, IndexError out of range,
 /// argument_error (a TypeError naming the parameter `what`) for anything else
-/// (bind_framework.cpp).
+/// (bind_keys.cpp).
 index_t resolve(const framework& f, const py::handle& key, const std::string& what = "id");
+
+/// Framework indices given as an int or an array (list, numpy) of them. Integer dtypes as they
+/// are; floats only when every value is integral (5.0 is 5; 5.9 is no index and is not
+/// truncated); booleans, texts and bytes are no indices. \throws argument_error naming `what`
+/// (a TypeError), IndexError for a negative index or one out of range (bind_keys.cpp).
+std::vector<index_t> index_vector(const framework& f, const py::handle& x, const char* what);
 
 /// A hash of a framework consistent with its `==` (bind_framework.cpp): Framework.__hash__,
 /// and the hash of the immutable types built on one (Engine, Progression).

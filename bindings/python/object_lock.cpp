@@ -234,31 +234,32 @@ void give_write(thread_holds& me, const void* object) {
 
 }  // namespace
 
-read_lock::read_lock(const void* object, const char* type) : object_(object) {
+template <bool Write>
+object_lock<Write>::object_lock(const void* object, const char* type) : object_(object) {
   thread_holds& me = holds;
-  check_read(me, object, type);
+  if constexpr (Write)
+    check_write(me, object, type);
+  else
+    check_read(me, object, type);
   table_guard lk(table().m);
-  take_read(me, lk, object, type);
+  if constexpr (Write)
+    take_write(me, lk, object, type);
+  else
+    take_read(me, lk, object, type);
 }
 
-read_lock::~read_lock() {
+template <bool Write>
+object_lock<Write>::~object_lock() {
   table_guard lk(table().m);
-  give_read(holds, object_);
+  if constexpr (Write)
+    give_write(holds, object_);
+  else
+    give_read(holds, object_);
   table().release(lk);
 }
 
-write_lock::write_lock(const void* object, const char* type) : object_(object) {
-  thread_holds& me = holds;
-  check_write(me, object, type);
-  table_guard lk(table().m);
-  take_write(me, lk, object, type);
-}
-
-write_lock::~write_lock() {
-  table_guard lk(table().m);
-  give_write(holds, object_);
-  table().release(lk);
-}
+template class object_lock<false>;
+template class object_lock<true>;
 
 lock_set::lock_set(std::initializer_list<use> uses) {
   for (const use& u : uses) {

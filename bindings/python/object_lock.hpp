@@ -23,32 +23,22 @@
 
 namespace masterymap::python {
 
-/// Holds `object` for reading while it lives. Call with or without the GIL.
-class read_lock {
+/// Holds `object` while it lives: for reading (`Write` false: other readers may hold it too) or
+/// for a change (`Write` true: no other reader or writer). Call with or without the GIL.
+template <bool Write>
+class object_lock {
  public:
   /// \throws std::runtime_error where waiting could never end (see above).
-  read_lock(const void* object, const char* type);
-  ~read_lock();
-  read_lock(const read_lock&) = delete;
-  read_lock& operator=(const read_lock&) = delete;
+  object_lock(const void* object, const char* type);
+  ~object_lock();
+  object_lock(const object_lock&) = delete;
+  object_lock& operator=(const object_lock&) = delete;
 
  private:
   const void* object_;
 };
-
-/// Holds `object` for a change while it lives: no other reader or writer. Call with or
-/// without the GIL.
-class write_lock {
- public:
-  /// \throws std::runtime_error where waiting could never end (see above).
-  write_lock(const void* object, const char* type);
-  ~write_lock();
-  write_lock(const write_lock&) = delete;
-  write_lock& operator=(const write_lock&) = delete;
-
- private:
-  const void* object_;
-};
+using read_lock = object_lock<false>;
+using write_lock = object_lock<true>;
 
 /// Several objects held at once (a roster change: the roster and its own log for writing, the
 /// batch's log for reading), taken in address order, so that two calls holding one object each

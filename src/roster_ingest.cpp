@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// roster: ingest and one-event adds, the per-competency O(1) path and undoing a cancelled
+// ingest (the struct: roster_impl.hpp; re-evaluation and queries: roster.cpp). The per-event
+// member functions are inline: defined and called only here, so they inline into the loops.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <masterymap/roster.hpp>
+#include <stdexcept>
+#include <utility>
+
+#include "accumulate.hpp"
+#include "evidence_impl.hpp"
+#include "parallel.hpp"
+#include "progress_meter.hpp"
+#include "roster_impl.hpp"
+
+namespace masterymap {
+
+using detail::accumulator;
+using detail::all_confirmed;
+using detail::check_block;
+using detail::decide_status;
+using detail::folding_rule;
+using detail::for_blocks;
+using detail::nan_v;
+using detail::reaches_exemption;
+using detail::rule_conditions;
+
+namespace {
+
+bool same_time(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// --- the per-competency O(1) path ---------------------------------------------------------------
+//
+// For a rule whose value and conditions fold event by event (decision.hpp, fold_form_of), one
+// new event that is the newest of its (learner, competency) pair changes only that cell. The
+// roster keeps, per pair, the running state of the engine's own formulas (push/value_of of
+// accumulate.hpp), folded in the engine's aggregation order (time, then row), and decides the
+// status with the engine's decide_status, so the cell is bit-identical to a full
+// re-evaluation. Everything else (a rule that does not fold, a competency under a rollup, an
+// event older than the pair's newest) falls back to re-evaluating the learner.
+// Folds one event (in aggregation order) as the engine's rate_core / aggregate would see it.
+void fold(accumulator& a, const folding_rule& fr, double time, float score,
+          const evidence_attributes& attr) {
+  const std::uint8_t k = attr.kind;
+  const double S = static_cast<double>(score);
+  if (static_cast<int>(k) == fr.kinds.pretest) a.pre_max = std::max(a.pre_max, S);
+  for (std::size_t j = 0; j < fr.kinds.require.size(); ++j)
+    if (fr.kinds.require[j] == static_cast<int>(k)) a.require_last[j] = score;
+  for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
+    if (fr.kinds.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
+  a.last_time = time;
+  if (fr.skips(k)) return;
+  detail::push(a.run, fr.mp, S, static_cast<double>(attr.weight));
+}
+
+struct cell_outcome {
+  status st = status::in_progress;
+  double score = nan_v;
+  std::int8_t rating = -1;
+};
+
+// The outcome of a pair with at least one event up to the evaluation time (rate_core's tail).
+cell_outcome outcome_of(const accumulator& a, const folding_rule& fr, const scale& sc) {
+  const std::optional<double> value = detail::value_of(a.run, fr.mp);
+  auto ignore = [](std::size_t, double) {};
+  rule_conditions cond;
+  cond.reached = value && sc.reaches_mastery(*value);
+  cond.exceeds = value && sc.reaches_exceeds(*value);
+  cond.enough = a.run.n >= fr.r.min_evidence;
+  cond.confirmed = all_confirmed(
+      sc, fr.kinds.require.size(),
+      [&](std::size_t j) { return static_cast<double>(a.require_last[j]); }, ignore);
+  cond.exempt_level = reaches_exemption(fr.r, a.pre_max, sc);
+  cond.exempt_confirmed =
+      cond.exempt_level &&
+      all_confirmed(
+          sc, fr.kinds.confirm.size(),
+          [&](std::size_t j) { return static_cast<double>(a.confirm_last[j]); }, ignore);
+  cell_outcome o;
+  if (value) {
+    o.score = *value;
+    if (auto ri = sc.rating_index(*value)) o.rating = static_cast<std::int8_t>(*ri);
+  }
+  o.st = decide_status(cond);
+  return o;
+}
+
+}  // namespace
+
+// Binds the fast rules to the log's kind codes (again when the log gained kinds).
+void roster::impl::bind_kinds() {
+  if (bound_kinds == log.kinds().size()) return;
+  bound_kinds = log.kinds().size();
+  for (folding_rule& f : folding_rules) f.kinds = detail::bind_rule(f.r, log);
+}
+
+// The accumulator of (l, c) over the learner's rows before `row` up to as_of; built from the
+// learner's rows when missing or stale.
+accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint32_t row) {
+  learner_accumulators& la = accumulators[l];
+  for (std::size_t i = 0; i < la.comp.size(); ++i)
+    if (la.comp[i] == c) return la.acc[i];
+  la.comp.push_back(c);
+  la.acc.emplace_back();
+  accumulator& a = la.acc.back();
+  const auto& cc = log.competency_codes();
+  const auto& tt = log.times();
+  auto& evs = scratch_events;
+  evs.clear();
+  for (std::uint32_t r : rows[l]) {
+    if (r >= row) break;
+    if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
+  }
+  std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) {
+    return x.t < y.t || (x.t == y.t && x.r < y.r);
+  });
+  const folding_rule& fr = folding_rules[static_cast<std::size_t>(folding_rule_of[c])];
+  for (const timed_row& e : evs)
+    fold(a, fr, e.t, log.scores()[e.r], log.attributes()[log.attribute_codes()[e.r]]);
+  return a;
+}
+
+// Starts loading what `apply_fast` will touch for row `r` (the four table cells of its learner
+// and competency, the learner's accumulators and rows), so that the cache misses of one event
+// overlap instead of following one another.
+void roster::impl::prefetch_row(std::size_t r) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  const std::uint32_t l = log.learner_codes()[r];
+  const std::uint32_t c = comp_index[log.competency_codes()[r]];
+  if (c == UINT32_MAX || l >= accumulators.size()) return;
+  const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
+  __builtin_prefetch(statuses.data() + cell, 1);
+  __builtin_prefetch(scores.data() + cell, 1);
+  __builtin_prefetch(ratings.data() + cell, 1);
+  __builtin_prefetch(attainments.data() + cell, 1);
+  __builtin_prefetch(&accumulators[l]);
+  __builtin_prefetch(&rows[l]);
+#else
+  (void)r;
+#endif
+}
+
+// Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
+bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
+  const index_t c = comp_index[log.competency_codes()[r]];
+  if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
+  const std::int32_t f = folding_rule_of[c];
+  if (f < 0 || placed[l]) return false;  // placements: the learner is re-evaluated
+  const double t = log.times()[r];
+  if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
+  accumulator& a = accumulator_of(l, c, r);
+  if (t < a.last_time) return false;  // out of order for this pair
+  const folding_rule& fr = folding_rules[static_cast<std::size_t>(f)];
+  const scale& sc = engine.policy().scale();
+  fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
+  const cell_outcome o = outcome_of(a, fr, sc);
+  const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
+  const status old = statuses[cell];
+  // Evidence that counts for nothing leaves an inferred competency inferred.
+  const status now = o.st == status::not_started && old == status::inferred ? old : o.st;
+  statuses[cell] = now;
+  scores[cell] = o.score;
+  ratings[cell] = o.rating;
+  attainments[cell] = progression.attainment(now, o.score);
+  // The inference walk, only when the cell moved between the classes inference reads (earned,
+  // contrary, neither): one byte comparison otherwise.
+  auto cls = [](status s) { return is_earned(s) ? 1 : detail::is_contrary(s) ? 2 : 0; };
+  if (inference.links() && cls(old) != cls(now)) reinfer(l);
+  return true;
+}
+
+void roster::impl::reinfer(std::uint32_t l) {
+  const std::size_t base = static_cast<std::size_t>(l) * competencies;
+  if (journal)  // inside an ingest: the whole row, as the walk may change any of its cells
+    for (std::size_t cell = base; cell < base + competencies; ++cell)
+      journal->push_back({cell, scores[cell], statuses[cell], ratings[cell], attainments[cell]});
+  status* st = statuses.data() + base;
+  detail::clear_inferred(st, competencies);
+  detail::infer(inference, st, nullptr, 0, nullptr, 0, infer_work, nullptr);
+  progression.encode(st, scores.data() + base, attainments.data() + base);
+}
+
+namespace {
+
+// The distinct learners of log rows [from, to) in ascending order, with their row counts:
+// O(rows log rows) by sorting, so one event costs O(1) however large the roster, or, for a
+// batch that is large next to the roster, O(rows + learners) by counting (checking `m`).
+void batch_learners(const std::uint32_t* lc, std::size_t from, std::size_t to, std::size_t learners,
+                    std::vector<std::uint32_t>& who, std::vector<std::uint32_t>& fresh,
+                    detail::meter& m) {
+  const std::size_t n = to - from;
+  if (n >= 4096 && n >= learners / 8) {
+    std::vector<std::uint32_t> count(learners, 0);
+    for_blocks(from, to, check_block, &m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t r = first; r < last; ++r) ++count[lc[r]];
+    });
+    for (std::uint32_t l = 0; l < learners; ++l)
+      if (count[l] != 0) {
+        who.push_back(l);
+        fresh.push_back(count[l]);
+      }
+    return;
+  }
+  who.assign(lc + from, lc + to);
+  std::sort(who.begin(), who.end());
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < who.size();) {
+    std::size_t j = i;
+    while (j < who.size() && who[j] == who[i]) ++j;
+    who[w++] = who[i];
+    fresh.push_back(static_cast<std::uint32_t>(j - i));
+    i = j;
+  }
+  who.resize(w);
+}
+
+}  // namespace
+
+ingest_summary roster::impl::ingest(const evidence_columns& batch, const progress& progress) {
+  detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size));
+  undo_cells.clear();
+  if (undo_cells.capacity() > (std::size_t{1} << 20))
+    std::vector<detail::cell_before>().swap(undo_cells);
+  detail::ingest_undo u{detail::evidence_access::of(log).get_mark(), rows.size(), comp_index.size(),
+                        as_of, undo_cells};
+  struct journal_scope {
+    std::vector<detail::cell_before>*& j;
+    ~journal_scope() { j = nullptr; }
+  } scope{journal = &undo_cells};
+  try {
+    return m.run([&] { return ingest_steps(batch, m, u); });
+  } catch (...) {
+    if (!u.committed) undo_ingest(u);
+    throw;
+  }
+}
+
+void roster::impl::undo_ingest(const detail::ingest_undo& u) {
+  // Cells the O(1) path wrote, newest first.
+  for (auto it = u.cells.rbegin(); it != u.cells.rend(); ++it) {
+    statuses[it->cell] = it->st;
+    scores[it->cell] = it->score;
+    ratings[it->cell] = it->rating;
+    attainments[it->cell] = it->attainment;
+  }
+  // The row lists of learners with new rows (appended at their ends), and their accumulators:
+  // caches, rebuilt from the log on demand.
+  const auto& lc = log.learner_codes();
+  for (std::size_t r = u.log.rows; r < log.size(); ++r) {
+    const std::uint32_t l = lc[r];
+    if (l >= u.learners || l >= rows.size()) continue;
+    auto& v = rows[l];
+    while (!v.empty() && v.back() >= u.log.rows) v.pop_back();
+    accumulators[l] = {};
+  }
+  // The new learners' table rows and lists (capacity is kept).
+  const std::size_t cells = u.learners * competencies;
+  if (statuses.size() > cells) statuses.resize(cells);
+  if (scores.size() > cells) scores.resize(cells);
+  if (ratings.size() > cells) ratings.resize(cells);
+  if (attainments.size() > cells) attainments.resize(cells);
+  if (rows.size() > u.learners) rows.resize(u.learners);
+  if (accumulators.size() > u.learners) accumulators.resize(u.learners);
+  // The log and what is derived from its codes.
+  if (comp_index.size() > u.comp_index) comp_index.resize(u.comp_index);
+  for (auto& c : log_comp)
+    if (c != UINT32_MAX && c >= u.log.competencies) c = UINT32_MAX;
+  detail::evidence_access::of(log).truncate(u.log);
+  bound_kinds = static_cast<std::size_t>(-1);  // rebind the fast rules on the next event
+  as_of = u.as_of;
+}
+
+ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail::meter& m,
+                                          detail::ingest_undo& u) {
+  ingest_summary s;
+  const std::uint64_t n = batch.size;  // progress: [0, n) validate, [n, 2n) apply, [2n, 3n) rate
+  if (batch.size == 0) {               // an empty batch changes nothing
+    m.finish();
+    return s;
+  }
+  const std::size_t old_rows = log.size(), old_learners = log.learners().size();
+  log.append(batch, checks, m.nested(0, n));  // strong guarantee: throws before changing anything
+  const std::size_t learners = log.learners().size();
+  grow_tables(learners, &m);
+  index_rows(old_rows, &m);
+  s.rows = log.size() - old_rows;
+  s.new_learners = learners - old_learners;
+  const double prev = as_of;
+  as_of = options.as_of ? *options.as_of : log.max_time();
+  std::vector<std::uint32_t> touched;
+  if (time_dependent && !same_time(prev, as_of)) {
+    s.full = true;
+    for (std::uint32_t l = 0; l < learners; ++l) touched.push_back(l);
+    s.learners_touched = touched.size();
+    const ratings_table t = rate(touched, &m, 2 * n, 3 * n);
+    write_new_rows(touched, t, u.learners, &m);
+    m.finish();
+    u.committed = true;
+    write_rows(touched, t, u.learners);
+    return s;
+  }
+  // Rows in order: each on the O(1) path while its learner stays on it; a learner that needs
+  // the full path is re-evaluated once, from all its rows, at the end.
+  bind_kinds();
+  // A learner with many new rows is re-evaluated in full (in parallel with the others): for
+  // bulk loads that is cheaper than building an accumulator per pair. Both give the same cells.
+  constexpr std::uint32_t bulk_rows = 16;
+  const auto& lc = log.learner_codes();
+  const auto& cc = log.competency_codes();
+  std::vector<std::uint32_t> who, fresh;  // the batch's distinct learners, their new rows
+  batch_learners(lc.data(), old_rows, log.size(), learners, who, fresh, m);
+  s.learners_touched = who.size();
+  std::vector<std::uint8_t> slow_mark(who.size(), 0);
+  std::vector<std::uint32_t> slow;
+  for (std::size_t i = 0; i < who.size(); ++i)
+    if (fresh[i] >= bulk_rows) {
+      slow_mark[i] = 1;
+      slow.push_back(who[i]);
+    }
+  constexpr std::size_t ahead = 6;
+  for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
+  for (std::size_t r = old_rows; r < log.size(); ++r) {
+    if (((r - old_rows) & (check_block - 1)) == check_block - 1) m.advance(check_block);
+    if (r + ahead < log.size()) prefetch_row(r + ahead);
+    const std::uint32_t l = lc[r];
+    const std::size_t i =
+        who.size() == 1
+            ? 0
+            : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
+    if (slow_mark[i]) continue;
+    // The cell the O(1) path may write, as it is (undone if the ingest is cancelled).
+    if (const std::uint32_t c = comp_index[cc[r]]; c != UINT32_MAX) {
+      const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
+      u.cells.push_back({cell, scores[cell], statuses[cell], ratings[cell], attainments[cell]});
+    }
+    if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+      ++s.fast_rows;
+    } else {
+      slow_mark[i] = 1;
+      slow.push_back(l);
+    }
+  }
+  std::sort(slow.begin(), slow.end());
+  s.learners_reevaluated = slow.size();
+  ratings_table t;
+  if (!slow.empty()) {
+    t = rate(slow, &m, 2 * n, 3 * n);
+    write_new_rows(slow, t, u.learners, &m);
+  }
+  m.finish();
+  u.committed = true;
+  if (!slow.empty()) write_rows(slow, t, u.learners);
+  return s;
+}
+
+// One event by roster learner index and framework index: no name lookups.
+ingest_summary roster::impl::add(std::size_t learner, index_t competency, double time, double score,
+                                 std::string_view kind, double weight) {
+  if (learner >= rows.size())
+    throw std::out_of_range(
+        fmt::format("learner index {} out of range ({})", learner, rows.size()));
+  if (competency >= competencies)
+    throw std::out_of_range(
+        fmt::format("competency index {} out of range ({})", competency, competencies));
+  if (log_comp.size() != competencies) log_comp.assign(competencies, UINT32_MAX);
+  std::uint32_t cc = log_comp[competency];
+  if (cc == UINT32_MAX) {
+    if (auto x = log.competency_code(engine.framework().id_of(competency)))
+      cc = log_comp[competency] = *x;
+  }
+  const auto kc = log.kind_code(kind);
+  if (cc == UINT32_MAX || !kc)  // first evidence on this competency, or a new kind: by name
+    return add_named(log.learners()[learner], engine.framework().id_of(competency), time, score,
+                     kind, weight, {});
+  ingest_summary s;
+  const std::size_t r = log.size();
+  log.append_coded(static_cast<std::uint32_t>(learner), cc, time, score, *kc, weight, 0, checks);
+  return apply_one(s, r, log.learners().size());
+}
+
+// One event by name: a known learner and competency with a known kind take the by-index path
+// (two name lookups instead of five); anything else goes through the log's one-row append.
+ingest_summary roster::impl::add(std::string_view learner, std::string_view competency, double time,
+                                 double score, std::string_view kind, double weight,
+                                 std::string_view source) {
+  if (source.empty() && log.kind_code(kind))
+    if (const auto c = engine.framework().find(competency))
+      if (const auto l = log.learner_code(learner))
+        return add(std::size_t{*l}, *c, time, score, kind, weight);
+  return add_named(learner, competency, time, score, kind, weight, source);
+}
+
+// One event: `ingest` of a one-row batch without the batch machinery.
+ingest_summary roster::impl::add_named(std::string_view learner, std::string_view competency,
+                                       double time, double score, std::string_view kind,
+                                       double weight, std::string_view source) {
+  ingest_summary s;
+  const std::size_t r = log.size(), old_learners = log.learners().size();
+  log.append_row(learner, competency, time, score, kind, weight, source, checks);
+  return apply_one(s, r, old_learners);
+}
+
+// The tail of `add`: row `r` was appended; `old_learners` learners existed before.
+ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r,
+                                        std::size_t old_learners) {
+  const std::size_t learners = log.learners().size();
+  if (learners != old_learners) grow_tables(learners);
+  if (comp_index.size() == log.competencies().size()) prefetch_row(r);
+  index_rows(r);
+  s.rows = 1;
+  s.new_learners = learners - old_learners;
+  s.learners_touched = 1;
+  const double prev = as_of;
+  as_of = options.as_of ? *options.as_of : log.max_time();
+  if (time_dependent && !same_time(prev, as_of)) {
+    s.full = true;
+    std::vector<std::uint32_t> all(learners);
+    for (std::uint32_t l = 0; l < learners; ++l) all[l] = l;
+    s.learners_touched = learners;
+    reevaluate(all);
+    return s;
+  }
+  bind_kinds();
+  const std::uint32_t l = log.learner_codes()[r];
+  if (apply_fast(l, static_cast<std::uint32_t>(r))) {
+    s.fast_rows = 1;
+  } else {
+    s.learners_reevaluated = 1;
+    reevaluate({l});
+  }
+  return s;
+}
+
+// --- roster --------------------------------------------------------------------------------------
+
+ingest_summary roster::add(std::string_view learner, std::string_view competency, double time,
+                           double score, std::string_view kind, double weight,
+                           std::string_view source) {
+  return impl_->add(learner, competency, time, score, kind, weight, source);
+}
+
+ingest_summary roster::add(std::size_t learner, index_t competency, double time, double score,
+                           std::string_view kind, double weight) {
+  return impl_->add(learner, competency, time, score, kind, weight);
+}
+
+}  // namespace masterymap
