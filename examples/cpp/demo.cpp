@@ -40,7 +40,10 @@ std::string grade_of(const mm::competency& c) {
 }
 
 std::string shorten(const std::string& s, std::size_t n) {
-  return s.size() <= n ? s : s.substr(0, n - 3) + "...";
+  if (s.size() <= n) return s;
+  std::string t = s.substr(0, n - 3);
+  while (!t.empty() && (t.back() == '.' || t.back() == ' ')) t.pop_back();
+  return t + "...";
 }
 
 /// The first `k` ids, space-separated, "..." when there are more.
@@ -422,6 +425,13 @@ int main(int argc, char** argv) {
       const mm::learner_state after = roster.learner("noor");
       std::printf("  Nov 2, the teacher's discussion at Proficient: %s is %s\n", d.pretest.c_str(),
                   status_line(after, d.pretest).c_str());
+      // Why exempt and not mastered: the check is the one counted piece of evidence.
+      const auto& r = pol.rule_for(d.pretest, dom);
+      if (after.status(d.pretest) == mm::status::exempt)
+        std::printf(
+            "    (the check confirms the pre-test; mastered would need %u counted pieces of "
+            "evidence at mastery)\n",
+            r.min_evidence);
       const row now = row_of(roster, "noor");
       std::vector<mm::index_t> opened;
       const std::set<mm::index_t> was(frontier_before.begin(), frontier_before.end());
