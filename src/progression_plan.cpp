@@ -273,17 +273,23 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         queue.push_back(d.in_src[e]);
       }
   }
-  // The learner's working level per domain: the highest level with evidence in it; a domain
-  // without evidence takes the highest over all domains (none: no leveled evidence at all).
+  // The learner's working level per domain: the highest level with evidence of its own in it
+  // (inferred is not evidence: a 4th grader's inferred kindergarten counting does not make her
+  // work at kindergarten level in a domain that ends there); a domain without evidence takes the
+  // highest over all domains; a learner known only by inference (a placement) takes the highest
+  // inferred level (none: no leveled evidence or inference at all).
   constexpr int no_level = detail::progression_data::no_level;
   std::vector<int> working(d.domain_names.size(), no_level);
-  int overall = no_level;
+  int overall = no_level, inferred = no_level;
   for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
-    const int l = v.statuses[c] != status::not_started ? d.level_of[c] : no_level;
+    const status s = v.statuses[c];
+    const int l = s != status::not_started && s != status::inferred ? d.level_of[c] : no_level;
     int& w = working[d.domain_of[c]];
     w = std::max(w, l);
     overall = std::max(overall, l);
+    inferred = std::max(inferred, s == status::inferred ? d.level_of[c] : no_level);
   }
+  if (overall == no_level) overall = inferred;
   for (int& w : working)
     if (w == no_level) w = overall;
   auto working_at = [&](index_t c) { return working[d.domain_of[c]]; };
@@ -415,12 +421,15 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       r.reasons.push_back(fmt::format("unlocks {}: {}", r.unlocks.size(), ids));
     }
     if (r.status != status::not_started) {
+      // Awaiting confirmation reads as what it is: the teacher's check is the next step.
+      const char* what =
+          r.status == status::awaiting_confirmation ? status_text(r.status) : "in progress";
       if (r.days_since_evidence)
-        r.reasons.push_back(fmt::format("in progress, last evidence {:.0f} day{} ago",
+        r.reasons.push_back(fmt::format("{}, last evidence {:.0f} day{} ago", what,
                                         *r.days_since_evidence,
                                         std::lround(*r.days_since_evidence) == 1 ? "" : "s"));
       else
-        r.reasons.push_back(fmt::format("{} already", to_string(r.status)));
+        r.reasons.push_back(fmt::format("{} already", status_text(r.status)));
     }
     if (below) {
       // said first

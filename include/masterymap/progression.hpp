@@ -125,15 +125,20 @@ struct learning_path {
 ///   0 without goals or when c leads to none;
 /// - level(c) weighs the learner's level, not "lowest first". The learner's *working level* W
 ///   in a domain is the highest `competency::level` of the domain's competencies with evidence
-///   (any status but not_started); in a domain without evidence, the highest such level over
-///   all domains. Then level(c) = 1 / (1 + |L(c) - W|) for a leveled competency: work at the
-///   learner's level scores 1, one level above or below 1/2. Only when the learner has no
-///   leveled evidence at all (or c has no level) does the old foundations-first term apply:
-///   1 / (1 + (K(c) - K_min)), K = the level (else the depth in the prerequisite graph),
-///   K_min = the lowest K on the frontier (a new learner starts at the foundations);
+///   of their own (any status but not_started and inferred: inference is not evidence, so the
+///   inferred kindergarten counting under a 4th grader's work does not put her at level 0 in a
+///   domain that ends at kindergarten); in a domain without evidence, the highest such level
+///   over all domains; for a learner with no evidence of their own (known only by inference,
+///   e.g. a placement), the highest inferred level. Then level(c) = 1 / (1 + |L(c) - W|) for a
+///   leveled competency: work at the learner's level scores 1, one level above or below 1/2. Only
+///   when the learner has no leveled evidence at all (or c has no level) does the old
+///   foundations-first term apply: 1 / (1 + (K(c) - K_min)), K = the level (else the depth in the
+///   prerequisite graph), K_min = the lowest K on the frontier (a new learner starts at the
+///   foundations);
 /// - recency(c) = exp(-days since the latest evidence on c / recency_days) for a competency
 ///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
-///   is in flight.
+///   is in flight (its reason: "in progress, last evidence N days ago", or "ready for the
+///   teacher's check, last evidence N days ago" when awaiting confirmation).
 /// Ranking: first every competency that is not *below level* — a leveled competency below the
 /// working level W with no evidence at all that leads to no goal — by score; then the
 /// below-level ones, by score, each with the reason "not yet evidenced, N levels below the
