@@ -305,6 +305,30 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   // The gaps on the frontier and what they undermine (repairs), looked up by competency.
   std::vector<std::pair<index_t, std::vector<index_t>>> gap_list;
   if (o.gap_weight != 0.0) gap_list = undermined(d, codes.data(), flags.data());
+  // Holes behind failed work: the not-done competencies below a *contrary* one (evidence but
+  // not done: in progress, awaiting, expired) that is itself under done work, through gating
+  // links and not-done competencies. A Beginning score on 3.NF.A.1 under mastered grade-3 work
+  // stops inference through it; the grade-2 standards only it rested on are then gaps that
+  // repair it, and are not ranked last as unevidenced below-level work. (Work in progress that
+  // no done work rests on, e.g. this year's grade-4 work, does not make its unevidenced K-2
+  // prerequisites holes.) Two passes down the gating links, O(V + E).
+  const auto down = [&](std::vector<std::uint8_t>& mark) {
+    for (std::size_t h = 0; h < queue.size(); ++h)
+      for (std::uint32_t e = d.in_off[queue[h]]; e < d.in_off[queue[h] + 1]; ++e)
+        if (const index_t p = d.in_src[e]; !mark[p] && codes[p] != done_code) {
+          mark[p] = 1;
+          queue.push_back(p);
+        }
+  };
+  std::vector<std::uint8_t> under_done(d.n, 0), behind_failed(d.n, 0);
+  queue.clear();
+  for (index_t c = 0; c < d.n; ++c)
+    if (codes[c] == done_code) queue.push_back(c);
+  down(under_done);
+  queue.clear();
+  for (index_t c = 0; c < d.n; ++c)
+    if (under_done[c] && detail::in_progress_at(v, codes.data(), c)) queue.push_back(c);
+  down(behind_failed);
   std::vector<std::uint32_t> gap_of(gap_list.empty() ? 0 : d.n, UINT32_MAX);
   for (std::size_t i = 0; i < gap_list.size(); ++i)
     gap_of[gap_list[i].first] = static_cast<std::uint32_t>(i);
@@ -364,7 +388,8 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                          o.level_weight * lterm + o.recency_weight * recency +
                          o.gap_weight * static_cast<double>(fills);
     const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
-                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
+                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX &&
+                       !behind_failed[c];
     ranked.push_back({c, score, below});
   }
   const auto better = [&](const scored& a, const scored& b) {

@@ -140,13 +140,19 @@ struct learning_path {
 ///   is in flight (its reason: "in progress, last evidence N days ago", or "ready for the
 ///   teacher's check, last evidence N days ago" when awaiting confirmation).
 /// Ranking: first every competency that is not *below level* — a leveled competency below the
-/// working level W with no evidence at all that leads to no goal — by score; then the
-/// below-level ones, by score, each with the reason "not yet evidenced, N levels below the
-/// learner's working level (W) in D; consider a placement" first. So unevidenced work below the
-/// learner's level is never recommended ahead of work at the learner's level, even when it lies
-/// under done work (a gap without evidence: mastery of the work above it is evidence that it is
-/// known — KST's surmise relation — and a placement or a quick check settles it), while a gap
-/// with evidence (in progress, a score below mastery) still comes first through repairs. Ties
+/// working level W with no evidence at all that leads to no goal and is not behind failed work
+/// (below) — by score; then the below-level ones, by score, each with the reason "not yet
+/// evidenced, N levels below the learner's working level (W) in D; consider a placement" first.
+/// So unevidenced work below the learner's level is never recommended ahead of work at her
+/// level, even when it lies under done work (a gap without evidence: mastery of the work above
+/// it is evidence that it is known — KST's surmise relation — and a placement or a quick check
+/// settles it), while a gap with evidence (in progress, a score below mastery) still comes first
+/// through repairs. *Behind failed work*: below a contrary competency (evidence but not done: in
+/// progress, awaiting confirmation, expired) that is itself under done work, through gating
+/// links and competencies not done. A Beginning score on 3.NF.A.1 under mastered grade-3 work
+/// stops inference through it; the grade-2 standards only it rested on are then holes that
+/// repair it and are ranked by score (work in progress that no done work rests on, such as this
+/// year's grade-4 work, does not lift its unevidenced K-2 prerequisites). Ties
 /// go to learning order.
 /// Rationale: ALEKS and KST recommend from the outer fringe of the learner's knowledge state,
 /// where the learner works; a 4th grader with only this year's evidence on file would otherwise
