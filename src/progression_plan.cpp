@@ -273,24 +273,23 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         queue.push_back(d.in_src[e]);
       }
   }
-  // The learner's working level per domain: the highest level with the learner's own evidence
-  // in it (an inferred status is not work done in its domain: a 4th grader's counting standards,
-  // inferred from grade-3 work, do not put her at kindergarten in counting); a domain without
-  // evidence takes the highest over all domains. Only a learner with no leveled evidence of
-  // its own (inferred statuses alone, e.g. from a placement) is placed by its inferred statuses.
+  // The learner's working level per domain: the highest level with evidence of its own in it
+  // (inferred is not evidence: a 4th grader's inferred kindergarten counting does not make her
+  // work at kindergarten level in a domain that ends there); a domain without evidence takes the
+  // highest over all domains; a learner known only by inference (a placement) takes the highest
+  // inferred level (none: no leveled evidence or inference at all).
   constexpr int no_level = detail::progression_data::no_level;
   std::vector<int> working(d.domain_names.size(), no_level);
-  int overall = no_level;
-  for (int pass = 0; pass < 2 && overall == no_level; ++pass) {
-    const status skip = pass == 0 ? status::inferred : status::not_started;
-    for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
-      const status s = v.statuses[c];
-      const int l = s != status::not_started && s != skip ? d.level_of[c] : no_level;
-      int& w = working[d.domain_of[c]];
-      w = std::max(w, l);
-      overall = std::max(overall, l);
-    }
+  int overall = no_level, inferred = no_level;
+  for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
+    const status s = v.statuses[c];
+    const int l = s != status::not_started && s != status::inferred ? d.level_of[c] : no_level;
+    int& w = working[d.domain_of[c]];
+    w = std::max(w, l);
+    overall = std::max(overall, l);
+    inferred = std::max(inferred, s == status::inferred ? d.level_of[c] : no_level);
   }
+  if (overall == no_level) overall = inferred;
   for (int& w : working)
     if (w == no_level) w = overall;
   auto working_at = [&](index_t c) { return working[d.domain_of[c]]; };
@@ -306,6 +305,30 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   // The gaps on the frontier and what they undermine (repairs), looked up by competency.
   std::vector<std::pair<index_t, std::vector<index_t>>> gap_list;
   if (o.gap_weight != 0.0) gap_list = undermined(d, codes.data(), flags.data());
+  // Holes behind failed work: the not-done competencies below a *contrary* one (evidence but
+  // not done: in progress, awaiting, expired) that is itself under done work, through gating
+  // links and not-done competencies. A Beginning score on 3.NF.A.1 under mastered grade-3 work
+  // stops inference through it; the grade-2 standards only it rested on are then gaps that
+  // repair it, and are not ranked last as unevidenced below-level work. (Work in progress that
+  // no done work rests on, e.g. this year's grade-4 work, does not make its unevidenced K-2
+  // prerequisites holes.) Two passes down the gating links, O(V + E).
+  const auto down = [&](std::vector<std::uint8_t>& mark) {
+    for (std::size_t h = 0; h < queue.size(); ++h)
+      for (std::uint32_t e = d.in_off[queue[h]]; e < d.in_off[queue[h] + 1]; ++e)
+        if (const index_t p = d.in_src[e]; !mark[p] && codes[p] != done_code) {
+          mark[p] = 1;
+          queue.push_back(p);
+        }
+  };
+  std::vector<std::uint8_t> under_done(d.n, 0), behind_failed(d.n, 0);
+  queue.clear();
+  for (index_t c = 0; c < d.n; ++c)
+    if (codes[c] == done_code) queue.push_back(c);
+  down(under_done);
+  queue.clear();
+  for (index_t c = 0; c < d.n; ++c)
+    if (under_done[c] && detail::in_progress_at(v, codes.data(), c)) queue.push_back(c);
+  down(behind_failed);
   std::vector<std::uint32_t> gap_of(gap_list.empty() ? 0 : d.n, UINT32_MAX);
   for (std::size_t i = 0; i < gap_list.size(); ++i)
     gap_of[gap_list[i].first] = static_cast<std::uint32_t>(i);
@@ -365,7 +388,8 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                          o.level_weight * lterm + o.recency_weight * recency +
                          o.gap_weight * static_cast<double>(fills);
     const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
-                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
+                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX &&
+                       !behind_failed[c];
     ranked.push_back({c, score, below});
   }
   const auto better = [&](const scored& a, const scored& b) {
@@ -422,12 +446,15 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
       r.reasons.push_back(fmt::format("unlocks {}: {}", r.unlocks.size(), ids));
     }
     if (r.status != status::not_started) {
+      // Awaiting confirmation reads as what it is: the teacher's check is the next step.
+      const char* what =
+          r.status == status::awaiting_confirmation ? status_text(r.status) : "in progress";
       if (r.days_since_evidence)
-        r.reasons.push_back(fmt::format("in progress, last evidence {:.0f} day{} ago",
+        r.reasons.push_back(fmt::format("{}, last evidence {:.0f} day{} ago", what,
                                         *r.days_since_evidence,
                                         std::lround(*r.days_since_evidence) == 1 ? "" : "s"));
       else
-        r.reasons.push_back(fmt::format("{} already", to_string(r.status)));
+        r.reasons.push_back(fmt::format("{} already", status_text(r.status)));
     }
     if (below) {
       // said first

@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// The masterymap demo: load a learning map and show what a curriculum team wants to see first.
+// The masterymap demo: load a learning map, then follow three learners through a school year as
+// their teacher would read the library's advice.
 //
 //   masterymap_demo [ccss-dir | --bundled] [competency]
 //
 // It runs on the Common Core math coherence map (third-party data read in place) when
 // ../shared/data/ccss-math-coherence-map is present ($MASTERYMAP_SHARED_DATA moves it) or when
 // the map's folder is given on the command line; otherwise (or with --bundled) on the small
-// fractions-and-number-sense map the project ships in examples/data/fractions.
+// fractions-and-number-sense map the project ships in examples/data/fractions. Both tell the
+// same story:
+//   1. Maya: only last year's records are on file (every standard of that grade mastered):
+//      what lies under them is inferred (KST's surmise relation), not sent back as "gaps";
+//   2. Leo: a real hole under mastered work (a score below mastery on a prerequisite);
+//   3. Noor: a pre-test at 90% in a domain where the teacher's discussion is the gatekeeper:
+//      ready for the teacher's check, then exempt once the check arrives.
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <masterymap/masterymap.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,21 +32,29 @@ namespace mm = masterymap;
 
 namespace {
 
+std::string grade_name(int level) { return level == 0 ? "K" : std::to_string(level); }
+
 std::string grade_of(const mm::competency& c) {
   auto it = c.metadata.find("grade");
-  return it != c.metadata.end() ? it->second : std::to_string(c.level.value_or(-1));
+  return it != c.metadata.end() ? it->second : grade_name(c.level.value_or(-1));
 }
 
 std::string shorten(const std::string& s, std::size_t n) {
-  return s.size() <= n ? s : s.substr(0, n - 3) + "...";
+  if (s.size() <= n) return s;
+  std::string t = s.substr(0, n - 3);
+  while (!t.empty() && (t.back() == '.' || t.back() == ' ')) t.pop_back();
+  return t + "...";
 }
 
-std::string capitalized(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+/// The first `k` ids, space-separated, "..." when there are more.
+std::string ids_of(const mm::framework& fw, const std::vector<mm::index_t>& v, std::size_t k) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size() && i < k; ++i) s += (i ? " " : "") + fw.id_of(v[i]);
+  if (v.size() > k) s += " ...";
   return s;
 }
 
-/// What the demo runs on, and what it looks at in it.
+/// What the demo runs on, and the story's cast in it.
 struct demo_data {
   std::string banner;  // the first line of the output
   std::function<mm::framework()> load;
@@ -47,13 +62,11 @@ struct demo_data {
   std::string noun;       // "standard" or "competency", for the counts
   std::string nouns;
   std::string policy_path;
-  std::string evidence_path;
-  std::string goal;
-  std::string explain_learner, explain_id;
-  std::string focus;  // the roster's learner shown in full; "maya" is synthesised on CCSS
-  std::string pace_domain;
-  std::string pace_what;
-  std::string levels_note;
+  std::string evidence_path;  // Leo's and Noor's evidence (the records of last year are made here)
+  std::string goal;           // the competency whose prerequisites are shown
+  int last_year = 0;          // the grade whose records are on file; the learners are one above
+  std::string hole;           // Leo's contrary score
+  std::string pretest;        // Noor's pre-test
 };
 
 demo_data ccss_data(const std::string& dir) {
@@ -66,12 +79,9 @@ demo_data ccss_data(const std::string& dir) {
           ex + "/policy_four_point.json",
           ex + "/evidence_demo.csv",
           "7.RP.A.3",
-          "ana",
-          "3.NF.A.3",
-          "maya",
-          "NF",
-          "grade 4 fractions",
-          "(grade levels; K = 0)"};
+          3,
+          "3.OA.C.7",
+          "4.NF.A.1"};
 }
 
 demo_data bundled_data(const std::string& why) {
@@ -84,12 +94,121 @@ demo_data bundled_data(const std::string& why) {
           dir + "/policy.json",
           dir + "/evidence.csv",
           "FR5.addsub",
-          "ana",
-          "FR4.compare",
-          "ben",
-          "FR",
-          "grade 4 fractions",
-          "(grade levels)"};
+          3,
+          "FR3.equiv",
+          "FR4.equiv"};
+}
+
+/// One learner's row of the roster, with evidence times (for recommend's recency).
+struct row {
+  mm::learner_view view;
+  std::vector<double> last;
+};
+
+row row_of(const mm::roster& r, const std::string& learner) {
+  const std::size_t l = r.index_of(learner);
+  row out{r.view(l), r.last_evidence_times(l)};
+  out.view.last_evidence = out.last.data();
+  return out;
+}
+
+/// "mastered 37, inferred 46, in progress 1": learning targets (units with a rollup are done
+/// when their parts are, and are not counted).
+std::string counts(const mm::progression& prog, const mm::learner_view& v) {
+  std::map<int, std::size_t> n;
+  for (mm::index_t i = 0; i < v.size; ++i)
+    if (v.statuses[i] != mm::status::not_started && prog.is_learning_target(i))
+      ++n[mm::status_rank(v.statuses[i])];
+  std::string s;
+  for (mm::status st :
+       {mm::status::mastered, mm::status::exceeded, mm::status::exempt, mm::status::inferred,
+        mm::status::in_progress, mm::status::awaiting_confirmation, mm::status::expired})
+    if (auto it = n.find(mm::status_rank(st)); it != n.end())
+      s += (s.empty() ? "" : ", ") + std::string(mm::status_text(st)) + " " +
+           std::to_string(it->second);
+  return s;
+}
+
+/// A status as a teacher reads it, with the rating when there is one.
+std::string status_line(const mm::learner_state& st, const std::string& id) {
+  const mm::status s = st.status(id);
+  std::string t = mm::status_text(s);
+  if (auto score = st.score(id)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " (%s%.2f, %s)",
+                  s == mm::status::awaiting_confirmation ? "evidence at " : "", *score,
+                  st.rating(id).value_or("-").c_str());
+    t += buf;
+  }
+  return t;
+}
+
+/// The explanation's lines that start with one of `keys` (trimmed), indented.
+void print_explain_lines(const mm::explanation& ex, const std::vector<std::string>& keys) {
+  std::size_t from = 0;
+  while (from < ex.text.size()) {
+    std::size_t to = ex.text.find('\n', from);
+    if (to == std::string::npos) to = ex.text.size();
+    std::string line = ex.text.substr(from, to - from);
+    from = to + 1;
+    const std::size_t b = line.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    line = line.substr(b);
+    for (const auto& k : keys)
+      if (line.rfind(k, 0) == 0) {
+        std::printf("    %s\n", line.c_str());
+        break;
+      }
+  }
+}
+
+void print_recommendations(const mm::progression& prog, const mm::learner_view& v, std::size_t k) {
+  for (const auto& r : prog.recommend(v, k)) {
+    std::printf("  next: %s (grade %s)", r.id.c_str(),
+                grade_of(prog.framework().at(r.competency)).c_str());
+    for (const auto& reason : r.reasons) std::printf("; %s", reason.c_str());
+    std::printf("\n");
+  }
+}
+
+void print_gaps(const mm::progression& prog, const mm::learner_view& v) {
+  const auto gaps = prog.gaps(v);
+  if (gaps.empty()) std::printf("  gaps (holes under mastered work): none\n");
+  for (const auto& g : gaps)
+    std::printf("  gap %s (%s) undermines %zu: %s\n", g.id.c_str(), mm::status_text(g.status),
+                g.undermines.size(), ids_of(prog.framework(), g.undermines, 6).c_str());
+  const auto blocking = prog.blockers(v);
+  if (!blocking.empty()) {
+    std::printf("  blocks current work (%zu):", blocking.size());
+    for (std::size_t i = 0; i < blocking.size() && i < 6; ++i)
+      std::printf(" %s", blocking[i].id.c_str());
+    std::printf("%s\n", blocking.size() > 6 ? " ..." : "");
+  }
+}
+
+void print_levels(const mm::progression& prog, const mm::learner_view& v) {
+  std::printf("  level per domain (highest grade complete):");
+  for (const auto& lv : prog.levels(v))
+    if (lv.level) std::printf(" %s=%s", lv.domain.c_str(), grade_name(*lv.level).c_str());
+  std::printf("\n");
+}
+
+/// The frontier, split as a teacher reads it: work at or above the learner's grade, and what
+/// lies below it with nothing on file (not a gap: no evidence says it is missing).
+void print_frontier(const mm::progression& prog, const mm::learner_view& v, int grade) {
+  const auto& fw = prog.framework();
+  std::vector<mm::index_t> at, below;
+  for (auto c : prog.frontier(v))
+    (fw.at(c).level.value_or(grade) < grade && v.statuses[c] == mm::status::not_started ? below
+                                                                                        : at)
+        .push_back(c);
+  std::printf("  ready to learn: %zu at grade %d or above: %s\n", at.size(), grade,
+              ids_of(fw, at, 8).c_str());
+  if (!below.empty())
+    std::printf(
+        "    and %zu below grade %d with nothing on file and no mastered work above them\n"
+        "    (not gaps; recommended last, \"consider a placement\"): %s\n",
+        below.size(), grade, ids_of(fw, below, 6).c_str());
 }
 
 }  // namespace
@@ -101,7 +220,7 @@ int main(int argc, char** argv) {
                  "  ccss-dir    the Common Core coherence map's folder (default: "
               << ccss::default_dir()
               << " when present)\n"
-                 "  --bundled   the project's sample map (fractions and number sense, grades 3-5)\n"
+                 "  --bundled   the project's sample map (fractions and number sense, grades 2-5)\n"
                  "  competency  the standard whose prerequisites are shown\n";
     return 0;
   }
@@ -119,6 +238,7 @@ int main(int argc, char** argv) {
   if (argc > 2) d.goal = argv[2];
   std::cout << d.banner << "\n";
   try {
+    // --- The curriculum ------------------------------------------------------------------------
     const mm::framework fw = d.load();
     std::cout << mm::to_string(fw) << "\n";
     // Loading is fast enough that the first, cold read mostly measures the disk: show the
@@ -131,147 +251,217 @@ int main(int argc, char** argv) {
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("%s: %.2f ms (median of 7); acyclic, so every %s has a learning order\n\n",
+    std::printf("%s: %.2f ms (median of 7); acyclic, so every %s has a learning order\n",
                 d.load_what.c_str(), ms[3], d.noun.c_str());
-
-    // Domains and grades.
-    std::cout << "Domains (" << d.nouns << " per grade):\n";
-    for (const auto& dom : fw.domains()) {
-      std::map<int, std::pair<std::string, int>> per_grade;
-      std::string name;
-      for (auto i : fw.competencies_in(dom)) {
-        const auto& c = fw.at(i);
-        auto& slot = per_grade[c.level.value_or(-1)];
-        slot.first = grade_of(c);
-        ++slot.second;
-        name = c.metadata.count("domain_name") ? c.metadata.at("domain_name") : "";
-      }
-      std::string grades;
-      for (const auto& [lvl, g] : per_grade)
-        grades += " " + g.first + ":" + std::to_string(g.second);
-      std::printf("  %-8s %-40s%s\n", dom.c_str(), shorten(name, 40).c_str(), grades.c_str());
+    std::map<int, std::pair<std::string, int>> per_grade;
+    for (const auto& c : fw.competencies()) {
+      auto& slot = per_grade[c.level.value_or(-1)];
+      slot.first = grade_of(c);
+      ++slot.second;
     }
+    std::printf("%zu domains; %s per grade:", fw.domains().size(), d.nouns.c_str());
+    for (const auto& [lvl, g] : per_grade) std::printf(" %s:%d", g.first.c_str(), g.second);
+    std::printf("\n");
 
-    // The longest prerequisite chain.
     const auto chain = fw.longest_chain();
-    std::printf("\nLongest prerequisite chain: %zu edges\n  ", chain.size() - 1);
+    std::printf("Longest prerequisite chain: %zu links\n  ", chain.size() - 1);
     for (std::size_t k = 0; k < chain.size(); ++k)
       std::cout << fw.id_of(chain[k])
                 << (k + 1 < chain.size() ? (k % 8 == 7 ? " ->\n  " : " -> ") : "\n");
 
-    // A chosen competency.
     const mm::index_t goal_index = fw.index_of(d.goal);
-    const auto& gc = fw.at(goal_index);
-    std::printf("\n%s (grade %s, depth %u): %s\n", d.goal.c_str(), grade_of(gc).c_str(),
-                fw.depths()[goal_index], shorten(gc.description, 90).c_str());
-    std::cout << "  direct prerequisites:\n";
-    for (auto p : fw.prerequisites(goal_index))
-      std::printf("    %-12s %s\n", fw.id_of(p).c_str(), shorten(fw.at(p).description, 70).c_str());
-    const auto all = fw.prerequisites(goal_index, true);
-    std::printf("  all %zu prerequisites, in learning order:\n    ", all.size());
-    for (std::size_t k = 0; k < all.size(); ++k)
-      std::cout << fw.id_of(all[k])
-                << (k + 1 < all.size() ? (k % 8 == 7 ? ",\n    " : ", ") : "\n");
     const std::size_t unlocks = fw.dependents(goal_index, true).size();
-    std::printf("  it unlocks %zu later %s\n", unlocks, (unlocks == 1 ? d.noun : d.nouns).c_str());
+    std::printf(
+        "%s (grade %s): %s\n  %zu direct prerequisites, %zu in all; it unlocks %zu later %s\n",
+        d.goal.c_str(), grade_of(fw.at(goal_index)).c_str(),
+        shorten(fw.at(goal_index).description, 80).c_str(), fw.prerequisites(goal_index).size(),
+        fw.prerequisites(goal_index, true).size(), unlocks,
+        (unlocks == 1 ? d.noun : d.nouns).c_str());
 
-    // A curriculum lint.
+    // A curriculum lint: a link implied by a longer path whose every link is at least as strong.
     const auto red = fw.redundant_prerequisites();
-    std::printf("\nRedundant prerequisite links (implied by longer paths): %zu%s\n", red.size(),
-                red.empty() ? "" : ", e.g.");
-    for (std::size_t k = 0; k < red.size() && k < 3; ++k)
-      std::printf("  %s -> %s\n", fw.id_of(red[k].prerequisite).c_str(),
-                  fw.id_of(red[k].dependent).c_str());
+    std::printf(
+        "Curriculum lint: %zu prerequisite link%s implied by longer paths of links at least "
+        "as strong%s",
+        red.size(), red.size() == 1 ? "" : "s", red.empty() ? "\n" : ", e.g.");
+    for (std::size_t k = 0; k < red.size() && k < 2; ++k)
+      std::printf(" %s -> %s%s", fw.id_of(red[k].prerequisite).c_str(),
+                  fw.id_of(red[k].dependent).c_str(),
+                  k + 1 < std::min<std::size_t>(red.size(), 2) ? "," : "\n");
 
-    // Mastery: a school's policy file, and a few learners' evidence.
+    // --- The school's policy and the class -----------------------------------------------------
     const mm::policy pol = mm::policy::from_json(mm::read_text_file(d.policy_path));
-    const mm::engine eng(fw, pol);  // validates the policy against the framework
-    mm::evidence_log log;
-    log.read_csv(d.evidence_path, {}, eng.checks());
-    std::printf("\nPolicy \"%s\": %zu pieces of evidence for %zu learners\n", pol.name().c_str(),
-                log.size(), log.learners().size());
-    for (const auto& learner : log.learners()) {
-      const mm::learner_state st = eng.evaluate(log, learner);
-      std::printf("  %s:", learner.c_str());
-      for (mm::index_t i = 0; i < st.size(); ++i) {
-        if (st.status(i) == mm::status::not_started) continue;
-        const auto score = st.score(i);
-        // A rating next to awaiting_confirmation reads as done: say what it is.
-        const bool waiting = st.status(i) == mm::status::awaiting_confirmation;
-        std::printf("  %s %s", fw.id_of(i).c_str(), mm::status_text(st.status(i)));
-        if (score)
-          std::printf(" (%s%.2f, %s)", waiting ? "evidence at " : "", *score,
-                      st.rating(i).value_or("-").c_str());
-      }
-      std::printf("\n");
-    }
-    const mm::learner_state why = eng.evaluate(log, d.explain_learner);
-    std::cout << "\nWhy is " << d.explain_learner << "'s " << d.explain_id << " not mastered yet?\n"
-              << why.explain(d.explain_id, log).text << "\n";
-
-    // Progression: a whole class in a roster; one learner's frontier, gaps, levels and pace.
+    std::printf(
+        "\nPolicy \"%s\": mastery at %s; what mastered work rests on is inferred "
+        "(through %s links)\n",
+        pol.name().c_str(), pol.scale().mastery_label().c_str(),
+        mm::to_string(pol.infer_prerequisites()));
+    const int grade = d.last_year + 1;
     mm::roster roster(fw, pol);
-    roster.ingest(log);  // the learners of the CSV
-    if (d.focus == "maya") {
-      // Maya has mastered grades K-3 (a formative check and the teacher's discussion on each
-      // standard) except 3.NF.A.1, and has started grade 4 fractions and operations.
-      std::vector<mm::evidence> maya;
-      double t = *mm::parse_time("2026-09-01T08:00:00Z");
-      for (const auto& c : fw.competencies()) {
-        const int g = c.level.value_or(99);
-        const bool started_g4 = g == 4 && (c.domain == "NF" || c.domain == "OA");
-        if ((g <= 3 && c.id != "3.NF.A.1") || started_g4) {
-          maya.emplace_back("maya", c.id, t += 3600, 3.0, "formative", 1.0, "Ms. Rivera");
-          if (!started_g4)
-            maya.emplace_back("maya", c.id, t += 600, 3.0, "discussion", 1.0, "Ms. Rivera");
-        }
-      }
-      roster.ingest(maya);
-    }
-    const std::size_t l = roster.index_of(d.focus);
-    const auto last = roster.last_evidence_times(l);
-    mm::learner_view v = roster.view(l);
-    v.last_evidence = last.data();
     const mm::progression& prog = roster.progression();
-    std::printf("\nRoster: %zu learners. %s:\n", roster.learners().size(),
-                capitalized(d.focus).c_str());
-    // Units with a rollup are not learning targets: the frontier and recommendations skip them.
-    const auto frontier = prog.frontier(v);
-    std::printf("  ready to learn (%zu):", frontier.size());
-    for (std::size_t k = 0; k < frontier.size() && k < 10; ++k)
-      std::printf(" %s", fw.id_of(frontier[k]).c_str());
-    std::printf("%s\n", frontier.size() > 10 ? " ..." : "");
-    for (const auto& g : prog.gaps(v)) {
-      std::printf("  gap %s undermines %zu:", g.id.c_str(), g.undermines.size());
-      for (std::size_t k = 0; k < g.undermines.size() && k < 6; ++k)
-        std::printf(" %s", fw.id_of(g.undermines[k]).c_str());
-      std::printf("%s\n", g.undermines.size() > 6 ? " ..." : "");
+    // Last year's records: every grade-N learning target mastered (a formative check and the
+    // teacher's discussion on each, in spring), nothing earlier on file. Leo has no mastery on
+    // his hole.
+    std::vector<mm::evidence> records;
+    std::size_t last_year_count = 0;
+    for (const std::string who : {"maya", "leo", "noor"}) {
+      double t = *mm::parse_time("2026-03-02T08:00:00Z");
+      for (mm::index_t i = 0; i < fw.size(); ++i) {
+        const auto& c = fw.at(i);
+        if (c.level != d.last_year || !prog.is_learning_target(i)) continue;
+        if (who == "leo" && c.id == d.hole) continue;
+        records.emplace_back(who, c.id, t += 3600, 3.0, "formative", 1.0, "last year's teacher");
+        records.emplace_back(who, c.id, t += 600, 3.0, "discussion", 1.0, "last year's teacher");
+        if (who == "maya") ++last_year_count;
+      }
     }
-    // Unmet prerequisites of work only in progress are not gaps: they block current work.
-    const auto blocking = prog.blockers(v);
-    std::printf("  blocks current work (%zu):", blocking.size());
-    for (std::size_t k = 0; k < blocking.size() && k < 6; ++k)
-      std::printf(" %s", blocking[k].id.c_str());
-    std::printf("%s\n", blocking.size() > 6 ? " ..." : "");
-    std::printf("  level per domain:");
-    for (const auto& lv : prog.levels(v))
-      if (lv.level) std::printf(" %s=%d", lv.domain.c_str(), *lv.level);
-    std::printf("  %s\n", d.levels_note.c_str());
-    for (const auto& r : prog.recommend(v, 3)) {
-      std::printf("  next: %s (score %.2f)", r.id.c_str(), r.score);
-      for (const auto& reason : r.reasons) std::printf("; %s", reason.c_str());
-      std::printf("\n");
+    roster.ingest(records);
+    mm::evidence_log log;
+    log.read_csv(d.evidence_path, {}, roster.engine().checks());
+    roster.ingest(log);  // Leo's and Noor's evidence (examples/data)
+    std::printf(
+        "A grade-%d class of %zu: %zu pieces of evidence (last year's records and %zu rows of "
+        "%s)\n",
+        grade, roster.size(), roster.log().size(), log.size(),
+        d.evidence_path.substr(d.evidence_path.rfind("/data/") + 1).c_str());
+
+    // --- 1. Maya ------------------------------------------------------------------------------
+    std::printf(
+        "\n1. Maya: her file holds last year's records only (all %zu grade-%d %s mastered, "
+        "nothing earlier)\n",
+        last_year_count, d.last_year, d.nouns.c_str());
+    {
+      const row maya = row_of(roster, "maya");
+      const mm::learner_state st = roster.learner("maya");
+      const auto inferred = st.with_status(mm::status::inferred);
+      std::printf("  %s\n", counts(prog, maya.view).c_str());
+      // The highest-grade inferred one (the nearest to her work), and what it rests on.
+      mm::index_t shown = inferred.front();
+      for (auto c : inferred)
+        if (fw.at(c).level.value_or(-1) > fw.at(shown).level.value_or(-1)) shown = c;
+      const auto ex = st.explain(shown, roster.log());
+      std::printf("  inferred: met for gates, levels and paths, never reported as earned; e.g.\n");
+      for (const auto& note : ex.notes)
+        if (note.rfind("inferred from", 0) == 0)
+          std::printf("    %s: %s\n", fw.id_of(shown).c_str(), note.c_str());
+      print_gaps(prog, maya.view);
+      print_levels(prog, maya.view);
+      print_frontier(prog, maya.view, grade);
+      print_recommendations(prog, maya.view, 3);
+      // A diagnostic places her at her grade in every domain that has work at it: evidence of
+      // kind "placement" on one of the domain's grade-N standards infers everything below it.
+      std::vector<mm::evidence> placed;
+      std::string domains;
+      for (const auto& dm : fw.domains()) {
+        const auto at = fw.competencies_in(dm, grade);
+        bool below = false;
+        for (auto c : fw.competencies_in(dm))
+          below = below || fw.at(c).level.value_or(grade) < grade;
+        const auto target = std::find_if(at.begin(), at.end(),
+                                         [&](mm::index_t c) { return prog.is_learning_target(c); });
+        if (!below || target == at.end()) continue;
+        placed.emplace_back("maya", fw.id_of(*target), *mm::parse_time("2026-09-08T09:00:00Z"), 0.0,
+                            "placement", 1.0, "diagnostic");
+        domains += " " + dm;
+      }
+      roster.ingest(placed);
+      const row then = row_of(roster, "maya");
+      const mm::learner_state st2 = roster.learner("maya");
+      std::size_t still_below = 0;
+      std::vector<mm::index_t> left;
+      for (auto c : prog.frontier(then.view))
+        if (fw.at(c).level.value_or(grade) < grade) left.push_back(c), ++still_below;
+      const std::string rest = left.empty()
+                                   ? std::string()
+                                   : " (in domains with no grade-" + std::to_string(grade) +
+                                         " work to place her at), e.g. " + ids_of(fw, left, 3);
+      std::printf(
+          "  Sept 8, a diagnostic places her at grade %d in%s (evidence of kind placement):\n"
+          "    inferred %zu -> %zu; below grade %d with nothing on file: %zu%s\n",
+          grade, domains.c_str(), inferred.size(), st2.with_status(mm::status::inferred).size(),
+          grade, still_below, rest.c_str());
+      // One that only the placement reaches.
+      for (auto c : st2.with_status(mm::status::inferred))
+        if (st.status(c) != mm::status::inferred) {
+          for (const auto& note : st2.explain(c, roster.log()).notes)
+            if (note.rfind("placed at", 0) == 0)
+              std::printf("    %s: %s\n", fw.id_of(c).c_str(), note.c_str());
+          break;
+        }
     }
+
+    // --- 2. Leo -------------------------------------------------------------------------------
+    std::printf(
+        "\n2. Leo: last year's records too, but %s was below mastery; this fall he mastered work "
+        "that rests on it\n",
+        d.hole.c_str());
+    {
+      const row leo = row_of(roster, "leo");
+      const mm::learner_state st = roster.learner("leo");
+      std::printf("  %s\n", counts(prog, leo.view).c_str());
+      std::printf("  %s: %s: contrary evidence, so it is not inferred\n", d.hole.c_str(),
+                  status_line(st, d.hole).c_str());
+      print_explain_lines(st.explain(d.hole, roster.log()), {"+", "-", "unmet"});
+      print_gaps(prog, leo.view);
+      print_recommendations(prog, leo.view, 3);
+    }
+
+    // --- 3. Noor ------------------------------------------------------------------------------
+    const std::string dom = fw.at(fw.index_of(d.pretest)).domain;
+    std::printf(
+        "\n3. Noor: a pre-test at 90%% on %s; in %s the teacher's discussion is the gatekeeper, "
+        "for exemption too\n",
+        d.pretest.c_str(), dom.c_str());
+    {
+      const mm::learner_state st = roster.learner("noor");
+      std::printf("  %s: %s\n", d.pretest.c_str(), status_line(st, d.pretest).c_str());
+      print_explain_lines(st.explain(d.pretest, roster.log()), {"unmet: gatekeeper", "note"});
+      const row before = row_of(roster, "noor");
+      const auto frontier_before = prog.frontier(before.view);
+      print_recommendations(prog, before.view, 3);
+      // The teacher's check arrives: one event, updated in place.
+      roster.add("noor", d.pretest, *mm::parse_time("2026-11-02T10:00:00Z"), 3.0, "discussion", 1.0,
+                 "Mr. Okafor");
+      const mm::learner_state after = roster.learner("noor");
+      std::printf("  Nov 2, the teacher's discussion at Proficient: %s is %s\n", d.pretest.c_str(),
+                  status_line(after, d.pretest).c_str());
+      // Why exempt and not mastered: the check is the one counted piece of evidence.
+      const auto& r = pol.rule_for(d.pretest, dom);
+      if (after.status(d.pretest) == mm::status::exempt)
+        std::printf(
+            "    (the check confirms the pre-test; mastered would need %u counted pieces of "
+            "evidence at mastery)\n",
+            r.min_evidence);
+      const row now = row_of(roster, "noor");
+      std::vector<mm::index_t> opened;
+      const std::set<mm::index_t> was(frontier_before.begin(), frontier_before.end());
+      for (auto c : prog.frontier(now.view))
+        if (!was.count(c)) opened.push_back(c);
+      std::printf("  now ready to learn too: %s\n",
+                  opened.empty() ? "(nothing new)" : ids_of(fw, opened, 8).c_str());
+      print_recommendations(prog, now.view, 2);
+    }
+
+    // --- The class at a glance ----------------------------------------------------------------
     mm::pace_plan plan;
     plan.start = *mm::parse_time("2026-08-25T00:00:00Z");
     plan.target = *mm::parse_time("2027-06-15T00:00:00Z");
-    for (auto c : fw.competencies_in(d.pace_domain, 4)) plan.goals.push_back(fw.id_of(c));
-    const auto pace = mm::pacing(prog, v, plan);
+    for (auto c : fw.competencies_in(dom, grade))
+      if (prog.is_learning_target(c)) plan.goals.push_back(fw.id_of(c));
+    std::string line;
+    double expected = 0.0;
+    for (const std::string who : {"maya", "leo", "noor"}) {
+      const row r = row_of(roster, who);
+      const auto pace = mm::pacing(prog, r.view, plan);
+      std::string status = mm::to_string(pace.status);
+      std::replace(status.begin(), status.end(), '_', ' ');
+      line += (line.empty() ? " " : ", ") + who + " " + status + " (" + std::to_string(pace.done) +
+              " done)";
+      expected = pace.expected;
+    }
     std::printf(
-        "  pace toward %s by 2027-06-15: %s, %zu of %zu done (%.1f expected), "
-        "%.2fx the expected rate\n",
-        d.pace_what.c_str(), mm::to_string(pace.status), pace.done, pace.total, pace.expected,
-        pace.acceleration);
+        "\nPace toward grade %d %s by 2027-06-15 (%zu %s; %.1f expected done by Nov 2):%s\n", grade,
+        dom.c_str(), plan.goals.size(), d.nouns.c_str(), expected, line.c_str());
   } catch (const mm::error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -124,27 +124,35 @@ struct learning_path {
 /// - goal(c) = 1 / (1 + d), d = the fewest gating links from c up to a goal (c a goal: d = 0);
 ///   0 without goals or when c leads to none;
 /// - level(c) weighs the learner's level, not "lowest first". The learner's *working level* W
-///   in a domain is the highest `competency::level` of the domain's competencies with the
-///   learner's own evidence (any status but not_started and inferred: what is inferred from work
-///   in one domain does not place the learner low in another); in a domain without evidence,
-///   the highest such level over all domains. A learner whose only leveled statuses are
-///   inferred (e.g. a placement alone) gets its working levels from them. Then level(c) = 1 / (1 +
-///   |L(c) - W|) for a leveled competency: work at the learner's level scores 1, one level above or
-///   below 1/2. Only when the learner has no leveled evidence at all (or c has no level) does the
-///   old foundations-first term apply: 1 / (1 + (K(c) - K_min)), K = the level (else the depth in
-///   the prerequisite graph), K_min = the lowest K on the frontier (a new learner starts at the
+///   in a domain is the highest `competency::level` of the domain's competencies with evidence
+///   of their own (any status but not_started and inferred: inference is not evidence, so the
+///   inferred kindergarten counting under a 4th grader's work does not put her at level 0 in a
+///   domain that ends at kindergarten); in a domain without evidence, the highest such level
+///   over all domains; for a learner with no evidence of their own (known only by inference,
+///   e.g. a placement), the highest inferred level. Then level(c) = 1 / (1 + |L(c) - W|) for a
+///   leveled competency: work at the learner's level scores 1, one level above or below 1/2. Only
+///   when the learner has no leveled evidence at all (or c has no level) does the old
+///   foundations-first term apply: 1 / (1 + (K(c) - K_min)), K = the level (else the depth in the
+///   prerequisite graph), K_min = the lowest K on the frontier (a new learner starts at the
 ///   foundations);
 /// - recency(c) = exp(-days since the latest evidence on c / recency_days) for a competency
 ///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
-///   is in flight.
+///   is in flight (its reason: "in progress, last evidence N days ago", or "ready for the
+///   teacher's check, last evidence N days ago" when awaiting confirmation).
 /// Ranking: first every competency that is not *below level* — a leveled competency below the
-/// working level W with no evidence at all that leads to no goal — by score; then the
-/// below-level ones, by score, each with the reason "not yet evidenced, N levels below the
-/// learner's working level (W) in D; consider a placement" first. So unevidenced work below the
-/// learner's level is never recommended ahead of work at the learner's level, even when it lies
-/// under done work (a gap without evidence: mastery of the work above it is evidence that it is
-/// known — KST's surmise relation — and a placement or a quick check settles it), while a gap
-/// with evidence (in progress, a score below mastery) still comes first through repairs. Ties
+/// working level W with no evidence at all that leads to no goal and is not behind failed work
+/// (below) — by score; then the below-level ones, by score, each with the reason "not yet
+/// evidenced, N levels below the learner's working level (W) in D; consider a placement" first.
+/// So unevidenced work below the learner's level is never recommended ahead of work at her
+/// level, even when it lies under done work (a gap without evidence: mastery of the work above
+/// it is evidence that it is known — KST's surmise relation — and a placement or a quick check
+/// settles it), while a gap with evidence (in progress, a score below mastery) still comes first
+/// through repairs. *Behind failed work*: below a contrary competency (evidence but not done: in
+/// progress, awaiting confirmation, expired) that is itself under done work, through gating
+/// links and competencies not done. A Beginning score on 3.NF.A.1 under mastered grade-3 work
+/// stops inference through it; the grade-2 standards only it rested on are then holes that
+/// repair it and are ranked by score (work in progress that no done work rests on, such as this
+/// year's grade-4 work, does not lift its unevidenced K-2 prerequisites). Ties
 /// go to learning order.
 /// Rationale: ALEKS and KST recommend from the outer fringe of the learner's knowledge state,
 /// where the learner works; a 4th grader with only this year's evidence on file would otherwise
