@@ -13,6 +13,7 @@
 #ifndef MASTERYMAP_SRC_DECISION_HPP
 #define MASTERYMAP_SRC_DECISION_HPP
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <masterymap/engine.hpp>
@@ -78,14 +79,18 @@ struct folding_rule {
 
 /// Whether every one of `count` confirming kinds confirms: its latest score (latest(j), NaN when
 /// the learner has none) reaches mastery on the scale. unmet(j, latest) is called for each kind
-/// that does not, so the general path can say why.
+/// that does not, so the general path can say why; `refused` is set when a kind has evidence
+/// whose latest score is below mastery (the check was made and said no, as opposed to missing).
 template <typename Latest, typename Unmet>
-inline bool all_confirmed(const scale& sc, std::size_t count, Latest&& latest, Unmet&& unmet) {
+inline bool all_confirmed(const scale& sc, std::size_t count, Latest&& latest, Unmet&& unmet,
+                          bool& refused) {
   bool ok = true;
+  refused = false;
   for (std::size_t j = 0; j < count; ++j) {
     const double x = latest(j);
     if (!sc.reaches_mastery(x)) {  // false for NaN: no evidence of the kind yet
       ok = false;
+      refused = refused || !std::isnan(x);
       unmet(j, x);
     }
   }
@@ -106,18 +111,23 @@ struct rule_conditions {
   bool confirmed = true;          ///< every gatekeeper kind confirms
   bool exempt_level = false;      ///< reaches_exemption
   bool exempt_confirmed = false;  ///< exempt_level, and every exemption-confirmation kind confirms
+  bool gate_refused = false;      ///< a gatekeeper kind's latest evidence is below mastery
+  bool exempt_refused = false;    ///< exempt_level, and an exemption confirmation is below mastery
 };
 
 /// The status of a competency with evidence up to the evaluation time, before monotonic holding
 /// and expiry: mastered (exceeded) when the value, the amount of evidence and the gatekeepers
 /// all agree; else exempt by a pre-test confirmed by every gatekeeper kind (a gatekeeper gates
 /// every route to done, exemption included) and every exemption-confirmation kind; awaiting
-/// confirmation when only a gatekeeper or an exemption confirmation is missing; else in
-/// progress.
+/// confirmation when only a gatekeeper or an exemption confirmation is missing (no evidence of
+/// the kind yet); else in progress — also when the check was made and its latest score is
+/// below mastery (a refused check does not wait for another: the learner works on).
 constexpr status decide_status(const rule_conditions& c) noexcept {
   if (c.reached && c.enough && c.confirmed) return c.exceeds ? status::exceeded : status::mastered;
   if (c.exempt_confirmed && c.confirmed) return status::exempt;
-  if ((c.reached && c.enough) || c.exempt_level) return status::awaiting_confirmation;
+  if (c.gate_refused) return status::in_progress;
+  if ((c.reached && c.enough) || (c.exempt_level && !c.exempt_refused))
+    return status::awaiting_confirmation;
   return status::in_progress;
 }
 

@@ -154,13 +154,13 @@ rule_conditions conditions_of(const binding& b, const rule& r, const rule_bindin
   };
   cond.confirmed = all_confirmed(
       sc, rb.require.size(), [&](std::size_t j) { return latest(rb.require[j]); },
-      unmet("gatekeeper", r.require_kinds));
+      unmet("gatekeeper", r.require_kinds), cond.gate_refused);
   cond.exempt_level = reaches_exemption(r, pre_max, sc);
   cond.exempt_confirmed =
       cond.exempt_level &&
       all_confirmed(
           sc, rb.confirm.size(), [&](std::size_t j) { return latest(rb.confirm[j]); },
-          unmet("exemption confirmation", r.exempt_confirm_kinds));
+          unmet("exemption confirmation", r.exempt_confirm_kinds), cond.exempt_refused);
   return cond;
 }
 

@@ -136,6 +136,8 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
     d->out_need[b] = d->edge_need[k];
   }
   d->rank.assign(f.topological_rank().begin(), f.topological_rank().end());
+  d->order.resize(d->rank.size());
+  for (index_t c = 0; c < d->rank.size(); ++c) d->order[d->rank[c]] = c;
   d->depth = f.depths();
   // Learning targets and the parts of rollup parents.
   d->target.assign(n, 1);

@@ -41,6 +41,7 @@ struct progression_data {
   std::vector<std::uint32_t> all_in_off, all_in_src;
   std::vector<std::uint8_t> edge_need;  // per framework edge
   std::vector<std::uint32_t> rank;      // topological rank
+  std::vector<index_t> order;           // competencies by rank (order[rank[c]] == c)
   std::vector<std::uint32_t> depth;
   // Learning targets: 1, rollup parents 0; the parts of each rollup parent as CSR (empty for a
   // target).

@@ -305,30 +305,6 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   // The gaps on the frontier and what they undermine (repairs), looked up by competency.
   std::vector<std::pair<index_t, std::vector<index_t>>> gap_list;
   if (o.gap_weight != 0.0) gap_list = undermined(d, codes.data(), flags.data());
-  // Holes behind failed work: the not-done competencies below a *contrary* one (evidence but
-  // not done: in progress, awaiting, expired) that is itself under done work, through gating
-  // links and not-done competencies. A Beginning score on 3.NF.A.1 under mastered grade-3 work
-  // stops inference through it; the grade-2 standards only it rested on are then gaps that
-  // repair it, and are not ranked last as unevidenced below-level work. (Work in progress that
-  // no done work rests on, e.g. this year's grade-4 work, does not make its unevidenced K-2
-  // prerequisites holes.) Two passes down the gating links, O(V + E).
-  const auto down = [&](std::vector<std::uint8_t>& mark) {
-    for (std::size_t h = 0; h < queue.size(); ++h)
-      for (std::uint32_t e = d.in_off[queue[h]]; e < d.in_off[queue[h] + 1]; ++e)
-        if (const index_t p = d.in_src[e]; !mark[p] && codes[p] != done_code) {
-          mark[p] = 1;
-          queue.push_back(p);
-        }
-  };
-  std::vector<std::uint8_t> under_done(d.n, 0), behind_failed(d.n, 0);
-  queue.clear();
-  for (index_t c = 0; c < d.n; ++c)
-    if (codes[c] == done_code) queue.push_back(c);
-  down(under_done);
-  queue.clear();
-  for (index_t c = 0; c < d.n; ++c)
-    if (under_done[c] && detail::in_progress_at(v, codes.data(), c)) queue.push_back(c);
-  down(behind_failed);
   std::vector<std::uint32_t> gap_of(gap_list.empty() ? 0 : d.n, UINT32_MAX);
   for (std::size_t i = 0; i < gap_list.size(); ++i)
     gap_of[gap_list[i].first] = static_cast<std::uint32_t>(i);
@@ -388,9 +364,37 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                          o.level_weight * lterm + o.recency_weight * recency +
                          o.gap_weight * static_cast<double>(fills);
     const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
-                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX &&
-                       !behind_failed[c];
+                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
     ranked.push_back({c, score, below});
+  }
+  // Holes behind failed work: the not-done competencies below a *contrary* one (evidence but
+  // not done: in progress, awaiting, expired) that is itself under done work, through gating
+  // links and not-done competencies. A Beginning score on 3.NF.A.1 under mastered grade-3 work
+  // stops inference through it; the grade-2 standards only it rested on are then gaps that
+  // repair it, and are not ranked last as unevidenced below-level work. (Work in progress that
+  // no done work rests on, e.g. this year's grade-4 work, does not make its unevidenced K-2
+  // prerequisites holes.) One sweep over the gating links, dependents first, O(V + E); only
+  // when some pick is below level.
+  if (std::any_of(ranked.begin(), ranked.end(), [](const scored& x) { return x.below; })) {
+    constexpr std::uint8_t under_done = 1, behind_failed = 2;
+    std::vector<std::uint8_t> mark(d.n, 0);
+    for (std::size_t r = d.n; r-- > 0;) {
+      const index_t x = d.order[r];
+      if (codes[x] == done_code) continue;
+      std::uint8_t m = 0;
+      for (std::uint32_t e = d.out_off[x]; e < d.out_off[x + 1]; ++e) {
+        const index_t y = d.out_dst[e];
+        if (codes[y] == done_code) {
+          m |= under_done;
+          continue;
+        }
+        m |= mark[y];
+        if ((mark[y] & under_done) && detail::in_progress_at(v, codes.data(), y))
+          m |= behind_failed;
+      }
+      mark[x] = m;
+    }
+    for (auto& x : ranked) x.below = x.below && !(mark[x.c] & behind_failed);
   }
   const auto better = [&](const scored& a, const scored& b) {
     if (a.below != b.below) return b.below;

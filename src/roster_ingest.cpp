@@ -73,13 +73,14 @@ cell_outcome outcome_of(const accumulator& a, const folding_rule& fr, const scal
   cond.enough = a.run.n >= fr.r.min_evidence;
   cond.confirmed = all_confirmed(
       sc, fr.kinds.require.size(),
-      [&](std::size_t j) { return static_cast<double>(a.require_last[j]); }, ignore);
+      [&](std::size_t j) { return static_cast<double>(a.require_last[j]); }, ignore,
+      cond.gate_refused);
   cond.exempt_level = reaches_exemption(fr.r, a.pre_max, sc);
-  cond.exempt_confirmed =
-      cond.exempt_level &&
-      all_confirmed(
-          sc, fr.kinds.confirm.size(),
-          [&](std::size_t j) { return static_cast<double>(a.confirm_last[j]); }, ignore);
+  cond.exempt_confirmed = cond.exempt_level &&
+                          all_confirmed(
+                              sc, fr.kinds.confirm.size(),
+                              [&](std::size_t j) { return static_cast<double>(a.confirm_last[j]); },
+                              ignore, cond.exempt_refused);
   cell_outcome o;
   if (value) {
     o.score = *value;
