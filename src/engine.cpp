@@ -191,6 +191,18 @@ ingest_checks checks_for(const framework& fw, const policy& p) {
 
 learner_state engine::evaluate(const evidence_log& log, std::string_view learner,
                                const evaluate_options& o) const {
+  std::vector<std::uint32_t> rows;
+  if (auto code = log.learner_code(learner)) {
+    const std::uint32_t* lc = log.learner_codes().data();
+    for (std::size_t i = 0; i < log.size(); ++i)
+      if (lc[i] == *code) rows.push_back(static_cast<std::uint32_t>(i));
+  }
+  return evaluate_rows(log, learner, rows.data(), rows.size(), o);
+}
+
+learner_state engine::evaluate_rows(const evidence_log& log, std::string_view learner,
+                                    const std::uint32_t* rows, std::size_t n,
+                                    const evaluate_options& o) const {
   const std::size_t nc = ctx_->fw.size();
   learner_state st;
   st.ctx_ = ctx_;
@@ -200,16 +212,10 @@ learner_state engine::evaluate(const evidence_log& log, std::string_view learner
   st.as_of_ = default_as_of(log, o);
   st.seen_ = log.size();
   init_state_arrays(st.status_, st.score_, st.rating_, st.count_, nc);
-  std::vector<std::uint32_t> rows;
-  if (auto code = log.learner_code(learner)) {
-    const std::uint32_t* lc = log.learner_codes().data();
-    for (std::size_t i = 0; i < log.size(); ++i)
-      if (lc[i] == *code) rows.push_back(static_cast<std::uint32_t>(i));
-  }
   binding b(*ctx_, log, st.as_of_, o.probabilities.get());
   scratch s(nc);
   std::vector<rec> recs;
-  make_records(b, rows.data(), rows.size(), recs);
+  make_records(b, rows, n, recs);
   evaluate_learner(b, learner, recs.data(), recs.size(),
                    {st.status_.data(), st.score_.data(), st.rating_.data(), st.count_.data()}, s,
                    &st.offsets_, &st.rows_);

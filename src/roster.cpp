@@ -402,12 +402,15 @@ std::vector<double> roster::last_evidence_times(std::size_t l) const {
 }
 
 learner_state roster::learner(std::string_view id) const {
-  (void)index_of(id);
+  const std::size_t l = index_of(id);
   evaluate_options o;
   o.as_of = impl_->as_of;
   o.probabilities = impl_->options.probabilities;
   o.threads = 1;
-  return impl_->engine.evaluate(impl_->log, id, o);
+  // The learner's rows from the roster's index (ascending: appended in log order), not a scan
+  // of the whole log: O(k log k) for k rows whatever the roster's size.
+  const auto& rows = impl_->rows[l];
+  return impl_->engine.evaluate_rows(impl_->log, id, rows.data(), rows.size(), o);
 }
 
 const std::vector<status>& roster::statuses() const noexcept { return impl_->statuses; }

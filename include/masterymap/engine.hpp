@@ -310,7 +310,8 @@ class MASTERYMAP_API engine {
   // `options.probabilities` is null.
 
   /// One learner (a learner without evidence gets an all-not-started state).
-  /// Complexity: O(log size) to find the learner's rows, then O(k log k) for k rows.
+  /// Complexity: O(log size) to find the learner's rows (a scan of the log's learner codes;
+  /// `roster::learner` passes the rows it indexes instead), then O(k log k) for k rows.
   [[nodiscard]] learner_state evaluate(const evidence_log& log, std::string_view learner,
                                        const evaluate_options& options = {}) const;
   /// Every learner of the log, in order of first appearance, in parallel.
@@ -347,6 +348,11 @@ class MASTERYMAP_API engine {
   friend bool operator!=(const engine& a, const engine& b) { return !(a == b); }
 
  private:
+  friend class roster;
+  // `evaluate` of the learner whose rows of `log` are rows[0..n), ascending (roster::learner).
+  [[nodiscard]] learner_state evaluate_rows(const evidence_log& log, std::string_view learner,
+                                            const std::uint32_t* rows, std::size_t n,
+                                            const evaluate_options& options) const;
   std::shared_ptr<const detail::compiled_policy> ctx_;
   std::shared_ptr<detail::progression_cache> progression_;
 };
