@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <masterymap/evidence.hpp>
@@ -62,6 +63,34 @@ void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks
 }
 
 namespace {
+
+// The known kind `name` is a near-miss of (ingest_checks::near_miss_kinds), if any.
+std::string_view near_miss(std::string_view name, const std::vector<std::string>& known) {
+  const auto norm = [](std::string_view s) {
+    std::string out;
+    for (char ch : s)
+      if (ch != '_' && ch != '-' && ch != ' ')
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  };
+  // Optimal string alignment distance, stopping early past 1.
+  const auto within_one = [](const std::string& a, const std::string& b) {
+    if (a.size() > b.size() + 1 || b.size() > a.size() + 1) return false;
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    if (i == a.size() || i == b.size()) return true;  // one added at the end
+    const auto rest = [&](std::size_t x, std::size_t y) { return a.compare(x, a.npos, b, y) == 0; };
+    return rest(i + 1, i + 1) || rest(i + 1, i) || rest(i, i + 1) ||
+           (i + 1 < a.size() && i + 1 < b.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+            rest(i + 2, i + 2));
+  };
+  const std::string n = norm(name);
+  for (const auto& k : known) {
+    const std::string m = norm(k);
+    if (n == m || (n.size() >= 5 && m.size() >= 5 && within_one(n, m))) return k;
+  }
+  return {};
+}
 
 // The caller's reason for rejecting name `j` of a column ("" when none).
 std::string_view rejected(const std::vector<std::string_view>& reasons, std::size_t j) noexcept {
@@ -145,8 +174,9 @@ struct staged_batch {
   staged_names L, C, S;
   std::vector<std::uint8_t> learner_ok, comp_ok;
   // per kind name of the batch: the log's code (provisional for a new kind), -1 = unknown,
-  // -2 = a new kind past the 255th
+  // -2 = a new kind past the 255th, -3 = a near-miss of a known kind (near_kind says which)
   std::vector<int> kind_code;
+  std::vector<std::string_view> near_kind;
   std::vector<std::string_view> new_kinds;  // added on commit (checks.accept_new_kinds)
   staged_numbers T, SC, W;
   double smin, smax;
@@ -158,6 +188,7 @@ struct staged_batch {
         learner_ok(b.learner.names.size(), 1),
         comp_ok(b.competency.names.size(), 1),
         kind_code(b.kind.names.size(), -1),
+        near_kind(b.kind.names.size()),
         smin(checks.min_score),
         smax(checks.max_score),
         labels(!checks.score_labels.empty()) {
@@ -177,6 +208,9 @@ struct staged_batch {
       const std::string_view name = trim(b.kind.names[j]);
       if (auto k = d.kinds.find(name)) {
         kind_code[j] = static_cast<int>(*k);
+      } else if (checks.accept_new_kinds && !name.empty() &&
+                 !(near_kind[j] = near_miss(name, checks.near_miss_kinds)).empty()) {
+        kind_code[j] = -3;
       } else if (checks.accept_new_kinds && !name.empty()) {
         const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
         const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
@@ -341,6 +375,12 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
         std::string k(trim(b.kind.names[b.kind.codes[i]]));
         bad(i, problem_kind::invalid_value, {k},
             fmt::format("kind '{}' is one too many (at most {} kinds)", k, max_kinds));
+      } else if (s.kind_code[b.kind.codes[i]] == -3) {
+        std::string k(trim(b.kind.names[b.kind.codes[i]]));
+        bad(i, problem_kind::unknown_id, {k},
+            fmt::format("unknown kind '{}': a near-miss of the known kind '{}' (new kinds are "
+                        "taken, but not a misspelling of one that has a meaning; correct it)",
+                        k, s.near_kind[b.kind.codes[i]]));
       } else if (s.kind_code[b.kind.codes[i]] < 0) {
         std::string k(b.kind.names[b.kind.codes[i]]);
         bad(i, problem_kind::unknown_id, {k}, fmt::format("unknown kind '{}'", k));

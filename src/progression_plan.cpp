@@ -338,6 +338,7 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
     index_t c;
     double score;
     bool below;  // below the working level, no evidence, no goal: ranked last
+    bool ahead;  // two or more levels above it, no evidence, no goal: after work at the level
   };
   std::vector<scored> ranked;
   std::vector<index_t> seen_by(d.n, UINT32_MAX);  // dedups unlocks reached by parallel edges
@@ -365,7 +366,9 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                          o.gap_weight * static_cast<double>(fills);
     const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
                        v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
-    ranked.push_back({c, score, below});
+    const bool ahead = leveled(c) && d.level_of[c] >= working_at(c) + 2 &&
+                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
+    ranked.push_back({c, score, below, ahead});
   }
   // Holes behind failed work: the not-done competencies below a *contrary* one (evidence but
   // not done: in progress, awaiting, expired) that is itself under done work, through gating
@@ -398,6 +401,7 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
   }
   const auto better = [&](const scored& a, const scored& b) {
     if (a.below != b.below) return b.below;
+    if (a.ahead != b.ahead) return b.ahead;
     if (a.score != b.score) return a.score > b.score;
     return d.rank[a.c] < d.rank[b.c];
   };

@@ -132,6 +132,8 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
   // A roster takes any kind its events name (a school's own kinds need no set-up).
   checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
+  // ... but not a misspelt built-in or policy kind ("placemnt" would count as a score).
+  checks.near_miss_kinds = log.kinds();
   const masterymap::framework& f = engine.framework();
   const auto rolled = under_rollups(f, engine.policy());
   folding_rule_of.assign(competencies, -1);

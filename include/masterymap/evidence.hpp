@@ -116,6 +116,12 @@ struct ingest_checks {
   /// added with the batch, so a rejected batch adds none. Otherwise an unknown kind rejects its
   /// rows. (A roster takes any kind its events name.)
   bool accept_new_kinds = false;
+  /// With `accept_new_kinds`: kinds a new kind must not be a near-miss of — the same name
+  /// ignoring case, '_', '-' and spaces, or (names of 5+ letters) one edit apart (a letter
+  /// added, dropped, changed or two swapped). Such a kind rejects its rows naming the known one
+  /// ("placemnt" is not a new kind but a misspelt placement, which would count as a score).
+  /// A roster sets it to the built-in kinds and the policy's.
+  std::vector<std::string> near_miss_kinds;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and

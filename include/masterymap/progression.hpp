@@ -152,8 +152,10 @@ struct learning_path {
 /// links and competencies not done. A Beginning score on 3.NF.A.1 under mastered grade-3 work
 /// stops inference through it; the grade-2 standards only it rested on are then holes that
 /// repair it and are ranked by score (work in progress that no done work rests on, such as this
-/// year's grade-4 work, does not lift its unevidenced K-2 prerequisites). Ties
-/// go to learning order.
+/// year's grade-4 work, does not lift its unevidenced K-2 prerequisites). Likewise work two or
+/// more levels *above* the working level with no evidence that leads to no goal (a grade-7
+/// standard without prerequisites on a 3rd grader's frontier) comes after all work within one
+/// level of hers, before the below-level work. Ties go to learning order.
 /// Rationale: ALEKS and KST recommend from the outer fringe of the learner's knowledge state,
 /// where the learner works; a 4th grader with only this year's evidence on file would otherwise
 /// be sent to kindergarten. Defaults: unlock 1, goal 2, level 1, recency 1, gap 1, 14 days.

@@ -243,3 +243,36 @@ TEST_SUITE("evidence_batch") {
                          mm::evidence_error);
   }
 }
+
+TEST_CASE("a roster takes new kinds, but not a near-miss of a kind with a meaning") {
+  mm::framework_builder b;
+  for (auto id : {"A", "B"}) b.add_competency(id);
+  mm::roster r(b.build(), mm::policy(mm::scale::four_point()));
+  // A misspelt placement would count as a Beginning score: contrary evidence, the opposite.
+  for (const char* kind :
+       {"Placement", "placemnt", "plcaement", "pre_test", "Formative", "discusion"}) {
+    CAPTURE(kind);
+    CHECK_THROWS_WITH_AS((void)r.add("s", "A", 1.0, 1.0, kind),
+                         doctest::Contains("a near-miss of the known kind"), mm::evidence_error);
+  }
+  CHECK(r.log().size() == 0);  // nothing stored
+  // A school's own kinds need no set-up, short ones included; once taken, a kind is known.
+  (void)r.add("s", "A", 2.0, 3.0, "teacher_check");
+  (void)r.add("s", "B", 3.0, 3.0, "quiz");
+  (void)r.add("s", "B", 4.0, 3.0, "teacher_check");
+  CHECK(r.log().size() == 3);
+  // The batch path names the row and the kind it resembles.
+  mm::evidence_log batch;
+  batch.add_unchecked({"t", "A", 1.0, 3.0, "placement"});
+  batch.add_unchecked({"t", "B", 2.0, 3.0, "formative"});
+  mm::evidence_log other;
+  other.add_kind("placemnt");
+  other.add_unchecked({"t", "B", 2.0, 3.0, "placemnt"});
+  CHECK_THROWS_WITH_AS((void)r.ingest(other),
+                       doctest::Contains("row 0: unknown kind 'placemnt': a near-miss of the "
+                                         "known kind 'placement'"),
+                       mm::evidence_error);
+  CHECK(r.log().size() == 3);
+  (void)r.ingest(batch);
+  CHECK(r.log().size() == 5);
+}

@@ -563,3 +563,57 @@ TEST_SUITE("progression: the 4th grader on the CCSS map (issue 11)") {
     CHECK(low_on_frontier == static_cast<std::size_t>(std::count_if(f.begin(), f.end(), low)));
   }
 }
+
+// recommend's ranking tiers (the rules in progression.hpp): work within one level of the
+// learner's first; then unevidenced work two or more levels above; then unevidenced work below
+// it, unless it is behind failed work (below a contrary competency that is under done work).
+TEST_CASE("recommend: far-above work after work at the level, holes behind failed work first") {
+  mm::framework_builder b;
+  const auto add = [&](const char* id, int level) {
+    mm::competency c;
+    c.id = id;
+    c.domain = "M";
+    c.level = level;
+    b.add_competency(c);
+  };
+  add("U", 1);  // under X, which failed under mastered D: a hole
+  add("X", 2);
+  add("D", 3);
+  add("V", 1);  // under Z, work in progress no done work rests on
+  add("Z", 2);
+  add("G", 4);  // one level above: at the level
+  add("H", 3);
+  add("F", 5);  // two levels above, no prerequisites: ahead
+  b.add_prerequisite("X", "U");
+  b.add_prerequisite("D", "X");
+  b.add_prerequisite("Z", "V");
+  const mm::framework fw = b.build();
+  const mm::progression prog(fw, mm::scale::four_point());
+  pfix::random_learner L;
+  for (mm::index_t c = 0; c < fw.size(); ++c) {
+    const std::string& id = fw.id_of(c);
+    L.st.push_back(id == "D"                ? mm::status::mastered
+                   : id == "X" || id == "Z" ? mm::status::in_progress
+                                            : mm::status::not_started);
+    L.sc.push_back(id == "D" ? 3.0 : (id == "X" || id == "Z") ? 1.0 : NAN);
+  }
+  const auto rec = prog.recommend(L.view(), fw.size());
+  std::vector<std::string> order;
+  for (const auto& r : rec) order.push_back(r.id);
+  CAPTURE(order.size());
+  const auto at = [&](const char* id) {
+    return std::find(order.begin(), order.end(), id) - order.begin();
+  };
+  REQUIRE(order.size() == 5);  // U, V, G, H, F are ready; X, Z wait on U, V; D is done
+  CHECK(at("F") > at("G"));
+  CHECK(at("F") > at("H"));
+  CHECK(at("F") > at("U"));
+  CHECK(at("V") == 4);  // below the level, nothing done rests on it: last
+  const auto& u = rec[static_cast<std::size_t>(at("U"))];
+  const auto& v = rec[static_cast<std::size_t>(at("V"))];
+  CHECK(u.repairs == std::vector<mm::index_t>{fw.index_of("D")});
+  for (const auto& why : u.reasons) CHECK(why.find("consider a placement") == std::string::npos);
+  CHECK(v.reasons.front().rfind("not yet evidenced, 2 levels below", 0) == 0);
+  CHECK(rec[static_cast<std::size_t>(at("F"))].reasons.back() ==
+        "2 levels above the learner's working level (3) in M");
+}
