@@ -132,6 +132,9 @@ void bind_policy(py::module_& m);
 void bind_evidence(py::module_& m);
 void bind_engine(py::module_& m);
 void bind_progression(py::module_& m);
+/// The result types of progression queries (bind_progression_results.cpp; called by
+/// bind_progression).
+void bind_progression_results(py::module_& m);
 void bind_pacing(py::module_& m);
 void bind_roster(py::module_& m);
 

@@ -59,6 +59,20 @@ framework result_framework(const py::handle& fw, const std::vector<index_t>& ind
 /// `dict_keys`, NaN equal to NaN: results compare by the ids they show), `__hash__` (of the
 /// same fields: results are immutable), copying (they hold nothing mutable) and pickling
 /// (`state`: the C++ record's fields as a tuple; `from_state` makes the record back).
+using py_blocker = named<blocker>;
+using py_gap = named<gap>;
+using py_path = named<learning_path>;
+using py_recommendation = named<recommendation>;
+using py_level = named<domain_level>;
+
+/// Each result with the framework, as a Python list.
+template <typename T>
+inline py::list wrap_all(const framework& fw, std::vector<T>&& xs) {
+  py::list out(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) out[i] = py::cast(named<T>{std::move(xs[i]), fw});
+  return out;
+}
+
 template <typename T, typename State, typename FromState>
 void add_result_methods(py::class_<named<T>>& cls, const char* type,
                         std::vector<const char*> dict_keys, std::vector<const char*> repr_keys,
