@@ -161,6 +161,23 @@ py::dict blocker_columns(const roster& r, const std::vector<std::vector<blocker>
   return d;
 }
 
+// A roster-wide advice query (roster::gaps, roster::blockers) as columns: progress, a read lock,
+// the GIL released while C++ works.
+template <typename T>
+py::dict advice_columns(const roster& r, const py::object& progress,
+                        std::vector<std::vector<T>> (roster::*query)(const masterymap::progress&)
+                            const,
+                        py::dict (*columns)(const roster&, const std::vector<std::vector<T>>&)) {
+  const auto hook = python_progress(progress);
+  const read_lock lock(&r, roster_type);
+  std::vector<std::vector<T>> rows;
+  {
+    py::gil_scoped_release rel;
+    rows = (r.*query)(hook);
+  }
+  return columns(r, rows);
+}
+
 py::dict summary(const ingest_summary& s) {
   py::dict d;
   d["rows"] = s.rows;
@@ -575,27 +592,13 @@ learner's row of the tables.
       .def(
           "_gaps",
           [](const roster& r, const py::object& progress) {
-            const auto hook = python_progress(progress);
-            const read_lock lock(&r, roster_type);
-            std::vector<std::vector<gap>> gs;
-            {
-              py::gil_scoped_release rel;
-              gs = r.gaps(hook);
-            }
-            return gap_columns(r, gs);
+            return advice_columns(r, progress, &roster::gaps, gap_columns);
           },
           py::kw_only(), py::arg("progress") = py::none())
       .def(
           "_blockers",
           [](const roster& r, const py::object& progress) {
-            const auto hook = python_progress(progress);
-            const read_lock lock(&r, roster_type);
-            std::vector<std::vector<blocker>> bs;
-            {
-              py::gil_scoped_release rel;
-              bs = r.blockers(hook);
-            }
-            return blocker_columns(r, bs);
+            return advice_columns(r, progress, &roster::blockers, blocker_columns);
           },
           py::kw_only(), py::arg("progress") = py::none())
       .def(

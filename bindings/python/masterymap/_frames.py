@@ -237,35 +237,38 @@ BLOCKER_COLUMNS = ["learner", "competency", "status", "score", "needed", "needed
                    "ready", "distance"]
 
 
-def roster_gaps(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
-    """``Roster.gaps`` (see its docstring)."""
-    d = r._gaps(progress=progress)
+def _advice_frame(r: _core.Roster, d: dict, columns: list, extra: dict) -> pd.DataFrame:
+    """A roster-wide advice frame: the columns every one has, then ``extra``."""
     return pd.DataFrame({
         "learner": _categorical(d["learner"], list(r.learners)),
         "competency": _categorical(d["competency"], list(r.framework)),
         "status": _statuses(d["status"]),
         "score": d["score"],
+        **extra,
+    }, columns=columns)
+
+
+def roster_gaps(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
+    """``Roster.gaps`` (see its docstring)."""
+    d = r._gaps(progress=progress)
+    return _advice_frame(r, d, GAP_COLUMNS, {
         "domain": _categorical(d["domain"], list(d["domains"])),
         "level": d["level"],
         "undermines": pd.Series(d["undermines"], dtype=object),
         "ready": d["ready"].astype(bool),
-    }, columns=GAP_COLUMNS)
+    })
 
 
 def roster_blockers(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
     """``Roster.blockers`` (see its docstring)."""
     d = r._blockers(progress=progress)
-    return pd.DataFrame({
-        "learner": _categorical(d["learner"], list(r.learners)),
-        "competency": _categorical(d["competency"], list(r.framework)),
-        "status": _statuses(d["status"]),
-        "score": d["score"],
+    return _advice_frame(r, d, BLOCKER_COLUMNS, {
         "needed": _categorical(d["needed"], list(d["needed_labels"])),
         "needed_level": d["needed_level"],
         "blocks": pd.Series(d["blocks"], dtype=object),
         "ready": d["ready"].astype(bool),
         "distance": d["distance"].astype(np.int64),
-    }, columns=BLOCKER_COLUMNS)
+    })
 
 
 def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any,
