@@ -349,7 +349,7 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
             t[r] <= as_of && cc[r] < b.comp_map.size() && b.comp_map[cc[r]] != none32)
           s.placements.push_back({t[r], static_cast<std::uint32_t>(r), b.comp_map[cc[r]]});
     }
-    detail::apply_inference(b, st.status_.data(), nullptr, s, nullptr);
+    detail::apply_inference(b, st.status_.data(), st.score_.data(), nullptr, s, nullptr);
   }
 }
 

@@ -356,7 +356,7 @@ void emit_with_rollups(const bulk_context& k, std::uint32_t l, bulk_worker& w) {
   merged.insert(merged.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
   if (b.infers()) {
     w.s.inferred.clear();
-    apply_inference(b, w.st.data(), &w.touched, w.s, &w.s.inferred);
+    apply_inference(b, w.st.data(), d.score, &w.touched, w.s, &w.s.inferred);
     merged.insert(merged.end(), w.s.inferred.begin(), w.s.inferred.end());
   }
   std::sort(merged.begin(), merged.end());

@@ -182,8 +182,10 @@ struct rollup_result {
 };
 
 /// Evaluates rollup `ru` over the children's statuses and scores (dense over the framework).
+/// Earned children count as done; with `inferred_met`, inferred children too (the rollup over
+/// inferred parts, which makes a parent inferred, never earned).
 rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc,
-                          scratch& s);
+                          scratch& s, bool inferred_met = false);
 
 /// The outcome a rollup result gives its parent.
 outcome rollup_outcome(const rrollup& ru, const rollup_result& rr, const scale& sc);
@@ -233,9 +235,11 @@ void apply_rollups(const binding& b, dense_out out, scratch& s);
 
 /// Applies inferred mastery to one learner's dense statuses (after the rules and rollups):
 /// seeds from the earned competencies among `touched` and the rollup parents (all of them when
-/// `touched` is null), placements from `s.placements`. Appends what it infers to `added`.
-void apply_inference(const binding& b, status* st, const std::vector<index_t>* touched, scratch& s,
-                     std::vector<index_t>* added);
+/// `touched` is null), placements from `s.placements`. A rollup parent not started whose rollup
+/// holds once inferred parts count as met is inferred too, and inference goes on below it (until
+/// no parent changes). Appends what it infers to `added`.
+void apply_inference(const binding& b, status* st, const double* score,
+                     const std::vector<index_t>* touched, scratch& s, std::vector<index_t>* added);
 
 /// One event of a learner, gathered once from the log's columns (so per-learner work reads
 /// contiguous memory instead of chasing rows across the log).

@@ -277,7 +277,7 @@ outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::strin
 // --- rollups ---------------------------------------------------------------------------------
 
 rollup_result eval_rollup(const rrollup& ru, const status* st, const double* score, const scale& sc,
-                          scratch& s) {
+                          scratch& s, bool inferred_met) {
   const std::size_t ng = ru.groups.size();
   s.done.assign(ng, 0);
   s.started.assign(ng, 0);
@@ -298,7 +298,8 @@ rollup_result eval_rollup(const rrollup& ru, const status* st, const double* sco
         v = s.gvalue[k];
       } else {
         const auto c = static_cast<std::size_t>(it.comp);
-        d = is_earned(st[c]);  // inferred children never make a rollup done
+        // Inferred children make a rollup done only for inference (inferred_met).
+        d = is_earned(st[c]) || (inferred_met && st[c] == status::inferred);
         st_ = st[c] != status::not_started && st[c] != status::inferred;
         v = score[c];
         exempt = st[c] == status::exempt;
@@ -444,21 +445,38 @@ void apply_rollups(const binding& b, dense_out out, scratch& s) {
   }
 }
 
-void apply_inference(const binding& b, status* st, const std::vector<index_t>* touched, scratch& s,
-                     std::vector<index_t>* added) {
+void apply_inference(const binding& b, status* st, const double* score,
+                     const std::vector<index_t>* touched, scratch& s, std::vector<index_t>* added) {
   const compiled_policy& ctx = *b.ctx;
   if (!touched) {
     infer(ctx.inference, st, nullptr, 0, s.placements.data(), s.placements.size(), s.inf, added);
-    return;
+  } else {
+    const std::vector<index_t>* cand = touched;
+    if (!ctx.rollup_order.empty()) {
+      s.cand.assign(touched->begin(), touched->end());
+      s.cand.insert(s.cand.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
+      cand = &s.cand;
+    }
+    infer(ctx.inference, st, cand->data(), cand->size(), s.placements.data(), s.placements.size(),
+          s.inf, added);
   }
-  const std::vector<index_t>* cand = touched;
-  if (!ctx.rollup_order.empty()) {
-    s.cand.assign(touched->begin(), touched->end());
-    s.cand.insert(s.cand.end(), ctx.rollup_order.begin(), ctx.rollup_order.end());
-    cand = &s.cand;
+  // Rollup parents over inferred parts (a unit whose lessons are inferred is inferred, so work
+  // that requires the unit is not a dead end). Each round infers at least one parent: at most
+  // |rollup parents| rounds, each O(rollup items + the newly inferred set's in-edges).
+  for (bool changed = !ctx.rollup_order.empty(); changed;) {
+    changed = false;
+    s.cand.clear();
+    for (index_t p : ctx.rollup_order) {
+      if (st[p] != status::not_started) continue;  // own evidence (contrary wins), or done
+      const rrollup& ru = ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[p])];
+      if (!eval_rollup(ru, st, score, ctx.pol.scale(), s, true).done) continue;
+      st[p] = status::inferred;
+      if (added) added->push_back(p);
+      s.cand.push_back(p);
+      changed = true;
+    }
+    if (changed) infer_below(ctx.inference, st, s.cand.data(), s.cand.size(), s.inf, added);
   }
-  infer(ctx.inference, st, cand->data(), cand->size(), s.placements.data(), s.placements.size(),
-        s.inf, added);
 }
 
 // Records of the given rows (or of every row when `rows` is null), in row order, leaving out
@@ -562,7 +580,7 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
     cnt[c] = 0;
   }
   apply_rollups(b, out, s);
-  if (b.infers()) apply_inference(b, out.st, &touched, s, nullptr);
+  if (b.infers()) apply_inference(b, out.st, out.score, &touched, s, nullptr);
 }
 
 }  // namespace masterymap::detail

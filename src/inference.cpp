@@ -93,6 +93,24 @@ inference_graph make_inference_graph(const framework& fw, infer_prerequisites mo
   return g;
 }
 
+namespace {
+// Infers everything below the stack's competencies through the links (depth first).
+void walk_down(const inference_graph& g, status* st, std::vector<index_t>& stack,
+               std::vector<index_t>* added) {
+  while (!stack.empty()) {
+    const index_t y = stack.back();
+    stack.pop_back();
+    for (std::uint32_t k = g.off[y]; k < g.off[y + 1]; ++k) {
+      const index_t x = g.pre[k];
+      if (st[x] != status::not_started) continue;  // earned (a seed), inferred, or contrary
+      st[x] = status::inferred;
+      if (added) added->push_back(x);
+      stack.push_back(x);
+    }
+  }
+}
+}  // namespace
+
 void infer(const inference_graph& g, status* st, const index_t* candidates, std::size_t nc,
            const placement* p, std::size_t np, infer_scratch& s, std::vector<index_t>* added) {
   auto& stack = s.stack;
@@ -124,17 +142,14 @@ void infer(const inference_graph& g, status* st, const index_t* candidates, std:
       s.best[du] = -1;
     }
   }
-  while (!stack.empty()) {
-    const index_t y = stack.back();
-    stack.pop_back();
-    for (std::uint32_t k = g.off[y]; k < g.off[y + 1]; ++k) {
-      const index_t x = g.pre[k];
-      if (st[x] != status::not_started) continue;  // earned (a seed), inferred, or contrary
-      st[x] = status::inferred;
-      if (added) added->push_back(x);
-      stack.push_back(x);
-    }
-  }
+  walk_down(g, st, stack, added);
+}
+
+void infer_below(const inference_graph& g, status* st, const index_t* seeds, std::size_t n,
+                 infer_scratch& s, std::vector<index_t>* added) {
+  if (!g.links()) return;
+  s.stack.assign(seeds, seeds + n);
+  walk_down(g, st, s.stack, added);
 }
 
 inference_basis basis_of(const inference_graph& g, const status* st, index_t c, const placement* p,

@@ -55,6 +55,11 @@ struct infer_scratch {
   std::vector<std::int32_t> used;  // domains with a placement
 };
 
+/// Marks `inferred` (in place) every not_started competency below `seeds` (already inferred or
+/// earned) through the inference links; appends them to `added` when given.
+void infer_below(const inference_graph& g, status* st, const index_t* seeds, std::size_t n,
+                 infer_scratch& s, std::vector<index_t>* added);
+
 /// Marks `inferred` (in place) every not_started competency of `st` that the rule infers.
 /// Seeds are the earned competencies among `candidates` (the competencies that may be earned:
 /// those with evidence and the rollup parents; null = scan all) and the placed competencies.

@@ -136,6 +136,8 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
   checks.near_miss_kinds = log.kinds();
   const masterymap::framework& f = engine.framework();
   const auto rolled = under_rollups(f, engine.policy());
+  rollup_inference =
+      inference.links() && std::find(rolled.begin(), rolled.end(), 1) != rolled.end();
   folding_rule_of.assign(competencies, -1);
   std::vector<rule> distinct;
   for (index_t c = 0; c < competencies; ++c) {

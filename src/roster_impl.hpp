@@ -187,6 +187,9 @@ struct roster::impl {
   // Inferred mastery: the links of the policy's infer_prerequisites, per learner whether it has
   // placement evidence (such a learner's inference is recomputed from its evidence).
   detail::inference_graph inference;
+  // Inference with rollups: a rollup parent may become inferred over inferred parts, which
+  // `reinfer` does not compute; a change of class then takes the full path.
+  bool rollup_inference = false;
   std::vector<std::uint8_t> placed;
   detail::infer_scratch infer_work;
 

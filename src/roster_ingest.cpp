@@ -163,13 +163,15 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   const status old = statuses[cell];
   // Evidence that counts for nothing leaves an inferred competency inferred.
   const status now = o.st == status::not_started && old == status::inferred ? old : o.st;
+  auto cls = [](status s) { return is_earned(s) ? 1 : detail::is_contrary(s) ? 2 : 0; };
+  // A rollup parent over inferred parts: the full path (the accumulator is dropped with it).
+  if (rollup_inference && cls(old) != cls(now)) return false;
   statuses[cell] = now;
   scores[cell] = o.score;
   ratings[cell] = o.rating;
   attainments[cell] = progression.attainment(now, o.score);
   // The inference walk, only when the cell moved between the classes inference reads (earned,
   // contrary, neither): one byte comparison otherwise.
-  auto cls = [](status s) { return is_earned(s) ? 1 : detail::is_contrary(s) ? 2 : 0; };
   if (inference.links() && cls(old) != cls(now)) reinfer(l);
   return true;
 }

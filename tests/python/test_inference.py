@@ -310,3 +310,52 @@ def test_acceptance_fourth_grader_on_the_common_core_map(shared_data, mode, caps
               f"before {len(gaps_before)}, after a Beginning score on 3.NF.A.1 {len(got)} "
               f"({', '.join(sorted(got))}); still open after placement at grade 4: "
               f"{', '.join(sorted(open_low))}")
+
+
+def unit_world():
+    """Unit U with lessons A and B (all_of); D requires A and B; E requires U; F requires E."""
+    b = mm.FrameworkBuilder()
+    for c in "UABDEF":
+        b.add_competency(c)
+    b.add_child("U", "A")
+    b.add_child("U", "B")
+    b.add_prerequisite("D", prerequisite="A")
+    b.add_prerequisite("D", prerequisite="B")
+    b.add_prerequisite("E", prerequisite="U")
+    b.add_prerequisite("F", prerequisite="E")
+    pol = mm.Policy(mm.Scale.four_point())
+    pol.rollup("U", mm.Rollup.all_of())
+    return b.build(), pol
+
+
+def test_a_unit_over_inferred_lessons_is_inferred_and_no_dead_end():
+    fw, pol = unit_world()
+    log = mm.EvidenceLog().add("s", "D", 3, T0)
+    st = mm.evaluate(fw, pol, log, "s")
+    # A and B are inferred from D; so is the unit they make up (never earned), and what
+    # requires the unit is ready: before, U stayed not_started and E was a dead end.
+    assert [st.status(c) for c in "UABD"] == ["inferred", "inferred", "inferred", "mastered"]
+    assert st.frontier() == ["E"]
+    assert [r.id for r in st.recommend(3)] == ["E"]
+    assert st.gaps() == [] and st.blockers() == []
+    # Contrary evidence on a lesson wins: the unit is in progress (a part started), not
+    # inferred, and the lesson is the gap.
+    log2 = mm.EvidenceLog().add("s", "D", 3, T0).add("s", "A", 1, T0 + 60)
+    st2 = mm.evaluate(fw, pol, log2, "s")
+    assert st2.status("U") == "in_progress" and st2.status("A") == "in_progress"
+    assert [g.id for g in st2.gaps()] == ["A"]
+    # Every path agrees: bulk ratings, and a roster fed event by event or at once.
+    events = [("s", "D", 3, T0), ("s", "A", 1, T0 + 60), ("s", "A", 3, T0 + 120),
+              ("t", "F", 3, T0), ("t", "B", 1, T0 + 30)]
+    r1 = mm.Roster(fw, pol)
+    for e in events:
+        r1.add(*e)
+    r2 = mm.Roster(fw, pol)
+    r2.ingest(mm.EvidenceLog().extend(
+        {"learner": [e[0] for e in events], "competency": [e[1] for e in events],
+         "score": [e[2] for e in events], "time": [e[3] for e in events]}))
+    np.testing.assert_array_equal(r1.statuses(), r2.statuses())
+    full = mm.Engine(fw, pol)
+    for name in r1.learners:
+        want = full.evaluate(r2.log, name)
+        assert [r1.learner(name).status(c) for c in fw] == [want.status(c) for c in fw]
