@@ -55,8 +55,10 @@ std::vector<explained_evidence> explained_events(const evidence_log& log,
 // Adds a rollup parent's rollup to `ex`: its competency items, whether the rollup or the own
 // evidence (outcome `own`) decided under the policy's precedence, and, when the rollup did, its
 // value and unmet condition instead of the evidence's.
+// With `over_inferred` (the parent is inferred), inferred items count as done, as the inference
+// over rollups reads them.
 void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner_state& st,
-                    const outcome& own, bool has_evidence, explanation& ex) {
+                    const outcome& own, bool has_evidence, bool over_inferred, explanation& ex) {
   const scale& sc = ctx.pol.scale();
   ex.rollup = ru.text;
   std::set<std::int32_t> listed;
@@ -65,10 +67,19 @@ void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner
       if (it.comp >= 0 && listed.insert(it.comp).second) {
         const auto cc = static_cast<index_t>(it.comp);
         ex.children.push_back(
-            {ctx.fw.id_of(cc), st.status(cc), st.score(cc), is_earned(st.status(cc))});
+            {ctx.fw.id_of(cc), st.status(cc), st.score(cc),
+             is_earned(st.status(cc)) || (over_inferred && st.status(cc) == status::inferred)});
       }
   scratch s(0);
-  rollup_result rr = eval_rollup(ru, st.statuses().data(), st.scores().data(), sc, s);
+  rollup_result rr =
+      eval_rollup(ru, st.statuses().data(), st.scores().data(), sc, s, over_inferred);
+  if (over_inferred && rr.done) {
+    ex.notes.push_back(fmt::format(
+        "rollup {} holds with its inferred parts: inferred (a unit over inferred parts is "
+        "inferred, never earned)",
+        ru.text));
+    return;
+  }
   outcome R = rollup_outcome(ru, rr, sc);
   outcome res;
   const bool by_evidence = combine(ctx.pol.precedence(), R, own, res);
@@ -146,8 +157,8 @@ std::string explanation_text(const explanation& ex, const rule& r, const scale& 
   if (r.method.type() != method::kind::bkt) t += fmt::format(" ({})", sc.mastery_label());
   t += fmt::format("; evaluated as of {}\n", format_time(ex.as_of));
   if (!ex.rollup.empty()) {
-    t += fmt::format("  decided by: {} {}\n", ex.decided_by,
-                     ex.decided_by == "rollup" ? ex.rollup : "");
+    t += fmt::format("  decided by: {}{}\n", ex.decided_by,
+                     ex.decided_by == "rollup" ? " " + ex.rollup : std::string());
     for (const auto& ch : ex.children)
       t += fmt::format("    {} {}: {}{}\n", ch.done ? "[x]" : "[ ]", ch.id,
                        ch.status == status::awaiting_confirmation
@@ -219,7 +230,7 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   ex.evidence = explained_events(log, s.evs, tr);
   if (ctx.rollup_of[i] >= 0)
     explain_rollup(ctx, ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])], *this, own,
-                   !s.evs.empty(), ex);
+                   !s.evs.empty(), status_[i] == masterymap::status::inferred, ex);
   if (status_[i] == masterymap::status::inferred) explain_inference(ctx, *this, log, i, ex);
   if (auto rt = rating(i)) ex.rating = *rt;
   ex.text = explanation_text(ex, r, sc);

@@ -338,6 +338,9 @@ def test_a_unit_over_inferred_lessons_is_inferred_and_no_dead_end():
     assert st.frontier() == ["E"]
     assert [r.id for r in st.recommend(3)] == ["E"]
     assert st.gaps() == [] and st.blockers() == []
+    text = st.explain("U").text
+    assert "[x] A: inferred" in text and "holds with its inferred parts" in text
+    assert "decided by: inference\n" in text
     # Contrary evidence on a lesson wins: the unit is in progress (a part started), not
     # inferred, and the lesson is the gap.
     log2 = mm.EvidenceLog().add("s", "D", 3, T0).add("s", "A", 1, T0 + 60)
