@@ -82,24 +82,43 @@ py::list id_list(const std::vector<py::object>& ids, const std::vector<index_t>&
   return out;
 }
 
+// The columns every roster-wide advice frame has: learner, competency, status, score.
+struct advice_rows {
+  std::vector<std::uint32_t> learner, competency;
+  std::vector<std::uint8_t> st;
+  std::vector<double> score;
+  explicit advice_rows(std::size_t n) : learner(n), competency(n), st(n), score(n) {}
+  template <typename T>
+  void set(std::size_t k, std::size_t l, const T& x) {
+    learner[k] = static_cast<std::uint32_t>(l);
+    competency[k] = x.competency;
+    st[k] = static_cast<std::uint8_t>(x.status);
+    score[k] = x.score.value_or(NAN);
+  }
+  void into(py::dict& d) {
+    d["learner"] = move_numpy(std::move(learner));
+    d["competency"] = move_numpy(std::move(competency));
+    d["status"] = move_numpy(std::move(st));
+    d["score"] = move_numpy(std::move(score));
+  }
+};
+
 // The long columns of Roster.gaps: one row per (learner, gap), learners in order.
 py::dict gap_columns(const roster& r, const std::vector<std::vector<gap>>& gs) {
   std::size_t n = 0;
   for (const auto& g : gs) n += g.size();
   const auto& fw = r.framework();
   const std::vector<std::string> domains = fw.domains();
-  std::vector<std::uint32_t> learner(n), competency(n), domain(n);
-  std::vector<std::uint8_t> st(n), ready(n);
-  std::vector<double> score(n), level(n);
+  advice_rows rows(n);
+  std::vector<std::uint32_t> domain(n);
+  std::vector<std::uint8_t> ready(n);
+  std::vector<double> level(n);
   py::list undermines(n);
   const auto ids = id_objects(fw);
   std::size_t k = 0;
   for (std::size_t l = 0; l < gs.size(); ++l)
     for (const auto& g : gs[l]) {
-      learner[k] = static_cast<std::uint32_t>(l);
-      competency[k] = g.competency;
-      st[k] = static_cast<std::uint8_t>(g.status);
-      score[k] = g.score.value_or(NAN);
+      rows.set(k, l, g);
       domain[k] = static_cast<std::uint32_t>(std::find(domains.begin(), domains.end(), g.domain) -
                                              domains.begin());
       level[k] = g.level ? static_cast<double>(*g.level) : NAN;
@@ -108,10 +127,7 @@ py::dict gap_columns(const roster& r, const std::vector<std::vector<gap>>& gs) {
       ++k;
     }
   py::dict d;
-  d["learner"] = move_numpy(std::move(learner));
-  d["competency"] = move_numpy(std::move(competency));
-  d["status"] = move_numpy(std::move(st));
-  d["score"] = move_numpy(std::move(score));
+  rows.into(d);
   d["domain"] = move_numpy(std::move(domain));
   d["domains"] = domains;
   d["level"] = move_numpy(std::move(level));
@@ -125,19 +141,17 @@ py::dict blocker_columns(const roster& r, const std::vector<std::vector<blocker>
   std::size_t n = 0;
   for (const auto& b : bs) n += b.size();
   const auto& fw = r.framework();
-  std::vector<std::uint32_t> learner(n), competency(n), distance(n), needed(n);
-  std::vector<std::uint8_t> st(n), ready(n);
-  std::vector<double> score(n), needed_level(n);
+  advice_rows rows(n);
+  std::vector<std::uint32_t> distance(n), needed(n);
+  std::vector<std::uint8_t> ready(n);
+  std::vector<double> needed_level(n);
   std::vector<std::string> needed_labels;
   py::list blocks(n);
   const auto ids = id_objects(fw);
   std::size_t k = 0;
   for (std::size_t l = 0; l < bs.size(); ++l)
     for (const auto& b : bs[l]) {
-      learner[k] = static_cast<std::uint32_t>(l);
-      competency[k] = b.competency;
-      st[k] = static_cast<std::uint8_t>(b.status);
-      score[k] = b.score.value_or(NAN);
+      rows.set(k, l, b);
       auto it = std::find(needed_labels.begin(), needed_labels.end(), b.needed);
       if (it == needed_labels.end()) it = needed_labels.insert(needed_labels.end(), b.needed);
       needed[k] = static_cast<std::uint32_t>(it - needed_labels.begin());
@@ -148,10 +162,7 @@ py::dict blocker_columns(const roster& r, const std::vector<std::vector<blocker>
       ++k;
     }
   py::dict d;
-  d["learner"] = move_numpy(std::move(learner));
-  d["competency"] = move_numpy(std::move(competency));
-  d["status"] = move_numpy(std::move(st));
-  d["score"] = move_numpy(std::move(score));
+  rows.into(d);
   d["needed"] = move_numpy(std::move(needed));
   d["needed_labels"] = needed_labels;
   d["needed_level"] = move_numpy(std::move(needed_level));
