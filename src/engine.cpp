@@ -337,18 +337,7 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
   for (index_t c : s.touched) s.cnt[c] = 0;
   apply_rollups(b, out, s);
   if (b.infers()) {
-    // Placements are not in the evidence index (they never rate): read from the log.
-    s.placements.clear();
-    if (code && b.any_placement) {
-      const auto* attrs = log.attributes().data();
-      const std::uint32_t* ac = log.attribute_codes().data();
-      const std::uint32_t* lc = log.learner_codes().data();
-      const double* t = log.times().data();
-      for (std::size_t r = 0; r < log.size(); ++r)
-        if (lc[r] == *code && static_cast<int>(attrs[ac[r]].kind) == b.placement_kind &&
-            t[r] <= as_of && cc[r] < b.comp_map.size() && b.comp_map[cc[r]] != none32)
-          s.placements.push_back({t[r], static_cast<std::uint32_t>(r), b.comp_map[cc[r]]});
-    }
+    detail::log_placements(b, log, code, log.size(), s.placements);
     detail::apply_inference(b, st.status_.data(), st.score_.data(), nullptr, s, nullptr);
   }
 }

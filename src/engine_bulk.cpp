@@ -387,7 +387,8 @@ void rate_learner_bulk(const bulk_context& k, const Source& src, std::size_t beg
         src.get(i, c, t, s, a);
         if (c != k.nc && t <= k.b->as_of &&
             static_cast<int>(k.b->attrs[a].kind) == k.b->placement_kind)
-          w.s.placements.push_back({t, static_cast<std::uint32_t>(i), c});
+          w.s.placements.push_back(
+              {t, static_cast<std::uint32_t>(i), c, detail::placement_level(s)});
       }
   }
   if (!k.b->ctx->rollup_order.empty() || k.b->infers()) {

@@ -241,6 +241,12 @@ void apply_rollups(const binding& b, dense_out out, scratch& s);
 void apply_inference(const binding& b, status* st, const double* score,
                      const std::vector<index_t>* touched, scratch& s, std::vector<index_t>* added);
 
+/// The placements of learner `learner` (a log code) among the first `rows` rows of `log`, at or
+/// before `b.as_of`, into `out` (cleared). Placements are not in a state's evidence index (they
+/// never rate): they are read from the log. O(rows).
+void log_placements(const binding& b, const evidence_log& log, std::optional<std::uint32_t> learner,
+                    std::size_t rows, std::vector<placement>& out);
+
 /// One event of a learner, gathered once from the log's columns (so per-learner work reads
 /// contiguous memory instead of chasing rows across the log).
 struct rec {

@@ -99,24 +99,9 @@ void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner
 }
 
 // What an inferred competency rests on: the earned competencies it is inferred from, and the
-// placements that reach it.
-void explain_inference(const compiled_policy& ctx, const learner_state& st, const evidence_log& log,
-                       index_t i, explanation& ex) {
-  // Placements never rate, so they are not in the evidence index: read from the log.
-  std::vector<detail::placement> ps;
-  const auto k = log.kind_code("placement");
-  const auto who = log.learner_code(st.learner());
-  if (k && who) {
-    const auto* attrs = log.attributes().data();
-    const std::uint32_t* ac = log.attribute_codes().data();
-    const std::uint32_t* lc = log.learner_codes().data();
-    const std::uint32_t* cc = log.competency_codes().data();
-    const double* t = log.times().data();
-    for (std::size_t r = 0; r < st.log_position(); ++r)
-      if (lc[r] == *who && attrs[ac[r]].kind == *k && t[r] <= st.as_of())
-        if (auto c = ctx.fw.find(log.competencies()[cc[r]]))
-          ps.push_back({t[r], static_cast<std::uint32_t>(r), *c});
-  }
+// placements (`ps`: the learner's) that reach it.
+void explain_inference(const compiled_policy& ctx, const learner_state& st,
+                       const std::vector<detail::placement>& ps, index_t i, explanation& ex) {
   constexpr std::size_t cap = 5;
   const detail::inference_basis basis =
       detail::basis_of(ctx.inference, st.statuses().data(), i, ps.data(), ps.size(), cap);
@@ -132,10 +117,10 @@ void explain_inference(const compiled_policy& ctx, const learner_state& st, cons
   for (std::size_t j : basis.placements) {
     const auto& p = ps[j];
     const auto& c = ctx.fw.at(p.comp);
-    ex.notes.push_back(
-        fmt::format("placed at level {} in {} on {} (row {}): everything below it "
-                    "in {} is inferred",
-                    c.level ? *c.level : 0, c.domain, format_time(p.time), p.row, c.domain));
+    ex.notes.push_back(fmt::format(
+        "placed at level {} in {} on {} (row {}, on {}): everything below level {} in {} is "
+        "inferred",
+        p.level, c.domain, format_time(p.time), p.row, c.id, p.level, c.domain));
   }
   ex.unmet.clear();
 }
@@ -231,7 +216,15 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   if (ctx.rollup_of[i] >= 0)
     explain_rollup(ctx, ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])], *this, own,
                    !s.evs.empty(), status_[i] == masterymap::status::inferred, ex);
-  if (status_[i] == masterymap::status::inferred) explain_inference(ctx, *this, log, i, ex);
+  std::vector<detail::placement> ps;
+  detail::log_placements(b, log, code, seen_, ps);
+  // A placement on this competency never rates it; say what it does (it places the domain).
+  for (const auto& p : ps)
+    if (p.comp == i)
+      ex.notes.push_back(fmt::format(
+          "placement on {} (row {}): places the learner at level {} in {}; it never rates {}",
+          format_time(p.time), p.row, p.level, c.domain, c.id));
+  if (status_[i] == masterymap::status::inferred) explain_inference(ctx, *this, ps, i, ex);
   if (auto rt = rating(i)) ex.rating = *rt;
   ex.text = explanation_text(ex, r, sc);
   return ex;

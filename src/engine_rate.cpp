@@ -95,11 +95,13 @@ counted_events select_counted(const binding& b, const rule& r, const rule_bindin
       out.pre_max = std::max(out.pre_max, static_cast<double>(e[i].score));
     if (f) {
       if (tr)
-        tr->reason[i] = (f & flag_ignored) ? (kinds[k] == "placement"
-                                                  ? std::string("placement: places the learner "
-                                                                "in the domain, never rates")
-                                                  : fmt::format("kind '{}' never counts", kinds[k]))
-                                           : std::string("pre-test: used for exemption only");
+        tr->reason[i] = (f & flag_ignored)
+                            ? (kinds[k] == "placement"
+                                   ? fmt::format("placement: places the learner at level {} in the "
+                                                 "competency's domain, never rates",
+                                                 detail::placement_level(e[i].score))
+                                   : fmt::format("kind '{}' never counts", kinds[k]))
+                            : std::string("pre-test: used for exemption only");
       continue;
     }
     out.fresh = e[i].time;
@@ -481,6 +483,23 @@ void apply_inference(const binding& b, status* st, const double* score,
 
 // Records of the given rows (or of every row when `rows` is null), in row order, leaving out
 // evidence on competencies the framework does not have.
+void log_placements(const binding& b, const evidence_log& log, std::optional<std::uint32_t> learner,
+                    std::size_t rows, std::vector<placement>& out) {
+  out.clear();
+  if (!learner || !b.any_placement) return;
+  const auto* attrs = log.attributes().data();
+  const std::uint32_t* ac = log.attribute_codes().data();
+  const std::uint32_t* lc = log.learner_codes().data();
+  const std::uint32_t* cc = log.competency_codes().data();
+  const double* t = log.times().data();
+  const float* sc = log.scores().data();
+  for (std::size_t r = 0; r < rows; ++r)
+    if (lc[r] == *learner && static_cast<int>(attrs[ac[r]].kind) == b.placement_kind &&
+        t[r] <= b.as_of && cc[r] < b.comp_map.size() && b.comp_map[cc[r]] != none32)
+      out.push_back(
+          {t[r], static_cast<std::uint32_t>(r), b.comp_map[cc[r]], placement_level(sc[r])});
+}
+
 void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out,
                   meter* m) {
   const evidence_log& log = *b.log;
@@ -540,7 +559,9 @@ void evaluate_learner(const binding& b, std::string_view learner, const rec* r, 
   };
   for (std::size_t i = 0; i < n; ++i) {
     if (placing(r[i])) {
-      if (r[i].time <= b.as_of) s.placements.push_back({r[i].time, r[i].row, r[i].comp});
+      if (r[i].time <= b.as_of)
+        s.placements.push_back(
+            {r[i].time, r[i].row, r[i].comp, detail::placement_level(r[i].score)});
       continue;
     }
     if (cnt[r[i].comp]++ == 0) touched.push_back(r[i].comp);

@@ -61,8 +61,20 @@ std::optional<std::uint8_t> evidence_log::kind_code(std::string_view name) const
 namespace {
 // The checks of the *_unchecked appends: none beyond the log's own.
 const ingest_checks& no_checks() {
-  static const ingest_checks none;
+  static const ingest_checks none = [] {
+    ingest_checks c;
+    c.level_kinds.clear();
+    return c;
+  }();
   return none;
+}
+
+// Whether `kind` is one of the checks' level kinds (their rows take the columnar path, which
+// checks a level instead of the score range).
+bool level_kind(const ingest_checks& checks, std::string_view kind) noexcept {
+  for (const auto& k : checks.level_kinds)
+    if (k == kind) return true;
+  return false;
 }
 }  // namespace
 
@@ -108,7 +120,7 @@ void evidence_log::append_row(std::string_view learner, std::string_view compete
   const auto kc = d.kinds.find(trim(kind));
   const bool ok = kc && !trim(learner).empty() && !trim(competency).empty() &&
                   storable(time, score, weight) && score >= checks.min_score &&
-                  score <= checks.max_score &&
+                  score <= checks.max_score && !level_kind(checks, trim(kind)) &&
                   (!checks.known_competency || checks.known_competency(competency));
   if (!ok) {
     evidence_columns b = evidence_columns::one_row(learner, competency, kind, source, &weight);
@@ -137,7 +149,7 @@ void evidence_log::append_coded(std::uint32_t learner, std::uint32_t competency,
   const bool ok = learner < d.learners.names.size() && competency < d.competencies.names.size() &&
                   kind < d.kinds.names.size() && source < d.sources.names.size() &&
                   storable(time, score, weight) && score >= checks.min_score &&
-                  score <= checks.max_score;
+                  score <= checks.max_score && !level_kind(checks, d.kinds.names[kind]);
   if (!ok) {
     if (learner >= d.learners.names.size() || competency >= d.competencies.names.size() ||
         kind >= d.kinds.names.size() || source >= d.sources.names.size())

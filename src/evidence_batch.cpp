@@ -178,6 +178,10 @@ struct staged_batch {
   std::vector<int> kind_code;
   std::vector<std::string_view> near_kind;
   std::vector<std::string_view> new_kinds;  // added on commit (checks.accept_new_kinds)
+  // per kind name of the batch: 1 = a level kind (ingest_checks::level_kinds): its score is a
+  // level, checked as one instead of against [smin, smax]
+  std::vector<std::uint8_t> level_kind;
+  bool any_level = false;
   staged_numbers T, SC, W;
   double smin, smax;
   bool labels;  // score texts may be labels of a scale
@@ -189,6 +193,7 @@ struct staged_batch {
         comp_ok(b.competency.names.size(), 1),
         kind_code(b.kind.names.size(), -1),
         near_kind(b.kind.names.size()),
+        level_kind(b.kind.names.size(), 0),
         smin(checks.min_score),
         smax(checks.max_score),
         labels(!checks.score_labels.empty()) {
@@ -206,6 +211,9 @@ struct staged_batch {
         comp_ok[j] = 0;
     for (std::size_t j = 0; j < b.kind.names.size(); ++j) {
       const std::string_view name = trim(b.kind.names[j]);
+      for (const auto& k : checks.level_kinds)
+        if (k == name) level_kind[j] = 1;
+      any_level = any_level || level_kind[j];
       if (auto k = d.kinds.find(name)) {
         kind_code[j] = static_cast<int>(*k);
       } else if (checks.accept_new_kinds && !name.empty() &&
@@ -261,7 +269,9 @@ void require_columns(const evidence_columns& b) {
 // verdict, for text time, score or weight columns.
 bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m) {
   const evidence_columns& b = s.b;
-  if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes))
+  // Level kinds are checked row by row (check_rows): placements are few.
+  if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes) ||
+      s.any_level)
     return false;
   // ok tables with one extra entry (0) for codes out of range
   const auto nl = static_cast<std::uint32_t>(b.learner.names.size());
@@ -328,6 +338,10 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   return ok != 0;
 }
 
+// A level (ingest_checks::level_kinds): an integer the stored float holds exactly.
+constexpr double max_level = 16777216.0;
+bool is_level(double x) noexcept { return std::fabs(x) <= max_level && x == std::floor(x); }
+
 // Validates every row, saying exactly what is wrong with each bad one. \throws evidence_error
 // listing every problem.
 void check_rows(const staged_batch& s, std::size_t n, meter& m) {
@@ -348,8 +362,11 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
                                             s.kind_code[b.kind.codes[i]] >= 0)) &&
                          (!b.source.codes || b.source.codes[i] < b.source.names.size());
     const double t = s.time_at(i), sc = s.score_at(i), w = s.weight_at(i);
-    if (fast_ok && t >= min_time && t <= max_time && sc >= smin && sc <= smax &&
-        std::fabs(sc) <= max_stored && w >= 0 && w <= max_stored)
+    const bool level =
+        b.kind.codes && b.kind.codes[i] < s.level_kind.size() && s.level_kind[b.kind.codes[i]];
+    const bool score_ok = level ? is_level(sc) : sc >= smin && sc <= smax;
+    if (fast_ok && t >= min_time && t <= max_time && score_ok && std::fabs(sc) <= max_stored &&
+        w >= 0 && w <= max_stored)
       continue;
     if (lcode >= b.learner.names.size())
       bad(i, problem_kind::invalid_value, {}, "learner code out of range");
@@ -424,7 +441,12 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
     } else if (std::fabs(sc) > max_stored) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} is too large to store (at most {} in magnitude)", sc, max_stored));
-    } else if (!(sc >= smin && sc <= smax)) {
+    } else if (level && !score_ok) {
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("score {} of a '{}' row is not a level (the score of this kind is the "
+                      "level it places the learner at: an integer within +-{})",
+                      sc, trim(b.kind.names[b.kind.codes[i]]), max_level));
+    } else if (!score_ok) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} is outside [{}, {}]", sc, smin, smax));
     }

@@ -28,8 +28,8 @@ void latest_placements(const inference_graph& g, const placement* p, std::size_t
                        infer_scratch& s) {
   s.best.resize(g.domain_members.size(), -1);
   for (std::size_t i = 0; i < np; ++i) {
-    const std::int32_t d = g.domain_of[p[i].comp];
-    if (d < 0) continue;  // a competency without a level places nothing
+    const std::int32_t d = g.place_domain[p[i].comp];
+    if (d < 0) continue;  // a competency of a domain without levels places nothing
     std::int32_t& b = s.best[static_cast<std::size_t>(d)];
     if (b < 0) {
       s.used.push_back(d);
@@ -87,6 +87,9 @@ inference_graph make_inference_graph(const framework& fw, infer_prerequisites mo
     g.level_of[c] = *k.level;
     g.domain_members[static_cast<std::size_t>(it->second)].push_back(c);
   }
+  g.place_domain.assign(n, -1);
+  for (index_t c = 0; c < n; ++c)
+    if (auto it = codes.find(fw.at(c).domain); it != codes.end()) g.place_domain[c] = it->second;
   for (auto& v : g.domain_members)
     std::stable_sort(v.begin(), v.end(),
                      [&](index_t a, index_t b) { return g.level_of[a] < g.level_of[b]; });
@@ -130,7 +133,7 @@ void infer(const inference_graph& g, status* st, const index_t* candidates, std:
     latest_placements(g, p, np, s);
     for (std::int32_t d : s.used) {
       const auto du = static_cast<std::size_t>(d);
-      const int level = g.level_of[p[static_cast<std::size_t>(s.best[du])].comp];
+      const int level = p[static_cast<std::size_t>(s.best[du])].level;
       for (index_t c : g.domain_members[du]) {
         if (g.level_of[c] >= level) break;  // members are sorted by level
         if (st[c] == status::not_started) {
@@ -170,7 +173,7 @@ inference_basis basis_of(const inference_graph& g, const status* st, index_t c, 
       if (const std::int32_t d = g.domain_of[y]; d >= 0) {
         const std::int32_t b = s.best[static_cast<std::size_t>(d)];
         const auto bu = static_cast<std::size_t>(b);
-        if (b >= 0 && g.level_of[y] < g.level_of[p[bu].comp] && !placed[bu]) {
+        if (b >= 0 && g.level_of[y] < p[bu].level && !placed[bu]) {
           placed[bu] = 1;
           out.placements.push_back(static_cast<std::size_t>(b));
         }

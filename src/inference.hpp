@@ -6,6 +6,7 @@
 #ifndef MASTERYMAP_SRC_INFERENCE_HPP
 #define MASTERYMAP_SRC_INFERENCE_HPP
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <masterymap/engine.hpp>
@@ -16,12 +17,21 @@
 
 namespace masterymap::detail {
 
-/// A placement read from the evidence: the learner is placed at `comp`'s level in its domain.
-struct placement {
-  double time = 0;
-  std::uint32_t row = 0;
-  index_t comp = 0;
+/// A placement read from the evidence: the learner is placed at `level` (the row's score) in
+/// `comp`'s domain.
+struct placement {  // no defaults: every field is given (-Wmissing-field-initializers)
+  double time;
+  std::uint32_t row;
+  index_t comp;
+  int level;
 };
+
+/// The level a placement row's score names. The evidence checks take integers within +-2^24
+/// (exact in the stored float); an unchecked log may hold others: rounded down, clamped.
+inline int placement_level(double score) noexcept {
+  constexpr double lim = 16777216.0;
+  return score >= lim ? 16777216 : score <= -lim ? -16777216 : static_cast<int>(std::floor(score));
+}
 
 /// The links that carry inference and the domain levels placements read, compiled once per
 /// engine.
@@ -31,8 +41,10 @@ struct inference_graph {
   std::vector<index_t> pre;
   std::vector<std::uint32_t> doff;  // CSR: the dependents through chosen links (for explain)
   std::vector<index_t> dep;
-  std::vector<std::int32_t> domain_of;               // per competency: domain code, -1 = no level
-  std::vector<int> level_of;                         // per competency (valid when domain_of >= 0)
+  std::vector<std::int32_t> domain_of;     // per competency: domain code, -1 = no level
+  std::vector<std::int32_t> place_domain;  // per competency: the domain a placement on it places
+                                           // in (its domain, leveled or not), -1 = none
+  std::vector<int> level_of;               // per competency (valid when domain_of >= 0)
   std::vector<std::vector<index_t>> domain_members;  // per domain code: leveled academic members
   std::vector<std::string> domain_names;
 

@@ -178,6 +178,25 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
                          ? *c.level
                          : detail::progression_data::no_level;
   }
+  std::vector<std::vector<int>> dom_levels(d->domain_names.size());
+  for (index_t i = 0; i < n; ++i)
+    if (d->level_of[i] != detail::progression_data::no_level)
+      dom_levels[d->domain_of[i]].push_back(d->level_of[i]);
+  d->slot_off.assign(1, 0);
+  for (auto& ls : dom_levels) {
+    std::sort(ls.begin(), ls.end());
+    ls.erase(std::unique(ls.begin(), ls.end()), ls.end());
+    d->slot_level.insert(d->slot_level.end(), ls.begin(), ls.end());
+    d->slot_off.push_back(static_cast<std::uint32_t>(d->slot_level.size()));
+  }
+  d->slot_of.assign(n, detail::progression_data::no_slot);
+  for (index_t i = 0; i < n; ++i)
+    if (d->level_of[i] != detail::progression_data::no_level) {
+      const auto first = d->slot_level.begin() + d->slot_off[d->domain_of[i]];
+      const auto last = d->slot_level.begin() + d->slot_off[d->domain_of[i] + 1];
+      d->slot_of[i] = static_cast<std::uint32_t>(std::lower_bound(first, last, d->level_of[i]) -
+                                                 d->slot_level.begin());
+    }
   return d;
 }
 

@@ -58,6 +58,12 @@ struct progression_data {
   std::vector<std::uint32_t> domain_of;
   std::vector<std::string> domain_names;
   std::vector<int> level_of;
+  // The (domain, level) classes of the leveled academic competencies: per domain, its levels
+  // ascending as slots slot_off[d]..slot_off[d+1] (slot_level: the level); per competency its
+  // slot (no_slot when unleveled). For the level after a domain's highest complete level.
+  static constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> slot_of, slot_off;
+  std::vector<int> slot_level;
 };
 
 // --- helpers shared by progression.cpp (gating, frontier) and progression_plan.cpp (gaps,

@@ -273,25 +273,35 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         queue.push_back(d.in_src[e]);
       }
   }
-  // The learner's working level per domain: the highest level with evidence of its own in it
-  // (inferred is not evidence: a 4th grader's inferred kindergarten counting does not make her
-  // work at kindergarten level in a domain that ends there); a domain without evidence takes the
-  // highest over all domains; a learner known only by inference (a placement) takes the highest
-  // inferred level (none: no leveled evidence or inference at all).
+  // The learner's working level per domain (see recommend_options): the highest level with
+  // evidence of its own in it (inferred is not evidence: a 4th grader's inferred kindergarten
+  // counting does not make her work at kindergarten level in a domain that ends there), else
+  // the highest over all domains; and at least the level after the domain's highest complete
+  // level (`level`: all done, inferred included), so a learner placed at grade 4, or done with
+  // grade 3, works at grade 4.
   constexpr int no_level = detail::progression_data::no_level;
   std::vector<int> working(d.domain_names.size(), no_level);
-  int overall = no_level, inferred = no_level;
+  std::vector<std::uint32_t> open(d.slot_level.size(), 0);
+  int overall = no_level;
   for (index_t c = 0; c < d.n; ++c) {  // branch-free: no_level is the smallest int
     const status s = v.statuses[c];
     const int l = s != status::not_started && s != status::inferred ? d.level_of[c] : no_level;
     int& w = working[d.domain_of[c]];
     w = std::max(w, l);
     overall = std::max(overall, l);
-    inferred = std::max(inferred, s == status::inferred ? d.level_of[c] : no_level);
+    if (d.slot_of[c] != detail::progression_data::no_slot && !is_done(s)) ++open[d.slot_of[c]];
   }
-  if (overall == no_level) overall = inferred;
-  for (int& w : working)
-    if (w == no_level) w = overall;
+  std::vector<int> next(working.size(), no_level);
+  for (std::size_t dom = 0; dom < working.size(); ++dom)
+    for (std::uint32_t j = d.slot_off[dom + 1]; j-- > d.slot_off[dom];)
+      if (open[j] == 0) {
+        if (j + 1 < d.slot_off[dom + 1]) next[dom] = d.slot_level[j + 1];
+        break;
+      }
+  if (overall == no_level)  // known only by inference (a placement)
+    for (int x : next) overall = std::max(overall, x);
+  for (std::size_t dom = 0; dom < working.size(); ++dom)
+    working[dom] = std::max(working[dom] == no_level ? overall : working[dom], next[dom]);
   auto working_at = [&](index_t c) { return working[d.domain_of[c]]; };
   auto leveled = [&](index_t c) { return d.level_of[c] != no_level && working_at(c) != no_level; };
   auto level_key = [&](index_t c) {

@@ -451,4 +451,36 @@ ingest_summary roster::add(std::size_t learner, index_t competency, double time,
   return impl_->add(learner, competency, time, score, kind, weight);
 }
 
+ingest_summary roster::place(std::string_view learner, int level, double time,
+                             const std::vector<std::string>& domains, std::string_view source) {
+  constexpr int max_level = 16777216;  // exact as a stored float score
+  if (level > max_level || level < -max_level)
+    throw std::invalid_argument(
+        fmt::format("roster.place: level {} is beyond +-{}", level, max_level));
+  const auto& fw = framework();
+  // The competency a domain's placement row sits on: its first leveled academic one.
+  auto host = [&](const std::string& d) -> std::optional<index_t> {
+    for (index_t c : fw.competencies_in(d))
+      if (fw.at(c).level && fw.at(c).kind == competency_kind::academic) return c;
+    return std::nullopt;
+  };
+  std::vector<evidence> rows;
+  const std::vector<std::string> all = domains.empty() ? fw.domains() : domains;
+  for (const auto& d : all) {
+    if (fw.competencies_in(d).empty()) throw unknown_id_error(d, "domain");
+    const auto c = host(d);
+    if (!c) {
+      if (domains.empty()) continue;
+      throw std::invalid_argument(fmt::format(
+          "roster.place: domain '{}' has no leveled academic competencies to place in", d));
+    }
+    rows.emplace_back(std::string(learner), fw.id_of(*c), time, static_cast<double>(level),
+                      "placement", 1.0, std::string(source));
+  }
+  if (rows.empty())
+    throw std::invalid_argument(
+        "roster.place: the framework has no domain with leveled academic competencies");
+  return ingest(rows);
+}
+
 }  // namespace masterymap

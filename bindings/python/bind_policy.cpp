@@ -423,8 +423,9 @@ decides when a parent has both a rollup and its own evidence (``rollup_precedenc
 ``infer_prerequisites`` (``"none"``, ``"required"`` (default), ``"gating"``): which prerequisite
 links carry inferred mastery (Knowledge Space Theory's surmise relation, as ALEKS uses it). A
 competency with no counted evidence that lies under earned work (mastered, exceeded, exempt)
-through such links, or below a placement (evidence of kind ``"placement"`` on a competency
-places the learner at its level in its domain), gets the status ``inferred``: met for gates,
+through such links, or below a placement (evidence of kind ``"placement"`` on any competency of
+a domain, whose score is the level: it places the learner at that level in the domain; see
+:meth:`Roster.place`), gets the status ``inferred``: met for gates,
 frontier, paths and levels, never earned. Contrary evidence (status ``in_progress``,
 ``awaiting_confirmation`` or ``expired``) wins and stops the inference there.
 

@@ -18,12 +18,10 @@
 #include "pickle_py.hpp"
 #include "progress_py.hpp"
 #include "progression_py.hpp"
+#include "roster_py.hpp"
 
 namespace masterymap::python {
 namespace {
-
-constexpr const char* roster_type = "Roster";
-constexpr const char* log_type = "EvidenceLog";
 
 // A roster is changed with the GIL released: every method holds its lock (object_lock.hpp).
 // A change holds the roster and its own log (Python reads it as `Roster.log`) for writing, and
@@ -68,125 +66,14 @@ double number(const py::object& v, const char* what, const char* accepts = "a nu
   throw e;
 }
 
-// The ids of a framework as Python strings, made once per call (rows share them).
-std::vector<py::object> id_objects(const framework& fw) {
-  std::vector<py::object> ids;
-  ids.reserve(fw.size());
-  for (index_t c = 0; c < fw.size(); ++c) ids.emplace_back(py::str(fw.id_of(c)));
-  return ids;
-}
-
-py::list id_list(const std::vector<py::object>& ids, const std::vector<index_t>& cs) {
-  py::list out(cs.size());
-  for (std::size_t i = 0; i < cs.size(); ++i) out[i] = ids[cs[i]];
-  return out;
-}
-
-// The columns every roster-wide advice frame has: learner, competency, status, score.
-struct advice_rows {
-  std::vector<std::uint32_t> learner, competency;
-  std::vector<std::uint8_t> st;
-  std::vector<double> score;
-  explicit advice_rows(std::size_t n) : learner(n), competency(n), st(n), score(n) {}
-  template <typename T>
-  void set(std::size_t k, std::size_t l, const T& x) {
-    learner[k] = static_cast<std::uint32_t>(l);
-    competency[k] = x.competency;
-    st[k] = static_cast<std::uint8_t>(x.status);
-    score[k] = x.score.value_or(NAN);
-  }
-  void into(py::dict& d) {
-    d["learner"] = move_numpy(std::move(learner));
-    d["competency"] = move_numpy(std::move(competency));
-    d["status"] = move_numpy(std::move(st));
-    d["score"] = move_numpy(std::move(score));
-  }
-};
-
-// The long columns of Roster.gaps: one row per (learner, gap), learners in order.
-py::dict gap_columns(const roster& r, const std::vector<std::vector<gap>>& gs) {
-  std::size_t n = 0;
-  for (const auto& g : gs) n += g.size();
-  const auto& fw = r.framework();
-  const std::vector<std::string> domains = fw.domains();
-  advice_rows rows(n);
-  std::vector<std::uint32_t> domain(n);
-  std::vector<std::uint8_t> ready(n);
-  std::vector<double> level(n);
-  py::list undermines(n);
-  const auto ids = id_objects(fw);
-  std::size_t k = 0;
-  for (std::size_t l = 0; l < gs.size(); ++l)
-    for (const auto& g : gs[l]) {
-      rows.set(k, l, g);
-      domain[k] = static_cast<std::uint32_t>(std::find(domains.begin(), domains.end(), g.domain) -
-                                             domains.begin());
-      level[k] = g.level ? static_cast<double>(*g.level) : NAN;
-      undermines[k] = id_list(ids, g.undermines);
-      ready[k] = g.ready ? 1 : 0;
-      ++k;
-    }
-  py::dict d;
-  rows.into(d);
-  d["domain"] = move_numpy(std::move(domain));
-  d["domains"] = domains;
-  d["level"] = move_numpy(std::move(level));
-  d["undermines"] = undermines;
-  d["ready"] = move_numpy(std::move(ready));
-  return d;
-}
-
-// The long columns of Roster.blockers: one row per (learner, blocker), learners in order.
-py::dict blocker_columns(const roster& r, const std::vector<std::vector<blocker>>& bs) {
-  std::size_t n = 0;
-  for (const auto& b : bs) n += b.size();
-  const auto& fw = r.framework();
-  advice_rows rows(n);
-  std::vector<std::uint32_t> distance(n), needed(n);
-  std::vector<std::uint8_t> ready(n);
-  std::vector<double> needed_level(n);
-  std::vector<std::string> needed_labels;
-  py::list blocks(n);
-  const auto ids = id_objects(fw);
-  std::size_t k = 0;
-  for (std::size_t l = 0; l < bs.size(); ++l)
-    for (const auto& b : bs[l]) {
-      rows.set(k, l, b);
-      auto it = std::find(needed_labels.begin(), needed_labels.end(), b.needed);
-      if (it == needed_labels.end()) it = needed_labels.insert(needed_labels.end(), b.needed);
-      needed[k] = static_cast<std::uint32_t>(it - needed_labels.begin());
-      needed_level[k] = b.needed_level.value_or(NAN);
-      blocks[k] = id_list(ids, b.blocks);
-      ready[k] = b.ready ? 1 : 0;
-      distance[k] = b.distance;
-      ++k;
-    }
-  py::dict d;
-  rows.into(d);
-  d["needed"] = move_numpy(std::move(needed));
-  d["needed_labels"] = needed_labels;
-  d["needed_level"] = move_numpy(std::move(needed_level));
-  d["blocks"] = blocks;
-  d["ready"] = move_numpy(std::move(ready));
-  d["distance"] = move_numpy(std::move(distance));
-  return d;
-}
-
-// A roster-wide advice query (roster::gaps, roster::blockers) as columns: progress, a read lock,
-// the GIL released while C++ works.
-template <typename T>
-py::dict advice_columns(const roster& r, const py::object& progress,
-                        std::vector<std::vector<T>> (roster::*query)(const masterymap::progress&)
-                            const,
-                        py::dict (*columns)(const roster&, const std::vector<std::vector<T>>&)) {
-  const auto hook = python_progress(progress);
-  const read_lock lock(&r, roster_type);
-  std::vector<std::vector<T>> rows;
-  {
-    py::gil_scoped_release rel;
-    rows = (r.*query)(hook);
-  }
-  return columns(r, rows);
+// The time of one event. A text that is not a time is a bad row (its problem in `problem`), as
+// in a batch of one (EvidenceLog.add).
+double event_time(const py::object& time, std::string& problem) {
+  if (!py::isinstance<py::str>(time)) return to_seconds(time, "time", true);
+  const std::string text = time.cast<std::string>();
+  if (const auto parsed = parse_time(text)) return *parsed;
+  problem = "bad time '" + text + "'";
+  return 0;
 }
 
 py::dict summary(const ingest_summary& s) {
@@ -319,19 +206,8 @@ within about 0.1 s) leaves the roster exactly as it was.
             } else {
               value = number(score, "score", "a number or a label of the roster's scale");
             }
-            // A text that is not a time is a bad row, as in a batch of one (EvidenceLog.add).
-            double t = 0;
             std::string time_problem;
-            if (py::isinstance<py::str>(time)) {
-              const std::string text = time.cast<std::string>();
-              const auto parsed = parse_time(text);
-              if (parsed)
-                t = *parsed;
-              else
-                time_problem = "bad time '" + text + "'";
-            } else {
-              t = to_seconds(time, "time", true);
-            }
+            const double t = event_time(time, time_problem);
             const double w = number(weight, "weight");
             std::string learner_problem, competency_problem;
             const std::string l = id_text(learner, "learner", learner_problem),
@@ -370,6 +246,74 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 :raises EvidenceError: on a bad row, e.g. a missing time or a text that is not one (the roster is unchanged)
 :raises ValueError: a text score that is not a label of the scale
 :raises TypeError: ``time`` is not a time (e.g. a list or a bool)
+)pbdoc")
+      .def(
+          "place",
+          [](roster& r, const py::object& learner, const py::object& level, const py::object& time,
+             const py::object& domain, const py::object& source) {
+            // Any integer (int, numpy integer: operator.index), never a bool or a float.
+            PyObject* index =
+                py::isinstance<py::bool_>(level) ? nullptr : PyNumber_Index(level.ptr());
+            if (!index) {
+              PyErr_Clear();
+              throw argument_error("level", "an int (e.g. 4 for grade 4)", level);
+            }
+            int overflow = 0;
+            const long long lv = PyLong_AsLongLongAndOverflow(index, &overflow);
+            Py_DECREF(index);
+            if (overflow != 0 || lv > 16777216 || lv < -16777216)
+              throw py::value_error("Roster.place: level " + std::string(py::str(level)) +
+                                    " is beyond +-16777216");
+            std::vector<std::string> domains;
+            if (py::isinstance<py::str>(domain)) {
+              domains.push_back(domain.cast<std::string>());
+            } else if (!domain.is_none()) {
+              if (!py::isinstance<py::iterable>(domain))
+                throw argument_error("domain", "a domain name, a list of them, or None", domain);
+              for (const auto& d : domain) {
+                if (!py::isinstance<py::str>(d))
+                  throw argument_error("domain", "a domain name, a list of them, or None", domain);
+                domains.push_back(d.cast<std::string>());
+              }
+              if (domains.empty())
+                throw py::value_error("Roster.place: domain is an empty list (None = all)");
+            }
+            std::string learner_problem, time_problem;
+            const std::string l = id_text(learner, "learner", learner_problem);
+            const double t = event_time(time, time_problem);
+            const std::string src = text_arg(source, "source");
+            throw_if_bad_row(l, learner_problem);
+            throw_if_bad_row({}, time_problem);
+            ingest_summary s;
+            {
+              py::gil_scoped_release rel;
+              const roster_change change(r);
+              s = r.place(l, static_cast<int>(lv), t, domains, src);
+            }
+            return summary(s);
+          },
+          py::arg("learner"), py::arg("level"), py::arg("time"), py::arg("domain") = py::none(),
+          py::kw_only(), py::arg("source") = "",
+          R"pbdoc(
+Places a learner at ``level`` in a domain (or several, or all): a placement or diagnostic
+result ("placed at grade 4 in NF"), stored as evidence.
+
+Adds one row per domain, of kind ``"placement"``, on the domain's first leveled academic
+competency, with the level as its score. Everything below the level in the domain is then
+``inferred`` (unless evidence on it says otherwise: contrary evidence wins), a level above the
+domain's top places all of it, and the learner's working level there is at least ``level``
+(so :meth:`LearnerState.recommend` starts there). The latest placement of a domain counts.
+``explain`` names it ("placed at level 4 in NF on ... (row r, on 3.NF.A.1)"). The same rows may
+come in a batch: kind ``"placement"``, any competency of the domain, score = the level.
+
+:param level: an int on the framework's level scale (e.g. 0 = kindergarten, 4 = grade 4)
+:param time: as for :meth:`add`
+:param domain: a domain name, a list of them, or None (every domain with leveled competencies)
+:returns: the ingest summary
+:raises UnknownIdError: a domain the framework does not have (the roster is unchanged)
+:raises ValueError: a domain without leveled academic competencies, or a level beyond +-2**24
+:raises EvidenceError: a bad learner id or time (the roster is unchanged)
+:raises TypeError: ``level`` is not an int, ``domain`` not a name or list of names
 )pbdoc")
       .def(
           "to_dataframe",
@@ -565,216 +509,14 @@ learner's row of the tables.
             return move_numpy(r.last_evidence_times(r.index_of(id)));
           },
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
-      .def(
-          "_levels",
-          [](const roster& r, const std::string& domain, const py::object& progress) {
-            const auto hook = python_progress(progress);
-            const read_lock lock(&r, roster_type);
-            std::vector<domain_level> ls;
-            {
-              py::gil_scoped_release rel;
-              ls = r.levels(domain, hook);
-            }
-            const std::size_t L = ls.size();
-            std::vector<double> level(L), next(L), next_progress(L);
-            std::vector<std::int64_t> done(L), total(L), gaps(L);
-            py::list gap_levels, remaining;
-            for (std::size_t i = 0; i < L; ++i) {
-              const auto& x = ls[i];
-              level[i] = x.level ? static_cast<double>(*x.level) : NAN;
-              next[i] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
-              done[i] = static_cast<std::int64_t>(x.next_done);
-              total[i] = static_cast<std::int64_t>(x.next_total);
-              next_progress[i] = x.next_progress;
-              gaps[i] = static_cast<std::int64_t>(x.gaps.size());
-              gap_levels.append(py::cast(x.gap_levels));
-            }
-            py::dict d;
-            d["level"] = move_numpy(std::move(level));
-            d["next_level"] = move_numpy(std::move(next));
-            d["next_done"] = move_numpy(std::move(done));
-            d["next_total"] = move_numpy(std::move(total));
-            d["next_progress"] = move_numpy(std::move(next_progress));
-            d["gap_count"] = move_numpy(std::move(gaps));
-            d["gap_levels"] = gap_levels;
-            return d;
-          },
-          py::arg("domain"), py::kw_only(), py::arg("progress") = py::none())
-      .def(
-          "_gaps",
-          [](const roster& r, const py::object& progress) {
-            return advice_columns(r, progress, &roster::gaps, gap_columns);
-          },
-          py::kw_only(), py::arg("progress") = py::none())
-      .def(
-          "_blockers",
-          [](const roster& r, const py::object& progress) {
-            return advice_columns(r, progress, &roster::blockers, blocker_columns);
-          },
-          py::kw_only(), py::arg("progress") = py::none())
-      .def(
-          "_pacing",
-          [](const roster& r, const pace_plan& plan, const py::object& today,
-             const py::object& progress) {
-            std::optional<double> t;
-            if (!today.is_none()) t = to_seconds(today, "today");
-            const auto hook = python_progress(progress);
-            std::vector<pace_report> ps;
-            {
-              py::gil_scoped_release rel;
-              const read_lock lock(&r, roster_type);
-              ps = r.pacing(plan, t, hook);
-            }
-            const std::size_t L = ps.size();
-            std::vector<std::uint8_t> status(L), complete(L);
-            std::vector<std::int64_t> done(L), total(L);
-            std::vector<double> expected(L), er(L), ar(L), acc(L), need(L), finish(L), ahead(L);
-            for (std::size_t i = 0; i < L; ++i) {
-              const auto& p = ps[i];
-              status[i] = static_cast<std::uint8_t>(p.status);
-              complete[i] = p.complete ? 1 : 0;
-              done[i] = static_cast<std::int64_t>(p.done);
-              total[i] = static_cast<std::int64_t>(p.total);
-              expected[i] = p.expected;
-              er[i] = p.expected_rate;
-              ar[i] = p.actual_rate;
-              acc[i] = p.acceleration;
-              need[i] = p.needed_rate;
-              finish[i] = p.projected_finish.value_or(NAN);
-              ahead[i] = p.days_ahead;
-            }
-            py::dict d;
-            d["status"] = move_numpy(std::move(status));
-            d["done"] = move_numpy(std::move(done));
-            d["expected"] = move_numpy(std::move(expected));
-            d["total"] = move_numpy(std::move(total));
-            d["complete"] = move_numpy(std::move(complete));
-            d["expected_rate"] = move_numpy(std::move(er));
-            d["actual_rate"] = move_numpy(std::move(ar));
-            d["acceleration"] = move_numpy(std::move(acc));
-            d["needed_rate"] = move_numpy(std::move(need));
-            d["projected_finish"] = move_numpy(std::move(finish));
-            d["days_ahead"] = move_numpy(std::move(ahead));
-            return d;
-          },
-          py::arg("plan"), py::arg("today") = py::none(), py::kw_only(),
-          py::arg("progress") = py::none())
-      .def(
-          "save",
-          [](const roster& r, const py::object& path, const py::object& progress) {
-            const std::string p = fs_path(path);
-            const auto hook = python_progress(progress);
-            py::gil_scoped_release rel;
-            const read_lock lock(&r, roster_type);
-            r.save(p, hook);
-          },
-          py::arg("path"), py::kw_only(), py::arg("progress") = py::none(),
-          "Writes the whole roster to a versioned binary snapshot. ``progress(done, total)``: "
-          "bytes of the evidence columns and tables read; raising from it (or Ctrl-C) cancels.")
-      .def_static(
-          "load",
-          [](const py::object& path, unsigned threads, const py::object& probabilities,
-             const py::object& progress) {
-            const std::string p = fs_path(path);
-            roster_options o;
-            o.threads = threads;
-            o.probabilities = to_probability_source(probabilities);
-            const auto hook = python_progress(progress);
-            std::unique_ptr<roster> out;
-            {
-              py::gil_scoped_release rel;
-              out = std::make_unique<roster>(roster::load(p, o, hook));
-            }
-            return out;
-          },
-          py::arg("path"), py::kw_only(), py::arg("threads") = 0,
-          py::arg("probabilities") = py::none(), py::arg("progress") = py::none(),
-          "Restores a roster written by :meth:`save` (raises ParseError on a bad file); "
-          "``probabilities`` as for the constructor. ``progress(done, total)``: the file's "
-          "bytes, counted twice (read, then restored); raising from it (or Ctrl-C) cancels.")
-      .def(
-          "to_bytes",
-          [](const roster& r) {
-            const read_lock lock(&r, roster_type);
-            std::string b;
-            {
-              py::gil_scoped_release rel;
-              b = r.to_bytes();
-            }
-            return py::bytes(b);
-          },
-          "The snapshot :meth:`save` writes, as bytes.")
-      .def_static(
-          "from_bytes",
-          [](const py::object& data, unsigned threads, const py::object& probabilities) {
-            roster_options o;
-            o.threads = threads;
-            o.probabilities = to_probability_source(probabilities);
-            py::buffer_info keep;
-            const std::string_view bytes = buffer_view(data, keep, "data");
-            std::unique_ptr<roster> out;
-            {
-              py::gil_scoped_release rel;
-              out = std::make_unique<roster>(roster::from_bytes(bytes, o));
-            }
-            return out;
-          },
-          py::arg("data"), py::kw_only(), py::arg("threads") = 0,
-          py::arg("probabilities") = py::none(),
-          "Restores a roster from :meth:`to_bytes` (bytes or any buffer), as :meth:`load` "
-          "(raises ParseError on bad bytes).")
       .def("__repr__", [](const roster& r) {
         const read_lock lock(&r, roster_type);
         return "<Roster: " + std::to_string(r.size()) + " learners, " +
                std::to_string(r.competencies()) + " competencies, " +
                std::to_string(r.log().size()) + " evidence rows>";
       });
-  // As def_equality, holding both rosters for reading (another thread may be ingesting).
-  const auto equal = [](const roster& a, const roster& b) {
-    const lock_set locks{{&a, roster_type, false}, {&a == &b ? nullptr : &b, roster_type, false}};
-    return a == b;
-  };
-  roster_cls.def("__eq__", equal, py::is_operator())
-      .def(
-          "__ne__", [equal](const roster& a, const roster& b) { return !equal(a, b); },
-          py::is_operator());
-  // A roster is not copyable in C++ (it is large): copies go through its snapshot in memory.
-  const auto copy_of = [](const roster& r, roster_options o) {
-    const read_lock lock(&r, roster_type);
-    py::gil_scoped_release rel;
-    return roster::from_bytes(r.to_bytes(), std::move(o));
-  };
-  roster_cls.def("__copy__", [copy_of](const roster& r) { return copy_of(r, r.options()); })
-      .def(
-          "__deepcopy__",
-          [copy_of](const roster& r, const py::dict& memo) {
-            roster_options o = r.options();
-            o.probabilities = to_probability_source(py::module_::import("copy").attr("deepcopy")(
-                probability_object(o.probabilities), memo));
-            return copy_of(r, std::move(o));
-          },
-          py::arg("memo"));
-  roster_cls.def(py::pickle(
-      [](const roster& r) {
-        const read_lock lock(&r, roster_type);
-        std::string b;
-        {
-          py::gil_scoped_release rel;
-          b = r.to_bytes();
-        }
-        return py::make_tuple(bytes_array(std::move(b)), r.options().threads,
-                              probability_object(r.options().probabilities));
-      },
-      [](const py::tuple& t) {
-        if (t.size() != 3) throw py::value_error("not the state of a pickled Roster");
-        roster_options o;
-        o.threads = t[1].cast<unsigned>();
-        o.probabilities = to_probability_source(t[2]);
-        py::buffer_info keep;
-        const std::string_view bytes = buffer_view(t[0], keep);
-        py::gil_scoped_release rel;
-        return roster::from_bytes(bytes, o);
-      }));
+  bind_roster_advice(roster_cls);
+  bind_roster_snapshot(roster_cls);
 }
 
 }  // namespace masterymap::python

@@ -348,38 +348,19 @@ int main(int argc, char** argv) {
       print_levels(prog, maya.view);
       print_frontier(prog, maya.view, grade);
       print_recommendations(prog, maya.view, 3);
-      // A diagnostic places her at her grade in every domain that has work at it: evidence of
-      // kind "placement" on one of the domain's grade-N standards infers everything below it.
-      std::vector<mm::evidence> placed;
-      std::string domains;
-      for (const auto& dm : fw.domains()) {
-        const auto at = fw.competencies_in(dm, grade);
-        bool below = false;
-        for (auto c : fw.competencies_in(dm))
-          below = below || fw.at(c).level.value_or(grade) < grade;
-        const auto target = std::find_if(at.begin(), at.end(),
-                                         [&](mm::index_t c) { return prog.is_learning_target(c); });
-        if (!below || target == at.end()) continue;
-        placed.emplace_back("maya", fw.id_of(*target), *mm::parse_time("2026-09-08T09:00:00Z"), 0.0,
-                            "placement", 1.0, "diagnostic");
-        domains += " " + dm;
-      }
-      roster.ingest(placed);
+      // A diagnostic places her at her grade in every domain (Roster::place: one placement
+      // row per domain, the level as its score): everything below it is inferred.
+      roster.place("maya", grade, *mm::parse_time("2026-09-08T09:00:00Z"), {}, "diagnostic");
       const row then = row_of(roster, "maya");
       const mm::learner_state st2 = roster.learner("maya");
       std::size_t still_below = 0;
-      std::vector<mm::index_t> left;
       for (auto c : prog.frontier(then.view))
-        if (fw.at(c).level.value_or(grade) < grade) left.push_back(c), ++still_below;
-      const std::string rest = left.empty()
-                                   ? std::string()
-                                   : " (in domains with no grade-" + std::to_string(grade) +
-                                         " work to place her at), e.g. " + ids_of(fw, left, 3);
+        if (fw.at(c).level.value_or(grade) < grade) ++still_below;
       std::printf(
-          "  Sept 8, a diagnostic places her at grade %d in%s (evidence of kind placement):\n"
-          "    inferred %zu -> %zu; below grade %d with nothing on file: %zu%s\n",
-          grade, domains.c_str(), inferred.size(), st2.with_status(mm::status::inferred).size(),
-          grade, still_below, rest.c_str());
+          "  Sept 8, a diagnostic places her at grade %d in every domain (roster.place):\n"
+          "    inferred %zu -> %zu; below grade %d still open: %zu\n",
+          grade, inferred.size(), st2.with_status(mm::status::inferred).size(), grade, still_below);
+      print_recommendations(prog, then.view, 2);
       // One that only the placement reaches.
       for (auto c : st2.with_status(mm::status::inferred))
         if (st.status(c) != mm::status::inferred) {

@@ -24,8 +24,9 @@ namespace masterymap {
 
 /// The evidence kinds every log knows, in code order: pretest, formative, summative,
 /// discussion (a teacher's check), observation, self (self-assessment), transfer, placement
-/// (a placement or diagnostic result: places the learner at the competency's level in its
-/// domain and never rates it; see `infer_prerequisites` in policy.hpp).
+/// (a placement or diagnostic result: its score is a level, and it places the learner at that
+/// level in the competency's domain; it never rates the competency; see `infer_prerequisites`
+/// in policy.hpp and `ingest_checks::level_kinds`).
 [[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();
 
 /// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or date-time ("2024-03-01",
@@ -122,6 +123,12 @@ struct ingest_checks {
   /// ("placemnt" is not a new kind but a misspelt placement, which would count as a score).
   /// A roster sets it to the built-in kinds and the policy's.
   std::vector<std::string> near_miss_kinds;
+  /// Kinds whose score is a *level*, not a rating: a placement's score is the level it places
+  /// the learner at in the competency's domain (see `infer_prerequisites` in policy.hpp). Such
+  /// a row's score must be an integer within +-16,777,216 (exact as stored) and is not checked
+  /// against [min_score, max_score]. The `*_unchecked` appends skip this check too (a level is
+  /// then rounded down).
+  std::vector<std::string> level_kinds{"placement"};
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and

@@ -272,12 +272,18 @@ enum class rollup_precedence : std::uint8_t {
 /// inference (a parent is not made done by inferred children), but a rollup parent can itself be
 /// inferred through a link or a placement.
 ///
-/// Placement: evidence of kind "placement" on competency c (the score is not used) places the
-/// learner at c's level in c's domain: every academic competency of that domain with a level
-/// below c's is in P. The latest placement per domain (by time, then row) at or before the
-/// evaluation time counts. Placement evidence never counts towards a rating (the competency
-/// stays not_started unless other evidence rates it). Placement applies with every option,
-/// `none` included; the option decides only which links carry inference onwards.
+/// Placement (a placement or diagnostic result, "placed at grade 4 in NF"): evidence of kind
+/// "placement" on any competency c of a domain D, with score L, places the learner at level L in
+/// D: every academic competency of D with a level below L is in P. The score is the level (an
+/// integer, e.g. 0 = kindergarten, 4 = grade 4; the evidence checks take integers within
+/// +-2^24 and do not hold it to the rating scale), so a level above D's top places all of D —
+/// a 4th grader placed at grade 4 in counting and cardinality, which ends at kindergarten.
+/// `roster::place(learner, level, time, domains)` writes such rows. The latest placement per
+/// domain (by time, then row) at or before the evaluation time counts. Placement evidence never
+/// counts towards a rating (c stays not_started unless other evidence rates it; `explain` on c
+/// names the placement). Placement applies with every option, `none` included; the option
+/// decides only which links carry inference onwards. A competency of a domain without leveled
+/// academic competencies places nothing.
 enum class infer_prerequisites : std::uint8_t {
   none,      ///< no inference through links (placements still apply)
   required,  ///< through `required` links (default)

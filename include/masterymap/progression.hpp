@@ -124,12 +124,15 @@ struct learning_path {
 /// - goal(c) = 1 / (1 + d), d = the fewest gating links from c up to a goal (c a goal: d = 0);
 ///   0 without goals or when c leads to none;
 /// - level(c) weighs the learner's level, not "lowest first". The learner's *working level* W
-///   in a domain is the highest `competency::level` of the domain's competencies with evidence
-///   of their own (any status but not_started and inferred: inference is not evidence, so the
-///   inferred kindergarten counting under a 4th grader's work does not put her at level 0 in a
-///   domain that ends at kindergarten); in a domain without evidence, the highest such level
-///   over all domains; for a learner with no evidence of their own (known only by inference,
-///   e.g. a placement), the highest inferred level. Then level(c) = 1 / (1 + |L(c) - W|) for a
+///   in a domain D is the larger of (a) the highest `competency::level` of D's competencies with
+///   evidence of their own (any status but not_started and inferred: inference is not evidence,
+///   so the inferred kindergarten counting under a 4th grader's work does not put her at level 0
+///   in a domain that ends at kindergarten) — in a domain without such evidence, the highest over
+///   all domains — and (b) the level after D's highest complete level (`level`: every academic
+///   competency at it done, inferred included), when D has one above it. So a learner who
+///   completed grade 3, or was placed at grade 4, works at grade 4. A learner with no evidence
+///   of their own (known only by a placement) takes (b), and elsewhere the highest (b) over all
+///   domains. Then level(c) = 1 / (1 + |L(c) - W|) for a
 ///   leveled competency: work at the learner's level scores 1, one level above or below 1/2. Only
 ///   when the learner has no leveled evidence at all (or c has no level) does the old
 ///   foundations-first term apply: 1 / (1 + (K(c) - K_min)), K = the level (else the depth in the

@@ -109,6 +109,22 @@ class MASTERYMAP_API roster {
   ingest_summary add(std::size_t learner, index_t competency, double time, double score,
                      std::string_view kind = "formative", double weight = 1.0);
 
+  /// Places a learner at `level` in each of `domains` (all domains with leveled competencies
+  /// when empty): a placement or diagnostic result ("placed at grade 4 in NF"), as data. Adds
+  /// one evidence row per domain, of kind "placement", on the domain's first leveled academic
+  /// competency (framework order), with the level as its score (see `infer_prerequisites` in
+  /// policy.hpp): everything below `level` in the domain is inferred unless contrary evidence
+  /// says otherwise, a level above the domain's top places all of it, and the latest placement
+  /// of a domain counts. The learner's working level there becomes at least `level`
+  /// (`recommend_options`). Explained by `explain` ("placed at level 4 in NF on ... (row r, on
+  /// 3.NF.A.1)"). All or nothing, as `ingest`.
+  /// \throws masterymap::unknown_id_error (kind "domain") for a domain the framework does not
+  ///         have, std::invalid_argument for one without leveled academic competencies (nothing
+  ///         to place in) or a level beyond +-16,777,216; masterymap::evidence_error as `ingest`
+  ///         (a bad learner id or time). The roster is then unchanged.
+  ingest_summary place(std::string_view learner, int level, double time,
+                       const std::vector<std::string>& domains = {}, std::string_view source = {});
+
   [[nodiscard]] const masterymap::engine& engine() const noexcept;
   [[nodiscard]] const masterymap::progression& progression() const noexcept;
   [[nodiscard]] const masterymap::framework& framework() const noexcept;

@@ -98,11 +98,12 @@ instance random_instance(std::mt19937& rng, int n, double p, bool placements) {
       if (k(rng) < 8) continue;
       int level = 0;
       for (int rep = 0; rep < 2; ++rep) {  // two placements: the later one counts
+        // On any competency of the domain; the score is the level (0-5: 5 is above the top).
         int c = static_cast<int>(rng() % static_cast<unsigned>(n));
         while ((c % 3 == 0) != (d == 0)) c = (c + 1) % n;
-        I.log.add_unchecked(mm::evidence("ana", "c" + std::to_string(c), t, 1, "placement"));
+        level = static_cast<int>(rng() % 6);
+        I.log.add_unchecked(mm::evidence("ana", "c" + std::to_string(c), t, level, "placement"));
         t += 60;
-        level = c % 5;
       }
       for (int c = 0; c < n; ++c)
         if ((c % 3 == 0) == (d == 0) && c % 5 < level) I.placed[static_cast<std::size_t>(c)] = true;
@@ -281,10 +282,10 @@ TEST_CASE("inference: explain says what it rests on, and placement is explained"
   log.add_unchecked(mm::evidence("ana", "A", t0 + 2, 1));
   st = e.evaluate(log, "ana");
   CHECK(st.status("A") == mm::status::in_progress);
-  // Placement at D's level (5) in NF: everything below it in NF is inferred, contrary
-  // evidence still wins; the placement row does not rate D.
+  // Placement at level 5 in NF (on D, whose domain is NF; the score is the level): everything
+  // below it in NF is inferred, contrary evidence still wins; the placement row does not rate D.
   mm::evidence_log p;
-  p.add_unchecked(mm::evidence("ben", "D", t0, 1, "placement"));
+  p.add_unchecked(mm::evidence("ben", "D", t0, 5, "placement"));
   p.add_unchecked(mm::evidence("ben", "C", t0, 2));
   st = e.evaluate(p, "ben");
   CHECK(st.status("A") == mm::status::inferred);
@@ -292,12 +293,71 @@ TEST_CASE("inference: explain says what it rests on, and placement is explained"
   CHECK(st.status("C") == mm::status::in_progress);
   CHECK(st.status("D") == mm::status::not_started);
   ex = st.explain("B", p);
-  CHECK(ex.text.find("placed at level 5 in NF on 2024-01-01") != std::string::npos);
+  CHECK(ex.text.find("placed at level 5 in NF on 2024-01-01T00:00:00Z (row 0, on D): everything "
+                     "below level 5 in NF is inferred") != std::string::npos);
   CHECK(st.explain("D", p).evidence.empty());  // placement rows never rate
+  // A level above the domain's top places all of it, D included; the latest placement counts.
+  p.add_unchecked(mm::evidence("ben", "A", t0 + 1, 9, "placement"));
+  st = e.evaluate(p, "ben");
+  CHECK(st.status("D") == mm::status::inferred);
+  CHECK(st.explain("D", p).text.find("placed at level 9 in NF") != std::string::npos);
+  // With the checks, a placement's score must be a level (an integer), not a rating; a rating
+  // row is checked against the scale as before. Rejected rows leave the log unchanged.
+  const auto checks = e.checks();
+  const auto before = p.size();
+  CHECK_THROWS_WITH_AS(p.add(mm::evidence("ben", "A", t0 + 2, 2.5, "placement"), checks),
+                       doctest::Contains("row 0: score 2.5 of a 'placement' row is not a level"),
+                       mm::evidence_error);
+  CHECK_THROWS_AS(p.add(mm::evidence("ben", "A", t0 + 2, 9, "formative"), checks),
+                  mm::evidence_error);
+  CHECK(p.size() == before);
+  p.add(mm::evidence("ben", "A", t0 + 2, 12, "placement"), checks);  // off the rating scale: fine
+  p.append_row("ben", "A", t0 + 3, 7, "placement", 1.0, "", checks);
+  CHECK_THROWS_AS(p.append_row("ben", "A", t0 + 3, 0.5, "placement", 1.0, "", checks),
+                  mm::evidence_error);
+  CHECK(p.size() == before + 2);
   // With none, links carry nothing but placements still apply.
   mm::engine none(fw, policy_with(mm::infer_prerequisites::none));
   CHECK(none.evaluate(log, "ana").status("A") == mm::status::in_progress);
   CHECK(none.evaluate(p, "ben").status("B") == mm::status::inferred);
+}
+
+TEST_CASE("inference: roster::place writes one placement row per domain, all or nothing") {
+  mm::framework_builder b("p");
+  b.add_competency("A", "", "NF", 3);
+  b.add_competency("B", "", "NF", 4);
+  b.add_competency("K1", "", "CC", 0);
+  b.add_competency("K2", "", "CC", 0);
+  b.add_competency("N", "", "notes");  // no levels: nothing to place in
+  b.add_prerequisite("B", "A");
+  mm::roster r(b.build(), mm::policy{});
+  r.add("ana", "A", t0, 1);  // contrary: stays in progress
+  const auto s = r.place("ana", 5, t0 + 1);
+  CHECK(s.rows == 2);  // NF and CC; "notes" has no levels
+  const auto st = r.learner("ana");
+  CHECK(st.status("A") == mm::status::in_progress);
+  CHECK(st.status("B") == mm::status::inferred);
+  CHECK(st.status("K1") == mm::status::inferred);
+  CHECK(st.status("K2") == mm::status::inferred);
+  CHECK(r.log().size() == 3);
+  CHECK(r.log().scores()[1] == 5.0F);
+  CHECK(r.log().competencies()[r.log().competency_codes()[2]] == "K1");
+  const auto ex = st.explain("A", r.log());
+  CHECK(std::find(ex.notes.begin(), ex.notes.end(),
+                  "placement on 2024-01-01T00:00:01Z (row 1): places the learner at level 5 in NF; "
+                  "it never rates A") != ex.notes.end());
+  // Errors leave the roster unchanged.
+  CHECK_THROWS_AS(r.place("ana", 4, t0 + 2, {"NF", "XX"}), mm::unknown_id_error);
+  CHECK_THROWS_WITH_AS(r.place("ana", 4, t0 + 2, {"notes"}),
+                       doctest::Contains("domain 'notes' has no leveled academic competencies"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(r.place("ana", 1 << 25, t0 + 2), std::invalid_argument);
+  CHECK_THROWS_AS(r.place("", 4, t0 + 2), mm::evidence_error);
+  CHECK(r.log().size() == 3);
+  // A later placement in NF at level 3 replaces the earlier one there; CC keeps level 5.
+  r.place("ana", 3, t0 + 3, {"NF"}, "diagnostic");
+  CHECK(r.learner("ana").status("B") == mm::status::not_started);
+  CHECK(r.learner("ana").status("K1") == mm::status::inferred);
 }
 
 TEST_CASE("inference: the policy option round-trips through JSON, old JSON reads the default") {
@@ -474,8 +534,9 @@ TEST_CASE("inference: acceptance - the 4th grader on the Common Core map") {
     CHECK(gaps_before.empty());  // nothing contradicts the inference: no hole under her work
 
     // 2. The K-2 standards inference does not reach (the issue: about 30 of 77) are never
-    // ranked ahead of work at her level, and each says why. Her working level is 3 in every
-    // domain (grade-3 evidence; CC, kindergarten only, takes her overall level).
+    // ranked ahead of work at her level, and each says why. Her working level is 4, the level
+    // after the highest she completed (grade 3), in every domain that has one; CC
+    // (kindergarten only) takes her highest level with evidence, 3.
     CHECK(k2 == inferred.size() + unreached.size());
     CHECK(unreached.size() >= 20);
     CHECK(unreached.size() <= 40);
@@ -486,13 +547,14 @@ TEST_CASE("inference: acceptance - the 4th grader on the Common Core map") {
       if (unreached.count(c) == 0) continue;
       ++unreached_ranked;
       first_unreached = std::min(first_unreached, i);
-      const int below = 3 - grade(fw, c);
+      const int w = fw.competencies_in(fw.at(c).domain, 4).empty() ? 3 : 4;
+      const int below = w - grade(fw, c);
       INFO(ranked[i].id);
       REQUIRE_FALSE(ranked[i].reasons.empty());
       CHECK(ranked[i].reasons[0] == "not yet evidenced, " + std::to_string(below) + " level" +
                                         (below == 1 ? "" : "s") +
-                                        " below the learner's working level (3) in " +
-                                        fw.at(c).domain + "; consider a placement");
+                                        " below the learner's working level (" + std::to_string(w) +
+                                        ") in " + fw.at(c).domain + "; consider a placement");
     }
     CHECK(unreached_ranked > 0);
     CHECK(last_at_level < first_unreached);
@@ -526,54 +588,34 @@ TEST_CASE("inference: acceptance - the 4th grader on the Common Core map") {
     };
     check_levels(sts, v);
 
-    // 3. Placed at grade 4 (placement evidence on a grade-4 standard) in every domain that has
-    // grade-4 standards: no K-3 standard of those domains is a gap, on the frontier or
-    // recommended. CC (counting and cardinality) is kindergarten only: no evidence can place
-    // her at grade 4 in it, so its standards that inference does not reach stay open, ranked
-    // after all work at her level.
+    // 3. Placed at grade 4 in every domain (placement evidence: on any competency of the
+    // domain, score 4 = the level): no K-3 standard is a gap, on the frontier or recommended.
+    // CC (counting and cardinality) ends at kindergarten: placed at grade 4, all of it is
+    // below her level.
     {
       mm::evidence_log placed_log = log;
       std::vector<bool> placed(n, false);
-      std::set<std::string> placeable;
       for (const auto& dom : fw.domains()) {
-        const auto g4 = fw.competencies_in(dom, 4);
-        if (g4.empty()) continue;
-        placeable.insert(dom);
-        placed_log.add_unchecked(mm::evidence("maya", fw.id_of(g4[0]), t0 + 30, 1, "placement"));
-        for (auto c : fw.competencies_in(dom))
+        const auto members = fw.competencies_in(dom);
+        placed_log.add(mm::evidence("maya", fw.id_of(members.back()), t0 + 30, 4, "placement"),
+                       e.checks());
+        for (auto c : members)
           if (grade(fw, c) < 4) placed[c] = true;
       }
       const auto want_p = reference(fw, mode, o, placed);
       const auto sp = e.evaluate(placed_log, "maya");
       check_state(fw, sp.statuses(), want_p, o);
       const auto vp = mm::view_of(sp);
-      std::set<mm::index_t> open_low;  // K-3 standards neither earned nor inferred
       for (mm::index_t c = 0; c < n; ++c)
-        if (grade(fw, c) <= 3 && !mm::is_done(sp.statuses()[c])) {
-          open_low.insert(c);
-          CHECK(placeable.count(fw.at(c).domain) == 0);
-        }
+        if (grade(fw, c) <= 3) CHECK(mm::is_done(sp.statuses()[c]));  // no K-3 standard open
       for (const auto& g : mm::gaps(sp)) CHECK(grade(fw, g.competency) >= 4);
       const auto fp = prog.frontier(vp);
-      for (auto c : fp)
-        if (grade(fw, c) <= 3) CHECK(open_low.count(c) == 1);
-      for (const auto& r : prog.recommend(vp)) CHECK(grade(fw, r.competency) >= 4);
+      for (auto c : fp) CHECK(grade(fw, c) >= 4);
       const auto rp = prog.recommend(vp, fp.size());
-      std::size_t last_high = 0, first_low = rp.size();
-      for (std::size_t i = 0; i < rp.size(); ++i) {
-        if (grade(fw, rp[i].competency) >= 4)
-          last_high = i;
-        else
-          first_low = std::min(first_low, i);
-      }
-      CHECK(last_high < first_low);
+      CHECK(rp.size() == fp.size());
+      for (const auto& r : rp) CHECK(grade(fw, r.competency) >= 4);
       check_levels(sp.statuses(), vp);
-      for (const auto& dl : prog.levels(vp))
-        if (placeable.count(dl.domain)) CHECK(dl.gaps.empty());
-      std::string open;
-      for (auto c : open_low) open += fw.id_of(c) + " ";
-      MESSAGE("placed at grade 4 in ", placeable.size(),
-              " domains: K-3 standards still open (no grade-4 standard to place on): ", open);
+      for (const auto& dl : prog.levels(vp)) CHECK(dl.gaps.empty());
     }
 
     // 5. A Beginning score on 3.NF.A.1 makes exactly it, and the standards below it that only

@@ -105,32 +105,35 @@ TEST_SUITE("progression") {
     }
     SUBCASE("recommendations") {
       // Issue 11: the level term weighs the distance from the learner's working level (the
-      // highest level with evidence in the domain), no longer "lowest open level first" (the
-      // old expectations put ana's reading level 2 ahead of her math level 4 work).
-      // ana: working level math 4 (M04.a in progress), reading 1. M04.* score level 1, R02.* 1/2.
+      // highest level with evidence in the domain, or the level after her highest complete
+      // level if higher), no longer "lowest open level first" (the old expectations put ana's
+      // reading level 2 ahead of her math level 4 work).
+      // ana: working level math 4 (M04.a in progress), reading 2 (level 1 complete: the level
+      // after it; before the placement work of issue 11 it was 1). M04.* and R02.* score level 1.
       auto ra = prog.recommend(va, 5);
       CHECK(ids_of(ra) == S{"M04.a", "M04.b", "M04.c", "R02.a", "R02.c"});
       CHECK(ra[0].days_since_evidence.has_value());
       CHECK(ra[0].score == doctest::Approx(1 + 1.0 + std::exp(-(15.0 / 24) / 14)));
       CHECK(ra[1].score == doctest::Approx(2.0));  // unlocks M05.b, at the working level
-      CHECK(ra[3].score == doctest::Approx(1.5));  // unlocks R03.a, one level above
+      CHECK(ra[3].score == doctest::Approx(2.0));  // unlocks R03.a, at the working level
       CHECK(ra[1].reasons.back() == "at the learner's working level (4) in math");
-      CHECK(ra[3].reasons.back() == "1 level above the learner's working level (1) in reading");
-      // ben: working level math 6; no reading evidence, so reading takes 6 too. His holes at
-      // levels 3-5 have no evidence under mastered work: below-level work, ranked after his
-      // level-7 work with a placement reason (the old expectations put them first).
+      CHECK(ra[3].reasons.back() == "at the learner's working level (2) in reading");
+      // ben: working level math 7 (level 6 complete, evidence up to 6); no reading evidence,
+      // so reading takes his highest level with evidence, 6. His holes at levels 3-5 have no
+      // evidence under mastered work: below-level work, ranked after his level-7 work with a
+      // placement reason (the old expectations put them first).
       auto rb = prog.recommend(vb, 9);
       CHECK(ids_of(rb) ==
             S{"M07.a", "M07.b", "M07.c", "M03.b", "M04.c", "M05.a", "R01.a", "R01.c", "R01.b"});
-      CHECK(rb[0].score == doctest::Approx(1 + 1.0 / 2));  // unlocks M08.a, 1 level above
-      CHECK(rb[0].reasons.back() == "1 level above the learner's working level (6) in math");
-      CHECK(rb[3].score == doctest::Approx(3 + 1.0 / 4));  // repairs 3, 3 levels below
+      CHECK(rb[0].score == doctest::Approx(1 + 1.0));  // unlocks M08.a, at the working level
+      CHECK(rb[0].reasons.back() == "at the learner's working level (7) in math");
+      CHECK(rb[3].score == doctest::Approx(3 + 1.0 / 5));  // repairs 3, 4 levels below
       CHECK(rb[3].reasons.front() ==
-            "not yet evidenced, 3 levels below the learner's working level (6) in math; "
+            "not yet evidenced, 4 levels below the learner's working level (7) in math; "
             "consider a placement");
       CHECK(rb[3].reasons[1] == "fills a gap under 3: M04.b, M05.b, M06.b");
-      CHECK(rb[4].score == doctest::Approx(2 + 1.0 / 3));  // repairs 2, 2 below
-      CHECK(rb[5].score == doctest::Approx(1 + 1.0 / 2));  // repairs 1, 1 below
+      CHECK(rb[4].score == doctest::Approx(2 + 1.0 / 4));  // repairs 2, 3 below
+      CHECK(rb[5].score == doctest::Approx(1 + 1.0 / 3));  // repairs 1, 2 below
       CHECK(rb[6].score == doctest::Approx(1 + 1.0 / 6));  // unlocks R02.a, 5 below
       CHECK(rb[6].reasons.front() ==
             "not yet evidenced, 5 levels below the learner's working level (6) in reading; "
@@ -146,8 +149,8 @@ TEST_SUITE("progression") {
         w.scores = sc.data();
         auto rw = prog.recommend(w, 2);
         CHECK(rw[0].id == "M03.b");
-        // repairs 3, 3 levels below, started without an evidence time (recency 0.5)
-        CHECK(rw[0].score == doctest::Approx(3 + 1.0 / 4 + 0.5));
+        // repairs 3, 4 levels below, started without an evidence time (recency 0.5)
+        CHECK(rw[0].score == doctest::Approx(3 + 1.0 / 5 + 0.5));
         CHECK(rw[0].reasons.front() == "fills a gap under 3: M04.b, M05.b, M06.b");
       }
       // With a goal, the path towards it wins.

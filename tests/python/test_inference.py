@@ -9,6 +9,7 @@ import random
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 import masterymap as mm
@@ -47,11 +48,11 @@ def random_world(rng, n, p, placements):
             if rng.random() < 0.5:
                 continue
             members = [c for c in range(n) if (c % 3 == 0) == (d == "x")]
-            for _ in range(2):  # the later placement counts
-                c = rng.choice(members)
-                rows.append((f"c{c}", 1, "placement", t))
+            for _ in range(2):  # the later placement counts; its score is the level (0-5)
+                c, level = rng.choice(members), rng.randrange(6)
+                rows.append((f"c{c}", level, "placement", t))
                 t += 60
-            placed |= {m for m in members if m % 5 < c % 5}
+            placed |= {m for m in members if m % 5 < level}
     log = mm.EvidenceLog()
     for comp, score, kind, when in rows:
         log.add("ana", comp, score, when, kind)
@@ -141,7 +142,7 @@ def test_explain_and_placement():
     b.add_prerequisite("B", "A").add_prerequisite("C", "A")
     fw = b.build()
     log = mm.EvidenceLog().add("ana", "B", 3, "2024-09-02").add("ana", "C", 4, "2024-09-02")
-    log.add("ben", "D", 1, "2024-09-03", "placement")
+    log.add("ben", "D", 5, "2024-09-03", "placement")  # level 5 in D's domain, NF
     eng = mm.Engine(fw, mm.Policy())
     ana = eng.evaluate(log, "ana")
     ex = ana.explain("A")
@@ -209,7 +210,8 @@ def test_acceptance_fourth_grader_on_the_common_core_map(shared_data, mode, caps
     from helpers import load_ccss
     fw = load_ccss(shared_data)
     g = ccss_graph(fw)
-    eng = mm.Engine(fw, mm.Policy(mm.Scale.four_point(), infer_prerequisites=mode))
+    pol = mm.Policy(mm.Scale.four_point(), infer_prerequisites=mode)
+    eng = mm.Engine(fw, pol)
     grade3 = [c for c in fw if grade(fw, c) == 3]
     k2 = {c for c in fw if grade(fw, c) <= 2}
     log = mm.EvidenceLog()
@@ -233,8 +235,9 @@ def test_acceptance_fourth_grader_on_the_common_core_map(shared_data, mode, caps
     assert gaps_before == [] and brute_gaps(fw, g, status, score) == {}
 
     # 2. K-2 standards inference does not reach: never ranked ahead of work at her level, each
-    # with the reason (her working level is 3 in every domain: grade-3 evidence; CC, which is
-    # kindergarten only, takes her overall level).
+    # with the reason (her working level is 4, the level after the highest she completed,
+    # grade 3, in every domain that has one; CC, kindergarten only, takes her highest level
+    # with evidence, 3).
     unreached = k2 - closure
     assert 20 <= len(unreached) <= 40  # the issue: about 30 of 77
     positions = {r.id: i for i, r in enumerate(ranked)}
@@ -244,9 +247,10 @@ def test_acceptance_fourth_grader_on_the_common_core_map(shared_data, mode, caps
     assert set(positions) <= set(fw) and not (set(positions) & k2) - unreached
     for r in ranked:
         if r.id in unreached:
-            below = 3 - grade(fw, r.id)
+            w = 4 if fw.competencies_in(fw[r.id].domain, 4) else 3
+            below = w - grade(fw, r.id)
             assert r.reasons[0] == (f"not yet evidenced, {below} level{'s' if below > 1 else ''} below "
-                                    f"the learner's working level (3) in {fw[r.id].domain}; "
+                                    f"the learner's working level ({w}) in {fw[r.id].domain}; "
                                     "consider a placement")
     assert all(grade(fw, r.id) >= 3 for r in st.recommend())
 
@@ -269,29 +273,28 @@ def test_acceptance_fourth_grader_on_the_common_core_map(shared_data, mode, caps
             assert not any(state.status(c) == "inferred" for c in dl.gaps)
     check_levels(st)
 
-    # 3. Placed at grade 4 in every domain with grade-4 standards: no K-3 standard of those
-    # domains is a gap, on the frontier or recommended. CC has no grade-4 standard to place on.
-    placed_log = mm.EvidenceLog()
-    for r in log.to_dataframe().itertuples():
-        placed_log.add(r.learner, r.competency, r.score, r.time, r.kind)
-    placeable = set()
-    for dom in fw.domains():
-        g4 = fw.competencies_in(dom, 4)
-        if g4:
-            placeable.add(dom)
-            placed_log.add("maya", g4[0], 1, T0 + 30, "placement")
-    sp = eng.evaluate(placed_log, "maya")
-    open_low = {c for c in fw if grade(fw, c) <= 3 and not mm.is_met(sp.status(c))}
-    assert not {fw[c].domain for c in open_low} & placeable
+    # 3. Placed at grade 4 in every domain (a call on the roster): no K-3 standard is a gap,
+    # on the frontier or recommended, CC (kindergarten only) included; she works at grade 4.
+    roster = mm.Roster(fw, pol)
+    roster.ingest(log)
+    roster.place("maya", 4, T0 + 30)
+    sp = roster.learner("maya")
+    assert not [c for c in fw if grade(fw, c) <= 3 and not mm.is_met(sp.status(c))]
     assert all(grade(fw, x.id) >= 4 for x in sp.gaps())
-    assert {c for c in sp.frontier() if grade(fw, c) <= 3} <= open_low
-    assert all(grade(fw, r.id) >= 4 for r in sp.recommend())
+    assert all(grade(fw, c) >= 4 for c in sp.frontier())
     rp = sp.recommend(len(sp.frontier()))
-    high = [i for i, r in enumerate(rp) if grade(fw, r.id) >= 4]
-    lower = [i for i, r in enumerate(rp) if grade(fw, r.id) < 4]
-    assert not lower or max(high) < min(lower)
+    assert len(rp) == len(sp.frontier()) and all(grade(fw, r.id) >= 4 for r in rp)
+    assert any("working level (4)" in " ".join(r.reasons) for r in rp)
     check_levels(sp)
-    assert all(dl.gaps == [] for dl in sp.levels() if dl.domain in placeable)
+    assert all(dl.gaps == [] for dl in sp.levels())
+    # The same placement as evidence rows: one per domain, score = the level.
+    placed = roster.log.to_dataframe().query("kind == 'placement'")
+    assert len(placed) == len(fw.domains()) and set(placed.score) == {4.0}
+    assert sorted({fw[c].domain for c in placed.competency}) == sorted(fw.domains())
+    assert np.array_equal(sp.statuses(), eng.evaluate(roster.log, "maya").statuses())
+    for u in sorted(unreached)[:5]:  # inferred now, from the placement alone
+        assert sp.status(u) == "inferred"
+        assert f"placed at level 4 in {fw[u].domain} on 2024-01-01T00:00:30Z" in sp.explain(u).text
 
     # 5. A Beginning score on 3.NF.A.1: exactly it and what only it reached are gaps (the
     # whole set and what each undermines, against the brute force).
@@ -308,8 +311,7 @@ def test_acceptance_fourth_grader_on_the_common_core_map(shared_data, mode, caps
         print(f"\nCCSS 4th grader ({mode}): {len(inferred)} of {len(k2)} K-2 standards inferred, "
               f"{len(unreached)} not reached ({len(low)} on the frontier, ranked last); gaps "
               f"before {len(gaps_before)}, after a Beginning score on 3.NF.A.1 {len(got)} "
-              f"({', '.join(sorted(got))}); still open after placement at grade 4: "
-              f"{', '.join(sorted(open_low))}")
+              f"({', '.join(sorted(got))})")
 
 
 def unit_world():
@@ -362,3 +364,78 @@ def test_a_unit_over_inferred_lessons_is_inferred_and_no_dead_end():
     for name in r1.learners:
         want = full.evaluate(r2.log, name)
         assert [r1.learner(name).status(c) for c in fw] == [want.status(c) for c in fw]
+
+
+def placement_world():
+    """NF at levels 3-5 (A < B < D), CC at level 0 only (K1, K2), and an unleveled note N."""
+    b = mm.FrameworkBuilder("p")
+    for cid, dom, level in (("A", "NF", 3), ("B", "NF", 4), ("D", "NF", 5), ("K1", "CC", 0),
+                            ("K2", "CC", 0)):
+        b.add_competency(cid, domain=dom, level=level)
+    b.add_competency("N", domain="notes")
+    b.add_prerequisite("B", "A")
+    return b.build()
+
+
+def test_roster_place_is_data_and_explained():
+    fw = placement_world()
+    roster = mm.Roster(fw, mm.Policy(mm.Scale.four_point()))
+    roster.add("ana", "A", 1, "2024-09-01")  # contrary evidence on A: it stays a real gap
+    summary = roster.place("ana", np.int64(5), "2024-09-02")  # every leveled domain
+    assert summary["rows"] == 2
+    st = roster.learner("ana")
+    assert [st.status(c) for c in ("A", "B", "D", "K1", "K2")] == [
+        "in_progress", "inferred", "not_started", "inferred", "inferred"]
+    rows = roster.log.to_dataframe().query("kind == 'placement'")
+    assert rows.competency.tolist() == ["A", "K1"] and rows.score.tolist() == [5.0, 5.0]
+    assert "placed at level 5 in CC on 2024-09-02T00:00:00Z (row 2, on K1)" in st.explain("K2").text
+    # The placement row on A is named in A's explanation; it never rates A.
+    ex = st.explain("A")
+    assert ("placement on 2024-09-02T00:00:00Z (row 1): places the learner at level 5 in NF; it "
+            "never rates A") in ex.notes
+    assert [x["row"] for x in ex.evidence] == [0]
+    # One domain, as a batch would: a later placement replaces the earlier one.
+    roster.place("ana", 3, "2024-09-03", "NF", source="diagnostic")
+    st = roster.learner("ana")
+    assert st.status("B") == "not_started" and st.status("K1") == "inferred"
+    assert [r.id for r in st.recommend()][:1] == ["A"]  # the real gap first
+    # Bad calls name what is wrong and change nothing.
+    before = len(roster.log)
+    with pytest.raises(mm.UnknownIdError, match="'XX'"):
+        roster.place("ana", 4, "2024-09-04", ["NF", "XX"])
+    with pytest.raises(ValueError, match="no leveled academic competencies"):
+        roster.place("ana", 4, "2024-09-04", "notes")
+    with pytest.raises(TypeError, match="level"):
+        roster.place("ana", 4.5, "2024-09-04")
+    with pytest.raises(TypeError, match="level"):
+        roster.place("ana", True, "2024-09-04")
+    with pytest.raises(TypeError, match="domain"):
+        roster.place("ana", 4, "2024-09-04", 7)
+    with pytest.raises(ValueError, match="beyond"):
+        roster.place("ana", 2**40, "2024-09-04")
+    with pytest.raises(mm.EvidenceError, match="bad time"):
+        roster.place("ana", 4, "tomorrow")
+    assert len(roster.log) == before
+
+
+def test_placement_scores_are_levels_in_batches():
+    fw = placement_world()
+    pol = mm.Policy(mm.Scale.four_point())
+    frame = pd.DataFrame({"learner": ["ana", "ana", "ben"], "competency": ["A", "K1", "B"],
+                          "time": ["2024-09-01"] * 3, "score": [7, 2.5, 12],
+                          "kind": ["placement", "placement", "formative"]})
+    roster = mm.Roster(fw, pol)
+    with pytest.raises(mm.EvidenceError) as err:
+        roster.ingest(frame)
+    text = str(err.value)
+    assert "row 1: score 2.5 of a 'placement' row is not a level" in text
+    assert "row 2: score 12 is outside [0, 4]" in text and "row 0" not in text
+    assert len(roster) == 0
+    ok = frame.drop(index=[1, 2])
+    roster.ingest(ok)  # level 7 in NF: off the rating scale, but a level
+    assert roster.learner("ana").status("D") == "inferred"
+    log = mm.EvidenceLog().extend(ok, framework=fw, policy=pol)
+    assert mm.ratings(fw, pol, log).query("competency == 'D'").status.tolist() == ["inferred"]
+    with pytest.raises(mm.EvidenceError, match="not a level"):
+        log.extend(frame.iloc[[1]], framework=fw, policy=pol)
+    assert len(log) == 1

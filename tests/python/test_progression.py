@@ -95,19 +95,21 @@ def test_learning_map_gaps_frontier_recommendations(scenario):
     assert [x.id for x in g] == ["M03.b", "M04.c", "M05.a"]
     assert g[0].undermines == ["M04.b", "M05.b", "M06.b"]
     assert g[1].undermines == ["M05.c", "M06.c"]
-    # issue 11: the level term is the distance from the working level (ana: math 4, reading 1),
-    # no longer "lowest open level first" (which put ana's reading level 2 ahead)
+    # issue 11: the level term is the distance from the working level (ana: math 4; reading 2,
+    # the level after her complete level 1), no longer "lowest open level first" (which put
+    # ana's reading level 2 ahead)
     ra = ana.recommend(5)
     assert [r.id for r in ra] == ["M04.a", "M04.b", "M04.c", "R02.a", "R02.c"]
     assert ra[0].score == pytest.approx(1 + 1 + math.exp(-(15 / 24) / 14))
-    assert ra[3].reasons[-1] == "1 level above the learner's working level (1) in reading"
+    assert ra[3].reasons[-1] == "at the learner's working level (2) in reading"
     # ben's holes at levels 3-5 have no evidence under mastered level-6 work: below-level, ranked
-    # after his level-7 work with a placement reason (before issue 11 they came first)
+    # after his level-7 work with a placement reason (before issue 11 they came first). He works
+    # at level 7 in math (level 6 complete), at 6 in reading (no evidence there: his highest).
     rb = ben.recommend(9)
     assert [r.id for r in rb] == ["M07.a", "M07.b", "M07.c", "M03.b", "M04.c", "M05.a", "R01.a", "R01.c", "R01.b"]
-    assert rb[3].reasons[:2] == ["not yet evidenced, 3 levels below the learner's working level (6) in math; "
+    assert rb[3].reasons[:2] == ["not yet evidenced, 4 levels below the learner's working level (7) in math; "
                                  "consider a placement", "fills a gap under 3: M04.b, M05.b, M06.b"]
-    assert rb[3].score == pytest.approx(3 + 1 / 4)
+    assert rb[3].score == pytest.approx(3 + 1 / 5)
     assert rb[6].reasons[0] == ("not yet evidenced, 5 levels below the learner's working level (6) in "
                                 "reading; consider a placement")
     assert rb[6].score == pytest.approx(1 + 1 / 6)
@@ -245,8 +247,8 @@ def test_result_objects_attributes_repr_to_dict(scenario):
     rb = ben.recommend(5)
     r = rb[0]
     assert type(r).__name__ == "Recommendation"
-    assert repr(r) == ("Recommendation(id='M07.a', score=1.5, reasons=['unlocks 1: M08.a', \"1 level above the "
-                       "learner's working level (6) in math\"])")
+    assert repr(r) == ("Recommendation(id='M07.a', score=2.0, reasons=['unlocks 1: M08.a', \"at the "
+                       "learner's working level (7) in math\"])")
     d = rb[3].to_dict()
     assert list(d) == ["id", "score", "status", "reasons", "unlocks", "repairs", "goal_distance", "level",
                        "days_since_evidence"]

@@ -302,7 +302,7 @@ class World:
             "fraction": 0.5, "min_points": 1.0, "k": 1, "total": 2, "attainment": 0,
             "params": [dict(skill="A", prior=0.2, learns=0.1, guesses=0.2, slips=0.1)],
             "learners": 2, "length": 3, "correct": [1, 0], "predicted": [0.5, 0.5],
-            "skill": "A", "skills": ["A"],
+            "skill": "A", "skills": ["A"], "level": 2,
         }
         if bkt and name in ("learners", "skills", "correct") and "update_batch" in qual:
             return {"learners": ["u1"], "skills": ["A"], "correct": [1]}[name]

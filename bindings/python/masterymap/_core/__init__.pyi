@@ -5,8 +5,8 @@ The public package re-exports these types unchanged (one module per concept); se
 """
 import datetime
 import os
-from typing import (Any, Callable, ClassVar, Iterable, Iterator, Mapping, Optional, Sequence, Union,
-                    overload)
+from typing import (Any, Callable, ClassVar, Iterable, Iterator, Mapping, Optional, Sequence,
+                    SupportsIndex, Union, overload)
 
 import numpy as np
 import numpy.typing as npt
@@ -766,6 +766,9 @@ class Roster(metaclass=_pybind11_type):
     def ingest(self, data: Any, *, progress: _Progress = None) -> dict[str, Any]: ...
     def add(self, learner: _Id, competency: _Id, score: Union[float, str, None], time: _TimeLike,
             kind: str = ..., weight: Optional[float] = ..., source: str = ...) -> dict[str, Any]: ...
+    def place(self, learner: _Id, level: SupportsIndex, time: _TimeLike,
+              domain: Union[str, Sequence[str], None] = ..., *,
+              source: str = ...) -> dict[str, Any]: ...
     def learner(self, id: _Id) -> LearnerState: ...
     def to_dataframe(self, all_competencies: bool = ...) -> pd.DataFrame: ...
     def frontier(self, *, progress: _Progress = None) -> pd.DataFrame: ...
