@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <masterymap/progression.hpp>
 #include <string>
@@ -231,6 +232,41 @@ Immutable: compares by its framework, scale and rollup parents, hashes, copies a
           "The rollup parents, each with its parts (the competencies its rollup reads), as a dict "
           "of id to list of ids, in framework order.")
       .def(
+          "infer",
+          [](const progression& p, const py::object& st, const py::object& sc) {
+            view_args a(p, st, sc, py::none(), py::none());
+            std::vector<status> out;
+            {
+              py::gil_scoped_release r;
+              out = p.infer(a.v);
+            }
+            py::array_t<std::uint8_t> arr(static_cast<py::ssize_t>(out.size()));
+            std::copy(out.begin(), out.end(), reinterpret_cast<status*>(arr.mutable_data()));
+            return arr;
+          },
+          py::arg("statuses"), py::arg("scores") = py::none(),
+          R"pbdoc(Inferred mastery applied to a status array computed elsewhere (an LMS, a notebook).
+
+``statuses``: uint8 codes indexing :data:`STATUSES`, one per competency (framework order);
+``scores``: optional floats (NaN = none; only ``weighted_mean`` rollups read them). Returns a
+new uint8 array of the same length: the engine's rule (the policy's ``infer_prerequisites``;
+Knowledge Space Theory's surmise relation, as ALEKS uses it), with the engine's own code. Every
+``inferred`` entry given is recomputed (the result does not depend on them); a ``not_started``
+competency below earned work (``mastered``, ``exceeded``, ``exempt``) through the chosen links,
+not passing through contrary evidence (``in_progress``, ``awaiting_confirmation``, ``expired``),
+becomes ``inferred``; a rollup parent not started whose rollup holds once inferred parts count
+as met becomes ``inferred`` too, and inference goes on below it. So the engine's statuses with
+``inferred`` stripped give the engine's statuses back. Pass the result to ``frontier``,
+``gaps``, ``recommend``, ... (they take statuses as given).
+
+Placements cannot be expressed by a status array: what a placement infers ("placed at grade 4
+in NF") comes from evidence of kind ``placement`` (Engine, Roster), not from this call.
+
+Complexity: O(V + E) (plus one round per rollup parent inferred over inferred parts); the
+policy is compiled on the first call (or shared with the engine). Raises ValueError for a wrong
+length or a bad status code, ValueError when the Progression has no policy (unpickled from an
+old pickle), PolicyError when the policy's rollups do not fit the framework.)pbdoc")
+      .def(
           "frontier",
           [](const progression& p, const py::object& st, const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
@@ -377,11 +413,18 @@ learning order.)pbdoc")
   progression_cls
       .def(py::pickle(
           [](const progression& p) {
-            return py::make_tuple(p.framework(), p.scale(), p.rollups());
+            // The inference rule (a policy with the scale, rollups and infer_prerequisites)
+            // travels too; a 3-tuple (before progression.infer) unpickles without one.
+            const auto& rule = p.inference_rule();
+            return py::make_tuple(p.framework(), p.scale(), p.rollups(),
+                                  rule ? py::cast(*rule) : py::object(py::none()));
           },
           [](const py::tuple& t) {
-            if (t.size() != 3) throw py::value_error("not the state of a pickled Progression");
+            if (t.size() != 3 && t.size() != 4)
+              throw py::value_error("not the state of a pickled Progression");
             try {
+              if (t.size() == 4 && !t[3].is_none())
+                return progression(t[0].cast<framework>(), t[3].cast<policy>());
               return progression(
                   t[0].cast<framework>(), t[1].cast<scale>(),
                   t[2].cast<std::vector<std::pair<index_t, std::vector<index_t>>>>());

@@ -278,7 +278,13 @@ class MASTERYMAP_API progression {
   /// names, or the children for a group without items), ascending by parent index.
   [[nodiscard]] std::vector<std::pair<index_t, std::vector<index_t>>> rollups() const;
 
-  /// Compiled from equal frameworks, scales and rollup parents (so every answer is the same).
+  /// The rule `infer` applies: the policy's scale, rollups and `infer_prerequisites` (a policy
+  /// with nothing else; the rest of a policy never changes inference). Empty for a progression
+  /// compiled from a scale alone (with or without explicit rollup parents).
+  [[nodiscard]] const std::optional<masterymap::policy>& inference_rule() const noexcept;
+
+  /// Compiled from equal frameworks, scales, rollup parents and inference rules (so every
+  /// answer is the same).
   friend MASTERYMAP_API bool operator==(const progression& a, const progression& b);
   friend bool operator!=(const progression& a, const progression& b) { return !(a == b); }
 
@@ -297,6 +303,31 @@ class MASTERYMAP_API progression {
   [[nodiscard]] std::uint8_t needed_attainment(const prerequisite_edge& e) const;
 
   // --- one learner --------------------------------------------------------------------------
+  /// Inferred mastery applied to a status array computed elsewhere (an LMS, a notebook): the
+  /// policy's rule (`infer_prerequisites` in policy.hpp; Knowledge Space Theory's surmise
+  /// relation, as ALEKS uses it), exactly as the engine applies it after rules and rollups,
+  /// with the engine's own code. Returns v.size statuses: those of `v` where they are not
+  /// `inferred`; every `inferred` of `v` is recomputed (the result does not depend on them);
+  /// then a not_started competency below earned work (mastered, exceeded, exempt) through the
+  /// chosen links, not passing through contrary evidence (in_progress, awaiting_confirmation,
+  /// expired), is `inferred`, and a rollup parent not started whose rollup holds once inferred
+  /// parts count as met is `inferred` too, with inference going on below it (to a fixpoint).
+  /// Rollup parents are otherwise taken as given (their rollups are not evaluated again). Scores
+  /// (optional, NaN = none) matter only for weighted_mean rollups over inferred parts. So, for a
+  /// learner without placements, `infer` of the engine's statuses with `inferred` stripped gives
+  /// the engine's statuses back.
+  ///
+  /// Placements: a status array cannot say that a learner was placed at a level ("placed at
+  /// grade 4 in NF"); what a placement infers comes from evidence of kind `placement` (engine,
+  /// roster), not from this call.
+  /// Complexity: O(V + E) per call, plus one round per rollup parent inferred over inferred
+  /// parts (the policy is compiled on the first call, or shared with the engine).
+  /// \throws std::invalid_argument if the view's size is not the framework's size, or the
+  ///         progression was compiled from a scale alone (no rule: compile it from a policy or
+  ///         an engine); masterymap::policy_error listing the problems of the policy's rollups
+  ///         against the framework (as `engine` would).
+  [[nodiscard]] std::vector<masterymap::status> infer(const learner_view& v) const;
+
   /// \throws std::invalid_argument if the view's size is not the framework's size.
   [[nodiscard]] bool on_frontier(const learner_view& v, index_t c) const;
   /// The ready-to-learn frontier (KST's outer fringe): learning targets not done whose gating
