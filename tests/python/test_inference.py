@@ -157,7 +157,7 @@ def test_explain_and_placement():
     ben = eng.evaluate(log, "ben")
     assert [ben.status(c) for c in "ABCD"] == ["inferred", "inferred", "inferred", "not_started"]
     assert "placed at level 5 in NF on 2024-09-03" in ben.explain("A").text
-    with pytest.raises(ValueError, match="infer_prerequisites"):
+    with pytest.raises(mm.PolicyError, match="infer_prerequisites"):  # as from JSON (i11c)
         mm.Policy(infer_prerequisites="all")
     pol = mm.Policy(infer_prerequisites="gating")
     assert mm.Policy.from_json(pol.to_json()).infer_prerequisites == "gating"
