@@ -379,7 +379,7 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
           },
           py::arg("all_competencies") = false, R"pbdoc(
 Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``
-(categoricals), ``status`` (ordered categorical in the order of ``STATUSES``), ``score``
+(categoricals), ``status`` (ordered categorical in learning order, ``STATUS_ORDER``), ``score``
 (float64), ``rating`` (ordered categorical of the scale's labels, lowest first, so ``rating >=
 "Proficient"`` and ``.max()`` work). Only pairs that are not ``not_started`` unless
 ``all_competencies``. The learner column is the same categorical (the roster's learners) in
