@@ -470,7 +470,7 @@ std::vector<index_t> progression::inner_fringe(const learner_view& v) const {
   encode(v.statuses, v.scores, codes.data());
   std::vector<index_t> out;
   for (index_t c = 0; c < d_->n; ++c) {
-    if (codes[c] != done_code) continue;
+    if (codes[c] != done_code || !is_earned(v.statuses[c])) continue;  // inferred: never learned
     bool any = false;
     for (std::uint32_t k = d_->out_off[c]; k < d_->out_off[c + 1] && !any; ++k)
       any = codes[d_->out_dst[k]] == done_code;

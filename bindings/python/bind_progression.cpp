@@ -286,7 +286,8 @@ old pickle), PolicyError when the policy's rollups do not fit the framework.)pbd
             return id_list(p.framework(), p.inner_fringe(a.v));
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
-          "Recently learned: done, and no gating dependent done yet.")
+          "Recently learned (KST's inner fringe): earned (mastered, exceeded, exempt; never "
+          "inferred: not learned here), and no gating dependent done (earned or inferred) yet.")
       .def(
           "blocked_by",
           [](const progression& p, const py::object& id, const py::object& st,
@@ -328,7 +329,8 @@ old pickle), PolicyError when the policy's rollups do not fit the framework.)pbd
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
           "What blocks current work: the unmet prerequisites, transitively, of every competency "
-          "in progress (evidence, not done), in learning order (Blockers).")
+          "in progress (evidence, not done), in learning order (Blockers; ``blocks``: the next "
+          "link up only).")
       .def(
           "path_to",
           [](const progression& p, const py::object& goals, const py::object& st,
@@ -472,7 +474,8 @@ bottom when below mastery, else any evidence); ``recommended`` ones never gate.)
             const progression& p = s.st.progression();
             return id_list(p.framework(), p.inner_fringe(view_of(s.st)));
           },
-          "Recently learned: done competencies none of whose gating dependents are done yet.")
+          "Recently learned (KST's inner fringe): earned competencies (never inferred: not "
+          "learned here) none of whose gating dependents are done (earned or inferred) yet.")
       .def(
           "blocked_by",
           [](const py_state& s, const py::object& id) {
@@ -500,8 +503,11 @@ in progress are not gaps: see :meth:`blockers`.)pbdoc")
           },
           R"pbdoc(What blocks current work: the unmet gating prerequisites, transitively, of
 every competency in progress (evidence but not done: in_progress, awaiting_confirmation,
-expired), in learning order, as :class:`Blocker` objects; ``blocks`` names the work each holds
-back. A prerequisite can be both a gap and a blocker.)pbdoc")
+expired), in learning order, as :class:`Blocker` objects. ``blocks`` names the next link only
+(the dependents right above it in this list, e.g. the grade-3 standard between it and the
+grade-4 work in progress); follow ``blocks`` upwards to the work in progress it ultimately holds
+back, or ask ``blocked_by`` of each piece of work. A prerequisite can be both a gap and a
+blocker.)pbdoc")
       .def(
           "path_to",
           [](const py_state& s, const py::object& goals, const py::object& rate,

@@ -333,8 +333,12 @@ class MASTERYMAP_API progression {
   /// The ready-to-learn frontier (KST's outer fringe): learning targets not done whose gating
   /// prerequisites are all met, ascending by index. Complexity: O(V + E).
   [[nodiscard]] std::vector<index_t> frontier(const learner_view& v) const;
-  /// The inner fringe ("recently learned"): done competencies none of whose gating dependents
-  /// are done, ascending by index.
+  /// The inner fringe ("recently learned", KST's inner fringe: the items whose removal leaves a
+  /// knowledge state): earned competencies (mastered, exceeded, exempt) none of whose gating
+  /// dependents are done (earned or inferred), ascending by index. Inferred competencies are
+  /// never in it: they were not learned here (known by inference from work above them, a
+  /// placement, or a unit's inferred parts), so they are not the learner's latest learning; an
+  /// inferred dependent still counts as done (it rests on the competency).
   [[nodiscard]] std::vector<index_t> inner_fringe(const learner_view& v) const;
   /// Why `target` cannot be started: its unmet gating prerequisites, transitively (through
   /// unmet links only), in learning order. Empty when `target` is done or ready.
@@ -346,8 +350,12 @@ class MASTERYMAP_API progression {
   [[nodiscard]] std::vector<gap> gaps(const learner_view& v) const;
   /// What blocks current work: the unmet gating prerequisites, transitively (through unmet
   /// links, as `blocked_by`), of every competency in progress (evidence but not done:
-  /// in_progress, awaiting_confirmation, expired), in learning order; `blocks` names the work
-  /// each holds back. A prerequisite may be both a gap (under done work) and a blocker.
+  /// in_progress, awaiting_confirmation, expired), in learning order. `blocks` names the next
+  /// link only: the dependents right above it in this closure (a blocker two links below a
+  /// grade-4 standard in progress lists the grade-3 standard between them, not the grade-4
+  /// one). The work in progress it ultimately holds back is what `blocks` reaches followed
+  /// upwards (every chain ends at work in progress), or ask `blocked_by` of each piece of work.
+  /// A prerequisite may be both a gap (under done work) and a blocker.
   /// Complexity: O(V + E).
   [[nodiscard]] std::vector<blocker> blockers(const learner_view& v) const;
   /// What must be done to reach the goals: the goals not done and, transitively, their unmet

@@ -228,3 +228,29 @@ TEST_CASE("progression infer: the 4th grader on the Common Core map equals the e
       CHECK(n > 20);
   }
 }
+
+TEST_CASE("inner fringe: earned competencies only, none of whose gating dependents is done") {
+  // Brute force on random DAGs and random statuses with inferred ones: c is in the inner fringe
+  // iff it is earned and no gating dependent of it is done (earned or inferred).
+  std::mt19937 rng(2024);
+  std::size_t seen_inferred_excluded = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const auto fw = pfix::random_dag(rng, 6 + trial % 20, 0.2);
+    const mm::progression p(fw, mm::policy{});
+    auto L = pfix::random_state(rng, fw.size());
+    for (auto& s : L.st)
+      if (s == mm::status::not_started && rng() % 2 == 0) s = mm::status::inferred;
+    std::vector<mm::index_t> want;
+    for (mm::index_t c = 0; c < fw.size(); ++c) {
+      bool above = false;
+      for (const auto& e : fw.edges())
+        if (e.prerequisite == c && e.strength != mm::strength::recommended &&
+            mm::is_done(L.st[e.dependent]))
+          above = true;
+      if (mm::is_earned(L.st[c]) && !above) want.push_back(c);
+      if (L.st[c] == mm::status::inferred && !above) ++seen_inferred_excluded;
+    }
+    CHECK(p.inner_fringe(L.view()) == want);
+  }
+  CHECK(seen_inferred_excluded > 50);  // inferred with nothing done above: left out
+}
