@@ -238,8 +238,14 @@ void apply_rollups(const binding& b, dense_out out, scratch& s);
 /// `touched` is null), placements from `s.placements`. A rollup parent not started whose rollup
 /// holds once inferred parts count as met is inferred too, and inference goes on below it (until
 /// no parent changes). Appends what it infers to `added`.
-void apply_inference(const binding& b, status* st, const double* score,
+/// Only the compiled policy is read: `progression::infer` applies it to status arrays.
+void apply_inference(const compiled_policy& ctx, status* st, const double* score,
                      const std::vector<index_t>* touched, scratch& s, std::vector<index_t>* added);
+inline void apply_inference(const binding& b, status* st, const double* score,
+                            const std::vector<index_t>* touched, scratch& s,
+                            std::vector<index_t>* added) {
+  apply_inference(*b.ctx, st, score, touched, s, added);
+}
 
 /// The placements of learner `learner` (a log code) among the first `rows` rows of `log`, at or
 /// before `b.as_of`, into `out` (cleared). Placements are not in a state's evidence index (they

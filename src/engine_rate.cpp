@@ -447,9 +447,8 @@ void apply_rollups(const binding& b, dense_out out, scratch& s) {
   }
 }
 
-void apply_inference(const binding& b, status* st, const double* score,
+void apply_inference(const compiled_policy& ctx, status* st, const double* score,
                      const std::vector<index_t>* touched, scratch& s, std::vector<index_t>* added) {
-  const compiled_policy& ctx = *b.ctx;
   if (!touched) {
     infer(ctx.inference, st, nullptr, 0, s.placements.data(), s.placements.size(), s.inf, added);
   } else {

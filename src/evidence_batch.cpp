@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "evidence_impl.hpp"
+#include "kind_names.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
 #include "progress_meter.hpp"
@@ -23,6 +24,7 @@ using detail::check_block;
 using detail::float_bits;
 using detail::for_blocks;
 using detail::meter;
+using detail::near_miss;
 using detail::parse_number;
 using detail::trim;
 
@@ -62,10 +64,9 @@ void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks
   append(batch.columns, checks);
 }
 
-namespace {
-
-// The known kind `name` is a near-miss of (ingest_checks::near_miss_kinds), if any.
-std::string_view near_miss(std::string_view name, const std::vector<std::string>& known) {
+// The known kind `name` is a near-miss of (ingest_checks::near_miss_kinds), if any; also read
+// by the policy's checks (kind_names.hpp).
+std::string_view detail::near_miss(std::string_view name, const std::vector<std::string>& known) {
   const auto norm = [](std::string_view s) {
     std::string out;
     for (char ch : s)
@@ -91,6 +92,8 @@ std::string_view near_miss(std::string_view name, const std::vector<std::string>
   }
   return {};
 }
+
+namespace {
 
 // The caller's reason for rejecting name `j` of a column ("" when none).
 std::string_view rejected(const std::vector<std::string_view>& reasons, std::size_t j) noexcept {

@@ -4,8 +4,12 @@
 // links, stopped by contrary evidence (the rule: masterymap::infer_prerequisites, policy.hpp).
 #include "inference.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
+#include <masterymap/error.hpp>
+#include <stdexcept>
 
 namespace masterymap::detail {
 
@@ -43,6 +47,21 @@ void latest_placements(const inference_graph& g, const placement* p, std::size_t
 }
 
 }  // namespace
+
+index_t placement_host(const framework& fw, const std::string& domain, const char* who) {
+  const auto members = fw.competencies_in(domain);
+  if (members.empty()) throw unknown_id_error(domain, "domain");
+  for (index_t c : members)
+    if (fw.at(c).level && fw.at(c).kind == competency_kind::academic) return c;
+  throw std::invalid_argument(
+      fmt::format("{}: domain '{}' has no leveled academic competencies to place in", who, domain));
+}
+
+bool has_placement_host(const framework& fw, const std::string& domain) {
+  for (index_t c : fw.competencies_in(domain))
+    if (fw.at(c).level && fw.at(c).kind == competency_kind::academic) return true;
+  return false;
+}
 
 inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode) {
   inference_graph g;

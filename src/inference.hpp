@@ -52,6 +52,14 @@ struct inference_graph {
   [[nodiscard]] bool links() const noexcept { return !pre.empty(); }
 };
 
+/// The competency a placement in `domain` is recorded on (roster::place) or stands for
+/// (progression::infer): the domain's first leveled academic competency in framework order.
+/// \throws unknown_id_error (kind "domain") for a domain `fw` does not have;
+///         std::invalid_argument (naming `who`) for one without leveled academic competencies.
+index_t placement_host(const framework& fw, const std::string& domain, const char* who);
+/// Whether `domain` has a leveled academic competency.
+bool has_placement_host(const framework& fw, const std::string& domain);
+
 /// Compiles the chosen links and the domain levels of `fw`.
 inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode);
 

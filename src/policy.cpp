@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/evidence.hpp>
 #include <masterymap/policy.hpp>
 #include <set>
 #include <stdexcept>
 
 #include "enum_names.hpp"
+#include "kind_names.hpp"
 #include "policy_check.hpp"
 #include "policy_names.hpp"
 
@@ -289,6 +291,17 @@ void rule_problems(const rule& r, const scale* s, const std::string& path,
       if (ks[i].empty()) out.push_back(fmt::format("{}.{}[{}]: empty kind", path, field, i));
       if (!seen.insert(ks[i]).second)
         out.push_back(fmt::format("{}.{}[{}]: duplicate kind '{}'", path, field, i, ks[i]));
+      // A misspelt built-in kind ("discusion") would never match the evidence's kind: a gate
+      // that never opens, or an ignore that never applies. Custom kinds that are not near-misses
+      // ("portfolio") are fine. The same test as ingest_checks::near_miss_kinds.
+      const auto& builtin = builtin_kinds();
+      if (!ks[i].empty() && std::find(builtin.begin(), builtin.end(), ks[i]) == builtin.end())
+        if (const auto near = detail::near_miss(ks[i], builtin); !near.empty())
+          out.push_back(fmt::format(
+              "{}.{}[{}]: '{}' is a near-miss of the built-in kind '{}' (misspelt? a custom kind "
+              "must differ from the built-in ones by more than case, '_', '-', spaces or one "
+              "letter)",
+              path, field, i, ks[i], near));
     }
   };
   check_kinds(r.require_kinds, "require_kinds");

@@ -416,7 +416,10 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
     if (auto x = detail::precedence_names.parse(*prec))
       p.precedence_ = *x;
     else
-      problems.push_back(fmt::format("rollup_precedence: unknown value '{}'", *prec));
+      problems.push_back(fmt::format(
+          "rollup_precedence: unknown value '{}' (expected 'rollup', 'evidence', 'either' or "
+          "'both')",
+          *prec));
   }
   // Absent in policies written before the option existed: the default (required).
   if (auto inf = rd.string(j, "infer_prerequisites", "")) {

@@ -50,9 +50,21 @@ rollup_list rollups_of(const framework& fw, const policy& p) {
   return out;
 }
 
+// The parts of a policy that inference reads (`progression::infer`): scale, rollups,
+// infer_prerequisites.
+policy rule_of(const policy& p) {
+  policy r(p.scale());
+  for (const auto& [id, ru] : p.rollups()) r.set_rollup(id, ru);
+  r.set_default_rollup(p.default_rollup());
+  r.set_infer_prerequisites(p.infer_prerequisites());
+  return r;
+}
+
 std::shared_ptr<const detail::progression_data> compile(framework fw, const scale& sc,
-                                                        rollup_list rollups) {
+                                                        rollup_list rollups,
+                                                        std::optional<policy> rule = {}) {
   auto d = std::make_shared<detail::progression_data>(std::move(fw), sc);
+  d->rule = std::move(rule);
   const framework& f = d->fw;
   const std::size_t n = f.size();
   d->n = n;
@@ -325,19 +337,25 @@ std::vector<double> last_evidence_times(const learner_state& s, const evidence_l
 
 // The lazily compiled progression of an engine and of the states it evaluates.
 namespace {
-const progression& cached(detail::progression_cache* slot, const framework& fw, const policy& p) {
+// `ctx`: the engine's compiled policy, shared with the progression's `infer`.
+const progression& cached(detail::progression_cache* slot, const framework& fw, const policy& p,
+                          const std::shared_ptr<const detail::compiled_policy>& ctx) {
   if (!slot) throw std::logic_error("learner_state: not evaluated");
-  std::call_once(slot->once, [&] { slot->value = std::make_shared<const progression>(fw, p); });
+  std::call_once(slot->once, [&] {
+    auto prog = std::make_shared<const progression>(fw, p);
+    prog->data().inference->ctx = ctx;  // before it is shared
+    slot->value = std::move(prog);
+  });
   return *slot->value;
 }
 }  // namespace
 
 const progression& engine::progression() const {
-  return cached(progression_.get(), framework(), policy());
+  return cached(progression_.get(), framework(), policy(), ctx_);
 }
 const progression& learner_state::progression() const {
   if (!ctx_) throw std::logic_error("learner_state: not evaluated");
-  return cached(progression_.get(), framework(), policy());
+  return cached(progression_.get(), framework(), policy(), ctx_);
 }
 
 // --- progression -------------------------------------------------------------------------------
@@ -346,10 +364,11 @@ progression::progression(masterymap::framework fw, const masterymap::scale& sc)
     : d_(compile(std::move(fw), sc, {})) {}
 progression::progression(masterymap::framework fw, const policy& p) {
   rollup_list r = rollups_of(fw, p);
-  d_ = compile(std::move(fw), p.scale(), std::move(r));
+  d_ = compile(std::move(fw), p.scale(), std::move(r), rule_of(p));
 }
 progression::progression(const engine& e)
-    : d_(compile(e.framework(), e.policy().scale(), rollups_of(e.framework(), e.policy()))) {}
+    : d_(compile(e.framework(), e.policy().scale(), rollups_of(e.framework(), e.policy()),
+                 rule_of(e.policy()))) {}
 progression::progression(masterymap::framework fw, const masterymap::scale& sc,
                          std::vector<std::pair<index_t, std::vector<index_t>>> rollups)
     : d_(compile(std::move(fw), sc, std::move(rollups))) {}
@@ -374,7 +393,7 @@ const masterymap::scale& progression::scale() const noexcept { return d_->sc; }
 bool operator==(const progression& a, const progression& b) {
   return a.d_ == b.d_ ||
          (a.d_->fw == b.d_->fw && a.d_->sc == b.d_->sc && a.d_->target == b.d_->target &&
-          a.d_->part_off == b.d_->part_off && a.d_->part == b.d_->part);
+          a.d_->part_off == b.d_->part_off && a.d_->part == b.d_->part && a.d_->rule == b.d_->rule);
 }
 std::size_t progression::size() const noexcept { return d_->n; }
 
@@ -470,7 +489,7 @@ std::vector<index_t> progression::inner_fringe(const learner_view& v) const {
   encode(v.statuses, v.scores, codes.data());
   std::vector<index_t> out;
   for (index_t c = 0; c < d_->n; ++c) {
-    if (codes[c] != done_code) continue;
+    if (codes[c] != done_code || !is_earned(v.statuses[c])) continue;  // inferred: never learned
     bool any = false;
     for (std::uint32_t k = d_->out_off[c]; k < d_->out_off[c + 1] && !any; ++k)
       any = codes[d_->out_dst[k]] == done_code;

@@ -13,6 +13,8 @@
 #include <exception>
 #include <limits>
 #include <masterymap/progression.hpp>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,6 +25,14 @@
 #include "parallel.hpp"
 
 namespace masterymap::detail {
+
+struct compiled_policy;
+
+/// The policy compiled for `progression::infer`, on first use (or the engine's, shared).
+struct inference_slot {
+  std::once_flag once;
+  std::shared_ptr<const compiled_policy> ctx;  // set once, under `once`
+};
 
 struct progression_data {
   progression_data(masterymap::framework f, masterymap::scale s)
@@ -64,6 +74,10 @@ struct progression_data {
   static constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> slot_of, slot_off;
   std::vector<int> slot_level;
+  // The rule `infer` applies: the policy's scale, rollups and infer_prerequisites (nothing else
+  // of a policy changes inference); empty when compiled from a scale alone.
+  std::optional<masterymap::policy> rule;
+  std::shared_ptr<inference_slot> inference = std::make_shared<inference_slot>();
 };
 
 // --- helpers shared by progression.cpp (gating, frontier) and progression_plan.cpp (gaps,

@@ -486,10 +486,15 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                                         levels_text(std::abs(diff)), diff > 0 ? "above" : "below",
                                         working_at(c), in_domain(c)));
     } else if (lk <= lmin) {
-      r.reasons.push_back(r.level ? fmt::format("lowest open level ({})", *r.level)
-                                  : std::string("foundational"));
+      // A learner without leveled evidence (a new learner) starts at the foundations.
+      r.reasons.push_back(
+          r.level ? fmt::format("a starting point: level {} (the lowest level open{})", *r.level,
+                                in_domain(c))
+                  : fmt::format("a starting point: foundational (depth {} in the prerequisite "
+                                "graph, the lowest open)",
+                                d.depth[c]));
     } else if (r.level) {
-      r.reasons.push_back(fmt::format("level {}", *r.level));
+      r.reasons.push_back(fmt::format("level {}{}", *r.level, in_domain(c)));
     } else {
       r.reasons.push_back(fmt::format("depth {} in the prerequisite graph", d.depth[c]));
     }

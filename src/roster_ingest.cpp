@@ -13,6 +13,7 @@
 
 #include "accumulate.hpp"
 #include "evidence_impl.hpp"
+#include "inference.hpp"
 #include "parallel.hpp"
 #include "progress_meter.hpp"
 #include "roster_impl.hpp"
@@ -458,24 +459,11 @@ ingest_summary roster::place(std::string_view learner, int level, double time,
     throw std::invalid_argument(
         fmt::format("roster.place: level {} is beyond +-{}", level, max_level));
   const auto& fw = framework();
-  // The competency a domain's placement row sits on: its first leveled academic one.
-  auto host = [&](const std::string& d) -> std::optional<index_t> {
-    for (index_t c : fw.competencies_in(d))
-      if (fw.at(c).level && fw.at(c).kind == competency_kind::academic) return c;
-    return std::nullopt;
-  };
   std::vector<evidence> rows;
-  const std::vector<std::string> all = domains.empty() ? fw.domains() : domains;
-  for (const auto& d : all) {
-    if (fw.competencies_in(d).empty()) throw unknown_id_error(d, "domain");
-    const auto c = host(d);
-    if (!c) {
-      if (domains.empty()) continue;
-      throw std::invalid_argument(fmt::format(
-          "roster.place: domain '{}' has no leveled academic competencies to place in", d));
-    }
-    rows.emplace_back(std::string(learner), fw.id_of(*c), time, static_cast<double>(level),
-                      "placement", 1.0, std::string(source));
+  for (const auto& d : domains.empty() ? fw.domains() : domains) {
+    if (domains.empty() && !detail::has_placement_host(fw, d)) continue;  // nothing to place in
+    rows.emplace_back(std::string(learner), fw.id_of(detail::placement_host(fw, d, "roster.place")),
+                      time, static_cast<double>(level), "placement", 1.0, std::string(source));
   }
   if (rows.empty())
     throw std::invalid_argument(

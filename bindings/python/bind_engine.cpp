@@ -422,7 +422,7 @@ engine); unhashable (:meth:`Engine.update` changes it).
           },
           R"pbdoc(
 This learner's state as a pandas DataFrame indexed by competency id (framework order):
-``status`` and ``rating`` (ordered categoricals: statuses in the order of ``STATUSES``, ratings
+``status`` and ``rating`` (ordered categoricals: statuses in learning order, ``STATUS_ORDER``, ratings
 in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
 )pbdoc")
       .def(
@@ -554,7 +554,7 @@ C++ in parallel with the GIL released. Ctrl-C raises ``KeyboardInterrupt`` withi
 rows + learners of the log; raising from it cancels the call.
 
 Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered categorical
-in the order of ``STATUSES``), ``score`` (float64), ``rating`` (ordered categorical of the
+in learning order, ``STATUS_ORDER``), ``score`` (float64), ``rating`` (ordered categorical of the
 scale's labels, lowest first; NaN when absent), ``evidence`` (count). One row per (learner,
 competency) that is not ``not_started``, or every pair with ``all_competencies=True``.
 )pbdoc")

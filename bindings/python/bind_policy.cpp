@@ -13,20 +13,22 @@
 namespace masterymap::python {
 namespace {
 
+// Bad option values raise PolicyError naming the option and the allowed values, with the text
+// of the JSON path (Policy.from_json), so both ways of giving a policy fail alike.
 rollup_precedence parse_precedence(const std::string& s) {
   for (auto p : {rollup_precedence::rollup, rollup_precedence::evidence, rollup_precedence::either,
                  rollup_precedence::both})
     if (s == to_string(p)) return p;
-  throw py::value_error(
-      "rollup_precedence must be 'rollup', 'evidence', 'either' or 'both', not '" + s + "'");
+  throw policy_error({"rollup_precedence: unknown value '" + s +
+                      "' (expected 'rollup', 'evidence', 'either' or 'both')"});
 }
 
 infer_prerequisites parse_infer(const std::string& s) {
   for (auto p :
        {infer_prerequisites::none, infer_prerequisites::required, infer_prerequisites::gating})
     if (s == to_string(p)) return p;
-  throw py::value_error("infer_prerequisites must be 'none', 'required' or 'gating', not '" + s +
-                        "'");
+  throw policy_error(
+      {"infer_prerequisites: unknown value '" + s + "' (expected 'none', 'required' or 'gating')"});
 }
 
 // Adds the operands of a Python rollup call: ids, lists of ids, nested Rollups.

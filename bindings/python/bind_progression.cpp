@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <masterymap/progression.hpp>
 #include <string>
@@ -231,6 +232,56 @@ Immutable: compares by its framework, scale and rollup parents, hashes, copies a
           "The rollup parents, each with its parts (the competencies its rollup reads), as a dict "
           "of id to list of ids, in framework order.")
       .def(
+          "infer",
+          [](const progression& p, const py::object& st, const py::object& sc,
+             const py::object& placements) {
+            view_args a(p, st, sc, py::none(), py::none());
+            std::vector<std::pair<std::string, int>> placed;
+            if (!placements.is_none()) {
+              if (!py::isinstance<py::dict>(placements))
+                throw argument_error("placements", "a dict {domain: level} or None", placements);
+              for (const auto& [k, lv] : placements.cast<py::dict>()) {
+                if (!py::isinstance<py::str>(k))
+                  throw argument_error("placements", "a dict {domain: level} (str: int)",
+                                       placements);
+                placed.emplace_back(k.cast<std::string>(), level_arg(lv, "placements"));
+              }
+            }
+            std::vector<status> out;
+            {
+              py::gil_scoped_release r;
+              out = p.infer(a.v, placed);
+            }
+            py::array_t<std::uint8_t> arr(static_cast<py::ssize_t>(out.size()));
+            std::copy(out.begin(), out.end(), reinterpret_cast<status*>(arr.mutable_data()));
+            return arr;
+          },
+          py::arg("statuses"), py::arg("scores") = py::none(), py::kw_only(),
+          py::arg("placements") = py::none(),
+          R"pbdoc(Inferred mastery applied to a status array computed elsewhere (an LMS, a notebook).
+
+``statuses``: uint8 codes indexing :data:`STATUSES`, one per competency (framework order);
+``scores``: optional floats (NaN = none; only ``weighted_mean`` rollups read them). Returns a
+new uint8 array of the same length: the engine's rule (the policy's ``infer_prerequisites``;
+Knowledge Space Theory's surmise relation, as ALEKS uses it), with the engine's own code. Every
+``inferred`` entry given is recomputed (the result does not depend on them); a ``not_started``
+competency below earned work (``mastered``, ``exceeded``, ``exempt``) through the chosen links,
+not passing through contrary evidence (``in_progress``, ``awaiting_confirmation``, ``expired``),
+becomes ``inferred``; a rollup parent not started whose rollup holds once inferred parts count
+as met becomes ``inferred`` too, and inference goes on below it. So the engine's statuses with
+``inferred`` stripped give the engine's statuses back. Pass the result to ``frontier``,
+``gaps``, ``recommend``, ... (they take statuses as given).
+
+``placements``: ``{domain: level}`` ("placed at grade 4 in NF": ``{"NF": 4}``), what a status
+array cannot say; as evidence of kind ``placement`` would, everything below the level in the
+domain is placed (a level above the domain's top places all of it). An unknown domain raises
+:class:`UnknownIdError`; one without leveled competencies, ValueError.
+
+Complexity: O(V + E) (plus one round per rollup parent inferred over inferred parts); the
+policy is compiled on the first call (or shared with the engine). Raises ValueError for a wrong
+length or a bad status code, ValueError when the Progression has no policy (unpickled from an
+old pickle), PolicyError when the policy's rollups do not fit the framework.)pbdoc")
+      .def(
           "frontier",
           [](const progression& p, const py::object& st, const py::object& sc) {
             view_args a(p, st, sc, py::none(), py::none());
@@ -250,7 +301,8 @@ Immutable: compares by its framework, scale and rollup parents, hashes, copies a
             return id_list(p.framework(), p.inner_fringe(a.v));
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
-          "Recently learned: done, and no gating dependent done yet.")
+          "Recently learned (KST's inner fringe): earned (mastered, exceeded, exempt; never "
+          "inferred: not learned here), and no gating dependent done (earned or inferred) yet.")
       .def(
           "blocked_by",
           [](const progression& p, const py::object& id, const py::object& st,
@@ -292,7 +344,8 @@ Immutable: compares by its framework, scale and rollup parents, hashes, copies a
           },
           py::arg("statuses"), py::arg("scores") = py::none(),
           "What blocks current work: the unmet prerequisites, transitively, of every competency "
-          "in progress (evidence, not done), in learning order (Blockers).")
+          "in progress (evidence, not done), in learning order (Blockers; ``blocks``: the next "
+          "link up only).")
       .def(
           "path_to",
           [](const progression& p, const py::object& goals, const py::object& st,
@@ -377,11 +430,18 @@ learning order.)pbdoc")
   progression_cls
       .def(py::pickle(
           [](const progression& p) {
-            return py::make_tuple(p.framework(), p.scale(), p.rollups());
+            // The inference rule (a policy with the scale, rollups and infer_prerequisites)
+            // travels too; a 3-tuple (before progression.infer) unpickles without one.
+            const auto& rule = p.inference_rule();
+            return py::make_tuple(p.framework(), p.scale(), p.rollups(),
+                                  rule ? py::cast(*rule) : py::object(py::none()));
           },
           [](const py::tuple& t) {
-            if (t.size() != 3) throw py::value_error("not the state of a pickled Progression");
+            if (t.size() != 3 && t.size() != 4)
+              throw py::value_error("not the state of a pickled Progression");
             try {
+              if (t.size() == 4 && !t[3].is_none())
+                return progression(t[0].cast<framework>(), t[3].cast<policy>());
               return progression(
                   t[0].cast<framework>(), t[1].cast<scale>(),
                   t[2].cast<std::vector<std::pair<index_t, std::vector<index_t>>>>());
@@ -429,7 +489,8 @@ bottom when below mastery, else any evidence); ``recommended`` ones never gate.)
             const progression& p = s.st.progression();
             return id_list(p.framework(), p.inner_fringe(view_of(s.st)));
           },
-          "Recently learned: done competencies none of whose gating dependents are done yet.")
+          "Recently learned (KST's inner fringe): earned competencies (never inferred: not "
+          "learned here) none of whose gating dependents are done (earned or inferred) yet.")
       .def(
           "blocked_by",
           [](const py_state& s, const py::object& id) {
@@ -457,8 +518,11 @@ in progress are not gaps: see :meth:`blockers`.)pbdoc")
           },
           R"pbdoc(What blocks current work: the unmet gating prerequisites, transitively, of
 every competency in progress (evidence but not done: in_progress, awaiting_confirmation,
-expired), in learning order, as :class:`Blocker` objects; ``blocks`` names the work each holds
-back. A prerequisite can be both a gap and a blocker.)pbdoc")
+expired), in learning order, as :class:`Blocker` objects. ``blocks`` names the next link only
+(the dependents right above it in this list, e.g. the grade-3 standard between it and the
+grade-4 work in progress); follow ``blocks`` upwards to the work in progress it ultimately holds
+back, or ask ``blocked_by`` of each piece of work. A prerequisite can be both a gap and a
+blocker.)pbdoc")
       .def(
           "path_to",
           [](const py_state& s, const py::object& goals, const py::object& rate,

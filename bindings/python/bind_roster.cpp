@@ -251,19 +251,7 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
           "place",
           [](roster& r, const py::object& learner, const py::object& level, const py::object& time,
              const py::object& domain, const py::object& source) {
-            // Any integer (int, numpy integer: operator.index), never a bool or a float.
-            PyObject* index =
-                py::isinstance<py::bool_>(level) ? nullptr : PyNumber_Index(level.ptr());
-            if (!index) {
-              PyErr_Clear();
-              throw argument_error("level", "an int (e.g. 4 for grade 4)", level);
-            }
-            int overflow = 0;
-            const long long lv = PyLong_AsLongLongAndOverflow(index, &overflow);
-            Py_DECREF(index);
-            if (overflow != 0 || lv > 16777216 || lv < -16777216)
-              throw py::value_error("Roster.place: level " + std::string(py::str(level)) +
-                                    " is beyond +-16777216");
+            const int lv = level_arg(level, "level");
             std::vector<std::string> domains;
             if (py::isinstance<py::str>(domain)) {
               domains.push_back(domain.cast<std::string>());
@@ -288,7 +276,7 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
             {
               py::gil_scoped_release rel;
               const roster_change change(r);
-              s = r.place(l, static_cast<int>(lv), t, domains, src);
+              s = r.place(l, lv, t, domains, src);
             }
             return summary(s);
           },
@@ -323,7 +311,7 @@ come in a batch: kind ``"placement"``, any competency of the domain, score = the
           },
           py::arg("all_competencies") = false, R"pbdoc(
 Every learner's ratings as one long pandas DataFrame: ``learner``, ``competency``
-(categoricals), ``status`` (ordered categorical in the order of ``STATUSES``), ``score``
+(categoricals), ``status`` (ordered categorical in learning order, ``STATUS_ORDER``), ``score``
 (float64), ``rating`` (ordered categorical of the scale's labels, lowest first, so ``rating >=
 "Proficient"`` and ``.max()`` work). Only pairs that are not ``not_started`` unless
 ``all_competencies``. The learner column is the same categorical (the roster's learners) in

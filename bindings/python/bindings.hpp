@@ -102,6 +102,24 @@ inline double number_arg(const py::handle& x, const char* what, const char* acce
   return v;
 }
 
+/// A level (`competency::level`, a placement's level): any integer (int, numpy integer:
+/// `operator.index`), never a bool or a float. \throws argument_error naming `what` for anything
+/// else; ValueError (naming `what`) beyond +-16,777,216 (a placement level, exact as stored).
+inline int level_arg(const py::handle& x, const char* what) {
+  PyObject* index = py::isinstance<py::bool_>(x) ? nullptr : PyNumber_Index(x.ptr());
+  if (!index) {
+    PyErr_Clear();
+    throw argument_error(what, "an int (e.g. 4 for grade 4)", x);
+  }
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(index, &overflow);
+  Py_DECREF(index);
+  if (overflow != 0 || v > 16777216 || v < -16777216)
+    throw py::value_error(std::string(what) + ": level " + std::string(py::str(x)) +
+                          " is beyond +-16777216");
+  return static_cast<int>(v);
+}
+
 /// A str as UTF-8, or an argument_error naming `what`.
 inline std::string text_arg(const py::handle& x, const char* what, const char* accepts = "a str") {
   if (!PyUnicode_Check(x.ptr())) throw argument_error(what, accepts, x);

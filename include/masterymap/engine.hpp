@@ -58,11 +58,16 @@ enum class status : std::uint8_t {
 [[nodiscard]] constexpr bool is_done(status s) noexcept {
   return is_earned(s) || s == status::inferred;
 }
-/// The position of a status in learning order (not_started 0, in_progress 1,
-/// awaiting_confirmation 2, inferred 3, mastered 4, exceeded 5, exempt 6, expired 7): the order
-/// of the Python categorical.
+/// The position of a status in learning order (not_started 0, in_progress 1, expired 2,
+/// awaiting_confirmation 3, inferred 4, mastered 5, exceeded 6, exempt 7): the order of the
+/// Python status categorical (DataFrames, STATUS_ORDER). Every status that is not met comes
+/// before every met one, and the earned ones come last, so `rank >= rank(inferred)` is `is_done`
+/// and `rank >= rank(mastered)` is `is_earned`. `expired` (mastery lapsed: it needs fresh
+/// evidence, like work in progress) sits below `awaiting_confirmation` (mastery reached: only the
+/// teacher's check is missing); it used to sort last, above `mastered`, so a filter such as
+/// `status >= "mastered"` counted lapsed mastery as earned.
 [[nodiscard]] constexpr int status_rank(status s) noexcept {
-  constexpr int rank[] = {0, 1, 2, 4, 5, 6, 7, 3};
+  constexpr int rank[] = {0, 1, 3, 5, 6, 7, 2, 4};
   return rank[static_cast<int>(s)];
 }
 

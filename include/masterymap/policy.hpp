@@ -269,8 +269,10 @@ enum class rollup_precedence : std::uint8_t {
 /// passes through a competency with contrary evidence (it reaches what is below one only by
 /// another route), and adding mastery never removes an inference. Inferred competencies are
 /// not_started ones (no counted evidence); rollups are computed on earned statuses before
-/// inference (a parent is not made done by inferred children), but a rollup parent can itself be
-/// inferred through a link or a placement.
+/// inference (a parent is never *earned* through inferred children), but a rollup parent can
+/// itself be inferred through a link or a placement, and a rollup parent not started whose
+/// rollup holds once inferred parts count as met is inferred too, with inference going on below
+/// it (to a fixpoint). `progression::infer` applies the same rule to a status array.
 ///
 /// Placement (a placement or diagnostic result, "placed at grade 4 in NF"): evidence of kind
 /// "placement" on any competency c of a domain D, with score L, places the learner at level L in

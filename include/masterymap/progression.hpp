@@ -281,7 +281,13 @@ class MASTERYMAP_API progression {
   /// names, or the children for a group without items), ascending by parent index.
   [[nodiscard]] std::vector<std::pair<index_t, std::vector<index_t>>> rollups() const;
 
-  /// Compiled from equal frameworks, scales and rollup parents (so every answer is the same).
+  /// The rule `infer` applies: the policy's scale, rollups and `infer_prerequisites` (a policy
+  /// with nothing else; the rest of a policy never changes inference). Empty for a progression
+  /// compiled from a scale alone (with or without explicit rollup parents).
+  [[nodiscard]] const std::optional<masterymap::policy>& inference_rule() const noexcept;
+
+  /// Compiled from equal frameworks, scales, rollup parents and inference rules (so every
+  /// answer is the same).
   friend MASTERYMAP_API bool operator==(const progression& a, const progression& b);
   friend bool operator!=(const progression& a, const progression& b) { return !(a == b); }
 
@@ -300,13 +306,46 @@ class MASTERYMAP_API progression {
   [[nodiscard]] std::uint8_t needed_attainment(const prerequisite_edge& e) const;
 
   // --- one learner --------------------------------------------------------------------------
+  /// Inferred mastery applied to a status array computed elsewhere (an LMS, a notebook): the
+  /// policy's rule (`infer_prerequisites` in policy.hpp; Knowledge Space Theory's surmise
+  /// relation, as ALEKS uses it), exactly as the engine applies it after rules and rollups,
+  /// with the engine's own code. Returns v.size statuses: those of `v` where they are not
+  /// `inferred`; every `inferred` of `v` is recomputed (the result does not depend on them);
+  /// then a not_started competency below earned work (mastered, exceeded, exempt) through the
+  /// chosen links, not passing through contrary evidence (in_progress, awaiting_confirmation,
+  /// expired), is `inferred`, and a rollup parent not started whose rollup holds once inferred
+  /// parts count as met is `inferred` too, with inference going on below it (to a fixpoint).
+  /// Rollup parents are otherwise taken as given (their rollups are not evaluated again). Scores
+  /// (optional, NaN = none) matter only for weighted_mean rollups over inferred parts. So, for a
+  /// learner without placements, `infer` of the engine's statuses with `inferred` stripped gives
+  /// the engine's statuses back.
+  ///
+  /// Placements: a status array cannot say that a learner was placed at a level ("placed at
+  /// grade 4 in NF"), so `placements` says it: (domain, level) pairs, as evidence of kind
+  /// `placement` would (everything below the level in the domain is placed; a later pair of the
+  /// same domain replaces an earlier one).
+  /// Complexity: O(V + E) per call, plus one round per rollup parent inferred over inferred
+  /// parts (the policy is compiled on the first call, or shared with the engine).
+  /// \throws std::invalid_argument if the view's size is not the framework's size, the
+  ///         progression was compiled from a scale alone (no rule: compile it from a policy or
+  ///         an engine), a placed domain has no leveled academic competencies or a level is
+  ///         beyond +-16,777,216; masterymap::unknown_id_error (kind "domain") for a domain the
+  ///         framework does not have; masterymap::policy_error listing the problems of the
+  ///         policy's rollups against the framework (as `engine` would).
+  [[nodiscard]] std::vector<masterymap::status> infer(
+      const learner_view& v, const std::vector<std::pair<std::string, int>>& placements = {}) const;
+
   /// \throws std::invalid_argument if the view's size is not the framework's size.
   [[nodiscard]] bool on_frontier(const learner_view& v, index_t c) const;
   /// The ready-to-learn frontier (KST's outer fringe): learning targets not done whose gating
   /// prerequisites are all met, ascending by index. Complexity: O(V + E).
   [[nodiscard]] std::vector<index_t> frontier(const learner_view& v) const;
-  /// The inner fringe ("recently learned"): done competencies none of whose gating dependents
-  /// are done, ascending by index.
+  /// The inner fringe ("recently learned", KST's inner fringe: the items whose removal leaves a
+  /// knowledge state): earned competencies (mastered, exceeded, exempt) none of whose gating
+  /// dependents are done (earned or inferred), ascending by index. Inferred competencies are
+  /// never in it: they were not learned here (known by inference from work above them, a
+  /// placement, or a unit's inferred parts), so they are not the learner's latest learning; an
+  /// inferred dependent still counts as done (it rests on the competency).
   [[nodiscard]] std::vector<index_t> inner_fringe(const learner_view& v) const;
   /// Why `target` cannot be started: its unmet gating prerequisites, transitively (through
   /// unmet links only), in learning order. Empty when `target` is done or ready.
@@ -318,8 +357,12 @@ class MASTERYMAP_API progression {
   [[nodiscard]] std::vector<gap> gaps(const learner_view& v) const;
   /// What blocks current work: the unmet gating prerequisites, transitively (through unmet
   /// links, as `blocked_by`), of every competency in progress (evidence but not done:
-  /// in_progress, awaiting_confirmation, expired), in learning order; `blocks` names the work
-  /// each holds back. A prerequisite may be both a gap (under done work) and a blocker.
+  /// in_progress, awaiting_confirmation, expired), in learning order. `blocks` names the next
+  /// link only: the dependents right above it in this closure (a blocker two links below a
+  /// grade-4 standard in progress lists the grade-3 standard between them, not the grade-4
+  /// one). The work in progress it ultimately holds back is what `blocks` reaches followed
+  /// upwards (every chain ends at work in progress), or ask `blocked_by` of each piece of work.
+  /// A prerequisite may be both a gap (under done work) and a blocker.
   /// Complexity: O(V + E).
   [[nodiscard]] std::vector<blocker> blockers(const learner_view& v) const;
   /// What must be done to reach the goals: the goals not done and, transitively, their unmet

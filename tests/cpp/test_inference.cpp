@@ -360,6 +360,33 @@ TEST_CASE("inference: roster::place writes one placement row per domain, all or 
   CHECK(r.learner("ana").status("K1") == mm::status::inferred);
 }
 
+TEST_CASE("inference: progression::infer takes placements as (domain, level) pairs") {
+  mm::framework_builder b("p");
+  b.add_competency("A", "", "NF", 3);
+  b.add_competency("B", "", "NF", 4);
+  b.add_competency("K1", "", "CC", 0);
+  b.add_competency("N", "", "notes");
+  b.add_prerequisite("B", "A");
+  const auto fw = b.build();
+  mm::roster r(fw, mm::policy{});
+  r.add("ana", "B", t0, 1);  // contrary on B: the placement at 5 in NF infers A only
+  r.place("ana", 5, t0 + 1);
+  const auto want = r.learner("ana").statuses();
+  const mm::progression prog(fw, mm::policy{});
+  std::vector<mm::status> plain = want;
+  for (auto& x : plain)
+    if (x == mm::status::inferred) x = mm::status::not_started;
+  mm::learner_view v;
+  v.statuses = plain.data();
+  v.size = plain.size();
+  CHECK(prog.infer(v, {{"NF", 5}, {"CC", 5}}) == want);
+  CHECK(prog.infer(v, {{"NF", 3}, {"CC", 5}, {"NF", 5}}) == want);  // the later NF one counts
+  CHECK(prog.infer(v) == plain);
+  CHECK_THROWS_AS((void)prog.infer(v, {{"XX", 1}}), mm::unknown_id_error);
+  CHECK_THROWS_AS((void)prog.infer(v, {{"notes", 1}}), std::invalid_argument);
+  CHECK_THROWS_AS((void)prog.infer(v, {{"NF", 1 << 25}}), std::invalid_argument);
+}
+
 TEST_CASE("inference: the policy option round-trips through JSON, old JSON reads the default") {
   mm::policy p;
   CHECK(p.infer_prerequisites() == mm::infer_prerequisites::required);

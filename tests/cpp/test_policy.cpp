@@ -166,7 +166,9 @@ TEST_SUITE("policy") {
     CHECK(has(ps, "rule.colour: unknown field"));
     CHECK(has(ps, "overrides.competencies['U1'].window_last: expected a non-negative integer"));
     CHECK(has(ps, "rollups['C'].groups[0].op: unknown rollup operator 'most_of'"));
-    CHECK(has(ps, "rollup_precedence: unknown value 'sometimes'"));
+    CHECK(has(ps,
+              "rollup_precedence: unknown value 'sometimes' (expected 'rollup', 'evidence', "
+              "'either' or 'both')"));
   }
 
   TEST_CASE("the bundled school policy file reads and validates") {
@@ -178,5 +180,26 @@ TEST_SUITE("policy") {
     CHECK(p.scale().mastery_label() == "Proficient");
     CHECK(p.default_rule().method == method::decaying_average(0.65));
     CHECK(policy::from_json(p.to_json()) == p);
+  }
+
+  TEST_CASE("a misspelt built-in kind is a problem, a custom kind is not") {
+    using masterymap::policy_error;
+    rule r;
+    r.require_kinds = {"discusion"};
+    CHECK_THROWS_WITH_AS(policy(scale::four_point(), r),
+                         doctest::Contains("rule.require_kinds[0]: 'discusion' is a near-miss of "
+                                           "the built-in kind 'discussion'"),
+                         policy_error);
+    policy p;
+    rule bad;
+    bad.exempt_on_pretest = 3.0;
+    bad.exempt_confirm_kinds = {"Observation"};
+    CHECK_THROWS_AS(p.override_domain("NF", bad), policy_error);
+    CHECK(p.domain_rules().empty());  // unchanged
+    rule ok;
+    ok.require_kinds = {"portfolio", "discussion"};
+    ok.ignore_kinds = {"self", "peer"};
+    CHECK_NOTHROW(p.set_default_rule(ok));
+    CHECK(p.problems().empty());
   }
 }

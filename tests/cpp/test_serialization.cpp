@@ -246,7 +246,11 @@ TEST_SUITE("serialization") {
     CHECK(pa == pb);
     CHECK(pa != pc);
     CHECK(pa.scale() == mm::scale::four_point());
-    CHECK(mm::progression(fw, mm::scale::four_point()) == pa);
+    // The inference rule is compared too (progression::infer): a progression from the scale
+    // alone has none; one from the same framework and policy is equal to the engine's.
+    CHECK(mm::progression(fw, mm::scale::four_point()) != pa);
+    CHECK(mm::progression(fw, decaying_policy()) == pa);
+    CHECK(pa == a.progression());
 
     const mm::evidence_log log = small_log();
     const mm::learner_state sa = a.evaluate(log, "s1"), sb = b.evaluate(log, "s1");

@@ -272,7 +272,8 @@ TEST_SUITE("policy JSON") {
                            "version: unsupported version 7", "name: expected a string",
                            "scale: missing", "rule.method.name: unknown method 'median'",
                            "rule.colour: unknown field",
-                           "rollup_precedence: unknown value 'sometimes'"});
+                           "rollup_precedence: unknown value 'sometimes' (expected 'rollup', "
+                           "'evidence', 'either' or 'both')"});
     CHECK(policy_problems([] { (void)policy::from_json("[1, 2]"); }) ==
           problems_t{"$: expected a JSON object"});
   }

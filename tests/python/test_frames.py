@@ -99,3 +99,18 @@ def test_empty_roster_frames_keep_their_dtypes(setup):
     tab = empty.to_dataframe()
     assert tab.status.dtype.ordered and tab.rating.dtype.ordered
     assert np.dtype(tab.score.dtype) == np.float64
+
+
+def test_status_order_puts_every_unmet_status_before_every_met_one():
+    """STATUS_ORDER (the ordered status categorical): not met < inferred < earned, so that
+    ``status >= "inferred"`` is ``is_met`` and ``status >= "mastered"`` is ``is_earned``;
+    ``expired`` (lapsed mastery) used to sort last, above ``mastered``."""
+    order = list(mm.STATUS_ORDER)
+    assert order == ["not_started", "in_progress", "expired", "awaiting_confirmation", "inferred",
+                     "mastered", "exceeded", "exempt"]
+    assert sorted(order) == sorted(mm.STATUSES)
+    for i, s in enumerate(order):
+        assert mm.is_met(s) == (i >= order.index("inferred"))
+        assert mm.is_earned(s) == (i >= order.index("mastered"))
+    cat = pd.Categorical(["expired", "mastered", "in_progress"], categories=order, ordered=True)
+    assert list(cat >= "mastered") == [False, True, False]

@@ -158,7 +158,7 @@ def test_explain_and_placement():
     ben = eng.evaluate(log, "ben")
     assert [ben.status(c) for c in "ABCD"] == ["inferred", "inferred", "inferred", "not_started"]
     assert "placed at level 5 in NF on 2024-09-03" in ben.explain("A").text
-    with pytest.raises(ValueError, match="infer_prerequisites"):
+    with pytest.raises(mm.PolicyError, match="infer_prerequisites"):  # as from JSON (i11c)
         mm.Policy(infer_prerequisites="all")
     pol = mm.Policy(infer_prerequisites="gating")
     assert mm.Policy.from_json(pol.to_json()).infer_prerequisites == "gating"
@@ -439,3 +439,31 @@ def test_placement_scores_are_levels_in_batches():
     with pytest.raises(mm.EvidenceError, match="not a level"):
         log.extend(frame.iloc[[1]], framework=fw, policy=pol)
     assert len(log) == 1
+
+
+def test_progression_infer_with_placements_equals_the_roster():
+    fw = placement_world()
+    pol = mm.Policy(mm.Scale.four_point())
+    roster = mm.Roster(fw, pol)
+    roster.add("ana", "A", 1, "2024-09-01")
+    roster.place("ana", 5, "2024-09-02", ["NF", "CC"])
+    roster.place("ana", 4, "2024-09-03", "NF")  # the later NF placement counts
+    want = roster.learner("ana").statuses()
+    prog = mm.Progression(fw, pol)
+    plain = np.where(want == mm.STATUSES.index("inferred"), 0, want).astype(np.uint8)
+    names = lambda a: [mm.STATUSES[x] for x in a]  # noqa: E731
+    got = prog.infer(plain, placements={"CC": 5, "NF": np.int64(4)})
+    assert np.array_equal(got, want)
+    assert names(got) == ["in_progress", "not_started", "not_started", "inferred", "inferred",
+                          "not_started"]  # A B D K1 K2 N
+    assert names(prog.infer(plain, placements={"NF": 5}))[:4] == [
+        "in_progress", "inferred", "not_started", "not_started"]
+    assert np.array_equal(prog.infer(plain), plain)  # no links above A, no placement
+    with pytest.raises(mm.UnknownIdError, match="XX"):
+        prog.infer(plain, placements={"XX": 4})
+    with pytest.raises(ValueError, match="no leveled academic competencies"):
+        prog.infer(plain, placements={"notes": 4})
+    with pytest.raises(TypeError, match="placements"):
+        prog.infer(plain, placements={"NF": 4.5})
+    with pytest.raises(TypeError, match="placements"):
+        prog.infer(plain, placements=[("NF", 4)])

@@ -109,3 +109,51 @@ def test_example_policy_file(example_data):
     p = mm.Policy.read(example_data / "policy_four_point.json")
     assert p.rule.method == mm.Method.decaying_average(0.65)
     assert p.scale == mm.Scale.four_point()
+
+
+@pytest.mark.parametrize("option,bad,allowed", [
+    ("infer_prerequisites", "all", "'none', 'required' or 'gating'"),
+    ("rollup_precedence", "sometimes", "'rollup', 'evidence', 'either' or 'both'"),
+])
+def test_bad_option_values_raise_policy_error_as_the_json_path_does(option, bad, allowed):
+    want = [f"{option}: unknown value '{bad}' (expected {allowed})"]
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy(**{option: bad})
+    assert e.value.problems == want
+    p = mm.Policy()
+    before = p.to_json()
+    with pytest.raises(mm.PolicyError) as e:
+        setattr(p, option, bad)
+    assert e.value.problems == want and p.to_json() == before  # unchanged
+    d = json.loads(before)
+    d[option] = bad
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy.from_json(json.dumps(d))
+    assert e.value.problems == want
+    # JSON null means the default, as an absent field does.
+    d = json.loads(mm.Policy(infer_prerequisites="gating", rollup_precedence="both").to_json())
+    d[option] = None
+    back = mm.Policy.from_json(json.dumps(d))
+    assert getattr(back, option) == getattr(mm.Policy(), option)
+
+
+def test_a_misspelt_builtin_kind_in_a_policy_is_flagged_custom_kinds_are_not():
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Policy(rule=mm.Rule(require_kinds=["discusion"]))
+    assert e.value.problems == [
+        "rule.require_kinds[0]: 'discusion' is a near-miss of the built-in kind 'discussion' "
+        "(misspelt? a custom kind must differ from the built-in ones by more than case, '_', '-', "
+        "spaces or one letter)"]
+    p = mm.Policy()
+    for bad, near in (("Discussion", "discussion"), ("pre-test", "pretest"),
+                      ("observaton", "observation")):
+        with pytest.raises(mm.PolicyError, match=f"near-miss of the built-in kind '{near}'"):
+            p.override(domain="NF", rule=mm.Rule(ignore_kinds=[bad]))
+    assert p.domain_rules == {}  # unchanged
+    d = json.loads(mm.Policy().to_json())
+    d["rule"]["require_kinds"] = ["discussion", "placemnt"]
+    with pytest.raises(mm.PolicyError, match=r"rule.require_kinds\[1\]: 'placemnt'"):
+        mm.Policy.from_json(json.dumps(d))
+    # Genuinely custom kinds, and the built-in ones, are fine.
+    ok = mm.Policy(rule=mm.Rule(require_kinds=["portfolio", "discussion"], ignore_kinds=["peer"]))
+    assert ok.problems() == []

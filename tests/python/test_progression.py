@@ -660,3 +660,44 @@ def test_roster_gaps_and_blockers_of_the_common_core_fourth_graders(shared_data)
     assert per["maya"] == 0 and per["noah"] > 0
     assert "3.NF.A.1" in set(g[g.learner == "noah"].competency)
     assert (b.learner == "omar").sum() > 0
+
+
+def test_a_new_learners_recommendations_say_where_to_start_in_words():
+    """Without leveled evidence the level term favours the lowest open level; the reason says so
+    as a teacher reads it (it used to be "lowest open level (0)")."""
+    b = mm.FrameworkBuilder("start")
+    b.add_competency("K.MD.1", domain="MD", level=0).add_competency("1.MD.1", domain="MD", level=1)
+    b.add_competency("1.OA.1", domain="OA", level=1).add_competency("X", domain="")
+    b.add_prerequisite("1.MD.1", "K.MD.1")
+    fw = b.build()
+    prog = mm.Progression(fw, mm.Policy())
+    recs = {r.id: r.reasons for r in prog.recommend(4, np.zeros(len(fw), dtype=np.uint8))}
+    assert recs["K.MD.1"][-1] == "a starting point: level 0 (the lowest level open in MD)"
+    assert recs["1.OA.1"][-1] == "level 1 in OA"
+    assert recs["X"][-1] == ("a starting point: foundational (depth 0 in the prerequisite graph, "
+                             "the lowest open)")
+
+
+def test_blocker_blocks_names_the_next_link_and_leads_up_to_the_work_in_progress():
+    """Documented (not changed): ``blocks`` is the next link up; following it reaches the work in
+    progress each blocker ultimately holds back."""
+    b = mm.FrameworkBuilder("chain")
+    for c in ("A", "B", "C", "D"):
+        b.add_competency(c)
+    b.add_prerequisite("B", "A").add_prerequisite("C", "B").add_prerequisite("D", "A")
+    fw = b.build()
+    prog = mm.Progression(fw, mm.Policy())
+    code = {s: i for i, s in enumerate(mm.STATUSES)}
+    st = np.array([code[s] for s in ("not_started", "not_started", "in_progress", "in_progress")],
+                  dtype=np.uint8)
+    bl = {x.id: x.blocks for x in prog.blockers(st)}
+    assert bl == {"A": ["B", "D"], "B": ["C"]}
+
+    def held_back(c):
+        out = set()
+        for y in bl.get(c, []):
+            out |= {y} if y not in bl else held_back(y)
+            if st[fw.index_of(y)] == code["in_progress"]:
+                out.add(y)
+        return out
+    assert held_back("A") == {"C", "D"} and held_back("B") == {"C"}

@@ -132,7 +132,7 @@ def test_policy_json_reports_every_problem_in_one_pass_with_one_path_style():
                                         "rule": {"min_evidence": "two"}}))
     assert e.value.problems == ["format: expected 'masterymap.policy', got 'x'",
                                 "rule.min_evidence: expected a non-negative integer",
-                                "rollup_precedence: unknown value 'sometimes'"]
+                                "rollup_precedence: unknown value 'sometimes' (expected 'rollup', 'evidence', 'either' or 'both')"]
 
 
 # --- a bkt rule needs a probability source ------------------------------------------------------

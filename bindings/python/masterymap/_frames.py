@@ -7,8 +7,10 @@ C++ and call the functions here, so the bound types stay unchanged. Categorical 
 module. One dtype per kind of column, in every frame:
 
 - ``status``: an ordered categorical in learning order, :data:`STATUS_ORDER` (not_started <
-  in_progress < awaiting_confirmation < inferred < mastered < exceeded < exempt < expired;
-  :data:`STATUSES` lists the core's codes, ``inferred`` last); a pacing
+  in_progress < expired < awaiting_confirmation < inferred < mastered < exceeded < exempt: every
+  status not met before every met one, so ``status >= "inferred"`` is met and
+  ``status >= "mastered"`` earned; :data:`STATUSES` lists the core's codes, ``inferred`` last,
+  which index the uint8 arrays); a pacing
   ``status`` is ordered behind < on_track < ahead;
 - ``rating``: an ordered categorical of the scale's labels, lowest first, so
   ``tab.rating >= "Proficient"`` and ``tab.rating.max()`` work (NaN: no rating);

@@ -65,7 +65,7 @@ def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
     """Ratings of every learner of the log as one long DataFrame (the bulk path).
 
     Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered
-    categorical in the order of :data:`STATUSES`), ``score`` (float64), ``rating`` (ordered
+    categorical in learning order, :data:`STATUS_ORDER`), ``score`` (float64), ``rating`` (ordered
     categorical of the scale's labels, lowest first; NaN when absent), ``evidence`` (count). Only (learner,
     competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
     GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`. Ctrl-C raises
