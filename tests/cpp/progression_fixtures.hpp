@@ -68,9 +68,12 @@ inline mm::evidence_log scenario_log() {
   return log;
 }
 
-/// A random DAG (edges only from lower to higher index) with random strengths and min levels.
-inline mm::framework random_dag(std::mt19937& rng, int n, double p) {
-  mm::framework_builder b("random");
+/// A random DAG (edges only from lower to higher index) with random strengths and, with
+/// `min_levels`, random min levels on some familiar edges; as a builder (to add more).
+inline mm::framework_builder random_dag_builder(std::mt19937& rng, int n, double p,
+                                                bool min_levels = true,
+                                                const std::string& name = "random") {
+  mm::framework_builder b(name);
   for (int i = 0; i < n; ++i)
     b.add_competency("c" + std::to_string(i), "", i % 3 == 0 ? "x" : "y", i % 5);
   std::uniform_real_distribution<double> u(0, 1);
@@ -82,11 +85,16 @@ inline mm::framework random_dag(std::mt19937& rng, int n, double p) {
             r < 0.6 ? mm::strength::required
                     : (r < 0.85 ? mm::strength::familiar : mm::strength::recommended);
         std::optional<double> ml;
-        if (s == mm::strength::familiar && u(rng) < 0.4)
+        if (min_levels && s == mm::strength::familiar && u(rng) < 0.4)
           ml = 1.0 + std::floor(u(rng) * 3);  // 1, 2 or 3
         b.add_prerequisite("c" + std::to_string(j), "c" + std::to_string(i), s, ml);
       }
-  return b.build();
+  return b;
+}
+
+/// A random DAG (edges only from lower to higher index) with random strengths and min levels.
+inline mm::framework random_dag(std::mt19937& rng, int n, double p) {
+  return random_dag_builder(rng, n, p).build();
 }
 
 /// Random statuses and four-point scores consistent with them.

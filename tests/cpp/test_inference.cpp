@@ -322,15 +322,23 @@ TEST_CASE("inference: explain says what it rests on, and placement is explained"
   CHECK(none.evaluate(p, "ben").status("B") == mm::status::inferred);
 }
 
-TEST_CASE("inference: roster::place writes one placement row per domain, all or nothing") {
+namespace {
+// NF at levels 3 (A) and 4 (B, requiring A), CC at level 0 only (K1, K2), and "notes" without
+// levels (N: nothing to place in).
+mm::framework placement_world() {
   mm::framework_builder b("p");
   b.add_competency("A", "", "NF", 3);
   b.add_competency("B", "", "NF", 4);
   b.add_competency("K1", "", "CC", 0);
   b.add_competency("K2", "", "CC", 0);
-  b.add_competency("N", "", "notes");  // no levels: nothing to place in
+  b.add_competency("N", "", "notes");
   b.add_prerequisite("B", "A");
-  mm::roster r(b.build(), mm::policy{});
+  return b.build();
+}
+}  // namespace
+
+TEST_CASE("inference: roster::place writes one placement row per domain, all or nothing") {
+  mm::roster r(placement_world(), mm::policy{});
   r.add("ana", "A", t0, 1);  // contrary: stays in progress
   const auto s = r.place("ana", 5, t0 + 1);
   CHECK(s.rows == 2);  // NF and CC; "notes" has no levels
@@ -361,13 +369,7 @@ TEST_CASE("inference: roster::place writes one placement row per domain, all or 
 }
 
 TEST_CASE("inference: progression::infer takes placements as (domain, level) pairs") {
-  mm::framework_builder b("p");
-  b.add_competency("A", "", "NF", 3);
-  b.add_competency("B", "", "NF", 4);
-  b.add_competency("K1", "", "CC", 0);
-  b.add_competency("N", "", "notes");
-  b.add_prerequisite("B", "A");
-  const auto fw = b.build();
+  const auto fw = placement_world();
   mm::roster r(fw, mm::policy{});
   r.add("ana", "B", t0, 1);  // contrary on B: the placement at 5 in NF infers A only
   r.place("ana", 5, t0 + 1);

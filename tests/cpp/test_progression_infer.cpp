@@ -32,19 +32,8 @@ struct unit_instance {
 };
 
 unit_instance random_units(std::mt19937& rng, int n, double p, mm::infer_prerequisites mode) {
-  mm::framework_builder b("units");
+  mm::framework_builder b = pfix::random_dag_builder(rng, n, p, false, "units");
   std::uniform_real_distribution<double> u(0, 1);
-  for (int i = 0; i < n; ++i)
-    b.add_competency("c" + std::to_string(i), "", i % 3 == 0 ? "x" : "y", i % 5);
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < j; ++i)
-      if (u(rng) < p) {
-        const double r = u(rng);
-        const mm::strength s =
-            r < 0.6 ? mm::strength::required
-                    : (r < 0.85 ? mm::strength::familiar : mm::strength::recommended);
-        b.add_prerequisite("c" + std::to_string(j), "c" + std::to_string(i), s);
-      }
   mm::rule r;
   r.ignore_kinds = {"self"};
   unit_instance I{{}, mm::policy(mm::scale::four_point(), r), {}};
