@@ -480,8 +480,6 @@ void apply_inference(const compiled_policy& ctx, status* st, const double* score
   }
 }
 
-// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
-// evidence on competencies the framework does not have.
 void log_placements(const binding& b, const evidence_log& log, std::optional<std::uint32_t> learner,
                     std::size_t rows, std::vector<placement>& out) {
   out.clear();
@@ -499,6 +497,8 @@ void log_placements(const binding& b, const evidence_log& log, std::optional<std
           {t[r], static_cast<std::uint32_t>(r), b.comp_map[cc[r]], placement_level(sc[r])});
 }
 
+// Records of the given rows (or of every row when `rows` is null), in row order, leaving out
+// evidence on competencies the framework does not have.
 void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, std::vector<rec>& out,
                   meter* m) {
   const evidence_log& log = *b.log;

@@ -37,7 +37,10 @@ namespace {
 // (no checksum) is still read.
 // Version 3: the policy has infer_prerequisites and the tables hold inferred statuses; a roster
 // of version 1 or 2 is re-evaluated on load (its tables were computed without inference).
-constexpr std::uint32_t snapshot_version = 3;
+// Version 4: the same layout; a placement's score is the level it places at (it was the
+// competency's level), so the learners with placement rows of a version-3 roster are
+// re-evaluated on load.
+constexpr std::uint32_t snapshot_version = 4;
 constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
 constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
@@ -476,7 +479,14 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   std::vector<std::uint32_t> all(log.learners.size());
   for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
   d->encode_rows(all, r.m);
-  if (r.version < 3) d->reevaluate_all();
+  if (r.version < 3) {
+    d->reevaluate_all();
+  } else if (r.version < 4) {
+    std::vector<std::uint32_t> placed;
+    for (std::uint32_t l = 0; l < d->placed.size(); ++l)
+      if (d->placed[l]) placed.push_back(l);
+    if (!placed.empty()) d->reevaluate(placed);
+  }
   if (r.m != nullptr) r.m->finish();
   return d;
 }

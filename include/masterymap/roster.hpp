@@ -181,7 +181,7 @@ class MASTERYMAP_API roster {
                                                 const progress& progress = {}) const;
 
   /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file
-  /// (version 3) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
+  /// (version 4) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
   /// file in the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves
   /// the previous file intact. An empty roster saves and loads back. \throws masterymap::file_error
   /// if the file cannot be written (`path` is then unchanged);
@@ -189,9 +189,11 @@ class MASTERYMAP_API roster {
   /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) written and of the
   /// tables (11 per cell) scanned; cancelled, the previous file is left as it was.
   void save(const std::string& path, const progress& progress = {}) const;
-  /// Restores a roster written by `save` (version 3; or version 2, or version 1 without a
-  /// checksum, of earlier releases: their tables were computed without inferred mastery, so
-  /// every learner is re-evaluated on load); its answers are identical. `options.threads` and
+  /// Restores a roster written by `save` (version 4; or version 3, whose placement scores were
+  /// not yet levels, so its learners with placement rows are re-evaluated on load; or version
+  /// 2, or version 1 without a checksum, of earlier releases: their tables were computed
+  /// without inferred mastery, so every learner is re-evaluated on load); its answers are
+  /// identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
   ///         version, truncated or corrupt (a checksum mismatch, bad UTF-8 in a name, or any

@@ -177,7 +177,9 @@ TEST_SUITE("roster snapshot") {
     std::string bytes = slurp(file.path());
     std::uint32_t version = 0;
     std::memcpy(&version, bytes.data() + 8, 4);
-    CHECK(version == 3);  // 3: inferred statuses in the tables, infer_prerequisites in the policy
+    // 3: inferred statuses in the tables, infer_prerequisites in the policy; 4: placement
+    // scores are levels (a version-3 roster's learners with placements are re-evaluated).
+    CHECK(version == 4);
     // Version 2 is version 1 and a 64-bit checksum after the end marker (and version 3 is
     // version 2 read with inferred mastery: older ones are re-evaluated on load).
     version = 1;
@@ -185,11 +187,11 @@ TEST_SUITE("roster snapshot") {
     bytes.resize(bytes.size() - 8);
     spit(file.path(), bytes);
     CHECK(same_roster(ro, mm::roster::load(file.path())));
-    version = 4;
+    version = 5;
     std::memcpy(bytes.data() + 8, &version, 4);
     spit(file.path(), bytes);
     CHECK_THROWS_WITH_AS((void)mm::roster::load(file.path()),
-                         doctest::Contains("reads versions 1 to 3"), mm::parse_error);
+                         doctest::Contains("reads versions 1 to 4"), mm::parse_error);
   }
 
   TEST_CASE("an empty roster's snapshot loads back: a new school's first snapshot") {
