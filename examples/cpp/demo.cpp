@@ -13,7 +13,8 @@
 //   1. Maya: only last year's records are on file (every standard of that grade mastered):
 //      what lies under them is inferred (KST's surmise relation), not sent back as "gaps";
 //   2. Leo: a real hole under mastered work (a score below mastery on a prerequisite);
-//   3. Noor: a pre-test at 90% in a domain where the teacher's discussion is the gatekeeper:
+//   3. Noor: a pre-test scored 4 (Advanced) in a domain where the teacher's discussion is the
+//   gatekeeper:
 //      ready for the teacher's check, then exempt once the check arrives.
 #include <algorithm>
 #include <chrono>
@@ -390,8 +391,8 @@ int main(int argc, char** argv) {
     // --- 3. Noor ------------------------------------------------------------------------------
     const std::string dom = fw.at(fw.index_of(d.pretest)).domain;
     std::printf(
-        "\n3. Noor: a pre-test at 90%% on %s; in %s the teacher's discussion is the gatekeeper, "
-        "for exemption too\n",
+        "\n3. Noor: a pre-test scored 4 (Advanced) on %s; in %s the teacher's discussion is the "
+        "gatekeeper, for exemption too\n",
         d.pretest.c_str(), dom.c_str());
     {
       const mm::learner_state st = roster.learner("noor");
