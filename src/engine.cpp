@@ -186,6 +186,7 @@ ingest_checks checks_for(const framework& fw, const policy& p) {
   c.max_score = p.scale().score_max();
   c.known_competency = [fw](std::string_view id) { return fw.contains(id); };
   for (const auto& r : p.scale().ratings()) c.score_labels.emplace_back(r.label, r.value);
+  c.known_kinds = p.kinds();
   return c;
 }
 

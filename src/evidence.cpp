@@ -59,8 +59,16 @@ std::optional<std::uint8_t> evidence_log::kind_code(std::string_view name) const
 }
 
 namespace {
-// The checks of the *_unchecked appends: none beyond the log's own.
+// The checks of the *_unchecked appends: none beyond the log's own (a level kind's score is
+// a level: one log, one answer, whichever way a row came in).
 const ingest_checks& no_checks() {
+  static const ingest_checks none;
+  return none;
+}
+
+}  // namespace
+
+const ingest_checks& detail::checked_already() {
   static const ingest_checks none = [] {
     ingest_checks c;
     c.level_kinds.clear();
@@ -69,6 +77,7 @@ const ingest_checks& no_checks() {
   return none;
 }
 
+namespace {
 // Whether `kind` is one of the checks' level kinds (their rows take the columnar path, which
 // checks a level instead of the score range).
 bool level_kind(const ingest_checks& checks, std::string_view kind) noexcept {

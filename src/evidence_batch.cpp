@@ -102,7 +102,8 @@ std::string_view rejected(const std::vector<std::string_view>& reasons, std::siz
 
 // Numbers of a number_column's texts, parsed once per distinct text.
 struct staged_numbers {
-  std::vector<double> value;  // NaN where the text did not parse
+  std::vector<double> value;        // NaN where the text did not parse
+  std::vector<std::uint8_t> label;  // 1 where the text is a label (stage_numbers)
   void stage_times(const number_column& c, meter& m) {
     value.resize(c.names.size());
     for_blocks(0, c.names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
@@ -113,6 +114,7 @@ struct staged_numbers {
   void stage_numbers(const number_column& c,
                      const std::vector<std::pair<std::string, double>>* labels, meter& m) {
     value.resize(c.names.size());
+    label.assign(c.names.size(), 0);
     for_blocks(0, c.names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
       for (std::size_t j = first; j < last; ++j) {
         double v = std::numeric_limits<double>::quiet_NaN();
@@ -126,6 +128,7 @@ struct staged_numbers {
             }
         if (!found) v = parse_number(c.names[j]).value_or(std::numeric_limits<double>::quiet_NaN());
         value[j] = v;
+        label[j] = found ? 1 : 0;
       }
     });
   }
@@ -219,6 +222,16 @@ struct staged_batch {
       any_level = any_level || level_kind[j];
       if (auto k = d.kinds.find(name)) {
         kind_code[j] = static_cast<int>(*k);
+      } else if (!name.empty() && std::find(checks.known_kinds.begin(), checks.known_kinds.end(),
+                                            name) != checks.known_kinds.end()) {
+        const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
+        const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
+        if (code >= max_kinds) {
+          kind_code[j] = -2;
+        } else {
+          kind_code[j] = static_cast<int>(code);
+          if (at == new_kinds.end()) new_kinds.push_back(name);
+        }
       } else if (checks.accept_new_kinds && !name.empty() &&
                  !(near_kind[j] = near_miss(name, checks.near_miss_kinds)).empty()) {
         kind_code[j] = -3;
@@ -345,6 +358,14 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
 constexpr double max_level = 16777216.0;
 bool is_level(double x) noexcept { return std::fabs(x) <= max_level && x == std::floor(x); }
 
+// A score as the user wrote it: a float32 value (a stored score) prints as float32 ("2.9", not
+// "2.9000000953674316").
+std::string shortest(double x) {
+  const auto f = static_cast<float>(x);
+  if (std::isfinite(x) && static_cast<double>(f) == x) return fmt::format("{}", f);
+  return fmt::format("{}", x);
+}
+
 // Validates every row, saying exactly what is wrong with each bad one. \throws evidence_error
 // listing every problem.
 void check_rows(const staged_batch& s, std::size_t n, meter& m) {
@@ -367,7 +388,11 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
     const double t = s.time_at(i), sc = s.score_at(i), w = s.weight_at(i);
     const bool level =
         b.kind.codes && b.kind.codes[i] < s.level_kind.size() && s.level_kind[b.kind.codes[i]];
-    const bool score_ok = level ? is_level(sc) : sc >= smin && sc <= smax;
+    // A level given as a rating label ("Proficient" = 3) is refused: a label rates, a level
+    // places.
+    const bool label = level && b.score.codes && b.score.codes[i] < s.SC.label.size() &&
+                       s.SC.label[b.score.codes[i]];
+    const bool score_ok = level ? is_level(sc) && !label : sc >= smin && sc <= smax;
     if (fast_ok && t >= min_time && t <= max_time && score_ok && std::fabs(sc) <= max_stored &&
         w >= 0 && w <= max_stored)
       continue;
@@ -403,7 +428,10 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
                         k, s.near_kind[b.kind.codes[i]]));
       } else if (s.kind_code[b.kind.codes[i]] < 0) {
         std::string k(b.kind.names[b.kind.codes[i]]);
-        bad(i, problem_kind::unknown_id, {k}, fmt::format("unknown kind '{}'", k));
+        bad(i, problem_kind::unknown_id, {k},
+            fmt::format("unknown kind '{}' (a log takes the built-in kinds, its own (add_kind) "
+                        "and, checked against a policy, the policy's; a roster takes any)",
+                        k));
       }
     }
     if (b.source.codes && b.source.codes[i] >= b.source.names.size())
@@ -444,14 +472,20 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
     } else if (std::fabs(sc) > max_stored) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} is too large to store (at most {} in magnitude)", sc, max_stored));
+    } else if (label) {
+      bad(i, problem_kind::invalid_value, {},
+          fmt::format("score '{}' of a '{}' row is a rating label, not a level (the score of "
+                      "this kind is the level it places the learner at: give the level as a "
+                      "number, e.g. 4 for grade 4)",
+                      trim(b.score.names[b.score.codes[i]]), trim(b.kind.names[b.kind.codes[i]])));
     } else if (level && !score_ok) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("score {} of a '{}' row is not a level (the score of this kind is the "
                       "level it places the learner at: an integer within +-{})",
-                      sc, trim(b.kind.names[b.kind.codes[i]]), max_level));
+                      shortest(sc), trim(b.kind.names[b.kind.codes[i]]), max_level));
     } else if (!score_ok) {
       bad(i, problem_kind::invalid_value, {},
-          fmt::format("score {} is outside [{}, {}]", sc, smin, smax));
+          fmt::format("score {} is outside [{}, {}]", shortest(sc), smin, smax));
     }
     if (std::isnan(w)) {
       bad(i, problem_kind::invalid_value, {}, "weight is not a number");

@@ -252,6 +252,10 @@ namespace detail {
 struct evidence_access {
   static evidence_log::impl& of(evidence_log& log) noexcept { return *log.impl_; }
 };
+/// No checks at all, a level kind's included: for rows checked when they came in (a roster's
+/// own log, a saved snapshot, whose version-3 placements were not levels yet). Keeps such
+/// batches on the one-pass validation (level kinds are checked row by row).
+const ingest_checks& checked_already();
 }  // namespace detail
 
 }  // namespace masterymap

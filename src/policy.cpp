@@ -294,6 +294,17 @@ void rule_problems(const rule& r, const scale* s, const std::string& path,
       // A misspelt built-in kind ("discusion") would never match the evidence's kind: a gate
       // that never opens, or an ignore that never applies. Custom kinds that are not near-misses
       // ("portfolio") are fine. The same test as ingest_checks::near_miss_kinds.
+      // A placement's score is a level, never a rating: requiring one would make mastery
+      // impossible, ignoring or confirming with one has no effect.
+      if (ks[i] == "placement")
+        out.push_back(fmt::format(
+            "{}.{}[{}]: 'placement' evidence never rates a competency: it places the learner in "
+            "a domain (its score is a level, see infer_prerequisites), so it cannot {}",
+            path, field, i,
+            std::string_view(field) == "require_kinds"  ? "be required (mastery would be "
+                                                          "impossible)"
+            : std::string_view(field) == "ignore_kinds" ? "be ignored (it never counts)"
+                                                        : "confirm an exemption"));
       const auto& builtin = builtin_kinds();
       if (!ks[i].empty() && std::find(builtin.begin(), builtin.end(), ks[i]) == builtin.end())
         if (const auto near = detail::near_miss(ks[i], builtin); !near.empty())

@@ -240,7 +240,7 @@ ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, det
   {
     const column_buffer buf = columns_of(log, &pick, &remap, &names, &mm, options.threads);
     // The roster's own log, checked when ingested.
-    sub.append_unchecked(buf.columns(), mm.nested(from, mid));
+    sub.append(buf.columns(), detail::checked_already(), mm.nested(from, mid));
   }
   evaluate_options eo;
   eo.as_of = as_of;

@@ -384,7 +384,7 @@ void restore_log(roster::impl& d, reader& r, saved_log& s, const progress& appen
     try {
       d.log.reserve(rows);
       // As saved: checked when it was ingested.
-      d.log.append_unchecked(b.columns(), append_progress);
+      d.log.append(b.columns(), detail::checked_already(), append_progress);
     } catch (const evidence_error& e) {
       r.fail(std::string("bad evidence: ") + e.what());
     }

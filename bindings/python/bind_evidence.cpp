@@ -249,13 +249,9 @@ some virtual machines. 0 returns every kept block to the system.
   py::class_<ingest_checks>(m, "_IngestChecks", "Checks applied to each row of a batch (internal).")
       .def(py::init([](const std::optional<framework>& fw, const std::optional<policy>& p) {
              ingest_checks c;
-             // With both, a batch is checked as Roster.ingest checks it (the same problems;
-             // new kinds are added with the batch, as a roster takes any kind).
-             if (fw && p) {
-               c = checks_for(*fw, *p);
-               c.accept_new_kinds = true;
-               return c;
-             }
+             // With both, a batch is checked as Roster.ingest checks it, except for kinds: the
+             // log takes its own and the policy's (added with the batch), not any kind.
+             if (fw && p) return checks_for(*fw, *p);
              if (fw) {
                framework f = *fw;
                c.known_competency = [f](std::string_view id) { return f.contains(id); };
@@ -265,6 +261,7 @@ some virtual machines. 0 returns every kept block to the system.
                c.max_score = p->scale().score_max();
                for (const auto& r : p->scale().ratings())
                  c.score_labels.emplace_back(r.label, r.value);
+               c.known_kinds = p->kinds();
              }
              return c;
            }),
@@ -289,7 +286,12 @@ every bad row and reason, and the log is unchanged.
 Kinds: pretest, formative, summative, discussion, observation, self, transfer, placement (a
 placement or diagnostic result: places the learner at the competency's level in its domain,
 never rates it), plus the custom
-kinds given to the constructor (or :meth:`add_kind`).
+kinds given to the constructor (or :meth:`add_kind`). With ``policy=`` (with or without
+``framework=``) a batch may also use every kind the policy's rule and overrides name
+(``require_kinds``, ``ignore_kinds``, ``exempt_confirm_kinds``: added with the batch, a rejected
+batch adds none); any other kind is a bad row ``unknown kind '...'`` (a :class:`Roster` takes
+any kind). A placement's score is a level: an integer, given as a number (not a rating label),
+checked with or without ``framework=``/``policy=``.
 
 Compares by content (the same names in the same order and the same rows), copies (an
 independent log) and pickles (its columns as numpy arrays: out of band with pickle protocol 5);
@@ -411,7 +413,9 @@ Appends one piece of evidence, validated like a batch of one.
 
 :param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
     id; a missing, non-integral or boolean id is a bad row)
-:param score: a number or, with ``policy=``, a label of its scale
+:param score: a number or, with ``policy=``, a label of its scale; for ``kind="placement"``
+    the level placed at, an integer number (not a label)
+:param kind: a kind of the log or, with ``policy=``, one the policy names (see the class)
 :param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date
     (midnight UTC), a pandas Timestamp or a numpy datetime64
 :returns: the log (for chaining)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -22,20 +23,60 @@ namespace masterymap::python {
 
 view_args::view_args(const progression& p, const py::object& statuses, const py::object& scores,
                      const py::object& last_evidence, const py::object& as_of) {
-  st = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(statuses);
-  if (!st) throw argument_error("statuses", "an array of status codes", statuses);
-  if (static_cast<std::size_t>(st.size()) != p.size())
-    throw py::value_error("statuses: expected " + std::to_string(p.size()) + " status codes");
+  // Statuses: a 1-D integer array (or a list of ints), each code checked before it is
+  // narrowed: a float (3.7), NaN or a 2-D array is an error, not a cast or a flattening.
+  const std::size_t n = p.size();
+  py::array a = py::array::ensure(statuses);
+  if (!a) throw argument_error("statuses", "a 1-D array of status codes", statuses);
+  const char dk = a.dtype().kind();
+  if (dk != 'i' && dk != 'u' && a.size() > 0)  // [] is a float64 array: a 0-competency map
+    throw py::type_error(fmt::format(
+        "statuses: expected a 1-D integer array of status codes (a numpy integer dtype or a "
+        "list of ints, see STATUSES), got dtype {}",
+        std::string(py::str(a.dtype()))));
+  if (a.ndim() != 1)
+    throw py::value_error(
+        fmt::format("statuses: expected a 1-D array of {} status codes, got shape {}", n,
+                    std::string(py::str(py::tuple(a.attr("shape"))))));
+  if (static_cast<std::size_t>(a.size()) != n)
+    throw py::value_error(fmt::format(
+        "statuses: expected {} status codes (one per competency), got {}", n, a.size()));
+  const auto top = static_cast<std::int64_t>(status::inferred);
+  if (a.dtype().is(py::dtype::of<std::uint8_t>())) {
+    st = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(a);
+    for (std::size_t i = 0; i < n; ++i)
+      if (st.data()[i] > top)
+        throw py::value_error(
+            fmt::format("statuses: bad status code {} at index {} (codes 0 to "
+                        "{}, see STATUSES)",
+                        st.data()[i], i, top));
+  } else {
+    // Wider integers: checked as int64 (a uint64 past int64 is out of range anyway).
+    const auto wide =
+        py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
+    st = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>(
+        static_cast<py::ssize_t>(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t c = wide.data()[i];
+      if (c < 0 || c > top)
+        throw py::value_error(fmt::format(
+            "statuses: bad status code {} at index {} (codes 0 to "
+            "{}, see STATUSES)",
+            dk == 'u' ? std::string(py::str(a[py::int_(i)])) : std::to_string(c), i, top));
+      st.mutable_data()[i] = static_cast<std::uint8_t>(c);
+    }
+  }
   v.statuses = reinterpret_cast<const status*>(st.data());
-  v.size = p.size();
-  for (std::size_t i = 0; i < p.size(); ++i)
-    if (st.data()[i] > static_cast<std::uint8_t>(status::inferred))
-      throw py::value_error("statuses: bad status code");
+  v.size = n;
   if (!scores.is_none()) {
     sc = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(scores);
     if (!sc) throw argument_error("scores", "None or an array of numbers", scores);
-    if (static_cast<std::size_t>(sc.size()) != p.size())
-      throw py::value_error("scores: wrong length");
+    if (sc.ndim() != 1)
+      throw py::value_error(fmt::format("scores: expected a 1-D array of {} scores, got shape {}",
+                                        n, std::string(py::str(py::tuple(sc.attr("shape"))))));
+    if (static_cast<std::size_t>(sc.size()) != n)
+      throw py::value_error(fmt::format(
+          "scores: expected {} scores (one per competency, NaN = none), got {}", n, sc.size()));
     v.scores = sc.data();
   }
   if (!last_evidence.is_none()) {
@@ -50,8 +91,8 @@ view_args::view_args(const progression& p, const py::object& statuses, const py:
         seconds ? last_evidence
                 : call_python("masterymap._columns", "seconds", last_evidence, "last_evidence"));
     if (!le) throw argument_error("last_evidence", "None or an array of times", last_evidence);
-    if (static_cast<std::size_t>(le.size()) != p.size())
-      throw py::value_error("last_evidence: wrong length");
+    if (static_cast<std::size_t>(le.size()) != n)
+      throw py::value_error(fmt::format("last_evidence: expected {} times, got {}", n, le.size()));
     v.last_evidence = le.data();
   }
   if (!as_of.is_none()) v.as_of = to_seconds(as_of, "as_of");
@@ -205,9 +246,12 @@ when its rollup holds): ``frontier``, ``recommend`` and the steps of ``path_to``
 (``rollups`` gives each rollup parent with its parts; ``is_learning_target`` asks one).
 
 Usually reached through :class:`LearnerState` (``st.frontier()``, ...) and :class:`Roster`.
-The methods here take one learner's dense columns: ``statuses`` (uint8 codes indexing
-:data:`STATUSES`), ``scores`` (float, NaN = none), optionally ``last_evidence`` (seconds) and
-``as_of``; results name competencies by id.
+The methods here take one learner's dense columns: ``statuses`` (a 1-D integer array or list
+of ints, one code per competency indexing :data:`STATUSES`; uint8 is taken without a copy),
+``scores`` (1-D float, NaN = none), optionally ``last_evidence`` (seconds) and ``as_of``;
+results name competencies by id. Every method raises TypeError naming ``statuses`` for a
+non-integer dtype (floats, NaN, bools: never cast), ValueError for a shape other than 1-D, a
+wrong length (saying how many were given) or a bad code (naming its index and value).
 
 Immutable: compares by its framework, scale and rollup parents, hashes, copies and pickles
 (compiled again when unpickled).
@@ -278,8 +322,9 @@ domain is placed (a level above the domain's top places all of it). An unknown d
 :class:`UnknownIdError`; one without leveled competencies, ValueError.
 
 Complexity: O(V + E) (plus one round per rollup parent inferred over inferred parts); the
-policy is compiled on the first call (or shared with the engine). Raises ValueError for a wrong
-length or a bad status code, ValueError when the Progression has no policy (unpickled from an
+policy is compiled on the first call (or shared with the engine). Raises TypeError for a
+non-integer ``statuses`` dtype, ValueError for a shape other than 1-D, a wrong length or a bad
+status code, ValueError when the Progression has no policy (unpickled from an
 old pickle), PolicyError when the policy's rollups do not fit the framework.)pbdoc")
       .def(
           "frontier",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -193,7 +194,16 @@ within about 0.1 s) leaves the roster exactly as it was.
              const py::object& score, const py::object& time, const py::object& kind,
              const py::object& weight, const py::object& source) {
             double value = 0;
+            const std::string k = text_arg(kind, "kind");
             if (py::isinstance<py::str>(score)) {
+              // A level kind's score is a level, not a rating: no label (as in a batch).
+              const auto& levels = ingest_checks{}.level_kinds;
+              if (std::find(levels.begin(), levels.end(), k) != levels.end())
+                throw_if_bad_row(
+                    {}, fmt::format("score '{}' of a '{}' row is a rating label, not a level (the "
+                                    "score of this kind is the level it places the learner at: "
+                                    "give the level as a number, e.g. 4 for grade 4)",
+                                    score.cast<std::string>(), k));
               const auto v = r.policy().scale().value_of(score.cast<std::string>());
               if (!v) {
                 py::list labels;
@@ -212,7 +222,7 @@ within about 0.1 s) leaves the roster exactly as it was.
             std::string learner_problem, competency_problem;
             const std::string l = id_text(learner, "learner", learner_problem),
                               c = id_text(competency, "competency", competency_problem),
-                              k = text_arg(kind, "kind"), src = text_arg(source, "source");
+                              src = text_arg(source, "source");
             throw_if_bad_row(l, learner_problem);
             throw_if_bad_row(c, competency_problem);
             throw_if_bad_row({}, time_problem);
@@ -239,7 +249,8 @@ For many events, :meth:`ingest` a DataFrame instead (one call, GIL released).
 :param learner, competency: ids in any form (``1``, ``np.int64(1)``, ``1.0`` and ``"1"`` are one
     id; a missing, non-integral or boolean id is a bad row)
 :param score: a number on the policy's scale or one of its labels (e.g. ``"Proficient"``);
-    None or pd.NA is a bad row
+    None or pd.NA is a bad row; for ``kind="placement"`` the level placed at, a number (a label
+    is a bad row)
 :param time: seconds since the epoch, an ISO 8601 string, a datetime (naive = UTC), a date, a
     pandas Timestamp or a numpy datetime64
 :returns: the ingest summary (``fast_rows`` is 1 when the O(1) path was taken)

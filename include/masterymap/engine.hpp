@@ -308,7 +308,8 @@ class MASTERYMAP_API engine {
   /// use, then shared by the engine's copies and the states it evaluates. Thread-safe.
   [[nodiscard]] const masterymap::progression& progression() const;
   /// Checks for `evidence_log::append` matching this framework and policy: known competency
-  /// ids, scores within the scale's range, the scale's labels as score texts.
+  /// ids, scores within the scale's range, the scale's labels as score texts, the policy's
+  /// kinds known (`ingest_checks::known_kinds`).
   [[nodiscard]] ingest_checks checks() const;
 
   // Every evaluation throws masterymap::policy_error when the policy has a bkt rule and

@@ -123,11 +123,17 @@ struct ingest_checks {
   /// ("placemnt" is not a new kind but a misspelt placement, which would count as a score).
   /// A roster sets it to the built-in kinds and the policy's.
   std::vector<std::string> near_miss_kinds;
+  /// Kinds a batch may name besides the log's own (without `accept_new_kinds`): added with the
+  /// batch, so a rejected batch adds none; any other unknown kind rejects its rows. Checks built
+  /// from a policy set it to the policy's kinds (`policy::kinds`: every kind a rule or override
+  /// names), so a log checked against a policy knows its gatekeepers ("teacher_check").
+  std::vector<std::string> known_kinds;
   /// Kinds whose score is a *level*, not a rating: a placement's score is the level it places
   /// the learner at in the competency's domain (see `infer_prerequisites` in policy.hpp). Such
-  /// a row's score must be an integer within +-16,777,216 (exact as stored) and is not checked
-  /// against [min_score, max_score]. The `*_unchecked` appends skip this check too (a level is
-  /// then rounded down).
+  /// a row's score must be an integer within +-16,777,216 (exact as stored), given as a number
+  /// (a rating label such as "Proficient" is not a level), and is not checked against
+  /// [min_score, max_score]. The `*_unchecked` appends check it too (a log's own check: one log,
+  /// one answer, whichever way it is appended).
   std::vector<std::string> level_kinds{"placement"};
 };
 

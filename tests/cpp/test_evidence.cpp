@@ -80,7 +80,10 @@ TEST_SUITE("evidence") {
       CHECK(e.problems()[0].message == "row 1: missing score");
       CHECK(e.problems()[1].message == "row 2: unknown competency 'Z'");
       CHECK(e.problems()[1].kind == problem_kind::unknown_id);
-      CHECK(e.problems()[2].message == "row 3: unknown kind 'quiz'");
+      CHECK(e.problems()[2].message ==
+            "row 3: unknown kind 'quiz' (a log takes the built-in kinds, its own "
+            "(add_kind) and, checked against a policy, the "
+            "policy's; a roster takes any)");
       CHECK(e.problems()[3].message == "row 4: negative weight -1");
       CHECK(e.problems()[4].message == "row 5: missing time");
       CHECK(e.problems()[5].message == "row 5: score 9 is outside [0, 4]");

@@ -276,3 +276,86 @@ TEST_CASE("a roster takes new kinds, but not a near-miss of a kind with a meanin
   (void)r.ingest(batch);
   CHECK(r.log().size() == 5);
 }
+
+TEST_CASE("checks from a policy know its kinds, and only those besides the log's") {
+  // A policy's gatekeeper ("teacher_check") is known to a log checked against the policy, with
+  // or without a framework; a kind the policy never names ("quiz") is still refused.
+  mm::rule r;
+  r.require_kinds = {"teacher_check"};
+  r.exempt_on_pretest = 3.5;
+  r.exempt_confirm_kinds = {"interview"};
+  const mm::policy p(mm::scale::four_point(), r);
+  const auto checks = mm::checks_for(two_competencies(), p);
+  CHECK(checks.known_kinds == std::vector<std::string>{"interview", "teacher_check"});
+  mm::evidence_log log;
+  const auto kinds = log.kinds();
+  // A rejected batch adds none of them.
+  CHECK_THROWS_WITH_AS(
+      log.append(
+          std::vector<mm::evidence>{{"s", "A", 1, 3, "teacher_check"}, {"s", "A", 2, 3, "quiz"}},
+          checks),
+      doctest::Contains("row 1: unknown kind 'quiz' (a log takes the built-in kinds"),
+      mm::evidence_error);
+  CHECK(log.kinds() == kinds);
+  CHECK(log.size() == 0);
+  log.append(std::vector<mm::evidence>{{"s", "A", 1, 3, "teacher_check"},
+                                       {"s", "B", 2, 3, "interview"},
+                                       {"s", "B", 3, 3, "teacher_check"}},
+             checks);
+  CHECK(log.size() == 3);
+  auto want = kinds;
+  want.emplace_back("teacher_check");
+  want.emplace_back("interview");
+  CHECK(log.kinds() == want);
+  // Without the policy's checks, only the log's own kinds.
+  CHECK_THROWS_AS(log.add_unchecked({"s", "A", 4, 3, "portfolio"}), mm::evidence_error);
+  // An override's kinds count too.
+  mm::policy q(mm::scale::four_point());
+  mm::rule o;
+  o.ignore_kinds = {"self_report"};
+  q.override_competency("B", o);
+  CHECK(mm::checks_for(two_competencies(), q).known_kinds ==
+        std::vector<std::string>{"self_report"});
+}
+
+TEST_CASE("a placement's score is a number and a level, checked or not") {
+  mm::evidence_log log;
+  // The unchecked appends check a level too: one log, one answer (a roster refuses 2.9).
+  CHECK_THROWS_WITH_AS(log.add_unchecked({"s", "A", 1, 2.9, "placement"}),
+                       doctest::Contains("row 0: score 2.9 of a 'placement' row is not a level"),
+                       mm::evidence_error);
+  // A float32 score prints as the float it is, not as its double expansion.
+  CHECK_THROWS_WITH_AS(log.add_unchecked({"s", "A", 1, static_cast<float>(2.9), "placement"}),
+                       doctest::Contains("row 0: score 2.9 of a 'placement' row"),
+                       mm::evidence_error);
+  CHECK(log.size() == 0);
+  log.add_unchecked({"s", "A", 1, 3, "placement"});
+  CHECK(log.size() == 1);
+  // A rating label is not a level, with or without the checks that define labels.
+  const mm::policy p(mm::scale::four_point());
+  const auto checks = mm::checks_for(two_competencies(), p);
+  for (const char* text : {"Proficient", " Advanced "}) {
+    auto b = mm::evidence_columns::one_row("s", "A", "placement", "", nullptr);
+    const double t = 2;
+    b.time.values = &t;
+    mm::evidence_columns::text_value(b.score, text);
+    CHECK_THROWS_WITH_AS(log.append(b, checks), doctest::Contains("is a rating label, not a level"),
+                         mm::evidence_error);
+    // Without labels the text is not a number: a bad score.
+    CHECK_THROWS_WITH_AS(log.append_unchecked(b), doctest::Contains("bad score"),
+                         mm::evidence_error);
+  }
+  // A label still rates a rating row; a number text is a level.
+  auto b = mm::evidence_columns::one_row("s", "A", "formative", "", nullptr);
+  const double t = 3;
+  b.time.values = &t;
+  mm::evidence_columns::text_value(b.score, "Proficient");
+  log.append(b, checks);
+  auto c = mm::evidence_columns::one_row("s", "A", "placement", "", nullptr);
+  c.time.values = &t;
+  mm::evidence_columns::text_value(c.score, "4");
+  log.append(c, checks);
+  CHECK(log.size() == 3);
+  CHECK(log.scores()[1] == 3.0f);
+  CHECK(log.scores()[2] == 4.0f);
+}

@@ -202,4 +202,32 @@ TEST_SUITE("policy") {
     CHECK_NOTHROW(p.set_default_rule(ok));
     CHECK(p.problems().empty());
   }
+
+  TEST_CASE("a placement kind in a rule's kind lists is a problem naming the field") {
+    // A placement never rates: required, mastery would be impossible; ignored or confirming an
+    // exemption, it has no effect. Each list, in the rule and in overrides.
+    using masterymap::policy_error;
+    const std::string why =
+        "'placement' evidence never rates a competency: it places the learner in a domain";
+    rule req;
+    req.require_kinds = {"discussion", "placement"};
+    CHECK_THROWS_WITH_AS(policy(scale::four_point(), req),
+                         doctest::Contains(("rule.require_kinds[1]: " + why).c_str()),
+                         policy_error);
+    rule ign;
+    ign.ignore_kinds = {"placement"};
+    CHECK_THROWS_WITH_AS(policy(scale::four_point(), ign),
+                         doctest::Contains(("rule.ignore_kinds[0]: " + why).c_str()), policy_error);
+    rule conf;
+    conf.exempt_on_pretest = 3.0;
+    conf.exempt_confirm_kinds = {"placement"};
+    policy p;
+    CHECK_THROWS_WITH_AS(p.override_domain("NF", conf),
+                         doctest::Contains(("exempt_confirm_kinds[0]: " + why).c_str()),
+                         policy_error);
+    CHECK(p.domain_rules().empty());  // unchanged
+    CHECK_THROWS_WITH_AS(p.override_competency("NF.1", ign),
+                         doctest::Contains(("ignore_kinds[0]: " + why).c_str()), policy_error);
+    CHECK(p.competency_rules().empty());
+  }
 }

@@ -187,17 +187,24 @@ def test_roster_ingest_and_extend_list_the_same_problems():
     log = mm.EvidenceLog()
     with pytest.raises(mm.EvidenceError) as by_log:
         log.extend(bad, framework=fw, policy=POLICY)
-    assert by_roster.value.problems == by_log.value.problems
-    assert [p["message"] for p in by_log.value.problems] == [
+    # The same problems, except kinds: a roster takes any kind, a log only its own and the
+    # policy's (issue 11: extend(policy=) refuses every other unknown kind).
+    kind_problems = [p for p in by_log.value.problems if "unknown kind" in p["message"]]
+    assert [p["message"].split(" (")[0] for p in kind_problems] == [
+        "row 0: unknown kind 'weird'", "row 2: unknown kind 'x'"]
+    assert by_roster.value.problems == [p for p in by_log.value.problems
+                                        if p not in kind_problems]
+    assert [p["message"] for p in by_roster.value.problems] == [
         "row 0: unknown competency 'zz'", "row 0: bad time 'soon'",
         "row 0: bad score 'Great' (not a number or a label of the scale)",
         "row 1: missing score", "row 2: missing learner id"]
-    # a new kind: taken by both (with the batch), refused by a log without the roster's checks
+    # a new kind: taken by the roster (with the batch), refused by a log with or without a policy
     one = pd.DataFrame({"learner": ["x"], "competency": ["a"], "time": [1], "score": [3],
                         "kind": ["weird"]})
     assert r.ingest(one)["rows"] == 1 and "weird" in r.log.kinds
-    log.extend(one, framework=fw, policy=POLICY)
-    assert "weird" in log.kinds
+    with pytest.raises(mm.EvidenceError, match="unknown kind 'weird'"):
+        log.extend(one, framework=fw, policy=POLICY)
+    assert "weird" not in log.kinds and len(log) == 0
     with pytest.raises(mm.EvidenceError, match="unknown kind 'weird'"):
         mm.EvidenceLog().extend(one)
 

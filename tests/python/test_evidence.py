@@ -78,14 +78,16 @@ def test_bad_batch_is_rejected_whole_and_the_log_is_unchanged(fw):
     with pytest.raises(mm.EvidenceError) as e:
         log.extend(bad, framework=fw, policy=pol)
     assert isinstance(e.value, mm.ValidationError)
-    # with framework= and policy= a batch is checked as Roster.ingest checks it: a new kind
-    # ('quiz') is taken with the batch (test_boundary_edges), not a problem
-    assert e.value.rows == [1, 2, 3, 4, 5]
+    # with framework= and policy= a batch is checked as Roster.ingest checks it, except a kind
+    # neither the log nor the policy names ('quiz'): a problem (a roster would take it)
+    assert e.value.rows == [1, 2, 3, 4, 4, 5]
     messages = [p["message"] for p in e.value.problems]
     assert messages == [
         "row 1: unknown competency 'Z'",
         "row 2: missing score",
         "row 3: bad time 'not a time'",
+        "row 4: unknown kind 'quiz' (a log takes the built-in kinds, its own (add_kind) and, "
+        "checked against a policy, the policy's; a roster takes any)",
         "row 4: score 9 is outside [0, 4]",
         "row 5: negative weight -2",
     ]
@@ -175,3 +177,93 @@ def test_column_cache_limit_round_trips():
         assert mm.set_column_cache_limit(64 << 20) == 0
     finally:
         mm.set_column_cache_limit(old)
+
+
+# --- issue 11: a policy's kinds, placement scores --------------------------------------------
+
+KIND_FIELDS = ("require_kinds", "exempt_confirm_kinds", "ignore_kinds")
+
+
+def policy_naming(kind, field, where):
+    rule = mm.Rule(**{field: [kind]}, exempt_on_pretest=3.5)
+    if where == "rule":
+        return mm.Policy(mm.Scale.four_point(), rule=rule)
+    p = mm.Policy(mm.Scale.four_point())
+    p.override(domain="NF", rule=rule)
+    return p
+
+
+@pytest.mark.parametrize("where", ["rule", "override"])
+@pytest.mark.parametrize("field", KIND_FIELDS)
+def test_a_policys_own_kinds_are_known_with_or_without_a_framework(fw, tmp_path, field, where):
+    # Final rule: with policy= a log takes its own kinds and every kind the policy names (added
+    # with the batch); any other kind is an unknown kind; without a policy only its own.
+    p = policy_naming("teacher_check", field, where)
+    frame = pd.DataFrame({"learner": ["n"], "competency": ["A"], "score": [3], "time": [1],
+                          "kind": ["teacher_check"]})
+    (tmp_path / "e.csv").write_text("learner,competency,score,time,kind\nn,A,3,1,teacher_check\n")
+    for framework in (None, fw):
+        logs = [mm.EvidenceLog().add("n", "A", 3, 1, kind="teacher_check", framework=framework,
+                                     policy=p),
+                mm.EvidenceLog().extend(frame, framework=framework, policy=p),
+                mm.EvidenceLog.from_arrays(["n"], ["A"], [3], [1], kind=["teacher_check"],
+                                           framework=framework, policy=p),
+                mm.EvidenceLog.read_csv(tmp_path / "e.csv", framework=framework, policy=p)]
+        for log in logs:
+            assert len(log) == 1 and "teacher_check" in log.kinds
+        quiz = frame.assign(kind="quiz")
+        log = mm.EvidenceLog()
+        with pytest.raises(mm.EvidenceError, match="row 0: unknown kind 'quiz'"):
+            log.extend(quiz, framework=framework, policy=p)
+        with pytest.raises(mm.EvidenceError, match="unknown kind 'quiz'"):
+            log.add("n", "A", 3, 1, kind="quiz", framework=framework, policy=p)
+        assert len(log) == 0 and "quiz" not in log.kinds and "teacher_check" not in log.kinds
+    with pytest.raises(mm.EvidenceError, match="unknown kind 'teacher_check'"):
+        mm.EvidenceLog().add("n", "A", 3, 1, kind="teacher_check")
+    with pytest.raises(mm.EvidenceError, match="unknown kind 'teacher_check'"):
+        mm.EvidenceLog().extend(frame, framework=fw)
+
+
+@pytest.mark.parametrize("field", KIND_FIELDS)
+def test_placement_in_a_rules_kinds_is_a_policy_error(field):
+    why = ("'placement' evidence never rates a competency: it places the learner in a domain")
+    # (a Rule is checked when it is made; overrides in C++: test_policy.cpp)
+    with pytest.raises(mm.PolicyError, match=f"rule.{field}\\[0\\]: {why}"):
+        policy_naming("placement", field, "rule")
+
+
+def test_a_placement_score_is_a_numeric_level_on_every_path(fw):
+    pol = mm.Policy(mm.Scale.four_point())
+    # a non-integer level: refused by the log's own checks too (one log, one answer), printed
+    # as given (float32 scores: "2.9", not 2.9000000953674316)
+    for kw in ({}, {"policy": pol}, {"framework": fw, "policy": pol}):
+        log = mm.EvidenceLog()
+        with pytest.raises(mm.EvidenceError,
+                           match=r"^1 problem: row 0: score 2\.9 of a 'placement' row is not a level"):
+            log.add("a", "A", 2.9, 1, kind="placement", **kw)
+        with pytest.raises(mm.EvidenceError, match=r"row 1: score 2\.9 of a 'placement' row"):
+            log.extend(pd.DataFrame({"learner": ["a", "a"], "competency": ["A", "A"],
+                                     "score": np.array([3, 2.9], np.float32), "time": [1, 2],
+                                     "kind": ["placement"] * 2}), **kw)
+        assert len(log) == 0
+    # a rating label is not a level: a bad row (a label of the scale rates a rating row)
+    log = mm.EvidenceLog()
+    with pytest.raises(mm.EvidenceError, match="score 'Proficient' of a 'placement' row is a "
+                                               "rating label, not a level"):
+        log.add("a", "A", "Proficient", 1, kind="placement", policy=pol)
+    with pytest.raises(mm.EvidenceError, match="row 1: score 'Advanced' of a 'placement' row"):
+        log.extend(pd.DataFrame({"learner": ["a", "a"], "competency": ["A", "A"],
+                                 "score": ["Proficient", "Advanced"], "time": [1, 2],
+                                 "kind": ["formative", "placement"]}), framework=fw, policy=pol)
+    assert len(log) == 0
+    r = mm.Roster(fw, pol)
+    with pytest.raises(mm.EvidenceError, match="score 'Proficient' of a 'placement' row is a "
+                                               "rating label"):
+        r.add("a", "A", "Proficient", 1, kind="placement")
+    assert len(r.log) == 0
+    r.add("a", "A", "Proficient", 1)
+    r.add("a", "A", 3, 2, kind="placement")
+    assert len(r.log) == 2
+    # the log the roster refuses is the log the log refuses
+    ok = mm.EvidenceLog().add("a", "A", 3, 1, kind="placement")
+    assert mm.Roster(fw, pol).ingest(ok)["rows"] == 1

@@ -701,3 +701,35 @@ def test_blocker_blocks_names_the_next_link_and_leads_up_to_the_work_in_progress
                 out.add(y)
         return out
     assert held_back("A") == {"C", "D"} and held_back("B") == {"C"}
+
+
+def test_status_arrays_are_1d_integer_codes():
+    # issue 11: a float (3.7 read as mastered), NaN or a 2-D array was cast or flattened
+    fw = learning_map()
+    prog = mm.Progression(fw, mm.Policy(mm.Scale.four_point()))
+    n = len(fw)
+    good = np.zeros(n, np.uint8)
+    want = prog.infer(good)
+    for ok in (good, good.astype(np.int64), good.astype(np.uint16), [0] * n):
+        assert (prog.infer(ok) == want).all()
+        assert len(prog.frontier(ok)) == len(prog.frontier(good))
+    for bad in (np.full(n, 3.7), np.full(n, np.nan), [0.0] * n, good.astype(bool),
+                good.astype(str)):
+        for f in (prog.infer, prog.frontier):
+            with pytest.raises(TypeError, match="statuses: expected a 1-D integer array of status "
+                                                r"codes .* got dtype"):
+                f(bad)
+    with pytest.raises(ValueError, match=rf"statuses: expected a 1-D array of {n} status codes, "
+                                         rf"got shape \(2, {n // 2}\)"):
+        prog.infer(np.zeros((2, n // 2), np.uint8))
+    with pytest.raises(ValueError, match=rf"statuses: expected {n} status codes .*, got {n - 1}"):
+        prog.infer(np.zeros(n - 1, np.uint8))
+    for dtype, code in ((np.uint8, 9), (np.int64, -1), (np.int64, 300)):
+        bad = np.zeros(n, dtype)
+        bad[5] = code
+        with pytest.raises(ValueError, match=rf"statuses: bad status code {code} at index 5 "):
+            prog.infer(bad)
+    with pytest.raises(ValueError, match=rf"scores: expected {n} scores .*, got 3"):
+        prog.infer(good, np.zeros(3))
+    with pytest.raises(ValueError, match=rf"scores: expected a 1-D array of {n} scores"):
+        prog.infer(good, np.zeros((1, n)))
