@@ -460,8 +460,12 @@ ingest_summary roster::place(std::string_view learner, int level, double time,
         fmt::format("roster.place: level {} is beyond +-{}", level, max_level));
   const auto& fw = framework();
   std::vector<evidence> rows;
+  std::vector<std::string_view> seen;
   for (const auto& d : domains.empty() ? fw.domains() : domains) {
     if (domains.empty() && !detail::has_placement_host(fw, d)) continue;  // nothing to place in
+    // A repeated domain is placed once (its first mention): one row per domain.
+    if (std::find(seen.begin(), seen.end(), d) != seen.end()) continue;
+    seen.emplace_back(d);
     rows.emplace_back(std::string(learner), fw.id_of(detail::placement_host(fw, d, "roster.place")),
                       time, static_cast<double>(level), "placement", 1.0, std::string(source));
   }

@@ -420,9 +420,10 @@ Immutable: compares by value, hashes, copies and pickles.
 A school's mastery policy, as data: a scale, a default rule, overrides by domain and by
 competency (most specific wins: competency, domain, default), rollups for parents, and which
 decides when a parent has both a rollup and its own evidence (``rollup_precedence``:
-``"rollup"`` (default), ``"evidence"``, ``"either"``, ``"both"``).
+``"rollup"`` (default), ``"evidence"``, ``"either"``, ``"both"``; None = the default, as JSON
+null).
 
-``infer_prerequisites`` (``"none"``, ``"required"`` (default), ``"gating"``): which prerequisite
+``infer_prerequisites`` (``"none"``, ``"required"`` (default; also None), ``"gating"``): which prerequisite
 links carry inferred mastery (Knowledge Space Theory's surmise relation, as ALEKS uses it). A
 competency with no counted evidence that lies under earned work (mastered, exceeded, exempt)
 through such links, or below a placement (evidence of kind ``"placement"`` on any competency of
@@ -444,10 +445,12 @@ or rollup is checked when it is given (the constructor, :meth:`override`, :meth:
 )pbdoc");
   policy_cls
       .def(py::init([](std::optional<scale> s, std::optional<rule> r, std::string name,
-                       const std::string& prec, const std::string& infer) {
+                       const std::optional<std::string>& prec,
+                       const std::optional<std::string>& infer) {
+             // None = the default, as JSON null is.
              policy p(s ? *s : scale::four_point(), r ? *r : rule{}, std::move(name));
-             p.set_precedence(parse_precedence(prec));
-             p.set_infer_prerequisites(parse_infer(infer));
+             if (prec) p.set_precedence(parse_precedence(*prec));
+             if (infer) p.set_infer_prerequisites(parse_infer(*infer));
              return p;
            }),
            py::arg("scale") = py::none(), py::arg("rule") = py::none(), py::arg("name") = "",

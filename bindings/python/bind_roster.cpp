@@ -307,7 +307,8 @@ come in a batch: kind ``"placement"``, any competency of the domain, score = the
 
 :param level: an int on the framework's level scale (e.g. 0 = kindergarten, 4 = grade 4)
 :param time: as for :meth:`add`
-:param domain: a domain name, a list of them, or None (every domain with leveled competencies)
+:param domain: a domain name, a list of them (a repeated name is placed once: repeats are
+    dropped), or None (every domain with leveled competencies)
 :returns: the ingest summary
 :raises UnknownIdError: a domain the framework does not have (the roster is unchanged)
 :raises ValueError: a domain without leveled academic competencies, or a level beyond +-2**24
@@ -510,9 +511,12 @@ learner's row of the tables.
           py::arg("learner"), "Latest evidence time per competency of a learner (NaN = none).")
       .def("__repr__", [](const roster& r) {
         const read_lock lock(&r, roster_type);
-        return "<Roster: " + std::to_string(r.size()) + " learners, " +
-               std::to_string(r.competencies()) + " competencies, " +
-               std::to_string(r.log().size()) + " evidence rows>";
+        const auto count = [](std::size_t n, const char* one, const char* many) {
+          return std::to_string(n) + " " + (n == 1 ? one : many);
+        };
+        return "<Roster: " + count(r.size(), "learner", "learners") + ", " +
+               count(r.competencies(), "competency", "competencies") + ", " +
+               count(r.log().size(), "evidence row", "evidence rows") + ">";
       });
   bind_roster_advice(roster_cls);
   bind_roster_snapshot(roster_cls);

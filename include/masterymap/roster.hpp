@@ -117,7 +117,8 @@ class MASTERYMAP_API roster {
   /// says otherwise, a level above the domain's top places all of it, and the latest placement
   /// of a domain counts. The learner's working level there becomes at least `level`
   /// (`recommend_options`). Explained by `explain` ("placed at level 4 in NF on ... (row r, on
-  /// 3.NF.A.1)"). All or nothing, as `ingest`.
+  /// 3.NF.A.1)"). A domain named twice is placed once (repeats are dropped). All or nothing, as
+  /// `ingest`.
   /// \throws masterymap::unknown_id_error (kind "domain") for a domain the framework does not
   ///         have, std::invalid_argument for one without leveled academic competencies (nothing
   ///         to place in) or a level beyond +-16,777,216; masterymap::evidence_error as `ingest`

@@ -548,3 +548,16 @@ TEST_CASE("roster: gaps and blockers of the Common Core 4th graders") {
           ", blockers ", b[maya].size(), "/", b[noah].size(), "/", b[omar].size(),
           " (maya, noah, omar)");
 }
+
+TEST_CASE("roster::place places a repeated domain once") {
+  mm::framework_builder b("p");
+  b.add_competency("NF1", "", "NF", 1);
+  b.add_competency("NF2", "", "NF", 2);
+  b.add_competency("OA1", "", "OA", 1);
+  mm::roster r(b.build(), mm::policy(mm::scale::four_point()));
+  const auto s = r.place("a", 2, 1.0, {"NF", "OA", "NF"});
+  CHECK(s.rows == 2);
+  REQUIRE(r.log().size() == 2);
+  CHECK(r.log().competencies()[r.log().competency_codes()[0]] == "NF1");
+  CHECK(r.log().competencies()[r.log().competency_codes()[1]] == "OA1");
+}

@@ -157,3 +157,16 @@ def test_a_misspelt_builtin_kind_in_a_policy_is_flagged_custom_kinds_are_not():
     # Genuinely custom kinds, and the built-in ones, are fine.
     ok = mm.Policy(rule=mm.Rule(require_kinds=["portfolio", "discussion"], ignore_kinds=["peer"]))
     assert ok.problems() == []
+
+
+def test_none_means_the_default_as_json_null_does():
+    p = mm.Policy(infer_prerequisites=None, rollup_precedence=None)
+    assert p.infer_prerequisites == "required" and p.rollup_precedence == "rollup"
+    assert p == mm.Policy()
+    doc = json.loads(mm.Policy().to_json())
+    for key in ("infer_prerequisites", "rollup_precedence"):
+        if key in doc:
+            doc[key] = None
+    assert mm.Policy.from_json(json.dumps(doc)) == p
+    with pytest.raises(TypeError, match="infer_prerequisites"):
+        mm.Policy(infer_prerequisites=1)

@@ -181,3 +181,19 @@ def test_labels_of_the_roster_scale_are_scores():
         labels.ingest(pd.DataFrame({"learner": ["s1"], "competency": ["A"], "score": ["Great"],
                                     "time": [5.0]}))
     pd.testing.assert_frame_equal(labels.to_dataframe(), numbers.to_dataframe())  # unchanged
+
+
+def test_place_drops_repeated_domains_and_the_repr_counts_in_the_singular():
+    # issue 11: domain=["NF", "NF"] wrote two rows; "<Roster: 1 learners"
+    b = mm.FrameworkBuilder("p")
+    for lv in (1, 2):
+        b.add_competency(f"NF{lv}", domain="NF", level=lv)
+        b.add_competency(f"OA{lv}", domain="OA", level=lv)
+    fw = b.build()
+    r = mm.Roster(fw, mm.Policy(mm.Scale.four_point()))
+    assert repr(r) == "<Roster: 0 learners, 4 competencies, 0 evidence rows>"
+    assert r.place("a", 2, 1, domain=["NF", "OA", "NF"])["rows"] == 2
+    assert r.log.to_dataframe().competency.tolist() == ["NF1", "OA1"]
+    assert repr(r) == "<Roster: 1 learner, 4 competencies, 2 evidence rows>"
+    r.place("b", 1, 2, domain="NF")
+    assert repr(r) == "<Roster: 2 learners, 4 competencies, 3 evidence rows>"

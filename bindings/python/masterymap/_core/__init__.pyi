@@ -310,7 +310,8 @@ class Rollup(metaclass=_pybind11_type):
 
 class Policy(metaclass=_pybind11_type):
     def __init__(self, scale: Optional[Scale] = None, rule: Optional[Rule] = None, name: str = "",
-                 rollup_precedence: str = "rollup", infer_prerequisites: str = "required") -> None: ...
+                 rollup_precedence: Optional[str] = "rollup",
+                 infer_prerequisites: Optional[str] = "required") -> None: ...
     @property
     def name(self) -> str: ...
     @property
