@@ -366,6 +366,33 @@ def test_a_unit_over_inferred_lessons_is_inferred_and_no_dead_end():
         assert [r1.learner(name).status(c) for c in fw] == [want.status(c) for c in fw]
 
 
+def test_a_unit_known_from_above_infers_its_lessons():
+    # E requires the unit U = all_of(A, B): mastery of E is evidence that U, and so each of its
+    # lessons, is known (before, U was inferred but A and B stayed open and were recommended
+    # with "consider a placement", while U's explanation said its rollup did not hold).
+    fw, pol = unit_world()
+    st = mm.evaluate(fw, pol, mm.EvidenceLog().add("s", "E", 3, T0), "s")
+    assert [st.status(c) for c in "UABE"] == ["inferred", "inferred", "inferred", "mastered"]
+    assert "inferred from mastery of E" in st.explain("A").text
+    text = st.explain("U").text
+    assert "[x] A: inferred" in text and "[x] B: inferred" in text
+    assert st.frontier() == ["D", "F"] and st.gaps() == []  # D: on A and B, both inferred
+    # Contrary evidence on a lesson still wins: the unit is then in progress (a part started),
+    # contrary itself, so nothing is inferred through it; any_of parts are not implied (which?).
+    st2 = mm.evaluate(fw, pol, mm.EvidenceLog().add("s", "E", 3, T0).add("s", "A", 1, T0), "s")
+    assert [st2.status(c) for c in "UAB"] == ["in_progress", "in_progress", "not_started"]
+    any_pol = mm.Policy(mm.Scale.four_point())
+    any_pol.rollup("U", mm.Rollup.any_of())
+    st3 = mm.evaluate(fw, any_pol, mm.EvidenceLog().add("s", "E", 3, T0), "s")
+    assert [st3.status(c) for c in "UAB"] == ["inferred", "not_started", "not_started"]
+    # The roster agrees, event by event and in bulk.
+    r = mm.Roster(fw, pol)
+    r.add("s", "E", 3, T0)
+    r.add("s", "A", 1, T0 + 1)
+    want = mm.Engine(fw, pol).evaluate(r.log, "s")
+    assert [r.learner("s").status(c) for c in fw] == [want.status(c) for c in fw]
+
+
 def placement_world():
     """NF at levels 3-5 (A < B < D), CC at level 0 only (K1, K2), and an unleveled note N."""
     b = mm.FrameworkBuilder("p")
