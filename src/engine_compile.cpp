@@ -163,7 +163,17 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
   for (index_t i : hierarchy_post_order(fw))
     if (ctx->rollup_of[i] >= 0) ctx->rollup_order.push_back(i);
   ctx->bkt_rules = masterymap::bkt_rules(pol);
-  ctx->inference = make_inference_graph(fw, pol.infer_prerequisites());
+  // The parts a parent's rollup cannot hold without (every part of an all_of top group, the
+  // required parts of any other): a parent known is evidence that they are known, so inference
+  // carries down to them (an inferred unit infers its lessons).
+  std::vector<std::pair<index_t, index_t>> parts;
+  for (index_t p : ctx->rollup_order) {
+    const rgroup& top = ctx->rollups[static_cast<std::size_t>(ctx->rollup_of[p])].groups[0];
+    for (const auto& item : top.items)
+      if (item.comp >= 0 && (top.kind == rollup::op::all_of || item.required))
+        parts.emplace_back(p, static_cast<index_t>(item.comp));
+  }
+  ctx->inference = make_inference_graph(fw, pol.infer_prerequisites(), parts);
   ctx->fw = std::move(fw);
   ctx->pol = std::move(pol);
   return ctx;

@@ -63,33 +63,35 @@ bool has_placement_host(const framework& fw, const std::string& domain) {
   return false;
 }
 
-inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode) {
+inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode,
+                                     const std::vector<std::pair<index_t, index_t>>& parts) {
   inference_graph g;
   g.mode = mode;
   const std::size_t n = fw.size();
+  // The chosen links as (dependent, prerequisite) pairs, then the all_of parts as (parent, part).
+  std::vector<std::pair<index_t, index_t>> links;
+  for (const auto& e : fw.edges())
+    if (carries(mode, e.strength)) links.emplace_back(e.dependent, e.prerequisite);
+  if (mode != infer_prerequisites::none) links.insert(links.end(), parts.begin(), parts.end());
   g.off.assign(n + 1, 0);
   g.doff.assign(n + 1, 0);
-  std::size_t m = 0;
-  for (const auto& e : fw.edges())
-    if (carries(mode, e.strength)) {
-      ++g.off[e.dependent + 1];
-      ++g.doff[e.prerequisite + 1];
-      ++m;
-    }
+  for (const auto& [above, below] : links) {
+    ++g.off[above + 1];
+    ++g.doff[below + 1];
+  }
   for (std::size_t c = 0; c < n; ++c) {
     g.off[c + 1] += g.off[c];
     g.doff[c + 1] += g.doff[c];
   }
-  g.pre.resize(m);
-  g.dep.resize(m);
+  g.pre.resize(links.size());
+  g.dep.resize(links.size());
   {
     std::vector<std::uint32_t> a(g.off.begin(), g.off.end() - 1),
         b(g.doff.begin(), g.doff.end() - 1);
-    for (const auto& e : fw.edges())
-      if (carries(mode, e.strength)) {
-        g.pre[a[e.dependent]++] = e.prerequisite;
-        g.dep[b[e.prerequisite]++] = e.dependent;
-      }
+    for (const auto& [above, below] : links) {
+      g.pre[a[above]++] = below;
+      g.dep[b[below]++] = above;
+    }
   }
   g.domain_of.assign(n, -1);
   g.level_of.assign(n, 0);

@@ -13,6 +13,7 @@
 #include <masterymap/framework.hpp>
 #include <masterymap/policy.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace masterymap::detail {
@@ -60,8 +61,11 @@ index_t placement_host(const framework& fw, const std::string& domain, const cha
 /// Whether `domain` has a leveled academic competency.
 bool has_placement_host(const framework& fw, const std::string& domain);
 
-/// Compiles the chosen links and the domain levels of `fw`.
-inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode);
+/// Compiles the chosen links and the domain levels of `fw`. `parts`: (parent, part) pairs of
+/// the all_of rollups (every part required), which carry inference down from a parent that is
+/// known to its parts, as a chosen link does (with any option but none).
+inference_graph make_inference_graph(const framework& fw, infer_prerequisites mode,
+                                     const std::vector<std::pair<index_t, index_t>>& parts = {});
 
 /// Whether a status is contrary evidence (counted evidence short of done).
 constexpr bool is_contrary(status s) noexcept {

@@ -298,10 +298,24 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
         if (j + 1 < d.slot_off[dom + 1]) next[dom] = d.slot_level[j + 1];
         break;
       }
-  if (overall == no_level)  // known only by inference (a placement)
-    for (int x : next) overall = std::max(overall, x);
+  // The domains with evidence of their own first; the others take the median of those (a
+  // stray standard far from the learner's grade in one domain does not move them), or of the
+  // next levels when the learner is known only by a placement.
+  std::vector<int> known;
   for (std::size_t dom = 0; dom < working.size(); ++dom)
-    working[dom] = std::max(working[dom] == no_level ? overall : working[dom], next[dom]);
+    if (working[dom] != no_level) {
+      working[dom] = std::max(working[dom], next[dom]);
+      known.push_back(working[dom]);
+    }
+  if (known.empty())
+    for (int x : next)
+      if (x != no_level) known.push_back(x);
+  if (!known.empty()) {
+    std::nth_element(known.begin(), known.begin() + (known.size() - 1) / 2, known.end());
+    overall = known[(known.size() - 1) / 2];  // the lower median
+  }
+  for (std::size_t dom = 0; dom < working.size(); ++dom)
+    if (working[dom] == no_level) working[dom] = std::max(overall, next[dom]);
   auto working_at = [&](index_t c) { return working[d.domain_of[c]]; };
   auto leveled = [&](index_t c) { return d.level_of[c] != no_level && working_at(c) != no_level; };
   auto level_key = [&](index_t c) {
@@ -376,8 +390,11 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
                          o.gap_weight * static_cast<double>(fills);
     const bool below = leveled(c) && d.level_of[c] < working_at(c) &&
                        v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
-    const bool ahead = leveled(c) && d.level_of[c] >= working_at(c) + 2 &&
-                       v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX;
+    // Far above: two or more levels above the working level, or, for a learner with no level
+    // yet (a new learner), above the lowest open level (the foundations come first).
+    const bool ahead = v.statuses[c] == status::not_started && gdist[c] == UINT32_MAX &&
+                       (leveled(c) ? d.level_of[c] >= working_at(c) + 2
+                                   : d.level_of[c] != no_level && level_key(c) >= lmin + 2);
     ranked.push_back({c, score, below, ahead});
   }
   // Holes behind failed work: the not-done competencies below a *contrary* one (evidence but
@@ -465,12 +482,16 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
     }
     if (r.status != status::not_started) {
       // Awaiting confirmation reads as what it is: the teacher's check is the next step.
-      const char* what =
-          r.status == status::awaiting_confirmation ? status_text(r.status) : "in progress";
-      if (r.days_since_evidence)
-        r.reasons.push_back(fmt::format("{}, last evidence {:.0f} day{} ago", what,
-                                        *r.days_since_evidence,
-                                        std::lround(*r.days_since_evidence) == 1 ? "" : "s"));
+      // (expired: mastery lapsed; in progress, contrary evidence or too little of it)
+      const char* what = r.status == status::awaiting_confirmation || r.status == status::expired
+                             ? status_text(r.status)
+                             : "in progress";
+      const long days = r.days_since_evidence ? std::lround(*r.days_since_evidence) : 0;
+      if (r.days_since_evidence && days == 0)
+        r.reasons.push_back(fmt::format("{}, last evidence today", what));
+      else if (r.days_since_evidence)
+        r.reasons.push_back(
+            fmt::format("{}, last evidence {} day{} ago", what, days, days == 1 ? "" : "s"));
       else
         r.reasons.push_back(fmt::format("{} already", status_text(r.status)));
     }

@@ -127,8 +127,7 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
       competencies(engine.framework().size()),
-      inference(
-          detail::make_inference_graph(engine.framework(), engine.policy().infer_prerequisites())) {
+      inference(engine.ctx_->inference) {
   // A roster takes any kind its events name (a school's own kinds need no set-up).
   checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);

@@ -434,10 +434,16 @@ in the scale's order), ``score`` (float64, NaN = none), ``evidence`` (count).
           py::arg("id"), "An :class:`Explanation` of the status of a competency (id or index).")
       .def("__repr__",
            [](const py_state& s) {
-             std::size_t done = 0;
-             for (auto x : s.st.statuses()) done += is_done(x);
+             // Done = earned + inferred; say how many of them are only inferred.
+             std::size_t done = 0, inferred = 0;
+             for (auto x : s.st.statuses()) {
+               done += is_done(x);
+               inferred += x == status::inferred;
+             }
              return "<LearnerState " + s.st.learner() + ": " + std::to_string(done) + " of " +
-                    std::to_string(s.st.size()) + " done>";
+                    std::to_string(s.st.size()) + " done" +
+                    (inferred ? " (" + std::to_string(inferred) + " inferred)" : std::string()) +
+                    ">";
            })
       .def(
           "__eq__", [](const py_state& a, const py_state& b) { return same_state(a, b); },

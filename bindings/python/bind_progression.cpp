@@ -226,6 +226,43 @@ std::optional<double> rate_per_day(const py::object& rate, const std::string& pe
          (per == "week" ? 7.0 : 1.0);
 }
 
+// The rules of recommend, in both recommend docstrings (Progression, LearnerState).
+constexpr const char* recommend_rules =
+    R"pbdoc(The working level W in a domain with the learner's own evidence (inferred is not evidence) is
+the larger of the highest level with it and the level after the domain's highest complete level
+(a learner who completed grade 3, or was placed at grade 4, works at grade 4); another domain
+takes the median of those, or the level after its own highest complete level if higher. Without
+any level (a new learner) the level term is 1 / (1 + level - lowest frontier level), foundations
+first. Ranking, in tiers, each by score: work within reach; then work two or more levels above W
+(or, for a new learner, above the lowest open level) with no evidence that leads to no goal;
+then work below W with no evidence that leads to no goal, with the reason "not yet evidenced, N
+levels below the learner's working level (W) in D; consider a placement" (mastery above it is
+evidence that it is known) - except the holes behind failed work (below a competency with
+contrary evidence that is itself under done work), which stay in the first tier and repair it.
+Ties go to learning order. The README's "The rules behind the advice" gives the sources.)pbdoc";
+const std::string recommend_doc_1 =
+    std::string(R"pbdoc(The top ``k`` of the frontier as Recommendations (score and reasons).
+
+score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
++ level_weight / (1 + |level - the learner's working level in its domain|)
++ recency_weight * exp(-days since the latest evidence / recency_days) (0.5 when started but
+undated, 0 when not started) + gap_weight * done competencies it undermines.
+)pbdoc") +
+    recommend_rules + R"pbdoc()pbdoc";
+const std::string recommend_doc_2 =
+    std::string(R"pbdoc(The top ``k`` of the frontier as :class:`Recommendation` objects, each with
+``score`` and ``reasons``.
+
+score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
++ level_weight / (1 + |level - the learner's working level in its domain|)
++ recency_weight * exp(-days since the latest evidence / recency_days)
++ gap_weight * done competencies it undermines.
+)pbdoc") +
+    recommend_rules + R"pbdoc(
+Rollup parents are never recommended. Defaults: weights 1, goal_weight 2,
+recency_days 14 (keyword arguments unlock_weight, goal_weight, level_weight, recency_weight,
+gap_weight, recency_days). Ties go to learning order.)pbdoc";
+
 }  // namespace
 
 void bind_progression(py::module_& m) {
@@ -433,20 +470,7 @@ old pickle), PolicyError when the policy's rollups do not fit the framework.)pbd
           py::arg("goals") = py::none(), py::arg("unlock_weight") = 1.0,
           py::arg("goal_weight") = 2.0, py::arg("level_weight") = 1.0,
           py::arg("recency_weight") = 1.0, py::arg("gap_weight") = 1.0,
-          py::arg("recency_days") = 14.0,
-          R"pbdoc(The top ``k`` of the frontier as Recommendations (score and reasons).
-
-score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
-+ level_weight / (1 + |level - the learner's working level in its domain|)
-+ recency_weight * exp(-days since the latest evidence / recency_days) (0.5 when started but
-undated, 0 when not started) + gap_weight * done competencies it undermines. The working level
-is the highest level with the learner's own evidence in the domain (an inferred status does
-not count unless nothing else is leveled; else the highest in any domain); without leveled
-evidence the level term is 1 / (1 + level - lowest frontier level). Work below the working
-level with no evidence that leads to no goal (even a gap: mastery above it is evidence it is
-known) is ranked after everything else,
-with the reason "not yet evidenced, N levels below ...; consider a placement". Ties go to
-learning order.)pbdoc")
+          py::arg("recency_days") = 14.0, recommend_doc_1.c_str())
       .def(
           "level",
           [](const progression& p, const std::string& domain, const py::object& st,
@@ -598,23 +622,7 @@ with a rollup (a goal or a prerequisite) is replaced by its parts not done. With
             v.last_evidence = last.data();
             return wrap_all(p.framework(), p.recommend(v, k, o));
           },
-          py::arg("k") = 5, py::arg("goals") = py::none(),
-          R"pbdoc(The top ``k`` of the frontier as :class:`Recommendation` objects, each with
-``score`` and ``reasons``.
-
-score = unlock_weight * unlocks + goal_weight / (1 + links to the nearest goal)
-+ level_weight / (1 + |level - the learner's working level in its domain|)
-+ recency_weight * exp(-days since the latest evidence / recency_days)
-+ gap_weight * done competencies it undermines. The working level is the highest level with
-the learner's own evidence in the domain (an inferred status does not count unless nothing
-else is leveled; else the highest in any domain); without leveled evidence the level term is
-1 / (1 + level - lowest frontier level), foundations first. Work below the working level with
-no evidence that leads to no goal (even a gap without evidence) is ranked after everything
-else with the
-reason "not yet evidenced, N levels below the learner's working level (W) in D; consider a
-placement". Rollup parents are never recommended. Defaults: weights 1, goal_weight 2,
-recency_days 14 (keyword arguments unlock_weight, goal_weight, level_weight, recency_weight,
-gap_weight, recency_days). Ties go to learning order.)pbdoc")
+          py::arg("k") = 5, py::arg("goals") = py::none(), recommend_doc_2.c_str())
       .def(
           "level",
           [](const py_state& s, const std::string& domain) {

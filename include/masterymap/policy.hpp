@@ -272,7 +272,11 @@ enum class rollup_precedence : std::uint8_t {
 /// inference (a parent is never *earned* through inferred children), but a rollup parent can
 /// itself be inferred through a link or a placement, and a rollup parent not started whose
 /// rollup holds once inferred parts count as met is inferred too, with inference going on below
-/// it (to a fixpoint). `progression::infer` applies the same rule to a status array.
+/// it (to a fixpoint). With any option but none, the parts a parent's rollup cannot hold
+/// without (every part of an all_of rollup's top group, the `required` parts of any other)
+/// count as chosen links from the parent down: an inferred or earned unit infers its lessons
+/// (an any_of or k_of_n unit says nothing about which parts). `progression::infer` applies the
+/// same rule to a status array.
 ///
 /// Placement (a placement or diagnostic result, "placed at grade 4 in NF"): evidence of kind
 /// "placement" on any competency c of a domain D, with score L, places the learner at level L in

@@ -124,15 +124,17 @@ struct learning_path {
 /// - goal(c) = 1 / (1 + d), d = the fewest gating links from c up to a goal (c a goal: d = 0);
 ///   0 without goals or when c leads to none;
 /// - level(c) weighs the learner's level, not "lowest first". The learner's *working level* W
-///   in a domain D is the larger of (a) the highest `competency::level` of D's competencies with
-///   evidence of their own (any status but not_started and inferred: inference is not evidence,
-///   so the inferred kindergarten counting under a 4th grader's work does not put her at level 0
-///   in a domain that ends at kindergarten) — in a domain without such evidence, the highest over
-///   all domains — and (b) the level after D's highest complete level (`level`: every academic
-///   competency at it done, inferred included), when D has one above it. So a learner who
-///   completed grade 3, or was placed at grade 4, works at grade 4. A learner with no evidence
-///   of their own (known only by a placement) takes (b), and elsewhere the highest (b) over all
-///   domains. Then level(c) = 1 / (1 + |L(c) - W|) for a
+///   in a domain D with evidence of the learner's own (any status but not_started and inferred:
+///   inference is not evidence, so the inferred kindergarten counting under a 4th grader's work
+///   does not put her at level 0 in a domain that ends at kindergarten) is the larger of the
+///   highest `competency::level` with such evidence in D and the level after D's highest
+///   complete level (`level`: every academic competency at it done, inferred included), so a
+///   learner who completed grade 3, or was placed at grade 4, works at grade 4. A domain without
+///   such evidence takes the (lower) median of those domains' W — a stray standard far from the
+///   learner's grade moves nothing — or, for a learner known only by placements, the median of
+///   the levels after the complete ones; or the level after its own highest complete level if
+///   that is higher. (A placement at a domain's lowest level infers nothing, so it leaves no
+///   trace in the statuses W is read from.) Then level(c) = 1 / (1 + |L(c) - W|) for a
 ///   leveled competency: work at the learner's level scores 1, one level above or below 1/2. Only
 ///   when the learner has no leveled evidence at all (or c has no level) does the old
 ///   foundations-first term apply: 1 / (1 + (K(c) - K_min)), K = the level (else the depth in the
@@ -140,8 +142,9 @@ struct learning_path {
 ///   foundations);
 /// - recency(c) = exp(-days since the latest evidence on c / recency_days) for a competency
 ///   already started (0.5 when its evidence time is unknown), 0 when not started: finish what
-///   is in flight (its reason: "in progress, last evidence N days ago", or "ready for the
-///   teacher's check, last evidence N days ago" when awaiting confirmation).
+///   is in flight (its reason: "in progress, last evidence N days ago", "... last evidence
+///   today", "ready for the teacher's check, ..." when awaiting confirmation, "expired, ..."
+///   when mastery lapsed).
 /// Ranking: first every competency that is not *below level* — a leveled competency below the
 /// working level W with no evidence at all that leads to no goal and is not behind failed work
 /// (below) — by score; then the below-level ones, by score, each with the reason "not yet
@@ -158,7 +161,9 @@ struct learning_path {
 /// year's grade-4 work, does not lift its unevidenced K-2 prerequisites). Likewise work two or
 /// more levels *above* the working level with no evidence that leads to no goal (a grade-7
 /// standard without prerequisites on a 3rd grader's frontier) comes after all work within one
-/// level of hers, before the below-level work. Ties go to learning order.
+/// level of hers, before the below-level work; for a learner with no level yet (a new
+/// learner), work two or more levels above the lowest open level does, so the foundations come
+/// first. Ties go to learning order.
 /// Rationale: ALEKS and KST recommend from the outer fringe of the learner's knowledge state,
 /// where the learner works; a 4th grader with only this year's evidence on file would otherwise
 /// be sent to kindergarten. Defaults: unlock 1, goal 2, level 1, recency 1, gap 1, 14 days.

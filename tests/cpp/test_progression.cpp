@@ -119,8 +119,8 @@ TEST_SUITE("progression") {
       CHECK(ra[1].reasons.back() == "at the learner's working level (4) in math");
       CHECK(ra[3].reasons.back() == "at the learner's working level (2) in reading");
       // ben: working level math 7 (level 6 complete, evidence up to 6); no reading evidence,
-      // so reading takes his highest level with evidence, 6. His holes at levels 3-5 have no
-      // evidence under mastered work: below-level work, ranked after his level-7 work with a
+      // so reading takes the median of the domains with evidence, 7. His holes at levels 3-5 have
+      // no evidence under mastered work: below-level work, ranked after his level-7 work with a
       // placement reason (the old expectations put them first).
       auto rb = prog.recommend(vb, 9);
       CHECK(ids_of(rb) ==
@@ -134,9 +134,9 @@ TEST_SUITE("progression") {
       CHECK(rb[3].reasons[1] == "fills a gap under 3: M04.b, M05.b, M06.b");
       CHECK(rb[4].score == doctest::Approx(2 + 1.0 / 4));  // repairs 2, 3 below
       CHECK(rb[5].score == doctest::Approx(1 + 1.0 / 3));  // repairs 1, 2 below
-      CHECK(rb[6].score == doctest::Approx(1 + 1.0 / 6));  // unlocks R02.a, 5 below
+      CHECK(rb[6].score == doctest::Approx(1 + 1.0 / 7));  // unlocks R02.a, 6 below
       CHECK(rb[6].reasons.front() ==
-            "not yet evidenced, 5 levels below the learner's working level (6) in reading; "
+            "not yet evidenced, 6 levels below the learner's working level (7) in reading; "
             "consider a placement");
       // Evidence below mastery on a hole makes it a real gap: repaired first.
       {

@@ -104,15 +104,16 @@ def test_learning_map_gaps_frontier_recommendations(scenario):
     assert ra[3].reasons[-1] == "at the learner's working level (2) in reading"
     # ben's holes at levels 3-5 have no evidence under mastered level-6 work: below-level, ranked
     # after his level-7 work with a placement reason (before issue 11 they came first). He works
-    # at level 7 in math (level 6 complete), at 6 in reading (no evidence there: his highest).
+    # at level 7 in math (level 6 complete), and at 7 in reading (no evidence there: the
+    # median of the domains with evidence).
     rb = ben.recommend(9)
     assert [r.id for r in rb] == ["M07.a", "M07.b", "M07.c", "M03.b", "M04.c", "M05.a", "R01.a", "R01.c", "R01.b"]
     assert rb[3].reasons[:2] == ["not yet evidenced, 4 levels below the learner's working level (7) in math; "
                                  "consider a placement", "fills a gap under 3: M04.b, M05.b, M06.b"]
     assert rb[3].score == pytest.approx(3 + 1 / 5)
-    assert rb[6].reasons[0] == ("not yet evidenced, 5 levels below the learner's working level (6) in "
+    assert rb[6].reasons[0] == ("not yet evidenced, 6 levels below the learner's working level (7) in "
                                 "reading; consider a placement")
-    assert rb[6].score == pytest.approx(1 + 1 / 6)
+    assert rb[6].score == pytest.approx(1 + 1 / 7)
     assert ana.blockers() == [] and [b.id for b in ben.blockers()] == []
     assert ben.recommend(1, goals=["M09.b"])[0].goal_distance == 6
     assert ana.inner_fringe() == ["M03.a", "M03.b", "M03.c", "R01.a", "R01.b", "R01.c"]
