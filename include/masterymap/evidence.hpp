@@ -219,7 +219,7 @@ class MASTERYMAP_API evidence_log {
   // off the scale (or a time and a score given the wrong way round) is rejected. The
   // `*_unchecked` forms skip those checks on purpose, for evidence already known to be good:
   // they keep only the log's own checks (non-empty ids, finite time and score, a known kind, a
-  // weight >= 0).
+  // weight >= 0, a placement's score a level: `ingest_checks::level_kinds`).
 
   /// Appends one piece of evidence. \throws masterymap::evidence_error (log unchanged).
   void add(const evidence& e, const ingest_checks& checks);
