@@ -215,6 +215,15 @@ struct staged_batch {
     for (std::size_t j = 0; j < b.competency.names.size(); ++j)
       if (trim(b.competency.names[j]).empty() || !rejected(b.competency_rejected, j).empty())
         comp_ok[j] = 0;
+    // A kind the batch adds (provisional code after the log's and earlier new ones), or -2
+    // past the 255th.
+    auto add_new = [&](std::string_view name) {
+      const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
+      const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
+      if (code >= max_kinds) return -2;
+      if (at == new_kinds.end()) new_kinds.push_back(name);
+      return static_cast<int>(code);
+    };
     for (std::size_t j = 0; j < b.kind.names.size(); ++j) {
       const std::string_view name = trim(b.kind.names[j]);
       for (const auto& k : checks.level_kinds)
@@ -224,26 +233,12 @@ struct staged_batch {
         kind_code[j] = static_cast<int>(*k);
       } else if (!name.empty() && std::find(checks.known_kinds.begin(), checks.known_kinds.end(),
                                             name) != checks.known_kinds.end()) {
-        const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
-        const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
-        if (code >= max_kinds) {
-          kind_code[j] = -2;
-        } else {
-          kind_code[j] = static_cast<int>(code);
-          if (at == new_kinds.end()) new_kinds.push_back(name);
-        }
+        kind_code[j] = add_new(name);
       } else if (checks.accept_new_kinds && !name.empty() &&
                  !(near_kind[j] = near_miss(name, checks.near_miss_kinds)).empty()) {
         kind_code[j] = -3;
       } else if (checks.accept_new_kinds && !name.empty()) {
-        const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
-        const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
-        if (code >= max_kinds) {
-          kind_code[j] = -2;
-        } else {
-          kind_code[j] = static_cast<int>(code);
-          if (at == new_kinds.end()) new_kinds.push_back(name);
-        }
+        kind_code[j] = add_new(name);
       }
     }
     if (b.time.codes) T.stage_times(b.time, m);
