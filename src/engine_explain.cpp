@@ -218,12 +218,25 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
                    !s.evs.empty(), status_[i] == masterymap::status::inferred, ex);
   std::vector<detail::placement> ps;
   detail::log_placements(b, log, code, seen_, ps);
-  // A placement on this competency never rates it; say what it does (it places the domain).
-  for (const auto& p : ps)
-    if (p.comp == i)
-      ex.notes.push_back(fmt::format(
-          "placement on {} (row {}): places the learner at level {} in {}; it never rates {}",
-          format_time(p.time), p.row, p.level, c.domain, c.id));
+  // A placement on this competency never rates it; say what it does (it places the domain),
+  // or that a later placement of the domain replaced it (the latest counts).
+  for (const auto& p : ps) {
+    if (p.comp != i) continue;
+    const detail::placement* latest = &p;
+    for (const auto& q : ps)
+      if (ctx.inference.place_domain[q.comp] == ctx.inference.place_domain[p.comp] &&
+          (q.time > latest->time || (q.time == latest->time && q.row > latest->row)))
+        latest = &q;
+    ex.notes.push_back(
+        latest == &p
+            ? fmt::format("placement on {} (row {}): places the learner at level {} in {}; it "
+                          "never rates {}",
+                          format_time(p.time), p.row, p.level, c.domain, c.id)
+            : fmt::format("placement on {} (row {}) at level {} in {}: replaced by the placement "
+                          "on {} (row {}) at level {}",
+                          format_time(p.time), p.row, p.level, c.domain, format_time(latest->time),
+                          latest->row, latest->level));
+  }
   if (status_[i] == masterymap::status::inferred) explain_inference(ctx, *this, ps, i, ex);
   if (auto rt = rating(i)) ex.rating = *rt;
   ex.text = explanation_text(ex, r, sc);

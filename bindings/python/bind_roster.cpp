@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <masterymap/roster.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "batch_py.hpp"
@@ -195,7 +196,19 @@ within about 0.1 s) leaves the roster exactly as it was.
              const py::object& weight, const py::object& source) {
             double value = 0;
             const std::string k = text_arg(kind, "kind");
+            // A number in a text ("4", " 3.5") is that number, for every kind, as in a batch.
+            std::optional<double> numeric;
             if (py::isinstance<py::str>(score)) {
+              if (PyObject* f = PyFloat_FromString(score.ptr())) {
+                numeric = PyFloat_AsDouble(f);
+                Py_DECREF(f);
+              } else {
+                PyErr_Clear();
+              }
+            }
+            if (numeric) {
+              value = *numeric;
+            } else if (py::isinstance<py::str>(score)) {
               // A level kind's score is a level, not a rating: no label (as in a batch).
               const auto& levels = ingest_checks{}.level_kinds;
               if (std::find(levels.begin(), levels.end(), k) != levels.end())

@@ -289,7 +289,8 @@ enum class rollup_precedence : std::uint8_t {
 /// counts towards a rating (c stays not_started unless other evidence rates it; `explain` on c
 /// names the placement). Placement applies with every option, `none` included; the option
 /// decides only which links carry inference onwards. A competency of a domain without leveled
-/// academic competencies places nothing.
+/// academic competencies places nothing; nor does a level at or below the domain's lowest (a
+/// negative level is allowed: some maps number pre-kindergarten -1).
 enum class infer_prerequisites : std::uint8_t {
   none,      ///< no inference through links (placements still apply)
   required,  ///< through `required` links (default)

@@ -526,3 +526,23 @@ def test_recommend_reasons_say_expired_and_today():
     by_id = {r.id: r.reasons for r in st.recommend(5)}
     assert "expired, last evidence 60 days ago" in by_id["A"]
     assert "in progress, last evidence today" in by_id["K1"]
+
+
+def test_placement_scores_as_text_and_superseded_placements():
+    fw = placement_world()
+    pol = mm.Policy(mm.Scale.four_point())
+    # A number in a text is that number on every path (as in a batch); a label is refused.
+    r = mm.Roster(fw, pol)
+    r.add("ana", "A", "5", "2024-09-01", kind="placement")
+    log = mm.EvidenceLog().add("ana", "A", "5", "2024-09-01", kind="placement")
+    assert np.array_equal(r.learner("ana").statuses(), mm.Engine(fw, pol).evaluate(log, "ana").statuses())
+    r.add("ben", "A", "3", "2024-09-01")  # a rating kind too: "3" is 3, not a missing label
+    assert r.learner("ben").status("A") == "mastered"
+    with pytest.raises(mm.EvidenceError, match="rating label, not a level"):
+        r.add("ana", "A", "Proficient", "2024-09-02", kind="placement")
+    # A later placement of the domain replaces the earlier one, and explain says so.
+    r.place("ana", 4, "2024-09-10", "NF")
+    notes = r.learner("ana").explain("A").notes
+    assert any("at level 5 in NF: replaced by the placement on 2024-09-10T00:00:00Z (row 2) at "
+               "level 4" in n for n in notes), notes
+    assert r.learner("ana").status("B") == "not_started"  # level 4 places below 4 only
