@@ -54,10 +54,10 @@ bool have_ccss(benchmark::State& state) {
 void BM_load_ccss_csv(benchmark::State& state) {
   if (!have_ccss(state)) return;
   const std::string dir = ccss::default_dir() + "/";
-  const std::string edges = mm::read_text_file(dir + "prerequisite_edges.csv");
-  const std::string comps = mm::read_text_file(dir + "standards.csv");
+  const std::string edges = mm::io::read_text_file(dir + "prerequisite_edges.csv");
+  const std::string comps = mm::io::read_text_file(dir + "standards.csv");
   const auto o = ccss::options();
-  for (auto _ : state) benchmark::DoNotOptimize(mm::parse_framework_csv(edges, comps, o));
+  for (auto _ : state) benchmark::DoNotOptimize(mm::io::parse_framework_csv(edges, comps, o));
 }
 BENCHMARK(BM_load_ccss_csv)->Unit(benchmark::kMillisecond);
 
@@ -67,16 +67,16 @@ void BM_load_ccss_files(benchmark::State& state) {
   const auto o = ccss::options();
   for (auto _ : state)
     benchmark::DoNotOptimize(
-        mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", o));
+        mm::io::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", o));
 }
 BENCHMARK(BM_load_ccss_files)->Unit(benchmark::kMillisecond);
 
 void BM_load_ccss_json(benchmark::State& state) {
   if (!have_ccss(state)) return;
   const std::string dir = ccss::default_dir() + "/";
-  const std::string json =
-      mm::read_framework_csv(dir + "prerequisite_edges.csv", dir + "standards.csv", ccss::options())
-          .to_json(-1);
+  const std::string json = mm::io::read_framework_csv(dir + "prerequisite_edges.csv",
+                                                      dir + "standards.csv", ccss::options())
+                               .to_json(-1);
   for (auto _ : state) benchmark::DoNotOptimize(mm::framework::from_json(json));
 }
 BENCHMARK(BM_load_ccss_json)->Unit(benchmark::kMillisecond);

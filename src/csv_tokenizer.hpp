@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// The one CSV tokenizer behind the three readers (masterymap::parse_csv,
+// The one CSV tokenizer behind the three readers (masterymap::io::parse_csv,
 // evidence_log::append_csv and bkt::parse_csv). It only splits text into fields and knows
 // where each one is; every reader words its own errors, checks its own field counts and
 // decides for itself what a blank line is, so their messages stay as they were.

@@ -166,38 +166,4 @@ framework framework::from_json(std::string_view text, const build_options& optio
   return framework_builder::from_json(text).build(options);
 }
 
-namespace {
-std::string dot_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-}  // namespace
-
-std::string framework::to_dot() const {
-  std::string out = fmt::format("digraph {} {{\n  rankdir=LR;\n  node [shape=box];\n",
-                                dot_quote(name().empty() ? "framework" : name()));
-  for (const auto& c : competencies()) {
-    const std::string label = c.title.empty() ? c.id : c.id + "\n" + c.title;
-    out += fmt::format("  {} [label={}];\n", dot_quote(c.id), dot_quote(label));
-  }
-  for (const auto& e : edges()) {
-    const char* style = e.strength == strength::familiar      ? " [style=dashed]"
-                        : e.strength == strength::recommended ? " [style=dotted]"
-                                                              : "";
-    out += fmt::format("  {} -> {}{};\n", dot_quote(id_of(e.prerequisite)),
-                       dot_quote(id_of(e.dependent)), style);
-  }
-  out += "}\n";
-  return out;
-}
-
 }  // namespace masterymap

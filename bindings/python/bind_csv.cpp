@@ -2,8 +2,8 @@
 // Copyright 2026 The masterymap authors
 #include <pybind11/stl.h>
 
-#include <masterymap/csv.hpp>
 #include <masterymap/encoding.hpp>
+#include <masterymap/io/csv.hpp>
 
 #include "bindings.hpp"
 
@@ -28,7 +28,7 @@ void bind_csv(py::module_& m) {
         const std::string competencies = competencies_path.is_none()
                                              ? std::string()
                                              : fs_path(competencies_path, "competencies");
-        csv_framework_options o;
+        io::csv_framework_options o;
         o.name = name;
         o.prerequisite_column = prerequisite_column;
         o.dependent_column = dependent_column;
@@ -47,7 +47,7 @@ void bind_csv(py::module_& m) {
         o.build.drop_duplicate_edges = drop_duplicate_edges;
         o.encoding = parse_text_encoding(encoding);
         py::gil_scoped_release release;
-        return read_framework_csv(edges, competencies, o);
+        return io::read_framework_csv(edges, competencies, o);
       },
       py::arg("edges"), py::arg("competencies") = py::none(), py::kw_only(), py::arg("name") = "",
       py::arg("prerequisite_column") = "prerequisite", py::arg("dependent_column") = "dependent",

@@ -4,8 +4,9 @@
 #include <pybind11/stl.h>
 
 #include <limits>
-#include <masterymap/csv.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/dot.hpp>
+#include <masterymap/io/file.hpp>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -602,7 +603,7 @@ Reads the native JSON.
           [](const py::object& path, bool drop_cycle_edges, bool drop_duplicate_edges) {
             const std::string p = fs_path(path);
             py::gil_scoped_release release;
-            return framework::from_json(read_text_file(p),
+            return framework::from_json(io::read_text_file(p),
                                         make_options(drop_cycle_edges, drop_duplicate_edges));
           },
           py::arg("path"), py::kw_only(), py::arg("drop_cycle_edges") = false,
@@ -619,7 +620,7 @@ Reads a native JSON file (``str`` or path-like; see :meth:`from_json`).
           [](const framework& f, const py::object& path, int indent) {
             const std::string p = fs_path(path);
             py::gil_scoped_release release;
-            write_text_file(p, f.to_json(indent));
+            io::write_text_file(p, f.to_json(indent));
           },
           py::arg("path"), py::arg("indent") = 2, R"pbdoc(
 Writes :meth:`to_json` text to ``path`` (``str`` or path-like), replacing the file.
@@ -656,8 +657,7 @@ The prerequisite edges as a pandas DataFrame with columns ``prerequisite``, ``de
 The competencies as a pandas DataFrame, one row per competency in index order: ``id``,
 ``title``, ``description``, ``domain``, ``level``, ``kind``, ``depth``.
 )pbdoc")
-      .def("to_dot", &framework::to_dot,
-           "Graphviz DOT text (dashed = familiar, dotted = recommended).");
+      .def("to_dot", &io::to_dot, "Graphviz DOT text (dashed = familiar, dotted = recommended).");
 }
 
 }  // namespace masterymap::python

@@ -3,8 +3,8 @@
 #include <pybind11/stl.h>
 
 #include <limits>
-#include <masterymap/csv.hpp>
 #include <masterymap/engine.hpp>
+#include <masterymap/io/file.hpp>
 #include <masterymap/policy.hpp>
 
 #include "bindings.hpp"
@@ -544,7 +544,7 @@ or rollup is checked when it is given (the constructor, :meth:`override`, :meth:
           [](const py::object& path) {
             const std::string p = fs_path(path);
             py::gil_scoped_release release;
-            return policy::from_json(read_text_file(p));
+            return policy::from_json(io::read_text_file(p));
           },
           py::arg("path"), R"pbdoc(
 Reads a policy JSON file (``str`` or path-like; see :meth:`from_json`).
@@ -559,7 +559,7 @@ Reads a policy JSON file (``str`` or path-like; see :meth:`from_json`).
           [](const policy& pol, const py::object& path, int indent) {
             const std::string p = fs_path(path);
             py::gil_scoped_release release;
-            write_text_file(p, pol.to_json(indent) + "\n");
+            io::write_text_file(p, pol.to_json(indent) + "\n");
           },
           py::arg("path"), py::arg("indent") = 2, R"pbdoc(
 Writes :meth:`to_json` text and a newline to ``path``, replacing the file.

@@ -8,7 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <masterymap/csv.hpp>
+#include <masterymap/io/csv.hpp>
 #include <string>
 
 #ifndef MASTERYMAP_SHARED_DATA
@@ -33,8 +33,8 @@ inline bool available(const std::string& dir = default_dir()) {
          std::ifstream(dir + "/standards.csv").good();
 }
 
-inline masterymap::csv_framework_options options() {
-  masterymap::csv_framework_options o;
+inline masterymap::io::csv_framework_options options() {
+  masterymap::io::csv_framework_options o;
   o.name = "CCSS Math (Achieve the Core Coherence Map)";
   o.prerequisite_column = "from_code";
   o.dependent_column = "to_code";
@@ -50,8 +50,8 @@ inline masterymap::csv_framework_options options() {
 
 /// Loads the map from `dir` (the folder holding prerequisite_edges.csv and standards.csv).
 inline masterymap::framework load(const std::string& dir = default_dir()) {
-  return masterymap::read_framework_csv(dir + "/prerequisite_edges.csv", dir + "/standards.csv",
-                                        options());
+  return masterymap::io::read_framework_csv(dir + "/prerequisite_edges.csv", dir + "/standards.csv",
+                                            options());
 }
 
 }  // namespace ccss

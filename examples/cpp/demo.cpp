@@ -87,17 +87,18 @@ demo_data ccss_data(const std::string& dir) {
 
 demo_data bundled_data(const std::string& why) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/fractions";
-  return {"Data: the bundled sample map " + dir + " (" + why + ")",
-          [dir] { return mm::framework::from_json(mm::read_text_file(dir + "/framework.json")); },
-          "JSON read + validate",
-          "competency",
-          "competencies",
-          dir + "/policy.json",
-          dir + "/evidence.csv",
-          "FR5.addsub",
-          3,
-          "FR3.equiv",
-          "FR4.equiv"};
+  return {
+      "Data: the bundled sample map " + dir + " (" + why + ")",
+      [dir] { return mm::framework::from_json(mm::io::read_text_file(dir + "/framework.json")); },
+      "JSON read + validate",
+      "competency",
+      "competencies",
+      dir + "/policy.json",
+      dir + "/evidence.csv",
+      "FR5.addsub",
+      3,
+      "FR3.equiv",
+      "FR4.equiv"};
 }
 
 /// One learner's row of the roster, with evidence times (for recommend's recency).
@@ -291,7 +292,7 @@ int main(int argc, char** argv) {
                   k + 1 < std::min<std::size_t>(red.size(), 2) ? "," : "\n");
 
     // --- The school's policy and the class -----------------------------------------------------
-    const mm::policy pol = mm::policy::from_json(mm::read_text_file(d.policy_path));
+    const mm::policy pol = mm::policy::from_json(mm::io::read_text_file(d.policy_path));
     std::printf(
         "\nPolicy \"%s\": mastery at %s; what mastered work rests on is inferred "
         "(through %s links)\n",

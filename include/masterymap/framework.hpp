@@ -295,8 +295,6 @@ class MASTERYMAP_API framework {
   ///         of a missing or mistyped field; masterymap::validation_error for an invalid graph.
   [[nodiscard]] static framework from_json(std::string_view text,
                                            const build_options& options = {});
-  /// Graphviz DOT: prerequisite -> dependent, dashed for familiar, dotted for recommended.
-  [[nodiscard]] std::string to_dot() const;
 
   /// Same competencies, hierarchy and edges, in the same order.
   friend MASTERYMAP_API bool operator==(const framework& a, const framework& b);

@@ -8,12 +8,14 @@
 #include <masterymap/bkt_source.hpp>
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
-#include <masterymap/csv.hpp>
 #include <masterymap/encoding.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/csv.hpp>
+#include <masterymap/io/dot.hpp>
+#include <masterymap/io/file.hpp>
 #include <masterymap/pacing.hpp>
 #include <masterymap/policy.hpp>
 #include <masterymap/progress.hpp>

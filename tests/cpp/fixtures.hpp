@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <masterymap/csv.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/csv.hpp>
 #include <random>
 #include <string>
 #include <system_error>

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
 #include <masterymap/evidence.hpp>
+#include <masterymap/io/csv.hpp>
 #include <sstream>
 #include <string>
 
@@ -13,6 +13,7 @@
 #include "fixtures.hpp"
 
 using namespace masterymap;
+using namespace masterymap::io;
 
 TEST_SUITE("csv") {
   TEST_CASE("parse_csv: quotes, CRLF, BOM, blank lines") {

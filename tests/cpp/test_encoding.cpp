@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <functional>
 #include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
 #include <masterymap/encoding.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/csv.hpp>
 #include <masterymap/policy.hpp>
 #include <random>
 #include <sstream>
@@ -179,18 +179,18 @@ TEST_SUITE("encoding") {
     for (int b = 1; b < 256; ++b)
       if (b != ',' && b != '"' && b != '\n' && b != '\r') all += static_cast<char>(b);
     const std::string text = "id\n" + all + "\n";
-    const auto latin = mm::parse_csv(text, "t", mm::text_encoding::latin1);
+    const auto latin = mm::io::parse_csv(text, "t", mm::text_encoding::latin1);
     std::string expected;
     for (unsigned char b : all) expected += utf8(b);
     CHECK(latin.rows.at(0).at(0) == expected);
-    const auto cp = mm::parse_csv("id\n\x80\x81\x8A\x9F\xE9\n", "t", mm::text_encoding::cp1252);
+    const auto cp = mm::io::parse_csv("id\n\x80\x81\x8A\x9F\xE9\n", "t", mm::text_encoding::cp1252);
     // WHATWG windows-1252: U+20AC, U+0081 (undefined by Microsoft: the C1 control), U+0160,
     // U+0178, then Latin-1.
     CHECK(cp.rows.at(0).at(0) ==
           utf8(0x20AC) + utf8(0x81) + utf8(0x160) + utf8(0x178) + utf8(0xE9));
     // Columns count characters, so they are the bytes of the Latin-1 file.
     const auto e = error_of(
-        [] { (void)mm::parse_csv("a,b\n\xE9\xE9,\"x\"y\n", "t", mm::text_encoding::latin1); });
+        [] { (void)mm::io::parse_csv("a,b\n\xE9\xE9,\"x\"y\n", "t", mm::text_encoding::latin1); });
     CHECK(e.line() == 2);
     CHECK(e.column() == 7);  // the character after the closing quote
     CHECK(e.row() == 0);
@@ -213,28 +213,28 @@ TEST_SUITE("encoding") {
     // "Caf\xE9" (Latin-1) on the third line, second field, data row 1.
     SUBCASE("framework CSV, edges and competencies") {
       auto e = error_of(
-          [] { (void)mm::parse_framework_csv("prerequisite,dependent\nA,B\nB,Caf\xE9\n"); });
+          [] { (void)mm::io::parse_framework_csv("prerequisite,dependent\nA,B\nB,Caf\xE9\n"); });
       CHECK(e.line() == 3);
       CHECK(e.column() == 6);
       CHECK(e.row() == 1);
       CHECK(std::string(e.what()).find("edges: row 1 (line 3, column 6): invalid UTF-8 (byte "
                                        "0xE9)") == 0);
-      mm::csv_framework_options o;
+      mm::io::csv_framework_options o;
       o.add_missing = true;
       e = error_of([&] {
-        (void)mm::parse_framework_csv("prerequisite,dependent\nA,B\n", "id,title\nA,x\nB,Caf\xE9\n",
-                                      o);
+        (void)mm::io::parse_framework_csv("prerequisite,dependent\nA,B\n",
+                                          "id,title\nA,x\nB,Caf\xE9\n", o);
       });
       CHECK(e.line() == 3);
       CHECK(e.column() == 6);
       CHECK(e.row() == 1);
       o.encoding = mm::text_encoding::latin1;
-      const auto fw =
-          mm::parse_framework_csv("prerequisite,dependent\nA,B\n", "id,title\nA,x\nB,Caf\xE9\n", o);
+      const auto fw = mm::io::parse_framework_csv("prerequisite,dependent\nA,B\n",
+                                                  "id,title\nA,x\nB,Caf\xE9\n", o);
       CHECK(fw.at("B").title == "Caf\xC3\xA9");
     }
     SUBCASE("a bad byte in a header has no row") {
-      const auto e = error_of([] { (void)mm::parse_csv("id,t\xE9tle\nA,x\n"); });
+      const auto e = error_of([] { (void)mm::io::parse_csv("id,t\xE9tle\nA,x\n"); });
       CHECK(e.line() == 1);
       CHECK(e.column() == 5);
       CHECK_FALSE(e.row().has_value());
@@ -282,14 +282,14 @@ TEST_SUITE("encoding") {
 
   TEST_CASE("every reader accepts a UTF-8 BOM") {
     const std::string bom = "\xEF\xBB\xBF";
-    CHECK(mm::parse_framework_csv(bom + "prerequisite,dependent\nA,B\n").size() == 2);
-    CHECK(mm::parse_csv(bom + "id\nA\n").header == std::vector<std::string>{"id"});
+    CHECK(mm::io::parse_framework_csv(bom + "prerequisite,dependent\nA,B\n").size() == 2);
+    CHECK(mm::io::parse_csv(bom + "id\nA\n").header == std::vector<std::string>{"id"});
     mm::evidence_log log;
     std::istringstream in(bom + "learner,competency,time,score\ns1,A,1,1\n");
     log.append_csv_unchecked(in);
     CHECK(log.size() == 1);
     CHECK(mm::bkt::parse_csv(bom + "user_id,skill_name,correct\na,s,1\n").size() == 1);
-    const mm::framework fw = mm::parse_framework_csv("prerequisite,dependent\nA,B\n");
+    const mm::framework fw = mm::io::parse_framework_csv("prerequisite,dependent\nA,B\n");
     CHECK(mm::framework::from_json(bom + fw.to_json()) == fw);
     const mm::policy pol(mm::scale::four_point());
     CHECK(mm::policy::from_json(bom + pol.to_json()) == pol);
@@ -303,7 +303,7 @@ TEST_SUITE("encoding") {
     const std::string gz("\x1f\x8b\x08\x00", 4), xz("\xfd"
                                                     "7zXZ\0\0",
                                                     7);
-    CHECK_THROWS_WITH_AS((void)mm::parse_csv(gz), doctest::Contains("gzip-compressed"),
+    CHECK_THROWS_WITH_AS((void)mm::io::parse_csv(gz), doctest::Contains("gzip-compressed"),
                          mm::parse_error);
     CHECK_THROWS_WITH_AS((void)mm::bkt::parse_csv(xz), doctest::Contains("xz-compressed"),
                          mm::parse_error);

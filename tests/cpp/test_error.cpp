@@ -37,8 +37,8 @@ TEST_SUITE("error") {
 #include <fstream>
 #include <functional>
 #include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
 #include <masterymap/evidence.hpp>
+#include <masterymap/io/csv.hpp>
 #include <masterymap/roster.hpp>
 #include <utility>
 
@@ -55,9 +55,9 @@ TEST_SUITE("error") {
       out << "prerequisite,dependent\nA,B\n";
     }
     const std::vector<std::pair<const char*, std::function<void(const std::string&)>>> readers = {
-        {"framework CSV", [](const std::string& p) { (void)read_framework_csv(p); }},
+        {"framework CSV", [](const std::string& p) { (void)io::read_framework_csv(p); }},
         {"competencies CSV",
-         [&](const std::string& p) { (void)read_framework_csv(edges.string(), p); }},
+         [&](const std::string& p) { (void)io::read_framework_csv(edges.string(), p); }},
         {"evidence CSV", [](const std::string& p) { evidence_log().read_csv_unchecked(p); }},
         {"BKT data CSV", [](const std::string& p) { (void)bkt::read_csv(p); }},
         {"BKT model", [](const std::string& p) { (void)bkt::model::load(p); }},

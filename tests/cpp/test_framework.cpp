@@ -266,14 +266,6 @@ TEST_SUITE("framework") {
                     cycle_error);
   }
 
-  TEST_CASE("DOT export") {
-    const std::string dot = fixtures::diamond_builder().build().to_dot();
-    CHECK(dot.rfind("digraph \"diamond\" {", 0) == 0);
-    CHECK(dot.find("\"A\" -> \"B\";") != std::string::npos);
-    CHECK(dot.find("\"A\" -> \"C\" [style=dashed];") != std::string::npos);
-    CHECK(dot.find("\"C\" -> \"D\" [style=dotted];") != std::string::npos);
-  }
-
   TEST_CASE("a 1,000,000-deep chain: no stack overflow, nothing quadratic") {
     constexpr index_t n = 1'000'000;
     framework_builder b;

@@ -5,9 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/csv.hpp>
 #include <masterymap/policy.hpp>
 #include <sstream>
 #include <string>
@@ -141,7 +141,7 @@ TEST_SUITE("fuzz") {
     // fuzz_framework_csv (Junyi layout): the id "\xF6\x8C\x9A\x93..." (a four-byte form of a
     // code point past U+10FFFF) was accepted, and writing the framework as JSON then threw
     // nlohmann's type_error 316. Every such byte is now refused where it is read.
-    mm::csv_framework_options o;
+    mm::io::csv_framework_options o;
     o.name = "fuzz";
     o.dependent_column = "exercise";
     o.add_missing = true;
@@ -153,7 +153,7 @@ TEST_SUITE("fuzz") {
       const std::string edges =
           std::string("prerequisite,exercise\r\nangles_1,angles_2\r\n") + bad + ",angles_2\r\n";
       try {
-        (void)mm::parse_framework_csv(edges, {}, o);
+        (void)mm::io::parse_framework_csv(edges, {}, o);
         FAIL("expected a parse_error");
       } catch (const mm::parse_error& e) {
         CHECK(e.line() == 3);
@@ -161,7 +161,7 @@ TEST_SUITE("fuzz") {
       }
     }
     // The same file with valid multi-byte names (and a BOM inside a field) reads and writes.
-    const mm::framework f = mm::parse_framework_csv(
+    const mm::framework f = mm::io::parse_framework_csv(
         "prerequisite,exercise\r\n\xE7\x89\xA9\xE7\xB7\x9A,angles_2\r\n\xEF\xBB\xBFx,angles_2\r\n",
         {}, o);
     CHECK(f.size() == 3);

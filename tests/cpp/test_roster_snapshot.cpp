@@ -16,7 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
+#include <masterymap/io/csv.hpp>
 #include <masterymap/roster.hpp>
 #include <random>
 #include <string>
@@ -269,10 +269,10 @@ TEST_SUITE("roster snapshot") {
 
     // The text writers go the same way.
     const std::string text = (dir.path / "policy.json").string();
-    mm::write_text_file(text, "first");
-    mm::write_text_file(text, "second");
-    CHECK(mm::read_text_file(text) == "second");
-    CHECK_THROWS_AS(mm::write_text_file((dir.path / "no" / "x.json").string(), "x"),
+    mm::io::write_text_file(text, "first");
+    mm::io::write_text_file(text, "second");
+    CHECK(mm::io::read_text_file(text) == "second");
+    CHECK_THROWS_AS(mm::io::write_text_file((dir.path / "no" / "x.json").string(), "x"),
                     mm::file_error);
   }
 }

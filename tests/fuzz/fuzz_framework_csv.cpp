@@ -6,8 +6,8 @@
 // A framework that builds is written as JSON, parsed again and must be equal.
 #include <cstddef>
 #include <cstdint>
-#include <masterymap/csv.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/csv.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,9 +15,9 @@
 #include "ccss.hpp"  // examples/cpp: the map's column options
 #include "fuzz_util.hpp"
 
-using masterymap::csv_framework_options;
 using masterymap::framework;
 using masterymap::strength;
+using masterymap::io::csv_framework_options;
 
 namespace {
 
@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::split_at_nul(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
   std::optional<framework> f;
   if (!fuzz::parses(
-          [&] { f = masterymap::parse_framework_csv(files.first, files.second, options); }))
+          [&] { f = masterymap::io::parse_framework_csv(files.first, files.second, options); }))
     return 0;
   FUZZ_CHECK(f->name() == "fuzz");
   std::optional<framework> again;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/dot.hpp>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -28,7 +29,7 @@ void round_trip(const framework& f) {
 }
 
 void query(const framework& f) {
-  (void)f.to_dot();
+  (void)masterymap::io::to_dot(f);
   (void)f.longest_chain();
   (void)f.redundant_prerequisites();
   (void)f.domains();

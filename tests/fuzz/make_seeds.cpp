@@ -14,7 +14,7 @@
 #include <iostream>
 #include <iterator>
 #include <masterymap/bkt.hpp>
-#include <masterymap/csv.hpp>
+#include <masterymap/io/csv.hpp>
 #include <masterymap/masterymap.hpp>
 #include <set>
 #include <sstream>
@@ -53,7 +53,7 @@ bool have(const fs::path& p) {
   return false;
 }
 
-std::string read(const fs::path& p) { return mm::read_text_file(p.string()); }
+std::string read(const fs::path& p) { return mm::io::read_text_file(p.string()); }
 
 // The first `n` lines of a text (a cut at a line end; a record spanning lines may be cut).
 std::string head(const std::string& text, std::size_t n) {
@@ -72,7 +72,7 @@ std::string csv_row(const std::vector<std::string>& fields) {
 }
 
 // The rows of `table` whose column `key` is in `keep`, with its header.
-std::string select_rows(const mm::csv_table& table, const std::string& key,
+std::string select_rows(const mm::io::csv_table& table, const std::string& key,
                         const std::set<std::string>& keep) {
   std::string out = csv_row(table.header);
   const long k = table.column(key);
@@ -143,11 +143,12 @@ void framework_seeds() {
     const std::string edges = read(ccss / "prerequisite_edges.csv");
     const std::string standards = read(ccss / "standards.csv");
     // The first 25 edges and exactly the standards they name.
-    const mm::csv_table e = mm::parse_csv(head(edges, 26));
+    const mm::io::csv_table e = mm::io::parse_csv(head(edges, 26));
     std::set<std::string> ids;
     for (const auto& row : e.rows) ids.insert({row[2], row[3]});
-    seed(c, "ccss", 1, head(edges, 26) + '\0' + select_rows(mm::parse_csv(standards), "code", ids));
-    const mm::framework f = mm::parse_framework_csv(edges, standards, ccss::options());
+    seed(c, "ccss", 1,
+         head(edges, 26) + '\0' + select_rows(mm::io::parse_csv(standards), "code", ids));
+    const mm::framework f = mm::io::parse_framework_csv(edges, standards, ccss::options());
     seed(t, "ccss_first30.json", first(f, 30).to_json(0));
     seed(t, "ccss_grade3.json", f.subgraph(f.competencies_in("NF", 3)).to_json(2));
   }
@@ -156,12 +157,12 @@ void framework_seeds() {
     seed(c, "junyi", 2,
          head(read(junyi / "prerequisite_edges.csv"), 40) + '\0' +
              head(read(junyi / "junyi_Exercise_table.csv"), 12));
-    mm::csv_framework_options o;
+    mm::io::csv_framework_options o;
     o.dependent_column = "exercise";
     o.build.drop_cycle_edges = true;
     o.build.drop_duplicate_edges = true;
     seed(t, "junyi_first40.json",
-         first(mm::read_framework_csv((junyi / "prerequisite_edges.csv").string(), {}, o), 40)
+         first(mm::io::read_framework_csv((junyi / "prerequisite_edges.csv").string(), {}, o), 40)
              .to_json(0));
   }
   const fs::path princeton = shared_dir / "princeton-course-prereqs";
@@ -171,7 +172,7 @@ void framework_seeds() {
     // Rows of every strength kind, not only the first ("prereq").
     std::string kinds = head(edges, 1);
     std::set<std::string> seen;
-    const mm::csv_table all = mm::parse_csv(edges);
+    const mm::io::csv_table all = mm::io::parse_csv(edges);
     for (const auto& row : all.rows)
       if (seen.insert(row[2]).second || seen.size() < 4) kinds += csv_row(row);
     seed(c, "princeton_kinds", 3, kinds);

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-#ifndef MASTERYMAP_CSV_HPP
-#define MASTERYMAP_CSV_HPP
+#ifndef MASTERYMAP_IO_CSV_HPP
+#define MASTERYMAP_IO_CSV_HPP
 
 #include <map>
 #include <masterymap/config.hpp>
 #include <masterymap/encoding.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/file.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace masterymap {
+namespace masterymap::io {
 
 /// How to read a framework from edge-list CSV files (RFC 4180: quoted fields, CRLF or LF line
 /// ends, an optional UTF-8 BOM; the first line names the columns).
@@ -90,13 +91,6 @@ struct csv_table {
                                                  const std::string& source = "csv",
                                                  text_encoding encoding = text_encoding::utf8);
 
-/// Reads a whole file. \throws masterymap::file_error if it cannot be read.
-[[nodiscard]] MASTERYMAP_API std::string read_text_file(const std::string& path);
-/// Replaces a file's content with `text` atomically: written to a temporary file in the same
-/// folder, flushed to disk, then renamed over `path`, so a crash leaves the old file or the
-/// new one, never a mix. \throws masterymap::file_error if it cannot be written.
-MASTERYMAP_API void write_text_file(const std::string& path, const std::string& text);
+}  // namespace masterymap::io
 
-}  // namespace masterymap
-
-#endif  // MASTERYMAP_CSV_HPP
+#endif  // MASTERYMAP_IO_CSV_HPP

@@ -5,15 +5,15 @@
 
 #include <charconv>
 #include <fstream>
-#include <masterymap/csv.hpp>
+#include <masterymap/io/csv.hpp>
 #include <sstream>
 #include <unordered_set>
 
-#include "csv_tokenizer.hpp"
-#include "encoding_detail.hpp"
-#include "file_util.hpp"
+#include "../csv_tokenizer.hpp"
+#include "../encoding_detail.hpp"
+#include "../file_util.hpp"
 
-namespace masterymap {
+namespace masterymap::io {
 
 long csv_table::column(std::string_view name) const noexcept {
   for (std::size_t i = 0; i < header.size(); ++i)
@@ -199,12 +199,6 @@ framework parse_framework_csv(std::string_view edges_csv, std::string_view compe
   return b.build(o.build);
 }
 
-std::string read_text_file(const std::string& path) { return detail::read_file(path, "file"); }
-
-void write_text_file(const std::string& path, const std::string& text) {
-  detail::write_file(path, text, "file");
-}
-
 framework read_framework_csv(const std::string& edges_path, const std::string& competencies_path,
                              const csv_framework_options& options) {
   const std::string edges = detail::read_data_file(edges_path, "edges CSV");
@@ -214,4 +208,4 @@ framework read_framework_csv(const std::string& edges_path, const std::string& c
   return parse_framework_csv(edges, comps, options);
 }
 
-}  // namespace masterymap
+}  // namespace masterymap::io
