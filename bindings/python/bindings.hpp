@@ -143,6 +143,7 @@ double to_seconds(const py::handle& t, const char* name, bool missing_ok = false
 void bind_time(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
+void bind_case(py::module_& m);
 void bind_bkt(py::module_& m);
 void bind_bkt_source(py::module_& m);
 void bind_scale(py::module_& m);

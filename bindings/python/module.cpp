@@ -14,6 +14,7 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_framework(m);
   // after bind_framework: the readers return Framework
   masterymap::python::bind_csv(m);
+  masterymap::python::bind_case(m);
   // Submodule _core.bkt; after bind_errors (raises ParseError, UnknownIdError).
   masterymap::python::bind_bkt(m);
   masterymap::python::bind_scale(m);

@@ -304,6 +304,7 @@ class World:
             "params": [dict(skill="A", prior=0.2, learns=0.1, guesses=0.2, slips=0.1)],
             "learners": 2, "length": 3, "correct": [1, 0], "predicted": [0.5, 0.5],
             "skill": "A", "skills": ["A"], "level": 2,
+            "source": '{"CFDocument": {"identifier": "d", "uri": "urn:d", "title": "T"}}',
         }
         if bkt and name in ("learners", "skills", "correct") and "update_batch" in qual:
             return {"learners": ["u1"], "skills": ["A"], "correct": [1]}[name]

@@ -1,16 +1,116 @@
-"""Readers and writers of files: framework edge-list CSV, native framework JSON.
+"""Readers and writers of files: 1EdTech CASE packages, framework edge-list CSV, native
+framework JSON.
 
 Every reader and writer raises :class:`masterymap.MissingFileError` (also a
 ``FileNotFoundError``) for a missing file and :class:`masterymap.FileError` (an ``OSError``)
 for any other failure to read or write, with ``.filename`` set.
 """
+import json
 import os
-from typing import Union
+from typing import Any, Mapping, Optional, Union
 
-from ._core import Framework
+from ._arguments import checked
+from ._core import Framework, Scale
+from ._core.io import case_rubric_scales as _case_rubric_scales
+from ._core.io import parse_case as _parse_case
+from ._core.io import read_case_file as _read_case_file
 from ._core.io import read_framework_csv
+from ._core.io import write_case as _write_case
 
-__all__ = ["read_framework_csv", "read_json"]
+__all__ = ["case_definitions", "case_document", "case_rubric_scales", "case_rubrics", "read_case",
+           "read_framework_csv", "read_json", "write_case"]
+
+
+@checked
+def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "humanCodingScheme",
+              precedes_strength: str = "recommended", domain_item_type: str = "Domain",
+              education_levels: Optional[Mapping[str, int]] = None,
+              drop_cycle_edges: bool = False, drop_duplicate_edges: bool = False,
+              notes: Optional[list[str]] = None) -> Framework:
+    """Reads a 1EdTech CASE 1.0 or 1.1 package (CFPackage JSON) as a framework.
+
+    CFItems become competencies, ``isChildOf`` the hierarchy (children in ``sequenceNumber``
+    order), ``precedes`` prerequisites (``precedes_strength``); every CFAssociation, whatever
+    its type, is kept in :attr:`Framework.associations`, and each node's original JSON in
+    metadata (``"case:json"``), so :func:`write_case` gives the package back. The mapping is
+    described in the README ("CASE").
+
+    :param source: the package as JSON text (``str`` or UTF-8 ``bytes`` starting with ``{``),
+        or a path (``str``, ``bytes`` or ``os.PathLike``; ``.gz`` is decompressed)
+    :param id: the CFItem field that becomes the competency id: ``"humanCodingScheme"``
+        (default; an item with an empty or repeated code takes its ``identifier``, with a note),
+        ``"identifier"`` or ``"uri"``
+    :param precedes_strength: strength of a ``precedes`` link: ``"recommended"`` (default: CASE
+        does not say precedes gates mastery) or ``"required"`` / ``"familiar"``
+    :param domain_item_type: the CFItemType that names a domain
+    :param education_levels: extra ``educationLevel`` codes and their levels (e.g. ``{"HS": 9}``)
+    :param drop_cycle_edges: drop and report the links closing cycles instead of failing
+    :param drop_duplicate_edges: keep the first of repeated links
+    :param notes: a list that receives one line per choice the import made (id fallbacks,
+        precedes to outside nodes, unknown grade codes)
+    :raises ParseError: malformed JSON (line and column) or a field of the wrong type (its JSON
+        path, e.g. ``/CFItems/3/fullStatement: expected a string``)
+    :raises ValidationError: every problem at once: duplicate identifiers, isChildOf ends
+        outside the package, cycles
+    :raises MissingFileError: the path does not exist
+    """
+    if not isinstance(source, (str, bytes, os.PathLike)):
+        raise TypeError(f"read_case(): source must be JSON text, bytes or a path (str or "
+                        f"os.PathLike), got {type(source).__name__} {source!r}")
+    levels = dict(education_levels) if education_levels is not None else {}
+    if isinstance(source, (str, bytes)) and source.lstrip()[:1] in ("{", b"{"):
+        text = source.decode("utf-8") if isinstance(source, bytes) else source
+        fw, found = _parse_case(text, id=id, precedes_strength=precedes_strength,
+                                domain_item_type=domain_item_type, education_levels=levels,
+                                drop_cycle_edges=drop_cycle_edges,
+                                drop_duplicate_edges=drop_duplicate_edges)
+    else:
+        path = os.fsdecode(source) if isinstance(source, bytes) else source
+        fw, found = _read_case_file(path, id=id, precedes_strength=precedes_strength,
+                                    domain_item_type=domain_item_type, education_levels=levels,
+                                    drop_cycle_edges=drop_cycle_edges,
+                                    drop_duplicate_edges=drop_duplicate_edges)
+    if notes is not None:
+        notes.extend(found)
+    return fw
+
+
+@checked
+def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] = None, *,
+               base_uri: str = "urn:masterymap:case:", last_change_date_time: str = "",
+               creator: str = "masterymap") -> str:
+    """Writes a framework as a CASE package (JSON text), and to ``path`` when given (atomically:
+    a crash leaves the old file or the new one).
+
+    A framework read by :func:`read_case` gives back its package (equal as canonical JSON when
+    unchanged); anything else becomes CFItems and ``isChildOf`` / ``precedes`` associations with
+    name-based (version 5) UUIDs of the document and the id, stable across exports. What CASE
+    cannot say (domain, kind, exact level, metadata, a prerequisite's strength) travels in
+    ``extensions["masterymap"]`` and is read back by :func:`read_case`.
+
+    :param base_uri: base of generated URIs (``<base_uri><identifier>``)
+    :param last_change_date_time: ``lastChangeDateTime`` of generated nodes (default
+        ``1970-01-01T00:00:00Z``, so the output depends on the framework only)
+    :param creator: the CFDocument's creator when the framework did not come from CASE
+    :returns: the package text
+    :raises FileError: the file cannot be written
+    """
+    return _write_case(framework, path, base_uri=base_uri,
+                       last_change_date_time=last_change_date_time, creator=creator)
+
+
+@checked
+def case_rubric_scales(framework: Framework, mastery_fraction: float = 0.5) -> dict[str, Scale]:
+    """The CFRubrics of a framework read from CASE as scales, ``{competency id: Scale}``.
+
+    Each CFRubricCriterion judges one item (its ``CFItemURI``); its levels are the ratings
+    (label = ``quality``, else ``description``; value = ``score``, else ``position``), mastery
+    the lowest level at least ``mastery_fraction`` of the way from the lowest value to the
+    highest (a 1..4 rubric: 3).
+
+    :raises ParseError: a criterion's levels without values, or with a repeated value
+    """
+    return _case_rubric_scales(framework, mastery_fraction)
 
 
 def read_json(path: Union[str, "os.PathLike[str]"], *, drop_cycle_edges: bool = False,
@@ -24,3 +124,31 @@ def read_json(path: Union[str, "os.PathLike[str]"], *, drop_cycle_edges: bool = 
     """
     return Framework.read_json(path, drop_cycle_edges=drop_cycle_edges,
                                drop_duplicate_edges=drop_duplicate_edges)
+
+
+def _case_part(framework: Framework, key: str, default: Any) -> Any:
+    text = framework.metadata.get("case:package")
+    if text is None:
+        return default
+    return json.loads(text).get(key, default)
+
+
+@checked
+def case_document(framework: Framework) -> dict[str, Any]:
+    """The CFDocument of a framework read from CASE, as read (``{}`` for other frameworks)."""
+    return dict(_case_part(framework, "CFDocument", {}))
+
+
+@checked
+def case_definitions(framework: Framework) -> dict[str, list[dict[str, Any]]]:
+    """The CFDefinitions of a framework read from CASE, as read: ``{"CFConcepts": [...],
+    "CFSubjects": [...], "CFLicenses": [...], "CFItemTypes": [...],
+    "CFAssociationGroupings": [...]}`` with the lists the package has (``{}`` if none)."""
+    return dict(_case_part(framework, "CFDefinitions", {}) or {})
+
+
+@checked
+def case_rubrics(framework: Framework) -> list[dict[str, Any]]:
+    """The CFRubrics of a framework read from CASE, as read (criteria and levels included);
+    :func:`case_rubric_scales` turns them into scales."""
+    return list(_case_part(framework, "CFRubrics", []) or [])

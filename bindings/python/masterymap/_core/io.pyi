@@ -2,7 +2,7 @@
 import os
 from typing import Optional, Sequence, Union
 
-from . import Framework
+from . import Framework, Scale
 
 def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Union[str, "os.PathLike[str]", None] = None, *, name: str = "",
                        prerequisite_column: str = "prerequisite",
@@ -16,3 +16,15 @@ def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Unio
                        drop_cycle_edges: bool = False,
                        drop_duplicate_edges: bool = False,
                        encoding: str = "utf-8") -> Framework: ...
+
+def parse_case(text: str, *, id: str = "humanCodingScheme", precedes_strength: str = "recommended",
+               domain_item_type: str = "Domain", education_levels: dict[str, int] = ...,
+               drop_cycle_edges: bool = False,
+               drop_duplicate_edges: bool = False) -> tuple[Framework, list[str]]: ...
+def read_case_file(path: Union[str, "os.PathLike[str]"], *, id: str = "humanCodingScheme",
+                   precedes_strength: str = "recommended", domain_item_type: str = "Domain",
+                   education_levels: dict[str, int] = ..., drop_cycle_edges: bool = False,
+                   drop_duplicate_edges: bool = False) -> tuple[Framework, list[str]]: ...
+def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] = None, *, base_uri: str = "urn:masterymap:case:",
+               last_change_date_time: str = "", creator: str = "masterymap") -> str: ...
+def case_rubric_scales(framework: Framework, mastery_fraction: float = 0.5) -> dict[str, Scale]: ...

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// What the CASE reader and writer share: the metadata keys that carry a package through a
+// framework.
+#ifndef MASTERYMAP_SRC_IO_CASE_DETAIL_HPP
+#define MASTERYMAP_SRC_IO_CASE_DETAIL_HPP
+
+namespace masterymap::io::case_keys {
+
+// On a competency or an association: the node's original JSON, minified (numbers and strings
+// as written), and its identity fields.
+inline constexpr const char* json = "case:json";
+inline constexpr const char* identifier = "case:identifier";
+inline constexpr const char* uri = "case:uri";
+inline constexpr const char* human_coding_scheme = "case:humanCodingScheme";
+inline constexpr const char* item_type = "case:CFItemType";
+// On an association in a CFAssociationGrouping: the grouping's identifier.
+inline constexpr const char* grouping = "case:CFAssociationGrouping";
+// On the framework: the package with empty CFItems / CFAssociations arrays where it had them
+// (so the writer knows which keys the package had), minified.
+inline constexpr const char* package = "case:package";
+
+}  // namespace masterymap::io::case_keys
+
+#endif  // MASTERYMAP_SRC_IO_CASE_DETAIL_HPP

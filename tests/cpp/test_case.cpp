@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <doctest/doctest.h>
+
+#include <masterymap/io/case.hpp>
+#include <masterymap/io/file.hpp>
+#include <nlohmann/json.hpp>
+
+#include "fixtures.hpp"
+
+namespace {
+using namespace masterymap;
+using nlohmann::json;
+
+const char* const packages[] = {"AdoptedTestFramework.json",
+                                "EmptyExternalFramework.json",
+                                "ItemTypeTestFramework.json",
+                                "MarkdownFramework.json",
+                                "Ordering.json",
+                                "SequenceNumberFramework.json",
+                                "SmartLevelFramework.json",
+                                "Utf8TestFramework.json",
+                                "opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json"};
+
+std::string package_path(const std::string& name) {
+  return fixtures::shared_data("interop/case/packages/opensalt/" + name);
+}
+
+// A small 1.1 package: items A, B, C under the document; C child of A; B precedes C.
+std::string small_package(const std::string& extra_items = "") {
+  const auto item = [](const std::string& code) {
+    return R"({"identifier":"id-)" + code + R"(","uri":"urn:)" + code +
+           R"(","fullStatement":"statement )" + code + R"(","humanCodingScheme":")" + code +
+           R"(","educationLevel":["KG","01"],"lastChangeDateTime":"2024-01-01T00:00:00Z"})";
+  };
+  const auto link = [](const std::string& type, const std::string& from, const std::string& to,
+                       int n) {
+    return R"({"identifier":"a)" + std::to_string(n) + R"(","uri":"urn:a)" + std::to_string(n) +
+           R"(","associationType":")" + type +
+           R"(","originNodeURI":{"title":"x","identifier":"id-)" + from + R"(","uri":"urn:)" +
+           from + R"("},"destinationNodeURI":{"title":"y","identifier":")" + to +
+           R"(","uri":"urn:)" + to + R"("},"lastChangeDateTime":"2024-01-01T00:00:00Z"})";
+  };
+  return R"({"CFDocument":{"identifier":"doc","uri":"urn:doc","creator":"c","title":"Small",)"
+         R"("lastChangeDateTime":"2024-01-01T00:00:00Z"},"CFItems":[)" +
+         item("A") + "," + item("B") + "," + item("C") + extra_items + R"(],"CFAssociations":[)" +
+         link("isChildOf", "C", "id-A", 1) + "," + link("precedes", "B", "id-C", 2) + "," +
+         link("isChildOf", "A", "doc", 3) + "]}";
+}
+
+TEST_SUITE("io case") {
+  TEST_CASE("the OpenSALT packages: import, and the lossless round trip") {
+    for (const char* name : packages) {
+      const std::string path = package_path(name);
+      if (!fixtures::have(path)) return;
+      CAPTURE(name);
+      const framework f = io::read_case(path);
+      const std::string out = io::write_case(f);
+      // Equal as canonical JSON: nlohmann's objects are sorted maps, arrays keep their order.
+      CHECK(json::parse(out) == json::parse(io::read_text_file(path)));
+      const framework again = io::parse_case(out);
+      CHECK(again == f);
+    }
+  }
+
+  TEST_CASE("mapping: ids, levels, hierarchy, precedes as a recommended prerequisite") {
+    std::vector<std::string> notes;
+    const framework f = io::parse_case(small_package(), {}, &notes);
+    CHECK(notes.empty());
+    REQUIRE(f.size() == 3);
+    CHECK(f.at("A").level == 0);  // the lowest of KG and 01
+    // No item is a "Domain": the top-level ancestor names it (its humanCodingScheme here).
+    CHECK(f.at("C").domain == "A");
+    CHECK(f.children(f.index_of("A")) == std::vector<index_t>{f.index_of("C")});
+    REQUIRE(f.edge_count() == 1);
+    CHECK(f.edges()[0].strength == strength::recommended);
+    CHECK(f.id_of(f.edges()[0].prerequisite) == "B");
+    CHECK(f.associations().size() == 3);
+    CHECK(f.associations()[2].destination == "urn:doc");
+    io::case_options o;
+    o.precedes_strength = strength::required;
+    CHECK(io::parse_case(small_package(), o).edges()[0].strength == strength::required);
+  }
+
+  TEST_CASE("bad input: JSON path, line and column, everything at once") {
+    CHECK_THROWS_WITH_AS((void)io::parse_case(R"({"CFDocument": {}, "CFItems": [)"),
+                         doctest::Contains("line 1, column"), parse_error);
+    CHECK_THROWS_WITH_AS(
+        (void)io::parse_case(
+            R"({"CFDocument":{},"CFItems":[{"identifier":"x","fullStatement":1}]})"),
+        "/CFItems/0/fullStatement: expected a string", parse_error);
+    // A repeated identifier and a dangling isChildOf are both reported.
+    const std::string dup =
+        R"(,{"identifier":"id-A","uri":"u","fullStatement":"again","humanCodingScheme":"A2",)"
+        R"("lastChangeDateTime":"2024-01-01T00:00:00Z"})";
+    std::string text = small_package(dup);
+    const std::string target = R"("identifier":"doc","uri":"urn:doc"})";
+    text.replace(text.rfind(target), target.size(), R"("identifier":"nowhere","uri":"urn:x"})");
+    try {
+      (void)io::parse_case(text);
+      FAIL("expected a validation_error");
+    } catch (const validation_error& e) {
+      REQUIRE(e.problems().size() == 2);
+      CHECK(e.problems()[0].kind == problem_kind::duplicate_id);
+      CHECK(e.problems()[1].message ==
+            "/CFAssociations/2 (isChildOf): destination 'nowhere' is not an item or the document "
+            "of the package");
+    }
+  }
+
+  TEST_CASE("a framework built in code exports and reads back the same fields") {
+    framework_builder b("built");
+    b.add_competency({"A",
+                      "Add",
+                      "add within 10",
+                      "OA",
+                      1,
+                      competency_kind::academic,
+                      {"sum"},
+                      {{"grade", "1"}}});
+    b.add_competency({"B", "Habits", "", "", std::nullopt, competency_kind::disposition, {}, {}});
+    b.add_child("A", "B");
+    b.add_prerequisite("B", "A", strength::familiar, 2.0);
+    b.add_association({"isRelatedTo", "A", "https://example.org/x", {{"why", "test"}}});
+    const framework f = b.build();
+    io::case_write_options o;
+    o.base_uri = "https://example.org/case/";
+    const std::string out = io::write_case(f, o);
+    CHECK(out == io::write_case(f, o));  // stable identifiers
+    const framework back = io::parse_case(out);
+    REQUIRE(back.size() == 2);
+    for (index_t i = 0; i < 2; ++i) {
+      const competency& x = f.at(i);
+      const competency& y = back.at(i);
+      CHECK(std::tie(x.id, x.title, x.description, x.domain, x.level, x.kind, x.tags) ==
+            std::tie(y.id, y.title, y.description, y.domain, y.level, y.kind, y.tags));
+      CHECK(y.metadata.at("case:identifier").size() == 36);  // a UUID
+      for (const auto& [k, v] : x.metadata) CHECK(y.metadata.at(k) == v);
+    }
+    CHECK(back.edges() == f.edges());
+    CHECK(back.hierarchy() == f.hierarchy());
+    REQUIRE(back.associations().size() == 4);  // isChildOf x2, precedes, isRelatedTo
+    CHECK(back.associations()[3].metadata.at("why") == "test");
+    CHECK(json::parse(io::write_case(back, o)) == json::parse(out));
+  }
+}
+
+}  // namespace
