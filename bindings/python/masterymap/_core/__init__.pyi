@@ -30,6 +30,7 @@ from ._evidence import EvidenceError as EvidenceError
 from ._evidence import EvidenceLog as EvidenceLog
 from ._evidence import _IngestChecks as _IngestChecks
 from ._evidence import set_column_cache_limit as set_column_cache_limit
+from ._framework import Association as Association
 from ._framework import Competency as Competency
 from ._framework import Framework as Framework
 from ._framework import FrameworkBuilder as FrameworkBuilder
