@@ -78,7 +78,9 @@ struct counted_events {
 
 // Selects into s.kept the events of e[0..m) that count under rule r at `as_of`: not of an
 // ignored kind or a pre-test used for exemption only, inside the window. With `tr`, records why
-// each other event does not count.
+// each other event does not count. Placement rows never get here: evaluate_learner and
+// engine::update keep them out of the evidence index (explain() rates that index) and the bulk
+// ratings skip them (engine_bulk.cpp); explain() names them in its notes instead.
 counted_events select_counted(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
                               std::size_t m, double as_of, scratch& s, trace* tr) {
   counted_events out;
@@ -95,13 +97,8 @@ counted_events select_counted(const binding& b, const rule& r, const rule_bindin
       out.pre_max = std::max(out.pre_max, static_cast<double>(e[i].score));
     if (f) {
       if (tr)
-        tr->reason[i] = (f & flag_ignored)
-                            ? (kinds[k] == "placement"
-                                   ? fmt::format("placement: places the learner at level {} in the "
-                                                 "competency's domain, never rates",
-                                                 detail::placement_level(e[i].score))
-                                   : fmt::format("kind '{}' never counts", kinds[k]))
-                            : std::string("pre-test: used for exemption only");
+        tr->reason[i] = (f & flag_ignored) ? fmt::format("kind '{}' never counts", kinds[k])
+                                           : std::string("pre-test: used for exemption only");
       continue;
     }
     out.fresh = e[i].time;

@@ -12,6 +12,7 @@
 
 namespace masterymap {
 
+using detail::checked_already;
 using detail::float_bits;
 using detail::trim;
 
@@ -58,23 +59,15 @@ std::optional<std::uint8_t> evidence_log::kind_code(std::string_view name) const
   return static_cast<std::uint8_t>(*c);
 }
 
-namespace {
-// The checks of the *_unchecked appends: none beyond the log's own (a level kind's score is
-// a level: one log, one answer, whichever way a row came in).
-const ingest_checks& no_checks() {
-  static const ingest_checks none;
-  return none;
-}
-
-}  // namespace
-
-const ingest_checks& detail::checked_already() {
-  static const ingest_checks none = [] {
+const ingest_checks& detail::checked_already(bool check_levels) {
+  // The default checks are the log's own: its kinds, and a level kind's score as a level.
+  static const ingest_checks own;
+  static const ingest_checks own_but_levels = [] {
     ingest_checks c;
     c.level_kinds.clear();
     return c;
   }();
-  return none;
+  return check_levels ? own : own_but_levels;
 }
 
 namespace {
@@ -90,20 +83,20 @@ bool level_kind(const ingest_checks& checks, std::string_view kind) noexcept {
 void evidence_log::add(const evidence& e, const ingest_checks& checks) {
   append(std::vector<evidence>{e}, checks);
 }
-void evidence_log::add_unchecked(const evidence& e) { add(e, no_checks()); }
+void evidence_log::add_unchecked(const evidence& e) { add(e, checked_already(true)); }
 void evidence_log::append_unchecked(const std::vector<evidence>& rows) {
-  append(rows, no_checks());
+  append(rows, checked_already(true));
 }
 void evidence_log::append_unchecked(const evidence_columns& batch, const progress& progress) {
-  append(batch, no_checks(), progress);
+  append(batch, checked_already(true), progress);
 }
 void evidence_log::append_csv_unchecked(std::istream& in, const csv_columns& columns,
                                         const progress& progress) {
-  append_csv(in, columns, no_checks(), progress);
+  append_csv(in, columns, checked_already(true), progress);
 }
 void evidence_log::read_csv_unchecked(const std::string& path, const csv_columns& columns,
                                       const progress& progress) {
-  read_csv(path, columns, no_checks(), progress);
+  read_csv(path, columns, checked_already(true), progress);
 }
 
 namespace {

@@ -252,10 +252,14 @@ namespace detail {
 struct evidence_access {
   static evidence_log::impl& of(evidence_log& log) noexcept { return *log.impl_; }
 };
-/// No checks at all, a level kind's included: for rows checked when they came in (a roster's
-/// own log, a saved snapshot, whose version-3 placements were not levels yet). Keeps such
-/// batches on the one-pass validation (level kinds are checked row by row).
-const ingest_checks& checked_already();
+/// The checks of rows vouched for by their source: none beyond the log's own.
+/// - `check_levels` false (the default): not even a level kind's check, for rows checked when
+///   they came in (a roster's own log, a saved snapshot, whose version-3 placements were not
+///   levels yet). Keeps such batches on the one-pass validation (level kinds are checked row by
+///   row).
+/// - `check_levels` true: the `*_unchecked` appends; a level kind's score is still checked as a
+///   level (`ingest_checks::level_kinds`: one log, one answer, whichever way a row came in).
+const ingest_checks& checked_already(bool check_levels = false);
 }  // namespace detail
 
 }  // namespace masterymap

@@ -1,13 +1,10 @@
 """Stubs of masterymap._core.bkt: the C++ knowledge-tracing core (see masterymap.bkt)."""
-from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, Union
+from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _Id, _pybind11_type
-
-#: A progress callback of a long call: ``progress(done, total)``.
-_Progress = Optional[Callable[[int, int], object]]
+from ._common import _Id, _Progress, _pybind11_type
 
 class Dataset(metaclass=_pybind11_type):
     """Responses in columns: learner, skill, correct (0/1), optional order and item class."""
