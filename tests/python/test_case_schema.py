@@ -1,4 +1,5 @@
-"""The CASE 1.1 schema checker (case_schema.py) and the CASE fixtures (tests/data/case).
+"""The CASE 1.1 schema checker (case_schema.py), the CASE fixtures (tests/data/case), the CASE
+benchmark generator and the pure-Python baseline (benchmarks/).
 
 The checker is itself checked against an oracle: the error counts MANIFEST.json records for the
 real packages in ../shared/data/interop/case (measured there with python jsonschema and a
@@ -7,8 +8,10 @@ plain dict walk, and their graph facts (DAGs, cycles, dangling references) with 
 """
 import collections
 import hashlib
+import importlib.util
 import json
 import pathlib
+import sys
 
 import networkx as nx
 import pytest
@@ -20,6 +23,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "case"
 FIXTURE_MANIFEST = json.loads((FIXTURES / "MANIFEST.json").read_text(encoding="utf-8"))
 ENTRIES = {e["file"]: e for e in FIXTURE_MANIFEST["packages"]}
+
+
+def _load_benchmark_module(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +337,90 @@ def test_bad_fixtures_have_their_one_problem():
                  "bad/is_child_of_cycle.json", "bad/duplicate_identifiers.json",
                  "bad/dangling_association.json", "bad/wrong_type.json", "bad/truncated.json"):
         assert ENTRIES[name]["problems"], name
+
+
+# --- the benchmark generator and the baseline ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def generator():
+    return _load_benchmark_module("make_case_package")
+
+
+def test_generated_package_is_valid_case_1_1(generator, schema_dir, tmp_path):
+    out = tmp_path / "case_200.json"
+    assert generator.main(["--items", "200", "--associations", "600", "--seed", "3",
+                           "--out", str(out)]) == 0
+    package = json.loads(out.read_text(encoding="utf-8"))
+    assert validate_case_1_1(package, schema_dir) == []
+    counts = recount(package)
+    assert (counts["items"], counts["associations"]) == (200, 600)
+    assert set(counts["association_types"]) == {"isChildOf", "precedes", "isRelatedTo",
+                                                "exactMatchOf"}
+    items = {i["identifier"]: i for i in package["CFItems"]}
+    assert len({i["humanCodingScheme"] for i in items.values()}) == 200
+    levels = sorted({i["educationLevel"][0] for i in items.values()
+                     if i["CFItemType"] == "Grade Level"})
+    assert levels == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+                      "KG"]
+    precedes, hierarchy = graph(package, "precedes"), graph(package, "isChildOf")
+    assert nx.is_directed_acyclic_graph(precedes) and nx.is_directed_acyclic_graph(hierarchy)
+    assert set(precedes) <= set(items)
+    doc = package["CFDocument"]["identifier"]
+    assert all(hierarchy.has_node(i) for i in items) and hierarchy.out_degree(doc) == 0
+    for a in package["CFAssociations"]:
+        if a["associationType"] in ("isRelatedTo", "exactMatchOf"):
+            assert a["destinationNodeURI"]["identifier"] not in items
+    # the same seed writes the same bytes; another seed does not
+    again = tmp_path / "again.json"
+    generator.main(["--items", "200", "--associations", "600", "--seed", "3", "--out",
+                    str(again)])
+    assert again.read_bytes() == out.read_bytes()
+    assert generator.make_package(200, 600, 4) != package
+
+
+def test_generator_refuses_impossible_sizes(generator):
+    with pytest.raises(ValueError, match="items=20"):
+        generator.make_package(20, 100)
+    with pytest.raises(ValueError, match="associations=100"):
+        generator.make_package(200, 100)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return _load_benchmark_module("case_baseline")
+
+
+def test_baseline_builds_the_framework_of_a_package(baseline):
+    fw = baseline.build_with_python(FIXTURES / "groupings_rubrics.json")
+    p = load("groupings_rubrics.json")
+    assert len(fw) == len(p["CFItems"])
+    by_identifier = {i["identifier"]: i for i in p["CFItems"]}
+    # the translation repeats 6.RP.A.1, two items have no code: their identifiers are their ids
+    fallback = sorted(i["identifier"] for i in p["CFItems"]
+                      if i.get("language") == "es" or not i.get("humanCodingScheme"))
+    assert sorted(c for c in fw if c not in {i.get("humanCodingScheme") for i in
+                                             p["CFItems"]}) == fallback
+    english = next(i for i in by_identifier.values()
+                   if i.get("humanCodingScheme") == "6.RP.A.1" and i["language"] == "en")
+    assert fw["6.RP.A.1"].title == "Ratio language"
+    assert fw["6.RP.A.1"].description == english["fullStatement"]
+    assert fw["3.NF.A.1"].title == "Unit fractions"
+    assert fw["4.NF.B.3"].title == fw["4.NF.B.3"].description  # no abbreviatedStatement
+    assert sorted(fw.parents("6.RP.A.3")) == ["MOD", "RP"]
+    assert fw.parents("NF") == []  # a child of the document: no hierarchy link
+    edges = {(e["prerequisite"], e["dependent"], e["strength"]) for e in fw.edges()}
+    assert ("3.NF.A.1", "4.NF.B.3", "recommended") in edges and len(edges) == 7
+
+
+def test_baseline_export_is_valid_case_1_1_and_reads_back(baseline, schema_dir, tmp_path):
+    fw = baseline.build_with_python(FIXTURES / "groupings_rubrics.json")
+    text = baseline.export_with_python(fw, timestamp="2024-01-01T00:00:00Z")
+    package = json.loads(text)
+    assert validate_case_1_1(package, schema_dir) == []
+    assert text == baseline.export_with_python(fw, timestamp="2024-01-01T00:00:00Z")
+    path = tmp_path / "export.json"
+    path.write_text(text, encoding="utf-8")
+    again = baseline.build_with_python(path)
+    assert list(again) == list(fw)
+    assert sorted(again.hierarchy()) == sorted(fw.hierarchy())
+    assert again.edges() == fw.edges()
