@@ -104,6 +104,14 @@ const std::vector<dropped_edge>& framework::dropped_edges() const noexcept {
   return impl_->dropped;
 }
 
+const std::map<std::string, std::string>& framework::metadata() const noexcept {
+  return impl_->metadata;
+}
+
+const std::vector<association>& framework::associations() const noexcept {
+  return impl_->associations;
+}
+
 bool framework::contains(std::string_view id) const noexcept { return impl_->index.count(id) != 0; }
 
 std::optional<index_t> framework::find(std::string_view id) const noexcept {
@@ -387,13 +395,23 @@ framework framework::subgraph(const std::vector<index_t>& keep) const {
       e.dependent = static_cast<index_t>(remap[e.dependent]);
       edges.push_back(e);
     }
-  return framework(
-      detail::freeze(impl_->name, std::move(comps), std::move(hier), std::move(edges), {}));
+  auto frozen =
+      detail::freeze(impl_->name, std::move(comps), std::move(hier), std::move(edges), {});
+  frozen->metadata = impl_->metadata;
+  for (const association& a : impl_->associations) {
+    const auto left_out = [&](const std::string& end) {
+      const auto i = find(end);
+      return i && remap[*i] < 0;
+    };
+    if (!left_out(a.origin) && !left_out(a.destination)) frozen->associations.push_back(a);
+  }
+  return framework(std::move(frozen));
 }
 
 bool operator==(const framework& a, const framework& b) {
   return a.impl_->name == b.impl_->name && a.impl_->comps == b.impl_->comps &&
-         a.impl_->hierarchy == b.impl_->hierarchy && a.impl_->edges == b.impl_->edges;
+         a.impl_->hierarchy == b.impl_->hierarchy && a.impl_->edges == b.impl_->edges &&
+         a.impl_->metadata == b.impl_->metadata && a.impl_->associations == b.impl_->associations;
 }
 
 namespace {

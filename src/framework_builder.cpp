@@ -116,6 +116,16 @@ framework_builder& framework_builder::add_child(std::string parent, std::string 
   return *this;
 }
 
+framework_builder& framework_builder::set_metadata(std::string key, std::string value) {
+  metadata_.insert_or_assign(std::move(key), std::move(value));
+  return *this;
+}
+
+framework_builder& framework_builder::add_association(association a) {
+  associations_.push_back(std::move(a));
+  return *this;
+}
+
 framework_builder& framework_builder::add_prerequisite(std::string dependent,
                                                        std::string prerequisite, strength s,
                                                        std::optional<double> min_level) {
@@ -344,6 +354,21 @@ void handle_cycles(build_state& b, const std::vector<std::pair<index_t, index_t>
   }
 }
 
+// 5. associations: kept as given; only an empty type or end is a problem (an end may be outside
+// the framework, so ids are not resolved).
+void check_associations(build_state& b, const std::vector<association>& as) {
+  for (std::size_t k = 0; k < as.size(); ++k) {
+    const association& a = as[k];
+    if (a.type.empty() || a.origin.empty() || a.destination.empty())
+      b.problems.push_back(
+          {problem_kind::invalid_value,
+           {a.origin, a.destination},
+           fmt::format("association #{} ('{}' -> '{}') has an empty {}", k + 1, a.origin,
+                       a.destination,
+                       a.type.empty() ? "type" : (a.origin.empty() ? "origin" : "destination"))});
+  }
+}
+
 // \throws cycle_error when every problem is a cycle or a self-loop, else validation_error.
 [[noreturn]] void throw_problems(std::vector<problem> problems) {
   const bool only_cycles = std::all_of(problems.begin(), problems.end(), [](const problem& p) {
@@ -366,9 +391,13 @@ framework framework_builder::build(const build_options& options, const progress&
     std::vector<prerequisite_edge> edges = resolve_prerequisites(b, prerequisites_);
     m.check();
     handle_cycles(b, hierarchy, edges);
+    check_associations(b, associations_);
     if (!b.problems.empty()) throw_problems(std::move(b.problems));
-    framework out(detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
-                                 std::move(b.dropped), &m));
+    auto frozen = detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
+                                 std::move(b.dropped), &m);
+    frozen->metadata = metadata_;
+    frozen->associations = associations_;
+    framework out(std::move(frozen));
     m.finish();
     return out;
   });

@@ -53,6 +53,8 @@ struct framework::impl {
   std::vector<index_t> rank;
   std::vector<std::uint32_t> depth;
   std::vector<dropped_edge> dropped;
+  std::map<std::string, std::string> metadata;
+  std::vector<association> associations;
 };
 
 namespace detail {

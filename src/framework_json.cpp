@@ -33,7 +33,9 @@ struct id_edge {
 // The document both `to_json`s write: a framework's content, or a builder's before checks.
 json document(const std::string& name, const std::vector<competency>& comps,
               const std::vector<std::pair<const std::string*, const std::string*>>& hierarchy,
-              const std::vector<id_edge>& edges, const std::vector<dropped_edge>& dropped) {
+              const std::vector<id_edge>& edges, const std::vector<dropped_edge>& dropped,
+              const std::map<std::string, std::string>& metadata,
+              const std::vector<association>& associations) {
   json doc;
   doc["format"] = format_name;
   doc["version"] = format_version;
@@ -73,6 +75,17 @@ json document(const std::string& name, const std::vector<competency>& comps,
           {{"prerequisite", d.prerequisite}, {"dependent", d.dependent}, {"reason", d.reason}});
     doc["dropped_edges"] = std::move(dr);
   }
+  // Like dropped_edges, only when there are any, so older readers and older files agree.
+  if (!metadata.empty()) doc["metadata"] = metadata;
+  if (!associations.empty()) {
+    json as = json::array();
+    for (const auto& a : associations) {
+      json j{{"type", a.type}, {"origin", a.origin}, {"destination", a.destination}};
+      if (!a.metadata.empty()) j["metadata"] = a.metadata;
+      as.push_back(std::move(j));
+    }
+    doc["associations"] = std::move(as);
+  }
   return doc;
 }
 
@@ -86,7 +99,8 @@ std::string framework::to_json(int indent) const {
   es.reserve(edges().size());
   for (const auto& e : edges())
     es.push_back({id_of(e.prerequisite), id_of(e.dependent), e.strength, e.min_level});
-  return document(name(), competencies(), hier, es, dropped_edges()).dump(indent < 0 ? -1 : indent);
+  return document(name(), competencies(), hier, es, dropped_edges(), metadata(), associations())
+      .dump(indent < 0 ? -1 : indent);
 }
 
 std::string framework_builder::to_json(int indent) const {
@@ -96,7 +110,8 @@ std::string framework_builder::to_json(int indent) const {
   std::vector<id_edge> es;
   es.reserve(prerequisites_.size());
   for (const auto& e : prerequisites_) es.push_back({e.from, e.to, e.s, e.min_level});
-  return document(name_, competencies_, hier, es, dropped_).dump(indent < 0 ? -1 : indent);
+  return document(name_, competencies_, hier, es, dropped_, metadata_, associations_)
+      .dump(indent < 0 ? -1 : indent);
 }
 
 framework_builder framework_builder::from_json(std::string_view text) {
@@ -157,6 +172,18 @@ framework_builder framework_builder::from_json(std::string_view text) {
       [&](const detail::json_reader& e) {
         b.dropped_.push_back(
             {e.get_string("prerequisite"), e.get_string("dependent"), e.get_string("reason")});
+      },
+      true);
+  b.metadata_ = r.get_string_map("metadata");
+  r.for_each(
+      "associations",
+      [&](const detail::json_reader& a) {
+        association x;
+        x.type = a.get_string("type");
+        x.origin = a.get_string("origin");
+        x.destination = a.get_string("destination");
+        x.metadata = a.get_string_map("metadata");
+        b.associations_.push_back(std::move(x));
       },
       true);
   return b;

@@ -109,6 +109,22 @@ competency competency_from_state(const py::tuple& t) {
   return c;
 }
 
+std::string association_repr(const association& a) {
+  return "Association(" + py::repr(py::str(a.type)).cast<std::string>() + ", " +
+         py::repr(py::str(a.origin)).cast<std::string>() + ", " +
+         py::repr(py::str(a.destination)).cast<std::string>() + ")";
+}
+
+py::tuple association_state(const association& a) {
+  return py::make_tuple(a.type, a.origin, a.destination, a.metadata);
+}
+
+association association_from_state(const py::tuple& t) {
+  if (t.size() != 4) throw py::value_error("not the state of a pickled Association");
+  return {t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
+          t[3].cast<std::map<std::string, std::string>>()};
+}
+
 }  // namespace
 
 // Hash of what operator== compares (a part of it: equal frameworks hash equal), computed from
@@ -152,6 +168,39 @@ Immutable: compares by value, hashes, copies and pickles.
   def_copy(competency_cls);
   competency_cls.def(py::pickle(&competency_state, &competency_from_state))
       .def("__hash__", [](const competency& c) { return frozen_hash(competency_state(c)); });
+
+  py::class_<association> association_cls(m, "Association", R"pbdoc(
+A typed link kept with a framework that is neither a prerequisite nor a hierarchy link: a CASE
+association such as ``"isRelatedTo"``, ``"exactMatchOf"``, ``"replacedBy"`` or an ``"ext:"``
+type. An end is a competency id of the framework or a node outside it (a URI). Associations
+never gate and never order learning; the formats (:mod:`masterymap.io`) keep them so nothing is
+lost.
+
+:ivar type: the association type (never empty)
+:ivar origin: competency id or outside node
+:ivar destination: competency id or outside node
+:ivar metadata: dict of free-form string fields (e.g. ``"case:identifier"``)
+
+Immutable: compares by value, hashes, copies and pickles.
+)pbdoc");
+  association_cls
+      .def(py::init([](std::string type, std::string origin, std::string destination,
+                       std::optional<std::map<std::string, std::string>> metadata) {
+             return association{
+                 std::move(type), std::move(origin), std::move(destination),
+                 metadata ? std::move(*metadata) : std::map<std::string, std::string>{}};
+           }),
+           py::arg("type"), py::arg("origin"), py::arg("destination"), py::kw_only(),
+           py::arg("metadata") = py::none(), "An association (checked when a framework is built).")
+      .def_readonly("type", &association::type)
+      .def_readonly("origin", &association::origin)
+      .def_readonly("destination", &association::destination)
+      .def_readonly("metadata", &association::metadata)
+      .def("__repr__", &association_repr);
+  def_equality(association_cls);
+  def_copy(association_cls);
+  association_cls.def(py::pickle(&association_state, &association_from_state))
+      .def("__hash__", [](const association& a) { return frozen_hash(association_state(a)); });
 
   py::class_<framework_builder> builder_cls(m, "FrameworkBuilder", R"pbdoc(
 Collects competencies, hierarchy links and prerequisites; :meth:`build` validates them all at
@@ -282,6 +331,23 @@ Batch form of :meth:`add_prerequisite`: ``dependents[k]`` requires ``prerequisit
 :returns: this builder
 :raises ValueError: if the lengths differ or a strength is unknown
 )pbdoc")
+      .def("set_metadata", &framework_builder::set_metadata, py::arg("key"), py::arg("value"),
+           py::return_value_policy::reference_internal,
+           "Sets one entry of the framework's own metadata; returns this builder.")
+      .def(
+          "add_association",
+          [](framework_builder& b, std::string type, std::string origin, std::string destination,
+             std::optional<std::map<std::string, std::string>> metadata) -> framework_builder& {
+            return b.add_association(
+                {std::move(type), std::move(origin), std::move(destination),
+                 metadata ? std::move(*metadata) : std::map<std::string, std::string>{}});
+          },
+          py::arg("type"), py::arg("origin"), py::arg("destination"), py::kw_only(),
+          py::arg("metadata") = py::none(), py::return_value_policy::reference_internal, R"pbdoc(
+Keeps an :class:`Association` (never a prerequisite). Its ends need not be competencies.
+
+:returns: this builder
+)pbdoc")
       .def_property_readonly("name", &framework_builder::name, "The framework's name.")
       .def("__len__", &framework_builder::competency_count, "Number of competencies added.")
       .def(
@@ -324,7 +390,8 @@ Per-call methods take and return ids; the batch methods (:meth:`ancestors`,
 :meth:`descendants`, :meth:`edge_arrays`, ...) take and return numpy index arrays; translate
 with :meth:`index_of` and :meth:`ids_of`. Safe to share between threads.
 
-Immutable: compares by value (name, competencies, hierarchy, prerequisites), hashes, copies
+Immutable: compares by value (name, competencies, hierarchy, prerequisites, metadata,
+associations), hashes, copies
 (sharing its frozen data) and pickles (as its JSON, dropped edges included).
 )pbdoc");
   framework_cls.def(py::init<>(), "An empty framework.")
@@ -583,6 +650,12 @@ ancestors: ``fw.subgraph(fw.prerequisites(goal, transitive=True) + [goal])``.
           },
           "Edges dropped by ``build(drop_cycle_edges=True)``: dicts of ``prerequisite``, "
           "``dependent`` (ids) and ``reason``.")
+      .def_property_readonly(
+          "metadata", [](const framework& f) { return f.metadata(); },
+          "The framework's own metadata (a dict copy), e.g. the CASE document it came from.")
+      .def_property_readonly(
+          "associations", [](const framework& f) { return f.associations(); },
+          "The kept :class:`Association` list (a copy), in insertion order.")
       .def("to_json", &framework::to_json, py::arg("indent") = 2,
            "The versioned native JSON text (round-trips exactly); ``indent=-1`` for compact.")
       .def_static(

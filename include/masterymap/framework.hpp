@@ -97,6 +97,24 @@ struct prerequisite_edge {
   }
 };
 
+/// A typed link kept with a framework that is neither a prerequisite nor a hierarchy link: a
+/// CASE association such as "isRelatedTo", "exactMatchOf", "replacedBy" or an "ext:" type. An
+/// end is a competency id of the framework or a node outside it (a URI). Associations never
+/// gate and never order learning; formats (masterymap/io) keep them so nothing is lost, and
+/// users query them.
+struct association {
+  std::string type;         ///< e.g. "isRelatedTo"; never empty
+  std::string origin;       ///< competency id, or an outside node (a URI); never empty
+  std::string destination;  ///< competency id, or an outside node (a URI); never empty
+  std::map<std::string, std::string> metadata;  ///< free-form, e.g. the CASE identifier
+
+  friend bool operator==(const association& a, const association& b) {
+    return a.type == b.type && a.origin == b.origin && a.destination == b.destination &&
+           a.metadata == b.metadata;
+  }
+  friend bool operator!=(const association& a, const association& b) { return !(a == b); }
+};
+
 /// A prerequisite edge that `build_options::drop_cycle_edges` removed, with why.
 struct dropped_edge {
   std::string prerequisite;
@@ -145,6 +163,12 @@ class MASTERYMAP_API framework_builder {
                                       strength s = strength::required,
                                       std::optional<double> min_level = std::nullopt);
 
+  /// Sets one entry of the framework's own metadata (e.g. where it came from).
+  framework_builder& set_metadata(std::string key, std::string value);
+  /// Keeps an association (see `association`). Its ends need not be competencies; `build()`
+  /// reports an empty type or end.
+  framework_builder& add_association(association a);
+
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] std::size_t competency_count() const noexcept { return competencies_.size(); }
 
@@ -169,7 +193,8 @@ class MASTERYMAP_API framework_builder {
   friend bool operator==(const framework_builder& a, const framework_builder& b) {
     return a.name_ == b.name_ && a.competencies_ == b.competencies_ &&
            a.hierarchy_ == b.hierarchy_ && a.prerequisites_ == b.prerequisites_ &&
-           a.dropped_ == b.dropped_;
+           a.dropped_ == b.dropped_ && a.metadata_ == b.metadata_ &&
+           a.associations_ == b.associations_;
   }
   friend bool operator!=(const framework_builder& a, const framework_builder& b) {
     return !(a == b);
@@ -189,6 +214,8 @@ class MASTERYMAP_API framework_builder {
   std::vector<std::pair<std::string, std::string>> hierarchy_;  // (parent, child)
   std::vector<raw_edge> prerequisites_;
   std::vector<dropped_edge> dropped_;  // by an earlier build (read from JSON)
+  std::map<std::string, std::string> metadata_;
+  std::vector<association> associations_;
 };
 
 /// An immutable, validated competency framework: competencies with dense indices, a hierarchy
@@ -211,6 +238,10 @@ class MASTERYMAP_API framework {
   [[nodiscard]] std::size_t edge_count() const noexcept;
   /// Edges dropped by `build_options::drop_cycle_edges` (empty otherwise).
   [[nodiscard]] const std::vector<dropped_edge>& dropped_edges() const noexcept;
+  /// The framework's own metadata (e.g. the CASE document it was read from).
+  [[nodiscard]] const std::map<std::string, std::string>& metadata() const noexcept;
+  /// The kept associations (see `association`), in insertion order.
+  [[nodiscard]] const std::vector<association>& associations() const noexcept;
 
   // --- lookup -------------------------------------------------------------------------------
   [[nodiscard]] bool contains(std::string_view id) const noexcept;
@@ -282,7 +313,8 @@ class MASTERYMAP_API framework {
   [[nodiscard]] std::vector<index_t> competencies_in(std::string_view domain,
                                                      std::optional<int> level = std::nullopt) const;
   /// The framework restricted to `keep` (competencies, and the edges and links among them), with
-  /// indices renumbered in the original order. \throws std::out_of_range
+  /// indices renumbered in the original order. Metadata is kept, and every association none of
+  /// whose ends is a competency left out. \throws std::out_of_range
   [[nodiscard]] framework subgraph(const std::vector<index_t>& keep) const;
 
   // --- formats ------------------------------------------------------------------------------
@@ -296,7 +328,7 @@ class MASTERYMAP_API framework {
   [[nodiscard]] static framework from_json(std::string_view text,
                                            const build_options& options = {});
 
-  /// Same competencies, hierarchy and edges, in the same order.
+  /// Same name, competencies, hierarchy, edges, metadata and associations, in the same order.
   friend MASTERYMAP_API bool operator==(const framework& a, const framework& b);
   friend bool operator!=(const framework& a, const framework& b) { return !(a == b); }
 

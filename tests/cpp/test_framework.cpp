@@ -367,4 +367,51 @@ TEST_SUITE("framework") {
                 "prerequisites":[{"competency":"B","requires":"A"}]})"),
         doctest::Contains("/prerequisites/0/prerequisite"), parse_error);
   }
+  TEST_CASE("metadata and associations: kept, compared, round-tripped, never prerequisites") {
+    framework_builder b("m");
+    b.add_competency("A").add_competency("B").add_competency("C");
+    b.add_prerequisite("B", "A");
+    b.set_metadata("source", "hand").set_metadata("source", "test");  // the last value wins
+    b.add_association({"isRelatedTo", "A", "C", {{"case:identifier", "x1"}}});
+    b.add_association({"exactMatchOf", "B", "http://example.org/other/1", {}});
+    const framework fw = b.build();
+    CHECK(fw.metadata() == std::map<std::string, std::string>{{"source", "test"}});
+    REQUIRE(fw.associations().size() == 2);
+    CHECK(fw.associations()[1].destination == "http://example.org/other/1");
+    CHECK(fw.edge_count() == 1);  // an association is never a prerequisite
+    CHECK(fw.prerequisites(fw.index_of("C")).empty());
+    // JSON keeps both (and a framework without them writes neither key).
+    CHECK(framework::from_json(fw.to_json()) == fw);
+    CHECK(framework_builder::from_json(b.to_json()) == b);
+    const std::string plain = fixtures::diamond_builder().build().to_json(-1);
+    CHECK(plain.find("\"associations\"") == std::string::npos);
+    CHECK(plain.find("\"metadata\":{") == std::string::npos);
+    // Equality sees them.
+    framework_builder other = b;
+    other.set_metadata("source", "else");
+    CHECK(other.build() != fw);
+    framework_builder third = b;
+    third.add_association({"isRelatedTo", "C", "A", {}});
+    CHECK(third.build() != fw);
+    // A subgraph keeps the associations none of whose ends it leaves out.
+    const framework sub = fw.subgraph({fw.index_of("A"), fw.index_of("B")});
+    REQUIRE(sub.associations().size() == 1);
+    CHECK(sub.associations()[0].type == "exactMatchOf");
+    CHECK(sub.metadata() == fw.metadata());
+  }
+
+  TEST_CASE("an association with an empty type or end is a validation problem, all reported") {
+    framework_builder b;
+    b.add_competency("A");
+    b.add_association({"", "A", "B", {}});
+    b.add_association({"isRelatedTo", "A", "", {}});
+    try {
+      (void)b.build();
+      FAIL("expected a validation_error");
+    } catch (const validation_error& e) {
+      REQUIRE(e.problems().size() == 2);
+      CHECK(e.problems()[0].message == "association #1 ('A' -> 'B') has an empty type");
+      CHECK(e.problems()[1].message == "association #2 ('A' -> '') has an empty destination");
+    }
+  }
 }

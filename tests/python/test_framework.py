@@ -206,3 +206,27 @@ def test_deep_chain_from_python():
     assert len(fw.longest_chain()) == n
     assert len(fw.ancestors(np.array([n - 1]))) == n - 1
     assert fw.redundant_prerequisites() == []
+
+
+def test_metadata_and_associations_travel():
+    b = diamond()
+    b.set_metadata("source", "hand")
+    b.add_association("isRelatedTo", "A", "C", metadata={"case:identifier": "x1"})
+    b.add_association("exactMatchOf", "B", "http://example.org/other/1")
+    fw = b.build()
+    assert fw.metadata == {"source": "hand"}
+    assert fw.associations == [
+        mm.Association("isRelatedTo", "A", "C", metadata={"case:identifier": "x1"}),
+        mm.Association("exactMatchOf", "B", "http://example.org/other/1")]
+    assert fw.edge_count == diamond().build().edge_count  # never prerequisites
+    assert fw != diamond().build()
+    for again in (pickle.loads(pickle.dumps(fw)), mm.Framework.from_json(fw.to_json())):
+        assert again == fw
+        assert again.associations == fw.associations and again.metadata == fw.metadata
+    a = fw.associations[0]
+    assert pickle.loads(pickle.dumps(a)) == a and hash(a) == hash(pickle.loads(pickle.dumps(a)))
+    assert repr(a) == "Association('isRelatedTo', 'A', 'C')"
+    assert [x.type for x in fw.subgraph(["A", "B"]).associations] == ["exactMatchOf"]
+    b.add_association("", "A", "B")
+    with pytest.raises(mm.ValidationError, match=r"association #3 \('A' -> 'B'\) has an empty type"):
+        b.build()

@@ -157,6 +157,8 @@ def errors():
 # leak into other tests), at least one per class.
 SAMPLES = {
     mm.Competency: [lambda: FW["N2b"], lambda: FW["habits"]],
+    mm.Association: [lambda: mm.Association("isRelatedTo", "N2b", "http://example.org/x"),
+                     lambda: mm.Association("ext:alignsTo", "a", "b", metadata={"k": "v"})],
     mm.FrameworkBuilder: [lambda: copy.deepcopy(BUILDER)],
     mm.Framework: [lambda: FW, lambda: mm.Framework()],
     mm.Scale: [mm.Scale.four_point, lambda: mm.Scale.percent(70),

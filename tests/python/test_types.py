@@ -219,6 +219,7 @@ class World:
             "Framework": lambda: self.framework,
             "FrameworkBuilder": lambda: self.builder,
             "Competency": lambda: self.framework["A"],
+            "Association": lambda: mm.Association("isRelatedTo", "A", "B", metadata={"k": "v"}),
             "Scale": mm.Scale.four_point,
             "Method": mm.Method.latest,
             "Rule": mm.Rule,

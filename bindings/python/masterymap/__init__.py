@@ -36,7 +36,7 @@ from .engine import (
     status_text,
 )
 from .evidence import EvidenceError, EvidenceLog, set_column_cache_limit
-from .framework import Competency, Framework, FrameworkBuilder
+from .framework import Association, Competency, Framework, FrameworkBuilder
 from .pacing import PacePlan, PaceReport, to_seconds
 from .policy import Method, Policy, Rollup, Rule
 from .progression import (
@@ -61,6 +61,7 @@ __all__ = [
     "ParseError",
     "FileError",
     "MissingFileError",
+    "Association",
     "Competency",
     "FrameworkBuilder",
     "Framework",

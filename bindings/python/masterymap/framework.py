@@ -5,6 +5,6 @@ the frozen :class:`Framework` (ids or dense indices; ``edges()``/``edges_frame()
 ends of an edge ``prerequisite`` and ``dependent``). File readers: :meth:`Framework.read_json`,
 :func:`masterymap.io.read_framework_csv`.
 """
-from ._core import Competency, Framework, FrameworkBuilder
+from ._core import Association, Competency, Framework, FrameworkBuilder
 
-__all__ = ["Competency", "Framework", "FrameworkBuilder"]
+__all__ = ["Association", "Competency", "Framework", "FrameworkBuilder"]
