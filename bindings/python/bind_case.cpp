@@ -98,23 +98,27 @@ void bind_case(py::module_& m) {
       read_doc.c_str());
   io.def(
       "write_case",
-      [](const framework& f, const py::object& path, const std::string& base_uri,
+      [](const framework& f, const py::object& path, bool strict, const std::string& base_uri,
          const std::string& last_change_date_time, const std::string& creator) {
         io::case_write_options o;
+        o.strict = strict;
         o.base_uri = base_uri;
         o.last_change_date_time = last_change_date_time;
         o.creator = creator;
         const std::string p = path.is_none() ? std::string() : fs_path(path, "path");
+        std::vector<std::string> normalisations;
         py::gil_scoped_release release;
-        std::string text = io::write_case(f, o);
+        std::string text = io::write_case(f, o, &normalisations);
         if (!p.empty()) io::write_text_file(p, text);
-        return text;
+        return std::make_pair(std::move(text), std::move(normalisations));
       },
-      py::arg("framework"), py::arg("path") = py::none(), py::kw_only(),
+      py::arg("framework"), py::arg("path") = py::none(), py::kw_only(), py::arg("strict") = false,
       py::arg("base_uri") = "urn:masterymap:case:", py::arg("last_change_date_time") = "",
       py::arg("creator") = "masterymap",
       R"pbdoc(
-Writes a framework as a CASE package (JSON text), and to ``path`` (atomically) when given.
+Writes a framework as a CASE package: ``(text, normalisations)``; to ``path`` (atomically)
+too when given. ``strict=True`` writes CASE 1.1 that validates against the official schema and
+lists each change made in ``normalisations``.
 
 A framework read from CASE gives back its package (equal as canonical JSON when unchanged).
 Other competencies, hierarchy links, prerequisites and associations become CFItems,

@@ -14,6 +14,7 @@
 
 #include "../json_util.hpp"
 #include "case_detail.hpp"
+#include "case_strict.hpp"
 
 namespace masterymap::io {
 
@@ -126,7 +127,8 @@ struct writer {
 
 }  // namespace
 
-std::string write_case(const framework& f, const case_write_options& options) {
+std::string write_case(const framework& f, const case_write_options& options,
+                       std::vector<std::string>* normalisations) {
   writer w{f,
            options,
            options.last_change_date_time.empty() ? "1970-01-01T00:00:00Z"
@@ -252,7 +254,11 @@ std::string write_case(const framework& f, const case_write_options& options) {
       out += value.dump();
   }
   out += '}';
-  return out;
+  if (!options.strict) return out;
+  std::vector<std::string> notes;
+  std::string strict = detail::strict_case(out, w.stamp, notes);
+  if (normalisations != nullptr) *normalisations = std::move(notes);
+  return strict;
 }
 
 }  // namespace masterymap::io

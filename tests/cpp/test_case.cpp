@@ -2,6 +2,7 @@
 // Copyright 2026 The masterymap authors
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <masterymap/io/case.hpp>
 #include <masterymap/io/file.hpp>
 #include <nlohmann/json.hpp>
@@ -142,6 +143,32 @@ TEST_SUITE("io case") {
     REQUIRE(back.associations().size() == 4);  // isChildOf x2, precedes, isRelatedTo
     CHECK(back.associations()[3].metadata.at("why") == "test");
     CHECK(json::parse(io::write_case(back, o)) == json::parse(out));
+  }
+
+  TEST_CASE("strict: 1.0 leniencies normalised to 1.1, each reported") {
+    const std::string path = package_path(packages[8]);
+    if (!fixtures::have(path)) return;
+    const framework f = io::read_case(path);
+    io::case_write_options o;
+    o.strict = true;
+    std::vector<std::string> made;
+    const json p = json::parse(io::write_case(f, o, &made));
+    const json& doc = p["CFDocument"];
+    CHECK(doc["caseVersion"] == "1.1");
+    CHECK(!doc.contains("CFPackageURI"));
+    CHECK(doc["extensions"].contains("CFPackageURI"));  // moved, not lost
+    CHECK(doc["lastChangeDateTime"] == "2017-05-25T18:05:33Z");
+    for (const json& a : p["CFAssociations"])
+      if (a.contains("sequenceNumber")) CHECK(a["sequenceNumber"].is_number_integer());
+    for (const json& i : p["CFItems"]) CHECK(!i.contains("educationalLevel"));
+    CHECK(std::find(made.begin(), made.end(),
+                    "/CFDocument/lastChangeDateTime: no time zone; read as UTC (Z appended)") !=
+          made.end());
+    CHECK(made.size() == 169);
+    // Not strict: nothing is reported and the package is written as read.
+    made.clear();
+    (void)io::write_case(f, {}, &made);
+    CHECK(made.empty());
   }
 }
 

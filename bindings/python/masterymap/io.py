@@ -77,8 +77,9 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
 
 @checked
 def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] = None, *,
-               base_uri: str = "urn:masterymap:case:", last_change_date_time: str = "",
-               creator: str = "masterymap") -> str:
+               strict: bool = False, base_uri: str = "urn:masterymap:case:",
+               last_change_date_time: str = "", creator: str = "masterymap",
+               normalisations: Optional[list[str]] = None) -> str:
     """Writes a framework as a CASE package (JSON text), and to ``path`` when given (atomically:
     a crash leaves the old file or the new one).
 
@@ -88,6 +89,13 @@ def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] 
     cannot say (domain, kind, exact level, metadata, a prerequisite's strength) travels in
     ``extensions["masterymap"]`` and is read back by :func:`read_case`.
 
+    :param strict: write CASE 1.1 that validates against the official 1EdTech package schema:
+        1.0 keys a 1.1 class lacks move into ``extensions``, zone-less timestamps are read as
+        UTC, numeric strings become numbers, ``null`` is dropped, ``educationalLevel`` becomes
+        ``educationLevel``, non-UUID identifiers become version 5 UUIDs of themselves (in every
+        reference), ``caseVersion`` is ``"1.1"``; when false the kept JSON is written as read
+    :param normalisations: a list that receives one line per change ``strict`` made
+        (``"<JSON path>: <what was done>"``)
     :param base_uri: base of generated URIs (``<base_uri><identifier>``)
     :param last_change_date_time: ``lastChangeDateTime`` of generated nodes (default
         ``1970-01-01T00:00:00Z``, so the output depends on the framework only)
@@ -95,8 +103,11 @@ def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] 
     :returns: the package text
     :raises FileError: the file cannot be written
     """
-    return _write_case(framework, path, base_uri=base_uri,
-                       last_change_date_time=last_change_date_time, creator=creator)
+    text, made = _write_case(framework, path, strict=strict, base_uri=base_uri,
+                             last_change_date_time=last_change_date_time, creator=creator)
+    if normalisations is not None:
+        normalisations.extend(made)
+    return text
 
 
 @checked

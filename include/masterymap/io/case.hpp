@@ -85,6 +85,16 @@ struct case_options {
 
 /// How `write_case` writes a package.
 struct case_write_options {
+  /// Write CASE 1.1 that validates against the official package schema (1EdTech
+  /// case_v1p1_cfpackage, draft 2019-09, formats included): a property a 1.1 class does not
+  /// have (1.0's CFPackageURI, CFDocumentURI, CFItemAssociationURI) is moved into the object's
+  /// `extensions` (dropped from a node reference, which has none); a zone-less timestamp is read
+  /// as UTC ("Z" appended); numbers written as strings become numbers; `null` is dropped (an
+  /// empty string where the text is required); `educationalLevel` becomes `educationLevel`; a
+  /// single string where a list belongs becomes a list; an identifier that is not a UUID becomes
+  /// a version 5 UUID of it, in every reference; `caseVersion` is "1.1". Every change is listed
+  /// in `normalisations`. When false, the kept JSON is written as read.
+  bool strict = false;
   /// Base of the URIs of generated nodes (`<base><identifier>`); e.g. "https://example.org/case/".
   std::string base_uri = "urn:masterymap:case:";
   /// `lastChangeDateTime` of generated nodes (RFC 3339). Empty = "1970-01-01T00:00:00Z", so the
@@ -107,8 +117,11 @@ struct case_write_options {
 /// strength and minimum level) travels in the node's `extensions` under "masterymap", which
 /// `parse_case` reads back, so a framework from elsewhere round-trips too.
 /// Complexity: O(n) in the output size.
-[[nodiscard]] MASTERYMAP_API std::string write_case(const framework& f,
-                                                    const case_write_options& options = {});
+/// `normalisations` (when given) receives one line per change `strict` made,
+/// "<JSON path>: <what was done>".
+[[nodiscard]] MASTERYMAP_API std::string write_case(
+    const framework& f, const case_write_options& options = {},
+    std::vector<std::string>* normalisations = nullptr);
 
 /// The rubrics of a framework read from CASE, as scales: for each competency that a
 /// CFRubricCriterion judges (its `CFItemURI`), a scale whose ratings are the criterion's levels

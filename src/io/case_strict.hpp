@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_SRC_IO_CASE_STRICT_HPP
+#define MASTERYMAP_SRC_IO_CASE_STRICT_HPP
+
+#include <string>
+#include <vector>
+
+namespace masterymap::io::detail {
+
+/// The package `text` normalised to CASE 1.1 (see `case_write_options::strict`); one line per
+/// change is appended to `notes` ("<JSON path>: <what was done>"). `stamp` fills a missing
+/// lastChangeDateTime.
+std::string strict_case(const std::string& text, const std::string& stamp,
+                        std::vector<std::string>& notes);
+
+}  // namespace masterymap::io::detail
+
+#endif  // MASTERYMAP_SRC_IO_CASE_STRICT_HPP
