@@ -381,7 +381,16 @@ void check_associations(build_state& b, const std::vector<association>& as) {
 
 }  // namespace
 
-framework framework_builder::build(const build_options& options, const progress& progress) const {
+framework framework_builder::build(const build_options& options, const progress& progress) const& {
+  return build_impl(options, progress, false);
+}
+
+framework framework_builder::build(const build_options& options, const progress& progress) && {
+  return build_impl(options, progress, true);
+}
+
+framework framework_builder::build_impl(const build_options& options, const progress& progress,
+                                        bool consume) const {
   // Progress: competencies + hierarchy links + prerequisites, resolved then frozen.
   detail::meter m(progress, 2 * (competencies_.size() + hierarchy_.size() + prerequisites_.size()));
   return m.run([&] {
@@ -393,10 +402,20 @@ framework framework_builder::build(const build_options& options, const progress&
     handle_cycles(b, hierarchy, edges);
     check_associations(b, associations_);
     if (!b.problems.empty()) throw_problems(std::move(b.problems));
-    auto frozen = detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
-                                 std::move(b.dropped), &m);
-    frozen->metadata = metadata_;
-    frozen->associations = associations_;
+    // `consume` only from the rvalue build(), whose object is not const: the members may move.
+    std::shared_ptr<framework::impl> frozen;
+    if (consume) {
+      auto* self = const_cast<framework_builder*>(this);
+      frozen = detail::freeze(name_, std::move(self->competencies_), std::move(hierarchy),
+                              std::move(edges), std::move(b.dropped), &m);
+      frozen->metadata = std::move(self->metadata_);
+      frozen->associations = std::move(self->associations_);
+    } else {
+      frozen = detail::freeze(name_, competencies_, std::move(hierarchy), std::move(edges),
+                              std::move(b.dropped), &m);
+      frozen->metadata = metadata_;
+      frozen->associations = associations_;
+    }
     framework out(std::move(frozen));
     m.finish();
     return out;

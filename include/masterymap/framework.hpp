@@ -179,7 +179,12 @@ class MASTERYMAP_API framework_builder {
   /// Complexity: O((V + E) log V). Progress (progress.hpp) in competencies + hierarchy links +
   /// prerequisites, counted twice (resolved, then frozen).
   [[nodiscard]] framework build(const build_options& options = {},
-                                const progress& progress = {}) const;
+                                const progress& progress = {}) const&;
+  /// The same, moving the competencies and associations into the framework instead of copying
+  /// them (a reader's builder, e.g. `std::move(b).build()`): on success the builder is left
+  /// valid but unspecified; on a validation error it is unchanged.
+  [[nodiscard]] framework build(const build_options& options = {},
+                                const progress& progress = {}) &&;
 
   /// What was added so far, unchecked, in the framework JSON format (`framework::to_json`):
   /// `framework::from_json` of it builds what `build()` would.
@@ -201,6 +206,7 @@ class MASTERYMAP_API framework_builder {
   }
 
  private:
+  framework build_impl(const build_options& options, const progress& progress, bool consume) const;
   struct raw_edge {
     std::string from, to;  // from = prerequisite (or parent), to = dependent (or child)
     strength s;

@@ -22,7 +22,7 @@ namespace masterymap::io {
 
 namespace {
 
-namespace dom = simdjson::dom;
+namespace od = simdjson::ondemand;
 
 // A node reference (LinkGenURI): who an association points at.
 struct node_ref {
@@ -53,35 +53,129 @@ struct raw_association {
   own_fields own;
 };
 
+// Where a value is, as a JSON path built only when an error names it (a reader of a large
+// package must not format a path per field): a chain of names or indices.
+struct where {
+  const where* parent = nullptr;
+  std::string_view name;
+  std::size_t index = std::string::npos;
+  [[nodiscard]] std::string str() const {
+    std::string p = parent != nullptr ? parent->str() : std::string();
+    p += '/';
+    if (index != std::string::npos)
+      p += std::to_string(index);
+    else
+      p.append(name);
+    return p;
+  }
+};
+
 [[noreturn]] void fail(const std::string& path, std::string_view what) {
   throw parse_error(fmt::format("{}: {}", path, what), 0, 0);
 }
 
-std::string path_of(std::string_view list, std::size_t k, std::string_view key = {}) {
-  std::string p = fmt::format("/{}/{}", list, k);
-  if (!key.empty()) fmt::format_to(std::back_inserter(p), "/{}", key);
-  return p;
+[[noreturn]] void fail(const where& at, std::string_view what) { fail(at.str(), what); }
+
+// On-Demand errors that are not about a field's type (malformed JSON, bad UTF-8) travel as
+// simdjson_error to parse_case, which names their line and column.
+void ok(simdjson::error_code e) {
+  if (e != simdjson::SUCCESS) throw simdjson::simdjson_error(e);
 }
 
-// A node's JSON, minified. Strings are re-escaped minimally and numbers written from their
-// values (integers exactly, doubles as the shortest text that reads back the same), so a kept
-// node equals the original as canonical JSON.
-std::string minified(dom::element e) { return simdjson::minify(e); }
+od::json_type type_of(od::value& v) {
+  od::json_type t{};
+  ok(v.type().get(t));
+  return t;
+}
+
+// A node's JSON as written (its span in the package), without the whitespace that may follow
+// it; pretty-printed input (a span with a line break) is minified to save memory. Kept as
+// written, numbers and escapes stay exactly as the publisher wrote them.
+std::string kept(std::string_view raw) {
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t'))
+    raw.remove_suffix(1);
+  if (raw.find('\n') == std::string_view::npos) return std::string(raw);
+  std::string out(raw.size(), '\0');
+  std::size_t len = 0;
+  ok(simdjson::minify(raw.data(), raw.size(), out.data(), len));
+  out.resize(len);
+  return out;
+}
+
+// Reads (and so validates) a value nobody maps: On-Demand checks only what is read, and a kept
+// node must be valid JSON throughout.
+void check(od::value v) {
+  switch (type_of(v)) {
+    case od::json_type::object: {
+      od::object o;
+      ok(v.get_object().get(o));
+      for (auto field : o) {
+        std::string_view key;
+        ok(field.unescaped_key().get(key));
+        od::value x;
+        ok(field.value().get(x));
+        check(x);
+      }
+      break;
+    }
+    case od::json_type::array: {
+      od::array a;
+      ok(v.get_array().get(a));
+      for (auto element : a) {
+        od::value x;
+        ok(element.get(x));
+        check(x);
+      }
+      break;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      ok(v.get_string().get(s));
+      break;
+    }
+    case od::json_type::number: {
+      od::number n;
+      ok(v.get_number().get(n));
+      break;
+    }
+    case od::json_type::boolean: {
+      bool x = false;
+      ok(v.get_bool().get(x));
+      break;
+    }
+    case od::json_type::null: {
+      bool x = false;
+      ok(v.is_null().get(x));
+      if (!x) ok(simdjson::N_ATOM_ERROR);
+      break;
+    }
+  }
+}
 
 // A text field: a string, or null (a 1.0 export writes null for an absent description).
-std::string text(dom::element v, const std::string& path) {
-  if (v.is_null()) return {};
+std::string text(od::value v, const where& path) {
+  const od::json_type t = type_of(v);
+  if (t == od::json_type::null) {
+    check(v);
+    return {};
+  }
   std::string_view s;
-  if (v.get_string().get(s) != simdjson::SUCCESS) fail(path, "expected a string");
+  if (t != od::json_type::string) fail(path, "expected a string");
+  ok(v.get_string().get(s));
   return std::string(s);
 }
 
 // A list of texts; a single string (1.0's `educationalLevel`) is read as a list, split at
 // commas ("06,07" in some 1.0 exports).
-std::vector<std::string> texts(dom::element v, const std::string& path) {
+std::vector<std::string> texts(od::value v, const where& path) {
   std::vector<std::string> out;
-  if (v.is_null()) return out;
-  if (v.is_string()) {
+  const od::json_type t = type_of(v);
+  if (t == od::json_type::null) {
+    check(v);
+    return out;
+  }
+  if (t == od::json_type::string) {
     const std::string s = text(v, path);
     std::size_t start = 0;
     while (start <= s.size()) {
@@ -91,33 +185,54 @@ std::vector<std::string> texts(dom::element v, const std::string& path) {
     }
     return out;
   }
-  dom::array a;
-  if (v.get_array().get(a) != simdjson::SUCCESS) fail(path, "expected an array of strings");
+  if (t != od::json_type::array) fail(path, "expected an array of strings");
+  od::array a;
+  ok(v.get_array().get(a));
   std::size_t k = 0;
-  for (dom::element x : a) out.push_back(text(x, fmt::format("{}/{}", path, k++)));
+  for (auto element : a) {
+    od::value x;
+    ok(element.get(x));
+    out.push_back(text(x, where{&path, {}, k++}));
+  }
   return out;
 }
 
-node_ref node(dom::element v, const std::string& path) {
-  dom::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) fail(path, "expected an object");
+node_ref node(od::value v, const where& path) {
+  if (type_of(v) != od::json_type::object) fail(path, "expected an object");
+  od::object o;
+  ok(v.get_object().get(o));
   node_ref r;
-  for (auto [key, x] : o) {
+  for (auto field : o) {
+    std::string_view key;
+    ok(field.unescaped_key().get(key));
+    od::value x;
+    ok(field.value().get(x));
     if (key == "identifier")
-      r.identifier = text(x, path + "/identifier");
+      r.identifier = text(x, where{&path, "identifier"});
     else if (key == "uri")
-      r.uri = text(x, path + "/uri");
+      r.uri = text(x, where{&path, "uri"});
+    else
+      check(x);
   }
   if (r.identifier.empty() && r.uri.empty()) fail(path, "a node needs an identifier or a uri");
   return r;
 }
 
 // sequenceNumber: an integer, or (1.0) a numeric string; anything else orders last.
-std::optional<long long> sequence_number(dom::element v) {
-  std::int64_t i = 0;
-  if (v.get_int64().get(i) == simdjson::SUCCESS) return static_cast<long long>(i);
+std::optional<long long> sequence_number(od::value v) {
+  const od::json_type t = type_of(v);
+  if (t == od::json_type::number) {
+    od::number n;
+    ok(v.get_number().get(n));
+    if (n.is_int64()) return static_cast<long long>(n.get_int64());
+    return std::nullopt;
+  }
+  if (t != od::json_type::string) {
+    check(v);
+    return std::nullopt;
+  }
   std::string_view s;
-  if (v.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+  ok(v.get_string().get(s));
   long long x = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
@@ -125,108 +240,166 @@ std::optional<long long> sequence_number(dom::element v) {
 }
 
 // extensions.masterymap of a node written by write_case; other extensions are only kept.
-own_fields own_of(dom::element extensions, const std::string& path) {
+own_fields own_of(od::value extensions, const where& path) {
   own_fields out;
-  dom::element mm;
-  if (extensions.at_key("masterymap").get(mm) != simdjson::SUCCESS) return out;
-  dom::object o;
-  if (mm.get_object().get(o) != simdjson::SUCCESS) fail(path + "/masterymap", "expected an object");
-  for (auto [key, v] : o) {
-    const std::string at = fmt::format("{}/masterymap/{}", path, key);
-    if (key == "title") {
-      out.title = text(v, at);
-    } else if (key == "description") {
-      out.description = text(v, at);
-    } else if (key == "domain") {
-      out.domain = text(v, at);
-    } else if (key == "kind") {
-      out.kind = text(v, at);
-    } else if (key == "strength") {
-      out.strength = text(v, at);
-    } else if (key == "level") {
-      out.has_level = true;
-      if (v.is_null()) continue;
-      std::int64_t l = 0;
-      if (v.get_int64().get(l) != simdjson::SUCCESS || l < -(1 << 24) || l > (1 << 24))
-        fail(at, "expected an integer level");
-      out.level = static_cast<int>(l);
-    } else if (key == "min_level") {
-      double d = 0;
-      if (v.get_double().get(d) != simdjson::SUCCESS) fail(at, "expected a number");
-      out.min_level = d;
-    } else if (key == "metadata") {
-      dom::object m;
-      if (v.get_object().get(m) != simdjson::SUCCESS) fail(at, "expected an object of strings");
-      for (auto [k, x] : m)
-        out.metadata.emplace(std::string(k), text(x, at + "/" + std::string(k)));
+  if (type_of(extensions) != od::json_type::object) {
+    check(extensions);
+    return out;
+  }
+  od::object top;
+  ok(extensions.get_object().get(top));
+  for (auto outer : top) {
+    std::string_view name;
+    ok(outer.unescaped_key().get(name));
+    od::value mm;
+    ok(outer.value().get(mm));
+    if (name != "masterymap") {
+      check(mm);
+      continue;
+    }
+    const where in_mm{&path, "masterymap"};
+    if (type_of(mm) != od::json_type::object) fail(in_mm, "expected an object");
+    od::object o;
+    ok(mm.get_object().get(o));
+    for (auto field : o) {
+      std::string_view key;
+      ok(field.unescaped_key().get(key));
+      od::value v;
+      ok(field.value().get(v));
+      const where at{&in_mm, key};
+      if (key == "title") {
+        out.title = text(v, at);
+      } else if (key == "description") {
+        out.description = text(v, at);
+      } else if (key == "domain") {
+        out.domain = text(v, at);
+      } else if (key == "kind") {
+        out.kind = text(v, at);
+      } else if (key == "strength") {
+        out.strength = text(v, at);
+      } else if (key == "level") {
+        out.has_level = true;
+        const od::json_type t = type_of(v);
+        if (t == od::json_type::null) {
+          check(v);
+          continue;
+        }
+        std::int64_t l = 0;
+        if (t != od::json_type::number || v.get_int64().get(l) != simdjson::SUCCESS ||
+            l < -(1 << 24) || l > (1 << 24))
+          fail(at, "expected an integer level");
+        out.level = static_cast<int>(l);
+      } else if (key == "min_level") {
+        double d = 0;
+        if (type_of(v) != od::json_type::number || v.get_double().get(d) != simdjson::SUCCESS)
+          fail(at, "expected a number");
+        out.min_level = d;
+      } else if (key == "metadata") {
+        if (type_of(v) != od::json_type::object) fail(at, "expected an object of strings");
+        od::object m;
+        ok(v.get_object().get(m));
+        for (auto entry : m) {
+          std::string_view k;
+          ok(entry.unescaped_key().get(k));
+          std::string name_of_key(k);
+          od::value x;
+          ok(entry.value().get(x));
+          out.metadata.emplace(name_of_key, text(x, where{&at, name_of_key}));
+        }
+      } else {
+        check(v);
+      }
     }
   }
   return out;
 }
 
-// One object of a list: its fields through `on_field`, and its minified JSON.
+// One object: its span kept, then its fields through `on_field` (which reads or checks each).
 template <class OnField>
-std::string object_of(dom::element element, std::string_view list, std::size_t k,
-                      OnField&& on_field) {
-  dom::object o;
-  if (element.get_object().get(o) != simdjson::SUCCESS)
-    fail(list == "CFDocument" ? "/CFDocument" : path_of(list, k), "expected an object");
-  for (auto [key, v] : o) on_field(key, v);
-  return minified(element);
+std::string object_of(od::value element, const where& at, OnField&& on_field) {
+  if (type_of(element) != od::json_type::object) fail(at, "expected an object");
+  od::object o;
+  ok(element.get_object().get(o));
+  std::string_view raw;
+  ok(o.raw_json().get(raw));
+  bool rewound = false;
+  ok(o.reset().get(rewound));
+  for (auto field : o) {
+    std::string_view key;
+    ok(field.unescaped_key().get(key));
+    od::value v;
+    ok(field.value().get(v));
+    if (!on_field(key, v)) check(v);
+  }
+  return kept(raw);
 }
 
-raw_item read_item(dom::element element, std::size_t k) {
+const where items_list{nullptr, "CFItems"};
+const where associations_list{nullptr, "CFAssociations"};
+const where document_at{nullptr, "CFDocument"};
+
+raw_item read_item(od::value element, std::size_t k) {
   raw_item it;
-  it.json = object_of(element, "CFItems", k, [&](std::string_view key, dom::element v) {
+  const where at{&items_list, {}, k};
+  it.json = object_of(element, at, [&](std::string_view key, od::value v) {
+    const where field{&at, key};
     if (key == "identifier")
-      it.identifier = text(v, path_of("CFItems", k, key));
+      it.identifier = text(v, field);
     else if (key == "uri")
-      it.uri = text(v, path_of("CFItems", k, key));
+      it.uri = text(v, field);
     else if (key == "humanCodingScheme")
-      it.code = text(v, path_of("CFItems", k, key));
+      it.code = text(v, field);
     else if (key == "fullStatement")
-      it.full = text(v, path_of("CFItems", k, key));
+      it.full = text(v, field);
     else if (key == "abbreviatedStatement")
-      it.abbreviated = text(v, path_of("CFItems", k, key));
+      it.abbreviated = text(v, field);
     else if (key == "CFItemType")
-      it.item_type = text(v, path_of("CFItems", k, key));
+      it.item_type = text(v, field);
     else if (key == "educationLevel" || key == "educationalLevel")
-      it.education_levels = texts(v, path_of("CFItems", k, key));
+      it.education_levels = texts(v, field);
     else if (key == "conceptKeywords")
-      it.keywords = texts(v, path_of("CFItems", k, key));
+      it.keywords = texts(v, field);
     else if (key == "extensions")
-      it.own = own_of(v, path_of("CFItems", k, key));
+      it.own = own_of(v, field);
+    else
+      return false;
+    return true;
   });
-  if (it.identifier.empty()) fail(path_of("CFItems", k, "identifier"), "missing or empty");
+  if (it.identifier.empty()) fail(where{&at, "identifier"}, "missing or empty");
   return it;
 }
 
-raw_association read_association(dom::element element, std::size_t k) {
+raw_association read_association(od::value element, std::size_t k) {
   raw_association a;
   bool has_origin = false, has_destination = false;
-  a.json = object_of(element, "CFAssociations", k, [&](std::string_view key, dom::element v) {
+  const where at{&associations_list, {}, k};
+  a.json = object_of(element, at, [&](std::string_view key, od::value v) {
+    const where field{&at, key};
     if (key == "identifier") {
-      a.identifier = text(v, path_of("CFAssociations", k, key));
+      a.identifier = text(v, field);
     } else if (key == "associationType") {
-      a.type = text(v, path_of("CFAssociations", k, key));
+      a.type = text(v, field);
     } else if (key == "originNodeURI") {
-      a.origin = node(v, path_of("CFAssociations", k, key));
+      a.origin = node(v, field);
       has_origin = true;
     } else if (key == "destinationNodeURI") {
-      a.destination = node(v, path_of("CFAssociations", k, key));
+      a.destination = node(v, field);
       has_destination = true;
     } else if (key == "sequenceNumber") {
       a.sequence = sequence_number(v);
     } else if (key == "extensions") {
-      a.own = own_of(v, path_of("CFAssociations", k, key));
+      a.own = own_of(v, field);
     } else if (key == "CFAssociationGroupingURI") {
-      const node_ref g = node(v, path_of("CFAssociations", k, key));
+      const node_ref g = node(v, field);
       a.grouping = g.identifier.empty() ? g.uri : g.identifier;
+    } else {
+      return false;
     }
+    return true;
   });
-  if (a.type.empty()) fail(path_of("CFAssociations", k, "associationType"), "missing or empty");
-  if (!has_origin) fail(path_of("CFAssociations", k, "originNodeURI"), "missing");
-  if (!has_destination) fail(path_of("CFAssociations", k, "destinationNodeURI"), "missing");
+  if (a.type.empty()) fail(where{&at, "associationType"}, "missing or empty");
+  if (!has_origin) fail(where{&at, "originNodeURI"}, "missing");
+  if (!has_destination) fail(where{&at, "destinationNodeURI"}, "missing");
   return a;
 }
 
@@ -253,49 +426,108 @@ struct package {
   std::vector<raw_association> associations;
 };
 
+// The raw text of any value (consumed), checked throughout.
+std::string raw_of(od::value v) {
+  std::string_view raw;
+  switch (type_of(v)) {
+    case od::json_type::object: {
+      od::object o;
+      ok(v.get_object().get(o));
+      ok(o.raw_json().get(raw));
+      bool rewound = false;
+      ok(o.reset().get(rewound));
+      for (auto field : o) {
+        std::string_view key;
+        ok(field.unescaped_key().get(key));
+        od::value x;
+        ok(field.value().get(x));
+        check(x);
+      }
+      break;
+    }
+    case od::json_type::array: {
+      od::array a;
+      ok(v.get_array().get(a));
+      ok(a.raw_json().get(raw));
+      bool rewound = false;
+      ok(a.reset().get(rewound));
+      for (auto element : a) {
+        od::value x;
+        ok(element.get(x));
+        check(x);
+      }
+      break;
+    }
+    default:
+      raw = v.raw_json_token();
+      check(v);
+      break;
+  }
+  return kept(raw);
+}
+
 package read_package(std::string_view text) {
-  dom::parser parser;
-  dom::element doc;
-  const simdjson::error_code e = parser.parse(text.data(), text.size()).get(doc);
-  if (e != simdjson::SUCCESS) throw simdjson::simdjson_error(e);
-  dom::object top;
-  if (doc.get_object().get(top) != simdjson::SUCCESS) fail("", "expected a CFPackage object");
+  const simdjson::padded_string padded(text);
+  od::parser parser;
+  od::document doc;
+  ok(parser.iterate(padded).get(doc));
+  od::json_type top_type{};
+  ok(doc.type().get(top_type));
+  if (top_type != od::json_type::object) fail("", "expected a CFPackage object");
+  od::object top;
+  ok(doc.get_object().get(top));
   package p;
   p.skeleton = "{";
   bool has_document = false;
-  for (auto [key, v] : top) {
+  for (auto field : top) {
+    std::string_view key_view;
+    ok(field.unescaped_key().get(key_view));
+    const std::string key(key_view);
     if (p.skeleton.size() > 1) p.skeleton += ',';
-    p.skeleton += nlohmann::json(std::string(key)).dump();  // the key, escaped as JSON
+    p.skeleton += nlohmann::json(key).dump();  // the key, escaped as JSON
     p.skeleton += ':';
+    od::value v;
+    ok(field.value().get(v));
     if (key == "CFItems" || key == "CFAssociations") {
-      dom::array a;
-      if (v.get_array().get(a) != simdjson::SUCCESS)
-        fail("/" + std::string(key), "expected an array");
+      if (type_of(v) != od::json_type::array) fail("/" + key, "expected an array");
+      od::array a;
+      ok(v.get_array().get(a));
       std::size_t k = 0;
-      if (key == "CFItems") {
-        p.items.reserve(a.size());
-        for (dom::element x : a) p.items.push_back(read_item(x, k++));
-      } else {
-        p.associations.reserve(a.size());
-        for (dom::element x : a) p.associations.push_back(read_association(x, k++));
+      for (auto element : a) {
+        od::value x;
+        ok(element.get(x));
+        if (key == "CFItems")
+          p.items.push_back(read_item(x, k++));
+        else
+          p.associations.push_back(read_association(x, k++));
       }
       p.skeleton += "[]";
     } else if (key == "CFDocument") {
       has_document = true;
-      p.skeleton += object_of(v, "CFDocument", 0, [&](std::string_view k, dom::element x) {
+      p.skeleton += object_of(v, document_at, [&](std::string_view k, od::value x) {
         if (k == "title")
-          p.title = io::text(x, "/CFDocument/title");
+          p.title = io::text(x, where{&document_at, "title"});
         else if (k == "identifier")
-          p.doc_identifier = io::text(x, "/CFDocument/identifier");
+          p.doc_identifier = io::text(x, where{&document_at, "identifier"});
         else if (k == "uri")
-          p.doc_uri = io::text(x, "/CFDocument/uri");
+          p.doc_uri = io::text(x, where{&document_at, "uri"});
+        else
+          return false;
+        return true;
       });
     } else {
-      p.skeleton += minified(v);
+      p.skeleton += raw_of(v);
     }
   }
+  // Trailing content after the object is an error, as in any JSON reader.
+  const char* end = nullptr;
+  if (doc.current_location().get(end) == simdjson::SUCCESS) ok(simdjson::TRAILING_CONTENT);
   p.skeleton += '}';
   if (!has_document) fail("/CFDocument", "missing");
+  // In the form write_case gives it back (nlohmann's: escapes and numbers normalised), so a
+  // package read, written and read again is the same framework. The skeleton is small: the
+  // document, definitions and rubrics, not the items and associations.
+  p.skeleton = nlohmann::ordered_json::parse(p.skeleton).dump();
   return p;
 }
 
@@ -321,6 +553,7 @@ framework parse_case(std::string_view text, const case_options& options,
   // Items by identifier (and by uri, for ends given only by uri).
   std::unordered_map<std::string_view, std::size_t> by_identifier, by_uri;
   by_identifier.reserve(2 * n);
+  by_uri.reserve(2 * n);
   for (std::size_t i = 0; i < n; ++i) {
     auto [it, fresh] = by_identifier.emplace(p.items[i].identifier, i);
     if (!fresh)
@@ -388,11 +621,18 @@ framework parse_case(std::string_view text, const case_options& options,
     std::optional<double> min_level;
   };
   std::vector<prerequisite> precedes;
+  // Each end's item, looked up once.
+  std::vector<std::optional<std::size_t>> origin_item(p.associations.size()),
+      destination_item(p.associations.size());
+  for (std::size_t k = 0; k < p.associations.size(); ++k) {
+    origin_item[k] = item_of(p.associations[k].origin);
+    destination_item[k] = item_of(p.associations[k].destination);
+  }
   for (std::size_t k = 0; k < p.associations.size(); ++k) {
     const raw_association& a = p.associations[k];
     if (a.type == "isChildOf") {
-      const auto child = item_of(a.origin);
-      const auto parent = item_of(a.destination);
+      const auto child = origin_item[k];
+      const auto parent = destination_item[k];
       if (!child || (!parent && !is_document(a.destination))) {
         const node_ref& bad = !child ? a.origin : a.destination;
         const std::string who = bad.identifier.empty() ? bad.uri : bad.identifier;
@@ -406,8 +646,8 @@ framework parse_case(std::string_view text, const case_options& options,
       }
       if (parent) links.push_back({*child, *parent, a.sequence, k});
     } else if (a.type == "precedes") {
-      const auto from = item_of(a.origin);
-      const auto to = item_of(a.destination);
+      const auto from = origin_item[k];
+      const auto to = destination_item[k];
       if (from && to) {
         strength st = options.precedes_strength;
         if (a.own.strength) {
@@ -494,12 +734,14 @@ framework parse_case(std::string_view text, const case_options& options,
   for (const link& l : ordered) b.add_child(ids[l.parent], ids[l.child]);
   for (const prerequisite& e : precedes)
     b.add_prerequisite(ids[e.to], ids[e.from], e.s, e.min_level);
-  for (raw_association& a : p.associations) {
-    const auto end = [&](const node_ref& r) {
-      if (const auto i = item_of(r)) return ids[*i];
-      return r.uri.empty() ? r.identifier : r.uri;
+  for (std::size_t k = 0; k < p.associations.size(); ++k) {
+    raw_association& a = p.associations[k];
+    const auto end = [&](node_ref& r, const std::optional<std::size_t>& i) {
+      if (i) return ids[*i];
+      return r.uri.empty() ? std::move(r.identifier) : std::move(r.uri);
     };
-    association x{a.type, end(a.origin), end(a.destination), std::move(a.own.metadata)};
+    association x{std::move(a.type), end(a.origin, origin_item[k]),
+                  end(a.destination, destination_item[k]), std::move(a.own.metadata)};
     if (!a.identifier.empty()) x.metadata.emplace(case_keys::identifier, a.identifier);
     if (!a.grouping.empty()) x.metadata.emplace(case_keys::grouping, a.grouping);
     x.metadata.emplace(case_keys::json, std::move(a.json));
@@ -510,7 +752,7 @@ framework parse_case(std::string_view text, const case_options& options,
   // Every problem at once: the package's own, then the graph's (cycles, repeated ids).
   std::optional<framework> f;
   try {
-    f = b.build(options.build);
+    f = std::move(b).build(options.build);
   } catch (const validation_error& e) {
     if (problems.empty()) throw;
     problems.insert(problems.end(), e.problems().begin(), e.problems().end());

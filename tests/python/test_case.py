@@ -264,6 +264,13 @@ def test_bad_packages_name_the_place_and_report_everything_at_once():
         mm.io.read_case(json.dumps(bad))
     with pytest.raises(mm.ParseError, match=r"/CFDocument: missing"):
         mm.io.read_case('{"CFItems": []}')
+    # Malformed JSON inside a value nobody maps is found too (it would be kept and written).
+    good = _package([_item("A")], [])
+    for broken in (good.replace('"fullStatement": "A"', '"fullStatement": "A", "notes": tru'),
+                   good.replace('"fullStatement": "A"', '"fullStatement": "A", "x": [1, }'),
+                   good + " {}"):
+        with pytest.raises(mm.ParseError, match=r"line \d+, column \d+"):
+            mm.io.read_case(broken)
     # Duplicate identifiers, a dangling isChildOf and a precedes cycle: all in one error.
     items = [_item("A"), _item("B"), _item("C"), dict(_item("A"), humanCodingScheme="A2")]
     links = [_link("precedes", "A", "B", 1), _link("precedes", "B", "A", 2),
