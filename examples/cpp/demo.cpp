@@ -89,8 +89,9 @@ demo_data bundled_data(const std::string& why) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/fractions";
   return {
       "Data: the bundled sample map " + dir + " (" + why + ")",
-      [dir] { return mm::framework::from_json(mm::io::read_text_file(dir + "/framework.json")); },
-      "JSON read + validate",
+      // The map as its CASE 1.1 package, as a district would receive its standards.
+      [dir] { return mm::io::read_case(dir + "/framework.case.json"); },
+      "CASE package read + validate",
       "competency",
       "competencies",
       dir + "/policy.json",

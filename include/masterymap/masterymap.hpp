@@ -13,6 +13,7 @@
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/io/case.hpp>
 #include <masterymap/io/csv.hpp>
 #include <masterymap/io/dot.hpp>
 #include <masterymap/io/file.hpp>

@@ -388,3 +388,24 @@ def test_strict_export_validates_against_the_official_schema(shared_data):
         assert made == []  # generated 1.1 needs no change
         assert validate_case_1_1(json.loads(text)) == []
         assert text == mm.io.write_case(fw, strict=True, base_uri="https://example.org/case/")
+
+
+def test_the_bundled_curriculum_ships_as_case_and_agrees_with_its_native_json(example_data):
+    """The demo loads examples/data/fractions/framework.case.json; it must say what
+    framework.json says (the package was written by write_case(strict=True))."""
+    native = mm.Framework.read_json(example_data / "fractions" / "framework.json")
+    case = mm.io.read_case(example_data / "fractions" / "framework.case.json")
+    assert list(case) == list(native) and case.name == native.name
+    for cid in native:
+        a, b = native[cid], case[cid]
+        assert (a.title, a.description, a.domain, a.level, a.kind, a.tags) == (
+            b.title, b.description, b.domain, b.level, b.kind, b.tags)
+    assert case.edges() == native.edges() and case.hierarchy() == native.hierarchy()
+    pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+    from case_schema import find_schema_dir, validate_case_1_1
+    try:
+        find_schema_dir()
+    except Exception as e:  # noqa: BLE001 - the schemas come from ../shared/data
+        pytest.skip(f"CASE schemas not found: {e}")
+    package = json.loads((example_data / "fractions" / "framework.case.json").read_text("utf-8"))
+    assert validate_case_1_1(package) == []
