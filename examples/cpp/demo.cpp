@@ -87,19 +87,11 @@ demo_data ccss_data(const std::string& dir) {
 
 demo_data bundled_data(const std::string& why) {
   const std::string dir = std::string(MASTERYMAP_EXAMPLE_DATA) + "/fractions";
-  return {
-      "Data: the bundled sample map " + dir + " (" + why + ")",
-      // The map as its CASE 1.1 package, as a district would receive its standards.
-      [dir] { return mm::io::read_case(dir + "/framework.case.json"); },
-      "CASE package read + validate",
-      "competency",
-      "competencies",
-      dir + "/policy.json",
-      dir + "/evidence.csv",
-      "FR5.addsub",
-      3,
-      "FR3.equiv",
-      "FR4.equiv"};
+  return {"Data: the bundled sample map " + dir + " (" + why + ")",
+          // The map as its CASE 1.1 package, as a district would receive its standards.
+          [dir] { return mm::io::read_case(dir + "/framework.case.json"); },
+          "CASE package read + validate", "competency", "competencies", dir + "/policy.json",
+          dir + "/evidence.csv", "FR5.addsub", 3, "FR3.equiv", "FR4.equiv"};
 }
 
 /// One learner's row of the roster, with evidence times (for recommend's recency).
