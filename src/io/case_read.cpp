@@ -539,6 +539,8 @@ package read_package(std::string_view text) {
 
 framework parse_case(std::string_view text, const case_options& options,
                      std::vector<std::string>* notes) {
+  // A UTF-8 byte order mark (some editors write one) is not JSON; it is skipped.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   package p;
   try {
     p = read_package(text);
@@ -580,35 +582,49 @@ framework parse_case(std::string_view text, const case_options& options,
            (!r.uri.empty() && r.uri == p.doc_uri);
   };
 
-  // Competency ids.
+  // Competency ids. Under human_coding_scheme, the first item (in package order) with a code
+  // keeps it; the others (no code, a code of blanks, a code taken) fall back to their
+  // identifier, else their uri, else "<identifier>#<n>": the first not taken by any code or
+  // earlier fallback, so a fallback never collides.
   std::vector<std::string> ids(n);
-  std::unordered_set<std::string_view> codes;
-  for (std::size_t i = 0; i < n; ++i) {
-    const raw_item& it = p.items[i];
-    switch (options.id) {
-      case case_id::identifier:
+  const auto blank = [](const std::string& x) {
+    return x.find_first_not_of(" \t\r\n") == std::string::npos;
+  };
+  if (options.id == case_id::human_coding_scheme) {
+    std::unordered_set<std::string> used;
+    std::vector<bool> fallback(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& code = p.items[i].code;
+      if (!blank(code) && used.insert(code).second)
+        ids[i] = code;
+      else
+        fallback[i] = true;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!fallback[i]) continue;
+      const raw_item& it = p.items[i];
+      std::string id = it.identifier;
+      if (used.count(id) != 0 && !it.uri.empty()) id = it.uri;
+      for (int k = 2; used.count(id) != 0; ++k) id = fmt::format("{}#{}", it.identifier, k);
+      used.insert(id);
+      ids[i] = id;
+      note(fmt::format("/CFItems/{}: {}; the id is '{}'", i,
+                       blank(it.code) ? "no humanCodingScheme"
+                                      : fmt::format("humanCodingScheme '{}' is taken by an "
+                                                    "earlier item",
+                                                    it.code),
+                       id));
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const raw_item& it = p.items[i];
+      if (options.id == case_id::identifier) {
         ids[i] = it.identifier;
-        break;
-      case case_id::uri:
+      } else {
         ids[i] = it.uri.empty() ? it.identifier : it.uri;
         if (it.uri.empty())
           note(fmt::format("/CFItems/{}: no uri; the id is its identifier '{}'", i, it.identifier));
-        break;
-      case case_id::human_coding_scheme:
-        if (it.code.empty()) {
-          ids[i] = it.identifier;
-          note(fmt::format("/CFItems/{}: no humanCodingScheme; the id is its identifier '{}'", i,
-                           it.identifier));
-        } else if (!codes.insert(it.code).second) {
-          ids[i] = it.identifier;
-          note(fmt::format(
-              "/CFItems/{}: humanCodingScheme '{}' is taken by an earlier item; the id is its "
-              "identifier '{}'",
-              i, it.code, it.identifier));
-        } else {
-          ids[i] = it.code;
-        }
-        break;
+      }
     }
   }
 
@@ -694,7 +710,10 @@ framework parse_case(std::string_view text, const case_options& options,
       const auto l = level_of_code(c, options.education_levels);
       if (!l) {
         if (unknown_codes.insert(c).second)
-          note(fmt::format("educationLevel '{}' is not a grade code; it sets no level", c));
+          note(fmt::format(
+              "/CFItems/{}/educationLevel: '{}' is not a grade code; it sets no level (first of "
+              "the items that have it)",
+              i, c));
         continue;
       }
       if (!own_level[i] || *l < *own_level[i]) own_level[i] = l;

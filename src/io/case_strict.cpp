@@ -13,6 +13,7 @@
 #include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -233,6 +234,56 @@ bool has_zone(const std::string& s) {
          s[s.size() - 3] == ':' && s.find('T') != std::string::npos;
 }
 
+// RFC 3339 full-date and date-time (section 5.6), the forms the schema's formats name.
+bool is_date(const std::string& s) {
+  static const std::regex re(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
+  return std::regex_match(s, re);
+}
+bool is_date_time(const std::string& s) {
+  static const std::regex re(
+      R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d))");
+  return std::regex_match(s, re);
+}
+
+// Whether a value (after normalisation) has the type the schema asks for.
+bool valid(const ojson& v, t type) {
+  switch (type) {
+    case t::text:
+      return v.is_string();
+    case t::uuid:
+      return v.is_string() && is_uuid(v.get<std::string>());
+    case t::date_time:
+      return v.is_string() && is_date_time(v.get<std::string>());
+    case t::date:
+      return v.is_string() && is_date(v.get<std::string>());
+    case t::integer:
+      return v.is_number_integer();
+    case t::number:
+      return v.is_number();
+    case t::texts:
+      if (!v.is_array()) return false;
+      for (const auto& x : v)
+        if (!x.is_string()) return false;
+      return true;
+    default:
+      return true;  // links and lists are normalised field by field
+  }
+}
+
+// The CASE 1.1 association types (CFAssociationTypeExtEnum); others must be "ext:" types.
+bool known_association_type(const std::string& type) {
+  static const std::set<std::string> known{
+      "isChildOf",   "isPeerOf",   "isPartOf", "exactMatchOf",  "precedes",
+      "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel", "isTranslationOf"};
+  if (known.count(type) != 0) return true;
+  if (type.size() <= 4 || type.compare(0, 4, "ext:") != 0) return false;
+  for (std::size_t i = 4; i < type.size(); ++i) {
+    const char c = type[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_') return false;
+  }
+  return true;
+}
+
 class normaliser {
  public:
   normaliser(std::vector<std::string>& notes, std::string stamp)
@@ -291,6 +342,20 @@ class normaliser {
         continue;
       }
       value(v, *f, at);
+      if (!valid(v, f->type)) set_aside(j, s, k, f->type, at);
+    }
+    if (&s == &association && j.contains("associationType") && j["associationType"].is_string() &&
+        !known_association_type(j["associationType"].get<std::string>())) {
+      const std::string old = j["associationType"].get<std::string>();
+      std::string type = "ext:";
+      for (char c : old.compare(0, 4, "ext:") == 0 ? old.substr(4) : old)
+        type += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '_';
+      if (type == "ext:") type += "unnamed";
+      j["associationType"] = type;
+      note(path + "/associationType",
+           fmt::format("'{}' is not a CASE 1.1 association type; written as the extension type "
+                       "'{}'",
+                       old, type));
     }
     for (const char* r : s.required) {
       if (j.contains(r)) continue;
@@ -319,6 +384,48 @@ class normaliser {
   }
 
  private:
+  // A value no rule can make valid: kept in the object's extensions (dropped where there are
+  // none); a required timestamp is then the export's.
+  void set_aside(ojson& j, const spec& s, const std::string& k, t type, const std::string& at) {
+    const std::string text = j[k].dump();
+    if (s.has_extensions) {
+      ojson& ext = j["extensions"];
+      if (ext.is_null()) ext = ojson::object();
+      if (ext.is_object())
+        ext[k] = j[k];
+      else if (ext.is_array())
+        ext.push_back({{k, j[k]}});
+    }
+    j.erase(k);
+    std::string what = fmt::format("{} is not a valid {}; {}", text, type_name(type),
+                                   s.has_extensions ? "moved into extensions" : "dropped");
+    if (required(s, k) && type == t::date_time) {
+      j[k] = stamp_;
+      what += "; set to " + stamp_;
+    } else if (required(s, k) && type == t::text) {
+      j[k] = "";
+      what += "; written as an empty string";
+    }
+    note(at, what);
+  }
+  static const char* type_name(t type) {
+    switch (type) {
+      case t::uuid:
+        return "UUID";
+      case t::date_time:
+        return "RFC 3339 date-time";
+      case t::date:
+        return "RFC 3339 date";
+      case t::integer:
+        return "integer";
+      case t::number:
+        return "number";
+      case t::texts:
+        return "list of strings";
+      default:
+        return "string";
+    }
+  }
   static const field* find(const spec& s, const std::string& k) {
     for (const field& f : s.fields)
       if (k == f.name) return &f;
@@ -370,8 +477,11 @@ class normaliser {
         if (v.is_string() && !has_zone(v.get<std::string>())) {
           std::string s = v.get<std::string>();
           if (s.size() == 10) s += "T00:00:00";
-          v = s + "Z";
-          note(at, "no time zone; read as UTC (Z appended)");
+          // Only a date-time that lacks just its zone; anything else is set aside.
+          if (is_date_time(s + "Z")) {
+            v = s + "Z";
+            note(at, "no time zone; read as UTC (Z appended)");
+          }
         }
         break;
       case t::date:

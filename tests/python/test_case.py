@@ -1,6 +1,7 @@
 """CASE import and export: the real OpenSALT packages and their manifest as the oracle, the
 lossless round trip, the mapping, bad input, and frameworks from elsewhere."""
 import collections
+import gzip
 import json
 import pathlib
 
@@ -415,3 +416,50 @@ def test_the_bundled_curriculum_ships_as_case_and_agrees_with_its_native_json(ex
         pytest.skip(f"CASE schemas not found: {e}")
     package = json.loads((example_data / "fractions" / "framework.case.json").read_text("utf-8"))
     assert validate_case_1_1(package) == []
+
+
+def test_the_try_out_findings_stay_fixed(tmp_path):
+    raw = json.loads((FIXTURES / "groupings_rubrics.json").read_text(encoding="utf-8"))
+    # A fallback id never collides with another item's code (either order), nor a blank code.
+    for first, second in ((0, 1), (1, 0)):
+        d = json.loads(json.dumps(raw))
+        d["CFItems"][first]["humanCodingScheme"] = "   "
+        d["CFItems"][second]["humanCodingScheme"] = d["CFItems"][first]["identifier"]
+        notes = []
+        fw = mm.io.read_case(json.dumps(d), notes=notes)
+        assert len(set(fw)) == len(fw) == len(raw["CFItems"])
+        assert d["CFItems"][first]["identifier"] in fw
+        assert any("no humanCodingScheme" in n for n in notes)
+    # A byte order mark (text, bytes, a file), gzip bytes, a JSON value that is not a package.
+    text = json.dumps(raw)
+    expected = mm.io.read_case(text)
+    bom_file = tmp_path / "bom.json"
+    bom_file.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    for source in ("\ufeff" + text, b"\xef\xbb\xbf" + text.encode(), bom_file,
+                   gzip.compress(text.encode())):
+        assert mm.io.read_case(source) == expected
+    for source in ("[]", " [1, 2]", b"[]"):
+        with pytest.raises(mm.ParseError, match="expected a CFPackage object"):
+            mm.io.read_case(source)
+    with pytest.raises(mm.ParseError, match=r"line \d+, column \d+: invalid UTF-8 \(byte 0xE9\)"):
+        mm.io.read_case(text.encode().replace(b'"fullStatement": "', b'"fullStatement": "\xe9', 1))
+    # strict: what no rule can fix is set aside and reported, and the package still validates.
+    d = json.loads(text)
+    d["CFAssociations"][0]["sequenceNumber"] = "abc"
+    d["CFAssociations"][1]["sequenceNumber"] = 1.5
+    d["CFAssociations"][2]["associationType"] = "bogus-type"
+    d["CFItems"][0]["lastChangeDateTime"] = "yesterday"
+    made = []
+    out = json.loads(mm.io.write_case(mm.io.read_case(json.dumps(d)), strict=True,
+                                      normalisations=made))
+    assert len(made) == 4, made
+    assert out["CFAssociations"][2]["associationType"] == "ext:bogus_type"
+    assert out["CFItems"][0]["extensions"]["lastChangeDateTime"] == "yesterday"
+    assert out["CFAssociations"][0]["extensions"]["sequenceNumber"] == "abc"
+    pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+    from case_schema import find_schema_dir, validate_case_1_1
+    try:
+        find_schema_dir()
+    except Exception as e:  # noqa: BLE001 - the schemas come from ../shared/data
+        pytest.skip(f"CASE schemas not found: {e}")
+    assert validate_case_1_1(out) == []

@@ -5,6 +5,7 @@ Every reader and writer raises :class:`masterymap.MissingFileError` (also a
 ``FileNotFoundError``) for a missing file and :class:`masterymap.FileError` (an ``OSError``)
 for any other failure to read or write, with ``.filename`` set.
 """
+import gzip
 import json
 import os
 from typing import Any, Mapping, Optional, Union
@@ -21,6 +22,17 @@ __all__ = ["case_definitions", "case_document", "case_rubric_scales", "case_rubr
            "read_framework_csv", "read_json", "write_case"]
 
 
+def _is_text(source: Union[str, bytes, "os.PathLike[str]"]) -> bool:
+    """JSON text rather than a path: a str or bytes whose first character after a byte order
+    mark and blanks is ``{`` or ``[`` (a package, or a JSON value that is not one, which the
+    reader then refuses with a reason instead of a missing-file error)."""
+    if isinstance(source, str):
+        return source.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+    if isinstance(source, bytes):
+        return source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    return False
+
+
 @checked
 def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "humanCodingScheme",
               precedes_strength: str = "recommended", domain_item_type: str = "Domain",
@@ -35,8 +47,9 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
     metadata (``"case:json"``), so :func:`write_case` gives the package back. The mapping is
     described in the README ("CASE").
 
-    :param source: the package as JSON text (``str`` or UTF-8 ``bytes`` starting with ``{``),
-        or a path (``str``, ``bytes`` or ``os.PathLike``; ``.gz`` is decompressed)
+    :param source: the package as JSON text (``str`` or ``bytes`` whose first character after
+        an optional byte order mark and blanks is ``{``; gzip-compressed ``bytes`` too), or a
+        path (``str``, ``bytes`` or ``os.PathLike``; a gzip file is decompressed)
     :param id: the CFItem field that becomes the competency id: ``"humanCodingScheme"``
         (default; an item with an empty or repeated code takes its ``identifier``, with a note),
         ``"identifier"`` or ``"uri"``
@@ -58,18 +71,17 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
         raise TypeError(f"read_case(): source must be JSON text, bytes or a path (str or "
                         f"os.PathLike), got {type(source).__name__} {source!r}")
     levels = dict(education_levels) if education_levels is not None else {}
-    if isinstance(source, (str, bytes)) and source.lstrip()[:1] in ("{", b"{"):
-        text = source.decode("utf-8") if isinstance(source, bytes) else source
-        fw, found = _parse_case(text, id=id, precedes_strength=precedes_strength,
-                                domain_item_type=domain_item_type, education_levels=levels,
-                                drop_cycle_edges=drop_cycle_edges,
-                                drop_duplicate_edges=drop_duplicate_edges)
+    options = dict(id=id, precedes_strength=precedes_strength,
+                   domain_item_type=domain_item_type, education_levels=levels,
+                   drop_cycle_edges=drop_cycle_edges, drop_duplicate_edges=drop_duplicate_edges)
+    if isinstance(source, bytes) and source[:2] == b"\x1f\x8b":  # gzip-compressed text
+        source = gzip.decompress(source)
+    if _is_text(source):
+        # bytes go to the reader as they are: invalid UTF-8 is a ParseError with its position
+        fw, found = _parse_case(source, **options)  # type: ignore[arg-type]
     else:
         path = os.fsdecode(source) if isinstance(source, bytes) else source
-        fw, found = _read_case_file(path, id=id, precedes_strength=precedes_strength,
-                                    domain_item_type=domain_item_type, education_levels=levels,
-                                    drop_cycle_edges=drop_cycle_edges,
-                                    drop_duplicate_edges=drop_duplicate_edges)
+        fw, found = _read_case_file(path, **options)  # type: ignore[arg-type]
     if notes is not None:
         notes.extend(found)
     return fw

@@ -20,7 +20,8 @@
 ///   repeat a code (a translation carries its original's code) or leave it empty: such an item
 ///   takes its `identifier` instead (the first item in package order with a code keeps it), and
 ///   the import notes say so. With `case_id::identifier` or `case_id::uri` every item takes
-///   that field. The three are always kept in metadata (`case:identifier`, `case:uri`,
+///   that field. A fallback id never collides: the identifier, else the uri, else
+///   "<identifier>#<n>". The three are always kept in metadata (`case:identifier`, `case:uri`,
 ///   `case:humanCodingScheme`).
 /// - title = `abbreviatedStatement`, else `fullStatement`; description = `fullStatement`;
 ///   tags = `conceptKeywords`.
@@ -67,7 +68,8 @@ struct case_options {
 /// keys, timestamps without a time zone, `sequenceNumber` as a string, `null` texts, the
 /// `educationalLevel` misspelling): all import, with the original text kept.
 /// `notes`, when given, receives one line per choice the import made that a user should know
-/// (an id fallback, a precedes to an outside node, a rubric criterion on an unknown item).
+/// (an id fallback, a precedes to an outside node, an educationLevel that is no grade code).
+/// A UTF-8 byte order mark before the package is skipped.
 /// \throws masterymap::parse_error for malformed JSON (with line and column) or a field of the
 ///         wrong type (with its JSON path, e.g. "/CFItems/3/fullStatement: expected a string").
 /// \throws masterymap::validation_error (or cycle_error when only cycles) listing every
@@ -125,6 +127,7 @@ struct case_write_options {
 
 /// The rubrics of a framework read from CASE, as scales: for each competency that a
 /// CFRubricCriterion judges (its `CFItemURI`), a scale whose ratings are the criterion's levels
+/// (a criterion judging an item outside the package gives none)
 /// (label = `quality`, else `description`, else "level <position>"; value = `score`, else
 /// `position`), in increasing value, with mastery at the lowest level whose value is at least
 /// `mastery_fraction` of the way from the lowest to the highest (0.5 by default: a 4-level

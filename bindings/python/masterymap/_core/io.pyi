@@ -17,7 +17,7 @@ def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Unio
                        drop_duplicate_edges: bool = False,
                        encoding: str = "utf-8") -> Framework: ...
 
-def parse_case(text: str, *, id: str = "humanCodingScheme", precedes_strength: str = "recommended",
+def parse_case(text: Union[str, bytes], *, id: str = "humanCodingScheme", precedes_strength: str = "recommended",
                domain_item_type: str = "Domain", education_levels: dict[str, int] = ...,
                drop_cycle_edges: bool = False,
                drop_duplicate_edges: bool = False) -> tuple[Framework, list[str]]: ...
