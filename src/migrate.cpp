@@ -32,6 +32,25 @@ const char* to_string(revision_kind kind) noexcept {
   return "none";
 }
 
+revision_kind parse_revision_kind(std::string_view name) {
+  for (auto k : {revision_kind::same, revision_kind::one_to_one, revision_kind::chain,
+                 revision_kind::split, revision_kind::merge, revision_kind::none})
+    if (name == to_string(k)) return k;
+  throw std::invalid_argument("unknown revision kind '" + std::string(name) +
+                              "' (expected same, one_to_one, chain, split, merge or none)");
+}
+
+revision_map::revision_map(std::vector<revision> entries, std::vector<std::string> new_items,
+                           std::vector<std::string> editions)
+    : entries_(std::move(entries)),
+      new_items_(std::move(new_items)),
+      editions_(std::move(editions)) {
+  for (std::size_t i = 0; i < entries_.size(); ++i)
+    if (!index_.emplace(entries_[i].old_id, i).second)
+      throw std::invalid_argument("revision_map: old id '" + entries_[i].old_id +
+                                  "' appears twice");
+}
+
 const revision& revision_map::at(std::string_view old_id) const {
   auto it = index_.find(std::string(old_id));
   if (it == index_.end()) throw unknown_id_error(std::string(old_id));

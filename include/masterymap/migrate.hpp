@@ -30,6 +30,8 @@ enum class revision_kind : std::uint8_t {
 };
 /// "same", "one_to_one", "chain", "split", "merge", "none".
 [[nodiscard]] MASTERYMAP_API const char* to_string(revision_kind kind) noexcept;
+/// The kind a `to_string` name names. \throws std::invalid_argument for another name.
+[[nodiscard]] MASTERYMAP_API revision_kind parse_revision_kind(std::string_view name);
 
 /// One old item and its successors in the new edition.
 struct revision {
@@ -41,6 +43,11 @@ struct revision {
   /// the old item had become by then (the worst of them: split > merge > one_to_one > same >
   /// none).
   std::vector<revision_kind> steps;
+
+  friend bool operator==(const revision& a, const revision& b) {
+    return a.old_id == b.old_id && a.new_ids == b.new_ids && a.kind == b.kind && a.steps == b.steps;
+  }
+  friend bool operator!=(const revision& a, const revision& b) { return !(a == b); }
 };
 
 /// The revision map between two framework editions: every competency of the old edition, in
@@ -48,6 +55,11 @@ struct revision {
 class MASTERYMAP_API revision_map {
  public:
   revision_map() = default;
+  /// A map from its parts (as `entries()`, `new_items()`, `editions()` give them back; e.g.
+  /// unpickled). Nothing is checked beyond the ids. \throws std::invalid_argument when two
+  /// entries share an old id.
+  revision_map(std::vector<revision> entries, std::vector<std::string> new_items,
+               std::vector<std::string> editions);
   /// One entry per competency of the old edition, in the old edition's order.
   [[nodiscard]] const std::vector<revision>& entries() const noexcept { return entries_; }
   /// \throws masterymap::unknown_id_error if `old_id` is not a competency of the old edition.
@@ -59,6 +71,12 @@ class MASTERYMAP_API revision_map {
   [[nodiscard]] const std::vector<std::string>& new_items() const noexcept { return new_items_; }
   /// Labels of the editions, oldest first (see `revisions`).
   [[nodiscard]] const std::vector<std::string>& editions() const noexcept { return editions_; }
+
+  /// Same entries, new items and editions.
+  friend bool operator==(const revision_map& a, const revision_map& b) {
+    return a.entries_ == b.entries_ && a.new_items_ == b.new_items_ && a.editions_ == b.editions_;
+  }
+  friend bool operator!=(const revision_map& a, const revision_map& b) { return !(a == b); }
 
  private:
   friend MASTERYMAP_API revision_map revisions(const framework&, const framework&,
