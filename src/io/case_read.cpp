@@ -103,6 +103,26 @@ std::string kept(std::string_view raw) {
   return out;
 }
 
+void check(od::value v);
+
+void check_members(od::object& o) {
+  for (auto field : o) {
+    std::string_view key;
+    ok(field.unescaped_key().get(key));
+    od::value x;
+    ok(field.value().get(x));
+    check(x);
+  }
+}
+
+void check_elements(od::array& a) {
+  for (auto element : a) {
+    od::value x;
+    ok(element.get(x));
+    check(x);
+  }
+}
+
 // Reads (and so validates) a value nobody maps: On-Demand checks only what is read, and a kept
 // node must be valid JSON throughout.
 void check(od::value v) {
@@ -110,23 +130,13 @@ void check(od::value v) {
     case od::json_type::object: {
       od::object o;
       ok(v.get_object().get(o));
-      for (auto field : o) {
-        std::string_view key;
-        ok(field.unescaped_key().get(key));
-        od::value x;
-        ok(field.value().get(x));
-        check(x);
-      }
+      check_members(o);
       break;
     }
     case od::json_type::array: {
       od::array a;
       ok(v.get_array().get(a));
-      for (auto element : a) {
-        od::value x;
-        ok(element.get(x));
-        check(x);
-      }
+      check_elements(a);
       break;
     }
     case od::json_type::string: {
@@ -436,13 +446,7 @@ std::string raw_of(od::value v) {
       ok(o.raw_json().get(raw));
       bool rewound = false;
       ok(o.reset().get(rewound));
-      for (auto field : o) {
-        std::string_view key;
-        ok(field.unescaped_key().get(key));
-        od::value x;
-        ok(field.value().get(x));
-        check(x);
-      }
+      check_members(o);
       break;
     }
     case od::json_type::array: {
@@ -451,11 +455,7 @@ std::string raw_of(od::value v) {
       ok(a.raw_json().get(raw));
       bool rewound = false;
       ok(a.reset().get(rewound));
-      for (auto element : a) {
-        od::value x;
-        ok(element.get(x));
-        check(x);
-      }
+      check_elements(a);
       break;
     }
     default:

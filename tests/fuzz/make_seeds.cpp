@@ -14,6 +14,7 @@
 #include <iostream>
 #include <iterator>
 #include <masterymap/bkt.hpp>
+#include <masterymap/io/case.hpp>
 #include <masterymap/io/csv.hpp>
 #include <masterymap/masterymap.hpp>
 #include <set>
@@ -410,6 +411,21 @@ void roster_seeds() {
 
 }  // namespace
 
+void case_seeds() {
+  const std::string t = "case";
+  const mm::framework small = small_framework();
+  seed(t, "generated.json", mm::io::write_case(small));
+  mm::io::case_write_options strict;
+  strict.strict = true;
+  seed(t, "generated_strict.json", mm::io::write_case(small, strict));
+  // The real OpenSALT exports (1.0, with their leniencies) that fit the 64 KiB input limit.
+  const fs::path dir = shared_dir / "interop/case/packages/opensalt";
+  if (!have(dir)) return;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".json" && fs::file_size(entry.path()) < 64 * 1024)
+      seed(t, entry.path().filename().string(), read(entry.path()));
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: fuzz_seeds <out> [shared-data-dir] [examples-data-dir]\n";
@@ -424,6 +440,7 @@ int main(int argc, char** argv) {
     evidence_and_bkt_seeds();
     model_seeds();
     roster_seeds();
+    case_seeds();
   } catch (const std::exception& e) {
     std::cerr << "fuzz_seeds: " << e.what() << "\n";
     return 1;
