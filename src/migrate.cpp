@@ -455,4 +455,12 @@ migration migrate(const evidence_log& log, const framework& old_edition,
   return result;
 }
 
+roster_migration migrate(const roster& r, const framework& old_edition,
+                         const framework& new_edition, const revision_map& map, split_rule split) {
+  migration m = migrate(r.log(), old_edition, new_edition, map, split);
+  roster out(new_edition, r.policy(), r.options());
+  out.ingest(m.log);
+  return roster_migration{std::move(out), std::move(m.decisions)};
+}
+
 }  // namespace masterymap

@@ -3,10 +3,12 @@
 #include <pybind11/stl.h>
 
 #include <masterymap/migrate.hpp>
+#include <optional>
 
 #include "bindings.hpp"
 #include "object_lock.hpp"
 #include "pickle_py.hpp"
+#include "roster_py.hpp"
 
 namespace masterymap::python {
 
@@ -151,17 +153,36 @@ Complexity: O(items + associations) per edition step.
 
   m.def(
       "migrate",
-      [](const evidence_log& log, const framework& old_edition, const framework& new_edition,
-         const revision_map& map, const std::string& split) {
+      [](const py::object& log_or_roster, const framework& old_edition,
+         const framework& new_edition, const revision_map& map, const std::string& split) {
         const split_rule rule = split_rule_of(split);
-        migration result;
-        {
-          const read_lock lock(&log, "EvidenceLog");
-          py::gil_scoped_release release;
-          result = migrate(log, old_edition, new_edition, map, rule);
+        std::vector<migration_decision> decisions;
+        py::object out;
+        if (py::isinstance<evidence_log>(log_or_roster)) {
+          const auto& log = log_or_roster.cast<const evidence_log&>();
+          migration result;
+          {
+            const read_lock lock(&log, log_type);
+            py::gil_scoped_release release;
+            result = migrate(log, old_edition, new_edition, map, rule);
+          }
+          decisions = std::move(result.decisions);
+          out = py::cast(std::move(result.log));
+        } else if (py::isinstance<roster>(log_or_roster)) {
+          const auto& r = log_or_roster.cast<const roster&>();
+          std::optional<roster_migration> result;
+          {
+            const read_lock lock(&r, roster_type);
+            py::gil_scoped_release release;
+            result.emplace(migrate(r, old_edition, new_edition, map, rule));
+          }
+          decisions = std::move(result->decisions);
+          out = py::cast(std::move(result->roster));
+        } else {
+          throw argument_error("log_or_roster", "an EvidenceLog or a Roster", log_or_roster);
         }
-        py::list decisions;
-        for (const auto& d : result.decisions) {
+        py::list rows;
+        for (const auto& d : decisions) {
           py::dict row;
           row["old_id"] = d.old_id;
           row["new_ids"] = d.new_ids;
@@ -169,15 +190,18 @@ Complexity: O(items + associations) per edition step.
           row["kind"] = to_string(d.kind);
           row["rows"] = d.rows;
           row["written"] = d.written;
-          decisions.append(row);
+          rows.append(row);
         }
-        py::object frame = call_python("masterymap.editions", "_decisions_frame", decisions);
-        return py::make_tuple(py::cast(std::move(result.log)), frame);
+        py::object frame = call_python("masterymap.editions", "_decisions_frame", rows);
+        return py::make_tuple(out, frame);
       },
-      py::arg("log"), py::arg("old_edition"), py::arg("new_edition"), py::arg("revisions"),
-      py::kw_only(), py::arg("split") = "copy", R"pbdoc(
-Re-keys an evidence log on ``old_edition``'s competencies to ``new_edition`` under
-``revisions`` (a :class:`RevisionMap` from ``old_edition`` to ``new_edition``).
+      py::arg("log_or_roster"), py::arg("old_edition"), py::arg("new_edition"),
+      py::arg("revisions"), py::kw_only(), py::arg("split") = "copy", R"pbdoc(
+Re-keys learner evidence on ``old_edition``'s competencies to ``new_edition`` under
+``revisions`` (a :class:`RevisionMap` from ``old_edition`` to ``new_edition``): an
+:class:`EvidenceLog`, or a :class:`Roster` (its ``log``; the result is a new Roster on
+``new_edition`` with the same policy, threads, fixed ``as_of`` and probability source, that has
+ingested the migrated log).
 
 The rule (evidence on an old item counts for what the item became):
 
@@ -195,12 +219,14 @@ adjacent). A moved row's ``source`` records it: ``"migrated from <old id> (<old 
 name>)"``, after the original source and ``"; "``, so :meth:`Engine.explain` shows
 ``by teacher; migrated from FR.2 (...)``. Rows of an unchanged item keep their source.
 
-:returns: ``(log, report)``: a new :class:`EvidenceLog` and a DataFrame with one row per old
+:returns: ``(migrated, report)``: a new :class:`EvidenceLog` (or :class:`Roster`) and a DataFrame with one row per old
     competency the log uses, in log order: ``old_id``, ``new_ids`` (list), ``action``
     (``same``, ``moved``, ``split``, ``merged``, ``dropped``), ``kind`` (the revision kind),
     ``rows`` (input rows) and ``written`` (output rows)
 :raises ValidationError: every competency of the log not in ``old_edition`` (``unknown_id``),
-    every successor not in ``new_edition`` (a map of other editions); ``log`` is never changed
+    every successor not in ``new_edition`` (a map of other editions); the input is never changed
+:raises PolicyError: a roster's policy does not fit ``new_edition`` (it names an old id)
+:raises ValueError: ``split`` is not one of the three
 Complexity: O(rows x successors + competencies).
 )pbdoc");
 }

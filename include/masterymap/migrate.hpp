@@ -12,6 +12,7 @@
 #include <masterymap/config.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/roster.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -160,6 +161,24 @@ struct migration {
                                                const framework& new_edition,
                                                const revision_map& map,
                                                split_rule split = split_rule::copy);
+
+/// The result of `migrate` for a roster.
+struct roster_migration {
+  masterymap::roster roster;
+  std::vector<migration_decision> decisions;
+};
+
+/// `migrate` of a roster's evidence (`r.log()`): a new roster on `new_edition` with the same
+/// policy and options (threads, fixed `as_of`, probability source) that has ingested the migrated
+/// log, so its ratings, frontier and `explain` (which shows each migrated row's source) are those
+/// of the new edition. Same rule, report and errors as for a log; also \throws
+/// masterymap::policy_error when the roster's policy does not fit `new_edition` (e.g. an override
+/// or rollup names an old id: migrate the policy first). `r` is never changed.
+/// Complexity: that of `migrate` plus one `roster::ingest` of the migrated log.
+[[nodiscard]] MASTERYMAP_API roster_migration migrate(const roster& r, const framework& old_edition,
+                                                      const framework& new_edition,
+                                                      const revision_map& map,
+                                                      split_rule split = split_rule::copy);
 
 }  // namespace masterymap
 

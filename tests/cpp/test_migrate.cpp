@@ -4,6 +4,9 @@
 
 #include <masterymap/io/case.hpp>
 #include <masterymap/migrate.hpp>
+#include <masterymap/policy.hpp>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -133,4 +136,38 @@ TEST_CASE("migrate: unknown old ids are reported at once and the log is unchange
   evidence_log ok;
   ok.add_unchecked({"ann", "FR.2", 1.0, 3.0});
   CHECK_THROWS_AS((void)migrate(ok, a, c, m), validation_error);
+}
+
+TEST_CASE("migrate: a roster is rebuilt on the new edition from its migrated evidence") {
+  const framework a = edition("edition_2019.json");
+  const framework b = edition("edition_2021.json");
+  const revision_map m = revisions(a, b);
+  policy p;
+  roster r(a, p, roster_options{1, std::nullopt, nullptr});
+  evidence_log log;
+  log.add_unchecked({"ann", "FR.2", 1.0, 3.0});
+  log.add_unchecked({"bob", "FR.4", 2.0, 2.0});
+  (void)r.ingest(log);
+  const roster_migration out = migrate(r, a, b, m);
+  CHECK(&out.roster.framework() != &r.framework());
+  CHECK(out.roster.framework() == b);
+  CHECK(out.roster.log().size() == 3);
+  CHECK(r.log() == log);
+  REQUIRE(out.decisions.size() == 2);
+  CHECK(out.decisions[0].action == "split");
+  CHECK(out.decisions[1].action == "merged");
+}
+
+TEST_CASE("migrate: a revision map rebuilt from its parts is equal") {
+  const framework a = edition("edition_2019.json");
+  const framework c = edition("edition_2024.json");
+  const framework b = edition("edition_2021.json");
+  const revision_map m = revisions(a, c, {&b});
+  const revision_map copy(m.entries(), m.new_items(), m.editions());
+  CHECK(copy == m);
+  CHECK(copy.at("FR.2").new_ids == m.at("FR.2").new_ids);
+  CHECK(parse_revision_kind("chain") == revision_kind::chain);
+  CHECK_THROWS_AS((void)parse_revision_kind("chained"), std::invalid_argument);
+  std::vector<revision> twice{m.entries()[0], m.entries()[0]};
+  CHECK_THROWS_AS(revision_map(twice, {}, {}), std::invalid_argument);
 }

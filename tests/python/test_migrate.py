@@ -175,3 +175,27 @@ def test_bad_input_leaves_the_log_unchanged():
         mm.migrate(ok, a, c, m)  # a 2019->2021 map used for 2024
     with pytest.raises(TypeError, match="log"):
         mm.migrate("not a log", a, b, m)
+
+
+def test_migrate_a_roster():
+    a, b, c = (edition(y) for y in YEARS)
+    m = mm.revisions(a, c, [b])
+    r = mm.Roster(a, policy(), threads=1)
+    log = mm.EvidenceLog()
+    log.add("ann", "FR.2", 3, "2024-01-01")
+    log.add("bob", "FR.4", 2, "2024-01-02")
+    log.add("bob", "FR.3", 4, "2024-01-01")
+    r.ingest(log)
+    before = r.to_dataframe()
+    new, report = mm.migrate(r, a, c, m)
+    assert isinstance(new, mm.Roster) and new.framework == c
+    pd.testing.assert_frame_equal(r.to_dataframe(), before)  # input unchanged
+    assert report.action.tolist() == ["split", "merged", "merged"]
+    # the same as migrating the log and ingesting it in a fresh roster
+    moved, _ = mm.migrate(log, a, c, m)
+    fresh = mm.Roster(c, policy(), threads=1)
+    fresh.ingest(moved)
+    pd.testing.assert_frame_equal(new.to_dataframe(), fresh.to_dataframe())
+    assert "migrated from FR.4" in str(new.learner("bob").explain("FR.3"))
+    with pytest.raises(TypeError, match="log_or_roster"):
+        mm.migrate(a, a, c, m)

@@ -5,13 +5,14 @@ Stub-only module: masterymap._core is one compiled module, so this file has no m
 time. ``__init__.pyi`` re-exports each name from here; import them from masterymap._core.
 """
 
-from typing import Any, Sequence
+from typing import Any, Sequence, overload
 
 import pandas as pd
 
 from ._common import _pybind11_type
 from ._evidence import EvidenceLog
 from ._framework import Framework
+from ._roster import Roster
 
 
 class RevisionMap(metaclass=_pybind11_type):
@@ -36,5 +37,9 @@ def revisions(old_edition: Framework, new_edition: Framework,
               intermediate: Sequence[Framework] = ...) -> RevisionMap: ...
 
 
-def migrate(log: EvidenceLog, old_edition: Framework, new_edition: Framework,
+@overload
+def migrate(log_or_roster: EvidenceLog, old_edition: Framework, new_edition: Framework,
             revisions: RevisionMap, *, split: str = "copy") -> tuple[EvidenceLog, pd.DataFrame]: ...
+@overload
+def migrate(log_or_roster: Roster, old_edition: Framework, new_edition: Framework,
+            revisions: RevisionMap, *, split: str = "copy") -> tuple[Roster, pd.DataFrame]: ...
