@@ -103,40 +103,44 @@ std::string kept(std::string_view raw) {
   return out;
 }
 
-void check(od::value v);
+// Deeper nesting than this is refused (as simdjson's DOM parser does): the check recurses.
+constexpr int max_depth = 1024;
 
-void check_members(od::object& o) {
+void check(od::value v, int depth = 0);
+
+void check_members(od::object& o, int depth) {
   for (auto field : o) {
     std::string_view key;
     ok(field.unescaped_key().get(key));
     od::value x;
     ok(field.value().get(x));
-    check(x);
+    check(x, depth + 1);
   }
 }
 
-void check_elements(od::array& a) {
+void check_elements(od::array& a, int depth) {
   for (auto element : a) {
     od::value x;
     ok(element.get(x));
-    check(x);
+    check(x, depth + 1);
   }
 }
 
 // Reads (and so validates) a value nobody maps: On-Demand checks only what is read, and a kept
 // node must be valid JSON throughout.
-void check(od::value v) {
+void check(od::value v, int depth) {
+  if (depth > max_depth) ok(simdjson::DEPTH_ERROR);
   switch (type_of(v)) {
     case od::json_type::object: {
       od::object o;
       ok(v.get_object().get(o));
-      check_members(o);
+      check_members(o, depth);
       break;
     }
     case od::json_type::array: {
       od::array a;
       ok(v.get_array().get(a));
-      check_elements(a);
+      check_elements(a, depth);
       break;
     }
     case od::json_type::string: {
@@ -446,7 +450,7 @@ std::string raw_of(od::value v) {
       ok(o.raw_json().get(raw));
       bool rewound = false;
       ok(o.reset().get(rewound));
-      check_members(o);
+      check_members(o, 0);
       break;
     }
     case od::json_type::array: {
@@ -455,7 +459,7 @@ std::string raw_of(od::value v) {
       ok(a.raw_json().get(raw));
       bool rewound = false;
       ok(a.reset().get(rewound));
-      check_elements(a);
+      check_elements(a, 0);
       break;
     }
     default:

@@ -271,6 +271,12 @@ def test_bad_packages_name_the_place_and_report_everything_at_once():
                    good + " {}"):
         with pytest.raises(mm.ParseError, match=r"line \d+, column \d+"):
             mm.io.read_case(broken)
+    # Nesting is bounded (the check of kept values recurses): refused, never a crash.
+    deep = json.loads(good)
+    deep["CFDocument"]["extensions"] = {"x": "PLACEHOLDER"}
+    text = json.dumps(deep).replace('"PLACEHOLDER"', "[" * 50_000 + "]" * 50_000)
+    with pytest.raises(mm.ParseError, match=r"too deep"):
+        mm.io.read_case(text)
     # Duplicate identifiers, a dangling isChildOf and a precedes cycle: all in one error.
     items = [_item("A"), _item("B"), _item("C"), dict(_item("A"), humanCodingScheme="A2")]
     links = [_link("precedes", "A", "B", 1), _link("precedes", "B", "A", 2),
