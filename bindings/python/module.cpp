@@ -32,6 +32,8 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_pacing(m);
   // after bind_pacing: Roster.pacing takes a PacePlan
   masterymap::python::bind_roster(m);
+  // after bind_evidence and bind_framework: migrate re-keys an EvidenceLog between Frameworks
+  masterymap::python::bind_migrate(m);
   // Last: walks every function bound above.
   masterymap::python::guard_arguments(m);
 }

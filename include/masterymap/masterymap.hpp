@@ -17,6 +17,7 @@
 #include <masterymap/io/csv.hpp>
 #include <masterymap/io/dot.hpp>
 #include <masterymap/io/file.hpp>
+#include <masterymap/migrate.hpp>
 #include <masterymap/pacing.hpp>
 #include <masterymap/policy.hpp>
 #include <masterymap/progress.hpp>

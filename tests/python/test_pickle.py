@@ -11,6 +11,7 @@ import inspect
 import io
 import math
 import multiprocessing
+import pathlib
 import pickle
 import types
 
@@ -153,6 +154,13 @@ def errors():
     }
 
 
+def editions_2019_to_2024():
+    """The revision map of the CASE edition fixtures (splits, merges, a chain)."""
+    case = pathlib.Path(__file__).resolve().parents[1] / "data" / "case"
+    a, b, c = (mm.io.read_case(str(case / f"edition_{y}.json")) for y in (2019, 2021, 2024))
+    return mm.revisions(a, c, [b])
+
+
 # Samples of every public class: factories (fresh objects each call, so mutation tests cannot
 # leak into other tests), at least one per class.
 SAMPLES = {
@@ -161,6 +169,8 @@ SAMPLES = {
                      lambda: mm.Association("ext:alignsTo", "a", "b", metadata={"k": "v"})],
     mm.FrameworkBuilder: [lambda: copy.deepcopy(BUILDER)],
     mm.Framework: [lambda: FW, lambda: mm.Framework()],
+    mm.RevisionMap: [lambda: mm.revisions(FW, FW),
+                     lambda: editions_2019_to_2024()],
     mm.Scale: [mm.Scale.four_point, lambda: mm.Scale.percent(70),
                lambda: mm.Scale([("No", 0.0, 0.0), ("Yes", 1.0, 0.6)], mastery="Yes",
                                 continuous=True, name="yn")],

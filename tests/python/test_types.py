@@ -241,6 +241,7 @@ class World:
             "Dataset": lambda: self.dataset,
             "Tracer": lambda: self.tracer,
             "ModelProbabilities": lambda: self.model.probability_source(),
+            "RevisionMap": lambda: mm.revisions(self.framework, self.framework),
         }
         if name == "Model":
             return self.model if cls is mm.bkt.Model else self.model.core
@@ -298,6 +299,9 @@ class World:
             "method": mm.Method.latest(), "scale": mm.Scale.four_point(),
             "ratings": [("Low", 0.0), ("High", 1.0)], "mastery": "High",
             "tracer": self.tracer, "keep": [True] * 8, "key": "A", "indices": [0],
+            "old_edition": self.framework, "new_edition": self.framework, "old_id": "A",
+            "log_or_roster": self.log,
+            "revisions": mm.revisions(self.framework, self.framework),
             "index": 0, "data": self.responses if bkt else self.evidence,
             "df": self.responses, "model": self.model.core, "t": "2024-09-10",
             "fraction": 0.5, "min_points": 1.0, "k": 1, "total": 2, "attainment": 0,

@@ -5,7 +5,7 @@ module per concept, each re-exporting the bound types unchanged (or, for ``bkt.M
 wrapping one): :mod:`~masterymap.framework`, :mod:`~masterymap.scale`,
 :mod:`~masterymap.policy`, :mod:`~masterymap.evidence`, :mod:`~masterymap.engine`,
 :mod:`~masterymap.progression`, :mod:`~masterymap.pacing`, :mod:`~masterymap.roster`,
-:mod:`~masterymap.bkt`, :mod:`~masterymap.io`. Every public name is also available here.
+:mod:`~masterymap.bkt`, :mod:`~masterymap.io`, :mod:`~masterymap.editions`. Every public name is also available here.
 Methods that convert to or from pandas are bound in C++ and call the two conversion modules
 ``_columns`` (data in) and ``_frames`` (DataFrames out). numpy and pandas are required.
 """
@@ -35,6 +35,7 @@ from .engine import (
     ratings,
     status_text,
 )
+from .editions import RevisionMap, migrate, revisions
 from .evidence import EvidenceError, EvidenceLog, set_column_cache_limit
 from .framework import Association, Competency, Framework, FrameworkBuilder
 from .pacing import PacePlan, PaceReport, to_seconds
@@ -95,6 +96,9 @@ __all__ = [
     "PaceReport",
     "PacePlan",
     "Roster",
+    "RevisionMap",
+    "revisions",
+    "migrate",
     "to_seconds",
     "bkt",
 ]

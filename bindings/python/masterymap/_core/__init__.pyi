@@ -34,6 +34,9 @@ from ._framework import Association as Association
 from ._framework import Competency as Competency
 from ._framework import Framework as Framework
 from ._framework import FrameworkBuilder as FrameworkBuilder
+from ._migrate import RevisionMap as RevisionMap
+from ._migrate import migrate as migrate
+from ._migrate import revisions as revisions
 from ._pacing import PacePlan as PacePlan
 from ._pacing import PaceReport as PaceReport
 from ._pacing import _pacing as _pacing
