@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <masterymap/error.hpp>
 #include <nlohmann/json.hpp>
 
@@ -72,6 +73,41 @@ std::string kept(std::string_view raw) {
   return out;
 }
 
+// Strings without escapes (nearly all of a package) are read in place: a view of their text in
+// the padded package, so the parser writes no unescaped copy (for a 20 MB package that copy and
+// its fresh pages cost more than the parse: measured). A string with a backslash is unescaped,
+// which also checks its escapes. The closing quote exists: stage 1 checked the whole document
+// (and a NUL byte before it makes strchr return null: unescaped then too).
+std::optional<std::string_view> in_place(const char* start) {
+  const char* quote = std::strchr(start, '"');
+  if (quote == nullptr) return std::nullopt;
+  const std::string_view s(start, static_cast<std::size_t>(quote - start));
+  if (s.find('\\') != std::string_view::npos) return std::nullopt;
+  return s;
+}
+
+std::string_view key_of(simdjson::simdjson_result<od::field>& field) {
+  od::raw_json_string raw;
+  ok(field.key().get(raw));
+  if (auto s = in_place(raw.raw())) return *s;
+  std::string_view key;
+  ok(field.unescaped_key().get(key));
+  return key;
+}
+
+// A string value (the caller checked the type).
+std::string_view string_of(od::value& v) {
+  const std::string_view token = v.raw_json_token();  // the opening quote, the text, ...
+  if (auto s = in_place(token.data() + 1)) {
+    od::raw_json_string raw;
+    ok(v.get_raw_json_string().get(raw));  // consumes the value
+    return *s;
+  }
+  std::string_view s;
+  ok(v.get_string().get(s));
+  return s;
+}
+
 // Deeper nesting than this is refused (as simdjson's DOM parser does): the check recurses.
 constexpr int max_depth = 1024;
 
@@ -79,8 +115,7 @@ void check(od::value v, int depth = 0);
 
 void check_members(od::object& o, int depth) {
   for (auto field : o) {
-    std::string_view key;
-    ok(field.unescaped_key().get(key));
+    (void)key_of(field);
     od::value x;
     ok(field.value().get(x));
     check(x, depth + 1);
@@ -112,11 +147,9 @@ void check(od::value v, int depth) {
       check_elements(a, depth);
       break;
     }
-    case od::json_type::string: {
-      std::string_view s;
-      ok(v.get_string().get(s));
+    case od::json_type::string:
+      (void)string_of(v);
       break;
-    }
     case od::json_type::number: {
       od::number n;
       ok(v.get_number().get(n));
@@ -136,17 +169,16 @@ void check(od::value v, int depth) {
   }
 }
 
-// A text field: a string, or null (a 1.0 export writes null for an absent description).
-std::string text(od::value v, const where& path) {
+// A text field: a string, or null (a 1.0 export writes null for an absent description). The
+// view lives as long as the parser (see package::storage).
+std::string_view text(od::value v, const where& path) {
   const od::json_type t = type_of(v);
   if (t == od::json_type::null) {
     check(v);
     return {};
   }
-  std::string_view s;
   if (t != od::json_type::string) fail(path, "expected a string");
-  ok(v.get_string().get(s));
-  return std::string(s);
+  return string_of(v);
 }
 
 // A list of texts; a single string (1.0's `educationalLevel`) is read as a list, split at
@@ -159,11 +191,11 @@ std::vector<std::string> texts(od::value v, const where& path) {
     return out;
   }
   if (t == od::json_type::string) {
-    const std::string s = text(v, path);
+    const std::string_view s = text(v, path);
     std::size_t start = 0;
     while (start <= s.size()) {
       const std::size_t comma = std::min(s.find(',', start), s.size());
-      if (comma > start) out.push_back(s.substr(start, comma - start));
+      if (comma > start) out.emplace_back(s.substr(start, comma - start));
       start = comma + 1;
     }
     return out;
@@ -175,7 +207,7 @@ std::vector<std::string> texts(od::value v, const where& path) {
   for (auto element : a) {
     od::value x;
     ok(element.get(x));
-    out.push_back(text(x, where{&path, {}, k++}));
+    out.emplace_back(text(x, where{&path, {}, k++}));
   }
   return out;
 }
@@ -186,8 +218,7 @@ node_ref node(od::value v, const where& path) {
   ok(v.get_object().get(o));
   node_ref r;
   for (auto field : o) {
-    std::string_view key;
-    ok(field.unescaped_key().get(key));
+    const std::string_view key = key_of(field);
     od::value x;
     ok(field.value().get(x));
     if (key == "identifier")
@@ -214,8 +245,7 @@ std::optional<long long> sequence_number(od::value v) {
     check(v);
     return std::nullopt;
   }
-  std::string_view s;
-  ok(v.get_string().get(s));
+  const std::string_view s = string_of(v);
   long long x = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
@@ -223,17 +253,17 @@ std::optional<long long> sequence_number(od::value v) {
 }
 
 // extensions.masterymap of a node written by write_case; other extensions are only kept.
-own_fields own_of(od::value extensions, const where& path) {
-  own_fields out;
+// Null when there is no "masterymap" member (nodes not written by write_case).
+std::unique_ptr<own_fields> own_of(od::value extensions, const where& path) {
+  std::unique_ptr<own_fields> found;
   if (type_of(extensions) != od::json_type::object) {
     check(extensions);
-    return out;
+    return found;
   }
   od::object top;
   ok(extensions.get_object().get(top));
   for (auto outer : top) {
-    std::string_view name;
-    ok(outer.unescaped_key().get(name));
+    const std::string_view name = key_of(outer);
     od::value mm;
     ok(outer.value().get(mm));
     if (name != "masterymap") {
@@ -242,24 +272,25 @@ own_fields own_of(od::value extensions, const where& path) {
     }
     const where in_mm{&path, "masterymap"};
     if (type_of(mm) != od::json_type::object) fail(in_mm, "expected an object");
+    if (!found) found = std::make_unique<own_fields>();
+    own_fields& out = *found;
     od::object o;
     ok(mm.get_object().get(o));
     for (auto field : o) {
-      std::string_view key;
-      ok(field.unescaped_key().get(key));
+      const std::string_view key = key_of(field);
       od::value v;
       ok(field.value().get(v));
       const where at{&in_mm, key};
       if (key == "title") {
-        out.title = text(v, at);
+        out.title = std::string(text(v, at));
       } else if (key == "description") {
-        out.description = text(v, at);
+        out.description = std::string(text(v, at));
       } else if (key == "domain") {
-        out.domain = text(v, at);
+        out.domain = std::string(text(v, at));
       } else if (key == "kind") {
-        out.kind = text(v, at);
+        out.kind = std::string(text(v, at));
       } else if (key == "strength") {
-        out.strength = text(v, at);
+        out.strength = std::string(text(v, at));
       } else if (key == "level") {
         out.has_level = true;
         const od::json_type t = type_of(v);
@@ -282,19 +313,18 @@ own_fields own_of(od::value extensions, const where& path) {
         od::object m;
         ok(v.get_object().get(m));
         for (auto entry : m) {
-          std::string_view k;
-          ok(entry.unescaped_key().get(k));
+          const std::string_view k = key_of(entry);
           std::string name_of_key(k);
           od::value x;
           ok(entry.value().get(x));
-          out.metadata.emplace(name_of_key, text(x, where{&at, name_of_key}));
+          out.metadata.emplace(name_of_key, std::string(text(x, where{&at, name_of_key})));
         }
       } else {
         check(v);
       }
     }
   }
-  return out;
+  return found;
 }
 
 // One object: its span kept, then its fields through `on_field` (which reads or checks each).
@@ -308,8 +338,7 @@ std::string object_of(od::value element, const where& at, OnField&& on_field) {
   bool rewound = false;
   ok(o.reset().get(rewound));
   for (auto field : o) {
-    std::string_view key;
-    ok(field.unescaped_key().get(key));
+    const std::string_view key = key_of(field);
     od::value v;
     ok(field.value().get(v));
     if (!on_field(key, v)) check(v);
@@ -416,22 +445,33 @@ std::string raw_of(od::value v) {
   return kept(raw);
 }
 
-package read_ondemand(std::string_view text) {
-  const simdjson::padded_string padded(text);
+// The parsed package's memory, which the records' views point into.
+struct storage {
+  simdjson::padded_string padded;
   od::parser parser;
+};
+
+package read_ondemand(std::string_view text, std::size_t readable) {
+  package p;
+  auto kept_alive = std::make_shared<storage>();
+  p.storage = kept_alive;
   od::document doc;
-  ok(parser.iterate(padded).get(doc));
+  if (readable >= text.size() + simdjson::SIMDJSON_PADDING) {
+    ok(kept_alive->parser.iterate(simdjson::padded_string_view(text.data(), text.size(), readable))
+           .get(doc));
+  } else {
+    kept_alive->padded = simdjson::padded_string(text);
+    ok(kept_alive->parser.iterate(kept_alive->padded).get(doc));
+  }
   od::json_type top_type{};
   ok(doc.type().get(top_type));
   if (top_type != od::json_type::object) case_reader::fail("", "expected a CFPackage object");
   od::object top;
   ok(doc.get_object().get(top));
-  package p;
   p.skeleton = "{";
   bool has_document = false;
   for (auto field : top) {
-    std::string_view key_view;
-    ok(field.unescaped_key().get(key_view));
+    const std::string_view key_view = key_of(field);
     const std::string key(key_view);
     if (p.skeleton.size() > 1) p.skeleton += ',';
     p.skeleton += nlohmann::json(key).dump();  // the key, escaped as JSON
@@ -483,9 +523,9 @@ package read_ondemand(std::string_view text) {
 
 }  // namespace
 
-package read_package(std::string_view text) {
+package read_package(std::string_view text, std::size_t readable) {
   try {
-    return read_ondemand(text);
+    return read_ondemand(text, readable);
   } catch (const simdjson::simdjson_error& e) {
     // A syntax error: nlohmann's parser names its line and column; if it accepts the text,
     // simdjson's own message is all there is.
