@@ -55,9 +55,6 @@ std::string read_file(const std::string& path, const char* what) {
   const std::streamoff size = in.tellg();
   if (size >= 0) {
     in.seekg(0, std::ios::beg);
-    // 64 spare bytes: simdjson reads up to 64 bytes past the end (its padding), so a JSON file
-    // is parsed where it was read instead of being copied once more (io::read_case).
-    text.reserve(static_cast<std::size_t>(size) + 64);
     text.resize(static_cast<std::size_t>(size));
     in.read(text.data(), size);
     if (in.gcount() != size) throw_file_error(path, "cannot read", what);

@@ -145,13 +145,14 @@ struct writer {
     if (node_json[i].empty()) {
       const competency& c = f.at(i);
       const std::string* uri = find(c.metadata, case_keys::uri);
+      const std::string what = fmt::format("competency '{}'", c.id);
       json_text j(node_json[i]);
       j.raw("{\"title\":");
-      j.str(c.title.empty() ? c.id : c.title, "a competency title");
+      j.str(c.title.empty() ? c.id : c.title, what.c_str());
       j.raw(",\"identifier\":");
-      j.str(identifier_of(i), "a competency identifier");
+      j.str(identifier_of(i), what.c_str());
       j.raw(",\"uri\":");
-      j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i), "a competency uri");
+      j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i), what.c_str());
       j.put('}');
     }
     return node_json[i];

@@ -130,6 +130,16 @@ TEST_SUITE("io case") {
     CHECK_THROWS_AS((void)io::parse_case(bad_key), parse_error);
   }
 
+  TEST_CASE("write_case: text that is not UTF-8 is an error naming the competency") {
+    framework_builder b("bad bytes");
+    competency c;
+    c.id = "A";
+    c.title = "caf\xe9";  // Latin-1, not UTF-8
+    b.add_competency(c);
+    const framework f = std::move(b).build();
+    CHECK_THROWS_WITH_AS((void)io::write_case(f), doctest::Contains("competency 'A'"), error);
+  }
+
   TEST_CASE("a framework built in code exports and reads back the same fields") {
     framework_builder b("built");
     b.add_competency({"A",

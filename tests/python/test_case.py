@@ -435,9 +435,17 @@ def test_the_try_out_findings_stay_fixed(tmp_path):
     expected = mm.io.read_case(text)
     bom_file = tmp_path / "bom.json"
     bom_file.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    gz_file = tmp_path / "package.json.gz"
+    gz_file.write_bytes(gzip.compress(text.encode()))
     for source in ("\ufeff" + text, b"\xef\xbb\xbf" + text.encode(), bom_file,
-                   gzip.compress(text.encode())):
+                   gzip.compress(text.encode()), gz_file):
         assert mm.io.read_case(source) == expected
+    # A path that is a directory or an empty file: named errors, no crash.
+    with pytest.raises(mm.FileError, match="directory"):
+        mm.io.read_case(tmp_path)
+    (tmp_path / "empty.json").write_bytes(b"")
+    with pytest.raises(mm.ParseError):
+        mm.io.read_case(tmp_path / "empty.json")
     for source in ("[]", " [1, 2]", b"[]"):
         with pytest.raises(mm.ParseError, match="expected a CFPackage object"):
             mm.io.read_case(source)
