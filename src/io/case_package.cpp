@@ -108,6 +108,26 @@ std::string_view string_of(od::value& v) {
   return s;
 }
 
+// A number; nullopt for an integer too large for 64 bits, which is valid JSON (simdjson's
+// On-Demand parser refuses it: NUMBER_ERROR) and is kept as written. A number out of a double's
+// range stays an error (parse_case then names its line and column).
+std::optional<od::number> number_of(od::value& v) {
+  od::number n;
+  const simdjson::error_code e = v.get_number().get(n);
+  if (e == simdjson::SUCCESS) return n;
+  std::string_view token = v.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t'))
+    token.remove_suffix(1);
+  std::string_view digits = token;
+  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+  const bool big_integer =
+      e == simdjson::NUMBER_ERROR && digits.size() > 18 && digits.front() != '0' &&
+      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!big_integer) ok(e);
+  return std::nullopt;
+}
+
 // Deeper nesting than this is refused (as simdjson's DOM parser does): the check recurses.
 constexpr int max_depth = 1024;
 
@@ -150,11 +170,9 @@ void check(od::value v, int depth) {
     case od::json_type::string:
       (void)string_of(v);
       break;
-    case od::json_type::number: {
-      od::number n;
-      ok(v.get_number().get(n));
+    case od::json_type::number:
+      (void)number_of(v);
       break;
-    }
     case od::json_type::boolean: {
       bool x = false;
       ok(v.get_bool().get(x));
@@ -236,9 +254,8 @@ node_ref node(od::value v, const where& path) {
 std::optional<long long> sequence_number(od::value v) {
   const od::json_type t = type_of(v);
   if (t == od::json_type::number) {
-    od::number n;
-    ok(v.get_number().get(n));
-    if (n.is_int64()) return static_cast<long long>(n.get_int64());
+    const auto n = number_of(v);
+    if (n && n->is_int64()) return static_cast<long long>(n->get_int64());
     return std::nullopt;
   }
   if (t != od::json_type::string) {
@@ -328,8 +345,11 @@ std::unique_ptr<own_fields> own_of(od::value extensions, const where& path) {
 }
 
 // One object: its span kept, then its fields through `on_field` (which reads or checks each).
+// A field the mapping reads that appears twice in one object: the last value is used (as
+// nlohmann and Python's json do), and `notes` says so; the kept JSON holds both.
 template <class OnField>
-std::string object_of(od::value element, const where& at, OnField&& on_field) {
+std::string object_of(od::value element, const where& at, std::vector<std::string>& notes,
+                      OnField&& on_field) {
   if (type_of(element) != od::json_type::object) fail(at, "expected an object");
   od::object o;
   ok(element.get_object().get(o));
@@ -337,11 +357,19 @@ std::string object_of(od::value element, const where& at, OnField&& on_field) {
   ok(o.raw_json().get(raw));
   bool rewound = false;
   ok(o.reset().get(rewound));
+  std::vector<std::string_view> mapped;  // a handful: a linear search is cheapest
   for (auto field : o) {
     const std::string_view key = key_of(field);
     od::value v;
     ok(field.value().get(v));
-    if (!on_field(key, v)) check(v);
+    if (!on_field(key, v)) {
+      check(v);
+      continue;
+    }
+    if (std::find(mapped.begin(), mapped.end(), key) != mapped.end())
+      notes.push_back(fmt::format("{}/{}: the key appears more than once; the last value is used",
+                                  at.str(), key));
+    mapped.push_back(key);
   }
   return kept(raw);
 }
@@ -350,10 +378,10 @@ const where items_list{nullptr, "CFItems"};
 const where associations_list{nullptr, "CFAssociations"};
 const where document_at{nullptr, "CFDocument"};
 
-raw_item read_item(od::value element, std::size_t k) {
+raw_item read_item(od::value element, std::size_t k, std::vector<std::string>& notes) {
   raw_item it;
   const where at{&items_list, {}, k};
-  it.json = object_of(element, at, [&](std::string_view key, od::value v) {
+  it.json = object_of(element, at, notes, [&](std::string_view key, od::value v) {
     const where field{&at, key};
     if (key == "identifier")
       it.identifier = text(v, field);
@@ -381,11 +409,12 @@ raw_item read_item(od::value element, std::size_t k) {
   return it;
 }
 
-raw_association read_association(od::value element, std::size_t k) {
+raw_association read_association(od::value element, std::size_t k,
+                                 std::vector<std::string>& notes) {
   raw_association a;
   bool has_origin = false, has_destination = false;
   const where at{&associations_list, {}, k};
-  a.json = object_of(element, at, [&](std::string_view key, od::value v) {
+  a.json = object_of(element, at, notes, [&](std::string_view key, od::value v) {
     const where field{&at, key};
     if (key == "identifier") {
       a.identifier = text(v, field);
@@ -487,14 +516,14 @@ package read_ondemand(std::string_view text, std::size_t readable) {
         od::value x;
         ok(element.get(x));
         if (key == "CFItems")
-          p.items.push_back(read_item(x, k++));
+          p.items.push_back(read_item(x, k++, p.notes));
         else
-          p.associations.push_back(read_association(x, k++));
+          p.associations.push_back(read_association(x, k++, p.notes));
       }
       p.skeleton += "[]";
     } else if (key == "CFDocument") {
       has_document = true;
-      p.skeleton += object_of(v, document_at, [&](std::string_view k, od::value x) {
+      p.skeleton += object_of(v, document_at, p.notes, [&](std::string_view k, od::value x) {
         if (k == "title")
           p.title = case_reader::text(x, where{&document_at, "title"});
         else if (k == "identifier")
@@ -514,14 +543,33 @@ package read_ondemand(std::string_view text, std::size_t readable) {
   if (doc.current_location().get(end) == simdjson::SUCCESS) ok(simdjson::TRAILING_CONTENT);
   p.skeleton += '}';
   if (!has_document) case_reader::fail("/CFDocument", "missing");
-  // In the form write_case gives it back (nlohmann's: escapes and numbers normalised), so a
-  // package read, written and read again is the same framework. The skeleton is small: the
-  // document, definitions and rubrics, not the items and associations.
-  p.skeleton = nlohmann::ordered_json::parse(p.skeleton).dump();
+  // Kept as written (minified when it had line breaks): write_case splices its members back
+  // unchanged, so numbers a JSON library would round (integers beyond 64 bits) survive too.
   return p;
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> members_of(std::string_view object) {
+  try {
+    const simdjson::padded_string padded(object);
+    od::parser parser;
+    od::document doc;
+    ok(parser.iterate(padded).get(doc));
+    od::object top;
+    ok(doc.get_object().get(top));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto field : top) {
+      std::string key(key_of(field));
+      od::value v;
+      ok(field.value().get(v));
+      out.emplace_back(std::move(key), raw_of(v));
+    }
+    return out;
+  } catch (const simdjson::simdjson_error& e) {
+    throw parse_error(fmt::format("case:package: not a JSON object ({})", e.what()), 0, 0);
+  }
+}
 
 package read_package(std::string_view text, std::size_t readable) {
   try {

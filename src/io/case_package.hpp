@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace masterymap::io::case_reader {
@@ -54,6 +55,7 @@ struct package {
   std::string title, doc_identifier, doc_uri;
   std::vector<raw_item> items;
   std::vector<raw_association> associations;
+  std::vector<std::string> notes;  // what the reader noticed (a mapped key given twice)
 };
 
 /// Reads a CFPackage in one On-Demand pass, checking every value (kept JSON must be valid).
@@ -62,6 +64,11 @@ struct package {
 /// `readable` = how many bytes from text.data() may be read (at least text.size()): with
 /// simdjson's padding to spare the text is parsed in place, else it is copied once.
 package read_package(std::string_view text, std::size_t readable);
+
+/// The members of a JSON object, each value's text as written (minified when it had line
+/// breaks), in order: how write_case splices a package's skeleton back.
+/// \throws masterymap::parse_error if `object` is not a JSON object.
+std::vector<std::pair<std::string, std::string>> members_of(std::string_view object);
 
 /// \throws masterymap::parse_error "<path>: <what>".
 [[noreturn]] void fail(const std::string& path, std::string_view what);

@@ -57,6 +57,7 @@ framework parse_case_text(std::string_view text, std::size_t readable, const cas
   const auto note = [&](std::string line) {
     if (notes != nullptr) notes->push_back(std::move(line));
   };
+  for (std::string& line : p.notes) note(std::move(line));
   std::vector<problem> problems;
   const std::size_t n = p.items.size();
 
@@ -119,7 +120,7 @@ framework parse_case_text(std::string_view text, std::size_t readable, const cas
                                       : fmt::format("humanCodingScheme '{}' is taken by an "
                                                     "earlier item",
                                                     it.code),
-                       id));
+                       ids[i]));
     }
   } else {
     for (std::size_t i = 0; i < n; ++i) {

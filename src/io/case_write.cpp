@@ -16,6 +16,7 @@
 
 #include "../json_util.hpp"
 #include "case_detail.hpp"
+#include "case_package.hpp"
 #include "case_strict.hpp"
 
 namespace masterymap::io {
@@ -276,29 +277,38 @@ std::string write_case(const framework& f, const case_write_options& options,
            {},
            {},
            {}};
-  ojson skeleton;
-  if (const auto* p = find(f.metadata(), case_keys::package)) {
-    skeleton = ojson::parse(*p);
-  } else {
-    skeleton["CFDocument"] = ojson::object();
-    skeleton["CFItems"] = ojson::array();
-    skeleton["CFAssociations"] = ojson::array();
-  }
-  ojson& doc = skeleton["CFDocument"];
-  if (doc.empty()) {  // a framework not from CASE: a 1.1 document of its own
+  // The package's members other than the two lists, each as written (kept by read_case);
+  // a framework not from CASE gets a 1.1 document of its own.
+  std::vector<std::pair<std::string, std::string>> members;
+  if (const auto* p = find(f.metadata(), case_keys::package))
+    members = case_reader::members_of(*p);
+  else
+    members = {{"CFDocument", "{}"}, {"CFItems", "[]"}, {"CFAssociations", "[]"}};
+  const auto member = [&](const char* key) -> std::string* {
+    for (auto& [k, v] : members)
+      if (k == key) return &v;
+    return nullptr;
+  };
+  std::string* doc_text = member("CFDocument");
+  if (doc_text == nullptr) doc_text = &members.emplace_back("CFDocument", "null").second;
+  const ojson parsed_doc = ojson::parse(*doc_text);
+  if (parsed_doc.empty()) {  // null or {}
     const std::string title = f.name().empty() ? "masterymap framework" : f.name();
     const std::string id = boost::uuids::to_string(boost::uuids::name_generator_sha1(
         boost::uuids::ns::url())(options.base_uri + "document:" + title));
-    doc["identifier"] = id;
-    doc["uri"] = options.base_uri + id;
-    doc["creator"] = options.creator;
-    doc["title"] = title;
-    doc["lastChangeDateTime"] = w.stamp;
-    doc["caseVersion"] = "1.1";
+    *doc_text =
+        ojson{{"identifier", id}, {"uri", options.base_uri + id},  {"creator", options.creator},
+              {"title", title},   {"lastChangeDateTime", w.stamp}, {"caseVersion", "1.1"}}
+            .dump();
   }
-  w.doc_identifier = doc.value("identifier", std::string());
-  w.doc_uri = doc.value("uri", std::string());
-  w.doc_title = doc.value("title", std::string());
+  const ojson doc = ojson::parse(*doc_text);
+  const auto text_of = [&](const char* key) {
+    const auto it = doc.find(key);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  w.doc_identifier = text_of("identifier");
+  w.doc_uri = text_of("uri");
+  w.doc_title = text_of("title");
   w.ids = std::make_unique<uuids>(w.doc_identifier);
   w.prepare();
   const std::string doc_node = ojson{
@@ -427,13 +437,13 @@ std::string write_case(const framework& f, const case_write_options& options,
     j.raw(first ? "[]" : "]");
   };
 
-  if (!skeleton.contains("CFItems") && f.size() > 0) skeleton["CFItems"] = ojson::array();
-  if (!skeleton.contains("CFAssociations") && any_association)
-    skeleton["CFAssociations"] = ojson::array();
-  // The package, keys in their order, with the two lists written in place.
+  if (member("CFItems") == nullptr && f.size() > 0) members.emplace_back("CFItems", "[]");
+  if (member("CFAssociations") == nullptr && any_association)
+    members.emplace_back("CFAssociations", "[]");
+  // The package, members in their order, with the two lists written in place.
   j.put('{');
   bool first_key = true;
-  for (const auto& [key, value] : skeleton.items()) {
+  for (const auto& [key, value] : members) {
     if (!first_key) j.put(',');
     first_key = false;
     j.raw(ojson(key).dump());
@@ -443,7 +453,7 @@ std::string write_case(const framework& f, const case_write_options& options,
     else if (key == "CFAssociations")
       write_associations();
     else
-      j.raw(value.dump());
+      j.raw(value);
   }
   j.put('}');
   if (!options.strict) return out;
