@@ -94,7 +94,7 @@ TEST_CASE("migrate: evidence re-keyed by the revision map") {
   CHECK(r.log.at(0).source == "ms k; migrated from FR.1 (" + a.name() + ")");
   CHECK(r.log.at(1).competency == "FR.2a");
   CHECK(r.log.at(2).competency == "FR.2b");
-  CHECK(r.log.at(2).source == "migrated from FR.2 (" + a.name() + ")");
+  CHECK(r.log.at(2).source == "migration from FR.2 (" + a.name() + ")");
   CHECK(r.log.at(3).competency == "FR.3");
   CHECK(r.log.at(4).competency == "FR.3");
   CHECK(r.log.at(5).competency == "FR");

@@ -142,7 +142,7 @@ def test_migrate_a_log_and_explain_before_and_after():
 
     old_ex = mm.evaluate(a, policy(), log, "ann").explain("FR.4")
     new_st = mm.evaluate(c, policy(), out, "ann")
-    assert "migrated from FR.4" in str(new_st.explain("FR.3"))
+    assert "by migration from FR.4" in str(new_st.explain("FR.3"))
     assert "migrated" not in str(old_ex)
     # merge: both predecessors' rows rate the merged item; latest = FR.4's 1
     assert new_st.score("FR.3") == 1 and new_st.evidence_count("FR.3") == 2
@@ -196,6 +196,6 @@ def test_migrate_a_roster():
     fresh = mm.Roster(c, policy(), threads=1)
     fresh.ingest(moved)
     pd.testing.assert_frame_equal(new.to_dataframe(), fresh.to_dataframe())
-    assert "migrated from FR.4" in str(new.learner("bob").explain("FR.3"))
+    assert "by migration from FR.4" in str(new.learner("bob").explain("FR.3"))
     with pytest.raises(TypeError, match="log_or_roster"):
         mm.migrate(a, a, c, m)
