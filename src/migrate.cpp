@@ -116,6 +116,81 @@ std::string key_of(const std::string& end, const edition_index& e,
   return end;
 }
 
+// Every cycle of a replacedBy graph (one per strongly connected component with a cycle), as
+// the nodes on it from the first (in input order), not repeated.
+std::vector<std::vector<std::size_t>> find_cycles(
+    std::size_t n, const std::vector<std::vector<std::size_t>>& out) {
+  // Iterative Tarjan.
+  std::vector<std::size_t> index(n, SIZE_MAX), low(n, 0);
+  std::vector<bool> on(n, false);
+  std::vector<std::size_t> stack;
+  std::vector<std::vector<std::size_t>> sccs;
+  std::size_t counter = 0;
+  for (std::size_t s = 0; s < n; ++s) {
+    if (index[s] != SIZE_MAX) continue;
+    std::vector<std::pair<std::size_t, std::size_t>> work{{s, 0}};
+    index[s] = low[s] = counter++;
+    stack.push_back(s);
+    on[s] = true;
+    while (!work.empty()) {
+      auto& [v, pos] = work.back();
+      if (pos < out[v].size()) {
+        std::size_t w = out[v][pos++];
+        if (index[w] == SIZE_MAX) {
+          index[w] = low[w] = counter++;
+          stack.push_back(w);
+          on[w] = true;
+          work.emplace_back(w, 0);
+        } else if (on[w]) {
+          low[v] = std::min(low[v], index[w]);
+        }
+        continue;
+      }
+      const std::size_t done = v;
+      work.pop_back();
+      if (!work.empty()) low[work.back().first] = std::min(low[work.back().first], low[done]);
+      if (low[done] == index[done]) {
+        std::vector<std::size_t> scc;
+        std::size_t w = SIZE_MAX;
+        do {
+          w = stack.back();
+          stack.pop_back();
+          on[w] = false;
+          scc.push_back(w);
+        } while (w != done);
+        bool self = scc.size() == 1 &&
+                    std::find(out[done].begin(), out[done].end(), done) != out[done].end();
+        if (scc.size() > 1 || self) sccs.push_back(std::move(scc));
+      }
+    }
+  }
+  std::vector<std::vector<std::size_t>> cycles;
+  for (auto& scc : sccs) {
+    std::unordered_set<std::size_t> in(scc.begin(), scc.end());
+    std::size_t start = *std::min_element(scc.begin(), scc.end());
+    // Walk from the first node (in input order) inside the component back to it (BFS path).
+    std::unordered_map<std::size_t, std::size_t> parent;
+    std::vector<std::size_t> queue{start};
+    std::size_t back = SIZE_MAX;
+    for (std::size_t qi = 0; qi < queue.size() && back == SIZE_MAX; ++qi) {
+      for (std::size_t w : out[queue[qi]]) {
+        if (!in.count(w)) continue;
+        if (w == start) {
+          back = queue[qi];
+          break;
+        }
+        if (parent.emplace(w, queue[qi]).second) queue.push_back(w);
+      }
+    }
+    std::vector<std::size_t> path;
+    for (std::size_t v = back; v != start; v = parent.at(v)) path.push_back(v);
+    path.push_back(start);
+    std::reverse(path.begin(), path.end());
+    cycles.push_back(std::move(path));
+  }
+  return cycles;
+}
+
 int rank(revision_kind k) {
   switch (k) {
     case revision_kind::split:
@@ -346,9 +421,13 @@ void link_notes(const resolver& rv, std::vector<std::string>& notes) {
     const std::string pair = r.origin + '\n' + r.destination;
     const std::size_t fo = rv.first_in(r.origin), fd = rv.first_in(r.destination);
     if (r.package == 0 && fo != SIZE_MAX && fo > 0 && (fd == 0 || fd == SIZE_MAX)) ++swapped;
-    const std::string head = "replacedBy " + rv.label(r.origin, r.package ? r.package - 1 : 0) +
-                             " -> " + rv.label(r.destination, r.package) + " (in " +
-                             quoted(rv.eds[r.package]->name()) + ")";
+    auto where = [&](const std::string& key, std::size_t e) {
+      if (e == SIZE_MAX) return rv.label(key, 0);
+      return rv.eds[e]->id_of(rv.idx[e].by_key.at(key)) + " (of " + quoted(rv.eds[e]->name()) + ")";
+    };
+    const std::string head = "replacedBy " + where(r.origin, fo) + " -> " +
+                             where(r.destination, fd) + ", a link of " +
+                             quoted(rv.eds[r.package]->name());
     if (r.state == link_rec::use::resolved) {
       if (r.misplaced && seen.insert(pair + "\nm").second)
         notes.push_back(head +
@@ -432,6 +511,43 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
 
   std::vector<problem> cycles;
   std::vector<std::vector<std::string>> cycle_keys;
+  // The links of one package (each package whose links a step reads first, once) must not
+  // form cycles.
+  for (std::size_t e = 1; e < rv.eds.size(); ++e) {
+    if (std::find(rv.eds.begin() + 1, rv.eds.begin() + static_cast<std::ptrdiff_t>(e), rv.eds[e]) !=
+        rv.eds.begin() + static_cast<std::ptrdiff_t>(e))
+      continue;
+    std::vector<std::string> nodes;
+    std::unordered_map<std::string, std::size_t> node_of;
+    std::vector<std::vector<std::size_t>> out;
+    auto node = [&](const std::string& key) {
+      auto [it, fresh] = node_of.emplace(key, nodes.size());
+      if (fresh) {
+        nodes.push_back(key);
+        out.emplace_back();
+      }
+      return it->second;
+    };
+    for (const auto& r : rv.recs) {
+      if (r.package != e) continue;
+      const std::size_t o = node(r.origin), d = node(r.destination);
+      out[o].push_back(d);
+    }
+    for (const auto& path : find_cycles(nodes.size(), out)) {
+      std::vector<std::string> keys, ids;
+      for (std::size_t v : path) {
+        keys.push_back(nodes[v]);
+        ids.push_back(rv.label(nodes[v], e - 1));
+      }
+      ids.push_back(ids.front());
+      std::sort(keys.begin(), keys.end());
+      cycle_keys.push_back(std::move(keys));
+      std::string msg = "replacedBy cycle: ";
+      for (std::size_t k = 0; k < ids.size(); ++k) msg += (k ? " -> " : "") + ids[k];
+      msg += " (links of " + quoted(rv.eds[e]->name()) + ")";
+      cycles.push_back(problem{problem_kind::invalid_value, std::move(ids), std::move(msg)});
+    }
+  }
   std::vector<step_result> steps;
   steps.reserve(rv.eds.size() - 1);
   for (std::size_t s = 0; s + 1 < rv.eds.size(); ++s)
@@ -547,6 +663,14 @@ migration migrate(const evidence_log& log, const framework& old_edition,
     ++comp_rows[codes[r]];
   }
   std::vector<problem> problems;
+  const auto& eds = map.editions();
+  if (!eds.empty() && old_edition.name() != new_edition.name() &&
+      eds.front() == new_edition.name() && eds.back() == old_edition.name())
+    throw validation_error({problem{problem_kind::invalid_value,
+                                    {old_edition.name(), new_edition.name()},
+                                    "migrate from " + quoted(old_edition.name()) + " to " +
+                                        quoted(new_edition.name()) + ": " +
+                                        map_editions_text(map, old_edition, new_edition)}});
   std::vector<const revision*> rev(comps.size(), nullptr);
   for (std::uint32_t slot : order) {
     const std::uint32_t c = slot / 2;

@@ -57,7 +57,8 @@ std::string revision_map_repr(const revision_map& r) {
   std::string eds;
   for (const auto& e : r.editions())
     eds += (eds.empty() ? "" : " -> ") + py::repr(py::str(e)).cast<std::string>();
-  return "<RevisionMap " + eds + ": " + std::to_string(r.entries().size()) + " items, " +
+  const std::size_t n = r.entries().size();
+  return "<RevisionMap " + eds + ": " + std::to_string(n) + (n == 1 ? " item, " : " items, ") +
          std::to_string(r.no_successor().size()) + " without successor>";
 }
 
@@ -108,10 +109,12 @@ Immutable: compares by value, hashes, copies and pickles.
           "kind",
           [](const revision_map& r, const std::string& id) { return to_string(r.at(id).kind); },
           py::arg("old_id"), R"pbdoc(
-How ``old_id`` relates to the new edition: ``"same"`` (same CASE identifier, no replacedBy),
-``"one_to_one"``, ``"chain"`` (one-to-one over several editions), ``"split"`` (several
-successors), ``"merge"`` (its one successor also replaces other old items) or ``"none"`` (no
-successor).
+How ``old_id`` relates to the new edition: ``"same"`` (the same CASE identifier in every
+edition, no replacedBy on the way; its code may have changed, which :func:`migrate` reports as
+``renamed``), ``"one_to_one"``, ``"chain"`` (one-to-one over several editions), ``"split"``
+(a split at some step, even when later steps merged the parts back or retired some: the
+``split`` rule of :func:`migrate` applies), ``"merge"`` (its one successor also replaces other
+old items) or ``"none"`` (no successor). It agrees with :meth:`steps`.
 
 :raises UnknownIdError: ``old_id`` is not a competency of the old edition
 )pbdoc")
@@ -124,7 +127,8 @@ successor).
       .def("no_successor", &revision_map::no_successor,
            "Old ids with no successor (kind ``none``), in the old edition's order.")
       .def("new_items", &revision_map::new_items,
-           "Ids of the new edition no old item leads to, in the new edition's order.")
+           "Ids of the new edition no old item leads to, in the new edition's order (an item the "
+           "new package keeps but replaces, deprecated, is not new).")
       .def("editions", &revision_map::editions, "The editions' names, oldest first.")
       .def(
           "to_dataframe",
