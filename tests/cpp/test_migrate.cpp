@@ -218,7 +218,7 @@ TEST_CASE("migrate: a chain held by the newest package is followed through hops 
   CHECK(through.old_ids() == ids({"A", "B"}));
 }
 
-TEST_CASE("migrate: a revert over two editions is no cycle; a cycle in one package is") {
+TEST_CASE("migrate: a revert over two editions is no cycle, a cycle in one package is") {
   const framework e1 = package("E1", {{"a", "A"}});
   const framework e2 = package("E2", {{"x", "X"}}, {{"a", "x"}});
   const framework e3 = package("E3", {{"a", "A"}}, {{"x", "a"}});
@@ -249,7 +249,7 @@ TEST_CASE("migrate: notes on links not used and the hint for swapped editions") 
   CHECK(notes[0].find("looks reversed") != std::string::npos);
 }
 
-TEST_CASE("migrate: a split on the way is a split; renamed; emptied learners; new items") {
+TEST_CASE("migrate: a split on the way is a split, renamed, emptied learners, new items") {
   const framework e1 = package("E1", {{"b", "B"}, {"f", "F"}, {"g", "G"}});
   const framework e2 = package("E2", {{"b1", "B.1"}, {"b2", "B.2"}, {"f", "F2"}, {"g", "G"}},
                                {{"b", "b1"}, {"b", "b2"}});
