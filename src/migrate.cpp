@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -223,7 +224,6 @@ struct resolver {
   std::vector<const framework*> eds;
   std::vector<edition_index> idx;
   std::unordered_map<std::string, std::string> uri_to_key;
-  std::unordered_map<std::string, std::string> text_of;  // key -> end text as first seen
   std::vector<link_rec> recs;
   // out[e]: origin key -> link records of package e (package order, one per destination)
   std::vector<std::unordered_map<std::string, std::vector<std::size_t>>> out;
@@ -243,8 +243,14 @@ struct resolver {
     }
     const std::size_t e = first_in(key);
     if (e != SIZE_MAX) return eds[e]->id_of(idx[e].by_key.at(key));
-    auto t = text_of.find(key);
-    return t == text_of.end() ? key : t->second;
+    // Not in any edition: the end's text as a package wrote it (error and note paths only).
+    for (std::size_t p = 0; p < eds.size(); ++p)
+      for (const auto& a : eds[p]->associations()) {
+        if (a.type != replaced_by) continue;
+        if (key_of(a.origin, idx[p], uri_to_key) == key) return a.origin;
+        if (key_of(a.destination, idx[p], uri_to_key) == key) return a.destination;
+      }
+    return key;
   }
   // Whether `key` stays at step s (edition s to s+1): its index in edition s+1, unless the
   // package of s+1 replaces it by an item of edition s+1.
@@ -284,17 +290,17 @@ struct step_result {
 step_result walk_step(resolver& rv, std::size_t s, std::vector<problem>& cycles,
                       std::vector<std::vector<std::string>>& cycle_keys) {
   struct node {
-    std::string key;
+    const std::string* key;  // in rv.idx or rv.recs, which the walk does not change
     std::uint8_t state = 0;  // 0 new, 1 on the stack, 2 done
     const std::vector<std::size_t>* links = nullptr;
     std::vector<index_t> result;
   };
   std::vector<node> nodes;
-  std::unordered_map<std::string, std::size_t> node_of;
+  std::unordered_map<std::string_view, std::size_t> node_of;
   std::vector<std::pair<std::size_t, std::size_t>> followed;  // (link record, child node)
   auto get = [&](const std::string& key) {
-    auto [it, fresh] = node_of.emplace(key, nodes.size());
-    if (fresh) nodes.push_back(node{key, 0, nullptr, {}});
+    auto [it, fresh] = node_of.emplace(std::string_view(key), nodes.size());
+    if (fresh) nodes.push_back(node{&key, 0, nullptr, {}});
     return it->second;
   };
   struct frame {
@@ -304,12 +310,12 @@ step_result walk_step(resolver& rv, std::size_t s, std::vector<problem>& cycles,
   std::vector<frame> stack;
   // Starts node n: done at once when it stays or has no links; else pushed.
   auto enter = [&](std::size_t n) {
-    if (auto t = rv.stays(nodes[n].key, s)) {
+    if (auto t = rv.stays(*nodes[n].key, s)) {
       nodes[n].result = {*t};
       nodes[n].state = 2;
       return;
     }
-    nodes[n].links = rv.links_of(nodes[n].key, s);
+    nodes[n].links = rv.links_of(*nodes[n].key, s);
     if (nodes[n].links == nullptr) {
       nodes[n].state = 2;
       return;
@@ -323,6 +329,11 @@ step_result walk_step(resolver& rv, std::size_t s, std::vector<problem>& cycles,
   st.next.resize(n_from);
   st.kind.assign(n_from, revision_kind::none);
   for (std::size_t i = 0; i < n_from; ++i) {
+    if (auto t = rv.stays(from.key[i], s)) {  // the common case: no walk, no node
+      st.next[i] = {*t};
+      st.kind[i] = revision_kind::same;
+      continue;
+    }
     const std::size_t root = get(from.key[i]);
     if (nodes[root].state == 0) enter(root);
     while (!stack.empty()) {
@@ -344,8 +355,8 @@ step_result walk_step(resolver& rv, std::size_t s, std::vector<problem>& cycles,
           std::vector<std::string> ids;
           std::vector<std::size_t> packages;
           for (std::size_t k = at; k < stack.size(); ++k) {
-            keys.push_back(nodes[stack[k].n].key);
-            ids.push_back(rv.label(nodes[stack[k].n].key, s));
+            keys.push_back(*nodes[stack[k].n].key);
+            ids.push_back(rv.label(*nodes[stack[k].n].key, s));
             const auto& ls = *nodes[stack[k].n].links;
             const std::size_t p = rv.recs[ls[stack[k].pos - 1]].package;
             if (std::find(packages.begin(), packages.end(), p) == packages.end())
@@ -373,7 +384,7 @@ step_result walk_step(resolver& rv, std::size_t s, std::vector<problem>& cycles,
       node& done = nodes[f.n];
       std::vector<index_t> res;
       for (std::size_t r : links) {
-        const node& c = nodes[node_of.at(rv.recs[r].destination)];
+        const node& c = nodes[node_of.at(std::string_view(rv.recs[r].destination))];
         if (c.state == 2) res.insert(res.end(), c.result.begin(), c.result.end());
       }
       std::sort(res.begin(), res.end());
@@ -498,8 +509,6 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
       if (a.type != replaced_by) continue;
       std::string o = key_of(a.origin, rv.idx[e], rv.uri_to_key);
       std::string d = key_of(a.destination, rv.idx[e], rv.uri_to_key);
-      rv.text_of.emplace(o, a.origin);
-      rv.text_of.emplace(d, a.destination);
       auto& ls = rv.out[e][o];
       if (std::any_of(ls.begin(), ls.end(),
                       [&](std::size_t r) { return rv.recs[r].destination == d; }))
@@ -517,11 +526,11 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
     if (std::find(rv.eds.begin() + 1, rv.eds.begin() + static_cast<std::ptrdiff_t>(e), rv.eds[e]) !=
         rv.eds.begin() + static_cast<std::ptrdiff_t>(e))
       continue;
-    std::vector<std::string> nodes;
-    std::unordered_map<std::string, std::size_t> node_of;
+    std::vector<std::string_view> nodes;
+    std::unordered_map<std::string_view, std::size_t> node_of;
     std::vector<std::vector<std::size_t>> out;
     auto node = [&](const std::string& key) {
-      auto [it, fresh] = node_of.emplace(key, nodes.size());
+      auto [it, fresh] = node_of.emplace(std::string_view(key), nodes.size());
       if (fresh) {
         nodes.push_back(key);
         out.emplace_back();
@@ -536,8 +545,8 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
     for (const auto& path : find_cycles(nodes.size(), out)) {
       std::vector<std::string> keys, ids;
       for (std::size_t v : path) {
-        keys.push_back(nodes[v]);
-        ids.push_back(rv.label(nodes[v], e - 1));
+        keys.emplace_back(nodes[v]);
+        ids.push_back(rv.label(std::string(nodes[v]), e - 1));
       }
       ids.push_back(ids.front());
       std::sort(keys.begin(), keys.end());

@@ -161,7 +161,7 @@ with ``new_id`` None for an old id with no successor: ``old_id``, ``new_id`` (st
         revision_map out;
         {
           py::gil_scoped_release release;
-          out = revisions(old_edition, new_edition, mids, &lines);
+          out = revisions(old_edition, new_edition, mids, notes.is_none() ? nullptr : &lines);
         }
         if (!notes.is_none()) notes.attr("extend")(py::cast(lines));
         return out;
