@@ -5,6 +5,7 @@
 #include <map>
 #include <masterymap/error.hpp>
 #include <masterymap/migrate.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -115,6 +116,20 @@ std::string key_of(const std::string& end, const edition_index& e,
   auto slash = end.find_last_of('/');
   if (slash != std::string::npos && slash + 1 < end.size()) return end.substr(slash + 1);
   return end;
+}
+
+// The identifier of an association's end node as its CASE JSON wrote it (metadata "case:json",
+// as io::read_case keeps it), or "".
+std::string node_identifier(const association& a, const char* end) {
+  auto it = a.metadata.find("case:json");
+  if (it == a.metadata.end()) return {};
+  const auto j = nlohmann::json::parse(it->second, nullptr, false);
+  if (!j.is_object()) return {};
+  auto n = j.find(end);
+  if (n == j.end() || !n->is_object()) return {};
+  auto id = n->find("identifier");
+  if (id == n->end() || !id->is_string()) return {};
+  return id->get<std::string>();
 }
 
 // Every cycle of a replacedBy graph (one per strongly connected component with a cycle), as
@@ -509,6 +524,15 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
       if (a.type != replaced_by) continue;
       std::string o = key_of(a.origin, rv.idx[e], rv.uri_to_key);
       std::string d = key_of(a.destination, rv.idx[e], rv.uri_to_key);
+      // An end whose URI names no item given (another host, another path): its node's
+      // identifier, when that names one.
+      if (rv.first_in(o) == SIZE_MAX)
+        if (auto i = node_identifier(a, "originNodeURI"); !i.empty() && rv.first_in(i) != SIZE_MAX)
+          o = std::move(i);
+      if (rv.first_in(d) == SIZE_MAX)
+        if (auto i = node_identifier(a, "destinationNodeURI");
+            !i.empty() && rv.first_in(i) != SIZE_MAX)
+          d = std::move(i);
       auto& ls = rv.out[e][o];
       if (std::any_of(ls.begin(), ls.end(),
                       [&](std::size_t r) { return rv.recs[r].destination == d; }))

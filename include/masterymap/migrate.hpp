@@ -115,7 +115,8 @@ class MASTERYMAP_API revision_map {
 /// Items are matched by CASE identifier and URI (metadata `case:identifier`, `case:uri`; a
 /// competency without them is its own id), never by code: a code may name a different item in a
 /// later edition. A link's end is the competency id when the item is in the package, else its
-/// URI (as `io::read_case` keeps it; an unknown URI names the identifier in its last segment).
+/// URI (as `io::read_case` keeps it); an unknown URI stands for the identifier in its last
+/// segment, or else for the `identifier` its CASE node gives (metadata "case:json").
 /// An edition's label is its name (for a CASE package, the CFDocument title).
 ///
 /// Resolution, edition by edition (step s: edition s to edition s+1), for each item of edition s:

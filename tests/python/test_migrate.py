@@ -499,3 +499,22 @@ def test_random_editions_against_the_rule_by_hand(seed):
     m = mm.revisions(fws[0], fws[2], [fws[1]])
     got = {o: sorted(m[o]) for o in m}
     assert got == resolve_by_hand(eds, links)
+
+
+def test_an_end_with_a_foreign_uri_is_matched_by_its_node_identifier():
+    e1 = case("E1", [("a", "A"), ("b", "B")])
+    pkg = {"CFDocument": {"identifier": _uid("d"), "uri": _BASE + _uid("d"), "title": "E2",
+                          "creator": "t", "lastChangeDateTime": "2024-01-01T00:00:00+00:00"},
+           "CFItems": [{"identifier": _uid("x"), "uri": _BASE + _uid("x"), "fullStatement": "x",
+                        "humanCodingScheme": "X",
+                        "lastChangeDateTime": "2024-01-01T00:00:00+00:00"}],
+           "CFAssociations": [{"identifier": _uid("l"), "uri": _BASE + _uid("l"),
+                               "associationType": "replacedBy",
+                               "originNodeURI": {"title": "a", "identifier": _uid("a"),
+                                                 "uri": "https://mirror.example/zzz"},
+                               "destinationNodeURI": _node("x"),
+                               "lastChangeDateTime": "2024-01-01T00:00:00+00:00"}]}
+    e2 = mm.io.read_case(json.dumps(pkg))
+    notes = []
+    m = mm.revisions(e1, e2, notes=notes)
+    assert m["A"] == ["X"] and m.no_successor() == ["B"] and notes == []
