@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "case_detail.hpp"
+
 namespace masterymap::io::detail {
 
 namespace {
@@ -521,15 +523,7 @@ class normaliser {
         break;
       case t::texts:
         if (v.is_string()) {
-          const std::string s = v.get<std::string>();
-          ojson a = ojson::array();
-          std::size_t start = 0;
-          while (start <= s.size()) {
-            const std::size_t comma = std::min(s.find(',', start), s.size());
-            if (comma > start) a.push_back(s.substr(start, comma - start));
-            start = comma + 1;
-          }
-          v = std::move(a);
+          v = split_at_commas(v.get<std::string>());
           note(at, "a string where a list belongs; written as a list");
         }
         break;
