@@ -35,7 +35,12 @@ struct statement_fields {
   std::vector<std::string_view> categories;  // context.contextActivities.category ids
   std::optional<double> mastery_score;       // cmi5 context extension masteryScore
   std::string_view session_id;
-  void clear() { *this = statement_fields(); }
+  void clear() {  // keeps the categories' capacity (one statement after another)
+    std::vector<std::string_view> keep = std::move(categories);
+    keep.clear();
+    *this = statement_fields();
+    categories = std::move(keep);
+  }
 };
 
 // Checks one statement (a DOM element), appending problems; fills `fields` when given.

@@ -4,6 +4,7 @@
 // (a JSON array), the checker of xapi_validate.cpp collecting the fields the mapping reads.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
@@ -29,19 +30,31 @@ constexpr std::string_view waived_verb = "https://w3id.org/xapi/adl/verbs/waived
 class interner {
  public:
   std::uint32_t code(std::string_view name, std::vector<std::string>& names) {
+    if (!names.empty() && name == names[last_]) return last_;
     const auto it = index_.find(name);
-    if (it != index_.end()) return it->second;
+    if (it != index_.end()) return last_ = it->second;
     const auto c = static_cast<std::uint32_t>(names.size());
     store_.emplace_back(name);
     names.emplace_back(name);
     index_.emplace(std::string_view(store_.back()), c);
-    return c;
+    return last_ = c;
   }
 
  private:
   std::deque<std::string> store_;
   std::unordered_map<std::string_view, std::uint32_t> index_;
+  std::uint32_t last_ = 0;  // the previous row's name: runs of one kind, verb or learner
 };
+
+bool is_uuid_text(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < 36; ++i) {
+    const char c = s[i];
+    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? c != '-' : !hex) return false;
+  }
+  return true;
+}
 
 struct error_list {
   std::vector<problem> problems;
@@ -58,6 +71,9 @@ struct error_list {
 class mapper {
  public:
   explicit mapper(const xapi_mapping& m) : m_(m) {
+    // hashed views of the option tables (an ordered map compares long shared IRI prefixes)
+    for (const auto& [verb, kind] : m.verb_kinds) verb_kinds_.emplace(verb, kind);
+    for (const auto& [activity, competency] : m.alignment) alignment_.emplace(activity, competency);
     if (m.competencies != nullptr) {
       for (const auto& c : m.competencies->competencies()) {
         const auto it = c.metadata.find("case:uri");
@@ -84,9 +100,8 @@ class mapper {
     }
     if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
     std::string_view kind;
-    const auto vk = m_.verb_kinds.find(f.verb);
-    kind = vk != m_.verb_kinds.end() ? std::string_view(vk->second)
-                                     : std::string_view(m_.default_kind);
+    const auto vk = verb_kinds_.find(f.verb);
+    kind = vk != verb_kinds_.end() ? vk->second : std::string_view(m_.default_kind);
     const bool waiver = f.verb == waived_verb;
     if (kind.empty() && !waiver) {
       out.skipped.emplace_back(i, fmt::format("verb {} creates no rating evidence", f.verb));
@@ -103,7 +118,7 @@ class mapper {
     }
     // competency
     std::string_view competency;
-    if (const auto a = m_.alignment.find(f.object_id); a != m_.alignment.end()) {
+    if (const auto a = alignment_.find(f.object_id); a != alignment_.end()) {
       competency = a->second;
     } else if (const auto u = by_uri_.find(std::string(f.object_id)); u != by_uri_.end()) {
       competency = u->second;
@@ -246,10 +261,75 @@ class mapper {
   }
 
   const xapi_mapping& m_;
+  std::unordered_map<std::string_view, std::string_view> verb_kinds_, alignment_;
   std::unordered_map<std::string, std::string> by_uri_;
   double success_ = 1.0, failure_ = 0.0;
   std::string buffer_;
   interner learners_, competencies_, kinds_, verbs_, activities_;
+};
+
+// Statement ids seen in a batch: a UUID's 128 bits in an open-addressing table (no string per
+// statement; ids were checked to be UUIDs before they get here).
+class id_table {
+ public:
+  static std::pair<std::uint64_t, std::uint64_t> key(std::string_view uuid) noexcept {
+    std::uint64_t hi = 0, lo = 0;
+    int n = 0;
+    for (char c : uuid) {
+      if (c == '-') continue;
+      const auto d = static_cast<std::uint64_t>(
+          c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);  // hex digit, either case
+      if (n < 16)
+        hi = hi << 4 | d;
+      else
+        lo = lo << 4 | d;
+      ++n;
+    }
+    return {hi, lo};
+  }
+  // The index stored under `uuid`, or inserts `index` and returns it.
+  std::size_t insert(std::string_view uuid, std::size_t index) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    const auto k = key(uuid);
+    std::size_t at = slot_of(k);
+    while (slots_[at].used) {
+      if (slots_[at].hi == k.first && slots_[at].lo == k.second) return slots_[at].index;
+      at = (at + 1) & (slots_.size() - 1);
+    }
+    slots_[at] = slot{k.first, k.second, index, true};
+    ++size_;
+    return index;
+  }
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view uuid) const {
+    if (slots_.empty()) return std::nullopt;
+    const auto k = key(uuid);
+    for (std::size_t at = slot_of(k); slots_[at].used; at = (at + 1) & (slots_.size() - 1))
+      if (slots_[at].hi == k.first && slots_[at].lo == k.second) return slots_[at].index;
+    return std::nullopt;
+  }
+
+ private:
+  struct slot {
+    std::uint64_t hi = 0, lo = 0;
+    std::size_t index = 0;
+    bool used = false;
+  };
+  [[nodiscard]] std::size_t slot_of(std::pair<std::uint64_t, std::uint64_t> k) const noexcept {
+    const std::uint64_t h = (k.first ^ (k.second * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+    return static_cast<std::size_t>(h >> 17) & (slots_.size() - 1);
+  }
+  void grow() {
+    std::vector<slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, slot{});
+    for (const auto& s : old) {
+      if (!s.used) continue;
+      std::size_t at = slot_of({s.hi, s.lo});
+      while (slots_[at].used) at = (at + 1) & (slots_.size() - 1);
+      slots_[at] = s;
+    }
+  }
+  std::vector<slot> slots_;
+  std::size_t size_ = 0;
 };
 
 std::size_t skip_blanks(std::string_view text, std::size_t i) {
@@ -272,6 +352,42 @@ std::size_t skip_blanks(std::string_view text, std::size_t i) {
   } catch (...) {
   }
   throw parse_error(fmt::format("xAPI statements: {}", what), line_offset + 1, 0);
+}
+
+// Rows of statements voided by a statement of the same batch are dropped (and noted).
+void drop_voided(xapi_evidence& out) {
+  if (out.voided.empty()) return;
+  std::unordered_map<std::string_view, std::size_t> voided;
+  for (const auto& [i, id] : out.voided) voided.emplace(id, i);
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    const auto v = voided.find(out.source[r]);
+    if (v != voided.end() && !out.source[r].empty()) {
+      out.skipped.emplace_back(out.statement[r], fmt::format("voided by statement {}", v->second));
+      continue;
+    }
+    if (kept != r) {
+      out.learner[kept] = out.learner[r];
+      out.competency[kept] = out.competency[r];
+      out.kind[kept] = out.kind[r];
+      out.verb[kept] = out.verb[r];
+      out.activity[kept] = out.activity[r];
+      out.time[kept] = out.time[r];
+      out.score[kept] = out.score[r];
+      out.source[kept] = std::move(out.source[r]);
+      out.timestamp[kept] = std::move(out.timestamp[r]);
+      out.statement[kept] = out.statement[r];
+    }
+    ++kept;
+  }
+  for (auto* v : {&out.learner, &out.competency, &out.kind, &out.verb, &out.activity})
+    v->resize(kept);
+  out.time.resize(kept);
+  out.score.resize(kept);
+  out.source.resize(kept);
+  out.timestamp.resize(kept);
+  out.statement.resize(kept);
+  std::sort(out.skipped.begin(), out.skipped.end());
 }
 
 }  // namespace
@@ -300,7 +416,7 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
   mapper map(mapping);
   xapi_detail::statement_fields fields;
   std::vector<xapi_problem> problems;
-  std::unordered_map<std::string, std::size_t> seen;  // statement id -> index
+  id_table seen;                        // statement id -> index of its first statement
   std::vector<std::string_view> spans;  // JSON lines: each statement's text (for duplicates)
   dom::parser other;
 
@@ -313,13 +429,13 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
       return;
     }
     if (!fields.id.empty()) {
-      const auto [it, fresh] = seen.emplace(std::string(fields.id), i);
-      if (!fresh) {
+      const std::size_t first_index = seen.insert(fields.id, i);
+      if (first_index != i) {
         // Same id: the same content counts once; another content is an error.
         bool same = false;
         if (lines) {
           dom::element first;
-          const auto s = spans[it->second];
+          const auto s = spans[first_index];
           if (other.parse(s.data(), s.size(), false).get(first) == simdjson::SUCCESS)
             same = simdjson::minify(first) == simdjson::minify(e);
         } else {
@@ -329,9 +445,9 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
           errors.add(i, line,
                      fmt::format("/id: statement id {} was already used by statement {} with "
                                  "other content",
-                                 fields.id, it->second));
+                                 fields.id, first_index));
         } else {
-          out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", it->second));
+          out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", first_index));
         }
         return;
       }
@@ -356,9 +472,9 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
       // duplicates in an array: compare with the first element of that id
       std::string_view id;
       if (e.is_object() && e.at_key("id").get_string().get(id) == simdjson::SUCCESS) {
-        const auto it = seen.find(std::string(id));
-        if (it != seen.end() && simdjson::minify(elements[it->second]) == simdjson::minify(e)) {
-          out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", it->second));
+        const auto at = is_uuid_text(id) ? seen.find(id) : std::nullopt;
+        if (at && simdjson::minify(elements[*at]) == simdjson::minify(e)) {
+          out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", *at));
           ++i;
           continue;
         }
@@ -403,6 +519,7 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
   if (!errors.problems.empty())
     throw evidence_error(std::move(errors.problems), std::move(errors.rows),
                          errors.with_lines ? std::move(errors.lines) : std::vector<std::size_t>{});
+  drop_voided(out);
   return out;
 }
 

@@ -100,6 +100,18 @@ bool is_language_tag(std::string_view s) {
       "sgn-be-fr", "sgn-be-nl", "sgn-ch-de", "art-lojban", "cel-gaulish", "no-bok", "no-nyn",
       "zh-guoyu",  "zh-hakka",  "zh-min",    "zh-min-nan", "zh-xiang"};
   if (s.empty()) return false;
+  // the common forms first, without allocating: "en", "eng", "en-US", "es-419"
+  {
+    std::size_t n = 0;
+    while (n < s.size() && is_alpha(s[n])) ++n;
+    if (n >= 2 && n <= 3) {
+      if (n == s.size()) return true;
+      const auto r = s.substr(n);
+      if (r.size() == 3 && r[0] == '-' && is_alpha(r[1]) && is_alpha(r[2])) return true;
+      if (r.size() == 4 && r[0] == '-' && is_digit(r[1]) && is_digit(r[2]) && is_digit(r[3]))
+        return true;
+    }
+  }
   std::string lower(s);
   for (char& c : lower)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -297,3 +297,30 @@ def test_spec_examples_ingest_with_their_rows(shared_data):
             assert len(df) == 0 and df.attrs["voided"] == [want[6:]]
         else:
             assert len(df) == 0 and skipped == [(0, want)], name
+
+
+def test_voiding_within_a_batch_and_repeated_ids():
+    first = stmt(1, result={"score": {"scaled": 0.9}})
+    void = stmt(2, "voided", activity="x", timestamp="2024-03-02T00:00:00Z")
+    void["object"] = {"objectType": "StatementRef", "id": first["id"]}
+    other = stmt(3, activity="2", result={"score": {"scaled": 0.4}})
+    skipped = []
+    df = mm.io.read_xapi([first, void, other], alignment=ALIGN, skipped=skipped)
+    assert list(df["source"]) == [other["id"]]
+    assert df.attrs["voided"] == [first["id"]]
+    assert (0, "voided by statement 1") in skipped
+    # the same statement twice: counted once; another content under the same id: an error
+    df = mm.io.read_xapi([first, other, first], alignment=ALIGN, skipped=skipped)
+    assert len(df) == 2
+    changed = dict(first, result={"score": {"scaled": 0.1}})
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([first, changed], alignment=ALIGN)
+    assert list(e.value.rows) == [1] and "already used by statement 0" in str(e.value)
+
+
+def test_a_group_actor_is_skipped():
+    g = stmt(1, result={"success": True},
+             actor={"objectType": "Group", "member": [{"mbox": "mailto:a@example.org"}]})
+    skipped = []
+    assert len(mm.io.read_xapi([g], alignment=ALIGN, skipped=skipped)) == 0
+    assert skipped == [(0, "the actor is a Group, not one learner")]

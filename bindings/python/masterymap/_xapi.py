@@ -126,7 +126,7 @@ def _frame(d: dict[str, Any], weight: float) -> pd.DataFrame:
         "verb": cat("verb", "verbs"),
         "activity": cat("activity", "activities"),
         "timestamp": np.array(d["timestamp"], dtype=object) if n else np.array([], dtype=object),
-    }, columns=XAPI_COLUMNS)
+    }, copy=False)  # (no columns=: with a dict it turns the time column into Timestamp objects)
 
 
 @checked
@@ -171,7 +171,9 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       rating evidence); other verbs take ``default_kind`` (``None``: skipped).
     - **statement id -> source**.
     - A voiding statement (verb ``voided``) creates no row; its target is listed in
-      ``df.attrs["voided"]`` and a row of the same batch it voids is dropped. cmi5 ``waived``
+      ``df.attrs["voided"]`` and a row of the same batch it voids is dropped (noted in
+      ``skipped``). Voiding evidence ingested in an earlier batch is not done here (the
+      engine has no retraction event yet). cmi5 ``waived``
       statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
     - The same statement id twice with the same content counts once; with another content the
       batch is rejected.
@@ -218,10 +220,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
                     default_time=default_time)
     df = _frame(d, weight)
-    voided = [target for _, target in d["voided"]]
-    if voided:
-        df = df[~df["source"].isin(set(voided))].reset_index(drop=True)
-    df.attrs["voided"] = voided
+    df.attrs["voided"] = [target for _, target in d["voided"]]
     df.attrs["waived"] = list(d["waived"])
     if skipped is not None:
         skipped.extend(d["skipped"])
@@ -272,12 +271,14 @@ def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
 
     Each AU gives its ``id``, ``moveOn`` (default ``NotApplicable``), ``masteryScore`` (a
     decimal in [0, 1], or None) and the objectives it references (``<objectives><objective
-    idref=.../>``); the course's ``<objectives>`` list names them. An AU aligns to its first
+    idref=.../>``; an AU without its own takes its nearest enclosing block's, and
+    ``objectives_inherited`` says so); the course's ``<objectives>`` list names them. An AU aligns to its first
     objective's competency (``objective_competencies`` maps objective ids to competency ids;
     default: the objective id).
 
     :returns: ``{"aus": {au id: {"title", "url", "moveOn", "masteryScore" (float or None),
-        "objectives": [objective ids]}}, "objectives": {objective id: title},
+        "objectives": [objective ids], "objectives_inherited": bool}},
+        "objectives": {objective id: title},
         "competencies": {objective id: competency id}}``, for ``read_xapi(course=...)``
     :raises ParseError: malformed XML or an AU without an id; a masteryScore outside [0, 1]
     """
@@ -293,22 +294,34 @@ def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
         if o.get("id"):
             title = o.find(f"{_CS}title/{_CS}langstring")
             objectives[o.get("id")] = title.text if title is not None else ""
-    aus = {}
-    for au in root.iter(f"{_CS}au"):
-        au_id = au.get("id")
-        if not au_id:
-            raise ValueError("cmi5 course structure: an <au> has no id")
-        ms = au.get("masteryScore")
-        score = float(ms) if ms is not None else None
-        if score is not None and not 0.0 <= score <= 1.0:
-            raise ValueError(f"cmi5 course structure: AU {au_id}: masteryScore {ms} is "
-                             f"outside [0, 1]")
-        title = au.find(f"{_CS}title/{_CS}langstring")
-        url = au.find(f"{_CS}url")
-        refs = [r.get("idref") for r in au.findall(f"{_CS}objectives/{_CS}objective")]
-        aus[au_id] = {"title": title.text if title is not None else "",
-                      "url": url.text if url is not None else "",
-                      "moveOn": au.get("moveOn", "NotApplicable"),
-                      "masteryScore": score, "objectives": [r for r in refs if r]}
+    aus: dict[str, Any] = {}
+
+    def refs(node: Any) -> list:
+        return [r.get("idref") for r in node.findall(f"{_CS}objectives/{_CS}objective")
+                if r.get("idref")]
+
+    def walk(node: Any, inherited: list) -> None:
+        for child in node:
+            if child.tag == f"{_CS}block":
+                walk(child, refs(child) or inherited)
+            elif child.tag == f"{_CS}au":
+                au_id = child.get("id")
+                if not au_id:
+                    raise ValueError("cmi5 course structure: an <au> has no id")
+                ms = child.get("masteryScore")
+                score = float(ms) if ms is not None else None
+                if score is not None and not 0.0 <= score <= 1.0:
+                    raise ValueError(f"cmi5 course structure: AU {au_id}: masteryScore {ms} "
+                                     f"is outside [0, 1]")
+                title = child.find(f"{_CS}title/{_CS}langstring")
+                url = child.find(f"{_CS}url")
+                own = refs(child)
+                aus[au_id] = {"title": title.text if title is not None else "",
+                              "url": url.text if url is not None else "",
+                              "moveOn": child.get("moveOn", "NotApplicable"),
+                              "masteryScore": score, "objectives": own or list(inherited),
+                              "objectives_inherited": not own and bool(inherited)}
+
+    walk(root, [])
     competencies = dict(objective_competencies or {})
     return {"aus": aus, "objectives": objectives, "competencies": competencies}

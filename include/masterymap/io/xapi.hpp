@@ -155,7 +155,9 @@ struct xapi_evidence {
 ///   min and max is rejected;
 /// - timestamp (else stored) -> time (UTC seconds; offsets converted), the text kept; neither:
 ///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
-/// - a statement whose verb is "voided" is listed in `voided`; cmi5 "waived" in `waived`.
+/// - a statement whose verb is "voided" is listed in `voided` (and the rows of the statement it
+///   voids, when that is in the same batch, are dropped and noted in `skipped`); cmi5 "waived"
+///   in `waived`.
 /// The same id twice in a batch with the same content counts once; with a different content
 /// it is an error.
 /// All or nothing: \throws masterymap::evidence_error listing every bad statement (rows() =
