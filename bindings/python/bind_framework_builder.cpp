@@ -192,7 +192,6 @@ Validates everything at once and freezes. The builder is unchanged and can be bu
   def_copy(builder_cls);
   builder_cls.def(py::pickle([](const framework_builder& b) { return b.to_json(-1); },
                              [](const std::string& s) { return framework_builder::from_json(s); }));
-
 }
 
 }  // namespace masterymap::python

@@ -102,7 +102,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
          const std::map<std::string, std::string>& verb_kinds, const std::string& default_kind,
          std::optional<scale> score_scale, std::optional<double> success_score,
          std::optional<double> failure_score, std::optional<double> completion_score,
-         const std::string& negative, bool skip_unaligned, double weight, bool cmi5,
+         const std::string& negative, bool skip_unaligned, bool cmi5,
          const std::map<std::string, double>& mastery_scores, const py::object& default_time) {
         io::xapi_mapping o;
         o.version = version_of(version);
@@ -131,7 +131,6 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
           throw py::value_error("negative: expected 'reject', 'zero' or 'rescale', got '" +
                                 negative + "'");
         o.skip_unaligned = skip_unaligned;
-        o.weight = weight;
         if (!default_time.is_none()) o.default_time = to_seconds(default_time, "default_time");
         o.cmi5 = cmi5;
         o.mastery_scores.insert(mastery_scores.begin(), mastery_scores.end());
@@ -167,7 +166,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
       py::arg("default_kind") = "formative", py::arg("scale") = py::none(),
       py::arg("success_score") = py::none(), py::arg("failure_score") = py::none(),
       py::arg("completion_score") = py::none(), py::arg("negative") = "reject",
-      py::arg("skip_unaligned") = true, py::arg("weight") = 1.0, py::arg("cmi5") = false,
+      py::arg("skip_unaligned") = true, py::arg("cmi5") = false,
       py::arg("mastery_scores") = std::map<std::string, double>{},
       py::arg("default_time") = py::none(), R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the

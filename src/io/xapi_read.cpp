@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <fstream>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/io/xapi.hpp>
@@ -406,10 +407,13 @@ std::map<std::string, std::string, std::less<>> default_verb_kinds() {
   return out;
 }
 
-xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
+namespace {
+// The reader over a padded copy of the text (simdjson reads up to SIMDJSON_PADDING bytes past
+// the end of each statement).
+xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_mapping& mapping) {
+  std::string_view text(padded.data(), padded.size());
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  const simdjson::padded_string padded(text);
-  const std::string_view all(padded.data(), padded.size());
+  const std::string_view all = text;
   dom::parser parser;
   xapi_evidence out;
   error_list errors;
@@ -459,7 +463,7 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
   if (start == all.size()) return out;
   if (all[start] == '[') {
     dom::element doc;
-    const auto err = parser.parse(padded).get(doc);
+    const auto err = parser.parse(all.data(), all.size(), false).get(doc);
     if (err != simdjson::SUCCESS) syntax_error(all, 0, simdjson::error_message(err));
     dom::array a;
     if (doc.get_array().get(a) != simdjson::SUCCESS)
@@ -499,7 +503,7 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
       if (err != simdjson::SUCCESS) {
         if (first) {
           dom::element whole;
-          if (parser.parse(padded).get(whole) == simdjson::SUCCESS) {
+          if (parser.parse(all.data(), all.size(), false).get(whole) == simdjson::SUCCESS) {
             spans.push_back(all);
             one(whole, 0, line, true);
             break;
@@ -523,7 +527,24 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
   return out;
 }
 
+}  // namespace
+
+xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
+  return parse_padded(simdjson::padded_string(text), mapping);
+}
+
 xapi_evidence read_xapi(const std::string& path, const xapi_mapping& mapping) {
+  {  // a plain file is read straight into the padded buffer (no second copy)
+    std::ifstream in(path, std::ios::binary);
+    char magic[2] = {0, 0};
+    if (in && in.read(magic, 2) && !(magic[0] == '\x1f' && magic[1] == '\x8b')) {
+      in.close();
+      simdjson::padded_string padded;
+      if (simdjson::padded_string::load(path).get(padded) == simdjson::SUCCESS)
+        return parse_padded(padded, mapping);
+    }
+  }
+  // gzip, an empty or unreadable file: the library's reader (and its file_error)
   const std::string text = detail::read_data_file(path, "xAPI statements");
   return parse_xapi(text, mapping);
 }

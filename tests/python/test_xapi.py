@@ -171,13 +171,19 @@ def test_every_source_form_gives_the_same_frame(tmp_path):
     lines = "\n".join(json.dumps(s) for s in statements) + "\n"
     (tmp_path / "s.jsonl").write_text(lines)
     (tmp_path / "s.json").write_text(json.dumps(statements, indent=2))
+    import gzip
+    (tmp_path / "s.jsonl.gz").write_bytes(gzip.compress(lines.encode()))
     frames = [mm.io.read_xapi(src, alignment=ALIGN) for src in (
         statements, lines, lines.encode(), json.dumps(statements), tmp_path / "s.jsonl",
-        str(tmp_path / "s.json"))]
+        str(tmp_path / "s.json"), tmp_path / "s.jsonl.gz", gzip.compress(lines.encode()),
+        "\ufeff" + lines)]
     for f in frames[1:]:
         assert f.drop(columns="statement").equals(frames[0].drop(columns="statement"))
     one = mm.io.read_xapi(json.dumps(statements[0], indent=2), alignment=ALIGN)
     assert list(one["score"]) == [0.5]  # no scale: the fraction is the score
+    assert len(mm.io.read_xapi("", alignment=ALIGN)) == 0
+    with pytest.raises(mm.MissingFileError):
+        mm.io.read_xapi(tmp_path / "absent.jsonl")
 
 
 def test_case_uri_aligns_activities():

@@ -95,11 +95,11 @@ def _text_of(source: _Source) -> Tuple[Any, bool]:
             import gzip
             return gzip.decompress(source), False
         head = source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        if head in (b"{", b"["):
+        if head in (b"{", b"[", b""):
             return source, False
         return os.fsdecode(source), True
     if isinstance(source, str):
-        if source.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        if source.lstrip("\ufeff \t\r\n")[:1] in ("{", "[", ""):  # "" / blanks: no statements
             return source, False
         return source, True
     if isinstance(source, os.PathLike):
@@ -183,6 +183,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         bytes, gzip bytes too), a path (a .gz file is decompressed), or a list of statement dicts
     :param framework: the framework the competencies must belong to (and whose ``case:uri``
         metadata aligns activities)
+    :param weight: the weight of every row (the ``weight`` column)
     :param default_time: the time of statements with neither timestamp nor stored (any time
         the library takes: ISO text, datetime, seconds)
     :param course: a cmi5 course structure (:func:`read_cmi5_course`): its AU -> objective
@@ -216,7 +217,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     default_kind=default_kind or "", scale=the_scale,
                     success_score=success_score, failure_score=failure_score,
                     completion_score=completion_score, negative=negative,
-                    skip_unaligned=skip_unaligned, weight=weight, cmi5=course is not None,
+                    skip_unaligned=skip_unaligned, cmi5=course is not None,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
                     default_time=default_time)
     df = _frame(d, weight)

@@ -105,7 +105,6 @@ struct xapi_mapping {
   /// The time of a statement with neither timestamp nor stored (unset: such a statement is
   /// rejected); e.g. the time the statements were exported.
   std::optional<double> default_time;
-  double weight = 1.0;
   /// cmi5 rules (cmi5 specification section 9): a score on any verb but passed/failed is
   /// rejected; `passed` with a scaled score below the mastery score (the statement's context
   /// extension masteryScore, else `mastery_scores[activity id]` from the course structure) is

@@ -13,7 +13,7 @@ def parse_xapi(source: Union[str, bytes, "os.PathLike[str]"], *, is_path: bool =
                default_kind: str = "formative", scale: Optional[Scale] = None,
                success_score: Optional[float] = None, failure_score: Optional[float] = None,
                completion_score: Optional[float] = None, negative: str = "reject",
-               skip_unaligned: bool = True, weight: float = 1.0, cmi5: bool = False,
+               skip_unaligned: bool = True, cmi5: bool = False,
                mastery_scores: dict[str, float] = ...,
                default_time: Any = None) -> dict[str, Any]: ...
 def default_verb_kinds() -> dict[str, str]: ...
