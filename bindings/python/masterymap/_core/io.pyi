@@ -30,3 +30,7 @@ def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] 
                last_change_date_time: str = "",
                creator: str = "masterymap") -> tuple[str, list[str]]: ...
 def case_rubric_scales(framework: Framework, mastery_fraction: float = 0.5) -> dict[str, Scale]: ...
+
+from ._xapi import default_verb_kinds as default_verb_kinds
+from ._xapi import parse_xapi as parse_xapi
+from ._xapi import validate_xapi_statement as validate_xapi_statement
