@@ -9,10 +9,20 @@
 
 namespace masterymap::python {
 
+// A message as Python text whatever its bytes: a parser's message may quote input cut in the
+// middle of a UTF-8 sequence, and a message that cannot be decoded would replace the error with
+// a UnicodeDecodeError. Undecodable bytes become U+FFFD.
+py::str message_text(const std::string& message) {
+  PyObject* text =
+      PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "replace");
+  if (text == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(text);
+}
+
 // Raises `type(message)` with extra attributes set on the instance, so Python users can read
 // `.problems`, `.cycle`, `.line` ... without parsing messages.
 void raise_with(py::handle type, const char* message, const py::dict& attrs) {
-  py::object exc = py::reinterpret_borrow<py::object>(type)(message);
+  py::object exc = py::reinterpret_borrow<py::object>(type)(message_text(message));
   for (auto item : attrs) py::setattr(exc, item.first, item.second);
   PyErr_SetObject(type.ptr(), exc.ptr());
 }
@@ -22,8 +32,10 @@ py::list problems_to_python(const std::vector<problem>& problems) {
   for (const auto& p : problems) {
     py::dict d;
     d["kind"] = to_string(p.kind);
-    d["ids"] = p.ids;
-    d["message"] = p.message;
+    py::list ids;
+    for (const std::string& id : p.ids) ids.append(message_text(id));
+    d["ids"] = ids;
+    d["message"] = message_text(p.message);
     out.append(d);
   }
   return out;
@@ -84,7 +96,9 @@ void bind_errors(py::module_& m) {
     } catch (const cycle_error& e) {
       py::dict a;
       a["problems"] = problems_to_python(e.problems());
-      a["cycle"] = e.cycle();
+      py::list cycle_ids;
+      for (const std::string& id : e.cycle()) cycle_ids.append(message_text(id));
+      a["cycle"] = cycle_ids;
       py::list cycles;
       for (const auto& pr : e.problems()) cycles.append(py::cast(pr.ids));
       a["cycles"] = cycles;
@@ -117,7 +131,7 @@ void bind_errors(py::module_& m) {
       a["filename"] = e.path();
       raise_with(e.missing() ? missing_file : file, e.what(), a);
     } catch (const error& e) {
-      base(e.what());
+      raise_with(base, e.what(), py::dict());
     }
   });
 }

@@ -144,6 +144,70 @@ std::string utf8_culprit(const framework& f, const case_write_options& o) {
   return "a text";
 }
 
+// Whether `text` is one JSON object of `members` members whose CFItems and CFAssociations are
+// arrays of `items` and `associations` objects (simdjson On-Demand: the nodes are skipped, not
+// parsed; UTF-8 is checked on the way).
+bool is_package(const std::string& text, std::size_t items, std::size_t associations,
+                std::size_t members) {
+  namespace od = simdjson::ondemand;
+  simdjson::padded_string copy;
+  simdjson::padded_string_view view(text.data(), text.size(), text.capacity());
+  if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) {
+    copy = simdjson::padded_string(text);
+    view = copy;
+  }
+  od::parser parser;
+  od::document doc;
+  od::object top;
+  if (parser.iterate(view).get(doc) != simdjson::SUCCESS ||
+      doc.get_object().get(top) != simdjson::SUCCESS)
+    return false;
+  std::size_t seen = 0;
+  for (auto field : top) {
+    ++seen;
+    std::string_view key;
+    od::value v;
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
+        field.value().get(v) != simdjson::SUCCESS)
+      return false;
+    if (key != "CFItems" && key != "CFAssociations") continue;  // skipped by the parser
+    od::array a;
+    if (v.get_array().get(a) != simdjson::SUCCESS) return false;
+    std::size_t n = 0;
+    for (auto element : a) {
+      od::json_type type{};
+      if (element.type().get(type) != simdjson::SUCCESS || type != od::json_type::object)
+        return false;
+      ++n;
+    }
+    if (n != (key == "CFItems" ? items : associations)) return false;
+  }
+  const char* rest = nullptr;  // anything after the object is trailing content
+  return seen == members && doc.current_location().get(rest) != simdjson::SUCCESS;
+}
+
+// The competency or association whose kept JSON (metadata case:json) is not one JSON object.
+std::string kept_culprit(const framework& f) {
+  const auto bad = [](const std::map<std::string, std::string>& m) {
+    const auto* kept = find(m, case_keys::json);
+    if (kept == nullptr) return false;
+    const auto start = kept->find_first_not_of(" \t\r\n");
+    return start == std::string::npos || (*kept)[start] != '{' || !nlohmann::json::accept(*kept);
+  };
+  for (const competency& c : f.competencies())
+    if (bad(c.metadata))
+      return fmt::format("competency '{}': its {} metadata is not one JSON object", c.id,
+                         case_keys::json);
+  std::size_t k = 0;
+  for (const association& a : f.associations()) {
+    if (bad(a.metadata))
+      return fmt::format("association {} ({}): its {} metadata is not one JSON object", k, a.type,
+                         case_keys::json);
+    ++k;
+  }
+  return "the package written is not valid JSON";
+}
+
 struct writer {
   const framework& f;
   const case_write_options& o;
@@ -540,8 +604,14 @@ std::string write_case(const framework& f, const case_write_options& options,
       j.raw(value);
   }
   j.put('}');
-  if (!simdjson::validate_utf8(out.data(), out.size()))
-    throw error(fmt::format("CASE export: {} is not valid UTF-8", utf8_culprit(f, options)));
+  // The kept JSON is metadata anyone may set: the output is checked to be one package (valid
+  // JSON and UTF-8, each list holding exactly the nodes written), so no metadata can make it
+  // malformed or add members to it.
+  if (!is_package(out, f.size(), kept_associations.size() + jobs.size(), members.size())) {
+    if (!simdjson::validate_utf8(out.data(), out.size()))
+      throw error(fmt::format("CASE export: {} is not valid UTF-8", utf8_culprit(f, options)));
+    throw error(fmt::format("CASE export: {}", kept_culprit(f)));
+  }
   if (!options.strict) return out;
   std::vector<std::string> notes;
   std::string strict = detail::strict_case(out, w.stamp, notes);

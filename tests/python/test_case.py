@@ -490,3 +490,20 @@ def test_the_try_out_findings_stay_fixed(tmp_path):
     except Exception as e:  # noqa: BLE001 - the schemas come from ../shared/data
         pytest.skip(f"CASE schemas not found: {e}")
     assert validate_case_1_1(out) == []
+
+
+def test_the_regression_try_out_findings_stay_fixed():
+    # A syntax error next to non-ASCII text is a ParseError (its message quotes cut UTF-8).
+    with pytest.raises(mm.ParseError, match="line 1"):
+        mm.io.read_case('{"CFDocument": é}')
+    # Corrupt or truncated gzip bytes are ParseErrors naming what was read.
+    for data in (gzip.compress(b"{}") + b"xy", b"\x1f\x8b"):
+        with pytest.raises(mm.ParseError, match="CASE package: corrupt gzip data"):
+            mm.io.read_case(data)
+    # Kept JSON is metadata anyone may set: it can neither break the output nor add members.
+    for bad in ('{"x":', '{"identifier":"x"}],"evil":"pwned","more":[{"a":1}', "[1]",
+                '{"a":1} {"b":2}'):
+        b = mm.FrameworkBuilder("x")
+        b.add_competency("A", metadata={"case:json": bad})
+        with pytest.raises(mm.Error, match="competency 'A': its case:json metadata is not one"):
+            mm.io.write_case(b.build())

@@ -92,8 +92,8 @@ def _text_of(source: _Source) -> Tuple[Any, bool]:
         return json.dumps(source), False
     if isinstance(source, bytes):
         if source[:2] == b"\x1f\x8b":
-            import gzip
-            return gzip.decompress(source), False
+            from .io import _gunzip
+            return _gunzip(source, "xAPI statements"), False
         head = source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if head in (b"{", b"[", b""):
             return source, False

@@ -8,10 +8,11 @@ for any other failure to read or write, with ``.filename`` set.
 import gzip
 import json
 import os
+import zlib
 from typing import Any, Mapping, Optional, Union
 
 from ._arguments import checked
-from ._core import Framework, Scale
+from ._core import Framework, ParseError, Scale
 from ._core.io import case_rubric_scales as _case_rubric_scales
 from ._core.io import parse_case as _parse_case
 from ._core.io import read_case_file as _read_case_file
@@ -81,7 +82,7 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
                    domain_item_type=domain_item_type, education_levels=levels,
                    drop_cycle_edges=drop_cycle_edges, drop_duplicate_edges=drop_duplicate_edges)
     if isinstance(source, bytes) and source[:2] == b"\x1f\x8b":  # gzip-compressed text
-        source = gzip.decompress(source)
+        source = _gunzip(source, "CASE package")
     if _is_text(source):
         # bytes go to the reader as they are: invalid UTF-8 is a ParseError with its position
         fw, found = _parse_case(source, **options)  # type: ignore[arg-type]
@@ -91,6 +92,14 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
     if notes is not None:
         notes.extend(found)
     return fw
+
+
+def _gunzip(data: bytes, what: str) -> bytes:
+    """`data` (gzip) inflated; corrupt or truncated data is a ParseError naming `what`."""
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as e:
+        raise ParseError(f"{what}: corrupt gzip data ({e})") from None
 
 
 @checked
