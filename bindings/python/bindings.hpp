@@ -144,6 +144,7 @@ void bind_time(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_case(py::module_& m);
+void bind_credentials(py::module_& m);
 void bind_migrate(py::module_& m);
 void bind_bkt(py::module_& m);
 void bind_bkt_source(py::module_& m);

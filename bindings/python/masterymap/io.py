@@ -1,5 +1,6 @@
 """Readers and writers of files: 1EdTech CASE packages, framework edge-list CSV, native
-framework JSON.
+framework JSON; Open Badges 3.0 and CLR 2.0 credentials (:func:`achievement_credentials`,
+:func:`clr`, :func:`read_credential`).
 
 Every reader and writer raises :class:`masterymap.MissingFileError` (also a
 ``FileNotFoundError``) for a missing file and :class:`masterymap.FileError` (an ``OSError``)
@@ -11,6 +12,7 @@ import os
 from typing import Any, Mapping, Optional, Union
 
 from ._arguments import checked
+from ._credentials import achievement_credentials, clr, read_credential
 from ._core import Framework, Scale
 from ._core.io import case_rubric_scales as _case_rubric_scales
 from ._core.io import parse_case as _parse_case
@@ -18,8 +20,9 @@ from ._core.io import read_case_file as _read_case_file
 from ._core.io import read_framework_csv
 from ._core.io import write_case as _write_case
 
-__all__ = ["case_definitions", "case_document", "case_rubric_scales", "case_rubrics", "read_case",
-           "read_framework_csv", "read_json", "write_case"]
+__all__ = ["achievement_credentials", "case_definitions", "case_document", "case_rubric_scales",
+           "case_rubrics", "clr", "read_case", "read_credential", "read_framework_csv",
+           "read_json", "write_case"]
 
 
 def _is_text(source: Union[str, bytes, "os.PathLike[str]"]) -> bool:
