@@ -12,7 +12,7 @@ import binascii
 import json
 import os
 import re
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Union, cast
 
 from ._arguments import checked
 from ._core import LearnerState, ParseError, Roster, ValidationError
@@ -201,7 +201,7 @@ class _Checker:
                     self.typed(item, where, name, True)
                 elif one == "Association":
                     self.association(item, where)
-                else:
+                elif one is not None:
                     self.typed(item, where, one, False)
 
     def association(self, node: Any, path: str) -> None:
@@ -375,7 +375,7 @@ def read_credential(source: Union[str, bytes, "os.PathLike[str]", dict[str, Any]
                 isinstance(source, str) and _jwt_payload(source) is not None):
             text = source
         else:
-            path = os.fsdecode(source) if isinstance(source, bytes) else source
+            path = cast("Union[str, os.PathLike[str]]", source)
             with file_errors(path, "credential file"):
                 with open(path, encoding="utf-8") as f:
                     text = f.read()
@@ -388,11 +388,11 @@ def read_credential(source: Union[str, bytes, "os.PathLike[str]", dict[str, Any]
             try:
                 doc = json.loads(text)
             except json.JSONDecodeError as e:
-                error = ParseError(f"malformed credential JSON: {e.msg} at line {e.lineno} "
-                                   f"column {e.colno}")
-                error.line, error.column, error.row = e.lineno, e.colno, None
-                raise error from None
-    checker, found = _Checker(), []
+                bad_json = ParseError(f"malformed credential JSON: {e.msg} at line {e.lineno} "
+                                      f"column {e.colno}")
+                bad_json.line, bad_json.column, bad_json.row = e.lineno, e.colno, None
+                raise bad_json from None
+    checker, found = _Checker(), cast("list[str]", [])
     _check(doc, "", checker, found)
     if notes is not None:
         notes.extend(found)
