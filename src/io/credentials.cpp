@@ -287,6 +287,9 @@ std::string clr(const learner_state& state, const evidence_log& log,
     json vc = credential(cx, i, ids[i], std::move(ach));
     credentials.push_back(cx.o.sign ? json::parse(cx.o.sign(vc.dump())) : std::move(vc));
   }
+  if (credentials.empty())
+    throw std::invalid_argument("learner '" + state.learner() +
+                                "' has earned no competency: a CLR holds at least one credential");
   json associations = json::array();
   auto associate = [&](const char* type, index_t source, index_t target) {
     if (ids[source].empty() || ids[target].empty()) return;
@@ -304,7 +307,7 @@ std::string clr(const learner_state& state, const evidence_log& log,
   json subject{{"type", json::array({"ClrSubject"})},
                {"identifier", json::array({cx.identity})},
                {"verifiableCredential", std::move(credentials)}};
-  if (!achievements.empty()) subject["achievement"] = std::move(achievements);
+  subject["achievement"] = std::move(achievements);
   if (!associations.empty()) subject["association"] = std::move(associations);
   json doc{{"@context", json::array({vc_context, clr_context, ob_context})},
            {"id", uuid5(options.issuer_id + "\nclr\n" + cx.fw.name() + "\n" + state.learner() +

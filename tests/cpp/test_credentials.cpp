@@ -178,6 +178,8 @@ TEST_CASE("credentials: bad options are errors naming the option") {
   CHECK_THROWS_WITH_AS(io::achievement_credentials(w.state("ana"), w.log, o),
                        doctest::Contains("identity_type"), std::invalid_argument);
   o = options();
+  CHECK_THROWS_WITH_AS(io::clr(w.state("cleo"), w.log, options()),
+                       doctest::Contains("'cleo' has earned no competency"), std::invalid_argument);
   o.valid_from = "2024-09-02";
   CHECK_THROWS_WITH_AS(io::achievement_credentials(w.state("ana"), w.log, o),
                        doctest::Contains("valid_from"), std::invalid_argument);

@@ -188,9 +188,20 @@ def test_valid_until_when_the_rule_expires():
     doc, = mm.io.achievement_credentials(state, issuer=ISSUER)
     assert (doc["validFrom"], doc["validUntil"]) == ("2024-09-02T10:00:00Z",
                                                      "2025-09-02T10:00:00Z")
-    # expired later: no credential
-    assert mm.io.achievement_credentials(mm.evaluate(fw, policy, log, "s", as_of="2026-01-01"),
-                                         issuer=ISSUER) == []
+    # a framework not from CASE: no alignment; still valid everywhere
+    assert "alignment" not in doc["credentialSubject"]["achievement"]
+    record = mm.io.clr(state, issuer=ISSUER)
+    if credential_checks.data_dir().is_dir():
+        _needs("jsonschema")
+        assert credential_checks.schema_errors(doc, "ob_strict") == []
+        assert credential_checks.schema_errors(doc, "ob_jsonld") == []
+        assert credential_checks.schema_errors(record, "clr") == []
+    # expired later: no credential, and no CLR (CLR 2.0 needs at least one credential)
+    lapsed = mm.evaluate(fw, policy, log, "s", as_of="2026-01-01")
+    assert lapsed.status("A") == "expired"
+    assert mm.io.achievement_credentials(lapsed, issuer=ISSUER) == []
+    with pytest.raises(ValueError, match="'s' has earned no competency"):
+        mm.io.clr(lapsed, issuer=ISSUER)
 
 
 def test_the_signer_hook(roster):

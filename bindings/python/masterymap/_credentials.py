@@ -78,7 +78,8 @@ def achievement_credentials(source: Union[Roster, LearnerState], learner: Any = 
     :raises ValueError: a bad option (issuer not a URI, an unknown identity type, valid_from
         not RFC 3339)
     :raises UnknownIdError: a learner the roster does not have
-    Complexity: O(learner's evidence + competencies + output); about 25 µs per credential.
+    Complexity: O(learner's evidence + competencies + output): about 40 µs per credential in
+    C++, 25 more to make the dicts (measured on the bundled map).
     """
     state = _state(source, learner, "io.achievement_credentials()")
     texts = _achievement_credentials(
@@ -104,7 +105,8 @@ def clr(source: Union[Roster, LearnerState], learner: Any = None, *, issuer: str
 
     Parameters as :func:`achievement_credentials`; ``name`` is the CLR's name. With ``signer``,
     each bundled credential is signed first, then the CLR.
-    :raises ValueError: a bad option
+    :raises ValueError: a bad option, or a learner who has earned nothing (CLR 2.0 holds at
+        least one credential)
     """
     state = _state(source, learner, "io.clr()")
     document = json.loads(_clr(

@@ -92,7 +92,9 @@ struct credential_options {
     const learner_state& state, const evidence_log& log, const credential_options& options);
 
 /// The learner's unsigned ClrCredential (JSON text) bundling `achievement_credentials`.
-/// Errors and complexity as `achievement_credentials`, plus O(edges + hierarchy links).
+/// Errors and complexity as `achievement_credentials`, plus O(edges + hierarchy links);
+/// \throws std::invalid_argument too when the learner has earned nothing (CLR 2.0 requires at
+///         least one credential).
 [[nodiscard]] MASTERYMAP_API std::string clr(const learner_state& state, const evidence_log& log,
                                              const credential_options& options);
 
