@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <masterymap/error.hpp>
 #include <nlohmann/json.hpp>
 
@@ -72,6 +73,61 @@ std::string kept(std::string_view raw) {
   return out;
 }
 
+// Strings without escapes (nearly all of a package) are read in place: a view of their text in
+// the padded package, so the parser writes no unescaped copy (for a 20 MB package that copy and
+// its fresh pages cost more than the parse: measured). A string with a backslash is unescaped,
+// which also checks its escapes. The closing quote exists: stage 1 checked the whole document
+// (and a NUL byte before it makes strchr return null: unescaped then too).
+std::optional<std::string_view> in_place(const char* start) {
+  const char* quote = std::strchr(start, '"');
+  if (quote == nullptr) return std::nullopt;
+  const std::string_view s(start, static_cast<std::size_t>(quote - start));
+  if (s.find('\\') != std::string_view::npos) return std::nullopt;
+  return s;
+}
+
+std::string_view key_of(simdjson::simdjson_result<od::field>& field) {
+  od::raw_json_string raw;
+  ok(field.key().get(raw));
+  if (auto s = in_place(raw.raw())) return *s;
+  std::string_view key;
+  ok(field.unescaped_key().get(key));
+  return key;
+}
+
+// A string value (the caller checked the type).
+std::string_view string_of(od::value& v) {
+  const std::string_view token = v.raw_json_token();  // the opening quote, the text, ...
+  if (auto s = in_place(token.data() + 1)) {
+    od::raw_json_string raw;
+    ok(v.get_raw_json_string().get(raw));  // consumes the value
+    return *s;
+  }
+  std::string_view s;
+  ok(v.get_string().get(s));
+  return s;
+}
+
+// A number; nullopt for an integer too large for 64 bits, which is valid JSON (simdjson's
+// On-Demand parser refuses it: NUMBER_ERROR) and is kept as written. A number out of a double's
+// range stays an error (parse_case then names its line and column).
+std::optional<od::number> number_of(od::value& v) {
+  od::number n;
+  const simdjson::error_code e = v.get_number().get(n);
+  if (e == simdjson::SUCCESS) return n;
+  std::string_view token = v.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t'))
+    token.remove_suffix(1);
+  std::string_view digits = token;
+  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+  const bool big_integer =
+      e == simdjson::NUMBER_ERROR && digits.size() > 18 && digits.front() != '0' &&
+      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!big_integer) ok(e);
+  return std::nullopt;
+}
+
 // Deeper nesting than this is refused (as simdjson's DOM parser does): the check recurses.
 constexpr int max_depth = 1024;
 
@@ -79,8 +135,7 @@ void check(od::value v, int depth = 0);
 
 void check_members(od::object& o, int depth) {
   for (auto field : o) {
-    std::string_view key;
-    ok(field.unescaped_key().get(key));
+    (void)key_of(field);
     od::value x;
     ok(field.value().get(x));
     check(x, depth + 1);
@@ -112,16 +167,12 @@ void check(od::value v, int depth) {
       check_elements(a, depth);
       break;
     }
-    case od::json_type::string: {
-      std::string_view s;
-      ok(v.get_string().get(s));
+    case od::json_type::string:
+      (void)string_of(v);
       break;
-    }
-    case od::json_type::number: {
-      od::number n;
-      ok(v.get_number().get(n));
+    case od::json_type::number:
+      (void)number_of(v);
       break;
-    }
     case od::json_type::boolean: {
       bool x = false;
       ok(v.get_bool().get(x));
@@ -136,17 +187,16 @@ void check(od::value v, int depth) {
   }
 }
 
-// A text field: a string, or null (a 1.0 export writes null for an absent description).
-std::string text(od::value v, const where& path) {
+// A text field: a string, or null (a 1.0 export writes null for an absent description). The
+// view lives as long as the parser (see package::storage).
+std::string_view text(od::value v, const where& path) {
   const od::json_type t = type_of(v);
   if (t == od::json_type::null) {
     check(v);
     return {};
   }
-  std::string_view s;
   if (t != od::json_type::string) fail(path, "expected a string");
-  ok(v.get_string().get(s));
-  return std::string(s);
+  return string_of(v);
 }
 
 // A list of texts; a single string (1.0's `educationalLevel`) is read as a list, split at
@@ -159,11 +209,11 @@ std::vector<std::string> texts(od::value v, const where& path) {
     return out;
   }
   if (t == od::json_type::string) {
-    const std::string s = text(v, path);
+    const std::string_view s = text(v, path);
     std::size_t start = 0;
     while (start <= s.size()) {
       const std::size_t comma = std::min(s.find(',', start), s.size());
-      if (comma > start) out.push_back(s.substr(start, comma - start));
+      if (comma > start) out.emplace_back(s.substr(start, comma - start));
       start = comma + 1;
     }
     return out;
@@ -175,7 +225,7 @@ std::vector<std::string> texts(od::value v, const where& path) {
   for (auto element : a) {
     od::value x;
     ok(element.get(x));
-    out.push_back(text(x, where{&path, {}, k++}));
+    out.emplace_back(text(x, where{&path, {}, k++}));
   }
   return out;
 }
@@ -186,8 +236,7 @@ node_ref node(od::value v, const where& path) {
   ok(v.get_object().get(o));
   node_ref r;
   for (auto field : o) {
-    std::string_view key;
-    ok(field.unescaped_key().get(key));
+    const std::string_view key = key_of(field);
     od::value x;
     ok(field.value().get(x));
     if (key == "identifier")
@@ -205,17 +254,15 @@ node_ref node(od::value v, const where& path) {
 std::optional<long long> sequence_number(od::value v) {
   const od::json_type t = type_of(v);
   if (t == od::json_type::number) {
-    od::number n;
-    ok(v.get_number().get(n));
-    if (n.is_int64()) return static_cast<long long>(n.get_int64());
+    const auto n = number_of(v);
+    if (n && n->is_int64()) return static_cast<long long>(n->get_int64());
     return std::nullopt;
   }
   if (t != od::json_type::string) {
     check(v);
     return std::nullopt;
   }
-  std::string_view s;
-  ok(v.get_string().get(s));
+  const std::string_view s = string_of(v);
   long long x = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
@@ -223,17 +270,17 @@ std::optional<long long> sequence_number(od::value v) {
 }
 
 // extensions.masterymap of a node written by write_case; other extensions are only kept.
-own_fields own_of(od::value extensions, const where& path) {
-  own_fields out;
+// Null when there is no "masterymap" member (nodes not written by write_case).
+std::unique_ptr<own_fields> own_of(od::value extensions, const where& path) {
+  std::unique_ptr<own_fields> found;
   if (type_of(extensions) != od::json_type::object) {
     check(extensions);
-    return out;
+    return found;
   }
   od::object top;
   ok(extensions.get_object().get(top));
   for (auto outer : top) {
-    std::string_view name;
-    ok(outer.unescaped_key().get(name));
+    const std::string_view name = key_of(outer);
     od::value mm;
     ok(outer.value().get(mm));
     if (name != "masterymap") {
@@ -242,24 +289,25 @@ own_fields own_of(od::value extensions, const where& path) {
     }
     const where in_mm{&path, "masterymap"};
     if (type_of(mm) != od::json_type::object) fail(in_mm, "expected an object");
+    if (!found) found = std::make_unique<own_fields>();
+    own_fields& out = *found;
     od::object o;
     ok(mm.get_object().get(o));
     for (auto field : o) {
-      std::string_view key;
-      ok(field.unescaped_key().get(key));
+      const std::string_view key = key_of(field);
       od::value v;
       ok(field.value().get(v));
       const where at{&in_mm, key};
       if (key == "title") {
-        out.title = text(v, at);
+        out.title = std::string(text(v, at));
       } else if (key == "description") {
-        out.description = text(v, at);
+        out.description = std::string(text(v, at));
       } else if (key == "domain") {
-        out.domain = text(v, at);
+        out.domain = std::string(text(v, at));
       } else if (key == "kind") {
-        out.kind = text(v, at);
+        out.kind = std::string(text(v, at));
       } else if (key == "strength") {
-        out.strength = text(v, at);
+        out.strength = std::string(text(v, at));
       } else if (key == "level") {
         out.has_level = true;
         const od::json_type t = type_of(v);
@@ -282,24 +330,26 @@ own_fields own_of(od::value extensions, const where& path) {
         od::object m;
         ok(v.get_object().get(m));
         for (auto entry : m) {
-          std::string_view k;
-          ok(entry.unescaped_key().get(k));
+          const std::string_view k = key_of(entry);
           std::string name_of_key(k);
           od::value x;
           ok(entry.value().get(x));
-          out.metadata.emplace(name_of_key, text(x, where{&at, name_of_key}));
+          out.metadata.emplace(name_of_key, std::string(text(x, where{&at, name_of_key})));
         }
       } else {
         check(v);
       }
     }
   }
-  return out;
+  return found;
 }
 
 // One object: its span kept, then its fields through `on_field` (which reads or checks each).
+// A field the mapping reads that appears twice in one object: the last value is used (as
+// nlohmann and Python's json do), and `notes` says so; the kept JSON holds both.
 template <class OnField>
-std::string object_of(od::value element, const where& at, OnField&& on_field) {
+std::string object_of(od::value element, const where& at, std::vector<std::string>& notes,
+                      OnField&& on_field) {
   if (type_of(element) != od::json_type::object) fail(at, "expected an object");
   od::object o;
   ok(element.get_object().get(o));
@@ -307,12 +357,19 @@ std::string object_of(od::value element, const where& at, OnField&& on_field) {
   ok(o.raw_json().get(raw));
   bool rewound = false;
   ok(o.reset().get(rewound));
+  std::vector<std::string_view> mapped;  // a handful: a linear search is cheapest
   for (auto field : o) {
-    std::string_view key;
-    ok(field.unescaped_key().get(key));
+    const std::string_view key = key_of(field);
     od::value v;
     ok(field.value().get(v));
-    if (!on_field(key, v)) check(v);
+    if (!on_field(key, v)) {
+      check(v);
+      continue;
+    }
+    if (std::find(mapped.begin(), mapped.end(), key) != mapped.end())
+      notes.push_back(fmt::format("{}/{}: the key appears more than once; the last value is used",
+                                  at.str(), key));
+    mapped.push_back(key);
   }
   return kept(raw);
 }
@@ -321,10 +378,10 @@ const where items_list{nullptr, "CFItems"};
 const where associations_list{nullptr, "CFAssociations"};
 const where document_at{nullptr, "CFDocument"};
 
-raw_item read_item(od::value element, std::size_t k) {
+raw_item read_item(od::value element, std::size_t k, std::vector<std::string>& notes) {
   raw_item it;
   const where at{&items_list, {}, k};
-  it.json = object_of(element, at, [&](std::string_view key, od::value v) {
+  it.json = object_of(element, at, notes, [&](std::string_view key, od::value v) {
     const where field{&at, key};
     if (key == "identifier")
       it.identifier = text(v, field);
@@ -352,11 +409,12 @@ raw_item read_item(od::value element, std::size_t k) {
   return it;
 }
 
-raw_association read_association(od::value element, std::size_t k) {
+raw_association read_association(od::value element, std::size_t k,
+                                 std::vector<std::string>& notes) {
   raw_association a;
   bool has_origin = false, has_destination = false;
   const where at{&associations_list, {}, k};
-  a.json = object_of(element, at, [&](std::string_view key, od::value v) {
+  a.json = object_of(element, at, notes, [&](std::string_view key, od::value v) {
     const where field{&at, key};
     if (key == "identifier") {
       a.identifier = text(v, field);
@@ -416,22 +474,33 @@ std::string raw_of(od::value v) {
   return kept(raw);
 }
 
-package read_ondemand(std::string_view text) {
-  const simdjson::padded_string padded(text);
+// The parsed package's memory, which the records' views point into.
+struct storage {
+  simdjson::padded_string padded;
   od::parser parser;
+};
+
+package read_ondemand(std::string_view text, std::size_t readable) {
+  package p;
+  auto kept_alive = std::make_shared<storage>();
+  p.storage = kept_alive;
   od::document doc;
-  ok(parser.iterate(padded).get(doc));
+  if (readable >= text.size() + simdjson::SIMDJSON_PADDING) {
+    ok(kept_alive->parser.iterate(simdjson::padded_string_view(text.data(), text.size(), readable))
+           .get(doc));
+  } else {
+    kept_alive->padded = simdjson::padded_string(text);
+    ok(kept_alive->parser.iterate(kept_alive->padded).get(doc));
+  }
   od::json_type top_type{};
   ok(doc.type().get(top_type));
   if (top_type != od::json_type::object) case_reader::fail("", "expected a CFPackage object");
   od::object top;
   ok(doc.get_object().get(top));
-  package p;
   p.skeleton = "{";
   bool has_document = false;
   for (auto field : top) {
-    std::string_view key_view;
-    ok(field.unescaped_key().get(key_view));
+    const std::string_view key_view = key_of(field);
     const std::string key(key_view);
     if (p.skeleton.size() > 1) p.skeleton += ',';
     p.skeleton += nlohmann::json(key).dump();  // the key, escaped as JSON
@@ -447,14 +516,14 @@ package read_ondemand(std::string_view text) {
         od::value x;
         ok(element.get(x));
         if (key == "CFItems")
-          p.items.push_back(read_item(x, k++));
+          p.items.push_back(read_item(x, k++, p.notes));
         else
-          p.associations.push_back(read_association(x, k++));
+          p.associations.push_back(read_association(x, k++, p.notes));
       }
       p.skeleton += "[]";
     } else if (key == "CFDocument") {
       has_document = true;
-      p.skeleton += object_of(v, document_at, [&](std::string_view k, od::value x) {
+      p.skeleton += object_of(v, document_at, p.notes, [&](std::string_view k, od::value x) {
         if (k == "title")
           p.title = case_reader::text(x, where{&document_at, "title"});
         else if (k == "identifier")
@@ -474,18 +543,37 @@ package read_ondemand(std::string_view text) {
   if (doc.current_location().get(end) == simdjson::SUCCESS) ok(simdjson::TRAILING_CONTENT);
   p.skeleton += '}';
   if (!has_document) case_reader::fail("/CFDocument", "missing");
-  // In the form write_case gives it back (nlohmann's: escapes and numbers normalised), so a
-  // package read, written and read again is the same framework. The skeleton is small: the
-  // document, definitions and rubrics, not the items and associations.
-  p.skeleton = nlohmann::ordered_json::parse(p.skeleton).dump();
+  // Kept as written (minified when it had line breaks): write_case splices its members back
+  // unchanged, so numbers a JSON library would round (integers beyond 64 bits) survive too.
   return p;
 }
 
 }  // namespace
 
-package read_package(std::string_view text) {
+std::vector<std::pair<std::string, std::string>> members_of(std::string_view object) {
   try {
-    return read_ondemand(text);
+    const simdjson::padded_string padded(object);
+    od::parser parser;
+    od::document doc;
+    ok(parser.iterate(padded).get(doc));
+    od::object top;
+    ok(doc.get_object().get(top));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto field : top) {
+      std::string key(key_of(field));
+      od::value v;
+      ok(field.value().get(v));
+      out.emplace_back(std::move(key), raw_of(v));
+    }
+    return out;
+  } catch (const simdjson::simdjson_error& e) {
+    throw parse_error(fmt::format("case:package: not a JSON object ({})", e.what()), 0, 0);
+  }
+}
+
+package read_package(std::string_view text, std::size_t readable) {
+  try {
+    return read_ondemand(text, readable);
   } catch (const simdjson::simdjson_error& e) {
     // A syntax error: nlohmann's parser names its line and column; if it accepts the text,
     // simdjson's own message is all there is.

@@ -2,18 +2,21 @@
 // Copyright 2026 The masterymap authors
 // CASE export: the kept JSON of what came from a package, generated nodes for the rest.
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/nil_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
+#include <functional>
+#include <masterymap/error.hpp>
 #include <masterymap/io/case.hpp>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "../json_util.hpp"
 #include "case_detail.hpp"
+#include "case_package.hpp"
 #include "case_strict.hpp"
 
 namespace masterymap::io {
@@ -54,74 +57,208 @@ std::string education_code(int level) {
   return fmt::format("{:02d}", level);
 }
 
+// JSON text appended to one string. Strings are escaped per RFC 8259 section 7: only '"', '\\'
+// and control characters need it, and UTF-8 passes through (checked first with simdjson). Not a
+// JSON library's tree and dump: building one per node cost most of an export (measured: a 10,000
+// competency framework took 225 ms through nlohmann::ordered_json, where the text is 20 MB).
+class json_text {
+ public:
+  explicit json_text(std::string& out) : out_(out) {}
+  // `what` names the text in the error for invalid UTF-8 (e.g. "competency 'A' title").
+  void str(std::string_view s, const char* what = "a text") {
+    if (!simdjson::validate_utf8(s.data(), s.size()))
+      throw error(fmt::format("CASE export: {} is not valid UTF-8", what));
+    out_ += '"';
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s, from, i - from);
+      from = i + 1;
+      switch (c) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
+        default:
+          out_ += fmt::format("\\u{:04x}", c);
+      }
+    }
+    out_.append(s, from, std::string_view::npos);
+    out_ += '"';
+  }
+  // "key": (keys are the writer's own, plain ASCII)
+  void key(std::string_view k) {
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+  }
+  void raw(std::string_view text) { out_ += text; }
+  void put(char c) { out_ += c; }
+
+ private:
+  std::string& out_;
+};
+
 struct writer {
   const framework& f;
   const case_write_options& o;
   std::string stamp;
   std::string doc_identifier, doc_uri, doc_title;
   std::unique_ptr<uuids> ids;
+  // Per competency, computed once: its identifier and its node reference (LinkGenURI) as JSON.
+  std::vector<std::string> identifier, node_json;
+  std::vector<bool> has_identifier;
 
-  std::string identifier_of(index_t i) const {
-    const auto& c = f.at(i);
-    if (const auto* x = find(c.metadata, case_keys::identifier)) return *x;
-    return (*ids)("item:" + c.id);
+  void prepare() {
+    identifier.resize(f.size());
+    has_identifier.resize(f.size(), false);
+    node_json.resize(f.size());
   }
-  std::string uri_of(index_t i) const {
-    const auto& c = f.at(i);
-    if (const auto* x = find(c.metadata, case_keys::uri)) return *x;
-    return o.base_uri + identifier_of(i);
+  // Computed on first use: a framework read from CASE and written back unchanged needs none.
+  const std::string& identifier_of(index_t i) {
+    if (!has_identifier[i]) {
+      has_identifier[i] = true;
+      const competency& c = f.at(i);
+      const std::string* id = find(c.metadata, case_keys::identifier);
+      identifier[i] = id != nullptr ? *id : (*ids)("item:" + c.id);
+    }
+    return identifier[i];
   }
-  ojson node(index_t i) const {
-    const auto& c = f.at(i);
-    return {{"title", c.title.empty() ? c.id : c.title},
-            {"identifier", identifier_of(i)},
-            {"uri", uri_of(i)}};
+  const std::string& node(index_t i) {
+    if (node_json[i].empty()) {
+      const competency& c = f.at(i);
+      const std::string* uri = find(c.metadata, case_keys::uri);
+      const std::string what = fmt::format("competency '{}'", c.id);
+      json_text j(node_json[i]);
+      j.raw("{\"title\":");
+      j.str(c.title.empty() ? c.id : c.title, what.c_str());
+      j.raw(",\"identifier\":");
+      j.str(identifier_of(i), what.c_str());
+      j.raw(",\"uri\":");
+      j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i), what.c_str());
+      j.put('}');
+    }
+    return node_json[i];
   }
   // An end of an association: a competency, or an outside node named by its uri.
-  ojson end(const std::string& e) const {
-    if (const auto i = f.find(e)) return node(*i);
-    return {{"title", e}, {"identifier", e}, {"uri", e}};
+  void end(json_text& j, const std::string& e) {
+    if (const auto i = f.find(e)) return j.raw(node(*i));
+    j.raw("{\"title\":");
+    j.str(e, "an association end");
+    j.raw(",\"identifier\":");
+    j.str(e, "an association end");
+    j.raw(",\"uri\":");
+    j.str(e, "an association end");
+    j.put('}');
   }
 
-  ojson item(index_t i) const {
+  void item(json_text& j, index_t i) {
     const competency& c = f.at(i);
-    ojson j;
-    j["identifier"] = identifier_of(i);
-    j["uri"] = uri_of(i);
-    j["fullStatement"] = !c.description.empty() ? c.description : !c.title.empty() ? c.title : c.id;
-    if (!c.title.empty() && c.title != j["fullStatement"].get<std::string>())
-      j["abbreviatedStatement"] = c.title;
-    j["humanCodingScheme"] = c.id;
-    if (!c.tags.empty()) j["conceptKeywords"] = c.tags;
-    if (c.level && *c.level >= -1 && *c.level <= 13)
-      j["educationLevel"] = ojson::array({education_code(*c.level)});
-    j["lastChangeDateTime"] = stamp;
-    // What CASE cannot say, for parse_case to read back.
-    ojson mm;
-    // fullStatement is never empty in CASE: an empty title or description is said here.
-    if (c.title.empty()) mm["title"] = "";
-    if (c.description.empty()) mm["description"] = "";
-    // Always: an empty domain or no level is said too, else the reader would derive them from
-    // the hierarchy.
-    mm["domain"] = c.domain;
-    mm["level"] = c.level ? ojson(*c.level) : ojson(nullptr);
-    if (c.kind != competency_kind::academic) mm["kind"] = to_string(c.kind);
-    if (!c.metadata.empty()) mm["metadata"] = c.metadata;
-    j["extensions"] = {{"masterymap", std::move(mm)}};
-    return j;
+    const std::string what = fmt::format("competency '{}'", c.id);
+    const std::string* uri = find(c.metadata, case_keys::uri);
+    const std::string& full = !c.description.empty() ? c.description
+                              : !c.title.empty()     ? c.title
+                                                     : c.id;
+    j.raw("{\"identifier\":");
+    j.str(identifier_of(i), what.c_str());
+    j.raw(",\"uri\":");
+    j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i), what.c_str());
+    j.raw(",\"fullStatement\":");
+    j.str(full, what.c_str());
+    if (!c.title.empty() && c.title != full) {
+      j.raw(",\"abbreviatedStatement\":");
+      j.str(c.title, what.c_str());
+    }
+    j.raw(",\"humanCodingScheme\":");
+    j.str(c.id, what.c_str());
+    if (!c.tags.empty()) {
+      j.raw(",\"conceptKeywords\":[");
+      for (std::size_t k = 0; k < c.tags.size(); ++k) {
+        if (k > 0) j.put(',');
+        j.str(c.tags[k], what.c_str());
+      }
+      j.put(']');
+    }
+    if (c.level && *c.level >= -1 && *c.level <= 13) {
+      j.raw(",\"educationLevel\":[\"");
+      j.raw(education_code(*c.level));
+      j.raw("\"]");
+    }
+    j.raw(",\"lastChangeDateTime\":");
+    j.str(stamp, "last_change_date_time");
+    // What CASE cannot say, for parse_case to read back. fullStatement is never empty in CASE:
+    // an empty title or description is said here. An empty domain or no level is said too, else
+    // the reader would derive them from the hierarchy.
+    j.raw(",\"extensions\":{\"masterymap\":{");
+    if (c.title.empty()) j.raw("\"title\":\"\",");
+    if (c.description.empty()) j.raw("\"description\":\"\",");
+    j.key("domain");
+    j.str(c.domain, what.c_str());
+    j.raw(",\"level\":");
+    j.raw(c.level ? std::to_string(*c.level) : std::string("null"));
+    if (c.kind != competency_kind::academic) {
+      j.raw(",\"kind\":");
+      j.str(to_string(c.kind));
+    }
+    if (!c.metadata.empty()) {
+      j.raw(",\"metadata\":");
+      object(j, c.metadata, what.c_str());
+    }
+    j.raw("}}}");
   }
 
-  ojson link(const std::string& type, const std::string& key, ojson origin, ojson destination,
-             std::optional<long long> sequence) const {
-    ojson j;
-    j["identifier"] = (*ids)(type + ":" + key);
-    j["uri"] = o.base_uri + j["identifier"].get<std::string>();
-    j["associationType"] = type;
-    j["originNodeURI"] = std::move(origin);
-    j["destinationNodeURI"] = std::move(destination);
-    if (sequence) j["sequenceNumber"] = *sequence;
-    j["lastChangeDateTime"] = stamp;
-    return j;
+  static void object(json_text& j, const std::map<std::string, std::string>& m, const char* what) {
+    j.put('{');
+    bool first = true;
+    for (const auto& [k, v] : m) {
+      if (!first) j.put(',');
+      first = false;
+      j.str(k, what);
+      j.put(':');
+      j.str(v, what);
+    }
+    j.put('}');
+  }
+
+  // An association up to (not including) its closing brace, so a caller may add extensions.
+  void link(json_text& j, const std::string& type, const std::string& key,
+            const std::function<void()>& origin, const std::function<void()>& destination,
+            std::optional<long long> sequence) const {
+    const std::string id = (*ids)(type + ":" + key);
+    j.raw("{\"identifier\":\"");
+    j.raw(id);
+    j.raw("\",\"uri\":");
+    j.str(o.base_uri + id, "base_uri");
+    j.raw(",\"associationType\":");
+    j.str(type, "an association type");
+    j.raw(",\"originNodeURI\":");
+    origin();
+    j.raw(",\"destinationNodeURI\":");
+    destination();
+    if (sequence) {
+      j.raw(",\"sequenceNumber\":");
+      j.raw(std::to_string(*sequence));
+    }
+    j.raw(",\"lastChangeDateTime\":");
+    j.str(stamp, "last_change_date_time");
   }
 };
 
@@ -136,124 +273,189 @@ std::string write_case(const framework& f, const case_write_options& options,
            {},
            {},
            {},
-           nullptr};
-  ojson skeleton;
-  if (const auto* p = find(f.metadata(), case_keys::package)) {
-    skeleton = ojson::parse(*p);
-  } else {
-    skeleton["CFDocument"] = ojson::object();
-    skeleton["CFItems"] = ojson::array();
-    skeleton["CFAssociations"] = ojson::array();
-  }
-  ojson& doc = skeleton["CFDocument"];
-  if (doc.empty()) {  // a framework not from CASE: a 1.1 document of its own
+           nullptr,
+           {},
+           {},
+           {}};
+  // The package's members other than the two lists, each as written (kept by read_case);
+  // a framework not from CASE gets a 1.1 document of its own.
+  std::vector<std::pair<std::string, std::string>> members;
+  if (const auto* p = find(f.metadata(), case_keys::package))
+    members = case_reader::members_of(*p);
+  else
+    members = {{"CFDocument", "{}"}, {"CFItems", "[]"}, {"CFAssociations", "[]"}};
+  const auto member = [&](const char* key) -> std::string* {
+    for (auto& [k, v] : members)
+      if (k == key) return &v;
+    return nullptr;
+  };
+  std::string* doc_text = member("CFDocument");
+  if (doc_text == nullptr) doc_text = &members.emplace_back("CFDocument", "null").second;
+  const ojson parsed_doc = ojson::parse(*doc_text);
+  if (parsed_doc.empty()) {  // null or {}
     const std::string title = f.name().empty() ? "masterymap framework" : f.name();
     const std::string id = boost::uuids::to_string(boost::uuids::name_generator_sha1(
         boost::uuids::ns::url())(options.base_uri + "document:" + title));
-    doc["identifier"] = id;
-    doc["uri"] = options.base_uri + id;
-    doc["creator"] = options.creator;
-    doc["title"] = title;
-    doc["lastChangeDateTime"] = w.stamp;
-    doc["caseVersion"] = "1.1";
+    *doc_text =
+        ojson{{"identifier", id}, {"uri", options.base_uri + id},  {"creator", options.creator},
+              {"title", title},   {"lastChangeDateTime", w.stamp}, {"caseVersion", "1.1"}}
+            .dump();
   }
-  w.doc_identifier = doc.value("identifier", std::string());
-  w.doc_uri = doc.value("uri", std::string());
-  w.doc_title = doc.value("title", std::string());
+  const ojson doc = ojson::parse(*doc_text);
+  const auto text_of = [&](const char* key) {
+    const auto it = doc.find(key);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  w.doc_identifier = text_of("identifier");
+  w.doc_uri = text_of("uri");
+  w.doc_title = text_of("title");
   w.ids = std::make_unique<uuids>(w.doc_identifier);
-  const ojson doc_node = {{"title", w.doc_title.empty() ? "document" : w.doc_title},
-                          {"identifier", w.doc_identifier},
-                          {"uri", w.doc_uri}};
+  w.prepare();
+  const std::string doc_node = ojson{
+      {"title", w.doc_title.empty() ? "document" : w.doc_title},
+      {"identifier", w.doc_identifier},
+      {"uri", w.doc_uri}}.dump();
+
+  // One output string, reserved once: the kept JSON plus an estimate for generated nodes, so
+  // a 20 MB package is written without regrowing (each regrowth copies and faults in new pages).
+  std::size_t reserve = 4096;
+  bool no_kept_competency = false;
+  for (const competency& c : f.competencies()) {
+    const auto* kept = find(c.metadata, case_keys::json);
+    reserve += kept != nullptr ? kept->size() + 1 : 700;
+    no_kept_competency = no_kept_competency || kept == nullptr;
+  }
+  for (const association& a : f.associations()) {
+    const auto* kept = find(a.metadata, case_keys::json);
+    reserve += kept != nullptr ? kept->size() + 1 : 500;
+  }
+  reserve += 500 * (f.hierarchy().size() + f.edge_count());
+  std::string out;
+  out.reserve(reserve);
+  json_text j(out);
 
   // Items: kept JSON as read, else generated.
-  std::string items = "[";
-  for (index_t i = 0; i < f.size(); ++i) {
-    if (i > 0) items += ',';
-    if (const auto* kept = find(f.at(i).metadata, case_keys::json))
-      items += *kept;
-    else
-      items += w.item(i).dump();
-  }
-  items += ']';
+  const auto write_items = [&] {
+    j.put('[');
+    for (index_t i = 0; i < f.size(); ++i) {
+      if (i > 0) j.put(',');
+      if (const auto* kept = find(f.at(i).metadata, case_keys::json))
+        j.raw(*kept);
+      else
+        w.item(j, i);
+    }
+    j.put(']');
+  };
 
   // Associations: the kept ones in order; then isChildOf and precedes for the hierarchy links
   // and prerequisites no kept association carries (and isChildOf-the-document for top-level
-  // competencies), then the other associations not from CASE.
-  std::set<std::pair<std::string, std::string>> child_links, precedes_links;
-  std::set<std::string> under_document;
-  std::string assocs = "[";
-  bool first = true;
-  const auto put = [&](const std::string& text) {
-    if (!first) assocs += ',';
-    first = false;
-    assocs += text;
-  };
-  for (const association& a : f.associations()) {
-    const auto* kept = find(a.metadata, case_keys::json);
-    if (kept == nullptr) continue;
-    put(*kept);
-    if (a.type == "isChildOf") {
-      if (f.contains(a.destination))
-        child_links.emplace(a.destination, a.origin);
-      else
-        under_document.insert(a.origin);
-    } else if (a.type == "precedes") {
-      precedes_links.emplace(a.origin, a.destination);
+  // competencies), then the other associations not from CASE. Links are keyed by index pair.
+  // Whether there is any: kept ones, generated links, or a top-level competency not from CASE.
+  const bool any_association = !f.associations().empty() || !f.hierarchy().empty() ||
+                               f.edge_count() > 0 || no_kept_competency;
+  const auto write_associations = [&] {
+    const auto pair_key = [](index_t x, index_t y) {
+      return (static_cast<std::uint64_t>(x) << 32) | static_cast<std::uint64_t>(y);
+    };
+    std::unordered_set<std::uint64_t> child_links, precedes_links;
+    std::vector<bool> under_document(f.size(), false);
+    bool first = true;
+    const auto next = [&] {
+      j.put(first ? '[' : ',');
+      first = false;
+    };
+    for (const association& a : f.associations()) {
+      const auto* kept = find(a.metadata, case_keys::json);
+      if (kept == nullptr) continue;
+      next();
+      j.raw(*kept);
+      const bool child = a.type == "isChildOf";
+      if (!child && a.type != "precedes") continue;
+      const auto origin = f.find(a.origin);
+      if (!origin) continue;
+      const auto destination = f.find(a.destination);
+      if (child && !destination)
+        under_document[*origin] = true;
+      else if (child)
+        child_links.insert(pair_key(*destination, *origin));
+      else if (destination)
+        precedes_links.insert(pair_key(*origin, *destination));
     }
-  }
-  std::unordered_map<index_t, long long> position;  // among its parent's children, 1-based
-  for (const auto& [p, c] : f.hierarchy()) {
-    const long long seq = ++position[p];
-    if (child_links.count({f.id_of(p), f.id_of(c)}) != 0) continue;
-    put(w.link("isChildOf", f.id_of(c) + "\n" + f.id_of(p), w.node(c), w.node(p), seq).dump());
-  }
-  long long top = 0;
-  for (index_t i = 0; i < f.size(); ++i) {
-    if (!f.parents(i).empty()) continue;
-    ++top;
-    if (under_document.count(f.id_of(i)) != 0 || find(f.at(i).metadata, case_keys::json)) continue;
-    put(w.link("isChildOf", f.id_of(i) + "\n", w.node(i), doc_node, top).dump());
-  }
-  for (const prerequisite_edge& e : f.edges()) {
-    const std::string& from = f.id_of(e.prerequisite);
-    const std::string& to = f.id_of(e.dependent);
-    if (precedes_links.count({from, to}) != 0) continue;
-    ojson j = w.link("precedes", from + "\n" + to, w.node(e.prerequisite), w.node(e.dependent),
-                     std::nullopt);
-    ojson mm{{"strength", to_string(e.strength)}};
-    if (e.min_level) mm["min_level"] = *e.min_level;
-    j["extensions"] = {{"masterymap", std::move(mm)}};
-    put(j.dump());
-  }
-  std::size_t k = 0;
-  for (const association& a : f.associations()) {
-    ++k;
-    if (find(a.metadata, case_keys::json) != nullptr) continue;
-    ojson j = w.link(a.type, fmt::format("{}\n{}\n{}", a.origin, a.destination, k), w.end(a.origin),
-                     w.end(a.destination), std::nullopt);
-    if (!a.metadata.empty()) j["extensions"] = {{"masterymap", {{"metadata", a.metadata}}}};
-    put(j.dump());
-  }
-  assocs += ']';
+    std::vector<long long> position(f.size(), 0);  // among its parent's children, 1-based
+    std::vector<bool> has_parent(f.size(), false);
+    for (const auto& [p, c] : f.hierarchy()) {
+      has_parent[c] = true;
+      const long long seq = ++position[p];
+      if (child_links.count(pair_key(p, c)) != 0) continue;
+      next();
+      w.link(
+          j, "isChildOf", f.id_of(c) + "\n" + f.id_of(p), [&] { j.raw(w.node(c)); },
+          [&] { j.raw(w.node(p)); }, seq);
+      j.put('}');
+    }
+    long long top = 0;
+    for (index_t i = 0; i < f.size(); ++i) {
+      if (has_parent[i]) continue;
+      ++top;
+      if (under_document[i] || find(f.at(i).metadata, case_keys::json)) continue;
+      next();
+      w.link(
+          j, "isChildOf", f.id_of(i) + "\n", [&] { j.raw(w.node(i)); }, [&] { j.raw(doc_node); },
+          top);
+      j.put('}');
+    }
+    for (const prerequisite_edge& e : f.edges()) {
+      if (precedes_links.count(pair_key(e.prerequisite, e.dependent)) != 0) continue;
+      next();
+      w.link(
+          j, "precedes", f.id_of(e.prerequisite) + "\n" + f.id_of(e.dependent),
+          [&] { j.raw(w.node(e.prerequisite)); }, [&] { j.raw(w.node(e.dependent)); },
+          std::nullopt);
+      j.raw(",\"extensions\":{\"masterymap\":{\"strength\":");
+      j.str(to_string(e.strength));
+      if (e.min_level) {
+        j.raw(",\"min_level\":");
+        j.raw(ojson(*e.min_level).dump());  // nlohmann's shortest round-trip form
+      }
+      j.raw("}}}");
+    }
+    std::size_t k = 0;
+    for (const association& a : f.associations()) {
+      ++k;
+      if (find(a.metadata, case_keys::json) != nullptr) continue;
+      next();
+      w.link(
+          j, a.type, fmt::format("{}\n{}\n{}", a.origin, a.destination, k),
+          [&] { w.end(j, a.origin); }, [&] { w.end(j, a.destination); }, std::nullopt);
+      if (!a.metadata.empty()) {
+        j.raw(",\"extensions\":{\"masterymap\":{\"metadata\":");
+        writer::object(j, a.metadata, "association metadata");
+        j.raw("}}");
+      }
+      j.put('}');
+    }
+    j.raw(first ? "[]" : "]");
+  };
 
-  if (!skeleton.contains("CFItems") && f.size() > 0) skeleton["CFItems"] = ojson::array();
-  if (!skeleton.contains("CFAssociations") && !first) skeleton["CFAssociations"] = ojson::array();
-  // The package, keys in their order, with the two lists spliced in.
-  std::string out = "{";
+  if (member("CFItems") == nullptr && f.size() > 0) members.emplace_back("CFItems", "[]");
+  if (member("CFAssociations") == nullptr && any_association)
+    members.emplace_back("CFAssociations", "[]");
+  // The package, members in their order, with the two lists written in place.
+  j.put('{');
   bool first_key = true;
-  for (const auto& [key, value] : skeleton.items()) {
-    if (!first_key) out += ',';
+  for (const auto& [key, value] : members) {
+    if (!first_key) j.put(',');
     first_key = false;
-    out += ojson(key).dump();
-    out += ':';
+    j.raw(ojson(key).dump());
+    j.put(':');
     if (key == "CFItems")
-      out += items;
+      write_items();
     else if (key == "CFAssociations")
-      out += assocs;
+      write_associations();
     else
-      out += value.dump();
+      j.raw(value);
   }
-  out += '}';
+  j.put('}');
   if (!options.strict) return out;
   std::vector<std::string> notes;
   std::string strict = detail::strict_case(out, w.stamp, notes);

@@ -109,6 +109,37 @@ TEST_SUITE("io case") {
     }
   }
 
+  TEST_CASE("escapes: strings without one are read in place, with one they are unescaped") {
+    // An escaped key names the same field; escaped values are unescaped; a bad escape anywhere,
+    // even in a field nobody maps, is malformed JSON.
+    std::string text = small_package(
+        R"(,{"\u0069dentifier":"id-D","uri":"urn:D","fullStatement":"say \"hi\"\n\u00e9",)"
+        R"("humanCodingScheme":"D\/1","notes":"tab\there","lastChangeDateTime":"2024-01-01T00:00:00Z"})");
+    const framework f = io::parse_case(text);
+    REQUIRE(f.contains("D/1"));
+    CHECK(f.at("D/1").description == "say \"hi\"\n\u00e9");
+    CHECK(f.at("D/1").metadata.at("case:identifier") == "id-D");
+    CHECK(json::parse(io::write_case(f)) == json::parse(text));
+    const std::string bad = small_package(
+        R"(,{"identifier":"id-E","uri":"urn:E","fullStatement":"e","notes":"bad \q escape",)"
+        R"("lastChangeDateTime":"2024-01-01T00:00:00Z"})");
+    CHECK_THROWS_AS((void)io::parse_case(bad), parse_error);
+    const std::string bad_key =
+        small_package(R"(,{"identifier":"id-F","uri":"urn:F","fullStatement":"f","n\qtes":"x",)"
+                      R"("lastChangeDateTime":"2024-01-01T00:00:00Z"})");
+    CHECK_THROWS_AS((void)io::parse_case(bad_key), parse_error);
+  }
+
+  TEST_CASE("write_case: text that is not UTF-8 is an error naming the competency") {
+    framework_builder b("bad bytes");
+    competency c;
+    c.id = "A";
+    c.title = "caf\xe9";  // Latin-1, not UTF-8
+    b.add_competency(c);
+    const framework f = std::move(b).build();
+    CHECK_THROWS_WITH_AS((void)io::write_case(f), doctest::Contains("competency 'A'"), error);
+  }
+
   TEST_CASE("a framework built in code exports and reads back the same fields") {
     framework_builder b("built");
     b.add_competency({"A",

@@ -435,9 +435,36 @@ def test_the_try_out_findings_stay_fixed(tmp_path):
     expected = mm.io.read_case(text)
     bom_file = tmp_path / "bom.json"
     bom_file.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    gz_file = tmp_path / "package.json.gz"
+    gz_file.write_bytes(gzip.compress(text.encode()))
     for source in ("\ufeff" + text, b"\xef\xbb\xbf" + text.encode(), bom_file,
-                   gzip.compress(text.encode())):
+                   gzip.compress(text.encode()), gz_file):
         assert mm.io.read_case(source) == expected
+    # A fallback id is named in its note; a mapped key given twice is noted (the last value is
+    # used); an integer beyond 64 bits is valid JSON: kept as written, ordering last.
+    notes = []
+    d = json.loads(text)
+    d["CFItems"][1]["humanCodingScheme"] = ""
+    twice = json.dumps(d).replace('"fullStatement": ', '"fullStatement": "first", "fullStatement": ', 1)
+    fw = mm.io.read_case(twice, notes=notes)
+    assert f"/CFItems/1: no humanCodingScheme; the id is '{d['CFItems'][1]['identifier']}'" in notes
+    assert "/CFItems/0/fullStatement: the key appears more than once; the last value is used" in notes
+    assert fw[list(fw)[0]].description == d["CFItems"][0]["fullStatement"]
+    big = 123456789012345678901234567890
+    d = json.loads(text)
+    d["CFAssociations"][0]["sequenceNumber"] = big
+    d["CFDocument"]["big"] = -big
+    fw = mm.io.read_case(json.dumps(d))
+    assert json.loads(mm.io.write_case(fw)) == d  # exact: the integers are not rounded
+    assert mm.io.read_case(mm.io.write_case(fw)) == fw
+    with pytest.raises(mm.ParseError, match=r"line 1, column \d+: -?1e400 does not fit a double"):
+        mm.io.read_case(json.dumps(d).replace(str(big), "1e400", 1))
+    # A path that is a directory or an empty file: named errors, no crash.
+    with pytest.raises(mm.FileError, match="directory"):
+        mm.io.read_case(tmp_path)
+    (tmp_path / "empty.json").write_bytes(b"")
+    with pytest.raises(mm.ParseError):
+        mm.io.read_case(tmp_path / "empty.json")
     for source in ("[]", " [1, 2]", b"[]"):
         with pytest.raises(mm.ParseError, match="expected a CFPackage object"):
             mm.io.read_case(source)
