@@ -2,6 +2,8 @@
 // Copyright 2026 The masterymap authors
 // Open Badges 3.0 AchievementCredentials and the CLR 2.0 ClrCredential of a learner (the
 // mapping is in include/masterymap/io/credentials.hpp).
+#include <simdjson.h>
+
 #include <algorithm>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -69,7 +71,22 @@ std::string meta(const competency& c, const char* key) {
   return it != c.metadata.end() ? it->second : std::string();
 }
 
+/// `s`, or std::invalid_argument naming `what` when it is not UTF-8 (JSON text must be).
+const std::string& utf8(const std::string& s, std::string_view what) {
+  if (!simdjson::validate_utf8(s.data(), s.size()))
+    throw std::invalid_argument(std::string(what) + ": not valid UTF-8");
+  return s;
+}
+
 void check_options(const credential_options& o) {
+  for (const auto& [value, name] :
+       {std::pair<const std::string&, const char*>{o.issuer_id, "issuer_id"},
+        {o.issuer_name, "issuer_name"},
+        {o.identity, "identity"},
+        {o.salt, "salt"},
+        {o.achievement_base, "achievement_base"},
+        {o.clr_name, "clr_name"}})
+    (void)utf8(value, name);
   static const std::regex scheme(R"([A-Za-z][A-Za-z0-9+.-]*:\S+)");
   if (o.issuer_id.empty())
     throw std::invalid_argument("issuer_id: the issuer's id (a URI) is required");
@@ -134,24 +151,36 @@ context make_context(const learner_state& state, const evidence_log& log,
                      {"identityHash", "sha256$" + detail::sha256_hex(who + salt)},
                      {"identityType", o.identity_type},
                      {"salt", salt}};
-  cx.case_framework = document_title(fw);
+  (void)utf8(state.learner(), "the learner id");
+  cx.case_framework = utf8(document_title(fw), "the framework's name");
+  (void)utf8(cx.pol.name(), "the policy's name");
+  (void)utf8(cx.pol.scale().name(), "the scale's name");
+  for (const auto& r : cx.pol.scale().ratings()) (void)utf8(r.label, "a rating label");
   // validFrom: the latest evidence; a parent without its own, the latest of its descendants'.
   cx.when = last_evidence_times(state, log);
-  std::vector<char> done(fw.size(), 0);
-  std::function<double(index_t)> latest = [&](index_t i) -> double {
-    if (done[i]) return cx.when[i];
-    done[i] = 1;  // a hierarchy is acyclic; marking first also stops any cycle
-    if (std::isnan(cx.when[i])) {
-      double best = std::numeric_limits<double>::quiet_NaN();
-      for (index_t c : fw.children(i)) {
-        const double t = latest(c);
-        if (!std::isnan(t) && (std::isnan(best) || t > best)) best = t;
+  // Children before parents (an explicit stack: hierarchies can be deep).
+  std::vector<char> state_of(fw.size(), 0);  // 0 new, 1 children pending, 2 done
+  std::vector<index_t> stack;
+  for (index_t root = 0; root < fw.size(); ++root) {
+    if (state_of[root]) continue;
+    stack.push_back(root);
+    while (!stack.empty()) {
+      const index_t i = stack.back();
+      if (state_of[i] == 0) {
+        state_of[i] = 1;
+        for (index_t c : fw.children(i))
+          if (!state_of[c]) stack.push_back(c);
+        continue;
       }
-      cx.when[i] = best;
+      stack.pop_back();
+      if (state_of[i] == 2) continue;
+      state_of[i] = 2;
+      if (std::isnan(cx.when[i]))
+        for (index_t c : fw.children(i))
+          if (!std::isnan(cx.when[c]) && (std::isnan(cx.when[i]) || cx.when[c] > cx.when[i]))
+            cx.when[i] = cx.when[c];
     }
-    return cx.when[i];
-  };
-  for (index_t i = 0; i < fw.size(); ++i) (void)latest(i);
+  }
   return cx;
 }
 
@@ -171,8 +200,13 @@ json achievement(const context& cx, index_t i, const std::string& id) {
   const competency& c = cx.fw.at(i);
   const scale& sc = cx.pol.scale();
   const rule& r = cx.pol.rule_for(c.id, c.domain);
+  const bool id_ok = simdjson::validate_utf8(c.id.data(), c.id.size());
+  const std::string where =
+      "competency " + (id_ok ? "'" + c.id + "'" : "at index " + std::to_string(i));
+  for (const auto* field : {&c.id, &c.title, &c.description}) (void)utf8(*field, where);
+  (void)utf8(to_string(r), where + ": its rule");
   const std::string name = c.title.empty() ? c.id : c.title;
-  json a{{"id", id},
+  json a{{"id", utf8(id, where + ": its achievement id")},
          {"type", json::array({"Achievement"})},
          {"achievementType", "Competency"},
          {"name", name},
@@ -187,13 +221,13 @@ json achievement(const context& cx, index_t i, const std::string& id) {
     narrative += " Or exempted on a pre-test at " + number_text(*r.exempt_on_pretest) +
                  " or above, with the checks the policy requires.";
   a["criteria"] = json{{"narrative", narrative}};
-  const std::string uri = meta(c, "case:uri");
+  const std::string uri = utf8(meta(c, "case:uri"), where + ": its case:uri");
   if (!uri.empty()) {
     json al{{"type", json::array({"Alignment"})},
             {"targetType", "CFItem"},
             {"targetUrl", uri},
             {"targetName", name}};
-    const std::string code = meta(c, "case:humanCodingScheme");
+    const std::string code = utf8(meta(c, "case:humanCodingScheme"), where);
     al["targetCode"] = code.empty() ? c.id : code;
     if (!cx.case_framework.empty()) al["targetFramework"] = cx.case_framework;
     if (!c.description.empty()) al["targetDescription"] = c.description;

@@ -212,3 +212,35 @@ TEST_CASE("clr: bundles the credentials, with isChildOf and precedes among inclu
                                     {"sourceId", a},
                                     {"targetId", b}});
 }
+
+TEST_CASE("credentials: text that is not UTF-8 is an error naming where it is") {
+  framework_builder b("utf8");
+  b.add_competency("A", std::string("Add\xff"), "D");
+  const framework fw = b.build();
+  const policy pol;
+  evidence_log log;
+  log.add_unchecked(evidence("s", "A", at("2024-09-02T10:00:00Z"), 3.0));
+  const learner_state st = engine(fw, pol).evaluate(log, "s");
+  REQUIRE(st.status("A") == status::mastered);
+  CHECK_THROWS_WITH_AS(io::achievement_credentials(st, log, options()),
+                       doctest::Contains("competency 'A': not valid UTF-8"), std::invalid_argument);
+  auto o = options();
+  o.issuer_name = "Maple\xc3";
+  CHECK_THROWS_WITH_AS(io::clr(st, log, o), doctest::Contains("issuer_name: not valid UTF-8"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("credentials: a deep hierarchy (100,000 levels) needs no deep recursion") {
+  framework_builder b("deep");
+  const int depth = 100000;
+  for (int k = 0; k < depth; ++k) b.add_competency("c" + std::to_string(k));
+  for (int k = 1; k < depth; ++k) b.add_child("c" + std::to_string(k - 1), "c" + std::to_string(k));
+  const framework fw = b.build();
+  evidence_log log;
+  log.add_unchecked(
+      evidence("s", "c" + std::to_string(depth - 1), at("2024-09-02T10:00:00Z"), 3.0));
+  const learner_state st = engine(fw, policy()).evaluate(log, "s");
+  const auto docs = io::achievement_credentials(st, log, options());
+  REQUIRE(docs.size() == 1);
+  CHECK(json::parse(docs[0])["validFrom"] == "2024-09-02T10:00:00Z");
+}

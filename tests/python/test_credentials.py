@@ -105,8 +105,10 @@ def test_the_fields_the_issue_names(roster, example_data):
     package = json.loads((example_data / "fractions" / "framework.case.json").read_text())
     items = {item["humanCodingScheme"]: item for item in package["CFItems"]}
     state = roster.learner("maya")
-    for doc in mm.io.achievement_credentials(roster, "maya", issuer=ISSUER,
-                                             issuer_name="Maple Street School"):
+    docs = mm.io.achievement_credentials(roster, "maya", issuer=ISSUER,
+                                         issuer_name="Maple Street School")
+    by_code = {d["credentialSubject"]["achievement"]["humanCode"]: d for d in docs}
+    for doc in docs:
         assert doc["@context"][:2] == ["https://www.w3.org/ns/credentials/v2",
                                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
         assert doc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
@@ -137,6 +139,10 @@ def test_the_fields_the_issue_names(roster, example_data):
         assert result["resultDescription"] == description["id"]
         if state.score(code) is None:  # a unit earned through its rollup has a level only
             assert "value" not in result and fw.children(code)
+            # dated by its latest part
+            parts = [d["validFrom"] for d in by_code.values()
+                     if d["credentialSubject"]["achievement"]["humanCode"] in fw.children(code)]
+            assert parts and doc["validFrom"] == max(parts)
         else:
             assert float(result["value"]) == state.score(code)
         # every type an array, except the classes whose type is one IRI
@@ -419,6 +425,8 @@ def test_reader_errors(tmp_path):
         mm.io.read_credential(tmp_path / "absent.json")
     with pytest.raises(mm.ValidationError, match="a credential is a JSON object"):
         mm.io.read_credential("[1]")
+    with pytest.raises(mm.ParseError, match="not UTF-8 at byte 3"):
+        mm.io.read_credential(b'{"a\xff": 1}')
 
 
 def test_a_roster_size_export_is_fast(roster):

@@ -372,7 +372,12 @@ def read_credential(source: Union[str, bytes, "os.PathLike[str]", dict[str, Any]
         doc: Any = source
     else:
         if isinstance(source, bytes):
-            text = source.decode("utf-8", errors="strict")
+            try:
+                text = source.decode("utf-8")
+            except UnicodeDecodeError as e:
+                bad_utf8 = ParseError(f"credential bytes: not UTF-8 at byte {e.start}")
+                bad_utf8.line, bad_utf8.column, bad_utf8.row = None, None, None
+                raise bad_utf8 from None
         elif isinstance(source, str) and source.lstrip()[:1] in ("{", "[") or (
                 isinstance(source, str) and _jwt_payload(source) is not None):
             text = source
