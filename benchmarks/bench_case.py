@@ -18,10 +18,8 @@ the ratios.
 """
 import argparse
 import pathlib
-import statistics
 import sys
 import tempfile
-import time
 
 import masterymap as mm
 
@@ -29,15 +27,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from case_baseline import (build_same_with_python, build_with_python,  # noqa: E402
                            export_kept_with_python, export_with_python)
 from make_case_package import write_package  # noqa: E402
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from timing import median_time  # noqa: E402
 
 
 def main() -> int:

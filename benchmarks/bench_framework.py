@@ -17,19 +17,13 @@ import numpy as np
 
 import masterymap as mm
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from timing import median_time  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # The Common Core map: third-party data read in place (MASTERYMAP_SHARED_DATA moves it).
 CCSS = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", ROOT.parent / "shared" / "data")) \
     / "ccss-math-coherence-map"
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def random_dag(n, m, seed=1):

@@ -73,6 +73,9 @@ std::vector<index_t> index_vector(const framework& f, const py::handle& x, const
 /// A hash of a framework consistent with its `==` (bind_framework.cpp): Framework.__hash__,
 /// and the hash of the immutable types built on one (Engine, Progression).
 std::size_t framework_hash(const framework& f);
+
+/// The build options of FrameworkBuilder.build / Framework.from_json keyword arguments.
+build_options make_options(bool drop_cycle_edges, bool drop_duplicate_edges);
 /// The one text of an id (learner, competency, skill) given as any Python value, as
 /// `masterymap._columns.id_scalar` defines it: a str as is; an integer (Python or numpy) or an
 /// integral float as its decimal digits, so 1, np.int64(1) and 1.0 are all "1". `problem` gets
@@ -142,6 +145,7 @@ double to_seconds(const py::handle& t, const char* name, bool missing_ok = false
 
 void bind_time(py::module_& m);
 void bind_framework(py::module_& m);
+void bind_framework_builder(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_case(py::module_& m);
 void bind_credentials(py::module_& m);

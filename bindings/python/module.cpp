@@ -12,6 +12,7 @@ PYBIND11_MODULE(_core, m) {
   // after bind_errors: time arguments raise ParseError
   masterymap::python::bind_time(m);
   masterymap::python::bind_framework(m);
+  masterymap::python::bind_framework_builder(m);  // build() returns a Framework
   // after bind_framework: the readers return Framework
   masterymap::python::bind_csv(m);
   masterymap::python::bind_case(m);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../json_util.hpp"
+#include "case_detail.hpp"
 
 namespace masterymap::io::case_reader {
 
@@ -208,16 +209,7 @@ std::vector<std::string> texts(od::value v, const where& path) {
     check(v);
     return out;
   }
-  if (t == od::json_type::string) {
-    const std::string_view s = text(v, path);
-    std::size_t start = 0;
-    while (start <= s.size()) {
-      const std::size_t comma = std::min(s.find(',', start), s.size());
-      if (comma > start) out.emplace_back(s.substr(start, comma - start));
-      start = comma + 1;
-    }
-    return out;
-  }
+  if (t == od::json_type::string) return detail::split_at_commas(text(v, path));
   if (t != od::json_type::array) fail(path, "expected an array of strings");
   od::array a;
   ok(v.get_array().get(a));

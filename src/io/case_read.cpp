@@ -324,7 +324,7 @@ framework read_case(const std::string& path, const case_options& options,
       !(text.size() >= 2 && static_cast<unsigned char>(text.data()[0]) == 0x1f &&
         static_cast<unsigned char>(text.data()[1]) == 0x8b))
     return parse_case_text(text, text.size() + simdjson::SIMDJSON_PADDING, options, notes);
-  const std::string data = detail::read_data_file(path, "CASE package");
+  const std::string data = masterymap::detail::read_data_file(path, "CASE package");
   return parse_case_text(data, data.size(), options, notes);
 }
 

@@ -14,6 +14,11 @@ namespace masterymap::io::detail {
 std::string strict_case(const std::string& text, const std::string& stamp,
                         std::vector<std::string>& notes);
 
+/// The same, always through the normaliser (no fast path): what the fast path must agree with
+/// (tests compare the two).
+std::string strict_case_slow(const std::string& text, const std::string& stamp,
+                             std::vector<std::string>& notes);
+
 }  // namespace masterymap::io::detail
 
 #endif  // MASTERYMAP_SRC_IO_CASE_STRICT_HPP

@@ -58,16 +58,14 @@ std::string education_code(int level) {
 }
 
 // JSON text appended to one string. Strings are escaped per RFC 8259 section 7: only '"', '\\'
-// and control characters need it, and UTF-8 passes through (checked first with simdjson). Not a
+// and control characters need it, and UTF-8 passes through (the output is checked once). Not a
 // JSON library's tree and dump: building one per node cost most of an export (measured: a 10,000
 // competency framework took 225 ms through nlohmann::ordered_json, where the text is 20 MB).
 class json_text {
  public:
   explicit json_text(std::string& out) : out_(out) {}
-  // `what` names the text in the error for invalid UTF-8 (e.g. "competency 'A' title").
-  void str(std::string_view s, const char* what = "a text") {
-    if (!simdjson::validate_utf8(s.data(), s.size()))
-      throw error(fmt::format("CASE export: {} is not valid UTF-8", what));
+  // UTF-8 is checked once for the whole output (see utf8_culprit).
+  void str(std::string_view s) {
     out_ += '"';
     std::size_t from = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -117,6 +115,34 @@ class json_text {
   std::string& out_;
 };
 
+// What is not valid UTF-8 in a framework or the options, for the error (called only when the
+// output failed the check): a competency or association field, or an option.
+std::string utf8_culprit(const framework& f, const case_write_options& o) {
+  const auto bad = [](const std::string& x) {
+    return !simdjson::validate_utf8(x.data(), x.size());
+  };
+  const auto bad_map = [&](const std::map<std::string, std::string>& m) {
+    return std::any_of(m.begin(), m.end(),
+                       [&](const auto& kv) { return bad(kv.first) || bad(kv.second); });
+  };
+  if (bad(f.name())) return "the framework name";
+  for (const competency& c : f.competencies())
+    if (bad(c.id) || bad(c.title) || bad(c.description) || bad(c.domain) ||
+        std::any_of(c.tags.begin(), c.tags.end(), bad) || bad_map(c.metadata))
+      return fmt::format("competency '{}'", c.id);
+  std::size_t k = 0;
+  for (const association& a : f.associations()) {
+    if (bad(a.type) || bad(a.origin) || bad(a.destination) || bad_map(a.metadata))
+      return fmt::format("association {} ({})", k, a.type);
+    ++k;
+  }
+  if (bad_map(f.metadata())) return "the framework metadata";
+  if (bad(o.base_uri)) return "base_uri";
+  if (bad(o.last_change_date_time)) return "last_change_date_time";
+  if (bad(o.creator)) return "creator";
+  return "a text";
+}
+
 struct writer {
   const framework& f;
   const case_write_options& o;
@@ -146,14 +172,13 @@ struct writer {
     if (node_json[i].empty()) {
       const competency& c = f.at(i);
       const std::string* uri = find(c.metadata, case_keys::uri);
-      const std::string what = fmt::format("competency '{}'", c.id);
       json_text j(node_json[i]);
       j.raw("{\"title\":");
-      j.str(c.title.empty() ? c.id : c.title, what.c_str());
+      j.str(c.title.empty() ? c.id : c.title);
       j.raw(",\"identifier\":");
-      j.str(identifier_of(i), what.c_str());
+      j.str(identifier_of(i));
       j.raw(",\"uri\":");
-      j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i), what.c_str());
+      j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i));
       j.put('}');
     }
     return node_json[i];
@@ -162,38 +187,37 @@ struct writer {
   void end(json_text& j, const std::string& e) {
     if (const auto i = f.find(e)) return j.raw(node(*i));
     j.raw("{\"title\":");
-    j.str(e, "an association end");
+    j.str(e);
     j.raw(",\"identifier\":");
-    j.str(e, "an association end");
+    j.str(e);
     j.raw(",\"uri\":");
-    j.str(e, "an association end");
+    j.str(e);
     j.put('}');
   }
 
   void item(json_text& j, index_t i) {
     const competency& c = f.at(i);
-    const std::string what = fmt::format("competency '{}'", c.id);
     const std::string* uri = find(c.metadata, case_keys::uri);
     const std::string& full = !c.description.empty() ? c.description
                               : !c.title.empty()     ? c.title
                                                      : c.id;
     j.raw("{\"identifier\":");
-    j.str(identifier_of(i), what.c_str());
+    j.str(identifier_of(i));
     j.raw(",\"uri\":");
-    j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i), what.c_str());
+    j.str(uri != nullptr ? *uri : o.base_uri + identifier_of(i));
     j.raw(",\"fullStatement\":");
-    j.str(full, what.c_str());
+    j.str(full);
     if (!c.title.empty() && c.title != full) {
       j.raw(",\"abbreviatedStatement\":");
-      j.str(c.title, what.c_str());
+      j.str(c.title);
     }
     j.raw(",\"humanCodingScheme\":");
-    j.str(c.id, what.c_str());
+    j.str(c.id);
     if (!c.tags.empty()) {
       j.raw(",\"conceptKeywords\":[");
       for (std::size_t k = 0; k < c.tags.size(); ++k) {
         if (k > 0) j.put(',');
-        j.str(c.tags[k], what.c_str());
+        j.str(c.tags[k]);
       }
       j.put(']');
     }
@@ -203,7 +227,7 @@ struct writer {
       j.raw("\"]");
     }
     j.raw(",\"lastChangeDateTime\":");
-    j.str(stamp, "last_change_date_time");
+    j.str(stamp);
     // What CASE cannot say, for parse_case to read back. fullStatement is never empty in CASE:
     // an empty title or description is said here. An empty domain or no level is said too, else
     // the reader would derive them from the hierarchy.
@@ -211,7 +235,7 @@ struct writer {
     if (c.title.empty()) j.raw("\"title\":\"\",");
     if (c.description.empty()) j.raw("\"description\":\"\",");
     j.key("domain");
-    j.str(c.domain, what.c_str());
+    j.str(c.domain);
     j.raw(",\"level\":");
     j.raw(c.level ? std::to_string(*c.level) : std::string("null"));
     if (c.kind != competency_kind::academic) {
@@ -220,20 +244,20 @@ struct writer {
     }
     if (!c.metadata.empty()) {
       j.raw(",\"metadata\":");
-      object(j, c.metadata, what.c_str());
+      object(j, c.metadata);
     }
     j.raw("}}}");
   }
 
-  static void object(json_text& j, const std::map<std::string, std::string>& m, const char* what) {
+  static void object(json_text& j, const std::map<std::string, std::string>& m) {
     j.put('{');
     bool first = true;
     for (const auto& [k, v] : m) {
       if (!first) j.put(',');
       first = false;
-      j.str(k, what);
+      j.str(k);
       j.put(':');
-      j.str(v, what);
+      j.str(v);
     }
     j.put('}');
   }
@@ -246,9 +270,9 @@ struct writer {
     j.raw("{\"identifier\":\"");
     j.raw(id);
     j.raw("\",\"uri\":");
-    j.str(o.base_uri + id, "base_uri");
+    j.str(o.base_uri + id);
     j.raw(",\"associationType\":");
-    j.str(type, "an association type");
+    j.str(type);
     j.raw(",\"originNodeURI\":");
     origin();
     j.raw(",\"destinationNodeURI\":");
@@ -258,7 +282,7 @@ struct writer {
       j.raw(std::to_string(*sequence));
     }
     j.raw(",\"lastChangeDateTime\":");
-    j.str(stamp, "last_change_date_time");
+    j.str(stamp);
   }
 };
 
@@ -322,14 +346,15 @@ std::string write_case(const framework& f, const case_write_options& options,
   bool no_kept_competency = false;
   for (const competency& c : f.competencies()) {
     const auto* kept = find(c.metadata, case_keys::json);
-    reserve += kept != nullptr ? kept->size() + 1 : 700;
+    reserve += kept != nullptr ? kept->size() + 1 : 1500;
     no_kept_competency = no_kept_competency || kept == nullptr;
   }
   for (const association& a : f.associations()) {
     const auto* kept = find(a.metadata, case_keys::json);
-    reserve += kept != nullptr ? kept->size() + 1 : 500;
+    reserve += kept != nullptr ? kept->size() + 1 : 1000;
   }
-  reserve += 500 * (f.hierarchy().size() + f.edge_count());
+  // Generous: what is reserved and not written is never touched, so it costs no memory.
+  reserve += 1000 * (f.hierarchy().size() + f.edge_count());
   std::string out;
   out.reserve(reserve);
   json_text j(out);
@@ -429,7 +454,7 @@ std::string write_case(const framework& f, const case_write_options& options,
           [&] { w.end(j, a.origin); }, [&] { w.end(j, a.destination); }, std::nullopt);
       if (!a.metadata.empty()) {
         j.raw(",\"extensions\":{\"masterymap\":{\"metadata\":");
-        writer::object(j, a.metadata, "association metadata");
+        writer::object(j, a.metadata);
         j.raw("}}");
       }
       j.put('}');
@@ -456,6 +481,8 @@ std::string write_case(const framework& f, const case_write_options& options,
       j.raw(value);
   }
   j.put('}');
+  if (!simdjson::validate_utf8(out.data(), out.size()))
+    throw error(fmt::format("CASE export: {} is not valid UTF-8", utf8_culprit(f, options)));
   if (!options.strict) return out;
   std::vector<std::string> notes;
   std::string strict = detail::strict_case(out, w.stamp, notes);
