@@ -5,12 +5,17 @@
 #include <map>
 #include <masterymap/error.hpp>
 #include <masterymap/migrate.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include "inference.hpp"
 
 namespace masterymap {
 
@@ -113,12 +118,24 @@ std::string key_of(const std::string& end, const edition_index& e,
   return end;
 }
 
-// Every cycle of the replacedBy graph (one per strongly connected component with a cycle),
-// named by the ids (labels) of its nodes, first repeated at the end.
-std::vector<problem> find_cycles(const std::vector<std::string>& nodes,
-                                 const std::vector<std::vector<std::size_t>>& out,
-                                 const std::vector<std::string>& label) {
-  const std::size_t n = nodes.size();
+// The identifier of an association's end node as its CASE JSON wrote it (metadata "case:json",
+// as io::read_case keeps it), or "".
+std::string node_identifier(const association& a, const char* end) {
+  auto it = a.metadata.find("case:json");
+  if (it == a.metadata.end()) return {};
+  const auto j = nlohmann::json::parse(it->second, nullptr, false);
+  if (!j.is_object()) return {};
+  auto n = j.find(end);
+  if (n == j.end() || !n->is_object()) return {};
+  auto id = n->find("identifier");
+  if (id == n->end() || !id->is_string()) return {};
+  return id->get<std::string>();
+}
+
+// Every cycle of a replacedBy graph (one per strongly connected component with a cycle), as
+// the nodes on it from the first (in input order), not repeated.
+std::vector<std::vector<std::size_t>> find_cycles(
+    std::size_t n, const std::vector<std::vector<std::size_t>>& out) {
   // Iterative Tarjan.
   std::vector<std::size_t> index(n, SIZE_MAX), low(n, 0);
   std::vector<bool> on(n, false);
@@ -163,7 +180,7 @@ std::vector<problem> find_cycles(const std::vector<std::string>& nodes,
       }
     }
   }
-  std::vector<problem> problems;
+  std::vector<std::vector<std::size_t>> cycles;
   for (auto& scc : sccs) {
     std::unordered_set<std::size_t> in(scc.begin(), scc.end());
     std::size_t start = *std::min_element(scc.begin(), scc.end());
@@ -181,16 +198,13 @@ std::vector<problem> find_cycles(const std::vector<std::string>& nodes,
         if (parent.emplace(w, queue[qi]).second) queue.push_back(w);
       }
     }
-    std::vector<std::string> ids;
-    for (std::size_t v = back; v != start; v = parent.at(v)) ids.push_back(label[v]);
-    ids.push_back(label[start]);
-    std::reverse(ids.begin(), ids.end());
-    ids.push_back(label[start]);
-    std::string msg = "replacedBy cycle: ";
-    for (std::size_t i = 0; i < ids.size(); ++i) msg += (i ? " -> " : "") + ids[i];
-    problems.push_back(problem{problem_kind::invalid_value, std::move(ids), std::move(msg)});
+    std::vector<std::size_t> path;
+    for (std::size_t v = back; v != start; v = parent.at(v)) path.push_back(v);
+    path.push_back(start);
+    std::reverse(path.begin(), path.end());
+    cycles.push_back(std::move(path));
   }
-  return problems;
+  return cycles;
 }
 
 int rank(revision_kind k) {
@@ -210,96 +224,371 @@ int rank(revision_kind k) {
   return 0;
 }
 
-}  // namespace
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
-revision_map revisions(const framework& old_edition, const framework& new_edition,
-                       const std::vector<const framework*>& intermediate) {
-  std::vector<const framework*> eds{&old_edition};
-  for (const framework* f : intermediate) {
-    if (f == nullptr) throw std::invalid_argument("revisions: an intermediate edition is null");
-    eds.push_back(f);
-  }
-  eds.push_back(&new_edition);
+// One replacedBy association, its ends as identifier keys.
+struct link_rec {
+  std::size_t package = 0;  // index of the edition whose package holds it
+  std::string origin, destination;
+  enum class use : std::uint8_t { unused, dead, resolved } state = use::unused;
+  bool misplaced = false;  // followed from a package older than the step's new edition
+};
 
-  std::unordered_map<std::string, std::string> uri_to_key;
+// Everything `revisions` knows about the editions and their links.
+struct resolver {
+  std::vector<const framework*> eds;
   std::vector<edition_index> idx;
-  idx.reserve(eds.size());
-  for (const framework* f : eds) idx.push_back(index_edition(*f, uri_to_key));
+  std::unordered_map<std::string, std::string> uri_to_key;
+  std::vector<link_rec> recs;
+  // out[e]: origin key -> link records of package e (package order, one per destination)
+  std::vector<std::unordered_map<std::string, std::vector<std::size_t>>> out;
 
-  // The replacedBy links of every edition, as identifier keys; the cycle check spans them all.
-  // links[e] : origin key -> destination keys (in package order), for links living in edition e.
-  std::vector<std::unordered_map<std::string, std::vector<std::string>>> links(eds.size());
-  std::vector<std::string> nodes;
-  std::vector<std::string> label;
-  std::unordered_map<std::string, std::size_t> node_of;
-  std::vector<std::vector<std::size_t>> out;
-  auto node = [&](const std::string& key, const std::string& shown) {
-    auto [it, fresh] = node_of.emplace(key, nodes.size());
-    if (fresh) {
-      nodes.push_back(key);
-      label.push_back(shown);
-      out.emplace_back();
+  [[nodiscard]] std::size_t first_in(const std::string& key) const {
+    for (std::size_t e = 0; e < idx.size(); ++e)
+      if (idx[e].by_key.count(key)) return e;
+    return SIZE_MAX;
+  }
+  // The id of `key` in edition `prefer` (or the next one), else in the first edition that has
+  // it, else the end's text.
+  [[nodiscard]] std::string label(const std::string& key, std::size_t prefer) const {
+    for (std::size_t e : {prefer, prefer + 1}) {
+      if (e >= idx.size()) continue;
+      auto it = idx[e].by_key.find(key);
+      if (it != idx[e].by_key.end()) return eds[e]->id_of(it->second);
     }
+    const std::size_t e = first_in(key);
+    if (e != SIZE_MAX) return eds[e]->id_of(idx[e].by_key.at(key));
+    // Not in any edition: the end's text as a package wrote it (error and note paths only).
+    for (std::size_t p = 0; p < eds.size(); ++p)
+      for (const auto& a : eds[p]->associations()) {
+        if (a.type != replaced_by) continue;
+        if (key_of(a.origin, idx[p], uri_to_key) == key) return a.origin;
+        if (key_of(a.destination, idx[p], uri_to_key) == key) return a.destination;
+      }
+    return key;
+  }
+  // Whether `key` stays at step s (edition s to s+1): its index in edition s+1, unless the
+  // package of s+1 replaces it by an item of edition s+1.
+  [[nodiscard]] std::optional<index_t> stays(const std::string& key, std::size_t s) const {
+    const auto& to = idx[s + 1];
+    auto t = to.by_key.find(key);
+    if (t == to.by_key.end()) return std::nullopt;
+    auto l = out[s + 1].find(key);
+    if (l != out[s + 1].end())
+      for (std::size_t r : l->second)
+        if (to.by_key.count(recs[r].destination)) return std::nullopt;
+    return t->second;
+  }
+  // The links `key` follows at step s: those of the oldest package newer than edition s that
+  // has any, else of edition s or the nearest older one. nullptr: none.
+  [[nodiscard]] const std::vector<std::size_t>* links_of(const std::string& key,
+                                                         std::size_t s) const {
+    for (std::size_t p = s + 1; p < out.size(); ++p) {
+      auto l = out[p].find(key);
+      if (l != out[p].end()) return &l->second;
+    }
+    for (std::size_t p = s + 1; p-- > 0;) {
+      auto l = out[p].find(key);
+      if (l != out[p].end()) return &l->second;
+    }
+    return nullptr;
+  }
+};
+
+struct step_result {
+  std::vector<std::vector<index_t>> next;
+  std::vector<revision_kind> kind;
+};
+
+// Step s: the successors in edition s+1 of every item of edition s, by an iterative depth-first
+// walk of the links (memoised per key). Cycles met are appended to `cycles` (by key set, once).
+step_result walk_step(resolver& rv, std::size_t s, std::vector<problem>& cycles,
+                      std::vector<std::vector<std::string>>& cycle_keys) {
+  struct node {
+    const std::string* key;  // in rv.idx or rv.recs, which the walk does not change
+    std::uint8_t state = 0;  // 0 new, 1 on the stack, 2 done
+    const std::vector<std::size_t>* links = nullptr;
+    std::vector<index_t> result;
+  };
+  std::vector<node> nodes;
+  std::unordered_map<std::string_view, std::size_t> node_of;
+  std::vector<std::pair<std::size_t, std::size_t>> followed;  // (link record, child node)
+  auto get = [&](const std::string& key) {
+    auto [it, fresh] = node_of.emplace(std::string_view(key), nodes.size());
+    if (fresh) nodes.push_back(node{&key, 0, nullptr, {}});
     return it->second;
   };
-  for (std::size_t e = 0; e < eds.size(); ++e) {
-    for (const auto& a : eds[e]->associations()) {
+  struct frame {
+    std::size_t n;
+    std::size_t pos;
+  };
+  std::vector<frame> stack;
+  // Starts node n: done at once when it stays or has no links; else pushed.
+  auto enter = [&](std::size_t n) {
+    if (auto t = rv.stays(*nodes[n].key, s)) {
+      nodes[n].result = {*t};
+      nodes[n].state = 2;
+      return;
+    }
+    nodes[n].links = rv.links_of(*nodes[n].key, s);
+    if (nodes[n].links == nullptr) {
+      nodes[n].state = 2;
+      return;
+    }
+    nodes[n].state = 1;
+    stack.push_back(frame{n, 0});
+  };
+  const auto& from = rv.idx[s];
+  step_result st;
+  const std::size_t n_from = from.key.size();
+  st.next.resize(n_from);
+  st.kind.assign(n_from, revision_kind::none);
+  for (std::size_t i = 0; i < n_from; ++i) {
+    if (auto t = rv.stays(from.key[i], s)) {  // the common case: no walk, no node
+      st.next[i] = {*t};
+      st.kind[i] = revision_kind::same;
+      continue;
+    }
+    const std::size_t root = get(from.key[i]);
+    if (nodes[root].state == 0) enter(root);
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      const auto& links = *nodes[f.n].links;
+      if (f.pos < links.size()) {
+        const std::size_t r = links[f.pos++];
+        const std::size_t c = get(rv.recs[r].destination);
+        if (rv.recs[r].package <= s) rv.recs[r].misplaced = true;
+        followed.emplace_back(r, c);
+        if (nodes[c].state == 0) {
+          enter(c);
+        } else if (nodes[c].state == 1) {
+          // A cycle: the stack from c's frame to the top, back to c.
+          std::size_t at = stack.size();
+          while (at-- > 0 && stack[at].n != c) {
+          }
+          std::vector<std::string> keys;
+          std::vector<std::string> ids;
+          std::vector<std::size_t> packages;
+          for (std::size_t k = at; k < stack.size(); ++k) {
+            keys.push_back(*nodes[stack[k].n].key);
+            ids.push_back(rv.label(*nodes[stack[k].n].key, s));
+            const auto& ls = *nodes[stack[k].n].links;
+            const std::size_t p = rv.recs[ls[stack[k].pos - 1]].package;
+            if (std::find(packages.begin(), packages.end(), p) == packages.end())
+              packages.push_back(p);
+          }
+          ids.push_back(ids.front());
+          std::vector<std::string> sorted_keys = keys;
+          std::sort(sorted_keys.begin(), sorted_keys.end());
+          if (std::find(cycle_keys.begin(), cycle_keys.end(), sorted_keys) == cycle_keys.end()) {
+            cycle_keys.push_back(std::move(sorted_keys));
+            std::string msg = "replacedBy cycle: ";
+            for (std::size_t k = 0; k < ids.size(); ++k) msg += (k ? " -> " : "") + ids[k];
+            std::sort(packages.begin(), packages.end());
+            msg += " (links of ";
+            for (std::size_t k = 0; k < packages.size(); ++k)
+              msg += (k ? (k + 1 == packages.size() ? " and " : ", ") : "") +
+                     quoted(rv.eds[packages[k]]->name());
+            msg += ")";
+            cycles.push_back(problem{problem_kind::invalid_value, std::move(ids), std::move(msg)});
+          }
+        }
+        continue;
+      }
+      // Done: the union of the children's results (a child on a cycle adds nothing).
+      node& done = nodes[f.n];
+      std::vector<index_t> res;
+      for (std::size_t r : links) {
+        const node& c = nodes[node_of.at(std::string_view(rv.recs[r].destination))];
+        if (c.state == 2) res.insert(res.end(), c.result.begin(), c.result.end());
+      }
+      std::sort(res.begin(), res.end());
+      res.erase(std::unique(res.begin(), res.end()), res.end());
+      done.result = std::move(res);
+      done.state = 2;
+      stack.pop_back();
+    }
+    const node& rn = nodes[root];
+    st.next[i] = rn.result;
+    if (rn.links == nullptr && !rn.result.empty()) st.kind[i] = revision_kind::same;
+  }
+  for (const auto& [r, c] : followed) {
+    auto& state = rv.recs[r].state;
+    if (nodes[c].state == 2 && !nodes[c].result.empty())
+      state = link_rec::use::resolved;
+    else if (state == link_rec::use::unused)
+      state = link_rec::use::dead;
+  }
+  std::unordered_map<index_t, std::size_t> preds;
+  for (std::size_t i = 0; i < n_from; ++i)
+    for (index_t t : st.next[i]) ++preds[t];
+  for (std::size_t i = 0; i < n_from; ++i) {
+    if (st.kind[i] == revision_kind::same || st.next[i].empty()) continue;
+    if (st.next[i].size() > 1)
+      st.kind[i] = revision_kind::split;
+    else if (preds[st.next[i].front()] > 1)
+      st.kind[i] = revision_kind::merge;
+    else
+      st.kind[i] = revision_kind::one_to_one;
+  }
+  return st;
+}
+
+// The notes on links that were not used, or used against CASE's placement, and the hint for
+// swapped editions.
+void link_notes(const resolver& rv, std::vector<std::string>& notes) {
+  const std::size_t last = rv.eds.size() - 1;
+  std::unordered_set<std::string> resolved_pairs;
+  for (const auto& r : rv.recs)
+    if (r.state == link_rec::use::resolved) resolved_pairs.insert(r.origin + '\n' + r.destination);
+  std::unordered_set<std::string> seen;
+  std::size_t swapped = 0;
+  for (const auto& r : rv.recs) {
+    const std::string pair = r.origin + '\n' + r.destination;
+    const std::size_t fo = rv.first_in(r.origin), fd = rv.first_in(r.destination);
+    if (r.package == 0 && fo != SIZE_MAX && fo > 0 && (fd == 0 || fd == SIZE_MAX)) ++swapped;
+    auto where = [&](const std::string& key, std::size_t e) {
+      if (e == SIZE_MAX) return rv.label(key, 0);
+      return rv.eds[e]->id_of(rv.idx[e].by_key.at(key)) + " (of " + quoted(rv.eds[e]->name()) + ")";
+    };
+    const std::string head = "replacedBy " + where(r.origin, fo) + " -> " +
+                             where(r.destination, fd) + ", a link of " +
+                             quoted(rv.eds[r.package]->name());
+    if (r.state == link_rec::use::resolved) {
+      if (r.misplaced && seen.insert(pair + "\nm").second)
+        notes.push_back(head +
+                        ": followed, though it lives in an edition not newer than its origin's "
+                        "(CASE puts replacedBy in the newer package)");
+      continue;
+    }
+    if (resolved_pairs.count(pair) || !seen.insert(pair).second) continue;
+    std::string why;
+    if (r.state == link_rec::use::dead) {
+      why = "not used: " + rv.label(r.destination, r.package) +
+            " is in no given edition and nothing given replaces it, so " +
+            rv.label(r.origin, r.package ? r.package - 1 : 0) +
+            " has no successor through it (is an edition missing?)";
+    } else if (fo != SIZE_MAX && fd != SIZE_MAX && fo > fd) {
+      why = r.package == 0 ? "not used: the old edition holds it and its origin is in a newer "
+                             "edition (are the editions swapped?)"
+                           : "not used: it looks reversed (its origin is the newer item; CASE: "
+                             "origin = the superseded item, destination = its replacement)";
+    } else if (fo == SIZE_MAX) {
+      why = "not used: " + rv.label(r.origin, 0) +
+            " is in no given edition and no followed link leads to it (is an intermediate "
+            "edition missing?)";
+    } else if (r.package == 0 && rv.eds.size() > 1) {
+      why = "not used: it lives in the old edition (CASE puts replacedBy in the newer package)";
+    } else {
+      why = "not used: " + rv.label(r.origin, fo) +
+            " stays in the next edition or is resolved by a newer package's links";
+    }
+    notes.push_back(head + ": " + why);
+  }
+  if (swapped > 0 && last > 0)
+    notes.insert(notes.begin(),
+                 "hint: the old edition " + quoted(rv.eds[0]->name()) + " holds " +
+                     std::to_string(swapped) + " replacedBy link" + (swapped == 1 ? "" : "s") +
+                     " from items of a newer edition given: are the editions swapped? (the old "
+                     "edition comes first: revisions(old, new))");
+}
+
+}  // namespace
+
+std::vector<std::string> revision_map::old_ids() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& r : entries_) out.push_back(r.old_id);
+  return out;
+}
+
+revision_map revisions(const framework& old_edition, const framework& new_edition,
+                       const std::vector<const framework*>& intermediate,
+                       std::vector<std::string>* notes) {
+  resolver rv;
+  rv.eds.push_back(&old_edition);
+  for (const framework* f : intermediate) {
+    if (f == nullptr) throw std::invalid_argument("revisions: an intermediate edition is null");
+    rv.eds.push_back(f);
+  }
+  rv.eds.push_back(&new_edition);
+
+  rv.idx.reserve(rv.eds.size());
+  for (const framework* f : rv.eds) rv.idx.push_back(index_edition(*f, rv.uri_to_key));
+
+  // The replacedBy links of every package, as identifier keys (a link repeated in one package
+  // counts once).
+  rv.out.resize(rv.eds.size());
+  for (std::size_t e = 0; e < rv.eds.size(); ++e) {
+    for (const auto& a : rv.eds[e]->associations()) {
       if (a.type != replaced_by) continue;
-      std::string o = key_of(a.origin, idx[e], uri_to_key);
-      std::string d = key_of(a.destination, idx[e], uri_to_key);
-      auto& ds = links[e][o];
-      if (std::find(ds.begin(), ds.end(), d) == ds.end()) ds.push_back(d);
-      std::size_t on = node(o, a.origin), dn = node(d, a.destination);
-      if (std::find(out[on].begin(), out[on].end(), dn) == out[on].end()) out[on].push_back(dn);
+      std::string o = key_of(a.origin, rv.idx[e], rv.uri_to_key);
+      std::string d = key_of(a.destination, rv.idx[e], rv.uri_to_key);
+      // An end whose URI names no item given (another host, another path): its node's
+      // identifier, when that names one.
+      if (rv.first_in(o) == SIZE_MAX)
+        if (auto i = node_identifier(a, "originNodeURI"); !i.empty() && rv.first_in(i) != SIZE_MAX)
+          o = std::move(i);
+      if (rv.first_in(d) == SIZE_MAX)
+        if (auto i = node_identifier(a, "destinationNodeURI");
+            !i.empty() && rv.first_in(i) != SIZE_MAX)
+          d = std::move(i);
+      auto& ls = rv.out[e][o];
+      if (std::any_of(ls.begin(), ls.end(),
+                      [&](std::size_t r) { return rv.recs[r].destination == d; }))
+        continue;
+      ls.push_back(rv.recs.size());
+      rv.recs.push_back(link_rec{e, std::move(o), std::move(d)});
     }
   }
-  auto cycles = find_cycles(nodes, out, label);
+
+  std::vector<problem> cycles;
+  std::vector<std::vector<std::string>> cycle_keys;
+  // The links of one package (each package whose links a step reads first, once) must not
+  // form cycles.
+  for (std::size_t e = 1; e < rv.eds.size(); ++e) {
+    if (std::find(rv.eds.begin() + 1, rv.eds.begin() + static_cast<std::ptrdiff_t>(e), rv.eds[e]) !=
+        rv.eds.begin() + static_cast<std::ptrdiff_t>(e))
+      continue;
+    std::vector<std::string_view> nodes;
+    std::unordered_map<std::string_view, std::size_t> node_of;
+    std::vector<std::vector<std::size_t>> out;
+    auto node = [&](const std::string& key) {
+      auto [it, fresh] = node_of.emplace(std::string_view(key), nodes.size());
+      if (fresh) {
+        nodes.push_back(key);
+        out.emplace_back();
+      }
+      return it->second;
+    };
+    for (const auto& r : rv.recs) {
+      if (r.package != e) continue;
+      const std::size_t o = node(r.origin), d = node(r.destination);
+      out[o].push_back(d);
+    }
+    for (const auto& path : find_cycles(nodes.size(), out)) {
+      std::vector<std::string> keys, ids;
+      for (std::size_t v : path) {
+        keys.emplace_back(nodes[v]);
+        ids.push_back(rv.label(std::string(nodes[v]), e - 1));
+      }
+      ids.push_back(ids.front());
+      std::sort(keys.begin(), keys.end());
+      cycle_keys.push_back(std::move(keys));
+      std::string msg = "replacedBy cycle: ";
+      for (std::size_t k = 0; k < ids.size(); ++k) msg += (k ? " -> " : "") + ids[k];
+      msg += " (links of " + quoted(rv.eds[e]->name()) + ")";
+      cycles.push_back(problem{problem_kind::invalid_value, std::move(ids), std::move(msg)});
+    }
+  }
+  std::vector<step_result> steps;
+  steps.reserve(rv.eds.size() - 1);
+  for (std::size_t s = 0; s + 1 < rv.eds.size(); ++s)
+    steps.push_back(walk_step(rv, s, cycles, cycle_keys));
   if (!cycles.empty()) throw cycle_error(std::move(cycles));
 
-  // Per step s (edition s -> s+1): successors and kind of each item of edition s.
-  struct step_result {
-    std::vector<std::vector<index_t>> next;
-    std::vector<revision_kind> kind;
-  };
-  std::vector<step_result> steps(eds.size() - 1);
-  for (std::size_t s = 0; s + 1 < eds.size(); ++s) {
-    const auto& from = idx[s];
-    const auto& to = idx[s + 1];
-    auto& st = steps[s];
-    const std::size_t n = from.key.size();
-    st.next.resize(n);
-    st.kind.assign(n, revision_kind::none);
-    std::unordered_map<index_t, std::size_t> preds;
-    for (std::size_t i = 0; i < n; ++i) {
-      auto l = links[s + 1].find(from.key[i]);
-      if (l != links[s + 1].end()) {
-        for (const auto& d : l->second) {
-          auto t = to.by_key.find(d);
-          if (t != to.by_key.end()) st.next[i].push_back(t->second);
-        }
-        std::sort(st.next[i].begin(), st.next[i].end());
-        for (index_t t : st.next[i]) ++preds[t];
-      } else {
-        auto t = to.by_key.find(from.key[i]);
-        if (t != to.by_key.end()) {
-          st.next[i].push_back(t->second);
-          st.kind[i] = revision_kind::same;
-        }
-      }
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (st.kind[i] == revision_kind::same || st.next[i].empty()) continue;
-      if (st.next[i].size() > 1)
-        st.kind[i] = revision_kind::split;
-      else if (preds[st.next[i].front()] > 1)
-        st.kind[i] = revision_kind::merge;
-      else
-        st.kind[i] = revision_kind::one_to_one;
-    }
-  }
-
   revision_map map;
-  for (const framework* f : eds) map.editions_.push_back(f->name());
+  for (const framework* f : rv.eds) map.editions_.push_back(f->name());
   const std::size_t n_old = old_edition.size();
   const std::size_t n_new = new_edition.size();
   std::vector<std::size_t> reached(n_new, 0);
@@ -326,15 +615,19 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
     }
     map.entries_.push_back(std::move(r));
   }
+  auto any_step = [](const revision& r, revision_kind k) {
+    return std::find(r.steps.begin(), r.steps.end(), k) != r.steps.end();
+  };
   for (auto& r : map.entries_) {
     if (r.new_ids.empty()) {
       r.kind = revision_kind::none;
+    } else if (any_step(r, revision_kind::split) || r.new_ids.size() > 1) {
+      r.kind = revision_kind::split;
     } else if (std::all_of(r.steps.begin(), r.steps.end(),
                            [](revision_kind k) { return k == revision_kind::same; })) {
       r.kind = revision_kind::same;
-    } else if (r.new_ids.size() > 1) {
-      r.kind = revision_kind::split;
-    } else if (reached[new_edition.index_of(r.new_ids.front())] > 1) {
+    } else if (any_step(r, revision_kind::merge) ||
+               reached[new_edition.index_of(r.new_ids.front())] > 1) {
       r.kind = revision_kind::merge;
     } else {
       auto changed = std::count_if(r.steps.begin(), r.steps.end(),
@@ -343,88 +636,165 @@ revision_map revisions(const framework& old_edition, const framework& new_editio
     }
   }
   for (std::size_t i = 0; i < n_old; ++i) map.index_.emplace(map.entries_[i].old_id, i);
+  const std::size_t last = rv.eds.size() - 1;
   for (std::size_t j = 0; j < n_new; ++j)
-    if (reached[j] == 0) map.new_items_.push_back(new_edition.id_of(static_cast<index_t>(j)));
+    if (reached[j] == 0 && rv.stays(rv.idx[last].key[j], last - 1))
+      map.new_items_.push_back(new_edition.id_of(static_cast<index_t>(j)));
+  if (notes != nullptr) link_notes(rv, *notes);
   return map;
 }
+
+namespace {
+
+std::string rows_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
+
+// An edition label for a row's source: at most 60 characters (cut at a UTF-8 boundary, "...").
+std::string short_label(const std::string& s) {
+  constexpr std::size_t max = 60;
+  if (s.size() <= max) return s;
+  std::size_t cut = max - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0U) == 0x80U) --cut;
+  return s.substr(0, cut) + "...";
+}
+
+// What the map's editions say about the given ones, for an error message.
+std::string map_editions_text(const revision_map& map, const framework& old_edition,
+                              const framework& new_edition) {
+  const auto& eds = map.editions();
+  if (eds.empty()) return "the revision map has no editions";
+  std::string t = "the revision map is from " + quoted(eds.front()) + " to " + quoted(eds.back());
+  if (eds.front() == new_edition.name() && eds.back() == old_edition.name() &&
+      old_edition.name() != new_edition.name())
+    t += ": the editions look swapped (revisions(old, new) takes the old edition first)";
+  else if (eds.front() != old_edition.name() || eds.back() != new_edition.name())
+    t += ", not from " + quoted(old_edition.name()) + " to " + quoted(new_edition.name());
+  return t;
+}
+
+}  // namespace
 
 migration migrate(const evidence_log& log, const framework& old_edition,
                   const framework& new_edition, const revision_map& map, split_rule split) {
   const auto& comps = log.competencies();
   const auto& codes = log.competency_codes();
+  const auto& attr_codes = log.attribute_codes();
+  const auto& attrs = log.attributes();
+  const auto& learner_codes = log.learner_codes();
   const std::size_t rows = log.size();
-  // Rows per competency code, and codes in order of first use.
-  std::vector<std::size_t> count(comps.size(), 0);
+  const auto placement_code = log.kind_code("placement");
+  auto is_placement = [&](std::size_t r) {
+    return placement_code && attrs[attr_codes[r]].kind == *placement_code;
+  };
+  // Rows per (competency code, placement?), and those slots in order of first use.
+  const std::size_t n_slots = comps.size() * 2;
+  std::vector<std::size_t> count(n_slots, 0);
   std::vector<std::uint32_t> order;
+  std::vector<std::size_t> comp_rows(comps.size(), 0);
   for (std::size_t r = 0; r < rows; ++r) {
-    if (count[codes[r]]++ == 0) order.push_back(codes[r]);
+    const std::size_t slot = codes[r] * std::size_t{2} + (is_placement(r) ? 1 : 0);
+    if (count[slot]++ == 0) order.push_back(static_cast<std::uint32_t>(slot));
+    ++comp_rows[codes[r]];
   }
   std::vector<problem> problems;
+  const auto& eds = map.editions();
+  if (!eds.empty() && old_edition.name() != new_edition.name() &&
+      eds.front() == new_edition.name() && eds.back() == old_edition.name())
+    throw validation_error({problem{problem_kind::invalid_value,
+                                    {old_edition.name(), new_edition.name()},
+                                    "migrate from " + quoted(old_edition.name()) + " to " +
+                                        quoted(new_edition.name()) + ": " +
+                                        map_editions_text(map, old_edition, new_edition)}});
   std::vector<const revision*> rev(comps.size(), nullptr);
-  for (std::uint32_t c : order) {
+  for (std::uint32_t slot : order) {
+    const std::uint32_t c = slot / 2;
+    if (slot % 2 == 1 && count[c * std::size_t{2}] > 0) continue;  // checked with its rows
     const std::string& id = comps[c];
-    if (!old_edition.contains(id) || !map.contains(id)) {
+    if (!old_edition.contains(id)) {
       problems.push_back(problem{problem_kind::unknown_id,
                                  {id},
-                                 "competency '" + id + "' (" + std::to_string(count[c]) +
-                                     " rows) is not in the old edition '" + old_edition.name() +
-                                     "'"});
+                                 "competency '" + id + "' (" + rows_text(comp_rows[c]) +
+                                     ") is not in the old edition '" + old_edition.name() + "'"});
+      continue;
+    }
+    if (!map.contains(id)) {
+      problems.push_back(problem{
+          problem_kind::unknown_id,
+          {id},
+          "competency '" + id + "' (" + rows_text(comp_rows[c]) + ") of the old edition '" +
+              old_edition.name() +
+              "' is not in the revision map: " + map_editions_text(map, old_edition, new_edition)});
       continue;
     }
     rev[c] = &map.at(id);
+    if (slot % 2 == 1) continue;  // placement rows go by domain
     for (const auto& n : rev[c]->new_ids)
-      if (!new_edition.contains(n))
+      if (!new_edition.contains(n)) {
         problems.push_back(problem{problem_kind::unknown_id,
                                    {id, n},
                                    "successor '" + n + "' of '" + id +
                                        "' is not in the new edition '" + new_edition.name() +
-                                       "' (the revision map is for other editions)"});
+                                       "' (" + map_editions_text(map, old_edition, new_edition) +
+                                       ": other editions)"});
+      }
   }
   if (!problems.empty()) throw validation_error(std::move(problems));
 
-  const std::string& edition = old_edition.name();
+  const std::string edition = short_label(old_edition.name());
   migration result;
-  // Targets per code, and the decision per code.
-  std::vector<std::vector<std::string>> targets(comps.size());
-  std::vector<std::size_t> decision_of(comps.size(), SIZE_MAX);
-  for (std::uint32_t c : order) {
+  std::vector<std::vector<std::string>> targets(n_slots);
+  std::vector<std::string> notes(n_slots);  // the source note of a moved row, per slot
+  for (std::uint32_t slot : order) {
+    const std::uint32_t c = slot / 2;
     const revision& r = *rev[c];
     migration_decision d;
     d.old_id = r.old_id;
     d.kind = r.kind;
-    d.rows = count[c];
-    switch (r.kind) {
-      case revision_kind::same:
-        d.action = "same";
-        targets[c] = r.new_ids;
-        break;
-      case revision_kind::one_to_one:
-      case revision_kind::chain:
-        d.action = "moved";
-        targets[c] = r.new_ids;
-        break;
-      case revision_kind::merge:
-        d.action = "merged";
-        targets[c] = r.new_ids;
-        break;
-      case revision_kind::split:
-        if (split == split_rule::copy) {
-          d.action = "split";
-          targets[c] = r.new_ids;
-        } else if (split == split_rule::first) {
-          d.action = "split";
-          targets[c] = {r.new_ids.front()};
-        } else {
-          d.action = "dropped";
-        }
-        break;
-      case revision_kind::none:
+    d.rows = count[slot];
+    auto& tg = targets[slot];
+    if (slot % 2 == 1) {
+      // Placement rows: the same domain's placement competency in the new edition.
+      d.domain = old_edition.at(old_edition.index_of(r.old_id)).domain;
+      if (!d.domain.empty() && detail::has_placement_host(new_edition, d.domain)) {
+        tg = {new_edition.id_of(detail::placement_host(new_edition, d.domain, "migrate"))};
+        d.action = "placed";
+      } else {
         d.action = "dropped";
-        break;
+      }
+    } else {
+      switch (r.kind) {
+        case revision_kind::same:
+          d.action = r.new_ids.size() == 1 && r.new_ids.front() == r.old_id ? "same" : "renamed";
+          tg = r.new_ids;
+          break;
+        case revision_kind::one_to_one:
+        case revision_kind::chain:
+          d.action = "moved";
+          tg = r.new_ids;
+          break;
+        case revision_kind::merge:
+          d.action = "merged";
+          tg = r.new_ids;
+          break;
+        case revision_kind::split:
+          if (split == split_rule::copy) {
+            d.action = "split";
+            tg = r.new_ids;
+          } else if (split == split_rule::first) {
+            d.action = "split";
+            tg = {r.new_ids.front()};
+          } else {
+            d.action = "dropped";
+          }
+          break;
+        case revision_kind::none:
+          d.action = "dropped";
+          break;
+      }
     }
-    d.new_ids = targets[c];
-    d.written = d.rows * targets[c].size();
-    decision_of[c] = result.decisions.size();
+    if (r.kind != revision_kind::same || !(tg.size() == 1 && tg.front() == r.old_id))
+      notes[slot] = r.old_id + " (" + edition + ")";
+    d.new_ids = tg;
+    d.written = d.rows * tg.size();
     result.decisions.push_back(std::move(d));
   }
 
@@ -433,18 +803,18 @@ migration migrate(const evidence_log& log, const framework& old_edition,
   evidence_log out(extra);
   std::vector<evidence> batch;
   batch.reserve(rows);
+  std::vector<std::uint8_t> had(log.learners().size(), 0);  // 1: rows in, 2: rows out
   for (std::size_t r = 0; r < rows; ++r) {
-    const auto c = codes[r];
-    if (targets[c].empty()) continue;
+    const std::size_t slot = codes[r] * std::size_t{2} + (is_placement(r) ? 1 : 0);
+    auto& h = had[learner_codes[r]];
+    if (h == 0) h = 1;
+    if (targets[slot].empty()) continue;
+    h = 2;
     evidence e = log.at(r);
-    // Evidence on an item that stayed the same (same identifier, same id) keeps its source.
-    const bool moved = rev[c]->kind != revision_kind::same ||
-                       !(targets[c].size() == 1 && targets[c].front() == e.competency);
-    if (moved) {
-      std::string note = "migrated from " + e.competency + " (" + edition + ")";
-      e.source = e.source.empty() ? std::move(note) : e.source + "; " + note;
-    }
-    for (const auto& t : targets[c]) {
+    if (!notes[slot].empty())
+      e.source = e.source.empty() ? "migration from " + notes[slot]
+                                  : e.source + "; migrated from " + notes[slot];
+    for (const auto& t : targets[slot]) {
       evidence copy = e;
       copy.competency = t;
       batch.push_back(std::move(copy));
@@ -452,6 +822,15 @@ migration migrate(const evidence_log& log, const framework& old_edition,
   }
   out.append_unchecked(batch);
   result.log = std::move(out);
+  // Learners in log order (of first row) whose rows were all dropped.
+  std::vector<std::uint8_t> listed(had.size(), 0);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const auto l = learner_codes[r];
+    if (had[l] == 1 && !listed[l]) {
+      listed[l] = 1;
+      result.emptied_learners.push_back(log.learners()[l]);
+    }
+  }
   return result;
 }
 
@@ -460,7 +839,7 @@ roster_migration migrate(const roster& r, const framework& old_edition,
   migration m = migrate(r.log(), old_edition, new_edition, map, split);
   roster out(new_edition, r.policy(), r.options());
   out.ingest(m.log);
-  return roster_migration{std::move(out), std::move(m.decisions)};
+  return roster_migration{std::move(out), std::move(m.decisions), std::move(m.emptied_learners)};
 }
 
 }  // namespace masterymap

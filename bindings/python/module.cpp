@@ -16,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
   // after bind_framework: the readers return Framework
   masterymap::python::bind_csv(m);
   masterymap::python::bind_case(m);
+  masterymap::python::bind_xapi(m);
   // Submodule _core.bkt; after bind_errors (raises ParseError, UnknownIdError).
   masterymap::python::bind_bkt(m);
   masterymap::python::bind_scale(m);

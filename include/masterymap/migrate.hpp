@@ -22,11 +22,13 @@ namespace masterymap {
 
 /// How an item of the old edition relates to the new edition, resolved over every step.
 enum class revision_kind : std::uint8_t {
-  same,        ///< the same CASE identifier in both editions (no `replacedBy` on the way)
+  same,  ///< the same CASE identifier in every edition (no `replacedBy` on the way); its code,
+         ///< and so its competency id, may still differ (`migrate` then says "renamed")
   one_to_one,  ///< replaced by exactly one item that replaces nothing else (one step)
   chain,       ///< one-to-one over two or more steps (e.g. 2019 -> 2021 -> 2024)
-  split,       ///< replaced by several items
-  merge,       ///< replaced by one item that also replaces other old items
+  split,       ///< a split at some step (several successors then), even if later steps merged the
+               ///< parts back or retired some of them: `split_rule` applies
+  merge,       ///< replaced by one item that also replaces other old items (no split on the way)
   none,        ///< no successor in the new edition (retired)
 };
 /// "same", "one_to_one", "chain", "split", "merge", "none".
@@ -42,7 +44,10 @@ struct revision {
   /// The kind of each step (one per pair of consecutive editions), for the record: a split at
   /// 2021 then a merge at 2024 is {split, merge}. A step's kind is that of the item or items
   /// the old item had become by then (the worst of them: split > merge > one_to_one > same >
-  /// none).
+  /// none). `kind` agrees with them: none when there is no successor; else split when a step
+  /// is split; else same when every step is same; else merge when a step is merge or the
+  /// successor also has other old items; else chain when two or more steps changed it; else
+  /// one_to_one.
   std::vector<revision_kind> steps;
 
   friend bool operator==(const revision& a, const revision& b) {
@@ -66,9 +71,22 @@ class MASTERYMAP_API revision_map {
   /// \throws masterymap::unknown_id_error if `old_id` is not a competency of the old edition.
   [[nodiscard]] const revision& at(std::string_view old_id) const;
   [[nodiscard]] bool contains(std::string_view old_id) const noexcept;
+  /// The old edition's ids, in its order (the `old_id` of each entry). O(n).
+  [[nodiscard]] std::vector<std::string> old_ids() const;
+  /// `at(old_id).new_ids`, `.kind` and `.steps` (the names the Python binding uses).
+  /// \throws masterymap::unknown_id_error if `old_id` is not a competency of the old edition.
+  [[nodiscard]] const std::vector<std::string>& successors(std::string_view old_id) const {
+    return at(old_id).new_ids;
+  }
+  [[nodiscard]] revision_kind kind(std::string_view old_id) const { return at(old_id).kind; }
+  [[nodiscard]] const std::vector<revision_kind>& steps(std::string_view old_id) const {
+    return at(old_id).steps;
+  }
   /// Old ids with no successor (kind none), in the old edition's order.
   [[nodiscard]] std::vector<std::string> no_successor() const;
-  /// Ids of the new edition no old item leads to (new items), in the new edition's order.
+  /// Ids of the new edition no old item leads to (new items), in the new edition's order; an
+  /// item the new package keeps but replaces (deprecated, the origin of one of its `replacedBy`
+  /// links) is not new.
   [[nodiscard]] const std::vector<std::string>& new_items() const noexcept { return new_items_; }
   /// Labels of the editions, oldest first (see `revisions`).
   [[nodiscard]] const std::vector<std::string>& editions() const noexcept { return editions_; }
@@ -81,7 +99,8 @@ class MASTERYMAP_API revision_map {
 
  private:
   friend MASTERYMAP_API revision_map revisions(const framework&, const framework&,
-                                               const std::vector<const framework*>&);
+                                               const std::vector<const framework*>&,
+                                               std::vector<std::string>*);
   std::vector<revision> entries_;
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::string> new_items_;
@@ -89,25 +108,43 @@ class MASTERYMAP_API revision_map {
 };
 
 /// The revision map from `old_edition` to `new_edition`, through the `intermediate` editions
-/// (oldest first; each must be non-null), from the `replacedBy` associations of the newer
-/// editions (CASE: origin = the superseded item, in the older package; destination = the new
-/// item; the association lives in the newer package).
+/// (oldest first; each must be non-null), from the `replacedBy` associations of the editions
+/// (CASE: origin = the superseded item, destination = the item that replaces it; the
+/// association lives in the newer package and points into the older one).
 ///
 /// Items are matched by CASE identifier and URI (metadata `case:identifier`, `case:uri`; a
 /// competency without them is its own id), never by code: a code may name a different item in a
 /// later edition. A link's end is the competency id when the item is in the package, else its
-/// URI (as `io::read_case` keeps it). Per step, an old item with `replacedBy` links goes to their
-/// destinations; else to the item of the next edition with its identifier (unchanged); else
-/// nowhere. Steps compose transitively. An edition's label is its name (for a CASE
-/// package, the CFDocument title).
+/// URI (as `io::read_case` keeps it); an unknown URI stands for the identifier in its last
+/// segment, or else for the `identifier` its CASE node gives (metadata "case:json").
+/// An edition's label is its name (for a CASE package, the CFDocument title).
 ///
-/// \throws masterymap::cycle_error when the `replacedBy` links of any edition form cycles: every
-///         cycle at once, each named (first id repeated at the end; problem kind invalid_value,
-///         message "replacedBy cycle: A -> B -> A"); std::invalid_argument for a null edition.
+/// Resolution, edition by edition (step s: edition s to edition s+1), for each item of edition s:
+/// an item that is in edition s+1 stays (same) unless that package replaces it by an item of
+/// edition s+1 (a deprecated item kept beside its successor); otherwise it follows its
+/// `replacedBy` links, transitively, until items of edition s+1 that stay. The links of an item are
+/// those of the oldest package newer than edition s that has any for it (so a package carrying its
+/// whole history, A -> X and X -> Y, resolves A without the edition that held X, and a revert A ->
+/// X then X -> A over two editions is no cycle); failing that, those of edition s or an older
+/// edition (misplaced links, each followed with a note). A hop may be an item of no given edition.
+/// An item whose links lead nowhere has no successor. Steps compose transitively (see
+/// `revision::steps`).
+///
+/// `notes`, when given, receives one line per link that was not used or was used against the
+/// CASE placement (a link in an older package, a reversed link, an end in no given edition, a
+/// missing intermediate edition) and a hint when `old_edition` holds `replacedBy` links from
+/// items of `new_edition` (the editions swapped).
+///
+/// \throws masterymap::cycle_error when the `replacedBy` links of one package, or the links one
+///         step follows, form cycles: every cycle at once, each named (first id repeated at the
+///         end; ids in the older edition's codes where known; problem kind invalid_value,
+///         message "replacedBy cycle: A -> B -> A (links of 'E2')"); std::invalid_argument
+///         for a null edition.
 /// Complexity: O(total items + total associations) per edition step.
 [[nodiscard]] MASTERYMAP_API revision_map
 revisions(const framework& old_edition, const framework& new_edition,
-          const std::vector<const framework*>& intermediate = {});
+          const std::vector<const framework*>& intermediate = {},
+          std::vector<std::string>* notes = nullptr);
 
 /// What `migrate` does with the evidence of an item that was split.
 enum class split_rule : std::uint8_t {
@@ -116,22 +153,30 @@ enum class split_rule : std::uint8_t {
   drop,   ///< the rows are dropped (reported)
 };
 
-/// One decision of `migrate`: what happened to the rows of one old competency.
+/// One decision of `migrate`: what happened to the rows of one old competency (its placement
+/// rows, kind "placement", have a decision of their own).
 struct migration_decision {
   std::string old_id;
   std::vector<std::string> new_ids;  ///< where the rows went (empty: dropped)
-  /// "same" (id unchanged), "moved" (one-to-one or chain: re-keyed), "split", "merged",
-  /// "dropped" (no successor, or a split under split_rule::drop).
+  /// "same" (id and identifier unchanged), "renamed" (same identifier, new code: re-keyed),
+  /// "moved" (one-to-one or chain: re-keyed), "split", "merged", "dropped" (no successor, a
+  /// split under split_rule::drop, or a placement whose domain the new edition lacks),
+  /// "placed" (placement rows re-keyed to their domain's placement competency in the new
+  /// edition).
   std::string action;
   revision_kind kind = revision_kind::none;
   std::size_t rows = 0;     ///< rows of the old competency in the input
   std::size_t written = 0;  ///< rows written for it (rows x successors under split_rule::copy)
+  std::string domain;       ///< for placement rows: the domain placed in (else empty)
 };
 
 /// The result of `migrate`.
 struct migration {
   evidence_log log;
-  std::vector<migration_decision> decisions;  ///< one per old competency with rows, in log order
+  /// One per old competency with rows (and one more for its placement rows), in log order.
+  std::vector<migration_decision> decisions;
+  /// Learners with rows in the input and none in the result (every row dropped), in log order.
+  std::vector<std::string> emptied_learners;
 };
 
 /// Re-keys `log` (evidence on `old_edition`'s competencies) to `new_edition` under `map` (built
@@ -146,15 +191,23 @@ struct migration {
 ///   narrower successor gets a copy of each row; `first`: only the first successor; `drop`: none,
 ///   so the split items start unrated).
 /// - no successor: the rows are dropped and reported.
+/// - placement rows (kind "placement", `roster::place`) place a learner in a domain, not on one
+///   competency: they move to the placement competency of the same domain in the new edition
+///   (its first leveled academic competency, as `roster::place` chooses), whatever became of
+///   their old competency; when the new edition has no such domain they are dropped (never
+///   moved into another domain).
 /// Every row keeps learner, time, score, kind and weight; a moved row's source records where it
-/// came from: "migrated from <old id> (<old edition label>)", after the original source and "; "
-/// if there was one, so `explain` shows it ("by teacher; migrated from FR.2 (2019)"). Rows of an
-/// unchanged item (kind same, same id) keep their source. Row order is kept (a split row's copies
-/// are adjacent).
+/// came from: "<original source>; migrated from <old id> (<old edition label>)", or "migration
+/// from <old id> (<label>)" when the original source was empty, so `explain` shows "by teacher;
+/// migrated from FR.2 (2019)" or "by migration from FR.2 (2019)" (a label longer than 60
+/// characters is cut, with "..."). Rows of an unchanged item (same id) keep their source. Row
+/// order is kept (a split row's copies are adjacent). Learners whose rows were all dropped are
+/// listed in `emptied_learners`.
 ///
 /// \throws masterymap::validation_error listing every competency of the log that is not in
-///         `old_edition` (unknown_id), and every successor not in `new_edition` (the map was built
-///         from other editions); `log` is never changed (the result is a new log).
+///         `old_edition` (unknown_id), every one that `map` lacks and every successor not in
+///         `new_edition` (the map is from other editions: the message names the map's editions
+///         and says when they look swapped); `log` is never changed (the result is a new log).
 /// Complexity: O(rows x successors + competencies).
 [[nodiscard]] MASTERYMAP_API migration migrate(const evidence_log& log,
                                                const framework& old_edition,
@@ -166,6 +219,9 @@ struct migration {
 struct roster_migration {
   masterymap::roster roster;
   std::vector<migration_decision> decisions;
+  /// Learners of the input roster with no evidence left: not in the new roster (a roster has no
+  /// learner without evidence), so they are listed here.
+  std::vector<std::string> emptied_learners;
 };
 
 /// `migrate` of a roster's evidence (`r.log()`): a new roster on `new_edition` with the same

@@ -820,7 +820,9 @@ std::optional<std::string> strict_fast(const std::string& text, const std::strin
   std::string out;
   out.reserve(text.size() + normalised.size());
   out += '{';
-  for (const auto& [key, value] : members.items()) {
+  for (const auto& member : members.items()) {
+    const std::string& key = member.key();  // (lambdas cannot capture a binding)
+    const ojson& value = member.value();
     if (out.size() > 1) out += ',';
     out += ojson(key).dump();
     out += ':';

@@ -408,7 +408,8 @@ std::string write_case(const framework& f, const case_write_options& options,
     }
     std::vector<long long> position(f.size(), 0);  // among its parent's children, 1-based
     std::vector<bool> has_parent(f.size(), false);
-    for (const auto& [p, c] : f.hierarchy()) {
+    for (const auto& link : f.hierarchy()) {
+      const index_t p = link.first, c = link.second;  // (lambdas cannot capture a binding)
       has_parent[c] = true;
       const long long seq = ++position[p];
       if (child_links.count(pair_key(p, c)) != 0) continue;

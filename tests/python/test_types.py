@@ -311,6 +311,8 @@ class World:
             "learners": 2, "length": 3, "correct": [1, 0], "predicted": [0.5, 0.5],
             "skill": "A", "skills": ["A"], "level": 2,
             "source": '{"CFDocument": {"identifier": "d", "uri": "urn:d", "title": "T"}}',
+            "statement": '{"actor": {"mbox": "mailto:a@example.org"}, '
+                         '"verb": {"id": "http://x.org/v"}, "object": {"id": "http://x.org/a"}}',
         }
         if bkt and name in ("learners", "skills", "correct") and "update_batch" in qual:
             return {"learners": ["u1"], "skills": ["A"], "correct": [1]}[name]

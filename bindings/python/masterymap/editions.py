@@ -14,6 +14,13 @@ from ._core import RevisionMap, migrate, revisions
 __all__ = ["RevisionMap", "migrate", "revisions"]
 
 
+def _ids(values: List[Any]) -> pd.Categorical:
+    """Ids as an unordered categorical (categories in order of first appearance; None is
+    missing), as the library's other frames give ids."""
+    categories = list(dict.fromkeys(v for v in values if v is not None))
+    return pd.Categorical(values, categories=categories)
+
+
 def _revisions_frame(m: RevisionMap) -> pd.DataFrame:
     """``RevisionMap.to_dataframe`` (see its docstring)."""
     old: List[str] = []
@@ -30,16 +37,18 @@ def _revisions_frame(m: RevisionMap) -> pd.DataFrame:
             new.append(n)
             kind.append(k)
             steps.append(s)
-    return pd.DataFrame({"old_id": pd.Series(old, dtype=object),
-                         "new_id": pd.Series(new, dtype=object),
+    return pd.DataFrame({"old_id": _ids(old),
+                         "new_id": _ids(new),
                          "kind": pd.Series(kind, dtype=object),
                          "steps": pd.Series(steps, dtype=object)})
 
 
-def _decisions_frame(decisions: List[Dict[str, Any]]) -> pd.DataFrame:
+def _decisions_frame(decisions: List[Dict[str, Any]], emptied: List[str]) -> pd.DataFrame:
     """The report of ``migrate`` (see its docstring)."""
-    columns = ["old_id", "new_ids", "action", "kind", "rows", "written"]
-    frame = pd.DataFrame({c: pd.Series([d[c] for d in decisions],
-                                       dtype="int64" if c in ("rows", "written") else object)
+    columns = ["old_id", "new_ids", "action", "kind", "rows", "written", "domain"]
+    frame = pd.DataFrame({c: (_ids([d[c] for d in decisions]) if c == "old_id" else
+                              pd.Series([d[c] for d in decisions],
+                                        dtype="int64" if c in ("rows", "written") else object))
                           for c in columns})
+    frame.attrs["emptied_learners"] = list(emptied)
     return frame

@@ -19,10 +19,16 @@ from ._core.io import parse_case as _parse_case
 from ._core.io import read_case_file as _read_case_file
 from ._core.io import read_framework_csv
 from ._core.io import write_case as _write_case
+# xAPI and cmi5 evidence in (masterymap/_xapi.py)
+from ._xapi import read_cmi5_course, read_xapi, validate_xapi_statement
+from ._xapi import xapi_verb_kinds
 
 __all__ = ["achievement_credentials", "case_definitions", "case_document", "case_rubric_scales",
            "case_rubrics", "clr", "read_case", "read_credential", "read_framework_csv",
-           "read_json", "write_case"]
+           "read_json", "write_case",
+           # xAPI and cmi5
+           "read_cmi5_course", "read_xapi", "validate_xapi_statement",
+           "xapi_verb_kinds"]
 
 
 def _is_text(source: Union[str, bytes, "os.PathLike[str]"]) -> bool:

@@ -38,3 +38,7 @@ def clr(state: LearnerState, *, issuer: str, issuer_name: str = "", identity: st
         identity_type: str = "identifier", salt: str = "", valid_from: str = "",
         achievement_base: str = "", include_exempt: bool = True,
         name: str = "Comprehensive Learner Record") -> str: ...
+
+from ._xapi import default_verb_kinds as default_verb_kinds
+from ._xapi import parse_xapi as parse_xapi
+from ._xapi import validate_xapi_statement as validate_xapi_statement

@@ -1,0 +1,328 @@
+"""xAPI statements (and cmi5 course structures) in as evidence: :func:`read_xapi`,
+:func:`validate_xapi_statement`, :func:`read_cmi5_course`. Re-exported by :mod:`masterymap.io`.
+
+The statement rules are checked in C++ (simdjson); this module converts the arguments and
+builds the evidence DataFrame the rest of the library takes (``EvidenceLog.append``,
+``Roster.ingest``, ``Engine.ratings``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from typing import Any, List, Mapping, Optional, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _frames
+from ._arguments import checked
+from ._core import Framework, Policy, Scale
+from ._core.io import default_verb_kinds as _default_verb_kinds
+from ._core.io import parse_xapi as _parse_xapi
+from ._core.io import validate_xapi_statement as _validate
+
+__all__ = ["read_xapi", "validate_xapi_statement", "xapi_verb_kinds", "read_cmi5_course"]
+
+#: The columns of :func:`read_xapi`'s DataFrame, in order: the evidence columns, then what the
+#: statement said (its index in the batch, verb, activity, timestamp as written).
+XAPI_COLUMNS = ["learner", "competency", "time", "score", "kind", "weight", "source",
+                "statement", "verb", "activity", "timestamp"]
+
+_Source = Union[str, bytes, "os.PathLike[str]", List[Mapping[str, Any]], Mapping[str, Any]]
+
+
+@checked
+def validate_xapi_statement(statement: Union[str, Mapping[str, Any]],
+                            version: str = "2.0") -> List[Tuple[str, str]]:
+    """Checks one xAPI statement against the specification's rules (xAPI 1.0.3 or 2.0).
+
+    :param statement: JSON text of one statement, or the statement as a dict
+    :param version: ``"2.0"`` (default; accepts 1.0.x statements the editions agree on) or
+        ``"1.0.3"`` (refuses what 2.0 added: contextAgents, contextGroups, version 2.0.x)
+    :returns: ``[(path, rule), ...]``, empty when valid; ``path`` is a JSON pointer into the
+        statement (``"/actor/mbox"``, ``""`` for the statement itself)
+    :raises ParseError: text that is not one JSON value
+    """
+    text = statement if isinstance(statement, str) else json.dumps(statement)
+    return _validate(text, version)
+
+
+def xapi_verb_kinds() -> dict[str, Optional[str]]:
+    """The verb table :func:`read_xapi` starts from: verb IRI -> evidence kind, ``None`` for
+    verbs that create no rating evidence (ADL passed, failed, mastered -> ``"summative"``;
+    completed, answered, scored, attempted, experienced, progressed, responded ->
+    ``"formative"``; launched, initialized, terminated, abandoned, suspended, resumed,
+    satisfied, waived, voided, registered, interacted -> ``None``)."""
+    return {k: (v or None) for k, v in _default_verb_kinds().items()}
+
+
+def _alignment(alignment: Any) -> dict[str, str]:
+    if alignment is None:
+        return {}
+    pairs: Any
+    if isinstance(alignment, pd.DataFrame):
+        missing = {"activity", "competency"} - set(alignment.columns)
+        if missing:
+            raise ValueError(f"alignment needs the columns 'activity' and 'competency' "
+                             f"(missing {sorted(missing)})")
+        pairs = zip(alignment["activity"], alignment["competency"])
+    elif isinstance(alignment, Mapping):
+        pairs = alignment.items()
+    else:
+        raise TypeError(f"read_xapi(): alignment must be a dict or a DataFrame (activity, "
+                        f"competency), got {type(alignment).__name__}")
+    out: dict[str, str] = {}
+    for activity, competency in pairs:
+        if not isinstance(activity, str) or not isinstance(competency, str):
+            raise TypeError(f"read_xapi(): alignment entries must be str -> str, got "
+                            f"{activity!r} -> {competency!r}")
+        if out.get(activity, competency) != competency:
+            raise ValueError(f"alignment: activity {activity} is aligned to both "
+                             f"{out[activity]!r} and {competency!r}")
+        out[activity] = competency
+    return out
+
+
+def _text_of(source: _Source) -> Tuple[Any, bool]:
+    """(text or path, is_path)."""
+    if isinstance(source, (list, tuple)):
+        return json.dumps(list(source)), False
+    if isinstance(source, Mapping):
+        return json.dumps(source), False
+    if isinstance(source, bytes):
+        if source[:2] == b"\x1f\x8b":
+            import gzip
+            return gzip.decompress(source), False
+        head = source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if head in (b"{", b"[", b""):
+            return source, False
+        return os.fsdecode(source), True
+    if isinstance(source, str):
+        if source.lstrip("\ufeff \t\r\n")[:1] in ("{", "[", ""):  # "" / blanks: no statements
+            return source, False
+        return source, True
+    if isinstance(source, os.PathLike):
+        return os.fspath(source), True
+    raise TypeError(f"read_xapi(): source must be JSON text, bytes, a path or a list of "
+                    f"statements, got {type(source).__name__}")
+
+
+def _frame(d: dict[str, Any], weight: float) -> pd.DataFrame:
+    n = len(d["time"])
+
+    def cat(codes: str, names: str) -> pd.Categorical:
+        return pd.Categorical.from_codes(d[codes].astype(np.int32), d[names])
+
+    return pd.DataFrame({
+        "learner": cat("learner", "learners"),
+        "competency": cat("competency", "competencies"),
+        "time": _frames.datetimes(d["time"], "time"),
+        "score": d["score"],
+        "kind": cat("kind", "kinds"),
+        "weight": np.full(n, weight, dtype=np.float64),
+        "source": np.array(d["source"], dtype=object) if n else np.array([], dtype=object),
+        "statement": d["statement"],
+        "verb": cat("verb", "verbs"),
+        "activity": cat("activity", "activities"),
+        "timestamp": np.array(d["timestamp"], dtype=object) if n else np.array([], dtype=object),
+    }, copy=False)  # (no columns=: with a dict it turns the time column into Timestamp objects)
+
+
+@checked
+def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
+              alignment: Any = None, scale: Union[Scale, Policy, None] = None,
+              version: str = "2.0", learner: str = "ifi",
+              learners: Optional[Mapping[str, str]] = None,
+              verb_kinds: Optional[Mapping[str, Optional[str]]] = None,
+              default_kind: Optional[str] = "formative",
+              success_score: Optional[float] = None, failure_score: Optional[float] = None,
+              completion_score: Optional[float] = None, negative: str = "reject",
+              skip_unaligned: bool = True, weight: float = 1.0,
+              course: Optional[Mapping[str, Any]] = None, default_time: Any = None,
+              skipped: Optional[list] = None) -> pd.DataFrame:
+    """Reads xAPI statements as evidence: validated by the specification's rules, then mapped.
+
+    All or nothing: one bad statement rejects the batch, and the error lists every bad
+    statement by index (``EvidenceError.rows``; ``.lines`` for JSON lines) and reason
+    (``"statement 3: /actor/mbox: must be a mailto: IRI ..."``).
+
+    The mapping (every part configurable):
+
+    - **actor -> learner**: one rule for the four identifiers, ``learner="ifi"`` (default):
+      ``"mbox:mailto:ann@example.org"``, ``"mbox_sha1sum:<hex>"``, ``"openid:<uri>"``,
+      ``"account:<homePage>|<name>"``; ``learner="value"``: the value alone (an account's
+      name). ``learners`` maps those texts to your ids. A Group actor is skipped.
+    - **object activity id -> competency**: ``alignment`` (a dict, or a DataFrame with columns
+      ``activity`` and ``competency``), else the competency whose ``case:uri`` metadata is the
+      activity id (a framework read with :func:`read_case`). Unaligned activities are skipped
+      (``skip_unaligned=False``: rejected). With ``framework``, every competency is checked.
+    - **result -> score**: ``score.scaled``, else ``raw`` as a fraction of ``min``..``max`` (a raw
+      score without both is rejected); the fraction goes through ``scale.from_fraction`` when a
+      scale (or a policy's) is given, else it is the score. A negative scaled score is rejected
+      (``negative="zero"`` takes 0, ``"rescale"`` maps [-1, 1] onto [0, 1]). Without a score,
+      ``success`` gives ``success_score`` / ``failure_score`` (default: the scale's mastery
+      rating / the rating below it; without a scale 1 / 0), and ``completion: true`` alone
+      gives ``completion_score`` (default: no evidence). A statement with none is skipped.
+    - **timestamp -> time** (UTC; ``+02:00`` converted; ``stored`` when there is no timestamp;
+      neither: ``default_time``, and without it the statement is rejected); the text as
+      written is kept in the ``timestamp`` column ("" when there was none).
+    - **verb -> kind**: :func:`xapi_verb_kinds` updated with ``verb_kinds`` (``None`` = no
+      rating evidence); other verbs take ``default_kind`` (``None``: skipped).
+    - **statement id -> source**.
+    - A voiding statement (verb ``voided``) creates no row; its target is listed in
+      ``df.attrs["voided"]`` and a row of the same batch it voids is dropped (noted in
+      ``skipped``). Voiding evidence ingested in an earlier batch is not done here (the
+      engine has no retraction event yet). cmi5 ``waived``
+      statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
+    - The same statement id twice with the same content counts once; with another content the
+      batch is rejected.
+    - ``course`` (a course structure from :func:`read_cmi5_course`) applies the cmi5 rules (see :func:`read_cmi5_course`).
+
+    :param source: JSON text (a JSON array of statements, one statement, or JSON lines; str or
+        bytes, gzip bytes too), a path (a .gz file is decompressed), or a list of statement dicts
+    :param framework: the framework the competencies must belong to (and whose ``case:uri``
+        metadata aligns activities)
+    :param weight: the weight of every row (the ``weight`` column)
+    :param default_time: the time of statements with neither timestamp nor stored (any time
+        the library takes: ISO text, datetime, seconds)
+    :param course: a cmi5 course structure (:func:`read_cmi5_course`): its AU -> objective
+        alignment and masteryScores, and the cmi5 statement rules
+    :param skipped: a list that receives ``(index, reason)`` for each statement that created no
+        evidence (session verbs, unaligned activities, no result ...)
+    :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
+        weight, source) and statement (index in the batch), verb, activity, timestamp;
+        ``attrs["voided"]``: ids voided by the batch, ``attrs["waived"]``: waivers
+    :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned
+    :raises ParseError: malformed JSON (line and column)
+    :raises MissingFileError: the path does not exist
+    """
+    kinds = xapi_verb_kinds()
+    if verb_kinds is not None:
+        for verb, kind in dict(verb_kinds).items():
+            if not isinstance(verb, str) or not (kind is None or isinstance(kind, str)):
+                raise TypeError(f"read_xapi(): verb_kinds must map str to str or None, got "
+                                f"{verb!r} -> {kind!r}")
+            kinds[verb] = kind
+    if course is not None:
+        kinds.update(_course_verb_kinds())
+    the_scale = scale.scale if isinstance(scale, Policy) else scale
+    text, is_path = _text_of(source)
+    aligned = _alignment(alignment)
+    if course is not None:
+        aligned = {**_course_alignment(course), **aligned}
+    d = _parse_xapi(text, is_path=is_path, version=version, alignment=aligned,
+                    framework=framework, learner=learner, learners=dict(learners or {}),
+                    verb_kinds={k: (v or "") for k, v in kinds.items()},
+                    default_kind=default_kind or "", scale=the_scale,
+                    success_score=success_score, failure_score=failure_score,
+                    completion_score=completion_score, negative=negative,
+                    skip_unaligned=skip_unaligned, cmi5=course is not None,
+                    mastery_scores=_course_mastery_scores(course) if course is not None else {},
+                    default_time=default_time)
+    df = _frame(d, weight)
+    df.attrs["voided"] = [target for _, target in d["voided"]]
+    df.attrs["waived"] = list(d["waived"])
+    if skipped is not None:
+        skipped.extend(d["skipped"])
+    return df
+
+
+# --- cmi5 -------------------------------------------------------------------------------------
+
+_CMI5 = "https://w3id.org/xapi/adl/verbs/"
+_ADL = "http://adlnet.gov/expapi/verbs/"
+
+
+def _course_alignment(course: Mapping[str, Any]) -> dict[str, str]:
+    """AU id -> competency: the AU's first objective (an AU with none is unaligned)."""
+    out = {}
+    for au, a in course["aus"].items():
+        if a["objectives"]:
+            obj = a["objectives"][0]
+            out[au] = course["competencies"].get(obj, obj)
+    return out
+
+
+def _course_verb_kinds() -> dict[str, Optional[str]]:
+    """cmi5's verbs: passed/failed are summative; completed, satisfied and the session verbs
+    (launched, initialized, terminated, abandoned) create no rating evidence; waived becomes
+    an exemption (``attrs["waived"]``)."""
+    v: dict[str, Optional[str]] = {f"{_ADL}{x}": None for x in (
+        "launched", "initialized", "terminated", "abandoned", "completed", "satisfied")}
+    v.update({f"{_ADL}passed": "summative", f"{_ADL}failed": "summative",
+              f"{_CMI5}satisfied": None, f"{_CMI5}waived": None})
+    return v
+
+
+def _course_mastery_scores(course: Mapping[str, Any]) -> dict[str, float]:
+    return {au: a["masteryScore"] for au, a in course["aus"].items()
+            if a["masteryScore"] is not None}
+
+
+_CS = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
+
+
+@checked
+def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
+                     objective_competencies: Optional[Mapping[str, str]] = None
+                     ) -> dict[str, Any]:
+    """Reads a cmi5 course structure (``cmi5.xml``; CourseStructure.xsd) with
+    ``xml.etree.ElementTree``.
+
+    Each AU gives its ``id``, ``moveOn`` (default ``NotApplicable``), ``masteryScore`` (a
+    decimal in [0, 1], or None) and the objectives it references (``<objectives><objective
+    idref=.../>``; an AU without its own takes its nearest enclosing block's, and
+    ``objectives_inherited`` says so); the course's ``<objectives>`` list names them. An AU aligns to its first
+    objective's competency (``objective_competencies`` maps objective ids to competency ids;
+    default: the objective id).
+
+    :returns: ``{"aus": {au id: {"title", "url", "moveOn", "masteryScore" (float or None),
+        "objectives": [objective ids], "objectives_inherited": bool}},
+        "objectives": {objective id: title},
+        "competencies": {objective id: competency id}}``, for ``read_xapi(course=...)``
+    :raises ParseError: malformed XML or an AU without an id; a masteryScore outside [0, 1]
+    """
+    if not isinstance(source, (str, bytes, os.PathLike)):
+        raise TypeError(f"read_cmi5_course(): source must be XML text, bytes or a path, got "
+                        f"{type(source).__name__}")
+    if isinstance(source, bytes) or (isinstance(source, str) and source.lstrip()[:1] == "<"):
+        root = ET.fromstring(source)
+    else:
+        root = ET.parse(os.fspath(source)).getroot()
+    objectives = {}
+    for o in root.iter(f"{_CS}objective"):
+        if o.get("id"):
+            title = o.find(f"{_CS}title/{_CS}langstring")
+            objectives[o.get("id")] = title.text if title is not None else ""
+    aus: dict[str, Any] = {}
+
+    def refs(node: Any) -> list:
+        return [r.get("idref") for r in node.findall(f"{_CS}objectives/{_CS}objective")
+                if r.get("idref")]
+
+    def walk(node: Any, inherited: list) -> None:
+        for child in node:
+            if child.tag == f"{_CS}block":
+                walk(child, refs(child) or inherited)
+            elif child.tag == f"{_CS}au":
+                au_id = child.get("id")
+                if not au_id:
+                    raise ValueError("cmi5 course structure: an <au> has no id")
+                ms = child.get("masteryScore")
+                score = float(ms) if ms is not None else None
+                if score is not None and not 0.0 <= score <= 1.0:
+                    raise ValueError(f"cmi5 course structure: AU {au_id}: masteryScore {ms} "
+                                     f"is outside [0, 1]")
+                title = child.find(f"{_CS}title/{_CS}langstring")
+                url = child.find(f"{_CS}url")
+                own = refs(child)
+                aus[au_id] = {"title": title.text if title is not None else "",
+                              "url": url.text if url is not None else "",
+                              "moveOn": child.get("moveOn", "NotApplicable"),
+                              "masteryScore": score, "objectives": own or list(inherited),
+                              "objectives_inherited": not own and bool(inherited)}
+
+    walk(root, [])
+    competencies = dict(objective_competencies or {})
+    return {"aus": aus, "objectives": objectives, "competencies": competencies}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_IO_XAPI_HPP
+#define MASTERYMAP_IO_XAPI_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <masterymap/config.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/scale.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// xAPI (Experience API) statements in as evidence. Specification: xAPI 1.0.3 (adlnet/xAPI-Spec,
+/// xAPI-Data.md) and IEEE 9274.1.1-2023 (xAPI 2.0). The statement rules are procedural (a JSON
+/// Schema misses most of them), so they are coded here, each rejection naming the JSON path
+/// (RFC 6901 pointer into the statement, e.g. "/actor/mbox") and the rule broken.
+namespace masterymap::io {
+
+/// Which edition's rules a statement is checked against. 2.0 accepts every 1.0.3 statement the
+/// two editions agree on (a `version` of "1.0.x" or "2.0.x"); 1.0.3 refuses what 2.0 added
+/// (`context.contextAgents`, `context.contextGroups`, a `version` of "2.0.x").
+enum class xapi_version : std::uint8_t { v1_0_3, v2_0 };
+
+/// One rule a statement breaks: `path` (JSON pointer, "" = the statement itself) and `rule`.
+struct xapi_problem {
+  std::string path;
+  std::string rule;
+  friend bool operator==(const xapi_problem& a, const xapi_problem& b) {
+    return a.path == b.path && a.rule == b.rule;
+  }
+};
+
+/// Checks one statement (JSON text of one object) against the specification's rules:
+/// - every object has only the properties the specification lists (unknown keys rejected,
+///   keys are case-sensitive) and no `null` value (except inside extensions);
+/// - actor, verb and object are required; an Agent has exactly one inverse functional
+///   identifier (mbox "mailto:" IRI, mbox_sha1sum 40 hex digits, openid URI, account with
+///   homePage IRL and name), an identified Group exactly one, an anonymous Group none and a
+///   non-empty `member` list of Agents; an authority is an Agent or an anonymous Group of two
+///   Agents; a team is a Group;
+/// - IRIs (verb, activity, types, extension keys, ...) are absolute (a scheme, no blanks);
+///   UUIDs are 8-4-4-4-12 hex digits; language maps have RFC 5646 tags (well-formed, no
+///   repeated extension singleton or variant) with string values;
+/// - timestamps are RFC 3339 date-times with a time zone (Z or +-hh:mm; the "unknown offset"
+///   forms -00, -0000, -00:00 rejected) and a valid calendar date;
+/// - durations are ISO 8601 (PnYnMnDTnHnMnS, or PnW alone: "P4W" valid, "P4W1D" not);
+/// - score: scaled in [-1, 1], min < max, raw within [min, max];
+/// - interactionType one of the ten names (case-sensitive); interaction components
+///   {id, description};
+/// - a SubStatement has no id, stored, version or authority and no SubStatement object;
+///   the "voided" verb takes a StatementRef object; context revision and platform only with an
+///   Activity object; `version` 1.0.x (or 2.0.x under 2.0).
+/// Complexity: O(size of the statement).
+/// \throws masterymap::parse_error for text that is not one JSON value (line, column).
+[[nodiscard]] MASTERYMAP_API std::vector<xapi_problem> validate_xapi_statement(
+    std::string_view json, xapi_version version = xapi_version::v2_0);
+
+/// What happens to a negative `result.score.scaled` (xAPI allows [-1, 1]; evidence fractions
+/// are [0, 1]).
+enum class xapi_negative : std::uint8_t {
+  reject,   ///< the statement is rejected with the reason (default)
+  zero,     ///< taken as 0
+  rescale,  ///< (scaled + 1) / 2 for every scaled score
+};
+
+/// How actors become learner ids.
+enum class xapi_learner : std::uint8_t {
+  /// "<ifi>:<value>": "mbox:mailto:a@example.org", "mbox_sha1sum:<hex>", "openid:<uri>",
+  /// "account:<homePage>|<name>" (default: distinct identifiers never collide).
+  ifi,
+  /// the value alone: the mailto IRI, the hash, the openid URI, the account's name.
+  value,
+};
+
+/// How statements become evidence (see `read_xapi`).
+struct xapi_mapping {
+  xapi_version version = xapi_version::v2_0;
+  /// Activity id (IRI) -> competency id. Checked first.
+  std::map<std::string, std::string, std::less<>> alignment;
+  /// When set, activity ids that are a competency's `case:uri` metadata (a framework read from
+  /// CASE) map to that competency, and every competency id is checked against it.
+  const framework* competencies = nullptr;
+  xapi_learner learner = xapi_learner::ifi;
+  /// Overrides of the learner rule: learner text (as the rule gives it) -> learner id.
+  std::map<std::string, std::string, std::less<>> learners;
+  /// Verb id -> evidence kind; "" = the verb creates no rating evidence. Verbs not listed take
+  /// `default_kind` ("" = none). `default_verb_kinds()` is the starting table.
+  std::map<std::string, std::string, std::less<>> verb_kinds;
+  std::string default_kind = "formative";
+  /// When set, fractions (scaled, or raw within min..max) become scores through
+  /// `scale::from_fraction`, and success/failure default to the mastery rating / the rating
+  /// below it. Unset: the fraction is the score; success 1, failure 0.
+  std::optional<scale> score_scale;
+  std::optional<double> success_score, failure_score;
+  /// Score of a statement with only `completion: true` (unset: no evidence); `completion:
+  /// false` alone never creates evidence.
+  std::optional<double> completion_score;
+  xapi_negative negative = xapi_negative::reject;
+  /// An activity nothing aligns: skip the statement (true, noted) or reject it.
+  bool skip_unaligned = true;
+  /// The time of a statement with neither timestamp nor stored (unset: such a statement is
+  /// rejected); e.g. the time the statements were exported.
+  std::optional<double> default_time;
+  /// cmi5 rules (cmi5 specification section 9): a score on any verb but passed/failed is
+  /// rejected; `passed` with a scaled score below the mastery score (the statement's context
+  /// extension masteryScore, else `mastery_scores[activity id]` from the course structure) is
+  /// rejected, as is `failed` at or above it.
+  bool cmi5 = false;
+  std::map<std::string, double, std::less<>> mastery_scores;  ///< AU id -> masteryScore
+};
+
+/// The verb table every mapping starts from: ADL's passed, failed, mastered -> "summative";
+/// completed, answered, scored, attempted, experienced, progressed, responded -> "formative";
+/// the session and bookkeeping verbs (launched, initialized, terminated, abandoned, suspended,
+/// resumed, satisfied, waived, voided, registered, interacted) -> "" (no rating evidence).
+[[nodiscard]] MASTERYMAP_API std::map<std::string, std::string, std::less<>> default_verb_kinds();
+
+/// Statements read as evidence: one row per rating evidence, columns of equal length, plus
+/// what the batch said besides (voids, exemptions, skipped statements).
+struct xapi_evidence {
+  std::vector<std::string> learners, competencies, kinds, verbs, activities;  ///< interned names
+  std::vector<std::uint32_t> learner, competency, kind, verb, activity;       ///< codes, per row
+  std::vector<double> time;            ///< seconds since the epoch (UTC)
+  std::vector<double> score;           ///< on the scale
+  std::vector<std::string> source;     ///< statement id ("" when the statement has none)
+  std::vector<std::string> timestamp;  ///< as written in the statement
+  std::vector<std::size_t> statement;  ///< index of the statement in the batch
+  /// Voiding statements: (statement index, id of the statement voided).
+  std::vector<std::pair<std::size_t, std::string>> voided;
+  /// `waived` statements (cmi5): index, learner, competency, reason (result extension
+  /// https://w3id.org/xapi/cmi5/result/extensions/reason, "" when absent).
+  struct waiver {
+    std::size_t statement;
+    std::string learner, competency, reason, timestamp;
+  };
+  std::vector<waiver> waived;
+  /// Statements that created no evidence: (index, why).
+  std::vector<std::pair<std::size_t, std::string>> skipped;
+  [[nodiscard]] std::size_t size() const noexcept { return time.size(); }
+};
+
+/// Reads statements (a JSON array of statement objects, one statement object, or JSON lines:
+/// one statement per line, blank lines allowed) and maps them to evidence:
+/// - actor (an Agent) -> learner by `mapping.learner` (+ `learners`); a Group actor: skipped;
+/// - object activity id -> competency via `alignment`, else the competency whose `case:uri`
+///   is that id; unaligned: skipped (noted) or rejected (`skip_unaligned`);
+/// - `result.score.scaled`, else `raw` within `min`..`max` -> fraction -> score; else `success`
+///   -> success/failure score; else `completion: true` -> completion score; a statement
+///   without any is skipped; a negative scaled score follows `negative`; a raw score without
+///   min and max is rejected;
+/// - timestamp (else stored) -> time (UTC seconds; offsets converted), the text kept; neither:
+///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
+/// - a statement whose verb is "voided" is listed in `voided` (and the rows of the statement it
+///   voids, when that is in the same batch, are dropped and noted in `skipped`); cmi5 "waived"
+///   in `waived`.
+/// The same id twice in a batch with the same content counts once; with a different content
+/// it is an error.
+/// All or nothing: \throws masterymap::evidence_error listing every bad statement (rows() =
+/// statement indices, lines() = 1-based lines where the statement starts, messages
+/// "statement i: <path>: <rule>"); masterymap::parse_error for malformed JSON (line, column).
+/// Complexity: O(input size) (simdjson DOM, one parse per statement).
+[[nodiscard]] MASTERYMAP_API xapi_evidence parse_xapi(std::string_view text,
+                                                      const xapi_mapping& mapping = {});
+/// `parse_xapi` of a file (a .gz file is decompressed). \throws masterymap::file_error.
+[[nodiscard]] MASTERYMAP_API xapi_evidence read_xapi(const std::string& path,
+                                                     const xapi_mapping& mapping = {});
+
+/// Seconds since the epoch (UTC, to the microsecond) of an RFC 3339 date-time with a time zone
+/// ("2024-03-01T09:30:00.5+02:00" -> 07:30:00.5Z); empty for anything else, the unknown-offset
+/// forms (-00, -0000, -00:00) and impossible dates (Feb 30) included. Leap second 60 is refused.
+[[nodiscard]] MASTERYMAP_API std::optional<double> parse_rfc3339(std::string_view text) noexcept;
+
+}  // namespace masterymap::io
+
+#endif  // MASTERYMAP_IO_XAPI_HPP

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: the xAPI statement checker (xapi_validate.cpp), which also collects the fields the
+// evidence mapping reads (xapi_read.cpp), in one walk over simdjson's DOM.
+#ifndef MASTERYMAP_SRC_IO_XAPI_DETAIL_HPP
+#define MASTERYMAP_SRC_IO_XAPI_DETAIL_HPP
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <masterymap/io/xapi.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace masterymap::io::xapi_detail {
+
+// The fields of a (top-level) statement the mapping reads, as views into the DOM.
+struct statement_fields {
+  std::string_view id;
+  // actor
+  bool actor_is_group = false;
+  std::string_view ifi;  // "mbox", "mbox_sha1sum", "openid", "account" ("" = none)
+  std::string_view ifi_value, home_page, account_name;
+  std::string_view verb;
+  std::string_view object_type;  // "Activity" when absent
+  std::string_view object_id;
+  // result
+  bool has_result = false;
+  std::optional<double> scaled, raw, min, max;
+  std::optional<bool> success, completion;
+  std::string_view reason;  // cmi5 result extension "reason"
+  std::string_view timestamp, stored;
+  std::vector<std::string_view> categories;  // context.contextActivities.category ids
+  std::optional<double> mastery_score;       // cmi5 context extension masteryScore
+  std::string_view session_id;
+  void clear() {  // keeps the categories' capacity (one statement after another)
+    std::vector<std::string_view> keep = std::move(categories);
+    keep.clear();
+    *this = statement_fields();
+    categories = std::move(keep);
+  }
+};
+
+// Checks one statement (a DOM element), appending problems; fills `fields` when given.
+void check_statement(simdjson::dom::element statement, xapi_version version,
+                     std::vector<xapi_problem>& problems, statement_fields* fields);
+
+}  // namespace masterymap::io::xapi_detail
+
+#endif  // MASTERYMAP_SRC_IO_XAPI_DETAIL_HPP

@@ -1,0 +1,1042 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// xAPI statement validation: the procedural rules of xAPI 1.0.3 (xAPI-Data.md, section 2) and
+// xAPI 2.0 (IEEE 9274.1.1), coded over simdjson's DOM (random access: a rule may look at a
+// sibling, e.g. revision/platform need an Activity object). Paths are built only for problems.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <masterymap/error.hpp>
+#include <masterymap/io/xapi.hpp>
+
+#include "xapi_detail.hpp"
+
+namespace masterymap::io {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+struct where {
+  const where* parent = nullptr;
+  std::string_view name;
+  std::size_t index = std::string::npos;
+  [[nodiscard]] std::string str() const {
+    std::string p = parent != nullptr ? parent->str() : std::string();
+    if (parent == nullptr && name.empty() && index == std::string::npos) return p;
+    p += '/';
+    if (index != std::string::npos) {
+      p += std::to_string(index);
+    } else {
+      for (char c : name) {  // RFC 6901 escapes
+        if (c == '~')
+          p += "~0";
+        else if (c == '/')
+          p += "~1";
+        else
+          p += c;
+      }
+    }
+    return p;
+  }
+  [[nodiscard]] where operator/(std::string_view key) const { return where{this, key}; }
+  [[nodiscard]] where operator[](std::size_t i) const { return where{this, {}, i}; }
+};
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// RFC 3987 absolute IRI, as far as a statement check needs: a scheme (ALPHA *(ALPHA / DIGIT /
+// "+" / "-" / ".")), ":", a non-empty rest without blanks, controls or the characters RFC 3987
+// excludes (<>"{}|\^`).
+bool is_iri(std::string_view s) {
+  if (s.empty() || !is_alpha(s[0])) return false;
+  std::size_t i = 1;
+  while (i < s.size() && (is_alnum(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
+  if (i >= s.size() || s[i] != ':' || i + 1 >= s.size()) return false;
+  for (++i; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c <= 0x20 || c == 0x7f) return false;
+    switch (c) {
+      case '<':
+      case '>':
+      case '"':
+      case '{':
+      case '}':
+      case '|':
+      case '\\':
+      case '^':
+      case '`':
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!is_hex(s[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// RFC 5646 language tag (well-formed: langtag, privateuse or a grandfathered tag), subtags
+// case-insensitive; a repeated variant or extension singleton is refused (section 2.2.5/2.2.6).
+bool is_language_tag(std::string_view s) {
+  static constexpr std::array<std::string_view, 26> grandfathered{
+      "en-gb-oed", "i-ami",     "i-bnn",     "i-default",  "i-enochian",  "i-hak",  "i-klingon",
+      "i-lux",     "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",       "i-tay",  "i-tsu",
+      "sgn-be-fr", "sgn-be-nl", "sgn-ch-de", "art-lojban", "cel-gaulish", "no-bok", "no-nyn",
+      "zh-guoyu",  "zh-hakka",  "zh-min",    "zh-min-nan", "zh-xiang"};
+  if (s.empty()) return false;
+  // the common forms first, without allocating: "en", "eng", "en-US", "es-419"
+  {
+    std::size_t n = 0;
+    while (n < s.size() && is_alpha(s[n])) ++n;
+    if (n >= 2 && n <= 3) {
+      if (n == s.size()) return true;
+      const auto r = s.substr(n);
+      if (r.size() == 3 && r[0] == '-' && is_alpha(r[1]) && is_alpha(r[2])) return true;
+      if (r.size() == 4 && r[0] == '-' && is_digit(r[1]) && is_digit(r[2]) && is_digit(r[3]))
+        return true;
+    }
+  }
+  std::string lower(s);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (auto g : grandfathered)
+    if (lower == g) return true;
+  std::vector<std::string_view> sub;
+  std::string_view rest(lower);
+  while (true) {
+    const auto dash = rest.find('-');
+    sub.push_back(rest.substr(0, dash));
+    if (dash == std::string_view::npos) break;
+    rest.remove_prefix(dash + 1);
+  }
+  for (auto t : sub) {
+    if (t.empty() || t.size() > 8) return false;
+    for (char c : t)
+      if (!is_alnum(c)) return false;
+  }
+  auto all = [](std::string_view t, bool (*p)(char)) { return std::all_of(t.begin(), t.end(), p); };
+  std::size_t i = 0;
+  auto private_use = [&](std::size_t from) {  // "x" 1*("-" 1*8alphanum)
+    return from + 1 < sub.size();
+  };
+  if (sub[0] == "x") return private_use(0);
+  // language
+  if (!all(sub[0], is_alpha) || sub[0].size() < 2) return false;
+  const std::size_t lang_len = sub[0].size();
+  i = 1;
+  if (lang_len <= 3) {  // up to three extlangs
+    for (int k = 0; k < 3 && i < sub.size() && sub[i].size() == 3 && all(sub[i], is_alpha); ++k)
+      ++i;
+  }
+  if (i < sub.size() && sub[i].size() == 4 && all(sub[i], is_alpha)) ++i;  // script
+  if (i < sub.size() && ((sub[i].size() == 2 && all(sub[i], is_alpha)) ||
+                         (sub[i].size() == 3 && all(sub[i], is_digit))))
+    ++i;  // region
+  std::vector<std::string_view> variants;
+  while (i < sub.size() && (sub[i].size() >= 5 || (sub[i].size() == 4 && is_digit(sub[i][0])))) {
+    if (std::find(variants.begin(), variants.end(), sub[i]) != variants.end()) return false;
+    variants.push_back(sub[i]);
+    ++i;
+  }
+  std::string singletons;
+  while (i < sub.size() && sub[i].size() == 1 && sub[i] != "x") {
+    if (singletons.find(sub[i][0]) != std::string::npos) return false;
+    singletons += sub[i][0];
+    ++i;
+    std::size_t n = 0;
+    while (i < sub.size() && sub[i].size() >= 2) {
+      ++i;
+      ++n;
+    }
+    if (n == 0) return false;
+  }
+  if (i < sub.size() && sub[i] == "x") return private_use(i);
+  return i == sub.size();
+}
+
+// ISO 8601 duration as xAPI uses it: PnYnMnDTnHnMnS (at least one part; a decimal fraction on
+// the last part only), or PnW alone.
+bool is_duration(std::string_view s) {
+  if (s.size() < 3 || s[0] != 'P') return false;
+  std::size_t i = 1;
+  static constexpr std::string_view date_units = "YMD", time_units = "HMS";
+  bool any = false, in_time = false, fraction_seen = false;
+  std::size_t unit_pos = 0;  // next allowed unit within the current part
+  while (i < s.size()) {
+    if (s[i] == 'T') {
+      if (in_time || fraction_seen) return false;
+      in_time = true;
+      unit_pos = 0;
+      ++i;
+      if (i == s.size()) return false;  // "PT"
+      continue;
+    }
+    if (fraction_seen) return false;  // nothing after a fraction
+    const std::size_t start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == start) return false;
+    bool fraction = false;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+      ++i;
+      const std::size_t f = i;
+      while (i < s.size() && is_digit(s[i])) ++i;
+      if (i == f) return false;
+      fraction = true;
+    }
+    if (i == s.size()) return false;
+    const char unit = s[i++];
+    if (!in_time && unit == 'W') {
+      if (any || i != s.size()) return false;  // PnW alone
+      return true;
+    }
+    const std::string_view units = in_time ? time_units : date_units;
+    const auto pos = units.find(unit, unit_pos);
+    if (pos == std::string_view::npos) return false;
+    unit_pos = pos + 1;
+    any = true;
+    fraction_seen = fraction;
+  }
+  return any;
+}
+
+constexpr std::array<std::string_view, 10> interaction_types{
+    "true-false",  "choice",     "fill-in", "long-fill-in", "matching",
+    "performance", "sequencing", "likert",  "numeric",      "other"};
+
+enum class role : std::uint8_t { actor, authority, instructor, team, member, object, agent, group };
+
+class checker {
+ public:
+  checker(xapi_version v, std::vector<xapi_problem>& out, xapi_detail::statement_fields* f)
+      : v_(v), out_(out), f_(f) {}
+
+  void statement(dom::element e, const where& at, bool sub) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    bool has_actor = false, has_verb = false, has_object = false;
+    std::string_view verb_id, object_type = "Activity";
+    bool object_type_ok = true;
+    {  // the object's type first: context rules depend on it
+      dom::element obj;
+      if (o.at_key("object").get(obj) == simdjson::SUCCESS && obj.is_object()) {
+        dom::element t;
+        if (obj.at_key("objectType").get(t) == simdjson::SUCCESS) {
+          if (!t.get_string().get(object_type)) {
+          } else {
+            object_type_ok = false;
+          }
+        }
+      }
+    }
+    const bool top = !sub;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+        continue;
+      }
+      if (key == "id") {
+        if (sub) {
+          bad(here, "a SubStatement has no id");
+        } else {
+          std::string_view s;
+          if (uuid(value, here, s) && f_ && top) f_->id = s;
+        }
+      } else if (key == "actor") {
+        has_actor = true;
+        actor(value, here, role::actor, top && f_ != nullptr);
+      } else if (key == "verb") {
+        has_verb = true;
+        verb(value, here, verb_id);
+      } else if (key == "object") {
+        has_object = true;
+        object(value, here, sub, top && f_ != nullptr);
+      } else if (key == "result") {
+        result(value, here, top && f_ != nullptr);
+      } else if (key == "context") {
+        context(value, here, object_type_ok && object_type == "Activity", top && f_ != nullptr);
+      } else if (key == "timestamp") {
+        std::string_view s;
+        if (timestamp(value, here, s) && f_ && top) f_->timestamp = s;
+      } else if (key == "stored" && !sub) {
+        std::string_view s;
+        if (timestamp(value, here, s) && f_) f_->stored = s;
+      } else if (key == "authority" && !sub) {
+        actor(value, here, role::authority, false);
+      } else if (key == "version" && !sub) {
+        version(value, here);
+      } else if (key == "attachments") {
+        attachments(value, here);
+      } else if (key == "objectType" && sub) {
+        std::string_view s;
+        if (string(value, here, s) && s != "SubStatement") bad(here, "must be \"SubStatement\"");
+      } else if (sub && (key == "stored" || key == "authority" || key == "version")) {
+        bad(here, fmt::format("a SubStatement has no {}", key));
+      } else {
+        unknown(here);
+      }
+    }
+    if (!has_actor) bad(at / "actor", "required");
+    if (!has_verb) bad(at / "verb", "required");
+    if (!has_object) bad(at / "object", "required");
+    if (verb_id == "http://adlnet.gov/expapi/verbs/voided" && has_object &&
+        (!object_type_ok || object_type != "StatementRef"))
+      bad(at / "object", "a voiding statement's object must be a StatementRef");
+  }
+
+ private:
+  void bad(const where& at, std::string rule) {
+    if (out_.size() < 64) out_.push_back(xapi_problem{at.str(), std::move(rule)});
+  }
+  void unknown(const where& at) { bad(at, "not a property of this object (unknown key)"); }
+
+  bool object_of(dom::element e, const where& at, dom::object& o) {
+    if (e.get_object().get(o) != simdjson::SUCCESS) {
+      bad(at, "must be an object");
+      return false;
+    }
+    return true;
+  }
+  bool string(dom::element e, const where& at, std::string_view& s) {
+    if (e.get_string().get(s) != simdjson::SUCCESS) {
+      bad(at, "must be a string");
+      return false;
+    }
+    return true;
+  }
+  bool boolean(dom::element e, const where& at, bool& b) {
+    if (e.get_bool().get(b) != simdjson::SUCCESS) {
+      bad(at, "must be a boolean");
+      return false;
+    }
+    return true;
+  }
+  bool number(dom::element e, const where& at, double& d) {
+    if (!e.is_number() || e.get_double().get(d) != simdjson::SUCCESS) {
+      bad(at, "must be a number");
+      return false;
+    }
+    return true;
+  }
+  bool iri(dom::element e, const where& at, std::string_view& s, const char* what = "IRI") {
+    if (!string(e, at, s)) return false;
+    if (!is_iri(s)) {
+      bad(at, fmt::format("must be an absolute {} (RFC 3987), got \"{}\"", what, s));
+      return false;
+    }
+    return true;
+  }
+  bool uuid(dom::element e, const where& at, std::string_view& s) {
+    if (!string(e, at, s)) return false;
+    if (!is_uuid(s)) {
+      bad(at, fmt::format("must be a UUID (8-4-4-4-12 hex digits), got \"{}\"", s));
+      return false;
+    }
+    return true;
+  }
+  bool timestamp(dom::element e, const where& at, std::string_view& s) {
+    if (!string(e, at, s)) return false;
+    if (!parse_rfc3339(s)) {
+      bad(at, fmt::format("must be an RFC 3339 date-time with a time zone (not the unknown "
+                          "offset -00:00), got \"{}\"",
+                          s));
+      return false;
+    }
+    return true;
+  }
+
+  void language_map(dom::element e, const where& at) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      if (!is_language_tag(key)) bad(here, "not an RFC 5646 language tag");
+      std::string_view s;
+      if (value.is_null())
+        bad(here, "must not be null");
+      else
+        string(value, here, s);
+    }
+  }
+
+  void extensions(dom::element e, const where& at) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    for (auto [key, value] : o) {
+      (void)value;
+      if (!is_iri(key)) bad(at / key, "an extension key must be an absolute IRI");
+    }
+  }
+
+  void account(dom::element e, const where& at, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    bool home = false, name = false;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "homePage") {
+        home = true;
+        std::string_view s;
+        if (iri(value, here, s, "IRL") && collect) f_->home_page = s;
+      } else if (key == "name") {
+        name = true;
+        std::string_view s;
+        if (string(value, here, s) && collect) f_->account_name = s;
+      } else {
+        unknown(here);
+      }
+    }
+    if (!home) bad(at / "homePage", "required in an account");
+    if (!name) bad(at / "name", "required in an account");
+  }
+
+  // An Agent or a Group in the given role; `collect`: the statement's actor.
+  void actor(dom::element e, const where& at, role r, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    std::string_view type = "Agent";
+    bool typed = false;
+    dom::element t;
+    if (o.at_key("objectType").get(t) == simdjson::SUCCESS) {
+      typed = true;
+      if (!string(t, at / "objectType", type)) return;
+      if (type != "Agent" && type != "Group") {
+        bad(at / "objectType", fmt::format("must be \"Agent\" or \"Group\", got \"{}\"", type));
+        return;
+      }
+    }
+    if (r == role::object && !typed)
+      bad(at / "objectType", "required for an Agent or Group object");
+    const bool group = type == "Group";
+    if (group && (r == role::member || r == role::agent)) {
+      bad(at / "objectType", "must be \"Agent\" here (a Group's members are Agents)");
+      return;
+    }
+    if (!group && (r == role::team || r == role::group)) {
+      bad(at / "objectType", "must be \"Group\"");
+      return;
+    }
+    if (collect) f_->actor_is_group = group;
+    int ifis = 0;
+    bool has_member = false;
+    std::size_t members = 0;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+        continue;
+      }
+      std::string_view s;
+      if (key == "objectType") {
+        // checked above
+      } else if (key == "name") {
+        string(value, here, s);
+      } else if (key == "mbox") {
+        ++ifis;
+        if (string(value, here, s)) {
+          const auto at_sign = s.find('@');
+          if (s.substr(0, 7) != "mailto:" || at_sign == std::string_view::npos || at_sign == 7 ||
+              at_sign + 1 == s.size() || !is_iri(s))
+            bad(here, fmt::format("must be a mailto: IRI of an email address, got \"{}\"", s));
+          else if (collect)
+            f_->ifi = "mbox", f_->ifi_value = s;
+        }
+      } else if (key == "mbox_sha1sum") {
+        ++ifis;
+        if (string(value, here, s)) {
+          if (s.size() != 40 || !std::all_of(s.begin(), s.end(), is_hex))
+            bad(here, "must be 40 hex digits (the SHA-1 of a mailto IRI)");
+          else if (collect)
+            f_->ifi = "mbox_sha1sum", f_->ifi_value = s;
+        }
+      } else if (key == "openid") {
+        ++ifis;
+        if (iri(value, here, s, "URI") && collect) f_->ifi = "openid", f_->ifi_value = s;
+      } else if (key == "account") {
+        ++ifis;
+        account(value, here, collect);
+        if (collect) f_->ifi = "account";
+      } else if (key == "member" && group) {
+        has_member = true;
+        dom::array a;
+        if (value.get_array().get(a) != simdjson::SUCCESS) {
+          bad(here, "must be an array of Agents");
+        } else {
+          for (auto m : a) actor(m, here[members++], role::member, false);
+        }
+      } else {
+        unknown(here);
+      }
+    }
+    if (collect && ifis != 1) f_->ifi = {};
+    if (!group) {
+      if (ifis != 1)
+        bad(at, fmt::format("an Agent has exactly one inverse functional identifier (mbox, "
+                            "mbox_sha1sum, openid, account), found {}",
+                            ifis));
+    } else if (ifis > 1) {
+      bad(at, fmt::format("a Group has at most one inverse functional identifier, found {}", ifis));
+    } else if (ifis == 0 && (!has_member || members == 0)) {
+      bad(at / "member", "an anonymous Group (no identifier) lists its members");
+    }
+    if (r == role::authority && group) {
+      if (ifis != 0)
+        bad(at, "an authority Group is anonymous (two Agents, OAuth consumer and user)");
+      else if (members != 2)
+        bad(at / "member",
+            fmt::format("an authority Group has exactly two members, found {}", members));
+    }
+  }
+
+  void verb(dom::element e, const where& at, std::string_view& id) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    bool has_id = false;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "id") {
+        has_id = true;
+        if (iri(value, here, id) && f_ && at.parent && !at.parent->parent) f_->verb = id;
+      } else if (key == "display") {
+        language_map(value, here);
+      } else {
+        unknown(here);
+      }
+    }
+    if (!has_id) bad(at / "id", "required");
+  }
+
+  void component_list(dom::element e, const where& at) {
+    dom::array a;
+    if (e.get_array().get(a) != simdjson::SUCCESS) {
+      bad(at, "must be an array of interaction components");
+      return;
+    }
+    std::size_t i = 0;
+    for (auto c : a) {
+      const where item = at[i++];
+      dom::object o;
+      if (!object_of(c, item, o)) continue;
+      bool has_id = false;
+      for (auto [key, value] : o) {
+        const where here = item / key;
+        std::string_view s;
+        if (value.is_null()) {
+          bad(here, "must not be null");
+        } else if (key == "id") {
+          has_id = true;
+          string(value, here, s);
+        } else if (key == "description") {
+          language_map(value, here);
+        } else {
+          unknown(here);
+        }
+      }
+      if (!has_id) bad(item / "id", "required");
+    }
+  }
+
+  void definition(dom::element e, const where& at) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      std::string_view s;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "name" || key == "description") {
+        language_map(value, here);
+      } else if (key == "type") {
+        iri(value, here, s);
+      } else if (key == "moreInfo") {
+        iri(value, here, s, "IRL");
+      } else if (key == "extensions") {
+        extensions(value, here);
+      } else if (key == "interactionType") {
+        if (string(value, here, s) && std::find(interaction_types.begin(), interaction_types.end(),
+                                                s) == interaction_types.end())
+          bad(here, fmt::format("not an interaction type (true-false, choice, fill-in, "
+                                "long-fill-in, matching, performance, sequencing, likert, "
+                                "numeric, other; case-sensitive), got \"{}\"",
+                                s));
+      } else if (key == "correctResponsesPattern") {
+        dom::array a;
+        if (value.get_array().get(a) != simdjson::SUCCESS) {
+          bad(here, "must be an array of strings");
+        } else {
+          std::size_t i = 0;
+          for (auto x : a) string(x, here[i++], s);
+        }
+      } else if (key == "choices" || key == "scale" || key == "source" || key == "target" ||
+                 key == "steps") {
+        component_list(value, here);
+      } else {
+        unknown(here);
+      }
+    }
+  }
+
+  void activity(dom::element e, const where& at, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    bool has_id = false;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      std::string_view s;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "objectType") {
+        if (string(value, here, s) && s != "Activity") bad(here, "must be \"Activity\"");
+      } else if (key == "id") {
+        has_id = true;
+        if (iri(value, here, s) && collect) f_->object_id = s;
+      } else if (key == "definition") {
+        definition(value, here);
+      } else {
+        unknown(here);
+      }
+    }
+    if (!has_id) bad(at / "id", "required in an Activity");
+  }
+
+  void statement_ref(dom::element e, const where& at, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    bool has_id = false, has_type = false;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      std::string_view s;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "objectType") {
+        has_type = true;
+        if (string(value, here, s) && s != "StatementRef") bad(here, "must be \"StatementRef\"");
+      } else if (key == "id") {
+        has_id = true;
+        if (uuid(value, here, s) && collect) f_->object_id = s;
+      } else {
+        unknown(here);
+      }
+    }
+    if (!has_type) bad(at / "objectType", "required in a StatementRef");
+    if (!has_id) bad(at / "id", "required in a StatementRef");
+  }
+
+  void object(dom::element e, const where& at, bool sub, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    std::string_view type = "Activity";
+    dom::element t;
+    if (o.at_key("objectType").get(t) == simdjson::SUCCESS) {
+      if (!string(t, at / "objectType", type)) return;
+    }
+    if (collect) f_->object_type = type;
+    if (type == "Activity") {
+      activity(e, at, collect);
+    } else if (type == "Agent" || type == "Group") {
+      actor(e, at, role::object, false);
+    } else if (type == "StatementRef") {
+      statement_ref(e, at, collect);
+    } else if (type == "SubStatement") {
+      if (sub)
+        bad(at / "objectType", "a SubStatement cannot contain a SubStatement");
+      else
+        statement(e, at, true);
+    } else {
+      bad(at / "objectType",
+          fmt::format("must be Activity, Agent, Group, StatementRef or SubStatement, got \"{}\"",
+                      type));
+    }
+  }
+
+  void score(dom::element e, const where& at, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    std::optional<double> scaled, raw, min, max;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      double d = 0;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "scaled") {
+        if (number(value, here, d)) {
+          scaled = d;
+          if (!(d >= -1.0 && d <= 1.0)) bad(here, fmt::format("must be in [-1, 1], got {}", d));
+        }
+      } else if (key == "raw") {
+        if (number(value, here, d)) raw = d;
+      } else if (key == "min") {
+        if (number(value, here, d)) min = d;
+      } else if (key == "max") {
+        if (number(value, here, d)) max = d;
+      } else {
+        unknown(here);
+      }
+    }
+    if (min && max && !(*min < *max))
+      bad(at / "min", fmt::format("min {} must be below max {}", *min, *max));
+    if (raw && min && *raw < *min)
+      bad(at / "raw", fmt::format("raw {} is below min {}", *raw, *min));
+    if (raw && max && *raw > *max)
+      bad(at / "raw", fmt::format("raw {} is above max {}", *raw, *max));
+    if (collect) {
+      f_->scaled = scaled;
+      f_->raw = raw;
+      f_->min = min;
+      f_->max = max;
+    }
+  }
+
+  void result(dom::element e, const where& at, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    if (collect) f_->has_result = true;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      std::string_view s;
+      bool b = false;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "score") {
+        score(value, here, collect);
+      } else if (key == "success") {
+        if (boolean(value, here, b) && collect) f_->success = b;
+      } else if (key == "completion") {
+        if (boolean(value, here, b) && collect) f_->completion = b;
+      } else if (key == "response") {
+        string(value, here, s);
+      } else if (key == "duration") {
+        if (string(value, here, s) && !is_duration(s))
+          bad(here,
+              fmt::format("must be an ISO 8601 duration (PnYnMnDTnHnMnS or PnW), got \"{}\"", s));
+      } else if (key == "extensions") {
+        extensions(value, here);
+        if (collect) {
+          dom::element r;
+          if (value.at_key("https://w3id.org/xapi/cmi5/result/extensions/reason").get(r) ==
+              simdjson::SUCCESS)
+            if (r.get_string().get(f_->reason) != simdjson::SUCCESS) f_->reason = {};
+        }
+      } else {
+        unknown(here);
+      }
+    }
+  }
+
+  void activity_list(dom::element e, const where& at, bool collect_ids) {
+    dom::array a;
+    if (e.get_array().get(a) == simdjson::SUCCESS) {
+      std::size_t i = 0;
+      for (auto x : a) {
+        const where item = at[i++];
+        activity(x, item, false);
+        if (collect_ids) {
+          std::string_view id;
+          if (x.is_object() && x.at_key("id").get_string().get(id) == simdjson::SUCCESS)
+            f_->categories.push_back(id);
+        }
+      }
+    } else {
+      activity(e, at, false);
+      std::string_view id;
+      if (collect_ids && e.is_object() && e.at_key("id").get_string().get(id) == simdjson::SUCCESS)
+        f_->categories.push_back(id);
+    }
+  }
+
+  void context_activities(dom::element e, const where& at, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      if (value.is_null())
+        bad(here, "must not be null");
+      else if (key == "parent" || key == "grouping" || key == "other")
+        activity_list(value, here, false);
+      else if (key == "category")
+        activity_list(value, here, collect);
+      else
+        unknown(here);
+    }
+  }
+
+  // 2.0: contextAgents / contextGroups entries.
+  void context_actor_list(dom::element e, const where& at, bool groups) {
+    dom::array a;
+    if (e.get_array().get(a) != simdjson::SUCCESS) {
+      bad(at, "must be an array");
+      return;
+    }
+    const std::string_view type_name = groups ? "contextGroup" : "contextAgent";
+    const std::string_view member = groups ? "group" : "agent";
+    std::size_t i = 0;
+    for (auto x : a) {
+      const where item = at[i++];
+      dom::object o;
+      if (!object_of(x, item, o)) continue;
+      bool has_type = false, has_member = false;
+      for (auto [key, value] : o) {
+        const where here = item / key;
+        std::string_view s;
+        if (value.is_null()) {
+          bad(here, "must not be null");
+        } else if (key == "objectType") {
+          has_type = true;
+          if (string(value, here, s) && s != type_name)
+            bad(here, fmt::format("must be \"{}\"", type_name));
+        } else if (key == member) {
+          has_member = true;
+          actor(value, here, groups ? role::group : role::agent, false);
+        } else if (key == "relevantTypes") {
+          dom::array types;
+          if (value.get_array().get(types) != simdjson::SUCCESS) {
+            bad(here, "must be an array of IRIs");
+          } else {
+            std::size_t k = 0;
+            for (auto type : types) iri(type, here[k++], s);
+            if (k == 0) bad(here, "must not be empty");
+          }
+        } else {
+          unknown(here);
+        }
+      }
+      if (!has_type) bad(item / "objectType", "required");
+      if (!has_member) bad(item / member, "required");
+    }
+  }
+
+  void context(dom::element e, const where& at, bool activity_object, bool collect) {
+    dom::object o;
+    if (!object_of(e, at, o)) return;
+    for (auto [key, value] : o) {
+      const where here = at / key;
+      std::string_view s;
+      if (value.is_null()) {
+        bad(here, "must not be null");
+      } else if (key == "registration") {
+        uuid(value, here, s);
+      } else if (key == "instructor") {
+        actor(value, here, role::instructor, false);
+      } else if (key == "team") {
+        actor(value, here, role::team, false);
+      } else if (key == "contextActivities") {
+        context_activities(value, here, collect);
+      } else if (key == "revision" || key == "platform") {
+        if (string(value, here, s) && !activity_object)
+          bad(here, fmt::format("{} is allowed only when the object is an Activity", key));
+      } else if (key == "language") {
+        if (string(value, here, s) && !is_language_tag(s))
+          bad(here, fmt::format("not an RFC 5646 language tag: \"{}\"", s));
+      } else if (key == "statement") {
+        statement_ref(value, here, false);
+      } else if (key == "extensions") {
+        extensions(value, here);
+        if (collect) {
+          dom::element x;
+          if (value.at_key("https://w3id.org/xapi/cmi5/context/extensions/masteryscore").get(x) ==
+                  simdjson::SUCCESS &&
+              x.is_number()) {
+            double d = 0;
+            if (x.get_double().get(d) == simdjson::SUCCESS) f_->mastery_score = d;
+          }
+          if (value.at_key("https://w3id.org/xapi/cmi5/context/extensions/sessionid").get(x) ==
+              simdjson::SUCCESS)
+            if (x.get_string().get(f_->session_id) != simdjson::SUCCESS) f_->session_id = {};
+        }
+      } else if ((key == "contextAgents" || key == "contextGroups") && v_ == xapi_version::v2_0) {
+        context_actor_list(value, here, key == "contextGroups");
+      } else {
+        unknown(here);
+      }
+    }
+  }
+
+  void version(dom::element e, const where& at) {
+    std::string_view s;
+    if (!string(e, at, s)) return;
+    auto minor_ok = [&](std::string_view prefix) {
+      if (s.substr(0, prefix.size()) != prefix) return false;
+      const auto rest = s.substr(prefix.size());
+      if (rest.empty()) return true;
+      return rest.size() >= 2 && rest[0] == '.' &&
+             std::all_of(rest.begin() + 1, rest.end(), is_digit);
+    };
+    if (!minor_ok("1.0") && !(v_ == xapi_version::v2_0 && minor_ok("2.0")))
+      bad(at, fmt::format("must be 1.0.x{}, got \"{}\"",
+                          v_ == xapi_version::v2_0 ? " or 2.0.x" : "", s));
+  }
+
+  void attachments(dom::element e, const where& at) {
+    dom::array a;
+    if (e.get_array().get(a) != simdjson::SUCCESS) {
+      bad(at, "must be an array of attachments");
+      return;
+    }
+    std::size_t i = 0;
+    for (auto x : a) {
+      const where item = at[i++];
+      dom::object o;
+      if (!object_of(x, item, o)) continue;
+      bool usage = false, display = false, type = false, length = false, sha2 = false;
+      for (auto [key, value] : o) {
+        const where here = item / key;
+        std::string_view s;
+        if (value.is_null()) {
+          bad(here, "must not be null");
+        } else if (key == "usageType") {
+          usage = true;
+          iri(value, here, s);
+        } else if (key == "display") {
+          display = true;
+          language_map(value, here);
+        } else if (key == "description") {
+          language_map(value, here);
+        } else if (key == "contentType") {
+          type = true;
+          if (string(value, here, s) &&
+              (s.find('/') == std::string_view::npos || s.front() == '/' || s.back() == '/'))
+            bad(here, fmt::format("must be an Internet media type (type/subtype), got \"{}\"", s));
+        } else if (key == "length") {
+          length = true;
+          if (!value.is_int64() && !value.is_uint64())
+            bad(here, "must be an integer (octets)");
+          else if (value.is_int64() && value.get_int64().value_unsafe() < 0)
+            bad(here, "must not be negative");
+        } else if (key == "sha2") {
+          sha2 = true;
+          if (string(value, here, s) && (s.empty() || !std::all_of(s.begin(), s.end(), is_hex)))
+            bad(here, "must be a SHA-2 hash in hex digits");
+        } else if (key == "fileUrl") {
+          iri(value, here, s, "IRL");
+        } else {
+          unknown(here);
+        }
+      }
+      if (!usage) bad(item / "usageType", "required");
+      if (!display) bad(item / "display", "required");
+      if (!type) bad(item / "contentType", "required");
+      if (!length) bad(item / "length", "required");
+      if (!sha2) bad(item / "sha2", "required");
+    }
+  }
+
+  xapi_version v_;
+  std::vector<xapi_problem>& out_;
+  xapi_detail::statement_fields* f_;
+};
+
+}  // namespace
+
+namespace xapi_detail {
+void check_statement(simdjson::dom::element statement, xapi_version version,
+                     std::vector<xapi_problem>& problems, statement_fields* fields) {
+  if (fields) fields->clear();
+  checker c(version, problems, fields);
+  c.statement(statement, where{}, false);
+}
+}  // namespace xapi_detail
+
+std::vector<xapi_problem> validate_xapi_statement(std::string_view json, xapi_version version) {
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(json);
+  simdjson::dom::element e;
+  const auto err = parser.parse(padded).get(e);
+  if (err != simdjson::SUCCESS)
+    throw parse_error(fmt::format("xAPI statement: {}", simdjson::error_message(err)), 0, 0);
+  std::vector<xapi_problem> out;
+  xapi_detail::check_statement(e, version, out, nullptr);
+  return out;
+}
+
+namespace {
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+}  // namespace
+
+std::optional<double> parse_rfc3339(std::string_view s) noexcept {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)
+  auto digits = [&](std::size_t at, std::size_t n, int& v) {
+    if (at + n > s.size()) return false;
+    v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (!is_digit(s[i])) return false;
+      v = v * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(0, 4, year) || s.size() < 20 || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' ||
+      !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't') || !digits(11, 2, hour) ||
+      s[13] != ':' || !digits(14, 2, minute) || s[16] != ':' || !digits(17, 2, second))
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return std::nullopt;
+  static constexpr std::array<int, 12> month_days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > month_days[static_cast<std::size_t>(month - 1)] || (month == 2 && day == 29 && !leap))
+    return std::nullopt;
+  std::size_t i = 19;
+  std::int64_t micro = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    const std::size_t start = i;
+    int n = 0;
+    while (i < s.size() && is_digit(s[i])) {
+      if (n < 7) micro = micro * 10 + (s[i] - '0');
+      ++n;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    for (; n < 7; ++n) micro *= 10;  // tenths of a microsecond, then round half up
+    micro = (micro + 5) / 10;
+  }
+  if (i >= s.size()) return std::nullopt;
+  int offset = 0;
+  if (s[i] == 'Z' || s[i] == 'z') {
+    ++i;
+  } else if (s[i] == '+' || s[i] == '-') {
+    int oh = 0, om = 0;
+    if (i + 6 != s.size() || !digits(i + 1, 2, oh) || s[i + 3] != ':' || !digits(i + 4, 2, om) ||
+        oh > 23 || om > 59)
+      return std::nullopt;
+    if (s[i] == '-' && oh == 0 && om == 0) return std::nullopt;  // unknown local offset
+    offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t secs =
+      days * 86400 + hour * 3600 + minute * 60 + second - static_cast<std::int64_t>(offset) * 60;
+  return static_cast<double>(secs * 1000000 + micro) / 1e6;
+}
+
+}  // namespace masterymap::io

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#include <doctest/doctest.h>
+
+#include <masterymap/error.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/io/xapi.hpp>
+#include <string>
+
+using namespace masterymap;
+using io::validate_xapi_statement;
+using io::xapi_problem;
+using io::xapi_version;
+
+namespace {
+
+// A valid statement with one member replaced: `actor`, `verb`, `object`, `extra` (raw JSON
+// members appended at the top level, each with a leading comma).
+std::string statement(std::string actor = {}, std::string verb = {}, std::string object = {},
+                      const std::string& extra = {}) {
+  if (actor.empty()) actor = R"({"mbox":"mailto:ann@example.org"})";
+  if (verb.empty())
+    verb = R"({"id":"http://adlnet.gov/expapi/verbs/passed","display":{"en-US":"passed"}})";
+  if (object.empty()) object = R"({"id":"http://example.org/act/1"})";
+  return R"({"id":"fd41c918-b88b-4b20-a0a5-a4c32391aaa0","actor":)" + actor + R"(,"verb":)" + verb +
+         R"(,"object":)" + object + extra + "}";
+}
+
+std::string first_path(const std::string& s, xapi_version v = xapi_version::v2_0) {
+  const auto p = validate_xapi_statement(s, v);
+  return p.empty() ? std::string("(valid)") : p.front().path;
+}
+
+}  // namespace
+
+TEST_CASE("xapi: a plain statement is valid under both editions") {
+  CHECK(validate_xapi_statement(statement()).empty());
+  CHECK(validate_xapi_statement(statement(), xapi_version::v1_0_3).empty());
+}
+
+TEST_CASE("xapi: exactly one inverse functional identifier per Agent") {
+  CHECK(first_path(statement(R"({"name":"Ann"})")) == "/actor");
+  CHECK(first_path(statement(
+            R"({"mbox":"mailto:a@example.org","openid":"http://openid.example.org/a"})")) ==
+        "/actor");
+  CHECK(first_path(statement(R"({"mbox_sha1sum":"ebd31e95054c018b10727ccffd2ef2ec3a016ee9"})")) ==
+        "(valid)");
+  CHECK(first_path(statement(R"({"mbox_sha1sum":"xyz"})")) == "/actor/mbox_sha1sum");
+  CHECK(first_path(statement(R"({"mbox":"ann@example.org"})")) == "/actor/mbox");
+  CHECK(first_path(statement(R"({"account":{"homePage":"http://lms.example.org"}})")) ==
+        "/actor/account/name");
+  CHECK(first_path(statement(
+            R"({"account":{"homePage":"http://lms.example.org","name":"7","extra":1}})")) ==
+        "/actor/account/extra");
+  // anonymous group: members, no identifier; identified group: one identifier
+  CHECK(first_path(statement(
+            R"({"objectType":"Group","member":[{"mbox":"mailto:a@example.org"}]})")) == "(valid)");
+  CHECK(first_path(statement(R"({"objectType":"Group"})")) == "/actor/member");
+  CHECK(first_path(
+            statement(R"({"objectType":"Group","member":[{"objectType":"Group","member":[]}]})")) ==
+        "/actor/member/0/objectType");
+}
+
+TEST_CASE("xapi: IRIs, UUIDs, language maps and unknown keys") {
+  CHECK(first_path(statement({}, R"({"id":"passed"})")) == "/verb/id");
+  CHECK(first_path(statement({}, R"({"id":"http://x.org/v","display":{"en-US":1}})")) ==
+        "/verb/display/en-US");
+  CHECK(first_path(statement({}, R"({"id":"http://x.org/v","display":{"e n":"x"}})")) ==
+        "/verb/display/e n");
+  CHECK(first_path(statement({}, R"({"id":"http://x.org/v","display":{"zh-Hans-CN":"x"}})")) ==
+        "(valid)");
+  // RFC 5646: a repeated extension singleton is not well-formed
+  CHECK(first_path(
+            statement({}, R"({"id":"http://x.org/v","display":{"zh-z-aaa-z-bbb-c-ccc":"x"}})")) ==
+        "/verb/display/zh-z-aaa-z-bbb-c-ccc");
+  CHECK(first_path(statement({}, {}, {}, R"(,"Actor":{})")) == "/Actor");
+  CHECK(
+      first_path(R"({"id":"fd41c918-b88b-4b20-a0a5-a4c32391aaaZ","actor":{"mbox":"mailto:a@b.c"},)"
+                 R"("verb":{"id":"http://x.org/v"},"object":{"id":"http://x.org/a"}})") == "/id");
+  CHECK(first_path(statement({}, {}, {}, R"(,"context":null)")) == "/context");
+}
+
+TEST_CASE("xapi: timestamps are RFC 3339 with a known offset") {
+  CHECK(first_path(statement({}, {}, {}, R"(,"timestamp":"2013-05-18T05:32:34.804Z")")) ==
+        "(valid)");
+  CHECK(first_path(statement({}, {}, {}, R"(,"timestamp":"2008-09-15T15:53:00.601+00:00")")) ==
+        "(valid)");
+  for (const char* bad : {"2008-09-15T15:53:00.601-00", "2008-09-15T15:53:00.601-0000",
+                          "2008-09-15T15:53:00.601-00:00", "01/011/2015", "2013-02-30T00:00:00Z",
+                          "2013-05-18T05:32:34"}) {
+    CAPTURE(bad);
+    CHECK(first_path(statement({}, {}, {}, std::string(R"(,"timestamp":")") + bad + "\"")) ==
+          "/timestamp");
+  }
+  // non-UTC offsets are converted to UTC
+  const auto t = io::parse_rfc3339("2024-03-01T09:30:00.5+02:00");
+  REQUIRE(t);
+  CHECK(*t == doctest::Approx(1709278200.5));  // 2024-03-01T07:30:00.5Z
+  CHECK(*io::parse_rfc3339("1970-01-01T00:00:00Z") == 0.0);
+  CHECK(*io::parse_rfc3339("1969-12-31T19:00:00-05:00") == 0.0);
+}
+
+TEST_CASE("xapi: durations and scores") {
+  auto with_result = [](const std::string& result) {
+    return statement({}, {}, {}, R"(,"result":)" + result);
+  };
+  for (const char* ok : {"PT1H0M0.1S", "PT16559.14S", "P3Y1M29DT4H35M59.14S", "P3Y", "P4W"}) {
+    CAPTURE(ok);
+    CHECK(first_path(with_result(std::string(R"({"duration":")") + ok + "\"}")) == "(valid)");
+  }
+  for (const char* bad : {"PA1H0M0S", "P4W1D", "PT", "P", "P1.5YT1H", "T1H"}) {
+    CAPTURE(bad);
+    CHECK(first_path(with_result(std::string(R"({"duration":")") + bad + "\"}")) ==
+          "/result/duration");
+  }
+  CHECK(first_path(with_result(R"({"score":{"scaled":1.5}})")) == "/result/score/scaled");
+  CHECK(first_path(with_result(R"({"score":{"raw":11,"min":0,"max":10}})")) == "/result/score/raw");
+  CHECK(first_path(with_result(R"({"score":{"min":5,"max":5}})")) == "/result/score/min");
+  CHECK(first_path(with_result(R"({"success":"true"})")) == "/result/success");
+}
+
+TEST_CASE("xapi: structural rules: voiding, SubStatements, context, version") {
+  CHECK(first_path(statement({}, R"({"id":"http://adlnet.gov/expapi/verbs/voided"})")) ==
+        "/object");
+  CHECK(first_path(statement(
+            {}, R"({"id":"http://adlnet.gov/expapi/verbs/voided"})",
+            R"({"objectType":"StatementRef","id":"fd41c918-b88b-4b20-a0a5-a4c32391aaa0"})")) ==
+        "(valid)");
+  const std::string sub =
+      R"({"objectType":"SubStatement","actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},)"
+      R"("object":{"id":"http://x.org/a"},"id":"fd41c918-b88b-4b20-a0a5-a4c32391aaa0"})";
+  CHECK(first_path(statement({}, {}, sub)) == "/object/id");
+  CHECK(first_path(statement({}, {}, R"({"objectType":"Agent","mbox":"mailto:a@b.c"})",
+                             R"(,"context":{"platform":"x"})")) == "/context/platform");
+  const std::string agents =
+      R"(,"context":{"contextAgents":[{"objectType":"contextAgent","agent":{"mbox":"mailto:a@b.c"},"relevantTypes":["http://x.org/t"]}]})";
+  CHECK(first_path(statement({}, {}, {}, agents)) == "(valid)");
+  CHECK(first_path(statement({}, {}, {}, agents), xapi_version::v1_0_3) ==
+        "/context/contextAgents");
+  CHECK(first_path(statement({}, {}, {}, R"(,"version":"1.0.9")"), xapi_version::v1_0_3) ==
+        "(valid)");
+  CHECK(first_path(statement({}, {}, {}, R"(,"version":"2.0.0")"), xapi_version::v1_0_3) ==
+        "/version");
+  CHECK(first_path(statement({}, {}, {}, R"(,"version":"2.0.0")")) == "(valid)");
+  CHECK_THROWS_AS((void)validate_xapi_statement("{\"id\":"), parse_error);
+}
+
+TEST_CASE("xapi: statements to evidence") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  m.score_scale = scale::four_point();
+  m.verb_kinds = io::default_verb_kinds();
+  const std::string lines =
+      R"({"id":"00000000-0000-4000-8000-000000000001","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.8}},"timestamp":"2024-03-01T09:30:00+02:00"})"
+      "\n\n"
+      R"({"id":"00000000-0000-4000-8000-000000000002","actor":{"account":{"homePage":"http://lms.example.org","name":"u7"}},"verb":{"id":"http://adlnet.gov/expapi/verbs/failed"},"object":{"id":"http://example.org/act/1"},"result":{"success":false},"timestamp":"2024-03-02T00:00:00Z"})"
+      "\n"
+      R"({"id":"00000000-0000-4000-8000-000000000003","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/launched"},"object":{"id":"http://example.org/act/1"},"timestamp":"2024-03-02T00:00:00Z"})"
+      "\n";
+  const auto e = io::parse_xapi(lines, m);
+  REQUIRE(e.size() == 2);
+  CHECK(e.learners[e.learner[0]] == "mbox:mailto:ann@example.org");
+  CHECK(e.learners[e.learner[1]] == "account:http://lms.example.org|u7");
+  CHECK(e.competencies[e.competency[0]] == "A");
+  CHECK(e.score[0] == 3.0);  // four-point: fraction 0.8 -> cut 0.75 -> Proficient (3)
+  CHECK(e.score[1] == 2.0);  // failure: the rating below mastery
+  CHECK(e.kinds[e.kind[0]] == "summative");
+  CHECK(e.time[0] == doctest::Approx(1709278200.0));
+  CHECK(e.timestamp[0] == "2024-03-01T09:30:00+02:00");
+  CHECK(e.source[1] == "00000000-0000-4000-8000-000000000002");
+  REQUIRE(e.skipped.size() == 1);
+  CHECK(e.skipped[0].first == 2);
+
+  // all or nothing: every bad statement by index, with lines
+  const std::string bad =
+      R"({"actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":-0.5}},"timestamp":"2024-03-01T00:00:00Z"})"
+      "\n"
+      R"({"actor":{},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"}})"
+      "\n";
+  try {
+    (void)io::parse_xapi(bad, m);
+    FAIL("no error");
+  } catch (const evidence_error& err) {
+    REQUIRE(err.rows().size() == 2);
+    CHECK(err.rows()[0] == 0);
+    CHECK(err.rows()[1] == 1);
+    CHECK(err.lines()[1] == 2);
+    CHECK(std::string(err.problems()[0].message).find("negative scaled") != std::string::npos);
+  }
+  m.negative = io::xapi_negative::zero;
+  CHECK_THROWS_AS((void)io::parse_xapi(bad, m), evidence_error);  // the second is still bad
+
+  // the same id twice: same content once, other content an error
+  const std::string one =
+      R"({"id":"00000000-0000-4000-8000-000000000009","actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z"})";
+  CHECK(io::parse_xapi(one + "\n" + one + "\n", m).size() == 1);
+  CHECK(io::parse_xapi("[" + one + "," + one + "]", m).size() == 1);
+  std::string other = one;
+  other.replace(other.find("0.5"), 3, "0.6");
+  CHECK_THROWS_AS((void)io::parse_xapi(one + "\n" + other + "\n", m), evidence_error);
+  CHECK_THROWS_AS((void)io::parse_xapi("[" + one + "," + other + "]", m), evidence_error);
+  // malformed JSON: line and column
+  try {
+    (void)io::parse_xapi(one + "\n{\"id\": ]\n", m);
+    FAIL("no error");
+  } catch (const parse_error& err) {
+    CHECK(err.line() == 2);
+    CHECK(err.column() > 0);
+  }
+}
