@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "../json_util.hpp"
+#include "../parallel.hpp"
 #include "case_detail.hpp"
 #include "case_package.hpp"
 #include "case_strict.hpp"
@@ -151,7 +152,7 @@ struct writer {
   std::unique_ptr<uuids> ids;
   // Per competency, computed once: its identifier and its node reference (LinkGenURI) as JSON.
   std::vector<std::string> identifier, node_json;
-  std::vector<bool> has_identifier;
+  std::vector<char> has_identifier;  // not vector<bool>: filled in parallel
 
   void prepare() {
     identifier.resize(f.size());
@@ -359,108 +360,165 @@ std::string write_case(const framework& f, const case_write_options& options,
   out.reserve(reserve);
   json_text j(out);
 
-  // Items: kept JSON as read, else generated.
-  const auto write_items = [&] {
-    j.put('[');
-    for (index_t i = 0; i < f.size(); ++i) {
-      if (i > 0) j.put(',');
-      if (const auto* kept = find(f.at(i).metadata, case_keys::json))
-        j.raw(*kept);
-      else
-        w.item(j, i);
+  // Elements [0, count) written by element(json_text&, k), comma-separated: on several threads
+  // in contiguous blocks when there are many (generated nodes cost a SHA-1 each), each block
+  // into its own string, then appended in order; the output does not depend on the threads.
+  const unsigned threads = masterymap::detail::resolve_threads(options.threads);
+  const auto elements = [&](std::size_t count, const auto& element) {
+    const std::size_t blocks = count >= 4096 ? std::min<std::size_t>(threads, count / 2048) : 1;
+    if (blocks <= 1) {
+      for (std::size_t k = 0; k < count; ++k) {
+        if (k > 0) j.put(',');
+        element(j, k);
+      }
+      return;
     }
-    j.put(']');
+    std::vector<std::string> parts(blocks);
+    const std::size_t per = (count + blocks - 1) / blocks;
+    masterymap::detail::run_threads(static_cast<unsigned>(blocks), [&](unsigned t) {
+      json_text part(parts[t]);
+      parts[t].reserve(reserve / blocks / 2);
+      for (std::size_t k = t * per; k < std::min(count, (t + 1) * per); ++k) {
+        if (k > t * per) part.put(',');
+        element(part, k);
+      }
+    });
+    for (std::size_t t = 0; t < blocks; ++t) {
+      if (t > 0 && !parts[t].empty()) j.put(',');
+      j.raw(parts[t]);
+    }
   };
 
   // Associations: the kept ones in order; then isChildOf and precedes for the hierarchy links
   // and prerequisites no kept association carries (and isChildOf-the-document for top-level
   // competencies), then the other associations not from CASE. Links are keyed by index pair.
-  // Whether there is any: kept ones, generated links, or a top-level competency not from CASE.
-  const bool any_association = !f.associations().empty() || !f.hierarchy().empty() ||
-                               f.edge_count() > 0 || no_kept_competency;
-  const auto write_associations = [&] {
-    const auto pair_key = [](index_t x, index_t y) {
-      return (static_cast<std::uint64_t>(x) << 32) | static_cast<std::uint64_t>(y);
-    };
-    std::unordered_set<std::uint64_t> child_links, precedes_links;
-    std::vector<bool> under_document(f.size(), false);
-    bool first = true;
-    const auto next = [&] {
-      j.put(first ? '[' : ',');
-      first = false;
-    };
-    for (const association& a : f.associations()) {
-      const auto* kept = find(a.metadata, case_keys::json);
-      if (kept == nullptr) continue;
-      next();
-      j.raw(*kept);
-      const bool child = a.type == "isChildOf";
-      if (!child && a.type != "precedes") continue;
-      const auto origin = f.find(a.origin);
-      if (!origin) continue;
-      const auto destination = f.find(a.destination);
-      if (child && !destination)
-        under_document[*origin] = true;
-      else if (child)
-        child_links.insert(pair_key(*destination, *origin));
-      else if (destination)
-        precedes_links.insert(pair_key(*origin, *destination));
-    }
+  const auto pair_key = [](index_t x, index_t y) {
+    return (static_cast<std::uint64_t>(x) << 32) | static_cast<std::uint64_t>(y);
+  };
+  std::unordered_set<std::uint64_t> child_links, precedes_links;
+  std::vector<bool> under_document(f.size(), false);
+  std::vector<const std::string*> kept_associations;
+  for (const association& a : f.associations()) {
+    const auto* kept = find(a.metadata, case_keys::json);
+    if (kept == nullptr) continue;
+    kept_associations.push_back(kept);
+    const bool child = a.type == "isChildOf";
+    if (!child && a.type != "precedes") continue;
+    const auto origin = f.find(a.origin);
+    if (!origin) continue;
+    const auto destination = f.find(a.destination);
+    if (child && !destination)
+      under_document[*origin] = true;
+    else if (child)
+      child_links.insert(pair_key(*destination, *origin));
+    else if (destination)
+      precedes_links.insert(pair_key(*origin, *destination));
+  }
+  // The generated associations, in order: what each is about.
+  struct job {
+    enum : std::uint8_t { child, top, edge, other } kind;
+    index_t a = 0, b = 0;    // child: child, parent; top: the competency
+    long long sequence = 0;  // child, top
+    std::size_t k = 0;       // edge: its index; other: its association's index
+  };
+  std::vector<job> jobs;
+  {
     std::vector<long long> position(f.size(), 0);  // among its parent's children, 1-based
     std::vector<bool> has_parent(f.size(), false);
-    for (const auto& link : f.hierarchy()) {
-      const index_t p = link.first, c = link.second;  // (lambdas cannot capture a binding)
+    for (const auto& [p, c] : f.hierarchy()) {
       has_parent[c] = true;
       const long long seq = ++position[p];
-      if (child_links.count(pair_key(p, c)) != 0) continue;
-      next();
-      w.link(
-          j, "isChildOf", f.id_of(c) + "\n" + f.id_of(p), [&] { j.raw(w.node(c)); },
-          [&] { j.raw(w.node(p)); }, seq);
-      j.put('}');
+      if (child_links.count(pair_key(p, c)) == 0) jobs.push_back({job::child, c, p, seq, 0});
     }
     long long top = 0;
     for (index_t i = 0; i < f.size(); ++i) {
       if (has_parent[i]) continue;
       ++top;
-      if (under_document[i] || find(f.at(i).metadata, case_keys::json)) continue;
-      next();
-      w.link(
-          j, "isChildOf", f.id_of(i) + "\n", [&] { j.raw(w.node(i)); }, [&] { j.raw(doc_node); },
-          top);
-      j.put('}');
+      if (!under_document[i] && find(f.at(i).metadata, case_keys::json) == nullptr)
+        jobs.push_back({job::top, i, 0, top, 0});
     }
-    for (const prerequisite_edge& e : f.edges()) {
-      if (precedes_links.count(pair_key(e.prerequisite, e.dependent)) != 0) continue;
-      next();
-      w.link(
-          j, "precedes", f.id_of(e.prerequisite) + "\n" + f.id_of(e.dependent),
-          [&] { j.raw(w.node(e.prerequisite)); }, [&] { j.raw(w.node(e.dependent)); },
-          std::nullopt);
-      j.raw(",\"extensions\":{\"masterymap\":{\"strength\":");
-      j.str(to_string(e.strength));
-      if (e.min_level) {
-        j.raw(",\"min_level\":");
-        j.raw(ojson(*e.min_level).dump());  // nlohmann's shortest round-trip form
+    for (std::size_t k = 0; k < f.edges().size(); ++k) {
+      const prerequisite_edge& e = f.edges()[k];
+      if (precedes_links.count(pair_key(e.prerequisite, e.dependent)) == 0)
+        jobs.push_back({job::edge, 0, 0, 0, k});
+    }
+    for (std::size_t k = 0; k < f.associations().size(); ++k)
+      if (find(f.associations()[k].metadata, case_keys::json) == nullptr)
+        jobs.push_back({job::other, 0, 0, 0, k});
+  }
+  const bool any_association = !kept_associations.empty() || !jobs.empty();
+  // Identifiers and node references of every competency, computed up front (in parallel) when
+  // anything is generated, so the writing threads only read them.
+  if (no_kept_competency || !jobs.empty())
+    masterymap::detail::parallel_for(f.size(), options.threads, 1024,
+                                     [&](std::size_t b, std::size_t e) {
+                                       for (std::size_t i = b; i < e; ++i)
+                                         (void)w.node(static_cast<index_t>(i));
+                                     });
+
+  const auto write_items = [&] {
+    j.put('[');
+    elements(f.size(), [&](json_text& out_j, std::size_t i) {
+      if (const auto* kept = find(f.at(static_cast<index_t>(i)).metadata, case_keys::json))
+        out_j.raw(*kept);
+      else
+        w.item(out_j, static_cast<index_t>(i));
+    });
+    j.put(']');
+  };
+  const auto write_job = [&](json_text& o, const job& x) {
+    switch (x.kind) {
+      case job::child:
+        w.link(
+            o, "isChildOf", f.id_of(x.a) + "\n" + f.id_of(x.b), [&] { o.raw(w.node(x.a)); },
+            [&] { o.raw(w.node(x.b)); }, x.sequence);
+        o.put('}');
+        break;
+      case job::top:
+        w.link(
+            o, "isChildOf", f.id_of(x.a) + "\n", [&] { o.raw(w.node(x.a)); },
+            [&] { o.raw(doc_node); }, x.sequence);
+        o.put('}');
+        break;
+      case job::edge: {
+        const prerequisite_edge& e = f.edges()[x.k];
+        w.link(
+            o, "precedes", f.id_of(e.prerequisite) + "\n" + f.id_of(e.dependent),
+            [&] { o.raw(w.node(e.prerequisite)); }, [&] { o.raw(w.node(e.dependent)); },
+            std::nullopt);
+        o.raw(",\"extensions\":{\"masterymap\":{\"strength\":");
+        o.str(to_string(e.strength));
+        if (e.min_level) {
+          o.raw(",\"min_level\":");
+          o.raw(ojson(*e.min_level).dump());  // nlohmann's shortest round-trip form
+        }
+        o.raw("}}}");
+        break;
       }
-      j.raw("}}}");
-    }
-    std::size_t k = 0;
-    for (const association& a : f.associations()) {
-      ++k;
-      if (find(a.metadata, case_keys::json) != nullptr) continue;
-      next();
-      w.link(
-          j, a.type, fmt::format("{}\n{}\n{}", a.origin, a.destination, k),
-          [&] { w.end(j, a.origin); }, [&] { w.end(j, a.destination); }, std::nullopt);
-      if (!a.metadata.empty()) {
-        j.raw(",\"extensions\":{\"masterymap\":{\"metadata\":");
-        writer::object(j, a.metadata);
-        j.raw("}}");
+      case job::other: {
+        const association& a = f.associations()[x.k];
+        w.link(
+            o, a.type, fmt::format("{}\n{}\n{}", a.origin, a.destination, x.k + 1),
+            [&] { w.end(o, a.origin); }, [&] { w.end(o, a.destination); }, std::nullopt);
+        if (!a.metadata.empty()) {
+          o.raw(",\"extensions\":{\"masterymap\":{\"metadata\":");
+          writer::object(o, a.metadata);
+          o.raw("}}");
+        }
+        o.put('}');
+        break;
       }
-      j.put('}');
     }
-    j.raw(first ? "[]" : "]");
+  };
+  const auto write_associations = [&] {
+    j.put('[');
+    for (std::size_t k = 0; k < kept_associations.size(); ++k) {
+      if (k > 0) j.put(',');
+      j.raw(*kept_associations[k]);
+    }
+    if (!kept_associations.empty() && !jobs.empty()) j.put(',');
+    elements(jobs.size(), [&](json_text& o, std::size_t k) { write_job(o, jobs[k]); });
+    j.put(']');
   };
 
   if (member("CFItems") == nullptr && f.size() > 0) members.emplace_back("CFItems", "[]");

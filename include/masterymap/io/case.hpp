@@ -104,6 +104,9 @@ struct case_write_options {
   std::string last_change_date_time;
   /// The CFDocument's `creator` when the framework did not come from CASE.
   std::string creator = "masterymap";
+  /// Threads for generated nodes (each costs a SHA-1 for its UUID); 0 = every core. The output
+  /// is the same whatever the number.
+  unsigned threads = 0;
 };
 
 /// Writes a framework as a CASE package (JSON text).
