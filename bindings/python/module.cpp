@@ -36,6 +36,8 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_roster(m);
   // after bind_evidence and bind_framework: migrate re-keys an EvidenceLog between Frameworks
   masterymap::python::bind_migrate(m);
+  // after bind_engine: the credential writers take a LearnerState
+  masterymap::python::bind_credentials(m);
   // Last: walks every function bound above.
   masterymap::python::guard_arguments(m);
 }

@@ -280,6 +280,8 @@ class World:
             ("Model.update", "correct"): 1,
             ("Tracer.update", "correct"): True,
             ("bkt.metrics", "correct"): [1, 0],
+            ("achievement_credentials", "source"): self.roster,
+            ("io.clr", "source"): self.roster,
         }
         for (where, pname), value in by_qual.items():
             if qual.endswith(where) and pname == name:

@@ -1,5 +1,6 @@
 """Readers and writers of files: 1EdTech CASE packages, framework edge-list CSV, native
-framework JSON.
+framework JSON; Open Badges 3.0 and CLR 2.0 credentials (:func:`achievement_credentials`,
+:func:`clr`, :func:`read_credential`).
 
 Every reader and writer raises :class:`masterymap.MissingFileError` (also a
 ``FileNotFoundError``) for a missing file and :class:`masterymap.FileError` (an ``OSError``)
@@ -12,6 +13,7 @@ import zlib
 from typing import Any, Mapping, Optional, Union
 
 from ._arguments import checked
+from ._credentials import achievement_credentials, clr, read_credential
 from ._core import Framework, ParseError, Scale
 from ._core.io import case_rubric_scales as _case_rubric_scales
 from ._core.io import parse_case as _parse_case
@@ -22,8 +24,9 @@ from ._core.io import write_case as _write_case
 from ._xapi import read_cmi5_course, read_xapi, validate_xapi_statement
 from ._xapi import xapi_verb_kinds
 
-__all__ = ["case_definitions", "case_document", "case_rubric_scales", "case_rubrics", "read_case",
-           "read_framework_csv", "read_json", "write_case",
+__all__ = ["achievement_credentials", "case_definitions", "case_document", "case_rubric_scales",
+           "case_rubrics", "clr", "read_case", "read_credential", "read_framework_csv",
+           "read_json", "write_case",
            # xAPI and cmi5
            "read_cmi5_course", "read_xapi", "validate_xapi_statement",
            "xapi_verb_kinds"]

@@ -2,7 +2,7 @@
 import os
 from typing import Optional, Sequence, Union
 
-from . import Framework, Scale
+from . import Framework, LearnerState, Scale
 
 def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Union[str, "os.PathLike[str]", None] = None, *, name: str = "",
                        prerequisite_column: str = "prerequisite",
@@ -30,6 +30,14 @@ def write_case(framework: Framework, path: Union[str, "os.PathLike[str]", None] 
                last_change_date_time: str = "",
                creator: str = "masterymap") -> tuple[str, list[str]]: ...
 def case_rubric_scales(framework: Framework, mastery_fraction: float = 0.5) -> dict[str, Scale]: ...
+def achievement_credentials(state: LearnerState, *, issuer: str, issuer_name: str = "",
+                            identity: str = "", identity_type: str = "identifier",
+                            salt: str = "", valid_from: str = "", achievement_base: str = "",
+                            include_exempt: bool = True) -> list[str]: ...
+def clr(state: LearnerState, *, issuer: str, issuer_name: str = "", identity: str = "",
+        identity_type: str = "identifier", salt: str = "", valid_from: str = "",
+        achievement_base: str = "", include_exempt: bool = True,
+        name: str = "Comprehensive Learner Record") -> str: ...
 
 from ._xapi import default_verb_kinds as default_verb_kinds
 from ._xapi import parse_xapi as parse_xapi
