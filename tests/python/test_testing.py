@@ -12,6 +12,8 @@ import masterymap.testing as mmt
 
 from helpers import load_ccss
 
+pytest_plugins = ["masterymap.pytest_plugin"]
+
 MASK = (1 << 64) - 1
 
 
@@ -357,3 +359,10 @@ def test_the_fixtures_are_the_cpp_headers():
     assert engine.evaluate(log, "a").status("C2") == "mastered"
     with pytest.raises(ValueError):
         mmt.chain(0)
+
+
+def test_the_pytest_plugin_fixtures(mm_chain, mm_diamond, mm_policy, mm_small_log, mm_simulated):
+    assert len(mm_chain) == 5 and len(mm_diamond) == 4
+    assert mm.Engine(mm_chain, mm_policy).evaluate(mm_small_log, "a").status("C1") == "mastered"
+    ev, truth = mm_simulated
+    assert ev["learner"].nunique() == 200 and set(truth["competency"]) <= set(mm_chain)

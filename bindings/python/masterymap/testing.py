@@ -42,7 +42,10 @@ PARAMS = ("prior", "learns", "guesses", "slips", "forgets")
 DEFAULT_PARAMS = {"prior": 0.2, "learns": 0.2, "guesses": 0.2, "slips": 0.1, "forgets": 0.0}
 
 
-def _params(given: Any, base: Mapping[str, float], where: str) -> Tuple[float, ...]:
+_Params = Tuple[float, float, float, float, float]
+
+
+def _params(given: Any, base: Mapping[str, float], where: str) -> _Params:
     if not isinstance(given, Mapping):
         raise TypeError(f"simulate(): {where} must be a mapping of parameter name -> "
                         f"probability, got {type(given).__name__}")
@@ -56,7 +59,8 @@ def _params(given: Any, base: Mapping[str, float], where: str) -> Tuple[float, .
             raise TypeError(f"simulate(): {where}[{k!r}] must be a number, got "
                             f"{type(v).__name__}")
         merged[k] = float(v)
-    return tuple(merged[k] for k in PARAMS)
+    return (merged["prior"], merged["learns"], merged["guesses"], merged["slips"],
+            merged["forgets"])
 
 
 def _overrides(overrides: Any, base: Mapping[str, float]) -> list:
