@@ -337,6 +337,8 @@ def test_bad_options_are_named():
         mmt.simulate(fw, p, 2, params={"slip": 0.1})
     with pytest.raises(ValueError, match="'nope'"):
         mmt.simulate(fw, p, 2, overrides={"nope": {"learns": 0.1}})
+    with pytest.raises(ValueError, match="unknown column 'learn'"):
+        mmt.simulate(fw, p, 2, overrides=pd.DataFrame({"competency": ["C1"], "learn": [0.1]}))
     with pytest.raises(ValueError, match=r"groups\['g'\].share"):
         mmt.simulate(fw, p, 2, groups={"g": 0.0})
     with pytest.raises(ValueError, match="streak"):

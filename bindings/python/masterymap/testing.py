@@ -67,17 +67,14 @@ def _overrides(overrides: Any, base: Mapping[str, float]) -> list:
     if overrides is None:
         return []
     if isinstance(overrides, pd.DataFrame):
-        frame = overrides
-        if "competency" in frame.columns:
-            frame = frame.set_index("competency")
-        rows = {str(c): {k: v for k, v in row.items() if k in PARAMS and not pd.isna(v)}
-                for c, row in frame.to_dict("index").items()}
-        for c, row in frame.to_dict("index").items():
-            extra = [k for k in row if k not in PARAMS]
-            if extra:
-                raise ValueError(f"simulate(): overrides has an unknown column {extra[0]!r}; "
-                                 f"use competency and {PARAMS}")
-        overrides = rows
+        frame = overrides.set_index("competency") if "competency" in overrides.columns \
+            else overrides
+        extra = [k for k in frame.columns if k not in PARAMS]
+        if extra:
+            raise ValueError(f"simulate(): overrides has an unknown column {extra[0]!r}; use "
+                             f"competency and {PARAMS}")
+        overrides = {str(c): {k: v for k, v in row.items() if not pd.isna(v)}
+                     for c, row in frame.to_dict("index").items()}
     return [(str(c), _params(p, base, f"overrides[{c!r}]")) for c, p in overrides.items()]
 
 
