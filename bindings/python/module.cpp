@@ -38,6 +38,8 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_migrate(m);
   // after bind_engine: the credential writers take a LearnerState
   masterymap::python::bind_credentials(m);
+  // after bind_framework, bind_policy and bind_evidence: the simulator takes and returns them
+  masterymap::python::bind_testing(m);
   // Last: walks every function bound above.
   masterymap::python::guard_arguments(m);
 }
