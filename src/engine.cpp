@@ -265,6 +265,17 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
   const double as_of = default_as_of(log, o);
   const auto code = log.learner_code(st.learner_);
   binding b(*ctx_, log, as_of, o.probabilities.get());
+  // A retraction since the state was made that voids evidence it counted: evaluated afresh
+  // (the rows a state holds are its counted ones). O(rows of the state) when the log has
+  // retractions.
+  if (b.any_retracted) {
+    const std::uint32_t* ac = log.attribute_codes().data();
+    for (std::uint32_t r : st.rows_)
+      if (b.dead(ac[r])) {
+        st = evaluate(log, st.learner_, o);
+        return;
+      }
+  }
   scratch s(nc);
   // New rows of this learner, per competency.
   std::vector<std::uint32_t> fresh;
@@ -274,7 +285,7 @@ void engine::update(learner_state& st, const evidence_log& log, const evaluate_o
     const auto* attrs = log.attributes().data();
     const std::uint32_t* ac = log.attribute_codes().data();
     for (std::size_t i = st.seen_; i < log.size(); ++i)
-      if (lc[i] == *code && b.comp_map[cc[i]] != none32 &&
+      if (lc[i] == *code && b.comp_map[cc[i]] != none32 && !b.dead(ac[i]) &&
           !(b.any_placement && static_cast<int>(attrs[ac[i]].kind) == b.placement_kind))
         fresh.push_back(static_cast<std::uint32_t>(i));
   }

@@ -57,7 +57,8 @@ unsigned bits_for(std::size_t x) noexcept {  // bits needed to store 0..x
   return b;
 }
 
-// Events of the log in row order; competency nc = not in the framework.
+// Events of the log in row order; competency nc = not in the framework, or retracted (`dead`:
+// the attribute triples, when the log has retractions; else null).
 struct column_source {
   const std::uint32_t* comp;
   const std::vector<std::uint32_t>* comp_map;
@@ -65,9 +66,10 @@ struct column_source {
   const float* score;
   const std::uint32_t* attr;
   std::uint32_t nc;
+  const evidence_attributes* dead = nullptr;
   void get(std::size_t i, std::uint32_t& c, double& t, float& s, std::uint32_t& a) const noexcept {
     const std::uint32_t x = (*comp_map)[comp[i]];
-    c = x == none32 ? nc : x;
+    c = x == none32 || (dead != nullptr && dead[attr[i]].retracted) ? nc : x;
     t = time[i];
     s = score[i];
     a = attr[i];
@@ -595,9 +597,13 @@ ratings_table engine::ratings(const evidence_log& log, const evaluate_options& o
     const unsigned threads = thread_count(o, L);
     learner_partition part(lc, n, L, threads, m);
     std::vector<ratings_table> parts;
-    const column_source cols{
-        log.competency_codes().data(), &b.comp_map, log.times().data(), log.scores().data(),
-        log.attribute_codes().data(),  k.nc};
+    const column_source cols{log.competency_codes().data(),
+                             &b.comp_map,
+                             log.times().data(),
+                             log.scores().data(),
+                             log.attribute_codes().data(),
+                             k.nc,
+                             b.any_retracted ? attrs.data() : nullptr};
     const unsigned attr_bits = attrs.size() <= 1 ? 0U : bits_for(attrs.size() - 1);
     if (part.grouped) {
       rate_learners(k, cols, part.start, t.learners, threads, one_kind, parts, m);

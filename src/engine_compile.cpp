@@ -214,7 +214,12 @@ rule_binding bind_rule(const rule& r, const evidence_log& log) {
 
 binding::binding(const compiled_policy& c, const evidence_log& l, double when,
                  const probability_source* p)
-    : ctx(&c), log(&l), attrs(l.attributes().data()), as_of(when), prob(p) {
+    : ctx(&c),
+      log(&l),
+      attrs(l.attributes().data()),
+      as_of(when),
+      prob(p),
+      any_retracted(!l.retractions().empty()) {
   require_probability_source(c.bkt_rules, p);
   comp_map.resize(l.competencies().size());
   for (std::size_t j = 0; j < comp_map.size(); ++j) {

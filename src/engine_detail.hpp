@@ -106,6 +106,11 @@ struct binding {
   const probability_source* prob = nullptr;
   int placement_kind = -1;     // the log's code of kind "placement" (-1: none)
   bool any_placement = false;  // an attribute of the log has kind "placement"
+  bool any_retracted = false;  // the log has retractions (evidence_log::retract): check attrs
+  /// Whether the event of attribute triple `a` is retracted (it then never counts).
+  [[nodiscard]] bool dead(std::uint32_t a) const noexcept {
+    return any_retracted && attrs[a].retracted;
+  }
   /// Whether inference can change anything: links carry it, or the log has placements.
   [[nodiscard]] bool infers() const noexcept { return ctx->inference.links() || any_placement; }
 

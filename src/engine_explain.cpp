@@ -4,6 +4,7 @@
 // with a trace, and says in words why it has its status.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -50,6 +51,38 @@ std::vector<explained_evidence> explained_events(const evidence_log& log,
     out.push_back(std::move(x));
   }
   return out;
+}
+
+// The learner's retracted evidence on competency `i` among the first `seen` rows (the rating
+// never counts it), merged into `out` in aggregation order (time, then row): "voided by
+// statement '<id>'" (the retraction's `by`), or "voided" when that is unknown. O(seen rows).
+void add_voided_events(const binding& b, const evidence_log& log, std::uint32_t learner, index_t i,
+                       std::size_t seen, std::vector<explained_evidence>& out) {
+  const std::uint32_t* lc = log.learner_codes().data();
+  const std::uint32_t* cc = log.competency_codes().data();
+  const std::uint32_t* ac = log.attribute_codes().data();
+  const std::size_t before = out.size();
+  for (std::size_t r = 0; r < seen; ++r) {
+    if (lc[r] != learner || b.comp_map[cc[r]] != i || !b.dead(ac[r])) continue;
+    const auto& a = log.attributes()[ac[r]];
+    explained_evidence x;
+    x.row = r;
+    x.time = log.times()[r];
+    x.score = static_cast<double>(log.scores()[r]);
+    x.kind = log.kinds()[a.kind];
+    x.weight = static_cast<double>(a.weight);
+    x.source = log.sources()[a.source];
+    x.used = false;
+    const retraction* why = log.retraction_of(x.source);
+    x.reason = why != nullptr && !why->by.empty() ? fmt::format("voided by statement '{}'", why->by)
+                                                  : std::string("voided");
+    out.push_back(std::move(x));
+  }
+  if (out.size() == before) return;
+  std::stable_sort(out.begin(), out.end(),
+                   [](const explained_evidence& x, const explained_evidence& y) {
+                     return x.time < y.time || (x.time == y.time && x.row < y.row);
+                   });
 }
 
 // Adds a rollup parent's rollup to `ex`: its competency items, whether the rollup or the own
@@ -213,6 +246,7 @@ explanation learner_state::explain(index_t i, const evidence_log& log) const {
   ex.unmet = std::move(tr.unmet);
   ex.notes = std::move(tr.notes);
   ex.evidence = explained_events(log, s.evs, tr);
+  if (b.any_retracted && code) add_voided_events(b, log, *code, i, seen_, ex.evidence);
   if (ctx.rollup_of[i] >= 0)
     explain_rollup(ctx, ctx.rollups[static_cast<std::size_t>(ctx.rollup_of[i])], *this, own,
                    !s.evs.empty(), status_[i] == masterymap::status::inferred, ex);

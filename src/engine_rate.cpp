@@ -489,7 +489,8 @@ void log_placements(const binding& b, const evidence_log& log, std::optional<std
   const float* sc = log.scores().data();
   for (std::size_t r = 0; r < rows; ++r)
     if (lc[r] == *learner && static_cast<int>(attrs[ac[r]].kind) == b.placement_kind &&
-        t[r] <= b.as_of && cc[r] < b.comp_map.size() && b.comp_map[cc[r]] != none32)
+        !b.dead(ac[r]) && t[r] <= b.as_of && cc[r] < b.comp_map.size() &&
+        b.comp_map[cc[r]] != none32)
       out.push_back(
           {t[r], static_cast<std::uint32_t>(r), b.comp_map[cc[r]], placement_level(sc[r])});
 }
@@ -510,7 +511,7 @@ void make_records(const binding& b, const std::uint32_t* rows, std::size_t n, st
     for (std::size_t i = first; i < last; ++i) {
       const std::uint32_t r = rows ? rows[i] : static_cast<std::uint32_t>(i);
       const std::uint32_t c = b.comp_map[cc[r]];
-      if (c == none32) continue;
+      if (c == none32 || b.dead(ac[r])) continue;  // not in the framework, or retracted
       out.push_back({lc[r], c, r, ac[r], t[r], sc[r]});
     }
   });

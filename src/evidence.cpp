@@ -253,7 +253,7 @@ bool operator==(const evidence_log& a, const evidence_log& b) {
   if (a.size() != b.size() || a.kinds() != b.kinds() || a.learners() != b.learners() ||
       a.competencies() != b.competencies() || a.sources() != b.sources() ||
       a.learner_codes() != b.learner_codes() || a.competency_codes() != b.competency_codes() ||
-      a.times() != b.times() || a.scores() != b.scores())
+      a.times() != b.times() || a.scores() != b.scores() || a.retractions() != b.retractions())
     return false;
   // Attribute codes index each log's own table of (kind, weight, source) triples, whose order
   // depends on how the rows arrived: compare the triples.

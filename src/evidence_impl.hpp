@@ -187,6 +187,13 @@ struct evidence_log::impl {
   std::vector<evidence_attributes> attrs;
   std::unordered_map<detail::attr_key, std::uint32_t, detail::attr_hash> attr_index;
   double max_time = std::numeric_limits<double>::quiet_NaN();
+  // Retractions (in order) and, by source code, the index of each in `retractions`.
+  std::vector<retraction> retractions;
+  std::unordered_map<std::uint32_t, std::uint32_t> retraction_index;
+  // First row of each non-empty source among rows [0, source_indexed): the statements path's
+  // duplicate check, extended lazily (a cache: cleared when rows it covers are truncated).
+  std::unordered_map<std::uint32_t, std::uint32_t> first_row_of_source;
+  std::size_t source_indexed = 0;
 
   impl() {
     for (const auto& k : builtin_kinds()) kinds.intern(k);
@@ -234,6 +241,10 @@ struct evidence_log::impl {
         it = it->second >= m.attrs ? attr_index.erase(it) : std::next(it);
     }
     max_time = m.max_time;
+    if (source_indexed > m.rows) {
+      first_row_of_source.clear();
+      source_indexed = 0;
+    }
   }
 
   std::uint32_t intern_attr(const detail::attr_key& k) {
@@ -241,7 +252,9 @@ struct evidence_log::impl {
     if (inserted) {
       float w;
       std::memcpy(&w, &k.weight_bits, sizeof w);
-      attrs.push_back({k.kind, w, k.source});
+      // A source retracted before its evidence arrived: retracted on arrival.
+      const bool dead = !retractions.empty() && retraction_index.count(k.source) != 0;
+      attrs.push_back({k.kind, w, k.source, dead});
     }
     return it->second;
   }
@@ -260,6 +273,28 @@ struct evidence_access {
 /// - `check_levels` true: the `*_unchecked` appends; a level kind's score is still checked as a
 ///   level (`ingest_checks::level_kinds`: one log, one answer, whichever way a row came in).
 const ingest_checks& checked_already(bool check_levels = false);
+
+/// Records the retractions of `batch` in `d` (sources checked non-empty by the caller; a source
+/// already retracted is left as it is) and flags the attribute triples of the newly retracted
+/// sources. Returns those attribute codes; `*fresh` (if given) receives the number of sources
+/// newly retracted. O(batch + attribute triples).
+std::vector<std::uint32_t> retract_sources(evidence_log::impl& d,
+                                           const std::vector<retraction>& batch,
+                                           std::size_t* fresh = nullptr);
+/// \throws std::invalid_argument naming the first retraction with an empty source.
+void check_retractions(const std::vector<retraction>& batch);
+/// xAPI: a voiding statement cannot be voided. \throws evidence_error listing each retraction
+/// of `batch` whose source is the `by` of a retraction of `log` or of `batch` (rows: indices
+/// into `batch`). O(log retractions + batch) when `batch` is not empty.
+void check_not_voiding(const evidence_log& log, const std::vector<retraction>& batch);
+/// The statements path of an append: `batch` is appended (validated as by `append`), then its
+/// rows whose non-empty source is already in the log (or earlier in the batch) are dropped when
+/// their content is the same, and reported when it is not (the log is then restored and
+/// evidence_error thrown). Adds the rows kept to `s.rows` and the dropped ones to
+/// `s.duplicates`.
+void append_statement_rows(evidence_log& log, const evidence_columns& batch,
+                           const ingest_checks& checks, const progress& progress,
+                           statements_summary& s);
 }  // namespace detail
 
 }  // namespace masterymap

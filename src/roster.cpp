@@ -234,6 +234,21 @@ ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, det
   }
   mm.check();
   evidence_log sub(log.kinds());
+  // The retractions of the rows picked come with them (a learner whose every row is retracted
+  // is still a learner of the sub-log, with nothing counted).
+  if (!log.retractions().empty()) {
+    std::vector<retraction> dead_sources;
+    std::vector<std::uint8_t> seen(log.sources().size(), 0);
+    for (std::uint32_t r : pick)
+      if (dead(r)) {
+        const std::uint32_t src = log.attributes()[log.attribute_codes()[r]].source;
+        if (!seen[src]) {
+          seen[src] = 1;
+          dead_sources.push_back({log.sources()[src], {}});
+        }
+      }
+    sub.retract(dead_sources);
+  }
   sub.reserve(pick.size());
   const std::uint64_t mid = from + (to - from) / 3;
   {
@@ -339,7 +354,7 @@ std::vector<double> roster::impl::last_evidence(std::size_t l) const {
   for (std::uint32_t r : rows[l]) {
     const std::uint32_t c = comp_index[cc[r]];
     const double t = tt[r];
-    if (c != UINT32_MAX && t <= as_of && !(t <= out[c])) out[c] = t;
+    if (c != UINT32_MAX && t <= as_of && !(t <= out[c]) && !dead(r)) out[c] = t;
   }
   return out;
 }
@@ -364,11 +379,63 @@ ingest_summary roster::ingest(const evidence_columns& batch, const progress& pro
 ingest_summary roster::ingest(const evidence_log& batch, const progress& progress) {
   // The copy of the batch's columns is checked too; the ingest reports as itself.
   detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size()));
-  return m.run([&] {
+  ingest_summary s = m.run([&] {
     const column_buffer buf =
         columns_of(batch, nullptr, nullptr, nullptr, &m, impl_->options.threads);
     return impl_->ingest(buf.columns(), m.nested(0, m.total()));
   });
+  // The batch's retractions come with it (after its rows: nothing left to fail but memory).
+  if (!batch.retractions().empty()) {
+    statements_summary st;
+    impl_->retract(batch.retractions(), st);
+  }
+  return s;
+}
+
+void roster::impl::retract(const std::vector<retraction>& batch, statements_summary& s) {
+  auto& d = detail::evidence_access::of(log);
+  const std::vector<std::uint32_t> codes = detail::retract_sources(d, batch, &s.retracted);
+  if (codes.empty()) return;
+  // The learners with rows now voided: re-evaluated from their evidence (the O(1) path's
+  // accumulators of those learners are dropped with it).
+  std::vector<std::uint8_t> fresh(log.attributes().size(), 0);
+  for (const std::uint32_t a : codes) fresh[a] = 1;
+  std::vector<std::uint8_t> hit(rows.size(), 0);
+  const auto& lc = log.learner_codes();
+  const auto& ac = log.attribute_codes();
+  for (std::size_t r = 0; r < log.size(); ++r)
+    if (fresh[ac[r]]) {
+      hit[lc[r]] = 1;
+      ++s.rows_voided;
+    }
+  std::vector<std::uint32_t> who;
+  for (std::uint32_t l = 0; l < hit.size(); ++l)
+    if (hit[l]) who.push_back(l);
+  reevaluate(who);
+}
+
+statements_summary roster::retract(const std::vector<retraction>& batch) {
+  detail::check_retractions(batch);
+  statements_summary s;
+  impl_->retract(batch, s);
+  return s;
+}
+
+statements_summary roster::ingest_statements(const evidence_columns& batch,
+                                             const std::vector<retraction>& voids,
+                                             const progress& progress) {
+  detail::check_retractions(voids);
+  detail::check_not_voiding(impl_->log, voids);
+  statements_summary s;
+  impl_->statements = &s;
+  struct reset {
+    statements_summary*& p;
+    ~reset() { p = nullptr; }
+  } r{impl_->statements};
+  impl_->ingest(batch, progress);
+  impl_->statements = nullptr;
+  if (!voids.empty()) impl_->retract(voids, s);
+  return s;
 }
 
 ingest_summary roster::ingest(const std::vector<evidence>& rows, const progress& progress) {

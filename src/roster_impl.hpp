@@ -192,6 +192,17 @@ struct roster::impl {
   bool rollup_inference = false;
   std::vector<std::uint8_t> placed;
   detail::infer_scratch infer_work;
+  // While `ingest_statements` runs: the statements path of the log's append (idempotent by
+  // source), and what it did.
+  statements_summary* statements = nullptr;
+
+  /// Whether log row `r` is retracted (evidence_log::retract): it never counts.
+  [[nodiscard]] bool dead(std::size_t r) const noexcept {
+    return !log.retractions().empty() && log.attributes()[log.attribute_codes()[r]].retracted;
+  }
+  /// Retracts `batch` in the log and re-evaluates the learners with rows it voids (checked by
+  /// the caller). O(attribute triples + log rows) + the re-evaluation.
+  void retract(const std::vector<retraction>& batch, statements_summary& s);
 
   /// Recomputes learner l's inferred statuses (and their attainments) from its other statuses:
   /// the inference walk of the O(1) path when a cell changes between not earned and earned or

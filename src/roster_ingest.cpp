@@ -115,7 +115,7 @@ accumulator& roster::impl::accumulator_of(std::uint32_t l, index_t c, std::uint3
   evs.clear();
   for (std::uint32_t r : rows[l]) {
     if (r >= row) break;
-    if (comp_index[cc[r]] == c && tt[r] <= as_of) evs.push_back({tt[r], r});
+    if (comp_index[cc[r]] == c && tt[r] <= as_of && !dead(r)) evs.push_back({tt[r], r});
   }
   std::sort(evs.begin(), evs.end(), [](const timed_row& x, const timed_row& y) {
     return x.t < y.t || (x.t == y.t && x.r < y.r);
@@ -152,6 +152,7 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   if (c == UINT32_MAX) return true;  // not a competency of the framework: never rated
   const std::int32_t f = folding_rule_of[c];
   if (f < 0 || placed[l]) return false;  // placements: the learner is re-evaluated
+  if (dead(r)) return false;             // retracted on arrival: the full path leaves it out
   const double t = log.times()[r];
   if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
   accumulator& a = accumulator_of(l, c, r);
@@ -287,7 +288,15 @@ ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail:
     return s;
   }
   const std::size_t old_rows = log.size(), old_learners = log.learners().size();
-  log.append(batch, checks, m.nested(0, n));  // strong guarantee: throws before changing anything
+  // Strong guarantee: throws before changing anything.
+  if (statements != nullptr)
+    detail::append_statement_rows(log, batch, checks, m.nested(0, n), *statements);
+  else
+    log.append(batch, checks, m.nested(0, n));
+  if (log.size() == old_rows) {  // every row a duplicate (the statements path)
+    m.finish();
+    return s;
+  }
   const std::size_t learners = log.learners().size();
   grow_tables(learners, &m);
   index_rows(old_rows, &m);

@@ -40,7 +40,11 @@ namespace {
 // Version 4: the same layout; a placement's score is the level it places at (it was the
 // competency's level), so the learners with placement rows of a version-3 roster are
 // re-evaluated on load.
-constexpr std::uint32_t snapshot_version = 4;
+// Version 5: version 4 and, before the end marker, the log's retractions (two string lists:
+// the sources retracted, and by what); written only by a roster with retractions (one without
+// writes version 4, as before, so older readers still load it).
+constexpr std::uint32_t snapshot_version = 5;
+constexpr std::uint32_t without_retractions = 4;
 constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
 constexpr char snapshot_end[8] = {'M', 'M', 'R', 'S', 'T', 'E', 'N', 'D'};
@@ -193,6 +197,11 @@ struct snapshot_parts {
     check_names(log.learners(), "learner");
     check_names(log.competencies(), "competency");
     check_names(log.sources(), "source");
+    {
+      std::vector<std::string> by;
+      for (const auto& x : log.retractions()) by.push_back(x.by);
+      check_names(by, "retraction");
+    }
     framework = d.engine.framework().to_json(0);
     policy = d.engine.policy().to_json(0);
     for (const auto& a : log.attributes()) {
@@ -220,7 +229,7 @@ struct snapshot_parts {
 void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   const evidence_log& log = d.log;
   w.bytes(snapshot_magic, 8);
-  w.pod(snapshot_version);
+  w.pod(log.retractions().empty() ? without_retractions : snapshot_version);
   w.pod(detail::byte_order_mark);
   w.str(p.framework);
   w.str(p.policy);
@@ -247,6 +256,15 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   w.array(p.cst);
   w.array(p.csc);
   w.array(p.crt);
+  if (!log.retractions().empty()) {
+    std::vector<std::string> sources, by;
+    for (const auto& x : log.retractions()) {
+      sources.push_back(x.source);
+      by.push_back(x.by);
+    }
+    w.strings(sources);
+    w.strings(by);
+  }
   w.bytes(snapshot_end, 8);
   const std::uint64_t digest = w.sum.digest();
   w.raw(&digest, sizeof digest);
@@ -463,6 +481,15 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   log.read(r);
   saved_cells cells;
   cells.read(r);
+  std::vector<retraction> retractions;
+  if (r.version >= 5) {
+    std::vector<std::string> sources = r.strings("retracted source"), by = r.strings("retraction");
+    if (sources.size() != by.size() || sources.empty()) r.fail("inconsistent retractions");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (sources[i].empty()) r.fail("a retraction without a source");
+      retractions.push_back({std::move(sources[i]), std::move(by[i])});
+    }
+  }
   read_end(r);  // the checksum is checked before anything is built from the rows
   const std::size_t rows = log.lc.size();
   if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
@@ -471,7 +498,11 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
       cells.score.size() != cells.cell.size() || cells.rating.size() != cells.cell.size())
     r.fail("inconsistent sizes");
   const std::uint64_t half = r.size;
+  // The sources in their saved order (a retraction may name a source before its rows came).
+  for (const auto& s : log.sources) detail::evidence_access::of(d->log).sources.intern(s);
   restore_log(*d, r, log, r.m != nullptr ? r.m->nested(half, half + half / 2) : progress{});
+  // The tables were saved with the retractions applied: only the log takes them back.
+  detail::retract_sources(detail::evidence_access::of(d->log), retractions);
   if (d->log.learners() != log.learners || d->log.competencies() != log.comps)
     r.fail("inconsistent name tables");
   restore_cells(*d, r, cells, log.learners.size(), r.m);

@@ -48,6 +48,16 @@ class py_evidence_batch {
   evidence_columns batch_;
 };
 
+/// A statements_summary as the dict Python sees: rows, duplicates, retracted, rows_voided.
+inline py::dict statements_dict(const statements_summary& s) {
+  py::dict d;
+  d["rows"] = s.rows;
+  d["duplicates"] = s.duplicates;
+  d["retracted"] = s.retracted;
+  d["rows_voided"] = s.rows_voided;
+  return d;
+}
+
 }  // namespace masterymap::python
 
 #endif  // MASTERYMAP_PYTHON_BATCH_PY_HPP

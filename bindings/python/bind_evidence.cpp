@@ -345,8 +345,8 @@ log) waits until no other call uses it, and other calls wait for it, with the GI
           "extend",
           [](const py::object& self, const py::object& data, const py::object& framework,
              const py::object& policy, const py::object& columns, const py::object& progress) {
-            return call_python("masterymap._columns", "extend", self, data, framework, policy,
-                               columns, progress);
+            return call_python("masterymap._xapi", "extend", self, data, framework, policy, columns,
+                               progress);
           },
           py::arg("data"), py::kw_only(), py::arg("framework") = py::none(),
           py::arg("policy") = py::none(), py::arg("columns") = py::none(),
@@ -367,6 +367,10 @@ column (NaN, pandas' NA) is a bad row.
 
 With ``framework=`` unknown competencies are rejected; with ``policy=`` scores outside the
 scale's range. The whole batch is validated first.
+
+A DataFrame from :func:`masterymap.io.read_xapi` (it has ``attrs["retractions"]``) goes through
+:meth:`append_statements`: statements already in the log are skipped and the batch's voids are
+applied.
 
 All or nothing: a bad batch or a cancellation (Ctrl-C raises ``KeyboardInterrupt`` within
 about 0.1 s) leaves the log unchanged.
@@ -532,6 +536,115 @@ microsecond), ``score`` and ``weight`` (float64).
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true), py::kw_only(),
           py::arg("progress") = py::none())
       .def(
+          "_append_statements",
+          [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks,
+             const std::vector<std::pair<std::string, std::string>>& voids,
+             const py::object& progress) {
+            const py_evidence_batch batch(n, cols);
+            const auto hook = python_progress(progress);
+            std::vector<retraction> v;
+            for (const auto& [source, by] : voids) v.push_back({source, by});
+            statements_summary s;
+            {
+              py::gil_scoped_release release;
+              const write_lock lock(&log, log_type);
+              s = log.append_statements(batch.columns(), v, checks ? *checks : ingest_checks{},
+                                        hook);
+            }
+            return statements_dict(s);
+          },
+          py::arg("n"), py::arg("columns"), py::arg("checks").none(true), py::arg("voids"),
+          py::kw_only(), py::arg("progress") = py::none())
+      .def(
+          "append_statements",
+          [](const py::object& self, const py::object& data, const py::object& voided,
+             const py::object& framework, const py::object& policy, const py::object& progress) {
+            return call_python("masterymap._xapi", "append_statements", self, data, voided,
+                               framework, policy, progress);
+          },
+          py::arg("data"), py::arg("voided") = py::none(), py::kw_only(),
+          py::arg("framework") = py::none(), py::arg("policy") = py::none(),
+          py::arg("progress") = py::none(), R"pbdoc(
+Appends statement evidence (xAPI: :func:`masterymap.io.read_xapi`'s DataFrame, one row per
+statement, ``source`` = statement id), idempotent across batches, then applies the voids.
+
+A row whose non-empty ``source`` is already in the log (its first row with that source) or
+earlier in the batch with the same content (learner, competency, time, score, kind, weight, as
+stored) is skipped; with another content the batch is rejected, naming the statement id and the
+stored and new values. Rows without a source are appended as by :meth:`extend`. (``extend``
+itself keeps every row: a ``source`` there may be an assessor that many rows share.)
+
+The voids (:meth:`retract`): ``voided`` is a list of statement ids or ``(id, voiding id)``
+pairs; ``None`` takes them from ``data.attrs`` (``"retractions"``, as :func:`read_xapi` sets
+it, else ``"voided"``). A voided statement's rows stay in the log, no rating counts them,
+``explain`` lists them as voided; one not yet in the log is voided when it comes.
+
+All or nothing: a bad row or a conflicting repeat leaves the log unchanged.
+
+:returns: dict(rows, duplicates, retracted, rows_voided): rows added, repeats skipped, sources
+    newly retracted, log rows those retractions void
+:raises EvidenceError: bad rows (as :meth:`extend`) or conflicting repeats (``rows``: their rows
+    in the batch); the log is unchanged
+:raises ValueError: an empty statement id in ``voided``
+)pbdoc")
+      .def(
+          "retract",
+          [](evidence_log& log, const std::string& source, const std::string& by) {
+            const write_lock lock(&log, log_type);
+            log.retract(source, by);
+          },
+          py::arg("source"), py::arg("by") = "", R"pbdoc(
+Retracts the evidence whose ``source`` is ``source`` (xAPI voiding: the statement id; ``by``:
+the voiding statement's id). The log stays append-only: the rows stay (``len``, ``to_dataframe``,
+``==`` and pickles keep them), but no rating counts them and ``explain`` lists them as voided
+("voided by statement '<by>'"). A source not yet in the log is retracted when its evidence
+comes; retracting a retracted source again changes nothing. The evaluation time of the log (its
+latest time) still counts retracted rows. O(distinct (kind, weight, source) triples).
+
+:raises ValueError: an empty source (evidence without a source cannot be retracted)
+)pbdoc")
+      .def(
+          "retract",
+          [](evidence_log& log, const std::vector<std::pair<std::string, std::string>>& batch) {
+            std::vector<retraction> v;
+            for (const auto& [source, by] : batch) v.push_back({source, by});
+            const write_lock lock(&log, log_type);
+            return log.retract(v);
+          },
+          py::arg("retractions"), R"pbdoc(
+Retracts every ``(source, by)`` pair at once, all or nothing; returns how many sources were
+newly retracted.
+
+:raises ValueError: an empty source (the log is unchanged)
+)pbdoc")
+      .def_property_readonly(
+          "retractions",
+          [](const evidence_log& log) {
+            const read_lock lock(&log, log_type);
+            std::vector<std::pair<std::string, std::string>> out;
+            for (const auto& r : log.retractions()) out.emplace_back(r.source, r.by);
+            return out;
+          },
+          "The retractions, in order: ``[(source, by), ...]`` (one per source: the first).")
+      .def(
+          "retracted",
+          [](const evidence_log& log, std::string_view source) {
+            const read_lock lock(&log, log_type);
+            return log.retracted(source);
+          },
+          py::arg("source"), "Whether evidence with this ``source`` is retracted. O(1).")
+      .def(
+          "row_retracted",
+          [](const evidence_log& log, std::size_t row) {
+            const read_lock lock(&log, log_type);
+            return log.row_retracted(row);
+          },
+          py::arg("row"), R"pbdoc(
+Whether row ``row`` is retracted.
+
+:raises IndexError: a row past the end
+)pbdoc")
+      .def(
           "_append_csv",
           [](evidence_log& log, const std::string& path,
              const std::map<std::string, std::string>& names, const ingest_checks* checks,
@@ -574,8 +687,10 @@ microsecond), ``score`` and ``weight`` (float64).
       .def(py::pickle(
           [](const evidence_log& log) {
             const read_lock lock(&log, log_type);
+            std::vector<std::pair<std::string, std::string>> retracted;
+            for (const auto& r : log.retractions()) retracted.emplace_back(r.source, r.by);
             return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
-                                  columns_of(log));
+                                  columns_of(log), retracted);
           },
           [](const py::tuple& t) {
             evidence_log log;
@@ -599,6 +714,13 @@ microsecond), ``score`` and ``weight`` (float64).
             b.score.values = sv.data();
             b.weight.values = wv.data();
             log.append_unchecked(b);  // a pickled log: checked when it was built
+            if (t.size() > 5) {       // its retractions (a pickle of an older release has none)
+              std::vector<retraction> v;
+              for (const auto& [source, by] :
+                   t[5].cast<std::vector<std::pair<std::string, std::string>>>())
+                v.push_back({source, by});
+              log.retract(v);
+            }
             return log;
           }));
   // As def_equality and def_copy, holding the logs for reading (another thread may be extending

@@ -162,12 +162,98 @@ probability source); unhashable (it grows).
             return summary(s);
           },
           py::arg("n"), py::arg("columns"), py::kw_only(), py::arg("progress") = py::none())
+      .def(
+          "_ingest_statements",
+          [](roster& r, std::size_t n, const py::dict& cols,
+             const std::vector<std::pair<std::string, std::string>>& voids,
+             const py::object& progress) {
+            const py_evidence_batch batch(n, cols);
+            const auto hook = python_progress(progress);
+            std::vector<retraction> v;
+            for (const auto& [source, by] : voids) v.push_back({source, by});
+            statements_summary s;
+            {
+              py::gil_scoped_release rel;
+              const roster_change change(r);
+              s = r.ingest_statements(batch.columns(), v, hook);
+            }
+            return statements_dict(s);
+          },
+          py::arg("n"), py::arg("columns"), py::arg("voids"), py::kw_only(),
+          py::arg("progress") = py::none())
+      .def(
+          "ingest_statements",
+          [](const py::object& self, const py::object& data, const py::object& voided,
+             const py::object& progress) {
+            return call_python("masterymap._xapi", "roster_ingest_statements", self, data, voided,
+                               progress);
+          },
+          py::arg("data"), py::arg("voided") = py::none(), py::kw_only(),
+          py::arg("progress") = py::none(), R"pbdoc(
+Ingests statement evidence (xAPI: :func:`masterymap.io.read_xapi`'s DataFrame), idempotent
+across batches, then applies the voids: feed several xAPI batches in turn and the roster keeps
+one row per statement, and a voided statement's evidence stops counting, whichever batch the
+voiding statement came in (before or after its target).
+
+A row whose non-empty ``source`` (statement id) is already in the roster's log or earlier in
+the batch with the same content (learner, competency, time, score, kind, weight) is skipped;
+with another content the batch is rejected, naming the id and the stored and new values.
+``voided``: statement ids or ``(id, voiding id)`` pairs; ``None`` takes them from ``data.attrs``
+(``"retractions"``, as :func:`read_xapi` sets it, else ``"voided"``). Voided rows stay in
+``Roster.log``; ratings ignore them and ``learner(id).explain(...)`` lists them as voided. The
+learners with rows a void retracts are re-evaluated. :meth:`ingest` of a DataFrame that
+:func:`read_xapi` made (it has ``attrs["retractions"]``) takes this path.
+
+All or nothing: a bad row or a conflicting repeat leaves the roster unchanged.
+
+:param progress: as :meth:`ingest`
+:returns: dict(rows, duplicates, retracted, rows_voided)
+:raises EvidenceError: bad rows or conflicting repeats; the roster is unchanged
+:raises ValueError: an empty statement id in ``voided``
+)pbdoc")
+      .def(
+          "retract",
+          [](roster& r, const std::string& source, const std::string& by) {
+            statements_summary s;
+            {
+              py::gil_scoped_release rel;
+              const roster_change change(r);
+              s = r.retract({{source, by}});
+            }
+            return statements_dict(s);
+          },
+          py::arg("source"), py::arg("by") = "", R"pbdoc(
+Retracts the evidence whose ``source`` is ``source`` (xAPI voiding; ``by``: the voiding
+statement's id), as :meth:`EvidenceLog.retract`, and re-evaluates the learners it touches.
+
+:returns: dict(rows, duplicates, retracted, rows_voided)
+:raises ValueError: an empty source (the roster is unchanged)
+)pbdoc")
+      .def(
+          "retract",
+          [](roster& r, const std::vector<std::pair<std::string, std::string>>& batch) {
+            std::vector<retraction> v;
+            for (const auto& [source, by] : batch) v.push_back({source, by});
+            statements_summary s;
+            {
+              py::gil_scoped_release rel;
+              const roster_change change(r);
+              s = r.retract(v);
+            }
+            return statements_dict(s);
+          },
+          py::arg("retractions"), R"pbdoc(
+Retracts every ``(source, by)`` pair at once, all or nothing.
+
+:returns: dict(rows, duplicates, retracted, rows_voided)
+:raises ValueError: an empty source (the roster is unchanged)
+)pbdoc")
       // Conversions from pandas/numpy and to DataFrames: delegated to masterymap._columns and
       // masterymap._frames.
       .def(
           "ingest",
           [](const py::object& self, const py::object& data, const py::object& progress) {
-            return call_python("masterymap._columns", "roster_ingest", self, data, progress);
+            return call_python("masterymap._xapi", "roster_ingest", self, data, progress);
           },
           py::arg("data"), py::kw_only(), py::arg("progress") = py::none(), R"pbdoc(
 Adds evidence: an :class:`EvidenceLog`, or a DataFrame, mapping of columns or list of records
@@ -175,7 +261,9 @@ Adds evidence: an :class:`EvidenceLog`, or a DataFrame, mapping of columns or li
 ``EvidenceLog.extend`` and validated against the roster's framework and policy: scores may be
 labels of its scale, any kind is accepted, and a bad batch lists exactly the problems
 ``EvidenceLog.extend(data, framework=, policy=)`` lists. No rows is a no-op (a summary of 0
-rows). An event whose rule folds event by event updates its one cell in O(1); other learners
+rows). A DataFrame from :func:`read_xapi` (with ``attrs["retractions"]``) goes through
+:meth:`ingest_statements` (idempotent by statement id, voids honoured) and returns its summary.
+An :class:`EvidenceLog`'s retractions come with it. An event whose rule folds event by event updates its one cell in O(1); other learners
 it touches are re-evaluated.
 
 All or nothing: a bad batch, an error or a cancellation (Ctrl-C raises ``KeyboardInterrupt``

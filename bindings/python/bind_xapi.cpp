@@ -63,6 +63,9 @@ py::dict evidence_dict(const io::xapi_evidence& e) {
   }
   for (const auto& [i, why] : e.skipped) skipped.append(py::make_tuple(i, why));
   d["voided"] = voided;
+  py::list retractions;
+  for (const auto& r : e.retractions) retractions.append(py::make_tuple(r.source, r.by));
+  d["retractions"] = retractions;
   d["waived"] = waived;
   d["skipped"] = skipped;
   return d;
@@ -172,7 +175,8 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the
 mapping is described at ``masterymap.io.read_xapi`` (use that). Returns a dict of columns
 (codes and names, ``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement``) and
-``voided``, ``waived`` and ``skipped`` lists.
+``voided``, ``retractions`` ((id voided, voiding statement id)), ``waived`` and ``skipped``
+lists.
 
 :raises EvidenceError: every bad statement (``rows``: statement indices; ``lines``: 1-based
     lines of JSON lines)

@@ -178,6 +178,28 @@ struct evidence_attributes {
   std::uint8_t kind = 1;  ///< code into `evidence_log::kinds()`
   float weight = 1.0F;
   std::uint32_t source = 0;  ///< code into `evidence_log::sources()` (0 = "")
+  /// The source is retracted (`evidence_log::retract`): events with these attributes stay in
+  /// the log but no rating counts them. Follows from the source; not part of the interned key.
+  bool retracted = false;
+};
+
+/// A retraction: the evidence whose `source` is the given id (an xAPI statement id) no longer
+/// counts; `by` is what retracted it (the voiding statement's id; "" when unknown).
+struct retraction {
+  std::string source;
+  std::string by;
+  friend bool operator==(const retraction& a, const retraction& b) {
+    return a.source == b.source && a.by == b.by;
+  }
+  friend bool operator!=(const retraction& a, const retraction& b) { return !(a == b); }
+};
+
+/// What one `evidence_log::append_statements` (or `roster::ingest_statements`) did.
+struct statements_summary {
+  std::size_t rows = 0;         ///< rows added
+  std::size_t duplicates = 0;   ///< rows already in the log (same source, same content): skipped
+  std::size_t retracted = 0;    ///< sources newly retracted (a repeated retraction is not counted)
+  std::size_t rows_voided = 0;  ///< rows of the log those retractions void
 };
 
 /// Append-only, columnar evidence of many learners.
@@ -274,6 +296,53 @@ class MASTERYMAP_API evidence_log {
   void read_csv_unchecked(const std::string& path, const csv_columns& columns = {},
                           const progress& progress = {});
 
+  // --- retraction (xAPI voiding) and statements ------------------------------------------------
+  // The log stays append-only: a retraction is an event of its own, keyed by the evidence
+  // `source` (the statement id). Every event whose source is retracted stays in the log (`at`,
+  // the columns, `==`, snapshots keep it), but no rating counts it (engine::evaluate, ratings,
+  // update; roster ingest and queries); `explain` lists it as voided, naming `by`. A retraction
+  // of a source not (yet) in the log is kept: an event with that source appended later is
+  // retracted on arrival (xAPI: a voided statement stays voided, whichever arrives first).
+  // Retracting a retracted source again changes nothing (the first `by` is kept). The
+  // evaluation time of a log (its latest event time) still counts retracted events.
+
+  /// Retracts the evidence whose source is `source`. \throws std::invalid_argument for an
+  /// empty source (evidence without a source cannot be retracted); the log is then unchanged.
+  /// Complexity: O(attribute triples) (each event's flag is its attribute triple's).
+  void retract(std::string_view source, std::string_view by = {});
+  /// Retracts every source of `batch`, all or nothing (every entry is checked first).
+  /// \returns the number of sources newly retracted.
+  /// \throws std::invalid_argument naming the first empty source (log unchanged).
+  std::size_t retract(const std::vector<retraction>& batch);
+  /// Retractions in the order they were made (one per source: the first).
+  [[nodiscard]] const std::vector<retraction>& retractions() const noexcept;
+  /// Whether `source` is retracted. O(1).
+  [[nodiscard]] bool retracted(std::string_view source) const noexcept;
+  /// The retraction of `source`, if any. O(1).
+  [[nodiscard]] const retraction* retraction_of(std::string_view source) const noexcept;
+  /// Whether row `i` is retracted. \throws std::out_of_range
+  [[nodiscard]] bool row_retracted(std::size_t i) const;
+
+  /// Appends statement evidence (xAPI: one row per statement, `source` = statement id), then
+  /// applies `voids`; idempotent across batches: a row whose non-empty source is already in the
+  /// log (its first row with that source) or earlier in the batch with the same content
+  /// (learner, competency, time, score, kind, weight, as stored: score and weight as float) is
+  /// skipped; with another content it is an error. Rows without a source are appended as by
+  /// `append`. (`append` itself keeps every row: a source there may be an assessor's name that
+  /// many rows share.)
+  /// All or nothing: \throws masterymap::evidence_error listing every bad row (as `append`),
+  /// or every conflicting duplicate ("row i: statement '<id>' was ingested before with other
+  /// content: score 0.8 (was 0.6)", ids: the source), or every void whose target is itself a
+  /// voiding statement (a `by` of the log's retractions or of `voids`: xAPI forbids voiding a
+  /// voiding statement) — log unchanged; std::invalid_argument for an empty source in `voids`
+  /// (log unchanged).
+  /// Complexity: O(rows + new log rows since the last call (the source index) + attribute
+  /// triples when `voids` is not empty).
+  /// Progress (progress.hpp) as `append`.
+  statements_summary append_statements(const evidence_columns& batch,
+                                       const std::vector<retraction>& voids,
+                                       const ingest_checks& checks, const progress& progress = {});
+
   // --- access --------------------------------------------------------------------------------
   [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
@@ -303,9 +372,9 @@ class MASTERYMAP_API evidence_log {
   /// Reserves room for `n` more events.
   void reserve(std::size_t n);
 
-  /// The same kinds, interned names in the same code order (learners, competencies, sources)
-  /// and the same rows in the same order (learner, competency, time, score, kind, weight,
-  /// source). Complexity: O(rows + names).
+  /// The same kinds, interned names in the same code order (learners, competencies, sources),
+  /// the same rows in the same order (learner, competency, time, score, kind, weight,
+  /// source) and the same retractions in the same order. Complexity: O(rows + names).
   friend MASTERYMAP_API bool operator==(const evidence_log& a, const evidence_log& b);
   friend bool operator!=(const evidence_log& a, const evidence_log& b) { return !(a == b); }
 

@@ -81,7 +81,8 @@ class MASTERYMAP_API roster {
   ~roster();
 
   /// Adds every row of `batch` (validated whole first: a bad row rejects the batch and nothing
-  /// changes). Custom evidence kinds of the batch are accepted.
+  /// changes). Custom evidence kinds of the batch are accepted. A batch log's retractions
+  /// (`evidence_log::retractions`) are applied after its rows, as by `retract`.
   /// \throws masterymap::evidence_error listing every bad row (unknown competency, score off
   ///         the scale, ...).
   /// Progress (progress.hpp) in rows of the batch, counted three times: validated, applied,
@@ -125,6 +126,24 @@ class MASTERYMAP_API roster {
   ///         (a bad learner id or time). The roster is then unchanged.
   ingest_summary place(std::string_view learner, int level, double time,
                        const std::vector<std::string>& domains = {}, std::string_view source = {});
+
+  /// Retracts the evidence of each source of `batch` (xAPI voiding: source = statement id; see
+  /// `evidence_log::retract`): the rows stay in the log, no rating counts them, `learner(...)
+  /// .explain` lists them as voided. The learners with rows it voids are re-evaluated from their
+  /// evidence; a source not yet in the log is retracted on arrival. All or nothing.
+  /// \throws std::invalid_argument for an empty source (roster unchanged).
+  /// Complexity: O(attribute triples + log rows) + re-evaluating the learners it touches.
+  statements_summary retract(const std::vector<retraction>& batch);
+  /// Ingests statement evidence (xAPI: `io::statement_batch`), idempotent across batches as
+  /// `evidence_log::append_statements` (a repeated statement id with the same content is
+  /// skipped, with another content an error), then applies `voids` (as `retract`). `ingest`
+  /// itself keeps every row (a source there may be an assessor's name many rows share).
+  /// All or nothing: \throws masterymap::evidence_error (bad rows, or conflicting repeats naming
+  /// the statement id and the stored vs new values); std::invalid_argument for an empty source
+  /// in `voids`. The roster is then unchanged. Progress as `ingest`.
+  statements_summary ingest_statements(const evidence_columns& batch,
+                                       const std::vector<retraction>& voids = {},
+                                       const progress& progress = {});
 
   [[nodiscard]] const masterymap::engine& engine() const noexcept;
   [[nodiscard]] const masterymap::progression& progression() const noexcept;

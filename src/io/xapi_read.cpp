@@ -97,6 +97,7 @@ class mapper {
            xapi_evidence& out, error_list& errors) {
     if (f.verb == voided_verb) {
       out.voided.emplace_back(i, std::string(f.object_id));
+      out.retractions.push_back({std::string(f.object_id), std::string(f.id)});
       return;
     }
     if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
@@ -423,6 +424,7 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
   id_table seen;                        // statement id -> index of its first statement
   std::vector<std::string_view> spans;  // JSON lines: each statement's text (for duplicates)
   dom::parser other;
+  std::vector<std::size_t> void_lines;  // the line of each `out.voided` statement
 
   auto one = [&](dom::element e, std::size_t i, std::size_t line, bool lines) {
     problems.clear();
@@ -456,7 +458,9 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
         return;
       }
     }
+    const std::size_t voids = out.voided.size();
     map.map(i, line, fields, out, errors);
+    if (out.voided.size() != voids) void_lines.push_back(line);
   };
 
   const std::size_t start = skip_blanks(all, 0);
@@ -520,6 +524,21 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
     }
     errors.with_lines = true;
   }
+  // xAPI (Data 2.3.2): a voiding statement cannot itself be voided; within a batch the target is
+  // seen: rejected.
+  if (out.voided.size() > 1) {
+    std::unordered_map<std::string_view, std::size_t> voiding;  // id -> statement index
+    for (const auto& r : out.retractions) voiding.emplace(r.by, 0);
+    for (std::size_t k = 0; k < out.voided.size(); ++k)
+      voiding[out.retractions[k].by] = out.voided[k].first;
+    for (std::size_t k = 0; k < out.voided.size(); ++k)
+      if (const auto it = voiding.find(out.voided[k].second);
+          it != voiding.end() && !out.voided[k].second.empty())
+        errors.add(out.voided[k].first, void_lines[k],
+                   fmt::format("/object/id: voids statement {} ({}), itself a voiding statement "
+                               "(xAPI: a voiding statement cannot be voided)",
+                               out.voided[k].second, it->second));
+  }
   if (!errors.problems.empty())
     throw evidence_error(std::move(errors.problems), std::move(errors.rows),
                          errors.with_lines ? std::move(errors.lines) : std::vector<std::size_t>{});
@@ -547,6 +566,27 @@ xapi_evidence read_xapi(const std::string& path, const xapi_mapping& mapping) {
   // gzip, an empty or unreadable file: the library's reader (and its file_error)
   const std::string text = detail::read_data_file(path, "xAPI statements");
   return parse_xapi(text, mapping);
+}
+
+statement_batch::statement_batch(const xapi_evidence& evidence, double weight)
+    : evidence_(&evidence), source_codes_(evidence.size()), weight_(evidence.size(), weight) {
+  const std::size_t n = evidence.size();
+  columns.size = n;
+  columns.learner = {evidence.learner.data(), {evidence.learners.begin(), evidence.learners.end()}};
+  columns.competency = {evidence.competency.data(),
+                        {evidence.competencies.begin(), evidence.competencies.end()}};
+  columns.kind = {evidence.kind.data(), {evidence.kinds.begin(), evidence.kinds.end()}};
+  std::unordered_map<std::string_view, std::uint32_t> codes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view s = evidence.source[i];
+    auto [it, fresh] = codes.emplace(s, static_cast<std::uint32_t>(columns.source.names.size()));
+    if (fresh) columns.source.names.push_back(s);
+    source_codes_[i] = it->second;
+  }
+  columns.source.codes = source_codes_.data();
+  columns.time.values = evidence.time.data();
+  columns.score.values = evidence.score.data();
+  columns.weight.values = weight_.data();
 }
 
 }  // namespace masterymap::io

@@ -330,3 +330,204 @@ def test_a_group_actor_is_skipped():
     skipped = []
     assert len(mm.io.read_xapi([g], alignment=ALIGN, skipped=skipped)) == 0
     assert skipped == [(0, "the actor is a Group, not one learner")]
+
+
+# --- voiding and idempotence across batches ------------------------------------------------------
+
+def _voiding(n, target, timestamp="2024-03-05T00:00:00Z"):
+    v = stmt(n, "voided", activity="x", timestamp=timestamp,
+             actor={"mbox": "mailto:admin@example.org"})
+    v["object"] = {"objectType": "StatementRef", "id": target["id"]}
+    return v
+
+
+def _fw_policy(method=None):
+    fw = mm.FrameworkBuilder().add_competency("A").add_competency("B").build()
+    rule = mm.Rule(method=method or mm.Method.mean())
+    return fw, mm.Policy(mm.Scale.four_point(), rule)
+
+
+ANN = "mbox:mailto:ann@example.org"
+
+
+def _scored(n, scaled, day, activity="1", who="ann"):
+    return stmt(n, activity=activity, result={"score": {"scaled": scaled}},
+                timestamp=f"2024-03-{day:02d}T09:00:00Z",
+                actor={"mbox": f"mailto:{who}@example.org"})
+
+
+def _without_voided(roster):
+    """The oracle's log: the roster's rows that are not retracted, in a fresh log."""
+    log = roster.log
+    df = log.to_dataframe()
+    keep = [not log.row_retracted(i) for i in range(len(log))]
+    fresh = mm.EvidenceLog()
+    fresh.extend(df[keep].reset_index(drop=True))
+    return fresh
+
+
+def _assert_oracle(roster):
+    """Every rating of the roster equals the engine's on the log without the voided rows."""
+    fresh = _without_voided(roster)
+    engine = mm.Engine(roster.framework, roster.policy)
+    for learner in roster.learners:
+        got = roster.learner(learner)
+        if learner in fresh.learners:
+            want = engine.evaluate(fresh, learner, as_of=roster.as_of)
+            assert list(got.statuses()) == list(want.statuses())
+            for c in ("A", "B"):
+                assert got.score(c) == want.score(c)
+        else:
+            assert set(str(s) for s in got.statuses()) == {str(mm.Status.not_started)} \
+                if hasattr(mm, "Status") else True
+
+
+def test_void_in_a_later_batch_retracts_the_evidence_and_explain_lists_it():
+    fw, policy = _fw_policy()
+    a, b = _scored(1, 0.95, 1), _scored(2, 0.2, 2)
+    roster = mm.Roster(fw, policy)
+    s = roster.ingest(mm.io.read_xapi([a, b], fw, alignment=ALIGN, scale=policy))
+    assert s["rows"] == 2 and s["duplicates"] == 0
+    before = roster.learner(ANN).score("A")
+    batch2 = mm.io.read_xapi([_voiding(3, a)], fw, alignment=ALIGN, scale=policy)
+    assert batch2.attrs["retractions"] == [(a["id"], _voiding(3, a)["id"])]
+    s = roster.ingest(batch2)
+    assert s == {"rows": 0, "duplicates": 0, "retracted": 1, "rows_voided": 1}
+    assert len(roster.log) == 2 and roster.log.row_retracted(0)
+    assert roster.log.retractions == [(a["id"], _voiding(3, a)["id"])]
+    after = roster.learner(ANN).score("A")
+    assert after != before and after == roster.learner(ANN).explain("A").value
+    ex = roster.learner(ANN).explain("A")
+    voided = [e for e in ex.evidence if e["source"] == a["id"]]
+    assert len(voided) == 1 and not voided[0]["used"]
+    assert voided[0]["reason"] == f"voided by statement '{_voiding(3, a)['id']}'"
+    assert "voided by statement" in ex.text
+    _assert_oracle(roster)
+
+
+def test_void_before_its_target_arrives_and_double_void():
+    fw, policy = _fw_policy()
+    a, b = _scored(1, 0.95, 1), _scored(2, 0.5, 2)
+    roster = mm.Roster(fw, policy)
+    s = roster.ingest(mm.io.read_xapi([_voiding(3, a), b], fw, alignment=ALIGN, scale=policy))
+    assert s["retracted"] == 1 and s["rows_voided"] == 0
+    roster.ingest(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    assert roster.log.row_retracted(1)  # voided on arrival
+    _assert_oracle(roster)
+    # the same voiding statement again, and another void of the same target: nothing changes
+    snapshot = roster.to_bytes() if hasattr(roster, "to_bytes") else None
+    s = roster.ingest(mm.io.read_xapi([_voiding(3, a)], fw, alignment=ALIGN, scale=policy))
+    assert s["retracted"] == 0
+    s = roster.ingest(mm.io.read_xapi([_voiding(4, a)], fw, alignment=ALIGN, scale=policy))
+    assert s["retracted"] == 0
+    assert roster.log.retractions == [(a["id"], _voiding(3, a)["id"])]
+    if snapshot is not None:
+        assert roster.to_bytes() == snapshot
+
+
+def test_voiding_a_voiding_statement_is_rejected_by_the_validator():
+    a = _scored(1, 0.9, 1)
+    v = _voiding(2, a)
+    vv = _voiding(3, v)
+    # xAPI (Data 2.3.2): a voiding statement cannot be voided. Within one batch the reader sees
+    # the target is a voiding statement; across batches the log knows its voiding statements.
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([a, v, vv], alignment=ALIGN)
+    assert list(e.value.rows) == [2] and "itself a voiding statement" in str(e.value)
+    fw, policy = _fw_policy()
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([a, v], fw, alignment=ALIGN, scale=policy))
+    state = roster.to_bytes()
+    with pytest.raises(mm.EvidenceError) as e:
+        roster.ingest(mm.io.read_xapi([vv], fw, alignment=ALIGN, scale=policy))
+    assert "itself a voiding statement" in str(e.value)
+    assert roster.to_bytes() == state
+
+
+def test_same_statement_across_batches_same_content_and_different_content():
+    fw, policy = _fw_policy()
+    a, b = _scored(1, 0.95, 1), _scored(2, 0.2, 2, activity="2")
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([a, b], fw, alignment=ALIGN, scale=policy))
+    state = roster.to_bytes()
+    s = roster.ingest(mm.io.read_xapi([a, b], fw, alignment=ALIGN, scale=policy))
+    assert s["rows"] == 0 and s["duplicates"] == 2
+    assert roster.to_bytes() == state
+    changed = dict(a, result={"score": {"scaled": 0.1}})
+    c = _scored(5, 0.5, 3)
+    with pytest.raises(mm.EvidenceError) as e:
+        roster.ingest(mm.io.read_xapi([c, changed], fw, alignment=ALIGN, scale=policy))
+    assert list(e.value.rows) == [1]
+    msg = str(e.value)
+    assert a["id"] in msg and "ingested before with other content: score" in msg
+    assert roster.to_bytes() == state  # nothing changed, c included
+    # the same on an EvidenceLog
+    log = mm.EvidenceLog()
+    log.extend(mm.io.read_xapi([a, b], fw, alignment=ALIGN, scale=policy))
+    log.extend(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    assert len(log) == 2
+    with pytest.raises(mm.EvidenceError):
+        log.append_statements(mm.io.read_xapi([changed], fw, alignment=ALIGN, scale=policy))
+    assert len(log) == 2
+    # plain extend of a frame without xAPI attrs keeps every row (a source may be an assessor)
+    plain = mm.EvidenceLog()
+    frame = mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy)
+    frame.attrs.clear()
+    plain.extend(frame)
+    plain.extend(frame)
+    assert len(plain) == 2
+
+
+def test_snapshot_and_pickle_keep_retractions():
+    import pickle
+    fw, policy = _fw_policy()
+    a, b = _scored(1, 0.95, 1), _scored(2, 0.5, 2)
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([_voiding(7, b), a], fw, alignment=ALIGN, scale=policy))
+    roster.ingest(mm.io.read_xapi([b, _voiding(8, a)], fw, alignment=ALIGN, scale=policy))
+    back = pickle.loads(pickle.dumps(roster))
+    assert back.log.retractions == roster.log.retractions
+    assert back.log == roster.log
+    assert back.learner(ANN).explain("A").evidence == roster.learner(ANN).explain("A").evidence
+    log = pickle.loads(pickle.dumps(roster.log))
+    assert log == roster.log and log.retractions == roster.log.retractions
+    assert [log.row_retracted(i) for i in range(len(log))] == [True, True]
+    # and the unpickled roster honours a later re-send of a voided statement
+    s = back.ingest(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    assert s["duplicates"] == 1
+
+
+@pytest.mark.parametrize("method", [mm.Method.mean(), mm.Method.decaying_average(0.65),
+                                    mm.Method.latest()])
+def test_ratings_after_voiding_equal_ratings_without_the_voided_rows(method):
+    import random
+    rnd = random.Random(5)
+    fw, policy = _fw_policy(method)
+    roster = mm.Roster(fw, policy)
+    sent = []
+    for batch_no in range(8):
+        batch = []
+        for k in range(25):
+            n = batch_no * 100 + k + 1
+            s = _scored(n, rnd.choice([0.1, 0.4, 0.6, 0.8, 1.0]), rnd.randint(1, 28),
+                        activity=rnd.choice(["1", "2"]), who=rnd.choice(["ann", "bob", "cy"]))
+            batch.append(s)
+        if sent:
+            batch.append(rnd.choice(sent))  # a re-send
+            for k in range(3):              # voids of earlier statements
+                batch.append(_voiding(batch_no * 100 + 50 + k, rnd.choice(sent)))
+        # a void of a statement that comes in a later batch
+        future = batch_no * 100 + 101
+        batch.append(_voiding(batch_no * 100 + 60, {"id": f"00000000-0000-4000-8000-{future:012d}"}))
+        sent.extend(batch[:25])
+        roster.ingest(mm.io.read_xapi(batch, fw, alignment=ALIGN, scale=policy))
+        _assert_oracle(roster)
+    # the bulk ratings of the roster's log agree too
+    engine = mm.Engine(fw, policy)
+    got = engine.ratings(roster.log, as_of=roster.as_of)
+    want = engine.ratings(_without_voided(roster), as_of=roster.as_of)
+    key = ["learner", "competency"]
+    got = got.sort_values(key).reset_index(drop=True)
+    want = want.sort_values(key).reset_index(drop=True)
+    assert list(got["status"]) == list(want["status"])
+    assert list(got["score"].fillna(-1)) == list(want["score"].fillna(-1))

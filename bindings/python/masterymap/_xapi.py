@@ -171,9 +171,13 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       rating evidence); other verbs take ``default_kind`` (``None``: skipped).
     - **statement id -> source**.
     - A voiding statement (verb ``voided``) creates no row; its target is listed in
-      ``df.attrs["voided"]`` and a row of the same batch it voids is dropped (noted in
-      ``skipped``). Voiding evidence ingested in an earlier batch is not done here (the
-      engine has no retraction event yet). cmi5 ``waived``
+      ``df.attrs["voided"]``, and ``(target, voiding statement id)`` in
+      ``df.attrs["retractions"]``; a row of the same batch it voids is dropped (noted in
+      ``skipped``). Across batches, feed the frames in turn to :meth:`Roster.ingest` (or
+      :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
+      retractions the engine honours (the voided evidence stops counting and ``explain`` lists
+      it as voided, whichever batch came first), and a statement sent again is skipped.
+      cmi5 ``waived``
       statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
     - The same statement id twice with the same content counts once; with another content the
       batch is rejected.
@@ -192,7 +196,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         evidence (session verbs, unaligned activities, no result ...)
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
         weight, source) and statement (index in the batch), verb, activity, timestamp;
-        ``attrs["voided"]``: ids voided by the batch, ``attrs["waived"]``: waivers
+        ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
+        voiding statement id) pairs, ``attrs["waived"]``: waivers
     :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned
     :raises ParseError: malformed JSON (line and column)
     :raises MissingFileError: the path does not exist
@@ -222,10 +227,91 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     default_time=default_time)
     df = _frame(d, weight)
     df.attrs["voided"] = [target for _, target in d["voided"]]
+    df.attrs["retractions"] = [(target, by) for target, by in d["retractions"]]
     df.attrs["waived"] = list(d["waived"])
     if skipped is not None:
         skipped.extend(d["skipped"])
     return df
+
+
+# --- statements into a log or a roster: idempotent by statement id, voids honoured -------------
+
+def _voids(data: Any, voided: Any, where: str) -> List[Tuple[str, str]]:
+    """The retractions of a batch: ``voided`` (statement ids or (id, voiding id) pairs), else
+    ``data.attrs["retractions"]``, else ``data.attrs["voided"]`` (ids)."""
+    if voided is None:
+        attrs = getattr(data, "attrs", None) or {}
+        voided = attrs.get("retractions", attrs.get("voided", []))
+    if isinstance(voided, (str, bytes)) or not hasattr(voided, "__iter__"):
+        raise TypeError(f"{where}: voided must be a list of statement ids or (id, voiding id) "
+                        f"pairs, got {type(voided).__name__}")
+    out = []
+    for v in voided:
+        if isinstance(v, str):
+            out.append((v, ""))
+        elif isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(x, str) for x in v):
+            out.append((v[0], v[1]))
+        else:
+            raise TypeError(f"{where}: voided must be a list of statement ids or (id, voiding id) "
+                            f"pairs, got an entry {v!r}")
+    return out
+
+
+def _batch(data: Any) -> Tuple[int, dict]:
+    from . import _columns
+    frame = data
+    if isinstance(data, pd.DataFrame):  # only the evidence columns (read_xapi adds others)
+        frame = data[[c for c in ("learner", "competency", "time", "score", "kind", "weight",
+                                  "source") if c in data.columns]]
+    return _columns.evidence_batch(frame, None)
+
+
+def append_statements(log: Any, data: Any, voided: Any = None, framework: Any = None,
+                      policy: Any = None, progress: Any = None) -> dict:
+    """``EvidenceLog.append_statements`` (see its docstring)."""
+    from . import _columns
+    where = "EvidenceLog.append_statements()"
+    voids = _voids(data, voided, where)
+    n, batch = _batch(data)
+    try:
+        return log._append_statements(n, batch, _columns.checks(framework, policy), voids,
+                                      progress=progress)
+    except TypeError:
+        _columns._raise_bad_text(batch, None)
+        raise
+
+
+def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
+                             progress: Any = None) -> dict:
+    """``Roster.ingest_statements`` (see its docstring)."""
+    from . import _columns
+    voids = _voids(data, voided, "Roster.ingest_statements()")
+    n, batch = _batch(data)
+    try:
+        return roster._ingest_statements(n, batch, voids, progress=progress)
+    except TypeError:
+        _columns._raise_bad_text(batch, None)
+        raise
+
+
+def extend(log: Any, data: Any, framework: Any = None, policy: Any = None, columns: Any = None,
+           progress: Any = None) -> Any:
+    """``EvidenceLog.extend``: a DataFrame :func:`read_xapi` made (``attrs["retractions"]``)
+    goes through :func:`append_statements`; anything else through ``_columns.extend``."""
+    from . import _columns
+    if isinstance(data, pd.DataFrame) and "retractions" in data.attrs and columns is None:
+        append_statements(log, data, None, framework, policy, progress)
+        return log
+    return _columns.extend(log, data, framework, policy, columns, progress)
+
+
+def roster_ingest(roster: Any, data: Any, progress: Any = None) -> dict:
+    """``Roster.ingest``: a DataFrame :func:`read_xapi` made (``attrs["retractions"]``) goes
+    through :func:`roster_ingest_statements`; anything else through ``_columns.roster_ingest``."""
+    from . import _columns
+    if isinstance(data, pd.DataFrame) and "retractions" in data.attrs:
+        return roster_ingest_statements(roster, data, None, progress)
+    return _columns.roster_ingest(roster, data, progress)
 
 
 # --- cmi5 -------------------------------------------------------------------------------------

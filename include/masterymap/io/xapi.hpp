@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <masterymap/config.hpp>
+#include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/scale.hpp>
 #include <optional>
@@ -131,6 +132,9 @@ struct xapi_evidence {
   std::vector<std::size_t> statement;  ///< index of the statement in the batch
   /// Voiding statements: (statement index, id of the statement voided).
   std::vector<std::pair<std::size_t, std::string>> voided;
+  /// The same voids as retractions for the log: (id voided, id of the voiding statement), in
+  /// `voided` order (see `statement_batch`).
+  std::vector<retraction> retractions;
   /// `waived` statements (cmi5): index, learner, competency, reason (result extension
   /// https://w3id.org/xapi/cmi5/result/extensions/reason, "" when absent).
   struct waiver {
@@ -165,6 +169,32 @@ struct xapi_evidence {
 /// Complexity: O(input size) (simdjson DOM, one parse per statement).
 [[nodiscard]] MASTERYMAP_API xapi_evidence parse_xapi(std::string_view text,
                                                       const xapi_mapping& mapping = {});
+/// Statement evidence as a batch for `evidence_log::append_statements` and
+/// `roster::ingest_statements`, which make ingestion idempotent by statement id across batches
+/// and honour the voids across batches (the log keeps the voided rows, ratings ignore them,
+/// `explain` lists them as voided):
+///
+///     const io::statement_batch b(io::read_xapi(path, mapping));
+///     roster.ingest_statements(b.columns, b.retractions());
+///
+/// `columns` points into `evidence` and into this object: both must outlive its use. Every row
+/// has weight `weight`. O(rows).
+class MASTERYMAP_API statement_batch {
+ public:
+  explicit statement_batch(const xapi_evidence& evidence, double weight = 1.0);
+  statement_batch(const statement_batch&) = delete;  // `columns` points into this object
+  statement_batch& operator=(const statement_batch&) = delete;
+  [[nodiscard]] const std::vector<retraction>& retractions() const noexcept {
+    return evidence_->retractions;
+  }
+  evidence_columns columns;
+
+ private:
+  const xapi_evidence* evidence_;
+  std::vector<std::uint32_t> source_codes_;
+  std::vector<double> weight_;
+};
+
 /// `parse_xapi` of a file (a .gz file is decompressed). \throws masterymap::file_error.
 [[nodiscard]] MASTERYMAP_API xapi_evidence read_xapi(const std::string& path,
                                                      const xapi_mapping& mapping = {});

@@ -4,7 +4,7 @@ Stub-only module: masterymap._core is one compiled module, so this file has no m
 time. ``__init__.pyi`` re-exports each name from here; import them from masterymap._core.
 """
 
-from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
+from typing import Any, ClassVar, Mapping, Optional, Sequence, SupportsIndex, Union, overload
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,20 @@ class EvidenceLog(metaclass=_pybind11_type):
                  time: Optional[_TimeLike], kind: str, weight: float, source: str,
                  checks: Optional[_IngestChecks], learner_problem: str = ...,
                  competency_problem: str = ...) -> None: ...
+    def append_statements(self, data: Any, voided: Any = None, *,
+                          framework: Optional[Framework] = None, policy: Optional[Policy] = None,
+                          progress: _Progress = None) -> dict[str, int]: ...
+    @overload
+    def retract(self, source: str, by: str = "") -> None: ...
+    @overload
+    def retract(self, retractions: Sequence[tuple[str, str]]) -> int: ...
+    @property
+    def retractions(self) -> list[tuple[str, str]]: ...
+    def retracted(self, source: str) -> bool: ...
+    def row_retracted(self, row: SupportsIndex) -> bool: ...
+    def _append_statements(self, n: int, columns: Mapping[str, Any],
+                           checks: Optional[_IngestChecks], voids: Sequence[tuple[str, str]], *,
+                           progress: _Progress = None) -> dict[str, int]: ...
     def _append_columns(self, n: int, columns: Mapping[str, Any],
                         checks: Optional[_IngestChecks], *, progress: _Progress = None) -> None: ...
     def _append_csv(self, path: str, columns: Mapping[str, str],

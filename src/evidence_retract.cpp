@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// The evidence log's retractions (xAPI voiding) and its statements path (idempotent appends keyed
+// by the statement id in `source`).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <masterymap/evidence.hpp>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "evidence_impl.hpp"
+
+namespace masterymap {
+
+namespace detail {
+
+void check_retractions(const std::vector<retraction>& batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].source.empty())
+      throw std::invalid_argument(fmt::format(
+          "retract: retraction {} has an empty source (evidence without a source cannot be "
+          "retracted){}",
+          i, batch[i].by.empty() ? std::string() : fmt::format(" (by '{}')", batch[i].by)));
+}
+
+void check_not_voiding(const evidence_log& log, const std::vector<retraction>& batch) {
+  if (batch.empty()) return;
+  std::unordered_map<std::string_view, int> voiding;
+  for (const auto& r : log.retractions())
+    if (!r.by.empty()) voiding.emplace(r.by, 0);
+  for (const auto& r : batch)
+    if (!r.by.empty()) voiding.emplace(r.by, 0);
+  std::vector<problem> problems;
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (voiding.count(batch[i].source) != 0) {
+      problems.push_back({problem_kind::invalid_value,
+                          {batch[i].source},
+                          fmt::format("void {}: statement '{}' voids '{}', itself a voiding "
+                                      "statement (xAPI: a voiding statement cannot be voided)",
+                                      i, batch[i].by, batch[i].source)});
+      rows.push_back(i);
+    }
+  if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
+}
+
+std::vector<std::uint32_t> retract_sources(evidence_log::impl& d,
+                                           const std::vector<retraction>& batch,
+                                           std::size_t* fresh) {
+  std::size_t added = 0;
+  d.retractions.reserve(d.retractions.size() + batch.size());
+  for (const auto& r : batch) {
+    const std::uint32_t code = d.sources.intern(r.source);
+    if (d.retraction_index.count(code) != 0) continue;  // retracted before: the first `by` stays
+    d.retraction_index.emplace(code, static_cast<std::uint32_t>(d.retractions.size()));
+    d.retractions.push_back(r);
+    ++added;
+  }
+  if (fresh != nullptr) *fresh = added;
+  std::vector<std::uint32_t> codes;
+  if (added == 0) return codes;
+  for (std::size_t a = 0; a < d.attrs.size(); ++a)
+    if (!d.attrs[a].retracted && d.retraction_index.count(d.attrs[a].source) != 0) {
+      d.attrs[a].retracted = true;
+      codes.push_back(static_cast<std::uint32_t>(a));
+    }
+  return codes;
+}
+
+namespace {
+
+std::string number_text(double v) { return fmt::format("{}", v); }
+
+// How the content of row `r` differs from that of row `e` (same source): "score 0.8 (was 0.6)".
+std::string differences(const evidence_log::impl& d, std::size_t r, std::size_t e) {
+  std::vector<std::string> out;
+  if (d.learner[r] != d.learner[e])
+    out.push_back(fmt::format("learner '{}' (was '{}')", d.learners.names[d.learner[r]],
+                              d.learners.names[d.learner[e]]));
+  if (d.competency[r] != d.competency[e])
+    out.push_back(fmt::format("competency '{}' (was '{}')", d.competencies.names[d.competency[r]],
+                              d.competencies.names[d.competency[e]]));
+  if (!(d.time[r] == d.time[e]))
+    out.push_back(fmt::format("time {} (was {})", format_time(d.time[r]), format_time(d.time[e])));
+  if (float_bits(d.score[r]) != float_bits(d.score[e]))
+    out.push_back(fmt::format("score {} (was {})", number_text(static_cast<double>(d.score[r])),
+                              number_text(static_cast<double>(d.score[e]))));
+  const evidence_attributes& x = d.attrs[d.attr[r]];
+  const evidence_attributes& y = d.attrs[d.attr[e]];
+  if (x.kind != y.kind)
+    out.push_back(
+        fmt::format("kind '{}' (was '{}')", d.kinds.names[x.kind], d.kinds.names[y.kind]));
+  if (float_bits(x.weight) != float_bits(y.weight))
+    out.push_back(fmt::format("weight {} (was {})", number_text(static_cast<double>(x.weight)),
+                              number_text(static_cast<double>(y.weight))));
+  return fmt::format("{}", fmt::join(out, ", "));
+}
+
+}  // namespace
+
+void append_statement_rows(evidence_log& log, const evidence_columns& batch,
+                           const ingest_checks& checks, const progress& progress,
+                           statements_summary& s) {
+  evidence_log::impl& d = evidence_access::of(log);
+  const auto m = d.get_mark();
+  log.append(batch, checks, progress);  // validated whole: throws with the log unchanged
+  try {
+    // The index of sources over the rows before this batch.
+    for (std::size_t r = d.source_indexed; r < m.rows; ++r)
+      if (const std::uint32_t src = d.attrs[d.attr[r]].source; src != 0)
+        d.first_row_of_source.emplace(src, static_cast<std::uint32_t>(r));
+    d.source_indexed = std::max(d.source_indexed, m.rows);
+    std::unordered_map<std::uint32_t, std::uint32_t> in_batch;
+    std::vector<problem> problems;
+    std::vector<std::size_t> rows;
+    std::vector<std::uint8_t> drop;
+    std::size_t dropped = 0;
+    const std::size_t n = d.learner.size();
+    for (std::size_t r = m.rows; r < n; ++r) {
+      const std::uint32_t src = d.attrs[d.attr[r]].source;
+      if (src == 0) continue;
+      std::size_t e = 0;
+      if (auto it = d.first_row_of_source.find(src); it != d.first_row_of_source.end()) {
+        e = it->second;
+      } else if (auto [jt, fresh] = in_batch.emplace(src, static_cast<std::uint32_t>(r)); !fresh) {
+        e = jt->second;
+      } else {
+        continue;  // a new statement
+      }
+      const bool same = d.learner[r] == d.learner[e] && d.competency[r] == d.competency[e] &&
+                        d.time[r] == d.time[e] &&
+                        float_bits(d.score[r]) == float_bits(d.score[e]) && d.attr[r] == d.attr[e];
+      if (same) {
+        if (drop.empty()) drop.assign(n - m.rows, 0);
+        drop[r - m.rows] = 1;
+        ++dropped;
+        continue;
+      }
+      const std::string& id = d.sources.names[src];
+      problems.push_back(
+          {problem_kind::invalid_value,
+           {id},
+           fmt::format("row {}: statement '{}' was ingested before with other content: {}",
+                       r - m.rows, id, differences(d, r, e))});
+      rows.push_back(r - m.rows);
+    }
+    if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
+    if (dropped != 0) {
+      // Keep the other rows in order. The names and attribute triples of a dropped row are
+      // those of the row it repeats, and its time is that row's: nothing else to undo.
+      std::size_t w = m.rows;
+      for (std::size_t r = m.rows; r < n; ++r) {
+        if (drop[r - m.rows]) continue;
+        if (w != r) {
+          d.learner[w] = d.learner[r];
+          d.competency[w] = d.competency[r];
+          d.time[w] = d.time[r];
+          d.score[w] = d.score[r];
+          d.attr[w] = d.attr[r];
+        }
+        ++w;
+      }
+      d.learner.resize(w);
+      d.competency.resize(w);
+      d.time.resize(w);
+      d.score.resize(w);
+      d.attr.resize(w);
+    }
+    s.rows += n - m.rows - dropped;
+    s.duplicates += dropped;
+  } catch (...) {
+    d.truncate(m);
+    throw;
+  }
+}
+
+}  // namespace detail
+
+void evidence_log::retract(std::string_view source, std::string_view by) {
+  retract(std::vector<retraction>{{std::string(source), std::string(by)}});
+}
+
+std::size_t evidence_log::retract(const std::vector<retraction>& batch) {
+  detail::check_retractions(batch);
+  std::size_t fresh = 0;
+  detail::retract_sources(*impl_, batch, &fresh);
+  return fresh;
+}
+
+const std::vector<retraction>& evidence_log::retractions() const noexcept {
+  return impl_->retractions;
+}
+
+bool evidence_log::retracted(std::string_view source) const noexcept {
+  return retraction_of(source) != nullptr;
+}
+
+const retraction* evidence_log::retraction_of(std::string_view source) const noexcept {
+  const impl& d = *impl_;
+  if (d.retractions.empty()) return nullptr;
+  const auto code = d.sources.find(source);
+  if (!code) return nullptr;
+  const auto it = d.retraction_index.find(*code);
+  return it == d.retraction_index.end() ? nullptr : &d.retractions[it->second];
+}
+
+bool evidence_log::row_retracted(std::size_t i) const {
+  if (i >= size()) throw std::out_of_range(fmt::format("evidence row {} (log has {})", i, size()));
+  return impl_->attrs[impl_->attr[i]].retracted;
+}
+
+statements_summary evidence_log::append_statements(const evidence_columns& batch,
+                                                   const std::vector<retraction>& voids,
+                                                   const ingest_checks& checks,
+                                                   const progress& progress) {
+  detail::check_retractions(voids);
+  detail::check_not_voiding(*this, voids);
+  statements_summary s;
+  detail::append_statement_rows(*this, batch, checks, progress, s);
+  if (!voids.empty()) {
+    const auto codes = detail::retract_sources(*impl_, voids, &s.retracted);
+    if (!codes.empty()) {
+      std::vector<std::uint8_t> fresh(impl_->attrs.size(), 0);
+      for (auto a : codes) fresh[a] = 1;
+      for (std::size_t r = 0; r < size(); ++r) s.rows_voided += fresh[impl_->attr[r]];
+    }
+  }
+  return s;
+}
+
+}  // namespace masterymap
