@@ -164,6 +164,7 @@ void bind_progression(py::module_& m);
 void bind_progression_results(py::module_& m);
 void bind_pacing(py::module_& m);
 void bind_roster(py::module_& m);
+void bind_testing(py::module_& m);
 
 }  // namespace masterymap::python
 

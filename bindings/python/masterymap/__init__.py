@@ -20,7 +20,7 @@ from ._core import (
     ValidationError,
     __version__,
 )
-from . import bkt, io
+from . import bkt, io, testing
 from .engine import (
     STATUS_ORDER,
     STATUSES,
@@ -101,4 +101,5 @@ __all__ = [
     "migrate",
     "to_seconds",
     "bkt",
+    "testing",
 ]

@@ -96,12 +96,12 @@ struct case_write_options {
   /// single string where a list belongs becomes a list; an identifier that is not a UUID becomes
   /// a version 5 UUID of it, in every reference; `caseVersion` is "1.1". Every change is listed
   /// in `normalisations`. Dates and date-times are checked as RFC 3339 (a real calendar day; a
-/// leap second only at 23:59:60 UTC); `extensions` that are not an object (an array of objects
-/// for a rubric level) are kept inside one; an association type that is neither a 1.1 type nor
-/// an "ext:" name becomes one (numbered when two would spell the same), the original kept in
-/// the association's extensions. A node the normaliser rewrites is re-serialised: a number
-/// whose text changes (1E+2 as 100.0, an integer beyond 64 bits as a double) and a key given
-/// twice (the last value kept) are listed too. When false, the kept JSON is written as read.
+  /// leap second only at 23:59:60 UTC); `extensions` that are not an object (an array of objects
+  /// for a rubric level) are kept inside one; an association type that is neither a 1.1 type nor
+  /// an "ext:" name becomes one (numbered when two would spell the same), the original kept in
+  /// the association's extensions. A node the normaliser rewrites is re-serialised: a number
+  /// whose text changes (1E+2 as 100.0, an integer beyond 64 bits as a double) and a key given
+  /// twice (the last value kept) are listed too. When false, the kept JSON is written as read.
   bool strict = false;
   /// Base of the URIs of generated nodes (`<base><identifier>`); e.g. "https://example.org/case/".
   std::string base_uri = "urn:masterymap:case:";

@@ -52,6 +52,12 @@ from ._progression import Progression as Progression
 from ._progression import Recommendation as Recommendation
 from ._roster import Roster as Roster
 from ._scale import Scale as Scale
+from ._testing import _fixture_chain as _fixture_chain
+from ._testing import _fixture_diamond as _fixture_diamond
+from ._testing import _fixture_log as _fixture_log
+from ._testing import _fixture_policy as _fixture_policy
+from ._testing import _reference_uniforms as _reference_uniforms
+from ._testing import _simulate as _simulate
 from ._time import _nanos_to_seconds as _nanos_to_seconds
 from ._time import _seconds_to_nanos as _seconds_to_nanos
 from ._time import _to_seconds as _to_seconds

@@ -1,0 +1,19 @@
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+
+from ._evidence import EvidenceLog
+from ._framework import Framework
+from ._policy import Policy
+
+def _simulate(framework: Framework, policy: Policy, learners: int, seed: int,
+              params: Tuple[float, float, float, float, float],
+              overrides: List[Tuple[str, Tuple[float, float, float, float, float]]],
+              pace_sigma: float, groups: List[Tuple[str, float, float]], start: float,
+              interval: float, attempts: int, streak: int, max_attempts: int,
+              threads: int) -> Dict[str, Any]: ...
+def _reference_uniforms(seed: int, learner: int, n: int) -> np.ndarray: ...
+def _fixture_chain(n: int = 5) -> Framework: ...
+def _fixture_diamond() -> Framework: ...
+def _fixture_policy() -> Policy: ...
+def _fixture_log() -> EvidenceLog: ...

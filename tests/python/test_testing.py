@@ -1,0 +1,370 @@
+"""masterymap.testing: the learner simulator against a pure-Python reference implementation of
+the same model and random streams, its truth against the graph, its observations against BKT,
+BKT recovering its parameters, planted slow competencies and group gaps, and the fixtures."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+import masterymap.testing as mmt
+
+from helpers import load_ccss
+
+pytest_plugins = ["masterymap.pytest_plugin"]
+
+MASK = (1 << 64) - 1
+
+
+# --- a pure-Python reference of masterymap/testing.hpp's simulate ---------------------------
+
+def _mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return z ^ (z >> 31)
+
+
+class Stream:
+    def __init__(self, seed, learner):
+        self.state = _mix64((seed ^ _mix64((learner + 0x632BE59BD9B4E019) & MASK)) & MASK)
+
+    def uniform(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        return (_mix64(self.state) >> 11) * 2.0 ** -53
+
+
+def reference(fw, rules, scale_values, learners, seed, params, groups, pace_sigma, start,
+              interval, attempts, streak, max_attempts):
+    """rules: id -> (min_evidence, require_kinds); scale_values: (correct, incorrect) scores;
+    params: id -> (prior, learns, guesses, slips, forgets); groups: [(name, share, mult)]."""
+    ids = fw.ids()
+    n = len(ids)
+    index = {c: i for i, c in enumerate(ids)}
+    required = [[] for _ in range(n)]  # dependents through required links, in edge order
+    unmet0 = [0] * n
+    for e in fw.edges():
+        if e[2] == "required":
+            p, d = index[e[0]], index[e[1]]
+            required[p].append(d)
+            unmet0[d] += 1
+    kinds = []
+
+    def code(k):
+        if k not in kinds:
+            kinds.append(k)
+        return kinds.index(k)
+
+    practice, checks, need = [], [], []
+    for c in ids:
+        code("formative")
+        practice.append(0)
+        checks.append([code(k) for k in rules[c][1]])
+        need.append(max(streak, rules[c][0]))
+    cumulative, total = [], 0.0
+    for g in groups:
+        total += g[1]
+        cumulative.append(total)
+    if not groups:
+        cumulative = [1.0]
+    rows, truth, meta = [], [], []
+    for i in range(learners):
+        rng = Stream(seed, i)
+        pick = rng.uniform() * cumulative[-1]
+        g = 0
+        while g + 1 < len(cumulative) and not pick < cumulative[g]:
+            g += 1
+        u1, u2 = rng.uniform(), rng.uniform()
+        z = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+        pace = math.exp(pace_sigma * z)
+        meta.append((g, pace))
+        rate = pace * (groups[g][2] if groups else 1.0)
+        unmet = list(unmet0)
+        started = [False] * n
+        frontier = [c for c in range(n) if unmet[c] == 0]
+        clock, events = start, 0
+        while events < attempts and frontier:
+            j = int(rng.uniform() * len(frontier))
+            c = frontier[j]
+            frontier[j] = frontier[-1]
+            frontier.pop()
+            started[c] = True
+            prior, learns, guesses, slips, forgets = params[ids[c]]
+            learn = 1.0 - (1.0 - learns) ** rate
+            known = rng.uniform() < prior
+            ever, mastered_at = False, math.nan
+
+            def master(t):
+                nonlocal ever, mastered_at
+                ever, mastered_at = True, t
+                for d in required[c]:
+                    unmet[d] -= 1
+                    if unmet[d] == 0 and not started[d]:
+                        frontier.append(d)
+
+            run, tries, check, done = 0, 0, None, False
+            while not done and events < attempts:
+                gap = max(1.0, float(round_half_away(-math.log(1.0 - rng.uniform()) * interval)))
+                clock += gap
+                if known and not ever:
+                    master(clock)
+                right = rng.uniform() < ((1.0 - slips) if known else guesses)
+                kind = checks[c][check] if check is not None else practice[c]
+                rows.append((i, c, clock, scale_values[0] if right else scale_values[1], kind,
+                             int(right)))
+                events += 1
+                tries += 1
+                u = rng.uniform()
+                if not known:
+                    if u < learn:
+                        known = True
+                        if not ever:
+                            master(clock)
+                elif u < forgets:
+                    known = False
+                if check is not None:
+                    if right:
+                        check += 1
+                        if check == len(checks[c]):
+                            done = True
+                    else:
+                        check, run = None, 0
+                elif right:
+                    run += 1
+                    if run >= need[c]:
+                        if checks[c]:
+                            check = 0
+                        else:
+                            done = True
+                else:
+                    run = 0
+                if tries >= max_attempts:
+                    done = True
+            truth.append((i, c, mastered_at, tries))
+    return rows, truth, meta, kinds
+
+
+def round_half_away(x):
+    """std::round: halves away from zero (Python's round() goes to even)."""
+    return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
+
+
+def _edges(fw):
+    return [(e["prerequisite"], e["dependent"], e["strength"]) for e in fw.edges()]
+
+
+class _Fw:
+    """The reference's view of a Framework: ids and (prerequisite, dependent, strength)."""
+
+    def __init__(self, fw):
+        self._ids = list(fw)
+        self._edges = _edges(fw)
+
+    def ids(self):
+        return self._ids
+
+    def edges(self):
+        return self._edges
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+def test_the_streams_are_splitmix64_keyed_by_seed_and_learner():
+    for seed, learner in [(0, 0), (7, 3), (2 ** 63 + 5, 99999)]:
+        s = Stream(seed, learner)
+        expected = [s.uniform() for _ in range(20)]
+        assert mm._core._reference_uniforms(seed, learner, 20).tolist() == expected
+
+
+@pytest.mark.parametrize("fw_name", ["diamond", "chain"])
+def test_simulate_equals_the_pure_python_reference(fw_name):
+    fw = mmt.diamond() if fw_name == "diamond" else mmt.chain(5)
+    rule = mm.Rule(min_evidence=2, require_kinds=["discussion"])
+    policy = mm.Policy(mm.Scale.four_point(), rule)
+    ids = list(fw)
+    params = {c: (0.3, 0.25, 0.2, 0.1, 0.05) for c in ids}
+    params[ids[1]] = (0.0, 0.05, 0.3, 0.15, 0.05)  # forgets from params
+    groups = [("g1", 1.0, 1.0), ("g2", 3.0, 0.5)]
+    ev, truth = mmt.simulate(fw, policy, 40, seed=12345, params=dict(
+        zip(mmt.PARAMS, (0.3, 0.25, 0.2, 0.1, 0.05))),
+        overrides={ids[1]: dict(prior=0.0, learns=0.05, guesses=0.3, slips=0.15)},
+        groups={"g1": (1.0, 1.0), "g2": (3.0, 0.5)}, pace_sigma=0.7, start=1000.0,
+        interval=3600.0, attempts=30, streak=1, max_attempts=8)
+    rows, ref_truth, meta, kinds = reference(
+        _Fw(fw), {c: (2, ["discussion"]) for c in ids}, (3.0, 2.0), 40, 12345, params, groups,
+        0.7, 1000.0, 3600.0, 30, 1, 8)
+    assert list(ev["kind"].cat.categories) == kinds == ["formative", "discussion"]
+    got = list(zip(ev["learner"].cat.codes, ev["competency"].cat.codes, ev["time"], ev["score"],
+                   ev["kind"].cat.codes, ev["correct"]))
+    assert [tuple(map(float, r)) for r in got] == [tuple(map(float, r)) for r in rows]
+    # the case exercises every branch: checks, give-ups, forgetting, both groups
+    assert len(rows) > 300 and (ev["kind"] == "discussion").sum() > 20
+    assert truth["mastery_time"].isna().any() and (truth["attempts"] == 8).any()
+    assert set(truth["group"]) == {"g1", "g2"}
+    got_truth = list(zip(truth["learner"].cat.codes, truth["competency"].cat.codes,
+                         truth["mastery_time"], truth["attempts"]))
+    assert len(got_truth) == len(ref_truth)
+    for a, b in zip(got_truth, ref_truth):
+        assert a[0] == b[0] and a[1] == b[1] and a[3] == b[3]
+        assert (math.isnan(a[2]) and math.isnan(b[2])) or a[2] == b[2]
+    by_learner = truth.drop_duplicates("learner").set_index("learner")
+    for i, (g, pace) in enumerate(meta):
+        name = f"L{i}"
+        if name in by_learner.index:
+            assert by_learner.loc[name, "group"] == groups[g][0]
+            assert by_learner.loc[name, "pace"] == pace
+
+
+def test_same_seed_same_frames_whatever_the_thread_count():
+    fw = mmt.diamond()
+    runs = [mmt.simulate(fw, mmt.policy(), 3000, seed=9, threads=t) for t in (1, 2, 0)]
+    for ev, truth in runs[1:]:
+        pd.testing.assert_frame_equal(ev, runs[0][0])
+        pd.testing.assert_frame_equal(truth, runs[0][1])
+    other, _ = mmt.simulate(fw, mmt.policy(), 3000, seed=10)
+    assert not other.equals(runs[0][0])
+
+
+def test_the_frames_feed_the_log_the_roster_and_ratings():
+    fw = mmt.chain(4)
+    ev, truth = mmt.simulate(fw, mmt.policy(), 50, seed=2)
+    assert list(ev.columns) == ["learner", "competency", "time", "score", "kind", "correct"]
+    assert list(truth.columns) == ["learner", "competency", "mastery_time", "attempts", "group",
+                                   "pace"]
+    assert (ev.groupby("learner", observed=True)["time"].apply(
+        lambda t: t.is_monotonic_increasing and t.is_unique)).all()
+    log = mm.EvidenceLog()
+    log.extend(ev, framework=fw, policy=mmt.policy())
+    assert len(log) == len(ev)
+    r = mm.ratings(fw, mmt.policy(), log)
+    assert set(r["learner"].astype(str)) <= set(ev["learner"].astype(str))
+    roster = mm.Roster(fw, mmt.policy(), threads=1)
+    assert roster.ingest(ev)["rows"] == len(ev)
+    # The latest score decides (the fixture policy): a learner who moved on after a correct
+    # answer is rated mastered there.
+    assert (r["status"].astype(str) == "mastered").any()
+
+
+def _check_truth(fw, ev, truth):
+    mastered = {(l, c): t for l, c, t in zip(truth["learner"].astype(str),
+                                              truth["competency"].astype(str),
+                                              truth["mastery_time"])}
+    first = ev.groupby(["learner", "competency"], observed=True)["time"].min()
+    required = {}
+    for e in fw.edges():
+        if e["strength"] == "required":
+            required.setdefault(e["dependent"], []).append(e["prerequisite"])
+    assert len(first) == len(truth)
+    for (learner, c), t0 in first.items():
+        for p in required.get(c, []):
+            assert mastered.get((learner, p), math.nan) < t0, (learner, c, p)
+        m = mastered[(learner, c)]
+        assert math.isnan(m) or m >= t0
+
+
+def test_the_truth_respects_the_prerequisites(shared_data):
+    for fw in (mmt.diamond(), mmt.chain(6)):
+        ev, truth = mmt.simulate(fw, mmt.policy(), 300, seed=4, params={"forgets": 0.1})
+        _check_truth(fw, ev, truth)
+    ccss = load_ccss(shared_data)
+    ev, truth = mmt.simulate(ccss, mmt.policy(), 200, seed=4, attempts=100)
+    _check_truth(ccss, ev, truth)
+
+
+def test_observations_follow_bkt():
+    # prior 0 and forgets 0: known at an attempt exactly when it comes after the mastery time.
+    ev, truth = mmt.simulate(mmt.chain(4), mmt.policy(), 4000, seed=21,
+                             params=dict(prior=0.0, learns=0.15, guesses=0.25, slips=0.1),
+                             max_attempts=30)
+    m = ev.merge(truth[["learner", "competency", "mastery_time"]], on=["learner", "competency"])
+    known = m["time"] > m["mastery_time"]
+    # binomial standard errors are below 0.006 here: 0.02 is more than 3 of them
+    assert m.loc[known, "correct"].mean() == pytest.approx(0.9, abs=0.02)
+    assert m.loc[~known, "correct"].mean() == pytest.approx(0.25, abs=0.02)
+
+
+def test_bkt_recovers_the_parameters_of_simulated_data():
+    truth_params = dict(prior=0.3, learns=0.15, guesses=0.2, slips=0.1)
+    ev, _ = mmt.simulate(mmt.chain(1), mmt.policy(), 3000, seed=5, params=truth_params,
+                         max_attempts=20, streak=4, pace_sigma=0.0)
+    model = mm.bkt.fit(mmt.bkt_responses(ev), num_fits=3, seed=1)
+    fitted = model.params(wide=True).iloc[0]
+    # Stated tolerances: 0.05 absolute for each parameter (3000 learners, ~10 answers each).
+    assert fitted["prior"] == pytest.approx(0.3, abs=0.05)
+    assert fitted["learns"] == pytest.approx(0.15, abs=0.05)
+    assert fitted["guesses"] == pytest.approx(0.2, abs=0.05)
+    assert fitted["slips"] == pytest.approx(0.1, abs=0.05)
+
+
+def _median_time_to_mastery(ev, truth):
+    first = ev.groupby(["learner", "competency"], observed=True)["time"].min().rename("first")
+    t = truth.join(first, on=["learner", "competency"])
+    t["days"] = (t["mastery_time"] - t["first"]) / 86400.0
+    return t
+
+
+def test_a_planted_slow_competency_and_group_gap_show_in_the_truth():
+    fw = mmt.diamond()
+    ev, truth = mmt.simulate(fw, mmt.policy(), 3000, seed=8, overrides={"C": dict(learns=0.03)},
+                             groups={"a": (1.0, 1.0), "b": (1.0, 0.4)}, max_attempts=200,
+                             attempts=500)
+    t = _median_time_to_mastery(ev, truth)
+    median = t.groupby("competency", observed=True)["days"].median()
+    assert median.idxmax() == "C"
+    by_group = t.groupby("group", observed=True)["days"].median()
+    assert by_group["a"] < by_group["b"]
+
+
+def test_a_planted_slow_competency_on_the_ccss_map(shared_data):
+    ccss = load_ccss(shared_data)
+    ev0, truth0 = mmt.simulate(ccss, mmt.policy(), 2000, seed=3, attempts=60)
+    # the competency most learners work on, slowed down
+    slow = truth0["competency"].value_counts().index[0]
+    ev, truth = mmt.simulate(ccss, mmt.policy(), 2000, seed=3, attempts=60,
+                             overrides=pd.DataFrame({"competency": [slow], "learns": [0.02]}),
+                             max_attempts=100)
+    t = _median_time_to_mastery(ev, truth)
+    stats = t.groupby("competency", observed=True)["days"].agg(["median", "size"])
+    stats = stats[stats["size"] >= 50]
+    assert stats["median"].idxmax() == slow
+
+
+def test_bad_options_are_named():
+    fw, p = mmt.chain(2), mmt.policy()
+    with pytest.raises(ValueError, match="params.slips"):
+        mmt.simulate(fw, p, 2, params={"slips": 1.5})
+    with pytest.raises(ValueError, match="unknown parameter 'slip'"):
+        mmt.simulate(fw, p, 2, params={"slip": 0.1})
+    with pytest.raises(ValueError, match="'nope'"):
+        mmt.simulate(fw, p, 2, overrides={"nope": {"learns": 0.1}})
+    with pytest.raises(ValueError, match="unknown column 'learn'"):
+        mmt.simulate(fw, p, 2, overrides=pd.DataFrame({"competency": ["C1"], "learn": [0.1]}))
+    with pytest.raises(ValueError, match=r"groups\['g'\].share"):
+        mmt.simulate(fw, p, 2, groups={"g": 0.0})
+    with pytest.raises(ValueError, match="streak"):
+        mmt.simulate(fw, p, 2, streak=0)
+    with pytest.raises(TypeError, match="learners"):
+        mmt.simulate(fw, p, "many")
+    ev, truth = mmt.simulate(fw, p, 0)
+    assert len(ev) == 0 and len(truth) == 0
+
+
+def test_the_fixtures_are_the_cpp_headers():
+    assert list(mmt.chain()) == ["C1", "C2", "C3", "C4", "C5"]
+    assert len(mmt.chain(3).edges()) == 2
+    d = mmt.diamond()
+    assert sorted((e["prerequisite"], e["dependent"]) for e in d.edges()) == [
+        ("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")]
+    log = mmt.small_log()
+    assert len(log) == 6
+    engine = mm.Engine(mmt.chain(), mmt.policy())
+    assert engine.evaluate(log, "a").status("C2") == "mastered"
+    with pytest.raises(ValueError):
+        mmt.chain(0)
+
+
+def test_the_pytest_plugin_fixtures(mm_chain, mm_diamond, mm_policy, mm_small_log, mm_simulated):
+    assert len(mm_chain) == 5 and len(mm_diamond) == 4
+    assert mm.Engine(mm_chain, mm_policy).evaluate(mm_small_log, "a").status("C1") == "mastered"
+    ev, truth = mm_simulated
+    assert ev["learner"].nunique() == 200 and set(truth["competency"]) <= set(mm_chain)
