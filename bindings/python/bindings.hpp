@@ -149,6 +149,7 @@ void bind_framework_builder(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_case(py::module_& m);
 void bind_credentials(py::module_& m);
+void bind_record(py::module_& m);
 void bind_xapi(py::module_& m);
 void bind_migrate(py::module_& m);
 void bind_bkt(py::module_& m);

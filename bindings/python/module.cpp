@@ -38,6 +38,8 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_migrate(m);
   // after bind_engine: the credential writers take a LearnerState
   masterymap::python::bind_credentials(m);
+  // after bind_roster, bind_migrate and bind_credentials: Roster.export_record, io.read_record
+  masterymap::python::bind_record(m);
   // after bind_framework, bind_policy and bind_evidence: the simulator takes and returns them
   masterymap::python::bind_testing(m);
   // Last: walks every function bound above.

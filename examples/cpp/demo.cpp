@@ -22,6 +22,8 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <masterymap/io/credentials.hpp>
+#include <masterymap/io/record.hpp>
 #include <masterymap/masterymap.hpp>
 #include <set>
 #include <string>
@@ -416,6 +418,26 @@ int main(int argc, char** argv) {
       std::printf("  now ready to learn too: %s\n",
                   opened.empty() ? "(nothing new)" : ids_of(fw, opened, 8).c_str());
       print_recommendations(prog, now.view, 2);
+      // She moves school: her CLR (what she earned, as 1EdTech credentials, unsigned) and her
+      // portable record (evidence, ratings with explanations, the CLR), which the next
+      // school's roster imports and re-rates.
+      mm::io::record_options ro;
+      ro.credential.issuer_id = "https://maple-street.example/issuer";
+      ro.credential.issuer_name = "Maple Street School";
+      ro.credential.identity = "noor@maple-street.example";
+      ro.credential.identity_type = "emailAddress";
+      const std::string clr = mm::io::clr(after, roster.log(), ro.credential);
+      std::size_t earned = 0;
+      for (auto s : after.statuses()) earned += mm::is_earned(s);
+      const std::string record = mm::io::export_record(roster, "noor", ro);
+      mm::roster next_school(fw, pol);
+      const auto imported = mm::io::read_record(next_school, record);
+      std::printf(
+          "  Noor moves school: her CLR 2.0 (unsigned, %zu achievements, identity hashed): %zu "
+          "bytes;\n    her record (%zu evidence rows, ratings with explanations, the CLR): %zu "
+          "bytes; the next school's roster %s\n",
+          earned, clr.size(), imported.rows, record.size(),
+          imported.differences.empty() ? "reproduces every rating" : "some ratings differ");
     }
 
     // --- The class at a glance ----------------------------------------------------------------

@@ -302,7 +302,7 @@ class World:
             "ratings": [("Low", 0.0), ("High", 1.0)], "mastery": "High",
             "tracer": self.tracer, "keep": [True] * 8, "key": "A", "indices": [0],
             "old_edition": self.framework, "new_edition": self.framework, "old_id": "A",
-            "log_or_roster": self.log,
+            "log_or_roster": self.log, "roster": self.roster,
             "revisions": mm.revisions(self.framework, self.framework),
             "index": 0, "data": self.responses if bkt else self.evidence,
             "df": self.responses, "model": self.model.core, "t": "2024-09-10",

@@ -1,6 +1,7 @@
 """Readers and writers of files: 1EdTech CASE packages, framework edge-list CSV, native
 framework JSON; Open Badges 3.0 and CLR 2.0 credentials (:func:`achievement_credentials`,
-:func:`clr`, :func:`read_credential`).
+:func:`clr`, :func:`read_credential`); the portable learner record (:func:`export_record`,
+:func:`read_record`).
 
 Every reader and writer raises :class:`masterymap.MissingFileError` (also a
 ``FileNotFoundError``) for a missing file and :class:`masterymap.FileError` (an ``OSError``)
@@ -14,6 +15,7 @@ from typing import Any, Mapping, Optional, Union
 
 from ._arguments import checked
 from ._credentials import achievement_credentials, clr, read_credential
+from ._record import export_record, read_record
 from ._core import Framework, ParseError, Scale
 from ._core.io import case_rubric_scales as _case_rubric_scales
 from ._core.io import parse_case as _parse_case
@@ -27,6 +29,8 @@ from ._xapi import xapi_verb_kinds
 __all__ = ["achievement_credentials", "case_definitions", "case_document", "case_rubric_scales",
            "case_rubrics", "clr", "read_case", "read_credential", "read_framework_csv",
            "read_json", "write_case",
+           # the portable learner record
+           "export_record", "read_record",
            # xAPI and cmi5
            "read_cmi5_course", "read_xapi", "validate_xapi_statement",
            "xapi_verb_kinds"]

@@ -2,7 +2,9 @@
 import os
 from typing import Optional, Sequence, Union
 
-from . import Framework, LearnerState, Scale
+from typing import Any
+
+from . import Framework, LearnerState, Roster, Scale
 
 def read_framework_csv(edges: Union[str, "os.PathLike[str]"], competencies: Union[str, "os.PathLike[str]", None] = None, *, name: str = "",
                        prerequisite_column: str = "prerequisite",
@@ -38,6 +40,9 @@ def clr(state: LearnerState, *, issuer: str, issuer_name: str = "", identity: st
         identity_type: str = "identifier", salt: str = "", valid_from: str = "",
         achievement_base: str = "", include_exempt: bool = True,
         name: str = "Comprehensive Learner Record") -> str: ...
+def read_record(roster: Roster, text: str, *, old_edition: Optional[Framework] = None,
+                intermediate: Sequence[Framework] = ..., split: str = "copy",
+                allow_other_policy: bool = False) -> dict[str, Any]: ...
 
 from ._xapi import default_verb_kinds as default_verb_kinds
 from ._xapi import parse_xapi as parse_xapi

@@ -1,0 +1,118 @@
+"""The portable learner record (a "data backpack") out of a roster and into another
+(masterymap.io).
+
+The record is built and read in C++ (``masterymap::io::export_record`` / ``read_record``,
+format in ``include/masterymap/io/record.hpp``; bound as :meth:`Roster.export_record` and
+``_core.io.read_record``); this module reads and writes files and turns the report into Python
+objects.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Optional, Sequence, Union
+
+from ._arguments import checked
+from ._core import Framework, Roster
+from ._core.io import read_record as _read_record
+from ._files import file_errors
+
+__all__ = ["export_record", "read_record"]
+
+_PathLike = Union[str, "os.PathLike[str]"]
+
+
+@checked
+def export_record(roster: Roster, learner: Any, path: Optional[_PathLike] = None, *,
+                  as_of: Any = None, issuer: Optional[str] = None, issuer_name: str = "",
+                  identity: Optional[str] = None, identity_type: str = "identifier",
+                  salt: Optional[str] = None, valid_from: Optional[str] = None,
+                  achievement_base: str = "", include_exempt: bool = True,
+                  name: str = "Comprehensive Learner Record", indent: Optional[int] = None) -> str:
+    """The learner's portable record as JSON text (:meth:`Roster.export_record`), also written
+    to ``path`` when given.
+
+    The record (version 1) holds the framework reference (CASE document identifier, uri,
+    version and title when the framework came from CASE; the SHA-256 of its native JSON
+    always), the policy, every evidence row of the learner with its source (e.g. the xAPI
+    statement id), ``voided`` (retracted sources: empty until the evidence log has retraction),
+    the ratings with their explanations, and the CLR 2.0 credential when ``issuer`` is given
+    and the learner has earned something (the credential parameters are those of
+    :func:`masterymap.io.clr`). Export -> :func:`read_record` -> export is byte-identical.
+
+    :param as_of: the ratings' evaluation time (default: the roster's ``as_of``)
+    :param indent: JSON indentation (default: compact)
+    :raises UnknownIdError: a learner the roster does not have
+    :raises ValueError: a bad credential option
+    :raises FileError: ``path`` cannot be written
+    """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"io.export_record(): path must be a str or os.PathLike, got "
+                        f"{type(path).__name__} {path!r}")
+    text: str = roster.export_record(
+        learner, as_of=as_of, issuer=issuer or "", issuer_name=issuer_name,
+        identity=identity or "", identity_type=identity_type, salt=salt or "",
+        valid_from=valid_from or "", achievement_base=achievement_base,
+        include_exempt=include_exempt, name=name, indent=-1 if indent is None else indent)
+    if path is not None:
+        with file_errors(path, "learner record"):
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+    return text
+
+
+def _text(source: Union[str, bytes, "os.PathLike[str]"]) -> str:
+    if isinstance(source, bytes):
+        if source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+            return source.decode("utf-8", errors="surrogateescape")
+        source = os.fsdecode(source)
+    if isinstance(source, str) and source.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        return source
+    with file_errors(source, "learner record"):
+        with open(source, encoding="utf-8", errors="surrogateescape") as f:
+            return f.read()
+
+
+@checked
+def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *,
+                old_edition: Optional[Framework] = None,
+                intermediate: Sequence[Framework] = (), split: str = "copy",
+                allow_other_policy: bool = False) -> dict[str, Any]:
+    """Imports a learner record into ``roster``: its evidence is ingested as one batch (all or
+    nothing), then the learner is rated at the record's ``as_of`` and every rating and
+    explanation is compared with the record's.
+
+    :param source: the record as JSON text (``str`` or ``bytes`` starting with ``{``) or a path
+    :param old_edition: the framework edition the record was made on, when it is not the
+        roster's: its evidence is migrated (:func:`masterymap.migrate`) through
+        ``intermediate`` editions (oldest first) by the ``split`` rule
+    :param allow_other_policy: import even when the record's policy differs from the roster's
+        (the roster's rates; ``differences`` lists what came out otherwise)
+    :returns: dict ``learner``, ``rows`` (evidence rows ingested), ``as_of``, ``migrated``,
+        ``decisions`` (what the migration remapped: the DataFrame :func:`masterymap.migrate`
+        reports; empty without migration), ``notes`` (the revision map's), ``differences``
+        (competencies whose rating or explanation was not reproduced; ``[]``: all were),
+        ``credential`` (the record's CLR as a dict, or None), ``ingest`` (the ingest summary)
+    :raises ParseError: not JSON (line and column), not a learner record, another version, a
+        missing or mistyped field (its JSON path, e.g. ``/evidence/3/time``)
+    :raises ValidationError: the framework does not match (and no ``old_edition``), the policy
+        differs, or the learner is already in the roster (naming ``/framework``, ``/policy``,
+        ``/learner``)
+    :raises EvidenceError: evidence or ratings naming unknown competencies, or rows the roster
+        refuses (each problem naming ``/evidence/<i>``)
+    :raises ValueError: a record with voided evidence (not supported yet), a bad ``split``
+
+    The roster is unchanged on any error.
+    """
+    from .editions import _decisions_frame
+
+    if not isinstance(source, (str, bytes, os.PathLike)):
+        raise TypeError(f"io.read_record(): source must be JSON text, bytes or a path (str or "
+                        f"os.PathLike), got {type(source).__name__} {source!r}")
+
+    report: dict[str, Any] = _read_record(roster, _text(source), old_edition=old_edition,
+                                          intermediate=list(intermediate), split=split,
+                                          allow_other_policy=allow_other_policy)
+    report["decisions"] = _decisions_frame(report["decisions"], [])
+    report["credential"] = json.loads(report["credential"]) if report["credential"] else None
+    return report

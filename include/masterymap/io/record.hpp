@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+#ifndef MASTERYMAP_IO_RECORD_HPP
+#define MASTERYMAP_IO_RECORD_HPP
+
+#include <cstddef>
+#include <masterymap/config.hpp>
+#include <masterymap/io/credentials.hpp>
+#include <masterymap/migrate.hpp>
+#include <masterymap/roster.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// The portable learner record (a "data backpack"): one learner's evidence, ratings and
+/// explanations as versioned JSON that another roster (another school) imports.
+///
+/// The record (version 1), keys in this order (`export_record` writes them so; numbers are
+/// shortest round-trip decimals, scores and weights those of the stored 32-bit floats):
+/// - `"type": "masterymap.learner_record"`, `"version": 1`, `"learner"`: the learner id.
+/// - `"framework"`: the reference of the framework the record was made on: `name`, `sha256`
+///   (hex SHA-256 of the framework's native JSON, `framework::to_json(-1)`) and, when it came
+///   from CASE, `case`: the CFDocument's `identifier`, `uri`, `version`, `title` and
+///   `lastChangeDateTime` (the fields the package has).
+/// - `"policy"`: the policy (its native JSON, `policy::to_json`).
+/// - `"as_of"`: the evaluation time of the ratings (seconds since the Unix epoch, UTC).
+/// - `"evidence"`: every evidence row of the learner in the log, in log order: `competency`,
+///   `time` (seconds), `score`, `kind`, `weight`, `source` (e.g. the xAPI statement id).
+/// - `"voided"`: sources whose evidence is retracted (`{"source": ..., "by": ...}`): always
+///   empty until the evidence log has a retraction event; a record that lists any is refused
+///   by `read_record` (std::invalid_argument) rather than imported wrongly.
+/// - `"ratings"`: one entry per competency the learner is not `not_started` on or has
+///   evidence on, in framework order: `competency`, `status`, `score` (null: none), `rating`
+///   (a label of the scale, or null) and `explanation` (`learner_state::explain`: `decided_by`,
+///   `rule`, `rule_scope`, `method`, `value`, `threshold`, `exceeds`, `as_of`, `evidence` as
+///   `{row, used, reason}` where `row` indexes the record's `evidence`, `unmet`, `notes`,
+///   `rollup`, `children`, `inferred_from`, `text`). Log rows in the notes and the text are
+///   those record rows too ("(row 3)" = `evidence[3]`), so a record does not depend on the other
+///   learners of the roster it came from.
+/// - `"credential"`: the learner's unsigned CLR 2.0 ClrCredential (`io::clr`), or null (no
+///   issuer given, or nothing earned).
+namespace masterymap::io {
+
+/// How `export_record` writes a record.
+struct record_options {
+  /// The evaluation time of the ratings; default: the roster's (`roster::as_of`).
+  std::optional<double> as_of;
+  /// The credential part: written when `credential.issuer_id` is set and the learner has
+  /// earned something (see `clr`); null otherwise.
+  credential_options credential;
+  int indent = -1;  ///< JSON indentation (-1: compact)
+};
+
+/// One learner's record (JSON text) from `r` (see the format above).
+/// \throws masterymap::unknown_id_error (kind "learner") for a learner the roster does not
+///         have; std::invalid_argument for bad credential options (as `clr`).
+/// Complexity: O(rows of the log) to find the learner's rows, plus one `explain` per rated
+///         competency, plus the CLR.
+[[nodiscard]] MASTERYMAP_API std::string export_record(const roster& r, std::string_view learner,
+                                                       const record_options& options = {});
+
+/// How `read_record` imports a record.
+struct record_read_options {
+  /// The edition the record was made on, when it is not the roster's framework: its evidence
+  /// is migrated (`migrate`) from it to the roster's framework through `intermediate`
+  /// editions (oldest first). It must match the record's framework reference.
+  const framework* old_edition = nullptr;
+  std::vector<const framework*> intermediate;
+  split_rule split = split_rule::copy;
+  /// Import even when the record's policy differs from the roster's: the roster's policy rates
+  /// the evidence (`record_import::differences` lists the ratings that came out otherwise).
+  bool allow_other_policy = false;
+};
+
+/// What `read_record` did.
+struct record_import {
+  std::string learner;
+  std::size_t rows = 0;  ///< evidence rows ingested into the roster
+  ingest_summary ingest;
+  double as_of = 0.0;     ///< the record's evaluation time
+  bool migrated = false;  ///< the evidence went through `migrate`
+  /// What the migration remapped (`migrate`'s decisions; empty without migration).
+  std::vector<migration_decision> decisions;
+  /// `revisions`' notes on the editions (migration only).
+  std::vector<std::string> notes;
+  /// Without migration: the roster's engine rates the learner at the record's `as_of` and
+  /// compares every rating and explanation with the record's: the competencies whose entry
+  /// differs (a different policy or probability source), in framework order. Empty: every
+  /// rating and explanation was reproduced exactly.
+  std::vector<std::string> differences;
+  std::string credential;  ///< the record's credential (JSON text), "" when null
+};
+
+/// Imports a record (JSON text) into `target`: its evidence (migrated when the record was made
+/// on `options.old_edition`) is ingested as one batch, then verified (see `record_import`).
+/// All or nothing: on any error the roster is unchanged.
+/// \throws masterymap::parse_error: not JSON (line and column), not a learner record, another
+///         version, or a field missing or of the wrong type (its JSON path, e.g.
+///         "/evidence/3/time: expected a number");
+///         masterymap::validation_error: the framework reference does not match the roster's
+///         framework and no `old_edition` is given (or `old_edition` does not match it either),
+///         the record's policy differs from the roster's (without `allow_other_policy`), or
+///         the learner is already in the roster — each problem naming its JSON path;
+///         masterymap::evidence_error: evidence or ratings naming competencies the framework
+///         (the old edition when migrating) does not have, or rows the roster refuses, each
+///         problem naming "/evidence/<i>/..." with `rows()` the record's evidence indices;
+///         std::invalid_argument: a record with voided evidence (see above).
+/// Complexity: O(record) plus one `roster::ingest` of its rows and one evaluation of the
+///         learner (with `explain` per rated competency).
+MASTERYMAP_API record_import read_record(roster& target, std::string_view text,
+                                         const record_read_options& options = {});
+
+}  // namespace masterymap::io
+
+#endif  // MASTERYMAP_IO_RECORD_HPP

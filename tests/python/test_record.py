@@ -1,0 +1,269 @@
+"""The portable learner record (Roster.export_record, mm.io.export_record, mm.io.read_record).
+
+Oracles: the source roster's own ``explain`` (every rating and explanation after import, log
+rows mapped by position among the learner's rows), byte equality of export -> import -> export,
+``mm.migrate`` of the source roster for the cross-edition case, and the CLR ``mm.io.clr``
+writes.
+"""
+import json
+import pathlib
+import re
+
+import pandas as pd
+import pytest
+
+import masterymap as mm
+
+ISSUER = "https://maple-street.example/issuer"
+CASE = pathlib.Path(__file__).resolve().parent.parent / "data" / "case"
+STATEMENT = "urn:uuid:0f5b3a52-7c1e-4c8e-9a51-00000000000{}"
+
+
+def demo_roster(example_data: pathlib.Path, as_of=None) -> mm.Roster:
+    """The demo curriculum (examples/data/fractions) with last year's records of maya, leo and
+    noor, the bundled fall evidence, a placement, noor's confirming discussion, and evidence of
+    every kind besides: a pre-test, self-assessment (ignored by the policy), weights, xAPI
+    statement ids as sources."""
+    data = example_data / "fractions"
+    fw = mm.io.read_case(data / "framework.case.json")
+    policy = mm.Policy.read(data / "policy.json")
+    roster = mm.Roster(fw, policy, threads=1, as_of=as_of)
+    progression = mm.Progression(fw, policy)
+    rows = []
+    for who in ("maya", "leo", "noor"):
+        t = mm.to_seconds("2026-03-02T08:00:00Z")
+        for cid in fw:
+            if fw[cid].level != 3 or not progression.is_learning_target(cid):
+                continue
+            if who == "leo" and cid == "FR3.equiv":
+                continue
+            t += 3600
+            rows.append((who, cid, 3.0, t, "formative", 1.0, "last year's teacher"))
+            t += 600
+            rows.append((who, cid, 3.0, t, "discussion", 1.0, "last year's teacher"))
+    rows += [
+        ("ivy", "FR4.equiv", 4.0, mm.to_seconds("2026-09-04T09:00:00Z"), "pretest", 1.0,
+         STATEMENT.format(1)),
+        ("ivy", "FR4.equiv", 2.0, mm.to_seconds("2026-09-05T09:00:00Z"), "self", 0.5,
+         STATEMENT.format(2)),
+        ("ivy", "FR3.equiv", 0.85, mm.to_seconds("2026-09-06T09:00:00Z"), "formative", 2.0,
+         STATEMENT.format(3)),
+        ("ivy", "FR3.equiv", 3.5, mm.to_seconds("2026-09-07T09:00:00Z"), "discussion", 1.0,
+         STATEMENT.format(4)),
+    ]
+    roster.ingest(pd.DataFrame(rows, columns=["learner", "competency", "score", "time", "kind",
+                                              "weight", "source"]))
+    roster.ingest(mm.EvidenceLog.read_csv(data / "evidence.csv"))
+    roster.place("maya", 4, "2026-09-08T09:00:00Z")
+    roster.add("noor", "FR4.equiv", 3.0, "2026-11-02T10:00:00Z", "discussion", 1.0, "Mr. Okafor")
+    return roster
+
+
+@pytest.fixture(scope="module")
+def roster(example_data):
+    return demo_roster(example_data)
+
+
+def rows_of(roster, learner):
+    frame = roster.log.to_dataframe()
+    return [i for i, who in enumerate(frame["learner"]) if who == learner]
+
+
+def mapped(d, to_new):
+    """An explanation dict with its log rows made the other roster's."""
+    def text(s):
+        return re.sub(r"\(row (\d+)", lambda m: f"(row {to_new[int(m.group(1))]}", s)
+    d = dict(d)
+    d["evidence"] = [dict(e, row=to_new[e["row"]]) for e in d["evidence"]]
+    d["notes"] = [text(n) for n in d["notes"]]
+    d["text"] = text(d["text"])
+    return d
+
+
+def test_round_trip_byte_identical_and_every_explanation_reproduced(roster, example_data):
+    learners = roster.learners
+    assert set(learners) == {"maya", "leo", "noor", "ivy"}
+    target = None
+    for learner in learners:
+        text = roster.export_record(learner, issuer=ISSUER)
+        record = json.loads(text)
+        assert list(record) == ["type", "version", "learner", "framework", "policy", "as_of",
+                                "evidence", "voided", "ratings", "credential"]
+        assert record["version"] == 1 and record["learner"] == learner
+        assert record["voided"] == []
+        # one roster for all of them, evaluating at the records' time
+        if target is None:
+            target = mm.Roster(
+                roster.framework, roster.policy, threads=1, as_of=record["as_of"])
+        report = mm.io.read_record(text, target)
+        assert report["learner"] == learner
+        assert report["rows"] == len(record["evidence"])
+        assert report["differences"] == []
+        assert report["migrated"] is False and report["decisions"].empty
+        assert mm.io.export_record(target, learner, issuer=ISSUER) == text
+
+        # oracle: the source roster's own explain output
+        a, b = rows_of(roster, learner), rows_of(target, learner)
+        to_new = dict(zip(a, b))
+        src, dst = roster.learner(learner), target.learner(learner)
+        assert list(src.statuses()) == list(dst.statuses())
+        for cid in roster.framework:
+            assert (src.status(cid), src.score(cid), src.rating(cid)) == \
+                (dst.status(cid), dst.score(cid), dst.rating(cid))
+            assert mapped(src.explain(cid).to_dict(), to_new) == dst.explain(cid).to_dict()
+    assert target.learners == learners
+
+
+def test_the_record_holds_what_the_issue_names(roster, example_data):
+    record = json.loads(mm.io.export_record(roster, "ivy", issuer=ISSUER, indent=2))
+    package = json.loads((example_data / "fractions" / "framework.case.json").read_text())
+    doc = package["CFDocument"]
+    assert record["framework"]["case"] == {k: doc[k] for k in (
+        "identifier", "uri", "title", "lastChangeDateTime") if k in doc}
+    assert len(record["framework"]["sha256"]) == 64
+    assert mm.Policy.from_json(json.dumps(record["policy"])) == roster.policy
+    # evidence with its sources (the statement ids), kinds and weights; the float's shortest text
+    ev = record["evidence"]
+    assert [e["source"] for e in ev] == [STATEMENT.format(i) for i in range(1, 5)]
+    assert [e["kind"] for e in ev] == ["pretest", "self", "formative", "discussion"]
+    assert [e["weight"] for e in ev] == [1.0, 0.5, 2.0, 1.0]
+    assert ev[2]["score"] == 0.85
+    # ratings with explanations: the record's rows index its evidence
+    state = roster.learner("ivy")
+    rated = [r["competency"] for r in record["ratings"]]
+    assert rated == [c for c in roster.framework
+                     if state.status(c) != "not_started" or state.evidence_count(c)]
+    equiv = next(r for r in record["ratings"] if r["competency"] == "FR4.equiv")
+    assert equiv["status"] == state.status("FR4.equiv")
+    assert [e["row"] for e in equiv["explanation"]["evidence"]] == [0, 1]
+    assert "(row 1): ignored" in equiv["explanation"]["text"]
+    assert equiv["explanation"]["evidence"][1]["used"] is False
+    # the credential part is the learner's CLR; null when nothing is earned (ivy) or no issuer
+    assert not any(mm.is_earned(state.status(c)) for c in roster.framework)
+    assert record["credential"] is None
+    noor = json.loads(roster.export_record("noor", issuer=ISSUER))
+    assert noor["credential"] == mm.io.clr(roster, "noor", issuer=ISSUER)
+    assert json.loads(roster.export_record("noor"))["credential"] is None
+
+
+def test_a_roster_on_its_own_time_still_reproduces_at_the_record_time(roster, tmp_path):
+    path = tmp_path / "leo.json"
+    text = mm.io.export_record(roster, "leo", path)
+    assert path.read_text(encoding="utf-8") == text
+    target = mm.Roster(roster.framework, roster.policy)
+    report = mm.io.read_record(path, target)
+    assert report["differences"] == []
+    assert target.as_of != roster.as_of
+    assert target.export_record("leo", as_of=report["as_of"]) == text
+    # bytes are text too
+    other = mm.Roster(roster.framework, roster.policy)
+    assert mm.io.read_record(text.encode(), other)["rows"] == report["rows"]
+
+
+def test_across_framework_editions_through_the_migration():
+    e2019, e2021, e2024 = (mm.io.read_case(CASE / f"edition_{y}.json")
+                           for y in (2019, 2021, 2024))
+    policy = mm.Policy(mm.Scale.four_point())
+    old = mm.Roster(e2019, policy, threads=1)
+    old.ingest(pd.DataFrame({
+        "learner": ["ann"] * 5,
+        "competency": ["FR.1", "FR.2", "FR.3", "FR.4", "FR.5"],
+        "score": [3, 2, 4, 1, 2], "time": [1.0, 2, 3, 4, 5],
+        "source": ["ms k", "", "", "", ""]}))
+    text = old.export_record("ann")
+    new = mm.Roster(e2024, policy, threads=1)
+    before = new.to_bytes()
+    with pytest.raises(mm.ValidationError, match="/framework: the record was made on 'Fractions, "
+                                                 "edition 2019"):
+        mm.io.read_record(text, new)
+    with pytest.raises(mm.ValidationError, match="neither the roster's framework nor"):
+        mm.io.read_record(text, new, old_edition=e2021)
+    assert new.to_bytes() == before
+    report = mm.io.read_record(text, new, old_edition=e2019, intermediate=[e2021])
+    assert report["migrated"] is True
+    decisions = report["decisions"]
+    assert list(decisions["old_id"]) == ["FR.1", "FR.2", "FR.3", "FR.4", "FR.5"]
+    assert list(decisions["action"]) == ["moved", "split", "merged", "merged", "dropped"]
+    assert list(decisions["new_ids"])[1] == ["FR.2a", "FR.4"]
+    # oracle: the migration of the whole old roster, for ann
+    rm = mm.revisions(e2019, e2024, [e2021])
+    migrated, _ = mm.migrate(old, e2019, e2024, rm)
+    a, b = migrated.learner("ann"), new.learner("ann")
+    assert list(a.statuses()) == list(b.statuses())
+    for cid in e2024:
+        assert (a.score(cid), a.rating(cid)) == (b.score(cid), b.rating(cid))
+        assert a.explain(cid).text == b.explain(cid).text
+    # the split rule is passed on
+    first = mm.Roster(e2024, policy, threads=1)
+    r1 = mm.io.read_record(text, first, old_edition=e2019, intermediate=[e2021], split="first")
+    assert list(r1["decisions"]["new_ids"])[1] == ["FR.2a"]
+
+
+def _edited(text, change):
+    record = json.loads(text)
+    change(record)
+    return json.dumps(record)
+
+
+def test_bad_input_names_the_path_and_changes_nothing(roster):
+    text = roster.export_record("leo")
+    target = mm.Roster(roster.framework, roster.policy, threads=1)
+    target.add("zed", "FR3.equiv", 2, "2026-01-01")
+    before = target.to_bytes()
+
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.read_record('{\n  "type": ]', target)
+    assert e.value.line == 2
+    with pytest.raises(mm.ParseError, match="/: expected a JSON object"):
+        mm.io.read_record("[1, 2]", target)
+    with pytest.raises(mm.ParseError, match="/type: not a learner record"):
+        mm.io.read_record('{"type": "x"}', target)
+    with pytest.raises(mm.ParseError, match="/version: unsupported record version 2"):
+        mm.io.read_record(_edited(text, lambda r: r.update(version=2)), target)
+    with pytest.raises(mm.ParseError, match="/evidence/2/time: expected a number"):
+        mm.io.read_record(_edited(text, lambda r: r["evidence"][2].update(time="soon")), target)
+    with pytest.raises(mm.ParseError, match="/evidence/1/kind: missing"):
+        mm.io.read_record(_edited(text, lambda r: r["evidence"][1].pop("kind")), target)
+    with pytest.raises(mm.EvidenceError, match="/evidence/3/competency: 'FR9.x' is not a "
+                                                "competency") as e:
+        mm.io.read_record(_edited(text, lambda r: r["evidence"][3].update(competency="FR9.x")),
+                          target)
+    assert e.value.rows == [3]
+    with pytest.raises(mm.EvidenceError, match="/evidence/0: "):
+        mm.io.read_record(_edited(text, lambda r: r["evidence"][0].update(score=9)), target)
+    with pytest.raises(mm.EvidenceError, match="/ratings/0/competency: 'nope'"):
+        mm.io.read_record(_edited(text, lambda r: r["ratings"][0].update(competency="nope")),
+                          target)
+
+    def other_framework(r):
+        r["framework"].pop("case")
+        r["framework"]["sha256"] = "0" * 64
+    with pytest.raises(mm.ValidationError, match="/framework"):
+        mm.io.read_record(_edited(text, other_framework), target)
+    with pytest.raises(mm.ValidationError, match="/policy: the record's policy 'Elsewhere'"):
+        mm.io.read_record(_edited(text, lambda r: r["policy"].update(name="Elsewhere")), target)
+    with pytest.raises(mm.ParseError, match="/policy"):
+        mm.io.read_record(_edited(text, lambda r: r["policy"]["rule"].update(min_evidence="x")),
+                          target)
+    with pytest.raises(mm.ValidationError, match="/learner: 'zed' is already in the roster"):
+        mm.io.read_record(_edited(text, lambda r: r.update(learner="zed")), target)
+    with pytest.raises(ValueError, match="/voided"):
+        mm.io.read_record(_edited(text, lambda r: r.update(voided=[{"source": "urn:x"}])),
+                          target)
+    with pytest.raises(ValueError, match="split"):
+        mm.io.read_record(text, target, split="halves")
+    with pytest.raises(mm.MissingFileError):
+        mm.io.read_record("no/such/record.json", target)
+    with pytest.raises(mm.UnknownIdError):
+        roster.export_record("nobody")
+    assert target.to_bytes() == before
+
+    # a roster with another policy, when asked: what came out otherwise is listed
+    other = json.loads(roster.policy.to_json())
+    other["overrides"]["domains"]["FR"]["method"] = {"name": "highest"}
+    elsewhere = mm.Roster(roster.framework, mm.Policy.from_json(json.dumps(other)))
+    report = mm.io.read_record(text, elsewhere, allow_other_policy=True)
+    record = json.loads(text)
+    assert report["differences"] == [r["competency"] for r in record["ratings"]
+                                     if r["explanation"]["rule_scope"] == "domain"]
+    assert report["differences"]
