@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <masterymap/config.hpp>
 #include <masterymap/roster.hpp>
+#include <utility>
 #include <vector>
 
 namespace masterymap {
@@ -87,6 +88,61 @@ struct frontier_groups {
 /// Complexity: O(rows + L * (V + E)). Units: days of 86,400 s (times are Unix seconds).
 [[nodiscard]] MASTERYMAP_API frontier_groups
 group_by_frontier(const roster& r, frontier_group kind, const frontier_group_options& options = {});
+
+/// A Kaplan–Meier estimate of a survival function from right-censored durations.
+struct survival_curve {
+  std::size_t n = 0;                   ///< durations
+  std::size_t events = 0;              ///< of which events (the others are censored)
+  std::vector<double> times;           ///< distinct event times, ascending
+  std::vector<std::uint32_t> at_risk;  ///< durations >= times[i]
+  std::vector<std::uint32_t> died;     ///< events at times[i]
+  std::vector<double> survival;        ///< S(times[i]) = prod over t_j <= t_i of (1 - d_j / n_j)
+  /// Greenwood's standard error of survival[i] (NaN once everyone at risk had the event).
+  std::vector<double> se;
+};
+
+/// Kaplan–Meier (1958) with Greenwood's standard errors, computed as statsmodels' SurvfuncRight
+/// does (survival as exp of a cumulative sum of logs). `event[i]` != 0: durations[i] ended in
+/// the event; 0: censored then. \throws std::invalid_argument for sizes that differ or a
+/// duration that is negative or NaN. Complexity: O(n log n).
+[[nodiscard]] MASTERYMAP_API survival_curve kaplan_meier(const std::vector<double>& durations,
+                                                         const std::vector<std::uint8_t>& event);
+
+/// The p-quantile of the event time: the first event time at which survival drops strictly
+/// below 1 - p (SAS's rule, as statsmodels); NaN when it never does ("not reached").
+[[nodiscard]] MASTERYMAP_API double survival_quantile(const survival_curve& s, double p);
+
+/// The 95% confidence interval of `survival_quantile(s, p)` by inverting z-tests on the
+/// complementary log-log scale (Brookmeyer & Crowley 1982; SAS LIFETEST, statsmodels'
+/// quantile_ci): {lower, upper}, both event times; upper is +infinity when the interval is
+/// open above; {NaN, NaN} when no event time qualifies.
+[[nodiscard]] MASTERYMAP_API std::pair<double, double> survival_quantile_ci(const survival_curve& s,
+                                                                            double p);
+
+/// Per (learner, competency) of a roster, the spell from an origin to the first mastery.
+struct mastery_spells {
+  /// Per competency: whether its status could be replayed event by event (its rule folds: see
+  /// `roster::add`; not a rollup parent). Competencies that cannot have no spells.
+  std::vector<std::uint8_t> replayed;
+  std::vector<index_t> competency;  ///< spells sorted by competency, then learner
+  std::vector<std::uint32_t> learner;
+  std::vector<double> origin;       ///< Unix seconds
+  std::vector<double> end;          ///< time of the first mastery, or as_of (censored)
+  std::vector<std::uint8_t> event;  ///< 1: mastered (or exceeded) at `end`; 0: censored
+  /// Counted evidence up to and including the one that brought mastery (all, when censored).
+  std::vector<std::uint32_t> attempts;
+};
+
+/// The spells of every (learner, competency) pair with counted evidence up to as_of, except
+/// pairs now exempt or inferred (they were not learned through evidence of their own): the
+/// pair's evidence is replayed in the engine's aggregation order (time, then row) with the
+/// engine's own running formulas and status rule, and the first event after which it is
+/// mastered or exceeded is the event (later lapses do not undo it). Origin: the pair's first
+/// counted evidence, or `origin` when it is not NaN (a fixed start, e.g. of a course); spells
+/// ending before their origin are then dropped. Parallel over learners; independent of `threads`
+/// (0: the roster's). Complexity: O(rows log rows).
+[[nodiscard]] MASTERYMAP_API mastery_spells first_mastery(const roster& r, double origin,
+                                                          unsigned threads = 0);
 
 }  // namespace masterymap
 

@@ -201,3 +201,71 @@ TEST_CASE("threads: cohort summaries and groups do not depend on the thread coun
     }
   }
 }
+
+TEST_CASE("cohort: Kaplan-Meier by hand") {
+  // Durations 1, 2+, 3, 3, 4+, 5 (+ censored): at 1: 6 at risk, 1 event -> 5/6; at 3: 4 at
+  // risk, 2 events -> 5/6 * 2/4; at 5: 1 at risk, 1 event -> 0.
+  const auto s = mm::kaplan_meier({3, 1, 2, 5, 4, 3}, {1, 1, 0, 1, 0, 1});
+  CHECK(s.n == 6);
+  CHECK(s.events == 4);
+  CHECK(s.times == std::vector<double>{1, 3, 5});
+  CHECK(s.at_risk == std::vector<std::uint32_t>{6, 4, 1});
+  CHECK(s.died == std::vector<std::uint32_t>{1, 2, 1});
+  CHECK(s.survival[0] == doctest::Approx(5.0 / 6).epsilon(1e-14));
+  CHECK(s.survival[1] == doctest::Approx(5.0 / 12).epsilon(1e-14));
+  CHECK(s.survival[2] == 0.0);
+  // Greenwood: S * sqrt(sum d / (n (n - d))).
+  CHECK(s.se[0] == doctest::Approx(5.0 / 6 * std::sqrt(1.0 / 30)).epsilon(1e-14));
+  CHECK(s.se[1] == doctest::Approx(5.0 / 12 * std::sqrt(1.0 / 30 + 2.0 / 8)).epsilon(1e-14));
+  CHECK(std::isnan(s.se[2]));
+  CHECK(mm::survival_quantile(s, 0.5) == 3);   // first S < 0.5
+  CHECK(mm::survival_quantile(s, 0.25) == 3);  // 5/6 is not < 0.75
+  CHECK(mm::survival_quantile(s, 0.1) == 1);
+  CHECK(std::isnan(mm::survival_quantile(mm::kaplan_meier({1, 2}, {0, 0}), 0.5)));
+  CHECK(mm::kaplan_meier({}, {}).times.empty());
+  CHECK_THROWS_AS((void)mm::kaplan_meier({1}, {}), std::invalid_argument);
+  CHECK_THROWS_AS((void)mm::kaplan_meier({-1}, {1}), std::invalid_argument);
+}
+
+TEST_CASE("cohort: first mastery equals the roster's status at and just before it") {
+  std::mt19937 rng(4444);
+  const auto fw = pfix::random_dag(rng, 12, 0.2);
+  std::vector<mm::evidence> ev;
+  std::uniform_int_distribution<int> C(0, 11), S(1, 4), K(0, 4);
+  std::uniform_real_distribution<double> T(0, 60 * 86400.0);
+  const char* kinds[] = {"formative", "summative", "self", "pretest", "formative"};
+  for (int i = 0; i < 600; ++i)
+    ev.emplace_back("s" + std::to_string(i % 15), fw.id_of(static_cast<mm::index_t>(C(rng))),
+                    std::floor(pfix::t0 + T(rng)), S(rng), kinds[K(rng)]);
+  const auto r = make(fw, 2, ev);
+  const auto sp = mm::first_mastery(r, std::numeric_limits<double>::quiet_NaN());
+  REQUIRE(sp.competency.size() > 20);
+  const auto sp1 = mm::first_mastery(r, std::numeric_limits<double>::quiet_NaN(), 1);
+  CHECK(sp.learner == sp1.learner);
+  CHECK(sp.end == sp1.end);
+  std::size_t events = 0;
+  for (std::size_t k = 0; k < sp.competency.size(); ++k) {
+    CHECK(sp.replayed[sp.competency[k]] == 1);
+    CHECK(sp.origin[k] <= sp.end[k]);
+    const auto at = [&](double t) {
+      mm::roster_options o;
+      o.as_of = t;
+      mm::roster x(fw, cohort_policy(), o);
+      (void)x.ingest(ev);
+      return x.statuses()[x.index_of(r.learners()[sp.learner[k]]) * x.competencies() +
+                          sp.competency[k]];
+    };
+    const auto earned = [](mm::status s) {
+      return s == mm::status::mastered || s == mm::status::exceeded;
+    };
+    if (sp.event[k]) {
+      if (++events > 40) continue;
+      INFO("spell ", k);
+      CHECK(earned(at(sp.end[k])));
+      CHECK_FALSE(earned(at(sp.end[k] - 0.5)));
+    } else if (k % 5 == 0) {
+      CHECK_FALSE(earned(r.statuses()[sp.learner[k] * r.competencies() + sp.competency[k]]));
+    }
+  }
+  CHECK(events > 5);
+}
