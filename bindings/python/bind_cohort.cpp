@@ -75,6 +75,110 @@ void bind_cohort(py::class_<roster>& cls) {
           },
           py::arg("kind"), py::arg("stuck_evidence"), py::arg("stuck_days"), py::arg("recent_days"))
       .def(
+          "_first_mastery",
+          [](const roster& r, double origin) {
+            const read_lock lock(&r, roster_type);
+            mastery_spells m;
+            {
+              py::gil_scoped_release rel;
+              m = first_mastery(r, origin);
+            }
+            py::dict d;
+            d["replayed"] = move_numpy(std::move(m.replayed));
+            d["competency"] = move_numpy(std::move(m.competency));
+            d["learner"] = move_numpy(std::move(m.learner));
+            d["origin"] = move_numpy(std::move(m.origin));
+            d["end"] = move_numpy(std::move(m.end));
+            d["event"] = move_numpy(std::move(m.event));
+            d["attempts"] = move_numpy(std::move(m.attempts));
+            return d;
+          },
+          py::arg("origin"))
+      .def(
+          "_time_to_mastery",
+          [](const roster& r, double origin) {
+            const read_lock lock(&r, roster_type);
+            const std::size_t C = r.competencies();
+            // Per competency: replayed, n, events, then (quantile, lower, upper) at .25 .5 .75.
+            std::vector<std::uint8_t> replayed;
+            std::vector<std::uint32_t> n(C), events(C), tc, risk, died;
+            std::vector<double> q(C * 9), tt, surv, se;
+            {
+              py::gil_scoped_release rel;
+              mastery_spells m = first_mastery(r, origin);
+              replayed = std::move(m.replayed);
+              std::size_t k = 0;
+              std::vector<double> dur;
+              std::vector<std::uint8_t> ev;
+              for (index_t c = 0; c < C; ++c) {
+                dur.clear();
+                ev.clear();
+                for (; k < m.competency.size() && m.competency[k] == c; ++k) {
+                  dur.push_back((m.end[k] - m.origin[k]) / 86400.0);
+                  ev.push_back(m.event[k]);
+                }
+                const survival_curve s = kaplan_meier(dur, ev);
+                n[c] = static_cast<std::uint32_t>(s.n);
+                events[c] = static_cast<std::uint32_t>(s.events);
+                const double ps[3] = {0.25, 0.5, 0.75};
+                for (int j = 0; j < 3; ++j) {
+                  const auto ci = survival_quantile_ci(s, ps[j]);
+                  q[c * 9 + static_cast<std::size_t>(j) * 3] = survival_quantile(s, ps[j]);
+                  q[c * 9 + static_cast<std::size_t>(j) * 3 + 1] = ci.first;
+                  q[c * 9 + static_cast<std::size_t>(j) * 3 + 2] = ci.second;
+                }
+                for (std::size_t i = 0; i < s.times.size(); ++i) {
+                  tc.push_back(c);
+                  tt.push_back(s.times[i]);
+                  risk.push_back(s.at_risk[i]);
+                  died.push_back(s.died[i]);
+                  surv.push_back(s.survival[i]);
+                  se.push_back(s.se[i]);
+                }
+              }
+            }
+            py::dict d;
+            d["replayed"] = move_numpy(std::move(replayed));
+            d["n"] = move_numpy(std::move(n));
+            d["events"] = move_numpy(std::move(events));
+            d["quantiles"] = move_numpy(std::move(q), static_cast<py::ssize_t>(C), 9);
+            d["t_competency"] = move_numpy(std::move(tc));
+            d["time"] = move_numpy(std::move(tt));
+            d["at_risk"] = move_numpy(std::move(risk));
+            d["died"] = move_numpy(std::move(died));
+            d["survival"] = move_numpy(std::move(surv));
+            d["se"] = move_numpy(std::move(se));
+            return d;
+          },
+          py::arg("origin"))
+      .def(
+          "time_to_mastery",
+          [](const py::object& self, const py::object& origin, bool table) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "time_to_mastery", self, origin, table);
+          },
+          py::kw_only(), py::arg("origin") = py::none(), py::arg("table") = false, R"pbdoc(
+Time to mastery per competency, by Kaplan–Meier (1958), in days, as a pandas DataFrame.
+
+A spell per (learner, competency) with counted evidence up to ``as_of``: origin = the pair's
+first counted evidence, or ``origin`` (a time: a course start) for every pair; event = the
+first mastery (``mastered`` or ``exceeded``), found by replaying the pair's evidence in the
+engine's aggregation order with the engine's own formulas (a later lapse does not undo it);
+censored = not mastered by ``as_of``. Pairs now ``exempt`` (tested out, never learned) or
+``inferred`` (no evidence of their own) are excluded. Competencies whose rule cannot be replayed
+event by event (mode or bkt methods, windows, expiry, monotonic holding) and rollup parents and
+their parts have ``replayed`` False and no figures.
+
+Columns: ``competency``, ``replayed``, ``learners`` (spells), ``mastered`` (events),
+``censored``; ``q25``, ``median``, ``q75`` — the first time the survival drops strictly below
+0.75, 0.5, 0.25 (NaN: not reached; ``median_reached``) — each with ``_lower`` and ``_upper``,
+its 95% confidence interval by inverting z-tests on the log-log scale (Brookmeyer & Crowley
+1982, as SAS LIFETEST and statsmodels' ``SurvfuncRight.quantile_ci``; ``inf``: open above).
+With ``table=True``: the survival table instead — ``competency``, ``time`` (days), ``at_risk``,
+``events``, ``survival``, ``se`` (Greenwood) at each event time. Equal to statsmodels'
+``SurvfuncRight`` on the same spells. Raises TypeError for an ``origin`` that is not a time.
+)pbdoc")
+      .def(
           "summary",
           [](const py::object& self, const py::object& by, std::size_t min_n) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
@@ -91,7 +195,9 @@ Columns: ``group``, ``competency``, ``learners`` (in the group), one count per s
 learners (denominator: all
 learners of the group) and ``mastery_rate_started`` = earned / started (denominator: learners
 who started; NaN when none did); ``mean_score`` and ``median_score`` (over learners with a
-score); with ``by``: ``gap_mastery_rate``, ``gap_mastery_rate_started`` and ``gap_mean_score``
+score); ``median_attempts``: the median number of counted pieces of evidence up to and including the
+one that brought first mastery, over the learners who mastered it (see ``time_to_mastery``; NaN
+for competencies it cannot replay); with ``by``: ``gap_mastery_rate``, ``gap_mastery_rate_started`` and ``gap_mean_score``
 = the group's figure minus that of the rest of the roster (learners outside the group,
 including those without a group); ``suppressed``: the group has fewer than ``min_n`` learners,
 and every figure of the row but ``learners`` is then NA (the practice of state reporting: small

@@ -57,6 +57,11 @@ def oracle_summary(roster, groups, min_n):
         g = t["learner"].astype(str).map(groups)
         for name in sorted(set(groups.dropna().astype(str))):
             sets.append((name, t[g.astype(str) == name]))
+    sp = roster._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    att = pd.DataFrame({"learner": np.array(roster.learners)[sp["learner"][hit]],
+                        "competency": np.array(list(roster.framework))[sp["competency"][hit]],
+                        "attempts": sp["attempts"][hit]})
     out = []
     for name, part in sets:
         rest = t.drop(part.index)
@@ -84,6 +89,8 @@ def oracle_summary(roster, groups, min_n):
             med = sc.median() if len(sc) >= max(min_n, 1) else np.nan
             row.update(mastery_rate=rate, mastery_rate_started=rate_s, mean_score=mean,
                        median_score=med)
+            a = att[(att["competency"] == c) & att["learner"].isin(x["learner"].astype(str))]
+            row["median_attempts"] = a["attempts"].median() if len(a) >= max(min_n, 1) else np.nan
             if groups is not None:
                 if name == "all":
                     row.update(gap_mastery_rate=np.nan, gap_mastery_rate_started=np.nan,
@@ -251,3 +258,75 @@ def test_cohort_results_do_not_depend_on_threads(world):
         frames.append((r.summary(by, min_n=5), r.groups_by_frontier("stuck")))
     pd.testing.assert_frame_equal(frames[0][0], frames[1][0])
     pd.testing.assert_frame_equal(frames[0][1], frames[1][1])
+
+
+def test_time_to_mastery_equals_statsmodels(world):
+    sm = pytest.importorskip("statsmodels.duration.survfunc",
+                             reason="python3-statsmodels is not installed")
+    fw, policy, ev, roster = world
+    spells = roster._first_mastery(float("nan"))
+    summary = roster.time_to_mastery()
+    table = roster.time_to_mastery(table=True)
+    ids = list(fw)
+    assert list(summary["competency"].astype(str)) == ids
+    checked = 0
+    for c, cid in enumerate(ids):
+        row = summary.iloc[c]
+        if not spells["replayed"][c]:
+            assert not row["replayed"] and pd.isna(row["learners"])
+            continue
+        sel = spells["competency"] == c
+        dur = (spells["end"][sel] - spells["origin"][sel]) / DAY
+        event = spells["event"][sel].astype(float)
+        assert row["learners"] == sel.sum() and row["mastered"] == event.sum()
+        t = table[table["competency"] == cid]
+        if event.sum() == 0:
+            assert len(t) == 0 and np.isnan(row["median"])
+            continue
+        sf = sm.SurvfuncRight(dur, event)
+        np.testing.assert_allclose(t["time"], sf.surv_times, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(t["survival"], sf.surv_prob, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(t["se"], sf.surv_prob_se, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(t["at_risk"], sf.n_risk)
+        np.testing.assert_array_equal(t["events"], sf.n_events)
+        for p, name in ((0.25, "q25"), (0.5, "median"), (0.75, "q75")):
+            np.testing.assert_allclose(row[name], sf.quantile(p), rtol=0, atol=1e-12)
+            with np.errstate(all="ignore"):  # statsmodels takes log(0) where S reaches 0
+                lo, hi = sf.quantile_ci(p)
+            np.testing.assert_allclose([row[name + "_lower"], row[name + "_upper"]], [lo, hi],
+                                       rtol=0, atol=1e-12)
+        assert row["median_reached"] == (not np.isnan(sf.quantile(0.5)))
+        checked += 1
+    assert checked > 5
+
+
+def test_first_mastery_spells_are_the_started_pairs(world):
+    fw, policy, ev, roster = world
+    spells = roster._first_mastery(float("nan"))
+    counted, _ = counted_oracle(world)
+    t = roster.to_dataframe(all_competencies=True).set_index(["learner", "competency"])["status"]
+    learners = list(roster.learners)
+    ids = list(fw)
+    got = {(learners[l], ids[c]) for l, c in zip(spells["learner"], spells["competency"])}
+    want = {k for k in counted.index if spells["replayed"][ids.index(k[1])]
+            and str(t[k]) not in ("exempt", "inferred")}
+    assert got == want
+    # Origin: the first counted evidence; a censored spell ends at as_of, is not earned now.
+    for l, c, o, e, x in zip(spells["learner"], spells["competency"], spells["origin"],
+                             spells["end"], spells["event"]):
+        k = (learners[l], ids[c])
+        assert pd.Timestamp(o, unit="s", tz="UTC") == counted.loc[k, "min"]
+        if not x:
+            assert e == roster.as_of and str(t[k]) not in ("mastered", "exceeded")
+    # A fixed origin: the same pairs, every origin that time.
+    start = spells["origin"].min() - DAY
+    fixed = roster._first_mastery(start)
+    assert (fixed["origin"] == start).all()
+    np.testing.assert_array_equal(fixed["end"], spells["end"])
+    by_time = roster.time_to_mastery(origin=pd.Timestamp(start, unit="s", tz="UTC"))
+    assert by_time["learners"].equals(roster.time_to_mastery()["learners"])
+    # Spells that end before a later origin are dropped.
+    late = roster._first_mastery(roster.as_of - 30 * DAY)
+    assert len(late["end"]) == (spells["end"] >= roster.as_of - 30 * DAY).sum()
+    with pytest.raises(TypeError, match="origin"):
+        roster.time_to_mastery(origin=[1])

@@ -91,6 +91,27 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     median = d["score_median"][rows].copy()
     median[scored < max(min_n, 1)] = np.nan
     frame["median_score"] = median
+    # Median attempts to mastery: counted evidence up to the first mastery (first_mastery).
+    sp = r._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    comp = sp["competency"][hit].astype(np.int64)
+    att = sp["attempts"][hit].astype(np.float64)
+    grp = group_of[sp["learner"][hit]].astype(np.int64)
+    keys = [np.full(len(comp), len(names)) * C + comp]
+    if names:
+        own = grp >= 0
+        keys.append(grp[own] * C + comp[own])
+        att = np.concatenate([att, att[own]])
+    key = np.concatenate(keys)
+    m = pd.Series(att).groupby(key)
+    med = np.full(G * C, np.nan)
+    cnt = np.zeros(G * C, dtype=np.int64)
+    if len(key):
+        med[m.median().index.to_numpy()] = m.median().to_numpy()
+        cnt[m.size().index.to_numpy()] = m.size().to_numpy()
+    med = med[rows]
+    med[cnt[rows] < max(min_n, 1)] = np.nan
+    frame["median_attempts"] = med
     if names:
         # The rest of the roster: the whole roster's counts minus the group's.
         whole = slice(0, C)
@@ -138,4 +159,54 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
     if kind == "stuck":
         frame["wheel_spinning"] = (d["reasons"] & 1) != 0
         frame["no_progress"] = (d["reasons"] & 2) != 0
+    return frame
+
+
+def _origin_seconds(origin: Any) -> float:
+    if origin is None:
+        return float("nan")
+    if isinstance(origin, bool) or not isinstance(origin, (str, int, float, np.integer,
+                                                           np.floating, pd.Timestamp)) and \
+            not hasattr(origin, "isoformat"):
+        raise TypeError("Roster.time_to_mastery(): origin must be a time (a str, datetime, "
+                        f"Timestamp or Unix seconds), got {describe(origin)}")
+    if isinstance(origin, (int, float, np.integer, np.floating)):
+        return float(origin)
+    t = pd.Timestamp(origin)
+    if t.tzinfo is None:
+        t = t.tz_localize("UTC")
+    return t.value / 1e9
+
+
+def time_to_mastery(r: _core.Roster, origin: Any, table: bool) -> pd.DataFrame:
+    """``Roster.time_to_mastery`` (see its docstring)."""
+    d = r._time_to_mastery(_origin_seconds(origin))
+    ids = list(r.framework)
+    if table:
+        return pd.DataFrame({
+            "competency": _categorical(d["t_competency"], ids),
+            "time": d["time"],
+            "at_risk": d["at_risk"].astype(np.int64),
+            "events": d["died"].astype(np.int64),
+            "survival": d["survival"],
+            "se": d["se"],
+        })
+    q = d["quantiles"]
+    replayed = d["replayed"].astype(bool)
+    n = pd.array(d["n"].astype(np.int64), dtype="Int64")
+    ev = pd.array(d["events"].astype(np.int64), dtype="Int64")
+    n[~replayed] = pd.NA
+    ev[~replayed] = pd.NA
+    frame = pd.DataFrame({
+        "competency": _categorical(np.arange(len(ids), dtype=np.uint32), ids),
+        "replayed": replayed,
+        "learners": n,
+        "mastered": ev,
+        "censored": n - ev,
+    })
+    for j, name in enumerate(("q25", "median", "q75")):
+        frame[name] = q[:, 3 * j]
+        frame[name + "_lower"] = q[:, 3 * j + 1]
+        frame[name + "_upper"] = q[:, 3 * j + 2]
+    frame["median_reached"] = ~np.isnan(q[:, 3])
     return frame
