@@ -13,6 +13,7 @@
 #include <masterymap/error.hpp>
 #include <nlohmann/json.hpp>
 
+#include "../encoding_detail.hpp"
 #include "../json_util.hpp"
 #include "case_detail.hpp"
 
@@ -522,6 +523,8 @@ package read_ondemand(std::string_view text, std::size_t readable) {
           p.doc_identifier = case_reader::text(x, where{&document_at, "identifier"});
         else if (k == "uri")
           p.doc_uri = case_reader::text(x, where{&document_at, "uri"});
+        else if (k == "extensions")
+          p.doc_own = own_of(x, where{&document_at, "extensions"});
         else
           return false;
         return true;
@@ -570,6 +573,20 @@ package read_package(std::string_view text, std::size_t readable) {
     // A syntax error: nlohmann's parser names its line and column; if it accepts the text,
     // simdjson's own message is all there is.
     (void)masterymap::detail::parse_json(text, "CASE package");
+    // nlohmann skips a byte order mark (the caller skipped the first: this is a second one)
+    // and stops at a NUL byte; JSON allows neither.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+      throw parse_error(fmt::format("CASE package: syntax error at line 1, column 2: a second byte "
+                                    "order mark ({})",
+                                    e.what()),
+                        1, 2);
+    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+      const auto p = masterymap::detail::position_of(text, nul);
+      throw parse_error(fmt::format("CASE package: syntax error at line {}, column {}: a NUL byte "
+                                    "({})",
+                                    p.line, p.column, e.what()),
+                        p.line, p.column);
+    }
     throw parse_error(fmt::format("CASE package: {}", e.what()), 0, 0);
   }
 }

@@ -53,6 +53,9 @@ struct package {
   std::shared_ptr<void> storage;  // what the views point into (the padded text, the parser)
   std::string skeleton;           // the package with [] for CFItems / CFAssociations
   std::string title, doc_identifier, doc_uri;
+  // The document's extensions.masterymap (the framework's own metadata, when write_case wrote
+  // the document for a framework not from CASE); null when absent.
+  std::unique_ptr<own_fields> doc_own;
   std::vector<raw_item> items;
   std::vector<raw_association> associations;
   std::vector<std::string> notes;  // what the reader noticed (a mapped key given twice)

@@ -293,6 +293,8 @@ framework parse_case_text(std::string_view text, std::size_t readable, const cas
     m.emplace_hint(m.end(), case_keys::json, std::move(a.json));
     b.add_association(std::move(x));
   }
+  if (p.doc_own)
+    for (auto& [key, value] : p.doc_own->metadata) b.set_metadata(key, std::move(value));
   b.set_metadata(case_keys::package, std::move(p.skeleton));
 
   // Every problem at once: the package's own, then the graph's (cycles, repeated ids).

@@ -15,9 +15,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,7 +41,8 @@ enum class t : std::uint8_t {
   link,      // LinkURI
   links,     // array of LinkURI
   gen_link,  // LinkGenURI
-  ext,       // extensions (kept as they are)
+  ext,       // extensions: an object (kept as it is)
+  ext_list,  // extensions: an array of objects (CFRubricCriterionLevel's)
   nested,    // handled by the caller (lists of classes)
 };
 
@@ -211,7 +212,7 @@ const spec level{"CFRubricCriterionLevel",
                   {"position", t::integer},
                   {"rubricCriterionId", t::uuid},
                   {"lastChangeDateTime", t::date_time},
-                  {"extensions", t::ext}},
+                  {"extensions", t::ext_list}},
                  {"identifier", "uri", "lastChangeDateTime"}};
 const spec package{"CFPackage",
                    {{"CFDocument", t::nested},
@@ -240,36 +241,64 @@ bool has_zone(const std::string& s) {
          s[s.size() - 3] == ':' && s.find('T') != std::string::npos;
 }
 
-// RFC 3339 full-date and date-time (section 5.6), the forms the schema's formats name.
-bool is_date(const std::string& s) {
-  static const std::regex re(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
-  return std::regex_match(s, re);
+// RFC 3339 full-date and date-time (section 5.6), the forms the schema's formats name, with the
+// same rules as the tests' checker (tests/python/case_schema.py): a real calendar day, hours
+// 00-23, minutes 00-59, seconds 00-59 or a leap second 60 at 23:59 UTC (RFC 3339 5.7), the
+// offset required. Written out rather than as a regex: a regex match costs microseconds, and a
+// package has a timestamp per node.
+
+// The digits s[at, at + width) as a number, or -1 if one is not a digit.
+int digits(std::string_view s, std::size_t at, std::size_t width) {
+  int v = 0;
+  for (std::size_t d = at; d < at + width; ++d) {
+    if (s[d] < '0' || s[d] > '9') return -1;
+    v = v * 10 + (s[d] - '0');
+  }
+  return v;
 }
-// "YYYY-MM-DDThh:mm:ssZ", the form nearly every timestamp has, checked without the regex (a
-// regex match costs microseconds; a package has a timestamp per node). Accepts a subset of
-// what the regex below accepts.
-bool is_plain_utc_date_time(std::string_view s) {
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z')
+
+// "YYYY-MM-DD" at the start of s, a day that exists (Gregorian, leap years included).
+bool full_date(std::string_view s) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+  const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= days[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+bool is_date(std::string_view s) { return s.size() == 10 && full_date(s); }
+
+bool is_date_time(std::string_view s) {
+  if (s.size() < 20 || !full_date(s) || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+      s[16] != ':')
     return false;
-  const auto number = [&](std::size_t at, std::size_t width) {
-    int v = 0;
-    for (std::size_t d = at; d < at + width; ++d) {
-      if (s[d] < '0' || s[d] > '9') return -1;
-      v = v * 10 + (s[d] - '0');
-    }
-    return v;
-  };
-  const int year = number(0, 4), month = number(5, 2), day = number(8, 2), hour = number(11, 2),
-            minute = number(14, 2), second = number(17, 2);
-  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 &&
-         hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
+  const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  std::size_t at = 19;
+  if (at < s.size() && s[at] == '.') {  // fraction: one digit or more
+    const std::size_t first = ++at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    if (at == first) return false;
+  }
+  int offset = 0;  // minutes east of UTC
+  if (s.size() == at + 1 && (s[at] == 'Z' || s[at] == 'z')) {
+    offset = 0;
+  } else if (s.size() == at + 6 && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
+    const int oh = digits(s, at + 1, 2), om = digits(s, at + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
+    offset = (oh * 60 + om) * (s[at] == '+' ? 1 : -1);
+  } else {
+    return false;
+  }
+  if (second == 60)  // a leap second is inserted at the end of a UTC day
+    return ((hour * 60 + minute - offset) % 1440 + 1440) % 1440 == 23 * 60 + 59;
+  return true;
 }
-bool is_date_time(const std::string& s) {
-  if (is_plain_utc_date_time(s)) return true;
-  static const std::regex re(
-      R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d))");
-  return std::regex_match(s, re);
+
+// "YYYY-MM-DDThh:mm:ssZ", the form nearly every timestamp has: the fast path's check.
+bool is_plain_utc_date_time(std::string_view s) {
+  return s.size() == 20 && s[10] == 'T' && s[19] == 'Z' && is_date_time(s);
 }
 
 // Whether a value (after normalisation) has the type the schema asks for.
@@ -292,6 +321,11 @@ bool valid(const ojson& v, t type) {
       for (const auto& x : v)
         if (!x.is_string()) return false;
       return true;
+    case t::ext:
+      return v.is_object();
+    case t::ext_list:
+      return v.is_array() &&
+             std::all_of(v.begin(), v.end(), [](const ojson& x) { return x.is_object(); });
     default:
       return true;  // links and lists are normalised field by field
   }
@@ -323,6 +357,9 @@ class normaliser {
       auto it = j.find("identifier");
       if (it != j.end() && it->is_string() && !is_uuid(it->get<std::string>()))
         bad_ids_.insert(it->get<std::string>());
+      auto type = j.find("associationType");
+      if (type != j.end() && type->is_string() && known_association_type(type->get<std::string>()))
+        ext_types_.emplace(type->get<std::string>(), type->get<std::string>());
       for (const auto& [k, v] : j.items()) collect(v);
     } else if (j.is_array()) {
       for (const auto& v : j) collect(v);
@@ -337,6 +374,9 @@ class normaliser {
       j.erase("educationalLevel");
       note(path, "educationalLevel (1.0) renamed educationLevel");
     }
+    // Extensions are an object in every 1.1 class but one (an array of objects); another value
+    // is kept inside one, so the properties moved into extensions below have somewhere to go.
+    if (s.has_extensions) extensions_of(j, s, path);
     std::vector<std::string> keys;
     for (const auto& [k, v] : j.items()) keys.push_back(k);
     for (const std::string& k : keys) {
@@ -344,12 +384,7 @@ class normaliser {
       const std::string at = path + "/" + k;
       if (f == nullptr) {
         if (s.has_extensions) {
-          ojson& ext = j["extensions"];
-          if (ext.is_null()) ext = ojson::object();
-          if (ext.is_object())
-            ext[k] = j[k];
-          else if (ext.is_array())
-            ext.push_back({{k, j[k]}});
+          extend(j, s, k);
           note(at, "not a CASE 1.1 property of " + std::string(s.name) + "; moved into extensions");
         } else {
           note(at, "not a CASE 1.1 property of " + std::string(s.name) + "; dropped");
@@ -378,10 +413,19 @@ class normaliser {
       for (char c : old.compare(0, 4, "ext:") == 0 ? old.substr(4) : old)
         type += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '_';
       if (type == "ext:") type += "unnamed";
+      // Two types that spell the same after the replacement (non-ASCII letters) stay apart:
+      // the later one gets a number, so the package still tells them apart.
+      const std::string base = type;
+      for (int n = 2;; ++n) {
+        const auto [at, fresh] = ext_types_.emplace(type, old);
+        if (fresh || at->second == old) break;
+        type = fmt::format("{}_{}", base, n);
+      }
+      extend(j, s, "associationType");  // the original, kept
       j["associationType"] = type;
       note(path + "/associationType",
            fmt::format("'{}' is not a CASE 1.1 association type; written as the extension type "
-                       "'{}'",
+                       "'{}', the original kept as extensions/associationType",
                        old, type));
     }
     for (const char* r : s.required) {
@@ -411,18 +455,54 @@ class normaliser {
   }
 
  private:
+  static bool listed_extensions(const spec& s) {
+    const field* f = find(s, "extensions");
+    return f != nullptr && f->type == t::ext_list;
+  }
+  // j's extensions made what the class's schema wants (null stays: extend creates them).
+  void extensions_of(ojson& j, const spec& s, const std::string& path) {
+    auto it = j.find("extensions");
+    if (it == j.end() || it->is_null()) return;
+    if (!listed_extensions(s)) {
+      if (it->is_object()) return;
+      ojson wrapped = ojson::object();
+      wrapped["value"] = std::move(*it);
+      *it = std::move(wrapped);
+      note(path + "/extensions", "not an object; kept as extensions/value");
+      return;
+    }
+    if (!it->is_array()) {
+      ojson wrapped = ojson::array();
+      wrapped.push_back(it->is_object() ? std::move(*it) : ojson{{"value", std::move(*it)}});
+      *it = std::move(wrapped);
+      note(path + "/extensions", "not an array of objects; kept as its first element");
+      return;
+    }
+    for (std::size_t e = 0; e < it->size(); ++e) {
+      ojson& x = (*it)[e];
+      if (x.is_object()) continue;
+      x = ojson{{"value", std::move(x)}};
+      note(fmt::format("{}/extensions/{}", path, e), "not an object; kept as its value member");
+    }
+  }
+  // j[k] copied into j's extensions (an object, or an array of objects for the one class
+  // whose extensions are one); the caller removes or replaces j[k].
+  void extend(ojson& j, const spec& s, const std::string& k) {
+    ojson& ext = j["extensions"];
+    if (listed_extensions(s)) {
+      if (ext.is_null()) ext = ojson::array();
+      ext.push_back(ojson{{k, j[k]}});
+    } else {
+      if (ext.is_null()) ext = ojson::object();
+      ext[k] = j[k];
+    }
+  }
+
   // A value no rule can make valid: kept in the object's extensions (dropped where there are
   // none); a required timestamp is then the export's.
   void set_aside(ojson& j, const spec& s, const std::string& k, t type, const std::string& at) {
     const std::string text = j[k].dump();
-    if (s.has_extensions) {
-      ojson& ext = j["extensions"];
-      if (ext.is_null()) ext = ojson::object();
-      if (ext.is_object())
-        ext[k] = j[k];
-      else if (ext.is_array())
-        ext.push_back({{k, j[k]}});
-    }
+    if (s.has_extensions) extend(j, s, k);
     j.erase(k);
     std::string what = fmt::format("{} is not a valid {}; {}", text, type_name(type),
                                    s.has_extensions ? "moved into extensions" : "dropped");
@@ -568,6 +648,7 @@ class normaliser {
         }
         break;
       case t::ext:
+      case t::ext_list:
       case t::nested:
         break;
     }
@@ -576,6 +657,8 @@ class normaliser {
   std::vector<std::string>& notes_;
   std::string stamp_;
   std::set<std::string> bad_ids_;
+  // Extension association types in the output -> the type they were written for.
+  std::map<std::string, std::string> ext_types_;
 };
 
 // --- the fast path -----------------------------------------------------------------------
@@ -691,8 +774,21 @@ bool clean_node(od::value& node, const spec& s) {
       case t::gen_link:
         if (!clean_link(v, link_gen)) return false;
         break;
-      case t::ext:
-        break;  // kept as it is (skipped by the parser, checked by the reader)
+      case t::ext:  // kept as it is (skipped by the parser, checked by the reader)
+        if (type != od::json_type::object) return false;
+        break;
+      case t::ext_list: {
+        od::array a;
+        if (v.get_array().get(a) != simdjson::SUCCESS) return false;
+        for (auto element : a) {
+          od::value x;
+          od::json_type xt{};
+          if (element.get(x) != simdjson::SUCCESS || x.type().get(xt) != simdjson::SUCCESS ||
+              xt != od::json_type::object)
+            return false;
+        }
+        break;
+      }
       default:
         return false;  // dates, numbers, lists of links: the normaliser decides
     }
@@ -705,6 +801,78 @@ bool clean_node(od::value& node, const spec& s) {
   return true;
 }
 
+// nlohmann's DOM builder, noting what the DOM cannot hold as written: a number whose text
+// changes when written again (1E+2 -> 100.0, an integer beyond 64 bits -> a double) and a key
+// given twice in one object (the last value is kept). Strict output is re-serialised, so the
+// report says so instead of changing the numbers silently. (A "-0" reaches a SAX parser as the
+// integer 0, without its text, and cannot be told from "0".)
+class noting_parser : public nlohmann::detail::json_sax_dom_parser<ojson> {
+  using base = nlohmann::detail::json_sax_dom_parser<ojson>;
+
+ public:
+  noting_parser(ojson& into, std::vector<std::string>& notes) : base(into), notes_(notes) {}
+
+  bool null() { return value(), base::null(); }
+  bool boolean(bool v) { return value(), base::boolean(v); }
+  bool number_integer(ojson::number_integer_t v) { return value(), base::number_integer(v); }
+  bool number_unsigned(ojson::number_unsigned_t v) { return value(), base::number_unsigned(v); }
+  bool number_float(ojson::number_float_t v, const std::string& text) {
+    value();
+    const std::string written = ojson(v).dump();
+    if (written != text)
+      notes_.push_back(fmt::format("{}: the number {} is written as {}", path(), text, written));
+    return base::number_float(v, text);
+  }
+  bool string(std::string& v) { return value(), base::string(v); }
+  bool binary(ojson::binary_t& v) { return value(), base::binary(v); }
+  bool start_object(std::size_t n) {
+    value();
+    frames_.push_back({false, 0, {}, {}});
+    return base::start_object(n);
+  }
+  bool key(std::string& k) {
+    frame& f = frames_.back();
+    f.key = k;
+    if (!f.keys.insert(k).second)
+      notes_.push_back(fmt::format("{}: the key is given twice; the last value is kept", path()));
+    return base::key(k);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return base::end_object();
+  }
+  bool start_array(std::size_t n) {
+    value();
+    frames_.push_back({true, 0, {}, {}});
+    return base::start_array(n);
+  }
+  bool end_array() {
+    frames_.pop_back();
+    return base::end_array();
+  }
+
+ private:
+  struct frame {
+    bool array;
+    std::size_t count;  // elements begun (arrays)
+    std::string key;    // the current key (objects)
+    std::set<std::string> keys;
+  };
+  void value() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().count;
+  }
+  std::string path() const {
+    std::string p;
+    for (const frame& f : frames_) {
+      p += '/';
+      p += f.array ? std::to_string(f.count - 1) : f.key;
+    }
+    return p;
+  }
+  std::vector<std::string>& notes_;
+  std::vector<frame> frames_;
+};
+
 // The package with clean node lists: the skeleton normalised, the lists as they are; nullopt
 // when a node is dirty (or the text is not what write_case writes).
 std::optional<std::string> strict_fast(const std::string& text, const std::string& stamp,
@@ -714,7 +882,9 @@ std::optional<std::string> strict_fast(const std::string& text, const std::strin
 
 std::string strict_case_slow(const std::string& text, const std::string& stamp,
                              std::vector<std::string>& notes) {
-  ojson p = ojson::parse(text);
+  ojson p;
+  noting_parser sax(p, notes);
+  ojson::sax_parse(text, &sax);
   normaliser n(notes, stamp);
   n.collect(p);
   n.object(p, package, "");

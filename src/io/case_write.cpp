@@ -385,10 +385,13 @@ std::string write_case(const framework& f, const case_write_options& options,
     const std::string title = f.name().empty() ? "masterymap framework" : f.name();
     const std::string id = boost::uuids::to_string(boost::uuids::name_generator_sha1(
         boost::uuids::ns::url())(options.base_uri + "document:" + title));
-    *doc_text =
-        ojson{{"identifier", id}, {"uri", options.base_uri + id},  {"creator", options.creator},
-              {"title", title},   {"lastChangeDateTime", w.stamp}, {"caseVersion", "1.1"}}
-            .dump();
+    ojson document{
+        {"identifier", id}, {"uri", options.base_uri + id},  {"creator", options.creator},
+        {"title", title},   {"lastChangeDateTime", w.stamp}, {"caseVersion", "1.1"}};
+    // The framework's own metadata, which CASE has no field for, read back by read_case.
+    if (!f.metadata().empty())
+      document["extensions"] = {{"masterymap", {{"metadata", f.metadata()}}}};
+    *doc_text = document.dump();
   }
   const ojson doc = ojson::parse(*doc_text);
   const auto text_of = [&](const char* key) {

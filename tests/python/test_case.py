@@ -507,3 +507,86 @@ def test_the_regression_try_out_findings_stay_fixed():
         b.add_competency("A", metadata={"case:json": bad})
         with pytest.raises(mm.Error, match="competency 'A': its case:json metadata is not one"):
             mm.io.write_case(b.build())
+
+
+def _strict_checker():
+    pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+    from case_schema import find_schema_dir, validate_case_1_1
+    try:
+        find_schema_dir()
+    except Exception as e:  # noqa: BLE001 - the schemas come from ../shared/data
+        pytest.skip(f"CASE schemas not found: {e}")
+    return validate_case_1_1
+
+
+def test_the_third_try_out_findings_stay_fixed():
+    items = [_item("A"), _item("B"), _item("C")]
+    # Days that do not exist and seconds past 59 are not RFC 3339 (a leap second only at
+    # 23:59:60 UTC): strict export sets them aside instead of writing what the schema refuses.
+    items[0]["lastChangeDateTime"] = "2019-02-30T00:00:00Z"
+    items[1]["lastChangeDateTime"] = "2019-06-01T12:00:60Z"
+    items[2]["lastChangeDateTime"] = "2016-12-31T23:59:60Z"  # a real leap second: kept
+    items[2]["statusStartDate"] = "2019-04-31"
+    items[1]["extensions"] = ["not", "an", "object"]
+    links = [_link("isChildOf", "B", "A", 1), _link("équivaut", "B", "A", 2),
+             _link("ûquivaut", "C", "A", 3)]
+    made = []
+    out = json.loads(mm.io.write_case(mm.io.read_case(_package(items, links)), strict=True,
+                                      normalisations=made))
+    a, b, c = out["CFItems"]
+    assert a["extensions"]["lastChangeDateTime"] == "2019-02-30T00:00:00Z"
+    assert b["extensions"]["lastChangeDateTime"] == "2019-06-01T12:00:60Z"
+    assert c["lastChangeDateTime"] == "2016-12-31T23:59:60Z"
+    assert c["extensions"]["statusStartDate"] == "2019-04-31" and "statusStartDate" not in c
+    # Extensions that are not an object are kept inside one.
+    assert b["extensions"]["value"] == ["not", "an", "object"]
+    assert "/CFItems/1/extensions: not an object; kept as extensions/value" in made
+    # Two non-ASCII association types stay apart, the originals kept.
+    types = [x["associationType"] for x in out["CFAssociations"][1:]]
+    assert types == ["ext:__quivaut", "ext:__quivaut_2"]
+    assert [x["extensions"]["associationType"] for x in out["CFAssociations"][1:]] == [
+        "équivaut", "ûquivaut"]
+    assert _strict_checker()(out) == []
+
+
+def test_strict_export_reports_numbers_it_rewrites_and_repeated_keys():
+    item = _item("A")
+    text = _package([item], []).replace(
+        '"humanCodingScheme": "A",',
+        '"humanCodingScheme": "A", "x": 1E+2, "y": 123456789012345678901234567890, "z": 1.5, '
+        '"w": 1, "w": 2,')
+    made = []
+    out = json.loads(mm.io.write_case(mm.io.read_case(text), strict=True, normalisations=made))
+    assert "/CFItems/0/x: the number 1E+2 is written as 100.0" in made
+    assert ("/CFItems/0/y: the number 123456789012345678901234567890 is written as "
+            "1.2345678901234568e+29") in made
+    assert "/CFItems/0/w: the key is given twice; the last value is kept" in made
+    assert not any("/z: the number" in line for line in made)  # 1.5 is written as it was
+    assert out["CFItems"][0]["extensions"] == {"x": 100.0, "y": 1.2345678901234568e+29,
+                                               "z": 1.5, "w": 2}
+
+
+def test_framework_metadata_travels_in_the_document():
+    b = mm.FrameworkBuilder("Maps")
+    b.add_competency("A")
+    b.set_metadata("source", "district map 2026")
+    b.set_metadata("owner", "Ms Ortiz ✓")
+    fw = b.build()
+    text = mm.io.write_case(fw)
+    doc = json.loads(text)["CFDocument"]
+    assert doc["extensions"]["masterymap"]["metadata"] == {"owner": "Ms Ortiz ✓",
+                                                           "source": "district map 2026"}
+    back = mm.io.read_case(text)
+    assert {k: v for k, v in back.metadata.items() if not k.startswith("case:")} == fw.metadata
+    assert _strict_checker()(json.loads(mm.io.write_case(fw, strict=True))) == []
+
+
+def test_parse_errors_at_bytes_nlohmann_would_skip_have_a_position():
+    text = _package([_item("A")], [])
+    with pytest.raises(mm.ParseError, match="line 1, column 2: a second byte order mark"):
+        mm.io.read_case("\ufeff\ufeff" + text)
+    with pytest.raises(mm.ParseError, match=r"line 1, column \d+: a NUL byte"):
+        mm.io.read_case(text + "\x00")
+    for empty in ("", b"", " \n"):
+        with pytest.raises(mm.ParseError, match="the text is empty"):
+            mm.io.read_case(empty)

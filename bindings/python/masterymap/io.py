@@ -72,7 +72,7 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
     :param notes: a list that receives one line per choice the import made (id fallbacks,
         precedes to outside nodes, unknown grade codes)
     :raises ParseError: malformed JSON (line and column) or a field of the wrong type (its JSON
-        path, e.g. ``/CFItems/3/fullStatement: expected a string``)
+        path, e.g. ``/CFItems/3/fullStatement: expected a string``); empty text
     :raises ValidationError: every problem at once: duplicate identifiers, isChildOf ends
         outside the package, cycles
     :raises MissingFileError: the path does not exist
@@ -86,6 +86,10 @@ def read_case(source: Union[str, bytes, "os.PathLike[str]"], *, id: str = "human
                    drop_cycle_edges=drop_cycle_edges, drop_duplicate_edges=drop_duplicate_edges)
     if isinstance(source, bytes) and source[:2] == b"\x1f\x8b":  # gzip-compressed text
         source = _gunzip(source, "CASE package")
+    if isinstance(source, (str, bytes)) and not source.strip():
+        # neither a package nor a path: say so, rather than "no such file: ''"
+        raise ParseError("CASE package: the text is empty (expected a CFPackage JSON object "
+                         "or a path)")
     if _is_text(source):
         # bytes go to the reader as they are: invalid UTF-8 is a ParseError with its position
         fw, found = _parse_case(source, **options)  # type: ignore[arg-type]

@@ -95,7 +95,13 @@ struct case_write_options {
   /// empty string where the text is required); `educationalLevel` becomes `educationLevel`; a
   /// single string where a list belongs becomes a list; an identifier that is not a UUID becomes
   /// a version 5 UUID of it, in every reference; `caseVersion` is "1.1". Every change is listed
-  /// in `normalisations`. When false, the kept JSON is written as read.
+  /// in `normalisations`. Dates and date-times are checked as RFC 3339 (a real calendar day; a
+/// leap second only at 23:59:60 UTC); `extensions` that are not an object (an array of objects
+/// for a rubric level) are kept inside one; an association type that is neither a 1.1 type nor
+/// an "ext:" name becomes one (numbered when two would spell the same), the original kept in
+/// the association's extensions. A node the normaliser rewrites is re-serialised: a number
+/// whose text changes (1E+2 as 100.0, an integer beyond 64 bits as a double) and a key given
+/// twice (the last value kept) are listed too. When false, the kept JSON is written as read.
   bool strict = false;
   /// Base of the URIs of generated nodes (`<base><identifier>`); e.g. "https://example.org/case/".
   std::string base_uri = "urn:masterymap:case:";
@@ -119,8 +125,9 @@ struct case_write_options {
 /// and `precedes` associations, with identifiers that are name-based UUIDs (version 5) of the
 /// document identifier and the competency id, so they are stable across exports.
 /// What CASE cannot say (a competency's domain, kind, exact level and metadata; a prerequisite's
-/// strength and minimum level) travels in the node's `extensions` under "masterymap", which
-/// `parse_case` reads back, so a framework from elsewhere round-trips too.
+/// strength and minimum level) travels in the node's `extensions` under "masterymap", and the
+/// framework's own metadata in the generated CFDocument's, which `parse_case` reads back, so a
+/// framework from elsewhere round-trips too.
 /// Complexity: O(n) in the output size.
 /// `normalisations` (when given) receives one line per change `strict` made,
 /// "<JSON path>: <what was done>".
