@@ -621,6 +621,7 @@ learner's row of the tables.
       });
   bind_roster_advice(roster_cls);
   bind_roster_snapshot(roster_cls);
+  bind_cohort(roster_cls);
 }
 
 }  // namespace masterymap::python

@@ -19,6 +19,9 @@ inline constexpr const char* log_type = "EvidenceLog";
 /// The roster's per-learner advice as columns: _levels, _gaps, _blockers, _pacing
 /// (bind_roster_advice.cpp; the DataFrames are built in masterymap._frames).
 void bind_roster_advice(py::class_<roster>& cls);
+/// Cohort analytics: summary, groups_by_frontier (bind_cohort.cpp; DataFrames in
+/// masterymap._cohort).
+void bind_cohort(py::class_<roster>& cls);
 /// Snapshots, copies, pickling and equality (bind_roster_snapshot.cpp).
 void bind_roster_snapshot(py::class_<roster>& cls);
 

@@ -6,6 +6,7 @@
 
 #include <masterymap/bkt.hpp>
 #include <masterymap/bkt_source.hpp>
+#include <masterymap/cohort.hpp>
 #include <masterymap/column.hpp>
 #include <masterymap/config.hpp>
 #include <masterymap/encoding.hpp>

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Cohort analytics on a Roster (cohort.hpp): the C++ passes as numpy columns (_summary,
+// _groups_by_frontier, GIL released), and the public methods, whose DataFrames are built in
+// masterymap._cohort.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <masterymap/cohort.hpp>
+
+#include "bindings.hpp"
+#include "numpy_util.hpp"
+#include "object_lock.hpp"
+#include "roster_py.hpp"
+
+namespace masterymap::python {
+
+void bind_cohort(py::class_<roster>& cls) {
+  cls.def(
+         "_summary",
+         [](const roster& r, const py::array_t<std::int32_t, py::array::c_style>& group_of,
+            std::size_t groups) {
+           const read_lock lock(&r, roster_type);
+           std::vector<std::int32_t> g(group_of.data(), group_of.data() + group_of.size());
+           cohort_summary s;
+           {
+             py::gil_scoped_release rel;
+             s = summarize(r, g, groups);
+           }
+           const auto cells = static_cast<py::ssize_t>((s.groups + 1) * s.competencies);
+           py::dict d;
+           d["learners"] = move_numpy(std::move(s.learners));
+           d["status_counts"] = move_numpy(std::move(s.status_counts), cells,
+                                           static_cast<py::ssize_t>(status_count));
+           d["rating_counts"] = move_numpy(std::move(s.rating_counts), cells,
+                                           static_cast<py::ssize_t>(s.ratings + 1));
+           d["scored"] = move_numpy(std::move(s.scored));
+           d["score_sum"] = move_numpy(std::move(s.score_sum));
+           d["score_median"] = move_numpy(std::move(s.score_median));
+           return d;
+         },
+         py::arg("group_of"), py::arg("groups"))
+      .def(
+          "_groups_by_frontier",
+          [](const roster& r, const std::string& kind, std::uint32_t stuck_evidence,
+             double stuck_days, double recent_days) {
+            const read_lock lock(&r, roster_type);
+            frontier_group k = frontier_group::ready;
+            if (kind == "recent")
+              k = frontier_group::recent;
+            else if (kind == "stuck")
+              k = frontier_group::stuck;
+            else if (kind != "ready")
+              throw std::invalid_argument(
+                  "Roster.groups_by_frontier: kind must be 'ready', "
+                  "'recent' or 'stuck', not '" +
+                  kind + "'");
+            frontier_group_options o;
+            o.stuck_evidence = stuck_evidence;
+            o.stuck_days = stuck_days;
+            o.recent_days = recent_days;
+            frontier_groups g;
+            {
+              py::gil_scoped_release rel;
+              g = group_by_frontier(r, k, o);
+            }
+            py::dict d;
+            d["competency"] = move_numpy(std::move(g.competency));
+            d["learner"] = move_numpy(std::move(g.learner));
+            d["counted"] = move_numpy(std::move(g.counted));
+            d["first"] = move_numpy(std::move(g.first));
+            d["last"] = move_numpy(std::move(g.last));
+            d["reasons"] = move_numpy(std::move(g.reasons));
+            return d;
+          },
+          py::arg("kind"), py::arg("stuck_evidence"), py::arg("stuck_days"), py::arg("recent_days"))
+      .def(
+          "_first_mastery",
+          [](const roster& r, double origin) {
+            const read_lock lock(&r, roster_type);
+            mastery_spells m;
+            {
+              py::gil_scoped_release rel;
+              m = first_mastery(r, origin);
+            }
+            py::dict d;
+            d["replayed"] = move_numpy(std::move(m.replayed));
+            d["competency"] = move_numpy(std::move(m.competency));
+            d["learner"] = move_numpy(std::move(m.learner));
+            d["origin"] = move_numpy(std::move(m.origin));
+            d["end"] = move_numpy(std::move(m.end));
+            d["event"] = move_numpy(std::move(m.event));
+            d["attempts"] = move_numpy(std::move(m.attempts));
+            return d;
+          },
+          py::arg("origin"))
+      .def(
+          "_time_to_mastery",
+          [](const roster& r, double origin) {
+            const read_lock lock(&r, roster_type);
+            const std::size_t C = r.competencies();
+            // Per competency: replayed, n, events, then (quantile, lower, upper) at .25 .5 .75.
+            std::vector<std::uint8_t> replayed;
+            std::vector<std::uint32_t> n(C), events(C), tc, risk, died;
+            std::vector<double> q(C * 9), tt, surv, se;
+            {
+              py::gil_scoped_release rel;
+              mastery_spells m = first_mastery(r, origin);
+              replayed = std::move(m.replayed);
+              std::size_t k = 0;
+              std::vector<double> dur;
+              std::vector<std::uint8_t> ev;
+              for (index_t c = 0; c < C; ++c) {
+                dur.clear();
+                ev.clear();
+                for (; k < m.competency.size() && m.competency[k] == c; ++k) {
+                  dur.push_back((m.end[k] - m.origin[k]) / 86400.0);
+                  ev.push_back(m.event[k]);
+                }
+                const survival_curve s = kaplan_meier(dur, ev);
+                n[c] = static_cast<std::uint32_t>(s.n);
+                events[c] = static_cast<std::uint32_t>(s.events);
+                const double ps[3] = {0.25, 0.5, 0.75};
+                for (int j = 0; j < 3; ++j) {
+                  const auto ci = survival_quantile_ci(s, ps[j]);
+                  q[c * 9 + static_cast<std::size_t>(j) * 3] = survival_quantile(s, ps[j]);
+                  q[c * 9 + static_cast<std::size_t>(j) * 3 + 1] = ci.first;
+                  q[c * 9 + static_cast<std::size_t>(j) * 3 + 2] = ci.second;
+                }
+                for (std::size_t i = 0; i < s.times.size(); ++i) {
+                  tc.push_back(c);
+                  tt.push_back(s.times[i]);
+                  risk.push_back(s.at_risk[i]);
+                  died.push_back(s.died[i]);
+                  surv.push_back(s.survival[i]);
+                  se.push_back(s.se[i]);
+                }
+              }
+            }
+            py::dict d;
+            d["replayed"] = move_numpy(std::move(replayed));
+            d["n"] = move_numpy(std::move(n));
+            d["events"] = move_numpy(std::move(events));
+            d["quantiles"] = move_numpy(std::move(q), static_cast<py::ssize_t>(C), 9);
+            d["t_competency"] = move_numpy(std::move(tc));
+            d["time"] = move_numpy(std::move(tt));
+            d["at_risk"] = move_numpy(std::move(risk));
+            d["died"] = move_numpy(std::move(died));
+            d["survival"] = move_numpy(std::move(surv));
+            d["se"] = move_numpy(std::move(se));
+            return d;
+          },
+          py::arg("origin"))
+      .def(
+          "time_to_mastery",
+          [](const py::object& self, const py::object& origin, bool table) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "time_to_mastery", self, origin, table);
+          },
+          py::kw_only(), py::arg("origin") = py::none(), py::arg("table") = false, R"pbdoc(
+Time to mastery per competency, by Kaplan–Meier (1958), in days, as a pandas DataFrame.
+
+A spell per (learner, competency) with counted evidence up to ``as_of``: origin = the pair's
+first counted evidence, or ``origin`` (a time: a course start) for every pair; event = the
+first mastery (``mastered`` or ``exceeded``), found by replaying the pair's evidence in the
+engine's aggregation order with the engine's own formulas (a later lapse does not undo it);
+censored = not mastered by ``as_of``. Pairs now ``exempt`` (tested out, never learned) or
+``inferred`` (no evidence of their own) are excluded. Competencies whose rule cannot be replayed
+event by event (mode or bkt methods, windows, expiry, monotonic holding) and rollup parents and
+their parts have ``replayed`` False and no figures.
+
+Columns: ``competency``, ``replayed``, ``learners`` (spells), ``mastered`` (events),
+``censored``; ``q25``, ``median``, ``q75`` — the first time the survival drops strictly below
+0.75, 0.5, 0.25 (NaN: not reached; ``median_reached``) — each with ``_lower`` and ``_upper``,
+its 95% confidence interval by inverting z-tests on the log-log scale (Brookmeyer & Crowley
+1982, as SAS LIFETEST and statsmodels' ``SurvfuncRight.quantile_ci``; ``inf``: open above).
+With ``table=True``: the survival table instead — ``competency``, ``time`` (days), ``at_risk``,
+``events``, ``survival``, ``se`` (Greenwood) at each event time. Equal to statsmodels'
+``SurvfuncRight`` on the same spells. Raises TypeError for an ``origin`` that is not a time.
+)pbdoc")
+      .def(
+          "summary",
+          [](const py::object& self, const py::object& by, std::size_t min_n) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "summary", self, by, min_n);
+          },
+          py::arg("by") = py::none(), py::kw_only(), py::arg("min_n") = 10, R"pbdoc(
+Per competency (and per group with ``by``): what the roster's tables say, as a pandas DataFrame
+with one row per (group, competency) — group ``"all"`` first, then each group in sorted order.
+
+Columns: ``group``, ``competency``, ``learners`` (in the group), one count per status
+(``not_started`` ... ``inferred``), one per rating label and ``no_rating``; ``started``
+(learners with evidence of their own: not ``not_started``, not ``inferred``), ``earned``
+(``mastered`` or ``exceeded``), ``scored`` (learners with a score); ``mastery_rate`` = earned /
+learners (denominator: all
+learners of the group) and ``mastery_rate_started`` = earned / started (denominator: learners
+who started; NaN when none did); ``mean_score`` and ``median_score`` (over learners with a
+score); ``median_attempts``: the median number of counted pieces of evidence up to and including the
+one that brought first mastery, over the learners who mastered it (see ``time_to_mastery``; NaN
+for competencies it cannot replay); with ``by``: ``gap_mastery_rate``, ``gap_mastery_rate_started`` and ``gap_mean_score``
+= the group's figure minus that of the rest of the roster (learners outside the group,
+including those without a group); ``suppressed``: the group has fewer than ``min_n`` learners,
+and every figure of the row but ``learners`` is then NA (the practice of state reporting: small
+cells are not published); a rate or score whose own denominator (started, scored, the rest's)
+is below ``min_n`` is NA as well.
+
+``by``: learner -> group, a pandas Series indexed by learner id (or a one-column DataFrame, or
+a dict); learners it does not name belong to no group (they count in ``"all"`` only).
+Complexity: O(L * C) in C++, in parallel over learners; the result does not depend on the
+thread count. Raises TypeError for a ``by`` of another type.
+)pbdoc")
+      .def(
+          "groups_by_frontier",
+          [](const py::object& self, const std::string& kind, std::uint32_t stuck_evidence,
+             double stuck_days, double recent_days) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "groups_by_frontier", self, kind,
+                               stuck_evidence, stuck_days, recent_days);
+          },
+          py::arg("kind") = "ready", py::kw_only(), py::arg("stuck_evidence") = 10,
+          py::arg("stuck_days") = 30.0, py::arg("recent_days") = 14.0, R"pbdoc(
+Learners grouped by competency, as a pandas DataFrame sorted by competency (framework order),
+then learner: ``competency``, ``learner`` (categoricals), ``counted`` (counted evidence up to
+``as_of``: kinds the competency's rule counts — not ignored, not placement, not a non-counting
+pretest; windows disregarded), ``first_evidence`` (its first counted evidence),
+``last_evidence`` (its latest evidence of any kind) as UTC timestamps, and for ``"stuck"``
+``wheel_spinning`` and ``no_progress`` (booleans).
+
+- ``"ready"``: on the learner's frontier (KST's outer fringe), as ``Roster.frontier``.
+- ``"recent"``: earned (mastered or exceeded), with evidence within ``recent_days`` days
+  before ``as_of``.
+- ``"stuck"``: in progress or awaiting confirmation, and either wheel-spinning — at least
+  ``stuck_evidence`` counted pieces of evidence without mastery (Beck & Gong 2013: 10 practice
+  opportunities) — or no progress: the first counted evidence at least ``stuck_days`` days
+  before ``as_of`` (0 switches either test off).
+
+The exact inverse of the per-learner queries. O(rows + L * (V + E)), in parallel over learners.
+Raises ValueError for another ``kind``.
+)pbdoc");
+}
+
+}  // namespace masterymap::python

@@ -1,0 +1,212 @@
+"""Cohort analytics on a Roster as DataFrames: ``Roster.summary`` and
+``Roster.groups_by_frontier`` (see their docstrings). The counting passes run in C++
+(``Roster._summary``, ``Roster._groups_by_frontier``, cohort.hpp); this module maps groups,
+derives the rates and gaps from the counts and applies the suppression rule."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._arguments import describe
+from ._frames import _categorical, datetimes
+
+#: The label of the whole roster in the ``group`` column.
+ALL = "all"
+
+
+def _group_map(r: _core.Roster, by: Any) -> "pd.Series":
+    if isinstance(by, pd.DataFrame):
+        if by.shape[1] != 1:
+            raise ValueError(f"Roster.summary(): by must have one column, not {by.shape[1]}")
+        by = by.iloc[:, 0]
+    elif isinstance(by, dict):
+        by = pd.Series(by, dtype=object)
+    if not isinstance(by, pd.Series):
+        raise TypeError("Roster.summary(): by must be a pandas Series (learner -> group), a "
+                        f"one-column DataFrame or a dict, got {describe(by)}")
+    if not by.index.is_unique:
+        dup = by.index[by.index.duplicated()][0]
+        raise ValueError(f"Roster.summary(): by names learner {dup!r} more than once")
+    return by
+
+
+def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
+    """``Roster.summary`` (see its docstring)."""
+    learners = list(r.learners)
+    if by is None:
+        names: List[str] = []
+        group_of = np.full(len(learners), -1, dtype=np.int32)
+    else:
+        s = _group_map(r, by)
+        s = s[s.notna()]
+        s.index = s.index.map(str)
+        labels = s.astype(str)
+        names = sorted(set(labels))
+        if ALL in names:
+            raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
+                             "roster's label)")
+        code = {g: i for i, g in enumerate(names)}
+        mapped = pd.Series(labels.map(code).to_numpy(), index=labels.index)
+        group_of = mapped.reindex(learners).fillna(-1).to_numpy(dtype=np.int32)
+    d = r._summary(group_of, len(names))
+    fw = r.framework
+    C = len(fw)
+    G = len(names) + 1
+    order = [len(names)] + list(range(len(names)))  # the whole roster first
+    rows = np.concatenate([np.arange(g * C, (g + 1) * C) for g in order])
+    n = np.repeat(d["learners"][order].astype(np.int64), C)
+    st = d["status_counts"][rows].astype(np.int64)
+    ra = d["rating_counts"][rows].astype(np.int64)
+    scored = d["scored"][rows].astype(np.int64)
+    ssum = d["score_sum"][rows]
+    frame = pd.DataFrame({
+        "group": _categorical(np.repeat(np.arange(G, dtype=np.uint32), C), [ALL] + names),
+        "competency": _categorical(np.tile(np.arange(C, dtype=np.uint32), G), list(fw)),
+        "learners": n,
+    })
+    for k, name in enumerate(_core.STATUSES):
+        frame[name] = st[:, k]
+    for k, label in enumerate(r.policy.scale.labels):
+        frame[label] = ra[:, k]
+    frame["no_rating"] = ra[:, -1]
+    status = {name: k for k, name in enumerate(_core.STATUSES)}
+    started = n - st[:, status["not_started"]] - st[:, status["inferred"]]
+    mastered = st[:, status["mastered"]] + st[:, status["exceeded"]]
+    frame["started"] = started
+    frame["earned"] = mastered
+    frame["scored"] = scored
+
+    def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = a / b
+        out[b < max(min_n, 1)] = np.nan
+        return out
+
+    frame["mastery_rate"] = ratio(mastered, n)
+    frame["mastery_rate_started"] = ratio(mastered, started)
+    frame["mean_score"] = ratio(ssum, scored)
+    median = d["score_median"][rows].copy()
+    median[scored < max(min_n, 1)] = np.nan
+    frame["median_score"] = median
+    # Median attempts to mastery: counted evidence up to the first mastery (first_mastery).
+    sp = r._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    comp = sp["competency"][hit].astype(np.int64)
+    att = sp["attempts"][hit].astype(np.float64)
+    grp = group_of[sp["learner"][hit]].astype(np.int64)
+    keys = [np.full(len(comp), len(names)) * C + comp]
+    if names:
+        own = grp >= 0
+        keys.append(grp[own] * C + comp[own])
+        att = np.concatenate([att, att[own]])
+    key = np.concatenate(keys)
+    m = pd.Series(att).groupby(key)
+    med = np.full(G * C, np.nan)
+    cnt = np.zeros(G * C, dtype=np.int64)
+    if len(key):
+        med[m.median().index.to_numpy()] = m.median().to_numpy()
+        cnt[m.size().index.to_numpy()] = m.size().to_numpy()
+    med = med[rows]
+    med[cnt[rows] < max(min_n, 1)] = np.nan
+    frame["median_attempts"] = med
+    if names:
+        # The rest of the roster: the whole roster's counts minus the group's.
+        whole = slice(0, C)
+        rest_n = np.tile(n[whole], G) - n
+        rest_started = np.tile(started[whole], G) - started
+        rest_mastered = np.tile(mastered[whole], G) - mastered
+        rest_scored = np.tile(scored[whole], G) - scored
+        rest_sum = np.tile(ssum[whole], G) - ssum
+        frame["gap_mastery_rate"] = frame["mastery_rate"].to_numpy() - ratio(rest_mastered, rest_n)
+        frame["gap_mastery_rate_started"] = (frame["mastery_rate_started"].to_numpy()
+                                             - ratio(rest_mastered, rest_started))
+        frame["gap_mean_score"] = frame["mean_score"].to_numpy() - ratio(rest_sum, rest_scored)
+        frame.loc[:C - 1, ["gap_mastery_rate", "gap_mastery_rate_started",
+                           "gap_mean_score"]] = np.nan  # the whole roster has no rest
+    small = n < min_n
+    frame["suppressed"] = small
+    counts = [c for c in frame.columns
+              if c not in ("group", "competency", "learners", "suppressed")]
+    for c in counts:
+        if frame[c].dtype.kind in "iu":
+            frame[c] = frame[c].astype("Int64")
+        frame.loc[small, c] = pd.NA if frame[c].dtype.kind not in "f" else np.nan
+    if not names:
+        frame = frame.drop(columns="group")
+    return frame
+
+
+_KINDS = ("ready", "recent", "stuck")
+
+
+def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_days: float,
+                       recent_days: float) -> pd.DataFrame:
+    """``Roster.groups_by_frontier`` (see its docstring)."""
+    if kind not in _KINDS:
+        raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
+                         f"not {kind!r}")
+    d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
+    frame = pd.DataFrame({
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "learner": _categorical(d["learner"], list(r.learners)),
+        "counted": d["counted"].astype(np.int64),
+        "first_evidence": datetimes(d["first"], "first_evidence"),
+        "last_evidence": datetimes(d["last"], "last_evidence"),
+    })
+    if kind == "stuck":
+        frame["wheel_spinning"] = (d["reasons"] & 1) != 0
+        frame["no_progress"] = (d["reasons"] & 2) != 0
+    return frame
+
+
+def _origin_seconds(origin: Any) -> float:
+    if origin is None:
+        return float("nan")
+    if isinstance(origin, bool) or not isinstance(origin, (str, int, float, np.integer,
+                                                           np.floating, pd.Timestamp)) and \
+            not hasattr(origin, "isoformat"):
+        raise TypeError("Roster.time_to_mastery(): origin must be a time (a str, datetime, "
+                        f"Timestamp or Unix seconds), got {describe(origin)}")
+    if isinstance(origin, (int, float, np.integer, np.floating)):
+        return float(origin)
+    t = pd.Timestamp(origin)
+    if t.tzinfo is None:
+        t = t.tz_localize("UTC")
+    return t.value / 1e9
+
+
+def time_to_mastery(r: _core.Roster, origin: Any, table: bool) -> pd.DataFrame:
+    """``Roster.time_to_mastery`` (see its docstring)."""
+    d = r._time_to_mastery(_origin_seconds(origin))
+    ids = list(r.framework)
+    if table:
+        return pd.DataFrame({
+            "competency": _categorical(d["t_competency"], ids),
+            "time": d["time"],
+            "at_risk": d["at_risk"].astype(np.int64),
+            "events": d["died"].astype(np.int64),
+            "survival": d["survival"],
+            "se": d["se"],
+        })
+    q = d["quantiles"]
+    replayed = d["replayed"].astype(bool)
+    n = pd.array(d["n"].astype(np.int64), dtype="Int64")
+    ev = pd.array(d["events"].astype(np.int64), dtype="Int64")
+    n[~replayed] = pd.NA
+    ev[~replayed] = pd.NA
+    frame = pd.DataFrame({
+        "competency": _categorical(np.arange(len(ids), dtype=np.uint32), ids),
+        "replayed": replayed,
+        "learners": n,
+        "mastered": ev,
+        "censored": n - ev,
+    })
+    for j, name in enumerate(("q25", "median", "q75")):
+        frame[name] = q[:, 3 * j]
+        frame[name + "_lower"] = q[:, 3 * j + 1]
+        frame[name + "_upper"] = q[:, 3 * j + 2]
+    frame["median_reached"] = ~np.isnan(q[:, 3])
+    return frame

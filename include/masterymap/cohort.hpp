@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Cohort analytics on a roster: per-competency summaries by group, and learners grouped by the
+// competency they are ready to learn, recently mastered or are stuck on.
+#ifndef MASTERYMAP_COHORT_HPP
+#define MASTERYMAP_COHORT_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <masterymap/config.hpp>
+#include <masterymap/roster.hpp>
+#include <utility>
+#include <vector>
+
+namespace masterymap {
+
+/// Number of `status` values (the width of `cohort_summary::status_counts` rows).
+inline constexpr std::size_t status_count = 8;
+
+/// Per competency and group, what the roster's tables hold: counts by status and by rating, and
+/// the sum and median of the scores. Cell (g, c) is at g * competencies + c; group `groups`
+/// (the last) is the whole roster. Rates, gaps and suppression are derived from these counts
+/// (the Python `Roster.summary` does so).
+struct cohort_summary {
+  std::size_t groups = 0;        ///< groups named by the caller (the whole roster is one more)
+  std::size_t competencies = 0;  ///< the framework's size
+  std::size_t ratings = 0;       ///< the scale's ratings (rating_counts has one more: none)
+  std::vector<std::uint32_t> learners;  ///< per group (groups + 1 entries)
+  /// ((g * competencies + c) * status_count + s): learners of group g with status s on c.
+  std::vector<std::uint32_t> status_counts;
+  /// ((g * competencies + c) * (ratings + 1) + r): learners with rating r (r == ratings: none).
+  std::vector<std::uint32_t> rating_counts;
+  std::vector<std::uint32_t> scored;  ///< (g, c): learners with a score
+  std::vector<double> score_sum;      ///< (g, c): their scores' sum (in learner order)
+  std::vector<double> score_median;   ///< (g, c): their median (mean of the middle two); NaN: none
+};
+
+/// Summarises the roster's tables per competency, for the whole roster and for each of `groups`
+/// groups: `group_of[l]` is learner l's group in [0, groups), or -1 for none (counted in the whole
+/// roster only). Parallel over learners in fixed blocks whose partial sums are added in block
+/// order, so the result never depends on `threads` (0: the roster's option).
+/// \throws std::invalid_argument if group_of has not one entry per learner or names a group
+///         outside [-1, groups).
+/// Complexity: O(L * C) for L learners and C competencies, plus O(L log L) per competency for
+/// the medians; memory O(groups * C * (status_count + ratings)).
+[[nodiscard]] MASTERYMAP_API cohort_summary summarize(const roster& r,
+                                                      const std::vector<std::int32_t>& group_of,
+                                                      std::size_t groups, unsigned threads = 0);
+
+/// Which learners `group_by_frontier` puts under a competency.
+enum class frontier_group : std::uint8_t {
+  ready,   ///< on the learner's frontier (KST's outer fringe: `roster::frontier_matrix`)
+  recent,  ///< earned (mastered or exceeded) with evidence within `recent_days` before as_of
+  stuck,   ///< started and not done: wheel-spinning (Beck & Gong 2013) or no progress
+};
+
+/// The thresholds of `group_by_frontier`.
+struct frontier_group_options {
+  /// Stuck: at least this many counted pieces of evidence without mastery (Beck & Gong 2013
+  /// call a learner wheel-spinning who has not mastered a skill after 10 practice
+  /// opportunities). 0: this test is off.
+  std::uint32_t stuck_evidence = 10;
+  /// Stuck: working on it (in progress or awaiting confirmation) for at least this many days
+  /// since its first counted evidence, without mastery. <= 0 or NaN: this test is off.
+  double stuck_days = 30;
+  /// Recent: earned, and its latest evidence at most this many days before as_of.
+  double recent_days = 14;
+  unsigned threads = 0;  ///< 0: the roster's option
+};
+
+/// Learners grouped by competency: rows sorted by competency (framework order), then learner.
+struct frontier_groups {
+  std::vector<index_t> competency;
+  std::vector<std::uint32_t> learner;
+  /// Counted evidence on the competency up to as_of: rows whose kind its rule counts (not in
+  /// ignore_kinds, not "placement", not a non-counting "pretest"), windows disregarded.
+  std::vector<std::uint32_t> counted;
+  std::vector<double> first;  ///< time of the first counted evidence (NaN: none)
+  std::vector<double> last;   ///< time of the latest evidence of any kind (NaN: none)
+  /// stuck: bit 1 = wheel-spinning (enough counted evidence), bit 2 = no progress (days).
+  std::vector<std::uint8_t> reasons;
+};
+
+/// Learners grouped by the competency they are ready to learn, recently mastered or are stuck
+/// on (see `frontier_group`): the exact inverse of the per-learner queries (a learner is under
+/// c iff c is in its frontier, or it earned c recently, or it is stuck on c). Evidence after
+/// `as_of` is disregarded. Parallel over learners; the result never depends on the thread count.
+/// Complexity: O(rows + L * (V + E)). Units: days of 86,400 s (times are Unix seconds).
+[[nodiscard]] MASTERYMAP_API frontier_groups
+group_by_frontier(const roster& r, frontier_group kind, const frontier_group_options& options = {});
+
+/// A Kaplan–Meier estimate of a survival function from right-censored durations.
+struct survival_curve {
+  std::size_t n = 0;                   ///< durations
+  std::size_t events = 0;              ///< of which events (the others are censored)
+  std::vector<double> times;           ///< distinct event times, ascending
+  std::vector<std::uint32_t> at_risk;  ///< durations >= times[i]
+  std::vector<std::uint32_t> died;     ///< events at times[i]
+  std::vector<double> survival;        ///< S(times[i]) = prod over t_j <= t_i of (1 - d_j / n_j)
+  /// Greenwood's standard error of survival[i] (NaN once everyone at risk had the event).
+  std::vector<double> se;
+};
+
+/// Kaplan–Meier (1958) with Greenwood's standard errors, computed as statsmodels' SurvfuncRight
+/// does (survival as exp of a cumulative sum of logs). `event[i]` != 0: durations[i] ended in
+/// the event; 0: censored then. \throws std::invalid_argument for sizes that differ or a
+/// duration that is negative or NaN. Complexity: O(n log n).
+[[nodiscard]] MASTERYMAP_API survival_curve kaplan_meier(const std::vector<double>& durations,
+                                                         const std::vector<std::uint8_t>& event);
+
+/// The p-quantile of the event time: the first event time at which survival drops strictly
+/// below 1 - p (SAS's rule, as statsmodels); NaN when it never does ("not reached").
+[[nodiscard]] MASTERYMAP_API double survival_quantile(const survival_curve& s, double p);
+
+/// The 95% confidence interval of `survival_quantile(s, p)` by inverting z-tests on the
+/// complementary log-log scale (Brookmeyer & Crowley 1982; SAS LIFETEST, statsmodels'
+/// quantile_ci): {lower, upper}, both event times; upper is +infinity when the interval is
+/// open above; {NaN, NaN} when no event time qualifies.
+[[nodiscard]] MASTERYMAP_API std::pair<double, double> survival_quantile_ci(const survival_curve& s,
+                                                                            double p);
+
+/// Per (learner, competency) of a roster, the spell from an origin to the first mastery.
+struct mastery_spells {
+  /// Per competency: whether its status could be replayed event by event (its rule folds: see
+  /// `roster::add`; not a rollup parent). Competencies that cannot have no spells.
+  std::vector<std::uint8_t> replayed;
+  std::vector<index_t> competency;  ///< spells sorted by competency, then learner
+  std::vector<std::uint32_t> learner;
+  std::vector<double> origin;       ///< Unix seconds
+  std::vector<double> end;          ///< time of the first mastery, or as_of (censored)
+  std::vector<std::uint8_t> event;  ///< 1: mastered (or exceeded) at `end`; 0: censored
+  /// Counted evidence up to and including the one that brought mastery (all, when censored).
+  std::vector<std::uint32_t> attempts;
+};
+
+/// The spells of every (learner, competency) pair with counted evidence up to as_of, except
+/// pairs now exempt or inferred (they were not learned through evidence of their own): the
+/// pair's evidence is replayed in the engine's aggregation order (time, then row) with the
+/// engine's own running formulas and status rule, and the first event after which it is
+/// mastered or exceeded is the event (later lapses do not undo it). Origin: the pair's first
+/// counted evidence, or `origin` when it is not NaN (a fixed start, e.g. of a course); spells
+/// ending before their origin are then dropped. Parallel over learners; independent of `threads`
+/// (0: the roster's). Complexity: O(rows log rows).
+[[nodiscard]] MASTERYMAP_API mastery_spells first_mastery(const roster& r, double origin,
+                                                          unsigned threads = 0);
+
+}  // namespace masterymap
+
+#endif  // MASTERYMAP_COHORT_HPP

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// summarize: per-competency counts, score sums and medians of a roster's tables, by group.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <masterymap/cohort.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "parallel.hpp"
+
+namespace masterymap {
+namespace {
+
+// Learners per block: the unit of the partial sums (fixed, so sums never depend on threads).
+constexpr std::size_t block_learners = 2048;
+
+double median_of(std::vector<double>& v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const std::size_t h = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
+  const double hi = v[h];
+  if (v.size() % 2 == 1) return hi;
+  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h));
+  return lo + (hi - lo) / 2;
+}
+
+}  // namespace
+
+cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group_of,
+                         std::size_t groups, unsigned threads) {
+  const std::size_t L = r.size(), C = r.competencies();
+  if (group_of.size() != L)
+    throw std::invalid_argument("summarize: group_of has " + std::to_string(group_of.size()) +
+                                " entries for " + std::to_string(L) + " learners");
+  for (std::size_t l = 0; l < L; ++l)
+    if (group_of[l] < -1 || (group_of[l] >= 0 && static_cast<std::size_t>(group_of[l]) >= groups))
+      throw std::invalid_argument("summarize: learner " + std::to_string(l) + " ('" +
+                                  r.learners()[l] + "') has group " + std::to_string(group_of[l]) +
+                                  ", not in [-1, " + std::to_string(groups) + ")");
+  if (threads == 0) threads = r.options().threads;
+  cohort_summary s;
+  s.groups = groups;
+  s.competencies = C;
+  s.ratings = r.policy().scale().size();
+  const std::size_t G = groups + 1, R = s.ratings + 1, cells = G * C;
+  s.learners.assign(G, 0);
+  s.status_counts.assign(cells * status_count, 0);
+  s.rating_counts.assign(cells * R, 0);
+  s.scored.assign(cells, 0);
+  s.score_sum.assign(cells, 0.0);
+  s.score_median.assign(cells, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t l = 0; l < L; ++l) {
+    ++s.learners[groups];
+    if (group_of[l] >= 0) ++s.learners[static_cast<std::size_t>(group_of[l])];
+  }
+  const auto& st = r.statuses();
+  const auto& sc = r.scores();
+  const auto& ra = r.ratings();
+  // One pass over learners in fixed blocks. Most cells are not started (no evidence, hence no
+  // score and no rating): the status row is scanned eight bytes at a time, and only the other
+  // cells are counted and read; not-started counts are the rest. Scores are summed per block
+  // (blocks added in order, so sums never depend on threads) and kept, per block, as
+  // (cell, score) pairs for the medians.
+  const std::size_t blocks = (L + block_learners - 1) / block_learners;
+  struct partial {
+    std::vector<std::uint32_t> status, rating, scored;
+  };
+  struct scored_cell {
+    std::uint32_t cell;
+    double x;
+  };
+  std::vector<partial> parts(blocks);  // counts: one per chunk of blocks (at parts[first block])
+  std::vector<std::vector<double>> sums(blocks);
+  std::vector<std::vector<scored_cell>> kept(blocks);
+  static_assert(static_cast<int>(status::not_started) == 0, "not started is the zero byte");
+  detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
+    partial& p = parts[b0];
+    p.status.assign(cells * status_count, 0);
+    p.rating.assign(cells * R, 0);
+    p.scored.assign(cells, 0);
+    for (std::size_t b = b0; b < b1; ++b) {
+      auto& sum = sums[b];
+      sum.assign(cells, 0.0);
+      auto& keep = kept[b];
+      const std::size_t e = std::min(L, (b + 1) * block_learners);
+      for (std::size_t l = b * block_learners; l < e; ++l) {
+        const std::size_t g2 =
+            group_of[l] >= 0 ? static_cast<std::size_t>(group_of[l]) : static_cast<std::size_t>(-1);
+        const auto* row = reinterpret_cast<const unsigned char*>(st.data() + l * C);
+        const auto visit = [&](std::size_t c) {
+          const std::size_t i = l * C + c;
+          const auto sv = static_cast<std::size_t>(st[i]);
+          const std::size_t rv =
+              ra[i] < 0 ? s.ratings
+                        : std::min<std::size_t>(static_cast<std::size_t>(ra[i]), s.ratings);
+          const double x = sc[i];
+          for (const std::size_t g : {groups, g2}) {
+            if (g == static_cast<std::size_t>(-1)) continue;
+            const std::size_t cell = g * C + c;
+            ++p.status[cell * status_count + sv];
+            ++p.rating[cell * R + rv];
+            if (!std::isnan(x)) {
+              ++p.scored[cell];
+              sum[cell] += x;
+              keep.push_back({static_cast<std::uint32_t>(cell), x});
+            }
+          }
+        };
+        std::size_t c = 0;
+        for (; c + 8 <= C; c += 8) {
+          std::uint64_t w;
+          std::memcpy(&w, row + c, 8);
+          if (w == 0) continue;
+          for (std::size_t k = 0; k < 8; ++k)
+            if (row[c + k] != 0) visit(c + k);
+        }
+        for (; c < C; ++c)
+          if (row[c] != 0) visit(c);
+      }
+    }
+  });
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const partial& p = parts[b];
+    for (std::size_t i = 0; i < p.status.size(); ++i) s.status_counts[i] += p.status[i];
+    for (std::size_t i = 0; i < p.rating.size(); ++i) s.rating_counts[i] += p.rating[i];
+    for (std::size_t i = 0; i < p.scored.size(); ++i) s.scored[i] += p.scored[i];
+    for (std::size_t i = 0; i < cells; ++i) s.score_sum[i] += sums[b][i];
+  }
+  // The cells nobody visited: not started, no rating.
+  for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t c = 0; c < C; ++c) {
+      const std::size_t cell = g * C + c;
+      std::uint32_t seen = 0;
+      for (std::size_t k = 0; k < status_count; ++k)
+        seen += s.status_counts[cell * status_count + k];
+      s.status_counts[cell * status_count] += s.learners[g] - seen;
+      s.rating_counts[cell * R + s.ratings] += s.learners[g] - seen;
+    }
+  // Medians: the kept scores grouped by cell (a counting sort), then nth_element per cell.
+  std::vector<std::size_t> at(cells + 1, 0);
+  for (const auto& k : kept)
+    for (const scored_cell& x : k) ++at[x.cell + 1];
+  for (std::size_t i = 0; i < cells; ++i) at[i + 1] += at[i];
+  std::vector<double> all(at[cells]);
+  {
+    std::vector<std::size_t> next(at.begin(), at.end() - 1);
+    for (const auto& k : kept)
+      for (const scored_cell& x : k) all[next[x.cell]++] = x.x;
+  }
+  kept.clear();
+  detail::parallel_for(cells, threads, 64, [&](std::size_t c0, std::size_t c1) {
+    std::vector<double> v;
+    for (std::size_t i = c0; i < c1; ++i) {
+      v.assign(all.begin() + static_cast<std::ptrdiff_t>(at[i]),
+               all.begin() + static_cast<std::ptrdiff_t>(at[i + 1]));
+      s.score_median[i] = median_of(v);
+    }
+  });
+  return s;
+}
+
+}  // namespace masterymap

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// kaplan_meier, survival_quantile, survival_quantile_ci: the Kaplan–Meier estimator and its
+// quantiles, as statsmodels' SurvfuncRight computes them.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <masterymap/cohort.hpp>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace masterymap {
+
+survival_curve kaplan_meier(const std::vector<double>& durations,
+                            const std::vector<std::uint8_t>& event) {
+  if (durations.size() != event.size())
+    throw std::invalid_argument("kaplan_meier: " + std::to_string(durations.size()) +
+                                " durations but " + std::to_string(event.size()) + " event flags");
+  for (std::size_t i = 0; i < durations.size(); ++i)
+    if (!(durations[i] >= 0))
+      throw std::invalid_argument("kaplan_meier: duration " + std::to_string(i) +
+                                  " is negative or NaN");
+  survival_curve s;
+  s.n = durations.size();
+  std::vector<std::size_t> order(s.n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return durations[a] < durations[b]; });
+  // Walk the distinct times upwards; the risk set at t is everyone not yet passed.
+  std::size_t passed = 0;
+  double log_s = 0, green = 0;
+  bool green_nan = false;
+  for (std::size_t i = 0; i < s.n;) {
+    const double t = durations[order[i]];
+    std::uint32_t d = 0, k = 0;
+    for (; i < s.n && durations[order[i]] == t; ++i, ++k) d += event[order[i]] != 0 ? 1 : 0;
+    const auto at_risk = static_cast<std::uint32_t>(s.n - passed);
+    passed += k;
+    if (d == 0) continue;
+    s.events += d;
+    // statsmodels: sp = 1 - d/n, floored at 1e-16 (then 0), exp(cumsum(log sp)).
+    double sp = 1 - static_cast<double>(d) / static_cast<double>(at_risk);
+    const bool zero = sp < 1e-16;
+    if (zero) sp = 1e-16;
+    log_s += std::log(sp);
+    const double surv = zero ? 0.0 : std::exp(log_s);
+    // Greenwood: sqrt(sum d / (n (n - d))) * S; NaN from the time n == d on.
+    const double denom =
+        std::max(static_cast<double>(at_risk) * static_cast<double>(at_risk - d), 1e-12);
+    if (d == at_risk || at_risk == 0) green_nan = true;
+    green += static_cast<double>(d) / denom;
+    double se = green_nan ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(green);
+    if (std::isfinite(se) || surv != 0) {
+      se *= surv;
+    } else {
+      se = std::numeric_limits<double>::quiet_NaN();
+    }
+    s.times.push_back(t);
+    s.at_risk.push_back(at_risk);
+    s.died.push_back(d);
+    s.survival.push_back(surv);
+    s.se.push_back(se);
+  }
+  return s;
+}
+
+double survival_quantile(const survival_curve& s, double p) {
+  for (std::size_t i = 0; i < s.times.size(); ++i)
+    if (s.survival[i] < 1 - p) return s.times[i];
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+std::pair<double, double> survival_quantile_ci(const survival_curve& s, double p) {
+  constexpr double z = 1.959963984540054;  // the 0.975 quantile of the standard normal
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto g = [](double x) { return std::log(-std::log(x)); };
+  const auto gprime = [](double x) { return -1 / (x * std::log(x)); };
+  std::size_t first = s.times.size(), last = 0;
+  for (std::size_t i = 0; i < s.times.size(); ++i) {
+    const double x = s.survival[i];
+    const double r = (g(x) - g(1 - p)) / (gprime(x) * s.se[i]);
+    if (std::abs(r) <= z) {  // false for NaN, as numpy's comparison
+      if (first == s.times.size()) first = i;
+      last = i;
+    }
+  }
+  if (first == s.times.size()) return {nan, nan};
+  const double upper =
+      last + 1 == s.times.size() ? std::numeric_limits<double>::infinity() : s.times[last + 1];
+  return {s.times[first], upper};
+}
+
+}  // namespace masterymap

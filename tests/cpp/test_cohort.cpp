@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Cohort analytics (cohort.hpp) against brute force over the roster's tables, its log and each
+// learner's own queries; independent of the thread count.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <masterymap/cohort.hpp>
+#include <masterymap/progression.hpp>
+#include <random>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "progression_fixtures.hpp"
+
+namespace mm = masterymap;
+
+namespace {
+
+std::vector<mm::evidence> cohort_events(std::mt19937& rng, const mm::framework& fw, int learners,
+                                        int n) {
+  std::uniform_int_distribution<int> L(0, learners - 1), C(0, static_cast<int>(fw.size()) - 1),
+      S(1, 4), K(0, 4);
+  std::uniform_real_distribution<double> T(0, 90 * 86400.0);
+  std::vector<mm::evidence> out;
+  const char* kinds[] = {"formative", "summative", "self", "pretest", "formative"};
+  for (int i = 0; i < n; ++i)
+    out.emplace_back("s" + std::to_string(L(rng)), fw.id_of(static_cast<mm::index_t>(C(rng) / 3)),
+                     pfix::t0 + T(rng), S(rng), kinds[K(rng)]);
+  return out;
+}
+
+mm::policy cohort_policy() {
+  mm::policy p(mm::scale::four_point());
+  mm::rule r = p.default_rule();
+  r.ignore_kinds = {"self"};
+  r.min_evidence = 2;
+  p.set_default_rule(r);
+  return p;
+}
+
+mm::roster make(const mm::framework& fw, unsigned threads, const std::vector<mm::evidence>& ev) {
+  mm::roster_options o;
+  o.threads = threads;
+  mm::roster r(fw, cohort_policy(), o);
+  (void)r.ingest(ev);
+  return r;
+}
+
+bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+}  // namespace
+
+TEST_CASE("cohort: summarize equals brute force over the tables, by group") {
+  std::mt19937 rng(4141);
+  const auto fw = pfix::random_dag(rng, 30, 0.15);
+  const auto r = make(fw, 2, cohort_events(rng, fw, 300, 6000));
+  const std::size_t L = r.size(), C = r.competencies(), G = 3;
+  std::vector<std::int32_t> grp(L);
+  for (std::size_t l = 0; l < L; ++l) grp[l] = static_cast<std::int32_t>(l % 4) - 1;
+  const auto s = mm::summarize(r, grp, G);
+  REQUIRE(s.learners.size() == G + 1);
+  CHECK(s.learners[G] == L);
+  const std::size_t R = r.policy().scale().size() + 1;
+  for (std::size_t g = 0; g <= G; ++g)
+    for (std::size_t c = 0; c < C; ++c) {
+      std::vector<std::uint32_t> st(mm::status_count), ra(R);
+      std::vector<double> v;
+      for (std::size_t l = 0; l < L; ++l) {
+        if (g < G && grp[l] != static_cast<std::int32_t>(g)) continue;
+        ++st[static_cast<std::size_t>(r.statuses()[l * C + c])];
+        const int x = r.ratings()[l * C + c];
+        ++ra[x < 0 ? R - 1 : static_cast<std::size_t>(x)];
+        if (!std::isnan(r.scores()[l * C + c])) v.push_back(r.scores()[l * C + c]);
+      }
+      const std::size_t cell = g * C + c;
+      for (std::size_t k = 0; k < mm::status_count; ++k)
+        CHECK(s.status_counts[cell * mm::status_count + k] == st[k]);
+      for (std::size_t k = 0; k < R; ++k) CHECK(s.rating_counts[cell * R + k] == ra[k]);
+      CHECK(s.scored[cell] == v.size());
+      double sum = 0;
+      for (double x : v) sum += x;
+      CHECK(s.score_sum[cell] == doctest::Approx(sum).epsilon(1e-12));
+      std::sort(v.begin(), v.end());
+      if (v.empty()) {
+        CHECK(std::isnan(s.score_median[cell]));
+      } else {
+        const double m = v.size() % 2
+                             ? v[v.size() / 2]
+                             : v[v.size() / 2 - 1] + (v[v.size() / 2] - v[v.size() / 2 - 1]) / 2;
+        CHECK(s.score_median[cell] == m);
+      }
+    }
+  grp[5] = 3;
+  CHECK_THROWS_AS((void)mm::summarize(r, grp, G), std::invalid_argument);
+  grp.pop_back();
+  CHECK_THROWS_AS((void)mm::summarize(r, grp, G), std::invalid_argument);
+}
+
+TEST_CASE("cohort: group_by_frontier is the inverse of the per-learner queries") {
+  std::mt19937 rng(4242);
+  const auto fw = pfix::random_dag(rng, 30, 0.15);
+  const auto r = make(fw, 2, cohort_events(rng, fw, 200, 5000));
+  const std::size_t L = r.size(), C = r.competencies();
+  const double as_of = r.as_of();
+  // Per learner and competency: counted evidence, first counted and last times (brute force).
+  std::map<std::pair<std::size_t, std::size_t>, std::tuple<std::uint32_t, double, double>> ev;
+  for (std::size_t i = 0; i < r.log().size(); ++i) {
+    const auto e = r.log().at(i);
+    if (!(e.time <= as_of)) continue;
+    const auto key = std::make_pair(r.index_of(e.learner), std::size_t{*fw.find(e.competency)});
+    auto it = ev.emplace(key, std::make_tuple(0U, NAN, NAN)).first;
+    auto& [n, first, last] = it->second;
+    if (!(e.time <= last)) last = e.time;
+    if (e.kind == "self" || e.kind == "pretest") continue;
+    ++n;
+    if (!(e.time >= first)) first = e.time;
+  }
+  mm::frontier_group_options o;
+  o.stuck_evidence = 3;
+  o.stuck_days = 40;
+  o.recent_days = 20;
+  std::size_t sizes[3] = {0, 0, 0};
+  for (const auto kind :
+       {mm::frontier_group::ready, mm::frontier_group::recent, mm::frontier_group::stuck}) {
+    const auto g = mm::group_by_frontier(r, kind, o);
+    std::set<std::pair<std::size_t, std::size_t>> got, want;
+    for (std::size_t k = 0; k < g.learner.size(); ++k) {
+      got.emplace(g.learner[k], g.competency[k]);
+      if (k > 0)
+        CHECK(std::make_pair(g.competency[k - 1], g.learner[k - 1]) <
+              std::make_pair(g.competency[k], g.learner[k]));
+      const auto it = ev.find({g.learner[k], g.competency[k]});
+      if (it == ev.end()) {
+        CHECK(g.counted[k] == 0);
+        CHECK(std::isnan(g.last[k]));
+      } else {
+        CHECK(g.counted[k] == std::get<0>(it->second));
+        CHECK(same(g.first[k], std::get<1>(it->second)));
+        CHECK(same(g.last[k], std::get<2>(it->second)));
+      }
+    }
+    for (std::size_t l = 0; l < L; ++l) {
+      if (kind == mm::frontier_group::ready) {
+        for (const auto c : mm::frontier(r.learner(r.learners()[l]))) want.emplace(l, c);
+        continue;
+      }
+      const auto last = r.last_evidence_times(l);
+      for (std::size_t c = 0; c < C; ++c) {
+        const auto s = r.view(l).statuses[c];
+        const auto it = ev.find({l, c});
+        if (kind == mm::frontier_group::recent) {
+          if ((s == mm::status::mastered || s == mm::status::exceeded) &&
+              last[c] >= as_of - 20 * 86400.0)
+            want.emplace(l, c);
+        } else if ((s == mm::status::in_progress || s == mm::status::awaiting_confirmation) &&
+                   it != ev.end() &&
+                   (std::get<0>(it->second) >= 3 ||
+                    std::get<1>(it->second) <= as_of - 40 * 86400.0)) {
+          want.emplace(l, c);
+        }
+      }
+    }
+    CHECK(got == want);
+    sizes[static_cast<int>(kind)] = got.size();
+  }
+  CHECK(sizes[0] > 0);
+  CHECK(sizes[1] > 0);
+  CHECK(sizes[2] > 0);
+}
+
+TEST_CASE("threads: cohort summaries and groups do not depend on the thread count") {
+  std::mt19937 rng(4343);
+  const auto fw = pfix::random_dag(rng, 40, 0.1);
+  const auto ev = cohort_events(rng, fw, 5000, 60000);
+  const auto r = make(fw, 2, ev);
+  std::vector<std::int32_t> grp(r.size());
+  for (std::size_t l = 0; l < grp.size(); ++l) grp[l] = static_cast<std::int32_t>(l * 7 % 5) - 1;
+  const auto a = mm::summarize(r, grp, 4, 1);
+  for (unsigned t : {2U, 3U, 8U}) {
+    const auto b = mm::summarize(r, grp, 4, t);
+    CHECK(a.status_counts == b.status_counts);
+    CHECK(a.rating_counts == b.rating_counts);
+    CHECK(std::memcmp(a.score_sum.data(), b.score_sum.data(), a.score_sum.size() * 8) == 0);
+    CHECK(std::memcmp(a.score_median.data(), b.score_median.data(), a.score_median.size() * 8) ==
+          0);
+    for (const auto kind :
+         {mm::frontier_group::ready, mm::frontier_group::recent, mm::frontier_group::stuck}) {
+      mm::frontier_group_options o1, ot;
+      o1.threads = 1;
+      ot.threads = t;
+      const auto x = mm::group_by_frontier(r, kind, o1), y = mm::group_by_frontier(r, kind, ot);
+      CHECK(x.learner == y.learner);
+      CHECK(x.competency == y.competency);
+      CHECK(x.counted == y.counted);
+      CHECK(x.reasons == y.reasons);
+    }
+  }
+}
+
+TEST_CASE("cohort: Kaplan-Meier by hand") {
+  // Durations 1, 2+, 3, 3, 4+, 5 (+ censored): at 1: 6 at risk, 1 event -> 5/6; at 3: 4 at
+  // risk, 2 events -> 5/6 * 2/4; at 5: 1 at risk, 1 event -> 0.
+  const auto s = mm::kaplan_meier({3, 1, 2, 5, 4, 3}, {1, 1, 0, 1, 0, 1});
+  CHECK(s.n == 6);
+  CHECK(s.events == 4);
+  CHECK(s.times == std::vector<double>{1, 3, 5});
+  CHECK(s.at_risk == std::vector<std::uint32_t>{6, 4, 1});
+  CHECK(s.died == std::vector<std::uint32_t>{1, 2, 1});
+  CHECK(s.survival[0] == doctest::Approx(5.0 / 6).epsilon(1e-14));
+  CHECK(s.survival[1] == doctest::Approx(5.0 / 12).epsilon(1e-14));
+  CHECK(s.survival[2] == 0.0);
+  // Greenwood: S * sqrt(sum d / (n (n - d))).
+  CHECK(s.se[0] == doctest::Approx(5.0 / 6 * std::sqrt(1.0 / 30)).epsilon(1e-14));
+  CHECK(s.se[1] == doctest::Approx(5.0 / 12 * std::sqrt(1.0 / 30 + 2.0 / 8)).epsilon(1e-14));
+  CHECK(std::isnan(s.se[2]));
+  CHECK(mm::survival_quantile(s, 0.5) == 3);   // first S < 0.5
+  CHECK(mm::survival_quantile(s, 0.25) == 3);  // 5/6 is not < 0.75
+  CHECK(mm::survival_quantile(s, 0.1) == 1);
+  CHECK(std::isnan(mm::survival_quantile(mm::kaplan_meier({1, 2}, {0, 0}), 0.5)));
+  CHECK(mm::kaplan_meier({}, {}).times.empty());
+  CHECK_THROWS_AS((void)mm::kaplan_meier({1}, {}), std::invalid_argument);
+  CHECK_THROWS_AS((void)mm::kaplan_meier({-1}, {1}), std::invalid_argument);
+}
+
+TEST_CASE("cohort: first mastery equals the roster's status at and just before it") {
+  std::mt19937 rng(4444);
+  const auto fw = pfix::random_dag(rng, 12, 0.2);
+  std::vector<mm::evidence> ev;
+  std::uniform_int_distribution<int> C(0, 11), S(1, 4), K(0, 4);
+  std::uniform_real_distribution<double> T(0, 60 * 86400.0);
+  const char* kinds[] = {"formative", "summative", "self", "pretest", "formative"};
+  for (int i = 0; i < 600; ++i)
+    ev.emplace_back("s" + std::to_string(i % 15), fw.id_of(static_cast<mm::index_t>(C(rng))),
+                    std::floor(pfix::t0 + T(rng)), S(rng), kinds[K(rng)]);
+  const auto r = make(fw, 2, ev);
+  const auto sp = mm::first_mastery(r, std::numeric_limits<double>::quiet_NaN());
+  REQUIRE(sp.competency.size() > 20);
+  const auto sp1 = mm::first_mastery(r, std::numeric_limits<double>::quiet_NaN(), 1);
+  CHECK(sp.learner == sp1.learner);
+  CHECK(sp.end == sp1.end);
+  std::size_t events = 0;
+  for (std::size_t k = 0; k < sp.competency.size(); ++k) {
+    CHECK(sp.replayed[sp.competency[k]] == 1);
+    CHECK(sp.origin[k] <= sp.end[k]);
+    const auto at = [&](double t) {
+      mm::roster_options o;
+      o.as_of = t;
+      mm::roster x(fw, cohort_policy(), o);
+      (void)x.ingest(ev);
+      return x.statuses()[x.index_of(r.learners()[sp.learner[k]]) * x.competencies() +
+                          sp.competency[k]];
+    };
+    const auto earned = [](mm::status s) {
+      return s == mm::status::mastered || s == mm::status::exceeded;
+    };
+    if (sp.event[k]) {
+      if (++events > 40) continue;
+      INFO("spell ", k);
+      CHECK(earned(at(sp.end[k])));
+      CHECK_FALSE(earned(at(sp.end[k] - 0.5)));
+    } else if (k % 5 == 0) {
+      CHECK_FALSE(earned(r.statuses()[sp.learner[k] * r.competencies() + sp.competency[k]]));
+    }
+  }
+  CHECK(events > 5);
+}

@@ -1,0 +1,332 @@
+"""Cohort analytics (Roster.summary, Roster.groups_by_frontier) against pandas oracles on
+learners walked over the demo curriculum by a seeded random generator."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+
+DAY = 86400.0
+T0 = pd.Timestamp("2026-01-05", tz="UTC")
+
+
+def walk(fw, learners, seed):
+    """Evidence of `learners` walking the framework in learning order: each works on the next
+    competency of a random order of its prerequisites-first list, with scores that rise by
+    chance, some self-assessments (ignored) and pre-tests (not counted), at random paces."""
+    rng = np.random.default_rng(seed)
+    order = list(fw.topological_order())
+    rows = []
+    for i in range(learners):
+        t = T0 + pd.Timedelta(days=float(rng.integers(0, 20)))
+        pace = rng.uniform(0.5, 4)
+        skill = rng.uniform(0.2, 0.9)
+        for c in order[: rng.integers(1, len(order))]:
+            tries = int(rng.integers(1, 14))
+            for k in range(tries):
+                kind = rng.choice(["formative", "summative", "discussion", "self", "pretest"],
+                                  p=[0.45, 0.25, 0.15, 0.1, 0.05])
+                score = int(np.clip(1 + rng.binomial(3, min(1.0, skill + 0.05 * k)), 1, 4))
+                rows.append((f"s{i:03d}", c, t, score, kind))
+                t += pd.Timedelta(seconds=int(rng.exponential(pace) * DAY))
+            if rng.random() < 0.2:
+                break
+    return pd.DataFrame(rows, columns=["learner", "competency", "time", "score", "kind"])
+
+
+@pytest.fixture(scope="module")
+def world(example_data):
+    data = example_data / "fractions"
+    fw = mm.io.read_case(data / "framework.case.json")
+    policy = mm.Policy.read(data / "policy.json")
+    ev = walk(fw, 240, seed=14)
+    roster = mm.Roster(fw, policy, threads=2)
+    roster.ingest(ev)
+    return fw, policy, ev, roster
+
+
+def oracle_summary(roster, groups, min_n):
+    """Every figure of Roster.summary from the roster's long frame, with pandas."""
+    t = roster.to_dataframe(all_competencies=True)
+    t["status"] = t["status"].astype(str)
+    t["rating"] = t["rating"].astype(object)
+    labels = roster.policy.scale.labels
+    frames = []
+    sets = [("all", t)]
+    if groups is not None:
+        g = t["learner"].astype(str).map(groups)
+        for name in sorted(set(groups.dropna().astype(str))):
+            sets.append((name, t[g.astype(str) == name]))
+    sp = roster._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    att = pd.DataFrame({"learner": np.array(roster.learners)[sp["learner"][hit]],
+                        "competency": np.array(list(roster.framework))[sp["competency"][hit]],
+                        "attempts": sp["attempts"][hit]})
+    out = []
+    for name, part in sets:
+        rest = t.drop(part.index)
+        for c in roster.framework:
+            x = part[part["competency"] == c]
+            y = rest[rest["competency"] == c]
+            row = {"group": name, "competency": c, "learners": len(x)}
+            for s in mm._core.STATUSES:
+                row[s] = int((x["status"] == s).sum())
+            for lab in labels:
+                row[lab] = int((x["rating"] == lab).sum())
+            row["no_rating"] = int(x["rating"].isna().sum())
+
+            def figures(z):
+                started = int((~z["status"].isin(["not_started", "inferred"])).sum())
+                earned = int(z["status"].isin(["mastered", "exceeded"]).sum())
+                sc = z["score"].dropna()
+                return started, earned, sc
+
+            started, earned, sc = figures(x)
+            row.update(started=started, earned=earned, scored=len(sc))
+            rate = earned / len(x) if len(x) >= max(min_n, 1) else np.nan
+            rate_s = earned / started if started >= max(min_n, 1) else np.nan
+            mean = sc.mean() if len(sc) >= max(min_n, 1) else np.nan
+            med = sc.median() if len(sc) >= max(min_n, 1) else np.nan
+            row.update(mastery_rate=rate, mastery_rate_started=rate_s, mean_score=mean,
+                       median_score=med)
+            a = att[(att["competency"] == c) & att["learner"].isin(x["learner"].astype(str))]
+            row["median_attempts"] = a["attempts"].median() if len(a) >= max(min_n, 1) else np.nan
+            if groups is not None:
+                if name == "all":
+                    row.update(gap_mastery_rate=np.nan, gap_mastery_rate_started=np.nan,
+                               gap_mean_score=np.nan)
+                else:
+                    rs, re_, rsc = figures(y)
+                    row["gap_mastery_rate"] = rate - (re_ / len(y) if len(y) >= max(min_n, 1)
+                                                      else np.nan)
+                    row["gap_mastery_rate_started"] = rate_s - (
+                        re_ / rs if rs >= max(min_n, 1) else np.nan)
+                    row["gap_mean_score"] = mean - (rsc.mean() if len(rsc) >= max(min_n, 1)
+                                                    else np.nan)
+            row["suppressed"] = len(x) < min_n
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def compare(got, want):
+    assert list(got.columns) == [c for c in want.columns if c in got.columns]
+    assert set(want.columns) - {"group"} <= set(got.columns)
+    assert len(got) == len(want)
+    for col in want.columns:
+        g = got[col]
+        w = want[col]
+        if col in ("group", "competency"):
+            assert list(g.astype(str)) == list(w.astype(str)), col
+            continue
+        sup = want["suppressed"].to_numpy()
+        if col not in ("learners", "suppressed"):
+            assert g[sup].isna().all(), col
+        gv = g[~sup].astype(float).to_numpy()
+        wv = w[~sup].astype(float).to_numpy()
+        np.testing.assert_allclose(gv, wv, rtol=1e-12, atol=1e-12, equal_nan=True,
+                                   err_msg=col)
+
+
+@pytest.mark.parametrize("min_n", [0, 10, 70])
+def test_summary_equals_the_pandas_oracle(world, min_n):
+    _, _, _, roster = world
+    got = roster.summary(min_n=min_n)
+    want = oracle_summary(roster, None, min_n).drop(columns="group")
+    compare(got, want)
+    assert got["learners"].iloc[0] == len(roster)
+
+
+@pytest.mark.parametrize("min_n", [1, 10, 70])
+def test_summary_by_group_equals_the_pandas_oracle(world, min_n):
+    _, _, _, roster = world
+    rng = np.random.default_rng(7)
+    learners = list(roster.learners)
+    # Three groups of different sizes; some learners without a group (absent or NaN).
+    names = rng.choice(["north", "south", "east"], size=len(learners), p=[0.6, 0.3, 0.1])
+    by = pd.Series(names, index=learners, dtype=object)
+    by.iloc[::17] = None
+    by = by.drop(learners[::23])
+    got = roster.summary(by, min_n=min_n)
+    want = oracle_summary(roster, by, min_n)
+    compare(got, want)
+    assert list(got["group"].cat.categories) == ["all", "east", "north", "south"]
+    # A one-column DataFrame and a dict say the same.
+    pd.testing.assert_frame_equal(roster.summary(by.to_frame("team"), min_n=min_n), got)
+    pd.testing.assert_frame_equal(roster.summary(by.dropna().to_dict(), min_n=min_n), got)
+
+
+def test_summary_suppresses_small_groups(world):
+    _, _, _, roster = world
+    by = pd.Series({roster.learners[0]: "tiny"})
+    got = roster.summary(by, min_n=10)
+    tiny = got[got["group"] == "tiny"]
+    assert tiny["suppressed"].all()
+    assert (tiny["learners"] == 1).all()
+    assert tiny["earned"].isna().all() and tiny["mastery_rate"].isna().all()
+    assert not got[got["group"] == "all"]["suppressed"].any()
+
+
+def test_summary_rejects_bad_groupings(world):
+    _, _, _, roster = world
+    with pytest.raises(TypeError, match="by must be"):
+        roster.summary(3)
+    with pytest.raises(ValueError, match="all"):
+        roster.summary(pd.Series({roster.learners[0]: "all"}))
+    with pytest.raises(ValueError, match="more than once"):
+        roster.summary(pd.Series(["a", "b"], index=[roster.learners[0]] * 2))
+    with pytest.raises(ValueError, match="one column"):
+        roster.summary(pd.DataFrame({"a": [1], "b": [2]}, index=[roster.learners[0]]))
+
+
+def counted_oracle(world):
+    """Per (learner, competency): counted evidence, first counted and last times (pandas)."""
+    fw, policy, ev, roster = world
+    as_of = pd.Timestamp(roster.as_of, unit="s", tz="UTC")
+    e = ev[ev["time"] <= as_of].copy()
+    dom = {c: fw[c].domain for c in fw}
+    ignored = e.apply(lambda x: x["kind"] in policy.rule_for(x["competency"], dom[x["competency"]])
+                      .ignore_kinds or x["kind"] in ("pretest", "placement"), axis=1)
+    last = e.groupby(["learner", "competency"])["time"].max()
+    c = e[~ignored].groupby(["learner", "competency"])["time"].agg(["size", "min"])
+    return c, last
+
+
+@pytest.mark.parametrize("kind", ["ready", "recent", "stuck"])
+def test_groups_by_frontier_are_the_inverse_of_the_per_learner_queries(world, kind):
+    fw, policy, ev, roster = world
+    g = roster.groups_by_frontier(kind, stuck_evidence=6, stuck_days=25, recent_days=10)
+    assert len(g) > 0
+    # Sorted by competency (framework order), then learner.
+    key = list(zip(g["competency"].cat.codes, g["learner"].cat.codes))
+    assert key == sorted(key) and len(set(key)) == len(key)
+    got = set(zip(g["learner"].astype(str), g["competency"].astype(str)))
+    counted, last = counted_oracle(world)
+    as_of = pd.Timestamp(roster.as_of, unit="s", tz="UTC")
+    want = set()
+    t = roster.to_dataframe(all_competencies=True)
+    for learner in roster.learners:
+        if kind == "ready":
+            want |= {(learner, c) for c in roster.learner(learner).frontier()}
+            continue
+        st = t[t["learner"] == learner]
+        for c, s in zip(st["competency"].astype(str), st["status"].astype(str)):
+            if kind == "recent":
+                if s in ("mastered", "exceeded") and \
+                        last.get((learner, c), pd.NaT) >= as_of - pd.Timedelta(days=10):
+                    want.add((learner, c))
+            elif s in ("in_progress", "awaiting_confirmation") and (learner, c) in counted.index:
+                n, first = counted.loc[(learner, c)]
+                if n >= 6 or first <= as_of - pd.Timedelta(days=25):
+                    want.add((learner, c))
+    assert got == want
+    if kind == "ready":
+        f = roster.frontier()
+        assert got == set(zip(f["learner"].astype(str), f["competency"].astype(str)))
+    # The evidence columns, against pandas.
+    for row in g.itertuples():
+        k = (row.learner, row.competency)
+        if k in counted.index:
+            assert row.counted == counted.loc[k, "size"]
+            assert row.first_evidence == counted.loc[k, "min"]
+        else:
+            assert row.counted == 0 and pd.isna(row.first_evidence)
+        assert (row.last_evidence == last[k]) if k in last.index else pd.isna(row.last_evidence)
+    if kind == "stuck":
+        spin = g["counted"] >= 6
+        assert (g["wheel_spinning"] == spin).all()
+        assert (g["no_progress"] == (g["first_evidence"] <= as_of - pd.Timedelta(days=25))).all()
+        assert (g["wheel_spinning"] | g["no_progress"]).all()
+
+
+def test_groups_by_frontier_thresholds_switch_off_and_bad_kind(world):
+    _, _, _, roster = world
+    off = roster.groups_by_frontier("stuck", stuck_evidence=0, stuck_days=0)
+    assert len(off) == 0
+    only_spin = roster.groups_by_frontier("stuck", stuck_days=0)
+    assert only_spin["wheel_spinning"].all() and not only_spin["no_progress"].any()
+    with pytest.raises(ValueError, match="kind"):
+        roster.groups_by_frontier("bored")
+
+
+def test_cohort_results_do_not_depend_on_threads(world):
+    fw, policy, ev, _ = world
+    frames = []
+    for threads in (1, 3):
+        r = mm.Roster(fw, policy, threads=threads)
+        r.ingest(ev)
+        by = pd.Series({learner: "ab"[i % 2] for i, learner in enumerate(r.learners)})
+        frames.append((r.summary(by, min_n=5), r.groups_by_frontier("stuck")))
+    pd.testing.assert_frame_equal(frames[0][0], frames[1][0])
+    pd.testing.assert_frame_equal(frames[0][1], frames[1][1])
+
+
+def test_time_to_mastery_equals_statsmodels(world):
+    sm = pytest.importorskip("statsmodels.duration.survfunc",
+                             reason="python3-statsmodels is not installed")
+    fw, policy, ev, roster = world
+    spells = roster._first_mastery(float("nan"))
+    summary = roster.time_to_mastery()
+    table = roster.time_to_mastery(table=True)
+    ids = list(fw)
+    assert list(summary["competency"].astype(str)) == ids
+    checked = 0
+    for c, cid in enumerate(ids):
+        row = summary.iloc[c]
+        if not spells["replayed"][c]:
+            assert not row["replayed"] and pd.isna(row["learners"])
+            continue
+        sel = spells["competency"] == c
+        dur = (spells["end"][sel] - spells["origin"][sel]) / DAY
+        event = spells["event"][sel].astype(float)
+        assert row["learners"] == sel.sum() and row["mastered"] == event.sum()
+        t = table[table["competency"] == cid]
+        if event.sum() == 0:
+            assert len(t) == 0 and np.isnan(row["median"])
+            continue
+        sf = sm.SurvfuncRight(dur, event)
+        np.testing.assert_allclose(t["time"], sf.surv_times, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(t["survival"], sf.surv_prob, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(t["se"], sf.surv_prob_se, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(t["at_risk"], sf.n_risk)
+        np.testing.assert_array_equal(t["events"], sf.n_events)
+        for p, name in ((0.25, "q25"), (0.5, "median"), (0.75, "q75")):
+            np.testing.assert_allclose(row[name], sf.quantile(p), rtol=0, atol=1e-12)
+            with np.errstate(all="ignore"):  # statsmodels takes log(0) where S reaches 0
+                lo, hi = sf.quantile_ci(p)
+            np.testing.assert_allclose([row[name + "_lower"], row[name + "_upper"]], [lo, hi],
+                                       rtol=0, atol=1e-12)
+        assert row["median_reached"] == (not np.isnan(sf.quantile(0.5)))
+        checked += 1
+    assert checked > 5
+
+
+def test_first_mastery_spells_are_the_started_pairs(world):
+    fw, policy, ev, roster = world
+    spells = roster._first_mastery(float("nan"))
+    counted, _ = counted_oracle(world)
+    t = roster.to_dataframe(all_competencies=True).set_index(["learner", "competency"])["status"]
+    learners = list(roster.learners)
+    ids = list(fw)
+    got = {(learners[l], ids[c]) for l, c in zip(spells["learner"], spells["competency"])}
+    want = {k for k in counted.index if spells["replayed"][ids.index(k[1])]
+            and str(t[k]) not in ("exempt", "inferred")}
+    assert got == want
+    # Origin: the first counted evidence; a censored spell ends at as_of, is not earned now.
+    for l, c, o, e, x in zip(spells["learner"], spells["competency"], spells["origin"],
+                             spells["end"], spells["event"]):
+        k = (learners[l], ids[c])
+        assert pd.Timestamp(o, unit="s", tz="UTC") == counted.loc[k, "min"]
+        if not x:
+            assert e == roster.as_of and str(t[k]) not in ("mastered", "exceeded")
+    # A fixed origin: the same pairs, every origin that time.
+    start = spells["origin"].min() - DAY
+    fixed = roster._first_mastery(start)
+    assert (fixed["origin"] == start).all()
+    np.testing.assert_array_equal(fixed["end"], spells["end"])
+    by_time = roster.time_to_mastery(origin=pd.Timestamp(start, unit="s", tz="UTC"))
+    assert by_time["learners"].equals(roster.time_to_mastery()["learners"])
+    # Spells that end before a later origin are dropped.
+    late = roster._first_mastery(roster.as_of - 30 * DAY)
+    assert len(late["end"]) == (spells["end"] >= roster.as_of - 30 * DAY).sum()
+    with pytest.raises(TypeError, match="origin"):
+        roster.time_to_mastery(origin=[1])
