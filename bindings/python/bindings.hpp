@@ -165,6 +165,10 @@ void bind_progression_results(py::module_& m);
 void bind_pacing(py::module_& m);
 void bind_roster(py::module_& m);
 void bind_testing(py::module_& m);
+/// LearnerState.to_dot / to_svg, io.render_svg, io.have_graphviz (after bind_engine, bind_csv).
+void bind_learner_map(py::module_& m);
+/// Roster.report (after bind_roster).
+void bind_report(py::module_& m);
 
 }  // namespace masterymap::python
 

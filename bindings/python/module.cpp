@@ -42,6 +42,10 @@ PYBIND11_MODULE(_core, m) {
   masterymap::python::bind_record(m);
   // after bind_framework, bind_policy and bind_evidence: the simulator takes and returns them
   masterymap::python::bind_testing(m);
+  // after bind_engine and bind_csv (the io submodule): LearnerState.to_dot / to_svg
+  masterymap::python::bind_learner_map(m);
+  // after bind_roster: Roster.report
+  masterymap::python::bind_report(m);
   // Last: walks every function bound above.
   masterymap::python::guard_arguments(m);
 }

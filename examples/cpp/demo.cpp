@@ -19,11 +19,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <masterymap/io/credentials.hpp>
+#include <masterymap/io/file.hpp>
+#include <masterymap/io/learner_map.hpp>
 #include <masterymap/io/record.hpp>
+#include <masterymap/io/report.hpp>
 #include <masterymap/masterymap.hpp>
 #include <set>
 #include <string>
@@ -460,6 +464,29 @@ int main(int argc, char** argv) {
     std::printf(
         "\nPace toward grade %d %s by 2027-06-15 (%zu %s; %.1f expected done by Nov 2):%s\n", grade,
         dom.c_str(), plan.goals.size(), d.nouns.c_str(), expected, line.c_str());
+
+    // --- Pictures: the class report and Leo's map, in the temp folder ---------------------------
+    namespace fs = std::filesystem;
+    try {
+      const fs::path dir = fs::temp_directory_path() / "masterymap-demo";
+      fs::create_directories(dir);
+      const fs::path report = dir / "report.html";
+      mm::io::write_text_file(report.string(), mm::io::cohort_report_html(roster));
+      const mm::learner_state leo = roster.learner("leo");
+      fs::path map = dir / "map-leo.svg";
+      if (mm::io::have_graphviz()) {
+        mm::io::write_text_file(map.string(), mm::io::to_svg(leo, &roster.log()));
+      } else {  // built without Graphviz: the DOT text, for `dot -Tsvg`
+        map = dir / "map-leo.dot";
+        mm::io::write_text_file(map.string(), mm::io::to_dot(leo, &roster.log()));
+      }
+      std::printf(
+          "\nPictures: the class report (one HTML file, no network) %s\n"
+          "          Leo's learning map (status colours, frontier and gaps outlined) %s\n",
+          report.string().c_str(), map.string().c_str());
+    } catch (const std::exception& e) {  // a read-only temp folder: the story is told anyway
+      std::printf("\nPictures: not written: %s\n", e.what());
+    }
   } catch (const mm::error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -4,7 +4,7 @@
 derives the rates and gaps from the counts and applies the suppression rule."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import pandas as pd
@@ -210,3 +210,45 @@ def time_to_mastery(r: _core.Roster, origin: Any, table: bool) -> pd.DataFrame:
         frame[name + "_upper"] = q[:, 3 * j + 2]
     frame["median_reached"] = ~np.isnan(q[:, 3])
     return frame
+
+
+def report_bottlenecks(r: _core.Roster, bottlenecks: Any) -> List[Tuple[str, float, List[str]]]:
+    """The bars of ``Roster.report``'s bottleneck chart as (competency, score, reasons) tuples:
+    from ``bottlenecks`` (a DataFrame with ``competency``, ``score`` and optionally ``reasons``,
+    or an iterable of such tuples), else from the roster's own ``bottlenecks()`` ranking when
+    it has one (the same columns), else none."""
+    if bottlenecks is None:
+        ranking = getattr(r, "bottlenecks", None)
+        if ranking is None or not callable(ranking):
+            return []
+        bottlenecks = ranking()
+        if not isinstance(bottlenecks, pd.DataFrame) or not {"competency", "score"} <= set(
+                bottlenecks.columns):
+            return []
+    if isinstance(bottlenecks, pd.DataFrame):
+        missing = {"competency", "score"} - set(bottlenecks.columns)
+        if missing:
+            raise ValueError("Roster.report(): bottlenecks needs the columns 'competency' and "
+                             f"'score'; missing {sorted(missing)}")
+        reasons = (bottlenecks["reasons"] if "reasons" in bottlenecks.columns else
+                   pd.Series([[]] * len(bottlenecks), index=bottlenecks.index))
+        rows = zip(bottlenecks["competency"], bottlenecks["score"], reasons)
+    else:
+        try:
+            rows = iter(bottlenecks)
+        except TypeError:
+            raise TypeError("Roster.report(): bottlenecks must be a DataFrame or an iterable of "
+                            f"(competency, score, reasons), got {describe(bottlenecks)}") from None
+    out: List[Tuple[str, float, List[str]]] = []
+    for row in rows:
+        try:
+            competency, score, why = row
+        except (TypeError, ValueError):
+            raise TypeError("Roster.report(): each of bottlenecks must be (competency, score, "
+                            f"reasons), got {describe(row)}") from None
+        if why is None or (isinstance(why, float) and np.isnan(why)):
+            why = []
+        elif isinstance(why, str):
+            why = [why]
+        out.append((str(competency), float(score), [str(x) for x in why]))
+    return out

@@ -20,13 +20,13 @@ from ._core import Framework, ParseError, Scale
 from ._core.io import case_rubric_scales as _case_rubric_scales
 from ._core.io import parse_case as _parse_case
 from ._core.io import read_case_file as _read_case_file
-from ._core.io import read_framework_csv
+from ._core.io import have_graphviz, read_framework_csv, render_svg
 from ._core.io import write_case as _write_case
 # xAPI and cmi5 evidence in (masterymap/_xapi.py)
 from ._xapi import read_cmi5_course, read_xapi, validate_xapi_statement
 from ._xapi import xapi_verb_kinds
 
-__all__ = ["achievement_credentials", "case_definitions", "case_document", "case_rubric_scales",
+__all__ = ["have_graphviz", "render_svg", "achievement_credentials", "case_definitions", "case_document", "case_rubric_scales",
            "case_rubrics", "clr", "read_case", "read_credential", "read_framework_csv",
            "read_json", "write_case",
            # the portable learner record

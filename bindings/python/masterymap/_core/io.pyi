@@ -47,3 +47,6 @@ def read_record(roster: Roster, text: str, *, old_edition: Optional[Framework] =
 from ._xapi import default_verb_kinds as default_verb_kinds
 from ._xapi import parse_xapi as parse_xapi
 from ._xapi import validate_xapi_statement as validate_xapi_statement
+
+def have_graphviz() -> bool: ...
+def render_svg(dot: str, layout: str = "dot") -> str: ...
