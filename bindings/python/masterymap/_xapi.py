@@ -266,11 +266,21 @@ def _batch(data: Any) -> Tuple[int, dict]:
     return _columns.evidence_batch(frame, None)
 
 
+def _check_data(data: Any, where: str) -> None:
+    """TypeError naming ``data`` for a batch that is no table at all."""
+    from collections.abc import Mapping as _Mapping, Sequence as _Sequence
+    if not isinstance(data, (pd.DataFrame, _Mapping, _Sequence)) or isinstance(data,
+                                                                              (str, bytes)):
+        raise TypeError(f"{where}: data must be a pandas DataFrame, a mapping of column name -> "
+                        f"array or a list of records (dicts), not {type(data).__name__}")
+
+
 def append_statements(log: Any, data: Any, voided: Any = None, framework: Any = None,
                       policy: Any = None, progress: Any = None) -> dict:
     """``EvidenceLog.append_statements`` (see its docstring)."""
     from . import _columns
     where = "EvidenceLog.append_statements()"
+    _check_data(data, where)
     voids = _voids(data, voided, where)
     n, batch = _batch(data)
     try:
@@ -285,6 +295,7 @@ def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
                              progress: Any = None) -> dict:
     """``Roster.ingest_statements`` (see its docstring)."""
     from . import _columns
+    _check_data(data, "Roster.ingest_statements()")
     voids = _voids(data, voided, "Roster.ingest_statements()")
     n, batch = _batch(data)
     try:
