@@ -236,6 +236,134 @@ pretest; windows disregarded), ``first_evidence`` (its first counted evidence),
 
 The exact inverse of the per-learner queries. O(rows + L * (V + E)), in parallel over learners.
 Raises ValueError for another ``kind``.
+)pbdoc")
+      .def(
+          "_bottlenecks",
+          [](const roster& r, std::uint32_t stuck_evidence, double stuck_days) {
+            const read_lock lock(&r, roster_type);
+            frontier_group_options o;
+            o.stuck_evidence = stuck_evidence;
+            o.stuck_days = stuck_days;
+            std::vector<bottleneck> b;
+            {
+              py::gil_scoped_release rel;
+              b = bottlenecks(r, o);
+            }
+            const std::size_t n = b.size();
+            std::vector<std::uint32_t> comp(n), stuck(n), wheel(n), nopro(n), ready(n), working(n),
+                earned(n), gaps(n);
+            std::vector<double> rate(n), score(n);
+            py::list reasons;
+            for (std::size_t k = 0; k < n; ++k) {
+              comp[k] = b[k].competency;
+              stuck[k] = b[k].stuck;
+              wheel[k] = b[k].wheel_spinning;
+              nopro[k] = b[k].no_progress;
+              ready[k] = b[k].ready;
+              working[k] = b[k].working;
+              earned[k] = b[k].earned;
+              gaps[k] = b[k].gaps;
+              rate[k] = b[k].mastery_rate_ready;
+              score[k] = b[k].score;
+              reasons.append(b[k].reasons);
+            }
+            py::dict d;
+            d["competency"] = move_numpy(std::move(comp));
+            d["score"] = move_numpy(std::move(score));
+            d["stuck"] = move_numpy(std::move(stuck));
+            d["wheel_spinning"] = move_numpy(std::move(wheel));
+            d["no_progress"] = move_numpy(std::move(nopro));
+            d["ready"] = move_numpy(std::move(ready));
+            d["working"] = move_numpy(std::move(working));
+            d["earned"] = move_numpy(std::move(earned));
+            d["mastery_rate_ready"] = move_numpy(std::move(rate));
+            d["gaps"] = move_numpy(std::move(gaps));
+            d["reasons"] = reasons;
+            return d;
+          },
+          py::arg("stuck_evidence"), py::arg("stuck_days"))
+      .def("_learning_curve",
+           [](const roster& r) {
+             const read_lock lock(&r, roster_type);
+             learning_curve_table t;
+             {
+               py::gil_scoped_release rel;
+               t = learning_curve(r);
+             }
+             py::dict d;
+             d["competency"] = move_numpy(std::move(t.competency));
+             d["opportunity"] = move_numpy(std::move(t.opportunity));
+             d["learners"] = move_numpy(std::move(t.learners));
+             d["errors"] = move_numpy(std::move(t.errors));
+             return d;
+           })
+      .def(
+          "bottlenecks",
+          [](const py::object& self, std::uint32_t stuck_evidence, double stuck_days) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "bottlenecks", self, stuck_evidence,
+                               stuck_days);
+          },
+          py::kw_only(), py::arg("stuck_evidence") = 10, py::arg("stuck_days") = 30.0, R"pbdoc(
+The competencies that hold the cohort back, ranked by ``score`` (descending; ties in framework
+order), one row per competency, as a pandas DataFrame:
+
+    score = (stuck + (1 - mastery_rate_ready) * ready + gaps) / learners
+
+- ``stuck``: learners stuck on it, as ``groups_by_frontier("stuck")`` with the same
+  ``stuck_evidence`` and ``stuck_days`` (of them ``wheel_spinning`` and ``no_progress``; a
+  learner can be both);
+- ``ready``: learners with it on their frontier now, of them ``working`` those with evidence on
+  it (in progress, awaiting confirmation or expired); ``earned``: learners who mastered or
+  exceeded it; ``mastery_rate_ready`` = earned / (earned + working), the mastery rate among
+  learners who took it on once ready (NaN when nobody has; the score's term is then 0);
+- ``gaps``: learners for whom it is a gap (``Roster.gaps``: not done, a gating prerequisite
+  not met under done work).
+
+So the score counts the learners it holds back — stuck on it, ready for it and, at the rate
+seen so far, not getting it, or with done work resting on it unmet — as a share of the roster
+(``learners``); a learner can count in more than one term. ``reasons``: the figures as a short
+text, the largest term first. Columns: ``competency`` (categorical), ``score``, ``learners``,
+``stuck``, ``wheel_spinning``, ``no_progress``, ``ready``, ``working``, ``earned``,
+``mastery_rate_ready``, ``gaps``, ``reasons``. Deterministic; O(rows + L * (V + E)) in C++, in
+parallel over learners, independent of the thread count.
+)pbdoc")
+      .def(
+          "learning_curve",
+          [](const py::object& self) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "learning_curve", self);
+          },
+          R"pbdoc(
+DataShop-style learning curves: the error rate by opportunity number per competency, as a
+pandas DataFrame with columns ``competency`` (categorical), ``opportunity`` (1, 2, ...),
+``learners`` (who had that many opportunities), ``errors`` and ``error_rate`` = errors /
+learners, sorted by competency (framework order) then opportunity.
+
+Opportunity k of a learner on a competency is its k-th counted piece of evidence (kinds the
+competency's rule counts, as ``groups_by_frontier``'s ``counted``; up to ``as_of``; in the
+engine's aggregation order: time, then row). An error is a score below the scale's mastery
+value (for 0/1 evidence: not correct). Every (learner, competency) pair with counted evidence
+is included, also pairs now exempt or inferred. O(rows log rows) in C++, in parallel over
+learners; integer counts, so independent of the thread count.
+)pbdoc")
+      .def(
+          "progress",
+          [](const py::object& self, const std::string& freq) {
+            const read_lock lock(&self.cast<const roster&>(), roster_type);
+            return call_python("masterymap._cohort", "progress", self, freq);
+          },
+          py::arg("freq") = "W", R"pbdoc(
+Competencies mastered over time, as a pandas DataFrame with one row per period from the first
+to the last period with a first mastery: ``period`` (its start, a UTC timestamp), ``mastered``
+(first masteries in it: (learner, competency) pairs whose first mastery fell in the period) and
+``cumulative`` (up to and including it), plus ``learners`` (distinct learners with a first
+mastery in the period).
+
+First masteries are those of ``time_to_mastery``: found by replaying each pair's evidence, so
+competencies whose rule cannot be replayed (and rollup parents), exempt and inferred pairs do
+not count; a later lapse does not undo one. ``freq``: a pandas period alias ("D", "W" weeks
+ending Sunday, "M", "Q", "Y", ...). Raises ValueError for an unknown ``freq``.
 )pbdoc");
 }
 

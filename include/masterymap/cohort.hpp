@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // Cohort analytics on a roster: per-competency summaries by group, and learners grouped by the
-// competency they are ready to learn, recently mastered or are stuck on.
+// competency they are ready to learn, recently mastered or are stuck on; time to mastery,
+// bottlenecks and learning curves.
 #ifndef MASTERYMAP_COHORT_HPP
 #define MASTERYMAP_COHORT_HPP
 
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <masterymap/config.hpp>
 #include <masterymap/roster.hpp>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -143,6 +145,62 @@ struct mastery_spells {
 /// (0: the roster's). Complexity: O(rows log rows).
 [[nodiscard]] MASTERYMAP_API mastery_spells first_mastery(const roster& r, double origin,
                                                           unsigned threads = 0);
+
+/// One competency's row of `bottlenecks`: the component figures and the score.
+struct bottleneck {
+  index_t competency = 0;
+  /// Learners stuck on it (`group_by_frontier(stuck)` with the same options), and of them those
+  /// wheel-spinning (enough counted evidence) and those without progress (days); a learner
+  /// can be both.
+  std::uint32_t stuck = 0, wheel_spinning = 0, no_progress = 0;
+  /// Learners with it on their frontier now (`roster::frontier_matrix`), and of them those
+  /// working on it (in progress, awaiting confirmation or expired: evidence, not done).
+  std::uint32_t ready = 0, working = 0;
+  std::uint32_t earned = 0;  ///< learners who earned it (mastered or exceeded)
+  /// earned / (earned + working): the mastery rate among learners who took it on once ready
+  /// (those who earned it and those on it now); NaN when both are 0.
+  double mastery_rate_ready = 0;
+  /// Learners for whom it is a gap (`progression::gaps`: not done, a gating prerequisite
+  /// not met under done work).
+  std::uint32_t gaps = 0;
+  double score = 0;     ///< see `bottlenecks`
+  std::string reasons;  ///< the figures in a short text, the largest term first
+};
+
+/// The competencies that hold a cohort back, ranked by score (descending; ties in framework
+/// order), one row per competency:
+///
+///   score = (stuck + (1 - mastery_rate_ready) * ready + gaps) / L
+///
+/// for L learners: the learners stuck on it, plus the learners ready for it now who would not
+/// master it at the rate observed among those who took it on once ready (the term is 0 while
+/// nobody has: no evidence yet that it holds anyone back), plus the learners whose done work
+/// rests on it unmet (gaps); as a share of the roster (0 for an empty roster). A learner can
+/// count in more than one term, so the score can exceed 1. Each term counts learners, so a
+/// competency that few learners reached ranks below one that holds back many.
+/// Deterministic; parallel over learners, independent of the thread count (`options.threads`,
+/// 0: the roster's). Complexity: O(rows + L * (V + E)); memory O(L * V) bytes (the frontier).
+[[nodiscard]] MASTERYMAP_API std::vector<bottleneck> bottlenecks(
+    const roster& r, const frontier_group_options& options = {});
+
+/// DataShop-style learning curves: per competency and opportunity number, how many learners
+/// had that opportunity and how many of them erred. Opportunity k of a learner on a competency
+/// is its k-th counted piece of evidence (kinds the rule counts, as `frontier_groups::counted`;
+/// up to as_of; in the engine's aggregation order: time, then row); an error is a score below
+/// the scale's mastery value (`scale::reaches_mastery` false). Every pair with counted evidence
+/// is included (also those now exempt or inferred). Rows sorted by competency, then opportunity
+/// (1, 2, ...; a competency's rows stop at its largest opportunity number).
+struct learning_curve_table {
+  std::vector<index_t> competency;
+  std::vector<std::uint32_t> opportunity;  ///< 1-based
+  std::vector<std::uint32_t> learners;     ///< learners with at least `opportunity` pieces
+  std::vector<std::uint32_t> errors;       ///< of them, those whose piece was an error
+};
+
+/// The learning curves of every competency (see `learning_curve_table`). Parallel over learners
+/// (integer counts: independent of `threads`, 0: the roster's). Complexity: O(rows log rows).
+[[nodiscard]] MASTERYMAP_API learning_curve_table learning_curve(const roster& r,
+                                                                 unsigned threads = 0);
 
 }  // namespace masterymap
 

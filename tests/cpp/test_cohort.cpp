@@ -53,6 +53,12 @@ mm::roster make(const mm::framework& fw, unsigned threads, const std::vector<mm:
 
 bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+mm::frontier_group_options o1_of(unsigned threads) {
+  mm::frontier_group_options o;
+  o.threads = threads;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("cohort: summarize equals brute force over the tables, by group") {
@@ -199,6 +205,18 @@ TEST_CASE("threads: cohort summaries and groups do not depend on the thread coun
       CHECK(x.counted == y.counted);
       CHECK(x.reasons == y.reasons);
     }
+    const auto bx = mm::bottlenecks(r, o1_of(1)), by = mm::bottlenecks(r, o1_of(t));
+    REQUIRE(bx.size() == by.size());
+    for (std::size_t k = 0; k < bx.size(); ++k) {
+      CHECK(bx[k].competency == by[k].competency);
+      CHECK(same(bx[k].score, by[k].score));
+      CHECK(bx[k].reasons == by[k].reasons);
+    }
+    const auto cx = mm::learning_curve(r, 1), cy = mm::learning_curve(r, t);
+    CHECK(cx.competency == cy.competency);
+    CHECK(cx.opportunity == cy.opportunity);
+    CHECK(cx.learners == cy.learners);
+    CHECK(cx.errors == cy.errors);
   }
 }
 
@@ -268,4 +286,108 @@ TEST_CASE("cohort: first mastery equals the roster's status at and just before i
     }
   }
   CHECK(events > 5);
+}
+
+TEST_CASE("cohort: bottlenecks equal brute force over the per-learner queries") {
+  std::mt19937 rng(4545);
+  const auto fw = pfix::random_dag(rng, 30, 0.15);
+  const auto r = make(fw, 2, cohort_events(rng, fw, 300, 6000));
+  const std::size_t L = r.size(), C = r.competencies();
+  mm::frontier_group_options o;
+  o.stuck_evidence = 3;
+  o.stuck_days = 40;
+  const auto stuck = mm::group_by_frontier(r, mm::frontier_group::stuck, o);
+  std::vector<std::uint32_t> n_stuck(C), wheel(C), nopro(C), ready(C), working(C), earned(C),
+      gaps(C);
+  for (std::size_t k = 0; k < stuck.competency.size(); ++k) {
+    ++n_stuck[stuck.competency[k]];
+    wheel[stuck.competency[k]] += stuck.reasons[k] & 1;
+    nopro[stuck.competency[k]] += (stuck.reasons[k] >> 1) & 1;
+  }
+  const auto all_gaps = r.gaps();
+  for (std::size_t l = 0; l < L; ++l) {
+    const auto st = r.learner(r.learners()[l]);
+    for (const auto c : mm::frontier(st)) {
+      ++ready[c];
+      const auto s = r.view(l).statuses[c];
+      if (s == mm::status::in_progress || s == mm::status::awaiting_confirmation ||
+          s == mm::status::expired)
+        ++working[c];
+    }
+    for (std::size_t c = 0; c < C; ++c) {
+      const auto s = r.view(l).statuses[c];
+      if (s == mm::status::mastered || s == mm::status::exceeded) ++earned[c];
+    }
+    for (const auto& g : all_gaps[l]) ++gaps[g.competency];
+  }
+  const auto b = mm::bottlenecks(r, o);
+  REQUIRE(b.size() == C);
+  std::set<mm::index_t> seen;
+  std::size_t with_gaps = 0, with_stuck = 0;
+  for (std::size_t k = 0; k < C; ++k) {
+    const auto c = b[k].competency;
+    INFO("competency ", c, ": ", b[k].reasons);
+    seen.insert(c);
+    CHECK(b[k].stuck == n_stuck[c]);
+    CHECK(b[k].wheel_spinning == wheel[c]);
+    CHECK(b[k].no_progress == nopro[c]);
+    CHECK(b[k].ready == ready[c]);
+    CHECK(b[k].working == working[c]);
+    CHECK(b[k].earned == earned[c]);
+    CHECK(b[k].gaps == gaps[c]);
+    const double tried = earned[c] + working[c];
+    const double rate = earned[c] / tried;
+    if (tried == 0)
+      CHECK(std::isnan(b[k].mastery_rate_ready));
+    else
+      CHECK(b[k].mastery_rate_ready == rate);
+    const double held = tried == 0 ? 0.0 : (1 - rate) * ready[c];
+    CHECK(b[k].score == doctest::Approx((n_stuck[c] + held + gaps[c]) / double(L)).epsilon(1e-12));
+    CHECK_FALSE(b[k].reasons.empty());
+    if (k > 0) {
+      CHECK(b[k - 1].score >= b[k].score);
+      if (b[k - 1].score == b[k].score) CHECK(b[k - 1].competency < c);
+    }
+    with_gaps += gaps[c] > 0;
+    with_stuck += n_stuck[c] > 0;
+  }
+  CHECK(seen.size() == C);
+  CHECK(with_gaps > 0);
+  CHECK(with_stuck > 0);
+}
+
+TEST_CASE("cohort: learning curves equal brute force over the log") {
+  std::mt19937 rng(4646);
+  const auto fw = pfix::random_dag(rng, 20, 0.15);
+  const auto r = make(fw, 2, cohort_events(rng, fw, 150, 4000));
+  const double as_of = r.as_of();
+  const auto& sc = r.policy().scale();
+  // Per (learner, competency): counted rows in (time, row) order.
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::tuple<double, std::size_t, bool>>>
+      seq;
+  for (std::size_t i = 0; i < r.log().size(); ++i) {
+    const auto e = r.log().at(i);
+    if (!(e.time <= as_of) || e.kind == "self" || e.kind == "pretest") continue;
+    seq[{r.index_of(e.learner), std::size_t{*fw.find(e.competency)}}].emplace_back(
+        e.time, i, !sc.reaches_mastery(e.score));
+  }
+  std::map<std::pair<std::size_t, std::uint32_t>, std::pair<std::uint32_t, std::uint32_t>> want;
+  for (auto& [key, v] : seq) {
+    std::sort(v.begin(), v.end());
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      auto& w = want[{key.second, static_cast<std::uint32_t>(k + 1)}];
+      ++w.first;
+      w.second += std::get<2>(v[k]) ? 1 : 0;
+    }
+  }
+  const auto t = mm::learning_curve(r);
+  std::map<std::pair<std::size_t, std::uint32_t>, std::pair<std::uint32_t, std::uint32_t>> got;
+  for (std::size_t k = 0; k < t.competency.size(); ++k) {
+    got[{t.competency[k], t.opportunity[k]}] = {t.learners[k], t.errors[k]};
+    if (k > 0)
+      CHECK(std::make_pair(t.competency[k - 1], t.opportunity[k - 1]) <
+            std::make_pair(t.competency[k], t.opportunity[k]));
+  }
+  CHECK(got == want);
+  CHECK(want.size() > 30);
 }

@@ -1,7 +1,10 @@
-"""Cohort analytics on a Roster as DataFrames: ``Roster.summary`` and
-``Roster.groups_by_frontier`` (see their docstrings). The counting passes run in C++
-(``Roster._summary``, ``Roster._groups_by_frontier``, cohort.hpp); this module maps groups,
-derives the rates and gaps from the counts and applies the suppression rule."""
+"""Cohort analytics on a Roster as DataFrames: ``Roster.summary``,
+``Roster.groups_by_frontier``, ``Roster.time_to_mastery``, ``Roster.bottlenecks``,
+``Roster.learning_curve`` and ``Roster.progress`` (see their docstrings). The counting passes
+run in C++ (``Roster._summary``, ``_groups_by_frontier``, ``_first_mastery``,
+``_time_to_mastery``, ``_bottlenecks``, ``_learning_curve``: cohort.hpp); this module maps
+groups, derives the rates and gaps from the counts, applies the suppression rule and builds the
+DataFrames."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple
@@ -252,3 +255,73 @@ def report_bottlenecks(r: _core.Roster, bottlenecks: Any) -> List[Tuple[str, flo
             why = [why]
         out.append((str(competency), float(score), [str(x) for x in why]))
     return out
+
+
+def bottlenecks(r: _core.Roster, stuck_evidence: int, stuck_days: float) -> pd.DataFrame:
+    """``Roster.bottlenecks`` (see its docstring)."""
+    d: Dict[str, Any] = r._bottlenecks(stuck_evidence, stuck_days)
+    frame = pd.DataFrame({
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "score": d["score"],
+        "learners": np.full(len(d["score"]), len(r), dtype=np.int64),
+    })
+    for name in ("stuck", "wheel_spinning", "no_progress", "ready", "working", "earned"):
+        frame[name] = d[name].astype(np.int64)
+    frame["mastery_rate_ready"] = d["mastery_rate_ready"]
+    frame["gaps"] = d["gaps"].astype(np.int64)
+    frame["reasons"] = pd.Series(d["reasons"], dtype=object)
+    return frame
+
+
+def learning_curve(r: _core.Roster) -> pd.DataFrame:
+    """``Roster.learning_curve`` (see its docstring)."""
+    d: Dict[str, Any] = r._learning_curve()
+    learners = d["learners"].astype(np.int64)
+    errors = d["errors"].astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = errors / learners
+    return pd.DataFrame({
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "opportunity": d["opportunity"].astype(np.int64),
+        "learners": learners,
+        "errors": errors,
+        "error_rate": rate,
+    })
+
+
+def progress(r: _core.Roster, freq: str) -> pd.DataFrame:
+    """``Roster.progress`` (see its docstring)."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        raise ValueError(f"Roster.progress(): freq must be a pandas period alias such as "
+                         f"'D', 'W', 'M', not {freq!r}") from None
+    sp = r._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    end = sp["end"][hit]
+    learner = sp["learner"][hit]
+    empty = pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns, UTC]"),
+                          "mastered": pd.Series([], dtype=np.int64),
+                          "cumulative": pd.Series([], dtype=np.int64),
+                          "learners": pd.Series([], dtype=np.int64)})
+    if len(end) == 0:
+        return empty
+    when = pd.to_datetime(end, unit="s")  # naive UTC: periods have no time zone
+    try:
+        periods = when.to_period(offset)
+    except ValueError:
+        raise ValueError(f"Roster.progress(): freq {freq!r} is not a period frequency (use "
+                         "e.g. 'D', 'W', 'M', 'Q', 'Y')") from None
+    ordinals = periods.asi8
+    first = int(ordinals.min())
+    codes = ordinals - first
+    span = pd.period_range(periods.min(), periods.max(), freq=periods.freq)
+    mastered = np.bincount(codes, minlength=len(span))
+    pairs = pd.DataFrame({"p": codes, "l": learner}).drop_duplicates()
+    learners = np.bincount(pairs["p"].to_numpy(), minlength=len(span))
+    return pd.DataFrame({
+        "period": span.start_time.tz_localize("UTC"),
+        "mastered": mastered.astype(np.int64),
+        "cumulative": np.cumsum(mastered).astype(np.int64),
+        "learners": learners.astype(np.int64),
+    })
