@@ -5,6 +5,7 @@
 #include <limits>
 #include <masterymap/bkt.hpp>
 #include <memory>
+#include <stdexcept>
 
 #include "cli.hpp"
 
@@ -71,7 +72,11 @@ bkt::model load_model(context& ctx, const std::string& path) {
 
 void run_fit(context& ctx, fit_cli_options& o) {
   o.fit.restarts = bkt::parse_restart_strategy(o.restarts);
-  bkt::validate(o.fit);
+  try {
+    bkt::validate(o.fit);  // options on their own: a usage error
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
   const bkt::dataset data = load_data(ctx, o.in);
   const bkt::model m = bkt::fit(data, o.fit, progress_bar(ctx, "fitting"));
   write_output(o.output, m.to_json(2) + "\n");
@@ -81,6 +86,7 @@ void run_fit(context& ctx, fit_cli_options& o) {
 // input), correct_predictions (P(correct) before the answer), state_predictions (P(mastered)
 // after it), as Python's Model.predict adds them.
 void run_predict(context& ctx, model_cli_options& o) {
+  check_one_stdin({o.model, o.in.data});
   const bkt::model m = load_model(ctx, o.model);
   const bkt::dataset data = load_data(ctx, o.in);
   const bkt::prediction p =
@@ -99,6 +105,7 @@ void run_predict(context& ctx, model_cli_options& o) {
 
 // One row: auc, rmse, accuracy, log_likelihood, count (rows scored).
 void run_evaluate(context& ctx, model_cli_options& o) {
+  check_one_stdin({o.model, o.in.data});
   const bkt::model m = load_model(ctx, o.model);
   const bkt::dataset data = load_data(ctx, o.in);
   const bkt::metrics r =

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
@@ -60,6 +61,8 @@ void add_groups(CLI::App& app, context& ctx);
 void add_bkt(CLI::App& app, context& ctx);
 
 // --- inputs and outputs ------------------------------------------------------------------------
+/// \throws usage_error when more than one of `paths` is "-" (checked before reading any).
+void check_one_stdin(std::initializer_list<std::string_view> paths);
 /// The whole text of `path` ("-": standard input, at most once per run).
 /// \throws masterymap::file_error; usage_error when stdin is read twice.
 [[nodiscard]] std::string read_input(context& ctx, const std::string& path);

@@ -74,6 +74,11 @@ std::optional<double> parse_as_of(const std::string& text) {
 
 // --- inputs and outputs ------------------------------------------------------------------------
 
+void check_one_stdin(std::initializer_list<std::string_view> paths) {
+  if (std::count(paths.begin(), paths.end(), std::string_view("-")) > 1)
+    throw usage_error("only one input can be read from stdin ('-')");
+}
+
 std::string read_input(context& ctx, const std::string& path) {
   if (path != "-") return io::read_text_file(path);
   if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");

@@ -46,6 +46,7 @@ std::string groups_csv(const frontier_groups& g, const roster& r, bool stuck) {
 }
 
 void run_groups(context& ctx, const groups_options& o) {
+  check_one_stdin({o.framework, o.case_package, o.policy, o.evidence});
   framework fw = load_framework(ctx, o.framework, o.case_package);
   policy p = load_policy(ctx, o.policy);
   roster_options ro;

@@ -56,6 +56,7 @@ std::string ratings_csv(const ratings_table& t, const engine& eng, bool all) {
 }
 
 void run_rate(context& ctx, const rate_options& o) {
+  check_one_stdin({o.framework, o.case_package, o.policy, o.evidence});
   framework fw = load_framework(ctx, o.framework, o.case_package);
   policy p = load_policy(ctx, o.policy);
   ctx.reading = o.policy;  // a policy that does not fit the framework

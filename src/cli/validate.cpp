@@ -26,6 +26,7 @@ void run_validate(context& ctx, const validate_options& o) {
     throw usage_error(
         "nothing to validate: give a framework, a CASE package, a policy or "
         "an evidence CSV");
+  check_one_stdin({o.framework, o.case_package, o.policy, o.evidence});
   std::size_t problems = 0;
   std::optional<framework> fw;
   std::optional<policy> pol;

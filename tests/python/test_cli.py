@@ -212,8 +212,7 @@ def test_rate_missing_file_and_malformed_json(fractions, tmp_path):
 
 def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):
     pol = json.loads(fractions["policy"].read_text())
-    pol.setdefault("overrides", {}).setdefault("competencies", {})["NOT.THERE"] = \
-        {"method": {"name": "latest"}}
+    pol["overrides"]["competencies"]["NOT.THERE"] = dict(pol["rule"])
     path = tmp_path / "policy.json"
     path.write_text(json.dumps(pol))
     p = run("rate", "-f", fractions["framework"], "-p", path, fractions["evidence"], check=1)
