@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Internal to the `masterymap` command-line program (src/cli): what the subcommands share —
+// reading inputs ("-" = stdin), writing outputs ("-" = stdout), CSV output, the progress bar on
+// stderr, and turning the library's exceptions into messages and exit codes.
+#ifndef MASTERYMAP_SRC_CLI_CLI_HPP
+#define MASTERYMAP_SRC_CLI_CLI_HPP
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <exception>
+#include <initializer_list>
+#include <masterymap/engine.hpp>
+#include <masterymap/evidence.hpp>
+#include <masterymap/framework.hpp>
+#include <masterymap/policy.hpp>
+#include <masterymap/progress.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace masterymap::cli {
+
+/// Exit codes: 0 success, 1 bad data (the library rejected an input), 2 bad usage (options),
+/// 130 interrupted (Ctrl-C), as shells report a SIGINT death.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_data = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_interrupted = 130;
+
+/// A usage problem found after parsing (two inputs from stdin, ...): exit code 2.
+class usage_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What every subcommand shares: the options common to all and the outcome.
+struct context {
+  std::string progress = "auto";  ///< --progress=auto|always|never
+  std::string command;            ///< "rate", "bkt fit", ... (for messages)
+  /// The input being read ("" when none): prefixes the library's messages about it.
+  std::string reading;
+  bool stdin_used = false;
+  int exit_code = exit_ok;
+};
+
+/// Adds `--progress` (bound to ctx.progress) to a subcommand.
+void add_progress_option(CLI::App& sub, context& ctx);
+/// Adds -f/--framework (native JSON) and --case (a CASE package): exactly one is required.
+void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package);
+/// Adds `--as-of TIME` (ISO 8601 or Unix seconds; checked at parse time).
+void add_as_of_option(CLI::App& sub, std::string& as_of);
+/// The seconds of an `--as-of` text (empty text: none).
+[[nodiscard]] std::optional<double> parse_as_of(const std::string& text);
+
+// --- subcommands (one file each) -------------------------------------------------------------
+void add_validate(CLI::App& app, context& ctx);
+void add_rate(CLI::App& app, context& ctx);
+void add_groups(CLI::App& app, context& ctx);
+void add_bkt(CLI::App& app, context& ctx);
+
+// --- inputs and outputs ------------------------------------------------------------------------
+/// \throws usage_error when more than one of `paths` is "-" (checked before reading any).
+void check_one_stdin(std::initializer_list<std::string_view> paths);
+/// The whole text of `path` ("-": standard input, at most once per run).
+/// \throws masterymap::file_error; usage_error when stdin is read twice.
+[[nodiscard]] std::string read_input(context& ctx, const std::string& path);
+/// Writes `text` to `path` ("-": standard output), a file atomically (io::write_text_file).
+/// \throws masterymap::file_error
+void write_output(const std::string& path, const std::string& text);
+
+/// A framework from its native JSON (`json_path`) or a CASE package (`case_path`): exactly one
+/// of the two is non-empty.
+[[nodiscard]] framework load_framework(context& ctx, const std::string& json_path,
+                                       const std::string& case_path);
+[[nodiscard]] policy load_policy(context& ctx, const std::string& path);
+/// An evidence CSV (columns learner, competency, time, score, optional kind, weight, source;
+/// .csv.gz decompressed) checked against `checks`, as Python's `EvidenceLog.read_csv`.
+[[nodiscard]] evidence_log load_evidence(context& ctx, const std::string& path,
+                                         const ingest_checks& checks);
+
+/// Builds CSV text (RFC 4180: a field with a comma, quote or line break is quoted).
+class csv_writer {
+ public:
+  csv_writer& field(std::string_view text);
+  /// Shortest text that reads back as the same double; NaN is an empty field.
+  csv_writer& number(double value);
+  csv_writer& integer(std::uint64_t value);
+  /// ISO 8601 UTC (`format_time`); NaN is an empty field.
+  csv_writer& time(double seconds);
+  csv_writer& boolean(bool value);
+  void end_row();
+  [[nodiscard]] const std::string& text() const noexcept { return out_; }
+
+ private:
+  void separate();
+  std::string out_;
+  bool row_started_ = false;
+};
+
+// --- progress ----------------------------------------------------------------------------------
+/// A progress hook for one long call: draws a bar on stderr when the context asks for one
+/// (`--progress=always`, or `auto` with stderr a terminal), and cancels the call with
+/// masterymap::cancelled after Ctrl-C (always, bar or not).
+[[nodiscard]] progress progress_bar(const context& ctx, std::string label);
+/// Ends a bar line left open by a call that failed (before an error message).
+void end_progress_line();
+/// Installs the SIGINT handler (the first Ctrl-C cancels the running call; a second one, while
+/// no call checks, ends the program as usual).
+void install_interrupt_handler();
+
+// --- errors ------------------------------------------------------------------------------------
+/// Prints the library's message(s) of an exception to stderr, each line prefixed with
+/// "masterymap <command>: " and the input being read; returns the exit code it maps to.
+int report_error(const context& ctx, std::exception_ptr error);
+/// Prints the problems of an exception one per line, prefixed with `prefix` (validate);
+/// returns how many were printed. Rethrows what is not a data error.
+std::size_t print_problems(const std::string& prefix, std::exception_ptr error);
+
+}  // namespace masterymap::cli
+
+#endif  // MASTERYMAP_SRC_CLI_CLI_HPP

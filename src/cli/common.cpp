@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// What the subcommands of the `masterymap` program share (see cli.hpp).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <masterymap/io/case.hpp>
+#include <masterymap/io/file.hpp>
+#include <memory>
+#include <new>
+#include <system_error>
+
+#include "cli.hpp"
+
+namespace masterymap::cli {
+
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+bool line_open = false;  // a progress bar line without its newline yet
+
+extern "C" void on_interrupt(int /*signal*/) { interrupted = 1; }
+
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) != 0; }
+
+// Runs f() with ctx.reading naming `path` (for messages about that input).
+template <typename F>
+auto reading(context& ctx, const std::string& path, F&& f) {
+  ctx.reading = path == "-" ? std::string("<stdin>") : path;
+  auto result = f();
+  ctx.reading.clear();
+  return result;
+}
+
+}  // namespace
+
+// --- options -----------------------------------------------------------------------------------
+
+void add_progress_option(CLI::App& sub, context& ctx) {
+  sub.add_option("--progress", ctx.progress,
+                 "Progress bar on stderr: auto (when stderr is a terminal), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->default_str("auto");
+}
+
+void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package) {
+  auto* group = sub.add_option_group("framework", "The competency framework (one of)");
+  group->add_option("-f,--framework", json, "Framework JSON (masterymap format)");
+  group->add_option("--case", case_package, "CASE 1.0/1.1 package JSON (CFPackage)");
+  group->require_option(1);
+}
+
+void add_as_of_option(CLI::App& sub, std::string& as_of) {
+  sub.add_option("--as-of", as_of,
+                 "Evaluation time (ISO 8601 date or date-time, or Unix seconds); evidence after "
+                 "it is ignored. Default: the latest evidence time in the input")
+      ->check(
+          [](const std::string& text) -> std::string {
+            return parse_time(text) ? std::string() : "not a time: '" + text + "'";
+          },
+          "TIME");
+}
+
+std::optional<double> parse_as_of(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return parse_time(text);
+}
+
+// --- inputs and outputs ------------------------------------------------------------------------
+
+void check_one_stdin(std::initializer_list<std::string_view> paths) {
+  if (std::count(paths.begin(), paths.end(), std::string_view("-")) > 1)
+    throw usage_error("only one input can be read from stdin ('-')");
+}
+
+std::string read_input(context& ctx, const std::string& path) {
+  if (path != "-") return io::read_text_file(path);
+  if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
+  ctx.stdin_used = true;
+  std::string text(std::istreambuf_iterator<char>(std::cin), {});
+  if (std::cin.bad())
+    throw file_error("<stdin>", std::make_error_code(std::errc::io_error), "cannot read");
+  return text;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path != "-") {
+    io::write_text_file(path, text);
+    return;
+  }
+  std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+  std::cout.flush();
+  if (!std::cout)
+    throw file_error("<stdout>", std::make_error_code(std::errc::io_error), "cannot write");
+}
+
+framework load_framework(context& ctx, const std::string& json_path, const std::string& case_path) {
+  const std::string& path = json_path.empty() ? case_path : json_path;
+  return reading(ctx, path, [&] {
+    const std::string text = read_input(ctx, path);
+    return json_path.empty() ? io::parse_case(text) : framework::from_json(text);
+  });
+}
+
+policy load_policy(context& ctx, const std::string& path) {
+  return reading(ctx, path, [&] { return policy::from_json(read_input(ctx, path)); });
+}
+
+evidence_log load_evidence(context& ctx, const std::string& path, const ingest_checks& checks) {
+  return reading(ctx, path, [&] {
+    evidence_log log;
+    const progress bar = progress_bar(ctx, "reading");
+    if (path == "-") {
+      if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
+      ctx.stdin_used = true;
+      log.append_csv(std::cin, csv_columns{}, checks, bar);
+    } else {
+      log.read_csv(path, csv_columns{}, checks, bar);
+    }
+    return log;
+  });
+}
+
+// --- CSV ---------------------------------------------------------------------------------------
+
+void csv_writer::separate() {
+  if (row_started_) out_ += ',';
+  row_started_ = true;
+}
+
+csv_writer& csv_writer::field(std::string_view text) {
+  separate();
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out_ += text;
+    return *this;
+  }
+  out_ += '"';
+  for (const char c : text) {
+    if (c == '"') out_ += '"';
+    out_ += c;
+  }
+  out_ += '"';
+  return *this;
+}
+
+csv_writer& csv_writer::number(double value) {
+  separate();
+  if (value == value) out_ += fmt::format("{}", value);  // NaN: empty
+  return *this;
+}
+
+csv_writer& csv_writer::integer(std::uint64_t value) {
+  separate();
+  out_ += fmt::format("{}", value);
+  return *this;
+}
+
+csv_writer& csv_writer::time(double seconds) {
+  separate();
+  if (seconds == seconds) out_ += format_time(seconds);
+  return *this;
+}
+
+csv_writer& csv_writer::boolean(bool value) {
+  separate();
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+void csv_writer::end_row() {
+  out_ += '\n';
+  row_started_ = false;
+}
+
+// --- progress ----------------------------------------------------------------------------------
+
+progress progress_bar(const context& ctx, std::string label) {
+  const bool draw = ctx.progress == "always" || (ctx.progress == "auto" && stderr_is_terminal());
+  progress p;
+  p.interval = std::chrono::milliseconds(100);
+  auto finished = std::make_shared<bool>(false);
+  p.report = [draw, finished, label = std::move(label)](std::uint64_t done, std::uint64_t total) {
+    if (interrupted != 0) throw cancelled("interrupted");
+    if (!draw || total == 0 || *finished) return;
+    constexpr std::size_t width = 30;
+    const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+    const auto filled = static_cast<std::size_t>(fraction * static_cast<double>(width));
+    const std::string bar =
+        fmt::format("\r{:<8} [{}{}] {:3}%", label, std::string(filled, '#'),
+                    std::string(width - filled, '.'), static_cast<int>(fraction * 100.0));
+    std::fputs(bar.c_str(), stderr);
+    if (done >= total) {
+      std::fputc('\n', stderr);
+      *finished = true;
+      line_open = false;
+    } else {
+      line_open = true;
+    }
+    std::fflush(stderr);
+  };
+  return p;
+}
+
+void end_progress_line() {
+  if (!line_open) return;
+  std::fputc('\n', stderr);
+  line_open = false;
+}
+
+void install_interrupt_handler() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  // The first Ctrl-C is seen by the next progress report; the handler then reverts to the
+  // default, so a second one ends a program that is not in a long call (e.g. reading stdin).
+  action.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+}
+
+// --- errors ------------------------------------------------------------------------------------
+
+std::size_t print_problems(const std::string& prefix, std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const validation_error& e) {
+    // evidence_error too: its messages name the row and, from a file, its line ("row 1 (line
+    // 3): unknown competency 'X'").
+    for (const auto& p : e.problems()) std::cerr << prefix << p.message << '\n';
+    return e.problems().size();
+  } catch (const policy_error& e) {
+    for (const auto& p : e.problems()) std::cerr << prefix << p << '\n';
+    return e.problems().size();
+  } catch (const masterymap::error& e) {  // parse_error (with its position), unknown_id_error, ...
+    std::cerr << prefix << e.what() << '\n';
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << prefix << e.what() << '\n';
+    return 1;
+  } catch (const std::out_of_range& e) {
+    std::cerr << prefix << e.what() << '\n';
+    return 1;
+  } catch (const std::length_error& e) {
+    std::cerr << prefix << e.what() << '\n';
+    return 1;
+  }
+}
+
+int report_error(const context& ctx, std::exception_ptr failure) {
+  end_progress_line();
+  const std::string prefix = "masterymap " + ctx.command + ": ";
+  try {
+    std::rethrow_exception(failure);
+  } catch (const usage_error& e) {
+    std::cerr << prefix << e.what() << "\nRun with --help for more information.\n";
+    return exit_usage;
+  } catch (const cancelled&) {
+    std::cerr << prefix << "interrupted\n";
+    return exit_interrupted;
+  } catch (const file_error& e) {  // names its file already
+    std::cerr << prefix << e.what() << '\n';
+    return exit_data;
+  } catch (...) {
+  }
+  try {
+    print_problems(ctx.reading.empty() ? prefix : prefix + ctx.reading + ": ", failure);
+    return exit_data;
+  } catch (const std::bad_alloc&) {
+    std::cerr << prefix << "out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << prefix << "error: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << prefix << "unknown error\n";
+  }
+  return exit_data;
+}
+
+}  // namespace masterymap::cli

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// `masterymap validate`: reads a framework (JSON or CASE package), a policy and an evidence CSV,
+// each as far as the others allow, and lists every problem the library finds, one a line on
+// stderr ("<file>: <problem>"); exit code 1 when there is any.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <masterymap/io/case.hpp>
+#include <memory>
+
+#include "cli.hpp"
+
+namespace masterymap::cli {
+
+namespace {
+
+struct validate_options {
+  std::string framework, case_package, policy, evidence;
+};
+
+std::string shown(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+void run_validate(context& ctx, const validate_options& o) {
+  if (o.framework.empty() && o.case_package.empty() && o.policy.empty() && o.evidence.empty())
+    throw usage_error(
+        "nothing to validate: give a framework, a CASE package, a policy or "
+        "an evidence CSV");
+  check_one_stdin({o.framework, o.case_package, o.policy, o.evidence});
+  std::size_t problems = 0;
+  std::optional<framework> fw;
+  std::optional<policy> pol;
+
+  const std::string& fw_path = o.framework.empty() ? o.case_package : o.framework;
+  if (!fw_path.empty()) {
+    const std::string name = shown(fw_path);
+    try {
+      const std::string text = read_input(ctx, fw_path);
+      std::vector<std::string> notes;
+      fw = o.framework.empty() ? io::parse_case(text, {}, &notes) : framework::from_json(text);
+      for (const auto& note : notes) std::cerr << name << ": note: " << note << '\n';
+      std::cout << fmt::format("{}: ok: framework '{}', {} competencies, {} prerequisites\n", name,
+                               fw->name(), fw->size(), fw->edges().size());
+    } catch (const usage_error&) {
+      throw;
+    } catch (...) {
+      problems += print_problems(name + ": ", std::current_exception());
+    }
+  }
+
+  if (!o.policy.empty()) {
+    const std::string name = shown(o.policy);
+    try {
+      policy p = policy::from_json_unvalidated(read_input(ctx, o.policy));
+      const std::vector<std::string> found = fw ? masterymap::problems(p, *fw) : p.problems();
+      for (const auto& text : found) std::cerr << name << ": " << text << '\n';
+      problems += found.size();
+      if (found.empty()) {
+        std::cout << fmt::format("{}: ok: policy '{}'{}\n", name, p.name(),
+                                 fw ? ", fits the framework" : "");
+        pol = std::move(p);
+      }
+    } catch (const usage_error&) {
+      throw;
+    } catch (...) {
+      problems += print_problems(name + ": ", std::current_exception());
+    }
+  }
+
+  if (!o.evidence.empty()) {
+    const std::string name = shown(o.evidence);
+    try {
+      ingest_checks checks;
+      std::string against = " (not checked against a framework)";
+      if (fw && pol) {
+        checks = checks_for(*fw, *pol);
+        against = ", checked against the framework and the policy";
+      } else if (fw) {
+        const framework* f = &*fw;
+        checks.known_competency = [f](std::string_view id) { return f->find(id).has_value(); };
+        checks.accept_new_kinds = true;
+        against = ", checked against the framework";
+      } else {
+        checks.accept_new_kinds = true;
+      }
+      const evidence_log log = load_evidence(ctx, o.evidence, checks);
+      std::cout << fmt::format("{}: ok: {} rows, {} learners{}\n", name, log.size(),
+                               log.learners().size(), against);
+    } catch (const usage_error&) {
+      throw;
+    } catch (const cancelled&) {
+      throw;
+    } catch (...) {
+      end_progress_line();
+      problems += print_problems(name + ": ", std::current_exception());
+    }
+    ctx.reading.clear();
+  }
+
+  if (problems > 0) {
+    std::cerr << (problems == 1 ? std::string("1 problem") : fmt::format("{} problems", problems))
+              << '\n';
+    ctx.exit_code = exit_data;
+  }
+}
+
+}  // namespace
+
+void add_validate(CLI::App& app, context& ctx) {
+  auto o = std::make_shared<validate_options>();
+  auto* sub = app.add_subcommand(
+      "validate",
+      "Checks a framework (JSON or CASE package), a policy (against the framework when given) "
+      "and an evidence CSV (against both); lists every problem on stderr, exit code 1 if any");
+  auto* group = sub->add_option_group("framework", "The competency framework (at most one)");
+  group->add_option("-f,--framework", o->framework, "Framework JSON (masterymap format)");
+  group->add_option("--case", o->case_package, "CASE 1.0/1.1 package JSON (CFPackage)");
+  group->require_option(0, 1);
+  sub->add_option("-p,--policy", o->policy, "Policy JSON");
+  sub->add_option("evidence", o->evidence, "Evidence CSV; '-' = stdin");
+  add_progress_option(*sub, ctx);
+  sub->callback([&ctx, o] {
+    ctx.command = "validate";
+    run_validate(ctx, *o);
+  });
+}
+
+}  // namespace masterymap::cli

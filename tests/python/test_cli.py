@@ -1,0 +1,400 @@
+"""The ``masterymap`` program (src/cli), run as a user runs it: every subcommand, exit codes (0 ok,
+1 data error, 2 usage error), ``-`` for stdin and stdout, and the library's messages for bad
+input. The oracle is the Python package on the same input files: ``rate`` equals ``mm.ratings``,
+``groups`` equals ``Roster.groups_by_frontier``, ``bkt`` equals ``masterymap.bkt``.
+
+The program's path comes from ``MASTERYMAP_CLI`` (set by tests/python/CMakeLists.txt); without
+it (no CLI11) the module is skipped.
+"""
+import io
+import json
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+import masterymap.testing as mmt
+
+CLI = os.environ.get("MASTERYMAP_CLI")
+pytestmark = pytest.mark.skipif(not CLI or not pathlib.Path(CLI).is_file(),
+                                reason="MASTERYMAP_CLI is not set: the masterymap program was "
+                                       "not built (libcli11-dev)")
+
+
+def run(*args, stdin=None, check=None):
+    """Runs the program; returns the CompletedProcess (text). ``check``: the expected exit code."""
+    p = subprocess.run([CLI, *map(str, args)], input=stdin, capture_output=True, text=True,
+                       timeout=120)
+    if check is not None:
+        assert p.returncode == check, (p.returncode, p.stdout, p.stderr)
+    return p
+
+
+def read(text):
+    # round_trip: the program writes the shortest text of each double; pandas' default parser
+    # may read it 1 ulp off
+    return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""],
+                       float_precision="round_trip")
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fractions(example_data):
+    d = example_data / "fractions"
+    return {"framework": d / "framework.json", "case": d / "framework.case.json",
+            "policy": d / "policy.json", "evidence": d / "evidence.csv"}
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    """A chain of 5 competencies, 300 simulated learners (some stuck), as files."""
+    d = tmp_path_factory.mktemp("cli")
+    fw, pol = mmt.chain(5), mmt.policy()
+    evidence, _ = mmt.simulate(fw, pol, learners=300, seed=7,
+                               overrides={"C3": {"learns": 0.02}}, attempts=40)
+    (d / "framework.json").write_text(fw.to_json())
+    (d / "policy.json").write_text(pol.to_json())
+    evidence.to_csv(d / "evidence.csv", index=False)
+    return {"framework": d / "framework.json", "policy": d / "policy.json",
+            "evidence": d / "evidence.csv", "dir": d, "rows": len(evidence)}
+
+
+def python_ratings(files, as_of=None, all_competencies=False, case=False):
+    fw = (mm.io.read_case(str(files["case"])) if case
+          else mm.Framework.read_json(str(files["framework"])))
+    pol = mm.Policy.from_json(pathlib.Path(files["policy"]).read_text())
+    log = mm.EvidenceLog.read_csv(str(files["evidence"]), framework=fw, policy=pol)
+    return mm.ratings(fw, pol, log, as_of=as_of, all_competencies=all_competencies)
+
+
+def assert_same_ratings(out_text, expected):
+    got = read(out_text)
+    assert list(got.columns) == ["learner", "competency", "status", "score", "rating",
+                                 "evidence"]
+    exp = pd.DataFrame({c: expected[c].astype(object) for c in ("learner", "competency",
+                                                                 "status", "rating")})
+    assert len(got) == len(expected)
+    for c in ("learner", "competency", "status"):
+        assert got[c].astype(str).tolist() == exp[c].astype(str).tolist(), c
+    assert got["rating"].where(got["rating"].notna(), None).tolist() == \
+        exp["rating"].where(exp["rating"].notna(), None).tolist()
+    np.testing.assert_array_equal(got["score"].to_numpy(float),
+                                  expected["score"].to_numpy(float))  # exact, NaN == NaN
+    assert got["evidence"].tolist() == expected["evidence"].astype(int).tolist()
+
+
+# --- help, version, usage errors -------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["rate"], ["groups"], ["bkt"],
+                                     ["bkt", "fit"], ["bkt", "predict"], ["bkt", "evaluate"]])
+def test_help_on_every_command(command):
+    p = run(*command, "--help", check=0)
+    assert "Usage:" in p.stdout or "usage:" in p.stdout.lower()
+    assert p.stderr == ""
+    if command in (["rate"], ["groups"], ["bkt", "fit"]):
+        assert "--progress" in p.stdout
+
+
+def test_top_level_help_lists_the_subcommands():
+    out = run("--help", check=0).stdout
+    for name in ("validate", "rate", "groups", "bkt"):
+        assert name in out
+
+
+def test_version():
+    assert run("--version", check=0).stdout.strip().startswith("masterymap ")
+
+
+@pytest.mark.parametrize("args", [
+    [],                                                    # no subcommand
+    ["frobnicate"],                                        # unknown subcommand
+    ["rate", "--no-such-option"],
+    ["rate", "-f", "fw.json", "x.csv"],                    # no --policy
+    ["rate", "-p", "p.json", "x.csv"],                     # no framework
+    ["rate", "-f", "a.json", "--case", "b.json", "-p", "p.json", "x.csv"],  # both frameworks
+    ["rate", "-f", "a.json", "-p", "p.json", "--as-of", "yesterday", "x.csv"],
+    ["rate", "-f", "a.json", "-p", "p.json", "--progress", "sometimes", "x.csv"],
+    ["groups", "-f", "a.json", "-p", "p.json", "--kind", "lost", "x.csv"],
+    ["bkt"],                                               # bkt needs fit|predict|evaluate
+    ["bkt", "fit", "--num-fits", "0", "x.csv"],
+    ["bkt", "predict", "x.csv"],                           # no --model
+    ["validate"],                                          # nothing to validate
+])
+def test_usage_errors_exit_2(args):
+    p = run(*args, check=2)
+    assert p.stdout == ""
+    assert p.stderr.strip() != ""
+
+
+def test_two_inputs_from_stdin_is_a_usage_error(fractions):
+    p = run("rate", "-f", "-", "-p", fractions["policy"], "-", stdin="", check=2)
+    assert "stdin" in p.stderr
+
+
+# --- rate -------------------------------------------------------------------------------------
+
+def test_rate_equals_python_ratings(fractions):
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+            fractions["evidence"], check=0)
+    assert p.stderr == ""  # no progress bar: stderr is not a terminal
+    assert_same_ratings(p.stdout, python_ratings(fractions))
+
+
+def test_rate_as_of_and_all_competencies(fractions):
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+            "--as-of", "2026-10-01", "--all-competencies", fractions["evidence"], check=0)
+    expected = python_ratings(fractions, as_of="2026-10-01", all_competencies=True)
+    assert_same_ratings(p.stdout, expected)
+    assert (expected["status"] == "not_started").any()
+
+
+def test_rate_from_a_case_package(fractions):
+    p = run("rate", "--case", fractions["case"], "-p", fractions["policy"],
+            fractions["evidence"], check=0)
+    assert_same_ratings(p.stdout, python_ratings(fractions, case=True))
+
+
+def test_rate_simulated_cohort_any_thread_count(simulated):
+    args = ["rate", "-f", simulated["framework"], "-p", simulated["policy"],
+            simulated["evidence"]]
+    one = run(*args, "--threads", "1", check=0).stdout
+    assert run(*args, "--threads", "2", check=0).stdout == one  # byte-identical
+    assert_same_ratings(one, python_ratings(simulated))
+    assert len(read(one)) > 300
+
+
+def test_rate_stdin_stdout_and_output_file(fractions, tmp_path):
+    base = ["rate", "-f", fractions["framework"], "-p", fractions["policy"]]
+    from_file = run(*base, fractions["evidence"], check=0).stdout
+    text = fractions["evidence"].read_text()
+    assert run(*base, "-", stdin=text, check=0).stdout == from_file
+    assert run(*base, stdin=text, check=0).stdout == from_file  # evidence defaults to stdin
+    out = tmp_path / "ratings.csv"
+    p = run(*base, fractions["evidence"], "-o", out, check=0)
+    assert p.stdout == ""
+    assert out.read_text() == from_file
+    # the framework from stdin instead
+    p = run("rate", "-f", "-", "-p", fractions["policy"], fractions["evidence"],
+            stdin=fractions["framework"].read_text(), check=0)
+    assert p.stdout == from_file
+
+
+def test_rate_bad_evidence_names_rows_lines_and_ids(fractions, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("learner,competency,time,score,kind\n"
+                   "ana,FR3.unit,2026-05-04,3,formative\n"
+                   "ana,NO.SUCH,2026-05-05,3,formative\n"
+                   "ana,FR3.unit,2026-05-06,9,formative\n")
+    out = tmp_path / "ratings.csv"
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], bad, "-o", out,
+            check=1)
+    assert p.stdout == ""
+    assert not out.exists()  # nothing written on error
+    err = p.stderr
+    assert err.startswith("masterymap rate: ")
+    assert "NO.SUCH" in err and "line 3" in err and "row 1" in err
+    assert "line 4" in err and "row 2" in err and "9" in err
+    assert len(err.strip().splitlines()) == 2  # every problem, one a line
+    assert str(bad) in err
+
+
+def test_rate_missing_file_and_malformed_json(fractions, tmp_path):
+    p = run("rate", "-f", tmp_path / "absent.json", "-p", fractions["policy"],
+            fractions["evidence"], check=1)
+    assert "absent.json" in p.stderr and "No such file" in p.stderr
+    broken = tmp_path / "policy.json"
+    broken.write_text('{"format": "masterymap.policy", ')
+    p = run("rate", "-f", fractions["framework"], "-p", broken, fractions["evidence"], check=1)
+    assert str(broken) in p.stderr and "line" in p.stderr
+
+
+def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):
+    pol = json.loads(fractions["policy"].read_text())
+    pol["overrides"]["competencies"]["NOT.THERE"] = dict(pol["rule"])
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(pol))
+    p = run("rate", "-f", fractions["framework"], "-p", path, fractions["evidence"], check=1)
+    assert "NOT.THERE" in p.stderr
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(simulated):
+    args = ["rate", "-f", simulated["framework"], "-p", simulated["policy"],
+            simulated["evidence"]]
+    quiet = run(*args, check=0)
+    assert quiet.stderr == ""
+    assert run(*args, "--progress=never", check=0).stderr == ""
+    loud = run(*args, "--progress=always", check=0)
+    assert "100%" in loud.stderr and "rating" in loud.stderr
+    assert loud.stdout == quiet.stdout  # the bar never reaches stdout
+
+
+# --- validate ---------------------------------------------------------------------------------
+
+def test_validate_ok(fractions):
+    p = run("validate", "-f", fractions["framework"], "-p", fractions["policy"],
+            fractions["evidence"], check=0)
+    lines = p.stdout.strip().splitlines()
+    assert len(lines) == 3 and all(": ok" in line for line in lines)
+    assert "checked against the framework and the policy" in lines[2]
+    assert p.stderr == ""
+    run("validate", "--case", fractions["case"], check=0)
+    run("validate", "-p", fractions["policy"], check=0)
+
+
+def test_validate_lists_every_problem(fractions, tmp_path):
+    fw = json.loads(fractions["framework"].read_text())
+    ids = [c["id"] for c in fw["competencies"]]
+    fw["competencies"].append(dict(fw["competencies"][0]))       # a duplicate id
+    fw["prerequisites"].append({"prerequisite": ids[0], "dependent": "GHOST",
+                               "strength": "required"})
+    fw_path = tmp_path / "framework.json"
+    fw_path.write_text(json.dumps(fw))
+    pol = json.loads(fractions["policy"].read_text())
+    pol["rule"]["method"] = {"name": "decaying_average", "w": 7}
+    pol["overrides"]["domains"]["XX"] = dict(pol["overrides"]["domains"]["FR"])
+    pol["overrides"]["competencies"]["GHOST"] = dict(pol["rule"])
+    pol_path = tmp_path / "policy.json"
+    pol_path.write_text(json.dumps(pol))
+    ev = tmp_path / "evidence.csv"
+    ev.write_text("learner,competency,time,score\n"
+                  ",FR3.unit,2026-05-04,3\n"
+                  "ana,FR3.unit,not a time,3\n")
+    p = run("validate", "-f", fw_path, "-p", pol_path, ev, check=1)
+    err = p.stderr.strip().splitlines()
+    fw_lines = [line for line in err if line.startswith(str(fw_path) + ": ")]
+    pol_lines = [line for line in err if line.startswith(str(pol_path) + ": ")]
+    ev_lines = [line for line in err if line.startswith(str(ev) + ": ")]
+    assert len(fw_lines) >= 2 and any("GHOST" in line for line in fw_lines)
+    assert any(ids[0] in line for line in fw_lines)
+    # the framework did not load: the policy is checked on its own
+    assert len(pol_lines) == 2 and any("rule.method.w" in line for line in pol_lines)
+    assert len(ev_lines) == 2 and "line 2" in ev_lines[0] and "line 3" in ev_lines[1]
+    total = len(fw_lines) + len(pol_lines) + len(ev_lines)
+    assert err[-1] == f"{total} problems"
+    assert p.stdout == ""
+    # against a framework that loads, the policy's ids and domains are checked too
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, check=1)
+    pol_lines = [line for line in p.stderr.splitlines() if line.startswith(str(pol_path))]
+    assert len(pol_lines) == 4
+    assert any("GHOST" in line and "unknown competency" in line for line in pol_lines)
+    assert any("'XX'" in line for line in pol_lines)
+
+
+def test_validate_evidence_from_stdin_against_the_framework(fractions):
+    text = fractions["evidence"].read_text() + "leo,NOPE,2026-11-01T09:00:00Z,3,formative,x\n"
+    p = run("validate", "-f", fractions["framework"], "-", stdin=text, check=1)
+    assert "<stdin>: row 13 (line 15): " in p.stderr and "NOPE" in p.stderr
+
+
+# --- groups -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["ready", "recent", "stuck"])
+def test_groups_equal_roster_groups_by_frontier(simulated, kind):
+    fw = mm.Framework.read_json(str(simulated["framework"]))
+    pol = mm.Policy.from_json(simulated["policy"].read_text())
+    log = mm.EvidenceLog.read_csv(str(simulated["evidence"]), framework=fw, policy=pol)
+    r = mm.Roster(fw, pol)
+    r.ingest(log)
+    expected = r.groups_by_frontier(kind, stuck_evidence=8, stuck_days=20, recent_days=10)
+    p = run("groups", "-f", simulated["framework"], "-p", simulated["policy"], "--kind", kind,
+            "--stuck-evidence", 8, "--stuck-days", 20, "--recent-days", 10,
+            simulated["evidence"], check=0)
+    got = read(p.stdout)
+    assert list(got.columns) == list(expected.columns)
+    assert len(got) == len(expected) > 0
+    for c in ("competency", "learner"):
+        assert got[c].astype(str).tolist() == expected[c].astype(str).tolist()
+    assert got["counted"].tolist() == expected["counted"].tolist()
+    for c in ("first_evidence", "last_evidence"):
+        g = pd.to_datetime(got[c], utc=True)
+        e = expected[c]
+        e = e.dt.tz_localize("UTC") if e.dt.tz is None else e.dt.tz_convert("UTC")
+        assert (g.isna() == e.isna()).all()
+        assert (g[g.notna()] == e[e.notna()]).all()
+    if kind == "stuck":
+        assert got["wheel_spinning"].tolist() == expected["wheel_spinning"].tolist()
+        assert got["no_progress"].tolist() == expected["no_progress"].tolist()
+
+
+def test_groups_as_of(simulated):
+    args = ["groups", "-f", simulated["framework"], "-p", simulated["policy"],
+            simulated["evidence"]]
+    early = read(run(*args, "--as-of", "2024-09-10", check=0).stdout)
+    late = read(run(*args, check=0).stdout)
+    assert not early.equals(late)
+    fw = mm.Framework.read_json(str(simulated["framework"]))
+    pol = mm.Policy.from_json(simulated["policy"].read_text())
+    r = mm.Roster(fw, pol, as_of="2024-09-10")
+    r.ingest(mm.EvidenceLog.read_csv(str(simulated["evidence"]), framework=fw, policy=pol))
+    assert len(early) == len(r.groups_by_frontier("ready"))
+
+
+# --- bkt --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def responses(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bkt")
+    params = [{"skill": "add", "prior": 0.2, "learns": 0.15, "guesses": 0.2, "slips": 0.1},
+              {"skill": "mul", "prior": 0.1, "learns": 0.08, "guesses": 0.25, "slips": 0.08}]
+    mm.bkt.simulate(params, learners=150, length=12, seed=3).to_csv(d / "train.csv",
+                                                                      index=False)
+    mm.bkt.simulate(params, learners=60, length=12, seed=4).to_csv(d / "test.csv", index=False)
+    return d
+
+
+def test_bkt_fit_equals_python(responses):
+    p = run("bkt", "fit", responses / "train.csv", "--num-fits", 3, "--seed", 5, check=0)
+    got = mm.bkt.Model.from_json(p.stdout)
+    expected = mm.bkt.fit(str(responses / "train.csv"), num_fits=3, seed=5)
+    pd.testing.assert_frame_equal(got.params(), expected.params())
+    # -o writes the same text to a file; stdin works too
+    out = responses / "model.json"
+    run("bkt", "fit", "-", "--num-fits", 3, "--seed", 5, "-o", out,
+        stdin=(responses / "train.csv").read_text(), check=0)
+    assert out.read_text() == p.stdout
+
+
+def test_bkt_predict_and_evaluate_equal_python(responses):
+    model = responses / "model2.json"
+    run("bkt", "fit", responses / "train.csv", "--num-fits", 2, "-o", model, check=0)
+    m = mm.bkt.Model.load(str(model))
+    p = run("bkt", "predict", "-m", model, responses / "test.csv", check=0)
+    got = read(p.stdout)
+    assert list(got.columns) == ["row", "user_id", "skill_name", "correct",
+                                 "correct_predictions", "state_predictions"]
+    expected = m.predict(str(responses / "test.csv"))
+    assert got["row"].tolist() == list(range(len(expected)))
+    np.testing.assert_array_equal(got["correct_predictions"],
+                                  expected["correct_predictions"].to_numpy(float))
+    np.testing.assert_array_equal(got["state_predictions"],
+                                  expected["state_predictions"].to_numpy(float))
+    p = run("bkt", "evaluate", "-m", model, responses / "test.csv", check=0)
+    metrics = read(p.stdout).iloc[0]
+    expected = m.evaluate(str(responses / "test.csv"),
+                          metric=["auc", "rmse", "accuracy", "log_likelihood"])
+    for name, value in expected.items():
+        assert metrics[name] == value, name
+    assert metrics["count"] == 60 * 12 * 2
+
+
+def test_bkt_bad_input(responses, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user_id,skill_name,correct\nu1,add,1\nu1,add,2\n")
+    p = run("bkt", "fit", bad, check=1)
+    assert p.stderr.startswith("masterymap bkt fit: ") and "line 3" in p.stderr
+    p = run("bkt", "fit", responses / "train.csv", "--skill-column", "skill", check=1)
+    assert "skill" in p.stderr
+    tampered = tmp_path / "model.json"
+    text = run("bkt", "fit", responses / "train.csv", "--num-fits", 1, check=0).stdout
+    tampered.write_text(text.replace('"prior": 0.', '"prior": 0.0', 1))
+    p = run("bkt", "evaluate", "-m", tampered, responses / "test.csv", check=1)
+    assert "checksum" in p.stderr
+    p = run("bkt", "predict", "-m", responses / "absent.json", responses / "test.csv", check=1)
+    assert "absent.json" in p.stderr
