@@ -15,6 +15,7 @@
 #include <masterymap/framework.hpp>
 #include <masterymap/policy.hpp>
 #include <masterymap/progress.hpp>
+#include <masterymap/roster.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -59,6 +60,8 @@ void add_validate(CLI::App& app, context& ctx);
 void add_rate(CLI::App& app, context& ctx);
 void add_groups(CLI::App& app, context& ctx);
 void add_bkt(CLI::App& app, context& ctx);
+void add_report(CLI::App& app, context& ctx);
+void add_map(CLI::App& app, context& ctx);
 
 // --- inputs and outputs ------------------------------------------------------------------------
 /// \throws usage_error when more than one of `paths` is "-" (checked before reading any).
@@ -79,6 +82,17 @@ void write_output(const std::string& path, const std::string& text);
 /// .csv.gz decompressed) checked against `checks`, as Python's `EvidenceLog.read_csv`.
 [[nodiscard]] evidence_log load_evidence(context& ctx, const std::string& path,
                                          const ingest_checks& checks);
+
+/// The inputs of the subcommands that evaluate a whole roster (groups, report, map).
+struct roster_inputs {
+  std::string framework, case_package, policy, evidence = "-", as_of;
+  unsigned threads = 0;
+};
+/// Adds -f/--framework, --case, -p/--policy, the evidence argument, --as-of and --threads.
+void add_roster_options(CLI::App& sub, roster_inputs& in);
+/// A roster of the framework and policy, every learner of the evidence ingested (progress bar
+/// "ingest"). \throws what the readers and `roster::ingest` throw.
+[[nodiscard]] roster load_roster(context& ctx, const roster_inputs& in);
 
 /// Builds CSV text (RFC 4180: a field with a comma, quote or line break is quoted).
 class csv_writer {

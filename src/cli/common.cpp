@@ -127,6 +127,32 @@ evidence_log load_evidence(context& ctx, const std::string& path, const ingest_c
   });
 }
 
+void add_roster_options(CLI::App& sub, roster_inputs& in) {
+  add_framework_options(sub, in.framework, in.case_package);
+  sub.add_option("-p,--policy", in.policy, "Policy JSON")->required();
+  sub.add_option("evidence", in.evidence, "Evidence CSV (as for rate); '-' = stdin")
+      ->default_str("-");
+  add_as_of_option(sub, in.as_of);
+  sub.add_option("--threads", in.threads,
+                 "Worker threads (0 = all cores); results do not depend on it")
+      ->default_str("0");
+}
+
+roster load_roster(context& ctx, const roster_inputs& in) {
+  check_one_stdin({in.framework, in.case_package, in.policy, in.evidence});
+  framework fw = load_framework(ctx, in.framework, in.case_package);
+  policy p = load_policy(ctx, in.policy);
+  roster_options ro;
+  ro.as_of = parse_as_of(in.as_of);
+  ro.threads = in.threads;
+  ctx.reading = in.policy;  // a policy that does not fit the framework
+  roster r(std::move(fw), std::move(p), std::move(ro));
+  ctx.reading.clear();
+  const evidence_log log = load_evidence(ctx, in.evidence, r.engine().checks());
+  r.ingest(log, progress_bar(ctx, "ingest"));
+  return r;
+}
+
 // --- CSV ---------------------------------------------------------------------------------------
 
 void csv_writer::separate() {

@@ -4,7 +4,6 @@
 // mastered or are stuck on (`group_by_frontier`, cohort.hpp; Python:
 // `Roster.groups_by_frontier`), as CSV.
 #include <masterymap/cohort.hpp>
-#include <masterymap/roster.hpp>
 #include <memory>
 
 #include "cli.hpp"
@@ -14,7 +13,8 @@ namespace masterymap::cli {
 namespace {
 
 struct groups_options {
-  std::string framework, case_package, policy, evidence = "-", output = "-", as_of;
+  roster_inputs in;
+  std::string output = "-";
   std::string kind = "ready";
   frontier_group_options thresholds;
 };
@@ -46,19 +46,11 @@ std::string groups_csv(const frontier_groups& g, const roster& r, bool stuck) {
 }
 
 void run_groups(context& ctx, const groups_options& o) {
-  check_one_stdin({o.framework, o.case_package, o.policy, o.evidence});
-  framework fw = load_framework(ctx, o.framework, o.case_package);
-  policy p = load_policy(ctx, o.policy);
-  roster_options ro;
-  ro.as_of = parse_as_of(o.as_of);
-  ro.threads = o.thresholds.threads;
-  ctx.reading = o.policy;  // a policy that does not fit the framework
-  roster r(std::move(fw), std::move(p), std::move(ro));
-  ctx.reading.clear();
-  const evidence_log log = load_evidence(ctx, o.evidence, r.engine().checks());
-  r.ingest(log, progress_bar(ctx, "ingest"));
+  const roster r = load_roster(ctx, o.in);
   const frontier_group kind = parse_kind(o.kind);
-  const frontier_groups g = group_by_frontier(r, kind, o.thresholds);
+  frontier_group_options thresholds = o.thresholds;
+  thresholds.threads = o.in.threads;
+  const frontier_groups g = group_by_frontier(r, kind, thresholds);
   write_output(o.output, groups_csv(g, r, kind == frontier_group::stuck));
 }
 
@@ -70,10 +62,7 @@ void add_groups(CLI::App& app, context& ctx) {
       "groups",
       "Groups learners by the competency they are ready to learn, recently mastered or are "
       "stuck on (Python: Roster.groups_by_frontier): CSV rows of competency and learner");
-  add_framework_options(*sub, o->framework, o->case_package);
-  sub->add_option("-p,--policy", o->policy, "Policy JSON")->required();
-  sub->add_option("evidence", o->evidence, "Evidence CSV (as for rate); '-' = stdin")
-      ->default_str("-");
+  add_roster_options(*sub, o->in);
   sub->add_option("-o,--output", o->output, "Groups CSV; '-' = stdout")->default_str("-");
   sub->add_option("-k,--kind", o->kind,
                   "ready (on the learner's frontier), recent (earned within --recent-days) or "
@@ -91,10 +80,6 @@ void add_groups(CLI::App& app, context& ctx) {
                   "Recent: earned with evidence at most this many days before the evaluation time")
       ->check(CLI::NonNegativeNumber)
       ->default_str("14");
-  add_as_of_option(*sub, o->as_of);
-  sub->add_option("--threads", o->thresholds.threads,
-                  "Worker threads (0 = all cores); results do not depend on it")
-      ->default_str("0");
   add_progress_option(*sub, ctx);
   sub->callback([&ctx, o] {
     ctx.command = "groups";

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // The `masterymap` program: the library's file-based work from a shell. One subcommand a file
-// (validate.cpp, rate.cpp, groups.cpp, bkt.cpp); what they share is in common.cpp.
+// (validate.cpp, rate.cpp, groups.cpp, bkt.cpp, report.cpp,
+// map.cpp); what they share is in common.cpp.
 //
 // Exit codes: 0 success; 1 a data error (the library's message, naming rows and ids, on
 // stderr); 2 a usage error (CLI11's message); 130 interrupted by Ctrl-C.
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   add_rate(app, ctx);
   add_groups(app, ctx);
   add_bkt(app, ctx);
+  add_report(app, ctx);
+  add_map(app, ctx);
   install_interrupt_handler();
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback

@@ -90,7 +90,8 @@ def assert_same_ratings(out_text, expected):
 
 # --- help, version, usage errors -------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["rate"], ["groups"], ["bkt"],
+@pytest.mark.parametrize("command", [[], ["validate"], ["rate"], ["groups"], ["report"], ["map"],
+                                     ["bkt"],
                                      ["bkt", "fit"], ["bkt", "predict"], ["bkt", "evaluate"]])
 def test_help_on_every_command(command):
     p = run(*command, "--help", check=0)
@@ -102,7 +103,7 @@ def test_help_on_every_command(command):
 
 def test_top_level_help_lists_the_subcommands():
     out = run("--help", check=0).stdout
-    for name in ("validate", "rate", "groups", "bkt"):
+    for name in ("validate", "rate", "groups", "report", "map", "bkt"):
         assert name in out
 
 
@@ -334,6 +335,59 @@ def test_groups_as_of(simulated):
     r = mm.Roster(fw, pol, as_of="2024-09-10")
     r.ingest(mm.EvidenceLog.read_csv(str(simulated["evidence"]), framework=fw, policy=pol))
     assert len(early) == len(r.groups_by_frontier("ready"))
+
+
+# --- report and map ---------------------------------------------------------------------------
+
+def python_roster(files):
+    fw = mm.Framework.read_json(str(files["framework"]))
+    pol = mm.Policy.from_json(pathlib.Path(files["policy"]).read_text())
+    r = mm.Roster(fw, pol)
+    r.ingest(mm.EvidenceLog.read_csv(str(files["evidence"]), framework=fw, policy=pol))
+    return r
+
+
+def test_report_equals_roster_report(simulated, tmp_path):
+    out = tmp_path / "report.html"
+    p = run("report", "-f", simulated["framework"], "-p", simulated["policy"], "-o", out,
+            simulated["evidence"], check=0)
+    assert p.stdout == ""
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "default-src 'none'" in html
+    # the same bytes as Python's Roster.report (bottlenecks ranked by Roster.bottlenecks)
+    assert html == python_roster(simulated).report()
+    # stdout and --no-names
+    bare = run("report", "-f", simulated["framework"], "-p", simulated["policy"], "--no-names",
+               "-", stdin=simulated["evidence"].read_text(), check=0).stdout
+    assert bare == python_roster(simulated).report(names=False)
+
+
+@pytest.mark.skipif(not mm.io.have_graphviz(), reason="built without Graphviz (libgvc)")
+def test_map_equals_learner_state_to_svg(fractions, tmp_path):
+    import xml.etree.ElementTree as ET
+    out = tmp_path / "leo.svg"
+    run("map", "-f", fractions["framework"], "-p", fractions["policy"], "-l", "leo", "-o", out,
+        fractions["evidence"], check=0)
+    svg = out.read_text(encoding="utf-8")
+    expected = python_roster(fractions).learner("leo")
+    assert svg == expected.to_svg()
+    root = ET.fromstring(svg)
+    nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g")
+             if "competency" in (g.get("class") or "").split()]
+    assert len(nodes) == len(mm.Framework.read_json(str(fractions["framework"])))
+    dot = run("map", "-f", fractions["framework"], "-p", fractions["policy"], "-l", "leo",
+              "--dot", "--rankdir", "TB", "--no-legend", fractions["evidence"], check=0).stdout
+    assert dot == expected.to_dot(rankdir="TB", legend=False)
+
+
+def test_map_unknown_learner_is_a_data_error(fractions):
+    p = run("map", "-f", fractions["framework"], "-p", fractions["policy"], "-l", "nobody",
+            fractions["evidence"], check=1)
+    assert "nobody" in p.stderr
+    assert p.stdout == ""
+    run("map", "-f", fractions["framework"], "-p", fractions["policy"], fractions["evidence"],
+        check=2)  # --learner is required
 
 
 # --- bkt --------------------------------------------------------------------------------------
