@@ -74,8 +74,8 @@ void bind_record(py::module_& m) {
 The learner's portable record (a "data backpack") as JSON text, version 1: the framework
 reference (the CASE document's identifier, uri, version and title when the framework came from
 CASE; the SHA-256 of its native JSON always), the policy, every evidence row of the learner with
-its source (e.g. the xAPI statement id), ``voided`` (retracted sources; empty until the evidence
-log has retraction), the ratings of every competency the learner is not ``not_started`` on,
+its source (e.g. the xAPI statement id), ``voided`` (the retractions of its sources:
+``source`` and ``by``), the ratings of every competency the learner is not ``not_started`` on,
 each with its explanation (log rows given as rows of the record's ``evidence``), and, when
 ``issuer`` is given and the learner has earned something, the CLR 2.0 credential
 (:func:`masterymap.io.clr`; the credential parameters are those of that function). Keys in a

@@ -302,7 +302,7 @@ struct parsed_record {
   std::string policy_text;
   double as_of = 0.0;
   std::vector<evidence> rows;
-  std::size_t voided = 0;
+  std::vector<retraction> voided;
   json ratings;
   std::string credential;
 };
@@ -343,9 +343,10 @@ parsed_record parse(std::string_view text) {
   for (std::size_t i = 0; i < voided.size(); ++i) {
     const std::string path = "/voided/" + std::to_string(i);
     if (!voided[i].is_object()) fail(path, "expected an object");
-    (void)string_of(voided[i], path, "source");
+    retraction x{string_of(voided[i], path, "source"), string_of(voided[i], path, "by")};
+    if (x.source.empty()) fail(path + "/source", "empty source (only a source can be retracted)");
+    p.voided.push_back(std::move(x));
   }
-  p.voided = voided.size();
   p.ratings = array_of(doc, "", "ratings");
   for (std::size_t i = 0; i < p.ratings.size(); ++i) {
     const std::string path = "/ratings/" + std::to_string(i);
@@ -415,9 +416,26 @@ std::string export_record(const roster& r, std::string_view learner,
     evidence.push_back(std::move(e));
   }
   doc["evidence"] = std::move(evidence);
-  // Hook for the evidence log's retraction event: list the learner's retracted sources here
-  // ({"source": <statement id>, "by": <voiding statement id>}), in log order.
-  doc["voided"] = ojson::array();
+  // The retractions of the learner's sources ({"source": <statement id>, "by": <voiding
+  // statement id>}), in the log's order: the rows stay in `evidence`, as in the log.
+  ojson voided = ojson::array();
+  {
+    std::vector<std::string_view> mine;
+    mine.reserve(rows.size());
+    for (std::uint32_t row : rows) {
+      const auto& a = log.attributes()[log.attribute_codes()[row]];
+      if (a.retracted) mine.push_back(sources[a.source]);
+    }
+    std::sort(mine.begin(), mine.end());
+    for (const retraction& x : log.retractions())
+      if (std::binary_search(mine.begin(), mine.end(), std::string_view(x.source))) {
+        ojson v = ojson::object();
+        v["source"] = x.source;
+        v["by"] = x.by;
+        voided.push_back(std::move(v));
+      }
+  }
+  doc["voided"] = std::move(voided);
   doc["ratings"] = ratings_json(st, log, rows);
   ojson credential = nullptr;
   if (!options.credential.issuer_id.empty()) {
@@ -483,12 +501,6 @@ record_import read_record(roster& target, std::string_view text,
                              {p.learner},
                              "/learner: '" + p.learner +
                                  "' is already in the roster (a record imports a new learner)"}});
-  // Hook for the evidence log's retraction event: retract these sources with the batch.
-  if (p.voided > 0)
-    throw std::invalid_argument(fmt::format(
-        "/voided: the record retracts {} piece(s) of evidence, and this build's evidence log has "
-        "no retraction event yet; nothing was imported",
-        p.voided));
 
   record_import out;
   out.learner = p.learner;
@@ -508,7 +520,12 @@ record_import read_record(roster& target, std::string_view text,
     out.notes = std::move(notes);
   }
   try {
-    out.ingest = target.ingest(rows);
+    // One batch: the rows, then the record's retractions (applied after the rows by the
+    // roster, all or nothing), so retracted evidence stays in the log and stops counting.
+    evidence_log batch;
+    batch.append_unchecked(rows);
+    batch.retract(p.voided);
+    out.ingest = target.ingest(batch);
   } catch (const evidence_error& e) {
     std::vector<problem> problems = e.problems();
     if (!migrating)

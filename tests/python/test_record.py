@@ -114,6 +114,29 @@ def test_round_trip_byte_identical_and_every_explanation_reproduced(roster, exam
     assert target.learners == learners
 
 
+def test_voided_evidence_travels_with_the_record(example_data):
+    """A statement voided in a later batch: the record keeps the row and lists the retraction;
+    the next school's roster retracts it too, so every rating and explanation is reproduced
+    (and the explanation says the evidence was voided)."""
+    source = demo_roster(example_data)
+    voided, by = STATEMENT.format(3), STATEMENT.format(9)
+    before = source.learner("ivy").score("FR3.equiv")
+    source.retract(voided, by)
+    assert source.learner("ivy").score("FR3.equiv") != before
+    text = source.export_record("ivy")
+    record = json.loads(text)
+    assert record["voided"] == [{"source": voided, "by": by}]
+    assert [e["source"] for e in record["evidence"]] == [STATEMENT.format(i) for i in range(1, 5)]
+    target = mm.Roster(source.framework, source.policy, threads=1, as_of=record["as_of"])
+    report = mm.io.read_record(text, target)
+    assert report["differences"] == []
+    assert target.log.retractions == [(voided, by)]
+    assert mm.io.export_record(target, "ivy") == text
+    src, dst = source.learner("ivy"), target.learner("ivy")
+    assert dst.score("FR3.equiv") == src.score("FR3.equiv")
+    assert f"voided by statement '{by}'" in dst.explain("FR3.equiv").text
+
+
 def test_the_record_holds_what_the_issue_names(roster, example_data):
     record = json.loads(mm.io.export_record(roster, "ivy", issuer=ISSUER, indent=2))
     package = json.loads((example_data / "fractions" / "framework.case.json").read_text())
@@ -247,8 +270,11 @@ def test_bad_input_names_the_path_and_changes_nothing(roster):
                           target)
     with pytest.raises(mm.ValidationError, match="/learner: 'zed' is already in the roster"):
         mm.io.read_record(_edited(text, lambda r: r.update(learner="zed")), target)
-    with pytest.raises(ValueError, match="/voided"):
+    with pytest.raises(mm.ParseError, match="/voided/0/by: missing"):
         mm.io.read_record(_edited(text, lambda r: r.update(voided=[{"source": "urn:x"}])),
+                          target)
+    with pytest.raises(mm.ParseError, match="/voided/0/source: empty source"):
+        mm.io.read_record(_edited(text, lambda r: r.update(voided=[{"source": "", "by": ""}])),
                           target)
     with pytest.raises(ValueError, match="split"):
         mm.io.read_record(text, target, split="halves")

@@ -35,7 +35,7 @@ def export_record(roster: Roster, learner: Any, path: Optional[_PathLike] = None
     The record (version 1) holds the framework reference (CASE document identifier, uri,
     version and title when the framework came from CASE; the SHA-256 of its native JSON
     always), the policy, every evidence row of the learner with its source (e.g. the xAPI
-    statement id), ``voided`` (retracted sources: empty until the evidence log has retraction),
+    statement id), ``voided`` (the retractions of its sources: ``source``, ``by``),
     the ratings with their explanations, and the CLR 2.0 credential when ``issuer`` is given
     and the learner has earned something (the credential parameters are those of
     :func:`masterymap.io.clr`). Export -> :func:`read_record` -> export is byte-identical.
@@ -100,7 +100,7 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         ``/learner``)
     :raises EvidenceError: evidence or ratings naming unknown competencies, or rows the roster
         refuses (each problem naming ``/evidence/<i>``)
-    :raises ValueError: a record with voided evidence (not supported yet), a bad ``split``
+    :raises ValueError: a bad ``split``
 
     The roster is unchanged on any error.
     """

@@ -27,9 +27,9 @@
 /// - `"as_of"`: the evaluation time of the ratings (seconds since the Unix epoch, UTC).
 /// - `"evidence"`: every evidence row of the learner in the log, in log order: `competency`,
 ///   `time` (seconds), `score`, `kind`, `weight`, `source` (e.g. the xAPI statement id).
-/// - `"voided"`: sources whose evidence is retracted (`{"source": ..., "by": ...}`): always
-///   empty until the evidence log has a retraction event; a record that lists any is refused
-///   by `read_record` (std::invalid_argument) rather than imported wrongly.
+/// - `"voided"`: the retractions of the learner's sources (`{"source": <statement id>, "by":
+///   <voiding statement id>}`, `evidence_log::retract`), in the log's order; the retracted rows
+///   stay in `"evidence"`, and `read_record` retracts them again in the same batch.
 /// - `"ratings"`: one entry per competency the learner is not `not_started` on or has
 ///   evidence on, in framework order: `competency`, `status`, `score` (null: none), `rating`
 ///   (a label of the scale, or null) and `explanation` (`learner_state::explain`: `decided_by`,
@@ -104,8 +104,7 @@ struct record_import {
 ///         the learner is already in the roster — each problem naming its JSON path;
 ///         masterymap::evidence_error: evidence or ratings naming competencies the framework
 ///         (the old edition when migrating) does not have, or rows the roster refuses, each
-///         problem naming "/evidence/<i>/..." with `rows()` the record's evidence indices;
-///         std::invalid_argument: a record with voided evidence (see above).
+///         problem naming "/evidence/<i>/..." with `rows()` the record's evidence indices.
 /// Complexity: O(record) plus one `roster::ingest` of its rows and one evaluation of the
 ///         learner (with `explain` per rated competency).
 MASTERYMAP_API record_import read_record(roster& target, std::string_view text,
