@@ -345,6 +345,12 @@ parsed_record parse(std::string_view text) {
     if (!voided[i].is_object()) fail(path, "expected an object");
     retraction x{string_of(voided[i], path, "source"), string_of(voided[i], path, "by")};
     if (x.source.empty()) fail(path + "/source", "empty source (only a source can be retracted)");
+    // A record retracts only its own evidence: a source no row of the record has would retract
+    // another learner's evidence in the importing roster.
+    if (std::none_of(p.rows.begin(), p.rows.end(),
+                     [&](const evidence& e) { return e.source == x.source; }))
+      fail(path + "/source",
+           "'" + x.source + "' is not the source of any of the record's evidence");
     p.voided.push_back(std::move(x));
   }
   p.ratings = array_of(doc, "", "ratings");

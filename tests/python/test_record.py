@@ -273,6 +273,9 @@ def test_bad_input_names_the_path_and_changes_nothing(roster):
     with pytest.raises(mm.ParseError, match="/voided/0/by: missing"):
         mm.io.read_record(_edited(text, lambda r: r.update(voided=[{"source": "urn:x"}])),
                           target)
+    with pytest.raises(mm.ParseError, match="/voided/0/source: 'urn:x' is not the source of any"):
+        mm.io.read_record(_edited(text, lambda r: r.update(voided=[{"source": "urn:x", "by": ""}])),
+                          target)
     with pytest.raises(mm.ParseError, match="/voided/0/source: empty source"):
         mm.io.read_record(_edited(text, lambda r: r.update(voided=[{"source": "", "by": ""}])),
                           target)
