@@ -407,6 +407,7 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
           "<p class=\"note\">Competencies ranked by their bottleneck score, with the "
           "reasons.</p>\n";
       for (const auto& b : o.bottlenecks) {
+        if (!(b.score > 0)) continue;  // holds nobody back: no bar
         std::string t;
         for (const auto& reason : b.reasons) t += (t.empty() ? "" : "; ") + reason;
         bars.push_back({b.competency, b.score, t});
@@ -425,7 +426,9 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
     }
     if (bars.size() > o.max_bottlenecks) bars.resize(o.max_bottlenecks);
     if (bars.empty()) {
-      out += "<p class=\"note\">None: no learner is stuck.</p>\n";
+      out += o.bottlenecks.empty()
+                 ? "<p class=\"note\">None: no learner is stuck.</p>\n"
+                 : "<p class=\"note\">None: no competency holds a learner back.</p>\n";
     } else {
       double vmax = 0;
       for (const auto& b : bars) vmax = std::max(vmax, b.value);
@@ -441,8 +444,10 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
         const double y = row_h * static_cast<double>(i) + 3;
         const double w = std::max(1.0, bar_w * std::max(0.0, bars[i].value) / vmax);
         std::string text = bars[i].text;
-        if (text.size() > 90) {  // cut at a UTF-8 character boundary
-          std::size_t k = 87;
+        // Cut to what fits right of the longest bar (the whole text is the bar's tooltip), at
+        // a UTF-8 character boundary.
+        if (text.size() > 64) {
+          std::size_t k = 61;
           while (k > 0 && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80) --k;
           text = text.substr(0, k) + "...";
         }

@@ -228,6 +228,12 @@ def test_report_bottlenecks_hook(roster):
     assert "1.50 &middot; low mastery rate" in html
     assert roster.report(bottlenecks=[(ids[5], 3.0, ["12 learners stuck"])]).count(
         'class="bottleneck"') == 1
+    # a competency that holds nobody back gets no bar
+    assert roster.report(bottlenecks=[(ids[5], 3.0, ["12 learners stuck"]),
+                                      (ids[2], 0.0, ["holds nobody back"])]).count(
+        'class="bottleneck"') == 1
+    assert "None: no competency holds a learner back" in roster.report(
+        bottlenecks=[(ids[2], 0.0, [])])
     with pytest.raises(ValueError, match="bottleneck names competency 'nope'"):
         roster.report(bottlenecks=[("nope", 1.0, [])])
     with pytest.raises(ValueError, match="missing \\['score'\\]"):
