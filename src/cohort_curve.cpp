@@ -67,8 +67,8 @@ learning_curve_table learning_curve(const roster& r, unsigned threads) {
         const std::uint32_t i = rows[k];
         const std::uint32_t c = comp[cc[i]];
         if (c == detail::none32 || !(times[i] <= as_of) || std::isnan(scores[i]) ||
-            bind[c].flags[attrs[acode[i]].kind] != 0)
-          continue;
+            bind[c].flags[attrs[acode[i]].kind] != 0 || attrs[acode[i]].retracted)
+          continue;  // not counted, or voided (xAPI)
         evs.push_back({c, times[i], i});
       }
       std::sort(evs.begin(), evs.end(), [](const ev& x, const ev& y) {

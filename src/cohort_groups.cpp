@@ -2,6 +2,8 @@
 // Copyright 2026 The masterymap authors
 // group_by_frontier: learners grouped by the competency they are ready to learn, recently
 // mastered or are stuck on.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <masterymap/cohort.hpp>
@@ -25,10 +27,22 @@ struct entry {
 
 bool earned(status s) noexcept { return s == status::mastered || s == status::exceeded; }
 
+// Days are counts of 86,400 s: a negative, infinite or NaN one is a caller's mistake (0 is off).
+void check_days(const frontier_group_options& o) {
+  auto days = [](const char* name, double v) {
+    if (!(v >= 0) || std::isinf(v))
+      throw std::invalid_argument(
+          fmt::format("{} must be a number of days >= 0 (0 turns the test off), not {}", name, v));
+  };
+  days("stuck_days", o.stuck_days);
+  days("recent_days", o.recent_days);
+}
+
 }  // namespace
 
 frontier_groups group_by_frontier(const roster& r, frontier_group kind,
                                   const frontier_group_options& o) {
+  check_days(o);
   const std::size_t L = r.size(), C = r.competencies();
   const evidence_log& log = r.log();
   if (log.learners().size() != L)
@@ -63,7 +77,7 @@ frontier_groups group_by_frontier(const roster& r, frontier_group kind,
   const auto& scores = log.scores();
   const auto& acode = log.attribute_codes();
   const auto& attrs = log.attributes();
-  const bool by_days = o.stuck_days > 0 && !std::isnan(o.stuck_days);
+  const bool by_days = o.stuck_days > 0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
 
   constexpr std::size_t block = 1024;
@@ -81,7 +95,8 @@ frontier_groups group_by_frontier(const roster& r, frontier_group kind,
           const std::uint32_t i = rows[k];
           const std::uint32_t c = comp[cc[i]];
           const double t = times[i];
-          if (c == detail::none32 || !(t <= as_of)) continue;
+          // Voided evidence (xAPI) is as if it never happened.
+          if (c == detail::none32 || !(t <= as_of) || attrs[acode[i]].retracted) continue;
           if (std::isnan(last[c])) touched.push_back(c);
           if (!(t <= last[c])) last[c] = t;
           if (bind[c].flags[attrs[acode[i]].kind] != 0 || std::isnan(scores[i])) continue;

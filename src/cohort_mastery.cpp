@@ -2,7 +2,8 @@
 // Copyright 2026 The masterymap authors
 // first_mastery: when each (learner, competency) pair was first mastered, by replaying its
 // evidence with the engine's running formulas (accumulate.hpp) and status rule (decision.hpp),
-// as the roster's O(1) path does.
+// as the roster's O(1) path does; pairs whose rule does not fold (windows, expiry, mode, bkt,
+// monotonic holding) and rollups are re-evaluated by the engine at each of their evidence times.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -60,13 +61,16 @@ struct replay {
   }
 };
 
+bool is_rollup(const framework& fw, const policy& p, index_t i) {
+  return p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty());
+}
+
 // Rollup parents and everything below them (their statuses are read or decided by a rollup).
 std::vector<std::uint8_t> under_rollups(const framework& fw, const policy& p) {
   std::vector<std::uint8_t> mark(fw.size(), 0);
   std::vector<index_t> stack;
   for (index_t i = 0; i < fw.size(); ++i)
-    if (p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty()))
-      stack.push_back(i);
+    if (is_rollup(fw, p, i)) stack.push_back(i);
   while (!stack.empty()) {
     const index_t x = stack.back();
     stack.pop_back();
@@ -97,14 +101,26 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
   const scale& sc = r.policy().scale();
   const double as_of = r.as_of();
   mastery_spells out;
-  out.replayed.assign(C, 0);
+  // Per competency: 1 replayed by its running formula, 0 re-evaluated (by_eval).
+  std::vector<std::uint8_t> folded(C, 0), by_eval(C, 0);
   std::vector<folding_rule> rules(C);
   const auto rolled = under_rollups(fw, r.policy());
+  bool any_eval = false;
   for (index_t c = 0; c < C; ++c) {
     const rule& ru = r.policy().rule_for(fw.at(c).id, fw.at(c).domain);
-    if (rolled[c] || detail::fold_form_of(ru) == detail::fold_form::none) continue;
+    if (rolled[c] || detail::fold_form_of(ru) == detail::fold_form::none) {
+      by_eval[c] = 1;
+      any_eval = true;
+      continue;
+    }
     rules[c] = folding_rule(ru, sc, detail::bind_rule(ru, log));
-    out.replayed[c] = 1;
+    folded[c] = 1;
+  }
+  // Rows that can change an evaluated pair: its own and, for rollups, their parts'.
+  std::vector<std::uint8_t> eval_rows(C, 0), rollup(C, 0);
+  for (index_t c = 0; c < C; ++c) {
+    eval_rows[c] = by_eval[c] || rolled[c];
+    rollup[c] = is_rollup(fw, r.policy(), c);
   }
   std::vector<std::uint32_t> comp(log.competencies().size(), detail::none32);
   for (std::size_t j = 0; j < comp.size(); ++j)
@@ -127,6 +143,99 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
   const auto& attrs = log.attributes();
   const bool fixed = !std::isnan(origin);
 
+  // The pairs of learner l under rules that do not fold and rollups. Origin (as for folding
+  // rules): the pair's first counted row; for a rollup parent, the first counted row of any of
+  // its parts (the hierarchy below it). The learner is then evaluated by the engine as of each
+  // distinct time, from the earliest origin on, of its rows on those competencies and their
+  // parts, in order; a pair's event is the first such time it is mastered or exceeded, its
+  // attempts the counted rows up to that time. O(k * rows of the learner) for k such times.
+  std::vector<detail::rule_binding> bind(C);
+  std::vector<std::vector<index_t>> parts_of(C);
+  for (index_t c = 0; c < C; ++c) {
+    if (!by_eval[c]) continue;
+    bind[c] = detail::bind_rule(r.policy().rule_for(fw.at(c).id, fw.at(c).domain), log);
+    if (!rollup[c]) continue;
+    const auto kids = fw.children(c);
+    std::vector<index_t> stack(kids.begin(), kids.end());
+    std::vector<std::uint8_t> seen(C, 0);
+    while (!stack.empty()) {
+      const index_t x = stack.back();
+      stack.pop_back();
+      if (seen[x]) continue;
+      seen[x] = 1;
+      parts_of[c].push_back(x);
+      for (index_t y : fw.children(x)) stack.push_back(y);
+    }
+  }
+  auto evaluate_pairs = [&](std::size_t l, std::vector<spell>& sink, std::vector<double>& first) {
+    std::vector<index_t> targets;
+    for (index_t c = 0; c < C; ++c)
+      if (by_eval[c]) {
+        const status s = st[l * C + c];
+        if (s != status::not_started && s != status::exempt && s != status::inferred)
+          targets.push_back(c);
+      }
+    if (targets.empty()) return;
+    // First counted time per competency (own rules: a part under a rollup counts by its own).
+    first.assign(C, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
+      const std::uint32_t i = rows[k];
+      const std::uint32_t c = comp[cc[i]];
+      if (c == detail::none32 || !(times[i] <= as_of)) continue;
+      const evidence_attributes& a = attrs[acode[i]];
+      const detail::rule_binding& rb = by_eval[c] ? bind[c] : rules[c].kinds;
+      if (a.retracted || std::isnan(scores[i]) || rb.flags[a.kind] != 0) continue;
+      if (!(times[i] >= first[c])) first[c] = times[i];
+    }
+    std::vector<spell> sp;
+    double from = std::numeric_limits<double>::infinity();
+    for (const index_t c : targets) {
+      double o = first[c];
+      for (const index_t x : parts_of[c])
+        if (!(o <= first[x])) o = std::isnan(o) ? first[x] : std::min(o, first[x]);
+      if (std::isnan(o)) continue;  // no counted evidence
+      sp.push_back({c, static_cast<std::uint32_t>(l), o, as_of, 0, 0});
+      from = std::min(from, o);
+    }
+    if (sp.empty()) return;
+    std::vector<double> when;
+    for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
+      const std::uint32_t i = rows[k];
+      const std::uint32_t c = comp[cc[i]];
+      if (c != detail::none32 && eval_rows[c] && times[i] <= as_of && times[i] >= from)
+        when.push_back(times[i]);
+    }
+    std::sort(when.begin(), when.end());
+    when.erase(std::unique(when.begin(), when.end()), when.end());
+    const std::string& id = r.learners()[l];
+    std::size_t open = sp.size();
+    for (const double t : when) {
+      if (open == 0) break;
+      const learner_state state = r.learner(id, t);
+      for (spell& x : sp) {
+        if (x.event || t < x.origin) continue;
+        const status s = state.status(x.c);
+        if (s == status::mastered || s == status::exceeded) {
+          x.event = 1;
+          x.end = t;
+          --open;
+        }
+      }
+    }
+    for (spell& x : sp) {
+      // Attempts: the pair's own counted rows up to the event (all of them when censored).
+      for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
+        const std::uint32_t i = rows[k];
+        if (comp[cc[i]] != x.c || !(times[i] <= x.end)) continue;
+        const evidence_attributes& a = attrs[acode[i]];
+        if (!a.retracted && !std::isnan(scores[i]) && bind[x.c].flags[a.kind] == 0) ++x.attempts;
+      }
+      if (fixed) x.origin = origin;
+      if (x.end < x.origin) continue;
+      sink.push_back(x);
+    }
+  };
+
   constexpr std::size_t block = 1024;
   const std::size_t blocks = (L + block - 1) / block;
   std::vector<std::vector<spell>> parts(blocks);
@@ -137,6 +246,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       std::uint32_t row;
     };
     std::vector<ev> evs;
+    std::vector<double> first;
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
       for (std::size_t l = b * block; l < e; ++l) {
@@ -144,7 +254,8 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
         for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
           const std::uint32_t i = rows[k];
           const std::uint32_t c = comp[cc[i]];
-          if (c == detail::none32 || !out.replayed[c] || !(times[i] <= as_of)) continue;
+          if (c == detail::none32 || !folded[c] || !(times[i] <= as_of)) continue;
+          if (attrs[acode[i]].retracted) continue;  // voided: never counts
           const status s = st[l * C + c];
           if (s == status::exempt || s == status::inferred) continue;
           evs.push_back({c, times[i], i});
@@ -177,6 +288,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           if (sp.end < sp.origin) continue;
           parts[b].push_back(sp);
         }
+        if (any_eval) evaluate_pairs(l, parts[b], first);
       }
     }
   });

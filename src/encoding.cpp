@@ -2,9 +2,11 @@
 // Copyright 2026 The masterymap authors
 // Text encodings: UTF-8 checks, Latin-1/cp1252 transcoding, positions in a text.
 #include <fmt/format.h>
+#include <iconv.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <masterymap/encoding.hpp>
@@ -174,6 +176,55 @@ text_position position_of(std::string_view text, std::size_t offset, bool cr_end
   return p;
 }
 
+namespace {
+
+// The byte order of a UTF-16 byte order mark at the start of `bytes` ("UTF-16LE", "UTF-16BE"),
+// or null. (A UTF-32 mark, FF FE 00 00, starts like UTF-16LE's: see utf32_mark.)
+const char* utf16_mark(std::string_view bytes) noexcept {
+  if (bytes.size() >= 2 && bytes[0] == '\xFF' && bytes[1] == '\xFE') return "UTF-16LE";
+  if (bytes.size() >= 2 && bytes[0] == '\xFE' && bytes[1] == '\xFF') return "UTF-16BE";
+  return nullptr;
+}
+
+bool utf32_mark(std::string_view bytes) noexcept {
+  return bytes.substr(0, 4) == std::string_view("\xFF\xFE\0\0", 4) ||
+         bytes.substr(0, 4) == std::string_view("\0\0\xFE\xFF", 4);
+}
+
+// UTF-16 text after its byte order mark, transcoded to UTF-8 by the C library's iconv (what
+// Excel's "Unicode text" and many Windows tools write). A lone surrogate or an odd trailing byte
+// is a parse_error naming its byte offset in the file.
+void transcode_utf16(std::string_view bytes, const char* order, const char* source,
+                     std::string& out) {
+  iconv_t cd = ::iconv_open("UTF-8", order);
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    throw parse_error(fmt::format("{}: the input is {} (it starts with a byte order mark), which "
+                                  "this system cannot convert; save it as UTF-8",
+                                  source, order),
+                      1, 1);
+  bytes.remove_prefix(2);
+  out.assign(bytes.size() * 3 / 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write there
+  std::size_t in_left = bytes.size();
+  char* to = out.data();
+  std::size_t to_left = out.size();
+  const std::size_t r = ::iconv(cd, &in, &in_left, &to, &to_left);
+  const int err = errno;
+  ::iconv_close(cd);
+  if (r == static_cast<std::size_t>(-1)) {
+    const std::size_t offset = 2 + bytes.size() - in_left;
+    throw parse_error(
+        fmt::format("{}: the input is {} (it starts with a byte order mark) but byte offset {} "
+                    "{}; save it as UTF-8",
+                    source, order, offset,
+                    err == EINVAL ? "ends in the middle of a character" : "is not valid UTF-16"),
+        1, 1);
+  }
+  out.resize(out.size() - to_left);
+}
+
+}  // namespace
+
 void decode_input(std::string_view bytes, text_encoding encoding, const char* source,
                   utf8_input& out) {
   if (const char* format = compression_of(bytes))
@@ -183,6 +234,19 @@ void decode_input(std::string_view bytes, text_encoding encoding, const char* so
                         ? " (the readers of files read .gz files themselves)"
                         : ""),
         0, 0);
+  if (utf32_mark(bytes))
+    throw parse_error(fmt::format("{}: the input is UTF-32 (it starts with a byte order mark); "
+                                  "save it as UTF-8",
+                                  source),
+                      1, 1);
+  if (const char* order = utf16_mark(bytes)) {
+    // A byte order mark decides the encoding, whatever was asked: Latin-1 or cp1252 would read
+    // every other byte as a NUL.
+    transcode_utf16(bytes, order, source, out.storage);
+    out.text = out.storage;
+    out.invalid = npos;
+    return;
+  }
   if (encoding == text_encoding::utf8) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
     out.text = bytes;

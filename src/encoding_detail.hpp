@@ -55,7 +55,9 @@ struct utf8_input {
 };
 
 /// Prepares `bytes` for a reader named `source` ("edges CSV"): a compressed input is a
-/// parse_error naming its format; a UTF-8 BOM is dropped; latin1 and cp1252 are transcoded.
+/// parse_error naming its format; a UTF-8 BOM is dropped; latin1 and cp1252 are transcoded;
+/// text with a UTF-16 byte order mark (FF FE or FE FF) is transcoded from UTF-16 whatever
+/// `encoding` says, and a UTF-32 mark is a parse_error.
 /// `out` must not move afterwards (its text may point into its storage).
 void decode_input(std::string_view bytes, text_encoding encoding, const char* source,
                   utf8_input& out);
@@ -69,7 +71,8 @@ void decode_input(std::string_view bytes, text_encoding encoding, const char* so
 
 /// The hint of a reader that takes an encoding.
 inline constexpr const char* encoding_hint =
-    "if the file is not UTF-8, pass its encoding (e.g. encoding='latin-1' or 'cp1252')";
+    "if the file is not UTF-8, give its encoding ('latin-1' or 'cp1252': encoding= in Python, "
+    "--encoding on the command line)";
 
 /// The UTF-8 text of a format that is UTF-8 by definition (JSON, snapshot names): refuses
 /// compressed input, drops a BOM and throws utf8_error at the first bad byte.

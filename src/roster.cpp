@@ -471,10 +471,13 @@ std::vector<double> roster::last_evidence_times(std::size_t l) const {
   return impl_->last_evidence(l);
 }
 
-learner_state roster::learner(std::string_view id) const {
+learner_state roster::learner(std::string_view id) const { return learner(id, impl_->as_of); }
+
+learner_state roster::learner(std::string_view id, double as_of) const {
   const std::size_t l = index_of(id);
+  if (std::isnan(as_of)) throw std::invalid_argument("roster::learner: as_of is NaN");
   evaluate_options o;
-  o.as_of = impl_->as_of;
+  o.as_of = as_of;
   o.probabilities = impl_->options.probabilities;
   o.threads = 1;
   // The learner's rows from the roster's index (ascending: appended in log order), not a scan

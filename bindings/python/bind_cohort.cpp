@@ -84,7 +84,6 @@ void bind_cohort(py::class_<roster>& cls) {
               m = first_mastery(r, origin);
             }
             py::dict d;
-            d["replayed"] = move_numpy(std::move(m.replayed));
             d["competency"] = move_numpy(std::move(m.competency));
             d["learner"] = move_numpy(std::move(m.learner));
             d["origin"] = move_numpy(std::move(m.origin));
@@ -99,14 +98,12 @@ void bind_cohort(py::class_<roster>& cls) {
           [](const roster& r, double origin) {
             const read_lock lock(&r, roster_type);
             const std::size_t C = r.competencies();
-            // Per competency: replayed, n, events, then (quantile, lower, upper) at .25 .5 .75.
-            std::vector<std::uint8_t> replayed;
+            // Per competency: n, events, then (quantile, lower, upper) at .25 .5 .75.
             std::vector<std::uint32_t> n(C), events(C), tc, risk, died;
             std::vector<double> q(C * 9), tt, surv, se;
             {
               py::gil_scoped_release rel;
               mastery_spells m = first_mastery(r, origin);
-              replayed = std::move(m.replayed);
               std::size_t k = 0;
               std::vector<double> dur;
               std::vector<std::uint8_t> ev;
@@ -138,7 +135,6 @@ void bind_cohort(py::class_<roster>& cls) {
               }
             }
             py::dict d;
-            d["replayed"] = move_numpy(std::move(replayed));
             d["n"] = move_numpy(std::move(n));
             d["events"] = move_numpy(std::move(events));
             d["quantiles"] = move_numpy(std::move(q), static_cast<py::ssize_t>(C), 9);
@@ -164,12 +160,13 @@ A spell per (learner, competency) with counted evidence up to ``as_of``: origin 
 first counted evidence, or ``origin`` (a time: a course start) for every pair; event = the
 first mastery (``mastered`` or ``exceeded``), found by replaying the pair's evidence in the
 engine's aggregation order with the engine's own formulas (a later lapse does not undo it);
-censored = not mastered by ``as_of``. Pairs now ``exempt`` (tested out, never learned) or
-``inferred`` (no evidence of their own) are excluded. Competencies whose rule cannot be replayed
-event by event (mode or bkt methods, windows, expiry, monotonic holding) and rollup parents and
-their parts have ``replayed`` False and no figures.
+rules that do not fold event by event (mode, bkt, windows, expiry, monotonic holding) and
+rollups are re-evaluated by the engine at each of the learner's evidence times that can change
+them (``Roster.learner(id, as_of=t)``); censored = not mastered by ``as_of``. Pairs now
+``exempt`` (tested out, never learned) or ``inferred`` (no evidence of their own) are excluded.
+A rollup parent's spell starts when one of its parts is started.
 
-Columns: ``competency``, ``replayed``, ``learners`` (spells), ``mastered`` (events),
+Columns: ``competency``, ``learners`` (spells), ``mastered`` (events),
 ``censored``; ``q25``, ``median``, ``q75`` — the first time the survival drops strictly below
 0.75, 0.5, 0.25 (NaN: not reached; ``median_reached``) — each with ``_lower`` and ``_upper``,
 its 95% confidence interval by inverting z-tests on the log-log scale (Brookmeyer & Crowley
@@ -196,8 +193,7 @@ learners (denominator: all
 learners of the group) and ``mastery_rate_started`` = earned / started (denominator: learners
 who started; NaN when none did); ``mean_score`` and ``median_score`` (over learners with a
 score); ``median_attempts``: the median number of counted pieces of evidence up to and including the
-one that brought first mastery, over the learners who mastered it (see ``time_to_mastery``; NaN
-for competencies it cannot replay); with ``by``: ``gap_mastery_rate``, ``gap_mastery_rate_started`` and ``gap_mean_score``
+one that brought first mastery, over the learners who mastered it (see ``time_to_mastery``); with ``by``: ``gap_mastery_rate``, ``gap_mastery_rate_started`` and ``gap_mean_score``
 = the group's figure minus that of the rest of the roster (learners outside the group,
 including those without a group); ``suppressed``: the group has fewer than ``min_n`` learners,
 and every figure of the row but ``learners`` is then NA (the practice of state reporting: small
@@ -205,9 +201,12 @@ cells are not published); a rate or score whose own denominator (started, scored
 is below ``min_n`` is NA as well.
 
 ``by``: learner -> group, a pandas Series indexed by learner id (or a one-column DataFrame, or
-a dict); learners it does not name belong to no group (they count in ``"all"`` only).
+a dict). Every learner of the roster must be in it: NaN puts a learner in no group (it counts
+in ``"all"`` only); learners the roster does not have are ignored (a district's table on one
+class), and a group is listed only if one of the roster's learners is in it.
 Complexity: O(L * C) in C++, in parallel over learners; the result does not depend on the
-thread count. Raises TypeError for a ``by`` of another type.
+thread count. Raises TypeError for a ``by`` of another type, ValueError when ``by`` leaves out
+learners of the roster (naming them) or names a learner twice.
 )pbdoc")
       .def(
           "groups_by_frontier",
@@ -235,7 +234,8 @@ pretest; windows disregarded), ``first_evidence`` (its first counted evidence),
   before ``as_of`` (0 switches either test off).
 
 The exact inverse of the per-learner queries. O(rows + L * (V + E)), in parallel over learners.
-Raises ValueError for another ``kind``.
+Raises ValueError for another ``kind``, or a negative, infinite or NaN ``stuck_days`` or
+``recent_days``.
 )pbdoc")
       .def(
           "_bottlenecks",
@@ -360,9 +360,8 @@ to the last period with a first mastery: ``period`` (its start, a UTC timestamp)
 ``cumulative`` (up to and including it), plus ``learners`` (distinct learners with a first
 mastery in the period).
 
-First masteries are those of ``time_to_mastery``: found by replaying each pair's evidence, so
-competencies whose rule cannot be replayed (and rollup parents), exempt and inferred pairs do
-not count; a later lapse does not undo one. ``freq``: a pandas period alias ("D", "W" weeks
+First masteries are those of ``time_to_mastery``: found by replaying each pair's evidence
+(exempt and inferred pairs do not count); a later lapse does not undo one. ``freq``: a pandas period alias ("D", "W" weeks
 ending Sunday, "M", "Q", "Y", ...). Raises ValueError for an unknown ``freq``.
 )pbdoc");
 }

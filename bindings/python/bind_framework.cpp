@@ -496,7 +496,7 @@ Reads the native JSON.
           [](const py::object& path, bool drop_cycle_edges, bool drop_duplicate_edges) {
             const std::string p = fs_path(path);
             py::gil_scoped_release release;
-            return framework::from_json(io::read_text_file(p),
+            return framework::from_json(io::read_text_file(p, "framework file"),
                                         make_options(drop_cycle_edges, drop_duplicate_edges));
           },
           py::arg("path"), py::kw_only(), py::arg("drop_cycle_edges") = false,

@@ -544,7 +544,7 @@ or rollup is checked when it is given (the constructor, :meth:`override`, :meth:
           [](const py::object& path) {
             const std::string p = fs_path(path);
             py::gil_scoped_release release;
-            return policy::from_json(io::read_text_file(p));
+            return policy::from_json(io::read_text_file(p, "policy file"));
           },
           py::arg("path"), R"pbdoc(
 Reads a policy JSON file (``str`` or path-like; see :meth:`from_json`).

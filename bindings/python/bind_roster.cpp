@@ -583,24 +583,30 @@ datetime64) defaults to the roster's evaluation time.
           "``progress(done, total)``: learners.")
       .def(
           "learner",
-          [](const py::object& self, const py::object& learner) {
+          [](const py::object& self, const py::object& learner, const py::object& as_of) {
             const roster& r = self.cast<const roster&>();
             const std::string id = id_text(learner, "learner");
+            const std::optional<double> when =
+                as_of.is_none() ? std::nullopt : std::optional<double>(to_seconds(as_of, "as_of"));
             const read_lock lock(&r, roster_type);
             learner_state st;
             {
               py::gil_scoped_release rel;
-              st = r.learner(id);
+              st = when ? r.learner(id, *when) : r.learner(id);
             }
             py::object log = py::cast(&r.log(), py::return_value_policy::reference_internal, self);
             return py_state{std::move(st), std::move(log), engine_object(r.engine())};
           },
-          py::arg("id"), R"pbdoc(
+          py::arg("id"), py::kw_only(), py::arg("as_of") = py::none(), R"pbdoc(
 One learner's full :class:`LearnerState` (with ``explain`` and the progression methods),
 evaluated by the roster's engine with its evaluation time and probability source: equal to the
 learner's row of the tables.
 
+:param as_of: the learner as it was at this time (a str, datetime, Timestamp or Unix
+    seconds): evidence after it is ignored and windows and expiry are judged then. Default:
+    the roster's evaluation time.
 :raises UnknownIdError: for a learner the roster has no evidence of.
+:raises ValueError: for an ``as_of`` that is not a time.
 )pbdoc")
       .def(
           "last_evidence_times",

@@ -63,10 +63,12 @@ struct frontier_group_options {
   /// opportunities). 0: this test is off.
   std::uint32_t stuck_evidence = 10;
   /// Stuck: working on it (in progress or awaiting confirmation) for at least this many days
-  /// since its first counted evidence, without mastery. <= 0 or NaN: this test is off.
+  /// since its first counted evidence, without mastery. 0: this test is off.
   double stuck_days = 30;
   /// Recent: earned, and its latest evidence at most this many days before as_of.
   double recent_days = 14;
+  // `group_by_frontier` and `bottlenecks` throw std::invalid_argument for a negative, infinite
+  // or NaN number of days (naming the option).
   unsigned threads = 0;  ///< 0: the roster's option
 };
 
@@ -111,7 +113,9 @@ struct survival_curve {
                                                          const std::vector<std::uint8_t>& event);
 
 /// The p-quantile of the event time: the first event time at which survival drops strictly
-/// below 1 - p (SAS's rule, as statsmodels); NaN when it never does ("not reached").
+/// below 1 - p (SAS's rule, as statsmodels); NaN when it never does ("not reached"). Survival
+/// within 1e-12 of 1 - p is taken as equal to it, so an exact tie (9 of 18 mastered: S = 0.5)
+/// is not below it whichever way the logarithms round (statsmodels can differ there).
 [[nodiscard]] MASTERYMAP_API double survival_quantile(const survival_curve& s, double p);
 
 /// The 95% confidence interval of `survival_quantile(s, p)` by inverting z-tests on the
@@ -123,9 +127,6 @@ struct survival_curve {
 
 /// Per (learner, competency) of a roster, the spell from an origin to the first mastery.
 struct mastery_spells {
-  /// Per competency: whether its status could be replayed event by event (its rule folds: see
-  /// `roster::add`; not a rollup parent). Competencies that cannot have no spells.
-  std::vector<std::uint8_t> replayed;
   std::vector<index_t> competency;  ///< spells sorted by competency, then learner
   std::vector<std::uint32_t> learner;
   std::vector<double> origin;       ///< Unix seconds
@@ -135,14 +136,21 @@ struct mastery_spells {
   std::vector<std::uint32_t> attempts;
 };
 
-/// The spells of every (learner, competency) pair with counted evidence up to as_of, except
-/// pairs now exempt or inferred (they were not learned through evidence of their own): the
-/// pair's evidence is replayed in the engine's aggregation order (time, then row) with the
+/// The spells of every (learner, competency) pair with counted evidence up to as_of (for a
+/// rollup parent: a started part), except pairs now exempt or inferred (they were not learned
+/// through evidence of their own). Under a rule that folds event by event (see `roster::add`),
+/// the pair's evidence is replayed in the engine's aggregation order (time, then row) with the
 /// engine's own running formulas and status rule, and the first event after which it is
-/// mastered or exceeded is the event (later lapses do not undo it). Origin: the pair's first
-/// counted evidence, or `origin` when it is not NaN (a fixed start, e.g. of a course); spells
-/// ending before their origin are then dropped. Parallel over learners; independent of `threads`
-/// (0: the roster's). Complexity: O(rows log rows).
+/// mastered or exceeded is the event (later lapses do not undo it). Other rules (mode, bkt,
+/// windows, expiry, monotonic holding) and rollups and their parts are re-evaluated by the
+/// engine (`roster::learner(id, t)`) at each distinct time of the rows that can change them,
+/// in order: the event is the first such time the pair is mastered or exceeded, so a mastery
+/// that a window or expiry alone would bring between evidence times is dated at the next
+/// evidence. Origin: the pair's first counted evidence (the first time it is started), or
+/// `origin` when it is not NaN (a fixed start, e.g. of a course); spells ending before their
+/// origin are then dropped. Parallel over learners; independent of `threads` (0: the
+/// roster's). Complexity: O(rows log rows) for folding rules, plus O(k * r log r) per learner
+/// with r rows, k distinct times of them on re-evaluated competencies.
 [[nodiscard]] MASTERYMAP_API mastery_spells first_mastery(const roster& r, double origin,
                                                           unsigned threads = 0);
 

@@ -171,6 +171,11 @@ class MASTERYMAP_API roster {
   /// The full engine state of a learner (with `explain` against `log()`); equal to the roster's
   /// row. Complexity: O(log size). \throws masterymap::unknown_id_error
   [[nodiscard]] learner_state learner(std::string_view id) const;
+  /// The learner's state as it was at `as_of` (Unix seconds): as `learner(id)` with evidence
+  /// after `as_of` ignored and windows and expiry judged then (`engine::evaluate` with that
+  /// evaluation time). Complexity: O(k log k) for the learner's k rows.
+  /// \throws masterymap::unknown_id_error; std::invalid_argument for a NaN `as_of`.
+  [[nodiscard]] learner_state learner(std::string_view id, double as_of) const;
 
   [[nodiscard]] const std::vector<status>& statuses() const noexcept;
   [[nodiscard]] const std::vector<double>& scores() const noexcept;

@@ -55,17 +55,19 @@ void add_data_options(CLI::App& sub, data_options& d) {
 
 bkt::dataset load_data(context& ctx, data_options& d) {
   d.csv.multi_skill = bkt::parse_multi_skill(d.multi_skill);
+  d.csv.encoding = parse_text_encoding(ctx.encoding);
   ctx.reading = d.data == "-" ? std::string("<stdin>") : d.data;
   const progress bar = progress_bar(ctx, "reading");
-  bkt::dataset data = d.data == "-" ? bkt::parse_csv(read_input(ctx, d.data), d.csv, bar)
-                                    : bkt::read_csv(d.data, d.csv, bar);
+  bkt::dataset data = d.data == "-"
+                          ? bkt::parse_csv(read_input(ctx, d.data, "response CSV"), d.csv, bar)
+                          : bkt::read_csv(d.data, d.csv, bar);
   ctx.reading.clear();
   return data;
 }
 
 bkt::model load_model(context& ctx, const std::string& path) {
   ctx.reading = path == "-" ? std::string("<stdin>") : path;
-  bkt::model m = bkt::model::from_json(read_input(ctx, path));
+  bkt::model m = bkt::model::from_json(read_input(ctx, path, "model file"));
   ctx.reading.clear();
   return m;
 }
@@ -162,6 +164,7 @@ void add_bkt(CLI::App& app, context& ctx) {
                   "Worker threads (0 = all cores); results do not depend on it")
       ->default_str("0");
   add_progress_option(*fit, ctx);
+  add_encoding_option(*fit, ctx);
   fit->callback([&ctx, f] {
     ctx.command = "bkt fit";
     run_fit(ctx, *f);
@@ -176,6 +179,7 @@ void add_bkt(CLI::App& app, context& ctx) {
   add_model_options(*predict, *p);
   predict->add_option("-o,--output", p->output, "Predictions CSV; '-' = stdout")->default_str("-");
   add_progress_option(*predict, ctx);
+  add_encoding_option(*predict, ctx);
   predict->callback([&ctx, p] {
     ctx.command = "bkt predict";
     run_predict(ctx, *p);
@@ -190,6 +194,7 @@ void add_bkt(CLI::App& app, context& ctx) {
   add_model_options(*evaluate, *e);
   evaluate->add_option("-o,--output", e->output, "Metrics CSV; '-' = stdout")->default_str("-");
   add_progress_option(*evaluate, ctx);
+  add_encoding_option(*evaluate, ctx);
   evaluate->callback([&ctx, e] {
     ctx.command = "bkt evaluate";
     run_evaluate(ctx, *e);

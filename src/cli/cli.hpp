@@ -38,8 +38,9 @@ class usage_error : public std::runtime_error {
 
 /// What every subcommand shares: the options common to all and the outcome.
 struct context {
-  std::string progress = "auto";  ///< --progress=auto|always|never
-  std::string command;            ///< "rate", "bkt fit", ... (for messages)
+  std::string progress = "auto";   ///< --progress=auto|always|never
+  std::string encoding = "utf-8";  ///< --encoding of CSV inputs (utf-8, latin-1, cp1252)
+  std::string command;             ///< "rate", "bkt fit", ... (for messages)
   /// The input being read ("" when none): prefixes the library's messages about it.
   std::string reading;
   bool stdin_used = false;
@@ -48,6 +49,8 @@ struct context {
 
 /// Adds `--progress` (bound to ctx.progress) to a subcommand.
 void add_progress_option(CLI::App& sub, context& ctx);
+/// Adds `--encoding` (bound to ctx.encoding) for the CSV inputs of a subcommand.
+void add_encoding_option(CLI::App& sub, context& ctx);
 /// Adds -f/--framework (native JSON) and --case (a CASE package): exactly one is required.
 void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package);
 /// Adds `--as-of TIME` (ISO 8601 or Unix seconds; checked at parse time).
@@ -66,9 +69,11 @@ void add_map(CLI::App& app, context& ctx);
 // --- inputs and outputs ------------------------------------------------------------------------
 /// \throws usage_error when more than one of `paths` is "-" (checked before reading any).
 void check_one_stdin(std::initializer_list<std::string_view> paths);
-/// The whole text of `path` ("-": standard input, at most once per run).
+/// The whole text of `path` ("-": standard input, at most once per run); `what` names it in
+/// errors ("policy file").
 /// \throws masterymap::file_error; usage_error when stdin is read twice.
-[[nodiscard]] std::string read_input(context& ctx, const std::string& path);
+[[nodiscard]] std::string read_input(context& ctx, const std::string& path,
+                                     const char* what = "file");
 /// Writes `text` to `path` ("-": standard output), a file atomically (io::write_text_file).
 /// \throws masterymap::file_error
 void write_output(const std::string& path, const std::string& text);

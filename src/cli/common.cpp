@@ -49,6 +49,23 @@ void add_progress_option(CLI::App& sub, context& ctx) {
       ->default_str("auto");
 }
 
+void add_encoding_option(CLI::App& sub, context& ctx) {
+  sub.add_option("--encoding", ctx.encoding,
+                 "Encoding of the CSV input: utf-8, latin-1 or cp1252 (a byte order mark, UTF-8 "
+                 "or UTF-16, is recognised whatever this says)")
+      ->check(
+          [](const std::string& text) -> std::string {
+            try {
+              (void)parse_text_encoding(text);
+              return {};
+            } catch (const std::invalid_argument& e) {
+              return e.what();
+            }
+          },
+          "ENCODING")
+      ->default_str("utf-8");
+}
+
 void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package) {
   auto* group = sub.add_option_group("framework", "The competency framework (one of)");
   group->add_option("-f,--framework", json, "Framework JSON (masterymap format)");
@@ -79,8 +96,8 @@ void check_one_stdin(std::initializer_list<std::string_view> paths) {
     throw usage_error("only one input can be read from stdin ('-')");
 }
 
-std::string read_input(context& ctx, const std::string& path) {
-  if (path != "-") return io::read_text_file(path);
+std::string read_input(context& ctx, const std::string& path, const char* what) {
+  if (path != "-") return io::read_text_file(path, what);
   if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
   ctx.stdin_used = true;
   std::string text(std::istreambuf_iterator<char>(std::cin), {});
@@ -103,25 +120,29 @@ void write_output(const std::string& path, const std::string& text) {
 framework load_framework(context& ctx, const std::string& json_path, const std::string& case_path) {
   const std::string& path = json_path.empty() ? case_path : json_path;
   return reading(ctx, path, [&] {
-    const std::string text = read_input(ctx, path);
+    const std::string text =
+        read_input(ctx, path, json_path.empty() ? "CASE package" : "framework file");
     return json_path.empty() ? io::parse_case(text) : framework::from_json(text);
   });
 }
 
 policy load_policy(context& ctx, const std::string& path) {
-  return reading(ctx, path, [&] { return policy::from_json(read_input(ctx, path)); });
+  return reading(ctx, path,
+                 [&] { return policy::from_json(read_input(ctx, path, "policy file")); });
 }
 
 evidence_log load_evidence(context& ctx, const std::string& path, const ingest_checks& checks) {
   return reading(ctx, path, [&] {
     evidence_log log;
     const progress bar = progress_bar(ctx, "reading");
+    csv_columns columns;
+    columns.encoding = parse_text_encoding(ctx.encoding);
     if (path == "-") {
       if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
       ctx.stdin_used = true;
-      log.append_csv(std::cin, csv_columns{}, checks, bar);
+      log.append_csv(std::cin, columns, checks, bar);
     } else {
-      log.read_csv(path, csv_columns{}, checks, bar);
+      log.read_csv(path, columns, checks, bar);
     }
     return log;
   });

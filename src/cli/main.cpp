@@ -7,8 +7,11 @@
 // Exit codes: 0 success; 1 a data error (the library's message, naming rows and ids, on
 // stderr); 2 a usage error (CLI11's message); 130 interrupted by Ctrl-C.
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <masterymap/config.hpp>
+#include <string>
+#include <utility>
 
 #include "cli.hpp"
 
@@ -28,6 +31,19 @@ int main(int argc, char** argv) {
   add_report(app, ctx);
   add_map(app, ctx);
   install_interrupt_handler();
+  const std::function<bool(const CLI::App*)> every = [](const CLI::App*) { return true; };
+  std::string names;
+  bool known = false;
+  for (const CLI::App* sub : std::as_const(app).get_subcommands(every)) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+    known = known || (argc > 1 && sub->check_name(argv[1]));
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    // CLI11 would say only "A subcommand is required".
+    std::cerr << "masterymap: unknown subcommand '" << argv[1] << "' (one of: " << names
+              << ")\nRun with --help for more information.\n";
+    return exit_usage;
+  }
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::ParseError& e) {

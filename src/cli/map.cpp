@@ -47,6 +47,7 @@ void add_map(CLI::App& app, context& ctx) {
                   "Lines of the explanation in each tooltip (0: the status only)")
       ->default_str("14");
   add_progress_option(*sub, ctx);
+  add_encoding_option(*sub, ctx);
   sub->callback([&ctx, o] {
     ctx.command = "map";
     run_map(ctx, *o);

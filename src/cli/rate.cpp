@@ -93,6 +93,7 @@ void add_rate(CLI::App& app, context& ctx) {
                   "depend on it")
       ->default_str("0");
   add_progress_option(*sub, ctx);
+  add_encoding_option(*sub, ctx);
   sub->callback([&ctx, o] {
     ctx.command = "rate";
     run_rate(ctx, *o);

@@ -63,6 +63,7 @@ void add_report(CLI::App& app, context& ctx) {
       ->check(CLI::NonNegativeNumber)
       ->default_str("14");
   add_progress_option(*sub, ctx);
+  add_encoding_option(*sub, ctx);
   sub->callback([&ctx, o] {
     ctx.command = "report";
     run_report(ctx, *o);

@@ -35,7 +35,8 @@ void run_validate(context& ctx, const validate_options& o) {
   if (!fw_path.empty()) {
     const std::string name = shown(fw_path);
     try {
-      const std::string text = read_input(ctx, fw_path);
+      const std::string text =
+          read_input(ctx, fw_path, o.framework.empty() ? "CASE package" : "framework file");
       std::vector<std::string> notes;
       fw = o.framework.empty() ? io::parse_case(text, {}, &notes) : framework::from_json(text);
       for (const auto& note : notes) std::cerr << name << ": note: " << note << '\n';
@@ -51,7 +52,7 @@ void run_validate(context& ctx, const validate_options& o) {
   if (!o.policy.empty()) {
     const std::string name = shown(o.policy);
     try {
-      policy p = policy::from_json_unvalidated(read_input(ctx, o.policy));
+      policy p = policy::from_json_unvalidated(read_input(ctx, o.policy, "policy file"));
       const std::vector<std::string> found = fw ? masterymap::problems(p, *fw) : p.problems();
       for (const auto& text : found) std::cerr << name << ": " << text << '\n';
       problems += found.size();
@@ -119,6 +120,7 @@ void add_validate(CLI::App& app, context& ctx) {
   sub->add_option("-p,--policy", o->policy, "Policy JSON");
   sub->add_option("evidence", o->evidence, "Evidence CSV; '-' = stdin");
   add_progress_option(*sub, ctx);
+  add_encoding_option(*sub, ctx);
   sub->callback([&ctx, o] {
     ctx.command = "validate";
     run_validate(ctx, *o);

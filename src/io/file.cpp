@@ -6,7 +6,9 @@
 
 namespace masterymap::io {
 
-std::string read_text_file(const std::string& path) { return detail::read_file(path, "file"); }
+std::string read_text_file(const std::string& path, const char* what) {
+  return detail::read_file(path, what);
+}
 
 void write_text_file(const std::string& path, const std::string& text) {
   detail::write_file(path, text, "file");

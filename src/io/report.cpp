@@ -18,6 +18,14 @@ namespace {
 
 constexpr double day = 86400.0;
 
+// `text` cut to at most `bytes` bytes at a UTF-8 character boundary, ending in "..." when cut.
+std::string cut(const std::string& text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  std::size_t k = bytes - 3;
+  while (k > 0 && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80) --k;
+  return text.substr(0, k) + "...";
+}
+
 std::string esc(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -70,7 +78,6 @@ std::size_t code(status s) { return static_cast<std::size_t>(s); }
 
 /// Per-competency Kaplan-Meier results.
 struct km {
-  bool replayed = false;
   survival_curve curve;
   double last = 0.0;  // longest duration, days
   double median = std::numeric_limits<double>::quiet_NaN();
@@ -141,7 +148,6 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
     std::vector<double> dur;
     std::vector<std::uint8_t> ev;
     for (index_t c = 0; c < C; ++c) {
-      kms[c].replayed = c < spells.replayed.size() && spells.replayed[c];
       dur.clear();
       ev.clear();
       for (; k < spells.competency.size() && spells.competency[k] == c; ++k) {
@@ -231,7 +237,16 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
     const double cw = std::clamp(900.0 / static_cast<double>(C), 3.0, 18.0);
     const double ch = std::clamp(560.0 / static_cast<double>(L), 2.0, 14.0);
     const bool col_labels = cw >= 9.0;
-    const double top = col_labels ? 70.0 : 8.0, left = 44.0;
+    // Rows tall enough for a label each are labelled with the learner's id when names are
+    // shown (cut to 20 bytes; the tooltip has it whole), else numbered (every tenth row when
+    // thin).
+    const bool row_names = o.names && ch >= 9.0;
+    std::size_t longest = 0;
+    if (row_names)
+      for (const std::string& id : r.learners()) longest = std::max(longest, cut(id, 20).size());
+    const double top = col_labels ? 70.0 : 8.0;
+    const double left =
+        row_names ? std::clamp(8.0 + 5.2 * static_cast<double>(longest), 44.0, 120.0) : 44.0;
     const double width = left + cw * static_cast<double>(C) + 8;
     const double height = top + ch * static_cast<double>(L) + 8;
     out +=
@@ -258,7 +273,8 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
         out += fmt::format(
             "<text x=\"{:.2f}\" y=\"{:.2f}\" font-size=\"{}\" text-anchor=\"end\" "
             "fill=\"#666\">{}</text>",
-            left - 4, y + std::min(ch, 9.0), ch >= 9.0 ? 9 : 8, row + 1);
+            left - 4, y + std::min(ch, 9.0), ch >= 9.0 ? 9 : 8,
+            row_names ? esc(cut(r.learners()[l], 20)) : std::to_string(row + 1));
       out += "<g>";
       for (index_t c = 0; c < C; ++c) {
         const status s = st[l * C + c];
@@ -306,7 +322,7 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
         scored > 0 ? sum.score_sum[c] / scored : std::numeric_limits<double>::quiet_NaN();
     const km& k = kms[c];
     std::string median = "&ndash;", ci = "&ndash;";
-    if (k.replayed && k.curve.n > 0) {
+    if (k.curve.n > 0) {
       median = std::isnan(k.median) ? std::string("not reached") : num(k.median, 1);
       if (!std::isnan(k.ci.first))
         ci = fmt::format("{} &ndash; {}", num(k.ci.first, 1), num(k.ci.second, 1));
@@ -325,7 +341,7 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
   out += "<h2 id=\"time-to-mastery\">Time to mastery</h2>\n";
   std::vector<index_t> curves;
   for (index_t c = 0; c < C; ++c)
-    if (kms[c].replayed && kms[c].curve.n > 0) curves.push_back(c);
+    if (kms[c].curve.n > 0) curves.push_back(c);
   std::stable_sort(curves.begin(), curves.end(),
                    [&](index_t a, index_t b) { return kms[a].curve.n > kms[b].curve.n; });
   const std::size_t hidden = curves.size() > o.max_curves ? curves.size() - o.max_curves : 0;
@@ -333,8 +349,8 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
   std::sort(curves.begin(), curves.end());
   if (curves.empty()) {
     out +=
-        "<p class=\"note\">No competency has spells to estimate (no counted evidence, or "
-        "rules that cannot be replayed event by event).</p>\n";
+        "<p class=\"note\">No competency has spells to estimate (no counted "
+        "evidence).</p>\n";
   } else {
     double xmax = 1.0;
     for (index_t c : curves) xmax = std::max(xmax, kms[c].last);
@@ -443,14 +459,8 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
       for (std::size_t i = 0; i < bars.size(); ++i) {
         const double y = row_h * static_cast<double>(i) + 3;
         const double w = std::max(1.0, bar_w * std::max(0.0, bars[i].value) / vmax);
-        std::string text = bars[i].text;
-        // Cut to what fits right of the longest bar (the whole text is the bar's tooltip), at
-        // a UTF-8 character boundary.
-        if (text.size() > 64) {
-          std::size_t k = 61;
-          while (k > 0 && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80) --k;
-          text = text.substr(0, k) + "...";
-        }
+        // Cut to what fits right of the longest bar (the whole text is the bar's tooltip).
+        const std::string text = cut(bars[i].text, 64);
         out += fmt::format(
             "<g class=\"bottleneck\"><text x=\"{:.0f}\" y=\"{:.1f}\" font-size=\"11\" "
             "text-anchor=\"end\">{}</text><rect x=\"{:.0f}\" y=\"{:.1f}\" width=\"{:.2f}\" "

@@ -245,8 +245,9 @@ TEST_CASE("cohort: Kaplan-Meier by hand") {
   CHECK_THROWS_AS((void)mm::kaplan_meier({-1}, {1}), std::invalid_argument);
 }
 
-TEST_CASE("cohort: first mastery equals the roster's status at and just before it") {
-  std::mt19937 rng(4444);
+// The spells of `p` (folding or not) against rosters evaluated at and just before each event.
+void check_first_mastery(const mm::policy& p, unsigned seed) {
+  std::mt19937 rng(seed);
   const auto fw = pfix::random_dag(rng, 12, 0.2);
   std::vector<mm::evidence> ev;
   std::uniform_int_distribution<int> C(0, 11), S(1, 4), K(0, 4);
@@ -255,20 +256,23 @@ TEST_CASE("cohort: first mastery equals the roster's status at and just before i
   for (int i = 0; i < 600; ++i)
     ev.emplace_back("s" + std::to_string(i % 15), fw.id_of(static_cast<mm::index_t>(C(rng))),
                     std::floor(pfix::t0 + T(rng)), S(rng), kinds[K(rng)]);
-  const auto r = make(fw, 2, ev);
+  mm::roster_options ro;
+  ro.threads = 2;
+  mm::roster r(fw, p, ro);
+  (void)r.ingest(ev);
   const auto sp = mm::first_mastery(r, std::numeric_limits<double>::quiet_NaN());
   REQUIRE(sp.competency.size() > 20);
   const auto sp1 = mm::first_mastery(r, std::numeric_limits<double>::quiet_NaN(), 1);
   CHECK(sp.learner == sp1.learner);
   CHECK(sp.end == sp1.end);
+  CHECK(sp.attempts == sp1.attempts);
   std::size_t events = 0;
   for (std::size_t k = 0; k < sp.competency.size(); ++k) {
-    CHECK(sp.replayed[sp.competency[k]] == 1);
     CHECK(sp.origin[k] <= sp.end[k]);
     const auto at = [&](double t) {
       mm::roster_options o;
       o.as_of = t;
-      mm::roster x(fw, cohort_policy(), o);
+      mm::roster x(fw, p, o);
       (void)x.ingest(ev);
       return x.statuses()[x.index_of(r.learners()[sp.learner[k]]) * x.competencies() +
                           sp.competency[k]];
@@ -281,11 +285,42 @@ TEST_CASE("cohort: first mastery equals the roster's status at and just before i
       INFO("spell ", k);
       CHECK(earned(at(sp.end[k])));
       CHECK_FALSE(earned(at(sp.end[k] - 0.5)));
+      // roster::learner(id, t) is the roster evaluated at t.
+      CHECK(earned(r.learner(r.learners()[sp.learner[k]], sp.end[k]).status(sp.competency[k])));
     } else if (k % 5 == 0) {
       CHECK_FALSE(earned(r.statuses()[sp.learner[k] * r.competencies() + sp.competency[k]]));
     }
   }
   CHECK(events > 5);
+}
+
+TEST_CASE("cohort: first mastery equals the roster's status at and just before it") {
+  check_first_mastery(cohort_policy(), 4444);
+}
+
+TEST_CASE("cohort: first mastery under rules that do not fold (window, mode) is re-evaluated") {
+  mm::policy p = cohort_policy();
+  mm::rule r = p.default_rule();
+  r.window_days = 20.0;  // a window: the rule does not fold event by event
+  p.set_default_rule(r);
+  check_first_mastery(p, 4444);
+  mm::rule m = p.default_rule();
+  m.window_days.reset();
+  m.method = mm::method::mode();
+  p.set_default_rule(m);
+  check_first_mastery(p, 4545);
+}
+
+TEST_CASE("cohort: roster::learner at an earlier time") {
+  std::mt19937 rng(77);
+  const auto fw = pfix::random_dag(rng, 12, 0.2);
+  const auto r = make(fw, 1, cohort_events(rng, fw, 20, 400));
+  CHECK_THROWS_AS((void)r.learner(r.learners()[0], std::numeric_limits<double>::quiet_NaN()),
+                  std::invalid_argument);
+  CHECK_THROWS_AS((void)r.learner("nobody", r.as_of()), mm::unknown_id_error);
+  CHECK(r.learner(r.learners()[3], r.as_of()) == r.learner(r.learners()[3]));
+  CHECK(r.learner(r.learners()[3], pfix::t0 - 1).with_status(mm::status::not_started).size() ==
+        fw.size());
 }
 
 TEST_CASE("cohort: bottlenecks equal brute force over the per-learner queries") {

@@ -132,6 +132,12 @@ def test_usage_errors_exit_2(args):
     assert p.stderr.strip() != ""
 
 
+def test_unknown_subcommand_is_named():
+    p = run("frobnicate", check=2)
+    assert "unknown subcommand 'frobnicate'" in p.stderr
+    assert "validate, rate, groups, bkt, report, map" in p.stderr
+
+
 def test_two_inputs_from_stdin_is_a_usage_error(fractions):
     p = run("rate", "-f", "-", "-p", fractions["policy"], "-", stdin="", check=2)
     assert "stdin" in p.stderr
@@ -208,10 +214,43 @@ def test_rate_missing_file_and_malformed_json(fractions, tmp_path):
     p = run("rate", "-f", tmp_path / "absent.json", "-p", fractions["policy"],
             fractions["evidence"], check=1)
     assert "absent.json" in p.stderr and "No such file" in p.stderr
+    # Each missing input is named by its role.
+    assert "cannot open framework file" in p.stderr
+    p = run("rate", "--case", tmp_path / "absent.json", "-p", fractions["policy"],
+            fractions["evidence"], check=1)
+    assert "cannot open CASE package" in p.stderr
+    p = run("rate", "-f", fractions["framework"], "-p", tmp_path / "absent.json",
+            fractions["evidence"], check=1)
+    assert "cannot open policy file" in p.stderr
+    p = run("validate", "-p", tmp_path / "absent.json", check=1)
+    assert "cannot open policy file" in p.stderr
+    p = run("bkt", "predict", "-m", tmp_path / "absent.json", fractions["evidence"], check=1)
+    assert "cannot open model file" in p.stderr
     broken = tmp_path / "policy.json"
     broken.write_text('{"format": "masterymap.policy", ')
     p = run("rate", "-f", fractions["framework"], "-p", broken, fractions["evidence"], check=1)
     assert str(broken) in p.stderr and "line" in p.stderr
+
+
+def test_rate_reads_latin1_with_encoding_and_utf16_by_its_mark(fractions, tmp_path):
+    text = "learner,competency,time,score\nJosé,FR3.unit,2026-05-04,3\n"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(text.encode("latin-1"))
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], latin, check=1)
+    assert "invalid UTF-8 (byte 0xE9)" in p.stderr and "--encoding on the command line" in p.stderr
+    want = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], "-",
+               stdin=text, check=0).stdout
+    assert "José" in want
+    for enc in ("latin-1", "cp1252"):
+        assert run("rate", "-f", fractions["framework"], "-p", fractions["policy"], "--encoding",
+                   enc, latin, check=0).stdout == want
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(text.encode("utf-16"))
+    assert run("rate", "-f", fractions["framework"], "-p", fractions["policy"], wide,
+               check=0).stdout == want
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], "--encoding", "koi8",
+            latin, check=2)
+    assert "unknown encoding 'koi8'" in p.stderr
 
 
 def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):

@@ -1,5 +1,7 @@
 """Cohort analytics (Roster.summary, Roster.groups_by_frontier) against pandas oracles on
 learners walked over the demo curriculum by a seeded random generator."""
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -141,23 +143,34 @@ def test_summary_by_group_equals_the_pandas_oracle(world, min_n):
     _, _, _, roster = world
     rng = np.random.default_rng(7)
     learners = list(roster.learners)
-    # Three groups of different sizes; some learners without a group (absent or NaN).
+    # Three groups of different sizes; some learners without a group (NaN), and learners the
+    # roster does not have (ignored, and a group only they are in is not listed).
     names = rng.choice(["north", "south", "east"], size=len(learners), p=[0.6, 0.3, 0.1])
     by = pd.Series(names, index=learners, dtype=object)
     by.iloc[::17] = None
-    by = by.drop(learners[::23])
-    got = roster.summary(by, min_n=min_n)
+    extra = pd.Series({"not-here-1": "north", "not-here-2": "west"}, dtype=object)
+    got = roster.summary(pd.concat([by, extra]), min_n=min_n)
     want = oracle_summary(roster, by, min_n)
     compare(got, want)
     assert list(got["group"].cat.categories) == ["all", "east", "north", "south"]
     # A one-column DataFrame and a dict say the same.
     pd.testing.assert_frame_equal(roster.summary(by.to_frame("team"), min_n=min_n), got)
-    pd.testing.assert_frame_equal(roster.summary(by.dropna().to_dict(), min_n=min_n), got)
+    pd.testing.assert_frame_equal(roster.summary(by.to_dict(), min_n=min_n), got)
+
+
+def test_summary_names_learners_left_out_of_by(world):
+    _, _, _, roster = world
+    learners = list(roster.learners)
+    by = pd.Series("a", index=learners, dtype=object).drop(learners[1:8])
+    with pytest.raises(ValueError, match=r"by has no group for 7 learner\(s\) of the roster: "
+                                         + repr(learners[1]) + r".* and 2 more; map them to NaN"):
+        roster.summary(by)
 
 
 def test_summary_suppresses_small_groups(world):
     _, _, _, roster = world
-    by = pd.Series({roster.learners[0]: "tiny"})
+    by = pd.Series(np.nan, index=list(roster.learners), dtype=object)
+    by.iloc[0] = "tiny"
     got = roster.summary(by, min_n=10)
     tiny = got[got["group"] == "tiny"]
     assert tiny["suppressed"].all()
@@ -170,8 +183,8 @@ def test_summary_rejects_bad_groupings(world):
     _, _, _, roster = world
     with pytest.raises(TypeError, match="by must be"):
         roster.summary(3)
-    with pytest.raises(ValueError, match="all"):
-        roster.summary(pd.Series({roster.learners[0]: "all"}))
+    with pytest.raises(ValueError, match="may not be called 'all'"):
+        roster.summary(pd.Series("all", index=list(roster.learners)))
     with pytest.raises(ValueError, match="more than once"):
         roster.summary(pd.Series(["a", "b"], index=[roster.learners[0]] * 2))
     with pytest.raises(ValueError, match="one column"):
@@ -246,6 +259,13 @@ def test_groups_by_frontier_thresholds_switch_off_and_bad_kind(world):
     assert only_spin["wheel_spinning"].all() and not only_spin["no_progress"].any()
     with pytest.raises(ValueError, match="kind"):
         roster.groups_by_frontier("bored")
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="stuck_days must be a number of days >= 0"):
+            roster.groups_by_frontier("stuck", stuck_days=bad)
+        with pytest.raises(ValueError, match="recent_days must be a number of days >= 0"):
+            roster.groups_by_frontier("recent", recent_days=bad)
+        with pytest.raises(ValueError, match="stuck_days"):
+            roster.bottlenecks(stuck_days=bad)
 
 
 def test_cohort_results_do_not_depend_on_threads(world):
@@ -260,6 +280,28 @@ def test_cohort_results_do_not_depend_on_threads(world):
     pd.testing.assert_frame_equal(frames[0][1], frames[1][1])
 
 
+def exact_survival(durations, events):
+    """Kaplan-Meier with exact fractions: [(event time, S(t))]."""
+    out, s_ = [], Fraction(1)
+    for t in sorted(set(durations[events > 0])):
+        n = int((durations >= t).sum())
+        d = int(((durations == t) & (events > 0)).sum())
+        s_ *= Fraction(n - d, n)
+        out.append((t, s_))
+    return out
+
+
+def test_time_to_mastery_rejects_an_origin_that_is_not_a_time(world):
+    roster = world[3]
+    for bad in ("bogus", "2026-13-45"):
+        with pytest.raises(ValueError, match=f"origin {bad!r} is not a time"):
+            roster.time_to_mastery(origin=bad)
+    with pytest.raises(ValueError, match="finite"):
+        roster.time_to_mastery(origin=float("nan"))
+    with pytest.raises(TypeError, match="origin must be a time"):
+        roster.time_to_mastery(origin=[1])
+
+
 def test_time_to_mastery_equals_statsmodels(world):
     sm = pytest.importorskip("statsmodels.duration.survfunc",
                              reason="python3-statsmodels is not installed")
@@ -272,9 +314,6 @@ def test_time_to_mastery_equals_statsmodels(world):
     checked = 0
     for c, cid in enumerate(ids):
         row = summary.iloc[c]
-        if not spells["replayed"][c]:
-            assert not row["replayed"] and pd.isna(row["learners"])
-            continue
         sel = spells["competency"] == c
         dur = (spells["end"][sel] - spells["origin"][sel]) / DAY
         event = spells["event"][sel].astype(float)
@@ -289,13 +328,21 @@ def test_time_to_mastery_equals_statsmodels(world):
         np.testing.assert_allclose(t["se"], sf.surv_prob_se, rtol=0, atol=1e-12)
         np.testing.assert_array_equal(t["at_risk"], sf.n_risk)
         np.testing.assert_array_equal(t["events"], sf.n_events)
+        exact = exact_survival(dur, event)
         for p, name in ((0.25, "q25"), (0.5, "median"), (0.75, "q75")):
-            np.testing.assert_allclose(row[name], sf.quantile(p), rtol=0, atol=1e-12)
+            # The quantile against exact rational survival (statsmodels' floating-point
+            # survival can round an exact tie, S = 1 - p, either way).
+            below = [t for t, s_ in exact if s_ < Fraction(1) - Fraction(p)]
+            want_q = below[0] if below else np.nan
+            np.testing.assert_allclose(row[name], want_q, rtol=0, atol=1e-12)
+            if not any(abs(s_ - (Fraction(1) - Fraction(p))) < Fraction(1, 10**12)
+                       for _, s_ in exact):
+                np.testing.assert_allclose(row[name], sf.quantile(p), rtol=0, atol=1e-12)
             with np.errstate(all="ignore"):  # statsmodels takes log(0) where S reaches 0
                 lo, hi = sf.quantile_ci(p)
             np.testing.assert_allclose([row[name + "_lower"], row[name + "_upper"]], [lo, hi],
                                        rtol=0, atol=1e-12)
-        assert row["median_reached"] == (not np.isnan(sf.quantile(0.5)))
+        assert row["median_reached"] == (not np.isnan(row["median"]))
         checked += 1
     assert checked > 5
 
@@ -308,16 +355,45 @@ def test_first_mastery_spells_are_the_started_pairs(world):
     learners = list(roster.learners)
     ids = list(fw)
     got = {(learners[l], ids[c]) for l, c in zip(spells["learner"], spells["competency"])}
-    want = {k for k in counted.index if spells["replayed"][ids.index(k[1])]
+    # The policy rolls every parent up (default_rollup): a parent's spell starts with its
+    # first started part, a leaf's with its first counted evidence.
+    parents = {c for c in ids if fw.children(c)}
+    assert parents
+    want = {k for k in counted.index if k[1] not in parents
             and str(t[k]) not in ("exempt", "inferred")}
+    def parts(c):
+        return [x for y in fw.children(c) for x in [y] + parts(y)]
+
+    leaves_under = {c: parts(c) for c in parents}
+    first = counted["min"].reset_index()
+    with_parts = set(zip(first["learner"], first["competency"]))
+    want |= {(lr, c) for lr in learners for c in parents
+             if str(t[(lr, c)]) not in ("not_started", "exempt", "inferred")
+             and any((lr, x) in with_parts for x in leaves_under[c] + [c])}
     assert got == want
-    # Origin: the first counted evidence; a censored spell ends at as_of, is not earned now.
+    # Origin: the first counted evidence (a parent: its own or a part's); a censored spell ends at as_of,
+    # is not earned now.
     for l, c, o, e, x in zip(spells["learner"], spells["competency"], spells["origin"],
                              spells["end"], spells["event"]):
         k = (learners[l], ids[c])
-        assert pd.Timestamp(o, unit="s", tz="UTC") == counted.loc[k, "min"]
+        if k[1] in parents:
+            mine = first[(first["learner"] == k[0])
+                         & first["competency"].isin(leaves_under[k[1]] + [k[1]])]
+            assert pd.Timestamp(o, unit="s", tz="UTC") == mine["min"].min()
+        else:
+            assert pd.Timestamp(o, unit="s", tz="UTC") == counted.loc[k, "min"]
         if not x:
             assert e == roster.as_of and str(t[k]) not in ("mastered", "exceeded")
+    # Events of re-evaluated pairs (rollup parents and their parts): earned at the event's time,
+    # not just before it; Roster.learner(id, as_of=t) is the learner then.
+    rolled = set(parents) | {x for c in parents for x in leaves_under[c]}
+    ev_parents = [(learners[l], ids[c], e) for l, c, e, x in zip(
+        spells["learner"], spells["competency"], spells["end"], spells["event"])
+        if x and ids[c] in rolled]
+    assert len(ev_parents) >= 5
+    for lr, c, e in ev_parents[:25]:
+        assert roster.learner(lr, as_of=e).status(c) in ("mastered", "exceeded")
+        assert roster.learner(lr, as_of=e - 0.5).status(c) not in ("mastered", "exceeded")
     # A fixed origin: the same pairs, every origin that time.
     start = spells["origin"].min() - DAY
     fixed = roster._first_mastery(start)

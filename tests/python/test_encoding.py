@@ -65,7 +65,9 @@ def test_csv_readers_reject_latin1_bytes_and_read_them_with_encoding(reader, tmp
     make, read, column = CSV_READERS[reader]
     path = tmp_path / "data.csv"
     path.write_bytes(make(LATIN))
-    with pytest.raises(mm.ParseError, match=r"invalid UTF-8 \(byte 0xE9\).*encoding='latin-1'") as e:
+    with pytest.raises(mm.ParseError, match=r"invalid UTF-8 \(byte 0xE9\); if the file is not "
+                                            r"UTF-8, give its encoding \('latin-1' or 'cp1252': "
+                                            r"encoding= in Python") as e:
         read(path)
     assert (e.value.row, e.value.line, e.value.column) == (1, 3, column + 3)
     for encoding in ("latin-1", "cp1252", "ISO-8859-1"):
@@ -108,6 +110,33 @@ def test_a_bom_is_accepted_by_every_reader(tmp_path):
     policy = mm.Policy(mm.Scale.four_point())
     (tmp_path / "p.json").write_bytes(bom + policy.to_json().encode())
     assert mm.Policy.read(tmp_path / "p.json") == policy
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read_by_every_csv_reader(codec, tmp_path):
+    """Excel's "Unicode text" and many Windows tools write UTF-16 with a byte order mark: it
+    decides the encoding, whatever ``encoding`` says (the text is the same as in UTF-8)."""
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    for name, (make, read, _) in CSV_READERS.items():
+        path = tmp_path / f"{name}.csv"
+        text = make("Café 𝔘".encode()).decode()
+        path.write_bytes(bom + text.encode(codec))
+        assert "Café 𝔘" in names_of(read(path)), name
+        assert "Café 𝔘" in names_of(read(path, encoding="latin-1")), name
+
+
+def test_broken_utf16_and_utf32_are_parse_errors(tmp_path):
+    path = tmp_path / "e.csv"
+    text = "learner,competency,time,score\ns1,A,1,1\n"
+    path.write_bytes(text.encode("utf-16") + b"\x41")  # an odd trailing byte
+    with pytest.raises(mm.ParseError, match=r"UTF-16LE .* byte offset 80 ends in the middle"):
+        mm.EvidenceLog.read_csv(path)
+    path.write_bytes(b"\xff\xfe" + "s1".encode("utf-16-le") + b"\x00\xd8A\x00")  # lone surrogate
+    with pytest.raises(mm.ParseError, match=r"byte offset 6 is not valid UTF-16"):
+        mm.EvidenceLog.read_csv(path)
+    path.write_bytes(text.encode("utf-32"))
+    with pytest.raises(mm.ParseError, match="UTF-32"):
+        mm.EvidenceLog.read_csv(path)
 
 
 def test_utf8_check_agrees_with_pythons_codec(tmp_path):

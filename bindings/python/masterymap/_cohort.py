@@ -44,8 +44,18 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
         group_of = np.full(len(learners), -1, dtype=np.int32)
     else:
         s = _group_map(r, by)
-        s = s[s.notna()]
         s.index = s.index.map(str)
+        # Every learner of the roster needs a group or an explicit NaN (no group): a learner
+        # missing from `by` would silently drop out of every group's figures. Learners of `by`
+        # that the roster does not have (a district table on one class) are ignored.
+        missing = pd.Index(learners).difference(s.index, sort=False)
+        if len(missing):
+            shown = ", ".join(repr(x) for x in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise ValueError(f"Roster.summary(): by has no group for {len(missing)} learner(s) "
+                             f"of the roster: {shown}{more}; map them to NaN to leave them out "
+                             "of every group (they still count in 'all')")
+        s = s[s.index.isin(learners) & s.notna()]
         labels = s.astype(str)
         names = sorted(set(labels))
         if ALL in names:
@@ -174,8 +184,19 @@ def _origin_seconds(origin: Any) -> float:
         raise TypeError("Roster.time_to_mastery(): origin must be a time (a str, datetime, "
                         f"Timestamp or Unix seconds), got {describe(origin)}")
     if isinstance(origin, (int, float, np.integer, np.floating)):
+        if not np.isfinite(origin):
+            raise ValueError(f"Roster.time_to_mastery(): origin must be a finite time, not "
+                             f"{origin!r}")
         return float(origin)
-    t = pd.Timestamp(origin)
+    try:
+        t = pd.Timestamp(origin)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"Roster.time_to_mastery(): origin {origin!r} is not a time (give an "
+                         "ISO 8601 date or date-time, a datetime, a Timestamp or Unix "
+                         "seconds)") from None
+    if t is pd.NaT:
+        raise ValueError("Roster.time_to_mastery(): origin is NaT; give a time, or None for "
+                         "each pair's first counted evidence")
     if t.tzinfo is None:
         t = t.tz_localize("UTC")
     return t.value / 1e9
@@ -195,14 +216,10 @@ def time_to_mastery(r: _core.Roster, origin: Any, table: bool) -> pd.DataFrame:
             "se": d["se"],
         })
     q = d["quantiles"]
-    replayed = d["replayed"].astype(bool)
-    n = pd.array(d["n"].astype(np.int64), dtype="Int64")
-    ev = pd.array(d["events"].astype(np.int64), dtype="Int64")
-    n[~replayed] = pd.NA
-    ev[~replayed] = pd.NA
+    n = d["n"].astype(np.int64)
+    ev = d["events"].astype(np.int64)
     frame = pd.DataFrame({
         "competency": _categorical(np.arange(len(ids), dtype=np.uint32), ids),
-        "replayed": replayed,
         "learners": n,
         "mastered": ev,
         "censored": n - ev,
