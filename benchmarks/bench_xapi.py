@@ -70,7 +70,8 @@ def baseline(path, alignment, scale):
         "score": np.array(score), "kind": pd.Categorical(kind),
         "weight": np.ones(len(sec)), "source": np.array(source, dtype=object),
         "statement": np.array(statement, dtype=np.int64), "verb": pd.Categorical(verb),
-        "activity": pd.Categorical(activity), "timestamp": np.array(stamp, dtype=object)})
+        "activity": pd.Categorical(activity), "timestamp": np.array(stamp, dtype=object),
+        "voided": np.zeros(len(sec), dtype=bool)})  # the generated file voids nothing
 
 
 def ours(path, alignment, scale):

@@ -19,7 +19,7 @@ io::credential_options credential_options_of(
     const std::string& identity_type, const std::string& salt, const std::string& valid_from,
     const std::string& achievement_base, bool include_exempt, const std::string& name) {
   io::credential_options o;
-  o.issuer_id = issuer;
+  o.issuer = issuer;
   o.issuer_name = issuer_name;
   o.identity = identity;
   o.identity_type = identity_type;
@@ -27,7 +27,7 @@ io::credential_options credential_options_of(
   o.valid_from = valid_from;
   o.achievement_base = achievement_base;
   o.include_exempt = include_exempt;
-  o.clr_name = name;
+  o.name = name;
   return o;
 }
 

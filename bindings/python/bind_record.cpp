@@ -48,7 +48,7 @@ void bind_record(py::module_& m) {
         const std::string l = id_text(learner, "learner");
         io::record_options o;
         if (!as_of.is_none()) o.as_of = to_seconds(as_of, "as_of");
-        o.credential.issuer_id = issuer;
+        o.credential.issuer = issuer;
         o.credential.issuer_name = issuer_name;
         o.credential.identity = identity;
         o.credential.identity_type = identity_type;
@@ -56,7 +56,7 @@ void bind_record(py::module_& m) {
         o.credential.valid_from = valid_from;
         o.credential.achievement_base = achievement_base;
         o.credential.include_exempt = include_exempt;
-        o.credential.clr_name = name;
+        o.credential.name = name;
         o.indent = indent;
         py::gil_scoped_release release;
         const lock_set locks({{&r, roster_type, false}, {&r.log(), log_type, false}});
@@ -93,12 +93,13 @@ byte-identical. :func:`masterymap.io.read_record` imports it into another roster
       "read_record",
       [](roster& r, const std::string& text, const std::optional<framework>& old_edition,
          const std::vector<framework>& intermediate, const std::string& split,
-         bool allow_other_policy) {
+         bool allow_other_policy, bool strict) {
         io::record_read_options o;
         if (old_edition) o.old_edition = &*old_edition;
         for (const auto& f : intermediate) o.intermediate.push_back(&f);
         o.split = split_of(split);
         o.allow_other_policy = allow_other_policy;
+        o.strict = strict;
         io::record_import out;
         {
           py::gil_scoped_release release;
@@ -131,11 +132,12 @@ byte-identical. :func:`masterymap.io.read_record` imports it into another roster
         d["differences"] = out.differences;
         d["credential"] = out.credential;
         d["ingest"] = ingest_dict(out.ingest);
+        d["duplicates"] = out.duplicates;
         return d;
       },
       py::arg("roster"), py::arg("text"), py::kw_only(), py::arg("old_edition") = py::none(),
       py::arg("intermediate") = std::vector<framework>{}, py::arg("split") = "copy",
-      py::arg("allow_other_policy") = false,
+      py::arg("allow_other_policy") = false, py::arg("strict") = true,
       "Imports a learner record (JSON text) into the roster; see masterymap.io.read_record.");
 }
 

@@ -50,6 +50,7 @@ py::dict evidence_dict(const io::xapi_evidence& e) {
   d["timestamp"] = texts(e.timestamp);
   std::vector<std::int64_t> statement(e.statement.begin(), e.statement.end());
   d["statement"] = array_of(statement);
+  d["retracted"] = array_of(e.retracted);
   py::list voided, waived, skipped;
   for (const auto& [i, id] : e.voided) voided.append(py::make_tuple(i, id));
   for (const auto& w : e.waived) {
@@ -174,7 +175,8 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
       py::arg("default_time") = py::none(), R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the
 mapping is described at ``masterymap.io.read_xapi`` (use that). Returns a dict of columns
-(codes and names, ``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement``) and
+(codes and names, ``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement``,
+``retracted``: 1 for a row voided by a statement of the batch) and
 ``voided``, ``retractions`` ((id voided, voiding statement id)), ``waived`` and ``skipped``
 lists.
 

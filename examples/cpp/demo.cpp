@@ -426,7 +426,7 @@ int main(int argc, char** argv) {
       // portable record (evidence, ratings with explanations, the CLR), which the next
       // school's roster imports and re-rates.
       mm::io::record_options ro;
-      ro.credential.issuer_id = "https://maple-street.example/issuer";
+      ro.credential.issuer = "https://maple-street.example/issuer";
       ro.credential.issuer_name = "Maple Street School";
       ro.credential.identity = "noor@maple-street.example";
       ro.credential.identity_type = "emailAddress";

@@ -79,19 +79,17 @@ const std::string& utf8(const std::string& s, std::string_view what) {
 }
 
 void check_options(const credential_options& o) {
-  for (const auto& [value, name] :
-       {std::pair<const std::string&, const char*>{o.issuer_id, "issuer_id"},
-        {o.issuer_name, "issuer_name"},
-        {o.identity, "identity"},
-        {o.salt, "salt"},
-        {o.achievement_base, "achievement_base"},
-        {o.clr_name, "clr_name"}})
+  for (const auto& [value, name] : {std::pair<const std::string&, const char*>{o.issuer, "issuer"},
+                                    {o.issuer_name, "issuer_name"},
+                                    {o.identity, "identity"},
+                                    {o.salt, "salt"},
+                                    {o.achievement_base, "achievement_base"},
+                                    {o.name, "name"}})
     (void)utf8(value, name);
   static const std::regex scheme(R"([A-Za-z][A-Za-z0-9+.-]*:\S+)");
-  if (o.issuer_id.empty())
-    throw std::invalid_argument("issuer_id: the issuer's id (a URI) is required");
-  if (!std::regex_match(o.issuer_id, scheme))
-    throw std::invalid_argument("issuer_id: '" + o.issuer_id +
+  if (o.issuer.empty()) throw std::invalid_argument("issuer: the issuer's id (a URI) is required");
+  if (!std::regex_match(o.issuer, scheme))
+    throw std::invalid_argument("issuer: '" + o.issuer +
                                 "' is not a URI (scheme:rest, e.g. https://school.example)");
   const bool known = std::any_of(std::begin(identifier_types), std::end(identifier_types),
                                  [&](const char* t) { return o.identity_type == t; });
@@ -138,14 +136,14 @@ context make_context(const learner_state& state, const evidence_log& log,
   check_options(o);
   const framework& fw = state.framework();
   context cx{state, fw, state.policy(), o, json::object(), json::object(), {}, {}};
-  cx.issuer = json{{"id", o.issuer_id},
+  cx.issuer = json{{"id", o.issuer},
                    {"type", json::array({"Profile"})},
-                   {"name", o.issuer_name.empty() ? o.issuer_id : o.issuer_name}};
+                   {"name", o.issuer_name.empty() ? o.issuer : o.issuer_name}};
   const std::string who = o.identity.empty() ? state.learner() : o.identity;
   const std::string salt =
-      o.salt.empty() ? detail::sha256_hex("masterymap:salt:" + o.issuer_id + "\n" + state.learner())
-                           .substr(0, 32)
-                     : o.salt;
+      o.salt.empty()
+          ? detail::sha256_hex("masterymap:salt:" + o.issuer + "\n" + state.learner()).substr(0, 32)
+          : o.salt;
   cx.identity = json{{"type", "IdentityObject"},
                      {"hashed", true},
                      {"identityHash", "sha256$" + detail::sha256_hex(who + salt)},
@@ -192,8 +190,7 @@ bool included(const context& cx, status s) {
 std::string achievement_id(const context& cx, const competency& c) {
   if (!cx.o.achievement_base.empty()) return cx.o.achievement_base + c.id;
   const std::string uri = meta(c, "case:uri");
-  return uuid5(cx.o.issuer_id + "\nachievement\n" +
-               (uri.empty() ? cx.fw.name() + "\n" + c.id : uri));
+  return uuid5(cx.o.issuer + "\nachievement\n" + (uri.empty() ? cx.fw.name() + "\n" + c.id : uri));
 }
 
 json achievement(const context& cx, index_t i, const std::string& id) {
@@ -343,15 +340,15 @@ std::string clr(const learner_state& state, const evidence_log& log,
                {"verifiableCredential", std::move(credentials)}};
   subject["achievement"] = std::move(achievements);
   if (!associations.empty()) subject["association"] = std::move(associations);
-  json doc{{"@context", json::array({vc_context, clr_context, ob_context})},
-           {"id", uuid5(options.issuer_id + "\nclr\n" + cx.fw.name() + "\n" + state.learner() +
-                        "\n" + valid_from)},
-           {"type", json::array({"VerifiableCredential", "ClrCredential"})},
-           {"name", options.clr_name.empty() ? std::string("Comprehensive Learner Record")
-                                             : options.clr_name},
-           {"issuer", cx.issuer},
-           {"validFrom", valid_from},
-           {"credentialSubject", std::move(subject)}};
+  json doc{
+      {"@context", json::array({vc_context, clr_context, ob_context})},
+      {"id", uuid5(options.issuer + "\nclr\n" + cx.fw.name() + "\n" + state.learner() + "\n" +
+                   valid_from)},
+      {"type", json::array({"VerifiableCredential", "ClrCredential"})},
+      {"name", options.name.empty() ? std::string("Comprehensive Learner Record") : options.name},
+      {"issuer", cx.issuer},
+      {"validFrom", valid_from},
+      {"credentialSubject", std::move(subject)}};
   return signed_text(cx, doc);
 }
 

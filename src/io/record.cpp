@@ -10,6 +10,7 @@
 #include <masterymap/io/record.hpp>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include "../json_util.hpp"
@@ -365,6 +366,62 @@ parsed_record parse(std::string_view text) {
   return p;
 }
 
+/// Up to `limit` JSON pointers where `a` and `b` differ, each with both values ("/x: 3 vs 2.5";
+/// an object key only one side has: "(absent)"), in document order; `more` counts the rest.
+void json_differences(const json& a, const json& b, const std::string& path,
+                      std::vector<std::string>& out, std::size_t limit, std::size_t& more) {
+  auto note = [&](const std::string& text) {
+    if (out.size() < limit)
+      out.push_back(text);
+    else
+      ++more;
+  };
+  auto shown = [](const json* v) {
+    if (v == nullptr) return std::string("(absent)");
+    std::string t = v->dump();
+    return t.size() > 60 ? t.substr(0, 57) + "..." : t;
+  };
+  if (a.is_object() && b.is_object()) {
+    for (const auto& [key, va] : a.items()) {
+      const auto vb = b.find(key);
+      if (vb == b.end())
+        note(path + "/" + key + ": " + shown(&va) + " vs " + shown(nullptr));
+      else if (va != *vb)
+        json_differences(va, *vb, path + "/" + key, out, limit, more);
+    }
+    for (const auto& [key, vb] : b.items())
+      if (!a.contains(key)) note(path + "/" + key + ": " + shown(nullptr) + " vs " + shown(&vb));
+    return;
+  }
+  if (a.is_array() && b.is_array() && a.size() == b.size()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i])
+        json_differences(a[i], b[i], path + "/" + std::to_string(i), out, limit, more);
+    return;
+  }
+  if (a != b) note((path.empty() ? "/" : path) + ": " + shown(&a) + " vs " + shown(&b));
+}
+
+/// What differs between the record's policy `a` and the roster's `b`: each differing field of
+/// their native JSON (`policy::to_json`) as "<pointer>: <record's> vs <roster's>" (the first
+/// five, then how many more), and both documents' SHA-256 (first 12 hex digits), so two
+/// policies of the same name are told apart.
+std::string policy_differences(const policy& a, const policy& b) {
+  const std::string ta = a.to_json(-1), tb = b.to_json(-1);
+  std::vector<std::string> out;
+  std::size_t more = 0;
+  json_differences(json::parse(ta), json::parse(tb), "", out, 5, more);
+  std::string text = fmt::format("'{}' (sha256 {}...) vs '{}' (sha256 {}...)", a.name(),
+                                 detail::sha256_hex(ta).substr(0, 12), b.name(),
+                                 detail::sha256_hex(tb).substr(0, 12));
+  if (!out.empty()) {
+    text += "; record vs roster: ";
+    for (std::size_t i = 0; i < out.size(); ++i) text += (i ? "; " : "") + out[i];
+    if (more != 0) text += fmt::format("; and {} more", more);
+  }
+  return text;
+}
+
 /// Every row or rating naming a competency `fw` lacks, as evidence_error problems.
 void check_competencies(const parsed_record& p, const framework& fw, const std::string& which) {
   std::vector<problem> problems;
@@ -388,6 +445,200 @@ void check_competencies(const parsed_record& p, const framework& fw, const std::
     }
   }
   if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
+}
+
+/// Whether `source` is a statement id: a UUID (8-4-4-4-12 hex digits), bare or "urn:uuid:".
+bool is_statement_id(std::string_view source) {
+  constexpr std::string_view urn = "urn:uuid:";
+  if (source.size() == urn.size() + 36 && source.substr(0, urn.size()) == urn)
+    source.remove_prefix(urn.size());
+  if (source.size() != 36) return false;
+  for (std::size_t i = 0; i < 36; ++i) {
+    const char c = source[i];
+    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? c != '-' : !hex) return false;
+  }
+  return true;
+}
+
+/// How row `r` differs from `e` (an earlier use of its statement id), as
+/// `evidence_log::append_statements` words it: "learner 'a' (was 'b'), score 3 (was 2)". Scores
+/// and weights compare as stored (32-bit floats).
+std::string row_differences(const evidence& r, const evidence& e) {
+  std::vector<std::string> out;
+  auto text = [](float f) { return fmt::format("{}", float_value(f)); };
+  if (r.learner != e.learner)
+    out.push_back(fmt::format("learner '{}' (was '{}')", r.learner, e.learner));
+  if (r.competency != e.competency)
+    out.push_back(fmt::format("competency '{}' (was '{}')", r.competency, e.competency));
+  if (!(r.time == e.time))
+    out.push_back(fmt::format("time {} (was {})", format_time(r.time), format_time(e.time)));
+  if (static_cast<float>(r.score) != static_cast<float>(e.score))
+    out.push_back(fmt::format("score {} (was {})", text(static_cast<float>(r.score)),
+                              text(static_cast<float>(e.score))));
+  if (r.kind != e.kind) out.push_back(fmt::format("kind '{}' (was '{}')", r.kind, e.kind));
+  if (static_cast<float>(r.weight) != static_cast<float>(e.weight))
+    out.push_back(fmt::format("weight {} (was {})", text(static_cast<float>(r.weight)),
+                              text(static_cast<float>(e.weight))));
+  std::string joined;
+  for (std::size_t i = 0; i < out.size(); ++i) joined += (i ? ", " : "") + out[i];
+  return joined;
+}
+
+/// The statement-id rules of `roster::ingest_statements` for the record's rows whose source is
+/// a statement id (`is_statement_id`): the first row of that id in `log`, else the first row
+/// of the record with it, is its content; a row with the same content is dropped from `rows`
+/// (the count returned), another content is an evidence_error naming "/evidence/<i>" (rows():
+/// record rows; with `migrating` the rows are the migrated ones and the message names no path),
+/// the id and the differing values. O(log rows + record rows) when the record has statement
+/// ids; O(record rows) otherwise.
+std::size_t drop_repeated_statements(const evidence_log& log, std::vector<evidence>& rows,
+                                     bool migrating) {
+  std::unordered_map<std::string_view, std::size_t> first;     // id -> first record row
+  std::unordered_map<std::string_view, std::uint32_t> wanted;  // id -> log source code
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (is_statement_id(rows[i].source)) {
+      first.emplace(rows[i].source, i);
+      wanted.emplace(rows[i].source, 0);
+    }
+  if (first.empty()) return 0;
+  // The log's first row of each wanted id.
+  std::unordered_map<std::uint32_t, std::string_view> codes;  // source code -> id
+  const auto& sources = log.sources();
+  for (std::uint32_t c = 0; c < sources.size(); ++c)
+    if (wanted.count(sources[c]) != 0) codes.emplace(c, sources[c]);
+  std::unordered_map<std::string_view, evidence> in_log;
+  if (!codes.empty()) {
+    const auto& attrs = log.attributes();
+    const auto& ac = log.attribute_codes();
+    for (std::size_t r = 0; r < log.size() && in_log.size() < codes.size(); ++r) {
+      const auto it = codes.find(attrs[ac[r]].source);
+      if (it != codes.end() && in_log.count(it->second) == 0) in_log.emplace(it->second, log.at(r));
+    }
+  }
+  std::vector<problem> problems;
+  std::vector<std::size_t> bad;
+  std::vector<char> drop(rows.size(), 0);
+  std::size_t dropped = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!is_statement_id(rows[i].source)) continue;
+    const std::string_view id = rows[i].source;
+    const auto l = in_log.find(id);
+    const std::size_t j = first.at(id);
+    const evidence* earlier = l != in_log.end() ? &l->second : (j != i ? &rows[j] : nullptr);
+    if (earlier == nullptr) continue;  // a new statement
+    const std::string diff = row_differences(rows[i], *earlier);
+    if (diff.empty()) {
+      drop[i] = 1;
+      ++dropped;
+      continue;
+    }
+    const std::string where = migrating ? std::string() : fmt::format("/evidence/{}: ", i);
+    problems.push_back(
+        {problem_kind::invalid_value,
+         {std::string(id)},
+         l != in_log.end()
+             ? fmt::format("{}statement '{}' was ingested before with other content: {}", where, id,
+                           diff)
+             : fmt::format("{}statement '{}' is also /evidence/{} with other content: {}", where,
+                           id, j, diff)});
+    bad.push_back(i);
+  }
+  if (!problems.empty()) throw evidence_error(std::move(problems), std::move(bad));
+  if (dropped != 0) {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (!drop[i]) {
+        if (w != i) rows[w] = std::move(rows[i]);  // (a self-move would empty the strings)
+        ++w;
+      }
+    rows.resize(w);
+  }
+  return dropped;
+}
+
+/// The competencies (framework order) whose entry differs between `mine` (recomputed) and
+/// `stored` (the record's "ratings"), both in framework order; an entry only one side has
+/// differs too.
+std::vector<std::string> compare_ratings(const json& mine, const json& stored,
+                                         const framework& fw) {
+  std::vector<char> differs(fw.size(), 0);
+  // Framework index of an entry (fw.size() when it names none), so both lists merge by index.
+  const std::size_t none = fw.size();
+  auto index = [&](const json& entry) -> std::size_t {
+    const auto c = entry.find("competency");
+    if (c == entry.end() || !c->is_string() || !fw.contains(c->get<std::string>())) return none;
+    return fw.index_of(c->get<std::string>());
+  };
+  std::size_t a = 0, b = 0;
+  while (a < mine.size() || b < stored.size()) {
+    const std::size_t ia = a < mine.size() ? index(mine[a]) : none;
+    const std::size_t ib = b < stored.size() ? index(stored[b]) : none;
+    if (a < mine.size() && b < stored.size() && ia == ib) {
+      if (mine[a] != stored[b] && ia != none) differs[ia] = 1;
+      ++a;
+      ++b;
+    } else if (a < mine.size() && (b >= stored.size() || ia < ib)) {
+      if (ia != none) differs[ia] = 1;
+      ++a;
+    } else {
+      if (ib != none) differs[ib] = 1;
+      ++b;
+    }
+  }
+  std::vector<std::string> out;
+  for (index_t i = 0; i < fw.size(); ++i)
+    if (differs[i]) out.push_back(fw.id_of(i));
+  return out;
+}
+
+/// A rating entry's rating as text: "Proficient (mastered, score 3)"; "none" without an entry.
+std::string rating_text(const json* entry) {
+  if (entry == nullptr) return "none (no entry)";
+  auto field = [&](const char* key) {
+    const auto it = entry->find(key);
+    if (it == entry->end() || it->is_null()) return std::string("none");
+    return it->is_string() ? it->get<std::string>() : it->dump();
+  };
+  return fmt::format("{} ({}, score {})", field("rating"), field("status"), field("score"));
+}
+
+/// The strict import's error: one problem per competency whose stored entry is not what the
+/// roster recomputes, naming the learner, the competency and the stored vs recomputed rating
+/// (or, when those agree, where the explanation differs).
+[[noreturn]] void throw_not_reproduced(const std::string& learner, const json& mine,
+                                       const json& stored, const framework& fw) {
+  auto find = [](const json& list, const std::string& id) -> std::pair<const json*, std::size_t> {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto c = list[i].find("competency");
+      if (c != list[i].end() && c->is_string() && *c == id) return {&list[i], i};
+    }
+    return {nullptr, list.size()};
+  };
+  std::vector<problem> problems;
+  for (const std::string& id : compare_ratings(mine, stored, fw)) {
+    const auto [s, at] = find(stored, id);
+    const auto [m, unused] = find(mine, id);
+    (void)unused;
+    std::string what = fmt::format("stored {} vs recomputed {}", rating_text(s), rating_text(m));
+    if (s != nullptr && m != nullptr && rating_text(s) == rating_text(m)) {
+      std::vector<std::string> where;
+      std::size_t more = 0;
+      json_differences(*s, *m, "", where, 1, more);
+      what = fmt::format(
+          "stored and recomputed rating {} agree, but the entry differs at {} "
+          "(stored vs recomputed)",
+          rating_text(s), where.empty() ? std::string("?") : where.front());
+    }
+    problems.push_back(
+        {problem_kind::invalid_value,
+         {learner, id},
+         fmt::format("/ratings/{}: learner '{}', competency '{}': {} (the record's rating is not "
+                     "reproduced by its evidence; strict=false imports it and lists it in "
+                     "differences)",
+                     at, learner, id, what)});
+  }
+  throw validation_error(std::move(problems));
 }
 
 }  // namespace
@@ -444,7 +695,7 @@ std::string export_record(const roster& r, std::string_view learner,
   doc["voided"] = std::move(voided);
   doc["ratings"] = ratings_json(st, log, rows);
   ojson credential = nullptr;
-  if (!options.credential.issuer_id.empty()) {
+  if (!options.credential.issuer.empty()) {
     bool earned = false;
     for (auto s : st.statuses())
       if (s == status::mastered || s == status::exceeded ||
@@ -496,12 +747,13 @@ record_import read_record(roster& target, std::string_view text,
       fail("/policy", e.what());
     }
   }();
-  if (!migrating && !options.allow_other_policy && !(pol == target.policy()))
+  const bool other_policy = !(pol == target.policy());
+  if (!migrating && !options.allow_other_policy && other_policy)
     throw validation_error({{problem_kind::invalid_value,
                              {},
-                             "/policy: the record's policy '" + pol.name() +
-                                 "' differs from the roster's '" + target.policy().name() +
-                                 "' (allow_other_policy rates the evidence by the roster's)"}});
+                             "/policy: the record's policy differs from the roster's: " +
+                                 policy_differences(pol, target.policy()) +
+                                 " (allow_other_policy rates the evidence by the roster's)"}});
   if (target.find(p.learner))
     throw validation_error({{problem_kind::duplicate_id,
                              {p.learner},
@@ -525,6 +777,39 @@ record_import read_record(roster& target, std::string_view text,
     out.decisions = std::move(m.decisions);
     out.notes = std::move(notes);
   }
+  // Statement ids: as roster::ingest_statements (before anything changes).
+  out.duplicates = drop_repeated_statements(target.log(), rows, migrating);
+  if (!migrating) {
+    // Verification before anything changes: the learner rated by the roster's engine at the
+    // record's time over the record's own evidence (rows, then retractions), in record form,
+    // entry by entry. (The learner is new to the roster, so these are all of its rows.)
+    // The rows are checked as the roster's ingest checks them (a bad row is an evidence_error
+    // naming it, whatever the ratings).
+    ingest_checks checks = target.engine().checks();
+    checks.accept_new_kinds = true;
+    checks.near_miss_kinds = target.log().kinds();
+    evidence_log scratch(target.log().kinds());
+    try {
+      scratch.append(rows, checks);
+    } catch (const evidence_error& e) {
+      std::vector<problem> problems = e.problems();
+      for (std::size_t k = 0; k < problems.size() && k < e.rows().size(); ++k)
+        problems[k].message = fmt::format("/evidence/{}: {}", e.rows()[k], problems[k].message);
+      throw evidence_error(std::move(problems), e.rows());
+    }
+    scratch.retract(p.voided);
+    evaluate_options eo;
+    eo.as_of = p.as_of;
+    eo.probabilities = target.options().probabilities;
+    eo.threads = 1;
+    const learner_state st = target.engine().evaluate(scratch, p.learner, eo);
+    const json mine =
+        json::parse(ratings_json(st, scratch, learner_rows(scratch, p.learner)).dump());
+    const std::vector<std::string> differs = compare_ratings(mine, p.ratings, fw);
+    out.differences = differs;
+    if (options.strict && !(options.allow_other_policy && other_policy) && !differs.empty())
+      throw_not_reproduced(p.learner, mine, p.ratings, fw);
+  }
   try {
     // One batch: the rows, then the record's retractions (applied after the rows by the
     // roster, all or nothing), so retracted evidence stays in the log and stops counting.
@@ -540,38 +825,6 @@ record_import read_record(roster& target, std::string_view text,
     throw evidence_error(std::move(problems), e.rows());
   }
   out.rows = rows.size();
-  if (migrating) return out;
-
-  // Verification: the learner rated at the record's time, in record form, entry by entry.
-  const learner_state st = state_at(target, p.learner, p.as_of);
-  const std::vector<std::uint32_t> learner_log_rows = learner_rows(target.log(), p.learner);
-  const json mine = json::parse(ratings_json(st, target.log(), learner_log_rows).dump());
-  std::vector<char> differs(fw.size(), 0);
-  // Framework index of an entry (fw.size() when it names none), so both lists merge by index.
-  const std::size_t none = fw.size();
-  auto index = [&](const json& entry) -> std::size_t {
-    const auto c = entry.find("competency");
-    if (c == entry.end() || !c->is_string() || !fw.contains(c->get<std::string>())) return none;
-    return fw.index_of(c->get<std::string>());
-  };
-  std::size_t a = 0, b = 0;
-  while (a < mine.size() || b < p.ratings.size()) {
-    const std::size_t ia = a < mine.size() ? index(mine[a]) : none;
-    const std::size_t ib = b < p.ratings.size() ? index(p.ratings[b]) : none;
-    if (a < mine.size() && b < p.ratings.size() && ia == ib) {
-      if (mine[a] != p.ratings[b] && ia != none) differs[ia] = 1;
-      ++a;
-      ++b;
-    } else if (a < mine.size() && (b >= p.ratings.size() || ia < ib)) {
-      if (ia != none) differs[ia] = 1;
-      ++a;
-    } else {
-      if (ib != none) differs[ib] = 1;
-      ++b;
-    }
-  }
-  for (index_t i = 0; i < fw.size(); ++i)
-    if (differs[i]) out.differences.push_back(fw.id_of(i));
   return out;
 }
 

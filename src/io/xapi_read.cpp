@@ -61,9 +61,13 @@ struct error_list {
   std::vector<problem> problems;
   std::vector<std::size_t> rows, lines;
   bool with_lines = false;
+  // "statement i: ..." (a JSON array: no lines) or "statement i (line n): ..." (JSON lines).
   void add(std::size_t statement, std::size_t line, std::string message) {
-    problems.push_back(problem{
-        problem_kind::invalid_value, {}, fmt::format("statement {}: {}", statement, message)});
+    problems.push_back(
+        problem{problem_kind::invalid_value,
+                {},
+                line == 0 ? fmt::format("statement {}: {}", statement, message)
+                          : fmt::format("statement {} (line {}): {}", statement, line, message)});
     rows.push_back(statement);
     lines.push_back(line);
   }
@@ -341,55 +345,41 @@ std::size_t skip_blanks(std::string_view text, std::size_t i) {
   return i;
 }
 
+// The source every message of the reader starts with ("xAPI statements: ...").
+constexpr const char* source_name = "xAPI statements";
+
+/// The parse_error for malformed JSON in `text`, which starts on line `line_offset + 1` of the
+/// input: "xAPI statements: syntax error at line L, column C: <reason>", L counted in the input.
 [[noreturn]] void syntax_error(std::string_view text, std::size_t line_offset,
                                std::string_view what) {
-  // simdjson's DOM does not say where: nlohmann's parser finds the line and column.
-  std::size_t line = 0, column = 0;
+  // simdjson's DOM does not say where: nlohmann's parser finds the line and column (its message
+  // already starts with the source and counts lines in `text`: rewritten with the offset).
   try {
-    (void)detail::parse_json(text, "xAPI statements");
+    (void)detail::parse_json(text, source_name);
   } catch (const parse_error& e) {
-    line = e.line();
-    column = e.column();
-    throw parse_error(fmt::format("xAPI statements: {}", e.what()), line + line_offset, column);
+    if (line_offset == 0) throw;
+    std::string message = e.what();
+    const std::string head =
+        fmt::format("{}: syntax error at line {}, column {}: ", source_name, e.line(), e.column());
+    if (message.rfind(head, 0) == 0)
+      message = fmt::format("{}: syntax error at line {}, column {}: {}", source_name,
+                            e.line() + line_offset, e.column(), message.substr(head.size()));
+    throw parse_error(message, e.line() + line_offset, e.column());
   } catch (...) {
   }
-  throw parse_error(fmt::format("xAPI statements: {}", what), line_offset + 1, 0);
+  throw parse_error(fmt::format("{}: {} (line {})", source_name, what, line_offset + 1),
+                    line_offset + 1, 0);
 }
 
-// Rows of statements voided by a statement of the same batch are dropped (and noted).
-void drop_voided(xapi_evidence& out) {
+// Rows of statements voided by a statement of the same batch (before or after it) stay, flagged
+// in `retracted` (the log keeps them too: `statement_batch` ingests them with the retraction).
+void mark_voided(xapi_evidence& out) {
+  out.retracted.assign(out.size(), 0);
   if (out.voided.empty()) return;
   std::unordered_map<std::string_view, std::size_t> voided;
   for (const auto& [i, id] : out.voided) voided.emplace(id, i);
-  std::size_t kept = 0;
-  for (std::size_t r = 0; r < out.size(); ++r) {
-    const auto v = voided.find(out.source[r]);
-    if (v != voided.end() && !out.source[r].empty()) {
-      out.skipped.emplace_back(out.statement[r], fmt::format("voided by statement {}", v->second));
-      continue;
-    }
-    if (kept != r) {
-      out.learner[kept] = out.learner[r];
-      out.competency[kept] = out.competency[r];
-      out.kind[kept] = out.kind[r];
-      out.verb[kept] = out.verb[r];
-      out.activity[kept] = out.activity[r];
-      out.time[kept] = out.time[r];
-      out.score[kept] = out.score[r];
-      out.source[kept] = std::move(out.source[r]);
-      out.timestamp[kept] = std::move(out.timestamp[r]);
-      out.statement[kept] = out.statement[r];
-    }
-    ++kept;
-  }
-  for (auto* v : {&out.learner, &out.competency, &out.kind, &out.verb, &out.activity})
-    v->resize(kept);
-  out.time.resize(kept);
-  out.score.resize(kept);
-  out.source.resize(kept);
-  out.timestamp.resize(kept);
-  out.statement.resize(kept);
-  std::sort(out.skipped.begin(), out.skipped.end());
+  for (std::size_t r = 0; r < out.size(); ++r)
+    if (!out.source[r].empty() && voided.count(out.source[r]) != 0) out.retracted[r] = 1;
 }
 
 }  // namespace
@@ -471,7 +461,7 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
     if (err != simdjson::SUCCESS) syntax_error(all, 0, simdjson::error_message(err));
     dom::array a;
     if (doc.get_array().get(a) != simdjson::SUCCESS)
-      throw parse_error("xAPI statements: expected an array of statements", 1, 1);
+      throw parse_error(fmt::format("{}: expected an array of statements", source_name), 1, 1);
     std::vector<dom::element> elements;
     elements.reserve(a.size());
     std::size_t i = 0;
@@ -542,7 +532,7 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
   if (!errors.problems.empty())
     throw evidence_error(std::move(errors.problems), std::move(errors.rows),
                          errors.with_lines ? std::move(errors.lines) : std::vector<std::size_t>{});
-  drop_voided(out);
+  mark_voided(out);
   return out;
 }
 
@@ -564,7 +554,7 @@ xapi_evidence read_xapi(const std::string& path, const xapi_mapping& mapping) {
     }
   }
   // gzip, an empty or unreadable file: the library's reader (and its file_error)
-  const std::string text = detail::read_data_file(path, "xAPI statements");
+  const std::string text = detail::read_data_file(path, source_name);
   return parse_xapi(text, mapping);
 }
 

@@ -46,7 +46,7 @@ struct world {
 
 io::credential_options options() {
   io::credential_options o;
-  o.issuer_id = "https://school.example/issuer";
+  o.issuer = "https://school.example/issuer";
   o.issuer_name = "Maple Street School";
   return o;
 }
@@ -167,11 +167,13 @@ TEST_CASE("credentials: reproducible ids, validUntil from the rule's expiry") {
 TEST_CASE("credentials: bad options are errors naming the option") {
   const world w;
   auto o = options();
-  o.issuer_id = "";
+  o.issuer = "";
   CHECK_THROWS_WITH_AS(io::achievement_credentials(w.state("ana"), w.log, o),
-                       doctest::Contains("issuer_id"), std::invalid_argument);
-  o.issuer_id = "not a uri";
-  CHECK_THROWS_WITH_AS(io::clr(w.state("ana"), w.log, o), doctest::Contains("issuer_id"),
+                       doctest::Contains("issuer: the issuer's id (a URI) is required"),
+                       std::invalid_argument);
+  o.issuer = "not a uri";
+  CHECK_THROWS_WITH_AS(io::clr(w.state("ana"), w.log, o),
+                       doctest::Contains("issuer: 'not a uri' is not a URI"),
                        std::invalid_argument);
   o = options();
   o.identity_type = "email";

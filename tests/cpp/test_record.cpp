@@ -53,7 +53,7 @@ roster demo_roster(std::optional<double> as_of = std::nullopt) {
 
 io::record_options with_clr() {
   io::record_options o;
-  o.credential.issuer_id = "https://school.example/issuer";
+  o.credential.issuer = "https://school.example/issuer";
   o.credential.issuer_name = "Maple Street School";
   return o;
 }
@@ -270,9 +270,12 @@ TEST_CASE("record: bad input is a specific error naming the path, and the roster
           d["framework"]["sha256"] = "0";
           d["framework"].erase("case");
         })).find("/framework") != std::string::npos);
+  CHECK(what_of(edited([](json& d) { d["policy"]["name"] = "Another school"; }))
+            .find("/policy: the record's policy differs from the roster's: 'Another school' "
+                  "(sha256 ") != std::string::npos);
   CHECK(what_of(edited([](json& d) {
           d["policy"]["name"] = "Another school";
-        })).find("/policy: the record's policy 'Another school' differs") != std::string::npos);
+        })).find("record vs roster: /name: \"Another school\" vs ") != std::string::npos);
   CHECK(what_of(edited([](json& d) {
           d["policy"]["rule"]["min_evidence"] = "two";
         })).find("/policy") != std::string::npos);

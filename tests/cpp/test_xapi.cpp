@@ -187,6 +187,9 @@ TEST_CASE("xapi: statements to evidence") {
     CHECK(err.rows()[1] == 1);
     CHECK(err.lines()[1] == 2);
     CHECK(std::string(err.problems()[0].message).find("negative scaled") != std::string::npos);
+    // the line in the message too (JSON lines), not only in lines()
+    CHECK(err.problems()[0].message.rfind("statement 0 (line 1): /result/score/scaled: ", 0) == 0);
+    CHECK(err.problems()[1].message.rfind("statement 1 (line 2): /actor", 0) == 0);
   }
   m.negative = io::xapi_negative::zero;
   CHECK_THROWS_AS((void)io::parse_xapi(bad, m), evidence_error);  // the second is still bad
@@ -207,5 +210,45 @@ TEST_CASE("xapi: statements to evidence") {
   } catch (const parse_error& err) {
     CHECK(err.line() == 2);
     CHECK(err.column() > 0);
+    // one prefix, and the line counted in the input (not in the line's own text)
+    CHECK(std::string(err.what()).rfind("xAPI statements: syntax error at line 2, column ", 0) ==
+          0);
+    CHECK(std::string(err.what()).find("xAPI statements: xAPI") == std::string::npos);
+  }
+  try {  // a malformed first value (the whole text is one JSON value, or nothing)
+    (void)io::parse_xapi("[{\"id\": ]", m);
+    FAIL("no error");
+  } catch (const parse_error& err) {
+    CHECK(std::string(err.what()).rfind("xAPI statements: syntax error at line 1, column ", 0) ==
+          0);
+  }
+}
+
+TEST_CASE("xapi: a row voided in its own batch stays, flagged (before or after the void)") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  m.verb_kinds = io::default_verb_kinds();
+  const std::string target =
+      R"({"id":"00000000-0000-4000-8000-000000000001","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.8}},"timestamp":"2024-03-01T09:30:00Z"})";
+  const std::string kept =
+      R"({"id":"00000000-0000-4000-8000-000000000002","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.4}},"timestamp":"2024-03-02T09:30:00Z"})";
+  const std::string void_ =
+      R"({"id":"00000000-0000-4000-8000-000000000009","actor":{"mbox":"mailto:admin@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"00000000-0000-4000-8000-000000000001"},"timestamp":"2024-03-03T00:00:00Z"})";
+  for (const std::string& text :
+       {void_ + "\n" + target + "\n" + kept + "\n", target + "\n" + void_ + "\n" + kept + "\n"}) {
+    const auto e = io::parse_xapi(text, m);
+    REQUIRE(e.size() == 2);
+    CHECK(e.source[0] == "00000000-0000-4000-8000-000000000001");
+    CHECK(e.retracted == std::vector<std::uint8_t>{1, 0});
+    REQUIRE(e.retractions.size() == 1);
+    CHECK(e.retractions[0] == retraction{"00000000-0000-4000-8000-000000000001",
+                                         "00000000-0000-4000-8000-000000000009"});
+    // into a log: kept, retracted on arrival, the other counts
+    const io::statement_batch b(e);
+    evidence_log log;
+    const auto s = log.append_statements(b.columns, b.retractions(), {});
+    CHECK(s.rows == 2);
+    CHECK(log.row_retracted(0));
+    CHECK_FALSE(log.row_retracted(1));
   }
 }

@@ -5,6 +5,7 @@ rows mapped by position among the learner's rows), byte equality of export -> im
 ``mm.migrate`` of the source roster for the cross-edition case, and the CLR ``mm.io.clr``
 writes.
 """
+import hashlib
 import json
 import pathlib
 import re
@@ -263,8 +264,15 @@ def test_bad_input_names_the_path_and_changes_nothing(roster):
         r["framework"]["sha256"] = "0" * 64
     with pytest.raises(mm.ValidationError, match="/framework"):
         mm.io.read_record(_edited(text, other_framework), target)
-    with pytest.raises(mm.ValidationError, match="/policy: the record's policy 'Elsewhere'"):
+    with pytest.raises(mm.ValidationError, match=r"/policy: the record's policy differs from "
+                                                 r"the roster's: 'Elsewhere' \(sha256 [0-9a-f]{12}"
+                                                 r"\.\.\.\) vs '.+'.*record vs roster: /name: "
+                                                 r"\"Elsewhere\" vs "):
         mm.io.read_record(_edited(text, lambda r: r["policy"].update(name="Elsewhere")), target)
+    with pytest.raises(ValueError, match="source is empty"):
+        mm.io.read_record("", target)
+    with pytest.raises(ValueError, match="source is empty"):
+        mm.io.read_record(b" \n", target)
     with pytest.raises(mm.ParseError, match="/policy"):
         mm.io.read_record(_edited(text, lambda r: r["policy"]["rule"].update(min_evidence="x")),
                           target)
@@ -296,3 +304,152 @@ def test_bad_input_names_the_path_and_changes_nothing(roster):
     assert report["differences"] == [r["competency"] for r in record["ratings"]
                                      if r["explanation"]["rule_scope"] == "domain"]
     assert report["differences"]
+
+
+def _same_name_other_rule(policy: mm.Policy) -> str:
+    """The policy's JSON with one rule field changed and the name kept."""
+    other = json.loads(policy.to_json())
+    other["overrides"]["domains"]["FR"]["method"] = {"name": "highest"}
+    return json.dumps(other)
+
+
+def test_a_policy_mismatch_says_what_differs(roster):
+    """Two policies of one name: the message shows the differing field and both hashes, not
+    the same name twice (issue 13 try-out)."""
+    text = roster.export_record("leo")
+    changed = mm.Policy.from_json(_same_name_other_rule(roster.policy))
+    assert changed.name == roster.policy.name and changed != roster.policy
+    target = mm.Roster(roster.framework, changed, threads=1)
+    with pytest.raises(mm.ValidationError) as e:
+        mm.io.read_record(text, target)
+    message = str(e.value)
+    # oracle: the two documents' own SHA-256 and the field that differs between them
+    ours = hashlib.sha256(roster.policy.to_json(-1).encode()).hexdigest()[:12]
+    theirs = hashlib.sha256(changed.to_json(-1).encode()).hexdigest()[:12]
+    assert ours != theirs and ours in message and theirs in message
+    old = json.loads(roster.policy.to_json())["overrides"]["domains"]["FR"]["method"]
+    assert (f"/overrides/domains/FR/method/name: {json.dumps(old['name'])} vs \"highest\""
+            in message)
+
+
+def test_import_applies_the_statement_id_rules(roster):
+    """A record import follows Roster.ingest_statements' statement-id rules: an id the roster
+    has for another learner is refused naming the id and the differing values (before the
+    fix, two learners could share a statement id); the same content counts once."""
+    text = roster.export_record("ivy")
+    record = json.loads(text)
+    row = record["evidence"][2]
+    sid = row["source"]
+    assert sid == STATEMENT.format(3)
+    target = mm.Roster(roster.framework, roster.policy, threads=1)
+    taken = pd.DataFrame({"learner": ["zed"], "competency": [row["competency"]],
+                          "time": [row["time"]], "score": [row["score"]], "kind": [row["kind"]],
+                          "weight": [row["weight"]], "source": [sid]})
+    target.ingest_statements(taken)
+    before = target.to_bytes()
+    expected = f"statement '{sid}' was ingested before with other content: learner 'ivy' (was 'zed')"
+    # oracle: ingest_statements itself refuses ivy's rows with the same words
+    ivy = pd.DataFrame([dict(e, learner="ivy") for e in record["evidence"]])
+    scratch = mm.Roster(roster.framework, roster.policy, threads=1)
+    scratch.ingest_statements(taken)
+    with pytest.raises(mm.EvidenceError, match=re.escape(expected)):
+        scratch.ingest_statements(ivy)
+    with pytest.raises(mm.EvidenceError, match=re.escape("/evidence/2: " + expected)) as e:
+        mm.io.read_record(text, target)
+    assert list(e.value.rows) == [2]
+    assert target.to_bytes() == before and "ivy" not in target.learners
+
+    # within the record: one id on two rows with other contents
+    def twice(r):
+        r["evidence"].append(dict(r["evidence"][0], score=1.0))
+    fresh = mm.Roster(roster.framework, roster.policy, threads=1, as_of=record["as_of"])
+    with pytest.raises(mm.EvidenceError, match=re.escape(
+            f"/evidence/4: statement '{STATEMENT.format(1)}' is also /evidence/0 with other "
+            f"content: score 1 (was 4)")):
+        mm.io.read_record(_edited(text, twice), fresh)
+    assert fresh.learners == []
+    # the same content again counts once, as ingest_statements counts it
+    report = mm.io.read_record(
+        _edited(text, lambda r: r["evidence"].append(dict(r["evidence"][0]))), fresh)
+    assert report["duplicates"] == 1 and report["rows"] == 4 and report["differences"] == []
+    assert mm.io.export_record(fresh, "ivy") == text
+
+
+def test_a_tampered_record_is_refused_unless_strict_is_off(roster):
+    """strict (default): a rating the record's evidence does not reproduce is an error naming
+    the learner, the competency and the stored vs recomputed rating; the roster is unchanged."""
+    text = roster.export_record("ivy")
+    record = json.loads(text)
+    entry = next(r for r in record["ratings"] if r["rating"] is not None)
+    i = record["ratings"].index(entry)
+    labels = [lv["label"] for lv in json.loads(roster.policy.to_json())["scale"]["ratings"]]
+    forged = next(label for label in reversed(labels) if label != entry["rating"])
+
+    def tamper(r):
+        r["ratings"][i]["rating"] = forged
+    target = mm.Roster(roster.framework, roster.policy, threads=1)
+    before = target.to_bytes()
+    expected = (f"/ratings/{i}: learner 'ivy', competency '{entry['competency']}': stored "
+                f"{forged} ({entry['status']}, score {json.dumps(entry['score'])}) vs recomputed "
+                f"{entry['rating']} ({entry['status']}, score {json.dumps(entry['score'])})")
+    with pytest.raises(mm.ValidationError, match=re.escape(expected)):
+        mm.io.read_record(_edited(text, tamper), target)
+    assert target.to_bytes() == before
+    # strict=False: imported, the competency listed
+    report = mm.io.read_record(_edited(text, tamper), target, strict=False)
+    assert report["differences"] == [entry["competency"]]
+    assert target.learner("ivy").rating(entry["competency"]) == entry["rating"]
+    # an edited explanation: the ratings agree, the place that differs is named
+    def retold(r):
+        r["ratings"][i]["explanation"]["text"] += " (edited)"
+    with pytest.raises(mm.ValidationError, match=re.escape(
+            f"learner 'ivy', competency '{entry['competency']}': stored and recomputed rating "
+            f"{entry['rating']} ({entry['status']}, score {json.dumps(entry['score'])}) agree, "
+            f"but the entry differs at /explanation/text")):
+        mm.io.read_record(_edited(text, retold), mm.Roster(roster.framework, roster.policy))
+
+
+def _statement(n, verb="passed", **extra):
+    s = {"id": f"00000000-0000-4000-8000-{n:012d}", "actor": {"mbox": "mailto:ivy@example.org"},
+         "verb": {"id": "http://adlnet.gov/expapi/verbs/" + verb},
+         "object": {"id": "https://example.org/act/equiv"},
+         "timestamp": f"2026-09-{10 + n:02d}T09:00:00+02:00"}
+    s.update(extra)
+    return s
+
+
+def test_a_void_in_the_batch_of_its_target_travels_with_the_record(roster):
+    """A void that comes with (even before) its target: the target's row stays in the log,
+    retracted, so explain lists it as voided and the record carries the row and the void; the
+    next school then keeps the statement voided when it is sent again (issue 13 try-out: the
+    row was dropped, the record carried neither, and a re-send counted at the next school)."""
+    fw, policy = roster.framework, roster.policy
+    align = {"https://example.org/act/equiv": "FR3.equiv"}
+    target = _statement(1, result={"score": {"scaled": 0.95}})
+    kept = _statement(2, result={"score": {"scaled": 0.4}})
+    void = _statement(3, "voided", object={"objectType": "StatementRef", "id": target["id"]})
+    who = "mbox:mailto:ivy@example.org"
+    school_a = mm.Roster(fw, policy, threads=1)
+    df = mm.io.read_xapi([void, target, kept], fw, alignment=align, scale=policy)
+    school_a.ingest_statements(df)
+    assert [school_a.log.row_retracted(i) for i in range(len(school_a.log))] == [True, False]
+    ex = school_a.learner(who).explain("FR3.equiv")
+    assert f"voided by statement '{void['id']}'" in ex.text
+    # oracle: a roster that only ever saw the kept statement rates the same
+    only_kept = mm.Roster(fw, policy, threads=1)
+    only_kept.ingest_statements(mm.io.read_xapi([kept], fw, alignment=align, scale=policy))
+    assert school_a.learner(who).score("FR3.equiv") == only_kept.learner(who).score("FR3.equiv")
+
+    text = school_a.export_record(who)
+    record = json.loads(text)
+    assert [e["source"] for e in record["evidence"]] == [target["id"], kept["id"]]
+    assert record["voided"] == [{"source": target["id"], "by": void["id"]}]
+    school_b = mm.Roster(fw, policy, threads=1)
+    report = mm.io.read_record(text, school_b)
+    assert report["differences"] == []
+    assert mm.io.export_record(school_b, who) == text
+    # the statement sent again: a repeat at both schools, still voided
+    again = mm.io.read_xapi([target], fw, alignment=align, scale=policy)
+    for school in (school_a, school_b):
+        assert school.ingest_statements(again)["duplicates"] == 1
+        assert school.learner(who).score("FR3.equiv") == only_kept.learner(who).score("FR3.equiv")

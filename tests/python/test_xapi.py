@@ -2,6 +2,7 @@
 the mapping to evidence, voiding and idempotence."""
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -221,12 +222,18 @@ def test_batches_are_all_or_nothing_and_name_every_bad_statement():
     with pytest.raises(mm.EvidenceError) as e:
         mm.io.read_xapi(lines, alignment=ALIGN)
     assert list(e.value.lines) == [3, 5]
+    # ... and in the message: "statement i (line n): ..."
+    assert "statement 1 (line 3): /result/score/scaled: negative scaled score" in str(e.value)
+    assert "statement 2 (line 5): /actor/mbox" in str(e.value)
 
 
 def test_malformed_json_names_line_and_column():
     with pytest.raises(mm.ParseError) as e:
         mm.io.read_xapi(json.dumps(stmt(1)) + '\n{"id": ]\n', alignment=ALIGN)
     assert e.value.line == 2 and e.value.column > 0
+    # one "xAPI statements: " prefix, the line counted in the input
+    assert re.match(r"xAPI statements: syntax error at line 2, column \d+: ", str(e.value))
+    assert "xAPI statements: xAPI" not in str(e.value)
 
 
 def test_success_only_and_configured_values():
@@ -312,9 +319,16 @@ def test_voiding_within_a_batch_and_repeated_ids():
     other = stmt(3, activity="2", result={"score": {"scaled": 0.4}})
     skipped = []
     df = mm.io.read_xapi([first, void, other], alignment=ALIGN, skipped=skipped)
-    assert list(df["source"]) == [other["id"]]
+    # the voided row stays, flagged (the log keeps it too, retracted), whichever comes first
+    assert list(df["source"]) == [first["id"], other["id"]]
+    assert list(df["voided"]) == [True, False]
     assert df.attrs["voided"] == [first["id"]]
-    assert (0, "voided by statement 1") in skipped
+    assert df.attrs["retractions"] == [(first["id"], void["id"])]
+    assert 0 not in [i for i, _ in skipped]  # not skipped: kept, flagged
+    before = mm.io.read_xapi([void, first, other], alignment=ALIGN)
+    assert list(before["source"]) == [first["id"], other["id"]]
+    assert list(before["voided"]) == [True, False]
+    skipped = []
     # the same statement twice: counted once; another content under the same id: an error
     df = mm.io.read_xapi([first, other, first], alignment=ALIGN, skipped=skipped)
     assert len(df) == 2

@@ -62,6 +62,9 @@ def export_record(roster: Roster, learner: Any, path: Optional[_PathLike] = None
 
 
 def _text(source: Union[str, bytes, "os.PathLike[str]"]) -> str:
+    if not (source.strip() if isinstance(source, (str, bytes)) else os.fspath(source)):
+        raise ValueError(f"io.read_record(): source is empty ({source!r}): give the record's "
+                         f"JSON text or the path of a record file")
     if isinstance(source, bytes):
         if source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
             return source.decode("utf-8", errors="surrogateescape")
@@ -77,10 +80,13 @@ def _text(source: Union[str, bytes, "os.PathLike[str]"]) -> str:
 def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *,
                 old_edition: Optional[Framework] = None,
                 intermediate: Sequence[Framework] = (), split: str = "copy",
-                allow_other_policy: bool = False) -> dict[str, Any]:
-    """Imports a learner record into ``roster``: its evidence is ingested as one batch (all or
-    nothing), then the learner is rated at the record's ``as_of`` and every rating and
-    explanation is compared with the record's.
+                allow_other_policy: bool = False, strict: bool = True) -> dict[str, Any]:
+    """Imports a learner record into ``roster``: the learner is rated by the roster's engine at
+    the record's ``as_of`` from the record's evidence and every rating and explanation is
+    compared with the record's; then the evidence is ingested as one batch (all or nothing)
+    with the record's retractions, by the statement-id rules of
+    :meth:`Roster.ingest_statements` (a source the roster has, or another row of the record
+    has, with other content is an error; the same content counts once).
 
     :param source: the record as JSON text (``str`` or ``bytes`` starting with ``{``) or a path
     :param old_edition: the framework edition the record was made on, when it is not the
@@ -88,19 +94,28 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         ``intermediate`` editions (oldest first) by the ``split`` rule
     :param allow_other_policy: import even when the record's policy differs from the roster's
         (the roster's rates; ``differences`` lists what came out otherwise)
+    :param strict: refuse a record whose ratings its own evidence does not reproduce (an
+        edited or corrupt record) with a ValidationError naming the learner, the competency
+        and the stored vs recomputed rating (default ``True``: a rating nothing backs should
+        not enter a roster silently); ``False`` imports it and lists the competencies in
+        ``differences``. Not applied with ``allow_other_policy`` when the policy does differ,
+        nor when migrating.
     :returns: dict ``learner``, ``rows`` (evidence rows ingested), ``as_of``, ``migrated``,
         ``decisions`` (what the migration remapped: the DataFrame :func:`masterymap.migrate`
         reports; empty without migration), ``notes`` (the revision map's), ``differences``
         (competencies whose rating or explanation was not reproduced; ``[]``: all were),
-        ``credential`` (the record's CLR as a dict, or None), ``ingest`` (the ingest summary)
+        ``credential`` (the record's CLR as a dict, or None), ``ingest`` (the ingest summary),
+        ``duplicates`` (rows that repeat a statement id with the same content: skipped)
     :raises ParseError: not JSON (line and column), not a learner record, another version, a
         missing or mistyped field (its JSON path, e.g. ``/evidence/3/time``)
     :raises ValidationError: the framework does not match (and no ``old_edition``), the policy
-        differs, or the learner is already in the roster (naming ``/framework``, ``/policy``,
-        ``/learner``)
-    :raises EvidenceError: evidence or ratings naming unknown competencies, or rows the roster
-        refuses (each problem naming ``/evidence/<i>``)
-    :raises ValueError: a bad ``split``
+        differs (naming the differing fields), the learner is already in the roster, or
+        (``strict``) a rating is not reproduced (naming ``/framework``, ``/policy``,
+        ``/learner``, ``/ratings/<i>``)
+    :raises EvidenceError: evidence or ratings naming unknown competencies, rows the roster
+        refuses, or a statement id used before with other content (each problem naming
+        ``/evidence/<i>``)
+    :raises ValueError: a bad ``split``, an empty ``source``
 
     The roster is unchanged on any error.
     """
@@ -112,7 +127,7 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
 
     report: dict[str, Any] = _read_record(roster, _text(source), old_edition=old_edition,
                                           intermediate=list(intermediate), split=split,
-                                          allow_other_policy=allow_other_policy)
+                                          allow_other_policy=allow_other_policy, strict=strict)
     report["decisions"] = _decisions_frame(report["decisions"], [])
     report["credential"] = json.loads(report["credential"]) if report["credential"] else None
     return report

@@ -126,6 +126,7 @@ def _frame(d: dict[str, Any], weight: float) -> pd.DataFrame:
         "verb": cat("verb", "verbs"),
         "activity": cat("activity", "activities"),
         "timestamp": np.array(d["timestamp"], dtype=object) if n else np.array([], dtype=object),
+        "voided": d["retracted"].astype(bool),
     }, copy=False)  # (no columns=: with a dict it turns the time column into Timestamp objects)
 
 
@@ -145,7 +146,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
 
     All or nothing: one bad statement rejects the batch, and the error lists every bad
     statement by index (``EvidenceError.rows``; ``.lines`` for JSON lines) and reason
-    (``"statement 3: /actor/mbox: must be a mailto: IRI ..."``).
+    (``"statement 3: /actor/mbox: must be a mailto: IRI ..."``; for JSON lines ``"statement 3
+    (line 5): ..."``).
 
     The mapping (every part configurable):
 
@@ -172,8 +174,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     - **statement id -> source**.
     - A voiding statement (verb ``voided``) creates no row; its target is listed in
       ``df.attrs["voided"]``, and ``(target, voiding statement id)`` in
-      ``df.attrs["retractions"]``; a row of the same batch it voids is dropped (noted in
-      ``skipped``). Across batches, feed the frames in turn to :meth:`Roster.ingest` (or
+      ``df.attrs["retractions"]``; a row of the same batch it voids (before or after it) stays,
+      with ``True`` in the ``voided`` column (filter ``df[~df.voided]`` to read the rows
+      yourself): ingested, it is retracted on arrival, so ratings ignore it, ``explain`` lists
+      it as voided and a learner record carries it with its retraction. Across batches, feed the frames in turn to :meth:`Roster.ingest` (or
       :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
       retractions the engine honours (the voided evidence stops counting and ``explain`` lists
       it as voided, whichever batch came first), and a statement sent again is skipped.
@@ -195,7 +199,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     :param skipped: a list that receives ``(index, reason)`` for each statement that created no
         evidence (session verbs, unaligned activities, no result ...)
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
-        weight, source) and statement (index in the batch), verb, activity, timestamp;
+        weight, source) and statement (index in the batch), verb, activity, timestamp, voided
+        (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
         voiding statement id) pairs, ``attrs["waived"]``: waivers
     :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned

@@ -29,7 +29,7 @@
 ///   the latest of its hierarchy descendants'; none: the evaluation time) unless
 ///   `valid_from` is given; `validUntil` = that time + the rule's `expires_after_days` when the
 ///   competency's rule expires.
-/// - `issuer` a Profile (`issuer_id`, `issuer_name`).
+/// - `issuer` a Profile (`issuer`, `issuer_name`).
 /// - `credentialSubject` an AchievementSubject whose `identifier` is one hashed IdentityObject:
 ///   identityHash "sha256$" + hex SHA-256 of (identity + salt), identity = `identity` or the
 ///   learner id, `identityType` `identity_type`; never the identity in clear. No subject `id`.
@@ -56,7 +56,7 @@ namespace masterymap::io {
 /// How credentials are written.
 struct credential_options {
   /// The issuer's id: a URI (https:, did:, urn:, ...). Required.
-  std::string issuer_id;
+  std::string issuer;
   std::string issuer_name;  ///< the issuer Profile's name (default: the issuer id)
   /// The learner's identity to hash (an email, a SIS id, ...); default: the learner id.
   std::string identity;
@@ -73,7 +73,7 @@ struct credential_options {
   std::string achievement_base;
   bool include_exempt = true;  ///< see the mapping above
   /// The CLR's `name` (never built from the identity, which may be an email).
-  std::string clr_name = "Comprehensive Learner Record";
+  std::string name = "Comprehensive Learner Record";
   /// The issuer's signer: receives each unsigned document (JSON text) and returns it signed
   /// (e.g. with a DataIntegrityProof added); called for every credential, and for a CLR on its
   /// credentials first, then on the CLR. Empty: the documents stay unsigned.
@@ -84,7 +84,7 @@ struct credential_options {
 /// One unsigned OpenBadgeCredential (JSON text) per earned competency of the evaluated learner,
 /// in framework order (see the mapping above). `log` is the log the state was evaluated on
 /// (for the evidence times).
-/// \throws std::invalid_argument when `issuer_id` is empty or not a URI (no "scheme:"),
+/// \throws std::invalid_argument when `issuer` is empty or not a URI (no "scheme:"),
 ///         `identity_type` is not an OB 3.0 identifier type, or `valid_from` is not an RFC 3339
 ///         time; std::logic_error for a state never evaluated.
 /// Complexity: O(rows of the learner + size of the framework + size of the output).

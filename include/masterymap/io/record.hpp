@@ -46,7 +46,7 @@ namespace masterymap::io {
 struct record_options {
   /// The evaluation time of the ratings; default: the roster's (`roster::as_of`).
   std::optional<double> as_of;
-  /// The credential part: written when `credential.issuer_id` is set and the learner has
+  /// The credential part: written when `credential.issuer` is set and the learner has
   /// earned something (see `clr`); null otherwise.
   credential_options credential;
   int indent = -1;  ///< JSON indentation (-1: compact)
@@ -71,12 +71,23 @@ struct record_read_options {
   /// Import even when the record's policy differs from the roster's: the roster's policy rates
   /// the evidence (`record_import::differences` lists the ratings that came out otherwise).
   bool allow_other_policy = false;
+  /// Refuse a record whose ratings its own evidence does not reproduce (a tampered or corrupt
+  /// record): \throws masterymap::validation_error naming, per competency, the learner, the
+  /// competency and the stored vs recomputed rating; the roster is then unchanged. Default on:
+  /// a record is evidence of what a learner mastered, and a rating nothing backs should not
+  /// enter a roster silently. Off: imported, `record_import::differences` lists them. Not
+  /// applied when `allow_other_policy` is set and the policy does differ (then differences are
+  /// expected), nor when migrating (ratings are not compared).
+  bool strict = true;
 };
 
 /// What `read_record` did.
 struct record_import {
   std::string learner;
   std::size_t rows = 0;  ///< evidence rows ingested into the roster
+  /// Rows of the record that repeat a statement (same id, same content; see `read_record`):
+  /// skipped.
+  std::size_t duplicates = 0;
   ingest_summary ingest;
   double as_of = 0.0;     ///< the record's evaluation time
   bool migrated = false;  ///< the evidence went through `migrate`
@@ -84,16 +95,25 @@ struct record_import {
   std::vector<migration_decision> decisions;
   /// `revisions`' notes on the editions (migration only).
   std::vector<std::string> notes;
-  /// Without migration: the roster's engine rates the learner at the record's `as_of` and
-  /// compares every rating and explanation with the record's: the competencies whose entry
-  /// differs (a different policy or probability source), in framework order. Empty: every
-  /// rating and explanation was reproduced exactly.
+  /// Without migration: the roster's engine rates the learner at the record's `as_of` from the
+  /// record's evidence and compares every rating and explanation with the record's: the
+  /// competencies whose entry differs (a different policy or probability source, or with
+  /// `strict` off an edited record), in framework order. Empty: every rating and explanation
+  /// was reproduced exactly.
   std::vector<std::string> differences;
   std::string credential;  ///< the record's credential (JSON text), "" when null
 };
 
-/// Imports a record (JSON text) into `target`: its evidence (migrated when the record was made
-/// on `options.old_edition`) is ingested as one batch, then verified (see `record_import`).
+/// Imports a record (JSON text) into `target`: its ratings are verified (see `record_import`,
+/// `record_read_options::strict`), then its evidence (migrated when the record was made on
+/// `options.old_edition`) is ingested as one batch with the record's retractions ("voided").
+/// Sources that are statement ids, i.e. UUIDs (8-4-4-4-12 hex digits, bare or "urn:uuid:"; xAPI
+/// requires statement ids to be UUIDs), follow the statement-id rules of
+/// `roster::ingest_statements`: a statement id the roster already has, or that two of the
+/// record's rows carry, with another content (learner, competency, time, score, kind, weight,
+/// as stored) is an error naming the id and the differing values, and with the same content
+/// counts once (`duplicates`). Other sources (an assessor's name many rows share) are kept as
+/// by `roster::ingest`.
 /// All or nothing: on any error the roster is unchanged.
 /// \throws masterymap::parse_error: not JSON (line and column), not a learner record, another
 ///         version, or a field missing or of the wrong type (its JSON path, e.g.
@@ -101,10 +121,14 @@ struct record_import {
 ///         masterymap::validation_error: the framework reference does not match the roster's
 ///         framework and no `old_edition` is given (or `old_edition` does not match it either),
 ///         the record's policy differs from the roster's (without `allow_other_policy`), or
-///         the learner is already in the roster — each problem naming its JSON path;
+///         the learner is already in the roster, or (`strict`) a rating the record's evidence
+///         does not reproduce — each problem naming its JSON path;
 ///         masterymap::evidence_error: evidence or ratings naming competencies the framework
 ///         (the old edition when migrating) does not have, or rows the roster refuses, each
-///         problem naming "/evidence/<i>/..." with `rows()` the record's evidence indices.
+///         problem naming "/evidence/<i>: ..." with `rows()` the record's evidence indices,
+///         among them a statement id used before with other content ("/evidence/2: statement
+///         '<id>' was ingested before with other content: learner 'ann' (was 'bo')", or "...
+///         is also /evidence/0 with other content: ...").
 /// Complexity: O(record) plus one `roster::ingest` of its rows and one evaluation of the
 ///         learner (with `explain` per rated competency).
 MASTERYMAP_API record_import read_record(roster& target, std::string_view text,

@@ -130,6 +130,11 @@ struct xapi_evidence {
   std::vector<std::string> source;     ///< statement id ("" when the statement has none)
   std::vector<std::string> timestamp;  ///< as written in the statement
   std::vector<std::size_t> statement;  ///< index of the statement in the batch
+  /// 1: a voiding statement of the same batch voids this row's statement (its id is in
+  /// `voided`). The row stays, as it stays in the log: `statement_batch` ingests it and the
+  /// retraction, so ratings ignore it and `explain` lists it as voided (and a learner record
+  /// carries both). Code that reads the rows itself skips these.
+  std::vector<std::uint8_t> retracted;
   /// Voiding statements: (statement index, id of the statement voided).
   std::vector<std::pair<std::size_t, std::string>> voided;
   /// The same voids as retractions for the log: (id voided, id of the voiding statement), in
@@ -158,14 +163,16 @@ struct xapi_evidence {
 ///   min and max is rejected;
 /// - timestamp (else stored) -> time (UTC seconds; offsets converted), the text kept; neither:
 ///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
-/// - a statement whose verb is "voided" is listed in `voided` (and the rows of the statement it
-///   voids, when that is in the same batch, are dropped and noted in `skipped`); cmi5 "waived"
-///   in `waived`.
+/// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
+///   voids, when that is in the same batch, stays and is flagged in `retracted`); cmi5
+///   "waived" in `waived`.
 /// The same id twice in a batch with the same content counts once; with a different content
 /// it is an error.
 /// All or nothing: \throws masterymap::evidence_error listing every bad statement (rows() =
 /// statement indices, lines() = 1-based lines where the statement starts, messages
-/// "statement i: <path>: <rule>"); masterymap::parse_error for malformed JSON (line, column).
+/// "statement i: <path>: <rule>", for JSON lines "statement i (line n): <path>: <rule>");
+/// masterymap::parse_error for malformed JSON ("xAPI statements: syntax error at line L,
+/// column C: <reason>", L and C in the whole input, also line() and column()).
 /// Complexity: O(input size) (simdjson DOM, one parse per statement).
 [[nodiscard]] MASTERYMAP_API xapi_evidence parse_xapi(std::string_view text,
                                                       const xapi_mapping& mapping = {});
