@@ -36,27 +36,51 @@ def _group_map(r: _core.Roster, by: Any) -> "pd.Series":
     return by
 
 
+def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series"]:
+    """(group names, sorted; learner id -> group code) of ``by`` (None: no groups). Every
+    learner ``by`` names counts, also those not in the roster (``masterymap.dask`` maps the
+    same ``by`` onto each part of a roster)."""
+    if by is None:
+        return [], pd.Series([], dtype=np.int32)
+    s = _group_map(r, by)
+    s = s[s.notna()]
+    s.index = s.index.map(str)
+    labels = s.astype(str)
+    names = sorted(set(labels))
+    if ALL in names:
+        raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
+                         "roster's label)")
+    code = {g: i for i, g in enumerate(names)}
+    return names, pd.Series(labels.map(code).to_numpy(), index=labels.index)
+
+
+def groups_of(learners: List[str], mapped: "pd.Series") -> np.ndarray:
+    """int32 group code of each learner (-1: none) from :func:`group_codes`' map."""
+    if len(mapped) == 0:
+        return np.full(len(learners), -1, dtype=np.int32)
+    return mapped.reindex(learners).fillna(-1).to_numpy(dtype=np.int32)
+
+
 def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     """``Roster.summary`` (see its docstring)."""
-    learners = list(r.learners)
-    if by is None:
-        names: List[str] = []
-        group_of = np.full(len(learners), -1, dtype=np.int32)
-    else:
-        s = _group_map(r, by)
-        s = s[s.notna()]
-        s.index = s.index.map(str)
-        labels = s.astype(str)
-        names = sorted(set(labels))
-        if ALL in names:
-            raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
-                             "roster's label)")
-        code = {g: i for i, g in enumerate(names)}
-        mapped = pd.Series(labels.map(code).to_numpy(), index=labels.index)
-        group_of = mapped.reindex(learners).fillna(-1).to_numpy(dtype=np.int32)
+    names, mapped = group_codes(r, by)
+    group_of = groups_of(list(r.learners), mapped)
     d = r._summary(group_of, len(names))
-    fw = r.framework
-    C = len(fw)
+    sp = r._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    attempts = {"competency": sp["competency"][hit], "group": group_of[sp["learner"][hit]],
+                "attempts": sp["attempts"][hit]}
+    return summary_frame(d, attempts, names, list(r.framework), list(r.policy.scale.labels),
+                         min_n)
+
+
+def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: List[str],
+                  competencies: List[str], labels: List[str], min_n: int) -> pd.DataFrame:
+    """The DataFrame of ``Roster.summary`` from the counts of ``Roster._summary`` (``d``) and
+    the first-mastery attempts (``competency``, ``group`` code or -1, ``attempts`` of each
+    spell that ended in mastery); shared with ``masterymap.dask.summary``, which merges the
+    counts of parts of a roster."""
+    C = len(competencies)
     G = len(names) + 1
     order = [len(names)] + list(range(len(names)))  # the whole roster first
     rows = np.concatenate([np.arange(g * C, (g + 1) * C) for g in order])
@@ -67,12 +91,12 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     ssum = d["score_sum"][rows]
     frame = pd.DataFrame({
         "group": _categorical(np.repeat(np.arange(G, dtype=np.uint32), C), [ALL] + names),
-        "competency": _categorical(np.tile(np.arange(C, dtype=np.uint32), G), list(fw)),
+        "competency": _categorical(np.tile(np.arange(C, dtype=np.uint32), G), competencies),
         "learners": n,
     })
     for k, name in enumerate(_core.STATUSES):
         frame[name] = st[:, k]
-    for k, label in enumerate(r.policy.scale.labels):
+    for k, label in enumerate(labels):
         frame[label] = ra[:, k]
     frame["no_rating"] = ra[:, -1]
     status = {name: k for k, name in enumerate(_core.STATUSES)}
@@ -95,11 +119,9 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     median[scored < max(min_n, 1)] = np.nan
     frame["median_score"] = median
     # Median attempts to mastery: counted evidence up to the first mastery (first_mastery).
-    sp = r._first_mastery(float("nan"))
-    hit = sp["event"] != 0
-    comp = sp["competency"][hit].astype(np.int64)
-    att = sp["attempts"][hit].astype(np.float64)
-    grp = group_of[sp["learner"][hit]].astype(np.int64)
+    comp = attempts["competency"].astype(np.int64)
+    att = attempts["attempts"].astype(np.float64)
+    grp = attempts["group"].astype(np.int64)
     keys = [np.full(len(comp), len(names)) * C + comp]
     if names:
         own = grp >= 0
@@ -152,9 +174,17 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
         raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
                          f"not {kind!r}")
     d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
+    return groups_frame(d, kind, list(r.framework), list(r.learners))
+
+
+def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str],
+                 learners: List[str]) -> pd.DataFrame:
+    """The DataFrame of ``Roster.groups_by_frontier`` from ``Roster._groups_by_frontier``'s
+    columns (``learner``: indices into ``learners``); shared with
+    ``masterymap.dask.groups_by_frontier``."""
     frame = pd.DataFrame({
-        "competency": _categorical(d["competency"], list(r.framework)),
-        "learner": _categorical(d["learner"], list(r.learners)),
+        "competency": _categorical(d["competency"], competencies),
+        "learner": _categorical(d["learner"], learners),
         "counted": d["counted"].astype(np.int64),
         "first_evidence": datetimes(d["first"], "first_evidence"),
         "last_evidence": datetimes(d["last"], "last_evidence"),
@@ -184,7 +214,12 @@ def _origin_seconds(origin: Any) -> float:
 def time_to_mastery(r: _core.Roster, origin: Any, table: bool) -> pd.DataFrame:
     """``Roster.time_to_mastery`` (see its docstring)."""
     d = r._time_to_mastery(_origin_seconds(origin))
-    ids = list(r.framework)
+    return time_to_mastery_frame(d, list(r.framework), table)
+
+
+def time_to_mastery_frame(d: Dict[str, Any], ids: List[str], table: bool) -> pd.DataFrame:
+    """The DataFrame of ``Roster.time_to_mastery`` from ``Roster._time_to_mastery``'s columns
+    (or ``Roster._survival``'s, the same); shared with ``masterymap.dask.time_to_mastery``."""
     if table:
         return pd.DataFrame({
             "competency": _categorical(d["t_competency"], ids),
