@@ -88,11 +88,17 @@ skill_data prepare(const dataset& data, const detail::grouping& g, std::size_t k
     }
     i = j;
   }
-  // Longest first: no effect on results, keeps the scratch buffers warm.
+  // A canonical order of the distinct sequences: longest first (keeps the scratch buffers
+  // warm), then by their codes. The E-step adds up over sequences in this order, so the fit
+  // depends only on the multiset of a skill's sequences, not on the order in which learners
+  // first appear in the dataset: fitting a skill on its own rows (masterymap.dask.bkt_fit fits
+  // skills as separate tasks) gives the same bits as fitting it within the whole dataset.
   std::vector<std::uint32_t> orderv(spans.size());
   std::iota(orderv.begin(), orderv.end(), 0U);
-  std::stable_sort(orderv.begin(), orderv.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return spans[a].second > spans[b].second;
+  std::sort(orderv.begin(), orderv.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (spans[a].second != spans[b].second) return spans[a].second > spans[b].second;
+    return all.substr(spans[a].first, spans[a].second) <
+           all.substr(spans[b].first, spans[b].second);
   });
   sd.codes.reserve(n);
   sd.begin.reserve(spans.size() + 1);

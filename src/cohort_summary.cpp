@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <masterymap/cohort.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "parallel.hpp"
 
@@ -16,14 +18,21 @@ namespace {
 // Learners per block: the unit of the partial sums (fixed, so sums never depend on threads).
 constexpr std::size_t block_learners = 2048;
 
-double median_of(std::vector<double>& v) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const std::size_t h = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
-  const double hi = v[h];
-  if (v.size() % 2 == 1) return hi;
-  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h));
-  return lo + (hi - lo) / 2;
+// The sum and median of one cell's scores, sorted in place first: the sum adds them in ascending
+// order, so it depends only on the multiset of scores, not on the learners' order (a roster
+// split into parts and merged, as masterymap.dask does, gives the same bits); the median is the
+// middle one, or the mean of the middle two as lo + (hi - lo) / 2. NaN for no scores.
+std::pair<double, double> sorted_sum_and_median(double* first, double* last) {
+  std::sort(first, last);
+  const auto n = static_cast<std::size_t>(last - first);
+  if (n == 0) return {0.0, std::numeric_limits<double>::quiet_NaN()};
+  double sum = 0;
+  for (const double* x = first; x != last; ++x) sum += *x;
+  const std::size_t h = n / 2;
+  const double hi = first[h];
+  if (n % 2 == 1) return {sum, hi};
+  const double lo = first[h - 1];
+  return {sum, lo + (hi - lo) / 2};
 }
 
 }  // namespace
@@ -60,9 +69,8 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
   const auto& ra = r.ratings();
   // One pass over learners in fixed blocks. Most cells are not started (no evidence, hence no
   // score and no rating): the status row is scanned eight bytes at a time, and only the other
-  // cells are counted and read; not-started counts are the rest. Scores are summed per block
-  // (blocks added in order, so sums never depend on threads) and kept, per block, as
-  // (cell, score) pairs for the medians.
+  // cells are counted and read; not-started counts are the rest. Scores are kept, per block, as
+  // (cell, score) pairs for the sums and medians (summed per cell in ascending order below).
   const std::size_t blocks = (L + block_learners - 1) / block_learners;
   struct partial {
     std::vector<std::uint32_t> status, rating, scored;
@@ -72,7 +80,6 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     double x;
   };
   std::vector<partial> parts(blocks);  // counts: one per chunk of blocks (at parts[first block])
-  std::vector<std::vector<double>> sums(blocks);
   std::vector<std::vector<scored_cell>> kept(blocks);
   static_assert(static_cast<int>(status::not_started) == 0, "not started is the zero byte");
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
@@ -81,8 +88,6 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     p.rating.assign(cells * R, 0);
     p.scored.assign(cells, 0);
     for (std::size_t b = b0; b < b1; ++b) {
-      auto& sum = sums[b];
-      sum.assign(cells, 0.0);
       auto& keep = kept[b];
       const std::size_t e = std::min(L, (b + 1) * block_learners);
       for (std::size_t l = b * block_learners; l < e; ++l) {
@@ -103,7 +108,6 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
             ++p.rating[cell * R + rv];
             if (!std::isnan(x)) {
               ++p.scored[cell];
-              sum[cell] += x;
               keep.push_back({static_cast<std::uint32_t>(cell), x});
             }
           }
@@ -126,7 +130,6 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     for (std::size_t i = 0; i < p.status.size(); ++i) s.status_counts[i] += p.status[i];
     for (std::size_t i = 0; i < p.rating.size(); ++i) s.rating_counts[i] += p.rating[i];
     for (std::size_t i = 0; i < p.scored.size(); ++i) s.scored[i] += p.scored[i];
-    for (std::size_t i = 0; i < cells; ++i) s.score_sum[i] += sums[b][i];
   }
   // The cells nobody visited: not started, no rating.
   for (std::size_t g = 0; g < G; ++g)
@@ -138,7 +141,7 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
       s.status_counts[cell * status_count] += s.learners[g] - seen;
       s.rating_counts[cell * R + s.ratings] += s.learners[g] - seen;
     }
-  // Medians: the kept scores grouped by cell (a counting sort), then nth_element per cell.
+  // Sums and medians: the kept scores grouped by cell (a counting sort), then sorted per cell.
   std::vector<std::size_t> at(cells + 1, 0);
   for (const auto& k : kept)
     for (const scored_cell& x : k) ++at[x.cell + 1];
@@ -151,11 +154,10 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
   }
   kept.clear();
   detail::parallel_for(cells, threads, 64, [&](std::size_t c0, std::size_t c1) {
-    std::vector<double> v;
     for (std::size_t i = c0; i < c1; ++i) {
-      v.assign(all.begin() + static_cast<std::ptrdiff_t>(at[i]),
-               all.begin() + static_cast<std::ptrdiff_t>(at[i + 1]));
-      s.score_median[i] = median_of(v);
+      const auto [sum, median] = sorted_sum_and_median(all.data() + at[i], all.data() + at[i + 1]);
+      s.score_sum[i] = sum;
+      s.score_median[i] = median;
     }
   });
   return s;

@@ -186,6 +186,22 @@ bkt::skill_params params_from_dict(const py::handle& h, const std::string& path)
   };
   p.guess = numbers("guess");
   p.slip = numbers("slip");
+  // The fit diagnostics, when given (params() lists them): a model rebuilt from the params of
+  // fitted models (masterymap.dask.bkt_fit merges per-skill fits) then equals the fitted one.
+  if (d.contains("log_likelihood"))
+    p.log_likelihood =
+        cast_arg<double>(d["log_likelihood"], item_path(path, "log_likelihood"), "a number");
+  if (d.contains("iterations"))
+    p.iterations = cast_arg<int>(d["iterations"], item_path(path, "iterations"), "an int");
+  if (d.contains("converged"))
+    p.converged = cast_arg<bool>(d["converged"], item_path(path, "converged"), "a bool");
+  if (d.contains("restart"))
+    p.restart = cast_arg<int>(d["restart"], item_path(path, "restart"), "an int");
+  if (d.contains("observations"))
+    p.observations =
+        cast_arg<std::uint64_t>(d["observations"], item_path(path, "observations"), "an int");
+  if (d.contains("sequences"))
+    p.sequences = cast_arg<std::uint64_t>(d["sequences"], item_path(path, "sequences"), "an int");
   return p;
 }
 
@@ -407,7 +423,9 @@ its JSON).
           py::arg("params"), py::arg("forgets") = false, py::arg("multigs") = false,
           R"pbdoc(
 A model from given parameters: dicts with ``skill``, ``prior``, ``learn``, optional ``forget``,
-``guess`` and ``slip`` (numbers, or lists with ``classes``).
+``guess`` and ``slip`` (numbers, or lists with ``classes``), and optionally the fit diagnostics
+``params()`` lists (``log_likelihood``, ``iterations``, ``converged``, ``restart``,
+``observations``, ``sequences``), so ``Model.from_params(m.params(), m.forgets, m.multigs) == m``.
 
 :raises ValueError: on a probability outside [0, 1], a duplicate skill or mismatched classes.
 )pbdoc")

@@ -15,6 +15,62 @@
 
 namespace masterymap::python {
 
+namespace {
+
+// Kaplan-Meier per competency over spells sorted by competency (first_mastery's order), with
+// the quartiles and their confidence intervals: the dict of Roster._time_to_mastery. Durations
+// are (end - origin) / 86400 days. The caller holds the GIL; the curves are computed without it.
+py::dict survival_dict(std::size_t C, mastery_spells m) {
+  // Per competency: n, events, then (quantile, lower, upper) at .25 .5 .75.
+  std::vector<std::uint32_t> n(C), events(C), tc, risk, died;
+  std::vector<double> q(C * 9), tt, surv, se;
+  {
+    py::gil_scoped_release rel;
+    std::size_t k = 0;
+    std::vector<double> dur;
+    std::vector<std::uint8_t> ev;
+    for (index_t c = 0; c < C; ++c) {
+      dur.clear();
+      ev.clear();
+      for (; k < m.competency.size() && m.competency[k] == c; ++k) {
+        dur.push_back((m.end[k] - m.origin[k]) / 86400.0);
+        ev.push_back(m.event[k]);
+      }
+      const survival_curve s = kaplan_meier(dur, ev);
+      n[c] = static_cast<std::uint32_t>(s.n);
+      events[c] = static_cast<std::uint32_t>(s.events);
+      const double ps[3] = {0.25, 0.5, 0.75};
+      for (int j = 0; j < 3; ++j) {
+        const auto ci = survival_quantile_ci(s, ps[j]);
+        q[c * 9 + static_cast<std::size_t>(j) * 3] = survival_quantile(s, ps[j]);
+        q[c * 9 + static_cast<std::size_t>(j) * 3 + 1] = ci.first;
+        q[c * 9 + static_cast<std::size_t>(j) * 3 + 2] = ci.second;
+      }
+      for (std::size_t i = 0; i < s.times.size(); ++i) {
+        tc.push_back(c);
+        tt.push_back(s.times[i]);
+        risk.push_back(s.at_risk[i]);
+        died.push_back(s.died[i]);
+        surv.push_back(s.survival[i]);
+        se.push_back(s.se[i]);
+      }
+    }
+  }
+  py::dict d;
+  d["n"] = move_numpy(std::move(n));
+  d["events"] = move_numpy(std::move(events));
+  d["quantiles"] = move_numpy(std::move(q), static_cast<py::ssize_t>(C), 9);
+  d["t_competency"] = move_numpy(std::move(tc));
+  d["time"] = move_numpy(std::move(tt));
+  d["at_risk"] = move_numpy(std::move(risk));
+  d["died"] = move_numpy(std::move(died));
+  d["survival"] = move_numpy(std::move(surv));
+  d["se"] = move_numpy(std::move(se));
+  return d;
+}
+
+}  // namespace
+
 void bind_cohort(py::class_<roster>& cls) {
   cls.def(
          "_summary",
@@ -97,56 +153,47 @@ void bind_cohort(py::class_<roster>& cls) {
           "_time_to_mastery",
           [](const roster& r, double origin) {
             const read_lock lock(&r, roster_type);
-            const std::size_t C = r.competencies();
-            // Per competency: n, events, then (quantile, lower, upper) at .25 .5 .75.
-            std::vector<std::uint32_t> n(C), events(C), tc, risk, died;
-            std::vector<double> q(C * 9), tt, surv, se;
+            mastery_spells m;
             {
               py::gil_scoped_release rel;
-              mastery_spells m = first_mastery(r, origin);
-              std::size_t k = 0;
-              std::vector<double> dur;
-              std::vector<std::uint8_t> ev;
-              for (index_t c = 0; c < C; ++c) {
-                dur.clear();
-                ev.clear();
-                for (; k < m.competency.size() && m.competency[k] == c; ++k) {
-                  dur.push_back((m.end[k] - m.origin[k]) / 86400.0);
-                  ev.push_back(m.event[k]);
-                }
-                const survival_curve s = kaplan_meier(dur, ev);
-                n[c] = static_cast<std::uint32_t>(s.n);
-                events[c] = static_cast<std::uint32_t>(s.events);
-                const double ps[3] = {0.25, 0.5, 0.75};
-                for (int j = 0; j < 3; ++j) {
-                  const auto ci = survival_quantile_ci(s, ps[j]);
-                  q[c * 9 + static_cast<std::size_t>(j) * 3] = survival_quantile(s, ps[j]);
-                  q[c * 9 + static_cast<std::size_t>(j) * 3 + 1] = ci.first;
-                  q[c * 9 + static_cast<std::size_t>(j) * 3 + 2] = ci.second;
-                }
-                for (std::size_t i = 0; i < s.times.size(); ++i) {
-                  tc.push_back(c);
-                  tt.push_back(s.times[i]);
-                  risk.push_back(s.at_risk[i]);
-                  died.push_back(s.died[i]);
-                  surv.push_back(s.survival[i]);
-                  se.push_back(s.se[i]);
-                }
-              }
+              m = first_mastery(r, origin);
             }
-            py::dict d;
-            d["n"] = move_numpy(std::move(n));
-            d["events"] = move_numpy(std::move(events));
-            d["quantiles"] = move_numpy(std::move(q), static_cast<py::ssize_t>(C), 9);
-            d["t_competency"] = move_numpy(std::move(tc));
-            d["time"] = move_numpy(std::move(tt));
-            d["at_risk"] = move_numpy(std::move(risk));
-            d["died"] = move_numpy(std::move(died));
-            d["survival"] = move_numpy(std::move(surv));
-            d["se"] = move_numpy(std::move(se));
-            return d;
+            return survival_dict(r.competencies(), std::move(m));
           },
           py::arg("origin"))
+      .def_static(
+          "_survival",
+          [](std::size_t competencies,
+             const py::array_t<std::uint32_t, py::array::c_style>& competency,
+             const py::array_t<double, py::array::c_style>& origin,
+             const py::array_t<double, py::array::c_style>& end,
+             const py::array_t<std::uint8_t, py::array::c_style>& event) {
+            const auto k = static_cast<std::size_t>(competency.size());
+            if (static_cast<std::size_t>(origin.size()) != k ||
+                static_cast<std::size_t>(end.size()) != k ||
+                static_cast<std::size_t>(event.size()) != k)
+              throw py::value_error("Roster._survival: arrays of different lengths");
+            mastery_spells m;
+            m.competency.assign(competency.data(), competency.data() + k);
+            m.origin.assign(origin.data(), origin.data() + k);
+            m.end.assign(end.data(), end.data() + k);
+            m.event.assign(event.data(), event.data() + k);
+            for (std::size_t i = 0; i < k; ++i) {
+              if (m.competency[i] >= competencies)
+                throw py::value_error("Roster._survival: spell " + std::to_string(i) +
+                                      " names competency " + std::to_string(m.competency[i]) +
+                                      " of " + std::to_string(competencies));
+              if (i > 0 && m.competency[i] < m.competency[i - 1])
+                throw py::value_error("Roster._survival: spells not sorted by competency at " +
+                                      std::to_string(i));
+            }
+            return survival_dict(competencies, std::move(m));
+          },
+          py::arg("competencies"), py::arg("competency"), py::arg("origin"), py::arg("end"),
+          py::arg("event"),
+          "What _time_to_mastery returns, from spells merged from parts of a roster "
+          "(masterymap.dask.time_to_mastery): sorted by competency; durations (end - origin) / "
+          "86400 days, as _time_to_mastery computes them.")
       .def(
           "time_to_mastery",
           [](const py::object& self, const py::object& origin, bool table) {

@@ -33,8 +33,11 @@ struct cohort_summary {
   /// ((g * competencies + c) * (ratings + 1) + r): learners with rating r (r == ratings: none).
   std::vector<std::uint32_t> rating_counts;
   std::vector<std::uint32_t> scored;  ///< (g, c): learners with a score
-  std::vector<double> score_sum;      ///< (g, c): their scores' sum (in learner order)
-  std::vector<double> score_median;   ///< (g, c): their median (mean of the middle two); NaN: none
+  /// (g, c): their scores' sum, added in ascending order of score, so it depends only on the
+  /// multiset of scores (not on learner order: parts of a roster summarised apart and merged,
+  /// as masterymap.dask does, give the same bits).
+  std::vector<double> score_sum;
+  std::vector<double> score_median;  ///< (g, c): their median (mean of the middle two); NaN: none
 };
 
 /// Summarises the roster's tables per competency, for the whole roster and for each of `groups`
@@ -44,7 +47,8 @@ struct cohort_summary {
 /// \throws std::invalid_argument if group_of has not one entry per learner or names a group
 ///         outside [-1, groups).
 /// Complexity: O(L * C) for L learners and C competencies, plus O(L log L) per competency for
-/// the medians; memory O(groups * C * (status_count + ratings)).
+/// the sums and medians (each cell's scores are sorted); memory O(groups * C * (status_count +
+/// ratings)).
 [[nodiscard]] MASTERYMAP_API cohort_summary summarize(const roster& r,
                                                       const std::vector<std::int32_t>& group_of,
                                                       std::size_t groups, unsigned threads = 0);

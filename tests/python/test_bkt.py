@@ -244,3 +244,29 @@ def test_assistments_split(shared_data):
     # Every skill converged or hit the iteration cap with bounded guess and slip.
     params = model.params(wide=True)
     assert (params.guesses <= 0.5).all() and (params.slips <= 0.5).all()
+
+
+def _sim_responses():
+    """Simulated responses in time order (learners interleaved: a skill's learners first appear
+    in another order than in the whole dataset)."""
+    import masterymap.testing as mmt
+
+    ev, _ = mmt.simulate(mmt.chain(6), mmt.policy(), learners=60, seed=11, attempts=30)
+    return mmt.bkt_responses(ev.sort_values("time", kind="stable").reset_index(drop=True))
+
+
+def test_per_skill_fit_equals_the_whole_fit():
+    """A skill fitted on its own rows equals its fit within the whole dataset (the seed per
+    skill is the model's seed mixed with the skill's name; sequences are ordered
+    canonically)."""
+    responses = _sim_responses()
+    whole = mm.bkt.fit(responses, num_fits=3, seed=5)
+    for skill in whole.core.skills:
+        alone = mm.bkt.fit(responses[responses["skill_name"] == skill], num_fits=3, seed=5)
+        assert alone.core.params() == [p for p in whole.core.params() if p["skill"] == skill]
+
+
+def test_from_params_keeps_the_fit_diagnostics():
+    m = mm.bkt.fit(_sim_responses(), num_fits=2)
+    again = mm._core.bkt.Model.from_params(m.core.params(), m.core.forgets, m.core.multigs)
+    assert again == m.core

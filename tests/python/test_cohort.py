@@ -406,3 +406,37 @@ def test_first_mastery_spells_are_the_started_pairs(world):
     assert len(late["end"]) == (spells["end"] >= roster.as_of - 30 * DAY).sum()
     with pytest.raises(TypeError, match="origin"):
         roster.time_to_mastery(origin=[1])
+
+
+def _ingested(fw, pol, ev):
+    r = mm.Roster(fw, pol)
+    r.ingest(ev)
+    return r
+
+
+def test_summary_score_sums_do_not_depend_on_learner_order():
+    """The C++ summary adds each cell's scores in ascending order: a roster of the same
+    learners in another order gives the same bits (the Dask merge relies on it)."""
+    import masterymap.testing as mmt
+
+    fw, pol = mmt.chain(4), mmt.policy()
+    ev, _ = mmt.simulate(fw, pol, learners=300, seed=3, params={"learns": 0.05})
+    rng = np.random.default_rng(0)
+    # continuous scores, so sums in different orders round differently
+    ev["score"] = np.round(rng.uniform(1, 4, len(ev)), 7)
+    a = _ingested(fw, pol, ev).summary(min_n=1)
+    flipped = pd.concat([g for _, g in ev.groupby("learner", sort=False, observed=True)][::-1])
+    b = _ingested(fw, pol, flipped).summary(min_n=1)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    # the oracle: each cell's scores added one by one in ascending order
+    r = _ingested(fw, pol, ev)
+    tab = r.to_dataframe()
+    for comp, cell in tab.groupby("competency", observed=True):
+        s = np.sort(cell["score"].dropna().to_numpy())
+        total = 0.0
+        for x in s:
+            total += x
+        row = a[a["competency"] == comp].iloc[0]
+        assert row["mean_score"] == total / len(s)
+        m = len(s) // 2
+        assert row["median_score"] == (s[m] if len(s) % 2 else s[m - 1] + (s[m] - s[m - 1]) / 2)

@@ -2,6 +2,7 @@
 it (modules, functions, classes, constructors, methods, static methods, property setters) and
 called with a wrong-typed value for each parameter in turn, the others valid. Each call must
 raise TypeError naming the parameter, without pybind11's wording."""
+import importlib.util
 import inspect
 import math
 import pathlib
@@ -39,6 +40,8 @@ def _public_modules():
     yield mm
     for info in pkgutil.iter_modules(mm.__path__):
         if not info.name.startswith("_"):
+            if info.name == "dask" and importlib.util.find_spec("dask") is None:
+                continue  # masterymap.dask needs dask (optional)
             yield __import__(f"masterymap.{info.name}", fromlist=["_"])
 
 
@@ -314,6 +317,10 @@ class World:
             "statement": '{"actor": {"mbox": "mailto:a@example.org"}, '
                          '"verb": {"id": "http://x.org/v"}, "object": {"id": "http://x.org/a"}}',
         }
+        if name == "ddf":  # masterymap.dask: a Dask frame of evidence (of responses for BKT)
+            import dask.dataframe as dd
+            data = self.responses if qual.endswith("bkt_fit") else self.evidence
+            return dd.from_pandas(pd.DataFrame(data), npartitions=1)
         if bkt and name in ("learners", "skills", "correct") and "update_batch" in qual:
             return {"learners": ["u1"], "skills": ["A"], "correct": [1]}[name]
         if "Tracer.update_batch" in qual:

@@ -36,37 +36,79 @@ def _group_map(r: _core.Roster, by: Any) -> "pd.Series":
     return by
 
 
+def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
+    """(group names, sorted; learner id -> group code; every learner id ``by`` names, those
+    mapped to NaN included) of ``by`` (None: no groups). Every learner ``by`` names counts here,
+    also those not in the roster (``masterymap.dask`` maps the same ``by`` onto each part of a
+    roster; :func:`used_groups` keeps the groups of a roster's own learners)."""
+    if by is None:
+        return [], pd.Series([], dtype=np.int32), pd.Index([], dtype=object)
+    s = _group_map(r, by)
+    s.index = s.index.map(str)
+    named = s.index
+    s = s[s.notna()]
+    labels = s.astype(str)
+    names = sorted(set(labels))
+    if ALL in names:
+        raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
+                         "roster's label)")
+    code = {g: i for i, g in enumerate(names)}
+    return names, pd.Series(labels.map(code).to_numpy(), index=labels.index), named
+
+
+def check_grouped(learners: List[str], named: "pd.Index") -> None:
+    """Every learner of a roster needs a group or an explicit NaN (no group) in ``by``: a
+    learner missing from it would silently drop out of every group's figures.
+    :raises ValueError: naming the first five missing learners."""
+    missing = pd.Index(learners, dtype=object).difference(named, sort=False)
+    if len(missing):
+        shown = ", ".join(repr(x) for x in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise ValueError(f"Roster.summary(): by has no group for {len(missing)} learner(s) "
+                         f"of the roster: {shown}{more}; map them to NaN to leave them out "
+                         "of every group (they still count in 'all')")
+
+
+def used_groups(names: List[str], mapped: "pd.Series") -> Tuple[List[str], "pd.Series"]:
+    """The groups some learner of ``mapped`` is in (a group only learners outside the roster
+    are in is not listed), renumbered in the same (sorted) order."""
+    used = np.unique(mapped.to_numpy(dtype=np.int64))
+    remap = {int(old): new for new, old in enumerate(used)}
+    return ([names[int(i)] for i in used],
+            pd.Series(mapped.map(remap).to_numpy(dtype=np.int32), index=mapped.index))
+
+
+def groups_of(learners: List[str], mapped: "pd.Series") -> np.ndarray:
+    """int32 group code of each learner (-1: none) from :func:`group_codes`' map."""
+    if len(mapped) == 0:
+        return np.full(len(learners), -1, dtype=np.int32)
+    return mapped.reindex(learners).fillna(-1).to_numpy(dtype=np.int32)
+
+
 def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     """``Roster.summary`` (see its docstring)."""
     learners = list(r.learners)
-    if by is None:
-        names: List[str] = []
-        group_of = np.full(len(learners), -1, dtype=np.int32)
-    else:
-        s = _group_map(r, by)
-        s.index = s.index.map(str)
-        # Every learner of the roster needs a group or an explicit NaN (no group): a learner
-        # missing from `by` would silently drop out of every group's figures. Learners of `by`
-        # that the roster does not have (a district table on one class) are ignored.
-        missing = pd.Index(learners).difference(s.index, sort=False)
-        if len(missing):
-            shown = ", ".join(repr(x) for x in missing[:5])
-            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-            raise ValueError(f"Roster.summary(): by has no group for {len(missing)} learner(s) "
-                             f"of the roster: {shown}{more}; map them to NaN to leave them out "
-                             "of every group (they still count in 'all')")
-        s = s[s.index.isin(learners) & s.notna()]
-        labels = s.astype(str)
-        names = sorted(set(labels))
-        if ALL in names:
-            raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
-                             "roster's label)")
-        code = {g: i for i, g in enumerate(names)}
-        mapped = pd.Series(labels.map(code).to_numpy(), index=labels.index)
-        group_of = mapped.reindex(learners).fillna(-1).to_numpy(dtype=np.int32)
+    names, mapped, named = group_codes(r, by)
+    if by is not None:
+        check_grouped(learners, named)
+        names, mapped = used_groups(names, mapped[mapped.index.isin(learners)])
+    group_of = groups_of(learners, mapped)
     d = r._summary(group_of, len(names))
-    fw = r.framework
-    C = len(fw)
+    sp = r._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    attempts = {"competency": sp["competency"][hit], "group": group_of[sp["learner"][hit]],
+                "attempts": sp["attempts"][hit]}
+    return summary_frame(d, attempts, names, list(r.framework), list(r.policy.scale.labels),
+                         min_n)
+
+
+def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: List[str],
+                  competencies: List[str], labels: List[str], min_n: int) -> pd.DataFrame:
+    """The DataFrame of ``Roster.summary`` from the counts of ``Roster._summary`` (``d``) and
+    the first-mastery attempts (``competency``, ``group`` code or -1, ``attempts`` of each
+    spell that ended in mastery); shared with ``masterymap.dask.summary``, which merges the
+    counts of parts of a roster."""
+    C = len(competencies)
     G = len(names) + 1
     order = [len(names)] + list(range(len(names)))  # the whole roster first
     rows = np.concatenate([np.arange(g * C, (g + 1) * C) for g in order])
@@ -77,12 +119,12 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     ssum = d["score_sum"][rows]
     frame = pd.DataFrame({
         "group": _categorical(np.repeat(np.arange(G, dtype=np.uint32), C), [ALL] + names),
-        "competency": _categorical(np.tile(np.arange(C, dtype=np.uint32), G), list(fw)),
+        "competency": _categorical(np.tile(np.arange(C, dtype=np.uint32), G), competencies),
         "learners": n,
     })
     for k, name in enumerate(_core.STATUSES):
         frame[name] = st[:, k]
-    for k, label in enumerate(r.policy.scale.labels):
+    for k, label in enumerate(labels):
         frame[label] = ra[:, k]
     frame["no_rating"] = ra[:, -1]
     status = {name: k for k, name in enumerate(_core.STATUSES)}
@@ -105,11 +147,9 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     median[scored < max(min_n, 1)] = np.nan
     frame["median_score"] = median
     # Median attempts to mastery: counted evidence up to the first mastery (first_mastery).
-    sp = r._first_mastery(float("nan"))
-    hit = sp["event"] != 0
-    comp = sp["competency"][hit].astype(np.int64)
-    att = sp["attempts"][hit].astype(np.float64)
-    grp = group_of[sp["learner"][hit]].astype(np.int64)
+    comp = attempts["competency"].astype(np.int64)
+    att = attempts["attempts"].astype(np.float64)
+    grp = attempts["group"].astype(np.int64)
     keys = [np.full(len(comp), len(names)) * C + comp]
     if names:
         own = grp >= 0
@@ -162,9 +202,17 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
         raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
                          f"not {kind!r}")
     d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
+    return groups_frame(d, kind, list(r.framework), list(r.learners))
+
+
+def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str],
+                 learners: List[str]) -> pd.DataFrame:
+    """The DataFrame of ``Roster.groups_by_frontier`` from ``Roster._groups_by_frontier``'s
+    columns (``learner``: indices into ``learners``); shared with
+    ``masterymap.dask.groups_by_frontier``."""
     frame = pd.DataFrame({
-        "competency": _categorical(d["competency"], list(r.framework)),
-        "learner": _categorical(d["learner"], list(r.learners)),
+        "competency": _categorical(d["competency"], competencies),
+        "learner": _categorical(d["learner"], learners),
         "counted": d["counted"].astype(np.int64),
         "first_evidence": datetimes(d["first"], "first_evidence"),
         "last_evidence": datetimes(d["last"], "last_evidence"),
@@ -205,7 +253,12 @@ def _origin_seconds(origin: Any) -> float:
 def time_to_mastery(r: _core.Roster, origin: Any, table: bool) -> pd.DataFrame:
     """``Roster.time_to_mastery`` (see its docstring)."""
     d = r._time_to_mastery(_origin_seconds(origin))
-    ids = list(r.framework)
+    return time_to_mastery_frame(d, list(r.framework), table)
+
+
+def time_to_mastery_frame(d: Dict[str, Any], ids: List[str], table: bool) -> pd.DataFrame:
+    """The DataFrame of ``Roster.time_to_mastery`` from ``Roster._time_to_mastery``'s columns
+    (or ``Roster._survival``'s, the same); shared with ``masterymap.dask.time_to_mastery``."""
     if table:
         return pd.DataFrame({
             "competency": _categorical(d["t_competency"], ids),

@@ -1,0 +1,558 @@
+"""The same code on Dask: ratings, cohort analytics and BKT fits of evidence in a Dask DataFrame,
+equal to the in-process API (``import masterymap.dask``; ``import masterymap`` alone does not
+import dask).
+
+How it partitions. Every function first numbers the rows globally (partition number << 40 |
+position in the partition, an int64 that orders rows as ``ddf.compute()`` does), then shuffles
+the rows by a hash of the learner's canonical id text (for :func:`bkt_fit`: of the skill's), so
+all of a learner's rows land in one partition; each partition then sorts its rows back by that
+number. Dask's shuffle does not keep the row order (without a distributed client the default
+shuffle reorders a learner's rows), and the engine breaks ties between pieces of evidence with
+equal times by row order: without the restored order, ratings can differ (tests show one).
+
+What travels once. The framework and policy go into the graph once, as one compiled
+:class:`~masterymap.Engine` under one key that every partition's task depends on (pickled once
+per graph, not once per task); each task works with one C++ thread by default (``threads=1``:
+Dask runs the tasks in parallel).
+
+Time. A policy with windows in days or expiry (``window_days``, ``expires_after_days``) gives
+ratings that depend on the evaluation time, so ``as_of`` is then required (ValueError naming the
+rules), and every partition evaluates at that one instant. The cohort functions default
+``as_of`` to the latest evidence time of the whole frame (a reduction over the partitions, as a
+:class:`~masterymap.Roster` that ingested everything would use).
+
+Exactness. :func:`ratings` gives, per partition, exactly the rows ``masterymap.ratings`` gives
+for those learners. :func:`summary`, :func:`time_to_mastery` and :func:`groups_by_frontier`
+build one :class:`~masterymap.Roster` per partition and merge facts, never figures: counts add;
+mean and median scores come from the merged scores of each cell (the C++ summary adds each
+cell's scores in ascending order, and the merge does the same, so the sums agree to the bit);
+median attempts from the merged attempts; Kaplan–Meier curves and their quantiles from the
+merged spells (C++ ``kaplan_meier``). :func:`bkt_fit` fits skills as tasks; a skill's fit depends
+only on the multiset of its sequences (the C++ fit orders them canonically), so the merged model
+equals ``masterymap.bkt.fit``.
+
+Order of results. :func:`ratings`: partition by partition; within one, learners as the local
+engine numbers them (a categorical learner column's category order, else first appearance),
+then competencies in framework order (the local frame's rows for those learners, in the same
+relative order); the ``learner`` column is a categorical whose categories Dask unions on
+compute (unknown in the meta). The merged functions return exactly the local frames, learner
+categories included. Learners are those with rows: unused categories of a categorical learner
+column are dropped per partition (a local roster would count them as learners without
+evidence).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from dask.base import tokenize
+from dask.dataframe.utils import clear_known_categories
+from dask.delayed import Delayed
+
+from . import _cohort, _core, _ids
+from . import bkt as _bkt
+from ._arguments import checked
+from ._core import Engine, EvidenceLog, Framework, Policy, Roster
+
+__all__ = ["ratings", "summary", "time_to_mastery", "groups_by_frontier", "bkt_fit",
+           "time_dependent_rules"]
+
+#: The helper columns added before the shuffle (removed before any row reaches the core).
+ROW = "_masterymap_row"
+PART = "_masterymap_part"
+_SHIFT = 40  # rows per partition < 2**40
+
+
+# --- partitioning -----------------------------------------------------------------------------
+
+def _hash_ids(values: pd.Series, what: str) -> np.ndarray:
+    """uint64 hash of each value's canonical id text (1 and "1" are one id: one hash)."""
+    indices, names, _ = _ids.ids(values, what)
+    texts = np.asarray(list(names) + [""], dtype=object)[np.where(indices < 0, len(names),
+                                                                  indices)]
+    return pd.util.hash_pandas_object(pd.Series(texts, dtype=object), index=False).to_numpy()
+
+
+def _number(df: pd.DataFrame, number: int, column: str, what: str) -> pd.DataFrame:
+    """Partition ``number`` with the global row number and the hash of its ids."""
+    out = df.copy(deep=False)
+    out[ROW] = (np.int64(number) << np.int64(_SHIFT)) + np.arange(len(df), dtype=np.int64)
+    out[PART] = _hash_ids(df[column], what) if len(df) else np.zeros(0, dtype=np.uint64)
+    return out
+
+
+def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optional[int],
+                 shuffle: Optional[str]) -> dd.DataFrame:
+    """``ddf`` with the global row number, shuffled so each ``column`` id is in one partition."""
+    if column not in ddf.columns:
+        raise KeyError(f"masterymap.dask: the frame has no column {column!r} (columns: "
+                       f"{list(ddf.columns)})")
+    for c in (ROW, PART):
+        if c in ddf.columns:
+            raise ValueError(f"masterymap.dask: the frame may not have a column {c!r}")
+    meta = ddf._meta.assign(**{ROW: np.zeros(0, dtype=np.int64),
+                               PART: np.zeros(0, dtype=np.uint64)})
+    # Partition numbers as arguments (map_partitions' partition_info does not survive the
+    # distributed scheduler of Dask 2022.12).
+    numbered = dd.from_delayed(
+        [dask.delayed(_number, pure=True)(p, i, column, what)
+         for i, p in enumerate(ddf.to_delayed())],
+        meta=meta, divisions=ddf.divisions, verify_meta=False)
+    n = ddf.npartitions if npartitions is None else npartitions
+    return numbered.shuffle(PART, npartitions=n, shuffle=shuffle, ignore_index=True)
+
+
+def _restore(df: pd.DataFrame) -> pd.DataFrame:
+    """A shuffled partition in its rows' original order, without the helper columns."""
+    df = df.sort_values(ROW, kind="stable")
+    return df.drop(columns=[ROW, PART]).reset_index(drop=True)
+
+
+def _rename(df: pd.DataFrame, learner: str) -> pd.DataFrame:
+    """The partition with its learner column named ``learner``, and a categorical's unused
+    categories dropped (the log and roster take every category as a learner: each partition
+    would otherwise hold every learner of the frame)."""
+    if learner != "learner":
+        df = df.rename(columns={learner: "learner"})
+    if isinstance(df["learner"].dtype, pd.CategoricalDtype):
+        df = df.assign(learner=df["learner"].cat.remove_unused_categories())
+    return df
+
+
+# --- time -------------------------------------------------------------------------------------
+
+@checked
+def time_dependent_rules(policy: Policy) -> List[str]:
+    """The rules of ``policy`` whose ratings depend on the evaluation time, as texts such as
+    ``"rule.window_days=30"`` or ``"overrides.competencies['X'].expires_after_days=90"``
+    (empty: the ratings do not depend on ``as_of`` beyond ignoring later evidence)."""
+    out = []
+
+    def add(where: str, r: Any) -> None:
+        for name in ("window_days", "expires_after_days"):
+            v = getattr(r, name)
+            if v is not None:
+                out.append(f"{where}.{name}={v:g}")
+
+    add("rule", policy.rule)
+    for d, r in sorted(policy.domain_rules.items()):
+        add(f"overrides.domains[{d!r}]", r)
+    for c, r in sorted(policy.competency_rules.items()):
+        add(f"overrides.competencies[{c!r}]", r)
+    return out
+
+
+def _as_of(policy: Policy, as_of: Any, where: str) -> Optional[float]:
+    if as_of is None:
+        rules = time_dependent_rules(policy)
+        if rules:
+            raise ValueError(
+                f"{where}: as_of is required: the policy's ratings depend on the evaluation "
+                f"time ({', '.join(rules)}), so every partition must be evaluated at the same "
+                "instant")
+        return None
+    return float(_core._to_seconds(as_of, "as_of"))
+
+
+def _latest(df: pd.DataFrame, learner: str) -> float:
+    """The latest evidence time of a partition (NaN: none), as the roster reads times."""
+    df = _rename(_restore(df), learner)
+    if len(df) == 0:
+        return float("nan")
+    log = EvidenceLog()
+    log.extend(df)
+    t = log._columns()["time"]
+    return float(np.max(t)) if len(t) else float("nan")
+
+
+def _max_time(times: Sequence[float]) -> float:
+    present = [t for t in times if not np.isnan(t)]
+    return max(present) if present else float("nan")
+
+
+# --- the engine, once per graph ---------------------------------------------------------------
+
+def _engine(framework: Framework, policy: Policy) -> Delayed:
+    """The compiled engine as one graph key (named by the framework's and policy's JSON, so
+    graphs built twice share it)."""
+    engine = Engine(framework, policy)
+    name = "masterymap-engine-" + tokenize(framework.to_json(), policy.to_json())
+    return dask.delayed(engine, name=name, pure=True)
+
+
+# --- ratings ----------------------------------------------------------------------------------
+
+def _ratings_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: Optional[float],
+                  threads: int, all_competencies: bool) -> pd.DataFrame:
+    df = _rename(_restore(df), learner)
+    log = EvidenceLog()
+    if len(df):
+        log.extend(df, framework=engine.framework, policy=engine.policy)
+    return engine.ratings(log, as_of=as_of, threads=threads, all_competencies=all_competencies)
+
+
+@checked
+def ratings(framework: Framework, policy: Policy, ddf: dd.DataFrame, *, as_of: Any = None,
+            learner: str = "learner", all_competencies: bool = False, threads: int = 1,
+            npartitions: Optional[int] = None, shuffle: Optional[str] = None) -> dd.DataFrame:
+    """Ratings of every learner of ``ddf`` as a lazy Dask DataFrame: computed, its rows are
+    those of ``masterymap.ratings(framework, policy, log)`` for a log of ``ddf.compute()``
+    (module notes: partition by partition; within one, in the local order).
+
+    :param ddf: evidence rows as ``EvidenceLog.extend`` takes them (learner, competency, score,
+        time, optionally kind, weight, source), validated against the framework and policy
+    :param as_of: the evaluation time (any time ``masterymap.to_seconds`` takes); required when
+        the policy has windows in days or expiry
+    :param learner: the learner column's name
+    :param threads: C++ threads per task (Dask runs the tasks in parallel)
+    :param npartitions: partitions after the shuffle (default: ``ddf``'s)
+    :param shuffle: Dask's shuffle method (``"tasks"``, ``"disk"``; default: Dask's choice)
+    :raises ValueError: ``as_of`` missing under a time-dependent policy (naming its rules)
+    :raises KeyError: no ``learner`` column
+    :raises PolicyError: the policy does not fit the framework (at once, not at compute)
+    :raises EvidenceError: (at compute) bad rows of a partition, numbered within it
+
+    Columns and dtypes as ``masterymap.ratings``; the ``learner`` categories are unknown in the
+    meta and the union of the partitions' once computed. Cost: one shuffle, then O(rows) per
+    partition.
+    """
+    t = _as_of(policy, as_of, "masterymap.dask.ratings()")
+    engine = Engine(framework, policy)
+    meta = engine.ratings(EvidenceLog())
+    meta = clear_known_categories(meta, cols=["learner"])  # the union of the partitions'
+    parts = _partitioned(ddf, learner, "learner", npartitions, shuffle)
+    return parts.map_partitions(_ratings_part, _engine(framework, policy), learner, t, threads,
+                                all_competencies, meta=meta)
+
+
+# --- the rosters of the partitions ------------------------------------------------------------
+
+def _roster_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: float,
+                 threads: int) -> Tuple[Roster, np.ndarray]:
+    """The partition's roster (at ``as_of``; NaN: none yet) and each of its learners' key in
+    the whole frame's learner numbering (learners in the roster's order)."""
+    restored = _restore(df)
+    # The key of each row's learner in the whole frame's numbering: a categorical's code (the
+    # roster numbers learners in category order), else the global row (first appearance).
+    column = restored[learner]
+    keys = (column.cat.codes.to_numpy().astype(np.int64)
+            if isinstance(column.dtype, pd.CategoricalDtype)
+            else np.sort(df[ROW].to_numpy()) if len(df) else np.zeros(0, dtype=np.int64))
+    df = _rename(restored, learner)
+    r = Roster(engine.framework, engine.policy, threads=threads,
+               as_of=None if np.isnan(as_of) else as_of)
+    if len(df) == 0:
+        return r, np.zeros(0, dtype=np.int64)
+    r.ingest(df)
+    indices, names, _ = _ids.ids(df["learner"], "learner")
+    texts = pd.Series(np.asarray(names, dtype=object)[indices])
+    first = ~texts.duplicated().to_numpy()
+    order = {name: i for i, name in enumerate(r.learners)}
+    first_rows = np.zeros(len(order), dtype=np.int64)
+    first_rows[[order[x] for x in texts[first]]] = keys[first]
+    return r, first_rows
+
+
+def _rosters(framework: Framework, policy: Policy, ddf: dd.DataFrame, as_of: Any, learner: str,
+             threads: int, npartitions: Optional[int], shuffle: Optional[str],
+             where: str) -> Tuple[List[Delayed], Delayed]:
+    """One delayed (roster, first rows) per partition, and the evaluation time (delayed)."""
+    t = _as_of(policy, as_of, where)
+    parts = _partitioned(ddf, learner, "learner", npartitions, shuffle).to_delayed()
+    if t is None:
+        at = dask.delayed(_max_time, pure=True)(
+            [dask.delayed(_latest, pure=True)(p, learner) for p in parts])
+    else:
+        at = dask.delayed(t)
+    engine = _engine(framework, policy)
+    rosters = [dask.delayed(_roster_part, pure=True)(p, engine, learner, at, threads)
+               for p in parts]
+    return rosters, at
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+def _summary_facts(part: Tuple[Roster, np.ndarray], mapped: pd.Series,
+                   named: Optional[pd.Index]) -> Dict[str, Any]:
+    """What the merge needs of one roster: learners per group, the cells it visits (status not
+    not_started: group, competency, status, rating, score) and the attempts of the spells that
+    ended in mastery."""
+    r = part[0]
+    if named is not None:
+        _cohort.check_grouped(list(r.learners), named)
+    group_of = _cohort.groups_of(list(r.learners), mapped)
+    st = r.statuses()
+    L, C = st.shape if st.ndim == 2 else (0, len(r.framework))
+    flat = st.reshape(-1)
+    idx = np.flatnonzero(flat != 0)
+    sp = r._first_mastery(float("nan"))
+    hit = sp["event"] != 0
+    return {
+        "group_of": group_of,
+        "group": group_of[idx // C] if C else np.zeros(0, dtype=np.int32),
+        "competency": (idx % C) if C else idx,
+        "status": flat[idx],
+        "rating": r.ratings().reshape(-1)[idx],
+        "score": r.scores().reshape(-1)[idx],
+        "a_competency": sp["competency"][hit],
+        "a_group": group_of[sp["learner"][hit]],
+        "a_attempts": sp["attempts"][hit],
+    }
+
+
+def _sequential_sum(x: np.ndarray) -> float:
+    # np.cumsum adds one by one (np.sum would add pairwise): the C++ loop's order.
+    return float(np.cumsum(x)[-1]) if len(x) else 0.0
+
+
+def _summary_merge(facts: List[Dict[str, Any]], names: List[str], competencies: List[str],
+                   labels: List[str], min_n: int) -> pd.DataFrame:
+    # Only the groups some learner of the frame is in (as Roster.summary): renumber the codes.
+    seen = [f["group_of"] for f in facts]
+    used = np.unique(np.concatenate(seen)) if seen else np.zeros(0, dtype=np.int64)
+    used = used[used >= 0].astype(np.int64)
+    remap = np.full(len(names) + 1, -1, dtype=np.int64)  # remap[-1]: no group stays -1
+    remap[used] = np.arange(len(used))
+    facts = [{**f, "group_of": remap[f["group_of"]], "group": remap[f["group"]],
+              "a_group": remap[f["a_group"]]} for f in facts]
+    names = [names[int(i)] for i in used]
+    C, groups = len(competencies), len(names)
+    G, R, S = groups + 1, len(labels) + 1, len(_core.STATUSES)
+    cells = G * C
+
+    def cat(key: str) -> np.ndarray:
+        arrays = [f[key] for f in facts]
+        return np.concatenate(arrays) if arrays else np.zeros(0)
+
+    group_of = cat("group_of").astype(np.int64)
+    learners = np.zeros(G, dtype=np.int64)
+    learners[groups] = len(group_of)
+    learners[:groups] += np.bincount(group_of[group_of >= 0], minlength=groups)[:groups]
+    g = cat("group").astype(np.int64)
+    c = cat("competency").astype(np.int64)
+    status = cat("status").astype(np.int64)
+    rating = cat("rating").astype(np.int64)
+    score = cat("score").astype(np.float64)
+    rating = np.where(rating < 0, R - 1, np.minimum(rating, R - 1))
+    # Every visited cell counts in the whole roster and in its learner's group.
+    own = g >= 0
+    cell = np.concatenate([groups * C + c, (g * C + c)[own]])
+    status = np.concatenate([status, status[own]])
+    rating = np.concatenate([rating, rating[own]])
+    score = np.concatenate([score, score[own]])
+    status_counts = np.bincount(cell * S + status, minlength=cells * S).reshape(cells, S)
+    rating_counts = np.bincount(cell * R + rating, minlength=cells * R).reshape(cells, R)
+    seen = status_counts.sum(axis=1)
+    per_cell = np.repeat(learners, C)
+    status_counts[:, 0] += per_cell - seen   # the cells nobody visited: not started, no rating
+    rating_counts[:, R - 1] += per_cell - seen
+    has = ~np.isnan(score)
+    scored = np.bincount(cell[has], minlength=cells)
+    score_sum = np.zeros(cells)
+    score_median = np.full(cells, np.nan)
+    sc, ce = score[has], cell[has]
+    order = np.lexsort((sc, ce))
+    sc, ce = sc[order], ce[order]
+    bounds = np.flatnonzero(np.diff(ce)) + 1
+    for seg, at in zip(np.split(sc, bounds), np.concatenate([[0], bounds])):
+        if not len(seg):
+            continue
+        i = int(ce[at])
+        score_sum[i] = _sequential_sum(seg)
+        h = len(seg) // 2
+        hi = seg[h]
+        score_median[i] = hi if len(seg) % 2 else seg[h - 1] + (hi - seg[h - 1]) / 2
+    d = {"learners": learners, "status_counts": status_counts, "rating_counts": rating_counts,
+         "scored": scored, "score_sum": score_sum, "score_median": score_median}
+    attempts = {"competency": cat("a_competency"), "group": cat("a_group"),
+                "attempts": cat("a_attempts")}
+    return _cohort.summary_frame(d, attempts, names, competencies, labels, min_n)
+
+
+@checked
+def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = None, *,
+            min_n: int = 10, as_of: Any = None, learner: str = "learner", threads: int = 1,
+            npartitions: Optional[int] = None, shuffle: Optional[str] = None) -> Delayed:
+    """``Roster.summary(by, min_n=)`` of a roster that ingested ``ddf.compute()`` (with
+    ``as_of``), as a Delayed whose ``compute()`` is that DataFrame, equal to it exactly.
+
+    One roster per partition; the merge adds counts and takes the mean and median score of each
+    cell from its merged scores (the sum in ascending order, as the C++ summary adds them), the
+    median attempts from the merged attempts: never averaged figures.
+
+    :param by: learner -> group (a pandas Series, a one-column DataFrame or a dict), as
+        ``Roster.summary``; it travels once in the graph
+    :param as_of: the evaluation time (default: the latest evidence time of ``ddf``); required
+        under a time-dependent policy
+    Other options as :func:`ratings`.
+    :raises TypeError: a ``by`` of another type; ValueError as :func:`ratings`
+    """
+    names, mapped, named = _cohort.group_codes(None, by)
+    rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
+                          "masterymap.dask.summary()")
+    mapped_d = dask.delayed(mapped, name="masterymap-groups-" + tokenize(mapped), pure=True)
+    named_d = (None if by is None else
+               dask.delayed(named, name="masterymap-named-" + tokenize(named), pure=True))
+    facts = [dask.delayed(_summary_facts, pure=True)(r, mapped_d, named_d) for r in rosters]
+    return dask.delayed(_summary_merge, pure=True)(facts, names, list(framework),
+                                                   list(policy.scale.labels), min_n)
+
+
+# --- time to mastery --------------------------------------------------------------------------
+
+def _spells(part: Tuple[Roster, np.ndarray], origin: float) -> Dict[str, np.ndarray]:
+    sp = part[0]._first_mastery(origin)
+    return {k: sp[k] for k in ("competency", "origin", "end", "event")}
+
+
+def _survival_merge(spells: List[Dict[str, np.ndarray]], competencies: List[str],
+                    table: bool) -> pd.DataFrame:
+    comp = np.concatenate([s["competency"] for s in spells]).astype(np.uint32)
+    order = np.argsort(comp, kind="stable")
+
+    def cat(key: str, dtype: Any) -> np.ndarray:
+        return np.ascontiguousarray(np.concatenate([s[key] for s in spells])[order], dtype=dtype)
+
+    d = Roster._survival(len(competencies), np.ascontiguousarray(comp[order]),
+                         cat("origin", np.float64),
+                         cat("end", np.float64), cat("event", np.uint8))
+    return _cohort.time_to_mastery_frame(d, competencies, table)
+
+
+@checked
+def time_to_mastery(framework: Framework, policy: Policy, ddf: dd.DataFrame, *,
+                    origin: Any = None, table: bool = False, as_of: Any = None,
+                    learner: str = "learner", threads: int = 1,
+                    npartitions: Optional[int] = None, shuffle: Optional[str] = None) -> Delayed:
+    """``Roster.time_to_mastery(origin=, table=)`` of a roster that ingested ``ddf.compute()``
+    (with ``as_of``), as a Delayed whose ``compute()`` is that DataFrame, equal to it exactly:
+    the spells of every partition's roster are merged and Kaplan–Meier, the quartiles and their
+    intervals computed once from all of them (C++ ``kaplan_meier``), never from per-partition
+    curves. Options as :func:`summary`; ``origin`` as ``Roster.time_to_mastery``.
+
+    :raises TypeError: an ``origin`` that is not a time; ValueError as :func:`ratings`
+    """
+    o = _cohort._origin_seconds(origin)
+    rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
+                          "masterymap.dask.time_to_mastery()")
+    spells = [dask.delayed(_spells, pure=True)(r, o) for r in rosters]
+    return dask.delayed(_survival_merge, pure=True)(spells, list(framework), table)
+
+
+# --- groups by frontier -----------------------------------------------------------------------
+
+def _groups_part(part: Tuple[Roster, np.ndarray], kind: str, stuck_evidence: int,
+                 stuck_days: float, recent_days: float) -> Dict[str, Any]:
+    r, first_rows = part
+    d = dict(r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days))
+    d["learners"] = list(r.learners)
+    d["first_rows"] = first_rows
+    return d
+
+
+def _groups_merge(parts: List[Dict[str, Any]], kind: str,
+                  competencies: List[str]) -> pd.DataFrame:
+    # Learners in the local roster's numbering (category order or first appearance: the keys).
+    names = [x for p in parts for x in p["learners"]]
+    first = np.concatenate([p["first_rows"] for p in parts]) if parts else np.zeros(0, np.int64)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    learners = [names[i] for i in np.argsort(first, kind="stable")]
+    offsets = np.cumsum([0] + [len(p["learners"]) for p in parts])
+    keys = ("competency", "counted", "first", "last", "reasons")
+    merged: Dict[str, Any] = {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    merged["learner"] = np.concatenate(
+        [rank[offsets[i] + p["learner"].astype(np.int64)] for i, p in enumerate(parts)])
+    order = np.lexsort((merged["learner"], merged["competency"]))
+    out = {k: v[order] for k, v in merged.items()}
+    out["learner"] = out["learner"].astype(np.uint32)
+    return _cohort.groups_frame(out, kind, competencies, learners)
+
+
+@checked
+def groups_by_frontier(framework: Framework, policy: Policy, ddf: dd.DataFrame,
+                       kind: str = "ready", *, stuck_evidence: int = 10, stuck_days: float = 30.0,
+                       recent_days: float = 14.0, as_of: Any = None, learner: str = "learner",
+                       threads: int = 1, npartitions: Optional[int] = None,
+                       shuffle: Optional[str] = None) -> Delayed:
+    """``Roster.groups_by_frontier(kind, ...)`` of a roster that ingested ``ddf.compute()``
+    (with ``as_of``), as a Delayed whose ``compute()`` is that DataFrame, equal to it exactly:
+    rows sorted by competency, then learner in order of first appearance in the whole frame
+    (the learner categories too). Options as :func:`summary`.
+
+    :raises ValueError: another ``kind``; as :func:`ratings`
+    """
+    if kind not in _cohort._KINDS:
+        raise ValueError(f"masterymap.dask.groups_by_frontier(): kind must be one of "
+                         f"{_cohort._KINDS}, not {kind!r}")
+    rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
+                          "masterymap.dask.groups_by_frontier()")
+    parts = [dask.delayed(_groups_part, pure=True)(r, kind, stuck_evidence, stuck_days,
+                                                   recent_days) for r in rosters]
+    return dask.delayed(_groups_merge, pure=True)(parts, kind, list(framework))
+
+
+# --- BKT --------------------------------------------------------------------------------------
+
+def _bkt_part(df: pd.DataFrame, skill: str, options: Dict[str, Any],
+              columns: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The fit of the partition's skills (None: no rows), with each skill's first row."""
+    if len(df) == 0:
+        return None
+    rows = np.sort(df[ROW].to_numpy())
+    df = _restore(df)
+    model = _bkt.Model(**options).fit(df, **columns)
+    indices, names, _ = _ids.ids(df[skill], "skill")
+    texts = pd.Series(np.asarray(names, dtype=object)[indices])
+    first = ~texts.duplicated().to_numpy()
+    first_row = dict(zip(texts[first], rows[first]))
+    return {"model": model, "first_row": first_row}
+
+
+def _bkt_merge(parts: List[Optional[Dict[str, Any]]], options: Dict[str, Any]) -> _bkt.Model:
+    fitted = [p for p in parts if p is not None]
+    if not fitted:
+        raise ValueError("masterymap.dask.bkt_fit(): cannot fit an empty dataset: there is "
+                         "nothing to estimate")
+    params = [(p["first_row"][x["skill"]], x) for p in fitted
+              for x in p["model"].core.params()]
+    params.sort(key=lambda t: t[0])
+    first = fitted[0]["model"]
+    core = _core.bkt.Model.from_params([x for _, x in params], forgets=first.core.forgets,
+                                   multigs=first.core.multigs)
+    model = _bkt.Model(**options)
+    model._core, model._columns, model._id_dtypes = core, dict(first._columns), \
+        dict(first._id_dtypes)
+    return model
+
+
+@checked
+def bkt_fit(ddf: dd.DataFrame, *, learner: str = "user_id", skill: str = "skill_name",
+            correct: str = "correct", order: Optional[str] = None, forgets: bool = False,
+            num_fits: int = 5, seed: int = 42, threads: int = 1,
+            npartitions: Optional[int] = None, shuffle: Optional[str] = None,
+            **options: Any) -> Delayed:
+    """``masterymap.bkt.fit(ddf.compute(), ...)`` with skills as tasks, as a Delayed whose
+    ``compute()`` is one :class:`masterymap.bkt.Model` equal to it (parameters and fit
+    diagnostics, skills in the same order): rows are shuffled by skill (each partition keeps its
+    rows' order) and each partition fits its skills; a skill's fit depends only on its own
+    sequences and its seed (the model's seed mixed with the skill's name).
+
+    :param options: further :class:`masterymap.bkt.Model` options (``tolerance``, ``bounds``,
+        ``fixed`` ...); ``multigs`` is not supported (item classes are numbered by first
+        appearance in the whole dataset)
+    :raises ValueError: ``multigs``; an empty frame (at compute)
+    """
+    if options.get("multigs"):
+        raise ValueError("masterymap.dask.bkt_fit(): multigs is not supported (a skill's item "
+                         "classes are numbered by their first appearance in the whole "
+                         "dataset); fit with masterymap.bkt.fit")
+    model_options = dict(options, forgets=forgets, num_fits=num_fits, seed=seed, threads=threads)
+    _bkt.Model(**model_options)  # bad options fail here, not at compute
+    columns = dict(learner=learner, skill=skill, correct=correct, order=order)
+    parts = _partitioned(ddf, skill, "skill", npartitions, shuffle).to_delayed()
+    fits = [dask.delayed(_bkt_part, pure=True)(p, skill, model_options, columns) for p in parts]
+    return dask.delayed(_bkt_merge, pure=True)(fits, model_options)

@@ -1,0 +1,392 @@
+"""masterymap.dask: the same results as the in-process API, under the synchronous scheduler,
+threads and a distributed LocalCluster (in-process and separate-process workers), with
+partitions that split nothing, split learners arbitrarily, are empty, and evidence with equal
+times (ties broken by row order)."""
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import masterymap as mm
+import masterymap.testing as mmt
+
+dask = pytest.importorskip("dask")
+dd = pytest.importorskip("dask.dataframe")
+mmd = pytest.importorskip("masterymap.dask")
+
+pytestmark = [
+    # distributed's own deprecations and resource notes (not ours) must not fail the tests
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore:.*(Port|port).*:UserWarning"),
+]
+
+AS_OF = "2024-12-01"
+
+
+# --- data -------------------------------------------------------------------------------------
+
+def _with_ties(ev):
+    """Every third row of a learner takes the time of the row before it on the same competency
+    (equal times: the row order decides which score is the latest)."""
+    ev = ev.copy()
+    same = ((ev["learner"] == ev["learner"].shift()) & (ev["competency"] == ev["competency"].shift()))
+    pick = same & (np.arange(len(ev)) % 3 == 0)
+    t = ev["time"].to_numpy().copy()
+    idx = np.flatnonzero(pick.to_numpy())
+    t[idx] = t[idx - 1]
+    ev["time"] = t
+    assert len(idx) > 10
+    return ev
+
+
+@pytest.fixture(scope="module")
+def world():
+    fw = mmt.diamond()
+    pol = mmt.policy()
+    ev, _ = mmt.simulate(fw, pol, learners=40, seed=7, attempts=25, groups={"x": 1, "y": 1})
+    ev = _with_ties(ev)
+    # Interleave learners (time order, stable): any split of the rows then splits learners.
+    ev = ev.sort_values("time", kind="stable").reset_index(drop=True)
+    return fw, pol, ev
+
+
+def _split(ev, how):
+    """A Dask frame of ``ev``: one partition, contiguous chunks, or chunks with empty
+    partitions around and between them."""
+    if how == "one":
+        return dd.from_pandas(ev, npartitions=1, sort=False)
+    if how == "chunks":
+        return dd.from_pandas(ev, npartitions=4, sort=False)
+    cuts = np.linspace(0, len(ev), 4).astype(int)
+    empty = ev.iloc[:0]
+    pieces = [empty, ev.iloc[cuts[0]:cuts[1]], empty, ev.iloc[cuts[1]:cuts[2]],
+              ev.iloc[cuts[2]:cuts[3]], empty]
+    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=empty, verify_meta=False)
+
+
+def _log(ev):
+    log = mm.EvidenceLog()
+    log.extend(ev)
+    return log
+
+
+def _roster(fw, pol, ev, as_of=AS_OF):
+    r = mm.Roster(fw, pol, as_of=as_of)
+    r.ingest(ev)
+    return r
+
+
+# --- schedulers -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clients():
+    distributed = pytest.importorskip("distributed")
+    out = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as c1, \
+            distributed.Client(c1, set_as_default=False) as k1, \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as c2, \
+            distributed.Client(c2, set_as_default=False) as k2:
+        out["inproc"], out["procs"] = k1, k2
+        yield out
+
+
+SCHEDULERS = ["sync", "threads", "inproc", "procs"]
+
+
+def _run(obj, scheduler, clients):
+    if scheduler in ("sync", "threads"):
+        return dask.compute(obj, scheduler=scheduler)[0]
+    return clients[scheduler].compute(obj).result()
+
+
+@pytest.fixture(params=SCHEDULERS)
+def run(request):
+    name = request.param
+    c = request.getfixturevalue("clients") if name in ("inproc", "procs") else None
+    # Without a client Dask picks its default shuffle; on a cluster, the task shuffle.
+    shuffle = "tasks" if c else None
+    return (lambda obj: _run(obj, name, c)), shuffle
+
+
+def _sorted(frame, keys):
+    out = frame.copy()
+    for k in keys:
+        if isinstance(out[k].dtype, pd.CategoricalDtype) and not out[k].cat.ordered:
+            out[k] = out[k].astype(str)
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+# --- ratings ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("how", ["one", "chunks", "empty"])
+def test_ratings_equal_the_local_ones(world, run, how):
+    fw, pol, ev = world
+    compute, shuffle = run
+    ddf = _split(ev, how)
+    got = compute(mmd.ratings(fw, pol, ddf, as_of=AS_OF, npartitions=3, shuffle=shuffle))
+    want = mm.ratings(fw, pol, _log(ddf.compute(scheduler="sync")), as_of=AS_OF)
+    assert len(got) == len(want) > 0
+    pd.testing.assert_frame_equal(_sorted(got, ["learner", "competency"]),
+                                  _sorted(want, ["learner", "competency"]), check_exact=True)
+    # Within a partition's learners, the local frame's relative order.
+    pos = {(a, b): i for i, (a, b) in enumerate(zip(want["learner"].astype(str),
+                                                    want["competency"].astype(str)))}
+    lazy = mmd.ratings(fw, pol, ddf, as_of=AS_OF, npartitions=3, shuffle=shuffle)
+    for k in range(lazy.npartitions):
+        part = dask.compute(lazy.get_partition(k), scheduler="sync")[0]
+        p = [pos[(a, b)] for a, b in zip(part["learner"].astype(str),
+                                         part["competency"].astype(str))]
+        assert p == sorted(p)
+
+
+def test_ratings_meta_has_the_local_dtypes(world):
+    fw, pol, ev = world
+    lazy = mmd.ratings(fw, pol, _split(ev, "chunks"), as_of=AS_OF)
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    assert list(lazy.columns) == list(want.columns)
+    for c in want.columns:
+        if c == "learner":
+            assert isinstance(lazy.dtypes[c], pd.CategoricalDtype)
+            assert not dd.utils.has_known_categories(lazy._meta[c])
+        else:
+            assert lazy.dtypes[c] == want.dtypes[c], c
+    got = lazy.compute(scheduler="sync")
+    for c in want.columns:
+        if c != "learner":
+            assert got.dtypes[c] == want.dtypes[c]
+    assert sorted(got["learner"].cat.categories) == sorted(want["learner"].cat.categories)
+
+
+def test_many_empty_partitions_after_the_shuffle(world):
+    fw, pol, ev = world
+    got = mmd.ratings(fw, pol, _split(ev, "empty"), as_of=AS_OF,
+                      npartitions=97).compute(scheduler="sync")
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    pd.testing.assert_frame_equal(_sorted(got, ["learner", "competency"]),
+                                  _sorted(want, ["learner", "competency"]), check_exact=True)
+
+
+def test_row_order_is_restored_after_the_shuffle(world):
+    """The trap: a shuffle that reorders a learner's rows changes which of two equal-time
+    scores is the latest. Rows reversed as a shuffle may leave them give other ratings; the
+    global row number puts them back."""
+    fw, pol, ev = world
+    numbered = mmd._number(ev, 0, "learner", "learner")
+    shuffled = numbered.iloc[::-1]
+    engine = mm.Engine(fw, pol)
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    got = mmd._ratings_part(shuffled, engine, "learner", None, 1, False)
+    pd.testing.assert_frame_equal(_sorted(got, ["learner", "competency"]),
+                                  _sorted(want, ["learner", "competency"]), check_exact=True)
+    naive = mm.ratings(fw, pol, _log(shuffled.drop(columns=[mmd.ROW, mmd.PART])), as_of=AS_OF)
+    a = _sorted(naive, ["learner", "competency"])
+    b = _sorted(want, ["learner", "competency"])
+    assert not a[["score", "rating"]].equals(b[["score", "rating"]]), \
+        "the data has no tie whose order matters"
+
+
+def test_time_dependent_policy_needs_as_of(world):
+    fw, _, ev = world
+    pol = mmt.policy()
+    pol.override("B", rule=mm.Rule(window_days=30))
+    with pytest.raises(ValueError, match=r"as_of is required.*competencies\['B'\]\.window_days=30"):
+        mmd.ratings(fw, pol, _split(ev, "one"))
+    with pytest.raises(ValueError, match="as_of is required"):
+        mmd.summary(fw, pol, _split(ev, "one"))
+    got = mmd.ratings(fw, pol, _split(ev, "chunks"), as_of=AS_OF).compute(scheduler="sync")
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    pd.testing.assert_frame_equal(_sorted(got, ["learner", "competency"]),
+                                  _sorted(want, ["learner", "competency"]), check_exact=True)
+
+
+def _walk(x):
+    if isinstance(x, (tuple, list)):
+        for y in x:
+            yield from _walk(y)
+    elif isinstance(x, dict):
+        for y in x.values():
+            yield from _walk(y)
+    else:
+        yield x
+        dsk = getattr(x, "dsk", None)  # a fused task (SubgraphCallable)
+        if isinstance(dsk, dict):
+            yield from _walk(dsk)
+
+
+def test_framework_and_policy_travel_once_per_graph(world):
+    fw, pol, ev = world
+    lazy = mmd.ratings(fw, pol, _split(ev, "chunks"), as_of=AS_OF, npartitions=5)
+    graph = dict(lazy.__dask_graph__())
+    holding = [k for k, v in graph.items()
+               if any(isinstance(o, (mm.Engine, mm.Framework, mm.Policy)) for o in _walk(v))]
+    assert len(holding) == 1
+    # ... and pickled once: only that entry's pickle carries the framework.
+    cloudpickle = pytest.importorskip("cloudpickle")  # how Dask sends tasks
+    marker = fw.__getstate__().encode()  # the pickled framework's state
+    assert marker in cloudpickle.dumps(graph[holding[0]])
+    assert marker not in b"".join(cloudpickle.dumps(v) for k, v in graph.items()
+                                  if k not in holding)
+    # the cohort graphs too
+    s = mmd.summary(fw, pol, _split(ev, "chunks"), as_of=AS_OF, npartitions=5)
+    graph = dict(s.__dask_graph__())
+    holding = [k for k, v in graph.items()
+               if any(isinstance(o, (mm.Engine, mm.Framework, mm.Policy)) for o in _walk(v))]
+    assert len(holding) == 1
+
+
+def test_one_cpp_thread_per_task_by_default(world, monkeypatch):
+    fw, pol, ev = world
+    seen = []
+    real = mm.Engine.ratings
+
+    def spy(self, log, **kw):
+        if len(log):  # (not the empty log that makes the meta)
+            seen.append(kw.get("threads"))
+        return real(self, log, **kw)
+
+    monkeypatch.setattr(mm.Engine, "ratings", spy)
+    mmd.ratings(fw, pol, _split(ev, "chunks"), as_of=AS_OF).compute(scheduler="sync")
+    assert seen and set(seen) == {1}
+
+
+# --- cohort analytics -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("how", ["one", "empty"])
+def test_summary_equals_the_local_one(world, run, how):
+    fw, pol, ev = world
+    compute, shuffle = run
+    ddf = _split(ev, how)
+    # Every learner named (odd ones without a group), and one the frame does not have, in a
+    # group of its own that is not listed.
+    learners = sorted(set(ev["learner"].astype(str)))
+    by = pd.Series({lr: (np.nan if int(lr[1:]) % 2 else ("x" if int(lr[1:]) % 3 else "y"))
+                    for lr in learners} | {"ghost": "z"}, dtype=object)
+    got = compute(mmd.summary(fw, pol, ddf, by, min_n=2, as_of=AS_OF, npartitions=3,
+                              shuffle=shuffle))
+    want = _roster(fw, pol, ev).summary(by, min_n=2)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert "z" not in set(got["group"].astype(str))
+    # A learner missing from by is an error, as Roster.summary says.
+    with pytest.raises(ValueError, match="by has no group for 1 learner"):
+        compute(mmd.summary(fw, pol, ddf, by.drop(learners[0]), as_of=AS_OF, npartitions=3,
+                            shuffle=shuffle))
+
+
+def test_summary_default_as_of_is_the_latest_time(world):
+    fw, pol, ev = world
+    got = mmd.summary(fw, pol, _split(ev, "chunks"), min_n=1).compute(scheduler="sync")
+    want = _roster(fw, pol, ev, None).summary(min_n=1)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize("table", [False, True])
+def test_time_to_mastery_equals_the_local_one(world, run, table):
+    fw, pol, ev = world
+    compute, shuffle = run
+    got = compute(mmd.time_to_mastery(fw, pol, _split(ev, "empty"), table=table, as_of=AS_OF,
+                                      npartitions=3, shuffle=shuffle))
+    want = _roster(fw, pol, ev).time_to_mastery(table=table)
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_time_to_mastery_with_an_origin(world):
+    fw, pol, ev = world
+    got = mmd.time_to_mastery(fw, pol, _split(ev, "chunks"), origin="2024-08-01",
+                              as_of=AS_OF).compute(scheduler="sync")
+    want = _roster(fw, pol, ev).time_to_mastery(origin="2024-08-01")
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize("kind", ["ready", "recent", "stuck"])
+def test_groups_by_frontier_equal_the_local_ones(world, run, kind):
+    fw, pol, ev = world
+    compute, shuffle = run
+    opts = dict(stuck_evidence=3, stuck_days=5.0, recent_days=60.0)
+    got = compute(mmd.groups_by_frontier(fw, pol, _split(ev, "empty"), kind, as_of=AS_OF,
+                                         npartitions=3, shuffle=shuffle, **opts))
+    want = _roster(fw, pol, ev).groups_by_frontier(kind, **opts)
+    assert len(want) > 0
+    # exactly equal: row order and learner categories (first appearance in the whole frame)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+# --- BKT --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def responses():
+    fw = mmt.chain(6)
+    ev, _ = mmt.simulate(fw, mmt.policy(), learners=60, seed=11, attempts=30)
+    ev = ev.sort_values("time", kind="stable").reset_index(drop=True)
+    return mmt.bkt_responses(ev)
+
+
+@pytest.mark.parametrize("how", ["chunks", "empty"])
+def test_bkt_fit_equals_the_local_fit(responses, run, how):
+    compute, shuffle = run
+    ddf = _split(responses, how)
+    got = compute(mmd.bkt_fit(ddf, num_fits=3, seed=5, forgets=True, npartitions=4,
+                              shuffle=shuffle))
+    want = mm.bkt.fit(responses, num_fits=3, seed=5, forgets=True)
+    assert got == want
+    assert got.core.skills == want.core.skills
+    pd.testing.assert_frame_equal(got.params(), want.params(), check_exact=True)
+
+
+def test_bkt_fit_rejects_multigs(responses):
+    with pytest.raises(ValueError, match="multigs"):
+        mmd.bkt_fit(_split(responses, "one"), multigs=True)
+
+
+# --- travelling -------------------------------------------------------------------------------
+
+def test_graphs_and_results_pickle(world):
+    fw, pol, ev = world
+    lazy = mmd.ratings(fw, pol, _split(ev, "chunks"), as_of=AS_OF)
+    cloudpickle = pytest.importorskip("cloudpickle")  # how Dask sends graphs
+    again = pickle.loads(cloudpickle.dumps(lazy))
+    pd.testing.assert_frame_equal(_sorted(again.compute(scheduler="sync"), ["learner", "competency"]),
+                                  _sorted(lazy.compute(scheduler="sync"), ["learner", "competency"]),
+                                  check_exact=True)
+    s = mmd.summary(fw, pol, _split(ev, "chunks"), as_of=AS_OF)
+    pd.testing.assert_frame_equal(pickle.loads(cloudpickle.dumps(s)).compute(scheduler="sync"),
+                                  s.compute(scheduler="sync"), check_exact=True)
+    # a partition's roster, as a process worker would send it
+    parts, _ = mmd._rosters(fw, pol, _split(ev, "chunks"), AS_OF, "learner", 1, None, None, "t")
+    r, first = dask.compute(parts[0], scheduler="sync")[0]
+    r2 = pickle.loads(pickle.dumps(r))
+    assert r2 == r
+
+
+def test_bad_arguments(world):
+    fw, pol, ev = world
+    with pytest.raises(KeyError, match="'student'"):
+        mmd.ratings(fw, pol, _split(ev, "one"), learner="student", as_of=AS_OF)
+    with pytest.raises(TypeError, match="by"):
+        mmd.summary(fw, pol, _split(ev, "one"), by=3, as_of=AS_OF)
+    with pytest.raises(ValueError, match="kind"):
+        mmd.groups_by_frontier(fw, pol, _split(ev, "one"), "bored", as_of=AS_OF)
+    with pytest.raises(TypeError, match="ddf"):
+        mmd.ratings(fw, pol, ev, as_of=AS_OF)
+
+
+def test_other_learner_column_name(world):
+    fw, pol, ev = world
+    renamed = ev.rename(columns={"learner": "student"})
+    got = mmd.ratings(fw, pol, _split(renamed, "chunks"), learner="student",
+                      as_of=AS_OF).compute(scheduler="sync")
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    pd.testing.assert_frame_equal(_sorted(got, ["learner", "competency"]),
+                                  _sorted(want, ["learner", "competency"]), check_exact=True)
+
+
+def test_import_masterymap_does_not_import_dask():
+    code = "import sys, masterymap; print('dask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
