@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // kaplan_meier, survival_quantile, survival_quantile_ci: the Kaplan–Meier estimator and its
-// quantiles, as statsmodels' SurvfuncRight computes them.
+// quantiles, as statsmodels' SurvfuncRight computes them; survival_by_competency over spells.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -93,6 +93,33 @@ std::pair<double, double> survival_quantile_ci(const survival_curve& s, double p
   const double upper =
       last + 1 == s.times.size() ? std::numeric_limits<double>::infinity() : s.times[last + 1];
   return {s.times[first], upper};
+}
+
+std::vector<survival_curve> survival_by_competency(const mastery_spells& spells,
+                                                   std::size_t competencies) {
+  const std::size_t n = spells.competency.size();
+  if (spells.origin.size() != n || spells.end.size() != n || spells.event.size() != n)
+    throw std::invalid_argument("survival_by_competency: spell columns of different lengths");
+  std::vector<survival_curve> out(competencies);
+  std::vector<double> dur;
+  std::vector<std::uint8_t> ev;
+  std::size_t k = 0;
+  for (index_t c = 0; c < competencies; ++c) {
+    dur.clear();
+    ev.clear();
+    for (; k < n && spells.competency[k] == c; ++k) {
+      dur.push_back((spells.end[k] - spells.origin[k]) / 86400.0);
+      ev.push_back(spells.event[k]);
+    }
+    out[c] = kaplan_meier(dur, ev);
+  }
+  if (k < n)
+    throw std::invalid_argument(
+        spells.competency[k] >= competencies
+            ? "survival_by_competency: spell " + std::to_string(k) + " names competency " +
+                  std::to_string(spells.competency[k]) + " of " + std::to_string(competencies)
+            : "survival_by_competency: spells not sorted by competency at " + std::to_string(k));
+  return out;
 }
 
 }  // namespace masterymap

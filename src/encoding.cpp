@@ -247,8 +247,13 @@ void decode_input(std::string_view bytes, text_encoding encoding, const char* so
     out.invalid = npos;
     return;
   }
+  // A UTF-8 byte order mark says UTF-8 whatever was asked ("ï»¿" opening a Latin-1 file is
+  // not data anyone writes).
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    bytes.remove_prefix(3);
+    encoding = text_encoding::utf8;
+  }
   if (encoding == text_encoding::utf8) {
-    if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
     out.text = bytes;
     out.invalid = find_invalid_utf8(bytes);
     return;

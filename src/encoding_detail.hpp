@@ -55,7 +55,8 @@ struct utf8_input {
 };
 
 /// Prepares `bytes` for a reader named `source` ("edges CSV"): a compressed input is a
-/// parse_error naming its format; a UTF-8 BOM is dropped; latin1 and cp1252 are transcoded;
+/// parse_error naming its format; a UTF-8 BOM is dropped and means UTF-8 whatever `encoding`
+/// says; latin1 and cp1252 are transcoded;
 /// text with a UTF-16 byte order mark (FF FE or FE FF) is transcoded from UTF-16 whatever
 /// `encoding` says, and a UTF-32 mark is a parse_error.
 /// `out` must not move afterwards (its text may point into its storage).

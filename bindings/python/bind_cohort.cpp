@@ -26,17 +26,9 @@ py::dict survival_dict(std::size_t C, mastery_spells m) {
   std::vector<double> q(C * 9), tt, surv, se;
   {
     py::gil_scoped_release rel;
-    std::size_t k = 0;
-    std::vector<double> dur;
-    std::vector<std::uint8_t> ev;
+    const std::vector<survival_curve> curves = survival_by_competency(m, C);
     for (index_t c = 0; c < C; ++c) {
-      dur.clear();
-      ev.clear();
-      for (; k < m.competency.size() && m.competency[k] == c; ++k) {
-        dur.push_back((m.end[k] - m.origin[k]) / 86400.0);
-        ev.push_back(m.event[k]);
-      }
-      const survival_curve s = kaplan_meier(dur, ev);
+      const survival_curve& s = curves[c];
       n[c] = static_cast<std::uint32_t>(s.n);
       events[c] = static_cast<std::uint32_t>(s.events);
       const double ps[3] = {0.25, 0.5, 0.75};
@@ -178,15 +170,6 @@ void bind_cohort(py::class_<roster>& cls) {
             m.origin.assign(origin.data(), origin.data() + k);
             m.end.assign(end.data(), end.data() + k);
             m.event.assign(event.data(), event.data() + k);
-            for (std::size_t i = 0; i < k; ++i) {
-              if (m.competency[i] >= competencies)
-                throw py::value_error("Roster._survival: spell " + std::to_string(i) +
-                                      " names competency " + std::to_string(m.competency[i]) +
-                                      " of " + std::to_string(competencies));
-              if (i > 0 && m.competency[i] < m.competency[i - 1])
-                throw py::value_error("Roster._survival: spells not sorted by competency at " +
-                                      std::to_string(i));
-            }
             return survival_dict(competencies, std::move(m));
           },
           py::arg("competencies"), py::arg("competency"), py::arg("origin"), py::arg("end"),

@@ -158,6 +158,15 @@ struct mastery_spells {
 [[nodiscard]] MASTERYMAP_API mastery_spells first_mastery(const roster& r, double origin,
                                                           unsigned threads = 0);
 
+/// Kaplan–Meier per competency from spells sorted by competency (as `first_mastery` returns
+/// them, or spells of parts of a roster merged in that order): out[c] from the durations
+/// (end - origin) / 86,400 days of competency c's spells (an empty curve when it has none).
+/// \throws std::invalid_argument for columns of different lengths, spells not sorted by
+///         competency or naming one >= `competencies`, or a duration that is negative or NaN.
+/// Complexity: O(n log n) for n spells.
+[[nodiscard]] MASTERYMAP_API std::vector<survival_curve> survival_by_competency(
+    const mastery_spells& spells, std::size_t competencies);
+
 /// One competency's row of `bottlenecks`: the component figures and the score.
 struct bottleneck {
   index_t competency = 0;

@@ -88,6 +88,10 @@ void write_output(const std::string& path, const std::string& text);
 [[nodiscard]] evidence_log load_evidence(context& ctx, const std::string& path,
                                          const ingest_checks& checks);
 
+/// `checks` opened to a school's own evidence kinds, as a roster takes them: any new kind is
+/// accepted unless it is a near-miss of a built-in kind or one of `p`'s ("formativ").
+[[nodiscard]] ingest_checks with_own_kinds(ingest_checks checks, const policy& p);
+
 /// The inputs of the subcommands that evaluate a whole roster (groups, report, map).
 struct roster_inputs {
   std::string framework, case_package, policy, evidence = "-", as_of;

@@ -148,6 +148,14 @@ evidence_log load_evidence(context& ctx, const std::string& path, const ingest_c
   });
 }
 
+ingest_checks with_own_kinds(ingest_checks checks, const policy& p) {
+  checks.accept_new_kinds = true;
+  evidence_log known;  // the built-in kinds, then the policy's
+  for (const auto& k : p.kinds()) known.add_kind(k);
+  checks.near_miss_kinds = known.kinds();
+  return checks;
+}
+
 void add_roster_options(CLI::App& sub, roster_inputs& in) {
   add_framework_options(sub, in.framework, in.case_package);
   sub.add_option("-p,--policy", in.policy, "Policy JSON")->required();
@@ -169,7 +177,8 @@ roster load_roster(context& ctx, const roster_inputs& in) {
   ctx.reading = in.policy;  // a policy that does not fit the framework
   roster r(std::move(fw), std::move(p), std::move(ro));
   ctx.reading.clear();
-  const evidence_log log = load_evidence(ctx, in.evidence, r.engine().checks());
+  const evidence_log log =
+      load_evidence(ctx, in.evidence, with_own_kinds(r.engine().checks(), r.policy()));
   r.ingest(log, progress_bar(ctx, "ingest"));
   return r;
 }

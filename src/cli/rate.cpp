@@ -62,7 +62,9 @@ void run_rate(context& ctx, const rate_options& o) {
   ctx.reading = o.policy;  // a policy that does not fit the framework
   const engine eng(std::move(fw), std::move(p));
   ctx.reading.clear();
-  const evidence_log log = load_evidence(ctx, o.evidence, eng.checks());
+  // A school's own evidence kinds are accepted (a near-miss of a known kind is still an error).
+  const evidence_log log =
+      load_evidence(ctx, o.evidence, with_own_kinds(eng.checks(), eng.policy()));
   evaluate_options options;
   options.as_of = parse_as_of(o.as_of);
   options.threads = o.threads;

@@ -74,7 +74,7 @@ void run_validate(context& ctx, const validate_options& o) {
       ingest_checks checks;
       std::string against = " (not checked against a framework)";
       if (fw && pol) {
-        checks = checks_for(*fw, *pol);
+        checks = with_own_kinds(checks_for(*fw, *pol), *pol);
         against = ", checked against the framework and the policy";
       } else if (fw) {
         const framework* f = &*fw;

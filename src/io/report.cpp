@@ -144,19 +144,14 @@ std::string cohort_report_html(const roster& r, const report_options& o) {
   const mastery_spells spells = first_mastery(r, o.origin, o.threads);
   std::vector<km> kms(C);
   {
-    std::size_t k = 0;
-    std::vector<double> dur;
-    std::vector<std::uint8_t> ev;
+    std::vector<survival_curve> curves = survival_by_competency(spells, C);
+    for (std::size_t k = 0; k < spells.competency.size(); ++k) {
+      double& last = kms[spells.competency[k]].last;
+      last = std::max(last, (spells.end[k] - spells.origin[k]) / day);
+    }
     for (index_t c = 0; c < C; ++c) {
-      dur.clear();
-      ev.clear();
-      for (; k < spells.competency.size() && spells.competency[k] == c; ++k) {
-        dur.push_back((spells.end[k] - spells.origin[k]) / day);
-        ev.push_back(spells.event[k]);
-      }
-      if (dur.empty()) continue;
-      kms[c].curve = kaplan_meier(dur, ev);
-      kms[c].last = *std::max_element(dur.begin(), dur.end());
+      if (curves[c].n == 0) continue;
+      kms[c].curve = std::move(curves[c]);
       kms[c].median = survival_quantile(kms[c].curve, 0.5);
       kms[c].ci = survival_quantile_ci(kms[c].curve, 0.5);
     }

@@ -294,6 +294,31 @@ void check_first_mastery(const mm::policy& p, unsigned seed) {
   CHECK(events > 5);
 }
 
+TEST_CASE("cohort: Kaplan-Meier per competency from spells") {
+  mm::mastery_spells sp;
+  sp.competency = {0, 0, 2};
+  sp.origin = {0, 86400, 0};
+  sp.end = {86400, 3 * 86400, 5 * 86400};
+  sp.event = {1, 0, 1};
+  const auto curves = mm::survival_by_competency(sp, 3);
+  REQUIRE(curves.size() == 3);
+  CHECK(curves[0].n == 2);
+  CHECK(curves[0].times == std::vector<double>{1});
+  REQUIRE(curves[0].survival.size() == 1);
+  CHECK(curves[0].survival[0] == doctest::Approx(0.5));
+  CHECK(curves[1].n == 0);
+  CHECK(curves[2].times == std::vector<double>{5});
+  CHECK_THROWS_WITH_AS((void)mm::survival_by_competency(sp, 2),
+                       "survival_by_competency: spell 2 names competency 2 of 2",
+                       std::invalid_argument);
+  sp.competency = {2, 0, 0};
+  CHECK_THROWS_WITH_AS((void)mm::survival_by_competency(sp, 3),
+                       "survival_by_competency: spells not sorted by competency at 1",
+                       std::invalid_argument);
+  sp.event.pop_back();
+  CHECK_THROWS_AS((void)mm::survival_by_competency(sp, 3), std::invalid_argument);
+}
+
 TEST_CASE("cohort: first mastery equals the roster's status at and just before it") {
   check_first_mastery(cohort_policy(), 4444);
 }

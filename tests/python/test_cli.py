@@ -253,6 +253,26 @@ def test_rate_reads_latin1_with_encoding_and_utf16_by_its_mark(fractions, tmp_pa
     assert "unknown encoding 'koi8'" in p.stderr
 
 
+def test_a_schools_own_evidence_kinds_are_accepted(fractions, tmp_path):
+    ev = pd.read_csv(fractions["evidence"])
+    ev["kind"] = ev["kind"].replace({"formative": "quiz"})
+    path = tmp_path / "quiz.csv"
+    ev.to_csv(path, index=False)
+    common = ["-f", fractions["framework"], "-p", fractions["policy"]]
+    run("rate", *common, path, check=0)
+    run("validate", *common, path, check=0)
+    run("groups", *common, path, check=0)
+    r = mm.Roster(mm.Framework.read_json(fractions["framework"]),
+                  mm.Policy.read(fractions["policy"]))
+    r.ingest(ev)
+    assert run("report", *common, path, check=0).stdout == r.report()
+    # A near-miss of a known kind is still a mistake.
+    ev["kind"] = ev["kind"].replace({"quiz": "formativ"})
+    ev.to_csv(path, index=False)
+    p = run("rate", *common, path, check=1)
+    assert "formativ" in p.stderr
+
+
 def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):
     pol = json.loads(fractions["policy"].read_text())
     pol["overrides"]["competencies"]["NOT.THERE"] = dict(pol["rule"])

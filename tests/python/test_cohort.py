@@ -158,6 +158,17 @@ def test_summary_by_group_equals_the_pandas_oracle(world, min_n):
     pd.testing.assert_frame_equal(roster.summary(by.to_dict(), min_n=min_n), got)
 
 
+def test_summary_with_by_keeps_its_columns_when_nobody_has_a_group(world):
+    _, _, _, roster = world
+    by = pd.Series(np.nan, index=list(roster.learners), dtype=object)
+    got = roster.summary(by, min_n=1)
+    assert "group" in got and "gap_mastery_rate" in got
+    assert list(got["group"].cat.categories) == ["all"]
+    assert got["gap_mastery_rate"].isna().all()
+    plain = roster.summary(min_n=1)
+    pd.testing.assert_frame_equal(got[plain.columns], plain)
+
+
 def test_summary_names_learners_left_out_of_by(world):
     _, _, _, roster = world
     learners = list(roster.learners)

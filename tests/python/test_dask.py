@@ -372,7 +372,7 @@ def test_bad_arguments(world):
         mmd.summary(fw, pol, _split(ev, "one"), by=3, as_of=AS_OF)
     with pytest.raises(ValueError, match="kind"):
         mmd.groups_by_frontier(fw, pol, _split(ev, "one"), "bored", as_of=AS_OF)
-    with pytest.raises(TypeError, match="ddf"):
+    with pytest.raises(TypeError, match="ddf must be a DataFrame, got pandas DataFrame"):
         mmd.ratings(fw, pol, ev, as_of=AS_OF)
 
 

@@ -104,6 +104,8 @@ def test_a_bom_is_accepted_by_every_reader(tmp_path):
         path = tmp_path / f"{name}.csv"
         path.write_bytes(bom + make(b"Caf\xc3\xa9"))
         assert "Café" in names_of(read(path))
+        # A UTF-8 byte order mark says UTF-8 whatever encoding= says.
+        assert "Café" in names_of(read(path, encoding="latin-1")), name
     fw = fw_text()
     (tmp_path / "fw.json").write_bytes(bom + fw.to_json().encode())
     assert mm.Framework.read_json(tmp_path / "fw.json") == fw

@@ -383,6 +383,11 @@ def describe(value: Any) -> str:
         if len(text) > 60:
             text = text[:57] + "..."
         return f"{kind} {text}"
+    # A class of another library is named with it: "pandas DataFrame" where a dask DataFrame is
+    # expected says more than "DataFrame".
+    root = type(value).__module__.split(".")[0]
+    if root not in ("builtins", "masterymap"):
+        return f"{root} {kind}"
     return kind
 
 

@@ -99,11 +99,12 @@ def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
     attempts = {"competency": sp["competency"][hit], "group": group_of[sp["learner"][hit]],
                 "attempts": sp["attempts"][hit]}
     return summary_frame(d, attempts, names, list(r.framework), list(r.policy.scale.labels),
-                         min_n)
+                         min_n, by is not None)
 
 
 def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: List[str],
-                  competencies: List[str], labels: List[str], min_n: int) -> pd.DataFrame:
+                  competencies: List[str], labels: List[str], min_n: int,
+                  grouped: bool) -> pd.DataFrame:
     """The DataFrame of ``Roster.summary`` from the counts of ``Roster._summary`` (``d``) and
     the first-mastery attempts (``competency``, ``group`` code or -1, ``attempts`` of each
     spell that ended in mastery); shared with ``masterymap.dask.summary``, which merges the
@@ -165,7 +166,7 @@ def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: Lis
     med = med[rows]
     med[cnt[rows] < max(min_n, 1)] = np.nan
     frame["median_attempts"] = med
-    if names:
+    if grouped:  # with `by`, the same columns even when no learner of the roster has a group
         # The rest of the roster: the whole roster's counts minus the group's.
         whole = slice(0, C)
         rest_n = np.tile(n[whole], G) - n
@@ -187,7 +188,7 @@ def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: Lis
         if frame[c].dtype.kind in "iu":
             frame[c] = frame[c].astype("Int64")
         frame.loc[small, c] = pd.NA if frame[c].dtype.kind not in "f" else np.nan
-    if not names:
+    if not grouped:
         frame = frame.drop(columns="group")
     return frame
 

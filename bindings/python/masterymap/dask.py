@@ -309,7 +309,7 @@ def _sequential_sum(x: np.ndarray) -> float:
 
 
 def _summary_merge(facts: List[Dict[str, Any]], names: List[str], competencies: List[str],
-                   labels: List[str], min_n: int) -> pd.DataFrame:
+                   labels: List[str], min_n: int, grouped: bool) -> pd.DataFrame:
     # Only the groups some learner of the frame is in (as Roster.summary): renumber the codes.
     seen = [f["group_of"] for f in facts]
     used = np.unique(np.concatenate(seen)) if seen else np.zeros(0, dtype=np.int64)
@@ -369,7 +369,7 @@ def _summary_merge(facts: List[Dict[str, Any]], names: List[str], competencies: 
          "scored": scored, "score_sum": score_sum, "score_median": score_median}
     attempts = {"competency": cat("a_competency"), "group": cat("a_group"),
                 "attempts": cat("a_attempts")}
-    return _cohort.summary_frame(d, attempts, names, competencies, labels, min_n)
+    return _cohort.summary_frame(d, attempts, names, competencies, labels, min_n, grouped)
 
 
 @checked
@@ -398,7 +398,8 @@ def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = N
                dask.delayed(named, name="masterymap-named-" + tokenize(named), pure=True))
     facts = [dask.delayed(_summary_facts, pure=True)(r, mapped_d, named_d) for r in rosters]
     return dask.delayed(_summary_merge, pure=True)(facts, names, list(framework),
-                                                   list(policy.scale.labels), min_n)
+                                                   list(policy.scale.labels), min_n,
+                                                   by is not None)
 
 
 # --- time to mastery --------------------------------------------------------------------------
