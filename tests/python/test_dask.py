@@ -339,6 +339,40 @@ def test_bkt_fit_equals_the_local_fit(responses, run, how):
     pd.testing.assert_frame_equal(got.params(), want.params(), check_exact=True)
 
 
+def _skill_frames():
+    """The simulator's frame as bkt.fit takes it, rows reversed: the skills' first appearance
+    (C4, C3, ...) is not the category order (C1, C2, ...), nor the numeric order of int ids."""
+    ev, _ = mmt.simulate(mmt.chain(4), mmt.policy(), learners=12, seed=3, attempts=8)
+    b = ev.rename(columns={"learner": "user_id", "competency": "skill_name"})
+    b = b.iloc[::-1].reset_index(drop=True)
+    assert isinstance(b["skill_name"].dtype, pd.CategoricalDtype)
+    ints = b["skill_name"].astype(str).map({"C1": 40, "C2": 7, "C3": 300, "C4": 12})
+    return {
+        "categorical": b,
+        "categorical, categories in another order": b.assign(
+            skill_name=b["skill_name"].cat.reorder_categories(["C3", "C1", "C4", "C2"])),
+        "categorical of ints, unused categories": b.assign(
+            skill_name=pd.Categorical(ints, categories=[5, 300, 12, 40, 7])),
+        "object": b.assign(skill_name=b["skill_name"].astype(str).astype(object)),
+        "int": b.assign(skill_name=ints.astype(np.int64)),
+    }
+
+
+@pytest.mark.parametrize("dtype", list(_skill_frames()))
+@pytest.mark.parametrize("npartitions", [1, 3])
+def test_bkt_fit_skills_in_the_local_order(dtype, npartitions):
+    """Locally a categorical skill column's skills follow the category order, others their
+    first appearance: the Dask fit numbers them the same way."""
+    b = _skill_frames()[dtype]
+    want = mm.bkt.fit(b, seed=7, num_fits=1)
+    got = mmd.bkt_fit(dd.from_pandas(b, npartitions=npartitions, sort=False), seed=7,
+                      num_fits=1, npartitions=2).compute(scheduler="sync")
+    assert got.skills == want.skills
+    assert got.core.skills == want.core.skills
+    assert got == want
+    pd.testing.assert_frame_equal(got.params(), want.params(), check_exact=True)
+
+
 def test_bkt_fit_rejects_multigs(responses):
     with pytest.raises(ValueError, match="multigs"):
         mmd.bkt_fit(_split(responses, "one"), multigs=True)
@@ -374,6 +408,124 @@ def test_bad_arguments(world):
         mmd.groups_by_frontier(fw, pol, _split(ev, "one"), "bored", as_of=AS_OF)
     with pytest.raises(TypeError, match="ddf must be a DataFrame, got pandas DataFrame"):
         mmd.ratings(fw, pol, ev, as_of=AS_OF)
+
+
+def test_bad_arguments_name_the_dask_function(world, responses):
+    fw, pol, ev = world
+    ddf = _split(ev, "chunks")
+    for n in (0, -1):
+        with pytest.raises(ValueError, match=r"masterymap\.dask\.ratings\(\): npartitions must "
+                                             r"be >= 1"):
+            mmd.ratings(fw, pol, ddf, as_of=AS_OF, npartitions=n)
+    with pytest.raises(ValueError, match=r"masterymap\.dask\.summary\(\): npartitions"):
+        mmd.summary(fw, pol, ddf, as_of=AS_OF, npartitions=0)
+    with pytest.raises(ValueError, match=r"masterymap\.dask\.time_to_mastery\(\): npartitions"):
+        mmd.time_to_mastery(fw, pol, ddf, as_of=AS_OF, npartitions=0)
+    with pytest.raises(ValueError, match=r"masterymap\.dask\.groups_by_frontier\(\): npartitions"):
+        mmd.groups_by_frontier(fw, pol, ddf, as_of=AS_OF, npartitions=0)
+    with pytest.raises(ValueError, match=r"masterymap\.dask\.bkt_fit\(\): npartitions"):
+        mmd.bkt_fit(_split(responses, "one"), npartitions=0)
+    # The cohort code shared with Roster names the Dask function, at once and at compute.
+    with pytest.raises(TypeError, match=r"^masterymap\.dask\.summary\(\): by must be"):
+        mmd.summary(fw, pol, ddf, by=3, as_of=AS_OF)
+    with pytest.raises(TypeError, match=r"^masterymap\.dask\.time_to_mastery\(\): origin"):
+        mmd.time_to_mastery(fw, pol, ddf, origin=[1], as_of=AS_OF)
+    learners = sorted(set(ev["learner"].astype(str)))
+    by = pd.Series({lr: "x" for lr in learners[1:]}, dtype=object)
+    with pytest.raises(ValueError, match=r"^masterymap\.dask\.summary\(\): by has no group "
+                                         r"for 1 learner"):
+        mmd.summary(fw, pol, ddf, by, as_of=AS_OF).compute(scheduler="sync")
+
+
+def _bad(ev, times=(), scores=()):
+    """``ev`` with missing times and out-of-range scores at those positions (and an index that
+    is not the positions: errors number rows by position)."""
+    bad = ev.copy()
+    t = bad["time"].to_numpy().copy()
+    t[list(times)] = np.nan
+    sc = bad["score"].to_numpy().copy()
+    sc[list(scores)] = -5
+    bad["time"], bad["score"] = t, sc
+    bad.index = np.arange(len(bad)) * 10 + 3
+    return bad
+
+
+def _local_error(fw, pol, frame):
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.EvidenceLog().extend(frame.reset_index(drop=True), framework=fw, policy=pol)
+    return e.value
+
+
+def test_bad_rows_are_numbered_as_in_the_whole_frame(world):
+    """An EvidenceError from a partition gives its rows as positions in ddf.compute(), every
+    problem of that partition, and says so; here all bad rows are one learner's, in different
+    input partitions, so the one failing partition has them all."""
+    fw, pol, ev = world
+    rows = np.flatnonzero((ev["learner"] == "L5").to_numpy())
+    picks = [rows[2], rows[len(rows) // 2], rows[-3]]
+    frame = _bad(ev, times=[picks[0], picks[2]], scores=[picks[1]])
+    ddf = dd.from_pandas(frame, npartitions=4, sort=False)
+    assert len({int(np.searchsorted(np.cumsum(ddf.map_partitions(len).compute()), r, "right"))
+                for r in picks}) == 3  # in three input partitions
+    want = _local_error(fw, pol, frame)
+    assert want.rows == sorted(int(r) for r in picks)
+    for call in (lambda: mmd.ratings(fw, pol, ddf, as_of=AS_OF, npartitions=3),
+                 lambda: mmd.summary(fw, pol, ddf, as_of=AS_OF, npartitions=3),
+                 lambda: mmd.time_to_mastery(fw, pol, ddf, as_of=AS_OF)):
+        with pytest.raises(mm.EvidenceError) as e:
+            call().compute(scheduler="sync")
+        got = e.value
+        assert got.rows == want.rows
+        assert [p["message"] for p in got.problems] == [p["message"] for p in want.problems]
+        assert [p["row"] for p in got.problems] == want.rows
+        assert "3 problems: " + "; ".join(p["message"] for p in want.problems) in str(got)
+        assert "positions in ddf.compute()" in str(got)
+        assert str(got).startswith("masterymap.dask.")
+        again = pickle.loads(pickle.dumps(got))  # as a process worker sends it back
+        assert again.rows == got.rows and again.problems == got.problems
+
+
+def test_bad_rows_of_several_learners(world):
+    """Bad rows of learners in different partitions: the error is one partition's, its rows
+    numbered as the whole frame does, its problems those of the local error for those rows."""
+    fw, pol, ev = world
+    frame = _bad(ev, times=[300, 700], scores=[450])
+    want = _local_error(fw, pol, frame)
+    by_row = {p["row"]: p["message"] for p in want.problems}
+    assert sorted(by_row) == [300, 450, 700]
+    with pytest.raises(mm.EvidenceError) as e:
+        mmd.ratings(fw, pol, dd.from_pandas(frame, npartitions=4, sort=False),
+                    as_of=AS_OF).compute(scheduler="sync")
+    got = e.value
+    assert got.rows and set(got.rows) <= set(by_row)
+    assert {p["row"]: p["message"] for p in got.problems} == {r: by_row[r] for r in got.rows}
+    learners = {str(frame["learner"].iloc[r]) for r in got.rows}
+    # every problem of the failing partition's learners is there
+    assert set(got.rows) == {r for r in by_row if str(frame["learner"].iloc[r]) in learners}
+
+
+def test_bad_rows_with_the_default_as_of(world):
+    """The cohort calls' default as_of reads every partition's times first: a missing time is
+    reported there, numbered as in the whole frame."""
+    fw, pol, ev = world
+    frame = _bad(ev, times=[611])
+    with pytest.raises(mm.EvidenceError, match=r"^masterymap\.dask\.summary\(\): 1 problem: "
+                                               r"row 611: missing time"):
+        mmd.summary(fw, pol, dd.from_pandas(frame, npartitions=4, sort=False),
+                    npartitions=2).compute(scheduler="sync")
+
+
+def test_bkt_fit_bad_rows_are_numbered_as_in_the_whole_frame(responses):
+    bad = responses.copy()
+    c = bad["correct"].to_numpy().copy()
+    c[len(bad) - 5] = 2
+    bad["correct"] = c
+    with pytest.raises(ValueError, match=rf"row {len(bad) - 5} has 2"):
+        mm.bkt.fit(bad)
+    with pytest.raises(ValueError, match=rf"^masterymap\.dask\.bkt_fit\(\): .*row "
+                                         rf"{len(bad) - 5} has 2.*positions in ddf\.compute"):
+        mmd.bkt_fit(dd.from_pandas(bad, npartitions=3, sort=False),
+                    num_fits=1).compute(scheduler="sync")
 
 
 def test_other_learner_column_name(world):

@@ -38,11 +38,23 @@ relative order); the ``learner`` column is a categorical whose categories Dask u
 compute (unknown in the meta). The merged functions return exactly the local frames, learner
 categories included. Learners are those with rows: unused categories of a categorical learner
 column are dropped per partition (a local roster would count them as learners without
-evidence).
+evidence). :func:`bkt_fit` numbers skills as the local fit does: a categorical skill column's
+category order (the categories of ``ddf.compute()``), else first appearance.
+
+Errors. A bad row is found by the partition that holds it after the shuffle; its
+:class:`~masterymap.EvidenceError` is rebuilt with every row (``.rows``, each problem's ``row``
+and message) its position in ``ddf.compute()``, the message naming the Dask function and saying
+that only that partition's rows were checked (every problem of that partition is listed). The
+BKT fit's ValueErrors naming rows are renumbered the same way. Each task gets the input
+partitions' lengths (one small task per input partition) for this. Errors of the cohort code
+shared with :class:`~masterymap.Roster` name the Dask function (``masterymap.dask.summary():
+by has no group ...``).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+import contextlib
+import re
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import dask
 import dask.dataframe as dd
@@ -84,25 +96,129 @@ def _number(df: pd.DataFrame, number: int, column: str, what: str) -> pd.DataFra
     return out
 
 
+def _offsets(lengths: Sequence[int]) -> np.ndarray:
+    """The position in ``ddf.compute()`` of each input partition's first row."""
+    return np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))]).astype(np.int64)
+
+
+def _positions(rows: np.ndarray, offsets: Optional[np.ndarray]) -> np.ndarray:
+    """Global row numbers (partition << 40 | position) as positions in ``ddf.compute()``
+    (without ``offsets``: the numbers themselves)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if offsets is None:
+        return rows
+    return offsets[rows >> np.int64(_SHIFT)] + (rows & np.int64((1 << _SHIFT) - 1))
+
+
+def _check_npartitions(npartitions: Optional[int], where: str) -> None:
+    if npartitions is not None and (isinstance(npartitions, bool) or
+                                    not isinstance(npartitions, (int, np.integer)) or
+                                    npartitions < 1):
+        raise ValueError(f"{where}: npartitions must be >= 1 (or None: as many as ddf has), "
+                         f"not {npartitions!r}")
+
+
 def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optional[int],
-                 shuffle: Optional[str]) -> dd.DataFrame:
-    """``ddf`` with the global row number, shuffled so each ``column`` id is in one partition."""
+                 shuffle: Optional[str],
+                 where: str = "masterymap.dask") -> Tuple[dd.DataFrame, Delayed]:
+    """``ddf`` with the global row number, shuffled so each ``column`` id is in one partition,
+    and (delayed) the position in ``ddf.compute()`` of each input partition's first row (to
+    number bad rows as the whole frame does)."""
+    _check_npartitions(npartitions, where)
     if column not in ddf.columns:
-        raise KeyError(f"masterymap.dask: the frame has no column {column!r} (columns: "
+        raise KeyError(f"{where}: the frame has no column {column!r} (columns: "
                        f"{list(ddf.columns)})")
     for c in (ROW, PART):
         if c in ddf.columns:
-            raise ValueError(f"masterymap.dask: the frame may not have a column {c!r}")
+            raise ValueError(f"{where}: the frame may not have a column {c!r}")
     meta = ddf._meta.assign(**{ROW: np.zeros(0, dtype=np.int64),
                                PART: np.zeros(0, dtype=np.uint64)})
     # Partition numbers as arguments (map_partitions' partition_info does not survive the
     # distributed scheduler of Dask 2022.12).
+    inputs = ddf.to_delayed()
     numbered = dd.from_delayed(
-        [dask.delayed(_number, pure=True)(p, i, column, what)
-         for i, p in enumerate(ddf.to_delayed())],
+        [dask.delayed(_number, pure=True)(p, i, column, what) for i, p in enumerate(inputs)],
         meta=meta, divisions=ddf.divisions, verify_meta=False)
-    n = ddf.npartitions if npartitions is None else npartitions
-    return numbered.shuffle(PART, npartitions=n, shuffle=shuffle, ignore_index=True)
+    n = ddf.npartitions if npartitions is None else int(npartitions)
+    offsets = dask.delayed(_offsets, pure=True)([dask.delayed(len, pure=True)(p)
+                                                 for p in inputs])
+    return numbered.shuffle(PART, npartitions=n, shuffle=shuffle, ignore_index=True), offsets
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+_NOTE = ("rows are positions in ddf.compute(); only this partition's rows were checked, others "
+         "may have problems too")
+_SHOWN = 20  # problems in a message, as the C++ errors
+
+
+def _renumbered(e: Exception, positions: np.ndarray, where: str) -> Exception:
+    """``e`` (an EvidenceError of a shuffled partition, rows numbered within it) as the same
+    error with every row its position in ``ddf.compute()``: ``.rows``, each problem's ``row``
+    and message, and the message, which names ``where`` and says how rows are numbered."""
+    def row(r: Any) -> Any:
+        return int(positions[r]) if isinstance(r, (int, np.integer)) and \
+            0 <= r < len(positions) else r
+
+    problems = []
+    for p in list(getattr(e, "problems", None) or []):
+        p = dict(p)
+        r = p.get("row")
+        if r is not None:
+            p["row"] = row(r)
+            p["message"] = re.sub(rf"^row {int(r)}\b", f"row {p['row']}", str(p["message"]))
+        problems.append(p)
+    rows = [row(r) for r in (getattr(e, "rows", None) or [])]
+    texts = [str(p["message"]) for p in problems]
+    head = "1 problem" if len(texts) == 1 else f"{len(texts)} problems"
+    body = "; ".join(texts[:_SHOWN])
+    if len(texts) > _SHOWN:
+        body += f"; ... and {len(texts) - _SHOWN} more"
+    out = type(e)(f"{where}: {head}: {body} ({_NOTE})")
+    for k, v in vars(e).items():
+        setattr(out, k, v)
+    setattr(out, "problems", problems)
+    setattr(out, "rows", rows)
+    return out
+
+
+def _renumbered_text(e: Exception, positions: np.ndarray, where: str) -> Exception:
+    """A ValueError whose message names rows (``row 12``, as the BKT fit's) with those rows as
+    positions in ``ddf.compute()``."""
+    def sub(m: "re.Match[str]") -> str:
+        r = int(m.group(1))
+        return f"row {int(positions[r])}" if r < len(positions) else m.group(0)
+
+    text = re.sub(r"\brow (\d+)\b", sub, str(e))
+    return type(e)(f"{where}: {text} ({_NOTE})")
+
+
+@contextlib.contextmanager
+def _rows_of(rows: np.ndarray, offsets: Optional[np.ndarray], where: str,
+             text: bool = False) -> Iterator[None]:
+    """Bad-row errors raised inside, renumbered from the partition's rows (``rows``: their
+    global numbers, in the partition's restored order) to positions in ``ddf.compute()``."""
+    try:
+        yield
+    except _core.EvidenceError as e:
+        raise _renumbered(e, _positions(np.sort(rows), offsets), where) from None
+    except ValueError as e:
+        if not text or type(e) is not ValueError or not re.search(r"\brow \d+\b", str(e)):
+            raise
+        raise _renumbered_text(e, _positions(np.sort(rows), offsets), where) from None
+
+
+@contextlib.contextmanager
+def _named(where: str) -> Iterator[None]:
+    """TypeErrors and ValueErrors of the shared Roster code name ``where``, not the Roster
+    method (``Roster.summary(): by has no group ...``)."""
+    try:
+        yield
+    except (TypeError, ValueError) as e:
+        m = re.match(r"Roster\.\w+\(\)", str(e))
+        if type(e) not in (TypeError, ValueError) or m is None:
+            raise
+        raise type(e)(where + str(e)[m.end():]) from None
 
 
 def _restore(df: pd.DataFrame) -> pd.DataFrame:
@@ -157,13 +273,16 @@ def _as_of(policy: Policy, as_of: Any, where: str) -> Optional[float]:
     return float(_core._to_seconds(as_of, "as_of"))
 
 
-def _latest(df: pd.DataFrame, learner: str) -> float:
+def _latest(df: pd.DataFrame, learner: str, offsets: Optional[np.ndarray] = None,
+            where: str = "masterymap.dask") -> float:
     """The latest evidence time of a partition (NaN: none), as the roster reads times."""
+    rows = df[ROW].to_numpy()
     df = _rename(_restore(df), learner)
     if len(df) == 0:
         return float("nan")
     log = EvidenceLog()
-    log.extend(df)
+    with _rows_of(rows, offsets, where):
+        log.extend(df)
     t = log._columns()["time"]
     return float(np.max(t)) if len(t) else float("nan")
 
@@ -186,11 +305,14 @@ def _engine(framework: Framework, policy: Policy) -> Delayed:
 # --- ratings ----------------------------------------------------------------------------------
 
 def _ratings_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: Optional[float],
-                  threads: int, all_competencies: bool) -> pd.DataFrame:
+                  threads: int, all_competencies: bool, offsets: Optional[np.ndarray] = None,
+                  where: str = "masterymap.dask.ratings()") -> pd.DataFrame:
+    rows = df[ROW].to_numpy()
     df = _rename(_restore(df), learner)
     log = EvidenceLog()
     if len(df):
-        log.extend(df, framework=engine.framework, policy=engine.policy)
+        with _rows_of(rows, offsets, where):
+            log.extend(df, framework=engine.framework, policy=engine.policy)
     return engine.ratings(log, as_of=as_of, threads=threads, all_competencies=all_competencies)
 
 
@@ -213,27 +335,34 @@ def ratings(framework: Framework, policy: Policy, ddf: dd.DataFrame, *, as_of: A
     :raises ValueError: ``as_of`` missing under a time-dependent policy (naming its rules)
     :raises KeyError: no ``learner`` column
     :raises PolicyError: the policy does not fit the framework (at once, not at compute)
-    :raises EvidenceError: (at compute) bad rows of a partition, numbered within it
+    :raises ValueError: ``npartitions`` < 1
+    :raises EvidenceError: (at compute) every bad row of the first partition found to have
+        some, numbered as positions in ``ddf.compute()`` (``.rows``, each problem's ``row`` and
+        message); other partitions may have bad rows too
 
     Columns and dtypes as ``masterymap.ratings``; the ``learner`` categories are unknown in the
     meta and the union of the partitions' once computed. Cost: one shuffle, then O(rows) per
     partition.
     """
-    t = _as_of(policy, as_of, "masterymap.dask.ratings()")
+    where = "masterymap.dask.ratings()"
+    _check_npartitions(npartitions, where)
+    t = _as_of(policy, as_of, where)
     engine = Engine(framework, policy)
     meta = engine.ratings(EvidenceLog())
     meta = clear_known_categories(meta, cols=["learner"])  # the union of the partitions'
-    parts = _partitioned(ddf, learner, "learner", npartitions, shuffle)
+    parts, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where)
     return parts.map_partitions(_ratings_part, _engine(framework, policy), learner, t, threads,
-                                all_competencies, meta=meta)
+                                all_competencies, offsets, where, meta=meta)
 
 
 # --- the rosters of the partitions ------------------------------------------------------------
 
 def _roster_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: float,
-                 threads: int) -> Tuple[Roster, np.ndarray]:
+                 threads: int, offsets: Optional[np.ndarray] = None,
+                 where: str = "masterymap.dask") -> Tuple[Roster, np.ndarray]:
     """The partition's roster (at ``as_of``; NaN: none yet) and each of its learners' key in
     the whole frame's learner numbering (learners in the roster's order)."""
+    restored_rows = df[ROW].to_numpy()
     restored = _restore(df)
     # The key of each row's learner in the whole frame's numbering: a categorical's code (the
     # roster numbers learners in category order), else the global row (first appearance).
@@ -246,7 +375,8 @@ def _roster_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: float,
                as_of=None if np.isnan(as_of) else as_of)
     if len(df) == 0:
         return r, np.zeros(0, dtype=np.int64)
-    r.ingest(df)
+    with _rows_of(restored_rows, offsets, where):
+        r.ingest(df)
     indices, names, _ = _ids.ids(df["learner"], "learner")
     texts = pd.Series(np.asarray(names, dtype=object)[indices])
     first = ~texts.duplicated().to_numpy()
@@ -260,15 +390,18 @@ def _rosters(framework: Framework, policy: Policy, ddf: dd.DataFrame, as_of: Any
              threads: int, npartitions: Optional[int], shuffle: Optional[str],
              where: str) -> Tuple[List[Delayed], Delayed]:
     """One delayed (roster, first rows) per partition, and the evaluation time (delayed)."""
+    _check_npartitions(npartitions, where)
     t = _as_of(policy, as_of, where)
-    parts = _partitioned(ddf, learner, "learner", npartitions, shuffle).to_delayed()
+    shuffled, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where)
+    parts = shuffled.to_delayed()
     if t is None:
         at = dask.delayed(_max_time, pure=True)(
-            [dask.delayed(_latest, pure=True)(p, learner) for p in parts])
+            [dask.delayed(_latest, pure=True)(p, learner, offsets, where) for p in parts])
     else:
         at = dask.delayed(t)
     engine = _engine(framework, policy)
-    rosters = [dask.delayed(_roster_part, pure=True)(p, engine, learner, at, threads)
+    rosters = [dask.delayed(_roster_part, pure=True)(p, engine, learner, at, threads, offsets,
+                                                     where)
                for p in parts]
     return rosters, at
 
@@ -276,13 +409,15 @@ def _rosters(framework: Framework, policy: Policy, ddf: dd.DataFrame, as_of: Any
 # --- summary ----------------------------------------------------------------------------------
 
 def _summary_facts(part: Tuple[Roster, np.ndarray], mapped: pd.Series,
-                   named: Optional[pd.Index]) -> Dict[str, Any]:
+                   named: Optional[pd.Index],
+                   where: str = "masterymap.dask.summary()") -> Dict[str, Any]:
     """What the merge needs of one roster: learners per group, the cells it visits (status not
     not_started: group, competency, status, rating, score) and the attempts of the spells that
     ended in mastery."""
     r = part[0]
     if named is not None:
-        _cohort.check_grouped(list(r.learners), named)
+        with _named(where):
+            _cohort.check_grouped(list(r.learners), named)
     group_of = _cohort.groups_of(list(r.learners), mapped)
     st = r.statuses()
     L, C = st.shape if st.ndim == 2 else (0, len(r.framework))
@@ -390,13 +525,16 @@ def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = N
     Other options as :func:`ratings`.
     :raises TypeError: a ``by`` of another type; ValueError as :func:`ratings`
     """
-    names, mapped, named = _cohort.group_codes(None, by)
+    where = "masterymap.dask.summary()"
+    with _named(where):
+        names, mapped, named = _cohort.group_codes(None, by)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
-                          "masterymap.dask.summary()")
+                          where)
     mapped_d = dask.delayed(mapped, name="masterymap-groups-" + tokenize(mapped), pure=True)
     named_d = (None if by is None else
                dask.delayed(named, name="masterymap-named-" + tokenize(named), pure=True))
-    facts = [dask.delayed(_summary_facts, pure=True)(r, mapped_d, named_d) for r in rosters]
+    facts = [dask.delayed(_summary_facts, pure=True)(r, mapped_d, named_d, where)
+             for r in rosters]
     return dask.delayed(_summary_merge, pure=True)(facts, names, list(framework),
                                                    list(policy.scale.labels), min_n,
                                                    by is not None)
@@ -436,9 +574,11 @@ def time_to_mastery(framework: Framework, policy: Policy, ddf: dd.DataFrame, *,
 
     :raises TypeError: an ``origin`` that is not a time; ValueError as :func:`ratings`
     """
-    o = _cohort._origin_seconds(origin)
+    where = "masterymap.dask.time_to_mastery()"
+    with _named(where):
+        o = _cohort._origin_seconds(origin)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
-                          "masterymap.dask.time_to_mastery()")
+                          where)
     spells = [dask.delayed(_spells, pure=True)(r, o) for r in rosters]
     return dask.delayed(_survival_merge, pure=True)(spells, list(framework), table)
 
@@ -498,14 +638,31 @@ def groups_by_frontier(framework: Framework, policy: Policy, ddf: dd.DataFrame,
 
 # --- BKT --------------------------------------------------------------------------------------
 
+def _categories(df: pd.DataFrame, skill: str) -> List[str]:
+    """The canonical texts of an input partition's skill categories, in their order."""
+    return list(_ids.ids(df[skill].iloc[:0], "skill")[1])
+
+
+def _category_order(per_partition: List[List[str]]) -> Dict[str, int]:
+    """Skill text -> rank in the categories of ``ddf.compute()`` (Dask unions the partitions'
+    categories in partition order; known categories are the same in every partition)."""
+    order: Dict[str, int] = {}
+    for names in per_partition:
+        for x in names:
+            order.setdefault(x, len(order))
+    return order
+
+
 def _bkt_part(df: pd.DataFrame, skill: str, options: Dict[str, Any],
-              columns: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+              columns: Dict[str, Any], offsets: Optional[np.ndarray] = None,
+              where: str = "masterymap.dask.bkt_fit()") -> Optional[Dict[str, Any]]:
     """The fit of the partition's skills (None: no rows), with each skill's first row."""
     if len(df) == 0:
         return None
     rows = np.sort(df[ROW].to_numpy())
     df = _restore(df)
-    model = _bkt.Model(**options).fit(df, **columns)
+    with _rows_of(rows, offsets, where, text=True):
+        model = _bkt.Model(**options).fit(df, **columns)
     indices, names, _ = _ids.ids(df[skill], "skill")
     texts = pd.Series(np.asarray(names, dtype=object)[indices])
     first = ~texts.duplicated().to_numpy()
@@ -513,13 +670,17 @@ def _bkt_part(df: pd.DataFrame, skill: str, options: Dict[str, Any],
     return {"model": model, "first_row": first_row}
 
 
-def _bkt_merge(parts: List[Optional[Dict[str, Any]]], options: Dict[str, Any]) -> _bkt.Model:
+def _bkt_merge(parts: List[Optional[Dict[str, Any]]], options: Dict[str, Any],
+               categories: Optional[List[List[str]]] = None) -> _bkt.Model:
     fitted = [p for p in parts if p is not None]
     if not fitted:
         raise ValueError("masterymap.dask.bkt_fit(): cannot fit an empty dataset: there is "
                          "nothing to estimate")
-    params = [(p["first_row"][x["skill"]], x) for p in fitted
-              for x in p["model"].core.params()]
+    # Skills as the local fit numbers them: a categorical column's category order, else first
+    # appearance (the global row numbers order rows as ddf.compute() does).
+    order = None if categories is None else _category_order(categories)
+    params = [(p["first_row"][x["skill"]] if order is None else order[x["skill"]], x)
+              for p in fitted for x in p["model"].core.params()]
     params.sort(key=lambda t: t[0])
     first = fitted[0]["model"]
     core = _core.bkt.Model.from_params([x for _, x in params], forgets=first.core.forgets,
@@ -545,8 +706,10 @@ def bkt_fit(ddf: dd.DataFrame, *, learner: str = "user_id", skill: str = "skill_
     :param options: further :class:`masterymap.bkt.Model` options (``tolerance``, ``bounds``,
         ``fixed`` ...); ``multigs`` is not supported (item classes are numbered by first
         appearance in the whole dataset)
-    :raises ValueError: ``multigs``; an empty frame (at compute)
+    :raises ValueError: ``multigs``; ``npartitions`` < 1; an empty frame or bad rows (at
+        compute; rows numbered as positions in ``ddf.compute()``)
     """
+    _check_npartitions(npartitions, "masterymap.dask.bkt_fit()")
     if options.get("multigs"):
         raise ValueError("masterymap.dask.bkt_fit(): multigs is not supported (a skill's item "
                          "classes are numbered by their first appearance in the whole "
@@ -554,6 +717,11 @@ def bkt_fit(ddf: dd.DataFrame, *, learner: str = "user_id", skill: str = "skill_
     model_options = dict(options, forgets=forgets, num_fits=num_fits, seed=seed, threads=threads)
     _bkt.Model(**model_options)  # bad options fail here, not at compute
     columns = dict(learner=learner, skill=skill, correct=correct, order=order)
-    parts = _partitioned(ddf, skill, "skill", npartitions, shuffle).to_delayed()
-    fits = [dask.delayed(_bkt_part, pure=True)(p, skill, model_options, columns) for p in parts]
-    return dask.delayed(_bkt_merge, pure=True)(fits, model_options)
+    where = "masterymap.dask.bkt_fit()"
+    shuffled, offsets = _partitioned(ddf, skill, "skill", npartitions, shuffle, where)
+    fits = [dask.delayed(_bkt_part, pure=True)(p, skill, model_options, columns, offsets, where)
+            for p in shuffled.to_delayed()]
+    categories = None
+    if isinstance(ddf._meta[skill].dtype, pd.CategoricalDtype):
+        categories = [dask.delayed(_categories, pure=True)(p, skill) for p in ddf.to_delayed()]
+    return dask.delayed(_bkt_merge, pure=True)(fits, model_options, categories)
