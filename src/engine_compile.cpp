@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <string>
 #include <unordered_set>
 #include <utility>
 
@@ -236,7 +237,11 @@ binding::binding(const compiled_policy& c, const evidence_log& l, double when,
 }
 
 double default_as_of(const evidence_log& log, const evaluate_options& o) {
-  if (o.as_of) return *o.as_of;
+  if (o.as_of) {
+    if (const std::string why = time_problem(*o.as_of); !why.empty())
+      throw std::invalid_argument("as_of: " + why);
+    return *o.as_of;
+  }
   const double t = log.max_time();
   return std::isnan(t) ? std::numeric_limits<double>::infinity() : t;
 }

@@ -146,21 +146,6 @@ constexpr std::size_t parallel_rows = std::size_t{1} << 18;
 constexpr double min_time = -9223372036.0, max_time = 9223372036.0;
 constexpr double max_stored = 3.4028234663852886e38;  // FLT_MAX
 
-// Why a time that is no number of seconds in range is bad (the row check's message).
-std::string time_problem(double t) {
-  if (std::isnan(t)) return "missing time";
-  if (!std::isfinite(t)) return fmt::format("time is infinite ({})", t);
-  std::string why = fmt::format(
-      "time {} ({}) is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
-      "seconds since the epoch)",
-      t, format_time(t), min_time, max_time);
-  // Milliseconds of a date in range are at least 1e11 away from 0 (the hint is only for those:
-  // a date in year 3000 is out of range, not milliseconds).
-  if (std::fabs(t) >= 1e11 && t / 1000 >= min_time && t / 1000 <= max_time)
-    why += "; it looks like milliseconds since the epoch: divide by 1000";
-  return why;
-}
-
 // An 8-digit text that is a valid date in ISO 8601's basic form ("20240910"): parse_time
 // refuses it (seconds or a date?), and the message says what to write.
 bool basic_date(std::string_view s) {
@@ -580,6 +565,21 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
 }
 
 }  // namespace
+
+std::string time_problem(double t) {
+  if (t >= min_time && t <= max_time) return {};
+  if (std::isnan(t)) return "missing time";
+  if (!std::isfinite(t)) return fmt::format("time is infinite ({})", t);
+  std::string why = fmt::format(
+      "time {} ({}) is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
+      "seconds since the epoch)",
+      t, format_time(t), min_time, max_time);
+  // Milliseconds of a date in range are at least 1e11 away from 0 (the hint is only for those:
+  // a date in year 3000 is out of range, not milliseconds).
+  if (std::fabs(t) >= 1e11 && t / 1000 >= min_time && t / 1000 <= max_time)
+    why += "; it looks like milliseconds since the epoch: divide by 1000";
+  return why;
+}
 
 void evidence_log::append(const evidence_columns& b, const ingest_checks& checks,
                           const progress& progress) {

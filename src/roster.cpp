@@ -366,6 +366,10 @@ roster::roster(masterymap::framework fw, masterymap::policy p, roster_options op
   // A bkt rule without a source fails here, not at the first ingest.
   detail::require_probability_source(bkt_rules(impl_->engine.policy()),
                                      impl_->options.probabilities.get());
+  // A millisecond epoch would silently expire everything under an expiry rule.
+  if (impl_->options.as_of)
+    if (const std::string why = time_problem(*impl_->options.as_of); !why.empty())
+      throw std::invalid_argument("roster: as_of: " + why);
 }
 roster::roster(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
 roster::roster(roster&&) noexcept = default;
@@ -475,7 +479,8 @@ learner_state roster::learner(std::string_view id) const { return learner(id, im
 
 learner_state roster::learner(std::string_view id, double as_of) const {
   const std::size_t l = index_of(id);
-  if (std::isnan(as_of)) throw std::invalid_argument("roster::learner: as_of is NaN");
+  if (const std::string why = time_problem(as_of); !why.empty())
+    throw std::invalid_argument("roster::learner: as_of: " + why);
   evaluate_options o;
   o.as_of = as_of;
   o.probabilities = impl_->options.probabilities;

@@ -92,7 +92,8 @@ class MASTERYMAP_API probability_source {
 struct evaluate_options {
   /// Evaluation time (seconds, like evidence times). Evidence after it is ignored; windows in
   /// days and expiry count back from it. Default: the latest time in the log, so results depend
-  /// only on the log.
+  /// only on the log. Evaluating with one that is not a time (`time_problem`: NaN, infinite, a
+  /// millisecond epoch, outside 1677-09-21 to 2262-04-11) throws std::invalid_argument.
   std::optional<double> as_of;
   /// Source of `method::bkt` probabilities: required when the policy has a bkt rule (see
   /// `bkt_rules`; evaluating without it throws policy_error).

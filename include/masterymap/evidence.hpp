@@ -43,6 +43,11 @@ namespace masterymap {
 /// "+inf", "-inf" for non-finite values; beyond about 285,000 years the number ("10000000000000
 /// s").
 [[nodiscard]] MASTERYMAP_API std::string format_time(double t);
+/// Why `t` (seconds since the epoch) is not a time the library takes, as an evidence time or
+/// an evaluation time (`as_of`): "" when it is one. Times must be finite and within
+/// datetime64[ns] (1677-09-21 to 2262-04-11), so every one converts to a DataFrame; the reason
+/// names the range and, for a millisecond epoch of a date in range, says to divide by 1000.
+[[nodiscard]] MASTERYMAP_API std::string time_problem(double t);
 
 /// One piece of evidence, owning its strings (the convenient, slow form).
 struct evidence {

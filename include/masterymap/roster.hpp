@@ -72,7 +72,8 @@ struct ingest_summary {
 /// concurrently. (From Python, the binding serialises changes with reads; see the README.)
 class MASTERYMAP_API roster {
  public:
-  /// \throws masterymap::policy_error if the policy does not fit the framework.
+  /// \throws masterymap::policy_error if the policy does not fit the framework;
+  ///         std::invalid_argument for an `options.as_of` that is not a time (`time_problem`).
   roster(masterymap::framework fw, masterymap::policy p, roster_options options = {});
   roster(roster&&) noexcept;
   roster& operator=(roster&&) noexcept;
@@ -174,7 +175,8 @@ class MASTERYMAP_API roster {
   /// The learner's state as it was at `as_of` (Unix seconds): as `learner(id)` with evidence
   /// after `as_of` ignored and windows and expiry judged then (`engine::evaluate` with that
   /// evaluation time). Complexity: O(k log k) for the learner's k rows.
-  /// \throws masterymap::unknown_id_error; std::invalid_argument for a NaN `as_of`.
+  /// \throws masterymap::unknown_id_error; std::invalid_argument for an `as_of` that is not a
+  ///         time (`time_problem`: NaN, or outside 1677-09-21 to 2262-04-11).
   [[nodiscard]] learner_state learner(std::string_view id, double as_of) const;
 
   [[nodiscard]] const std::vector<status>& statuses() const noexcept;

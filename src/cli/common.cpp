@@ -79,7 +79,9 @@ void add_as_of_option(CLI::App& sub, std::string& as_of) {
                  "it is ignored. Default: the latest evidence time in the input")
       ->check(
           [](const std::string& text) -> std::string {
-            return parse_time(text) ? std::string() : "not a time: '" + text + "'";
+            const std::optional<double> t = parse_time(text);
+            if (!t) return "not a time: '" + text + "'";
+            return time_problem(*t);
           },
           "TIME");
 }

@@ -119,6 +119,7 @@ def test_version():
     ["rate", "-p", "p.json", "x.csv"],                     # no framework
     ["rate", "-f", "a.json", "--case", "b.json", "-p", "p.json", "x.csv"],  # both frameworks
     ["rate", "-f", "a.json", "-p", "p.json", "--as-of", "yesterday", "x.csv"],
+    ["rate", "-f", "a.json", "-p", "p.json", "--as-of", "1725494400000", "x.csv"],  # ms
     ["rate", "-f", "a.json", "-p", "p.json", "--progress", "sometimes", "x.csv"],
     ["groups", "-f", "a.json", "-p", "p.json", "--kind", "lost", "x.csv"],
     ["bkt"],                                               # bkt needs fit|predict|evaluate

@@ -434,6 +434,33 @@ def test_missing_or_infinite_arguments_are_value_errors(setup):
                 call(bad)
 
 
+def test_an_evaluation_time_outside_datetime64_is_a_value_error(setup):
+    """A JavaScript millisecond epoch as as_of would silently expire everything under an expiry
+    rule: refused as evidence times are, with the hint."""
+    fw, pol, log = setup
+    eng = mm.Engine(fw, pol)
+    ms = mm.to_seconds("2024-09-05") * 1000
+    calls = {
+        "Engine.evaluate": lambda t: eng.evaluate(log, "ana", as_of=t),
+        "Engine.evaluate_all": lambda t: eng.evaluate_all(log, as_of=t),
+        "Engine.ratings": lambda t: eng.ratings(log, as_of=t),
+        "mm.ratings": lambda t: mm.ratings(fw, pol, log, as_of=t),
+        "Engine.update": lambda t: eng.update(eng.evaluate(log, "ana"), log, as_of=t),
+        "Roster": lambda t: mm.Roster(fw, pol, as_of=t),
+    }
+    r = mm.Roster(fw, pol)
+    r.ingest(log)
+    calls["Roster.learner"] = lambda t: r.learner("ana", as_of=t)
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=r"outside the range of datetime64\[ns\].*divide by "
+                                             r"1000"):
+            call(ms)
+        with pytest.raises(ValueError, match=r"outside the range of datetime64\[ns\]"):
+            call("2300-01-01")
+    # The edges of the range are times.
+    assert eng.evaluate(log, "ana", as_of="2262-04-11").as_of == mm.to_seconds("2262-04-11")
+
+
 def test_single_evidence_with_bad_times(setup):
     fw, pol, _ = setup
     log = mm.EvidenceLog()
