@@ -276,6 +276,13 @@ parse_error utf8_error(std::string_view text, std::size_t offset, std::optional<
 }
 
 std::string_view checked_utf8(std::string_view bytes, const std::string& source, const char* hint) {
+  // The view returned points into `bytes`: text that would need transcoding (UTF-16) has no
+  // storage to live in here, and these formats are UTF-8 by definition anyway.
+  if (const char* order = utf16_mark(bytes))
+    throw parse_error(fmt::format("{}: the input is {} (it starts with a byte order mark); {}: "
+                                  "save it as UTF-8",
+                                  source, utf32_mark(bytes) ? "UTF-32" : order, hint),
+                      1, 1);
   utf8_input in;
   decode_input(bytes, text_encoding::utf8, source.c_str(), in);
   if (in.invalid != npos) throw utf8_error(in.text, in.invalid, std::nullopt, source, hint);

@@ -76,7 +76,8 @@ inline constexpr const char* encoding_hint =
     "--encoding on the command line)";
 
 /// The UTF-8 text of a format that is UTF-8 by definition (JSON, snapshot names): refuses
-/// compressed input, drops a BOM and throws utf8_error at the first bad byte.
+/// compressed input and UTF-16/UTF-32 (a parse_error naming the byte order mark), drops a
+/// UTF-8 BOM and throws utf8_error at the first bad byte. The view points into `bytes`.
 [[nodiscard]] std::string_view checked_utf8(std::string_view bytes, const std::string& source,
                                             const char* hint = "the format is UTF-8");
 

@@ -127,6 +127,19 @@ def test_utf16_with_a_byte_order_mark_is_read_by_every_csv_reader(codec, tmp_pat
         assert "Café 𝔘" in names_of(read(path, encoding="latin-1")), name
 
 
+@pytest.mark.parametrize("reader", sorted(JSON_READERS))
+def test_json_readers_refuse_utf16(reader, tmp_path):
+    """JSON is UTF-8 by definition (RFC 8259): a UTF-16 file is named, not transcoded."""
+    if reader == "framework JSON (text)":
+        return  # a str has no byte order
+    path = tmp_path / "x.json"
+    for codec, name in (("utf-16", "UTF-16LE"), ("utf-16-be", "UTF-16BE"), ("utf-32", "UTF-32")):
+        bom = b"\xfe\xff" if codec == "utf-16-be" else b""
+        path.write_bytes(bom + '{"name": "Café"}'.encode(codec))
+        with pytest.raises(mm.ParseError, match=f"the input is {name} .*save it as UTF-8"):
+            JSON_READERS[reader](path)
+
+
 def test_broken_utf16_and_utf32_are_parse_errors(tmp_path):
     path = tmp_path / "e.csv"
     text = "learner,competency,time,score\ns1,A,1,1\n"
