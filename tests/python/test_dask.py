@@ -16,6 +16,7 @@ import masterymap.testing as mmt
 dask = pytest.importorskip("dask")
 dd = pytest.importorskip("dask.dataframe")
 mmd = pytest.importorskip("masterymap.dask")
+mmd_rows = pytest.importorskip("masterymap._dask_rows")
 
 pytestmark = [
     # distributed's own deprecations and resource notes (not ours) must not fail the tests
@@ -177,14 +178,14 @@ def test_row_order_is_restored_after_the_shuffle(world):
     scores is the latest. Rows reversed as a shuffle may leave them give other ratings; the
     global row number puts them back."""
     fw, pol, ev = world
-    numbered = mmd._number(ev, 0, "learner", "learner")
+    numbered = mmd_rows._number(ev, 0, "learner", "learner")
     shuffled = numbered.iloc[::-1]
     engine = mm.Engine(fw, pol)
     want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
     got = mmd._ratings_part(shuffled, engine, "learner", None, 1, False)
     pd.testing.assert_frame_equal(_sorted(got, ["learner", "competency"]),
                                   _sorted(want, ["learner", "competency"]), check_exact=True)
-    naive = mm.ratings(fw, pol, _log(shuffled.drop(columns=[mmd.ROW, mmd.PART])), as_of=AS_OF)
+    naive = mm.ratings(fw, pol, _log(shuffled.drop(columns=[mmd_rows.ROW, mmd_rows.PART])), as_of=AS_OF)
     a = _sorted(naive, ["learner", "competency"])
     b = _sorted(want, ["learner", "competency"])
     assert not a[["score", "rating"]].equals(b[["score", "rating"]]), \

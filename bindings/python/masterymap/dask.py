@@ -52,9 +52,7 @@ by has no group ...``).
 """
 from __future__ import annotations
 
-import contextlib
-import re
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import dask
 import dask.dataframe as dd
@@ -68,175 +66,11 @@ from . import _cohort, _core, _ids
 from . import bkt as _bkt
 from ._arguments import checked
 from ._core import Engine, EvidenceLog, Framework, Policy, Roster
+from ._dask_rows import (ROW, _check_npartitions, _named, _partitioned, _rename, _restore,
+                         _rows_of)
 
 __all__ = ["ratings", "summary", "time_to_mastery", "groups_by_frontier", "bkt_fit",
            "time_dependent_rules"]
-
-#: The helper columns added before the shuffle (removed before any row reaches the core).
-ROW = "_masterymap_row"
-PART = "_masterymap_part"
-_SHIFT = 40  # rows per partition < 2**40
-
-
-# --- partitioning -----------------------------------------------------------------------------
-
-def _hash_ids(values: pd.Series, what: str) -> np.ndarray:
-    """uint64 hash of each value's canonical id text (1 and "1" are one id: one hash)."""
-    indices, names, _ = _ids.ids(values, what)
-    texts = np.asarray(list(names) + [""], dtype=object)[np.where(indices < 0, len(names),
-                                                                  indices)]
-    return pd.util.hash_pandas_object(pd.Series(texts, dtype=object), index=False).to_numpy()
-
-
-def _number(df: pd.DataFrame, number: int, column: str, what: str) -> pd.DataFrame:
-    """Partition ``number`` with the global row number and the hash of its ids."""
-    out = df.copy(deep=False)
-    out[ROW] = (np.int64(number) << np.int64(_SHIFT)) + np.arange(len(df), dtype=np.int64)
-    out[PART] = _hash_ids(df[column], what) if len(df) else np.zeros(0, dtype=np.uint64)
-    return out
-
-
-def _offsets(lengths: Sequence[int]) -> np.ndarray:
-    """The position in ``ddf.compute()`` of each input partition's first row."""
-    return np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))]).astype(np.int64)
-
-
-def _positions(rows: np.ndarray, offsets: Optional[np.ndarray]) -> np.ndarray:
-    """Global row numbers (partition << 40 | position) as positions in ``ddf.compute()``
-    (without ``offsets``: the numbers themselves)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if offsets is None:
-        return rows
-    return offsets[rows >> np.int64(_SHIFT)] + (rows & np.int64((1 << _SHIFT) - 1))
-
-
-def _check_npartitions(npartitions: Optional[int], where: str) -> None:
-    if npartitions is not None and (isinstance(npartitions, bool) or
-                                    not isinstance(npartitions, (int, np.integer)) or
-                                    npartitions < 1):
-        raise ValueError(f"{where}: npartitions must be >= 1 (or None: as many as ddf has), "
-                         f"not {npartitions!r}")
-
-
-def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optional[int],
-                 shuffle: Optional[str],
-                 where: str = "masterymap.dask") -> Tuple[dd.DataFrame, Delayed]:
-    """``ddf`` with the global row number, shuffled so each ``column`` id is in one partition,
-    and (delayed) the position in ``ddf.compute()`` of each input partition's first row (to
-    number bad rows as the whole frame does)."""
-    _check_npartitions(npartitions, where)
-    if column not in ddf.columns:
-        raise KeyError(f"{where}: the frame has no column {column!r} (columns: "
-                       f"{list(ddf.columns)})")
-    for c in (ROW, PART):
-        if c in ddf.columns:
-            raise ValueError(f"{where}: the frame may not have a column {c!r}")
-    meta = ddf._meta.assign(**{ROW: np.zeros(0, dtype=np.int64),
-                               PART: np.zeros(0, dtype=np.uint64)})
-    # Partition numbers as arguments (map_partitions' partition_info does not survive the
-    # distributed scheduler of Dask 2022.12).
-    inputs = ddf.to_delayed()
-    numbered = dd.from_delayed(
-        [dask.delayed(_number, pure=True)(p, i, column, what) for i, p in enumerate(inputs)],
-        meta=meta, divisions=ddf.divisions, verify_meta=False)
-    n = ddf.npartitions if npartitions is None else int(npartitions)
-    offsets = dask.delayed(_offsets, pure=True)([dask.delayed(len, pure=True)(p)
-                                                 for p in inputs])
-    return numbered.shuffle(PART, npartitions=n, shuffle=shuffle, ignore_index=True), offsets
-
-
-# --- errors -----------------------------------------------------------------------------------
-
-_NOTE = ("rows are positions in ddf.compute(); only this partition's rows were checked, others "
-         "may have problems too")
-_SHOWN = 20  # problems in a message, as the C++ errors
-
-
-def _renumbered(e: Exception, positions: np.ndarray, where: str) -> Exception:
-    """``e`` (an EvidenceError of a shuffled partition, rows numbered within it) as the same
-    error with every row its position in ``ddf.compute()``: ``.rows``, each problem's ``row``
-    and message, and the message, which names ``where`` and says how rows are numbered."""
-    def row(r: Any) -> Any:
-        return int(positions[r]) if isinstance(r, (int, np.integer)) and \
-            0 <= r < len(positions) else r
-
-    problems = []
-    for p in list(getattr(e, "problems", None) or []):
-        p = dict(p)
-        r = p.get("row")
-        if r is not None:
-            p["row"] = row(r)
-            p["message"] = re.sub(rf"^row {int(r)}\b", f"row {p['row']}", str(p["message"]))
-        problems.append(p)
-    rows = [row(r) for r in (getattr(e, "rows", None) or [])]
-    texts = [str(p["message"]) for p in problems]
-    head = "1 problem" if len(texts) == 1 else f"{len(texts)} problems"
-    body = "; ".join(texts[:_SHOWN])
-    if len(texts) > _SHOWN:
-        body += f"; ... and {len(texts) - _SHOWN} more"
-    out = type(e)(f"{where}: {head}: {body} ({_NOTE})")
-    for k, v in vars(e).items():
-        setattr(out, k, v)
-    setattr(out, "problems", problems)
-    setattr(out, "rows", rows)
-    return out
-
-
-def _renumbered_text(e: Exception, positions: np.ndarray, where: str) -> Exception:
-    """A ValueError whose message names rows (``row 12``, as the BKT fit's) with those rows as
-    positions in ``ddf.compute()``."""
-    def sub(m: "re.Match[str]") -> str:
-        r = int(m.group(1))
-        return f"row {int(positions[r])}" if r < len(positions) else m.group(0)
-
-    text = re.sub(r"\brow (\d+)\b", sub, str(e))
-    return type(e)(f"{where}: {text} ({_NOTE})")
-
-
-@contextlib.contextmanager
-def _rows_of(rows: np.ndarray, offsets: Optional[np.ndarray], where: str,
-             text: bool = False) -> Iterator[None]:
-    """Bad-row errors raised inside, renumbered from the partition's rows (``rows``: their
-    global numbers, in the partition's restored order) to positions in ``ddf.compute()``."""
-    try:
-        yield
-    except _core.EvidenceError as e:
-        raise _renumbered(e, _positions(np.sort(rows), offsets), where) from None
-    except ValueError as e:
-        if not text or type(e) is not ValueError or not re.search(r"\brow \d+\b", str(e)):
-            raise
-        raise _renumbered_text(e, _positions(np.sort(rows), offsets), where) from None
-
-
-@contextlib.contextmanager
-def _named(where: str) -> Iterator[None]:
-    """TypeErrors and ValueErrors of the shared Roster code name ``where``, not the Roster
-    method (``Roster.summary(): by has no group ...``)."""
-    try:
-        yield
-    except (TypeError, ValueError) as e:
-        m = re.match(r"Roster\.\w+\(\)", str(e))
-        if type(e) not in (TypeError, ValueError) or m is None:
-            raise
-        raise type(e)(where + str(e)[m.end():]) from None
-
-
-def _restore(df: pd.DataFrame) -> pd.DataFrame:
-    """A shuffled partition in its rows' original order, without the helper columns."""
-    df = df.sort_values(ROW, kind="stable")
-    return df.drop(columns=[ROW, PART]).reset_index(drop=True)
-
-
-def _rename(df: pd.DataFrame, learner: str) -> pd.DataFrame:
-    """The partition with its learner column named ``learner``, and a categorical's unused
-    categories dropped (the log and roster take every category as a learner: each partition
-    would otherwise hold every learner of the frame)."""
-    if learner != "learner":
-        df = df.rename(columns={learner: "learner"})
-    if isinstance(df["learner"].dtype, pd.CategoricalDtype):
-        df = df.assign(learner=df["learner"].cat.remove_unused_categories())
-    return df
-
 
 # --- time -------------------------------------------------------------------------------------
 
