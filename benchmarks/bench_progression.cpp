@@ -151,7 +151,8 @@ BENCHMARK(BM_roster_blockers_100k_learners)->Unit(benchmark::kMillisecond)->UseR
 void BM_incremental_update_one_event(benchmark::State& state) {
   auto& b = roster100k();
   const auto& prog = b.r->progression();
-  mm::frontier_tracker tr(prog, b.r->view(0));
+  const mm::learner_row row0 = b.r->row(0);
+  mm::frontier_tracker tr(prog, row0);
   std::mt19937 rng(3);
   std::uniform_int_distribution<int> C(0, static_cast<int>(prog.size()) - 1), K(0, 2);
   std::vector<std::pair<mm::index_t, mm::status>> ev(4096);
@@ -400,8 +401,10 @@ BENCHMARK(BM_snapshot_restore_100k)->Unit(benchmark::kMillisecond)->UseRealTime(
 void BM_gaps_recommend_one_learner(benchmark::State& state) {
   auto& b = roster100k();
   std::size_t l = 0;
+  mm::learner_row row;
   for (auto _ : state) {
-    auto rec = b.r->progression().recommend(b.r->view(l++ % b.r->size()), 5);
+    b.r->row(l++ % b.r->size(), row);
+    auto rec = b.r->progression().recommend(row, 5);
     benchmark::DoNotOptimize(rec.data());
   }
 }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -145,9 +146,8 @@ struct ingest_undo {
 
 namespace masterymap {
 
-/// The state of a roster: the engine and progression, the evidence log, the dense tables
-/// (learner-major, `competencies` cells per learner) and the O(1) path's bound rules and
-/// accumulators.
+/// The state of a roster: the engine and progression, the evidence log, the sparse rows (per
+/// learner its touched cells) and the O(1) path's bound rules and accumulators.
 struct roster::impl {
   masterymap::engine engine;
   masterymap::progression progression;
@@ -157,10 +157,9 @@ struct roster::impl {
   bool time_dependent = false;
   std::size_t competencies = 0;
   double as_of = detail::nan_v;
-  std::vector<status> statuses;
-  std::vector<double> scores;
-  std::vector<std::int8_t> ratings;
-  std::vector<std::uint8_t> attainments;
+  // Per learner, its touched cells (those not "not started, no score, no rating"), ascending
+  // by competency; nothing for an untouched cell. Invariant: no stored cell is the default.
+  std::vector<std::vector<roster_cell>> cells;
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
   // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
@@ -180,6 +179,7 @@ struct roster::impl {
   };
   std::vector<timed_row> scratch_events;        // building an accumulator
   std::vector<detail::cell_before> undo_cells;  // ingest_undo::cells
+  learner_row infer_row;                        // reinfer's dense row
   // While an ingest runs: where `reinfer` records the row it rewrites (it may be undone).
   std::vector<detail::cell_before>* journal = nullptr;
   std::vector<std::uint32_t>
@@ -195,6 +195,92 @@ struct roster::impl {
   // While `ingest_statements` runs: the statements path of the log's append (idempotent by
   // source), and what it did.
   statements_summary* statements = nullptr;
+
+  // --- the sparse rows ---------------------------------------------------------------------------
+
+  /// The stored cell of learner l and competency c, or nullptr (the default). O(log touched).
+  [[nodiscard]] const roster_cell* find_cell(std::size_t l, index_t c) const noexcept {
+    const auto& v = cells[l];
+    const auto it = std::lower_bound(
+        v.begin(), v.end(), c, [](const roster_cell& x, index_t k) { return x.competency < k; });
+    return it != v.end() && it->competency == c ? &*it : nullptr;
+  }
+  /// (l, c) as it is now, for an undo journal.
+  [[nodiscard]] detail::cell_before before(std::size_t l, index_t c) const noexcept {
+    const std::size_t cell = l * competencies + c;
+    if (const roster_cell* x = find_cell(l, c))
+      return {cell, x->score, x->status, x->rating, x->attainment};
+    return {cell, detail::nan_v, status::not_started, std::int8_t{-1}, std::uint8_t{0}};
+  }
+  /// Writes (l, c): inserted, updated, or removed when it becomes the default. O(touched).
+  void set_cell(std::size_t l, index_t c, status st, double score, std::int8_t rating,
+                std::uint8_t attainment) {
+    auto& v = cells[l];
+    const auto it = std::lower_bound(
+        v.begin(), v.end(), c, [](const roster_cell& x, index_t k) { return x.competency < k; });
+    const bool plain = st == status::not_started && std::isnan(score) && rating == -1;
+    if (it != v.end() && it->competency == c) {
+      if (plain) {
+        v.erase(it);
+      } else {
+        it->score = score;
+        it->status = st;
+        it->rating = rating;
+        it->attainment = attainment;
+      }
+    } else if (!plain) {
+      roster_cell x;
+      x.score = score;
+      x.competency = c;
+      x.status = st;
+      x.rating = rating;
+      x.attainment = attainment;
+      v.insert(it, x);
+    }
+  }
+  /// Restores a journalled cell.
+  void restore(const detail::cell_before& b) {
+    set_cell(b.cell / competencies, static_cast<index_t>(b.cell % competencies), b.st, b.score,
+             b.rating, b.attainment);
+  }
+  /// Materialises learner l's dense row into the arrays given (each `competencies` long, or
+  /// nullptr when not wanted). O(competencies + touched).
+  void materialise(std::size_t l, status* st, double* sc, std::int8_t* ra, std::uint8_t* at) const {
+    const std::size_t n = competencies;
+    if (st != nullptr) std::fill_n(st, n, status::not_started);
+    if (sc != nullptr) std::fill_n(sc, n, detail::nan_v);
+    if (ra != nullptr) std::fill_n(ra, n, std::int8_t{-1});
+    if (at != nullptr) std::fill_n(at, n, std::uint8_t{0});
+    for (const roster_cell& x : cells[l]) {
+      if (st != nullptr) st[x.competency] = x.status;
+      if (sc != nullptr) sc[x.competency] = x.score;
+      if (ra != nullptr) ra[x.competency] = x.rating;
+      if (at != nullptr) at[x.competency] = x.attainment;
+    }
+  }
+  /// Replaces learner l's cells by the cells of a dense row that are not the default (their
+  /// attainment codes computed). O(competencies).
+  void store_row(std::size_t l, const status* st, const double* sc, const std::int8_t* ra) {
+    std::size_t k = 0;
+    for (std::size_t c = 0; c < competencies; ++c)
+      k += static_cast<std::size_t>(st[c] != status::not_started || !std::isnan(sc[c]) ||
+                                    ra[c] != -1);
+    std::vector<roster_cell> v;
+    v.reserve(k);
+    for (std::size_t c = 0; c < competencies; ++c)
+      if (st[c] != status::not_started || !std::isnan(sc[c]) || ra[c] != -1) {
+        roster_cell x;
+        x.score = sc[c];
+        x.competency = static_cast<index_t>(c);
+        x.status = st[c];
+        x.rating = ra[c];
+        x.attainment = progression.attainment(st[c], sc[c]);
+        v.push_back(x);
+      }
+    cells[l] = std::move(v);
+  }
+  /// roster::row into `out` (sized here). \throws std::out_of_range for a bad learner index.
+  void row_of(std::size_t l, learner_row& out) const;
 
   /// Whether log row `r` is retracted (evidence_log::retract): it never counts.
   [[nodiscard]] bool dead(std::size_t r) const noexcept {
@@ -249,6 +335,8 @@ struct roster::impl {
   /// drops their accumulators (the commit of an ingest: not interrupted).
   void write_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
                   std::size_t first_new);
+  /// Replaces learner l's cells by the entries [from, to) of `t` (its long-form rows).
+  void fill_cells(std::uint32_t l, const ratings_table& t, std::size_t from, std::size_t to);
   /// Writes `t` into the rows of the learners from `first_new` on: rows the tables grew with in
   /// this ingest, still at their defaults (undone by shrinking the tables). Checks `m`.
   void write_new_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
@@ -278,8 +366,6 @@ struct roster::impl {
   /// The tail of `add`: row `r` was appended; `old_learners` learners existed before.
   inline ingest_summary& apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners);
 
-  /// roster::view. \throws std::out_of_range for a bad learner index.
-  inline learner_view view(std::size_t l) const;
   /// roster::last_evidence. \throws std::out_of_range for a bad learner index.
   inline std::vector<double> last_evidence(std::size_t l) const;
 };

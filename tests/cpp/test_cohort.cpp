@@ -157,7 +157,7 @@ TEST_CASE("cohort: group_by_frontier is the inverse of the per-learner queries")
       }
       const auto last = r.last_evidence_times(l);
       for (std::size_t c = 0; c < C; ++c) {
-        const auto s = r.view(l).statuses[c];
+        const auto s = r.row(l).statuses[c];
         const auto it = ev.find({l, c});
         if (kind == mm::frontier_group::recent) {
           if ((s == mm::status::mastered || s == mm::status::exceeded) &&
@@ -369,13 +369,13 @@ TEST_CASE("cohort: bottlenecks equal brute force over the per-learner queries") 
     const auto st = r.learner(r.learners()[l]);
     for (const auto c : mm::frontier(st)) {
       ++ready[c];
-      const auto s = r.view(l).statuses[c];
+      const auto s = r.row(l).statuses[c];
       if (s == mm::status::in_progress || s == mm::status::awaiting_confirmation ||
           s == mm::status::expired)
         ++working[c];
     }
     for (std::size_t c = 0; c < C; ++c) {
-      const auto s = r.view(l).statuses[c];
+      const auto s = r.row(l).statuses[c];
       if (s == mm::status::mastered || s == mm::status::exceeded) ++earned[c];
     }
     for (const auto& g : all_gaps[l]) ++gaps[g.competency];

@@ -240,9 +240,9 @@ TEST_CASE("inference: roster ingest and one-event adds equal a full re-evaluatio
     for (std::size_t l = 0; l < one.size(); ++l) {
       const auto st = e.evaluate(log, one.learners()[l]);
       INFO("trial ", trial, " learner ", one.learners()[l]);
-      std::vector<mm::status> a(one.view(l).statuses, one.view(l).statuses + fw.size());
+      const std::vector<mm::status> a = one.row(l).statuses;
       const auto bi = bulk.index_of(one.learners()[l]);
-      std::vector<mm::status> b(bulk.view(bi).statuses, bulk.view(bi).statuses + fw.size());
+      const std::vector<mm::status> b = bulk.row(bi).statuses;
       CHECK(a == st.statuses());
       CHECK(b == st.statuses());
       // The attainment codes follow: inferred is done.

@@ -118,7 +118,8 @@ TEST_SUITE("roster") {
     // frontier matrix rows equal the per-learner frontier.
     const auto fm = one.frontier_matrix();
     for (std::size_t k = 0; k < one.size(); k += 13) {
-      std::vector<mm::index_t> want = one.progression().frontier(one.view(k)), got;
+      const mm::learner_row row = one.row(k);
+      std::vector<mm::index_t> want = one.progression().frontier(row), got;
       for (mm::index_t c = 0; c < fw.size(); ++c)
         if (fm[k * fw.size() + c]) got.push_back(c);
       REQUIRE(got == want);
@@ -400,8 +401,8 @@ TEST_SUITE("roster") {
             check_equal_tables(ro, eng.ratings(ro.log(), eo));
             std::vector<std::uint8_t> codes(ro.competencies());
             for (std::size_t l = 0; l < ro.size(); ++l) {
-              const auto v = ro.view(l);
-              ro.progression().encode(v.statuses, v.scores, codes.data());
+              const auto v = ro.row(l);
+              ro.progression().encode(v.statuses.data(), v.scores.data(), codes.data());
               REQUIRE(std::equal(
                   codes.begin(), codes.end(),
                   ro.attainments().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
