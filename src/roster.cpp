@@ -127,7 +127,9 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
       competencies(engine.framework().size()),
+      words((engine.framework().size() + 63) / 64),
       inference(engine.ctx_->inference) {
+  inferred_code = progression.attainment(status::inferred, nan_v);
   // A roster takes any kind its events name (a school's own kinds need no set-up).
   checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
@@ -161,6 +163,7 @@ void roster::impl::reevaluate_all() {
 void roster::impl::grow_tables(std::size_t learners, detail::meter* m) {
   if (m != nullptr) m->check();
   cells.resize(learners);
+  inferred.resize(learners * words, 0);
   rows.resize(learners);
   accumulators.resize(learners);
   placed.resize(learners, 0);
@@ -282,6 +285,7 @@ void roster::impl::write_new_rows(const std::vector<std::uint32_t>& learners,
   for (std::size_t i = k0; i < learners.size(); ++i)
     accumulators[learners[i]] = {};  // the O(1) path may have started some: rebuilt on demand
   const std::vector<std::size_t> first = entry_starts(t, learners.size());
+  size_cells(learners, t, first, k0, learners.size());
   detail::parallel_for(
       learners.size() - k0, options.threads, 4096,
       [&](std::size_t b, std::size_t e) {
@@ -302,23 +306,45 @@ void roster::impl::write_rows(const std::vector<std::uint32_t>& learners, const 
   // The table is long-form (only cells that are not the default, ordered by learner): each
   // re-evaluated learner's cells are replaced by its entries.
   const std::vector<std::size_t> first = entry_starts(t, learners.size());
+  size_cells(learners, t, first, 0, k0);
   detail::parallel_for(k0, options.threads, 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) fill_cells(learners[i], t, first[i], first[i + 1]);
   });
 }
 
+void roster::impl::size_cells(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                              const std::vector<std::size_t>& first, std::size_t b, std::size_t e) {
+  // On one thread, in learner order: the blocks of consecutive learners then lie next to each
+  // other in memory (the frontier sweeps them in order), and each has exactly the size of the
+  // learner's stored cells (inferred-only entries, often most of a learner's, are bits).
+  for (std::size_t i = b; i < e; ++i) {
+    std::size_t n = 0;
+    for (std::size_t k = first[i]; k < first[i + 1]; ++k)
+      n += static_cast<std::size_t>(!is_default(t.statuses[k], t.scores[k], t.ratings[k]) &&
+                                    !only_inferred(t.statuses[k], t.scores[k], t.ratings[k]));
+    std::vector<roster_cell> v;
+    v.reserve(n);
+    cells[learners[i]] = std::move(v);
+  }
+}
+
 void roster::impl::fill_cells(std::uint32_t l, const ratings_table& t, std::size_t from,
                               std::size_t to) {
-  std::vector<roster_cell> v;
-  v.reserve(to - from);
+  std::vector<roster_cell>& v = cells[l];  // sized by size_cells
+  v.clear();
   bool sorted = true;
+  std::fill_n(inferred.begin() + static_cast<std::ptrdiff_t>(l * words), words, 0);
   for (std::size_t k = from; k < to; ++k) {
     roster_cell x;
     x.score = t.scores[k];
     x.competency = t.competency[k];
     x.status = t.statuses[k];
     x.rating = t.ratings[k];
-    if (x.status == status::not_started && std::isnan(x.score) && x.rating == -1) continue;
+    if (is_default(x.status, x.score, x.rating)) continue;
+    if (only_inferred(x.status, x.score, x.rating)) {
+      set_bit(l, x.competency, true);
+      continue;
+    }
     x.attainment = progression.attainment(x.status, x.score);
     if (!v.empty() && v.back().competency >= x.competency) sorted = false;
     v.push_back(x);
@@ -327,7 +353,6 @@ void roster::impl::fill_cells(std::uint32_t l, const ratings_table& t, std::size
     std::stable_sort(v.begin(), v.end(), [](const roster_cell& a, const roster_cell& b) {
       return a.competency < b.competency;
     });
-  cells[l] = std::move(v);
 }
 
 void roster::impl::row_of(std::size_t l, learner_row& out) const {
@@ -507,29 +532,36 @@ learner_state roster::learner(std::string_view id, double as_of) const {
 
 namespace {
 // A dense learner x competency table of one field of the cells, built in parallel.
+// `inferred_value`: the field of a competency only inferred (an inferred bit).
 template <typename T, typename Field>
-std::vector<T> dense_table(const roster::impl& d, T fill, Field field) {
+std::vector<T> dense_table(const roster::impl& d, T fill, T inferred_value, Field field) {
   const std::size_t C = d.competencies;
   std::vector<T> out(d.cells.size() * C, fill);
   detail::parallel_for(d.cells.size(), d.options.threads, 4096, [&](std::size_t b, std::size_t e) {
-    for (std::size_t l = b; l < e; ++l)
+    for (std::size_t l = b; l < e; ++l) {
+      if (!(inferred_value == fill))
+        d.each_inferred(l, [&](index_t c) { out[l * C + c] = inferred_value; });
       for (const roster_cell& x : d.cells[l]) out[l * C + x.competency] = field(x);
+    }
   });
   return out;
 }
 }  // namespace
 
 std::vector<status> roster::statuses() const {
-  return dense_table(*impl_, status::not_started, [](const roster_cell& x) { return x.status; });
+  return dense_table(*impl_, status::not_started, status::inferred,
+                     [](const roster_cell& x) { return x.status; });
 }
 std::vector<double> roster::scores() const {
-  return dense_table(*impl_, nan_v, [](const roster_cell& x) { return x.score; });
+  return dense_table(*impl_, nan_v, nan_v, [](const roster_cell& x) { return x.score; });
 }
 std::vector<std::int8_t> roster::ratings() const {
-  return dense_table(*impl_, std::int8_t{-1}, [](const roster_cell& x) { return x.rating; });
+  return dense_table(*impl_, std::int8_t{-1}, std::int8_t{-1},
+                     [](const roster_cell& x) { return x.rating; });
 }
 std::vector<std::uint8_t> roster::attainments() const {
-  return dense_table(*impl_, std::uint8_t{0}, [](const roster_cell& x) { return x.attainment; });
+  return dense_table(*impl_, std::uint8_t{0}, impl_->inferred_code,
+                     [](const roster_cell& x) { return x.attainment; });
 }
 
 std::vector<std::uint8_t> roster::frontier_matrix(const progress& progress) const {
@@ -565,14 +597,13 @@ void roster::frontier_matrix(std::uint8_t* out, const progress& progress) const 
   const impl& d = *impl_;
   const std::size_t C = d.competencies;
   // One learner's attainment codes at a time: zeroed, its touched cells scattered, flagged.
-  each_learner<std::vector<std::uint8_t>>(size(), d.options.threads, 1024, progress,
-                                          [&](std::size_t l, std::vector<std::uint8_t>& a) {
-                                            if (a.size() != C) a.resize(C);
-                                            std::fill(a.begin(), a.end(), std::uint8_t{0});
-                                            for (const roster_cell& x : d.cells[l])
-                                              a[x.competency] = x.attainment;
-                                            d.progression.frontier_flags(a.data(), out + l * C);
-                                          });
+  each_learner<std::vector<std::uint8_t>>(
+      size(), d.options.threads, 1024, progress, [&](std::size_t l, std::vector<std::uint8_t>& a) {
+        if (a.size() != C) a.resize(C);
+        detail::spread_bits(d.inferred.data() + l * d.words, C, d.inferred_code, a.data());
+        for (const roster_cell& x : d.cells[l]) a[x.competency] = x.attainment;
+        d.progression.frontier_flags(a.data(), out + l * C);
+      });
 }
 
 std::vector<domain_level> roster::levels(std::string_view domain, const progress& progress) const {

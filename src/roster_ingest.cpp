@@ -135,6 +135,8 @@ void roster::impl::prefetch_row(std::size_t r) const noexcept {
   const std::uint32_t c = comp_index[log.competency_codes()[r]];
   if (c == UINT32_MAX || l >= accumulators.size()) return;
   __builtin_prefetch(&cells[l]);
+  __builtin_prefetch(&inferred[l * words + c / 64]);
+  __builtin_prefetch(&placed[l]);
   __builtin_prefetch(&accumulators[l]);
   __builtin_prefetch(&rows[l]);
 #else
@@ -151,14 +153,14 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   if (dead(r)) return false;             // retracted on arrival: the full path leaves it out
   const double t = log.times()[r];
   if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
+  prefetch_cells(l);           // in flight while the accumulator is found
   accumulator& a = accumulator_of(l, c, r);
   if (t < a.last_time) return false;  // out of order for this pair
   const folding_rule& fr = folding_rules[static_cast<std::size_t>(f)];
   const scale& sc = engine.policy().scale();
   fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
   const cell_outcome o = outcome_of(a, fr, sc);
-  const roster_cell* was = find_cell(l, c);
-  const status old = was != nullptr ? was->status : status::not_started;
+  const status old = get(l, c).st;
   // Evidence that counts for nothing leaves an inferred competency inferred.
   const status now = o.st == status::not_started && old == status::inferred ? old : o.st;
   auto cls = [](status s) { return is_earned(s) ? 1 : detail::is_contrary(s) ? 2 : 0; };
@@ -255,6 +257,7 @@ void roster::impl::undo_ingest(const detail::ingest_undo& u) {
   }
   // The new learners' table rows and lists (capacity is kept).
   if (cells.size() > u.learners) cells.resize(u.learners);
+  if (inferred.size() > u.learners * words) inferred.resize(u.learners * words);
   if (rows.size() > u.learners) rows.resize(u.learners);
   if (accumulators.size() > u.learners) accumulators.resize(u.learners);
   // The log and what is derived from its codes.

@@ -221,13 +221,27 @@ struct snapshot_parts {
     const std::size_t C = d.competencies;
     detail::for_blocks(0, d.cells.size(), std::max<std::size_t>(1, detail::check_block / (C + 1)),
                        m, [&](std::size_t b, std::size_t e) {
-                         for (std::size_t l = b; l < e; ++l)
-                           for (const roster_cell& x : d.cells[l]) {
-                             cell.push_back(static_cast<std::uint64_t>(l) * C + x.competency);
-                             cst.push_back(static_cast<std::uint8_t>(x.status));
-                             csc.push_back(x.score);
-                             crt.push_back(x.rating);
-                           }
+                         for (std::size_t l = b; l < e; ++l) {
+                           // The stored cells and the inferred bits, merged by competency.
+                           const auto& v = d.cells[l];
+                           std::size_t k = 0;
+                           const auto put = [&](index_t c, status st, double score,
+                                                std::int8_t rating) {
+                             cell.push_back(static_cast<std::uint64_t>(l) * C + c);
+                             cst.push_back(static_cast<std::uint8_t>(st));
+                             csc.push_back(score);
+                             crt.push_back(rating);
+                           };
+                           const auto put_cells_below = [&](std::size_t c) {
+                             for (; k < v.size() && v[k].competency < c; ++k)
+                               put(v[k].competency, v[k].status, v[k].score, v[k].rating);
+                           };
+                           d.each_inferred(l, [&](index_t c) {
+                             put_cells_below(c);
+                             put(c, status::inferred, nan_v, std::int8_t{-1});
+                           });
+                           put_cells_below(C);
+                         }
                          if (m != nullptr) m->advance(11 * (e - b) * C);
                        });
   }
@@ -434,8 +448,9 @@ void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t
     const auto comp = static_cast<index_t>(c.cell[k] % C);
     const auto st = static_cast<status>(c.st[k]);
     auto& v = d.cells[l];
-    const bool plain = st == status::not_started && std::isnan(c.score[k]) && c.rating[k] == -1;
-    if (!plain && (v.empty() || v.back().competency < comp)) {
+    const bool plain = roster::impl::is_default(st, c.score[k], c.rating[k]) ||
+                       roster::impl::only_inferred(st, c.score[k], c.rating[k]);
+    if (!plain && (v.empty() || v.back().competency < comp) && !d.bit(l, comp)) {
       roster_cell x;
       x.score = c.score[k];
       x.competency = comp;
@@ -608,7 +623,7 @@ bool operator==(const roster& a, const roster& b) {
   const roster::impl& x = *a.impl_;
   const roster::impl& y = *b.impl_;
   if (x.competencies != y.competencies || x.cells.size() != y.cells.size() ||
-      !detail::same_value(x.as_of, y.as_of) ||
+      x.inferred != y.inferred || !detail::same_value(x.as_of, y.as_of) ||
       !detail::same_value(x.options.as_of, y.options.as_of))
     return false;
   // The stored cells are exactly the cells that are not the default (an invariant of both).

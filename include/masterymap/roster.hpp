@@ -99,7 +99,9 @@ struct learner_row {
 /// Many learners against one framework and policy. Storage follows the evidence: per learner,
 /// its touched cells (`roster_cell`, 16 bytes each: score, competency, status, rating,
 /// attainment code) in one array sorted by competency, and nothing for a cell the learner never
-/// touched (not started, no score, no rating; inferred statuses are stored as cells). Bulk
+/// touched (not started, no score, no rating); a competency that is only inferred (status
+/// inferred, no score, no rating) is one bit of a per-learner bitset (competencies / 8 bytes).
+/// Bulk
 /// queries (frontier, levels, pacing, gaps, blockers of every learner) materialise one
 /// learner's dense row at a time into per-thread scratch (O(competencies + touched cells)) and
 /// run the progression's code on it. `row(l)` / `cells(l)` give one learner; the dense tables
@@ -220,10 +222,11 @@ class MASTERYMAP_API roster {
   /// `row(l)` into `out`, reusing its buffers (no allocation once they have the size).
   /// \throws std::out_of_range
   void row(std::size_t l, learner_row& out) const;
-  /// Learner `l`'s touched cells, ascending by competency: O(1), a view valid until the next
-  /// change of the roster. \throws std::out_of_range
+  /// Learner `l`'s stored cells, ascending by competency: O(1), a view valid until the next
+  /// change of the roster. Competencies only inferred (no score, no rating) are not among them
+  /// (they are bits: `row(l)` and `statuses()` show them). \throws std::out_of_range
   [[nodiscard]] roster_cells cells(std::size_t l) const;
-  /// Touched cells stored over all learners.
+  /// Cells stored over all learners (16 bytes each; inferred-only competencies not counted).
   [[nodiscard]] std::size_t cell_count() const noexcept;
   /// Latest evidence time per competency of learner `l` (NaN where none), up to `as_of()`.
   /// Complexity: O(rows of the learner).
