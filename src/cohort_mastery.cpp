@@ -135,7 +135,6 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     std::vector<std::size_t> next(start.begin(), start.end() - 1);
     for (std::size_t i = 0; i < n; ++i) rows[next[lc[i]]++] = static_cast<std::uint32_t>(i);
   }
-  const auto& st = r.statuses();
   const auto& cc = log.competency_codes();
   const auto& times = log.times();
   const auto& scores = log.scores();
@@ -167,11 +166,13 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       for (index_t y : fw.children(x)) stack.push_back(y);
     }
   }
-  auto evaluate_pairs = [&](std::size_t l, std::vector<spell>& sink, std::vector<double>& first) {
+  // `st`: learner l's statuses (its row, materialised by the caller).
+  auto evaluate_pairs = [&](std::size_t l, const status* st, std::vector<spell>& sink,
+                            std::vector<double>& first) {
     std::vector<index_t> targets;
     for (index_t c = 0; c < C; ++c)
       if (by_eval[c]) {
-        const status s = st[l * C + c];
+        const status s = st[c];
         if (s != status::not_started && s != status::exempt && s != status::inferred)
           targets.push_back(c);
       }
@@ -247,16 +248,19 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     };
     std::vector<ev> evs;
     std::vector<double> first;
+    learner_row row;  // one learner's row at a time (the roster keeps only touched cells)
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
       for (std::size_t l = b * block; l < e; ++l) {
+        r.row(l, row);
+        const status* st = row.statuses.data();
         evs.clear();
         for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
           const std::uint32_t i = rows[k];
           const std::uint32_t c = comp[cc[i]];
           if (c == detail::none32 || !folded[c] || !(times[i] <= as_of)) continue;
           if (attrs[acode[i]].retracted) continue;  // voided: never counts
-          const status s = st[l * C + c];
+          const status s = st[c];
           if (s == status::exempt || s == status::inferred) continue;
           evs.push_back({c, times[i], i});
         }
@@ -288,7 +292,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           if (sp.end < sp.origin) continue;
           parts[b].push_back(sp);
         }
-        if (any_eval) evaluate_pairs(l, parts[b], first);
+        if (any_eval) evaluate_pairs(l, st, parts[b], first);
       }
     }
   });
