@@ -125,16 +125,6 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
   std::vector<std::uint32_t> comp(log.competencies().size(), detail::none32);
   for (std::size_t j = 0; j < comp.size(); ++j)
     if (auto i = fw.find(log.competencies()[j])) comp[j] = *i;
-  const std::size_t n = log.size();
-  const auto& lc = log.learner_codes();
-  std::vector<std::size_t> start(L + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) ++start[lc[i] + 1];
-  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
-  std::vector<std::uint32_t> rows(n);
-  {
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) rows[next[lc[i]]++] = static_cast<std::uint32_t>(i);
-  }
   const auto& st = r.statuses();
   const auto& cc = log.competency_codes();
   const auto& times = log.times();
@@ -178,8 +168,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     if (targets.empty()) return;
     // First counted time per competency (own rules: a part under a rollup counts by its own).
     first.assign(C, std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
-      const std::uint32_t i = rows[k];
+    for (const std::uint32_t i : r.log_rows(l)) {
       const std::uint32_t c = comp[cc[i]];
       if (c == detail::none32 || !(times[i] <= as_of)) continue;
       const evidence_attributes& a = attrs[acode[i]];
@@ -199,8 +188,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     }
     if (sp.empty()) return;
     std::vector<double> when;
-    for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
-      const std::uint32_t i = rows[k];
+    for (const std::uint32_t i : r.log_rows(l)) {
       const std::uint32_t c = comp[cc[i]];
       if (c != detail::none32 && eval_rows[c] && times[i] <= as_of && times[i] >= from)
         when.push_back(times[i]);
@@ -224,8 +212,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     }
     for (spell& x : sp) {
       // Attempts: the pair's own counted rows up to the event (all of them when censored).
-      for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
-        const std::uint32_t i = rows[k];
+      for (const std::uint32_t i : r.log_rows(l)) {
         if (comp[cc[i]] != x.c || !(times[i] <= x.end)) continue;
         const evidence_attributes& a = attrs[acode[i]];
         if (!a.retracted && !std::isnan(scores[i]) && bind[x.c].flags[a.kind] == 0) ++x.attempts;
@@ -251,8 +238,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       const std::size_t e = std::min(L, (b + 1) * block);
       for (std::size_t l = b * block; l < e; ++l) {
         evs.clear();
-        for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
-          const std::uint32_t i = rows[k];
+        for (const std::uint32_t i : r.log_rows(l)) {
           const std::uint32_t c = comp[cc[i]];
           if (c == detail::none32 || !folded[c] || !(times[i] <= as_of)) continue;
           if (attrs[acode[i]].retracted) continue;  // voided: never counts
