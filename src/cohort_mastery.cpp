@@ -232,7 +232,8 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       double t;
       std::uint32_t row;
     };
-    std::vector<ev> evs;
+    std::vector<ev> evs, sorted;
+    std::vector<std::uint64_t> keys;
     std::vector<double> first;
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
@@ -246,9 +247,25 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           if (s == status::exempt || s == status::inferred) continue;
           evs.push_back({c, times[i], i});
         }
-        std::sort(evs.begin(), evs.end(), [](const ev& x, const ev& y) {
-          return x.c < y.c || (x.c == y.c && (x.t < y.t || (x.t == y.t && x.row < y.row)));
-        });
+        // By competency, then time, then row. The rows come in row order, usually also time
+        // order (a learner's evidence arrives as it happens): then sorting packed (competency,
+        // position) integers is the same order, several times cheaper than comparing triples.
+        bool in_time_order = true;
+        for (std::size_t k = 1; k < evs.size() && in_time_order; ++k)
+          in_time_order = evs[k - 1].t <= evs[k].t;
+        if (in_time_order && evs.size() < (std::size_t{1} << 32)) {
+          keys.resize(evs.size());
+          for (std::size_t k = 0; k < evs.size(); ++k)
+            keys[k] = (static_cast<std::uint64_t>(evs[k].c) << 32) | k;
+          std::sort(keys.begin(), keys.end());
+          sorted.resize(evs.size());
+          for (std::size_t k = 0; k < evs.size(); ++k) sorted[k] = evs[keys[k] & 0xffffffffU];
+          evs.swap(sorted);
+        } else {
+          std::sort(evs.begin(), evs.end(), [](const ev& x, const ev& y) {
+            return x.c < y.c || (x.c == y.c && (x.t < y.t || (x.t == y.t && x.row < y.row)));
+          });
+        }
         for (std::size_t a = 0; a < evs.size();) {
           const index_t c = evs[a].c;
           const folding_rule& fr = rules[c];
