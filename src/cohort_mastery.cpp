@@ -20,47 +20,6 @@ namespace {
 
 using detail::folding_rule;
 
-// The running state of one pair (as roster_impl.hpp's accumulator).
-struct replay {
-  detail::running run;
-  double pre_max = -std::numeric_limits<double>::infinity();
-  std::array<float, detail::max_tracked_kinds> require_last, confirm_last;
-  replay() {
-    require_last.fill(std::numeric_limits<float>::quiet_NaN());
-    confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
-  }
-  void fold(const folding_rule& fr, float score, const evidence_attributes& attr) {
-    const std::uint8_t k = attr.kind;
-    const double S = static_cast<double>(score);
-    if (static_cast<int>(k) == fr.kinds.pretest) pre_max = std::max(pre_max, S);
-    for (std::size_t j = 0; j < fr.kinds.require.size(); ++j)
-      if (fr.kinds.require[j] == static_cast<int>(k)) require_last[j] = score;
-    for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
-      if (fr.kinds.confirm[j] == static_cast<int>(k)) confirm_last[j] = score;
-    if (fr.skips(k)) return;
-    detail::push(run, fr.mp, S, static_cast<double>(attr.weight));
-  }
-  [[nodiscard]] status decide(const folding_rule& fr, const scale& sc) const {
-    const std::optional<double> value = detail::value_of(run, fr.mp);
-    auto ignore = [](std::size_t, double) {};
-    detail::rule_conditions cond;
-    cond.reached = value && sc.reaches_mastery(*value);
-    cond.exceeds = value && sc.reaches_exceeds(*value);
-    cond.enough = run.n >= fr.r.min_evidence;
-    cond.confirmed = detail::all_confirmed(
-        sc, fr.kinds.require.size(),
-        [&](std::size_t j) { return static_cast<double>(require_last[j]); }, ignore,
-        cond.gate_refused);
-    cond.exempt_level = detail::reaches_exemption(fr.r, pre_max, sc);
-    cond.exempt_confirmed = cond.exempt_level &&
-                            detail::all_confirmed(
-                                sc, fr.kinds.confirm.size(),
-                                [&](std::size_t j) { return static_cast<double>(confirm_last[j]); },
-                                ignore, cond.exempt_refused);
-    return detail::decide_status(cond);
-  }
-};
-
 bool is_rollup(const framework& fw, const policy& p, index_t i) {
   return p.rollups().count(fw.id_of(i)) > 0 || (p.default_rollup() && !fw.children(i).empty());
 }
@@ -269,7 +228,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
         for (std::size_t a = 0; a < evs.size();) {
           const index_t c = evs[a].c;
           const folding_rule& fr = rules[c];
-          replay rp;
+          detail::pair_replay rp;
           spell sp{
               c, static_cast<std::uint32_t>(l), std::numeric_limits<double>::quiet_NaN(), as_of, 0,
               0};
