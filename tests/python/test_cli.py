@@ -346,6 +346,15 @@ def test_validate_lists_every_problem(fractions, tmp_path):
     assert len(pol_lines) == 4
     assert any("GHOST" in line and "unknown competency" in line for line in pol_lines)
     assert any("'XX'" in line for line in pol_lines)
+    # problems reading the policy come with the rules' own (w out of range), not instead of them
+    pol["format"] = "x"
+    pol["rule"]["min_evidence"] = -2
+    pol_path.write_text(json.dumps(pol))
+    p = run("validate", "-p", pol_path, check=1)
+    pol_lines = [line for line in p.stderr.splitlines() if line.startswith(str(pol_path))]
+    assert any("format" in line for line in pol_lines)
+    assert any("rule.min_evidence" in line for line in pol_lines)
+    assert any("rule.method.w: 7" in line for line in pol_lines)
 
 
 def test_validate_evidence_from_stdin_against_the_framework(fractions):
