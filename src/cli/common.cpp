@@ -64,6 +64,23 @@ void add_encoding_option(CLI::App& sub, context& ctx) {
           },
           "ENCODING")
       ->default_str("utf-8");
+  sub.add_option_function<std::string>(
+         "--delimiter",
+         [&ctx](const std::string& text) {
+           ctx.delimiter = text == "tab" || text == "\\t" ? '\t' : text.front();
+         },
+         "Field separator of the CSV input: ',' (default), ';', 'tab' (as Excel's \"Unicode "
+         "text\" is) or another single character")
+      ->check(
+          [](const std::string& text) -> std::string {
+            if (text == "tab" || text == "\\t") return {};
+            if (text.size() != 1)
+              return "--delimiter: expected one character or 'tab', got '" + text + "'";
+            if (text == "\"" || text == "\r" || text == "\n")
+              return "--delimiter: cannot be a quote or a line break";
+            return {};
+          },
+          "CHAR");
 }
 
 void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package) {
@@ -139,6 +156,7 @@ evidence_log load_evidence(context& ctx, const std::string& path, const ingest_c
     const progress bar = progress_bar(ctx, "reading");
     csv_columns columns;
     columns.encoding = parse_text_encoding(ctx.encoding);
+    columns.delimiter = ctx.delimiter;
     if (path == "-") {
       if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
       ctx.stdin_used = true;

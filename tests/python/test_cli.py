@@ -254,6 +254,29 @@ def test_rate_reads_latin1_with_encoding_and_utf16_by_its_mark(fractions, tmp_pa
     assert "unknown encoding 'koi8'" in p.stderr
 
 
+def test_excel_unicode_text_is_read_with_delimiter_tab(fractions, tmp_path):
+    # Excel's "Unicode text": UTF-16 with a byte order mark, tab-separated, CRLF line ends.
+    text = "learner,competency,time,score\nJosé,FR3.unit,2026-05-04,3\nAna,FR3.unit,2026-05-05,2\n"
+    want = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], "-",
+               stdin=text, check=0).stdout
+    excel = tmp_path / "excel.txt"
+    excel.write_bytes(text.replace(",", "\t").replace("\n", "\r\n").encode("utf-16"))
+    for sep in ("tab", "\\t"):
+        assert run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+                   "--delimiter", sep, excel, check=0).stdout == want
+    semi = tmp_path / "semi.csv"
+    semi.write_text(text.replace(",", ";"), encoding="utf-8")
+    assert run("validate", "-f", fractions["framework"], "-p", fractions["policy"],
+               "--delimiter", ";", semi, check=0).returncode == 0
+    # without it the header is one column: the error names the missing columns
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], excel, check=1)
+    assert "column" in p.stderr
+    for bad in ("ab", '"', ""):
+        p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+                "--delimiter", bad, excel, check=2)
+        assert "--delimiter" in p.stderr
+
+
 def test_a_schools_own_evidence_kinds_are_accepted(fractions, tmp_path):
     ev = pd.read_csv(fractions["evidence"])
     ev["kind"] = ev["kind"].replace({"formative": "quiz"})
