@@ -8,7 +8,6 @@
 #include <array>
 #include <atomic>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
@@ -57,52 +56,58 @@ std::uint64_t hash_text(std::string_view s) noexcept {
   return h ^ (h >> 31);
 }
 
-// Texts -> entries (a key and a value), open addressing over (hash, entry index): one probe
-// and one compare per lookup in the common case, no allocation per lookup.
+// Texts -> values, open addressing over (hash, size, where the key is): one probe and one
+// compare (against keys kept back to back in one buffer) per lookup in the common case, no
+// allocation per lookup.
 template <typename V>
 class text_table {
  public:
-  struct entry {
-    std::string key;
-    V value;
-  };
   [[nodiscard]] std::uint32_t find(std::string_view key, std::uint64_t h) const noexcept {
     if (slots_.empty()) return none;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t at = h & mask; slots_[at].index != 0; at = (at + 1) & mask)
-      if (slots_[at].hash == h && entries_[slots_[at].index - 1].key == key)
-        return slots_[at].index - 1;
+    for (std::size_t at = h & mask; slots_[at].index != 0; at = (at + 1) & mask) {
+      const slot& x = slots_[at];
+      if (x.hash == h && x.size == key.size() &&
+          std::memcmp(keys_.data() + x.offset, key.data(), key.size()) == 0)
+        return x.index - 1;
+    }
     return none;
   }
-  // Adds `key` (not in the table) with `value`: its entry index.
+  // Adds `key` (not in the table) with `value`: its index.
   std::uint32_t insert(std::string_view key, std::uint64_t h, V value) {
-    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
-    const auto index = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(entry{std::string(key), std::move(value)});
-    place(h, index + 1);
+    if ((values_.size() + 1) * 2 > slots_.size()) grow();
+    const auto index = static_cast<std::uint32_t>(values_.size());
+    values_.push_back(std::move(value));
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t at = h & mask;
+    while (slots_[at].index != 0) at = (at + 1) & mask;
+    slots_[at] = slot{h, keys_.size(), index + 1, static_cast<std::uint32_t>(key.size())};
+    keys_.append(key);
     return index;
   }
-  entry& operator[](std::uint32_t i) noexcept { return entries_[i]; }
+  V& operator[](std::uint32_t i) noexcept { return values_[i]; }
 
  private:
   struct slot {
     std::uint64_t hash = 0;
-    std::uint32_t index = 0;  // entry index + 1; 0 = empty
+    std::size_t offset = 0;   // of the key in keys_
+    std::uint32_t index = 0;  // value index + 1; 0 = empty
+    std::uint32_t size = 0;   // of the key
   };
-  void place(std::uint64_t h, std::uint32_t index) {
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t at = h & mask;
-    while (slots_[at].index != 0) at = (at + 1) & mask;
-    slots_[at] = slot{h, index};
-  }
   void grow() {
     std::vector<slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 64 : old.size() * 2, slot{});
-    for (const auto& x : old)
-      if (x.index != 0) place(x.hash, x.index);
+    const std::size_t mask = slots_.size() - 1;
+    for (const auto& x : old) {
+      if (x.index == 0) continue;
+      std::size_t at = x.hash & mask;
+      while (slots_[at].index != 0) at = (at + 1) & mask;
+      slots_[at] = x;
+    }
   }
   std::vector<slot> slots_;
-  std::vector<entry> entries_;
+  std::vector<V> values_;
+  std::string keys_;
 };
 
 // Names interned to codes in the order rows first use them (the layout of a Categorical).
@@ -116,7 +121,7 @@ class interner {
       e = table_.insert(name, h, static_cast<std::uint32_t>(names.size()));
       names.emplace_back(name);
     }
-    return last_ = table_[e].value;
+    return last_ = table_[e];
   }
 
  private:
@@ -176,13 +181,13 @@ class mapper {
   // Maps one valid statement; problems go to `errors`.
   void map(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
            xapi_evidence& out, error_list& errors) {
-    if (f.verb == voided_verb) {
+    verb_info& vi = verb_of(f.verb);
+    if (vi.voiding) {
       out.voided.emplace_back(i, std::string(f.object_id));
       out.retractions.push_back({std::string(f.object_id), std::string(f.id)});
       return;
     }
     if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
-    verb_info& vi = verb_of(f.verb);
     const std::string_view kind = vi.kind;
     const bool waiver = vi.waiver;
     if (kind.empty() && !waiver) {
@@ -299,7 +304,7 @@ class mapper {
  private:
   struct verb_info {
     std::string_view kind;  // "" = no rating evidence
-    bool waiver = false;
+    bool waiver = false, voiding = false;
     std::uint32_t kind_code = none, verb_code = none;  // assigned by the first row
   };
   struct activity_info {
@@ -316,9 +321,10 @@ class mapper {
       const auto vk = verb_kinds_.find(verb);
       v.kind = vk != verb_kinds_.end() ? vk->second : std::string_view(m_.default_kind);
       v.waiver = verb == waived_verb;
+      v.voiding = verb == voided_verb;
       e = verbs_seen_.insert(verb, h, v);
     }
-    return verbs_seen_[e].value;
+    return verbs_seen_[e];
   }
 
   activity_info& activity_of(std::string_view activity) {
@@ -337,7 +343,7 @@ class mapper {
         a.known = false;
       e = activities_seen_.insert(activity, h, std::move(a));
     }
-    return activities_seen_[e].value;
+    return activities_seen_[e];
   }
 
   bool cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
