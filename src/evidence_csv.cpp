@@ -80,8 +80,22 @@ column_positions read_header(record_reader& r, const csv_columns& names) {
                         {at.competency, &names.competency},
                         {at.time, &names.time},
                         {at.score, &names.score}})
-    if (idx < 0)
-      throw parse_error(fmt::format("{}: missing column '{}'", record_reader::source, *n), 1, 1);
+    if (idx < 0) {
+      // A header of one field holding another separator: the file is not comma-separated.
+      std::string hint;
+      if (r.fields.size() == 1)
+        for (const char sep : {'\t', ';', '|'})
+          if (sep != names.delimiter && r.fields[0].find(sep) != std::string_view::npos) {
+            hint = fmt::format(
+                "; the header is one field holding {}: give the delimiter ({} on the command "
+                "line, csv_columns::delimiter in C++)",
+                sep == '\t' ? "tabs" : fmt::format("'{}'", sep),
+                sep == '\t' ? "--delimiter tab" : fmt::format("--delimiter '{}'", sep));
+            break;
+          }
+      throw parse_error(fmt::format("{}: missing column '{}'{}", record_reader::source, *n, hint),
+                        1, 1);
+    }
   return at;
 }
 

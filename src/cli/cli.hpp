@@ -50,6 +50,10 @@ struct context {
 
 /// Adds `--progress` (bound to ctx.progress) to a subcommand.
 void add_progress_option(CLI::App& sub, context& ctx);
+/// Checks a number of days option (--stuck-days, --recent-days): a finite number >= 0, else a
+/// usage error saying so ("must be a number of days >= 0 (0 turns the test off), got -1").
+CLI::Validator days_check();
+
 /// Adds `--encoding` and `--delimiter` (bound to ctx.encoding, ctx.delimiter) for the CSV
 /// inputs of a subcommand.
 void add_encoding_option(CLI::App& sub, context& ctx);

@@ -268,13 +268,29 @@ def test_excel_unicode_text_is_read_with_delimiter_tab(fractions, tmp_path):
     semi.write_text(text.replace(",", ";"), encoding="utf-8")
     assert run("validate", "-f", fractions["framework"], "-p", fractions["policy"],
                "--delimiter", ";", semi, check=0).returncode == 0
-    # without it the header is one column: the error names the missing columns
+    assert run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+               "--delimiter", "TAB", excel, check=0).stdout == want
+    # without it the header is one field: the error names the delimiter to give
     p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], excel, check=1)
-    assert "column" in p.stderr
-    for bad in ("ab", '"', ""):
+    assert "missing column 'learner'; the header is one field holding tabs: give the " \
+           "delimiter (--delimiter tab" in p.stderr
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], semi, check=1)
+    assert "--delimiter ';'" in p.stderr
+    for bad, why in (("ab", "expected one ASCII character or 'tab', got 'ab'"),
+                     ("é", "expected one ASCII character"), ('"', "cannot be a quote"),
+                     ("", "expected one ASCII character")):
         p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
                 "--delimiter", bad, excel, check=2)
-        assert "--delimiter" in p.stderr
+        assert why in p.stderr and "--delimiter: --delimiter" not in p.stderr, p.stderr
+
+
+def test_days_options_are_usage_errors_alike_in_groups_and_report(fractions, tmp_path):
+    for sub in ("groups", "report"):
+        for bad in ("-1", "inf", "soon"):
+            p = run(sub, "-f", fractions["framework"], "-p", fractions["policy"], "--stuck-days",
+                    bad, fractions["evidence"], "-o", tmp_path / "out", check=2)
+            assert f"--stuck-days: must be a number of days >= 0 (0 turns the test off), " \
+                   f"got '{bad}'" in p.stderr, p.stderr
 
 
 def test_a_schools_own_evidence_kinds_are_accepted(fractions, tmp_path):
