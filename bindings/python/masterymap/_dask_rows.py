@@ -168,8 +168,13 @@ def _named(where: str) -> Iterator[None]:
 
 
 def _restore(df: pd.DataFrame) -> pd.DataFrame:
-    """A shuffled partition in its rows' original order, without the helper columns."""
-    df = df.sort_values(ROW, kind="stable")
+    """A shuffled partition in its rows' original order, without the helper columns. The
+    distributed shuffle delivers each input partition's rows as one sorted run, so the global
+    row numbers are often in order already (one O(n) check, no sort); otherwise a stable sort
+    (timsort: O(n log runs) on those runs)."""
+    rows = df[ROW].to_numpy()
+    if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):
+        df = df.iloc[np.argsort(rows, kind="stable")]
     return df.drop(columns=[ROW, PART]).reset_index(drop=True)
 
 
@@ -179,6 +184,15 @@ def _rename(df: pd.DataFrame, learner: str) -> pd.DataFrame:
     would otherwise hold every learner of the frame)."""
     if learner != "learner":
         df = df.rename(columns={learner: "learner"})
-    if isinstance(df["learner"].dtype, pd.CategoricalDtype):
-        df = df.assign(learner=df["learner"].cat.remove_unused_categories())
+    column = df["learner"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # (as remove_unused_categories, without its hash table: a count per category)
+        codes = column.cat.codes.to_numpy()
+        categories = column.cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        if not used.all():
+            remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # remap[-1]: missing
+            remap[:-1][used] = np.arange(int(used.sum()))
+            dtype = pd.CategoricalDtype(categories[used], ordered=column.cat.ordered)
+            df = df.assign(learner=pd.Categorical.from_codes(remap[codes], dtype=dtype))
     return df
