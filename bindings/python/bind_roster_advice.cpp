@@ -41,8 +41,13 @@ void split(std::size_t n, unsigned threads, std::size_t min_chunk, F&& f) {
   }
   std::vector<std::thread> pool;
   pool.reserve(t - 1);
-  for (std::size_t k = 1; k < t; ++k)
-    pool.emplace_back([&f, k, n, t] { f(k, n * k / t, n * (k + 1) / t); });
+  try {
+    for (std::size_t k = 1; k < t; ++k)
+      pool.emplace_back([&f, k, n, t] { f(k, n * k / t, n * (k + 1) / t); });
+  } catch (...) {  // no thread to be had: join those started, report (a chunk was not done)
+    for (auto& th : pool) th.join();
+    throw;
+  }
   f(std::size_t{0}, std::size_t{0}, n / t);
   for (auto& th : pool) th.join();
 }
