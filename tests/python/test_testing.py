@@ -426,3 +426,47 @@ def test_the_pytest_plugin_fixtures(mm_chain, mm_diamond, mm_policy, mm_small_lo
     assert mm.Engine(mm_chain, mm_policy).evaluate(mm_small_log, "a").status("C1") == "mastered"
     ev, truth = mm_simulated
     assert ev["learner"].nunique() == 200 and set(truth["competency"]) <= set(mm_chain)
+
+
+def test_learning_map_has_the_documented_shape():
+    fw = mmt.learning_map(2000, domains=10, levels=13, mean_prerequisites=3.0, seed=4)
+    assert len(fw) == 2000 and sorted(fw.domains()) == sorted(f"D{d}" for d in range(10))
+    comps = fw.competencies_frame().set_index("id")
+    # 200 per domain, in equal runs over 13 levels (15 or 16 each), every level present
+    per = comps.groupby(["domain", "level"]).size()
+    assert per.index.get_level_values(1).nunique() == 13 and per.min() >= 15 and per.max() <= 16
+    assert (comps["kind"] == "academic").all()
+    e = fw.edges_frame()
+    assert set(e["strength"].astype(str)) == {"required"}
+    assert not e.duplicated(["prerequisite", "dependent"]).any()
+    src, dst = comps.loc[e["prerequisite"]], comps.loc[e["dependent"]]
+    # one level down (every level is populated), mostly within the domain
+    assert (src["level"].to_numpy() == dst["level"].to_numpy() - 1).all()
+    same = (src["domain"].to_numpy() == dst["domain"].to_numpy()).mean()
+    assert 0.75 < same < 0.9
+    # every competency above level 0 has a prerequisite; about 3 on average (Poisson, >= 1,
+    # duplicates dropped)
+    above = comps.index[comps["level"] > 0]
+    counts = e["dependent"].value_counts().reindex(above, fill_value=0)
+    assert counts.min() >= 1 and 2.3 < counts.mean() < 3.2
+    assert (comps.loc[e["dependent"], "level"] > 0).all()
+    # deterministic for a seed, another seed another map
+    assert mmt.learning_map(2000, domains=10, seed=4) == fw
+    assert mmt.learning_map(2000, domains=10, seed=5) != fw
+
+
+def test_learning_map_small_and_bad_sizes():
+    one = mmt.learning_map(1, domains=1, levels=1)
+    assert len(one) == 1 and len(one.edges_frame()) == 0
+    # fewer competencies than levels: levels spread out, prerequisites from the nearest lower one
+    few = mmt.learning_map(10, domains=3, levels=13, seed=1)
+    comps = few.competencies_frame().set_index("id")
+    e = few.edges_frame()
+    lower = comps.loc[e["prerequisite"], "level"].to_numpy() < comps.loc[e["dependent"], "level"].to_numpy()
+    assert lower.all() and set(e["dependent"]) == set(comps.index[comps["level"] > 0])
+    assert len(mmt.learning_map(50, mean_prerequisites=0).edges_frame()) == 0
+    for bad in ({"competencies": 0}, {"domains": 0}, {"levels": 0}, {"mean_prerequisites": -1.0}):
+        with pytest.raises(ValueError, match="learning_map"):
+            mmt.learning_map(**{"competencies": 10, **bad})
+    with pytest.raises(TypeError):
+        mmt.learning_map("10")
