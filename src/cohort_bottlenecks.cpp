@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cohort_evidence.hpp"
 #include "parallel.hpp"
 
 namespace masterymap {
@@ -79,19 +80,20 @@ std::string reasons_of(const bottleneck& b, double held) {
 }  // namespace
 
 std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_options& o) {
+  detail::check_days(o);
   const std::size_t L = r.size(), C = r.competencies();
   const unsigned threads = o.threads != 0 ? o.threads : r.options().threads;
-  frontier_group_options so = o;
-  so.threads = threads;
-  const frontier_groups stuck = group_by_frontier(r, frontier_group::stuck, so);
-  progress none;
-  const std::vector<std::uint8_t> front = r.frontier_matrix(none);
-  const gating g = gating_of(r.framework(), r.progression());
+  const detail::cohort_evidence ev(r);
+  const progression& pr = r.progression();
+  const gating g = gating_of(r.framework(), pr);
   const auto& st = r.statuses();
   const auto& codes = r.attainments();
+  const double as_of = r.as_of();
   constexpr std::uint8_t done = progression::done_code;
 
-  // Per block: ready, working, earned, gaps per competency (integers: any order of addition).
+  // One pass over learners: each learner's frontier flags, evidence (for the stuck test),
+  // statuses and gaps, counted per block: ready, working, earned, gaps, stuck, wheel-spinning,
+  // without progress per competency (integers: any order of addition).
   const std::size_t blocks = (L + block_learners - 1) / block_learners;
   std::vector<std::vector<std::uint32_t>> parts(blocks);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
@@ -99,15 +101,17 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
     // stamps, so nothing is cleared between learners.
     std::vector<std::uint32_t> seen(C, 0), gap(C, 0);
     std::vector<index_t> stack;
+    std::vector<std::uint8_t> f(C);
+    detail::learner_evidence e(C);
     for (std::size_t b = b0; b < b1; ++b) {
       auto& p = parts[b];
-      p.assign(4 * C, 0);
-      const std::size_t e = std::min(L, (b + 1) * block_learners);
-      for (std::size_t l = b * block_learners; l < e; ++l) {
+      p.assign(7 * C, 0);
+      const std::size_t end = std::min(L, (b + 1) * block_learners);
+      for (std::size_t l = b * block_learners; l < end; ++l) {
         const auto stamp = static_cast<std::uint32_t>(l + 1);
         const status* s = &st[l * C];
-        const std::uint8_t* f = &front[l * C];
         const std::uint8_t* a = &codes[l * C];
+        pr.frontier_flags(a, f.data());
         stack.clear();
         for (std::size_t c = 0; c < C; ++c) {
           if (s[c] == status::not_started) continue;  // not done, not working, not earned
@@ -122,6 +126,15 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
           }
         }
         for (std::size_t c = 0; c < C; ++c) p[c] += f[c];
+        // Stuck: as group_by_frontier(stuck), on the competencies with evidence.
+        e.gather(ev, l);
+        for (const index_t c : e.touched) {
+          const std::uint8_t why = detail::stuck_reasons(s[c], e.counted[c], e.first[c], as_of, o);
+          p[4 * C + c] += static_cast<std::uint32_t>(why != 0);
+          p[5 * C + c] += static_cast<std::uint32_t>((why & 1) != 0);
+          p[6 * C + c] += static_cast<std::uint32_t>((why & 2) != 0);
+        }
+        e.clear();
         // Gaps: walking down the gating edges from done work, every competency reached reaches
         // done work; a prerequisite of one whose link is unmet (and which is not done) is a gap.
         while (!stack.empty()) {
@@ -150,13 +163,10 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
       out[c].working += p[C + c];
       out[c].earned += p[2 * C + c];
       out[c].gaps += p[3 * C + c];
+      out[c].stuck += p[4 * C + c];
+      out[c].wheel_spinning += p[5 * C + c];
+      out[c].no_progress += p[6 * C + c];
     }
-  for (std::size_t k = 0; k < stuck.competency.size(); ++k) {
-    bottleneck& b = out[stuck.competency[k]];
-    ++b.stuck;
-    b.wheel_spinning += (stuck.reasons[k] & 1) != 0 ? 1 : 0;
-    b.no_progress += (stuck.reasons[k] & 2) != 0 ? 1 : 0;
-  }
   for (bottleneck& b : out) {
     const std::uint32_t tried = b.earned + b.working;
     b.mastery_rate_ready = tried > 0 ? static_cast<double>(b.earned) / tried

@@ -6,6 +6,7 @@
 #include <masterymap/cohort.hpp>
 #include <stdexcept>
 
+#include "cohort_evidence.hpp"
 #include "engine_detail.hpp"
 #include "parallel.hpp"
 
@@ -17,26 +18,11 @@ learning_curve_table learning_curve(const roster& r, unsigned threads) {
   if (log.learners().size() != L)
     throw std::logic_error("learning_curve: the roster's learners are not its log's");
   if (threads == 0) threads = r.options().threads;
-  const framework& fw = r.framework();
   const scale& sc = r.policy().scale();
   const double as_of = r.as_of();
-  std::vector<std::uint32_t> comp(log.competencies().size(), detail::none32);
-  for (std::size_t j = 0; j < comp.size(); ++j)
-    if (auto i = fw.find(log.competencies()[j])) comp[j] = *i;
-  std::vector<detail::rule_binding> bind;
-  bind.reserve(C);
-  for (index_t c = 0; c < C; ++c)
-    bind.push_back(detail::bind_rule(r.policy().rule_for(fw.at(c).id, fw.at(c).domain), log));
-  const std::size_t n = log.size();
-  const auto& lc = log.learner_codes();
-  std::vector<std::size_t> start(L + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) ++start[lc[i] + 1];
-  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
-  std::vector<std::uint32_t> rows(n);
-  {
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) rows[next[lc[i]]++] = static_cast<std::uint32_t>(i);
-  }
+  const detail::cohort_evidence shared(r);
+  const auto& comp = shared.comp;
+  const auto& bind = shared.bind;
   const auto& cc = log.competency_codes();
   const auto& times = log.times();
   const auto& scores = log.scores();
@@ -63,8 +49,7 @@ learning_curve_table learning_curve(const roster& r, unsigned threads) {
     std::vector<ev> evs;
     for (std::size_t l = b0 * block; l < std::min(L, b1 * block); ++l) {
       evs.clear();
-      for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
-        const std::uint32_t i = rows[k];
+      for (const std::uint32_t i : r.log_rows(l)) {
         const std::uint32_t c = comp[cc[i]];
         if (c == detail::none32 || !(times[i] <= as_of) || std::isnan(scores[i]) ||
             bind[c].flags[attrs[acode[i]].kind] != 0 || attrs[acode[i]].retracted)

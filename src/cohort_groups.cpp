@@ -6,17 +6,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <masterymap/cohort.hpp>
+#include <masterymap/progression.hpp>
 #include <stdexcept>
 #include <string>
 
+#include "cohort_evidence.hpp"
 #include "engine_detail.hpp"
+#include "memory_util.hpp"
 #include "parallel.hpp"
 
 namespace masterymap {
 namespace {
-
-constexpr double day_seconds = 86400.0;
 
 struct entry {
   index_t c;
@@ -27,123 +29,187 @@ struct entry {
 
 bool earned(status s) noexcept { return s == status::mastered || s == status::exceeded; }
 
-// Days are counts of 86,400 s: a negative, infinite or NaN one is a caller's mistake (0 is off).
-void check_days(const frontier_group_options& o) {
-  auto days = [](const char* name, double v) {
-    if (!(v >= 0) || std::isinf(v))
-      throw std::invalid_argument(
-          fmt::format("{} must be a number of days >= 0 (0 turns the test off), not {}", name, v));
+// Learners per block: the unit of the ready pass's counts (fixed: the output never depends on
+// the thread count).
+constexpr std::size_t block_learners = 1024;
+
+// Sizes every column of `g` to m rows. Fresh memory costs a page fault per 4 KiB page (up to
+// ~12 us each on some virtual machines: more than writing the rows): each column is reserved,
+// advised to use huge pages and populated in one call first (memory_util.hpp), the columns side
+// by side on the worker threads.
+void size_columns(frontier_groups& g, std::size_t m, unsigned threads) {
+  const auto size = [m](auto& v) {
+    v.reserve(m);
+    detail::prefault(v.data(), m * sizeof(v[0]));
+    v.resize(m);
   };
-  days("stuck_days", o.stuck_days);
-  days("recent_days", o.recent_days);
+  detail::parallel_for(6, threads, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t k = b; k < e; ++k) switch (k) {
+        case 0:
+          size(g.competency);
+          break;
+        case 1:
+          size(g.learner);
+          break;
+        case 2:
+          size(g.counted);
+          break;
+        case 3:
+          size(g.first);
+          break;
+        case 4:
+          size(g.last);
+          break;
+        default:
+          size(g.reasons);
+          break;
+      }
+  });
+}
+
+// The ready groups: every learner is under each competency of its frontier, which is most of a
+// roster's rows (100,000 learners ready for ~100 competencies each: ten million rows), written
+// straight into place, competency by competency:
+// 1. per learner (in parallel over blocks of 64 learners), the frontier flags become bit l of
+//    competency c's column (a bitset over learners: 12.5 kB per competency for 100,000); the
+//    learner's evidence on its ready competencies is kept aside (few: most ready competencies
+//    have none);
+// 2. per competency (in parallel), its rows are its column's set bits in ascending learner
+//    order, written sequentially (a few write streams, not one per competency), with the kept
+//    evidence merged in; the first row of each competency is a prefix sum of popcounts.
+frontier_groups ready_groups(const roster& r, const detail::cohort_evidence& ev, unsigned threads) {
+  const std::size_t L = r.size(), C = r.competencies();
+  const progression& p = r.progression();
+  const std::uint8_t* codes = r.attainments().data();
+  const std::size_t words = (L + 63) / 64;
+  std::vector<std::uint64_t> column(C * words, 0);  // column[c * words + l / 64], bit l % 64
+  struct kept {
+    index_t c;
+    std::uint32_t l, counted;
+    double first, last;
+  };
+  // Blocks of 16 words (1,024 learners): each thread writes whole words only.
+  constexpr std::size_t block_words = 16;
+  const std::size_t blocks = (words + block_words - 1) / block_words;
+  std::vector<std::vector<kept>> aside(blocks);
+  detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
+    std::vector<std::uint8_t> f(C);
+    std::vector<std::uint64_t> word(C);
+    detail::learner_evidence e(C);
+    for (std::size_t b = b0; b < b1; ++b)
+      for (std::size_t w = b * block_words; w < std::min(words, (b + 1) * block_words); ++w) {
+        std::fill(word.begin(), word.end(), 0);
+        for (std::size_t l = w * 64; l < std::min(L, (w + 1) * 64); ++l) {
+          p.frontier_flags(codes + l * C, f.data());
+          const unsigned j = l % 64;
+          for (std::size_t c = 0; c < C; ++c) word[c] |= static_cast<std::uint64_t>(f[c]) << j;
+          e.gather(ev, l);
+          std::sort(e.touched.begin(), e.touched.end());
+          for (const index_t c : e.touched)
+            if (f[c] != 0)
+              aside[b].push_back(
+                  {c, static_cast<std::uint32_t>(l), e.counted[c], e.first[c], e.last[c]});
+          e.clear();
+        }
+        for (std::size_t c = 0; c < C; ++c) column[c * words + w] = word[c];
+      }
+  });
+  // The kept evidence by competency (a stable counting sort: learners stay ascending).
+  std::vector<std::size_t> kat(C + 1, 0);
+  for (const auto& v : aside)
+    for (const kept& x : v) ++kat[x.c + 1];
+  for (std::size_t c = 0; c < C; ++c) kat[c + 1] += kat[c];
+  std::vector<kept> by_comp(kat[C]);
+  {
+    std::vector<std::size_t> next(kat.begin(), kat.end() - 1);
+    for (const auto& v : aside)
+      for (const kept& x : v) by_comp[next[x.c]++] = x;
+  }
+  aside.clear();
+  std::vector<std::size_t> at(C + 1, 0);
+  for (std::size_t c = 0; c < C; ++c) {
+    std::size_t n = 0;
+    for (std::size_t w = 0; w < words; ++w)
+      n += static_cast<std::size_t>(__builtin_popcountll(column[c * words + w]));
+    at[c + 1] = at[c] + n;
+  }
+  const std::size_t m = at[C];
+  if (m > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error(
+        fmt::format("group_by_frontier: {} ready rows do not fit 32-bit row numbers", m));
+  frontier_groups g;
+  size_columns(g, m, threads);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  detail::parallel_for(C, threads, 1, [&](std::size_t c0, std::size_t c1) {
+    for (std::size_t c = c0; c < c1; ++c) {
+      std::size_t k = at[c], x = kat[c];
+      for (std::size_t w = 0; w < words; ++w)
+        for (std::uint64_t bits = column[c * words + w]; bits != 0; bits &= bits - 1) {
+          const auto l =
+              static_cast<std::uint32_t>(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits)));
+          g.competency[k] = static_cast<index_t>(c);
+          g.learner[k] = l;
+          if (x < kat[c + 1] && by_comp[x].l == l) {
+            g.counted[k] = by_comp[x].counted;
+            g.first[k] = by_comp[x].first;
+            g.last[k] = by_comp[x].last;
+            ++x;
+          } else {
+            g.counted[k] = 0;
+            g.first[k] = g.last[k] = nan;
+          }
+          ++k;
+        }
+    }
+  });
+  return g;
 }
 
 }  // namespace
 
 frontier_groups group_by_frontier(const roster& r, frontier_group kind,
                                   const frontier_group_options& o) {
-  check_days(o);
+  detail::check_days(o);
   const std::size_t L = r.size(), C = r.competencies();
-  const evidence_log& log = r.log();
-  if (log.learners().size() != L)
+  if (r.log().learners().size() != L)
     throw std::logic_error("group_by_frontier: the roster's learners are not its log's");
   const unsigned threads = o.threads != 0 ? o.threads : r.options().threads;
+  const detail::cohort_evidence ev(r);
+  if (kind == frontier_group::ready) return ready_groups(r, ev, threads);
   const double as_of = r.as_of();
-  const framework& fw = r.framework();
-  // Per log competency code: its framework index; per framework index: its rule's kinds.
-  std::vector<std::uint32_t> comp(log.competencies().size(), detail::none32);
-  for (std::size_t j = 0; j < comp.size(); ++j)
-    if (auto i = fw.find(log.competencies()[j])) comp[j] = *i;
-  std::vector<detail::rule_binding> bind;
-  bind.reserve(C);
-  for (index_t c = 0; c < C; ++c)
-    bind.push_back(detail::bind_rule(r.policy().rule_for(fw.at(c).id, fw.at(c).domain), log));
-  // Each learner's rows (ascending), by a counting sort of the learner column.
-  const std::size_t n = log.size();
-  const auto& lc = log.learner_codes();
-  std::vector<std::size_t> start(L + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) ++start[lc[i] + 1];
-  for (std::size_t l = 0; l < L; ++l) start[l + 1] += start[l];
-  std::vector<std::uint32_t> rows(n);
-  {
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) rows[next[lc[i]]++] = static_cast<std::uint32_t>(i);
-  }
-  std::vector<std::uint8_t> front;
-  if (kind == frontier_group::ready) front = r.frontier_matrix();
   const auto& st = r.statuses();
-  const auto& cc = log.competency_codes();
-  const auto& times = log.times();
-  const auto& scores = log.scores();
-  const auto& acode = log.attribute_codes();
-  const auto& attrs = log.attributes();
-  const bool by_days = o.stuck_days > 0;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
 
-  constexpr std::size_t block = 1024;
-  const std::size_t blocks = (L + block - 1) / block;
+  // Recent and stuck: few rows (a learner's touched competencies at most), gathered per block
+  // in learner order, then a stable counting sort by competency.
+  const std::size_t blocks = (L + block_learners - 1) / block_learners;
   std::vector<std::vector<entry>> out(blocks);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
-    std::vector<std::uint32_t> counted(C, 0);
-    std::vector<double> first(C, nan), last(C, nan);
-    std::vector<index_t> touched;
+    detail::learner_evidence e(C);
     for (std::size_t b = b0; b < b1; ++b) {
       auto& v = out[b];
-      const std::size_t e = std::min(L, (b + 1) * block);
-      for (std::size_t l = b * block; l < e; ++l) {
-        for (std::size_t k = start[l]; k < start[l + 1]; ++k) {
-          const std::uint32_t i = rows[k];
-          const std::uint32_t c = comp[cc[i]];
-          const double t = times[i];
-          // Voided evidence (xAPI) is as if it never happened.
-          if (c == detail::none32 || !(t <= as_of) || attrs[acode[i]].retracted) continue;
-          if (std::isnan(last[c])) touched.push_back(c);
-          if (!(t <= last[c])) last[c] = t;
-          if (bind[c].flags[attrs[acode[i]].kind] != 0 || std::isnan(scores[i])) continue;
-          ++counted[c];
-          if (!(t >= first[c])) first[c] = t;
-        }
-        const auto add = [&](index_t c, std::uint8_t why) {
-          v.push_back({c, static_cast<std::uint32_t>(l), counted[c], first[c], last[c], why});
-        };
-        if (kind == frontier_group::ready) {
-          for (index_t c = 0; c < C; ++c)
-            if (front[l * C + c] != 0) add(c, 0);
-        } else {
-          std::sort(touched.begin(), touched.end());
-          for (const index_t c : touched) {
-            const status s = st[l * C + c];
-            if (kind == frontier_group::recent) {
-              if (earned(s) && last[c] >= as_of - o.recent_days * day_seconds) add(c, 0);
-            } else if (s == status::in_progress || s == status::awaiting_confirmation) {
-              std::uint8_t why = 0;
-              if (o.stuck_evidence > 0 && counted[c] >= o.stuck_evidence) why |= 1;
-              if (by_days && first[c] <= as_of - o.stuck_days * day_seconds) why |= 2;
-              if (why != 0) add(c, why);
-            }
+      for (std::size_t l = b * block_learners; l < std::min(L, (b + 1) * block_learners); ++l) {
+        e.gather(ev, l);
+        std::sort(e.touched.begin(), e.touched.end());
+        for (const index_t c : e.touched) {
+          const status s = st[l * C + c];
+          std::uint8_t why = 0;
+          if (kind == frontier_group::recent) {
+            if (!(earned(s) && e.last[c] >= as_of - o.recent_days * detail::day)) continue;
+          } else if ((why = detail::stuck_reasons(s, e.counted[c], e.first[c], as_of, o)) == 0) {
+            continue;
           }
+          v.push_back({c, static_cast<std::uint32_t>(l), e.counted[c], e.first[c], e.last[c], why});
         }
-        for (const index_t c : touched) {
-          counted[c] = 0;
-          first[c] = last[c] = nan;
-        }
-        touched.clear();
+        e.clear();
       }
     }
   });
-  // Concatenated in learner order, then a stable counting sort by competency.
   std::vector<std::size_t> at(C + 1, 0);
   for (const auto& v : out)
     for (const entry& x : v) ++at[x.c + 1];
   for (std::size_t c = 0; c < C; ++c) at[c + 1] += at[c];
-  const std::size_t m = at[C];
   frontier_groups g;
-  g.competency.resize(m);
-  g.learner.resize(m);
-  g.counted.resize(m);
-  g.first.resize(m);
-  g.last.resize(m);
-  g.reasons.resize(m);
+  size_columns(g, at[C], 1);
   for (const auto& v : out)
     for (const entry& x : v) {
       const std::size_t k = at[x.c]++;

@@ -13,12 +13,16 @@
 #ifndef MASTERYMAP_SRC_DECISION_HPP
 #define MASTERYMAP_SRC_DECISION_HPP
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <masterymap/engine.hpp>
 #include <masterymap/policy.hpp>
 #include <masterymap/scale.hpp>
+#include <optional>
 #include <utility>
 
 #include "accumulate.hpp"
@@ -130,6 +134,52 @@ constexpr status decide_status(const rule_conditions& c) noexcept {
     return status::awaiting_confirmation;
   return status::in_progress;
 }
+
+// --- one pair replayed event by event --------------------------------------------------------
+
+/// The running state of one (learner, competency) pair under a folding rule, folded one event
+/// at a time, with the status it gives after each (as roster_impl.hpp's accumulator, without
+/// windows): first_mastery's replay (cohort_mastery.cpp) and the simulator's stopping rule
+/// (testing.cpp). O(1) per event.
+struct pair_replay {
+  detail::running run;
+  double pre_max = -std::numeric_limits<double>::infinity();
+  std::array<float, detail::max_tracked_kinds> require_last, confirm_last;
+  pair_replay() {
+    require_last.fill(std::numeric_limits<float>::quiet_NaN());
+    confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
+  }
+  void fold(const folding_rule& fr, float score, const evidence_attributes& attr) {
+    const std::uint8_t k = attr.kind;
+    const double S = static_cast<double>(score);
+    if (static_cast<int>(k) == fr.kinds.pretest) pre_max = std::max(pre_max, S);
+    for (std::size_t j = 0; j < fr.kinds.require.size(); ++j)
+      if (fr.kinds.require[j] == static_cast<int>(k)) require_last[j] = score;
+    for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
+      if (fr.kinds.confirm[j] == static_cast<int>(k)) confirm_last[j] = score;
+    if (fr.skips(k)) return;
+    detail::push(run, fr.mp, S, static_cast<double>(attr.weight));
+  }
+  [[nodiscard]] status decide(const folding_rule& fr, const scale& sc) const {
+    const std::optional<double> value = detail::value_of(run, fr.mp);
+    auto ignore = [](std::size_t, double) {};
+    detail::rule_conditions cond;
+    cond.reached = value && sc.reaches_mastery(*value);
+    cond.exceeds = value && sc.reaches_exceeds(*value);
+    cond.enough = run.n >= fr.r.min_evidence;
+    cond.confirmed = detail::all_confirmed(
+        sc, fr.kinds.require.size(),
+        [&](std::size_t j) { return static_cast<double>(require_last[j]); }, ignore,
+        cond.gate_refused);
+    cond.exempt_level = detail::reaches_exemption(fr.r, pre_max, sc);
+    cond.exempt_confirmed = cond.exempt_level &&
+                            detail::all_confirmed(
+                                sc, fr.kinds.confirm.size(),
+                                [&](std::size_t j) { return static_cast<double>(confirm_last[j]); },
+                                ignore, cond.exempt_refused);
+    return detail::decide_status(cond);
+  }
+};
 
 }  // namespace masterymap::detail
 

@@ -36,8 +36,8 @@ struct record_reader {
   std::vector<std::string_view> fields;  // views into the text (or the tokenizer's scratch)
   std::size_t start = 0;                 // offset of the record just read
   static constexpr const char* source = "evidence CSV";
-  explicit record_reader(const detail::utf8_input& in)
-      : text(in.text), invalid(in.invalid), tok(in.text) {}
+  record_reader(const detail::utf8_input& in, char delimiter)
+      : text(in.text), invalid(in.invalid), tok(in.text, delimiter) {}
   // Reads one record into `fields` and returns the line it starts on; `row` is its data row
   // (none for the header), for the errors in it.
   std::size_t next(std::optional<std::size_t> row) {
@@ -80,8 +80,22 @@ column_positions read_header(record_reader& r, const csv_columns& names) {
                         {at.competency, &names.competency},
                         {at.time, &names.time},
                         {at.score, &names.score}})
-    if (idx < 0)
-      throw parse_error(fmt::format("{}: missing column '{}'", record_reader::source, *n), 1, 1);
+    if (idx < 0) {
+      // A header of one field holding another separator: the file is not comma-separated.
+      std::string hint;
+      if (r.fields.size() == 1)
+        for (const char sep : {'\t', ';', '|'})
+          if (sep != names.delimiter && r.fields[0].find(sep) != std::string_view::npos) {
+            hint = fmt::format(
+                "; the header is one field holding {}: give the delimiter ({} on the command "
+                "line, csv_columns::delimiter in C++)",
+                sep == '\t' ? "tabs" : fmt::format("'{}'", sep),
+                sep == '\t' ? "--delimiter tab" : fmt::format("--delimiter '{}'", sep));
+            break;
+          }
+      throw parse_error(fmt::format("{}: missing column '{}'{}", record_reader::source, *n, hint),
+                        1, 1);
+    }
   return at;
 }
 
@@ -184,13 +198,16 @@ evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t
 // Progress: the text's bytes twice, parsed then validated (the batch's rows mapped on them).
 void append_text(evidence_log& log, std::string_view bytes, const csv_columns& names,
                  const ingest_checks& checks, const progress& progress) {
+  if (names.delimiter == '"' || names.delimiter == '\r' || names.delimiter == '\n')
+    throw std::invalid_argument(fmt::format("csv_columns::delimiter cannot be {}",
+                                            names.delimiter == '"' ? "a quote" : "a line break"));
   detail::utf8_input text;
   detail::decode_input(bytes, names.encoding, record_reader::source, text);
   const std::uint64_t size = text.text.size();
   detail::meter m(progress, 2 * size);
   coded_records records;
   m.run([&] {
-    record_reader reader(text);
+    record_reader reader(text, names.delimiter);
     const column_positions at = read_header(reader, names);
     records.read(reader, at, m);
     try {

@@ -209,6 +209,18 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
       d->slot_of[i] = static_cast<std::uint32_t>(std::lower_bound(first, last, d->level_of[i]) -
                                                  d->slot_level.begin());
     }
+  // The competencies of each slot, ascending by index (CSR), for `level`.
+  d->slot_comp_off.assign(d->slot_level.size() + 1, 0);
+  for (index_t i = 0; i < n; ++i)
+    if (d->slot_of[i] != detail::progression_data::no_slot) ++d->slot_comp_off[d->slot_of[i] + 1];
+  for (std::size_t j = 0; j < d->slot_level.size(); ++j)
+    d->slot_comp_off[j + 1] += d->slot_comp_off[j];
+  d->slot_comp.resize(d->slot_comp_off.back());
+  {
+    std::vector<std::uint32_t> at(d->slot_comp_off.begin(), d->slot_comp_off.end() - 1);
+    for (index_t i = 0; i < n; ++i)
+      if (d->slot_of[i] != detail::progression_data::no_slot) d->slot_comp[at[d->slot_of[i]]++] = i;
+  }
   return d;
 }
 

@@ -74,6 +74,9 @@ struct progression_data {
   static constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> slot_of, slot_off;
   std::vector<int> slot_level;
+  // The competencies of each slot, ascending by index, as CSR (slot_comp_off[j] ..
+  // slot_comp_off[j + 1] into slot_comp): `level` visits only the domain's leveled competencies.
+  std::vector<std::uint32_t> slot_comp_off, slot_comp;
   // The rule `infer` applies: the policy's scale, rollups and infer_prerequisites (nothing else
   // of a policy changes inference); empty when compiled from a scale alone.
   std::optional<masterymap::policy> rule;

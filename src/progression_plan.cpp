@@ -526,54 +526,68 @@ std::vector<recommendation> progression::recommend(const learner_view& v, std::s
 
 domain_level progression::level(const learner_view& v, std::string_view domain) const {
   check_view(*d_, v);
-  const auto& fw = d_->fw;
+  const detail::progression_data& d = *d_;
+  const auto dom_it = std::find(d.domain_names.begin(), d.domain_names.end(), domain);
+  if (dom_it == d.domain_names.end()) throw unknown_id_error(std::string(domain), "domain");
+  const auto dom = static_cast<std::size_t>(dom_it - d.domain_names.begin());
   domain_level out;
   out.domain = std::string(domain);
-  const std::vector<index_t> comps = fw.competencies_in(domain);
-  if (comps.empty()) throw unknown_id_error(std::string(domain), "domain");
-  struct tally {
-    std::size_t done = 0, total = 0;
-  };
-  std::vector<std::pair<int, tally>> per;  // sorted by level
-  auto find = [&](int l) -> tally& {
-    auto it = std::lower_bound(per.begin(), per.end(), l,
-                               [](const auto& a, int b) { return a.first < b; });
-    if (it == per.end() || it->first != l) it = per.insert(it, {l, tally{}});
-    return it->second;
-  };
-  std::vector<index_t> counted;
-  for (index_t c : comps) {
-    const competency& comp = fw.at(c);
-    if (!comp.level || comp.kind != competency_kind::academic) continue;
-    tally& t = find(*comp.level);
-    ++t.total;
-    t.done += is_done(v.statuses[c]) ? 1U : 0U;
-    counted.push_back(c);
+  // The domain's levels are its slots (the distinct levels of its leveled academic
+  // competencies, ascending); each slot lists its competencies by index, so the learner's
+  // tallies cost O(leveled competencies of the domain), without allocating for them.
+  const std::uint32_t s0 = d.slot_off[dom], s1 = d.slot_off[dom + 1];
+  out.levels.assign(d.slot_level.begin() + s0, d.slot_level.begin() + s1);
+  constexpr std::size_t inline_slots = 64;
+  std::size_t inline_done[inline_slots];
+  std::vector<std::size_t> many;
+  std::size_t* done = inline_done;
+  if (s1 - s0 > inline_slots) {
+    many.resize(s1 - s0);
+    done = many.data();
   }
-  for (const auto& [l, t] : per) {
-    out.levels.push_back(l);
-    if (t.done == t.total) out.level = l;
+  auto total = [&](std::uint32_t j) -> std::size_t {
+    return d.slot_comp_off[j + 1] - d.slot_comp_off[j];
+  };
+  std::optional<std::uint32_t> complete;  // the highest slot whose competencies are all done
+  for (std::uint32_t j = s0; j < s1; ++j) {
+    std::size_t k = 0;
+    for (std::uint32_t x = d.slot_comp_off[j]; x < d.slot_comp_off[j + 1]; ++x)
+      k += is_done(v.statuses[d.slot_comp[x]]) ? 1U : 0U;
+    done[j - s0] = k;
+    if (k == total(j)) complete = j;
   }
-  for (const auto& [l, t] : per)
-    if (!out.level || l > *out.level) {
-      out.next_level = l;
-      out.next_done = t.done;
-      out.next_total = t.total;
-      out.next_progress =
-          t.total ? static_cast<double>(t.done) / static_cast<double>(t.total) : 0.0;
-      break;
+  if (complete) out.level = d.slot_level[*complete];
+  // The next level: the first above the complete one (the lowest when none is complete).
+  const std::uint32_t next = complete ? *complete + 1 : s0;
+  if (next < s1) {
+    out.next_level = d.slot_level[next];
+    out.next_done = done[next - s0];
+    out.next_total = total(next);
+    out.next_progress =
+        out.next_total ? static_cast<double>(out.next_done) / static_cast<double>(out.next_total)
+                       : 0.0;
+    out.next_remaining.reserve(out.next_total - out.next_done);  // (one allocation each)
+    for (std::uint32_t x = d.slot_comp_off[next]; x < d.slot_comp_off[next + 1]; ++x)
+      if (!is_done(v.statuses[d.slot_comp[x]])) out.next_remaining.push_back(d.slot_comp[x]);
+  }
+  // Gaps: not done below the complete level, by level then index (slot by slot).
+  if (complete) {
+    std::size_t gaps = 0, gap_levels = 0;
+    for (std::uint32_t j = s0; j < *complete; ++j)
+      if (done[j - s0] != total(j)) {
+        gaps += total(j) - done[j - s0];
+        ++gap_levels;
+      }
+    out.gaps.reserve(gaps);
+    out.gap_levels.reserve(gap_levels);
+  }
+  if (complete)
+    for (std::uint32_t j = s0; j < *complete; ++j) {
+      if (done[j - s0] == total(j)) continue;
+      out.gap_levels.push_back(d.slot_level[j]);
+      for (std::uint32_t x = d.slot_comp_off[j]; x < d.slot_comp_off[j + 1]; ++x)
+        if (!is_done(v.statuses[d.slot_comp[x]])) out.gaps.push_back(d.slot_comp[x]);
     }
-  for (index_t c : counted) {
-    const int l = *fw.at(c).level;
-    if (is_done(v.statuses[c])) continue;
-    if (out.next_level && l == *out.next_level) out.next_remaining.push_back(c);
-    if (out.level && l < *out.level) out.gaps.push_back(c);
-  }
-  std::stable_sort(out.gaps.begin(), out.gaps.end(),
-                   [&](index_t a, index_t b) { return *fw.at(a).level < *fw.at(b).level; });
-  for (index_t c : out.gaps)
-    if (out.gap_levels.empty() || out.gap_levels.back() != *fw.at(c).level)
-      out.gap_levels.push_back(*fw.at(c).level);
   return out;
 }
 

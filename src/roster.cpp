@@ -510,6 +510,13 @@ std::size_t roster::cell_count() const noexcept {
   for (const auto& v : impl_->cells) n += v.size();
   return n;
 }
+const std::vector<std::uint32_t>& roster::log_rows(std::size_t l) const {
+  if (l >= impl_->rows.size())
+    throw std::out_of_range(
+        fmt::format("learner index {} out of range ({})", l, impl_->rows.size()));
+  return impl_->rows[l];
+}
+
 std::vector<double> roster::last_evidence_times(std::size_t l) const {
   return impl_->last_evidence(l);
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "decision.hpp"
+#include "engine_detail.hpp"
 #include "parallel.hpp"
 
 namespace masterymap::testing {
@@ -49,6 +51,12 @@ struct plan {
   std::vector<std::uint32_t> streak;
   std::vector<std::string> kind_names;
   double correct_score = 0.0, incorrect_score = 0.0;
+  // The stopping rule: per competency its rule in running form (form none: a rule that does
+  // not fold, whose rating the simulator does not follow), and per simulation kind code its
+  // code in the log the rules are bound to.
+  const scale* sc = nullptr;
+  std::vector<detail::folding_rule> rules;
+  std::vector<std::uint8_t> log_kind;
 };
 
 std::uint8_t kind_code(std::vector<std::string>& names, const std::string& k) {
@@ -109,7 +117,17 @@ plan make_plan(const framework& fw, const policy& p, const simulation_options& o
     pl.checks_begin[i + 1] = static_cast<std::uint32_t>(pl.checks.size());
     pl.streak[i] = std::max(o.streak, r.min_evidence);
   }
+  const evidence_log kinds(pl.kind_names);
+  for (const auto& k : pl.kind_names) pl.log_kind.push_back(*kinds.kind_code(k));
+  pl.rules.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& c = fw.at(static_cast<index_t>(i));
+    const rule& r = p.rule_for(c.id, c.domain);
+    if (pl.practicable[i] && detail::fold_form_of(r) != detail::fold_form::none)
+      pl.rules[i] = detail::folding_rule(r, p.scale(), detail::bind_rule(r, kinds));
+  }
   const scale& s = p.scale();
+  pl.sc = &s;
   pl.correct_score = s.mastery_value();
   const std::size_t m = s.mastery_index();
   pl.incorrect_score = s.ratings()[m == 0 ? 0 : m - 1].value;
@@ -176,6 +194,12 @@ void simulate_learner(std::uint32_t i, const plan& pl, const simulation_options&
     const std::uint32_t checks_b = pl.checks_begin[c], checks_e = pl.checks_begin[c + 1];
     std::uint32_t streak = 0, attempts = 0, check = checks_e;  // check < checks_e: in checks
     bool done = false;
+    // Moving on takes the streak (and the checks) once, and the policy rating the competency
+    // mastered on the evidence so far: until it does, the learner keeps practising.
+    const detail::folding_rule& fr = pl.rules[c];
+    const bool follows = fr.form != detail::fold_form::none;
+    detail::pair_replay rated;
+    bool shown = false;
     while (!done && events < o.attempts) {
       const double gap = std::max(1.0, std::round(-std::log(1.0 - rng.uniform()) * o.interval));
       clock += gap;
@@ -188,6 +212,11 @@ void simulate_learner(std::uint32_t i, const plan& pl, const simulation_options&
       out.score.push_back(right ? pl.correct_score : pl.incorrect_score);
       out.kind.push_back(kind);
       out.correct.push_back(right ? 1 : 0);
+      if (follows) {
+        evidence_attributes attr;
+        attr.kind = pl.log_kind[kind];
+        rated.fold(fr, static_cast<float>(out.score.back()), attr);
+      }
       ++events;
       ++attempts;
       const double u = rng.uniform();
@@ -201,20 +230,24 @@ void simulate_learner(std::uint32_t i, const plan& pl, const simulation_options&
       }
       if (check < checks_e) {
         if (right) {
-          if (++check == checks_e) done = true;
+          if (++check == checks_e) shown = true;
         } else {
           check = checks_e;
           streak = 0;
         }
       } else if (right) {
-        if (++streak >= pl.streak[c]) {
+        if (++streak >= pl.streak[c] && !shown) {
           if (checks_b < checks_e)
             check = checks_b;
           else
-            done = true;
+            shown = true;
         }
       } else {
         streak = 0;
+      }
+      if (shown) {
+        const status st = follows ? rated.decide(fr, *pl.sc) : status::mastered;
+        done = st == status::mastered || st == status::exceeded;
       }
       if (attempts >= o.max_attempts) done = true;
     }

@@ -5,8 +5,16 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <masterymap/column.hpp>
 #include <masterymap/roster.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -16,6 +24,178 @@
 
 namespace masterymap::python {
 namespace {
+
+// --- bulk columns: two passes (count, then fill) into column storage -------------------------
+
+// Runs f(begin, end) over [0, n) in up to `threads` contiguous chunks (0 = all cores), the
+// first on the calling thread; the same chunks for the same (n, threads), so a count pass and
+// a fill pass agree. f must not throw (plain memory work).
+template <typename F>
+void split(std::size_t n, unsigned threads, std::size_t min_chunk, F&& f) {
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  const std::size_t t = std::max<std::size_t>(
+      1, std::min<std::size_t>(threads, n / std::max<std::size_t>(min_chunk, 1)));
+  if (t <= 1) {
+    f(std::size_t{0}, std::size_t{0}, n);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(t - 1);
+  try {
+    for (std::size_t k = 1; k < t; ++k)
+      pool.emplace_back([&f, k, n, t] { f(k, n * k / t, n * (k + 1) / t); });
+  } catch (...) {  // no thread to be had: join those started, report (a chunk was not done)
+    for (auto& th : pool) th.join();
+    throw;
+  }
+  f(std::size_t{0}, std::size_t{0}, n / t);
+  for (auto& th : pool) th.join();
+}
+
+// A column of n uninitialised-then-written values in column storage (2 MiB-aligned, populated
+// in one call, reused from the cache on the next call): the fill writes every element, so the
+// value-initialisation of `resize` is the only extra pass.
+template <typename T>
+column<T> column_of(std::size_t n) {
+  column<T> c;
+  c.reserve(n);
+  detail::column_populate(c.data(), n * sizeof(T));
+  c.resize(n);
+  return c;
+}
+
+// The nonzero bytes of a word as a mask of their high bits (SWAR: no byte carries).
+inline std::uint64_t nonzero_bytes(std::uint64_t w) noexcept {
+  constexpr std::uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+  return (((w & low7) + low7) | w) & ~low7;
+}
+inline unsigned popcount64(std::uint64_t x) noexcept {
+#if defined(__GNUC__)
+  return static_cast<unsigned>(__builtin_popcountll(x));
+#else
+  unsigned k = 0;
+  for (; x; x &= x - 1) ++k;
+  return k;
+#endif
+}
+// The word-at-a-time fill reads byte k of a word at bits 8k..8k+7 (little-endian); elsewhere
+// it goes byte by byte.
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+constexpr bool little_endian = true;
+#else
+constexpr bool little_endian = false;
+#endif
+inline unsigned lowest_byte(std::uint64_t mask) noexcept {  // mask != 0
+#if defined(__GNUC__)
+  return static_cast<unsigned>(__builtin_ctzll(mask)) >> 3;
+#else
+  unsigned k = 0;
+  while (!(mask & 0x80ULL)) mask >>= 8, ++k;
+  return k;
+#endif
+}
+
+// Nonzero bytes of rows [b, e) of an n-column byte matrix.
+std::size_t count_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, std::size_t e) {
+  std::size_t k = 0;
+  for (std::size_t l = b; l < e; ++l) {
+    const std::uint8_t* row = m + l * n;
+    std::size_t c = 0;
+    for (; c + 8 <= n; c += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, row + c, 8);
+      k += popcount64(nonzero_bytes(w));
+    }
+    for (; c < n; ++c) k += row[c] != 0 ? 1U : 0U;
+  }
+  return k;
+}
+
+// Writes (row, column) of each nonzero byte of rows [b, e), row-major, from position `at`.
+template <typename C>
+void fill_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, std::size_t e,
+                  std::size_t at, std::int32_t* rows, C* cols) {
+  for (std::size_t l = b; l < e; ++l) {
+    const std::uint8_t* row = m + l * n;
+    const auto li = static_cast<std::int32_t>(l);
+    std::size_t c = 0;
+    for (; little_endian && c + 8 <= n; c += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, row + c, 8);
+      for (std::uint64_t mask = nonzero_bytes(w); mask != 0; mask &= mask - 1) {
+        rows[at] = li;
+        cols[at++] = static_cast<C>(c + lowest_byte(mask));
+      }
+    }
+    for (; c < n; ++c)
+      if (row[c] != 0) {
+        rows[at] = li;
+        cols[at++] = static_cast<C>(c);
+      }
+  }
+}
+
+// The (learner, competency) codes of every nonzero cell of a learners x competencies byte
+// matrix, learners in order and competencies in framework order: learner codes int32, and
+// competency codes int16 when there are fewer than 2**15 competencies (else int32), the widths
+// pandas gives categoricals of that many categories, so from_codes keeps them without a copy.
+// Two passes over the matrix in parallel (count per chunk of learners, then fill); the GIL must
+// be released by the caller, and `into` called with it held.
+class nonzero_cells {
+ public:
+  nonzero_cells(const std::uint8_t* m, std::size_t learners, std::size_t n, unsigned threads)
+      : narrow_(n < (std::size_t{1} << 15)) {
+    std::vector<std::size_t> counts(
+        std::max(1U, threads == 0 ? std::thread::hardware_concurrency() : threads) + 1);
+    split(learners, threads, 4096, [&](std::size_t k, std::size_t b, std::size_t e) {
+      counts[k + 1] = count_nonzero(m, n, b, e);
+    });
+    for (std::size_t k = 1; k < counts.size(); ++k) counts[k] += counts[k - 1];
+    const std::size_t total = counts.back();
+    learner_ = column_of<std::int32_t>(total);
+    if (narrow_)
+      comp16_ = column_of<std::int16_t>(total);
+    else
+      comp32_ = column_of<std::int32_t>(total);
+    split(learners, threads, 4096, [&](std::size_t k, std::size_t b, std::size_t e) {
+      if (narrow_)
+        fill_nonzero(m, n, b, e, counts[k], learner_.data(), comp16_.data());
+      else
+        fill_nonzero(m, n, b, e, counts[k], learner_.data(), comp32_.data());
+    });
+  }
+  void into(py::dict& d) {
+    d["learner"] = move_numpy(std::move(learner_));
+    if (narrow_)
+      d["competency"] = move_numpy(std::move(comp16_));
+    else
+      d["competency"] = move_numpy(std::move(comp32_));
+  }
+
+ private:
+  bool narrow_;
+  column<std::int32_t> learner_;
+  column<std::int16_t> comp16_;
+  column<std::int32_t> comp32_;
+};
+
+// Scratch bytes in column storage, returned to the column cache when done (so the next call
+// finds them mapped).
+class column_scratch {
+ public:
+  explicit column_scratch(std::size_t n)
+      : n_(std::max<std::size_t>(n, 1)),
+        p_(static_cast<std::uint8_t*>(detail::column_allocate(n_))) {}
+  column_scratch(const column_scratch&) = delete;
+  column_scratch& operator=(const column_scratch&) = delete;
+  ~column_scratch() { detail::column_deallocate(p_, n_); }
+  [[nodiscard]] std::uint8_t* data() const noexcept { return p_; }
+
+ private:
+  std::size_t n_;
+  std::uint8_t* p_;
+};
 
 // The ids of a framework as Python strings, made once per call (rows share them).
 std::vector<py::object> id_objects(const framework& fw) {
@@ -142,40 +322,96 @@ py::dict advice_columns(const roster& r, const py::object& progress,
 
 void bind_roster_advice(py::class_<roster>& cls) {
   cls.def(
-         "_levels",
-         [](const roster& r, const std::string& domain, const py::object& progress) {
+         "_frontier",
+         [](const roster& r, const py::object& progress) {
            const auto hook = python_progress(progress);
            const read_lock lock(&r, roster_type);
-           std::vector<domain_level> ls;
+           const std::size_t L = r.size(), N = r.competencies();
+           std::optional<nonzero_cells> cells;
            {
              py::gil_scoped_release rel;
-             ls = r.levels(domain, hook);
-           }
-           const std::size_t L = ls.size();
-           std::vector<double> level(L), next(L), next_progress(L);
-           std::vector<std::int64_t> done(L), total(L), gaps(L);
-           py::list gap_levels, remaining;
-           for (std::size_t i = 0; i < L; ++i) {
-             const auto& x = ls[i];
-             level[i] = x.level ? static_cast<double>(*x.level) : NAN;
-             next[i] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
-             done[i] = static_cast<std::int64_t>(x.next_done);
-             total[i] = static_cast<std::int64_t>(x.next_total);
-             next_progress[i] = x.next_progress;
-             gaps[i] = static_cast<std::int64_t>(x.gaps.size());
-             gap_levels.append(py::cast(x.gap_levels));
+             // The flags matrix in column storage: a block of the column cache when one is
+             // free (no fresh page), else huge-page backed and populated in one call.
+             const column_scratch flags(L * N);
+             detail::column_populate(flags.data(), L * N);
+             r.frontier_matrix(flags.data(), hook);
+             cells.emplace(flags.data(), L, N, r.options().threads);
            }
            py::dict d;
-           d["level"] = move_numpy(std::move(level));
-           d["next_level"] = move_numpy(std::move(next));
-           d["next_done"] = move_numpy(std::move(done));
-           d["next_total"] = move_numpy(std::move(total));
-           d["next_progress"] = move_numpy(std::move(next_progress));
-           d["gap_count"] = move_numpy(std::move(gaps));
-           d["gap_levels"] = gap_levels;
+           cells->into(d);
            return d;
          },
-         py::arg("domain"), py::kw_only(), py::arg("progress") = py::none())
+         py::kw_only(), py::arg("progress") = py::none())
+      .def(
+          "_levels",
+          [](const roster& r, const std::vector<std::string>& domains, const py::object& progress) {
+            const auto hook = python_progress(progress);
+            const read_lock lock(&r, roster_type);
+            const std::size_t L = r.size(), D = domains.size(), n = L * D;
+            auto level = column_of<double>(n), next = column_of<double>(n),
+                 next_progress = column_of<double>(n);
+            auto done = column_of<std::int64_t>(n), total = column_of<std::int64_t>(n),
+                 gaps = column_of<std::int64_t>(n);
+            // gap_levels as CSR (row k: values[off[k]..off[k + 1]]); Python lists at the end.
+            std::vector<std::size_t> off(n + 1, 0);
+            std::vector<int> values;
+            {
+              py::gil_scoped_release rel;
+              for (std::size_t i = 0; i < D; ++i) {
+                // Domain i reports learners i * L + done of D * L (one monotone count).
+                masterymap::progress part;
+                if (hook) {
+                  part.interval = hook.interval;
+                  part.report = [&hook, i, L, D](std::uint64_t x, std::uint64_t /*total*/) {
+                    hook.report(i * L + x, D * L);
+                  };
+                }
+                const std::vector<domain_level> ls = r.levels(domains[i], part);
+                const std::size_t at = i * L;
+                for (std::size_t l = 0; l < L; ++l) {
+                  const auto& x = ls[l];
+                  const std::size_t k = at + l;
+                  level[k] = x.level ? static_cast<double>(*x.level) : NAN;
+                  next[k] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
+                  done[k] = static_cast<std::int64_t>(x.next_done);
+                  total[k] = static_cast<std::int64_t>(x.next_total);
+                  next_progress[k] = x.next_progress;
+                  gaps[k] = static_cast<std::int64_t>(x.gaps.size());
+                  values.insert(values.end(), x.gap_levels.begin(), x.gap_levels.end());
+                  off[k + 1] = values.size();
+                }
+              }
+            }
+            // One list per row (the column holds lists, as LearnerState's DomainLevel.gap_levels),
+            // written straight into an object array.
+            py::array gap_levels(py::dtype("O"),
+                                 py::array::ShapeContainer{static_cast<py::ssize_t>(n)});
+            auto** slot = static_cast<PyObject**>(gap_levels.mutable_data());
+            for (std::size_t k = 0; k < n; ++k) {
+              PyObject* list = PyList_New(static_cast<py::ssize_t>(off[k + 1] - off[k]));
+              if (list == nullptr) throw py::error_already_set();
+              for (std::size_t j = off[k]; j < off[k + 1]; ++j) {
+                PyObject* v = PyLong_FromLong(values[j]);
+                if (v == nullptr) {
+                  Py_DECREF(list);
+                  throw py::error_already_set();
+                }
+                PyList_SET_ITEM(list, static_cast<py::ssize_t>(j - off[k]), v);
+              }
+              Py_XDECREF(slot[k]);  // (None or empty, as numpy made the array)
+              slot[k] = list;
+            }
+            py::dict d;
+            d["level"] = move_numpy(std::move(level));
+            d["next_level"] = move_numpy(std::move(next));
+            d["next_done"] = move_numpy(std::move(done));
+            d["next_total"] = move_numpy(std::move(total));
+            d["next_progress"] = move_numpy(std::move(next_progress));
+            d["gap_count"] = move_numpy(std::move(gaps));
+            d["gap_levels"] = gap_levels;
+            return d;
+          },
+          py::arg("domains"), py::kw_only(), py::arg("progress") = py::none())
       .def(
           "_gaps",
           [](const roster& r, const py::object& progress) {

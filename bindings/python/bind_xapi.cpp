@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
 #include <masterymap/io/xapi.hpp>
 
 #include "bindings.hpp"
@@ -32,6 +33,31 @@ py::list texts(const std::vector<std::string>& v) {
   return out;
 }
 
+// A numpy object array of str from a text column: ASCII strings (statement ids, timestamps) are
+// copied into compact str objects without decoding; others are decoded as UTF-8.
+py::array text_array(const io::text_column& c) {
+  const auto n = static_cast<py::ssize_t>(c.size());
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{n});
+  auto** data = static_cast<PyObject**>(out.mutable_data());
+  for (py::ssize_t i = 0; i < n; ++i) {
+    const std::string_view v = c[static_cast<std::size_t>(i)];
+    bool ascii = true;
+    for (const char ch : v) ascii &= static_cast<unsigned char>(ch) < 0x80;
+    PyObject* s = nullptr;
+    const auto size = static_cast<py::ssize_t>(v.size());
+    if (ascii) {
+      s = PyUnicode_New(size, 127);
+      if (s != nullptr) std::memcpy(PyUnicode_DATA(s), v.data(), v.size());
+    } else {
+      s = PyUnicode_DecodeUTF8(v.data(), size, nullptr);
+    }
+    if (s == nullptr) throw py::error_already_set();
+    Py_XDECREF(data[i]);  // numpy fills a new object array with None
+    data[i] = s;
+  }
+  return out;
+}
+
 py::dict evidence_dict(const io::xapi_evidence& e) {
   py::dict d;
   d["learner"] = array_of(e.learner);
@@ -46,8 +72,8 @@ py::dict evidence_dict(const io::xapi_evidence& e) {
   d["activities"] = texts(e.activities);
   d["time"] = array_of(e.time);
   d["score"] = array_of(e.score);
-  d["source"] = texts(e.source);
-  d["timestamp"] = texts(e.timestamp);
+  d["source"] = text_array(e.source);
+  d["timestamp"] = text_array(e.timestamp);
   std::vector<std::int64_t> statement(e.statement.begin(), e.statement.end());
   d["statement"] = array_of(statement);
   d["retracted"] = array_of(e.retracted);
@@ -107,7 +133,8 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
          std::optional<scale> score_scale, std::optional<double> success_score,
          std::optional<double> failure_score, std::optional<double> completion_score,
          const std::string& negative, bool skip_unaligned, bool cmi5,
-         const std::map<std::string, double>& mastery_scores, const py::object& default_time) {
+         const std::map<std::string, double>& mastery_scores, const py::object& default_time,
+         unsigned threads) {
         io::xapi_mapping o;
         o.version = version_of(version);
         o.alignment.insert(alignment.begin(), alignment.end());
@@ -138,6 +165,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
         if (!default_time.is_none()) o.default_time = to_seconds(default_time, "default_time");
         o.cmi5 = cmi5;
         o.mastery_scores.insert(mastery_scores.begin(), mastery_scores.end());
+        o.threads = threads;
         io::xapi_evidence e;
         if (is_path) {
           const std::string p = fs_path(source, "source");
@@ -172,7 +200,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
       py::arg("completion_score") = py::none(), py::arg("negative") = "reject",
       py::arg("skip_unaligned") = true, py::arg("cmi5") = false,
       py::arg("mastery_scores") = std::map<std::string, double>{},
-      py::arg("default_time") = py::none(), R"pbdoc(
+      py::arg("default_time") = py::none(), py::arg("threads") = 0U, R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the
 mapping is described at ``masterymap.io.read_xapi`` (use that). Returns a dict of columns
 (codes and names, ``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement``,

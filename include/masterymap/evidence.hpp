@@ -175,6 +175,9 @@ struct csv_columns {
   /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
   /// transcoded to UTF-8.
   text_encoding encoding = text_encoding::utf8;
+  /// The field separator: ',' (CSV), '\t' (tab-separated, as Excel's "Unicode text" is) or ';'
+  /// (CSV where the decimal mark is a comma). Not '"', CR or LF (std::invalid_argument).
+  char delimiter = ',';
 };
 
 /// What a stored piece of evidence carries besides learner, competency, time and score. Distinct

@@ -228,6 +228,10 @@ class MASTERYMAP_API roster {
   [[nodiscard]] roster_cells cells(std::size_t l) const;
   /// Cells stored over all learners (16 bytes each; inferred-only competencies not counted).
   [[nodiscard]] std::size_t cell_count() const noexcept;
+  /// Learner `l`'s rows in `log()`, ascending (every row, also those after `as_of()` and
+  /// retracted ones): for passes over each learner's evidence. Valid until the next change.
+  /// \throws std::out_of_range for a bad learner index.
+  [[nodiscard]] const std::vector<std::uint32_t>& log_rows(std::size_t l) const;
   /// Latest evidence time per competency of learner `l` (NaN where none), up to `as_of()`.
   /// Complexity: O(rows of the learner).
   [[nodiscard]] std::vector<double> last_evidence_times(std::size_t l) const;

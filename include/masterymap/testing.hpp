@@ -60,7 +60,8 @@ struct simulation_options {
   double interval = 86400.0;    ///< mean seconds between two attempts (exponential gaps)
   std::uint32_t attempts = 50;  ///< pieces of evidence per learner at most (fewer when done)
   /// A learner moves on after this many consecutive correct answers (at least the rule's
-  /// `min_evidence`), and after passing the rule's `require_kinds` checks.
+  /// `min_evidence`), after passing the rule's `require_kinds` checks, and once the policy
+  /// rates the competency mastered (see `simulate`).
   std::uint32_t streak = 3;
   /// ... or gives up after this many attempts on one competency (wheel-spinning).
   std::uint32_t max_attempts = 15;
@@ -118,8 +119,12 @@ struct simulation {
 ///    The first mastery counts for the frontier and the truth, whatever is forgotten later.
 /// 4. Kinds: practice is "formative" (or "summative" if the rule ignores formative). After
 ///    `max(streak, min_evidence)` consecutive correct answers, one check of each of the rule's
-///    `require_kinds` follows (an incorrect check resets the streak); then the learner moves
-///    on. After `max_attempts` attempts on a competency the learner gives up on it. Either
+///    `require_kinds` follows (an incorrect check resets the streak); from then on the learner
+///    moves on as soon as the policy rates the competency mastered or exceeded on its evidence
+///    so far (replayed with the rule's running formula, as `first_mastery` does), practising
+///    on until it does. (Rules that do not fold event by event — mode, bkt, windows, expiry,
+///    monotonic holding — are not followed: there the streak and checks alone move the learner
+///    on.) After `max_attempts` attempts on a competency the learner gives up on it. Either
 ///    way the competency is not worked on again.
 /// 5. Scores: correct = the scale's mastery value; incorrect = the value of the highest rating
 ///    below mastery (the lowest rating if mastery is the lowest).

@@ -56,6 +56,7 @@ void add_data_options(CLI::App& sub, data_options& d) {
 bkt::dataset load_data(context& ctx, data_options& d) {
   d.csv.multi_skill = bkt::parse_multi_skill(d.multi_skill);
   d.csv.encoding = parse_text_encoding(ctx.encoding);
+  d.csv.delimiter = ctx.delimiter;
   ctx.reading = d.data == "-" ? std::string("<stdin>") : d.data;
   const progress bar = progress_bar(ctx, "reading");
   bkt::dataset data = d.data == "-"

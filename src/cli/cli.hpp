@@ -40,6 +40,7 @@ class usage_error : public std::runtime_error {
 struct context {
   std::string progress = "auto";   ///< --progress=auto|always|never
   std::string encoding = "utf-8";  ///< --encoding of CSV inputs (utf-8, latin-1, cp1252)
+  char delimiter = ',';            ///< --delimiter of CSV inputs
   std::string command;             ///< "rate", "bkt fit", ... (for messages)
   /// The input being read ("" when none): prefixes the library's messages about it.
   std::string reading;
@@ -49,7 +50,12 @@ struct context {
 
 /// Adds `--progress` (bound to ctx.progress) to a subcommand.
 void add_progress_option(CLI::App& sub, context& ctx);
-/// Adds `--encoding` (bound to ctx.encoding) for the CSV inputs of a subcommand.
+/// Checks a number of days option (--stuck-days, --recent-days): a finite number >= 0, else a
+/// usage error saying so ("must be a number of days >= 0 (0 turns the test off), got -1").
+CLI::Validator days_check();
+
+/// Adds `--encoding` and `--delimiter` (bound to ctx.encoding, ctx.delimiter) for the CSV
+/// inputs of a subcommand.
 void add_encoding_option(CLI::App& sub, context& ctx);
 /// Adds -f/--framework (native JSON) and --case (a CASE package): exactly one is required.
 void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package);

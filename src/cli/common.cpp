@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -14,6 +16,8 @@
 #include <masterymap/io/file.hpp>
 #include <memory>
 #include <new>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "cli.hpp"
@@ -49,6 +53,23 @@ void add_progress_option(CLI::App& sub, context& ctx) {
       ->default_str("auto");
 }
 
+CLI::Validator days_check() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        double v = 0;
+        std::size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || used == 0 || !(v >= 0) || std::isinf(v))
+          return "must be a number of days >= 0 (0 turns the test off), got '" + text + "'";
+        return {};
+      },
+      "DAYS");
+}
+
 void add_encoding_option(CLI::App& sub, context& ctx) {
   sub.add_option("--encoding", ctx.encoding,
                  "Encoding of the CSV input: utf-8, latin-1 or cp1252 (a byte order mark, UTF-8 "
@@ -64,6 +85,28 @@ void add_encoding_option(CLI::App& sub, context& ctx) {
           },
           "ENCODING")
       ->default_str("utf-8");
+  // "tab" in any case, or one ASCII character (a byte: the tokenizer splits on bytes).
+  const auto is_tab = [](std::string t) {
+    for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return t == "tab" || t == "\\t";
+  };
+  sub.add_option_function<std::string>(
+         "--delimiter",
+         [&ctx, is_tab](const std::string& text) {
+           ctx.delimiter = is_tab(text) ? '\t' : text.front();
+         },
+         "Field separator of the CSV input: ',' (default), ';', 'tab' (as Excel's \"Unicode "
+         "text\" is) or another ASCII character")
+      ->check(
+          [is_tab](const std::string& text) -> std::string {
+            if (is_tab(text)) return {};
+            if (text.size() != 1 || static_cast<unsigned char>(text[0]) >= 0x80)
+              return "expected one ASCII character or 'tab', got '" + text + "'";
+            if (text == "\"" || text == "\r" || text == "\n")
+              return "cannot be a quote or a line break";
+            return {};
+          },
+          "CHAR");
 }
 
 void add_framework_options(CLI::App& sub, std::string& json, std::string& case_package) {
@@ -139,6 +182,7 @@ evidence_log load_evidence(context& ctx, const std::string& path, const ingest_c
     const progress bar = progress_bar(ctx, "reading");
     csv_columns columns;
     columns.encoding = parse_text_encoding(ctx.encoding);
+    columns.delimiter = ctx.delimiter;
     if (path == "-") {
       if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
       ctx.stdin_used = true;

@@ -57,10 +57,11 @@ void add_report(CLI::App& app, context& ctx) {
       ->default_str("10");
   sub->add_option("--stuck-days", o->report.groups.stuck_days,
                   "Stuck: working on it for at least this many days without mastery (0 = off)")
+      ->check(days_check())
       ->default_str("30");
   sub->add_option("--recent-days", o->report.groups.recent_days,
                   "Recent: earned with evidence at most this many days before the evaluation time")
-      ->check(CLI::NonNegativeNumber)
+      ->check(days_check())
       ->default_str("14");
   add_progress_option(*sub, ctx);
   add_encoding_option(*sub, ctx);

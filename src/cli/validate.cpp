@@ -52,7 +52,15 @@ void run_validate(context& ctx, const validate_options& o) {
   if (!o.policy.empty()) {
     const std::string name = shown(o.policy);
     try {
-      policy p = policy::from_json_unvalidated(read_input(ctx, o.policy, "policy file"));
+      const std::string json_text = read_input(ctx, o.policy, "policy file");
+      policy p;
+      try {
+        p = policy::from_json_unvalidated(json_text);
+      } catch (const policy_error&) {
+        // Problems reading it: read it again checked, which throws them together with the
+        // rules' own problems (a method parameter out of range), every one in one pass.
+        p = policy::from_json(json_text);
+      }
       const std::vector<std::string> found = fw ? masterymap::problems(p, *fw) : p.problems();
       for (const auto& text : found) std::cerr << name << ": " << text << '\n';
       problems += found.size();

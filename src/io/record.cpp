@@ -606,8 +606,15 @@ std::string rating_text(const json* entry) {
 /// The strict import's error: one problem per competency whose stored entry is not what the
 /// roster recomputes, naming the learner, the competency and the stored vs recomputed rating
 /// (or, when those agree, where the explanation differs).
+/// `voided`: statements of the record the roster had voided before (named in each problem).
 [[noreturn]] void throw_not_reproduced(const std::string& learner, const json& mine,
-                                       const json& stored, const framework& fw) {
+                                       const json& stored, const framework& fw,
+                                       const std::vector<retraction>& voided) {
+  std::string because;
+  for (const retraction& x : voided)
+    because += fmt::format("{}statement '{}' of the record was voided in this roster{}",
+                           because.empty() ? "; " : ", ", x.source,
+                           x.by.empty() ? std::string() : fmt::format(" by '{}'", x.by));
   auto find = [](const json& list, const std::string& id) -> std::pair<const json*, std::size_t> {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto c = list[i].find("competency");
@@ -634,9 +641,9 @@ std::string rating_text(const json* entry) {
         {problem_kind::invalid_value,
          {learner, id},
          fmt::format("/ratings/{}: learner '{}', competency '{}': {} (the record's rating is not "
-                     "reproduced by its evidence; strict=false imports it and lists it in "
+                     "reproduced by its evidence{}; strict=false imports it and lists it in "
                      "differences)",
-                     at, learner, id, what)});
+                     at, learner, id, what, because)});
   }
   throw validation_error(std::move(problems));
 }
@@ -798,6 +805,16 @@ record_import read_record(roster& target, std::string_view text,
       throw evidence_error(std::move(problems), e.rows());
     }
     scratch.retract(p.voided);
+    // Statements of the record the roster has already voided (a void that came before the
+    // record) stay voided when the rows arrive: the verification sees them voided too, so
+    // their ratings are not reproduced and the import says which statement and what voided it.
+    std::vector<retraction> roster_voids;
+    for (const evidence& e : rows)
+      if (!e.source.empty() && !scratch.retracted(e.source))
+        if (const retraction* x = target.log().retraction_of(e.source)) {
+          scratch.retract({*x});
+          roster_voids.push_back(*x);
+        }
     evaluate_options eo;
     eo.as_of = p.as_of;
     eo.probabilities = target.options().probabilities;
@@ -808,7 +825,7 @@ record_import read_record(roster& target, std::string_view text,
     const std::vector<std::string> differs = compare_ratings(mine, p.ratings, fw);
     out.differences = differs;
     if (options.strict && !(options.allow_other_policy && other_policy) && !differs.empty())
-      throw_not_reproduced(p.learner, mine, p.ratings, fw);
+      throw_not_reproduced(p.learner, mine, p.ratings, fw, roster_voids);
   }
   try {
     // One batch: the rows, then the record's retractions (applied after the rows by the

@@ -32,8 +32,9 @@ struct statement_fields {
   std::optional<bool> success, completion;
   std::string_view reason;  // cmi5 result extension "reason"
   std::string_view timestamp, stored;
-  std::vector<std::string_view> categories;  // context.contextActivities.category ids
-  std::optional<double> mastery_score;       // cmi5 context extension masteryScore
+  std::optional<double> timestamp_time, stored_time;  // parse_rfc3339 of the two
+  std::vector<std::string_view> categories;           // context.contextActivities.category ids
+  std::optional<double> mastery_score;                // cmi5 context extension masteryScore
   std::string_view session_id;
   void clear() {  // keeps the categories' capacity (one statement after another)
     std::vector<std::string_view> keep = std::move(categories);

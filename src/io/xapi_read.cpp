@@ -5,15 +5,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <deque>
+#include <array>
+#include <atomic>
+#include <cstring>
 #include <fstream>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/io/xapi.hpp>
+#include <memory>
 #include <unordered_map>
 
 #include "../file_util.hpp"
 #include "../json_util.hpp"
+#include "../parallel.hpp"
 #include "xapi_detail.hpp"
 
 namespace masterymap::io {
@@ -27,24 +31,102 @@ constexpr std::string_view passed_verb = "http://adlnet.gov/expapi/verbs/passed"
 constexpr std::string_view failed_verb = "http://adlnet.gov/expapi/verbs/failed";
 constexpr std::string_view waived_verb = "https://w3id.org/xapi/adl/verbs/waived";
 
-// Names interned to codes, looked up by view (no string built per row).
+constexpr std::uint32_t none = 0xFFFFFFFFU;
+
+// A hash of a short text, 8 bytes at a time (the mix of splitmix64): IRIs share long prefixes,
+// so every byte counts.
+std::uint64_t hash_text(std::string_view s) noexcept {
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  std::size_t i = 0;
+  auto mix = [&h](std::uint64_t w) {
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+  };
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    mix(w);
+  }
+  if (i < s.size()) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    mix(w);
+  }
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+  return h ^ (h >> 31);
+}
+
+// Texts -> values, open addressing over (hash, size, where the key is): one probe and one
+// compare (against keys kept back to back in one buffer) per lookup in the common case, no
+// allocation per lookup.
+template <typename V>
+class text_table {
+ public:
+  [[nodiscard]] std::uint32_t find(std::string_view key, std::uint64_t h) const noexcept {
+    if (slots_.empty()) return none;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = h & mask; slots_[at].index != 0; at = (at + 1) & mask) {
+      const slot& x = slots_[at];
+      if (x.hash == h && x.size == key.size() &&
+          std::memcmp(keys_.data() + x.offset, key.data(), key.size()) == 0)
+        return x.index - 1;
+    }
+    return none;
+  }
+  // Adds `key` (not in the table) with `value`: its index.
+  std::uint32_t insert(std::string_view key, std::uint64_t h, V value) {
+    if ((values_.size() + 1) * 2 > slots_.size()) grow();
+    const auto index = static_cast<std::uint32_t>(values_.size());
+    values_.push_back(std::move(value));
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t at = h & mask;
+    while (slots_[at].index != 0) at = (at + 1) & mask;
+    slots_[at] = slot{h, keys_.size(), index + 1, static_cast<std::uint32_t>(key.size())};
+    keys_.append(key);
+    return index;
+  }
+  V& operator[](std::uint32_t i) noexcept { return values_[i]; }
+
+ private:
+  struct slot {
+    std::uint64_t hash = 0;
+    std::size_t offset = 0;   // of the key in keys_
+    std::uint32_t index = 0;  // value index + 1; 0 = empty
+    std::uint32_t size = 0;   // of the key
+  };
+  void grow() {
+    std::vector<slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const auto& x : old) {
+      if (x.index == 0) continue;
+      std::size_t at = x.hash & mask;
+      while (slots_[at].index != 0) at = (at + 1) & mask;
+      slots_[at] = x;
+    }
+  }
+  std::vector<slot> slots_;
+  std::vector<V> values_;
+  std::string keys_;
+};
+
+// Names interned to codes in the order rows first use them (the layout of a Categorical).
 class interner {
  public:
   std::uint32_t code(std::string_view name, std::vector<std::string>& names) {
-    if (!names.empty() && name == names[last_]) return last_;
-    const auto it = index_.find(name);
-    if (it != index_.end()) return last_ = it->second;
-    const auto c = static_cast<std::uint32_t>(names.size());
-    store_.emplace_back(name);
-    names.emplace_back(name);
-    index_.emplace(std::string_view(store_.back()), c);
-    return last_ = c;
+    if (last_ != none && name == names[last_]) return last_;
+    const std::uint64_t h = hash_text(name);
+    std::uint32_t e = table_.find(name, h);
+    if (e == none) {
+      e = table_.insert(name, h, static_cast<std::uint32_t>(names.size()));
+      names.emplace_back(name);
+    }
+    return last_ = table_[e];
   }
 
  private:
-  std::deque<std::string> store_;
-  std::unordered_map<std::string_view, std::uint32_t> index_;
-  std::uint32_t last_ = 0;  // the previous row's name: runs of one kind, verb or learner
+  text_table<std::uint32_t> table_;
+  std::uint32_t last_ = none;  // the previous row's code: runs of one kind, verb or learner
 };
 
 bool is_uuid_text(std::string_view s) {
@@ -99,16 +181,15 @@ class mapper {
   // Maps one valid statement; problems go to `errors`.
   void map(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
            xapi_evidence& out, error_list& errors) {
-    if (f.verb == voided_verb) {
+    verb_info& vi = verb_of(f.verb);
+    if (vi.voiding) {
       out.voided.emplace_back(i, std::string(f.object_id));
       out.retractions.push_back({std::string(f.object_id), std::string(f.id)});
       return;
     }
     if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
-    std::string_view kind;
-    const auto vk = verb_kinds_.find(f.verb);
-    kind = vk != verb_kinds_.end() ? vk->second : std::string_view(m_.default_kind);
-    const bool waiver = f.verb == waived_verb;
+    const std::string_view kind = vi.kind;
+    const bool waiver = vi.waiver;
     if (kind.empty() && !waiver) {
       out.skipped.emplace_back(i, fmt::format("verb {} creates no rating evidence", f.verb));
       return;
@@ -123,21 +204,19 @@ class mapper {
       return;
     }
     // competency
-    std::string_view competency;
-    if (const auto a = alignment_.find(f.object_id); a != alignment_.end()) {
-      competency = a->second;
-    } else if (const auto u = by_uri_.find(std::string(f.object_id)); u != by_uri_.end()) {
-      competency = u->second;
-    } else if (m_.skip_unaligned) {
-      out.skipped.emplace_back(i,
-                               fmt::format("activity {} is aligned to no competency", f.object_id));
-      return;
-    } else {
+    activity_info& ai = activity_of(f.object_id);
+    const std::string_view competency = ai.competency;
+    if (!ai.aligned) {
+      if (m_.skip_unaligned) {
+        out.skipped.emplace_back(
+            i, fmt::format("activity {} is aligned to no competency", f.object_id));
+        return;
+      }
       errors.add(i, line,
                  fmt::format("/object/id: activity {} is aligned to no competency", f.object_id));
       return;
     }
-    if (m_.competencies != nullptr && !m_.competencies->find(competency)) {
+    if (!ai.known) {
       errors.add(i, line,
                  fmt::format("/object/id: activity {} is aligned to competency '{}', "
                              "which is not in the framework",
@@ -193,7 +272,7 @@ class mapper {
     }
     // time
     const std::string_view when = !f.timestamp.empty() ? f.timestamp : f.stored;
-    auto t = parse_rfc3339(when);
+    auto t = !f.timestamp.empty() ? f.timestamp_time : f.stored_time;
     if (when.empty() && m_.default_time) t = m_.default_time;
     if (!t) {
       errors.add(i, line, "/timestamp: the statement has no timestamp (and no stored time)");
@@ -204,19 +283,69 @@ class mapper {
                                                  std::string(f.reason), std::string(when)});
       return;
     }
+    // codes in the order rows first use them (cached per verb and per activity)
+    if (ai.competency_code == none)
+      ai.competency_code = competencies_.code(competency, out.competencies);
+    if (ai.activity_code == none) ai.activity_code = activities_.code(f.object_id, out.activities);
+    if (vi.kind_code == none) vi.kind_code = kinds_.code(kind, out.kinds);
+    if (vi.verb_code == none) vi.verb_code = verbs_.code(f.verb, out.verbs);
     out.learner.push_back(learners_.code(learner, out.learners));
-    out.competency.push_back(competencies_.code(competency, out.competencies));
-    out.kind.push_back(kinds_.code(kind, out.kinds));
-    out.verb.push_back(verbs_.code(f.verb, out.verbs));
-    out.activity.push_back(activities_.code(f.object_id, out.activities));
+    out.competency.push_back(ai.competency_code);
+    out.kind.push_back(vi.kind_code);
+    out.verb.push_back(vi.verb_code);
+    out.activity.push_back(ai.activity_code);
     out.time.push_back(*t);
     out.score.push_back(score);
-    out.source.emplace_back(f.id);
-    out.timestamp.emplace_back(when);
+    out.source.push_back(f.id);
+    out.timestamp.push_back(when);
     out.statement.push_back(i);
   }
 
  private:
+  struct verb_info {
+    std::string_view kind;  // "" = no rating evidence
+    bool waiver = false, voiding = false;
+    std::uint32_t kind_code = none, verb_code = none;  // assigned by the first row
+  };
+  struct activity_info {
+    bool aligned = false, known = true;  // known: the competency is in the framework (if any)
+    std::string competency;
+    std::uint32_t competency_code = none, activity_code = none;  // assigned by the first row
+  };
+
+  verb_info& verb_of(std::string_view verb) {
+    const std::uint64_t h = hash_text(verb);
+    std::uint32_t e = verbs_seen_.find(verb, h);
+    if (e == none) {
+      verb_info v;
+      const auto vk = verb_kinds_.find(verb);
+      v.kind = vk != verb_kinds_.end() ? vk->second : std::string_view(m_.default_kind);
+      v.waiver = verb == waived_verb;
+      v.voiding = verb == voided_verb;
+      e = verbs_seen_.insert(verb, h, v);
+    }
+    return verbs_seen_[e];
+  }
+
+  activity_info& activity_of(std::string_view activity) {
+    const std::uint64_t h = hash_text(activity);
+    std::uint32_t e = activities_seen_.find(activity, h);
+    if (e == none) {
+      activity_info a;
+      if (const auto al = alignment_.find(activity); al != alignment_.end()) {
+        a.aligned = true;
+        a.competency = std::string(al->second);
+      } else if (const auto u = by_uri_.find(std::string(activity)); u != by_uri_.end()) {
+        a.aligned = true;
+        a.competency = u->second;
+      }
+      if (a.aligned && m_.competencies != nullptr && !m_.competencies->find(a.competency))
+        a.known = false;
+      e = activities_seen_.insert(activity, h, std::move(a));
+    }
+    return activities_seen_[e];
+  }
+
   bool cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
                error_list& errors) {
     const bool passed = f.verb == passed_verb, failed = f.verb == failed_verb;
@@ -272,6 +401,8 @@ class mapper {
   double success_ = 1.0, failure_ = 0.0;
   std::string buffer_;
   interner learners_, competencies_, kinds_, verbs_, activities_;
+  text_table<verb_info> verbs_seen_;
+  text_table<activity_info> activities_seen_;
 };
 
 // Statement ids seen in a batch: a UUID's 128 bits in an open-addressing table (no string per
@@ -295,8 +426,10 @@ class id_table {
   }
   // The index stored under `uuid`, or inserts `index` and returns it.
   std::size_t insert(std::string_view uuid, std::size_t index) {
+    return insert_key(key(uuid), index);
+  }
+  std::size_t insert_key(std::pair<std::uint64_t, std::uint64_t> k, std::size_t index) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
-    const auto k = key(uuid);
     std::size_t at = slot_of(k);
     while (slots_[at].used) {
       if (slots_[at].hi == k.first && slots_[at].lo == k.second) return slots_[at].index;
@@ -399,24 +532,35 @@ std::map<std::string, std::string, std::less<>> default_verb_kinds() {
 }
 
 namespace {
-// The reader over a padded copy of the text (simdjson reads up to SIMDJSON_PADDING bytes past
-// the end of each statement).
-xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_mapping& mapping) {
-  std::string_view text(padded.data(), padded.size());
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  const std::string_view all = text;
-  dom::parser parser;
+
+// One reader's state: its evidence and problems, the statement ids it has seen. The sequential
+// reader reads everything; for large JSON lines, one reader per part of the text (see
+// read_parts).
+struct reader {
+  explicit reader(const xapi_mapping& m) : mapping(m), map(m) {}
+  const xapi_mapping& mapping;
+  mapper map;
   xapi_evidence out;
   error_list errors;
-  mapper map(mapping);
   xapi_detail::statement_fields fields;
   std::vector<xapi_problem> problems;
   id_table seen;                        // statement id -> index of its first statement
-  std::vector<std::string_view> spans;  // JSON lines: each statement's text (for duplicates)
-  dom::parser other;
+  std::vector<std::string_view> spans;  // JSON lines: statement texts, from statement `base`
+  std::size_t base = 0;                 // index of this reader's first statement
+  dom::parser parser, other;
   std::vector<std::size_t> void_lines;  // the line of each `out.voided` statement
+  // Deferred: the ids go to `ids` unchecked, for `has_repeats` after the reading (a repeat
+  // then means reading again, not deferred: repeats in bulk input are rare, and a table probe
+  // per statement is a cache miss).
+  bool defer_ids = false;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ids;
+  // JSON lines: the first syntax error (the reading stopped there)
+  bool syntax = false, syntax_first = false;  // first: before any statement of this reader
+  std::string_view syntax_row;
+  std::size_t syntax_line = 0;
+  simdjson::error_code syntax_code = simdjson::SUCCESS;
 
-  auto one = [&](dom::element e, std::size_t i, std::size_t line, bool lines) {
+  void one(dom::element e, std::size_t i, std::size_t line, bool lines) {
     problems.clear();
     xapi_detail::check_statement(e, mapping.version, problems, &fields);
     if (!problems.empty()) {
@@ -424,19 +568,19 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
         errors.add(i, line, fmt::format("{}: {}", p.path.empty() ? "/" : p.path, p.rule));
       return;
     }
-    if (!fields.id.empty()) {
+    if (defer_ids && !fields.id.empty()) {
+      ids.push_back(id_table::key(fields.id));
+    } else if (!fields.id.empty()) {
       const std::size_t first_index = seen.insert(fields.id, i);
       if (first_index != i) {
         // Same id: the same content counts once; another content is an error.
         bool same = false;
         if (lines) {
           dom::element first;
-          const auto s = spans[first_index];
+          const auto s = spans[first_index - base];
           if (other.parse(s.data(), s.size(), false).get(first) == simdjson::SUCCESS)
             same = simdjson::minify(first) == simdjson::minify(e);
-        } else {
-          same = false;  // the caller compares array elements (see below)
-        }
+        }  // (array elements: the caller compares them first)
         if (!same) {
           errors.add(i, line,
                      fmt::format("/id: statement id {} was already used by statement {} with "
@@ -451,71 +595,43 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
     const std::size_t voids = out.voided.size();
     map.map(i, line, fields, out, errors);
     if (out.voided.size() != voids) void_lines.push_back(line);
-  };
+  }
 
-  const std::size_t start = skip_blanks(all, 0);
-  if (start == all.size()) return out;
-  if (all[start] == '[') {
-    dom::element doc;
-    const auto err = parser.parse(all.data(), all.size(), false).get(doc);
-    if (err != simdjson::SUCCESS) syntax_error(all, 0, simdjson::error_message(err));
-    dom::array a;
-    if (doc.get_array().get(a) != simdjson::SUCCESS)
-      throw parse_error(fmt::format("{}: expected an array of statements", source_name), 1, 1);
-    std::vector<dom::element> elements;
-    elements.reserve(a.size());
-    std::size_t i = 0;
-    for (auto e : a) {
-      elements.push_back(e);
-      // duplicates in an array: compare with the first element of that id
-      std::string_view id;
-      if (e.is_object() && e.at_key("id").get_string().get(id) == simdjson::SUCCESS) {
-        const auto at = is_uuid_text(id) ? seen.find(id) : std::nullopt;
-        if (at && simdjson::minify(elements[*at]) == simdjson::minify(e)) {
-          out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", *at));
-          ++i;
-          continue;
-        }
-      }
-      one(e, i, 0, false);
-      ++i;
-    }
-  } else {
-    // JSON lines; a text whose first line is not a whole JSON value is one (pretty) statement.
-    std::size_t pos = 0, line = 0, i = 0;
+  // Reads the JSON lines of all[pos, end) (`end` at a line start or the end), statements
+  // numbered from `i`, lines from `line + 1`; stops at the first syntax error (noted).
+  void lines(std::string_view all, std::size_t pos, std::size_t end, std::size_t i,
+             std::size_t line) {
+    base = i;
     bool first = true;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
+    while (pos < end) {
+      std::size_t nl = all.find('\n', pos);
+      if (nl == std::string_view::npos || nl > end) nl = end;
       ++line;
-      const std::string_view row = all.substr(pos, end - pos);
-      const std::size_t here = pos;
-      pos = end + 1;
+      const std::string_view row = all.substr(pos, nl - pos);
+      pos = nl + 1;
       if (skip_blanks(row, 0) == row.size()) continue;
       dom::element e;
       const auto err = parser.parse(row.data(), row.size(), false).get(e);
       if (err != simdjson::SUCCESS) {
-        if (first) {
-          dom::element whole;
-          if (parser.parse(all.data(), all.size(), false).get(whole) == simdjson::SUCCESS) {
-            spans.push_back(all);
-            one(whole, 0, line, true);
-            break;
-          }
-          syntax_error(all, 0, simdjson::error_message(err));
-        }
-        syntax_error(row, line - 1, simdjson::error_message(err));
+        syntax = true;
+        syntax_first = first;
+        syntax_row = row;
+        syntax_line = line;
+        syntax_code = err;
+        return;
       }
-      (void)here;
       first = false;
-      spans.push_back(row);
+      if (!defer_ids) spans.push_back(row);
       one(e, i, line, true);
       ++i;
     }
-    errors.with_lines = true;
   }
-  // xAPI (Data 2.3.2): a voiding statement cannot itself be voided; within a batch the target is
-  // seen: rejected.
+};
+
+// The xAPI rule that a voiding statement cannot be voided (Data 2.3.2; within a batch the
+// target is seen: rejected), the errors thrown, and the rows voided within the batch flagged.
+xapi_evidence finish(xapi_evidence out, error_list errors,
+                     const std::vector<std::size_t>& void_lines) {
   if (out.voided.size() > 1) {
     std::unordered_map<std::string_view, std::size_t> voiding;  // id -> statement index
     for (const auto& r : out.retractions) voiding.emplace(r.by, 0);
@@ -534,6 +650,238 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
                          errors.with_lines ? std::move(errors.lines) : std::vector<std::size_t>{});
   mark_voided(out);
   return out;
+}
+
+// Whether a statement id (its 128 bits) occurs twice in the lists: the keys are scattered into
+// 256 buckets by hash, then each bucket (small enough for the cache) is checked with a table,
+// buckets on up to `threads` threads. O(keys).
+bool has_repeats(
+    const std::vector<const std::vector<std::pair<std::uint64_t, std::uint64_t>>*>& lists,
+    unsigned threads) {
+  using key = std::pair<std::uint64_t, std::uint64_t>;
+  auto hash = [](const key& k) {
+    std::uint64_t h = (k.first ^ (k.second * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 29);
+  };
+  std::array<std::size_t, 257> start{};
+  for (const auto* l : lists)
+    for (const auto& k : *l) ++start[(hash(k) >> 56) + 1];
+  for (std::size_t b = 0; b < 256; ++b) start[b + 1] += start[b];
+  std::vector<key> keys(start[256]);
+  std::array<std::size_t, 256> at{};
+  std::copy(start.begin(), start.begin() + 256, at.begin());
+  for (const auto* l : lists)
+    for (const auto& k : *l) keys[at[hash(k) >> 56]++] = k;
+  std::atomic<bool> repeated{false};
+  detail::parallel_for(256, threads, 16, [&](std::size_t b0, std::size_t b1) {
+    std::vector<std::uint32_t> slots;  // index in `keys` + 1; 0 = empty
+    for (std::size_t b = b0; b < b1 && !repeated.load(std::memory_order_relaxed); ++b) {
+      const std::size_t n = start[b + 1] - start[b];
+      std::size_t size = 16;
+      while (size < 2 * n) size *= 2;
+      slots.assign(size, 0);
+      for (std::size_t i = start[b]; i < start[b + 1]; ++i) {
+        std::size_t s = hash(keys[i]) & (size - 1);
+        for (; slots[s] != 0; s = (s + 1) & (size - 1)) {
+          if (keys[slots[s] - 1] == keys[i]) {
+            repeated.store(true, std::memory_order_relaxed);
+            return;
+          }
+        }
+        slots[s] = static_cast<std::uint32_t>(i + 1);
+      }
+    }
+  });
+  return repeated.load();
+}
+
+template <typename T>
+void append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+// JSON lines of at least `min_part` bytes a part, read by one reader per part on up to
+// `threads` threads, then joined: the same result as one reader (statement indices, lines,
+// codes in first-use order, errors in statement order). Empty when a statement id appears in
+// two parts (the caller reads sequentially: the repeat's handling needs the earlier one).
+std::optional<xapi_evidence> read_parts(std::string_view all, std::size_t start,
+                                        const xapi_mapping& mapping, unsigned threads) {
+  constexpr std::size_t min_part = std::size_t{4} << 20;
+  const std::size_t bytes = all.size() - start;
+  const std::size_t k = std::min<std::size_t>(threads, bytes / min_part);
+  if (k <= 1) return std::nullopt;
+  // part p reads [cut[p], cut[p + 1]), each cut at a line start
+  std::vector<std::size_t> cut(k + 1, all.size());
+  cut[0] = start;
+  for (std::size_t p = 1; p < k; ++p) {
+    const std::size_t nl = all.find('\n', std::max(cut[p - 1], start + bytes / k * p));
+    cut[p] = nl == std::string_view::npos ? all.size() : nl + 1;
+  }
+  // the lines and statements before each part
+  std::vector<std::size_t> lines(k, 0), statements(k, 0);
+  detail::parallel_for(k, threads, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t p = b; p < e; ++p) {
+      if (p + 1 == k) continue;  // nothing after the last part
+      std::size_t n = 0, s = 0;
+      for (std::size_t pos = cut[p]; pos < cut[p + 1];) {
+        std::size_t nl = all.find('\n', pos);
+        if (nl == std::string_view::npos || nl > cut[p + 1]) nl = cut[p + 1];
+        ++n;
+        if (skip_blanks(all.substr(pos, nl - pos), 0) != nl - pos) ++s;
+        pos = nl + 1;
+      }
+      lines[p] = n;
+      statements[p] = s;
+    }
+  });
+  std::size_t line0 = 0;  // lines before `start` (blank)
+  for (std::size_t pos = 0; pos < start; ++pos) line0 += all[pos] == '\n' ? 1 : 0;
+  std::vector<std::size_t> first_line(k), first_statement(k);
+  for (std::size_t p = 0, l = line0, i = 0; p < k; ++p) {
+    first_line[p] = l;
+    first_statement[p] = i;
+    l += lines[p];
+    i += statements[p];
+  }
+  std::vector<std::unique_ptr<reader>> parts;
+  for (std::size_t p = 0; p < k; ++p) {
+    parts.push_back(std::make_unique<reader>(mapping));
+    parts.back()->defer_ids = true;
+  }
+  detail::run_threads(static_cast<unsigned>(k), [&](unsigned p) {
+    parts[p]->lines(all, cut[p], cut[p + 1], first_statement[p], first_line[p]);
+  });
+  for (const auto& r : parts)
+    if (r->syntax)  // the first in the text (the caller checked its first line parses)
+      syntax_error(r->syntax_row, r->syntax_line - 1, simdjson::error_message(r->syntax_code));
+  std::vector<const std::vector<std::pair<std::uint64_t, std::uint64_t>>*> ids;
+  for (const auto& r : parts) ids.push_back(&r->ids);
+  if (has_repeats(ids, threads)) return std::nullopt;
+  // join: codes renumbered in first-use order across the parts
+  xapi_evidence out;
+  error_list errors;
+  errors.with_lines = true;
+  std::vector<std::size_t> void_lines, row0(k + 1, 0);
+  for (std::size_t p = 0; p < k; ++p) row0[p + 1] = row0[p] + parts[p]->out.size();
+  const std::size_t n = row0[k];
+  struct column {
+    std::vector<std::string> xapi_evidence::*names;
+    std::vector<std::uint32_t> xapi_evidence::*codes;
+  };
+  const std::array<column, 5> columns{{{&xapi_evidence::learners, &xapi_evidence::learner},
+                                       {&xapi_evidence::competencies, &xapi_evidence::competency},
+                                       {&xapi_evidence::kinds, &xapi_evidence::kind},
+                                       {&xapi_evidence::verbs, &xapi_evidence::verb},
+                                       {&xapi_evidence::activities, &xapi_evidence::activity}}};
+  std::vector<std::array<std::vector<std::uint32_t>, 5>> recode(k);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    interner names;
+    for (std::size_t p = 0; p < k; ++p)
+      for (const auto& name : parts[p]->out.*columns[c].names)
+        recode[p][c].push_back(names.code(name, out.*columns[c].names));
+    (out.*columns[c].codes).resize(n);
+  }
+  out.time.resize(n);
+  out.score.resize(n);
+  out.statement.resize(n);
+  detail::parallel_for(k, threads, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t p = b; p < e; ++p) {
+      const xapi_evidence& x = parts[p]->out;
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        const auto& from = x.*columns[c].codes;
+        auto* to = (out.*columns[c].codes).data() + row0[p];
+        const auto& map = recode[p][c];
+        for (std::size_t r = 0; r < from.size(); ++r) to[r] = map[from[r]];
+      }
+      std::copy(x.time.begin(), x.time.end(),
+                out.time.begin() + static_cast<std::ptrdiff_t>(row0[p]));
+      std::copy(x.score.begin(), x.score.end(),
+                out.score.begin() + static_cast<std::ptrdiff_t>(row0[p]));
+      std::copy(x.statement.begin(), x.statement.end(),
+                out.statement.begin() + static_cast<std::ptrdiff_t>(row0[p]));
+    }
+  });
+  for (auto& r : parts) {
+    out.source.append(r->out.source);
+    out.timestamp.append(r->out.timestamp);
+    append(out.voided, r->out.voided);
+    append(out.retractions, r->out.retractions);
+    append(out.waived, r->out.waived);
+    append(out.skipped, r->out.skipped);
+    append(errors.problems, r->errors.problems);
+    append(errors.rows, r->errors.rows);
+    append(errors.lines, r->errors.lines);
+    append(void_lines, r->void_lines);
+  }
+  return finish(std::move(out), std::move(errors), void_lines);
+}
+
+// The reader over a padded copy of the text (simdjson reads up to SIMDJSON_PADDING bytes past
+// the end of each statement).
+xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_mapping& mapping) {
+  std::string_view text(padded.data(), padded.size());
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  const std::string_view all = text;
+  const std::size_t start = skip_blanks(all, 0);
+  if (start == all.size()) return {};
+  auto r = std::make_unique<reader>(mapping);
+  if (all[start] == '[') {
+    dom::element doc;
+    const auto err = r->parser.parse(all.data(), all.size(), false).get(doc);
+    if (err != simdjson::SUCCESS) syntax_error(all, 0, simdjson::error_message(err));
+    dom::array a;
+    if (doc.get_array().get(a) != simdjson::SUCCESS)
+      throw parse_error(fmt::format("{}: expected an array of statements", source_name), 1, 1);
+    std::vector<dom::element> elements;
+    elements.reserve(a.size());
+    std::size_t i = 0;
+    for (auto e : a) {
+      elements.push_back(e);
+      // duplicates in an array: compare with the first element of that id
+      std::string_view id;
+      if (e.is_object() && e.at_key("id").get_string().get(id) == simdjson::SUCCESS) {
+        const auto at = is_uuid_text(id) ? r->seen.find(id) : std::nullopt;
+        if (at && simdjson::minify(elements[*at]) == simdjson::minify(e)) {
+          r->out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", *at));
+          ++i;
+          continue;
+        }
+      }
+      r->one(e, i, 0, false);
+      ++i;
+    }
+    return finish(std::move(r->out), std::move(r->errors), r->void_lines);
+  }
+  // JSON lines; a text whose first line is not a whole JSON value is one (pretty) statement.
+  const unsigned threads = detail::resolve_threads(mapping.threads);
+  if (threads > 1) {
+    const std::size_t nl = all.find('\n', start);
+    const std::string_view head =
+        all.substr(start, (nl == std::string_view::npos ? all.size() : nl) - start);
+    dom::element e;
+    if (r->parser.parse(head.data(), head.size(), false).get(e) == simdjson::SUCCESS)
+      if (auto out = read_parts(all, start, mapping, threads)) return std::move(*out);
+  }
+  r->defer_ids = true;
+  r->lines(all, 0, all.size(), 0, 0);
+  if (!r->syntax && has_repeats({&r->ids}, 1)) {  // read again, each repeat handled in its place
+    r = std::make_unique<reader>(mapping);
+    r->lines(all, 0, all.size(), 0, 0);
+  }
+  r->errors.with_lines = true;
+  if (r->syntax) {
+    if (r->syntax_first) {
+      dom::element whole;
+      if (r->parser.parse(all.data(), all.size(), false).get(whole) == simdjson::SUCCESS) {
+        r->spans.push_back(all);
+        r->one(whole, 0, r->syntax_line, true);
+        return finish(std::move(r->out), std::move(r->errors), r->void_lines);
+      }
+      syntax_error(all, 0, simdjson::error_message(r->syntax_code));
+    }
+    syntax_error(r->syntax_row, r->syntax_line - 1, simdjson::error_message(r->syntax_code));
+  }
+  return finish(std::move(r->out), std::move(r->errors), r->void_lines);
 }
 
 }  // namespace

@@ -50,6 +50,17 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// The bytes an IRI's rest must not contain: blanks, controls, DEL and <>"{}|\\^`.
+constexpr std::array<bool, 256> iri_excluded_table() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c <= 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+  t[0x7f] = true;
+  for (const char c : {'<', '>', '"', '{', '}', '|', '\\', '^', '`'})
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> iri_excluded = iri_excluded_table();
+
 // RFC 3987 absolute IRI, as far as a statement check needs: a scheme (ALPHA *(ALPHA / DIGIT /
 // "+" / "-" / ".")), ":", a non-empty rest without blanks, controls or the characters RFC 3987
 // excludes (<>"{}|\^`).
@@ -58,24 +69,8 @@ bool is_iri(std::string_view s) {
   std::size_t i = 1;
   while (i < s.size() && (is_alnum(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
   if (i >= s.size() || s[i] != ':' || i + 1 >= s.size()) return false;
-  for (++i; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c <= 0x20 || c == 0x7f) return false;
-    switch (c) {
-      case '<':
-      case '>':
-      case '"':
-      case '{':
-      case '}':
-      case '|':
-      case '\\':
-      case '^':
-      case '`':
-        return false;
-      default:
-        break;
-    }
-  }
+  for (++i; i < s.size(); ++i)
+    if (iri_excluded[static_cast<unsigned char>(s[i])]) return false;
   return true;
 }
 
@@ -273,10 +268,12 @@ class checker {
         context(value, here, object_type_ok && object_type == "Activity", top && f_ != nullptr);
       } else if (key == "timestamp") {
         std::string_view s;
-        if (timestamp(value, here, s) && f_ && top) f_->timestamp = s;
+        double t = 0;
+        if (timestamp(value, here, s, t) && f_ && top) f_->timestamp = s, f_->timestamp_time = t;
       } else if (key == "stored" && !sub) {
         std::string_view s;
-        if (timestamp(value, here, s) && f_) f_->stored = s;
+        double t = 0;
+        if (timestamp(value, here, s, t) && f_) f_->stored = s, f_->stored_time = t;
       } else if (key == "authority" && !sub) {
         actor(value, here, role::authority, false);
       } else if (key == "version" && !sub) {
@@ -350,9 +347,11 @@ class checker {
     }
     return true;
   }
-  bool timestamp(dom::element e, const where& at, std::string_view& s) {
+  bool timestamp(dom::element e, const where& at, std::string_view& s, double& t) {
     if (!string(e, at, s)) return false;
-    if (!parse_rfc3339(s)) {
+    const auto parsed = parse_rfc3339(s);
+    if (parsed) t = *parsed;
+    if (!parsed) {
       bad(at, fmt::format("must be an RFC 3339 date-time with a time zone (not the unknown "
                           "offset -00:00), got \"{}\"",
                           s));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <masterymap/engine.hpp>
 #include <masterymap/progression.hpp>
 #include <random>
@@ -210,6 +211,53 @@ inline std::vector<mm::index_t> brute_blockers(const mm::framework& fw, const ra
   std::vector<mm::index_t> out;
   for (mm::index_t i : fw.topological_order())
     if (in[i]) out.push_back(i);
+  return out;
+}
+
+/// Brute force `progression::level`, from the definition: the domain's levels are the distinct
+/// levels of its leveled academic competencies; the learner's level the highest whose
+/// competencies are all done; the next level the first above it (the lowest when none);
+/// gaps the competencies not done below the level, by level then index.
+inline mm::domain_level brute_level(const mm::framework& fw, const std::vector<mm::status>& st,
+                                    const std::string& domain) {
+  mm::domain_level out;
+  out.domain = domain;
+  std::map<int, std::vector<mm::index_t>> by_level;
+  for (mm::index_t c = 0; c < fw.size(); ++c) {
+    const auto& comp = fw.at(c);
+    if (comp.domain == domain && comp.level && comp.kind == mm::competency_kind::academic)
+      by_level[*comp.level].push_back(c);
+  }
+  auto all_done = [&](const std::vector<mm::index_t>& cs) {
+    return std::all_of(cs.begin(), cs.end(), [&](mm::index_t c) { return mm::is_done(st[c]); });
+  };
+  for (const auto& [l, cs] : by_level) {
+    out.levels.push_back(l);
+    if (all_done(cs)) out.level = l;
+  }
+  for (const auto& [l, cs] : by_level) {
+    if (out.level && l <= *out.level) continue;
+    out.next_level = l;
+    out.next_total = cs.size();
+    for (mm::index_t c : cs) {
+      if (mm::is_done(st[c]))
+        ++out.next_done;
+      else
+        out.next_remaining.push_back(c);
+    }
+    out.next_progress = static_cast<double>(out.next_done) / static_cast<double>(out.next_total);
+    break;
+  }
+  for (const auto& [l, cs] : by_level) {
+    if (!out.level || l >= *out.level) break;
+    bool any = false;
+    for (mm::index_t c : cs)
+      if (!mm::is_done(st[c])) {
+        out.gaps.push_back(c);
+        any = true;
+      }
+    if (any) out.gap_levels.push_back(l);
+  }
   return out;
 }
 

@@ -331,6 +331,33 @@ TEST_SUITE("progression") {
     }
   }
 
+  TEST_CASE(
+      "level: random maps of domains, levels, dispositions and unleveled work equal brute force") {
+    std::mt19937 rng(20261201);
+    std::uniform_int_distribution<int> pick(0, 99);
+    for (int round = 0; round < 40; ++round) {
+      const int n = 3 + round * 3;
+      mm::framework_builder b("levels");
+      const std::vector<std::string> domains{"A", "B", "C", ""};
+      for (int i = 0; i < n; ++i) {
+        mm::competency c;
+        c.id = "c" + std::to_string(i);
+        c.domain = domains[static_cast<std::size_t>(pick(rng)) % domains.size()];
+        if (pick(rng) < 85) c.level = pick(rng) % (2 + round % 13) - 1;  // some negative
+        if (pick(rng) < 10) c.kind = mm::competency_kind::disposition;
+        b.add_competency(c);
+      }
+      const mm::framework fw = b.build();
+      const mm::progression prog(fw, mm::scale::four_point());
+      for (int k = 0; k < 20; ++k) {
+        const auto L = pfix::random_state(rng, fw.size());
+        for (const auto& d : fw.domains())
+          REQUIRE(prog.level(L.view(), d) == pfix::brute_level(fw, L.st, d));
+        CHECK_THROWS_AS((void)prog.level(L.view(), "no such domain"), mm::unknown_id_error);
+      }
+    }
+  }
+
   TEST_CASE("frontier_tracker: incremental updates equal recomputation") {
     std::mt19937 rng(7);
     const mm::framework fw = pfix::random_dag(rng, 60, 0.08);

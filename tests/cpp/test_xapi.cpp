@@ -2,11 +2,13 @@
 // Copyright 2026 The masterymap authors
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
 #include <masterymap/io/xapi.hpp>
 #include <string>
+#include <vector>
 
 using namespace masterymap;
 using io::validate_xapi_statement;
@@ -250,5 +252,130 @@ TEST_CASE("xapi: a row voided in its own batch stays, flagged (before or after t
     CHECK(s.rows == 2);
     CHECK(log.row_retracted(0));
     CHECK_FALSE(log.row_retracted(1));
+  }
+}
+
+namespace {
+
+// `count` JSON lines statements (about 600 bytes each) over 50 learners and 7 activities (6
+// aligned), some session verbs, blank lines now and then; `id(i)` gives statement i's id.
+std::string many_statements(std::size_t count) {
+  std::string out;
+  const char* verbs[] = {"passed", "failed", "completed", "launched", "answered"};
+  for (std::size_t i = 0; i < count; ++i) {
+    char id[40];
+    std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012zu", i);
+    const std::string verb = verbs[i * 7 % 5];
+    out +=
+        R"({"id":")" + std::string(id) + R"(","actor":{"name":"Learner","mbox":"mailto:l)" +
+        std::to_string(i * 13 % 50) +
+        R"(@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/)" + verb +
+        R"(","display":{"en-US":")" + verb +
+        R"("}},"object":{"objectType":"Activity","id":"http://example.org/act/)" +
+        std::to_string(i * 5 % 7) +
+        R"(","definition":{"name":{"en-US":"An activity with a long enough name"},"type":"http://adlnet.gov/expapi/activities/assessment"}},)";
+    if (verb != "launched")
+      out += R"("result":{"score":{"scaled":0.)" + std::to_string(i % 10) +
+             R"(},"success":true,"completion":true,"duration":"PT)" + std::to_string(i % 90 + 1) +
+             R"(S"},)";
+    out +=
+        R"("context":{"registration":"00000000-0000-4000-8000-000000000000","contextActivities":{"parent":[{"id":"https://lms.example.org/course"}]}},"timestamp":"2024-03-0)" +
+        std::to_string(i % 9 + 1) + "T09:30:00." + std::to_string(i % 1000) + "+02:00\"}\n";
+    if (i % 1000 == 999) out += "\n";
+  }
+  return out;
+}
+
+void check_same(const io::xapi_evidence& a, const io::xapi_evidence& b) {
+  REQUIRE(a.size() == b.size());
+  CHECK(a.learners == b.learners);
+  CHECK(a.competencies == b.competencies);
+  CHECK(a.kinds == b.kinds);
+  CHECK(a.verbs == b.verbs);
+  CHECK(a.activities == b.activities);
+  CHECK(a.learner == b.learner);
+  CHECK(a.competency == b.competency);
+  CHECK(a.kind == b.kind);
+  CHECK(a.verb == b.verb);
+  CHECK(a.activity == b.activity);
+  CHECK(a.time == b.time);
+  CHECK(a.score == b.score);
+  CHECK(a.statement == b.statement);
+  CHECK(a.retracted == b.retracted);
+  CHECK(a.source.chars() == b.source.chars());
+  CHECK(a.source.ends() == b.source.ends());
+  CHECK(a.timestamp.chars() == b.timestamp.chars());
+  CHECK(a.skipped == b.skipped);
+  CHECK(a.retractions == b.retractions);
+}
+
+std::vector<std::string> messages_of(const std::string& text, const io::xapi_mapping& m) {
+  try {
+    (void)io::parse_xapi(text, m);
+  } catch (const evidence_error& e) {
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < e.problems().size(); ++k)
+      out.push_back(e.problems()[k].message + " @" + std::to_string(e.rows()[k]) + ":" +
+                    std::to_string(e.lines()[k]));
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("xapi: JSON lines read by several threads give what one thread gives") {
+  io::xapi_mapping one;
+  for (int k = 0; k < 6; ++k)
+    one.alignment.emplace("http://example.org/act/" + std::to_string(k),
+                          "C" + std::to_string(k % 4));
+  one.score_scale = scale::four_point();
+  one.verb_kinds = io::default_verb_kinds();
+  one.threads = 1;
+  io::xapi_mapping four = one;
+  four.threads = 4;  // parts of 4 MB at least: 20,000 statements (12 MB) make 3
+  const std::string text = many_statements(20000);
+  REQUIRE(text.size() > std::size_t{12} << 20);
+  const auto a = io::parse_xapi(text, one);
+  const auto b = io::parse_xapi(text, four);
+  CHECK(a.size() > 10000);
+  check_same(a, b);
+  CHECK(b.statement.back() == 19998);  // blank lines do not count (19999 is a session verb)
+
+  SUBCASE("errors in several parts: every one, in order, with its line") {
+    std::string bad = text;  // not JSON: a syntax error in the last part
+    bad.replace(bad.rfind("\"scaled\":0.5"), 12, "\"scaled\":-.5");
+    bad.replace(bad.find("mailto:l"), 7, "mailto_");  // and a bad first statement
+    try {
+      (void)io::parse_xapi(bad, four);
+      FAIL("no error");
+    } catch (const parse_error& e) {
+      std::string expected;
+      try {
+        (void)io::parse_xapi(bad, one);
+      } catch (const parse_error& e1) {
+        expected = e1.what();
+      }
+      CHECK(std::string(e.what()) == expected);
+      CHECK(e.line() > 15000);
+    }
+    std::string invalid = text;
+    for (const std::size_t at : {invalid.find("\"scaled\":0.5"), invalid.rfind("\"scaled\":0.5"),
+                                 invalid.find("mailto:l")})
+      invalid.replace(at, 12,
+                      invalid.compare(at, 7, "mailto:") == 0 ? "mailto_l1@ex" : "\"scaled\":1.5");
+    const auto expected = messages_of(invalid, one);
+    CHECK(expected.size() == 3);
+    CHECK(messages_of(invalid, four) == expected);
+  }
+  SUBCASE("an id in two parts: read as one thread reads it") {
+    const std::string again = text.substr(0, text.find('\n') + 1);  // statement 0 again, last
+    check_same(io::parse_xapi(text + again, four), io::parse_xapi(text + again, one));
+    std::string changed = again;
+    changed.replace(changed.find("\"scaled\":0.0"), 12, "\"scaled\":0.1");
+    const auto expected = messages_of(text + changed, one);
+    REQUIRE(expected.size() == 1);
+    CHECK(expected[0].find("was already used by statement 0") != std::string::npos);
+    CHECK(messages_of(text + changed, four) == expected);
   }
 }

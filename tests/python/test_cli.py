@@ -254,6 +254,45 @@ def test_rate_reads_latin1_with_encoding_and_utf16_by_its_mark(fractions, tmp_pa
     assert "unknown encoding 'koi8'" in p.stderr
 
 
+def test_excel_unicode_text_is_read_with_delimiter_tab(fractions, tmp_path):
+    # Excel's "Unicode text": UTF-16 with a byte order mark, tab-separated, CRLF line ends.
+    text = "learner,competency,time,score\nJosé,FR3.unit,2026-05-04,3\nAna,FR3.unit,2026-05-05,2\n"
+    want = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], "-",
+               stdin=text, check=0).stdout
+    excel = tmp_path / "excel.txt"
+    excel.write_bytes(text.replace(",", "\t").replace("\n", "\r\n").encode("utf-16"))
+    for sep in ("tab", "\\t"):
+        assert run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+                   "--delimiter", sep, excel, check=0).stdout == want
+    semi = tmp_path / "semi.csv"
+    semi.write_text(text.replace(",", ";"), encoding="utf-8")
+    assert run("validate", "-f", fractions["framework"], "-p", fractions["policy"],
+               "--delimiter", ";", semi, check=0).returncode == 0
+    assert run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+               "--delimiter", "TAB", excel, check=0).stdout == want
+    # without it the header is one field: the error names the delimiter to give
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], excel, check=1)
+    assert "missing column 'learner'; the header is one field holding tabs: give the " \
+           "delimiter (--delimiter tab" in p.stderr
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], semi, check=1)
+    assert "--delimiter ';'" in p.stderr
+    for bad, why in (("ab", "expected one ASCII character or 'tab', got 'ab'"),
+                     ("é", "expected one ASCII character"), ('"', "cannot be a quote"),
+                     ("", "expected one ASCII character")):
+        p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"],
+                "--delimiter", bad, excel, check=2)
+        assert why in p.stderr and "--delimiter: --delimiter" not in p.stderr, p.stderr
+
+
+def test_days_options_are_usage_errors_alike_in_groups_and_report(fractions, tmp_path):
+    for sub in ("groups", "report"):
+        for bad in ("-1", "inf", "soon"):
+            p = run(sub, "-f", fractions["framework"], "-p", fractions["policy"], "--stuck-days",
+                    bad, fractions["evidence"], "-o", tmp_path / "out", check=2)
+            assert f"--stuck-days: must be a number of days >= 0 (0 turns the test off), " \
+                   f"got '{bad}'" in p.stderr, p.stderr
+
+
 def test_a_schools_own_evidence_kinds_are_accepted(fractions, tmp_path):
     ev = pd.read_csv(fractions["evidence"])
     ev["kind"] = ev["kind"].replace({"formative": "quiz"})
@@ -346,6 +385,15 @@ def test_validate_lists_every_problem(fractions, tmp_path):
     assert len(pol_lines) == 4
     assert any("GHOST" in line and "unknown competency" in line for line in pol_lines)
     assert any("'XX'" in line for line in pol_lines)
+    # problems reading the policy come with the rules' own (w out of range), not instead of them
+    pol["format"] = "x"
+    pol["rule"]["min_evidence"] = -2
+    pol_path.write_text(json.dumps(pol))
+    p = run("validate", "-p", pol_path, check=1)
+    pol_lines = [line for line in p.stderr.splitlines() if line.startswith(str(pol_path))]
+    assert any("format" in line for line in pol_lines)
+    assert any("rule.min_evidence" in line for line in pol_lines)
+    assert any("rule.method.w: 7" in line for line in pol_lines)
 
 
 def test_validate_evidence_from_stdin_against_the_framework(fractions):

@@ -543,3 +543,18 @@ def test_import_masterymap_does_not_import_dask():
     code = "import sys, masterymap; print('dask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_partition_hash_is_the_hash_of_each_rows_id_text():
+    # The hash of each distinct id text once, taken by the rows: the same values as hashing
+    # every row's canonical text (so a learner's rows land in one partition whatever the
+    # column's type, 1 and "1" together), missing ids as "".
+    values = pd.Series([1, "1", "b", None, "b", 2.0, "a", 1], dtype=object)
+    texts = pd.Series(["1", "1", "b", "", "b", "2", "a", "1"], dtype=object)
+    want = pd.util.hash_pandas_object(texts, index=False).to_numpy()
+    np.testing.assert_array_equal(mmd_rows._hash_ids(values, "learner"), want)
+    cat = pd.Series(pd.Categorical(["b", "a", "b", "c"], categories=["c", "b", "a", "unused"]))
+    np.testing.assert_array_equal(
+        mmd_rows._hash_ids(cat, "learner"),
+        pd.util.hash_pandas_object(pd.Series(["b", "a", "b", "c"], dtype=object),
+                                   index=False).to_numpy())

@@ -453,3 +453,38 @@ def test_a_void_in_the_batch_of_its_target_travels_with_the_record(roster):
     for school in (school_a, school_b):
         assert school.ingest_statements(again)["duplicates"] == 1
         assert school.learner(who).score("FR3.equiv") == only_kept.learner(who).score("FR3.equiv")
+
+
+def test_a_statement_the_roster_already_voided_is_not_passed_by_the_strict_check(roster):
+    """The importing roster voided one of the record's statements before the record came: the
+    row arrives retracted, so the record's ratings are not what the roster will hold. strict:
+    a ValidationError naming the statement and its void (roster unchanged); strict=False:
+    imported, the competency in differences, rated as a roster that never counted it."""
+    fw, policy = roster.framework, roster.policy
+    align = {"https://example.org/act/equiv": "FR3.equiv"}
+    target = _statement(1, result={"score": {"scaled": 0.95}})
+    kept = _statement(2, result={"score": {"scaled": 0.4}})
+    void = _statement(3, "voided", object={"objectType": "StatementRef", "id": target["id"]})
+    who = "mbox:mailto:ivy@example.org"
+    school_a = mm.Roster(fw, policy, threads=1)
+    school_a.ingest_statements(mm.io.read_xapi([target, kept], fw, alignment=align,
+                                               scale=policy))
+    text = school_a.export_record(who)
+    school_b = mm.Roster(fw, policy, threads=1)
+    school_b.ingest_statements(mm.io.read_xapi([void], fw, alignment=align, scale=policy))
+    assert school_b.log.retractions == [(target["id"], void["id"])]
+    before = school_b.to_bytes()
+    with pytest.raises(mm.ValidationError, match=re.escape(
+            f"competency 'FR3.equiv': stored ")) as e:
+        mm.io.read_record(text, school_b)
+    assert (f"statement '{target['id']}' of the record was voided in this roster by "
+            f"'{void['id']}'") in str(e.value)
+    assert school_b.to_bytes() == before
+    report = mm.io.read_record(text, school_b, strict=False)
+    assert "FR3.equiv" in report["differences"]  # (and what rolls it up: FR3)
+    assert set(report["differences"]) <= {"FR3.equiv", *fw.parents("FR3.equiv")}
+    # oracle: a roster that only ever saw the kept statement
+    only_kept = mm.Roster(fw, policy, threads=1)
+    only_kept.ingest_statements(mm.io.read_xapi([kept], fw, alignment=align, scale=policy))
+    assert school_b.learner(who).score("FR3.equiv") == only_kept.learner(who).score("FR3.equiv")
+    assert school_b.learner(who).score("FR3.equiv") != school_a.learner(who).score("FR3.equiv")

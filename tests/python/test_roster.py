@@ -197,3 +197,187 @@ def test_place_drops_repeated_domains_and_the_repr_counts_in_the_singular():
     assert repr(r) == "<Roster: 1 learner, 4 competencies, 2 evidence rows>"
     r.place("b", 1, 2, domain="NF")
     assert repr(r) == "<Roster: 2 learners, 4 competencies, 3 evidence rows>"
+
+
+# --- the all-learner frames, built in bulk (issue 15) ------------------------------------------
+
+DONE = {"mastered", "exceeded", "exempt", "inferred"}  # met work (engine.hpp is_done)
+
+
+def frontier_oracle(r):
+    """Roster.frontier from the flags matrix with numpy: row-major nonzero cells, categoricals
+    of the id lists."""
+    f = r.frontier_matrix()
+    li, ci = np.nonzero(f)
+    return pd.DataFrame({"learner": pd.Categorical.from_codes(li, categories=list(r.learners)),
+                         "competency": pd.Categorical.from_codes(ci, categories=list(r.framework))})
+
+
+def levels_oracle(r, domains):
+    """Roster.levels with numpy from the statuses table and the framework's levels: a domain's
+    levels are its leveled academic competencies' distinct levels; the learner's level the
+    highest with everything done, the next the first above it (the lowest when none), gaps
+    what is not done below the level."""
+    fw, learners = r.framework, list(r.learners)
+    L = len(learners)
+    st = r.statuses().reshape(L, len(fw))
+    names = np.asarray(mm._core.STATUSES, dtype=object)
+    done = np.isin(names[st], list(DONE)) if st.size else np.zeros(st.shape, dtype=bool)
+    ids = list(fw)
+    parts = []
+    for d in domains:
+        by_level = {}
+        for i, c in enumerate(ids):
+            comp = fw[c]
+            if comp.domain == d and comp.level is not None and comp.kind == "academic":
+                by_level.setdefault(comp.level, []).append(i)
+        levels = sorted(by_level)
+        K = len(levels)
+        ndone = np.stack([done[:, by_level[lv]].sum(1) for lv in levels], 1) if K else \
+            np.zeros((L, 0), dtype=np.int64)
+        size = np.array([len(by_level[lv]) for lv in levels], dtype=np.int64)
+        full = ndone == size
+        has = full.any(1)
+        top = np.where(has, K - 1 - np.argmax(full[:, ::-1], 1) if K else 0, -1)
+        nxt = top + 1  # the slot after the complete one (0 when none)
+        ok = nxt < K
+        at = np.minimum(nxt, max(K - 1, 0))
+        lv_arr = np.asarray(levels, dtype=np.float64) if K else np.zeros(1)
+        below = (np.arange(K)[None, :] < top[:, None]) & ~full
+        parts.append(pd.DataFrame({
+            "learner": learners, "domain": d,
+            "level": np.where(has, lv_arr[np.maximum(top, 0)], np.nan),
+            "next_level": np.where(ok, lv_arr[at], np.nan),
+            "next_done": np.where(ok, ndone[np.arange(L), at] if K else 0, 0).astype(np.int64),
+            "next_total": np.where(ok, size[at] if K else 0, 0).astype(np.int64),
+            "next_progress": np.where(ok, (ndone[np.arange(L), at] / size[at]) if K else 0.0, 0.0),
+            "gap_count": ((size - ndone) * below).sum(1).astype(np.int64),
+            "gap_levels": [[levels[k] for k in np.flatnonzero(row)] for row in below],
+        }))
+    out = pd.concat(parts, ignore_index=True)
+    out["learner"] = pd.Categorical(out["learner"], categories=learners)
+    out["domain"] = out["domain"].astype(object)
+    return out
+
+
+def frames_equal(got, want):
+    """Exactly equal frames: columns, index, dtypes (categories included), values (NaN equal to
+    NaN); categoricals compared by codes (assert_frame_equal boxes every value of them)."""
+    assert list(got.columns) == list(want.columns) and got.index.equals(want.index)
+    for c in got.columns:
+        g, w = got[c], want[c]
+        assert g.dtype == w.dtype, c
+        if isinstance(g.dtype, pd.CategoricalDtype):
+            np.testing.assert_array_equal(g.cat.codes.to_numpy(), w.cat.codes.to_numpy(), c)
+        elif g.dtype == object:
+            assert g.tolist() == w.tolist(), c
+        else:
+            np.testing.assert_array_equal(g.to_numpy(), w.to_numpy(), c)
+
+
+levels_equal = frames_equal
+
+
+def leveled_domains(fw):
+    return [d for d in fw.domains()
+            if any(fw[c].level is not None and fw[c].kind == "academic"
+                   for c in fw.competencies_in(d))]
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_bulk_frames_equal_the_oracles_on_the_ccss_map(setup, threads):
+    fw, pol, df = setup
+    # Enough learners for several chunks per thread (the count and fill passes split learners).
+    ev, _ = mm.testing.simulate(fw, pol, 9000, seed=5, attempts=12)
+    r = mm.Roster(fw, pol, threads=threads)
+    r.ingest(ev)
+    r.ingest(df)  # random evidence: learners with gaps under done work
+    f = r.frontier()
+    want = frontier_oracle(r)
+    frames_equal(f, want)
+    assert f["competency"].cat.codes.dtype == np.int16  # pandas' width for 480 categories
+    domains = leveled_domains(fw)
+    lv = r.levels()
+    levels_equal(lv, levels_oracle(r, domains))
+    levels_equal(r.levels("NF"), levels_oracle(r, ["NF"]))
+    # one list per row (not shared), of Python ints
+    gl = lv["gap_levels"]
+    assert len({id(x) for x in gl}) == len(gl)
+    assert all(type(v) is int for x in gl for v in x) and any(len(x) for x in gl)
+
+
+def test_bulk_frames_of_small_and_odd_shapes():
+    # competencies not a multiple of 8 (the word-at-a-time scan's tail), one learner, none
+    for n in (1, 7, 8, 9, 23):
+        fw = mm.testing.chain(n)
+        pol = mm.testing.policy()
+        r = mm.Roster(fw, pol, threads=2)
+        pd.testing.assert_frame_equal(r.frontier(), frontier_oracle(r), check_exact=True)
+        empty = r.levels()  # a list column even without rows (it was float64 before)
+        assert len(empty) == 0 and list(empty.columns)[:2] == ["learner", "domain"]
+        assert empty["gap_levels"].dtype == object
+        ev, _ = mm.testing.simulate(fw, pol, 50, seed=n, attempts=3)
+        r.ingest(ev)
+        pd.testing.assert_frame_equal(r.frontier(), frontier_oracle(r), check_exact=True)
+        levels_equal(r.levels(), levels_oracle(r, ["D"]))
+
+
+def test_bulk_frontier_with_more_competencies_than_int16_codes():
+    # 40,000 competencies: the competency codes are int32, as pandas would make them
+    n = 40_000
+    b = mm.FrameworkBuilder("wide")
+    b.add_competencies([f"C{i}" for i in range(n)])
+    b.add_prerequisites([f"C{i}" for i in range(1, n, 2)], [f"C{i - 1}" for i in range(1, n, 2)])
+    fw = b.build()
+    pol = mm.testing.policy()
+    r = mm.Roster(fw, pol)
+    r.ingest(pd.DataFrame({"learner": ["a", "b", "b"], "competency": ["C0", "C39998", "C2"],
+                           "score": [4.0, 4.0, 1.0], "time": [1.0, 2.0, 3.0]}))
+    f = r.frontier()
+    pd.testing.assert_frame_equal(f, frontier_oracle(r), check_exact=True)
+    assert f["competency"].cat.codes.dtype == np.int32
+    assert "C39999" in set(f[f.learner == "b"].competency)
+
+
+def test_bulk_levels_progress_spans_every_domain(setup):
+    fw, pol, df = setup
+    r = mm.Roster(fw, pol)
+    r.ingest(df)
+    seen = []
+    lv = r.levels(progress=lambda done, total: seen.append((done, total)))
+    domains = leveled_domains(fw)
+    total = len(domains) * len(r)
+    assert seen and seen[-1] == (total, total)
+    assert all(t == total for _, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(lv) == total
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        r.levels(progress=stop)
+    with pytest.raises(KeyboardInterrupt):
+        r.frontier(progress=stop)
+    with pytest.raises(TypeError):
+        r.levels(progress=3)
+    with pytest.raises(mm.UnknownIdError):
+        r.levels("no such domain")
+
+
+def test_roster_frames_share_the_learner_dtype_of_the_roster_they_come_from():
+    fw, pol = mm.testing.chain(4), mm.testing.policy()
+    a, b = mm.Roster(fw, pol), mm.Roster(fw, pol)
+    a.ingest(pd.DataFrame({"learner": ["x", "y"], "competency": ["C1", "C1"], "score": [4.0, 1.0],
+                           "time": [1.0, 2.0]}))
+    b.ingest(pd.DataFrame({"learner": ["p", "q"], "competency": ["C1", "C2"], "score": [4.0, 1.0],
+                           "time": [1.0, 2.0]}))
+    for r, want in ((a, ["x", "y"]), (b, ["p", "q"]), (a, ["x", "y"])):
+        for frame in (r.frontier(), r.levels(), r.to_dataframe(), r.gaps(), r.blockers()):
+            assert frame["learner"].dtype == pd.CategoricalDtype(want)
+    a.ingest(pd.DataFrame({"learner": ["z"], "competency": ["C1"], "score": [4.0], "time": [3.0]}))
+    assert list(a.frontier()["learner"].cat.categories) == ["x", "y", "z"]
+    assert list(a.levels()["learner"]) == ["x", "y", "z"]
+    with pytest.raises(mm.EvidenceError):  # a failed ingest leaves the learners as they were
+        a.ingest(pd.DataFrame({"learner": ["w"], "competency": ["nope"], "score": [4.0],
+                               "time": [4.0]}))
+    assert list(a.levels()["learner"].cat.categories) == ["x", "y", "z"]

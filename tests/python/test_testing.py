@@ -35,9 +35,11 @@ class Stream:
 
 
 def reference(fw, rules, scale_values, learners, seed, params, groups, pace_sigma, start,
-              interval, attempts, streak, max_attempts):
+              interval, attempts, streak, max_attempts, rated=None):
     """rules: id -> (min_evidence, require_kinds); scale_values: (correct, incorrect) scores;
-    params: id -> (prior, learns, guesses, slips, forgets); groups: [(name, share, mult)]."""
+    params: id -> (prior, learns, guesses, slips, forgets); groups: [(name, share, mult)];
+    rated(competency id, [(time, score, kind name)]) -> whether the policy rates the pair
+    mastered on that evidence (None: always, as under the latest score)."""
     ids = fw.ids()
     n = len(ids)
     index = {c: i for i, c in enumerate(ids)}
@@ -102,7 +104,7 @@ def reference(fw, rules, scale_values, learners, seed, params, groups, pace_sigm
                     if unmet[d] == 0 and not started[d]:
                         frontier.append(d)
 
-            run, tries, check, done = 0, 0, None, False
+            run, tries, check, done, shown, seen = 0, 0, None, False, False, []
             while not done and events < attempts:
                 gap = max(1.0, float(round_half_away(-math.log(1.0 - rng.uniform()) * interval)))
                 clock += gap
@@ -112,6 +114,7 @@ def reference(fw, rules, scale_values, learners, seed, params, groups, pace_sigm
                 kind = checks[c][check] if check is not None else practice[c]
                 rows.append((i, c, clock, scale_values[0] if right else scale_values[1], kind,
                              int(right)))
+                seen.append((clock, rows[-1][3], kinds[kind]))
                 events += 1
                 tries += 1
                 u = rng.uniform()
@@ -126,18 +129,20 @@ def reference(fw, rules, scale_values, learners, seed, params, groups, pace_sigm
                     if right:
                         check += 1
                         if check == len(checks[c]):
-                            done = True
+                            shown, check = True, None
                     else:
                         check, run = None, 0
                 elif right:
                     run += 1
-                    if run >= need[c]:
+                    if run >= need[c] and not shown:
                         if checks[c]:
                             check = 0
                         else:
-                            done = True
+                            shown = True
                 else:
                     run = 0
+                if shown:  # moves on once the policy rates it mastered
+                    done = rated is None or rated(ids[c], seen)
                 if tries >= max_attempts:
                     done = True
             truth.append((i, c, mastered_at, tries))
@@ -213,6 +218,59 @@ def test_simulate_equals_the_pure_python_reference(fw_name):
         if name in by_learner.index:
             assert by_learner.loc[name, "group"] == groups[g][0]
             assert by_learner.loc[name, "pace"] == pace
+
+
+def _rated_by_the_engine(fw, policy):
+    """The reference's stopping rule: mm.ratings on the pair's evidence so far."""
+    def rated(cid, seen):
+        t, x, k = zip(*seen)
+        log = mm.EvidenceLog()
+        log.extend(pd.DataFrame({"learner": "x", "competency": cid, "time": t, "score": x,
+                                 "kind": k}), framework=fw, policy=policy)
+        r = mm.ratings(fw, policy, log)
+        return str(r.loc[r["competency"] == cid, "status"].iloc[0]) in ("mastered", "exceeded")
+    return rated
+
+
+def test_learners_move_on_once_the_policy_rates_them_mastered():
+    # Under a decaying average a streak of correct answers after wrong ones may still rate
+    # below mastery: the learner practises on until the policy says mastered (the reference
+    # asks the engine after every answer once the streak is shown).
+    fw = mmt.chain(4)
+    policy = mm.Policy(mm.Scale.four_point(),
+                       mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2))
+    ids = list(fw)
+    kw = dict(params=dict(prior=0.1, learns=0.3, guesses=0.3, slips=0.1, forgets=0.0),
+              pace_sigma=0.5, start=1000.0, interval=3600.0, attempts=40, streak=2,
+              max_attempts=12)
+    ev, truth = mmt.simulate(fw, policy, 80, seed=77, **kw)
+    rows, ref_truth, _, kinds = reference(
+        _Fw(fw), {c: (2, []) for c in ids}, (3.0, 2.0), 80, 77,
+        {c: (0.1, 0.3, 0.3, 0.1, 0.0) for c in ids}, [], 0.5, 1000.0, 3600.0, 40, 2, 12,
+        rated=_rated_by_the_engine(fw, policy))
+    got = list(zip(ev["learner"].cat.codes, ev["competency"].cat.codes, ev["time"], ev["score"],
+                   ev["kind"].cat.codes, ev["correct"]))
+    assert [tuple(map(float, r)) for r in got] == [tuple(map(float, r)) for r in rows]
+    assert truth["attempts"].tolist() == [t[3] for t in ref_truth]
+    # ... and it matters here: the streak alone would have moved some learners on earlier.
+    old_rows, _, _, _ = reference(
+        _Fw(fw), {c: (2, []) for c in ids}, (3.0, 2.0), 80, 77,
+        {c: (0.1, 0.3, 0.3, 0.1, 0.0) for c in ids}, [], 0.5, 1000.0, 3600.0, 40, 2, 12)
+    assert old_rows != rows
+    # Every pair a learner moved on from without giving up is rated mastered by the roster.
+    roster = mm.Roster(fw, policy)
+    roster.ingest(ev)
+    rated = roster.to_dataframe()
+    status = dict(zip(zip(rated["learner"].astype(str), rated["competency"].astype(str)),
+                      rated["status"].astype(str)))
+    last = ev.groupby("learner", observed=True)["competency"].last()
+    moved_on = 0
+    for learner, c, attempts in zip(truth["learner"].astype(str), truth["competency"].astype(str),
+                                    truth["attempts"]):
+        if attempts < 12 and str(last[learner]) != c:
+            assert status[(learner, c)] in ("mastered", "exceeded"), (learner, c)
+            moved_on += 1
+    assert moved_on > 20
 
 
 def test_same_seed_same_frames_whatever_the_thread_count():
@@ -368,3 +426,47 @@ def test_the_pytest_plugin_fixtures(mm_chain, mm_diamond, mm_policy, mm_small_lo
     assert mm.Engine(mm_chain, mm_policy).evaluate(mm_small_log, "a").status("C1") == "mastered"
     ev, truth = mm_simulated
     assert ev["learner"].nunique() == 200 and set(truth["competency"]) <= set(mm_chain)
+
+
+def test_learning_map_has_the_documented_shape():
+    fw = mmt.learning_map(2000, domains=10, levels=13, mean_prerequisites=3.0, seed=4)
+    assert len(fw) == 2000 and sorted(fw.domains()) == sorted(f"D{d}" for d in range(10))
+    comps = fw.competencies_frame().set_index("id")
+    # 200 per domain, in equal runs over 13 levels (15 or 16 each), every level present
+    per = comps.groupby(["domain", "level"]).size()
+    assert per.index.get_level_values(1).nunique() == 13 and per.min() >= 15 and per.max() <= 16
+    assert (comps["kind"] == "academic").all()
+    e = fw.edges_frame()
+    assert set(e["strength"].astype(str)) == {"required"}
+    assert not e.duplicated(["prerequisite", "dependent"]).any()
+    src, dst = comps.loc[e["prerequisite"]], comps.loc[e["dependent"]]
+    # one level down (every level is populated), mostly within the domain
+    assert (src["level"].to_numpy() == dst["level"].to_numpy() - 1).all()
+    same = (src["domain"].to_numpy() == dst["domain"].to_numpy()).mean()
+    assert 0.75 < same < 0.9
+    # every competency above level 0 has a prerequisite; about 3 on average (Poisson, >= 1,
+    # duplicates dropped)
+    above = comps.index[comps["level"] > 0]
+    counts = e["dependent"].value_counts().reindex(above, fill_value=0)
+    assert counts.min() >= 1 and 2.3 < counts.mean() < 3.2
+    assert (comps.loc[e["dependent"], "level"] > 0).all()
+    # deterministic for a seed, another seed another map
+    assert mmt.learning_map(2000, domains=10, seed=4) == fw
+    assert mmt.learning_map(2000, domains=10, seed=5) != fw
+
+
+def test_learning_map_small_and_bad_sizes():
+    one = mmt.learning_map(1, domains=1, levels=1)
+    assert len(one) == 1 and len(one.edges_frame()) == 0
+    # fewer competencies than levels: levels spread out, prerequisites from the nearest lower one
+    few = mmt.learning_map(10, domains=3, levels=13, seed=1)
+    comps = few.competencies_frame().set_index("id")
+    e = few.edges_frame()
+    lower = comps.loc[e["prerequisite"], "level"].to_numpy() < comps.loc[e["dependent"], "level"].to_numpy()
+    assert lower.all() and set(e["dependent"]) == set(comps.index[comps["level"] > 0])
+    assert len(mmt.learning_map(50, mean_prerequisites=0).edges_frame()) == 0
+    for bad in ({"competencies": 0}, {"domains": 0}, {"levels": 0}, {"mean_prerequisites": -1.0}):
+        with pytest.raises(ValueError, match="learning_map"):
+            mmt.learning_map(**{"competencies": 10, **bad})
+    with pytest.raises(TypeError):
+        mmt.learning_map("10")

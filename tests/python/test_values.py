@@ -122,6 +122,17 @@ def test_a_negative_count_is_a_value_error_naming_the_parameter():
         mm.Rule().min_evidence = -1
 
 
+def test_a_count_too_large_for_its_cpp_type_is_a_value_error_naming_the_parameter():
+    r = mm.Roster(framework(), mm.Policy())
+    for call in (r.groups_by_frontier, r.bottlenecks):
+        with pytest.raises(ValueError, match=r"stuck_evidence is out of range: 1099511627776 "
+                                             r"\(too large\)$"):
+            call(stuck_evidence=2**40)
+    with pytest.raises(ValueError, match=r"^Rule.min_evidence is out of range: 8589934592 "
+                                         r"\(too large\)$"):
+        mm.Rule().min_evidence = 2**33
+
+
 def test_policy_json_reports_every_problem_in_one_pass_with_one_path_style():
     with pytest.raises(mm.PolicyError) as e:
         mm.Policy.from_json(json.dumps({"rule": {"method": {"name": "decaying_average", "w": 1.5}}}))

@@ -187,6 +187,41 @@ def test_every_source_form_gives_the_same_frame(tmp_path):
         mm.io.read_xapi(tmp_path / "absent.jsonl")
 
 
+def test_large_json_lines_on_several_threads_give_the_one_thread_frame():
+    """JSON lines of 8 MB or more are read in parts on several threads: the frame (codes in
+    first-use order, statement indices, skipped) is the one-thread frame and the oracle's;
+    a bad statement in the last part is reported with its index and line as one thread does."""
+    four = mm.Scale.four_point()
+    pad = {"definition": {"name": {"en-US": "x" * 400}}}
+    statements = []
+    for i in range(14_000):
+        verb = ("passed", "failed", "answered", "launched")[i % 4]
+        statements.append(stmt(
+            i, verb, str(1 + i % 3), result={"score": {"scaled": (i % 10) / 10}},
+            actor={"mbox": f"mailto:l{i * 7 % 300}@example.org"},
+            object={"id": ACT + str(1 + i % 3), **pad}))
+    lines = "".join(json.dumps(s) + "\n" for s in statements)
+    assert len(lines) > 8 << 20
+    skipped_one, skipped_two = [], []
+    one = mm.io.read_xapi(lines, alignment=ALIGN, scale=four, threads=1, skipped=skipped_one)
+    two = mm.io.read_xapi(lines, alignment=ALIGN, scale=four, threads=2, skipped=skipped_two)
+    assert one.equals(two)
+    assert skipped_one == skipped_two
+    for column in ("learner", "competency", "kind", "verb", "activity"):
+        assert list(one[column].cat.categories) == list(two[column].cat.categories)
+    got = [(r.learner, r.competency, r.time.timestamp(), r.score, r.kind, r.source, r.statement)
+           for r in two.itertuples()]
+    assert got == oracle(statements, ALIGN, four)
+    bad = lines[:-200] + lines[-200:].replace('"scaled": 0.', '"scaled": 1.', 1)
+    errors = []
+    for threads in (1, 2):
+        with pytest.raises(mm.EvidenceError) as e:
+            mm.io.read_xapi(bad, alignment=ALIGN, scale=four, threads=threads)
+        errors.append((str(e.value), e.value.rows, e.value.lines))
+    assert errors[0] == errors[1]
+    assert errors[0][1] == [13_999] and errors[0][2] == [14_000]
+
+
 def test_case_uri_aligns_activities():
     b = mm.FrameworkBuilder()
     b.add_competency("A", metadata={"case:uri": ACT + "1"})

@@ -423,6 +423,13 @@ def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, D
         return f"{display}: wrong argument types ({type(e).__name__} while explaining: {e})"
 
 
+def _range_hint(value: int) -> str:
+    """Why an int the C++ side refused is out of range."""
+    if value < 0:
+        return " (it must not be negative)"
+    return " (too large)"
+
+
 def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, Dict[str, str]]],
              args: List[Any], kwargs: Dict[str, Any], failure: str) -> str:
     if accessor and args:
@@ -433,9 +440,8 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
             if m is not None:
                 return f"{display} must be {accepts(m[1])}, got {describe(value)}"
             if _int_annotated(params[-1].type) and isinstance(value, int) \
-                    and (value < 0 or value >= 2**63):
-                raise ValueError(f"{display} is out of range: {value}"
-                                 + (" (it must not be negative)" if value < 0 else ""))
+                    and (value < 0 or value >= 2**31):
+                raise ValueError(f"{display} is out of range: {value}" + _range_hint(value))
         return f"{display}: cannot be set to {describe(value)}"
     arity: Optional[str] = None
     candidates = []
@@ -479,13 +485,13 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
     if count:
         return f"{display}: " + "; ".join(problems)
     # No argument breaks its annotation: an int out of the range of its C++ type (a count given
-    # a negative number), which is a wrong value, not a wrong type.
+    # a negative number, or one past the 32-bit counts most parameters are), which is a wrong
+    # value, not a wrong type.
     for p, value in bound:
         if failure == "arguments" and p.type is not None and _int_annotated(p.type) \
                 and isinstance(value, int) and not isinstance(value, bool) \
-                and (value < 0 or value >= 2**63):
-            raise ValueError(f"{display}: {p.name} is out of range: {value}"
-                             + (" (it must not be negative)" if value < 0 else ""))
+                and (value < 0 or value >= 2**31):
+            raise ValueError(f"{display}: {p.name} is out of range: {value}" + _range_hint(value))
     given = ", ".join(describe(a) for a in (args[1:] if overloads[0][1] else args))
     what = "a value inside an argument could not be converted" if failure == "conversion" \
         else "the arguments do not match"

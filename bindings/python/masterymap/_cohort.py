@@ -217,7 +217,7 @@ def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str],
         "counted": d["counted"].astype(np.int64),
         "first_evidence": datetimes(d["first"], "first_evidence"),
         "last_evidence": datetimes(d["last"], "last_evidence"),
-    })
+    }, copy=False)  # fresh columns: pandas would copy every one (ten million rows for "ready")
     if kind == "stuck":
         frame["wheel_spinning"] = (d["reasons"] & 1) != 0
         frame["no_progress"] = (d["reasons"] & 2) != 0
@@ -268,7 +268,7 @@ def time_to_mastery_frame(d: Dict[str, Any], ids: List[str], table: bool) -> pd.
             "events": d["died"].astype(np.int64),
             "survival": d["survival"],
             "se": d["se"],
-        })
+        }, copy=False)  # fresh columns
     q = d["quantiles"]
     n = d["n"].astype(np.int64)
     ev = d["events"].astype(np.int64)
@@ -357,7 +357,7 @@ def learning_curve(r: _core.Roster) -> pd.DataFrame:
         "learners": learners,
         "errors": errors,
         "error_rate": rate,
-    })
+    }, copy=False)  # fresh columns
 
 
 def progress(r: _core.Roster, freq: str) -> pd.DataFrame:

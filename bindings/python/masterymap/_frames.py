@@ -23,7 +23,8 @@ from the core's float seconds at microsecond resolution by :func:`datetimes`.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import weakref
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,27 @@ def _ratings(indices: np.ndarray, scale_labels: List[str]) -> pd.Categorical:
 def _learners(count: int, learners: List[str]) -> pd.Categorical:
     """Learners 0..count-1 (one row each) as the learner categorical."""
     return _categorical(np.arange(count, dtype=np.uint32), learners)
+
+
+# The learner categories of the last roster a bulk frame was built for: pandas checks that a
+# categorical's categories are distinct once per Index (a hash table of every id: about 15 ms
+# for 100,000 learners, a sixth of a bulk frame's budget), so frames built one after another
+# (frontier, levels, pacing of one nightly roster) share one checked dtype. A roster's learners
+# only ever grow by appending (a failed ingest leaves them as they were, and frames are built
+# under the roster's read lock), so the same object with the same number of learners has the
+# same learners. One entry: no roster is kept alive by it (a weak reference).
+_LAST_LEARNERS: Tuple[Any, int, Optional[pd.CategoricalDtype]] = (None, -1, None)
+
+
+def _learner_dtype(r: _core.Roster, learners: List[str]) -> pd.CategoricalDtype:
+    """The learner categorical dtype of ``r`` (categories ``learners``, its learners now)."""
+    global _LAST_LEARNERS
+    ref, n, dtype = _LAST_LEARNERS
+    if dtype is not None and n == len(learners) and ref is not None and ref() is r:
+        return dtype
+    dtype = pd.CategoricalDtype(learners)
+    _LAST_LEARNERS = (weakref.ref(r), len(learners), dtype)
+    return dtype
 
 
 _UTC = pd.DatetimeTZDtype(tz="UTC")
@@ -189,7 +211,7 @@ def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
     flat = st.reshape(-1)
     idx = np.arange(L * N) if all_competencies else np.flatnonzero(flat != 0)
     return pd.DataFrame({
-        "learner": _categorical(idx // N, list(r.learners)),
+        "learner": pd.Categorical.from_codes(idx // N, dtype=_learner_dtype(r, list(r.learners))),
         "competency": _categorical(idx % N, list(r.framework)),
         "status": _statuses(flat[idx]),
         "score": r.scores().reshape(-1)[idx],
@@ -198,18 +220,20 @@ def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
 
 
 def roster_frontier(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
-    """``Roster.frontier`` (see its docstring)."""
-    f = r.frontier_matrix(progress=progress)
-    L, N = f.shape
-    idx = np.flatnonzero(f.reshape(-1))
+    """``Roster.frontier`` (see its docstring): the codes of the frontier's cells come from
+    C++ in bulk (``Roster._frontier``: int32 learner and int16 competency codes, the widths
+    pandas keeps), the learner categories shared with the roster's other frames."""
+    c = r._frontier(progress=progress)
     return pd.DataFrame({
-        "learner": _categorical(idx // N, list(r.learners)),
-        "competency": _categorical(idx % N, list(r.framework)),
-    })
+        "learner": pd.Categorical.from_codes(c["learner"],
+                                             dtype=_learner_dtype(r, list(r.learners))),
+        "competency": _categorical(c["competency"], list(r.framework)),
+    }, copy=False)  # fresh arrays, ours: a copy would only fault in more pages
 
 
 def roster_levels(r: _core.Roster, domain: Optional[str], progress: Any = None) -> pd.DataFrame:
-    """``Roster.levels`` (see its docstring)."""
+    """``Roster.levels`` (see its docstring): every domain's columns in one C++ call
+    (``Roster._levels``), domain by domain, learners in order."""
     fw = r.framework
     if domain is None:
         domains = [d for d in fw.domains()
@@ -218,19 +242,19 @@ def roster_levels(r: _core.Roster, domain: Optional[str], progress: Any = None) 
     else:
         domains = [domain]
     learners = list(r.learners)
-    frames = []
     _progress.check(progress)  # (also when there is no domain to report on)
-    for i, d in enumerate(domains):
-        frame = pd.DataFrame({"learner": _learners(len(learners), learners), "domain": d})
-        part = _progress.span(progress, i * len(r), (i + 1) * len(r), len(domains) * len(r))
-        for k, v in r._levels(d, progress=part).items():
-            frame[k] = v
-        frames.append(frame)
-    if not frames:
+    if not domains:
         frame = pd.DataFrame(columns=LEVEL_COLUMNS)
         frame["learner"] = _learners(0, learners)
         return frame
-    return pd.concat(frames, ignore_index=True)
+    cols = r._levels(domains, progress=progress)
+    L = len(learners)
+    codes = np.tile(np.arange(L, dtype=np.int32), len(domains))
+    return pd.DataFrame({
+        "learner": pd.Categorical.from_codes(codes, dtype=_learner_dtype(r, learners)),
+        "domain": np.repeat(np.array(domains, dtype=object), L),
+        **cols,
+    }, columns=LEVEL_COLUMNS, copy=False)
 
 
 GAP_COLUMNS = ["learner", "competency", "status", "score", "domain", "level", "undermines",
@@ -242,7 +266,8 @@ BLOCKER_COLUMNS = ["learner", "competency", "status", "score", "needed", "needed
 def _advice_frame(r: _core.Roster, d: dict, columns: list, extra: dict) -> pd.DataFrame:
     """A roster-wide advice frame: the columns every one has, then ``extra``."""
     return pd.DataFrame({
-        "learner": _categorical(d["learner"], list(r.learners)),
+        "learner": pd.Categorical.from_codes(d["learner"],
+                                             dtype=_learner_dtype(r, list(r.learners))),
         "competency": _categorical(d["competency"], list(r.framework)),
         "status": _statuses(d["status"]),
         "score": d["score"],
@@ -277,7 +302,8 @@ def roster_pacing(r: _core.Roster, plan: _core.PacePlan, today: Any,
                   progress: Any = None) -> pd.DataFrame:
     """``Roster.pacing`` (see its docstring)."""
     learners = list(r.learners)
-    frame = pd.DataFrame({"learner": _learners(len(learners), learners)})
+    frame = pd.DataFrame({"learner": pd.Categorical.from_codes(
+        np.arange(len(learners), dtype=np.int32), dtype=_learner_dtype(r, learners))})
     for k, v in r._pacing(plan, today, progress=progress).items():
         frame[k] = v
     to_order = np.array([PACE_ORDER.index(x) for x in PACE_STATUSES], dtype=np.int8)

@@ -98,7 +98,9 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         edited or corrupt record) with a ValidationError naming the learner, the competency
         and the stored vs recomputed rating (default ``True``: a rating nothing backs should
         not enter a roster silently); ``False`` imports it and lists the competencies in
-        ``differences``. Not applied with ``allow_other_policy`` when the policy does differ,
+        ``differences``. A statement of the record that the roster has already voided stays
+        voided when it arrives, so it counts as such here: its ratings are not reproduced
+        (the error names the statement and what voided it). Not applied with ``allow_other_policy`` when the policy does differ,
         nor when migrating.
     :returns: dict ``learner``, ``rows`` (evidence rows ingested), ``as_of``, ``migrated``,
         ``decisions`` (what the migration remapped: the DataFrame :func:`masterymap.migrate`

@@ -121,11 +121,11 @@ def _frame(d: dict[str, Any], weight: float) -> pd.DataFrame:
         "score": d["score"],
         "kind": cat("kind", "kinds"),
         "weight": np.full(n, weight, dtype=np.float64),
-        "source": np.array(d["source"], dtype=object) if n else np.array([], dtype=object),
+        "source": d["source"],  # object arrays of str, built in C++
         "statement": d["statement"],
         "verb": cat("verb", "verbs"),
         "activity": cat("activity", "activities"),
-        "timestamp": np.array(d["timestamp"], dtype=object) if n else np.array([], dtype=object),
+        "timestamp": d["timestamp"],
         "voided": d["retracted"].astype(bool),
     }, copy=False)  # (no columns=: with a dict it turns the time column into Timestamp objects)
 
@@ -141,7 +141,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
               completion_score: Optional[float] = None, negative: str = "reject",
               skip_unaligned: bool = True, weight: float = 1.0,
               course: Optional[Mapping[str, Any]] = None, default_time: Any = None,
-              skipped: Optional[list] = None) -> pd.DataFrame:
+              skipped: Optional[list] = None, threads: Optional[int] = None) -> pd.DataFrame:
     """Reads xAPI statements as evidence: validated by the specification's rules, then mapped.
 
     All or nothing: one bad statement rejects the batch, and the error lists every bad
@@ -196,6 +196,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         the library takes: ISO text, datetime, seconds)
     :param course: a cmi5 course structure (:func:`read_cmi5_course`): its AU -> objective
         alignment and masteryScores, and the cmi5 statement rules
+    :param threads: threads reading JSON lines of 8 MB or more (default: every core); the
+        result never depends on it
     :param skipped: a list that receives ``(index, reason)`` for each statement that created no
         evidence (session verbs, unaligned activities, no result ...)
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
@@ -229,7 +231,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     completion_score=completion_score, negative=negative,
                     skip_unaligned=skip_unaligned, cmi5=course is not None,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
-                    default_time=default_time)
+                    default_time=default_time, threads=0 if threads is None else threads)
     df = _frame(d, weight)
     df.attrs["voided"] = [target for _, target in d["voided"]]
     df.attrs["retractions"] = [(target, by) for target, by in d["retractions"]]

@@ -211,12 +211,13 @@ def _roster_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: float,
         return r, np.zeros(0, dtype=np.int64)
     with _rows_of(restored_rows, offsets, where):
         r.ingest(df)
+    # Each distinct learner's first row, by its index among the canonical names (distinct
+    # texts: one index per learner), without building a text per row.
     indices, names, _ = _ids.ids(df["learner"], "learner")
-    texts = pd.Series(np.asarray(names, dtype=object)[indices])
-    first = ~texts.duplicated().to_numpy()
+    distinct, first = np.unique(indices, return_index=True)
     order = {name: i for i, name in enumerate(r.learners)}
     first_rows = np.zeros(len(order), dtype=np.int64)
-    first_rows[[order[x] for x in texts[first]]] = keys[first]
+    first_rows[[order[names[int(i)]] for i in distinct]] = keys[first]
     return r, first_rows
 
 

@@ -34,7 +34,7 @@ from ._arguments import checked
 from ._core import EvidenceLog, Framework, Policy
 
 __all__ = ["PARAMS", "DEFAULT_PARAMS", "simulate", "bkt_responses", "chain", "diamond", "policy",
-           "small_log"]
+           "small_log", "learning_map"]
 
 #: The BKT parameters of a competency, with pyBKT's names.
 PARAMS = ("prior", "learns", "guesses", "slips", "forgets")
@@ -203,6 +203,70 @@ def chain(n: int = 5) -> Framework:
     if n < 1:
         raise ValueError(f"chain(): n must be at least 1, got {n}")
     return _core._fixture_chain(n)
+
+
+@checked
+def learning_map(competencies: int = 5000, *, domains: int = 20, levels: int = 13,
+                 mean_prerequisites: float = 3.0, seed: int = 0) -> Framework:
+    """A synthetic learning map of the size of a state's framework, for benchmarks (e.g. 5,000
+    competencies, 13 levels): ``competencies`` ids ``"D{d}.L{l}.{k}"`` dealt round-robin over
+    ``domains`` domains (``"D0"``, ``"D1"``, ...) and, within a domain, in equal runs over the
+    ``levels`` levels 0 .. levels - 1 (one academic competency per level at least, so a domain
+    has min(levels, its size) levels). Every competency above level 0 requires, on average,
+    ``mean_prerequisites`` competencies (a Poisson count, at least 1) drawn from the nearest
+    populated level below it: 80% in its own domain, 20% in another domain (a cross-strand
+    link; its own when that domain has nothing lower), required strength, no duplicates. Edges go from a lower level to a higher one, so the map is a DAG by
+    construction. Deterministic for a seed (numpy's PCG64).
+
+    Complexity: O(competencies x mean_prerequisites).
+
+    :raises ValueError: a count below 1 (``competencies``, ``domains``, ``levels``) or a
+        negative ``mean_prerequisites``
+    """
+    if competencies < 1 or domains < 1 or levels < 1:
+        raise ValueError(f"learning_map(): competencies, domains and levels must be at least 1, "
+                         f"got {competencies}, {domains}, {levels}")
+    if not mean_prerequisites >= 0:
+        raise ValueError(f"learning_map(): mean_prerequisites must be >= 0, got "
+                         f"{mean_prerequisites}")
+    rng = np.random.default_rng(seed)
+    n = int(competencies)
+    dom = np.arange(n) % domains
+    pos = np.arange(n) // domains               # position within the domain
+    size = np.bincount(dom, minlength=domains)[dom]
+    lev = (pos * levels) // np.maximum(size, 1)  # equal runs of levels within the domain
+    ids = np.array([f"D{d}.L{l}.{k}" for d, l, k in zip(dom, lev, pos)], dtype=object)
+    b = _core.FrameworkBuilder("learning map")
+    b.add_competencies(list(ids), domains=[f"D{d}" for d in dom], levels=[int(x) for x in lev])
+    # The members of each (domain, level) cell, and per cell the nearest populated cell below
+    # it in the same domain (level 0 of a domain is always populated).
+    key = dom * levels + lev
+    order = np.argsort(key, kind="stable")
+    starts = np.searchsorted(key[order], np.arange(domains * levels + 1))
+    below = np.full(domains * levels, -1, dtype=np.int64)
+    for d in range(domains):
+        last = -1
+        for level in range(levels):
+            cell = d * levels + level
+            below[cell] = last
+            if starts[cell + 1] > starts[cell]:
+                last = cell
+    dependents, prerequisites = [], []
+    for c in np.flatnonzero(lev > 0):
+        k = max(1, int(rng.poisson(mean_prerequisites))) if mean_prerequisites > 0 else 0
+        chosen = set()
+        for _ in range(k):
+            d = dom[c] if rng.random() < 0.8 or domains == 1 else int(rng.integers(domains))
+            cell = below[d * levels + lev[c]]
+            if cell < 0:  # that domain has nothing below this level: stay in our own
+                cell = below[dom[c] * levels + lev[c]]
+            chosen.add(int(order[rng.integers(starts[cell], starts[cell + 1])]))
+        for p in sorted(chosen):
+            dependents.append(ids[c])
+            prerequisites.append(ids[p])
+    if dependents:
+        b.add_prerequisites(dependents, prerequisites)
+    return b.build()
 
 
 def diamond() -> Framework:

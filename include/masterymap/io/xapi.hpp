@@ -112,6 +112,9 @@ struct xapi_mapping {
   /// rejected, as is `failed` at or above it.
   bool cmi5 = false;
   std::map<std::string, double, std::less<>> mastery_scores;  ///< AU id -> masteryScore
+  /// Threads reading JSON lines of 8 MB or more (0 = every core); the result never depends
+  /// on it.
+  unsigned threads = 0;
 };
 
 /// The verb table every mapping starts from: ADL's passed, failed, mastered -> "summative";
@@ -120,6 +123,38 @@ struct xapi_mapping {
 /// resumed, satisfied, waived, voided, registered, interacted) -> "" (no rating evidence).
 [[nodiscard]] MASTERYMAP_API std::map<std::string, std::string, std::less<>> default_verb_kinds();
 
+/// A column of strings kept in one buffer (no allocation per row): `[i]` is a view into it,
+/// valid until the column is changed or destroyed. `chars()` holds the strings back to back,
+/// `ends()[i]` where string i ends (it starts at `ends()[i - 1]`, or 0).
+class text_column {
+ public:
+  [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept {
+    const std::size_t b = i == 0 ? 0 : ends_[i - 1];
+    return {chars_.data() + b, ends_[i] - b};
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return ends_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return ends_.empty(); }
+  void push_back(std::string_view s) {
+    chars_.append(s);
+    ends_.push_back(chars_.size());
+  }
+  void append(const text_column& other) {
+    const std::size_t at = chars_.size();
+    chars_.append(other.chars_);
+    for (const std::size_t e : other.ends_) ends_.push_back(at + e);
+  }
+  void reserve(std::size_t rows, std::size_t chars) {
+    ends_.reserve(rows);
+    chars_.reserve(chars);
+  }
+  [[nodiscard]] const std::string& chars() const noexcept { return chars_; }
+  [[nodiscard]] const std::vector<std::size_t>& ends() const noexcept { return ends_; }
+
+ private:
+  std::string chars_;
+  std::vector<std::size_t> ends_;
+};
+
 /// Statements read as evidence: one row per rating evidence, columns of equal length, plus
 /// what the batch said besides (voids, exemptions, skipped statements).
 struct xapi_evidence {
@@ -127,8 +162,8 @@ struct xapi_evidence {
   std::vector<std::uint32_t> learner, competency, kind, verb, activity;       ///< codes, per row
   std::vector<double> time;            ///< seconds since the epoch (UTC)
   std::vector<double> score;           ///< on the scale
-  std::vector<std::string> source;     ///< statement id ("" when the statement has none)
-  std::vector<std::string> timestamp;  ///< as written in the statement
+  text_column source;                  ///< statement id ("" when the statement has none)
+  text_column timestamp;               ///< as written in the statement
   std::vector<std::size_t> statement;  ///< index of the statement in the batch
   /// 1: a voiding statement of the same batch voids this row's statement (its id is in
   /// `voided`). The row stays, as it stays in the log: `statement_batch` ingests it and the

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Private: what the cohort passes over learners share (cohort_groups.cpp,
+// cohort_bottlenecks.cpp): each learner's evidence per competency, gathered from its log rows
+// into per-thread scratch, and the stuck test.
+#ifndef MASTERYMAP_SRC_COHORT_EVIDENCE_HPP
+#define MASTERYMAP_SRC_COHORT_EVIDENCE_HPP
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <masterymap/cohort.hpp>
+#include <masterymap/roster.hpp>
+#include <stdexcept>
+#include <vector>
+
+#include "engine_detail.hpp"
+
+namespace masterymap::detail {
+
+/// What every thread reads: the log's columns, its competency codes mapped to framework
+/// indices, and each competency's rule bound to the log's kinds.
+struct cohort_evidence {
+  const roster& r;
+  const evidence_log& log;
+  double as_of;
+  std::vector<std::uint32_t> comp;  // log competency code -> framework index (none32: none)
+  std::vector<rule_binding> bind;   // per framework index
+
+  explicit cohort_evidence(const roster& ros)
+      : r(ros), log(ros.log()), as_of(ros.as_of()), comp(log.competencies().size(), none32) {
+    const framework& fw = r.framework();
+    for (std::size_t j = 0; j < comp.size(); ++j)
+      if (auto i = fw.find(log.competencies()[j])) comp[j] = *i;
+    bind.reserve(fw.size());
+    for (index_t c = 0; c < fw.size(); ++c)
+      bind.push_back(bind_rule(r.policy().rule_for(fw.at(c).id, fw.at(c).domain), log));
+  }
+};
+
+/// One thread's scratch: per competency, a learner's counted evidence up to as_of (rows whose
+/// kind the competency's rule counts, with a score), the time of the first counted one and of
+/// the latest of any kind; valid for the competencies in `touched` (in order of first
+/// evidence), the rest at their resting values (0, NaN, NaN). Voided (xAPI) rows are as if they
+/// never happened. O(rows of the learner) per `gather`, O(touched) per `clear`.
+struct learner_evidence {
+  std::vector<std::uint32_t> counted;
+  std::vector<double> first, last;
+  std::vector<index_t> touched;
+
+  explicit learner_evidence(std::size_t competencies)
+      : counted(competencies, 0),
+        first(competencies, std::numeric_limits<double>::quiet_NaN()),
+        last(competencies, std::numeric_limits<double>::quiet_NaN()) {}
+
+  void gather(const cohort_evidence& e, std::size_t l) {
+    const auto& cc = e.log.competency_codes();
+    const auto& times = e.log.times();
+    const auto& scores = e.log.scores();
+    const auto& acode = e.log.attribute_codes();
+    const auto& attrs = e.log.attributes();
+    for (const std::uint32_t i : e.r.log_rows(l)) {
+      const std::uint32_t c = e.comp[cc[i]];
+      const double t = times[i];
+      if (c == none32 || !(t <= e.as_of) || attrs[acode[i]].retracted) continue;
+      if (std::isnan(last[c])) touched.push_back(c);
+      if (!(t <= last[c])) last[c] = t;
+      if (e.bind[c].flags[attrs[acode[i]].kind] != 0 || std::isnan(scores[i])) continue;
+      ++counted[c];
+      if (!(t >= first[c])) first[c] = t;
+    }
+  }
+
+  void clear() {
+    for (const index_t c : touched) {
+      counted[c] = 0;
+      first[c] = last[c] = std::numeric_limits<double>::quiet_NaN();
+    }
+    touched.clear();
+  }
+};
+
+/// Why a learner with status `s` on a competency, `counted` counted pieces of evidence and the
+/// first at `first`, is stuck on it: bit 1 = wheel-spinning (at least `stuck_evidence`), bit 2 =
+/// no progress (working on it for at least `stuck_days`); 0 = not stuck. Only in progress and
+/// awaiting confirmation count as working on it.
+inline std::uint8_t stuck_reasons(status s, std::uint32_t counted, double first, double as_of,
+                                  const frontier_group_options& o) noexcept {
+  if (s != status::in_progress && s != status::awaiting_confirmation) return 0;
+  std::uint8_t why = 0;
+  if (o.stuck_evidence > 0 && counted >= o.stuck_evidence) why |= 1;
+  if (o.stuck_days > 0 && first <= as_of - o.stuck_days * day) why |= 2;
+  return why;
+}
+
+/// Days are counts of 86,400 s: a negative, infinite or NaN one is a caller's mistake (0 is off).
+/// \throws std::invalid_argument naming the option.
+inline void check_days(const frontier_group_options& o) {
+  auto days = [](const char* name, double v) {
+    if (!(v >= 0) || std::isinf(v))
+      throw std::invalid_argument(
+          fmt::format("{} must be a number of days >= 0 (0 turns the test off), not {}", name, v));
+  };
+  days("stuck_days", o.stuck_days);
+  days("recent_days", o.recent_days);
+}
+
+}  // namespace masterymap::detail
+
+#endif  // MASTERYMAP_SRC_COHORT_EVIDENCE_HPP
