@@ -10,7 +10,6 @@ different learning rates, 50 pieces of evidence each, one competency slowed down
 Run: PYTHONPATH=build/dev/python /usr/bin/python3 benchmarks/bench_cohort.py [learners]
 (`--numpy` for the older seeded-numpy evidence with self-assessments.)
 """
-import os
 import pathlib
 import sys
 import time
@@ -24,9 +23,9 @@ import masterymap.testing as mmt
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from timing import median_time  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-DATA = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", ROOT.parent / "shared" / "data")) \
-    / "ccss-math-coherence-map"
+import ccss  # noqa: E402
+
+DATA = ccss.DATA
 DAY = 86400.0
 
 
@@ -158,16 +157,10 @@ def oracle_km(spells):
 
 
 def main(learners=100_000, repeat=5, numpy_evidence=False):
-    if not (DATA / "standards.csv").exists():
+    if not ccss.available():
         print(f"SKIPPED: {DATA} is absent")
         return
-    fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                                  prerequisite_column="from_code", dependent_column="to_code",
-                                  id_column="code", domain_column="domain", level_column="grade",
-                                  level_values={"K": 0, "HS": 9})
-    policy = mm.Policy(mm.Scale.four_point(),
-                       rule=mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2,
-                                    ignore_kinds=["self"]))
+    fw, policy = ccss.framework(), ccss.policy()
     t0 = time.perf_counter()
     rng = np.random.default_rng(3)
     if numpy_evidence:

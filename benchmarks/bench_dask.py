@@ -23,7 +23,6 @@ PYTHONPATH=build/dev/python /usr/bin/python3 benchmarks/bench_dask.py [learners 
 """
 import argparse
 import collections
-import os
 import pathlib
 import statistics
 import sys
@@ -35,9 +34,10 @@ import pandas as pd
 import masterymap as mm
 import masterymap.testing as mmt
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-DATA = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", ROOT.parent / "shared" / "data")) \
-    / "ccss-math-coherence-map"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import ccss  # noqa: E402
+
+DATA = ccss.DATA
 
 
 def median_of(fn, repeat):
@@ -78,7 +78,7 @@ def main():
                     help="input partitions (default: 2 per worker, at least 1 per 25k learners)")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
-    if not (DATA / "standards.csv").exists():
+    if not ccss.available():
         print(f"SKIPPED: {DATA} is absent")
         return
     try:
@@ -89,13 +89,7 @@ def main():
         return
     import masterymap.dask as mmd
 
-    fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                                  prerequisite_column="from_code", dependent_column="to_code",
-                                  id_column="code", domain_column="domain", level_column="grade",
-                                  level_values={"K": 0, "HS": 9})
-    policy = mm.Policy(mm.Scale.four_point(),
-                       rule=mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2,
-                                    ignore_kinds=["self"]))
+    fw, policy = ccss.framework(), ccss.policy()
     rows = []
     profiles = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -28,9 +28,10 @@ import pandas as pd
 import masterymap as mm
 import masterymap.testing as mmt
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-DATA = pathlib.Path(os.environ.get("MASTERYMAP_SHARED_DATA", ROOT.parent / "shared" / "data")) \
-    / "ccss-math-coherence-map"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import ccss  # noqa: E402
+
+DATA = ccss.DATA
 
 # One build's timings, in a child process: argv = snapshot, repeat, frames output (or "").
 CHILD = r"""
@@ -90,17 +91,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="alternated processes per build")
     ap.add_argument("--repeat", type=int, default=5, help="timed calls per process")
     a = ap.parse_args()
-    if not (DATA / "standards.csv").exists():
+    if not ccss.available():
         print(f"SKIPPED: {DATA} is absent")
         return
     ours = str(pathlib.Path(mm.__file__).resolve().parents[1])
-    fw = mm.io.read_framework_csv(str(DATA / "prerequisite_edges.csv"), str(DATA / "standards.csv"),
-                                  prerequisite_column="from_code", dependent_column="to_code",
-                                  id_column="code", domain_column="domain", level_column="grade",
-                                  level_values={"K": 0, "HS": 9})
-    policy = mm.Policy(mm.Scale.four_point(),
-                       rule=mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2,
-                                    ignore_kinds=["self"]))
+    fw, policy = ccss.framework(), ccss.policy()
     ev, _ = mmt.simulate(fw, policy, a.learners, seed=14, attempts=50)
     r = mm.Roster(fw, policy)
     r.ingest(ev)

@@ -7,14 +7,14 @@ groups, derives the rates and gaps from the counts, applies the suppression rule
 DataFrames."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
 from . import _core
 from ._arguments import describe
-from ._frames import _categorical, datetimes
+from ._frames import _categorical, _learner_dtype, datetimes
 
 #: The label of the whole roster in the ``group`` column.
 ALL = "all"
@@ -203,17 +203,20 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
         raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
                          f"not {kind!r}")
     d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
-    return groups_frame(d, kind, list(r.framework), list(r.learners))
+    learners = list(r.learners)
+    return groups_frame(d, kind, list(r.framework), learners, _learner_dtype(r, learners))
 
 
-def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str],
-                 learners: List[str]) -> pd.DataFrame:
+def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str], learners: List[str],
+                 learner_dtype: Optional[pd.CategoricalDtype] = None) -> pd.DataFrame:
     """The DataFrame of ``Roster.groups_by_frontier`` from ``Roster._groups_by_frontier``'s
-    columns (``learner``: indices into ``learners``); shared with
+    columns (``learner``: indices into ``learners``; ``learner_dtype``: the roster's checked
+    learner dtype, as the other roster frames share it); shared with
     ``masterymap.dask.groups_by_frontier``."""
     frame = pd.DataFrame({
         "competency": _categorical(d["competency"], competencies),
-        "learner": _categorical(d["learner"], learners),
+        "learner": (_categorical(d["learner"], learners) if learner_dtype is None else
+                    pd.Categorical.from_codes(d["learner"], dtype=learner_dtype)),
         "counted": d["counted"].astype(np.int64),
         "first_evidence": datetimes(d["first"], "first_evidence"),
         "last_evidence": datetimes(d["last"], "last_evidence"),
