@@ -4,6 +4,7 @@
 // incremental updates, ingest, snapshot/restore.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -105,10 +106,11 @@ BENCHMARK(BM_frontier_recompute_100k_learners)
 void BM_frontier_one_learner(benchmark::State& state) {
   auto& b = roster100k();
   std::vector<std::uint8_t> out(b.r->competencies());
+  const std::vector<std::uint8_t> codes = b.r->attainments();  // the dense table, built once
   std::size_t l = 0;
   for (auto _ : state) {
-    b.r->progression().frontier_flags(
-        b.r->attainments().data() + (l % b.r->size()) * b.r->competencies(), out.data());
+    b.r->progression().frontier_flags(codes.data() + (l % b.r->size()) * b.r->competencies(),
+                                      out.data());
     benchmark::DoNotOptimize(out.data());
     ++l;
   }
@@ -151,7 +153,8 @@ BENCHMARK(BM_roster_blockers_100k_learners)->Unit(benchmark::kMillisecond)->UseR
 void BM_incremental_update_one_event(benchmark::State& state) {
   auto& b = roster100k();
   const auto& prog = b.r->progression();
-  mm::frontier_tracker tr(prog, b.r->view(0));
+  const mm::learner_row row0 = b.r->row(0);
+  mm::frontier_tracker tr(prog, row0);
   std::mt19937 rng(3);
   std::uniform_int_distribution<int> C(0, static_cast<int>(prog.size()) - 1), K(0, 2);
   std::vector<std::pair<mm::index_t, mm::status>> ev(4096);
@@ -262,10 +265,11 @@ void BM_roster_add_keeps_mastery(benchmark::State& state) {
   auto& b = roster100k();
   const std::size_t n = b.r->competencies();
   std::mt19937 rng(11);
-  std::uniform_int_distribution<std::size_t> cell(0, b.r->statuses().size() - 1);
+  const std::vector<mm::status> table = b.r->statuses();  // the dense table, built once
+  std::uniform_int_distribution<std::size_t> cell(0, table.size() - 1);
   std::vector<std::pair<std::size_t, mm::index_t>> ev;
   while (ev.size() < (1u << 16))
-    if (const std::size_t x = cell(rng); b.r->statuses()[x] == mm::status::mastered)
+    if (const std::size_t x = cell(rng); table[x] == mm::status::mastered)
       ev.emplace_back(x / n, static_cast<mm::index_t>(x % n));
   static double t = 2.2e9;
   std::size_t i = 0;
@@ -275,10 +279,21 @@ void BM_roster_add_keeps_mastery(benchmark::State& state) {
     t += 1;
   }
   std::size_t kept = 0;
-  for (const auto& e : ev) kept += b.r->statuses()[e.first * n + e.second] == mm::status::mastered;
+  const std::vector<mm::status> after = b.r->statuses();
+  for (const auto& e : ev) kept += after[e.first * n + e.second] == mm::status::mastered;
   state.counters["still_mastered"] = static_cast<double>(kept) / static_cast<double>(ev.size());
 }
 BENCHMARK(BM_roster_add_keeps_mastery)->Unit(benchmark::kNanosecond);
+
+// The status of a stored cell (the default when none: also for a competency only inferred, which
+// is a bit, not a cell): a binary search over the learner's cells.
+mm::status status_of(const mm::roster& r, std::size_t l, mm::index_t c) {
+  const mm::roster_cells v = r.cells(l);
+  const auto* it =
+      std::lower_bound(v.begin(), v.end(), c,
+                       [](const mm::roster_cell& x, mm::index_t k) { return x.competency < k; });
+  return it != v.end() && it->competency == c ? it->status : mm::status::not_started;
+}
 
 // One event that changes a mastery: each event on a mastered cell scores 2 (in progress, so
 // contrary evidence), the next on the same cell 3 (mastered again); every event walks the
@@ -288,10 +303,11 @@ void BM_roster_add_changes_mastery(benchmark::State& state) {
   auto& b = roster100k(static_cast<mm::infer_prerequisites>(state.range(0)));
   const std::size_t n = b.r->competencies();
   std::mt19937 rng(13);
-  std::uniform_int_distribution<std::size_t> cell(0, b.r->statuses().size() - 1);
+  const std::vector<mm::status> table = b.r->statuses();  // the dense table, built once
+  std::uniform_int_distribution<std::size_t> cell(0, table.size() - 1);
   std::vector<std::pair<std::size_t, mm::index_t>> ev;
   while (ev.size() < (1u << 15))
-    if (const std::size_t x = cell(rng); b.r->statuses()[x] == mm::status::mastered)
+    if (const std::size_t x = cell(rng); table[x] == mm::status::mastered)
       ev.emplace_back(x / n, static_cast<mm::index_t>(x % n));
   static double t = 2.3e9;
   std::size_t i = 0, flipped = 0;
@@ -301,7 +317,7 @@ void BM_roster_add_changes_mastery(benchmark::State& state) {
     const double score = (k & 1) ? 3.0 : 2.0;
     b.r->add(e.first, e.second, t, score);
     t += 1;
-    flipped += b.r->statuses()[e.first * n + e.second] ==
+    flipped += status_of(*b.r, e.first, e.second) ==
                ((k & 1) ? mm::status::mastered : mm::status::in_progress);
   }
   if (i & 1) {  // leave the last cell mastered, as it was
@@ -400,8 +416,10 @@ BENCHMARK(BM_snapshot_restore_100k)->Unit(benchmark::kMillisecond)->UseRealTime(
 void BM_gaps_recommend_one_learner(benchmark::State& state) {
   auto& b = roster100k();
   std::size_t l = 0;
+  mm::learner_row row;
   for (auto _ : state) {
-    auto rec = b.r->progression().recommend(b.r->view(l++ % b.r->size()), 5);
+    b.r->row(l++ % b.r->size(), row);
+    auto rec = b.r->progression().recommend(row, 5);
     benchmark::DoNotOptimize(rec.data());
   }
 }

@@ -80,7 +80,8 @@ void size_columns(frontier_groups& g, std::size_t m, unsigned threads) {
 frontier_groups ready_groups(const roster& r, const detail::cohort_evidence& ev, unsigned threads) {
   const std::size_t L = r.size(), C = r.competencies();
   const progression& p = r.progression();
-  const std::uint8_t* codes = r.attainments().data();
+  const std::vector<std::uint8_t> attainments = r.attainments();  // built from the cells
+  const std::uint8_t* codes = attainments.data();
   const std::size_t words = (L + 63) / 64;
   std::vector<std::uint64_t> column(C * words, 0);  // column[c * words + l / 64], bit l % 64
   struct kept {

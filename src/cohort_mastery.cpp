@@ -84,7 +84,6 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
   std::vector<std::uint32_t> comp(log.competencies().size(), detail::none32);
   for (std::size_t j = 0; j < comp.size(); ++j)
     if (auto i = fw.find(log.competencies()[j])) comp[j] = *i;
-  const auto& st = r.statuses();
   const auto& cc = log.competency_codes();
   const auto& times = log.times();
   const auto& scores = log.scores();
@@ -116,11 +115,13 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       for (index_t y : fw.children(x)) stack.push_back(y);
     }
   }
-  auto evaluate_pairs = [&](std::size_t l, std::vector<spell>& sink, std::vector<double>& first) {
+  // `st`: learner l's statuses (its row, materialised by the caller).
+  auto evaluate_pairs = [&](std::size_t l, const status* st, std::vector<spell>& sink,
+                            std::vector<double>& first) {
     std::vector<index_t> targets;
     for (index_t c = 0; c < C; ++c)
       if (by_eval[c]) {
-        const status s = st[l * C + c];
+        const status s = st[c];
         if (s != status::not_started && s != status::exempt && s != status::inferred)
           targets.push_back(c);
       }
@@ -194,15 +195,18 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     std::vector<ev> evs, sorted;
     std::vector<std::uint64_t> keys;
     std::vector<double> first;
+    learner_row row;  // one learner's row at a time (the roster keeps only touched cells)
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
       for (std::size_t l = b * block; l < e; ++l) {
+        r.row(l, row);
+        const status* st = row.statuses.data();
         evs.clear();
         for (const std::uint32_t i : r.log_rows(l)) {
           const std::uint32_t c = comp[cc[i]];
           if (c == detail::none32 || !folded[c] || !(times[i] <= as_of)) continue;
           if (attrs[acode[i]].retracted) continue;  // voided: never counts
-          const status s = st[l * C + c];
+          const status s = st[c];
           if (s == status::exempt || s == status::inferred) continue;
           evs.push_back({c, times[i], i});
         }
@@ -250,7 +254,7 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           if (sp.end < sp.origin) continue;
           parts[b].push_back(sp);
         }
-        if (any_eval) evaluate_pairs(l, parts[b], first);
+        if (any_eval) evaluate_pairs(l, st, parts[b], first);
       }
     }
   });

@@ -127,7 +127,9 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
       checks(engine.checks()),
       time_dependent(masterymap::time_dependent(engine.policy())),
       competencies(engine.framework().size()),
+      words((engine.framework().size() + 63) / 64),
       inference(engine.ctx_->inference) {
+  inferred_code = progression.attainment(status::inferred, nan_v);
   // A roster takes any kind its events name (a school's own kinds need no set-up).
   checks.accept_new_kinds = true;
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
@@ -159,10 +161,9 @@ void roster::impl::reevaluate_all() {
 }
 
 void roster::impl::grow_tables(std::size_t learners, detail::meter* m) {
-  grow(statuses, learners * competencies, status::not_started, options.threads, m);
-  grow(scores, learners * competencies, nan_v, options.threads, m);
-  grow(ratings, learners * competencies, std::int8_t{-1}, options.threads, m);
-  grow(attainments, learners * competencies, std::uint8_t{0}, options.threads, m);
+  if (m != nullptr) m->check();
+  cells.resize(learners);
+  inferred.resize(learners * words, 0);
   rows.resize(learners);
   accumulators.resize(learners);
   placed.resize(learners, 0);
@@ -200,11 +201,9 @@ void roster::impl::encode_rows(const std::vector<std::uint32_t>& learners, detai
       learners.size(), options.threads, 4096,
       [&](std::size_t b, std::size_t e) {
         for_blocks(b, e, 1024, m, [&](std::size_t first, std::size_t last) {
-          for (std::size_t i = first; i < last; ++i) {
-            const std::size_t base = static_cast<std::size_t>(learners[i]) * competencies;
-            progression.encode(statuses.data() + base, scores.data() + base,
-                               attainments.data() + base);
-          }
+          for (std::size_t i = first; i < last; ++i)
+            for (roster_cell& x : cells[learners[i]])
+              x.attainment = progression.attainment(x.status, x.score);
         });
       },
       m);
@@ -286,20 +285,12 @@ void roster::impl::write_new_rows(const std::vector<std::uint32_t>& learners,
   for (std::size_t i = k0; i < learners.size(); ++i)
     accumulators[learners[i]] = {};  // the O(1) path may have started some: rebuilt on demand
   const std::vector<std::size_t> first = entry_starts(t, learners.size());
+  size_cells(learners, t, first, k0, learners.size());
   detail::parallel_for(
       learners.size() - k0, options.threads, 4096,
       [&](std::size_t b, std::size_t e) {
         for_blocks(k0 + b, k0 + e, 1024, m, [&](std::size_t ib, std::size_t ie) {
-          for (std::size_t i = ib; i < ie; ++i) {
-            const std::size_t dst = static_cast<std::size_t>(learners[i]) * competencies;
-            for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
-              const std::size_t cell = dst + t.competency[k];
-              statuses[cell] = t.statuses[k];
-              scores[cell] = t.scores[k];
-              ratings[cell] = t.ratings[k];
-              attainments[cell] = progression.attainment(t.statuses[k], t.scores[k]);
-            }
-          }
+          for (std::size_t i = ib; i < ie; ++i) fill_cells(learners[i], t, first[i], first[i + 1]);
         });
       },
       m);
@@ -312,37 +303,68 @@ void roster::impl::write_rows(const std::vector<std::uint32_t>& learners, const 
       std::lower_bound(learners.begin(), learners.end(), first_new) - learners.begin());
   for (std::size_t i = 0; i < k0; ++i)
     accumulators[learners[i]] = {};  // their accumulators are rebuilt on demand
-  // The table is long-form (only cells that are not the default): reset each re-evaluated
-  // learner's dense row, scatter the entries (ordered by learner), then re-encode the row.
+  // The table is long-form (only cells that are not the default, ordered by learner): each
+  // re-evaluated learner's cells are replaced by its entries.
   const std::vector<std::size_t> first = entry_starts(t, learners.size());
+  size_cells(learners, t, first, 0, k0);
   detail::parallel_for(k0, options.threads, 4096, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      const std::size_t dst = static_cast<std::size_t>(learners[i]) * competencies;
-      std::fill_n(statuses.begin() + static_cast<std::ptrdiff_t>(dst), competencies,
-                  status::not_started);
-      std::fill_n(scores.begin() + static_cast<std::ptrdiff_t>(dst), competencies, nan_v);
-      std::fill_n(ratings.begin() + static_cast<std::ptrdiff_t>(dst), competencies,
-                  std::int8_t{-1});
-      for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
-        const std::size_t cell = dst + t.competency[k];
-        statuses[cell] = t.statuses[k];
-        scores[cell] = t.scores[k];
-        ratings[cell] = t.ratings[k];
-      }
-      progression.encode(statuses.data() + dst, scores.data() + dst, attainments.data() + dst);
-    }
+    for (std::size_t i = b; i < e; ++i) fill_cells(learners[i], t, first[i], first[i + 1]);
   });
 }
 
-learner_view roster::impl::view(std::size_t l) const {
+void roster::impl::size_cells(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                              const std::vector<std::size_t>& first, std::size_t b, std::size_t e) {
+  // On one thread, in learner order: the blocks of consecutive learners then lie next to each
+  // other in memory (the frontier sweeps them in order), and each has exactly the size of the
+  // learner's stored cells (inferred-only entries, often most of a learner's, are bits).
+  for (std::size_t i = b; i < e; ++i) {
+    std::size_t n = 0;
+    for (std::size_t k = first[i]; k < first[i + 1]; ++k)
+      n += static_cast<std::size_t>(!is_default(t.statuses[k], t.scores[k], t.ratings[k]) &&
+                                    !only_inferred(t.statuses[k], t.scores[k], t.ratings[k]));
+    std::vector<roster_cell> v;
+    v.reserve(n);
+    cells[learners[i]] = std::move(v);
+  }
+}
+
+void roster::impl::fill_cells(std::uint32_t l, const ratings_table& t, std::size_t from,
+                              std::size_t to) {
+  std::vector<roster_cell>& v = cells[l];  // sized by size_cells
+  v.clear();
+  bool sorted = true;
+  std::fill_n(inferred.begin() + static_cast<std::ptrdiff_t>(l * words), words, 0);
+  for (std::size_t k = from; k < to; ++k) {
+    roster_cell x;
+    x.score = t.scores[k];
+    x.competency = t.competency[k];
+    x.status = t.statuses[k];
+    x.rating = t.ratings[k];
+    if (is_default(x.status, x.score, x.rating)) continue;
+    if (only_inferred(x.status, x.score, x.rating)) {
+      set_bit(l, x.competency, true);
+      continue;
+    }
+    x.attainment = progression.attainment(x.status, x.score);
+    if (!v.empty() && v.back().competency >= x.competency) sorted = false;
+    v.push_back(x);
+  }
+  if (!sorted)  // (the engine's table lists a learner's cells in framework order)
+    std::stable_sort(v.begin(), v.end(), [](const roster_cell& a, const roster_cell& b) {
+      return a.competency < b.competency;
+    });
+}
+
+void roster::impl::row_of(std::size_t l, learner_row& out) const {
   if (l >= rows.size())
     throw std::out_of_range(fmt::format("learner index {} out of range ({})", l, rows.size()));
-  learner_view v;
-  v.statuses = statuses.data() + l * competencies;
-  v.scores = scores.data() + l * competencies;
-  v.size = competencies;
-  v.as_of = as_of;
-  return v;
+  out.statuses.resize(competencies);
+  out.scores.resize(competencies);
+  out.ratings.resize(competencies);
+  out.attainments.resize(competencies);
+  materialise(l, out.statuses.data(), out.scores.data(), out.ratings.data(),
+              out.attainments.data());
+  out.as_of = as_of;
 }
 
 std::vector<double> roster::impl::last_evidence(std::size_t l) const {
@@ -470,7 +492,24 @@ std::size_t roster::index_of(std::string_view learner) const {
   return *l;
 }
 
-learner_view roster::view(std::size_t l) const { return impl_->view(l); }
+learner_row roster::row(std::size_t l) const {
+  learner_row out;
+  impl_->row_of(l, out);
+  return out;
+}
+void roster::row(std::size_t l, learner_row& out) const { impl_->row_of(l, out); }
+roster_cells roster::cells(std::size_t l) const {
+  if (l >= impl_->rows.size())
+    throw std::out_of_range(
+        fmt::format("learner index {} out of range ({})", l, impl_->rows.size()));
+  const auto& v = impl_->cells[l];
+  return {v.data(), v.size()};
+}
+std::size_t roster::cell_count() const noexcept {
+  std::size_t n = 0;
+  for (const auto& v : impl_->cells) n += v.size();
+  return n;
+}
 const std::vector<std::uint32_t>& roster::log_rows(std::size_t l) const {
   if (l >= impl_->rows.size())
     throw std::out_of_range(
@@ -498,10 +537,39 @@ learner_state roster::learner(std::string_view id, double as_of) const {
   return impl_->engine.evaluate_rows(impl_->log, id, rows.data(), rows.size(), o);
 }
 
-const std::vector<status>& roster::statuses() const noexcept { return impl_->statuses; }
-const std::vector<double>& roster::scores() const noexcept { return impl_->scores; }
-const std::vector<std::int8_t>& roster::ratings() const noexcept { return impl_->ratings; }
-const std::vector<std::uint8_t>& roster::attainments() const noexcept { return impl_->attainments; }
+namespace {
+// A dense learner x competency table of one field of the cells, built in parallel.
+// `inferred_value`: the field of a competency only inferred (an inferred bit).
+template <typename T, typename Field>
+std::vector<T> dense_table(const roster::impl& d, T fill, T inferred_value, Field field) {
+  const std::size_t C = d.competencies;
+  std::vector<T> out(d.cells.size() * C, fill);
+  detail::parallel_for(d.cells.size(), d.options.threads, 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t l = b; l < e; ++l) {
+      if (!(inferred_value == fill))
+        d.each_inferred(l, [&](index_t c) { out[l * C + c] = inferred_value; });
+      for (const roster_cell& x : d.cells[l]) out[l * C + x.competency] = field(x);
+    }
+  });
+  return out;
+}
+}  // namespace
+
+std::vector<status> roster::statuses() const {
+  return dense_table(*impl_, status::not_started, status::inferred,
+                     [](const roster_cell& x) { return x.status; });
+}
+std::vector<double> roster::scores() const {
+  return dense_table(*impl_, nan_v, nan_v, [](const roster_cell& x) { return x.score; });
+}
+std::vector<std::int8_t> roster::ratings() const {
+  return dense_table(*impl_, std::int8_t{-1}, std::int8_t{-1},
+                     [](const roster_cell& x) { return x.rating; });
+}
+std::vector<std::uint8_t> roster::attainments() const {
+  return dense_table(*impl_, std::uint8_t{0}, impl_->inferred_code,
+                     [](const roster_cell& x) { return x.attainment; });
+}
 
 std::vector<std::uint8_t> roster::frontier_matrix(const progress& progress) const {
   std::vector<std::uint8_t> out(size() * competencies());
@@ -510,8 +578,9 @@ std::vector<std::uint8_t> roster::frontier_matrix(const progress& progress) cons
 }
 
 namespace {
-// Runs f(l) for every learner in parallel; progress: learners done.
-template <typename F>
+// Runs f(l, scratch) for every learner in parallel, with a Scratch per worker chunk (a learner's
+// row is materialised into it); progress: learners done.
+template <typename Scratch, typename F>
 void each_learner(std::size_t learners, unsigned threads, std::size_t min_chunk,
                   const progress& progress, F&& f) {
   detail::meter m(progress, learners);
@@ -519,8 +588,9 @@ void each_learner(std::size_t learners, unsigned threads, std::size_t min_chunk,
     detail::parallel_for(
         learners, threads, min_chunk,
         [&](std::size_t b, std::size_t e) {
+          Scratch scratch{};
           for_blocks(b, e, 256, &m, [&](std::size_t first, std::size_t last) {
-            for (std::size_t l = first; l < last; ++l) f(l);
+            for (std::size_t l = first; l < last; ++l) f(l, scratch);
             m.advance(last - first);
           });
         },
@@ -532,18 +602,26 @@ void each_learner(std::size_t learners, unsigned threads, std::size_t min_chunk,
 
 void roster::frontier_matrix(std::uint8_t* out, const progress& progress) const {
   const impl& d = *impl_;
-  each_learner(size(), d.options.threads, 1024, progress, [&](std::size_t l) {
-    d.progression.frontier_flags(d.attainments.data() + l * d.competencies,
-                                 out + l * d.competencies);
-  });
+  const std::size_t C = d.competencies;
+  // One learner's attainment codes at a time: zeroed, its touched cells scattered, flagged.
+  each_learner<std::vector<std::uint8_t>>(
+      size(), d.options.threads, 1024, progress, [&](std::size_t l, std::vector<std::uint8_t>& a) {
+        if (a.size() != C) a.resize(C);
+        detail::spread_bits(d.inferred.data() + l * d.words, C, d.inferred_code, a.data());
+        for (const roster_cell& x : d.cells[l]) a[x.competency] = x.attainment;
+        d.progression.frontier_flags(a.data(), out + l * C);
+      });
 }
 
 std::vector<domain_level> roster::levels(std::string_view domain, const progress& progress) const {
   if (framework().competencies_in(domain).empty())
     throw unknown_id_error(std::string(domain), "domain");
   std::vector<domain_level> out(size());
-  each_learner(size(), impl_->options.threads, 1024, progress,
-               [&](std::size_t l) { out[l] = impl_->progression.level(impl_->view(l), domain); });
+  each_learner<learner_row>(size(), impl_->options.threads, 1024, progress,
+                            [&](std::size_t l, learner_row& row) {
+                              impl_->row_of(l, row);
+                              out[l] = impl_->progression.level(row, domain);
+                            });
   return out;
 }
 
@@ -552,12 +630,14 @@ std::vector<pace_report> roster::pacing(const pace_plan& plan, std::optional<dou
   (void)plan_scope(framework(), plan);  // unknown goals throw here, on the calling thread
   std::vector<pace_report> out(size());
   const double when = today.value_or(impl_->as_of);
-  each_learner(size(), impl_->options.threads, 256, progress, [&](std::size_t l) {
-    const std::vector<double> last = impl_->last_evidence(l);
-    learner_view v = impl_->view(l);
-    v.last_evidence = last.data();
-    out[l] = masterymap::pacing(impl_->progression, v, plan, when);
-  });
+  each_learner<learner_row>(size(), impl_->options.threads, 256, progress,
+                            [&](std::size_t l, learner_row& row) {
+                              const std::vector<double> last = impl_->last_evidence(l);
+                              impl_->row_of(l, row);
+                              learner_view v = row;
+                              v.last_evidence = last.data();
+                              out[l] = masterymap::pacing(impl_->progression, v, plan, when);
+                            });
   return out;
 }
 

@@ -25,8 +25,12 @@ std::vector<T> every_learner(const roster& r, const progress& progress, Query&& 
     detail::parallel_for(
         n, r.options().threads, 256,
         [&](std::size_t b, std::size_t e) {
+          learner_row row;  // one learner's row at a time, materialised
           detail::for_blocks(b, e, 64, &m, [&](std::size_t first, std::size_t last) {
-            for (std::size_t l = first; l < last; ++l) out[l] = query(r.view(l));
+            for (std::size_t l = first; l < last; ++l) {
+              r.row(l, row);
+              out[l] = query(row.view());
+            }
             m.advance(last - first);
           });
         },

@@ -13,8 +13,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <masterymap/roster.hpp>
 #include <string>
@@ -30,6 +32,46 @@
 #include "progress_meter.hpp"
 
 namespace masterymap::detail {
+
+/// The index of the lowest set bit of `b` (b != 0).
+inline std::size_t lowest_bit(std::uint64_t b) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctzll(b));
+#else
+  std::size_t i = 0;
+  while ((b & 1U) == 0) {
+    b >>= 1;
+    ++i;
+  }
+  return i;
+#endif
+}
+
+/// out[c] = bit c of `w` ? value : 0 for c < n: the inferred bits of a learner as bytes (statuses
+/// or attainment codes). Eight bits at a time through a 256-entry table of byte masks on a
+/// little-endian machine (one load and one 8-byte store per 8 competencies), bit by bit elsewhere.
+/// O(n / 8).
+inline void spread_bits(const std::uint64_t* w, std::size_t n, std::uint8_t value,
+                        std::uint8_t* out) noexcept {
+  std::size_t c = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  struct masks {
+    std::uint64_t m[256];
+    constexpr masks() : m() {
+      for (unsigned b = 0; b < 256; ++b)
+        for (unsigned i = 0; i < 8; ++i)
+          if (((b >> i) & 1U) != 0) m[b] |= std::uint64_t{0xFF} << (8 * i);
+    }
+  };
+  static constexpr masks byte_masks{};
+  const std::uint64_t v8 = std::uint64_t{value} * 0x0101010101010101ULL;
+  for (; c + 8 <= n; c += 8) {
+    const std::uint64_t x = byte_masks.m[(w[c / 64] >> (c % 64)) & 0xFFU] & v8;
+    std::memcpy(out + c, &x, 8);
+  }
+#endif
+  for (; c < n; ++c) out[c] = ((w[c / 64] >> (c % 64)) & 1U) != 0 ? value : std::uint8_t{0};
+}
 
 /// "No score" in the roster's tables.
 inline constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
@@ -145,9 +187,8 @@ struct ingest_undo {
 
 namespace masterymap {
 
-/// The state of a roster: the engine and progression, the evidence log, the dense tables
-/// (learner-major, `competencies` cells per learner) and the O(1) path's bound rules and
-/// accumulators.
+/// The state of a roster: the engine and progression, the evidence log, the sparse rows (per
+/// learner its touched cells) and the O(1) path's bound rules and accumulators.
 struct roster::impl {
   masterymap::engine engine;
   masterymap::progression progression;
@@ -157,10 +198,17 @@ struct roster::impl {
   bool time_dependent = false;
   std::size_t competencies = 0;
   double as_of = detail::nan_v;
-  std::vector<status> statuses;
-  std::vector<double> scores;
-  std::vector<std::int8_t> ratings;
-  std::vector<std::uint8_t> attainments;
+  // Per learner, its touched cells (those not "not started, no score, no rating"), ascending
+  // by competency; nothing for an untouched cell. A competency that is only inferred (status
+  // inferred, no score, no rating: the inference walk's output, often most of a learner's done
+  // prerequisites) is a bit of `inferred` instead: `words` 64-bit words per learner, bit c of
+  // learner l at inferred[l * words + c / 64]. Invariants (the form is canonical, so two rosters
+  // compare member by member): no stored cell is the default or only inferred; a set bit has no
+  // cell.
+  std::vector<std::vector<roster_cell>> cells;
+  std::vector<std::uint64_t> inferred;
+  std::size_t words = 0;                         // (competencies + 63) / 64
+  std::uint8_t inferred_code = 0;                // progression.attainment(inferred, no score)
   std::vector<std::vector<std::uint32_t>> rows;  // per learner, ascending log rows
   std::vector<std::uint32_t> comp_index;         // log competency code -> framework index
   // The O(1) path: per distinct rule its bound form, per competency its rule (-1: no fast path).
@@ -180,6 +228,7 @@ struct roster::impl {
   };
   std::vector<timed_row> scratch_events;        // building an accumulator
   std::vector<detail::cell_before> undo_cells;  // ingest_undo::cells
+  learner_row infer_row;                        // reinfer's dense row
   // While an ingest runs: where `reinfer` records the row it rewrites (it may be undone).
   std::vector<detail::cell_before>* journal = nullptr;
   std::vector<std::uint32_t>
@@ -195,6 +244,149 @@ struct roster::impl {
   // While `ingest_statements` runs: the statements path of the log's append (idempotent by
   // source), and what it did.
   statements_summary* statements = nullptr;
+
+  // --- the sparse rows ---------------------------------------------------------------------------
+
+  /// A cell's values.
+  struct cell_state {
+    status st = status::not_started;
+    double score = detail::nan_v;
+    std::int8_t rating = -1;
+    std::uint8_t attainment = 0;
+  };
+  [[nodiscard]] static bool is_default(status st, double score, std::int8_t rating) noexcept {
+    return st == status::not_started && std::isnan(score) && rating == -1;
+  }
+  [[nodiscard]] static bool only_inferred(status st, double score, std::int8_t rating) noexcept {
+    return st == status::inferred && std::isnan(score) && rating == -1;
+  }
+  [[nodiscard]] bool bit(std::size_t l, index_t c) const noexcept {
+    return ((inferred[l * words + c / 64] >> (c % 64)) & 1U) != 0;
+  }
+  void set_bit(std::size_t l, index_t c, bool on) noexcept {
+    std::uint64_t& w = inferred[l * words + c / 64];
+    const std::uint64_t m = std::uint64_t{1} << (c % 64);
+    w = on ? (w | m) : (w & ~m);
+  }
+  /// Calls f(c) for each competency c only inferred for learner l, ascending. O(C / 64 + bits).
+  template <typename F>
+  void each_inferred(std::size_t l, F&& f) const {
+    const std::uint64_t* w = inferred.data() + l * words;
+    for (std::size_t k = 0; k < words; ++k)
+      for (std::uint64_t b = w[k]; b != 0; b &= b - 1)
+        f(static_cast<index_t>(k * 64 + detail::lowest_bit(b)));
+  }
+  /// The stored cell of learner l and competency c, or nullptr. O(log touched).
+  [[nodiscard]] const roster_cell* find_cell(std::size_t l, index_t c) const noexcept {
+    const auto& v = cells[l];
+    const auto it = std::lower_bound(
+        v.begin(), v.end(), c, [](const roster_cell& x, index_t k) { return x.competency < k; });
+    return it != v.end() && it->competency == c ? &*it : nullptr;
+  }
+  /// The values of (l, c): a stored cell, an inferred bit, or the default.
+  [[nodiscard]] cell_state get(std::size_t l, index_t c) const noexcept {
+    if (const roster_cell* x = find_cell(l, c))
+      return {x->status, x->score, x->rating, x->attainment};
+    if (bit(l, c)) return {status::inferred, detail::nan_v, std::int8_t{-1}, inferred_code};
+    return {};
+  }
+  /// (l, c) as it is now, for an undo journal.
+  [[nodiscard]] detail::cell_before before(std::size_t l, index_t c) const noexcept {
+    const cell_state x = get(l, c);
+    return {l * competencies + c, x.score, x.st, x.rating, x.attainment};
+  }
+  /// Starts loading learner l's cells (all their cache lines at once, so that a binary search
+  /// does not wait for one miss after another).
+  void prefetch_cells(std::size_t l) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    const auto& v = cells[l];
+    const char* p = reinterpret_cast<const char*>(v.data());
+    for (std::size_t k = 0; k < v.size() * sizeof(roster_cell); k += 64) __builtin_prefetch(p + k);
+#else
+    (void)l;
+#endif
+  }
+  /// Writes (l, c): a cell inserted, updated or removed (the default, or only inferred: a bit).
+  /// O(touched).
+  void set_cell(std::size_t l, index_t c, status st, double score, std::int8_t rating,
+                std::uint8_t attainment) {
+    auto& v = cells[l];
+    const auto it = std::lower_bound(
+        v.begin(), v.end(), c, [](const roster_cell& x, index_t k) { return x.competency < k; });
+    const bool as_bit = only_inferred(st, score, rating);
+    const bool none = as_bit || is_default(st, score, rating);
+    set_bit(l, c, as_bit);
+    if (it != v.end() && it->competency == c) {
+      if (none) {
+        v.erase(it);
+      } else {
+        it->score = score;
+        it->status = st;
+        it->rating = rating;
+        it->attainment = attainment;
+      }
+    } else if (!none) {
+      roster_cell x;
+      x.score = score;
+      x.competency = c;
+      x.status = st;
+      x.rating = rating;
+      x.attainment = attainment;
+      v.insert(it, x);
+    }
+  }
+  /// Restores a journalled cell.
+  void restore(const detail::cell_before& b) {
+    set_cell(b.cell / competencies, static_cast<index_t>(b.cell % competencies), b.st, b.score,
+             b.rating, b.attainment);
+  }
+  /// Materialises learner l's dense row into the arrays given (each `competencies` long, or
+  /// nullptr when not wanted). O(competencies + touched).
+  void materialise(std::size_t l, status* st, double* sc, std::int8_t* ra, std::uint8_t* at) const {
+    const std::size_t n = competencies;
+    const std::uint64_t* bits = inferred.data() + l * words;
+    static_assert(sizeof(status) == 1, "status is one byte");
+    if (st != nullptr)  // not started (0) or, from the bits, inferred
+      detail::spread_bits(bits, n, static_cast<std::uint8_t>(status::inferred),
+                          reinterpret_cast<std::uint8_t*>(st));
+    if (sc != nullptr) std::fill_n(sc, n, detail::nan_v);
+    if (ra != nullptr) std::fill_n(ra, n, std::int8_t{-1});
+    if (at != nullptr) detail::spread_bits(bits, n, inferred_code, at);
+    for (const roster_cell& x : cells[l]) {
+      if (st != nullptr) st[x.competency] = x.status;
+      if (sc != nullptr) sc[x.competency] = x.score;
+      if (ra != nullptr) ra[x.competency] = x.rating;
+      if (at != nullptr) at[x.competency] = x.attainment;
+    }
+  }
+  /// Replaces learner l's cells and bits by those of a dense row (attainment codes computed).
+  /// O(competencies).
+  void store_row(std::size_t l, const status* st, const double* sc, const std::int8_t* ra) {
+    std::fill_n(inferred.begin() + static_cast<std::ptrdiff_t>(l * words), words, 0);
+    std::size_t k = 0;
+    for (std::size_t c = 0; c < competencies; ++c)
+      k += static_cast<std::size_t>(!is_default(st[c], sc[c], ra[c]) &&
+                                    !only_inferred(st[c], sc[c], ra[c]));
+    std::vector<roster_cell> v;
+    v.reserve(k);
+    for (std::size_t c = 0; c < competencies; ++c) {
+      if (is_default(st[c], sc[c], ra[c])) continue;
+      if (only_inferred(st[c], sc[c], ra[c])) {
+        set_bit(l, static_cast<index_t>(c), true);
+        continue;
+      }
+      roster_cell x;
+      x.score = sc[c];
+      x.competency = static_cast<index_t>(c);
+      x.status = st[c];
+      x.rating = ra[c];
+      x.attainment = progression.attainment(st[c], sc[c]);
+      v.push_back(x);
+    }
+    cells[l] = std::move(v);
+  }
+  /// roster::row into `out` (sized here). \throws std::out_of_range for a bad learner index.
+  void row_of(std::size_t l, learner_row& out) const;
 
   /// Whether log row `r` is retracted (evidence_log::retract): it never counts.
   [[nodiscard]] bool dead(std::size_t r) const noexcept {
@@ -249,6 +441,12 @@ struct roster::impl {
   /// drops their accumulators (the commit of an ingest: not interrupted).
   void write_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
                   std::size_t first_new);
+  /// Gives learners[b..e) each an empty cell array with room for exactly its stored cells in
+  /// `t` (entries [first[i], first[i + 1])), allocated in learner order.
+  void size_cells(const std::vector<std::uint32_t>& learners, const ratings_table& t,
+                  const std::vector<std::size_t>& first, std::size_t b, std::size_t e);
+  /// Replaces learner l's cells by the entries [from, to) of `t` (its long-form rows).
+  void fill_cells(std::uint32_t l, const ratings_table& t, std::size_t from, std::size_t to);
   /// Writes `t` into the rows of the learners from `first_new` on: rows the tables grew with in
   /// this ingest, still at their defaults (undone by shrinking the tables). Checks `m`.
   void write_new_rows(const std::vector<std::uint32_t>& learners, const ratings_table& t,
@@ -278,8 +476,6 @@ struct roster::impl {
   /// The tail of `add`: row `r` was appended; `old_learners` learners existed before.
   inline ingest_summary& apply_one(ingest_summary& s, std::size_t r, std::size_t old_learners);
 
-  /// roster::view. \throws std::out_of_range for a bad learner index.
-  inline learner_view view(std::size_t l) const;
   /// roster::last_evidence. \throws std::out_of_range for a bad learner index.
   inline std::vector<double> last_evidence(std::size_t l) const;
 };

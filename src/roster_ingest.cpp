@@ -134,11 +134,9 @@ void roster::impl::prefetch_row(std::size_t r) const noexcept {
   const std::uint32_t l = log.learner_codes()[r];
   const std::uint32_t c = comp_index[log.competency_codes()[r]];
   if (c == UINT32_MAX || l >= accumulators.size()) return;
-  const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
-  __builtin_prefetch(statuses.data() + cell, 1);
-  __builtin_prefetch(scores.data() + cell, 1);
-  __builtin_prefetch(ratings.data() + cell, 1);
-  __builtin_prefetch(attainments.data() + cell, 1);
+  __builtin_prefetch(&cells[l]);
+  __builtin_prefetch(&inferred[l * words + c / 64]);
+  __builtin_prefetch(&placed[l]);
   __builtin_prefetch(&accumulators[l]);
   __builtin_prefetch(&rows[l]);
 #else
@@ -155,23 +153,20 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   if (dead(r)) return false;             // retracted on arrival: the full path leaves it out
   const double t = log.times()[r];
   if (t > as_of) return true;  // after the (fixed) evaluation time: not seen by the engine
+  prefetch_cells(l);           // in flight while the accumulator is found
   accumulator& a = accumulator_of(l, c, r);
   if (t < a.last_time) return false;  // out of order for this pair
   const folding_rule& fr = folding_rules[static_cast<std::size_t>(f)];
   const scale& sc = engine.policy().scale();
   fold(a, fr, t, log.scores()[r], log.attributes()[log.attribute_codes()[r]]);
   const cell_outcome o = outcome_of(a, fr, sc);
-  const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
-  const status old = statuses[cell];
+  const status old = get(l, c).st;
   // Evidence that counts for nothing leaves an inferred competency inferred.
   const status now = o.st == status::not_started && old == status::inferred ? old : o.st;
   auto cls = [](status s) { return is_earned(s) ? 1 : detail::is_contrary(s) ? 2 : 0; };
   // A rollup parent over inferred parts: the full path (the accumulator is dropped with it).
   if (rollup_inference && cls(old) != cls(now)) return false;
-  statuses[cell] = now;
-  scores[cell] = o.score;
-  ratings[cell] = o.rating;
-  attainments[cell] = progression.attainment(now, o.score);
+  set_cell(l, c, now, o.score, o.rating, progression.attainment(now, o.score));
   // The inference walk, only when the cell moved between the classes inference reads (earned,
   // contrary, neither): one byte comparison otherwise.
   if (inference.links() && cls(old) != cls(now)) reinfer(l);
@@ -179,14 +174,17 @@ bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
 }
 
 void roster::impl::reinfer(std::uint32_t l) {
+  learner_row& row = infer_row;
+  row_of(l, row);
   const std::size_t base = static_cast<std::size_t>(l) * competencies;
   if (journal)  // inside an ingest: the whole row, as the walk may change any of its cells
-    for (std::size_t cell = base; cell < base + competencies; ++cell)
-      journal->push_back({cell, scores[cell], statuses[cell], ratings[cell], attainments[cell]});
-  status* st = statuses.data() + base;
+    for (std::size_t c = 0; c < competencies; ++c)
+      journal->push_back(
+          {base + c, row.scores[c], row.statuses[c], row.ratings[c], row.attainments[c]});
+  status* st = row.statuses.data();
   detail::clear_inferred(st, competencies);
   detail::infer(inference, st, nullptr, 0, nullptr, 0, infer_work, nullptr);
-  progression.encode(st, scores.data() + base, attainments.data() + base);
+  store_row(l, st, row.scores.data(), row.ratings.data());
 }
 
 namespace {
@@ -246,12 +244,7 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch, const progres
 
 void roster::impl::undo_ingest(const detail::ingest_undo& u) {
   // Cells the O(1) path wrote, newest first.
-  for (auto it = u.cells.rbegin(); it != u.cells.rend(); ++it) {
-    statuses[it->cell] = it->st;
-    scores[it->cell] = it->score;
-    ratings[it->cell] = it->rating;
-    attainments[it->cell] = it->attainment;
-  }
+  for (auto it = u.cells.rbegin(); it != u.cells.rend(); ++it) restore(*it);
   // The row lists of learners with new rows (appended at their ends), and their accumulators:
   // caches, rebuilt from the log on demand.
   const auto& lc = log.learner_codes();
@@ -263,11 +256,8 @@ void roster::impl::undo_ingest(const detail::ingest_undo& u) {
     accumulators[l] = {};
   }
   // The new learners' table rows and lists (capacity is kept).
-  const std::size_t cells = u.learners * competencies;
-  if (statuses.size() > cells) statuses.resize(cells);
-  if (scores.size() > cells) scores.resize(cells);
-  if (ratings.size() > cells) ratings.resize(cells);
-  if (attainments.size() > cells) attainments.resize(cells);
+  if (cells.size() > u.learners) cells.resize(u.learners);
+  if (inferred.size() > u.learners * words) inferred.resize(u.learners * words);
   if (rows.size() > u.learners) rows.resize(u.learners);
   if (accumulators.size() > u.learners) accumulators.resize(u.learners);
   // The log and what is derived from its codes.
@@ -346,10 +336,7 @@ ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail:
             : static_cast<std::size_t>(std::lower_bound(who.begin(), who.end(), l) - who.begin());
     if (slow_mark[i]) continue;
     // The cell the O(1) path may write, as it is (undone if the ingest is cancelled).
-    if (const std::uint32_t c = comp_index[cc[r]]; c != UINT32_MAX) {
-      const std::size_t cell = static_cast<std::size_t>(l) * competencies + c;
-      u.cells.push_back({cell, scores[cell], statuses[cell], ratings[cell], attainments[cell]});
-    }
+    if (const std::uint32_t c = comp_index[cc[r]]; c != UINT32_MAX) u.cells.push_back(before(l, c));
     if (apply_fast(l, static_cast<std::uint32_t>(r))) {
       ++s.fast_rows;
     } else {

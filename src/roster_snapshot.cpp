@@ -210,17 +210,39 @@ struct snapshot_parts {
       as.push_back(a.source);
     }
     static_assert(sizeof(status) == 1, "status is one byte");
-    detail::for_blocks(0, d.statuses.size(), detail::check_block, m,
-                       [&](std::size_t b, std::size_t e) {
-                         for (std::size_t i = b; i < e; ++i)
-                           if (d.statuses[i] != status::not_started || !std::isnan(d.scores[i]) ||
-                               d.ratings[i] != -1) {
-                             cell.push_back(i);
-                             cst.push_back(static_cast<std::uint8_t>(d.statuses[i]));
-                             csc.push_back(d.scores[i]);
-                             crt.push_back(d.ratings[i]);
-                           }
-                         if (m != nullptr) m->advance(11 * (e - b));
+    // The stored cells are exactly the cells that differ from the default, ascending by
+    // learner then competency: the format of the dense tables' scan, written from the rows.
+    std::size_t total = 0;
+    for (const auto& v : d.cells) total += v.size();
+    cell.reserve(total);
+    cst.reserve(total);
+    csc.reserve(total);
+    crt.reserve(total);
+    const std::size_t C = d.competencies;
+    detail::for_blocks(0, d.cells.size(), std::max<std::size_t>(1, detail::check_block / (C + 1)),
+                       m, [&](std::size_t b, std::size_t e) {
+                         for (std::size_t l = b; l < e; ++l) {
+                           // The stored cells and the inferred bits, merged by competency.
+                           const auto& v = d.cells[l];
+                           std::size_t k = 0;
+                           const auto put = [&](index_t c, status st, double score,
+                                                std::int8_t rating) {
+                             cell.push_back(static_cast<std::uint64_t>(l) * C + c);
+                             cst.push_back(static_cast<std::uint8_t>(st));
+                             csc.push_back(score);
+                             crt.push_back(rating);
+                           };
+                           const auto put_cells_below = [&](std::size_t c) {
+                             for (; k < v.size() && v[k].competency < c; ++k)
+                               put(v[k].competency, v[k].status, v[k].score, v[k].rating);
+                           };
+                           d.each_inferred(l, [&](index_t c) {
+                             put_cells_below(c);
+                             put(c, status::inferred, nan_v, std::int8_t{-1});
+                           });
+                           put_cells_below(C);
+                         }
+                         if (m != nullptr) m->advance(11 * (e - b) * C);
                        });
   }
 };
@@ -275,8 +297,9 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
 void roster::save(const std::string& path, const progress& progress) const {
   // Progress: bytes of the log's columns (24 a row) written and of the tables (11 a cell)
   // scanned. The last report comes before the rename: cancelled, the previous file stays.
-  detail::meter m(progress, 24 * static_cast<std::uint64_t>(impl_->log.size()) +
-                                11 * static_cast<std::uint64_t>(impl_->statuses.size()));
+  detail::meter m(progress,
+                  24 * static_cast<std::uint64_t>(impl_->log.size()) +
+                      11 * static_cast<std::uint64_t>(impl_->cells.size()) * impl_->competencies);
   m.run([&] {
     const snapshot_parts parts(*impl_, &m);
     writer w(path);
@@ -414,12 +437,29 @@ void restore_log(roster::impl& d, reader& r, saved_log& s, const progress& appen
 void restore_cells(roster::impl& d, reader& r, const saved_cells& c, std::size_t learners,
                    detail::meter* m) {
   d.grow_tables(learners, m);
+  const std::size_t C = d.competencies;
+  const std::uint64_t cells = static_cast<std::uint64_t>(learners) * C;
+  // Saved ascending (learner, competency): appended; anything else (a hand-made file) as the
+  // dense tables took it, the last write of a cell winning. Attainments: encode_rows.
   for (std::size_t k = 0; k < c.cell.size(); ++k) {
-    if (c.cell[k] >= d.statuses.size() || c.st[k] > static_cast<std::uint8_t>(status::inferred))
+    if (c.cell[k] >= cells || c.st[k] > static_cast<std::uint8_t>(status::inferred))
       r.fail("bad table cell");
-    d.statuses[c.cell[k]] = static_cast<status>(c.st[k]);
-    d.scores[c.cell[k]] = c.score[k];
-    d.ratings[c.cell[k]] = c.rating[k];
+    const auto l = static_cast<std::size_t>(c.cell[k] / C);
+    const auto comp = static_cast<index_t>(c.cell[k] % C);
+    const auto st = static_cast<status>(c.st[k]);
+    auto& v = d.cells[l];
+    const bool plain = roster::impl::is_default(st, c.score[k], c.rating[k]) ||
+                       roster::impl::only_inferred(st, c.score[k], c.rating[k]);
+    if (!plain && (v.empty() || v.back().competency < comp) && !d.bit(l, comp)) {
+      roster_cell x;
+      x.score = c.score[k];
+      x.competency = comp;
+      x.status = st;
+      x.rating = c.rating[k];
+      v.push_back(x);
+    } else {
+      d.set_cell(l, comp, st, c.score[k], c.rating[k], 0);
+    }
   }
 }
 
@@ -582,12 +622,20 @@ bool operator==(const roster& a, const roster& b) {
   if (&a == &b) return true;
   const roster::impl& x = *a.impl_;
   const roster::impl& y = *b.impl_;
-  if (x.competencies != y.competencies || x.statuses != y.statuses || x.ratings != y.ratings ||
-      !detail::same_value(x.as_of, y.as_of) ||
-      !detail::same_value(x.options.as_of, y.options.as_of) || x.scores.size() != y.scores.size())
+  if (x.competencies != y.competencies || x.cells.size() != y.cells.size() ||
+      x.inferred != y.inferred || !detail::same_value(x.as_of, y.as_of) ||
+      !detail::same_value(x.options.as_of, y.options.as_of))
     return false;
-  for (std::size_t i = 0; i < x.scores.size(); ++i)
-    if (!detail::same_value(x.scores[i], y.scores[i])) return false;
+  // The stored cells are exactly the cells that are not the default (an invariant of both).
+  for (std::size_t l = 0; l < x.cells.size(); ++l) {
+    const auto& u = x.cells[l];
+    const auto& v = y.cells[l];
+    if (u.size() != v.size()) return false;
+    for (std::size_t k = 0; k < u.size(); ++k)
+      if (u[k].competency != v[k].competency || u[k].status != v[k].status ||
+          u[k].rating != v[k].rating || !detail::same_value(u[k].score, v[k].score))
+        return false;
+  }
   return x.log == y.log && x.engine == y.engine;
 }
 

@@ -93,8 +93,10 @@ py::dict summary(const ingest_summary& s) {
 
 void bind_roster(py::module_& m) {
   py::class_<roster> roster_cls(m, "Roster", R"pbdoc(
-Many learners against one framework and policy, kept as dense learner x competency tables
-(status, score, rating and a one-byte attainment code per cell).
+Many learners against one framework and policy. Memory follows the evidence: per learner only
+the cells it touched (status, score, rating and attainment code: 16 bytes a cell), nothing for
+an untouched cell; ``statuses()``, ``scores()`` and ``ratings()`` build the dense learner x
+competency arrays on demand.
 
 ``ingest`` adds evidence (an :class:`EvidenceLog` or a DataFrame with the evidence columns) and
 re-evaluates only the learners it touches (everyone only when the evaluation time moves under a
@@ -541,12 +543,15 @@ datetime64) defaults to the roster's evaluation time.
           "statuses",
           [](const roster& r) {
             const read_lock lock(&r, roster_type);
-            std::vector<std::uint8_t> v(r.statuses().size());
-            if (!v.empty()) std::memcpy(v.data(), r.statuses().data(), v.size());
+            const std::vector<status> st = r.statuses();  // materialised from the cells
+            std::vector<std::uint8_t> v(st.size());
+            if (!v.empty()) std::memcpy(v.data(), st.data(), v.size());
             return move_numpy(std::move(v), static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
-          "uint8 statuses (indices into STATUSES), learners x competencies (a copy).")
+          "uint8 statuses (indices into STATUSES), learners x competencies (built on demand from "
+          "the "
+          "touched cells: 1 byte a cell).")
       .def(
           "scores",
           [](const roster& r) {
@@ -554,7 +559,7 @@ datetime64) defaults to the roster's evaluation time.
             return move_numpy(std::vector<double>(r.scores()), static_cast<py::ssize_t>(r.size()),
                               static_cast<py::ssize_t>(r.competencies()));
           },
-          "Scores (NaN = none), learners x competencies (a copy).")
+          "Scores (NaN = none), learners x competencies (built on demand: 8 bytes a cell).")
       .def(
           "ratings",
           [](const roster& r) {
@@ -564,7 +569,7 @@ datetime64) defaults to the roster's evaluation time.
                               static_cast<py::ssize_t>(r.competencies()));
           },
           "int8 ratings (indices into the scale's labels, -1 = none), learners x competencies "
-          "(a copy).")
+          "(built on demand: 1 byte a cell).")
       .def(
           "frontier_matrix",
           [](const roster& r, const py::object& progress) {

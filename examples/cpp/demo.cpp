@@ -102,13 +102,15 @@ demo_data bundled_data(const std::string& why) {
 
 /// One learner's row of the roster, with evidence times (for recommend's recency).
 struct row {
-  mm::learner_view view;
+  mm::learner_row cells;  // owns the arrays `view` points into
   std::vector<double> last;
+  mm::learner_view view;
 };
 
 row row_of(const mm::roster& r, const std::string& learner) {
   const std::size_t l = r.index_of(learner);
-  row out{r.view(l), r.last_evidence_times(l)};
+  row out{r.row(l), r.last_evidence_times(l), {}};
+  out.view = out.cells;
   out.view.last_evidence = out.last.data();
   return out;
 }

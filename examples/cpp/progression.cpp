@@ -31,7 +31,8 @@ int main() {
   roster.ingest(ev);
   const std::size_t l = roster.index_of("maya");
   const auto last = roster.last_evidence_times(l);
-  mm::learner_view v = roster.view(l);
+  const mm::learner_row row = roster.row(l);  // the learner's dense row (owns the arrays)
+  mm::learner_view v = row;
   v.last_evidence = last.data();
   const mm::progression& prog = roster.progression();
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <masterymap/config.hpp>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
@@ -50,10 +51,61 @@ struct ingest_summary {
   bool full = false;
 };
 
-/// Many learners against one framework and policy, kept as dense learner-by-competency tables
-/// (row-major: learner l, competency c at l * competencies() + c): status (1 byte), score
-/// (double, NaN = none), rating (int8, -1 = none) and the progression's attainment code (1
-/// byte). Bulk queries (frontier, levels, pacing of every learner) read these rows directly.
+/// One touched cell of a roster: a (learner, competency) whose status, score or rating is not
+/// the default (not started, no score, no rating). 16 bytes.
+struct roster_cell {
+  double score = std::numeric_limits<double>::quiet_NaN();  ///< NaN = none
+  index_t competency = 0;                                   ///< framework index
+  masterymap::status status = masterymap::status::not_started;
+  std::int8_t rating = -1;      ///< index into the scale's ratings, -1 = none
+  std::uint8_t attainment = 0;  ///< `progression::attainment(status, score)`
+  std::uint8_t reserved = 0;
+};
+
+/// One learner's touched cells, ascending by competency (a view into the roster, valid until
+/// its next change).
+struct roster_cells {
+  const roster_cell* first = nullptr;
+  std::size_t count = 0;
+  [[nodiscard]] const roster_cell* begin() const noexcept { return first; }
+  [[nodiscard]] const roster_cell* end() const noexcept { return first + count; }
+  [[nodiscard]] std::size_t size() const noexcept { return count; }
+  [[nodiscard]] bool empty() const noexcept { return count == 0; }
+};
+
+/// One learner's row of a roster, materialised dense (`competencies()` entries in each array,
+/// framework order): what `roster::row` fills. Converts to a `learner_view` of itself (only from
+/// a named row: a view of a temporary would dangle).
+struct learner_row {
+  std::vector<masterymap::status> statuses;
+  std::vector<double> scores;                               ///< NaN = none
+  std::vector<std::int8_t> ratings;                         ///< -1 = none
+  std::vector<std::uint8_t> attainments;                    ///< `progression::attainment` codes
+  double as_of = std::numeric_limits<double>::quiet_NaN();  ///< the roster's evaluation time
+  [[nodiscard]] learner_view view() const& noexcept {
+    learner_view v;
+    v.statuses = statuses.data();
+    v.scores = scores.data();
+    v.size = statuses.size();
+    v.as_of = as_of;
+    return v;
+  }
+  learner_view view() const&& = delete;
+  // NOLINTNEXTLINE(google-explicit-constructor): a row is used where a view is expected
+  operator learner_view() const& noexcept { return view(); }
+  operator learner_view() const&& = delete;
+};
+
+/// Many learners against one framework and policy. Storage follows the evidence: per learner,
+/// its touched cells (`roster_cell`, 16 bytes each: score, competency, status, rating,
+/// attainment code) in one array sorted by competency, and nothing for a cell the learner never
+/// touched (not started, no score, no rating); a competency that is only inferred (status
+/// inferred, no score, no rating) is one bit of a per-learner bitset (competencies / 8 bytes).
+/// Bulk
+/// queries (frontier, levels, pacing, gaps, blockers of every learner) materialise one
+/// learner's dense row at a time into per-thread scratch (O(competencies + touched cells)) and
+/// run the progression's code on it. `row(l)` / `cells(l)` give one learner; the dense tables
+/// (`statuses()`, `scores()`, `ratings()`, `attainments()`) are built on demand.
 ///
 /// `ingest` appends evidence to the roster's own log and updates only what it touches: an event
 /// whose rule folds event by event (see `add`) updates its one cell in O(1); other learners it
@@ -164,8 +216,18 @@ class MASTERYMAP_API roster {
   /// \throws masterymap::unknown_id_error (kind "learner").
   [[nodiscard]] std::size_t index_of(std::string_view learner) const;
 
-  /// Learner `l`'s row as a view (no evidence times). \throws std::out_of_range
-  [[nodiscard]] learner_view view(std::size_t l) const;
+  /// Learner `l`'s row, materialised dense (no evidence times): O(competencies + touched
+  /// cells). \throws std::out_of_range
+  [[nodiscard]] learner_row row(std::size_t l) const;
+  /// `row(l)` into `out`, reusing its buffers (no allocation once they have the size).
+  /// \throws std::out_of_range
+  void row(std::size_t l, learner_row& out) const;
+  /// Learner `l`'s stored cells, ascending by competency: O(1), a view valid until the next
+  /// change of the roster. Competencies only inferred (no score, no rating) are not among them
+  /// (they are bits: `row(l)` and `statuses()` show them). \throws std::out_of_range
+  [[nodiscard]] roster_cells cells(std::size_t l) const;
+  /// Cells stored over all learners (16 bytes each; inferred-only competencies not counted).
+  [[nodiscard]] std::size_t cell_count() const noexcept;
   /// Learner `l`'s rows in `log()`, ascending (every row, also those after `as_of()` and
   /// retracted ones): for passes over each learner's evidence. Valid until the next change.
   /// \throws std::out_of_range for a bad learner index.
@@ -183,10 +245,15 @@ class MASTERYMAP_API roster {
   ///         time (`time_problem`: NaN, or outside 1677-09-21 to 2262-04-11).
   [[nodiscard]] learner_state learner(std::string_view id, double as_of) const;
 
-  [[nodiscard]] const std::vector<status>& statuses() const noexcept;
-  [[nodiscard]] const std::vector<double>& scores() const noexcept;
-  [[nodiscard]] const std::vector<std::int8_t>& ratings() const noexcept;
-  [[nodiscard]] const std::vector<std::uint8_t>& attainments() const noexcept;
+  /// The dense learner-by-competency tables (row-major: learner l, competency c at
+  /// l * competencies() + c), materialised on demand from the touched cells: status,
+  /// score (NaN = none), rating (-1 = none), attainment code. Each call builds a new table:
+  /// O(learners x competencies) time and memory (1 + 8 + 1 + 1 bytes a cell) -- for one learner
+  /// use `row` or `cells`; keep the result rather than calling again in a loop.
+  [[nodiscard]] std::vector<status> statuses() const;
+  [[nodiscard]] std::vector<double> scores() const;
+  [[nodiscard]] std::vector<std::int8_t> ratings() const;
+  [[nodiscard]] std::vector<std::uint8_t> attainments() const;
 
   /// Frontier flags of every learner (size() x competencies(), 1 = on the frontier), computed
   /// in parallel from the attainment codes. Complexity: O(L * (V + E)) byte operations.

@@ -72,16 +72,20 @@ TEST_CASE("cohort: summarize equals brute force over the tables, by group") {
   REQUIRE(s.learners.size() == G + 1);
   CHECK(s.learners[G] == L);
   const std::size_t R = r.policy().scale().size() + 1;
+  // The dense tables, built on demand from the roster's cells: once.
+  const auto statuses = r.statuses();
+  const auto ratings = r.ratings();
+  const auto scores = r.scores();
   for (std::size_t g = 0; g <= G; ++g)
     for (std::size_t c = 0; c < C; ++c) {
       std::vector<std::uint32_t> st(mm::status_count), ra(R);
       std::vector<double> v;
       for (std::size_t l = 0; l < L; ++l) {
         if (g < G && grp[l] != static_cast<std::int32_t>(g)) continue;
-        ++st[static_cast<std::size_t>(r.statuses()[l * C + c])];
-        const int x = r.ratings()[l * C + c];
+        ++st[static_cast<std::size_t>(statuses[l * C + c])];
+        const int x = ratings[l * C + c];
         ++ra[x < 0 ? R - 1 : static_cast<std::size_t>(x)];
-        if (!std::isnan(r.scores()[l * C + c])) v.push_back(r.scores()[l * C + c]);
+        if (!std::isnan(scores[l * C + c])) v.push_back(scores[l * C + c]);
       }
       const std::size_t cell = g * C + c;
       for (std::size_t k = 0; k < mm::status_count; ++k)
@@ -157,7 +161,7 @@ TEST_CASE("cohort: group_by_frontier is the inverse of the per-learner queries")
       }
       const auto last = r.last_evidence_times(l);
       for (std::size_t c = 0; c < C; ++c) {
-        const auto s = r.view(l).statuses[c];
+        const auto s = r.row(l).statuses[c];
         const auto it = ev.find({l, c});
         if (kind == mm::frontier_group::recent) {
           if ((s == mm::status::mastered || s == mm::status::exceeded) &&
@@ -267,6 +271,7 @@ void check_first_mastery(const mm::policy& p, unsigned seed) {
   CHECK(sp.end == sp1.end);
   CHECK(sp.attempts == sp1.attempts);
   std::size_t events = 0;
+  const auto statuses = r.statuses();  // built on demand: once
   for (std::size_t k = 0; k < sp.competency.size(); ++k) {
     CHECK(sp.origin[k] <= sp.end[k]);
     const auto at = [&](double t) {
@@ -288,7 +293,7 @@ void check_first_mastery(const mm::policy& p, unsigned seed) {
       // roster::learner(id, t) is the roster evaluated at t.
       CHECK(earned(r.learner(r.learners()[sp.learner[k]], sp.end[k]).status(sp.competency[k])));
     } else if (k % 5 == 0) {
-      CHECK_FALSE(earned(r.statuses()[sp.learner[k] * r.competencies() + sp.competency[k]]));
+      CHECK_FALSE(earned(statuses[sp.learner[k] * r.competencies() + sp.competency[k]]));
     }
   }
   CHECK(events > 5);
@@ -369,13 +374,13 @@ TEST_CASE("cohort: bottlenecks equal brute force over the per-learner queries") 
     const auto st = r.learner(r.learners()[l]);
     for (const auto c : mm::frontier(st)) {
       ++ready[c];
-      const auto s = r.view(l).statuses[c];
+      const auto s = r.row(l).statuses[c];
       if (s == mm::status::in_progress || s == mm::status::awaiting_confirmation ||
           s == mm::status::expired)
         ++working[c];
     }
     for (std::size_t c = 0; c < C; ++c) {
-      const auto s = r.view(l).statuses[c];
+      const auto s = r.row(l).statuses[c];
       if (s == mm::status::mastered || s == mm::status::exceeded) ++earned[c];
     }
     for (const auto& g : all_gaps[l]) ++gaps[g.competency];

@@ -767,7 +767,7 @@ TEST_SUITE("engine: gates that cannot be bypassed (issue 11)") {
       CHECK(st.statuses() == one.statuses());
       const auto l = ro.index_of(st.learner());
       for (index_t c = 0; c < 3; ++c) {
-        CHECK(ro.view(l).statuses[c] == st.status(c));
+        CHECK(ro.row(l).statuses[c] == st.status(c));
         exempt += st.status(c) == status::exempt;
         waiting += st.status(c) == status::awaiting_confirmation;
       }

@@ -240,15 +240,15 @@ TEST_CASE("inference: roster ingest and one-event adds equal a full re-evaluatio
     for (std::size_t l = 0; l < one.size(); ++l) {
       const auto st = e.evaluate(log, one.learners()[l]);
       INFO("trial ", trial, " learner ", one.learners()[l]);
-      std::vector<mm::status> a(one.view(l).statuses, one.view(l).statuses + fw.size());
+      const mm::learner_row row = one.row(l);
+      const std::vector<mm::status> a = row.statuses;
       const auto bi = bulk.index_of(one.learners()[l]);
-      std::vector<mm::status> b(bulk.view(bi).statuses, bulk.view(bi).statuses + fw.size());
+      const std::vector<mm::status> b = bulk.row(bi).statuses;
       CHECK(a == st.statuses());
       CHECK(b == st.statuses());
       // The attainment codes follow: inferred is done.
       for (mm::index_t c = 0; c < fw.size(); ++c)
-        CHECK(one.attainments()[l * fw.size() + c] ==
-              one.progression().attainment(a[c], one.scores()[l * fw.size() + c]));
+        CHECK(row.attainments[c] == one.progression().attainment(a[c], row.scores[c]));
     }
     // A snapshot keeps the inferred statuses.
     CHECK(mm::roster::from_bytes(one.to_bytes()) == one);

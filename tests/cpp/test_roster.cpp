@@ -53,8 +53,47 @@ void check_equal_tables(const mm::roster& r, const mm::ratings_table& t) {
   }
   REQUIRE(r.statuses() == st);
   REQUIRE(r.ratings() == rt);
-  REQUIRE(r.scores().size() == sc.size());
-  for (std::size_t i = 0; i < sc.size(); ++i) REQUIRE(same_double(r.scores()[i], sc[i]));
+  const std::vector<double> scores = r.scores();  // (built on demand: once)
+  REQUIRE(scores.size() == sc.size());
+  for (std::size_t i = 0; i < sc.size(); ++i) REQUIRE(same_double(scores[i], sc[i]));
+  // The sparse form: each learner's stored cells are exactly its entries of the long-form table
+  // that are neither the default nor only inferred (those are bits), ascending by competency,
+  // with their attainment codes; its materialised row is its slice of the dense tables.
+  std::size_t stored = 0;
+  mm::learner_row row;
+  for (std::size_t l = 0; l < t.learners.size(); ++l) {
+    std::vector<std::size_t> want;
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::size_t i = l * n + c;
+      const bool plain = st[i] == mm::status::not_started && std::isnan(sc[i]) && rt[i] == -1;
+      const bool inferred_only = st[i] == mm::status::inferred && std::isnan(sc[i]) && rt[i] == -1;
+      if (!plain && !inferred_only) want.push_back(c);
+    }
+    const mm::roster_cells got = r.cells(l);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      const mm::roster_cell& x = got.begin()[k];
+      const std::size_t i = l * n + want[k];
+      REQUIRE(x.competency == want[k]);
+      REQUIRE(x.status == st[i]);
+      REQUIRE(x.rating == rt[i]);
+      REQUIRE(same_double(x.score, sc[i]));
+      REQUIRE(x.attainment == r.progression().attainment(st[i], sc[i]));
+    }
+    stored += want.size();
+    r.row(l, row);
+    REQUIRE(row.statuses.size() == n);
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::size_t i = l * n + c;
+      REQUIRE(row.statuses[c] == st[i]);
+      REQUIRE(row.ratings[c] == rt[i]);
+      REQUIRE(same_double(row.scores[c], sc[i]));
+      REQUIRE(row.attainments[c] == r.progression().attainment(st[i], sc[i]));
+    }
+  }
+  REQUIRE(r.cell_count() == stored);
+  CHECK_THROWS_AS((void)r.cells(r.size()), std::out_of_range);
+  CHECK_THROWS_AS((void)r.row(r.size()), std::out_of_range);
 }
 
 void check_same_roster(const mm::roster& a, const mm::roster& b) {
@@ -62,8 +101,9 @@ void check_same_roster(const mm::roster& a, const mm::roster& b) {
   REQUIRE(a.statuses() == b.statuses());
   REQUIRE(a.ratings() == b.ratings());
   REQUIRE(a.attainments() == b.attainments());
-  for (std::size_t i = 0; i < a.scores().size(); ++i)
-    REQUIRE(same_double(a.scores()[i], b.scores()[i]));
+  const std::vector<double> as = a.scores(), bs = b.scores();  // (built on demand: once)
+  REQUIRE(as.size() == bs.size());
+  for (std::size_t i = 0; i < as.size(); ++i) REQUIRE(same_double(as[i], bs[i]));
   REQUIRE(same_double(a.as_of(), b.as_of()));
   REQUIRE(a.frontier_matrix() == b.frontier_matrix());
   REQUIRE(a.log().size() == b.log().size());
@@ -112,13 +152,14 @@ TEST_SUITE("roster") {
     // learner(): the full engine state equals the row.
     const auto st = one.learner("s7");
     const auto l = one.index_of("s7");
-    for (mm::index_t c = 0; c < fw.size(); ++c)
-      REQUIRE(st.status(c) == one.statuses()[l * fw.size() + c]);
+    const auto table = one.statuses();
+    for (mm::index_t c = 0; c < fw.size(); ++c) REQUIRE(st.status(c) == table[l * fw.size() + c]);
     CHECK_THROWS_AS((void)one.learner("nobody"), mm::unknown_id_error);
     // frontier matrix rows equal the per-learner frontier.
     const auto fm = one.frontier_matrix();
     for (std::size_t k = 0; k < one.size(); k += 13) {
-      std::vector<mm::index_t> want = one.progression().frontier(one.view(k)), got;
+      const mm::learner_row row = one.row(k);
+      std::vector<mm::index_t> want = one.progression().frontier(row), got;
       for (mm::index_t c = 0; c < fw.size(); ++c)
         if (fm[k * fw.size() + c]) got.push_back(c);
       REQUIRE(got == want);
@@ -399,12 +440,13 @@ TEST_SUITE("roster") {
             eo.as_of = ro.as_of();
             check_equal_tables(ro, eng.ratings(ro.log(), eo));
             std::vector<std::uint8_t> codes(ro.competencies());
+            const auto attainments = ro.attainments();  // built on demand: once
             for (std::size_t l = 0; l < ro.size(); ++l) {
-              const auto v = ro.view(l);
-              ro.progression().encode(v.statuses, v.scores, codes.data());
+              const auto v = ro.row(l);
+              ro.progression().encode(v.statuses.data(), v.scores.data(), codes.data());
               REQUIRE(std::equal(
                   codes.begin(), codes.end(),
-                  ro.attainments().begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
+                  attainments.begin() + static_cast<std::ptrdiff_t>(l * ro.competencies())));
             }
           }
           // The folding methods (power_law included) take the fast path; mode does not fold.

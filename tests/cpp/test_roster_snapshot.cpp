@@ -49,8 +49,10 @@ bool same_roster(const mm::roster& a, const mm::roster& b) {
       a.log().size() != b.log().size() || !same_double(a.as_of(), b.as_of()) ||
       !(a.framework() == b.framework()) || !(a.policy() == b.policy()))
     return false;
-  for (std::size_t i = 0; i < a.scores().size(); ++i)
-    if (!same_double(a.scores()[i], b.scores()[i])) return false;
+  const std::vector<double> as = a.scores(), bs = b.scores();  // (built on demand: once)
+  if (as.size() != bs.size()) return false;
+  for (std::size_t i = 0; i < as.size(); ++i)
+    if (!same_double(as[i], bs[i])) return false;
   for (std::size_t i = 0; i < a.log().size(); ++i) {
     const auto x = a.log().at(i), y = b.log().at(i);
     if (x.learner != y.learner || x.competency != y.competency || x.time != y.time ||

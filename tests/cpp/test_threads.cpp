@@ -139,7 +139,7 @@ roster_answers read_roster(const mm::roster& r, const mm::pace_plan& plan) {
   a.last_times = r.last_evidence_times(r.size() / 2);
   const mm::learner_state s = r.learner(r.learners().front());
   a.first_frontier = mm::frontier(s);
-  (void)r.view(r.size() - 1);
+  (void)r.row(r.size() - 1);
   return a;
 }
 

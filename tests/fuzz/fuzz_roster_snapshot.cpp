@@ -64,7 +64,7 @@ void query(const roster& r) {
   const auto domains = r.framework().domains();
   if (!domains.empty()) (void)r.levels(domains.front());
   if (r.size() == 0) return;
-  (void)r.view(0);
+  (void)r.row(0);
   (void)r.last_evidence_times(r.size() - 1);
   const masterymap::learner_state s = r.learner(r.learners().front());
   FUZZ_CHECK(s.size() == r.competencies());

@@ -1,5 +1,5 @@
-"""The roster: many learners against one framework and policy, as dense learner x competency
-tables, ingesting incrementally.
+"""The roster: many learners against one framework and policy, storing per learner only the
+cells it touched (16 bytes each), ingesting incrementally.
 
 The bound C++ type, re-exported unchanged; ``ingest``/``add`` convert DataFrames through
 :mod:`masterymap._columns`, and ``to_dataframe``/``frontier``/``levels``/``gaps``/``blockers``/
