@@ -86,8 +86,6 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
   const detail::cohort_evidence ev(r);
   const progression& pr = r.progression();
   const gating g = gating_of(r.framework(), pr);
-  const auto& st = r.statuses();
-  const auto& codes = r.attainments();
   const double as_of = r.as_of();
   constexpr std::uint8_t done = progression::done_code;
 
@@ -101,7 +99,8 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
     // stamps, so nothing is cleared between learners.
     std::vector<std::uint32_t> seen(C, 0), gap(C, 0);
     std::vector<index_t> stack;
-    std::vector<std::uint8_t> f(C);
+    std::vector<std::uint8_t> f(C), codes(C);
+    std::vector<status> st(C);
     detail::learner_evidence e(C);
     for (std::size_t b = b0; b < b1; ++b) {
       auto& p = parts[b];
@@ -109,8 +108,10 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
       const std::size_t end = std::min(L, (b + 1) * block_learners);
       for (std::size_t l = b * block_learners; l < end; ++l) {
         const auto stamp = static_cast<std::uint32_t>(l + 1);
-        const status* s = &st[l * C];
-        const std::uint8_t* a = &codes[l * C];
+        r.statuses(l, st.data());
+        r.attainments(l, codes.data());
+        const status* s = st.data();
+        const std::uint8_t* a = codes.data();
         pr.frontier_flags(a, f.data());
         stack.clear();
         for (std::size_t c = 0; c < C; ++c) {

@@ -80,8 +80,6 @@ void size_columns(frontier_groups& g, std::size_t m, unsigned threads) {
 frontier_groups ready_groups(const roster& r, const detail::cohort_evidence& ev, unsigned threads) {
   const std::size_t L = r.size(), C = r.competencies();
   const progression& p = r.progression();
-  const std::vector<std::uint8_t> attainments = r.attainments();  // built from the cells
-  const std::uint8_t* codes = attainments.data();
   const std::size_t words = (L + 63) / 64;
   std::vector<std::uint64_t> column(C * words, 0);  // column[c * words + l / 64], bit l % 64
   struct kept {
@@ -94,14 +92,15 @@ frontier_groups ready_groups(const roster& r, const detail::cohort_evidence& ev,
   const std::size_t blocks = (words + block_words - 1) / block_words;
   std::vector<std::vector<kept>> aside(blocks);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
-    std::vector<std::uint8_t> f(C);
+    std::vector<std::uint8_t> f(C), codes(C);
     std::vector<std::uint64_t> word(C);
     detail::learner_evidence e(C);
     for (std::size_t b = b0; b < b1; ++b)
       for (std::size_t w = b * block_words; w < std::min(words, (b + 1) * block_words); ++w) {
         std::fill(word.begin(), word.end(), 0);
         for (std::size_t l = w * 64; l < std::min(L, (w + 1) * 64); ++l) {
-          p.frontier_flags(codes + l * C, f.data());
+          r.attainments(l, codes.data());
+          p.frontier_flags(codes.data(), f.data());
           const unsigned j = l % 64;
           for (std::size_t c = 0; c < C; ++c) word[c] |= static_cast<std::uint64_t>(f[c]) << j;
           e.gather(ev, l);
@@ -178,7 +177,6 @@ frontier_groups group_by_frontier(const roster& r, frontier_group kind,
   const detail::cohort_evidence ev(r);
   if (kind == frontier_group::ready) return ready_groups(r, ev, threads);
   const double as_of = r.as_of();
-  const auto& st = r.statuses();
 
   // Recent and stuck: few rows (a learner's touched competencies at most), gathered per block
   // in learner order, then a stable counting sort by competency.
@@ -186,13 +184,16 @@ frontier_groups group_by_frontier(const roster& r, frontier_group kind,
   std::vector<std::vector<entry>> out(blocks);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
     detail::learner_evidence e(C);
+    std::vector<status> st(C);
     for (std::size_t b = b0; b < b1; ++b) {
       auto& v = out[b];
       for (std::size_t l = b * block_learners; l < std::min(L, (b + 1) * block_learners); ++l) {
         e.gather(ev, l);
+        if (e.touched.empty()) continue;
+        r.statuses(l, st.data());
         std::sort(e.touched.begin(), e.touched.end());
         for (const index_t c : e.touched) {
-          const status s = st[l * C + c];
+          const status s = st[c];
           std::uint8_t why = 0;
           if (kind == frontier_group::recent) {
             if (!(earned(s) && e.last[c] >= as_of - o.recent_days * detail::day)) continue;

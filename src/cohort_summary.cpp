@@ -64,13 +64,11 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     ++s.learners[groups];
     if (group_of[l] >= 0) ++s.learners[static_cast<std::size_t>(group_of[l])];
   }
-  const auto& st = r.statuses();
-  const auto& sc = r.scores();
-  const auto& ra = r.ratings();
-  // One pass over learners in fixed blocks. Most cells are not started (no evidence, hence no
-  // score and no rating): the status row is scanned eight bytes at a time, and only the other
-  // cells are counted and read; not-started counts are the rest. Scores are kept, per block, as
-  // (cell, score) pairs for the sums and medians (summed per cell in ascending order below).
+  // One pass over learners in fixed blocks, over what each learner stored: its touched cells
+  // (status, score, rating) and its inferred-only competencies (status inferred, no score, no
+  // rating). Every other cell is not started, with no score and no rating: those counts are the
+  // rest. Scores are kept, per block, as (cell, score) pairs for the sums and medians (summed per
+  // cell in ascending order below).
   const std::size_t blocks = (L + block_learners - 1) / block_learners;
   struct partial {
     std::vector<std::uint32_t> status, rating, scored;
@@ -87,24 +85,20 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     p.status.assign(cells * status_count, 0);
     p.rating.assign(cells * R, 0);
     p.scored.assign(cells, 0);
+    std::vector<status> row(C);
     for (std::size_t b = b0; b < b1; ++b) {
       auto& keep = kept[b];
       const std::size_t e = std::min(L, (b + 1) * block_learners);
       for (std::size_t l = b * block_learners; l < e; ++l) {
         const std::size_t g2 =
             group_of[l] >= 0 ? static_cast<std::size_t>(group_of[l]) : static_cast<std::size_t>(-1);
-        const auto* row = reinterpret_cast<const unsigned char*>(st.data() + l * C);
-        const auto visit = [&](std::size_t c) {
-          const std::size_t i = l * C + c;
-          const auto sv = static_cast<std::size_t>(st[i]);
+        const auto visit = [&](std::size_t c, status sv, std::int8_t ra, double x) {
           const std::size_t rv =
-              ra[i] < 0 ? s.ratings
-                        : std::min<std::size_t>(static_cast<std::size_t>(ra[i]), s.ratings);
-          const double x = sc[i];
+              ra < 0 ? s.ratings : std::min<std::size_t>(static_cast<std::size_t>(ra), s.ratings);
           for (const std::size_t g : {groups, g2}) {
             if (g == static_cast<std::size_t>(-1)) continue;
             const std::size_t cell = g * C + c;
-            ++p.status[cell * status_count + sv];
+            ++p.status[cell * status_count + static_cast<std::size_t>(sv)];
             ++p.rating[cell * R + rv];
             if (!std::isnan(x)) {
               ++p.scored[cell];
@@ -112,16 +106,25 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
             }
           }
         };
+        // The stored cells, then the inferred-only competencies: the row's statuses with the
+        // stored cells cleared, scanned eight bytes at a time (most are not started).
+        r.statuses(l, row.data());
+        for (const roster_cell& x : r.cells(l)) {
+          visit(x.competency, x.status, x.rating, x.score);
+          row[x.competency] = status::not_started;
+        }
+        const auto* bytes = reinterpret_cast<const unsigned char*>(row.data());
+        const double nan = std::numeric_limits<double>::quiet_NaN();
         std::size_t c = 0;
         for (; c + 8 <= C; c += 8) {
           std::uint64_t w;
-          std::memcpy(&w, row + c, 8);
+          std::memcpy(&w, bytes + c, 8);
           if (w == 0) continue;
           for (std::size_t k = 0; k < 8; ++k)
-            if (row[c + k] != 0) visit(c + k);
+            if (bytes[c + k] != 0) visit(c + k, row[c + k], -1, nan);
         }
         for (; c < C; ++c)
-          if (row[c] != 0) visit(c);
+          if (bytes[c] != 0) visit(c, row[c], -1, nan);
       }
     }
   });

@@ -571,6 +571,15 @@ std::vector<std::uint8_t> roster::attainments() const {
                      [](const roster_cell& x) { return x.attainment; });
 }
 
+void roster::statuses(std::size_t l, status* out) const {
+  (void)log_rows(l);  // the range check
+  impl_->materialise(l, out, nullptr, nullptr, nullptr);
+}
+void roster::attainments(std::size_t l, std::uint8_t* out) const {
+  (void)log_rows(l);
+  impl_->materialise(l, nullptr, nullptr, nullptr, out);
+}
+
 std::vector<std::uint8_t> roster::frontier_matrix(const progress& progress) const {
   std::vector<std::uint8_t> out(size() * competencies());
   frontier_matrix(out.data(), progress);

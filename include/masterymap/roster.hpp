@@ -254,6 +254,13 @@ class MASTERYMAP_API roster {
   [[nodiscard]] std::vector<double> scores() const;
   [[nodiscard]] std::vector<std::int8_t> ratings() const;
   [[nodiscard]] std::vector<std::uint8_t> attainments() const;
+  /// Learner `l`'s statuses into `out` (competencies() entries, framework order), without
+  /// allocating: for passes over every learner that need one field, not a whole `row`.
+  /// O(competencies + touched cells). \throws std::out_of_range for a bad learner index.
+  void statuses(std::size_t l, status* out) const;
+  /// Learner `l`'s attainment codes into `out` (competencies() bytes), as `statuses(l, out)`.
+  /// \throws std::out_of_range for a bad learner index.
+  void attainments(std::size_t l, std::uint8_t* out) const;
 
   /// Frontier flags of every learner (size() x competencies(), 1 = on the frontier), computed
   /// in parallel from the attainment codes. Complexity: O(L * (V + E)) byte operations.
