@@ -17,9 +17,10 @@ summed by task prefix (compute time on the workers, transfer time between them),
 wall time.
 
 Evidence: masterymap.testing.simulate on the CCSS map (about 50 events per learner), as
-bench_cohort.py. Run:
+bench_cohort.py, or with ``--map district`` on bench_district.py's 5,000-competency map (the
+issue's district job through Dask on a tenth of its learners: ``100000 --map district``). Run:
 PYTHONPATH=build/dev/python /usr/bin/python3 benchmarks/bench_dask.py [learners ...]
-    [--partitions P] [--repeat N]
+    [--partitions P] [--repeat N] [--map ccss|district]
 """
 import argparse
 import collections
@@ -77,8 +78,11 @@ def main():
     ap.add_argument("--partitions", type=int, default=None,
                     help="input partitions (default: 2 per worker, at least 1 per 25k learners)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--map", choices=["ccss", "district"], default="ccss",
+                    help="ccss: the Common Core map; district: bench_district.py's synthetic "
+                         "5,000-competency map and policy (its job on a tenth of the learners)")
     a = ap.parse_args()
-    if not ccss.available():
+    if a.map == "ccss" and not ccss.available():
         print(f"SKIPPED: {DATA} is absent")
         return
     try:
@@ -89,7 +93,12 @@ def main():
         return
     import masterymap.dask as mmd
 
-    fw, policy = ccss.framework(), ccss.policy()
+    if a.map == "ccss":
+        fw, policy = ccss.framework(), ccss.policy()
+    else:
+        fw = mmt.learning_map(5000, seed=15)
+        policy = mm.Policy(mm.Scale.four_point(),
+                           rule=mm.Rule(method=mm.Method.decaying_average(0.65), min_evidence=2))
     rows = []
     profiles = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

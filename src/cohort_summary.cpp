@@ -110,6 +110,7 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
         // stored cells cleared, scanned eight bytes at a time (most are not started).
         r.statuses(l, row.data());
         for (const roster_cell& x : r.cells(l)) {
+          if (x.status == status::not_started) continue;  // counted with the rest
           visit(x.competency, x.status, x.rating, x.score);
           row[x.competency] = status::not_started;
         }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <masterymap/column.hpp>
 #include <masterymap/roster.hpp>
 #include <optional>
@@ -180,6 +181,82 @@ class nonzero_cells {
   column<std::int32_t> comp32_;
 };
 
+// Every cell of a roster whose status is not `not_started` (the rows of `to_dataframe` and of
+// the Dask summary's facts), learners in order and competencies ascending, read from each
+// learner's stored cells and statuses (never a learners x competencies table): learner codes
+// int32, competency codes int16 when there are fewer than 2**15 competencies (else int32),
+// status uint8, score float64 (NaN = none), rating int8 (-1 = none). Two passes in parallel
+// (count per learner, then fill); the GIL must be released by the caller, and `into` called
+// with it held. O(L x C / 8 + cells).
+class visited_cells {
+ public:
+  explicit visited_cells(const roster& r) : narrow_(r.competencies() < (std::size_t{1} << 15)) {
+    const std::size_t L = r.size(), C = r.competencies();
+    const unsigned threads = r.options().threads;
+    std::vector<std::size_t> at(L + 1, 0);
+    split(L, threads, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
+      std::vector<status> row(C);
+      for (std::size_t l = b; l < e; ++l) {
+        r.statuses(l, row.data());
+        at[l + 1] = count_nonzero(reinterpret_cast<const std::uint8_t*>(row.data()), C, 0, 1);
+      }
+    });
+    for (std::size_t l = 0; l < L; ++l) at[l + 1] += at[l];
+    const std::size_t n = at[L];
+    learner_ = column_of<std::int32_t>(n);
+    if (narrow_)
+      comp16_ = column_of<std::int16_t>(n);
+    else
+      comp32_ = column_of<std::int32_t>(n);
+    status_ = column_of<std::uint8_t>(n);
+    score_ = column_of<double>(n);
+    rating_ = column_of<std::int8_t>(n);
+    split(L, threads, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
+      std::vector<status> row(C);
+      for (std::size_t l = b; l < e; ++l) {
+        r.statuses(l, row.data());
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(row.data());
+        const roster_cells cells = r.cells(l);
+        const roster_cell* x = cells.begin();
+        std::size_t k = at[l];
+        for (std::size_t c = 0; c < C; ++c) {
+          if (bytes[c] == 0) continue;
+          while (x != cells.end() && x->competency < c) ++x;
+          const bool stored = x != cells.end() && x->competency == c;
+          learner_[k] = static_cast<std::int32_t>(l);
+          if (narrow_)
+            comp16_[k] = static_cast<std::int16_t>(c);
+          else
+            comp32_[k] = static_cast<std::int32_t>(c);
+          status_[k] = bytes[c];
+          score_[k] = stored ? x->score : std::numeric_limits<double>::quiet_NaN();
+          rating_[k] = stored ? x->rating : std::int8_t{-1};
+          ++k;
+        }
+      }
+    });
+  }
+  void into(py::dict& d) {
+    d["learner"] = move_numpy(std::move(learner_));
+    if (narrow_)
+      d["competency"] = move_numpy(std::move(comp16_));
+    else
+      d["competency"] = move_numpy(std::move(comp32_));
+    d["status"] = move_numpy(std::move(status_));
+    d["score"] = move_numpy(std::move(score_));
+    d["rating"] = move_numpy(std::move(rating_));
+  }
+
+ private:
+  bool narrow_;
+  column<std::int32_t> learner_;
+  column<std::int16_t> comp16_;
+  column<std::int32_t> comp32_;
+  column<std::uint8_t> status_;
+  column<double> score_;
+  column<std::int8_t> rating_;
+};
+
 // Scratch bytes in column storage, returned to the column cache when done (so the next call
 // finds them mapped).
 class column_scratch {
@@ -342,6 +419,18 @@ void bind_roster_advice(py::class_<roster>& cls) {
            return d;
          },
          py::kw_only(), py::arg("progress") = py::none())
+      .def("_cells",
+           [](const roster& r) {
+             const read_lock lock(&r, roster_type);
+             std::optional<visited_cells> cells;
+             {
+               py::gil_scoped_release rel;
+               cells.emplace(r);
+             }
+             py::dict d;
+             cells->into(d);
+             return d;
+           })
       .def(
           "_levels",
           [](const roster& r, const std::vector<std::string>& domains, const py::object& progress) {

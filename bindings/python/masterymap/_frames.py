@@ -206,10 +206,20 @@ def state_frame(st: _core.LearnerState) -> pd.DataFrame:
 
 def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
     """``Roster.to_dataframe`` (see its docstring)."""
+    if not all_competencies:  # the visited cells, from each learner's stored cells
+        c = r._cells()
+        return pd.DataFrame({
+            "learner": pd.Categorical.from_codes(c["learner"],
+                                                 dtype=_learner_dtype(r, list(r.learners))),
+            "competency": _categorical(c["competency"], list(r.framework)),
+            "status": _statuses(c["status"]),
+            "score": c["score"],
+            "rating": _ratings(c["rating"], list(r.policy.scale.labels)),
+        })
     st = r.statuses()
     L, N = st.shape
     flat = st.reshape(-1)
-    idx = np.arange(L * N) if all_competencies else np.flatnonzero(flat != 0)
+    idx = np.arange(L * N)
     return pd.DataFrame({
         "learner": pd.Categorical.from_codes(idx // N, dtype=_learner_dtype(r, list(r.learners))),
         "competency": _categorical(idx % N, list(r.framework)),

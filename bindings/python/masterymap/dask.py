@@ -254,19 +254,16 @@ def _summary_facts(part: Tuple[Roster, np.ndarray], mapped: pd.Series,
         with _named(where):
             _cohort.check_grouped(list(r.learners), named)
     group_of = _cohort.groups_of(list(r.learners), mapped)
-    st = r.statuses()
-    L, C = st.shape if st.ndim == 2 else (0, len(r.framework))
-    flat = st.reshape(-1)
-    idx = np.flatnonzero(flat != 0)
+    c = r._cells()  # the visited cells (status not not_started), learners in order
     sp = r._first_mastery(float("nan"))
     hit = sp["event"] != 0
     return {
         "group_of": group_of,
-        "group": group_of[idx // C] if C else np.zeros(0, dtype=np.int32),
-        "competency": (idx % C) if C else idx,
-        "status": flat[idx],
-        "rating": r.ratings().reshape(-1)[idx],
-        "score": r.scores().reshape(-1)[idx],
+        "group": group_of[c["learner"]],
+        "competency": c["competency"].astype(np.int64),
+        "status": c["status"],
+        "rating": c["rating"],
+        "score": c["score"],
         "a_competency": sp["competency"][hit],
         "a_group": group_of[sp["learner"][hit]],
         "a_attempts": sp["attempts"][hit],
