@@ -152,7 +152,8 @@ def main():
                                  stream_summary(stream, wall)))
             client.cancel(ddf)
             del ddf
-    print(f"CCSS map ({len(fw)} competencies), simulated evidence (~50 events per learner); "
+    label = "CCSS map" if a.map == "ccss" else "district map (mm.testing.learning_map)"
+    print(f"{label} ({len(fw)} competencies), simulated evidence (~50 events per learner); "
           f"LocalCluster: 2 worker processes x 1 thread; in process: 2 C++ threads; "
           f"medians of {a.repeat}; results checked equal")
     print()

@@ -6,11 +6,13 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <masterymap/column.hpp>
+#include <masterymap/error.hpp>
 #include <masterymap/roster.hpp>
 #include <optional>
 #include <string>
@@ -446,30 +448,57 @@ void bind_roster_advice(py::class_<roster>& cls) {
             std::vector<int> values;
             {
               py::gil_scoped_release rel;
-              for (std::size_t i = 0; i < D; ++i) {
-                // Domain i reports learners i * L + done of D * L (one monotone count).
-                masterymap::progress part;
-                if (hook) {
-                  part.interval = hook.interval;
-                  part.report = [&hook, i, L, D](std::uint64_t x, std::uint64_t /*total*/) {
-                    hook.report(i * L + x, D * L);
-                  };
-                }
-                const std::vector<domain_level> ls = r.levels(domains[i], part);
-                const std::size_t at = i * L;
-                for (std::size_t l = 0; l < L; ++l) {
-                  const auto& x = ls[l];
-                  const std::size_t k = at + l;
-                  level[k] = x.level ? static_cast<double>(*x.level) : NAN;
-                  next[k] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
-                  done[k] = static_cast<std::int64_t>(x.next_done);
-                  total[k] = static_cast<std::int64_t>(x.next_total);
-                  next_progress[k] = x.next_progress;
-                  gaps[k] = static_cast<std::int64_t>(x.gaps.size());
-                  values.insert(values.end(), x.gap_levels.begin(), x.gap_levels.end());
-                  off[k + 1] = values.size();
+              for (const auto& dn : domains)  // unknown ones throw here, before any work
+                if (r.framework().competencies_in(dn).empty()) throw unknown_id_error(dn, "domain");
+              // Each learner's row is materialised once (from its cells) and every domain read
+              // from it, learners in blocks on the roster's threads; domain i of learner l is
+              // row i * L + l. Progress (learners done x domains, of L x D) between blocks, on
+              // this thread.
+              std::vector<std::vector<int>> gap_values(L);
+              const progression& pr = r.progression();
+              constexpr std::size_t block = 8192;
+              auto last = std::chrono::steady_clock::now();
+              for (std::size_t b0 = 0; b0 < L; b0 += block) {
+                const std::size_t b1 = std::min(L, b0 + block);
+                split(b1 - b0, r.options().threads, 256,
+                      [&](std::size_t, std::size_t b, std::size_t e) {
+                        learner_row row;
+                        for (std::size_t l = b0 + b; l < b0 + e; ++l) {
+                          r.row(l, row);
+                          for (std::size_t i = 0; i < D; ++i) {
+                            const domain_level x = pr.level(row, domains[i]);
+                            const std::size_t k = i * L + l;
+                            level[k] = x.level ? static_cast<double>(*x.level) : NAN;
+                            next[k] = x.next_level ? static_cast<double>(*x.next_level) : NAN;
+                            done[k] = static_cast<std::int64_t>(x.next_done);
+                            total[k] = static_cast<std::int64_t>(x.next_total);
+                            next_progress[k] = x.next_progress;
+                            gaps[k] = static_cast<std::int64_t>(x.gaps.size());
+                            // (per learner, domain by domain: flattened below)
+                            gap_values[l].push_back(static_cast<int>(x.gap_levels.size()));
+                            gap_values[l].insert(gap_values[l].end(), x.gap_levels.begin(),
+                                                 x.gap_levels.end());
+                          }
+                        }
+                      });
+                const auto now = std::chrono::steady_clock::now();
+                if (hook && (b1 == L || now - last >= hook.interval)) {
+                  hook.report(b1 * D, L * D);
+                  last = now;
                 }
               }
+              if (hook && L == 0) hook.report(0, 0);
+              // gap_levels as CSR in row order (domain-major): walk each learner's list.
+              std::vector<std::size_t> pos(L, 0);
+              for (std::size_t i = 0; i < D; ++i)
+                for (std::size_t l = 0; l < L; ++l) {
+                  const auto& g = gap_values[l];
+                  const auto m = static_cast<std::size_t>(g[pos[l]]);
+                  values.insert(values.end(), g.begin() + static_cast<std::ptrdiff_t>(pos[l] + 1),
+                                g.begin() + static_cast<std::ptrdiff_t>(pos[l] + 1 + m));
+                  pos[l] += 1 + m;
+                  off[i * L + l + 1] = values.size();
+                }
             }
             // One list per row (the column holds lists, as LearnerState's DomainLevel.gap_levels),
             // written straight into an object array.
