@@ -115,74 +115,6 @@ std::size_t count_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, s
   return k;
 }
 
-// Writes (row, column) of each nonzero byte of rows [b, e), row-major, from position `at`.
-template <typename C>
-void fill_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, std::size_t e,
-                  std::size_t at, std::int32_t* rows, C* cols) {
-  for (std::size_t l = b; l < e; ++l) {
-    const std::uint8_t* row = m + l * n;
-    const auto li = static_cast<std::int32_t>(l);
-    std::size_t c = 0;
-    for (; little_endian && c + 8 <= n; c += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, row + c, 8);
-      for (std::uint64_t mask = nonzero_bytes(w); mask != 0; mask &= mask - 1) {
-        rows[at] = li;
-        cols[at++] = static_cast<C>(c + lowest_byte(mask));
-      }
-    }
-    for (; c < n; ++c)
-      if (row[c] != 0) {
-        rows[at] = li;
-        cols[at++] = static_cast<C>(c);
-      }
-  }
-}
-
-// The (learner, competency) codes of every nonzero cell of a learners x competencies byte
-// matrix, learners in order and competencies in framework order: learner codes int32, and
-// competency codes int16 when there are fewer than 2**15 competencies (else int32), the widths
-// pandas gives categoricals of that many categories, so from_codes keeps them without a copy.
-// Two passes over the matrix in parallel (count per chunk of learners, then fill); the GIL must
-// be released by the caller, and `into` called with it held.
-class nonzero_cells {
- public:
-  nonzero_cells(const std::uint8_t* m, std::size_t learners, std::size_t n, unsigned threads)
-      : narrow_(n < (std::size_t{1} << 15)) {
-    std::vector<std::size_t> counts(
-        std::max(1U, threads == 0 ? std::thread::hardware_concurrency() : threads) + 1);
-    split(learners, threads, 4096, [&](std::size_t k, std::size_t b, std::size_t e) {
-      counts[k + 1] = count_nonzero(m, n, b, e);
-    });
-    for (std::size_t k = 1; k < counts.size(); ++k) counts[k] += counts[k - 1];
-    const std::size_t total = counts.back();
-    learner_ = column_of<std::int32_t>(total);
-    if (narrow_)
-      comp16_ = column_of<std::int16_t>(total);
-    else
-      comp32_ = column_of<std::int32_t>(total);
-    split(learners, threads, 4096, [&](std::size_t k, std::size_t b, std::size_t e) {
-      if (narrow_)
-        fill_nonzero(m, n, b, e, counts[k], learner_.data(), comp16_.data());
-      else
-        fill_nonzero(m, n, b, e, counts[k], learner_.data(), comp32_.data());
-    });
-  }
-  void into(py::dict& d) {
-    d["learner"] = move_numpy(std::move(learner_));
-    if (narrow_)
-      d["competency"] = move_numpy(std::move(comp16_));
-    else
-      d["competency"] = move_numpy(std::move(comp32_));
-  }
-
- private:
-  bool narrow_;
-  column<std::int32_t> learner_;
-  column<std::int16_t> comp16_;
-  column<std::int32_t> comp32_;
-};
-
 // Every cell of a roster whose status is not `not_started` (the rows of `to_dataframe` and of
 // the Dask summary's facts), learners in order and competencies ascending, read from each
 // learner's stored cells and statuses (never a learners x competencies table): learner codes
@@ -259,21 +191,96 @@ class visited_cells {
   column<std::int8_t> rating_;
 };
 
-// Scratch bytes in column storage, returned to the column cache when done (so the next call
-// finds them mapped).
-class column_scratch {
+// The (learner, competency) codes of every learner's frontier, learners in order and
+// competencies in framework order: learner codes int32, competency codes int16 when there are
+// fewer than 2**15 competencies (else int32), the widths pandas gives categoricals of that many
+// categories, so from_codes keeps them without a copy. Each learner's flags are
+// computed from its attainment codes into per-thread scratch and its frontier appended to the
+// thread's part, never a learners x competencies matrix (5 GB at 1 M x 5,000); the parts are
+// then copied into place in parallel. Learners go in blocks on the roster's threads, with
+// progress (learners done) between blocks on the calling thread, whose GIL must be released;
+// `into` with it held.
+class frontier_cells {
  public:
-  explicit column_scratch(std::size_t n)
-      : n_(std::max<std::size_t>(n, 1)),
-        p_(static_cast<std::uint8_t*>(detail::column_allocate(n_))) {}
-  column_scratch(const column_scratch&) = delete;
-  column_scratch& operator=(const column_scratch&) = delete;
-  ~column_scratch() { detail::column_deallocate(p_, n_); }
-  [[nodiscard]] std::uint8_t* data() const noexcept { return p_; }
+  frontier_cells(const roster& r, const masterymap::progress& hook)
+      : narrow_(r.competencies() < (std::size_t{1} << 15)) {
+    const std::size_t L = r.size(), C = r.competencies();
+    const unsigned threads = r.options().threads;
+    const progression& pr = r.progression();
+    struct part {
+      std::vector<std::int32_t> learner;
+      std::vector<std::int32_t> competency;
+    };
+    std::vector<part> parts;
+    constexpr std::size_t block = 16384;
+    auto last = std::chrono::steady_clock::now();
+    for (std::size_t b0 = 0; b0 < L; b0 += block) {
+      const std::size_t b1 = std::min(L, b0 + block);
+      const std::size_t first = parts.size();
+      const unsigned t = std::max(1U, threads == 0 ? std::thread::hardware_concurrency() : threads);
+      parts.resize(first + t);
+      split(b1 - b0, threads, 256, [&](std::size_t k, std::size_t b, std::size_t e) {
+        part& p = parts[first + k];
+        std::vector<std::uint8_t> a(C), f(C);
+        std::vector<std::int32_t> mine(C);  // the learner's frontier, then appended at once
+        for (std::size_t l = b0 + b; l < b0 + e; ++l) {
+          r.attainments(l, a.data());
+          pr.frontier_flags(a.data(), f.data());
+          std::size_t m = 0, c = 0;
+          for (; little_endian && c + 8 <= C; c += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, f.data() + c, 8);
+            for (std::uint64_t mask = nonzero_bytes(w); mask != 0; mask &= mask - 1)
+              mine[m++] = static_cast<std::int32_t>(c + lowest_byte(mask));
+          }
+          for (; c < C; ++c)
+            if (f[c] != 0) mine[m++] = static_cast<std::int32_t>(c);
+          p.learner.insert(p.learner.end(), m, static_cast<std::int32_t>(l));
+          p.competency.insert(p.competency.end(), mine.begin(),
+                              mine.begin() + static_cast<std::ptrdiff_t>(m));
+        }
+      });
+      const auto now = std::chrono::steady_clock::now();
+      if (hook && (b1 == L || now - last >= hook.interval)) {
+        hook.report(b1, L);
+        last = now;
+      }
+    }
+    if (hook && L == 0) hook.report(0, 0);
+    std::vector<std::size_t> at(parts.size() + 1, 0);
+    for (std::size_t k = 0; k < parts.size(); ++k) at[k + 1] = at[k] + parts[k].learner.size();
+    const std::size_t n = at.back();
+    learner_ = column_of<std::int32_t>(n);
+    if (narrow_)
+      comp16_ = column_of<std::int16_t>(n);
+    else
+      comp32_ = column_of<std::int32_t>(n);
+    split(parts.size(), threads, 1, [&](std::size_t, std::size_t b, std::size_t e) {
+      for (std::size_t k = b; k < e; ++k) {
+        part& p = parts[k];
+        std::copy(p.learner.begin(), p.learner.end(), learner_.data() + at[k]);
+        if (narrow_)
+          std::transform(p.competency.begin(), p.competency.end(), comp16_.data() + at[k],
+                         [](std::int32_t c) { return static_cast<std::int16_t>(c); });
+        else
+          std::copy(p.competency.begin(), p.competency.end(), comp32_.data() + at[k]);
+        p = part{};  // give the memory back as we go
+      }
+    });
+  }
+  void into(py::dict& d) {
+    d["learner"] = move_numpy(std::move(learner_));
+    if (narrow_)
+      d["competency"] = move_numpy(std::move(comp16_));
+    else
+      d["competency"] = move_numpy(std::move(comp32_));
+  }
 
  private:
-  std::size_t n_;
-  std::uint8_t* p_;
+  bool narrow_;
+  column<std::int32_t> learner_;
+  column<std::int16_t> comp16_;
+  column<std::int32_t> comp32_;
 };
 
 // The ids of a framework as Python strings, made once per call (rows share them).
@@ -405,16 +412,10 @@ void bind_roster_advice(py::class_<roster>& cls) {
          [](const roster& r, const py::object& progress) {
            const auto hook = python_progress(progress);
            const read_lock lock(&r, roster_type);
-           const std::size_t L = r.size(), N = r.competencies();
-           std::optional<nonzero_cells> cells;
+           std::optional<frontier_cells> cells;
            {
              py::gil_scoped_release rel;
-             // The flags matrix in column storage: a block of the column cache when one is
-             // free (no fresh page), else huge-page backed and populated in one call.
-             const column_scratch flags(L * N);
-             detail::column_populate(flags.data(), L * N);
-             r.frontier_matrix(flags.data(), hook);
-             cells.emplace(flags.data(), L, N, r.options().threads);
+             cells.emplace(r, hook);
            }
            py::dict d;
            cells->into(d);
