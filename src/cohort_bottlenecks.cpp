@@ -116,9 +116,6 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
         stack.clear();
         for (std::size_t c = 0; c < C; ++c) {
           if (s[c] == status::not_started) continue;  // not done, not working, not earned
-          const bool working = s[c] == status::in_progress ||
-                               s[c] == status::awaiting_confirmation || s[c] == status::expired;
-          p[C + c] += static_cast<std::uint32_t>(f[c] != 0 && working);
           p[2 * C + c] +=
               static_cast<std::uint32_t>(s[c] == status::mastered || s[c] == status::exceeded);
           if (a[c] == done) {
@@ -130,6 +127,12 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
         // Stuck: as group_by_frontier(stuck), on the competencies with evidence.
         e.gather(ev, l);
         for (const index_t c : e.touched) {
+          // Working on it: not done, with counted evidence (evidence only of kinds the rule
+          // ignores, or a lone pre-test, leaves it in progress but counts no work; issue 14).
+          const bool working = (s[c] == status::in_progress ||
+                                s[c] == status::awaiting_confirmation || s[c] == status::expired) &&
+                               e.counted[c] > 0;
+          p[C + c] += static_cast<std::uint32_t>(f[c] != 0 && working);
           const std::uint8_t why = detail::stuck_reasons(s[c], e.counted[c], e.first[c], as_of, o);
           p[4 * C + c] += static_cast<std::uint32_t>(why != 0);
           p[5 * C + c] += static_cast<std::uint32_t>((why & 1) != 0);

@@ -170,7 +170,10 @@ struct scratch {
   explicit scratch(std::size_t n) : cnt(n, 0), pos(n, 0) {}
 };
 
-/// A number as explanations print it.
+/// A number as explanations print it, never misleading about a threshold: 6 significant
+/// digits when they are exact (3, 0.65); a stored score (a float) in its shortest exact form
+/// (2.9999966); any other value cut toward zero to 6 significant digits and marked with "..."
+/// (2.99999966 -> "2.99999...", never "3").
 std::string fmt_num(double x);
 
 /// Full rating of competency c from its events e[0..n) (in aggregation order): the rule's

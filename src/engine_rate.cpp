@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "accumulate.hpp"
@@ -14,7 +15,19 @@
 
 namespace masterymap::detail {
 
-std::string fmt_num(double x) { return fmt::format("{:.6g}", x); }
+std::string fmt_num(double x) {
+  std::string six = fmt::format("{:.6g}", x);
+  if (!std::isfinite(x) || std::strtod(six.c_str(), nullptr) == x) return six;  // exact: 3, 0.65
+  // A score as stored (a float): its shortest text, exact (2.7, 2.9999966).
+  const auto f = static_cast<float>(x);
+  if (static_cast<double>(f) == x) return fmt::format("{}", f);
+  // Computed (a mean, a decay): 6 significant digits cut toward zero, then "...", so the text
+  // never reaches a threshold the value does not: 2.99999966 is "2.99999...", not "3".
+  const int e = static_cast<int>(std::floor(std::log10(std::fabs(x))));
+  const double scale = std::pow(10.0, 5 - e);
+  const double cut = std::trunc(x * scale) / scale;
+  return std::isfinite(cut) ? fmt::format("{:.6g}...", cut) : six + "...";
+}
 
 // --- rating one competency ---------------------------------------------------------------------
 

@@ -88,9 +88,10 @@ column_positions read_header(record_reader& r, const csv_columns& names) {
           if (sep != names.delimiter && r.fields[0].find(sep) != std::string_view::npos) {
             hint = fmt::format(
                 "; the header is one field holding {}: give the delimiter ({} on the command "
-                "line, csv_columns::delimiter in C++)",
+                "line, {} in Python, csv_columns::delimiter in C++)",
                 sep == '\t' ? "tabs" : fmt::format("'{}'", sep),
-                sep == '\t' ? "--delimiter tab" : fmt::format("--delimiter '{}'", sep));
+                sep == '\t' ? "--delimiter tab" : fmt::format("--delimiter '{}'", sep),
+                sep == '\t' ? "delimiter='tab'" : fmt::format("delimiter='{}'", sep));
             break;
           }
       throw parse_error(fmt::format("{}: missing column '{}'{}", record_reader::source, *n, hint),
@@ -122,10 +123,14 @@ struct coded {
 struct coded_records {
   coded learner, competency, time, score, kind, weight, source;
   std::vector<std::size_t> lines;
+  // Records whose width is not the header's: not coded (the batch has no row for them), listed
+  // with their data row and line, in file order.
+  std::vector<problem> ragged;
+  std::vector<std::size_t> ragged_rows, ragged_lines;
 
   // Reads every record after the header (blank lines skipped), passing the bytes read to `m`
-  // every few thousand records. \throws parse_error for a record whose width is not the
-  // header's.
+  // every few thousand records. A record whose width is not the header's is listed in
+  // `ragged` and skipped, so every one is reported, not only the first.
   void read(record_reader& r, const column_positions& at, detail::meter& m) {
     std::size_t counted = 0;
     while (!r.tok.at_end()) {
@@ -133,15 +138,19 @@ struct coded_records {
         m.advance(r.tok.position() - counted);
         counted = r.tok.position();
       }
-      const std::size_t row = lines.size();
+      const std::size_t row = lines.size() + ragged.size();
       const std::size_t record_line = r.next(row);
       const auto& fields = r.fields;
       if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
-      if (fields.size() != at.width)
-        throw parse_error(
-            fmt::format("{}: row {} (line {}) has {} fields, the header has {}",
-                        record_reader::source, row, record_line, fields.size(), at.width),
-            record_line, 1, row);
+      if (fields.size() != at.width) {
+        ragged.push_back({problem_kind::invalid_value,
+                          {},
+                          fmt::format("row {} (line {}): has {} fields, the header has {}", row,
+                                      record_line, fields.size(), at.width)});
+        ragged_rows.push_back(row);
+        ragged_lines.push_back(record_line);
+        continue;
+      }
       auto field = [&](int i) { return fields[static_cast<std::size_t>(i)]; };
       learner.push(trim(field(at.learner)));
       competency.push(trim(field(at.competency)));
@@ -180,19 +189,45 @@ struct coded_records {
   }
 };
 
-// The same problems, with the file line of each row: "row R (line L): <reason>".
-evidence_error with_lines(const evidence_error& e, const std::vector<std::size_t>& record_lines) {
-  std::vector<problem> ps = e.problems();
-  std::vector<std::size_t> lines(ps.size());
-  for (std::size_t i = 0; i < ps.size(); ++i) {
-    const std::size_t row = e.rows()[i];
-    lines[i] = record_lines[row];
-    const auto colon = ps[i].message.find(": ");
-    ps[i].message =
-        fmt::format("row {} (line {}): {}", row, lines[i],
-                    colon == std::string::npos ? ps[i].message : ps[i].message.substr(colon + 2));
+// The data row of each batch row: the batch skips the ragged records.
+std::vector<std::size_t> data_rows(const coded_records& r) {
+  std::vector<std::size_t> rows(r.lines.size());
+  std::size_t skipped = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    while (skipped < r.ragged_rows.size() && r.ragged_rows[skipped] <= i + skipped) ++skipped;
+    rows[i] = i + skipped;
   }
-  return evidence_error(std::move(ps), e.rows(), std::move(lines));
+  return rows;
+}
+
+// The batch's problems with the data row and file line of each ("row R (line L): <reason>"),
+// merged in file order with the ragged records' (`e` null: those alone).
+evidence_error with_lines(const evidence_error* e, const coded_records& r) {
+  std::vector<problem> ps;
+  std::vector<std::size_t> rows, lines;
+  const std::vector<std::size_t> data = data_rows(r);
+  std::size_t k = 0;  // next ragged record
+  auto ragged_before = [&](std::size_t row) {
+    for (; k < r.ragged.size() && r.ragged_rows[k] < row; ++k) {
+      ps.push_back(r.ragged[k]);
+      rows.push_back(r.ragged_rows[k]);
+      lines.push_back(r.ragged_lines[k]);
+    }
+  };
+  if (e != nullptr)
+    for (std::size_t i = 0; i < e->problems().size(); ++i) {
+      const std::size_t row = data[e->rows()[i]];
+      ragged_before(row);
+      problem p = e->problems()[i];
+      const auto colon = p.message.find(": ");
+      p.message = fmt::format("row {} (line {}): {}", row, r.lines[e->rows()[i]],
+                              colon == std::string::npos ? p.message : p.message.substr(colon + 2));
+      ps.push_back(std::move(p));
+      rows.push_back(row);
+      lines.push_back(r.lines[e->rows()[i]]);
+    }
+  ragged_before(static_cast<std::size_t>(-1));
+  return evidence_error(std::move(ps), std::move(rows), std::move(lines));
 }
 
 // Progress: the text's bytes twice, parsed then validated (the batch's rows mapped on them).
@@ -210,10 +245,21 @@ void append_text(evidence_log& log, std::string_view bytes, const csv_columns& n
     record_reader reader(text, names.delimiter);
     const column_positions at = read_header(reader, names);
     records.read(reader, at, m);
+    if (!records.ragged.empty()) {
+      // Rows of the wrong width: the other rows' problems too, in one list, and nothing is
+      // appended (the other rows are validated in a scratch log with the same kinds).
+      evidence_log scratch(log.kinds());
+      try {
+        scratch.append(records.columns(at), checks, m.nested(size, 2 * size));
+      } catch (const evidence_error& e) {
+        throw with_lines(&e, records);
+      }
+      throw with_lines(nullptr, records);
+    }
     try {
       log.append(records.columns(at), checks, m.nested(size, 2 * size));
     } catch (const evidence_error& e) {
-      throw with_lines(e, records.lines);
+      throw with_lines(&e, records);
     }
     m.finish();  // (an empty batch makes no report of its own)
   });

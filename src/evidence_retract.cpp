@@ -177,8 +177,24 @@ void append_statement_rows(evidence_log& log, const evidence_columns& batch,
 
 }  // namespace detail
 
-void evidence_log::retract(std::string_view source, std::string_view by) {
-  retract(std::vector<retraction>{{std::string(source), std::string(by)}});
+bool evidence_log::retract(std::string_view source, std::string_view by) {
+  const std::vector<retraction> one{{std::string(source), std::string(by)}};
+  detail::check_retractions(one);
+  return !detail::retract_sources(*impl_, one, nullptr).empty();
+}
+
+std::vector<retraction> evidence_log::pending_retractions() const {
+  const impl& d = *impl_;
+  std::vector<retraction> out;
+  if (d.retractions.empty()) return out;
+  // An attribute triple exists only for evidence appended to the log (interned at ingest).
+  std::unordered_map<std::uint32_t, int> present;
+  for (const auto& a : d.attrs) present.emplace(a.source, 0);
+  for (const auto& r : d.retractions) {
+    const auto code = d.sources.find(r.source);
+    if (!code || present.count(*code) == 0) out.push_back(r);
+  }
+  return out;
 }
 
 std::size_t evidence_log::retract(const std::vector<retraction>& batch) {

@@ -106,7 +106,9 @@ struct detail::policy_json_reader {
   std::vector<std::string>& problems;
 
   // The policy of a JSON text; with `check`, also every problem of `policy::problems`.
-  static policy read(std::string_view text, bool check);
+  // `reported` null: throws policy_error with the problems; else they go there.
+  static policy read(std::string_view text, bool check,
+                     std::vector<std::string>* reported = nullptr);
 
   // Reports every key of `obj` outside `known`: a misspelt key ("domdins") would otherwise drop
   // what is under it without a word.
@@ -145,9 +147,16 @@ struct detail::policy_json_reader {
   }
   std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path,
                                      bool required = false) {
-    auto fits = [](const json& v) {
-      return v.is_number_integer() && v.get<std::int64_t>() >= 0 &&
-             v.get<std::int64_t>() <= 0xFFFFFFFFLL;
+    // An integer out of range is named with the range, never narrowed: 8589934592 is no 0.
+    const json* v = field(obj, key, path, required);
+    if (v && v->is_number_unsigned() && v->get<std::uint64_t>() > 0xFFFFFFFFULL) {
+      problems.push_back(
+          fmt::format("{}: {} is not a count from 0 to 4294967295", join(path, key), v->dump()));
+      return std::nullopt;
+    }
+    auto fits = [](const json& x) {
+      return x.is_number_integer() && x.get<std::int64_t>() >= 0 &&
+             x.get<std::int64_t>() <= 0xFFFFFFFFLL;
     };
     return typed<std::uint32_t>(obj, key, path, required, fits, "a non-negative integer");
   }
@@ -338,7 +347,8 @@ std::string policy::to_json(int indent) const {
   return j.dump(indent);
 }
 
-policy detail::policy_json_reader::read(std::string_view text, bool check) {
+policy detail::policy_json_reader::read(std::string_view text, bool check,
+                                        std::vector<std::string>* reported) {
   const json j = detail::parse_json(text, "policy JSON");
   std::vector<std::string> problems;
   detail::policy_json_reader rd{problems};
@@ -434,7 +444,10 @@ policy detail::policy_json_reader::read(std::string_view text, bool check) {
     auto more = detail::policy_problems(p, sc ? &p.scale_ : nullptr);
     problems.insert(problems.end(), more.begin(), more.end());
   }
-  if (!problems.empty()) throw policy_error(std::move(problems));
+  if (reported != nullptr)
+    reported->insert(reported->end(), problems.begin(), problems.end());
+  else if (!problems.empty())
+    throw policy_error(std::move(problems));
   return p;
 }
 
@@ -444,6 +457,10 @@ policy policy::from_json(std::string_view text) {
 
 policy policy::from_json_unvalidated(std::string_view text) {
   return detail::policy_json_reader::read(text, false);
+}
+
+policy policy::from_json_reporting(std::string_view text, std::vector<std::string>& problems) {
+  return detail::policy_json_reader::read(text, true, &problems);
 }
 
 }  // namespace masterymap

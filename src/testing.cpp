@@ -330,6 +330,27 @@ simulation simulate(const framework& fw, const policy& p, const simulation_optio
     sim.group_names.push_back(g.name);
   }
   const plan pl = make_plan(fw, p, o);
+  // Moving on takes the streak (max(streak, rule.min_evidence) correct answers) plus one check
+  // of each required kind: with fewer attempts allowed, no learner could ever master the
+  // competency (every one would give up on it).
+  for (std::size_t c = 0; c < fw.size(); ++c) {
+    if (!pl.practicable[c]) continue;
+    const std::uint64_t checks = pl.checks_begin[c + 1] - pl.checks_begin[c];
+    const std::uint64_t needed = std::uint64_t{pl.streak[c]} + checks;
+    if (o.max_attempts < needed) {
+      const auto& id = fw.at(static_cast<index_t>(c)).id;
+      throw std::invalid_argument(
+          "max_attempts: " + std::to_string(o.max_attempts) + " is less than the " +
+          std::to_string(needed) + " attempts moving on from '" + id + "' takes (streak " +
+          std::to_string(o.streak) +
+          (pl.streak[c] != o.streak
+               ? ", raised to the rule's min_evidence " + std::to_string(pl.streak[c])
+               : std::string()) +
+          (checks != 0 ? ", plus " + std::to_string(checks) + " check(s) of required kinds"
+                       : std::string()) +
+          "): no learner could ever master it");
+    }
+  }
 
   const std::size_t n = o.learners;
   sim.competency_ids.reserve(fw.size());

@@ -42,6 +42,13 @@ std::unordered_map<const void*, display_name>& names() {
 // bound call on the same thread: the message still lacks the function's name.
 thread_local bool argument_error_pending = false;
 
+// Set by an int_arg refusing an integer out of its range (bindings.hpp): (digits, lo, hi).
+// Read by the explanation of the failed call that follows, on the same thread.
+struct refused_int {
+  std::string value, lo, hi;
+};
+thread_local refused_int last_refused_int;
+
 const py::detail::function_record* record_of(PyObject* self) {
   return static_cast<const py::detail::function_record*>(
       PyCapsule_GetPointer(self, py::detail::get_function_record_capsule_name()));
@@ -94,7 +101,18 @@ std::string public_name(std::string display) {
       {"bkt.Model._read_json()", "bkt.Model.from_json()"},
       {"bkt.Model._read_file()", "bkt.Model.load()"},
       {"_pacing()", "LearnerState.pacing()"},
-      {"_to_seconds()", "to_seconds()"}};
+      {"_to_seconds()", "to_seconds()"},
+      {"_simulate()", "testing.simulate()"},
+      {"_fixture_chain()", "testing.chain()"},
+      {"_fixture_diamond()", "testing.diamond()"},
+      {"_fixture_policy()", "testing.policy()"},
+      {"_fixture_log()", "testing.small_log()"},
+      {"io.parse_xapi()", "io.read_xapi()"},
+      {"io.default_verb_kinds()", "io.xapi_verb_kinds()"},
+      {"io.parse_case()", "io.read_case()"},
+      {"io.read_case_file()", "io.read_case()"},
+      {"bkt.check_options()", "bkt.Model()"},
+      {"bkt.compute_metrics()", "bkt.metrics()"}};
   for (const auto& [from, to] : wrappers)
     if (display == from) return to;
   // Otherwise the private name's public twin: "Roster._pacing()" -> "Roster.pacing()".
@@ -119,6 +137,7 @@ std::string display_of(const py::detail::function_record* rec, bool& accessor) {
 PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noexcept {
   // Consumed by the innermost failed call, whatever its error: never left for a later one.
   const bool pending = std::exchange(argument_error_pending, false);
+  const refused_int refused = std::exchange(last_refused_int, refused_int{});
   if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_RuntimeError))
     return nullptr;
   PyObject *type = nullptr, *value = nullptr, *trace = nullptr;
@@ -152,12 +171,16 @@ PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noex
     }
     if (f == failure::arguments && is_comparison(rec->name))
       return py::handle(Py_NotImplemented).inc_ref().ptr();
-    py::object text = py::module_::import("masterymap._arguments")
-                          .attr("explain")(display, accessor, describe_overloads(rec),
-                                           py::reinterpret_borrow<py::object>(args),
-                                           kwargs ? py::reinterpret_borrow<py::object>(kwargs)
-                                                  : py::object(py::dict()),
-                                           f == failure::arguments ? "arguments" : "conversion");
+    py::object text =
+        py::module_::import("masterymap._arguments")
+            .attr("explain")(
+                display, accessor, describe_overloads(rec),
+                py::reinterpret_borrow<py::object>(args),
+                kwargs ? py::reinterpret_borrow<py::object>(kwargs) : py::object(py::dict()),
+                f == failure::arguments ? "arguments" : "conversion",
+                refused.value.empty()
+                    ? py::object(py::none())
+                    : py::object(py::make_tuple(refused.value, refused.lo, refused.hi)));
     // A message for a TypeError, or a ValueError to raise as it is (an int out of range).
     if (py::isinstance<py::str>(text))
       PyErr_SetObject(PyExc_TypeError, text.ptr());
@@ -238,6 +261,10 @@ struct walker {
 };
 
 }  // namespace
+
+void note_refused_int(std::string value, std::string lo, std::string hi) {
+  last_refused_int = {std::move(value), std::move(lo), std::move(hi)};
+}
 
 argument_error::argument_error(std::string what, const char* accepts, const py::handle& got)
     : message_(std::move(what) + " must be " + accepts + ", got " +

@@ -207,9 +207,9 @@ With ``table=True``: the survival table instead — ``competency``, ``time`` (da
 )pbdoc")
       .def(
           "summary",
-          [](const py::object& self, const py::object& by, std::size_t min_n) {
+          [](const py::object& self, const py::object& by, int_arg<std::uint32_t> min_n) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
-            return call_python("masterymap._cohort", "summary", self, by, min_n);
+            return call_python("masterymap._cohort", "summary", self, by, min_n.value);
           },
           py::arg("by") = py::none(), py::kw_only(), py::arg("min_n") = 10, R"pbdoc(
 Per competency (and per group with ``by``): what the roster's tables say, as a pandas DataFrame
@@ -240,11 +240,11 @@ learners of the roster (naming them) or names a learner twice.
 )pbdoc")
       .def(
           "groups_by_frontier",
-          [](const py::object& self, const std::string& kind, std::uint32_t stuck_evidence,
+          [](const py::object& self, const std::string& kind, int_arg<std::uint32_t> stuck_evidence,
              double stuck_days, double recent_days) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
             return call_python("masterymap._cohort", "groups_by_frontier", self, kind,
-                               stuck_evidence, stuck_days, recent_days);
+                               stuck_evidence.value, stuck_days, recent_days);
           },
           py::arg("kind") = "ready", py::kw_only(), py::arg("stuck_evidence") = 10,
           py::arg("stuck_days") = 30.0, py::arg("recent_days") = 14.0, R"pbdoc(
@@ -329,9 +329,9 @@ Raises ValueError for another ``kind``, or a negative, infinite or NaN ``stuck_d
            })
       .def(
           "bottlenecks",
-          [](const py::object& self, std::uint32_t stuck_evidence, double stuck_days) {
+          [](const py::object& self, int_arg<std::uint32_t> stuck_evidence, double stuck_days) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
-            return call_python("masterymap._cohort", "bottlenecks", self, stuck_evidence,
+            return call_python("masterymap._cohort", "bottlenecks", self, stuck_evidence.value,
                                stuck_days);
           },
           py::kw_only(), py::arg("stuck_evidence") = 10, py::arg("stuck_days") = 30.0, R"pbdoc(
@@ -343,16 +343,18 @@ order), one row per competency, as a pandas DataFrame:
 - ``stuck``: learners stuck on it, as ``groups_by_frontier("stuck")`` with the same
   ``stuck_evidence`` and ``stuck_days`` (of them ``wheel_spinning`` and ``no_progress``; a
   learner can be both);
-- ``ready``: learners with it on their frontier now, of them ``working`` those with evidence on
-  it (in progress, awaiting confirmation or expired); ``earned``: learners who mastered or
+- ``ready``: learners with it on their frontier now, of them ``working`` those with counted
+  evidence on it (in progress, awaiting confirmation or expired; evidence only of kinds the rule
+  ignores, or a lone pre-test, counts no work); ``earned``: learners who mastered or
   exceeded it; ``mastery_rate_ready`` = earned / (earned + working), the mastery rate among
   learners who took it on once ready (NaN when nobody has; the score's term is then 0);
 - ``gaps``: learners for whom it is a gap (``Roster.gaps``: not done, a gating prerequisite
   not met under done work).
 
 So the score counts the learners it holds back — stuck on it, ready for it and, at the rate
-seen so far, not getting it, or with done work resting on it unmet — as a share of the roster
-(``learners``); a learner can count in more than one term. ``reasons``: the figures as a short
+seen so far, not getting it, or with done work resting on it unmet — per learner of the roster
+(``learners``). Each term is a share (0 to 1), but a learner can count in all three, so the
+score is not a fraction: it ranges from 0 to 3. ``reasons``: the figures as a short
 text, the largest term first. Columns: ``competency`` (categorical), ``score``, ``learners``,
 ``stuck``, ``wheel_spinning``, ``no_progress``, ``ready``, ``working``, ``earned``,
 ``mastery_rate_ready``, ``gaps``, ``reasons``. Deterministic; O(rows + L * (V + E)) in C++, in

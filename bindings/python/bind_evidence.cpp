@@ -431,19 +431,24 @@ Appends one piece of evidence, validated like a batch of one.
           "append_csv",
           [](const py::object& self, const py::object& path, const py::object& columns,
              const py::object& framework, const py::object& policy, const py::object& encoding,
-             const py::object& progress) {
+             const py::object& delimiter, const py::object& progress) {
             return call_python("masterymap._columns", "append_csv", self, path, columns, framework,
-                               policy, encoding, progress);
+                               policy, encoding, progress, delimiter);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
           py::arg("framework") = py::none(), py::arg("policy") = py::none(),
-          py::arg("encoding") = "utf-8", py::arg("progress") = py::none(), R"pbdoc(
+          py::arg("encoding") = "utf-8", py::arg("delimiter") = ",",
+          py::arg("progress") = py::none(), R"pbdoc(
 Appends the rows of a CSV file with a header line naming the columns (parsed in C++, GIL
 released). A gzip-compressed file (``.csv.gz``) is decompressed; the file is UTF-8 (checked,
 a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
 
 ``columns`` maps roles to column names, e.g. the knowledge-tracing convention
 ``{"learner": "user_id", "competency": "skill_name", "time": "order_id", "score": "correct"}``.
+
+:param delimiter: the field separator, as the command line's ``--delimiter`` takes it: ``","``
+    (default), ``";"``, ``"tab"`` (or ``"\\t"``, any case; a tab character too, as Excel's
+    "Unicode text" is) or another ASCII character; not a quote or a line break (ValueError).
 
 :param progress: ``progress(done, total)``: the file's bytes, counted twice (parsed, then
     validated); raising from it, or Ctrl-C, cancels and leaves the log unchanged.
@@ -452,20 +457,21 @@ a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
 :raises FileError: it cannot be read
 :raises ParseError: malformed CSV, invalid UTF-8, another compression or a missing column
     (``.line``/``.column`` 1-based, ``.row`` the 0-based data row where one applies)
-:raises EvidenceError: bad values (``.rows`` 0-based data rows, ``.lines`` their file lines);
-    the log is unchanged
+:raises EvidenceError: bad values and rows whose field count is not the header's, every one
+    (``.rows`` 0-based data rows, ``.lines`` their file lines); the log is unchanged
+:raises ValueError: a ``delimiter`` that is not one (the command line's messages)
 )pbdoc")
       .def_static(
           "read_csv",
           [](const py::object& path, const py::object& columns, const py::object& kinds,
              const py::object& framework, const py::object& policy, const py::object& encoding,
-             const py::object& progress) {
+             const py::object& delimiter, const py::object& progress) {
             return call_python("masterymap._columns", "read_csv", path, columns, kinds, framework,
-                               policy, encoding, progress);
+                               policy, encoding, progress, delimiter);
           },
           py::arg("path"), py::arg("columns") = py::none(), py::kw_only(),
           py::arg("kinds") = py::none(), py::arg("framework") = py::none(),
-          py::arg("policy") = py::none(), py::arg("encoding") = "utf-8",
+          py::arg("policy") = py::none(), py::arg("encoding") = "utf-8", py::arg("delimiter") = ",",
           py::arg("progress") = py::none(),
           "A new log from a CSV file (see :meth:`append_csv` for the columns and errors).")
       .def(
@@ -591,7 +597,7 @@ All or nothing: a bad row or a conflicting repeat leaves the log unchanged.
           "retract",
           [](evidence_log& log, const std::string& source, const std::string& by) {
             const write_lock lock(&log, log_type);
-            log.retract(source, by);
+            return log.retract(source, by);
           },
           py::arg("source"), py::arg("by") = "", R"pbdoc(
 Retracts the evidence whose ``source`` is ``source`` (xAPI voiding: the statement id; ``by``:
@@ -601,6 +607,10 @@ the voiding statement's id). The log stays append-only: the rows stay (``len``, 
 comes; retracting a retracted source again changes nothing. The evaluation time of the log (its
 latest time) still counts retracted rows. O(distinct (kind, weight, source) triples).
 
+:returns: whether it matched evidence in the log (now voided). ``False``: no evidence with that
+    source is in the log yet (a typo, or a void that came before its statement, which xAPI
+    allows: the retraction is kept, voids that evidence when it comes, and
+    :attr:`pending_retractions` lists it meanwhile), or it was retracted before
 :raises ValueError: an empty source (evidence without a source cannot be retracted)
 )pbdoc")
       .def(
@@ -626,6 +636,19 @@ newly retracted.
             return out;
           },
           "The retractions, in order: ``[(source, by), ...]`` (one per source: the first).")
+      .def_property_readonly(
+          "pending_retractions",
+          [](const evidence_log& log) {
+            const read_lock lock(&log, log_type);
+            std::vector<std::pair<std::string, std::string>> out;
+            for (const auto& r : log.pending_retractions()) out.emplace_back(r.source, r.by);
+            return out;
+          },
+          R"pbdoc(
+The retractions that match no evidence in the log (yet), in order: ``[(source, by), ...]``. A
+void may come before its statement (xAPI), so they are kept; a source retracted by mistake (a
+typo) shows here too. O(distinct (kind, weight, source) triples + retractions).
+)pbdoc")
       .def(
           "retracted",
           [](const evidence_log& log, std::string_view source) {
@@ -648,9 +671,12 @@ Whether row ``row`` is retracted.
           "_append_csv",
           [](evidence_log& log, const std::string& path,
              const std::map<std::string, std::string>& names, const ingest_checks* checks,
-             const std::string& encoding, const py::object& progress) {
+             const std::string& encoding, const std::string& delimiter,
+             const py::object& progress) {
             csv_columns c;
             c.encoding = parse_text_encoding(encoding);
+            if (delimiter.size() != 1) throw py::value_error("delimiter: one character expected");
+            c.delimiter = delimiter[0];
             for (const auto& [k, v] : names) {
               if (k == "learner")
                 c.learner = v;
@@ -678,7 +704,8 @@ Whether row ``row`` is retracted.
               log.read_csv_unchecked(path, c, hook);
           },
           py::arg("path"), py::arg("columns"), py::arg("checks").none(true),
-          py::arg("encoding") = "utf-8", py::kw_only(), py::arg("progress") = py::none())
+          py::arg("encoding") = "utf-8", py::kw_only(), py::arg("delimiter") = ",",
+          py::arg("progress") = py::none())
       .def("_columns",
            [](const evidence_log& log) {
              const read_lock lock(&log, log_type);

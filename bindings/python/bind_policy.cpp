@@ -236,7 +236,7 @@ Immutable: compares by value, hashes, copies and pickles.
       .def_static("decaying_average", &method::decaying_average, py::arg("w") = 0.65)
       .def_static(
           "n_mastery",
-          [](std::int64_t n) {
+          [](int_arg<std::int64_t> n) {
             return method::n_mastery(count_or_throw(n, "method.n", "at least 1"));
           },
           py::arg("n") = 5)
@@ -276,44 +276,55 @@ A mastery rule: an aggregation method plus conditions.
 Compares by value, copies and pickles; unhashable (its fields can be set).
 )pbdoc");
   rule_cls
-      .def(py::init(
-               [](method meth, std::int64_t min_evidence, std::vector<std::string> require_kinds,
-                  std::vector<std::string> ignore_kinds, std::optional<std::int64_t> window_last,
-                  std::optional<double> window_days, std::optional<double> expires_after_days,
-                  std::optional<double> exempt_on_pretest,
-                  std::vector<std::string> exempt_confirm_kinds, bool pretest_counts,
-                  bool monotonic) {
-                 std::vector<std::string> bad;
-                 rule r;
-                 r.method = meth;
-                 r.min_evidence = count_of(min_evidence, "rule.min_evidence", bad);
-                 r.require_kinds = std::move(require_kinds);
-                 r.ignore_kinds = std::move(ignore_kinds);
-                 if (window_last)
-                   r.window_last = count_of(*window_last, "rule.window_last", bad, "at least 1");
-                 r.window_days = window_days;
-                 r.expires_after_days = expires_after_days;
-                 r.exempt_on_pretest = exempt_on_pretest;
-                 r.exempt_confirm_kinds = std::move(exempt_confirm_kinds);
-                 r.pretest_counts = pretest_counts;
-                 r.monotonic = monotonic;
-                 // Every problem of the rule at once (those of its scale when it joins a policy).
-                 for (auto& p : problems(r)) bad.push_back(std::move(p));
-                 if (!bad.empty()) throw policy_error(std::move(bad));
-                 return r;
-               }),
-           py::arg("method") = method::latest(), py::arg("min_evidence") = 1,
-           py::arg("require_kinds") = std::vector<std::string>{},
-           py::arg("ignore_kinds") = std::vector<std::string>{},
-           py::arg("window_last") = py::none(), py::arg("window_days") = py::none(),
-           py::arg("expires_after_days") = py::none(), py::arg("exempt_on_pretest") = py::none(),
-           py::arg("exempt_confirm_kinds") = std::vector<std::string>{},
-           py::arg("pretest_counts") = false, py::arg("monotonic") = false)
+      .def(
+          py::init([](method meth, int_arg<std::int64_t> min_evidence,
+                      std::vector<std::string> require_kinds, std::vector<std::string> ignore_kinds,
+                      std::optional<int_arg<std::int64_t>> window_last,
+                      std::optional<double> window_days, std::optional<double> expires_after_days,
+                      std::optional<double> exempt_on_pretest,
+                      std::vector<std::string> exempt_confirm_kinds, bool pretest_counts,
+                      bool monotonic) {
+            std::vector<std::string> bad;
+            rule r;
+            r.method = meth;
+            r.min_evidence = count_of(min_evidence, "rule.min_evidence", bad);
+            r.require_kinds = std::move(require_kinds);
+            r.ignore_kinds = std::move(ignore_kinds);
+            if (window_last) {
+              const std::size_t before = bad.size();
+              r.window_last = count_of(*window_last, "rule.window_last", bad, "at least 1");
+              // Out of range: not also "must be at least 1" for the 0 put in its place.
+              if (bad.size() != before) r.window_last.reset();
+            }
+            r.window_days = window_days;
+            r.expires_after_days = expires_after_days;
+            r.exempt_on_pretest = exempt_on_pretest;
+            r.exempt_confirm_kinds = std::move(exempt_confirm_kinds);
+            r.pretest_counts = pretest_counts;
+            r.monotonic = monotonic;
+            // Every problem of the rule at once (those of its scale when it joins a policy).
+            for (auto& p : problems(r)) bad.push_back(std::move(p));
+            if (!bad.empty()) throw policy_error(std::move(bad));
+            return r;
+          }),
+          py::arg("method") = method::latest(), py::arg("min_evidence") = 1,
+          py::arg("require_kinds") = std::vector<std::string>{},
+          py::arg("ignore_kinds") = std::vector<std::string>{}, py::arg("window_last") = py::none(),
+          py::arg("window_days") = py::none(), py::arg("expires_after_days") = py::none(),
+          py::arg("exempt_on_pretest") = py::none(),
+          py::arg("exempt_confirm_kinds") = std::vector<std::string>{},
+          py::arg("pretest_counts") = false, py::arg("monotonic") = false)
       .def_readwrite("method", &rule::method)
-      .def_readwrite("min_evidence", &rule::min_evidence)
+      .def_property(
+          "min_evidence", [](const rule& r) { return r.min_evidence; },
+          [](rule& r, int_arg<std::uint32_t> v) { r.min_evidence = v; })
       .def_readwrite("require_kinds", &rule::require_kinds)
       .def_readwrite("ignore_kinds", &rule::ignore_kinds)
-      .def_readwrite("window_last", &rule::window_last)
+      .def_property(
+          "window_last", [](const rule& r) { return r.window_last; },
+          [](rule& r, std::optional<int_arg<std::uint32_t>> v) {
+            r.window_last = v ? std::optional<std::uint32_t>(v->value) : std::nullopt;
+          })
       .def_readwrite("window_days", &rule::window_days)
       .def_readwrite("expires_after_days", &rule::expires_after_days)
       .def_readwrite("exempt_on_pretest", &rule::exempt_on_pretest)
@@ -361,7 +372,7 @@ Immutable: compares by value, hashes, copies and pickles.
           py::arg("ids") = py::none(), "At least one item done.")
       .def_static(
           "k_of_n",
-          [](std::int64_t k, const py::args& a, const py::object& ids) {
+          [](int_arg<std::int64_t> k, const py::args& a, const py::object& ids) {
             auto r = rollup::k_of_n(count_or_throw(k, "rollup.k", "at least 1"));
             add_items(r, a, ids);
             return checked(std::move(r));

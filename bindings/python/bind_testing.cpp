@@ -34,12 +34,12 @@ py::list names(const std::vector<std::string>& v) {
 void bind_testing(py::module_& m) {
   m.def(
       "_simulate",
-      [](const framework& fw, const policy& p, std::size_t learners, std::uint64_t seed,
-         const params_tuple& params,
+      [](const framework& fw, const policy& p, int_arg<std::size_t> learners,
+         int_arg<std::uint64_t> seed, const params_tuple& params,
          const std::vector<std::pair<std::string, params_tuple>>& overrides, double pace_sigma,
          const std::vector<std::tuple<std::string, double, double>>& groups, double start,
-         double interval, std::uint32_t attempts, std::uint32_t streak, std::uint32_t max_attempts,
-         unsigned threads) {
+         double interval, int_arg<std::uint32_t> attempts, int_arg<std::uint32_t> streak,
+         int_arg<std::uint32_t> max_attempts, int_arg<unsigned> threads) {
         testing::simulation_options o;
         o.learners = learners;
         o.seed = seed;

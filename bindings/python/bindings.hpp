@@ -5,10 +5,13 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstring>
 #include <exception>
+#include <limits>
 #include <masterymap/error.hpp>
 #include <masterymap/framework.hpp>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -123,6 +126,66 @@ inline int level_arg(const py::handle& x, const char* what) {
   return static_cast<int>(v);
 }
 
+/// An integer parameter that refuses what pybind11's own int conversion lets through: a bool
+/// (True is no count) and numpy booleans; any other integer (int, numpy integer: anything with
+/// `__index__`) in T's range converts. Bound as `int_arg<std::uint32_t>` etc.: its signature
+/// reads `int`, and a refused value fails the call as a wrong argument does, so
+/// masterymap._arguments names the parameter: TypeError for a bool, ValueError with T's range
+/// for an integer out of it (noted by `note_refused_int` for the explanation to read).
+template <typename T>
+struct int_arg {
+  static_assert(std::is_integral<T>::value, "int_arg takes an integer type");
+  T value{};
+  operator T() const noexcept { return value; }  // NOLINT(google-explicit-constructor)
+};
+
+/// Notes that the integer `value` (decimal digits) was refused for being outside [lo, hi]: the
+/// explanation of the failed call names that range (arguments.cpp). Per thread; the next
+/// explanation consumes it.
+void note_refused_int(std::string value, std::string lo, std::string hi);
+
+/// `src` as a T, or false for a bool, a float, a non-integer or a value out of T's range.
+template <typename T>
+bool load_int_arg(PyObject* src, T& out) {
+  if (PyBool_Check(src) || PyFloat_Check(src)) return false;
+  if (std::strncmp(Py_TYPE(src)->tp_name, "numpy.bool", 10) == 0) return false;
+  PyObject* index = PyNumber_Index(src);
+  if (index == nullptr) {
+    PyErr_Clear();
+    return false;
+  }
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(index, &overflow);
+  bool ok = false;
+  if (overflow == 0 && !(v == -1 && PyErr_Occurred())) {
+    if constexpr (std::is_signed<T>::value)
+      ok = v >= static_cast<long long>(std::numeric_limits<T>::min()) &&
+           v <= static_cast<long long>(std::numeric_limits<T>::max());
+    else
+      ok = v >= 0 && static_cast<unsigned long long>(v) <=
+                         static_cast<unsigned long long>(std::numeric_limits<T>::max());
+    if (ok) out = static_cast<T>(v);
+  } else if constexpr (!std::is_signed<T>::value && sizeof(T) == sizeof(unsigned long long)) {
+    if (overflow > 0) {  // past LLONG_MAX: a 64-bit unsigned count may still hold it
+      const unsigned long long u = PyLong_AsUnsignedLongLong(index);
+      ok = !(u == static_cast<unsigned long long>(-1) && PyErr_Occurred());
+      if (ok) out = static_cast<T>(u);
+    }
+  }
+  PyErr_Clear();
+  if (!ok) {
+    PyObject* digits = PyObject_Str(index);
+    if (digits != nullptr) {
+      note_refused_int(PyUnicode_AsUTF8(digits), std::to_string(std::numeric_limits<T>::min()),
+                       std::to_string(std::numeric_limits<T>::max()));
+      Py_DECREF(digits);
+    }
+    PyErr_Clear();
+  }
+  Py_DECREF(index);
+  return ok;
+}
+
 /// A str as UTF-8, or an argument_error naming `what`.
 inline std::string text_arg(const py::handle& x, const char* what, const char* accepts = "a str") {
   if (!PyUnicode_Check(x.ptr())) throw argument_error(what, accepts, x);
@@ -171,5 +234,18 @@ void bind_learner_map(py::module_& m);
 void bind_report(py::module_& m);
 
 }  // namespace masterymap::python
+
+namespace pybind11::detail {
+template <typename T>
+struct type_caster<masterymap::python::int_arg<T>> {
+  PYBIND11_TYPE_CASTER(masterymap::python::int_arg<T>, const_name("int"));
+  bool load(handle src, bool /*convert*/) {
+    return src && masterymap::python::load_int_arg<T>(src.ptr(), value.value);
+  }
+  static handle cast(const masterymap::python::int_arg<T>& v, return_value_policy, handle) {
+    return make_caster<T>::cast(v.value, return_value_policy::copy, {});
+  }
+};
+}  // namespace pybind11::detail
 
 #endif  // MASTERYMAP_PYTHON_BINDINGS_HPP

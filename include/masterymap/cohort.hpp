@@ -175,7 +175,9 @@ struct bottleneck {
   /// can be both.
   std::uint32_t stuck = 0, wheel_spinning = 0, no_progress = 0;
   /// Learners with it on their frontier now (`roster::frontier_matrix`), and of them those
-  /// working on it (in progress, awaiting confirmation or expired: evidence, not done).
+  /// working on it (in progress, awaiting confirmation or expired, with counted evidence: a
+  /// learner whose only evidence is of kinds the rule ignores, or a lone pre-test, is in
+  /// progress by status but has done no counted work, and is not counted here).
   std::uint32_t ready = 0, working = 0;
   std::uint32_t earned = 0;  ///< learners who earned it (mastered or exceeded)
   /// earned / (earned + working): the mastery rate among learners who took it on once ready
@@ -196,9 +198,11 @@ struct bottleneck {
 /// for L learners: the learners stuck on it, plus the learners ready for it now who would not
 /// master it at the rate observed among those who took it on once ready (the term is 0 while
 /// nobody has: no evidence yet that it holds anyone back), plus the learners whose done work
-/// rests on it unmet (gaps); as a share of the roster (0 for an empty roster). A learner can
-/// count in more than one term, so the score can exceed 1. Each term counts learners, so a
-/// competency that few learners reached ranks below one that holds back many.
+/// rests on it unmet (gaps), per learner of the roster (0 for an empty roster). Each term is a
+/// share of the roster (0 to 1), but a learner can count in all three (stuck on it, ready for
+/// it and with it as a gap), so the score is not a fraction: it ranges from 0 to 3. Each term
+/// counts learners, so a competency that few learners reached ranks below one that holds back
+/// many.
 /// Deterministic; parallel over learners, independent of the thread count (`options.threads`,
 /// 0: the roster's). Complexity: O(rows + L * (V + E)); memory O(L * V) bytes (the frontier).
 [[nodiscard]] MASTERYMAP_API std::vector<bottleneck> bottlenecks(

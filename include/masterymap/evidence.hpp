@@ -289,7 +289,9 @@ class MASTERYMAP_API evidence_log {
   /// optional BOM, or `columns.encoding`).
   /// \throws masterymap::parse_error (line, column, and the 0-based data row where one applies)
   ///         for malformed CSV, invalid UTF-8, compressed input or a missing column;
-  ///         masterymap::evidence_error for bad values (0-based data rows and their lines).
+  ///         masterymap::evidence_error for bad values and for rows whose field count is not
+  ///         the header's ("row 3 (line 5): has 3 fields, the header has 4"): every such row
+  ///         in one list, in file order (0-based data rows and their lines).
   /// Progress (progress.hpp) in bytes of the text, counted twice: parsed, then validated.
   void append_csv(std::istream& in, const csv_columns& columns, const ingest_checks& checks,
                   const progress& progress = {});
@@ -314,16 +316,26 @@ class MASTERYMAP_API evidence_log {
   // Retracting a retracted source again changes nothing (the first `by` is kept). The
   // evaluation time of a log (its latest event time) still counts retracted events.
 
-  /// Retracts the evidence whose source is `source`. \throws std::invalid_argument for an
-  /// empty source (evidence without a source cannot be retracted); the log is then unchanged.
+  /// Retracts the evidence whose source is `source`.
+  /// \returns whether it matched evidence in the log (now voided). false: the log has no
+  ///          evidence with that source yet (a typo, or a void that came before its statement:
+  ///          the retraction is kept and voids that evidence when it comes, as xAPI requires;
+  ///          `pending_retractions` lists it), or the source was retracted before (nothing
+  ///          changes).
+  /// \throws std::invalid_argument for an empty source (evidence without a source cannot be
+  ///         retracted); the log is then unchanged.
   /// Complexity: O(attribute triples) (each event's flag is its attribute triple's).
-  void retract(std::string_view source, std::string_view by = {});
+  bool retract(std::string_view source, std::string_view by = {});
   /// Retracts every source of `batch`, all or nothing (every entry is checked first).
   /// \returns the number of sources newly retracted.
   /// \throws std::invalid_argument naming the first empty source (log unchanged).
   std::size_t retract(const std::vector<retraction>& batch);
   /// Retractions in the order they were made (one per source: the first).
   [[nodiscard]] const std::vector<retraction>& retractions() const noexcept;
+  /// The retractions that match no evidence of the log (yet), in the order they were made: a
+  /// void waiting for its statement, or a source given by mistake. O(attribute triples +
+  /// retractions).
+  [[nodiscard]] std::vector<retraction> pending_retractions() const;
   /// Whether `source` is retracted. O(1).
   [[nodiscard]] bool retracted(std::string_view source) const noexcept;
   /// The retraction of `source`, if any. O(1).

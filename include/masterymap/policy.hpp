@@ -385,6 +385,14 @@ class MASTERYMAP_API policy {
   /// \throws masterymap::parse_error, masterymap::policy_error for malformed JSON and missing
   ///         or mistyped fields only.
   [[nodiscard]] static policy from_json_unvalidated(std::string_view text);
+  /// As `from_json`, for tools that report every problem (the command line's `validate`):
+  /// instead of throwing a policy_error, puts its problems (read and validation problems) in
+  /// `problems` and returns the policy as far as it could be read (a field that could not be
+  /// read keeps its default), so it can still be checked against a framework.
+  /// \throws masterymap::parse_error for malformed JSON; masterymap::policy_error when the
+  ///         text is not a JSON object.
+  [[nodiscard]] static policy from_json_reporting(std::string_view text,
+                                                  std::vector<std::string>& problems);
 
   friend MASTERYMAP_API bool operator==(const policy& a, const policy& b);
   friend bool operator!=(const policy& a, const policy& b) { return !(a == b); }

@@ -132,7 +132,10 @@ struct simulation {
 ///
 /// \throws std::invalid_argument for probabilities outside [0, 1], a negative or non-finite
 ///         pace_sigma or interval, a non-finite start, groups with a non-positive share or
-///         multiplier, duplicate or empty group names, streak or max_attempts of 0, more than
+///         multiplier, duplicate or empty group names, streak or max_attempts of 0, a
+///         max_attempts below what moving on from a practicable competency takes
+///         (`max(streak, min_evidence)` plus its rule's required kinds: no learner could ever
+///         master it; the message names both numbers and the competency), more than
 ///         2^32 - 1 learners, or an override naming no competency (the message names it).
 /// Complexity: O(V + E) per learner plus O(attempts * out-degree); parallel over learners.
 [[nodiscard]] MASTERYMAP_API simulation simulate(const framework& fw, const policy& p,

@@ -144,7 +144,8 @@ void install_interrupt_handler();
 /// "masterymap <command>: " and the input being read; returns the exit code it maps to.
 int report_error(const context& ctx, std::exception_ptr error);
 /// Prints the problems of an exception one per line, prefixed with `prefix` (validate);
-/// returns how many were printed. Rethrows what is not a data error.
+/// returns how many there are (at most 100 of one list are printed, then "... and N more").
+/// Rethrows what is not a data error.
 std::size_t print_problems(const std::string& prefix, std::exception_ptr error);
 
 }  // namespace masterymap::cli

@@ -327,17 +327,30 @@ void install_interrupt_handler() {
 
 // --- errors ------------------------------------------------------------------------------------
 
+namespace {
+// At most this many problems of one input are printed, then "... and N more" (a file with a
+// wrong delimiter has a problem on every row; the count line still counts them all).
+constexpr std::size_t shown_problems = 100;
+
+template <typename List, typename Text>
+std::size_t print_list(const std::string& prefix, const List& list, Text text) {
+  for (std::size_t i = 0; i < list.size() && i < shown_problems; ++i)
+    std::cerr << prefix << text(list[i]) << '\n';
+  if (list.size() > shown_problems)
+    std::cerr << prefix << "... and " << list.size() - shown_problems << " more\n";
+  return list.size();
+}
+}  // namespace
+
 std::size_t print_problems(const std::string& prefix, std::exception_ptr failure) {
   try {
     std::rethrow_exception(failure);
   } catch (const validation_error& e) {
     // evidence_error too: its messages name the row and, from a file, its line ("row 1 (line
     // 3): unknown competency 'X'").
-    for (const auto& p : e.problems()) std::cerr << prefix << p.message << '\n';
-    return e.problems().size();
+    return print_list(prefix, e.problems(), [](const problem& p) { return p.message; });
   } catch (const policy_error& e) {
-    for (const auto& p : e.problems()) std::cerr << prefix << p << '\n';
-    return e.problems().size();
+    return print_list(prefix, e.problems(), [](const std::string& p) { return p; });
   } catch (const masterymap::error& e) {  // parse_error (with its position), unknown_id_error, ...
     std::cerr << prefix << e.what() << '\n';
     return 1;

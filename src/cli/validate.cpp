@@ -5,6 +5,7 @@
 // stderr ("<file>: <problem>"); exit code 1 when there is any.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <masterymap/io/case.hpp>
 #include <memory>
@@ -53,15 +54,14 @@ void run_validate(context& ctx, const validate_options& o) {
     const std::string name = shown(o.policy);
     try {
       const std::string json_text = read_input(ctx, o.policy, "policy file");
-      policy p;
-      try {
-        p = policy::from_json_unvalidated(json_text);
-      } catch (const policy_error&) {
-        // Problems reading it: read it again checked, which throws them together with the
-        // rules' own problems (a method parameter out of range), every one in one pass.
-        p = policy::from_json(json_text);
-      }
-      const std::vector<std::string> found = fw ? masterymap::problems(p, *fw) : p.problems();
+      // Every problem reading it and of its rules, and the policy as far as it was read, so
+      // the framework's checks (unknown ids, rollups) run too: both are reported.
+      std::vector<std::string> found;
+      policy p = policy::from_json_reporting(json_text, found);
+      if (fw)
+        for (auto& text : masterymap::problems(p, *fw))
+          if (std::find(found.begin(), found.end(), text) == found.end())
+            found.push_back(std::move(text));
       for (const auto& text : found) std::cerr << name << ": " << text << '\n';
       problems += found.size();
       if (found.empty()) {

@@ -391,6 +391,38 @@ TEST_SUITE("engine") {
     MESSAGE(ex.text);
   }
 
+  TEST_CASE("explanations never print a value as the threshold it misses (issue 14)") {
+    auto text_of = [](const rule& r, const std::vector<double>& scores) {
+      evidence_log log;
+      for (std::size_t i = 0; i < scores.size(); ++i)
+        log.add_unchecked({"s1", "A", static_cast<double>(i + 1), scores[i], "formative"});
+      return engine(one(), policy(scale::four_point(), r)).evaluate(log, "s1").explain("A", log);
+    };
+    // A stored score (a float): its shortest exact text, not "3" (6 significant digits). This
+    // one is mastery within the scale's tolerance (4e-6 on a 0-4 scale) ...
+    const auto a = text_of(rule{}, {2.9999966});
+    CHECK(static_cast<float>(*a.value) == 2.9999966F);
+    CHECK(a.status == status::mastered);
+    CHECK(a.text.find("  value: 2.9999967\n") != std::string::npos);
+    // ... this one is not, and its unmet condition must not read "value 3 is below ... 3".
+    const auto b = text_of(rule{}, {2.99999});
+    CHECK(b.status == status::in_progress);
+    CHECK(b.text.find("  value: 2.99999\n") != std::string::npos);
+    REQUIRE(b.unmet.size() == 1);
+    CHECK(b.unmet[0] == "value 2.99999 is below the mastery threshold 3");
+    // A computed value: cut toward zero to 6 significant digits and marked "...".
+    const auto m = text_of(with(method::mean()), {3.0, 2.9999});
+    CHECK(*m.value < 3.0);
+    CHECK(m.text.find("  value: 2.99995...\n") != std::string::npos);
+    CHECK(m.unmet[0] == "value 2.99995... is below the mastery threshold 3");
+    // Exact values stay short.
+    const auto e = text_of(with(method::mean()), {3.0, 2.5});
+    CHECK(e.text.find("  value: 2.75\n") != std::string::npos);
+    const auto w = text_of(with(method::decaying_average(0.65)), {4.0, 2.0});
+    CHECK(w.text.find("  value: 2.7\n") != std::string::npos);
+    MESSAGE(w.text);
+  }
+
   TEST_CASE("many learners: parallel, deterministic, equal to one-by-one") {
     framework fw = family();
     policy p(scale::four_point(), with(method::decaying_average(0.65)));

@@ -179,11 +179,12 @@ TEST_SUITE("evidence") {
     std::istringstream ragged("learner,competency,time,score\ns1,A,1\n");
     try {
       log.append_csv_unchecked(ragged);
-      FAIL("expected parse_error");
-    } catch (const parse_error& e) {
-      CHECK(e.line() == 2);
-      CHECK(e.row() == 0);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {  // every such row listed (issue 14)
+      CHECK(e.lines() == std::vector<std::size_t>{2});
+      CHECK(e.rows() == std::vector<std::size_t>{0});
     }
+    CHECK(log.size() == 5);
     std::istringstream missing("learner,time,score\n");
     CHECK_THROWS_AS(log.append_csv_unchecked(missing), parse_error);
   }
@@ -279,15 +280,40 @@ TEST_SUITE("evidence") {
       CHECK(e.lines() == std::vector<std::size_t>{4});
     }
     std::istringstream ragged("learner,competency,time,score\rs1,A,1,2\r\r  \r\"\"\rs2,B,2\r");
+    const evidence_log before = log;
     try {
       log.append_csv_unchecked(ragged);
-      FAIL("expected parse_error");
-    } catch (const parse_error& e) {
-      CHECK(std::string(e.what()) == "evidence CSV: row 1 (line 6) has 3 fields, the header has 4");
-      CHECK(e.line() == 6);
-      CHECK(e.column() == 1);
-      CHECK(e.row() == 1);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      REQUIRE(e.problems().size() == 1);
+      CHECK(e.problems()[0].message == "row 1 (line 6): has 3 fields, the header has 4");
+      CHECK(e.rows() == std::vector<std::size_t>{1});
+      CHECK(e.lines() == std::vector<std::size_t>{6});
     }
+    CHECK(log == before);
+    // Every row of the wrong width, with the other rows' bad values, in file order; nothing
+    // appended (issue 14: the first ragged row used to stop the reading).
+    std::istringstream many(
+        "learner,competency,time,score\ns1,A,1\ns1,A,x,2\ns2,B,2,3,4\ns3,A,3,1\n,A,4,1\ns4\n");
+    try {
+      log.append_csv_unchecked(many);
+      FAIL("expected evidence_error");
+    } catch (const evidence_error& e) {
+      std::vector<std::string> got;
+      for (const auto& p : e.problems()) got.push_back(p.message);
+      CHECK(got == std::vector<std::string>{"row 0 (line 2): has 3 fields, the header has 4",
+                                            "row 1 (line 3): bad time 'x'",
+                                            "row 2 (line 4): has 5 fields, the header has 4",
+                                            "row 4 (line 6): missing learner id",
+                                            "row 5 (line 7): has 1 fields, the header has 4"});
+      CHECK(e.rows() == std::vector<std::size_t>{0, 1, 2, 4, 5});
+      CHECK(e.lines() == std::vector<std::size_t>{2, 3, 4, 6, 7});
+    }
+    CHECK(log == before);
+    // Only ragged rows, the good ones valid: still nothing appended.
+    std::istringstream only("learner,competency,time,score\ns1,A,1,2\ns2,B\n");
+    CHECK_THROWS_AS(log.append_csv_unchecked(only), evidence_error);
+    CHECK(log == before);
     std::istringstream unclosed("learner,competency,time,score\ns1,\"A,1,2\n\n");
     try {
       log.append_csv_unchecked(unclosed);

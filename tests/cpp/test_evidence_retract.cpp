@@ -186,6 +186,24 @@ TEST_SUITE("evidence_retract") {
     CHECK(st.score(0) == doctest::Approx(1.0));  // only the other row counts
   }
 
+  TEST_CASE("retract says whether it matched, pending_retractions lists those that did not") {
+    // Issue 14: retracting a source not in the log was silent. It stays allowed (a void may come
+    // before its statement, xAPI), but is reported.
+    mm::evidence_log log;
+    log.add_unchecked({"ann", "A", 1.0, 3.0, "formative", 1.0, "s1"});
+    CHECK_FALSE(log.retract("typo", "v0"));
+    CHECK(log.pending_retractions() == std::vector<mm::retraction>{{"typo", "v0"}});
+    CHECK(log.retract("s1", "v1"));
+    CHECK(log.row_retracted(0));
+    CHECK_FALSE(log.retract("s1", "v2"));  // retracted before: nothing changes
+    CHECK_FALSE(log.retract("s2"));
+    CHECK(log.pending_retractions() == std::vector<mm::retraction>{{"typo", "v0"}, {"s2", ""}});
+    log.add_unchecked({"ann", "A", 2.0, 1.0, "formative", 1.0, "s2"});  // voided on arrival
+    CHECK(log.row_retracted(1));
+    CHECK(log.pending_retractions() == std::vector<mm::retraction>{{"typo", "v0"}});
+    CHECK(log.retractions().size() == 3);
+  }
+
   TEST_CASE("statements: the same id twice across batches counts once, other content is an error") {
     mm::evidence_log log;
     const std::vector<mm::evidence> first{{"ann", "A", 1.0, 3.0, "formative", 1.0, "st-1"},

@@ -171,6 +171,26 @@ TEST_SUITE("policy") {
               "'either' or 'both')"));
   }
 
+  TEST_CASE("from_json_reporting: every problem, and the policy as far as it was read") {
+    // Issue 14: the command line's validate checks a policy with read problems against the
+    // framework too; a count past 32 bits is named, never narrowed.
+    const std::string text = R"({"format": "masterymap.policy", "version": 1,
+      "scale": {"ratings": [["No", 0], ["Yes", 1]], "mastery": "Yes"},
+      "rule": {"min_evidence": 8589934592, "method": {"name": "decaying_average", "w": 7}},
+      "overrides": {"competencies": {"GHOST": {"window_last": 2}}}})";
+    std::vector<std::string> problems;
+    const policy p = policy::from_json_reporting(text, problems);
+    CHECK(problems == std::vector<std::string>{
+                          "rule.min_evidence: 8589934592 is not a count from 0 to 4294967295",
+                          "rule.method.w: 7 is outside (0, 1)"});
+    CHECK(p.default_rule().min_evidence == 1);  // not read: the default, not 8589934592 % 2^32
+    CHECK(p.competency_rules().count("GHOST") == 1);
+    CHECK_THROWS_AS((void)policy::from_json(text), policy_error);
+    std::vector<std::string> none;
+    (void)policy::from_json_reporting(policy().to_json(), none);
+    CHECK(none.empty());
+  }
+
   TEST_CASE("the bundled school policy file reads and validates") {
     const std::string path = std::string(MASTERYMAP_EXAMPLE_DATA) + "/policy_four_point.json";
     std::ifstream in(path);

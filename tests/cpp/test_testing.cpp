@@ -191,6 +191,15 @@ TEST_SUITE("testing") {
     o.streak = 0;
     CHECK_THROWS_AS(mt::simulate(fw, mt::simple_policy(), o), std::invalid_argument);
     o = {};
+    o.streak = 3;
+    o.max_attempts = 2;  // issue 14: nobody could ever master anything
+    CHECK_THROWS_WITH_AS(mt::simulate(fw, mt::simple_policy(), o),
+                         "max_attempts: 2 is less than the 3 attempts moving on from 'C1' takes "
+                         "(streak 3): no learner could ever master it",
+                         std::invalid_argument);
+    o.max_attempts = 3;
+    CHECK_NOTHROW((void)mt::simulate(fw, mt::simple_policy(), o));
+    o = {};
     o.learners = 0;
     CHECK(mt::simulate(fw, mt::simple_policy(), o).size() == 0);
   }

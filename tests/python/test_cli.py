@@ -394,6 +394,47 @@ def test_validate_lists_every_problem(fractions, tmp_path):
     assert any("format" in line for line in pol_lines)
     assert any("rule.min_evidence" in line for line in pol_lines)
     assert any("rule.method.w: 7" in line for line in pol_lines)
+    # ... and with the framework's checks of the policy as far as it was read, not instead of
+    # them (issue 14: a read problem used to hide the unknown ids)
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, check=1)
+    pol_lines = [line for line in p.stderr.splitlines() if line.startswith(str(pol_path))]
+    assert any("format: expected 'masterymap.policy', got 'x'" in line for line in pol_lines)
+    assert any("rule.min_evidence: expected a non-negative integer" in line
+               for line in pol_lines)
+    assert any("rule.method.w: 7" in line for line in pol_lines)
+    assert any("GHOST" in line and "unknown competency" in line for line in pol_lines)
+    assert any("'XX'" in line for line in pol_lines)
+    assert len(pol_lines) == len(set(pol_lines))  # the rules' own problems once, not twice
+    assert p.stderr.splitlines()[-1] == f"{len(pol_lines)} problems"
+
+
+def test_validate_lists_every_row_of_the_wrong_width(fractions, tmp_path):
+    """Issue 14: the first row with a wrong field count used to stop the reading; now every
+    one is listed with the other rows' problems, in file order, the first 100 of them."""
+    ev = tmp_path / "ragged.csv"
+    ev.write_text("learner,competency,time,score\n"
+                  "ana,FR3.unit,2026-05-04\n"
+                  "ana,FR3.unit,not a time,3\n"
+                  "ana,FR3.unit,2026-05-05,3,extra\n"
+                  "ben,FR3.unit,2026-05-06,3\n")
+    p = run("validate", ev, check=1)
+    assert p.stdout == ""
+    assert p.stderr.splitlines() == [
+        f"{ev}: row 0 (line 2): has 3 fields, the header has 4",
+        f"{ev}: row 1 (line 3): bad time 'not a time'",
+        f"{ev}: row 2 (line 4): has 5 fields, the header has 4",
+        "3 problems"]
+    # a file of the wrong delimiter: a problem on every row, the first 100 shown
+    many = tmp_path / "semicolons.csv"
+    many.write_text("learner,competency,time,score\n"
+                    + "".join(f"s{i};FR3.unit;2026-05-04;3\n" for i in range(250)))
+    p = run("validate", many, check=1)
+    err = p.stderr.splitlines()
+    assert len(err) == 102
+    assert err[0] == f"{many}: row 0 (line 2): has 1 fields, the header has 4"
+    assert err[99] == f"{many}: row 99 (line 101): has 1 fields, the header has 4"
+    assert err[100] == f"{many}: ... and 150 more"
+    assert err[101] == "250 problems"
 
 
 def test_validate_evidence_from_stdin_against_the_framework(fractions):

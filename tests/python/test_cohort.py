@@ -451,3 +451,48 @@ def test_summary_score_sums_do_not_depend_on_learner_order():
         assert row["mean_score"] == total / len(s)
         m = len(s) // 2
         assert row["median_score"] == (s[m] if len(s) % 2 else s[m - 1] + (s[m] - s[m - 1]) / 2)
+
+
+def _two_step_roster(rows, rule=None):
+    """C1 <- C2 (C2 requires C1), four-point scale, no inference; `rows`: (learner,
+    competency, time in days, score, kind)."""
+    fw = mm.testing.chain(2)
+    pol = mm.Policy(mm.Scale.four_point(), rule or mm.Rule(ignore_kinds=["self"]))
+    pol.infer_prerequisites = "none"
+    r = mm.Roster(fw, pol)
+    r.ingest(pd.DataFrame(rows, columns=["learner", "competency", "time", "score", "kind"])
+             .assign(time=lambda d: T0 + pd.to_timedelta(d["time"], unit="D")))
+    return r
+
+
+def test_evidence_only_of_an_ignored_kind_counts_no_work():
+    """Issue 14: a self-assessment of a kind the rule ignores leaves the competency in progress
+    (there is evidence on file: the status is documented so, and inference treats it as
+    contrary), with no score, no rating and an explanation that nothing counted; bottlenecks
+    do not count that learner as working on it, nor as stuck."""
+    r = _two_step_roster([("s1", "C1", 0, 4, "self"), ("s1", "C1", 1, 4, "self"),
+                          ("s2", "C1", 0, 1, "formative")])
+    st = r.learner("s1")
+    assert st.status("C1") == "in_progress"
+    assert st.rating("C1") is None and st.score("C1") is None
+    assert "no counted evidence" in str(st.explain("C1"))
+    b = r.bottlenecks(stuck_evidence=1, stuck_days=0).set_index("competency")
+    assert b.loc["C1", "ready"] == 2
+    assert b.loc["C1", "working"] == 1  # s2 only: s1 counted nothing
+    assert b.loc["C1", "stuck"] == 1  # s2 (1 counted piece >= stuck_evidence=1), not s1
+    stuck = r.groups_by_frontier("stuck", stuck_evidence=1, stuck_days=0)
+    assert list(stuck["learner"].astype(str)) == ["s2"]
+
+
+def test_the_bottleneck_score_ranges_from_0_to_3():
+    """Issue 14: the score is documented as a sum of three shares of the roster, not a
+    fraction: one learner stuck on a competency, ready for it and with it as a gap gives 3."""
+    r = _two_step_roster([("s1", "C2", 0, 4, "formative")]
+                         + [("s1", "C1", 1 + k, 1, "formative") for k in range(3)])
+    b = r.bottlenecks(stuck_evidence=2, stuck_days=0).set_index("competency")
+    row = b.loc["C1"]
+    assert (row["stuck"], row["ready"], row["working"], row["earned"], row["gaps"]) == \
+        (1, 1, 1, 0, 1)
+    assert row["mastery_rate_ready"] == 0.0
+    assert row["score"] == 3.0  # (1 + (1 - 0) * 1 + 1) / 1
+    assert ((b["score"] >= 0) & (b["score"] <= 3)).all()

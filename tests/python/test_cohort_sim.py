@@ -122,8 +122,6 @@ def oracle_bottlenecks(r, ev, stuck_evidence=10, stuck_days=30.0):
     ids = list(r.framework)
     st = r.statuses().reshape(L, C)
     f = r.frontier_matrix().reshape(L, C).astype(bool)
-    working = np.isin(st, [STATUS["in_progress"], STATUS["awaiting_confirmation"],
-                           STATUS["expired"]])
     earned = np.isin(st, [STATUS["mastered"], STATUS["exceeded"]])
     e = oracle_counted(ev, r.as_of)
     g = e.groupby(["learner", "competency"], observed=True)["time"].agg(["size", "min"])
@@ -131,6 +129,12 @@ def oracle_bottlenecks(r, ev, stuck_evidence=10, stuck_days=30.0):
     cpos = {x: i for i, x in enumerate(ids)}
     li = np.array([lpos[x] for x in g.index.get_level_values(0)], dtype=np.int64)
     ci = np.array([cpos[x] for x in g.index.get_level_values(1)], dtype=np.int64)
+    # Working: not done, with counted evidence (issue 14: a status alone may come from evidence
+    # that counts no work).
+    counted = np.zeros((L, C), dtype=bool)
+    counted[li, ci] = g["size"].to_numpy() > 0
+    working = np.isin(st, [STATUS["in_progress"], STATUS["awaiting_confirmation"],
+                           STATUS["expired"]]) & counted
     s = st[li, ci]
     spin = (stuck_evidence > 0) & (g["size"].to_numpy() >= stuck_evidence)  # 0: off
     slow = (stuck_days > 0) & (g["min"].to_numpy() <= r.as_of - stuck_days * DAY)

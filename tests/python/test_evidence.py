@@ -127,6 +127,81 @@ def test_read_csv(tmp_path, fw):
         log.append_csv(tmp_path / "missing.csv")
 
 
+def test_read_csv_lists_every_row_of_the_wrong_width(tmp_path):
+    """Issue 14: every row whose field count is not the header's, with the other rows' bad
+    values, in file order, as one EvidenceError; nothing appended."""
+    path = tmp_path / "ragged.csv"
+    path.write_text("learner,competency,time,score\ns1,A,1\ns1,A,x,3\ns2,B,2,3,4\ns3,A,3,1\n")
+    log = mm.EvidenceLog()
+    log.add("s0", "A", 1, 1)
+    with pytest.raises(mm.EvidenceError) as e:
+        log.append_csv(path)
+    assert [p["message"] for p in e.value.problems] == [
+        "row 0 (line 2): has 3 fields, the header has 4",
+        "row 1 (line 3): bad time 'x'",
+        "row 2 (line 4): has 5 fields, the header has 4"]
+    assert (e.value.rows, e.value.lines) == ([0, 1, 2], [2, 3, 4])
+    assert len(log) == 1
+
+
+@pytest.mark.parametrize("given,sep", [("\t", "\t"), ("tab", "\t"), ("TAB", "\t"), ("\\t", "\t"),
+                                       (";", ";"), ("|", "|"), (",", ",")])
+def test_read_csv_takes_the_delimiter_as_the_command_line_does(tmp_path, given, sep):
+    """Issue 14: ``delimiter=`` in Python, the same forms as the CLI's ``--delimiter``."""
+    path = tmp_path / "ev.txt"
+    path.write_text(sep.join(["learner", "competency", "time", "score"]) + "\n"
+                    + sep.join(["s1", "A", "1", "3"]) + "\n" + sep.join(["s2", "B", "2", "2.5"])
+                    + "\n")
+    log = mm.EvidenceLog.read_csv(path, delimiter=given)
+    want = mm.EvidenceLog()
+    want.extend(pd.DataFrame({"learner": ["s1", "s2"], "competency": ["A", "B"],
+                              "time": [1.0, 2.0], "score": [3.0, 2.5]}))
+    assert log == want
+    again = mm.EvidenceLog()
+    assert again.append_csv(path, delimiter=given) == want
+
+
+def test_read_csv_rejects_what_the_command_line_rejects_as_a_delimiter(tmp_path):
+    path = tmp_path / "ev.csv"
+    path.write_text("learner,competency,time,score\ns1,A,1,3\n")
+    for bad, why in (("ab", "expected one ASCII character or 'tab', got 'ab'"),
+                     ("é", "expected one ASCII character or 'tab', got 'é'"),
+                     ("", "expected one ASCII character or 'tab', got ''"),
+                     ('"', "cannot be a quote or a line break"),
+                     ("\n", "cannot be a quote or a line break")):
+        with pytest.raises(ValueError) as e:
+            mm.EvidenceLog.read_csv(path, delimiter=bad)
+        assert str(e.value) == f"EvidenceLog.read_csv(): delimiter: {why}"
+        with pytest.raises(ValueError, match="^EvidenceLog.append_csv\\(\\): delimiter: "):
+            mm.EvidenceLog().append_csv(path, delimiter=bad)
+    with pytest.raises(TypeError, match="delimiter must be a str, got int 9"):
+        mm.EvidenceLog.read_csv(path, delimiter=9)
+    # without it, a tab-separated file's error names the Python option too
+    tabs = tmp_path / "tabs.txt"
+    tabs.write_text("learner\tcompetency\ttime\tscore\ns1\tA\t1\t3\n")
+    with pytest.raises(mm.ParseError, match="delimiter='tab' in Python"):
+        mm.EvidenceLog.read_csv(tabs)
+
+
+def test_retracting_a_source_not_in_the_log_is_reported_and_kept_pending():
+    """Issue 14: ``retract`` says whether it matched evidence; a void before its statement is
+    still allowed (xAPI) and listed in ``pending_retractions`` until the evidence comes."""
+    log = mm.EvidenceLog()
+    log.add("s1", "A", 3, 1, source="stmt-1")
+    assert log.retract("typo", by="v0") is False
+    assert log.pending_retractions == [("typo", "v0")]
+    assert log.retract("stmt-1", by="v1") is True
+    assert log.row_retracted(0)
+    assert log.retract("stmt-1", by="v2") is False  # retracted before: nothing changes
+    assert log.pending_retractions == [("typo", "v0")]
+    assert log.retract("stmt-2") is False  # the void first ...
+    assert log.pending_retractions == [("typo", "v0"), ("stmt-2", "")]
+    log.add("s1", "A", 4, 2, source="stmt-2")  # ... then its statement: voided on arrival
+    assert log.row_retracted(1)
+    assert log.pending_retractions == [("typo", "v0")]
+    assert log.retractions == [("typo", "v0"), ("stmt-1", "v1"), ("stmt-2", "")]
+
+
 def test_pickle():
     log = mm.EvidenceLog(kinds=["project"])
     log.add("s1", "A", 3, 1, kind="project", weight=2, source="T")

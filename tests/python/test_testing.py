@@ -407,6 +407,38 @@ def test_bad_options_are_named():
     assert len(ev) == 0 and len(truth) == 0
 
 
+def test_max_attempts_below_the_streak_is_refused():
+    """Issue 14: with fewer attempts allowed than moving on takes, no learner could ever
+    master anything: refused, naming both numbers."""
+    fw, p = mmt.chain(2), mmt.policy()
+    with pytest.raises(ValueError) as e:
+        mmt.simulate(fw, p, 2, seed=1, streak=3, max_attempts=2)
+    assert str(e.value) == ("max_attempts: 2 is less than the 3 attempts moving on from 'C1' "
+                            "takes (streak 3): no learner could ever master it")
+    # the rule's min_evidence raises the streak, and each required kind takes a check
+    strict = mm.Policy(mm.Scale.four_point(), mm.Rule(min_evidence=4,
+                                                     require_kinds=["discussion"]))
+    with pytest.raises(ValueError) as e:
+        mmt.simulate(fw, strict, 2, seed=1, streak=3, max_attempts=4)
+    assert str(e.value) == ("max_attempts: 4 is less than the 5 attempts moving on from 'C1' "
+                            "takes (streak 3, raised to the rule's min_evidence 4, plus 1 "
+                            "check(s) of required kinds): no learner could ever master it")
+    ev, truth = mmt.simulate(fw, strict, 20, seed=1, streak=3, max_attempts=5, attempts=200,
+                             params={"prior": 1.0, "slips": 0.0})
+    assert truth["mastery_time"].notna().all() and (truth["attempts"] == 5).all()
+    # counts out of range or of the wrong type name the option and the public function
+    with pytest.raises(ValueError, match=r"^testing.simulate\(\): streak is out of range: "
+                                         r"1099511627776 \(it must be from 0 to 4294967295\)$"):
+        mmt.simulate(fw, p, 2, seed=1, streak=np.int64(2**40))
+    with pytest.raises(ValueError, match=r"^testing.simulate\(\): seed is out of range: "
+                                         r"1180591620717411303424 \(it must be from 0 to "
+                                         r"18446744073709551615\)$"):
+        mmt.simulate(fw, p, 2, seed=2**70)
+    with pytest.raises(TypeError, match=r"^testing.simulate\(\): max_attempts must be an int, "
+                                        r"got bool True$"):
+        mmt.simulate(fw, p, 2, seed=1, max_attempts=True)
+
+
 def test_the_fixtures_are_the_cpp_headers():
     assert list(mmt.chain()) == ["C1", "C2", "C3", "C4", "C5"]
     assert len(mmt.chain(3).edges()) == 2

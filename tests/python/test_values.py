@@ -124,13 +124,90 @@ def test_a_negative_count_is_a_value_error_naming_the_parameter():
 
 def test_a_count_too_large_for_its_cpp_type_is_a_value_error_naming_the_parameter():
     r = mm.Roster(framework(), mm.Policy())
-    for call in (r.groups_by_frontier, r.bottlenecks):
-        with pytest.raises(ValueError, match=r"stuck_evidence is out of range: 1099511627776 "
-                                             r"\(too large\)$"):
-            call(stuck_evidence=2**40)
-    with pytest.raises(ValueError, match=r"^Rule.min_evidence is out of range: 8589934592 "
-                                         r"\(too large\)$"):
-        mm.Rule().min_evidence = 2**33
+    for call, name in ((r.groups_by_frontier, "Roster.groups_by_frontier()"),
+                       (r.bottlenecks, "Roster.bottlenecks()")):
+        # a Python int and a numpy integer alike (issue 14: numpy's got a generic message)
+        for big in (2**40, np.int64(2**40), np.uint64(2**40)):
+            with pytest.raises(ValueError) as e:
+                call(stuck_evidence=big)
+            assert str(e.value) == (f"{name}: stuck_evidence is out of range: 1099511627776 (it "
+                                    f"must be from 0 to 4294967295)")
+        with pytest.raises(ValueError, match=r"stuck_evidence is out of range: -3 \(it must be "
+                                             r"from 0 to 4294967295\)$"):
+            call(stuck_evidence=np.int8(-3))
+    with pytest.raises(ValueError, match=r"^Roster.summary\(\): min_n is out of range: "
+                                         r"4294967296 \(it must be from 0 to 4294967295\)$"):
+        r.summary(min_n=np.int64(2**32))
+    for big in (2**33, np.int64(2**33)):
+        with pytest.raises(ValueError, match=r"^Rule.min_evidence is out of range: 8589934592 "
+                                             r"\(it must be from 0 to 4294967295\)$"):
+            mm.Rule().min_evidence = big
+        with pytest.raises(ValueError, match=r"^Rule.window_last is out of range: 8589934592 "
+                                             r"\(it must be from 0 to 4294967295\)$"):
+            mm.Rule().window_last = big
+    # in range, a numpy integer is a count like any int
+    rule = mm.Rule()
+    rule.min_evidence = np.uint16(3)
+    rule.window_last = np.int64(4)
+    assert (rule.min_evidence, rule.window_last) == (3, 4)
+    assert len(r.bottlenecks(stuck_evidence=np.int32(4))) == len(r.framework)
+
+
+def test_counts_never_wrap_past_32_bits():
+    """Issue 14: a count past 2**32 - 1 is refused with the parameter named, never narrowed to
+    a small number (2**32 + 5 is not 5), from Python and from a policy's JSON."""
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Rule(window_last=2**32 + 5)
+    # one problem: not also "must be at least 1" for a placeholder 0
+    assert e.value.problems == ["rule.window_last: 4294967301 is not at least 1"]
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Rule(min_evidence=np.int64(2**32 + 5))
+    assert e.value.problems == ["rule.min_evidence: 4294967301 is not a count from 0 to "
+                                "4294967295"]
+    with pytest.raises(mm.PolicyError, match=r"method.n: 4294967301 is not at least 1"):
+        mm.Method.n_mastery(2**32 + 5)
+    with pytest.raises(mm.PolicyError, match=r"rollup.k: 4294967301 is not at least 1"):
+        mm.Rollup.k_of_n(2**32 + 5, ["A", "B"])
+    text = json.loads(mm.Policy(mm.Scale.four_point()).to_json())
+    for path, value in ((("rule", "min_evidence"), 8589934592),
+                        (("rule", "window_last"), 2**32 + 5),
+                        (("rule", "min_evidence"), 2**64 + 1),
+                        (("rule", "method"), {"name": "n_mastery", "n": 2**40})):
+        doc = json.loads(json.dumps(text))
+        doc[path[0]][path[1]] = value
+        with pytest.raises(mm.PolicyError) as e:
+            mm.Policy.from_json(json.dumps(doc))
+        shown = value["n"] if isinstance(value, dict) else value
+        where = ".".join(path) + (".n" if isinstance(value, dict) else "")
+        if shown < 2**64:
+            assert e.value.problems == [f"{where}: {shown} is not a count from 0 to 4294967295"]
+        else:  # beyond what JSON integers hold here: read as a float
+            assert e.value.problems == [f"{where}: expected a non-negative integer"]
+
+
+def test_a_bool_is_no_count():
+    """Issue 14: True where a count is expected was taken as 1."""
+    r = mm.Roster(framework(), mm.Policy())
+    for call, name in ((r.groups_by_frontier, "Roster.groups_by_frontier()"),
+                       (r.bottlenecks, "Roster.bottlenecks()")):
+        for flag in (True, np.bool_(True)):
+            with pytest.raises(TypeError) as e:
+                call(stuck_evidence=flag)
+            assert str(e.value) == f"{name}: stuck_evidence must be an int, got bool True" \
+                or str(e.value) == f"{name}: stuck_evidence must be an int, got bool_ True", \
+                str(e.value)
+    with pytest.raises(TypeError, match=r"^Roster.summary\(\): min_n must be an int, got bool"):
+        r.summary(min_n=False)
+    with pytest.raises(TypeError, match=r"^Rule\(\): min_evidence must be an int, got bool True"):
+        mm.Rule(min_evidence=True)
+    with pytest.raises(TypeError, match=r"^Rule.min_evidence must be an int, got bool True"):
+        mm.Rule().min_evidence = True
+    with pytest.raises(TypeError, match=r"^Method.n_mastery\(\): n must be an int, got bool"):
+        mm.Method.n_mastery(True)
+    fw = mm.testing.chain(2)
+    with pytest.raises(TypeError, match=r"^testing.simulate\(\): streak must be an int, got "
+                                        r"bool True"):
+        mm.testing.simulate(fw, mm.testing.policy(), learners=2, seed=1, streak=True)
 
 
 def test_policy_json_reports_every_problem_in_one_pass_with_one_path_style():
@@ -207,3 +284,22 @@ def test_bkt_model_probabilities_check_correct_at():
     model = mm.bkt.fit(df, num_fits=1)
     with pytest.raises(ValueError, match="correct_at must be a finite number"):
         model.probability_source(correct_at=math.nan)
+
+
+def test_messages_name_the_public_function_not_its_private_core():
+    """Issue 14: a value refused by a private core function (``_core._simulate``,
+    ``_core.io.parse_xapi``) is reported under the public function the user called."""
+    with pytest.raises(ValueError) as e:
+        mm.io.read_xapi("[]", threads=-1)
+    assert str(e.value) == "io.read_xapi(): threads is out of range: -1 (it must not be negative)"
+    fw = mm.testing.chain(2)
+    with pytest.raises(ValueError) as e:
+        mm.testing.simulate(fw, mm.testing.policy(), learners=2, seed=1,
+                            max_attempts=np.uint64(2**33))
+    assert str(e.value).startswith("testing.simulate(): max_attempts is out of range: 8589934592")
+    # no private name in any of them
+    for call in (lambda: mm.io.read_xapi("[]", threads=-1),
+                 lambda: mm.testing.simulate(fw, mm.testing.policy(), 2, seed=2**64)):
+        with pytest.raises(ValueError) as e:
+            call()
+        assert "_simulate" not in str(e.value) and "parse_xapi" not in str(e.value)

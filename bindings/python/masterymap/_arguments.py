@@ -244,8 +244,11 @@ def _mismatch(t: _Type, v: Any) -> Optional[Tuple[str, _Type]]:
         found = [_mismatch(a, v) for a in t.args]
         return None if any(f is None for f in found) else ("", t)
     if name in ("int", "int_"):
-        ok = isinstance(v, int) or (hasattr(type(v), "__index__")
-                                    and not isinstance(v, (float, str, bytes)))
+        # pybind11 converts a bool to an int; the library's counts (int_arg) and checked
+        # Python functions do not: True is no count.
+        ok = not isinstance(v, (bool, np.bool_)) and (
+            isinstance(v, int) or (hasattr(type(v), "__index__")
+                                   and not isinstance(v, (float, str, bytes))))
         return None if ok else ("", t)
     if name in ("float", "float_"):
         ok = not isinstance(v, (str, bytes)) and (
@@ -308,8 +311,6 @@ def _mismatch(t: _Type, v: Any) -> Optional[Tuple[str, _Type]]:
     if name == "iterator":
         return None if hasattr(type(v), "__next__") else ("", t)
     if name == "numpy.ndarray" or name.startswith("numpy.ndarray"):
-        import numpy as np
-
         try:
             np.asarray(v, dtype=t.args[0].name if t.args else None)
         except (TypeError, ValueError):
@@ -405,7 +406,8 @@ def _clean(signature: str, is_method: bool) -> str:
 # --- the message ------------------------------------------------------------------------------
 
 def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, Dict[str, str]]],
-            args: Sequence[Any], kwargs: Dict[str, Any], failure: str) -> Any:
+            args: Sequence[Any], kwargs: Dict[str, Any], failure: str,
+            refused: Optional[Tuple[str, str, str]] = None) -> Any:
     """The message of the TypeError that replaces pybind11's (or a ValueError to raise instead,
     for an int out of the range of its C++ type).
 
@@ -414,24 +416,45 @@ def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, D
     :param overloads: (signature, is_method, {name: default text}) of each overload.
     :param failure: ``"arguments"`` (no overload matched) or ``"conversion"`` (a value inside
         an argument could not be converted).
+    :param refused: (value, lo, hi) when a strict integer parameter (``int_arg`` in
+        bindings.hpp) refused the integer ``value`` for being outside [lo, hi]: the message
+        then names that range.
     """
     try:
-        return _explain(display, accessor, overloads, list(args), dict(kwargs), failure)
+        return _explain(display, accessor, overloads, list(args), dict(kwargs), failure,
+                        refused)
     except ValueError as e:  # the call's problem is a value, not a type
         return e
     except Exception as e:  # never hide the call's problem behind a bug here
         return f"{display}: wrong argument types ({type(e).__name__} while explaining: {e})"
 
 
-def _range_hint(value: int) -> str:
-    """Why an int the C++ side refused is out of range."""
+def _integer(value: Any) -> Optional[int]:
+    """``value`` as an int when it is a Python or numpy integer (never a bool), else None."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        return None
+    return int(value)
+
+
+def _out_of_range(value: int, refused: Optional[Tuple[str, str, str]]) -> bool:
+    """Whether the C++ side refused ``value`` for its range: noted by a strict parameter, or
+    beyond what every integer parameter takes (0 to 2**31 - 1)."""
+    return (refused is not None and refused[0] == str(value)) or value < 0 or value >= 2**31
+
+
+def _range_hint(value: int, refused: Optional[Tuple[str, str, str]] = None) -> str:
+    """Why an int the C++ side refused is out of range: the range when the parameter noted
+    it (``refused``: (value, lo, hi)), else the direction."""
+    if refused is not None and refused[0] == str(value):
+        return f" (it must be from {refused[1]} to {refused[2]})"
     if value < 0:
         return " (it must not be negative)"
     return " (too large)"
 
 
 def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, Dict[str, str]]],
-             args: List[Any], kwargs: Dict[str, Any], failure: str) -> str:
+             args: List[Any], kwargs: Dict[str, Any], failure: str,
+             refused: Optional[Tuple[str, str, str]] = None) -> str:
     if accessor and args:
         value = args[-1]
         params = parameters(overloads[0][0], overloads[0][2])
@@ -439,9 +462,11 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
             m = _mismatch(params[-1].type, value)
             if m is not None:
                 return f"{display} must be {accepts(m[1])}, got {describe(value)}"
-            if _int_annotated(params[-1].type) and isinstance(value, int) \
-                    and (value < 0 or value >= 2**31):
-                raise ValueError(f"{display} is out of range: {value}" + _range_hint(value))
+            number = _integer(value)
+            if _int_annotated(params[-1].type) and number is not None \
+                    and _out_of_range(number, refused):
+                raise ValueError(f"{display} is out of range: {number}"
+                                 + _range_hint(number, refused))
         return f"{display}: cannot be set to {describe(value)}"
     arity: Optional[str] = None
     candidates = []
@@ -472,6 +497,8 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
                 else:
                     problems.append(text)
         if not problems and failure == "arguments":
+            # An int out of its range is the call's problem before a None that may be fine.
+            _raise_if_out_of_range(display, params, bound, refused)
             problems = maybe
         candidates.append((len(problems), problems, bound))
     forms = " or ".join(f"{display[:-2] if display.endswith('()') else display}"
@@ -484,18 +511,23 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
     count, problems, bound = candidates[0]
     if count:
         return f"{display}: " + "; ".join(problems)
-    # No argument breaks its annotation: an int out of the range of its C++ type (a count given
-    # a negative number, or one past the 32-bit counts most parameters are), which is a wrong
-    # value, not a wrong type.
-    for p, value in bound:
-        if failure == "arguments" and p.type is not None and _int_annotated(p.type) \
-                and isinstance(value, int) and not isinstance(value, bool) \
-                and (value < 0 or value >= 2**31):
-            raise ValueError(f"{display}: {p.name} is out of range: {value}" + _range_hint(value))
     given = ", ".join(describe(a) for a in (args[1:] if overloads[0][1] else args))
     what = "a value inside an argument could not be converted" if failure == "conversion" \
         else "the arguments do not match"
     return f"{display}: {what}; it takes {forms} (given: {given or 'no arguments'})"
+
+
+def _raise_if_out_of_range(display: str, params: Any, bound: Any,
+                           refused: Optional[Tuple[str, str, str]]) -> None:
+    """When no argument breaks its annotation: an int (Python or numpy) out of the range of its
+    C++ type (a count given a negative number, or one past the 32-bit counts most parameters
+    are) is a wrong value, not a wrong type: raises the ValueError naming it."""
+    for p, value in bound:
+        number = _integer(value)
+        if p.type is not None and _int_annotated(p.type) and number is not None \
+                and _out_of_range(number, refused):
+            raise ValueError(f"{display}: {p.name} is out of range: {number}"
+                             + _range_hint(number, refused))
 
 
 def _int_annotated(t: _Type) -> bool:

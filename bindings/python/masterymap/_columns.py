@@ -452,11 +452,30 @@ def append_csv(log: _core.EvidenceLog, path: "os.PathLike[str] | str",
                framework: Optional[_core.Framework] = None,
                policy: Optional[_core.Policy] = None,
                encoding: str = "utf-8",
-               progress: _progress.Progress = None) -> _core.EvidenceLog:
+               progress: _progress.Progress = None,
+               delimiter: str = ",") -> _core.EvidenceLog:
     """``EvidenceLog.append_csv`` (see its docstring); the C++ reader decompresses .gz."""
+    sep = csv_delimiter(delimiter, "EvidenceLog.append_csv()")
     log._append_csv(os.fspath(path), dict(columns or {}), checks(framework, policy), encoding,
-                    progress=progress)
+                    delimiter=sep, progress=progress)
     return log
+
+
+def csv_delimiter(text: str, function: str) -> str:
+    """The field separator ``text`` names, read as the command line's ``--delimiter`` reads it
+    (src/cli/common.cpp): ``"tab"`` or ``"\\t"`` in any case (or a tab character) is a tab;
+    otherwise one ASCII character, not a quote or a line break.
+
+    :raises ValueError: with the command line's wording, naming ``function``.
+    """
+    if text.lower() in ("tab", "\\t"):
+        return "\t"
+    if len(text) != 1 or ord(text) >= 0x80:
+        raise ValueError(f"{function}: delimiter: expected one ASCII character or 'tab', got "
+                         f"{text!r}")
+    if text in ('"', "\r", "\n"):
+        raise ValueError(f"{function}: delimiter: cannot be a quote or a line break")
+    return text
 
 
 @checked("EvidenceLog.read_csv()")
@@ -464,10 +483,12 @@ def read_csv(path: "os.PathLike[str] | str", columns: Optional[Mapping[str, str]
              kinds: Optional[List[str]] = None, framework: Optional[_core.Framework] = None,
              policy: Optional[_core.Policy] = None,
              encoding: str = "utf-8",
-             progress: _progress.Progress = None) -> _core.EvidenceLog:
+             progress: _progress.Progress = None,
+             delimiter: str = ",") -> _core.EvidenceLog:
     """``EvidenceLog.read_csv`` (see its docstring)."""
+    sep = csv_delimiter(delimiter, "EvidenceLog.read_csv()")
     return append_csv(_core.EvidenceLog(kinds), path, columns, framework, policy, encoding,
-                      progress)
+                      progress, sep)
 
 
 @checked("Roster.ingest()")

@@ -47,16 +47,16 @@ _Params = Tuple[float, float, float, float, float]
 
 def _params(given: Any, base: Mapping[str, float], where: str) -> _Params:
     if not isinstance(given, Mapping):
-        raise TypeError(f"simulate(): {where} must be a mapping of parameter name -> "
+        raise TypeError(f"testing.simulate(): {where} must be a mapping of parameter name -> "
                         f"probability, got {type(given).__name__}")
     unknown = [k for k in given if k not in PARAMS]
     if unknown:
-        raise ValueError(f"simulate(): unknown parameter {unknown[0]!r} in {where}; use one of "
+        raise ValueError(f"testing.simulate(): unknown parameter {unknown[0]!r} in {where}; use one of "
                          f"{PARAMS}")
     merged = dict(base)
     for k, v in given.items():
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise TypeError(f"simulate(): {where}[{k!r}] must be a number, got "
+            raise TypeError(f"testing.simulate(): {where}[{k!r}] must be a number, got "
                             f"{type(v).__name__}")
         merged[k] = float(v)
     return (merged["prior"], merged["learns"], merged["guesses"], merged["slips"],
@@ -71,7 +71,7 @@ def _overrides(overrides: Any, base: Mapping[str, float]) -> list:
             else overrides
         extra = [k for k in frame.columns if k not in PARAMS]
         if extra:
-            raise ValueError(f"simulate(): overrides has an unknown column {extra[0]!r}; use "
+            raise ValueError(f"testing.simulate(): overrides has an unknown column {extra[0]!r}; use "
                              f"competency and {PARAMS}")
         overrides = {str(c): {k: v for k, v in row.items() if not pd.isna(v)}
                      for c, row in frame.to_dict("index").items()}
@@ -85,7 +85,7 @@ def _groups(groups: Any) -> list:
     for name, spec in groups.items():
         if isinstance(spec, (tuple, list)):
             if len(spec) != 2:
-                raise ValueError(f"simulate(): groups[{name!r}] must be share or (share, "
+                raise ValueError(f"testing.simulate(): groups[{name!r}] must be share or (share, "
                                  f"learn multiplier), got {len(spec)} values")
             share, mult = spec
         else:
@@ -137,8 +137,12 @@ def simulate(framework: Framework, policy: Policy, learners: int = 1000, *, seed
         ``attempts``, ``group``, ``pace``. Pairs not in ``truth`` were never worked on (never
         mastered).
     :raises ValueError: probabilities outside [0, 1], an unknown parameter name, an override
-        naming no competency, a bad group, ``streak`` or ``max_attempts`` of 0 (the message
-        names the option).
+        naming no competency, a bad group, ``streak`` or ``max_attempts`` of 0, a
+        ``max_attempts`` below what moving on from a competency takes (``max(streak,
+        rule.min_evidence)`` plus one check per required kind: no learner could master it; the
+        message names both numbers), a count out of its range (the message names the option
+        and the range).
+    :raises TypeError: a bool or a float where a count is expected.
 
     Speed: 100,000 learners x 50 events over the CCSS map take about a second (README).
     """
@@ -146,11 +150,11 @@ def simulate(framework: Framework, policy: Policy, learners: int = 1000, *, seed
     p = _params(params if params is not None else {}, base, "params")
     base = dict(zip(PARAMS, p))
     if learners < 0:
-        raise ValueError(f"simulate(): learners must be >= 0, got {learners}")
+        raise ValueError(f"testing.simulate(): learners must be >= 0, got {learners}")
     for name, value in (("attempts", attempts), ("streak", streak),
                         ("max_attempts", max_attempts), ("threads", threads), ("seed", seed)):
         if value < 0:
-            raise ValueError(f"simulate(): {name} must be >= 0, got {value}")
+            raise ValueError(f"testing.simulate(): {name} must be >= 0, got {value}")
     t0 = _core._to_seconds(start, "start")
     raw = _core._simulate(framework, policy, learners, seed, p, _overrides(overrides, base),
                           float(pace_sigma), _groups(groups), t0, float(interval), attempts,
