@@ -48,6 +48,7 @@ std::vector<explained_evidence> explained_events(const evidence_log& log,
     x.source = log.sources()[a.source];
     x.used = tr.reason[k].empty();
     x.reason = x.used ? "counted" : tr.reason[k];
+    x.timestamp = log.timestamp_text(e.row);
     out.push_back(std::move(x));
   }
   return out;
@@ -73,6 +74,7 @@ void add_voided_events(const binding& b, const evidence_log& log, std::uint32_t 
     x.weight = static_cast<double>(a.weight);
     x.source = log.sources()[a.source];
     x.used = false;
+    x.timestamp = log.timestamp_text(r);
     const retraction* why = log.retraction_of(x.source);
     x.reason = why != nullptr && !why->by.empty() ? fmt::format("voided by statement '{}'", why->by)
                                                   : std::string("voided");
@@ -190,8 +192,9 @@ std::string explanation_text(const explanation& ex, const rule& r, const scale& 
   if (!ex.evidence.empty()) {
     t += fmt::format("  evidence ({} counted of {}, oldest first):\n", used, ex.evidence.size());
     for (const auto& x : ex.evidence) {
-      t += fmt::format("    {} {} {} {}", x.used ? "+" : "-", format_time(x.time), x.kind,
-                       fmt_num(x.score));
+      t += fmt::format("    {} {}{} {} {}", x.used ? "+" : "-", format_time(x.time),
+                       x.timestamp.empty() ? std::string() : fmt::format(" [{}]", x.timestamp),
+                       x.kind, fmt_num(x.score));
       if (x.weight != 1.0) t += fmt::format(" weight {}", fmt_num(x.weight));
       if (!x.source.empty()) t += fmt::format(" by {}", x.source);
       t += fmt::format(" (row {})", x.row);

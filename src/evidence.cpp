@@ -200,13 +200,24 @@ evidence evidence_log::at(std::size_t i) const {
   if (i >= size()) throw std::out_of_range(fmt::format("evidence row {} (log has {})", i, size()));
   const impl& d = *impl_;
   const auto& a = d.attrs[d.attr[i]];
-  return {d.learners.names[d.learner[i]],
-          d.competencies.names[d.competency[i]],
-          d.time[i],
-          static_cast<double>(d.score[i]),
-          d.kinds.names[a.kind],
-          static_cast<double>(a.weight),
-          d.sources.names[a.source]};
+  evidence e{d.learners.names[d.learner[i]],
+             d.competencies.names[d.competency[i]],
+             d.time[i],
+             static_cast<double>(d.score[i]),
+             d.kinds.names[a.kind],
+             static_cast<double>(a.weight),
+             d.sources.names[a.source]};
+  e.timestamp = d.stamp(i);
+  return e;
+}
+
+std::string_view evidence_log::timestamp_text(std::size_t i) const {
+  if (i >= size()) throw std::out_of_range(fmt::format("evidence row {} (log has {})", i, size()));
+  return impl_->stamp(i);
+}
+
+const std::vector<std::uint64_t>& evidence_log::timestamp_rows() const noexcept {
+  return impl_->stamp_rows;
 }
 
 std::size_t evidence_log::event_bytes() const noexcept {
@@ -218,7 +229,8 @@ std::size_t evidence_log::event_bytes() const noexcept {
 std::size_t evidence_log::table_bytes() const noexcept {
   const impl& d = *impl_;
   return d.learners.bytes() + d.competencies.bytes() + d.sources.bytes() + d.kinds.bytes() +
-         d.attrs.capacity() * sizeof(evidence_attributes) + d.attr_index.size() * 32;
+         d.attrs.capacity() * sizeof(evidence_attributes) + d.attr_index.size() * 32 +
+         (d.stamp_rows.capacity() + d.stamp_ends.capacity()) * 8 + d.stamp_chars.capacity();
 }
 
 void evidence_log::shrink_to_fit() {
@@ -253,7 +265,9 @@ bool operator==(const evidence_log& a, const evidence_log& b) {
   if (a.size() != b.size() || a.kinds() != b.kinds() || a.learners() != b.learners() ||
       a.competencies() != b.competencies() || a.sources() != b.sources() ||
       a.learner_codes() != b.learner_codes() || a.competency_codes() != b.competency_codes() ||
-      a.times() != b.times() || a.scores() != b.scores() || a.retractions() != b.retractions())
+      a.times() != b.times() || a.scores() != b.scores() || a.retractions() != b.retractions() ||
+      a.impl_->stamp_rows != b.impl_->stamp_rows || a.impl_->stamp_ends != b.impl_->stamp_ends ||
+      a.impl_->stamp_chars != b.impl_->stamp_chars)
     return false;
   // Attribute codes index each log's own table of (kind, weight, source) triples, whose order
   // depends on how the rows arrived: compare the triples.

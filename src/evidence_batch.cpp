@@ -257,6 +257,10 @@ void require_columns(const evidence_columns& b) {
   if (!b.time.present()) throw std::invalid_argument("evidence batch: the time column is required");
   if (!b.score.present())
     throw std::invalid_argument("evidence batch: the score column is required");
+  if (!b.timestamp.empty() && b.timestamp.size() != b.size)
+    throw std::invalid_argument(
+        fmt::format("evidence batch: the timestamp column has {} entries for {} rows",
+                    b.timestamp.size(), b.size));
 }
 
 // Whether every row of a batch with numeric time and score columns is valid, in one
@@ -610,6 +614,10 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
       s.S.commit(d.sources);
       for (const auto k : s.new_kinds) d.kinds.intern(k);
       write_columns(d, s, n, m);
+      if (!b.timestamp.empty()) {  // the texts kept: only rows that have one
+        const std::uint64_t first = d.learner.size() - n;
+        for (std::size_t i = 0; i < n; ++i) d.push_stamp(first + i, b.timestamp[i]);
+      }
       if (!all_ok) {
         const double* to = d.time.data() + (d.time.size() - n);
         for (std::size_t i = 0; i < n; ++i)

@@ -159,6 +159,9 @@ struct record_batch {
       cc[i] = code(cm, columns.competency, rows[i].competency);
       kc[i] = code(km, columns.kind, rows[i].kind);
       sc[i] = code(sm, columns.source, rows[i].source);
+      if (!rows[i].timestamp.empty() && columns.timestamp.empty())
+        columns.timestamp.resize(rows.size());
+      if (!columns.timestamp.empty()) columns.timestamp[i] = rows[i].timestamp;
       t[i] = rows[i].time;
       s[i] = rows[i].score;
       w[i] = rows[i].weight;
@@ -194,10 +197,43 @@ struct evidence_log::impl {
   // duplicate check, extended lazily (a cache: cleared when rows it covers are truncated).
   std::unordered_map<std::uint32_t, std::uint32_t> first_row_of_source;
   std::size_t source_indexed = 0;
+  // Timestamp texts (evidence_log::timestamp_text), sparse: text k belongs to row
+  // stamp_rows[k] (ascending) and is stamp_chars[stamp_ends[k - 1] (or 0), stamp_ends[k]).
+  // All three are empty in a log that never saw a text.
+  std::vector<std::uint64_t> stamp_rows, stamp_ends;
+  std::string stamp_chars;
 
   impl() {
     for (const auto& k : builtin_kinds()) kinds.intern(k);
     sources.intern("");
+  }
+
+  /// Row `r`'s timestamp text ("" = none). O(log stamped rows).
+  [[nodiscard]] std::string_view stamp(std::size_t r) const noexcept {
+    const auto it = std::lower_bound(stamp_rows.begin(), stamp_rows.end(), std::uint64_t{r});
+    if (it == stamp_rows.end() || *it != r) return {};
+    const auto k = static_cast<std::size_t>(it - stamp_rows.begin());
+    const std::size_t b = k == 0 ? 0 : stamp_ends[k - 1];
+    return std::string_view(stamp_chars).substr(b, stamp_ends[k] - b);
+  }
+  /// Text k of the stamps.
+  [[nodiscard]] std::string_view stamp_at(std::size_t k) const noexcept {
+    const std::size_t b = k == 0 ? 0 : stamp_ends[k - 1];
+    return std::string_view(stamp_chars).substr(b, stamp_ends[k] - b);
+  }
+  /// Gives row `r` (after every stamped row) the text `t` (none when empty).
+  void push_stamp(std::uint64_t r, std::string_view t) {
+    if (t.empty()) return;
+    stamp_chars.append(t);
+    stamp_rows.push_back(r);
+    stamp_ends.push_back(stamp_chars.size());
+  }
+  /// Drops the stamps from index k on.
+  void truncate_stamps(std::size_t k) {
+    if (k >= stamp_rows.size()) return;
+    stamp_rows.resize(k);
+    stamp_ends.resize(k);
+    stamp_chars.resize(k == 0 ? 0 : stamp_ends[k - 1]);
   }
 
   // Stores one validated row (capacity reserved by the caller: cannot throw).
@@ -214,6 +250,7 @@ struct evidence_log::impl {
   struct mark {
     std::size_t rows, learners, competencies, sources, kinds, attrs;
     double max_time;
+    std::size_t stamps = 0;
   };
   [[nodiscard]] mark get_mark() const noexcept {
     return {learner.size(),
@@ -222,7 +259,8 @@ struct evidence_log::impl {
             sources.names.size(),
             kinds.names.size(),
             attrs.size(),
-            max_time};
+            max_time,
+            stamp_rows.size()};
   }
   /// Drops every row, name and attribute added since `m` (capacity is kept).
   void truncate(const mark& m) {
@@ -241,6 +279,7 @@ struct evidence_log::impl {
         it = it->second >= m.attrs ? attr_index.erase(it) : std::next(it);
     }
     max_time = m.max_time;
+    truncate_stamps(m.stamps);
     if (source_indexed > m.rows) {
       first_row_of_source.clear();
       source_indexed = 0;

@@ -94,6 +94,8 @@ std::string differences(const evidence_log::impl& d, std::size_t r, std::size_t 
   if (float_bits(x.weight) != float_bits(y.weight))
     out.push_back(fmt::format("weight {} (was {})", number_text(static_cast<double>(x.weight)),
                               number_text(static_cast<double>(y.weight))));
+  if (const auto a = d.stamp(r), b = d.stamp(e); !a.empty() && !b.empty() && a != b)
+    out.push_back(fmt::format("timestamp '{}' (was '{}')", a, b));
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
@@ -128,9 +130,13 @@ void append_statement_rows(evidence_log& log, const evidence_columns& batch,
       } else {
         continue;  // a new statement
       }
-      const bool same = d.learner[r] == d.learner[e] && d.competency[r] == d.competency[e] &&
-                        d.time[r] == d.time[e] &&
-                        float_bits(d.score[r]) == float_bits(d.score[e]) && d.attr[r] == d.attr[e];
+      bool same = d.learner[r] == d.learner[e] && d.competency[r] == d.competency[e] &&
+                  d.time[r] == d.time[e] && float_bits(d.score[r]) == float_bits(d.score[e]) &&
+                  d.attr[r] == d.attr[e];
+      if (same && !d.stamp_rows.empty()) {  // the texts, when both rows have one
+        const auto a = d.stamp(r), b = d.stamp(e);
+        same = a.empty() || b.empty() || a == b;
+      }
       if (same) {
         if (drop.empty()) drop.assign(n - m.rows, 0);
         drop[r - m.rows] = 1;
@@ -166,6 +172,24 @@ void append_statement_rows(evidence_log& log, const evidence_columns& batch,
       d.time.resize(w);
       d.score.resize(w);
       d.attr.resize(w);
+      // The batch's timestamp texts: those of dropped rows go, the others follow their rows.
+      if (d.stamp_rows.size() > m.stamps) {
+        std::vector<std::uint64_t> rows_kept;
+        std::vector<std::string> texts;
+        std::vector<std::uint64_t> shift(n - m.rows, 0);  // new row = old row - shift
+        for (std::size_t r = m.rows, gone = 0; r < n; ++r) {
+          shift[r - m.rows] = gone;
+          gone += drop[r - m.rows];
+        }
+        for (std::size_t k = m.stamps; k < d.stamp_rows.size(); ++k) {
+          const std::uint64_t r = d.stamp_rows[k];
+          if (drop[r - m.rows]) continue;
+          rows_kept.push_back(r - shift[r - m.rows]);
+          texts.emplace_back(d.stamp_at(k));
+        }
+        d.truncate_stamps(m.stamps);
+        for (std::size_t k = 0; k < texts.size(); ++k) d.push_stamp(rows_kept[k], texts[k]);
+      }
     }
     s.rows += n - m.rows - dropped;
     s.duplicates += dropped;

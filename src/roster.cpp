@@ -73,6 +73,15 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
       c.source[i] = a.source;
     }
   });
+  if (!log.timestamp_rows().empty()) {  // the texts of the rows that have one
+    c.timestamp.resize(n);
+    if (rows) {
+      for (std::size_t i = 0; i < n; ++i) c.timestamp[i] = log.timestamp_text((*rows)[i]);
+    } else {
+      for (const std::uint64_t r : log.timestamp_rows())
+        c.timestamp[r] = log.timestamp_text(static_cast<std::size_t>(r));
+    }
+  }
   c.learner_names = learner_names ? *learner_names : views(log.learners());
   c.competency_names = views(log.competencies());
   c.kind_names = views(log.kinds());

@@ -81,6 +81,7 @@ struct column_buffer {
   std::vector<std::uint32_t> learner, competency, kind, source;
   std::vector<double> time, score, weight;
   std::vector<std::string_view> learner_names, competency_names, kind_names, source_names;
+  std::vector<std::string_view> timestamp;  // empty, or one text per row ("" = none)
   const double* time_ptr = nullptr;
 
   [[nodiscard]] evidence_columns columns() const {
@@ -93,6 +94,7 @@ struct column_buffer {
     b.time.values = time_ptr ? time_ptr : time.data();
     b.score.values = score.data();
     b.weight.values = weight.data();
+    b.timestamp = timestamp;
     return b;
   }
 };

@@ -43,7 +43,13 @@ namespace {
 // Version 5: version 4 and, before the end marker, the log's retractions (two string lists:
 // the sources retracted, and by what); written only by a roster with retractions (one without
 // writes version 4, as before, so older readers still load it).
-constexpr std::uint32_t snapshot_version = 5;
+// Version 7: version 5 (its retraction lists always present, maybe empty) followed by the
+// log's timestamp texts (write_timestamps); written only by a roster whose log has any (one
+// without writes version 5 or 4, as before, so older readers still load it).
+// (Version 6 is the cells' format of the snap15 branch; until it is merged nothing writes it.)
+constexpr std::uint32_t snapshot_version = 7;
+constexpr std::uint32_t with_timestamps = 7;
+constexpr std::uint32_t with_retractions = 5;
 constexpr std::uint32_t without_retractions = 4;
 constexpr std::uint32_t oldest_version = 1;
 constexpr char snapshot_magic[8] = {'M', 'M', 'R', 'O', 'S', 'T', 'E', 'R'};
@@ -247,11 +253,56 @@ struct snapshot_parts {
   }
 };
 
+// The log's timestamp texts (version 7): the rows that have one (ascending), where each text
+// ends, and the texts back to back.
+void write_timestamps(const evidence_log& log, writer& w) {
+  const auto& rows = log.timestamp_rows();
+  std::vector<std::uint64_t> ends;
+  std::string chars;
+  ends.reserve(rows.size());
+  for (const std::uint64_t r : rows) {
+    chars.append(log.timestamp_text(static_cast<std::size_t>(r)));
+    ends.push_back(chars.size());
+  }
+  w.array(rows);
+  w.array(ends);
+  w.str(chars);
+}
+
+// The timestamp texts as saved.
+struct saved_timestamps {
+  std::vector<std::uint64_t> rows, ends;
+  std::string chars;
+  void read(reader& r) {
+    rows = r.array<std::uint64_t>();
+    ends = r.array<std::uint64_t>();
+    chars = r.str();
+  }
+  // Gives them to the log (rows restored), every check first.
+  void restore(reader& r, evidence_log& log) {
+    if (rows.empty()) r.fail("a version-7 snapshot without timestamp texts");
+    if (ends.size() != rows.size() || ends.back() != chars.size())
+      r.fail("inconsistent timestamp texts");
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (rows[k] >= log.size() || (k > 0 && rows[k] <= rows[k - 1]) ||
+          ends[k] <= (k == 0 ? 0 : ends[k - 1]))
+        r.fail("bad timestamp text entry");
+    if (!detail::is_utf8(chars)) r.fail("timestamp texts are not valid UTF-8");
+    auto& d = detail::evidence_access::of(log);
+    d.stamp_rows = std::move(rows);
+    d.stamp_ends = std::move(ends);
+    d.stamp_chars = std::move(chars);
+  }
+};
+
 // The whole snapshot, checksum included.
 void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   const evidence_log& log = d.log;
   w.bytes(snapshot_magic, 8);
-  w.pod(log.retractions().empty() ? without_retractions : snapshot_version);
+  const bool stamps = !log.timestamp_rows().empty();
+  w.pod(stamps                      ? with_timestamps
+        : log.retractions().empty() ? without_retractions
+                                    : with_retractions);
   w.pod(detail::byte_order_mark);
   w.str(p.framework);
   w.str(p.policy);
@@ -278,7 +329,7 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   w.array(p.cst);
   w.array(p.csc);
   w.array(p.crt);
-  if (!log.retractions().empty()) {
+  if (stamps || !log.retractions().empty()) {
     std::vector<std::string> sources, by;
     for (const auto& x : log.retractions()) {
       sources.push_back(x.source);
@@ -287,6 +338,7 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
     w.strings(sources);
     w.strings(by);
   }
+  if (stamps) write_timestamps(log, w);
   w.bytes(snapshot_end, 8);
   const std::uint64_t digest = w.sum.digest();
   w.raw(&digest, sizeof digest);
@@ -522,14 +574,17 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   saved_cells cells;
   cells.read(r);
   std::vector<retraction> retractions;
-  if (r.version >= 5) {
+  if (r.version >= with_retractions) {
     std::vector<std::string> sources = r.strings("retracted source"), by = r.strings("retraction");
-    if (sources.size() != by.size() || sources.empty()) r.fail("inconsistent retractions");
+    if (sources.size() != by.size() || (sources.empty() && r.version < with_timestamps))
+      r.fail("inconsistent retractions");
     for (std::size_t i = 0; i < sources.size(); ++i) {
       if (sources[i].empty()) r.fail("a retraction without a source");
       retractions.push_back({std::move(sources[i]), std::move(by[i])});
     }
   }
+  saved_timestamps stamps;
+  if (r.version >= with_timestamps) stamps.read(r);
   read_end(r);  // the checksum is checked before anything is built from the rows
   const std::size_t rows = log.lc.size();
   if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
@@ -543,6 +598,7 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   restore_log(*d, r, log, r.m != nullptr ? r.m->nested(half, half + half / 2) : progress{});
   // The tables were saved with the retractions applied: only the log takes them back.
   detail::retract_sources(detail::evidence_access::of(d->log), retractions);
+  if (r.version >= with_timestamps) stamps.restore(r, d->log);
   if (d->log.learners() != log.learners || d->log.competencies() != log.comps)
     r.fail("inconsistent name tables");
   restore_cells(*d, r, cells, log.learners.size(), r.m);

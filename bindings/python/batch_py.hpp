@@ -48,6 +48,19 @@ class py_evidence_batch {
   evidence_columns batch_;
 };
 
+/// The timestamp texts of a statements batch of `n` rows: None (none), or one str per row
+/// ("" = none), held in `keep` (which must outlive the views returned).
+/// \throws ValueError for another length, TypeError for an entry that is not a str.
+inline std::vector<std::string_view> timestamp_column(const py::object& texts, std::size_t n,
+                                                      std::vector<std::string>& keep) {
+  if (texts.is_none()) return {};
+  keep = texts.cast<std::vector<std::string>>();
+  if (keep.size() != n)
+    throw py::value_error("timestamps: " + std::to_string(keep.size()) + " texts for " +
+                          std::to_string(n) + " rows");
+  return {keep.begin(), keep.end()};
+}
+
 /// A statements_summary as the dict Python sees: rows, duplicates, retracted, rows_voided.
 inline py::dict statements_dict(const statements_summary& s) {
   py::dict d;

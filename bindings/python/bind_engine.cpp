@@ -66,6 +66,7 @@ py::dict evidence_dict(const explained_evidence& x) {
   d["source"] = x.source;
   d["used"] = x.used;
   d["reason"] = x.reason;
+  d["timestamp"] = x.timestamp;
   return d;
 }
 
@@ -92,8 +93,8 @@ py::dict table_dict(ratings_table&& t, const framework& fw) {
 py::tuple explanation_state(const explanation& e) {
   py::list evidence, children;
   for (const auto& x : e.evidence)
-    evidence.append(
-        py::make_tuple(x.row, x.time, x.score, x.kind, x.weight, x.source, x.used, x.reason));
+    evidence.append(py::make_tuple(x.row, x.time, x.score, x.kind, x.weight, x.source, x.used,
+                                   x.reason, x.timestamp));
   for (const auto& c : e.children)
     children.append(py::make_tuple(c.id, static_cast<int>(c.status), c.score, c.done));
   return py::make_tuple(e.learner, e.competency, static_cast<int>(e.status), e.decided_by, e.rule,
@@ -129,7 +130,9 @@ explanation explanation_from_state(const py::tuple& t) {
     const auto x = h.cast<py::tuple>();
     e.evidence.push_back({x[0].cast<std::size_t>(), x[1].cast<double>(), x[2].cast<double>(),
                           x[3].cast<std::string>(), x[4].cast<double>(), x[5].cast<std::string>(),
-                          x[6].cast<bool>(), x[7].cast<std::string>()});
+                          x[6].cast<bool>(), x[7].cast<std::string>(),
+                          // the timestamp text (a pickle of an older release has none)
+                          x.size() > 8 ? x[8].cast<std::string>() : std::string()});
   }
   e.unmet = t[13].cast<std::vector<std::string>>();
   e.notes = t[14].cast<std::vector<std::string>>();
@@ -279,7 +282,8 @@ Immutable: compares by value (NaN equal to NaN), hashes, copies and pickles.
             return out;
           },
           "Every piece, in aggregation order, as dicts (row, time, score, kind, weight, source, "
-          "used, reason).")
+          "used, reason, timestamp: the time as the statement wrote it, "
+          "'2024-03-01T09:30:00.123+02:00', next to ``time`` in UTC seconds; '' when none).")
       .def_property_readonly("used",
                              [](const explanation& e) {
                                py::list out;

@@ -545,8 +545,11 @@ microsecond), ``score`` and ``weight`` (float64).
           "_append_statements",
           [](evidence_log& log, std::size_t n, const py::dict& cols, const ingest_checks* checks,
              const std::vector<std::pair<std::string, std::string>>& voids,
-             const py::object& progress) {
+             const py::object& progress, const py::object& timestamps) {
             const py_evidence_batch batch(n, cols);
+            std::vector<std::string> texts;
+            evidence_columns columns = batch.columns();
+            columns.timestamp = timestamp_column(timestamps, n, texts);
             const auto hook = python_progress(progress);
             std::vector<retraction> v;
             for (const auto& [source, by] : voids) v.push_back({source, by});
@@ -554,13 +557,12 @@ microsecond), ``score`` and ``weight`` (float64).
             {
               py::gil_scoped_release release;
               const write_lock lock(&log, log_type);
-              s = log.append_statements(batch.columns(), v, checks ? *checks : ingest_checks{},
-                                        hook);
+              s = log.append_statements(columns, v, checks ? *checks : ingest_checks{}, hook);
             }
             return statements_dict(s);
           },
           py::arg("n"), py::arg("columns"), py::arg("checks").none(true), py::arg("voids"),
-          py::kw_only(), py::arg("progress") = py::none())
+          py::kw_only(), py::arg("progress") = py::none(), py::arg("timestamps") = py::none())
       .def(
           "append_statements",
           [](const py::object& self, const py::object& data, const py::object& voided,
@@ -668,6 +670,20 @@ Whether row ``row`` is retracted.
 :raises IndexError: a row past the end
 )pbdoc")
       .def(
+          "timestamp_text",
+          [](const evidence_log& log, std::size_t row) {
+            const read_lock lock(&log, log_type);
+            return std::string(log.timestamp_text(row));
+          },
+          py::arg("row"), R"pbdoc(
+Row ``row``'s time as the statement wrote it (an xAPI timestamp such as
+``"2024-03-01T09:30:00.123+02:00"``; the ``time`` column holds that instant in UTC seconds), or
+``""`` when the row has none (rows that did not come from statements). Kept by copies, pickles,
+roster snapshots and learner records. O(log n).
+
+:raises IndexError: a row past the end
+)pbdoc")
+      .def(
           "_append_csv",
           [](evidence_log& log, const std::string& path,
              const std::map<std::string, std::string>& names, const ingest_checks* checks,
@@ -716,8 +732,13 @@ Whether row ``row`` is retracted.
             const read_lock lock(&log, log_type);
             std::vector<std::pair<std::string, std::string>> retracted;
             for (const auto& r : log.retractions()) retracted.emplace_back(r.source, r.by);
+            // The timestamp texts: (rows, texts) of the rows that have one.
+            std::vector<std::string> texts;
+            for (const std::uint64_t r : log.timestamp_rows())
+              texts.emplace_back(log.timestamp_text(static_cast<std::size_t>(r)));
             return py::make_tuple(log.kinds(), log.learners(), log.competencies(), log.sources(),
-                                  columns_of(log), retracted);
+                                  columns_of(log), retracted,
+                                  py::make_tuple(copy_numpy(log.timestamp_rows()), texts));
           },
           [](const py::tuple& t) {
             evidence_log log;
@@ -740,6 +761,20 @@ Whether row ``row`` is retracted.
             b.time.values = tv.data();
             b.score.values = sv.data();
             b.weight.values = wv.data();
+            std::vector<std::string> texts;  // the timestamp texts (none in older pickles)
+            if (t.size() > 6) {
+              const auto st = t[6].cast<py::tuple>();
+              const auto rows = st[0].cast<std::vector<std::uint64_t>>();
+              texts = st[1].cast<std::vector<std::string>>();
+              if (rows.size() != texts.size())
+                throw py::value_error("not the state of a pickled EvidenceLog (timestamps)");
+              if (!rows.empty()) b.timestamp.resize(b.size);
+              for (std::size_t k = 0; k < rows.size(); ++k) {
+                if (rows[k] >= b.size)
+                  throw py::value_error("not the state of a pickled EvidenceLog (timestamp row)");
+                b.timestamp[rows[k]] = texts[k];
+              }
+            }
             log.append_unchecked(b);  // a pickled log: checked when it was built
             if (t.size() > 5) {       // its retractions (a pickle of an older release has none)
               std::vector<retraction> v;

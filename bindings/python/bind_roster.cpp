@@ -168,8 +168,11 @@ probability source); unhashable (it grows).
           "_ingest_statements",
           [](roster& r, std::size_t n, const py::dict& cols,
              const std::vector<std::pair<std::string, std::string>>& voids,
-             const py::object& progress) {
+             const py::object& progress, const py::object& timestamps) {
             const py_evidence_batch batch(n, cols);
+            std::vector<std::string> texts;
+            evidence_columns columns = batch.columns();
+            columns.timestamp = timestamp_column(timestamps, n, texts);
             const auto hook = python_progress(progress);
             std::vector<retraction> v;
             for (const auto& [source, by] : voids) v.push_back({source, by});
@@ -177,12 +180,12 @@ probability source); unhashable (it grows).
             {
               py::gil_scoped_release rel;
               const roster_change change(r);
-              s = r.ingest_statements(batch.columns(), v, hook);
+              s = r.ingest_statements(columns, v, hook);
             }
             return statements_dict(s);
           },
           py::arg("n"), py::arg("columns"), py::arg("voids"), py::kw_only(),
-          py::arg("progress") = py::none())
+          py::arg("progress") = py::none(), py::arg("timestamps") = py::none())
       .def(
           "ingest_statements",
           [](const py::object& self, const py::object& data, const py::object& voided,

@@ -112,13 +112,17 @@ struct explained_evidence {
   std::string source;
   bool used = false;   ///< counted by the method
   std::string reason;  ///< why it was ignored ("kind 'self' never counts", ...), or "counted"
+  /// The time as the evidence wrote it (an xAPI statement's timestamp,
+  /// "2024-03-01T09:30:00.123+02:00"; `time` is that instant in UTC), "" when it had none
+  /// (`evidence_log::timestamp_text`).
+  std::string timestamp;
 
   /// Every field equal (NaN equal to NaN).
   friend bool operator==(const explained_evidence& a, const explained_evidence& b) {
     return a.row == b.row && detail::same_value(a.time, b.time) &&
            detail::same_value(a.score, b.score) && a.kind == b.kind &&
            detail::same_value(a.weight, b.weight) && a.source == b.source && a.used == b.used &&
-           a.reason == b.reason;
+           a.reason == b.reason && a.timestamp == b.timestamp;
   }
   friend bool operator!=(const explained_evidence& a, const explained_evidence& b) {
     return !(a == b);

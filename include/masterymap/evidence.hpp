@@ -68,6 +68,11 @@ struct evidence {
   std::string kind = "formative";
   double weight = 1.0;
   std::string source;  ///< who assessed it (optional)
+  /// The time as the evidence first said it, when that was text a reader kept (an xAPI
+  /// statement's `timestamp` as written, e.g. "2024-03-01T09:30:00.123+02:00"; `time` is the
+  /// same instant in UTC seconds); "" otherwise. Kept by the log (`evidence_log::timestamp_text`)
+  /// and shown by `explain`; not checked against `time`.
+  std::string timestamp;
 };
 
 /// A text column of a batch: per-row codes into `names` (the layout of a pandas Categorical or
@@ -98,6 +103,10 @@ struct evidence_columns {
   /// "non-integral learner id 1.5"). For converters that find an id invalid before it becomes
   /// text (a float column of ids), so the batch still reports every problem at once.
   std::vector<std::string_view> learner_rejected, competency_rejected;
+  /// Empty, or one entry per row: the row's time as originally written (an xAPI statement's
+  /// timestamp, "2024-03-01T09:30:00.123+02:00"; "" = none), kept by the log
+  /// (`evidence_log::timestamp_text`). Another length: std::invalid_argument.
+  std::vector<std::string_view> timestamp;
 
   /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
   /// as numbers (`values`) or texts (`text_value`). Everything pointed to must outlive the batch.
@@ -343,19 +352,36 @@ class MASTERYMAP_API evidence_log {
   /// Whether row `i` is retracted. \throws std::out_of_range
   [[nodiscard]] bool row_retracted(std::size_t i) const;
 
+  // --- timestamp texts ------------------------------------------------------------------------
+  // A row appended with a `timestamp` text (`evidence_columns::timestamp`, `evidence::timestamp`:
+  // an xAPI statement's timestamp as written) keeps it, sparsely: the log stores, for those rows
+  // only, the row number (8 bytes), where the text ends (8 bytes) and its bytes; a log that never
+  // saw one stores nothing per row. Snapshots (version 7), copies, `==` and records keep them.
+
+  /// Row `i`'s time as originally written ("2024-03-01T09:30:00.123+02:00"), "" when it has
+  /// none. O(log(rows with a text)). \throws std::out_of_range
+  [[nodiscard]] std::string_view timestamp_text(std::size_t i) const;
+  /// The rows with a timestamp text, ascending.
+  [[nodiscard]] const std::vector<std::uint64_t>& timestamp_rows() const noexcept;
+
   /// Appends statement evidence (xAPI: one row per statement, `source` = statement id), then
   /// applies `voids`; idempotent across batches: a row whose non-empty source is already in the
-  /// log (its first row with that source) or earlier in the batch with the same content
-  /// (learner, competency, time, score, kind, weight, as stored: score and weight as float) is
-  /// skipped; with another content it is an error. Rows without a source are appended as by
+  /// log (its first row with that source) or earlier in the batch with the same content is
+  /// skipped; with another content it is an error. The content is the evidence the statement
+  /// produced: learner, competency, time, score, kind, weight (as stored: score and weight as
+  /// float) and the timestamp text (compared when both rows have one: a row stored without a
+  /// text, e.g. by a snapshot older than version 7, takes any). Nothing else of the statement
+  /// is kept, so a statement sent again with, say, another activity description but the same
+  /// evidence is a repeat (within one `io::parse_xapi` batch the statements themselves are
+  /// compared, as JSON values). Rows without a source are appended as by
   /// `append`. (`append` itself keeps every row: a source there may be an assessor's name that
   /// many rows share.)
   /// All or nothing: \throws masterymap::evidence_error listing every bad row (as `append`),
   /// or every conflicting duplicate ("row i: statement '<id>' was ingested before with other
-  /// content: score 0.8 (was 0.6)", ids: the source), or every void whose target is itself a
-  /// voiding statement (a `by` of the log's retractions or of `voids`: xAPI forbids voiding a
-  /// voiding statement) — log unchanged; std::invalid_argument for an empty source in `voids`
-  /// (log unchanged).
+  /// content: score 0.8 (was 0.6)", or "timestamp '...' (was '...')", ids: the source), or
+  /// every void whose target is itself a voiding statement (a `by` of the log's retractions or
+  /// of `voids`: xAPI forbids voiding a voiding statement) — log unchanged;
+  /// std::invalid_argument for an empty source in `voids` (log unchanged).
   /// Complexity: O(rows + new log rows since the last call (the source index) + attribute
   /// triples when `voids` is not empty).
   /// Progress (progress.hpp) as `append`.
@@ -385,7 +411,7 @@ class MASTERYMAP_API evidence_log {
   [[nodiscard]] double max_time() const noexcept;
   /// Bytes held by the per-event columns (capacity), excluding the small interned tables.
   [[nodiscard]] std::size_t event_bytes() const noexcept;
-  /// Bytes of the interned tables (names and attribute triples).
+  /// Bytes of the interned tables (names and attribute triples) and of the timestamp texts.
   [[nodiscard]] std::size_t table_bytes() const noexcept;
   /// Releases spare column capacity.
   void shrink_to_fit();

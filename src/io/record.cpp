@@ -24,7 +24,11 @@ using ojson = nlohmann::ordered_json;
 using nlohmann::json;
 
 constexpr const char* record_type = "masterymap.learner_record";
-constexpr int record_version = 1;
+// Version 2: version 1, and an evidence row may have a `timestamp` (its time as the statement
+// wrote it); written only by a record that has one (one without writes version 1, as before,
+// so older readers still load it).
+constexpr int record_version = 2;
+constexpr int without_timestamps = 1;
 
 // --- numbers -------------------------------------------------------------------------------
 
@@ -315,9 +319,12 @@ parsed_record parse(std::string_view text) {
   if (type == doc.end() || !type->is_string() || *type != record_type)
     fail("/type", std::string("not a learner record (expected \"") + record_type + "\")");
   const json& version = member(doc, "", "version");
-  if (!version.is_number_integer() || version.get<long long>() != record_version)
+  if (!version.is_number_integer() || version.get<long long>() < without_timestamps ||
+      version.get<long long>() > record_version)
     fail("/version", "unsupported record version " + version.dump() +
-                         " (this library reads version " + std::to_string(record_version) + ")");
+                         " (this library reads versions " + std::to_string(without_timestamps) +
+                         " to " + std::to_string(record_version) + ")");
+  const bool timestamps = version.get<long long>() >= 2;
   parsed_record p;
   p.learner = string_of(doc, "", "learner");
   if (p.learner.empty()) fail("/learner", "empty learner id");
@@ -338,6 +345,11 @@ parsed_record parse(std::string_view text) {
     row.kind = string_of(e, path, "kind");
     row.weight = number_of(e, path, "weight");
     row.source = string_of(e, path, "source");
+    if (timestamps && e.contains("timestamp")) {
+      row.timestamp = string_of(e, path, "timestamp");
+      if (row.timestamp.empty())
+        fail(path + "/timestamp", "empty timestamp text (a row without one has no timestamp)");
+    }
     p.rows.push_back(std::move(row));
   }
   const json& voided = array_of(doc, "", "voided");
@@ -480,6 +492,8 @@ std::string row_differences(const evidence& r, const evidence& e) {
   if (static_cast<float>(r.weight) != static_cast<float>(e.weight))
     out.push_back(fmt::format("weight {} (was {})", text(static_cast<float>(r.weight)),
                               text(static_cast<float>(e.weight))));
+  if (!r.timestamp.empty() && !e.timestamp.empty() && r.timestamp != e.timestamp)
+    out.push_back(fmt::format("timestamp '{}' (was '{}')", r.timestamp, e.timestamp));
   std::string joined;
   for (std::size_t i = 0; i < out.size(); ++i) joined += (i ? ", " : "") + out[i];
   return joined;
@@ -659,7 +673,9 @@ std::string export_record(const roster& r, std::string_view learner,
 
   ojson doc = ojson::object();
   doc["type"] = record_type;
-  doc["version"] = record_version;
+  bool stamped = false;
+  for (std::uint32_t row : rows) stamped = stamped || !log.timestamp_text(row).empty();
+  doc["version"] = stamped ? record_version : without_timestamps;
   doc["learner"] = std::string(learner);
   doc["framework"] = framework_reference(r.framework());
   doc["policy"] = ojson::parse(r.policy().to_json(-1));
@@ -677,6 +693,8 @@ std::string export_record(const roster& r, std::string_view learner,
     e["kind"] = kinds[a.kind];
     e["weight"] = float_value(a.weight);
     e["source"] = sources[a.source];
+    if (const std::string_view t = log.timestamp_text(row); !t.empty())
+      e["timestamp"] = std::string(t);
     evidence.push_back(std::move(e));
   }
   doc["evidence"] = std::move(evidence);

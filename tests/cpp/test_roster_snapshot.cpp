@@ -189,12 +189,13 @@ TEST_SUITE("roster snapshot") {
     bytes.resize(bytes.size() - 8);
     spit(file.path(), bytes);
     CHECK(same_roster(ro, mm::roster::load(file.path())));
-    // (Version 5 adds the retractions, written only by a roster that has some: xAPI voiding.)
-    version = 6;
+    // (Version 5 adds the retractions, written only by a roster that has some: xAPI voiding;
+    // version 7 the timestamp texts, written only by a roster whose log has some.)
+    version = 8;
     std::memcpy(bytes.data() + 8, &version, 4);
     spit(file.path(), bytes);
     CHECK_THROWS_WITH_AS((void)mm::roster::load(file.path()),
-                         doctest::Contains("reads versions 1 to 5"), mm::parse_error);
+                         doctest::Contains("reads versions 1 to 7"), mm::parse_error);
   }
 
   TEST_CASE("an empty roster's snapshot loads back: a new school's first snapshot") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <functional>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
@@ -378,4 +379,166 @@ TEST_CASE("xapi: JSON lines read by several threads give what one thread gives")
     CHECK(expected[0].find("was already used by statement 0") != std::string::npos);
     CHECK(messages_of(text + changed, four) == expected);
   }
+}
+
+namespace {
+
+// A statement with id number `n`, score `scaled` (text), timestamp `when`; `extra` appended to
+// the object's members (e.g. a definition).
+std::string scored(int n, const std::string& scaled, const std::string& when,
+                   const std::string& extra = {}) {
+  char id[48];
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", n);
+  return R"({"id":")" + std::string(id) +
+         R"(","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/1")" +
+         extra + R"(},"result":{"score":{"scaled":)" + scaled + R"(}},"timestamp":")" + when +
+         R"("})";
+}
+
+std::string first_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const evidence_error& e) {
+    return e.problems().empty() ? std::string("(no problem)") : e.problems().front().message;
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("xapi: the timestamp text is kept by the log, its copies and explain's evidence") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const auto e = io::parse_xapi(scored(1, "0.8", "2024-03-01T09:30:00.123+02:00") + "\n" +
+                                    scored(2, "0.6", "2024-03-02T10:00:00Z") + "\n",
+                                m);
+  REQUIRE(e.size() == 2);
+  const io::statement_batch b(e);
+  REQUIRE(b.columns.timestamp.size() == 2);
+  evidence_log log;
+  log.add({"ann", "A", 1.0, 0.5}, ingest_checks{});  // a row without a text
+  const auto s = log.append_statements(b.columns, b.retractions(), {});
+  CHECK(s.rows == 2);
+  CHECK(log.timestamp_text(0).empty());
+  CHECK(log.timestamp_text(1) == "2024-03-01T09:30:00.123+02:00");
+  CHECK(log.timestamp_text(2) == "2024-03-02T10:00:00Z");
+  CHECK(log.times()[1] == doctest::Approx(1709278200.123));  // 07:30:00.123Z
+  CHECK(log.timestamp_rows() == std::vector<std::uint64_t>{1, 2});
+  CHECK(log.at(1).timestamp == "2024-03-01T09:30:00.123+02:00");
+  CHECK(log.at(0).timestamp.empty());
+  CHECK_THROWS_AS((void)log.timestamp_text(3), std::out_of_range);
+  // copies and owning rows keep it; == sees it
+  const evidence_log copy = log;
+  CHECK(copy == log);
+  CHECK(copy.timestamp_text(1) == log.timestamp_text(1));
+  std::vector<evidence> rows;
+  for (std::size_t i = 0; i < log.size(); ++i) rows.push_back(log.at(i));
+  evidence_log again;
+  again.append_unchecked(rows);
+  CHECK(again == log);
+  rows[1].timestamp = "2024-03-01T07:30:00.123Z";  // the same instant, written otherwise
+  evidence_log other;
+  other.append_unchecked(rows);
+  CHECK_FALSE(other == log);
+  // a batch's timestamp column of another length
+  evidence_columns bad = b.columns;
+  bad.timestamp.pop_back();
+  CHECK_THROWS_AS((void)log.append_statements(bad, {}, {}), std::invalid_argument);
+  CHECK(log == copy);
+}
+
+TEST_CASE("xapi: the same statement id: JSON values within a batch, evidence across batches") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string one = scored(1, "0.5", "2024-03-01T00:00:00+02:00");
+  // key order swapped, numbers written otherwise, an escape: the same JSON value
+  const std::string swapped =
+      R"({"timestamp":"2024-03-01T00:00:00+02:00","result":{"score":{"scaled":5e-1}},"object":{"id":"http:\/\/example.org\/act\/1"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"actor":{"mbox":"mailto:ann@example.org"},"id":"00000000-0000-4000-8000-000000000001"})";
+  for (const std::string& text : {one + "\n" + swapped + "\n", "[" + one + "," + swapped + "]"}) {
+    const auto e = io::parse_xapi(text, m);
+    CHECK(e.size() == 1);
+    REQUIRE(e.skipped.size() == 1);
+    CHECK(e.skipped[0].second == "a repeat of statement 0");
+  }
+  // another score in one batch: an error naming the id and the first difference
+  const std::string rescored = scored(1, "0.75", "2024-03-01T00:00:00+02:00");
+  for (const std::string& text : {one + "\n" + rescored + "\n", "[" + one + "," + rescored + "]"}) {
+    const std::string msg = first_message([&] { (void)io::parse_xapi(text, m); });
+    CHECK(msg.find("statement id 00000000-0000-4000-8000-000000000001 was already used by "
+                   "statement 0 with other content") != std::string::npos);
+    CHECK(msg.find("/result/score/scaled: 0.75 vs 0.5") != std::string::npos);
+  }
+  // a description added in one batch: another JSON value, an error
+  const std::string described = scored(1, "0.5", "2024-03-01T00:00:00+02:00",
+                                       R"(,"definition":{"description":{"en-US":"A quiz"}})");
+  CHECK(first_message([&] {
+          (void)io::parse_xapi(one + "\n" + described + "\n", m);
+        }).find(R"(/object/definition: {"description":{"en-US":"A quiz"}} vs (absent))") !=
+        std::string::npos);
+
+  // across batches: the evidence the statement produced
+  const auto batch = [&](const std::string& text) { return io::parse_xapi(text, m); };
+  evidence_log log;
+  const auto first = batch(one);
+  const io::statement_batch b1(first);
+  CHECK(log.append_statements(b1.columns, {}, {}).rows == 1);
+  {  // key order swapped: a repeat
+    const auto e = batch(swapped);
+    const io::statement_batch b(e);
+    const auto s = log.append_statements(b.columns, {}, {});
+    CHECK(s.rows == 0);
+    CHECK(s.duplicates == 1);
+  }
+  {  // a description changed: the same evidence, a repeat (the log keeps no statements)
+    const auto e = batch(described);
+    const io::statement_batch b(e);
+    CHECK(log.append_statements(b.columns, {}, {}).duplicates == 1);
+  }
+  {  // another score: an error naming the id and the value
+    const auto e = batch(rescored);
+    const io::statement_batch b(e);
+    const std::string msg = first_message([&] { (void)log.append_statements(b.columns, {}, {}); });
+    CHECK(msg ==
+          "row 0: statement '00000000-0000-4000-8000-000000000001' was ingested before with "
+          "other content: score 0.75 (was 0.5)");
+  }
+  {  // the same instant written otherwise: the timestamp text differs, an error
+    const auto e = batch(scored(1, "0.5", "2024-02-29T22:00:00Z"));
+    const io::statement_batch b(e);
+    const std::string msg = first_message([&] { (void)log.append_statements(b.columns, {}, {}); });
+    CHECK(msg.find("timestamp '2024-02-29T22:00:00Z' (was '2024-03-01T00:00:00+02:00')") !=
+          std::string::npos);
+    CHECK(msg.find("time ") == std::string::npos);  // the same instant
+  }
+  {  // a repeat without a text (a batch made without the column): the same evidence
+    const auto e = batch(one);
+    io::statement_batch b(e);
+    b.columns.timestamp.clear();
+    CHECK(log.append_statements(b.columns, {}, {}).duplicates == 1);
+  }
+  CHECK(log.size() == 1);
+  CHECK(log.timestamp_rows().size() == 1);
+}
+
+TEST_CASE("xapi: repeats dropped in a batch take their timestamp texts with them") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  evidence_log log;
+  const auto e1 = io::parse_xapi(scored(2, "0.5", "2024-03-02T00:00:00+01:00"), m);
+  const io::statement_batch b1(e1);
+  (void)log.append_statements(b1.columns, {}, {});
+  // statement 2 again (dropped), then 3 and 4: their texts move down with their rows
+  const auto e2 = io::parse_xapi(scored(2, "0.5", "2024-03-02T00:00:00+01:00") + "\n" +
+                                     scored(3, "0.7", "2024-03-03T00:00:00+03:00") + "\n" +
+                                     scored(4, "0.9", "2024-03-04T00:00:00-05:00") + "\n",
+                                 m);
+  const io::statement_batch b2(e2);
+  const auto s = log.append_statements(b2.columns, {}, {});
+  CHECK(s.rows == 2);
+  CHECK(s.duplicates == 1);
+  REQUIRE(log.size() == 3);
+  CHECK(log.timestamp_text(0) == "2024-03-02T00:00:00+01:00");
+  CHECK(log.timestamp_text(1) == "2024-03-03T00:00:00+03:00");
+  CHECK(log.timestamp_text(2) == "2024-03-04T00:00:00-05:00");
+  CHECK(log.timestamp_rows() == std::vector<std::uint64_t>{0, 1, 2});
 }

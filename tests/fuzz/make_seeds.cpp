@@ -426,6 +426,73 @@ void case_seeds() {
       seed(t, entry.path().filename().string(), read(entry.path()));
 }
 
+// xAPI statements: the specification's examples (as they are, and with options: 1.0.3 rules,
+// each wrapped as an array) and generated JSON lines (an offset timestamp, a repeat with its
+// keys in another order, a raw score, a void, a cmi5 passed); a few lines of the conformance
+// cases (their first byte chooses the options as any input's does).
+void xapi_seeds() {
+  const std::string t = "xapi";
+  const std::string lines =
+      R"({"id":"00000000-0000-4000-8000-000000000001","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.8}},"timestamp":"2024-03-01T09:30:00.123+02:00"})"
+      "\n"
+      R"({"timestamp":"2024-03-01T09:30:00.123+02:00","result":{"score":{"scaled":8e-1}},"object":{"id":"http://example.org/act/1"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"actor":{"mbox":"mailto:ann@example.org"},"id":"00000000-0000-4000-8000-000000000001"})"
+      "\n"
+      R"({"id":"00000000-0000-4000-8000-000000000002","actor":{"account":{"homePage":"http://lms.example.org","name":"u7"}},"verb":{"id":"http://adlnet.gov/expapi/verbs/failed"},"object":{"id":"http://example.org/act/2"},"result":{"score":{"raw":3,"min":0,"max":10},"success":false},"stored":"2024-03-02T00:00:00Z"})"
+      "\n"
+      R"({"actor":{"mbox_sha1sum":"ebd31e95054c018b10727ccffd2ef2ec3a016ee9"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.org/act/1"},"result":{"completion":true,"success":true},"timestamp":"2024-03-03T23:59:59-05:00"})"
+      "\n"
+      R"({"id":"00000000-0000-4000-8000-000000000009","actor":{"mbox":"mailto:admin@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"00000000-0000-4000-8000-000000000002"},"timestamp":"2024-03-04T00:00:00Z"})"
+      "\n";
+  seed(t, "generated.jsonl", '\0', lines);
+  seed(t, "generated_array.jsonl", '\x40', lines);
+  seed(t, "generated_twice_scale.jsonl", static_cast<char>(0x80 | 16), lines);
+  seed(
+      t, "generated_cmi5.jsonl", static_cast<char>(2 | 8),
+      R"({"id":"00000000-0000-4000-8000-000000000005","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.9},"success":true},"context":{"extensions":{"https://w3id.org/xapi/cmi5/context/extensions/masteryscore":0.7}}})"
+      "\n");
+  const fs::path examples = shared_dir / "interop/xapi/spec-examples";
+  if (have(examples))
+    for (const auto& entry : fs::directory_iterator(examples))
+      if (entry.path().extension() == ".json") {
+        const std::string text = read(entry.path());
+        seed(t, entry.path().stem().string() + ".json", '\0', text);
+        seed(t, entry.path().stem().string() + "_1.0.3.json", '\x01', text);
+      }
+  // The conformance cases: one JSON object per line, its "statement" member a statement (valid
+  // or not, as labelled): the statements of the first 60 cases as JSON lines.
+  const fs::path cases =
+      shared_dir / "interop/xapi/adl-lrs-conformance/xapi-2.0.statement-cases.jsonl";
+  if (!have(cases)) return;
+  std::istringstream in(head(read(cases), 60));
+  std::string line, statements;
+  while (std::getline(in, line)) {
+    const std::string key = "\"statement\":";
+    const auto at = line.find(key);
+    if (at == std::string::npos || at + key.size() >= line.size()) continue;
+    // the balanced value after the key (strings skipped, escapes honoured)
+    const std::size_t b = at + key.size();
+    std::size_t e = b, depth = 0;
+    bool in_string = false;
+    for (; e < line.size(); ++e) {
+      const char c = line[e];
+      if (in_string) {
+        if (c == '\\')
+          ++e;
+        else if (c == '"')
+          in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) break;
+      }
+    }
+    if (e < line.size()) statements += line.substr(b, e + 1 - b) + "\n";
+  }
+  seed(t, "conformance_head.jsonl", '\0', statements);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: fuzz_seeds <out> [shared-data-dir] [examples-data-dir]\n";
@@ -441,6 +508,7 @@ int main(int argc, char** argv) {
     model_seeds();
     roster_seeds();
     case_seeds();
+    xapi_seeds();
   } catch (const std::exception& e) {
     std::cerr << "fuzz_seeds: " << e.what() << "\n";
     return 1;

@@ -242,8 +242,10 @@ def test_bad_input_names_the_path_and_changes_nothing(roster):
         mm.io.read_record("[1, 2]", target)
     with pytest.raises(mm.ParseError, match="/type: not a learner record"):
         mm.io.read_record('{"type": "x"}', target)
-    with pytest.raises(mm.ParseError, match="/version: unsupported record version 2"):
-        mm.io.read_record(_edited(text, lambda r: r.update(version=2)), target)
+    with pytest.raises(mm.ParseError, match="/version: unsupported record version 3"):
+        mm.io.read_record(_edited(text, lambda r: r.update(version=3)), target)
+    with pytest.raises(mm.ParseError, match="/version: unsupported record version 0"):
+        mm.io.read_record(_edited(text, lambda r: r.update(version=0)), target)
     with pytest.raises(mm.ParseError, match="/evidence/2/time: expected a number"):
         mm.io.read_record(_edited(text, lambda r: r["evidence"][2].update(time="soon")), target)
     with pytest.raises(mm.ParseError, match="/evidence/1/kind: missing"):
@@ -488,3 +490,49 @@ def test_a_statement_the_roster_already_voided_is_not_passed_by_the_strict_check
     only_kept.ingest_statements(mm.io.read_xapi([kept], fw, alignment=align, scale=policy))
     assert school_b.learner(who).score("FR3.equiv") == only_kept.learner(who).score("FR3.equiv")
     assert school_b.learner(who).score("FR3.equiv") != school_a.learner(who).score("FR3.equiv")
+
+
+def test_timestamp_texts_travel_with_the_record():
+    """Statement evidence keeps its timestamp as written: the record (version 2) carries it
+    per row, the importing roster keeps it, explains with it and exports the same bytes; a
+    record of evidence without texts stays version 1 (as records were written before)."""
+    fw = mm.FrameworkBuilder().add_competency("A").build()
+    policy = mm.Policy(mm.Scale.four_point(), mm.Rule(method=mm.Method.mean()))
+    act = "http://example.org/act/1"
+
+    def statement(n, scaled, stamp):
+        return {"id": f"00000000-0000-4000-8000-{n:012d}",
+                "actor": {"mbox": "mailto:ann@example.org"},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+                "object": {"id": act}, "result": {"score": {"scaled": scaled}},
+                "timestamp": stamp}
+
+    stamps = ["2024-03-01T09:30:00.123+02:00", "2024-03-02T08:00:00-05:00"]
+    source = mm.Roster(fw, policy, threads=1)
+    source.add("mbox:mailto:ann@example.org", "A", 2.0, "2024-02-01T00:00:00Z")
+    source.ingest(mm.io.read_xapi([statement(1, 0.9, stamps[0]), statement(2, 0.6, stamps[1])],
+                                  fw, alignment={act: "A"}, scale=policy))
+    learner = "mbox:mailto:ann@example.org"
+    text = source.export_record(learner)
+    record = json.loads(text)
+    assert record["version"] == 2
+    assert [e.get("timestamp") for e in record["evidence"]] == [None] + stamps
+    assert list(record["evidence"][1]) == ["competency", "time", "score", "kind", "weight",
+                                           "source", "timestamp"]
+    assert f"[{stamps[0]}]" in record["ratings"][0]["explanation"]["text"]
+    target = mm.Roster(fw, policy, threads=1, as_of=record["as_of"])
+    report = mm.io.read_record(text, target)
+    assert report["differences"] == []
+    assert [target.log.timestamp_text(i) for i in range(len(target.log))] == [""] + stamps
+    assert target.learner(learner).explain("A").to_dict() == \
+        source.learner(learner).explain("A").to_dict()
+    assert mm.io.export_record(target, learner) == text
+    # a version-2 record's empty text is refused with its path
+    bad = json.loads(text)
+    bad["evidence"][1]["timestamp"] = ""
+    with pytest.raises(mm.ParseError, match="/evidence/1/timestamp"):
+        mm.io.read_record(json.dumps(bad), mm.Roster(fw, policy, threads=1))
+    # without texts: version 1, as before
+    plain = mm.Roster(fw, policy, threads=1)
+    plain.add(learner, "A", 3.0, "2024-02-01T00:00:00Z")
+    assert json.loads(plain.export_record(learner))["version"] == 1

@@ -580,3 +580,155 @@ def test_ratings_after_voiding_equal_ratings_without_the_voided_rows(method):
     want = want.sort_values(key).reset_index(drop=True)
     assert list(got["status"]) == list(want["status"])
     assert list(got["score"].fillna(-1)) == list(want["score"].fillna(-1))
+
+
+# --- the timestamp text, kept for explanations -------------------------------------------------
+
+OFFSET = "2024-03-01T09:30:00.123+02:00"
+
+
+def test_timestamp_text_is_kept_by_the_log_and_shown_by_explain():
+    import datetime
+    fw, policy = _fw_policy()
+    a = stmt(1, result={"score": {"scaled": 0.9}}, timestamp=OFFSET)
+    b = _scored(2, 0.4, 2)
+    roster = mm.Roster(fw, policy)
+    roster.add(ANN, "A", 2.0, "2024-02-01T00:00:00Z")  # a row without a text
+    roster.ingest(mm.io.read_xapi([a, b], fw, alignment=ALIGN, scale=policy))
+    log = roster.log
+    assert [log.timestamp_text(i) for i in range(len(log))] == ["", OFFSET,
+                                                                "2024-03-02T09:00:00Z"]
+    # oracle: the text's instant in UTC (Python's own RFC 3339 reading)
+    utc = datetime.datetime.fromisoformat(OFFSET).timestamp()
+    assert log.to_dataframe()["time"][1].timestamp() == pytest.approx(utc)
+    with pytest.raises(IndexError):
+        log.timestamp_text(3)
+    ex = roster.learner(ANN).explain("A")
+    texts = {e["row"]: e["timestamp"] for e in ex.evidence}
+    assert texts == {0: "", 1: OFFSET, 2: "2024-03-02T09:00:00Z"}
+    # the text's line shows the UTC time and, next to it, the text as written
+    line = next(x for x in ex.text.splitlines() if "(row 1)" in x)
+    assert "2024-03-01T07:30:00.123" in line and f"[{OFFSET}]" in line
+    line0 = next(x for x in ex.text.splitlines() if "(row 0)" in x)
+    assert "[" not in line0
+    # the engine's explain on the log says the same
+    engine = mm.Engine(fw, policy)
+    assert engine.evaluate(log, ANN).explain("A").evidence == ex.evidence
+    # an EvidenceLog takes it too (extend / append_statements)
+    plain = mm.EvidenceLog()
+    plain.extend(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    assert plain.timestamp_text(0) == OFFSET
+
+
+def test_timestamp_text_survives_snapshot_pickle_and_copy(tmp_path):
+    import copy
+    import pickle
+    fw, policy = _fw_policy()
+    a = stmt(1, result={"score": {"scaled": 0.9}}, timestamp=OFFSET)
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([a, _scored(2, 0.5, 2)], fw, alignment=ALIGN, scale=policy))
+    roster.ingest(mm.io.read_xapi([_voiding(3, a)], fw, alignment=ALIGN, scale=policy))
+    want = [roster.log.timestamp_text(i) for i in range(len(roster.log))]
+    assert want == [OFFSET, "2024-03-02T09:00:00Z"]
+    explained = roster.learner(ANN).explain("A").evidence
+    path = tmp_path / "r.mmr"
+    roster.save(path)
+    for back in (mm.Roster.load(path), mm.Roster.from_bytes(roster.to_bytes()),
+                 pickle.loads(pickle.dumps(roster)), copy.deepcopy(roster)):
+        assert [back.log.timestamp_text(i) for i in range(len(back.log))] == want
+        assert back.log == roster.log
+        assert back.learner(ANN).explain("A").evidence == explained
+        assert back.to_bytes() == roster.to_bytes()
+    log = pickle.loads(pickle.dumps(roster.log))
+    assert log == roster.log and log.timestamp_text(0) == OFFSET
+    # explanations pickle with the text
+    ex = roster.learner(ANN).explain("A")
+    assert pickle.loads(pickle.dumps(ex)) == ex
+    # a log that differs only in a text is another log
+    other = mm.EvidenceLog()
+    other.extend(mm.io.read_xapi([dict(a, timestamp="2024-03-01T07:30:00.123Z")], fw,
+                                 alignment=ALIGN, scale=policy))
+    same = mm.EvidenceLog()
+    same.extend(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    assert list(other.to_dataframe()["time"]) == list(same.to_dataframe()["time"])
+    assert other != same
+
+
+def test_a_roster_without_texts_writes_the_snapshot_it_wrote_before():
+    """Version 7 only when the log has a text: a roster without keeps version 4 (or 5)."""
+    import struct
+    fw, policy = _fw_policy()
+    roster = mm.Roster(fw, policy)
+    frame = mm.io.read_xapi([_scored(1, 0.9, 1)], fw, alignment=ALIGN, scale=policy)
+    roster.ingest(frame.drop(columns=["timestamp"]))
+    assert struct.unpack("<I", bytes(roster.to_bytes()[8:12]))[0] == 4
+    roster.ingest(mm.io.read_xapi([_scored(2, 0.9, 2)], fw, alignment=ALIGN, scale=policy))
+    assert struct.unpack("<I", bytes(roster.to_bytes()[8:12]))[0] == 7
+
+
+def _reordered(d):
+    """The same JSON value with every object's keys in reverse order."""
+    if isinstance(d, dict):
+        return {k: _reordered(d[k]) for k in reversed(list(d))}
+    if isinstance(d, list):
+        return [_reordered(x) for x in d]
+    return d
+
+
+def test_same_id_key_order_and_numbers_within_a_batch():
+    a = stmt(1, result={"score": {"scaled": 0.5, "raw": 5, "min": 0, "max": 10}})
+    swapped = _reordered(a)
+    assert list(swapped) != list(a) and json.dumps(swapped) != json.dumps(a)
+    skipped = []
+    df = mm.io.read_xapi([a, swapped], alignment=ALIGN, skipped=skipped)
+    assert len(df) == 1
+    assert [tuple(x) for x in skipped] == [(1, "a repeat of statement 0")]
+    # numbers by value: 5 and 5.0, 0.5 and 5e-1
+    text = (json.dumps(a) + "\n" +
+            json.dumps(swapped).replace('"raw": 5', '"raw": 5.0').replace("0.5", "5e-1") + "\n")
+    assert '"raw": 5.0' in text and "5e-1" in text
+    assert len(mm.io.read_xapi(text, alignment=ALIGN)) == 1
+    # another description within a batch: another statement under the same id, an error
+    described = dict(a, object={"id": ACT + "1",
+                                "definition": {"description": {"en-US": "A quiz"}}})
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([a, described], alignment=ALIGN)
+    assert list(e.value.rows) == [1]
+    assert a["id"] in str(e.value) and "/object/definition" in str(e.value)
+    # another score: the error names the id and the differing values
+    rescored = dict(a, result={"score": {"scaled": 0.6, "raw": 5, "min": 0, "max": 10}})
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([a, rescored], alignment=ALIGN)
+    assert "/result/score/scaled: 0.6 vs 0.5" in str(e.value)
+
+
+def test_same_id_across_batches_is_the_evidence_it_produced():
+    fw, policy = _fw_policy()
+    a = stmt(1, result={"score": {"scaled": 0.9}}, timestamp=OFFSET)
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    state = roster.to_bytes()
+    # key order swapped: the same evidence, a repeat
+    s = roster.ingest(mm.io.read_xapi([_reordered(a)], fw, alignment=ALIGN, scale=policy))
+    assert s["rows"] == 0 and s["duplicates"] == 1
+    # a description changed: the same evidence; the log keeps no statements, so a repeat
+    described = dict(a, object={"id": ACT + "1",
+                                "definition": {"description": {"en-US": "A quiz"}}})
+    s = roster.ingest(mm.io.read_xapi([described], fw, alignment=ALIGN, scale=policy))
+    assert s["duplicates"] == 1
+    assert roster.to_bytes() == state
+    # a changed score: an error naming the id and the differing value
+    changed = dict(a, result={"score": {"scaled": 0.1}})
+    new = mm.io.read_xapi([changed], fw, alignment=ALIGN, scale=policy)["score"][0]
+    old = mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy)["score"][0]
+    assert new != old
+    with pytest.raises(mm.EvidenceError) as e:
+        roster.ingest(mm.io.read_xapi([changed], fw, alignment=ALIGN, scale=policy))
+    assert (f"statement '{a['id']}' was ingested before with other content: "
+            f"score {new:g} (was {old:g})") in str(e.value)
+    # the same instant written otherwise: the text differs, an error naming both texts
+    rewritten = dict(a, timestamp="2024-03-01T07:30:00.123Z")
+    with pytest.raises(mm.EvidenceError) as e:
+        roster.ingest(mm.io.read_xapi([rewritten], fw, alignment=ALIGN, scale=policy))
+    assert f"timestamp '2024-03-01T07:30:00.123Z' (was '{OFFSET}')" in str(e.value)
+    assert roster.to_bytes() == state

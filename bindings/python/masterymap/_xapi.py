@@ -273,6 +273,21 @@ def _batch(data: Any) -> Tuple[int, dict]:
     return _columns.evidence_batch(frame, None)
 
 
+def _timestamps(data: Any) -> Optional[List[str]]:
+    """The ``timestamp`` texts of a batch (:func:`read_xapi`'s column: the time as each
+    statement wrote it), kept by the log; None when the batch has no such column. A missing
+    value (None, NaN) is "" (no text)."""
+    column = None
+    if isinstance(data, pd.DataFrame):
+        if "timestamp" in data.columns:
+            column = data["timestamp"]
+    elif isinstance(data, Mapping) and "timestamp" in data:
+        column = data["timestamp"]
+    if column is None:
+        return None
+    return [t if isinstance(t, str) else "" for t in column]
+
+
 def _check_data(data: Any, where: str) -> None:
     """TypeError naming ``data`` for a batch that is no table at all."""
     from collections.abc import Mapping as _Mapping, Sequence as _Sequence
@@ -292,7 +307,7 @@ def append_statements(log: Any, data: Any, voided: Any = None, framework: Any = 
     n, batch = _batch(data)
     try:
         return log._append_statements(n, batch, _columns.checks(framework, policy), voids,
-                                      progress=progress)
+                                      progress=progress, timestamps=_timestamps(data))
     except TypeError:
         _columns._raise_bad_text(batch, None)
         raise
@@ -306,7 +321,8 @@ def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
     voids = _voids(data, voided, "Roster.ingest_statements()")
     n, batch = _batch(data)
     try:
-        return roster._ingest_statements(n, batch, voids, progress=progress)
+        return roster._ingest_statements(n, batch, voids, progress=progress,
+                                         timestamps=_timestamps(data))
     except TypeError:
         _columns._raise_bad_text(batch, None)
         raise

@@ -16,9 +16,11 @@
 /// The portable learner record (a "data backpack"): one learner's evidence, ratings and
 /// explanations as versioned JSON that another roster (another school) imports.
 ///
-/// The record (version 1), keys in this order (`export_record` writes them so; numbers are
-/// shortest round-trip decimals, scores and weights those of the stored 32-bit floats):
-/// - `"type": "masterymap.learner_record"`, `"version": 1`, `"learner"`: the learner id.
+/// The record (version 2; a record none of whose rows has a `timestamp` is written as version
+/// 1, the format before timestamps, and both versions are read), keys in this order
+/// (`export_record` writes them so; numbers are shortest round-trip decimals, scores and weights
+/// those of the stored 32-bit floats):
+/// - `"type": "masterymap.learner_record"`, `"version"`: 2 (or 1), `"learner"`: the learner id.
 /// - `"framework"`: the reference of the framework the record was made on: `name`, `sha256`
 ///   (hex SHA-256 of the framework's native JSON, `framework::to_json(-1)`) and, when it came
 ///   from CASE, `case`: the CFDocument's `identifier`, `uri`, `version`, `title` and
@@ -26,7 +28,9 @@
 /// - `"policy"`: the policy (its native JSON, `policy::to_json`).
 /// - `"as_of"`: the evaluation time of the ratings (seconds since the Unix epoch, UTC).
 /// - `"evidence"`: every evidence row of the learner in the log, in log order: `competency`,
-///   `time` (seconds), `score`, `kind`, `weight`, `source` (e.g. the xAPI statement id).
+///   `time` (seconds), `score`, `kind`, `weight`, `source` (e.g. the xAPI statement id) and,
+///   only for a row that has one, `timestamp`: the time as the statement wrote it
+///   ("2024-03-01T09:30:00.123+02:00", `evidence_log::timestamp_text`; version 2).
 /// - `"voided"`: the retractions of the learner's sources (`{"source": <statement id>, "by":
 ///   <voiding statement id>}`, `evidence_log::retract`), in the log's order; the retracted rows
 ///   stay in `"evidence"`, and `read_record` retracts them again in the same batch.

@@ -201,8 +201,14 @@ struct xapi_evidence {
 /// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
 ///   voids, when that is in the same batch, stays and is flagged in `retracted`); cmi5
 ///   "waived" in `waived`.
-/// The same id twice in a batch with the same content counts once; with a different content
-/// it is an error.
+/// The same id twice in a batch with the same content counts once (noted in `skipped`); with
+/// a different content it is an error naming the first difference ("/result/score/scaled: 0.8
+/// vs 0.6"). Content here is the statement as a JSON value: object members in any order,
+/// numbers by value (1, 1.0 and 1e0 are equal), strings by their characters (escapes
+/// resolved), arrays in order. Across batches the log compares the evidence the statements
+/// produced, timestamp text included (`evidence_log::append_statements`): the log keeps no
+/// statements, so a statement resent with only a non-evidence field changed (a description)
+/// is a repeat there, not an error.
 /// All or nothing: \throws masterymap::evidence_error listing every bad statement (rows() =
 /// statement indices, lines() = 1-based lines where the statement starts, messages
 /// "statement i: <path>: <rule>", for JSON lines "statement i (line n): <path>: <rule>");
@@ -220,7 +226,8 @@ struct xapi_evidence {
 ///     roster.ingest_statements(b.columns, b.retractions());
 ///
 /// `columns` points into `evidence` and into this object: both must outlive its use. Every row
-/// has weight `weight`. O(rows).
+/// has weight `weight`; its timestamp text (`xapi_evidence::timestamp`) goes with it
+/// (`evidence_columns::timestamp`), so the log keeps it and `explain` shows it. O(rows).
 class MASTERYMAP_API statement_batch {
  public:
   explicit statement_batch(const xapi_evidence& evidence, double weight = 1.0);
