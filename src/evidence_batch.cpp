@@ -140,11 +140,9 @@ constexpr std::size_t max_kinds = 255;
 // Batches of at least this many rows are validated and written on several threads.
 constexpr std::size_t parallel_rows = std::size_t{1} << 18;
 
-// What the log can hold and give back: times within datetime64[ns] (1677-09-21 to 2262-04-11,
-// whole seconds inside it, so every stored time converts to a DataFrame), scores and weights
-// within float32 (stored in 4 bytes; beyond, they would become infinite).
-constexpr double min_time = -9223372036.0, max_time = 9223372036.0;
-constexpr double max_stored = 3.4028234663852886e38;  // FLT_MAX
+// What the log can hold and give back (evidence_impl.hpp).
+constexpr double min_time = detail::min_stored_time, max_time = detail::max_stored_time;
+using detail::max_stored;
 
 // An 8-digit text that is a valid date in ISO 8601's basic form ("20240910"): parse_time
 // refuses it (seconds or a date?), and the message says what to write.
