@@ -263,9 +263,11 @@ void require_columns(const evidence_columns& b) {
 // verdict, for text time, score or weight columns.
 bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m) {
   const evidence_columns& b = s.b;
-  // Level kinds are checked row by row (check_rows): placements are few.
+  // Level kinds are checked row by row (check_rows): placements are few. A batch whose kind
+  // names include one (a roster's own log lists every built-in kind, placement included) is
+  // still cleared here when no row has it: such a row fails this pass (`kok` 0 below).
   if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes) ||
-      s.any_level)
+      (s.any_level && !b.kind.codes))
     return false;
   // ok tables with one extra entry (0) for codes out of range
   const auto nl = static_cast<std::uint32_t>(b.learner.names.size());
@@ -275,7 +277,7 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   cok.push_back(0);
   const std::size_t nk = s.kind_code.size();
   std::vector<std::uint8_t> kok(nk + 1, 0);
-  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0;
+  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0 && s.level_kind[j] == 0;
   const auto nk32 = static_cast<std::uint32_t>(nk);
   const auto ns = static_cast<std::uint32_t>(b.source.names.size());
   const std::uint32_t* lc = b.learner.codes;
