@@ -693,6 +693,13 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
       cells.rating.size() != cells.cell.size())
     r.fail("inconsistent sizes");
   restore_log(*d, r, log);
+  // The evaluation time is what the roster's ingests set: the fixed as_of (a valid time, as
+  // the constructor requires) or the log's latest time; none (NaN) before the first rows. Any
+  // other value would make the queries that take it throw.
+  if (fixed && !time_problem(fixed_as_of).empty()) r.fail("bad fixed evaluation time");
+  const double expected = fixed ? fixed_as_of : d->log.max_time();
+  if (!detail::same_value(d->as_of, expected) && !(d->log.size() == 0 && std::isnan(d->as_of)))
+    r.fail("inconsistent evaluation time");
   // The tables were saved with the retractions applied: only the log takes them back.
   detail::retract_sources(detail::evidence_access::of(d->log), retractions);
   if (r.version < 6) {

@@ -346,6 +346,19 @@ TEST_SUITE("roster snapshot") {
           put32(b, counts_at, k + 1);
         },
         "inconsistent sizes");
+    // An evaluation time other than the log's latest (as every ingest sets it): the queries
+    // that take it would throw.
+    const std::size_t as_of_at =
+        16 + 8 + ro.framework().to_json(0).size() + 8 + ro.policy().to_json(0).size() + 1 + 8;
+    double as_of = 0;
+    std::memcpy(&as_of, bytes.data() + as_of_at, 8);
+    REQUIRE(as_of == ro.as_of());
+    damaged(
+        [&](std::string& b) {
+          const double far = 4e154;
+          std::memcpy(b.data() + as_of_at, &far, 8);
+        },
+        "inconsistent evaluation time");
     // Undamaged, it loads.
     spit(file.path(), bytes);
     CHECK(mm::roster::load(file.path()) == ro);
