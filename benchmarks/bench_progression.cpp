@@ -380,6 +380,38 @@ void BM_roster_ingest_events_batch(benchmark::State& state) {
 }
 BENCHMARK(BM_roster_ingest_events_batch)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Bulk ingest against the engine on the same events (issue 15: a new roster's `ingest` within
+// 2x of `engine::ratings` per event): 100k learners x 40 events on the CCSS map, 2 threads.
+// Arg 0: engine::ratings of the log (the long-form table); 1: a new roster ingests the log
+// (append, row index, every learner rated, cells written; the roster freed in the loop, as the
+// table is). Read the ratio of the two per-event times (items_per_second).
+void BM_bulk_ingest_vs_ratings(benchmark::State& state) {
+  static const mm::framework fw = ccss();
+  static const mm::evidence_log log = synthetic(fw, 100000, 40, 1);
+  const mm::policy p(mm::scale::four_point());
+  for (auto _ : state) {
+    if (state.range(0) == 0) {
+      const mm::engine e(fw, p);
+      mm::evaluate_options eo;
+      eo.threads = 2;
+      const mm::ratings_table t = e.ratings(log, eo);
+      benchmark::DoNotOptimize(t.learner.data());
+    } else {
+      mm::roster_options o;
+      o.threads = 2;
+      mm::roster r(fw, p, o);
+      r.ingest(log);
+      benchmark::DoNotOptimize(r.size());
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(log.size()));
+  state.counters["ns_per_event"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(log.size()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_bulk_ingest_vs_ratings)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 /// The snapshot file, in the system's temporary directory (never the working directory).
 std::string snapshot_path() {
   return (std::filesystem::temp_directory_path() / "masterymap_bench_roster.bin").string();

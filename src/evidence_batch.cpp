@@ -140,11 +140,9 @@ constexpr std::size_t max_kinds = 255;
 // Batches of at least this many rows are validated and written on several threads.
 constexpr std::size_t parallel_rows = std::size_t{1} << 18;
 
-// What the log can hold and give back: times within datetime64[ns] (1677-09-21 to 2262-04-11,
-// whole seconds inside it, so every stored time converts to a DataFrame), scores and weights
-// within float32 (stored in 4 bytes; beyond, they would become infinite).
-constexpr double min_time = -9223372036.0, max_time = 9223372036.0;
-constexpr double max_stored = 3.4028234663852886e38;  // FLT_MAX
+// What the log can hold and give back (evidence_impl.hpp).
+constexpr double min_time = detail::min_stored_time, max_time = detail::max_stored_time;
+using detail::max_stored;
 
 // An 8-digit text that is a valid date in ISO 8601's basic form ("20240910"): parse_time
 // refuses it (seconds or a date?), and the message says what to write.
@@ -269,9 +267,11 @@ void require_columns(const evidence_columns& b) {
 // verdict, for text time, score or weight columns.
 bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m) {
   const evidence_columns& b = s.b;
-  // Level kinds are checked row by row (check_rows): placements are few.
+  // Level kinds are checked row by row (check_rows): placements are few. A batch whose kind
+  // names include one (a roster's own log lists every built-in kind, placement included) is
+  // still cleared here when no row has it: such a row fails this pass (`kok` 0 below).
   if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes) ||
-      s.any_level)
+      (s.any_level && !b.kind.codes))
     return false;
   // ok tables with one extra entry (0) for codes out of range
   const auto nl = static_cast<std::uint32_t>(b.learner.names.size());
@@ -281,7 +281,7 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   cok.push_back(0);
   const std::size_t nk = s.kind_code.size();
   std::vector<std::uint8_t> kok(nk + 1, 0);
-  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0;
+  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0 && s.level_kind[j] == 0;
   const auto nk32 = static_cast<std::uint32_t>(nk);
   const auto ns = static_cast<std::uint32_t>(b.source.names.size());
   const std::uint32_t* lc = b.learner.codes;

@@ -42,6 +42,14 @@ inline std::optional<double> parse_number(std::string_view s) noexcept {
   return v;
 }
 
+/// What the log can hold and give back: times within datetime64[ns] (1677-09-21 to 2262-04-11,
+/// whole seconds inside it, so every stored time converts to a DataFrame), scores and weights
+/// within float32 (stored in 4 bytes; beyond, they would become infinite). A row is valid when
+/// min_stored_time <= time <= max_stored_time, |score| <= max_stored, 0 <= weight <= max_stored
+/// (NaN is none of them).
+inline constexpr double min_stored_time = -9223372036.0, max_stored_time = 9223372036.0;
+inline constexpr double max_stored = 3.4028234663852886e38;  // FLT_MAX
+
 // The attributes of an event (kind, weight, source) are interned as one triple: logs repeat a
 // handful of them, so each event stores one 4-byte code instead of three fields.
 struct attr_key {

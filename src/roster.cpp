@@ -34,7 +34,7 @@ namespace {
 column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
                          const std::vector<std::uint32_t>* learner_code,
                          const std::vector<std::string_view>* learner_names,
-                         detail::meter* m = nullptr, unsigned threads = 1) {
+                         detail::meter* m = nullptr, unsigned threads = 1, bool in_place = false) {
   column_buffer c;
   const std::size_t n = rows ? rows->size() : log.size();
   // Large buffers: populated and filled in checked blocks; small ones as they always were.
@@ -44,8 +44,17 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
     else
       v.resize(n);
   };
-  size(c.learner, 0U);
-  size(c.competency, 0U);
+  // A whole log (`in_place`: not the log being appended to): its learner and competency
+  // columns are used in place.
+  const bool whole = in_place && rows == nullptr && learner_code == nullptr;
+  if (whole) {
+    c.learner_ptr = log.learner_codes().data();
+    c.competency_ptr = log.competency_codes().data();
+    c.rows = n;
+  } else {
+    size(c.learner, 0U);
+    size(c.competency, 0U);
+  }
   size(c.kind, 0U);
   size(c.source, 0U);
   size(c.score, 0.0);
@@ -63,8 +72,10 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
   for_blocks(0, n, check_block, m, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       const std::size_t r = rows ? (*rows)[i] : i;
-      c.learner[i] = learner_code ? (*learner_code)[lc[r]] : lc[r];
-      c.competency[i] = cc[r];
+      if (!whole) {
+        c.learner[i] = learner_code ? (*learner_code)[lc[r]] : lc[r];
+        c.competency[i] = cc[r];
+      }
       if (rows) c.time[i] = tt[r];
       c.score[i] = static_cast<double>(ss[r]);
       const evidence_attributes& a = at[ac[r]];
@@ -228,6 +239,19 @@ ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, det
                                  std::uint64_t from, std::uint64_t to) const {
   detail::meter none{progress{}};
   detail::meter& mm = m != nullptr ? *m : none;
+  evaluate_options eo;
+  eo.as_of = as_of;
+  eo.probabilities = options.probabilities;
+  eo.threads = learners.size() < 64 ? 1 : options.threads;
+  if (learners.size() == log.learners().size()) {
+    // Every learner (`learners` ascending: 0, 1, ...; a bulk load): the log itself, whose
+    // learner codes are then the table's, instead of a copy of all its rows. The engine rates
+    // each learner from its own rows in their log order either way: the same table.
+    ratings_table t = engine.ratings(log, eo, mm.nested(from, to));
+    if (t.learners.size() != learners.size())
+      throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
+    return t;
+  }
   std::vector<std::uint32_t> pick;
   std::vector<std::uint32_t> remap(log.learners().size(), UINT32_MAX);
   std::vector<std::string_view> names;
@@ -264,10 +288,6 @@ ratings_table roster::impl::rate(const std::vector<std::uint32_t>& learners, det
     // The roster's own log, checked when ingested.
     sub.append(buf.columns(), detail::checked_already(), mm.nested(from, mid));
   }
-  evaluate_options eo;
-  eo.as_of = as_of;
-  eo.probabilities = options.probabilities;
-  eo.threads = learners.size() < 64 ? 1 : options.threads;
   ratings_table t = engine.ratings(sub, eo, mm.nested(mid, to));
   if (t.learners.size() != learners.size())
     throw std::logic_error("roster: the re-evaluated learners do not match");  // invariant
@@ -415,8 +435,8 @@ ingest_summary roster::ingest(const evidence_log& batch, const progress& progres
   // The copy of the batch's columns is checked too; the ingest reports as itself.
   detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size()));
   ingest_summary s = m.run([&] {
-    const column_buffer buf =
-        columns_of(batch, nullptr, nullptr, nullptr, &m, impl_->options.threads);
+    const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr, &m,
+                                         impl_->options.threads, &batch != &impl_->log);
     return impl_->ingest(buf.columns(), m.nested(0, m.total()));
   });
   // The batch's retractions come with it (after its rows: nothing left to fail but memory).

@@ -76,19 +76,23 @@ inline void spread_bits(const std::uint64_t* w, std::size_t n, std::uint8_t valu
 /// "No score" in the roster's tables.
 inline constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-/// Owning buffers behind an evidence_columns batch taken from (rows of) an evidence log.
+/// Owning buffers behind an evidence_columns batch taken from (rows of) an evidence log; the
+/// `*_ptr` columns, when set, are the log's own (a whole log: not copied), of `rows` rows.
 struct column_buffer {
   std::vector<std::uint32_t> learner, competency, kind, source;
   std::vector<double> time, score, weight;
   std::vector<std::string_view> learner_names, competency_names, kind_names, source_names;
   std::vector<std::string_view> timestamp;  // empty, or one text per row ("" = none)
   const double* time_ptr = nullptr;
+  const std::uint32_t* learner_ptr = nullptr;
+  const std::uint32_t* competency_ptr = nullptr;
+  std::size_t rows = 0;
 
   [[nodiscard]] evidence_columns columns() const {
     evidence_columns b;
-    b.size = learner.size();
-    b.learner = {learner.data(), learner_names};
-    b.competency = {competency.data(), competency_names};
+    b.size = learner_ptr ? rows : learner.size();
+    b.learner = {learner_ptr ? learner_ptr : learner.data(), learner_names};
+    b.competency = {competency_ptr ? competency_ptr : competency.data(), competency_names};
     b.kind = {kind.data(), kind_names};
     b.source = {source.data(), source_names};
     b.time.values = time_ptr ? time_ptr : time.data();

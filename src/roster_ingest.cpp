@@ -325,10 +325,12 @@ ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail:
       slow.push_back(who[i]);
     }
   constexpr std::size_t ahead = 6;
-  for (std::size_t r = old_rows; r < std::min(log.size(), old_rows + ahead); ++r) prefetch_row(r);
-  for (std::size_t r = old_rows; r < log.size(); ++r) {
+  // (Every learner of the batch re-evaluated, as in a bulk load: no row takes the O(1) path.)
+  const std::size_t end = slow.size() == who.size() ? old_rows : log.size();
+  for (std::size_t r = old_rows; r < std::min(end, old_rows + ahead); ++r) prefetch_row(r);
+  for (std::size_t r = old_rows; r < end; ++r) {
     if (((r - old_rows) & (check_block - 1)) == check_block - 1) m.advance(check_block);
-    if (r + ahead < log.size()) prefetch_row(r + ahead);
+    if (r + ahead < end) prefetch_row(r + ahead);
     const std::uint32_t l = lc[r];
     const std::size_t i =
         who.size() == 1

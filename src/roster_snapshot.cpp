@@ -9,11 +9,13 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <masterymap/roster.hpp>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -43,12 +45,21 @@ namespace {
 // Version 5: version 4 and, before the end marker, the log's retractions (two string lists:
 // the sources retracted, and by what); written only by a roster with retractions (one without
 // writes version 4, as before, so older readers still load it).
-// Version 7: version 5 (its retraction lists always present, maybe empty) followed by the
-// log's timestamp texts (write_timestamps); written only by a roster whose log has any (one
-// without writes version 5 or 4, as before, so older readers still load it).
-// (Version 6 is the cells' format of the snap15 branch; until it is merged nothing writes it.)
+// Version 6: the tables as the roster holds them, so a restore streams them into place instead
+// of rebuilding them cell by cell: per learner its count of stored cells (uint32), every
+// learner's inferred bits (ceil(C / 64) uint64 words each), then the stored cells of every
+// learner in learner order, 16 bytes each exactly as in memory (roster_cell: score, competency,
+// status, rating, attainment, reserved); then the retractions (always: two string lists, maybe
+// empty). Versions 4 and 5 stored each non-default cell as an 18-byte (l * C + c, status,
+// score, rating), an inferred-only competency included (most of a CCSS roster's cells).
+// Version 7: version 6 followed by the log's timestamp texts (the original text of each
+// statement's timestamp: write_timestamps); written only by a roster whose log has any (one
+// without writes version 6, so a version-6 reader still loads it). The cell-list format (4, 5)
+// cannot hold them: saving one with timestamp texts there is refused.
 constexpr std::uint32_t snapshot_version = 7;
 constexpr std::uint32_t with_timestamps = 7;
+constexpr std::uint32_t tables_version = 6;     // the tables as in memory (6 and 7)
+constexpr std::uint32_t cell_list_version = 5;  // the newest of the cell-list format
 constexpr std::uint32_t with_retractions = 5;
 constexpr std::uint32_t without_retractions = 4;
 constexpr std::uint32_t oldest_version = 1;
@@ -196,8 +207,9 @@ struct snapshot_parts {
   std::vector<double> csc;
   std::vector<std::int8_t> crt;
 
-  // Progress on `m` (if any): 11 units per table cell scanned.
-  explicit snapshot_parts(const roster::impl& d, detail::meter* m = nullptr) {
+  // Progress on `m` (if any): 11 units per table cell scanned. The cell lists (cell, cst, csc,
+  // crt) only for a file of the cell-list format (`cell_lists`: versions 4 and 5).
+  explicit snapshot_parts(const roster::impl& d, bool cell_lists, detail::meter* m = nullptr) {
     const evidence_log& log = d.log;
     check_names(log.kinds(), "kind");
     check_names(log.learners(), "learner");
@@ -215,6 +227,10 @@ struct snapshot_parts {
       aw.push_back(a.weight);
       as.push_back(a.source);
     }
+    if (cell_lists) make_cell_lists(d, m);
+  }
+
+  void make_cell_lists(const roster::impl& d, detail::meter* m) {
     static_assert(sizeof(status) == 1, "status is one byte");
     // The stored cells are exactly the cells that differ from the default, ascending by
     // learner then competency: the format of the dense tables' scan, written from the rows.
@@ -295,21 +311,9 @@ struct saved_timestamps {
   }
 };
 
-// The whole snapshot, checksum included.
-void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
-  const evidence_log& log = d.log;
-  w.bytes(snapshot_magic, 8);
-  const bool stamps = !log.timestamp_rows().empty();
-  w.pod(stamps                      ? with_timestamps
-        : log.retractions().empty() ? without_retractions
-                                    : with_retractions);
-  w.pod(detail::byte_order_mark);
-  w.str(p.framework);
-  w.str(p.policy);
-  w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
-  w.pod(d.options.as_of.value_or(nan_v));
-  w.pod(d.as_of);
-  w.pod(static_cast<std::uint64_t>(d.competencies));
+// The evidence log: its name tables (code order), attribute triples and row columns (24 bytes
+// a row). The same layout in every version; read back by saved_log::read.
+void write_log(writer& w, const evidence_log& log, const snapshot_parts& p) {
   w.strings(log.kinds());
   w.strings(log.learners());
   w.strings(log.competencies());
@@ -324,19 +328,70 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   w.array(log.scores());
   w.array(log.attribute_codes());
   w.metered = false;
+}
+
+// The log's retractions (versions 5 and 6): the sources retracted, and by what.
+void write_retractions(writer& w, const evidence_log& log) {
+  std::vector<std::string> sources, by;
+  for (const auto& x : log.retractions()) {
+    sources.push_back(x.source);
+    by.push_back(x.by);
+  }
+  w.strings(sources);
+  w.strings(by);
+}
+
+// Version 6's tables: per learner its cell count, the inferred bits, the cells as in memory.
+// Progress: 11 units per table cell (as the cell lists' scan).
+void write_tables(writer& w, const roster::impl& d) {
+  static_assert(sizeof(roster_cell) == 16 && std::is_trivially_copyable_v<roster_cell>,
+                "a roster_cell is written as its 16 bytes");
+  const std::size_t L = d.cells.size();
+  std::vector<std::uint32_t> count(L);
+  std::uint64_t total = 0;
+  for (std::size_t l = 0; l < L; ++l) {
+    count[l] = static_cast<std::uint32_t>(d.cells[l].size());
+    total += count[l];
+  }
+  w.array(count);
+  w.array(d.inferred);
+  w.pod(total);
+  for (std::size_t l = 0; l < L; ++l) {
+    if (count[l] != 0) w.bytes(d.cells[l].data(), count[l] * sizeof(roster_cell));
+    if (w.m != nullptr && (l + 1) % 1024 == 0) w.m->advance(11 * 1024 * d.competencies);
+  }
+  if (w.m != nullptr) w.m->advance(11 * (L % 1024) * d.competencies);
+}
+
+// The whole snapshot, checksum included: version 6 (7 when the log has timestamp texts), or
+// `version` 5 (the cell-list format: 4 when the log has no retractions, as earlier releases
+// wrote it; save_version refuses it for a log with timestamp texts).
+void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w,
+                    std::uint32_t version) {
+  const evidence_log& log = d.log;
+  const bool lists = version < tables_version;
+  const bool stamps = !log.timestamp_rows().empty();
+  w.bytes(snapshot_magic, 8);
+  w.pod(!lists ? (stamps ? with_timestamps : tables_version)
+               : (log.retractions().empty() ? without_retractions : cell_list_version));
+  w.pod(detail::byte_order_mark);
+  w.str(p.framework);
+  w.str(p.policy);
+  w.pod(static_cast<std::uint8_t>(d.options.as_of ? 1 : 0));
+  w.pod(d.options.as_of.value_or(nan_v));
+  w.pod(d.as_of);
+  w.pod(static_cast<std::uint64_t>(d.competencies));
+  write_log(w, log, p);
   w.pod(static_cast<std::uint64_t>(d.rows.size()));
-  w.array(p.cell);
-  w.array(p.cst);
-  w.array(p.csc);
-  w.array(p.crt);
-  if (stamps || !log.retractions().empty()) {
-    std::vector<std::string> sources, by;
-    for (const auto& x : log.retractions()) {
-      sources.push_back(x.source);
-      by.push_back(x.by);
-    }
-    w.strings(sources);
-    w.strings(by);
+  if (lists) {
+    w.array(p.cell);
+    w.array(p.cst);
+    w.array(p.csc);
+    w.array(p.crt);
+    if (!log.retractions().empty()) write_retractions(w, log);
+  } else {
+    write_tables(w, d);
+    write_retractions(w, log);
   }
   if (stamps) write_timestamps(log, w);
   w.bytes(snapshot_end, 8);
@@ -344,19 +399,40 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w) {
   w.raw(&digest, sizeof digest);
 }
 
+// The format a save writes (tables_version: 6, or 7 with timestamp texts; cell_list_version:
+// 4 or 5): 0 = the newest. \throws std::invalid_argument for another version, or the cell-list
+// format for a log with timestamp texts (it has no place for them).
+std::uint32_t save_version(std::uint32_t version, const evidence_log& log) {
+  if (version == 0 || version == tables_version || version == with_timestamps)
+    return tables_version;
+  if (version == cell_list_version || version == without_retractions) {
+    if (!log.timestamp_rows().empty())
+      throw std::invalid_argument(fmt::format(
+          "roster snapshot: version {} cannot keep the statements' timestamp texts this roster's "
+          "log has ({} rows); save with version {} (the default)",
+          version, log.timestamp_rows().size(), with_timestamps));
+    return cell_list_version;
+  }
+  throw std::invalid_argument(fmt::format(
+      "roster snapshot: cannot write version {} (versions {}, {} and {}: 4 and 5 being one "
+      "format, 6 and 7 another)",
+      version, cell_list_version, tables_version, with_timestamps));
+}
+
 }  // namespace
 
-void roster::save(const std::string& path, const progress& progress) const {
+void roster::save(const std::string& path, const progress& progress, unsigned version) const {
+  const std::uint32_t v = save_version(version, impl_->log);
   // Progress: bytes of the log's columns (24 a row) written and of the tables (11 a cell)
   // scanned. The last report comes before the rename: cancelled, the previous file stays.
   detail::meter m(progress,
                   24 * static_cast<std::uint64_t>(impl_->log.size()) +
                       11 * static_cast<std::uint64_t>(impl_->cells.size()) * impl_->competencies);
   m.run([&] {
-    const snapshot_parts parts(*impl_, &m);
+    const snapshot_parts parts(*impl_, v < tables_version, &m);
     writer w(path);
     w.m = &m;
-    write_snapshot(*impl_, parts, w);
+    write_snapshot(*impl_, parts, w, v);
     m.finish();
     w.out->commit();
   });
@@ -366,15 +442,15 @@ std::string roster::to_bytes() const {
   // Sized first (a counting pass over the parts), and the buffer mapped in one call (huge pages
   // where possible): growing a string of hundreds of megabytes by doubling copies it and takes
   // a page fault per 4 KiB twice over, which made to_bytes three times slower than save.
-  const snapshot_parts parts(*impl_);
+  const snapshot_parts parts(*impl_, false);
   std::size_t size = 0;
   writer counter(size);
-  write_snapshot(*impl_, parts, counter);
+  write_snapshot(*impl_, parts, counter, tables_version);
   std::string out;
   out.reserve(size);
   detail::prefault(out.data(), size);
   writer w(out);
-  write_snapshot(*impl_, parts, w);
+  write_snapshot(*impl_, parts, w, tables_version);
   return out;
 }
 
@@ -402,17 +478,27 @@ void check_header(reader& r) {
     r.fail("written on a machine of another byte order");
 }
 
-// The evidence log as saved: names in code order, attribute triples, the row columns.
+// A row column of the log (an array: 64-bit count, then the values) read straight into the
+// log's column storage (huge-page backed, populated in one call before the read).
+template <typename T>
+void read_column(reader& r, column<T>& c) {
+  const auto n = r.pod<std::uint64_t>();
+  if (n > r.left() / sizeof(T)) r.fail("truncated");
+  c.reserve(static_cast<std::size_t>(n));
+  detail::prefault(c.data(), static_cast<std::size_t>(n) * sizeof(T));
+  c.resize(static_cast<std::size_t>(n));
+  if (n != 0) r.bytes(c.data(), n * sizeof(T));
+}
+
+// The evidence log as saved (write_log's layout, every version): the names in code order and
+// the attribute triples, kept here until the checksum is checked (restore_log interns them);
+// the row columns read straight into the log `d`'s storage.
 struct saved_log {
   std::vector<std::string> kinds, learners, comps, sources;
   std::vector<std::uint8_t> ak;
   std::vector<float> aw;
   std::vector<std::uint32_t> as;
-  std::vector<std::uint32_t> lc, cc;
-  std::vector<double> tt;
-  std::vector<float> ss;
-  std::vector<std::uint32_t> ac;
-  void read(reader& r) {
+  void read(reader& r, evidence_log::impl& d) {
     kinds = r.strings("kind");
     learners = r.strings("learner");
     comps = r.strings("competency");
@@ -420,23 +506,93 @@ struct saved_log {
     ak = r.array<std::uint8_t>();
     aw = r.array<float>();
     as = r.array<std::uint32_t>();
-    lc = r.array<std::uint32_t>();
-    cc = r.array<std::uint32_t>();
-    tt = r.array<double>();
-    ss = r.array<float>();
-    ac = r.array<std::uint32_t>();
+    read_column(r, d.learner);
+    read_column(r, d.competency);
+    read_column(r, d.time);
+    read_column(r, d.score);
+    read_column(r, d.attr);
+    const std::size_t rows = d.learner.size();
+    if (d.competency.size() != rows || d.time.size() != rows || d.score.size() != rows ||
+        d.attr.size() != rows || aw.size() != ak.size() || as.size() != ak.size())
+      r.fail("inconsistent sizes");
   }
 };
 
-// The table cells as saved: those that differ from "not started, no score, no rating".
+// Completes the log whose rows saved_log::read stored: the names interned with the same codes,
+// the attribute triples as saved, every row checked as the log's append checks rows it is
+// vouched for (codes in range, a non-empty learner and competency name, time, score and
+// weight within what the log stores) and the latest time found. O(rows + names).
+void restore_log(roster::impl& d, reader& r, const saved_log& s) {
+  evidence_log::impl& e = detail::evidence_access::of(d.log);
+  // The kinds by name: the roster's log starts with the built-in kinds and its policy's, in the
+  // order this release adds them (an older release's file may list them in another order).
+  std::vector<std::uint8_t> kind(s.kinds.size());
+  for (std::size_t i = 0; i < s.kinds.size(); ++i) {
+    d.log.add_kind(s.kinds[i]);
+    kind[i] = *d.log.kind_code(s.kinds[i]);
+  }
+  const auto intern = [&](detail::table& t, const std::vector<std::string>& names,
+                          const char* what) {
+    t.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if ((what != nullptr && detail::trim(names[i]).empty()) || t.intern(names[i]) != i)
+        r.fail(what != nullptr && detail::trim(names[i]).empty()
+                   ? fmt::format("{} name #{} is empty", what, i)
+                   : std::string("inconsistent name tables"));
+  };
+  intern(e.learners, s.learners, "learner");
+  intern(e.competencies, s.comps, "competency");
+  intern(e.sources, s.sources, nullptr);  // (a retraction may name a source before its rows)
+  for (std::size_t i = 0; i < s.ak.size(); ++i) {
+    const double w = s.aw[i];
+    if (s.ak[i] >= s.kinds.size() || s.as[i] >= s.sources.size() || !(w >= 0) ||
+        !(w <= detail::max_stored))
+      r.fail(fmt::format("bad attribute triple #{}", i));
+    if (e.intern_attr({kind[s.ak[i]], detail::float_bits(s.aw[i]), s.as[i]}) != i)
+      r.fail(fmt::format("attribute triple #{} repeated", i));
+  }
+  const std::size_t rows = e.learner.size();
+  const auto nl = static_cast<std::uint32_t>(s.learners.size());
+  const auto nc = static_cast<std::uint32_t>(s.comps.size());
+  const auto na = static_cast<std::uint32_t>(s.ak.size());
+  const std::uint32_t* lc = e.learner.data();
+  const std::uint32_t* cc = e.competency.data();
+  const std::uint32_t* ac = e.attr.data();
+  const double* tt = e.time.data();
+  const float* ss = e.score.data();
+  double hi = detail::nan_v;
+  detail::for_blocks(0, rows, detail::check_block, r.m, [&](std::size_t b, std::size_t f) {
+    unsigned ok = 1;
+    double top = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = b; i < f; ++i) {
+      const double t = tt[i];
+      const double sc = ss[i];
+      ok &= static_cast<unsigned>(lc[i] < nl) & static_cast<unsigned>(cc[i] < nc) &
+            static_cast<unsigned>(ac[i] < na) &
+            static_cast<unsigned>(t >= detail::min_stored_time) &
+            static_cast<unsigned>(t <= detail::max_stored_time) &
+            static_cast<unsigned>(sc >= -detail::max_stored) &
+            static_cast<unsigned>(sc <= detail::max_stored);
+      top = t > top ? t : top;
+    }
+    if (ok == 0)
+      for (std::size_t i = b; i < f; ++i)
+        if (!(lc[i] < nl && cc[i] < nc && ac[i] < na && tt[i] >= detail::min_stored_time &&
+              tt[i] <= detail::max_stored_time && std::fabs(ss[i]) <= detail::max_stored))
+          r.fail(fmt::format("bad evidence: row {}", i));
+    if (!(top <= hi)) hi = top;
+  });
+  e.max_time = hi;
+}
+
+// The table cells as saved by versions 1 to 5: those that differ from "not started, no score,
+// no rating", each as (l * C + c, status, score, rating).
 struct saved_cells {
-  std::uint64_t learners = 0;
   std::vector<std::uint64_t> cell;
   std::vector<std::uint8_t> st;
   std::vector<double> score;
   std::vector<std::int8_t> rating;
   void read(reader& r) {
-    learners = r.pod<std::uint64_t>();
     cell = r.array<std::uint64_t>();
     st = r.array<std::uint8_t>();
     score = r.array<double>();
@@ -444,45 +600,51 @@ struct saved_cells {
   }
 };
 
-// Rebuilds the log with the same codes: names in code order, rows in order. The saved columns
-// are released as soon as they are copied: the tables restored next are then allocated from
-// memory the process just gave back, which the system has already backed (first-touch of
-// never-used memory is the dominant cost of a restore on a VM).
-void restore_log(roster::impl& d, reader& r, saved_log& s, const progress& append_progress) {
-  const std::size_t rows = s.lc.size();
-  for (const auto& k : s.kinds) d.log.add_kind(k);
-  column_buffer b;
-  b.learner = std::move(s.lc);
-  b.competency = std::move(s.cc);
-  b.time_ptr = s.tt.data();
-  grow(b.score, rows, 0.0, 0, r.m);
-  for (std::size_t i = 0; i < rows; ++i) b.score[i] = static_cast<double>(s.ss[i]);
-  std::vector<float>().swap(s.ss);
-  grow(b.kind, rows, std::uint32_t{0}, 0, r.m);
-  grow(b.source, rows, std::uint32_t{0}, 0, r.m);
-  grow(b.weight, rows, 0.0, 0, r.m);
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (s.ac[i] >= s.ak.size()) r.fail("attribute code out of range");
-    b.kind[i] = s.ak[s.ac[i]];
-    b.weight[i] = static_cast<double>(s.aw[s.ac[i]]);
-    b.source[i] = s.as[s.ac[i]];
+// Version 6's tables (write_tables), read straight into the roster's arrays (sized here for
+// `learners`): the inferred bits in one read, each learner's cells in one read into a vector of
+// exactly their size, allocated in learner order. Every cell is checked as it arrives (a
+// framework index below C, ascending, a status and a rating in range, not the default nor only
+// inferred, no inferred bit for it, reserved zero; no bit past C), and its attainment is
+// recomputed. O(file bytes + learners).
+void read_tables(roster::impl& d, reader& r, std::size_t learners) {
+  const std::size_t C = d.competencies, W = d.words;
+  const std::vector<std::uint32_t> count = r.array<std::uint32_t>();
+  if (count.size() != learners) r.fail("inconsistent sizes");
+  const auto words = r.pod<std::uint64_t>();
+  if (words != static_cast<std::uint64_t>(learners) * W) r.fail("inconsistent sizes");
+  if (words > r.left() / sizeof(std::uint64_t)) r.fail("truncated");
+  d.grow_tables(learners, r.m);
+  if (words != 0) r.bytes(d.inferred.data(), words * sizeof(std::uint64_t));
+  if (C % 64 != 0) {
+    const std::uint64_t past = ~((std::uint64_t{1} << (C % 64)) - 1);
+    for (std::size_t l = 0; l < learners; ++l)
+      if ((d.inferred[l * W + W - 1] & past) != 0) r.fail("an inferred bit past the competencies");
   }
-  std::vector<std::uint32_t>().swap(s.ac);
-  b.learner_names = views(s.learners);
-  b.competency_names = views(s.comps);
-  b.kind_names = views(s.kinds);
-  b.source_names = views(s.sources);
-  // An empty roster (a new school's first snapshot) has no rows to append.
-  if (rows > 0) {
-    try {
-      d.log.reserve(rows);
-      // As saved: checked when it was ingested.
-      d.log.append(b.columns(), detail::checked_already(), append_progress);
-    } catch (const evidence_error& e) {
-      r.fail(std::string("bad evidence: ") + e.what());
+  const auto total = r.pod<std::uint64_t>();
+  std::uint64_t sum = 0;
+  for (const std::uint32_t n : count) sum += n;
+  if (sum != total) r.fail("inconsistent sizes");
+  if (total > r.left() / sizeof(roster_cell)) r.fail("truncated");
+  const auto ratings = static_cast<int>(d.engine.policy().scale().size());
+  for (std::size_t l = 0; l < learners; ++l) {
+    if (count[l] == 0) continue;
+    auto& v = d.cells[l];
+    v.resize(count[l]);
+    r.bytes(v.data(), v.size() * sizeof(roster_cell));
+    std::int64_t previous = -1;
+    for (roster_cell& x : v) {
+      const auto st = static_cast<std::uint8_t>(x.status);
+      if (x.competency >= C || static_cast<std::int64_t>(x.competency) <= previous)
+        r.fail(fmt::format("learner #{}: cells not ascending or past the competencies", l));
+      previous = x.competency;
+      if (st > static_cast<std::uint8_t>(status::inferred) || x.rating < -1 ||
+          x.rating >= ratings || x.reserved != 0 ||
+          roster::impl::is_default(x.status, x.score, x.rating) ||
+          roster::impl::only_inferred(x.status, x.score, x.rating) || d.bit(l, x.competency))
+        r.fail(fmt::format("learner #{}: bad table cell (competency #{})", l, x.competency));
+      x.attainment = d.progression.attainment(x.status, x.score);
     }
   }
-  std::vector<double>().swap(s.tt);
 }
 
 // Sizes the tables to `learners` and writes the saved cells into them.
@@ -570,13 +732,19 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   d->as_of = r.pod<double>();
   if (r.pod<std::uint64_t>() != d->competencies) r.fail("the tables do not match the framework");
   saved_log log;
-  log.read(r);
+  log.read(r, detail::evidence_access::of(d->log));
+  const auto learners = r.pod<std::uint64_t>();
+  if (learners != log.learners.size()) r.fail("inconsistent sizes");
   saved_cells cells;
-  cells.read(r);
+  if (r.version < tables_version)
+    cells.read(r);
+  else
+    read_tables(*d, r, log.learners.size());
   std::vector<retraction> retractions;
   if (r.version >= with_retractions) {
     std::vector<std::string> sources = r.strings("retracted source"), by = r.strings("retraction");
-    if (sources.size() != by.size() || (sources.empty() && r.version < with_timestamps))
+    // (Version 5 has them only when there are some; versions 6 and 7 always, maybe none.)
+    if (sources.size() != by.size() || (r.version == with_retractions && sources.empty()))
       r.fail("inconsistent retractions");
     for (std::size_t i = 0; i < sources.size(); ++i) {
       if (sources[i].empty()) r.fail("a retraction without a source");
@@ -586,26 +754,27 @@ std::unique_ptr<roster::impl> restore(reader& r, roster_options options) {
   saved_timestamps stamps;
   if (r.version >= with_timestamps) stamps.read(r);
   read_end(r);  // the checksum is checked before anything is built from the rows
-  const std::size_t rows = log.lc.size();
-  if (log.cc.size() != rows || log.tt.size() != rows || log.ss.size() != rows ||
-      log.ac.size() != rows || log.aw.size() != log.ak.size() || log.as.size() != log.ak.size() ||
-      cells.learners != log.learners.size() || cells.st.size() != cells.cell.size() ||
-      cells.score.size() != cells.cell.size() || cells.rating.size() != cells.cell.size())
+  if (cells.st.size() != cells.cell.size() || cells.score.size() != cells.cell.size() ||
+      cells.rating.size() != cells.cell.size())
     r.fail("inconsistent sizes");
-  const std::uint64_t half = r.size;
-  // The sources in their saved order (a retraction may name a source before its rows came).
-  for (const auto& s : log.sources) detail::evidence_access::of(d->log).sources.intern(s);
-  restore_log(*d, r, log, r.m != nullptr ? r.m->nested(half, half + half / 2) : progress{});
+  restore_log(*d, r, log);
+  // The evaluation time is what the roster's ingests set: the fixed as_of (a valid time, as
+  // the constructor requires) or the log's latest time; none (NaN) before the first rows. Any
+  // other value would make the queries that take it throw.
+  if (fixed && !time_problem(fixed_as_of).empty()) r.fail("bad fixed evaluation time");
+  const double expected = fixed ? fixed_as_of : d->log.max_time();
+  if (!detail::same_value(d->as_of, expected) && !(d->log.size() == 0 && std::isnan(d->as_of)))
+    r.fail("inconsistent evaluation time");
   // The tables were saved with the retractions applied: only the log takes them back.
   detail::retract_sources(detail::evidence_access::of(d->log), retractions);
   if (r.version >= with_timestamps) stamps.restore(r, d->log);
-  if (d->log.learners() != log.learners || d->log.competencies() != log.comps)
-    r.fail("inconsistent name tables");
-  restore_cells(*d, r, cells, log.learners.size(), r.m);
+  if (r.version < tables_version) {
+    restore_cells(*d, r, cells, log.learners.size(), r.m);
+    std::vector<std::uint32_t> all(log.learners.size());
+    for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
+    d->encode_rows(all, r.m);
+  }
   d->index_rows(0, r.m);
-  std::vector<std::uint32_t> all(log.learners.size());
-  for (std::uint32_t l = 0; l < all.size(); ++l) all[l] = l;
-  d->encode_rows(all, r.m);
   if (r.version < 3) {
     d->reevaluate_all();
   } else if (r.version < 4) {

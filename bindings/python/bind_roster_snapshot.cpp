@@ -21,16 +21,22 @@ void bind_roster_snapshot(py::class_<roster>& roster_cls) {
   roster_cls
       .def(
           "save",
-          [](const roster& r, const py::object& path, const py::object& progress) {
+          [](const roster& r, const py::object& path, const py::object& progress,
+             unsigned version) {
             const std::string p = fs_path(path);
             const auto hook = python_progress(progress);
             py::gil_scoped_release rel;
             const read_lock lock(&r, roster_type);
-            r.save(p, hook);
+            r.save(p, hook, version);
           },
-          py::arg("path"), py::kw_only(), py::arg("progress") = py::none(),
+          py::arg("path"), py::kw_only(), py::arg("progress") = py::none(), py::arg("version") = 0,
           "Writes the whole roster to a versioned binary snapshot. ``progress(done, total)``: "
-          "bytes of the evidence columns and tables read; raising from it (or Ctrl-C) cancels.")
+          "bytes of the evidence columns and tables read; raising from it (or Ctrl-C) cancels. "
+          "``version``: 0, 6 or 7 (the default: the tables as held in memory, restored in place; "
+          "written as 7 when the log keeps statements' timestamp texts), or 5 for the cell-list "
+          "format of earlier releases (written as version 4 when the log has no retractions; "
+          "ValueError when the log has timestamp texts: that format has no place for them); "
+          "anything else raises ValueError.")
       .def_static(
           "load",
           [](const py::object& path, unsigned threads, const py::object& probabilities,

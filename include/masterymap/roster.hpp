@@ -286,29 +286,39 @@ class MASTERYMAP_API roster {
                                                 const progress& progress = {}) const;
 
   /// Writes the whole roster (framework, policy, evidence, tables) to a versioned binary file
-  /// (version 4) ending in a checksum (XXH3-64) of its content. Written atomically: to a temporary
-  /// file in the same folder, flushed to disk, then renamed over `path`, so a crash mid-save leaves
-  /// the previous file intact. An empty roster saves and loads back. \throws masterymap::file_error
-  /// if the file cannot be written (`path` is then unchanged);
-  ///         std::invalid_argument if a name (learner, competency, kind, source) is not UTF-8.
+  /// ending in a checksum (XXH3-64) of its content. Version 6 (the default, `version` 0, 6 or 7)
+  /// stores the tables as the roster holds them (per learner its 16-byte cells and its inferred
+  /// bits, C / 8 bytes), so `load` streams them into place; it is written as version 7 (version 6
+  /// followed by the log's timestamp texts) when the log keeps statements' original timestamp
+  /// texts. `version` 5 writes the cell-list
+  /// format of earlier releases (version 4 when the log has no retractions; 18 bytes per
+  /// non-default cell, inferred-only competencies included), for a reader of such a release.
+  /// Written atomically: to a temporary file in the same folder, flushed to disk, then renamed
+  /// over `path`, so a crash mid-save leaves the previous file intact. An empty roster saves and
+  /// loads back. O(log rows + stored cells + learners x C / 64).
+  /// \throws masterymap::file_error if the file cannot be written (`path` is then unchanged);
+  ///         std::invalid_argument if a name (learner, competency, kind, source) is not UTF-8, or
+  ///         for a `version` other than 0, 4, 5, 6 or 7, or 4 or 5 for a log with timestamp texts
+  ///         (that format has no place for them).
   /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) written and of the
   /// tables (11 per cell) scanned; cancelled, the previous file is left as it was.
-  void save(const std::string& path, const progress& progress = {}) const;
-  /// Restores a roster written by `save` (version 4; or version 3, whose placement scores were
-  /// not yet levels, so its learners with placement rows are re-evaluated on load; or version
-  /// 2, or version 1 without a checksum, of earlier releases: their tables were computed
-  /// without inferred mastery, so every learner is re-evaluated on load); its answers are
-  /// identical. `options.threads` and
+  void save(const std::string& path, const progress& progress = {}, unsigned version = 0) const;
+  /// Restores a roster written by `save` (version 6 or 7, read into place: a few large reads and
+  /// one check per stored cell; or version 4 or 5, whose cell lists are rebuilt into the tables; or
+  /// version 3, whose placement scores were not yet levels, so its learners with placement rows
+  /// are re-evaluated on load; or version 2, or version 1 without a checksum, of earlier
+  /// releases: their tables were computed without inferred mastery, so every learner is
+  /// re-evaluated on load); its answers are identical. `options.threads` and
   /// `options.probabilities` apply to the restored roster; the fixed `as_of` is restored.
   /// \throws masterymap::parse_error for a file that is not a roster snapshot, of another
-  ///         version, truncated or corrupt (a checksum mismatch, bad UTF-8 in a name, or any
-  ///         inconsistency), never a roster that differs from the one saved;
-  ///         masterymap::file_error if it cannot be opened.
+  ///         version, truncated or corrupt (a checksum mismatch, bad UTF-8 in a name, a table
+  ///         cell out of range or out of order, or any other inconsistency), never a roster that
+  ///         differs from the one saved; masterymap::file_error if it cannot be opened.
   /// Progress (progress.hpp) in bytes of the file, counted twice: read, then restored.
   [[nodiscard]] static roster load(const std::string& path, roster_options options = {},
                                    const progress& progress = {});
-  /// The snapshot `save` writes (checksum included), as bytes in memory: to send a roster to
-  /// another process. \throws std::invalid_argument as `save`.
+  /// The snapshot `save` writes (version 6 or 7, checksum included), as bytes in memory: to send a
+  /// roster to another process. \throws std::invalid_argument as `save`.
   [[nodiscard]] std::string to_bytes() const;
   /// Restores a roster from `to_bytes` (or a snapshot file's content), as `load`.
   /// \throws masterymap::parse_error for bytes that are not a roster snapshot, of another

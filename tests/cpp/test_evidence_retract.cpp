@@ -359,7 +359,8 @@ TEST_SUITE("evidence_retract") {
         CHECK_THROWS_AS((void)ro.ingest_statements(cols, {{"s1", "x"}}), mm::evidence_error);
         CHECK(ro.to_bytes() == before);
       }
-      // The snapshot keeps the retractions (version 5), and the loaded roster goes on alike.
+      // The snapshot keeps the retractions (versions 5 and 6), and the loaded roster goes on
+      // alike.
       const mm::roster back = mm::roster::from_bytes(ro.to_bytes());
       CHECK(back == ro);
       CHECK(back.log().retractions() == ro.log().retractions());
@@ -367,7 +368,14 @@ TEST_SUITE("evidence_retract") {
       std::uint32_t version = 0;
       const std::string bytes = ro.to_bytes();
       std::memcpy(&version, bytes.data() + 8, 4);
-      CHECK(version == 5);
+      CHECK(version == 6);
+      {
+        const fixtures::temp_file v5("retracted_v5.bin");
+        ro.save(v5.path(), {}, 5);
+        const mm::roster old = mm::roster::load(v5.path());
+        CHECK(old == ro);
+        CHECK(old.log().retractions() == ro.log().retractions());
+      }
       // retract on the roster: one call, the learners touched re-evaluated.
       mm::roster again = mm::roster::from_bytes(bytes);
       std::vector<mm::retraction> more;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <masterymap/bkt.hpp>
 #include <masterymap/io/csv.hpp>
@@ -23,6 +24,10 @@
 #include <vector>
 
 #include "fixtures.hpp"
+
+// xxHash from its header, as the library checksums snapshots (an independent copy here).
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace mm = masterymap;
 namespace fs = std::filesystem;
@@ -85,6 +90,29 @@ mm::roster small_roster() {
     ev.push_back(e);
   }
   ro.ingest(ev);
+  return ro;
+}
+
+// A roster with every kind of table content: the diamond framework with inferred prerequisites
+// (inferred-only competencies are bits), a retracted source, a learner with one event and
+// learners with many.
+mm::roster big_roster() {
+  mm::roster ro(fixtures::diamond_builder().build(), small_policy());
+  std::vector<mm::evidence> ev;
+  const char* comps[] = {"A", "B", "C", "D"};
+  for (int i = 0; i < 200; ++i) {
+    mm::evidence e;
+    e.learner = "s" + std::to_string(i % 7);
+    e.competency = comps[(i * 3 + i / 7) % 4];
+    e.time = 1.7e9 + 3600.0 * i;
+    e.score = 1 + (i * 7) % 4;
+    e.kind = i % 5 == 0 ? "summative" : "formative";
+    e.source = i % 11 == 0 ? "import" : "";
+    ev.push_back(e);
+  }
+  ev.emplace_back("one", "D", 1.8e9, 4.0);
+  ro.ingest(ev);
+  ro.retract({mm::retraction{"import", "audit"}});
   return ro;
 }
 
@@ -179,9 +207,15 @@ TEST_SUITE("roster snapshot") {
     std::string bytes = slurp(file.path());
     std::uint32_t version = 0;
     std::memcpy(&version, bytes.data() + 8, 4);
+    CHECK(version == 6);  // the tables as held in memory
+    ro.save(file.path(), {}, 5);
+    bytes = slurp(file.path());
+    std::memcpy(&version, bytes.data() + 8, 4);
     // 3: inferred statuses in the tables, infer_prerequisites in the policy; 4: placement
-    // scores are levels (a version-3 roster's learners with placements are re-evaluated).
+    // scores are levels (a version-3 roster's learners with placement are re-evaluated); the
+    // cell-list format of version 5 without retractions is written as version 4.
     CHECK(version == 4);
+    CHECK(same_roster(ro, mm::roster::load(file.path())));
     // Version 2 is version 1 and a 64-bit checksum after the end marker (and version 3 is
     // version 2 read with inferred mastery: older ones are re-evaluated on load).
     version = 1;
@@ -196,6 +230,139 @@ TEST_SUITE("roster snapshot") {
     spit(file.path(), bytes);
     CHECK_THROWS_WITH_AS((void)mm::roster::load(file.path()),
                          doctest::Contains("reads versions 1 to 7"), mm::parse_error);
+    CHECK_THROWS_WITH_AS(ro.save(file.path(), {}, 3), doctest::Contains("cannot write version 3"),
+                         std::invalid_argument);
+  }
+
+  TEST_CASE("version 6 and the cell lists of version 5 hold the same roster") {
+    // A larger roster: inferred prerequisites (bits), retractions, scores and ratings of
+    // every kind.
+    mm::roster ro = big_roster();
+    const fixtures::temp_file v6("v6.bin"), v5("v5.bin");
+    ro.save(v6.path());
+    ro.save(v5.path(), {}, 5);
+    const std::string b6 = slurp(v6.path()), b5 = slurp(v5.path());
+    std::uint32_t version = 0;
+    std::memcpy(&version, b6.data() + 8, 4);
+    CHECK(version == 6);
+    std::memcpy(&version, b5.data() + 8, 4);
+    CHECK(version == 5);
+    // (On this 4-competency map the two are about the same size; on CCSS version 6 is a third.)
+    const mm::roster a = mm::roster::load(v6.path()), b = mm::roster::load(v5.path());
+    CHECK(a == ro);
+    CHECK(b == ro);
+    CHECK(same_roster(a, ro));
+    CHECK(same_roster(b, ro));
+    CHECK(mm::roster::from_bytes(ro.to_bytes()) == ro);
+    CHECK(ro.to_bytes() == b6);
+    for (std::size_t l = 0; l < ro.size(); ++l) {  // the attainment codes, recomputed
+      const auto x = a.cells(l), y = ro.cells(l);
+      REQUIRE(x.size() == y.size());
+      for (std::size_t k = 0; k < x.size(); ++k)
+        CHECK(x.begin()[k].attainment == y.begin()[k].attainment);
+    }
+    // Both go on as the original does.
+    mm::roster c = mm::roster::load(v6.path());
+    ro.add("s1", "D", 1.8e9, 4.0);
+    c.add("s1", "D", 1.8e9, 4.0);
+    CHECK(c == ro);
+  }
+
+  TEST_CASE("version 6: a damaged table with a valid checksum is a parse_error naming it") {
+    const mm::roster ro = big_roster();
+    const fixtures::temp_file file("tables.bin");
+    ro.save(file.path());
+    const std::string bytes = slurp(file.path());
+    // The tables' layout, found from the end: ... counts (u64 n, n x u32), bits (u64 n, n x u64),
+    // total (u64), cells (total x 16), retractions (two string lists), end marker, checksum.
+    const std::size_t L = ro.size(), C = ro.competencies(), W = (C + 63) / 64;
+    std::size_t total = 0;
+    for (std::size_t l = 0; l < L; ++l) total += ro.cells(l).size();
+    std::size_t retractions = 16;
+    for (const auto& x : ro.log().retractions()) retractions += 16 + x.source.size() + x.by.size();
+    const std::size_t cells_at = bytes.size() - 16 - retractions - 16 * total;
+    const std::size_t bits_at = cells_at - 8 - 8 * L * W;
+    const std::size_t counts_at = bits_at - 8 - 4 * L;
+    std::uint64_t n = 0;
+    std::memcpy(&n, bytes.data() + counts_at - 8, 8);
+    REQUIRE(n == L);
+    std::memcpy(&n, bytes.data() + bits_at - 8, 8);
+    REQUIRE(n == L * W);
+    std::memcpy(&n, bytes.data() + cells_at - 8, 8);
+    REQUIRE(n == total);
+    // The first learner with two cells or more and one of its competencies.
+    std::size_t first = 0, l2 = 0;
+    while (l2 < L && ro.cells(l2).size() < 2) first += ro.cells(l2++).size();
+    REQUIRE(l2 < L);
+    const std::size_t cell = cells_at + 16 * first;
+    const mm::index_t c0 = ro.cells(l2).begin()->competency;
+    const auto damaged = [&](const std::function<void(std::string&)>& change,
+                             const std::string& says) {
+      std::string b = bytes;
+      change(b);
+      const std::uint64_t digest = XXH3_64bits(b.data(), b.size() - 8);
+      std::memcpy(b.data() + b.size() - 8, &digest, 8);
+      spit(file.path(), b);
+      CAPTURE(says);
+      CHECK_THROWS_WITH_AS((void)mm::roster::load(file.path()), doctest::Contains(says.c_str()),
+                           mm::parse_error);
+      CHECK_THROWS_WITH_AS((void)mm::roster::from_bytes(b), doctest::Contains(says.c_str()),
+                           mm::parse_error);
+    };
+    const auto put32 = [](std::string& b, std::size_t at, std::uint32_t v) {
+      std::memcpy(b.data() + at, &v, 4);
+    };
+    const std::string bad_cell = "learner #" + std::to_string(l2) + ": bad table cell";
+    const std::string order = "learner #" + std::to_string(l2) + ": cells not ascending";
+    damaged([&](std::string& b) { put32(b, cell + 8, static_cast<std::uint32_t>(C)); }, order);
+    damaged(
+        [&](std::string& b) {
+          std::swap_ranges(b.data() + cell, b.data() + cell + 16, b.data() + cell + 16);
+        },
+        order);
+    damaged([&](std::string& b) { b[cell + 12] = 8; }, bad_cell);   // status
+    damaged([&](std::string& b) { b[cell + 13] = 4; }, bad_cell);   // rating
+    damaged([&](std::string& b) { b[cell + 13] = -2; }, bad_cell);  // rating
+    damaged([&](std::string& b) { b[cell + 15] = 1; }, bad_cell);   // reserved
+    damaged(
+        [&](std::string& b) {  // only inferred
+          const double nan = std::nan("");
+          std::memcpy(b.data() + cell, &nan, 8);
+          b[cell + 12] = static_cast<char>(mm::status::inferred);
+          b[cell + 13] = -1;
+        },
+        bad_cell);
+    damaged(
+        [&](std::string& b) {  // a bit and a cell for the same competency
+          b[bits_at + 8 * W * l2 + c0 / 8] =
+              static_cast<char>(b[bits_at + 8 * W * l2 + c0 / 8] | (1 << (c0 % 8)));
+        },
+        bad_cell);
+    damaged([&](std::string& b) { b[bits_at + 8 * W - 1] = static_cast<char>(0x80); },
+            "an inferred bit past the competencies");
+    damaged(
+        [&](std::string& b) {  // counts that do not add up to the total
+          std::uint32_t k = 0;
+          std::memcpy(&k, b.data() + counts_at, 4);
+          put32(b, counts_at, k + 1);
+        },
+        "inconsistent sizes");
+    // An evaluation time other than the log's latest (as every ingest sets it): the queries
+    // that take it would throw.
+    const std::size_t as_of_at =
+        16 + 8 + ro.framework().to_json(0).size() + 8 + ro.policy().to_json(0).size() + 1 + 8;
+    double as_of = 0;
+    std::memcpy(&as_of, bytes.data() + as_of_at, 8);
+    REQUIRE(as_of == ro.as_of());
+    damaged(
+        [&](std::string& b) {
+          const double far = 4e154;
+          std::memcpy(b.data() + as_of_at, &far, 8);
+        },
+        "inconsistent evaluation time");
+    // Undamaged, it loads.
+    spit(file.path(), bytes);
+    CHECK(mm::roster::load(file.path()) == ro);
   }
 
   TEST_CASE("an empty roster's snapshot loads back: a new school's first snapshot") {

@@ -359,17 +359,20 @@ void model_seeds() {
 
 // --- roster snapshots --------------------------------------------------------------------------
 
-// A snapshot as saved and, when it carries a checksum (version 2: a 64-bit XXH3 after the end
-// marker), also as version 1 without it, which the reader still accepts: random mutations of a
-// checksummed file almost never get past the checksum, those of the version 1 form reach the
-// parser behind it.
+// A snapshot as saved (version 6: the tables as held in memory), in the cell-list format of
+// versions 4 and 5, and (from version 4) as version 1 without the checksum, which the reader
+// still accepts: random mutations of a checksummed file seldom get past the checksum, those of
+// the version 1 form reach the parser behind it. (Version 6 checks every table cell as it
+// reads it, before the checksum: its mutations reach those checks too.)
 void snapshot_seed(const std::string& name, const mm::roster& r) {
   const fs::path tmp = out_dir / ("tmp_" + name);
   r.save(tmp.string());
+  seed("roster_snapshot", name, read(tmp));
+  r.save(tmp.string(), {}, 5);
   std::string bytes = read(tmp);
   fs::remove(tmp);
-  seed("roster_snapshot", name, bytes);
-  if (bytes.size() > 16 && bytes[8] == 2 && bytes[9] == 0 && bytes[10] == 0 && bytes[11] == 0) {
+  seed("roster_snapshot", name + "_v" + std::to_string(static_cast<int>(bytes[8])), bytes);
+  if (bytes.size() > 16 && bytes[8] == 4 && bytes[9] == 0 && bytes[10] == 0 && bytes[11] == 0) {
     bytes[8] = 1;
     bytes.resize(bytes.size() - sizeof(std::uint64_t));
     seed("roster_snapshot", name + "_v1", bytes);
@@ -390,6 +393,8 @@ void roster_seeds() {
     empty.add("ana", "B", 2.0, 4.0, "summative", 2.0, "Ms. R");
     empty.add("ben", "C", 3.0, 1.0, "pretest");
     snapshot_seed("small", empty);
+    empty.retract({mm::retraction{"Ms. R", "audit"}});
+    snapshot_seed("retracted", empty);
     mm::roster_options fixed = one;
     fixed.as_of = 2.5;
     mm::roster at(small_framework(), p, fixed);

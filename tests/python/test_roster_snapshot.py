@@ -60,6 +60,40 @@ def test_an_empty_rosters_snapshot_loads_back(tmp_path):
     np.testing.assert_array_equal(back.scores(), fresh.scores())
 
 
+def test_both_formats_hold_the_same_roster(tmp_path):
+    """save() writes version 6 (the tables as held in memory); save(version=5) the cell-list
+    format of earlier releases (version 4 without retractions). Both load back to the same
+    roster, whose tables equal the engine's ratings of its log (an independent oracle)."""
+    fw, pol = small_framework(), policy()
+    r = mm.Roster(fw, pol)
+    batch = events(400)
+    r.ingest(batch)
+    new, old = tmp_path / "v6.bin", tmp_path / "v5.bin"
+    r.save(new)
+    r.save(old, version=5)
+    assert int.from_bytes(new.read_bytes()[8:12], "little") == 6
+    assert int.from_bytes(old.read_bytes()[8:12], "little") == 4
+    assert r.to_bytes() == new.read_bytes()
+    a, b = mm.Roster.load(new), mm.Roster.load(old)
+    assert a == r and b == r
+    for back in (a, b):
+        np.testing.assert_array_equal(back.statuses(), r.statuses())
+        np.testing.assert_array_equal(back.scores(), r.scores())
+        np.testing.assert_array_equal(back.ratings(), r.ratings())
+    # The oracle: the engine's long-form ratings of the same log, scattered by hand.
+    log = mm.EvidenceLog()
+    log.extend(batch, framework=fw, policy=pol)
+    expected = np.full((len(r), len(fw)), np.nan)
+    table = mm.Engine(fw, pol).ratings(log, as_of=r.as_of)
+    learners = {name: i for i, name in enumerate(r.learners)}
+    comps = {c: i for i, c in enumerate(fw)}
+    for row in table.itertuples():
+        expected[learners[row.learner], comps[row.competency]] = row.score
+    np.testing.assert_array_equal(a.scores(), expected)
+    with pytest.raises(ValueError, match="cannot write version 3"):
+        r.save(tmp_path / "v3.bin", version=3)
+
+
 def test_snapshot_damage_is_a_parse_error(tmp_path):
     roster = mm.Roster(small_framework(), policy())
     roster.ingest(events(300))
