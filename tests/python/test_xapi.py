@@ -654,16 +654,26 @@ def test_timestamp_text_survives_snapshot_pickle_and_copy(tmp_path):
     assert other != same
 
 
-def test_a_roster_without_texts_writes_the_snapshot_it_wrote_before():
-    """Version 7 only when the log has a text: a roster without keeps version 4 (or 5)."""
+def test_a_roster_without_texts_writes_version_6_and_with_texts_version_7(tmp_path):
+    """Version 7 (version 6 + the texts) only when the log has a text; the cell-list format of
+    earlier releases (save(version=5)) has no place for them and refuses such a log."""
     import struct
     fw, policy = _fw_policy()
     roster = mm.Roster(fw, policy)
     frame = mm.io.read_xapi([_scored(1, 0.9, 1)], fw, alignment=ALIGN, scale=policy)
     roster.ingest(frame.drop(columns=["timestamp"]))
-    assert struct.unpack("<I", bytes(roster.to_bytes()[8:12]))[0] == 4
+    assert struct.unpack("<I", bytes(roster.to_bytes()[8:12]))[0] == 6
+    roster.save(tmp_path / "old.mmr", version=5)  # no texts: the old format still holds it all
+    assert mm.Roster.load(tmp_path / "old.mmr") == roster
     roster.ingest(mm.io.read_xapi([_scored(2, 0.9, 2)], fw, alignment=ALIGN, scale=policy))
     assert struct.unpack("<I", bytes(roster.to_bytes()[8:12]))[0] == 7
+    for version in (0, 6, 7):
+        roster.save(tmp_path / "new.mmr", version=version)
+        back = mm.Roster.load(tmp_path / "new.mmr")
+        assert back == roster and back.log.timestamp_text(1) == roster.log.timestamp_text(1)
+    with pytest.raises(ValueError, match=r"version 5 cannot keep the statements' timestamp"):
+        roster.save(tmp_path / "old.mmr", version=5)
+    assert mm.Roster.load(tmp_path / "old.mmr") != roster  # the earlier file is untouched
 
 
 def _reordered(d):
