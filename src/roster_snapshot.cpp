@@ -408,8 +408,8 @@ std::uint32_t save_version(std::uint32_t version, const evidence_log& log) {
   if (version == cell_list_version || version == without_retractions) {
     if (!log.timestamp_rows().empty())
       throw std::invalid_argument(fmt::format(
-          "roster snapshot: version {} cannot keep the statements' timestamp texts this roster's "
-          "log has ({} rows); save with version {} (the default)",
+          "roster snapshot: version {} cannot keep the statements' timestamp texts of this "
+          "roster's log (on {} of its rows); save with version {} (the default)",
           version, log.timestamp_rows().size(), with_timestamps));
     return cell_list_version;
   }

@@ -231,7 +231,10 @@ All or nothing: a bad row or a conflicting repeat leaves the roster unchanged.
 Retracts the evidence whose ``source`` is ``source`` (xAPI voiding; ``by``: the voiding
 statement's id), as :meth:`EvidenceLog.retract`, and re-evaluates the learners it touches.
 
-:returns: dict(rows, duplicates, retracted, rows_voided)
+:returns: dict(rows, duplicates, retracted, rows_voided): ``retracted`` counts the sources
+    newly retracted, also one with no evidence in the log yet (a void may arrive before its
+    statement: it waits in ``log.pending_retractions``); ``rows_voided`` the rows of the log it
+    voided (0 for such a pending source, or a typo)
 :raises ValueError: an empty source (the roster is unchanged)
 )pbdoc")
       .def(

@@ -4,6 +4,7 @@ import json
 import pathlib
 import re
 
+import pandas as pd
 import pytest
 
 import masterymap as mm
@@ -522,8 +523,10 @@ def test_same_statement_across_batches_same_content_and_different_content():
     plain = mm.EvidenceLog()
     frame = mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy)
     frame.attrs.clear()
-    plain.extend(frame)
-    plain.extend(frame)
+    with pytest.warns(UserWarning, match=r"taken as plain evidence, every row kept"):
+        plain.extend(frame)
+    with pytest.warns(UserWarning, match=r"EvidenceLog.extend\(\): this frame has read_xapi"):
+        plain.extend(frame)
     assert len(plain) == 2
 
 
@@ -742,3 +745,31 @@ def test_same_id_across_batches_is_the_evidence_it_produced():
         roster.ingest(mm.io.read_xapi([rewritten], fw, alignment=ALIGN, scale=policy))
     assert f"timestamp '2024-03-01T07:30:00.123Z' (was '{OFFSET}')" in str(e.value)
     assert roster.to_bytes() == state
+
+
+def test_a_statements_frame_that_lost_its_attrs_is_warned_about():
+    """pandas drops attrs in pd.concat: a frame with read_xapi()'s columns but without
+    attrs['retractions'] goes the plain path (every row kept, no voids, no statement-id
+    idempotence), with a warning saying so and what to do; with the voids given it goes in as
+    statements."""
+    fw, policy = _fw_policy()
+    a = stmt(1, result={"score": {"scaled": 0.9}})
+    first = mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy)
+    second = mm.io.read_xapi([_scored(2, 0.5, 2), _voiding(3, a)], fw, alignment=ALIGN,
+                             scale=policy)
+    both = pd.concat([first, second], ignore_index=True)
+    assert "retractions" not in both.attrs  # (what pandas does)
+    plain = mm.Roster(fw, policy)
+    with pytest.warns(UserWarning, match=r"Roster.ingest\(\): .*attrs\['retractions'\].*"
+                                         r"without its voids"):
+        plain.ingest(both)
+    assert len(plain.log) == 2 and plain.log.retractions == []
+    roster = mm.Roster(fw, policy)
+    voids = first.attrs["retractions"] + second.attrs["retractions"]
+    roster.ingest_statements(both, voided=voids)
+    assert [x for x, _ in roster.log.retractions] == [a["id"]]
+    # frames as they came need nothing
+    other = mm.Roster(fw, policy)
+    other.ingest(first)
+    other.ingest(second)
+    assert other.log.retractions == roster.log.retractions

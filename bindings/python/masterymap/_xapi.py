@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+import warnings
 from typing import Any, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
@@ -328,6 +329,26 @@ def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
         raise
 
 
+_STATEMENT_COLUMNS = ("statement", "verb", "voided")
+
+
+def _check_statement_frame(data: Any, where: str) -> None:
+    """A frame with :func:`read_xapi`'s own columns but without its ``attrs`` (pandas drops
+    them, e.g. in ``pd.concat``) goes the plain path, which keeps every row (a source may be an
+    assessor's name) but knows nothing of its voids or of statement ids seen before: warned,
+    with what to do instead."""
+    if (isinstance(data, pd.DataFrame) and "retractions" not in data.attrs
+            and all(c in data.columns for c in _STATEMENT_COLUMNS)):
+        warnings.warn(
+            f"{where}: this frame has read_xapi()'s columns (statement, verb, voided) but not its "
+            "attrs['retractions'] (pandas drops attrs in pd.concat and some other operations): "
+            "it is taken as plain evidence, every row kept, without its voids and without "
+            "skipping statements seen before; to ingest it as statements, ingest each "
+            "read_xapi() frame as it came, or pass the voids: ingest_statements(frame, "
+            "voided=[(id, voiding id), ...]) (an empty list when there are none)",
+            UserWarning, stacklevel=4)
+
+
 def extend(log: Any, data: Any, framework: Any = None, policy: Any = None, columns: Any = None,
            progress: Any = None) -> Any:
     """``EvidenceLog.extend``: a DataFrame :func:`read_xapi` made (``attrs["retractions"]``)
@@ -336,6 +357,8 @@ def extend(log: Any, data: Any, framework: Any = None, policy: Any = None, colum
     if isinstance(data, pd.DataFrame) and "retractions" in data.attrs and columns is None:
         append_statements(log, data, None, framework, policy, progress)
         return log
+    if columns is None:
+        _check_statement_frame(data, "EvidenceLog.extend()")
     return _columns.extend(log, data, framework, policy, columns, progress)
 
 
@@ -345,6 +368,7 @@ def roster_ingest(roster: Any, data: Any, progress: Any = None) -> dict:
     from . import _columns
     if isinstance(data, pd.DataFrame) and "retractions" in data.attrs:
         return roster_ingest_statements(roster, data, None, progress)
+    _check_statement_frame(data, "Roster.ingest()")
     return _columns.roster_ingest(roster, data, progress)
 
 
