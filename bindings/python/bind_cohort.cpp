@@ -241,7 +241,8 @@ learners of the roster (naming them) or names a learner twice.
       .def(
           "groups_by_frontier",
           [](const py::object& self, const std::string& kind, int_arg<std::uint32_t> stuck_evidence,
-             double stuck_days, double recent_days) {
+             const py::object& stuck_days, const py::object& recent_days) {
+            // (days pass through as given: masterymap._cohort refuses a bool, as the counts do)
             const read_lock lock(&self.cast<const roster&>(), roster_type);
             return call_python("masterymap._cohort", "groups_by_frontier", self, kind,
                                stuck_evidence.value, stuck_days, recent_days);
@@ -329,7 +330,8 @@ Raises ValueError for another ``kind``, or a negative, infinite or NaN ``stuck_d
            })
       .def(
           "bottlenecks",
-          [](const py::object& self, int_arg<std::uint32_t> stuck_evidence, double stuck_days) {
+          [](const py::object& self, int_arg<std::uint32_t> stuck_evidence,
+             const py::object& stuck_days) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
             return call_python("masterymap._cohort", "bottlenecks", self, stuck_evidence.value,
                                stuck_days);

@@ -671,9 +671,25 @@ Whether row ``row`` is retracted.
 )pbdoc")
       .def(
           "timestamp_text",
-          [](const evidence_log& log, std::size_t row) {
+          [](const evidence_log& log, const py::object& row) {
+            // An index as a Python sequence takes it: not a bool; past either end IndexError.
+            const auto i = py::reinterpret_steal<py::object>(
+                PyBool_Check(row.ptr()) != 0 ? nullptr : PyNumber_Index(row.ptr()));
+            if (!i) {
+              PyErr_Clear();
+              throw py::type_error(
+                  "EvidenceLog.timestamp_text(): row must be an int, got " +
+                  py::str(py::type::handle_of(row).attr("__name__")).cast<std::string>());
+            }
             const read_lock lock(&log, log_type);
-            return std::string(log.timestamp_text(row));
+            const auto n = static_cast<long long>(log.size());
+            int overflow = 0;
+            const long long k = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+            if (overflow != 0 || k < 0 || k >= n)
+              throw py::index_error(
+                  "EvidenceLog.timestamp_text(): row " + py::str(i).cast<std::string>() +
+                  " is out of range (the log has " + std::to_string(n) + " rows)");
+            return std::string(log.timestamp_text(static_cast<std::size_t>(k)));
           },
           py::arg("row"), R"pbdoc(
 Row ``row``'s time as the statement wrote it (an xAPI timestamp such as
@@ -681,7 +697,8 @@ Row ``row``'s time as the statement wrote it (an xAPI timestamp such as
 ``""`` when the row has none (rows that did not come from statements). Kept by copies, pickles,
 roster snapshots and learner records. O(log n).
 
-:raises IndexError: a row past the end
+:raises IndexError: a row past the end, or negative
+:raises TypeError: a row that is not an int (a bool included)
 )pbdoc")
       .def(
           "_append_csv",

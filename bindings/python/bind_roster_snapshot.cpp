@@ -22,12 +22,12 @@ void bind_roster_snapshot(py::class_<roster>& roster_cls) {
       .def(
           "save",
           [](const roster& r, const py::object& path, const py::object& progress,
-             unsigned version) {
+             int_arg<std::uint32_t> version) {
             const std::string p = fs_path(path);
             const auto hook = python_progress(progress);
             py::gil_scoped_release rel;
             const read_lock lock(&r, roster_type);
-            r.save(p, hook, version);
+            r.save(p, hook, version.value);
           },
           py::arg("path"), py::kw_only(), py::arg("progress") = py::none(), py::arg("version") = 0,
           "Writes the whole roster to a versioned binary snapshot. ``progress(done, total)``: "

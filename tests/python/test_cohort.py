@@ -496,3 +496,17 @@ def test_the_bottleneck_score_ranges_from_0_to_3():
     assert row["mastery_rate_ready"] == 0.0
     assert row["score"] == 3.0  # (1 + (1 - 0) * 1 + 1) / 1
     assert ((b["score"] >= 0) & (b["score"] <= 3)).all()
+
+
+def test_days_options_refuse_bools(world):
+    """stuck_days=True would have run as one day: a bool is no number of days (the counts
+    refuse bools too)."""
+    _, _, _, roster = world
+    with pytest.raises(TypeError, match=r"Roster.bottlenecks\(\): stuck_days must be a number "
+                                        r"of days, got bool True"):
+        roster.bottlenecks(stuck_days=True)
+    for name in ("stuck_days", "recent_days"):
+        with pytest.raises(TypeError, match=rf"groups_by_frontier\(\): {name} must be a number"):
+            roster.groups_by_frontier("stuck", **{name: np.True_})
+    assert roster.groups_by_frontier("stuck", stuck_days=1).equals(
+        roster.groups_by_frontier("stuck", stuck_days=1.0))

@@ -502,3 +502,14 @@ def test_learning_map_small_and_bad_sizes():
             mmt.learning_map(**{"competencies": 10, **bad})
     with pytest.raises(TypeError):
         mmt.learning_map("10")
+
+
+def test_learning_map_refuses_bools_and_sizes_that_cannot_fit():
+    """A bool is no count; a numpy int of 2**40 would have asked for terabytes."""
+    for bad in ({"competencies": True}, {"domains": np.True_}, {"levels": 2.0}):
+        with pytest.raises(TypeError, match=r"testing.learning_map\(\): \w+ must be an int"):
+            mmt.learning_map(**{"competencies": 10, **bad})
+    for bad in ({"competencies": np.int64(2 ** 40)}, {"domains": 2 ** 24 + 1}):
+        with pytest.raises(ValueError, match=r"at most 16,777,216 \(2\*\*24\)"):
+            mmt.learning_map(**{"competencies": 10, **bad})
+    assert len(mmt.learning_map(np.int64(12), domains=np.int32(2))) == 12

@@ -5,6 +5,7 @@ import pathlib
 import re
 
 import pandas as pd
+import numpy as np
 import pytest
 
 import masterymap as mm
@@ -773,3 +774,24 @@ def test_a_statements_frame_that_lost_its_attrs_is_warned_about():
     other.ingest(first)
     other.ingest(second)
     assert other.log.retractions == roster.log.retractions
+
+
+def test_timestamp_text_takes_a_row_index_as_a_sequence_does(tmp_path):
+    """Past either end an IndexError naming the size; a bool is no row; the roster refuses a
+    bool snapshot version."""
+    fw, policy = _fw_policy()
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([_scored(1, 0.9, 1)], fw, alignment=ALIGN, scale=policy))
+    log = roster.log
+    assert log.timestamp_text(np.int64(0)) == log.timestamp_text(0) != ""
+    for bad in (1, -1, 2 ** 70):
+        with pytest.raises(IndexError, match=r"timestamp_text\(\): row -?\d+ is out of range "
+                                             r"\(the log has 1 rows\)"):
+            log.timestamp_text(bad)
+    with pytest.raises(TypeError, match=r"row must be an int, got bool"):
+        log.timestamp_text(True)
+    with pytest.raises(TypeError):
+        log.timestamp_text("0")
+    with pytest.raises(TypeError, match=r"version"):
+        roster.save(tmp_path / "r.mmr", version=True)
+    assert not (tmp_path / "r.mmr").exists()

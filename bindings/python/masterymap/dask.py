@@ -461,6 +461,8 @@ def groups_by_frontier(framework: Framework, policy: Policy, ddf: dd.DataFrame,
     if kind not in _cohort._KINDS:
         raise ValueError(f"masterymap.dask.groups_by_frontier(): kind must be one of "
                          f"{_cohort._KINDS}, not {kind!r}")
+    _cohort.check_days("masterymap.dask.groups_by_frontier()", stuck_days=stuck_days,
+                       recent_days=recent_days)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
                           "masterymap.dask.groups_by_frontier()")
     parts = [dask.delayed(_groups_part, pure=True)(r, kind, stuck_evidence, stuck_days,

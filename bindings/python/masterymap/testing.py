@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._arguments import checked
+from ._arguments import checked, require
 from ._core import EvidenceLog, Framework, Policy
 
 __all__ = ["PARAMS", "DEFAULT_PARAMS", "simulate", "bkt_responses", "chain", "diamond", "policy",
@@ -209,6 +209,9 @@ def chain(n: int = 5) -> Framework:
     return _core._fixture_chain(n)
 
 
+_MAX_MAP = 2 ** 24  # 16.7 M competencies: far beyond any framework, and still fits in memory
+
+
 @checked
 def learning_map(competencies: int = 5000, *, domains: int = 20, levels: int = 13,
                  mean_prerequisites: float = 3.0, seed: int = 0) -> Framework:
@@ -224,12 +227,20 @@ def learning_map(competencies: int = 5000, *, domains: int = 20, levels: int = 1
 
     Complexity: O(competencies x mean_prerequisites).
 
-    :raises ValueError: a count below 1 (``competencies``, ``domains``, ``levels``) or a
-        negative ``mean_prerequisites``
+    :raises ValueError: a count below 1 or above 2**24 (``competencies``, ``domains``,
+        ``levels``) or a negative ``mean_prerequisites``
+    :raises TypeError: a count that is not an int (a bool included)
     """
+    for name, value in (("competencies", competencies), ("domains", domains),
+                        ("levels", levels)):
+        require(isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)),
+                "testing.learning_map()", name, "an int", value)
     if competencies < 1 or domains < 1 or levels < 1:
         raise ValueError(f"learning_map(): competencies, domains and levels must be at least 1, "
                          f"got {competencies}, {domains}, {levels}")
+    if competencies > _MAX_MAP or domains > _MAX_MAP or levels > _MAX_MAP:
+        raise ValueError(f"learning_map(): competencies, domains and levels must be at most "
+                         f"{_MAX_MAP:,} (2**24), got {competencies}, {domains}, {levels}")
     if not mean_prerequisites >= 0:
         raise ValueError(f"learning_map(): mean_prerequisites must be >= 0, got "
                          f"{mean_prerequisites}")
