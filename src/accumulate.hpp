@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <masterymap/policy.hpp>
 #include <masterymap/scale.hpp>
 #include <optional>
@@ -26,7 +27,9 @@ struct method_params {
   double w = 0.0;
   std::uint32_t n = 0;
   double mastery_at = 0.0;  // sc.mastery_value() - sc.tolerance(), as in scale::reaches_mastery
-  double floor = 0.0;       // power_law: 0.01 * score_max
+  // The exceeds value - sc.tolerance(), as in scale::reaches_exceeds; +infinity without one.
+  double exceeds_at = std::numeric_limits<double>::infinity();
+  double floor = 0.0;  // power_law: 0.01 * score_max
   double score_min = 0.0, score_max = 0.0;
   method_params() = default;
   method_params(const method& m, const scale& sc)
@@ -34,6 +37,8 @@ struct method_params {
         w(m.w()),
         n(m.n()),
         mastery_at(sc.mastery_value() - sc.tolerance()),
+        exceeds_at(sc.exceeds_value() ? *sc.exceeds_value() - sc.tolerance()
+                                      : std::numeric_limits<double>::infinity()),
         floor(0.01 * sc.score_max()),
         score_min(sc.score_min()),
         score_max(sc.score_max()) {}
@@ -130,8 +135,12 @@ MASTERYMAP_INLINE void push(running& r, const method_params& p, double s, double
   }
 }
 
-/// The value of the scores pushed into r (empty when the method gives none).
-inline std::optional<double> value_of(const running& r, const method_params& p) noexcept {
+/// The value of the scores pushed into r (empty when the method gives none). Forced inline:
+/// returned out of line, the std::optional goes through the stack as a byte and a double that
+/// the caller reloads as one word, a failed store-to-load forward (~12 cycles) that was 12 % of
+/// the first-mastery replay.
+MASTERYMAP_INLINE std::optional<double> value_of(const running& r,
+                                                 const method_params& p) noexcept {
   if (r.n == 0) return std::nullopt;
   switch (p.kind) {
     case method::kind::latest:

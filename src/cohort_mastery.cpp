@@ -13,6 +13,7 @@
 
 #include "decision.hpp"
 #include "engine_detail.hpp"
+#include "memory_util.hpp"
 #include "parallel.hpp"
 
 namespace masterymap {
@@ -195,14 +196,28 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     std::vector<ev> evs, sorted;
     std::vector<std::uint64_t> keys;
     std::vector<double> first;
-    learner_row row;  // one learner's row at a time (the roster keeps only touched cells)
+    // One learner's statuses at a time (the roster keeps only touched cells; the replay needs
+    // no scores, so the whole row is not materialised).
+    std::vector<status> statuses(C);
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
       for (std::size_t l = b * block; l < e; ++l) {
-        r.row(l, row);
-        const status* st = row.statuses.data();
+        r.statuses(l, statuses.data());
+        const status* st = statuses.data();
         evs.clear();
-        for (const std::uint32_t i : r.log_rows(l)) {
+        // The learner's rows are spread over the log (it is in arrival order): start loading
+        // the columns of rows a few ahead, so the misses overlap instead of queueing.
+        const std::vector<std::uint32_t>& rows = r.log_rows(l);
+        constexpr std::size_t ahead = 8;
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+          if (k + ahead < rows.size()) {
+            const std::uint32_t j = rows[k + ahead];
+            detail::prefetch(&cc[j]);
+            detail::prefetch(&times[j]);
+            detail::prefetch(&acode[j]);
+            detail::prefetch(&scores[j]);
+          }
+          const std::uint32_t i = rows[k];
           const std::uint32_t c = comp[cc[i]];
           if (c == detail::none32 || !folded[c] || !(times[i] <= as_of)) continue;
           if (attrs[acode[i]].retracted) continue;  // voided: never counts

@@ -164,8 +164,8 @@ struct pair_replay {
     const std::optional<double> value = detail::value_of(run, fr.mp);
     auto ignore = [](std::size_t, double) {};
     detail::rule_conditions cond;
-    cond.reached = value && sc.reaches_mastery(*value);
-    cond.exceeds = value && sc.reaches_exceeds(*value);
+    cond.reached = value && *value >= fr.mp.mastery_at;  // sc.reaches_mastery, precomputed
+    cond.exceeds = value && *value >= fr.mp.exceeds_at;  // sc.reaches_exceeds
     cond.enough = run.n >= fr.r.min_evidence;
     cond.confirmed = detail::all_confirmed(
         sc, fr.kinds.require.size(),

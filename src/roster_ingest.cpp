@@ -69,8 +69,8 @@ cell_outcome outcome_of(const accumulator& a, const folding_rule& fr, const scal
   const std::optional<double> value = detail::value_of(a.run, fr.mp);
   auto ignore = [](std::size_t, double) {};
   rule_conditions cond;
-  cond.reached = value && sc.reaches_mastery(*value);
-  cond.exceeds = value && sc.reaches_exceeds(*value);
+  cond.reached = value && *value >= fr.mp.mastery_at;  // sc.reaches_mastery, precomputed
+  cond.exceeds = value && *value >= fr.mp.exceeds_at;  // sc.reaches_exceeds
   cond.enough = a.run.n >= fr.r.min_evidence;
   cond.confirmed = all_confirmed(
       sc, fr.kinds.require.size(),
