@@ -6,9 +6,10 @@
 #include <cmath>
 #include <limits>
 #include <masterymap/cohort.hpp>
-#include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace masterymap {
 
@@ -23,18 +24,20 @@ survival_curve kaplan_meier(const std::vector<double>& durations,
                                   " is negative or NaN");
   survival_curve s;
   s.n = durations.size();
-  std::vector<std::size_t> order(s.n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return durations[a] < durations[b]; });
+  // (duration, event) pairs sorted by duration: the walk below reads them in order (sorting
+  // indices into `durations` made every comparison two random loads).
+  std::vector<std::pair<double, bool>> spells(s.n);
+  for (std::size_t i = 0; i < s.n; ++i) spells[i] = {durations[i], event[i] != 0};
+  std::sort(spells.begin(), spells.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   // Walk the distinct times upwards; the risk set at t is everyone not yet passed.
   std::size_t passed = 0;
   double log_s = 0, green = 0;
   bool green_nan = false;
   for (std::size_t i = 0; i < s.n;) {
-    const double t = durations[order[i]];
+    const double t = spells[i].first;
     std::uint32_t d = 0, k = 0;
-    for (; i < s.n && durations[order[i]] == t; ++i, ++k) d += event[order[i]] != 0 ? 1 : 0;
+    for (; i < s.n && spells[i].first == t; ++i, ++k) d += spells[i].second ? 1 : 0;
     const auto at_risk = static_cast<std::uint32_t>(s.n - passed);
     passed += k;
     if (d == 0) continue;
@@ -78,12 +81,14 @@ double survival_quantile(const survival_curve& s, double p) {
 std::pair<double, double> survival_quantile_ci(const survival_curve& s, double p) {
   constexpr double z = 1.959963984540054;  // the 0.975 quantile of the standard normal
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const auto g = [](double x) { return std::log(-std::log(x)); };
-  const auto gprime = [](double x) { return -1 / (x * std::log(x)); };
+  // g(x) = log(-log x), g'(x) = -1 / (x log x); g(1 - p) and each log x computed once (the
+  // same operations, so the same values).
+  const double g_p = std::log(-std::log(1 - p));
   std::size_t first = s.times.size(), last = 0;
   for (std::size_t i = 0; i < s.times.size(); ++i) {
     const double x = s.survival[i];
-    const double r = (g(x) - g(1 - p)) / (gprime(x) * s.se[i]);
+    const double log_x = std::log(x);
+    const double r = (std::log(-log_x) - g_p) / ((-1 / (x * log_x)) * s.se[i]);
     if (std::abs(r) <= z) {  // false for NaN, as numpy's comparison
       if (first == s.times.size()) first = i;
       last = i;
