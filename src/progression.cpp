@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <masterymap/progression.hpp>
 #include <stdexcept>
 #include <utility>
@@ -452,7 +453,19 @@ void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) c
   // by dependent) clears its dependent's flag when unmet. No data-dependent branches, so the
   // loop runs at the machine's load throughput (the per-competency inner loops of varying
   // length cost a branch misprediction per competency).
-  for (std::size_t c = 0; c < n; ++c) out[c] = static_cast<std::uint8_t>(codes[c] != done_code);
+  // Eight codes at a time (GCC's -O2 does not vectorise the byte loop): a byte of
+  // x = codes ^ done is zero exactly where the code is done_code, and
+  // ((x & 0x7f..) + 0x7f.. | x) has its top bit set exactly where the byte is non-zero.
+  std::size_t c = 0;
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+  for (; c + 8 <= n; c += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, codes + c, 8);
+    x ^= ones * done_code;
+    const std::uint64_t not_done = ((((x & low7) + low7) | x) >> 7) & ones;
+    std::memcpy(out + c, &not_done, 8);
+  }
+  for (; c < n; ++c) out[c] = static_cast<std::uint8_t>(codes[c] != done_code);
   // The flat list holds a never-met self-edge per rollup parent: not a learning target.
   const std::size_t m = d.flat_src.size();
   const std::uint32_t* src = d.flat_src.data();
