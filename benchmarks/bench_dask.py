@@ -86,6 +86,7 @@ def main():
         print(f"SKIPPED: {DATA} is absent")
         return
     try:
+        import dask
         import dask.dataframe as dd
         from distributed import Client, LocalCluster
     except ImportError as e:
@@ -134,6 +135,25 @@ def main():
             dask_ratings()  # warm: workers import masterymap, unpickle the engine once
             t_dr, got_r = median_of(dask_ratings, a.repeat)
             t_ds, got_s = median_of(dask_summary, a.repeat)
+            # The same evidence in partitions that hold whole learners (contiguous blocks of
+            # learner codes, rows in their order): partitioned=True, no shuffle.
+            block = -(-learners // parts)
+            home = ev["learner"].cat.codes.to_numpy() // block
+            pieces = [ev[home == k] for k in range(parts)]
+            whole = client.persist(dd.from_delayed([dask.delayed(p) for p in pieces],
+                                                   meta=ev.iloc[:0], verify_meta=False))
+            wait(whole)
+
+            def dask_ratings_whole():
+                return mmd.ratings(fw, policy, whole, as_of=as_of, partitioned=True).compute()
+
+            def dask_summary_whole():
+                return mmd.summary(fw, policy, whole, as_of=as_of, partitioned=True).compute()
+
+            dask_ratings_whole()
+            t_drw, got_rw = median_of(dask_ratings_whole, a.repeat)
+            t_dsw, got_sw = median_of(dask_summary_whole, a.repeat)
+            pd.testing.assert_frame_equal(got_sw, want_s, check_exact=True)
             # equal to the local frames (ratings: sorted, the learner categories unioned)
             key = ["learner", "competency"]
             g = got_r.assign(learner=got_r["learner"].astype(str)).sort_values(key, kind="stable")
@@ -141,8 +161,14 @@ def main():
             pd.testing.assert_frame_equal(g.reset_index(drop=True), w.reset_index(drop=True),
                                           check_exact=True)
             pd.testing.assert_frame_equal(got_s, want_s, check_exact=True)
-            rows.append((learners, len(ev), parts, t_lr, t_dr, t_ls, t_ds))
-            for name, fn in (("ratings", dask_ratings), ("summary", dask_summary)):
+            gw = got_rw.assign(learner=got_rw["learner"].astype(str)).sort_values(
+                key, kind="stable")
+            pd.testing.assert_frame_equal(gw.reset_index(drop=True), w.reset_index(drop=True),
+                                          check_exact=True)
+            rows.append((learners, len(ev), parts, t_lr, t_dr, t_drw, t_ls, t_ds, t_dsw))
+            for name, fn in (("ratings", dask_ratings), ("summary", dask_summary),
+                             ("ratings, partitioned=True", dask_ratings_whole),
+                             ("summary, partitioned=True", dask_summary_whole)):
                 client.get_task_stream(start=time.time())  # (clears nothing: take a window)
                 t0 = time.time()
                 fn()
@@ -158,11 +184,13 @@ def main():
           f"medians of {a.repeat}; results checked equal")
     print()
     print("| learners | events | partitions | mm.ratings (s) | mmd.ratings (s) | ratio | "
-          "ingest + Roster.summary (s) | mmd.summary (s) | ratio |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for learners, n, parts, lr, dr, ls, ds in rows:
+          "partitioned=True (s) | ratio | ingest + Roster.summary (s) | mmd.summary (s) | "
+          "ratio | partitioned=True (s) | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for learners, n, parts, lr, dr, drw, ls, ds, dsw in rows:
         print(f"| {learners:,} | {n:,} | {parts} | {lr:.2f} | {dr:.2f} | {dr / lr:.1f}x | "
-              f"{ls:.2f} | {ds:.2f} | {ds / ls:.1f}x |")
+              f"{drw:.2f} | {drw / lr:.1f}x | {ls:.2f} | {ds:.2f} | {ds / ls:.1f}x | "
+              f"{dsw:.2f} | {dsw / ls:.1f}x |")
     print()
     print("Where the time goes (task stream of one run):")
     for title, text in profiles:

@@ -558,3 +558,75 @@ def test_partition_hash_is_the_hash_of_each_rows_id_text():
         mmd_rows._hash_ids(cat, "learner"),
         pd.util.hash_pandas_object(pd.Series(["b", "a", "b", "c"], dtype=object),
                                    index=False).to_numpy())
+
+
+# --- partitions that already hold whole learners (partitioned=True: no shuffle) ----------------
+
+def _by_learner(ev, parts=3):
+    """A Dask frame of ``ev`` whose partitions each hold whole learners (rows in their order),
+    with an empty partition in between."""
+    names = sorted(ev["learner"].astype(str).unique())
+    home = {x: i % parts for i, x in enumerate(names)}
+    which = ev["learner"].astype(str).map(home).to_numpy()
+    pieces = [ev[which == k] for k in range(parts)]
+    pieces.insert(1, ev.iloc[:0])
+    return dd.from_delayed([dask.delayed(p) for p in pieces], meta=ev.iloc[:0], verify_meta=False)
+
+
+def _has_shuffle(obj):
+    return any("shuffle" in str(k) for k in dict(obj.__dask_graph__()))
+
+
+def test_partitioned_frames_skip_the_shuffle_and_equal_the_local_results(world, run):
+    fw, pol, ev = world
+    compute, _ = run
+    ddf = _by_learner(ev)
+    lazy = mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned=True)
+    assert not _has_shuffle(lazy)
+    assert _has_shuffle(mmd.ratings(fw, pol, ddf, as_of=AS_OF))  # the default does shuffle
+    got = compute(lazy)
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    keys = ["learner", "competency"]
+    pd.testing.assert_frame_equal(_sorted(got, keys), _sorted(want, keys), check_exact=True)
+    r = _roster(fw, pol, ev)
+    s = mmd.summary(fw, pol, ddf, as_of=AS_OF, min_n=1, partitioned=True)
+    assert not _has_shuffle(s)
+    pd.testing.assert_frame_equal(compute(s), r.summary(min_n=1), check_exact=True)
+    km = mmd.time_to_mastery(fw, pol, ddf, as_of=AS_OF, partitioned=True)
+    pd.testing.assert_frame_equal(compute(km), r.time_to_mastery(), check_exact=True)
+    g = mmd.groups_by_frontier(fw, pol, ddf, "ready", as_of=AS_OF, partitioned=True)
+    pd.testing.assert_frame_equal(compute(g), r.groups_by_frontier("ready"), check_exact=True)
+
+
+def test_partitioned_keeps_the_row_order_of_equal_times(world):
+    # Each learner's rows stay in their partition in their order: the ties of _with_ties are
+    # broken as the local log breaks them, and a reversed partition would break them otherwise.
+    fw, pol, ev = world
+    got = mmd.ratings(fw, pol, _by_learner(ev), as_of=AS_OF,
+                      partitioned=True).compute(scheduler="sync")
+    want = mm.ratings(fw, pol, _log(ev), as_of=AS_OF)
+    keys = ["learner", "competency"]
+    pd.testing.assert_frame_equal(_sorted(got, keys), _sorted(want, keys), check_exact=True)
+
+
+def test_partitioned_refuses_learners_split_over_partitions(world):
+    fw, pol, ev = world
+    ddf = dd.from_pandas(ev, npartitions=4, sort=False)  # time order: learners split
+    lazy = mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned=True)
+    with pytest.raises(ValueError, match=r"partitioned=True, but \d+ learner id\(s\) have rows in "
+                                         r"more than one partition: learner '.+' in partitions "
+                                         r"0 and \d.*leave partitioned=False"):
+        lazy.compute(scheduler="sync")
+    with pytest.raises(ValueError, match="partitioned=True"):
+        mmd.summary(fw, pol, ddf, as_of=AS_OF, partitioned=True).compute(scheduler="sync")
+
+
+def test_partitioned_takes_no_shuffle_options(world):
+    fw, pol, ev = world
+    ddf = _by_learner(ev)
+    with pytest.raises(ValueError, match="with partitioned=True there is none"):
+        mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned=True, npartitions=2)
+    with pytest.raises(ValueError, match="with partitioned=True there is none"):
+        mmd.summary(fw, pol, ddf, as_of=AS_OF, partitioned=True, shuffle="tasks")
+    with pytest.raises(TypeError, match="partitioned"):
+        mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned="yes")

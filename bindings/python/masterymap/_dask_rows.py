@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any, Iterator, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import dask
 import dask.dataframe as dd
@@ -34,11 +34,15 @@ def _hash_ids(values: pd.Series, what: str) -> np.ndarray:
     return hashes[np.where(indices < 0, len(names), indices)]
 
 
-def _number(df: pd.DataFrame, number: int, column: str, what: str) -> pd.DataFrame:
-    """Partition ``number`` with the global row number and the hash of its ids."""
+def _number(df: pd.DataFrame, number: int, column: str, what: str,
+            checked: Any = None, hashed: bool = True) -> pd.DataFrame:
+    """Partition ``number`` with the global row number and the hash of its ids (zeros unless
+    ``hashed``: no shuffle follows). ``checked``: the disjointness check of partitions said to
+    hold whole learners, a dependency only."""
     out = df.copy(deep=False)
     out[ROW] = (np.int64(number) << np.int64(_SHIFT)) + np.arange(len(df), dtype=np.int64)
-    out[PART] = _hash_ids(df[column], what) if len(df) else np.zeros(0, dtype=np.uint64)
+    out[PART] = (_hash_ids(df[column], what) if hashed and len(df)
+                 else np.zeros(len(df), dtype=np.uint64))
     return out
 
 
@@ -64,12 +68,53 @@ def _check_npartitions(npartitions: Optional[int], where: str) -> None:
                          f"not {npartitions!r}")
 
 
+def _id_set(df: pd.DataFrame, column: str, what: str) -> List[str]:
+    """The canonical id texts of the ``column`` ids that have rows in ``df`` (unused
+    categories and missing ids left out)."""
+    if len(df) == 0:
+        return []
+    indices, names, _ = _ids.ids(df[column], what)
+    return [names[int(i)] for i in np.unique(indices[indices >= 0])]
+
+
+_OVERLAPS_SHOWN = 5
+
+
+def _check_disjoint(sets: Sequence[List[str]], what: str, where: str) -> None:
+    """Raises ValueError when an id has rows in more than one partition, naming the first few
+    such ids and their partitions; O(ids)."""
+    home: dict = {}
+    clashes: List[Tuple[str, int, int]] = []
+    for k, ids in enumerate(sets):
+        for x in ids:
+            j = home.setdefault(x, k)
+            if j != k:
+                clashes.append((x, j, k))
+    if clashes:
+        shown = "; ".join(f"{what} {x!r} in partitions {j} and {k}"
+                          for x, j, k in clashes[:_OVERLAPS_SHOWN])
+        more = (f"; ... and {len(clashes) - _OVERLAPS_SHOWN} more"
+                if len(clashes) > _OVERLAPS_SHOWN else "")
+        raise ValueError(f"{where}: partitioned=True, but {len(clashes)} {what} id(s) have rows "
+                         f"in more than one partition: {shown}{more} (each partition must hold "
+                         f"all of its {what}s' rows; leave partitioned=False to shuffle by "
+                         f"{what})")
+
+
 def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optional[int],
-                 shuffle: Optional[str],
-                 where: str = "masterymap.dask") -> Tuple[dd.DataFrame, Delayed]:
+                 shuffle: Optional[str], where: str = "masterymap.dask",
+                 partitioned: bool = False) -> Tuple[dd.DataFrame, Delayed]:
     """``ddf`` with the global row number, shuffled so each ``column`` id is in one partition,
     and (delayed) the position in ``ddf.compute()`` of each input partition's first row (to
-    number bad rows as the whole frame does)."""
+    number bad rows as the whole frame does). With ``partitioned``, the caller says each of
+    ``ddf``'s partitions already holds all the rows of its ids: there is no shuffle; a task
+    checks that no id has rows in two partitions (ValueError at compute, before any partition
+    is worked on), and the partitions stay as they are."""
+    if not isinstance(partitioned, (bool, np.bool_)):
+        raise TypeError(f"{where}: partitioned must be a bool, not {type(partitioned).__name__}")
+    if partitioned and (npartitions is not None or shuffle is not None):
+        raise ValueError(f"{where}: npartitions and shuffle choose the shuffle; with "
+                         f"partitioned=True there is none (the partitions are ddf's)")
     _check_npartitions(npartitions, where)
     if column not in ddf.columns:
         raise KeyError(f"{where}: the frame has no column {column!r} (columns: "
@@ -82,12 +127,18 @@ def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optiona
     # Partition numbers as arguments (map_partitions' partition_info does not survive the
     # distributed scheduler of Dask 2022.12).
     inputs = ddf.to_delayed()
+    checked = (dask.delayed(_check_disjoint, pure=True)(
+        [dask.delayed(_id_set, pure=True)(p, column, what) for p in inputs], what, where)
+        if partitioned else None)
     numbered = dd.from_delayed(
-        [dask.delayed(_number, pure=True)(p, i, column, what) for i, p in enumerate(inputs)],
+        [dask.delayed(_number, pure=True)(p, i, column, what, checked, not partitioned)
+         for i, p in enumerate(inputs)],
         meta=meta, divisions=ddf.divisions, verify_meta=False)
-    n = ddf.npartitions if npartitions is None else int(npartitions)
     offsets = dask.delayed(_offsets, pure=True)([dask.delayed(len, pure=True)(p)
                                                  for p in inputs])
+    if partitioned:
+        return numbered, offsets
+    n = ddf.npartitions if npartitions is None else int(npartitions)
     return numbered.shuffle(PART, npartitions=n, shuffle=shuffle, ignore_index=True), offsets
 
 

@@ -9,6 +9,10 @@ all of a learner's rows land in one partition; each partition then sorts its row
 number. Dask's shuffle does not keep the row order (without a distributed client the default
 shuffle reorders a learner's rows), and the engine breaks ties between pieces of evidence with
 equal times by row order: without the restored order, ratings can differ (tests show one).
+When the partitions already hold whole learners (evidence written per learner, or per school
+with no learner in two), ``partitioned=True`` skips the shuffle, the costliest step on a
+cluster: one small task gathers each partition's learner ids and raises ValueError, naming
+them, if a learner has rows in two partitions; then every partition is worked on as it is.
 
 What travels once. The framework and policy go into the graph once, as one compiled
 :class:`~masterymap.Engine` under one key that every partition's task depends on (pickled once
@@ -153,7 +157,8 @@ def _ratings_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: Optiona
 @checked
 def ratings(framework: Framework, policy: Policy, ddf: dd.DataFrame, *, as_of: Any = None,
             learner: str = "learner", all_competencies: bool = False, threads: int = 1,
-            npartitions: Optional[int] = None, shuffle: Optional[str] = None) -> dd.DataFrame:
+            npartitions: Optional[int] = None, shuffle: Optional[str] = None,
+            partitioned: bool = False) -> dd.DataFrame:
     """Ratings of every learner of ``ddf`` as a lazy Dask DataFrame: computed, its rows are
     those of ``masterymap.ratings(framework, policy, log)`` for a log of ``ddf.compute()``
     (module notes: partition by partition; within one, in the local order).
@@ -166,6 +171,12 @@ def ratings(framework: Framework, policy: Policy, ddf: dd.DataFrame, *, as_of: A
     :param threads: C++ threads per task (Dask runs the tasks in parallel)
     :param npartitions: partitions after the shuffle (default: ``ddf``'s)
     :param shuffle: Dask's shuffle method (``"tasks"``, ``"disk"``; default: Dask's choice)
+    :param partitioned: ``ddf``'s partitions already hold whole learners (every row of a
+        learner in one partition, e.g. files written per learner or per school with no learner
+        in two): no shuffle; each partition keeps its rows in their order. Checked at compute,
+        before any partition is rated (one small task gathers each partition's learner ids:
+        ValueError naming the learners found in two partitions). Not with ``npartitions`` or
+        ``shuffle``
     :raises ValueError: ``as_of`` missing under a time-dependent policy (naming its rules)
     :raises KeyError: no ``learner`` column
     :raises PolicyError: the policy does not fit the framework (at once, not at compute)
@@ -184,7 +195,8 @@ def ratings(framework: Framework, policy: Policy, ddf: dd.DataFrame, *, as_of: A
     engine = Engine(framework, policy)
     meta = engine.ratings(EvidenceLog())
     meta = clear_known_categories(meta, cols=["learner"])  # the union of the partitions'
-    parts, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where)
+    parts, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where,
+                                  partitioned)
     return parts.map_partitions(_ratings_part, _engine(framework, policy), learner, t, threads,
                                 all_competencies, offsets, where, meta=meta)
 
@@ -223,11 +235,12 @@ def _roster_part(df: pd.DataFrame, engine: Engine, learner: str, as_of: float,
 
 def _rosters(framework: Framework, policy: Policy, ddf: dd.DataFrame, as_of: Any, learner: str,
              threads: int, npartitions: Optional[int], shuffle: Optional[str],
-             where: str) -> Tuple[List[Delayed], Delayed]:
+             where: str, partitioned: bool = False) -> Tuple[List[Delayed], Delayed]:
     """One delayed (roster, first rows) per partition, and the evaluation time (delayed)."""
     _check_npartitions(npartitions, where)
     t = _as_of(policy, as_of, where)
-    shuffled, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where)
+    shuffled, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where,
+                                     partitioned)
     parts = shuffled.to_delayed()
     if t is None:
         at = dask.delayed(_max_time, pure=True)(
@@ -342,7 +355,8 @@ def _summary_merge(facts: List[Dict[str, Any]], names: List[str], competencies: 
 @checked
 def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = None, *,
             min_n: int = 10, as_of: Any = None, learner: str = "learner", threads: int = 1,
-            npartitions: Optional[int] = None, shuffle: Optional[str] = None) -> Delayed:
+            npartitions: Optional[int] = None, shuffle: Optional[str] = None,
+            partitioned: bool = False) -> Delayed:
     """``Roster.summary(by, min_n=)`` of a roster that ingested ``ddf.compute()`` (with
     ``as_of``), as a Delayed whose ``compute()`` is that DataFrame, equal to it exactly.
 
@@ -361,7 +375,7 @@ def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = N
     with _named(where):
         names, mapped, named = _cohort.group_codes(None, by)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
-                          where)
+                          where, partitioned)
     mapped_d = dask.delayed(mapped, name="masterymap-groups-" + tokenize(mapped), pure=True)
     named_d = (None if by is None else
                dask.delayed(named, name="masterymap-named-" + tokenize(named), pure=True))
@@ -397,7 +411,8 @@ def _survival_merge(spells: List[Dict[str, np.ndarray]], competencies: List[str]
 def time_to_mastery(framework: Framework, policy: Policy, ddf: dd.DataFrame, *,
                     origin: Any = None, table: bool = False, as_of: Any = None,
                     learner: str = "learner", threads: int = 1,
-                    npartitions: Optional[int] = None, shuffle: Optional[str] = None) -> Delayed:
+                    npartitions: Optional[int] = None, shuffle: Optional[str] = None,
+                    partitioned: bool = False) -> Delayed:
     """``Roster.time_to_mastery(origin=, table=)`` of a roster that ingested ``ddf.compute()``
     (with ``as_of``), as a Delayed whose ``compute()`` is that DataFrame, equal to it exactly:
     the spells of every partition's roster are merged and Kaplan–Meier, the quartiles and their
@@ -410,7 +425,7 @@ def time_to_mastery(framework: Framework, policy: Policy, ddf: dd.DataFrame, *,
     with _named(where):
         o = _cohort._origin_seconds(origin)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
-                          where)
+                          where, partitioned)
     spells = [dask.delayed(_spells, pure=True)(r, o) for r in rosters]
     return dask.delayed(_survival_merge, pure=True)(spells, list(framework), table)
 
@@ -450,7 +465,7 @@ def groups_by_frontier(framework: Framework, policy: Policy, ddf: dd.DataFrame,
                        kind: str = "ready", *, stuck_evidence: int = 10, stuck_days: float = 30.0,
                        recent_days: float = 14.0, as_of: Any = None, learner: str = "learner",
                        threads: int = 1, npartitions: Optional[int] = None,
-                       shuffle: Optional[str] = None) -> Delayed:
+                       shuffle: Optional[str] = None, partitioned: bool = False) -> Delayed:
     """``Roster.groups_by_frontier(kind, ...)`` of a roster that ingested ``ddf.compute()``
     (with ``as_of``), as a Delayed whose ``compute()`` is that DataFrame, equal to it exactly:
     rows sorted by competency, then learner in order of first appearance in the whole frame
@@ -464,7 +479,7 @@ def groups_by_frontier(framework: Framework, policy: Policy, ddf: dd.DataFrame,
     _cohort.check_days("masterymap.dask.groups_by_frontier()", stuck_days=stuck_days,
                        recent_days=recent_days)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
-                          "masterymap.dask.groups_by_frontier()")
+                          "masterymap.dask.groups_by_frontier()", partitioned)
     parts = [dask.delayed(_groups_part, pure=True)(r, kind, stuck_evidence, stuck_days,
                                                    recent_days) for r in rosters]
     return dask.delayed(_groups_merge, pure=True)(parts, kind, list(framework))
