@@ -630,3 +630,11 @@ def test_partitioned_takes_no_shuffle_options(world):
         mmd.summary(fw, pol, ddf, as_of=AS_OF, partitioned=True, shuffle="tasks")
     with pytest.raises(TypeError, match="partitioned"):
         mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned="yes")
+
+
+def test_clashes_lists_each_repeat_with_its_first_partition():
+    u = np.uint64
+    parts = [np.array([1, 5], u), np.array([5, 7], u), np.zeros(0, u), np.array([1, 5], u)]
+    assert mmd_rows._clashes(parts) == [(5, 0, 1), (1, 0, 3), (5, 0, 3)]
+    assert mmd_rows._clashes([np.array([1, 2], u), np.array([3], u)]) == []
+    assert mmd_rows._clashes([]) == []

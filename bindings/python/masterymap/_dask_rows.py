@@ -35,10 +35,13 @@ def _hash_ids(values: pd.Series, what: str) -> np.ndarray:
 
 
 def _number(df: pd.DataFrame, number: int, column: str, what: str,
-            checked: Any = None, hashed: bool = True) -> pd.DataFrame:
+            clashes: Optional[List[Tuple[int, int, int]]] = None, hashed: bool = True,
+            where: str = "masterymap.dask") -> pd.DataFrame:
     """Partition ``number`` with the global row number and the hash of its ids (zeros unless
-    ``hashed``: no shuffle follows). ``checked``: the disjointness check of partitions said to
-    hold whole learners, a dependency only."""
+    ``hashed``: no shuffle follows). ``clashes``: of partitions said to hold whole learners,
+    the ids found in more than one (ValueError when there are any)."""
+    if clashes:
+        _refuse_clashes(df, column, what, clashes, where)
     out = df.copy(deep=False)
     out[ROW] = (np.int64(number) << np.int64(_SHIFT)) + np.arange(len(df), dtype=np.int64)
     out[PART] = (_hash_ids(df[column], what) if hashed and len(df)
@@ -68,37 +71,59 @@ def _check_npartitions(npartitions: Optional[int], where: str) -> None:
                          f"not {npartitions!r}")
 
 
-def _id_set(df: pd.DataFrame, column: str, what: str) -> List[str]:
-    """The canonical id texts of the ``column`` ids that have rows in ``df`` (unused
-    categories and missing ids left out)."""
+def _id_hashes(df: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    """The sorted uint64 hashes (of the canonical id texts, as the shuffle hashes them) of the
+    ``column`` ids that have rows in ``df``: unused categories and missing ids left out. Hashes,
+    not texts, go to the check: a numpy array crosses between workers at once, a list of 100,000
+    strings took seconds."""
     if len(df) == 0:
-        return []
+        return np.zeros(0, dtype=np.uint64)
     indices, names, _ = _ids.ids(df[column], what)
-    return [names[int(i)] for i in np.unique(indices[indices >= 0])]
+    used = np.unique(indices[indices >= 0])
+    texts = pd.Series(np.asarray([names[int(i)] for i in used], dtype=object), dtype=object)
+    return np.unique(pd.util.hash_pandas_object(texts, index=False).to_numpy())
+
+
+def _clashes(hashes: Sequence[np.ndarray]) -> List[Tuple[int, int, int]]:
+    """(hash, first partition, other partition) for each id hash found in more than one
+    partition, in partition order; O(ids log ids)."""
+    if not hashes:
+        return []
+    h = np.concatenate(hashes)
+    part = np.repeat(np.arange(len(hashes)), [len(x) for x in hashes])
+    order = np.argsort(h, kind="stable")  # equal hashes stay in partition order
+    h, part = h[order], part[order]
+    starts = np.ones(len(h), dtype=bool)
+    starts[1:] = h[1:] != h[:-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(h)), 0))
+    out = [(int(h[i]), int(part[first[i]]), int(part[i])) for i in np.flatnonzero(~starts)]
+    return sorted(out, key=lambda x: (x[1], x[2], x[0]))
 
 
 _OVERLAPS_SHOWN = 5
 
 
-def _check_disjoint(sets: Sequence[List[str]], what: str, where: str) -> None:
-    """Raises ValueError when an id has rows in more than one partition, naming the first few
-    such ids and their partitions; O(ids)."""
-    home: dict = {}
-    clashes: List[Tuple[str, int, int]] = []
-    for k, ids in enumerate(sets):
-        for x in ids:
-            j = home.setdefault(x, k)
-            if j != k:
-                clashes.append((x, j, k))
-    if clashes:
-        shown = "; ".join(f"{what} {x!r} in partitions {j} and {k}"
-                          for x, j, k in clashes[:_OVERLAPS_SHOWN])
-        more = (f"; ... and {len(clashes) - _OVERLAPS_SHOWN} more"
-                if len(clashes) > _OVERLAPS_SHOWN else "")
-        raise ValueError(f"{where}: partitioned=True, but {len(clashes)} {what} id(s) have rows "
-                         f"in more than one partition: {shown}{more} (each partition must hold "
-                         f"all of its {what}s' rows; leave partitioned=False to shuffle by "
-                         f"{what})")
+def _refuse_clashes(df: pd.DataFrame, column: str, what: str,
+                    clashes: List[Tuple[int, int, int]], where: str) -> None:
+    """Raises ValueError when ids have rows in more than one partition (``clashes``), naming
+    those of them this partition holds (the others by their partitions only)."""
+    if not clashes:
+        return
+    names = {}
+    if len(df):
+        indices, ids, _ = _ids.ids(df[column], what)
+        texts = [ids[int(i)] for i in np.unique(indices[indices >= 0])]
+        hashed = pd.util.hash_pandas_object(pd.Series(np.asarray(texts, dtype=object),
+                                                      dtype=object), index=False).to_numpy()
+        names = dict(zip(hashed.tolist(), texts))
+    shown = "; ".join(
+        (f"{what} {names[h]!r}" if h in names else f"a {what}") + f" in partitions {j} and {k}"
+        for h, j, k in clashes[:_OVERLAPS_SHOWN])
+    more = (f"; ... and {len(clashes) - _OVERLAPS_SHOWN} more"
+            if len(clashes) > _OVERLAPS_SHOWN else "")
+    raise ValueError(f"{where}: partitioned=True, but {len(clashes)} {what} id(s) have rows in "
+                     f"more than one partition: {shown}{more} (each partition must hold all of "
+                     f"its {what}s' rows; leave partitioned=False to shuffle by {what})")
 
 
 def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optional[int],
@@ -108,8 +133,9 @@ def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optiona
     and (delayed) the position in ``ddf.compute()`` of each input partition's first row (to
     number bad rows as the whole frame does). With ``partitioned``, the caller says each of
     ``ddf``'s partitions already holds all the rows of its ids: there is no shuffle; a task
-    checks that no id has rows in two partitions (ValueError at compute, before any partition
-    is worked on), and the partitions stay as they are."""
+    gathers each partition's id hashes, and every partition raises ValueError before it is
+    worked on when an id has rows in two (a 64-bit hash of 100,000 ids collides with
+    probability ~3e-10); the partitions stay as they are."""
     if not isinstance(partitioned, (bool, np.bool_)):
         raise TypeError(f"{where}: partitioned must be a bool, not {type(partitioned).__name__}")
     if partitioned and (npartitions is not None or shuffle is not None):
@@ -127,11 +153,11 @@ def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optiona
     # Partition numbers as arguments (map_partitions' partition_info does not survive the
     # distributed scheduler of Dask 2022.12).
     inputs = ddf.to_delayed()
-    checked = (dask.delayed(_check_disjoint, pure=True)(
-        [dask.delayed(_id_set, pure=True)(p, column, what) for p in inputs], what, where)
+    clashes = (dask.delayed(_clashes, pure=True)(
+        [dask.delayed(_id_hashes, pure=True)(p, column, what) for p in inputs])
         if partitioned else None)
     numbered = dd.from_delayed(
-        [dask.delayed(_number, pure=True)(p, i, column, what, checked, not partitioned)
+        [dask.delayed(_number, pure=True)(p, i, column, what, clashes, not partitioned, where)
          for i, p in enumerate(inputs)],
         meta=meta, divisions=ddf.divisions, verify_meta=False)
     offsets = dask.delayed(_offsets, pure=True)([dask.delayed(len, pure=True)(p)

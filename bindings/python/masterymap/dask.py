@@ -11,8 +11,9 @@ shuffle reorders a learner's rows), and the engine breaks ties between pieces of
 equal times by row order: without the restored order, ratings can differ (tests show one).
 When the partitions already hold whole learners (evidence written per learner, or per school
 with no learner in two), ``partitioned=True`` skips the shuffle, the costliest step on a
-cluster: one small task gathers each partition's learner ids and raises ValueError, naming
-them, if a learner has rows in two partitions; then every partition is worked on as it is.
+cluster: one small task gathers a hash of each partition's learner ids, and a learner with rows
+in two partitions is a ValueError naming it, raised before any partition is worked on; then
+every partition is worked on as it is.
 
 What travels once. The framework and policy go into the graph once, as one compiled
 :class:`~masterymap.Engine` under one key that every partition's task depends on (pickled once
@@ -174,9 +175,9 @@ def ratings(framework: Framework, policy: Policy, ddf: dd.DataFrame, *, as_of: A
     :param partitioned: ``ddf``'s partitions already hold whole learners (every row of a
         learner in one partition, e.g. files written per learner or per school with no learner
         in two): no shuffle; each partition keeps its rows in their order. Checked at compute,
-        before any partition is rated (one small task gathers each partition's learner ids:
-        ValueError naming the learners found in two partitions). Not with ``npartitions`` or
-        ``shuffle``
+        before any partition is rated (one small task gathers a hash of each partition's
+        learner ids: ValueError naming the learners found in two partitions). Not with
+        ``npartitions`` or ``shuffle``
     :raises ValueError: ``as_of`` missing under a time-dependent policy (naming its rules)
     :raises KeyError: no ``learner`` column
     :raises PolicyError: the policy does not fit the framework (at once, not at compute)
