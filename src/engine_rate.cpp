@@ -196,6 +196,17 @@ void explain_conditions(const rule& r, const scale& sc, const std::optional<doub
     tr.unmet.push_back(fmt::format("value {} is below the mastery threshold {}", fmt_num(*value),
                                    fmt_num(is_bkt ? r.method.threshold() : sc.mastery_value())));
   }
+  // A value just below a rating it counts as (scale::tolerance: 1e-6 of the scale's highest
+  // value; scores are stored as floats) would otherwise read as a mistake: 2.9999966 rated
+  // Proficient at 3. Say so.
+  if (value && !is_bkt)
+    if (const auto ri = sc.rating_index(*value); ri && sc.ratings()[*ri].value > *value) {
+      const rating& rt = sc.ratings()[*ri];
+      tr.notes.push_back(fmt::format(
+          "value {} counts as {} ({}): within the scale's tolerance {:.6g} (1e-6 of its highest "
+          "value)",
+          fmt_num(*value), fmt_num(rt.value), rt.label, sc.tolerance()));
+    }
   if (!cond.enough)
     tr.unmet.push_back(fmt::format("min_evidence: {} counted, {} needed", counted, r.min_evidence));
   if (r.exempt_on_pretest) {

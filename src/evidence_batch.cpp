@@ -95,6 +95,25 @@ std::string_view detail::near_miss(std::string_view name, const std::vector<std:
 
 namespace {
 
+// " (decimal comma? use a point: 0.75)" when `text` is a number written with a decimal comma
+// ("0,75", "-3,5"), as spreadsheets in many locales write them; else "".
+std::string decimal_comma_hint(std::string_view text) {
+  text = trim(text);
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos || text.find(',', comma + 1) != std::string_view::npos)
+    return {};
+  const auto digits = [](std::string_view t) {
+    return !t.empty() &&
+           std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  };
+  std::string_view whole = text.substr(0, comma);
+  if (!whole.empty() && (whole[0] == '-' || whole[0] == '+')) whole.remove_prefix(1);
+  if (!digits(whole) || !digits(text.substr(comma + 1))) return {};
+  std::string point(text);
+  point[comma] = '.';
+  return fmt::format(" (decimal comma? use a point: {})", point);
+}
+
 // The caller's reason for rejecting name `j` of a column ("" when none).
 std::string_view rejected(const std::vector<std::string_view>& reasons, std::size_t j) noexcept {
   return j < reasons.size() ? reasons[j] : std::string_view{};
@@ -440,6 +459,8 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
         const std::string_view text = b.score.names[b.score.codes[i]];
         if (trim(text).empty())
           bad(i, problem_kind::invalid_value, {}, "missing score");
+        else if (const std::string hint = decimal_comma_hint(text); !hint.empty())
+          bad(i, problem_kind::invalid_value, {}, fmt::format("bad score '{}'{}", text, hint));
         else if (s.labels)
           bad(i, problem_kind::invalid_value, {},
               fmt::format("bad score '{}' (not a number or a label of the scale)", text));
@@ -472,7 +493,10 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
           fmt::format("score {} is outside [{}, {}]", shortest(sc), smin, smax));
     }
     if (std::isnan(w)) {
-      bad(i, problem_kind::invalid_value, {}, "weight is not a number");
+      const std::string hint = b.weight.codes && b.weight.codes[i] < b.weight.names.size()
+                                   ? decimal_comma_hint(b.weight.names[b.weight.codes[i]])
+                                   : std::string();
+      bad(i, problem_kind::invalid_value, {}, "weight is not a number" + hint);
     } else if (w < 0) {
       bad(i, problem_kind::invalid_value, {}, fmt::format("negative weight {}", w));
     } else if (!std::isfinite(w)) {

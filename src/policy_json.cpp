@@ -147,18 +147,21 @@ struct detail::policy_json_reader {
   }
   std::optional<std::uint32_t> count(const json& obj, const char* key, const std::string& path,
                                      bool required = false) {
-    // An integer out of range is named with the range, never narrowed: 8589934592 is no 0.
+    // A number that is no count is named with the range, never narrowed: 8589934592 is no 0,
+    // -2 no 4294967294 ("rule.min_evidence: -2 is not a count from 0 to 4294967295", the
+    // message of the policy's setters); another type: "expected a count from 0 to 4294967295".
     const json* v = field(obj, key, path, required);
-    if (v && v->is_number_unsigned() && v->get<std::uint64_t>() > 0xFFFFFFFFULL) {
+    const auto fits = [](const json& x) {
+      return x.is_number_unsigned() ? x.get<std::uint64_t>() <= 0xFFFFFFFFULL
+                                    : x.is_number_integer() && x.get<std::int64_t>() >= 0 &&
+                                          x.get<std::int64_t>() <= 0xFFFFFFFFLL;
+    };
+    if (v && v->is_number() && !fits(*v)) {
       problems.push_back(
           fmt::format("{}: {} is not a count from 0 to 4294967295", join(path, key), v->dump()));
       return std::nullopt;
     }
-    auto fits = [](const json& x) {
-      return x.is_number_integer() && x.get<std::int64_t>() >= 0 &&
-             x.get<std::int64_t>() <= 0xFFFFFFFFLL;
-    };
-    return typed<std::uint32_t>(obj, key, path, required, fits, "a non-negative integer");
+    return typed<std::uint32_t>(obj, key, path, required, fits, "a count from 0 to 4294967295");
   }
   std::optional<bool> boolean(const json& obj, const char* key, const std::string& path) {
     return typed<bool>(

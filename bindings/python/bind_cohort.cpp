@@ -207,15 +207,18 @@ With ``table=True``: the survival table instead — ``competency``, ``time`` (da
 )pbdoc")
       .def(
           "summary",
-          [](const py::object& self, const py::object& by, int_arg<std::uint32_t> min_n) {
+          [](const py::object& self, const py::object& by,
+             std::optional<int_arg<std::uint32_t>> min_n) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
-            return call_python("masterymap._cohort", "summary", self, by, min_n.value);
+            return call_python("masterymap._cohort", "summary", self, by,
+                               min_n ? py::object(py::int_(min_n->value)) : py::none());
           },
-          py::arg("by") = py::none(), py::kw_only(), py::arg("min_n") = 10, R"pbdoc(
+          py::arg("by") = py::none(), py::kw_only(), py::arg("min_n") = py::none(), R"pbdoc(
 Per competency (and per group with ``by``): what the roster's tables say, as a pandas DataFrame
-with one row per (group, competency) — group ``"all"`` first, then each group in sorted order.
+with one row per competency — with ``by``, one row per (group, competency) and a ``group``
+column: group ``"all"`` (the whole roster) first, then each group in sorted order.
 
-Columns: ``group``, ``competency``, ``learners`` (in the group), one count per status
+Columns: with ``by``, ``group``; ``competency``, ``learners`` (in the group), one count per status
 (``not_started`` ... ``inferred``), one per rating label and ``no_rating``; ``started``
 (learners with evidence of their own: not ``not_started``, not ``inferred``), ``earned``
 (``mastered`` or ``exceeded``), ``scored`` (learners with a score); ``mastery_rate`` = earned /
@@ -227,8 +230,12 @@ one that brought first mastery, over the learners who mastered it (see ``time_to
 = the group's figure minus that of the rest of the roster (learners outside the group,
 including those without a group); ``suppressed``: the group has fewer than ``min_n`` learners,
 and every figure of the row but ``learners`` is then NA (the practice of state reporting: small
-cells are not published); a rate or score whose own denominator (started, scored, the rest's)
-is below ``min_n`` is NA as well.
+*subgroup* cells are not published); a rate or score whose own denominator (started, scored,
+the rest's) is below ``min_n`` is NA as well (below 1 — none — in every case).
+
+``min_n``: None (the default) suppresses subgroup cells only: 10 with ``by``, 0 without it, so a
+teacher's class of 8 gets its figures (the whole roster is no subgroup). An explicit ``min_n``
+applies with or without ``by`` (``summary(min_n=10)`` suppresses a class of 8).
 
 ``by``: learner -> group, a pandas Series indexed by learner id (or a one-column DataFrame, or
 a dict). Every learner of the roster must be in it: NaN puts a learner in no group (it counts

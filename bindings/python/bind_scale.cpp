@@ -42,7 +42,11 @@ An ordered proficiency scale with one rating marked as mastery and, optionally, 
 "exceeds".
 
 A score maps to the highest rating at or below it. Scores are compared with thresholds with a
-small tolerance (``tolerance``), because evidence scores are stored as 32-bit floats.
+small tolerance (``tolerance`` = 1e-6 * max(1, the highest rating value): 4e-06 on
+:meth:`four_point`), because evidence scores are stored as 32-bit floats: a value at most the
+tolerance below a rating reaches it (2.9999966 is mastery at 3 on a 0-4 scale; 2.99999 is
+not), and ``LearnerState.explain`` notes when a value reached its rating only so ("value
+2.9999967 counts as 3 (Proficient): within the scale's tolerance 4e-06 ...").
 
 :param ratings: ``(label, value)`` or ``(label, value, cut)`` pairs, ascending by value; ``cut``
     is the smallest raw fraction (0..1) that maps to the rating (:meth:`from_fraction`).
@@ -121,7 +125,10 @@ in [0, 1], so on ``percent(80)`` a score of 0.85 is mastery.
           "score_range",
           [](const scale& s) { return std::make_pair(s.score_min(), s.score_max()); },
           "``(min, max)`` a score may take.")
-      .def_property_readonly("tolerance", &scale::tolerance)
+      .def_property_readonly("tolerance", &scale::tolerance,
+                             "Tolerance of every threshold comparison: 1e-6 * max(1, |highest "
+                             "rating value|) (4e-06 on ``four_point``); a score at most this "
+                             "much below a rating value reaches that rating.")
       .def("label_of", &scale::label_of, py::arg("score"),
            "Label of the highest rating at or below ``score`` (``None`` below the lowest).")
       .def("value_of", &scale::value_of, py::arg("label"),

@@ -22,7 +22,7 @@ inline constexpr std::size_t status_count = 8;
 /// Per competency and group, what the roster's tables hold: counts by status and by rating, and
 /// the sum and median of the scores. Cell (g, c) is at g * competencies + c; group `groups`
 /// (the last) is the whole roster. Rates, gaps and suppression are derived from these counts
-/// (the Python `Roster.summary` does so).
+/// (the Python `Roster.summary` does so; by default it suppresses small subgroup cells only).
 struct cohort_summary {
   std::size_t groups = 0;        ///< groups named by the caller (the whole roster is one more)
   std::size_t competencies = 0;  ///< the framework's size

@@ -33,11 +33,11 @@ struct rating {
 /// An ordered proficiency scale with one rating marked as mastery and, optionally, one marked as
 /// "exceeds".
 ///
-/// A score maps to the highest rating whose value is at or below it. Scores are compared with
-/// thresholds with a tolerance of `tolerance()` (evidence scores are stored as 32-bit floats, so
-/// 0.7 must still count as 0.7). A *continuous* scale (e.g. `percent`) takes any value in its
-/// range as a score; on a discrete scale scores are usually rating values, but any number in
-/// range is accepted (averages are not whole numbers).
+/// A score maps to the highest rating whose value is at or below it, within `tolerance()` =
+/// 1e-6 * max(1, |highest value|) (4e-06 on four_point(): scores are stored as 32-bit floats, so
+/// 0.7 must count as 0.7): 2.9999966 reaches 3, 2.99999 does not; `explain` notes it. A
+/// *continuous* scale (e.g. `percent`) takes any value in its range as a score; on a discrete
+/// scale any number in range is accepted too (averages are not whole numbers).
 ///
 /// Thread safety: an immutable value: every member is const and may run concurrently.
 class MASTERYMAP_API scale {
@@ -83,7 +83,7 @@ class MASTERYMAP_API scale {
   /// percent scale takes fractions up to 1 although its top rating is at 0.8).
   [[nodiscard]] double score_min() const noexcept;
   [[nodiscard]] double score_max() const noexcept;
-  /// Tolerance of threshold comparisons: 1e-6 * max(1, |highest value|).
+  /// Tolerance of every threshold comparison: 1e-6 * max(1, |highest value|); see above.
   [[nodiscard]] double tolerance() const noexcept;
 
   /// Index of the highest rating at or below `score`; empty when below the lowest (or NaN).

@@ -142,15 +142,17 @@ void add_bkt(CLI::App& app, context& ctx) {
   add_data_options(*fit, f->in);
   fit->add_option("-o,--output", f->output, "Model JSON; '-' = stdout")->default_str("-");
   fit->add_option("--num-fits", f->fit.num_fits, "Restarts per skill")
-      ->check(CLI::Range(1, std::numeric_limits<int>::max()))
+      ->check(count_of<int>(1))
       ->default_str("5");
-  fit->add_option("--seed", f->fit.seed, "Seed of the restarts")->default_str("42");
+  fit->add_option("--seed", f->fit.seed, "Seed of the restarts")
+      ->check(count_of<std::uint64_t>())
+      ->default_str("42");
   fit->add_option("--max-iterations", f->fit.max_iterations, "EM iterations per restart")
-      ->check(CLI::Range(1, std::numeric_limits<int>::max()))
+      ->check(count_of<int>(1))
       ->default_str("300");
   fit->add_option("--tolerance", f->fit.tolerance,
                   "Stop when the log-likelihood gain per observation falls below this")
-      ->check(CLI::NonNegativeNumber)
+      ->check(number_check(0))
       ->default_str("1e-06");
   fit->add_option("--restarts", f->restarts,
                   "screen (short runs, the best continues) or full (every restart converges)")
@@ -161,9 +163,7 @@ void add_bkt(CLI::App& app, context& ctx) {
                 "Guess and slip per item class (needs --item-class-column)");
   fit->add_option("--skills", f->fit.skills, "Fit only these skills (comma-separated)")
       ->delimiter(',');
-  fit->add_option("--threads", f->fit.threads,
-                  "Worker threads (0 = all cores); results do not depend on it")
-      ->default_str("0");
+  add_threads_option(*fit, f->fit.threads);
   add_progress_option(*fit, ctx);
   add_encoding_option(*fit, ctx);
   fit->callback([&ctx, f] {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
+#include <limits>
 #include <masterymap/engine.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
@@ -53,6 +54,25 @@ void add_progress_option(CLI::App& sub, context& ctx);
 /// Checks a number of days option (--stuck-days, --recent-days): a finite number >= 0, else a
 /// usage error saying so ("must be a number of days >= 0 (0 turns the test off), got -1").
 CLI::Validator days_check();
+/// Checks a count option (--stuck-evidence, --threads, --num-fits, ...): digits only, a whole
+/// number in [lo, hi], else a usage error naming the range and the value ("expected a whole
+/// number from 0 to 4294967295, got '-5'"), which CLI11's conversion would not ("Could not
+/// convert: ...", or -5 wrapped around into an unsigned).
+CLI::Validator count_check(std::uint64_t lo, std::uint64_t hi);
+/// count_check over the whole range of T from `lo`.
+template <typename T>
+CLI::Validator count_of(T lo = 0) {
+  return count_check(static_cast<std::uint64_t>(lo),
+                     static_cast<std::uint64_t>(std::numeric_limits<T>::max()));
+}
+/// Checks a real-valued option: a finite number >= lo ("expected a number >= 0, got '0,5'
+/// (decimal comma? use a point: 0.5)").
+CLI::Validator number_check(double lo);
+/// " (decimal comma? use a point: 0.75)" when `text` is a number written with a decimal comma
+/// ("0,75"); else "".
+[[nodiscard]] std::string decimal_comma_hint(std::string_view text);
+/// Adds `--threads` (0 = all cores), checked with count_check.
+void add_threads_option(CLI::App& sub, unsigned& threads);
 
 /// Adds `--encoding` and `--delimiter` (bound to ctx.encoding, ctx.delimiter) for the CSV
 /// inputs of a subcommand.
@@ -97,6 +117,19 @@ void write_output(const std::string& path, const std::string& text);
 /// `checks` opened to a school's own evidence kinds, as a roster takes them: any new kind is
 /// accepted unless it is a near-miss of a built-in kind or one of `p`'s ("formativ").
 [[nodiscard]] ingest_checks with_own_kinds(ingest_checks checks, const policy& p);
+
+/// f() (building an engine or a roster of a framework and a policy), its policy_error (a policy
+/// that does not fit the framework, a bkt rule without a source) reported as the policy file's
+/// ("<stdin>" for "-"); any other error is not the policy's and names no file of it.
+template <typename F>
+auto blaming_the_policy(context& ctx, const std::string& policy_path, F&& f) {
+  try {
+    return f();
+  } catch (const policy_error&) {
+    ctx.reading = policy_path == "-" ? std::string("<stdin>") : policy_path;
+    throw;
+  }
+}
 
 /// The inputs of the subcommands that evaluate a whole roster (groups, report, map).
 struct roster_inputs {

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <masterymap/io/case.hpp>
 #include <masterymap/io/file.hpp>
 #include <memory>
@@ -53,6 +54,22 @@ void add_progress_option(CLI::App& sub, context& ctx) {
       ->default_str("auto");
 }
 
+std::string decimal_comma_hint(std::string_view text) {
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos || text.find(',', comma + 1) != std::string_view::npos)
+    return {};
+  const auto digits = [](std::string_view t) {
+    return !t.empty() &&
+           std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  };
+  std::string_view whole = text.substr(0, comma);
+  if (!whole.empty() && (whole[0] == '-' || whole[0] == '+')) whole.remove_prefix(1);
+  if (!digits(whole) || !digits(text.substr(comma + 1))) return {};
+  std::string point(text);
+  point[comma] = '.';
+  return fmt::format(" (decimal comma? use a point: {})", point);
+}
+
 CLI::Validator days_check() {
   return CLI::Validator(
       [](const std::string& text) -> std::string {
@@ -64,10 +81,58 @@ CLI::Validator days_check() {
           used = 0;
         }
         if (used != text.size() || used == 0 || !(v >= 0) || std::isinf(v))
-          return "must be a number of days >= 0 (0 turns the test off), got '" + text + "'";
+          return "must be a number of days >= 0 (0 turns the test off), got '" + text + "'" +
+                 decimal_comma_hint(text);
         return {};
       },
       "DAYS");
+}
+
+CLI::Validator number_check(double lo) {
+  return CLI::Validator(
+      [lo](const std::string& text) -> std::string {
+        double v = 0;
+        std::size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || used == 0 || !(v >= lo) || std::isinf(v))
+          return fmt::format("expected a number >= {}, got '{}'{}", lo, text,
+                             decimal_comma_hint(text));
+        return {};
+      },
+      fmt::format("NUMBER >= {}", lo));
+}
+
+CLI::Validator count_check(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](const std::string& text) -> std::string {
+        // Digits only (no sign, no spaces): CLI11 would read "-5" into an unsigned as a huge
+        // number, or stop at "1,5" with "Could not convert".
+        std::uint64_t v = 0;
+        bool ok = !text.empty() && text.size() <= 20;
+        for (const char ch : text) {
+          if (ch < '0' || ch > '9' ||
+              v > (std::numeric_limits<std::uint64_t>::max() -
+                   static_cast<std::uint64_t>(ch - '0')) /
+                      10) {
+            ok = false;
+            break;
+          }
+          v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+        }
+        if (!ok || v < lo || v > hi) {
+          std::string hint;
+          if (text.find(',') != std::string::npos || text.find('.') != std::string::npos)
+            hint = " (a whole number, without a decimal or thousands separator)";
+          return fmt::format("expected a whole number from {} to {}, got '{}'{}", lo, hi, text,
+                             hint);
+        }
+        return {};
+      },
+      fmt::format("INT in [{}, {}]", lo, hi));
 }
 
 void add_encoding_option(CLI::App& sub, context& ctx) {
@@ -123,7 +188,7 @@ void add_as_of_option(CLI::App& sub, std::string& as_of) {
       ->check(
           [](const std::string& text) -> std::string {
             const std::optional<double> t = parse_time(text);
-            if (!t) return "not a time: '" + text + "'";
+            if (!t) return "not a time: '" + text + "'" + decimal_comma_hint(text);
             return time_problem(*t);
           },
           "TIME");
@@ -202,15 +267,20 @@ ingest_checks with_own_kinds(ingest_checks checks, const policy& p) {
   return checks;
 }
 
+void add_threads_option(CLI::App& sub, unsigned& threads) {
+  sub.add_option("--threads", threads,
+                 "Worker threads (0 = all cores); results do not depend on it")
+      ->check(count_check(0, std::numeric_limits<unsigned>::max()))
+      ->default_str("0");
+}
+
 void add_roster_options(CLI::App& sub, roster_inputs& in) {
   add_framework_options(sub, in.framework, in.case_package);
   sub.add_option("-p,--policy", in.policy, "Policy JSON")->required();
   sub.add_option("evidence", in.evidence, "Evidence CSV (as for rate); '-' = stdin")
       ->default_str("-");
   add_as_of_option(sub, in.as_of);
-  sub.add_option("--threads", in.threads,
-                 "Worker threads (0 = all cores); results do not depend on it")
-      ->default_str("0");
+  add_threads_option(sub, in.threads);
 }
 
 roster load_roster(context& ctx, const roster_inputs& in) {
@@ -220,9 +290,8 @@ roster load_roster(context& ctx, const roster_inputs& in) {
   roster_options ro;
   ro.as_of = parse_as_of(in.as_of);
   ro.threads = in.threads;
-  ctx.reading = in.policy;  // a policy that does not fit the framework
-  roster r(std::move(fw), std::move(p), std::move(ro));
-  ctx.reading.clear();
+  roster r = blaming_the_policy(ctx, in.policy,
+                                [&] { return roster(std::move(fw), std::move(p), std::move(ro)); });
   const evidence_log log =
       load_evidence(ctx, in.evidence, with_own_kinds(r.engine().checks(), r.policy()));
   r.ingest(log, progress_bar(ctx, "ingest"));

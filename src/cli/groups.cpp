@@ -72,6 +72,7 @@ void add_groups(CLI::App& app, context& ctx) {
   sub->add_option("--stuck-evidence", o->thresholds.stuck_evidence,
                   "Stuck: at least this many counted pieces of evidence without mastery "
                   "(0 = off)")
+      ->check(count_of<std::uint32_t>())
       ->default_str("10");
   sub->add_option("--stuck-days", o->thresholds.stuck_days,
                   "Stuck: working on it for at least this many days without mastery (0 = off)")

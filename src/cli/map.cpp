@@ -45,6 +45,7 @@ void add_map(CLI::App& app, context& ctx) {
   sub->add_flag("!--no-clusters", o->map.clusters, "Do not box competencies by domain");
   sub->add_option("--tooltip-lines", o->map.tooltip_lines,
                   "Lines of the explanation in each tooltip (0: the status only)")
+      ->check(count_of<std::size_t>())
       ->default_str("14");
   add_progress_option(*sub, ctx);
   add_encoding_option(*sub, ctx);

@@ -59,9 +59,8 @@ void run_rate(context& ctx, const rate_options& o) {
   check_one_stdin({o.framework, o.case_package, o.policy, o.evidence});
   framework fw = load_framework(ctx, o.framework, o.case_package);
   policy p = load_policy(ctx, o.policy);
-  ctx.reading = o.policy;  // a policy that does not fit the framework
-  const engine eng(std::move(fw), std::move(p));
-  ctx.reading.clear();
+  const engine eng =
+      blaming_the_policy(ctx, o.policy, [&] { return engine(std::move(fw), std::move(p)); });
   // A school's own evidence kinds are accepted (a near-miss of a known kind is still an error).
   const evidence_log log =
       load_evidence(ctx, o.evidence, with_own_kinds(eng.checks(), eng.policy()));
@@ -90,10 +89,7 @@ void add_rate(CLI::App& app, context& ctx) {
   add_as_of_option(*sub, o->as_of);
   sub->add_flag("--all-competencies", o->all_competencies,
                 "One row per learner and competency, not_started ones included");
-  sub->add_option("--threads", o->threads,
-                  "Worker threads (0 = all cores); results do not "
-                  "depend on it")
-      ->default_str("0");
+  add_threads_option(*sub, o->threads);
   add_progress_option(*sub, ctx);
   add_encoding_option(*sub, ctx);
   sub->callback([&ctx, o] {

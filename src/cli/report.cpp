@@ -48,12 +48,15 @@ void add_report(CLI::App& app, context& ctx) {
                 "Counts only: no learner ids in the groups and the heatmap's tooltips");
   sub->add_option("--heatmap-max-cells", o->report.heatmap_max_cells,
                   "Draw the learners x competencies heatmap up to this many cells")
+      ->check(count_of<std::size_t>())
       ->default_str("40000");
   sub->add_option("--max-curves", o->report.max_curves, "At most this many Kaplan-Meier panels")
+      ->check(count_of<std::size_t>())
       ->default_str("36");
   sub->add_option("--stuck-evidence", o->report.groups.stuck_evidence,
                   "Stuck: at least this many counted pieces of evidence without mastery "
                   "(0 = off)")
+      ->check(count_of<std::uint32_t>())
       ->default_str("10");
   sub->add_option("--stuck-days", o->report.groups.stuck_days,
                   "Stuck: working on it for at least this many days without mastery (0 = off)")

@@ -22,6 +22,67 @@ struct validate_options {
 
 std::string shown(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
+// Whether a policy problem concerns its scale ("scale: missing", "scale.ratings[2].value: ..."):
+// then the scale read is the default one, not the file's, and cannot check scores.
+bool names_the_scale(const std::vector<std::string>& found) {
+  return std::any_of(found.begin(), found.end(), [](const std::string& t) {
+    return t.compare(0, 5, "scale") == 0 && (t.size() == 5 || t[5] == ':' || t[5] == '.');
+  });
+}
+
+// The checks of the evidence CSV: every one the inputs that loaded allow, and what they were
+// ("checked against ..." on the ok line).
+struct evidence_checks {
+  ingest_checks checks;
+  std::string against;
+};
+
+// `fw`: the framework, if it loaded (it must outlive the checks); `pol`: the policy, if it has no
+// problem; `scale_of`: a policy with problems whose scale read cleanly (its score range and labels
+// still check scores). Without a sound policy, new kinds are accepted unless they are a near-miss
+// of a built-in kind ("formativ"); with one, of a built-in kind or the policy's.
+evidence_checks evidence_checks_for(const framework* fw, const policy* pol, const policy* scale_of,
+                                    bool fw_failed, bool policy_given) {
+  evidence_checks out;
+  ingest_checks& c = out.checks;
+  if (fw && pol) {
+    c = with_own_kinds(checks_for(*fw, *pol), *pol);
+    out.against = ", checked against the framework and the policy";
+    return out;
+  }
+  const policy* scale_from = pol ? pol : scale_of;
+  if (scale_from) {
+    const scale& sc = scale_from->scale();
+    c.min_score = sc.score_min();
+    c.max_score = sc.score_max();
+    for (const auto& r : sc.ratings()) c.score_labels.emplace_back(r.label, r.value);
+  }
+  if (pol) {
+    c = with_own_kinds(std::move(c), *pol);
+  } else {
+    c.accept_new_kinds = true;
+    c.near_miss_kinds = builtin_kinds();
+  }
+  if (fw) {
+    c.known_competency = [fw](std::string_view id) { return fw->contains(id); };
+  }
+  std::string what;  // what the rows were checked against
+  if (fw) what = "the framework";
+  if (pol || scale_of) {
+    if (!what.empty()) what += " and ";
+    what += pol ? "the policy" : "the policy's scale";
+  }
+  std::string why;  // why not against more
+  if (fw_failed) why = "the framework has problems";
+  if (policy_given && !pol) why += std::string(why.empty() ? "" : "; ") + "the policy has problems";
+  if (what.empty())
+    out.against = " (not checked against a framework or a policy" +
+                  (why.empty() ? std::string() : ": " + why) + ")";
+  else
+    out.against = ", checked against " + what + (why.empty() ? std::string() : " (" + why + ")");
+  return out;
+}
+
 void run_validate(context& ctx, const validate_options& o) {
   if (o.framework.empty() && o.case_package.empty() && o.policy.empty() && o.evidence.empty())
     throw usage_error(
@@ -31,6 +92,8 @@ void run_validate(context& ctx, const validate_options& o) {
   std::size_t problems = 0;
   std::optional<framework> fw;
   std::optional<policy> pol;
+  std::optional<policy> bad_policy;  // a policy with problems whose scale is sound
+  bool fw_failed = false;
 
   const std::string& fw_path = o.framework.empty() ? o.case_package : o.framework;
   if (!fw_path.empty()) {
@@ -46,6 +109,7 @@ void run_validate(context& ctx, const validate_options& o) {
     } catch (const usage_error&) {
       throw;
     } catch (...) {
+      fw_failed = true;
       problems += print_problems(name + ": ", std::current_exception());
     }
   }
@@ -68,6 +132,8 @@ void run_validate(context& ctx, const validate_options& o) {
         std::cout << fmt::format("{}: ok: policy '{}'{}\n", name, p.name(),
                                  fw ? ", fits the framework" : "");
         pol = std::move(p);
+      } else if (!names_the_scale(found)) {
+        bad_policy = std::move(p);  // its scale read cleanly: the scores can still be checked
       }
     } catch (const usage_error&) {
       throw;
@@ -79,19 +145,11 @@ void run_validate(context& ctx, const validate_options& o) {
   if (!o.evidence.empty()) {
     const std::string name = shown(o.evidence);
     try {
-      ingest_checks checks;
-      std::string against = " (not checked against a framework)";
-      if (fw && pol) {
-        checks = with_own_kinds(checks_for(*fw, *pol), *pol);
-        against = ", checked against the framework and the policy";
-      } else if (fw) {
-        const framework* f = &*fw;
-        checks.known_competency = [f](std::string_view id) { return f->find(id).has_value(); };
-        checks.accept_new_kinds = true;
-        against = ", checked against the framework";
-      } else {
-        checks.accept_new_kinds = true;
-      }
+      const evidence_checks ec =
+          evidence_checks_for(fw ? &*fw : nullptr, pol ? &*pol : nullptr,
+                              bad_policy ? &*bad_policy : nullptr, fw_failed, !o.policy.empty());
+      const ingest_checks& checks = ec.checks;
+      const std::string& against = ec.against;
       const evidence_log log = load_evidence(ctx, o.evidence, checks);
       std::cout << fmt::format("{}: ok: {} rows, {} learners{}\n", name, log.size(),
                                log.learners().size(), against);

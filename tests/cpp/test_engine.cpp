@@ -423,6 +423,43 @@ TEST_SUITE("engine") {
     MESSAGE(w.text);
   }
 
+  TEST_CASE("explain says when a value reached a rating only within the scale's tolerance") {
+    auto explain_of = [](const scale& sc, const rule& r, double score) {
+      evidence_log log;
+      log.add_unchecked({"s1", "A", 1.0, score, "formative"});
+      return engine(one(), policy(sc, r)).evaluate(log, "s1").explain("A", log);
+    };
+    auto notes_with = [](const explanation& ex, const std::string& part) {
+      std::size_t n = 0;
+      for (const auto& note : ex.notes) n += note.find(part) != std::string::npos;
+      return n;
+    };
+    // 0-4 scale: tolerance 1e-6 * 4 = 4e-06. 3 - 2.9999966F = 3.4e-06 (hand-computed, within);
+    // the stored float prints as 2.9999967.
+    CHECK(scale::four_point().tolerance() == doctest::Approx(4e-6));
+    const auto a = explain_of(scale::four_point(), rule{}, 2.9999966);
+    CHECK(a.status == status::mastered);
+    CHECK(notes_with(a,
+                     "value 2.9999967 counts as 3 (Proficient): within the scale's tolerance "
+                     "4e-06 (1e-6 of its highest value)") == 1);
+    CHECK(a.text.find("  note: value 2.9999967 counts as 3 (Proficient): within the scale's "
+                      "tolerance 4e-06") != std::string::npos);
+    // the exceeds rating too: 4 - 3.999997F = 3e-06
+    const auto x = explain_of(scale::four_point(), rule{}, 3.999997);
+    CHECK(x.status == status::exceeded);
+    CHECK(notes_with(x, "counts as 4 (Advanced): within the scale's tolerance 4e-06") == 1);
+    // a value at a rating, or short of it by more than the tolerance: no note
+    for (const double score : {3.0, 2.99999, 2.5, 4.0}) {
+      CAPTURE(score);
+      CHECK(notes_with(explain_of(scale::four_point(), rule{}, score), "tolerance") == 0);
+    }
+    // a 0-1 continuous scale (percent(80): mastery at 0.8): tolerance 1e-6 * max(1, 0.8)
+    const auto p = explain_of(scale::percent(80), rule{}, 0.7999995);
+    CHECK(p.status == status::mastered);
+    CHECK(notes_with(p, "counts as 0.8 (Mastery): within the scale's tolerance 1e-06") == 1);
+    // bkt values are probabilities, not scores on the scale: never a note
+  }
+
   TEST_CASE("many learners: parallel, deterministic, equal to one-by-one") {
     framework fw = family();
     policy p(scale::four_point(), with(method::decaying_average(0.65)));

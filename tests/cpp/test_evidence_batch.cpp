@@ -241,6 +241,23 @@ TEST_SUITE("evidence_batch") {
                          doctest::Contains("bad score 'Great' (not a number or a label of the "
                                            "scale)"),
                          mm::evidence_error);
+    // A decimal comma (a spreadsheet's locale): a hint, with or without the scale's labels;
+    // not for texts that are no number either way.
+    for (const bool with_labels : {false, true}) {
+      const mm::ingest_checks checks = with_labels ? labels : mm::ingest_checks{};
+      CHECK_THROWS_WITH_AS(log.append(one(" 2,5"), checks),
+                           "1 problem: row 0: bad score ' 2,5' (decimal comma? use a point: 2.5)",
+                           mm::evidence_error);
+      CHECK_THROWS_WITH_AS(log.append(one("-0,75"), checks),
+                           doctest::Contains("(decimal comma? use a point: -0.75)"),
+                           mm::evidence_error);
+      for (const char* text : {"2,5,1", ",5", "2,", "a,b"}) {
+        CAPTURE(text);
+        CHECK_THROWS_WITH_AS(log.append(one(text), checks), doctest::Contains("(not a number"),
+                             mm::evidence_error);
+      }
+    }
+    CHECK(log.size() == 1);  // every rejected batch left the log as it was
   }
 }
 

@@ -162,9 +162,12 @@ TEST_SUITE("policy") {
     })";
     const auto ps = problems_of(text);
     CHECK(has(ps, "rule.method.name: unknown method 'median'"));
-    CHECK(has(ps, "rule.min_evidence: expected a non-negative integer"));
+    CHECK(has(ps, "rule.min_evidence: expected a count from 0 to 4294967295"));
     CHECK(has(ps, "rule.colour: unknown field"));
-    CHECK(has(ps, "overrides.competencies['U1'].window_last: expected a non-negative integer"));
+    // a negative count: the setters' message (README), never narrowed
+    CHECK(has(ps,
+              "overrides.competencies['U1'].window_last: -1 is not a count from 0 to "
+              "4294967295"));
     CHECK(has(ps, "rollups['C'].groups[0].op: unknown rollup operator 'most_of'"));
     CHECK(has(ps,
               "rollup_precedence: unknown value 'sometimes' (expected 'rollup', 'evidence', "

@@ -293,6 +293,70 @@ def test_days_options_are_usage_errors_alike_in_groups_and_report(fractions, tmp
                    f"got '{bad}'" in p.stderr, p.stderr
 
 
+def test_count_options_name_the_option_the_value_and_the_range(fractions, tmp_path):
+    """Issue 14 try-out: a bad count printed CLI11's "Could not convert: ..."; -5 is no count
+    (an unsigned would wrap it), nor 1,5 or 2.5. Usage errors (exit code 2) naming all three."""
+    common = ["-f", fractions["framework"], "-p", fractions["policy"]]
+    out = tmp_path / "out"
+    for sub in ("groups", "report"):
+        for bad in ("abc", "-5", "2.5", "99999999999", "1,5"):
+            p = run(sub, *common, "--stuck-evidence", bad, fractions["evidence"], "-o", out,
+                    check=2)
+            want = f"--stuck-evidence: expected a whole number from 0 to 4294967295, got '{bad}'"
+            assert want in p.stderr, p.stderr
+            assert "Could not convert" not in p.stderr
+            assert ("without a decimal or thousands separator" in p.stderr) == (bad in ("2.5",
+                                                                                    "1,5"))
+        run(sub, *common, "--stuck-evidence", "4294967295", fractions["evidence"], "-o", out,
+            check=0)
+    for args, want in (
+            (["rate", *common, "--threads", "-1"],
+             "--threads: expected a whole number from 0 to 4294967295, got '-1'"),
+            (["report", *common, "--max-curves", "x"],
+             "--max-curves: expected a whole number from 0 to 18446744073709551615, got 'x'"),
+            (["map", *common, "-l", "leo", "--tooltip-lines", "-2"],
+             "--tooltip-lines: expected a whole number from 0 to 18446744073709551615, got '-2'"),
+            (["bkt", "fit", "x.csv", "--num-fits", "0"],
+             "--num-fits: expected a whole number from 1 to 2147483647, got '0'"),
+            (["bkt", "fit", "x.csv", "--seed", "-1"],
+             "--seed: expected a whole number from 0 to 18446744073709551615, got '-1'"),
+            (["bkt", "fit", "x.csv", "--max-iterations", "1e3"],
+             "--max-iterations: expected a whole number from 1 to 2147483647, got '1e3'"),
+            # a decimal comma in a number: a hint
+            (["bkt", "fit", "x.csv", "--tolerance", "0,5"],
+             "--tolerance: expected a number >= 0, got '0,5' (decimal comma? use a point: 0.5)"),
+            (["groups", *common, "--stuck-days", "1,5"],
+             "--stuck-days: must be a number of days >= 0 (0 turns the test off), got '1,5' "
+             "(decimal comma? use a point: 1.5)"),
+            (["rate", *common, "--as-of", "1709251200,5"],
+             "--as-of: not a time: '1709251200,5' (decimal comma? use a point: 1709251200.5)")):
+        p = run(*args, fractions["evidence"], check=2)
+        assert want in p.stderr, (args, p.stderr)
+        assert "Could not convert" not in p.stderr
+        assert p.stdout == ""
+
+
+def test_a_decimal_comma_in_a_score_gets_a_hint(fractions, tmp_path):
+    ev = tmp_path / "comma.csv"
+    ev.write_text('learner,competency,time,score,weight\n'
+                  'ana,FR3.unit,2026-05-04,"2,5",1\n'
+                  'ana,FR3.unit,2026-05-05,3,"0,5"\n'
+                  'ana,FR3.unit,2026-05-06,"2,5,1",1\n')
+    p = run("rate", "-f", fractions["framework"], "-p", fractions["policy"], ev, check=1)
+    err = p.stderr.splitlines()
+    assert err == [
+        f"masterymap rate: {ev}: row 0 (line 2): bad score '2,5' (decimal comma? use a point: "
+        "2.5)",
+        f"masterymap rate: {ev}: row 1 (line 3): weight is not a number (decimal comma? use a "
+        "point: 0.5)",
+        f"masterymap rate: {ev}: row 2 (line 4): bad score '2,5,1' (not a number or a label of "
+        "the scale)"], err
+    # the same rows from Python: the same messages
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.EvidenceLog.read_csv(str(ev), policy=mm.Policy.read(fractions["policy"]))
+    assert "bad score '2,5' (decimal comma? use a point: 2.5)" in str(e.value)
+
+
 def test_a_schools_own_evidence_kinds_are_accepted(fractions, tmp_path):
     ev = pd.read_csv(fractions["evidence"])
     ev["kind"] = ev["kind"].replace({"formative": "quiz"})
@@ -320,6 +384,13 @@ def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):
     path.write_text(json.dumps(pol))
     p = run("rate", "-f", fractions["framework"], "-p", path, fractions["evidence"], check=1)
     assert "NOT.THERE" in p.stderr
+    assert p.stderr.startswith(f"masterymap rate: {path}: overrides.competencies['NOT.THERE']")
+    # from stdin, the policy is named as stdin is everywhere else (it used to print "-: ")
+    for sub in ("rate", "groups"):
+        p = run(sub, "-f", fractions["framework"], "-p", "-", fractions["evidence"],
+                stdin=path.read_text(), check=1)
+        assert p.stderr == (f"masterymap {sub}: <stdin>: overrides.competencies['NOT.THERE']: "
+                            "unknown competency\n"), p.stderr
 
 
 # --- progress ---------------------------------------------------------------------------------
@@ -399,7 +470,7 @@ def test_validate_lists_every_problem(fractions, tmp_path):
     p = run("validate", "-f", fractions["framework"], "-p", pol_path, check=1)
     pol_lines = [line for line in p.stderr.splitlines() if line.startswith(str(pol_path))]
     assert any("format: expected 'masterymap.policy', got 'x'" in line for line in pol_lines)
-    assert any("rule.min_evidence: expected a non-negative integer" in line
+    assert any("rule.min_evidence: -2 is not a count from 0 to 4294967295" in line
                for line in pol_lines)
     assert any("rule.method.w: 7" in line for line in pol_lines)
     assert any("GHOST" in line and "unknown competency" in line for line in pol_lines)
@@ -435,6 +506,96 @@ def test_validate_lists_every_row_of_the_wrong_width(fractions, tmp_path):
     assert err[99] == f"{many}: row 99 (line 101): has 1 fields, the header has 4"
     assert err[100] == f"{many}: ... and 150 more"
     assert err[101] == "250 problems"
+
+
+def _evidence_with_every_kind_of_problem(tmp_path):
+    """Rows: ok; an unknown competency; a near-miss of a built-in kind; a score outside the
+    four-point scale; a rating label (fine against the scale); a bad time; a decimal comma."""
+    ev = tmp_path / "evidence.csv"
+    ev.write_text("learner,competency,time,score,kind\n"
+                  "ana,FR3.unit,2026-05-04,3,formative\n"
+                  "ana,NOPE,2026-05-04,3,formative\n"
+                  "ana,FR3.unit,2026-05-05,3,formativ\n"
+                  "ben,FR3.unit,2026-05-06,9,formative\n"
+                  "ben,FR3.unit,2026-05-07,Proficient,summative\n"
+                  "ben,FR3.unit,someday,3,formative\n"
+                  "cal,FR3.unit,2026-05-08,\"2,5\",formative\n")
+    return ev
+
+
+def _lines_of(p, path):
+    return [line[len(str(path)) + 2:] for line in p.stderr.splitlines()
+            if line.startswith(str(path) + ": ")]
+
+
+def test_validate_checks_evidence_as_far_as_a_bad_policy_allows(fractions, tmp_path):
+    """Issue 14 try-out: a bad policy used to drop the evidence checks that need only the
+    framework (unknown competencies, near-miss kinds). Now every check runs that can."""
+    ev = _evidence_with_every_kind_of_problem(tmp_path)
+    pol = json.loads(fractions["policy"].read_text())
+    pol["rule"]["method"] = {"name": "decaying_average", "w": 7}   # a problem of its rules
+    pol_path = tmp_path / "policy.json"
+    pol_path.write_text(json.dumps(pol))
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, ev, check=1)
+    pol_lines = _lines_of(p, pol_path)
+    assert len(pol_lines) == 1 and "rule.method.w: 7" in pol_lines[0]
+    assert _lines_of(p, ev) == [
+        "row 1 (line 3): unknown competency 'NOPE'",
+        "row 2 (line 4): unknown kind 'formativ': a near-miss of the known kind 'formative' "
+        "(new kinds are taken, but not a misspelling of one that has a meaning; correct it)",
+        "row 3 (line 5): score 9 is outside [0, 4]",
+        "row 5 (line 7): bad time 'someday'",
+        "row 6 (line 8): bad score '2,5' (decimal comma? use a point: 2.5)"]
+    assert p.stderr.splitlines()[-1] == "6 problems"
+    # the policy's scale is bad too: the framework's checks still run, the scores' cannot
+    pol["scale"]["mastery"] = "Great"
+    pol_path.write_text(json.dumps(pol))
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, ev, check=1)
+    ev_lines = _lines_of(p, ev)
+    assert any("unknown competency 'NOPE'" in line for line in ev_lines)
+    assert any("near-miss of the known kind 'formative'" in line for line in ev_lines)
+    assert not any("outside" in line for line in ev_lines)     # no scale to check against
+    # A clean evidence file with a bad policy says what it was checked against.
+    clean = tmp_path / "clean.csv"
+    clean.write_text("learner,competency,time,score\nana,FR3.unit,2026-05-04,3\n")
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, clean, check=1)
+    assert f"{clean}: ok: 1 rows, 1 learners, checked against the framework (the policy has " \
+           "problems)" in p.stdout
+
+
+def test_validate_checks_evidence_as_far_as_a_bad_framework_allows(fractions, tmp_path):
+    """With a bad framework, the checks that need only the policy run: score range and labels,
+    near-misses of the built-in kinds and the policy's."""
+    ev = _evidence_with_every_kind_of_problem(tmp_path)
+    fw_path = tmp_path / "framework.json"
+    fw = json.loads(fractions["framework"].read_text())
+    fw["competencies"].append(dict(fw["competencies"][0]))   # a duplicate id
+    fw_path.write_text(json.dumps(fw))
+    p = run("validate", "-f", fw_path, "-p", fractions["policy"], ev, check=1)
+    assert _lines_of(p, fw_path)
+    assert f"{fractions['policy']}: ok: policy" in p.stdout
+    assert _lines_of(p, ev) == [
+        "row 2 (line 4): unknown kind 'formativ': a near-miss of the known kind 'formative' "
+        "(new kinds are taken, but not a misspelling of one that has a meaning; correct it)",
+        "row 3 (line 5): score 9 is outside [0, 4]",
+        "row 5 (line 7): bad time 'someday'",
+        "row 6 (line 8): bad score '2,5' (decimal comma? use a point: 2.5)"]
+    clean = tmp_path / "clean.csv"
+    clean.write_text("learner,competency,time,score\nana,ANY,2026-05-04,Proficient\n")
+    p = run("validate", "-f", fw_path, "-p", fractions["policy"], clean, check=1)
+    assert f"{clean}: ok: 1 rows, 1 learners, checked against the policy (the framework has " \
+           "problems)" in p.stdout
+    # Without a policy: near-misses of the built-in kinds all the same.
+    p = run("validate", "-f", fractions["framework"], ev, check=1)
+    ev_lines = _lines_of(p, ev)
+    assert any("unknown competency 'NOPE'" in line for line in ev_lines)
+    assert any("near-miss of the known kind 'formative'" in line for line in ev_lines)
+    p = run("validate", ev, check=1)
+    assert any("near-miss of the known kind 'formative'" in line for line in _lines_of(p, ev))
+    plain = tmp_path / "plain.csv"
+    plain.write_text("learner,competency,time,score\nana,ANY,2026-05-04,3\n")
+    p = run("validate", plain, check=0)
+    assert "(not checked against a framework or a policy)" in p.stdout
 
 
 def test_validate_evidence_from_stdin_against_the_framework(fractions):

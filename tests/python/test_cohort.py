@@ -169,6 +169,35 @@ def test_summary_with_by_keeps_its_columns_when_nobody_has_a_group(world):
     pd.testing.assert_frame_equal(got[plain.columns], plain)
 
 
+def test_summary_of_a_small_class_without_by_is_not_suppressed(world):
+    """A teacher's class of 8: without ``by`` nothing is suppressed by default (suppression is
+    for subgroup cells); with ``by`` the default min_n is 10; an explicit min_n applies either
+    way. The oracle is the pandas summary at the min_n each call should use."""
+    fw, policy, ev, _ = world
+    eight = sorted(set(ev["learner"]))[:8]
+    small = mm.Roster(fw, policy)
+    small.ingest(ev[ev["learner"].isin(eight)])
+    assert len(small) == 8
+    got = small.summary()
+    assert "group" not in got.columns
+    compare(got, oracle_summary(small, None, 0).drop(columns="group"))
+    assert not got["suppressed"].any()
+    assert got["mastery_rate"].notna().any() and got["earned"].notna().all()
+    # explicitly asked for: suppressed as before
+    kept = small.summary(min_n=10)
+    compare(kept, oracle_summary(small, None, 10).drop(columns="group"))
+    assert kept["suppressed"].all() and kept["earned"].isna().all()
+    # with by: subgroup cells below 10 learners are suppressed by default (the whole roster too:
+    # it has 8), as summary(by, min_n=10)
+    by = pd.Series(["a", "b"] * 4, index=eight, dtype=object)
+    grouped = small.summary(by)
+    compare(grouped, oracle_summary(small, by, 10))
+    pd.testing.assert_frame_equal(grouped, small.summary(by, min_n=10))
+    assert grouped["suppressed"].all()
+    pd.testing.assert_frame_equal(small.summary(by, min_n=None), grouped)
+    pd.testing.assert_frame_equal(small.summary(min_n=None), got)
+
+
 def test_summary_names_learners_left_out_of_by(world):
     _, _, _, roster = world
     learners = list(roster.learners)

@@ -279,6 +279,23 @@ def test_summary_equals_the_local_one(world, run, how):
                             shuffle=shuffle))
 
 
+def test_summary_default_min_n_is_roster_summarys(world):
+    """min_n=None: no suppression without by, 10 with it, as Roster.summary (a roster of 6)."""
+    fw, pol, ev = world
+    six = sorted(set(ev["learner"].astype(str)))[:6]
+    few = ev[ev["learner"].astype(str).isin(six)].copy()
+    few["learner"] = few["learner"].astype(str)  # not the categories of all 40 learners
+    local = _roster(fw, pol, few)
+    got = mmd.summary(fw, pol, _split(few, "chunks"), as_of=AS_OF).compute(scheduler="sync")
+    pd.testing.assert_frame_equal(got, local.summary(), check_exact=True)
+    pd.testing.assert_frame_equal(got, local.summary(min_n=0), check_exact=True)
+    assert not got["suppressed"].any() and "group" not in got.columns
+    by = pd.Series(["x", "y"] * 3, index=six, dtype=object)
+    got = mmd.summary(fw, pol, _split(few, "chunks"), by, as_of=AS_OF).compute(scheduler="sync")
+    pd.testing.assert_frame_equal(got, local.summary(by, min_n=10), check_exact=True)
+    assert got["suppressed"].all()
+
+
 def test_summary_default_as_of_is_the_latest_time(world):
     fw, pol, ev = world
     got = mmd.summary(fw, pol, _split(ev, "chunks"), min_n=1).compute(scheduler="sync")

@@ -257,3 +257,29 @@ def test_learner_state_views():
     with pytest.raises(mm.UnknownIdError):
         st.status("nope")
     assert mm.evaluate(one(), pol, log, "nobody").status("A") == "not_started"
+
+
+def test_explain_notes_a_rating_reached_within_the_scales_tolerance():
+    """Scale.tolerance = 1e-6 * max(1, highest value): 4e-06 on four_point. A value at most that
+    far below a rating reaches it, and explain says so instead of leaving 2.9999967 next to
+    "mastered" unexplained. Oracle: the float32 the score is stored as, by numpy."""
+    sc = mm.Scale.four_point()
+    assert sc.tolerance == 4e-06
+    pol = mm.Policy(sc, rule=mm.Rule(method=mm.Method.latest(), min_evidence=1))
+
+    def explained(score):
+        log = mm.EvidenceLog()
+        log.add("s1", "A", score, 1)
+        return mm.evaluate(one(), pol, log, "s1").explain("A")
+
+    stored = float(np.float32(2.9999966))
+    assert 0 < 3 - stored <= sc.tolerance
+    ex = explained(2.9999966)
+    assert ex.status == "mastered" and ex.rating == "Proficient"
+    note = ("value 2.9999967 counts as 3 (Proficient): within the scale's tolerance 4e-06 "
+            "(1e-6 of its highest value)")
+    assert note in ex.notes
+    assert "  note: " + note + "\n" in ex.text
+    assert 3 - float(np.float32(2.99999)) > sc.tolerance
+    for score in (2.99999, 3.0, 2.0):
+        assert not [n for n in explained(score).notes if "tolerance" in n], score

@@ -181,8 +181,21 @@ def test_counts_never_wrap_past_32_bits():
         where = ".".join(path) + (".n" if isinstance(value, dict) else "")
         if shown < 2**64:
             assert e.value.problems == [f"{where}: {shown} is not a count from 0 to 4294967295"]
-        else:  # beyond what JSON integers hold here: read as a float
-            assert e.value.problems == [f"{where}: expected a non-negative integer"]
+        else:  # beyond what JSON integers hold here: read as a float, named as read
+            assert e.value.problems == [f"{where}: {float(shown)!r} is not a count from 0 to "
+                                        "4294967295"]
+    # a negative or fractional count says the same as the setters (mm.Rule(min_evidence=-1))
+    for value in (-2, 1.5):
+        doc = json.loads(json.dumps(text))
+        doc["rule"]["min_evidence"] = value
+        with pytest.raises(mm.PolicyError) as e:
+            mm.Policy.from_json(json.dumps(doc))
+        assert e.value.problems == [f"rule.min_evidence: {value} is not a count from 0 to "
+                                    "4294967295"]
+    with pytest.raises(mm.PolicyError) as e:
+        mm.Rule(min_evidence=-2)
+    assert str(e.value).endswith("rule.min_evidence: -2 is not a count from 0 to 4294967295"), \
+        str(e.value)
 
 
 def test_a_bool_is_no_count():
@@ -219,7 +232,7 @@ def test_policy_json_reports_every_problem_in_one_pass_with_one_path_style():
                                         "scale": {"ratings": [["A", 1]], "mastery": "A"},
                                         "rule": {"min_evidence": "two"}}))
     assert e.value.problems == ["format: expected 'masterymap.policy', got 'x'",
-                                "rule.min_evidence: expected a non-negative integer",
+                                "rule.min_evidence: expected a count from 0 to 4294967295",
                                 "rollup_precedence: unknown value 'sometimes' (expected 'rollup', 'evidence', 'either' or 'both')"]
 
 

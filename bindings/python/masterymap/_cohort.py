@@ -85,8 +85,21 @@ def groups_of(learners: List[str], mapped: "pd.Series") -> np.ndarray:
     return mapped.reindex(learners).fillna(-1).to_numpy(dtype=np.int32)
 
 
-def summary(r: _core.Roster, by: Any, min_n: int) -> pd.DataFrame:
+#: ``min_n`` of ``Roster.summary(by=...)`` when none is given (subgroup cells below it are
+#: suppressed; without ``by`` the default is 0: the whole roster is no subgroup).
+SUBGROUP_MIN_N = 10
+
+
+def default_min_n(min_n: Optional[int], by: Any) -> int:
+    """``min_n`` as given, else :data:`SUBGROUP_MIN_N` with ``by`` and 0 without it."""
+    if min_n is not None:
+        return min_n
+    return SUBGROUP_MIN_N if by is not None else 0
+
+
+def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
     """``Roster.summary`` (see its docstring)."""
+    min_n = default_min_n(min_n, by)
     learners = list(r.learners)
     names, mapped, named = group_codes(r, by)
     if by is not None:

@@ -355,7 +355,8 @@ def _summary_merge(facts: List[Dict[str, Any]], names: List[str], competencies: 
 
 @checked
 def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = None, *,
-            min_n: int = 10, as_of: Any = None, learner: str = "learner", threads: int = 1,
+            min_n: Optional[int] = None, as_of: Any = None, learner: str = "learner",
+            threads: int = 1,
             npartitions: Optional[int] = None, shuffle: Optional[str] = None,
             partitioned: bool = False) -> Delayed:
     """``Roster.summary(by, min_n=)`` of a roster that ingested ``ddf.compute()`` (with
@@ -367,6 +368,8 @@ def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = N
 
     :param by: learner -> group (a pandas Series, a one-column DataFrame or a dict), as
         ``Roster.summary``; it travels once in the graph
+    :param min_n: as ``Roster.summary``: None suppresses subgroup cells below 10 learners with
+        ``by`` and nothing without it; an explicit value applies either way
     :param as_of: the evaluation time (default: the latest evidence time of ``ddf``); required
         under a time-dependent policy
     Other options as :func:`ratings`.
@@ -383,7 +386,8 @@ def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = N
     facts = [dask.delayed(_summary_facts, pure=True)(r, mapped_d, named_d, where)
              for r in rosters]
     return dask.delayed(_summary_merge, pure=True)(facts, names, list(framework),
-                                                   list(policy.scale.labels), min_n,
+                                                   list(policy.scale.labels),
+                                                   _cohort.default_min_n(min_n, by),
                                                    by is not None)
 
 
