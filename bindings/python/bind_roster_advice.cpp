@@ -67,6 +67,39 @@ column<T> column_of(std::size_t n) {
   return c;
 }
 
+// A column of competency codes: int16 when there are fewer than 2**15 competencies, else int32
+// (the widths pandas gives categoricals of that many categories, so from_codes keeps them
+// without a copy). `resize` makes n uninitialised codes (column_of), `set` writes one, `into`
+// moves the column into d["competency"] (with the GIL held).
+class code_column {
+ public:
+  explicit code_column(std::size_t competencies) noexcept
+      : narrow_(competencies < (std::size_t{1} << 15)) {}
+  void resize(std::size_t n) {
+    if (narrow_)
+      c16_ = column_of<std::int16_t>(n);
+    else
+      c32_ = column_of<std::int32_t>(n);
+  }
+  void set(std::size_t k, std::size_t c) noexcept {
+    if (narrow_)
+      c16_[k] = static_cast<std::int16_t>(c);
+    else
+      c32_[k] = static_cast<std::int32_t>(c);
+  }
+  void into(py::dict& d) {
+    if (narrow_)
+      d["competency"] = move_numpy(std::move(c16_));
+    else
+      d["competency"] = move_numpy(std::move(c32_));
+  }
+
+ private:
+  bool narrow_;
+  column<std::int16_t> c16_;
+  column<std::int32_t> c32_;
+};
+
 // The nonzero bytes of a word as a mask of their high bits (SWAR: no byte carries).
 inline std::uint64_t nonzero_bytes(std::uint64_t w) noexcept {
   constexpr std::uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
@@ -124,7 +157,7 @@ std::size_t count_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, s
 // with it held. O(L x C / 8 + cells).
 class visited_cells {
  public:
-  explicit visited_cells(const roster& r) : narrow_(r.competencies() < (std::size_t{1} << 15)) {
+  explicit visited_cells(const roster& r) : competency_(r.competencies()) {
     const std::size_t L = r.size(), C = r.competencies();
     const unsigned threads = r.options().threads;
     std::vector<std::size_t> at(L + 1, 0);
@@ -138,10 +171,7 @@ class visited_cells {
     for (std::size_t l = 0; l < L; ++l) at[l + 1] += at[l];
     const std::size_t n = at[L];
     learner_ = column_of<std::int32_t>(n);
-    if (narrow_)
-      comp16_ = column_of<std::int16_t>(n);
-    else
-      comp32_ = column_of<std::int32_t>(n);
+    competency_.resize(n);
     status_ = column_of<std::uint8_t>(n);
     score_ = column_of<double>(n);
     rating_ = column_of<std::int8_t>(n);
@@ -158,10 +188,7 @@ class visited_cells {
           while (x != cells.end() && x->competency < c) ++x;
           const bool stored = x != cells.end() && x->competency == c;
           learner_[k] = static_cast<std::int32_t>(l);
-          if (narrow_)
-            comp16_[k] = static_cast<std::int16_t>(c);
-          else
-            comp32_[k] = static_cast<std::int32_t>(c);
+          competency_.set(k, c);
           status_[k] = bytes[c];
           score_[k] = stored ? x->score : std::numeric_limits<double>::quiet_NaN();
           rating_[k] = stored ? x->rating : std::int8_t{-1};
@@ -172,20 +199,15 @@ class visited_cells {
   }
   void into(py::dict& d) {
     d["learner"] = move_numpy(std::move(learner_));
-    if (narrow_)
-      d["competency"] = move_numpy(std::move(comp16_));
-    else
-      d["competency"] = move_numpy(std::move(comp32_));
+    competency_.into(d);
     d["status"] = move_numpy(std::move(status_));
     d["score"] = move_numpy(std::move(score_));
     d["rating"] = move_numpy(std::move(rating_));
   }
 
  private:
-  bool narrow_;
   column<std::int32_t> learner_;
-  column<std::int16_t> comp16_;
-  column<std::int32_t> comp32_;
+  code_column competency_;
   column<std::uint8_t> status_;
   column<double> score_;
   column<std::int8_t> rating_;
@@ -203,7 +225,7 @@ class visited_cells {
 class frontier_cells {
  public:
   frontier_cells(const roster& r, const masterymap::progress& hook)
-      : narrow_(r.competencies() < (std::size_t{1} << 15)) {
+      : competency_(r.competencies()) {
     const std::size_t L = r.size(), C = r.competencies();
     const unsigned threads = r.options().threads;
     const progression& pr = r.progression();
@@ -251,36 +273,25 @@ class frontier_cells {
     for (std::size_t k = 0; k < parts.size(); ++k) at[k + 1] = at[k] + parts[k].learner.size();
     const std::size_t n = at.back();
     learner_ = column_of<std::int32_t>(n);
-    if (narrow_)
-      comp16_ = column_of<std::int16_t>(n);
-    else
-      comp32_ = column_of<std::int32_t>(n);
+    competency_.resize(n);
     split(parts.size(), threads, 1, [&](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {
         part& p = parts[k];
         std::copy(p.learner.begin(), p.learner.end(), learner_.data() + at[k]);
-        if (narrow_)
-          std::transform(p.competency.begin(), p.competency.end(), comp16_.data() + at[k],
-                         [](std::int32_t c) { return static_cast<std::int16_t>(c); });
-        else
-          std::copy(p.competency.begin(), p.competency.end(), comp32_.data() + at[k]);
+        for (std::size_t i = 0; i < p.competency.size(); ++i)
+          competency_.set(at[k] + i, static_cast<std::size_t>(p.competency[i]));
         p = part{};  // give the memory back as we go
       }
     });
   }
   void into(py::dict& d) {
     d["learner"] = move_numpy(std::move(learner_));
-    if (narrow_)
-      d["competency"] = move_numpy(std::move(comp16_));
-    else
-      d["competency"] = move_numpy(std::move(comp32_));
+    competency_.into(d);
   }
 
  private:
-  bool narrow_;
   column<std::int32_t> learner_;
-  column<std::int16_t> comp16_;
-  column<std::int32_t> comp32_;
+  code_column competency_;
 };
 
 // The ids of a framework as Python strings, made once per call (rows share them).
