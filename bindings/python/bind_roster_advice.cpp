@@ -122,6 +122,15 @@ constexpr bool little_endian = true;
 #else
 constexpr bool little_endian = false;
 #endif
+inline unsigned lowest_bit(std::uint64_t w) noexcept {  // w != 0
+#if defined(__GNUC__)
+  return static_cast<unsigned>(__builtin_ctzll(w));
+#else
+  unsigned k = 0;
+  for (; !(w & 1U); w >>= 1) ++k;
+  return k;
+#endif
+}
 inline unsigned lowest_byte(std::uint64_t mask) noexcept {  // mask != 0
 #if defined(__GNUC__)
   return static_cast<unsigned>(__builtin_ctzll(mask)) >> 3;
@@ -132,29 +141,13 @@ inline unsigned lowest_byte(std::uint64_t mask) noexcept {  // mask != 0
 #endif
 }
 
-// Nonzero bytes of rows [b, e) of an n-column byte matrix.
-std::size_t count_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, std::size_t e) {
-  std::size_t k = 0;
-  for (std::size_t l = b; l < e; ++l) {
-    const std::uint8_t* row = m + l * n;
-    std::size_t c = 0;
-    for (; c + 8 <= n; c += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, row + c, 8);
-      k += popcount64(nonzero_bytes(w));
-    }
-    for (; c < n; ++c) k += row[c] != 0 ? 1U : 0U;
-  }
-  return k;
-}
-
 // Every cell of a roster whose status is not `not_started` (the rows of `to_dataframe` and of
 // the Dask summary's facts), learners in order and competencies ascending, read from each
-// learner's stored cells and statuses (never a learners x competencies table): learner codes
-// int32, competency codes int16 when there are fewer than 2**15 competencies (else int32),
-// status uint8, score float64 (NaN = none), rating int8 (-1 = none). Two passes in parallel
-// (count per learner, then fill); the GIL must be released by the caller, and `into` called
-// with it held. O(L x C / 8 + cells).
+// learner's stored cells and inferred-only bits (`roster::inferred`; never a learners x
+// competencies table): learner codes int32, competency codes a code_column, status uint8,
+// score float64 (NaN = none), rating int8 (-1 = none). Two passes in parallel (count per
+// learner, then fill); the GIL must be released by the caller, and `into` called with it held.
+// O(L x C / 64 + cells).
 class visited_cells {
  public:
   explicit visited_cells(const roster& r) : competency_(r.competencies()) {
@@ -162,10 +155,11 @@ class visited_cells {
     const unsigned threads = r.options().threads;
     std::vector<std::size_t> at(L + 1, 0);
     split(L, threads, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-      std::vector<status> row(C);
       for (std::size_t l = b; l < e; ++l) {
-        r.statuses(l, row.data());
-        at[l + 1] = count_nonzero(reinterpret_cast<const std::uint8_t*>(row.data()), C, 0, 1);
+        std::size_t k = 0;
+        for (const roster_cell& x : r.cells(l)) k += x.status != status::not_started ? 1U : 0U;
+        for (const std::uint64_t w : r.inferred(l)) k += popcount64(w);
+        at[l + 1] = k;
       }
     });
     for (std::size_t l = 0; l < L; ++l) at[l + 1] += at[l];
@@ -175,25 +169,34 @@ class visited_cells {
     status_ = column_of<std::uint8_t>(n);
     score_ = column_of<double>(n);
     rating_ = column_of<std::int8_t>(n);
+    // Each learner's stored cells (not started ones left out) merged with its inferred bits,
+    // both ascending by competency and disjoint.
     split(L, threads, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-      std::vector<status> row(C);
       for (std::size_t l = b; l < e; ++l) {
-        r.statuses(l, row.data());
-        const auto* bytes = reinterpret_cast<const std::uint8_t*>(row.data());
-        const roster_cells cells = r.cells(l);
-        const roster_cell* x = cells.begin();
         std::size_t k = at[l];
-        for (std::size_t c = 0; c < C; ++c) {
-          if (bytes[c] == 0) continue;
-          while (x != cells.end() && x->competency < c) ++x;
-          const bool stored = x != cells.end() && x->competency == c;
+        const auto put = [&](std::size_t c, status st, double score, std::int8_t rating) {
           learner_[k] = static_cast<std::int32_t>(l);
           competency_.set(k, c);
-          status_[k] = bytes[c];
-          score_[k] = stored ? x->score : std::numeric_limits<double>::quiet_NaN();
-          rating_[k] = stored ? x->rating : std::int8_t{-1};
+          status_[k] = static_cast<std::uint8_t>(st);
+          score_[k] = score;
+          rating_[k] = rating;
           ++k;
-        }
+        };
+        const roster_cells cells = r.cells(l);
+        const roster_cell* x = cells.begin();
+        const auto stored_below = [&](std::size_t c) {
+          for (; x != cells.end() && x->competency < c; ++x)
+            if (x->status != status::not_started)
+              put(x->competency, x->status, x->score, x->rating);
+        };
+        const roster_bits bits = r.inferred(l);
+        for (std::size_t w = 0; w < bits.size(); ++w)
+          for (std::uint64_t m = bits.begin()[w]; m != 0; m &= m - 1) {
+            const std::size_t c = w * 64 + lowest_bit(m);
+            stored_below(c);
+            put(c, status::inferred, std::numeric_limits<double>::quiet_NaN(), std::int8_t{-1});
+          }
+        stored_below(C);
       }
     });
   }
