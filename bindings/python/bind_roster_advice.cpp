@@ -468,15 +468,24 @@ void bind_roster_advice(py::class_<roster>& cls) {
               // Each learner's row is materialised once (from its cells) and every domain read
               // from it, learners in blocks on the roster's threads; domain i of learner l is
               // row i * L + l. Progress (learners done x domains, of L x D) between blocks, on
-              // this thread.
-              std::vector<std::vector<int>> gap_values(L);
+              // this thread. gap_levels: each chunk of a block (contiguous learners) appends
+              // its learners' values to its own list per domain and writes each row's length
+              // into off[k + 1]; the chunks' lists, domain by domain in learner order, are then
+              // the values in row order and the prefix sums of the lengths the offsets.
+              std::vector<std::vector<std::vector<int>>> parts;  // [chunk][domain]: values
               const progression& pr = r.progression();
+              const unsigned t =
+                  std::max(1U, r.options().threads == 0 ? std::thread::hardware_concurrency()
+                                                        : r.options().threads);
               constexpr std::size_t block = 8192;
               auto last = std::chrono::steady_clock::now();
               for (std::size_t b0 = 0; b0 < L; b0 += block) {
                 const std::size_t b1 = std::min(L, b0 + block);
+                const std::size_t first = parts.size();
+                parts.resize(first + t, std::vector<std::vector<int>>(D));
                 split(b1 - b0, r.options().threads, 256,
-                      [&](std::size_t, std::size_t b, std::size_t e) {
+                      [&](std::size_t chunk, std::size_t b, std::size_t e) {
+                        auto& mine = parts[first + chunk];
                         learner_row row;
                         for (std::size_t l = b0 + b; l < b0 + e; ++l) {
                           r.row(l, row);
@@ -489,10 +498,8 @@ void bind_roster_advice(py::class_<roster>& cls) {
                             total[k] = static_cast<std::int64_t>(x.next_total);
                             next_progress[k] = x.next_progress;
                             gaps[k] = static_cast<std::int64_t>(x.gaps.size());
-                            // (per learner, domain by domain: flattened below)
-                            gap_values[l].push_back(static_cast<int>(x.gap_levels.size()));
-                            gap_values[l].insert(gap_values[l].end(), x.gap_levels.begin(),
-                                                 x.gap_levels.end());
+                            off[k + 1] = x.gap_levels.size();
+                            mine[i].insert(mine[i].end(), x.gap_levels.begin(), x.gap_levels.end());
                           }
                         }
                       });
@@ -503,17 +510,10 @@ void bind_roster_advice(py::class_<roster>& cls) {
                 }
               }
               if (hook && L == 0) hook.report(0, 0);
-              // gap_levels as CSR in row order (domain-major): walk each learner's list.
-              std::vector<std::size_t> pos(L, 0);
+              for (std::size_t k = 0; k < n; ++k) off[k + 1] += off[k];
+              values.reserve(off[n]);
               for (std::size_t i = 0; i < D; ++i)
-                for (std::size_t l = 0; l < L; ++l) {
-                  const auto& g = gap_values[l];
-                  const auto m = static_cast<std::size_t>(g[pos[l]]);
-                  values.insert(values.end(), g.begin() + static_cast<std::ptrdiff_t>(pos[l] + 1),
-                                g.begin() + static_cast<std::ptrdiff_t>(pos[l] + 1 + m));
-                  pos[l] += 1 + m;
-                  off[i * L + l + 1] = values.size();
-                }
+                for (const auto& p : parts) values.insert(values.end(), p[i].begin(), p[i].end());
             }
             // One list per row (the column holds lists, as LearnerState's DomainLevel.gap_levels),
             // written straight into an object array.
