@@ -69,8 +69,8 @@ column<T> column_of(std::size_t n) {
 
 // A column of competency codes: int16 when there are fewer than 2**15 competencies, else int32
 // (the widths pandas gives categoricals of that many categories, so from_codes keeps them
-// without a copy). `resize` makes n uninitialised codes (column_of), `set` writes one, `into`
-// moves the column into d["competency"] (with the GIL held).
+// without a copy). `resize` makes n uninitialised codes (column_of), `set` writes one,
+// `assign` a run, `into` moves the column into d["competency"] (with the GIL held).
 class code_column {
  public:
   explicit code_column(std::size_t competencies) noexcept
@@ -86,6 +86,14 @@ class code_column {
       c16_[k] = static_cast<std::int16_t>(c);
     else
       c32_[k] = static_cast<std::int32_t>(c);
+  }
+  /// codes[0..n) written at k, k + 1, ... (one width test per call, not per code).
+  void assign(std::size_t k, const std::int32_t* codes, std::size_t n) noexcept {
+    if (narrow_)
+      std::transform(codes, codes + n, c16_.data() + k,
+                     [](std::int32_t c) { return static_cast<std::int16_t>(c); });
+    else
+      std::copy(codes, codes + n, c32_.data() + k);
   }
   void into(py::dict& d) {
     if (narrow_)
@@ -281,8 +289,7 @@ class frontier_cells {
       for (std::size_t k = b; k < e; ++k) {
         part& p = parts[k];
         std::copy(p.learner.begin(), p.learner.end(), learner_.data() + at[k]);
-        for (std::size_t i = 0; i < p.competency.size(); ++i)
-          competency_.set(at[k] + i, static_cast<std::size_t>(p.competency[i]));
+        competency_.assign(at[k], p.competency.data(), p.competency.size());
         p = part{};  // give the memory back as we go
       }
     });
