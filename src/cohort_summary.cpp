@@ -3,13 +3,13 @@
 // summarize: per-competency counts, score sums and medians of a roster's tables, by group.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <masterymap/cohort.hpp>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "bit_util.hpp"
 #include "parallel.hpp"
 
 namespace masterymap {
@@ -85,7 +85,7 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     p.status.assign(cells * status_count, 0);
     p.rating.assign(cells * R, 0);
     p.scored.assign(cells, 0);
-    std::vector<status> row(C);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t b = b0; b < b1; ++b) {
       auto& keep = kept[b];
       const std::size_t e = std::min(L, (b + 1) * block_learners);
@@ -106,26 +106,15 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
             }
           }
         };
-        // The stored cells, then the inferred-only competencies: the row's statuses with the
-        // stored cells cleared, scanned eight bytes at a time (most are not started).
-        r.statuses(l, row.data());
+        // The stored cells, then the inferred-only competencies (the learner's bits).
         for (const roster_cell& x : r.cells(l)) {
           if (x.status == status::not_started) continue;  // counted with the rest
           visit(x.competency, x.status, x.rating, x.score);
-          row[x.competency] = status::not_started;
         }
-        const auto* bytes = reinterpret_cast<const unsigned char*>(row.data());
-        const double nan = std::numeric_limits<double>::quiet_NaN();
-        std::size_t c = 0;
-        for (; c + 8 <= C; c += 8) {
-          std::uint64_t w;
-          std::memcpy(&w, bytes + c, 8);
-          if (w == 0) continue;
-          for (std::size_t k = 0; k < 8; ++k)
-            if (bytes[c + k] != 0) visit(c + k, row[c + k], -1, nan);
-        }
-        for (; c < C; ++c)
-          if (bytes[c] != 0) visit(c, row[c], -1, nan);
+        const roster_bits bits = r.inferred(l);
+        for (std::size_t k = 0; k < bits.size(); ++k)
+          for (std::uint64_t w = bits.first[k]; w != 0; w &= w - 1)
+            visit(k * 64 + detail::lowest_bit(w), status::inferred, -1, nan);
       }
     }
   });

@@ -534,6 +534,12 @@ roster_cells roster::cells(std::size_t l) const {
   const auto& v = impl_->cells[l];
   return {v.data(), v.size()};
 }
+roster_bits roster::inferred(std::size_t l) const {
+  if (l >= impl_->rows.size())
+    throw std::out_of_range(
+        fmt::format("learner index {} out of range ({})", l, impl_->rows.size()));
+  return {impl_->inferred.data() + l * impl_->words, impl_->words};
+}
 std::size_t roster::cell_count() const noexcept {
   std::size_t n = 0;
   for (const auto& v : impl_->cells) n += v.size();

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "accumulate.hpp"
+#include "bit_util.hpp"
 #include "decision.hpp"
 #include "evidence_impl.hpp"
 #include "inference.hpp"
@@ -32,20 +33,6 @@
 #include "progress_meter.hpp"
 
 namespace masterymap::detail {
-
-/// The index of the lowest set bit of `b` (b != 0).
-inline std::size_t lowest_bit(std::uint64_t b) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  return static_cast<std::size_t>(__builtin_ctzll(b));
-#else
-  std::size_t i = 0;
-  while ((b & 1U) == 0) {
-    b >>= 1;
-    ++i;
-  }
-  return i;
-#endif
-}
 
 /// out[c] = bit c of `w` ? value : 0 for c < n: the inferred bits of a learner as bytes (statuses
 /// or attainment codes). Eight bits at a time through a 256-entry table of byte masks on a

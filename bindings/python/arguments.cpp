@@ -13,6 +13,7 @@
 // bound type.
 #include <pybind11/pybind11.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -48,6 +49,10 @@ struct refused_int {
   std::string value, lo, hi;
 };
 thread_local refused_int last_refused_int;
+
+// Set by a days_arg refusing a value (bindings.hpp): its repr. Read by the explanation of the
+// failed call that follows, on the same thread.
+thread_local std::string last_refused_days;
 
 const py::detail::function_record* record_of(PyObject* self) {
   return static_cast<const py::detail::function_record*>(
@@ -138,6 +143,7 @@ PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noex
   // Consumed by the innermost failed call, whatever its error: never left for a later one.
   const bool pending = std::exchange(argument_error_pending, false);
   const refused_int refused = std::exchange(last_refused_int, refused_int{});
+  const std::string refused_days = std::exchange(last_refused_days, std::string());
   if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_RuntimeError))
     return nullptr;
   PyObject *type = nullptr, *value = nullptr, *trace = nullptr;
@@ -180,7 +186,8 @@ PyObject* explain_failure(PyObject* self, PyObject* args, PyObject* kwargs) noex
                 f == failure::arguments ? "arguments" : "conversion",
                 refused.value.empty()
                     ? py::object(py::none())
-                    : py::object(py::make_tuple(refused.value, refused.lo, refused.hi)));
+                    : py::object(py::make_tuple(refused.value, refused.lo, refused.hi)),
+                refused_days.empty() ? py::object(py::none()) : py::object(py::str(refused_days)));
     // A message for a TypeError, or a ValueError to raise as it is (an int out of range).
     if (py::isinstance<py::str>(text))
       PyErr_SetObject(PyExc_TypeError, text.ptr());
@@ -264,6 +271,41 @@ struct walker {
 
 void note_refused_int(std::string value, std::string lo, std::string hi) {
   last_refused_int = {std::move(value), std::move(lo), std::move(hi)};
+}
+
+void note_refused_days(std::string repr) { last_refused_days = std::move(repr); }
+
+bool load_days_arg(PyObject* src, double& out) {
+  bool ok = false;
+  double v = 0.0;
+  if (!PyBool_Check(src) && std::strncmp(Py_TYPE(src)->tp_name, "numpy.bool", 10) != 0 &&
+      !PyUnicode_Check(src) && !PyBytes_Check(src) && !PyByteArray_Check(src)) {
+    if (PyFloat_Check(src)) {
+      v = PyFloat_AS_DOUBLE(src);
+      ok = true;
+    } else if (PyIndex_Check(src) || PyNumber_Check(src)) {  // int, numpy numbers
+      PyObject* f = PyNumber_Float(src);  // (an int past a double's range: OverflowError)
+      if (f != nullptr) {
+        v = PyFloat_AS_DOUBLE(f);
+        Py_DECREF(f);
+        ok = true;
+      }
+      PyErr_Clear();
+    }
+  }
+  ok = ok && std::isfinite(v) && v >= 0.0;
+  if (ok) {
+    out = v;
+    return true;
+  }
+  PyObject* repr = PyObject_Repr(src);
+  if (repr != nullptr) {
+    const char* text = PyUnicode_AsUTF8(repr);
+    if (text != nullptr) note_refused_days(text);
+    Py_DECREF(repr);
+  }
+  PyErr_Clear();
+  return false;
 }
 
 argument_error::argument_error(std::string what, const char* accepts, const py::handle& got)

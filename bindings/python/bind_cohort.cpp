@@ -248,11 +248,10 @@ learners of the roster (naming them) or names a learner twice.
       .def(
           "groups_by_frontier",
           [](const py::object& self, const std::string& kind, int_arg<std::uint32_t> stuck_evidence,
-             const py::object& stuck_days, const py::object& recent_days) {
-            // (days pass through as given: masterymap._cohort refuses a bool, as the counts do)
+             days_arg stuck_days, days_arg recent_days) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
             return call_python("masterymap._cohort", "groups_by_frontier", self, kind,
-                               stuck_evidence.value, stuck_days, recent_days);
+                               stuck_evidence.value, stuck_days.value, recent_days.value);
           },
           py::arg("kind") = "ready", py::kw_only(), py::arg("stuck_evidence") = 10,
           py::arg("stuck_days") = 30.0, py::arg("recent_days") = 14.0, R"pbdoc(
@@ -273,7 +272,7 @@ pretest; windows disregarded), ``first_evidence`` (its first counted evidence),
 
 The exact inverse of the per-learner queries. O(rows + L * (V + E)), in parallel over learners.
 Raises ValueError for another ``kind``, or a negative, infinite or NaN ``stuck_days`` or
-``recent_days``.
+``recent_days``; TypeError for days that are no number (a bool included), naming the option.
 )pbdoc")
       .def(
           "_bottlenecks",
@@ -337,11 +336,10 @@ Raises ValueError for another ``kind``, or a negative, infinite or NaN ``stuck_d
            })
       .def(
           "bottlenecks",
-          [](const py::object& self, int_arg<std::uint32_t> stuck_evidence,
-             const py::object& stuck_days) {
+          [](const py::object& self, int_arg<std::uint32_t> stuck_evidence, days_arg stuck_days) {
             const read_lock lock(&self.cast<const roster&>(), roster_type);
             return call_python("masterymap._cohort", "bottlenecks", self, stuck_evidence.value,
-                               stuck_days);
+                               stuck_days.value);
           },
           py::kw_only(), py::arg("stuck_evidence") = 10, py::arg("stuck_days") = 30.0, R"pbdoc(
 The competencies that hold the cohort back, ranked by ``score`` (descending; ties in framework

@@ -67,6 +67,47 @@ column<T> column_of(std::size_t n) {
   return c;
 }
 
+// A column of competency codes: int16 when there are fewer than 2**15 competencies, else int32
+// (the widths pandas gives categoricals of that many categories, so from_codes keeps them
+// without a copy). `resize` makes n uninitialised codes (column_of), `set` writes one,
+// `assign` a run, `into` moves the column into d["competency"] (with the GIL held).
+class code_column {
+ public:
+  explicit code_column(std::size_t competencies) noexcept
+      : narrow_(competencies < (std::size_t{1} << 15)) {}
+  void resize(std::size_t n) {
+    if (narrow_)
+      c16_ = column_of<std::int16_t>(n);
+    else
+      c32_ = column_of<std::int32_t>(n);
+  }
+  void set(std::size_t k, std::size_t c) noexcept {
+    if (narrow_)
+      c16_[k] = static_cast<std::int16_t>(c);
+    else
+      c32_[k] = static_cast<std::int32_t>(c);
+  }
+  /// codes[0..n) written at k, k + 1, ... (one width test per call, not per code).
+  void assign(std::size_t k, const std::int32_t* codes, std::size_t n) noexcept {
+    if (narrow_)
+      std::transform(codes, codes + n, c16_.data() + k,
+                     [](std::int32_t c) { return static_cast<std::int16_t>(c); });
+    else
+      std::copy(codes, codes + n, c32_.data() + k);
+  }
+  void into(py::dict& d) {
+    if (narrow_)
+      d["competency"] = move_numpy(std::move(c16_));
+    else
+      d["competency"] = move_numpy(std::move(c32_));
+  }
+
+ private:
+  bool narrow_;
+  column<std::int16_t> c16_;
+  column<std::int32_t> c32_;
+};
+
 // The nonzero bytes of a word as a mask of their high bits (SWAR: no byte carries).
 inline std::uint64_t nonzero_bytes(std::uint64_t w) noexcept {
   constexpr std::uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
@@ -89,6 +130,15 @@ constexpr bool little_endian = true;
 #else
 constexpr bool little_endian = false;
 #endif
+inline unsigned lowest_bit(std::uint64_t w) noexcept {  // w != 0
+#if defined(__GNUC__)
+  return static_cast<unsigned>(__builtin_ctzll(w));
+#else
+  unsigned k = 0;
+  for (; !(w & 1U); w >>= 1) ++k;
+  return k;
+#endif
+}
 inline unsigned lowest_byte(std::uint64_t mask) noexcept {  // mask != 0
 #if defined(__GNUC__)
   return static_cast<unsigned>(__builtin_ctzll(mask)) >> 3;
@@ -99,93 +149,76 @@ inline unsigned lowest_byte(std::uint64_t mask) noexcept {  // mask != 0
 #endif
 }
 
-// Nonzero bytes of rows [b, e) of an n-column byte matrix.
-std::size_t count_nonzero(const std::uint8_t* m, std::size_t n, std::size_t b, std::size_t e) {
-  std::size_t k = 0;
-  for (std::size_t l = b; l < e; ++l) {
-    const std::uint8_t* row = m + l * n;
-    std::size_t c = 0;
-    for (; c + 8 <= n; c += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, row + c, 8);
-      k += popcount64(nonzero_bytes(w));
-    }
-    for (; c < n; ++c) k += row[c] != 0 ? 1U : 0U;
-  }
-  return k;
-}
-
 // Every cell of a roster whose status is not `not_started` (the rows of `to_dataframe` and of
 // the Dask summary's facts), learners in order and competencies ascending, read from each
-// learner's stored cells and statuses (never a learners x competencies table): learner codes
-// int32, competency codes int16 when there are fewer than 2**15 competencies (else int32),
-// status uint8, score float64 (NaN = none), rating int8 (-1 = none). Two passes in parallel
-// (count per learner, then fill); the GIL must be released by the caller, and `into` called
-// with it held. O(L x C / 8 + cells).
+// learner's stored cells and inferred-only bits (`roster::inferred`; never a learners x
+// competencies table): learner codes int32, competency codes a code_column, status uint8,
+// score float64 (NaN = none), rating int8 (-1 = none). Two passes in parallel (count per
+// learner, then fill); the GIL must be released by the caller, and `into` called with it held.
+// O(L x C / 64 + cells).
 class visited_cells {
  public:
-  explicit visited_cells(const roster& r) : narrow_(r.competencies() < (std::size_t{1} << 15)) {
+  explicit visited_cells(const roster& r) : competency_(r.competencies()) {
     const std::size_t L = r.size(), C = r.competencies();
     const unsigned threads = r.options().threads;
     std::vector<std::size_t> at(L + 1, 0);
     split(L, threads, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-      std::vector<status> row(C);
       for (std::size_t l = b; l < e; ++l) {
-        r.statuses(l, row.data());
-        at[l + 1] = count_nonzero(reinterpret_cast<const std::uint8_t*>(row.data()), C, 0, 1);
+        std::size_t k = 0;
+        for (const roster_cell& x : r.cells(l)) k += x.status != status::not_started ? 1U : 0U;
+        for (const std::uint64_t w : r.inferred(l)) k += popcount64(w);
+        at[l + 1] = k;
       }
     });
     for (std::size_t l = 0; l < L; ++l) at[l + 1] += at[l];
     const std::size_t n = at[L];
     learner_ = column_of<std::int32_t>(n);
-    if (narrow_)
-      comp16_ = column_of<std::int16_t>(n);
-    else
-      comp32_ = column_of<std::int32_t>(n);
+    competency_.resize(n);
     status_ = column_of<std::uint8_t>(n);
     score_ = column_of<double>(n);
     rating_ = column_of<std::int8_t>(n);
+    // Each learner's stored cells (not started ones left out) merged with its inferred bits,
+    // both ascending by competency and disjoint.
     split(L, threads, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
-      std::vector<status> row(C);
       for (std::size_t l = b; l < e; ++l) {
-        r.statuses(l, row.data());
-        const auto* bytes = reinterpret_cast<const std::uint8_t*>(row.data());
+        std::size_t k = at[l];
+        const auto put = [&](std::size_t c, status st, double score, std::int8_t rating) {
+          learner_[k] = static_cast<std::int32_t>(l);
+          competency_.set(k, c);
+          status_[k] = static_cast<std::uint8_t>(st);
+          score_[k] = score;
+          rating_[k] = rating;
+          ++k;
+        };
         const roster_cells cells = r.cells(l);
         const roster_cell* x = cells.begin();
-        std::size_t k = at[l];
-        for (std::size_t c = 0; c < C; ++c) {
-          if (bytes[c] == 0) continue;
-          while (x != cells.end() && x->competency < c) ++x;
-          const bool stored = x != cells.end() && x->competency == c;
-          learner_[k] = static_cast<std::int32_t>(l);
-          if (narrow_)
-            comp16_[k] = static_cast<std::int16_t>(c);
-          else
-            comp32_[k] = static_cast<std::int32_t>(c);
-          status_[k] = bytes[c];
-          score_[k] = stored ? x->score : std::numeric_limits<double>::quiet_NaN();
-          rating_[k] = stored ? x->rating : std::int8_t{-1};
-          ++k;
-        }
+        const auto stored_below = [&](std::size_t c) {
+          for (; x != cells.end() && x->competency < c; ++x)
+            if (x->status != status::not_started)
+              put(x->competency, x->status, x->score, x->rating);
+        };
+        const roster_bits bits = r.inferred(l);
+        for (std::size_t w = 0; w < bits.size(); ++w)
+          for (std::uint64_t m = bits.begin()[w]; m != 0; m &= m - 1) {
+            const std::size_t c = w * 64 + lowest_bit(m);
+            stored_below(c);
+            put(c, status::inferred, std::numeric_limits<double>::quiet_NaN(), std::int8_t{-1});
+          }
+        stored_below(C);
       }
     });
   }
   void into(py::dict& d) {
     d["learner"] = move_numpy(std::move(learner_));
-    if (narrow_)
-      d["competency"] = move_numpy(std::move(comp16_));
-    else
-      d["competency"] = move_numpy(std::move(comp32_));
+    competency_.into(d);
     d["status"] = move_numpy(std::move(status_));
     d["score"] = move_numpy(std::move(score_));
     d["rating"] = move_numpy(std::move(rating_));
   }
 
  private:
-  bool narrow_;
   column<std::int32_t> learner_;
-  column<std::int16_t> comp16_;
-  column<std::int32_t> comp32_;
+  code_column competency_;
   column<std::uint8_t> status_;
   column<double> score_;
   column<std::int8_t> rating_;
@@ -203,7 +236,7 @@ class visited_cells {
 class frontier_cells {
  public:
   frontier_cells(const roster& r, const masterymap::progress& hook)
-      : narrow_(r.competencies() < (std::size_t{1} << 15)) {
+      : competency_(r.competencies()) {
     const std::size_t L = r.size(), C = r.competencies();
     const unsigned threads = r.options().threads;
     const progression& pr = r.progression();
@@ -251,36 +284,24 @@ class frontier_cells {
     for (std::size_t k = 0; k < parts.size(); ++k) at[k + 1] = at[k] + parts[k].learner.size();
     const std::size_t n = at.back();
     learner_ = column_of<std::int32_t>(n);
-    if (narrow_)
-      comp16_ = column_of<std::int16_t>(n);
-    else
-      comp32_ = column_of<std::int32_t>(n);
+    competency_.resize(n);
     split(parts.size(), threads, 1, [&](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {
         part& p = parts[k];
         std::copy(p.learner.begin(), p.learner.end(), learner_.data() + at[k]);
-        if (narrow_)
-          std::transform(p.competency.begin(), p.competency.end(), comp16_.data() + at[k],
-                         [](std::int32_t c) { return static_cast<std::int16_t>(c); });
-        else
-          std::copy(p.competency.begin(), p.competency.end(), comp32_.data() + at[k]);
+        competency_.assign(at[k], p.competency.data(), p.competency.size());
         p = part{};  // give the memory back as we go
       }
     });
   }
   void into(py::dict& d) {
     d["learner"] = move_numpy(std::move(learner_));
-    if (narrow_)
-      d["competency"] = move_numpy(std::move(comp16_));
-    else
-      d["competency"] = move_numpy(std::move(comp32_));
+    competency_.into(d);
   }
 
  private:
-  bool narrow_;
   column<std::int32_t> learner_;
-  column<std::int16_t> comp16_;
-  column<std::int32_t> comp32_;
+  code_column competency_;
 };
 
 // The ids of a framework as Python strings, made once per call (rows share them).
@@ -454,15 +475,24 @@ void bind_roster_advice(py::class_<roster>& cls) {
               // Each learner's row is materialised once (from its cells) and every domain read
               // from it, learners in blocks on the roster's threads; domain i of learner l is
               // row i * L + l. Progress (learners done x domains, of L x D) between blocks, on
-              // this thread.
-              std::vector<std::vector<int>> gap_values(L);
+              // this thread. gap_levels: each chunk of a block (contiguous learners) appends
+              // its learners' values to its own list per domain and writes each row's length
+              // into off[k + 1]; the chunks' lists, domain by domain in learner order, are then
+              // the values in row order and the prefix sums of the lengths the offsets.
+              std::vector<std::vector<std::vector<int>>> parts;  // [chunk][domain]: values
               const progression& pr = r.progression();
+              const unsigned t =
+                  std::max(1U, r.options().threads == 0 ? std::thread::hardware_concurrency()
+                                                        : r.options().threads);
               constexpr std::size_t block = 8192;
               auto last = std::chrono::steady_clock::now();
               for (std::size_t b0 = 0; b0 < L; b0 += block) {
                 const std::size_t b1 = std::min(L, b0 + block);
+                const std::size_t first = parts.size();
+                parts.resize(first + t, std::vector<std::vector<int>>(D));
                 split(b1 - b0, r.options().threads, 256,
-                      [&](std::size_t, std::size_t b, std::size_t e) {
+                      [&](std::size_t chunk, std::size_t b, std::size_t e) {
+                        auto& mine = parts[first + chunk];
                         learner_row row;
                         for (std::size_t l = b0 + b; l < b0 + e; ++l) {
                           r.row(l, row);
@@ -475,10 +505,8 @@ void bind_roster_advice(py::class_<roster>& cls) {
                             total[k] = static_cast<std::int64_t>(x.next_total);
                             next_progress[k] = x.next_progress;
                             gaps[k] = static_cast<std::int64_t>(x.gaps.size());
-                            // (per learner, domain by domain: flattened below)
-                            gap_values[l].push_back(static_cast<int>(x.gap_levels.size()));
-                            gap_values[l].insert(gap_values[l].end(), x.gap_levels.begin(),
-                                                 x.gap_levels.end());
+                            off[k + 1] = x.gap_levels.size();
+                            mine[i].insert(mine[i].end(), x.gap_levels.begin(), x.gap_levels.end());
                           }
                         }
                       });
@@ -489,17 +517,10 @@ void bind_roster_advice(py::class_<roster>& cls) {
                 }
               }
               if (hook && L == 0) hook.report(0, 0);
-              // gap_levels as CSR in row order (domain-major): walk each learner's list.
-              std::vector<std::size_t> pos(L, 0);
+              for (std::size_t k = 0; k < n; ++k) off[k + 1] += off[k];
+              values.reserve(off[n]);
               for (std::size_t i = 0; i < D; ++i)
-                for (std::size_t l = 0; l < L; ++l) {
-                  const auto& g = gap_values[l];
-                  const auto m = static_cast<std::size_t>(g[pos[l]]);
-                  values.insert(values.end(), g.begin() + static_cast<std::ptrdiff_t>(pos[l] + 1),
-                                g.begin() + static_cast<std::ptrdiff_t>(pos[l] + 1 + m));
-                  pos[l] += 1 + m;
-                  off[i * L + l + 1] = values.size();
-                }
+                for (const auto& p : parts) values.insert(values.end(), p[i].begin(), p[i].end());
             }
             // One list per row (the column holds lists, as LearnerState's DomainLevel.gap_levels),
             // written straight into an object array.

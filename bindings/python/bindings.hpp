@@ -186,6 +186,28 @@ bool load_int_arg(PyObject* src, T& out) {
   return ok;
 }
 
+/// A number of days (`stuck_days`, `recent_days`): a real number >= 0 and finite, as int_arg is
+/// a count. An int, a float or anything with `__float__` or `__index__` (numpy numbers)
+/// converts; a bool (True is no number of days) and numpy booleans, a str or bytes, NaN, an
+/// infinity and a negative number are refused. Bound as `days_arg`: its signature reads
+/// `float`, and a refused value fails the call as a wrong argument does, so
+/// masterymap._arguments names the parameter (noted by `note_refused_days`): TypeError for no
+/// number ("must be a number of days"), ValueError for a number below 0 or not finite ("must
+/// be a number of days >= 0").
+struct days_arg {
+  double value = 0.0;
+  operator double() const noexcept { return value; }  // NOLINT(google-explicit-constructor)
+};
+
+/// Notes that the value whose repr is `repr` was refused by a days_arg: the explanation of the
+/// failed call names the parameter given it (arguments.cpp). Per thread; the next explanation
+/// consumes it.
+void note_refused_days(std::string repr);
+
+/// `src` as a number of days (days_arg), or false (noted by note_refused_days) for anything
+/// else. O(1).
+bool load_days_arg(PyObject* src, double& out);
+
 /// A str as UTF-8, or an argument_error naming `what`.
 inline std::string text_arg(const py::handle& x, const char* what, const char* accepts = "a str") {
   if (!PyUnicode_Check(x.ptr())) throw argument_error(what, accepts, x);
@@ -244,6 +266,16 @@ struct type_caster<masterymap::python::int_arg<T>> {
   }
   static handle cast(const masterymap::python::int_arg<T>& v, return_value_policy, handle) {
     return make_caster<T>::cast(v.value, return_value_policy::copy, {});
+  }
+};
+template <>
+struct type_caster<masterymap::python::days_arg> {
+  PYBIND11_TYPE_CASTER(masterymap::python::days_arg, const_name("float"));
+  bool load(handle src, bool /*convert*/) {
+    return src && masterymap::python::load_days_arg(src.ptr(), value.value);
+  }
+  static handle cast(const masterymap::python::days_arg& v, return_value_policy, handle) {
+    return PyFloat_FromDouble(v.value);
   }
 };
 }  // namespace pybind11::detail

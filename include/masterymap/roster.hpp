@@ -73,6 +73,22 @@ struct roster_cells {
   [[nodiscard]] bool empty() const noexcept { return count == 0; }
 };
 
+/// One learner's inferred-only competencies (status inferred, no score, no rating) as bits: a
+/// view into the roster, valid until its next change. `count` 64-bit words (competencies / 64
+/// rounded up); competency c is bit c % 64 of word c / 64; bits at or past the roster's
+/// competencies are 0. A competency whose bit is set has no stored cell (`roster::cells`).
+struct roster_bits {
+  const std::uint64_t* first = nullptr;
+  std::size_t count = 0;  ///< words
+  [[nodiscard]] const std::uint64_t* begin() const noexcept { return first; }
+  [[nodiscard]] const std::uint64_t* end() const noexcept { return first + count; }
+  [[nodiscard]] std::size_t size() const noexcept { return count; }
+  /// Whether competency c's bit is set; c < 64 * size() (unchecked). O(1).
+  [[nodiscard]] bool test(std::size_t c) const noexcept {
+    return ((first[c / 64] >> (c % 64)) & 1U) != 0;
+  }
+};
+
 /// One learner's row of a roster, materialised dense (`competencies()` entries in each array,
 /// framework order): what `roster::row` fills. Converts to a `learner_view` of itself (only from
 /// a named row: a view of a temporary would dangle).
@@ -226,6 +242,11 @@ class MASTERYMAP_API roster {
   /// change of the roster. Competencies only inferred (no score, no rating) are not among them
   /// (they are bits: `row(l)` and `statuses()` show them). \throws std::out_of_range
   [[nodiscard]] roster_cells cells(std::size_t l) const;
+  /// Learner `l`'s inferred-only competencies (status inferred, no score, no rating: the
+  /// competencies `row(l)` shows inferred that are not among `cells(l)`) as bits, competency c
+  /// at bit c % 64 of word c / 64: O(1), a view valid until the next change of the roster.
+  /// \throws std::out_of_range
+  [[nodiscard]] roster_bits inferred(std::size_t l) const;
   /// Cells stored over all learners (16 bytes each; inferred-only competencies not counted).
   [[nodiscard]] std::size_t cell_count() const noexcept;
   /// Learner `l`'s rows in `log()`, ascending (every row, also those after `as_of()` and

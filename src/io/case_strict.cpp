@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // Strict CASE 1.1: a package normalised until it validates against the official CFPackage
-// schema (1EdTech, case_v1p1_cfpackage-jsonschema1.json, draft 2019-09), each change reported.
-// The tables below are that schema's classes: their properties, the type each must have, and
-// the required ones.
+// schema (1EdTech, case_v1p1_cfpackage-jsonschema1.json, draft 2019-09), each change reported:
+// the normaliser. The schema's tables are in case_strict_schema.cpp, the read-only fast path in
+// case_strict_fast.cpp.
 #include "case_strict.hpp"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <cctype>
 #include <charconv>
-#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -23,214 +21,14 @@
 #include <vector>
 
 #include "case_detail.hpp"
+#include "case_strict_schema.hpp"
 
 namespace masterymap::io::detail {
 
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-enum class t : std::uint8_t {
-  text,       // string
-  uuid,       // string, format uuid
-  date_time,  // string, RFC 3339 date-time (a zone required)
-  date,       // string, RFC 3339 full-date
-  integer,
-  number,
-  texts,     // array of strings
-  link,      // LinkURI
-  links,     // array of LinkURI
-  gen_link,  // LinkGenURI
-  ext,       // extensions: an object (kept as it is)
-  ext_list,  // extensions: an array of objects (CFRubricCriterionLevel's)
-  nested,    // handled by the caller (lists of classes)
-};
-
-struct field {
-  const char* name;
-  t type;
-};
-
-struct spec {
-  const char* name;
-  std::vector<field> fields;
-  std::vector<const char*> required;
-  bool has_extensions = true;
-};
-
-const spec link_uri{"LinkURI",
-                    {{"title", t::text}, {"identifier", t::uuid}, {"uri", t::text}},
-                    {"title", "identifier", "uri"},
-                    false};
-const spec link_gen{
-    "LinkGenURI",
-    {{"title", t::text}, {"identifier", t::text}, {"uri", t::text}, {"targetType", t::text}},
-    {"title", "identifier", "uri"},
-    false};
-const spec document{"CFDocument",
-                    {{"identifier", t::uuid},
-                     {"uri", t::text},
-                     {"frameworkType", t::text},
-                     {"caseVersion", t::text},
-                     {"creator", t::text},
-                     {"title", t::text},
-                     {"lastChangeDateTime", t::date_time},
-                     {"officialSourceURL", t::text},
-                     {"publisher", t::text},
-                     {"description", t::text},
-                     {"subject", t::texts},
-                     {"subjectURI", t::links},
-                     {"language", t::text},
-                     {"version", t::text},
-                     {"adoptionStatus", t::text},
-                     {"statusStartDate", t::date},
-                     {"statusEndDate", t::date},
-                     {"licenseURI", t::link},
-                     {"notes", t::text},
-                     {"extensions", t::ext}},
-                    {"identifier", "uri", "creator", "title", "lastChangeDateTime"}};
-const spec item{"CFItem",
-                {{"identifier", t::uuid},
-                 {"fullStatement", t::text},
-                 {"alternativeLabel", t::text},
-                 {"CFItemType", t::text},
-                 {"uri", t::text},
-                 {"humanCodingScheme", t::text},
-                 {"listEnumeration", t::text},
-                 {"abbreviatedStatement", t::text},
-                 {"conceptKeywords", t::texts},
-                 {"conceptKeywordsURI", t::link},
-                 {"notes", t::text},
-                 {"subject", t::texts},
-                 {"subjectURI", t::links},
-                 {"language", t::text},
-                 {"educationLevel", t::texts},
-                 {"CFItemTypeURI", t::link},
-                 {"licenseURI", t::link},
-                 {"statusStartDate", t::date},
-                 {"statusEndDate", t::date},
-                 {"lastChangeDateTime", t::date_time},
-                 {"extensions", t::ext}},
-                {"identifier", "fullStatement", "uri", "lastChangeDateTime"}};
-const spec association{"CFAssociation",
-                       {{"identifier", t::uuid},
-                        {"associationType", t::text},
-                        {"sequenceNumber", t::integer},
-                        {"uri", t::text},
-                        {"originNodeURI", t::gen_link},
-                        {"destinationNodeURI", t::gen_link},
-                        {"CFAssociationGroupingURI", t::link},
-                        {"lastChangeDateTime", t::date_time},
-                        {"notes", t::text},
-                        {"extensions", t::ext}},
-                       {"identifier", "associationType", "uri", "originNodeURI",
-                        "destinationNodeURI", "lastChangeDateTime"}};
-const spec concept_spec{"CFConcept",
-                        {{"identifier", t::uuid},
-                         {"uri", t::text},
-                         {"title", t::text},
-                         {"keywords", t::text},
-                         {"hierarchyCode", t::text},
-                         {"description", t::text},
-                         {"lastChangeDateTime", t::date_time},
-                         {"extensions", t::ext}},
-                        {"identifier", "uri", "title", "hierarchyCode", "lastChangeDateTime"}};
-const spec subject_spec{"CFSubject",
-                        {{"identifier", t::uuid},
-                         {"uri", t::text},
-                         {"title", t::text},
-                         {"hierarchyCode", t::text},
-                         {"description", t::text},
-                         {"lastChangeDateTime", t::date_time},
-                         {"extensions", t::ext}},
-                        {"identifier", "uri", "title", "hierarchyCode", "lastChangeDateTime"}};
-const spec license_spec{"CFLicense",
-                        {{"identifier", t::uuid},
-                         {"uri", t::text},
-                         {"title", t::text},
-                         {"description", t::text},
-                         {"licenseText", t::text},
-                         {"lastChangeDateTime", t::date_time},
-                         {"extensions", t::ext}},
-                        {"identifier", "uri", "title", "licenseText", "lastChangeDateTime"}};
-const spec item_type_spec{
-    "CFItemType",
-    {{"identifier", t::uuid},
-     {"uri", t::text},
-     {"title", t::text},
-     {"description", t::text},
-     {"hierarchyCode", t::text},
-     {"typeCode", t::text},
-     {"lastChangeDateTime", t::date_time},
-     {"extensions", t::ext}},
-    {"identifier", "uri", "title", "description", "hierarchyCode", "lastChangeDateTime"}};
-const spec grouping_spec{"CFAssociationGrouping",
-                         {{"identifier", t::uuid},
-                          {"uri", t::text},
-                          {"title", t::text},
-                          {"description", t::text},
-                          {"lastChangeDateTime", t::date_time},
-                          {"extensions", t::ext}},
-                         {"identifier", "uri", "title", "lastChangeDateTime"}};
-const spec definitions{"CFDefinitions",
-                       {{"CFConcepts", t::nested},
-                        {"CFSubjects", t::nested},
-                        {"CFLicenses", t::nested},
-                        {"CFItemTypes", t::nested},
-                        {"CFAssociationGroupings", t::nested},
-                        {"extensions", t::ext}},
-                       {}};
-const spec rubric{"CFRubric",
-                  {{"identifier", t::uuid},
-                   {"uri", t::text},
-                   {"title", t::text},
-                   {"description", t::text},
-                   {"lastChangeDateTime", t::date_time},
-                   {"CFRubricCriteria", t::nested},
-                   {"extensions", t::ext}},
-                  {"identifier", "uri", "lastChangeDateTime"}};
-const spec criterion{"CFRubricCriterion",
-                     {{"identifier", t::uuid},
-                      {"uri", t::text},
-                      {"category", t::text},
-                      {"description", t::text},
-                      {"CFItemURI", t::link},
-                      {"weight", t::number},
-                      {"position", t::integer},
-                      {"rubricId", t::uuid},
-                      {"lastChangeDateTime", t::date_time},
-                      {"CFRubricCriterionLevels", t::nested},
-                      {"extensions", t::ext}},
-                     {"identifier", "uri", "lastChangeDateTime"}};
-const spec level{"CFRubricCriterionLevel",
-                 {{"identifier", t::uuid},
-                  {"uri", t::text},
-                  {"description", t::text},
-                  {"quality", t::text},
-                  {"score", t::number},
-                  {"feedback", t::text},
-                  {"position", t::integer},
-                  {"rubricCriterionId", t::uuid},
-                  {"lastChangeDateTime", t::date_time},
-                  {"extensions", t::ext_list}},
-                 {"identifier", "uri", "lastChangeDateTime"}};
-const spec package{"CFPackage",
-                   {{"CFDocument", t::nested},
-                    {"CFItems", t::nested},
-                    {"CFAssociations", t::nested},
-                    {"CFDefinitions", t::nested},
-                    {"CFRubrics", t::nested},
-                    {"extensions", t::ext}},
-                   {"CFDocument"}};
-
-bool is_uuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < 36; ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
+using namespace case_schema;  // NOLINT(google-build-using-namespace): the schema's tables
 
 bool has_zone(const std::string& s) {
   if (s.empty()) return false;
@@ -239,66 +37,6 @@ bool has_zone(const std::string& s) {
   // ...+hh:mm or -hh:mm after the time
   return s.size() >= 6 && (s[s.size() - 6] == '+' || s[s.size() - 6] == '-') &&
          s[s.size() - 3] == ':' && s.find('T') != std::string::npos;
-}
-
-// RFC 3339 full-date and date-time (section 5.6), the forms the schema's formats name, with the
-// same rules as the tests' checker (tests/python/case_schema.py): a real calendar day, hours
-// 00-23, minutes 00-59, seconds 00-59 or a leap second 60 at 23:59 UTC (RFC 3339 5.7), the
-// offset required. Written out rather than as a regex: a regex match costs microseconds, and a
-// package has a timestamp per node.
-
-// The digits s[at, at + width) as a number, or -1 if one is not a digit.
-int digits(std::string_view s, std::size_t at, std::size_t width) {
-  int v = 0;
-  for (std::size_t d = at; d < at + width; ++d) {
-    if (s[d] < '0' || s[d] > '9') return -1;
-    v = v * 10 + (s[d] - '0');
-  }
-  return v;
-}
-
-// "YYYY-MM-DD" at the start of s, a day that exists (Gregorian, leap years included).
-bool full_date(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
-  const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= days[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
-bool is_date(std::string_view s) { return s.size() == 10 && full_date(s); }
-
-bool is_date_time(std::string_view s) {
-  if (s.size() < 20 || !full_date(s) || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-      s[16] != ':')
-    return false;
-  const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
-  std::size_t at = 19;
-  if (at < s.size() && s[at] == '.') {  // fraction: one digit or more
-    const std::size_t first = ++at;
-    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
-    if (at == first) return false;
-  }
-  int offset = 0;  // minutes east of UTC
-  if (s.size() == at + 1 && (s[at] == 'Z' || s[at] == 'z')) {
-    offset = 0;
-  } else if (s.size() == at + 6 && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
-    const int oh = digits(s, at + 1, 2), om = digits(s, at + 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
-    offset = (oh * 60 + om) * (s[at] == '+' ? 1 : -1);
-  } else {
-    return false;
-  }
-  if (second == 60)  // a leap second is inserted at the end of a UTC day
-    return ((hour * 60 + minute - offset) % 1440 + 1440) % 1440 == 23 * 60 + 59;
-  return true;
-}
-
-// "YYYY-MM-DDThh:mm:ssZ", the form nearly every timestamp has: the fast path's check.
-bool is_plain_utc_date_time(std::string_view s) {
-  return s.size() == 20 && s[10] == 'T' && s[19] == 'Z' && is_date_time(s);
 }
 
 // Whether a value (after normalisation) has the type the schema asks for.
@@ -329,20 +67,6 @@ bool valid(const ojson& v, t type) {
     default:
       return true;  // links and lists are normalised field by field
   }
-}
-
-// The CASE 1.1 association types (CFAssociationTypeExtEnum); others must be "ext:" types.
-bool known_association_type(const std::string& type) {
-  static const std::set<std::string> known{
-      "isChildOf",   "isPeerOf",   "isPartOf", "exactMatchOf",  "precedes",
-      "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel", "isTranslationOf"};
-  if (known.count(type) != 0) return true;
-  if (type.size() <= 4 || type.compare(0, 4, "ext:") != 0) return false;
-  for (std::size_t i = 4; i < type.size(); ++i) {
-    const char c = type[i];
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_') return false;
-  }
-  return true;
 }
 
 class normaliser {
@@ -661,146 +385,6 @@ class normaliser {
   std::map<std::string, std::string> ext_types_;
 };
 
-// --- the fast path -----------------------------------------------------------------------
-// Most packages (every one masterymap writes, most state servers') are valid CASE 1.1 item by
-// item: re-parsing and re-writing each node with nlohmann only to change nothing cost 95% of a
-// strict export (measured). So each CFItem and CFAssociation is first checked, read-only, with
-// simdjson's On-Demand parser. The check is conservative: "clean" only when the normaliser
-// above would certainly leave the node as it is (every key a property of the class, each value
-// of its type in its plain form, every required property present); anything else, even what
-// the normaliser would keep, is "dirty". One dirty node sends the whole package down the
-// normaliser (non-UUID identifiers must be known package-wide). When all are clean, only the
-// skeleton (document, definitions, rubrics) goes through the normaliser and the node lists are
-// written as they are.
-
-namespace od = simdjson::ondemand;
-
-bool is_uuid_lower(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < 36; ++i) {
-    const char c = s[i];
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-bool string_value(od::value& v, std::string_view& out) {
-  od::json_type type{};
-  if (v.type().get(type) != simdjson::SUCCESS || type != od::json_type::string) return false;
-  return v.get_string().get(out) == simdjson::SUCCESS;
-}
-
-// A LinkURI or LinkGenURI object left as it is by the normaliser.
-bool clean_link(od::value& v, const spec& s) {
-  od::object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) return false;
-  unsigned seen = 0;
-  for (auto field : o) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
-    od::value x;
-    if (field.value().get(x) != simdjson::SUCCESS) return false;
-    std::string_view text;
-    if (!string_value(x, text)) return false;
-    unsigned bit = 0;
-    if (key == "title") {
-      bit = 1;
-    } else if (key == "identifier") {
-      bit = 2;
-      // LinkURI: a UUID; LinkGenURI: text, but a non-UUID one may be replaced package-wide.
-      if (!is_uuid_lower(text)) return false;
-    } else if (key == "uri") {
-      bit = 4;
-    } else if (key == "targetType" && &s == &link_gen) {
-      bit = 8;
-    } else {
-      return false;
-    }
-    if ((seen & bit) != 0) return false;  // a key given twice
-    seen |= bit;
-  }
-  return (seen & 7U) == 7U;  // title, identifier and uri are required
-}
-
-// A CFItem or CFAssociation left as it is by the normaliser.
-bool clean_node(od::value& node, const spec& s) {
-  od::object o;
-  if (node.get_object().get(o) != simdjson::SUCCESS) return false;
-  std::uint32_t seen = 0;
-  for (auto field : o) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
-    std::size_t k = 0;
-    while (k < s.fields.size() && key != s.fields[k].name) ++k;
-    if (k == s.fields.size() || (seen & (1U << k)) != 0) return false;
-    seen |= 1U << k;
-    od::value v;
-    if (field.value().get(v) != simdjson::SUCCESS) return false;
-    od::json_type type{};
-    if (v.type().get(type) != simdjson::SUCCESS || type == od::json_type::null) return false;
-    std::string_view text;
-    switch (s.fields[k].type) {
-      case t::text:
-        if (!string_value(v, text)) return false;
-        if (&s == &association && key == "associationType" &&
-            !known_association_type(std::string(text)))
-          return false;
-        break;
-      case t::uuid:
-        if (!string_value(v, text) || !is_uuid_lower(text)) return false;
-        break;
-      case t::date_time:
-        if (!string_value(v, text) || !is_plain_utc_date_time(text)) return false;
-        break;
-      case t::integer: {
-        std::int64_t x = 0;
-        if (type != od::json_type::number || v.get_int64().get(x) != simdjson::SUCCESS)
-          return false;
-        break;
-      }
-      case t::texts: {
-        od::array a;
-        if (v.get_array().get(a) != simdjson::SUCCESS) return false;
-        for (auto element : a) {
-          od::value x;
-          if (element.get(x) != simdjson::SUCCESS || !string_value(x, text)) return false;
-        }
-        break;
-      }
-      case t::link:
-        if (!clean_link(v, link_uri)) return false;
-        break;
-      case t::gen_link:
-        if (!clean_link(v, link_gen)) return false;
-        break;
-      case t::ext:  // kept as it is (skipped by the parser, checked by the reader)
-        if (type != od::json_type::object) return false;
-        break;
-      case t::ext_list: {
-        od::array a;
-        if (v.get_array().get(a) != simdjson::SUCCESS) return false;
-        for (auto element : a) {
-          od::value x;
-          od::json_type xt{};
-          if (element.get(x) != simdjson::SUCCESS || x.type().get(xt) != simdjson::SUCCESS ||
-              xt != od::json_type::object)
-            return false;
-        }
-        break;
-      }
-      default:
-        return false;  // dates, numbers, lists of links: the normaliser decides
-    }
-  }
-  for (const char* r : s.required) {
-    std::size_t k = 0;
-    while (k < s.fields.size() && std::strcmp(r, s.fields[k].name) != 0) ++k;
-    if (k == s.fields.size() || (seen & (1U << k)) == 0) return false;
-  }
-  return true;
-}
-
 // nlohmann's DOM builder, noting what the DOM cannot hold as written: a number whose text
 // changes when written again (1E+2 -> 100.0, an integer beyond 64 bits -> a double) and a key
 // given twice in one object (the last value is kept). Strict output is re-serialised, so the
@@ -873,11 +457,6 @@ class noting_parser : public nlohmann::detail::json_sax_dom_parser<ojson> {
   std::vector<frame> frames_;
 };
 
-// The package with clean node lists: the skeleton normalised, the lists as they are; nullopt
-// when a node is dirty (or the text is not what write_case writes).
-std::optional<std::string> strict_fast(const std::string& text, const std::string& stamp,
-                                       std::vector<std::string>& notes);
-
 }  // namespace
 
 std::string strict_case_slow(const std::string& text, const std::string& stamp,
@@ -921,102 +500,9 @@ std::string strict_case_slow(const std::string& text, const std::string& stamp,
   return p.dump();
 }
 
-namespace {
-
-std::optional<std::string> strict_fast(const std::string& text, const std::string& stamp,
-                                       std::vector<std::string>& notes) {
-  // write_case's output has room to spare: parsed in place when it has simdjson's padding.
-  simdjson::padded_string copy;
-  simdjson::padded_string_view view(text.data(), text.size(), text.capacity());
-  if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) {
-    copy = simdjson::padded_string(text);
-    view = copy;
-  }
-  od::parser parser;
-  od::document doc;
-  od::object top;
-  if (parser.iterate(view).get(doc) != simdjson::SUCCESS ||
-      doc.get_object().get(top) != simdjson::SUCCESS)
-    return std::nullopt;
-  std::string skeleton = "{";
-  std::vector<std::pair<std::string, std::string_view>> lists;  // key, the list as written
-  for (auto field : top) {
-    std::string_view key;
-    od::value v;
-    if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-        field.value().get(v) != simdjson::SUCCESS)
-      return std::nullopt;
-    if (skeleton.size() > 1) skeleton += ',';
-    skeleton += ojson(key).dump();
-    skeleton += ':';
-    if (key == "CFItems" || key == "CFAssociations") {
-      const spec& s = key == "CFItems" ? item : association;
-      od::array a;
-      std::string_view raw;
-      bool rewound = false;
-      if (v.get_array().get(a) != simdjson::SUCCESS || a.raw_json().get(raw) != simdjson::SUCCESS ||
-          a.reset().get(rewound) != simdjson::SUCCESS)
-        return std::nullopt;
-      for (auto element : a) {
-        od::value node;
-        if (element.get(node) != simdjson::SUCCESS || !clean_node(node, s)) return std::nullopt;
-      }
-      lists.emplace_back(std::string(key), raw);
-      skeleton += "[]";
-    } else {
-      od::json_type type{};
-      std::string_view raw;
-      if (v.type().get(type) != simdjson::SUCCESS) return std::nullopt;
-      if (type == od::json_type::object) {
-        od::object x;
-        if (v.get_object().get(x) != simdjson::SUCCESS ||
-            x.raw_json().get(raw) != simdjson::SUCCESS)
-          return std::nullopt;
-      } else if (type == od::json_type::array) {
-        od::array x;
-        if (v.get_array().get(x) != simdjson::SUCCESS || x.raw_json().get(raw) != simdjson::SUCCESS)
-          return std::nullopt;
-      } else {
-        raw = v.raw_json_token();
-      }
-      skeleton += raw;
-    }
-  }
-  skeleton += '}';
-  // The skeleton through the normaliser, then the lists spliced in where it has them.
-  std::vector<std::string> skeleton_notes;
-  const std::string normalised = strict_case_slow(skeleton, stamp, skeleton_notes);
-  const ojson members = ojson::parse(normalised);
-  std::string out;
-  out.reserve(text.size() + normalised.size());
-  out += '{';
-  for (const auto& member : members.items()) {
-    const std::string& key = member.key();  // (lambdas cannot capture a binding)
-    const ojson& value = member.value();
-    if (out.size() > 1) out += ',';
-    out += ojson(key).dump();
-    out += ':';
-    const auto list =
-        std::find_if(lists.begin(), lists.end(), [&](const auto& l) { return l.first == key; });
-    if (list != lists.end() && value.is_array() && value.empty()) {
-      std::string_view raw = list->second;
-      while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back())))
-        raw.remove_suffix(1);
-      out += raw;
-    } else {
-      out += value.dump();
-    }
-  }
-  out += '}';
-  notes.insert(notes.end(), skeleton_notes.begin(), skeleton_notes.end());
-  return out;
-}
-
-}  // namespace
-
 std::string strict_case(const std::string& text, const std::string& stamp,
                         std::vector<std::string>& notes) {
-  if (auto fast = strict_fast(text, stamp, notes)) return std::move(*fast);
+  if (auto fast = strict_case_fast(text, stamp, notes)) return std::move(*fast);
   return strict_case_slow(text, stamp, notes);
 }
 

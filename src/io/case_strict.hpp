@@ -3,6 +3,7 @@
 #ifndef MASTERYMAP_SRC_IO_CASE_STRICT_HPP
 #define MASTERYMAP_SRC_IO_CASE_STRICT_HPP
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ std::string strict_case(const std::string& text, const std::string& stamp,
 /// (tests compare the two).
 std::string strict_case_slow(const std::string& text, const std::string& stamp,
                              std::vector<std::string>& notes);
+
+/// The fast path of `strict_case` (case_strict_fast.cpp): when every CFItem and CFAssociation
+/// is one the normaliser would leave as it is (checked read-only), the package with only its
+/// skeleton normalised and the node lists as written; nullopt when a node is dirty (then the
+/// whole package goes through `strict_case_slow`).
+std::optional<std::string> strict_case_fast(const std::string& text, const std::string& stamp,
+                                            std::vector<std::string>& notes);
 
 }  // namespace masterymap::io::detail
 

@@ -68,7 +68,11 @@ void check_equal_tables(const mm::roster& r, const mm::ratings_table& t) {
       const bool plain = st[i] == mm::status::not_started && std::isnan(sc[i]) && rt[i] == -1;
       const bool inferred_only = st[i] == mm::status::inferred && std::isnan(sc[i]) && rt[i] == -1;
       if (!plain && !inferred_only) want.push_back(c);
+      REQUIRE(r.inferred(l).test(c) == inferred_only);
     }
+    const mm::roster_bits bits = r.inferred(l);
+    REQUIRE(bits.size() == (n + 63) / 64);
+    for (std::size_t c = n; c < 64 * bits.size(); ++c) REQUIRE_FALSE(bits.test(c));
     const mm::roster_cells got = r.cells(l);
     REQUIRE(got.size() == want.size());
     for (std::size_t k = 0; k < want.size(); ++k) {
@@ -94,6 +98,7 @@ void check_equal_tables(const mm::roster& r, const mm::ratings_table& t) {
   REQUIRE(r.cell_count() == stored);
   CHECK_THROWS_AS((void)r.cells(r.size()), std::out_of_range);
   CHECK_THROWS_AS((void)r.row(r.size()), std::out_of_range);
+  CHECK_THROWS_AS((void)r.inferred(r.size()), std::out_of_range);
 }
 
 void check_same_roster(const mm::roster& a, const mm::roster& b) {
@@ -180,6 +185,36 @@ TEST_SUITE("roster") {
     CHECK(s.learners_touched == 2);
     CHECK(ro.statuses()[0] == mm::status::expired);
     CHECK(ro.statuses()[ro.index_of("b") * fw.size()] == mm::status::expired);
+    mm::evaluate_options eo;
+    eo.as_of = ro.as_of();
+    check_equal_tables(ro, eng.ratings(ro.log(), eo));
+  }
+
+  TEST_CASE("roster::inferred: the inferred-only competencies as bits, beside the cells") {
+    const mm::framework fw = pfix::learning_map();
+    const mm::policy pol(mm::scale::four_point());  // prerequisites inferred (the default)
+    const mm::engine eng(fw, pol);
+    mm::roster ro(fw, pol);
+    ro.ingest(pfix::scenario_log());
+    const std::size_t C = fw.size();
+    REQUIRE(C > 64);  // more than one word
+    const std::vector<mm::status> st = ro.statuses();
+    std::size_t set = 0;
+    for (std::size_t l = 0; l < ro.size(); ++l) {
+      const mm::roster_bits bits = ro.inferred(l);
+      REQUIRE(bits.size() == (C + 63) / 64);
+      REQUIRE(bits.end() - bits.begin() == static_cast<std::ptrdiff_t>(bits.size()));
+      std::vector<bool> stored(C, false);
+      for (const mm::roster_cell& x : ro.cells(l)) stored[x.competency] = true;
+      for (std::size_t c = 0; c < C; ++c) {
+        // Inferred in the dense table and no stored cell (no score, no rating) <=> the bit.
+        const bool want = st[l * C + c] == mm::status::inferred && !stored[c];
+        REQUIRE(bits.test(c) == want);
+        REQUIRE(((bits.begin()[c / 64] >> (c % 64)) & 1U) == (want ? 1U : 0U));
+        set += want ? 1 : 0;
+      }
+    }
+    CHECK(set > 0);  // the scenario's masteries infer prerequisites
     mm::evaluate_options eo;
     eo.as_of = ro.as_of();
     check_equal_tables(ro, eng.ratings(ro.log(), eo));

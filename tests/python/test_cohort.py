@@ -539,3 +539,27 @@ def test_days_options_refuse_bools(world):
             roster.groups_by_frontier("stuck", **{name: np.True_})
     assert roster.groups_by_frontier("stuck", stuck_days=1).equals(
         roster.groups_by_frontier("stuck", stuck_days=1.0))
+
+
+def test_days_options_take_numbers_only(world):
+    """stuck_days and recent_days go through one check (the days_arg caster): any real number
+    >= 0 (int, float, numpy numbers, Fraction) is taken as that many days; no number is a
+    TypeError and a number below 0 or not finite a ValueError, each naming the option."""
+    _, _, _, roster = world
+    want = roster.groups_by_frontier("stuck", stuck_days=2.5).reset_index(drop=True)
+    for days in (np.float32(2.5), np.float64(2.5), Fraction(5, 2)):
+        got = roster.groups_by_frontier("stuck", stuck_days=days).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+    want = roster.bottlenecks(stuck_days=3.0)
+    for days in (3, np.int64(3), np.uint8(3)):
+        pd.testing.assert_frame_equal(roster.bottlenecks(stuck_days=days), want)
+    for bad in ("3", None, [3], 1j):
+        with pytest.raises(TypeError, match=r"Roster.bottlenecks\(\): stuck_days must be a "
+                                            r"number of days, got"):
+            roster.bottlenecks(stuck_days=bad)
+        with pytest.raises(TypeError, match=r"recent_days must be a number of days, got"):
+            roster.groups_by_frontier("recent", recent_days=bad)
+    for bad in (-0.5, np.float64(-1), -1, float("-inf"), np.nan):
+        with pytest.raises(ValueError, match=r"Roster.groups_by_frontier\(\): stuck_days must "
+                                             r"be a number of days >= 0, got"):
+            roster.groups_by_frontier("stuck", stuck_days=bad)

@@ -407,7 +407,8 @@ def _clean(signature: str, is_method: bool) -> str:
 
 def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, Dict[str, str]]],
             args: Sequence[Any], kwargs: Dict[str, Any], failure: str,
-            refused: Optional[Tuple[str, str, str]] = None) -> Any:
+            refused: Optional[Tuple[str, str, str]] = None,
+            refused_days: Optional[str] = None) -> Any:
     """The message of the TypeError that replaces pybind11's (or a ValueError to raise instead,
     for an int out of the range of its C++ type).
 
@@ -419,10 +420,13 @@ def explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, D
     :param refused: (value, lo, hi) when a strict integer parameter (``int_arg`` in
         bindings.hpp) refused the integer ``value`` for being outside [lo, hi]: the message
         then names that range.
+    :param refused_days: the repr of a value a number-of-days parameter (``days_arg`` in
+        bindings.hpp: a float >= 0, finite, no bool) refused: the float parameter given it is
+        named, as "a number of days" (TypeError) or "a number of days >= 0" (ValueError).
     """
     try:
         return _explain(display, accessor, overloads, list(args), dict(kwargs), failure,
-                        refused)
+                        refused, refused_days)
     except ValueError as e:  # the call's problem is a value, not a type
         return e
     except Exception as e:  # never hide the call's problem behind a bug here
@@ -452,9 +456,32 @@ def _range_hint(value: int, refused: Optional[Tuple[str, str, str]] = None) -> s
     return " (too large)"
 
 
+def _days_refused(t: _Type, value: Any, refused_days: Optional[str]) -> Optional[bool]:
+    """Whether a days_arg refused ``value`` (given a ``float`` parameter, its repr noted): True
+    when it is no number (a bool, a str ...), False when it is a number below 0 or not finite;
+    None when the parameter did not refuse it."""
+    if refused_days is None or t.name != "float":
+        return None
+    try:
+        if repr(value) != refused_days:
+            return None
+    except Exception:  # a repr that fails is not the one noted
+        return None
+    if isinstance(value, (bool, np.bool_, str, bytes, bytearray)):
+        return True
+    try:
+        x = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return True
+    if x >= 0 and x != float("inf"):  # (NaN is not >= 0)
+        return None  # a good number of days: not the value refused
+    return False
+
+
 def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, Dict[str, str]]],
              args: List[Any], kwargs: Dict[str, Any], failure: str,
-             refused: Optional[Tuple[str, str, str]] = None) -> str:
+             refused: Optional[Tuple[str, str, str]] = None,
+             refused_days: Optional[str] = None) -> str:
     if accessor and args:
         value = args[-1]
         params = parameters(overloads[0][0], overloads[0][2])
@@ -484,6 +511,10 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
         for p, value in bound:
             if p.type is None:
                 continue
+            days = _days_refused(p.type, value, refused_days)
+            if days:  # no number: a wrong type
+                problems.append(f"{p.name} must be a number of days, got {describe(value)}")
+                continue
             m = _mismatch(p.type, value)
             if m is not None:
                 path, expected = m
@@ -499,6 +530,10 @@ def _explain(display: str, accessor: bool, overloads: Sequence[Tuple[str, bool, 
         if not problems and failure == "arguments":
             # An int out of its range is the call's problem before a None that may be fine.
             _raise_if_out_of_range(display, params, bound, refused)
+            for p, value in bound:  # as are days below 0 or not finite
+                if p.type is not None and _days_refused(p.type, value, refused_days) is False:
+                    raise ValueError(f"{display}: {p.name} must be a number of days >= 0, "
+                                     f"got {describe(value)}")
             problems = maybe
         candidates.append((len(problems), problems, bound))
     forms = " or ".join(f"{display[:-2] if display.endswith('()') else display}"

@@ -211,7 +211,9 @@ _KINDS = ("ready", "recent", "stuck")
 
 def check_days(function: str, **days: Any) -> None:
     """Days are numbers: anything else, a bool included (True is no number of days), is a
-    TypeError naming the option (C++ checks the range)."""
+    TypeError naming the option (C++ checks the range). For masterymap.dask, which does its work
+    before any bound call: Roster's methods take days through the days_arg caster
+    (bindings.hpp), which refuses the same values."""
     for name, value in days.items():
         require(isinstance(value, (int, float, np.integer, np.floating))
                 and not isinstance(value, (bool, np.bool_)), function, name, "a number of days",
@@ -224,7 +226,6 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
     if kind not in _KINDS:
         raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
                          f"not {kind!r}")
-    check_days("Roster.groups_by_frontier()", stuck_days=stuck_days, recent_days=recent_days)
     d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
     learners = list(r.learners)
     return groups_frame(d, kind, list(r.framework), learners, _learner_dtype(r, learners))
@@ -356,7 +357,6 @@ def report_bottlenecks(r: _core.Roster, bottlenecks: Any) -> List[Tuple[str, flo
 
 def bottlenecks(r: _core.Roster, stuck_evidence: int, stuck_days: float) -> pd.DataFrame:
     """``Roster.bottlenecks`` (see its docstring)."""
-    check_days("Roster.bottlenecks()", stuck_days=stuck_days)
     d: Dict[str, Any] = r._bottlenecks(stuck_evidence, stuck_days)
     frame = pd.DataFrame({
         "competency": _categorical(d["competency"], list(r.framework)),

@@ -204,18 +204,29 @@ def state_frame(st: _core.LearnerState) -> pd.DataFrame:
 
 # --- roster -----------------------------------------------------------------------------------
 
+ROSTER_COLUMNS = ["learner", "competency", "status", "score", "rating"]
+
+
+def _cell_frame(r: _core.Roster, d: dict, columns: list, extra: dict) -> pd.DataFrame:
+    """A frame of (learner, competency) cells of a roster (``to_dataframe``'s visited cells and
+    the roster-wide advice frames): the columns every one has (learner and competency codes,
+    status codes, scores) from ``d``, then ``extra``, in the order ``columns``."""
+    return pd.DataFrame({
+        "learner": pd.Categorical.from_codes(d["learner"],
+                                             dtype=_learner_dtype(r, list(r.learners))),
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "status": _statuses(d["status"]),
+        "score": d["score"],
+        **extra,
+    }, columns=columns)
+
+
 def roster_frame(r: _core.Roster, all_competencies: bool) -> pd.DataFrame:
     """``Roster.to_dataframe`` (see its docstring)."""
     if not all_competencies:  # the visited cells, from each learner's stored cells
         c = r._cells()
-        return pd.DataFrame({
-            "learner": pd.Categorical.from_codes(c["learner"],
-                                                 dtype=_learner_dtype(r, list(r.learners))),
-            "competency": _categorical(c["competency"], list(r.framework)),
-            "status": _statuses(c["status"]),
-            "score": c["score"],
-            "rating": _ratings(c["rating"], list(r.policy.scale.labels)),
-        })
+        return _cell_frame(r, c, ROSTER_COLUMNS,
+                           {"rating": _ratings(c["rating"], list(r.policy.scale.labels))})
     st = r.statuses()
     L, N = st.shape
     flat = st.reshape(-1)
@@ -273,22 +284,10 @@ BLOCKER_COLUMNS = ["learner", "competency", "status", "score", "needed", "needed
                    "ready", "distance"]
 
 
-def _advice_frame(r: _core.Roster, d: dict, columns: list, extra: dict) -> pd.DataFrame:
-    """A roster-wide advice frame: the columns every one has, then ``extra``."""
-    return pd.DataFrame({
-        "learner": pd.Categorical.from_codes(d["learner"],
-                                             dtype=_learner_dtype(r, list(r.learners))),
-        "competency": _categorical(d["competency"], list(r.framework)),
-        "status": _statuses(d["status"]),
-        "score": d["score"],
-        **extra,
-    }, columns=columns)
-
-
 def roster_gaps(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
     """``Roster.gaps`` (see its docstring)."""
     d = r._gaps(progress=progress)
-    return _advice_frame(r, d, GAP_COLUMNS, {
+    return _cell_frame(r, d, GAP_COLUMNS, {
         "domain": _categorical(d["domain"], list(d["domains"])),
         "level": d["level"],
         "undermines": pd.Series(d["undermines"], dtype=object),
@@ -299,7 +298,7 @@ def roster_gaps(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
 def roster_blockers(r: _core.Roster, progress: Any = None) -> pd.DataFrame:
     """``Roster.blockers`` (see its docstring)."""
     d = r._blockers(progress=progress)
-    return _advice_frame(r, d, BLOCKER_COLUMNS, {
+    return _cell_frame(r, d, BLOCKER_COLUMNS, {
         "needed": _categorical(d["needed"], list(d["needed_labels"])),
         "needed_level": d["needed_level"],
         "blocks": pd.Series(d["blocks"], dtype=object),
