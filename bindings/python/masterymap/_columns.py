@@ -71,8 +71,11 @@ def timestamp_texts(values: Any) -> Optional[List[str]]:
     if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)
             or isinstance(s.dtype, pd.CategoricalDtype)):
         return None
+    values = s.tolist()
+    if all(type(v) is str for v in values):  # the common case, without a per-row branch tree
+        return values
     out = []
-    for i, v in enumerate(s.tolist()):
+    for i, v in enumerate(values):
         if isinstance(v, str):
             out.append(v)
         elif _missing(v):
