@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <masterymap/evidence.hpp>
+#include <masterymap/io/xapi.hpp>
 #include <stdexcept>
 
 #include "evidence_impl.hpp"
@@ -58,6 +59,62 @@ struct staged_names {
 };
 
 }  // namespace
+
+namespace detail {
+
+std::string escaped_text(std::string_view text, std::size_t limit) {
+  std::string out;
+  std::size_t i = 0;
+  for (; i < text.size() && out.size() < limit; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  if (i < text.size()) out += fmt::format("... ({} bytes)", text.size());
+  return out;
+}
+
+bool same_instant(double a, double b) noexcept {
+  if (a == b) return true;
+  if (!(std::fabs(a) <= 1e12 && std::fabs(b) <= 1e12)) return false;
+  // The same whole microsecond (the reader's precision), or adjacent doubles where a double is
+  // coarser than that (after 2106).
+  return std::llround(a * 1e6) == std::llround(b * 1e6) || std::nextafter(a, b) == b;
+}
+
+bool timestamp_fits(std::string_view text, double time) noexcept {
+  if (text.empty()) return true;
+  const auto t = io::parse_rfc3339(text);
+  return t && same_instant(*t, time);
+}
+
+std::string timestamp_problem(std::string_view text, double time) {
+  if (text.empty()) return {};
+  const auto t = io::parse_rfc3339(text);
+  if (!t)
+    return fmt::format(
+        "timestamp text '{}' is not an RFC 3339 date-time with a time zone (e.g. "
+        "2024-03-01T09:30:00Z or 2024-03-01T11:30:00.5+02:00; not the unknown offset -00:00; "
+        "\"\" for none)",
+        escaped_text(text));
+  if (!(time >= min_stored_time && time <= max_stored_time))
+    return {};  // the time itself is bad: its own problem
+  if (same_instant(*t, time)) return {};
+  return fmt::format(
+      "timestamp text '{}' denotes {}, not the row's time {} (the text must be the same "
+      "instant, to the microsecond)",
+      escaped_text(text), format_time(*t), format_time(time));
+}
+
+}  // namespace detail
 
 void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks& checks) {
   const detail::record_batch batch(rows);
@@ -369,6 +426,16 @@ std::string shortest(double x) {
   return fmt::format("{}", x);
 }
 
+// Whether every timestamp text of the batch fits its row (detail::timestamp_fits).
+bool all_stamps_valid(const staged_batch& s, std::size_t n) {
+  const evidence_columns& b = s.b;
+  if (b.timestamp.empty()) return true;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!b.timestamp[i].empty() && !detail::timestamp_fits(b.timestamp[i], s.time_at(i)))
+      return false;
+  return true;
+}
+
 // Validates every row, saying exactly what is wrong with each bad one. \throws evidence_error
 // listing every problem.
 void check_rows(const staged_batch& s, std::size_t n, meter& m) {
@@ -396,8 +463,11 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
     const bool label = level && b.score.codes && b.score.codes[i] < s.SC.label.size() &&
                        s.SC.label[b.score.codes[i]];
     const bool score_ok = level ? is_level(sc) && !label : sc >= smin && sc <= smax;
+    const std::string stamp_why = b.timestamp.empty() || b.timestamp[i].empty()
+                                      ? std::string()
+                                      : detail::timestamp_problem(b.timestamp[i], t);
     if (fast_ok && t >= min_time && t <= max_time && score_ok && std::fabs(sc) <= max_stored &&
-        w >= 0 && w <= max_stored)
+        w >= 0 && w <= max_stored && stamp_why.empty())
       continue;
     if (lcode >= b.learner.names.size())
       bad(i, problem_kind::invalid_value, {}, "learner code out of range");
@@ -505,6 +575,7 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
       bad(i, problem_kind::invalid_value, {},
           fmt::format("weight {} is too large to store (at most {})", w, max_stored));
     }
+    if (!stamp_why.empty()) bad(i, problem_kind::invalid_value, {}, stamp_why);
   }
   if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
 }
@@ -627,7 +698,7 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
     // cannot clear takes the per-row diagnostic pass, which throws listing every problem.
     double tmax = d.max_time;
     const bool all_ok = all_rows_valid(s, n, tmax, m);
-    if (!all_ok) check_rows(s, n, m);
+    if (!all_ok || !all_stamps_valid(s, n)) check_rows(s, n, m);
     // 3. Commit: nothing below can fail except allocation, done first, and a cancellation, which
     // truncates the log back to where it was.
     const impl::mark before = d.get_mark();

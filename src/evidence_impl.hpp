@@ -334,6 +334,19 @@ void check_retractions(const std::vector<retraction>& batch);
 /// of `batch` whose source is the `by` of a retraction of `log` or of `batch` (rows: indices
 /// into `batch`). O(log retractions + batch) when `batch` is not empty.
 void check_not_voiding(const evidence_log& log, const std::vector<retraction>& batch);
+/// `text` with its control characters escaped (\n, \r, \t, \xNN), cut after about `limit`
+/// bytes ("... (N bytes)"), for a message.
+std::string escaped_text(std::string_view text, std::size_t limit = 120);
+/// Whether two times are the same instant as a timestamp text and a row's time must be: the
+/// same whole microsecond, or adjacent doubles (where a double is coarser than a microsecond).
+bool same_instant(double a, double b) noexcept;
+/// Whether a timestamp text fits a row's time: "" (none), or an RFC 3339 date-time with a time
+/// zone (`io::parse_rfc3339`) denoting `time` (`same_instant`). O(text).
+bool timestamp_fits(std::string_view text, double time) noexcept;
+/// Why `text` does not fit `time` ("timestamp text '...' is not an RFC 3339 date-time ..." or
+/// "... denotes <t>, not the row's time <time> ..."), "" when it does (or when `time` itself is
+/// no storable time: that is the row's own problem).
+std::string timestamp_problem(std::string_view text, double time);
 /// The statements path of an append: `batch` is appended (validated as by `append`), then its
 /// rows whose non-empty source is already in the log (or earlier in the batch) are dropped when
 /// their content is the same, and reported when it is not (the log is then restored and

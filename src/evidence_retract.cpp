@@ -70,10 +70,38 @@ std::vector<std::uint32_t> retract_sources(evidence_log::impl& d,
 
 namespace {
 
-std::string number_text(double v) { return fmt::format("{}", v); }
+// A stored score or weight (float32) as its shortest text: "0.6", not "0.6000000238418579".
+std::string float_text(float v) { return fmt::format("{}", v); }
+
+// Row `i` of a batch's number column as sent (its number, shortest, or its text), or "" when
+// unknown or when that is what the stored value prints as.
+std::string sent_text(const number_column& c, std::size_t i, float stored) {
+  std::string sent;
+  if (c.values) {
+    if (static_cast<double>(stored) == c.values[i]) return {};
+    sent = fmt::format("{}", c.values[i]);
+  } else if (c.codes && c.codes[i] < c.names.size()) {
+    sent = std::string(trim(c.names[c.codes[i]]));
+  } else {
+    return {};
+  }
+  return sent == float_text(stored) ? std::string() : sent;
+}
+
+// A stored value of a row, with the value as sent when row `r` (>= `first`) is of `batch` and
+// was sent as another text: "0.6" or "0.6, sent as 0.60000001".
+std::string value_text(float stored, const number_column& c, std::size_t r, std::size_t first) {
+  std::string out = float_text(stored);
+  if (r >= first)
+    if (const auto sent = sent_text(c, r - first, stored); !sent.empty())
+      out += fmt::format(", sent as {}", sent);
+  return out;
+}
 
 // How the content of row `r` differs from that of row `e` (same source): "score 0.8 (was 0.6)".
-std::string differences(const evidence_log::impl& d, std::size_t r, std::size_t e) {
+// Rows from `first` on are those of `batch`.
+std::string differences(const evidence_log::impl& d, std::size_t r, std::size_t e,
+                        const evidence_columns& batch, std::size_t first) {
   std::vector<std::string> out;
   if (d.learner[r] != d.learner[e])
     out.push_back(fmt::format("learner '{}' (was '{}')", d.learners.names[d.learner[r]],
@@ -84,16 +112,16 @@ std::string differences(const evidence_log::impl& d, std::size_t r, std::size_t 
   if (!(d.time[r] == d.time[e]))
     out.push_back(fmt::format("time {} (was {})", format_time(d.time[r]), format_time(d.time[e])));
   if (float_bits(d.score[r]) != float_bits(d.score[e]))
-    out.push_back(fmt::format("score {} (was {})", number_text(static_cast<double>(d.score[r])),
-                              number_text(static_cast<double>(d.score[e]))));
+    out.push_back(fmt::format("score {} (was {})", value_text(d.score[r], batch.score, r, first),
+                              value_text(d.score[e], batch.score, e, first)));
   const evidence_attributes& x = d.attrs[d.attr[r]];
   const evidence_attributes& y = d.attrs[d.attr[e]];
   if (x.kind != y.kind)
     out.push_back(
         fmt::format("kind '{}' (was '{}')", d.kinds.names[x.kind], d.kinds.names[y.kind]));
   if (float_bits(x.weight) != float_bits(y.weight))
-    out.push_back(fmt::format("weight {} (was {})", number_text(static_cast<double>(x.weight)),
-                              number_text(static_cast<double>(y.weight))));
+    out.push_back(fmt::format("weight {} (was {})", value_text(x.weight, batch.weight, r, first),
+                              value_text(y.weight, batch.weight, e, first)));
   if (const auto a = d.stamp(r), b = d.stamp(e); !a.empty() && !b.empty() && a != b)
     out.push_back(fmt::format("timestamp '{}' (was '{}')", a, b));
   return fmt::format("{}", fmt::join(out, ", "));
@@ -148,7 +176,7 @@ void append_statement_rows(evidence_log& log, const evidence_columns& batch,
           {problem_kind::invalid_value,
            {id},
            fmt::format("row {}: statement '{}' was ingested before with other content: {}",
-                       r - m.rows, id, differences(d, r, e))});
+                       r - m.rows, id, differences(d, r, e, batch, m.rows))});
       rows.push_back(r - m.rows);
     }
     if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));

@@ -304,6 +304,13 @@ struct saved_timestamps {
           ends[k] <= (k == 0 ? 0 : ends[k - 1]))
         r.fail("bad timestamp text entry");
     if (!detail::is_utf8(chars)) r.fail("timestamp texts are not valid UTF-8");
+    for (std::size_t k = 0; k < rows.size(); ++k) {  // as an append checks them
+      const std::size_t b = k == 0 ? 0 : ends[k - 1];
+      const auto row = static_cast<std::size_t>(rows[k]);
+      const auto why = detail::timestamp_problem(std::string_view(chars).substr(b, ends[k] - b),
+                                                 log.times()[row]);
+      if (!why.empty()) r.fail(fmt::format("row {}: {}", row, why));
+    }
     auto& d = detail::evidence_access::of(log);
     d.stamp_rows = std::move(rows);
     d.stamp_ends = std::move(ends);
@@ -400,18 +407,18 @@ void write_snapshot(const roster::impl& d, const snapshot_parts& p, writer& w,
 }
 
 // The format a save writes (tables_version: 6, or 7 with timestamp texts; cell_list_version:
-// 4 or 5): 0 = the newest. \throws std::invalid_argument for another version, or the cell-list
-// format for a log with timestamp texts (it has no place for them).
+// 4 or 5): 0 = the newest. \throws std::invalid_argument for another version, or an explicit
+// 4, 5 or 6 for a log with timestamp texts (they have no place for them; 6 is not silently
+// upgraded to 7).
 std::uint32_t save_version(std::uint32_t version, const evidence_log& log) {
-  if (version == 0 || version == tables_version || version == with_timestamps)
-    return tables_version;
-  if (version == cell_list_version || version == without_retractions) {
+  if (version == 0 || version == with_timestamps) return tables_version;
+  if (version == tables_version || version == cell_list_version || version == without_retractions) {
     if (!log.timestamp_rows().empty())
       throw std::invalid_argument(fmt::format(
           "roster snapshot: version {} cannot keep the statements' timestamp texts of this "
-          "roster's log (on {} of its rows); save with version {} (the default)",
+          "roster's log (on {} of its rows); save with version {} or 0 (the default)",
           version, log.timestamp_rows().size(), with_timestamps));
-    return cell_list_version;
+    return version == tables_version ? tables_version : cell_list_version;
   }
   throw std::invalid_argument(fmt::format(
       "roster snapshot: cannot write version {} (versions {}, {} and {}: 4 and 5 being one "

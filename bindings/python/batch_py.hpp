@@ -21,7 +21,8 @@ namespace py = pybind11;
 
 /// The columns of a batch of `n` rows, role -> (indices, names) or (indices, names, {name
 /// index: reason}) for text (learner, competency, kind, source; reasons for ids that are not
-/// ids), (values,) for numbers, absent or None for an optional column. Indices may be any
+/// ids), (values,) for numbers, (list of str,) for the timestamp texts ("" = none; checked by
+/// the core), absent or None for an optional column. Indices may be any
 /// integer dtype, used in place when uint32; negative ones (pandas' missing value) become a
 /// trailing empty name, which the core rejects as a missing id. Keeps everything the batch
 /// points to alive; not copyable (it points into itself).
@@ -45,6 +46,7 @@ class py_evidence_batch {
 
  private:
   holder learner_, competency_, time_, score_, kind_, weight_, source_;
+  std::vector<std::string> stamps_;  // the timestamp texts, when the batch has them
   evidence_columns batch_;
 };
 

@@ -212,6 +212,12 @@ py_evidence_batch::py_evidence_batch(std::size_t n, const py::dict& cols) {
   set_number(batch_.weight, weight_);
   batch_.learner_rejected = learner_.reason_views;
   batch_.competency_rejected = competency_.reason_views;
+  // The timestamp texts: (list of str,), one per row ("" = none), when the batch has them.
+  if (cols.contains("timestamp") && !cols["timestamp"].is_none()) {
+    const auto t = cols["timestamp"].cast<py::tuple>();
+    if (t.size() != 1) throw py::type_error("column timestamp: expected (texts,)");
+    batch_.timestamp = timestamp_column(t[0], n, stamps_);
+  }
 }
 
 void bind_evidence(py::module_& m) {
@@ -356,7 +362,11 @@ Appends a batch: a pandas DataFrame, a mapping of equal-length arrays or a list 
 (``[]``, an empty frame, a header-only file) is a no-op.
 
 Columns: ``learner``, ``competency``, ``time``, ``score`` and optionally ``kind``, ``weight``,
-``source`` (rename with ``columns={"learner": "user_id", ...}``). Text columns may be
+``source``, ``timestamp`` (rename with ``columns={"learner": "user_id", ...}``). ``timestamp``
+is each row's time as a statement wrote it (:meth:`to_dataframe`'s and ``read_xapi``'s column;
+``""`` or a missing value for none), kept by the log (:meth:`timestamp_text`): each text must be
+an RFC 3339 date-time with a time zone denoting the row's ``time`` to the microsecond, else the
+row is bad; a ``timestamp`` column of datetimes or numbers is no texts and is ignored. Text columns may be
 categorical. Ids have one text whatever their type: ``1``, ``np.int64(1)``, ``1.0`` (a float64
 column, as pandas makes one with a missing value) and ``"1"`` are all the id ``"1"``; a missing
 id, a non-integral number (``1.5``) or a boolean is a bad row. Times may be numbers (seconds
@@ -381,7 +391,8 @@ about 0.1 s) leaves the log unchanged.
 :returns: the log (for chaining)
 :raises ValueError: a required column is missing or the columns differ in length
 :raises TypeError: ``data`` is neither a DataFrame, a mapping nor a list of records; a boolean
-    or timedelta time column
+    or timedelta time column; a ``timestamp`` text column with a value that is neither a str
+    nor missing (naming its row)
 :raises EvidenceError: listing every bad row (0-based) and reason; the log is unchanged
 )pbdoc")
       .def_static(
@@ -483,7 +494,11 @@ a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
           R"pbdoc(
 The log as a pandas DataFrame, one row per event in insertion order: ``learner``,
 ``competency``, ``kind``, ``source`` (categoricals), ``time`` (``datetime64[ns, UTC]``, to the
-microsecond), ``score`` and ``weight`` (float64).
+microsecond), ``score`` and ``weight`` (float64); and, only when some row has one (the log
+came from xAPI statements), ``timestamp``: each row's time as the statement wrote it
+(:meth:`timestamp_text`; object dtype, ``""`` for a row without one). A log without texts gives
+the seven columns as before. :meth:`extend` and ``Roster.ingest`` take the frame back, texts
+included.
 
 :raises ValueError: a time outside datetime64[ns] (1677-09-21 to 2262-04-11), naming the row
 )pbdoc")
@@ -549,7 +564,7 @@ microsecond), ``score`` and ``weight`` (float64).
             const py_evidence_batch batch(n, cols);
             std::vector<std::string> texts;
             evidence_columns columns = batch.columns();
-            columns.timestamp = timestamp_column(timestamps, n, texts);
+            if (!timestamps.is_none()) columns.timestamp = timestamp_column(timestamps, n, texts);
             const auto hook = python_progress(progress);
             std::vector<retraction> v;
             for (const auto& [source, by] : voids) v.push_back({source, by});
@@ -743,6 +758,15 @@ roster snapshots and learner records. O(log n).
            [](const evidence_log& log) {
              const read_lock lock(&log, log_type);
              return columns_of(log);
+           })
+      .def("_timestamps",
+           [](const evidence_log& log) {
+             // (rows with a text, ascending (uint64), their texts)
+             const read_lock lock(&log, log_type);
+             py::list texts;
+             for (const std::uint64_t r : log.timestamp_rows())
+               texts.append(py::str(std::string(log.timestamp_text(static_cast<std::size_t>(r)))));
+             return py::make_tuple(copy_numpy(log.timestamp_rows()), texts);
            })
       .def(py::pickle(
           [](const evidence_log& log) {

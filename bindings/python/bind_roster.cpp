@@ -172,7 +172,7 @@ probability source); unhashable (it grows).
             const py_evidence_batch batch(n, cols);
             std::vector<std::string> texts;
             evidence_columns columns = batch.columns();
-            columns.timestamp = timestamp_column(timestamps, n, texts);
+            if (!timestamps.is_none()) columns.timestamp = timestamp_column(timestamps, n, texts);
             const auto hook = python_progress(progress);
             std::vector<retraction> v;
             for (const auto& [source, by] : voids) v.push_back({source, by});

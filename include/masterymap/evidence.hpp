@@ -71,7 +71,7 @@ struct evidence {
   /// The time as the evidence first said it, when that was text a reader kept (an xAPI
   /// statement's `timestamp` as written, e.g. "2024-03-01T09:30:00.123+02:00"; `time` is the
   /// same instant in UTC seconds); "" otherwise. Kept by the log (`evidence_log::timestamp_text`)
-  /// and shown by `explain`; not checked against `time`.
+  /// and shown by `explain`; checked on the way in as `evidence_columns::timestamp` is.
   std::string timestamp;
 };
 
@@ -105,7 +105,14 @@ struct evidence_columns {
   std::vector<std::string_view> learner_rejected, competency_rejected;
   /// Empty, or one entry per row: the row's time as originally written (an xAPI statement's
   /// timestamp, "2024-03-01T09:30:00.123+02:00"; "" = none), kept by the log
-  /// (`evidence_log::timestamp_text`). Another length: std::invalid_argument.
+  /// (`evidence_log::timestamp_text`). Another length: std::invalid_argument. A non-empty text
+  /// must be an RFC 3339 date-time with a time zone (`io::parse_rfc3339`: what the xAPI reader
+  /// takes) denoting the row's `time`: the same instant to the microsecond (both rounded to
+  /// whole microseconds, the precision the reader keeps and `format_time` prints, are equal;
+  /// or, where a double is coarser than a microsecond (after 2106), the two are adjacent
+  /// doubles). Otherwise the row is bad ("row i: timestamp text '...' is not an RFC 3339
+  /// date-time ..." or "... denotes <time> but the row's time is <time>", the text's control
+  /// characters escaped), reported with every other bad row of the batch (log unchanged).
   std::vector<std::string_view> timestamp;
 
   /// A batch of one row over the given names (and weight); the caller sets `time` and `score`
@@ -357,6 +364,8 @@ class MASTERYMAP_API evidence_log {
   // an xAPI statement's timestamp as written) keeps it, sparsely: the log stores, for those rows
   // only, the row number (8 bytes), where the text ends (8 bytes) and its bytes; a log that never
   // saw one stores nothing per row. Snapshots (version 7), copies, `==` and records keep them.
+  // Every text is checked on the way in (`evidence_columns::timestamp`): an RFC 3339 date-time
+  // denoting the row's time to the microsecond.
 
   /// Row `i`'s time as originally written ("2024-03-01T09:30:00.123+02:00"), "" when it has
   /// none. O(log(rows with a text)). \throws std::out_of_range
@@ -378,7 +387,10 @@ class MASTERYMAP_API evidence_log {
   /// many rows share.)
   /// All or nothing: \throws masterymap::evidence_error listing every bad row (as `append`),
   /// or every conflicting duplicate ("row i: statement '<id>' was ingested before with other
-  /// content: score 0.8 (was 0.6)", or "timestamp '...' (was '...')", ids: the source), or
+  /// content: score 0.8 (was 0.6)", or "timestamp '...' (was '...')", ids: the source; scores
+  /// and weights print as the shortest text of the stored float ("0.6", not
+  /// "0.6000000238418579"), followed by the value as sent, "(sent 0.60000001)", when the
+  /// batch's number or text differs from that), or
   /// every void whose target is itself a voiding statement (a `by` of the log's retractions or
   /// of `voids`: xAPI forbids voiding a voiding statement) — log unchanged;
   /// std::invalid_argument for an empty source in `voids` (log unchanged).

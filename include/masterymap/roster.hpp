@@ -311,7 +311,8 @@ class MASTERYMAP_API roster {
   /// stores the tables as the roster holds them (per learner its 16-byte cells and its inferred
   /// bits, C / 8 bytes), so `load` streams them into place; it is written as version 7 (version 6
   /// followed by the log's timestamp texts) when the log keeps statements' original timestamp
-  /// texts. `version` 5 writes the cell-list
+  /// texts (`version` 0 or 7; an explicit 6 is refused for such a log, as 4 and 5 are, rather
+  /// than silently writing 7). `version` 5 writes the cell-list
   /// format of earlier releases (version 4 when the log has no retractions; 18 bytes per
   /// non-default cell, inferred-only competencies included), for a reader of such a release.
   /// Written atomically: to a temporary file in the same folder, flushed to disk, then renamed
@@ -319,8 +320,8 @@ class MASTERYMAP_API roster {
   /// loads back. O(log rows + stored cells + learners x C / 64).
   /// \throws masterymap::file_error if the file cannot be written (`path` is then unchanged);
   ///         std::invalid_argument if a name (learner, competency, kind, source) is not UTF-8, or
-  ///         for a `version` other than 0, 4, 5, 6 or 7, or 4 or 5 for a log with timestamp texts
-  ///         (that format has no place for them).
+  ///         for a `version` other than 0, 4, 5, 6 or 7, or 4, 5 or 6 for a log with timestamp
+  ///         texts (those formats have no place for them: save with 7 or 0), the file untouched.
   /// Progress (progress.hpp) in bytes of the evidence columns (24 per row) written and of the
   /// tables (11 per cell) scanned; cancelled, the previous file is left as it was.
   void save(const std::string& path, const progress& progress = {}, unsigned version = 0) const;

@@ -476,3 +476,38 @@ TEST_SUITE("bkt model file") {
     }
   }
 }
+
+TEST_CASE("roster snapshot: an explicit version 6 refuses a log with timestamp texts") {
+  // Version 7 is version 6 and the texts; a roster whose log has texts saved as 6 would lose
+  // them or, as before, silently write 7: refused like 4 and 5, the earlier file untouched.
+  mm::roster ro = big_roster();
+  const fixtures::temp_file file("texts.bin");
+  ro.save(file.path(), {}, 6);  // no texts yet: version 6
+  const std::string before = slurp(file.path());
+  mm::evidence e("s1", "A", 1.8e9 + 5400.5, 3.0);
+  e.timestamp = "2027-01-15T10:30:00.5+01:00";  // 1.8e9 + 5400.5 s = 2027-01-15T09:30:00.5Z
+  e.source = "statement-1";
+  ro.ingest(std::vector<mm::evidence>{e});
+  REQUIRE(ro.log().timestamp_rows().size() == 1);
+  for (const unsigned v : {4U, 5U, 6U}) {
+    CAPTURE(v);
+    const std::string why =
+        "version " + std::to_string(v) + " cannot keep the statements' timestamp texts";
+    CHECK_THROWS_WITH_AS(ro.save(file.path(), {}, v), doctest::Contains(why.c_str()),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(ro.save(file.path(), {}, v),
+                         doctest::Contains("save with version 7 or 0 (the default)"),
+                         std::invalid_argument);
+    CHECK(slurp(file.path()) == before);
+  }
+  for (const unsigned v : {0U, 7U}) {
+    ro.save(file.path(), {}, v);
+    const std::string bytes = slurp(file.path());
+    std::uint32_t version = 0;
+    std::memcpy(&version, bytes.data() + 8, 4);
+    CHECK(version == 7);
+    const mm::roster back = mm::roster::load(file.path());
+    CHECK(back == ro);
+    CHECK(back.log().timestamp_text(back.log().size() - 1) == e.timestamp);
+  }
+}

@@ -2,6 +2,7 @@
 // Copyright 2026 The masterymap authors
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <masterymap/error.hpp>
@@ -541,4 +542,178 @@ TEST_CASE("xapi: repeats dropped in a batch take their timestamp texts with them
   CHECK(log.timestamp_text(1) == "2024-03-03T00:00:00+03:00");
   CHECK(log.timestamp_text(2) == "2024-03-04T00:00:00-05:00");
   CHECK(log.timestamp_rows() == std::vector<std::uint64_t>{0, 1, 2});
+}
+
+namespace {
+
+// A one-row batch of `source` at `time` with the timestamp text `text` (and score `score`).
+struct stamped_row {
+  double time, score, weight = 1.0;
+  std::string text;
+  evidence_columns b;
+  stamped_row(double time_, std::string text_, double score_ = 2.0, std::string_view source = "s1")
+      : time(time_), score(score_), text(std::move(text_)) {
+    b = evidence_columns::one_row("ann", "A", "formative", source, &weight);
+    b.time.values = &time;
+    b.score.values = &score;
+    b.timestamp = {text};
+  }
+};
+
+std::vector<std::string> messages(const std::function<void()>& f) {
+  std::vector<std::string> out;
+  try {
+    f();
+  } catch (const evidence_error& e) {
+    for (const auto& p : e.problems()) out.push_back(p.message);
+    return out;
+  }
+  out.emplace_back("(no error)");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("xapi: a timestamp text must be RFC 3339 and denote the row's time") {
+  // 2024-03-01T09:30:00Z = 1709285400 s (by hand: 19783 days * 86400 + 34200)
+  const double t = 1709285400.0;
+  evidence_log log;
+  log.add({"ann", "A", 1.0, 0.5}, ingest_checks{});
+  const evidence_log before = log;
+  const auto refused = [&](const std::string& text, double time = 1709285400.0) {
+    const stamped_row r(time, text);
+    const auto m = messages([&] { log.append(r.b, ingest_checks{}); });
+    CHECK(log == before);
+    REQUIRE(m.size() == 1);
+    return m[0];
+  };
+  // a newline (escaped in the message), a non-RFC-3339 text, the unknown offset
+  CHECK(refused("2024-03-01T09:30:00Z\n") ==
+        "row 0: timestamp text '2024-03-01T09:30:00Z\\n' is not an RFC 3339 date-time with a "
+        "time zone (e.g. 2024-03-01T09:30:00Z or 2024-03-01T11:30:00.5+02:00; not the unknown "
+        "offset -00:00; \"\" for none)");
+  CHECK(refused("2024-03-01 09:30:00")
+            .find("timestamp text '2024-03-01 09:30:00' is not an RFC "
+                  "3339 date-time") != std::string::npos);
+  CHECK(refused("yesterday").find("'yesterday' is not an RFC 3339") != std::string::npos);
+  CHECK(refused("2024-03-01T09:30:00-00:00").find("is not an RFC 3339") != std::string::npos);
+  CHECK(refused("\x01\t").find("'\\x01\\t'") != std::string::npos);
+  // a text that denotes another instant
+  CHECK(refused("2024-03-01T10:30:00Z") ==
+        "row 0: timestamp text '2024-03-01T10:30:00Z' denotes 2024-03-01T10:30:00Z, not the "
+        "row's time 2024-03-01T09:30:00Z (the text must be the same instant, to the "
+        "microsecond)");
+  CHECK(refused("2024-03-01T09:30:00+02:00").find("denotes 2024-03-01T07:30:00Z") !=
+        std::string::npos);
+  // one microsecond off is another instant; below the microsecond the same
+  CHECK(refused("2024-03-01T09:30:00.000001Z").find("denotes 2024-03-01T09:30:00.000001Z") !=
+        std::string::npos);
+  // a very long text is cut in the message
+  CHECK(refused(std::string(1000, 'x')).find("... (1000 bytes)") != std::string::npos);
+  // the time's own problem is reported, not a disagreement with it
+  {
+    const stamped_row r(std::nan(""), "2024-03-01T09:30:00Z");
+    const auto m = messages([&] { log.append(r.b, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == "row 0: missing time");
+  }
+  // accepted: the same instant in UTC, with an offset, below a microsecond, and "" (none)
+  for (const char* ok : {"2024-03-01T09:30:00Z", "2024-03-01T11:30:00+02:00",
+                         "2024-03-01T04:00:00-05:30", "2024-03-01t09:30:00.0000004z", ""}) {
+    CAPTURE(ok);
+    const stamped_row r(t, ok);
+    evidence_log l = before;
+    CHECK_NOTHROW(l.append(r.b, ingest_checks{}));
+    CHECK(l.timestamp_text(1) == ok);
+    CHECK(l.timestamp_rows().size() == (std::string_view(ok).empty() ? 0U : 1U));
+  }
+  // a batch lists every bad text with its other problems; all or nothing
+  {
+    const std::uint32_t codes[3] = {0, 0, 0};
+    const double times[3] = {t, t + 1, t + 2}, scores[3] = {1, -1, 2}, w = 1,
+                 weights[3] = {1, 1, 1};
+    evidence_columns b = evidence_columns::one_row("ann", "A", "formative", "", &w);
+    b.size = 3;
+    b.learner.codes = b.competency.codes = b.kind.codes = b.source.codes = codes;
+    b.time.values = times;
+    b.score.values = scores;
+    b.weight.values = weights;
+    b.timestamp = {"2024-03-01T09:30:00Z", "2024-03-01T09:30:01", "2024-03-01T09:30:03Z"};
+    ingest_checks checks;
+    checks.min_score = 0;
+    const auto m = messages([&] { log.append(b, checks); });
+    CHECK(m == std::vector<std::string>{
+                   "row 1: score -1 is outside [0, inf]",
+                   "row 1: timestamp text '2024-03-01T09:30:01' is not an RFC 3339 date-time "
+                   "with a time zone (e.g. 2024-03-01T09:30:00Z or 2024-03-01T11:30:00.5+02:00; "
+                   "not the unknown offset -00:00; \"\" for none)",
+                   "row 2: timestamp text '2024-03-01T09:30:03Z' denotes 2024-03-01T09:30:03Z, "
+                   "not the row's time 2024-03-01T09:30:02Z (the text must be the same instant, "
+                   "to the microsecond)"});
+    CHECK(log == before);
+  }
+  // the statements path and owning rows are checked alike
+  {
+    const stamped_row r(t, "2024-03-01T09:30:00Z\r\n");
+    const auto m = messages([&] { (void)log.append_statements(r.b, {}, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].find("'2024-03-01T09:30:00Z\\r\\n' is not an RFC 3339") != std::string::npos);
+    evidence e("ann", "A", t, 2.0);
+    e.timestamp = "2024-03-01T09:30:01Z";
+    const auto m2 = messages([&] { log.append(std::vector<evidence>{e}, ingest_checks{}); });
+    REQUIRE(m2.size() == 1);
+    CHECK(m2[0].find("denotes 2024-03-01T09:30:01Z") != std::string::npos);
+    CHECK(log == before);
+  }
+}
+
+TEST_CASE("xapi: a repeat with other content prints scores as sent, not float32 expansions") {
+  const double t = 1709285400.0;
+  evidence_log log;
+  const stamped_row first(t, "2024-03-01T09:30:00Z", 0.6);
+  (void)log.append_statements(first.b, {}, ingest_checks{});
+  const evidence_log before = log;
+  {  // 0.8 against a stored 0.6: the shortest float32 texts, not 0.6000000238418579
+    const stamped_row again(t, "2024-03-01T09:30:00Z", 0.8);
+    const auto m = messages([&] { (void)log.append_statements(again.b, {}, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] ==
+          "row 0: statement 's1' was ingested before with other content: score 0.8 (was 0.6)");
+  }
+  {  // a score float32 cannot hold: what was sent, too
+    const stamped_row again(t, "2024-03-01T09:30:00Z", 0.8000000001);
+    const auto m = messages([&] { (void)log.append_statements(again.b, {}, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].find("score 0.8, sent as 0.8000000001 (was 0.6)") != std::string::npos);
+  }
+  {  // a score sent as text (a CSV field, a label): the text
+    stamped_row again(t, "2024-03-01T09:30:00Z");
+    evidence_columns::text_value(again.b.score, " 0.70 ");
+    const auto m = messages([&] { (void)log.append_statements(again.b, {}, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].find("score 0.7, sent as 0.70 (was 0.6)") != std::string::npos);
+  }
+  {  // a weight likewise
+    stamped_row again(t, "2024-03-01T09:30:00Z", 0.6);
+    again.weight = 0.3;
+    const auto m = messages([&] { (void)log.append_statements(again.b, {}, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].find("weight 0.3 (was 1)") != std::string::npos);
+  }
+  {  // within one batch the earlier row's sent value is known too
+    const std::uint32_t codes[2] = {0, 0};
+    const double times[2] = {t, t}, scores[2] = {0.1000000001, 0.2}, w = 1, weights[2] = {1, 1};
+    evidence_columns b = evidence_columns::one_row("ann", "A", "formative", "s2", &w);
+    b.size = 2;
+    b.learner.codes = b.competency.codes = b.kind.codes = b.source.codes = codes;
+    b.time.values = times;
+    b.score.values = scores;
+    b.weight.values = weights;
+    const auto m = messages([&] { (void)log.append_statements(b, {}, ingest_checks{}); });
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] ==
+          "row 1: statement 's2' was ingested before with other content: score 0.2 (was 0.1, "
+          "sent as 0.1000000001)");
+  }
+  CHECK(log == before);
 }

@@ -659,8 +659,8 @@ def test_timestamp_text_survives_snapshot_pickle_and_copy(tmp_path):
 
 
 def test_a_roster_without_texts_writes_version_6_and_with_texts_version_7(tmp_path):
-    """Version 7 (version 6 + the texts) only when the log has a text; the cell-list format of
-    earlier releases (save(version=5)) has no place for them and refuses such a log."""
+    """Version 7 (version 6 + the texts) only when the log has a text; versions 4, 5 (the
+    cell-list format of earlier releases) and 6 have no place for them and refuse such a log."""
     import struct
     fw, policy = _fw_policy()
     roster = mm.Roster(fw, policy)
@@ -671,13 +671,18 @@ def test_a_roster_without_texts_writes_version_6_and_with_texts_version_7(tmp_pa
     assert mm.Roster.load(tmp_path / "old.mmr") == roster
     roster.ingest(mm.io.read_xapi([_scored(2, 0.9, 2)], fw, alignment=ALIGN, scale=policy))
     assert struct.unpack("<I", bytes(roster.to_bytes()[8:12]))[0] == 7
-    for version in (0, 6, 7):
+    for version in (0, 7):
         roster.save(tmp_path / "new.mmr", version=version)
+        assert struct.unpack("<I", (tmp_path / "new.mmr").read_bytes()[8:12])[0] == 7
         back = mm.Roster.load(tmp_path / "new.mmr")
         assert back == roster and back.log.timestamp_text(1) == roster.log.timestamp_text(1)
-    with pytest.raises(ValueError, match=r"version 5 cannot keep the statements' timestamp"):
-        roster.save(tmp_path / "old.mmr", version=5)
-    assert mm.Roster.load(tmp_path / "old.mmr") != roster  # the earlier file is untouched
+    earlier = (tmp_path / "old.mmr").read_bytes()
+    for version in (4, 5, 6):  # 6 is not silently written as 7
+        with pytest.raises(ValueError, match=rf"version {version} cannot keep the statements' "
+                                             r"timestamp texts .* save with version 7 or 0"):
+            roster.save(tmp_path / "old.mmr", version=version)
+        assert (tmp_path / "old.mmr").read_bytes() == earlier  # the earlier file is untouched
+    assert mm.Roster.load(tmp_path / "old.mmr") != roster
 
 
 def _reordered(d):
@@ -795,3 +800,174 @@ def test_timestamp_text_takes_a_row_index_as_a_sequence_does(tmp_path):
     with pytest.raises(TypeError, match=r"version"):
         roster.save(tmp_path / "r.mmr", version=True)
     assert not (tmp_path / "r.mmr").exists()
+
+
+# --- timestamp texts are checked, travel in frames, and repeats print what was sent ------------
+
+def _rfc3339_seconds(text):
+    """Oracle: Python's own reading of an RFC 3339 text, in UTC seconds."""
+    import datetime
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+BAD_FORM = ("is not an RFC 3339 date-time with a time zone (e.g. 2024-03-01T09:30:00Z or "
+            "2024-03-01T11:30:00.5+02:00; not the unknown offset -00:00; \"\" for none)")
+
+
+def _statement_frame():
+    fw, policy = _fw_policy()
+    frame = mm.io.read_xapi([_scored(1, 0.9, 1), _scored(2, 0.5, 2), _scored(3, 0.3, 3)], fw,
+                            alignment=ALIGN, scale=policy)
+    return fw, policy, frame
+
+
+@pytest.mark.parametrize("text,why", [
+    ("2024-03-02T09:00:00Z\n", "'2024-03-02T09:00:00Z\\n' " + BAD_FORM),
+    ("2024-03-02 09:00:00Z", "'2024-03-02 09:00:00Z' " + BAD_FORM),
+    ("2 March 2024", "'2 March 2024' " + BAD_FORM),
+    ("2024-03-02T09:00:00-00:00", "'2024-03-02T09:00:00-00:00' " + BAD_FORM),
+    ("2024-03-02T10:00:00Z", "'2024-03-02T10:00:00Z' denotes 2024-03-02T10:00:00Z, not the "
+                             "row's time 2024-03-02T09:00:00Z (the text must be the same "
+                             "instant, to the microsecond)"),
+    ("2024-03-02T09:00:00+02:00", "'2024-03-02T09:00:00+02:00' denotes 2024-03-02T07:00:00Z"),
+    ("2024-03-02T09:00:00.000001Z", "'2024-03-02T09:00:00.000001Z' denotes "
+                                    "2024-03-02T09:00:00.000001Z, not the row's time "
+                                    "2024-03-02T09:00:00Z"),
+])
+def test_a_bad_timestamp_text_is_refused_naming_row_and_text(text, why):
+    fw, policy, frame = _statement_frame()
+    bad = frame.copy()
+    bad.attrs = dict(frame.attrs)
+    bad.loc[1, "timestamp"] = text
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([_scored(9, 0.4, 9)], fw, alignment=ALIGN, scale=policy))
+    state = roster.to_bytes()
+    log = mm.EvidenceLog()
+    attempts = [
+        lambda: roster.ingest(bad),  # the statements path (attrs kept)
+        lambda: roster.ingest_statements(bad, voided=[]),
+        lambda: log.append_statements(bad, voided=[]),
+        lambda: log.extend(bad),
+    ]
+    plain = bad[["learner", "competency", "time", "score", "kind", "weight", "source",
+                 "timestamp"]].copy()
+    plain.attrs = {}
+    attempts += [lambda: roster.ingest(plain), lambda: log.extend(plain)]  # the plain path
+    for attempt in attempts:
+        with pytest.raises(mm.EvidenceError) as e:
+            attempt()
+        assert list(e.value.rows) == [1]
+        assert f"row 1: timestamp text {why}" in str(e.value)
+        assert e.value.problems[0]["row"] == 1
+        assert roster.to_bytes() == state and len(log) == 0
+
+
+def test_timestamp_texts_that_agree_are_kept_offsets_included():
+    fw, policy, frame = _statement_frame()
+    times = [t.timestamp() for t in frame["time"]]
+    texts = ["2024-03-01T11:00:00+02:00", "", "2024-03-03T09:00:00.0000004Z"]
+    # the oracle agrees that these denote the rows' times (to the microsecond)
+    assert _rfc3339_seconds(texts[0]) == times[0]
+    assert round(_rfc3339_seconds("2024-03-03T09:00:00Z") * 1e6) == round(times[2] * 1e6)
+    ok = frame.copy()
+    ok.attrs = dict(frame.attrs)
+    ok["timestamp"] = texts
+    roster = mm.Roster(fw, policy)
+    roster.ingest(ok)
+    assert [roster.log.timestamp_text(i) for i in range(3)] == texts
+    # a missing value is no text; a value that is no text is a TypeError naming its row
+    log = mm.EvidenceLog()
+    log.extend(ok.assign(timestamp=[texts[0], None, np.nan]))
+    assert [log.timestamp_text(i) for i in range(3)] == [texts[0], "", ""]
+    with pytest.raises(TypeError, match=r"timestamp: row 1: expected the time as written .* got "
+                                        r"int 5"):
+        mm.EvidenceLog().extend(ok.assign(timestamp=[texts[0], 5, ""]))
+    # a list of records carries them too, on both paths
+    recs = [{"learner": "ann", "competency": "A", "time": 1709285400.0, "score": 2.0,
+             "source": "r1", "timestamp": "2024-03-01T11:30:00+02:00"},
+            {"learner": "ann", "competency": "A", "time": 1709285401.0, "score": 2.0,
+             "source": "r2"}]
+    for how in ("extend", "append_statements"):
+        rec_log = mm.EvidenceLog()
+        getattr(rec_log, how)(recs)
+        assert [rec_log.timestamp_text(i) for i in range(2)] == [recs[0]["timestamp"], ""]
+
+
+def test_to_dataframe_carries_the_texts_and_plain_ingest_takes_them():
+    fw, policy, frame = _statement_frame()
+    roster = mm.Roster(fw, policy)
+    roster.add(ANN, "A", 2.0, "2024-02-01T00:00:00Z")  # a row without a text
+    roster.ingest(frame)
+    log = roster.log
+    df = log.to_dataframe()
+    assert list(df.columns) == ["learner", "competency", "time", "score", "kind", "weight",
+                                "source", "timestamp"]
+    assert list(df["timestamp"]) == [log.timestamp_text(i) for i in range(len(log))]
+    assert list(df["timestamp"]) == [""] + list(frame["timestamp"])
+    # the texts denote the frame's times (oracle: Python's RFC 3339 reading)
+    for t, text in zip(df["time"][1:], df["timestamp"][1:]):
+        assert t.timestamp() == _rfc3339_seconds(text)
+    # a log without texts: the seven columns, as before
+    plain = mm.EvidenceLog()
+    plain.extend(df.drop(columns=["timestamp"]))
+    assert list(plain.to_dataframe().columns) == list(df.columns[:7])
+    # the frame goes back in with its texts, by extend and by Roster.ingest
+    again = mm.EvidenceLog()
+    again.extend(df)
+    assert again == log
+    other = mm.Roster(fw, policy)
+    other.ingest(df)
+    assert other.log == log
+    # read_xapi()'s frame without its attrs: warned about (no voids, no idempotence), its texts
+    # kept
+    lost = frame.copy()
+    lost.attrs = {}
+    with pytest.warns(UserWarning, match=r"taken as plain evidence"):
+        third = mm.Roster(fw, policy)
+        third.ingest(lost)
+    assert [third.log.timestamp_text(i) for i in range(3)] == list(frame["timestamp"])
+    # a "timestamp" column of datetimes is no texts: used as the time when mapped, else ignored
+    times = df.drop(columns=["timestamp"]).rename(columns={"time": "timestamp"})
+    mapped = mm.EvidenceLog()
+    mapped.extend(times, columns={"time": "timestamp"})
+    assert list(mapped.to_dataframe()["time"]) == list(df["time"])
+    both = df.assign(timestamp=df["time"])
+    ignored = mm.EvidenceLog()
+    ignored.extend(both)
+    assert "timestamp" not in ignored.to_dataframe().columns
+
+
+def test_a_repeat_with_other_content_prints_the_scores_as_sent():
+    """Across batches the log compares stored (float32) evidence; the message prints each
+    score as its shortest float32 text (0.6, not 0.6000000238418579) and the value as sent
+    when that reads otherwise."""
+    rows = {"learner": ["ann"], "competency": ["A"], "time": [1709285400.0], "source": ["s1"],
+            "timestamp": ["2024-03-01T09:30:00Z"]}
+    log = mm.EvidenceLog()
+    log.append_statements({**rows, "score": [0.6]}, voided=[])
+    with pytest.raises(mm.EvidenceError) as e:
+        log.append_statements({**rows, "score": [0.8]}, voided=[])
+    msg = str(e.value)
+    assert ("row 0: statement 's1' was ingested before with other content: score 0.8 (was 0.6)"
+            in msg)
+    assert "0.6000000238418579" not in msg and "0.800000011920929" not in msg
+    with pytest.raises(mm.EvidenceError) as e:
+        log.append_statements({**rows, "score": [0.8000000001]}, voided=[])
+    assert "score 0.8, sent as 0.8000000001 (was 0.6)" in str(e.value)
+    # xAPI: scaled 0.1 against 0.9 on the four-point scale; the oracle: float32 shortest texts
+    fw, policy = _fw_policy()
+    a = _scored(1, 0.9, 1)
+    roster = mm.Roster(fw, policy)
+    roster.ingest(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    changed = dict(a, result={"score": {"scaled": 0.1}})
+    new = float(mm.io.read_xapi([changed], fw, alignment=ALIGN, scale=policy)["score"][0])
+    old = float(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy)["score"][0])
+    with pytest.raises(mm.EvidenceError) as e:
+        roster.ingest(mm.io.read_xapi([changed], fw, alignment=ALIGN, scale=policy))
+    def shortest(x):  # numpy's shortest float32 text, an integer without ".0" (fmt's form)
+        text = str(np.float32(x))
+        return text[:-2] if text.endswith(".0") else text
+
+    want_new, want_old = shortest(new), shortest(old)
+    sent = "" if float(np.float32(new)) == new else f", sent as {new!r}"
+    assert f"score {want_new}{sent} (was {want_old})" in str(e.value)

@@ -44,10 +44,47 @@ from ._ids import categories, id_scalar, ids, series
 #: (indices, names) of a text column, or (float64 values,) of a numeric one.
 Column = Union[Tuple[np.ndarray, List[str]], Tuple[np.ndarray]]
 
-ROLES = ("learner", "competency", "time", "score", "kind", "weight", "source")
+ROLES = ("learner", "competency", "time", "score", "kind", "weight", "source", "timestamp")
 REQUIRED = ("learner", "competency", "time", "score")
 #: The optional roles and the value a row without one takes.
-OPTIONAL = {"kind": "formative", "weight": 1.0, "source": ""}
+OPTIONAL = {"kind": "formative", "weight": 1.0, "source": "", "timestamp": ""}
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, pd.NA or NaT."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def timestamp_texts(values: Any) -> Optional[List[str]]:
+    """The ``timestamp`` column of a batch as texts, one per row (:func:`read_xapi`'s column,
+    ``EvidenceLog.to_dataframe``'s: each row's time as a statement wrote it), a missing value
+    (None, NaN, pd.NA, NaT) as ``""`` (none); None for a column that holds no texts at all
+    (datetimes, numbers: a column of times under that name, not texts), which is ignored. The
+    core checks each text (an RFC 3339 date-time denoting the row's time).
+
+    :raises TypeError: a text column with an entry that is neither a str nor missing, naming
+        its row.
+    """
+    s = series(values)
+    if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)
+            or isinstance(s.dtype, pd.CategoricalDtype)):
+        return None
+    values = s.tolist()
+    if all(type(v) is str for v in values):  # the common case, without a per-row branch tree
+        return values
+    out = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            out.append(v)
+        elif _missing(v):
+            out.append("")
+        else:
+            raise TypeError(f"timestamp: row {i}: expected the time as written (a str such as "
+                            f"'2024-03-01T09:30:00Z') or a missing value, got "
+                            f"{type(v).__name__} {v!r}")
+    return out
 
 
 # --- one conversion per kind of column (ids: _ids.py) ------------------------------------------
@@ -279,6 +316,8 @@ def evidence_columns(data: Any, columns: Optional[Mapping[str, str]]) -> Dict[st
     out = {}
     for role in ROLES:
         col = rename.get(role, role)
+        if role == "timestamp" and col in {rename.get(r, r) for r in ROLES if r != role}:
+            continue  # a column named "timestamp" given as another role (e.g. the time)
         if col in keys:
             if col in duplicated:
                 raise ValueError(f"duplicate column {col!r} (the batch has more than one)")
@@ -319,6 +358,10 @@ def evidence_batch(data: Any, columns: Optional[Mapping[str, str]]) -> Tuple[int
         batch["weight"] = numbers_or_texts(cols["weight"])
     if "source" in cols:
         batch["source"] = categories(cols["source"])
+    if "timestamp" in cols:
+        texts = timestamp_texts(cols["timestamp"])
+        if texts is not None:
+            batch["timestamp"] = (texts,)
     for role, col in batch.items():
         size = len(col[0])
         if size != n:

@@ -145,7 +145,7 @@ def competencies_frame(fw: _core.Framework) -> pd.DataFrame:
 def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
     """``EvidenceLog.to_dataframe`` (see its docstring)."""
     c = log._columns()
-    return pd.DataFrame({
+    columns = {
         "learner": _categorical(c["learner"], list(log.learners)),
         "competency": _categorical(c["competency"], list(log.competencies)),
         "time": datetimes(c["time"], "time"),
@@ -153,7 +153,14 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
         "kind": _categorical(c["kind"], list(log.kinds)),
         "weight": c["weight"].astype(np.float64),
         "source": _categorical(c["source"], list(log.sources)),
-    }, copy=False)  # the arrays are fresh and ours: a copy would only fault in more pages
+    }
+    rows, texts = log._timestamps()
+    if len(rows):  # only a log with timestamp texts has the column
+        stamps = np.full(len(c["time"]), "", dtype=object)
+        stamps[rows.astype(np.intp)] = texts
+        columns["timestamp"] = stamps
+    # the arrays are fresh and ours: a copy would only fault in more pages
+    return pd.DataFrame(columns, copy=False)
 
 
 # --- engine -----------------------------------------------------------------------------------

@@ -276,8 +276,9 @@ def _batch(data: Any) -> Tuple[int, dict]:
 
 def _timestamps(data: Any) -> Optional[List[str]]:
     """The ``timestamp`` texts of a batch (:func:`read_xapi`'s column: the time as each
-    statement wrote it), kept by the log; None when the batch has no such column. A missing
-    value (None, NaN) is "" (no text)."""
+    statement wrote it), kept by the log; None when the batch has no such column (or one of
+    datetimes or numbers). A missing value (None, NaN) is "" (no text); another non-str value
+    is a TypeError naming its row (:func:`_columns.timestamp_texts`)."""
     column = None
     if isinstance(data, pd.DataFrame):
         if "timestamp" in data.columns:
@@ -286,7 +287,8 @@ def _timestamps(data: Any) -> Optional[List[str]]:
         column = data["timestamp"]
     if column is None:
         return None
-    return [t if isinstance(t, str) else "" for t in column]
+    from . import _columns
+    return _columns.timestamp_texts(column)
 
 
 def _check_data(data: Any, where: str) -> None:
