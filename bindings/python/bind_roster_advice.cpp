@@ -28,6 +28,19 @@
 namespace masterymap::python {
 namespace {
 
+// Pauses Python's cyclic garbage collector for its lifetime (the caller holds the GIL).
+struct gc_paused {
+#if PY_VERSION_HEX >= 0x030A0000
+  int was = PyGC_Disable();
+  ~gc_paused() {
+    if (was != 0) PyGC_Enable();
+  }
+#endif
+  gc_paused() = default;
+  gc_paused(const gc_paused&) = delete;
+  gc_paused& operator=(const gc_paused&) = delete;
+};
+
 // --- bulk columns: two passes (count, then fill) into column storage -------------------------
 
 // Runs f(begin, end) over [0, n) in up to `threads` contiguous chunks (0 = all cores), the
@@ -527,6 +540,11 @@ void bind_roster_advice(py::class_<roster>& cls) {
             py::array gap_levels(py::dtype("O"),
                                  py::array::ShapeContainer{static_cast<py::ssize_t>(n)});
             auto** slot = static_cast<PyObject**>(gap_levels.mutable_data());
+            // Python's cyclic GC paused while the lists are made: each list is a tracked
+            // container, and millions of them (3.1 M rows: 100k CCSS learners x 31 domains)
+            // set off a collection every 700, each walking the older generations, which took
+            // longer than making the lists. Re-enabled after (also on an exception).
+            const gc_paused paused;
             for (std::size_t k = 0; k < n; ++k) {
               PyObject* list = PyList_New(static_cast<py::ssize_t>(off[k + 1] - off[k]));
               if (list == nullptr) throw py::error_already_set();
