@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "parallel.hpp"
+
 namespace masterymap {
 
 survival_curve kaplan_meier(const std::vector<double>& durations,
@@ -105,25 +107,37 @@ std::vector<survival_curve> survival_by_competency(const mastery_spells& spells,
   const std::size_t n = spells.competency.size();
   if (spells.origin.size() != n || spells.end.size() != n || spells.event.size() != n)
     throw std::invalid_argument("survival_by_competency: spell columns of different lengths");
-  std::vector<survival_curve> out(competencies);
-  std::vector<double> dur;
-  std::vector<std::uint8_t> ev;
-  std::size_t k = 0;
-  for (index_t c = 0; c < competencies; ++c) {
-    dur.clear();
-    ev.clear();
-    for (; k < n && spells.competency[k] == c; ++k) {
-      dur.push_back((spells.end[k] - spells.origin[k]) / 86400.0);
-      ev.push_back(spells.event[k]);
-    }
-    out[c] = kaplan_meier(dur, ev);
+  // Each competency's spells (a run of the sorted column); the first spell out of range or out
+  // of order is the error.
+  std::vector<std::size_t> off(competencies + 1, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const index_t c = spells.competency[k];
+    if (c >= competencies)
+      throw std::invalid_argument("survival_by_competency: spell " + std::to_string(k) +
+                                  " names competency " + std::to_string(c) + " of " +
+                                  std::to_string(competencies));
+    if (k > 0 && c < spells.competency[k - 1])
+      throw std::invalid_argument("survival_by_competency: spells not sorted by competency at " +
+                                  std::to_string(k));
+    ++off[c + 1];
   }
-  if (k < n)
-    throw std::invalid_argument(
-        spells.competency[k] >= competencies
-            ? "survival_by_competency: spell " + std::to_string(k) + " names competency " +
-                  std::to_string(spells.competency[k]) + " of " + std::to_string(competencies)
-            : "survival_by_competency: spells not sorted by competency at " + std::to_string(k));
+  for (std::size_t c = 0; c < competencies; ++c) off[c + 1] += off[c];
+  // Competencies on every core (each curve is computed alone, so the result does not depend on
+  // the thread count; an error is the lowest competency's, as in order).
+  std::vector<survival_curve> out(competencies);
+  detail::parallel_for(competencies, 0, 16, [&](std::size_t b, std::size_t e) {
+    std::vector<double> dur;
+    std::vector<std::uint8_t> ev;
+    for (std::size_t c = b; c < e; ++c) {
+      dur.clear();
+      ev.clear();
+      for (std::size_t k = off[c]; k < off[c + 1]; ++k) {
+        dur.push_back((spells.end[k] - spells.origin[k]) / 86400.0);
+        ev.push_back(spells.event[k]);
+      }
+      out[c] = kaplan_meier(dur, ev);
+    }
+  });
   return out;
 }
 

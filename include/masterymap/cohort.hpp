@@ -163,7 +163,8 @@ struct mastery_spells {
 /// (end - origin) / 86,400 days of competency c's spells (an empty curve when it has none).
 /// \throws std::invalid_argument for columns of different lengths, spells not sorted by
 ///         competency or naming one >= `competencies`, or a duration that is negative or NaN.
-/// Complexity: O(n log n) for n spells.
+/// Complexity: O(n log n) for n spells, competencies spread over every core (the result does
+/// not depend on the thread count).
 [[nodiscard]] MASTERYMAP_API std::vector<survival_curve> survival_by_competency(
     const mastery_spells& spells, std::size_t competencies);
 
