@@ -12,6 +12,7 @@
 #include <masterymap/io/xapi.hpp>
 #include <stdexcept>
 
+#include "decimal_comma.hpp"
 #include "evidence_impl.hpp"
 #include "kind_names.hpp"
 #include "memory_util.hpp"
@@ -152,23 +153,9 @@ std::string_view detail::near_miss(std::string_view name, const std::vector<std:
 
 namespace {
 
-// " (decimal comma? use a point: 0.75)" when `text` is a number written with a decimal comma
-// ("0,75", "-3,5"), as spreadsheets in many locales write them; else "".
+// The hint for a number written with a decimal comma, on the trimmed text.
 std::string decimal_comma_hint(std::string_view text) {
-  text = trim(text);
-  const std::size_t comma = text.find(',');
-  if (comma == std::string_view::npos || text.find(',', comma + 1) != std::string_view::npos)
-    return {};
-  const auto digits = [](std::string_view t) {
-    return !t.empty() &&
-           std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-  };
-  std::string_view whole = text.substr(0, comma);
-  if (!whole.empty() && (whole[0] == '-' || whole[0] == '+')) whole.remove_prefix(1);
-  if (!digits(whole) || !digits(text.substr(comma + 1))) return {};
-  std::string point(text);
-  point[comma] = '.';
-  return fmt::format(" (decimal comma? use a point: {})", point);
+  return detail::decimal_comma_hint(trim(text));
 }
 
 // The caller's reason for rejecting name `j` of a column ("" when none).

@@ -21,6 +21,7 @@
 #include <string>
 #include <system_error>
 
+#include "../decimal_comma.hpp"
 #include "cli.hpp"
 
 namespace masterymap::cli {
@@ -55,19 +56,7 @@ void add_progress_option(CLI::App& sub, context& ctx) {
 }
 
 std::string decimal_comma_hint(std::string_view text) {
-  const std::size_t comma = text.find(',');
-  if (comma == std::string_view::npos || text.find(',', comma + 1) != std::string_view::npos)
-    return {};
-  const auto digits = [](std::string_view t) {
-    return !t.empty() &&
-           std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-  };
-  std::string_view whole = text.substr(0, comma);
-  if (!whole.empty() && (whole[0] == '-' || whole[0] == '+')) whole.remove_prefix(1);
-  if (!digits(whole) || !digits(text.substr(comma + 1))) return {};
-  std::string point(text);
-  point[comma] = '.';
-  return fmt::format(" (decimal comma? use a point: {})", point);
+  return masterymap::detail::decimal_comma_hint(text);
 }
 
 CLI::Validator days_check() {
