@@ -194,7 +194,10 @@ rules that do not fold event by event (mode, bkt, windows, expiry, monotonic hol
 rollups are re-evaluated by the engine at each of the learner's evidence times that can change
 them (``Roster.learner(id, as_of=t)``); censored = not mastered by ``as_of``. Pairs now
 ``exempt`` (tested out, never learned) or ``inferred`` (no evidence of their own) are excluded.
-A rollup parent's spell starts when one of its parts is started.
+A rollup parent's spell starts when one of its parts is started. A spell needs its end at or
+after its origin: with a fixed ``origin``, pairs first mastered before it (mastered before the
+clock started) are left out, as are censored pairs when ``as_of`` is before it; an ``origin``
+after all the evidence gives no spells (0 learners everywhere).
 
 Columns: ``competency``, ``learners`` (spells), ``mastered`` (events),
 ``censored``; ``q25``, ``median``, ``q75`` — the first time the survival drops strictly below

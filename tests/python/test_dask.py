@@ -655,3 +655,38 @@ def test_clashes_lists_each_repeat_with_its_first_partition():
     assert mmd_rows._clashes(parts) == [(5, 0, 1), (1, 0, 3), (5, 0, 3)]
     assert mmd_rows._clashes([np.array([1, 2], u), np.array([3], u)]) == []
     assert mmd_rows._clashes([]) == []
+
+
+@pytest.mark.parametrize("scheduler", ["sync", "threads"])
+def test_a_split_learner_is_named_whichever_task_runs_first(world, scheduler):
+    # One learner's rows in partitions 0 and 1, the others whole, an empty partition between:
+    # one task raises, with the learner's id (not "a learner"), under every scheduler.
+    fw, pol, ev = world
+    ev = ev.sort_values("learner", kind="stable").reset_index(drop=True)
+    first = ev["learner"].iloc[0]
+    rows = np.flatnonzero((ev["learner"] == first).to_numpy())
+    cut = int(rows[len(rows) // 2])
+    pieces = [ev.iloc[:cut], ev.iloc[cut:rows[-1] + 1], ev.iloc[:0], ev.iloc[rows[-1] + 1:]]
+    ddf = dd.from_delayed([dask.delayed(p) for p in pieces], meta=ev.iloc[:0], verify_meta=False)
+    for lazy in (mmd.summary(fw, pol, ddf, as_of=AS_OF, partitioned=True),
+                 mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned=True)):
+        with pytest.raises(ValueError, match=rf"1 learner id\(s\) have rows in more than one "
+                                             rf"partition: learner '{first}' in partitions 0 "
+                                             rf"and 1 "):
+            dask.compute(lazy, scheduler=scheduler)
+
+
+def test_a_learner_index_is_pointed_out(world):
+    fw, pol, ev = world
+    ddf = dd.from_pandas(ev.set_index("learner"), npartitions=2, sort=True)
+    with pytest.raises(KeyError, match=r"it is the frame's index: ddf.reset_index\(\) makes it"):
+        mmd.ratings(fw, pol, ddf, as_of=AS_OF, partitioned=True)
+
+
+def test_days_out_of_range_are_named_with_the_dask_function(world):
+    fw, pol, ev = world
+    ddf = _split(ev, "chunks")
+    for bad in (-1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"^masterymap.dask.groups_by_frontier\(\): "
+                                             r"stuck_days must be a number of days >= 0, got"):
+            mmd.groups_by_frontier(fw, pol, ddf, "stuck", stuck_days=bad, as_of=AS_OF)

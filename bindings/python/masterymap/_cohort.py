@@ -210,14 +210,17 @@ _KINDS = ("ready", "recent", "stuck")
 
 
 def check_days(function: str, **days: Any) -> None:
-    """Days are numbers: anything else, a bool included (True is no number of days), is a
-    TypeError naming the option (C++ checks the range). For masterymap.dask, which does its work
-    before any bound call: Roster's methods take days through the days_arg caster
-    (bindings.hpp), which refuses the same values."""
+    """Days are numbers >= 0 and finite: anything else, a bool included (True is no number of
+    days), is a TypeError naming the option, and a number out of range a ValueError. For
+    masterymap.dask, which does its work before any bound call: Roster's methods take days
+    through the days_arg caster (bindings.hpp), which refuses the same values."""
     for name, value in days.items():
         require(isinstance(value, (int, float, np.integer, np.floating))
                 and not isinstance(value, (bool, np.bool_)), function, name, "a number of days",
                 value)
+        if not (value >= 0 and np.isfinite(value)):  # the caster's range, named here
+            raise ValueError(f"{function}: {name} must be a number of days >= 0, "
+                             f"got {describe(value)}")
 
 
 def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_days: float,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import dask
 import dask.dataframe as dd
@@ -35,13 +35,11 @@ def _hash_ids(values: pd.Series, what: str) -> np.ndarray:
 
 
 def _number(df: pd.DataFrame, number: int, column: str, what: str,
-            clashes: Optional[List[Tuple[int, int, int]]] = None, hashed: bool = True,
-            where: str = "masterymap.dask") -> pd.DataFrame:
+            checked: Any = None, hashed: bool = True) -> pd.DataFrame:
     """Partition ``number`` with the global row number and the hash of its ids (zeros unless
-    ``hashed``: no shuffle follows). ``clashes``: of partitions said to hold whole learners,
-    the ids found in more than one (ValueError when there are any)."""
-    if clashes:
-        _refuse_clashes(df, column, what, clashes, where)
+    ``hashed``: no shuffle follows). ``checked``: the verdict on partitions said to hold whole
+    learners (:func:`_verdict`), a dependency only: it raises before any partition is
+    numbered."""
     out = df.copy(deep=False)
     out[ROW] = (np.int64(number) << np.int64(_SHIFT)) + np.arange(len(df), dtype=np.int64)
     out[PART] = (_hash_ids(df[column], what) if hashed and len(df)
@@ -103,22 +101,32 @@ def _clashes(hashes: Sequence[np.ndarray]) -> List[Tuple[int, int, int]]:
 _OVERLAPS_SHOWN = 5
 
 
-def _refuse_clashes(df: pd.DataFrame, column: str, what: str,
-                    clashes: List[Tuple[int, int, int]], where: str) -> None:
+def _clash_names(df: pd.DataFrame, column: str, what: str,
+                 clashes: List[Tuple[int, int, int]]) -> Dict[int, str]:
+    """hash -> id text of this partition's ids among ``clashes`` (empty, at once, when there
+    are none: the usual case)."""
+    if not clashes or len(df) == 0:
+        return {}
+    wanted = {h for h, _, _ in clashes}
+    indices, ids, _ = _ids.ids(df[column], what)
+    texts = [ids[int(i)] for i in np.unique(indices[indices >= 0])]
+    hashed = pd.util.hash_pandas_object(pd.Series(np.asarray(texts, dtype=object), dtype=object),
+                                        index=False).to_numpy()
+    return {h: t for h, t in zip(hashed.tolist(), texts) if h in wanted}
+
+
+def _verdict(clashes: List[Tuple[int, int, int]], names: Sequence[Dict[int, str]], what: str,
+             where: str) -> None:
     """Raises ValueError when ids have rows in more than one partition (``clashes``), naming
-    those of them this partition holds (the others by their partitions only)."""
+    each (its text from the partitions that hold it) and its partitions; one task, so the
+    error is the same whichever scheduler runs the graph."""
     if not clashes:
         return
-    names = {}
-    if len(df):
-        indices, ids, _ = _ids.ids(df[column], what)
-        texts = [ids[int(i)] for i in np.unique(indices[indices >= 0])]
-        hashed = pd.util.hash_pandas_object(pd.Series(np.asarray(texts, dtype=object),
-                                                      dtype=object), index=False).to_numpy()
-        names = dict(zip(hashed.tolist(), texts))
-    shown = "; ".join(
-        (f"{what} {names[h]!r}" if h in names else f"a {what}") + f" in partitions {j} and {k}"
-        for h, j, k in clashes[:_OVERLAPS_SHOWN])
+    known: Dict[int, str] = {}
+    for d in names:
+        known.update(d)
+    shown = "; ".join(f"{what} {known.get(h, '?')!r} in partitions {j} and {k}"
+                      for h, j, k in clashes[:_OVERLAPS_SHOWN])
     more = (f"; ... and {len(clashes) - _OVERLAPS_SHOWN} more"
             if len(clashes) > _OVERLAPS_SHOWN else "")
     raise ValueError(f"{where}: partitioned=True, but {len(clashes)} {what} id(s) have rows in "
@@ -133,9 +141,10 @@ def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optiona
     and (delayed) the position in ``ddf.compute()`` of each input partition's first row (to
     number bad rows as the whole frame does). With ``partitioned``, the caller says each of
     ``ddf``'s partitions already holds all the rows of its ids: there is no shuffle; a task
-    gathers each partition's id hashes, and every partition raises ValueError before it is
-    worked on when an id has rows in two (a 64-bit hash of 100,000 ids collides with
-    probability ~3e-10); the partitions stay as they are."""
+    gathers each partition's id hashes; when an id has rows in two partitions (a 64-bit hash of
+    100,000 ids collides with probability ~3e-10), the partitions holding it give its text and
+    one task raises ValueError naming it, before any partition is worked on; the partitions
+    stay as they are."""
     if not isinstance(partitioned, (bool, np.bool_)):
         raise TypeError(f"{where}: partitioned must be a bool, not {type(partitioned).__name__}")
     if partitioned and (npartitions is not None or shuffle is not None):
@@ -143,8 +152,10 @@ def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optiona
                          f"partitioned=True there is none (the partitions are ddf's)")
     _check_npartitions(npartitions, where)
     if column not in ddf.columns:
+        hint = (f"; it is the frame's index: ddf.reset_index() makes it a column"
+                if ddf.index.name == column else "")
         raise KeyError(f"{where}: the frame has no column {column!r} (columns: "
-                       f"{list(ddf.columns)})")
+                       f"{list(ddf.columns)}){hint}")
     for c in (ROW, PART):
         if c in ddf.columns:
             raise ValueError(f"{where}: the frame may not have a column {c!r}")
@@ -153,11 +164,14 @@ def _partitioned(ddf: dd.DataFrame, column: str, what: str, npartitions: Optiona
     # Partition numbers as arguments (map_partitions' partition_info does not survive the
     # distributed scheduler of Dask 2022.12).
     inputs = ddf.to_delayed()
-    clashes = (dask.delayed(_clashes, pure=True)(
-        [dask.delayed(_id_hashes, pure=True)(p, column, what) for p in inputs])
-        if partitioned else None)
+    checked = None
+    if partitioned:
+        clashes = dask.delayed(_clashes, pure=True)(
+            [dask.delayed(_id_hashes, pure=True)(p, column, what) for p in inputs])
+        names = [dask.delayed(_clash_names, pure=True)(p, column, what, clashes) for p in inputs]
+        checked = dask.delayed(_verdict, pure=True)(clashes, names, what, where)
     numbered = dd.from_delayed(
-        [dask.delayed(_number, pure=True)(p, i, column, what, clashes, not partitioned, where)
+        [dask.delayed(_number, pure=True)(p, i, column, what, checked, not partitioned)
          for i, p in enumerate(inputs)],
         meta=meta, divisions=ddf.divisions, verify_meta=False)
     offsets = dask.delayed(_offsets, pure=True)([dask.delayed(len, pure=True)(p)
