@@ -497,8 +497,11 @@ The log as a pandas DataFrame, one row per event in insertion order: ``learner``
 microsecond), ``score`` and ``weight`` (float64); and, only when some row has one (the log
 came from xAPI statements), ``timestamp``: each row's time as the statement wrote it
 (:meth:`timestamp_text`; object dtype, ``""`` for a row without one). A log without texts gives
-the seven columns as before. :meth:`extend` and ``Roster.ingest`` take the frame back, texts
-included.
+the seven columns as before. A log with retractions (voided statements, :meth:`retract`)
+lists them in ``df.attrs["log_retractions"]`` ((source, by) pairs; the voided rows are in the
+frame). :meth:`extend` and ``Roster.ingest`` take the frame back whole: texts included, and the
+retractions applied again after the rows. pandas drops attrs in ``pd.concat``: pass a
+concatenated frame's retractions yourself (``log.retract(old.retractions)``).
 
 :raises ValueError: a time outside datetime64[ns] (1677-09-21 to 2262-04-11), naming the row
 )pbdoc")

@@ -971,3 +971,39 @@ def test_a_repeat_with_other_content_prints_the_scores_as_sent():
     want_new, want_old = shortest(new), shortest(old)
     sent = "" if float(np.float32(new)) == new else f", sent as {new!r}"
     assert f"score {want_new}{sent} (was {want_old})" in str(e.value)
+
+
+def _plain(frame):
+    """The frame without its attrs, as pd.concat leaves it."""
+    out = frame.copy()
+    out.attrs = {}
+    return mm.EvidenceLog().extend(out)
+
+
+def test_a_logs_frame_goes_back_with_its_retractions():
+    # A voided row comes back voided through to_dataframe() -> extend / Roster.ingest (the
+    # retractions ride in attrs["log_retractions"]); ratings equal the original log's.
+    import masterymap.testing as mmt
+    fw, pol = mmt.diamond(), mmt.policy()  # the latest score decides
+    a = list(fw)[0]
+    log = mm.EvidenceLog()
+    log.extend(pd.DataFrame({"learner": ["ana"] * 3, "competency": [a] * 3,
+                             "score": [4.0, 4.0, 1.0], "time": [1.7e9, 1.7e9 + 60, 1.7e9 + 120],
+                             "source": ["s1", "s2", "s3"]}))
+    assert log.retract("s3", "void1")
+    frame = log.to_dataframe()
+    assert frame.attrs["log_retractions"] == [("s3", "void1")]
+    back = mm.EvidenceLog().extend(frame)
+    assert back == log and back.retractions == [("s3", "void1")]
+    want = mm.ratings(fw, pol, log)
+    pd.testing.assert_frame_equal(mm.ratings(fw, pol, back), want)
+    r = mm.Roster(fw, pol)
+    r.ingest(frame)
+    assert r.log.retractions == [("s3", "void1")]
+    assert str(r.learner("ana").status(a)) .endswith(str(want["status"].iloc[0]))
+    assert str(want["status"].iloc[0]) != str(mm.ratings(fw, pol, _plain(frame))["status"].iloc[0])
+    # a log without retractions: no attrs entry; a slice keeps the attrs (pandas carries them),
+    # so its missing source is retracted as pending, as EvidenceLog.retract does
+    assert "log_retractions" not in _plain(frame).to_dataframe().attrs
+    part = mm.EvidenceLog().extend(frame.iloc[:2])
+    assert part.pending_retractions == [("s3", "void1")]

@@ -160,7 +160,11 @@ def evidence_frame(log: _core.EvidenceLog) -> pd.DataFrame:
         stamps[rows.astype(np.intp)] = texts
         columns["timestamp"] = stamps
     # the arrays are fresh and ours: a copy would only fault in more pages
-    return pd.DataFrame(columns, copy=False)
+    frame = pd.DataFrame(columns, copy=False)
+    retractions = log.retractions
+    if retractions:  # so that extend/ingest of the frame retracts the same sources again
+        frame.attrs["log_retractions"] = list(retractions)
+    return frame
 
 
 # --- engine -----------------------------------------------------------------------------------

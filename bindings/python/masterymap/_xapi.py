@@ -361,7 +361,11 @@ def extend(log: Any, data: Any, framework: Any = None, policy: Any = None, colum
         return log
     if columns is None:
         _check_statement_frame(data, "EvidenceLog.extend()")
-    return _columns.extend(log, data, framework, policy, columns, progress)
+    retractions = _log_retractions(data)
+    _columns.extend(log, data, framework, policy, columns, progress)
+    if retractions:
+        log.retract(retractions)
+    return log
 
 
 def roster_ingest(roster: Any, data: Any, progress: Any = None) -> dict:
@@ -371,7 +375,20 @@ def roster_ingest(roster: Any, data: Any, progress: Any = None) -> dict:
     if isinstance(data, pd.DataFrame) and "retractions" in data.attrs:
         return roster_ingest_statements(roster, data, None, progress)
     _check_statement_frame(data, "Roster.ingest()")
-    return _columns.roster_ingest(roster, data, progress)
+    retractions = _log_retractions(data)
+    out = _columns.roster_ingest(roster, data, progress)
+    if retractions:
+        roster.retract(retractions)
+    return out
+
+
+def _log_retractions(data: Any) -> List[Tuple[str, str]]:
+    """The retractions an ``EvidenceLog.to_dataframe()`` frame carries
+    (``attrs["log_retractions"]``: (source, by) pairs), applied again after its rows so that the
+    frame goes back into a log or roster whole (voided rows stay voided); [] otherwise."""
+    if not isinstance(data, pd.DataFrame):
+        return []
+    return _voids(data, data.attrs.get("log_retractions", []), "EvidenceLog.to_dataframe() frame")
 
 
 # --- cmi5 -------------------------------------------------------------------------------------
