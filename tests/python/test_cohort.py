@@ -563,3 +563,22 @@ def test_days_options_take_numbers_only(world):
         with pytest.raises(ValueError, match=r"Roster.groups_by_frontier\(\): stuck_days must "
                                              r"be a number of days >= 0, got"):
             roster.groups_by_frontier("stuck", stuck_days=bad)
+
+
+def test_by_takes_learner_ids_in_any_spelling():
+    # by's index as every other path reads ids: 0.0 and 0 are learner "0"; 0 and "0" together
+    # name one learner twice; 1.5 is no learner id.
+    import masterymap.testing as mmt
+    fw, pol = mmt.diamond(), mmt.policy()
+    a = list(fw)[0]
+    r = mm.Roster(fw, pol)
+    r.ingest(pd.DataFrame({"learner": [0, 1, 2], "competency": [a] * 3, "score": [4.0, 1.0, 4.0],
+                           "time": [1.7e9] * 3}))
+    want = r.summary(pd.Series({"0": "x", "1": "x", "2": "y"}), min_n=1)
+    for index in ([0.0, 1.0, 2.0], [0, 1, 2], np.array([0, 1, 2], dtype=np.uint8)):
+        got = r.summary(pd.Series(["x", "x", "y"], index=index), min_n=1)
+        pd.testing.assert_frame_equal(got, want)
+    with pytest.raises(ValueError, match=r"by names learner '0' more than once \(as 0 and '0'\)"):
+        r.summary(pd.Series(["x", "y", "x", "y"], index=pd.Index([0, "0", 1, 2], dtype=object)))
+    with pytest.raises(ValueError, match=r"by names 1.5, which is no learner id"):
+        r.summary(pd.Series(["x", "y"], index=[0.0, 1.5]))

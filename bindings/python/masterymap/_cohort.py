@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _ids
 from ._arguments import describe, require
 from ._frames import _categorical, _learner_dtype, datetimes
 
@@ -36,6 +36,28 @@ def _group_map(r: _core.Roster, by: Any) -> "pd.Series":
     return by
 
 
+def _canonical_learners(index: "pd.Index") -> "pd.Index":
+    """``by``'s learner ids as the canonical texts every other path uses (``1``, ``1.0`` and
+    ``"1"`` are learner "1"). :raises ValueError: an id that is no learner id (1.5, True,
+    missing), or two entries for one learner (0 and "0"), naming them."""
+    indices, names, rejected = _ids.ids(pd.Series(index), "learner")
+    indices = np.asarray(indices, dtype=np.int64)
+    bad = np.flatnonzero(indices < 0)
+    if len(bad) == 0 and rejected:
+        bad = np.flatnonzero(np.isin(indices, list(rejected)))
+    if len(bad):
+        value = index[int(bad[0])]
+        why = rejected.get(int(indices[bad[0]]), "missing") if indices[bad[0]] >= 0 else "missing"
+        raise ValueError(f"Roster.summary(): by names {value!r}, which is no learner id ({why})")
+    out = pd.Index([names[int(i)] for i in indices], dtype=object)
+    if not out.is_unique:
+        k = int(np.flatnonzero(out.duplicated())[0])
+        j = int(np.flatnonzero(out == out[k])[0])
+        raise ValueError(f"Roster.summary(): by names learner {out[k]!r} more than once "
+                         f"(as {index[j]!r} and {index[k]!r})")
+    return out
+
+
 def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
     """(group names, sorted; learner id -> group code; every learner id ``by`` names, those
     mapped to NaN included) of ``by`` (None: no groups). Every learner ``by`` names counts here,
@@ -44,7 +66,7 @@ def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
     if by is None:
         return [], pd.Series([], dtype=np.int32), pd.Index([], dtype=object)
     s = _group_map(r, by)
-    s.index = s.index.map(str)
+    s.index = _canonical_learners(s.index)
     named = s.index
     s = s[s.notna()]
     labels = s.astype(str)
