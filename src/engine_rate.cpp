@@ -21,12 +21,15 @@ std::string fmt_num(double x) {
   // A score as stored (a float): its shortest text, exact (2.7, 2.9999966).
   const auto f = static_cast<float>(x);
   if (static_cast<double>(f) == x) return fmt::format("{}", f);
-  // Computed (a mean, a decay): 6 significant digits cut toward zero, then "...", so the text
-  // never reaches a threshold the value does not: 2.99999966 is "2.99999...", not "3".
+  // Computed (a mean, a decay): 9 significant digits cut toward zero, then "...", so the text
+  // never reaches a threshold the value does not (2.99999966 is "2.99999966...", not "3"),
+  // and values either side of the scale's tolerance (1e-6 of its highest value) read
+  // differently: with 6 digits, 2.9999966 (mastered, within the tolerance) and 2.9999903 (not)
+  // both read "2.99999...".
   const int e = static_cast<int>(std::floor(std::log10(std::fabs(x))));
-  const double scale = std::pow(10.0, 5 - e);
+  const double scale = std::pow(10.0, 8 - e);
   const double cut = std::trunc(x * scale) / scale;
-  return std::isfinite(cut) ? fmt::format("{:.6g}...", cut) : six + "...";
+  return std::isfinite(cut) ? fmt::format("{:.9g}...", cut) : six + "...";
 }
 
 // --- rating one competency ---------------------------------------------------------------------

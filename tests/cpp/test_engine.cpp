@@ -410,11 +410,22 @@ TEST_SUITE("engine") {
     CHECK(b.text.find("  value: 2.99999\n") != std::string::npos);
     REQUIRE(b.unmet.size() == 1);
     CHECK(b.unmet[0] == "value 2.99999 is below the mastery threshold 3");
-    // A computed value: cut toward zero to 6 significant digits and marked "...".
+    // A computed value: cut toward zero to 9 significant digits and marked "...": (3 +
+    // 2.9999F) / 2 = 2.99995005130767822... (float 2.9999 = 2.99990010261535645).
     const auto m = text_of(with(method::mean()), {3.0, 2.9999});
     CHECK(*m.value < 3.0);
-    CHECK(m.text.find("  value: 2.99995...\n") != std::string::npos);
-    CHECK(m.unmet[0] == "value 2.99995... is below the mastery threshold 3");
+    CHECK(m.text.find("  value: 2.99995005...\n") != std::string::npos);
+    CHECK(m.unmet[0] == "value 2.99995005... is below the mastery threshold 3");
+    // Either side of the tolerance (4e-6) reads differently: decaying 0.65 over 2 then twelve
+    // (mastered, 3 - 0.35^12 * 1 = 2.99999662...) or eleven 3s (not, 2.99999034...).
+    std::vector<double> twelve(13, 3.0), eleven(12, 3.0);
+    twelve[0] = eleven[0] = 2.0;
+    const auto in = text_of(with(method::decaying_average(0.65)), twelve);
+    const auto out = text_of(with(method::decaying_average(0.65)), eleven);
+    CHECK(in.status == status::mastered);
+    CHECK(out.status == status::in_progress);
+    CHECK(in.text.find("  value: 2.99999662...\n") != std::string::npos);
+    CHECK(out.text.find("  value: 2.99999034...\n") != std::string::npos);
     // Exact values stay short.
     const auto e = text_of(with(method::mean()), {3.0, 2.5});
     CHECK(e.text.find("  value: 2.75\n") != std::string::npos);
