@@ -17,6 +17,7 @@
 #include <masterymap/io/file.hpp>
 #include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -59,17 +60,26 @@ std::string decimal_comma_hint(std::string_view text) {
   return masterymap::detail::decimal_comma_hint(text);
 }
 
+namespace {
+// The number a whole option text spells (std::stod reading every character), else nothing.
+std::optional<double> whole_number_text(const std::string& text) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used == 0 || used != text.size()) return std::nullopt;
+  return v;
+}
+}  // namespace
+
 CLI::Validator days_check() {
   return CLI::Validator(
       [](const std::string& text) -> std::string {
-        double v = 0;
-        std::size_t used = 0;
-        try {
-          v = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != text.size() || used == 0 || !(v >= 0) || std::isinf(v))
+        const std::optional<double> v = whole_number_text(text);
+        if (!v || !(*v >= 0) || std::isinf(*v))
           return "must be a number of days >= 0 (0 turns the test off), got '" + text + "'" +
                  decimal_comma_hint(text);
         return {};
@@ -80,14 +90,8 @@ CLI::Validator days_check() {
 CLI::Validator number_check(double lo) {
   return CLI::Validator(
       [lo](const std::string& text) -> std::string {
-        double v = 0;
-        std::size_t used = 0;
-        try {
-          v = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != text.size() || used == 0 || !(v >= lo) || std::isinf(v))
+        const std::optional<double> v = whole_number_text(text);
+        if (!v || !(*v >= lo) || std::isinf(*v))
           return fmt::format("expected a number >= {}, got '{}'{}", lo, text,
                              decimal_comma_hint(text));
         return {};

@@ -29,9 +29,23 @@ def _hash_ids(values: pd.Series, what: str) -> np.ndarray:
     distinct text is hashed once and the rows take their id's hash (a partition of 50 rows per
     learner hashes 50 times fewer strings than it has rows); a missing id hashes as ""."""
     indices, names, _ = _ids.ids(values, what)
-    texts = pd.Series(np.asarray(list(names) + [""], dtype=object), dtype=object)
-    hashes = pd.util.hash_pandas_object(texts, index=False).to_numpy()
+    hashes = _hash_texts(list(names) + [""])
     return hashes[np.where(indices < 0, len(names), indices)]
+
+
+def _hash_texts(texts: Sequence[str]) -> np.ndarray:
+    """uint64 hash of each text (pandas' hash_pandas_object: the same on every worker)."""
+    return pd.util.hash_pandas_object(pd.Series(np.asarray(texts, dtype=object), dtype=object),
+                                      index=False).to_numpy()
+
+
+def _used_ids(df: pd.DataFrame, column: str, what: str) -> List[str]:
+    """The canonical texts of the ``column`` ids that have rows in ``df`` (unused categories
+    and missing ids left out)."""
+    if len(df) == 0:
+        return []
+    indices, names, _ = _ids.ids(df[column], what)
+    return [names[int(i)] for i in np.unique(indices[indices >= 0])]
 
 
 def _number(df: pd.DataFrame, number: int, column: str, what: str,
@@ -74,12 +88,8 @@ def _id_hashes(df: pd.DataFrame, column: str, what: str) -> np.ndarray:
     ``column`` ids that have rows in ``df``: unused categories and missing ids left out. Hashes,
     not texts, go to the check: a numpy array crosses between workers at once, a list of 100,000
     strings took seconds."""
-    if len(df) == 0:
-        return np.zeros(0, dtype=np.uint64)
-    indices, names, _ = _ids.ids(df[column], what)
-    used = np.unique(indices[indices >= 0])
-    texts = pd.Series(np.asarray([names[int(i)] for i in used], dtype=object), dtype=object)
-    return np.unique(pd.util.hash_pandas_object(texts, index=False).to_numpy())
+    texts = _used_ids(df, column, what)
+    return np.unique(_hash_texts(texts)) if texts else np.zeros(0, dtype=np.uint64)
 
 
 def _clashes(hashes: Sequence[np.ndarray]) -> List[Tuple[int, int, int]]:
@@ -105,14 +115,11 @@ def _clash_names(df: pd.DataFrame, column: str, what: str,
                  clashes: List[Tuple[int, int, int]]) -> Dict[int, str]:
     """hash -> id text of this partition's ids among ``clashes`` (empty, at once, when there
     are none: the usual case)."""
-    if not clashes or len(df) == 0:
+    if not clashes:
         return {}
     wanted = {h for h, _, _ in clashes}
-    indices, ids, _ = _ids.ids(df[column], what)
-    texts = [ids[int(i)] for i in np.unique(indices[indices >= 0])]
-    hashed = pd.util.hash_pandas_object(pd.Series(np.asarray(texts, dtype=object), dtype=object),
-                                        index=False).to_numpy()
-    return {h: t for h, t in zip(hashed.tolist(), texts) if h in wanted}
+    texts = _used_ids(df, column, what)
+    return {h: t for h, t in zip(_hash_texts(texts).tolist(), texts) if h in wanted}
 
 
 def _verdict(clashes: List[Tuple[int, int, int]], names: Sequence[Dict[int, str]], what: str,
