@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -137,6 +138,27 @@ std::string read_data_file(const std::string& path, const char* what) {
       static_cast<unsigned char>(bytes[1]) == 0x8b)
     return gunzip(bytes, path, what);
   return bytes;
+}
+
+mapped_file::mapped_file(const std::string& path) noexcept {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p != MAP_FAILED) {
+      const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+      data_ = static_cast<const char*>(p);
+      size_ = size;
+      mapped_ = (size + page - 1) / page * page;
+    }
+  }
+  ::close(fd);
+}
+
+mapped_file::~mapped_file() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
 }
 
 checksum::checksum() : state_(XXH3_createState()) {

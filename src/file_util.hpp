@@ -28,6 +28,32 @@ std::string read_file(const std::string& path, const char* what);
 /// \throws file_error when it cannot be opened or read; parse_error for a corrupt or truncated
 ///         gzip stream.
 std::string read_data_file(const std::string& path, const char* what);
+/// A file's bytes mapped read-only (mmap with MAP_POPULATE): a reader of a large file parses
+/// them in place. Reading the file instead copies every byte into fresh memory, whose page
+/// faults cost as much as the copy (a 140 MB xAPI file: 170 ms read, 25 ms mapped; measured).
+/// The mapping is private and read-only; a file changed while mapped is the caller's risk, as
+/// with any reader.
+class mapped_file {
+ public:
+  /// Maps `path`. Empty (`!*this`) when it cannot be mapped: not a regular file, empty, or
+  /// mmap failed; the caller then reads it with read_data_file, which gives the error.
+  explicit mapped_file(const std::string& path) noexcept;
+  mapped_file(const mapped_file&) = delete;
+  mapped_file& operator=(const mapped_file&) = delete;
+  ~mapped_file();
+  explicit operator bool() const noexcept { return data_ != nullptr; }
+  /// The file's bytes.
+  [[nodiscard]] std::string_view bytes() const noexcept { return {data_, size_}; }
+  /// Bytes readable from bytes().data(): the size rounded up to whole pages (the rest of the
+  /// last page reads as zeros, POSIX mmap). Parsers that read past a value's end (simdjson's
+  /// padding) check against it.
+  [[nodiscard]] std::size_t readable() const noexcept { return mapped_; }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0, mapped_ = 0;
+};
+
 /// Replaces the file's content atomically (see atomic_file).
 /// \throws file_error when it cannot be written; `path` is then unchanged.
 void write_file(const std::string& path, std::string_view text, const char* what);

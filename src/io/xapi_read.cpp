@@ -8,7 +8,6 @@
 #include <array>
 #include <atomic>
 #include <cstring>
-#include <fstream>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/io/xapi.hpp>
@@ -256,18 +255,27 @@ bool is_uuid_text(std::string_view s) {
 }
 
 struct error_list {
-  std::vector<problem> problems;
+  std::vector<std::string> messages;  // without the "statement i" prefix (see problems())
   std::vector<std::size_t> rows, lines;
   bool with_lines = false;
-  // "statement i: ..." (a JSON array: no lines) or "statement i (line n): ..." (JSON lines).
   void add(std::size_t statement, std::size_t line, std::string message) {
-    problems.push_back(
-        problem{problem_kind::invalid_value,
-                {},
-                line == 0 ? fmt::format("statement {}: {}", statement, message)
-                          : fmt::format("statement {} (line {}): {}", statement, line, message)});
+    messages.push_back(std::move(message));
     rows.push_back(statement);
     lines.push_back(line);
+  }
+  [[nodiscard]] bool empty() const noexcept { return messages.empty(); }
+  // "statement i: ..." (a JSON array: no lines) or "statement i (line n): ..." (JSON lines).
+  // Numbered at the end: a part of the text read on its own numbers from 0 (see read_parts).
+  [[nodiscard]] std::vector<problem> problems() const {
+    std::vector<problem> out;
+    out.reserve(messages.size());
+    for (std::size_t k = 0; k < messages.size(); ++k)
+      out.push_back(problem{problem_kind::invalid_value,
+                            {},
+                            lines[k] == 0 ? fmt::format("statement {}: {}", rows[k], messages[k])
+                                          : fmt::format("statement {} (line {}): {}", rows[k],
+                                                        lines[k], messages[k])});
+    return out;
   }
 };
 
@@ -594,6 +602,16 @@ std::size_t skip_blanks(std::string_view text, std::size_t i) {
   return i;
 }
 
+// simdjson reads up to SIMDJSON_PADDING bytes past a value's end. The texts lie in memory
+// readable up to `end` (a padded copy's padding, a mapped file's last page): a value whose
+// padding would pass it (the last lines of a mapped file) is parsed from simdjson's copy.
+simdjson::simdjson_result<dom::element> parse_within(dom::parser& parser, std::string_view text,
+                                                     const char* end) {
+  const bool copy =
+      static_cast<std::size_t>(end - text.data()) < text.size() + simdjson::SIMDJSON_PADDING;
+  return parser.parse(text.data(), text.size(), copy);
+}
+
 // The source every message of the reader starts with ("xAPI statements: ...").
 constexpr const char* source_name = "xAPI statements";
 
@@ -664,6 +682,7 @@ struct reader {
   std::vector<std::string_view> spans;  // JSON lines: statement texts, from statement `base`
   const std::vector<dom::element>* array = nullptr;  // a JSON array: its elements so far
   std::size_t base = 0;                              // index of this reader's first statement
+  const char* readable_end = nullptr;                // the texts' readable end (parse_within)
   dom::parser parser, other;
   std::vector<std::size_t> void_lines;  // the line of each `out.voided` statement
   // Deferred: the ids go to `ids` unchecked, for `has_repeats` after the reading (a repeat
@@ -675,6 +694,7 @@ struct reader {
   bool syntax = false, syntax_first = false;  // first: before any statement of this reader
   std::string_view syntax_row;
   std::size_t syntax_line = 0;
+  std::size_t statements_read = 0, lines_read = 0;  // by lines(), up to a syntax error
   simdjson::error_code syntax_code = simdjson::SUCCESS;
 
   void one(dom::element e, std::size_t i, std::size_t line, bool lines) {
@@ -695,7 +715,7 @@ struct reader {
         if (lines) {
           dom::element first;
           const auto s = spans[first_index - base];
-          if (other.parse(s.data(), s.size(), false).get(first) == simdjson::SUCCESS)
+          if (parse_within(other, s, readable_end).get(first) == simdjson::SUCCESS)
             diff = json_difference(e, first, "");
         } else if (array != nullptr) {
           diff = json_difference(e, (*array)[first_index], "");
@@ -726,11 +746,12 @@ struct reader {
       std::size_t nl = all.find('\n', pos);
       if (nl == std::string_view::npos || nl > end) nl = end;
       ++line;
+      ++lines_read;
       const std::string_view row = all.substr(pos, nl - pos);
       pos = nl + 1;
       if (skip_blanks(row, 0) == row.size()) continue;
       dom::element e;
-      const auto err = parser.parse(row.data(), row.size(), false).get(e);
+      const auto err = parse_within(parser, row, readable_end).get(e);
       if (err != simdjson::SUCCESS) {
         syntax = true;
         syntax_first = first;
@@ -743,6 +764,7 @@ struct reader {
       if (!defer_ids) spans.push_back(row);
       one(e, i, line, true);
       ++i;
+      ++statements_read;
     }
   }
 };
@@ -764,9 +786,11 @@ xapi_evidence finish(xapi_evidence out, error_list errors,
                                "(xAPI: a voiding statement cannot be voided)",
                                out.voided[k].second, it->second));
   }
-  if (!errors.problems.empty())
-    throw evidence_error(std::move(errors.problems), std::move(errors.rows),
+  if (!errors.empty()) {
+    std::vector<problem> problems = errors.problems();  // before the rows are moved
+    throw evidence_error(std::move(problems), std::move(errors.rows),
                          errors.with_lines ? std::move(errors.lines) : std::vector<std::size_t>{});
+  }
   mark_voided(out);
   return out;
 }
@@ -820,15 +844,18 @@ void append(std::vector<T>& to, std::vector<T>& from) {
 }
 
 // JSON lines of at least `min_part` bytes a part, read by one reader per part on up to
-// `threads` threads, then joined: the same result as one reader (statement indices, lines,
-// codes in first-use order, errors in statement order). Empty when a statement id appears in
-// two parts (the caller reads sequentially: the repeat's handling needs the earlier one).
-std::optional<xapi_evidence> read_parts(std::string_view all, std::size_t start,
+// `threads` threads (parts handed out as threads become free), then joined: the same result as
+// one reader (statement indices, lines, codes in first-use order, errors in statement order).
+// Each part numbers its statements and lines from 0; the join adds the counts of the parts
+// before it (no pass to count them first). Empty when a statement id appears in two parts (the
+// caller reads sequentially: the repeat's handling needs the earlier one).
+std::optional<xapi_evidence> read_parts(std::string_view all, const char* end, std::size_t start,
                                         const xapi_mapping& mapping, unsigned threads) {
   constexpr std::size_t min_part = std::size_t{4} << 20;
   const std::size_t bytes = all.size() - start;
-  const std::size_t k = std::min<std::size_t>(threads, bytes / min_part);
-  if (k <= 1) return std::nullopt;
+  // a few parts per thread: a thread slowed by the machine's other work gets fewer
+  const std::size_t k = std::min<std::size_t>(std::size_t{threads} * 4, bytes / min_part);
+  if (threads <= 1 || k <= 1) return std::nullopt;
   // part p reads [cut[p], cut[p + 1]), each cut at a line start
   std::vector<std::size_t> cut(k + 1, all.size());
   cut[0] = start;
@@ -836,52 +863,44 @@ std::optional<xapi_evidence> read_parts(std::string_view all, std::size_t start,
     const std::size_t nl = all.find('\n', std::max(cut[p - 1], start + bytes / k * p));
     cut[p] = nl == std::string_view::npos ? all.size() : nl + 1;
   }
-  // the lines and statements before each part
-  std::vector<std::size_t> lines(k, 0), statements(k, 0);
-  detail::parallel_for(k, threads, 1, [&](std::size_t b, std::size_t e) {
-    for (std::size_t p = b; p < e; ++p) {
-      if (p + 1 == k) continue;  // nothing after the last part
-      std::size_t n = 0, s = 0;
-      for (std::size_t pos = cut[p]; pos < cut[p + 1];) {
-        std::size_t nl = all.find('\n', pos);
-        if (nl == std::string_view::npos || nl > cut[p + 1]) nl = cut[p + 1];
-        ++n;
-        if (skip_blanks(all.substr(pos, nl - pos), 0) != nl - pos) ++s;
-        pos = nl + 1;
-      }
-      lines[p] = n;
-      statements[p] = s;
-    }
-  });
-  std::size_t line0 = 0;  // lines before `start` (blank)
-  for (std::size_t pos = 0; pos < start; ++pos) line0 += all[pos] == '\n' ? 1 : 0;
-  std::vector<std::size_t> first_line(k), first_statement(k);
-  for (std::size_t p = 0, l = line0, i = 0; p < k; ++p) {
-    first_line[p] = l;
-    first_statement[p] = i;
-    l += lines[p];
-    i += statements[p];
-  }
   std::vector<std::unique_ptr<reader>> parts;
   for (std::size_t p = 0; p < k; ++p) {
     parts.push_back(std::make_unique<reader>(mapping));
     parts.back()->defer_ids = true;
+    parts.back()->readable_end = end;
   }
-  detail::run_threads(static_cast<unsigned>(k), [&](unsigned p) {
-    parts[p]->lines(all, cut[p], cut[p + 1], first_statement[p], first_line[p]);
-  });
-  for (const auto& r : parts)
-    if (r->syntax)  // the first in the text (the caller checked its first line parses)
-      syntax_error(r->syntax_row, r->syntax_line - 1, simdjson::error_message(r->syntax_code));
+  detail::parallel_tasks(
+      k, threads, [&](std::size_t p, unsigned) { parts[p]->lines(all, cut[p], cut[p + 1], 0, 0); });
+  // the statements and lines before each part
+  std::vector<std::size_t> first_line(k), first_statement(k);
+  std::size_t line0 = 0;  // lines before `start` (blank)
+  for (std::size_t pos = 0; pos < start; ++pos) line0 += all[pos] == '\n' ? 1 : 0;
+  for (std::size_t p = 0, l = line0, i = 0; p < k; ++p) {
+    first_line[p] = l;
+    first_statement[p] = i;
+    l += parts[p]->lines_read;
+    i += parts[p]->statements_read;
+  }
+  for (std::size_t p = 0; p < k; ++p)
+    if (parts[p]->syntax)  // the first in the text (the caller checked its first line parses)
+      syntax_error(parts[p]->syntax_row, first_line[p] + parts[p]->syntax_line - 1,
+                   simdjson::error_message(parts[p]->syntax_code));
   std::vector<const std::vector<std::pair<std::uint64_t, std::uint64_t>>*> ids;
   for (const auto& r : parts) ids.push_back(&r->ids);
   if (has_repeats(ids, threads)) return std::nullopt;
-  // join: codes renumbered in first-use order across the parts
-  xapi_evidence out;
-  error_list errors;
+  // join: the first part's columns stay where they are (its statements and lines are numbered
+  // from the start, its codes are in first-use order); the others are renumbered after it
+  xapi_evidence out = std::move(parts[0]->out);
+  error_list errors = std::move(parts[0]->errors);
   errors.with_lines = true;
-  std::vector<std::size_t> void_lines, row0(k + 1, 0);
-  for (std::size_t p = 0; p < k; ++p) row0[p + 1] = row0[p] + parts[p]->out.size();
+  std::vector<std::size_t> void_lines = std::move(parts[0]->void_lines);
+  if (line0 != 0) {  // blank lines before the first statement
+    for (auto& l : errors.lines) l += line0;
+    for (auto& l : void_lines) l += line0;
+  }
+  std::vector<std::size_t> row0(k + 1, 0);
+  row0[1] = out.size();
+  for (std::size_t p = 1; p < k; ++p) row0[p + 1] = row0[p] + parts[p]->out.size();
   const std::size_t n = row0[k];
   struct column {
     std::vector<std::string> xapi_evidence::*names;
@@ -894,59 +913,79 @@ std::optional<xapi_evidence> read_parts(std::string_view all, std::size_t start,
                                        {&xapi_evidence::activities, &xapi_evidence::activity}}};
   std::vector<std::array<std::vector<std::uint32_t>, 5>> recode(k);
   for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::vector<std::string> joined = std::move(out.*columns[c].names);
     interner names;
-    for (std::size_t p = 0; p < k; ++p)
+    std::vector<std::string> again;  // the first part's names, interned again: the same codes
+    for (const auto& name : joined) (void)names.code(name, again);
+    for (std::size_t p = 1; p < k; ++p)
       for (const auto& name : parts[p]->out.*columns[c].names)
-        recode[p][c].push_back(names.code(name, out.*columns[c].names));
+        recode[p][c].push_back(names.code(name, again));
+    out.*columns[c].names = std::move(again);
     (out.*columns[c].codes).resize(n);
   }
   out.time.resize(n);
   out.score.resize(n);
   out.statement.resize(n);
-  detail::parallel_for(k, threads, 1, [&](std::size_t b, std::size_t e) {
-    for (std::size_t p = b; p < e; ++p) {
+  detail::parallel_for(k - 1, threads, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t p = b + 1; p < e + 1; ++p) {
       const xapi_evidence& x = parts[p]->out;
+      const std::size_t at = row0[p];
       for (std::size_t c = 0; c < columns.size(); ++c) {
         const auto& from = x.*columns[c].codes;
-        auto* to = (out.*columns[c].codes).data() + row0[p];
+        auto* to = (out.*columns[c].codes).data() + at;
         const auto& map = recode[p][c];
         for (std::size_t r = 0; r < from.size(); ++r) to[r] = map[from[r]];
       }
-      std::copy(x.time.begin(), x.time.end(),
-                out.time.begin() + static_cast<std::ptrdiff_t>(row0[p]));
+      std::copy(x.time.begin(), x.time.end(), out.time.begin() + static_cast<std::ptrdiff_t>(at));
       std::copy(x.score.begin(), x.score.end(),
-                out.score.begin() + static_cast<std::ptrdiff_t>(row0[p]));
-      std::copy(x.statement.begin(), x.statement.end(),
-                out.statement.begin() + static_cast<std::ptrdiff_t>(row0[p]));
+                out.score.begin() + static_cast<std::ptrdiff_t>(at));
+      for (std::size_t r = 0; r < x.statement.size(); ++r)
+        out.statement[at + r] = x.statement[r] + first_statement[p];
     }
   });
-  for (auto& r : parts) {
-    out.source.append(r->out.source);
-    out.timestamp.append(r->out.timestamp);
-    append(out.voided, r->out.voided);
-    append(out.retractions, r->out.retractions);
-    append(out.waived, r->out.waived);
-    append(out.skipped, r->out.skipped);
-    append(errors.problems, r->errors.problems);
-    append(errors.rows, r->errors.rows);
-    append(errors.lines, r->errors.lines);
-    append(void_lines, r->void_lines);
+  std::size_t source_chars = out.source.chars().size(), stamp_chars = out.timestamp.chars().size();
+  for (std::size_t p = 1; p < k; ++p) {
+    source_chars += parts[p]->out.source.chars().size();
+    stamp_chars += parts[p]->out.timestamp.chars().size();
+  }
+  out.source.reserve(n, source_chars);
+  out.timestamp.reserve(n, stamp_chars);
+  for (std::size_t p = 1; p < k; ++p) {
+    xapi_evidence& x = parts[p]->out;
+    const std::size_t s0 = first_statement[p], l0 = first_line[p];
+    out.source.append(x.source);
+    out.timestamp.append(x.timestamp);
+    for (auto& v : x.voided) v.first += s0;
+    for (auto& w : x.waived) w.statement += s0;
+    for (auto& q : x.skipped) q.first += s0;
+    append(out.voided, x.voided);
+    append(out.retractions, x.retractions);
+    append(out.waived, x.waived);
+    append(out.skipped, x.skipped);
+    error_list& e = parts[p]->errors;
+    for (std::size_t q = 0; q < e.rows.size(); ++q) {
+      errors.rows.push_back(e.rows[q] + s0);
+      errors.lines.push_back(e.lines[q] + l0);
+    }
+    append(errors.messages, e.messages);
+    for (const std::size_t l : parts[p]->void_lines) void_lines.push_back(l + l0);
   }
   return finish(std::move(out), std::move(errors), void_lines);
 }
 
-// The reader over a padded copy of the text (simdjson reads up to SIMDJSON_PADDING bytes past
-// the end of each statement).
-xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_mapping& mapping) {
-  std::string_view text(padded.data(), padded.size());
+// The reader over `text`, readable up to `text.data() + readable` (see parse_within).
+xapi_evidence parse_statements(std::string_view text, std::size_t readable,
+                               const xapi_mapping& mapping) {
+  const char* const end = text.data() + readable;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const std::string_view all = text;
   const std::size_t start = skip_blanks(all, 0);
   if (start == all.size()) return {};
   auto r = std::make_unique<reader>(mapping);
+  r->readable_end = end;
   if (all[start] == '[') {
     dom::element doc;
-    const auto err = r->parser.parse(all.data(), all.size(), false).get(doc);
+    const auto err = parse_within(r->parser, all, end).get(doc);
     if (err != simdjson::SUCCESS) syntax_error(all, 0, simdjson::error_message(err));
     dom::array a;
     if (doc.get_array().get(a) != simdjson::SUCCESS)
@@ -980,20 +1019,21 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
     const std::string_view head =
         all.substr(start, (nl == std::string_view::npos ? all.size() : nl) - start);
     dom::element e;
-    if (r->parser.parse(head.data(), head.size(), false).get(e) == simdjson::SUCCESS)
-      if (auto out = read_parts(all, start, mapping, threads)) return std::move(*out);
+    if (parse_within(r->parser, head, end).get(e) == simdjson::SUCCESS)
+      if (auto out = read_parts(all, end, start, mapping, threads)) return std::move(*out);
   }
   r->defer_ids = true;
   r->lines(all, 0, all.size(), 0, 0);
   if (!r->syntax && has_repeats({&r->ids}, 1)) {  // read again, each repeat handled in its place
     r = std::make_unique<reader>(mapping);
+    r->readable_end = end;
     r->lines(all, 0, all.size(), 0, 0);
   }
   r->errors.with_lines = true;
   if (r->syntax) {
     if (r->syntax_first) {
       dom::element whole;
-      if (r->parser.parse(all.data(), all.size(), false).get(whole) == simdjson::SUCCESS) {
+      if (parse_within(r->parser, all, end).get(whole) == simdjson::SUCCESS) {
         r->spans.push_back(all);
         r->one(whole, 0, r->syntax_line, true);
         return finish(std::move(r->out), std::move(r->errors), r->void_lines);
@@ -1008,19 +1048,17 @@ xapi_evidence parse_padded(const simdjson::padded_string& padded, const xapi_map
 }  // namespace
 
 xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
-  return parse_padded(simdjson::padded_string(text), mapping);
+  const simdjson::padded_string padded(text);
+  return parse_statements({padded.data(), padded.size()},
+                          padded.size() + simdjson::SIMDJSON_PADDING, mapping);
 }
 
 xapi_evidence read_xapi(const std::string& path, const xapi_mapping& mapping) {
-  {  // a plain file is read straight into the padded buffer (no second copy)
-    std::ifstream in(path, std::ios::binary);
-    char magic[2] = {0, 0};
-    if (in && in.read(magic, 2) && !(magic[0] == '\x1f' && magic[1] == '\x8b')) {
-      in.close();
-      simdjson::padded_string padded;
-      if (simdjson::padded_string::load(path).get(padded) == simdjson::SUCCESS)
-        return parse_padded(padded, mapping);
-    }
+  {  // a plain file is parsed where it is mapped (no copy)
+    const detail::mapped_file file(path);
+    const std::string_view bytes = file.bytes();
+    if (file && !(bytes.size() >= 2 && bytes[0] == '\x1f' && bytes[1] == '\x8b'))
+      return parse_statements(bytes, file.readable(), mapping);
   }
   // gzip, an empty or unreadable file: the library's reader (and its file_error)
   const std::string text = detail::read_data_file(path, source_name);

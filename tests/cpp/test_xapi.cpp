@@ -2,8 +2,11 @@
 // Copyright 2026 The masterymap authors
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
@@ -370,6 +373,31 @@ TEST_CASE("xapi: JSON lines read by several threads give what one thread gives")
     CHECK(expected.size() == 3);
     CHECK(messages_of(invalid, four) == expected);
   }
+  SUBCASE("voids across parts and blank lines before the first statement: as one thread") {
+    // statement 19990 (last part) voids statement 1 (first part), statement 5's row is voided
+    // by a statement appended at the end; every index and line is renumbered by the join
+    auto voiding = [](int n, const std::string& target) {
+      char id[48];
+      std::snprintf(id, sizeof id, "00000000-0000-4000-9000-%012d", n);
+      return R"({"id":")" + std::string(id) +
+             R"(","actor":{"mbox":"mailto:admin@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+             target + R"("},"timestamp":"2024-03-03T00:00:00Z"})" + "\n";
+    };
+    const std::string all = "\n\n \n" + text + voiding(1, "00000000-0000-4000-8000-000000000001") +
+                            voiding(2, "00000000-0000-4000-8000-000000000005");
+    const auto x = io::parse_xapi(all, one), y = io::parse_xapi(all, four);
+    check_same(x, y);
+    CHECK(x.voided == y.voided);
+    REQUIRE(y.voided.size() == 2);
+    CHECK(y.voided[0].first == 20000);
+    CHECK(std::count(y.retracted.begin(), y.retracted.end(), 1) == 2);
+    // a void of a void, found by the join: its line counts the blank lines before
+    const std::string twice = all + voiding(3, "00000000-0000-4000-9000-000000000001");
+    const auto expected = messages_of(twice, one);
+    REQUIRE(expected.size() == 1);
+    CHECK(expected[0].find("itself a voiding statement") != std::string::npos);
+    CHECK(messages_of(twice, four) == expected);
+  }
   SUBCASE("an id in two parts: read as one thread reads it") {
     const std::string again = text.substr(0, text.find('\n') + 1);  // statement 0 again, last
     check_same(io::parse_xapi(text + again, four), io::parse_xapi(text + again, one));
@@ -716,4 +744,35 @@ TEST_CASE("xapi: a repeat with other content prints scores as sent, not float32 
           "sent as 0.1000000001)");
   }
   CHECK(log == before);
+}
+
+TEST_CASE("xapi: a file is read where it is mapped, its last statement at any page offset") {
+  // read_xapi maps the file; simdjson reads up to 64 bytes past a value, so a statement near
+  // the end of the last page is parsed from a copy: every file size around a page boundary
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  m.verb_kinds = io::default_verb_kinds();
+  const std::string one = scored(1, "0.8", "2024-03-01T09:30:00Z");
+  const auto path = std::filesystem::temp_directory_path() / "masterymap_test_xapi_mapped.jsonl";
+  for (const bool array : {false, true}) {
+    for (std::size_t size = 4096 - 80; size <= 4096 + 80; ++size) {
+      // blanks between statements (allowed) pad the text to `size` bytes
+      std::string text = array ? "[" + one + "," + scored(2, "0.5", "2024-03-02T00:00:00Z")
+                               : one + "\n" + scored(2, "0.5", "2024-03-02T00:00:00Z");
+      const std::size_t closing = array ? 1 : 0;
+      REQUIRE(text.size() + closing <= size);
+      text.insert(one.size() + (array ? 1 : 0), std::string(size - text.size() - closing, ' '));
+      if (array) text += "]";
+      REQUIRE(text.size() == size);
+      {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+      }
+      const auto from_file = io::read_xapi(path.string(), m);
+      const auto from_text = io::parse_xapi(text, m);
+      REQUIRE(from_file.size() == 2);
+      check_same(from_file, from_text);
+    }
+  }
+  std::filesystem::remove(path);
 }
