@@ -7,7 +7,9 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <masterymap/io/xapi.hpp>
 #include <optional>
 #include <string>
@@ -43,6 +45,29 @@ struct statement_fields {
     categories = std::move(keep);
   }
 };
+
+// A UUID's text: 8-4-4-4-12 hex digits, either case (xAPI Data 2.4.1). Branch-free: a class
+// per byte (1 hex digit, 2 '-') compared with the class each position wants.
+inline bool is_uuid(std::string_view s) noexcept {
+  struct tables {
+    std::array<std::uint8_t, 256> byte{};
+    std::array<std::uint8_t, 36> want{};
+    constexpr tables() {
+      for (int c = '0'; c <= '9'; ++c) byte[static_cast<std::size_t>(c)] = 1;
+      for (int c = 'a'; c <= 'f'; ++c) byte[static_cast<std::size_t>(c)] = 1;
+      for (int c = 'A'; c <= 'F'; ++c) byte[static_cast<std::size_t>(c)] = 1;
+      byte['-'] = 2;
+      for (std::size_t i = 0; i < 36; ++i)
+        want[i] = i == 8 || i == 13 || i == 18 || i == 23 ? 2 : 1;
+    }
+  };
+  static constexpr tables t{};
+  if (s.size() != 36) return false;
+  unsigned bad = 0;
+  for (std::size_t i = 0; i < 36; ++i)
+    bad |= static_cast<unsigned>(t.byte[static_cast<unsigned char>(s[i])] ^ t.want[i]);
+  return bad == 0;
+}
 
 // Checks one statement (a DOM element), appending problems; fills `fields` when given.
 void check_statement(simdjson::dom::element statement, xapi_version version,

@@ -113,19 +113,23 @@ class text_table {
 class interner {
  public:
   std::uint32_t code(std::string_view name, std::vector<std::string>& names) {
-    if (last_ != none && name == names[last_]) return last_;
+    // the hash first: comparing the text with the previous row's (another learner of the same
+    // length, mostly) was a memcmp per row
     const std::uint64_t h = hash_text(name);
+    if (last_ != none && h == last_hash_ && name == names[last_]) return last_;
     std::uint32_t e = table_.find(name, h);
     if (e == none) {
       e = table_.insert(name, h, static_cast<std::uint32_t>(names.size()));
       names.emplace_back(name);
     }
+    last_hash_ = h;
     return last_ = table_[e];
   }
 
  private:
   text_table<std::uint32_t> table_;
   std::uint32_t last_ = none;  // the previous row's code: runs of one kind, verb or learner
+  std::uint64_t last_hash_ = 0;
 };
 
 // --- statements as JSON values -------------------------------------------------------------
@@ -242,16 +246,6 @@ std::string json_difference(dom::element a, dom::element b, const std::string& p
     default:
       return differ();
   }
-}
-
-bool is_uuid_text(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < 36; ++i) {
-    const char c = s[i];
-    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-    if ((i == 8 || i == 13 || i == 18 || i == 23) ? c != '-' : !hex) return false;
-  }
-  return true;
 }
 
 struct error_list {
@@ -533,19 +527,12 @@ class mapper {
 // statement; ids were checked to be UUIDs before they get here).
 class id_table {
  public:
+  // The 32 hex digits of a UUID (8-4-4-4-12, either case) as 128 bits, 8 digits at a time.
   static std::pair<std::uint64_t, std::uint64_t> key(std::string_view uuid) noexcept {
-    std::uint64_t hi = 0, lo = 0;
-    int n = 0;
-    for (char c : uuid) {
-      if (c == '-') continue;
-      const auto d = static_cast<std::uint64_t>(
-          c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);  // hex digit, either case
-      if (n < 16)
-        hi = hi << 4 | d;
-      else
-        lo = lo << 4 | d;
-      ++n;
-    }
+    if (uuid.size() != 36) return slow_key(uuid);
+    const char* p = uuid.data();
+    const std::uint64_t hi = hex8(p) << 32 | hex4(p + 9) << 16 | hex4(p + 14);
+    const std::uint64_t lo = hex4(p + 19) << 48 | hex8(p + 24) << 16 | hex4(p + 32);
     return {hi, lo};
   }
   // The index stored under `uuid`, or inserts `index` and returns it.
@@ -590,6 +577,40 @@ class id_table {
       while (slots_[at].used) at = (at + 1) & (slots_.size() - 1);
       slots_[at] = s;
     }
+  }
+  // The value of the digits at p[0, 8) (a digit's value is its low 4 bits, plus 9 for a
+  // letter: bit 6 set), the first digit highest.
+  static std::uint64_t hex8(const char* p) noexcept {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, 8);  // little-endian: p[0] in the lowest byte
+    x = (x & 0x0F0F0F0F0F0F0F0FULL) + 9 * ((x >> 6) & 0x0101010101010101ULL);
+    // each 16-bit lane (p[2k], p[2k + 1]) -> one byte p[2k] << 4 | p[2k + 1]
+    x = ((x & 0x000F000F000F000FULL) << 4) | ((x >> 8) & 0x000F000F000F000FULL);
+    return (x & 0xFF) << 24 | ((x >> 16) & 0xFF) << 16 | ((x >> 32) & 0xFF) << 8 |
+           ((x >> 48) & 0xFF);
+  }
+  static std::uint64_t hex4(const char* p) noexcept {
+    std::uint32_t x = 0;
+    std::memcpy(&x, p, 4);
+    x = (x & 0x0F0F0F0FU) + 9 * ((x >> 6) & 0x01010101U);
+    x = ((x & 0x000F000FU) << 4) | ((x >> 8) & 0x000F000FU);
+    return static_cast<std::uint64_t>((x & 0xFF) << 8 | ((x >> 16) & 0xFF));
+  }
+  // Any other text (never a checked UUID): digit by digit.
+  static std::pair<std::uint64_t, std::uint64_t> slow_key(std::string_view uuid) noexcept {
+    std::uint64_t hi = 0, lo = 0;
+    int n = 0;
+    for (char c : uuid) {
+      if (c == '-') continue;
+      const auto d = static_cast<std::uint64_t>(
+          c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);  // hex digit, either case
+      if (n < 16)
+        hi = hi << 4 | d;
+      else
+        lo = lo << 4 | d;
+      ++n;
+    }
+    return {hi, lo};
   }
   std::vector<slot> slots_;
   std::size_t size_ = 0;
@@ -1000,7 +1021,7 @@ xapi_evidence parse_statements(std::string_view text, std::size_t readable,
       // repeat, whether it is valid or not (it was reported as the first)
       std::string_view id;
       if (e.is_object() && e.at_key("id").get_string().get(id) == simdjson::SUCCESS) {
-        const auto at = is_uuid_text(id) ? r->seen.find(id) : std::nullopt;
+        const auto at = xapi_detail::is_uuid(id) ? r->seen.find(id) : std::nullopt;
         if (at && json_difference(e, elements[*at], "").empty()) {
           r->out.skipped.emplace_back(i, fmt::format("a repeat of statement {}", *at));
           ++i;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <masterymap/error.hpp>
 #include <masterymap/io/xapi.hpp>
 
@@ -50,6 +51,14 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// `s == literal`, with the literal's size known to the compiler: the comparison is a few
+// inline loads, not a call to memcmp (std::string_view's == calls it; the checker compares
+// every key of every statement against the names it knows).
+template <std::size_t N>
+bool is(std::string_view s, const char (&literal)[N]) noexcept {
+  return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
+
 // The bytes an IRI's rest must not contain: blanks, controls, DEL and <>"{}|\\^`.
 constexpr std::array<bool, 256> iri_excluded_table() {
   std::array<bool, 256> t{};
@@ -71,18 +80,6 @@ bool is_iri(std::string_view s) {
   if (i >= s.size() || s[i] != ':' || i + 1 >= s.size()) return false;
   for (++i; i < s.size(); ++i)
     if (iri_excluded[static_cast<unsigned char>(s[i])]) return false;
-  return true;
-}
-
-bool is_uuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < 36; ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return false;
-    } else if (!is_hex(s[i])) {
-      return false;
-    }
-  }
   return true;
 }
 
@@ -246,44 +243,44 @@ class checker {
         bad(here, "must not be null");
         continue;
       }
-      if (key == "id") {
+      if (is(key, "id")) {
         if (sub) {
           bad(here, "a SubStatement has no id");
         } else {
           std::string_view s;
           if (uuid(value, here, s) && f_ && top) f_->id = s;
         }
-      } else if (key == "actor") {
+      } else if (is(key, "actor")) {
         has_actor = true;
         actor(value, here, role::actor, top && f_ != nullptr);
-      } else if (key == "verb") {
+      } else if (is(key, "verb")) {
         has_verb = true;
         verb(value, here, verb_id);
-      } else if (key == "object") {
+      } else if (is(key, "object")) {
         has_object = true;
         object(value, here, sub, top && f_ != nullptr);
-      } else if (key == "result") {
+      } else if (is(key, "result")) {
         result(value, here, top && f_ != nullptr);
-      } else if (key == "context") {
-        context(value, here, object_type_ok && object_type == "Activity", top && f_ != nullptr);
-      } else if (key == "timestamp") {
+      } else if (is(key, "context")) {
+        context(value, here, object_type_ok && is(object_type, "Activity"), top && f_ != nullptr);
+      } else if (is(key, "timestamp")) {
         std::string_view s;
         double t = 0;
         if (timestamp(value, here, s, t) && f_ && top) f_->timestamp = s, f_->timestamp_time = t;
-      } else if (key == "stored" && !sub) {
+      } else if (is(key, "stored") && !sub) {
         std::string_view s;
         double t = 0;
         if (timestamp(value, here, s, t) && f_) f_->stored = s, f_->stored_time = t;
-      } else if (key == "authority" && !sub) {
+      } else if (is(key, "authority") && !sub) {
         actor(value, here, role::authority, false);
-      } else if (key == "version" && !sub) {
+      } else if (is(key, "version") && !sub) {
         version(value, here);
-      } else if (key == "attachments") {
+      } else if (is(key, "attachments")) {
         attachments(value, here);
-      } else if (key == "objectType" && sub) {
+      } else if (is(key, "objectType") && sub) {
         std::string_view s;
-        if (string(value, here, s) && s != "SubStatement") bad(here, "must be \"SubStatement\"");
-      } else if (sub && (key == "stored" || key == "authority" || key == "version")) {
+        if (string(value, here, s) && !is(s, "SubStatement")) bad(here, "must be \"SubStatement\"");
+      } else if (sub && (is(key, "stored") || is(key, "authority") || is(key, "version"))) {
         bad(here, fmt::format("a SubStatement has no {}", key));
       } else {
         unknown(here);
@@ -292,8 +289,8 @@ class checker {
     if (!has_actor) bad(at / "actor", "required");
     if (!has_verb) bad(at / "verb", "required");
     if (!has_object) bad(at / "object", "required");
-    if (verb_id == "http://adlnet.gov/expapi/verbs/voided" && has_object &&
-        (!object_type_ok || object_type != "StatementRef"))
+    if (is(verb_id, "http://adlnet.gov/expapi/verbs/voided") && has_object &&
+        (!object_type_ok || !is(object_type, "StatementRef")))
       bad(at / "object", "a voiding statement's object must be a StatementRef");
   }
 
@@ -341,7 +338,7 @@ class checker {
   }
   bool uuid(dom::element e, const where& at, std::string_view& s) {
     if (!string(e, at, s)) return false;
-    if (!is_uuid(s)) {
+    if (!xapi_detail::is_uuid(s)) {
       bad(at, fmt::format("must be a UUID (8-4-4-4-12 hex digits), got \"{}\"", s));
       return false;
     }
@@ -391,11 +388,11 @@ class checker {
       const where here = at / key;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "homePage") {
+      } else if (is(key, "homePage")) {
         home = true;
         std::string_view s;
         if (iri(value, here, s, "IRL") && collect) f_->home_page = s;
-      } else if (key == "name") {
+      } else if (is(key, "name")) {
         name = true;
         std::string_view s;
         if (string(value, here, s) && collect) f_->account_name = s;
@@ -417,14 +414,14 @@ class checker {
     if (o.at_key("objectType").get(t) == simdjson::SUCCESS) {
       typed = true;
       if (!string(t, at / "objectType", type)) return;
-      if (type != "Agent" && type != "Group") {
+      if (!is(type, "Agent") && !is(type, "Group")) {
         bad(at / "objectType", fmt::format("must be \"Agent\" or \"Group\", got \"{}\"", type));
         return;
       }
     }
     if (r == role::object && !typed)
       bad(at / "objectType", "required for an Agent or Group object");
-    const bool group = type == "Group";
+    const bool group = is(type, "Group");
     if (group && (r == role::member || r == role::agent)) {
       bad(at / "objectType", "must be \"Agent\" here (a Group's members are Agents)");
       return;
@@ -444,11 +441,11 @@ class checker {
         continue;
       }
       std::string_view s;
-      if (key == "objectType") {
+      if (is(key, "objectType")) {
         // checked above
-      } else if (key == "name") {
+      } else if (is(key, "name")) {
         string(value, here, s);
-      } else if (key == "mbox") {
+      } else if (is(key, "mbox")) {
         ++ifis;
         if (string(value, here, s)) {
           const auto at_sign = s.find('@');
@@ -458,7 +455,7 @@ class checker {
           else if (collect)
             f_->ifi = "mbox", f_->ifi_value = s;
         }
-      } else if (key == "mbox_sha1sum") {
+      } else if (is(key, "mbox_sha1sum")) {
         ++ifis;
         if (string(value, here, s)) {
           if (s.size() != 40 || !std::all_of(s.begin(), s.end(), is_hex))
@@ -466,14 +463,14 @@ class checker {
           else if (collect)
             f_->ifi = "mbox_sha1sum", f_->ifi_value = s;
         }
-      } else if (key == "openid") {
+      } else if (is(key, "openid")) {
         ++ifis;
         if (iri(value, here, s, "URI") && collect) f_->ifi = "openid", f_->ifi_value = s;
-      } else if (key == "account") {
+      } else if (is(key, "account")) {
         ++ifis;
         account(value, here, collect);
         if (collect) f_->ifi = "account";
-      } else if (key == "member" && group) {
+      } else if (is(key, "member") && group) {
         has_member = true;
         dom::array a;
         if (value.get_array().get(a) != simdjson::SUCCESS) {
@@ -513,10 +510,10 @@ class checker {
       const where here = at / key;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "id") {
+      } else if (is(key, "id")) {
         has_id = true;
         if (iri(value, here, id) && f_ && at.parent && !at.parent->parent) f_->verb = id;
-      } else if (key == "display") {
+      } else if (is(key, "display")) {
         language_map(value, here);
       } else {
         unknown(here);
@@ -542,10 +539,10 @@ class checker {
         std::string_view s;
         if (value.is_null()) {
           bad(here, "must not be null");
-        } else if (key == "id") {
+        } else if (is(key, "id")) {
           has_id = true;
           string(value, here, s);
-        } else if (key == "description") {
+        } else if (is(key, "description")) {
           language_map(value, here);
         } else {
           unknown(here);
@@ -563,22 +560,22 @@ class checker {
       std::string_view s;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "name" || key == "description") {
+      } else if (is(key, "name") || is(key, "description")) {
         language_map(value, here);
-      } else if (key == "type") {
+      } else if (is(key, "type")) {
         iri(value, here, s);
-      } else if (key == "moreInfo") {
+      } else if (is(key, "moreInfo")) {
         iri(value, here, s, "IRL");
-      } else if (key == "extensions") {
+      } else if (is(key, "extensions")) {
         extensions(value, here);
-      } else if (key == "interactionType") {
+      } else if (is(key, "interactionType")) {
         if (string(value, here, s) && std::find(interaction_types.begin(), interaction_types.end(),
                                                 s) == interaction_types.end())
           bad(here, fmt::format("not an interaction type (true-false, choice, fill-in, "
                                 "long-fill-in, matching, performance, sequencing, likert, "
                                 "numeric, other; case-sensitive), got \"{}\"",
                                 s));
-      } else if (key == "correctResponsesPattern") {
+      } else if (is(key, "correctResponsesPattern")) {
         dom::array a;
         if (value.get_array().get(a) != simdjson::SUCCESS) {
           bad(here, "must be an array of strings");
@@ -586,8 +583,8 @@ class checker {
           std::size_t i = 0;
           for (auto x : a) string(x, here[i++], s);
         }
-      } else if (key == "choices" || key == "scale" || key == "source" || key == "target" ||
-                 key == "steps") {
+      } else if (is(key, "choices") || is(key, "scale") || is(key, "source") || is(key, "target") ||
+                 is(key, "steps")) {
         component_list(value, here);
       } else {
         unknown(here);
@@ -604,12 +601,12 @@ class checker {
       std::string_view s;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "objectType") {
-        if (string(value, here, s) && s != "Activity") bad(here, "must be \"Activity\"");
-      } else if (key == "id") {
+      } else if (is(key, "objectType")) {
+        if (string(value, here, s) && !is(s, "Activity")) bad(here, "must be \"Activity\"");
+      } else if (is(key, "id")) {
         has_id = true;
         if (iri(value, here, s) && collect) f_->object_id = s;
-      } else if (key == "definition") {
+      } else if (is(key, "definition")) {
         definition(value, here);
       } else {
         unknown(here);
@@ -627,10 +624,10 @@ class checker {
       std::string_view s;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "objectType") {
+      } else if (is(key, "objectType")) {
         has_type = true;
-        if (string(value, here, s) && s != "StatementRef") bad(here, "must be \"StatementRef\"");
-      } else if (key == "id") {
+        if (string(value, here, s) && !is(s, "StatementRef")) bad(here, "must be \"StatementRef\"");
+      } else if (is(key, "id")) {
         has_id = true;
         if (uuid(value, here, s) && collect) f_->object_id = s;
       } else {
@@ -650,13 +647,13 @@ class checker {
       if (!string(t, at / "objectType", type)) return;
     }
     if (collect) f_->object_type = type;
-    if (type == "Activity") {
+    if (is(type, "Activity")) {
       activity(e, at, collect);
-    } else if (type == "Agent" || type == "Group") {
+    } else if (is(type, "Agent") || is(type, "Group")) {
       actor(e, at, role::object, false);
-    } else if (type == "StatementRef") {
+    } else if (is(type, "StatementRef")) {
       statement_ref(e, at, collect);
-    } else if (type == "SubStatement") {
+    } else if (is(type, "SubStatement")) {
       if (sub)
         bad(at / "objectType", "a SubStatement cannot contain a SubStatement");
       else
@@ -677,16 +674,16 @@ class checker {
       double d = 0;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "scaled") {
+      } else if (is(key, "scaled")) {
         if (number(value, here, d)) {
           scaled = d;
           if (!(d >= -1.0 && d <= 1.0)) bad(here, fmt::format("must be in [-1, 1], got {}", d));
         }
-      } else if (key == "raw") {
+      } else if (is(key, "raw")) {
         if (number(value, here, d)) raw = d;
-      } else if (key == "min") {
+      } else if (is(key, "min")) {
         if (number(value, here, d)) min = d;
-      } else if (key == "max") {
+      } else if (is(key, "max")) {
         if (number(value, here, d)) max = d;
       } else {
         unknown(here);
@@ -716,19 +713,19 @@ class checker {
       bool b = false;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "score") {
+      } else if (is(key, "score")) {
         score(value, here, collect);
-      } else if (key == "success") {
+      } else if (is(key, "success")) {
         if (boolean(value, here, b) && collect) f_->success = b;
-      } else if (key == "completion") {
+      } else if (is(key, "completion")) {
         if (boolean(value, here, b) && collect) f_->completion = b;
-      } else if (key == "response") {
+      } else if (is(key, "response")) {
         string(value, here, s);
-      } else if (key == "duration") {
+      } else if (is(key, "duration")) {
         if (string(value, here, s) && !is_duration(s))
           bad(here,
               fmt::format("must be an ISO 8601 duration (PnYnMnDTnHnMnS or PnW), got \"{}\"", s));
-      } else if (key == "extensions") {
+      } else if (is(key, "extensions")) {
         extensions(value, here);
         if (collect) {
           dom::element r;
@@ -770,9 +767,9 @@ class checker {
       const where here = at / key;
       if (value.is_null())
         bad(here, "must not be null");
-      else if (key == "parent" || key == "grouping" || key == "other")
+      else if (is(key, "parent") || is(key, "grouping") || is(key, "other"))
         activity_list(value, here, false);
-      else if (key == "category")
+      else if (is(key, "category"))
         activity_list(value, here, collect);
       else
         unknown(here);
@@ -799,14 +796,14 @@ class checker {
         std::string_view s;
         if (value.is_null()) {
           bad(here, "must not be null");
-        } else if (key == "objectType") {
+        } else if (is(key, "objectType")) {
           has_type = true;
           if (string(value, here, s) && s != type_name)
             bad(here, fmt::format("must be \"{}\"", type_name));
         } else if (key == member) {
           has_member = true;
           actor(value, here, groups ? role::group : role::agent, false);
-        } else if (key == "relevantTypes") {
+        } else if (is(key, "relevantTypes")) {
           dom::array types;
           if (value.get_array().get(types) != simdjson::SUCCESS) {
             bad(here, "must be an array of IRIs");
@@ -832,23 +829,23 @@ class checker {
       std::string_view s;
       if (value.is_null()) {
         bad(here, "must not be null");
-      } else if (key == "registration") {
+      } else if (is(key, "registration")) {
         uuid(value, here, s);
-      } else if (key == "instructor") {
+      } else if (is(key, "instructor")) {
         actor(value, here, role::instructor, false);
-      } else if (key == "team") {
+      } else if (is(key, "team")) {
         actor(value, here, role::team, false);
-      } else if (key == "contextActivities") {
+      } else if (is(key, "contextActivities")) {
         context_activities(value, here, collect);
-      } else if (key == "revision" || key == "platform") {
+      } else if (is(key, "revision") || is(key, "platform")) {
         if (string(value, here, s) && !activity_object)
           bad(here, fmt::format("{} is allowed only when the object is an Activity", key));
-      } else if (key == "language") {
+      } else if (is(key, "language")) {
         if (string(value, here, s) && !is_language_tag(s))
           bad(here, fmt::format("not an RFC 5646 language tag: \"{}\"", s));
-      } else if (key == "statement") {
+      } else if (is(key, "statement")) {
         statement_ref(value, here, false);
-      } else if (key == "extensions") {
+      } else if (is(key, "extensions")) {
         extensions(value, here);
         if (collect) {
           dom::element x;
@@ -862,8 +859,9 @@ class checker {
               simdjson::SUCCESS)
             if (x.get_string().get(f_->session_id) != simdjson::SUCCESS) f_->session_id = {};
         }
-      } else if ((key == "contextAgents" || key == "contextGroups") && v_ == xapi_version::v2_0) {
-        context_actor_list(value, here, key == "contextGroups");
+      } else if ((is(key, "contextAgents") || is(key, "contextGroups")) &&
+                 v_ == xapi_version::v2_0) {
+        context_actor_list(value, here, is(key, "contextGroups"));
       } else {
         unknown(here);
       }
@@ -902,30 +900,30 @@ class checker {
         std::string_view s;
         if (value.is_null()) {
           bad(here, "must not be null");
-        } else if (key == "usageType") {
+        } else if (is(key, "usageType")) {
           usage = true;
           iri(value, here, s);
-        } else if (key == "display") {
+        } else if (is(key, "display")) {
           display = true;
           language_map(value, here);
-        } else if (key == "description") {
+        } else if (is(key, "description")) {
           language_map(value, here);
-        } else if (key == "contentType") {
+        } else if (is(key, "contentType")) {
           type = true;
           if (string(value, here, s) &&
               (s.find('/') == std::string_view::npos || s.front() == '/' || s.back() == '/'))
             bad(here, fmt::format("must be an Internet media type (type/subtype), got \"{}\"", s));
-        } else if (key == "length") {
+        } else if (is(key, "length")) {
           length = true;
           if (!value.is_int64() && !value.is_uint64())
             bad(here, "must be an integer (octets)");
           else if (value.is_int64() && value.get_int64().value_unsafe() < 0)
             bad(here, "must not be negative");
-        } else if (key == "sha2") {
+        } else if (is(key, "sha2")) {
           sha2 = true;
           if (string(value, here, s) && (s.empty() || !std::all_of(s.begin(), s.end(), is_hex)))
             bad(here, "must be a SHA-2 hash in hex digits");
-        } else if (key == "fileUrl") {
+        } else if (is(key, "fileUrl")) {
           iri(value, here, s, "IRL");
         } else {
           unknown(here);
