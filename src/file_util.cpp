@@ -146,7 +146,7 @@ mapped_file::mapped_file(const std::string& path) noexcept {
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     const auto size = static_cast<std::size_t>(st.st_size);
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p != MAP_FAILED) {
       const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
       data_ = static_cast<const char*>(p);

@@ -28,11 +28,11 @@ std::string read_file(const std::string& path, const char* what);
 /// \throws file_error when it cannot be opened or read; parse_error for a corrupt or truncated
 ///         gzip stream.
 std::string read_data_file(const std::string& path, const char* what);
-/// A file's bytes mapped read-only (mmap with MAP_POPULATE): a reader of a large file parses
-/// them in place. Reading the file instead copies every byte into fresh memory, whose page
-/// faults cost as much as the copy (a 140 MB xAPI file: 170 ms read, 25 ms mapped; measured).
-/// The mapping is private and read-only; a file changed while mapped is the caller's risk, as
-/// with any reader.
+/// A file's bytes mapped read-only (mmap): a reader of a large file parses them in place (the
+/// pages come in as they are first read, by whichever thread reads them). Reading the file instead
+/// copies every byte into fresh memory, whose page faults cost as much as the copy (a 140 MB xAPI
+/// file: 170 ms read, 25 ms mapped; measured). The mapping is private and read-only; a file changed
+/// while mapped is the caller's risk, as with any reader.
 class mapped_file {
  public:
   /// Maps `path`. Empty (`!*this`) when it cannot be mapped: not a regular file, empty, or

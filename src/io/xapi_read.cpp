@@ -67,7 +67,8 @@ class text_table {
     for (std::size_t at = h & mask; slots_[at].index != 0; at = (at + 1) & mask) {
       const slot& x = slots_[at];
       if (x.hash == h && x.size == key.size() &&
-          std::memcmp(keys_.data() + x.offset, key.data(), key.size()) == 0)
+          std::memcmp(key.size() <= sizeof x.head ? x.head : keys_.data() + x.offset, key.data(),
+                      key.size()) == 0)
         return x.index - 1;
     }
     return none;
@@ -80,18 +81,30 @@ class text_table {
     const std::size_t mask = slots_.size() - 1;
     std::size_t at = h & mask;
     while (slots_[at].index != 0) at = (at + 1) & mask;
-    slots_[at] = slot{h, keys_.size(), index + 1, static_cast<std::uint32_t>(key.size())};
-    keys_.append(key);
+    slot& x = slots_[at];
+    x.hash = h;
+    x.index = index + 1;
+    x.size = static_cast<std::uint32_t>(key.size());
+    if (key.size() <= sizeof x.head) {
+      std::memcpy(x.head, key.data(), key.size());
+    } else {
+      x.offset = keys_.size();
+      keys_.append(key);
+    }
     return index;
   }
   V& operator[](std::uint32_t i) noexcept { return values_[i]; }
 
  private:
-  struct slot {
+  // One cache line: a key of up to 40 bytes (a learner's mbox, a verb) is compared in the slot
+  // itself, so a lookup in a table larger than the cache (20,000 learners) misses once, not
+  // twice (the slot, then the key elsewhere).
+  struct alignas(64) slot {
     std::uint64_t hash = 0;
-    std::size_t offset = 0;   // of the key in keys_
     std::uint32_t index = 0;  // value index + 1; 0 = empty
     std::uint32_t size = 0;   // of the key
+    std::size_t offset = 0;   // of a longer key in keys_
+    char head[40] = {};       // a key of up to 40 bytes
   };
   void grow() {
     std::vector<slot> old = std::move(slots_);
