@@ -16,6 +16,7 @@
 
 #include "../file_util.hpp"
 #include "../json_util.hpp"
+#include "../memory_util.hpp"
 #include "../parallel.hpp"
 #include "xapi_detail.hpp"
 
@@ -94,6 +95,18 @@ class text_table {
     return index;
   }
   V& operator[](std::uint32_t i) noexcept { return values_[i]; }
+  void prefetch(std::uint64_t h) const noexcept {
+    // an empty table prefetches data() + 0, a null pointer, which is harmless
+    const std::size_t mask = slots_.empty() ? 0 : slots_.size() - 1;
+    const slot* p = slots_.data() + (h & mask);
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    // GCC 12 drops __builtin_prefetch here (inlined into mapper::map, measured: no prefetch
+    // instruction in the object), so the instruction is written out
+    asm volatile("prefetcht0 %0" : : "m"(*reinterpret_cast<const char*>(p)));
+#else
+    detail::prefetch(p);
+#endif
+  }
 
  private:
   // One cache line: a key of up to 40 bytes (a learner's mbox, a verb) is compared in the slot
@@ -126,9 +139,12 @@ class text_table {
 class interner {
  public:
   std::uint32_t code(std::string_view name, std::vector<std::string>& names) {
+    return code(name, hash_text(name), names);
+  }
+  // `h` = hash_text(name).
+  std::uint32_t code(std::string_view name, std::uint64_t h, std::vector<std::string>& names) {
     // the hash first: comparing the text with the previous row's (another learner of the same
     // length, mostly) was a memcmp per row
-    const std::uint64_t h = hash_text(name);
     if (last_ != none && h == last_hash_ && name == names[last_]) return last_;
     std::uint32_t e = table_.find(name, h);
     if (e == none) {
@@ -138,6 +154,8 @@ class interner {
     last_hash_ = h;
     return last_ = table_[e];
   }
+  // Brings the slot a lookup of hash `h` starts at into the cache.
+  void prefetch(std::uint64_t h) const noexcept { table_.prefetch(h); }
 
  private:
   text_table<std::uint32_t> table_;
@@ -420,7 +438,13 @@ class mapper {
     if (ai.activity_code == none) ai.activity_code = activities_.code(f.object_id, out.activities);
     if (vi.kind_code == none) vi.kind_code = kinds_.code(kind, out.kinds);
     if (vi.verb_code == none) vi.verb_code = verbs_.code(f.verb, out.verbs);
-    out.learner.push_back(learners_.code(learner, out.learners));
+    // the learner's code one row late (see flush)
+    flush(out);
+    pending_row_ = out.learner.size();
+    pending_learner_.assign(learner);
+    pending_hash_ = hash_text(learner);
+    learners_.prefetch(pending_hash_);
+    out.learner.push_back(none);
     out.competency.push_back(ai.competency_code);
     out.kind.push_back(vi.kind_code);
     out.verb.push_back(vi.verb_code);
@@ -430,6 +454,16 @@ class mapper {
     out.source.push_back(f.id);
     out.timestamp.push_back(when);
     out.statement.push_back(i);
+  }
+
+  // Gives the last row mapped its learner code. The lookup waits for the next row: its slot
+  // is prefetched meanwhile (a table of 20,000 learners outgrows the cache, and the lookup was
+  // a cache miss per row). Codes stay in first-use order: rows are resolved in order. Call it
+  // after the last row.
+  void flush(xapi_evidence& out) {
+    if (pending_row_ == no_row) return;
+    out.learner[pending_row_] = learners_.code(pending_learner_, pending_hash_, out.learners);
+    pending_row_ = no_row;
   }
 
  private:
@@ -531,6 +565,10 @@ class mapper {
   std::unordered_map<std::string, std::string> by_uri_;
   double success_ = 1.0, failure_ = 0.0;
   std::string buffer_;
+  static constexpr std::size_t no_row = static_cast<std::size_t>(-1);
+  std::size_t pending_row_ = no_row;  // the row whose learner is looked up at the next flush
+  std::string pending_learner_;
+  std::uint64_t pending_hash_ = 0;
   interner learners_, competencies_, kinds_, verbs_, activities_;
   text_table<verb_info> verbs_seen_;
   text_table<activity_info> activities_seen_;
@@ -731,6 +769,12 @@ struct reader {
   std::size_t statements_read = 0, lines_read = 0;  // by lines(), up to a syntax error
   simdjson::error_code syntax_code = simdjson::SUCCESS;
 
+  // The evidence read, every row complete (see mapper::flush).
+  xapi_evidence take() {
+    map.flush(out);
+    return std::move(out);
+  }
+
   void one(dom::element e, std::size_t i, std::size_t line, bool lines) {
     problems.clear();
     xapi_detail::check_statement(e, mapping.version, problems, &fields);
@@ -903,8 +947,10 @@ std::optional<xapi_evidence> read_parts(std::string_view all, const char* end, s
     parts.back()->defer_ids = true;
     parts.back()->readable_end = end;
   }
-  detail::parallel_tasks(
-      k, threads, [&](std::size_t p, unsigned) { parts[p]->lines(all, cut[p], cut[p + 1], 0, 0); });
+  detail::parallel_tasks(k, threads, [&](std::size_t p, unsigned) {
+    parts[p]->lines(all, cut[p], cut[p + 1], 0, 0);
+    parts[p]->map.flush(parts[p]->out);
+  });
   // the statements and lines before each part
   std::vector<std::size_t> first_line(k), first_statement(k);
   std::size_t line0 = 0;  // lines before `start` (blank)
@@ -1044,7 +1090,7 @@ xapi_evidence parse_statements(std::string_view text, std::size_t readable,
       r->one(e, i, 0, false);
       ++i;
     }
-    return finish(std::move(r->out), std::move(r->errors), r->void_lines);
+    return finish(r->take(), std::move(r->errors), r->void_lines);
   }
   // JSON lines; a text whose first line is not a whole JSON value is one (pretty) statement.
   const unsigned threads = detail::resolve_threads(mapping.threads);
@@ -1070,13 +1116,13 @@ xapi_evidence parse_statements(std::string_view text, std::size_t readable,
       if (parse_within(r->parser, all, end).get(whole) == simdjson::SUCCESS) {
         r->spans.push_back(all);
         r->one(whole, 0, r->syntax_line, true);
-        return finish(std::move(r->out), std::move(r->errors), r->void_lines);
+        return finish(r->take(), std::move(r->errors), r->void_lines);
       }
       syntax_error(all, 0, simdjson::error_message(r->syntax_code));
     }
     syntax_error(r->syntax_row, r->syntax_line - 1, simdjson::error_message(r->syntax_code));
   }
-  return finish(std::move(r->out), std::move(r->errors), r->void_lines);
+  return finish(r->take(), std::move(r->errors), r->void_lines);
 }
 
 }  // namespace
