@@ -39,10 +39,16 @@ py::array text_array(const io::text_column& c) {
   const auto n = static_cast<py::ssize_t>(c.size());
   py::array out(py::dtype("O"), std::vector<py::ssize_t>{n});
   auto** data = static_cast<PyObject**>(out.mutable_data());
+  // one pass over all the characters first: checked ids and timestamps are ASCII throughout
+  bool all_ascii = true;
+  for (const char ch : c.chars()) all_ascii &= static_cast<unsigned char>(ch) < 0x80;
   for (py::ssize_t i = 0; i < n; ++i) {
     const std::string_view v = c[static_cast<std::size_t>(i)];
-    bool ascii = true;
-    for (const char ch : v) ascii &= static_cast<unsigned char>(ch) < 0x80;
+    bool ascii = all_ascii;
+    if (!ascii) {
+      ascii = true;
+      for (const char ch : v) ascii &= static_cast<unsigned char>(ch) < 0x80;
+    }
     PyObject* s = nullptr;
     const auto size = static_cast<py::ssize_t>(v.size());
     if (ascii) {
@@ -58,7 +64,9 @@ py::array text_array(const io::text_column& c) {
   return out;
 }
 
-py::dict evidence_dict(const io::xapi_evidence& e) {
+// `skipped`: whether to list the skipped statements (85,000 tuples for a million statements,
+// made only when the caller asked for them).
+py::dict evidence_dict(const io::xapi_evidence& e, bool skipped_list) {
   py::dict d;
   d["learner"] = array_of(e.learner);
   d["learners"] = texts(e.learners);
@@ -88,7 +96,8 @@ py::dict evidence_dict(const io::xapi_evidence& e) {
     x["timestamp"] = w.timestamp;
     waived.append(x);
   }
-  for (const auto& [i, why] : e.skipped) skipped.append(py::make_tuple(i, why));
+  if (skipped_list)
+    for (const auto& [i, why] : e.skipped) skipped.append(py::make_tuple(i, why));
   d["voided"] = voided;
   py::list retractions;
   for (const auto& r : e.retractions) retractions.append(py::make_tuple(r.source, r.by));
@@ -134,7 +143,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
          std::optional<double> failure_score, std::optional<double> completion_score,
          const std::string& negative, bool skip_unaligned, bool cmi5,
          const std::map<std::string, double>& mastery_scores, const py::object& default_time,
-         unsigned threads) {
+         unsigned threads, bool skipped) {
         io::xapi_mapping o;
         o.version = version_of(version);
         o.alignment.insert(alignment.begin(), alignment.end());
@@ -189,7 +198,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
           py::gil_scoped_release release;  // `source` stays referenced by the caller
           e = io::parse_xapi(text, o);
         }
-        return evidence_dict(e);
+        return evidence_dict(e, skipped);
       },
       py::arg("source"), py::kw_only(), py::arg("is_path") = false, py::arg("version") = "2.0",
       py::arg("alignment") = std::map<std::string, std::string>{}, py::arg("framework") = nullptr,
@@ -200,13 +209,14 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
       py::arg("completion_score") = py::none(), py::arg("negative") = "reject",
       py::arg("skip_unaligned") = true, py::arg("cmi5") = false,
       py::arg("mastery_scores") = std::map<std::string, double>{},
-      py::arg("default_time") = py::none(), py::arg("threads") = 0U, R"pbdoc(
+      py::arg("default_time") = py::none(), py::arg("threads") = 0U, py::arg("skipped") = true,
+      R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the
 mapping is described at ``masterymap.io.read_xapi`` (use that). Returns a dict of columns
 (codes and names, ``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement``,
 ``retracted``: 1 for a row voided by a statement of the batch) and
 ``voided``, ``retractions`` ((id voided, voiding statement id)), ``waived`` and ``skipped``
-lists.
+lists (``skipped=False``: an empty ``skipped`` list).
 
 :raises EvidenceError: every bad statement (``rows``: statement indices; ``lines``: 1-based
     lines of JSON lines)

@@ -232,7 +232,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     completion_score=completion_score, negative=negative,
                     skip_unaligned=skip_unaligned, cmi5=course is not None,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
-                    default_time=default_time, threads=0 if threads is None else threads)
+                    default_time=default_time, threads=0 if threads is None else threads,
+                    skipped=skipped is not None)
     df = _frame(d, weight)
     df.attrs["voided"] = [target for _, target in d["voided"]]
     df.attrs["retractions"] = [(target, by) for target, by in d["retractions"]]
