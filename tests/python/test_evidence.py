@@ -342,3 +342,42 @@ def test_a_placement_score_is_a_numeric_level_on_every_path(fw):
     # the log the roster refuses is the log the log refuses
     ok = mm.EvidenceLog().add("a", "A", 3, 1, kind="placement")
     assert mm.Roster(fw, pol).ingest(ok)["rows"] == 1
+
+
+def test_unused_categories_create_no_learners_competencies_kinds_or_sources(fw):
+    """Try-out finding: a pandas Categorical column's unused categories were registered (a
+    learner without rows counted by a roster, an empty name among them). Only names some row
+    uses are added, in category order; the log, a roster and the engine agree."""
+    cat = pd.Categorical
+    frame = pd.DataFrame({
+        "learner": cat(["bo", "ann", "bo"], categories=["zed", "bo", "", "ann", "amy"]),
+        "competency": cat(["B", "A", "A"], categories=["B", "Z", "A"]),
+        "time": [1.0, 2.0, 3.0], "score": [3.0, 2.0, 1.0],
+        "kind": cat(["formative", "project", "formative"],
+                    categories=["summative", "formative", "never_used", "project"]),
+        "source": cat(["s1", "s2", "s1"], categories=["s0", "s1", "s2"])})
+    # oracle: the categories some row uses, in category order
+    used = {c: [x for x in frame[c].cat.categories if x in set(frame[c])]
+            for c in ("learner", "competency", "source")}
+    assert used["learner"] == ["bo", "ann"]
+    log = mm.EvidenceLog(kinds=["project"])
+    log.extend(frame)
+    assert log.learners == used["learner"]
+    assert log.competencies == used["competency"]
+    assert set(log.sources) - {""} == set(used["source"])
+    # the same rows with plain columns give the same log, names aside
+    same = mm.EvidenceLog(kinds=["project"])
+    same.extend(frame.astype({c: object for c in ("learner", "competency", "kind", "source")}))
+    assert sorted(same.learners) == sorted(log.learners)
+    pol = mm.Policy(mm.Scale.four_point(), mm.Rule(method=mm.Method.mean()))
+    roster = mm.Roster(fw, pol)
+    roster.ingest(frame)
+    assert list(roster.learners) == used["learner"] and len(roster) == 2
+    # a roster takes new kinds with the batch: the used ones only
+    assert "project" in roster.log.kinds and "never_used" not in roster.log.kinds
+    table = mm.ratings(fw, pol, log)
+    assert set(table["learner"]) == {"bo", "ann"}
+    # a batch whose only use of a category is a bad row still names it in the error
+    bad = frame.assign(score=[3.0, 9.0, 1.0])
+    with pytest.raises(mm.EvidenceError, match="row 1: score 9 is outside"):
+        mm.EvidenceLog().extend(bad, framework=fw, policy=pol)
