@@ -188,6 +188,10 @@ struct csv_columns {
   std::string kind = "kind";      ///< optional column
   std::string weight = "weight";  ///< optional column
   std::string source = "source";  ///< optional column
+  /// Optional column: each row's time as originally written (`evidence_columns::timestamp`:
+  /// "" = none, else an RFC 3339 date-time denoting the row's time, checked as that column
+  /// is), the column `EvidenceLog.to_dataframe()` writes for a log with such texts.
+  std::string timestamp = "timestamp";
   /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
   /// transcoded to UTF-8.
   text_encoding encoding = text_encoding::utf8;

@@ -127,6 +127,53 @@ def test_read_csv(tmp_path, fw):
         log.append_csv(tmp_path / "missing.csv")
 
 
+def test_read_csv_keeps_timestamp_texts_as_the_frame_path_does(tmp_path):
+    """Try-out finding: a log's frame written to CSV lost its timestamp texts on the way back
+    (read_csv ignored the column). It reads them, checked as extend checks them."""
+    texts = ["2024-03-01T11:00:00+02:00", "", "2024-03-01T09:00:01.5Z"]
+    times = pd.to_datetime(["2024-03-01T09:00:00Z", "2024-03-01T09:00:01Z",
+                            "2024-03-01T09:00:01.5Z"], utc=True)
+    log = mm.EvidenceLog()
+    log.extend(pd.DataFrame({"learner": ["ann", "ann", "bo"], "competency": ["A", "B", "A"],
+                             "time": times, "score": [3.0, 2.0, 1.0], "timestamp": texts}))
+    frame = log.to_dataframe()
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    back = mm.EvidenceLog.read_csv(path)
+    assert back == log
+    assert [back.timestamp_text(i) for i in range(3)] == texts
+    pd.testing.assert_frame_equal(back.to_dataframe(), frame)
+    # another column name, by role
+    path.write_text(path.read_text().replace(",timestamp", ",as_sent", 1))
+    renamed = mm.EvidenceLog.read_csv(path, {"timestamp": "as_sent"})
+    assert [renamed.timestamp_text(i) for i in range(3)] == texts
+    # a column of empty fields keeps no text; a bad text is refused naming row, line and text
+    plain = tmp_path / "plain.csv"
+    plain.write_text("learner,competency,time,score,timestamp\nann,A,2024-03-01T09:00:00Z,3,\n")
+    assert mm.EvidenceLog.read_csv(plain).timestamp_text(0) == ""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("learner,competency,time,score,timestamp\n"
+                   "ann,A,2024-03-01T09:00:00Z,3,2024-03-01T09:00:00Z\n"
+                   "ann,A,2024-03-01T09:00:00Z,3,2024-03-01T10:00:00Z\n"
+                   "ann,A,2024-03-01T09:00:00Z,3,yesterday\n")
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.EvidenceLog.read_csv(bad)
+    assert list(e.value.rows) == [1, 2] and list(e.value.lines) == [3, 4]
+    assert e.value.problems[0]["message"] == (
+        "row 1 (line 3): timestamp text '2024-03-01T10:00:00Z' denotes 2024-03-01T10:00:00Z, "
+        "not the row's time 2024-03-01T09:00:00Z (the text must be the same instant, to the "
+        "microsecond)")
+    assert e.value.problems[1]["message"].startswith(
+        "row 2 (line 4): timestamp text 'yesterday' is not an RFC 3339 date-time")
+    with pytest.raises(ValueError, match="unknown column role 'stamp'"):
+        mm.EvidenceLog.read_csv(plain, {"stamp": "timestamp"})
+    # a column named "timestamp" mapped as the time is the time only (as for a frame)
+    as_time = tmp_path / "as_time.csv"
+    as_time.write_text("learner,competency,timestamp,score\nann,A,2024-03-01 09:00:00,3\n")
+    log = mm.EvidenceLog.read_csv(as_time, {"time": "timestamp"})
+    assert log.timestamp_text(0) == "" and log.to_dataframe()["time"][0] == times[0]
+
+
 def test_read_csv_lists_every_row_of_the_wrong_width(tmp_path):
     """Issue 14: every row whose field count is not the header's, with the other rows' bad
     values, in file order, as one EvidenceError; nothing appended."""
