@@ -105,6 +105,32 @@ TEST_CASE("xapi: timestamps are RFC 3339 with a known offset") {
   CHECK(*io::parse_rfc3339("1969-12-31T19:00:00-05:00") == 0.0);
 }
 
+TEST_CASE("xapi: a leap second is the next day's first instant (RFC 3339 5.7, POSIX time)") {
+  // 2017-01-01T00:00:00Z is 1483228800 s (17167 days of 86400 s since 1970-01-01).
+  const double new_year = 17167.0 * 86400.0;
+  REQUIRE(new_year == 1483228800.0);
+  for (const char* leap :
+       {"2016-12-31T23:59:60Z", "2016-12-31T15:59:60-08:00", "2017-01-01T05:29:60+05:30"}) {
+    CAPTURE(leap);
+    const auto t = io::parse_rfc3339(leap);
+    REQUIRE(t);
+    CHECK(*t == new_year);
+    CHECK(first_path(statement({}, {}, {}, std::string(R"(,"timestamp":")") + leap + "\"")) ==
+          "(valid)");
+  }
+  const auto frac = io::parse_rfc3339("2016-12-31T23:59:60.5Z");
+  REQUIRE(frac);
+  CHECK(*frac == new_year + 0.5);
+  // Seconds 60 anywhere but at 23:59 UTC, and 61, are no time.
+  for (const char* bad : {"2016-12-31T12:00:60Z", "2016-12-31T23:59:60+01:00",
+                          "2016-12-31T23:58:60Z", "2016-12-31T23:59:61Z"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(io::parse_rfc3339(bad));
+    CHECK(first_path(statement({}, {}, {}, std::string(R"(,"timestamp":")") + bad + "\"")) ==
+          "/timestamp");
+  }
+}
+
 TEST_CASE("xapi: durations and scores") {
   auto with_result = [](const std::string& result) {
     return statement({}, {}, {}, R"(,"result":)" + result);

@@ -78,7 +78,11 @@ def test_spec_examples_are_valid(shared_data):
     ("2013-05-18T05:32:34.804Z", True), ("2008-09-15T15:53:00.601+00:00", True),
     ("2008-09-15T15:53:00.601-00", False), ("2008-09-15T15:53:00.601-0000", False),
     ("2008-09-15T15:53:00.601-00:00", False), ("01/011/2015", False),
-    ("2013-02-29T00:00:00Z", False), ("2012-02-29T00:00:00Z", True)])
+    ("2013-02-29T00:00:00Z", False), ("2012-02-29T00:00:00Z", True),
+    # a leap second (RFC 3339 5.7): at 23:59:60 UTC only, whatever the offset it is written in
+    ("2016-12-31T23:59:60Z", True), ("2016-12-31T15:59:60.5-08:00", True),
+    ("2016-12-31T12:00:60Z", False), ("2016-12-31T23:59:60+01:00", False),
+    ("2016-12-31T23:59:61Z", False)])
 def test_timestamp_forms(stamp, ok):
     s = {"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://x.org/v"},
          "object": {"id": "http://x.org/a"}, "timestamp": stamp}
@@ -860,6 +864,41 @@ def test_a_bad_timestamp_text_is_refused_naming_row_and_text(text, why):
         assert f"row 1: timestamp text {why}" in str(e.value)
         assert e.value.problems[0]["row"] == 1
         assert roster.to_bytes() == state and len(log) == 0
+
+
+def test_a_leap_second_is_the_next_days_first_instant_on_every_path(tmp_path):
+    """Try-out finding: 2016-12-31T23:59:60Z (RFC 3339 allows it; xAPI timestamps are RFC 3339)
+    was refused. It denotes 2017-01-01T00:00:00Z, as POSIX time counts it, and is kept as
+    written: the xAPI reader, the frame path and the CSV path agree."""
+    new_year = 17167 * 86400.0                 # 2017-01-01T00:00:00Z, by hand
+    assert dt_utc(2017, 1, 1) == new_year
+    leap = "2016-12-31T23:59:60Z"
+    df = mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.9}}, timestamp=leap)],
+                         alignment=ALIGN)
+    assert df["time"][0].timestamp() == new_year
+    assert list(df["timestamp"]) == [leap]
+    log = mm.EvidenceLog()
+    log.append_statements(df)
+    assert log.timestamp_text(0) == leap and log.to_dataframe()["time"][0].timestamp() == new_year
+    # the frame path: a text 23:59:60 (any offset) fits a row at the next day's first instant
+    written = ["2016-12-31T23:59:60Z", "2016-12-31T15:59:60-08:00", "2016-12-31T23:59:60.5Z"]
+    frame = pd.DataFrame({"learner": ["ann"] * 3, "competency": ["A"] * 3,
+                          "time": [new_year, new_year, new_year + 0.5], "score": [2.0] * 3,
+                          "timestamp": written})
+    plain = mm.EvidenceLog()
+    plain.extend(frame)
+    assert [plain.timestamp_text(i) for i in range(3)] == written
+    with pytest.raises(mm.EvidenceError, match="'2016-12-31T12:00:60Z' is not an RFC 3339"):
+        mm.EvidenceLog().extend(frame.assign(timestamp=["2016-12-31T12:00:60Z", "", ""]))
+    # the CSV path
+    path = tmp_path / "leap.csv"
+    frame.to_csv(path, index=False)
+    assert mm.EvidenceLog.read_csv(path) == plain
+
+
+def dt_utc(*args):
+    import datetime
+    return datetime.datetime(*args, tzinfo=datetime.timezone.utc).timestamp()
 
 
 def test_timestamp_texts_that_agree_are_kept_offsets_included():

@@ -250,7 +250,12 @@ class MASTERYMAP_API statement_batch {
 
 /// Seconds since the epoch (UTC, to the microsecond) of an RFC 3339 date-time with a time zone
 /// ("2024-03-01T09:30:00.5+02:00" -> 07:30:00.5Z); empty for anything else, the unknown-offset
-/// forms (-00, -0000, -00:00) and impossible dates (Feb 30) included. Leap second 60 is refused.
+/// forms (-00, -0000, -00:00) and impossible dates (Feb 30) included. A leap second (seconds
+/// 60, RFC 3339 5.6/5.7) is taken where one can occur, at 23:59:60 UTC (the offset applied:
+/// "1990-12-31T15:59:60-08:00" too), and denotes the instant after 23:59:59 as POSIX time
+/// counts it, 00:00:00 of the next day ("2016-12-31T23:59:60Z" == "2017-01-01T00:00:00Z");
+/// whether that day really ended in a leap second is not checked. Seconds 60 at another
+/// minute are refused.
 [[nodiscard]] MASTERYMAP_API std::optional<double> parse_rfc3339(std::string_view text) noexcept;
 
 }  // namespace masterymap::io
