@@ -185,7 +185,11 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       cmi5 ``waived``
       statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
     - The same statement id twice with the same content counts once; with another content the
-      batch is rejected.
+      batch is rejected. Content is compared as xAPI's Statement Comparison Requirements say
+      (xAPI Data 2.3.1): a timestamp's serialization is not part of the statement, so the same
+      instant written otherwise (``...T10:00:00Z``, ``...T12:00:00+02:00``) is the same content
+      and the first text is kept; so it is across batches (``Roster.ingest`` of a statement
+      seen before).
     - ``course`` (a course structure from :func:`read_cmi5_course`) applies the cmi5 rules (see :func:`read_cmi5_course`).
 
     :param source: JSON text (a JSON array of statements, one statement, or JSON lines; str or
