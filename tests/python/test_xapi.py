@@ -379,6 +379,41 @@ def test_voiding_within_a_batch_and_repeated_ids():
     assert list(e.value.rows) == [1] and "already used by statement 0" in str(e.value)
 
 
+def test_voids_without_ids_list_each_target_once_and_every_retraction():
+    """Try-out finding: each voiding statement adds its target, and one without an id cannot be
+    told from its repeat, so attrs["voided"] listed a target twice. Now each target once, each
+    distinct (target, voiding id) pair once, in batch order; the voids still all apply."""
+    first = stmt(1, result={"score": {"scaled": 0.9}})
+    second = stmt(3, activity="2", result={"score": {"scaled": 0.4}})
+    anon = stmt(2, "voided", activity="x", timestamp="2024-03-02T00:00:00Z")
+    anon["object"] = {"objectType": "StatementRef", "id": first["id"]}
+    del anon["id"]
+    named = [_voiding(n, first) for n in (4, 5)]        # two statements void the same target
+    other = _voiding(6, second)
+    batch = [first, anon, second, dict(anon), named[0], other, named[1], dict(anon)]
+    df = mm.io.read_xapi(batch, alignment=ALIGN)
+    # oracle: the targets and pairs of the voiding statements, first appearance kept
+    voids = [(v["object"]["id"], v.get("id", "")) for v in batch
+             if v["verb"]["id"] == ADL + "voided"]
+    assert len(voids) == 6
+    targets, pairs = [], []
+    for target, by in voids:
+        if target not in targets:
+            targets.append(target)
+        if (target, by) not in pairs:
+            pairs.append((target, by))
+    assert df.attrs["voided"] == targets == [first["id"], second["id"]]
+    assert df.attrs["retractions"] == pairs == [
+        (first["id"], ""), (first["id"], named[0]["id"]), (second["id"], other["id"]),
+        (first["id"], named[1]["id"])]
+    assert list(df["voided"]) == [True, True]
+    # ingested, both rows are voided; the log keeps one retraction per target, the first
+    log = mm.EvidenceLog()
+    log.append_statements(df)
+    assert [log.row_retracted(i) for i in range(len(log))] == [True, True]
+    assert log.retractions == [next(p for p in pairs if p[0] == t) for t in targets]
+
+
 def test_a_group_actor_is_skipped():
     g = stmt(1, result={"success": True},
              actor={"objectType": "Group", "member": [{"mbox": "mailto:a@example.org"}]})

@@ -174,9 +174,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       rating evidence); other verbs take ``default_kind`` (``None``: skipped).
     - **statement id -> source**.
     - A voiding statement (verb ``voided``) creates no row; its target is listed in
-      ``df.attrs["voided"]``, and ``(target, voiding statement id)`` in
-      ``df.attrs["retractions"]``; a row of the same batch it voids (before or after it) stays,
-      with ``True`` in the ``voided`` column (filter ``df[~df.voided]`` to read the rows
+      ``df.attrs["voided"]`` (each target once, however many statements void it), and
+      ``(target, voiding statement id)`` in ``df.attrs["retractions"]`` (each pair once: a
+      voiding statement without an id has ``""``); a row of the same batch it voids (before
+      or after it) stays, with ``True`` in the ``voided`` column (filter ``df[~df.voided]`` to read the rows
       yourself): ingested, it is retracted on arrival, so ratings ignore it, ``explain`` lists
       it as voided and a learner record carries it with its retraction. Across batches, feed the frames in turn to :meth:`Roster.ingest` (or
       :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
@@ -238,8 +239,11 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
                     default_time=default_time, threads=0 if threads is None else threads)
     df = _frame(d, weight)
-    df.attrs["voided"] = [target for _, target in d["voided"]]
-    df.attrs["retractions"] = [(target, by) for target, by in d["retractions"]]
+    # The reader lists one void per voiding statement: a target voided by two statements, or by
+    # one sent twice without an id (which cannot be told from a repeat), comes twice. The attrs
+    # list each target once and each distinct (target, voiding id) pair once, in batch order.
+    df.attrs["voided"] = list(dict.fromkeys(target for _, target in d["voided"]))
+    df.attrs["retractions"] = list(dict.fromkeys((target, by) for target, by in d["retractions"]))
     df.attrs["waived"] = list(d["waived"])
     if skipped is not None:
         skipped.extend(d["skipped"])

@@ -170,10 +170,13 @@ struct xapi_evidence {
   /// retraction, so ratings ignore it and `explain` lists it as voided (and a learner record
   /// carries both). Code that reads the rows itself skips these.
   std::vector<std::uint8_t> retracted;
-  /// Voiding statements: (statement index, id of the statement voided).
+  /// Voiding statements: (statement index, id of the statement voided), one per voiding
+  /// statement, so a target voided by two statements (or by one sent twice without an id,
+  /// which cannot be told from a repeat) is listed twice; Python's `attrs["voided"]` lists
+  /// each target once.
   std::vector<std::pair<std::size_t, std::string>> voided;
   /// The same voids as retractions for the log: (id voided, id of the voiding statement), in
-  /// `voided` order (see `statement_batch`).
+  /// `voided` order (see `statement_batch`; a repeated retraction is not counted twice).
   std::vector<retraction> retractions;
   /// `waived` statements (cmi5): index, learner, competency, reason (result extension
   /// https://w3id.org/xapi/cmi5/result/extensions/reason, "" when absent).
