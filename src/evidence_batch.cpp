@@ -262,7 +262,8 @@ struct staged_batch {
   bool any_level = false;
   staged_numbers T, SC, W;
   double smin, smax;
-  bool labels;  // score texts may be labels of a scale
+  bool labels;                      // score texts may be labels of a scale
+  std::string_view no_labels_hint;  // ingest_checks::no_labels_hint (outlives the batch)
 
   staged_batch(const evidence_log::impl& d, const evidence_columns& batch,
                const ingest_checks& checks, meter& m)
@@ -274,7 +275,8 @@ struct staged_batch {
         level_kind(b.kind.names.size(), 0),
         smin(checks.min_score),
         smax(checks.max_score),
-        labels(!checks.score_labels.empty()) {
+        labels(!checks.score_labels.empty()),
+        no_labels_hint(checks.no_labels_hint) {
     L.stage(d.learners, b.learner.names,
             used_names(b.learner.codes, b.size, b.learner.names.size(), m), m);
     C.stage(d.competencies, b.competency.names,
@@ -556,9 +558,12 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
               fmt::format("bad score '{}' (not a number or a label of the scale)", text));
         else  // a label, most likely, given without the scale that defines it
           bad(i, problem_kind::invalid_value, {},
-              fmt::format("bad score '{}' (not a number; to use the labels of a scale, pass "
-                          "its policy: policy= in Python, ingest_checks::score_labels in C++)",
-                          text));
+              fmt::format("bad score '{}' (not a number; {})", text,
+                          s.no_labels_hint.empty()
+                              ? std::string_view("to use the labels of a scale, pass its "
+                                                 "policy: policy= in Python, "
+                                                 "ingest_checks::score_labels in C++")
+                              : s.no_labels_hint));
       } else {
         bad(i, problem_kind::invalid_value, {}, "missing score");
       }

@@ -156,6 +156,12 @@ struct ingest_checks {
   /// [min_score, max_score]. The `*_unchecked` appends check it too (a log's own check: one log,
   /// one answer, whichever way it is appended).
   std::vector<std::string> level_kinds{"placement"};
+  /// What the message of a score text that is neither a number nor (`score_labels` empty) a
+  /// label says after "bad score 'X' (not a number; ": why no scale's labels were at hand and
+  /// how to give them, in the caller's terms. Empty: "to use the labels of a scale, pass its
+  /// policy: policy= in Python, ingest_checks::score_labels in C++". The command line names
+  /// its -p/--policy option, or the policy file whose scale could not be read.
+  std::string no_labels_hint;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and

@@ -241,12 +241,20 @@ evidence_log load_evidence(context& ctx, const std::string& path, const ingest_c
     csv_columns columns;
     columns.encoding = parse_text_encoding(ctx.encoding);
     columns.delimiter = ctx.delimiter;
+    const ingest_checks* used = &checks;
+    ingest_checks with_hint;  // the library's hint names Python's and C++'s ways: name ours
+    if (checks.no_labels_hint.empty()) {
+      with_hint = checks;
+      with_hint.no_labels_hint =
+          "to use the labels of a scale, pass its policy file with -p/--policy";
+      used = &with_hint;
+    }
     if (path == "-") {
       if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
       ctx.stdin_used = true;
-      log.append_csv(std::cin, columns, checks, bar);
+      log.append_csv(std::cin, columns, *used, bar);
     } else {
-      log.read_csv(path, columns, checks, bar);
+      log.read_csv(path, columns, *used, bar);
     }
     return log;
   });

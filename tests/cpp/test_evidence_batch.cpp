@@ -259,6 +259,13 @@ TEST_SUITE("evidence_batch") {
       }
     }
     CHECK(log.size() == 1);  // every rejected batch left the log as it was
+    // A caller's own words (the command line names its option)
+    mm::ingest_checks hinted;
+    hinted.no_labels_hint = "pass its policy file with -p/--policy";
+    CHECK_THROWS_WITH_AS(log.append(one(proficient), hinted),
+                         "1 problem: row 0: bad score 'Proficient' (not a number; pass its policy "
+                         "file with -p/--policy)",
+                         mm::evidence_error);
   }
 
   TEST_CASE("names no row uses (unused categories) add no learner, competency, kind or source") {

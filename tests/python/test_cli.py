@@ -563,6 +563,38 @@ def test_validate_checks_evidence_as_far_as_a_bad_policy_allows(fractions, tmp_p
            "problems)" in p.stdout
 
 
+def test_validate_label_scores_with_an_unreadable_scale_name_the_policy_file(fractions, tmp_path):
+    """Try-out finding: with the policy's scale unreadable, a label score's message gave the
+    library's Python/C++ hint ("policy= in Python, ingest_checks::score_labels in C++"). From
+    the program it names the policy file and the option; without a policy, the option."""
+    pol = json.loads(fractions["policy"].read_text())
+    pol["scale"]["ratings"][0]["value"] = "x"      # the scale cannot be read
+    pol_path = tmp_path / "bad_scale.json"
+    pol_path.write_text(json.dumps(pol))
+    ev = tmp_path / "labels.csv"
+    ev.write_text("learner,competency,time,score\nana,FR3.unit,2026-05-04,Proficient\n")
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, ev, check=1)
+    assert _lines_of(p, pol_path) == ["scale.ratings[0].value: expected a number"]
+    assert _lines_of(p, ev) == [
+        "row 0 (line 2): bad score 'Proficient' (not a number; the labels of a scale come from "
+        f"the policy, and the scale of the policy file {pol_path} could not be read (its "
+        "problems are listed above): mend it and pass it again with -p/--policy)"]
+    assert "policy=" not in p.stderr and "ingest_checks" not in p.stderr
+    # a policy file that does not parse at all: the same
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    p = run("validate", "-f", fractions["framework"], "-p", broken, ev, check=1)
+    assert f"the scale of the policy file {broken} could not be read" in p.stderr
+    # no policy given: the option that gives one
+    p = run("validate", "-f", fractions["framework"], ev, check=1)
+    assert _lines_of(p, ev) == [
+        "row 0 (line 2): bad score 'Proficient' (not a number; to use the labels of a scale, "
+        "pass its policy file with -p/--policy)"]
+    # the library's own wording is unchanged for Python
+    with pytest.raises(mm.EvidenceError, match="policy= in Python"):
+        mm.EvidenceLog.read_csv(str(ev))
+
+
 def test_validate_checks_evidence_as_far_as_a_bad_framework_allows(fractions, tmp_path):
     """With a bad framework, the checks that need only the policy run: score range and labels,
     near-misses of the built-in kinds and the policy's."""
