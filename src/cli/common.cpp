@@ -229,9 +229,25 @@ framework load_framework(context& ctx, const std::string& json_path, const std::
   });
 }
 
+std::vector<std::string> bkt_rule_notes(const policy& p) {
+  std::vector<std::string> out;
+  for (const auto& path : bkt_rules(p))
+    out.push_back(fmt::format(
+        "{}.method: a bkt rule rates from a fitted BKT model's probabilities, which this "
+        "program cannot pass (rate, groups, report and map refuse such a policy): rate under "
+        "it from Python (mm.ratings(..., probabilities=model.probability_source())) or C++ "
+        "(evaluate_options::probabilities), or use another method here; 'masterymap bkt fit' "
+        "fits a model to a response CSV and 'bkt predict' gives P(mastered) after each answer",
+        path));
+  return out;
+}
+
 policy load_policy(context& ctx, const std::string& path) {
-  return reading(ctx, path,
-                 [&] { return policy::from_json(read_input(ctx, path, "policy file")); });
+  return reading(ctx, path, [&] {
+    policy p = policy::from_json(read_input(ctx, path, "policy file"));
+    if (auto notes = bkt_rule_notes(p); !notes.empty()) throw policy_error(std::move(notes));
+    return p;
+  });
 }
 
 evidence_log load_evidence(context& ctx, const std::string& path, const ingest_checks& checks) {

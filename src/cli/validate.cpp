@@ -139,6 +139,7 @@ void run_validate(context& ctx, const validate_options& o) {
       for (const auto& text : found) std::cerr << name << ": " << text << '\n';
       problems += found.size();
       if (found.empty()) {
+        for (const auto& note : bkt_rule_notes(p)) std::cerr << name << ": note: " << note << '\n';
         std::cout << fmt::format("{}: ok: policy '{}'{}\n", name, p.name(),
                                  fw ? ", fits the framework" : "");
         pol = std::move(p);

@@ -393,6 +393,36 @@ def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):
                             "unknown competency\n"), p.stderr
 
 
+def test_rate_with_a_bkt_policy_names_the_file_and_what_the_program_can_do(fractions, tmp_path):
+    """Try-out finding: a bkt rule needs a fitted model's probabilities, which no option of the
+    program passes. The message named no file and suggested Python's probabilities=; now every
+    command that rates refuses the policy naming its file, says the program cannot pass them
+    and where to rate instead (Python, C++, the bkt subcommands); validate notes it."""
+    pol = json.loads(fractions["policy"].read_text())
+    pol["rule"]["method"] = {"name": "bkt", "threshold": 0.95}
+    path = tmp_path / "bkt_policy.json"
+    path.write_text(json.dumps(pol))
+    for sub in ("rate", "groups", "report", "map"):
+        args = [sub, "-f", fractions["framework"], "-p", path, fractions["evidence"]]
+        if sub in ("report", "map"):
+            args += ["-o", tmp_path / f"out.{sub}"]
+        if sub == "map":
+            args += ["-l", "leo"]
+        p = run(*args, check=1)
+        lines = p.stderr.splitlines()
+        assert len(lines) == 1, p.stderr
+        assert lines[0].startswith(f"masterymap {sub}: {path}: rule.method: a bkt rule rates "
+                                   "from a fitted BKT model's probabilities, which this program "
+                                   "cannot pass"), p.stderr
+        assert "probability source; none was given" not in p.stderr
+        assert "'masterymap bkt fit'" in p.stderr and "Python" in p.stderr
+    p = run("validate", "-f", fractions["framework"], "-p", path, check=0)
+    assert f"{path}: ok: policy" in p.stdout
+    assert _lines_of(p, path) == [line[len(str(path)) + 2:] for line in p.stderr.splitlines()]
+    notes = _lines_of(p, path)
+    assert len(notes) == 1 and notes[0].startswith("note: rule.method: a bkt rule"), notes
+
+
 # --- progress ---------------------------------------------------------------------------------
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(simulated):
