@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <masterymap/evidence.hpp>
 #include <masterymap/io/xapi.hpp>
 #include <stdexcept>
@@ -32,17 +33,42 @@ using detail::trim;
 
 namespace {
 
+// Which names of a column some row uses (`codes` over `rows`; an out-of-range code is its row's
+// problem). A name table may hold names no row uses (the unused categories of a pandas
+// Categorical): those must not become learners, competencies or sources. O(rows), ending
+// early once every name is seen.
+std::vector<std::uint8_t> used_names(const std::uint32_t* codes, std::size_t rows,
+                                     std::size_t names, meter& m) {
+  std::vector<std::uint8_t> used(names, 0);
+  if (codes == nullptr) return used;
+  std::size_t unseen = names;
+  for_blocks(0, rows, check_block, &m, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last && unseen != 0; ++i)
+      if (codes[i] < names && used[codes[i]] == 0) {
+        used[codes[i]] = 1;
+        --unseen;
+      }
+  });
+  return used;
+}
+
 // Maps a batch's name table onto codes of `t` without changing `t`: names not yet in the
-// table get provisional codes after its end, in order of first appearance.
+// table get provisional codes after its end, in order of first appearance in `names`; names
+// no row uses (`used`) are left out (their code is never read).
 struct staged_names {
   std::vector<std::uint32_t> code;
   std::vector<std::string_view> fresh;
-  void stage(const detail::table& t, const std::vector<std::string_view>& names, meter& m) {
+  void stage(const detail::table& t, const std::vector<std::string_view>& names,
+             const std::vector<std::uint8_t>& used, meter& m) {
     code.resize(names.size());
     detail::basic_table<std::string_view>
         local;  // the batch's new names, in order of first appearance
     for_blocks(0, names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
       for (std::size_t j = first; j < last; ++j) {
+        if (used[j] == 0) {
+          code[j] = std::numeric_limits<std::uint32_t>::max();
+          continue;
+        }
         if (auto c = t.find(names[j])) {
           code[j] = *c;
           continue;
@@ -236,7 +262,8 @@ struct staged_batch {
   bool any_level = false;
   staged_numbers T, SC, W;
   double smin, smax;
-  bool labels;  // score texts may be labels of a scale
+  bool labels;                      // score texts may be labels of a scale
+  std::string_view no_labels_hint;  // ingest_checks::no_labels_hint (outlives the batch)
 
   staged_batch(const evidence_log::impl& d, const evidence_columns& batch,
                const ingest_checks& checks, meter& m)
@@ -248,10 +275,15 @@ struct staged_batch {
         level_kind(b.kind.names.size(), 0),
         smin(checks.min_score),
         smax(checks.max_score),
-        labels(!checks.score_labels.empty()) {
-    L.stage(d.learners, b.learner.names, m);
-    C.stage(d.competencies, b.competency.names, m);
-    if (b.source.codes) S.stage(d.sources, b.source.names, m);
+        labels(!checks.score_labels.empty()),
+        no_labels_hint(checks.no_labels_hint) {
+    L.stage(d.learners, b.learner.names,
+            used_names(b.learner.codes, b.size, b.learner.names.size(), m), m);
+    C.stage(d.competencies, b.competency.names,
+            used_names(b.competency.codes, b.size, b.competency.names.size(), m), m);
+    if (b.source.codes)
+      S.stage(d.sources, b.source.names,
+              used_names(b.source.codes, b.size, b.source.names.size(), m), m);
     if (checks.known_competency)
       for (std::size_t j = 0; j < b.competency.names.size(); ++j)
         comp_ok[j] = checks.known_competency(b.competency.names[j]) ? 1 : 0;
@@ -270,7 +302,10 @@ struct staged_batch {
       if (at == new_kinds.end()) new_kinds.push_back(name);
       return static_cast<int>(code);
     };
+    const std::vector<std::uint8_t> kind_used =
+        used_names(b.kind.codes, b.size, b.kind.names.size(), m);
     for (std::size_t j = 0; j < b.kind.names.size(); ++j) {
+      if (kind_used[j] == 0) continue;  // no row's kind: not added, not checked
       const std::string_view name = trim(b.kind.names[j]);
       for (const auto& k : checks.level_kinds)
         if (k == name) level_kind[j] = 1;
@@ -523,9 +558,12 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
               fmt::format("bad score '{}' (not a number or a label of the scale)", text));
         else  // a label, most likely, given without the scale that defines it
           bad(i, problem_kind::invalid_value, {},
-              fmt::format("bad score '{}' (not a number; to use the labels of a scale, pass "
-                          "its policy: policy= in Python, ingest_checks::score_labels in C++)",
-                          text));
+              fmt::format("bad score '{}' (not a number; {})", text,
+                          s.no_labels_hint.empty()
+                              ? std::string_view("to use the labels of a scale, pass its "
+                                                 "policy: policy= in Python, "
+                                                 "ingest_checks::score_labels in C++")
+                              : s.no_labels_hint));
       } else {
         bad(i, problem_kind::invalid_value, {}, "missing score");
       }

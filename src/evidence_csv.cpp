@@ -59,7 +59,7 @@ struct record_reader {
 
 // Where the named columns stand in the header (-1: absent), and how many fields it has.
 struct column_positions {
-  int learner, competency, time, score, kind, weight, source;
+  int learner, competency, time, score, kind, weight, source, timestamp;
   std::size_t width;
 };
 
@@ -73,9 +73,14 @@ column_positions read_header(record_reader& r, const csv_columns& names) {
       if (trim(r.fields[i]) == name) return static_cast<int>(i);
     return -1;
   };
-  const column_positions at{find(names.learner), find(names.competency), find(names.time),
-                            find(names.score),   find(names.kind),       find(names.weight),
-                            find(names.source),  r.fields.size()};
+  column_positions at{find(names.learner), find(names.competency), find(names.time),
+                      find(names.score),   find(names.kind),       find(names.weight),
+                      find(names.source),  find(names.timestamp),  r.fields.size()};
+  // A column named "timestamp" given as another role (e.g. the time) is that role's only, as
+  // for a frame.
+  for (const int other :
+       {at.learner, at.competency, at.time, at.score, at.kind, at.weight, at.source})
+    if (at.timestamp >= 0 && other == at.timestamp) at.timestamp = -1;
   for (auto [idx, n] : {std::pair{at.learner, &names.learner},
                         {at.competency, &names.competency},
                         {at.time, &names.time},
@@ -121,7 +126,7 @@ struct coded {
 
 // The records of a CSV, coded per used column, with the line each starts on.
 struct coded_records {
-  coded learner, competency, time, score, kind, weight, source;
+  coded learner, competency, time, score, kind, weight, source, timestamp;
   std::vector<std::size_t> lines;
   // Records whose width is not the header's: not coded (the batch has no row for them), listed
   // with their data row and line, in file order.
@@ -165,6 +170,7 @@ struct coded_records {
         weight.push(w.empty() ? std::string_view("1") : w);
       }
       if (at.source >= 0) source.push(trim(field(at.source)));
+      if (at.timestamp >= 0) timestamp.push(trim(field(at.timestamp)));
       lines.push_back(record_line);
     }
   }
@@ -185,6 +191,12 @@ struct coded_records {
       b.weight.names = weight.texts;
     }
     if (at.source >= 0) b.source = {source.codes.data(), source.texts};
+    // The texts as written (checked by the batch as any timestamp column is); a column of
+    // empty fields alone keeps none.
+    if (at.timestamp >= 0 && !(timestamp.texts.size() == 1 && timestamp.texts[0].empty())) {
+      b.timestamp.resize(b.size);
+      for (std::size_t i = 0; i < b.size; ++i) b.timestamp[i] = timestamp.texts[timestamp.codes[i]];
+    }
     return b;
   }
 };

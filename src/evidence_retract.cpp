@@ -122,8 +122,6 @@ std::string differences(const evidence_log::impl& d, std::size_t r, std::size_t 
   if (float_bits(x.weight) != float_bits(y.weight))
     out.push_back(fmt::format("weight {} (was {})", value_text(x.weight, batch.weight, r, first),
                               value_text(y.weight, batch.weight, e, first)));
-  if (const auto a = d.stamp(r), b = d.stamp(e); !a.empty() && !b.empty() && a != b)
-    out.push_back(fmt::format("timestamp '{}' (was '{}')", a, b));
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
@@ -158,13 +156,14 @@ void append_statement_rows(evidence_log& log, const evidence_columns& batch,
       } else {
         continue;  // a new statement
       }
-      bool same = d.learner[r] == d.learner[e] && d.competency[r] == d.competency[e] &&
-                  d.time[r] == d.time[e] && float_bits(d.score[r]) == float_bits(d.score[e]) &&
-                  d.attr[r] == d.attr[e];
-      if (same && !d.stamp_rows.empty()) {  // the texts, when both rows have one
-        const auto a = d.stamp(r), b = d.stamp(e);
-        same = a.empty() || b.empty() || a == b;
-      }
+      // The timestamp texts are not compared: each denotes its row's time (checked on the way
+      // in), so equal times are the same instant, and xAPI ignores how a timestamp is written
+      // (Data 2.3.1, Statement Immutability exception 4, applied by the Statement Comparison
+      // Requirements): "...T10:00:00Z" sent again as "...T12:00:00+02:00" is a repeat, and
+      // the first text stays (the log, like an LRS, is not modified by a repeat).
+      const bool same = d.learner[r] == d.learner[e] && d.competency[r] == d.competency[e] &&
+                        d.time[r] == d.time[e] &&
+                        float_bits(d.score[r]) == float_bits(d.score[e]) && d.attr[r] == d.attr[e];
       if (same) {
         if (drop.empty()) drop.assign(n - m.rows, 0);
         drop[r - m.rows] = 1;

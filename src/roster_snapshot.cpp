@@ -421,9 +421,11 @@ std::uint32_t save_version(std::uint32_t version, const evidence_log& log) {
     return version == tables_version ? tables_version : cell_list_version;
   }
   throw std::invalid_argument(fmt::format(
-      "roster snapshot: cannot write version {} (versions {}, {} and {}: 4 and 5 being one "
-      "format, 6 and 7 another)",
-      version, cell_list_version, tables_version, with_timestamps));
+      "roster snapshot: cannot write version {} (it writes version 0, the newest format and "
+      "the default: {}, or {} when the log has timestamp texts; {} or {}, that format; {} or "
+      "{}, the cell-list format of earlier releases, {} when the log has no retractions)",
+      version, tables_version, with_timestamps, tables_version, with_timestamps,
+      without_retractions, cell_list_version, without_retractions));
 }
 
 }  // namespace

@@ -456,6 +456,12 @@ a BOM is skipped) unless ``encoding`` says ``"latin-1"`` or ``"cp1252"``.
 
 ``columns`` maps roles to column names, e.g. the knowledge-tracing convention
 ``{"learner": "user_id", "competency": "skill_name", "time": "order_id", "score": "correct"}``.
+Roles: ``learner``, ``competency``, ``time``, ``score`` (required), ``kind``, ``weight``,
+``source`` and ``timestamp`` (optional; each named after its role by default). ``timestamp``
+holds each row's time as originally written (:meth:`timestamp_text`: ``""`` for none, else an
+RFC 3339 date-time with a time zone denoting the row's time, checked as :meth:`extend` checks
+that column), so a frame of :meth:`to_dataframe` written with ``to_csv(index=False)`` reads
+back with its texts. Other columns are ignored.
 
 :param delimiter: the field separator, as the command line's ``--delimiter`` takes it: ``","``
     (default), ``";"``, ``"tab"`` (or ``"\\t"``, any case; a tab character too, as Excel's
@@ -743,6 +749,8 @@ roster snapshots and learner records. O(log n).
                 c.weight = v;
               else if (k == "source")
                 c.source = v;
+              else if (k == "timestamp")
+                c.timestamp = v;
               else
                 throw py::value_error("unknown column role '" + k + "'");
             }

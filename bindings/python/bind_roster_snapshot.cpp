@@ -35,10 +35,10 @@ void bind_roster_snapshot(py::class_<roster>& roster_cls) {
           "``version``: 0 (the default) or 7: the tables as held in memory, restored in place, "
           "written as 6 when the log has no timestamp texts and as 7 when it keeps statements' "
           "timestamp texts; 6: that format, ValueError (naming versions 7 and 0, the file "
-          "untouched) when the log has timestamp texts, which it has no place for; or 5 for the "
-          "cell-list format of earlier releases (written as version 4 when the log has no "
-          "retractions; ValueError when the log has timestamp texts: that format has no place "
-          "for them); anything else raises ValueError.")
+          "untouched) when the log has timestamp texts, which it has no place for; or 5 (or 4, "
+          "the same) for the cell-list format of earlier releases (written as version 4 when "
+          "the log has no retractions; ValueError when the log has timestamp texts: that format "
+          "has no place for them); anything else raises ValueError naming these.")
       .def_static(
           "load",
           [](const py::object& path, unsigned threads, const py::object& probabilities,

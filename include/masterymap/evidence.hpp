@@ -156,6 +156,12 @@ struct ingest_checks {
   /// [min_score, max_score]. The `*_unchecked` appends check it too (a log's own check: one log,
   /// one answer, whichever way it is appended).
   std::vector<std::string> level_kinds{"placement"};
+  /// What the message of a score text that is neither a number nor (`score_labels` empty) a
+  /// label says after "bad score 'X' (not a number; ": why no scale's labels were at hand and
+  /// how to give them, in the caller's terms. Empty: "to use the labels of a scale, pass its
+  /// policy: policy= in Python, ingest_checks::score_labels in C++". The command line names
+  /// its -p/--policy option, or the policy file whose scale could not be read.
+  std::string no_labels_hint;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and
@@ -188,6 +194,10 @@ struct csv_columns {
   std::string kind = "kind";      ///< optional column
   std::string weight = "weight";  ///< optional column
   std::string source = "source";  ///< optional column
+  /// Optional column: each row's time as originally written (`evidence_columns::timestamp`:
+  /// "" = none, else an RFC 3339 date-time denoting the row's time, checked as that column
+  /// is), the column `EvidenceLog.to_dataframe()` writes for a log with such texts.
+  std::string timestamp = "timestamp";
   /// UTF-8 is checked (a bad byte is a parse_error with its position); Latin-1 and cp1252 are
   /// transcoded to UTF-8.
   text_encoding encoding = text_encoding::utf8;

@@ -108,9 +108,15 @@ void write_output(const std::string& path, const std::string& text);
 /// of the two is non-empty.
 [[nodiscard]] framework load_framework(context& ctx, const std::string& json_path,
                                        const std::string& case_path);
+/// What this program says of each bkt rule of `p` (`bkt_rules`): it needs a fitted model's
+/// probabilities, which no option passes; where to rate under it instead. Empty: none.
+[[nodiscard]] std::vector<std::string> bkt_rule_notes(const policy& p);
+/// The policy of the commands that rate (rate, groups, report, map): a policy with a bkt rule
+/// is refused (policy_error, `bkt_rule_notes`) naming the file, before any evidence is read.
 [[nodiscard]] policy load_policy(context& ctx, const std::string& path);
-/// An evidence CSV (columns learner, competency, time, score, optional kind, weight, source;
-/// .csv.gz decompressed) checked against `checks`, as Python's `EvidenceLog.read_csv`.
+/// An evidence CSV (columns learner, competency, time, score, optional kind, weight, source,
+/// timestamp; .csv.gz decompressed) checked against `checks`, as Python's
+/// `EvidenceLog.read_csv`. Without a `no_labels_hint` in `checks`, one naming -p/--policy.
 [[nodiscard]] evidence_log load_evidence(context& ctx, const std::string& path,
                                          const ingest_checks& checks);
 

@@ -229,9 +229,25 @@ framework load_framework(context& ctx, const std::string& json_path, const std::
   });
 }
 
+std::vector<std::string> bkt_rule_notes(const policy& p) {
+  std::vector<std::string> out;
+  for (const auto& path : bkt_rules(p))
+    out.push_back(fmt::format(
+        "{}.method: a bkt rule rates from a fitted BKT model's probabilities, which this "
+        "program cannot pass (rate, groups, report and map refuse such a policy): rate under "
+        "it from Python (mm.ratings(..., probabilities=model.probability_source())) or C++ "
+        "(evaluate_options::probabilities), or use another method here; 'masterymap bkt fit' "
+        "fits a model to a response CSV and 'bkt predict' gives P(mastered) after each answer",
+        path));
+  return out;
+}
+
 policy load_policy(context& ctx, const std::string& path) {
-  return reading(ctx, path,
-                 [&] { return policy::from_json(read_input(ctx, path, "policy file")); });
+  return reading(ctx, path, [&] {
+    policy p = policy::from_json(read_input(ctx, path, "policy file"));
+    if (auto notes = bkt_rule_notes(p); !notes.empty()) throw policy_error(std::move(notes));
+    return p;
+  });
 }
 
 evidence_log load_evidence(context& ctx, const std::string& path, const ingest_checks& checks) {
@@ -241,12 +257,20 @@ evidence_log load_evidence(context& ctx, const std::string& path, const ingest_c
     csv_columns columns;
     columns.encoding = parse_text_encoding(ctx.encoding);
     columns.delimiter = ctx.delimiter;
+    const ingest_checks* used = &checks;
+    ingest_checks with_hint;  // the library's hint names Python's and C++'s ways: name ours
+    if (checks.no_labels_hint.empty()) {
+      with_hint = checks;
+      with_hint.no_labels_hint =
+          "to use the labels of a scale, pass its policy file with -p/--policy";
+      used = &with_hint;
+    }
     if (path == "-") {
       if (ctx.stdin_used) throw usage_error("only one input can be read from stdin ('-')");
       ctx.stdin_used = true;
-      log.append_csv(std::cin, columns, checks, bar);
+      log.append_csv(std::cin, columns, *used, bar);
     } else {
-      log.read_csv(path, columns, checks, bar);
+      log.read_csv(path, columns, *used, bar);
     }
     return log;
   });

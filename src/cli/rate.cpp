@@ -81,9 +81,10 @@ void add_rate(CLI::App& app, context& ctx) {
       "competency) with status, score, rating and evidence count (Python: mm.ratings)");
   add_framework_options(*sub, o->framework, o->case_package);
   sub->add_option("-p,--policy", o->policy, "Policy JSON")->required();
-  sub->add_option("evidence", o->evidence,
-                  "Evidence CSV (learner, competency, time, score[, kind, weight, source]; "
-                  ".csv.gz read too); '-' = stdin")
+  sub->add_option(
+         "evidence", o->evidence,
+         "Evidence CSV (learner, competency, time, score[, kind, weight, source, timestamp]; "
+         ".csv.gz read too); '-' = stdin")
       ->default_str("-");
   sub->add_option("-o,--output", o->output, "Ratings CSV; '-' = stdout")->default_str("-");
   add_as_of_option(*sub, o->as_of);

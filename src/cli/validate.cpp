@@ -42,9 +42,19 @@ struct evidence_checks {
 // still check scores). Without a sound policy, new kinds are accepted unless they are a near-miss
 // of a built-in kind ("formativ"); with one, of a built-in kind or the policy's.
 evidence_checks evidence_checks_for(const framework* fw, const policy* pol, const policy* scale_of,
-                                    bool fw_failed, bool policy_given) {
+                                    bool fw_failed, const std::string& policy_name) {
+  const bool policy_given = !policy_name.empty();
   evidence_checks out;
   ingest_checks& c = out.checks;
+  // A score that is no number, with no scale's labels at hand: say why in this program's terms.
+  c.no_labels_hint =
+      policy_given
+          ? fmt::format(
+                "the labels of a scale come from the policy, and the scale of the "
+                "policy file {} could not be read (its problems are listed above): "
+                "mend it and pass it again with -p/--policy",
+                policy_name)
+          : std::string("to use the labels of a scale, pass its policy file with -p/--policy");
   if (fw && pol) {
     c = with_own_kinds(checks_for(*fw, *pol), *pol);
     out.against = ", checked against the framework and the policy";
@@ -129,6 +139,7 @@ void run_validate(context& ctx, const validate_options& o) {
       for (const auto& text : found) std::cerr << name << ": " << text << '\n';
       problems += found.size();
       if (found.empty()) {
+        for (const auto& note : bkt_rule_notes(p)) std::cerr << name << ": note: " << note << '\n';
         std::cout << fmt::format("{}: ok: policy '{}'{}\n", name, p.name(),
                                  fw ? ", fits the framework" : "");
         pol = std::move(p);
@@ -145,9 +156,9 @@ void run_validate(context& ctx, const validate_options& o) {
   if (!o.evidence.empty()) {
     const std::string name = shown(o.evidence);
     try {
-      const evidence_checks ec =
-          evidence_checks_for(fw ? &*fw : nullptr, pol ? &*pol : nullptr,
-                              bad_policy ? &*bad_policy : nullptr, fw_failed, !o.policy.empty());
+      const evidence_checks ec = evidence_checks_for(
+          fw ? &*fw : nullptr, pol ? &*pol : nullptr, bad_policy ? &*bad_policy : nullptr,
+          fw_failed, o.policy.empty() ? std::string() : shown(o.policy));
       const ingest_checks& checks = ec.checks;
       const std::string& against = ec.against;
       const evidence_log log = load_evidence(ctx, o.evidence, checks);

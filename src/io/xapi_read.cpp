@@ -229,9 +229,16 @@ std::string json_difference(dom::element a, dom::element b, const std::string& p
   }
   if (ta != tb) return differ();
   switch (ta) {
-    case dom::element_type::STRING:
-      return a.get_string().value_unsafe() == b.get_string().value_unsafe() ? std::string()
-                                                                            : differ();
+    case dom::element_type::STRING: {
+      const std::string_view x = a.get_string().value_unsafe(), y = b.get_string().value_unsafe();
+      if (x == y) return {};
+      // xAPI Data 2.3.1 (Statement Immutability, exception 4; Statement Comparison
+      // Requirements): a timestamp's serialization is not part of the statement, so the same
+      // instant written otherwise ("...T10:00:00Z", "...T12:00:00+02:00") matches.
+      if (path == "/timestamp" || path == "/stored" || path == "/object/timestamp")
+        if (const auto p = parse_rfc3339(x), q = parse_rfc3339(y); p && q && *p == *q) return {};
+      return differ();
+    }
     case dom::element_type::BOOL:
       return a.get_bool().value_unsafe() == b.get_bool().value_unsafe() ? std::string() : differ();
     case dom::element_type::NULL_VALUE:

@@ -1006,7 +1006,7 @@ std::optional<double> parse_rfc3339(std::string_view s) noexcept {
       !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't') || !digits(11, 2, hour) ||
       s[13] != ':' || !digits(14, 2, minute) || s[16] != ':' || !digits(17, 2, second))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60)
     return std::nullopt;
   static constexpr std::array<int, 12> month_days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -1043,6 +1043,10 @@ std::optional<double> parse_rfc3339(std::string_view s) noexcept {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
+  // A leap second (RFC 3339 5.7) only at the end of a UTC day, 23:59:60 UTC whatever the offset
+  // it is written with; it counts as the next second, 00:00:00 of the next day (POSIX time).
+  if (second == 60 && ((hour * 60 + minute - offset) % 1440 + 1440) % 1440 != 23 * 60 + 59)
+    return std::nullopt;
   const std::int64_t days =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t secs =

@@ -4,6 +4,7 @@
 // batch at once on every ingest path (log and roster), custom kinds, labels without a scale.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <masterymap/engine.hpp>
@@ -258,6 +259,40 @@ TEST_SUITE("evidence_batch") {
       }
     }
     CHECK(log.size() == 1);  // every rejected batch left the log as it was
+    // A caller's own words (the command line names its option)
+    mm::ingest_checks hinted;
+    hinted.no_labels_hint = "pass its policy file with -p/--policy";
+    CHECK_THROWS_WITH_AS(log.append(one(proficient), hinted),
+                         "1 problem: row 0: bad score 'Proficient' (not a number; pass its policy "
+                         "file with -p/--policy)",
+                         mm::evidence_error);
+  }
+
+  TEST_CASE("names no row uses (unused categories) add no learner, competency, kind or source") {
+    // A pandas Categorical's layout: codes into names, some names unused ("" among them).
+    const std::vector<std::uint32_t> learner{1, 3, 1}, competency{2, 0, 0}, kind{1, 3, 1},
+        source{1, 2, 1};
+    const std::vector<double> time{1, 2, 3}, score{3, 2, 1};
+    mm::evidence_columns b;
+    b.size = 3;
+    b.learner = {learner.data(), {"zed", "bo", "", "ann", "amy"}};
+    b.competency = {competency.data(), {"A", "Z", "B"}};
+    b.kind = {kind.data(), {"summative", "formative", "never_used", "project"}};
+    b.source = {source.data(), {"s0", "s1", "s2"}};
+    b.time.values = time.data();
+    b.score.values = score.data();
+    mm::ingest_checks c = mm::checks_for(two_competencies(), mm::policy(mm::scale::four_point()));
+    c.accept_new_kinds = true;
+    mm::evidence_log log;
+    log.append(b, c);
+    CHECK(log.learners() == std::vector<std::string>{"bo", "ann"});
+    CHECK(log.competencies() == std::vector<std::string>{"A", "B"});
+    CHECK(std::find(log.kinds().begin(), log.kinds().end(), "never_used") == log.kinds().end());
+    CHECK(std::find(log.kinds().begin(), log.kinds().end(), "project") != log.kinds().end());
+    CHECK(log.sources() == std::vector<std::string>{"", "s1", "s2"});
+    mm::roster r(two_competencies(), mm::policy(mm::scale::four_point()));
+    r.ingest(b);
+    CHECK(r.learners() == std::vector<std::string>{"bo", "ann"});
   }
 }
 

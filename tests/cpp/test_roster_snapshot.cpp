@@ -232,6 +232,17 @@ TEST_SUITE("roster snapshot") {
                          doctest::Contains("reads versions 1 to 7"), mm::parse_error);
     CHECK_THROWS_WITH_AS(ro.save(file.path(), {}, 3), doctest::Contains("cannot write version 3"),
                          std::invalid_argument);
+    // The message names every version save takes (0, 4, 5, 6, 7) and what 0 means.
+    CHECK_THROWS_WITH_AS(
+        ro.save(file.path(), {}, 8),
+        "roster snapshot: cannot write version 8 (it writes version 0, the newest format and "
+        "the default: 6, or 7 when the log has timestamp texts; 6 or 7, that format; 4 or 5, "
+        "the cell-list format of earlier releases, 4 when the log has no retractions)",
+        std::invalid_argument);
+    for (const unsigned accepted : {0U, 4U, 5U, 6U, 7U}) {
+      CAPTURE(accepted);
+      CHECK_NOTHROW(ro.save(file.path(), {}, accepted));
+    }
   }
 
   TEST_CASE("version 6 and the cell lists of version 5 hold the same roster") {

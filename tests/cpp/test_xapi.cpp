@@ -108,6 +108,32 @@ TEST_CASE("xapi: timestamps are RFC 3339 with a known offset") {
   CHECK(*io::parse_rfc3339("1969-12-31T19:00:00-05:00") == 0.0);
 }
 
+TEST_CASE("xapi: a leap second is the next day's first instant (RFC 3339 5.7, POSIX time)") {
+  // 2017-01-01T00:00:00Z is 1483228800 s (17167 days of 86400 s since 1970-01-01).
+  const double new_year = 17167.0 * 86400.0;
+  REQUIRE(new_year == 1483228800.0);
+  for (const char* leap :
+       {"2016-12-31T23:59:60Z", "2016-12-31T15:59:60-08:00", "2017-01-01T05:29:60+05:30"}) {
+    CAPTURE(leap);
+    const auto t = io::parse_rfc3339(leap);
+    REQUIRE(t);
+    CHECK(*t == new_year);
+    CHECK(first_path(statement({}, {}, {}, std::string(R"(,"timestamp":")") + leap + "\"")) ==
+          "(valid)");
+  }
+  const auto frac = io::parse_rfc3339("2016-12-31T23:59:60.5Z");
+  REQUIRE(frac);
+  CHECK(*frac == new_year + 0.5);
+  // Seconds 60 anywhere but at 23:59 UTC, and 61, are no time.
+  for (const char* bad : {"2016-12-31T12:00:60Z", "2016-12-31T23:59:60+01:00",
+                          "2016-12-31T23:58:60Z", "2016-12-31T23:59:61Z"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(io::parse_rfc3339(bad));
+    CHECK(first_path(statement({}, {}, {}, std::string(R"(,"timestamp":")") + bad + "\"")) ==
+          "/timestamp");
+  }
+}
+
 TEST_CASE("xapi: durations and scores") {
   auto with_result = [](const std::string& result) {
     return statement({}, {}, {}, R"(,"result":)" + result);
@@ -489,6 +515,21 @@ TEST_CASE("xapi: the same statement id: JSON values within a batch, evidence acr
     REQUIRE(e.skipped.size() == 1);
     CHECK(e.skipped[0].second == "a repeat of statement 0");
   }
+  // the same instant written otherwise in one batch: a repeat (xAPI Data 2.3.1); another
+  // instant is another statement's content, an error
+  const std::string shifted = scored(1, "0.5", "2024-02-29T22:00:00.000Z");
+  for (const std::string& text : {one + "\n" + shifted + "\n", "[" + one + "," + shifted + "]"}) {
+    const auto e = io::parse_xapi(text, m);
+    CHECK(e.size() == 1);
+    REQUIRE(e.skipped.size() == 1);
+    CHECK(e.skipped[0].second == "a repeat of statement 0");
+    CHECK(e.timestamp[0] == "2024-03-01T00:00:00+02:00");
+  }
+  const std::string later = scored(1, "0.5", "2024-02-29T22:00:00.001Z");
+  CHECK(first_message([&] {
+          (void)io::parse_xapi(one + "\n" + later + "\n", m);
+        }).find(R"(/timestamp: "2024-02-29T22:00:00.001Z" vs "2024-03-01T00:00:00+02:00")") !=
+        std::string::npos);
   // another score in one batch: an error naming the id and the first difference
   const std::string rescored = scored(1, "0.75", "2024-03-01T00:00:00+02:00");
   for (const std::string& text : {one + "\n" + rescored + "\n", "[" + one + "," + rescored + "]"}) {
@@ -531,13 +572,24 @@ TEST_CASE("xapi: the same statement id: JSON values within a batch, evidence acr
           "row 0: statement '00000000-0000-4000-8000-000000000001' was ingested before with "
           "other content: score 0.75 (was 0.5)");
   }
-  {  // the same instant written otherwise: the timestamp text differs, an error
+  {  // the same instant written otherwise: a repeat (xAPI Data 2.3.1: a timestamp's
+     // serialization is not part of the statement); the first text stays
     const auto e = batch(scored(1, "0.5", "2024-02-29T22:00:00Z"));
     const io::statement_batch b(e);
+    const auto s = log.append_statements(b.columns, {}, {});
+    CHECK(s.rows == 0);
+    CHECK(s.duplicates == 1);
+    CHECK(log.size() == 1);
+    CHECK(log.timestamp_text(0) == "2024-03-01T00:00:00+02:00");
+  }
+  {  // another instant and another score: the message names no timestamp texts, the time
+    const auto e = batch(scored(1, "0.75", "2024-02-29T22:00:01Z"));
+    const io::statement_batch b(e);
     const std::string msg = first_message([&] { (void)log.append_statements(b.columns, {}, {}); });
-    CHECK(msg.find("timestamp '2024-02-29T22:00:00Z' (was '2024-03-01T00:00:00+02:00')") !=
-          std::string::npos);
-    CHECK(msg.find("time ") == std::string::npos);  // the same instant
+    CHECK(msg ==
+          "row 0: statement '00000000-0000-4000-8000-000000000001' was ingested before with "
+          "other content: time 2024-02-29T22:00:01Z (was 2024-02-29T22:00:00Z), score 0.75 (was "
+          "0.5)");
   }
   {  // a repeat without a text (a batch made without the column): the same evidence
     const auto e = batch(one);

@@ -393,6 +393,36 @@ def test_rate_policy_that_does_not_fit_the_framework(fractions, tmp_path):
                             "unknown competency\n"), p.stderr
 
 
+def test_rate_with_a_bkt_policy_names_the_file_and_what_the_program_can_do(fractions, tmp_path):
+    """Try-out finding: a bkt rule needs a fitted model's probabilities, which no option of the
+    program passes. The message named no file and suggested Python's probabilities=; now every
+    command that rates refuses the policy naming its file, says the program cannot pass them
+    and where to rate instead (Python, C++, the bkt subcommands); validate notes it."""
+    pol = json.loads(fractions["policy"].read_text())
+    pol["rule"]["method"] = {"name": "bkt", "threshold": 0.95}
+    path = tmp_path / "bkt_policy.json"
+    path.write_text(json.dumps(pol))
+    for sub in ("rate", "groups", "report", "map"):
+        args = [sub, "-f", fractions["framework"], "-p", path, fractions["evidence"]]
+        if sub in ("report", "map"):
+            args += ["-o", tmp_path / f"out.{sub}"]
+        if sub == "map":
+            args += ["-l", "leo"]
+        p = run(*args, check=1)
+        lines = p.stderr.splitlines()
+        assert len(lines) == 1, p.stderr
+        assert lines[0].startswith(f"masterymap {sub}: {path}: rule.method: a bkt rule rates "
+                                   "from a fitted BKT model's probabilities, which this program "
+                                   "cannot pass"), p.stderr
+        assert "probability source; none was given" not in p.stderr
+        assert "'masterymap bkt fit'" in p.stderr and "Python" in p.stderr
+    p = run("validate", "-f", fractions["framework"], "-p", path, check=0)
+    assert f"{path}: ok: policy" in p.stdout
+    assert _lines_of(p, path) == [line[len(str(path)) + 2:] for line in p.stderr.splitlines()]
+    notes = _lines_of(p, path)
+    assert len(notes) == 1 and notes[0].startswith("note: rule.method: a bkt rule"), notes
+
+
 # --- progress ---------------------------------------------------------------------------------
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(simulated):
@@ -561,6 +591,38 @@ def test_validate_checks_evidence_as_far_as_a_bad_policy_allows(fractions, tmp_p
     p = run("validate", "-f", fractions["framework"], "-p", pol_path, clean, check=1)
     assert f"{clean}: ok: 1 rows, 1 learners, checked against the framework (the policy has " \
            "problems)" in p.stdout
+
+
+def test_validate_label_scores_with_an_unreadable_scale_name_the_policy_file(fractions, tmp_path):
+    """Try-out finding: with the policy's scale unreadable, a label score's message gave the
+    library's Python/C++ hint ("policy= in Python, ingest_checks::score_labels in C++"). From
+    the program it names the policy file and the option; without a policy, the option."""
+    pol = json.loads(fractions["policy"].read_text())
+    pol["scale"]["ratings"][0]["value"] = "x"      # the scale cannot be read
+    pol_path = tmp_path / "bad_scale.json"
+    pol_path.write_text(json.dumps(pol))
+    ev = tmp_path / "labels.csv"
+    ev.write_text("learner,competency,time,score\nana,FR3.unit,2026-05-04,Proficient\n")
+    p = run("validate", "-f", fractions["framework"], "-p", pol_path, ev, check=1)
+    assert _lines_of(p, pol_path) == ["scale.ratings[0].value: expected a number"]
+    assert _lines_of(p, ev) == [
+        "row 0 (line 2): bad score 'Proficient' (not a number; the labels of a scale come from "
+        f"the policy, and the scale of the policy file {pol_path} could not be read (its "
+        "problems are listed above): mend it and pass it again with -p/--policy)"]
+    assert "policy=" not in p.stderr and "ingest_checks" not in p.stderr
+    # a policy file that does not parse at all: the same
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    p = run("validate", "-f", fractions["framework"], "-p", broken, ev, check=1)
+    assert f"the scale of the policy file {broken} could not be read" in p.stderr
+    # no policy given: the option that gives one
+    p = run("validate", "-f", fractions["framework"], ev, check=1)
+    assert _lines_of(p, ev) == [
+        "row 0 (line 2): bad score 'Proficient' (not a number; to use the labels of a scale, "
+        "pass its policy file with -p/--policy)"]
+    # the library's own wording is unchanged for Python
+    with pytest.raises(mm.EvidenceError, match="policy= in Python"):
+        mm.EvidenceLog.read_csv(str(ev))
 
 
 def test_validate_checks_evidence_as_far_as_a_bad_framework_allows(fractions, tmp_path):

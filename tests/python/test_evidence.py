@@ -127,6 +127,53 @@ def test_read_csv(tmp_path, fw):
         log.append_csv(tmp_path / "missing.csv")
 
 
+def test_read_csv_keeps_timestamp_texts_as_the_frame_path_does(tmp_path):
+    """Try-out finding: a log's frame written to CSV lost its timestamp texts on the way back
+    (read_csv ignored the column). It reads them, checked as extend checks them."""
+    texts = ["2024-03-01T11:00:00+02:00", "", "2024-03-01T09:00:01.5Z"]
+    times = pd.to_datetime(["2024-03-01T09:00:00Z", "2024-03-01T09:00:01Z",
+                            "2024-03-01T09:00:01.5Z"], utc=True)
+    log = mm.EvidenceLog()
+    log.extend(pd.DataFrame({"learner": ["ann", "ann", "bo"], "competency": ["A", "B", "A"],
+                             "time": times, "score": [3.0, 2.0, 1.0], "timestamp": texts}))
+    frame = log.to_dataframe()
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    back = mm.EvidenceLog.read_csv(path)
+    assert back == log
+    assert [back.timestamp_text(i) for i in range(3)] == texts
+    pd.testing.assert_frame_equal(back.to_dataframe(), frame)
+    # another column name, by role
+    path.write_text(path.read_text().replace(",timestamp", ",as_sent", 1))
+    renamed = mm.EvidenceLog.read_csv(path, {"timestamp": "as_sent"})
+    assert [renamed.timestamp_text(i) for i in range(3)] == texts
+    # a column of empty fields keeps no text; a bad text is refused naming row, line and text
+    plain = tmp_path / "plain.csv"
+    plain.write_text("learner,competency,time,score,timestamp\nann,A,2024-03-01T09:00:00Z,3,\n")
+    assert mm.EvidenceLog.read_csv(plain).timestamp_text(0) == ""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("learner,competency,time,score,timestamp\n"
+                   "ann,A,2024-03-01T09:00:00Z,3,2024-03-01T09:00:00Z\n"
+                   "ann,A,2024-03-01T09:00:00Z,3,2024-03-01T10:00:00Z\n"
+                   "ann,A,2024-03-01T09:00:00Z,3,yesterday\n")
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.EvidenceLog.read_csv(bad)
+    assert list(e.value.rows) == [1, 2] and list(e.value.lines) == [3, 4]
+    assert e.value.problems[0]["message"] == (
+        "row 1 (line 3): timestamp text '2024-03-01T10:00:00Z' denotes 2024-03-01T10:00:00Z, "
+        "not the row's time 2024-03-01T09:00:00Z (the text must be the same instant, to the "
+        "microsecond)")
+    assert e.value.problems[1]["message"].startswith(
+        "row 2 (line 4): timestamp text 'yesterday' is not an RFC 3339 date-time")
+    with pytest.raises(ValueError, match="unknown column role 'stamp'"):
+        mm.EvidenceLog.read_csv(plain, {"stamp": "timestamp"})
+    # a column named "timestamp" mapped as the time is the time only (as for a frame)
+    as_time = tmp_path / "as_time.csv"
+    as_time.write_text("learner,competency,timestamp,score\nann,A,2024-03-01 09:00:00,3\n")
+    log = mm.EvidenceLog.read_csv(as_time, {"time": "timestamp"})
+    assert log.timestamp_text(0) == "" and log.to_dataframe()["time"][0] == times[0]
+
+
 def test_read_csv_lists_every_row_of_the_wrong_width(tmp_path):
     """Issue 14: every row whose field count is not the header's, with the other rows' bad
     values, in file order, as one EvidenceError; nothing appended."""
@@ -342,3 +389,42 @@ def test_a_placement_score_is_a_numeric_level_on_every_path(fw):
     # the log the roster refuses is the log the log refuses
     ok = mm.EvidenceLog().add("a", "A", 3, 1, kind="placement")
     assert mm.Roster(fw, pol).ingest(ok)["rows"] == 1
+
+
+def test_unused_categories_create_no_learners_competencies_kinds_or_sources(fw):
+    """Try-out finding: a pandas Categorical column's unused categories were registered (a
+    learner without rows counted by a roster, an empty name among them). Only names some row
+    uses are added, in category order; the log, a roster and the engine agree."""
+    cat = pd.Categorical
+    frame = pd.DataFrame({
+        "learner": cat(["bo", "ann", "bo"], categories=["zed", "bo", "", "ann", "amy"]),
+        "competency": cat(["B", "A", "A"], categories=["B", "Z", "A"]),
+        "time": [1.0, 2.0, 3.0], "score": [3.0, 2.0, 1.0],
+        "kind": cat(["formative", "project", "formative"],
+                    categories=["summative", "formative", "never_used", "project"]),
+        "source": cat(["s1", "s2", "s1"], categories=["s0", "s1", "s2"])})
+    # oracle: the categories some row uses, in category order
+    used = {c: [x for x in frame[c].cat.categories if x in set(frame[c])]
+            for c in ("learner", "competency", "source")}
+    assert used["learner"] == ["bo", "ann"]
+    log = mm.EvidenceLog(kinds=["project"])
+    log.extend(frame)
+    assert log.learners == used["learner"]
+    assert log.competencies == used["competency"]
+    assert set(log.sources) - {""} == set(used["source"])
+    # the same rows with plain columns give the same log, names aside
+    same = mm.EvidenceLog(kinds=["project"])
+    same.extend(frame.astype({c: object for c in ("learner", "competency", "kind", "source")}))
+    assert sorted(same.learners) == sorted(log.learners)
+    pol = mm.Policy(mm.Scale.four_point(), mm.Rule(method=mm.Method.mean()))
+    roster = mm.Roster(fw, pol)
+    roster.ingest(frame)
+    assert list(roster.learners) == used["learner"] and len(roster) == 2
+    # a roster takes new kinds with the batch: the used ones only
+    assert "project" in roster.log.kinds and "never_used" not in roster.log.kinds
+    table = mm.ratings(fw, pol, log)
+    assert set(table["learner"]) == {"bo", "ann"}
+    # a batch whose only use of a category is a bad row still names it in the error
+    bad = frame.assign(score=[3.0, 9.0, 1.0])
+    with pytest.raises(mm.EvidenceError, match="row 1: score 9 is outside"):
+        mm.EvidenceLog().extend(bad, framework=fw, policy=pol)

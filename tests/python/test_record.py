@@ -527,6 +527,14 @@ def test_timestamp_texts_travel_with_the_record():
     assert target.learner(learner).explain("A").to_dict() == \
         source.learner(learner).explain("A").to_dict()
     assert mm.io.export_record(target, learner) == text
+    # statement 1 twice in the record, its timestamp written otherwise (the same instant): a
+    # repeat (xAPI Data 2.3.1 compares timestamps as instants), the first text stays
+    again = json.loads(text)
+    again["evidence"].append(dict(again["evidence"][1], timestamp="2024-03-01T07:30:00.123Z"))
+    holder = mm.Roster(fw, policy, threads=1, as_of=record["as_of"])
+    report = mm.io.read_record(json.dumps(again), holder)
+    assert report["duplicates"] == 1 and report["differences"] == []
+    assert [holder.log.timestamp_text(i) for i in range(len(holder.log))] == [""] + stamps
     # a version-2 record's empty text is refused with its path
     bad = json.loads(text)
     bad["evidence"][1]["timestamp"] = ""

@@ -90,8 +90,15 @@ def test_both_formats_hold_the_same_roster(tmp_path):
     for row in table.itertuples():
         expected[learners[row.learner], comps[row.competency]] = row.score
     np.testing.assert_array_equal(a.scores(), expected)
-    with pytest.raises(ValueError, match="cannot write version 3"):
+    with pytest.raises(ValueError, match="cannot write version 3") as e:
         r.save(tmp_path / "v3.bin", version=3)
+    # every version save takes is named, and what 0 means
+    message = str(e.value)
+    assert "it writes version 0, the newest format and the default" in message
+    for v in ("4", "5", "6", "7"):
+        assert f" {v}" in message.split("(", 1)[1], v
+    for v in (0, 4, 5, 6, 7):
+        r.save(tmp_path / f"v{v}.bin", version=v)
 
 
 def test_snapshot_damage_is_a_parse_error(tmp_path):

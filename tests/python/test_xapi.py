@@ -78,7 +78,11 @@ def test_spec_examples_are_valid(shared_data):
     ("2013-05-18T05:32:34.804Z", True), ("2008-09-15T15:53:00.601+00:00", True),
     ("2008-09-15T15:53:00.601-00", False), ("2008-09-15T15:53:00.601-0000", False),
     ("2008-09-15T15:53:00.601-00:00", False), ("01/011/2015", False),
-    ("2013-02-29T00:00:00Z", False), ("2012-02-29T00:00:00Z", True)])
+    ("2013-02-29T00:00:00Z", False), ("2012-02-29T00:00:00Z", True),
+    # a leap second (RFC 3339 5.7): at 23:59:60 UTC only, whatever the offset it is written in
+    ("2016-12-31T23:59:60Z", True), ("2016-12-31T15:59:60.5-08:00", True),
+    ("2016-12-31T12:00:60Z", False), ("2016-12-31T23:59:60+01:00", False),
+    ("2016-12-31T23:59:61Z", False)])
 def test_timestamp_forms(stamp, ok):
     s = {"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://x.org/v"},
          "object": {"id": "http://x.org/a"}, "timestamp": stamp}
@@ -373,6 +377,41 @@ def test_voiding_within_a_batch_and_repeated_ids():
     with pytest.raises(mm.EvidenceError) as e:
         mm.io.read_xapi([first, changed], alignment=ALIGN)
     assert list(e.value.rows) == [1] and "already used by statement 0" in str(e.value)
+
+
+def test_voids_without_ids_list_each_target_once_and_every_retraction():
+    """Try-out finding: each voiding statement adds its target, and one without an id cannot be
+    told from its repeat, so attrs["voided"] listed a target twice. Now each target once, each
+    distinct (target, voiding id) pair once, in batch order; the voids still all apply."""
+    first = stmt(1, result={"score": {"scaled": 0.9}})
+    second = stmt(3, activity="2", result={"score": {"scaled": 0.4}})
+    anon = stmt(2, "voided", activity="x", timestamp="2024-03-02T00:00:00Z")
+    anon["object"] = {"objectType": "StatementRef", "id": first["id"]}
+    del anon["id"]
+    named = [_voiding(n, first) for n in (4, 5)]        # two statements void the same target
+    other = _voiding(6, second)
+    batch = [first, anon, second, dict(anon), named[0], other, named[1], dict(anon)]
+    df = mm.io.read_xapi(batch, alignment=ALIGN)
+    # oracle: the targets and pairs of the voiding statements, first appearance kept
+    voids = [(v["object"]["id"], v.get("id", "")) for v in batch
+             if v["verb"]["id"] == ADL + "voided"]
+    assert len(voids) == 6
+    targets, pairs = [], []
+    for target, by in voids:
+        if target not in targets:
+            targets.append(target)
+        if (target, by) not in pairs:
+            pairs.append((target, by))
+    assert df.attrs["voided"] == targets == [first["id"], second["id"]]
+    assert df.attrs["retractions"] == pairs == [
+        (first["id"], ""), (first["id"], named[0]["id"]), (second["id"], other["id"]),
+        (first["id"], named[1]["id"])]
+    assert list(df["voided"]) == [True, True]
+    # ingested, both rows are voided; the log keeps one retraction per target, the first
+    log = mm.EvidenceLog()
+    log.append_statements(df)
+    assert [log.row_retracted(i) for i in range(len(log))] == [True, True]
+    assert log.retractions == [next(p for p in pairs if p[0] == t) for t in targets]
 
 
 def test_a_group_actor_is_skipped():
@@ -745,12 +784,13 @@ def test_same_id_across_batches_is_the_evidence_it_produced():
         roster.ingest(mm.io.read_xapi([changed], fw, alignment=ALIGN, scale=policy))
     assert (f"statement '{a['id']}' was ingested before with other content: "
             f"score {new:g} (was {old:g})") in str(e.value)
-    # the same instant written otherwise: the text differs, an error naming both texts
+    # the same instant written otherwise: a repeat (xAPI Data 2.3.1, Statement Immutability:
+    # a timestamp's serialization is not part of the statement); the first text stays
     rewritten = dict(a, timestamp="2024-03-01T07:30:00.123Z")
-    with pytest.raises(mm.EvidenceError) as e:
-        roster.ingest(mm.io.read_xapi([rewritten], fw, alignment=ALIGN, scale=policy))
-    assert f"timestamp '2024-03-01T07:30:00.123Z' (was '{OFFSET}')" in str(e.value)
+    s = roster.ingest(mm.io.read_xapi([rewritten], fw, alignment=ALIGN, scale=policy))
+    assert s["rows"] == 0 and s["duplicates"] == 1
     assert roster.to_bytes() == state
+    assert list(roster.log.to_dataframe()["timestamp"]) == [OFFSET]
 
 
 def test_a_statements_frame_that_lost_its_attrs_is_warned_about():
@@ -860,6 +900,41 @@ def test_a_bad_timestamp_text_is_refused_naming_row_and_text(text, why):
         assert f"row 1: timestamp text {why}" in str(e.value)
         assert e.value.problems[0]["row"] == 1
         assert roster.to_bytes() == state and len(log) == 0
+
+
+def test_a_leap_second_is_the_next_days_first_instant_on_every_path(tmp_path):
+    """Try-out finding: 2016-12-31T23:59:60Z (RFC 3339 allows it; xAPI timestamps are RFC 3339)
+    was refused. It denotes 2017-01-01T00:00:00Z, as POSIX time counts it, and is kept as
+    written: the xAPI reader, the frame path and the CSV path agree."""
+    new_year = 17167 * 86400.0                 # 2017-01-01T00:00:00Z, by hand
+    assert dt_utc(2017, 1, 1) == new_year
+    leap = "2016-12-31T23:59:60Z"
+    df = mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.9}}, timestamp=leap)],
+                         alignment=ALIGN)
+    assert df["time"][0].timestamp() == new_year
+    assert list(df["timestamp"]) == [leap]
+    log = mm.EvidenceLog()
+    log.append_statements(df)
+    assert log.timestamp_text(0) == leap and log.to_dataframe()["time"][0].timestamp() == new_year
+    # the frame path: a text 23:59:60 (any offset) fits a row at the next day's first instant
+    written = ["2016-12-31T23:59:60Z", "2016-12-31T15:59:60-08:00", "2016-12-31T23:59:60.5Z"]
+    frame = pd.DataFrame({"learner": ["ann"] * 3, "competency": ["A"] * 3,
+                          "time": [new_year, new_year, new_year + 0.5], "score": [2.0] * 3,
+                          "timestamp": written})
+    plain = mm.EvidenceLog()
+    plain.extend(frame)
+    assert [plain.timestamp_text(i) for i in range(3)] == written
+    with pytest.raises(mm.EvidenceError, match="'2016-12-31T12:00:60Z' is not an RFC 3339"):
+        mm.EvidenceLog().extend(frame.assign(timestamp=["2016-12-31T12:00:60Z", "", ""]))
+    # the CSV path
+    path = tmp_path / "leap.csv"
+    frame.to_csv(path, index=False)
+    assert mm.EvidenceLog.read_csv(path) == plain
+
+
+def dt_utc(*args):
+    import datetime
+    return datetime.datetime(*args, tzinfo=datetime.timezone.utc).timestamp()
 
 
 def test_timestamp_texts_that_agree_are_kept_offsets_included():

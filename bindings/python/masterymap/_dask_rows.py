@@ -278,8 +278,9 @@ def _restore(df: pd.DataFrame) -> pd.DataFrame:
 
 def _rename(df: pd.DataFrame, learner: str) -> pd.DataFrame:
     """The partition with its learner column named ``learner``, and a categorical's unused
-    categories dropped (the log and roster take every category as a learner: each partition
-    would otherwise hold every learner of the frame)."""
+    categories dropped: the roster creates no learner for them anyway, but each partition's
+    batch would otherwise carry every learner name of the frame (a name table per partition
+    as long as the whole frame's)."""
     if learner != "learner":
         df = df.rename(columns={learner: "learner"})
     column = df["learner"]

@@ -174,9 +174,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       rating evidence); other verbs take ``default_kind`` (``None``: skipped).
     - **statement id -> source**.
     - A voiding statement (verb ``voided``) creates no row; its target is listed in
-      ``df.attrs["voided"]``, and ``(target, voiding statement id)`` in
-      ``df.attrs["retractions"]``; a row of the same batch it voids (before or after it) stays,
-      with ``True`` in the ``voided`` column (filter ``df[~df.voided]`` to read the rows
+      ``df.attrs["voided"]`` (each target once, however many statements void it), and
+      ``(target, voiding statement id)`` in ``df.attrs["retractions"]`` (each pair once: a
+      voiding statement without an id has ``""``); a row of the same batch it voids (before
+      or after it) stays, with ``True`` in the ``voided`` column (filter ``df[~df.voided]`` to read the rows
       yourself): ingested, it is retracted on arrival, so ratings ignore it, ``explain`` lists
       it as voided and a learner record carries it with its retraction. Across batches, feed the frames in turn to :meth:`Roster.ingest` (or
       :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
@@ -185,7 +186,11 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       cmi5 ``waived``
       statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
     - The same statement id twice with the same content counts once; with another content the
-      batch is rejected.
+      batch is rejected. Content is compared as xAPI's Statement Comparison Requirements say
+      (xAPI Data 2.3.1): a timestamp's serialization is not part of the statement, so the same
+      instant written otherwise (``...T10:00:00Z``, ``...T12:00:00+02:00``) is the same content
+      and the first text is kept; so it is across batches (``Roster.ingest`` of a statement
+      seen before).
     - ``course`` (a course structure from :func:`read_cmi5_course`) applies the cmi5 rules (see :func:`read_cmi5_course`).
 
     :param source: JSON text (a JSON array of statements, one statement, or JSON lines; str or
@@ -235,8 +240,11 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     default_time=default_time, threads=0 if threads is None else threads,
                     skipped=skipped is not None)
     df = _frame(d, weight)
-    df.attrs["voided"] = [target for _, target in d["voided"]]
-    df.attrs["retractions"] = [(target, by) for target, by in d["retractions"]]
+    # The reader lists one void per voiding statement: a target voided by two statements, or by
+    # one sent twice without an id (which cannot be told from a repeat), comes twice. The attrs
+    # list each target once and each distinct (target, voiding id) pair once, in batch order.
+    df.attrs["voided"] = list(dict.fromkeys(target for _, target in d["voided"]))
+    df.attrs["retractions"] = list(dict.fromkeys((target, by) for target, by in d["retractions"]))
     df.attrs["waived"] = list(d["waived"])
     if skipped is not None:
         skipped.extend(d["skipped"])

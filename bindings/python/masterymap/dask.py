@@ -41,9 +41,9 @@ engine numbers them (a categorical learner column's category order, else first a
 then competencies in framework order (the local frame's rows for those learners, in the same
 relative order); the ``learner`` column is a categorical whose categories Dask unions on
 compute (unknown in the meta). The merged functions return exactly the local frames, learner
-categories included. Learners are those with rows: unused categories of a categorical learner
-column are dropped per partition (a local roster would count them as learners without
-evidence). :func:`bkt_fit` numbers skills as the local fit does: a categorical skill column's
+categories included. Learners are those with rows, as for a local roster (whose ingest, like
+``EvidenceLog.extend``, creates no learner for an unused category of a categorical column):
+each partition drops the categories it does not use. :func:`bkt_fit` numbers skills as the local fit does: a categorical skill column's
 category order (the categories of ``ddf.compute()``), else first appearance.
 
 Errors. A bad row is found by the partition that holds it after the shuffle; its

@@ -170,10 +170,13 @@ struct xapi_evidence {
   /// retraction, so ratings ignore it and `explain` lists it as voided (and a learner record
   /// carries both). Code that reads the rows itself skips these.
   std::vector<std::uint8_t> retracted;
-  /// Voiding statements: (statement index, id of the statement voided).
+  /// Voiding statements: (statement index, id of the statement voided), one per voiding
+  /// statement, so a target voided by two statements (or by one sent twice without an id,
+  /// which cannot be told from a repeat) is listed twice; Python's `attrs["voided"]` lists
+  /// each target once.
   std::vector<std::pair<std::size_t, std::string>> voided;
   /// The same voids as retractions for the log: (id voided, id of the voiding statement), in
-  /// `voided` order (see `statement_batch`).
+  /// `voided` order (see `statement_batch`; a repeated retraction is not counted twice).
   std::vector<retraction> retractions;
   /// `waived` statements (cmi5): index, learner, competency, reason (result extension
   /// https://w3id.org/xapi/cmi5/result/extensions/reason, "" when absent).
@@ -250,7 +253,12 @@ class MASTERYMAP_API statement_batch {
 
 /// Seconds since the epoch (UTC, to the microsecond) of an RFC 3339 date-time with a time zone
 /// ("2024-03-01T09:30:00.5+02:00" -> 07:30:00.5Z); empty for anything else, the unknown-offset
-/// forms (-00, -0000, -00:00) and impossible dates (Feb 30) included. Leap second 60 is refused.
+/// forms (-00, -0000, -00:00) and impossible dates (Feb 30) included. A leap second (seconds
+/// 60, RFC 3339 5.6/5.7) is taken where one can occur, at 23:59:60 UTC (the offset applied:
+/// "1990-12-31T15:59:60-08:00" too), and denotes the instant after 23:59:59 as POSIX time
+/// counts it, 00:00:00 of the next day ("2016-12-31T23:59:60Z" == "2017-01-01T00:00:00Z");
+/// whether that day really ended in a leap second is not checked. Seconds 60 at another
+/// minute are refused.
 [[nodiscard]] MASTERYMAP_API std::optional<double> parse_rfc3339(std::string_view text) noexcept;
 
 }  // namespace masterymap::io
