@@ -69,6 +69,12 @@ inline bool is_uuid(std::string_view s) noexcept {
   return bad == 0;
 }
 
+// Where two JSON values first differ as values, in document order of `a` ("" = equal): "<JSON
+// pointer>: <a> vs <b>" (xapi_compare.cpp has the rules: members by key, numbers by value,
+// timestamps as instants). `path` is the pointer of `a` and `b` ("" at the top).
+std::string json_difference(simdjson::dom::element a, simdjson::dom::element b,
+                            const std::string& path);
+
 // Checks one statement (a DOM element), appending problems; fills `fields` when given.
 void check_statement(simdjson::dom::element statement, xapi_version version,
                      std::vector<xapi_problem>& problems, statement_fields* fields);

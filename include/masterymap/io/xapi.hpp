@@ -217,7 +217,9 @@ struct xapi_evidence {
 /// "statement i: <path>: <rule>", for JSON lines "statement i (line n): <path>: <rule>");
 /// masterymap::parse_error for malformed JSON ("xAPI statements: syntax error at line L,
 /// column C: <reason>", L and C in the whole input, also line() and column()).
-/// Complexity: O(input size) (simdjson DOM, one parse per statement).
+/// Complexity: O(input size) (simdjson DOM, one parse per statement). JSON lines of 8 MB or
+/// more are read in parts (4 MB at least, up to 4 per thread, handed out as threads become
+/// free) and joined in statement order: the result never depends on `mapping.threads`.
 [[nodiscard]] MASTERYMAP_API xapi_evidence parse_xapi(std::string_view text,
                                                       const xapi_mapping& mapping = {});
 /// Statement evidence as a batch for `evidence_log::append_statements` and
@@ -247,7 +249,9 @@ class MASTERYMAP_API statement_batch {
   std::vector<double> weight_;
 };
 
-/// `parse_xapi` of a file (a .gz file is decompressed). \throws masterymap::file_error.
+/// `parse_xapi` of a file. A plain file is memory-mapped and read where it lies (no copy; the
+/// pages come in as the reading threads reach them); a .gz file (by its magic number) is
+/// decompressed into memory first. \throws masterymap::file_error.
 [[nodiscard]] MASTERYMAP_API xapi_evidence read_xapi(const std::string& path,
                                                      const xapi_mapping& mapping = {});
 

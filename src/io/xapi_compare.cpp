@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// Statements compared as JSON values: a statement id sent twice with other content is an error
+// naming the first difference (see `parse_xapi`).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <masterymap/io/xapi.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "xapi_detail.hpp"
+
+namespace masterymap::io::xapi_detail {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+// A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// A value as short text for a message (minified, cut at 60 bytes).
+std::string short_json(dom::element e) {
+  std::string t = simdjson::minify(e);
+  if (t.size() > 60) {
+    std::size_t cut = 57;  // not inside a UTF-8 sequence
+    while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+    t = t.substr(0, cut) + "...";
+  }
+  return t;
+}
+
+bool is_integer(dom::element_type t) {
+  return t == dom::element_type::INT64 || t == dom::element_type::UINT64;
+}
+
+}  // namespace
+
+// Where two JSON values first differ as values, in document order of `a` ("" = equal): object
+// members are compared by key whatever their order, arrays element by element, numbers by value
+// (1, 1.0 and 1e0 are equal; integers exactly), strings by their (unescaped) characters.
+// The result is "<pointer>: <a> vs <b>" ("(absent)" for a member only one side has).
+// O(size * log(members)) (members sorted by key). The depth is simdjson's (at most 1024).
+std::string json_difference(dom::element a, dom::element b, const std::string& path) {
+  const auto differ = [&] {
+    return fmt::format("{}: {} vs {}", path.empty() ? "/" : path, short_json(a), short_json(b));
+  };
+  const dom::element_type ta = a.type(), tb = b.type();
+  const bool na = is_integer(ta) || ta == dom::element_type::DOUBLE;
+  const bool nb = is_integer(tb) || tb == dom::element_type::DOUBLE;
+  if (na && nb) {
+    if (is_integer(ta) && is_integer(tb)) {
+      const auto i64 = [](dom::element e) { return e.get_int64().value_unsafe(); };
+      const auto u64 = [](dom::element e) { return e.get_uint64().value_unsafe(); };
+      const bool neg_a = ta == dom::element_type::INT64 && i64(a) < 0;
+      const bool neg_b = tb == dom::element_type::INT64 && i64(b) < 0;
+      if (neg_a != neg_b) return differ();
+      if (neg_a) return i64(a) == i64(b) ? std::string() : differ();
+      const std::uint64_t ua =
+          ta == dom::element_type::INT64 ? static_cast<std::uint64_t>(i64(a)) : u64(a);
+      const std::uint64_t ub =
+          tb == dom::element_type::INT64 ? static_cast<std::uint64_t>(i64(b)) : u64(b);
+      return ua == ub ? std::string() : differ();
+    }
+    const auto value = [](dom::element e, dom::element_type t) {
+      if (t == dom::element_type::INT64) return static_cast<double>(e.get_int64().value_unsafe());
+      if (t == dom::element_type::UINT64) return static_cast<double>(e.get_uint64().value_unsafe());
+      return e.get_double().value_unsafe();
+    };
+    return value(a, ta) == value(b, tb) ? std::string() : differ();
+  }
+  if (ta != tb) return differ();
+  switch (ta) {
+    case dom::element_type::STRING: {
+      const std::string_view x = a.get_string().value_unsafe(), y = b.get_string().value_unsafe();
+      if (x == y) return {};
+      // xAPI Data 2.3.1 (Statement Immutability, exception 4; Statement Comparison
+      // Requirements): a timestamp's serialization is not part of the statement, so the same
+      // instant written otherwise ("...T10:00:00Z", "...T12:00:00+02:00") matches.
+      if (path == "/timestamp" || path == "/stored" || path == "/object/timestamp")
+        if (const auto p = parse_rfc3339(x), q = parse_rfc3339(y); p && q && *p == *q) return {};
+      return differ();
+    }
+    case dom::element_type::BOOL:
+      return a.get_bool().value_unsafe() == b.get_bool().value_unsafe() ? std::string() : differ();
+    case dom::element_type::NULL_VALUE:
+      return {};
+    case dom::element_type::ARRAY: {
+      const dom::array x = a.get_array().value_unsafe(), y = b.get_array().value_unsafe();
+      auto i = x.begin(), j = y.begin();
+      std::size_t k = 0;
+      for (; i != x.end() && j != y.end(); ++i, ++j, ++k)
+        if (auto d = json_difference(*i, *j, fmt::format("{}/{}", path, k)); !d.empty()) return d;
+      if (i != x.end() || j != y.end()) return differ();
+      return {};
+    }
+    case dom::element_type::OBJECT: {
+      using member = std::pair<std::string_view, dom::element>;
+      const auto members = [](dom::object o) {
+        std::vector<member> v;
+        for (auto f : o) v.emplace_back(f.key, f.value);
+        std::stable_sort(v.begin(), v.end(),
+                         [](const member& p, const member& q) { return p.first < q.first; });
+        return v;
+      };
+      const dom::object oa = a.get_object().value_unsafe(), ob = b.get_object().value_unsafe();
+      const std::vector<member> x = members(oa), y = members(ob);
+      // In `a`'s document order: a member of `a` that `b` lacks or has otherwise.
+      for (auto f : oa) {
+        const auto it =
+            std::lower_bound(y.begin(), y.end(), f.key,
+                             [](const member& p, std::string_view k) { return p.first < k; });
+        const std::string at = path + "/" + pointer_token(f.key);
+        if (it == y.end() || it->first != f.key)
+          return fmt::format("{}: {} vs (absent)", at, short_json(f.value));
+        // (a repeated key: the first of each side)
+        if (auto d = json_difference(f.value, it->second, at); !d.empty()) return d;
+      }
+      for (const member& m : y)
+        if (!std::binary_search(x.begin(), x.end(), m,
+                                [](const member& p, const member& q) { return p.first < q.first; }))
+          return fmt::format("{}/{}: (absent) vs {}", path, pointer_token(m.first),
+                             short_json(m.second));
+      return {};
+    }
+    default:
+      return differ();
+  }
+}
+
+}  // namespace masterymap::io::xapi_detail

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The masterymap authors
+// xAPI statements -> evidence rows: the mapping of one checked statement (see xapi_map.hpp and
+// `read_xapi` in include/masterymap/io/xapi.hpp for the rules), and the default verb table.
+#include "xapi_map.hpp"
+
+#include <fmt/format.h>
+
+#include <masterymap/framework.hpp>
+#include <optional>
+#include <string>
+
+namespace masterymap::io {
+
+namespace xapi_detail {
+
+mapper::mapper(const xapi_mapping& m) : m_(m) {
+  // hashed views of the option tables (an ordered map compares long shared IRI prefixes)
+  for (const auto& [verb, kind] : m.verb_kinds) verb_kinds_.emplace(verb, kind);
+  for (const auto& [activity, competency] : m.alignment) alignment_.emplace(activity, competency);
+  if (m.competencies != nullptr) {
+    for (const auto& c : m.competencies->competencies()) {
+      const auto it = c.metadata.find("case:uri");
+      if (it != c.metadata.end() && !it->second.empty()) by_uri_.emplace(it->second, c.id);
+    }
+  }
+  if (m.score_scale) {
+    const auto& s = *m.score_scale;
+    success_ = m.success_score.value_or(s.mastery_value());
+    const std::size_t mi = s.mastery_index();
+    failure_ = m.failure_score.value_or(mi > 0 ? s.ratings()[mi - 1].value : s.min_value());
+  } else {
+    success_ = m.success_score.value_or(1.0);
+    failure_ = m.failure_score.value_or(0.0);
+  }
+}
+
+void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
+                 xapi_evidence& out, error_list& errors) {
+  verb_info& vi = verb_of(f.verb);
+  if (vi.voiding) {
+    out.voided.emplace_back(i, std::string(f.object_id));
+    out.retractions.push_back({std::string(f.object_id), std::string(f.id)});
+    return;
+  }
+  if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
+  const std::string_view kind = vi.kind;
+  const bool waiver = vi.waiver;
+  if (kind.empty() && !waiver) {
+    out.skipped.emplace_back(i, fmt::format("verb {} creates no rating evidence", f.verb));
+    return;
+  }
+  if (f.object_type != "Activity") {
+    out.skipped.emplace_back(i, fmt::format("the object is a {}, not an Activity", f.object_type));
+    return;
+  }
+  if (f.actor_is_group || f.ifi.empty()) {
+    out.skipped.emplace_back(i, "the actor is a Group, not one learner");
+    return;
+  }
+  // competency
+  activity_info& ai = activity_of(f.object_id);
+  const std::string_view competency = ai.competency;
+  if (!ai.aligned) {
+    if (m_.skip_unaligned) {
+      out.skipped.emplace_back(i,
+                               fmt::format("activity {} is aligned to no competency", f.object_id));
+      return;
+    }
+    errors.add(i, line,
+               fmt::format("/object/id: activity {} is aligned to no competency", f.object_id));
+    return;
+  }
+  if (!ai.known) {
+    errors.add(i, line,
+               fmt::format("/object/id: activity {} is aligned to competency '{}', "
+                           "which is not in the framework",
+                           f.object_id, competency));
+    return;
+  }
+  // learner
+  learner_text(f);
+  std::string_view learner = buffer_;
+  if (!m_.learners.empty()) {
+    const auto l = m_.learners.find(learner);
+    if (l != m_.learners.end()) learner = l->second;
+  }
+  // score (before the time: a statement without a result is skipped, whatever its time)
+  double score = 0;
+  std::optional<double> fraction;
+  if (waiver) {
+  } else if (f.scaled) {
+    double s = *f.scaled;
+    if (m_.negative == xapi_negative::rescale) {
+      s = (s + 1.0) / 2.0;
+    } else if (s < 0) {
+      if (m_.negative == xapi_negative::reject) {
+        errors.add(i, line,
+                   fmt::format("/result/score/scaled: negative scaled score {} (map it with "
+                               "negative='zero' or 'rescale')",
+                               s));
+        return;
+      }
+      s = 0;
+    }
+    fraction = s;
+  } else if (f.raw) {
+    if (!f.min || !f.max) {
+      errors.add(i, line,
+                 fmt::format("/result/score/raw: raw score {} without min and max cannot be "
+                             "put on the scale",
+                             *f.raw));
+      return;
+    }
+    fraction = (*f.raw - *f.min) / (*f.max - *f.min);
+  }
+  if (waiver) {
+  } else if (fraction) {
+    score = m_.score_scale ? m_.score_scale->from_fraction(*fraction) : *fraction;
+  } else if (f.success) {
+    score = *f.success ? success_ : failure_;
+  } else if (f.completion && *f.completion && m_.completion_score) {
+    score = *m_.completion_score;
+  } else {
+    out.skipped.emplace_back(i, "no score or success in the result");
+    return;
+  }
+  // time
+  const std::string_view when = !f.timestamp.empty() ? f.timestamp : f.stored;
+  auto t = !f.timestamp.empty() ? f.timestamp_time : f.stored_time;
+  if (when.empty() && m_.default_time) t = m_.default_time;
+  if (!t) {
+    errors.add(i, line, "/timestamp: the statement has no timestamp (and no stored time)");
+    return;
+  }
+  if (waiver) {
+    out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
+                                               std::string(f.reason), std::string(when)});
+    return;
+  }
+  // codes in the order rows first use them (cached per verb and per activity)
+  if (ai.competency_code == none)
+    ai.competency_code = competencies_.code(competency, out.competencies);
+  if (ai.activity_code == none) ai.activity_code = activities_.code(f.object_id, out.activities);
+  if (vi.kind_code == none) vi.kind_code = kinds_.code(kind, out.kinds);
+  if (vi.verb_code == none) vi.verb_code = verbs_.code(f.verb, out.verbs);
+  // the learner's code one row late (see flush)
+  flush(out);
+  pending_row_ = out.learner.size();
+  pending_learner_.assign(learner);
+  pending_hash_ = hash_text(learner);
+  learners_.prefetch(pending_hash_);
+  out.learner.push_back(none);
+  out.competency.push_back(ai.competency_code);
+  out.kind.push_back(vi.kind_code);
+  out.verb.push_back(vi.verb_code);
+  out.activity.push_back(ai.activity_code);
+  out.time.push_back(*t);
+  out.score.push_back(score);
+  out.source.push_back(f.id);
+  out.timestamp.push_back(when);
+  out.statement.push_back(i);
+}
+
+void mapper::flush(xapi_evidence& out) {
+  if (pending_row_ == no_row) return;
+  out.learner[pending_row_] = learners_.code(pending_learner_, pending_hash_, out.learners);
+  pending_row_ = no_row;
+}
+
+mapper::verb_info& mapper::verb_of(std::string_view verb) {
+  const std::uint64_t h = hash_text(verb);
+  std::uint32_t e = verbs_seen_.find(verb, h);
+  if (e == none) {
+    verb_info v;
+    const auto vk = verb_kinds_.find(verb);
+    v.kind = vk != verb_kinds_.end() ? vk->second : std::string_view(m_.default_kind);
+    v.waiver = verb == waived_verb;
+    v.voiding = verb == voided_verb;
+    e = verbs_seen_.insert(verb, h, v);
+  }
+  return verbs_seen_[e];
+}
+
+mapper::activity_info& mapper::activity_of(std::string_view activity) {
+  const std::uint64_t h = hash_text(activity);
+  std::uint32_t e = activities_seen_.find(activity, h);
+  if (e == none) {
+    activity_info a;
+    if (const auto al = alignment_.find(activity); al != alignment_.end()) {
+      a.aligned = true;
+      a.competency = std::string(al->second);
+    } else if (const auto u = by_uri_.find(std::string(activity)); u != by_uri_.end()) {
+      a.aligned = true;
+      a.competency = u->second;
+    }
+    if (a.aligned && m_.competencies != nullptr && !m_.competencies->find(a.competency))
+      a.known = false;
+    e = activities_seen_.insert(activity, h, std::move(a));
+  }
+  return activities_seen_[e];
+}
+
+bool mapper::cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
+                     error_list& errors) {
+  const bool passed = f.verb == passed_verb, failed = f.verb == failed_verb;
+  if ((f.scaled || f.raw || f.min || f.max) && !passed && !failed) {
+    errors.add(i, line,
+               fmt::format("/result/score: cmi5 allows a score only on passed and "
+                           "failed, not on {}",
+                           f.verb));
+    return false;
+  }
+  std::optional<double> mastery = f.mastery_score;
+  if (!mastery) {
+    const auto it = m_.mastery_scores.find(f.object_id);
+    if (it != m_.mastery_scores.end()) mastery = it->second;
+  }
+  if (mastery && f.scaled && passed && *f.scaled < *mastery) {
+    errors.add(i, line,
+               fmt::format("/result/score/scaled: passed with {} below the "
+                           "masteryScore {} (cmi5 9.3.4)",
+                           *f.scaled, *mastery));
+    return false;
+  }
+  if (mastery && f.scaled && failed && *f.scaled >= *mastery) {
+    errors.add(i, line,
+               fmt::format("/result/score/scaled: failed with {} at or above the "
+                           "masteryScore {} (cmi5 9.3.5)",
+                           *f.scaled, *mastery));
+    return false;
+  }
+  return true;
+}
+
+void mapper::learner_text(const xapi_detail::statement_fields& f) {
+  buffer_.clear();
+  if (m_.learner == xapi_learner::ifi) {
+    buffer_.append(f.ifi);
+    buffer_ += ':';
+  }
+  if (f.ifi == "account") {
+    if (m_.learner == xapi_learner::ifi) {
+      buffer_.append(f.home_page);
+      buffer_ += '|';
+    }
+    buffer_.append(f.account_name);
+  } else {
+    buffer_.append(f.ifi_value);
+  }
+}
+
+}  // namespace xapi_detail
+
+std::map<std::string, std::string, std::less<>> default_verb_kinds() {
+  std::map<std::string, std::string, std::less<>> out;
+  for (const char* v : {"passed", "failed", "mastered"})
+    out.emplace(std::string(xapi_detail::adl) + v, "summative");
+  for (const char* v :
+       {"completed", "answered", "scored", "attempted", "experienced", "progressed", "responded"})
+    out.emplace(std::string(xapi_detail::adl) + v, "formative");
+  for (const char* v : {"launched", "initialized", "terminated", "abandoned", "suspended",
+                        "resumed", "satisfied", "voided", "registered", "interacted"})
+    out.emplace(std::string(xapi_detail::adl) + v, "");
+  out.emplace(std::string(xapi_detail::waived_verb), "");
+  return out;
+}
+
+}  // namespace masterymap::io
