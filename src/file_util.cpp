@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -140,25 +139,47 @@ std::string read_data_file(const std::string& path, const char* what) {
   return bytes;
 }
 
-mapped_file::mapped_file(const std::string& path) noexcept {
+namespace {
+std::int64_t mtime_ns(const struct stat& st) noexcept {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+}  // namespace
+
+positioned_file::positioned_file(const std::string& path) noexcept : path_(path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    const auto size = static_cast<std::size_t>(st.st_size);
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p != MAP_FAILED) {
-      const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-      data_ = static_cast<const char*>(p);
-      size_ = size;
-      mapped_ = (size + page - 1) / page * page;
-    }
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return;
   }
-  ::close(fd);
+  fd_ = fd;
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  mtime_ns_ = mtime_ns(st);
 }
 
-mapped_file::~mapped_file() {
-  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+positioned_file::~positioned_file() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t positioned_file::read_at(std::uint64_t offset, char* out, std::size_t n) const {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw_file_error(path_, "cannot read", "file");
+    }
+    if (got == 0) break;  // the end of the file
+    done += static_cast<std::size_t>(got);
+  }
+  return done;
+}
+
+bool positioned_file::changed() const noexcept {
+  struct stat st {};
+  return ::fstat(fd_, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != size_ ||
+         mtime_ns(st) != mtime_ns_;
 }
 
 checksum::checksum() : state_(XXH3_createState()) {

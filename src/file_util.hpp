@@ -28,30 +28,31 @@ std::string read_file(const std::string& path, const char* what);
 /// \throws file_error when it cannot be opened or read; parse_error for a corrupt or truncated
 ///         gzip stream.
 std::string read_data_file(const std::string& path, const char* what);
-/// A file's bytes mapped read-only (mmap): a reader of a large file parses them in place (the
-/// pages come in as they are first read, by whichever thread reads them). Reading the file instead
-/// copies every byte into fresh memory, whose page faults cost as much as the copy (a 140 MB xAPI
-/// file: 170 ms read, 25 ms mapped; measured). The mapping is private and read-only; a file changed
-/// while mapped is the caller's risk, as with any reader.
-class mapped_file {
+/// A regular file read at offsets (pread), by several threads at once: a reader of a large file
+/// reads each part into its own buffer, in parallel, never holding the whole file.
+class positioned_file {
  public:
-  /// Maps `path`. Empty (`!*this`) when it cannot be mapped: not a regular file, empty, or
-  /// mmap failed; the caller then reads it with read_data_file, which gives the error.
-  explicit mapped_file(const std::string& path) noexcept;
-  mapped_file(const mapped_file&) = delete;
-  mapped_file& operator=(const mapped_file&) = delete;
-  ~mapped_file();
-  explicit operator bool() const noexcept { return data_ != nullptr; }
-  /// The file's bytes.
-  [[nodiscard]] std::string_view bytes() const noexcept { return {data_, size_}; }
-  /// Bytes readable from bytes().data(): the size rounded up to whole pages (the rest of the
-  /// last page reads as zeros, POSIX mmap). Parsers that read past a value's end (simdjson's
-  /// padding) check against it.
-  [[nodiscard]] std::size_t readable() const noexcept { return mapped_; }
+  /// Opens `path`. Empty (`!*this`) when it cannot be opened or is not a regular file; the
+  /// caller then reads it with read_data_file, which gives the error.
+  explicit positioned_file(const std::string& path) noexcept;
+  positioned_file(const positioned_file&) = delete;
+  positioned_file& operator=(const positioned_file&) = delete;
+  ~positioned_file();
+  explicit operator bool() const noexcept { return fd_ >= 0; }
+  /// The size in bytes when it was opened.
+  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+  /// Reads up to `n` bytes at `offset` into `out`: the number read, fewer only at the end of
+  /// the file. \throws file_error("cannot read <path>") on a read error.
+  std::size_t read_at(std::uint64_t offset, char* out, std::size_t n) const;
+  /// Whether the file's size or modification time differ from when it was opened (it was
+  /// written or truncated meanwhile).
+  [[nodiscard]] bool changed() const noexcept;
 
  private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0, mapped_ = 0;
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  std::int64_t mtime_ns_ = 0;
 };
 
 /// Replaces the file's content atomically (see atomic_file).

@@ -140,6 +140,9 @@ simdjson::simdjson_result<dom::element> parse_within(dom::parser& parser, std::s
   return parser.parse(text.data(), text.size(), copy);
 }
 
+// JSON lines are read in parts of at least this many bytes (see read_in_parts).
+constexpr std::size_t min_part = std::size_t{4} << 20;
+
 // The source every message of the reader starts with ("xAPI statements: ...").
 constexpr const char* source_name = "xAPI statements";
 
@@ -218,6 +221,7 @@ struct reader {
   // JSON lines: the first syntax error (the reading stopped there)
   bool syntax = false, syntax_first = false;  // first: before any statement of this reader
   std::string_view syntax_row;
+  std::string syntax_copy;  // syntax_row's text, when the part's buffer is reused (read_file_parts)
   std::size_t syntax_line = 0;
   std::size_t statements_read = 0, lines_read = 0;  // by lines(), up to a syntax error
   simdjson::error_code syntax_code = simdjson::SUCCESS;
@@ -375,40 +379,26 @@ void append(std::vector<T>& to, std::vector<T>& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
-// JSON lines of at least `min_part` bytes a part, read by one reader per part on up to
-// `threads` threads (parts handed out as threads become free), then joined: the same result as
-// one reader (statement indices, lines, codes in first-use order, errors in statement order).
-// Each part numbers its statements and lines from 0; the join adds the counts of the parts
-// before it (no pass to count them first). Empty when a statement id appears in two parts (the
-// caller reads sequentially: the repeat's handling needs the earlier one).
-std::optional<xapi_evidence> read_parts(std::string_view all, const char* end, std::size_t start,
-                                        const xapi_mapping& mapping, unsigned threads) {
-  constexpr std::size_t min_part = std::size_t{4} << 20;
-  const std::size_t bytes = all.size() - start;
-  // a few parts per thread: a thread slowed by the machine's other work gets fewer
-  const std::size_t k = std::min<std::size_t>(std::size_t{threads} * 4, bytes / min_part);
-  if (threads <= 1 || k <= 1) return std::nullopt;
-  // part p reads [cut[p], cut[p + 1]), each cut at a line start
-  std::vector<std::size_t> cut(k + 1, all.size());
-  cut[0] = start;
-  for (std::size_t p = 1; p < k; ++p) {
-    const std::size_t nl = all.find('\n', std::max(cut[p - 1], start + bytes / k * p));
-    cut[p] = nl == std::string_view::npos ? all.size() : nl + 1;
-  }
+// JSON lines read in `k` parts, by one reader per part on up to `threads` threads (parts handed
+// out as threads become free), then joined: the same result as one reader (statement indices,
+// lines, codes in first-use order, errors in statement order). `read_part(r, p, worker)` reads
+// part p into reader r (its lines numbered from 0: the join adds the counts of the parts before
+// it, and `line0`, the lines before the first part). Empty when a statement id appears in two
+// parts (the caller reads sequentially: the repeat's handling needs the earlier one).
+template <typename ReadPart>
+std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std::size_t line0,
+                                           const xapi_mapping& mapping, ReadPart&& read_part) {
   std::vector<std::unique_ptr<reader>> parts;
   for (std::size_t p = 0; p < k; ++p) {
     parts.push_back(std::make_unique<reader>(mapping));
     parts.back()->defer_ids = true;
-    parts.back()->readable_end = end;
   }
-  detail::parallel_tasks(k, threads, [&](std::size_t p, unsigned) {
-    parts[p]->lines(all, cut[p], cut[p + 1], 0, 0);
+  detail::parallel_tasks(k, threads, [&](std::size_t p, unsigned worker) {
+    read_part(*parts[p], p, worker);
     parts[p]->map.flush(parts[p]->out);
   });
   // the statements and lines before each part
   std::vector<std::size_t> first_line(k), first_statement(k);
-  std::size_t line0 = 0;  // lines before `start` (blank)
-  for (std::size_t pos = 0; pos < start; ++pos) line0 += all[pos] == '\n' ? 1 : 0;
   for (std::size_t p = 0, l = line0, i = 0; p < k; ++p) {
     first_line[p] = l;
     first_statement[p] = i;
@@ -507,6 +497,28 @@ std::optional<xapi_evidence> read_parts(std::string_view all, const char* end, s
   return finish(std::move(out), std::move(errors), void_lines);
 }
 
+// JSON lines in memory, of at least `min_part` bytes a part (see read_in_parts).
+std::optional<xapi_evidence> read_parts(std::string_view all, const char* end, std::size_t start,
+                                        const xapi_mapping& mapping, unsigned threads) {
+  const std::size_t bytes = all.size() - start;
+  // a few parts per thread: a thread slowed by the machine's other work gets fewer
+  const std::size_t k = std::min<std::size_t>(std::size_t{threads} * 4, bytes / min_part);
+  if (threads <= 1 || k <= 1) return std::nullopt;
+  // part p reads [cut[p], cut[p + 1]), each cut at a line start
+  std::vector<std::size_t> cut(k + 1, all.size());
+  cut[0] = start;
+  for (std::size_t p = 1; p < k; ++p) {
+    const std::size_t nl = all.find('\n', std::max(cut[p - 1], start + bytes / k * p));
+    cut[p] = nl == std::string_view::npos ? all.size() : nl + 1;
+  }
+  std::size_t line0 = 0;  // lines before `start` (blank)
+  for (std::size_t pos = 0; pos < start; ++pos) line0 += all[pos] == '\n' ? 1 : 0;
+  return read_in_parts(k, threads, line0, mapping, [&](reader& r, std::size_t p, unsigned) {
+    r.readable_end = end;
+    r.lines(all, cut[p], cut[p + 1], 0, 0);
+  });
+}
+
 // The reader over `text`, readable up to `text.data() + readable` (see parse_within).
 xapi_evidence parse_statements(std::string_view text, std::size_t readable,
                                const xapi_mapping& mapping) {
@@ -587,14 +599,146 @@ xapi_evidence parse_xapi(std::string_view text, const xapi_mapping& mapping) {
                           padded.size() + simdjson::SIMDJSON_PADDING, mapping);
 }
 
-xapi_evidence read_xapi(const std::string& path, const xapi_mapping& mapping) {
-  {  // a plain file is parsed where it is mapped (no copy)
-    const detail::mapped_file file(path);
-    const std::string_view bytes = file.bytes();
-    if (file && !(bytes.size() >= 2 && bytes[0] == '\x1f' && bytes[1] == '\x8b'))
-      return parse_statements(bytes, file.readable(), mapping);
+namespace {
+
+// A large file of JSON lines read in parts, each by a thread into its own buffer (pread): the
+// file is never held whole. Part p covers the bytes from the first line start at or after its
+// nominal offset to the next part's, found in the part's own bytes (a line end at or after the
+// offset - 1), so the parts agree without a pass over the file first. Empty when the file is
+// small, gzip, a JSON array, starts with a line that is not a whole statement (one pretty
+// statement), or repeats a statement id across parts: the caller reads it whole. Not mapped
+// (mmap): a file truncated while a mapping is read kills the process (SIGBUS); read, it is
+// detected and reported.
+std::optional<xapi_evidence> read_file_parts(const std::string& path, const xapi_mapping& mapping) {
+  const detail::positioned_file file(path);
+  if (!file || file.size() < 2 * min_part) return std::nullopt;
+  const std::uint64_t size = file.size();
+  // the head: gzip, a BOM, a JSON array, a first line that is not a whole value
+  std::string head(std::min<std::uint64_t>(size, std::uint64_t{1} << 20), '\0');
+  head.resize(file.read_at(0, head.data(), head.size()));
+  if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b') return std::nullopt;
+  const std::size_t bom = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  const std::size_t first = skip_blanks(head, bom);
+  if (first >= head.size() || head[first] == '[') return std::nullopt;
+  {
+    const std::size_t nl = head.find('\n', first);
+    if (nl == std::string::npos) return std::nullopt;
+    dom::parser parser;
+    dom::element e;
+    if (parser.parse(head.data() + first, nl - first, true).get(e) != simdjson::SUCCESS)
+      return std::nullopt;
   }
-  // gzip, an empty or unreadable file: the library's reader (and its file_error)
+  const unsigned threads = detail::resolve_threads(mapping.threads);
+  const std::uint64_t bytes = size - bom;
+  const std::uint64_t part = std::clamp<std::uint64_t>(bytes / (std::uint64_t{threads} * 4),
+                                                       min_part, std::uint64_t{32} << 20);
+  const auto k = static_cast<std::size_t>((bytes + part - 1) / part);
+  // a window of the file per thread, reused from part to part
+  struct buffer {
+    std::unique_ptr<char[]> data;
+    std::size_t capacity = 0;
+    // Room for n bytes and simdjson's padding, keeping the first `keep`.
+    void fit(std::size_t n, std::size_t keep) {
+      if (n <= capacity) return;
+      capacity = std::max(n, capacity + capacity / 2);
+      std::unique_ptr<char[]> bigger(new char[capacity + simdjson::SIMDJSON_PADDING]);
+      if (keep != 0) std::memcpy(bigger.get(), data.get(), keep);
+      data = std::move(bigger);
+    }
+  };
+  std::vector<buffer> buffers(threads);
+  constexpr std::size_t window = std::size_t{1} << 20;  // stays in the cache while parsed
+  auto read_part = [&](reader& r, std::size_t p, unsigned w) {
+    const std::uint64_t begin = bom + part * p, nominal_end = std::min(size, begin + part);
+    buffer& b = buffers[w];
+    b.fit(window, 0);
+    std::uint64_t at = p == 0 ? begin : begin - 1;  // the file offset of the buffer's first byte
+    std::size_t have = 0, cur = 0;  // bytes in the buffer; where the next line starts
+    bool eof = false;
+    auto fill = [&] {  // keeps [cur, have) and reads on
+      if (cur > 0) {
+        std::memmove(b.data.get(), b.data.get() + cur, have - cur);
+        at += cur;
+        have -= cur;
+        cur = 0;
+      }
+      if (have == b.capacity) b.fit(2 * b.capacity, have);  // a line longer than the window
+      const std::size_t got = file.read_at(at + have, b.data.get() + have, b.capacity - have);
+      have += got;
+      // simdjson reads the padding after the last line: defined bytes, not a stale window's
+      std::memset(b.data.get() + have, 0, simdjson::SIMDJSON_PADDING);
+      eof = got == 0 || at + have >= size;
+    };
+    fill();
+    if (p != 0) {  // the part starts after the first line end at or after begin - 1
+      for (;;) {
+        const void* nl = std::memchr(b.data.get() + cur, '\n', have - cur);
+        if (nl != nullptr) {
+          cur = static_cast<std::size_t>(static_cast<const char*>(nl) - b.data.get()) + 1;
+          break;
+        }
+        cur = have;  // all of it belongs to the line the previous part ends with
+        if (eof) break;
+        fill();
+      }
+    }
+    reserve(r.out, static_cast<std::size_t>(nominal_end - begin));
+    // the lines that start before nominal_end are this part's, a window at a time
+    while (at + cur < nominal_end) {
+      const char* base = b.data.get();
+      std::size_t chunk = cur;  // the end of the last whole line in the window
+      if (const void* last = have > cur ? memrchr(base + cur, '\n', have - cur) : nullptr)
+        chunk = static_cast<std::size_t>(static_cast<const char*>(last) - base) + 1;
+      else if (eof)
+        chunk = have;  // the file's last line, without a line end
+      if (chunk == cur) {
+        if (eof) break;
+        fill();
+        continue;
+      }
+      if (at + chunk > nominal_end) {  // stop after the line holding byte nominal_end - 1
+        const std::size_t look = std::max(cur, static_cast<std::size_t>(nominal_end - 1 - at));
+        if (const void* nl = std::memchr(base + look, '\n', chunk - look))
+          chunk = static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1;
+      }
+      r.readable_end = base + b.capacity + simdjson::SIMDJSON_PADDING;
+      r.lines(std::string_view(base, chunk), cur, chunk, r.statements_read, r.lines_read);
+      cur = chunk;
+      if (r.syntax) {  // the window is the next part's
+        r.syntax_copy.assign(r.syntax_row);
+        r.syntax_row = r.syntax_copy;
+        break;
+      }
+      if (eof && cur >= have) break;
+      if (at + cur < nominal_end) fill();
+    }
+  };
+  // a file written or truncated meanwhile: its parts may disagree (a short read, a line cut
+  // off), whatever they report
+  const auto changed = [&] {
+    return file_error(path, std::error_code(EIO, std::generic_category()),
+                      "read xAPI statements: the file changed while it was read");
+  };
+  std::optional<xapi_evidence> out;
+  try {
+    out = read_in_parts(k, threads, 0, mapping, read_part);
+  } catch (const parse_error&) {
+    if (file.changed()) throw changed();
+    throw;
+  } catch (const evidence_error&) {
+    if (file.changed()) throw changed();
+    throw;
+  }
+  if (file.changed()) throw changed();
+  return out;
+}
+
+}  // namespace
+
+xapi_evidence read_xapi(const std::string& path, const xapi_mapping& mapping) {
+  if (auto out = read_file_parts(path, mapping)) return std::move(*out);
+  // small, gzip, an array, one pretty statement, a repeat across parts; or an unreadable file
+  // (the library's reader gives the file_error)
   const std::string text = detail::read_data_file(path, source_name);
   return parse_xapi(text, mapping);
 }

@@ -798,14 +798,13 @@ TEST_CASE("xapi: a repeat with other content prints scores as sent, not float32 
   CHECK(log == before);
 }
 
-TEST_CASE("xapi: a file is read where it is mapped, its last statement at any page offset") {
-  // read_xapi maps the file; simdjson reads up to 64 bytes past a value, so a statement near
-  // the end of the last page is parsed from a copy: every file size around a page boundary
+TEST_CASE("xapi: a small file is read whole, its last statement at any offset of a page") {
+  // simdjson reads up to 64 bytes past a value: every file size around a page boundary
   io::xapi_mapping m;
   m.alignment = {{"http://example.org/act/1", "A"}};
   m.verb_kinds = io::default_verb_kinds();
   const std::string one = scored(1, "0.8", "2024-03-01T09:30:00Z");
-  const auto path = std::filesystem::temp_directory_path() / "masterymap_test_xapi_mapped.jsonl";
+  const auto path = std::filesystem::temp_directory_path() / "masterymap_test_xapi_small.jsonl";
   for (const bool array : {false, true}) {
     for (std::size_t size = 4096 - 80; size <= 4096 + 80; ++size) {
       // blanks between statements (allowed) pad the text to `size` bytes
@@ -825,6 +824,81 @@ TEST_CASE("xapi: a file is read where it is mapped, its last statement at any pa
       REQUIRE(from_file.size() == 2);
       check_same(from_file, from_text);
     }
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("xapi: a large file is read in parts, each by a thread into its own buffer") {
+  // read_xapi reads JSON lines of 8 MB or more in parts (pread), each part finding its first
+  // and last line in its own bytes: whatever the file's shape, the result is parse_xapi's
+  io::xapi_mapping m;
+  for (int k = 0; k < 6; ++k)
+    m.alignment.emplace("http://example.org/act/" + std::to_string(k), "C" + std::to_string(k % 4));
+  m.score_scale = scale::four_point();
+  m.verb_kinds = io::default_verb_kinds();
+  const auto path = std::filesystem::temp_directory_path() / "masterymap_test_xapi_parts.jsonl";
+  auto write = [&](const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+  };
+  const std::string text = many_statements(16000);
+  REQUIRE(text.size() > std::size_t{8} << 20);
+  // a statement with a 5 MB description (longer than a part's read-ahead), near a boundary
+  std::string long_line = text.substr(0, text.find('\n') + 1);
+  long_line.replace(long_line.find("An activity with a long enough name"), 35,
+                    std::string(5u << 20, 'x'));
+  long_line.replace(long_line.find("-8000-"), 6, "-8001-");  // another id
+  const std::string middle = text.substr(0, text.size() / 2 - 1000);
+  const std::string shapes[] = {
+      text,
+      "\xEF\xBB\xBF\n\n  \n" + text,    // a BOM and blank lines first
+      text.substr(0, text.size() - 1),  // no final line end
+      middle.substr(0, middle.rfind('\n') + 1) + long_line + text.substr(middle.rfind('\n') + 1),
+  };
+  for (const auto& shape : shapes) {
+    write(shape);
+    for (const unsigned threads : {1U, 2U, 5U}) {
+      CAPTURE(threads);
+      m.threads = threads;
+      const auto from_file = io::read_xapi(path.string(), m);
+      m.threads = 1;
+      const auto from_text = io::parse_xapi(shape, m);
+      check_same(from_file, from_text);
+    }
+  }
+  SUBCASE("errors and a syntax error far into the file: as from the text") {
+    std::string bad = text;
+    for (const std::size_t at : {bad.find("\"scaled\":0.5"), bad.rfind("\"scaled\":0.5")})
+      bad.replace(at, 12, "\"scaled\":1.5");
+    write(bad);
+    m.threads = 3;
+    const auto expected = messages_of(bad, m);
+    REQUIRE(expected.size() == 2);
+    std::vector<std::string> got;
+    try {
+      (void)io::read_xapi(path.string(), m);
+    } catch (const evidence_error& e) {
+      for (std::size_t k = 0; k < e.problems().size(); ++k)
+        got.push_back(e.problems()[k].message + " @" + std::to_string(e.rows()[k]) + ":" +
+                      std::to_string(e.lines()[k]));
+    }
+    CHECK(got == expected);
+    std::string broken = text;
+    broken.insert(broken.rfind("\"verb\""), "}");
+    write(broken);
+    std::string want, have;
+    try {
+      (void)io::parse_xapi(broken, m);
+    } catch (const parse_error& e) {
+      want = e.what();
+    }
+    try {
+      (void)io::read_xapi(path.string(), m);
+    } catch (const parse_error& e) {
+      have = e.what();
+    }
+    CHECK(!want.empty());
+    CHECK(have == want);
   }
   std::filesystem::remove(path);
 }

@@ -1082,3 +1082,45 @@ def test_a_logs_frame_goes_back_with_its_retractions():
     assert "log_retractions" not in _plain(frame).to_dataframe().attrs
     part = mm.EvidenceLog().extend(frame.iloc[:2])
     assert part.pending_retractions == [("s3", "void1")]
+
+
+def test_a_file_truncated_while_it_is_read_is_an_error_not_a_crash(tmp_path):
+    """A large file is read in parts with pread, never mapped: truncated meanwhile (log
+    rotation by copytruncate), the reading ends with FileError ("the file changed while it was
+    read") or, when it finished first, with the whole frame (truncated before it began: the
+    line cut off is a ParseError); the process never dies (a mapped file truncated under its
+    reader raises SIGBUS), and no partial frame comes back."""
+    import subprocess
+    import sys
+    import textwrap
+    script = textwrap.dedent("""
+        import json, os, sys, threading, time
+        import masterymap as mm
+        path, delay = sys.argv[1], float(sys.argv[2])
+        line = json.dumps({"id": "00000000-0000-4000-8000-%012d",
+                           "actor": {"mbox": "mailto:a@example.org"},
+                           "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+                           "object": {"id": "http://example.org/act/1",
+                                      "definition": {"name": {"en-US": "x" * 300}}},
+                           "result": {"score": {"scaled": 0.5}},
+                           "timestamp": "2024-03-01T00:00:00Z"})
+        with open(path, "w") as f:
+            for i in range(40_000):
+                f.write(line.replace("%012d", "%012d" % i) + "\\n")
+        threading.Timer(delay, lambda: os.truncate(path, 1000)).start()
+        try:
+            df = mm.io.read_xapi(path, alignment={"http://example.org/act/1": "A"})
+            print("whole" if len(df) == 40_000 else "partial")
+        except mm.FileError as e:
+            assert "changed while it was read" in str(e), e
+            print("changed")
+        except mm.ParseError:  # truncated before the reading began: a line cut off
+            print("cut")
+    """)
+    seen = set()
+    for delay in (0.0, 0.01, 0.03, 0.06, 0.1):
+        run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "s.jsonl"), str(delay)],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, (delay, run.returncode, run.stderr[-2000:])
+        seen.add(run.stdout.strip())
+    assert seen <= {"whole", "changed", "cut"}, seen
