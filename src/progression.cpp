@@ -61,6 +61,53 @@ policy rule_of(const policy& p) {
   return r;
 }
 
+// frontier_flags' gating edges (progression_data::gate_*): the in-edges plus a self-edge
+// needing done_code per rollup parent, grouped by dependent, the dependents (ascending index)
+// in classes of ascending in-degree. O(edges + n).
+void build_gates(detail::progression_data& d) {
+  const std::size_t n = d.n;
+  std::vector<std::uint32_t> degree(n, 0);
+  for (index_t c = 0; c < n; ++c)
+    degree[c] = d.in_off[c + 1] - d.in_off[c] + (d.target[c] ? 0U : 1U);
+  const std::uint32_t top = n == 0 ? 0U : *std::max_element(degree.begin(), degree.end());
+  d.gate_classes.clear();
+  d.gate_comp.clear();
+  d.gate_src.clear();
+  d.gate_need.clear();
+  for (std::uint32_t deg = 1; deg <= top; ++deg) {
+    const auto first = static_cast<std::uint32_t>(d.gate_comp.size());
+    const auto edges = static_cast<std::uint32_t>(d.gate_src.size());
+    for (index_t c = 0; c < n; ++c) {
+      if (degree[c] != deg) continue;
+      d.gate_comp.push_back(c);
+      for (std::uint32_t k = d.in_off[c]; k < d.in_off[c + 1]; ++k) {
+        d.gate_src.push_back(d.in_src[k]);
+        d.gate_need.push_back(d.in_need[k]);
+      }
+      if (!d.target[c]) {
+        d.gate_src.push_back(c);
+        d.gate_need.push_back(progression::done_code);
+      }
+    }
+    if (d.gate_comp.size() != first) d.gate_classes.push_back({deg, first, edges});
+  }
+  d.gate_classes.push_back({0, static_cast<std::uint32_t>(d.gate_comp.size()),
+                            static_cast<std::uint32_t>(d.gate_src.size())});
+}
+
+// The flags of dependents [first, end) of a class of in-degree D (edges s, q: D per dependent):
+// not done and every edge met.
+template <std::uint32_t D>
+void gate_run(const std::uint8_t* codes, std::uint8_t* out, const std::uint32_t* comp,
+              std::uint32_t first, std::uint32_t end, const std::uint32_t* s,
+              const std::uint8_t* q) noexcept {
+  for (std::uint32_t i = first; i < end; ++i, s += D, q += D) {
+    unsigned ok = 1;
+    for (std::uint32_t j = 0; j < D; ++j) ok &= codes[s[j]] >= q[j] ? 1U : 0U;
+    out[comp[i]] &= static_cast<std::uint8_t>(ok);
+  }
+}
+
 std::shared_ptr<const detail::progression_data> compile(framework fw, const scale& sc,
                                                         rollup_list rollups,
                                                         std::optional<policy> rule = {}) {
@@ -170,15 +217,7 @@ std::shared_ptr<const detail::progression_data> compile(framework fw, const scal
   d->part.resize(d->part_off[n]);
   for (const auto& [parent, parts] : rollups)
     std::copy(parts.begin(), parts.end(), d->part.begin() + d->part_off[parent]);
-  d->flat_src = d->in_src;
-  d->flat_dst = d->in_dst;
-  d->flat_need = d->in_need;
-  for (index_t i = 0; i < n; ++i)
-    if (!d->target[i]) {
-      d->flat_src.push_back(i);
-      d->flat_dst.push_back(i);
-      d->flat_need.push_back(progression::done_code);
-    }
+  build_gates(*d);
   // Domains and levels.
   d->domain_of.resize(n);
   d->level_of.resize(n);
@@ -466,13 +505,39 @@ void progression::frontier_flags(const std::uint8_t* codes, std::uint8_t* out) c
     std::memcpy(out + c, &not_done, 8);
   }
   for (; c < n; ++c) out[c] = static_cast<std::uint8_t>(codes[c] != done_code);
-  // The flat list holds a never-met self-edge per rollup parent: not a learning target.
-  const std::size_t m = d.flat_src.size();
-  const std::uint32_t* src = d.flat_src.data();
-  const std::uint32_t* dst = d.flat_dst.data();
-  const std::uint8_t* need = d.flat_need.data();
-  for (std::size_t k = 0; k < m; ++k)
-    out[dst[k]] &= static_cast<std::uint8_t>(codes[src[k]] >= need[k]);
+  // Then each dependent with gating edges (a rollup parent has a never-met self-edge: not a
+  // learning target) gets its flag once, class by class of equal in-degree: a fixed trip count
+  // per class, the edges' results ANDed in a register (writing the flag per edge made a chain
+  // of store-to-load forwards per dependent). O(edges + competencies), no data-dependent branch.
+  const auto& g = d.gate_classes;
+  const std::uint32_t* comp = d.gate_comp.data();
+  const std::uint32_t* src = d.gate_src.data();
+  const std::uint8_t* need = d.gate_need.data();
+  for (std::size_t k = 0; k + 1 < g.size(); ++k) {
+    const std::uint32_t deg = g[k].degree, end = g[k + 1].first;
+    const std::uint32_t* s = src + g[k].edges;
+    const std::uint8_t* q = need + g[k].edges;
+    switch (deg) {
+      case 1:
+        gate_run<1>(codes, out, comp, g[k].first, end, s, q);
+        break;
+      case 2:
+        gate_run<2>(codes, out, comp, g[k].first, end, s, q);
+        break;
+      case 3:
+        gate_run<3>(codes, out, comp, g[k].first, end, s, q);
+        break;
+      case 4:
+        gate_run<4>(codes, out, comp, g[k].first, end, s, q);
+        break;
+      default:
+        for (std::uint32_t i = g[k].first; i < end; ++i, s += deg, q += deg) {
+          unsigned ok = 1;
+          for (std::uint32_t j = 0; j < deg; ++j) ok &= codes[s[j]] >= q[j] ? 1U : 0U;
+          out[comp[i]] &= static_cast<std::uint8_t>(ok);
+        }
+    }
+  }
 }
 
 void progression::unmet_counts(const std::uint8_t* codes, std::uint16_t* out) const noexcept {

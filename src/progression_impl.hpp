@@ -56,11 +56,19 @@ struct progression_data {
   // Learning targets: 1, rollup parents 0; the parts of each rollup parent as CSR (empty for a
   // target).
   std::vector<std::uint8_t> target;
-  // The flat gating-edge list of frontier_flags: the in-edges plus, per rollup parent, a
-  // self-edge needing done_code (never met while it is not done), so the bulk loop masks rollup
-  // parents at no cost per competency.
-  std::vector<std::uint32_t> flat_src, flat_dst;
-  std::vector<std::uint8_t> flat_need;
+  // The gating edges of frontier_flags: the in-edges plus, per rollup parent, a self-edge
+  // needing done_code (never met while it is not done), so rollup parents are masked at no cost
+  // per competency. Grouped by dependent (gate_comp: the dependents with at least one edge;
+  // dependent i's edges are gate_src/gate_need[i * its degree + offset of its class]), the
+  // dependents in classes of equal in-degree (gate_class: degree, first dependent, first edge),
+  // so that each class runs a loop of a fixed trip count: no data-dependent branch and no
+  // read-modify-write of a flag per edge.
+  struct gate_class {
+    std::uint32_t degree, first, edges;
+  };
+  std::vector<gate_class> gate_classes;  // ascending degree; a last entry ends the lists
+  std::vector<std::uint32_t> gate_comp, gate_src;
+  std::vector<std::uint8_t> gate_need;
   std::vector<std::uint32_t> part_off, part;
   // Per competency: its domain's number (domain_names) and level (no_level when none), for
   // recommend's working levels.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <masterymap/frontier_block.hpp>
 #include <masterymap/roster.hpp>
 #include <stdexcept>
 #include <utility>
@@ -646,15 +647,44 @@ void each_learner(std::size_t learners, unsigned threads, std::size_t min_chunk,
 
 void roster::frontier_matrix(std::uint8_t* out, const progress& progress) const {
   const impl& d = *impl_;
-  const std::size_t C = d.competencies;
-  // One learner's attainment codes at a time: zeroed, its touched cells scattered, flagged.
-  each_learner<std::vector<std::uint8_t>>(
-      size(), d.options.threads, 1024, progress, [&](std::size_t l, std::vector<std::uint8_t>& a) {
-        if (a.size() != C) a.resize(C);
-        detail::spread_bits(d.inferred.data() + l * d.words, C, d.inferred_code, a.data());
-        for (const roster_cell& x : d.cells[l]) a[x.competency] = x.attainment;
-        d.progression.frontier_flags(a.data(), out + l * C);
-      });
+  const std::size_t C = d.competencies, L = size();
+  constexpr std::size_t W = frontier_lanes;
+  // Learners in groups of frontier_lanes: their attainment codes competency-major (zeroed, then
+  // the inferred bits and the touched cells scattered; lanes past the end done, so never on a
+  // frontier), flagged together by frontier_flags_block, each lane copied into its row.
+  detail::meter m(progress, L);
+  m.run([&] {
+    detail::parallel_for(
+        L, d.options.threads, 1024,
+        [&](std::size_t b, std::size_t e) {
+          std::vector<std::uint8_t> a(C * W), f(C * W);
+          for_blocks(b, e, 256, &m, [&](std::size_t first, std::size_t last) {
+            for (std::size_t l0 = first; l0 < last; l0 += W) {
+              const std::size_t w = std::min(W, last - l0);
+              std::fill(a.begin(), a.end(), std::uint8_t{0});
+              if (w < W)
+                for (std::size_t c = 0; c < C; ++c)
+                  std::fill_n(a.data() + c * W + w, W - w, progression::done_code);
+              for (std::size_t j = 0; j < w; ++j) {
+                const std::uint64_t* bits = d.inferred.data() + (l0 + j) * d.words;
+                for (std::size_t x = 0; x < d.words; ++x)
+                  for (std::uint64_t v = bits[x]; v != 0; v &= v - 1)
+                    a[(x * 64 + detail::lowest_bit(v)) * W + j] = d.inferred_code;
+                for (const roster_cell& x : d.cells[l0 + j])
+                  a[std::size_t{x.competency} * W + j] = x.attainment;
+              }
+              frontier_flags_block(d.progression, a.data(), f.data());
+              for (std::size_t j = 0; j < w; ++j) {
+                std::uint8_t* row = out + (l0 + j) * C;
+                for (std::size_t c = 0; c < C; ++c) row[c] = f[c * W + j];
+              }
+            }
+            m.advance(last - first);
+          });
+        },
+        &m);
+    m.finish();
+  });
 }
 
 std::vector<domain_level> roster::levels(std::string_view domain, const progress& progress) const {

@@ -422,6 +422,11 @@ struct roster::impl {
   /// and competency, the learner's accumulators and rows), so that the cache misses of one event
   /// overlap instead of following one another.
   inline void prefetch_row(std::size_t r) const noexcept;
+  /// Starts loading learner l's headers and its inferred word of competency c (before a
+  /// one-event append; apply_one then finds them in cache).
+  inline void prefetch_learner(std::size_t l, index_t c) const noexcept;
+  /// Starts loading what learner l's headers point to (its row list's end, accumulators, cells).
+  inline void prefetch_targets(std::size_t l) const noexcept;
   /// Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
   inline bool apply_fast(std::uint32_t l, std::uint32_t r);
   /// Re-evaluates `learners` (log learner codes) from their full evidence at the current as_of.

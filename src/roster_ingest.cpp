@@ -144,6 +144,37 @@ void roster::impl::prefetch_row(std::size_t r) const noexcept {
 #endif
 }
 
+// Starts loading learner l's headers (its cells, accumulators and rows) and its inferred word
+// of competency c, ahead of the log append: the first of the dependent misses of one event.
+void roster::impl::prefetch_learner(std::size_t l, index_t c) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (l >= accumulators.size() || l >= cells.size()) return;
+  __builtin_prefetch(&cells[l]);
+  __builtin_prefetch(&accumulators[l]);
+  __builtin_prefetch(&rows[l]);
+  __builtin_prefetch(&inferred[l * words + c / 64]);
+#else
+  (void)l;
+  (void)c;
+#endif
+}
+
+// After prefetch_learner (the headers in cache, or nearly): starts loading what they point to,
+// the end of the learner's row list (index_rows appends there), its accumulators' competencies
+// and its cells.
+void roster::impl::prefetch_targets(std::size_t l) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (l >= accumulators.size() || l >= cells.size()) return;
+  const auto& rl = rows[l];
+  if (!rl.empty()) __builtin_prefetch(rl.data() + rl.size() - 1);
+  const auto& la = accumulators[l];
+  if (!la.comp.empty()) __builtin_prefetch(la.comp.data());
+  prefetch_cells(l);
+#else
+  (void)l;
+#endif
+}
+
 // Applies row `r` (of learner l) on the O(1) path; false when it needs the full path.
 bool roster::impl::apply_fast(std::uint32_t l, std::uint32_t r) {
   const index_t c = comp_index[log.competency_codes()[r]];
@@ -368,6 +399,9 @@ ingest_summary roster::impl::add(std::size_t learner, index_t competency, double
   if (competency >= competencies)
     throw std::out_of_range(
         fmt::format("competency index {} out of range ({})", competency, competencies));
+  // The learner's headers (cells, accumulators, rows) and inferred word start loading now, so
+  // that they are in cache when apply_one reads them to prefetch what they point to.
+  prefetch_learner(learner, competency);
   if (log_comp.size() != competencies) log_comp.assign(competencies, UINT32_MAX);
   std::uint32_t cc = log_comp[competency];
   if (cc == UINT32_MAX) {
@@ -411,7 +445,10 @@ ingest_summary& roster::impl::apply_one(ingest_summary& s, std::size_t r,
                                         std::size_t old_learners) {
   const std::size_t learners = log.learners().size();
   if (learners != old_learners) grow_tables(learners);
-  if (comp_index.size() == log.competencies().size()) prefetch_row(r);
+  if (comp_index.size() == log.competencies().size()) {
+    prefetch_row(r);
+    prefetch_targets(log.learner_codes()[r]);
+  }
   index_rows(r);
   s.rows = 1;
   s.new_learners = learners - old_learners;

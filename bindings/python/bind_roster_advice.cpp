@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -13,10 +14,12 @@
 #include <limits>
 #include <masterymap/column.hpp>
 #include <masterymap/error.hpp>
+#include <masterymap/frontier_block.hpp>
 #include <masterymap/roster.hpp>
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "bindings.hpp"
@@ -100,19 +103,20 @@ class code_column {
     else
       c32_[k] = static_cast<std::int32_t>(c);
   }
-  /// codes[0..n) written at k, k + 1, ... (one width test per call, not per code).
-  void assign(std::size_t k, const std::int32_t* codes, std::size_t n) noexcept {
-    if (narrow_)
-      std::transform(codes, codes + n, c16_.data() + k,
-                     [](std::int32_t c) { return static_cast<std::int16_t>(c); });
-    else
-      std::copy(codes, codes + n, c32_.data() + k);
-  }
   void into(py::dict& d) {
     if (narrow_)
       d["competency"] = move_numpy(std::move(c16_));
     else
       d["competency"] = move_numpy(std::move(c32_));
+  }
+  [[nodiscard]] bool narrow() const noexcept { return narrow_; }
+  /// The column's storage at width T (std::int16_t when narrow, else std::int32_t).
+  template <typename T>
+  column<T>& at_width() noexcept {
+    if constexpr (std::is_same_v<T, std::int16_t>)
+      return c16_;
+    else
+      return c32_;
   }
 
  private:
@@ -240,52 +244,109 @@ class visited_cells {
 // The (learner, competency) codes of every learner's frontier, learners in order and
 // competencies in framework order: learner codes int32, competency codes int16 when there are
 // fewer than 2**15 competencies (else int32), the widths pandas gives categoricals of that many
-// categories, so from_codes keeps them without a copy. Each learner's flags are
-// computed from its attainment codes into per-thread scratch and its frontier appended to the
-// thread's part, never a learners x competencies matrix (5 GB at 1 M x 5,000); the parts are
-// then copied into place in parallel. Learners go in blocks on the roster's threads, with
-// progress (learners done) between blocks on the calling thread, whose GIL must be released;
-// `into` with it held.
+// categories, so from_codes keeps them without a copy. Learners go through
+// frontier_flags_block in groups of frontier_lanes (16), their attainment codes written
+// competency-major into per-thread scratch from their stored cells and inferred bits (one
+// vector comparison per gating edge for the 16); each learner's frontier's competency codes
+// (at the final width) are appended to the thread's part, its frontier size kept per learner;
+// never a learners x competencies matrix (5 GB at 1 M x 5,000). The parts are then copied into
+// place in parallel and the learner codes written as runs from the sizes (a part holds 2 or 4 bytes
+// a row, not 8). Parts are column storage reserved ahead from the rows per learner seen so far,
+// so they neither grow by copying nor fault in fresh pages on a repeated call. Learners go in
+// blocks on the roster's threads, with progress (learners done) between blocks on the calling
+// thread, whose GIL must be released; `into` with it held. O(L x (C + edges)).
 class frontier_cells {
  public:
   frontier_cells(const roster& r, const masterymap::progress& hook)
       : competency_(r.competencies()) {
+    if (competency_.narrow())
+      build<std::int16_t>(r, hook);
+    else
+      build<std::int32_t>(r, hook);
+  }
+  void into(py::dict& d) {
+    d["learner"] = move_numpy(std::move(learner_));
+    competency_.into(d);
+  }
+
+ private:
+  template <typename Code>
+  void build(const roster& r, const masterymap::progress& hook) {
     const std::size_t L = r.size(), C = r.competencies();
     const unsigned threads = r.options().threads;
     const progression& pr = r.progression();
+    const std::uint8_t inferred_code =
+        pr.attainment(status::inferred, std::numeric_limits<double>::quiet_NaN());
     struct part {
-      std::vector<std::int32_t> learner;
-      std::vector<std::int32_t> competency;
+      std::size_t first = 0, last = 0;  // its learners
+      column<Code> competency;
     };
     std::vector<part> parts;
+    std::vector<std::uint32_t> size(L);  // each learner's frontier size
     constexpr std::size_t block = 16384;
+    std::size_t done_rows = 0;
     auto last = std::chrono::steady_clock::now();
     for (std::size_t b0 = 0; b0 < L; b0 += block) {
       const std::size_t b1 = std::min(L, b0 + block);
       const std::size_t first = parts.size();
       const unsigned t = std::max(1U, threads == 0 ? std::thread::hardware_concurrency() : threads);
       parts.resize(first + t);
+      // Rows per learner so far (a quarter of the competencies before any), with a margin.
+      const std::size_t per = b0 == 0 ? C / 4 + 1 : done_rows / b0 + 1;
       split(b1 - b0, threads, 256, [&](std::size_t k, std::size_t b, std::size_t e) {
         part& p = parts[first + k];
-        std::vector<std::uint8_t> a(C), f(C);
-        std::vector<std::int32_t> mine(C);  // the learner's frontier, then appended at once
-        for (std::size_t l = b0 + b; l < b0 + e; ++l) {
-          r.attainments(l, a.data());
-          pr.frontier_flags(a.data(), f.data());
-          std::size_t m = 0, c = 0;
-          for (; little_endian && c + 8 <= C; c += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, f.data() + c, 8);
-            for (std::uint64_t mask = nonzero_bytes(w); mask != 0; mask &= mask - 1)
-              mine[m++] = static_cast<std::int32_t>(c + lowest_byte(mask));
+        p.first = b0 + b;
+        p.last = b0 + e;
+        p.competency.reserve((e - b) * (per + per / 8));
+        // A group of frontier_lanes learners at a time: their attainment codes written
+        // competency-major (zeros, then the inferred bits and the stored cells; lanes past
+        // the chunk's end done, so never on a frontier), the flags of all of them at once,
+        // then each lane's frontier (competencies ascending) collected and appended in
+        // learner order.
+        constexpr std::size_t W = frontier_lanes;
+        std::vector<std::uint8_t> a(C * W), f(C * W);
+        std::vector<Code> lane(C * W);  // lane j's frontier: lane[j * C ..]
+        std::array<std::uint32_t, W> m{};
+        for (std::size_t l0 = b0 + b; l0 < b0 + e; l0 += W) {
+          const std::size_t w = std::min(W, b0 + e - l0);
+          std::fill(a.begin(), a.end(), std::uint8_t{0});
+          if (w < W)
+            for (std::size_t c = 0; c < C; ++c)
+              std::fill_n(a.data() + c * W + w, W - w, progression::done_code);
+          for (std::size_t j = 0; j < w; ++j) {
+            const roster_bits bits = r.inferred(l0 + j);
+            for (std::size_t x = 0; x < bits.size(); ++x)
+              for (std::uint64_t v = bits.begin()[x]; v != 0; v &= v - 1)
+                a[(x * 64 + lowest_bit(v)) * W + j] = inferred_code;
+            for (const roster_cell& x : r.cells(l0 + j))
+              a[std::size_t{x.competency} * W + j] = x.attainment;
           }
-          for (; c < C; ++c)
-            if (f[c] != 0) mine[m++] = static_cast<std::int32_t>(c);
-          p.learner.insert(p.learner.end(), m, static_cast<std::int32_t>(l));
-          p.competency.insert(p.competency.end(), mine.begin(),
-                              mine.begin() + static_cast<std::ptrdiff_t>(m));
+          frontier_flags_block(pr, a.data(), f.data());
+          m.fill(0);
+          for (std::size_t c = 0; c < C; ++c) {
+            const std::uint8_t* fc = f.data() + c * W;
+            if (little_endian) {
+              for (std::size_t h = 0; h < W; h += 8) {
+                std::uint64_t v;
+                std::memcpy(&v, fc + h, 8);
+                for (std::uint64_t mask = nonzero_bytes(v); mask != 0; mask &= mask - 1) {
+                  const std::size_t j = h + lowest_byte(mask);
+                  lane[j * C + m[j]++] = static_cast<Code>(c);
+                }
+              }
+            } else {
+              for (std::size_t j = 0; j < W; ++j)
+                if (fc[j] != 0) lane[j * C + m[j]++] = static_cast<Code>(c);
+            }
+          }
+          for (std::size_t j = 0; j < w; ++j) {
+            size[l0 + j] = m[j];
+            const auto* first_code = lane.data() + j * C;
+            p.competency.insert(p.competency.end(), first_code, first_code + m[j]);
+          }
         }
       });
+      for (std::size_t k = first; k < parts.size(); ++k) done_rows += parts[k].competency.size();
       const auto now = std::chrono::steady_clock::now();
       if (hook && (b1 == L || now - last >= hook.interval)) {
         hook.report(b1, L);
@@ -294,25 +355,23 @@ class frontier_cells {
     }
     if (hook && L == 0) hook.report(0, 0);
     std::vector<std::size_t> at(parts.size() + 1, 0);
-    for (std::size_t k = 0; k < parts.size(); ++k) at[k + 1] = at[k] + parts[k].learner.size();
+    for (std::size_t k = 0; k < parts.size(); ++k) at[k + 1] = at[k] + parts[k].competency.size();
     const std::size_t n = at.back();
     learner_ = column_of<std::int32_t>(n);
     competency_.resize(n);
+    Code* out = competency_.template at_width<Code>().data();
     split(parts.size(), threads, 1, [&](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {
         part& p = parts[k];
-        std::copy(p.learner.begin(), p.learner.end(), learner_.data() + at[k]);
-        competency_.assign(at[k], p.competency.data(), p.competency.size());
+        std::copy(p.competency.begin(), p.competency.end(), out + at[k]);
+        std::int32_t* lc = learner_.data() + at[k];
+        for (std::size_t l = p.first; l < p.last; ++l)
+          lc = std::fill_n(lc, size[l], static_cast<std::int32_t>(l));
         p = part{};  // give the memory back as we go
       }
     });
   }
-  void into(py::dict& d) {
-    d["learner"] = move_numpy(std::move(learner_));
-    competency_.into(d);
-  }
 
- private:
   column<std::int32_t> learner_;
   code_column competency_;
 };

@@ -14,6 +14,7 @@
 #include <masterymap/error.hpp>
 #include <masterymap/evidence.hpp>
 #include <masterymap/framework.hpp>
+#include <masterymap/frontier_block.hpp>
 #include <masterymap/io/case.hpp>
 #include <masterymap/io/csv.hpp>
 #include <masterymap/io/dot.hpp>
