@@ -828,3 +828,36 @@ TEST_CASE("xapi: a file is read where it is mapped, its last statement at any pa
   }
   std::filesystem::remove(path);
 }
+
+TEST_CASE("xapi: malformed JSON lines are reported at their line and column, whatever the cause") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string one =
+      R"({"id":"00000000-0000-4000-8000-000000000001","actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z"})";
+  std::string two = one;
+  two.replace(two.find("000000000001"), 12, "000000000002");
+  const auto where = [&](const std::string& text) {
+    try {
+      (void)io::parse_xapi(text, m);
+    } catch (const parse_error& e) {
+      const std::string head = "xAPI statements: syntax error at line " + std::to_string(e.line()) +
+                               ", column " + std::to_string(e.column()) + ": ";
+      CHECK_MESSAGE(std::string(e.what()).rfind(head, 0) == 0, e.what());
+      return std::make_pair(e.line(), e.column());
+    }
+    FAIL("no error");
+    return std::make_pair(std::size_t{0}, std::size_t{0});
+  };
+  // invalid UTF-8 on line 3 (it was reported on line 1)
+  std::string bad = two;
+  bad.replace(bad.find("a@b.c"), 1, "\xE9");
+  const std::size_t at = bad.find('\xE9') + 1;
+  CHECK(where(one + "\n" + two + "\n" + bad + "\n") == std::make_pair(std::size_t{3}, at));
+  // a NUL after a statement, a NUL at a line start
+  CHECK(where(one + "\n" + two + std::string(1, '\0') + "\n") ==
+        std::make_pair(std::size_t{2}, two.size() + 1));
+  CHECK(where(one + "\n" + std::string(1, '\0') + two + "\n") ==
+        std::make_pair(std::size_t{2}, std::size_t{1}));
+  // a BOM at a later line's start is skipped, as at the file start
+  CHECK(io::parse_xapi("\xEF\xBB\xBF" + one + "\n\xEF\xBB\xBF" + two + "\n", m).size() == 2);
+}

@@ -1082,3 +1082,50 @@ def test_a_logs_frame_goes_back_with_its_retractions():
     assert "log_retractions" not in _plain(frame).to_dataframe().attrs
     part = mm.EvidenceLog().extend(frame.iloc[:2])
     assert part.pending_retractions == [("s3", "void1")]
+
+
+# --- try-out 17 findings (helper-64) ---
+
+def _lines(*statements) -> str:
+    return "\n".join(json.dumps(s) for s in statements)
+
+
+def _pos(message: str) -> tuple[int, int]:
+    m = re.match(r"xAPI statements: syntax error at line (\d+), column (\d+): .+", message)
+    assert m, message
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_invalid_utf8_is_reported_on_its_line_in_every_input_form(tmp_path):
+    import gzip
+    good = _lines(stmt(1, result={"score": {"scaled": 0.5}}), stmt(2, activity="2"))
+    bad = json.dumps(stmt(3, result={"score": {"scaled": 0.5}})).encode().replace(b"ann", b"\xe9nn")
+    data = good.encode() + b"\n" + bad + b"\n"
+    column = bad.index(b"\xe9") + 1  # 1-based, characters before it all ASCII
+    (tmp_path / "s.jsonl").write_bytes(data)
+    (tmp_path / "s.jsonl.gz").write_bytes(gzip.compress(data))
+    for source in (data, gzip.compress(data), tmp_path / "s.jsonl", tmp_path / "s.jsonl.gz"):
+        with pytest.raises(mm.ParseError) as e:
+            mm.io.read_xapi(source, alignment=ALIGN)
+        assert _pos(str(e.value)) == (3, column), source
+        assert "invalid UTF-8 (byte 0xE9)" in str(e.value)
+        assert (e.value.line, e.value.column) == (3, column)
+
+
+def test_nul_bytes_and_later_boms_in_json_lines():
+    a, b, c = (stmt(k, result={"score": {"scaled": 0.5}}) for k in (1, 2, 3))
+    # a NUL after a statement: the documented form, at its line and column
+    text = json.dumps(a) + "\n" + json.dumps(b) + "\x00\n" + json.dumps(c)
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.read_xapi(text, alignment=ALIGN)
+    assert _pos(str(e.value)) == (2, len(json.dumps(b)) + 1)
+    assert "NUL" in str(e.value)
+    # a NUL at a line start: there, not "unexpected end of input"
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.read_xapi(json.dumps(a) + "\n\x00" + json.dumps(b), alignment=ALIGN)
+    assert _pos(str(e.value)) == (2, 1) and "end of input" not in str(e.value)
+    # files that each start with a BOM, joined (cat a.jsonl b.jsonl): a BOM at a line start is
+    # skipped as at the file start
+    joined = ("\ufeff" + json.dumps(a) + "\n" + "\ufeff" + json.dumps(b) + "\n").encode()
+    df = mm.io.read_xapi(joined, alignment=ALIGN)
+    assert list(df["source"]) == [a["id"], b["id"]]
