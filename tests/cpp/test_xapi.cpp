@@ -538,13 +538,23 @@ TEST_CASE("xapi: the same statement id: JSON values within a batch, evidence acr
                    "statement 0 with other content") != std::string::npos);
     CHECK(msg.find("/result/score/scaled: 0.75 vs 0.5") != std::string::npos);
   }
-  // a description added in one batch: another JSON value, an error
+  // a description added in one batch: the same statement (xAPI Data 2.3.1, exception 2: an
+  // Activity Definition is not part of the statement)
   const std::string described = scored(1, "0.5", "2024-03-01T00:00:00+02:00",
                                        R"(,"definition":{"description":{"en-US":"A quiz"}})");
+  for (const std::string& text :
+       {one + "\n" + described + "\n", "[" + one + "," + described + "]"}) {
+    const auto e = io::parse_xapi(text, m);
+    CHECK(e.size() == 1);
+    REQUIRE(e.skipped.size() == 1);
+    CHECK(e.skipped[0].second == "a repeat of statement 0");
+  }
+  // a member of the object that is not an exception: another JSON value, an error
+  const std::string typed =
+      scored(1, "0.5", "2024-03-01T00:00:00+02:00", R"(,"objectType":"Activity")");
   CHECK(first_message([&] {
-          (void)io::parse_xapi(one + "\n" + described + "\n", m);
-        }).find(R"(/object/definition: {"description":{"en-US":"A quiz"}} vs (absent))") !=
-        std::string::npos);
+          (void)io::parse_xapi(one + "\n" + typed + "\n", m);
+        }).find(R"(/object/objectType: "Activity" vs (absent))") != std::string::npos);
 
   // across batches: the evidence the statement produced
   const auto batch = [&](const std::string& text) { return io::parse_xapi(text, m); };
