@@ -167,7 +167,7 @@ struct error_list {
   std::vector<std::size_t> rows, lines;
   bool with_lines = false;
   void add(std::size_t statement, std::size_t line, std::string message) {
-    messages.push_back(std::move(message));
+    messages.push_back(escape_controls(std::move(message)));  // no NUL cuts a message short
     rows.push_back(statement);
     lines.push_back(line);
   }

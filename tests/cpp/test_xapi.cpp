@@ -871,3 +871,18 @@ TEST_CASE("xapi: malformed JSON lines are reported at their line and column, wha
   // a BOM at a later line's start is skipped, as at the file start
   CHECK(io::parse_xapi("\xEF\xBB\xBF" + one + "\n\xEF\xBB\xBF" + two + "\n", m).size() == 2);
 }
+
+TEST_CASE("xapi: control characters in messages are escaped, validate gives line and column") {
+  std::string s = statement({}, R"({"id":"http://x/\u0000b"})");
+  const auto p = validate_xapi_statement(s, xapi_version::v2_0);
+  REQUIRE(!p.empty());
+  CHECK(p.front().rule.find(std::string(1, '\0')) == std::string::npos);
+  CHECK(p.front().rule.find("http://x/\\u0000b") != std::string::npos);
+  try {
+    (void)validate_xapi_statement("{\"actor\":\n nul}", xapi_version::v2_0);
+    FAIL("no error");
+  } catch (const parse_error& e) {
+    CHECK(e.line() == 2);
+    CHECK(std::string(e.what()).rfind("xAPI statement: syntax error at line 2, column ", 0) == 0);
+  }
+}

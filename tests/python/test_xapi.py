@@ -1134,6 +1134,20 @@ def test_nul_bytes_and_later_boms_in_json_lines():
     assert list(df["source"]) == [a["id"], b["id"]]
 
 
+def test_control_characters_in_values_are_escaped_in_messages():
+    a = stmt(1, result={"score": {"scaled": 0.5}})
+    a["verb"]["id"] = "http://x/\x00b"
+    b = stmt(2, actor={"mbox": "nomailto"}, result={"score": {"scaled": 0.5}})
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi(_lines(a, b), alignment=ALIGN)
+    text = str(e.value)
+    assert "\x00" not in text
+    assert 'got "http://x/\\u0000b"' in text
+    assert "statement 1" in text and "nomailto" in text  # the second problem is kept
+    problems = core_io.validate_xapi_statement(json.dumps(a), "2.0")
+    assert all("\x00" not in rule for _, rule in problems) and problems
+
+
 def test_resent_statements_compare_by_the_xapi_comparison_requirements():
     """xAPI Data 2.3.1: differences its immutability exceptions could cause are ignored; others
     are not (a hand-made list of both)."""
@@ -1176,3 +1190,10 @@ def test_resent_statements_compare_by_the_xapi_comparison_requirements():
     for k, other in enumerate(differ):
         with pytest.raises(mm.EvidenceError, match="already used by statement 0"):
             mm.io.read_xapi([base, other], alignment=ALIGN)
+
+
+def test_validate_xapi_statement_syntax_errors_carry_line_and_column():
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.validate_xapi_statement('{"actor":\n nul}')
+    assert re.match(r"xAPI statement: syntax error at line 2, column \d+: ", str(e.value))
+    assert e.value.line == 2
