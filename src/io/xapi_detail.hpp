@@ -92,6 +92,19 @@ inline std::string escape_controls(std::string text) {
   return out;
 }
 
+// A statement id in the form the reader keeps: lower case. UUIDs are case-insensitive (RFC 4122
+// section 3: "The hexadecimal values "a" through "f" are output as lower case characters and
+// are case insensitive on input"; xAPI Data 2.4.1 takes its ids from RFC 4122, and 2.3.1,
+// exception 7, ignores differences of case where the text is case-insensitive): the same id in
+// another case is the same statement, within a batch (repeats, voids) and across batches (the
+// log's statement-id dedupe and pending voids, which see the lower-case text). `out` holds it.
+inline std::string_view lower_id(std::string_view id, std::string& out) {
+  out.assign(id.data(), id.size());
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  return out;
+}
+
 // Where two JSON values first differ as values, in document order of `a` ("" = equal): "<JSON
 // pointer>: <a> vs <b>" (xapi_compare.cpp has the rules: members by key, numbers by value,
 // timestamps as instants). `path` is the pointer of `a` and `b` ("" at the top).

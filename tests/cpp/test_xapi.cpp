@@ -872,6 +872,56 @@ TEST_CASE("xapi: malformed JSON lines are reported at their line and column, wha
   CHECK(io::parse_xapi("\xEF\xBB\xBF" + one + "\n\xEF\xBB\xBF" + two + "\n", m).size() == 2);
 }
 
+TEST_CASE("xapi: ids in other case, self-voids, voids in skipped, empty learner ids") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string id = "abcdef00-0000-4000-8000-00000000000a";
+  std::string upper = id;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
+  const auto with_id = [](const std::string& i) {
+    return R"({"id":")" + i +
+           R"(","actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z"})";
+  };
+  const auto void_of = [](const std::string& by, const std::string& target) {
+    return R"({"id":")" + by +
+           R"(","actor":{"mbox":"mailto:adm@b.c"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+           target + R"("}})";
+  };
+  // the same id in upper case: a repeat; the id kept in lower case
+  const auto e = io::parse_xapi("[" + with_id(id) + "," + with_id(upper) + "]", m);
+  REQUIRE(e.size() == 1);
+  CHECK(e.source[0] == id);
+  REQUIRE(e.skipped.size() == 1);
+  CHECK(e.skipped[0].second == "a repeat of statement 0");
+  // a void naming it in upper case voids it; the void is listed in skipped
+  const std::string by = "abcdef00-0000-4000-8000-00000000000b";
+  const auto v = io::parse_xapi(with_id(upper) + "\n" + void_of(by, upper) + "\n", m);
+  REQUIRE(v.size() == 1);
+  CHECK(v.retracted[0] == 1);
+  CHECK(v.source[0] == id);
+  REQUIRE(v.voided.size() == 1);
+  CHECK(v.voided[0].second == id);
+  REQUIRE(v.skipped.size() == 1);
+  CHECK(v.skipped[0] == std::make_pair(std::size_t{1}, "a voiding statement: voids " + id));
+  // across batches: the log sees one statement, and the void applies
+  evidence_log log;
+  for (const std::string& text : {with_id(id), with_id(upper), void_of(by, upper)}) {
+    const auto x = io::parse_xapi(text, m);
+    const io::statement_batch b(x);
+    (void)log.append_statements(b.columns, b.retractions(), {}, {});
+  }
+  CHECK(log.size() == 1);
+  CHECK(log.retracted(id));
+  // a statement voiding itself (in either case)
+  CHECK_THROWS_WITH_AS((void)io::parse_xapi(void_of(id, upper), m),
+                       doctest::Contains("voids itself"), evidence_error);
+  // learners= mapping to ""
+  m.learners = {{"mbox:mailto:a@b.c", ""}};
+  CHECK_THROWS_WITH_AS((void)io::parse_xapi(with_id(id), m), doctest::Contains("mbox:mailto:a@b.c"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("xapi: control characters in messages are escaped, validate gives line and column") {
   std::string s = statement({}, R"({"id":"http://x/\u0000b"})");
   const auto p = validate_xapi_statement(s, xapi_version::v2_0);

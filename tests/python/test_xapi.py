@@ -1148,6 +1148,40 @@ def test_control_characters_in_values_are_escaped_in_messages():
     assert all("\x00" not in rule for _, rule in problems) and problems
 
 
+H = "abcdef00-0000-4000-8000-0000000000{:02d}"  # ids with hex letters
+
+
+def test_statement_ids_are_case_insensitive_in_a_batch_and_across_batches():
+    first = stmt(1, result={"score": {"scaled": 0.5}}, id=H.format(1))
+    upper = dict(first, id=H.format(1).upper())
+    skipped = []
+    df = mm.io.read_xapi([first, upper], alignment=ALIGN, skipped=skipped)
+    assert len(df) == 1 and skipped == [(1, "a repeat of statement 0")]
+    assert list(df["source"]) == [H.format(1)]  # ids kept in lower case (RFC 4122 section 3)
+    df = mm.io.read_xapi(_lines(upper, first), alignment=ALIGN)
+    assert list(df["source"]) == [H.format(1)]
+    # across batches: the log's statement-id dedupe
+    log = mm.EvidenceLog()
+    log.append_statements(mm.io.read_xapi([first], alignment=ALIGN))
+    log.append_statements(mm.io.read_xapi([upper], alignment=ALIGN))
+    assert len(log) == 1
+    # voids whose target differs in case: in the batch and across batches
+    void = stmt(2, "voided", timestamp="2024-03-02T00:00:00Z", id=H.format(2))
+    void["object"] = {"objectType": "StatementRef", "id": H.format(1).upper()}
+    df = mm.io.read_xapi([first, void], alignment=ALIGN)
+    assert list(df["voided"]) == [True] and df.attrs["voided"] == [H.format(1)]
+    log = mm.EvidenceLog()
+    log.append_statements(mm.io.read_xapi([void], alignment=ALIGN))
+    assert log.pending_retractions == [(H.format(1), H.format(2))]
+    log.append_statements(mm.io.read_xapi([first], alignment=ALIGN))
+    assert log.pending_retractions == [] and log.retracted(H.format(1))
+    # a void of a voiding statement, named in other case, is still refused
+    again = stmt(3, "voided", timestamp="2024-03-02T00:00:00Z", id=H.format(3))
+    again["object"] = {"objectType": "StatementRef", "id": H.format(2).upper()}
+    with pytest.raises(mm.EvidenceError, match="itself a voiding statement"):
+        mm.io.read_xapi([first, void, again], alignment=ALIGN)
+
+
 def test_resent_statements_compare_by_the_xapi_comparison_requirements():
     """xAPI Data 2.3.1: differences its immutability exceptions could cause are ignored; others
     are not (a hand-made list of both)."""
@@ -1190,6 +1224,31 @@ def test_resent_statements_compare_by_the_xapi_comparison_requirements():
     for k, other in enumerate(differ):
         with pytest.raises(mm.EvidenceError, match="already used by statement 0"):
             mm.io.read_xapi([base, other], alignment=ALIGN)
+
+
+def test_a_statement_voiding_itself_is_refused():
+    v = stmt(1, "voided", id=H.format(1))
+    v["object"] = {"objectType": "StatementRef", "id": H.format(1).upper()}
+    with pytest.raises(mm.EvidenceError, match="voids itself"):
+        mm.io.read_xapi([v], alignment=ALIGN)
+
+
+def test_voiding_statements_are_listed_in_skipped():
+    first = stmt(1, result={"score": {"scaled": 0.5}})
+    void = stmt(2, "voided")
+    void["object"] = {"objectType": "StatementRef", "id": first["id"]}
+    launched = stmt(3, "launched")
+    skipped = []
+    df = mm.io.read_xapi([first, void, launched], alignment=ALIGN, skipped=skipped)
+    assert skipped == [(1, f"a voiding statement: voids {first['id']}"),
+                       (2, f"verb {ADL}launched creates no rating evidence")]
+    assert len(df) + len(skipped) == 3  # every statement accounted for
+
+
+def test_learners_mapping_to_an_empty_id_is_refused():
+    with pytest.raises(ValueError, match="mbox:mailto:ann@example.org"):
+        mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}})], alignment=ALIGN,
+                        learners={"mbox:mailto:ann@example.org": ""})
 
 
 def test_validate_xapi_statement_syntax_errors_carry_line_and_column():
