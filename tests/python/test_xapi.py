@@ -1251,6 +1251,42 @@ def test_learners_mapping_to_an_empty_id_is_refused():
                         learners={"mbox:mailto:ann@example.org": ""})
 
 
+def test_version_spellings():
+    s = json.dumps(stmt(1, result={"score": {"scaled": 0.5}}))
+    for v in ("2.0", "2.0.0", "1.0.3", "1.0", "1.0.0", "1.0.1", "1.0.2"):
+        assert mm.io.validate_xapi_statement(s, version=v) == [], v
+    with pytest.raises(ValueError) as e:
+        mm.io.validate_xapi_statement(s, version="1.1")
+    for spelling in ("'2.0'", "'2.0.0'", "'1.0.3'", "'1.0.0'", "'1.1'"):
+        assert spelling in str(e.value)
+
+
+def test_utf16_bytes_give_the_message_of_a_utf16_file(tmp_path):
+    text = _lines(stmt(1, result={"score": {"scaled": 0.5}}))
+    for encoding in ("utf-16", "utf-16-be", "utf-32"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        (tmp_path / "s.jsonl").write_bytes(data)
+        with pytest.raises(mm.ParseError) as from_file:
+            mm.io.read_xapi(tmp_path / "s.jsonl", alignment=ALIGN)
+        with pytest.raises(mm.ParseError) as from_bytes:
+            mm.io.read_xapi(data, alignment=ALIGN)
+        assert str(from_bytes.value) == str(from_file.value)
+        assert "UTF-16" in str(from_bytes.value) or "UTF-32" in str(from_bytes.value)
+
+
+def test_cmi5_au_url_whitespace_is_collapsed():
+    xml = ("<courseStructure xmlns='https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd'>"
+           "<course id='http://c.example.org/c'><title><langstring lang='en'>C</langstring>"
+           "</title><description><langstring lang='en'>C</langstring></description></course>"
+           "<au id='http://c.example.org/au1'><title><langstring lang='en'>A</langstring></title>"
+           "<description><langstring lang='en'>A</langstring></description>"
+           "<url>\n   http://c.example.org/launch?a=1\n  </url></au></courseStructure>")
+    course = mm.io.read_cmi5_course(xml)
+    assert course["aus"]["http://c.example.org/au1"]["url"] == "http://c.example.org/launch?a=1"
+
+
 def test_validate_xapi_statement_syntax_errors_carry_line_and_column():
     with pytest.raises(mm.ParseError) as e:
         mm.io.validate_xapi_statement('{"actor":\n nul}')
