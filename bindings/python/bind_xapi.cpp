@@ -13,9 +13,15 @@ namespace masterymap::python {
 namespace {
 
 io::xapi_version version_of(const std::string& v) {
+  // the xAPI version whose rules apply: 2.0 ("2.0.0" the same), or 1.0.3, the last of 1.0.x
+  // (1.0.0 to 1.0.2 are its earlier texts: their statements are checked by its rules)
   if (v == "2.0" || v == "2.0.0") return io::xapi_version::v2_0;
-  if (v == "1.0.3") return io::xapi_version::v1_0_3;
-  throw py::value_error("version: expected '2.0' or '1.0.3', got '" + v + "'");
+  if (v == "1.0.3" || v == "1.0" || v == "1.0.0" || v == "1.0.1" || v == "1.0.2")
+    return io::xapi_version::v1_0_3;
+  throw py::value_error(
+      "version: expected '2.0' (or '2.0.0') or '1.0.3' (or '1.0', '1.0.0', "
+      "'1.0.1', '1.0.2': the 1.0.3 rules), got '" +
+      v + "'");
 }
 
 template <typename T>
@@ -130,8 +136,11 @@ Checks one xAPI statement (JSON text of one object) against the specification's 
 1.0.3 or 2.0): ``[(path, rule), ...]``, empty when valid. ``path`` is a JSON pointer into the
 statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi5").
 
-:param version: ``"2.0"`` (default; accepts 1.0.x statements too) or ``"1.0.3"``
-:raises ParseError: the text is not one JSON value
+:param version: ``"2.0"`` or ``"2.0.0"`` (default; accepts 1.0.x statements too) or ``"1.0.3"``
+    (also ``"1.0"``, ``"1.0.0"`` to ``"1.0.2"``)
+:raises ParseError: the text is not one JSON value ("xAPI statement: syntax error at line L,
+    column C: <reason>")
+:raises ValueError: another version
 )pbdoc");
   io.def(
       "parse_xapi",

@@ -45,6 +45,53 @@ std::string short_json(dom::element e) {
   return t;
 }
 
+// ASCII case-insensitive equality.
+bool iequal(std::string_view x, std::string_view y) noexcept {
+  if (x.size() != y.size()) return false;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    char a = x[k], b = y[k];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a + 32);
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b + 32);
+    if (a != b) return false;
+  }
+  return true;
+}
+
+bool ends_with(std::string_view s, std::string_view tail) noexcept {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+// xAPI Data 2.3.1, exceptions 1, 2, 3 and 6: a member whose difference is ignored (`path` is
+// its object's pointer): at the top, "authority", "stored", "version" and "attachments" (the
+// LRS assigns the first three; attachments are not part of the statement) and "timestamp" when
+// one side lacks it (the LRS may assign it); an Activity's "definition" (the statement's
+// object, a SubStatement's object, context activities); a Verb's "display" (the statement's
+// or a SubStatement's).
+bool ignored_member(const std::string& path, std::string_view key) {
+  if (path.empty())
+    return key == "authority" || key == "stored" || key == "version" || key == "attachments";
+  if (key == "definition")
+    return path == "/object" || path == "/object/object" ||
+           path.find("/contextActivities/") != std::string::npos;
+  if (key == "display") return path == "/verb" || path == "/object/verb";
+  return false;
+}
+
+// xAPI Data 2.3.1, exception 7 (case sensitivity): strings compared without case where the
+// text is case-insensitive: UUIDs (statement ids, StatementRefs, registrations; RFC 4122
+// section 3: "case insensitive on input"), a language tag (RFC 5646 2.1.1), the domain of a
+// mailto IRI (RFC 5321 2.4).
+bool equal_but_case(const std::string& path, std::string_view x, std::string_view y) {
+  if (is_uuid(x) && is_uuid(y)) return iequal(x, y);
+  if (ends_with(path, "/language")) return iequal(x, y);
+  if (ends_with(path, "/mbox")) {
+    const std::size_t at = x.rfind('@');
+    return at != std::string_view::npos && y.size() == x.size() && y.rfind('@') == at &&
+           x.substr(0, at) == y.substr(0, at) && iequal(x.substr(at), y.substr(at));
+  }
+  return false;
+}
+
 bool is_integer(dom::element_type t) {
   return t == dom::element_type::INT64 || t == dom::element_type::UINT64;
 }
@@ -54,6 +101,11 @@ bool is_integer(dom::element_type t) {
 // Where two JSON values first differ as values, in document order of `a` ("" = equal): object
 // members are compared by key whatever their order, arrays element by element, numbers by value
 // (1, 1.0 and 1e0 are equal; integers exactly), strings by their (unescaped) characters.
+// Statements are compared by the Statement Comparison Requirements of xAPI Data 2.3.1 (1.0.3
+// and 2.0 alike): the differences its exceptions to immutability could cause are ignored,
+// others not: the members of `ignored_member`, a timestamp only one side has, timestamps and
+// stored as instants, Group members in any order, case in UUIDs, language tags and mailto
+// domains (`equal_but_case`); a result duration stays a string (2.3.1: not an exception).
 // The result is "<pointer>: <a> vs <b>" ("(absent)" for a member only one side has).
 // O(size * log(members)) (members sorted by key). The depth is simdjson's (at most 1024).
 std::string json_difference(dom::element a, dom::element b, const std::string& path) {
@@ -94,6 +146,7 @@ std::string json_difference(dom::element a, dom::element b, const std::string& p
       // instant written otherwise ("...T10:00:00Z", "...T12:00:00+02:00") matches.
       if (path == "/timestamp" || path == "/stored" || path == "/object/timestamp")
         if (const auto p = parse_rfc3339(x), q = parse_rfc3339(y); p && q && *p == *q) return {};
+      if (equal_but_case(path, x, y)) return {};
       return differ();
     }
     case dom::element_type::BOOL:
@@ -102,6 +155,24 @@ std::string json_difference(dom::element a, dom::element b, const std::string& p
       return {};
     case dom::element_type::ARRAY: {
       const dom::array x = a.get_array().value_unsafe(), y = b.get_array().value_unsafe();
+      if (ends_with(path, "/member")) {
+        // xAPI Data 2.3.1, exception 5: a Group's members are an unordered list (each member
+        // of `a` matched to a different equal member of `b`; O(n^2), groups are small)
+        if (x.size() != y.size()) return differ();
+        std::vector<dom::element> left;
+        for (auto f : y) left.push_back(f);
+        std::size_t k = 0;
+        for (auto e : x) {
+          const auto it = std::find_if(left.begin(), left.end(), [&](dom::element f) {
+            return json_difference(e, f, fmt::format("{}/{}", path, k)).empty();
+          });
+          if (it == left.end())
+            return fmt::format("{}/{}: {} vs (no equal member)", path, k, short_json(e));
+          left.erase(it);
+          ++k;
+        }
+        return {};
+      }
       auto i = x.begin(), j = y.begin();
       std::size_t k = 0;
       for (; i != x.end() && j != y.end(); ++i, ++j, ++k)
@@ -121,18 +192,24 @@ std::string json_difference(dom::element a, dom::element b, const std::string& p
       const dom::object oa = a.get_object().value_unsafe(), ob = b.get_object().value_unsafe();
       const std::vector<member> x = members(oa), y = members(ob);
       // In `a`'s document order: a member of `a` that `b` lacks or has otherwise.
+      const auto skip = [&](std::string_view key, bool other_has) {
+        // a timestamp only one side has: the LRS may have assigned it (exception 1)
+        return ignored_member(path, key) || (path.empty() && key == "timestamp" && !other_has);
+      };
       for (auto f : oa) {
         const auto it =
             std::lower_bound(y.begin(), y.end(), f.key,
                              [](const member& p, std::string_view k) { return p.first < k; });
         const std::string at = path + "/" + pointer_token(f.key);
-        if (it == y.end() || it->first != f.key)
-          return fmt::format("{}: {} vs (absent)", at, short_json(f.value));
+        const bool in_b = it != y.end() && it->first == f.key;
+        if (skip(f.key, in_b)) continue;
+        if (!in_b) return fmt::format("{}: {} vs (absent)", at, short_json(f.value));
         // (a repeated key: the first of each side)
         if (auto d = json_difference(f.value, it->second, at); !d.empty()) return d;
       }
       for (const member& m : y)
-        if (!std::binary_search(x.begin(), x.end(), m,
+        if (!skip(m.first, false) &&
+            !std::binary_search(x.begin(), x.end(), m,
                                 [](const member& p, const member& q) { return p.first < q.first; }))
           return fmt::format("{}/{}: (absent) vs {}", path, pointer_token(m.first),
                              short_json(m.second));

@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +68,41 @@ inline bool is_uuid(std::string_view s) noexcept {
   for (std::size_t i = 0; i < 36; ++i)
     bad |= static_cast<unsigned>(t.byte[static_cast<unsigned char>(s[i])] ^ t.want[i]);
   return bad == 0;
+}
+
+// `text` with its control characters (U+0000 to U+001F, U+007F) written as JSON escapes
+// (\u0000): a message quoting statement text stays one printable line, and a NUL does not cut
+// it short where it is read as a C string (what(), Python's str(e)). O(size).
+inline std::string escape_controls(std::string text) {
+  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; };
+  if (std::none_of(text.begin(), text.end(), control)) return text;
+  std::string out;
+  out.reserve(text.size() + 16);
+  constexpr const char* hex = "0123456789ABCDEF";
+  for (const char c : text) {
+    if (!control(c)) {
+      out += c;
+      continue;
+    }
+    const auto v = static_cast<unsigned char>(c);
+    out += "\\u00";
+    out += hex[v >> 4];
+    out += hex[v & 0xF];
+  }
+  return out;
+}
+
+// A statement id in the form the reader keeps: lower case. UUIDs are case-insensitive (RFC 4122
+// section 3: "The hexadecimal values "a" through "f" are output as lower case characters and
+// are case insensitive on input"; xAPI Data 2.4.1 takes its ids from RFC 4122, and 2.3.1,
+// exception 7, ignores differences of case where the text is case-insensitive): the same id in
+// another case is the same statement, within a batch (repeats, voids) and across batches (the
+// log's statement-id dedupe and pending voids, which see the lower-case text). `out` holds it.
+inline std::string_view lower_id(std::string_view id, std::string& out) {
+  out.assign(id.data(), id.size());
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  return out;
 }
 
 // Where two JSON values first differ as values, in document order of `a` ("" = equal): "<JSON

@@ -8,6 +8,7 @@
 
 #include <masterymap/framework.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace masterymap::io {
@@ -15,6 +16,10 @@ namespace masterymap::io {
 namespace xapi_detail {
 
 mapper::mapper(const xapi_mapping& m) : m_(m) {
+  for (const auto& [from, to] : m.learners)  // a row needs a learner id (the log refuses "")
+    if (to.empty())
+      throw std::invalid_argument(
+          fmt::format("learners: {} is mapped to an empty learner id", escape_controls(from)));
   // hashed views of the option tables (an ordered map compares long shared IRI prefixes)
   for (const auto& [verb, kind] : m.verb_kinds) verb_kinds_.emplace(verb, kind);
   for (const auto& [activity, competency] : m.alignment) alignment_.emplace(activity, competency);
@@ -39,8 +44,19 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
                  xapi_evidence& out, error_list& errors) {
   verb_info& vi = verb_of(f.verb);
   if (vi.voiding) {
-    out.voided.emplace_back(i, std::string(f.object_id));
-    out.retractions.push_back({std::string(f.object_id), std::string(f.id)});
+    std::string target, by;
+    (void)xapi_detail::lower_id(f.object_id, target);
+    (void)xapi_detail::lower_id(f.id, by);
+    if (!by.empty() && target == by) {  // xAPI Data 2.3.2: a voiding statement cannot be voided
+      errors.add(i, line,
+                 fmt::format("/object/id: the statement voids itself ({}; xAPI: a voiding "
+                             "statement cannot be voided)",
+                             f.id));
+      return;
+    }
+    out.skipped.emplace_back(i, fmt::format("a voiding statement: voids {}", target));
+    out.voided.emplace_back(i, target);
+    out.retractions.push_back({std::move(target), std::move(by)});
     return;
   }
   if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
@@ -157,7 +173,7 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   out.activity.push_back(ai.activity_code);
   out.time.push_back(*t);
   out.score.push_back(score);
-  out.source.push_back(f.id);
+  out.source.push_back(xapi_detail::lower_id(f.id, id_));
   out.timestamp.push_back(when);
   out.statement.push_back(i);
 }

@@ -167,7 +167,7 @@ struct error_list {
   std::vector<std::size_t> rows, lines;
   bool with_lines = false;
   void add(std::size_t statement, std::size_t line, std::string message) {
-    messages.push_back(std::move(message));
+    messages.push_back(escape_controls(std::move(message)));  // no NUL cuts a message short
     rows.push_back(statement);
     lines.push_back(line);
   }
@@ -227,6 +227,7 @@ class mapper {
   std::unordered_map<std::string, std::string> by_uri_;
   double success_ = 1.0, failure_ = 0.0;
   std::string buffer_;
+  std::string id_;  // the statement id in lower case (see xapi_detail::lower_id)
   static constexpr std::size_t no_row = static_cast<std::size_t>(-1);
   std::size_t pending_row_ = no_row;  // the row whose learner is looked up at the next flush
   std::string pending_learner_;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "../encoding_detail.hpp"
 #include "../file_util.hpp"
 #include "../json_util.hpp"
 #include "../memory_util.hpp"
@@ -133,8 +134,11 @@ std::size_t skip_blanks(std::string_view text, std::size_t i) {
 // simdjson reads up to SIMDJSON_PADDING bytes past a value's end. The texts lie in memory
 // readable up to `end` (a padded copy's padding, a mapped file's last page): a value whose
 // padding would pass it (the last lines of a mapped file) is parsed from simdjson's copy.
+// A UTF-8 byte order mark at the start of `text` is skipped (a JSON line may start with one
+// where files that each start with one were joined: `cat a.jsonl b.jsonl`).
 simdjson::simdjson_result<dom::element> parse_within(dom::parser& parser, std::string_view text,
                                                      const char* end) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const bool copy =
       static_cast<std::size_t>(end - text.data()) < text.size() + simdjson::SIMDJSON_PADDING;
   return parser.parse(text.data(), text.size(), copy);
@@ -147,26 +151,65 @@ constexpr std::size_t min_part = std::size_t{4} << 20;
 constexpr const char* source_name = "xAPI statements";
 
 /// The parse_error for malformed JSON in `text`, which starts on line `line_offset + 1` of the
-/// input: "xAPI statements: syntax error at line L, column C: <reason>", L counted in the input.
+/// input: "xAPI statements: syntax error at line L, column C: <reason>", L counted in the input
+/// (C on that line). Every cause takes that form: a syntax error, invalid UTF-8 (reason
+/// "invalid UTF-8 (byte 0xE9); JSON text is UTF-8"), a number out of range, a NUL byte (which
+/// nlohmann's parser takes for the end of the input); only a failure that simdjson finds and
+/// nlohmann does not has no column ("syntax error at line L: <simdjson's reason>"), and a
+/// message about the whole input (UTF-16 or UTF-32 text) stays as the UTF-8 check gives it.
+/// O(size of `text`); for error paths.
 [[noreturn]] void syntax_error(std::string_view text, std::size_t line_offset,
                                std::string_view what) {
-  // simdjson's DOM does not say where: nlohmann's parser finds the line and column (its message
-  // already starts with the source and counts lines in `text`: rewritten with the offset).
+  const auto raise = [&](std::size_t line, std::size_t column, std::string_view reason) {
+    throw parse_error(fmt::format("{}: syntax error at line {}, column {}: {}", source_name,
+                                  line + line_offset, column, reason),
+                      line + line_offset, column);
+  };
+  // A NUL byte is never valid JSON text (inside a string it must be written \u0000).
+  const std::size_t nul = text.find('\0');
+  const auto nul_error = [&] {
+    const auto at = detail::position_of(text, nul);
+    raise(at.line, at.column,
+          "a NUL byte (0x00): not allowed in JSON text (inside a string write \\u0000)");
+  };
+  // simdjson's DOM does not say where: nlohmann's parser finds the line and column (its
+  // messages start with the source and count lines in `text`: rewritten with the offset).
   try {
+    // (the whole text: its UTF-8 check sees a UTF-16/UTF-32 mark; nlohmann's parser stops at a
+    // NUL as at the end of the input, so an error at or after the NUL is the NUL's)
     (void)detail::parse_json(text, source_name);
   } catch (const parse_error& e) {
-    if (line_offset == 0) throw;
-    std::string message = e.what();
-    const std::string head =
-        fmt::format("{}: syntax error at line {}, column {}: ", source_name, e.line(), e.column());
-    if (message.rfind(head, 0) == 0)
-      message = fmt::format("{}: syntax error at line {}, column {}: {}", source_name,
-                            e.line() + line_offset, e.column(), message.substr(head.size()));
-    throw parse_error(message, e.line() + line_offset, e.column());
+    if (nul != std::string_view::npos) {
+      const auto at = detail::position_of(text, nul);
+      if (std::make_pair(e.line(), e.column()) >= std::make_pair(at.line, at.column)) nul_error();
+    }
+    // the reason alone: without the source and the position nlohmann counted in `text`
+    std::string reason = e.what();
+    bool positioned = false;
+    for (const std::string& head :
+         {fmt::format("{}: syntax error at line {}, column {}: ", source_name, e.line(),
+                      e.column()),
+          fmt::format("{}: line {}, column {}: ", source_name, e.line(), e.column())})
+      if (reason.rfind(head, 0) == 0) {
+        reason.erase(0, head.size());
+        positioned = true;
+        break;
+      }
+    const std::string overflow = fmt::format(
+        "{}: number out of range at line {}, column {}: ", source_name, e.line(), e.column());
+    if (reason.rfind(overflow, 0) == 0) {
+      reason = "number out of range: " + reason.substr(overflow.size());
+      positioned = true;
+    }
+    // a message about the whole input (UTF-16 or UTF-32 text, compressed input): as it is
+    if (!positioned && line_offset == 0) throw;
+    raise(e.line(), e.column(), reason);
   } catch (...) {
   }
-  throw parse_error(fmt::format("{}: {} (line {})", source_name, what, line_offset + 1),
-                    line_offset + 1, 0);
+  if (nul != std::string_view::npos) nul_error();
+  throw parse_error(
+      fmt::format("{}: syntax error at line {}: {}", source_name, line_offset + 1, what),
+      line_offset + 1, 0);
 }
 
 // Rows of statements voided by a statement of the same batch (before or after it) stay, flagged

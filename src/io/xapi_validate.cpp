@@ -13,6 +13,7 @@
 #include <masterymap/error.hpp>
 #include <masterymap/io/xapi.hpp>
 
+#include "../json_util.hpp"
 #include "xapi_detail.hpp"
 
 namespace masterymap::io {
@@ -310,7 +311,10 @@ class checker {
 
  private:
   void bad(const where& at, std::string rule) {
-    if (out_.size() < 64) out_.push_back(xapi_problem{at.str(), std::move(rule)});
+    // statement text quoted in the rule or a key in the path: control characters escaped
+    if (out_.size() < 64)
+      out_.push_back(xapi_problem{xapi_detail::escape_controls(at.str()),
+                                  xapi_detail::escape_controls(std::move(rule))});
   }
   void unknown(const where& at) { bad(at, "not a property of this object (unknown key)"); }
 
@@ -972,8 +976,12 @@ std::vector<xapi_problem> validate_xapi_statement(std::string_view json, xapi_ve
   const simdjson::padded_string padded(json);
   simdjson::dom::element e;
   const auto err = parser.parse(padded).get(e);
-  if (err != simdjson::SUCCESS)
+  if (err != simdjson::SUCCESS) {
+    // simdjson's DOM does not say where: nlohmann's parser does ("xAPI statement: syntax error
+    // at line L, column C: <reason>", line() and column() set)
+    (void)detail::parse_json(json, "xAPI statement");
     throw parse_error(fmt::format("xAPI statement: {}", simdjson::error_message(err)), 0, 0);
+  }
   std::vector<xapi_problem> out;
   xapi_detail::check_statement(e, version, out, nullptr);
   return out;

@@ -538,13 +538,23 @@ TEST_CASE("xapi: the same statement id: JSON values within a batch, evidence acr
                    "statement 0 with other content") != std::string::npos);
     CHECK(msg.find("/result/score/scaled: 0.75 vs 0.5") != std::string::npos);
   }
-  // a description added in one batch: another JSON value, an error
+  // a description added in one batch: the same statement (xAPI Data 2.3.1, exception 2: an
+  // Activity Definition is not part of the statement)
   const std::string described = scored(1, "0.5", "2024-03-01T00:00:00+02:00",
                                        R"(,"definition":{"description":{"en-US":"A quiz"}})");
+  for (const std::string& text :
+       {one + "\n" + described + "\n", "[" + one + "," + described + "]"}) {
+    const auto e = io::parse_xapi(text, m);
+    CHECK(e.size() == 1);
+    REQUIRE(e.skipped.size() == 1);
+    CHECK(e.skipped[0].second == "a repeat of statement 0");
+  }
+  // a member of the object that is not an exception: another JSON value, an error
+  const std::string typed =
+      scored(1, "0.5", "2024-03-01T00:00:00+02:00", R"(,"objectType":"Activity")");
   CHECK(first_message([&] {
-          (void)io::parse_xapi(one + "\n" + described + "\n", m);
-        }).find(R"(/object/definition: {"description":{"en-US":"A quiz"}} vs (absent))") !=
-        std::string::npos);
+          (void)io::parse_xapi(one + "\n" + typed + "\n", m);
+        }).find(R"(/object/objectType: "Activity" vs (absent))") != std::string::npos);
 
   // across batches: the evidence the statement produced
   const auto batch = [&](const std::string& text) { return io::parse_xapi(text, m); };
@@ -901,4 +911,102 @@ TEST_CASE("xapi: a large file is read in parts, each by a thread into its own bu
     CHECK(have == want);
   }
   std::filesystem::remove(path);
+}
+
+TEST_CASE("xapi: malformed JSON lines are reported at their line and column, whatever the cause") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string one =
+      R"({"id":"00000000-0000-4000-8000-000000000001","actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z"})";
+  std::string two = one;
+  two.replace(two.find("000000000001"), 12, "000000000002");
+  const auto where = [&](const std::string& text) {
+    try {
+      (void)io::parse_xapi(text, m);
+    } catch (const parse_error& e) {
+      const std::string head = "xAPI statements: syntax error at line " + std::to_string(e.line()) +
+                               ", column " + std::to_string(e.column()) + ": ";
+      CHECK_MESSAGE(std::string(e.what()).rfind(head, 0) == 0, e.what());
+      return std::make_pair(e.line(), e.column());
+    }
+    FAIL("no error");
+    return std::make_pair(std::size_t{0}, std::size_t{0});
+  };
+  // invalid UTF-8 on line 3 (it was reported on line 1)
+  std::string bad = two;
+  bad.replace(bad.find("a@b.c"), 1, "\xE9");
+  const std::size_t at = bad.find('\xE9') + 1;
+  CHECK(where(one + "\n" + two + "\n" + bad + "\n") == std::make_pair(std::size_t{3}, at));
+  // a NUL after a statement, a NUL at a line start
+  CHECK(where(one + "\n" + two + std::string(1, '\0') + "\n") ==
+        std::make_pair(std::size_t{2}, two.size() + 1));
+  CHECK(where(one + "\n" + std::string(1, '\0') + two + "\n") ==
+        std::make_pair(std::size_t{2}, std::size_t{1}));
+  // a BOM at a later line's start is skipped, as at the file start
+  CHECK(io::parse_xapi("\xEF\xBB\xBF" + one + "\n\xEF\xBB\xBF" + two + "\n", m).size() == 2);
+}
+
+TEST_CASE("xapi: ids in other case, self-voids, voids in skipped, empty learner ids") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string id = "abcdef00-0000-4000-8000-00000000000a";
+  std::string upper = id;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
+  const auto with_id = [](const std::string& i) {
+    return R"({"id":")" + i +
+           R"(","actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://example.org/act/1"},"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z"})";
+  };
+  const auto void_of = [](const std::string& by, const std::string& target) {
+    return R"({"id":")" + by +
+           R"(","actor":{"mbox":"mailto:adm@b.c"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+           target + R"("}})";
+  };
+  // the same id in upper case: a repeat; the id kept in lower case
+  const auto e = io::parse_xapi("[" + with_id(id) + "," + with_id(upper) + "]", m);
+  REQUIRE(e.size() == 1);
+  CHECK(e.source[0] == id);
+  REQUIRE(e.skipped.size() == 1);
+  CHECK(e.skipped[0].second == "a repeat of statement 0");
+  // a void naming it in upper case voids it; the void is listed in skipped
+  const std::string by = "abcdef00-0000-4000-8000-00000000000b";
+  const auto v = io::parse_xapi(with_id(upper) + "\n" + void_of(by, upper) + "\n", m);
+  REQUIRE(v.size() == 1);
+  CHECK(v.retracted[0] == 1);
+  CHECK(v.source[0] == id);
+  REQUIRE(v.voided.size() == 1);
+  CHECK(v.voided[0].second == id);
+  REQUIRE(v.skipped.size() == 1);
+  CHECK(v.skipped[0] == std::make_pair(std::size_t{1}, "a voiding statement: voids " + id));
+  // across batches: the log sees one statement, and the void applies
+  evidence_log log;
+  for (const std::string& text : {with_id(id), with_id(upper), void_of(by, upper)}) {
+    const auto x = io::parse_xapi(text, m);
+    const io::statement_batch b(x);
+    (void)log.append_statements(b.columns, b.retractions(), {}, {});
+  }
+  CHECK(log.size() == 1);
+  CHECK(log.retracted(id));
+  // a statement voiding itself (in either case)
+  CHECK_THROWS_WITH_AS((void)io::parse_xapi(void_of(id, upper), m),
+                       doctest::Contains("voids itself"), evidence_error);
+  // learners= mapping to ""
+  m.learners = {{"mbox:mailto:a@b.c", ""}};
+  CHECK_THROWS_WITH_AS((void)io::parse_xapi(with_id(id), m), doctest::Contains("mbox:mailto:a@b.c"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("xapi: control characters in messages are escaped, validate gives line and column") {
+  std::string s = statement({}, R"({"id":"http://x/\u0000b"})");
+  const auto p = validate_xapi_statement(s, xapi_version::v2_0);
+  REQUIRE(!p.empty());
+  CHECK(p.front().rule.find(std::string(1, '\0')) == std::string::npos);
+  CHECK(p.front().rule.find("http://x/\\u0000b") != std::string::npos);
+  try {
+    (void)validate_xapi_statement("{\"actor\":\n nul}", xapi_version::v2_0);
+    FAIL("no error");
+  } catch (const parse_error& e) {
+    CHECK(e.line() == 2);
+    CHECK(std::string(e.what()).rfind("xAPI statement: syntax error at line 2, column ", 0) == 0);
+  }
 }

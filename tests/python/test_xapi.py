@@ -746,13 +746,16 @@ def test_same_id_key_order_and_numbers_within_a_batch():
             json.dumps(swapped).replace('"raw": 5', '"raw": 5.0').replace("0.5", "5e-1") + "\n")
     assert '"raw": 5.0' in text and "5e-1" in text
     assert len(mm.io.read_xapi(text, alignment=ALIGN)) == 1
-    # another description within a batch: another statement under the same id, an error
+    # another description within a batch: the same statement (xAPI Data 2.3.1, exception 2:
+    # an Activity Definition is not part of the statement); another response: an error
     described = dict(a, object={"id": ACT + "1",
                                 "definition": {"description": {"en-US": "A quiz"}}})
+    assert len(mm.io.read_xapi([a, described], alignment=ALIGN)) == 1
+    answered = dict(a, result=dict(a["result"], response="b"))
     with pytest.raises(mm.EvidenceError) as e:
-        mm.io.read_xapi([a, described], alignment=ALIGN)
+        mm.io.read_xapi([a, answered], alignment=ALIGN)
     assert list(e.value.rows) == [1]
-    assert a["id"] in str(e.value) and "/object/definition" in str(e.value)
+    assert a["id"] in str(e.value) and "/result/response" in str(e.value)
     # another score: the error names the id and the differing values
     rescored = dict(a, result={"score": {"scaled": 0.6, "raw": 5, "min": 0, "max": 10}})
     with pytest.raises(mm.EvidenceError) as e:
@@ -1124,3 +1127,209 @@ def test_a_file_truncated_while_it_is_read_is_an_error_not_a_crash(tmp_path):
         assert run.returncode == 0, (delay, run.returncode, run.stderr[-2000:])
         seen.add(run.stdout.strip())
     assert seen <= {"whole", "changed", "cut"}, seen
+
+# --- try-out 17 findings (helper-64) ---
+
+def _lines(*statements) -> str:
+    return "\n".join(json.dumps(s) for s in statements)
+
+
+def _pos(message: str) -> tuple[int, int]:
+    m = re.match(r"xAPI statements: syntax error at line (\d+), column (\d+): .+", message)
+    assert m, message
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_invalid_utf8_is_reported_on_its_line_in_every_input_form(tmp_path):
+    import gzip
+    good = _lines(stmt(1, result={"score": {"scaled": 0.5}}), stmt(2, activity="2"))
+    bad = json.dumps(stmt(3, result={"score": {"scaled": 0.5}})).encode().replace(b"ann", b"\xe9nn")
+    data = good.encode() + b"\n" + bad + b"\n"
+    column = bad.index(b"\xe9") + 1  # 1-based, characters before it all ASCII
+    (tmp_path / "s.jsonl").write_bytes(data)
+    (tmp_path / "s.jsonl.gz").write_bytes(gzip.compress(data))
+    for source in (data, gzip.compress(data), tmp_path / "s.jsonl", tmp_path / "s.jsonl.gz"):
+        with pytest.raises(mm.ParseError) as e:
+            mm.io.read_xapi(source, alignment=ALIGN)
+        assert _pos(str(e.value)) == (3, column), source
+        assert "invalid UTF-8 (byte 0xE9)" in str(e.value)
+        assert (e.value.line, e.value.column) == (3, column)
+
+
+def test_nul_bytes_and_later_boms_in_json_lines():
+    a, b, c = (stmt(k, result={"score": {"scaled": 0.5}}) for k in (1, 2, 3))
+    # a NUL after a statement: the documented form, at its line and column
+    text = json.dumps(a) + "\n" + json.dumps(b) + "\x00\n" + json.dumps(c)
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.read_xapi(text, alignment=ALIGN)
+    assert _pos(str(e.value)) == (2, len(json.dumps(b)) + 1)
+    assert "NUL" in str(e.value)
+    # a NUL at a line start: there, not "unexpected end of input"
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.read_xapi(json.dumps(a) + "\n\x00" + json.dumps(b), alignment=ALIGN)
+    assert _pos(str(e.value)) == (2, 1) and "end of input" not in str(e.value)
+    # files that each start with a BOM, joined (cat a.jsonl b.jsonl): a BOM at a line start is
+    # skipped as at the file start
+    joined = ("\ufeff" + json.dumps(a) + "\n" + "\ufeff" + json.dumps(b) + "\n").encode()
+    df = mm.io.read_xapi(joined, alignment=ALIGN)
+    assert list(df["source"]) == [a["id"], b["id"]]
+
+
+def test_control_characters_in_values_are_escaped_in_messages():
+    a = stmt(1, result={"score": {"scaled": 0.5}})
+    a["verb"]["id"] = "http://x/\x00b"
+    b = stmt(2, actor={"mbox": "nomailto"}, result={"score": {"scaled": 0.5}})
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi(_lines(a, b), alignment=ALIGN)
+    text = str(e.value)
+    assert "\x00" not in text
+    assert 'got "http://x/\\u0000b"' in text
+    assert "statement 1" in text and "nomailto" in text  # the second problem is kept
+    problems = core_io.validate_xapi_statement(json.dumps(a), "2.0")
+    assert all("\x00" not in rule for _, rule in problems) and problems
+
+
+H = "abcdef00-0000-4000-8000-0000000000{:02d}"  # ids with hex letters
+
+
+def test_statement_ids_are_case_insensitive_in_a_batch_and_across_batches():
+    first = stmt(1, result={"score": {"scaled": 0.5}}, id=H.format(1))
+    upper = dict(first, id=H.format(1).upper())
+    skipped = []
+    df = mm.io.read_xapi([first, upper], alignment=ALIGN, skipped=skipped)
+    assert len(df) == 1 and skipped == [(1, "a repeat of statement 0")]
+    assert list(df["source"]) == [H.format(1)]  # ids kept in lower case (RFC 4122 section 3)
+    df = mm.io.read_xapi(_lines(upper, first), alignment=ALIGN)
+    assert list(df["source"]) == [H.format(1)]
+    # across batches: the log's statement-id dedupe
+    log = mm.EvidenceLog()
+    log.append_statements(mm.io.read_xapi([first], alignment=ALIGN))
+    log.append_statements(mm.io.read_xapi([upper], alignment=ALIGN))
+    assert len(log) == 1
+    # voids whose target differs in case: in the batch and across batches
+    void = stmt(2, "voided", timestamp="2024-03-02T00:00:00Z", id=H.format(2))
+    void["object"] = {"objectType": "StatementRef", "id": H.format(1).upper()}
+    df = mm.io.read_xapi([first, void], alignment=ALIGN)
+    assert list(df["voided"]) == [True] and df.attrs["voided"] == [H.format(1)]
+    log = mm.EvidenceLog()
+    log.append_statements(mm.io.read_xapi([void], alignment=ALIGN))
+    assert log.pending_retractions == [(H.format(1), H.format(2))]
+    log.append_statements(mm.io.read_xapi([first], alignment=ALIGN))
+    assert log.pending_retractions == [] and log.retracted(H.format(1))
+    # a void of a voiding statement, named in other case, is still refused
+    again = stmt(3, "voided", timestamp="2024-03-02T00:00:00Z", id=H.format(3))
+    again["object"] = {"objectType": "StatementRef", "id": H.format(2).upper()}
+    with pytest.raises(mm.EvidenceError, match="itself a voiding statement"):
+        mm.io.read_xapi([first, void, again], alignment=ALIGN)
+
+
+def test_resent_statements_compare_by_the_xapi_comparison_requirements():
+    """xAPI Data 2.3.1: differences its immutability exceptions could cause are ignored; others
+    are not (a hand-made list of both)."""
+    base = stmt(1, result={"score": {"scaled": 0.5}, "duration": "PT1H"})
+    base.update(verb={"id": ADL + "passed", "display": {"en-US": "passed"}},
+                object={"id": ACT + "1", "definition": {"name": {"en-US": "One"}}},
+                context={"language": "en-US",
+                         "contextActivities": {"parent": [{"id": ACT + "9",
+                                                           "definition": {"type": ACT + "t"}}]},
+                         "team": {"objectType": "Group", "member": [
+                             {"mbox": "mailto:a@example.org"}, {"mbox": "mailto:b@example.org"}]}})
+    same = [
+        dict(base, stored="2024-03-02T00:00:00Z"),
+        dict(base, authority={"mbox": "mailto:lrs@example.org"}),
+        dict(base, version="1.0.3"),
+        dict(base, timestamp="2024-03-01T11:00:00+02:00"),
+        {k: v for k, v in base.items() if k != "timestamp"},
+        dict(base, verb={"id": ADL + "passed", "display": {"de": "bestanden"}}),
+        dict(base, object={"id": ACT + "1"}),
+        dict(base, context=dict(base["context"], contextActivities={"parent": [{"id": ACT + "9"}]})),
+        dict(base, context=dict(base["context"], team={"objectType": "Group", "member": [
+            {"mbox": "mailto:b@example.org"}, {"mbox": "mailto:a@example.org"}]})),
+        dict(base, context=dict(base["context"], language="EN-us")),
+        dict(base, actor={"mbox": "mailto:ann@EXAMPLE.org"}),
+        dict(base, attachments=[{"usageType": ACT + "u", "display": {"en": "x"},
+                                 "contentType": "text/plain", "length": 1,
+                                 "sha2": "a" * 64}]),
+    ]
+    for k, other in enumerate(same):
+        df = mm.io.read_xapi([base, other], alignment=ALIGN)
+        assert len(df) == 1, k
+    differ = [
+        dict(base, result={"score": {"scaled": 0.5}, "duration": "PT60M"}),  # a string
+        dict(base, timestamp="2024-03-01T09:00:01Z"),
+        dict(base, actor={"mbox": "mailto:ANN@example.org"}),  # the local part keeps its case
+        dict(base, context=dict(base["context"], team={"objectType": "Group", "member": [
+            {"mbox": "mailto:a@example.org"}]})),
+        dict(base, object={"id": ACT + "1", "objectType": "Activity"}),
+    ]
+    for k, other in enumerate(differ):
+        with pytest.raises(mm.EvidenceError, match="already used by statement 0"):
+            mm.io.read_xapi([base, other], alignment=ALIGN)
+
+
+def test_a_statement_voiding_itself_is_refused():
+    v = stmt(1, "voided", id=H.format(1))
+    v["object"] = {"objectType": "StatementRef", "id": H.format(1).upper()}
+    with pytest.raises(mm.EvidenceError, match="voids itself"):
+        mm.io.read_xapi([v], alignment=ALIGN)
+
+
+def test_voiding_statements_are_listed_in_skipped():
+    first = stmt(1, result={"score": {"scaled": 0.5}})
+    void = stmt(2, "voided")
+    void["object"] = {"objectType": "StatementRef", "id": first["id"]}
+    launched = stmt(3, "launched")
+    skipped = []
+    df = mm.io.read_xapi([first, void, launched], alignment=ALIGN, skipped=skipped)
+    assert skipped == [(1, f"a voiding statement: voids {first['id']}"),
+                       (2, f"verb {ADL}launched creates no rating evidence")]
+    assert len(df) + len(skipped) == 3  # every statement accounted for
+
+
+def test_learners_mapping_to_an_empty_id_is_refused():
+    with pytest.raises(ValueError, match="mbox:mailto:ann@example.org"):
+        mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}})], alignment=ALIGN,
+                        learners={"mbox:mailto:ann@example.org": ""})
+
+
+def test_version_spellings():
+    s = json.dumps(stmt(1, result={"score": {"scaled": 0.5}}))
+    for v in ("2.0", "2.0.0", "1.0.3", "1.0", "1.0.0", "1.0.1", "1.0.2"):
+        assert mm.io.validate_xapi_statement(s, version=v) == [], v
+    with pytest.raises(ValueError) as e:
+        mm.io.validate_xapi_statement(s, version="1.1")
+    for spelling in ("'2.0'", "'2.0.0'", "'1.0.3'", "'1.0.0'", "'1.1'"):
+        assert spelling in str(e.value)
+
+
+def test_utf16_bytes_give_the_message_of_a_utf16_file(tmp_path):
+    text = _lines(stmt(1, result={"score": {"scaled": 0.5}}))
+    for encoding in ("utf-16", "utf-16-be", "utf-32"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        (tmp_path / "s.jsonl").write_bytes(data)
+        with pytest.raises(mm.ParseError) as from_file:
+            mm.io.read_xapi(tmp_path / "s.jsonl", alignment=ALIGN)
+        with pytest.raises(mm.ParseError) as from_bytes:
+            mm.io.read_xapi(data, alignment=ALIGN)
+        assert str(from_bytes.value) == str(from_file.value)
+        assert "UTF-16" in str(from_bytes.value) or "UTF-32" in str(from_bytes.value)
+
+
+def test_cmi5_au_url_whitespace_is_collapsed():
+    xml = ("<courseStructure xmlns='https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd'>"
+           "<course id='http://c.example.org/c'><title><langstring lang='en'>C</langstring>"
+           "</title><description><langstring lang='en'>C</langstring></description></course>"
+           "<au id='http://c.example.org/au1'><title><langstring lang='en'>A</langstring></title>"
+           "<description><langstring lang='en'>A</langstring></description>"
+           "<url>\n   http://c.example.org/launch?a=1\n  </url></au></courseStructure>")
+    course = mm.io.read_cmi5_course(xml)
+    assert course["aus"]["http://c.example.org/au1"]["url"] == "http://c.example.org/launch?a=1"
+
+
+def test_validate_xapi_statement_syntax_errors_carry_line_and_column():
+    with pytest.raises(mm.ParseError) as e:
+        mm.io.validate_xapi_statement('{"actor":\n nul}')
+    assert re.match(r"xAPI statement: syntax error at line 2, column \d+: ", str(e.value))
+    assert e.value.line == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 import warnings
 from typing import Any, List, Mapping, Optional, Tuple, Union
@@ -39,8 +40,9 @@ def validate_xapi_statement(statement: Union[str, Mapping[str, Any]],
     """Checks one xAPI statement against the specification's rules (xAPI 1.0.3 or 2.0).
 
     :param statement: JSON text of one statement, or the statement as a dict
-    :param version: ``"2.0"`` (default; accepts 1.0.x statements the editions agree on) or
-        ``"1.0.3"`` (refuses what 2.0 added: contextAgents, contextGroups, version 2.0.x)
+    :param version: ``"2.0"`` or ``"2.0.0"`` (default; accepts 1.0.x statements the editions
+        agree on) or ``"1.0.3"`` (also ``"1.0"``, ``"1.0.0"`` to ``"1.0.2"``: refuses what 2.0
+        added: contextAgents, contextGroups, version 2.0.x)
     :returns: ``[(path, rule), ...]``, empty when valid; ``path`` is a JSON pointer into the
         statement (``"/actor/mbox"``, ``""`` for the statement itself)
     :raises ParseError: text that is not one JSON value
@@ -95,6 +97,10 @@ def _text_of(source: _Source) -> Tuple[Any, bool]:
         if source[:2] == b"\x1f\x8b":
             from .io import _gunzip
             return _gunzip(source, "xAPI statements"), False
+        if source[:2] in (b"\xff\xfe", b"\xfe\xff") or source[:4] == b"\x00\x00\xfe\xff":
+            # UTF-16/UTF-32 text: the reader's own message ("the input is UTF-16LE ...; save it
+            # as UTF-8"), as for a file
+            return source, False
         head = source.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if head in (b"{", b"[", b""):
             return source, False
@@ -205,14 +211,17 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     :param threads: threads reading JSON lines of 8 MB or more (default: every core); the
         result never depends on it
     :param skipped: a list that receives ``(index, reason)`` for each statement that created no
-        evidence (session verbs, unaligned activities, no result ...)
+        evidence (session verbs, unaligned activities, no result, voiding statements as
+        ``"a voiding statement: voids <id>"`` ...): rows and skipped account for every statement
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
-        weight, source) and statement (index in the batch), verb, activity, timestamp, voided
+        weight, source: the statement id in lower case, ids being case-insensitive) and statement (index in the batch), verb, activity, timestamp, voided
         (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
         voiding statement id) pairs, ``attrs["waived"]``: waivers
     :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned
-    :raises ParseError: malformed JSON (line and column)
+    :raises ParseError: malformed JSON, invalid UTF-8, a NUL byte ("syntax error at line L,
+        column C: ..."); UTF-16/UTF-32 text (a file or bytes)
+    :raises ValueError: an unknown ``version``; ``learners`` mapping a learner to ``""``
     :raises MissingFileError: the path does not exist
     """
     kinds = xapi_verb_kinds()
@@ -435,6 +444,12 @@ def _course_mastery_scores(course: Mapping[str, Any]) -> dict[str, float]:
 _CS = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
 
 
+def _any_uri(text: Optional[str]) -> str:
+    """An xs:anyURI value: its whitespace collapsed (XML Schema Part 2, 3.2.17: whiteSpace
+    "collapse": tabs, CRs and LFs become spaces, runs of spaces one space, none at either end)."""
+    return re.sub(r"[ \t\r\n]+", " ", text or "").strip(" ")
+
+
 @checked
 def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
                      objective_competencies: Optional[Mapping[str, str]] = None
@@ -490,7 +505,7 @@ def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
                 url = child.find(f"{_CS}url")
                 own = refs(child)
                 aus[au_id] = {"title": title.text if title is not None else "",
-                              "url": url.text if url is not None else "",
+                              "url": _any_uri(url.text) if url is not None else "",
                               "moveOn": child.get("moveOn", "NotApplicable"),
                               "masteryScore": score, "objectives": own or list(inherited),
                               "objectives_inherited": not own and bool(inherited)}

@@ -185,7 +185,9 @@ struct xapi_evidence {
     std::string learner, competency, reason, timestamp;
   };
   std::vector<waiver> waived;
-  /// Statements that created no evidence: (index, why).
+  /// Statements that created no evidence: (index, why), voiding statements included ("a
+  /// voiding statement: voids <id>"): with the rows' `statement` indices and the errors, every
+  /// statement of the batch is accounted for.
   std::vector<std::pair<std::size_t, std::string>> skipped;
   [[nodiscard]] std::size_t size() const noexcept { return time.size(); }
 };
@@ -204,19 +206,29 @@ struct xapi_evidence {
 /// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
 ///   voids, when that is in the same batch, stays and is flagged in `retracted`); cmi5
 ///   "waived" in `waived`.
+/// A voiding statement gives no row: it is listed in `skipped` ("a voiding statement: voids
+/// <id>"), so rows and `skipped` account for every statement; one that voids itself is an error.
+/// Statement ids (and the targets of voids) are kept in lower case: UUIDs are case-insensitive
+/// (RFC 4122 section 3; xAPI Data 2.4.1), so the same id in another case is the same statement
+/// here and in the log (its statement-id dedupe and pending voids see the lower-case text).
 /// The same id twice in a batch with the same content counts once (noted in `skipped`); with
 /// a different content it is an error naming the first difference ("/result/score/scaled: 0.8
 /// vs 0.6"). Content here is the statement as a JSON value: object members in any order,
 /// numbers by value (1, 1.0 and 1e0 are equal), strings by their characters (escapes
-/// resolved), arrays in order. Across batches the log compares the evidence the statements
-/// produced, timestamp text included (`evidence_log::append_statements`): the log keeps no
-/// statements, so a statement resent with only a non-evidence field changed (a description)
-/// is a repeat there, not an error.
-/// All or nothing: \throws masterymap::evidence_error listing every bad statement (rows() =
-/// statement indices, lines() = 1-based lines where the statement starts, messages
-/// "statement i: <path>: <rule>", for JSON lines "statement i (line n): <path>: <rule>");
+/// resolved), arrays in order, under xAPI Data 2.3.1's Statement Comparison Requirements
+/// (differences its exceptions to immutability could cause are ignored): `stored`,
+/// `authority`, `version`, `attachments`, a `timestamp` only one side has, Activity
+/// `definition`s, a Verb's `display`, timestamps as instants, Group members in any order, case
+/// in UUIDs, language tags and mailto domains. Across batches the log compares the evidence the
+/// statements produced, timestamp text included (`evidence_log::append_statements`): the log keeps
+/// no statements, so a statement resent with only a non-evidence field changed (a description) is a
+/// repeat there, not an error. All or nothing: \throws masterymap::evidence_error listing every bad
+/// statement (rows() = statement indices, lines() = 1-based lines where the statement starts,
+/// messages "statement i: <path>: <rule>", for JSON lines "statement i (line n): <path>: <rule>");
 /// masterymap::parse_error for malformed JSON ("xAPI statements: syntax error at line L,
-/// column C: <reason>", L and C in the whole input, also line() and column()).
+/// column C: <reason>", L and C in the whole input, also line() and column(); invalid UTF-8
+/// and NUL bytes too; a UTF-8 BOM at a line start is skipped); std::invalid_argument when
+/// `mapping.learners` maps a learner to "". Messages escape control characters (\u0000).
 /// Complexity: O(input size) (simdjson DOM, one parse per statement). JSON lines of 8 MB or
 /// more are read in parts (4 MB at least, up to 4 per thread, handed out as threads become
 /// free) and joined in statement order: the result never depends on `mapping.threads`.
