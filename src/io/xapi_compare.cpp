@@ -16,11 +16,6 @@
 
 namespace masterymap::io::xapi_detail {
 
-namespace {
-
-namespace dom = simdjson::dom;
-
-// A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string pointer_token(std::string_view key) {
   std::string out;
   for (const char c : key) {
@@ -33,6 +28,10 @@ std::string pointer_token(std::string_view key) {
   }
   return out;
 }
+
+namespace {
+
+namespace dom = simdjson::dom;
 
 // A value as short text for a message (minified, cut at 60 bytes).
 std::string short_json(dom::element e) {

@@ -105,6 +105,9 @@ inline std::string_view lower_id(std::string_view id, std::string& out) {
   return out;
 }
 
+// A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
+std::string pointer_token(std::string_view key);
+
 // Where two JSON values first differ as values, in document order of `a` ("" = equal): "<JSON
 // pointer>: <a> vs <b>" (xapi_compare.cpp has the rules: members by key, numbers by value,
 // timestamps as instants). `path` is the pointer of `a` and `b` ("" at the top).

@@ -33,14 +33,7 @@ struct where {
     if (index != std::string::npos) {
       p += std::to_string(index);
     } else {
-      for (char c : name) {  // RFC 6901 escapes
-        if (c == '~')
-          p += "~0";
-        else if (c == '/')
-          p += "~1";
-        else
-          p += c;
-      }
+      p += xapi_detail::pointer_token(name);
     }
     return p;
   }
