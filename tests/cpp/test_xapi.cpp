@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -814,7 +815,8 @@ TEST_CASE("xapi: a small file is read whole, its last statement at any offset of
   m.alignment = {{"http://example.org/act/1", "A"}};
   m.verb_kinds = io::default_verb_kinds();
   const std::string one = scored(1, "0.8", "2024-03-01T09:30:00Z");
-  const auto path = std::filesystem::temp_directory_path() / "masterymap_test_xapi_small.jsonl";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("masterymap_test_xapi_small_" + std::to_string(::getpid()) + ".jsonl");
   for (const bool array : {false, true}) {
     for (std::size_t size = 4096 - 80; size <= 4096 + 80; ++size) {
       // blanks between statements (allowed) pad the text to `size` bytes
@@ -846,7 +848,8 @@ TEST_CASE("xapi: a large file is read in parts, each by a thread into its own bu
     m.alignment.emplace("http://example.org/act/" + std::to_string(k), "C" + std::to_string(k % 4));
   m.score_scale = scale::four_point();
   m.verb_kinds = io::default_verb_kinds();
-  const auto path = std::filesystem::temp_directory_path() / "masterymap_test_xapi_parts.jsonl";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("masterymap_test_xapi_parts_" + std::to_string(::getpid()) + ".jsonl");
   auto write = [&](const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;
