@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <masterymap/io/xapi.hpp>
 #include <optional>
 #include <string>
@@ -104,6 +105,29 @@ inline std::string_view lower_id(std::string_view id, std::string& out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   return out;
 }
+
+// `s == literal`, with the literal's size known to the compiler: the comparison is a few
+// inline loads, not a call to memcmp (std::string_view's == calls it; the checker compares
+// every key of every statement against the names it knows).
+template <std::size_t N>
+bool is(std::string_view s, const char (&literal)[N]) noexcept {
+  return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
+
+// ASCII character classes.
+inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+inline bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// The lexical forms (xapi_forms.cpp): an absolute IRI (RFC 3987: a scheme, ":", a rest without
+// blanks, controls or <>"{}|\^`), a well-formed language tag (RFC 5646), an ISO 8601 duration
+// as xAPI takes it (P4W valid, P4W1D not). Each O(length).
+bool is_iri(std::string_view s);
+bool is_language_tag(std::string_view s);
+bool is_duration(std::string_view s);
 
 // A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string pointer_token(std::string_view key);

@@ -97,14 +97,7 @@ class text_table {
   void prefetch(std::uint64_t h) const noexcept {
     // an empty table prefetches data() + 0, a null pointer, which is harmless
     const std::size_t mask = slots_.empty() ? 0 : slots_.size() - 1;
-    const slot* p = slots_.data() + (h & mask);
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    // GCC 12 drops __builtin_prefetch here (inlined into mapper::map, measured: no prefetch
-    // instruction in the object), so the instruction is written out
-    asm volatile("prefetcht0 %0" : : "m"(*reinterpret_cast<const char*>(p)));
-#else
-    detail::prefetch(p);
-#endif
+    detail::prefetch(slots_.data() + (h & mask));
   }
 
  private:
