@@ -359,6 +359,44 @@ void require_columns(const evidence_columns& b) {
                     b.timestamp.size(), b.size));
 }
 
+// The columns and tables of the branch-free pass below.
+struct row_view {
+  const std::uint32_t *lc, *cc, *kc, *sc;  // learner, competency, kind, source codes (kc, sc
+                                           // may be null)
+  const double *tv, *sv, *wv;              // time, score, weight (wv may be null)
+  const std::uint8_t *lok, *cok, *kok;     // ok tables, one extra 0 entry for codes out of range
+  std::uint32_t nl, ncmp, nk, ns;          // their sizes (the index of the extra entry)
+  double smin, smax;
+};
+
+// Whether rows [rb, re) are valid; raises `hi` to their latest time. Everything is read into
+// locals first: through the captured references of a lambda, GCC reloaded each pointer and
+// stored the running flags on every row (the byte tables may alias anything), which made the
+// pass four times slower than its memory traffic.
+unsigned rows_valid(const row_view& view, std::size_t rb, std::size_t re, double& hi_out) noexcept {
+  const row_view v = view;
+  unsigned ok = 1;
+  double hi = hi_out;
+  for (std::size_t i = rb; i < re; ++i) {
+    const double t = v.tv[i], sc = v.sv[i];
+    ok &= static_cast<unsigned>(v.lok[std::min(v.lc[i], v.nl)]) &
+          static_cast<unsigned>(v.cok[std::min(v.cc[i], v.ncmp)]) &
+          static_cast<unsigned>(t >= min_time) & static_cast<unsigned>(t <= max_time) &
+          static_cast<unsigned>(sc >= v.smin) & static_cast<unsigned>(sc <= v.smax) &
+          static_cast<unsigned>(sc >= -max_stored) & static_cast<unsigned>(sc <= max_stored);
+    hi = t > hi ? t : hi;
+  }
+  if (v.wv != nullptr)
+    for (std::size_t i = rb; i < re; ++i)
+      ok &= static_cast<unsigned>(v.wv[i] >= 0) & static_cast<unsigned>(v.wv[i] <= max_stored);
+  if (v.kc != nullptr)
+    for (std::size_t i = rb; i < re; ++i) ok &= v.kok[std::min(v.kc[i], v.nk)];
+  if (v.sc != nullptr)
+    for (std::size_t i = rb; i < re; ++i) ok &= static_cast<unsigned>(v.sc[i] < v.ns);
+  hi_out = hi;
+  return ok;
+}
+
 // Whether every row of a batch with numeric time and score columns is valid, in one
 // branch-free pass (blocks of rows in parallel: a large batch is memory-bound, and two cores
 // read it faster). Raises `tmax` to the batch's latest time when they are. False, without a
@@ -371,23 +409,28 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes) ||
       (s.any_level && !b.kind.codes))
     return false;
-  // ok tables with one extra entry (0) for codes out of range
-  const auto nl = static_cast<std::uint32_t>(b.learner.names.size());
-  const auto ncmp = static_cast<std::uint32_t>(b.competency.names.size());
   std::vector<std::uint8_t> lok(s.learner_ok), cok(s.comp_ok);
   lok.push_back(0);
   cok.push_back(0);
   const std::size_t nk = s.kind_code.size();
   std::vector<std::uint8_t> kok(nk + 1, 0);
   for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0 && s.level_kind[j] == 0;
-  const auto nk32 = static_cast<std::uint32_t>(nk);
-  const auto ns = static_cast<std::uint32_t>(b.source.names.size());
-  const std::uint32_t* lc = b.learner.codes;
-  const std::uint32_t* cc = b.competency.codes;
-  const double* tv = b.time.values;
-  const double* sv = b.score.values;
-  const double* wv = b.weight.values;
-  const double smin = s.smin, smax = s.smax;
+  const row_view view{b.learner.codes,
+                      b.competency.codes,
+                      b.kind.codes,
+                      b.source.codes,
+                      b.time.values,
+                      b.score.values,
+                      b.weight.values,
+                      lok.data(),
+                      cok.data(),
+                      kok.data(),
+                      static_cast<std::uint32_t>(b.learner.names.size()),
+                      static_cast<std::uint32_t>(b.competency.names.size()),
+                      static_cast<std::uint32_t>(nk),
+                      static_cast<std::uint32_t>(b.source.names.size()),
+                      s.smin,
+                      s.smax};
   const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
   std::vector<unsigned> block_ok(blocks, 1);
   std::vector<double> block_hi(blocks, -std::numeric_limits<double>::infinity());
@@ -399,27 +442,7 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
         // Blocks of rows between two progress checks (each pass stays a tight loop).
         for_blocks(n * k / blocks, n * (k + 1) / blocks, 4 * check_block, nullptr,
                    [&](std::size_t rb, std::size_t re) {
-                     for (std::size_t i = rb; i < re; ++i) {
-                       const double t = tv[i], sc = sv[i];
-                       ok &= static_cast<unsigned>(lok[std::min(lc[i], nl)]) &
-                             static_cast<unsigned>(cok[std::min(cc[i], ncmp)]) &
-                             static_cast<unsigned>(t >= min_time) &
-                             static_cast<unsigned>(t <= max_time) &
-                             static_cast<unsigned>(sc >= smin) & static_cast<unsigned>(sc <= smax) &
-                             static_cast<unsigned>(sc >= -max_stored) &
-                             static_cast<unsigned>(sc <= max_stored);
-                       hi = t > hi ? t : hi;
-                     }
-                     if (wv)
-                       for (std::size_t i = rb; i < re; ++i)
-                         ok &= static_cast<unsigned>(wv[i] >= 0) &
-                               static_cast<unsigned>(wv[i] <= max_stored);
-                     if (b.kind.codes)
-                       for (std::size_t i = rb; i < re; ++i)
-                         ok &= kok[std::min(b.kind.codes[i], nk32)];
-                     if (b.source.codes)
-                       for (std::size_t i = rb; i < re; ++i)
-                         ok &= static_cast<unsigned>(b.source.codes[i] < ns);
+                     ok &= rows_valid(view, rb, re, hi);
                      m.advance(re - rb);
                    });
         block_ok[k] = ok;
