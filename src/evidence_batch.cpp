@@ -15,6 +15,7 @@
 
 #include "decimal_comma.hpp"
 #include "evidence_impl.hpp"
+#include "evidence_stage.hpp"
 #include "kind_names.hpp"
 #include "memory_util.hpp"
 #include "parallel.hpp"
@@ -26,9 +27,13 @@ using detail::attr_key;
 using detail::check_block;
 using detail::float_bits;
 using detail::for_blocks;
+using detail::max_kinds;
 using detail::meter;
 using detail::near_miss;
+using detail::parallel_rows;
 using detail::parse_number;
+using detail::staged_kinds;
+using detail::staged_names;
 using detail::trim;
 
 namespace {
@@ -51,39 +56,6 @@ std::vector<std::uint8_t> used_names(const std::uint32_t* codes, std::size_t row
   });
   return used;
 }
-
-// Maps a batch's name table onto codes of `t` without changing `t`: names not yet in the
-// table get provisional codes after its end, in order of first appearance in `names`; names
-// no row uses (`used`) are left out (their code is never read).
-struct staged_names {
-  std::vector<std::uint32_t> code;
-  std::vector<std::string_view> fresh;
-  void stage(const detail::table& t, const std::vector<std::string_view>& names,
-             const std::vector<std::uint8_t>& used, meter& m) {
-    code.resize(names.size());
-    detail::basic_table<std::string_view>
-        local;  // the batch's new names, in order of first appearance
-    for_blocks(0, names.size(), check_block, &m, [&](std::size_t first, std::size_t last) {
-      for (std::size_t j = first; j < last; ++j) {
-        if (used[j] == 0) {
-          code[j] = std::numeric_limits<std::uint32_t>::max();
-          continue;
-        }
-        if (auto c = t.find(names[j])) {
-          code[j] = *c;
-          continue;
-        }
-        if (local.names.empty()) local.reserve(names.size() - j);
-        code[j] = static_cast<std::uint32_t>(t.names.size()) + local.intern(names[j]);
-      }
-    });
-    fresh = std::move(local.names);
-  }
-  void commit(detail::table& t) const {
-    t.reserve(t.names.size() + fresh.size());
-    for (auto n : fresh) t.intern(n);
-  }
-};
 
 }  // namespace
 
@@ -177,6 +149,41 @@ std::string_view detail::near_miss(std::string_view name, const std::vector<std:
   return {};
 }
 
+void detail::staged_kinds::stage(const table& kinds, const std::vector<std::string_view>& names,
+                                 const std::vector<std::uint8_t>& used,
+                                 const ingest_checks& checks) {
+  code.assign(names.size(), -1);
+  near.assign(names.size(), {});
+  level.assign(names.size(), 0);
+  // A kind the batch adds (provisional code after the log's and earlier new ones), or -2
+  // past the 255th.
+  auto add_new = [&](std::string_view name) {
+    const auto at = std::find(fresh.begin(), fresh.end(), name);
+    const auto c = kinds.names.size() + static_cast<std::size_t>(at - fresh.begin());
+    if (c >= max_kinds) return -2;
+    if (at == fresh.end()) fresh.push_back(name);
+    return static_cast<int>(c);
+  };
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    if (used[j] == 0) continue;  // no row's kind: not added, not checked
+    const std::string_view name = trim(names[j]);
+    for (const auto& k : checks.level_kinds)
+      if (k == name) level[j] = 1;
+    any_level = any_level || level[j];
+    if (auto k = kinds.find(name)) {
+      code[j] = static_cast<int>(*k);
+    } else if (!name.empty() && std::find(checks.known_kinds.begin(), checks.known_kinds.end(),
+                                          name) != checks.known_kinds.end()) {
+      code[j] = add_new(name);
+    } else if (checks.accept_new_kinds && !name.empty() &&
+               !(near[j] = near_miss(name, checks.near_miss_kinds)).empty()) {
+      code[j] = -3;
+    } else if (checks.accept_new_kinds && !name.empty()) {
+      code[j] = add_new(name);
+    }
+  }
+}
+
 namespace {
 
 // The hint for a number written with a decimal comma, on the trimmed text.
@@ -223,12 +230,6 @@ struct staged_numbers {
   }
 };
 
-// Kinds are stored in one byte.
-constexpr std::size_t max_kinds = 255;
-
-// Batches of at least this many rows are validated and written on several threads.
-constexpr std::size_t parallel_rows = std::size_t{1} << 18;
-
 // What the log can hold and give back (evidence_impl.hpp).
 constexpr double min_time = detail::min_stored_time, max_time = detail::max_stored_time;
 using detail::max_stored;
@@ -251,15 +252,9 @@ struct staged_batch {
   const evidence_columns& b;
   staged_names L, C, S;
   std::vector<std::uint8_t> learner_ok, comp_ok;
-  // per kind name of the batch: the log's code (provisional for a new kind), -1 = unknown,
-  // -2 = a new kind past the 255th, -3 = a near-miss of a known kind (near_kind says which)
-  std::vector<int> kind_code;
-  std::vector<std::string_view> near_kind;
-  std::vector<std::string_view> new_kinds;  // added on commit (checks.accept_new_kinds)
-  // per kind name of the batch: 1 = a level kind (ingest_checks::level_kinds): its score is a
-  // level, checked as one instead of against [smin, smax]
-  std::vector<std::uint8_t> level_kind;
-  bool any_level = false;
+  // The batch's kind names: a level kind's score (ingest_checks::level_kinds) is checked as a
+  // level instead of against [smin, smax].
+  staged_kinds K;
   staged_numbers T, SC, W;
   double smin, smax;
   bool labels;                      // score texts may be labels of a scale
@@ -270,9 +265,6 @@ struct staged_batch {
       : b(batch),
         learner_ok(b.learner.names.size(), 1),
         comp_ok(b.competency.names.size(), 1),
-        kind_code(b.kind.names.size(), -1),
-        near_kind(b.kind.names.size()),
-        level_kind(b.kind.names.size(), 0),
         smin(checks.min_score),
         smax(checks.max_score),
         labels(!checks.score_labels.empty()),
@@ -293,35 +285,8 @@ struct staged_batch {
     for (std::size_t j = 0; j < b.competency.names.size(); ++j)
       if (trim(b.competency.names[j]).empty() || !rejected(b.competency_rejected, j).empty())
         comp_ok[j] = 0;
-    // A kind the batch adds (provisional code after the log's and earlier new ones), or -2
-    // past the 255th.
-    auto add_new = [&](std::string_view name) {
-      const auto at = std::find(new_kinds.begin(), new_kinds.end(), name);
-      const auto code = d.kinds.names.size() + static_cast<std::size_t>(at - new_kinds.begin());
-      if (code >= max_kinds) return -2;
-      if (at == new_kinds.end()) new_kinds.push_back(name);
-      return static_cast<int>(code);
-    };
-    const std::vector<std::uint8_t> kind_used =
-        used_names(b.kind.codes, b.size, b.kind.names.size(), m);
-    for (std::size_t j = 0; j < b.kind.names.size(); ++j) {
-      if (kind_used[j] == 0) continue;  // no row's kind: not added, not checked
-      const std::string_view name = trim(b.kind.names[j]);
-      for (const auto& k : checks.level_kinds)
-        if (k == name) level_kind[j] = 1;
-      any_level = any_level || level_kind[j];
-      if (auto k = d.kinds.find(name)) {
-        kind_code[j] = static_cast<int>(*k);
-      } else if (!name.empty() && std::find(checks.known_kinds.begin(), checks.known_kinds.end(),
-                                            name) != checks.known_kinds.end()) {
-        kind_code[j] = add_new(name);
-      } else if (checks.accept_new_kinds && !name.empty() &&
-                 !(near_kind[j] = near_miss(name, checks.near_miss_kinds)).empty()) {
-        kind_code[j] = -3;
-      } else if (checks.accept_new_kinds && !name.empty()) {
-        kind_code[j] = add_new(name);
-      }
-    }
+    K.stage(d.kinds, b.kind.names, used_names(b.kind.codes, b.size, b.kind.names.size(), m),
+            checks);
     if (b.time.codes) T.stage_times(b.time, m);
     if (b.score.codes) SC.stage_numbers(b.score, &checks.score_labels, m);
     if (b.weight.codes) W.stage_numbers(b.weight, nullptr, m);
@@ -407,14 +372,14 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
   // names include one (a roster's own log lists every built-in kind, placement included) is
   // still cleared here when no row has it: such a row fails this pass (`kok` 0 below).
   if (!(b.time.values && b.score.values && !b.time.codes && !b.score.codes && !b.weight.codes) ||
-      (s.any_level && !b.kind.codes))
+      (s.K.any_level && !b.kind.codes))
     return false;
   std::vector<std::uint8_t> lok(s.learner_ok), cok(s.comp_ok);
   lok.push_back(0);
   cok.push_back(0);
-  const std::size_t nk = s.kind_code.size();
+  const std::size_t nk = s.K.code.size();
   std::vector<std::uint8_t> kok(nk + 1, 0);
-  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.kind_code[j] >= 0 && s.level_kind[j] == 0;
+  for (std::size_t j = 0; j < nk; ++j) kok[j] = s.K.code[j] >= 0 && s.K.level[j] == 0;
   const row_view view{b.learner.codes,
                       b.competency.codes,
                       b.kind.codes,
@@ -495,14 +460,14 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
   for (std::size_t i = 0; i < n; ++i) {
     if ((i & (check_block - 1)) == check_block - 1) m.advance(check_block);
     const std::uint32_t lcode = b.learner.codes[i], ccode = b.competency.codes[i];
-    const bool fast_ok = lcode < b.learner.names.size() && s.learner_ok[lcode] &&
-                         ccode < b.competency.names.size() && s.comp_ok[ccode] &&
-                         (!b.kind.codes || (b.kind.codes[i] < s.kind_code.size() &&
-                                            s.kind_code[b.kind.codes[i]] >= 0)) &&
-                         (!b.source.codes || b.source.codes[i] < b.source.names.size());
+    const bool fast_ok =
+        lcode < b.learner.names.size() && s.learner_ok[lcode] &&
+        ccode < b.competency.names.size() && s.comp_ok[ccode] &&
+        (!b.kind.codes || (b.kind.codes[i] < s.K.code.size() && s.K.code[b.kind.codes[i]] >= 0)) &&
+        (!b.source.codes || b.source.codes[i] < b.source.names.size());
     const double t = s.time_at(i), sc = s.score_at(i), w = s.weight_at(i);
     const bool level =
-        b.kind.codes && b.kind.codes[i] < s.level_kind.size() && s.level_kind[b.kind.codes[i]];
+        b.kind.codes && b.kind.codes[i] < s.K.level.size() && s.K.level[b.kind.codes[i]];
     // A level given as a rating label ("Proficient" = 3) is refused: a label rates, a level
     // places.
     const bool label = level && b.score.codes && b.score.codes[i] < s.SC.label.size() &&
@@ -532,19 +497,19 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
       bad(i, problem_kind::unknown_id, {id}, fmt::format("unknown competency '{}'", id));
     }
     if (b.kind.codes) {
-      if (b.kind.codes[i] >= s.kind_code.size()) {
+      if (b.kind.codes[i] >= s.K.code.size()) {
         bad(i, problem_kind::invalid_value, {}, "kind code out of range");
-      } else if (s.kind_code[b.kind.codes[i]] == -2) {
+      } else if (s.K.code[b.kind.codes[i]] == -2) {
         std::string k(trim(b.kind.names[b.kind.codes[i]]));
         bad(i, problem_kind::invalid_value, {k},
             fmt::format("kind '{}' is one too many (at most {} kinds)", k, max_kinds));
-      } else if (s.kind_code[b.kind.codes[i]] == -3) {
+      } else if (s.K.code[b.kind.codes[i]] == -3) {
         std::string k(trim(b.kind.names[b.kind.codes[i]]));
         bad(i, problem_kind::unknown_id, {k},
             fmt::format("unknown kind '{}': a near-miss of the known kind '{}' (new kinds are "
                         "taken, but not a misspelling of one that has a meaning; correct it)",
-                        k, s.near_kind[b.kind.codes[i]]));
-      } else if (s.kind_code[b.kind.codes[i]] < 0) {
+                        k, s.K.near[b.kind.codes[i]]));
+      } else if (s.K.code[b.kind.codes[i]] < 0) {
         std::string k(b.kind.names[b.kind.codes[i]]);
         bad(i, problem_kind::unknown_id, {k},
             fmt::format("unknown kind '{}' (a log takes the built-in kinds, its own (add_kind) "
@@ -647,26 +612,14 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
   const bool one_attr = !b.kind.codes && !b.weight.present() && !b.source.codes;
   const std::uint32_t default_attr =
       one_attr ? d.intern_attr({default_kind, float_bits(1.0F), 0U}) : 0U;
-  constexpr std::size_t block = std::size_t{1} << 18;
   auto grow = [n, &m](auto& col, auto&& value_at, bool counted = false) {
-    detail::advise_huge_pages(col.data() + col.size(), n * sizeof(*col.data()));
-    for_blocks(0, n, block, &m, [&](std::size_t first, std::size_t last) {
-      detail::prefault(col.data() + col.size(), (last - first) * sizeof(*col.data()));
-      append_generated(col, last - first, [&](std::size_t i) { return value_at(first + i); });
-      if (counted) m.advance(last - first);
-    });
+    detail::append_column(col, n, m, value_at, counted);
   };
   auto column_task = [&](std::size_t task) {
     switch (task) {
       case 0:
         if (b.time.values) {
-          const double* tv = b.time.values;
-          detail::advise_huge_pages(d.time.data() + d.time.size(), n * sizeof(double));
-          for_blocks(0, n, block, &m, [&](std::size_t first, std::size_t last) {
-            detail::prefault(d.time.data() + d.time.size(), (last - first) * sizeof(double));
-            d.time.insert(d.time.end(), tv + first, tv + last);
-            m.advance(last - first);
-          });
+          detail::append_copy(d.time, n, m, b.time.values, true);
         } else {
           grow(
               d.time, [&](std::size_t i) { return s.time_at(i); }, true);
@@ -693,10 +646,10 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
           attr_key last{255, 0, 0};
           std::uint32_t last_code = 0;
           grow(d.attr, [&](std::size_t i) {
-            attr_key k{b.kind.codes ? static_cast<std::uint8_t>(s.kind_code[b.kind.codes[i]])
-                                    : default_kind,
-                       float_bits(static_cast<float>(s.weight_at(i))),
-                       b.source.codes ? s.S.code[b.source.codes[i]] : 0U};
+            attr_key k{
+                b.kind.codes ? static_cast<std::uint8_t>(s.K.code[b.kind.codes[i]]) : default_kind,
+                float_bits(static_cast<float>(s.weight_at(i))),
+                b.source.codes ? s.S.code[b.source.codes[i]] : 0U};
             if (!(k == last)) {
               last = k;
               last_code = d.intern_attr(k);
@@ -755,7 +708,7 @@ void evidence_log::append(const evidence_columns& b, const ingest_checks& checks
       s.L.commit(d.learners);
       s.C.commit(d.competencies);
       s.S.commit(d.sources);
-      for (const auto k : s.new_kinds) d.kinds.intern(k);
+      for (const auto k : s.K.fresh) d.kinds.intern(k);
       write_columns(d, s, n, m);
       if (!b.timestamp.empty()) {  // the texts kept: only rows that have one
         const std::uint64_t first = d.learner.size() - n;

@@ -13,6 +13,7 @@
 
 #include "accumulate.hpp"
 #include "evidence_impl.hpp"
+#include "evidence_stage.hpp"
 #include "parallel.hpp"
 #include "progress_meter.hpp"
 #include "roster_impl.hpp"
@@ -433,13 +434,25 @@ ingest_summary roster::ingest(const evidence_columns& batch, const progress& pro
 }
 
 ingest_summary roster::ingest(const evidence_log& batch, const progress& progress) {
-  // The copy of the batch's columns is checked too; the ingest reports as itself.
-  detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size()));
-  ingest_summary s = m.run([&] {
-    const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr, &m,
-                                         impl_->options.threads, &batch != &impl_->log);
-    return impl_->ingest(buf.columns(), m.nested(0, m.total()));
-  });
+  impl& r = *impl_;
+  const std::size_t n = batch.size();
+  ingest_summary s = r.ingest(
+      n,
+      [&](const masterymap::progress& p) {
+        // Progress: rows checked and written (twice each if the compact path declines).
+        detail::meter m(p, 4 * static_cast<std::uint64_t>(n));
+        m.run([&] {
+          if (!detail::append_log_rows(r.log, batch, r.checks, m)) {
+            // The columnar path, on a copy of the batch's columns (its own log too): it lists
+            // every problem of a bad batch.
+            const column_buffer buf = columns_of(batch, nullptr, nullptr, nullptr, &m,
+                                                 r.options.threads, &batch != &r.log);
+            r.log.append(buf.columns(), r.checks, m.nested(2 * n, 4 * n));
+          }
+          m.finish();
+        });
+      },
+      progress);
   // The batch's retractions come with it (after its rows: nothing left to fail but memory).
   if (!batch.retractions().empty()) {
     statements_summary st;

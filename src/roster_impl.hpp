@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <masterymap/roster.hpp>
 #include <string>
@@ -454,8 +455,13 @@ struct roster::impl {
   /// ingest is undone. Progress: the batch's rows, counted three times (validated, applied,
   /// re-evaluated).
   ingest_summary ingest(const evidence_columns& batch, const progress& progress);
+  /// Appends a batch to the log, all or nothing, reporting through its argument.
+  using append_step = std::function<void(const progress&)>;
+  /// ingest of a batch of `batch_rows` rows that `append` adds to the log.
+  ingest_summary ingest(std::size_t batch_rows, const append_step& append,
+                        const progress& progress);
   /// ingest's steps, recording in `u` what they change.
-  inline ingest_summary ingest_steps(const evidence_columns& batch, detail::meter& m,
+  inline ingest_summary ingest_steps(std::size_t n, const append_step& append, detail::meter& m,
                                      detail::ingest_undo& u);
   /// Undoes what an ingest recorded in `u` (before its commit).
   inline void undo_ingest(const detail::ingest_undo& u);

@@ -255,7 +255,20 @@ void batch_learners(const std::uint32_t* lc, std::size_t from, std::size_t to, s
 }  // namespace
 
 ingest_summary roster::impl::ingest(const evidence_columns& batch, const progress& progress) {
-  detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch.size));
+  return ingest(
+      batch.size,
+      [&](const masterymap::progress& p) {
+        if (statements != nullptr)
+          detail::append_statement_rows(log, batch, checks, p, *statements);
+        else
+          log.append(batch, checks, p);
+      },
+      progress);
+}
+
+ingest_summary roster::impl::ingest(std::size_t batch_rows, const append_step& append,
+                                    const progress& progress) {
+  detail::meter m(progress, 3 * static_cast<std::uint64_t>(batch_rows));
   undo_cells.clear();
   if (undo_cells.capacity() > (std::size_t{1} << 20))
     std::vector<detail::cell_before>().swap(undo_cells);
@@ -266,7 +279,7 @@ ingest_summary roster::impl::ingest(const evidence_columns& batch, const progres
     ~journal_scope() { j = nullptr; }
   } scope{journal = &undo_cells};
   try {
-    return m.run([&] { return ingest_steps(batch, m, u); });
+    return m.run([&] { return ingest_steps(batch_rows, append, m, u); });
   } catch (...) {
     if (!u.committed) undo_ingest(u);
     throw;
@@ -300,20 +313,16 @@ void roster::impl::undo_ingest(const detail::ingest_undo& u) {
   as_of = u.as_of;
 }
 
-ingest_summary roster::impl::ingest_steps(const evidence_columns& batch, detail::meter& m,
-                                          detail::ingest_undo& u) {
+ingest_summary roster::impl::ingest_steps(std::size_t batch_rows, const append_step& append,
+                                          detail::meter& m, detail::ingest_undo& u) {
   ingest_summary s;
-  const std::uint64_t n = batch.size;  // progress: [0, n) validate, [n, 2n) apply, [2n, 3n) rate
-  if (batch.size == 0) {               // an empty batch changes nothing
+  const std::uint64_t n = batch_rows;  // progress: [0, n) validate, [n, 2n) apply, [2n, 3n) rate
+  if (batch_rows == 0) {               // an empty batch changes nothing
     m.finish();
     return s;
   }
   const std::size_t old_rows = log.size(), old_learners = log.learners().size();
-  // Strong guarantee: throws before changing anything.
-  if (statements != nullptr)
-    detail::append_statement_rows(log, batch, checks, m.nested(0, n), *statements);
-  else
-    log.append(batch, checks, m.nested(0, n));
+  append(m.nested(0, n));        // strong guarantee: throws before changing anything
   if (log.size() == old_rows) {  // every row a duplicate (the statements path)
     m.finish();
     return s;

@@ -237,6 +237,58 @@ TEST_SUITE("roster") {
     CHECK(ro.log().size() == 1);
   }
 
+  TEST_CASE("ingesting a log equals ingesting its rows (the compact path and its fallbacks)") {
+    const mm::framework fw = pfix::learning_map();
+    const mm::policy pol(mm::scale::four_point());
+    std::mt19937 rng(11);
+    // Rows of many kinds, weights and sources (300,000: the compact pass runs in blocks), over
+    // learners the roster partly has.
+    auto rows = random_events(rng, fw, 400, 300000, pfix::t0, true);
+    for (std::size_t i = 0; i < rows.size(); i += 7) rows[i].weight = 2.5;
+    for (std::size_t i = 3; i < rows.size(); i += 11)
+      rows[i].source = "src" + std::to_string(i % 5);
+    const std::vector<mm::evidence> first = random_events(rng, fw, 50, 500, pfix::t0 - 1e6);
+    auto loaded = [&](const std::vector<mm::evidence>& more, bool as_log) {
+      mm::roster r(fw, pol);
+      (void)r.ingest(first);
+      if (as_log) {
+        mm::evidence_log b;
+        b.add_kind("portfolio");
+        b.append_unchecked(more);
+        (void)r.ingest(b);
+      } else {
+        (void)r.ingest(more);
+      }
+      return r.to_bytes();
+    };
+    CHECK(loaded(rows, true) == loaded(rows, false));
+    // Fallbacks (the columnar path): a placement row, timestamp texts.
+    auto placed = rows;
+    placed[100] = {"s3", "M01.a", pfix::t0, 2, "placement"};
+    CHECK(loaded(placed, true) == loaded(placed, false));
+    auto stamped = std::vector<mm::evidence>(rows.begin(), rows.begin() + 1000);
+    stamped[5].time = 1709285400.0;
+    stamped[5].timestamp = "2024-03-01T11:30:00+02:00";
+    CHECK(loaded(stamped, true) == loaded(stamped, false));
+    // A bad log: every problem listed as by the columnar path, the roster unchanged.
+    mm::roster r(fw, pol);
+    (void)r.ingest(first);
+    const std::string before = r.to_bytes();
+    auto bad = std::vector<mm::evidence>(rows.begin(), rows.begin() + 1000);
+    bad[10].competency = "nope";
+    bad[20].score = 9;
+    mm::evidence_log b;
+    b.add_kind("portfolio");
+    b.append_unchecked(bad);
+    try {
+      (void)r.ingest(b);
+      FAIL("expected an evidence_error");
+    } catch (const mm::evidence_error& e) {
+      CHECK(e.rows() == std::vector<std::size_t>{10, 20});
+    }
+    CHECK(r.to_bytes() == before);
+  }
+
   TEST_CASE("levels, pacing and frontier for every learner (the 13-level learning map)") {
     const mm::framework fw = pfix::learning_map();
     // Without inferred mastery, as test_progression's scenario: ben's holes stay gaps.
