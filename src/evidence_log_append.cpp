@@ -55,8 +55,10 @@ void scan_rows(const log_columns& columns, std::size_t rb, std::size_t re, row_s
     hi = t > hi ? t : hi;
     ul[c.lc[i]] = 1;
     uc[c.cc[i]] = 1;
+    // Rows ascending: a triple's first row is the one that finds it unset. (A read-modify-write
+    // of the same slot on every row would chain the rows through memory: triples repeat.)
     const std::uint32_t a = c.ac[i];
-    af[a] = std::min(af[a], static_cast<std::uint32_t>(i));
+    if (af[a] == none) af[a] = static_cast<std::uint32_t>(i);
   }
   out.ok = ok;
   out.hi = hi;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <masterymap/frontier_block.hpp>
 #include <masterymap/roster.hpp>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -191,30 +192,105 @@ void roster::impl::grow_tables(std::size_t learners, detail::meter* m) {
   placed.resize(learners, 0);
 }
 
-void roster::impl::index_rows(std::size_t from, detail::meter* m) {
+namespace {
+
+// Counts rows [rb, re) per learner into cnt (locals only: see rows_valid in evidence_batch.cpp).
+void count_rows(const std::uint32_t* lc, std::size_t rb, std::size_t re,
+                std::uint32_t* cnt) noexcept {
+  for (std::size_t i = rb; i < re; ++i) ++cnt[lc[i]];
+}
+
+// Writes the row numbers `base + i` of rows [rb, re) at their learner's cursor.
+void scatter_rows(const std::uint32_t* lc, std::size_t rb, std::size_t re, std::uint32_t base,
+                  std::uint32_t* cursor, std::uint32_t* out) noexcept {
+  for (std::size_t i = rb; i < re; ++i) out[cursor[lc[i]]++] = base + static_cast<std::uint32_t>(i);
+}
+
+}  // namespace
+
+void roster::impl::index_rows(std::size_t from, detail::meter* m,
+                              std::vector<std::uint32_t>* counts) {
   const auto& comps = log.competencies();
   for (std::size_t j = comp_index.size(); j < comps.size(); ++j) {
     auto i = engine.framework().find(comps[j]);
     comp_index.push_back(i ? *i : UINT32_MAX);
   }
-  const auto& lc = log.learner_codes();
-  if (log.size() - from > rows.size()) {  // a bulk load: size each learner's list once
-    std::vector<std::uint32_t> more(rows.size(), 0);
-    for (std::size_t r = from; r < log.size(); ++r) ++more[lc[r]];
-    for (std::size_t l = 0; l < rows.size(); ++l)
-      if (more[l]) rows[l].reserve(rows[l].size() + more[l]);
+  const std::size_t n = log.size() - from, L = rows.size();
+  const std::uint32_t* lc = log.learner_codes().data() + from;
+  if (n > L && n >= (std::size_t{1} << 16)) {
+    // A bulk load: a counting sort of the new rows by learner (blocks of rows on every core,
+    // stable), then each learner's list extended once from its run.
+    const unsigned T = detail::resolve_threads(options.threads);
+    std::vector<std::uint32_t> cursors(std::size_t{T} * L, 0);
+    auto block = [&](unsigned th) { return std::make_pair(n * th / T, n * (th + 1) / T); };
+    detail::run_threads(
+        T,
+        [&](unsigned th) {
+          const auto [rb, re] = block(th);
+          std::uint32_t* cnt = cursors.data() + std::size_t{th} * L;
+          for_blocks(rb, re, check_block, m,
+                     [=](std::size_t x, std::size_t y) { count_rows(lc, x, y, cnt); });
+        },
+        m);
+    std::vector<std::uint32_t> start(L + 1, 0);
+    for (std::size_t l = 0; l < L; ++l) {
+      std::uint32_t at = start[l];
+      for (unsigned th = 0; th < T; ++th) {
+        const std::uint32_t c = cursors[std::size_t{th} * L + l];
+        cursors[std::size_t{th} * L + l] = at;
+        at += c;
+      }
+      start[l + 1] = at;
+    }
+    if (counts != nullptr) {
+      counts->resize(L);
+      for (std::size_t l = 0; l < L; ++l) (*counts)[l] = start[l + 1] - start[l];
+    }
+    const std::unique_ptr<std::uint32_t[]> sorted(new std::uint32_t[n]);
+    const auto base = static_cast<std::uint32_t>(from);
+    detail::run_threads(
+        T,
+        [&](unsigned th) {
+          const auto [rb, re] = block(th);
+          std::uint32_t* cur = cursors.data() + std::size_t{th} * L;
+          std::uint32_t* out = sorted.get();
+          for_blocks(rb, re, check_block, m,
+                     [=](std::size_t x, std::size_t y) { scatter_rows(lc, x, y, base, cur, out); });
+        },
+        m);
+    detail::parallel_for(
+        L, options.threads, 4096,
+        [&](std::size_t b, std::size_t e) {
+          for (std::size_t l = b; l < e; ++l)
+            if (start[l + 1] != start[l])
+              rows[l].insert(rows[l].end(), sorted.get() + start[l], sorted.get() + start[l + 1]);
+        },
+        m);
+  } else {
+    for_blocks(0, n, check_block, m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i)
+        rows[lc[i]].push_back(static_cast<std::uint32_t>(from + i));
+    });
   }
-  for_blocks(from, log.size(), check_block, m, [&](std::size_t first, std::size_t last) {
-    for (std::size_t r = first; r < last; ++r) rows[lc[r]].push_back(static_cast<std::uint32_t>(r));
-  });
+  // Learners with a placement among the new rows (a log always knows the kind; few triples
+  // have it, often none).
   if (auto k = log.kind_code("placement")) {
     // (A cancelled ingest may leave a learner flagged: the flag only sends it down the full
     // re-evaluation path, which gives the same answer.)
-    placed.resize(rows.size(), 0);
-    const auto& ac = log.attribute_codes();
     const auto& attrs = log.attributes();
-    for (std::size_t r = from; r < log.size(); ++r)
-      if (attrs[ac[r]].kind == *k) placed[lc[r]] = 1;
+    std::vector<std::uint8_t> is_placement(attrs.size(), 0);
+    bool any = false;
+    for (std::size_t a = 0; a < attrs.size(); ++a)
+      if (attrs[a].kind == *k) {
+        is_placement[a] = 1;
+        any = true;
+      }
+    if (any) {
+      placed.resize(rows.size(), 0);
+      const std::uint32_t* ac = log.attribute_codes().data() + from;
+      for (std::size_t i = 0; i < n; ++i)
+        if (is_placement[ac[i]]) placed[lc[i]] = 1;
+    }
   }
 }
 

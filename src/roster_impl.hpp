@@ -409,8 +409,11 @@ struct roster::impl {
   /// Checks `m` (if any) between blocks.
   void grow_tables(std::size_t learners, detail::meter* m = nullptr);
   /// Appends log rows from `from` on to their learners' lists (and maps new log competencies).
-  /// Checks `m` (if any) between blocks.
-  void index_rows(std::size_t from, detail::meter* m = nullptr);
+  /// Checks `m` (if any) between blocks. A bulk load (more new rows than learners, 64K+) is
+  /// counting-sorted on every core; then `counts` (if given) receives each learner's new rows
+  /// (else it is left empty). O(new rows + learners).
+  void index_rows(std::size_t from, detail::meter* m = nullptr,
+                  std::vector<std::uint32_t>* counts = nullptr);
   /// Recomputes the attainments of `learners` from their statuses and scores.
   void encode_rows(const std::vector<std::uint32_t>& learners, detail::meter* m = nullptr);
 

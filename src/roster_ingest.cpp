@@ -329,7 +329,8 @@ ingest_summary roster::impl::ingest_steps(std::size_t batch_rows, const append_s
   }
   const std::size_t learners = log.learners().size();
   grow_tables(learners, &m);
-  index_rows(old_rows, &m);
+  std::vector<std::uint32_t> counts;  // new rows per learner, from a bulk load's index
+  index_rows(old_rows, &m, &counts);
   s.rows = log.size() - old_rows;
   s.new_learners = learners - old_learners;
   const double prev = as_of;
@@ -355,7 +356,15 @@ ingest_summary roster::impl::ingest_steps(std::size_t batch_rows, const append_s
   const auto& lc = log.learner_codes();
   const auto& cc = log.competency_codes();
   std::vector<std::uint32_t> who, fresh;  // the batch's distinct learners, their new rows
-  batch_learners(lc.data(), old_rows, log.size(), learners, who, fresh, m);
+  if (counts.empty()) {
+    batch_learners(lc.data(), old_rows, log.size(), learners, who, fresh, m);
+  } else {
+    for (std::uint32_t l = 0; l < counts.size(); ++l)
+      if (counts[l] != 0) {
+        who.push_back(l);
+        fresh.push_back(counts[l]);
+      }
+  }
   s.learners_touched = who.size();
   std::vector<std::uint8_t> slow_mark(who.size(), 0);
   std::vector<std::uint32_t> slow;
