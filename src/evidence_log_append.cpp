@@ -38,30 +38,40 @@ struct log_columns {
 
 // Scans rows [rb, re) into `out` (sized by the caller). Plain locals throughout, written back
 // once: in a lambda's captured references GCC kept the flags in memory, one store per row.
+// Two loops: the range checks (no stores, four rows at a time) and the names used (stores).
 void scan_rows(const log_columns& columns, std::size_t rb, std::size_t re, row_scan& out) noexcept {
   const log_columns c = columns;
+  const double slo = std::max(c.smin, -max_stored), shi = std::min(c.smax, max_stored);
+  unsigned ok0 = 1, ok1 = 1, ok2 = 1, ok3 = 1;
+  double hi0 = out.hi, hi1 = hi0, hi2 = hi0, hi3 = hi0;
+  auto row_ok = [&](std::size_t i, double& hi) {
+    const double t = c.tv[i], s = static_cast<double>(c.sv[i]);
+    hi = t > hi ? t : hi;
+    return static_cast<unsigned>(t >= min_stored_time) &
+           static_cast<unsigned>(t <= max_stored_time) & static_cast<unsigned>(s >= slo) &
+           static_cast<unsigned>(s <= shi);
+  };
+  std::size_t i = rb;
+  for (; i + 4 <= re; i += 4) {
+    ok0 &= row_ok(i, hi0);
+    ok1 &= row_ok(i + 1, hi1);
+    ok2 &= row_ok(i + 2, hi2);
+    ok3 &= row_ok(i + 3, hi3);
+  }
+  for (; i < re; ++i) ok0 &= row_ok(i, hi0);
+  out.ok &= ok0 & ok1 & ok2 & ok3;
+  out.hi = std::max(std::max(hi0, hi1), std::max(hi2, hi3));
   std::uint8_t* ul = out.learner.data();
   std::uint8_t* uc = out.competency.data();
   std::uint32_t* af = out.attr_first.data();
-  unsigned ok = out.ok;
-  double hi = out.hi;
-  for (std::size_t i = rb; i < re; ++i) {
-    const double t = c.tv[i];
-    const double s = static_cast<double>(c.sv[i]);
-    ok &= static_cast<unsigned>(t >= min_stored_time) &
-          static_cast<unsigned>(t <= max_stored_time) & static_cast<unsigned>(s >= c.smin) &
-          static_cast<unsigned>(s <= c.smax) & static_cast<unsigned>(s >= -max_stored) &
-          static_cast<unsigned>(s <= max_stored);
-    hi = t > hi ? t : hi;
-    ul[c.lc[i]] = 1;
-    uc[c.cc[i]] = 1;
+  for (std::size_t r = rb; r < re; ++r) {
+    ul[c.lc[r]] = 1;
+    uc[c.cc[r]] = 1;
     // Rows ascending: a triple's first row is the one that finds it unset. (A read-modify-write
     // of the same slot on every row would chain the rows through memory: triples repeat.)
-    const std::uint32_t a = c.ac[i];
-    if (af[a] == none) af[a] = static_cast<std::uint32_t>(i);
+    const std::uint32_t a = c.ac[r];
+    if (af[a] == none) af[a] = static_cast<std::uint32_t>(r);
   }
-  out.ok = ok;
-  out.hi = hi;
 }
 
 std::vector<std::string_view> views_of(const std::vector<std::string>& names) {
