@@ -91,6 +91,16 @@ struct column_buffer {
   }
 };
 
+/// Every row of `log` (rows == nullptr), or the listed rows with learner codes remapped
+/// (`learner_code`, `learner_names`): the columns of a batch for evidence_log::append. Checks `m`
+/// (if any) between blocks of rows; large buffers are populated on `threads`. `in_place` (a whole
+/// log that is not the one being appended to): its learner, competency and time columns are
+/// used in place. O(rows).
+column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_t>* rows,
+                         const std::vector<std::uint32_t>* learner_code,
+                         const std::vector<std::string_view>* learner_names,
+                         detail::meter* m = nullptr, unsigned threads = 1, bool in_place = false);
+
 /// Views of `names` (valid while `names` is neither changed nor destroyed).
 inline std::vector<std::string_view> views(const std::vector<std::string>& names) {
   return {names.begin(), names.end()};
