@@ -21,6 +21,16 @@ namespace {
 
 constexpr const char* log_type = "EvidenceLog";
 
+// A change of a log from Python: its write lock, refused for a roster's own log (`Roster.log`).
+class log_change {
+ public:
+  log_change(const evidence_log& l, const char* method)
+      : lock_((refuse_owned(&l, method), &l), log_type) {}
+
+ private:
+  write_lock lock_;
+};
+
 // A bound accessor of the log: its value copied under the log's read lock (object_lock.hpp).
 template <typename Get>
 auto reading(Get get) {
@@ -319,7 +329,7 @@ log) waits until no other call uses it, and other calls wait for it, with the GI
       .def(
           "add_kind",
           [](evidence_log& l, std::string_view name) {
-            const write_lock lock(&l, log_type);
+            const log_change change(l, "EvidenceLog.add_kind");
             l.add_kind(name);
           },
           py::arg("name"), "Accepts a custom evidence kind.")
@@ -539,7 +549,7 @@ concatenated frame's retractions yourself (``log.retract(old.retractions)``).
               t = to_seconds(time, "time", true);
               b.time.values = &t;
             }
-            const write_lock lock(&log, log_type);
+            const log_change change(log, "EvidenceLog.add");
             // Without framework= or policy=, only the log's own checks (Python's default).
             if (checks)
               log.append(b, *checks);
@@ -556,7 +566,7 @@ concatenated frame's retractions yourself (``log.retract(old.retractions)``).
             const py_evidence_batch batch(n, cols);
             const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            const write_lock lock(&log, log_type);
+            const log_change change(log, "EvidenceLog.extend");
             // Without framework= or policy=, only the log's own checks (Python's default).
             if (checks)
               log.append(batch.columns(), *checks, hook);
@@ -580,7 +590,7 @@ concatenated frame's retractions yourself (``log.retract(old.retractions)``).
             statements_summary s;
             {
               py::gil_scoped_release release;
-              const write_lock lock(&log, log_type);
+              const log_change change(log, "EvidenceLog.append_statements");
               s = log.append_statements(columns, v, checks ? *checks : ingest_checks{}, hook);
             }
             return statements_dict(s);
@@ -622,7 +632,7 @@ All or nothing: a bad row or a conflicting repeat leaves the log unchanged.
       .def(
           "retract",
           [](evidence_log& log, const std::string& source, const std::string& by) {
-            const write_lock lock(&log, log_type);
+            const log_change change(log, "EvidenceLog.retract");
             return log.retract(source, by);
           },
           py::arg("source"), py::arg("by") = "", R"pbdoc(
@@ -644,7 +654,7 @@ latest time) still counts retracted rows. O(distinct (kind, weight, source) trip
           [](evidence_log& log, const std::vector<std::pair<std::string, std::string>>& batch) {
             std::vector<retraction> v;
             for (const auto& [source, by] : batch) v.push_back({source, by});
-            const write_lock lock(&log, log_type);
+            const log_change change(log, "EvidenceLog.retract");
             return log.retract(v);
           },
           py::arg("retractions"), R"pbdoc(
@@ -756,7 +766,7 @@ roster snapshots and learner records. O(log n).
             }
             const auto hook = python_progress(progress);
             py::gil_scoped_release release;
-            const write_lock lock(&log, log_type);
+            const log_change change(log, "EvidenceLog.append_csv");
             if (checks)
               log.read_csv(path, c, *checks, hook);
             else

@@ -25,6 +25,12 @@
 namespace masterymap::python {
 namespace {
 
+// What changing a roster's own log from Python says (object_lock.hpp, refuse_owned).
+constexpr const char* own_log_message =
+    "this log is a Roster's own log (Roster.log), changed only through its roster "
+    "(Roster.ingest, add, place, retract): changed here, the roster's tables would no longer "
+    "follow it; copy.copy(roster.log) is a log of your own";
+
 // A roster is changed with the GIL released: every method holds its lock (object_lock.hpp).
 // A change holds the roster and its own log (Python reads it as `Roster.log`) for writing, and
 // the log of a batch for reading.
@@ -512,8 +518,24 @@ datetime64) defaults to the roster's evaluation time.
       .def_property_readonly("framework", &roster::framework)
       .def_property_readonly("policy", &roster::policy)
       .def_property_readonly(
-          "log", &roster::log, py::return_value_policy::reference_internal,
-          "Every piece of evidence ingested (read-only use; grows with each ingest).")
+          "log",
+          [](const py::object& self) {
+            const evidence_log* log = &self.cast<const roster&>().log();
+            // Read-only from Python: the roster's tables follow its log only through the
+            // roster's own changes. Unmarked when the roster is collected (a log handed out
+            // keeps its roster alive, so no wrapper outlives the mark).
+            if (mark_owned(log, own_log_message)) {
+              py::cpp_function forget([log](py::handle ref) {
+                unmark_owned(log);
+                ref.dec_ref();
+              });
+              py::weakref(self, forget).release();
+            }
+            return py::cast(log, py::return_value_policy::reference_internal, self);
+          },
+          "Every piece of evidence ingested; grows with each ingest. Read-only: its changing "
+          "methods raise ValueError (change the roster with ingest, add, place or retract; "
+          "``copy.copy(roster.log)`` is a log of your own).")
       .def_property_readonly(
           "as_of",
           [](const roster& r) -> py::object {

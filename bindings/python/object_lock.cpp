@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace masterymap::python {
@@ -306,5 +307,34 @@ lock_set::~lock_set() {
 
 in_callback::in_callback() noexcept { ++holds.callback_depth; }
 in_callback::~in_callback() { --holds.callback_depth; }
+
+namespace {
+std::mutex owned_mutex;
+std::unordered_map<const void*, const char*>& owned() {
+  static std::unordered_map<const void*, const char*> m;
+  return m;
+}
+}  // namespace
+
+bool mark_owned(const void* object, const char* how_to_change) {
+  const std::lock_guard<std::mutex> g(owned_mutex);
+  return owned().emplace(object, how_to_change).second;
+}
+
+void unmark_owned(const void* object) {
+  const std::lock_guard<std::mutex> g(owned_mutex);
+  owned().erase(object);
+}
+
+void refuse_owned(const void* object, const char* method) {
+  const char* how = nullptr;
+  {
+    const std::lock_guard<std::mutex> g(owned_mutex);
+    const auto it = owned().find(object);
+    if (it == owned().end()) return;
+    how = it->second;
+  }
+  throw std::invalid_argument(std::string(method) + ": " + how);
+}
 
 }  // namespace masterymap::python

@@ -74,6 +74,16 @@ class in_callback {
   in_callback& operator=(const in_callback&) = delete;
 };
 
+/// Objects that Python may read but changes only through their owner: a Roster's own log
+/// (`Roster.log`: an EvidenceLog method changing it would leave the roster's tables stale).
+/// Marked when first handed out (returns whether it was not marked yet), unmarked when the owner
+/// is collected. Thread-safe.
+bool mark_owned(const void* object, const char* how_to_change);
+void unmark_owned(const void* object);
+/// \throws std::invalid_argument naming `method` and saying how to change `object` instead,
+/// when `object` is marked.
+void refuse_owned(const void* object, const char* method);
+
 }  // namespace masterymap::python
 
 #endif  // MASTERYMAP_PYTHON_OBJECT_LOCK_HPP

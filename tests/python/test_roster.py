@@ -417,3 +417,35 @@ def test_roster_frames_share_the_learner_dtype_of_the_roster_they_come_from():
         a.ingest(pd.DataFrame({"learner": ["w"], "competency": ["nope"], "score": [4.0],
                                "time": [4.0]}))
     assert list(a.levels()["learner"].cat.categories) == ["x", "y", "z"]
+
+
+def test_the_roster_log_is_read_only_from_python(setup):
+    """Roster.log is the roster's own log: its changing methods raise ValueError (the tables
+    would go stale, and a snapshot would not load); a copy is a log of one's own."""
+    import copy
+    import gc
+    import pickle
+    fw, pol, df = setup
+    r = mm.Roster(fw, pol)
+    r.ingest(df.iloc[:20])
+    saved = pickle.dumps(r)
+    one = df.iloc[:1]
+    for change in (lambda log: log.add("s1", one.competency.iloc[0], 4.0, T0 + 1e6),
+                   lambda log: log.extend(one), lambda log: log.retract("q1", "void"),
+                   lambda log: log.add_kind("quiz"),
+                   lambda log: log.append_statements(df.iloc[:0])):
+        with pytest.raises(ValueError, match="Roster's own log"):
+            change(r.log)
+    assert pickle.dumps(r) == saved
+    mine = copy.copy(r.log)
+    mine.extend(df.iloc[20:30])
+    assert len(mine) == 30 and len(r.log) == 20
+    r.ingest(df.iloc[20:30])  # the roster still changes its log itself
+    assert r.log == mine
+    # Once the roster is gone (a log handed out keeps it alive until then), a new log at the
+    # same address is an ordinary log.
+    del r
+    gc.collect()
+    fresh = mm.EvidenceLog()
+    fresh.extend(one)
+    assert len(fresh) == 1
