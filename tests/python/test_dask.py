@@ -303,6 +303,26 @@ def test_summary_default_as_of_is_the_latest_time(world):
     pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
+def test_cohort_calls_without_as_of_take_what_a_roster_takes(world):
+    """The default as_of (the latest evidence time) reads each partition as a roster does: a
+    school's own kind and the scale's labels as scores are accepted, not refused."""
+    fw, pol, ev = world
+    ev = ev.copy()
+    ev["kind"] = np.where(np.arange(len(ev)) % 5 == 0, "quiz", "formative")
+    labels = list(pol.scale.labels)
+    ev["score"] = pd.Series([labels[int(x) - 1] if x == int(x) and 1 <= x <= len(labels) else x
+                             for x in ev["score"]], dtype=object)
+    ddf = _split(ev, "chunks")
+    r = _roster(fw, pol, ev, None)
+    pd.testing.assert_frame_equal(mmd.summary(fw, pol, ddf, min_n=1).compute(scheduler="sync"),
+                                  r.summary(min_n=1), check_exact=True)
+    pd.testing.assert_frame_equal(mmd.time_to_mastery(fw, pol, ddf).compute(scheduler="sync"),
+                                  r.time_to_mastery(), check_exact=True)
+    pd.testing.assert_frame_equal(
+        mmd.groups_by_frontier(fw, pol, ddf, "stuck").compute(scheduler="sync"),
+        r.groups_by_frontier("stuck"), check_exact=True)
+
+
 @pytest.mark.parametrize("table", [False, True])
 def test_time_to_mastery_equals_the_local_one(world, run, table):
     fw, pol, ev = world

@@ -112,16 +112,20 @@ def _as_of(policy: Policy, as_of: Any, where: str) -> Optional[float]:
     return float(_core._to_seconds(as_of, "as_of"))
 
 
-def _latest(df: pd.DataFrame, learner: str, offsets: Optional[np.ndarray] = None,
-            where: str = "masterymap.dask") -> float:
-    """The latest evidence time of a partition (NaN: none), as the roster reads times."""
+def _latest(df: pd.DataFrame, engine: Engine, learner: str,
+            offsets: Optional[np.ndarray] = None, where: str = "masterymap.dask") -> float:
+    """The latest evidence time of a partition (NaN: none), as the roster reads times: the
+    partition taken as a roster takes it (a school's own kinds, the scale's labels as scores),
+    so what the roster accepts is accepted here, and what it refuses is refused with its
+    message."""
     rows = df[ROW].to_numpy()
     df = _rename(_restore(df), learner)
     if len(df) == 0:
         return float("nan")
-    log = EvidenceLog()
+    kinds = [str(k) for k in pd.unique(df["kind"].dropna())] if "kind" in df else []
+    log = EvidenceLog(kinds=kinds)
     with _rows_of(rows, offsets, where):
-        log.extend(df)
+        log.extend(df, framework=engine.framework, policy=engine.policy)
     t = log._columns()["time"]
     return float(np.max(t)) if len(t) else float("nan")
 
@@ -243,12 +247,12 @@ def _rosters(framework: Framework, policy: Policy, ddf: dd.DataFrame, as_of: Any
     shuffled, offsets = _partitioned(ddf, learner, "learner", npartitions, shuffle, where,
                                      partitioned)
     parts = shuffled.to_delayed()
+    engine = _engine(framework, policy)
     if t is None:
         at = dask.delayed(_max_time, pure=True)(
-            [dask.delayed(_latest, pure=True)(p, learner, offsets, where) for p in parts])
+            [dask.delayed(_latest, pure=True)(p, engine, learner, offsets, where) for p in parts])
     else:
         at = dask.delayed(t)
-    engine = _engine(framework, policy)
     rosters = [dask.delayed(_roster_part, pure=True)(p, engine, learner, at, threads, offsets,
                                                      where)
                for p in parts]
