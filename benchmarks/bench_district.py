@@ -8,10 +8,12 @@ whole job, and the process's peak memory (``ru_maxrss``).
 
 Issue 15's full size is 5,000 competencies x 1,000,000 learners (50 M events). The roster keeps
 per learner its touched cells (16 B each) and a bitset of its inferred-only competencies (C/8 B),
-so that size fits this 24 GiB machine. The one step that does not scale is the long-form
-ratings frame of ``mm.ratings``: it has a row per inferred prerequisite too (about 3,000 a
-learner on this map: 3 billion rows at 1 M learners), so it is run only while it stays under
-``--max-ratings-rows`` (estimated from a first slice of learners) and reported as skipped above.
+so that size fits this 24 GiB machine. The one step that can outgrow memory is the long-form
+ratings frame of ``mm.ratings``: a row per learner and competency that is not ``not_started``,
+inferred prerequisites included (a learner who has mastered much has a row for every
+competency that mastery rests on; with 50 simulated attempts, a handful a learner). It is run
+only while that count, known exactly from ``summary()``, stays under ``--max-ratings-rows``, and
+reported as skipped otherwise.
 
 Run: PYTHONPATH=build/dev/python /usr/bin/python3 benchmarks/bench_district.py
      [--competencies 5000] [--learners 20000] [--events 50]
@@ -65,7 +67,7 @@ def main():
         assert len(rated) == rows, (len(rated), rows)
     else:
         print(f"rate (mm.ratings of the log): skipped, its frame would have {rows:,} rows "
-              f"({rows / a.learners:,.0f} a learner, most of them inferred prerequisites)")
+              f"({rows / a.learners:,.1f} a learner; --max-ratings-rows {a.max_ratings_rows:,.0f})")
     job = time.perf_counter() - job0
     ingest = dict(steps)["ingest"]
     print(f"district job: {a.competencies:,} competencies ({len(fw.edges_frame()):,} "
