@@ -550,7 +550,8 @@ datetime64) defaults to the roster's evaluation time.
             const read_lock lock(&r, roster_type);
             return r.learners();  // a copy, made under the lock
           },
-          "Learner ids, in order of first appearance.")
+          "Learner ids, in the order they came in (the log's: first appearance in the rows, a "
+          "Categorical column's ids in category order).")
       .def_property_readonly("threads", [](const roster& r) { return r.options().threads; })
       .def("__len__",
            [](const roster& r) {

@@ -15,7 +15,7 @@ module. One dtype per kind of column, in every frame:
 - ``rating``: an ordered categorical of the scale's labels, lowest first, so
   ``tab.rating >= "Proficient"`` and ``tab.rating.max()`` work (NaN: no rating);
 - ``learner`` and ``competency``: unordered categoricals of the ids' canonical texts (learners
-  in order of first appearance, competencies in framework order); the same categories in every
+  in the order they came in, competencies in framework order); the same categories in every
   frame of one roster.
 
 Times become ``datetime64[ns, UTC]`` columns (NaT where there is none), converted
