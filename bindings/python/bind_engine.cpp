@@ -566,7 +566,10 @@ rows + learners of the log; raising from it cancels the call.
 Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered categorical
 in learning order, ``STATUS_ORDER``), ``score`` (float64), ``rating`` (ordered categorical of the
 scale's labels, lowest first; NaN when absent), ``evidence`` (count). One row per (learner,
-competency) that is not ``not_started``, or every pair with ``all_competencies=True``.
+competency) that is not ``not_started`` or has evidence (a rollup parent's own evidence, which
+its rollup does not read, leaves it ``not_started``: its row says so, with the count), or every
+pair with ``all_competencies=True``. (``Roster.to_dataframe`` has no evidence column and leaves
+such rows out.)
 )pbdoc")
       .def(
           "update",

@@ -66,9 +66,11 @@ def ratings(framework: Framework, policy: Policy, log: EvidenceLog, *,
 
     Columns, in order: ``learner``, ``competency`` (categoricals), ``status`` (ordered
     categorical in learning order, :data:`STATUS_ORDER`), ``score`` (float64), ``rating`` (ordered
-    categorical of the scale's labels, lowest first; NaN when absent), ``evidence`` (count). Only (learner,
-    competency) pairs that are not ``not_started`` unless ``all_competencies``. Computed in C++ in parallel with the
-    GIL released; pass ``engine=`` to reuse a compiled :class:`Engine`. Ctrl-C raises
+    categorical of the scale's labels, lowest first; NaN when absent), ``evidence`` (count).
+    Only (learner, competency) pairs that are not ``not_started`` or have evidence (a rollup
+    parent's own evidence leaves it ``not_started``: its row says so, with the count), unless
+    ``all_competencies``. Computed in C++ in parallel with the GIL released; pass ``engine=`` to
+    reuse a compiled :class:`Engine`. Ctrl-C raises
     ``KeyboardInterrupt`` within about 0.1 s; ``progress(done, total)`` is called about every
     50 ms and once with ``done == total`` (rows + learners of the log); raising from it cancels.
     """
