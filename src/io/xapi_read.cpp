@@ -497,17 +497,21 @@ std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std:
     for (std::size_t p = b + 1; p < e + 1; ++p) {
       const xapi_evidence& x = parts[p]->out;
       const std::size_t at = row0[p];
+      // (pointers and the offset in locals: a store through `to` is not taken to change them)
       for (std::size_t c = 0; c < columns.size(); ++c) {
-        const auto& from = x.*columns[c].codes;
-        auto* to = (out.*columns[c].codes).data() + at;
-        const auto& map = recode[p][c];
-        for (std::size_t r = 0; r < from.size(); ++r) to[r] = map[from[r]];
+        const std::uint32_t* const from = (x.*columns[c].codes).data();
+        std::uint32_t* const to = (out.*columns[c].codes).data() + at;
+        const std::uint32_t* const map = recode[p][c].data();
+        const std::size_t rows = (x.*columns[c].codes).size();
+        for (std::size_t r = 0; r < rows; ++r) to[r] = map[from[r]];
       }
       std::copy(x.time.begin(), x.time.end(), out.time.begin() + static_cast<std::ptrdiff_t>(at));
       std::copy(x.score.begin(), x.score.end(),
                 out.score.begin() + static_cast<std::ptrdiff_t>(at));
-      for (std::size_t r = 0; r < x.statement.size(); ++r)
-        out.statement[at + r] = x.statement[r] + first_statement[p];
+      const std::size_t* const from = x.statement.data();
+      std::size_t* const to = out.statement.data() + at;
+      const std::size_t s0 = first_statement[p], rows = x.statement.size();
+      for (std::size_t r = 0; r < rows; ++r) to[r] = from[r] + s0;
     }
   });
   std::size_t source_chars = out.source.chars().size(), stamp_chars = out.timestamp.chars().size();
