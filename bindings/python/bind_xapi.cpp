@@ -3,8 +3,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <masterymap/io/xapi.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "bindings.hpp"
 
@@ -24,10 +29,51 @@ io::xapi_version version_of(const std::string& v) {
       v + "'");
 }
 
+// A 1-D array of `dtype` (items of sizeof(T) bytes: int64 over size_t, bool over uint8) that
+// takes over `v` without copying (its memory is freed with the array).
 template <typename T>
-py::array_t<T> array_of(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+py::array owned_array(std::vector<T>&& v, const py::dtype& dtype) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array(dtype, {static_cast<py::ssize_t>(heap->size())},
+                   {static_cast<py::ssize_t>(sizeof(T))}, heap->data(), owner);
 }
+
+// Codes in the narrowest signed type pandas keeps for `categories` names (its
+// coerce_indexer_dtype: int8 below 127 names, int16 below 32767, int32 below 2^31 - 1, else
+// int64), so that Categorical.from_codes takes them without another copy. The loop reads and
+// writes through local pointers only. O(rows); no GIL needed.
+struct narrow_codes {
+  std::vector<std::int8_t> i8;
+  std::vector<std::int16_t> i16;
+  std::vector<std::int32_t> i32;
+  std::vector<std::int64_t> i64;
+  template <typename U>
+  static std::vector<U> convert(const std::vector<std::uint32_t>& v) {
+    std::vector<U> out(v.size());
+    const std::uint32_t* from = v.data();
+    U* to = out.data();
+    const std::size_t n = v.size();
+    for (std::size_t i = 0; i < n; ++i) to[i] = static_cast<U>(from[i]);
+    return out;
+  }
+  narrow_codes(const std::vector<std::uint32_t>& codes, std::size_t categories) {
+    if (categories < 127)
+      i8 = convert<std::int8_t>(codes);
+    else if (categories < 32767)
+      i16 = convert<std::int16_t>(codes);
+    else if (categories < 2147483647)
+      i32 = convert<std::int32_t>(codes);
+    else
+      i64 = convert<std::int64_t>(codes);
+  }
+  py::array take(std::size_t categories) {
+    if (categories < 127) return owned_array(std::move(i8), py::dtype::of<std::int8_t>());
+    if (categories < 32767) return owned_array(std::move(i16), py::dtype::of<std::int16_t>());
+    if (categories < 2147483647) return owned_array(std::move(i32), py::dtype::of<std::int32_t>());
+    return owned_array(std::move(i64), py::dtype::of<std::int64_t>());
+  }
+};
 
 py::list texts(const std::vector<std::string>& v) {
   py::list out(v.size());
@@ -39,29 +85,48 @@ py::list texts(const std::vector<std::string>& v) {
   return out;
 }
 
+// Whether every character of `chars` is ASCII, 8 bytes at a time. O(size); no GIL needed.
+bool all_ascii(const std::string& chars) {
+  const char* p = chars.data();
+  const std::size_t n = chars.size();
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, 8);
+    high |= w;
+  }
+  for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 // A numpy object array of str from a text column: ASCII strings (statement ids, timestamps) are
-// copied into compact str objects without decoding; others are decoded as UTF-8.
-py::array text_array(const io::text_column& c) {
-  const auto n = static_cast<py::ssize_t>(c.size());
-  py::array out(py::dtype("O"), std::vector<py::ssize_t>{n});
-  auto** data = static_cast<PyObject**>(out.mutable_data());
-  // one pass over all the characters first: checked ids and timestamps are ASCII throughout
-  bool all_ascii = true;
-  for (const char ch : c.chars()) all_ascii &= static_cast<unsigned char>(ch) < 0x80;
-  for (py::ssize_t i = 0; i < n; ++i) {
-    const std::string_view v = c[static_cast<std::size_t>(i)];
-    bool ascii = all_ascii;
+// copied into compact str objects without decoding; others are decoded as UTF-8. `ascii`:
+// all_ascii(c.chars()), found without the GIL.
+py::array text_array(const io::text_column& c, bool ascii_column) {
+  const std::size_t n = c.size();
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(n)});
+  auto** const data = static_cast<PyObject**>(out.mutable_data());
+  const char* const chars = c.chars().data();
+  const std::size_t* const ends = c.ends().data();
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t end = ends[i];
+    const char* const v = chars + begin;
+    const auto size = static_cast<py::ssize_t>(end - begin);
+    begin = end;
+    bool ascii = ascii_column;
     if (!ascii) {
-      ascii = true;
-      for (const char ch : v) ascii &= static_cast<unsigned char>(ch) < 0x80;
+      unsigned high = 0;
+      for (py::ssize_t k = 0; k < size; ++k) high |= static_cast<unsigned char>(v[k]);
+      ascii = high < 0x80;
     }
     PyObject* s = nullptr;
-    const auto size = static_cast<py::ssize_t>(v.size());
     if (ascii) {
       s = PyUnicode_New(size, 127);
-      if (s != nullptr) std::memcpy(PyUnicode_DATA(s), v.data(), v.size());
+      if (s != nullptr) std::memcpy(PyUnicode_DATA(s), v, static_cast<std::size_t>(size));
     } else {
-      s = PyUnicode_DecodeUTF8(v.data(), size, nullptr);
+      s = PyUnicode_DecodeUTF8(v, size, nullptr);
     }
     if (s == nullptr) throw py::error_already_set();
     Py_XDECREF(data[i]);  // numpy fills a new object array with None
@@ -70,27 +135,41 @@ py::array text_array(const io::text_column& c) {
   return out;
 }
 
+// What evidence_dict needs that takes no Python object: made with the GIL released.
+struct prepared {
+  std::array<narrow_codes, 5> codes;
+  bool source_ascii, timestamp_ascii;
+  explicit prepared(const io::xapi_evidence& e)
+      : codes{narrow_codes(e.learner, e.learners.size()),
+              narrow_codes(e.competency, e.competencies.size()),
+              narrow_codes(e.kind, e.kinds.size()), narrow_codes(e.verb, e.verbs.size()),
+              narrow_codes(e.activity, e.activities.size())},
+        source_ascii(all_ascii(e.source.chars())),
+        timestamp_ascii(all_ascii(e.timestamp.chars())) {}
+};
+
 // `skipped`: whether to list the skipped statements (85,000 tuples for a million statements,
-// made only when the caller asked for them).
-py::dict evidence_dict(const io::xapi_evidence& e, bool skipped_list) {
+// made only when the caller asked for them). The columns are taken over (moved) from `e`.
+// Codes come in the narrowest integer type pandas keeps (see narrow_codes).
+py::dict evidence_dict(io::xapi_evidence&& e, prepared&& pre, bool skipped_list) {
   py::dict d;
-  d["learner"] = array_of(e.learner);
+  d["learner"] = pre.codes[0].take(e.learners.size());
   d["learners"] = texts(e.learners);
-  d["competency"] = array_of(e.competency);
+  d["competency"] = pre.codes[1].take(e.competencies.size());
   d["competencies"] = texts(e.competencies);
-  d["kind"] = array_of(e.kind);
+  d["kind"] = pre.codes[2].take(e.kinds.size());
   d["kinds"] = texts(e.kinds);
-  d["verb"] = array_of(e.verb);
+  d["verb"] = pre.codes[3].take(e.verbs.size());
   d["verbs"] = texts(e.verbs);
-  d["activity"] = array_of(e.activity);
+  d["activity"] = pre.codes[4].take(e.activities.size());
   d["activities"] = texts(e.activities);
-  d["time"] = array_of(e.time);
-  d["score"] = array_of(e.score);
-  d["source"] = text_array(e.source);
-  d["timestamp"] = text_array(e.timestamp);
-  std::vector<std::int64_t> statement(e.statement.begin(), e.statement.end());
-  d["statement"] = array_of(statement);
-  d["retracted"] = array_of(e.retracted);
+  d["time"] = owned_array(std::move(e.time), py::dtype::of<double>());
+  d["score"] = owned_array(std::move(e.score), py::dtype::of<double>());
+  d["source"] = text_array(e.source, pre.source_ascii);
+  d["timestamp"] = text_array(e.timestamp, pre.timestamp_ascii);
+  static_assert(sizeof(std::size_t) == sizeof(std::int64_t), "statement indices as int64");
+  d["statement"] = owned_array(std::move(e.statement), py::dtype::of<std::int64_t>());
+  d["retracted"] = owned_array(std::move(e.retracted), py::dtype("?"));  // 0/1 bytes: bool
   py::list voided, waived, skipped;
   for (const auto& [i, id] : e.voided) voided.append(py::make_tuple(i, id));
   for (const auto& w : e.waived) {
@@ -185,10 +264,12 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
         o.mastery_scores.insert(mastery_scores.begin(), mastery_scores.end());
         o.threads = threads;
         io::xapi_evidence e;
+        std::optional<prepared> pre;
         if (is_path) {
           const std::string p = fs_path(source, "source");
           py::gil_scoped_release release;
           e = io::read_xapi(p, o);
+          pre.emplace(e);
         } else {
           std::string_view text;
           if (PyBytes_Check(source.ptr())) {
@@ -206,8 +287,9 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
           }
           py::gil_scoped_release release;  // `source` stays referenced by the caller
           e = io::parse_xapi(text, o);
+          pre.emplace(e);
         }
-        return evidence_dict(e, skipped);
+        return evidence_dict(std::move(e), std::move(*pre), skipped);
       },
       py::arg("source"), py::kw_only(), py::arg("is_path") = false, py::arg("version") = "2.0",
       py::arg("alignment") = std::map<std::string, std::string>{}, py::arg("framework") = nullptr,
@@ -222,8 +304,9 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
       R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the
 mapping is described at ``masterymap.io.read_xapi`` (use that). Returns a dict of columns
-(codes and names, ``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement``,
-``retracted``: 1 for a row voided by a statement of the batch) and
+(codes in the narrowest signed integer type pandas keeps for that many names, and names;
+``time`` seconds, ``score``, ``source``, ``timestamp``, ``statement`` (int64), ``retracted``:
+bool, True for a row voided by a statement of the batch) and
 ``voided``, ``retractions`` ((id voided, voiding statement id)), ``waived`` and ``skipped``
 lists (``skipped=False``: an empty ``skipped`` list).
 

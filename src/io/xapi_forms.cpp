@@ -199,19 +199,25 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) n
 std::optional<double> parse_rfc3339(std::string_view s) noexcept {
   using xapi_detail::is_digit;
   // YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)
-  auto digits = [&](std::size_t at, std::size_t n, int& v) {
-    if (at + n > s.size()) return false;
-    v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (!is_digit(s[i])) return false;
-      v = v * 10 + (s[i] - '0');
+  if (s.size() < 20) return std::nullopt;
+  // the value of the n digits at p, -1 when one is not a digit: returned, not stored through a
+  // reference on every digit (which an out-of-line lambda did, six times per timestamp)
+  const auto digits = [](const char* p, int n) noexcept {
+    int v = 0;
+    bool ok = true;
+    for (int k = 0; k < n; ++k) {
+      const int d = static_cast<unsigned char>(p[k]) - '0';
+      ok &= static_cast<unsigned>(d) <= 9U;
+      v = v * 10 + d;
     }
-    return true;
+    return ok ? v : -1;
   };
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(0, 4, year) || s.size() < 20 || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' ||
-      !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't') || !digits(11, 2, hour) ||
-      s[13] != ':' || !digits(14, 2, minute) || s[16] != ':' || !digits(17, 2, second))
+  const char* const c = s.data();
+  const int year = digits(c, 4), month = digits(c + 5, 2), day = digits(c + 8, 2),
+            hour = digits(c + 11, 2), minute = digits(c + 14, 2), second = digits(c + 17, 2);
+  if (year < 0 || c[4] != '-' || month < 0 || c[7] != '-' || day < 0 ||
+      (c[10] != 'T' && c[10] != 't') || hour < 0 || c[13] != ':' || minute < 0 || c[16] != ':' ||
+      second < 0)
     return std::nullopt;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60)
     return std::nullopt;
@@ -239,10 +245,9 @@ std::optional<double> parse_rfc3339(std::string_view s) noexcept {
   if (s[i] == 'Z' || s[i] == 'z') {
     ++i;
   } else if (s[i] == '+' || s[i] == '-') {
-    int oh = 0, om = 0;
-    if (i + 6 != s.size() || !digits(i + 1, 2, oh) || s[i + 3] != ':' || !digits(i + 4, 2, om) ||
-        oh > 23 || om > 59)
-      return std::nullopt;
+    if (i + 6 != s.size()) return std::nullopt;
+    const int oh = digits(c + i + 1, 2), om = digits(c + i + 4, 2);
+    if (oh < 0 || s[i + 3] != ':' || om < 0 || oh > 23 || om > 59) return std::nullopt;
     if (s[i] == '-' && oh == 0 && om == 0) return std::nullopt;  // unknown local offset
     offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
     i += 6;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -33,23 +34,40 @@ constexpr std::string_view waived_verb = "https://w3id.org/xapi/adl/verbs/waived
 constexpr std::uint32_t none = 0xFFFFFFFFU;
 
 // A hash of a short text, 8 bytes at a time (the mix of splitmix64): IRIs share long prefixes,
-// so every byte counts.
+// so every byte counts. The last bytes are read as one word that overlaps the word before (a
+// text of 8 bytes or more) or as two overlapping 4-byte words (4 to 7 bytes): no memcpy of a
+// variable size, whose byte-wise stores the 8-byte load after it could not forward from (a
+// stall of the whole row in the mapper). The size is mixed in first, so the overlap loses no
+// text. The values are private to the tables (codes are in first-use order, not hash order).
 inline std::uint64_t hash_text(std::string_view s) noexcept {
-  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-  std::size_t i = 0;
-  auto mix = [&h](std::uint64_t w) {
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 31;
+  const char* const p = s.data();
+  const std::size_t n = s.size();
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+  const auto mix = [](std::uint64_t x, std::uint64_t w) noexcept {
+    x = (x ^ w) * 0xBF58476D1CE4E5B9ULL;
+    return x ^ (x >> 31);
   };
-  for (; i + 8 <= s.size(); i += 8) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
     std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, 8);
-    mix(w);
+    std::memcpy(&w, p + i, 8);
+    h = mix(h, w);
   }
-  if (i < s.size()) {
+  if (i < n) {
     std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
-    mix(w);
+    if (n >= 8) {  // the last 8 bytes
+      std::memcpy(&w, p + n - 8, 8);
+    } else if (n >= 4) {
+      std::uint32_t a = 0, b = 0;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      w = a | static_cast<std::uint64_t>(b) << 32;
+    } else {  // 1 to 3 bytes
+      w = static_cast<unsigned char>(p[0]) |
+          static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+          static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+    }
+    h = mix(h, w);
   }
   h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
   return h ^ (h >> 31);
@@ -94,6 +112,13 @@ class text_table {
     return index;
   }
   V& operator[](std::uint32_t i) noexcept { return values_[i]; }
+  // Empties the table, keeping its memory (slots cleared in place: no allocation, no fresh
+  // pages). O(slots).
+  void clear() noexcept {
+    std::fill(slots_.begin(), slots_.end(), slot{});
+    values_.clear();
+    keys_.clear();
+  }
   void prefetch(std::uint64_t h) const noexcept {
     // an empty table prefetches data() + 0, a null pointer, which is harmless
     const std::size_t mask = slots_.empty() ? 0 : slots_.size() - 1;
@@ -148,6 +173,12 @@ class interner {
   }
   // Brings the slot a lookup of hash `h` starts at into the cache.
   void prefetch(std::uint64_t h) const noexcept { table_.prefetch(h); }
+  // Forgets every name, keeping the table's memory (see text_table::clear).
+  void clear() noexcept {
+    table_.clear();
+    last_ = none;
+    last_hash_ = 0;
+  }
 
  private:
   text_table<std::uint32_t> table_;
@@ -187,6 +218,16 @@ class mapper {
   // Maps one valid statement; problems go to `errors`.
   void map(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
            xapi_evidence& out, error_list& errors);
+
+  // Takes over the learner table of `done` (a mapper whose rows are flushed and whose table is
+  // not needed again), emptied: the next part of a large file read on the same thread starts
+  // with a table of the right size instead of growing one from 64 slots (20,000 learners: a
+  // 4 MiB table, filled and rehashed at each doubling and mapped page by page). Call it before
+  // this mapper maps a row.
+  void reuse_learner_table(mapper& done) noexcept {
+    learners_ = std::move(done.learners_);
+    learners_.clear();
+  }
 
   // Gives the last row mapped its learner code. The lookup waits for the next row: its slot
   // is prefetched meanwhile (a table of 20,000 learners outgrows the cache, and the lookup was

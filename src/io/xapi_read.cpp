@@ -238,6 +238,34 @@ void reserve(xapi_evidence& out, std::size_t bytes) {
   out.timestamp.reserve(rows, rows * 24);  // "2024-03-01T09:30:00.5Z" and longer
 }
 
+// Fresh memory the join is about to write in full, mapped ahead (MADV_POPULATE_WRITE) in 4 MiB
+// chunks on up to `threads` threads: on a VM a 4 KiB page fault costs microseconds (4 us
+// measured here), and the join's ~110 MB for a million statements took its faults one by one
+// on one thread.
+class fresh_memory {
+ public:
+  template <typename T>
+  void add_unused(const std::vector<T>& v) {  // v's capacity past its size
+    add(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(T));
+  }
+  void add_unused(const std::string& s) { add(s.data() + s.size(), s.capacity() - s.size()); }
+  void populate(unsigned threads) const {
+    detail::parallel_for(chunks_.size(), threads, 1, [this](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i)
+        detail::column_populate(chunks_[i].first, chunks_[i].second);
+    });
+  }
+
+ private:
+  void add(const void* p, std::size_t bytes) {
+    constexpr std::size_t chunk = std::size_t{4} << 20;
+    const auto* c = static_cast<const char*>(p);
+    for (std::size_t at = 0; at < bytes; at += chunk)
+      chunks_.emplace_back(c + at, std::min(chunk, bytes - at));
+  }
+  std::vector<std::pair<const void*, std::size_t>> chunks_;
+};
+
 // One reader's state: its evidence and problems, the statement ids it has seen. The sequential
 // reader reads everything; for large JSON lines, one reader per part of the text (see
 // read_parts).
@@ -375,25 +403,45 @@ xapi_evidence finish(xapi_evidence out, error_list errors,
 }
 
 // Whether a statement id (its 128 bits) occurs twice in the lists: the keys are scattered into
-// 256 buckets by hash, then each bucket (small enough for the cache) is checked with a table,
-// buckets on up to `threads` threads. O(keys).
+// 256 buckets by hash (each list counted and scattered on its own, lists on up to `threads`
+// threads), then each bucket (small enough for the cache) is checked with a table, buckets on up
+// to `threads` threads. O(keys).
 bool has_repeats(
     const std::vector<const std::vector<std::pair<std::uint64_t, std::uint64_t>>*>& lists,
     unsigned threads) {
   using key = std::pair<std::uint64_t, std::uint64_t>;
-  auto hash = [](const key& k) {
+  constexpr auto hash = [](const key& k) noexcept {
     std::uint64_t h = (k.first ^ (k.second * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
     return h ^ (h >> 29);
   };
+  const std::size_t m = lists.size();
+  // where[l][b]: the first index in `keys` of list l's keys of bucket b (counts first)
+  std::vector<std::array<std::size_t, 256>> where(m);
+  detail::parallel_for(m, threads, 1, [&](std::size_t l0, std::size_t l1) {
+    for (std::size_t l = l0; l < l1; ++l) {
+      std::array<std::size_t, 256> count{};
+      for (const auto& k : *lists[l]) ++count[hash(k) >> 56];
+      where[l] = count;
+    }
+  });
   std::array<std::size_t, 257> start{};
-  for (const auto* l : lists)
-    for (const auto& k : *l) ++start[(hash(k) >> 56) + 1];
-  for (std::size_t b = 0; b < 256; ++b) start[b + 1] += start[b];
+  for (std::size_t b = 0, at = 0; b < 256; ++b) {
+    start[b] = at;
+    for (std::size_t l = 0; l < m; ++l) {
+      const std::size_t c = where[l][b];
+      where[l][b] = at;
+      at += c;
+    }
+    start[b + 1] = at;
+  }
   std::vector<key> keys(start[256]);
-  std::array<std::size_t, 256> at{};
-  std::copy(start.begin(), start.begin() + 256, at.begin());
-  for (const auto* l : lists)
-    for (const auto& k : *l) keys[at[hash(k) >> 56]++] = k;
+  detail::parallel_for(m, threads, 1, [&](std::size_t l0, std::size_t l1) {
+    key* const out = keys.data();
+    for (std::size_t l = l0; l < l1; ++l) {
+      std::array<std::size_t, 256> at = where[l];  // a local copy: stores to `out` leave it be
+      for (const auto& k : *lists[l]) out[at[hash(k) >> 56]++] = k;
+    }
+  });
   std::atomic<bool> repeated{false};
   detail::parallel_for(256, threads, 16, [&](std::size_t b0, std::size_t b1) {
     std::vector<std::uint32_t> slots;  // index in `keys` + 1; 0 = empty
@@ -436,9 +484,13 @@ std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std:
     parts.push_back(std::make_unique<reader>(mapping));
     parts.back()->defer_ids = true;
   }
+  // the reader each worker finished last: its learner table goes on to the worker's next part
+  std::vector<reader*> last(detail::resolve_threads(threads), nullptr);
   detail::parallel_tasks(k, threads, [&](std::size_t p, unsigned worker) {
+    if (reader* const done = last[worker]) parts[p]->map.reuse_learner_table(done->map);
     read_part(*parts[p], p, worker);
     parts[p]->map.flush(parts[p]->out);
+    last[worker] = parts[p].get();
   });
   // the statements and lines before each part
   std::vector<std::size_t> first_line(k), first_statement(k);
@@ -479,7 +531,8 @@ std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std:
                                        {&xapi_evidence::verbs, &xapi_evidence::verb},
                                        {&xapi_evidence::activities, &xapi_evidence::activity}}};
   std::vector<std::array<std::vector<std::uint32_t>, 5>> recode(k);
-  for (std::size_t c = 0; c < columns.size(); ++c) {
+  // each column on its own, as workers become free (the learners, the most names, first)
+  detail::parallel_tasks(columns.size(), threads, [&](std::size_t c, unsigned) {
     std::vector<std::string> joined = std::move(out.*columns[c].names);
     interner names;
     std::vector<std::string> again;  // the first part's names, interned again: the same codes
@@ -488,8 +541,34 @@ std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std:
       for (const auto& name : parts[p]->out.*columns[c].names)
         recode[p][c].push_back(names.code(name, again));
     out.*columns[c].names = std::move(again);
-    (out.*columns[c].codes).resize(n);
+  });
+  // the joined columns and texts: room made, mapped in parallel, then written
+  std::size_t source_chars = out.source.chars().size(), stamp_chars = out.timestamp.chars().size();
+  for (std::size_t p = 1; p < k; ++p) {
+    source_chars += parts[p]->out.source.chars().size();
+    stamp_chars += parts[p]->out.timestamp.chars().size();
   }
+  {
+    fresh_memory fresh;
+    for (const auto& c : columns) {
+      (out.*c.codes).reserve(n);
+      fresh.add_unused(out.*c.codes);
+    }
+    out.time.reserve(n);
+    out.score.reserve(n);
+    out.statement.reserve(n);
+    out.source.reserve(n, source_chars);
+    out.timestamp.reserve(n, stamp_chars);
+    fresh.add_unused(out.time);
+    fresh.add_unused(out.score);
+    fresh.add_unused(out.statement);
+    for (const auto* t : {&out.source, &out.timestamp}) {
+      fresh.add_unused(t->chars());
+      fresh.add_unused(t->ends());
+    }
+    fresh.populate(threads);
+  }
+  for (const auto& c : columns) (out.*c.codes).resize(n);
   out.time.resize(n);
   out.score.resize(n);
   out.statement.resize(n);
@@ -497,26 +576,23 @@ std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std:
     for (std::size_t p = b + 1; p < e + 1; ++p) {
       const xapi_evidence& x = parts[p]->out;
       const std::size_t at = row0[p];
+      // (pointers and the offset in locals: a store through `to` is not taken to change them)
       for (std::size_t c = 0; c < columns.size(); ++c) {
-        const auto& from = x.*columns[c].codes;
-        auto* to = (out.*columns[c].codes).data() + at;
-        const auto& map = recode[p][c];
-        for (std::size_t r = 0; r < from.size(); ++r) to[r] = map[from[r]];
+        const std::uint32_t* const from = (x.*columns[c].codes).data();
+        std::uint32_t* const to = (out.*columns[c].codes).data() + at;
+        const std::uint32_t* const map = recode[p][c].data();
+        const std::size_t rows = (x.*columns[c].codes).size();
+        for (std::size_t r = 0; r < rows; ++r) to[r] = map[from[r]];
       }
       std::copy(x.time.begin(), x.time.end(), out.time.begin() + static_cast<std::ptrdiff_t>(at));
       std::copy(x.score.begin(), x.score.end(),
                 out.score.begin() + static_cast<std::ptrdiff_t>(at));
-      for (std::size_t r = 0; r < x.statement.size(); ++r)
-        out.statement[at + r] = x.statement[r] + first_statement[p];
+      const std::size_t* const from = x.statement.data();
+      std::size_t* const to = out.statement.data() + at;
+      const std::size_t s0 = first_statement[p], rows = x.statement.size();
+      for (std::size_t r = 0; r < rows; ++r) to[r] = from[r] + s0;
     }
   });
-  std::size_t source_chars = out.source.chars().size(), stamp_chars = out.timestamp.chars().size();
-  for (std::size_t p = 1; p < k; ++p) {
-    source_chars += parts[p]->out.source.chars().size();
-    stamp_chars += parts[p]->out.timestamp.chars().size();
-  }
-  out.source.reserve(n, source_chars);
-  out.timestamp.reserve(n, stamp_chars);
   for (std::size_t p = 1; p < k; ++p) {
     xapi_evidence& x = parts[p]->out;
     const std::size_t s0 = first_statement[p], l0 = first_line[p];

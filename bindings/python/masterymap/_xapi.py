@@ -119,7 +119,8 @@ def _frame(d: dict[str, Any], weight: float) -> pd.DataFrame:
     n = len(d["time"])
 
     def cat(codes: str, names: str) -> pd.Categorical:
-        return pd.Categorical.from_codes(d[codes].astype(np.int32), d[names])
+        # (the binding gives the codes in the integer type pandas keeps: no copy here)
+        return pd.Categorical.from_codes(d[codes], d[names])
 
     return pd.DataFrame({
         "learner": cat("learner", "learners"),
@@ -133,7 +134,7 @@ def _frame(d: dict[str, Any], weight: float) -> pd.DataFrame:
         "verb": cat("verb", "verbs"),
         "activity": cat("activity", "activities"),
         "timestamp": d["timestamp"],
-        "voided": d["retracted"].astype(bool),
+        "voided": d["retracted"],  # bool
     }, copy=False)  # (no columns=: with a dict it turns the time column into Timestamp objects)
 
 
