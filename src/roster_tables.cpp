@@ -189,24 +189,31 @@ void roster::impl::index_rows(std::size_t from, detail::meter* m,
         rows[lc[i]].push_back(static_cast<std::uint32_t>(from + i));
     });
   }
-  // Learners with a placement among the new rows (a log always knows the kind; few triples
-  // have it, often none).
+  // Learners with a placement among the new rows (a log always knows the kind).
   if (auto k = log.kind_code("placement")) {
     // (A cancelled ingest may leave a learner flagged: the flag only sends it down the full
     // re-evaluation path, which gives the same answer.)
     const auto& attrs = log.attributes();
-    std::vector<std::uint8_t> is_placement(attrs.size(), 0);
-    bool any = false;
-    for (std::size_t a = 0; a < attrs.size(); ++a)
-      if (attrs[a].kind == *k) {
-        is_placement[a] = 1;
-        any = true;
-      }
-    if (any) {
-      placed.resize(rows.size(), 0);
-      const std::uint32_t* ac = log.attribute_codes().data() + from;
+    const std::uint32_t* ac = log.attribute_codes().data() + from;
+    if (n < attrs.size()) {  // a few rows (one event: no allocation)
       for (std::size_t i = 0; i < n; ++i)
-        if (is_placement[ac[i]]) placed[lc[i]] = 1;
+        if (attrs[ac[i]].kind == *k) {
+          placed.resize(rows.size(), 0);
+          placed[lc[i]] = 1;
+        }
+    } else {  // a batch: the triples that are placements first (often none: no row pass)
+      std::vector<std::uint8_t> is_placement(attrs.size(), 0);
+      bool any = false;
+      for (std::size_t a = 0; a < attrs.size(); ++a)
+        if (attrs[a].kind == *k) {
+          is_placement[a] = 1;
+          any = true;
+        }
+      if (any) {
+        placed.resize(rows.size(), 0);
+        for (std::size_t i = 0; i < n; ++i)
+          if (is_placement[ac[i]]) placed[lc[i]] = 1;
+      }
     }
   }
 }
