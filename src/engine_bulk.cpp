@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "accumulate.hpp"
+#include "counting_sort.hpp"
 #include "decision.hpp"
 #include "engine_detail.hpp"
 #include "memory_util.hpp"
@@ -463,15 +464,7 @@ struct learner_partition {
           block_grouped[th] = g ? 1 : 0;
         },
         &m);
-    for (std::size_t l = 0; l < L; ++l) {
-      std::uint32_t at = start[l];
-      for (unsigned th = 0; th < pt; ++th) {
-        const std::uint32_t c = cursors[std::size_t{th} * L + l];
-        cursors[std::size_t{th} * L + l] = at;
-        at += c;
-      }
-      start[l + 1] = at;
-    }
+    block_offsets(cursors, start, L, pt);
     grouped = std::all_of(block_grouped.begin(), block_grouped.end(),
                           [](std::uint8_t g) { return g != 0; });
   }

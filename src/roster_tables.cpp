@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "counting_sort.hpp"
 #include "evidence_impl.hpp"
 #include "parallel.hpp"
 #include "progress_meter.hpp"
@@ -150,15 +151,7 @@ void roster::impl::index_rows(std::size_t from, detail::meter* m,
         },
         m);
     std::vector<std::uint32_t> start(L + 1, 0);
-    for (std::size_t l = 0; l < L; ++l) {
-      std::uint32_t at = start[l];
-      for (unsigned th = 0; th < T; ++th) {
-        const std::uint32_t c = cursors[std::size_t{th} * L + l];
-        cursors[std::size_t{th} * L + l] = at;
-        at += c;
-      }
-      start[l + 1] = at;
-    }
+    detail::block_offsets(cursors, start, L, T);
     if (counts != nullptr) {
       counts->resize(L);
       for (std::size_t l = 0; l < L; ++l) (*counts)[l] = start[l + 1] - start[l];
