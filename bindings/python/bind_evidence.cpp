@@ -334,10 +334,11 @@ log) waits until no other call uses it, and other calls wait for it, with the GI
           },
           py::arg("name"), "Accepts a custom evidence kind.")
       .def_property_readonly("kinds", reading(&evidence_log::kinds))
-      .def_property_readonly("learners", reading(&evidence_log::learners),
-                             "Learner ids in the order they came in: by first appearance in the rows (a "
-                             "Categorical column's ids in category order, unused categories "
-                             "left out), batch after batch.")
+      .def_property_readonly(
+          "learners", reading(&evidence_log::learners),
+          "Learner ids in the order they came in: by first appearance in the rows (a "
+          "Categorical column's ids in category order, unused categories "
+          "left out), batch after batch.")
       .def_property_readonly("competencies", reading(&evidence_log::competencies))
       .def_property_readonly("sources", reading(&evidence_log::sources))
       .def_property_readonly("max_time", reading(&evidence_log::max_time),
