@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core, _ids
 from ._arguments import describe, require
-from ._frames import _categorical, _learner_dtype, datetimes
+from ._frames import _categorical, _learner_dtype, datetimes, nanos_utc
 
 #: The label of the whole roster in the ``group`` column.
 ALL = "all"
@@ -251,9 +251,22 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
     if kind not in _KINDS:
         raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
                          f"not {kind!r}")
-    d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
+    # The columns come from C++ in their final dtypes (categorical codes, int64, datetime64[ns]
+    # nanoseconds), written once: no per-column conversion here.
+    d: Dict[str, Any] = r._groups_columns(kind, stuck_evidence, stuck_days, recent_days)
     learners = list(r.learners)
-    return groups_frame(d, kind, list(r.framework), learners, _learner_dtype(r, learners))
+    frame = pd.DataFrame({
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "learner": pd.Categorical.from_codes(d["learner"],
+                                             dtype=_learner_dtype(r, learners)),
+        "counted": d["counted"],
+        "first_evidence": nanos_utc(d["first_ns"]),
+        "last_evidence": nanos_utc(d["last_ns"]),
+    }, copy=False)  # fresh columns: pandas would copy every one (ten million rows for "ready")
+    if kind == "stuck":
+        frame["wheel_spinning"] = (d["reasons"] & 1) != 0
+        frame["no_progress"] = (d["reasons"] & 2) != 0
+    return frame
 
 
 def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str], learners: List[str],
