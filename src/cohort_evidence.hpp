@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine_detail.hpp"
+#include "memory_util.hpp"
 
 namespace masterymap::detail {
 
@@ -95,7 +96,17 @@ inline void gather_rows(const cohort_evidence& e, const std::uint32_t* rows, std
   double* first = out.first.data();
   double* last = out.last.data();
   std::vector<index_t>& touched = out.touched;
+  // A learner's rows are spread over the log (arrival order): the columns of the row 8 ahead
+  // start loading now, so the misses overlap (as first_mastery does).
+  constexpr std::size_t ahead = 8;
   for (std::size_t k = 0; k < n; ++k) {
+    if (k + ahead < n) {
+      const std::uint32_t j = rows[k + ahead];
+      prefetch(cc + j);
+      prefetch(times + j);
+      prefetch(acode + j);
+      prefetch(scores + j);
+    }
     const std::uint32_t i = rows[k];
     const std::uint32_t c = comp[cc[i]];
     const double t = times[i];

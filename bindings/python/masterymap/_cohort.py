@@ -49,7 +49,7 @@ def _canonical_learners(index: "pd.Index") -> "pd.Index":
         value = index[int(bad[0])]
         why = rejected.get(int(indices[bad[0]]), "missing") if indices[bad[0]] >= 0 else "missing"
         raise ValueError(f"Roster.summary(): by names {value!r}, which is no learner id ({why})")
-    out = pd.Index([names[int(i)] for i in indices], dtype=object)
+    out = pd.Index(np.asarray(names, dtype=object)[indices], dtype=object)
     if not out.is_unique:
         k = int(np.flatnonzero(out.duplicated())[0])
         j = int(np.flatnonzero(out == out[k])[0])
@@ -74,8 +74,10 @@ def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
     if ALL in names:
         raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
                          "roster's label)")
-    code = {g: i for i, g in enumerate(names)}
-    return names, pd.Series(labels.map(code).to_numpy(), index=labels.index), named
+    # Each label's position in the sorted names (every label is among them): one vectorised
+    # lookup instead of a dict per learner.
+    codes = pd.Categorical(labels.to_numpy(dtype=object), categories=names).codes
+    return names, pd.Series(codes.astype(np.int64), index=labels.index), named
 
 
 def check_grouped(learners: List[str], named: "pd.Index") -> None:
@@ -94,10 +96,11 @@ def check_grouped(learners: List[str], named: "pd.Index") -> None:
 def used_groups(names: List[str], mapped: "pd.Series") -> Tuple[List[str], "pd.Series"]:
     """The groups some learner of ``mapped`` is in (a group only learners outside the roster
     are in is not listed), renumbered in the same (sorted) order."""
-    used = np.unique(mapped.to_numpy(dtype=np.int64))
-    remap = {int(old): new for new, old in enumerate(used)}
+    codes = mapped.to_numpy(dtype=np.int64)
+    used = np.unique(codes)
+    # Each code's rank among the used ones (used is sorted and holds every code).
     return ([names[int(i)] for i in used],
-            pd.Series(mapped.map(remap).to_numpy(dtype=np.int32), index=mapped.index))
+            pd.Series(np.searchsorted(used, codes).astype(np.int32), index=mapped.index))
 
 
 def groups_of(learners: List[str], mapped: "pd.Series") -> np.ndarray:
@@ -135,6 +138,23 @@ def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
                 "attempts": sp["attempts"][hit]}
     return summary_frame(d, attempts, names, list(r.framework), list(r.policy.scale.labels),
                          min_n, by is not None)
+
+
+def _medians_by_key(key: np.ndarray, values: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(median, count) of ``values`` (float64, no NaN) per key in [0, n): NaN and 0 for a key
+    without values. One sort by (key, value), then the middle one or the mean of the middle
+    two of each run, as pandas' groupby median computes it."""
+    med = np.full(n, np.nan)
+    cnt = np.bincount(key, minlength=n).astype(np.int64) if len(key) else np.zeros(n, np.int64)
+    if len(key) == 0:
+        return med, cnt
+    v = values[np.lexsort((values, key))]
+    start = np.concatenate(([0], np.cumsum(cnt)[:-1]))
+    has = cnt > 0
+    lo = start[has] + (cnt[has] - 1) // 2
+    hi = start[has] + cnt[has] // 2
+    med[has] = (v[lo] + v[hi]) / 2
+    return med, cnt
 
 
 def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: List[str],
@@ -192,12 +212,7 @@ def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: Lis
         keys.append(grp[own] * C + comp[own])
         att = np.concatenate([att, att[own]])
     key = np.concatenate(keys)
-    m = pd.Series(att).groupby(key)
-    med = np.full(G * C, np.nan)
-    cnt = np.zeros(G * C, dtype=np.int64)
-    if len(key):
-        med[m.median().index.to_numpy()] = m.median().to_numpy()
-        cnt[m.size().index.to_numpy()] = m.size().to_numpy()
+    med, cnt = _medians_by_key(key, att, G * C)
     med = med[rows]
     med[cnt[rows] < max(min_n, 1)] = np.nan
     frame["median_attempts"] = med
