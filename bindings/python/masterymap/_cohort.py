@@ -127,10 +127,23 @@ def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
     min_n = default_min_n(min_n, by)
     learners = list(r.learners)
     names, mapped, named = group_codes(r, by)
-    if by is not None:
-        check_grouped(learners, named)
-        names, mapped = used_groups(names, mapped[mapped.index.isin(learners)])
-    group_of = groups_of(learners, mapped)
+    if by is None:
+        group_of = groups_of(learners, mapped)
+    else:
+        # One hash lookup of by's learners in the roster's (unique) ones does what check_grouped,
+        # isin and groups_of do apart: which roster learners by names, and where each of its
+        # grouped learners sits in the roster.
+        roster_ids = pd.Index(learners, dtype=object)
+        covered = np.zeros(len(learners), dtype=bool)
+        at = roster_ids.get_indexer(named)
+        covered[at[at >= 0]] = True
+        if not covered.all():
+            check_grouped(learners, named)  # raises, naming the missing learners
+        pos = roster_ids.get_indexer(mapped.index)
+        mine = pos >= 0
+        names, kept = used_groups(names, mapped[mine])
+        group_of = np.full(len(learners), -1, dtype=np.int32)
+        group_of[pos[mine]] = kept.to_numpy(dtype=np.int32)
     d = r._summary(group_of, len(names))
     sp = r._first_mastery(float("nan"))
     hit = sp["event"] != 0
