@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <masterymap/cohort.hpp>
+#include <masterymap/frontier_block.hpp>
 #include <masterymap/progression.hpp>
 #include <stdexcept>
 #include <string>
@@ -89,70 +90,115 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
   const double as_of = r.as_of();
   constexpr std::uint8_t done = progression::done_code;
 
-  // One pass over learners: each learner's frontier flags, evidence (for the stuck test),
-  // statuses and gaps, counted per block: ready, working, earned, gaps, stuck, wheel-spinning,
-  // without progress per competency (integers: any order of addition).
+  const std::uint8_t inferred_code =
+      pr.attainment(status::inferred, std::numeric_limits<double>::quiet_NaN());
+  const frontier_group_options opt = o;  // read in the loop: a local, not through a reference
+  constexpr std::size_t W = frontier_lanes;
+
+  // One pass over learners, 16 at a time: their frontier flags at once (frontier_flags_block,
+  // from their stored cells), then each learner's evidence (for the stuck test), statuses and
+  // gaps, counted per block: ready, working, earned, gaps, stuck, wheel-spinning, without
+  // progress per competency (integers: any order of addition). The counts and tables are read
+  // and written through local pointers (see gather_rows).
   const std::size_t blocks = (L + block_learners - 1) / block_learners;
   std::vector<std::vector<std::uint32_t>> parts(blocks);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
     // Per competency, the last learner (+ 1) that reached it and that counted it as a gap:
     // stamps, so nothing is cleared between learners.
-    std::vector<std::uint32_t> seen(C, 0), gap(C, 0);
+    std::vector<std::uint32_t> seen_v(C, 0), gap_v(C, 0);
     std::vector<index_t> stack;
-    std::vector<std::uint8_t> f(C), codes(C);
+    std::vector<std::uint8_t> codes(C * W), flags(C * W);
     std::vector<status> st(C);
     detail::learner_evidence e(C);
+    std::uint32_t* seen = seen_v.data();
+    std::uint32_t* gap = gap_v.data();
+    const std::uint8_t* f = flags.data();
+    const std::uint8_t* a = codes.data();
+    const status* s = st.data();
+    const std::uint32_t* goff = g.off.data();
+    const std::uint32_t* gsrc = g.src.data();
+    const std::uint8_t* gneed = g.need.data();
     for (std::size_t b = b0; b < b1; ++b) {
-      auto& p = parts[b];
-      p.assign(7 * C, 0);
+      parts[b].assign(7 * C, 0);
+      std::uint32_t* p = parts[b].data();
+      std::uint32_t* ready = p;
+      std::uint32_t* working = p + C;
+      std::uint32_t* earned = p + 2 * C;
+      std::uint32_t* gaps = p + 3 * C;
+      std::uint32_t* stuck = p + 4 * C;
+      std::uint32_t* wheel = p + 5 * C;
+      std::uint32_t* nopro = p + 6 * C;
       const std::size_t end = std::min(L, (b + 1) * block_learners);
-      for (std::size_t l = b * block_learners; l < end; ++l) {
-        const auto stamp = static_cast<std::uint32_t>(l + 1);
-        r.statuses(l, st.data());
-        r.attainments(l, codes.data());
-        const status* s = st.data();
-        const std::uint8_t* a = codes.data();
-        pr.frontier_flags(a, f.data());
-        stack.clear();
-        for (std::size_t c = 0; c < C; ++c) {
-          if (s[c] == status::not_started) continue;  // not done, not working, not earned
-          p[2 * C + c] +=
-              static_cast<std::uint32_t>(s[c] == status::mastered || s[c] == status::exceeded);
-          if (a[c] == done) {
-            seen[c] = stamp;
-            stack.push_back(static_cast<index_t>(c));
-          }
-        }
-        for (std::size_t c = 0; c < C; ++c) p[c] += f[c];
-        // Stuck: as group_by_frontier(stuck), on the competencies with evidence.
-        e.gather(ev, l);
-        for (const index_t c : e.touched) {
-          // Working on it: not done, with counted evidence (evidence only of kinds the rule
-          // ignores, or a lone pre-test, leaves it in progress but counts no work; issue 14).
-          const bool working = (s[c] == status::in_progress ||
-                                s[c] == status::awaiting_confirmation || s[c] == status::expired) &&
-                               e.counted[c] > 0;
-          p[C + c] += static_cast<std::uint32_t>(f[c] != 0 && working);
-          const std::uint8_t why = detail::stuck_reasons(s[c], e.counted[c], e.first[c], as_of, o);
-          p[4 * C + c] += static_cast<std::uint32_t>(why != 0);
-          p[5 * C + c] += static_cast<std::uint32_t>((why & 1) != 0);
-          p[6 * C + c] += static_cast<std::uint32_t>((why & 2) != 0);
-        }
-        e.clear();
-        // Gaps: walking down the gating edges from done work, every competency reached reaches
-        // done work; a prerequisite of one whose link is unmet (and which is not done) is a gap.
-        while (!stack.empty()) {
-          const index_t x = stack.back();
-          stack.pop_back();
-          for (std::uint32_t k = g.off[x]; k < g.off[x + 1]; ++k) {
-            const std::uint32_t c = g.src[k];
-            if (a[c] < g.need[k] && a[c] != done && gap[c] != stamp) {
-              gap[c] = stamp;
-              ++p[3 * C + c];
-            }
-            if (seen[c] != stamp) {
+      for (std::size_t l0 = b * block_learners; l0 < end; l0 += W) {
+        const std::size_t n = std::min(W, end - l0);
+        detail::lane_codes(r, l0, n, inferred_code, codes.data());
+        frontier_flags_block(pr, codes.data(), flags.data());
+        for (std::size_t c = 0; c < C; ++c)
+          ready[c] += static_cast<std::uint32_t>(__builtin_popcount(detail::lane_bits(f + c * W)));
+        for (std::size_t j = 0; j < n; ++j) {
+          const std::size_t l = l0 + j;
+          const auto stamp = static_cast<std::uint32_t>(l + 1);
+          // Earned and done work: only stored cells can be earned; done work is the cells with
+          // the done code and, when inferred work counts as done, the inferred bits.
+          stack.clear();
+          for (const roster_cell& x : r.cells(l)) {
+            const index_t c = x.competency;
+            earned[c] += static_cast<std::uint32_t>(x.status == status::mastered ||
+                                                    x.status == status::exceeded);
+            if (x.attainment == done) {
               seen[c] = stamp;
               stack.push_back(c);
+            }
+          }
+          if (inferred_code == done) {
+            const roster_bits bits = r.inferred(l);
+            for (std::size_t x = 0; x < bits.size(); ++x)
+              for (std::uint64_t v = bits.first[x]; v != 0; v &= v - 1) {
+                const auto c =
+                    static_cast<index_t>(x * 64 + static_cast<unsigned>(__builtin_ctzll(v)));
+                seen[c] = stamp;
+                stack.push_back(c);
+              }
+          }
+          // Stuck: as group_by_frontier(stuck), on the competencies with evidence.
+          e.gather(ev, l);
+          if (!e.touched.empty()) {
+            r.statuses(l, st.data());
+            const std::uint32_t* counted = e.counted.data();
+            const double* first = e.first.data();
+            for (const index_t c : e.touched) {
+              // Working on it: not done, with counted evidence (evidence only of kinds the rule
+              // ignores, or a lone pre-test, leaves it in progress but counts no work; issue 14).
+              const status sc = s[c];
+              const bool work = (sc == status::in_progress || sc == status::awaiting_confirmation ||
+                                 sc == status::expired) &&
+                                counted[c] > 0;
+              working[c] += static_cast<std::uint32_t>(f[std::size_t{c} * W + j] != 0 && work);
+              const std::uint8_t why = detail::stuck_reasons(sc, counted[c], first[c], as_of, opt);
+              stuck[c] += static_cast<std::uint32_t>(why != 0);
+              wheel[c] += static_cast<std::uint32_t>((why & 1) != 0);
+              nopro[c] += static_cast<std::uint32_t>((why & 2) != 0);
+            }
+            e.clear();
+          }
+          // Gaps: walking down the gating edges from done work, every competency reached
+          // reaches done work; a prerequisite of one whose link is unmet (and which is not
+          // done) is a gap.
+          const std::uint8_t* aj = a + j;
+          while (!stack.empty()) {
+            const index_t x = stack.back();
+            stack.pop_back();
+            for (std::uint32_t k = goff[x]; k < goff[x + 1]; ++k) {
+              const std::uint32_t c = gsrc[k];
+              const std::uint8_t ac = aj[std::size_t{c} * W];
+              if (ac < gneed[k] && ac != done && gap[c] != stamp) {
+                gap[c] = stamp;
+                ++gaps[c];
+              }
+              if (seen[c] != stamp) {
+                seen[c] = stamp;
+                stack.push_back(c);
+              }
             }
           }
         }

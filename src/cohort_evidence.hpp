@@ -10,13 +10,17 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <masterymap/cohort.hpp>
+#include <masterymap/frontier_block.hpp>
+#include <masterymap/progression.hpp>
 #include <masterymap/roster.hpp>
 #include <stdexcept>
 #include <vector>
 
 #include "engine_detail.hpp"
+#include "memory_util.hpp"
 
 namespace masterymap::detail {
 
@@ -40,6 +44,10 @@ struct cohort_evidence {
   }
 };
 
+struct learner_evidence;
+inline void gather_rows(const cohort_evidence& e, const std::uint32_t* rows, std::size_t n,
+                        learner_evidence& out);
+
 /// One thread's scratch: per competency, a learner's counted evidence up to as_of (rows whose
 /// kind the competency's rule counts, with a score), the time of the first counted one and of
 /// the latest of any kind; valid for the competencies in `touched` (in order of first
@@ -55,22 +63,10 @@ struct learner_evidence {
         first(competencies, std::numeric_limits<double>::quiet_NaN()),
         last(competencies, std::numeric_limits<double>::quiet_NaN()) {}
 
+  /// Gathers learner l's rows (see gather_rows).
   void gather(const cohort_evidence& e, std::size_t l) {
-    const auto& cc = e.log.competency_codes();
-    const auto& times = e.log.times();
-    const auto& scores = e.log.scores();
-    const auto& acode = e.log.attribute_codes();
-    const auto& attrs = e.log.attributes();
-    for (const std::uint32_t i : e.r.log_rows(l)) {
-      const std::uint32_t c = e.comp[cc[i]];
-      const double t = times[i];
-      if (c == none32 || !(t <= e.as_of) || attrs[acode[i]].retracted) continue;
-      if (std::isnan(last[c])) touched.push_back(c);
-      if (!(t <= last[c])) last[c] = t;
-      if (e.bind[c].flags[attrs[acode[i]].kind] != 0 || std::isnan(scores[i])) continue;
-      ++counted[c];
-      if (!(t >= first[c])) first[c] = t;
-    }
+    const std::vector<std::uint32_t>& rows = e.r.log_rows(l);
+    gather_rows(e, rows.data(), rows.size(), *this);
   }
 
   void clear() {
@@ -81,6 +77,88 @@ struct learner_evidence {
     touched.clear();
   }
 };
+
+/// The loop of `learner_evidence::gather` as a plain function: the log's columns, the tables
+/// and the scratch arrays are read into locals once, so the running stores to `counted`,
+/// `first` and `last` (and `touched`) cannot make GCC reload them every row (a store through a
+/// byte-sized type may alias anything; see rows_valid in evidence_batch.cpp).
+inline void gather_rows(const cohort_evidence& e, const std::uint32_t* rows, std::size_t n,
+                        learner_evidence& out) {
+  const std::uint32_t* cc = e.log.competency_codes().data();
+  const double* times = e.log.times().data();
+  const float* scores = e.log.scores().data();
+  const std::uint32_t* acode = e.log.attribute_codes().data();
+  const evidence_attributes* attrs = e.log.attributes().data();
+  const std::uint32_t* comp = e.comp.data();
+  const rule_binding* bind = e.bind.data();
+  const double as_of = e.as_of;
+  std::uint32_t* counted = out.counted.data();
+  double* first = out.first.data();
+  double* last = out.last.data();
+  std::vector<index_t>& touched = out.touched;
+  // A learner's rows are spread over the log (arrival order): the columns of the row 8 ahead
+  // start loading now, so the misses overlap (as first_mastery does).
+  constexpr std::size_t ahead = 8;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + ahead < n) {
+      const std::uint32_t j = rows[k + ahead];
+      prefetch(cc + j);
+      prefetch(times + j);
+      prefetch(acode + j);
+      prefetch(scores + j);
+    }
+    const std::uint32_t i = rows[k];
+    const std::uint32_t c = comp[cc[i]];
+    const double t = times[i];
+    const evidence_attributes a = attrs[acode[i]];
+    if (c == none32 || !(t <= as_of) || a.retracted) continue;
+    const double lc = last[c];
+    if (std::isnan(lc)) touched.push_back(c);
+    if (!(t <= lc)) last[c] = t;
+    if (bind[c].flags[a.kind] != 0 || std::isnan(scores[i])) continue;
+    ++counted[c];
+    if (!(t >= first[c])) first[c] = t;
+  }
+}
+
+/// Learners [l0, l0 + w) (w <= frontier_lanes) as the attainment codes of
+/// `frontier_flags_block` (competency-major: a[c * frontier_lanes + j] for learner l0 + j), from
+/// their stored cells and inferred bits (`inferred_code`: the code of an inferred-only
+/// competency); lanes at or past w are done, so never on a frontier. O(C * lanes / 16 +
+/// touched cells).
+inline void lane_codes(const roster& r, std::size_t l0, std::size_t w, std::uint8_t inferred_code,
+                       std::uint8_t* a) {
+  constexpr std::size_t W = frontier_lanes;
+  const std::size_t C = r.competencies();
+  std::memset(a, 0, C * W);
+  if (w < W)
+    for (std::size_t c = 0; c < C; ++c) std::memset(a + c * W + w, progression::done_code, W - w);
+  for (std::size_t j = 0; j < w; ++j) {
+    const roster_bits bits = r.inferred(l0 + j);
+    for (std::size_t x = 0; x < bits.size(); ++x)
+      for (std::uint64_t v = bits.first[x]; v != 0; v &= v - 1)
+        a[(x * 64 + static_cast<std::size_t>(__builtin_ctzll(v))) * W + j] = inferred_code;
+    for (const roster_cell& x : r.cells(l0 + j))
+      a[std::size_t{x.competency} * W + j] = x.attainment;
+  }
+}
+
+/// The 16 flags (bytes 0 or 1) at f as bits: bit j = f[j].
+inline std::uint32_t lane_bits(const std::uint8_t* f) noexcept {
+  static_assert(frontier_lanes == 16, "lane_bits packs 16 lanes");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::uint64_t lo, hi;
+  std::memcpy(&lo, f, 8);
+  std::memcpy(&hi, f + 8, 8);
+  // Byte i of x (0 or 1) lands at bit 56 + i of x * m: the classic byte-to-bit gather.
+  constexpr std::uint64_t m = 0x0102040810204080ULL;
+  return static_cast<std::uint32_t>(((lo * m) >> 56) | (((hi * m) >> 56) << 8));
+#else
+  std::uint32_t bits = 0;
+  for (unsigned j = 0; j < 16; ++j) bits |= static_cast<std::uint32_t>(f[j] & 1U) << j;
+  return bits;
+#endif
+}
 
 /// Why a learner with status `s` on a competency, `counted` counted pieces of evidence and the
 /// first at `first`, is stuck on it: bit 1 = wheel-spinning (at least `stuck_evidence`), bit 2 =

@@ -199,8 +199,21 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     // One learner's statuses at a time (the roster keeps only touched cells; the replay needs
     // no scores, so the whole row is not materialised).
     std::vector<status> statuses(C);
+    // The log's columns and the tables as locals: read through the closure's references, GCC
+    // reloads them after every byte-sized store of the loop (see gather_rows).
+    const std::uint32_t* ccp = cc.data();
+    const double* tp = times.data();
+    const float* sp_scores = scores.data();
+    const std::uint32_t* ap = acode.data();
+    const evidence_attributes* attp = attrs.data();
+    const std::uint32_t* compp = comp.data();
+    const std::uint8_t* foldp = folded.data();
+    const folding_rule* rulep = rules.data();
+    const double as_of_l = as_of, origin_l = origin;
+    const bool fixed_l = fixed;
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
+      std::vector<spell>& out_b = parts[b];
       for (std::size_t l = b * block; l < e; ++l) {
         r.statuses(l, statuses.data());
         const status* st = statuses.data();
@@ -212,18 +225,19 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
         for (std::size_t k = 0; k < rows.size(); ++k) {
           if (k + ahead < rows.size()) {
             const std::uint32_t j = rows[k + ahead];
-            detail::prefetch(&cc[j]);
-            detail::prefetch(&times[j]);
-            detail::prefetch(&acode[j]);
-            detail::prefetch(&scores[j]);
+            detail::prefetch(ccp + j);
+            detail::prefetch(tp + j);
+            detail::prefetch(ap + j);
+            detail::prefetch(sp_scores + j);
           }
           const std::uint32_t i = rows[k];
-          const std::uint32_t c = comp[cc[i]];
-          if (c == detail::none32 || !folded[c] || !(times[i] <= as_of)) continue;
-          if (attrs[acode[i]].retracted) continue;  // voided: never counts
+          const std::uint32_t c = compp[ccp[i]];
+          const double t = tp[i];
+          if (c == detail::none32 || !foldp[c] || !(t <= as_of_l)) continue;
+          if (attp[ap[i]].retracted) continue;  // voided: never counts
           const status s = st[c];
           if (s == status::exempt || s == status::inferred) continue;
-          evs.push_back({c, times[i], i});
+          evs.push_back({c, t, i});
         }
         // By competency, then time, then row. The rows come in row order, usually also time
         // order (a learner's evidence arrives as it happens): then sorting packed (competency,
@@ -246,16 +260,19 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
         }
         for (std::size_t a = 0; a < evs.size();) {
           const index_t c = evs[a].c;
-          const folding_rule& fr = rules[c];
+          const folding_rule& fr = rulep[c];
           detail::pair_replay rp;
-          spell sp{
-              c, static_cast<std::uint32_t>(l), std::numeric_limits<double>::quiet_NaN(), as_of, 0,
-              0};
+          spell sp{c,
+                   static_cast<std::uint32_t>(l),
+                   std::numeric_limits<double>::quiet_NaN(),
+                   as_of_l,
+                   0,
+                   0};
           for (; a < evs.size() && evs[a].c == c; ++a) {
             if (sp.event) continue;
             const std::uint32_t i = evs[a].row;
             const std::uint32_t before = rp.run.n;
-            rp.fold(fr, scores[i], attrs[acode[i]]);
+            rp.fold(fr, sp_scores[i], attp[ap[i]]);
             if (rp.run.n != before && std::isnan(sp.origin)) sp.origin = evs[a].t;
             const status s = rp.decide(fr, sc);
             if (s == status::mastered || s == status::exceeded) {
@@ -265,11 +282,11 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           }
           sp.attempts = rp.run.n;
           if (std::isnan(sp.origin)) continue;  // no counted evidence
-          if (fixed) sp.origin = origin;
+          if (fixed_l) sp.origin = origin_l;
           if (sp.end < sp.origin) continue;
-          parts[b].push_back(sp);
+          out_b.push_back(sp);
         }
-        if (any_eval) evaluate_pairs(l, st, parts[b], first);
+        if (any_eval) evaluate_pairs(l, st, out_b, first);
       }
     }
   });

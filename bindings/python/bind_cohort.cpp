@@ -6,7 +6,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
 #include <masterymap/cohort.hpp>
+#include <masterymap/column.hpp>
+#include <masterymap/evidence.hpp>
+#include <mutex>
+#include <string>
+#include <utility>
 
 #include "bindings.hpp"
 #include "numpy_util.hpp"
@@ -60,6 +66,156 @@ py::dict survival_dict(std::size_t C, mastery_spells m) {
   d["se"] = move_numpy(std::move(se));
   return d;
 }
+
+// Memory from the column allocator (huge pages, freed blocks reused), handed to numpy once
+// written: a run of ten million rows is otherwise mostly first-touch page faults here.
+class raw_block {
+ public:
+  raw_block() = default;
+  explicit raw_block(std::size_t bytes)
+      : p_(bytes != 0 ? detail::column_allocate(bytes) : nullptr), bytes_(bytes) {}
+  raw_block(const raw_block&) = delete;
+  raw_block& operator=(const raw_block&) = delete;
+  raw_block(raw_block&& o) noexcept : p_(o.p_), bytes_(o.bytes_) { o.p_ = nullptr; }
+  raw_block& operator=(raw_block&& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(bytes_, o.bytes_);
+    return *this;
+  }
+  ~raw_block() {
+    if (p_ != nullptr) detail::column_deallocate(p_, bytes_);
+  }
+  template <typename T>
+  T* as() const noexcept {
+    return static_cast<T*>(p_);
+  }
+  /// A 1-D numpy array of n values of T over the block, which it then owns.
+  template <typename T>
+  py::array_t<T> to_numpy(std::size_t n) && {
+    auto* heap = new raw_block(std::move(*this));
+    py::capsule owner(heap, [](void* q) { delete static_cast<raw_block*>(q); });
+    return py::array_t<T>({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(T))},
+                          heap->as<T>(), owner);
+  }
+
+ private:
+  void* p_ = nullptr;
+  std::size_t bytes_ = 0;
+};
+
+// The integer width pandas gives categorical codes over `categories` categories
+// (pandas.core.dtypes.cast.coerce_indexer_dtype): 1, 2, 4 or 8 bytes.
+int code_width(std::size_t categories) {
+  if (categories < 127) return 1;
+  if (categories < 32767) return 2;
+  if (categories < 2147483647) return 4;
+  return 8;
+}
+
+template <typename T>
+void put_codes(void* out, std::size_t at, std::size_t n, const std::uint32_t* v) {
+  T* o = static_cast<T*>(out) + at;
+  for (std::size_t k = 0; k < n; ++k) o[k] = static_cast<T>(v[k]);
+}
+void write_codes(int width, void* out, std::size_t at, std::size_t n, const std::uint32_t* v) {
+  switch (width) {
+    case 1:
+      put_codes<std::int8_t>(out, at, n, v);
+      break;
+    case 2:
+      put_codes<std::int16_t>(out, at, n, v);
+      break;
+    case 4:
+      put_codes<std::int32_t>(out, at, n, v);
+      break;
+    default:
+      put_codes<std::int64_t>(out, at, n, v);
+  }
+}
+template <typename T>
+py::array codes_numpy(raw_block&& b, std::size_t n) {
+  return std::move(b).to_numpy<T>(n);
+}
+py::array codes_numpy(int width, raw_block&& b, std::size_t n) {
+  switch (width) {
+    case 1:
+      return codes_numpy<std::int8_t>(std::move(b), n);
+    case 2:
+      return codes_numpy<std::int16_t>(std::move(b), n);
+    case 4:
+      return codes_numpy<std::int32_t>(std::move(b), n);
+    default:
+      return codes_numpy<std::int64_t>(std::move(b), n);
+  }
+}
+
+// The rows of group_by_frontier written once, by the worker threads, straight into the arrays
+// of Roster.groups_by_frontier's DataFrame: categorical codes of the width pandas uses,
+// counted as int64, first / last as datetime64[ns] nanoseconds (NaN: NaT), reasons only when
+// asked for. A time outside datetime64[ns] is remembered (the first row) and raised after.
+class frame_sink final : public frontier_group_sink {
+ public:
+  frame_sink(std::size_t competencies, std::size_t learners, bool reasons)
+      : cw_(code_width(competencies)), lw_(code_width(learners)), want_reasons_(reasons) {}
+  void reserve(std::size_t rows) override {
+    rows_ = rows;
+    comp_ = raw_block(rows * static_cast<std::size_t>(cw_));
+    learner_ = raw_block(rows * static_cast<std::size_t>(lw_));
+    counted_ = raw_block(rows * sizeof(std::int64_t));
+    first_ = raw_block(rows * sizeof(std::int64_t));
+    last_ = raw_block(rows * sizeof(std::int64_t));
+    if (want_reasons_) reasons_ = raw_block(rows);
+  }
+  void write(std::size_t at, std::size_t n, const index_t* competency, const std::uint32_t* learner,
+             const std::uint32_t* counted, const double* first, const double* last,
+             const std::uint8_t* reasons) override {
+    write_codes(cw_, comp_.as<void>(), at, n, competency);
+    write_codes(lw_, learner_.as<void>(), at, n, learner);
+    std::int64_t* c = counted_.as<std::int64_t>() + at;
+    for (std::size_t k = 0; k < n; ++k) c[k] = counted[k];
+    note(at, seconds_to_nanos(first, first_.as<std::int64_t>() + at, n), n, first, 0);
+    note(at, seconds_to_nanos(last, last_.as<std::int64_t>() + at, n), n, last, 1);
+    if (want_reasons_) std::memcpy(reasons_.as<std::uint8_t>() + at, reasons, n);
+  }
+  /// The columns (with the GIL); raises ValueError for a time outside datetime64[ns].
+  py::dict finish() && {
+    if (bad_row_ != none)
+      throw py::value_error(std::string(bad_which_ == 0 ? "first_evidence" : "last_evidence") +
+                            ": row " + std::to_string(bad_row_) + " (" + format_time(bad_time_) +
+                            ") is outside the range of datetime64[ns] (1677-09-21 to "
+                            "2262-04-11)");
+    py::dict d;
+    d["competency"] = codes_numpy(cw_, std::move(comp_), rows_);
+    d["learner"] = codes_numpy(lw_, std::move(learner_), rows_);
+    d["counted"] = std::move(counted_).to_numpy<std::int64_t>(rows_);
+    d["first_ns"] = std::move(first_).to_numpy<std::int64_t>(rows_);
+    d["last_ns"] = std::move(last_).to_numpy<std::int64_t>(rows_);
+    if (want_reasons_) d["reasons"] = std::move(reasons_).to_numpy<std::uint8_t>(rows_);
+    return d;
+  }
+
+ private:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  void note(std::size_t at, std::size_t bad, std::size_t n, const double* t, int which) {
+    if (bad == n) return;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    // As the columns were checked one after the other: first_evidence's first bad row, else
+    // last_evidence's.
+    if (bad_row_ == none || which < bad_which_ || (which == bad_which_ && at + bad < bad_row_)) {
+      bad_row_ = at + bad;
+      bad_time_ = t[bad];
+      bad_which_ = which;
+    }
+  }
+  int cw_, lw_;
+  bool want_reasons_;
+  std::size_t rows_ = 0;
+  raw_block comp_, learner_, counted_, first_, last_, reasons_;
+  std::mutex mutex_;
+  std::size_t bad_row_ = none;
+  double bad_time_ = 0;
+  int bad_which_ = 0;
+};
 
 }  // namespace
 
@@ -122,6 +278,37 @@ void bind_cohort(py::class_<roster>& cls) {
             return d;
           },
           py::arg("kind"), py::arg("stuck_evidence"), py::arg("stuck_days"), py::arg("recent_days"))
+      .def(
+          "_groups_columns",
+          [](const roster& r, const std::string& kind, std::uint32_t stuck_evidence,
+             double stuck_days, double recent_days) {
+            const read_lock lock(&r, roster_type);
+            frontier_group k = frontier_group::ready;
+            if (kind == "recent")
+              k = frontier_group::recent;
+            else if (kind == "stuck")
+              k = frontier_group::stuck;
+            else if (kind != "ready")
+              throw std::invalid_argument(
+                  "Roster.groups_by_frontier: kind must be 'ready', "
+                  "'recent' or 'stuck', not '" +
+                  kind + "'");
+            frontier_group_options o;
+            o.stuck_evidence = stuck_evidence;
+            o.stuck_days = stuck_days;
+            o.recent_days = recent_days;
+            frame_sink sink(r.competencies(), r.size(), k == frontier_group::stuck);
+            {
+              py::gil_scoped_release rel;
+              group_by_frontier(r, k, o, sink);
+            }
+            return std::move(sink).finish();
+          },
+          py::arg("kind"), py::arg("stuck_evidence"), py::arg("stuck_days"), py::arg("recent_days"),
+          "The columns of Roster.groups_by_frontier's DataFrame as written by the C++ pass: "
+          "competency and learner categorical codes (the integer width pandas gives them), "
+          "counted (int64), first_ns / last_ns (datetime64[ns] nanoseconds, NaT where none), "
+          "and for 'stuck' reasons (uint8 bits).")
       .def(
           "_first_mastery",
           [](const roster& r, double origin) {

@@ -165,6 +165,30 @@ double to_seconds(const py::handle& t, const char* name, bool missing_ok) {
   return s;
 }
 
+std::size_t seconds_to_nanos(const double* seconds, std::int64_t* out, std::size_t n) noexcept {
+  // datetime64[ns] holds int64 nanoseconds, NaT excluded: about 1677-09-21 to 2262-04-11.
+  // (The low end stops a second short, so whole seconds * 1e9 cannot overflow.)
+  constexpr double lo = -9223372036.0, hi = 9223372036.854775;
+  std::size_t bad = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = seconds[i];
+    if (t > lo && t < hi) {
+      // The microseconds nearest the double (t - trunc(t) is exact; ties away from zero), as
+      // format_time. Casts, not floor/llround: those are library calls on baseline x86-64, and
+      // this loop is the whole cost of a time column.
+      const auto whole = static_cast<std::int64_t>(t);
+      const double part = (t - static_cast<double>(whole)) * 1e6;
+      out[i] =
+          whole * 1000000000LL + static_cast<std::int64_t>(part + (part < 0 ? -0.5 : 0.5)) * 1000LL;
+    } else if (!std::isfinite(t)) {
+      out[i] = nat;
+    } else if (bad == n) {
+      bad = i;
+    }
+  }
+  return bad;
+}
+
 void bind_time(py::module_& m) {
   m.def(
       "_to_seconds",
@@ -194,28 +218,10 @@ void bind_time(py::module_& m) {
          const std::string& name) {
         column<std::int64_t> out(static_cast<std::size_t>(seconds.size()));
         const double* p = seconds.data();
-        // datetime64[ns] holds int64 nanoseconds, NaT excluded: about 1677-09-21 to 2262-04-11.
-        // (The low end stops a second short, so whole seconds * 1e9 cannot overflow.)
-        constexpr double lo = -9223372036.0, hi = 9223372036.854775;
         std::size_t bad = out.size();
         {
           py::gil_scoped_release rel;
-          for (std::size_t i = 0; i < out.size(); ++i) {
-            const double t = p[i];
-            if (t > lo && t < hi) {
-              // The microseconds nearest the double (t - trunc(t) is exact; ties away from
-              // zero), as format_time. Casts, not floor/llround: those are library calls on
-              // baseline x86-64, and this loop is the whole cost of a time column.
-              const auto whole = static_cast<std::int64_t>(t);
-              const double part = (t - static_cast<double>(whole)) * 1e6;
-              out[i] = whole * 1000000000LL +
-                       static_cast<std::int64_t>(part + (part < 0 ? -0.5 : 0.5)) * 1000LL;
-            } else if (!std::isfinite(t)) {
-              out[i] = nat;
-            } else if (bad == out.size()) {
-              bad = i;
-            }
-          }
+          bad = seconds_to_nanos(p, out.data(), out.size());
         }
         if (bad != out.size())
           throw py::value_error(name + ": row " + std::to_string(bad) + " (" + format_time(p[bad]) +

@@ -216,6 +216,11 @@ inline std::string text_arg(const py::handle& x, const char* what, const char* a
 
 /// Last in module init: every bound function reports wrong argument types as a TypeError
 /// naming the function, the parameter and what it accepts (arguments.cpp).
+/// float64 seconds since the epoch to int64 nanoseconds (datetime64[ns]) at microsecond
+/// resolution, NaN and infinities to NaT (bind_time.cpp: what `_seconds_to_nanos` does). Returns
+/// the first index outside datetime64[ns] (n: none; its out[] is left unwritten). Needs no GIL.
+std::size_t seconds_to_nanos(const double* seconds, std::int64_t* out, std::size_t n) noexcept;
+
 void guard_arguments(py::module_& m);
 
 /// Seconds since the Unix epoch (UTC) of a time argument: a number (seconds, as is; not bool),

@@ -97,6 +97,33 @@ struct frontier_groups {
 [[nodiscard]] MASTERYMAP_API frontier_groups
 group_by_frontier(const roster& r, frontier_group kind, const frontier_group_options& options = {});
 
+/// Where `group_by_frontier` writes its rows when the caller owns the columns (the Python
+/// binding writes them straight into its DataFrame's final arrays: no intermediate vectors of
+/// ten million rows). `reserve` is called once, on the calling thread, with the number of rows;
+/// then `write` for consecutive runs of rows, from several worker threads at once (disjoint
+/// runs, in no particular order), each run's arrays valid during the call only. An exception
+/// from either ends the call and is rethrown to its caller.
+class frontier_group_sink {
+ public:
+  virtual ~frontier_group_sink() = default;
+  virtual void reserve(std::size_t rows) = 0;
+  /// Rows [at, at + n) of the result, as `frontier_groups`' columns would hold them.
+  virtual void write(std::size_t at, std::size_t n, const index_t* competency,
+                     const std::uint32_t* learner, const std::uint32_t* counted,
+                     const double* first, const double* last, const std::uint8_t* reasons) = 0;
+
+ protected:
+  frontier_group_sink() = default;
+  frontier_group_sink(const frontier_group_sink&) = default;
+  frontier_group_sink& operator=(const frontier_group_sink&) = default;
+};
+
+/// `group_by_frontier` with its rows written through `sink` (the same rows, in the same
+/// order). Thread safety: `sink.write` runs on worker threads concurrently.
+MASTERYMAP_API void group_by_frontier(const roster& r, frontier_group kind,
+                                      const frontier_group_options& options,
+                                      frontier_group_sink& sink);
+
 /// A Kaplan–Meier estimate of a survival function from right-censored durations.
 struct survival_curve {
   std::size_t n = 0;                   ///< durations

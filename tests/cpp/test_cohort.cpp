@@ -10,6 +10,7 @@
 #include <map>
 #include <masterymap/cohort.hpp>
 #include <masterymap/progression.hpp>
+#include <mutex>
 #include <random>
 #include <set>
 #include <tuple>
@@ -181,6 +182,77 @@ TEST_CASE("cohort: group_by_frontier is the inverse of the per-learner queries")
   CHECK(sizes[0] > 0);
   CHECK(sizes[1] > 0);
   CHECK(sizes[2] > 0);
+}
+
+namespace {
+// Records what group_by_frontier hands a sink: the reserved size, the runs and their rows.
+class recording_sink final : public mm::frontier_group_sink {
+ public:
+  void reserve(std::size_t rows) override {
+    ++reserves;
+    g.competency.assign(rows, 0);
+    g.learner.assign(rows, 0);
+    g.counted.assign(rows, 0);
+    g.first.assign(rows, 0);
+    g.last.assign(rows, 0);
+    g.reasons.assign(rows, 0);
+    written.assign(rows, 0);
+  }
+  void write(std::size_t at, std::size_t n, const mm::index_t* competency,
+             const std::uint32_t* learner, const std::uint32_t* counted, const double* first,
+             const double* last, const std::uint8_t* reasons) override {
+    const std::lock_guard<std::mutex> lock(mutex);
+    ++runs;
+    if (at + n > written.size()) {
+      overflow = true;
+      return;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      ++written[at + k];
+      g.competency[at + k] = competency[k];
+      g.learner[at + k] = learner[k];
+      g.counted[at + k] = counted[k];
+      g.first[at + k] = first[k];
+      g.last[at + k] = last[k];
+      g.reasons[at + k] = reasons[k];
+    }
+  }
+  mm::frontier_groups g;
+  std::vector<int> written;
+  int reserves = 0;
+  std::size_t runs = 0;
+  bool overflow = false;
+  std::mutex mutex;
+};
+}  // namespace
+
+TEST_CASE("cohort: group_by_frontier through a sink writes every row once, as the vectors hold") {
+  std::mt19937 rng(4444);
+  const auto fw = pfix::random_dag(rng, 40, 0.1);
+  const auto r = make(fw, 2, cohort_events(rng, fw, 3001, 40000));  // not a multiple of 16
+  mm::frontier_group_options o;
+  o.stuck_evidence = 3;
+  o.stuck_days = 40;
+  o.recent_days = 20;
+  for (unsigned t : {1U, 3U}) {
+    o.threads = t;
+    for (const auto kind :
+         {mm::frontier_group::ready, mm::frontier_group::recent, mm::frontier_group::stuck}) {
+      recording_sink sink;
+      mm::group_by_frontier(r, kind, o, sink);
+      const auto want = mm::group_by_frontier(r, kind, o);
+      CHECK(sink.reserves == 1);
+      CHECK_FALSE(sink.overflow);
+      CHECK(std::all_of(sink.written.begin(), sink.written.end(), [](int w) { return w == 1; }));
+      CHECK(sink.g.competency == want.competency);
+      CHECK(sink.g.learner == want.learner);
+      CHECK(sink.g.counted == want.counted);
+      CHECK(sink.g.reasons == want.reasons);
+      CHECK(std::memcmp(sink.g.first.data(), want.first.data(), want.first.size() * 8) == 0);
+      CHECK(std::memcmp(sink.g.last.data(), want.last.data(), want.last.size() * 8) == 0);
+      if (kind == mm::frontier_group::ready) CHECK(sink.runs > 1);
+    }
+  }
 }
 
 TEST_CASE("threads: cohort summaries and groups do not depend on the thread count") {

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core, _ids
 from ._arguments import describe, require
-from ._frames import _categorical, _learner_dtype, datetimes
+from ._frames import _categorical, _learner_dtype, datetimes, nanos_utc
 
 #: The label of the whole roster in the ``group`` column.
 ALL = "all"
@@ -49,7 +49,7 @@ def _canonical_learners(index: "pd.Index") -> "pd.Index":
         value = index[int(bad[0])]
         why = rejected.get(int(indices[bad[0]]), "missing") if indices[bad[0]] >= 0 else "missing"
         raise ValueError(f"Roster.summary(): by names {value!r}, which is no learner id ({why})")
-    out = pd.Index([names[int(i)] for i in indices], dtype=object)
+    out = pd.Index(np.asarray(names, dtype=object)[indices], dtype=object)
     if not out.is_unique:
         k = int(np.flatnonzero(out.duplicated())[0])
         j = int(np.flatnonzero(out == out[k])[0])
@@ -74,8 +74,10 @@ def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
     if ALL in names:
         raise ValueError(f"Roster.summary(): a group may not be called {ALL!r} (the whole "
                          "roster's label)")
-    code = {g: i for i, g in enumerate(names)}
-    return names, pd.Series(labels.map(code).to_numpy(), index=labels.index), named
+    # Each label's position in the sorted names (every label is among them): one vectorised
+    # lookup instead of a dict per learner.
+    codes = pd.Categorical(labels.to_numpy(dtype=object), categories=names).codes
+    return names, pd.Series(codes.astype(np.int64), index=labels.index), named
 
 
 def check_grouped(learners: List[str], named: "pd.Index") -> None:
@@ -94,10 +96,11 @@ def check_grouped(learners: List[str], named: "pd.Index") -> None:
 def used_groups(names: List[str], mapped: "pd.Series") -> Tuple[List[str], "pd.Series"]:
     """The groups some learner of ``mapped`` is in (a group only learners outside the roster
     are in is not listed), renumbered in the same (sorted) order."""
-    used = np.unique(mapped.to_numpy(dtype=np.int64))
-    remap = {int(old): new for new, old in enumerate(used)}
+    codes = mapped.to_numpy(dtype=np.int64)
+    used = np.unique(codes)
+    # Each code's rank among the used ones (used is sorted and holds every code).
     return ([names[int(i)] for i in used],
-            pd.Series(mapped.map(remap).to_numpy(dtype=np.int32), index=mapped.index))
+            pd.Series(np.searchsorted(used, codes).astype(np.int32), index=mapped.index))
 
 
 def groups_of(learners: List[str], mapped: "pd.Series") -> np.ndarray:
@@ -124,10 +127,23 @@ def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
     min_n = default_min_n(min_n, by)
     learners = list(r.learners)
     names, mapped, named = group_codes(r, by)
-    if by is not None:
-        check_grouped(learners, named)
-        names, mapped = used_groups(names, mapped[mapped.index.isin(learners)])
-    group_of = groups_of(learners, mapped)
+    if by is None:
+        group_of = groups_of(learners, mapped)
+    else:
+        # One hash lookup of by's learners in the roster's (unique) ones does what check_grouped,
+        # isin and groups_of do apart: which roster learners by names, and where each of its
+        # grouped learners sits in the roster.
+        roster_ids = pd.Index(learners, dtype=object)
+        covered = np.zeros(len(learners), dtype=bool)
+        at = roster_ids.get_indexer(named)
+        covered[at[at >= 0]] = True
+        if not covered.all():
+            check_grouped(learners, named)  # raises, naming the missing learners
+        pos = roster_ids.get_indexer(mapped.index)
+        mine = pos >= 0
+        names, kept = used_groups(names, mapped[mine])
+        group_of = np.full(len(learners), -1, dtype=np.int32)
+        group_of[pos[mine]] = kept.to_numpy(dtype=np.int32)
     d = r._summary(group_of, len(names))
     sp = r._first_mastery(float("nan"))
     hit = sp["event"] != 0
@@ -135,6 +151,23 @@ def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
                 "attempts": sp["attempts"][hit]}
     return summary_frame(d, attempts, names, list(r.framework), list(r.policy.scale.labels),
                          min_n, by is not None)
+
+
+def _medians_by_key(key: np.ndarray, values: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(median, count) of ``values`` (float64, no NaN) per key in [0, n): NaN and 0 for a key
+    without values. One sort by (key, value), then the middle one or the mean of the middle
+    two of each run, as pandas' groupby median computes it."""
+    med = np.full(n, np.nan)
+    cnt = np.bincount(key, minlength=n).astype(np.int64) if len(key) else np.zeros(n, np.int64)
+    if len(key) == 0:
+        return med, cnt
+    v = values[np.lexsort((values, key))]
+    start = np.concatenate(([0], np.cumsum(cnt)[:-1]))
+    has = cnt > 0
+    lo = start[has] + (cnt[has] - 1) // 2
+    hi = start[has] + cnt[has] // 2
+    med[has] = (v[lo] + v[hi]) / 2
+    return med, cnt
 
 
 def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: List[str],
@@ -192,12 +225,7 @@ def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: Lis
         keys.append(grp[own] * C + comp[own])
         att = np.concatenate([att, att[own]])
     key = np.concatenate(keys)
-    m = pd.Series(att).groupby(key)
-    med = np.full(G * C, np.nan)
-    cnt = np.zeros(G * C, dtype=np.int64)
-    if len(key):
-        med[m.median().index.to_numpy()] = m.median().to_numpy()
-        cnt[m.size().index.to_numpy()] = m.size().to_numpy()
+    med, cnt = _medians_by_key(key, att, G * C)
     med = med[rows]
     med[cnt[rows] < max(min_n, 1)] = np.nan
     frame["median_attempts"] = med
@@ -251,9 +279,22 @@ def groups_by_frontier(r: _core.Roster, kind: str, stuck_evidence: int, stuck_da
     if kind not in _KINDS:
         raise ValueError(f"Roster.groups_by_frontier(): kind must be one of {_KINDS}, "
                          f"not {kind!r}")
-    d: Dict[str, Any] = r._groups_by_frontier(kind, stuck_evidence, stuck_days, recent_days)
+    # The columns come from C++ in their final dtypes (categorical codes, int64, datetime64[ns]
+    # nanoseconds), written once: no per-column conversion here.
+    d: Dict[str, Any] = r._groups_columns(kind, stuck_evidence, stuck_days, recent_days)
     learners = list(r.learners)
-    return groups_frame(d, kind, list(r.framework), learners, _learner_dtype(r, learners))
+    frame = pd.DataFrame({
+        "competency": _categorical(d["competency"], list(r.framework)),
+        "learner": pd.Categorical.from_codes(d["learner"],
+                                             dtype=_learner_dtype(r, learners)),
+        "counted": d["counted"],
+        "first_evidence": nanos_utc(d["first_ns"]),
+        "last_evidence": nanos_utc(d["last_ns"]),
+    }, copy=False)  # fresh columns: pandas would copy every one (ten million rows for "ready")
+    if kind == "stuck":
+        frame["wheel_spinning"] = (d["reasons"] & 1) != 0
+        frame["no_progress"] = (d["reasons"] & 2) != 0
+    return frame
 
 
 def groups_frame(d: Dict[str, Any], kind: str, competencies: List[str], learners: List[str],

@@ -98,7 +98,13 @@ def datetimes(seconds: np.ndarray, name: str) -> pd.api.extensions.ExtensionArra
     :raises ValueError: naming the column and the first row outside datetime64[ns]
         (1677-09-21 to 2262-04-11)
     """
-    ns = _core._seconds_to_nanos(seconds, name).view("M8[ns]")
+    return nanos_utc(_core._seconds_to_nanos(seconds, name))
+
+
+def nanos_utc(ns: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """int64 nanoseconds since the epoch (NaT = int64 min) as a ``datetime64[ns, UTC]`` array
+    over the same memory where pandas allows it (before 2.2), for a DataFrame column."""
+    ns = ns.view("M8[ns]")
     if _WRAP_DATETIMES:
         return pd.arrays.DatetimeArray(ns, dtype=_UTC)
     return pd.DatetimeIndex(ns).tz_localize("UTC").array
