@@ -23,6 +23,24 @@ namespace masterymap::python {
 
 namespace {
 
+// The kind of Roster.groups_by_frontier. \throws std::invalid_argument for another name.
+frontier_group group_kind(const std::string& kind) {
+  if (kind == "ready") return frontier_group::ready;
+  if (kind == "recent") return frontier_group::recent;
+  if (kind == "stuck") return frontier_group::stuck;
+  throw std::invalid_argument(
+      "Roster.groups_by_frontier: kind must be 'ready', 'recent' or 'stuck', not '" + kind + "'");
+}
+
+frontier_group_options group_options(std::uint32_t stuck_evidence, double stuck_days,
+                                     double recent_days) {
+  frontier_group_options o;
+  o.stuck_evidence = stuck_evidence;
+  o.stuck_days = stuck_days;
+  o.recent_days = recent_days;
+  return o;
+}
+
 // Kaplan-Meier per competency over spells sorted by competency (first_mastery's order), with
 // the quartiles and their confidence intervals: the dict of Roster._time_to_mastery. Durations
 // are (end - origin) / 86400 days. The caller holds the GIL; the curves are computed without it.
@@ -249,20 +267,8 @@ void bind_cohort(py::class_<roster>& cls) {
           [](const roster& r, const std::string& kind, std::uint32_t stuck_evidence,
              double stuck_days, double recent_days) {
             const read_lock lock(&r, roster_type);
-            frontier_group k = frontier_group::ready;
-            if (kind == "recent")
-              k = frontier_group::recent;
-            else if (kind == "stuck")
-              k = frontier_group::stuck;
-            else if (kind != "ready")
-              throw std::invalid_argument(
-                  "Roster.groups_by_frontier: kind must be 'ready', "
-                  "'recent' or 'stuck', not '" +
-                  kind + "'");
-            frontier_group_options o;
-            o.stuck_evidence = stuck_evidence;
-            o.stuck_days = stuck_days;
-            o.recent_days = recent_days;
+            const frontier_group k = group_kind(kind);
+            const frontier_group_options o = group_options(stuck_evidence, stuck_days, recent_days);
             frontier_groups g;
             {
               py::gil_scoped_release rel;
@@ -283,20 +289,8 @@ void bind_cohort(py::class_<roster>& cls) {
           [](const roster& r, const std::string& kind, std::uint32_t stuck_evidence,
              double stuck_days, double recent_days) {
             const read_lock lock(&r, roster_type);
-            frontier_group k = frontier_group::ready;
-            if (kind == "recent")
-              k = frontier_group::recent;
-            else if (kind == "stuck")
-              k = frontier_group::stuck;
-            else if (kind != "ready")
-              throw std::invalid_argument(
-                  "Roster.groups_by_frontier: kind must be 'ready', "
-                  "'recent' or 'stuck', not '" +
-                  kind + "'");
-            frontier_group_options o;
-            o.stuck_evidence = stuck_evidence;
-            o.stuck_days = stuck_days;
-            o.recent_days = recent_days;
+            const frontier_group k = group_kind(kind);
+            const frontier_group_options o = group_options(stuck_evidence, stuck_days, recent_days);
             frame_sink sink(r.competencies(), r.size(), k == frontier_group::stuck);
             {
               py::gil_scoped_release rel;
