@@ -22,6 +22,11 @@
 
 namespace masterymap::detail {
 
+/// Views of `names` (valid while `names` is neither changed nor destroyed).
+inline std::vector<std::string_view> views(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
+
 /// Strips spaces, tabs and carriage returns at both ends.
 inline std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))

@@ -74,10 +74,6 @@ void scan_rows(const log_columns& columns, std::size_t rb, std::size_t re, row_s
   }
 }
 
-std::vector<std::string_view> views_of(const std::vector<std::string>& names) {
-  return {names.begin(), names.end()};
-}
-
 }  // namespace
 
 bool append_log_rows(evidence_log& to, const evidence_log& from, const ingest_checks& checks,
@@ -124,8 +120,8 @@ bool append_log_rows(evidence_log& to, const evidence_log& from, const ingest_ch
   }
   if (all.ok == 0) return false;
   // 2. Names used, each checked once, staged against the log's tables.
-  const std::vector<std::string_view> learner_names = views_of(from.learners());
-  const std::vector<std::string_view> comp_names = views_of(from.competencies());
+  const std::vector<std::string_view> learner_names = views(from.learners());
+  const std::vector<std::string_view> comp_names = views(from.competencies());
   for (std::size_t j = 0; j < learner_names.size(); ++j)
     if (all.learner[j] != 0 && trim(learner_names[j]).empty()) return false;
   for (std::size_t j = 0; j < comp_names.size(); ++j)
@@ -146,8 +142,8 @@ bool append_log_rows(evidence_log& to, const evidence_log& from, const ingest_ch
   staged_kinds K;
   L.stage(d.learners, learner_names, all.learner, m);
   C.stage(d.competencies, comp_names, all.competency, m);
-  S.stage(d.sources, views_of(from.sources()), source_used, m);
-  K.stage(d.kinds, views_of(from.kinds()), kind_used, checks);
+  S.stage(d.sources, views(from.sources()), source_used, m);
+  K.stage(d.kinds, views(from.kinds()), kind_used, checks);
   for (std::size_t k = 0; k < kind_used.size(); ++k)
     if (kind_used[k] != 0 && (K.code[k] < 0 || K.level[k] != 0)) return false;
   // Triples in order of first row: the order the columnar append interns them in.
