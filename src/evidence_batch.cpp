@@ -5,12 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <masterymap/evidence.hpp>
-#include <masterymap/io/xapi.hpp>
 #include <stdexcept>
 
 #include "decimal_comma.hpp"
@@ -81,72 +79,11 @@ std::string escaped_text(std::string_view text, std::size_t limit) {
   return out;
 }
 
-bool same_instant(double a, double b) noexcept {
-  if (a == b) return true;
-  if (!(std::fabs(a) <= 1e12 && std::fabs(b) <= 1e12)) return false;
-  // The same whole microsecond (the reader's precision), or adjacent doubles where a double is
-  // coarser than that (after 2106).
-  return std::llround(a * 1e6) == std::llround(b * 1e6) || std::nextafter(a, b) == b;
-}
-
-bool timestamp_fits(std::string_view text, double time) noexcept {
-  if (text.empty()) return true;
-  const auto t = io::parse_rfc3339(text);
-  return t && same_instant(*t, time);
-}
-
-std::string timestamp_problem(std::string_view text, double time) {
-  if (text.empty()) return {};
-  const auto t = io::parse_rfc3339(text);
-  if (!t)
-    return fmt::format(
-        "timestamp text '{}' is not an RFC 3339 date-time with a time zone (e.g. "
-        "2024-03-01T09:30:00Z or 2024-03-01T11:30:00.5+02:00; not the unknown offset -00:00; "
-        "\"\" for none)",
-        escaped_text(text));
-  if (!(time >= min_stored_time && time <= max_stored_time))
-    return {};  // the time itself is bad: its own problem
-  if (same_instant(*t, time)) return {};
-  return fmt::format(
-      "timestamp text '{}' denotes {}, not the row's time {} (the text must be the same "
-      "instant, to the microsecond)",
-      escaped_text(text), format_time(*t), format_time(time));
-}
-
 }  // namespace detail
 
 void evidence_log::append(const std::vector<evidence>& rows, const ingest_checks& checks) {
   const detail::record_batch batch(rows);
   append(batch.columns, checks);
-}
-
-// The known kind `name` is a near-miss of (ingest_checks::near_miss_kinds), if any; also read
-// by the policy's checks (kind_names.hpp).
-std::string_view detail::near_miss(std::string_view name, const std::vector<std::string>& known) {
-  const auto norm = [](std::string_view s) {
-    std::string out;
-    for (char ch : s)
-      if (ch != '_' && ch != '-' && ch != ' ')
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-  };
-  // Optimal string alignment distance, stopping early past 1.
-  const auto within_one = [](const std::string& a, const std::string& b) {
-    if (a.size() > b.size() + 1 || b.size() > a.size() + 1) return false;
-    std::size_t i = 0;
-    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-    if (i == a.size() || i == b.size()) return true;  // one added at the end
-    const auto rest = [&](std::size_t x, std::size_t y) { return a.compare(x, a.npos, b, y) == 0; };
-    return rest(i + 1, i + 1) || rest(i + 1, i) || rest(i, i + 1) ||
-           (i + 1 < a.size() && i + 1 < b.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-            rest(i + 2, i + 2));
-  };
-  const std::string n = norm(name);
-  for (const auto& k : known) {
-    const std::string m = norm(k);
-    if (n == m || (n.size() >= 5 && m.size() >= 5 && within_one(n, m))) return k;
-  }
-  return {};
 }
 
 void detail::staged_kinds::stage(const table& kinds, const std::vector<std::string_view>& names,
@@ -665,21 +602,6 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
 }
 
 }  // namespace
-
-std::string time_problem(double t) {
-  if (t >= min_time && t <= max_time) return {};
-  if (std::isnan(t)) return "missing time";
-  if (!std::isfinite(t)) return fmt::format("time is infinite ({})", t);
-  std::string why = fmt::format(
-      "time {} ({}) is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
-      "seconds since the epoch)",
-      t, format_time(t), min_time, max_time);
-  // Milliseconds of a date in range are at least 1e11 away from 0 (the hint is only for those:
-  // a date in year 3000 is out of range, not milliseconds).
-  if (std::fabs(t) >= 1e11 && t / 1000 >= min_time && t / 1000 <= max_time)
-    why += "; it looks like milliseconds since the epoch: divide by 1000";
-  return why;
-}
 
 void evidence_log::append(const evidence_columns& b, const ingest_checks& checks,
                           const progress& progress) {

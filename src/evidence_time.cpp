@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// Evidence times: ISO 8601 texts to seconds since the Unix epoch and back.
+// Evidence times: ISO 8601 texts to seconds since the Unix epoch and back, and what is wrong
+// with a time or a timestamp text.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <masterymap/evidence.hpp>
+#include <masterymap/io/xapi.hpp>
 #include <string>
 
 #include "evidence_impl.hpp"
@@ -164,5 +166,59 @@ std::string format_time(double t) {
   if (frac != 0) out += fmt::format(".{:06}", frac);
   return out + "Z";
 }
+
+// --- problems of times and timestamp texts (the batch checks' messages) ------------------
+
+std::string time_problem(double t) {
+  if (t >= detail::min_stored_time && t <= detail::max_stored_time) return {};
+  if (std::isnan(t)) return "missing time";
+  if (!std::isfinite(t)) return fmt::format("time is infinite ({})", t);
+  std::string why = fmt::format(
+      "time {} ({}) is outside the range of datetime64[ns] (1677-09-21 to 2262-04-11, {} to {} "
+      "seconds since the epoch)",
+      t, format_time(t), detail::min_stored_time, detail::max_stored_time);
+  // Milliseconds of a date in range are at least 1e11 away from 0 (the hint is only for those:
+  // a date in year 3000 is out of range, not milliseconds).
+  if (std::fabs(t) >= 1e11 && t / 1000 >= detail::min_stored_time &&
+      t / 1000 <= detail::max_stored_time)
+    why += "; it looks like milliseconds since the epoch: divide by 1000";
+  return why;
+}
+
+namespace detail {
+
+bool same_instant(double a, double b) noexcept {
+  if (a == b) return true;
+  if (!(std::fabs(a) <= 1e12 && std::fabs(b) <= 1e12)) return false;
+  // The same whole microsecond (the reader's precision), or adjacent doubles where a double is
+  // coarser than that (after 2106).
+  return std::llround(a * 1e6) == std::llround(b * 1e6) || std::nextafter(a, b) == b;
+}
+
+bool timestamp_fits(std::string_view text, double time) noexcept {
+  if (text.empty()) return true;
+  const auto t = io::parse_rfc3339(text);
+  return t && same_instant(*t, time);
+}
+
+std::string timestamp_problem(std::string_view text, double time) {
+  if (text.empty()) return {};
+  const auto t = io::parse_rfc3339(text);
+  if (!t)
+    return fmt::format(
+        "timestamp text '{}' is not an RFC 3339 date-time with a time zone (e.g. "
+        "2024-03-01T09:30:00Z or 2024-03-01T11:30:00.5+02:00; not the unknown offset -00:00; "
+        "\"\" for none)",
+        escaped_text(text));
+  if (!(time >= min_stored_time && time <= max_stored_time))
+    return {};  // the time itself is bad: its own problem
+  if (same_instant(*t, time)) return {};
+  return fmt::format(
+      "timestamp text '{}' denotes {}, not the row's time {} (the text must be the same "
+      "instant, to the microsecond)",
+      escaped_text(text), format_time(*t), format_time(time));
+}
+
+}  // namespace detail
 
 }  // namespace masterymap

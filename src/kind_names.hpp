@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
 // Private: the near-miss test of evidence kinds, shared by the evidence log's ingest checks
-// (evidence_batch.cpp) and the policy's checks (policy.cpp).
+// (evidence_stage.hpp) and the policy's checks (policy.cpp); defined in kind_names.cpp.
 #ifndef MASTERYMAP_SRC_KIND_NAMES_HPP
 #define MASTERYMAP_SRC_KIND_NAMES_HPP
 

@@ -101,7 +101,6 @@ column_buffer columns_of(const evidence_log& log, const std::vector<std::uint32_
                          const std::vector<std::string_view>* learner_names,
                          detail::meter* m = nullptr, unsigned threads = 1, bool in_place = false);
 
-
 /// Grows `v` to `size` elements of `value` (amortised: capacity grows geometrically). Restoring
 /// or growing a roster allocates hundreds of megabytes of dense tables, and first-touch page
 /// faults then dominate: large tables are reserved first, advised to use transparent huge pages,
