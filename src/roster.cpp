@@ -15,6 +15,7 @@
 #include "accumulate.hpp"
 #include "evidence_impl.hpp"
 #include "evidence_stage.hpp"
+#include "frontier_lanes.hpp"
 #include "parallel.hpp"
 #include "progress_meter.hpp"
 #include "roster_impl.hpp"
@@ -392,18 +393,7 @@ void roster::frontier_matrix(std::uint8_t* out, const progress& progress) const 
           for_blocks(b, e, 256, &m, [&](std::size_t first, std::size_t last) {
             for (std::size_t l0 = first; l0 < last; l0 += W) {
               const std::size_t w = std::min(W, last - l0);
-              std::fill(a.begin(), a.end(), std::uint8_t{0});
-              if (w < W)
-                for (std::size_t c = 0; c < C; ++c)
-                  std::fill_n(a.data() + c * W + w, W - w, progression::done_code);
-              for (std::size_t j = 0; j < w; ++j) {
-                const std::uint64_t* bits = d.inferred.data() + (l0 + j) * d.words;
-                for (std::size_t x = 0; x < d.words; ++x)
-                  for (std::uint64_t v = bits[x]; v != 0; v &= v - 1)
-                    a[(x * 64 + detail::lowest_bit(v)) * W + j] = d.inferred_code;
-                for (const roster_cell& x : d.cells[l0 + j])
-                  a[std::size_t{x.competency} * W + j] = x.attainment;
-              }
+              detail::lane_codes(*this, l0, w, d.inferred_code, a.data());
               frontier_flags_block(d.progression, a.data(), f.data());
               for (std::size_t j = 0; j < w; ++j) {
                 std::uint8_t* row = out + (l0 + j) * C;
