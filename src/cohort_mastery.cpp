@@ -11,6 +11,7 @@
 #include <masterymap/cohort.hpp>
 #include <stdexcept>
 
+#include "bit_util.hpp"
 #include "decision.hpp"
 #include "engine_detail.hpp"
 #include "memory_util.hpp"
@@ -193,12 +194,17 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       double t;
       std::uint32_t row;
     };
-    std::vector<ev> evs, sorted;
-    std::vector<std::uint64_t> keys;
+    std::vector<ev> evs;
     std::vector<double> first;
-    // One learner's statuses at a time (the roster keeps only touched cells; the replay needs
-    // no scores, so the whole row is not materialised).
-    std::vector<status> statuses(C);
+    // One learner's statuses at a time, dense but written sparsely: not started at rest, its
+    // stored cells and inferred bits set, and reset after (O(touched), not O(C) per learner).
+    std::vector<status> statuses(C, status::not_started);
+    std::vector<index_t> set;
+    // The replay of events in time order: per competency its running state and open spell
+    // (`open[c].l == l`: begun for learner l), the competencies begun, in order.
+    std::vector<detail::pair_replay> state(C);
+    std::vector<spell> open(C, spell{0, detail::none32, 0, 0, 0, 0});
+    std::vector<index_t> begun;
     // The log's columns and the tables as locals: read through the closure's references, GCC
     // reloads them after every byte-sized store of the loop (see gather_rows).
     const std::uint32_t* ccp = cc.data();
@@ -211,17 +217,53 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     const folding_rule* rulep = rules.data();
     const double as_of_l = as_of, origin_l = origin;
     const bool fixed_l = fixed;
+    status* st = statuses.data();
+    // A spell as it is output: the fixed origin, if any; none that ends before its origin.
+    auto emit = [&](spell sp, std::vector<spell>& out_b) {
+      if (std::isnan(sp.origin)) return;  // no counted evidence
+      if (fixed_l) sp.origin = origin_l;
+      if (sp.end < sp.origin) return;
+      out_b.push_back(sp);
+    };
+    // One event of a pair: fold it, then its status (until the first mastery).
+    auto step = [&](const folding_rule& fr, detail::pair_replay& rp, spell& sp, double t,
+                    std::uint32_t i) {
+      const std::uint32_t before = rp.run.n;
+      rp.fold(fr, sp_scores[i], attp[ap[i]]);
+      if (rp.run.n != before && std::isnan(sp.origin)) sp.origin = t;
+      const status s = rp.decide(fr, sc);
+      if (s == status::mastered || s == status::exceeded) {
+        sp.event = 1;
+        sp.end = t;
+      }
+    };
     for (std::size_t b = b0; b < b1; ++b) {
       const std::size_t e = std::min(L, (b + 1) * block);
       std::vector<spell>& out_b = parts[b];
       for (std::size_t l = b * block; l < e; ++l) {
-        r.statuses(l, statuses.data());
-        const status* st = statuses.data();
-        evs.clear();
+        const auto l32 = static_cast<std::uint32_t>(l);
+        for (const roster_cell& x : r.cells(l)) {
+          st[x.competency] = x.status;
+          set.push_back(x.competency);
+        }
+        const roster_bits bits = r.inferred(l);
+        for (std::size_t k = 0; k < bits.size(); ++k)
+          for (std::uint64_t w = bits.first[k]; w != 0; w &= w - 1) {
+            const auto c = static_cast<index_t>(k * 64 + detail::lowest_bit(w));
+            st[c] = status::inferred;
+            set.push_back(c);
+          }
         // The learner's rows are spread over the log (it is in arrival order): start loading
         // the columns of rows a few ahead, so the misses overlap instead of queueing.
         const std::vector<std::uint32_t>& rows = r.log_rows(l);
         constexpr std::size_t ahead = 8;
+        // First, in row order, which is usually also time order (a learner's evidence arrives
+        // as it happens): then every pair's events come in its replay order (time, then row)
+        // and are folded as they come, with no sort. A time earlier than the one before breaks
+        // that; the learner is then replayed from its events sorted.
+        bool in_time_order = true;
+        double prev = -std::numeric_limits<double>::infinity();
+        begun.clear();
         for (std::size_t k = 0; k < rows.size(); ++k) {
           if (k + ahead < rows.size()) {
             const std::uint32_t j = rows[k + ahead];
@@ -237,56 +279,59 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           if (attp[ap[i]].retracted) continue;  // voided: never counts
           const status s = st[c];
           if (s == status::exempt || s == status::inferred) continue;
-          evs.push_back({c, t, i});
+          if (t < prev) {
+            in_time_order = false;
+            break;
+          }
+          prev = t;
+          spell& sp = open[c];
+          if (sp.l != l32) {
+            sp = spell{static_cast<index_t>(c),
+                       l32,
+                       std::numeric_limits<double>::quiet_NaN(),
+                       as_of_l,
+                       0,
+                       0};
+            state[c] = detail::pair_replay{};
+            begun.push_back(static_cast<index_t>(c));
+          }
+          if (!sp.event) step(rulep[c], state[c], sp, t, i);
         }
-        // By competency, then time, then row. The rows come in row order, usually also time
-        // order (a learner's evidence arrives as it happens): then sorting packed (competency,
-        // position) integers is the same order, several times cheaper than comparing triples.
-        bool in_time_order = true;
-        for (std::size_t k = 1; k < evs.size() && in_time_order; ++k)
-          in_time_order = evs[k - 1].t <= evs[k].t;
-        if (in_time_order && evs.size() < (std::size_t{1} << 32)) {
-          keys.resize(evs.size());
-          for (std::size_t k = 0; k < evs.size(); ++k)
-            keys[k] = (static_cast<std::uint64_t>(evs[k].c) << 32) | k;
-          std::sort(keys.begin(), keys.end());
-          sorted.resize(evs.size());
-          for (std::size_t k = 0; k < evs.size(); ++k) sorted[k] = evs[keys[k] & 0xffffffffU];
-          evs.swap(sorted);
+        if (in_time_order) {
+          for (const index_t c : begun) {
+            spell sp = open[c];
+            sp.attempts = state[c].run.n;
+            emit(sp, out_b);
+          }
         } else {
+          for (const index_t c : begun) open[c].l = detail::none32;
+          evs.clear();
+          for (const std::uint32_t i : rows) {
+            const std::uint32_t c = compp[ccp[i]];
+            const double t = tp[i];
+            if (c == detail::none32 || !foldp[c] || !(t <= as_of_l)) continue;
+            if (attp[ap[i]].retracted) continue;
+            const status s = st[c];
+            if (s == status::exempt || s == status::inferred) continue;
+            evs.push_back({c, t, i});
+          }
+          // By competency, then time, then row.
           std::sort(evs.begin(), evs.end(), [](const ev& x, const ev& y) {
             return x.c < y.c || (x.c == y.c && (x.t < y.t || (x.t == y.t && x.row < y.row)));
           });
-        }
-        for (std::size_t a = 0; a < evs.size();) {
-          const index_t c = evs[a].c;
-          const folding_rule& fr = rulep[c];
-          detail::pair_replay rp;
-          spell sp{c,
-                   static_cast<std::uint32_t>(l),
-                   std::numeric_limits<double>::quiet_NaN(),
-                   as_of_l,
-                   0,
-                   0};
-          for (; a < evs.size() && evs[a].c == c; ++a) {
-            if (sp.event) continue;
-            const std::uint32_t i = evs[a].row;
-            const std::uint32_t before = rp.run.n;
-            rp.fold(fr, sp_scores[i], attp[ap[i]]);
-            if (rp.run.n != before && std::isnan(sp.origin)) sp.origin = evs[a].t;
-            const status s = rp.decide(fr, sc);
-            if (s == status::mastered || s == status::exceeded) {
-              sp.event = 1;
-              sp.end = evs[a].t;
-            }
+          for (std::size_t a = 0; a < evs.size();) {
+            const index_t c = evs[a].c;
+            detail::pair_replay rp;
+            spell sp{c, l32, std::numeric_limits<double>::quiet_NaN(), as_of_l, 0, 0};
+            for (; a < evs.size() && evs[a].c == c; ++a)
+              if (!sp.event) step(rulep[c], rp, sp, evs[a].t, evs[a].row);
+            sp.attempts = rp.run.n;
+            emit(sp, out_b);
           }
-          sp.attempts = rp.run.n;
-          if (std::isnan(sp.origin)) continue;  // no counted evidence
-          if (fixed_l) sp.origin = origin_l;
-          if (sp.end < sp.origin) continue;
-          out_b.push_back(sp);
         }
         if (any_eval) evaluate_pairs(l, st, out_b, first);
+        for (const index_t c : set) st[c] = status::not_started;
+        set.clear();
       }
     }
   });

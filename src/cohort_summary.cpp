@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// summarize: per-competency counts, score sums and medians of a roster's tables, by group.
+// summarize: per-competency counts, score sums and medians of a roster's tables, by group;
+// median_attempts: the median attempts to mastery of first_mastery's spells, by group.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -154,6 +155,62 @@ cohort_summary summarize(const roster& r, const std::vector<std::int32_t>& group
     }
   });
   return s;
+}
+
+attempts_summary median_attempts(const mastery_spells& s, const std::vector<std::int32_t>& group_of,
+                                 std::size_t groups, std::size_t competencies) {
+  const std::size_t n = s.competency.size();
+  if (s.learner.size() != n || s.event.size() != n || s.attempts.size() != n)
+    throw std::invalid_argument("median_attempts: the spells' columns differ in length");
+  const std::size_t G = groups + 1, cells = G * competencies;
+  // The cell of each spell that ended in mastery, twice when its learner has a group; checked
+  // first, so nothing is half done when one is out of range.
+  std::vector<std::uint32_t> at(cells + 1, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (s.competency[k] >= competencies)
+      throw std::invalid_argument("median_attempts: spell " + std::to_string(k) +
+                                  " names competency " + std::to_string(s.competency[k]) + " of " +
+                                  std::to_string(competencies));
+    if (s.learner[k] >= group_of.size())
+      throw std::invalid_argument("median_attempts: spell " + std::to_string(k) +
+                                  " names learner " + std::to_string(s.learner[k]) + " of " +
+                                  std::to_string(group_of.size()));
+    const std::int32_t g = group_of[s.learner[k]];
+    if (g < -1 || (g >= 0 && static_cast<std::size_t>(g) >= groups))
+      throw std::invalid_argument("median_attempts: learner " + std::to_string(s.learner[k]) +
+                                  " has group " + std::to_string(g) + ", not in [-1, " +
+                                  std::to_string(groups) + ")");
+    if (s.event[k] == 0) continue;
+    ++at[groups * competencies + s.competency[k] + 1];
+    if (g >= 0) ++at[static_cast<std::size_t>(g) * competencies + s.competency[k] + 1];
+  }
+  for (std::size_t i = 0; i < cells; ++i) at[i + 1] += at[i];
+  std::vector<std::uint32_t> v(at[cells]);
+  {
+    std::vector<std::uint32_t> next(at.begin(), at.end() - 1);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (s.event[k] == 0) continue;
+      const std::int32_t g = group_of[s.learner[k]];
+      v[next[groups * competencies + s.competency[k]]++] = s.attempts[k];
+      if (g >= 0)
+        v[next[static_cast<std::size_t>(g) * competencies + s.competency[k]]++] = s.attempts[k];
+    }
+  }
+  attempts_summary out;
+  out.median.assign(cells, std::numeric_limits<double>::quiet_NaN());
+  out.count.assign(cells, 0);
+  for (std::size_t i = 0; i < cells; ++i) {
+    std::uint32_t* b = v.data() + at[i];
+    const std::size_t m = at[i + 1] - at[i];
+    out.count[i] = static_cast<std::uint32_t>(m);
+    if (m == 0) continue;
+    // The upper middle, then (for an even count) the largest below it: the lower middle.
+    std::nth_element(b, b + m / 2, b + m);
+    const double hi = b[m / 2];
+    const double lo = m % 2 == 1 ? hi : *std::max_element(b, b + m / 2);
+    out.median[i] = (lo + hi) / 2;
+  }
+  return out;
 }
 
 }  // namespace masterymap

@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <limits>
 #include <masterymap/cohort.hpp>
 #include <masterymap/column.hpp>
 #include <masterymap/evidence.hpp>
@@ -241,13 +242,17 @@ void bind_cohort(py::class_<roster>& cls) {
   cls.def(
          "_summary",
          [](const roster& r, const py::array_t<std::int32_t, py::array::c_style>& group_of,
-            std::size_t groups) {
+            std::size_t groups, bool attempts) {
            const read_lock lock(&r, roster_type);
            std::vector<std::int32_t> g(group_of.data(), group_of.data() + group_of.size());
            cohort_summary s;
+           attempts_summary a;
            {
              py::gil_scoped_release rel;
              s = summarize(r, g, groups);
+             if (attempts)
+               a = median_attempts(first_mastery(r, std::numeric_limits<double>::quiet_NaN()), g,
+                                   groups, r.competencies());
            }
            const auto cells = static_cast<py::ssize_t>((s.groups + 1) * s.competencies);
            py::dict d;
@@ -259,9 +264,15 @@ void bind_cohort(py::class_<roster>& cls) {
            d["scored"] = move_numpy(std::move(s.scored));
            d["score_sum"] = move_numpy(std::move(s.score_sum));
            d["score_median"] = move_numpy(std::move(s.score_median));
+           if (attempts) {
+             d["attempts_median"] = move_numpy(std::move(a.median));
+             d["attempts_count"] = move_numpy(std::move(a.count));
+           }
            return d;
          },
-         py::arg("group_of"), py::arg("groups"))
+         py::arg("group_of"), py::arg("groups"), py::arg("attempts") = false,
+         "The counts of cohort.hpp's summarize per (group, competency) cell, and with attempts "
+         "the median attempts to mastery of first_mastery's spells (median_attempts).")
       .def(
           "_groups_by_frontier",
           [](const roster& r, const std::string& kind, std::uint32_t stuck_evidence,

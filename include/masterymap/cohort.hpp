@@ -185,6 +185,26 @@ struct mastery_spells {
 [[nodiscard]] MASTERYMAP_API mastery_spells first_mastery(const roster& r, double origin,
                                                           unsigned threads = 0);
 
+/// Attempts to mastery per (group, competency) cell, laid out as `cohort_summary`'s cells
+/// (group `groups`, the last, is the whole roster).
+struct attempts_summary {
+  /// (g, c): the median of `attempts` over the cell's spells that ended in mastery (event 1):
+  /// the middle one, or the mean of the middle two, as pandas' median; NaN for none.
+  std::vector<double> median;
+  std::vector<std::uint32_t> count;  ///< (g, c): those spells
+};
+
+/// The median attempts to mastery (`mastery_spells::attempts` of the spells with event 1) per
+/// group and competency: spell k counts for the whole roster and for group
+/// `group_of[learner[k]]` (-1: none). `Roster.summary`'s `median_attempts`.
+/// \throws std::invalid_argument for columns of different lengths, a spell naming a competency
+///         >= `competencies` or a learner >= `group_of.size()`, or a group outside [-1, groups).
+/// Complexity: O(n + groups * C) for n spells (a counting sort by cell, then a selection per
+/// cell).
+[[nodiscard]] MASTERYMAP_API attempts_summary
+median_attempts(const mastery_spells& spells, const std::vector<std::int32_t>& group_of,
+                std::size_t groups, std::size_t competencies);
+
 /// Kaplan–Meier per competency from spells sorted by competency (as `first_mastery` returns
 /// them, or spells of parts of a roster merged in that order): out[c] from the durations
 /// (end - origin) / 86,400 days of competency c's spells (an empty curve when it has none).

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -398,6 +399,88 @@ TEST_CASE("cohort: Kaplan-Meier per competency from spells") {
 
 TEST_CASE("cohort: first mastery equals the roster's status at and just before it") {
   check_first_mastery(cohort_policy(), 4444);
+}
+
+// The replay folds a learner's events as they come when its rows are in time order, and sorts
+// them first otherwise: the spells are the same either way.
+TEST_CASE("cohort: first mastery is the same whether the log arrives in time order or not") {
+  std::mt19937 rng(777);
+  const auto fw = pfix::random_dag(rng, 12, 0.2);
+  std::vector<mm::evidence> ev;
+  std::uniform_int_distribution<int> C(0, 11), S(1, 4), K(0, 4);
+  std::uniform_real_distribution<double> T(0, 60 * 86400.0);
+  const char* kinds[] = {"formative", "summative", "self", "pretest", "formative"};
+  for (int i = 0; i < 800; ++i)
+    ev.emplace_back("s" + std::to_string(i % 17), fw.id_of(static_cast<mm::index_t>(C(rng))),
+                    std::floor(pfix::t0 + T(rng)), S(rng), kinds[K(rng)]);
+  auto sorted = ev;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const mm::evidence& a, const mm::evidence& b) { return a.time < b.time; });
+  // Each spell by learner name (the rosters number learners in order of arrival).
+  using key = std::tuple<std::string, mm::index_t, double, double, int, std::uint32_t>;
+  const auto spells = [&](const std::vector<mm::evidence>& rows, double origin) {
+    mm::roster r(fw, cohort_policy());
+    (void)r.ingest(rows);
+    const auto sp = mm::first_mastery(r, origin);
+    std::vector<key> out;
+    for (std::size_t k = 0; k < sp.competency.size(); ++k)
+      out.emplace_back(r.learners()[sp.learner[k]], sp.competency[k], sp.origin[k], sp.end[k],
+                       sp.event[k], sp.attempts[k]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (const double origin : {std::numeric_limits<double>::quiet_NaN(), pfix::t0 + 20 * 86400.0}) {
+    const auto a = spells(ev, origin), b = spells(sorted, origin);
+    CHECK(a.size() > 30);
+    CHECK(a == b);
+  }
+}
+
+TEST_CASE("cohort: median attempts to mastery by group equal brute force over the spells") {
+  mm::mastery_spells sp;
+  // (competency, learner, event, attempts)
+  const std::vector<std::tuple<mm::index_t, std::uint32_t, std::uint8_t, std::uint32_t>> rows = {
+      {0, 0, 1, 3}, {0, 1, 1, 5}, {0, 2, 1, 4}, {0, 3, 0, 9}, {0, 4, 1, 8},
+      {1, 0, 0, 2}, {1, 1, 1, 7}, {2, 2, 1, 1}, {2, 3, 1, 2}, {2, 4, 1, 6}};
+  for (const auto& [c, l, e, a] : rows) {
+    sp.competency.push_back(c);
+    sp.learner.push_back(l);
+    sp.origin.push_back(0);
+    sp.end.push_back(1);
+    sp.event.push_back(e);
+    sp.attempts.push_back(a);
+  }
+  const std::vector<std::int32_t> group_of = {0, 1, 0, 1, -1};
+  const auto m = mm::median_attempts(sp, group_of, 2, 3);
+  REQUIRE(m.median.size() == 9);
+  // Brute force: per (group, competency), the sorted attempts of the spells with an event.
+  for (std::size_t g = 0; g < 3; ++g)
+    for (mm::index_t c = 0; c < 3; ++c) {
+      std::vector<double> v;
+      for (const auto& [rc, l, e, a] : rows)
+        if (rc == c && e == 1 && (g == 2 || group_of[l] == static_cast<std::int32_t>(g)))
+          v.push_back(a);
+      std::sort(v.begin(), v.end());
+      const std::size_t i = g * 3 + c;
+      INFO("group ", g, " competency ", c);
+      CHECK(m.count[i] == v.size());
+      if (v.empty()) {
+        CHECK(std::isnan(m.median[i]));
+      } else {
+        CHECK(m.median[i] == (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2);
+      }
+    }
+  CHECK(m.median[2 * 3 + 0] == 4.5);  // 3, 4, 5, 8 (learner 3 not mastered)
+  CHECK(m.median[0 * 3 + 2] == 1);    // group 0 on competency 2: learner 2 only
+  CHECK_THROWS_WITH_AS((void)mm::median_attempts(sp, group_of, 2, 2),
+                       "median_attempts: spell 7 names competency 2 of 2", std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)mm::median_attempts(sp, {0, 1, 0}, 2, 3),
+                       "median_attempts: spell 3 names learner 3 of 3", std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)mm::median_attempts(sp, {0, 1, 0, 2, -1}, 2, 3),
+                       "median_attempts: learner 3 has group 2, not in [-1, 2)",
+                       std::invalid_argument);
+  sp.attempts.pop_back();
+  CHECK_THROWS_AS((void)mm::median_attempts(sp, group_of, 2, 3), std::invalid_argument);
 }
 
 TEST_CASE("cohort: first mastery under rules that do not fold (window, mode) is re-evaluated") {

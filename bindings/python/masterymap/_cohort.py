@@ -40,6 +40,9 @@ def _canonical_learners(index: "pd.Index") -> "pd.Index":
     """``by``'s learner ids as the canonical texts every other path uses (``1``, ``1.0`` and
     ``"1"`` are learner "1"). :raises ValueError: an id that is no learner id (1.5, True,
     missing), or two entries for one learner (0 and "0"), naming them."""
+    if index.dtype == object and pd.api.types.infer_dtype(index, skipna=False) == "string":
+        # Texts are canonical as they are, and _group_map found them unique.
+        return pd.Index(index, dtype=object)
     indices, names, rejected = _ids.ids(pd.Series(index), "learner")
     indices = np.asarray(indices, dtype=np.int64)
     bad = np.flatnonzero(indices < 0)
@@ -58,17 +61,20 @@ def _canonical_learners(index: "pd.Index") -> "pd.Index":
     return out
 
 
-def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
+def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index", np.ndarray]:
     """(group names, sorted; learner id -> group code; every learner id ``by`` names, those
-    mapped to NaN included) of ``by`` (None: no groups). Every learner ``by`` names counts here,
-    also those not in the roster (``masterymap.dask`` maps the same ``by`` onto each part of a
-    roster; :func:`used_groups` keeps the groups of a roster's own learners)."""
+    mapped to NaN included; which of those have a group, a bool array) of ``by`` (None: no
+    groups). Every learner ``by`` names counts here, also those not in the roster
+    (``masterymap.dask`` maps the same ``by`` onto each part of a roster; :func:`used_groups`
+    keeps the groups of a roster's own learners)."""
     if by is None:
-        return [], pd.Series([], dtype=np.int32), pd.Index([], dtype=object)
+        return ([], pd.Series([], dtype=np.int32), pd.Index([], dtype=object),
+                np.zeros(0, dtype=bool))
     s = _group_map(r, by)
     s.index = _canonical_learners(s.index)
     named = s.index
-    s = s[s.notna()]
+    grouped = s.notna().to_numpy()
+    s = s[grouped]
     labels = s.astype(str)
     names = sorted(set(labels))
     if ALL in names:
@@ -77,7 +83,7 @@ def group_codes(r: Any, by: Any) -> Tuple[List[str], "pd.Series", "pd.Index"]:
     # Each label's position in the sorted names (every label is among them): one vectorised
     # lookup instead of a dict per learner.
     codes = pd.Categorical(labels.to_numpy(dtype=object), categories=names).codes
-    return names, pd.Series(codes.astype(np.int64), index=labels.index), named
+    return names, pd.Series(codes.astype(np.int64), index=labels.index), named, grouped
 
 
 def check_grouped(learners: List[str], named: "pd.Index") -> None:
@@ -126,7 +132,7 @@ def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
     """``Roster.summary`` (see its docstring)."""
     min_n = default_min_n(min_n, by)
     learners = list(r.learners)
-    names, mapped, named = group_codes(r, by)
+    names, mapped, named, grouped = group_codes(r, by)
     if by is None:
         group_of = groups_of(learners, mapped)
     else:
@@ -139,18 +145,16 @@ def summary(r: _core.Roster, by: Any, min_n: Optional[int]) -> pd.DataFrame:
         covered[at[at >= 0]] = True
         if not covered.all():
             check_grouped(learners, named)  # raises, naming the missing learners
-        pos = roster_ids.get_indexer(mapped.index)
+        pos = at[grouped]  # mapped's learners are named's with a group, in order
         mine = pos >= 0
         names, kept = used_groups(names, mapped[mine])
         group_of = np.full(len(learners), -1, dtype=np.int32)
         group_of[pos[mine]] = kept.to_numpy(dtype=np.int32)
-    d = r._summary(group_of, len(names))
-    sp = r._first_mastery(float("nan"))
-    hit = sp["event"] != 0
-    attempts = {"competency": sp["competency"][hit], "group": group_of[sp["learner"][hit]],
-                "attempts": sp["attempts"][hit]}
-    return summary_frame(d, attempts, names, list(r.framework), list(r.policy.scale.labels),
-                         min_n, by is not None)
+    # The counts and, from the first-mastery replay, the median attempts per cell: both in C++
+    # (cohort.hpp's summarize and median_attempts), without the GIL.
+    d = r._summary(group_of, len(names), attempts=True)
+    return summary_frame(d, (d["attempts_median"], d["attempts_count"]), names,
+                         list(r.framework), list(r.policy.scale.labels), min_n, by is not None)
 
 
 def _medians_by_key(key: np.ndarray, values: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
@@ -170,13 +174,32 @@ def _medians_by_key(key: np.ndarray, values: np.ndarray, n: int) -> Tuple[np.nda
     return med, cnt
 
 
-def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: List[str],
+def attempt_medians(attempts: Dict[str, np.ndarray], groups: int,
+                    competencies: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(median, count) of the attempts to mastery per (group, competency) cell, laid out as
+    ``Roster._summary``'s cells, from ``attempts`` (``competency``, ``group`` code or -1,
+    ``attempts`` of each spell that ended in mastery): what cohort.hpp's median_attempts
+    computes, for ``masterymap.dask.summary``, which merges the spells of parts of a roster."""
+    C = competencies
+    comp = attempts["competency"].astype(np.int64)
+    att = attempts["attempts"].astype(np.float64)
+    grp = attempts["group"].astype(np.int64)
+    keys = [np.full(len(comp), groups) * C + comp]
+    if groups:
+        own = grp >= 0
+        keys.append(grp[own] * C + comp[own])
+        att = np.concatenate([att, att[own]])
+    return _medians_by_key(np.concatenate(keys), att, (groups + 1) * C)
+
+
+def summary_frame(d: Dict[str, Any], attempts: Tuple[np.ndarray, np.ndarray], names: List[str],
                   competencies: List[str], labels: List[str], min_n: int,
                   grouped: bool) -> pd.DataFrame:
     """The DataFrame of ``Roster.summary`` from the counts of ``Roster._summary`` (``d``) and
-    the first-mastery attempts (``competency``, ``group`` code or -1, ``attempts`` of each
-    spell that ended in mastery); shared with ``masterymap.dask.summary``, which merges the
-    counts of parts of a roster."""
+    the (median, count) of the attempts to mastery per cell (``d``'s ``attempts_median`` and
+    ``attempts_count``, or :func:`attempt_medians`); shared with ``masterymap.dask.summary``,
+    which merges the counts of parts of a roster. The columns are built as arrays and the frame
+    made once (a frame grown column by column costs more than the figures)."""
     C = len(competencies)
     G = len(names) + 1
     order = [len(names)] + list(range(len(names)))  # the whole roster first
@@ -186,49 +209,53 @@ def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: Lis
     ra = d["rating_counts"][rows].astype(np.int64)
     scored = d["scored"][rows].astype(np.int64)
     ssum = d["score_sum"][rows]
-    frame = pd.DataFrame({
+    small = n < min_n
+    floor = max(min_n, 1)
+    cols: Dict[str, Any] = {
         "group": _categorical(np.repeat(np.arange(G, dtype=np.uint32), C), [ALL] + names),
         "competency": _categorical(np.tile(np.arange(C, dtype=np.uint32), G), competencies),
         "learners": n,
-    })
+    }
+
+    def count(x: np.ndarray) -> Any:  # Int64, NA in suppressed cells
+        return pd.arrays.IntegerArray(np.ascontiguousarray(x, dtype=np.int64), small.copy())
+
+    def real(x: np.ndarray) -> np.ndarray:  # float64, NaN in suppressed cells
+        x = np.array(x, dtype=np.float64)
+        x[small] = np.nan
+        return x
+
     for k, name in enumerate(_core.STATUSES):
-        frame[name] = st[:, k]
+        cols[name] = count(st[:, k])
     for k, label in enumerate(labels):
-        frame[label] = ra[:, k]
-    frame["no_rating"] = ra[:, -1]
+        cols[label] = count(ra[:, k])
+    cols["no_rating"] = count(ra[:, -1])
     status = {name: k for k, name in enumerate(_core.STATUSES)}
     started = n - st[:, status["not_started"]] - st[:, status["inferred"]]
     mastered = st[:, status["mastered"]] + st[:, status["exceeded"]]
-    frame["started"] = started
-    frame["earned"] = mastered
-    frame["scored"] = scored
+    cols["started"] = count(started)
+    cols["earned"] = count(mastered)
+    cols["scored"] = count(scored)
 
     def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             out = a / b
-        out[b < max(min_n, 1)] = np.nan
+        out[b < floor] = np.nan
         return out
 
-    frame["mastery_rate"] = ratio(mastered, n)
-    frame["mastery_rate_started"] = ratio(mastered, started)
-    frame["mean_score"] = ratio(ssum, scored)
+    rate = ratio(mastered, n)
+    rate_started = ratio(mastered, started)
+    mean = ratio(ssum, scored)
+    cols["mastery_rate"] = real(rate)
+    cols["mastery_rate_started"] = real(rate_started)
+    cols["mean_score"] = real(mean)
     median = d["score_median"][rows].copy()
-    median[scored < max(min_n, 1)] = np.nan
-    frame["median_score"] = median
+    median[scored < floor] = np.nan
+    cols["median_score"] = real(median)
     # Median attempts to mastery: counted evidence up to the first mastery (first_mastery).
-    comp = attempts["competency"].astype(np.int64)
-    att = attempts["attempts"].astype(np.float64)
-    grp = attempts["group"].astype(np.int64)
-    keys = [np.full(len(comp), len(names)) * C + comp]
-    if names:
-        own = grp >= 0
-        keys.append(grp[own] * C + comp[own])
-        att = np.concatenate([att, att[own]])
-    key = np.concatenate(keys)
-    med, cnt = _medians_by_key(key, att, G * C)
-    med = med[rows]
-    med[cnt[rows] < max(min_n, 1)] = np.nan
-    frame["median_attempts"] = med
+    med = np.asarray(attempts[0], dtype=np.float64)[rows]
+    med[np.asarray(attempts[1])[rows] < floor] = np.nan
+    cols["median_attempts"] = real(med)
     if grouped:  # with `by`, the same columns even when no learner of the roster has a group
         # The rest of the roster: the whole roster's counts minus the group's.
         whole = slice(0, C)
@@ -237,23 +264,16 @@ def summary_frame(d: Dict[str, Any], attempts: Dict[str, np.ndarray], names: Lis
         rest_mastered = np.tile(mastered[whole], G) - mastered
         rest_scored = np.tile(scored[whole], G) - scored
         rest_sum = np.tile(ssum[whole], G) - ssum
-        frame["gap_mastery_rate"] = frame["mastery_rate"].to_numpy() - ratio(rest_mastered, rest_n)
-        frame["gap_mastery_rate_started"] = (frame["mastery_rate_started"].to_numpy()
-                                             - ratio(rest_mastered, rest_started))
-        frame["gap_mean_score"] = frame["mean_score"].to_numpy() - ratio(rest_sum, rest_scored)
-        frame.loc[:C - 1, ["gap_mastery_rate", "gap_mastery_rate_started",
-                           "gap_mean_score"]] = np.nan  # the whole roster has no rest
-    small = n < min_n
-    frame["suppressed"] = small
-    counts = [c for c in frame.columns
-              if c not in ("group", "competency", "learners", "suppressed")]
-    for c in counts:
-        if frame[c].dtype.kind in "iu":
-            frame[c] = frame[c].astype("Int64")
-        frame.loc[small, c] = pd.NA if frame[c].dtype.kind not in "f" else np.nan
+        for name, gap in (("gap_mastery_rate", rate - ratio(rest_mastered, rest_n)),
+                          ("gap_mastery_rate_started",
+                           rate_started - ratio(rest_mastered, rest_started)),
+                          ("gap_mean_score", mean - ratio(rest_sum, rest_scored))):
+            gap[:C] = np.nan  # the whole roster has no rest
+            cols[name] = real(gap)
+    cols["suppressed"] = small
     if not grouped:
-        frame = frame.drop(columns="group")
-    return frame
+        del cols["group"]
+    return pd.DataFrame(cols)
 
 
 _KINDS = ("ready", "recent", "stuck")

@@ -354,7 +354,8 @@ def _summary_merge(facts: List[Dict[str, Any]], names: List[str], competencies: 
          "scored": scored, "score_sum": score_sum, "score_median": score_median}
     attempts = {"competency": cat("a_competency"), "group": cat("a_group"),
                 "attempts": cat("a_attempts")}
-    return _cohort.summary_frame(d, attempts, names, competencies, labels, min_n, grouped)
+    medians = _cohort.attempt_medians(attempts, len(names), len(competencies))
+    return _cohort.summary_frame(d, medians, names, competencies, labels, min_n, grouped)
 
 
 @checked
@@ -381,7 +382,7 @@ def summary(framework: Framework, policy: Policy, ddf: dd.DataFrame, by: Any = N
     """
     where = "masterymap.dask.summary()"
     with _named(where):
-        names, mapped, named = _cohort.group_codes(None, by)
+        names, mapped, named, _ = _cohort.group_codes(None, by)
     rosters, _ = _rosters(framework, policy, ddf, as_of, learner, threads, npartitions, shuffle,
                           where, partitioned)
     mapped_d = dask.delayed(mapped, name="masterymap-groups-" + tokenize(mapped), pure=True)
