@@ -108,13 +108,12 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
     std::vector<std::uint32_t> seen_v(C, 0), gap_v(C, 0);
     std::vector<index_t> stack;
     std::vector<std::uint8_t> codes(C * W), flags(C * W);
-    std::vector<status> st(C);
+    detail::sparse_statuses st(C);
     detail::learner_evidence e(C);
     std::uint32_t* seen = seen_v.data();
     std::uint32_t* gap = gap_v.data();
     const std::uint8_t* f = flags.data();
     const std::uint8_t* a = codes.data();
-    const status* s = st.data();
     const std::uint32_t* goff = g.off.data();
     const std::uint32_t* gsrc = g.src.data();
     const std::uint8_t* gneed = g.need.data();
@@ -133,8 +132,7 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
         const std::size_t n = std::min(W, end - l0);
         detail::lane_codes(r, l0, n, inferred_code, codes.data());
         frontier_flags_block(pr, codes.data(), flags.data());
-        for (std::size_t c = 0; c < C; ++c)
-          ready[c] += static_cast<std::uint32_t>(__builtin_popcount(detail::lane_bits(f + c * W)));
+        for (std::size_t c = 0; c < C; ++c) ready[c] += detail::lane_count(f + c * W);
         for (std::size_t j = 0; j < n; ++j) {
           const std::size_t l = l0 + j;
           const auto stamp = static_cast<std::uint32_t>(l + 1);
@@ -163,7 +161,8 @@ std::vector<bottleneck> bottlenecks(const roster& r, const frontier_group_option
           // Stuck: as group_by_frontier(stuck), on the competencies with evidence.
           e.gather(ev, l);
           if (!e.touched.empty()) {
-            r.statuses(l, st.data());
+            st.load(r, l);
+            const status* s = st.data();
             const std::uint32_t* counted = e.counted.data();
             const double* first = e.first.data();
             for (const index_t c : e.touched) {

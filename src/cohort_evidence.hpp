@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "bit_util.hpp"
 #include "engine_detail.hpp"
 #include "frontier_lanes.hpp"
 #include "memory_util.hpp"
@@ -120,6 +121,48 @@ inline void gather_rows(const cohort_evidence& e, const std::uint32_t* rows, std
     ++counted[c];
     if (!(t >= first[c])) first[c] = t;
   }
+}
+
+/// One learner's statuses at a time, indexable by competency but written sparsely: not started
+/// at rest, `load` sets the learner's stored cells and inferred bits (what `roster::statuses`
+/// materialises) and `clear` puts back only those. O(touched) per learner, where a dense row
+/// costs O(C) writes.
+class sparse_statuses {
+ public:
+  explicit sparse_statuses(std::size_t competencies) : st_(competencies, status::not_started) {}
+  void load(const roster& r, std::size_t l) {
+    clear();
+    for (const roster_cell& x : r.cells(l)) {
+      st_[x.competency] = x.status;
+      set_.push_back(x.competency);
+    }
+    const roster_bits bits = r.inferred(l);
+    for (std::size_t k = 0; k < bits.size(); ++k)
+      for (std::uint64_t w = bits.first[k]; w != 0; w &= w - 1) {
+        const auto c = static_cast<index_t>(k * 64 + lowest_bit(w));
+        st_[c] = status::inferred;
+        set_.push_back(c);
+      }
+  }
+  void clear() {
+    for (const index_t c : set_) st_[c] = status::not_started;
+    set_.clear();
+  }
+  [[nodiscard]] const status* data() const noexcept { return st_.data(); }
+
+ private:
+  std::vector<status> st_;
+  std::vector<index_t> set_;
+};
+
+/// The sum of the 16 flags (bytes 0 or 1) at f: two words added (bytes at most 2) and their
+/// bytes summed by one multiply (no popcount: baseline x86-64 has no instruction for it).
+inline std::uint32_t lane_count(const std::uint8_t* f) noexcept {
+  static_assert(frontier_lanes == 16, "lane_count sums 16 lanes");
+  std::uint64_t lo, hi;
+  std::memcpy(&lo, f, 8);
+  std::memcpy(&hi, f + 8, 8);
+  return static_cast<std::uint32_t>(((lo + hi) * 0x0101010101010101ULL) >> 56);
 }
 
 /// The 16 flags (bytes 0 or 1) at f as bits: bit j = f[j].

@@ -266,13 +266,14 @@ void group_by_frontier(const roster& r, frontier_group kind, const frontier_grou
   std::vector<std::vector<entry>> out(blocks);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t b0, std::size_t b1) {
     detail::learner_evidence e(C);
-    std::vector<status> st(C);
+    detail::sparse_statuses statuses(C);
     for (std::size_t b = b0; b < b1; ++b) {
       auto& v = out[b];
       for (std::size_t l = b * block_learners; l < std::min(L, (b + 1) * block_learners); ++l) {
         e.gather(ev, l);
         if (e.touched.empty()) continue;
-        r.statuses(l, st.data());
+        statuses.load(r, l);
+        const status* st = statuses.data();
         std::sort(e.touched.begin(), e.touched.end());
         for (const index_t c : e.touched) {
           const status s = st[c];

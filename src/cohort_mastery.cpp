@@ -11,7 +11,7 @@
 #include <masterymap/cohort.hpp>
 #include <stdexcept>
 
-#include "bit_util.hpp"
+#include "cohort_evidence.hpp"
 #include "decision.hpp"
 #include "engine_detail.hpp"
 #include "memory_util.hpp"
@@ -196,10 +196,8 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     };
     std::vector<ev> evs;
     std::vector<double> first;
-    // One learner's statuses at a time, dense but written sparsely: not started at rest, its
-    // stored cells and inferred bits set, and reset after (O(touched), not O(C) per learner).
-    std::vector<status> statuses(C, status::not_started);
-    std::vector<index_t> set;
+    // One learner's statuses at a time (O(touched), not a dense row per learner).
+    detail::sparse_statuses statuses(C);
     // The replay of events in time order: per competency its running state and open spell
     // (`open[c].l == l`: begun for learner l), the competencies begun, in order.
     std::vector<detail::pair_replay> state(C);
@@ -217,7 +215,6 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
     const folding_rule* rulep = rules.data();
     const double as_of_l = as_of, origin_l = origin;
     const bool fixed_l = fixed;
-    status* st = statuses.data();
     // A spell as it is output: the fixed origin, if any; none that ends before its origin.
     auto emit = [&](spell sp, std::vector<spell>& out_b) {
       if (std::isnan(sp.origin)) return;  // no counted evidence
@@ -242,17 +239,8 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
       std::vector<spell>& out_b = parts[b];
       for (std::size_t l = b * block; l < e; ++l) {
         const auto l32 = static_cast<std::uint32_t>(l);
-        for (const roster_cell& x : r.cells(l)) {
-          st[x.competency] = x.status;
-          set.push_back(x.competency);
-        }
-        const roster_bits bits = r.inferred(l);
-        for (std::size_t k = 0; k < bits.size(); ++k)
-          for (std::uint64_t w = bits.first[k]; w != 0; w &= w - 1) {
-            const auto c = static_cast<index_t>(k * 64 + detail::lowest_bit(w));
-            st[c] = status::inferred;
-            set.push_back(c);
-          }
+        statuses.load(r, l);
+        const status* st = statuses.data();
         // The learner's rows are spread over the log (it is in arrival order): start loading
         // the columns of rows a few ahead, so the misses overlap instead of queueing.
         const std::vector<std::uint32_t>& rows = r.log_rows(l);
@@ -330,8 +318,6 @@ mastery_spells first_mastery(const roster& r, double origin, unsigned threads) {
           }
         }
         if (any_eval) evaluate_pairs(l, st, out_b, first);
-        for (const index_t c : set) st[c] = status::not_started;
-        set.clear();
       }
     }
   });
