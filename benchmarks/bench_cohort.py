@@ -270,6 +270,8 @@ def main(learners=100_000, repeat=5, numpy_evidence=False):
     print()
     # The C++ passes alone (no DataFrame building).
     for name, fn in (("_summary (C++ pass)", lambda: r._summary(group_of, len(names))),
+                     ("_summary + median attempts (C++)",
+                      lambda: r._summary(group_of, len(names), attempts=True)),
                      ("_groups_by_frontier ready (C++)",
                       lambda: r._groups_by_frontier("ready", 10, 30.0, 14.0)),
                      ("_groups_by_frontier stuck (C++)",

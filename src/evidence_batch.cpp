@@ -196,6 +196,7 @@ struct staged_batch {
   double smin, smax;
   bool labels;                      // score texts may be labels of a scale
   std::string_view no_labels_hint;  // ingest_checks::no_labels_hint (outlives the batch)
+  unsigned threads;                 // ingest_checks::threads
 
   staged_batch(const evidence_log::impl& d, const evidence_columns& batch,
                const ingest_checks& checks, meter& m)
@@ -205,7 +206,8 @@ struct staged_batch {
         smin(checks.min_score),
         smax(checks.max_score),
         labels(!checks.score_labels.empty()),
-        no_labels_hint(checks.no_labels_hint) {
+        no_labels_hint(checks.no_labels_hint),
+        threads(checks.threads) {
     L.stage(d.learners, b.learner.names,
             used_names(b.learner.codes, b.size, b.learner.names.size(), m), m);
     C.stage(d.competencies, b.competency.names,
@@ -333,7 +335,7 @@ bool all_rows_valid(const staged_batch& s, std::size_t n, double& tmax, meter& m
                       static_cast<std::uint32_t>(b.source.names.size()),
                       s.smin,
                       s.smax};
-  const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(0) : 1U;
+  const unsigned blocks = n >= parallel_rows ? detail::resolve_threads(s.threads) : 1U;
   std::vector<unsigned> block_ok(blocks, 1);
   std::vector<double> block_hi(blocks, -std::numeric_limits<double>::infinity());
   detail::run_threads(
@@ -598,7 +600,8 @@ void write_columns(evidence_log::impl& d, const staged_batch& s, std::size_t n, 
     }
   };
   detail::parallel_tasks(
-      5, n >= parallel_rows ? 0U : 1U, [&](std::size_t task, unsigned) { column_task(task); }, &m);
+      5, n >= parallel_rows ? s.threads : 1U,
+      [&](std::size_t task, unsigned) { column_task(task); }, &m);
 }
 
 }  // namespace

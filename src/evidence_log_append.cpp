@@ -92,7 +92,7 @@ bool append_log_rows(evidence_log& to, const evidence_log& from, const ingest_ch
                             from.scores().data(),
                             checks.min_score,
                             checks.max_score};
-  const unsigned blocks = n >= parallel_rows ? resolve_threads(0) : 1U;
+  const unsigned blocks = n >= parallel_rows ? resolve_threads(checks.threads) : 1U;
   std::vector<row_scan> scans(blocks);
   run_threads(
       blocks,
@@ -173,7 +173,7 @@ bool append_log_rows(evidence_log& to, const evidence_log& from, const ingest_ch
     const std::uint32_t* cc = columns.cc;
     const std::uint32_t* ac = columns.ac;
     parallel_tasks(
-        5, n >= parallel_rows ? 0U : 1U,
+        5, n >= parallel_rows ? checks.threads : 1U,
         [&](std::size_t task, unsigned) {
           switch (task) {
             case 0:

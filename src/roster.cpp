@@ -83,6 +83,7 @@ roster::impl::impl(masterymap::framework fw, masterymap::policy p, roster_option
   inferred_code = progression.attainment(status::inferred, nan_v);
   // A roster takes any kind its events name (a school's own kinds need no set-up).
   checks.accept_new_kinds = true;
+  checks.threads = options.threads;  // its appends use no more threads than its other work
   for (const auto& k : engine.policy().kinds()) log.add_kind(k);
   // ... but not a misspelt built-in or policy kind ("placemnt" would count as a score).
   checks.near_miss_kinds = log.kinds();

@@ -162,6 +162,9 @@ struct ingest_checks {
   /// policy: policy= in Python, ingest_checks::score_labels in C++". The command line names
   /// its -p/--policy option, or the policy file whose scale could not be read.
   std::string no_labels_hint;
+  /// Threads that validate and write a batch of at least 262,144 rows (smaller ones take one):
+  /// 0 = hardware concurrency. A roster sets it to `roster_options::threads`.
+  unsigned threads = 0;
 };
 
 /// A batch was rejected; nothing was stored. `problems()` has one entry per (row, reason), and

@@ -322,17 +322,25 @@ TEST_CASE("cohort: Kaplan-Meier by hand") {
   CHECK_THROWS_AS((void)mm::kaplan_meier({-1}, {1}), std::invalid_argument);
 }
 
-// The spells of `p` (folding or not) against rosters evaluated at and just before each event.
-void check_first_mastery(const mm::policy& p, unsigned seed) {
-  std::mt19937 rng(seed);
-  const auto fw = pfix::random_dag(rng, 12, 0.2);
+// n events of `learners` learners over the 12 competencies of fw, whole seconds over 60 days,
+// in random order.
+std::vector<mm::evidence> spell_events(std::mt19937& rng, const mm::framework& fw, int n,
+                                       int learners) {
   std::vector<mm::evidence> ev;
   std::uniform_int_distribution<int> C(0, 11), S(1, 4), K(0, 4);
   std::uniform_real_distribution<double> T(0, 60 * 86400.0);
   const char* kinds[] = {"formative", "summative", "self", "pretest", "formative"};
-  for (int i = 0; i < 600; ++i)
-    ev.emplace_back("s" + std::to_string(i % 15), fw.id_of(static_cast<mm::index_t>(C(rng))),
+  for (int i = 0; i < n; ++i)
+    ev.emplace_back("s" + std::to_string(i % learners), fw.id_of(static_cast<mm::index_t>(C(rng))),
                     std::floor(pfix::t0 + T(rng)), S(rng), kinds[K(rng)]);
+  return ev;
+}
+
+// The spells of `p` (folding or not) against rosters evaluated at and just before each event.
+void check_first_mastery(const mm::policy& p, unsigned seed) {
+  std::mt19937 rng(seed);
+  const auto fw = pfix::random_dag(rng, 12, 0.2);
+  const std::vector<mm::evidence> ev = spell_events(rng, fw, 600, 15);
   mm::roster_options ro;
   ro.threads = 2;
   mm::roster r(fw, p, ro);
@@ -406,13 +414,7 @@ TEST_CASE("cohort: first mastery equals the roster's status at and just before i
 TEST_CASE("cohort: first mastery is the same whether the log arrives in time order or not") {
   std::mt19937 rng(777);
   const auto fw = pfix::random_dag(rng, 12, 0.2);
-  std::vector<mm::evidence> ev;
-  std::uniform_int_distribution<int> C(0, 11), S(1, 4), K(0, 4);
-  std::uniform_real_distribution<double> T(0, 60 * 86400.0);
-  const char* kinds[] = {"formative", "summative", "self", "pretest", "formative"};
-  for (int i = 0; i < 800; ++i)
-    ev.emplace_back("s" + std::to_string(i % 17), fw.id_of(static_cast<mm::index_t>(C(rng))),
-                    std::floor(pfix::t0 + T(rng)), S(rng), kinds[K(rng)]);
+  const std::vector<mm::evidence> ev = spell_events(rng, fw, 800, 17);
   auto sorted = ev;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const mm::evidence& a, const mm::evidence& b) { return a.time < b.time; });

@@ -248,8 +248,10 @@ TEST_SUITE("roster") {
     for (std::size_t i = 3; i < rows.size(); i += 11)
       rows[i].source = "src" + std::to_string(i % 5);
     const std::vector<mm::evidence> first = random_events(rng, fw, 50, 500, pfix::t0 - 1e6);
-    auto loaded = [&](const std::vector<mm::evidence>& more, bool as_log) {
-      mm::roster r(fw, pol);
+    auto loaded = [&](const std::vector<mm::evidence>& more, bool as_log, unsigned threads = 0) {
+      mm::roster_options o;
+      o.threads = threads;  // the appends honour it too (ingest_checks::threads)
+      mm::roster r(fw, pol, o);
       (void)r.ingest(first);
       if (as_log) {
         mm::evidence_log b;
@@ -261,11 +263,15 @@ TEST_SUITE("roster") {
       }
       return r.to_bytes();
     };
-    CHECK(loaded(rows, true) == loaded(rows, false));
+    const std::string whole = loaded(rows, true);
+    CHECK(whole == loaded(rows, false));
+    CHECK(whole == loaded(rows, true, 1));  // one thread: the same roster
     // Fallbacks (the columnar path): a placement row, timestamp texts.
     auto placed = rows;
     placed[100] = {"s3", "M01.a", pfix::t0, 2, "placement"};
-    CHECK(loaded(placed, true) == loaded(placed, false));
+    const std::string with_placement = loaded(placed, true);
+    CHECK(with_placement == loaded(placed, false));
+    CHECK(with_placement == loaded(placed, false, 1));
     auto stamped = std::vector<mm::evidence>(rows.begin(), rows.begin() + 1000);
     stamped[5].time = 1709285400.0;
     stamped[5].timestamp = "2024-03-01T11:30:00+02:00";
