@@ -15,12 +15,26 @@
 #include <cstring>
 #include <optional>
 
+#include "xapi_fast_values.hpp"
+
 namespace masterymap::io::xapi_detail {
 
 namespace {
 
 namespace od = simdjson::ondemand;
 using simdjson::SUCCESS;
+using xapi_fast_detail::any_value;
+using xapi_fast_detail::boolean;
+using xapi_fast_detail::component_list;
+using xapi_fast_detail::iri;
+using xapi_fast_detail::key_is;
+using xapi_fast_detail::keys_seen;
+using xapi_fast_detail::language_map;
+using xapi_fast_detail::number;
+using xapi_fast_detail::string;
+using xapi_fast_detail::strings;
+using xapi_fast_detail::timestamp;
+using xapi_fast_detail::uuid;
 
 constexpr std::string_view mastery_score_key =
     "https://w3id.org/xapi/cmi5/context/extensions/masteryscore";
@@ -28,60 +42,7 @@ constexpr std::string_view session_id_key =
     "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
 constexpr std::string_view reason_key = "https://w3id.org/xapi/cmi5/result/extensions/reason";
 
-// Nesting of an extension's value read here; deeper goes to the walker.
-constexpr int max_extension_depth = 64;
-
 std::atomic<std::uint64_t> fast_total{0}, fallback_total{0};
-
-template <typename T>
-T load(const char* p) noexcept {
-  T x;
-  std::memcpy(&x, p, sizeof(T));
-  return x;
-}
-
-// A raw key (the text after its opening quote, as On Demand gives it) equal to `literal`: the
-// literal's bytes, then the closing quote, so an escaped key never matches (it goes to the
-// walker). Compared a word at a time (the last word overlapping the one before): memcmp with the
-// literal's size was a call, not inlined, once per key tried. The bytes read lie in the line or
-// its padding (a key is followed by at least `": ` and a value).
-template <std::size_t N>
-bool key_is(const char* raw, const char (&literal)[N]) noexcept {
-  constexpr std::size_t n = N - 1;
-  static_assert(n >= 2, "a key of two characters or more");
-  if constexpr (n >= 8) {
-    std::uint64_t diff = 0;
-    for (std::size_t i = 0; i + 8 <= n; i += 8)
-      diff |= load<std::uint64_t>(raw + i) ^ load<std::uint64_t>(literal + i);
-    diff |= load<std::uint64_t>(raw + n - 8) ^ load<std::uint64_t>(literal + n - 8);
-    return diff == 0 && raw[n] == '"';
-  } else if constexpr (n >= 4) {
-    const std::uint32_t diff =
-        (load<std::uint32_t>(raw) ^ load<std::uint32_t>(literal)) |
-        (load<std::uint32_t>(raw + n - 4) ^ load<std::uint32_t>(literal + n - 4));
-    return diff == 0 && raw[n] == '"';
-  } else {
-    const auto diff = static_cast<std::uint16_t>(
-        (load<std::uint16_t>(raw) ^ load<std::uint16_t>(literal)) |
-        (load<std::uint16_t>(raw + n - 2) ^ load<std::uint16_t>(literal + n - 2)));
-    return diff == 0 && raw[n] == '"';
-  }
-}
-
-// The keys of one object seen so far, a bit each: a repeated key is not decided here (the
-// walker sees every copy), required keys are checked at the close.
-class keys_seen {
- public:
-  bool first(unsigned bit) noexcept {
-    const bool fresh = (bits_ & bit) == 0;
-    bits_ |= bit;
-    return fresh;
-  }
-  [[nodiscard]] bool has(unsigned bit) const noexcept { return (bits_ & bit) != 0; }
-
- private:
-  unsigned bits_ = 0;
-};
 
 enum class role : std::uint8_t { actor, authority, instructor, team, member, object };
 enum class object_kind : std::uint8_t { activity, actor, statement_ref };
@@ -96,122 +57,6 @@ struct actor_state {
   int ifis = 0;
   std::size_t members = 0;
 };
-
-bool string(od::value& v, std::string_view& s) { return v.get_string().get(s) == SUCCESS; }
-bool iri(od::value& v, std::string_view& s) { return string(v, s) && is_iri(s); }
-bool uuid(od::value& v, std::string_view& s) { return string(v, s) && is_uuid(s); }
-bool boolean(od::value& v, bool& b) { return v.get_bool().get(b) == SUCCESS; }
-// A number as the DOM gives it to the walker: the same parse (simdjson's parse_number), an
-// integer converted to double as dom::element::get_double does.
-bool number(od::value& v, double& d) {
-  od::number n;
-  if (v.get_number().get(n) != SUCCESS) return false;
-  d = n.as_double();
-  return true;
-}
-bool timestamp(od::value& v, std::string_view& s, std::optional<double>& t) {
-  if (!string(v, s)) return false;
-  t = parse_rfc3339(s);
-  return t.has_value();
-}
-
-// Any JSON value, read in full (an extension's value: the walker checks only that it is JSON).
-[[gnu::noinline]] bool any_value(od::value& v, int depth) {
-  od::json_type type;
-  if (v.type().get(type) != SUCCESS) return false;
-  switch (type) {
-    case od::json_type::object: {
-      od::object o;
-      if (depth >= max_extension_depth || v.get_object().get(o) != SUCCESS) return false;
-      for (auto item : o) {
-        od::field f;
-        std::string_view key;
-        if (std::move(item).get(f) != SUCCESS || f.unescaped_key().get(key) != SUCCESS ||
-            !any_value(f.value(), depth + 1))
-          return false;
-      }
-      return true;
-    }
-    case od::json_type::array: {
-      od::array a;
-      if (depth >= max_extension_depth || v.get_array().get(a) != SUCCESS) return false;
-      for (auto item : a) {
-        od::value x;
-        if (std::move(item).get(x) != SUCCESS || !any_value(x, depth + 1)) return false;
-      }
-      return true;
-    }
-    case od::json_type::string: {
-      std::string_view s;
-      return string(v, s);
-    }
-    case od::json_type::number: {
-      double d = 0;
-      return number(v, d);
-    }
-    case od::json_type::boolean: {
-      bool b = false;
-      return boolean(v, b);
-    }
-    case od::json_type::null: {
-      bool null = false;
-      return v.is_null().get(null) == SUCCESS && null;
-    }
-  }
-  return false;
-}
-
-// A language map: RFC 5646 tags to strings.
-bool language_map(od::value& v) {
-  od::object o;
-  if (v.get_object().get(o) != SUCCESS) return false;
-  for (auto item : o) {
-    od::field f;
-    std::string_view tag, s;
-    if (std::move(item).get(f) != SUCCESS || f.unescaped_key().get(tag) != SUCCESS ||
-        !is_language_tag(tag) || !string(f.value(), s))
-      return false;
-  }
-  return true;
-}
-
-// An interaction definition's component list: objects with an id and a description.
-[[gnu::noinline]] bool component_list(od::value& v) {
-  od::array a;
-  if (v.get_array().get(a) != SUCCESS) return false;
-  for (auto item : a) {
-    od::value x;
-    od::object o;
-    if (std::move(item).get(x) != SUCCESS || x.get_object().get(o) != SUCCESS) return false;
-    keys_seen seen;
-    for (auto member : o) {
-      od::field f;
-      if (std::move(member).get(f) != SUCCESS) return false;
-      const char* k = f.key().raw();
-      std::string_view s;
-      if (key_is(k, "id")) {
-        if (!seen.first(1) || !string(f.value(), s)) return false;
-      } else if (key_is(k, "description")) {
-        if (!seen.first(2) || !language_map(f.value())) return false;
-      } else {
-        return false;
-      }
-    }
-    if (!seen.has(1)) return false;
-  }
-  return true;
-}
-
-[[gnu::noinline]] bool strings(od::value& v) {
-  od::array a;
-  if (v.get_array().get(a) != SUCCESS) return false;
-  for (auto item : a) {
-    od::value x;
-    std::string_view s;
-    if (std::move(item).get(x) != SUCCESS || !string(x, s)) return false;
-  }
-  return true;
-}
 
 // The pass over one statement, filling the walker's fields as it goes.
 class walker {
