@@ -549,9 +549,9 @@ class walker {
 
 // Flattened: On Demand's navigation and the walker's small functions inlined into one body
 // (the getters were calls, each through simdjson's result types). The rare parts (extensions,
-// interaction components, context.statement) stay calls ([[gnu::noinline]]). One-thread reader,
-// 20k benchmark statements under cachegrind: 8,150 instructions a statement, from 9,330 with calls
-// and memcmp for the keys (the DOM parse and walker: 11,330).
+// interaction components, context.statement) stay calls ([[gnu::noinline]]). Benchmark
+// statements, one thread, cachegrind: 8,120 instructions a statement, from 9,330 with calls and
+// memcmp for the keys (the DOM parse and walker: 11,330).
 [[gnu::flatten]] bool fast_statement(std::string_view line, std::size_t readable,
                                      xapi_version version, simdjson::ondemand::parser& parser,
                                      statement_fields& fields) {
