@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <masterymap/scale.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -400,4 +402,65 @@ TEST_CASE(
   }
   MESSAGE(fmt::format("30000 edits: the walker accepts {}, the fast path {}", walker, fast));
   CHECK(fast > 0);
+}
+
+TEST_CASE("xapi fast path: the reader gives the same evidence through it as through the walker") {
+  // The same statements twice: as generated (the fast path reads them) and with the first key's
+  // first letter escaped, "\u0069d" (the same statement to the DOM, never decided by the fast
+  // path: every line goes to the parse and walker, the reader before the fast path).
+  std::mt19937_64 rng(7);
+  std::vector<std::string> lines;
+  for (std::size_t n = 0; n < 400; ++n) lines.push_back(generated(rng, n));
+  lines.push_back(lines[3]);  // a repeat: skipped (its DOM is parsed to compare)
+  lines.push_back(
+      R"({"id":"00000000-0000-4000-8000-000000000009","actor":{"mbox":"mailto:admin@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+      lines[5].substr(7, 36) + R"("}})");
+  lines.push_back(replaced(
+      group,
+      R"("object":{"objectType":"Agent","mbox_sha1sum":"ebd31e95054c018b10727ccffd2ef2ec3a016ee9"})",
+      R"("object":{"id":"https://lms.example.org/activities/00007"},"result":{"score":{"raw":3,"min":0,"max":4}},"id":"00000000-0000-4000-8000-00000000000a")"));
+  std::string fast_text, walker_text;
+  for (const auto& l : lines) {
+    fast_text += l + "\n";
+    REQUIRE(l.rfind("{\"", 0) == 0);  // the first key's first letter escaped: {"\u0069d": ...
+    walker_text += fmt::format("{{\"\\u{:04x}{}\n", static_cast<int>(l[2]), l.substr(3));
+  }
+  io::xapi_mapping m;
+  for (int k = 0; k < 500; ++k)
+    m.alignment[fmt::format("https://lms.example.org/activities/{:05d}", k)] =
+        fmt::format("C{:03d}", k % 250);
+  m.score_scale = masterymap::scale::four_point();
+  m.verb_kinds = io::default_verb_kinds();
+  m.threads = 1;
+  const auto before = xd::fast_path_totals();
+  const io::xapi_evidence a = io::parse_xapi(fast_text, m);
+  const auto middle = xd::fast_path_totals();
+  const io::xapi_evidence b = io::parse_xapi(walker_text, m);
+  const auto after = xd::fast_path_totals();
+  CHECK(middle.fallback == before.fallback);  // (other tests may run meanwhile: none in doctest)
+  CHECK(middle.fast - before.fast >= lines.size());
+  CHECK(after.fast == middle.fast);
+  CHECK(after.fallback - middle.fallback >= lines.size());
+  REQUIRE(a.size() == b.size());
+  CHECK(a.size() > 200);
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    INFO(r);
+    CHECK(a.learners[a.learner[r]] == b.learners[b.learner[r]]);
+    CHECK(a.competencies[a.competency[r]] == b.competencies[b.competency[r]]);
+    CHECK(a.kinds[a.kind[r]] == b.kinds[b.kind[r]]);
+    CHECK(a.verbs[a.verb[r]] == b.verbs[b.verb[r]]);
+    CHECK(a.activities[a.activity[r]] == b.activities[b.activity[r]]);
+    CHECK(a.time[r] == b.time[r]);
+    CHECK(a.score[r] == b.score[r]);
+    CHECK(a.source[r] == b.source[r]);
+    CHECK(a.timestamp[r] == b.timestamp[r]);
+    CHECK(a.statement[r] == b.statement[r]);
+  }
+  CHECK(a.retracted == b.retracted);
+  CHECK(a.voided == b.voided);
+  CHECK(a.skipped == b.skipped);
+  CHECK(std::count_if(a.skipped.begin(), a.skipped.end(), [](const auto& q) {
+          return q.second.rfind("a repeat of statement", 0) == 0;
+        }) == 1);
+  CHECK(a.voided.size() == 1);
 }
