@@ -332,13 +332,12 @@ struct reader {
         if (e == nullptr &&
             parse_within(parser, spans[i - base], readable_end).get(self) == simdjson::SUCCESS)
           e = &self;
-        if (e == nullptr) {
-        } else if (lines) {
+        if (e != nullptr && lines) {
           dom::element first;
           const auto s = spans[first_index - base];
           if (parse_within(other, s, readable_end).get(first) == simdjson::SUCCESS)
             diff = json_difference(*e, first, "");
-        } else if (array != nullptr) {
+        } else if (e != nullptr && array != nullptr) {
           diff = json_difference(*e, (*array)[first_index], "");
         }
         if (!diff.empty()) {
