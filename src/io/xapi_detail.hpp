@@ -134,6 +134,14 @@ inline bool is_hex(char c) {
 bool is_iri(std::string_view s);
 bool is_language_tag(std::string_view s);
 bool is_duration(std::string_view s);
+// The forms of single properties (xapi_forms.cpp), shared by the statement walker
+// (xapi_validate.cpp) and the fast path (xapi_fast.cpp): an Agent's mbox (a mailto: IRI with
+// text before and after one "@") and mbox_sha1sum (40 hex digits), a statement's version (1.0.x;
+// under 2.0 also 2.0.x), an interactionType (one of the ten names, case-sensitive). O(length).
+bool is_mbox(std::string_view s);
+bool is_sha1_hex(std::string_view s);
+bool is_version(std::string_view s, xapi_version version);
+bool is_interaction_type(std::string_view s);
 
 // A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string pointer_token(std::string_view key);

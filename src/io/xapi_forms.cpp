@@ -183,6 +183,38 @@ bool is_duration(std::string_view s) {
   return any;
 }
 
+// An Agent's mbox: a mailto: IRI with an address (text before and after one "@").
+bool is_mbox(std::string_view s) {
+  const auto at_sign = s.find('@');
+  return s.substr(0, 7) == "mailto:" && at_sign != std::string_view::npos && at_sign != 7 &&
+         at_sign + 1 != s.size() && is_iri(s);
+}
+
+// An Agent's mbox_sha1sum: 40 hex digits (either case).
+bool is_sha1_hex(std::string_view s) {
+  return s.size() == 40 && std::all_of(s.begin(), s.end(), is_hex);
+}
+
+// A statement's version: "1.0" or "1.0.<digits>", under 2.0 also "2.0" or "2.0.<digits>".
+bool is_version(std::string_view s, xapi_version version) {
+  const auto minor_ok = [&](std::string_view prefix) {
+    if (s.substr(0, prefix.size()) != prefix) return false;
+    const auto rest = s.substr(prefix.size());
+    if (rest.empty()) return true;
+    return rest.size() >= 2 && rest[0] == '.' &&
+           std::all_of(rest.begin() + 1, rest.end(), is_digit);
+  };
+  return minor_ok("1.0") || (version == xapi_version::v2_0 && minor_ok("2.0"));
+}
+
+// An interaction definition's interactionType (xAPI Data 2.4.4.1.2, case-sensitive).
+bool is_interaction_type(std::string_view s) {
+  static constexpr std::array<std::string_view, 10> types{
+      "true-false",  "choice",     "fill-in", "long-fill-in", "matching",
+      "performance", "sequencing", "likert",  "numeric",      "other"};
+  return std::find(types.begin(), types.end(), s) != types.end();
+}
+
 }  // namespace xapi_detail
 
 namespace {

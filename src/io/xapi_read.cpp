@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The masterymap authors
-// xAPI statements -> evidence: one simdjson DOM parse per statement (JSON lines) or per batch
-// (a JSON array), the checker of xapi_validate.cpp collecting the fields the mapping reads.
+// xAPI statements -> evidence: JSON lines go through the On-Demand fast path (xapi_fast.cpp),
+// which accepts the common valid statement in one pass; any other line, and a JSON array (one
+// parse per batch), get one simdjson DOM parse and the checker of xapi_validate.cpp, which
+// collects the fields the mapping reads and alone rejects.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include "../memory_util.hpp"
 #include "../parallel.hpp"
 #include "xapi_detail.hpp"
+#include "xapi_fast.hpp"
 #include "xapi_map.hpp"
 
 namespace masterymap::io {
@@ -283,6 +286,7 @@ struct reader {
   std::size_t base = 0;                              // index of this reader's first statement
   const char* readable_end = nullptr;                // the texts' readable end (parse_within)
   dom::parser parser, other;
+  simdjson::ondemand::parser fast;      // JSON lines: the fast path (xapi_fast.cpp) first
   std::vector<std::size_t> void_lines;  // the line of each `out.voided` statement
   // Deferred: the ids go to `ids` unchecked, for `has_repeats` after the reading (a repeat
   // then means reading again, not deferred: repeats in bulk input are rare, and a table probe
@@ -311,6 +315,12 @@ struct reader {
         errors.add(i, line, fmt::format("{}: {}", p.path.empty() ? "/" : p.path, p.rule));
       return;
     }
+    accepted(&e, i, line, lines);
+  }
+
+  // Statement i, accepted with its `fields`, to the evidence. `e`: its DOM, or null when the
+  // fast path accepted it (a JSON line: parsed from `spans` if a repeated id needs the DOM).
+  void accepted(const dom::element* e, std::size_t i, std::size_t line, bool lines) {
     if (defer_ids && !fields.id.empty()) {
       ids.push_back(id_table::key(fields.id));
     } else if (!fields.id.empty()) {
@@ -318,13 +328,17 @@ struct reader {
       if (first_index != i) {
         // Same id: the same content (as JSON values) counts once; another is an error.
         std::string diff = "(another statement)";
-        if (lines) {
+        dom::element self;
+        if (e == nullptr &&
+            parse_within(parser, spans[i - base], readable_end).get(self) == simdjson::SUCCESS)
+          e = &self;
+        if (e != nullptr && lines) {
           dom::element first;
           const auto s = spans[first_index - base];
           if (parse_within(other, s, readable_end).get(first) == simdjson::SUCCESS)
-            diff = json_difference(e, first, "");
-        } else if (array != nullptr) {
-          diff = json_difference(e, (*array)[first_index], "");
+            diff = json_difference(*e, first, "");
+        } else if (e != nullptr && array != nullptr) {
+          diff = json_difference(*e, (*array)[first_index], "");
         }
         if (!diff.empty()) {
           errors.add(i, line,
@@ -349,6 +363,8 @@ struct reader {
     base = i;
     bool first = true;
     reserve(out, end - pos);
+    std::uint64_t fast_lines = 0, dom_lines = 0;  // (locals: counted once at the end)
+    const auto count = [&] { xapi_detail::add_fast_path_counts(fast_lines, dom_lines); };
     while (pos < end) {
       std::size_t nl = all.find('\n', pos);
       if (nl == std::string_view::npos || nl > end) nl = end;
@@ -357,6 +373,18 @@ struct reader {
       const std::string_view row = all.substr(pos, nl - pos);
       pos = nl + 1;
       if (skip_blanks(row, 0) == row.size()) continue;
+      // the fast path decides the common valid statement; the DOM walker everything else
+      const auto readable = static_cast<std::size_t>(readable_end - row.data());
+      if (xapi_detail::fast_statement(row, readable, mapping.version, fast, fields)) {
+        ++fast_lines;
+        first = false;
+        if (!defer_ids) spans.push_back(row);
+        accepted(nullptr, i, line, true);
+        ++i;
+        ++statements_read;
+        continue;
+      }
+      ++dom_lines;
       dom::element e;
       const auto err = parse_within(parser, row, readable_end).get(e);
       if (err != simdjson::SUCCESS) {
@@ -365,6 +393,7 @@ struct reader {
         syntax_row = row;
         syntax_line = line;
         syntax_code = err;
+        count();
         return;
       }
       first = false;
@@ -373,6 +402,7 @@ struct reader {
       ++i;
       ++statements_read;
     }
+    count();
   }
 };
 

@@ -22,7 +22,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 using xapi_detail::is;
-using xapi_detail::is_digit;
 using xapi_detail::is_duration;
 using xapi_detail::is_hex;
 using xapi_detail::is_iri;
@@ -46,10 +45,6 @@ struct where {
   [[nodiscard]] where operator/(std::string_view key) const { return where{this, key}; }
   [[nodiscard]] where operator[](std::size_t i) const { return where{this, {}, i}; }
 };
-
-constexpr std::array<std::string_view, 10> interaction_types{
-    "true-false",  "choice",     "fill-in", "long-fill-in", "matching",
-    "performance", "sequencing", "likert",  "numeric",      "other"};
 
 enum class role : std::uint8_t { actor, authority, instructor, team, member, object, agent, group };
 
@@ -291,9 +286,7 @@ class checker {
       } else if (is(key, "mbox")) {
         ++ifis;
         if (string(value, here, s)) {
-          const auto at_sign = s.find('@');
-          if (s.substr(0, 7) != "mailto:" || at_sign == std::string_view::npos || at_sign == 7 ||
-              at_sign + 1 == s.size() || !is_iri(s))
+          if (!xapi_detail::is_mbox(s))
             bad(here, fmt::format("must be a mailto: IRI of an email address, got \"{}\"", s));
           else if (collect)
             f_->ifi = "mbox", f_->ifi_value = s;
@@ -301,7 +294,7 @@ class checker {
       } else if (is(key, "mbox_sha1sum")) {
         ++ifis;
         if (string(value, here, s)) {
-          if (s.size() != 40 || !std::all_of(s.begin(), s.end(), is_hex))
+          if (!xapi_detail::is_sha1_hex(s))
             bad(here, "must be 40 hex digits (the SHA-1 of a mailto IRI)");
           else if (collect)
             f_->ifi = "mbox_sha1sum", f_->ifi_value = s;
@@ -412,8 +405,7 @@ class checker {
       } else if (is(key, "extensions")) {
         extensions(value, here);
       } else if (is(key, "interactionType")) {
-        if (string(value, here, s) && std::find(interaction_types.begin(), interaction_types.end(),
-                                                s) == interaction_types.end())
+        if (string(value, here, s) && !xapi_detail::is_interaction_type(s))
           bad(here, fmt::format("not an interaction type (true-false, choice, fill-in, "
                                 "long-fill-in, matching, performance, sequencing, likert, "
                                 "numeric, other; case-sensitive), got \"{}\"",
@@ -714,14 +706,7 @@ class checker {
   void version(dom::element e, const where& at) {
     std::string_view s;
     if (!string(e, at, s)) return;
-    auto minor_ok = [&](std::string_view prefix) {
-      if (s.substr(0, prefix.size()) != prefix) return false;
-      const auto rest = s.substr(prefix.size());
-      if (rest.empty()) return true;
-      return rest.size() >= 2 && rest[0] == '.' &&
-             std::all_of(rest.begin() + 1, rest.end(), is_digit);
-    };
-    if (!minor_ok("1.0") && !(v_ == xapi_version::v2_0 && minor_ok("2.0")))
+    if (!xapi_detail::is_version(s, v_))
       bad(at, fmt::format("must be 1.0.x{}, got \"{}\"",
                           v_ == xapi_version::v2_0 ? " or 2.0.x" : "", s));
   }

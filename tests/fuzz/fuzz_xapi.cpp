@@ -7,7 +7,8 @@
 // Properties: parse_xapi answers bad input only with masterymap errors; the evidence's columns
 // have one entry per row; a batch appended twice is idempotent (the second time only rows
 // without a statement id are new) and keeps each row's timestamp text; the validator answers
-// each line without throwing anything but parse_error.
+// each line without throwing anything but parse_error; the reader's fast path
+// (src/io/xapi_fast.cpp) accepts a line only when the DOM walker accepts it, with the same fields.
 #include <cstddef>
 #include <cstdint>
 #include <masterymap/evidence.hpp>
@@ -17,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "../cpp/xapi_fast_oracle.hpp"
 #include "fuzz_util.hpp"
 
 namespace io = masterymap::io;
@@ -61,6 +63,22 @@ std::string as_array(std::string_view text) {
   return out + "]";
 }
 
+// Each of the first 64 lines of `raw` through the fast path and the walker: what the fast path
+// accepts, the walker accepts, and the two fill the same fields.
+void fast_path_agrees(std::string_view raw, io::xapi_version version) {
+  std::size_t pos = 0;
+  for (int n = 0; n < 64 && pos <= raw.size(); ++n) {
+    std::size_t nl = raw.find('\n', pos);
+    if (nl == std::string_view::npos) nl = raw.size();
+    const auto v = xapi_fast_oracle::both(raw.substr(pos, nl - pos), version);
+    if (v.fast) {
+      FUZZ_CHECK(v.walker);
+      FUZZ_CHECK(v.difference.empty());
+    }
+    pos = nl + 1;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -79,6 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
   }
   const io::xapi_mapping m = mapping(choice);
+  fast_path_agrees(raw, m.version);
   std::optional<io::xapi_evidence> e;
   if (!fuzz::parses([&] { e = io::parse_xapi(text, m); })) {
     // the validator on the first line: problems or a parse_error, nothing else
