@@ -129,8 +129,8 @@ inline bool is_hex(char c) {
 }
 
 // The lexical forms (xapi_forms.cpp): an absolute IRI (RFC 3987: a scheme, ":", a rest without
-// blanks, controls or <>"{}|\^`), a well-formed language tag (RFC 5646), an ISO 8601 duration
-// as xAPI takes it (P4W valid, P4W1D not). Each O(length).
+// blanks, controls or <>"{}|\^`, each "%" followed by two hex digits), a well-formed language tag
+// (RFC 5646), an ISO 8601 duration as xAPI takes it (P4W valid, P4W1D not). Each O(length).
 bool is_iri(std::string_view s);
 bool is_language_tag(std::string_view s);
 bool is_duration(std::string_view s);

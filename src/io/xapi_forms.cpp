@@ -35,7 +35,8 @@ constexpr std::array<bool, 256> iri_excluded = iri_excluded_table();
 
 // RFC 3987 absolute IRI, as far as a statement check needs: a scheme (ALPHA *(ALPHA / DIGIT /
 // "+" / "-" / ".")), ":", a non-empty rest without blanks, controls or the characters RFC 3987
-// excludes (<>"{}|\^`).
+// excludes (<>"{}|\^`), and every "%" the start of a pct-encoded ("%" HEXDIG HEXDIG: "%zz",
+// "%2" and a "%" at the end are not).
 bool is_iri(std::string_view s) {
   if (s.empty() || !is_alpha(s[0])) return false;
   std::size_t i = 1;
@@ -56,6 +57,11 @@ bool is_iri(std::string_view s) {
   }
   for (; i < s.size(); ++i)
     if (iri_excluded[static_cast<unsigned char>(s[i])]) return false;
+  // pct-encoded = "%" HEXDIG HEXDIG (RFC 3987 2.2, from RFC 3986 2.1); "%" is in no other rule
+  const char* const end = s.data() + s.size();
+  for (const char* p = static_cast<const char*>(std::memchr(s.data(), '%', s.size())); p != nullptr;
+       p = static_cast<const char*>(std::memchr(p + 1, '%', static_cast<std::size_t>(end - p - 1))))
+    if (end - p < 3 || !is_hex(p[1]) || !is_hex(p[2])) return false;
   return true;
 }
 

@@ -1013,3 +1013,36 @@ TEST_CASE("xapi: control characters in messages are escaped, validate gives line
     CHECK(std::string(e.what()).rfind("xAPI statement: syntax error at line 2, column ", 0) == 0);
   }
 }
+
+TEST_CASE("xapi: a % in an IRI starts a pct-encoded, % HEXDIG HEXDIG (RFC 3987 2.2)") {
+  // the verb and the object id, short (the byte loop) and past 16 bytes (the vector loop)
+  for (const std::string bad :
+       {"http://x.org/%zz", "http://x.org/%", "http://x.org/a%2", "http://x.org/%g0",
+        "http://x.org/%4", "http://example.org/a/long/path/%zz", "http://example.org/a/long/path%",
+        "http://example.org/a/long/path/%41%4", "urn:%"}) {
+    CAPTURE(bad);
+    CHECK(first_path(statement({}, R"({"id":")" + bad + R"("})")) == "/verb/id");
+    CHECK(first_path(statement({}, {}, R"({"id":")" + bad + R"("})")) == "/object/id");
+    std::string token = bad;  // a JSON pointer token: "/" written "~1"
+    for (std::size_t at = token.find('/'); at != std::string::npos; at = token.find('/', at))
+      token.replace(at, 1, "~1");
+    CHECK(first_path(statement({}, {}, {}, R"(,"context":{"extensions":{")" + bad + R"(":1}})")) ==
+          "/context/extensions/" + token);
+  }
+  for (const std::string good : {"http://x.org/%41", "http://x.org/a%2Fb%c3%A9",
+                                 "http://example.org/a/long/path/%41%42%43", "urn:x%20y"}) {
+    CAPTURE(good);
+    CHECK(first_path(statement({}, R"({"id":")" + good + R"("})")) == "(valid)");
+  }
+  CHECK(first_path(statement(R"({"mbox":"mailto:a%zz@example.org"})")) == "/actor/mbox");
+  // the reader (JSON lines: the fast path first, then the walker) says the same
+  io::xapi_mapping m;
+  m.alignment = {{"http://x.org/%zz", "A"}};
+  try {
+    (void)io::parse_xapi(statement({}, {}, R"({"id":"http://x.org/%zz"})") + "\n", m);
+    FAIL("no error");
+  } catch (const evidence_error& e) {
+    CHECK(std::string(e.what()).find("statement 0 (line 1): /object/id: must be an absolute IRI") !=
+          std::string::npos);
+  }
+}

@@ -1333,3 +1333,20 @@ def test_validate_xapi_statement_syntax_errors_carry_line_and_column():
         mm.io.validate_xapi_statement('{"actor":\n nul}')
     assert re.match(r"xAPI statement: syntax error at line 2, column \d+: ", str(e.value))
     assert e.value.line == 2
+
+
+# --- try-out 19: IRIs, mailto domains, voiding ids across batches, frame times, big integers ---
+
+@pytest.mark.parametrize("iri", ["http://x.org/%zz", "http://x.org/%", "http://x.org/a%2",
+                                 "http://example.org/a/long/path/%4", "urn:%g1"])
+def test_a_bad_percent_encoding_is_not_an_absolute_iri(iri):
+    """RFC 3987 2.2: pct-encoded = "%" HEXDIG HEXDIG, and "%" is in no other rule."""
+    verb = stmt(1, verb=iri, result={"score": {"scaled": 0.5}})
+    assert mm.io.validate_xapi_statement(verb)[0][0] == "/verb/id"
+    activity = stmt(1, activity=iri, result={"score": {"scaled": 0.5}})
+    assert mm.io.validate_xapi_statement(activity)[0][0] == "/object/id"
+    for source in ([activity], _lines(activity)):  # the DOM walker and the fast path
+        with pytest.raises(mm.EvidenceError, match=r"/object/id: must be an absolute IRI"):
+            mm.io.read_xapi(source, alignment={iri: "A"})
+    good = iri.replace("%", "%41")
+    assert mm.io.validate_xapi_statement(stmt(1, verb=good, activity=good)) == []

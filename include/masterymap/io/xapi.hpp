@@ -43,7 +43,8 @@ struct xapi_problem {
 ///   homePage IRL and name), an identified Group exactly one, an anonymous Group none and a
 ///   non-empty `member` list of Agents; an authority is an Agent or an anonymous Group of two
 ///   Agents; a team is a Group;
-/// - IRIs (verb, activity, types, extension keys, ...) are absolute (a scheme, no blanks);
+/// - IRIs (verb, activity, types, extension keys, ...) are absolute (a scheme, no blanks, every
+///   "%" a pct-encoded "%" HEXDIG HEXDIG: "http://x.org/%zz" is not an IRI);
 ///   UUIDs are 8-4-4-4-12 hex digits; language maps have RFC 5646 tags (well-formed, no
 ///   repeated extension singleton or variant) with string values;
 /// - timestamps are RFC 3339 date-times with a time zone (Z or +-hh:mm; the "unknown offset"
