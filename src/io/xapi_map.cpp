@@ -263,6 +263,15 @@ void mapper::learner_text(const xapi_detail::statement_fields& f) {
     buffer_.append(f.account_name);
   } else {
     buffer_.append(f.ifi_value);
+    if (f.ifi == "mbox") {
+      // One canonical form per person: the domain of a mailto IRI is case-insensitive (RFC 5321
+      // 2.4; xAPI Data 2.3.1 exception 7, as the reader compares statements), the local part
+      // is kept as sent. "mailto:ann@EXAMPLE.org" -> "mailto:ann@example.org"
+      const std::size_t at = buffer_.rfind('@');
+      for (std::size_t k = at + 1; at != std::string::npos && k < buffer_.size(); ++k)
+        if (buffer_[k] >= 'A' && buffer_[k] <= 'Z')
+          buffer_[k] = static_cast<char>(buffer_[k] + ('a' - 'A'));
+    }
   }
 }
 

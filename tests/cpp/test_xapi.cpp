@@ -1046,3 +1046,41 @@ TEST_CASE("xapi: a % in an IRI starts a pct-encoded, % HEXDIG HEXDIG (RFC 3987 2
           std::string::npos);
   }
 }
+
+TEST_CASE("xapi: a mailto domain is case-insensitive: one learner id, a repeat in any batch") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const auto with_actor = [](const std::string& mbox) {
+    return statement(R"({"mbox":")" + mbox + R"("})", {}, {},
+                     R"(,"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z")");
+  };
+  // the domain in lower case, the local part as sent (RFC 5321 2.4)
+  const auto e = io::parse_xapi(with_actor("mailto:Ann.B@EXAMPLE.Org"), m);
+  REQUIRE(e.size() == 1);
+  CHECK(e.learners == std::vector<std::string>{"mbox:mailto:Ann.B@example.org"});
+  m.learner = io::xapi_learner::value;
+  CHECK(io::parse_xapi(with_actor("mailto:Ann.B@EXAMPLE.Org"), m).learners ==
+        std::vector<std::string>{"mailto:Ann.B@example.org"});
+  m.learner = io::xapi_learner::ifi;
+  // the same statement in two batches, the domain in another case: a repeat, one learner
+  evidence_log log;
+  for (const char* mbox : {"mailto:ann@example.org", "mailto:ann@EXAMPLE.org"}) {
+    const auto x = io::parse_xapi(with_actor(mbox), m);
+    const io::statement_batch b(x);
+    (void)log.append_statements(b.columns, b.retractions(), {}, {});
+  }
+  CHECK(log.size() == 1);
+  CHECK(log.learners() == std::vector<std::string>{"mbox:mailto:ann@example.org"});
+  // learners= overrides see the canonical text
+  m.learners = {{"mbox:mailto:ann@example.org", "ann"}};
+  CHECK(io::parse_xapi(with_actor("mailto:ann@Example.ORG"), m).learners ==
+        std::vector<std::string>{"ann"});
+  // an mbox_sha1sum is kept as sent
+  m.learners.clear();
+  CHECK(io::parse_xapi(
+            statement(R"({"mbox_sha1sum":"EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"})", {}, {},
+                      R"(,"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z")"),
+            m)
+            .learners ==
+        std::vector<std::string>{"mbox_sha1sum:EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"});
+}

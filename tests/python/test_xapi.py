@@ -1350,3 +1350,26 @@ def test_a_bad_percent_encoding_is_not_an_absolute_iri(iri):
             mm.io.read_xapi(source, alignment={iri: "A"})
     good = iri.replace("%", "%41")
     assert mm.io.validate_xapi_statement(stmt(1, verb=good, activity=good)) == []
+
+
+def test_a_mailto_domain_in_any_case_is_one_learner_in_every_batch():
+    fw, policy = _fw_policy()
+    a = _scored(1, 0.95, 1)
+    b = dict(a, actor={"mbox": "mailto:ann@EXAMPLE.org"})
+    skipped = []
+    assert len(mm.io.read_xapi([a, b], alignment=ALIGN, skipped=skipped)) == 1
+    assert skipped == [(1, "a repeat of statement 0")]
+    roster = mm.Roster(fw, policy)
+    roster.ingest_statements(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    s = roster.ingest_statements(mm.io.read_xapi([b], fw, alignment=ALIGN, scale=policy))
+    assert s["duplicates"] == 1 and s["rows"] == 0
+    roster.ingest_statements(mm.io.read_xapi(
+        [dict(_scored(2, 0.5, 2), actor={"mbox": "mailto:ann@Example.ORG"})], fw,
+        alignment=ALIGN, scale=policy))
+    assert list(roster.learners) == [ANN]
+    # the local part is kept as sent; learner="value" writes the same canonical IRI
+    c = dict(_scored(3, 0.5, 3), actor={"mbox": "mailto:Ann.B@EXAMPLE.org"})
+    assert list(mm.io.read_xapi([c], alignment=ALIGN)["learner"]) == [
+        "mbox:mailto:Ann.B@example.org"]
+    assert list(mm.io.read_xapi([c], alignment=ALIGN, learner="value")["learner"]) == [
+        "mailto:Ann.B@example.org"]

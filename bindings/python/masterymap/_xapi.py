@@ -162,7 +162,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     - **actor -> learner**: one rule for the four identifiers, ``learner="ifi"`` (default):
       ``"mbox:mailto:ann@example.org"``, ``"mbox_sha1sum:<hex>"``, ``"openid:<uri>"``,
       ``"account:<homePage>|<name>"``; ``learner="value"``: the value alone (an account's
-      name). ``learners`` maps those texts to your ids. A Group actor is skipped.
+      name). ``learners`` maps those texts to your ids. A Group actor is skipped. The domain
+      of a ``mailto:`` is case-insensitive, so it is written in lower case (the local part as
+      sent): ``mailto:ann@EXAMPLE.org`` is the learner ``"mbox:mailto:ann@example.org"`` in
+      every batch (``mbox_sha1sum`` is kept as sent).
     - **object activity id -> competency**: ``alignment`` (a dict, or a DataFrame with columns
       ``activity`` and ``competency``), else the competency whose ``case:uri`` metadata is the
       activity id (a framework read with :func:`read_case`). Unaligned activities are skipped

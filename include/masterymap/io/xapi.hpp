@@ -69,7 +69,11 @@ enum class xapi_negative : std::uint8_t {
   rescale,  ///< (scaled + 1) / 2 for every scaled score
 };
 
-/// How actors become learner ids.
+/// How actors become learner ids. Both rules write a mailto IRI with its domain in lower case
+/// and its local part as sent: the domain is case-insensitive (RFC 5321 2.4; xAPI Data 2.3.1
+/// exception 7), so "mailto:ann@EXAMPLE.org" is the learner "mbox:mailto:ann@example.org", one
+/// person one learner in every batch. `mbox_sha1sum` is kept as sent (a hash of what the
+/// sender hashed).
 enum class xapi_learner : std::uint8_t {
   /// "<ifi>:<value>": "mbox:mailto:a@example.org", "mbox_sha1sum:<hex>", "openid:<uri>",
   /// "account:<homePage>|<name>" (default: distinct identifiers never collide).
@@ -87,7 +91,8 @@ struct xapi_mapping {
   /// CASE) map to that competency, and every competency id is checked against it.
   const framework* competencies = nullptr;
   xapi_learner learner = xapi_learner::ifi;
-  /// Overrides of the learner rule: learner text (as the rule gives it) -> learner id.
+  /// Overrides of the learner rule: learner text (as the rule gives it, a mailto domain in
+  /// lower case) -> learner id.
   std::map<std::string, std::string, std::less<>> learners;
   /// Verb id -> evidence kind; "" = the verb creates no rating evidence. Verbs not listed take
   /// `default_kind` ("" = none). `default_verb_kinds()` is the starting table.
