@@ -1373,3 +1373,42 @@ def test_a_mailto_domain_in_any_case_is_one_learner_in_every_batch():
         "mbox:mailto:Ann.B@example.org"]
     assert list(mm.io.read_xapi([c], alignment=ALIGN, learner="value")["learner"]) == [
         "mailto:Ann.B@example.org"]
+
+
+def test_a_voiding_statements_id_names_one_statement_across_batches():
+    """A void re-sent is a repeat; its id with another target, on a scored statement, or a
+    scored statement's id as a void is an EvidenceError naming the statement, as in one batch."""
+    fw, policy = _fw_policy()
+    a, b = _scored(1, 0.95, 1), _scored(2, 0.5, 2)
+    void = _voiding(7, a)
+    roster = mm.Roster(fw, policy)
+    X = lambda sts: mm.io.read_xapi(sts, fw, alignment=ALIGN, scale=policy)  # noqa: E731
+    roster.ingest_statements(X([a, b]))
+    assert roster.ingest_statements(X([void]))["rows_voided"] == 1
+    assert roster.ingest_statements(X([void]))["retracted"] == 0  # a repeat
+    before = roster.to_bytes()
+    other_target = _voiding(7, b)
+    scored_with_void_id = dict(_scored(3, 0.6, 3), id=void["id"])
+    void_with_scored_id = dict(_voiding(9, a), id=b["id"])
+    cases = [
+        (other_target, rf"statement '{void['id']}' was ingested before as a voiding statement "
+                       rf"of '{a['id']}': the same id cannot void '{b['id']}'"),
+        (scored_with_void_id, rf"statement '{void['id']}' was ingested before as a voiding "
+                              rf"statement of '{a['id']}': the same id cannot be evidence"),
+        (void_with_scored_id, rf"statement '{b['id']}' was ingested before as evidence: the same "
+                              rf"id cannot be a voiding statement of '{a['id']}'"),
+    ]
+    for statement, message in cases:
+        with pytest.raises(mm.EvidenceError, match=message):
+            roster.ingest_statements(X([statement]))
+        assert roster.to_bytes() == before
+        # a single batch refuses the same reuse
+        first = void if statement is not void_with_scored_id else b
+        with pytest.raises(mm.EvidenceError, match="was already used by statement 0"):
+            X([first, statement])
+    assert not roster.log.retracted(b["id"])
+    # the log's own path says the same
+    log = mm.EvidenceLog()
+    log.append_statements(X([a, b, void]))
+    with pytest.raises(mm.EvidenceError, match="the same id cannot void"):
+        log.append_statements(X([other_target]))
