@@ -152,6 +152,11 @@ std::string pointer_token(std::string_view key);
 std::string json_difference(simdjson::dom::element a, simdjson::dom::element b,
                             const std::string& path);
 
+// The problem of a time outside `range` (xapi_map.cpp; the reader and validate_xapi_statement):
+// "<path>: <text> is outside the times <holder> can hold".
+std::string time_out_of_range(std::string_view path, std::string_view text,
+                              const xapi_time_range& range);
+
 // Checks one statement (a DOM element), appending problems; fills `fields` when given.
 void check_statement(simdjson::dom::element statement, xapi_version version,
                      std::vector<xapi_problem>& problems, statement_fields* fields);

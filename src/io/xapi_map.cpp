@@ -15,6 +15,15 @@ namespace masterymap::io {
 
 namespace xapi_detail {
 
+std::string time_out_of_range(std::string_view path, std::string_view text,
+                              const xapi_time_range& range) {
+  return fmt::format("{}: {} is outside the times {} can hold", path, text,
+                     range.holder.empty() ? fmt::format("the time range ({} to {} seconds since "
+                                                        "the epoch)",
+                                                        range.first, range.last)
+                                          : range.holder);
+}
+
 mapper::mapper(const xapi_mapping& m) : m_(m) {
   for (const auto& [from, to] : m.learners)  // a row needs a learner id (the log refuses "")
     if (to.empty())
@@ -147,6 +156,14 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   if (when.empty() && m_.default_time) t = m_.default_time;
   if (!t) {
     errors.add(i, line, "/timestamp: the statement has no timestamp (and no stored time)");
+    return;
+  }
+  if (m_.time_range && !(*t >= m_.time_range->first && *t <= m_.time_range->last)) {
+    errors.add(
+        i, line,
+        time_out_of_range(f.timestamp.empty() && !f.stored.empty() ? "/stored" : "/timestamp",
+                          when.empty() ? "the default time (no timestamp or stored)" : when,
+                          *m_.time_range));
     return;
   }
   if (waiver) {

@@ -1084,3 +1084,71 @@ TEST_CASE("xapi: a mailto domain is case-insensitive: one learner id, a repeat i
             .learners ==
         std::vector<std::string>{"mbox_sha1sum:EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"});
 }
+
+TEST_CASE("xapi: a time outside the reader's time range is a problem of its statement") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const auto at = [](const std::string& id_tail, const std::string& object, const std::string& time,
+                     const std::string& scaled) {
+    return R"({"id":"fd41c918-b88b-4b20-a0a5-a4c32391aa)" + id_tail +
+           R"(","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":")" +
+           object + R"("},"result":{"score":{"scaled":)" + scaled + R"(}},"timestamp":")" + time +
+           R"("})";
+  };
+  const std::string four =
+      at("00", "http://example.org/act/9", "2263-01-01T00:00:00Z", "0.5") + "\n" +  // unaligned
+      at("01", "http://example.org/act/1", "2024-03-01T00:00:00Z", "0.5") + "\n" +
+      at("02", "http://example.org/act/1", "2263-01-01T00:00:00Z", "0.5") + "\n" +
+      at("03", "http://example.org/act/1", "1600-01-01T00:00:00Z", "0.5") + "\n";
+  const std::string text =
+      four + at("04", "http://example.org/act/1", "2024-03-01T00:00:00Z", "7") + "\n";
+  // C++ keeps the whole range unless asked: 2263-01-01 and 1600-01-01 (seconds by hand)
+  {
+    const auto e = io::parse_xapi(four, m);
+    REQUIRE(e.size() == 3);
+    CHECK(e.time[1] == 9246182400.0);
+    CHECK(e.time[2] == -11676096000.0);
+  }
+  m.time_range = io::xapi_time_range{-9223372036.0, 9223372036.0, "a test's range"};
+  try {
+    (void)io::parse_xapi(text, m);
+    FAIL("no error");
+  } catch (const evidence_error& e) {
+    CHECK(e.rows() == std::vector<std::size_t>{2, 3, 4});
+    CHECK(e.lines() == std::vector<std::size_t>{3, 4, 5});
+    REQUIRE(e.problems().size() == 3);
+    CHECK(e.problems()[0].message ==
+          "statement 2 (line 3): /timestamp: 2263-01-01T00:00:00Z is outside the times a test's "
+          "range can hold");
+    CHECK(e.problems()[1].message ==
+          "statement 3 (line 4): /timestamp: 1600-01-01T00:00:00Z is outside the times a test's "
+          "range can hold");
+  }
+  // both ends included
+  m.time_range = io::xapi_time_range{1709251200.0, 1709251200.0, ""};
+  CHECK(io::parse_xapi(at("01", "http://example.org/act/1", "2024-03-01T00:00:00Z", "0.5"), m)
+            .size() == 1);
+  CHECK_THROWS_WITH_AS(
+      (void)io::parse_xapi(
+          at("01", "http://example.org/act/1", "2024-03-01T00:00:00.000001Z", "0.5"), m),
+      doctest::Contains("/timestamp: 2024-03-01T00:00:00.000001Z is outside the times the time "
+                        "range (1709251200 to 1709251200 seconds since the epoch) can hold"),
+      evidence_error);
+  // validate_xapi_statement with a range: the timestamp, else stored
+  const io::xapi_time_range range{-9223372036.0, 9223372036.0, "a test's range"};
+  const std::string late = at("02", "http://example.org/act/1", "2263-01-01T00:00:00Z", "0.5");
+  CHECK(validate_xapi_statement(late).empty());
+  const auto p = validate_xapi_statement(late, xapi_version::v2_0, range);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == xapi_problem{"/timestamp",
+                             "2263-01-01T00:00:00Z is outside the times a test's range can hold"});
+  CHECK(validate_xapi_statement(statement({}, {}, {}, R"(,"stored":"1600-01-01T00:00:00Z")"),
+                                xapi_version::v2_0, range)
+            .at(0)
+            .path == "/stored");
+  CHECK(validate_xapi_statement(
+            statement({}, {}, {},
+                      R"(,"timestamp":"2024-03-01T00:00:00Z","stored":"1600-01-01T00:00:00Z")"),
+            xapi_version::v2_0, range)
+            .empty());
+}

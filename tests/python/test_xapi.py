@@ -1412,3 +1412,42 @@ def test_a_voiding_statements_id_names_one_statement_across_batches():
     log.append_statements(X([a, b, void]))
     with pytest.raises(mm.EvidenceError, match="the same id cannot void"):
         log.append_statements(X([other_target]))
+
+
+def test_a_time_the_frame_cannot_hold_is_a_problem_of_its_statement():
+    late, early = "2263-01-01T00:00:00Z", "1600-01-01T00:00:00Z"
+    sts = [stmt(0, activity="9", result={"score": {"scaled": 0.5}}, timestamp=late),  # unaligned
+           stmt(1, activity="9", result={"score": {"scaled": 0.5}}),
+           stmt(2, result={"score": {"scaled": 0.5}}, timestamp=late),
+           stmt(3, result={"score": {"scaled": 0.5}}, timestamp=early),
+           stmt(4, result={"score": {"scaled": 7}})]
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi(_lines(*sts), alignment=ALIGN)
+    assert e.value.rows == [2, 3, 4] and e.value.lines == [3, 4, 5]
+    msg = str(e.value)
+    assert (f"statement 2 (line 3): /timestamp: {late} is outside the times a pandas "
+            f"datetime64[ns] column (1677-09-21 to 2262-04-11) can hold") in msg
+    assert f"statement 3 (line 4): /timestamp: {early} is outside" in msg
+    with pytest.raises(mm.EvidenceError, match=r"statement 2: /timestamp: "):
+        mm.io.read_xapi(sts[:4], alignment=ALIGN)
+    # stored stands in for a missing timestamp, and is named so
+    s = stmt(2, result={"score": {"scaled": 0.5}}, timestamp=None, stored=late)
+    with pytest.raises(mm.EvidenceError, match=r"statement 0: /stored: "):
+        mm.io.read_xapi([s], alignment=ALIGN)
+    # validate_xapi_statement says so too (the timestamp, else stored)
+    assert mm.io.validate_xapi_statement(sts[2]) == [
+        ("/timestamp", f"{late} is outside the times a pandas datetime64[ns] column "
+                       f"(1677-09-21 to 2262-04-11) can hold")]
+    assert [p for p, _ in mm.io.validate_xapi_statement(s)] == ["/stored"]
+    assert mm.io.validate_xapi_statement(sts[0])[0][0] == "/timestamp"  # whatever aligns it
+    # the edges are those of the frame's conversion (pandas is the oracle for the instants
+    # accepted): seconds as doubles, whose step there is about 2 microseconds
+    for text in ("2262-04-11T23:47:16.854773Z", "1677-09-21T00:12:44.000002Z"):
+        df = mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}}, timestamp=text)],
+                             alignment=ALIGN)
+        assert df["time"][0] == pd.Timestamp(text)
+        assert mm.io.validate_xapi_statement(stmt(1, timestamp=text)) == []
+    for text in ("2262-04-11T23:47:16.854774Z", "1677-09-21T00:12:44.000001Z"):
+        with pytest.raises(mm.EvidenceError, match="/timestamp: "):
+            mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}}, timestamp=text)],
+                            alignment=ALIGN)

@@ -35,6 +35,16 @@ struct xapi_problem {
   }
 };
 
+/// The times a statement's evidence may have: seconds since the epoch, `first` to `last`, both
+/// included; `holder` names what sets the limit, for the message ("/timestamp:
+/// 2263-01-01T00:00:00Z is outside the times <holder> can hold"). The Python binding sets what
+/// a pandas `datetime64[ns]` column holds (1677-09-21 to 2262-04-11); C++ callers have the
+/// whole range unless they set one.
+struct xapi_time_range {
+  double first = 0, last = 0;
+  std::string holder;
+};
+
 /// Checks one statement (JSON text of one object) against the specification's rules:
 /// - every object has only the properties the specification lists (unknown keys rejected,
 ///   keys are case-sensitive) and no `null` value (except inside extensions);
@@ -56,10 +66,13 @@ struct xapi_problem {
 /// - a SubStatement has no id, stored, version or authority and no SubStatement object;
 ///   the "voided" verb takes a StatementRef object; context revision and platform only with an
 ///   Activity object; `version` 1.0.x (or 2.0.x under 2.0).
+/// With `time_range`, the time the reader would take (the timestamp, else `stored`) outside it
+/// is a problem at "/timestamp" (or "/stored").
 /// Complexity: O(size of the statement).
 /// \throws masterymap::parse_error for text that is not one JSON value (line, column).
 [[nodiscard]] MASTERYMAP_API std::vector<xapi_problem> validate_xapi_statement(
-    std::string_view json, xapi_version version = xapi_version::v2_0);
+    std::string_view json, xapi_version version = xapi_version::v2_0,
+    const std::optional<xapi_time_range>& time_range = std::nullopt);
 
 /// What happens to a negative `result.score.scaled` (xAPI allows [-1, 1]; evidence fractions
 /// are [0, 1]).
@@ -112,6 +125,10 @@ struct xapi_mapping {
   /// The time of a statement with neither timestamp nor stored (unset: such a statement is
   /// rejected); e.g. the time the statements were exported.
   std::optional<double> default_time;
+  /// When set, a row's time (from the timestamp, `stored` or `default_time`) outside it is an
+  /// error of its statement ("/timestamp: <text> is outside the times <holder> can hold"),
+  /// listed with the batch's others. Unset: any time.
+  std::optional<xapi_time_range> time_range;
   /// cmi5 rules (cmi5 specification section 9): a score on any verb but passed/failed is
   /// rejected; `passed` with a scaled score below the mastery score (the statement's context
   /// extension masteryScore, else `mastery_scores[activity id]` from the course structure) is
