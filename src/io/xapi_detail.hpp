@@ -143,6 +143,13 @@ bool is_sha1_hex(std::string_view s);
 bool is_version(std::string_view s, xapi_version version);
 bool is_interaction_type(std::string_view s);
 
+// JSON text whose integers beyond 64 bits (valid JSON, which simdjson 3.0.1's parsers refuse
+// with NUMBER_ERROR) are written as decimals ("123456789012345678901234567890" ->
+// "123456789012345678901234567890.0"), so that simdjson reads them as the nearest double, in
+// `out`; false (and `out` empty) when `text` has none. Strings are left alone; lines keep their
+// numbers (columns move). O(size of `text`); for the retry after a NUMBER_ERROR.
+bool widen_big_integers(std::string_view text, std::string& out);
+
 // A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string pointer_token(std::string_view key);
 

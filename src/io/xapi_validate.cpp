@@ -786,7 +786,11 @@ std::vector<xapi_problem> validate_xapi_statement(
   simdjson::dom::parser parser;
   const simdjson::padded_string padded(json);
   simdjson::dom::element e;
-  const auto err = parser.parse(padded).get(e);
+  auto err = parser.parse(padded).get(e);
+  std::string widened;  // an integer beyond 64 bits: read as the nearest double (parse_within)
+  if (err == simdjson::NUMBER_ERROR && xapi_detail::widen_big_integers(json, widened) &&
+      parser.parse(widened.data(), widened.size(), true).get(e) == simdjson::SUCCESS)
+    err = simdjson::SUCCESS;
   if (err != simdjson::SUCCESS) {
     // simdjson's DOM does not say where: nlohmann's parser does ("xAPI statement: syntax error
     // at line L, column C: <reason>", line() and column() set)

@@ -1152,3 +1152,68 @@ TEST_CASE("xapi: a time outside the reader's time range is a problem of its stat
             xapi_version::v2_0, range)
             .empty());
 }
+
+TEST_CASE("xapi: integers beyond 64 bits are valid JSON, read as the nearest double") {
+  const std::string big = "123456789012345678901234567890";
+  for (const std::string& n :
+       {big, "-" + big, std::string("18446744073709551616"), std::string("-9223372036854775809")}) {
+    CAPTURE(n);
+    CHECK(validate_xapi_statement(statement({}, {}, {},
+                                            R"(,"context":{"extensions":{"http://x.org/e":[)" + n +
+                                                R"(,{"a":)" + n + "}]}}"))
+              .empty());
+  }
+  // the limits themselves were always read (as integers)
+  CHECK(validate_xapi_statement(
+            statement({}, {}, {},
+                      R"(,"context":{"extensions":{"http://x.org/e":18446744073709551615}})"))
+            .empty());
+  // a score that large is checked as a double: raw 1e29 within 0..2e29 is 0.5; scaled 1.2e29 is
+  // out of [-1, 1]
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string raw = statement(
+      {}, {}, {},
+      R"(,"result":{"score":{"raw":100000000000000000000000000000,"min":0,"max":200000000000000000000000000000},"extensions":{"http://x.org/n":)" +
+          big + R"(}},"timestamp":"2024-03-01T00:00:00Z")");
+  for (const std::string& text : {raw, raw + "\n", "[" + raw + "]", raw + "\n" + raw + "\n"}) {
+    CAPTURE(text);
+    const auto e = io::parse_xapi(text, m);
+    REQUIRE(e.size() == 1);
+    CHECK(e.score[0] == 0.5);
+  }
+  const auto p = validate_xapi_statement(
+      statement({}, {}, {}, R"(,"result":{"score":{"scaled":)" + big + "}}"));
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].path == "/result/score/scaled");
+  // a repeat compares numbers by value: ten times the number is another statement, while a
+  // last digit beyond a double's precision is not seen (the same nearest double)
+  const auto with_n = [](const std::string& n) {
+    return statement({}, {}, {},
+                     R"(,"result":{"score":{"scaled":0.5},"extensions":{"http://x.org/n":)" + n +
+                         R"(}},"timestamp":"2024-03-01T00:00:00Z")");
+  };
+  CHECK_THROWS_WITH_AS((void)io::parse_xapi(with_n(big) + "\n" + with_n(big + "0") + "\n", m),
+                       doctest::Contains("/result/extensions/http:~1~1x.org~1n"), evidence_error);
+  const std::string near = "123456789012345678901234567891";
+  REQUIRE(std::stod(near) == std::stod(big));
+  CHECK(io::parse_xapi(with_n(big) + "\n" + with_n(near) + "\n", m).skipped.size() == 1);
+  // digits in strings are left alone; other number errors stay ParseErrors with their place
+  CHECK(
+      validate_xapi_statement(
+          statement({}, {}, {}, R"(,"context":{"extensions":{"http://x.org/e":")" + big + R"("}})"))
+          .empty());
+  for (const std::string& bad : {std::string("1e400"), "0" + big, "-0" + big, big + "."}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS((void)validate_xapi_statement(statement(
+                        {}, {}, {}, R"(,"context":{"extensions":{"http://x.org/e":)" + bad + "}}")),
+                    parse_error);
+    CHECK_THROWS_AS(
+        (void)io::parse_xapi(statement({}, {}, {},
+                                       R"(,"context":{"extensions":{"http://x.org/e":)" + bad +
+                                           R"(,"http://x.org/f":)" + big + "}}") +
+                                 "\n",
+                             m),
+        parse_error);
+  }
+}

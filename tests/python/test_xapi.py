@@ -1451,3 +1451,25 @@ def test_a_time_the_frame_cannot_hold_is_a_problem_of_its_statement():
         with pytest.raises(mm.EvidenceError, match="/timestamp: "):
             mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}}, timestamp=text)],
                             alignment=ALIGN)
+
+
+def test_integers_beyond_64_bits_are_numbers():
+    """Valid JSON (Python's json reads them): anywhere in a statement they do not reject the
+    batch; a score that large is read as the nearest double (float(int) is the oracle)."""
+    big = 123456789012345678901234567890
+    s = stmt(1, result={"score": {"scaled": 0.8},
+                        "extensions": {"http://ex.org/ext/big": big, "http://ex.org/ext/neg": -big,
+                                       "http://ex.org/ext/u64": 2 ** 64}})
+    assert mm.io.validate_xapi_statement(s) == []
+    for source in ([s], json.dumps(s), "[" + json.dumps(s) + "]", _lines(s, s)):
+        df = mm.io.read_xapi(source, alignment=ALIGN)
+        assert list(df["score"]) == [0.8]
+    raw = stmt(1, result={"score": {"raw": 2 ** 64, "min": 0, "max": 3 * 2 ** 65}})
+    df = mm.io.read_xapi([raw], alignment=ALIGN)
+    assert df["score"][0] == float(2 ** 64) / float(3 * 2 ** 65)
+    problems = mm.io.validate_xapi_statement(stmt(1, result={"score": {"scaled": big}}))
+    assert problems[0][0] == "/result/score/scaled"
+    # other number errors stay ParseErrors naming the place
+    bad = json.dumps(s).replace(str(big), "1e400", 1)
+    with pytest.raises(mm.ParseError, match=r"line 1, column \d+"):
+        mm.io.read_xapi(bad, alignment=ALIGN)
