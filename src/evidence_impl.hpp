@@ -339,6 +339,15 @@ void check_retractions(const std::vector<retraction>& batch);
 /// of `batch` whose source is the `by` of a retraction of `log` or of `batch` (rows: indices
 /// into `batch`). O(log retractions + batch) when `batch` is not empty.
 void check_not_voiding(const evidence_log& log, const std::vector<retraction>& batch);
+/// xAPI: a statement id names one statement, across batches as within one. \throws
+/// evidence_error listing each reuse of a voiding statement's id (a `by` of the log's
+/// retractions or of `voids`) with other content: a void of `voids` whose `by` voids another
+/// source there ("void k: ..."), a row of `batch` whose source is such an id ("row r: ...",
+/// the first row of each source), and a void whose `by` is the source of evidence in the log or
+/// in `batch` ("void k: ..."). A void sent again (same source, same `by`) is none of these. O(log
+/// retractions + voids + batch rows, + attribute triples when `voids` is not empty).
+void check_void_ids(const evidence_log& log, const evidence_columns& batch,
+                    const std::vector<retraction>& voids);
 /// `text` with its control characters escaped (\n, \r, \t, \xNN), cut after about `limit`
 /// bytes ("... (N bytes)"), for a message.
 std::string escaped_text(std::string_view text, std::size_t limit = 120);

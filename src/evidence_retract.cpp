@@ -45,6 +45,87 @@ void check_not_voiding(const evidence_log& log, const std::vector<retraction>& b
   if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
 }
 
+void check_void_ids(const evidence_log& log, const evidence_columns& batch,
+                    const std::vector<retraction>& voids) {
+  // voiding statement id -> (the source it voids, where: -1 the log, else the void's index)
+  std::unordered_map<std::string_view, std::pair<std::string_view, std::ptrdiff_t>> voiding;
+  for (const auto& r : log.retractions())
+    if (!r.by.empty()) voiding.emplace(r.by, std::make_pair(std::string_view(r.source), -1));
+  if (voiding.empty() && voids.empty()) return;
+  std::vector<problem> problems;
+  std::vector<std::size_t> rows;
+  const auto add = [&](std::size_t row, std::string_view id, std::string message) {
+    problems.push_back({problem_kind::invalid_value, {std::string(id)}, std::move(message)});
+    rows.push_back(row);
+  };
+  const auto where = [](std::ptrdiff_t at) {
+    return at < 0 ? std::string("was ingested before") : fmt::format("is void {} of the batch", at);
+  };
+  for (std::size_t k = 0; k < voids.size(); ++k) {
+    const retraction& v = voids[k];
+    if (v.by.empty()) continue;
+    const auto [it, fresh] = voiding.emplace(
+        v.by, std::make_pair(std::string_view(v.source), static_cast<std::ptrdiff_t>(k)));
+    if (!fresh && it->second.first != v.source)
+      add(k, v.by,
+          fmt::format("void {}: statement '{}' {} as a voiding statement of '{}': the same id "
+                      "cannot void '{}' (a statement id names one statement)",
+                      k, v.by, where(it->second.second), it->second.first, v.source));
+  }
+  if (voiding.empty()) return;
+  // rows of the batch whose statement id is a voiding statement's (the first row of each id)
+  std::unordered_map<std::string_view, std::size_t> batch_sources;  // source -> first row
+  if (batch.size != 0 && batch.source.codes != nullptr) {
+    std::vector<std::uint8_t> seen(batch.source.names.size(), 0);
+    for (std::size_t r = 0; r < batch.size; ++r) {
+      const std::uint32_t c = batch.source.codes[r];
+      if (c >= seen.size() || seen[c] != 0) continue;
+      seen[c] = 1;
+      const std::string_view id = batch.source.names[c];
+      if (id.empty()) continue;
+      batch_sources.emplace(id, r);
+      if (const auto it = voiding.find(id); it != voiding.end())
+        add(r, id,
+            fmt::format("row {}: statement '{}' {} as a voiding statement of '{}': the same id "
+                        "cannot be evidence (a statement id names one statement)",
+                        r, id, where(it->second.second), it->second.first));
+    }
+  }
+  // voids whose id is the statement id of evidence (in the log, or in the batch)
+  if (!voids.empty()) {
+    std::unordered_map<std::uint32_t, std::size_t> by_codes;  // log source code -> void index
+    const std::vector<std::string>& names = log.sources();
+    std::unordered_map<std::string_view, std::uint32_t> code_of;
+    for (std::size_t k = 0; k < voids.size(); ++k)
+      if (!voids[k].by.empty()) code_of.emplace(voids[k].by, 0);
+    for (std::size_t c = 1; c < names.size() && !code_of.empty(); ++c)
+      if (const auto it = code_of.find(names[c]); it != code_of.end())
+        it->second = static_cast<std::uint32_t>(c);
+    std::unordered_map<std::uint32_t, int> with_rows;
+    for (const auto& [id, c] : code_of)
+      if (c != 0) with_rows.emplace(c, 0);
+    if (!with_rows.empty())
+      for (const auto& a : log.attributes())
+        if (const auto it = with_rows.find(a.source); it != with_rows.end()) it->second = 1;
+    for (std::size_t k = 0; k < voids.size(); ++k) {
+      const retraction& v = voids[k];
+      if (v.by.empty()) continue;
+      const std::uint32_t c = code_of[v.by];
+      const bool in_log = c != 0 && with_rows[c] == 1;
+      const auto row = batch_sources.find(v.by);
+      if (in_log || row != batch_sources.end())
+        add(k, v.by,
+            fmt::format("void {}: statement '{}' {} as evidence: the same id cannot be a "
+                        "voiding statement of '{}' (a statement id names one statement)",
+                        k, v.by,
+                        in_log ? std::string("was ingested before")
+                               : fmt::format("is row {} of the batch", row->second),
+                        v.source));
+    }
+  }
+  if (!problems.empty()) throw evidence_error(std::move(problems), std::move(rows));
+}
+
 std::vector<std::uint32_t> retract_sources(evidence_log::impl& d,
                                            const std::vector<retraction>& batch,
                                            std::size_t* fresh) {
@@ -283,6 +364,7 @@ statements_summary evidence_log::append_statements(const evidence_columns& batch
                                                    const progress& progress) {
   detail::check_retractions(voids);
   detail::check_not_voiding(*this, voids);
+  detail::check_void_ids(*this, batch, voids);
   statements_summary s;
   detail::append_statement_rows(*this, batch, checks, progress, s);
   if (!voids.empty()) {

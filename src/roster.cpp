@@ -215,6 +215,7 @@ statements_summary roster::ingest_statements(const evidence_columns& batch,
                                              const progress& progress) {
   detail::check_retractions(voids);
   detail::check_not_voiding(impl_->log, voids);
+  detail::check_void_ids(impl_->log, batch, voids);
   statements_summary s;
   impl_->statements = &s;
   struct reset {

@@ -622,7 +622,11 @@ itself keeps every row: a ``source`` there may be an assessor that many rows sha
 The voids (:meth:`retract`): ``voided`` is a list of statement ids or ``(id, voiding id)``
 pairs; ``None`` takes them from ``data.attrs`` (``"retractions"``, as :func:`read_xapi` sets
 it, else ``"voided"``). A voided statement's rows stay in the log, no rating counts them,
-``explain`` lists them as voided; one not yet in the log is voided when it comes.
+``explain`` lists them as voided; one not yet in the log is voided when it comes. A voiding
+statement's id names one statement across batches: a void sent again with the same target is a
+repeat; the id with another target, on a row, or a row's id on a void is an ``EvidenceError``
+naming the id ("void 0: statement '<id>' was ingested before as a voiding statement of
+'<target>': the same id cannot void '<other>'"; ``rows``: the void's index or the row).
 
 All or nothing: a bad row or a conflicting repeat leaves the log unchanged.
 

@@ -215,11 +215,17 @@ with another content the batch is rejected, naming the id and the stored and new
 learners with rows a void retracts are re-evaluated. :meth:`ingest` of a DataFrame that
 :func:`read_xapi` made (it has ``attrs["retractions"]``) takes this path.
 
+A voiding statement's id names one statement across batches: a void sent again with the same
+target is a repeat; the id with another target, on a row, or a row's id on a void is an
+``EvidenceError`` naming the id ("void 0: statement '<id>' was ingested before as a voiding
+statement of '<target>': the same id cannot void '<other>'").
+
 All or nothing: a bad row or a conflicting repeat leaves the roster unchanged.
 
 :param progress: as :meth:`ingest`
 :returns: dict(rows, duplicates, retracted, rows_voided)
-:raises EvidenceError: bad rows or conflicting repeats; the roster is unchanged
+:raises EvidenceError: bad rows, conflicting repeats or a statement id reused between a void
+    and another statement; the roster is unchanged
 :raises ValueError: an empty statement id in ``voided``
 )pbdoc")
       .def(

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <masterymap/io/xapi.hpp>
@@ -27,6 +28,15 @@ io::xapi_version version_of(const std::string& v) {
       "version: expected '2.0' (or '2.0.0') or '1.0.3' (or '1.0', '1.0.0', "
       "'1.0.1', '1.0.2': the 1.0.3 rules), got '" +
       v + "'");
+}
+
+// The times a pandas datetime64[ns] column holds, as the reader's time range: those
+// `seconds_to_nanos` (bind_time.cpp) converts, -9223372036 < t < 9223372036.854775 seconds
+// (about 1677-09-21 to 2262-04-11). A statement outside it is an error of that statement (its
+// index, line and /timestamp), listed with the batch's others, not a ValueError about a frame row.
+io::xapi_time_range frame_times() {
+  return {std::nextafter(-9223372036.0, 0.0), std::nextafter(9223372036.854775, 0.0),
+          "a pandas datetime64[ns] column (1677-09-21 to 2262-04-11)"};
 }
 
 // A 1-D array of `dtype` (items of sizeof(T) bytes: int64 over size_t, bool over uint8) that
@@ -203,7 +213,7 @@ void bind_xapi(py::module_& m) {
         std::vector<io::xapi_problem> problems;
         {
           py::gil_scoped_release release;
-          problems = io::validate_xapi_statement(text, v);
+          problems = io::validate_xapi_statement(text, v, frame_times());
         }
         std::vector<std::pair<std::string, std::string>> out;
         out.reserve(problems.size());
@@ -213,7 +223,9 @@ void bind_xapi(py::module_& m) {
       py::arg("text"), py::arg("version") = "2.0", R"pbdoc(
 Checks one xAPI statement (JSON text of one object) against the specification's rules (xAPI
 1.0.3 or 2.0): ``[(path, rule), ...]``, empty when valid. ``path`` is a JSON pointer into the
-statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi5").
+statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi5"). A time a
+DataFrame cannot hold (the timestamp, else ``stored``, outside datetime64[ns]: 1677-09-21 to
+2262-04-11) is a problem at ``/timestamp`` (``/stored``), as ``read_xapi`` reports it.
 
 :param version: ``"2.0"`` or ``"2.0.0"`` (default; accepts 1.0.x statements too) or ``"1.0.3"``
     (also ``"1.0"``, ``"1.0.0"`` to ``"1.0.2"``)
@@ -263,6 +275,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
         o.cmi5 = cmi5;
         o.mastery_scores.insert(mastery_scores.begin(), mastery_scores.end());
         o.threads = threads;
+        o.time_range = frame_times();
         io::xapi_evidence e;
         std::optional<prepared> pre;
         if (is_path) {
@@ -311,7 +324,8 @@ bool, True for a row voided by a statement of the batch) and
 lists (``skipped=False``: an empty ``skipped`` list).
 
 :raises EvidenceError: every bad statement (``rows``: statement indices; ``lines``: 1-based
-    lines of JSON lines)
+    lines of JSON lines), a time outside datetime64[ns] included (``/timestamp: ... is outside
+    the times a pandas datetime64[ns] column (1677-09-21 to 2262-04-11) can hold``)
 :raises ParseError: malformed JSON (line and column)
 )pbdoc");
   io.def(

@@ -129,8 +129,8 @@ inline bool is_hex(char c) {
 }
 
 // The lexical forms (xapi_forms.cpp): an absolute IRI (RFC 3987: a scheme, ":", a rest without
-// blanks, controls or <>"{}|\^`), a well-formed language tag (RFC 5646), an ISO 8601 duration
-// as xAPI takes it (P4W valid, P4W1D not). Each O(length).
+// blanks, controls or <>"{}|\^`, each "%" followed by two hex digits), a well-formed language tag
+// (RFC 5646), an ISO 8601 duration as xAPI takes it (P4W valid, P4W1D not). Each O(length).
 bool is_iri(std::string_view s);
 bool is_language_tag(std::string_view s);
 bool is_duration(std::string_view s);
@@ -143,6 +143,13 @@ bool is_sha1_hex(std::string_view s);
 bool is_version(std::string_view s, xapi_version version);
 bool is_interaction_type(std::string_view s);
 
+// JSON text whose integers beyond 64 bits (valid JSON, which simdjson 3.0.1's parsers refuse
+// with NUMBER_ERROR) are written as decimals ("123456789012345678901234567890" ->
+// "123456789012345678901234567890.0"), so that simdjson reads them as the nearest double, in
+// `out`; false (and `out` empty) when `text` has none. Strings are left alone; lines keep their
+// numbers (columns move). O(size of `text`); for the retry after a NUMBER_ERROR.
+bool widen_big_integers(std::string_view text, std::string& out);
+
 // A JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string pointer_token(std::string_view key);
 
@@ -151,6 +158,11 @@ std::string pointer_token(std::string_view key);
 // timestamps as instants). `path` is the pointer of `a` and `b` ("" at the top).
 std::string json_difference(simdjson::dom::element a, simdjson::dom::element b,
                             const std::string& path);
+
+// The problem of a time outside `range` (xapi_map.cpp; the reader and validate_xapi_statement):
+// "<path>: <text> is outside the times <holder> can hold".
+std::string time_out_of_range(std::string_view path, std::string_view text,
+                              const xapi_time_range& range);
 
 // Checks one statement (a DOM element), appending problems; fills `fields` when given.
 void check_statement(simdjson::dom::element statement, xapi_version version,

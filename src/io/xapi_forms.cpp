@@ -35,7 +35,8 @@ constexpr std::array<bool, 256> iri_excluded = iri_excluded_table();
 
 // RFC 3987 absolute IRI, as far as a statement check needs: a scheme (ALPHA *(ALPHA / DIGIT /
 // "+" / "-" / ".")), ":", a non-empty rest without blanks, controls or the characters RFC 3987
-// excludes (<>"{}|\^`).
+// excludes (<>"{}|\^`), and every "%" the start of a pct-encoded ("%" HEXDIG HEXDIG: "%zz",
+// "%2" and a "%" at the end are not).
 bool is_iri(std::string_view s) {
   if (s.empty() || !is_alpha(s[0])) return false;
   std::size_t i = 1;
@@ -56,6 +57,11 @@ bool is_iri(std::string_view s) {
   }
   for (; i < s.size(); ++i)
     if (iri_excluded[static_cast<unsigned char>(s[i])]) return false;
+  // pct-encoded = "%" HEXDIG HEXDIG (RFC 3987 2.2, from RFC 3986 2.1); "%" is in no other rule
+  const char* const end = s.data() + s.size();
+  for (const char* p = static_cast<const char*>(std::memchr(s.data(), '%', s.size())); p != nullptr;
+       p = static_cast<const char*>(std::memchr(p + 1, '%', static_cast<std::size_t>(end - p - 1))))
+    if (end - p < 3 || !is_hex(p[1]) || !is_hex(p[2])) return false;
   return true;
 }
 
@@ -213,6 +219,53 @@ bool is_interaction_type(std::string_view s) {
       "true-false",  "choice",     "fill-in", "long-fill-in", "matching",
       "performance", "sequencing", "likert",  "numeric",      "other"};
   return std::find(types.begin(), types.end(), s) != types.end();
+}
+
+// Whether the digits of an integer (without its sign) are beyond 64 bits: more than 2^64 - 1, or
+// for a negative integer more than 2^63 (simdjson 3.0.1 refuses either with NUMBER_ERROR).
+static bool beyond_64_bits(std::string_view digits, bool negative) {
+  const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+  return digits.size() > limit.size() || (digits.size() == limit.size() && digits > limit);
+}
+
+bool widen_big_integers(std::string_view text, std::string& out) {
+  out.clear();
+  std::size_t copied = 0;  // text[0, copied) is in `out`
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && !is_digit(c)) continue;
+    // a number token: [-] digits [. digits] [e [+-] digits]
+    const bool negative = c == '-';
+    const std::size_t from = i + (negative ? 1 : 0);
+    std::size_t j = from;
+    while (j < text.size() && is_digit(text[j])) ++j;
+    std::size_t end = j;  // of the whole token
+    while (end < text.size() && (is_digit(text[end]) || text[end] == '.' || text[end] == 'e' ||
+                                 text[end] == 'E' || text[end] == '+' || text[end] == '-'))
+      ++end;
+    const std::string_view digits = text.substr(from, j - from);
+    if (end == j && !digits.empty() && digits[0] != '0' && beyond_64_bits(digits, negative)) {
+      out.append(text.substr(copied, j - copied));
+      out += ".0";  // a decimal number: simdjson reads it as the nearest double
+      copied = j;
+    }
+    i = end - 1;
+  }
+  if (copied == 0) return false;
+  out.append(text.substr(copied));
+  return true;
 }
 
 }  // namespace xapi_detail

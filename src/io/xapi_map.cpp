@@ -15,6 +15,15 @@ namespace masterymap::io {
 
 namespace xapi_detail {
 
+std::string time_out_of_range(std::string_view path, std::string_view text,
+                              const xapi_time_range& range) {
+  return fmt::format("{}: {} is outside the times {} can hold", path, text,
+                     range.holder.empty() ? fmt::format("the time range ({} to {} seconds since "
+                                                        "the epoch)",
+                                                        range.first, range.last)
+                                          : range.holder);
+}
+
 mapper::mapper(const xapi_mapping& m) : m_(m) {
   for (const auto& [from, to] : m.learners)  // a row needs a learner id (the log refuses "")
     if (to.empty())
@@ -149,6 +158,14 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
     errors.add(i, line, "/timestamp: the statement has no timestamp (and no stored time)");
     return;
   }
+  if (m_.time_range && !(*t >= m_.time_range->first && *t <= m_.time_range->last)) {
+    errors.add(
+        i, line,
+        time_out_of_range(f.timestamp.empty() && !f.stored.empty() ? "/stored" : "/timestamp",
+                          when.empty() ? "the default time (no timestamp or stored)" : when,
+                          *m_.time_range));
+    return;
+  }
   if (waiver) {
     out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
                                                std::string(f.reason), std::string(when)});
@@ -263,6 +280,15 @@ void mapper::learner_text(const xapi_detail::statement_fields& f) {
     buffer_.append(f.account_name);
   } else {
     buffer_.append(f.ifi_value);
+    if (f.ifi == "mbox") {
+      // One canonical form per person: the domain of a mailto IRI is case-insensitive (RFC 5321
+      // 2.4; xAPI Data 2.3.1 exception 7, as the reader compares statements), the local part
+      // is kept as sent. "mailto:ann@EXAMPLE.org" -> "mailto:ann@example.org"
+      const std::size_t at = buffer_.rfind('@');
+      for (std::size_t k = at + 1; at != std::string::npos && k < buffer_.size(); ++k)
+        if (buffer_[k] >= 'A' && buffer_[k] <= 'Z')
+          buffer_[k] = static_cast<char>(buffer_[k] + ('a' - 'A'));
+    }
   }
 }
 

@@ -139,12 +139,24 @@ std::size_t skip_blanks(std::string_view text, std::size_t i) {
 // padding would pass it (the last lines of a mapped file) is parsed from simdjson's copy.
 // A UTF-8 byte order mark at the start of `text` is skipped (a JSON line may start with one
 // where files that each start with one were joined: `cat a.jsonl b.jsonl`).
+// An integer beyond 64 bits (valid JSON; simdjson 3.0.1 refuses it, NUMBER_ERROR) is read as
+// the nearest double: the text is parsed again with such integers written as decimals
+// (xapi_detail::widen_big_integers; the parser keeps its own copy). Any other number error
+// stays the first parse's.
 simdjson::simdjson_result<dom::element> parse_within(dom::parser& parser, std::string_view text,
                                                      const char* end) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const bool copy =
       static_cast<std::size_t>(end - text.data()) < text.size() + simdjson::SIMDJSON_PADDING;
-  return parser.parse(text.data(), text.size(), copy);
+  const auto result = parser.parse(text.data(), text.size(), copy);
+  if (result.error() == simdjson::NUMBER_ERROR) {
+    std::string widened;
+    if (xapi_detail::widen_big_integers(text, widened)) {
+      auto again = parser.parse(widened.data(), widened.size(), true);
+      if (again.error() == simdjson::SUCCESS) return again;
+    }
+  }
+  return result;
 }
 
 // JSON lines are read in parts of at least this many bytes (see read_in_parts).

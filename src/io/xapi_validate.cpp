@@ -781,11 +781,16 @@ void check_statement(simdjson::dom::element statement, xapi_version version,
 }
 }  // namespace xapi_detail
 
-std::vector<xapi_problem> validate_xapi_statement(std::string_view json, xapi_version version) {
+std::vector<xapi_problem> validate_xapi_statement(
+    std::string_view json, xapi_version version, const std::optional<xapi_time_range>& time_range) {
   simdjson::dom::parser parser;
   const simdjson::padded_string padded(json);
   simdjson::dom::element e;
-  const auto err = parser.parse(padded).get(e);
+  auto err = parser.parse(padded).get(e);
+  std::string widened;  // an integer beyond 64 bits: read as the nearest double (parse_within)
+  if (err == simdjson::NUMBER_ERROR && xapi_detail::widen_big_integers(json, widened) &&
+      parser.parse(widened.data(), widened.size(), true).get(e) == simdjson::SUCCESS)
+    err = simdjson::SUCCESS;
   if (err != simdjson::SUCCESS) {
     // simdjson's DOM does not say where: nlohmann's parser does ("xAPI statement: syntax error
     // at line L, column C: <reason>", line() and column() set)
@@ -793,7 +798,20 @@ std::vector<xapi_problem> validate_xapi_statement(std::string_view json, xapi_ve
     throw parse_error(fmt::format("xAPI statement: {}", simdjson::error_message(err)), 0, 0);
   }
   std::vector<xapi_problem> out;
-  xapi_detail::check_statement(e, version, out, nullptr);
+  xapi_detail::statement_fields fields;
+  xapi_detail::check_statement(e, version, out, time_range ? &fields : nullptr);
+  if (time_range) {
+    // the time the reader takes: the timestamp, else stored (as mapper::map)
+    const bool stamped = !fields.timestamp.empty();
+    const auto t = stamped ? fields.timestamp_time : fields.stored_time;
+    if (t && !(*t >= time_range->first && *t <= time_range->last)) {
+      const char* const path = stamped ? "/timestamp" : "/stored";
+      std::string rule = xapi_detail::time_out_of_range(
+          path, stamped ? fields.timestamp : fields.stored, *time_range);
+      rule.erase(0, std::strlen(path) + 2);
+      out.push_back({path, std::move(rule)});
+    }
+  }
   return out;
 }
 

@@ -333,10 +333,12 @@ TEST_SUITE("evidence_retract") {
         std::vector<double> score, weight;
         std::vector<std::string_view> sn, ln, cn, kn;
         const auto cols = columns_of(tmp, src, score, weight, kind, sn, ln, cn, kn);
-        // Voids of earlier statements, of ones in no batch yet, and again of voided ones.
+        // Voids of earlier statements, of ones in no batch yet, and again of voided ones (each
+        // by a voiding statement of its own: an id names one statement)
         std::vector<mm::retraction> voids;
         for (int k = 0; k < 3; ++k)
-          voids.push_back({"s" + std::to_string(pick(rng)), "v" + std::to_string(batch_no)});
+          voids.push_back({"s" + std::to_string(pick(rng)),
+                           "v" + std::to_string(batch_no) + "-" + std::to_string(k)});
         const auto s = ro.ingest_statements(cols, voids);
         CHECK(s.rows == n);
         CHECK(s.duplicates == (pos > 10 ? 1U : 0U));
@@ -475,5 +477,116 @@ TEST_SUITE("evidence_retract") {
       CHECK(e.rows() == std::vector<std::size_t>{1});
       CHECK(std::string(e.what()).find("itself a voiding statement") != std::string::npos);
     }
+  }
+}
+
+TEST_SUITE("evidence_retract") {
+  // xAPI: a statement id names one statement. Within a batch the reader refuses an id reused with
+  // other content; across batches the log knows the voiding statements (its retractions' `by`)
+  // and the evidence's statement ids, and refuses the same reuses.
+  TEST_CASE("a voiding statement's id names one statement across batches: the log") {
+    mm::evidence_log log;
+    log.add_unchecked({"ann", "A", 1.0, 3.0, "formative", 1.0, "st-1"});
+    log.add_unchecked({"ann", "A", 2.0, 2.0, "formative", 1.0, "st-2"});
+    const mm::evidence_columns none;
+    (void)log.append_statements(none, {{"st-1", "void-1"}}, {});
+    const mm::evidence_log before = log;
+    // the same void sent again: a repeat, nothing new
+    CHECK(log.append_statements(none, {{"st-1", "void-1"}}, {}).retracted == 0);
+    CHECK(log == before);
+    // the void's id with another target
+    CHECK_THROWS_WITH_AS(
+        (void)log.append_statements(none, {{"st-2", "void-1"}}, {}),
+        doctest::Contains("void 0: statement 'void-1' was ingested before as a voiding statement "
+                          "of 'st-1': the same id cannot void 'st-2'"),
+        mm::evidence_error);
+    // the void's id on evidence
+    const double weight = 1.0, time = 3.0, score = 4.0;
+    mm::evidence_columns row =
+        mm::evidence_columns::one_row("ann", "A", "formative", "void-1", &weight);
+    row.time.values = &time;
+    row.score.values = &score;
+    try {
+      (void)log.append_statements(row, {}, {});
+      FAIL("no error");
+    } catch (const mm::evidence_error& e) {
+      CHECK(e.rows() == std::vector<std::size_t>{0});
+      CHECK(std::string(e.what()).find("row 0: statement 'void-1' was ingested before as a "
+                                       "voiding statement of 'st-1': the same id cannot be "
+                                       "evidence") != std::string::npos);
+    }
+    // an evidence's statement id as a void
+    CHECK_THROWS_WITH_AS((void)log.append_statements(none, {{"st-9", "st-2"}}, {}),
+                         doctest::Contains("void 0: statement 'st-2' was ingested before as "
+                                           "evidence: the same id cannot be a voiding statement "
+                                           "of 'st-9'"),
+                         mm::evidence_error);
+    // every reuse listed at once, the log unchanged
+    try {
+      (void)log.append_statements(row, {{"st-2", "void-1"}, {"st-9", "st-1"}}, {});
+      FAIL("no error");
+    } catch (const mm::evidence_error& e) {
+      // void 0's id voids st-1 already and is row 0's id; row 0's id is a void's; st-1 is
+      // evidence
+      CHECK(e.rows() == std::vector<std::size_t>{0, 0, 0, 1});
+      CHECK(e.problems().size() == 4);
+    }
+    CHECK(log == before);
+    CHECK(!log.retracted("st-2"));
+    CHECK(!log.retracted("st-9"));
+    // within one call as across calls: one id voiding two targets, a void's id on a row
+    mm::evidence_log fresh;
+    CHECK_THROWS_WITH_AS((void)fresh.append_statements(none, {{"a", "v"}, {"b", "v"}}, {}),
+                         doctest::Contains("void 1: statement 'v' is void 0 of the batch as a "
+                                           "voiding statement of 'a'"),
+                         mm::evidence_error);
+    CHECK_THROWS_WITH_AS((void)fresh.append_statements(row, {{"a", "void-1"}}, {}),
+                         doctest::Contains("row 0: statement 'void-1' is void 0 of the batch"),
+                         mm::evidence_error);
+    CHECK(fresh.empty());
+    CHECK(fresh.retractions().empty());
+    // a second void of the same target (another id) stays allowed, as xAPI allows it
+    CHECK_NOTHROW((void)log.append_statements(none, {{"st-1", "void-2"}}, {}));
+  }
+
+  TEST_CASE("a voiding statement's id names one statement across batches: xAPI into a roster") {
+    const std::string id1 = "11111111-1111-4111-8111-111111111111";
+    const std::string id2 = "22222222-2222-4222-8222-222222222222";
+    const std::string v1 = "33333333-3333-4333-8333-333333333333";
+    auto passed = [](const std::string& id, const std::string& ts) {
+      return R"({"id":")" + id +
+             R"(","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":"http://example.org/act/A"},"result":{"score":{"scaled":0.9}},"timestamp":")" +
+             ts + R"("})";
+    };
+    auto voiding = [](const std::string& id, const std::string& target) {
+      return R"({"id":")" + id +
+             R"(","actor":{"mbox":"mailto:admin@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+             target + R"("},"timestamp":"2024-03-03T00:00:00Z"})";
+    };
+    mm::io::xapi_mapping m;
+    m.score_scale = mm::scale::percent();
+    m.alignment["http://example.org/act/A"] = "A";
+    mm::roster ro(fixtures::diamond_builder().build(), mm::policy(mm::scale::percent(), {}));
+    const auto ingest = [&](const std::string& text) {
+      const auto e = mm::io::parse_xapi(text, m);
+      const mm::io::statement_batch b(e);
+      return ro.ingest_statements(b.columns, b.retractions());
+    };
+    (void)ingest(passed(id1, "2024-03-01T00:00:00Z") + "\n" + passed(id2, "2024-03-02T00:00:00Z"));
+    CHECK(ingest(voiding(v1, id1)).rows_voided == 1);
+    CHECK(ingest(voiding(v1, id1)).retracted == 0);  // the same void again: a repeat
+    const auto bytes = ro.to_bytes();
+    for (const std::string& reuse :
+         {voiding(v1, id2), passed(v1, "2024-03-04T00:00:00Z"), voiding(id2, id1)}) {
+      CAPTURE(reuse);
+      CHECK_THROWS_AS((void)ingest(reuse), mm::evidence_error);
+      CHECK(ro.to_bytes() == bytes);
+    }
+    CHECK(!ro.log().retracted(id2));
+    // as a single batch behaves: the reader refuses the same reuses within one batch
+    for (const std::string& reuse : {voiding(v1, id2), passed(v1, "2024-03-04T00:00:00Z")})
+      CHECK_THROWS_WITH_AS((void)mm::io::parse_xapi(voiding(v1, id1) + "\n" + reuse, m),
+                           doctest::Contains("was already used by statement 0"),
+                           mm::evidence_error);
   }
 }

@@ -1013,3 +1013,207 @@ TEST_CASE("xapi: control characters in messages are escaped, validate gives line
     CHECK(std::string(e.what()).rfind("xAPI statement: syntax error at line 2, column ", 0) == 0);
   }
 }
+
+TEST_CASE("xapi: a % in an IRI starts a pct-encoded, % HEXDIG HEXDIG (RFC 3987 2.2)") {
+  // the verb and the object id, short (the byte loop) and past 16 bytes (the vector loop)
+  for (const std::string bad :
+       {"http://x.org/%zz", "http://x.org/%", "http://x.org/a%2", "http://x.org/%g0",
+        "http://x.org/%4", "http://example.org/a/long/path/%zz", "http://example.org/a/long/path%",
+        "http://example.org/a/long/path/%41%4", "urn:%"}) {
+    CAPTURE(bad);
+    CHECK(first_path(statement({}, R"({"id":")" + bad + R"("})")) == "/verb/id");
+    CHECK(first_path(statement({}, {}, R"({"id":")" + bad + R"("})")) == "/object/id");
+    std::string token = bad;  // a JSON pointer token: "/" written "~1"
+    for (std::size_t at = token.find('/'); at != std::string::npos; at = token.find('/', at))
+      token.replace(at, 1, "~1");
+    CHECK(first_path(statement({}, {}, {}, R"(,"context":{"extensions":{")" + bad + R"(":1}})")) ==
+          "/context/extensions/" + token);
+  }
+  for (const std::string good : {"http://x.org/%41", "http://x.org/a%2Fb%c3%A9",
+                                 "http://example.org/a/long/path/%41%42%43", "urn:x%20y"}) {
+    CAPTURE(good);
+    CHECK(first_path(statement({}, R"({"id":")" + good + R"("})")) == "(valid)");
+  }
+  CHECK(first_path(statement(R"({"mbox":"mailto:a%zz@example.org"})")) == "/actor/mbox");
+  // the reader (JSON lines: the fast path first, then the walker) says the same
+  io::xapi_mapping m;
+  m.alignment = {{"http://x.org/%zz", "A"}};
+  try {
+    (void)io::parse_xapi(statement({}, {}, R"({"id":"http://x.org/%zz"})") + "\n", m);
+    FAIL("no error");
+  } catch (const evidence_error& e) {
+    CHECK(std::string(e.what()).find("statement 0 (line 1): /object/id: must be an absolute IRI") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("xapi: a mailto domain is case-insensitive: one learner id, a repeat in any batch") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const auto with_actor = [](const std::string& mbox) {
+    return statement(R"({"mbox":")" + mbox + R"("})", {}, {},
+                     R"(,"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z")");
+  };
+  // the domain in lower case, the local part as sent (RFC 5321 2.4)
+  const auto e = io::parse_xapi(with_actor("mailto:Ann.B@EXAMPLE.Org"), m);
+  REQUIRE(e.size() == 1);
+  CHECK(e.learners == std::vector<std::string>{"mbox:mailto:Ann.B@example.org"});
+  m.learner = io::xapi_learner::value;
+  CHECK(io::parse_xapi(with_actor("mailto:Ann.B@EXAMPLE.Org"), m).learners ==
+        std::vector<std::string>{"mailto:Ann.B@example.org"});
+  m.learner = io::xapi_learner::ifi;
+  // the same statement in two batches, the domain in another case: a repeat, one learner
+  evidence_log log;
+  for (const char* mbox : {"mailto:ann@example.org", "mailto:ann@EXAMPLE.org"}) {
+    const auto x = io::parse_xapi(with_actor(mbox), m);
+    const io::statement_batch b(x);
+    (void)log.append_statements(b.columns, b.retractions(), {}, {});
+  }
+  CHECK(log.size() == 1);
+  CHECK(log.learners() == std::vector<std::string>{"mbox:mailto:ann@example.org"});
+  // learners= overrides see the canonical text
+  m.learners = {{"mbox:mailto:ann@example.org", "ann"}};
+  CHECK(io::parse_xapi(with_actor("mailto:ann@Example.ORG"), m).learners ==
+        std::vector<std::string>{"ann"});
+  // an mbox_sha1sum is kept as sent
+  m.learners.clear();
+  CHECK(io::parse_xapi(
+            statement(R"({"mbox_sha1sum":"EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"})", {}, {},
+                      R"(,"result":{"score":{"scaled":0.5}},"timestamp":"2024-03-01T00:00:00Z")"),
+            m)
+            .learners ==
+        std::vector<std::string>{"mbox_sha1sum:EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"});
+}
+
+TEST_CASE("xapi: a time outside the reader's time range is a problem of its statement") {
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const auto at = [](const std::string& id_tail, const std::string& object, const std::string& time,
+                     const std::string& scaled) {
+    return R"({"id":"fd41c918-b88b-4b20-a0a5-a4c32391aa)" + id_tail +
+           R"(","actor":{"mbox":"mailto:ann@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},"object":{"id":")" +
+           object + R"("},"result":{"score":{"scaled":)" + scaled + R"(}},"timestamp":")" + time +
+           R"("})";
+  };
+  const std::string four =
+      at("00", "http://example.org/act/9", "2263-01-01T00:00:00Z", "0.5") + "\n" +  // unaligned
+      at("01", "http://example.org/act/1", "2024-03-01T00:00:00Z", "0.5") + "\n" +
+      at("02", "http://example.org/act/1", "2263-01-01T00:00:00Z", "0.5") + "\n" +
+      at("03", "http://example.org/act/1", "1600-01-01T00:00:00Z", "0.5") + "\n";
+  const std::string text =
+      four + at("04", "http://example.org/act/1", "2024-03-01T00:00:00Z", "7") + "\n";
+  // C++ keeps the whole range unless asked: 2263-01-01 and 1600-01-01 (seconds by hand)
+  {
+    const auto e = io::parse_xapi(four, m);
+    REQUIRE(e.size() == 3);
+    CHECK(e.time[1] == 9246182400.0);
+    CHECK(e.time[2] == -11676096000.0);
+  }
+  m.time_range = io::xapi_time_range{-9223372036.0, 9223372036.0, "a test's range"};
+  try {
+    (void)io::parse_xapi(text, m);
+    FAIL("no error");
+  } catch (const evidence_error& e) {
+    CHECK(e.rows() == std::vector<std::size_t>{2, 3, 4});
+    CHECK(e.lines() == std::vector<std::size_t>{3, 4, 5});
+    REQUIRE(e.problems().size() == 3);
+    CHECK(e.problems()[0].message ==
+          "statement 2 (line 3): /timestamp: 2263-01-01T00:00:00Z is outside the times a test's "
+          "range can hold");
+    CHECK(e.problems()[1].message ==
+          "statement 3 (line 4): /timestamp: 1600-01-01T00:00:00Z is outside the times a test's "
+          "range can hold");
+  }
+  // both ends included
+  m.time_range = io::xapi_time_range{1709251200.0, 1709251200.0, ""};
+  CHECK(io::parse_xapi(at("01", "http://example.org/act/1", "2024-03-01T00:00:00Z", "0.5"), m)
+            .size() == 1);
+  CHECK_THROWS_WITH_AS(
+      (void)io::parse_xapi(
+          at("01", "http://example.org/act/1", "2024-03-01T00:00:00.000001Z", "0.5"), m),
+      doctest::Contains("/timestamp: 2024-03-01T00:00:00.000001Z is outside the times the time "
+                        "range (1709251200 to 1709251200 seconds since the epoch) can hold"),
+      evidence_error);
+  // validate_xapi_statement with a range: the timestamp, else stored
+  const io::xapi_time_range range{-9223372036.0, 9223372036.0, "a test's range"};
+  const std::string late = at("02", "http://example.org/act/1", "2263-01-01T00:00:00Z", "0.5");
+  CHECK(validate_xapi_statement(late).empty());
+  const auto p = validate_xapi_statement(late, xapi_version::v2_0, range);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == xapi_problem{"/timestamp",
+                             "2263-01-01T00:00:00Z is outside the times a test's range can hold"});
+  CHECK(validate_xapi_statement(statement({}, {}, {}, R"(,"stored":"1600-01-01T00:00:00Z")"),
+                                xapi_version::v2_0, range)
+            .at(0)
+            .path == "/stored");
+  CHECK(validate_xapi_statement(
+            statement({}, {}, {},
+                      R"(,"timestamp":"2024-03-01T00:00:00Z","stored":"1600-01-01T00:00:00Z")"),
+            xapi_version::v2_0, range)
+            .empty());
+}
+
+TEST_CASE("xapi: integers beyond 64 bits are valid JSON, read as the nearest double") {
+  const std::string big = "123456789012345678901234567890";
+  for (const std::string& n :
+       {big, "-" + big, std::string("18446744073709551616"), std::string("-9223372036854775809")}) {
+    CAPTURE(n);
+    CHECK(validate_xapi_statement(statement({}, {}, {},
+                                            R"(,"context":{"extensions":{"http://x.org/e":[)" + n +
+                                                R"(,{"a":)" + n + "}]}}"))
+              .empty());
+  }
+  // the limits themselves were always read (as integers)
+  CHECK(validate_xapi_statement(
+            statement({}, {}, {},
+                      R"(,"context":{"extensions":{"http://x.org/e":18446744073709551615}})"))
+            .empty());
+  // a score that large is checked as a double: raw 1e29 within 0..2e29 is 0.5; scaled 1.2e29 is
+  // out of [-1, 1]
+  io::xapi_mapping m;
+  m.alignment = {{"http://example.org/act/1", "A"}};
+  const std::string raw = statement(
+      {}, {}, {},
+      R"(,"result":{"score":{"raw":100000000000000000000000000000,"min":0,"max":200000000000000000000000000000},"extensions":{"http://x.org/n":)" +
+          big + R"(}},"timestamp":"2024-03-01T00:00:00Z")");
+  for (const std::string& text : {raw, raw + "\n", "[" + raw + "]", raw + "\n" + raw + "\n"}) {
+    CAPTURE(text);
+    const auto e = io::parse_xapi(text, m);
+    REQUIRE(e.size() == 1);
+    CHECK(e.score[0] == 0.5);
+  }
+  const auto p = validate_xapi_statement(
+      statement({}, {}, {}, R"(,"result":{"score":{"scaled":)" + big + "}}"));
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].path == "/result/score/scaled");
+  // a repeat compares numbers by value: ten times the number is another statement, while a
+  // last digit beyond a double's precision is not seen (the same nearest double)
+  const auto with_n = [](const std::string& n) {
+    return statement({}, {}, {},
+                     R"(,"result":{"score":{"scaled":0.5},"extensions":{"http://x.org/n":)" + n +
+                         R"(}},"timestamp":"2024-03-01T00:00:00Z")");
+  };
+  CHECK_THROWS_WITH_AS((void)io::parse_xapi(with_n(big) + "\n" + with_n(big + "0") + "\n", m),
+                       doctest::Contains("/result/extensions/http:~1~1x.org~1n"), evidence_error);
+  const std::string near = "123456789012345678901234567891";
+  REQUIRE(std::stod(near) == std::stod(big));
+  CHECK(io::parse_xapi(with_n(big) + "\n" + with_n(near) + "\n", m).skipped.size() == 1);
+  // digits in strings are left alone; other number errors stay ParseErrors with their place
+  CHECK(
+      validate_xapi_statement(
+          statement({}, {}, {}, R"(,"context":{"extensions":{"http://x.org/e":")" + big + R"("}})"))
+          .empty());
+  for (const std::string& bad : {std::string("1e400"), "0" + big, "-0" + big, big + "."}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS((void)validate_xapi_statement(statement(
+                        {}, {}, {}, R"(,"context":{"extensions":{"http://x.org/e":)" + bad + "}}")),
+                    parse_error);
+    CHECK_THROWS_AS(
+        (void)io::parse_xapi(statement({}, {}, {},
+                                       R"(,"context":{"extensions":{"http://x.org/e":)" + bad +
+                                           R"(,"http://x.org/f":)" + big + "}}") +
+                                 "\n",
+                             m),
+        parse_error);
+  }
+}

@@ -1333,3 +1333,143 @@ def test_validate_xapi_statement_syntax_errors_carry_line_and_column():
         mm.io.validate_xapi_statement('{"actor":\n nul}')
     assert re.match(r"xAPI statement: syntax error at line 2, column \d+: ", str(e.value))
     assert e.value.line == 2
+
+
+# --- try-out 19: IRIs, mailto domains, voiding ids across batches, frame times, big integers ---
+
+@pytest.mark.parametrize("iri", ["http://x.org/%zz", "http://x.org/%", "http://x.org/a%2",
+                                 "http://example.org/a/long/path/%4", "urn:%g1"])
+def test_a_bad_percent_encoding_is_not_an_absolute_iri(iri):
+    """RFC 3987 2.2: pct-encoded = "%" HEXDIG HEXDIG, and "%" is in no other rule."""
+    verb = stmt(1, verb=iri, result={"score": {"scaled": 0.5}})
+    assert mm.io.validate_xapi_statement(verb)[0][0] == "/verb/id"
+    activity = stmt(1, activity=iri, result={"score": {"scaled": 0.5}})
+    assert mm.io.validate_xapi_statement(activity)[0][0] == "/object/id"
+    for source in ([activity], _lines(activity)):  # the DOM walker and the fast path
+        with pytest.raises(mm.EvidenceError, match=r"/object/id: must be an absolute IRI"):
+            mm.io.read_xapi(source, alignment={iri: "A"})
+    good = iri.replace("%", "%41")
+    assert mm.io.validate_xapi_statement(stmt(1, verb=good, activity=good)) == []
+
+
+def test_a_mailto_domain_in_any_case_is_one_learner_in_every_batch():
+    fw, policy = _fw_policy()
+    a = _scored(1, 0.95, 1)
+    b = dict(a, actor={"mbox": "mailto:ann@EXAMPLE.org"})
+    skipped = []
+    assert len(mm.io.read_xapi([a, b], alignment=ALIGN, skipped=skipped)) == 1
+    assert skipped == [(1, "a repeat of statement 0")]
+    roster = mm.Roster(fw, policy)
+    roster.ingest_statements(mm.io.read_xapi([a], fw, alignment=ALIGN, scale=policy))
+    s = roster.ingest_statements(mm.io.read_xapi([b], fw, alignment=ALIGN, scale=policy))
+    assert s["duplicates"] == 1 and s["rows"] == 0
+    roster.ingest_statements(mm.io.read_xapi(
+        [dict(_scored(2, 0.5, 2), actor={"mbox": "mailto:ann@Example.ORG"})], fw,
+        alignment=ALIGN, scale=policy))
+    assert list(roster.learners) == [ANN]
+    # the local part is kept as sent; learner="value" writes the same canonical IRI
+    c = dict(_scored(3, 0.5, 3), actor={"mbox": "mailto:Ann.B@EXAMPLE.org"})
+    assert list(mm.io.read_xapi([c], alignment=ALIGN)["learner"]) == [
+        "mbox:mailto:Ann.B@example.org"]
+    assert list(mm.io.read_xapi([c], alignment=ALIGN, learner="value")["learner"]) == [
+        "mailto:Ann.B@example.org"]
+
+
+def test_a_voiding_statements_id_names_one_statement_across_batches():
+    """A void re-sent is a repeat; its id with another target, on a scored statement, or a
+    scored statement's id as a void is an EvidenceError naming the statement, as in one batch."""
+    fw, policy = _fw_policy()
+    a, b = _scored(1, 0.95, 1), _scored(2, 0.5, 2)
+    void = _voiding(7, a)
+    roster = mm.Roster(fw, policy)
+    X = lambda sts: mm.io.read_xapi(sts, fw, alignment=ALIGN, scale=policy)  # noqa: E731
+    roster.ingest_statements(X([a, b]))
+    assert roster.ingest_statements(X([void]))["rows_voided"] == 1
+    assert roster.ingest_statements(X([void]))["retracted"] == 0  # a repeat
+    before = roster.to_bytes()
+    other_target = _voiding(7, b)
+    scored_with_void_id = dict(_scored(3, 0.6, 3), id=void["id"])
+    void_with_scored_id = dict(_voiding(9, a), id=b["id"])
+    cases = [
+        (other_target, rf"statement '{void['id']}' was ingested before as a voiding statement "
+                       rf"of '{a['id']}': the same id cannot void '{b['id']}'"),
+        (scored_with_void_id, rf"statement '{void['id']}' was ingested before as a voiding "
+                              rf"statement of '{a['id']}': the same id cannot be evidence"),
+        (void_with_scored_id, rf"statement '{b['id']}' was ingested before as evidence: the same "
+                              rf"id cannot be a voiding statement of '{a['id']}'"),
+    ]
+    for statement, message in cases:
+        with pytest.raises(mm.EvidenceError, match=message):
+            roster.ingest_statements(X([statement]))
+        assert roster.to_bytes() == before
+        # a single batch refuses the same reuse
+        first = void if statement is not void_with_scored_id else b
+        with pytest.raises(mm.EvidenceError, match="was already used by statement 0"):
+            X([first, statement])
+    assert not roster.log.retracted(b["id"])
+    # the log's own path says the same
+    log = mm.EvidenceLog()
+    log.append_statements(X([a, b, void]))
+    with pytest.raises(mm.EvidenceError, match="the same id cannot void"):
+        log.append_statements(X([other_target]))
+
+
+def test_a_time_the_frame_cannot_hold_is_a_problem_of_its_statement():
+    late, early = "2263-01-01T00:00:00Z", "1600-01-01T00:00:00Z"
+    sts = [stmt(0, activity="9", result={"score": {"scaled": 0.5}}, timestamp=late),  # unaligned
+           stmt(1, activity="9", result={"score": {"scaled": 0.5}}),
+           stmt(2, result={"score": {"scaled": 0.5}}, timestamp=late),
+           stmt(3, result={"score": {"scaled": 0.5}}, timestamp=early),
+           stmt(4, result={"score": {"scaled": 7}})]
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi(_lines(*sts), alignment=ALIGN)
+    assert e.value.rows == [2, 3, 4] and e.value.lines == [3, 4, 5]
+    msg = str(e.value)
+    assert (f"statement 2 (line 3): /timestamp: {late} is outside the times a pandas "
+            f"datetime64[ns] column (1677-09-21 to 2262-04-11) can hold") in msg
+    assert f"statement 3 (line 4): /timestamp: {early} is outside" in msg
+    with pytest.raises(mm.EvidenceError, match=r"statement 2: /timestamp: "):
+        mm.io.read_xapi(sts[:4], alignment=ALIGN)
+    # stored stands in for a missing timestamp, and is named so
+    s = stmt(2, result={"score": {"scaled": 0.5}}, timestamp=None, stored=late)
+    with pytest.raises(mm.EvidenceError, match=r"statement 0: /stored: "):
+        mm.io.read_xapi([s], alignment=ALIGN)
+    # validate_xapi_statement says so too (the timestamp, else stored)
+    assert mm.io.validate_xapi_statement(sts[2]) == [
+        ("/timestamp", f"{late} is outside the times a pandas datetime64[ns] column "
+                       f"(1677-09-21 to 2262-04-11) can hold")]
+    assert [p for p, _ in mm.io.validate_xapi_statement(s)] == ["/stored"]
+    assert mm.io.validate_xapi_statement(sts[0])[0][0] == "/timestamp"  # whatever aligns it
+    # the edges are those of the frame's conversion (pandas is the oracle for the instants
+    # accepted): seconds as doubles, whose step there is about 2 microseconds
+    for text in ("2262-04-11T23:47:16.854773Z", "1677-09-21T00:12:44.000002Z"):
+        df = mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}}, timestamp=text)],
+                             alignment=ALIGN)
+        assert df["time"][0] == pd.Timestamp(text)
+        assert mm.io.validate_xapi_statement(stmt(1, timestamp=text)) == []
+    for text in ("2262-04-11T23:47:16.854774Z", "1677-09-21T00:12:44.000001Z"):
+        with pytest.raises(mm.EvidenceError, match="/timestamp: "):
+            mm.io.read_xapi([stmt(1, result={"score": {"scaled": 0.5}}, timestamp=text)],
+                            alignment=ALIGN)
+
+
+def test_integers_beyond_64_bits_are_numbers():
+    """Valid JSON (Python's json reads them): anywhere in a statement they do not reject the
+    batch; a score that large is read as the nearest double (float(int) is the oracle)."""
+    big = 123456789012345678901234567890
+    s = stmt(1, result={"score": {"scaled": 0.8},
+                        "extensions": {"http://ex.org/ext/big": big, "http://ex.org/ext/neg": -big,
+                                       "http://ex.org/ext/u64": 2 ** 64}})
+    assert mm.io.validate_xapi_statement(s) == []
+    for source in ([s], json.dumps(s), "[" + json.dumps(s) + "]", _lines(s, s)):
+        df = mm.io.read_xapi(source, alignment=ALIGN)
+        assert list(df["score"]) == [0.8]
+    raw = stmt(1, result={"score": {"raw": 2 ** 64, "min": 0, "max": 3 * 2 ** 65}})
+    df = mm.io.read_xapi([raw], alignment=ALIGN)
+    assert df["score"][0] == float(2 ** 64) / float(3 * 2 ** 65)
+    problems = mm.io.validate_xapi_statement(stmt(1, result={"score": {"scaled": big}}))
+    assert problems[0][0] == "/result/score/scaled"
+    # other number errors stay ParseErrors naming the place
+    bad = json.dumps(s).replace(str(big), "1e400", 1)
+    with pytest.raises(mm.ParseError, match=r"line 1, column \d+"):
+        mm.io.read_xapi(bad, alignment=ALIGN)

@@ -44,7 +44,9 @@ def validate_xapi_statement(statement: Union[str, Mapping[str, Any]],
         agree on) or ``"1.0.3"`` (also ``"1.0"``, ``"1.0.0"`` to ``"1.0.2"``: refuses what 2.0
         added: contextAgents, contextGroups, version 2.0.x)
     :returns: ``[(path, rule), ...]``, empty when valid; ``path`` is a JSON pointer into the
-        statement (``"/actor/mbox"``, ``""`` for the statement itself)
+        statement (``"/actor/mbox"``, ``""`` for the statement itself). A time a DataFrame
+        cannot hold (the timestamp, else ``stored``, outside datetime64[ns]: 1677-09-21 to
+        2262-04-11) is a problem at ``/timestamp`` (``/stored``), as :func:`read_xapi` says.
     :raises ParseError: text that is not one JSON value
     """
     text = statement if isinstance(statement, str) else json.dumps(statement)
@@ -162,7 +164,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     - **actor -> learner**: one rule for the four identifiers, ``learner="ifi"`` (default):
       ``"mbox:mailto:ann@example.org"``, ``"mbox_sha1sum:<hex>"``, ``"openid:<uri>"``,
       ``"account:<homePage>|<name>"``; ``learner="value"``: the value alone (an account's
-      name). ``learners`` maps those texts to your ids. A Group actor is skipped.
+      name). ``learners`` maps those texts to your ids. A Group actor is skipped. The domain
+      of a ``mailto:`` is case-insensitive, so it is written in lower case (the local part as
+      sent): ``mailto:ann@EXAMPLE.org`` is the learner ``"mbox:mailto:ann@example.org"`` in
+      every batch (``mbox_sha1sum`` is kept as sent).
     - **object activity id -> competency**: ``alignment`` (a dict, or a DataFrame with columns
       ``activity`` and ``competency``), else the competency whose ``case:uri`` metadata is the
       activity id (a framework read with :func:`read_case`). Unaligned activities are skipped
@@ -176,7 +181,11 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       gives ``completion_score`` (default: no evidence). A statement with none is skipped.
     - **timestamp -> time** (UTC; ``+02:00`` converted; ``stored`` when there is no timestamp;
       neither: ``default_time``, and without it the statement is rejected); the text as
-      written is kept in the ``timestamp`` column ("" when there was none).
+      written is kept in the ``timestamp`` column ("" when there was none). A time the
+      ``datetime64[ns]`` column cannot hold (before 1677-09-21T00:12:44.000002Z or after
+      2262-04-11T23:47:16.854773Z, the conversion's edges) is an error of its statement (``statement 2 (line 3):
+      /timestamp: 2263-01-01T00:00:00Z is outside the times a pandas datetime64[ns] column
+      ... can hold``), listed with the batch's other problems.
     - **verb -> kind**: :func:`xapi_verb_kinds` updated with ``verb_kinds`` (``None`` = no
       rating evidence); other verbs take ``default_kind`` (``None``: skipped).
     - **statement id -> source**.
@@ -219,7 +228,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
         voiding statement id) pairs, ``attrs["waived"]``: waivers
-    :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned
+    :raises EvidenceError: bad statements (every one, by index and reason; a time outside
+        datetime64[ns] too); nothing is returned
     :raises ParseError: malformed JSON, invalid UTF-8, a NUL byte ("syntax error at line L,
         column C: ..."); UTF-16/UTF-32 text (a file or bytes)
     :raises ValueError: an unknown ``version``; ``learners`` mapping a learner to ``""``

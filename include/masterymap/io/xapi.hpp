@@ -35,6 +35,16 @@ struct xapi_problem {
   }
 };
 
+/// The times a statement's evidence may have: seconds since the epoch, `first` to `last`, both
+/// included; `holder` names what sets the limit, for the message ("/timestamp:
+/// 2263-01-01T00:00:00Z is outside the times <holder> can hold"). The Python binding sets what
+/// a pandas `datetime64[ns]` column holds (1677-09-21 to 2262-04-11); C++ callers have the
+/// whole range unless they set one.
+struct xapi_time_range {
+  double first = 0, last = 0;
+  std::string holder;
+};
+
 /// Checks one statement (JSON text of one object) against the specification's rules:
 /// - every object has only the properties the specification lists (unknown keys rejected,
 ///   keys are case-sensitive) and no `null` value (except inside extensions);
@@ -43,7 +53,8 @@ struct xapi_problem {
 ///   homePage IRL and name), an identified Group exactly one, an anonymous Group none and a
 ///   non-empty `member` list of Agents; an authority is an Agent or an anonymous Group of two
 ///   Agents; a team is a Group;
-/// - IRIs (verb, activity, types, extension keys, ...) are absolute (a scheme, no blanks);
+/// - IRIs (verb, activity, types, extension keys, ...) are absolute (a scheme, no blanks, every
+///   "%" a pct-encoded "%" HEXDIG HEXDIG: "http://x.org/%zz" is not an IRI);
 ///   UUIDs are 8-4-4-4-12 hex digits; language maps have RFC 5646 tags (well-formed, no
 ///   repeated extension singleton or variant) with string values;
 /// - timestamps are RFC 3339 date-times with a time zone (Z or +-hh:mm; the "unknown offset"
@@ -55,10 +66,13 @@ struct xapi_problem {
 /// - a SubStatement has no id, stored, version or authority and no SubStatement object;
 ///   the "voided" verb takes a StatementRef object; context revision and platform only with an
 ///   Activity object; `version` 1.0.x (or 2.0.x under 2.0).
+/// With `time_range`, the time the reader would take (the timestamp, else `stored`) outside it
+/// is a problem at "/timestamp" (or "/stored").
 /// Complexity: O(size of the statement).
 /// \throws masterymap::parse_error for text that is not one JSON value (line, column).
 [[nodiscard]] MASTERYMAP_API std::vector<xapi_problem> validate_xapi_statement(
-    std::string_view json, xapi_version version = xapi_version::v2_0);
+    std::string_view json, xapi_version version = xapi_version::v2_0,
+    const std::optional<xapi_time_range>& time_range = std::nullopt);
 
 /// What happens to a negative `result.score.scaled` (xAPI allows [-1, 1]; evidence fractions
 /// are [0, 1]).
@@ -68,7 +82,11 @@ enum class xapi_negative : std::uint8_t {
   rescale,  ///< (scaled + 1) / 2 for every scaled score
 };
 
-/// How actors become learner ids.
+/// How actors become learner ids. Both rules write a mailto IRI with its domain in lower case
+/// and its local part as sent: the domain is case-insensitive (RFC 5321 2.4; xAPI Data 2.3.1
+/// exception 7), so "mailto:ann@EXAMPLE.org" is the learner "mbox:mailto:ann@example.org", one
+/// person one learner in every batch. `mbox_sha1sum` is kept as sent (a hash of what the
+/// sender hashed).
 enum class xapi_learner : std::uint8_t {
   /// "<ifi>:<value>": "mbox:mailto:a@example.org", "mbox_sha1sum:<hex>", "openid:<uri>",
   /// "account:<homePage>|<name>" (default: distinct identifiers never collide).
@@ -86,7 +104,8 @@ struct xapi_mapping {
   /// CASE) map to that competency, and every competency id is checked against it.
   const framework* competencies = nullptr;
   xapi_learner learner = xapi_learner::ifi;
-  /// Overrides of the learner rule: learner text (as the rule gives it) -> learner id.
+  /// Overrides of the learner rule: learner text (as the rule gives it, a mailto domain in
+  /// lower case) -> learner id.
   std::map<std::string, std::string, std::less<>> learners;
   /// Verb id -> evidence kind; "" = the verb creates no rating evidence. Verbs not listed take
   /// `default_kind` ("" = none). `default_verb_kinds()` is the starting table.
@@ -106,6 +125,10 @@ struct xapi_mapping {
   /// The time of a statement with neither timestamp nor stored (unset: such a statement is
   /// rejected); e.g. the time the statements were exported.
   std::optional<double> default_time;
+  /// When set, a row's time (from the timestamp, `stored` or `default_time`) outside it is an
+  /// error of its statement ("/timestamp: <text> is outside the times <holder> can hold"),
+  /// listed with the batch's others. Unset: any time.
+  std::optional<xapi_time_range> time_range;
   /// cmi5 rules (cmi5 specification section 9): a score on any verb but passed/failed is
   /// rejected; `passed` with a scaled score below the mastery score (the statement's context
   /// extension masteryScore, else `mastery_scores[activity id]` from the course structure) is
