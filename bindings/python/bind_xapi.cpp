@@ -230,7 +230,8 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
          std::optional<scale> score_scale, std::optional<double> success_score,
          std::optional<double> failure_score, std::optional<double> completion_score,
          const std::string& negative, bool skip_unaligned, bool cmi5,
-         const std::map<std::string, double>& mastery_scores, const py::object& default_time,
+         const std::map<std::string, double>& mastery_scores,
+         const std::map<std::string, std::string>& cmi5_aus, const py::object& default_time,
          unsigned threads, bool skipped) {
         io::xapi_mapping o;
         o.version = version_of(version);
@@ -262,6 +263,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
         if (!default_time.is_none()) o.default_time = to_seconds(default_time, "default_time");
         o.cmi5 = cmi5;
         o.mastery_scores.insert(mastery_scores.begin(), mastery_scores.end());
+        o.cmi5_aus.insert(cmi5_aus.begin(), cmi5_aus.end());
         o.threads = threads;
         io::xapi_evidence e;
         std::optional<prepared> pre;
@@ -300,6 +302,7 @@ statement (``"/actor/mbox"``). The rules are listed in the README ("xAPI and cmi
       py::arg("completion_score") = py::none(), py::arg("negative") = "reject",
       py::arg("skip_unaligned") = true, py::arg("cmi5") = false,
       py::arg("mastery_scores") = std::map<std::string, double>{},
+      py::arg("cmi5_aus") = std::map<std::string, std::string>{},
       py::arg("default_time") = py::none(), py::arg("threads") = 0U, py::arg("skipped") = true,
       R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the

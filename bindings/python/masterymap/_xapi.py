@@ -198,7 +198,21 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       instant written otherwise (``...T10:00:00Z``, ``...T12:00:00+02:00``) is the same content
       and the first text is kept; so it is across batches (``Roster.ingest`` of a statement
       seen before).
-    - ``course`` (a course structure from :func:`read_cmi5_course`) applies the cmi5 rules (see :func:`read_cmi5_course`).
+    - ``course`` (a course structure from :func:`read_cmi5_course`): cmi5. A statement's AU is
+      the first activity of its ``context.contextActivities.grouping`` that is an AU of the
+      course (the publisher id, cmi5 9.6.2.3: the object id is the LMS's activityId, which
+      differs from it, 8.1.5.0-3/6), else its object id when that is an AU's id (statements
+      that use the publisher id as object). A statement whose object id ``alignment`` aligns
+      takes that competency, else its AU's objective's (``alignment`` may also map an AU id).
+      cmi5 defined statements (with the category
+      ``https://w3id.org/xapi/cmi5/context/categories/cmi5``) must follow cmi5's result rules,
+      each rejection citing its section: a score only on passed and failed (9.5.1), ``success``
+      true on passed and waived, false on failed, absent elsewhere (9.5.2), ``completion`` true
+      on completed and waived, absent elsewhere (9.5.3), a passed score at or above the
+      masteryScore (the statement's context extension, else the AU's) and a failed score below
+      it (9.3.4, 9.3.5). cmi5 allowed statements (no cmi5 category) are mapped as plain xAPI.
+      cmi5's verb table (:func:`read_cmi5_course`: completed, satisfied and the session verbs
+      create no rating evidence) applies to every statement; ``verb_kinds`` overrides it.
 
     :param source: JSON text (a JSON array of statements, one statement, or JSON lines; str or
         bytes, gzip bytes too), a path (a .gz file is decompressed), or a list of statement dicts
@@ -226,19 +240,17 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     :raises MissingFileError: the path does not exist
     """
     kinds = xapi_verb_kinds()
+    if course is not None:  # cmi5's verbs, then the caller's verb_kinds over them
+        kinds.update(_course_verb_kinds())
     if verb_kinds is not None:
         for verb, kind in dict(verb_kinds).items():
             if not isinstance(verb, str) or not (kind is None or isinstance(kind, str)):
                 raise TypeError(f"read_xapi(): verb_kinds must map str to str or None, got "
                                 f"{verb!r} -> {kind!r}")
             kinds[verb] = kind
-    if course is not None:
-        kinds.update(_course_verb_kinds())
     the_scale = scale.scale if isinstance(scale, Policy) else scale
     text, is_path = _text_of(source)
     aligned = _alignment(alignment)
-    if course is not None:
-        aligned = {**_course_alignment(course), **aligned}
     d = _parse_xapi(text, is_path=is_path, version=version, alignment=aligned,
                     framework=framework, learner=learner, learners=dict(learners or {}),
                     verb_kinds={k: (v or "") for k, v in kinds.items()},
@@ -247,6 +259,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     completion_score=completion_score, negative=negative,
                     skip_unaligned=skip_unaligned, cmi5=course is not None,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
+                    cmi5_aus=_course_alignment(course) if course is not None else {},
                     default_time=default_time, threads=0 if threads is None else threads,
                     skipped=skipped is not None)
     df = _frame(d, weight)
@@ -417,12 +430,16 @@ _ADL = "http://adlnet.gov/expapi/verbs/"
 
 
 def _course_alignment(course: Mapping[str, Any]) -> dict[str, str]:
-    """AU id -> competency: the AU's first objective (an AU with none is unaligned)."""
+    """AU id (publisher id) -> competency: the AU's first objective; ``""`` for an AU without
+    objectives (unaligned). The reader finds a statement's AU in its
+    ``context.contextActivities.grouping`` (cmi5 9.6.2.3), else by its object id."""
     out = {}
     for au, a in course["aus"].items():
         if a["objectives"]:
             obj = a["objectives"][0]
             out[au] = course["competencies"].get(obj, obj)
+        else:
+            out[au] = ""
     return out
 
 
@@ -463,7 +480,9 @@ def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
     idref=.../>``; an AU without its own takes its nearest enclosing block's, and
     ``objectives_inherited`` says so); the course's ``<objectives>`` list names them. An AU aligns to its first
     objective's competency (``objective_competencies`` maps objective ids to competency ids;
-    default: the objective id).
+    default: the objective id). ``read_xapi(course=...)`` finds a statement's AU by this id in
+    the statement's ``context.contextActivities.grouping`` (where cmi5 puts the publisher id),
+    else in its object id.
 
     :returns: ``{"aus": {au id: {"title", "url", "moveOn", "masteryScore" (float or None),
         "objectives": [objective ids], "objectives_inherited": bool}},
