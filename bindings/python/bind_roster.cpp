@@ -215,6 +215,10 @@ with another content the batch is rejected, naming the id and the stored and new
 learners with rows a void retracts are re-evaluated. :meth:`ingest` of a DataFrame that
 :func:`read_xapi` made (it has ``attrs["retractions"]``) takes this path.
 
+cmi5 waivers (``data.attrs["waived"]``) are recorded, not applied: the engine has no waiver
+exemption, so a waived competency is rated on its evidence alone; a frame with waivers is
+ingested with a ``UserWarning`` naming their count and statements.
+
 All or nothing: a bad row or a conflicting repeat leaves the roster unchanged.
 
 :param progress: as :meth:`ingest`

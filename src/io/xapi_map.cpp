@@ -178,6 +178,10 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   if (waiver) {
     out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
                                                std::string(f.reason), std::string(when)});
+    out.skipped.emplace_back(
+        i, fmt::format("a cmi5 waiver of competency '{}': recorded with the batch's waivers, not "
+                       "applied (no rating evidence, no exemption)",
+                       competency));
     return;
   }
   // codes in the order rows first use them (cached per verb and per activity, or per AU)

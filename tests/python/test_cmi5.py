@@ -114,11 +114,15 @@ def test_a_score_only_on_passed_or_failed(course):
     assert "cmi5 allows a score only on passed and failed" in str(e.value)
 
 
-def test_waived_is_an_exemption_with_its_reason(course):
+def test_waived_is_recorded_with_its_reason(course):
     w = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
         "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}})
-    df = mm.io.read_xapi([w], course=course)
+    skipped = []
+    df = mm.io.read_xapi([w], course=course, skipped=skipped)
     assert len(df) == 0
+    # recorded, not applied: listed in skipped too, so rows and skipped account for it
+    assert skipped == [(0, "a cmi5 waiver of competency 'F': recorded with the batch's "
+                           "waivers, not applied (no rating evidence, no exemption)")]
     assert df.attrs["waived"] == [{"statement": 0, "learner": "account:http://lms.example.org|u1",
                                    "competency": "F", "reason": "Tested Out",
                                    "timestamp": "2024-03-01T09:00:01Z"}]
@@ -332,4 +336,35 @@ def test_conformant_cmi5_defined_statements_are_accepted(course):
     skipped = []
     df = mm.io.read_xapi(ok, course=course, skipped=skipped)
     assert (list(df["statement"]), list(df["score"])) == ([0, 1], [0.8, 0.79])
-    assert [i for i, _ in skipped] == [2, 4]
+    assert [i for i, _ in skipped] == [2, 3, 4]
+
+
+def test_a_roster_warns_of_the_waivers_it_does_not_apply(example_data):
+    folder = example_data / "fractions"
+    fw = mm.Framework.from_json((folder / "framework.json").read_text())
+    policy = mm.Policy.from_json((folder / "policy.json").read_text())
+    course = mm.io.read_cmi5_course(COURSE, {"http://objectives.example.org/fractions":
+                                             "FR3.equiv"})
+    waiver = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
+        "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}},
+        activity=LMS_ACTIVITY, grouping=[AU1])
+    passed = statement(2, ADL + "passed", {"score": {"scaled": 0.9}, "success": True},
+                       activity=LMS_ACTIVITY, grouping=[AU1])
+    df = mm.io.read_xapi([waiver, passed], fw, course=course, scale=policy)
+    assert [w["statement"] for w in df.attrs["waived"]] == [0]
+    roster = mm.Roster(fw, policy)
+    with pytest.warns(UserWarning) as record:
+        roster.ingest(df)
+    assert [str(w.message) for w in record] == [
+        "Roster.ingest(): this frame records 1 cmi5 waiver(s) in df.attrs['waived'] (statements "
+        "0); a waiver is recorded, not applied: the engine has no waiver exemption, so the "
+        "waived competencies are rated on their evidence alone"]
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match=r"^Roster\.ingest_statements\(\): this frame records 1 "
+                                         r"cmi5 waiver") as record:
+        mm.Roster(fw, policy).ingest_statements(df)
+    assert record[0].filename == __file__
+    # not applied: the ratings are those of the passed statement alone (no warning there)
+    alone = mm.Roster(fw, policy)
+    alone.ingest(mm.io.read_xapi([passed], fw, course=course, scale=policy))
+    assert roster.to_dataframe().equals(alone.to_dataframe())

@@ -190,8 +190,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
       retractions the engine honours (the voided evidence stops counting and ``explain`` lists
       it as voided, whichever batch came first), and a statement sent again is skipped.
-      cmi5 ``waived``
-      statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
+      cmi5 ``waived`` statements are recorded, not applied: listed in ``df.attrs["waived"]``
+      (statement, learner, competency, reason, timestamp) and in ``skipped``, they create no
+      evidence and no exemption (the engine has no waiver exemption): a waived competency is
+      rated on its evidence alone, and ``Roster.ingest`` of a frame with waivers warns.
     - The same statement id twice with the same content counts once; with another content the
       batch is rejected. Content is compared as xAPI's Statement Comparison Requirements say
       (xAPI Data 2.3.1): a timestamp's serialization is not part of the statement, so the same
@@ -227,12 +229,13 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         result never depends on it
     :param skipped: a list that receives ``(index, reason)`` for each statement that created no
         evidence (session verbs, unaligned activities, no result, voiding statements as
-        ``"a voiding statement: voids <id>"`` ...): rows and skipped account for every statement
+        ``"a voiding statement: voids <id>"``, cmi5 waivers as ``"a cmi5 waiver of competency
+        ..."`` ...): rows and skipped account for every statement
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
         weight, source: the statement id in lower case, ids being case-insensitive) and statement (index in the batch), verb, activity, timestamp, voided
         (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
-        voiding statement id) pairs, ``attrs["waived"]``: waivers
+        voiding statement id) pairs, ``attrs["waived"]``: waivers (recorded, not applied)
     :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned
     :raises ParseError: malformed JSON, invalid UTF-8, a NUL byte ("syntax error at line L,
         column C: ..."); UTF-16/UTF-32 text (a file or bytes)
@@ -348,11 +351,34 @@ def append_statements(log: Any, data: Any, voided: Any = None, framework: Any = 
         raise
 
 
+def _warn_unapplied(roster: Any, data: Any, where: str, stacklevel: int) -> None:
+    """Warns (UserWarning) about what a :func:`read_xapi` frame carries that a roster would
+    otherwise drop without a word: its cmi5 waivers (``attrs["waived"]``), recorded, not
+    applied; the engine has no waiver exemption, so a waived competency is rated on its
+    evidence alone. A frame without these attrs (not from read_xapi, or after pd.concat) is not
+    checked. O(1).
+    """
+    if not isinstance(data, pd.DataFrame):
+        return
+    waived = data.attrs.get("waived") or []
+    if waived:
+        warnings.warn(
+            f"{where}: this frame records {len(waived)} cmi5 waiver(s) in df.attrs['waived'] "
+            "(statements " + ", ".join(str(w.get("statement", "?")) for w in waived[:5])
+            + (", ..." if len(waived) > 5 else "") + "); a waiver is recorded, not applied: "
+            "the engine has no waiver exemption, so the waived competencies are rated on "
+            "their evidence alone", UserWarning, stacklevel=stacklevel)
+
+
 def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
-                             progress: Any = None) -> dict:
-    """``Roster.ingest_statements`` (see its docstring)."""
+                             progress: Any = None, _where: str = "Roster.ingest_statements()",
+                             _stacklevel: int = 2) -> dict:
+    """``Roster.ingest_statements`` (see its docstring); ``_where`` and ``_stacklevel``: the
+    caller's name and the user's frame as seen from here (2: the caller of the binding), for
+    the warnings of :func:`_warn_unapplied`."""
     from . import _columns
     _check_data(data, "Roster.ingest_statements()")
+    _warn_unapplied(roster, data, _where, _stacklevel + 1)
     voids = _voids(data, voided, "Roster.ingest_statements()")
     n, batch = _batch(data)
     try:
@@ -405,7 +431,8 @@ def roster_ingest(roster: Any, data: Any, progress: Any = None) -> dict:
     through :func:`roster_ingest_statements`; anything else through ``_columns.roster_ingest``."""
     from . import _columns
     if isinstance(data, pd.DataFrame) and "retractions" in data.attrs:
-        return roster_ingest_statements(roster, data, None, progress)
+        return roster_ingest_statements(roster, data, None, progress, _where="Roster.ingest()",
+                                        _stacklevel=3)
     _check_statement_frame(data, "Roster.ingest()")
     retractions = _log_retractions(data)
     out = _columns.roster_ingest(roster, data, progress)
@@ -445,8 +472,9 @@ def _course_alignment(course: Mapping[str, Any]) -> dict[str, str]:
 
 def _course_verb_kinds() -> dict[str, Optional[str]]:
     """cmi5's verbs: passed/failed are summative; completed, satisfied and the session verbs
-    (launched, initialized, terminated, abandoned) create no rating evidence; waived becomes
-    an exemption (``attrs["waived"]``)."""
+    (launched, initialized, terminated, abandoned) create no rating evidence; waived creates
+    none either: it is recorded in ``attrs["waived"]`` (and listed in ``skipped``), not applied
+    as an exemption (the engine has none for waivers)."""
     v: dict[str, Optional[str]] = {f"{_ADL}{x}": None for x in (
         "launched", "initialized", "terminated", "abandoned", "completed", "satisfied")}
     v.update({f"{_ADL}passed": "summative", f"{_ADL}failed": "summative",

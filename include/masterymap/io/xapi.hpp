@@ -201,8 +201,8 @@ struct xapi_evidence {
   };
   std::vector<waiver> waived;
   /// Statements that created no evidence: (index, why), voiding statements included ("a
-  /// voiding statement: voids <id>"): with the rows' `statement` indices and the errors, every
-  /// statement of the batch is accounted for.
+  /// voiding statement: voids <id>") and waivers ("a cmi5 waiver ..."): with the rows'
+  /// `statement` indices and the errors, every statement of the batch is accounted for.
   std::vector<std::pair<std::size_t, std::string>> skipped;
   [[nodiscard]] std::size_t size() const noexcept { return time.size(); }
 };
@@ -220,7 +220,8 @@ struct xapi_evidence {
 ///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
 /// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
 ///   voids, when that is in the same batch, stays and is flagged in `retracted`); cmi5
-///   "waived" in `waived`;
+///   "waived" in `waived` and in `skipped` (a waiver is recorded, not applied: it creates no
+///   evidence and no exemption);
 /// - with `mapping.cmi5`, AUs are found through the grouping activity and cmi5 defined
 ///   statements are checked (see `xapi_mapping::cmi5`).
 /// A voiding statement gives no row: it is listed in `skipped` ("a voiding statement: voids
