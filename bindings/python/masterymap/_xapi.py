@@ -215,6 +215,10 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       it (9.3.4, 9.3.5). cmi5 allowed statements (no cmi5 category) are mapped as plain xAPI.
       cmi5's verb table (:func:`read_cmi5_course`: completed, satisfied and the session verbs
       create no rating evidence) applies to every statement; ``verb_kinds`` overrides it.
+    - **scale**: ``df.attrs["scale"]`` is the scale the scores were put on (``scale``, or the
+      policy's), ``None`` when they were left as fractions 0..1; ``Roster.ingest`` /
+      ``Roster.ingest_statements`` of a fraction frame into a roster whose scale is not 0..1
+      warns (pass ``scale=policy``).
 
     :param source: JSON text (a JSON array of statements, one statement, or JSON lines; str or
         bytes, gzip bytes too), a path (a .gz file is decompressed), or a list of statement dicts
@@ -235,7 +239,8 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         weight, source: the statement id in lower case, ids being case-insensitive) and statement (index in the batch), verb, activity, timestamp, voided
         (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
-        voiding statement id) pairs, ``attrs["waived"]``: waivers (recorded, not applied)
+        voiding statement id) pairs, ``attrs["waived"]``: waivers (recorded, not applied),
+        ``attrs["scale"]``: the Scale the scores are on (None: fractions 0..1)
     :raises EvidenceError: bad statements (every one, by index and reason); nothing is returned
     :raises ParseError: malformed JSON, invalid UTF-8, a NUL byte ("syntax error at line L,
         column C: ..."); UTF-16/UTF-32 text (a file or bytes)
@@ -272,6 +277,9 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     df.attrs["voided"] = list(dict.fromkeys(target for _, target in d["voided"]))
     df.attrs["retractions"] = list(dict.fromkeys((target, by) for target, by in d["retractions"]))
     df.attrs["waived"] = list(d["waived"])
+    # the scale the scores are on (None: left as fractions 0..1), for Roster.ingest to check
+    # against the roster's (see _check_scale)
+    df.attrs["scale"] = the_scale
     if skipped is not None:
         skipped.extend(d["skipped"])
     return df
@@ -353,10 +361,15 @@ def append_statements(log: Any, data: Any, voided: Any = None, framework: Any = 
 
 def _warn_unapplied(roster: Any, data: Any, where: str, stacklevel: int) -> None:
     """Warns (UserWarning) about what a :func:`read_xapi` frame carries that a roster would
-    otherwise drop without a word: its cmi5 waivers (``attrs["waived"]``), recorded, not
-    applied; the engine has no waiver exemption, so a waived competency is rated on its
-    evidence alone. A frame without these attrs (not from read_xapi, or after pd.concat) is not
-    checked. O(1).
+    otherwise drop or misread without a word:
+
+    - its cmi5 waivers (``attrs["waived"]``): recorded, not applied; the engine has no waiver
+      exemption, so a waived competency is rated on its evidence alone;
+    - scores left as fractions (``attrs["scale"]`` is None: read without ``scale=``) meeting a
+      roster whose policy scale is not 0..1: a fraction would be taken as a score on that
+      scale (1.0 on a 1..4 scale is below its lowest rating).
+
+    A frame without these attrs (not from read_xapi, or after pd.concat) is not checked. O(1).
     """
     if not isinstance(data, pd.DataFrame):
         return
@@ -368,6 +381,15 @@ def _warn_unapplied(roster: Any, data: Any, where: str, stacklevel: int) -> None
             + (", ..." if len(waived) > 5 else "") + "); a waiver is recorded, not applied: "
             "the engine has no waiver exemption, so the waived competencies are rated on "
             "their evidence alone", UserWarning, stacklevel=stacklevel)
+    if "scale" in data.attrs and data.attrs["scale"] is None and len(data) > 0:
+        scale = roster.policy.scale
+        low, high = scale.score_range
+        if (low, high) != (0.0, 1.0):
+            warnings.warn(
+                f"{where}: this frame's scores were left as fractions 0..1 (read_xapi() "
+                f"without scale=), but the roster's policy scale runs {low:g}..{high:g}: each "
+                f"fraction is taken as a score on that scale; pass scale=policy to read_xapi() "
+                f"to map fractions onto the roster's scale", UserWarning, stacklevel=stacklevel)
 
 
 def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
