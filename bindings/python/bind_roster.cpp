@@ -219,6 +219,12 @@ A voiding statement's id names one statement across batches: a void sent again w
 target is a repeat; the id with another target, on a row, or a row's id on a void is an
 ``EvidenceError`` naming the id ("void 0: statement '<id>' was ingested before as a voiding
 statement of '<target>': the same id cannot void '<other>'").
+cmi5 waivers (``data.attrs["waived"]``) are recorded, not applied: the engine has no waiver
+exemption, so a waived competency is rated on its evidence alone; a frame with waivers is
+ingested with a ``UserWarning`` naming their count and statements. A frame whose scores
+:func:`read_xapi` left as fractions (``attrs["scale"]`` is None: read without ``scale=``) into
+a roster whose policy scale is not 0..1 is ingested with a ``UserWarning`` too (each fraction
+would be taken as a score on the roster's scale: pass ``scale=policy`` to ``read_xapi``).
 
 All or nothing: a bad row or a conflicting repeat leaves the roster unchanged.
 
@@ -282,7 +288,8 @@ Adds evidence: an :class:`EvidenceLog`, or a DataFrame, mapping of columns or li
 labels of its scale, any kind is accepted, and a bad batch lists exactly the problems
 ``EvidenceLog.extend(data, framework=, policy=)`` lists. No rows is a no-op (a summary of 0
 rows). A DataFrame from :func:`read_xapi` (with ``attrs["retractions"]``) goes through
-:meth:`ingest_statements` (idempotent by statement id, voids honoured) and returns its summary.
+:meth:`ingest_statements` (idempotent by statement id, voids honoured; its warnings about
+waivers and fraction scores included) and returns its summary.
 An :class:`EvidenceLog`'s retractions come with it. An event whose rule folds event by event updates its one cell in O(1); other learners
 it touches are re-evaluated.
 

@@ -242,7 +242,8 @@ DataFrame cannot hold (the timestamp, else ``stored``, outside datetime64[ns]: 1
          std::optional<scale> score_scale, std::optional<double> success_score,
          std::optional<double> failure_score, std::optional<double> completion_score,
          const std::string& negative, bool skip_unaligned, bool cmi5,
-         const std::map<std::string, double>& mastery_scores, const py::object& default_time,
+         const std::map<std::string, double>& mastery_scores,
+         const std::map<std::string, std::string>& cmi5_aus, const py::object& default_time,
          unsigned threads, bool skipped) {
         io::xapi_mapping o;
         o.version = version_of(version);
@@ -274,6 +275,7 @@ DataFrame cannot hold (the timestamp, else ``stored``, outside datetime64[ns]: 1
         if (!default_time.is_none()) o.default_time = to_seconds(default_time, "default_time");
         o.cmi5 = cmi5;
         o.mastery_scores.insert(mastery_scores.begin(), mastery_scores.end());
+        o.cmi5_aus.insert(cmi5_aus.begin(), cmi5_aus.end());
         o.threads = threads;
         o.time_range = frame_times();
         io::xapi_evidence e;
@@ -313,6 +315,7 @@ DataFrame cannot hold (the timestamp, else ``stored``, outside datetime64[ns]: 1
       py::arg("completion_score") = py::none(), py::arg("negative") = "reject",
       py::arg("skip_unaligned") = true, py::arg("cmi5") = false,
       py::arg("mastery_scores") = std::map<std::string, double>{},
+      py::arg("cmi5_aus") = std::map<std::string, std::string>{},
       py::arg("default_time") = py::none(), py::arg("threads") = 0U, py::arg("skipped") = true,
       R"pbdoc(
 Reads xAPI statements (a JSON array, one statement, or JSON lines) as evidence columns; the

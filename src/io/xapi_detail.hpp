@@ -38,13 +38,17 @@ struct statement_fields {
   std::string_view timestamp, stored;
   std::optional<double> timestamp_time, stored_time;  // parse_rfc3339 of the two
   std::vector<std::string_view> categories;           // context.contextActivities.category ids
-  std::optional<double> mastery_score;                // cmi5 context extension masteryScore
+  std::vector<std::string_view> groupings;            // context.contextActivities.grouping ids
+  bool grouping_is_array = true;        // grouping given as an array (1.0.x also allows one object)
+  std::optional<double> mastery_score;  // cmi5 context extension masteryScore
   std::string_view session_id;
-  void clear() {  // keeps the categories' capacity (one statement after another)
-    std::vector<std::string_view> keep = std::move(categories);
+  void clear() {  // keeps the two lists' capacity (one statement after another)
+    std::vector<std::string_view> keep = std::move(categories), keep_g = std::move(groupings);
     keep.clear();
+    keep_g.clear();
     *this = statement_fields();
     categories = std::move(keep);
+    groupings = std::move(keep_g);
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <masterymap/framework.hpp>
 #include <optional>
 #include <stdexcept>
@@ -68,7 +69,12 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
     out.retractions.push_back({std::move(target), std::move(by)});
     return;
   }
-  if (m_.cmi5 && !cmi5_ok(i, line, f, errors)) return;
+  std::string_view au;  // cmi5: the statement's AU (publisher id)
+  std::size_t au_at = no_row;
+  if (m_.cmi5) {
+    au = au_of(f, au_at);
+    if (!cmi5_ok(i, line, f, au, errors)) return;
+  }
   const std::string_view kind = vi.kind;
   const bool waiver = vi.waiver;
   if (kind.empty() && !waiver) {
@@ -83,24 +89,44 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
     out.skipped.emplace_back(i, "the actor is a Group, not one learner");
     return;
   }
-  // competency
+  // competency: the object's alignment, else (cmi5) its AU's
   activity_info& ai = activity_of(f.object_id);
-  const std::string_view competency = ai.competency;
-  if (!ai.aligned) {
+  activity_info* target = &ai;
+  const bool by_au = m_.cmi5 && !ai.aligned && !au.empty();
+  if (by_au) target = &au_info(au);
+  const std::string_view competency = target->competency;
+  if (!target->aligned) {
+    const std::string what =
+        !by_au ? fmt::format("activity {} is aligned to no competency", f.object_id)
+        : au == f.object_id
+            ? fmt::format(
+                  "activity {} (a cmi5 AU without objectives) is aligned to no "
+                  "competency",
+                  f.object_id)
+            : fmt::format(
+                  "activity {} (of the cmi5 AU {}, which has no objectives) is aligned "
+                  "to no competency",
+                  f.object_id, au);
     if (m_.skip_unaligned) {
-      out.skipped.emplace_back(i,
-                               fmt::format("activity {} is aligned to no competency", f.object_id));
+      out.skipped.emplace_back(i, what);
       return;
     }
-    errors.add(i, line,
-               fmt::format("/object/id: activity {} is aligned to no competency", f.object_id));
+    errors.add(i, line, fmt::format("/object/id: {}", what));
     return;
   }
-  if (!ai.known) {
-    errors.add(i, line,
-               fmt::format("/object/id: activity {} is aligned to competency '{}', "
-                           "which is not in the framework",
-                           f.object_id, competency));
+  if (!target->known) {
+    if (by_au && au_at != no_row) {
+      errors.add(i, line,
+                 fmt::format("/context/contextActivities/grouping{}/id: cmi5 AU {} is aligned "
+                             "to competency '{}', which is not in the framework",
+                             f.grouping_is_array ? fmt::format("/{}", au_at) : std::string(), au,
+                             competency));
+    } else {
+      errors.add(i, line,
+                 fmt::format("/object/id: activity {} is aligned to competency '{}', "
+                             "which is not in the framework",
+                             f.object_id, competency));
+    }
     return;
   }
   // learner
@@ -169,11 +195,15 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   if (waiver) {
     out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
                                                std::string(f.reason), std::string(when)});
+    out.skipped.emplace_back(
+        i, fmt::format("a cmi5 waiver of competency '{}': recorded with the batch's waivers, not "
+                       "applied (no rating evidence, no exemption)",
+                       competency));
     return;
   }
-  // codes in the order rows first use them (cached per verb and per activity)
-  if (ai.competency_code == none)
-    ai.competency_code = competencies_.code(competency, out.competencies);
+  // codes in the order rows first use them (cached per verb and per activity, or per AU)
+  if (target->competency_code == none)
+    target->competency_code = competencies_.code(competency, out.competencies);
   if (ai.activity_code == none) ai.activity_code = activities_.code(f.object_id, out.activities);
   if (vi.kind_code == none) vi.kind_code = kinds_.code(kind, out.kinds);
   if (vi.verb_code == none) vi.verb_code = verbs_.code(f.verb, out.verbs);
@@ -184,7 +214,7 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   pending_hash_ = hash_text(learner);
   learners_.prefetch(pending_hash_);
   out.learner.push_back(none);
-  out.competency.push_back(ai.competency_code);
+  out.competency.push_back(target->competency_code);
   out.kind.push_back(vi.kind_code);
   out.verb.push_back(vi.verb_code);
   out.activity.push_back(ai.activity_code);
@@ -234,36 +264,98 @@ mapper::activity_info& mapper::activity_of(std::string_view activity) {
   return activities_seen_[e];
 }
 
+mapper::activity_info& mapper::au_info(std::string_view au) {
+  const std::uint64_t h = hash_text(au);
+  std::uint32_t e = aus_seen_.find(au, h);
+  if (e == none) {
+    activity_info a;
+    if (const auto al = alignment_.find(au); al != alignment_.end()) {
+      a.aligned = true;
+      a.competency = std::string(al->second);
+    } else if (const auto c = m_.cmi5_aus.find(au); c != m_.cmi5_aus.end() && !c->second.empty()) {
+      a.aligned = true;
+      a.competency = c->second;
+    }
+    if (a.aligned && m_.competencies != nullptr && !m_.competencies->find(a.competency))
+      a.known = false;
+    e = aus_seen_.insert(au, h, std::move(a));
+  }
+  return aus_seen_[e];
+}
+
+std::string_view mapper::au_of(const xapi_detail::statement_fields& f, std::size_t& at) const {
+  for (std::size_t k = 0; k < f.groupings.size(); ++k) {
+    if (m_.cmi5_aus.find(f.groupings[k]) != m_.cmi5_aus.end()) {
+      at = k;
+      return f.groupings[k];
+    }
+  }
+  at = no_row;
+  if (m_.cmi5_aus.find(f.object_id) != m_.cmi5_aus.end()) return f.object_id;
+  return {};
+}
+
 bool mapper::cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
-                     error_list& errors) {
+                     std::string_view au, error_list& errors) {
+  // cmi5 allowed statements (no cmi5 category) are plain xAPI: the rules below are cmi5's for
+  // cmi5 defined statements (cmi5 9.5, 9.6.2.1)
+  if (std::find(f.categories.begin(), f.categories.end(), cmi5_category) == f.categories.end())
+    return true;
   const bool passed = f.verb == passed_verb, failed = f.verb == failed_verb;
-  if ((f.scaled || f.raw || f.min || f.max) && !passed && !failed) {
-    errors.add(i, line,
-               fmt::format("/result/score: cmi5 allows a score only on passed and "
-                           "failed, not on {}",
-                           f.verb));
-    return false;
+  const bool waived = f.verb == waived_verb, completed = f.verb == completed_verb;
+  bool ok = true;
+  const auto fail = [&](std::string message) {
+    errors.add(i, line, std::move(message));
+    ok = false;
+  };
+  const auto shown = [](const std::optional<bool>& b) {
+    return !b ? std::string_view("absent") : *b ? std::string_view("true") : "false";
+  };
+  if ((f.scaled || f.raw || f.min || f.max) && !passed && !failed)
+    fail(
+        fmt::format("/result/score: cmi5 allows a score only on passed and failed, not on {} "
+                    "(cmi5 9.5.1)",
+                    f.verb));
+  if (passed || waived) {
+    if (!f.success || !*f.success)
+      fail(fmt::format("/result/success: must be true on {} (cmi5 9.5.2), is {}", f.verb,
+                       shown(f.success)));
+  } else if (failed) {
+    if (!f.success || *f.success)
+      fail(fmt::format("/result/success: must be false on {} (cmi5 9.5.2), is {}", f.verb,
+                       shown(f.success)));
+  } else if (f.success) {
+    fail(
+        fmt::format("/result/success: cmi5 allows success only on passed, failed and waived, "
+                    "not on {} (cmi5 9.5.2)",
+                    f.verb));
+  }
+  if (completed || waived) {
+    if (!f.completion || !*f.completion)
+      fail(fmt::format("/result/completion: must be true on {} (cmi5 9.5.3), is {}", f.verb,
+                       shown(f.completion)));
+  } else if (f.completion) {
+    fail(
+        fmt::format("/result/completion: cmi5 allows completion only on completed and waived, "
+                    "not on {} (cmi5 9.5.3)",
+                    f.verb));
   }
   std::optional<double> mastery = f.mastery_score;
   if (!mastery) {
-    const auto it = m_.mastery_scores.find(f.object_id);
+    const auto it = m_.mastery_scores.find(au.empty() ? f.object_id : au);
     if (it != m_.mastery_scores.end()) mastery = it->second;
   }
-  if (mastery && f.scaled && passed && *f.scaled < *mastery) {
-    errors.add(i, line,
-               fmt::format("/result/score/scaled: passed with {} below the "
-                           "masteryScore {} (cmi5 9.3.4)",
-                           *f.scaled, *mastery));
-    return false;
-  }
-  if (mastery && f.scaled && failed && *f.scaled >= *mastery) {
-    errors.add(i, line,
-               fmt::format("/result/score/scaled: failed with {} at or above the "
-                           "masteryScore {} (cmi5 9.3.5)",
-                           *f.scaled, *mastery));
-    return false;
-  }
-  return true;
+  if (mastery && f.scaled && passed && *f.scaled < *mastery)
+    fail(
+        fmt::format("/result/score/scaled: passed with {} below the masteryScore {} (cmi5 "
+                    "9.3.4)",
+                    *f.scaled, *mastery));
+  if (mastery && f.scaled && failed && *f.scaled >= *mastery)
+    fail(
+        fmt::format("/result/score/scaled: failed with {} at or above the masteryScore {} "
+                    "(cmi5 9.3.5)",
+                    *f.scaled, *mastery));
+  return ok;
 }
 
 void mapper::learner_text(const xapi_detail::statement_fields& f) {

@@ -30,6 +30,9 @@ constexpr std::string_view voided_verb = "http://adlnet.gov/expapi/verbs/voided"
 constexpr std::string_view passed_verb = "http://adlnet.gov/expapi/verbs/passed";
 constexpr std::string_view failed_verb = "http://adlnet.gov/expapi/verbs/failed";
 constexpr std::string_view waived_verb = "https://w3id.org/xapi/adl/verbs/waived";
+constexpr std::string_view completed_verb = "http://adlnet.gov/expapi/verbs/completed";
+// The category activity of cmi5 defined statements (cmi5 9.6.2.1).
+constexpr std::string_view cmi5_category = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
 
 constexpr std::uint32_t none = 0xFFFFFFFFU;
 
@@ -251,8 +254,18 @@ class mapper {
 
   activity_info& activity_of(std::string_view activity);
 
+  // cmi5: the alignment of an AU (publisher id): `alignment`, else `cmi5_aus` (cached).
+  activity_info& au_info(std::string_view au);
+
+  // cmi5: the AU of a statement: the first grouping activity that is an AU of the course
+  // (`at` = its index), else the object id when it is one (`at` = no_row); "" = none.
+  [[nodiscard]] std::string_view au_of(const xapi_detail::statement_fields& f,
+                                       std::size_t& at) const;
+
+  // cmi5: the rules of cmi5 defined statements (those with the cmi5 category); every problem
+  // goes to `errors`; false when there was one. `au`: the statement's AU ("" = none).
   bool cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
-               error_list& errors);
+               std::string_view au, error_list& errors);
 
   void learner_text(const xapi_detail::statement_fields& f);
 
@@ -269,6 +282,7 @@ class mapper {
   interner learners_, competencies_, kinds_, verbs_, activities_;
   text_table<verb_info> verbs_seen_;
   text_table<activity_info> activities_seen_;
+  text_table<activity_info> aus_seen_;  // cmi5: AU id -> its alignment
 };
 
 }  // namespace masterymap::io::xapi_detail

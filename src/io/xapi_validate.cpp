@@ -574,24 +574,27 @@ class checker {
     }
   }
 
-  void activity_list(dom::element e, const where& at, bool collect_ids) {
+  // An activity list of contextActivities (an array, or one activity object as 1.0.x allows);
+  // the ids go to `ids` when given.
+  void activity_list(dom::element e, const where& at, std::vector<std::string_view>* ids) {
     dom::array a;
     if (e.get_array().get(a) == simdjson::SUCCESS) {
       std::size_t i = 0;
       for (auto x : a) {
         const where item = at[i++];
         activity(x, item, false);
-        if (collect_ids) {
+        if (ids != nullptr) {
           std::string_view id;
           if (x.is_object() && x.at_key("id").get_string().get(id) == simdjson::SUCCESS)
-            f_->categories.push_back(id);
+            ids->push_back(id);
         }
       }
     } else {
       activity(e, at, false);
       std::string_view id;
-      if (collect_ids && e.is_object() && e.at_key("id").get_string().get(id) == simdjson::SUCCESS)
-        f_->categories.push_back(id);
+      if (ids != nullptr && e.is_object() &&
+          e.at_key("id").get_string().get(id) == simdjson::SUCCESS)
+        ids->push_back(id);
     }
   }
 
@@ -600,14 +603,18 @@ class checker {
     if (!object_of(e, at, o)) return;
     for (auto [key, value] : o) {
       const where here = at / key;
-      if (value.is_null())
+      if (value.is_null()) {
         bad(here, "must not be null");
-      else if (is(key, "parent") || is(key, "grouping") || is(key, "other"))
-        activity_list(value, here, false);
-      else if (is(key, "category"))
-        activity_list(value, here, collect);
-      else
+      } else if (is(key, "parent") || is(key, "other")) {
+        activity_list(value, here, nullptr);
+      } else if (is(key, "grouping")) {  // cmi5: the AU's publisher id (cmi5 9.6.2.3)
+        if (collect) f_->grouping_is_array = value.is_array();
+        activity_list(value, here, collect ? &f_->groupings : nullptr);
+      } else if (is(key, "category")) {
+        activity_list(value, here, collect ? &f_->categories : nullptr);
+      } else {
         unknown(here);
+      }
     }
   }
 

@@ -1216,4 +1216,80 @@ TEST_CASE("xapi: integers beyond 64 bits are valid JSON, read as the nearest dou
                              m),
         parse_error);
   }
+
+TEST_CASE("xapi: cmi5 AUs through their grouping activity, the rules on cmi5 defined statements") {
+  // cmi5 8.1.5.0-3/6: the object id is the LMS's activityId, not the AU's publisher id, which
+  // travels in context.contextActivities.grouping (9.6.2.3)
+  io::xapi_mapping m;
+  m.verb_kinds = io::default_verb_kinds();
+  m.cmi5 = true;
+  m.cmi5_aus = {{"http://c.example.org/au/1", "F"}, {"http://c.example.org/au/2", ""}};
+  m.mastery_scores = {{"http://c.example.org/au/1", 0.8}};
+  const auto with = [](const std::string& verb, const std::string& result, bool defined,
+                       const std::string& grouping) {
+    std::string context = R"(,"context":{"contextActivities":{)";
+    context += defined
+                   ? R"("category":[{"id":"https://w3id.org/xapi/cmi5/context/categories/cmi5"}])"
+                   : R"("other":[{"id":"http://x.org/o"}])";
+    if (!grouping.empty())
+      context += R"(,"grouping":[{"id":"http://lms.example.org/c"},{"id":")" + grouping + R"("}])";
+    context += "}}";
+    return statement({}, R"({"id":"http://adlnet.gov/expapi/verbs/)" + verb + R"("})",
+                     R"({"id":"https://lms.example.org/activity/7"})",
+                     R"(,"result":)" + result + context + R"(,"timestamp":"2024-03-01T00:00:00Z")");
+  };
+  // passed, success true, 0.85 >= 0.8: the AU's competency, the object kept as the activity
+  auto e = io::parse_xapi(with("passed", R"({"score":{"scaled":0.85},"success":true})", true,
+                               "http://c.example.org/au/1"),
+                          m);
+  REQUIRE(e.size() == 1);
+  CHECK(e.competencies[e.competency[0]] == "F");
+  CHECK(e.activities[e.activity[0]] == "https://lms.example.org/activity/7");
+  // the AU's masteryScore is found through the grouping as well
+  const auto problems = [&](const std::string& text) {
+    std::vector<std::string> out;
+    try {
+      (void)io::parse_xapi(text, m);
+    } catch (const evidence_error& err) {
+      for (const auto& p : err.problems()) out.push_back(p.message);
+    }
+    return out;
+  };
+  CHECK(problems(with("passed", R"({"score":{"scaled":0.7},"success":true})", true,
+                      "http://c.example.org/au/1")) ==
+        std::vector<std::string>{
+            "statement 0 (line 1): /result/score/scaled: passed with 0.7 below the "
+            "masteryScore 0.8 (cmi5 9.3.4)"});
+  // no AU in the grouping: unaligned; an AU without objectives: unaligned, named
+  e = io::parse_xapi(with("passed", R"({"score":{"scaled":0.85},"success":true})", true, ""), m);
+  CHECK(e.size() == 0);
+  e = io::parse_xapi(with("passed", R"({"score":{"scaled":0.85},"success":true})", true,
+                          "http://c.example.org/au/2"),
+                     m);
+  REQUIRE(e.skipped.size() == 1);
+  CHECK(e.skipped[0].second ==
+        "activity https://lms.example.org/activity/7 (of the cmi5 AU http://c.example.org/au/2, "
+        "which has no objectives) is aligned to no competency");
+  // cmi5 defined: success, completion and score by verb (9.5.1-9.5.3), every problem listed
+  CHECK(
+      problems(with("failed", R"({"score":{"scaled":0.1},"success":true,"completion":true})", true,
+                    "http://c.example.org/au/1")) ==
+      std::vector<std::string>{
+          "statement 0 (line 1): /result/success: must be false on "
+          "http://adlnet.gov/expapi/verbs/failed "
+          "(cmi5 9.5.2), is true",
+          "statement 0 (line 1): /result/completion: cmi5 allows completion only on completed and "
+          "waived, not on http://adlnet.gov/expapi/verbs/failed (cmi5 9.5.3)"});
+  // cmi5 allowed (no cmi5 category): plain xAPI, a score on answered is evidence
+  e = io::parse_xapi(
+      with("answered", R"({"score":{"scaled":0.4}})", false, "http://c.example.org/au/1"), m);
+  REQUIRE(e.size() == 1);
+  CHECK(e.score[0] == 0.4);
+  CHECK(e.kinds[e.kind[0]] == "formative");
+  CHECK(problems(
+            with("answered", R"({"score":{"scaled":0.4}})", true, "http://c.example.org/au/1")) ==
+        std::vector<std::string>{
+            "statement 0 (line 1): /result/score: cmi5 allows a score only on passed "
+            "and failed, not on http://adlnet.gov/expapi/verbs/answered "
+            "(cmi5 9.5.1)"});
 }

@@ -35,17 +35,35 @@ COURSE = """<?xml version="1.0" encoding="utf-8"?>
 AU1 = "http://courses.example.org/c1/au/1"
 
 
-def statement(n, verb, result=None, activity=AU1, **context_extensions):
+CAT = "https://w3id.org/xapi/cmi5/context/categories/"
+LMS_ACTIVITY = "https://lms.example.org/activity/0b1c2d"  # the activityId an LMS generates
+
+
+def statement(n, verb, result=None, activity=AU1, defined=True, grouping=None,
+              **context_extensions):
+    """A statement of learner u1; ``defined``: a cmi5 defined statement (the cmi5 category, and
+    moveOn when the result has success or completion, cmi5 9.6.2.1/9.6.2.2); ``grouping``: the
+    activity ids of context.contextActivities.grouping (where cmi5 puts the AU's publisher
+    id)."""
     s = {"id": f"00000000-0000-4000-8000-{n:012d}",
          "actor": {"account": {"homePage": "http://lms.example.org", "name": "u1"}},
          "verb": {"id": verb}, "object": {"id": activity},
          "timestamp": f"2024-03-01T09:00:{n:02d}Z"}
     if result is not None:
         s["result"] = result
+    context = {}
+    if defined:
+        categories = [{"id": CAT + "cmi5"}]
+        if result is not None and ("success" in result or "completion" in result):
+            categories.insert(0, {"id": CAT + "moveon"})
+        context["contextActivities"] = {"category": categories}
+    if grouping is not None:
+        context.setdefault("contextActivities", {})["grouping"] = [{"id": g} for g in grouping]
     if context_extensions:
-        s["context"] = {"extensions": {
-            "https://w3id.org/xapi/cmi5/context/extensions/" + k: v
-            for k, v in context_extensions.items()}}
+        context["extensions"] = {"https://w3id.org/xapi/cmi5/context/extensions/" + k: v
+                                 for k, v in context_extensions.items()}
+    if context:
+        s["context"] = context
     return s
 
 
@@ -72,13 +90,15 @@ def test_passed_and_failed_against_the_mastery_score(course):
     assert list(df["competency"]) == ["F", "F"]
     assert list(df["score"]) == [0.85, 0.5] and list(df["kind"]) == ["summative"] * 2
     with pytest.raises(mm.EvidenceError) as e:
-        mm.io.read_xapi([statement(3, ADL + "passed", {"score": {"scaled": 0.7}})], course=course)
+        mm.io.read_xapi([statement(3, ADL + "passed", {"score": {"scaled": 0.7}, "success": True})],
+                        course=course)
     assert "below the masteryScore 0.8" in str(e.value)
     with pytest.raises(mm.EvidenceError) as e:
-        mm.io.read_xapi([statement(4, ADL + "failed", {"score": {"scaled": 0.9}})], course=course)
+        mm.io.read_xapi([statement(4, ADL + "failed", {"score": {"scaled": 0.9},
+                                                       "success": False})], course=course)
     assert "at or above the masteryScore" in str(e.value)
     # the statement's own masteryScore context extension (what the LMS launched with) wins
-    df = mm.io.read_xapi([statement(5, ADL + "passed", {"score": {"scaled": 0.7}},
+    df = mm.io.read_xapi([statement(5, ADL + "passed", {"score": {"scaled": 0.7}, "success": True},
                                     masteryscore=0.6)], course=course)
     assert list(df["score"]) == [0.7]
 
@@ -94,11 +114,15 @@ def test_a_score_only_on_passed_or_failed(course):
     assert "cmi5 allows a score only on passed and failed" in str(e.value)
 
 
-def test_waived_is_an_exemption_with_its_reason(course):
+def test_waived_is_recorded_with_its_reason(course):
     w = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
         "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}})
-    df = mm.io.read_xapi([w], course=course)
+    skipped = []
+    df = mm.io.read_xapi([w], course=course, skipped=skipped)
     assert len(df) == 0
+    # recorded, not applied: listed in skipped too, so rows and skipped account for it
+    assert skipped == [(0, "a cmi5 waiver of competency 'F': recorded with the batch's "
+                           "waivers, not applied (no rating evidence, no exemption)")]
     assert df.attrs["waived"] == [{"statement": 0, "learner": "account:http://lms.example.org|u1",
                                    "competency": "F", "reason": "Tested Out",
                                    "timestamp": "2024-03-01T09:00:01Z"}]
@@ -135,11 +159,212 @@ def test_the_shared_course_structures(shared_data):
         "http://objectives.example.com/identifiers/history/history-of-science"]
     assert not own["objectives_inherited"]
     # the AU aligns to its first objective: a passed statement rates it
-    s = statement(1, ADL + "passed", {"score": {"scaled": 0.6}}, activity=AU)
+    s = statement(1, ADL + "passed", {"score": {"scaled": 0.6}, "success": True}, activity=AU)
     df = mm.io.read_xapi(json.dumps([s]), course=complex_)
     assert list(df["competency"]) == [GEO]
     with pytest.raises(mm.EvidenceError):
-        mm.io.read_xapi([statement(2, ADL + "passed", {"score": {"scaled": 0.4}}, activity=AU)],
-                        course=complex_)
+        mm.io.read_xapi([statement(2, ADL + "passed", {"score": {"scaled": 0.4}, "success": True},
+                                   activity=AU)], course=complex_)
     waived = mm.io.read_cmi5_course(folder / "catapult-lts" / "009-1-waived.cmi5.xml")
     assert list(waived["aus"].values())[0]["moveOn"] == "CompletedOrPassed"
+
+
+def test_an_au_is_found_through_its_grouping_activity(course):
+    # cmi5 8.1.5.0-3/6 and 9.6.2.3: the object id of a cmi5 statement is the activityId the LMS
+    # generated (never the AU's publisher id), and the publisher id is a grouping activity
+    ok = statement(1, ADL + "passed", {"score": {"scaled": 0.85}, "success": True},
+                   activity=LMS_ACTIVITY, grouping=["http://lms.example.org/course/7", AU1])
+    skipped = []
+    df = mm.io.read_xapi([ok], course=course, skipped=skipped)
+    assert (list(df["competency"]), list(df["activity"]), list(df["score"])) == (
+        ["F"], [LMS_ACTIVITY], [0.85])
+    assert skipped == []
+    # the AU's masteryScore (0.8) is found through the grouping too (no context extension)
+    low = statement(2, ADL + "passed", {"score": {"scaled": 0.7}, "success": True},
+                    activity=LMS_ACTIVITY, grouping=[AU1])
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([low], course=course)
+    assert str(e.value) == ("1 problem: statement 0: /result/score/scaled: passed with 0.7 "
+                            "below the masteryScore 0.8 (cmi5 9.3.4)")
+    # without the grouping activity the LMS activityId aligns nothing: skipped, named
+    lost = statement(3, ADL + "passed", {"score": {"scaled": 0.85}, "success": True},
+                     activity=LMS_ACTIVITY)
+    skipped = []
+    assert len(mm.io.read_xapi([lost], course=course, skipped=skipped)) == 0
+    assert skipped == [(0, f"activity {LMS_ACTIVITY} is aligned to no competency")]
+    # an AU without objectives aligns nothing either: the reason names the AU
+    video = "http://courses.example.org/c1/au/2"
+    seen = statement(4, ADL + "failed", {"score": {"scaled": 0.1}, "success": False},
+                     activity=LMS_ACTIVITY, grouping=[video])
+    skipped = []
+    assert len(mm.io.read_xapi([seen], course=course, skipped=skipped)) == 0
+    assert skipped == [(0, f"activity {LMS_ACTIVITY} (of the cmi5 AU {video}, which has no "
+                           "objectives) is aligned to no competency")]
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([seen], course=course, skip_unaligned=False)
+    assert str(e.value) == (f"1 problem: statement 0: /object/id: activity {LMS_ACTIVITY} (of "
+                            f"the cmi5 AU {video}, which has no objectives) is aligned to no "
+                            "competency")
+
+
+def test_an_object_aligned_on_its_own_keeps_its_competency(course):
+    # a question inside the AU (a cmi5 allowed statement, grouped under the AU)
+    question = "http://quiz.example.org/q1"
+    q = statement(1, ADL + "answered", {"score": {"scaled": 0.5}}, activity=question,
+                  defined=False, grouping=[AU1])
+    assert list(mm.io.read_xapi([q], course=course)["competency"]) == ["F"]
+    df = mm.io.read_xapi([q], course=course, alignment={question: "Q"})
+    assert (list(df["competency"]), list(df["kind"])) == (["Q"], ["formative"])
+    # alignment= of the AU's id overrides the course's objective for the AU's statements
+    p = statement(2, ADL + "passed", {"score": {"scaled": 0.9}, "success": True},
+                  activity=LMS_ACTIVITY, grouping=[AU1])
+    assert list(mm.io.read_xapi([p], course=course, alignment={AU1: "G"})["competency"]) == ["G"]
+
+
+def test_an_au_competency_outside_the_framework_names_the_grouping(course):
+    fw = mm.FrameworkBuilder().add_competency("G").build()
+    p = statement(1, ADL + "passed", {"score": {"scaled": 0.9}, "success": True},
+                  activity=LMS_ACTIVITY, grouping=["http://lms.example.org/course/7", AU1])
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([p], fw, course=course)
+    assert str(e.value) == (f"1 problem: statement 0: /context/contextActivities/grouping/1/id: "
+                            f"cmi5 AU {AU1} is aligned to competency 'F', which is not in the "
+                            "framework")
+
+
+def test_verb_kinds_override_the_cmi5_verb_table(course):
+    s = statement(1, ADL + "completed", {"score": {"scaled": 0.6}, "completion": True},
+                  defined=False, activity=LMS_ACTIVITY, grouping=[AU1])
+    skipped = []
+    assert len(mm.io.read_xapi([s], course=course, skipped=skipped)) == 0
+    assert skipped == [(0, f"verb {ADL}completed creates no rating evidence")]
+    df = mm.io.read_xapi([s], course=course, verb_kinds={ADL + "completed": "formative"})
+    assert (list(df["competency"]), list(df["kind"]), list(df["score"])) == (
+        ["F"], ["formative"], [0.6])
+
+
+def test_cmi5_rules_apply_to_cmi5_defined_statements_only(course):
+    # cmi5 9.5.1.0-2, 9.5.2.0-3, 9.5.3.0-2 restrict "cmi5 defined" statements, those with the
+    # cmi5 category (9.6.2.1); cmi5 allowed statements are plain xAPI
+    allowed = [statement(1, ADL + "answered", {"score": {"scaled": 0.9}}, defined=False,
+                         activity=LMS_ACTIVITY, grouping=[AU1]),
+               statement(2, ADL + "scored", {"score": {"raw": 3, "min": 0, "max": 4},
+                                             "success": True, "completion": False},
+                         defined=False, activity=LMS_ACTIVITY, grouping=[AU1])]
+    df = mm.io.read_xapi(allowed, course=course)
+    assert (list(df["score"]), list(df["kind"])) == ([0.9, 0.75], ["formative"] * 2)
+    # the same statements as cmi5 defined ones: refused, by section
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([dict(s, context=statement(0, ADL + "x", s["result"],
+                                                   grouping=[AU1])["context"])
+                         for s in allowed], course=course)
+    answered, scored = ADL + "answered", ADL + "scored"
+    assert [p["message"] for p in e.value.problems] == [
+        f"statement 0: /result/score: cmi5 allows a score only on passed and failed, not on "
+        f"{answered} (cmi5 9.5.1)",
+        f"statement 1: /result/score: cmi5 allows a score only on passed and failed, not on "
+        f"{scored} (cmi5 9.5.1)",
+        f"statement 1: /result/success: cmi5 allows success only on passed, failed and waived, "
+        f"not on {scored} (cmi5 9.5.2)",
+        f"statement 1: /result/completion: cmi5 allows completion only on completed and waived, "
+        f"not on {scored} (cmi5 9.5.3)"]
+
+
+@pytest.mark.parametrize("verb,result,problems", [
+    # 9.5.2.0-1: success true on passed (and waived)
+    ("passed", {"score": {"scaled": 0.9}, "success": False},
+     ["/result/success: must be true on {v} (cmi5 9.5.2), is false"]),
+    ("passed", {"score": {"scaled": 0.9}},
+     ["/result/success: must be true on {v} (cmi5 9.5.2), is absent"]),
+    # 9.5.2.0-2: success false on failed
+    ("failed", {"score": {"scaled": 0.1}, "success": True},
+     ["/result/success: must be false on {v} (cmi5 9.5.2), is true"]),
+    ("failed", {"score": {"scaled": 0.1}},
+     ["/result/success: must be false on {v} (cmi5 9.5.2), is absent"]),
+    # 9.5.3.0-1: completion true on completed (and waived)
+    ("completed", {"completion": False},
+     ["/result/completion: must be true on {v} (cmi5 9.5.3), is false"]),
+    ("completed", {"duration": "PT1M"},
+     ["/result/completion: must be true on {v} (cmi5 9.5.3), is absent"]),
+    # 9.5.2.0-3: no success on another verb
+    ("completed", {"completion": True, "success": True},
+     ["/result/success: cmi5 allows success only on passed, failed and waived, not on {v} "
+      "(cmi5 9.5.2)"]),
+    # 9.5.3.0-2: no completion on another verb
+    ("passed", {"score": {"scaled": 0.9}, "success": True, "completion": True},
+     ["/result/completion: cmi5 allows completion only on completed and waived, not on {v} "
+      "(cmi5 9.5.3)"]),
+    ("terminated", {"completion": True},
+     ["/result/completion: cmi5 allows completion only on completed and waived, not on {v} "
+      "(cmi5 9.5.3)"]),
+    # waived: success and completion true (9.5.2.0-1, 9.5.3.0-1)
+    (CMI5 + "waived", {"success": True},
+     ["/result/completion: must be true on {v} (cmi5 9.5.3), is absent"]),
+    (CMI5 + "waived", {"completion": True, "success": False},
+     ["/result/success: must be true on {v} (cmi5 9.5.2), is false"]),
+    # and the masteryScore rule with them: every problem of the statement listed
+    ("passed", {"score": {"scaled": 0.5}, "success": False},
+     ["/result/success: must be true on {v} (cmi5 9.5.2), is false",
+      "/result/score/scaled: passed with 0.5 below the masteryScore 0.8 (cmi5 9.3.4)"]),
+])
+def test_cmi5_defined_result_rules(course, verb, result, problems):
+    v = verb if ":" in verb else ADL + verb
+    s = statement(1, v, result, activity=LMS_ACTIVITY, grouping=[AU1])
+    # JSON lines: the line is named too
+    text = json.dumps(statement(0, ADL + "launched", defined=False)) + "\n" + json.dumps(s)
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi(text, course=course)
+    assert list(e.value.rows) == [1] * len(problems)
+    assert [p["message"] for p in e.value.problems] == [
+        "statement 1 (line 2): " + p.format(v=v) for p in problems]
+    # a cmi5 allowed statement (no cmi5 category) with the same result is plain xAPI
+    plain = statement(1, v, result, activity=LMS_ACTIVITY, grouping=[AU1], defined=False)
+    mm.io.read_xapi([plain], course=course)
+
+
+def test_conformant_cmi5_defined_statements_are_accepted(course):
+    ok = [statement(1, ADL + "passed", {"score": {"scaled": 0.8}, "success": True},
+                    activity=LMS_ACTIVITY, grouping=[AU1]),
+          statement(2, ADL + "failed", {"score": {"scaled": 0.79}, "success": False},
+                    activity=LMS_ACTIVITY, grouping=[AU1]),
+          statement(3, ADL + "completed", {"completion": True, "duration": "PT5M"},
+                    activity=LMS_ACTIVITY, grouping=[AU1]),
+          statement(4, CMI5 + "waived", {"success": True, "completion": True},
+                    activity=LMS_ACTIVITY, grouping=[AU1]),
+          statement(5, ADL + "terminated", {"duration": "PT6M"}, activity=LMS_ACTIVITY,
+                    grouping=[AU1])]
+    skipped = []
+    df = mm.io.read_xapi(ok, course=course, skipped=skipped)
+    assert (list(df["statement"]), list(df["score"])) == ([0, 1], [0.8, 0.79])
+    assert [i for i, _ in skipped] == [2, 3, 4]
+
+
+def test_a_roster_warns_of_the_waivers_it_does_not_apply(example_data):
+    folder = example_data / "fractions"
+    fw = mm.Framework.from_json((folder / "framework.json").read_text())
+    policy = mm.Policy.from_json((folder / "policy.json").read_text())
+    course = mm.io.read_cmi5_course(COURSE, {"http://objectives.example.org/fractions":
+                                             "FR3.equiv"})
+    waiver = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
+        "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}},
+        activity=LMS_ACTIVITY, grouping=[AU1])
+    passed = statement(2, ADL + "passed", {"score": {"scaled": 0.9}, "success": True},
+                       activity=LMS_ACTIVITY, grouping=[AU1])
+    df = mm.io.read_xapi([waiver, passed], fw, course=course, scale=policy)
+    assert [w["statement"] for w in df.attrs["waived"]] == [0]
+    roster = mm.Roster(fw, policy)
+    with pytest.warns(UserWarning) as record:
+        roster.ingest(df)
+    assert [str(w.message) for w in record] == [
+        "Roster.ingest(): this frame records 1 cmi5 waiver(s) in df.attrs['waived'] (statements "
+        "0); a waiver is recorded, not applied: the engine has no waiver exemption, so the "
+        "waived competencies are rated on their evidence alone"]
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match=r"^Roster\.ingest_statements\(\): this frame records 1 "
+                                         r"cmi5 waiver") as record:
+        mm.Roster(fw, policy).ingest_statements(df)
+    assert record[0].filename == __file__
+    # not applied: the ratings are those of the passed statement alone (no warning there)
+    alone = mm.Roster(fw, policy)
+    alone.ingest(mm.io.read_xapi([passed], fw, course=course, scale=policy))
+    assert roster.to_dataframe().equals(alone.to_dataframe())

@@ -1473,3 +1473,38 @@ def test_integers_beyond_64_bits_are_numbers():
     bad = json.dumps(s).replace(str(big), "1e400", 1)
     with pytest.raises(mm.ParseError, match=r"line 1, column \d+"):
         mm.io.read_xapi(bad, alignment=ALIGN)
+
+def test_the_frame_records_its_scale_and_a_roster_warns_of_fractions():
+    fw, policy = _fw_policy()
+    sts = [stmt(1, result={"score": {"scaled": 1.0}}),
+           stmt(2, result={"score": {"scaled": 0.95}}, timestamp="2024-03-02T09:00:00Z")]
+    fractions = mm.io.read_xapi(sts, alignment=ALIGN)
+    assert fractions.attrs["scale"] is None and list(fractions["score"]) == [1.0, 0.95]
+    scaled = mm.io.read_xapi(sts, alignment=ALIGN, scale=policy)
+    assert scaled.attrs["scale"] == policy.scale == mm.Scale.four_point()
+    assert mm.io.read_xapi(sts, alignment=ALIGN, scale=mm.Scale.letter()).attrs["scale"] == \
+        mm.Scale.letter()
+    # the four-point scale runs 0..4 (score_range): a fraction frame meets it with a warning
+    low, high = policy.scale.score_range
+    assert (low, high) != (0.0, 1.0)
+    want = (f"this frame's scores were left as fractions 0..1 (read_xapi() without scale=), but "
+            f"the roster's policy scale runs {low:g}..{high:g}: each fraction is taken as a "
+            f"score on that scale; pass scale=policy to read_xapi() to map fractions onto the "
+            f"roster's scale")
+    for ingest, where in ((mm.Roster.ingest, "Roster.ingest()"),
+                          (mm.Roster.ingest_statements, "Roster.ingest_statements()")):
+        roster = mm.Roster(fw, policy)
+        with pytest.warns(UserWarning) as record:
+            ingest(roster, fractions)
+        assert [str(w.message) for w in record] == [f"{where}: {want}"]
+        assert record[0].filename == __file__
+        # the scaled frame goes in without a word (warnings are errors in these tests)
+        ingest(mm.Roster(fw, policy), scaled)
+    # a roster on a 0..1 scale takes fractions as they are, without a word
+    unit = mm.Scale([("not yet", 0.0), ("met", 0.7)], mastery="met", continuous=True)
+    assert unit.score_range == (0.0, 1.0)
+    mm.Roster(fw, mm.Policy(unit, mm.Rule(method=mm.Method.mean()))).ingest(fractions)
+    # a frame without rows has no scores to misread
+    empty = mm.io.read_xapi([stmt(3, activity="unaligned")], alignment=ALIGN)
+    assert empty.attrs["scale"] is None and len(empty) == 0
+    mm.Roster(fw, policy).ingest(empty)

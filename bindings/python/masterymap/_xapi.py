@@ -199,15 +199,35 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
       retractions the engine honours (the voided evidence stops counting and ``explain`` lists
       it as voided, whichever batch came first), and a statement sent again is skipped.
-      cmi5 ``waived``
-      statements are listed in ``df.attrs["waived"]`` (learner, competency, reason).
+      cmi5 ``waived`` statements are recorded, not applied: listed in ``df.attrs["waived"]``
+      (statement, learner, competency, reason, timestamp) and in ``skipped``, they create no
+      evidence and no exemption (the engine has no waiver exemption): a waived competency is
+      rated on its evidence alone, and ``Roster.ingest`` of a frame with waivers warns.
     - The same statement id twice with the same content counts once; with another content the
       batch is rejected. Content is compared as xAPI's Statement Comparison Requirements say
       (xAPI Data 2.3.1): a timestamp's serialization is not part of the statement, so the same
       instant written otherwise (``...T10:00:00Z``, ``...T12:00:00+02:00``) is the same content
       and the first text is kept; so it is across batches (``Roster.ingest`` of a statement
       seen before).
-    - ``course`` (a course structure from :func:`read_cmi5_course`) applies the cmi5 rules (see :func:`read_cmi5_course`).
+    - ``course`` (a course structure from :func:`read_cmi5_course`): cmi5. A statement's AU is
+      the first activity of its ``context.contextActivities.grouping`` that is an AU of the
+      course (the publisher id, cmi5 9.6.2.3: the object id is the LMS's activityId, which
+      differs from it, 8.1.5.0-3/6), else its object id when that is an AU's id (statements
+      that use the publisher id as object). A statement whose object id ``alignment`` aligns
+      takes that competency, else its AU's objective's (``alignment`` may also map an AU id).
+      cmi5 defined statements (with the category
+      ``https://w3id.org/xapi/cmi5/context/categories/cmi5``) must follow cmi5's result rules,
+      each rejection citing its section: a score only on passed and failed (9.5.1), ``success``
+      true on passed and waived, false on failed, absent elsewhere (9.5.2), ``completion`` true
+      on completed and waived, absent elsewhere (9.5.3), a passed score at or above the
+      masteryScore (the statement's context extension, else the AU's) and a failed score below
+      it (9.3.4, 9.3.5). cmi5 allowed statements (no cmi5 category) are mapped as plain xAPI.
+      cmi5's verb table (:func:`read_cmi5_course`: completed, satisfied and the session verbs
+      create no rating evidence) applies to every statement; ``verb_kinds`` overrides it.
+    - **scale**: ``df.attrs["scale"]`` is the scale the scores were put on (``scale``, or the
+      policy's), ``None`` when they were left as fractions 0..1; ``Roster.ingest`` /
+      ``Roster.ingest_statements`` of a fraction frame into a roster whose scale is not 0..1
+      warns (pass ``scale=policy``).
 
     :param source: JSON text (a JSON array of statements, one statement, or JSON lines; str or
         bytes, gzip bytes too), a path (a .gz file is decompressed), or a list of statement dicts
@@ -222,12 +242,14 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         result never depends on it
     :param skipped: a list that receives ``(index, reason)`` for each statement that created no
         evidence (session verbs, unaligned activities, no result, voiding statements as
-        ``"a voiding statement: voids <id>"`` ...): rows and skipped account for every statement
+        ``"a voiding statement: voids <id>"``, cmi5 waivers as ``"a cmi5 waiver of competency
+        ..."`` ...): rows and skipped account for every statement
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
         weight, source: the statement id in lower case, ids being case-insensitive) and statement (index in the batch), verb, activity, timestamp, voided
         (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
-        voiding statement id) pairs, ``attrs["waived"]``: waivers
+        voiding statement id) pairs, ``attrs["waived"]``: waivers (recorded, not applied),
+        ``attrs["scale"]``: the Scale the scores are on (None: fractions 0..1)
     :raises EvidenceError: bad statements (every one, by index and reason; a time outside
         datetime64[ns] too); nothing is returned
     :raises ParseError: malformed JSON, invalid UTF-8, a NUL byte ("syntax error at line L,
@@ -236,19 +258,17 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     :raises MissingFileError: the path does not exist
     """
     kinds = xapi_verb_kinds()
+    if course is not None:  # cmi5's verbs, then the caller's verb_kinds over them
+        kinds.update(_course_verb_kinds())
     if verb_kinds is not None:
         for verb, kind in dict(verb_kinds).items():
             if not isinstance(verb, str) or not (kind is None or isinstance(kind, str)):
                 raise TypeError(f"read_xapi(): verb_kinds must map str to str or None, got "
                                 f"{verb!r} -> {kind!r}")
             kinds[verb] = kind
-    if course is not None:
-        kinds.update(_course_verb_kinds())
     the_scale = scale.scale if isinstance(scale, Policy) else scale
     text, is_path = _text_of(source)
     aligned = _alignment(alignment)
-    if course is not None:
-        aligned = {**_course_alignment(course), **aligned}
     d = _parse_xapi(text, is_path=is_path, version=version, alignment=aligned,
                     framework=framework, learner=learner, learners=dict(learners or {}),
                     verb_kinds={k: (v or "") for k, v in kinds.items()},
@@ -257,6 +277,7 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
                     completion_score=completion_score, negative=negative,
                     skip_unaligned=skip_unaligned, cmi5=course is not None,
                     mastery_scores=_course_mastery_scores(course) if course is not None else {},
+                    cmi5_aus=_course_alignment(course) if course is not None else {},
                     default_time=default_time, threads=0 if threads is None else threads,
                     skipped=skipped is not None)
     df = _frame(d, weight)
@@ -266,6 +287,9 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
     df.attrs["voided"] = list(dict.fromkeys(target for _, target in d["voided"]))
     df.attrs["retractions"] = list(dict.fromkeys((target, by) for target, by in d["retractions"]))
     df.attrs["waived"] = list(d["waived"])
+    # the scale the scores are on (None: left as fractions 0..1), for Roster.ingest to check
+    # against the roster's (see _check_scale)
+    df.attrs["scale"] = the_scale
     if skipped is not None:
         skipped.extend(d["skipped"])
     return df
@@ -345,11 +369,48 @@ def append_statements(log: Any, data: Any, voided: Any = None, framework: Any = 
         raise
 
 
+def _warn_unapplied(roster: Any, data: Any, where: str, stacklevel: int) -> None:
+    """Warns (UserWarning) about what a :func:`read_xapi` frame carries that a roster would
+    otherwise drop or misread without a word:
+
+    - its cmi5 waivers (``attrs["waived"]``): recorded, not applied; the engine has no waiver
+      exemption, so a waived competency is rated on its evidence alone;
+    - scores left as fractions (``attrs["scale"]`` is None: read without ``scale=``) meeting a
+      roster whose policy scale is not 0..1: a fraction would be taken as a score on that
+      scale (1.0 on a 1..4 scale is below its lowest rating).
+
+    A frame without these attrs (not from read_xapi, or after pd.concat) is not checked. O(1).
+    """
+    if not isinstance(data, pd.DataFrame):
+        return
+    waived = data.attrs.get("waived") or []
+    if waived:
+        warnings.warn(
+            f"{where}: this frame records {len(waived)} cmi5 waiver(s) in df.attrs['waived'] "
+            "(statements " + ", ".join(str(w.get("statement", "?")) for w in waived[:5])
+            + (", ..." if len(waived) > 5 else "") + "); a waiver is recorded, not applied: "
+            "the engine has no waiver exemption, so the waived competencies are rated on "
+            "their evidence alone", UserWarning, stacklevel=stacklevel)
+    if "scale" in data.attrs and data.attrs["scale"] is None and len(data) > 0:
+        scale = roster.policy.scale
+        low, high = scale.score_range
+        if (low, high) != (0.0, 1.0):
+            warnings.warn(
+                f"{where}: this frame's scores were left as fractions 0..1 (read_xapi() "
+                f"without scale=), but the roster's policy scale runs {low:g}..{high:g}: each "
+                f"fraction is taken as a score on that scale; pass scale=policy to read_xapi() "
+                f"to map fractions onto the roster's scale", UserWarning, stacklevel=stacklevel)
+
+
 def roster_ingest_statements(roster: Any, data: Any, voided: Any = None,
-                             progress: Any = None) -> dict:
-    """``Roster.ingest_statements`` (see its docstring)."""
+                             progress: Any = None, _where: str = "Roster.ingest_statements()",
+                             _stacklevel: int = 2) -> dict:
+    """``Roster.ingest_statements`` (see its docstring); ``_where`` and ``_stacklevel``: the
+    caller's name and the user's frame as seen from here (2: the caller of the binding), for
+    the warnings of :func:`_warn_unapplied`."""
     from . import _columns
     _check_data(data, "Roster.ingest_statements()")
+    _warn_unapplied(roster, data, _where, _stacklevel + 1)
     voids = _voids(data, voided, "Roster.ingest_statements()")
     n, batch = _batch(data)
     try:
@@ -402,7 +463,8 @@ def roster_ingest(roster: Any, data: Any, progress: Any = None) -> dict:
     through :func:`roster_ingest_statements`; anything else through ``_columns.roster_ingest``."""
     from . import _columns
     if isinstance(data, pd.DataFrame) and "retractions" in data.attrs:
-        return roster_ingest_statements(roster, data, None, progress)
+        return roster_ingest_statements(roster, data, None, progress, _where="Roster.ingest()",
+                                        _stacklevel=3)
     _check_statement_frame(data, "Roster.ingest()")
     retractions = _log_retractions(data)
     out = _columns.roster_ingest(roster, data, progress)
@@ -427,19 +489,24 @@ _ADL = "http://adlnet.gov/expapi/verbs/"
 
 
 def _course_alignment(course: Mapping[str, Any]) -> dict[str, str]:
-    """AU id -> competency: the AU's first objective (an AU with none is unaligned)."""
+    """AU id (publisher id) -> competency: the AU's first objective; ``""`` for an AU without
+    objectives (unaligned). The reader finds a statement's AU in its
+    ``context.contextActivities.grouping`` (cmi5 9.6.2.3), else by its object id."""
     out = {}
     for au, a in course["aus"].items():
         if a["objectives"]:
             obj = a["objectives"][0]
             out[au] = course["competencies"].get(obj, obj)
+        else:
+            out[au] = ""
     return out
 
 
 def _course_verb_kinds() -> dict[str, Optional[str]]:
     """cmi5's verbs: passed/failed are summative; completed, satisfied and the session verbs
-    (launched, initialized, terminated, abandoned) create no rating evidence; waived becomes
-    an exemption (``attrs["waived"]``)."""
+    (launched, initialized, terminated, abandoned) create no rating evidence; waived creates
+    none either: it is recorded in ``attrs["waived"]`` (and listed in ``skipped``), not applied
+    as an exemption (the engine has none for waivers)."""
     v: dict[str, Optional[str]] = {f"{_ADL}{x}": None for x in (
         "launched", "initialized", "terminated", "abandoned", "completed", "satisfied")}
     v.update({f"{_ADL}passed": "summative", f"{_ADL}failed": "summative",
@@ -473,7 +540,9 @@ def read_cmi5_course(source: Union[str, bytes, "os.PathLike[str]"],
     idref=.../>``; an AU without its own takes its nearest enclosing block's, and
     ``objectives_inherited`` says so); the course's ``<objectives>`` list names them. An AU aligns to its first
     objective's competency (``objective_competencies`` maps objective ids to competency ids;
-    default: the objective id).
+    default: the objective id). ``read_xapi(course=...)`` finds a statement's AU by this id in
+    the statement's ``context.contextActivities.grouping`` (where cmi5 puts the publisher id),
+    else in its object id.
 
     :returns: ``{"aus": {au id: {"title", "url", "moveOn", "masteryScore" (float or None),
         "objectives": [objective ids], "objectives_inherited": bool}},

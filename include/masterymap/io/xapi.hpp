@@ -129,12 +129,27 @@ struct xapi_mapping {
   /// error of its statement ("/timestamp: <text> is outside the times <holder> can hold"),
   /// listed with the batch's others. Unset: any time.
   std::optional<xapi_time_range> time_range;
-  /// cmi5 rules (cmi5 specification section 9): a score on any verb but passed/failed is
-  /// rejected; `passed` with a scaled score below the mastery score (the statement's context
-  /// extension masteryScore, else `mastery_scores[activity id]` from the course structure) is
-  /// rejected, as is `failed` at or above it.
+  /// cmi5 (cmi5 specification, "cmi5 Runtime"): AUs aligned through their publisher id, and
+  /// the result rules of cmi5 defined statements.
+  /// - The AU of a statement is the first activity of `context.contextActivities.grouping` whose
+  ///   id is a key of `cmi5_aus` (cmi5 9.6.2.3: the LMS puts the AU's publisher id there, and
+  ///   the object id is the LMS's activityId, which must differ from it, 8.1.5.0-3/6); failing
+  ///   that, the object id when it is a key of `cmi5_aus` (statements that use the publisher id
+  ///   as their object). A statement whose object id `alignment` (or `case:uri`) aligns takes
+  ///   that competency; otherwise it takes its AU's: `alignment[AU id]` when listed, else
+  ///   `cmi5_aus[AU id]` ("" = the AU has no objective: unaligned).
+  /// - The rules apply to cmi5 defined statements, those with the category activity
+  ///   https://w3id.org/xapi/cmi5/context/categories/cmi5 (cmi5 9.6.2.1); cmi5 allowed
+  ///   statements (without it) are mapped as plain xAPI. A score only on passed and failed
+  ///   (9.5.1.0-2); `success` true on passed and waived (9.5.2.0-1), false on failed
+  ///   (9.5.2.0-2), absent on the others (9.5.2.0-3); `completion` true on completed and waived
+  ///   (9.5.3.0-1), absent on the others (9.5.3.0-2); `passed` with a scaled score below the
+  ///   mastery score (the statement's context extension masteryScore, else
+  ///   `mastery_scores[AU id]`) rejected (9.3.4.0-2), as is `failed` at or above it (9.3.5.0-2).
   bool cmi5 = false;
   std::map<std::string, double, std::less<>> mastery_scores;  ///< AU id -> masteryScore
+  /// AU id (publisher id, course structure) -> competency ("" = no objective).
+  std::map<std::string, std::string, std::less<>> cmi5_aus;
   /// Threads reading JSON lines of 8 MB or more (0 = every core); the result never depends
   /// on it.
   unsigned threads = 0;
@@ -209,8 +224,8 @@ struct xapi_evidence {
   };
   std::vector<waiver> waived;
   /// Statements that created no evidence: (index, why), voiding statements included ("a
-  /// voiding statement: voids <id>"): with the rows' `statement` indices and the errors, every
-  /// statement of the batch is accounted for.
+  /// voiding statement: voids <id>") and waivers ("a cmi5 waiver ..."): with the rows'
+  /// `statement` indices and the errors, every statement of the batch is accounted for.
   std::vector<std::pair<std::size_t, std::string>> skipped;
   [[nodiscard]] std::size_t size() const noexcept { return time.size(); }
 };
@@ -228,7 +243,10 @@ struct xapi_evidence {
 ///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
 /// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
 ///   voids, when that is in the same batch, stays and is flagged in `retracted`); cmi5
-///   "waived" in `waived`.
+///   "waived" in `waived` and in `skipped` (a waiver is recorded, not applied: it creates no
+///   evidence and no exemption);
+/// - with `mapping.cmi5`, AUs are found through the grouping activity and cmi5 defined
+///   statements are checked (see `xapi_mapping::cmi5`).
 /// A voiding statement gives no row: it is listed in `skipped` ("a voiding statement: voids
 /// <id>"), so rows and `skipped` account for every statement; one that voids itself is an error.
 /// Statement ids (and the targets of voids) are kept in lower case: UUIDs are case-insensitive

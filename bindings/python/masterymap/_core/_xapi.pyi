@@ -14,7 +14,7 @@ def parse_xapi(source: Union[str, bytes, "os.PathLike[str]"], *, is_path: bool =
                success_score: Optional[float] = None, failure_score: Optional[float] = None,
                completion_score: Optional[float] = None, negative: str = "reject",
                skip_unaligned: bool = True, cmi5: bool = False,
-               mastery_scores: dict[str, float] = ...,
+               mastery_scores: dict[str, float] = ..., cmi5_aus: dict[str, str] = ...,
                default_time: Any = None, threads: int = 0,
                skipped: bool = True) -> dict[str, Any]: ...
 def default_verb_kinds() -> dict[str, str]: ...
