@@ -157,12 +157,14 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
 def _credential_problems(text: str) -> list[str]:
     """The structural problems of the record's credential part, as :func:`read_credential`
     finds them, each ``"/credential/<JSON path>: <reason>"``; [] when it has none, is null, or
-    the text is no JSON object (the C++ reader then says why)."""
+    the text is no learner record (the C++ reader then says why)."""
     try:
         doc = json.loads(text.lstrip("\ufeff"))
     except (ValueError, RecursionError):
         return []
-    credential = doc.get("credential") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or doc.get("type") != "masterymap.learner_record":
+        return []
+    credential = doc.get("credential")
     if not isinstance(credential, dict):
         return []
     checker: _Checker = _Checker()
