@@ -106,8 +106,9 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         structure as :func:`read_credential` checks it (always), and, without migration, its
         achievements against the recomputed ratings (each bundled credential claims, by
         ``humanCode``, a distinct competency the learner has earned; every mastered or
-        exceeded one has a credential; exempt ones all or none). ``strict``: a problem is a
-        ValidationError naming ``/credential/...``; ``False`` (or another policy): listed in
+        exceeded one has a credential; exempt ones all or none). ``strict``: a structural
+        problem, or a claim the ratings do not back (under the roster's own policy), is a
+        ValidationError naming ``/credential/...``; otherwise each is listed in
         ``differences``.
     :returns: dict ``learner``, ``rows`` (evidence rows ingested), ``as_of``, ``migrated``,
         ``decisions`` (what the migration remapped: the DataFrame :func:`masterymap.migrate`
