@@ -10,6 +10,7 @@
 #include <masterymap/io/xapi.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bindings.hpp"
@@ -338,6 +339,15 @@ lists (``skipped=False``: an empty ``skipped`` list).
         return std::map<std::string, std::string>(k.begin(), k.end());
       },
       "The verb -> evidence kind table every mapping starts from (\"\" = no rating evidence).");
+  io.def(
+      "parse_rfc3339", [](std::string_view text) { return io::parse_rfc3339(text); },
+      py::arg("text"), R"pbdoc(
+Seconds since the Unix epoch (UTC, to the microsecond) of an RFC 3339 date-time with a time
+zone, or None for anything else: the unknown-offset forms (``-00:00``), impossible dates (Feb
+30, Feb 29 of a common year) and a second 60 other than at 23:59:60 UTC (a leap second, the
+offset applied) are None. The rule the xAPI reader applies to timestamps and
+:func:`masterymap.io.read_credential` to its date-times. O(len(text)).
+)pbdoc");
 }
 
 }  // namespace masterymap::python

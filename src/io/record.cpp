@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "../json_util.hpp"
+#include "record_credential.hpp"
 #include "sha256.hpp"
 
 namespace masterymap::io {
@@ -310,6 +311,7 @@ struct parsed_record {
   std::vector<retraction> voided;
   json ratings;
   std::string credential;
+  json credential_doc;  ///< the credential part (null when none)
 };
 
 parsed_record parse(std::string_view text) {
@@ -374,7 +376,10 @@ parsed_record parse(std::string_view text) {
   }
   const json& cred = member(doc, "", "credential");
   if (!cred.is_null() && !cred.is_object()) fail("/credential", "expected an object or null");
-  if (cred.is_object()) p.credential = cred.dump();
+  if (cred.is_object()) {
+    p.credential = cred.dump();
+    p.credential_doc = cred;
+  }
   return p;
 }
 
@@ -843,8 +848,22 @@ record_import read_record(roster& target, std::string_view text,
         json::parse(ratings_json(st, scratch, learner_rows(scratch, p.learner)).dump());
     const std::vector<std::string> differs = compare_ratings(mine, p.ratings, fw);
     out.differences = differs;
-    if (options.strict && !(options.allow_other_policy && other_policy) && !differs.empty())
+    const bool strict = options.strict && !(options.allow_other_policy && other_policy);
+    if (strict && !differs.empty())
       throw_not_reproduced(p.learner, mine, p.ratings, fw, roster_voids);
+    // The credential part: its achievements are what the recomputed ratings earn.
+    std::vector<std::string> claims = detail::credential_mismatches(p.credential_doc, st);
+    if (strict && !claims.empty()) {
+      std::vector<problem> problems;
+      for (std::string& c : claims)
+        problems.push_back(
+            {problem_kind::invalid_value,
+             {p.learner},
+             std::move(c) + " (the record's credential does not match the ratings its evidence "
+                            "reproduces; strict=false imports it and lists this in differences)"});
+      throw validation_error(std::move(problems));
+    }
+    for (std::string& c : claims) out.differences.push_back(std::move(c));
   }
   try {
     // One batch: the rows, then the record's retractions (applied after the rows by the

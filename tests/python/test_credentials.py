@@ -427,3 +427,158 @@ def test_reader_errors(tmp_path):
         mm.io.read_credential("[1]")
     with pytest.raises(mm.ParseError, match="not UTF-8 at byte 3"):
         mm.io.read_credential(b'{"a\xff": 1}')
+
+
+# --- the reader rejects exactly what both OB 3.0 schemas reject (tryout19 D8) ---------------------
+
+_SUBJECT = ["credentialSubject"]
+_ACHIEVEMENT = _SUBJECT + ["achievement"]
+_LEVEL = _ACHIEVEMENT + ["resultDescription", 0, "rubricCriterionLevel", 0]
+_RESULT = _SUBJECT + ["result", 0]
+#: (path, value): each mutation of an exported AchievementCredential, among them ones both
+#: schemas accept (a leap second at 23:59:60 UTC, an extension term, a language map), so the
+#: agreement is checked both ways.
+MUTATIONS = [
+    (["validFrom"], "2026-02-30T00:00:00Z"),
+    (["validFrom"], "2025-02-29T00:00:00Z"),
+    (["validFrom"], "2024-02-29T00:00:00Z"),
+    (["validFrom"], "2100-02-29T00:00:00Z"),
+    (["validFrom"], "2000-02-29T12:00:00+01:00"),
+    (["validFrom"], "2026-04-31T00:00:00Z"),
+    (["validFrom"], "2026-01-01T00:00:60Z"),
+    (["validFrom"], "2016-12-31T23:59:60Z"),
+    (["validFrom"], "1990-12-31T15:59:60-08:00"),
+    (["validFrom"], "2016-12-31T23:59:60+01:00"),
+    (["validFrom"], "garbage"),
+    (["validUntil"], "2027-02-29T00:00:00Z"),
+    (["validUntil"], "2028-02-29T00:00:00Z"),
+    (["awardedDate"], "2026-06-31T10:00:00Z"),
+    (["awardedDate"], "2026-06-30T10:00:00Z"),
+    (_SUBJECT + ["activityStartDate"], "2026-11-31T00:00:00Z"),
+    (_SUBJECT + ["activityEndDate"], "2026-11-30T00:00:00Z"),
+    (_LEVEL + ["points"], 1),
+    (_LEVEL + ["points"], "1"),
+    (_LEVEL + ["points"], {"en": "1"}),
+    (_LEVEL + ["points"], {"english": "1"}),
+    (_LEVEL + ["points"], None),
+    (_LEVEL + ["level"], 3),
+    (_RESULT + ["value"], 4),
+    (_RESULT + ["value"], 4.0),
+    (_RESULT + ["value"], {"en-GB": "4"}),
+    (_RESULT + ["value"], True),
+    (_RESULT + ["status"], "Bogus"),
+    (_RESULT + ["status"], "ext:Bogus"),
+    (_RESULT + ["status"], "InProgress"),
+    (_RESULT + ["achievedLevel"], 7),
+    (_ACHIEVEMENT + ["achievementType"], "Bogus"),
+    (_ACHIEVEMENT + ["achievementType"], "ext:Bogus"),
+    (_ACHIEVEMENT + ["achievementType"], "ext:"),
+    (_ACHIEVEMENT + ["achievementType"], "my-ext:Thing"),  # the schemas' pattern is a search
+    (_ACHIEVEMENT + ["achievementType"], "MicroCredential"),
+    (_ACHIEVEMENT + ["achievementType"], "competency"),
+    (_ACHIEVEMENT + ["achievementType"], 1),
+    (_ACHIEVEMENT + ["humanCode"], 5),
+    (_ACHIEVEMENT + ["name"], ["a", "b"]),
+    (_ACHIEVEMENT + ["creditsAvailable"], "3"),
+    (_ACHIEVEMENT + ["creditsAvailable"], 3),
+    (_ACHIEVEMENT + ["criteria", "narrative"], 1),
+    (_ACHIEVEMENT + ["resultDescription", 0, "resultType"], "Bogus"),
+    (_ACHIEVEMENT + ["resultDescription", 0, "resultType"], "ext:Grade"),
+    (_ACHIEVEMENT + ["resultDescription", 0, "requiredLevel"], 2),
+    (_ACHIEVEMENT + ["alignment", 0, "targetType"], "Bogus"),
+    (_ACHIEVEMENT + ["alignment", 0, "targetType"], "ext:CFItem2"),
+    (_ACHIEVEMENT + ["alignment", 0, "targetCode"], 12),
+    (_SUBJECT + ["identifier", 0, "identityType"], "bogus"),
+    (_SUBJECT + ["identifier", 0, "identityType"], "ext:schoolId"),
+    (_SUBJECT + ["identifier", 0, "identityType"], "sisSourcedId"),
+    (_SUBJECT + ["identifier", 0, "salt"], 12),
+    (["issuer", "name"], 12),
+]
+
+
+def _mutated(doc, path, value):
+    out = copy.deepcopy(doc)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return out
+
+
+def _pointer(path):
+    return "/" + "/".join(str(p) for p in path)
+
+
+def _the_exported_credential(roster):
+    doc = next(d for d in mm.io.achievement_credentials(roster, "leo", issuer=ISSUER,
+                                                         issuer_name="Maple Street")
+               if d["credentialSubject"]["achievement"].get("alignment"))
+    doc["issuer"] = {"id": ISSUER, "type": ["Profile"], "name": "Maple Street"} \
+        if isinstance(doc["issuer"], str) else doc["issuer"]
+    return doc
+
+
+def test_reader_rejects_what_both_schemas_reject(roster, ob3_data):
+    _needs("jsonschema")
+    base = _the_exported_credential(roster)
+    for variant in ("ob_strict", "ob_jsonld"):
+        assert credential_checks.schema_errors(base, variant) == []
+    mm.io.read_credential(base)
+    verdicts = {True: 0, False: 0}
+    for path, value in MUTATIONS:
+        doc = _mutated(base, path, value)
+        schemas_reject = all(credential_checks.schema_errors(doc, v)
+                             for v in ("ob_strict", "ob_jsonld"))
+        try:
+            mm.io.read_credential(doc)
+            problems = []
+        except mm.ValidationError as e:
+            problems = [p["message"] for p in e.problems]
+        assert bool(problems) == schemas_reject, (_pointer(path), value, problems)
+        if problems:  # the rejection names the mutated path
+            assert any(p.startswith(_pointer(path) + ":") for p in problems), (path, problems)
+        verdicts[schemas_reject] += 1
+    assert verdicts[True] >= 25 and verdicts[False] >= 15, verdicts
+
+
+def test_reader_names_the_calendar_and_the_vocabulary(small_roster):
+    doc = mm.io.achievement_credentials(small_roster, "ann", issuer=ISSUER)[0]
+    bad = _mutated(doc, ["validFrom"], "2026-02-30T00:00:00Z")
+    with pytest.raises(mm.ValidationError, match=r"/validFrom: not an RFC 3339 date-time: "
+                       r"'2026-02-30T00:00:00Z' names no instant"):
+        mm.io.read_credential(bad)
+    bad = _mutated(doc, _RESULT + ["status"], "Bogus")
+    with pytest.raises(mm.ValidationError, match=r"/credentialSubject/result/0/status: 'Bogus' "
+                       r"is no Result.status of OB 3.0 \(one of Completed, "):
+        mm.io.read_credential(bad)
+    bad = _mutated(doc, _ACHIEVEMENT + ["achievementType"], "Bogus")
+    with pytest.raises(mm.ValidationError, match=r"an extension term 'ext:<name>'"):
+        mm.io.read_credential(bad)
+    bad = _mutated(doc, _LEVEL + ["points"], 1)
+    with pytest.raises(mm.ValidationError, match=r"rubricCriterionLevel/0/points: must be a "
+                       r"string \(or a language map"):
+        mm.io.read_credential(bad)
+    # Inside a CLR, the path runs through the bundled credential.
+    record = mm.io.clr(small_roster, "ann", issuer=ISSUER)
+    record["credentialSubject"]["verifiableCredential"][0]["validFrom"] = "2025-02-29T00:00:00Z"
+    with pytest.raises(mm.ValidationError,
+                       match=r"/credentialSubject/verifiableCredential/0/validFrom: not an RFC"):
+        mm.io.read_credential(record)
+
+
+def test_the_calendar_rule_is_the_xapi_readers():
+    # read_credential and the xAPI reader share io::parse_rfc3339: the same texts pass.
+    for text, ok in [("2024-02-29T00:00:00Z", True), ("2023-02-29T00:00:00Z", False),
+                     ("2016-12-31T23:59:60Z", True), ("2016-12-31T22:59:60Z", False),
+                     ("2016-12-31T15:59:60-08:00", True), ("2024-01-01T00:00:00-00:00", False)]:
+        assert (mm._core.io.parse_rfc3339(text) is not None) is ok, text
+
+
+@pytest.fixture(scope="module")
+def small_roster(example_data):
+    data = example_data / "fractions"
+    r = mm.Roster(mm.Framework.from_json((data / "framework.json").read_text()),
+                  mm.Policy.read(data / "policy.json"))
+    r.ingest(pd.DataFrame({"learner": "ann", "competency": "NS2.place", "time": [1.70e9, 1.71e9],
+                           "score": 4.0, "kind": "summative", "source": "t"}))
+    return r

@@ -5,6 +5,7 @@ rows mapped by position among the learner's rows), byte equality of export -> im
 ``mm.migrate`` of the source roster for the cross-edition case, and the CLR ``mm.io.clr``
 writes.
 """
+import copy
 import hashlib
 import json
 import pathlib
@@ -544,3 +545,86 @@ def test_timestamp_texts_travel_with_the_record():
     plain = mm.Roster(fw, policy, threads=1)
     plain.add(learner, "A", 3.0, "2024-02-01T00:00:00Z")
     assert json.loads(plain.export_record(learner))["version"] == 1
+
+
+# --- the credential part: checked as read_credential does, and against the ratings (D9) ---------
+
+def _credentials_of(record):
+    return record["credential"]["credentialSubject"]["verifiableCredential"]
+
+
+def _earned(state):
+    return [c for c in state.framework if state.status(c) in ("mastered", "exceeded", "exempt")]
+
+
+def test_a_forged_credential_in_the_record_is_refused_unless_strict_is_off(roster):
+    """The tryout's reproducer: a credential for a competency the learner has not earned,
+    appended to the record's CLR, with a validFrom that is no date-time."""
+    text = roster.export_record("leo", issuer=ISSUER)
+    leo = roster.learner("leo")
+    # oracle: the source roster's statuses (the record's ratings reproduce them)
+    assert [v["credentialSubject"]["achievement"]["humanCode"]
+            for v in _credentials_of(json.loads(text))] == _earned(leo)
+    unearned = next(c for c in roster.framework if c not in _earned(leo))
+    n = len(_credentials_of(json.loads(text)))
+
+    def forge(record, valid_from="garbage"):
+        forged = copy.deepcopy(_credentials_of(record)[0])
+        forged["credentialSubject"]["achievement"]["humanCode"] = unearned
+        forged["validFrom"] = valid_from
+        _credentials_of(record).append(forged)
+
+    target = mm.Roster(roster.framework, roster.policy, threads=1)
+    before = target.to_bytes()
+    where = f"/credential/credentialSubject/verifiableCredential/{n}"
+    # its structure first, as read_credential checks it
+    with pytest.raises(mm.ValidationError, match=re.escape(
+            f"{where}/validFrom: not an RFC 3339 date-time: 'garbage'")) as e:
+        mm.io.read_record(_edited(text, forge), target)
+    assert [p["ids"] for p in e.value.problems] == [[f"{where}/validFrom"]]
+    assert target.to_bytes() == before
+    # a well-formed forgery: its claim against the recomputed ratings
+    well_formed = _edited(text, lambda r: forge(r, "2026-11-02T10:00:00Z"))
+    with pytest.raises(mm.ValidationError, match=re.escape(
+            f"{where}/credentialSubject/achievement/humanCode: the credential claims "
+            f"'{unearned}', which the record's evidence does not earn (recomputed status "
+            f"{leo.status(unearned)};")):
+        mm.io.read_record(well_formed, target)
+    assert target.to_bytes() == before
+    # strict=False: imported, both listed after the ratings' differences (none)
+    report = mm.io.read_record(_edited(text, forge), target, strict=False)
+    assert len(report["differences"]) == 2
+    assert report["differences"][0].startswith(
+        f"{where}/credentialSubject/achievement/humanCode: the credential claims '{unearned}'")
+    assert report["differences"][1].startswith(f"{where}/validFrom: not an RFC 3339")
+    assert target.learner("leo").status(unearned) == leo.status(unearned)
+
+
+def test_a_credential_dropped_from_the_record_is_named(roster):
+    text = roster.export_record("leo", issuer=ISSUER)
+    first = _credentials_of(json.loads(text))[0]["credentialSubject"]["achievement"]["humanCode"]
+
+    def drop(record):
+        del _credentials_of(record)[0]
+        del record["credential"]["credentialSubject"]["achievement"][0]
+    target = mm.Roster(roster.framework, roster.policy, threads=1)
+    with pytest.raises(mm.ValidationError, match=re.escape(
+            f"/credential/credentialSubject/verifiableCredential: no credential for '{first}', "
+            f"which the record's evidence earns (recomputed status "
+            f"{roster.learner('leo').status(first)})")):
+        mm.io.read_record(_edited(text, drop), target)
+
+
+def test_every_record_credential_passes_and_round_trips(roster):
+    """Each learner's record (with its CLR) imports with no difference and exports again byte
+    for byte; the credential handed back is the record's, and read_credential accepts it."""
+    for learner in roster.learners:
+        text = roster.export_record(learner, issuer=ISSUER)
+        record = json.loads(text)
+        target = mm.Roster(roster.framework, roster.policy, threads=1, as_of=record["as_of"])
+        report = mm.io.read_record(text, target)
+        assert report["differences"] == []
+        assert report["credential"] == record["credential"]
+        if record["credential"] is not None:
+            assert mm.io.read_credential(report["credential"]) == record["credential"]
+        assert mm.io.export_record(target, learner, issuer=ISSUER) == text

@@ -18,6 +18,7 @@ from ._arguments import checked
 from ._core import LearnerState, ParseError, Roster, ValidationError
 from ._core.io import achievement_credentials as _achievement_credentials
 from ._core.io import clr as _clr
+from ._core.io import parse_rfc3339 as _parse_rfc3339
 from ._files import file_errors
 
 __all__ = ["achievement_credentials", "clr", "read_credential"]
@@ -144,6 +145,61 @@ _SET_TYPED = {"achievement": "Achievement", "alignment": "Alignment", "creator":
 #: Classes whose ``type`` is one IRI (``IRI [1]``): the string, or a one-element array.
 _ONE_TYPED = {"otherIdentifier": "IdentifierEntry", "image": "Image",
               "association": "Association", "geo": "GeoCoordinates"}
+#: Date-time properties (``format: date-time`` in the OB 3.0 schemas) of nested classes (the
+#: credential's own: ``validFrom``, ``validUntil``, ``awardedDate``; VCDM 1.1's
+#: ``issuanceDate``, ``expirationDate``), by class.
+_DATE_TIMES = {"AchievementSubject": ("activityStartDate", "activityEndDate")}
+#: Properties the OB 3.0 schemas type as ``string`` (the strict variant: a string; the
+#: JSON-LD-adapted one: a string or a language map ``{"en": "..."}``, so either is accepted,
+#: the union of what the two accept), by class.
+_STRINGS = {
+    "Achievement": ("id", "description", "fieldOfStudy", "humanCode", "inLanguage", "name",
+                    "specialization", "version"),
+    "AchievementSubject": ("id", "licenseNumber", "narrative", "role", "term"),
+    "Alignment": ("targetCode", "targetDescription", "targetName", "targetFramework",
+                  "targetUrl"),
+    "Criteria": ("id", "narrative"),
+    "Evidence": ("id", "narrative", "name", "description", "genre", "audience"),
+    "IdentityObject": ("identityHash", "salt"),
+    "Profile": ("id", "name", "url", "phone", "description", "email", "official", "familyName",
+                "givenName", "additionalName", "patronymicName", "honorificPrefix",
+                "honorificSuffix", "familyNamePrefix"),
+    "Result": ("achievedLevel", "resultDescription", "value"),
+    "ResultDescription": ("id", "name", "requiredLevel", "requiredValue", "valueMax", "valueMin"),
+    "RubricCriterionLevel": ("id", "description", "level", "name", "points"),
+}
+_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+#: Numbers (``type: number``), by class.
+_NUMBERS = {"Achievement": ("creditsAvailable",), "AchievementSubject": ("creditsEarned",)}
+#: The extensible enumerations (EnumExt): one of the values, or an extension term, which the
+#: schemas match with the unanchored pattern ``(ext:)[a-z|A-Z|0-9|.|-|_]+`` (JSON Schema
+#: ``pattern`` is a search: "ext:" then a name character anywhere in the string).
+_EXTENSION = re.compile(r"(ext:)[a-z|A-Z|0-9|.|-|_]+")
+_EXTENSIBLE = {
+    ("Achievement", "achievementType"): (
+        "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment",
+        "AssociateDegree", "Award", "Badge", "BachelorDegree", "Certificate",
+        "CertificateOfCompletion", "Certification", "CommunityService", "Competency", "Course",
+        "CoCurricular", "Degree", "Diploma", "DoctoralDegree", "Fieldwork",
+        "GeneralEducationDevelopment", "JourneymanCertificate", "LearningProgram", "License",
+        "Membership", "ProfessionalDoctorate", "QualityAssuranceCredential", "MasterCertificate",
+        "MasterDegree", "MicroCredential", "ResearchDoctorate", "SecondarySchoolDiploma"),
+    ("IdentityObject", "identityType"): (
+        "name", "sourcedId", "systemId", "productId", "userName", "accountId", "emailAddress",
+        "nationalIdentityNumber", "isbn", "issn", "lisSourcedId", "oneRosterSourcedId",
+        "sisSourcedId", "ltiContextId", "ltiDeploymentId", "ltiToolId", "ltiPlatformId",
+        "ltiUserId", "identifier"),
+    ("ResultDescription", "resultType"): (
+        "GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel", "PredictedScore",
+        "RawScore", "Result", "RubricCriterion", "RubricCriterionLevel", "RubricScore",
+        "ScaledScore", "Status"),
+    ("Alignment", "targetType"): (
+        "ceasn:Competency", "ceterms:Credential", "CFItem", "CFRubric", "CFRubricCriterion",
+        "CFRubricCriterionLevel", "CTDL"),
+}
+#: The closed enumerations.
+_CLOSED = {("Result", "status"): ("Completed", "Enrolled", "Failed", "InProgress", "OnHold",
+                                  "Provisional", "Withdrew")}
 _SUBJECTS = {"OpenBadgeCredential": "AchievementSubject",
              "AchievementCredential": "AchievementSubject",
              "EndorsementCredential": "EndorsementSubject", "ClrCredential": "ClrSubject"}
@@ -185,7 +241,47 @@ class _Checker:
         elif as_set and self.sets and not isinstance(t, list):
             self.fail(path + "/type", f"must be an array holding {name!r} (IRI [1..*], an "
                       f"unordered set), got {t!r}")
+        self.fields(node, path, name)
         self.walk(node, path)
+
+    def fields(self, node: dict[str, Any], path: str, name: str) -> None:
+        """The value rules of class `name`'s properties (strings, numbers, enumerations,
+        date-times), as the OB 3.0 schemas state them; the enumerations only in VCDM 2.0
+        documents (``sets``): VCDM 1.1 ones are from drafts with other terms (the 1EdTech
+        validator accepts ``identityType: "email"`` there, with a warning)."""
+        for key in _STRINGS.get(name, ()):
+            if key in node:
+                value = node[key]
+                if not (isinstance(value, str) or (
+                        isinstance(value, dict) and value
+                        and all(_LANGUAGE.fullmatch(k) and isinstance(v, str)
+                                for k, v in value.items()))):
+                    self.fail(f"{path}/{key}", f"must be a string (or a language map such as "
+                              f"{{\"en\": \"...\"}}), got {value!r}")
+        for key in _NUMBERS.get(name, ()):
+            if key in node and (not isinstance(node[key], (int, float))
+                                or isinstance(node[key], bool)):
+                self.fail(f"{path}/{key}", f"must be a number, got {node[key]!r}")
+        if not self.sets:  # VCDM 1.1, from before OB 3.0 settled its vocabularies
+            return self.dates(node, path, name)
+        for (cls, key), values in _EXTENSIBLE.items():
+            if cls == name and key in node:
+                value = node[key]
+                ok = isinstance(value, str) and (value in values) != bool(
+                    _EXTENSION.search(value))
+                if not ok:
+                    self.fail(f"{path}/{key}", f"{value!r} is no {name}.{key} of OB 3.0 "
+                              f"(one of its values, or an extension term 'ext:<name>')")
+        for (cls, key), values in _CLOSED.items():
+            if cls == name and key in node and node[key] not in values:
+                self.fail(f"{path}/{key}", f"{node[key]!r} is no {name}.{key} of OB 3.0 "
+                          f"(one of {', '.join(values)})")
+        self.dates(node, path, name)
+
+    def dates(self, node: dict[str, Any], path: str, name: str) -> None:
+        for key in _DATE_TIMES.get(name, ()):
+            if key in node:
+                _date_time_ok(self, node[key], f"{path}/{key}")
 
     def walk(self, node: dict[str, Any], path: str) -> None:
         is_result = "Result" in self.types(node)
@@ -218,13 +314,26 @@ class _Checker:
                 self.fail(path + "/" + key, "required (the id of an achievement)")
 
 
-def _time_ok(c: _Checker, doc: dict[str, Any], key: str, required: bool) -> None:
+def _date_time_ok(c: _Checker, value: Any, path: str) -> None:
+    """An RFC 3339 date-time with a time zone that names a real instant: the day exists (no
+    Feb 30, no Feb 29 of a common year) and a second 60 is a leap second at 23:59:60 UTC (the
+    rule of the library's parser, ``io::parse_rfc3339``, which the xAPI reader applies)."""
+    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
+        c.fail(path, f"not an RFC 3339 date-time: {value!r}")
+    elif _parse_rfc3339(value) is None:
+        c.fail(path, f"not an RFC 3339 date-time: {value!r} names no instant (a day the "
+               "calendar does not have, or a second 60 other than a leap second at 23:59:60 "
+               "UTC)")
+
+
+def _time_ok(c: _Checker, doc: dict[str, Any], key: str, required: bool,
+             path: str = "") -> None:
     value = doc.get(key)
     if value is None:
         if required:
-            c.fail("/", f"{key!r} is required")
-    elif not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
-        c.fail("/" + key, f"not an RFC 3339 date-time: {value!r}")
+            c.fail(path or "/", f"{key!r} is required")
+    else:
+        _date_time_ok(c, value, f"{path}/{key}")
 
 
 def _check(doc: Any, path: str, c: _Checker, notes: list[str]) -> None:
@@ -267,8 +376,10 @@ def _check(doc: Any, path: str, c: _Checker, notes: list[str]) -> None:
         c.typed(issuer, path + "/issuer", "Profile", True)
         if isinstance(issuer, dict) and not isinstance(issuer.get("id"), str):
             c.fail(path + "/issuer/id", "required")
-    _time_ok(c, doc, "issuanceDate" if v1 and "validFrom" not in doc else "validFrom", True)
-    _time_ok(c, doc, "expirationDate" if v1 and "validUntil" not in doc else "validUntil", False)
+    _time_ok(c, doc, "issuanceDate" if v1 and "validFrom" not in doc else "validFrom", True, path)
+    _time_ok(c, doc, "expirationDate" if v1 and "validUntil" not in doc else "validUntil", False,
+             path)
+    _time_ok(c, doc, "awardedDate", False, path)
     if "proof" not in doc:
         notes.append(f"{path or '/'}: no proof (an unsigned credential)")
     else:
@@ -285,6 +396,8 @@ def _check(doc: Any, path: str, c: _Checker, notes: list[str]) -> None:
         if expected not in c.types(subject):
             c.fail(path + "/credentialSubject/type",
                    f"must hold {expected!r}, got {subject.get('type')!r}")
+    if kind in ("OpenBadgeCredential", "AchievementCredential"):
+        c.fields(subject, path + "/credentialSubject", "AchievementSubject")
     c.walk(subject, path + "/credentialSubject")
     identifiers = subject.get("identifier", [])
     for i, ident in enumerate(identifiers if isinstance(identifiers, list) else [identifiers]):
@@ -305,6 +418,9 @@ def _check(doc: Any, path: str, c: _Checker, notes: list[str]) -> None:
             for key in ("id", "name", "criteria"):
                 if key not in achievement:
                     c.fail(path + "/credentialSubject/achievement", f"{key!r} is required")
+            criteria = achievement.get("criteria")
+            if isinstance(criteria, dict):
+                c.fields(criteria, path + "/credentialSubject/achievement/criteria", "Criteria")
     elif kind == "ClrCredential":
         inner = subject.get("verifiableCredential")
         if not isinstance(inner, list) or not inner:
@@ -354,7 +470,15 @@ def read_credential(source: Union[str, bytes, "os.PathLike[str]", dict[str, Any]
     ``IRI [1..*]`` classes: Achievement, Profile, Result, ResultDescription,
     RubricCriterionLevel, Alignment, Evidence, ...; the one IRI for IdentityObject,
     IdentifierEntry, Image, Association); a CLR's credentials each, and its associations' CLR
-    types.
+    types. Values as the OB 3.0 schemas state them (what both the strict and the
+    JSON-LD-adapted variant reject is rejected): date-times (``validFrom``, ``validUntil``,
+    ``awardedDate``, ``activityStartDate``, ...) name a real instant (no Feb 30, no Feb 29 of a
+    common year, a second 60 only at 23:59:60 UTC: the library's RFC 3339 parser, as the xAPI
+    reader); the string-typed properties (``RubricCriterionLevel.points``, ``Result.value``,
+    ``Achievement.humanCode``, ...) are strings or language maps; ``achievementType``,
+    ``identityType``, ``resultType`` and Alignment ``targetType`` are one of their values or
+    an extension term (``"ext:..."``), ``Result.status`` one of its values (the enumerations
+    in VCDM 2.0 documents only).
 
     :param source: the JSON text (``str`` or ``bytes`` starting with ``{``), a compact JWS
         (``header.payload.signature``: the payload, or its ``vc`` claim, is the credential;

@@ -13,8 +13,9 @@ import os
 from typing import Any, Optional, Sequence, Union
 
 from ._arguments import checked
-from ._core import Framework, Roster
+from ._core import Framework, Roster, ValidationError
 from ._core.io import read_record as _read_record
+from ._credentials import _check, _Checker
 from ._files import file_errors
 
 __all__ = ["export_record", "read_record"]
@@ -101,19 +102,28 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         ``differences``. A statement of the record that the roster has already voided stays
         voided when it arrives, so it counts as such here: its ratings are not reproduced
         (the error names the statement and what voided it). Not applied with ``allow_other_policy`` when the policy does differ,
-        nor when migrating.
+        nor when migrating. The record's credential part (its CLR) is checked too: its
+        structure as :func:`read_credential` checks it (always), and, without migration, its
+        achievements against the recomputed ratings (each bundled credential claims, by
+        ``humanCode``, a distinct competency the learner has earned; every mastered or
+        exceeded one has a credential; exempt ones all or none). ``strict``: a structural
+        problem, or a claim the ratings do not back (under the roster's own policy), is a
+        ValidationError naming ``/credential/...``; otherwise each is listed in
+        ``differences``.
     :returns: dict ``learner``, ``rows`` (evidence rows ingested), ``as_of``, ``migrated``,
         ``decisions`` (what the migration remapped: the DataFrame :func:`masterymap.migrate`
         reports; empty without migration), ``notes`` (the revision map's), ``differences``
-        (competencies whose rating or explanation was not reproduced; ``[]``: all were),
+        (competencies whose rating or explanation was not reproduced, then each
+        ``"/credential/<path>: <what>"`` the credential part gets wrong; ``[]``: none),
         ``credential`` (the record's CLR as a dict, or None), ``ingest`` (the ingest summary),
         ``duplicates`` (rows that repeat a statement id with the same content: skipped)
     :raises ParseError: not JSON (line and column), not a learner record, another version, a
         missing or mistyped field (its JSON path, e.g. ``/evidence/3/time``)
     :raises ValidationError: the framework does not match (and no ``old_edition``), the policy
         differs (naming the differing fields), the learner is already in the roster, or
-        (``strict``) a rating is not reproduced (naming ``/framework``, ``/policy``,
-        ``/learner``, ``/ratings/<i>``)
+        (``strict``) a rating is not reproduced or the credential part is invalid or claims
+        what the ratings do not earn (naming ``/framework``, ``/policy``, ``/learner``,
+        ``/ratings/<i>``, ``/credential/...``)
     :raises EvidenceError: evidence or ratings naming unknown competencies, rows the roster
         refuses, or a statement id used before with other content (each problem naming
         ``/evidence/<i>``)
@@ -127,9 +137,37 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         raise TypeError(f"io.read_record(): source must be JSON text, bytes or a path (str or "
                         f"os.PathLike), got {type(source).__name__} {source!r}")
 
-    report: dict[str, Any] = _read_record(roster, _text(source), old_edition=old_edition,
+    text = _text(source)
+    structure = _credential_problems(text)
+    if strict and structure:
+        error = ValidationError("the record's credential is not a valid credential (strict=False "
+                                "imports the record and lists these in differences):\n  "
+                                + "\n  ".join(structure))
+        error.problems = [{"kind": "credential", "ids": [p.split(": ", 1)[0]], "message": p}
+                          for p in structure]
+        raise error
+    report: dict[str, Any] = _read_record(roster, text, old_edition=old_edition,
                                           intermediate=list(intermediate), split=split,
                                           allow_other_policy=allow_other_policy, strict=strict)
     report["decisions"] = _decisions_frame(report["decisions"], [])
     report["credential"] = json.loads(report["credential"]) if report["credential"] else None
+    report["differences"] = list(report["differences"]) + structure
     return report
+
+
+def _credential_problems(text: str) -> list[str]:
+    """The structural problems of the record's credential part, as :func:`read_credential`
+    finds them, each ``"/credential/<JSON path>: <reason>"``; [] when it has none, is null, or
+    the text is no learner record (the C++ reader then says why)."""
+    try:
+        doc = json.loads(text.lstrip("\ufeff"))
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(doc, dict) or doc.get("type") != "masterymap.learner_record":
+        return []
+    credential = doc.get("credential")
+    if not isinstance(credential, dict):
+        return []
+    checker: _Checker = _Checker()
+    _check(credential, "/credential", checker, [])
+    return checker.problems

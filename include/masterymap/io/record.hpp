@@ -82,6 +82,9 @@ struct record_read_options {
   /// enter a roster silently. Off: imported, `record_import::differences` lists them. Not
   /// applied when `allow_other_policy` is set and the policy does differ (then differences are
   /// expected), nor when migrating (ratings are not compared).
+  /// The same holds for the credential part: its bundled credentials' achievements must be the
+  /// competencies the recomputed ratings earn (see `read_record`); strict: a mismatch is a
+  /// validation_error naming "/credential/...", off: listed in `record_import::differences`.
   bool strict = true;
 };
 
@@ -102,8 +105,10 @@ struct record_import {
   /// Without migration: the roster's engine rates the learner at the record's `as_of` from the
   /// record's evidence and compares every rating and explanation with the record's: the
   /// competencies whose entry differs (a different policy or probability source, or with
-  /// `strict` off an edited record), in framework order. Empty: every rating and explanation
-  /// was reproduced exactly.
+  /// `strict` off an edited record), in framework order; then (`strict` off, or another
+  /// policy) each way the credential part does not match the recomputed ratings, as
+  /// "/credential/<JSON path>: <what>" (see `read_record`). Empty: every rating and
+  /// explanation was reproduced exactly and the credential claims exactly what they earn.
   std::vector<std::string> differences;
   std::string credential;  ///< the record's credential (JSON text), "" when null
 };
@@ -118,6 +123,15 @@ struct record_import {
 /// as stored) is an error naming the id and the differing values, and with the same content
 /// counts once (`duplicates`). Other sources (an assessor's name many rows share) are kept as
 /// by `roster::ingest`.
+/// Without migration the credential part (when not null) is compared with the recomputed
+/// ratings: each bundled credential (`credentialSubject.verifiableCredential[i]`, an object)
+/// must claim, by its achievement's `humanCode` (what `clr` writes: the competency id), a
+/// different competency the learner has earned (mastered, exceeded or exempt), every
+/// mastered or exceeded competency must have one (exempt ones all or none, as
+/// `credential_options::include_exempt`), and each achievement of the CLR's
+/// `credentialSubject.achievement` list must be one of those claimed. Its structure is not
+/// checked here: the Python `masterymap.io.read_record` checks it first as
+/// `masterymap.io.read_credential` does.
 /// All or nothing: on any error the roster is unchanged.
 /// \throws masterymap::parse_error: not JSON (line and column), not a learner record, another
 ///         version, or a field missing or of the wrong type (its JSON path, e.g.
@@ -126,7 +140,10 @@ struct record_import {
 ///         framework and no `old_edition` is given (or `old_edition` does not match it either),
 ///         the record's policy differs from the roster's (without `allow_other_policy`), or
 ///         the learner is already in the roster, or (`strict`) a rating the record's evidence
-///         does not reproduce — each problem naming its JSON path;
+///         does not reproduce, or a credential that claims what the recomputed ratings do not
+///         earn ("/credential/credentialSubject/verifiableCredential/3/credentialSubject/
+///         achievement/humanCode: the credential claims 'FR5.divunit', which the record's
+///         evidence does not earn ...") — each problem naming its JSON path;
 ///         masterymap::evidence_error: evidence or ratings naming competencies the framework
 ///         (the old edition when migrating) does not have, or rows the roster refuses, each
 ///         problem naming "/evidence/<i>: ..." with `rows()` the record's evidence indices,
@@ -134,7 +151,8 @@ struct record_import {
 ///         '<id>' was ingested before with other content: learner 'ann' (was 'bo')", or "...
 ///         is also /evidence/0 with other content: ...").
 /// Complexity: O(record) plus one `roster::ingest` of its rows and one evaluation of the
-///         learner (with `explain` per rated competency).
+///         learner (with `explain` per rated competency); the credential check is
+///         O(credential + competencies).
 MASTERYMAP_API record_import read_record(roster& target, std::string_view text,
                                          const record_read_options& options = {});
 

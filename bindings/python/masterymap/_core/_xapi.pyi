@@ -6,6 +6,7 @@ from ._framework import Framework
 from ._scale import Scale
 
 def validate_xapi_statement(text: str, version: str = "2.0") -> list[tuple[str, str]]: ...
+def parse_rfc3339(text: str) -> Optional[float]: ...
 def parse_xapi(source: Union[str, bytes, "os.PathLike[str]"], *, is_path: bool = False,
                version: str = "2.0", alignment: dict[str, str] = ...,
                framework: Optional[Framework] = None, learner: str = "ifi",

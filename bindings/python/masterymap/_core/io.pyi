@@ -45,6 +45,7 @@ def read_record(roster: Roster, text: str, *, old_edition: Optional[Framework] =
                 allow_other_policy: bool = False, strict: bool = True) -> dict[str, Any]: ...
 
 from ._xapi import default_verb_kinds as default_verb_kinds
+from ._xapi import parse_rfc3339 as parse_rfc3339
 from ._xapi import parse_xapi as parse_xapi
 from ._xapi import validate_xapi_statement as validate_xapi_statement
 
