@@ -219,6 +219,7 @@ A voiding statement's id names one statement across batches: a void sent again w
 target is a repeat; the id with another target, on a row, or a row's id on a void is an
 ``EvidenceError`` naming the id ("void 0: statement '<id>' was ingested before as a voiding
 statement of '<target>': the same id cannot void '<other>'").
+
 cmi5 waivers (``data.attrs["waived"]``) are recorded, not applied: the engine has no waiver
 exemption, so a waived competency is rated on its evidence alone; a frame with waivers is
 ingested with a ``UserWarning`` naming their count and statements. A frame whose scores
