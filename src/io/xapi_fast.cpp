@@ -425,14 +425,14 @@ class walker {
   }
 
   // An activity list of contextActivities: an array of Activities or one (either version, as
-  // the walker takes it); `categories`: their ids go to the fields.
-  bool activity_list(od::value& v, bool categories) {
+  // the walker takes it); the ids go to `ids` when given (category, grouping: as the walker).
+  bool activity_list(od::value& v, std::vector<std::string_view>* ids) {
     od::json_type type;
     if (v.type().get(type) != SUCCESS) return false;
     std::string_view id;
     if (type == od::json_type::object) {
       if (!activity(v, id)) return false;
-      if (categories) f_.categories.push_back(id);
+      if (ids != nullptr) ids->push_back(id);
       return true;
     }
     od::array a;
@@ -440,7 +440,7 @@ class walker {
     for (auto item : a) {
       od::value x;
       if (std::move(item).get(x) != SUCCESS || !activity(x, id)) return false;
-      if (categories) f_.categories.push_back(id);
+      if (ids != nullptr) ids->push_back(id);
     }
     return true;
   }
@@ -458,7 +458,17 @@ class walker {
                            : key_is(k, "other")    ? 4
                            : key_is(k, "category") ? 8
                                                    : 0;
-      if (bit == 0 || !seen.first(bit) || !activity_list(f.value(), bit == 8)) return false;
+      if (bit == 0 || !seen.first(bit)) return false;
+      std::vector<std::string_view>* ids = nullptr;
+      if (bit == 8) {
+        ids = &f_.categories;
+      } else if (bit == 2) {  // cmi5: the AU's publisher id (cmi5 9.6.2.3)
+        od::json_type type;
+        if (f.value().type().get(type) != SUCCESS) return false;
+        f_.grouping_is_array = type == od::json_type::array;
+        ids = &f_.groupings;
+      }
+      if (!activity_list(f.value(), ids)) return false;
     }
     return true;
   }

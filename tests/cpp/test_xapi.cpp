@@ -1216,6 +1216,7 @@ TEST_CASE("xapi: integers beyond 64 bits are valid JSON, read as the nearest dou
                              m),
         parse_error);
   }
+}
 
 TEST_CASE("xapi: cmi5 AUs through their grouping activity, the rules on cmi5 defined statements") {
   // cmi5 8.1.5.0-3/6: the object id is the LMS's activityId, not the AU's publisher id, which

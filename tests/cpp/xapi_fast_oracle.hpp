@@ -63,6 +63,8 @@ inline std::string difference(const xd::statement_fields& a, const xd::statement
   if (a.success != b.success) return "success";
   if (a.completion != b.completion) return "completion";
   if (a.categories != b.categories) return "categories";
+  if (a.groupings != b.groupings) return "groupings";
+  if (a.grouping_is_array != b.grouping_is_array) return "grouping_is_array";
   return {};
 }
 

@@ -1474,6 +1474,7 @@ def test_integers_beyond_64_bits_are_numbers():
     with pytest.raises(mm.ParseError, match=r"line 1, column \d+"):
         mm.io.read_xapi(bad, alignment=ALIGN)
 
+
 def test_the_frame_records_its_scale_and_a_roster_warns_of_fractions():
     fw, policy = _fw_policy()
     sts = [stmt(1, result={"score": {"scaled": 1.0}}),
