@@ -74,8 +74,8 @@ struct folding_rule {
   folding_rule() = default;
   folding_rule(const rule& ru, const scale& sc, rule_binding b)
       : r(ru), mp(ru.method, sc), kinds(std::move(b)), form(fold_form_of(ru)) {}
-  /// Whether an event of kind code k is left out of the value (ignored, or a pre-test that
-  /// does not count).
+  /// Whether an event of kind code k is left out of the value (ignored, a pre-test that does
+  /// not count, or a waiver).
   [[nodiscard]] bool skips(std::uint8_t k) const noexcept { return kinds.flags[k] != 0; }
 };
 
@@ -117,17 +117,20 @@ struct rule_conditions {
   bool exempt_confirmed = false;  ///< exempt_level, and every exemption-confirmation kind confirms
   bool gate_refused = false;      ///< a gatekeeper kind's latest evidence is below mastery
   bool exempt_refused = false;    ///< exempt_level, and an exemption confirmation is below mastery
+  bool waived = false;  ///< a waiver (evidence.hpp, builtin_kinds) up to the evaluation time
 };
 
 /// The status of a competency with evidence up to the evaluation time, before monotonic holding
 /// and expiry: mastered (exceeded) when the value, the amount of evidence and the gatekeepers
-/// all agree; else exempt by a pre-test confirmed by every gatekeeper kind (a gatekeeper gates
+/// all agree; else exempt by a waiver (an authority's decision: no gatekeeper holds it back);
+/// else exempt by a pre-test confirmed by every gatekeeper kind (a gatekeeper gates
 /// every route to done, exemption included) and every exemption-confirmation kind; awaiting
 /// confirmation when only a gatekeeper or an exemption confirmation is missing (no evidence of
 /// the kind yet); else in progress — also when the check was made and its latest score is
 /// below mastery (a refused check does not wait for another: the learner works on).
 constexpr status decide_status(const rule_conditions& c) noexcept {
   if (c.reached && c.enough && c.confirmed) return c.exceeds ? status::exceeded : status::mastered;
+  if (c.waived) return status::exempt;
   if (c.exempt_confirmed && c.confirmed) return status::exempt;
   if (c.gate_refused) return status::in_progress;
   if ((c.reached && c.enough) || (c.exempt_level && !c.exempt_refused))
@@ -145,6 +148,7 @@ struct pair_replay {
   detail::running run;
   double pre_max = -std::numeric_limits<double>::infinity();
   std::array<float, detail::max_tracked_kinds> require_last, confirm_last;
+  bool waived = false;
   pair_replay() {
     require_last.fill(std::numeric_limits<float>::quiet_NaN());
     confirm_last.fill(std::numeric_limits<float>::quiet_NaN());
@@ -157,7 +161,10 @@ struct pair_replay {
       if (fr.kinds.require[j] == static_cast<int>(k)) require_last[j] = score;
     for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
       if (fr.kinds.confirm[j] == static_cast<int>(k)) confirm_last[j] = score;
-    if (fr.skips(k)) return;
+    if (fr.skips(k)) {
+      waived = waived || (fr.kinds.flags[k] & flag_waiver) != 0;
+      return;
+    }
     detail::push(run, fr.mp, S, static_cast<double>(attr.weight));
   }
   [[nodiscard]] status decide(const folding_rule& fr, const scale& sc) const {
@@ -177,6 +184,7 @@ struct pair_replay {
                                 sc, fr.kinds.confirm.size(),
                                 [&](std::size_t j) { return static_cast<double>(confirm_last[j]); },
                                 ignore, cond.exempt_refused);
+    cond.waived = waived;
     return detail::decide_status(cond);
   }
 };

@@ -23,9 +23,9 @@ namespace masterymap::detail {
 // exemption or monotonic holding) is rated from running accumulators in one pass over a
 // learner's events in row order: the counted events of one (learner, competency) are in
 // aggregation order (time, then row) as long as their times do not go back. A competency whose
-// counted times go back, or whose rule is of another form, is rated by the general path from its
-// gathered and sorted events. Both paths share `push`/`value_of` (accumulate.hpp) and
-// `decide_status` (decision.hpp), so the outcomes are identical.
+// counted times go back, whose rule is of another form, or that has a waiver (evidence.hpp), is
+// rated by the general path from its gathered and sorted events. Both paths share `push`/`value_of`
+// (accumulate.hpp) and `decide_status` (decision.hpp), so the outcomes are identical.
 //
 // The learner's events come either straight from the log's columns (when the log is already
 // grouped by learner, i.e. learner codes never decrease) or from one counting-sort pass into
@@ -289,7 +289,14 @@ bool fold_events(const bulk_context& k, const Source& src, std::size_t begin, st
     }
     ++x.count;
     if (x.mode != acc_fast) continue;
-    if (!k.all_counted && x.fr->skips(attrs[a].kind)) continue;
+    if (!k.all_counted && x.fr->skips(attrs[a].kind)) {
+      // A waiver exempts: a condition the kernel's accumulators do not carry (rare).
+      if (x.fr->kinds.flags[attrs[a].kind] & flag_waiver) {
+        x.mode = acc_general;
+        any_general = true;
+      }
+      continue;
+    }
     if (t < x.last_t) {  // counted times go back: sort this competency's events
       x.mode = acc_general;
       any_general = true;

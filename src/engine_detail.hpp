@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "inference.hpp"
+#include "kind_names.hpp"
 #include "parallel.hpp"
 
 namespace masterymap::detail {
@@ -84,10 +85,12 @@ std::shared_ptr<const compiled_policy> compile(framework fw, policy pol,
 
 inline constexpr std::uint8_t flag_ignored = 1;  // kind never counts
 inline constexpr std::uint8_t flag_pretest = 2;  // pre-test, used for exemption only
+inline constexpr std::uint8_t flag_waiver = 4;   // a waiver: exempts, never counts
 
 /// One distinct rule bound to a log's kind codes.
 struct rule_binding {
-  std::array<std::uint8_t, 256> flags{};  // per kind code: flag_ignored | flag_pretest, 0 = counts
+  // per kind code: flag_ignored | flag_pretest | flag_waiver, 0 = counts
+  std::array<std::uint8_t, 256> flags{};
   int pretest = -1;
   std::vector<int> require, confirm;  // log kind codes (-1: the log has no such kind)
 };

@@ -90,6 +90,7 @@ std::optional<double> aggregate(const method& m, const scale& sc, const ev* e,
 struct counted_events {
   double pre_max = -std::numeric_limits<double>::infinity();
   double fresh = -std::numeric_limits<double>::infinity();
+  std::ptrdiff_t waiver = -1;  // the latest waiver among the events (index), -1: none
 };
 
 // Selects into s.kept the events of e[0..m) that count under rule r at `as_of`: not of an
@@ -112,9 +113,11 @@ counted_events select_counted(const binding& b, const rule& r, const rule_bindin
     if (static_cast<int>(k) == rb.pretest)
       out.pre_max = std::max(out.pre_max, static_cast<double>(e[i].score));
     if (f) {
+      if (f & flag_waiver) out.waiver = static_cast<std::ptrdiff_t>(i);
       if (tr)
-        tr->reason[i] = (f & flag_ignored) ? fmt::format("kind '{}' never counts", kinds[k])
-                                           : std::string("pre-test: used for exemption only");
+        tr->reason[i] = (f & flag_ignored)  ? fmt::format("kind '{}' never counts", kinds[k])
+                        : (f & flag_waiver) ? std::string("waiver: exempts, never counts")
+                                            : std::string("pre-test: used for exemption only");
       continue;
     }
     out.fresh = e[i].time;
@@ -179,6 +182,16 @@ rule_conditions conditions_of(const binding& b, const rule& r, const rule_bindin
   return cond;
 }
 
+// The note naming the waiver e[i] ("waived (Tested Out): by 'statement-id' on 2024-03-01T...").
+std::string waiver_note(const binding& b, const ev& e) {
+  const evidence_attributes& a = b.attrs[e.attr];
+  const std::string_view reason = waiver_reason(b.log->kinds()[a.kind]);
+  const std::string& source = b.log->sources()[a.source];
+  return fmt::format(
+      "waived{}: by {} on {}", reason.empty() ? std::string() : fmt::format(" ({})", reason),
+      source.empty() ? std::string("a waiver") : fmt::format("'{}'", source), format_time(e.time));
+}
+
 // Records in `tr` why the value, the amount of evidence or the pre-test fall short.
 void explain_conditions(const rule& r, const scale& sc, const std::optional<double>& value,
                         std::size_t counted, double pre_max, const rule_conditions& cond,
@@ -240,8 +253,17 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
   res.fresh = ce.fresh;
   const std::optional<double> value =
       aggregate(r.method, sc, e, s.kept, b.attrs, b, learner, comp_id, s);
-  const rule_conditions cond = conditions_of(b, r, rb, e, m, value, s.kept.size(), ce.pre_max, tr);
-  if (tr) explain_conditions(r, sc, value, s.kept.size(), ce.pre_max, cond, *tr);
+  rule_conditions cond = conditions_of(b, r, rb, e, m, value, s.kept.size(), ce.pre_max, tr);
+  cond.waived = ce.waiver >= 0;
+  if (tr) {
+    explain_conditions(r, sc, value, s.kept.size(), ce.pre_max, cond, *tr);
+    if (cond.waived) {
+      std::string note = waiver_note(b, e[ce.waiver]);
+      if (cond.reached && cond.enough && cond.confirmed)
+        note += " (not applied: the counted evidence reaches mastery, which takes precedence)";
+      tr->notes.push_back(std::move(note));
+    }
+  }
   outcome& o = res.out;
   if (value) {
     o.score = *value;

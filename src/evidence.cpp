@@ -19,7 +19,7 @@ using detail::trim;
 const std::vector<std::string>& builtin_kinds() {
   static const std::vector<std::string> kinds = {"pretest",    "formative",   "summative",
                                                  "discussion", "observation", "self",
-                                                 "transfer",   "placement"};
+                                                 "transfer",   "placement",   "waiver"};
   return kinds;
 }
 

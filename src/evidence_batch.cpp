@@ -109,8 +109,10 @@ void detail::staged_kinds::stage(const table& kinds, const std::vector<std::stri
     any_level = any_level || level[j];
     if (auto k = kinds.find(name)) {
       code[j] = static_cast<int>(*k);
-    } else if (!name.empty() && std::find(checks.known_kinds.begin(), checks.known_kinds.end(),
-                                          name) != checks.known_kinds.end()) {
+    } else if (detail::is_waiver_kind(name) ||
+               (!name.empty() && std::find(checks.known_kinds.begin(), checks.known_kinds.end(),
+                                           name) != checks.known_kinds.end())) {
+      // A waiver's kind names its reason ("waiver:Tested Out"): built in, whatever the reason.
       code[j] = add_new(name);
     } else if (checks.accept_new_kinds && !name.empty() &&
                !(near[j] = near_miss(name, checks.near_miss_kinds)).empty()) {
@@ -451,7 +453,8 @@ void check_rows(const staged_batch& s, std::size_t n, meter& m) {
       } else if (s.K.code[b.kind.codes[i]] < 0) {
         std::string k(b.kind.names[b.kind.codes[i]]);
         bad(i, problem_kind::unknown_id, {k},
-            fmt::format("unknown kind '{}' (a log takes the built-in kinds, its own (add_kind) "
+            fmt::format("unknown kind '{}' (a log takes the built-in kinds, 'waiver:<reason>' "
+                        "too, its own (add_kind) "
                         "and, checked against a policy, the policy's; a roster takes any)",
                         k));
       }

@@ -305,6 +305,13 @@ void rule_problems(const rule& r, const scale* s, const std::string& path,
                                                           "impossible)"
             : std::string_view(field) == "ignore_kinds" ? "be ignored (it never counts)"
                                                         : "confirm an exemption"));
+      // A waiver exempts by itself: it has no score to confirm or gate with.
+      if (std::string_view(field) != "ignore_kinds" && detail::is_waiver_kind(ks[i]))
+        out.push_back(fmt::format(
+            "{}.{}[{}]: '{}' is a waiver kind: a waiver exempts the learner by itself (its score "
+            "never counts), so it cannot {}",
+            path, field, i, ks[i],
+            std::string_view(field) == "require_kinds" ? "be required" : "confirm an exemption"));
       const auto& builtin = builtin_kinds();
       if (!ks[i].empty() && std::find(builtin.begin(), builtin.end(), ks[i]) == builtin.end())
         if (const auto near = detail::near_miss(ks[i], builtin); !near.empty())

@@ -153,6 +153,7 @@ struct accumulator {
   double last_time = -std::numeric_limits<double>::infinity();
   double pre_max = -std::numeric_limits<double>::infinity();
   std::array<float, max_tracked_kinds> require_last, confirm_last;  // NaN: none yet
+  bool waived = false;  // a waiver among the events (decision.hpp, rule_conditions::waived)
   accumulator() {
     require_last.fill(std::numeric_limits<float>::quiet_NaN());
     confirm_last.fill(std::numeric_limits<float>::quiet_NaN());

@@ -54,7 +54,10 @@ void fold(accumulator& a, const folding_rule& fr, double time, float score,
   for (std::size_t j = 0; j < fr.kinds.confirm.size(); ++j)
     if (fr.kinds.confirm[j] == static_cast<int>(k)) a.confirm_last[j] = score;
   a.last_time = time;
-  if (fr.skips(k)) return;
+  if (fr.skips(k)) {
+    a.waived = a.waived || (fr.kinds.flags[k] & detail::flag_waiver) != 0;
+    return;
+  }
   detail::push(a.run, fr.mp, S, static_cast<double>(attr.weight));
 }
 
@@ -82,6 +85,7 @@ cell_outcome outcome_of(const accumulator& a, const folding_rule& fr, const scal
                               sc, fr.kinds.confirm.size(),
                               [&](std::size_t j) { return static_cast<double>(a.confirm_last[j]); },
                               ignore, cond.exempt_refused);
+  cond.waived = a.waived;
   cell_outcome o;
   if (value) {
     o.score = *value;

@@ -220,9 +220,9 @@ target is a repeat; the id with another target, on a row, or a row's id on a voi
 ``EvidenceError`` naming the id ("void 0: statement '<id>' was ingested before as a voiding
 statement of '<target>': the same id cannot void '<other>'").
 
-cmi5 waivers (``data.attrs["waived"]``) are recorded, not applied: the engine has no waiver
-exemption, so a waived competency is rated on its evidence alone; a frame with waivers is
-ingested with a ``UserWarning`` naming their count and statements. A frame whose scores
+cmi5 waivers are rows of a waiver kind (``"waiver:<reason>"``): the waived competency is
+``exempt`` (see ``builtin_kinds`` in the C++ evidence.hpp; ``explain`` names the waiver). A
+frame whose scores
 :func:`read_xapi` left as fractions (``attrs["scale"]`` is None: read without ``scale=``) into
 a roster whose policy scale is not 0..1 is ingested with a ``UserWarning`` too (each fraction
 would be taken as a score on the roster's scale: pass ``scale=policy`` to ``read_xapi``).

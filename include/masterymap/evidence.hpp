@@ -26,7 +26,17 @@ namespace masterymap {
 /// discussion (a teacher's check), observation, self (self-assessment), transfer, placement
 /// (a placement or diagnostic result: its score is a level, and it places the learner at that
 /// level in the competency's domain; it never rates the competency; see `infer_prerequisites`
-/// in policy.hpp and `ingest_checks::level_kinds`).
+/// in policy.hpp and `ingest_checks::level_kinds`), waiver.
+///
+/// A *waiver* (kind "waiver", or "waiver:" followed by its reason, e.g. "waiver:Tested Out" as
+/// the xAPI reader writes a cmi5 `waived` statement) is an authority's decision that the learner
+/// need not show the competency: the competency is `exempt` from the waiver's time on, whatever
+/// the rule's gatekeepers, unless the counted evidence alone makes it mastered (mastery takes
+/// precedence, as for a pre-test exemption). A waiver's score is never counted and its kind is
+/// never a rule's confirming kind; a rule that lists the kind in `ignore_kinds` ignores the
+/// waiver. Retracting the waiver's source (xAPI voiding) withdraws the exemption. `explain`
+/// names the waiver, its reason and its source in its notes. Every log takes a waiver kind,
+/// whatever its reason (each new reason is a new kind: at most 255 kinds in all).
 [[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();
 
 /// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or date-time ("2024-03-01",

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "../kind_names.hpp"
+
 namespace masterymap::io {
 
 namespace xapi_detail {
@@ -192,20 +194,22 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
                           *m_.time_range));
     return;
   }
+  // A waiver is a row of the waiver kind that names its reason (evidence.hpp, builtin_kinds):
+  // the engine exempts on it; its score (the success score) never counts.
+  std::uint32_t kind_code = vi.kind_code;
   if (waiver) {
     out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
                                                std::string(f.reason), std::string(when)});
-    out.skipped.emplace_back(
-        i, fmt::format("a cmi5 waiver of competency '{}': recorded with the batch's waivers, not "
-                       "applied (no rating evidence, no exemption)",
-                       competency));
-    return;
+    score = success_;
+    kind_code = f.reason.empty()
+                    ? kinds_.code("waiver", out.kinds)
+                    : kinds_.code(fmt::format("{}{}", detail::waiver_prefix, f.reason), out.kinds);
   }
   // codes in the order rows first use them (cached per verb and per activity, or per AU)
   if (target->competency_code == none)
     target->competency_code = competencies_.code(competency, out.competencies);
   if (ai.activity_code == none) ai.activity_code = activities_.code(f.object_id, out.activities);
-  if (vi.kind_code == none) vi.kind_code = kinds_.code(kind, out.kinds);
+  if (kind_code == none) kind_code = vi.kind_code = kinds_.code(kind, out.kinds);
   if (vi.verb_code == none) vi.verb_code = verbs_.code(f.verb, out.verbs);
   // the learner's code one row late (see flush)
   flush(out);
@@ -215,7 +219,7 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   learners_.prefetch(pending_hash_);
   out.learner.push_back(none);
   out.competency.push_back(target->competency_code);
-  out.kind.push_back(vi.kind_code);
+  out.kind.push_back(kind_code);
   out.verb.push_back(vi.verb_code);
   out.activity.push_back(ai.activity_code);
   out.time.push_back(*t);

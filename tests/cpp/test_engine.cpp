@@ -855,3 +855,146 @@ TEST_SUITE("engine: gates that cannot be bypassed (issue 11)") {
     CHECK(exempt + waiting > 0);
   }
 }
+
+TEST_SUITE("engine: waivers (issue 13, cmi5 waived)") {
+  // Learner s1 on A: the given (time, score, kind, source) events.
+  struct event {
+    double time, score;
+    std::string kind, source;
+  };
+  evidence_log log_of(const std::vector<event>& events) {
+    evidence_log log;
+    for (const auto& e : events)
+      log.add_unchecked(evidence("s1", "A", e.time, e.score, e.kind, 1.0, e.source));
+    return log;
+  }
+
+  TEST_CASE("a waiver exempts, names its reason and source, and never counts") {
+    const engine e(one(), policy(scale::four_point(), with(method::latest())));
+    const auto log =
+        log_of({{1, 2, "formative", "s-1"}, {2, 3, "waiver:Tested Out", "stmt-waived"}});
+    const auto st = e.evaluate(log, "s1");
+    CHECK(st.status(0) == status::exempt);
+    CHECK(st.score(0) == 2.0);  // the waiver's score is not counted
+    const explanation x = st.explain(0, log);
+    REQUIRE(x.evidence.size() == 2);
+    CHECK(x.evidence[1].kind == "waiver:Tested Out");
+    CHECK_FALSE(x.evidence[1].used);
+    CHECK(x.evidence[1].reason == "waiver: exempts, never counts");
+    REQUIRE(x.notes.size() == 1);
+    CHECK(x.notes[0] == "waived (Tested Out): by 'stmt-waived' on 1970-01-01T00:00:02Z");
+    // Without a reason, and without a source.
+    const auto plain = log_of({{1, 1, "waiver", ""}});
+    const auto p = e.evaluate(plain, "s1");
+    CHECK(p.status(0) == status::exempt);
+    CHECK(!p.score(0).has_value());
+    CHECK(p.explain(0, plain).notes ==
+          std::vector<std::string>{"waived: by a waiver on 1970-01-01T00:00:01Z"});
+  }
+
+  TEST_CASE("mastery takes precedence; gatekeepers do not hold a waiver back") {
+    rule r = with(method::latest());
+    const engine e(one(), policy(scale::four_point(), r));
+    const auto mastered = log_of({{1, 4, "summative", ""}, {2, 1, "waiver:Administrative", "w"}});
+    const auto st = e.evaluate(mastered, "s1");
+    CHECK(st.status(0) == status::exceeded);
+    const auto notes = st.explain(0, mastered).notes;
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("not applied: the counted evidence reaches mastery") != std::string::npos);
+    r.require_kinds = {"discussion"};
+    r.exempt_on_pretest = 3.0;
+    const engine gated(one(), policy(scale::four_point(), r));
+    // A pre-test exemption waits for the teacher's check; a waiver does not.
+    CHECK(gated.evaluate(log_of({{1, 4, "pretest", ""}}), "s1").status(0) ==
+          status::awaiting_confirmation);
+    CHECK(gated.evaluate(log_of({{1, 4, "pretest", ""}, {2, 1, "waiver", ""}}), "s1").status(0) ==
+          status::exempt);
+    CHECK(
+        gated.evaluate(log_of({{1, 1, "discussion", ""}, {2, 1, "waiver", ""}}), "s1").status(0) ==
+        status::exempt);
+  }
+
+  TEST_CASE("as of before the waiver, a retracted waiver, a rule that ignores waivers") {
+    const engine e(one(), policy(scale::four_point(), with(method::latest())));
+    auto log = log_of({{1, 2, "formative", "a"}, {5, 3, "waiver:Equivalent AU", "w1"}});
+    evaluate_options o;
+    o.as_of = 4.0;
+    CHECK(e.evaluate(log, "s1", o).status(0) == status::in_progress);
+    CHECK(e.evaluate(log, "s1").status(0) == status::exempt);
+    CHECK(e.ratings(log).statuses == column<status>{status::exempt});
+    CHECK(log.retract("w1", "void-1"));
+    CHECK(e.evaluate(log, "s1").status(0) == status::in_progress);
+    CHECK(e.ratings(log).statuses == column<status>{status::in_progress});
+    rule r = with(method::latest());
+    r.ignore_kinds = {"waiver:Equivalent AU"};
+    const engine ignoring(one(), policy(scale::four_point(), r));
+    const auto again = log_of({{1, 2, "formative", "a"}, {5, 3, "waiver:Equivalent AU", "w1"}});
+    CHECK(ignoring.evaluate(again, "s1").status(0) == status::in_progress);
+    CHECK(ignoring.evaluate(again, "s1").explain(0, again).evidence[1].reason ==
+          "kind 'waiver:Equivalent AU' never counts");
+  }
+
+  TEST_CASE("a rule cannot require or confirm with a waiver kind") {
+    rule r = with(method::latest());
+    r.require_kinds = {"waiver"};
+    const auto p = problems(r);
+    REQUIRE(p.size() == 1);
+    CHECK(p[0] ==
+          "rule.require_kinds[0]: 'waiver' is a waiver kind: a waiver exempts the "
+          "learner by itself (its score never counts), so it cannot be required");
+    r.require_kinds.clear();
+    r.exempt_on_pretest = 3.0;
+    r.exempt_confirm_kinds = {"waiver:Tested Out"};
+    CHECK(problems(r).size() == 1);
+    r.exempt_confirm_kinds.clear();
+    r.ignore_kinds = {"waiver"};
+    CHECK(problems(r).empty());
+  }
+
+  TEST_CASE("every rating path agrees on waivers: general, bulk kernel, roster O(1)") {
+    framework_builder b;
+    for (auto id : {"A", "B", "C"}) b.add_competency(id);
+    const framework fw = b.build();
+    // A value rule (the bulk kernel's) and a conditions rule (gatekeeper, pre-test exemption).
+    rule value = with(method::decaying_average(0.6));
+    value.min_evidence = 2;
+    rule gated = value;
+    gated.exempt_on_pretest = 3.0;
+    gated.require_kinds = {"discussion"};
+    for (const rule& r : {value, gated}) {
+      const policy pol(scale::four_point(), r);
+      const engine e(fw, pol);
+      std::mt19937 rng(r.require_kinds.empty() ? 7 : 8);
+      const char* kinds[] = {"pretest",   "discussion", "formative",
+                             "formative", "waiver",     "waiver:Tested Out"};
+      roster ro(fw, pol);
+      evidence_log log;
+      for (int k = 0; k < 2000; ++k) {
+        const bool waiver = rng() % 10 == 0;  // rare, as waivers are
+        const evidence ev(
+            "s" + std::to_string(rng() % 150), fw.id_of(static_cast<index_t>(rng() % 3)), k % 700,
+            static_cast<double>(1 + rng() % 4), kinds[waiver ? 4 + rng() % 2 : rng() % 4], 1.0,
+            "src-" + std::to_string(k));
+        log.add_unchecked(ev);
+        ro.add(ev.learner, ev.competency, ev.time, ev.score, ev.kind, ev.weight, ev.source);
+      }
+      const auto table = e.ratings(log);
+      const auto all = e.evaluate_all(log);
+      std::size_t exempt = 0, row = 0;
+      for (const auto& st : all) {
+        const auto l = ro.index_of(st.learner());
+        for (index_t c = 0; c < 3; ++c) {
+          CHECK(ro.row(l).statuses[c] == st.status(c));
+          exempt += st.status(c) == status::exempt;
+        }
+      }
+      for (std::size_t i = 0; i < table.statuses.size(); ++i, ++row) {
+        REQUIRE(table.learners[table.learner[i]] == all[table.learner[i]].learner());
+        const auto& st = all[table.learner[i]];
+        CHECK(table.statuses[i] == st.status(table.competency[i]));
+      }
+      CHECK(row > 0);
+      CHECK(exempt > 10);
+    }
+  }
+}

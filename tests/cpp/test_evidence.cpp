@@ -81,8 +81,8 @@ TEST_SUITE("evidence") {
       CHECK(e.problems()[1].message == "row 2: unknown competency 'Z'");
       CHECK(e.problems()[1].kind == problem_kind::unknown_id);
       CHECK(e.problems()[2].message ==
-            "row 3: unknown kind 'quiz' (a log takes the built-in kinds, its own "
-            "(add_kind) and, checked against a policy, the "
+            "row 3: unknown kind 'quiz' (a log takes the built-in kinds, 'waiver:<reason>' "
+            "too, its own (add_kind) and, checked against a policy, the "
             "policy's; a roster takes any)");
       CHECK(e.problems()[3].message == "row 4: negative weight -1");
       CHECK(e.problems()[4].message == "row 5: missing time");
@@ -100,7 +100,7 @@ TEST_SUITE("evidence") {
 
   TEST_CASE("custom kinds must be registered") {
     evidence_log log({"project"});
-    CHECK(log.kind_code("project") == 8);  // after the 8 built-in kinds (placement included)
+    CHECK(log.kind_code("project") == 9);  // after the 9 built-in kinds (waiver the last)
     log.add_unchecked({"s1", "A", 1, 3, "project"});
     CHECK(log.at(0).kind == "project");
     CHECK_THROWS_AS(log.add_unchecked({"s1", "A", 1, 3, "quiz"}), evidence_error);

@@ -1,5 +1,6 @@
 """cmi5: course structures (CourseStructure.xsd) and the cmi5 statement rules in read_xapi."""
 import json
+import warnings
 
 import pytest
 
@@ -37,6 +38,7 @@ AU1 = "http://courses.example.org/c1/au/1"
 
 CAT = "https://w3id.org/xapi/cmi5/context/categories/"
 LMS_ACTIVITY = "https://lms.example.org/activity/0b1c2d"  # the activityId an LMS generates
+LEARNER = "account:http://lms.example.org|u1"
 
 
 def statement(n, verb, result=None, activity=AU1, defined=True, grouping=None,
@@ -114,18 +116,22 @@ def test_a_score_only_on_passed_or_failed(course):
     assert "cmi5 allows a score only on passed and failed" in str(e.value)
 
 
-def test_waived_is_recorded_with_its_reason(course):
+def test_waived_becomes_a_waiver_row_with_its_reason(course):
     w = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
         "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}})
+    bare = statement(2, CMI5 + "waived", {"success": True, "completion": True})
     skipped = []
-    df = mm.io.read_xapi([w], course=course, skipped=skipped)
-    assert len(df) == 0
-    # recorded, not applied: listed in skipped too, so rows and skipped account for it
-    assert skipped == [(0, "a cmi5 waiver of competency 'F': recorded with the batch's "
-                           "waivers, not applied (no rating evidence, no exemption)")]
-    assert df.attrs["waived"] == [{"statement": 0, "learner": "account:http://lms.example.org|u1",
-                                   "competency": "F", "reason": "Tested Out",
-                                   "timestamp": "2024-03-01T09:00:01Z"}]
+    df = mm.io.read_xapi([w, bare], course=course, skipped=skipped)
+    assert skipped == []
+    assert list(df["kind"]) == ["waiver:Tested Out", "waiver"]
+    assert list(df["competency"]) == ["F", "F"]
+    assert list(df["score"]) == [1.0, 1.0]  # the success score (fractions): never counted
+    assert list(df["source"]) == [w["id"], bare["id"]]
+    assert df.attrs["waived"] == [
+        {"statement": 0, "learner": "account:http://lms.example.org|u1", "competency": "F",
+         "reason": "Tested Out", "timestamp": "2024-03-01T09:00:01Z"},
+        {"statement": 1, "learner": "account:http://lms.example.org|u1", "competency": "F",
+         "reason": "", "timestamp": "2024-03-01T09:00:02Z"}]
 
 
 def test_satisfied_and_session_verbs_create_no_rating_evidence(course):
@@ -335,36 +341,67 @@ def test_conformant_cmi5_defined_statements_are_accepted(course):
                     grouping=[AU1])]
     skipped = []
     df = mm.io.read_xapi(ok, course=course, skipped=skipped)
-    assert (list(df["statement"]), list(df["score"])) == ([0, 1], [0.8, 0.79])
-    assert [i for i, _ in skipped] == [2, 3, 4]
+    assert (list(df["statement"]), list(df["score"])) == ([0, 1, 3], [0.8, 0.79, 1.0])
+    assert list(df["kind"]) == ["summative", "summative", "waiver"]
+    assert [i for i, _ in skipped] == [2, 4]
 
 
-def test_a_roster_warns_of_the_waivers_it_does_not_apply(example_data):
+def test_a_roster_applies_a_waiver_as_an_exemption(example_data):
+    """cmi5 ``waived`` (issue 13): the competency is exempt with the waiver's reason, whatever
+    the learner's other evidence below mastery, on every ingest path; mastery from evidence
+    takes precedence; voiding the waived statement withdraws the exemption; a learner record
+    carries it."""
     folder = example_data / "fractions"
     fw = mm.Framework.from_json((folder / "framework.json").read_text())
     policy = mm.Policy.from_json((folder / "policy.json").read_text())
     course = mm.io.read_cmi5_course(COURSE, {"http://objectives.example.org/fractions":
                                              "FR3.equiv"})
-    waiver = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
+    failed = statement(1, ADL + "failed", {"score": {"scaled": 0.3}, "success": False},
+                       activity=LMS_ACTIVITY, grouping=[AU1])
+    waiver = statement(2, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
         "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}},
         activity=LMS_ACTIVITY, grouping=[AU1])
-    passed = statement(2, ADL + "passed", {"score": {"scaled": 0.9}, "success": True},
-                       activity=LMS_ACTIVITY, grouping=[AU1])
-    df = mm.io.read_xapi([waiver, passed], fw, course=course, scale=policy)
-    assert [w["statement"] for w in df.attrs["waived"]] == [0]
-    roster = mm.Roster(fw, policy)
-    with pytest.warns(UserWarning) as record:
-        roster.ingest(df)
-    assert [str(w.message) for w in record] == [
-        "Roster.ingest(): this frame records 1 cmi5 waiver(s) in df.attrs['waived'] (statements "
-        "0); a waiver is recorded, not applied: the engine has no waiver exemption, so the "
-        "waived competencies are rated on their evidence alone"]
-    assert record[0].filename == __file__
-    with pytest.warns(UserWarning, match=r"^Roster\.ingest_statements\(\): this frame records 1 "
-                                         r"cmi5 waiver") as record:
-        mm.Roster(fw, policy).ingest_statements(df)
-    assert record[0].filename == __file__
-    # not applied: the ratings are those of the passed statement alone (no warning there)
-    alone = mm.Roster(fw, policy)
-    alone.ingest(mm.io.read_xapi([passed], fw, course=course, scale=policy))
-    assert roster.to_dataframe().equals(alone.to_dataframe())
+    df = mm.io.read_xapi([failed, waiver], fw, course=course, scale=policy)
+    assert [w["statement"] for w in df.attrs["waived"]] == [0 + 1]
+    rosters = []
+    for ingest in ("ingest", "ingest_statements"):
+        roster = mm.Roster(fw, policy)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # applied: nothing to warn about
+            getattr(roster, ingest)(df)
+        rosters.append(roster)
+    for roster in rosters:
+        assert roster.learner(LEARNER).status("FR3.equiv") == "exempt"
+    roster = rosters[0]
+    ex = roster.learner(LEARNER).explain("FR3.equiv")
+    assert ex.status == "exempt"
+    assert f"waived (Tested Out): by '{waiver['id']}' on 2024-03-01T09:00:02Z" in ex.notes
+    assert [(e["kind"], e["used"]) for e in ex.evidence] == [("summative", True),
+                                                            ("waiver:Tested Out", False)]
+    # the rest of the learner's map: the engine's own evaluation of the log agrees
+    assert mm.Engine(fw, policy).evaluate(roster.log, LEARNER).status("FR3.equiv") == "exempt"
+    # a learner record reproduces the exemption at the next school
+    text = roster.export_record(LEARNER)
+    target = mm.Roster(fw, policy, as_of=json.loads(text)["as_of"])
+    assert mm.io.read_record(text, target)["differences"] == []
+    assert target.learner(LEARNER).status("FR3.equiv") == "exempt"
+    # voiding the waived statement withdraws the exemption
+    void = {"id": "00000000-0000-4000-8000-000000000099",
+            "actor": {"account": {"homePage": "http://lms.example.org", "name": "admin"}},
+            "verb": {"id": ADL + "voided"},
+            "object": {"objectType": "StatementRef", "id": waiver["id"]},
+            "timestamp": "2024-03-02T09:00:00Z"}
+    roster.ingest(mm.io.read_xapi([void], fw, course=course, scale=policy))
+    assert roster.learner(LEARNER).status("FR3.equiv") == "in_progress"
+    assert "waived" not in " ".join(roster.learner(LEARNER).explain("FR3.equiv").notes)
+    # this domain's rule requires a teacher's check (require_kinds: discussion): two passed
+    # statements at Advanced await it, a waiver does not (an authority's decision)
+    passed = [statement(n, ADL + "passed", {"score": {"scaled": 0.95}, "success": True},
+                        activity=LMS_ACTIVITY, grouping=[AU1]) for n in (3, 4)]
+    gated = mm.Roster(fw, policy)
+    gated.ingest(mm.io.read_xapi(passed, fw, course=course, scale=policy))
+    assert gated.learner(LEARNER).status("FR3.equiv") == "awaiting_confirmation"
+    gated.ingest(mm.io.read_xapi([waiver], fw, course=course, scale=policy))
+    assert gated.learner(LEARNER).status("FR3.equiv") == "exempt"
+    assert "unmet: gatekeeper: no 'discussion' evidence yet" in \
+        gated.learner(LEARNER).explain("FR3.equiv").text

@@ -86,7 +86,8 @@ def test_bad_batch_is_rejected_whole_and_the_log_is_unchanged(fw):
         "row 1: unknown competency 'Z'",
         "row 2: missing score",
         "row 3: bad time 'not a time'",
-        "row 4: unknown kind 'quiz' (a log takes the built-in kinds, its own (add_kind) and, "
+        "row 4: unknown kind 'quiz' (a log takes the built-in kinds, 'waiver:<reason>' too, its "
+        "own (add_kind) and, "
         "checked against a policy, the policy's; a roster takes any)",
         "row 4: score 9 is outside [0, 4]",
         "row 5: negative weight -2",

@@ -199,10 +199,13 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       :meth:`Roster.ingest_statements`, :meth:`EvidenceLog.append_statements`): the voids are
       retractions the engine honours (the voided evidence stops counting and ``explain`` lists
       it as voided, whichever batch came first), and a statement sent again is skipped.
-      cmi5 ``waived`` statements are recorded, not applied: listed in ``df.attrs["waived"]``
-      (statement, learner, competency, reason, timestamp) and in ``skipped``, they create no
-      evidence and no exemption (the engine has no waiver exemption): a waived competency is
-      rated on its evidence alone, and ``Roster.ingest`` of a frame with waivers warns.
+      A ``waived`` statement (cmi5) becomes a waiver row: kind ``"waiver:<reason>"`` (the
+      result extension ``https://w3id.org/xapi/cmi5/result/extensions/reason``, e.g.
+      ``"waiver:Tested Out"``; ``"waiver"`` without one), the success score (never counted).
+      Ingested, it makes the competency ``exempt`` from its time on (unless the counted evidence
+      alone reaches mastery), ``explain`` names the waiver, its reason and its statement, and
+      voiding the statement withdraws the exemption. Waivers are also listed in
+      ``df.attrs["waived"]`` (statement, learner, competency, reason, timestamp).
     - The same statement id twice with the same content counts once; with another content the
       batch is rejected. Content is compared as xAPI's Statement Comparison Requirements say
       (xAPI Data 2.3.1): a timestamp's serialization is not part of the statement, so the same
@@ -242,13 +245,13 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
         result never depends on it
     :param skipped: a list that receives ``(index, reason)`` for each statement that created no
         evidence (session verbs, unaligned activities, no result, voiding statements as
-        ``"a voiding statement: voids <id>"``, cmi5 waivers as ``"a cmi5 waiver of competency
-        ..."`` ...): rows and skipped account for every statement
+        ``"a voiding statement: voids <id>"`` ...): rows and skipped account for every
+        statement
     :returns: a DataFrame with the evidence columns (learner, competency, time, score, kind,
         weight, source: the statement id in lower case, ids being case-insensitive) and statement (index in the batch), verb, activity, timestamp, voided
         (voided by a statement of the batch);
         ``attrs["voided"]``: ids voided by the batch, ``attrs["retractions"]``: (id voided,
-        voiding statement id) pairs, ``attrs["waived"]``: waivers (recorded, not applied),
+        voiding statement id) pairs, ``attrs["waived"]``: the waivers (also rows),
         ``attrs["scale"]``: the Scale the scores are on (None: fractions 0..1)
     :raises EvidenceError: bad statements (every one, by index and reason; a time outside
         datetime64[ns] too); nothing is returned
@@ -373,8 +376,6 @@ def _warn_unapplied(roster: Any, data: Any, where: str, stacklevel: int) -> None
     """Warns (UserWarning) about what a :func:`read_xapi` frame carries that a roster would
     otherwise drop or misread without a word:
 
-    - its cmi5 waivers (``attrs["waived"]``): recorded, not applied; the engine has no waiver
-      exemption, so a waived competency is rated on its evidence alone;
     - scores left as fractions (``attrs["scale"]`` is None: read without ``scale=``) meeting a
       roster whose policy scale is not 0..1: a fraction would be taken as a score on that
       scale (1.0 on a 1..4 scale is below its lowest rating).
@@ -383,14 +384,6 @@ def _warn_unapplied(roster: Any, data: Any, where: str, stacklevel: int) -> None
     """
     if not isinstance(data, pd.DataFrame):
         return
-    waived = data.attrs.get("waived") or []
-    if waived:
-        warnings.warn(
-            f"{where}: this frame records {len(waived)} cmi5 waiver(s) in df.attrs['waived'] "
-            "(statements " + ", ".join(str(w.get("statement", "?")) for w in waived[:5])
-            + (", ..." if len(waived) > 5 else "") + "); a waiver is recorded, not applied: "
-            "the engine has no waiver exemption, so the waived competencies are rated on "
-            "their evidence alone", UserWarning, stacklevel=stacklevel)
     if "scale" in data.attrs and data.attrs["scale"] is None and len(data) > 0:
         scale = roster.policy.scale
         low, high = scale.score_range
@@ -504,9 +497,8 @@ def _course_alignment(course: Mapping[str, Any]) -> dict[str, str]:
 
 def _course_verb_kinds() -> dict[str, Optional[str]]:
     """cmi5's verbs: passed/failed are summative; completed, satisfied and the session verbs
-    (launched, initialized, terminated, abandoned) create no rating evidence; waived creates
-    none either: it is recorded in ``attrs["waived"]`` (and listed in ``skipped``), not applied
-    as an exemption (the engine has none for waivers)."""
+    (launched, initialized, terminated, abandoned) create no rating evidence; waived creates a
+    waiver row (kind ``"waiver:<reason>"``: an exemption, see :func:`read_xapi`)."""
     v: dict[str, Optional[str]] = {f"{_ADL}{x}": None for x in (
         "launched", "initialized", "terminated", "abandoned", "completed", "satisfied")}
     v.update({f"{_ADL}passed": "summative", f"{_ADL}failed": "summative",

@@ -216,15 +216,16 @@ struct xapi_evidence {
   /// The same voids as retractions for the log: (id voided, id of the voiding statement), in
   /// `voided` order (see `statement_batch`; a repeated retraction is not counted twice).
   std::vector<retraction> retractions;
-  /// `waived` statements (cmi5): index, learner, competency, reason (result extension
-  /// https://w3id.org/xapi/cmi5/result/extensions/reason, "" when absent).
+  /// `waived` statements (cmi5), each also a row of a waiver kind (see `read_xapi`): index,
+  /// learner, competency, reason (result extension
+  /// https://w3id.org/xapi/cmi5/result/extensions/reason, "" when absent), timestamp text.
   struct waiver {
     std::size_t statement;
     std::string learner, competency, reason, timestamp;
   };
   std::vector<waiver> waived;
   /// Statements that created no evidence: (index, why), voiding statements included ("a
-  /// voiding statement: voids <id>") and waivers ("a cmi5 waiver ..."): with the rows'
+  /// voiding statement: voids <id>"): with the rows'
   /// `statement` indices and the errors, every statement of the batch is accounted for.
   std::vector<std::pair<std::size_t, std::string>> skipped;
   [[nodiscard]] std::size_t size() const noexcept { return time.size(); }
@@ -242,9 +243,10 @@ struct xapi_evidence {
 /// - timestamp (else stored) -> time (UTC seconds; offsets converted), the text kept; neither:
 ///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
 /// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
-///   voids, when that is in the same batch, stays and is flagged in `retracted`); cmi5
-///   "waived" in `waived` and in `skipped` (a waiver is recorded, not applied: it creates no
-///   evidence and no exemption);
+///   voids, when that is in the same batch, stays and is flagged in `retracted`);
+/// - a "waived" statement (cmi5) gives a row of kind "waiver:<reason>" ("waiver" without a
+///   reason) with the success score, and is listed in `waived`: a waiver, which the engine
+///   applies as an exemption (see `builtin_kinds` in evidence.hpp);
 /// - with `mapping.cmi5`, AUs are found through the grouping activity and cmi5 defined
 ///   statements are checked (see `xapi_mapping::cmi5`).
 /// A voiding statement gives no row: it is listed in `skipped` ("a voiding statement: voids
