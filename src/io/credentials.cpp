@@ -114,6 +114,8 @@ struct context {
   json identity;
   std::string case_framework;  // the CFDocument's title when the framework came from CASE
   std::vector<double> when;    // per competency: the time validFrom stands for (NaN: none)
+  // per competency: explain's waiver note when a waiver exempts it ("" otherwise)
+  std::vector<std::string> waived;
 };
 
 std::string document_title(const framework& fw) {
@@ -135,7 +137,7 @@ context make_context(const learner_state& state, const evidence_log& log,
                      const credential_options& o) {
   check_options(o);
   const framework& fw = state.framework();
-  context cx{state, fw, state.policy(), o, json::object(), json::object(), {}, {}};
+  context cx{state, fw, state.policy(), o, json::object(), json::object(), {}, {}, {}};
   cx.issuer = json{{"id", o.issuer},
                    {"type", json::array({"Profile"})},
                    {"name", o.issuer_name.empty() ? o.issuer : o.issuer_name}};
@@ -156,6 +158,13 @@ context make_context(const learner_state& state, const evidence_log& log,
   for (const auto& r : cx.pol.scale().ratings()) (void)utf8(r.label, "a rating label");
   // validFrom: the latest evidence; a parent without its own, the latest of its descendants'.
   cx.when = last_evidence_times(state, log);
+  // Which exemptions a waiver made (explain's note; exemptions are few).
+  cx.waived.assign(fw.size(), std::string());
+  if (o.include_exempt)
+    for (index_t i = 0; i < fw.size(); ++i)
+      if (state.status(i) == status::exempt)
+        for (auto& note : state.explain(i, log).notes)
+          if (note.rfind("waived", 0) == 0) cx.waived[i] = std::move(note);
   // Children before parents (an explicit stack: hierarchies can be deep).
   std::vector<char> state_of(fw.size(), 0);  // 0 new, 1 children pending, 2 done
   std::vector<index_t> stack;
@@ -266,7 +275,10 @@ json credential(const context& cx, index_t i, const std::string& ach_id, json ac
                {"identifier", json::array({cx.identity})},
                {"achievement", std::move(ach)},
                {"result", json::array({std::move(result)})}};
-  if (cx.state.status(i) == status::exempt)
+  if (!cx.waived[i].empty())
+    subject["narrative"] =
+        "Exempted by a waiver, not shown to the issuer by evidence: " + cx.waived[i] + ".";
+  else if (cx.state.status(i) == status::exempt)
     subject["narrative"] = "Exempted on a pre-test, confirmed as the policy requires.";
   json vc{{"@context", json::array({vc_context, ob_context})},
           {"id", uuid5(ach_id + "\ncredential\n" + cx.state.learner() + "\n" + valid_from)},

@@ -380,6 +380,17 @@ def test_a_roster_applies_a_waiver_as_an_exemption(example_data):
                                                             ("waiver:Tested Out", False)]
     # the rest of the learner's map: the engine's own evaluation of the log agrees
     assert mm.Engine(fw, policy).evaluate(roster.log, LEARNER).status("FR3.equiv") == "exempt"
+    # a credential for it says it was waived, not demonstrated
+    docs = mm.io.achievement_credentials(roster, LEARNER, issuer="https://school.example.org")
+    waived_doc = [d for d in docs
+                  if d["credentialSubject"]["achievement"]["humanCode"] == "FR3.equiv"]
+    assert len(waived_doc) == 1
+    assert waived_doc[0]["credentialSubject"]["narrative"] == (
+        "Exempted by a waiver, not shown to the issuer by evidence: waived (Tested Out): by "
+        f"'{waiver['id']}' on 2024-03-01T09:00:02Z.")
+    assert all(d["credentialSubject"]["achievement"]["humanCode"] != "FR3.equiv" for d in
+               mm.io.achievement_credentials(roster, LEARNER, issuer="https://school.example.org",
+                                             include_exempt=False))
     # a learner record reproduces the exemption at the next school
     text = roster.export_record(LEARNER)
     target = mm.Roster(fw, policy, as_of=json.loads(text)["as_of"])

@@ -7,6 +7,7 @@ credential_checks.py), hashlib for the identity hash, the framework's own hierar
 for the CLR associations, and the validator corpus's EXPECTED.json for the reader.
 """
 import copy
+import importlib.util
 import hashlib
 import json
 import pathlib
@@ -288,6 +289,30 @@ def test_every_export_validates_against_the_schemas(roster, ob3_data):
             n += 1
         assert credential_checks.schema_errors(record, "clr") == [], learner
     assert n == sum(len(earned(roster.learner(x))) for x in roster.learners) > 20
+
+
+def test_a_waived_exemption_says_so_validates_and_expands(example_data, ob3_data):
+    """A waiver (kind "waiver:<reason>", a cmi5 waived statement) exempts: its credential
+    names the waiver in the subject's narrative, and validates and expands as every export."""
+    _needs("jsonschema")
+    r = demo_roster(example_data)
+    r.add("zoe", "FR3.equiv", 2.0, "2026-10-01T09:00:00Z", "formative", 1.0, "quiz-7")
+    r.add("zoe", "FR3.equiv", 3.0, "2026-10-02T09:00:00Z", "waiver:Tested Out", 1.0, "stmt-9")
+    assert r.learner("zoe").status("FR3.equiv") == "exempt"
+    docs = mm.io.achievement_credentials(r, "zoe", issuer=ISSUER)
+    (doc,) = [d for d in docs if d["credentialSubject"]["achievement"]["humanCode"] == "FR3.equiv"]
+    assert doc["credentialSubject"]["narrative"] == (
+        "Exempted by a waiver, not shown to the issuer by evidence: waived (Tested Out): by "
+        "'stmt-9' on 2026-10-02T09:00:00Z.")
+    record = mm.io.clr(r, "zoe", issuer=ISSUER)
+    for variant in ("ob_strict", "ob_jsonld"):
+        assert credential_checks.schema_errors(doc, variant) == []
+    assert credential_checks.schema_errors(record, "clr") == []
+    if importlib.util.find_spec("pyld") is not None:
+        assert credential_checks.undefined_terms(doc, "ob_v3p0_context-3.0.3.json") == []
+    # the pre-test route keeps its own narrative (noor's confirmed exemptions, if any)
+    assert all("waiver" not in d["credentialSubject"].get("narrative", "")
+               for d in mm.io.achievement_credentials(r, "noor", issuer=ISSUER))
 
 
 def test_the_schema_check_is_not_vacuous(roster, ob3_data):

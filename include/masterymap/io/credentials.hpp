@@ -21,8 +21,11 @@
 ///   Never inferred (met by inference, not shown by the learner), in_progress,
 ///   awaiting_confirmation (the gatekeeper has not confirmed), expired or not_started. Exempt
 ///   counts because the library grants it only on a pre-test at the exemption score AND every
-///   confirmation the policy asks for: the learner demonstrated the competency (the criteria
-///   say "exempted on a pre-test").
+///   confirmation the policy asks for (the criteria say "exempted on a pre-test"), or on a
+///   waiver, an authority's decision (a cmi5 `waived` statement; see `builtin_kinds`): the
+///   subject's `narrative` then says which ("Exempted by a waiver, not shown to the issuer by
+///   evidence: waived (Tested Out): by '<statement id>' on <time>."). `include_exempt` false
+///   credentials demonstrated mastery only.
 /// - `@context` the VCDM 2.0 context then OB 3.0.3's; `type` ["VerifiableCredential",
 ///   "OpenBadgeCredential"]; `name` "<competency title or id>" always set; `validFrom` the time
 ///   of the learner's latest evidence on the competency (a parent earned through its rollup:
