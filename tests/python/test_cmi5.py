@@ -1,5 +1,6 @@
 """cmi5: course structures (CourseStructure.xsd) and the cmi5 statement rules in read_xapi."""
 import json
+import pickle
 import warnings
 
 import pytest
@@ -380,6 +381,9 @@ def test_a_roster_applies_a_waiver_as_an_exemption(example_data):
                                                             ("waiver:Tested Out", False)]
     # the rest of the learner's map: the engine's own evaluation of the log agrees
     assert mm.Engine(fw, policy).evaluate(roster.log, LEARNER).status("FR3.equiv") == "exempt"
+    # a snapshot (pickle) keeps it: same statuses, same explanation
+    back = pickle.loads(pickle.dumps(roster))
+    assert back.learner(LEARNER).explain("FR3.equiv") == ex
     # a credential for it says it was waived, not demonstrated
     docs = mm.io.achievement_credentials(roster, LEARNER, issuer="https://school.example.org")
     waived_doc = [d for d in docs
