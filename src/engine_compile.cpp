@@ -208,10 +208,14 @@ rule_binding bind_rule(const rule& r, const evidence_log& log) {
     if (int x = code(k); x >= 0) rb.flags[static_cast<std::size_t>(x)] |= flag_ignored;
   if (rb.pretest >= 0 && !r.pretest_counts)
     rb.flags[static_cast<std::size_t>(rb.pretest)] |= flag_pretest;
-  // A waiver exempts and never counts, unless the rule ignores its kind.
+  // A waiver exempts and never counts, unless the rule ignores its kind: "waiver" in
+  // ignore_kinds ignores every waiver, whatever its reason; "waiver:<reason>" that reason's.
+  const bool ignore_waivers =
+      std::find(r.ignore_kinds.begin(), r.ignore_kinds.end(), "waiver") != r.ignore_kinds.end();
   const auto& names = log.kinds();
   for (std::size_t x = 0; x < names.size(); ++x)
-    if (is_waiver_kind(names[x]) && rb.flags[x] == 0) rb.flags[x] = flag_waiver;
+    if (is_waiver_kind(names[x]) && rb.flags[x] == 0)
+      rb.flags[x] = ignore_waivers ? flag_ignored : flag_waiver;
   for (const auto& k : r.require_kinds) rb.require.push_back(code(k));
   for (const auto& k : r.exempt_confirm_kinds) rb.confirm.push_back(code(k));
   return rb;

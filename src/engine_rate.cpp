@@ -240,6 +240,7 @@ void explain_conditions(const rule& r, const scale& sc, const std::optional<doub
 struct core_result {
   outcome out;
   double fresh = -std::numeric_limits<double>::infinity();  // latest counted-kind evidence
+  std::ptrdiff_t waiver = -1;  // the latest waiver among the events (index), -1: none
 };
 
 core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, const ev* e,
@@ -255,15 +256,8 @@ core_result rate_core(const binding& b, const rule& r, const rule_binding& rb, c
       aggregate(r.method, sc, e, s.kept, b.attrs, b, learner, comp_id, s);
   rule_conditions cond = conditions_of(b, r, rb, e, m, value, s.kept.size(), ce.pre_max, tr);
   cond.waived = ce.waiver >= 0;
-  if (tr) {
-    explain_conditions(r, sc, value, s.kept.size(), ce.pre_max, cond, *tr);
-    if (cond.waived) {
-      std::string note = waiver_note(b, e[ce.waiver]);
-      if (cond.reached && cond.enough && cond.confirmed)
-        note += " (not applied: the counted evidence reaches mastery, which takes precedence)";
-      tr->notes.push_back(std::move(note));
-    }
-  }
+  res.waiver = ce.waiver;
+  if (tr) explain_conditions(r, sc, value, s.kept.size(), ce.pre_max, cond, *tr);
   outcome& o = res.out;
   if (value) {
     o.score = *value;
@@ -296,10 +290,12 @@ outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::strin
   outcome o = res.out;
   const scale& sc = ctx.pol.scale();
   const auto mi = static_cast<std::int8_t>(sc.mastery_index());
-  if (r.monotonic && o.st != status::mastered && o.st != status::exceeded && m > 1) {
-    // Was it mastered at an earlier point? Evaluate each earlier time boundary, latest first.
-    for (std::size_t j = m - 1; j >= 1; --j) {
-      if (!(e[j - 1].time < e[j].time)) continue;
+  if (r.monotonic && o.st != status::mastered && o.st != status::exceeded && m > 0) {
+    // Was it mastered at an earlier point? Evaluate each earlier time boundary, latest first:
+    // the time of each event after which the time moves on, the latest event's included (a
+    // window or expiry may have dropped evidence since).
+    for (std::size_t j = m; j >= 1; --j) {
+      if (j < m && !(e[j - 1].time < e[j].time)) continue;
       core_result past = rate_core(b, r, rb, e, j, e[j - 1].time, learner, id, s, nullptr);
       if (past.out.st == status::mastered || past.out.st == status::exceeded) {
         o.st = status::mastered;
@@ -318,6 +314,15 @@ outcome rate(const binding& b, index_t c, const ev* e, std::size_t n, std::strin
       tr->unmet.push_back(fmt::format(
           "expired: no fresh evidence since {} (more than {} days before {})",
           format_time(res.fresh), fmt_num(*r.expires_after_days), format_time(b.as_of)));
+  }
+  // A waiver exempts unless the evidence masters the competency now (held or fresh): expired
+  // mastery leaves the waiver to decide.
+  if (res.waiver >= 0 && o.st == status::expired) o.st = status::exempt;
+  if (tr && res.waiver >= 0) {
+    std::string note = waiver_note(b, e[res.waiver]);
+    if (o.st != status::exempt)
+      note += " (not applied: the counted evidence reaches mastery, which takes precedence)";
+    tr->notes.push_back(std::move(note));
   }
   return o;
 }

@@ -31,6 +31,13 @@ std::string_view near_miss(std::string_view name, const std::vector<std::string>
            (i + 1 < a.size() && i + 1 < b.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
             rest(i + 2, i + 2));
   };
+  // A misspelt waiver with its reason ("Waiver:Tested Out", "waiver :x", "wavier:x") would be a
+  // new kind whose score counts: a near-miss of the waiver kind, whatever the reason.
+  if (const auto colon = name.find(':'); colon != std::string_view::npos && !is_waiver_kind(name)) {
+    const std::string prefix = norm(name.substr(0, colon));
+    const std::string waiver = norm(waiver_prefix.substr(0, waiver_prefix.size() - 1));
+    if (prefix == waiver || within_one(prefix, waiver)) return "waiver";
+  }
   const std::string n = norm(name);
   for (const auto& k : known) {
     const std::string m = norm(k);

@@ -15,7 +15,9 @@ namespace masterymap::detail {
 
 /// The first of `known` that `name` is a near-miss of (see ingest_checks::near_miss_kinds: the
 /// same name ignoring case, '_', '-' and spaces, or, for names of 5+ letters, one edit apart);
-/// empty when none. `name` itself, when it is in `known`, is returned too.
+/// empty when none. `name` itself, when it is in `known`, is returned too. A name whose part
+/// before its first ':' is a near-miss of "waiver" but is not a waiver kind ("Waiver:x",
+/// "wavier:x") is a near-miss of "waiver", whatever `known` holds.
 std::string_view near_miss(std::string_view name, const std::vector<std::string>& known);
 
 /// The prefix of a waiver kind that carries its reason ("waiver:Tested Out").

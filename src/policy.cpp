@@ -313,7 +313,8 @@ void rule_problems(const rule& r, const scale* s, const std::string& path,
             path, field, i, ks[i],
             std::string_view(field) == "require_kinds" ? "be required" : "confirm an exemption"));
       const auto& builtin = builtin_kinds();
-      if (!ks[i].empty() && std::find(builtin.begin(), builtin.end(), ks[i]) == builtin.end())
+      if (!ks[i].empty() && !detail::is_waiver_kind(ks[i]) &&
+          std::find(builtin.begin(), builtin.end(), ks[i]) == builtin.end())
         if (const auto near = detail::near_miss(ks[i], builtin); !near.empty())
           out.push_back(fmt::format(
               "{}.{}[{}]: '{}' is a near-miss of the built-in kind '{}' (misspelt? a custom kind "

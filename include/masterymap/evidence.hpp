@@ -33,8 +33,11 @@ namespace masterymap {
 /// need not show the competency: the competency is `exempt` from the waiver's time on, whatever
 /// the rule's gatekeepers, unless the counted evidence alone makes it mastered (mastery takes
 /// precedence, as for a pre-test exemption). A waiver's score is never counted and its kind is
-/// never a rule's confirming kind; a rule that lists the kind in `ignore_kinds` ignores the
-/// waiver. Retracting the waiver's source (xAPI voiding) withdraws the exemption. `explain`
+/// never a rule's confirming kind; a rule whose `ignore_kinds` lists "waiver" ignores every
+/// waiver, whatever its reason ("waiver:<reason>": that reason's). Expired mastery leaves the
+/// waiver to decide (exempt). Retracting the waiver's source (xAPI voiding) withdraws the
+/// exemption. A misspelt waiver kind ("Waiver:x", "wavier:x") is a near-miss of "waiver"
+/// (`ingest_checks::near_miss_kinds`), never a new counted kind. `explain`
 /// names the waiver, its reason and its source in its notes. Every log takes a waiver kind,
 /// whatever its reason (each new reason is a new kind: at most 255 kinds in all).
 [[nodiscard]] MASTERYMAP_API const std::vector<std::string>& builtin_kinds();

@@ -197,12 +197,21 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   // A waiver is a row of the waiver kind that names its reason (evidence.hpp, builtin_kinds):
   // the engine exempts on it; its score (the success score) never counts.
   std::uint32_t kind_code = vi.kind_code;
+  if (waiver && std::any_of(f.reason.begin(), f.reason.end(), [](char ch) {
+        return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+      })) {
+    errors.add(i, line,
+               fmt::format("/result/extensions/{}: a waiver's reason names its evidence kind "
+                           "(\"waiver:<reason>\"): control characters are not allowed",
+                           pointer_token(reason_extension)));
+    return;
+  }
   if (waiver) {
     out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
                                                std::string(f.reason), std::string(when)});
     score = success_;
-    kind_code = f.reason.empty()
-                    ? kinds_.code("waiver", out.kinds)
+    kind_code = f.reason.empty() || kind != "waiver"
+                    ? kinds_.code(kind, out.kinds)
                     : kinds_.code(fmt::format("{}{}", detail::waiver_prefix, f.reason), out.kinds);
   }
   // codes in the order rows first use them (cached per verb and per activity, or per AU)
@@ -242,7 +251,7 @@ mapper::verb_info& mapper::verb_of(std::string_view verb) {
     verb_info v;
     const auto vk = verb_kinds_.find(verb);
     v.kind = vk != verb_kinds_.end() ? vk->second : std::string_view(m_.default_kind);
-    v.waiver = verb == waived_verb;
+    v.waiver = detail::is_waiver_kind(v.kind);  // waived, unless verb_kinds says otherwise
     v.voiding = verb == voided_verb;
     e = verbs_seen_.insert(verb, h, v);
   }
@@ -344,6 +353,11 @@ bool mapper::cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::stateme
                     "not on {} (cmi5 9.5.3)",
                     f.verb));
   }
+  if (waived && f.reason.empty())
+    fail(
+        fmt::format("/result/extensions: cmi5 requires the reason extension {}, a non-empty "
+                    "string, on waived (cmi5 9.3.7.0-2, 9.5.5.2-1)",
+                    reason_extension));
   std::optional<double> mastery = f.mastery_score;
   if (!mastery) {
     const auto it = m_.mastery_scores.find(au.empty() ? f.object_id : au);
@@ -400,7 +414,7 @@ std::map<std::string, std::string, std::less<>> default_verb_kinds() {
   for (const char* v : {"launched", "initialized", "terminated", "abandoned", "suspended",
                         "resumed", "satisfied", "voided", "registered", "interacted"})
     out.emplace(std::string(xapi_detail::adl) + v, "");
-  out.emplace(std::string(xapi_detail::waived_verb), "");
+  out.emplace(std::string(xapi_detail::waived_verb), "waiver");
   return out;
 }
 

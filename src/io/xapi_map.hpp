@@ -33,6 +33,8 @@ constexpr std::string_view waived_verb = "https://w3id.org/xapi/adl/verbs/waived
 constexpr std::string_view completed_verb = "http://adlnet.gov/expapi/verbs/completed";
 // The category activity of cmi5 defined statements (cmi5 9.6.2.1).
 constexpr std::string_view cmi5_category = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
+// The result extension of a cmi5 waiver's reason (cmi5 9.5.5.2).
+constexpr std::string_view reason_extension = "https://w3id.org/xapi/cmi5/result/extensions/reason";
 
 constexpr std::uint32_t none = 0xFFFFFFFFU;
 

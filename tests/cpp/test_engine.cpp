@@ -892,7 +892,7 @@ TEST_SUITE("engine: waivers (issue 13, cmi5 waived)") {
           std::vector<std::string>{"waived: by a waiver on 1970-01-01T00:00:01Z"});
   }
 
-  TEST_CASE("mastery takes precedence; gatekeepers do not hold a waiver back") {
+  TEST_CASE("mastery takes precedence, and gatekeepers do not hold a waiver back") {
     rule r = with(method::latest());
     const engine e(one(), policy(scale::four_point(), r));
     const auto mastered = log_of({{1, 4, "summative", ""}, {2, 1, "waiver:Administrative", "w"}});
@@ -932,6 +932,79 @@ TEST_SUITE("engine: waivers (issue 13, cmi5 waived)") {
     CHECK(ignoring.evaluate(again, "s1").status(0) == status::in_progress);
     CHECK(ignoring.evaluate(again, "s1").explain(0, again).evidence[1].reason ==
           "kind 'waiver:Equivalent AU' never counts");
+  }
+
+  TEST_CASE("expired mastery leaves the waiver to decide") {
+    const double day = 86400;
+    rule r = with(method::latest());
+    r.expires_after_days = 3;
+    const engine e(one(), policy(scale::four_point(), r));
+    evaluate_options o;
+    o.as_of = 10 * day;
+    const auto stale = log_of({{1 * day, 4, "formative", ""},
+                               {2 * day, 4, "formative", ""},
+                               {3 * day, 1, "waiver", "w"}});
+    const auto st = e.evaluate(stale, "s1", o);
+    CHECK(st.status(0) == status::exempt);
+    const auto notes = st.explain(0, stale).notes;
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == "waived: by 'w' on 1970-01-04T00:00:00Z");  // applied: no "not applied"
+    // Fresh mastery still takes precedence.
+    o.as_of = 4 * day;
+    CHECK(e.evaluate(stale, "s1", o).status(0) == status::exceeded);
+  }
+
+  TEST_CASE("monotonic holding sees a mastery at the latest evidence (a waiver changes nothing)") {
+    const double day = 86400;
+    rule r = with(method::latest());
+    r.window_days = 5;
+    r.monotonic = true;
+    const engine e(one(), policy(scale::four_point(), r));
+    evaluate_options o;
+    o.as_of = 12 * day;
+    // Mastered on day 4, then out of the window: held, whatever follows that does not count.
+    CHECK(e.evaluate(log_of({{4 * day, 4, "formative", ""}}), "s1", o).status(0) ==
+          status::mastered);
+    CHECK(
+        e.evaluate(log_of({{1 * day, 2, "formative", ""}, {4 * day, 4, "formative", ""}}), "s1", o)
+            .status(0) == status::mastered);
+    CHECK(e.evaluate(log_of({{4 * day, 4, "formative", ""}, {6 * day, 1, "self", ""}}), "s1", o)
+              .status(0) == status::mastered);
+    CHECK(e.evaluate(log_of({{4 * day, 4, "formative", ""}, {6 * day, 1, "waiver", ""}}), "s1", o)
+              .status(0) == status::mastered);
+    // Never mastered: not held, and a waiver exempts.
+    CHECK(e.evaluate(log_of({{4 * day, 2, "formative", ""}}), "s1", o).status(0) ==
+          status::in_progress);
+    CHECK(e.evaluate(log_of({{4 * day, 2, "formative", ""}, {6 * day, 1, "waiver", ""}}), "s1", o)
+              .status(0) == status::exempt);
+  }
+
+  TEST_CASE(
+      "misspelt waiver kinds are near-misses; 'waiver' in ignore_kinds ignores every waiver") {
+    roster ro(one(), policy(scale::four_point(), with(method::latest())));
+    for (const char* k : {"Waiver:Tested Out", "WAIVER:x", "waiver :x", "wavier:x", "waivers"}) {
+      try {
+        ro.add("s1", "A", 1, 3, k);
+        FAIL("accepted ", k);
+      } catch (const evidence_error& x) {
+        CHECK(std::string(x.what()).find("near-miss of the known kind 'waiver'") !=
+              std::string::npos);
+      }
+    }
+    CHECK(ro.log().size() == 0);
+    ro.add("s1", "A", 1, 3, "quiz:unit 1");  // another prefix: a new kind that counts
+    CHECK(ro.row(0).statuses[0] == status::mastered);
+    rule r = with(method::latest());
+    r.ignore_kinds = {"Waiver:x"};
+    REQUIRE(problems(r).size() == 1);
+    CHECK(problems(r)[0].find("near-miss of the built-in kind 'waiver'") != std::string::npos);
+    r.ignore_kinds = {"waiver"};
+    CHECK(problems(r).empty());
+    const engine e(one(), policy(scale::four_point(), r));
+    const auto log = log_of({{1, 2, "formative", ""}, {2, 1, "waiver:Tested Out", "w"}});
+    CHECK(e.evaluate(log, "s1").status(0) == status::in_progress);
+    r.ignore_kinds = {"waiver:"};  // the waiver with an empty reason, as a log takes it
+    CHECK(problems(r).empty());
   }
 
   TEST_CASE("a rule cannot require or confirm with a waiver kind") {

@@ -120,7 +120,8 @@ def test_a_score_only_on_passed_or_failed(course):
 def test_waived_becomes_a_waiver_row_with_its_reason(course):
     w = statement(1, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
         "https://w3id.org/xapi/cmi5/result/extensions/reason": "Tested Out"}})
-    bare = statement(2, CMI5 + "waived", {"success": True, "completion": True})
+    bare = statement(2, CMI5 + "waived", {"success": True, "completion": True},
+                     defined=False)  # a cmi5 defined waived needs its reason (9.3.7.0-2)
     skipped = []
     df = mm.io.read_xapi([w, bare], course=course, skipped=skipped)
     assert skipped == []
@@ -305,9 +306,11 @@ def test_cmi5_rules_apply_to_cmi5_defined_statements_only(course):
      ["/result/completion: cmi5 allows completion only on completed and waived, not on {v} "
       "(cmi5 9.5.3)"]),
     # waived: success and completion true (9.5.2.0-1, 9.5.3.0-1)
-    (CMI5 + "waived", {"success": True},
+    (CMI5 + "waived", {"success": True, "extensions": {
+        "https://w3id.org/xapi/cmi5/result/extensions/reason": "Administrative"}},
      ["/result/completion: must be true on {v} (cmi5 9.5.3), is absent"]),
-    (CMI5 + "waived", {"completion": True, "success": False},
+    (CMI5 + "waived", {"completion": True, "success": False, "extensions": {
+        "https://w3id.org/xapi/cmi5/result/extensions/reason": "Administrative"}},
      ["/result/success: must be true on {v} (cmi5 9.5.2), is false"]),
     # and the masteryScore rule with them: every problem of the statement listed
     ("passed", {"score": {"scaled": 0.5}, "success": False},
@@ -336,14 +339,15 @@ def test_conformant_cmi5_defined_statements_are_accepted(course):
                     activity=LMS_ACTIVITY, grouping=[AU1]),
           statement(3, ADL + "completed", {"completion": True, "duration": "PT5M"},
                     activity=LMS_ACTIVITY, grouping=[AU1]),
-          statement(4, CMI5 + "waived", {"success": True, "completion": True},
+          statement(4, CMI5 + "waived", {"success": True, "completion": True, "extensions": {
+              "https://w3id.org/xapi/cmi5/result/extensions/reason": "Administrative"}},
                     activity=LMS_ACTIVITY, grouping=[AU1]),
           statement(5, ADL + "terminated", {"duration": "PT6M"}, activity=LMS_ACTIVITY,
                     grouping=[AU1])]
     skipped = []
     df = mm.io.read_xapi(ok, course=course, skipped=skipped)
     assert (list(df["statement"]), list(df["score"])) == ([0, 1, 3], [0.8, 0.79, 1.0])
-    assert list(df["kind"]) == ["summative", "summative", "waiver"]
+    assert list(df["kind"]) == ["summative", "summative", "waiver:Administrative"]
     assert [i for i, _ in skipped] == [2, 4]
 
 
@@ -420,3 +424,40 @@ def test_a_roster_applies_a_waiver_as_an_exemption(example_data):
     assert gated.learner(LEARNER).status("FR3.equiv") == "exempt"
     assert "unmet: gatekeeper: no 'discussion' evidence yet" in \
         gated.learner(LEARNER).explain("FR3.equiv").text
+
+REASON = "https://w3id.org/xapi/cmi5/result/extensions/reason"
+
+
+def test_a_cmi5_waiver_needs_a_string_reason_without_control_characters(course):
+    """cmi5 9.3.7.0-2 / 9.5.5.2-1: a cmi5 defined waived statement carries its reason; the
+    reason names the evidence kind, so no control characters."""
+    cases = {"absent": {"success": True, "completion": True},
+             "a number": {"success": True, "completion": True, "extensions": {REASON: 7}},
+             "empty": {"success": True, "completion": True, "extensions": {REASON: ""}}}
+    for what, result in cases.items():
+        with pytest.raises(mm.EvidenceError) as e:
+            mm.io.read_xapi([statement(1, CMI5 + "waived", result)], course=course)
+        assert str(e.value).endswith(
+            "statement 0: /result/extensions: cmi5 requires the reason extension "
+            f"{REASON}, a non-empty string, on waived (cmi5 9.3.7.0-2, 9.5.5.2-1)"), what
+    with pytest.raises(mm.EvidenceError) as e:
+        mm.io.read_xapi([statement(1, CMI5 + "waived", {
+            "success": True, "completion": True, "extensions": {REASON: "Tested\nOut"}})],
+            course=course)
+    assert ("statement 0: /result/extensions/https:~1~1w3id.org~1xapi~1cmi5~1result~1extensions"
+            "~1reason: a waiver's reason names its evidence kind (\"waiver:<reason>\"): control "
+            "characters are not allowed") in str(e.value)
+
+
+def test_the_verb_table_says_what_waived_does_and_a_school_may_decline_waivers(course):
+    assert mm.io.xapi_verb_kinds()[CMI5 + "waived"] == "waiver"
+    w = statement(1, CMI5 + "waived", {"success": True, "completion": True,
+                                       "extensions": {REASON: "Tested Out"}})
+    skipped = []
+    df = mm.io.read_xapi([w], course=course, verb_kinds={CMI5 + "waived": None},
+                         skipped=skipped)
+    assert len(df) == 0 and df.attrs["waived"] == []
+    assert skipped == [(0, f"verb {CMI5}waived creates no rating evidence")]
+    # or a policy ignores every waiver, whatever its reason
+    df = mm.io.read_xapi([w], course=course)
+    assert list(df["kind"]) == ["waiver:Tested Out"]

@@ -58,7 +58,9 @@ def xapi_verb_kinds() -> dict[str, Optional[str]]:
     verbs that create no rating evidence (ADL passed, failed, mastered -> ``"summative"``;
     completed, answered, scored, attempted, experienced, progressed, responded ->
     ``"formative"``; launched, initialized, terminated, abandoned, suspended, resumed,
-    satisfied, waived, voided, registered, interacted -> ``None``)."""
+    satisfied, voided, registered, interacted -> ``None``; ADL waived -> ``"waiver"``: a waiver,
+    an exemption, its kind ``"waiver:<reason>"`` when the statement gives a reason; map waived
+    to ``None`` in ``verb_kinds=`` to take no waivers)."""
     return {k: (v or None) for k, v in _default_verb_kinds().items()}
 
 
@@ -502,7 +504,7 @@ def _course_verb_kinds() -> dict[str, Optional[str]]:
     v: dict[str, Optional[str]] = {f"{_ADL}{x}": None for x in (
         "launched", "initialized", "terminated", "abandoned", "completed", "satisfied")}
     v.update({f"{_ADL}passed": "summative", f"{_ADL}failed": "summative",
-              f"{_CMI5}satisfied": None, f"{_CMI5}waived": None})
+              f"{_CMI5}satisfied": None, f"{_CMI5}waived": "waiver"})
     return v
 
 

@@ -158,7 +158,9 @@ struct xapi_mapping {
 /// The verb table every mapping starts from: ADL's passed, failed, mastered -> "summative";
 /// completed, answered, scored, attempted, experienced, progressed, responded -> "formative";
 /// the session and bookkeeping verbs (launched, initialized, terminated, abandoned, suspended,
-/// resumed, satisfied, waived, voided, registered, interacted) -> "" (no rating evidence).
+/// resumed, satisfied, voided, registered, interacted) -> "" (no rating evidence); ADL's waived
+/// -> "waiver" (a waiver, "waiver:<reason>" when the statement gives its reason; map waived to
+/// "" to take no waivers).
 [[nodiscard]] MASTERYMAP_API std::map<std::string, std::string, std::less<>> default_verb_kinds();
 
 /// A column of strings kept in one buffer (no allocation per row): `[i]` is a view into it,
@@ -244,8 +246,9 @@ struct xapi_evidence {
 ///   `default_time` (unset: rejected); verb -> kind by `verb_kinds`; statement id -> source;
 /// - a statement whose verb is "voided" is listed in `voided` (the row of the statement it
 ///   voids, when that is in the same batch, stays and is flagged in `retracted`);
-/// - a "waived" statement (cmi5) gives a row of kind "waiver:<reason>" ("waiver" without a
-///   reason) with the success score, and is listed in `waived`: a waiver, which the engine
+/// - a statement whose verb maps to a waiver kind (the default table maps ADL's "waived" to
+///   "waiver") gives a row of kind "waiver:<reason>" (the cmi5 reason extension; "waiver"
+///   without one) with the success score, and is listed in `waived`: a waiver, which the engine
 ///   applies as an exemption (see `builtin_kinds` in evidence.hpp);
 /// - with `mapping.cmi5`, AUs are found through the grouping activity and cmi5 defined
 ///   statements are checked (see `xapi_mapping::cmi5`).
