@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 namespace masterymap::io::detail {
 
@@ -36,6 +38,87 @@ std::optional<std::string> human_code(const json* achievement) {
 }
 
 std::string in_quotes(std::string_view s) { return fmt::format("'{}'", s); }
+
+/// `node` as a list: its items when an array, else the node itself (null: none).
+std::vector<const json*> items(const json* node) {
+  std::vector<const json*> out;
+  if (node == nullptr) return out;
+  if (node->is_array()) {
+    for (const json& x : *node) out.push_back(&x);
+  } else {
+    out.push_back(node);
+  }
+  return out;
+}
+
+/// The string `node[key]`, or "".
+std::string text(const json& node, const char* key) {
+  const json* x = field(node, key);
+  return x != nullptr && x->is_string() ? x->get<std::string>() : std::string();
+}
+
+/// The achieved rating a bundled credential states (OB 3.0: `credentialSubject.result[j]
+/// .achievedLevel`, the id of a RubricCriterionLevel of the achievement's ResultDescription,
+/// whose `level` (else `name`) is the rating's label, as `io::clr` writes it) against the
+/// rating the record's evidence gives (`rating`; none: the competency has no rating, e.g.
+/// exempt). `at`: the credential's path. Appends one problem per mismatch: a Result whose
+/// achievedLevel names another rating or no level of the achievement, a rating the
+/// credential does not state, a stated level where the evidence gives none.
+void compare_result(const json& vc_subject, const std::optional<std::string>& rating,
+                    const std::string& at, std::vector<std::string>& out) {
+  // level id -> label, and the ResultDescription ids, of the achievement
+  std::vector<std::pair<std::string, std::string>> levels;
+  std::vector<std::string> descriptions;
+  const json* achievement = field(vc_subject, "achievement");
+  for (const json* rd : items(achievement ? field(*achievement, "resultDescription") : nullptr)) {
+    descriptions.push_back(text(*rd, "id"));
+    for (const json* level : items(field(*rd, "rubricCriterionLevel"))) {
+      std::string label = text(*level, "level");
+      if (label.empty()) label = text(*level, "name");
+      levels.emplace_back(text(*level, "id"), std::move(label));
+    }
+  }
+  const std::string base = at + "/credentialSubject/result";
+  const json* results = field(vc_subject, "result");
+  bool stated = false;
+  const std::vector<const json*> list = items(results);
+  for (std::size_t j = 0; j < list.size(); ++j) {
+    const json& r = *list[j];
+    const std::string level_id = text(r, "achievedLevel");
+    if (level_id.empty()) continue;
+    const std::string rd = text(r, "resultDescription");
+    if (!rd.empty() &&
+        std::find(descriptions.begin(), descriptions.end(), rd) == descriptions.end())
+      continue;  // a result of another description (not the rating's)
+    stated = true;
+    const std::string where =
+        fmt::format("{}{}/achievedLevel", base,
+                    results != nullptr && results->is_array() ? fmt::format("/{}", j) : "");
+    const auto level = std::find_if(levels.begin(), levels.end(),
+                                    [&](const auto& l) { return l.first == level_id; });
+    if (level == levels.end()) {
+      out.push_back(fmt::format(
+          "{}: {} is no level of the achievement's resultDescription (the rating cannot be "
+          "compared with the record's evidence)",
+          where, in_quotes(level_id)));
+    } else if (!rating) {
+      out.push_back(
+          fmt::format("{}: the credential states the rating {}, the record's evidence gives none "
+                      "(recomputed)",
+                      where, in_quotes(level->second)));
+    } else if (level->second != *rating) {
+      out.push_back(
+          fmt::format("{}: the credential states the rating {}, the record's evidence rates {} "
+                      "(recomputed)",
+                      where, in_quotes(level->second), in_quotes(*rating)));
+    }
+  }
+  if (!stated && rating && !levels.empty())
+    out.push_back(fmt::format(
+        "{}: no achievedLevel, the record's evidence rates {} (recomputed; a credential states "
+        "the rating it stands for)",
+        base, in_quotes(*rating)));
+}
 
 }  // namespace
 
@@ -86,6 +169,8 @@ std::vector<std::string> credential_mismatches(const json& credential,
     } else if (claimed[i] != 0) {
       out.push_back(fmt::format("{}: {} is claimed by verifiableCredential/{} too", where,
                                 in_quotes(*code), claimed[i] - 1));
+    } else {
+      compare_result(*vc_subject, recomputed.rating(i), at, out);
     }
     if (claimed[i] == 0) claimed[i] = k + 1;
   }

@@ -21,6 +21,13 @@ namespace masterymap::io::detail {
 ///   competency id `io::clr` writes), names a competency the framework does not have, one the
 ///   learner has not earned (status other than mastered, exceeded, exempt), or one another
 ///   bundled credential claims too;
+/// - a claimed credential whose Result states another rating than the recomputed one: its
+///   `credentialSubject.result[j].achievedLevel` is the id of a RubricCriterionLevel of the
+///   achievement's `resultDescription` whose `level` (else `name`) is the rating's label (as
+///   `io::clr` writes it); a level the achievement does not list, a level where the learner
+///   has no rating, or no achievedLevel where the learner has one (and the achievement lists
+///   levels) is a mismatch too ("/credential/.../credentialSubject/result/<j>/achievedLevel");
+///   the Result's `value` (the score) is not compared;
 /// - a competency the learner has mastered or exceeded with no credential; an exempt one only
 ///   when another exempt competency has one (`include_exempt` is all or nothing);
 /// - an achievement of the CLR's `credentialSubject.achievement` list that no bundled

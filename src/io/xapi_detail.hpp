@@ -20,6 +20,11 @@
 
 namespace masterymap::io::xapi_detail {
 
+// The cmi5 moveOn category activity (cmi5 9.6.2.2).
+constexpr std::string_view moveon_category = "https://w3id.org/xapi/cmi5/context/categories/moveon";
+// An index of statement_fields that is no index (a list given as one object).
+constexpr std::uint32_t no_index = 0xFFFFFFFFU;
+
 // The fields of a (top-level) statement the mapping reads, as views into the DOM.
 struct statement_fields {
   std::string_view id;
@@ -32,6 +37,7 @@ struct statement_fields {
   std::string_view object_id;
   // result
   bool has_result = false;
+  bool has_duration = false;  // result.duration present (cmi5 9.5.4)
   std::optional<double> scaled, raw, min, max;
   std::optional<bool> success, completion;
   std::string_view reason;  // cmi5 result extension "reason"
@@ -39,7 +45,13 @@ struct statement_fields {
   std::optional<double> timestamp_time, stored_time;  // parse_rfc3339 of the two
   std::vector<std::string_view> categories;           // context.contextActivities.category ids
   std::vector<std::string_view> groupings;            // context.contextActivities.grouping ids
-  bool grouping_is_array = true;        // grouping given as an array (1.0.x also allows one object)
+  bool grouping_is_array = true;  // grouping given as an array (1.0.x also allows one object)
+  bool category_is_array = true;  // category given as an array
+  // cmi5 9.6.2.2: the first moveOn category activity in a list other than category, by
+  // document order: the list ("parent", "grouping", "other"; "" = none) and its index there
+  // (no_index: the list is one object)
+  std::string_view moveon_list;
+  std::uint32_t moveon_at = no_index;
   std::optional<double> mastery_score;  // cmi5 context extension masteryScore
   std::string_view session_id;
   void clear() {  // keeps the two lists' capacity (one statement after another)

@@ -416,6 +416,7 @@ class walker {
         ok = seen.first(8) && string(x, s);
       } else if (key_is(k, "duration")) {
         ok = seen.first(16) && string(x, s) && is_duration(s);
+        f_.has_duration = true;
       } else if (key_is(k, "extensions")) {
         ok = seen.first(32) && extensions(x, cmi5_values::result);
       }
@@ -426,21 +427,32 @@ class walker {
 
   // An activity list of contextActivities: an array of Activities or one (either version, as
   // the walker takes it); the ids go to `ids` when given (category, grouping: as the walker).
-  bool activity_list(od::value& v, std::vector<std::string_view>* ids) {
+  // `list`: the list's name when its moveOn category activity is noted (parent, grouping,
+  // other: cmi5 9.6.2.2, as the walker), else "".
+  bool activity_list(od::value& v, std::vector<std::string_view>* ids, std::string_view list = {}) {
     od::json_type type;
     if (v.type().get(type) != SUCCESS) return false;
     std::string_view id;
+    const auto note = [&](std::uint32_t k) {
+      if (!list.empty() && f_.moveon_list.empty() && id == moveon_category) {
+        f_.moveon_list = list;
+        f_.moveon_at = k;
+      }
+    };
     if (type == od::json_type::object) {
       if (!activity(v, id)) return false;
       if (ids != nullptr) ids->push_back(id);
+      note(no_index);
       return true;
     }
     od::array a;
     if (v.get_array().get(a) != SUCCESS) return false;
+    std::uint32_t k = 0;
     for (auto item : a) {
       od::value x;
       if (std::move(item).get(x) != SUCCESS || !activity(x, id)) return false;
       if (ids != nullptr) ids->push_back(id);
+      note(k++);
     }
     return true;
   }
@@ -460,15 +472,20 @@ class walker {
                                                    : 0;
       if (bit == 0 || !seen.first(bit)) return false;
       std::vector<std::string_view>* ids = nullptr;
-      if (bit == 8) {
-        ids = &f_.categories;
-      } else if (bit == 2) {  // cmi5: the AU's publisher id (cmi5 9.6.2.3)
+      std::string_view list = bit == 1 ? "parent" : bit == 4 ? "other" : "";
+      if (bit == 8 || bit == 2) {
         od::json_type type;
         if (f.value().type().get(type) != SUCCESS) return false;
-        f_.grouping_is_array = type == od::json_type::array;
-        ids = &f_.groupings;
+        if (bit == 8) {
+          f_.category_is_array = type == od::json_type::array;
+          ids = &f_.categories;
+        } else {  // cmi5: the AU's publisher id (cmi5 9.6.2.3)
+          f_.grouping_is_array = type == od::json_type::array;
+          ids = &f_.groupings;
+          list = "grouping";
+        }
       }
-      if (!activity_list(f.value(), ids)) return false;
+      if (!activity_list(f.value(), ids, list)) return false;
     }
     return true;
   }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <masterymap/framework.hpp>
 #include <optional>
 #include <stdexcept>
@@ -308,71 +309,122 @@ std::string_view mapper::au_of(const xapi_detail::statement_fields& f, std::size
   return {};
 }
 
+namespace {
+
+// cmi5 9.5.2 / 9.5.3: the value result.success or result.completion must have on a verb of
+// cmi5 defined statements (waived: both true, 9.5.2.0-1, 9.5.3.0-1); a verb not listed for a
+// field must not carry it (9.5.2.0-3, 9.5.3.0-2).
+struct cmi5_result_rule {
+  std::string_view verb;
+  std::size_t field;  // cmi5_fields: 0 success, 1 completion
+  bool value;
+};
+struct cmi5_field {
+  std::optional<bool> statement_fields::*member;
+  std::string_view path, name, verbs, section;
+};
+constexpr cmi5_field cmi5_fields[] = {
+    {&statement_fields::success, "/result/success", "success", "passed, failed and waived",
+     "9.5.2"},
+    {&statement_fields::completion, "/result/completion", "completion", "completed and waived",
+     "9.5.3"},
+};
+constexpr cmi5_result_rule cmi5_result_rules[] = {
+    {passed_verb, 0, true},    {waived_verb, 0, true}, {failed_verb, 0, false},
+    {completed_verb, 1, true}, {waived_verb, 1, true},
+};
+// cmi5 9.5.4.1-1..4, 9.5.4.2-1: the verbs whose cmi5 defined statements must carry
+// result.duration (others may).
+constexpr std::string_view cmi5_duration_verbs[] = {terminated_verb, completed_verb, passed_verb,
+                                                    failed_verb, abandoned_verb};
+
+}  // namespace
+
 bool mapper::cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::statement_fields& f,
                      std::string_view au, error_list& errors) {
-  // cmi5 allowed statements (no cmi5 category) are plain xAPI: the rules below are cmi5's for
-  // cmi5 defined statements (cmi5 9.5, 9.6.2.1)
-  if (std::find(f.categories.begin(), f.categories.end(), cmi5_category) == f.categories.end())
-    return true;
-  const bool passed = f.verb == passed_verb, failed = f.verb == failed_verb;
-  const bool waived = f.verb == waived_verb, completed = f.verb == completed_verb;
   bool ok = true;
   const auto fail = [&](std::string message) {
     errors.add(i, line, std::move(message));
     ok = false;
   };
-  const auto shown = [](const std::optional<bool>& b) {
-    return !b ? std::string_view("absent") : *b ? std::string_view("true") : "false";
-  };
-  if ((f.scaled || f.raw || f.min || f.max) && !passed && !failed)
-    fail(
-        fmt::format("/result/score: cmi5 allows a score only on passed and failed, not on {} "
-                    "(cmi5 9.5.1)",
-                    f.verb));
-  if (passed || waived) {
-    if (!f.success || !*f.success)
-      fail(fmt::format("/result/success: must be true on {} (cmi5 9.5.2), is {}", f.verb,
-                       shown(f.success)));
-  } else if (failed) {
-    if (!f.success || *f.success)
-      fail(fmt::format("/result/success: must be false on {} (cmi5 9.5.2), is {}", f.verb,
-                       shown(f.success)));
-  } else if (f.success) {
-    fail(
-        fmt::format("/result/success: cmi5 allows success only on passed, failed and waived, "
-                    "not on {} (cmi5 9.5.2)",
-                    f.verb));
+  const bool defined =
+      std::find(f.categories.begin(), f.categories.end(), cmi5_category) != f.categories.end();
+  // cmi5 allowed statements (no cmi5 category) are plain xAPI: the result rules are cmi5's for
+  // cmi5 defined statements (cmi5 9.5, 9.6.2.1)
+  if (defined) {
+    const bool passed = f.verb == passed_verb, failed = f.verb == failed_verb;
+    if ((f.scaled || f.raw || f.min || f.max) && !passed && !failed)
+      fail(fmt::format(
+          "/result/score: cmi5 allows a score only on passed and failed, not on {} (cmi5 9.5.1)",
+          f.verb));
+    for (std::size_t field = 0; field < std::size(cmi5_fields); ++field) {
+      const cmi5_field& c = cmi5_fields[field];
+      const std::optional<bool>& value = f.*c.member;
+      const auto rule = std::find_if(
+          std::begin(cmi5_result_rules), std::end(cmi5_result_rules),
+          [&](const cmi5_result_rule& r) { return r.field == field && r.verb == f.verb; });
+      if (rule != std::end(cmi5_result_rules)) {
+        if (value != rule->value)
+          fail(fmt::format("{}: must be {} on {} (cmi5 {}), is {}", c.path,
+                           rule->value ? "true" : "false", f.verb, c.section,
+                           !value   ? "absent"
+                           : *value ? "true"
+                                    : "false"));
+      } else if (value) {
+        fail(fmt::format("{}: cmi5 allows {} only on {}, not on {} (cmi5 {})", c.path, c.name,
+                         c.verbs, f.verb, c.section));
+      }
+    }
+    if (f.verb == waived_verb && f.reason.empty())
+      fail(
+          fmt::format("/result/extensions: cmi5 requires the reason extension {}, a non-empty "
+                      "string, on waived (cmi5 9.3.7.0-2, 9.5.5.2-1)",
+                      reason_extension));
+    if (!f.has_duration && std::find(std::begin(cmi5_duration_verbs), std::end(cmi5_duration_verbs),
+                                     f.verb) != std::end(cmi5_duration_verbs))
+      fail(fmt::format("/result/duration: must be present on {} (cmi5 9.5.4), is absent", f.verb));
+    std::optional<double> mastery = f.mastery_score;
+    if (!mastery) {
+      const auto it = m_.mastery_scores.find(au.empty() ? f.object_id : au);
+      if (it != m_.mastery_scores.end()) mastery = it->second;
+    }
+    if (mastery && f.scaled && passed && *f.scaled < *mastery)
+      fail(
+          fmt::format("/result/score/scaled: passed with {} below the masteryScore {} (cmi5 9.3.4)",
+                      *f.scaled, *mastery));
+    if (mastery && f.scaled && failed && *f.scaled >= *mastery)
+      fail(fmt::format(
+          "/result/score/scaled: failed with {} at or above the masteryScore {} (cmi5 9.3.5)",
+          *f.scaled, *mastery));
   }
-  if (completed || waived) {
-    if (!f.completion || !*f.completion)
-      fail(fmt::format("/result/completion: must be true on {} (cmi5 9.5.3), is {}", f.verb,
-                       shown(f.completion)));
-  } else if (f.completion) {
-    fail(
-        fmt::format("/result/completion: cmi5 allows completion only on completed and waived, "
-                    "not on {} (cmi5 9.5.3)",
-                    f.verb));
+  // cmi5 9.6.2.2: the moveOn category activity on exactly the cmi5 defined statements whose
+  // result has success or completion, in their category list (9.6.2.2-1); every other
+  // statement, cmi5 allowed ones included, must not carry it in any contextActivities list
+  // (9.6.2.2-2 and its derived requirement)
+  const auto in_category = std::find(f.categories.begin(), f.categories.end(), moveon_category);
+  const bool judged = defined && (f.success || f.completion);
+  if (judged && in_category == f.categories.end()) {
+    fail(fmt::format(
+        "/context/contextActivities/category: must hold the moveOn category activity {} on {} "
+        "with result.success or result.completion (cmi5 9.6.2.2)",
+        moveon_category, f.verb));
+  } else if (!judged && (in_category != f.categories.end() || !f.moveon_list.empty())) {
+    const auto index = [](bool array, std::size_t k) {
+      return array ? fmt::format("/{}", k) : std::string();
+    };
+    const std::string at =
+        in_category != f.categories.end()
+            ? "category" + index(f.category_is_array,
+                                 static_cast<std::size_t>(in_category - f.categories.begin()))
+            : std::string(f.moveon_list) + index(f.moveon_at != no_index, f.moveon_at);
+    fail(fmt::format(
+        "/context/contextActivities/{}/id: cmi5 allows the moveOn category activity only on "
+        "cmi5 defined statements with result.success or result.completion, not on {} (cmi5 "
+        "9.6.2.2)",
+        at,
+        defined ? fmt::format("{} without them", f.verb)
+                : fmt::format("a cmi5 allowed statement (no cmi5 category) of {}", f.verb)));
   }
-  if (waived && f.reason.empty())
-    fail(
-        fmt::format("/result/extensions: cmi5 requires the reason extension {}, a non-empty "
-                    "string, on waived (cmi5 9.3.7.0-2, 9.5.5.2-1)",
-                    reason_extension));
-  std::optional<double> mastery = f.mastery_score;
-  if (!mastery) {
-    const auto it = m_.mastery_scores.find(au.empty() ? f.object_id : au);
-    if (it != m_.mastery_scores.end()) mastery = it->second;
-  }
-  if (mastery && f.scaled && passed && *f.scaled < *mastery)
-    fail(
-        fmt::format("/result/score/scaled: passed with {} below the masteryScore {} (cmi5 "
-                    "9.3.4)",
-                    *f.scaled, *mastery));
-  if (mastery && f.scaled && failed && *f.scaled >= *mastery)
-    fail(
-        fmt::format("/result/score/scaled: failed with {} at or above the masteryScore {} "
-                    "(cmi5 9.3.5)",
-                    *f.scaled, *mastery));
   return ok;
 }
 
@@ -415,6 +467,9 @@ std::map<std::string, std::string, std::less<>> default_verb_kinds() {
                         "resumed", "satisfied", "voided", "registered", "interacted"})
     out.emplace(std::string(xapi_detail::adl) + v, "");
   out.emplace(std::string(xapi_detail::waived_verb), "waiver");
+  // cmi5's own Abandoned and Satisfied verbs (cmi5 9.3.6, 9.3.9: ADL's w3id IRIs)
+  out.emplace(std::string(xapi_detail::abandoned_verb), "");
+  out.emplace("https://w3id.org/xapi/adl/verbs/satisfied", "");
   return out;
 }
 

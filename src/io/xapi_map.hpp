@@ -31,6 +31,9 @@ constexpr std::string_view passed_verb = "http://adlnet.gov/expapi/verbs/passed"
 constexpr std::string_view failed_verb = "http://adlnet.gov/expapi/verbs/failed";
 constexpr std::string_view waived_verb = "https://w3id.org/xapi/adl/verbs/waived";
 constexpr std::string_view completed_verb = "http://adlnet.gov/expapi/verbs/completed";
+constexpr std::string_view terminated_verb = "http://adlnet.gov/expapi/verbs/terminated";
+// cmi5 9.3.6: the LMS's Abandoned verb is ADL's w3id one (not adlnet.gov's)
+constexpr std::string_view abandoned_verb = "https://w3id.org/xapi/adl/verbs/abandoned";
 // The category activity of cmi5 defined statements (cmi5 9.6.2.1).
 constexpr std::string_view cmi5_category = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
 // The result extension of a cmi5 waiver's reason (cmi5 9.5.5.2).

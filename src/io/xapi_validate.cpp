@@ -26,6 +26,7 @@ using xapi_detail::is_duration;
 using xapi_detail::is_hex;
 using xapi_detail::is_iri;
 using xapi_detail::is_language_tag;
+using xapi_detail::moveon_category;
 
 struct where {
   const where* parent = nullptr;
@@ -557,6 +558,7 @@ class checker {
       } else if (is(key, "response")) {
         string(value, here, s);
       } else if (is(key, "duration")) {
+        if (collect) f_->has_duration = true;
         if (string(value, here, s) && !is_duration(s))
           bad(here,
               fmt::format("must be an ISO 8601 duration (PnYnMnDTnHnMnS or PnW), got \"{}\"", s));
@@ -598,6 +600,31 @@ class checker {
     }
   }
 
+  // cmi5 9.6.2.2: notes the first moveOn category activity of the list `name` (parent,
+  // grouping, other) when none was seen before.
+  void moveon_in(dom::element e, std::string_view name) {
+    if (!f_->moveon_list.empty()) return;
+    const auto is_moveon = [](dom::element x) {
+      std::string_view id;
+      return x.is_object() && x.at_key("id").get_string().get(id) == simdjson::SUCCESS &&
+             id == moveon_category;
+    };
+    dom::array a;
+    if (e.get_array().get(a) != simdjson::SUCCESS) {
+      if (is_moveon(e)) f_->moveon_list = name;
+      return;
+    }
+    std::uint32_t k = 0;
+    for (auto x : a) {
+      if (is_moveon(x)) {
+        f_->moveon_list = name;
+        f_->moveon_at = k;
+        return;
+      }
+      ++k;
+    }
+  }
+
   void context_activities(dom::element e, const where& at, bool collect) {
     dom::object o;
     if (!object_of(e, at, o)) return;
@@ -607,10 +634,13 @@ class checker {
         bad(here, "must not be null");
       } else if (is(key, "parent") || is(key, "other")) {
         activity_list(value, here, nullptr);
+        if (collect) moveon_in(value, is(key, "parent") ? "parent" : "other");
       } else if (is(key, "grouping")) {  // cmi5: the AU's publisher id (cmi5 9.6.2.3)
         if (collect) f_->grouping_is_array = value.is_array();
         activity_list(value, here, collect ? &f_->groupings : nullptr);
+        if (collect) moveon_in(value, "grouping");
       } else if (is(key, "category")) {
+        if (collect) f_->category_is_array = value.is_array();
         activity_list(value, here, collect ? &f_->categories : nullptr);
       } else {
         unknown(here);

@@ -980,7 +980,7 @@ TEST_SUITE("engine: waivers (issue 13, cmi5 waived)") {
   }
 
   TEST_CASE(
-      "misspelt waiver kinds are near-misses; 'waiver' in ignore_kinds ignores every waiver") {
+      "misspelt waiver kinds are near-misses, and 'waiver' in ignore_kinds ignores every waiver") {
     roster ro(one(), policy(scale::four_point(), with(method::latest())));
     for (const char* k : {"Waiver:Tested Out", "WAIVER:x", "waiver :x", "wavier:x", "waivers"}) {
       try {

@@ -172,3 +172,70 @@ TEST_CASE("record credential: a missing, doubled or unlisted claim") {
     CHECK(m[0].rfind(base + "/verifiableCredential: no array", 0) == 0);
   }
 }
+
+TEST_CASE("record credential: the achieved rating of each credential against the recomputed one") {
+  const roster r = demo_roster();
+  const learner_state leo = r.learner("leo");
+  json rec = json::parse(leo_record(r));
+  json& vcs = rec["credential"]["credentialSubject"]["verifiableCredential"];
+  // a credential whose competency has a rating (the oracle: the source roster's rating), and
+  // another level of its own scale (the achievement's resultDescription lists them)
+  std::size_t k = vcs.size();
+  std::string rated, other_label, other_id;
+  for (std::size_t j = 0; j < vcs.size() && k == vcs.size(); ++j) {
+    const json& subject = vcs[j]["credentialSubject"];
+    const std::string code = subject["achievement"]["humanCode"];
+    const auto rating = leo.rating(r.framework().index_of(code));
+    if (!rating) continue;
+    for (const json& level : subject["achievement"]["resultDescription"][0]["rubricCriterionLevel"])
+      if (level["level"] != *rating) {
+        k = j;
+        rated = *rating;
+        other_label = level["level"];
+        other_id = level["id"];
+        break;
+      }
+  }
+  REQUIRE(k < vcs.size());
+  const std::string at = "/credential/credentialSubject/verifiableCredential/" + std::to_string(k) +
+                         "/credentialSubject/result";
+  json& result = vcs[k]["credentialSubject"]["result"][0];
+  REQUIRE(result.contains("achievedLevel"));
+
+  SUBCASE("another level of the scale: refused under strict, listed otherwise") {
+    result["achievedLevel"] = other_id;
+    const std::string expected = at + "/0/achievedLevel: the credential states the rating '" +
+                                 other_label + "', the record's evidence rates '" + rated +
+                                 "' (recomputed)";
+    CHECK(io::detail::credential_mismatches(rec["credential"], leo) ==
+          std::vector<std::string>{expected});
+    roster t = target();
+    const std::string before = t.to_bytes();
+    try {
+      (void)io::read_record(t, rec.dump());
+      FAIL("a credential stating another rating was imported");
+    } catch (const validation_error& e) {
+      REQUIRE(e.problems().size() == 1);
+      CHECK(e.problems()[0].message.rfind(expected + " (the record's credential does not match",
+                                          0) == 0);
+    }
+    CHECK(t.to_bytes() == before);
+    io::record_read_options lax;
+    lax.strict = false;
+    CHECK(io::read_record(t, rec.dump(), lax).differences == std::vector<std::string>{expected});
+  }
+  SUBCASE("a level the achievement does not list, or none") {
+    result["achievedLevel"] = "urn:uuid:00000000-0000-0000-0000-000000000000";
+    CHECK(io::detail::credential_mismatches(rec["credential"], leo) ==
+          std::vector<std::string>{
+              at + "/0/achievedLevel: 'urn:uuid:00000000-0000-0000-0000-000000000000' is no "
+                   "level of the achievement's resultDescription (the rating cannot be compared "
+                   "with the record's evidence)"});
+    result.erase("achievedLevel");
+    CHECK(io::detail::credential_mismatches(rec["credential"], leo) ==
+          std::vector<std::string>{at + ": no achievedLevel, the record's evidence rates '" +
+                                   rated +
+                                   "' (recomputed; a credential states the rating it stands "
+                                   "for)"});
+  }
+}

@@ -1228,16 +1228,25 @@ TEST_CASE("xapi: cmi5 AUs through their grouping activity, the rules on cmi5 def
   m.mastery_scores = {{"http://c.example.org/au/1", 0.8}};
   const auto with = [](const std::string& verb, const std::string& result, bool defined,
                        const std::string& grouping) {
+    // conformant otherwise: the moveOn category with success or completion (cmi5 9.6.2.2), a
+    // duration on passed and failed (9.5.4)
+    const bool judged = result.find("\"success\"") != std::string::npos ||
+                        result.find("\"completion\"") != std::string::npos;
     std::string context = R"(,"context":{"contextActivities":{)";
-    context += defined
-                   ? R"("category":[{"id":"https://w3id.org/xapi/cmi5/context/categories/cmi5"}])"
-                   : R"("other":[{"id":"http://x.org/o"}])";
+    context += !defined ? R"("other":[{"id":"http://x.org/o"}])"
+               : judged
+                   ? R"("category":[{"id":"https://w3id.org/xapi/cmi5/context/categories/moveon"},)"
+                     R"({"id":"https://w3id.org/xapi/cmi5/context/categories/cmi5"}])"
+                   : R"("category":[{"id":"https://w3id.org/xapi/cmi5/context/categories/cmi5"}])";
+    const std::string timed = defined && (verb == "passed" || verb == "failed")
+                                  ? R"({"duration":"PT1M",)" + result.substr(1)
+                                  : result;
     if (!grouping.empty())
       context += R"(,"grouping":[{"id":"http://lms.example.org/c"},{"id":")" + grouping + R"("}])";
     context += "}}";
     return statement({}, R"({"id":"http://adlnet.gov/expapi/verbs/)" + verb + R"("})",
                      R"({"id":"https://lms.example.org/activity/7"})",
-                     R"(,"result":)" + result + context + R"(,"timestamp":"2024-03-01T00:00:00Z")");
+                     R"(,"result":)" + timed + context + R"(,"timestamp":"2024-03-01T00:00:00Z")");
   };
   // passed, success true, 0.85 >= 0.8: the AU's competency, the object kept as the activity
   auto e = io::parse_xapi(with("passed", R"({"score":{"scaled":0.85},"success":true})", true,
@@ -1293,4 +1302,33 @@ TEST_CASE("xapi: cmi5 AUs through their grouping activity, the rules on cmi5 def
             "statement 0 (line 1): /result/score: cmi5 allows a score only on passed "
             "and failed, not on http://adlnet.gov/expapi/verbs/answered "
             "(cmi5 9.5.1)"});
+  // 9.5.4: a duration on terminated (and completed, passed, failed, abandoned); 9.6.2.2: the
+  // moveOn category on exactly the cmi5 defined statements with success or completion
+  CHECK(problems(with("terminated", "{}", true, "http://c.example.org/au/1")) ==
+        std::vector<std::string>{"statement 0 (line 1): /result/duration: must be present on "
+                                 "http://adlnet.gov/expapi/verbs/terminated (cmi5 9.5.4), is "
+                                 "absent"});
+  CHECK(problems(with("terminated", R"({"duration":"PT3M"})", true, "http://c.example.org/au/1"))
+            .empty());
+  std::string no_moveon = with("passed", R"({"score":{"scaled":0.85},"success":true})", true,
+                               "http://c.example.org/au/1");
+  const std::string moveon = R"({"id":"https://w3id.org/xapi/cmi5/context/categories/moveon"},)";
+  no_moveon.erase(no_moveon.find(moveon), moveon.size());
+  CHECK(problems(no_moveon) ==
+        std::vector<std::string>{
+            "statement 0 (line 1): /context/contextActivities/category: must hold the moveOn "
+            "category activity https://w3id.org/xapi/cmi5/context/categories/moveon on "
+            "http://adlnet.gov/expapi/verbs/passed with result.success or result.completion "
+            "(cmi5 9.6.2.2)"});
+  std::string allowed = with("answered", R"({"score":{"scaled":0.4}})", false, "");
+  const std::string other = R"("other":[{"id":"http://x.org/o"}])";
+  allowed.replace(
+      allowed.find(other), other.size(),
+      R"("other":[{"id":"http://x.org/o"},)" + moveon.substr(0, moveon.size() - 1) + "]");
+  CHECK(problems(allowed) ==
+        std::vector<std::string>{
+            "statement 0 (line 1): /context/contextActivities/other/1/id: cmi5 allows the moveOn "
+            "category activity only on cmi5 defined statements with result.success or "
+            "result.completion, not on a cmi5 allowed statement (no cmi5 category) of "
+            "http://adlnet.gov/expapi/verbs/answered (cmi5 9.6.2.2)"});
 }

@@ -401,3 +401,44 @@ TEST_CASE("xapi fast path: the reader gives the same evidence through it as thro
         }) == 1);
   CHECK(a.voided.size() == 1);
 }
+
+TEST_CASE(
+    "xapi fast path: the cmi5 moveOn activity outside category and the duration, as the walker") {
+  // cmi5 9.6.2.2 and 9.5.4 read statement_fields::moveon_list / moveon_at, category_is_array
+  // and has_duration: both paths fill them alike, and as the statement says
+  const std::string moveon = R"({"id":"https://w3id.org/xapi/cmi5/context/categories/moveon"})";
+  const std::string cats =
+      R"("category":[{"id":"https://w3id.org/xapi/cmi5/context/categories/moveon"},{"id":"https://w3id.org/xapi/cmi5/context/categories/cmi5"}])";
+  struct expected {
+    std::string lists;  // replaces the category list of `cmi5`
+    bool duration;
+    std::string_view list;
+    std::uint32_t at;
+    bool category_array;
+  };
+  const std::vector<expected> cases = {
+      {cats, true, "", xd::no_index, true},
+      {R"("category":{"id":"http://x.org/c"},"parent":[{"id":"http://x.org/p"},)" + moveon + "]",
+       true, "parent", 1, false},
+      {R"("other":)" + moveon + "," + cats, false, "other", xd::no_index, true},
+      {R"("other":[)" + moveon + R"(],"parent":[)" + moveon + "]," + cats, true, "other", 0, true},
+  };
+  for (const auto& c : cases) {
+    std::string s = replaced(cmi5, cats, c.lists);
+    if (!c.duration) s = replaced(s, R"("duration":"PT20M",)", "");
+    INFO(s);
+    const verdict v = agrees(s);
+    REQUIRE(v.fast);
+    REQUIRE(v.walker);
+    simdjson::dom::parser parser;
+    simdjson::dom::element e;
+    REQUIRE(parser.parse(s).get(e) == simdjson::SUCCESS);
+    std::vector<io::xapi_problem> problems;
+    xd::statement_fields f;
+    xd::check_statement(e, io::xapi_version::v2_0, problems, &f);
+    CHECK(f.has_duration == c.duration);
+    CHECK(f.moveon_list == c.list);
+    CHECK(f.moveon_at == c.at);
+    CHECK(f.category_is_array == c.category_array);
+  }
+}

@@ -65,6 +65,11 @@ inline std::string difference(const xd::statement_fields& a, const xd::statement
   if (a.categories != b.categories) return "categories";
   if (a.groupings != b.groupings) return "groupings";
   if (a.grouping_is_array != b.grouping_is_array) return "grouping_is_array";
+  if (a.category_is_array != b.category_is_array) return "category_is_array";
+  if (a.has_duration != b.has_duration) return "has_duration";
+  if (a.moveon_list != b.moveon_list || a.moveon_at != b.moveon_at)
+    return fmt::format("moveon: {}/{} vs {}/{}", a.moveon_list, a.moveon_at, b.moveon_list,
+                       b.moveon_at);
   return {};
 }
 

@@ -42,16 +42,27 @@ LMS_ACTIVITY = "https://lms.example.org/activity/0b1c2d"  # the activityId an LM
 LEARNER = "account:http://lms.example.org|u1"
 
 
+#: The verbs whose cmi5 defined statements must carry result.duration (cmi5 9.5.4.1-1..4,
+#: 9.5.4.2-1; Abandoned is the w3id verb, 9.3.6).
+DURATION_VERBS = {ADL + "terminated", ADL + "completed", ADL + "passed", ADL + "failed",
+                  CMI5 + "abandoned"}
+
+
 def statement(n, verb, result=None, activity=AU1, defined=True, grouping=None,
               **context_extensions):
     """A statement of learner u1; ``defined``: a cmi5 defined statement (the cmi5 category, and
-    moveOn when the result has success or completion, cmi5 9.6.2.1/9.6.2.2); ``grouping``: the
-    activity ids of context.contextActivities.grouping (where cmi5 puts the AU's publisher
-    id)."""
+    moveOn when the result has success or completion, cmi5 9.6.2.1/9.6.2.2; a
+    ``result.duration`` of PT1M added on the verbs that need one, 9.5.4, unless the result
+    says ``"duration": None``); ``grouping``: the activity ids of
+    context.contextActivities.grouping (where cmi5 puts the AU's publisher id)."""
     s = {"id": f"00000000-0000-4000-8000-{n:012d}",
          "actor": {"account": {"homePage": "http://lms.example.org", "name": "u1"}},
          "verb": {"id": verb}, "object": {"id": activity},
          "timestamp": f"2024-03-01T09:00:{n:02d}Z"}
+    if defined and verb in DURATION_VERBS:
+        result = {"duration": "PT1M", **(result or {})}
+    if result is not None and "duration" in result and result["duration"] is None:
+        result = {k: v for k, v in result.items() if k != "duration"}
     if result is not None:
         s["result"] = result
     context = {}
@@ -461,3 +472,137 @@ def test_the_verb_table_says_what_waived_does_and_a_school_may_decline_waivers(c
     # or a policy ignores every waiver, whatever its reason
     df = mm.io.read_xapi([w], course=course)
     assert list(df["kind"]) == ["waiver:Tested Out"]
+
+
+def _problems(course, s):
+    """The messages read_xapi gives for statement ``s`` as line 2 of JSON lines (after a
+    conformant launched statement): [] when it is accepted."""
+    text = json.dumps(statement(0, ADL + "launched", defined=False)) + "\n" + json.dumps(s)
+    try:
+        mm.io.read_xapi(text, course=course)
+    except mm.EvidenceError as e:
+        assert set(e.rows) == {1}
+        return [p["message"] for p in e.problems]
+    return []
+
+
+# cmi5 9.5.4.1-1..4 and 9.5.4.2-1: "The AU MUST include the "duration" property in
+# "Terminated" / "Completed" / "Passed" / "Failed" statements", "The duration property MUST be
+# included in "Abandoned" statements"; 9.5.4: "Other cmi defined statements MAY include the
+# duration property".
+@pytest.mark.parametrize("verb,result,required", [
+    (ADL + "terminated", {}, True),
+    (ADL + "completed", {"completion": True}, True),
+    (ADL + "passed", {"score": {"scaled": 0.9}, "success": True}, True),
+    (ADL + "failed", {"score": {"scaled": 0.1}, "success": False}, True),
+    (CMI5 + "abandoned", {}, True),
+    (ADL + "launched", {}, False),
+    (ADL + "initialized", {}, False),
+    (CMI5 + "satisfied", {}, False),
+    (CMI5 + "waived", {"success": True, "completion": True, "extensions": {
+        "https://w3id.org/xapi/cmi5/result/extensions/reason": "Administrative"}}, False),
+])
+def test_cmi5_duration(course, verb, result, required):
+    without = statement(1, verb, dict(result, duration=None), activity=LMS_ACTIVITY,
+                        grouping=[AU1])
+    assert "duration" not in without.get("result", {})
+    expected = ([f"statement 1 (line 2): /result/duration: must be present on {verb} (cmi5 "
+                 "9.5.4), is absent"] if required else [])
+    assert _problems(course, without) == expected
+    # with a duration: accepted, whatever the verb (MUST on the five, MAY on the others)
+    with_ = statement(1, verb, dict(result, duration="PT2M30S"), activity=LMS_ACTIVITY,
+                      grouping=[AU1])
+    assert _problems(course, with_) == []
+    # a cmi5 allowed statement (no cmi5 category) is plain xAPI: no duration needed
+    plain = statement(1, verb, result or None, activity=LMS_ACTIVITY, grouping=[AU1],
+                      defined=False)
+    assert "duration" not in plain.get("result", {})
+    assert _problems(course, plain) == []
+
+
+MOVEON = CAT + "moveon"
+MOVEON_MUST = ("/context/contextActivities/category: must hold the moveOn category activity "
+               f"{MOVEON} on {{v}} with result.success or result.completion (cmi5 9.6.2.2)")
+MOVEON_NOT = ("/context/contextActivities/{at}/id: cmi5 allows the moveOn category activity "
+              "only on cmi5 defined statements with result.success or result.completion, not on "
+              "{what} (cmi5 9.6.2.2)")
+
+
+# cmi5 9.6.2.2-1: "cmi5 defined statements with a Result object (Section 9.5) that include
+# either "success" or "completion" properties MUST have an Activity object with an "id" of
+# ".../categories/moveon" in the "category" context activities list"; 9.6.2.2-2: "Other
+# statements MUST NOT include this Activity"; its derived requirement (d): reject statements
+# that include it "in a context.contextActivities list" that "are not cmi5 defined statements
+# or that are cmi5 defined statements that do not contain either a result.completion or
+# result.success property".
+@pytest.mark.parametrize("verb,result", [
+    (ADL + "passed", {"score": {"scaled": 0.9}, "success": True}),
+    (ADL + "failed", {"score": {"scaled": 0.1}, "success": False}),
+    (ADL + "completed", {"completion": True}),
+    (CMI5 + "waived", {"success": True, "completion": True, "extensions": {
+        "https://w3id.org/xapi/cmi5/result/extensions/reason": "Administrative"}}),  # (d4)
+])
+def test_cmi5_moveon_required_with_success_or_completion(course, verb, result):
+    s = statement(1, verb, result, activity=LMS_ACTIVITY, grouping=[AU1])
+    assert s["context"]["contextActivities"]["category"][0] == {"id": MOVEON}
+    assert _problems(course, s) == []
+    del s["context"]["contextActivities"]["category"][0]
+    assert _problems(course, s) == ["statement 1 (line 2): " + MOVEON_MUST.format(v=verb)]
+    # in another list than category: still missing from category
+    s["context"]["contextActivities"]["other"] = [{"id": MOVEON}]
+    assert _problems(course, s) == ["statement 1 (line 2): " + MOVEON_MUST.format(v=verb)]
+
+
+def test_cmi5_moveon_forbidden_elsewhere(course):
+    term = ADL + "terminated"
+    # a cmi5 defined statement without success or completion, moveOn in its category list
+    s = statement(1, term, activity=LMS_ACTIVITY, grouping=[AU1])
+    s["context"]["contextActivities"]["category"].append({"id": MOVEON})
+    assert _problems(course, s) == ["statement 1 (line 2): " + MOVEON_NOT.format(
+        at="category/1", what=f"{term} without them")]
+    # in any contextActivities list (the derived requirement): parent, grouping, other; an
+    # activity list given as one object (xAPI 1.0.x) has no index
+    for lst, value, at in [("parent", [{"id": "http://x.org/p"}, {"id": MOVEON}], "parent/1"),
+                           ("other", {"id": MOVEON}, "other"),
+                           ("grouping", [{"id": AU1}, {"id": MOVEON}], "grouping/1")]:
+        s = statement(1, term, activity=LMS_ACTIVITY, grouping=[AU1])
+        s["context"]["contextActivities"][lst] = value
+        assert _problems(course, s) == ["statement 1 (line 2): " + MOVEON_NOT.format(
+            at=at, what=f"{term} without them")], lst
+    # a cmi5 allowed statement (no cmi5 category) must not carry it either, even with success
+    answered = ADL + "answered"
+    s = statement(1, answered, {"score": {"scaled": 0.5}, "success": True},
+                  activity=LMS_ACTIVITY, grouping=[AU1], defined=False)
+    s["context"]["contextActivities"]["category"] = {"id": MOVEON}
+    assert _problems(course, s) == ["statement 1 (line 2): " + MOVEON_NOT.format(
+        at="category", what=f"a cmi5 allowed statement (no cmi5 category) of {answered}")]
+    # without course= (no cmi5) the statement is plain xAPI
+    assert len(mm.io.read_xapi([s], alignment={LMS_ACTIVITY: "F"})) == 1
+
+
+def test_cmi5_every_rule_of_a_statement_is_listed(course):
+    # a passed statement breaking 9.5.2, 9.5.3, 9.5.4, 9.3.4 and 9.6.2.2 at once: every
+    # problem, in the order result (score, success, completion, duration, masteryScore), context
+    s = statement(1, ADL + "passed", {"score": {"scaled": 0.5}, "success": False,
+                                      "completion": True, "duration": None},
+                  activity=LMS_ACTIVITY, grouping=[AU1])
+    del s["context"]["contextActivities"]["category"][0]
+    v = ADL + "passed"
+    assert _problems(course, s) == ["statement 1 (line 2): " + p for p in [
+        f"/result/success: must be true on {v} (cmi5 9.5.2), is false",
+        f"/result/completion: cmi5 allows completion only on completed and waived, not on {v} "
+        "(cmi5 9.5.3)",
+        f"/result/duration: must be present on {v} (cmi5 9.5.4), is absent",
+        "/result/score/scaled: passed with 0.5 below the masteryScore 0.8 (cmi5 9.3.4)",
+        MOVEON_MUST.format(v=v)]]
+
+
+def test_cmi5_abandoned_creates_no_rating_evidence(course):
+    # cmi5's Abandoned verb is https://w3id.org/xapi/adl/verbs/abandoned (9.3.6): a session
+    # verb like the others, not evidence of the default kind
+    skipped = []
+    s = statement(1, CMI5 + "abandoned", activity=LMS_ACTIVITY, grouping=[AU1])
+    assert len(mm.io.read_xapi([s], course=course, skipped=skipped)) == 0
+    assert skipped == [(0, f"verb {CMI5}abandoned creates no rating evidence")]
+    table = mm.io.xapi_verb_kinds()
+    assert CMI5 + "abandoned" in table and table[CMI5 + "abandoned"] is None

@@ -628,3 +628,42 @@ def test_every_record_credential_passes_and_round_trips(roster):
         if record["credential"] is not None:
             assert mm.io.read_credential(report["credential"]) == record["credential"]
         assert mm.io.export_record(target, learner, issuer=ISSUER) == text
+
+
+def test_a_credential_stating_another_rating_is_refused_unless_strict_is_off(roster):
+    """(issue 13) Each bundled credential's Result states the rating it stands for
+    (``achievedLevel``: a level of its achievement's resultDescription); the import compares it
+    with the rating the record's evidence gives."""
+    text = roster.export_record("leo", issuer=ISSUER)
+    leo = roster.learner("leo")
+    record = json.loads(text)
+    # oracle: the source roster's rating, and the levels the credential itself lists
+    k, code, rated, other = next(
+        (k, code, leo.rating(code), level)
+        for k, vc in enumerate(_credentials_of(record))
+        for code in [vc["credentialSubject"]["achievement"]["humanCode"]]
+        if leo.rating(code) is not None
+        for level in vc["credentialSubject"]["achievement"]["resultDescription"][0][
+            "rubricCriterionLevel"]
+        if level["level"] != leo.rating(code))
+    mine = next(level for level in _credentials_of(record)[k]["credentialSubject"][
+        "achievement"]["resultDescription"][0]["rubricCriterionLevel"] if level["level"] == rated)
+    assert _credentials_of(record)[k]["credentialSubject"]["result"][0]["achievedLevel"] == \
+        mine["id"]
+
+    def restate(r):
+        _credentials_of(r)[k]["credentialSubject"]["result"][0]["achievedLevel"] = other["id"]
+    where = (f"/credential/credentialSubject/verifiableCredential/{k}/credentialSubject/result/0"
+             f"/achievedLevel")
+    expected = (f"{where}: the credential states the rating '{other['level']}', the record's "
+                f"evidence rates '{rated}' (recomputed)")
+    target = mm.Roster(roster.framework, roster.policy, threads=1)
+    before = target.to_bytes()
+    with pytest.raises(mm.ValidationError) as e:
+        mm.io.read_record(_edited(text, restate), target)
+    assert [p["message"].split(" (the record's credential")[0] for p in e.value.problems] == [
+        expected]
+    assert target.to_bytes() == before
+    report = mm.io.read_record(_edited(text, restate), target, strict=False)
+    assert report["differences"] == [expected]
+    assert target.learner("leo").rating(code) == rated

@@ -106,7 +106,9 @@ def read_record(source: Union[str, bytes, "os.PathLike[str]"], roster: Roster, *
         structure as :func:`read_credential` checks it (always), and, without migration, its
         achievements against the recomputed ratings (each bundled credential claims, by
         ``humanCode``, a distinct competency the learner has earned; every mastered or
-        exceeded one has a credential; exempt ones all or none). ``strict``: a structural
+        exceeded one has a credential; exempt ones all or none; each credential's Result
+        states the recomputed rating: its ``achievedLevel`` is that rating's level in the
+        achievement's ``resultDescription``). ``strict``: a structural
         problem, or a claim the ratings do not back (under the roster's own policy), is a
         ValidationError naming ``/credential/...``; otherwise each is listed in
         ``differences``.

@@ -58,9 +58,10 @@ def xapi_verb_kinds() -> dict[str, Optional[str]]:
     verbs that create no rating evidence (ADL passed, failed, mastered -> ``"summative"``;
     completed, answered, scored, attempted, experienced, progressed, responded ->
     ``"formative"``; launched, initialized, terminated, abandoned, suspended, resumed,
-    satisfied, voided, registered, interacted -> ``None``; ADL waived -> ``"waiver"``: a waiver,
-    an exemption, its kind ``"waiver:<reason>"`` when the statement gives a reason; map waived
-    to ``None`` in ``verb_kinds=`` to take no waivers)."""
+    satisfied, voided, registered, interacted -> ``None``; cmi5's
+    ``https://w3id.org/xapi/adl/verbs/`` abandoned, satisfied -> ``None``; waived -> ``"waiver"``:
+    a waiver, an exemption, its kind ``"waiver:<reason>"`` when the statement gives a reason; map
+    waived to ``None`` in ``verb_kinds=`` to take no waivers)."""
     return {k: (v or None) for k, v in _default_verb_kinds().items()}
 
 
@@ -226,7 +227,13 @@ def read_xapi(source: _Source, framework: Optional[Framework] = None, *,
       true on passed and waived, false on failed, absent elsewhere (9.5.2), ``completion`` true
       on completed and waived, absent elsewhere (9.5.3), a passed score at or above the
       masteryScore (the statement's context extension, else the AU's) and a failed score below
-      it (9.3.4, 9.3.5). cmi5 allowed statements (no cmi5 category) are mapped as plain xAPI.
+      it (9.3.4, 9.3.5), ``result.duration`` on terminated, completed, passed, failed and
+      abandoned (9.5.4; other verbs may carry it), the moveOn category activity
+      (``https://w3id.org/xapi/cmi5/context/categories/moveon``) in the category list exactly
+      when the result has ``success`` or ``completion`` (9.6.2.2). cmi5 allowed statements (no
+      cmi5 category) are mapped as plain xAPI, except that they must not carry the moveOn
+      category activity either (9.6.2.2-2). Not checked: the order and once-per-session rules of
+      9.3.0 (state across statements and batches).
       cmi5's verb table (:func:`read_cmi5_course`: completed, satisfied and the session verbs
       create no rating evidence) applies to every statement; ``verb_kinds`` overrides it.
     - **scale**: ``df.attrs["scale"]`` is the scale the scores were put on (``scale``, or the
@@ -504,7 +511,7 @@ def _course_verb_kinds() -> dict[str, Optional[str]]:
     v: dict[str, Optional[str]] = {f"{_ADL}{x}": None for x in (
         "launched", "initialized", "terminated", "abandoned", "completed", "satisfied")}
     v.update({f"{_ADL}passed": "summative", f"{_ADL}failed": "summative",
-              f"{_CMI5}satisfied": None, f"{_CMI5}waived": "waiver"})
+              f"{_CMI5}satisfied": None, f"{_CMI5}abandoned": None, f"{_CMI5}waived": "waiver"})
     return v
 
 

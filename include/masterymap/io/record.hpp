@@ -83,8 +83,9 @@ struct record_read_options {
   /// applied when `allow_other_policy` is set and the policy does differ (then differences are
   /// expected), nor when migrating (ratings are not compared).
   /// The same holds for the credential part: its bundled credentials' achievements must be the
-  /// competencies the recomputed ratings earn (see `read_record`); strict: a mismatch is a
-  /// validation_error naming "/credential/...", off: listed in `record_import::differences`.
+  /// competencies the recomputed ratings earn, each stating the recomputed rating (see
+  /// `read_record`); strict: a mismatch is a validation_error naming "/credential/...", off:
+  /// listed in `record_import::differences`.
   bool strict = true;
 };
 
@@ -129,9 +130,21 @@ struct record_import {
 /// different competency the learner has earned (mastered, exceeded or exempt), every
 /// mastered or exceeded competency must have one (exempt ones all or none, as
 /// `credential_options::include_exempt`), and each achievement of the CLR's
-/// `credentialSubject.achievement` list must be one of those claimed. Its structure is not
-/// checked here: the Python `masterymap.io.read_record` checks it first as
-/// `masterymap.io.read_credential` does.
+/// `credentialSubject.achievement` list must be one of those claimed, and each claimed
+/// credential's Result must state the recomputed rating (`result[j].achievedLevel`: the id of
+/// the achievement's `resultDescription` level whose `level` is the rating's label, as `clr`
+/// writes it; "/credential/.../credentialSubject/result/<j>/achievedLevel: the credential
+/// states the rating 'Proficient', the record's evidence rates 'Advanced' (recomputed)").
+/// Its structure (contexts, types, date-times, OB 3.0 value rules) is not checked here: the
+/// Python `masterymap.io.read_record` checks it first with `masterymap.io.read_credential`'s
+/// own checker, which is Python (bindings/python/masterymap/_credentials.py). Not ported
+/// because (1) a C++ copy would be a second implementation of the same schema-derived rules
+/// to keep in step (one implementation would mean moving read_credential's checker itself to
+/// C++); (2) its messages quote values as Python's repr() does ("got ['VerifiableCredential']",
+/// "{'en': 1}"), which C++ could reproduce for ASCII text, lists, objects, booleans and
+/// numbers but not exactly for non-printable non-ASCII characters (Python's Unicode
+/// printable table) or integers beyond 64 bits (read here as doubles). A C++ caller that
+/// needs the structure check runs it before calling `read_record`.
 /// All or nothing: on any error the roster is unchanged.
 /// \throws masterymap::parse_error: not JSON (line and column), not a learner record, another
 ///         version, or a field missing or of the wrong type (its JSON path, e.g.

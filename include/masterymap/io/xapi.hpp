@@ -146,6 +146,15 @@ struct xapi_mapping {
   ///   (9.5.3.0-1), absent on the others (9.5.3.0-2); `passed` with a scaled score below the
   ///   mastery score (the statement's context extension masteryScore, else
   ///   `mastery_scores[AU id]`) rejected (9.3.4.0-2), as is `failed` at or above it (9.3.5.0-2).
+  ///   `result.duration` present on terminated, completed, passed, failed (9.5.4.1-1..4) and
+  ///   abandoned (https://w3id.org/xapi/adl/verbs/abandoned, 9.5.4.2-1); other verbs may carry
+  ///   it. The moveOn category activity
+  ///   https://w3id.org/xapi/cmi5/context/categories/moveon in the category list of every cmi5
+  ///   defined statement whose result has `success` or `completion` (9.6.2.2-1), and in no
+  ///   contextActivities list of any other statement, cmi5 allowed ones included (9.6.2.2-2).
+  ///   Each problem names the statement, line, JSON path and section. Not checked: the
+  ///   per-session and per-registration order and uniqueness rules of 9.3.0 (they need state
+  ///   across statements and batches).
   bool cmi5 = false;
   std::map<std::string, double, std::less<>> mastery_scores;  ///< AU id -> masteryScore
   /// AU id (publisher id, course structure) -> competency ("" = no objective).
@@ -158,9 +167,10 @@ struct xapi_mapping {
 /// The verb table every mapping starts from: ADL's passed, failed, mastered -> "summative";
 /// completed, answered, scored, attempted, experienced, progressed, responded -> "formative";
 /// the session and bookkeeping verbs (launched, initialized, terminated, abandoned, suspended,
-/// resumed, satisfied, voided, registered, interacted) -> "" (no rating evidence); ADL's waived
-/// -> "waiver" (a waiver, "waiver:<reason>" when the statement gives its reason; map waived to
-/// "" to take no waivers).
+/// resumed, satisfied, voided, registered, interacted) -> "" (no rating evidence); cmi5's
+/// w3id verbs https://w3id.org/xapi/adl/verbs/ abandoned, satisfied -> "" too; its waived ->
+/// "waiver" (a waiver, "waiver:<reason>" when the statement gives its reason; map waived to ""
+/// to take no waivers).
 [[nodiscard]] MASTERYMAP_API std::map<std::string, std::string, std::less<>> default_verb_kinds();
 
 /// A column of strings kept in one buffer (no allocation per row): `[i]` is a view into it,
