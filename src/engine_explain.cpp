@@ -123,6 +123,11 @@ void explain_rollup(const compiled_policy& ctx, const rrollup& ru, const learner
                                  rr.done ? "satisfied" : "not satisfied",
                                  to_string(ctx.pol.precedence())));
   if (by_evidence) return;
+  // A waiver is own evidence: the rollup deciding sets it aside too.
+  for (auto& note : ex.notes)
+    if (note.rfind("waived", 0) == 0 && note.find("(not applied") == std::string::npos)
+      note += fmt::format(" (not applied: the rollup decides, rollup_precedence: {})",
+                          to_string(ctx.pol.precedence()));
   ex.unmet.clear();
   if (!rr.done) ex.unmet.push_back(fmt::format("rollup {} not satisfied", ru.text));
   if (!std::isnan(rr.value))

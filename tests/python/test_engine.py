@@ -117,6 +117,25 @@ def test_nested_hierarchy_and_precedence():
         assert mm.evaluate(family(), pol, log2, "s1").status("P") == expected, prec
 
 
+
+def test_a_waiver_on_a_rollup_parent_is_own_evidence_under_the_precedence():
+    """A waiver is the parent's own evidence: it exempts when the precedence lets the own
+    evidence decide, and explain says it was not applied when the rollup decides."""
+    pol = mm.Policy(rule=mm.Rule(method=mm.Method.latest()))
+    pol.default_rollup = mm.Rollup.all_of()
+    log = mm.EvidenceLog()
+    log.add("s1", "P", 3, 1, "waiver:Transfer credit", 1.0, "w1")
+    for prec, expected, applied in [("rollup", "not_started", False), ("both", "in_progress", False),
+                                    ("evidence", "exempt", True), ("either", "exempt", True)]:
+        pol.rollup_precedence = prec
+        ex = mm.evaluate(family(), pol, log, "s1").explain("P")
+        assert ex.status == expected, prec
+        note = "waived (Transfer credit): by 'w1' on 1970-01-01T00:00:01Z"
+        assert (note in ex.notes) == applied, prec
+        assert (note + f" (not applied: the rollup decides, rollup_precedence: {prec})" in
+                ex.notes) == (not applied), prec
+
+
 def test_four_point_decaying_average_every_target_at_3():
     """A school uses a 0-4 scale; every learning target must reach 3 before the learner
     progresses; the decaying average of the evidence decides the rating."""
