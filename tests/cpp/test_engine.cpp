@@ -892,7 +892,7 @@ TEST_SUITE("engine: waivers (issue 13, cmi5 waived)") {
           std::vector<std::string>{"waived: by a waiver on 1970-01-01T00:00:01Z"});
   }
 
-  TEST_CASE("mastery takes precedence; gatekeepers do not hold a waiver back") {
+  TEST_CASE("mastery takes precedence, gatekeepers do not hold a waiver back") {
     rule r = with(method::latest());
     const engine e(one(), policy(scale::four_point(), r));
     const auto mastered = log_of({{1, 4, "summative", ""}, {2, 1, "waiver:Administrative", "w"}});
