@@ -123,8 +123,23 @@ inline std::string escape_controls(std::string text) {
 // log's statement-id dedupe and pending voids, which see the lower-case text). `out` holds it.
 inline std::string_view lower_id(std::string_view id, std::string& out) {
   out.assign(id.data(), id.size());
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  char* const p = out.data();
+  const std::size_t n = out.size();
+  if (n >= 16) {  // 16 bytes at a time, the last window overlapping (lowering twice is harmless)
+    using bytes16 = unsigned char __attribute__((vector_size(16)));
+    const auto lower = [](char* q) noexcept {
+      bytes16 v;
+      std::memcpy(&v, q, 16);
+      v += static_cast<bytes16>(static_cast<bytes16>(v - 'A') <= 'Z' - 'A') & ('a' - 'A');
+      std::memcpy(q, &v, 16);
+    };
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) lower(p + i);
+    if (i < n) lower(p + n - 16);
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      if (p[i] >= 'A' && p[i] <= 'Z') p[i] = static_cast<char>(p[i] + ('a' - 'A'));
+  }
   return out;
 }
 

@@ -224,8 +224,11 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   // the learner's code one row late (see flush)
   flush(out);
   pending_row_ = out.learner.size();
-  pending_learner_.assign(learner);
-  pending_hash_ = hash_text(learner);
+  if (learner.data() == buffer_.data())
+    pending_learner_.swap(buffer_);  // no copy: learner_text refills buffer_ for the next row
+  else
+    pending_learner_.assign(learner);
+  pending_hash_ = hash_text(pending_learner_);
   learners_.prefetch(pending_hash_);
   out.learner.push_back(none);
   out.competency.push_back(target->competency_code);
@@ -429,28 +432,35 @@ bool mapper::cmi5_ok(std::size_t i, std::size_t line, const xapi_detail::stateme
 }
 
 void mapper::learner_text(const xapi_detail::statement_fields& f) {
-  buffer_.clear();
-  if (m_.learner == xapi_learner::ifi) {
-    buffer_.append(f.ifi);
-    buffer_ += ':';
+  // sized once and copied into place (appends were a call each, and rfind a byte loop)
+  const bool with_ifi = m_.learner == xapi_learner::ifi;
+  const bool account = f.ifi == "account";
+  const std::string_view value = account ? f.account_name : f.ifi_value;
+  std::size_t n = value.size();
+  if (with_ifi) n += f.ifi.size() + 1 + (account ? f.home_page.size() + 1 : 0);
+  buffer_.resize(n);
+  char* o = buffer_.data();
+  const auto put = [&o](std::string_view t) {
+    if (!t.empty()) std::memcpy(o, t.data(), t.size());
+    o += t.size();
+  };
+  if (with_ifi) {
+    put(f.ifi);
+    *o++ = ':';
+    if (account) {
+      put(f.home_page);
+      *o++ = '|';
+    }
   }
-  if (f.ifi == "account") {
-    if (m_.learner == xapi_learner::ifi) {
-      buffer_.append(f.home_page);
-      buffer_ += '|';
-    }
-    buffer_.append(f.account_name);
-  } else {
-    buffer_.append(f.ifi_value);
-    if (f.ifi == "mbox") {
-      // One canonical form per person: the domain of a mailto IRI is case-insensitive (RFC 5321
-      // 2.4; xAPI Data 2.3.1 exception 7, as the reader compares statements), the local part
-      // is kept as sent. "mailto:ann@EXAMPLE.org" -> "mailto:ann@example.org"
-      const std::size_t at = buffer_.rfind('@');
-      for (std::size_t k = at + 1; at != std::string::npos && k < buffer_.size(); ++k)
-        if (buffer_[k] >= 'A' && buffer_[k] <= 'Z')
-          buffer_[k] = static_cast<char>(buffer_[k] + ('a' - 'A'));
-    }
+  char* const v = o;
+  put(value);
+  if (!account && f.ifi == "mbox") {
+    // One canonical form per person: the domain of a mailto IRI is case-insensitive (RFC 5321
+    // 2.4; xAPI Data 2.3.1 exception 7, as the reader compares statements), the local part
+    // is kept as sent. "mailto:ann@EXAMPLE.org" -> "mailto:ann@example.org" (the last "@")
+    if (const void* at = memrchr(v, '@', value.size()))
+      for (char* c = static_cast<char*>(const_cast<void*>(at)) + 1; c < o; ++c)
+        if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c + ('a' - 'A'));
   }
 }
 

@@ -559,6 +559,8 @@ std::optional<xapi_evidence> read_in_parts(std::size_t k, unsigned threads, std:
     for (auto& l : errors.lines) l += line0;
     for (auto& l : void_lines) l += line0;
   }
+  // one part: nothing to join (its codes, numbers and texts are final)
+  if (k == 1) return finish(std::move(out), std::move(errors), void_lines);
   std::vector<std::size_t> row0(k + 1, 0);
   row0[1] = out.size();
   for (std::size_t p = 1; p < k; ++p) row0[p + 1] = row0[p] + parts[p]->out.size();
@@ -791,8 +793,13 @@ std::optional<xapi_evidence> read_file_parts(const std::string& path, const xapi
   }
   const unsigned threads = detail::resolve_threads(mapping.threads);
   const std::uint64_t bytes = size - bom;
-  const std::uint64_t part = std::clamp<std::uint64_t>(bytes / (std::uint64_t{threads} * 4),
-                                                       min_part, std::uint64_t{32} << 20);
+  // One thread reads the file as one part (still a window at a time): parts are for threads,
+  // and each part costs its own name tables, its learners' texts and the join's copies (one
+  // thread, a million statements: 22 parts of 32 MiB before).
+  const std::uint64_t part = threads == 1
+                                 ? bytes
+                                 : std::clamp<std::uint64_t>(bytes / (std::uint64_t{threads} * 4),
+                                                             min_part, std::uint64_t{32} << 20);
   const auto k = static_cast<std::size_t>((bytes + part - 1) / part);
   // a window of the file per thread, reused from part to part
   struct buffer {
@@ -843,7 +850,10 @@ std::optional<xapi_evidence> read_file_parts(const std::string& path, const xapi
         fill();
       }
     }
-    reserve(r.out, static_cast<std::size_t>(nominal_end - begin));
+    // (room for 1 GiB of statements at most: one thread's one part may be the whole file; past
+    // that the columns grow as they go)
+    reserve(r.out, static_cast<std::size_t>(
+                       std::min<std::uint64_t>(nominal_end - begin, std::uint64_t{1} << 30)));
     // the lines that start before nominal_end are this part's, a window at a time
     while (at + cur < nominal_end) {
       const char* base = b.data.get();

@@ -883,35 +883,38 @@ TEST_CASE("xapi: a large file is read in parts, each by a thread into its own bu
     std::string bad = text;
     for (const std::size_t at : {bad.find("\"scaled\":0.5"), bad.rfind("\"scaled\":0.5")})
       bad.replace(at, 12, "\"scaled\":1.5");
-    write(bad);
-    m.threads = 3;
-    const auto expected = messages_of(bad, m);
-    REQUIRE(expected.size() == 2);
-    std::vector<std::string> got;
-    try {
-      (void)io::read_xapi(path.string(), m);
-    } catch (const evidence_error& e) {
-      for (std::size_t k = 0; k < e.problems().size(); ++k)
-        got.push_back(e.problems()[k].message + " @" + std::to_string(e.rows()[k]) + ":" +
-                      std::to_string(e.lines()[k]));
+    for (const unsigned threads : {3U, 1U}) {  // 1: the file as one part
+      CAPTURE(threads);
+      write(bad);
+      m.threads = threads;
+      const auto expected = messages_of(bad, m);
+      REQUIRE(expected.size() == 2);
+      std::vector<std::string> got;
+      try {
+        (void)io::read_xapi(path.string(), m);
+      } catch (const evidence_error& e) {
+        for (std::size_t k = 0; k < e.problems().size(); ++k)
+          got.push_back(e.problems()[k].message + " @" + std::to_string(e.rows()[k]) + ":" +
+                        std::to_string(e.lines()[k]));
+      }
+      CHECK(got == expected);
+      std::string broken = text;
+      broken.insert(broken.rfind("\"verb\""), "}");
+      write(broken);
+      std::string want, have;
+      try {
+        (void)io::parse_xapi(broken, m);
+      } catch (const parse_error& e) {
+        want = e.what();
+      }
+      try {
+        (void)io::read_xapi(path.string(), m);
+      } catch (const parse_error& e) {
+        have = e.what();
+      }
+      CHECK(!want.empty());
+      CHECK(have == want);
     }
-    CHECK(got == expected);
-    std::string broken = text;
-    broken.insert(broken.rfind("\"verb\""), "}");
-    write(broken);
-    std::string want, have;
-    try {
-      (void)io::parse_xapi(broken, m);
-    } catch (const parse_error& e) {
-      want = e.what();
-    }
-    try {
-      (void)io::read_xapi(path.string(), m);
-    } catch (const parse_error& e) {
-      have = e.what();
-    }
-    CHECK(!want.empty());
-    CHECK(have == want);
   }
   std::filesystem::remove(path);
 }
