@@ -198,16 +198,15 @@ void mapper::map(std::size_t i, std::size_t line, const xapi_detail::statement_f
   // A waiver is a row of the waiver kind that names its reason (evidence.hpp, builtin_kinds):
   // the engine exempts on it; its score (the success score) never counts.
   std::uint32_t kind_code = vi.kind_code;
-  if (waiver && std::any_of(f.reason.begin(), f.reason.end(), [](char ch) {
-        return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
-      })) {
-    errors.add(i, line,
-               fmt::format("/result/extensions/{}: a waiver's reason names its evidence kind "
-                           "(\"waiver:<reason>\"): control characters are not allowed",
-                           pointer_token(reason_extension)));
-    return;
-  }
   if (waiver) {
+    if (std::any_of(f.reason.begin(), f.reason.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; })) {
+      errors.add(i, line,
+                 fmt::format("/result/extensions/{}: a waiver's reason names its evidence kind "
+                             "(\"waiver:<reason>\"): control characters are not allowed",
+                             pointer_token(reason_extension)));
+      return;
+    }
     out.waived.push_back(xapi_evidence::waiver{i, std::string(learner), std::string(competency),
                                                std::string(f.reason), std::string(when)});
     score = success_;
